@@ -1,0 +1,149 @@
+// Package explain joins the browser model and the server side: it walks one
+// fetch() through both and records every step, the verdict, each browser's
+// console lines and the fixes. Its Scenario and Verdict types are the JSON
+// contract of shared/design.md, spoken by `whycors explain`, the wasm API and
+// the worker's explain endpoint.
+package explain
+
+import (
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Scenario is one fetch() and the server that answers it.
+type Scenario struct {
+	// Browser is "chrome" (default), "firefox", "safari" or "spec".
+	Browser string  `json:"browser,omitempty"`
+	Request Request `json:"request"`
+	// Preflight and Response are raw replies: what the server answers the
+	// OPTIONS request and the actual request. A missing Preflight means
+	// 404 with no headers; a missing Response means 200 with no headers.
+	Preflight *Reply `json:"preflight,omitempty"`
+	Response  *Reply `json:"response,omitempty"`
+	// Policy, when set, is the server instead of raw replies: its replies
+	// come from the platform's evaluator (Response, if given, is what the
+	// application behind it answers).
+	Policy *Policy `json:"policy,omitempty"`
+}
+
+// Request is the fetch() call as the page makes it.
+type Request struct {
+	Origin      string       `json:"origin"`
+	URL         string       `json:"url"`
+	Method      string       `json:"method,omitempty"`
+	Headers     headers.List `json:"headers,omitempty"`
+	Credentials string       `json:"credentials,omitempty"` // omit, same-origin (default), include
+	Mode        string       `json:"mode,omitempty"`        // cors (default), no-cors, same-origin
+	Body        *string      `json:"body,omitempty"`
+	// BodyType is the kind of body passed to fetch() when it is not a
+	// string: "blob:<mime>", "urlsearchparams", "formdata", "stream".
+	// It decides the Content-Type the browser adds (Fetch §5.3 Request
+	// constructor, "extract a body").
+	BodyType string `json:"body_type,omitempty"`
+	Redirect string `json:"redirect,omitempty"` // follow (default), error, manual
+}
+
+// Reply is a raw server reply.
+type Reply struct {
+	Status  int          `json:"status"`
+	Headers headers.List `json:"headers"`
+	Body    string       `json:"body,omitempty"`
+}
+
+// Policy is a server configuration in one of the registered formats.
+type Policy struct {
+	Format string `json:"format"` // a registered format name, or "auto"
+	Text   string `json:"text"`
+}
+
+// Verdict is what the chosen browser does with the scenario.
+type Verdict struct {
+	Browser   string         `json:"browser"`
+	Allowed   bool           `json:"allowed"`
+	Preflight PreflightTrace `json:"preflight"`
+	// ActualSent reports whether the actual request reached the server.
+	ActualSent bool `json:"actual_sent"`
+	// ActualRequest is the actual request as sent (after the browser
+	// dropped forbidden headers and added Origin), when sent.
+	ActualRequest *policy.Request `json:"actual_request,omitempty"`
+	// Reply is what the server answered the actual request, when sent.
+	Reply *Reply `json:"reply,omitempty"`
+	// Status is what response.status reads in the page: 0 when blocked
+	// or opaque.
+	Status int `json:"status"`
+	// Type is response.type: "cors", "basic", "opaque", or "error".
+	Type string `json:"type"`
+	// ReadableHeaders are the lowercase names response.headers exposes to
+	// the page, sorted.
+	ReadableHeaders []string `json:"readable_headers"`
+	// Reason is DevTools' Network.CorsError name, or one of ours for
+	// failures outside that enum (see Reasons); empty when allowed.
+	Reason string `json:"reason"`
+	// Console is what the browser prints about this fetch, in order,
+	// exactly as printed.
+	Console []string `json:"console"`
+	// Exception is the error the page's promise rejects with, such as
+	// "TypeError: Failed to fetch"; empty when it resolves.
+	Exception string `json:"exception,omitempty"`
+	// PreflightCacheSeconds is how long this browser caches the preflight
+	// result (0 when not cached or no preflight).
+	PreflightCacheSeconds int `json:"preflight_cache_seconds"`
+
+	Steps    []Step          `json:"steps"`
+	Rules    []policy.Rule   `json:"rules,omitempty"`
+	Fixes    []Fix           `json:"fixes"`
+	Warnings []Warning       `json:"warnings,omitempty"`
+	Browsers []BrowserResult `json:"browsers,omitempty"`
+	// Detected names the policy format when the scenario said "auto".
+	Detected *policy.Detection `json:"detected,omitempty"`
+}
+
+// PreflightTrace describes the CORS-preflight request.
+type PreflightTrace struct {
+	Sent bool `json:"sent"`
+	// Headers are the CORS request headers of the preflight, by lowercase
+	// name: access-control-request-method and, when non-empty,
+	// access-control-request-headers.
+	Headers map[string]string `json:"headers,omitempty"`
+	Request *policy.Request   `json:"request,omitempty"`
+	Reply   *Reply            `json:"reply,omitempty"`
+}
+
+// Step is one check in the trace, pass or fail.
+type Step struct {
+	ID     string `json:"id"`     // stable name, e.g. "preflight.allow-origin"
+	Title  string `json:"title"`  // short, for a list
+	Status string `json:"status"` // "pass", "fail", "info", "skip", "warn"
+	Detail string `json:"detail"` // what was compared, in words
+	// Header is the header line the check read, as received
+	// ("Access-Control-Allow-Origin: *"), or empty.
+	Header string `json:"header,omitempty"`
+	// Spec links the section of the Fetch standard or platform document
+	// the step rests on.
+	Spec string `json:"spec,omitempty"`
+}
+
+// Fix is a proposed change that makes the fetch pass, verified by running
+// the engine again on the changed input.
+type Fix struct {
+	Where   string `json:"where"`   // "server" or "client"
+	Summary string `json:"summary"` // one line
+	Format  string `json:"format,omitempty"`
+	Diff    string `json:"diff,omitempty"` // unified diff of the user's text
+	Text    string `json:"text,omitempty"` // the whole changed text
+}
+
+// Warning is a trap that did not block this fetch but may bite.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// BrowserResult is the short verdict of one browser, so that a page can
+// show where browsers disagree.
+type BrowserResult struct {
+	Browser string   `json:"browser"`
+	Allowed bool     `json:"allowed"`
+	Reason  string   `json:"reason"`
+	Console []string `json:"console"`
+}

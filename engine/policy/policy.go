@@ -1,0 +1,193 @@
+// Package policy is the contract between the server side of the engine and
+// everything else: a request as a server receives it, the reply it sends,
+// and the trace of which configured rule decided that reply.
+//
+// Each platform (S3, R2, GCS, Azure, API Gateway, EC2, our native policy,
+// raw replies, nginx, Express, ...) lives in its own package and provides a
+// Format: a reader that turns the user's text into an Evaluator with that
+// platform's own semantics. Formats register themselves by name, as
+// tdewolff/minify registers minifiers by media type, so a shell can import
+// the set it needs.
+//
+// The server side never knows about browsers: an Evaluator sees only what
+// arrives on the wire.
+package policy
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+)
+
+// Request is an HTTP request as the server receives it.
+type Request struct {
+	Method string       `json:"method"`
+	URL    string       `json:"url"`
+	Header headers.List `json:"headers"`
+}
+
+// Reply is what the server answers.
+type Reply struct {
+	Status int          `json:"status"`
+	Header headers.List `json:"headers"`
+	Body   string       `json:"body,omitempty"`
+}
+
+// Rule is the trace of one configured rule for one request: whether it
+// matched and, when it did not, the first condition that failed, in the
+// platform's own order of checks.
+type Rule struct {
+	Index   int    `json:"index"`            // position in the user's config, from 0
+	ID      string `json:"id,omitempty"`     // the rule's own ID or name, when it has one
+	Path    string `json:"path,omitempty"`   // where the rule is in the user's text (JSON path or line)
+	Matched bool   `json:"matched"`          // this rule decided the reply
+	Failed  string `json:"failed,omitempty"` // first failed condition: "origin", "method", "headers", ...
+	Detail  string `json:"detail,omitempty"` // the condition in words, with the values compared
+	Source  string `json:"source,omitempty"` // document or reference the matching rule rests on
+}
+
+// Outcome is an Evaluator's answer: the reply, plus how it was reached.
+type Outcome struct {
+	Reply Reply `json:"reply"`
+	// Rules lists the rules in evaluation order, up to and including the
+	// one that decided (a platform that stops early lists no later ones).
+	Rules []Rule `json:"rules,omitempty"`
+	// Decision names what happened in the platform's words, for example
+	// "preflight answered by rule 2" or "no rule matched: 403 AccessForbidden".
+	Decision string `json:"decision,omitempty"`
+}
+
+// Evaluator answers requests as one configured server would.
+//
+// For an actual (non-preflight) request, app is what the application behind
+// the CORS layer answers (its status, headers and body); the evaluator
+// returns it with the platform's CORS headers applied, or replaces it where
+// the platform answers by itself (S3's 403 on an unmatched preflight, an
+// API Gateway mock integration). Evaluators must not modify app.Header.
+type Evaluator interface {
+	Respond(req Request, app Reply) Outcome
+}
+
+// Format reads one kind of configuration text.
+type Format interface {
+	// Name is the format's registered name, as used in a scenario's
+	// policy.format (for example "s3-json", "s3-xml", "native").
+	Name() string
+	// Detect reports whether text looks like this format, with a reason a
+	// person can read ("a JSON array whose items have AllowedOrigins").
+	// It must be cheap and must not fully parse.
+	Detect(text string) (ok bool, why string)
+	// Parse reads text. Errors are an *Errors listing every fault with
+	// its position.
+	Parse(text string) (Evaluator, error)
+}
+
+var formats = map[string]Format{}
+
+// Register makes a format available by name. Packages call it from init.
+// Registering a name twice panics: it is a programming error.
+func Register(f Format) {
+	if _, dup := formats[f.Name()]; dup {
+		panic("policy: format registered twice: " + f.Name())
+	}
+	formats[f.Name()] = f
+}
+
+// Lookup returns the format registered under name.
+func Lookup(name string) (Format, bool) {
+	f, ok := formats[name]
+	return f, ok
+}
+
+// Names returns every registered format name, sorted.
+func Names() []string {
+	out := make([]string, 0, len(formats))
+	for n := range formats {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Detection is the result of Detect: which format, and why.
+type Detection struct {
+	Format string `json:"format"`
+	Why    string `json:"why"`
+}
+
+// Detect tries every registered format on text and returns the ones that
+// claim it, in name order. More than one means the text is ambiguous.
+func Detect(text string) []Detection {
+	var out []Detection
+	for _, n := range Names() {
+		if ok, why := formats[n].Detect(text); ok {
+			out = append(out, Detection{n, why})
+		}
+	}
+	return out
+}
+
+// Error is one fault in the user's input, with where it is.
+type Error struct {
+	Path   string `json:"path,omitempty"`   // JSON path such as $[0].AllowedMethods[1], or an element path for XML
+	Line   int    `json:"line,omitempty"`   // 1-based line, when known
+	Column int    `json:"column,omitempty"` // 1-based column, when known
+	Code   string `json:"code,omitempty"`   // the platform's own error code, when it has one (InvalidRequest, MalformedXML)
+	Msg    string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		b.WriteString("line ")
+		b.WriteString(strconv.Itoa(e.Line))
+		if e.Column > 0 {
+			b.WriteString(", column ")
+			b.WriteString(strconv.Itoa(e.Column))
+		}
+		b.WriteString(": ")
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	if e.Code != "" {
+		b.WriteString(e.Code)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every fault found in one input. Readers report them all, not
+// just the first.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Err returns es as an error, or nil when it is empty.
+func (es Errors) Err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
+
+// LineCol converts a byte offset in text to a 1-based line and column,
+// for readers whose decoder reports offsets (encoding/json's SyntaxError).
+func LineCol(text string, offset int) (line, col int) {
+	if offset > len(text) {
+		offset = len(text)
+	}
+	line = 1 + strings.Count(text[:offset], "\n")
+	col = offset - strings.LastIndexByte(text[:offset], '\n')
+	return line, col
+}
