@@ -1,0 +1,128 @@
+// Package portable is a neutral CORS rule set that every format can be
+// converted to and from (`whycors convert`). It says what a server allows,
+// not how a platform spells it; each format's writer maps it onto its own
+// directives and refuses, naming the rule and field, what it cannot express
+// instead of widening it.
+package portable
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Policy is an ordered rule set. For a given request, the first rule whose
+// Paths and Origins match decides; a request no rule matches gets no CORS
+// headers.
+type Policy struct {
+	Rules []Rule `json:"rules"`
+}
+
+// Rule is one set of permissions.
+type Rule struct {
+	// Origins are serialized origins (https://fetch.spec.whatwg.org/#ascii-serialisation-of-an-origin)
+	// compared byte for byte with the request's Origin header: each is an
+	// exact origin such as "https://app.example.com", the single value
+	// "*" (any origin), or a pattern with one wildcard for subdomains,
+	// "https://*.example.com", which matches "https://a.example.com" and
+	// "https://a.b.example.com" but not "https://example.com".
+	Origins []string `json:"origins"`
+	// Methods are the allowed methods, byte-case-sensitive as in
+	// Access-Control-Allow-Methods; "*" allows any (without credentials).
+	Methods []string `json:"methods,omitempty"`
+	// AllowHeaders are request header names, case-insensitive; "*" allows
+	// any (without credentials).
+	AllowHeaders []string `json:"allow_headers,omitempty"`
+	// ExposeHeaders are response header names the page may read.
+	ExposeHeaders []string `json:"expose_headers,omitempty"`
+	// Credentials sends Access-Control-Allow-Credentials: true, and with
+	// it the request's own origin instead of "*".
+	Credentials bool `json:"credentials,omitempty"`
+	// MaxAge is Access-Control-Max-Age in seconds; nil sends none (each
+	// browser then uses its default of 5 seconds).
+	MaxAge *int `json:"max_age,omitempty"`
+	// Paths are URL path prefixes ("/api/") the rule applies to; empty
+	// means every path.
+	Paths []string `json:"paths,omitempty"`
+}
+
+// AnyOrigin reports whether the rule allows every origin with "*".
+func (r Rule) AnyOrigin() bool {
+	for _, o := range r.Origins {
+		if o == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchOrigin reports whether origin is one of the rule's origins, with
+// the one-wildcard subdomain pattern described on Origins.
+func (r Rule) MatchOrigin(origin string) bool {
+	for _, o := range r.Origins {
+		if o == "*" || o == origin {
+			return true
+		}
+		if pre, suf, ok := SplitWildcard(o); ok {
+			// "*." must stand for at least one label: "https://x.example.com"
+			// matches "https://*.example.com", "https://.example.com" does not.
+			if len(origin) > len(pre)+len(suf) && strings.HasPrefix(origin, pre) && strings.HasSuffix(origin, suf) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// SplitWildcard splits a subdomain pattern "https://*.example.com" into
+// the part before "*" ("https://") and after it (".example.com"). ok is
+// false when o is not such a pattern.
+func SplitWildcard(o string) (prefix, suffix string, ok bool) {
+	i := strings.Index(o, "://*.")
+	if i < 0 || strings.Count(o, "*") != 1 {
+		return "", "", false
+	}
+	return o[:i+3], o[i+4:], true
+}
+
+// Validate reports what is not a valid portable policy, naming each rule
+// and field, as writers expect.
+func (p Policy) Validate() error {
+	var errs []string
+	for i, r := range p.Rules {
+		at := "rules[" + strconv.Itoa(i) + "]"
+		if len(r.Origins) == 0 {
+			errs = append(errs, at+".origins: empty: a rule must allow at least one origin")
+		}
+		for j, o := range r.Origins {
+			if o == "*" {
+				continue
+			}
+			if _, _, ok := SplitWildcard(o); !ok && strings.Contains(o, "*") {
+				errs = append(errs, at+".origins["+strconv.Itoa(j)+"]: "+strconv.Quote(o)+": only \"*\" or one \"scheme://*.\" subdomain wildcard is allowed")
+			}
+			if o == "" || strings.ContainsAny(o, " \t\r\n,") || strings.HasSuffix(o, "/") {
+				errs = append(errs, at+".origins["+strconv.Itoa(j)+"]: "+strconv.Quote(o)+": not a serialized origin")
+			}
+		}
+		if r.MaxAge != nil && *r.MaxAge < 0 {
+			errs = append(errs, at+".max_age: negative")
+		}
+		for j, p := range r.Paths {
+			if !strings.HasPrefix(p, "/") {
+				errs = append(errs, at+".paths["+strconv.Itoa(j)+"]: "+strconv.Quote(p)+": must start with /")
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &Error{Msgs: errs}
+}
+
+// Error lists every fault found in a Policy, or every field a writer
+// cannot express, each prefixed with the rule and field.
+type Error struct {
+	Msgs []string
+}
+
+func (e *Error) Error() string { return "portable: " + strings.Join(e.Msgs, "; ") }
