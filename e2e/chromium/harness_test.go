@@ -1,0 +1,781 @@
+package chromium
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// Environment knobs.
+//
+//	CHROME_PATH=/path/to/chromium   the browser binary (default: the real
+//	                                Debian binary, then /usr/bin/chromium)
+//	WHYCORS_RECORD=out.json          write what Chromium did for every exchange
+//	WHYCORS_DIFF=report              report disagreements with explain without
+//	                                 failing the test (self-consistency still fails)
+//	WHYCORS_TABS=n                   tabs driven at once (default 3)
+const (
+	envChrome = "CHROME_PATH"
+	envRecord = "WHYCORS_RECORD"
+	envDiff   = "WHYCORS_DIFF"
+	envTabs   = "WHYCORS_TABS"
+)
+
+// Bounds of one run.
+const (
+	exchangeTimeout = 15 * time.Second
+	runTimeout      = 8 * time.Minute
+	randomCases     = 180
+	randomSeed      = 20260703
+	detailedReport  = 40
+	mismatchReport  = "../artifacts/chromium-mismatches.json"
+)
+
+// Case is one exchange of the corpus: a scenario with a stable id (the
+// subtest name, so `go test -run 'TestChromium/<id>'` runs one) and a
+// description. Catalog names the entry of shared/reference/browser-cors.md
+// "Catalog" the case exercises, when there is one.
+type Case struct {
+	ID       string           `json:"id"`
+	Desc     string           `json:"desc"`
+	Catalog  string           `json:"catalog,omitempty"`
+	Scenario explain.Scenario `json:"scenario"`
+}
+
+// LogLine is one entry of the DevTools Log domain, as Chromium sent it.
+type LogLine struct {
+	Source string `json:"source"`
+	Level  string `json:"level"`
+	Text   string `json:"text"`
+	URL    string `json:"url,omitempty"`
+}
+
+// NetEvent is one Network.loadingFailed of the exchange.
+type NetEvent struct {
+	Type            string `json:"type"`
+	URL             string `json:"url"`
+	ErrorText       string `json:"error_text"`
+	CorsError       string `json:"cors_error,omitempty"`
+	FailedParameter string `json:"failed_parameter,omitempty"`
+}
+
+// Observed is what Chromium did with one exchange, in the fields of
+// explain.Verdict plus the raw material they were read from.
+type Observed struct {
+	// Allowed: the fetch() promise resolved (an opaque no-cors response
+	// counts as allowed, since the page gets a Response).
+	Allowed         bool     `json:"allowed"`
+	Exception       string   `json:"exception,omitempty"`
+	Status          int      `json:"status"`
+	Type            string   `json:"type"`
+	ReadableHeaders []string `json:"readable_headers"`
+	// Reason is Network.loadingFailed's corsErrorStatus.corsError of the
+	// request (not of its preflight entry), empty when CDP gave none.
+	Reason          string `json:"reason"`
+	FailedParameter string `json:"failed_parameter,omitempty"`
+	// Console is the text of every Log-domain entry about this exchange
+	// (its unique URL is in the entry's url or text), in arrival order.
+	Console     []string               `json:"console"`
+	ConsoleRaw  []LogLine              `json:"console_raw,omitempty"`
+	Preflight   explain.PreflightTrace `json:"preflight"`
+	ActualSent  bool                   `json:"actual_sent"`
+	Requests    []Received             `json:"requests"`
+	Network     []NetEvent             `json:"network,omitempty"`
+	BodyError   string                 `json:"body_error,omitempty"`
+	HarnessNote string                 `json:"harness_note,omitempty"`
+}
+
+// Record is one line of the WHYCORS_RECORD file.
+type Record struct {
+	Case
+	Source   string   `json:"source"` // "corpus" or "random"
+	Observed Observed `json:"observed"`
+}
+
+// Mismatch is one field where explain disagrees with Chromium.
+type Mismatch struct {
+	ID       string           `json:"id"`
+	Desc     string           `json:"desc"`
+	Field    string           `json:"field"`
+	Chromium any              `json:"chromium"`
+	Explain  any              `json:"explain"`
+	Scenario explain.Scenario `json:"scenario"`
+}
+
+// chromePath finds the browser: CHROME_PATH, then the real Debian binary
+// (the /usr/bin wrapper adds extension flags, build-chain.md §6), then
+// anything named chromium on PATH.
+func chromePath() string {
+	if p := os.Getenv(envChrome); p != "" {
+		return p
+	}
+	for _, p := range []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// collector files the CDP events of every tab under the exchange token
+// (the "/t/<id>/" path prefix) they mention.
+type collector struct {
+	mu    sync.Mutex
+	reqs  map[network.RequestID]netReq
+	logs  map[string][]LogLine
+	fails map[string][]NetEvent
+}
+
+type netReq struct {
+	token, url, typ string
+}
+
+func newCollector() *collector {
+	return &collector{reqs: map[network.RequestID]netReq{}, logs: map[string][]LogLine{}, fails: map[string][]NetEvent{}}
+}
+
+// tokenIn returns the first exchange token found in s (a URL or a console
+// line quoting one).
+func tokenIn(s string) string {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "/t/")
+		if j < 0 {
+			return ""
+		}
+		i += j
+		rest := s[i+3:]
+		k := strings.IndexByte(rest, '/')
+		if k > 0 && validID(rest[:k]) {
+			return "/t/" + rest[:k+1]
+		}
+		i += 3
+	}
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 80 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *collector) event(ev any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if e.Request == nil {
+			return
+		}
+		if tok := tokenIn(e.Request.URL); tok != "" {
+			c.reqs[e.RequestID] = netReq{token: tok, url: e.Request.URL, typ: string(e.Type)}
+		}
+	case *network.EventLoadingFailed:
+		r, ok := c.reqs[e.RequestID]
+		if !ok {
+			return
+		}
+		ne := NetEvent{Type: string(e.Type), URL: r.url, ErrorText: e.ErrorText}
+		if r.typ != "" && ne.Type == "" {
+			ne.Type = r.typ
+		}
+		if e.CorsErrorStatus != nil {
+			ne.CorsError = string(e.CorsErrorStatus.CorsError)
+			ne.FailedParameter = e.CorsErrorStatus.FailedParameter
+		}
+		c.fails[r.token] = append(c.fails[r.token], ne)
+	case *log.EventEntryAdded:
+		if e.Entry == nil {
+			return
+		}
+		tok := tokenIn(e.Entry.URL)
+		if tok == "" {
+			tok = tokenIn(e.Entry.Text)
+		}
+		if tok == "" {
+			return
+		}
+		c.logs[tok] = append(c.logs[tok], LogLine{Source: string(e.Entry.Source), Level: string(e.Entry.Level), Text: e.Entry.Text, URL: e.Entry.URL})
+	}
+}
+
+func (c *collector) take(tok string) ([]LogLine, []NetEvent) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.logs[tok]), slices.Clone(c.fails[tok])
+}
+
+// tab is one browser tab and the origin its page is on.
+type tab struct {
+	ctx    context.Context
+	origin string
+}
+
+// harness is one browser, one server and the tabs that share them.
+type harness struct {
+	srv  *Server
+	col  *collector
+	tabs chan *tab
+}
+
+func startHarness(t *testing.T, ntabs int) *harness {
+	t.Helper()
+	bin := chromePath()
+	if bin == "" {
+		t.Skip("chromium harness: no Chromium binary found; install chromium or set CHROME_PATH")
+	}
+	srv, err := NewServer()
+	if err != nil {
+		t.Fatalf("loopback server: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		// Every *.test host is this server; the port in the rule replaces
+		// the URL's, so origins stay http://app.test and http://api.test.
+		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1:"+strconv.Itoa(srv.Port())),
+		chromedp.Flag("no-proxy-server", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-background-networking", true),
+		// Keep Translate off as chromedp does, and keep navigations on
+		// plain http: HTTPS-Upgrades would first try https://app.test.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { bcancel(); acancel() })
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	h := &harness{srv: srv, col: newCollector(), tabs: make(chan *tab, ntabs)}
+	for i := 0; i < ntabs; i++ {
+		tctx := bctx
+		if i > 0 {
+			tctx, _ = chromedp.NewContext(bctx) // closed with the browser
+		}
+		if err := chromedp.Listen(tctx, h.col.event); err != nil {
+			t.Fatalf("listen: %v", err)
+		}
+		h.tabs <- &tab{ctx: tctx}
+	}
+	return h
+}
+
+// effective returns the scenario the browser runs: the URL's path gets the
+// exchange prefix /t/<id>, so that no preflight cache entry of another
+// exchange can answer for it (the cache is keyed by URL, Fetch §4.9) and
+// every server request and console line can be told apart; "{t}" in reply
+// header values (a Location) becomes the same prefix.
+func effective(c Case) (explain.Scenario, string, error) {
+	s := c.Scenario
+	u, err := url.Parse(s.Request.URL)
+	if err != nil {
+		return s, "", err
+	}
+	prefix := "/t/" + c.ID
+	u.Path = prefix + u.Path
+	if u.RawPath != "" {
+		u.RawPath = prefix + u.RawPath
+	}
+	s.Request.URL = u.String()
+	fix := func(r *explain.Reply) *explain.Reply {
+		if r == nil {
+			return nil
+		}
+		out := *r
+		out.Headers = r.Headers.Clone()
+		for i := range out.Headers {
+			out.Headers[i].Value = strings.ReplaceAll(out.Headers[i].Value, "{t}", prefix)
+		}
+		return &out
+	}
+	s.Preflight = fix(s.Preflight)
+	s.Response = fix(s.Response)
+	return s, u.Path, nil
+}
+
+// fetchJS runs fetch() with the scenario's request in the page and reports
+// what the page can see. The trailing timeout lets the console entries of a
+// finished load reach DevTools before the reply does.
+const fetchJS = `(async (s) => {
+  const out = {resolved: false, exception: "", status: 0, type: "", headers: [], body_error: ""};
+  try {
+    const init = {};
+    if (s.method) init.method = s.method;
+    if (s.headers && s.headers.length) init.headers = s.headers;
+    if (s.credentials) init.credentials = s.credentials;
+    if (s.mode) init.mode = s.mode;
+    if (s.redirect) init.redirect = s.redirect;
+    const bt = s.body_type || "";
+    if (s.body !== null && s.body !== undefined || bt) {
+      const body = s.body == null ? "" : s.body;
+      if (bt.startsWith("blob:")) init.body = new Blob([body], {type: bt.slice(5)});
+      else if (bt === "urlsearchparams") init.body = new URLSearchParams(body);
+      else if (bt === "formdata") { const f = new FormData(); f.append("f", body); init.body = f; }
+      else if (bt === "stream") {
+        init.body = new ReadableStream({start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); }});
+        init.duplex = "half";
+      } else init.body = body;
+    }
+    const r = await fetch(s.url, init);
+    out.resolved = true;
+    out.status = r.status;
+    out.type = r.type;
+    const names = new Set();
+    for (const [k] of r.headers) names.add(k);
+    out.headers = [...names].sort();
+    try { await r.arrayBuffer(); } catch (e) { out.body_error = String(e); }
+  } catch (e) {
+    out.exception = String(e);
+  }
+  await new Promise(r => setTimeout(r, 40));
+  return out;
+})`
+
+type pageResult struct {
+	Resolved  bool     `json:"resolved"`
+	Exception string   `json:"exception"`
+	Status    int      `json:"status"`
+	Type      string   `json:"type"`
+	Headers   []string `json:"headers"`
+	BodyError string   `json:"body_error"`
+}
+
+// run performs one exchange in a free tab.
+func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, error) {
+	s, path, err := effective(c)
+	if err != nil {
+		return s, Observed{}, err
+	}
+	h.srv.Handle(path, s.Preflight, s.Response)
+	tok := Token(path + "/")
+
+	tb := <-h.tabs
+	defer func() { h.tabs <- tb }()
+	origin := s.Request.Origin
+	if tb.origin != origin {
+		nctx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
+		err := chromedp.Do(nctx, chromedp.Navigate(origin+PagePath))
+		cancel()
+		if err != nil {
+			return s, Observed{}, fmt.Errorf("navigate to %s: %w", origin, err)
+		}
+		tb.origin = origin
+	}
+	spec := map[string]any{
+		"url": s.Request.URL, "method": s.Request.Method, "headers": headerPairs(s),
+		"credentials": s.Request.Credentials, "mode": s.Request.Mode, "redirect": s.Request.Redirect,
+		"body": s.Request.Body, "body_type": s.Request.BodyType,
+	}
+	js, _ := json.Marshal(spec)
+	ectx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
+	res, err := chromedp.Run(ectx, chromedp.Evaluate[pageResult](fetchJS+"("+string(js)+")", chromedp.EvalAwaitPromise))
+	cancel()
+	if err != nil {
+		return s, Observed{}, fmt.Errorf("evaluate fetch: %w", err)
+	}
+
+	logs, nets := h.col.take(tok)
+	ob := Observed{
+		Allowed:         res.Resolved,
+		Exception:       res.Exception,
+		Status:          res.Status,
+		Type:            res.Type,
+		ReadableHeaders: res.Headers,
+		Console:         []string{},
+		ConsoleRaw:      logs,
+		Requests:        h.srv.Seen(tok),
+		Network:         nets,
+		BodyError:       res.BodyError,
+	}
+	if ob.ReadableHeaders == nil {
+		ob.ReadableHeaders = []string{}
+	}
+	if !res.Resolved {
+		ob.Type = "error"
+	}
+	for _, l := range logs {
+		ob.Console = append(ob.Console, l.Text)
+	}
+	// The request's own loadingFailed names the failure; the entry of its
+	// preflight (type Preflight) is the fallback.
+	var pf *NetEvent
+	for i, n := range nets {
+		switch {
+		case n.CorsError == "":
+		case n.Type == "Preflight":
+			if pf == nil {
+				pf = &nets[i]
+			}
+		case ob.Reason == "":
+			ob.Reason, ob.FailedParameter = n.CorsError, n.FailedParameter
+		}
+	}
+	if ob.Reason == "" && pf != nil {
+		ob.Reason, ob.FailedParameter = pf.CorsError, pf.FailedParameter
+		ob.HarnessNote = "reason read from the preflight's loadingFailed"
+	}
+	for _, r := range ob.Requests {
+		if r.IsPreflight() {
+			if !ob.Preflight.Sent {
+				ob.Preflight.Sent = true
+				ob.Preflight.Headers = map[string]string{}
+				if v, ok := r.Header.Get("Access-Control-Request-Method"); ok {
+					ob.Preflight.Headers["access-control-request-method"] = v
+				}
+				if v, ok := r.Header.Get("Access-Control-Request-Headers"); ok {
+					ob.Preflight.Headers["access-control-request-headers"] = v
+				}
+			}
+			continue
+		}
+		ob.ActualSent = true
+	}
+	return s, ob, nil
+}
+
+func headerPairs(s explain.Scenario) [][2]string {
+	out := make([][2]string, 0, len(s.Request.Headers))
+	for _, f := range s.Request.Headers {
+		out = append(out, [2]string{f.Name, f.Value})
+	}
+	return out
+}
+
+// selfCheck returns what is inconsistent between what the server saw and
+// what the page saw: these are harness faults (or Chromium surprises worth
+// a look), independent of the engine.
+func selfCheck(s explain.Scenario, ob Observed) []string {
+	var bad []string
+	crossOrigin := !strings.HasPrefix(s.Request.URL, s.Request.Origin+"/")
+	if ob.Allowed && ob.Type != "opaqueredirect" && !ob.ActualSent {
+		bad = append(bad, "the page got a response but the server saw no actual request")
+	}
+	if ob.Allowed && (ob.Type == "cors" || ob.Type == "basic") {
+		want := 200
+		if s.Response != nil {
+			want = s.Response.Status
+		}
+		if ob.Status != want {
+			bad = append(bad, fmt.Sprintf("page read status %d, server answered %d", ob.Status, want))
+		}
+		sent := map[string]bool{}
+		if s.Response != nil {
+			for _, f := range s.Response.Headers {
+				sent[strings.ToLower(f.Name)] = true
+			}
+		}
+		for _, n := range ob.ReadableHeaders {
+			if !sent[n] {
+				bad = append(bad, "page reads header "+strconv.Quote(n)+" the server did not send")
+			}
+		}
+	}
+	if ob.Type == "opaque" && (ob.Status != 0 || len(ob.ReadableHeaders) != 0) {
+		bad = append(bad, "opaque response with a status or readable headers")
+	}
+	if !ob.Allowed && ob.Exception == "" {
+		bad = append(bad, "fetch rejected without an exception")
+	}
+	if ob.Preflight.Sent {
+		if !crossOrigin {
+			bad = append(bad, "preflight sent for a same-origin URL")
+		}
+		m := s.Request.Method
+		if m == "" {
+			m = "GET"
+		}
+		got := ob.Preflight.Headers["access-control-request-method"]
+		if !strings.EqualFold(got, m) {
+			bad = append(bad, fmt.Sprintf("preflight asked for method %q, page used %q", got, m))
+		}
+	}
+	if strings.HasPrefix(ob.Reason, "Preflight") || strings.HasSuffix(ob.Reason, "PreflightResponse") {
+		if !ob.Preflight.Sent {
+			bad = append(bad, "reason "+ob.Reason+" without a preflight reaching the server")
+		}
+		if ob.ActualSent {
+			bad = append(bad, "reason "+ob.Reason+" yet the actual request was sent")
+		}
+	}
+	if ob.Reason != "" && ob.Allowed {
+		bad = append(bad, "CDP reports "+ob.Reason+" for a fetch that resolved")
+	}
+	return bad
+}
+
+// compare lists the fields where explain's verdict differs from what
+// Chromium did. Reason is compared when CDP named one, or when the fetch
+// was allowed (then explain must name none); a blocked fetch with no CDP
+// reason (a TypeError before any request, same-origin mode) carries a name
+// of the engine's own, which Chromium cannot confirm.
+func compare(c Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
+	var out []Mismatch
+	add := func(field string, chromium, ex any) {
+		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: field, Chromium: chromium, Explain: ex, Scenario: s})
+	}
+	if verr != nil {
+		add("error", nil, verr.Error())
+		return out
+	}
+	if ob.Allowed != v.Allowed {
+		add("allowed", ob.Allowed, v.Allowed)
+	}
+	if ob.Preflight.Sent != v.Preflight.Sent {
+		add("preflight.sent", ob.Preflight.Sent, v.Preflight.Sent)
+	}
+	if ob.Preflight.Sent && v.Preflight.Sent && !mapsEqual(ob.Preflight.Headers, v.Preflight.Headers) {
+		add("preflight.headers", ob.Preflight.Headers, v.Preflight.Headers)
+	}
+	if ob.ActualSent != v.ActualSent {
+		add("actual_sent", ob.ActualSent, v.ActualSent)
+	}
+	if ob.Status != v.Status {
+		add("status", ob.Status, v.Status)
+	}
+	if ob.Allowed && ob.Type != v.Type {
+		add("type", ob.Type, v.Type)
+	}
+	if !slices.Equal(ob.ReadableHeaders, nonNil(v.ReadableHeaders)) {
+		add("readable_headers", ob.ReadableHeaders, v.ReadableHeaders)
+	}
+	if (ob.Reason != "" || ob.Allowed) && ob.Reason != v.Reason {
+		add("reason", ob.Reason, v.Reason)
+	}
+	if ob.Exception != v.Exception {
+		add("exception", ob.Exception, v.Exception)
+	}
+	if !slices.Equal(ob.Console, nonNil(v.Console)) {
+		add("console", ob.Console, v.Console)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// loadCorpus reads testdata/corpus.json and checks ids: unique, usable as
+// a path segment and a subtest name.
+func loadCorpus(t *testing.T) []Case {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "corpus.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []Case
+	if err := json.Unmarshal(b, &cs); err != nil {
+		t.Fatalf("testdata/corpus.json: %v", err)
+	}
+	return cs
+}
+
+func checkIDs(t *testing.T, cs []Case) {
+	t.Helper()
+	seen := map[string]bool{}
+	for i, c := range cs {
+		if !validID(c.ID) {
+			t.Errorf("case %d: id %q must be [a-z0-9._-]{1,80}", i, c.ID)
+		}
+		if seen[c.ID] {
+			t.Errorf("case %d: duplicate id %q", i, c.ID)
+		}
+		seen[c.ID] = true
+		if c.Desc == "" {
+			t.Errorf("case %s: no desc", c.ID)
+		}
+	}
+}
+
+// TestCorpusWellFormed runs without a browser: the corpus parses, ids are
+// unique, and there are at least 250 exchanges with the random mix.
+func TestCorpusWellFormed(t *testing.T) {
+	cs := loadCorpus(t)
+	all := append(cs, Generate(randomSeed, randomCases)...)
+	checkIDs(t, all)
+	if len(all) < 250 {
+		t.Errorf("%d exchanges, want at least 250", len(all))
+	}
+	again := Generate(randomSeed, randomCases)
+	a, _ := json.Marshal(all[len(cs):])
+	b, _ := json.Marshal(again)
+	if string(a) != string(b) {
+		t.Error("the random mix is not deterministic for a fixed seed")
+	}
+	for _, c := range cs {
+		if _, _, err := effective(c); err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+		}
+	}
+}
+
+func TestTokenIn(t *testing.T) {
+	tests := []struct {
+		desc, in, want string
+	}{
+		{desc: "request URL", in: "http://api.test/t/acao-missing/items", want: "/t/acao-missing/"},
+		{desc: "console line quoting the URL", in: "Access to fetch at 'http://api.test/t/x1/a' from origin 'http://app.test' has been blocked", want: "/t/x1/"},
+		{desc: "no token", in: "http://app.test/", want: ""},
+		{desc: "bad id chars skipped", in: "/t/A B/ then /t/ok/", want: "/t/ok/"},
+		{desc: "no closing slash", in: "http://api.test/t/abc", want: ""},
+	}
+	for _, tc := range tests {
+		if got := tokenIn(tc.in); got != tc.want {
+			t.Errorf("%s: tokenIn(%q) = %q, want %q", tc.desc, tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestChromium runs every exchange through real Chromium and explain.
+func TestChromium(t *testing.T) {
+	corpus := loadCorpus(t)
+	random := Generate(randomSeed, randomCases)
+	all := append(append([]Case{}, corpus...), random...)
+	checkIDs(t, all)
+	if t.Failed() {
+		return
+	}
+	source := map[string]string{}
+	for _, c := range corpus {
+		source[c.ID] = "corpus"
+	}
+	for _, c := range random {
+		source[c.ID] = "random"
+	}
+
+	ntabs := 3
+	if n, err := strconv.Atoi(os.Getenv(envTabs)); err == nil && n > 0 && n <= 16 {
+		ntabs = n
+	}
+	h := startHarness(t, ntabs)
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	t.Cleanup(cancel)
+
+	var (
+		mu         sync.Mutex
+		records    []Record
+		mismatches []Mismatch
+		agree, ran int
+		start      = time.Now()
+	)
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if ran == 0 {
+			return
+		}
+		slices.SortFunc(records, func(a, b Record) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortStableFunc(mismatches, func(a, b Mismatch) int { return strings.Compare(a.ID, b.ID) })
+		t.Logf("chromium: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(start).Round(time.Millisecond))
+		if p := os.Getenv(envRecord); p != "" {
+			if err := writeJSON(p, records); err != nil {
+				t.Errorf("record: %v", err)
+			} else {
+				t.Logf("recorded %d exchanges to %s", len(records), p)
+			}
+		}
+		if err := writeJSON(mismatchReport, mismatches); err != nil {
+			t.Logf("mismatch report: %v", err)
+		}
+		if len(mismatches) == 0 {
+			return
+		}
+		var b strings.Builder
+		shown := map[string]bool{}
+		for _, m := range mismatches {
+			if len(shown) >= detailedReport && !shown[m.ID] {
+				continue
+			}
+			shown[m.ID] = true
+			ch, _ := json.Marshal(m.Chromium)
+			ex, _ := json.Marshal(m.Explain)
+			fmt.Fprintf(&b, "\n  %s [%s]\n      chromium: %s\n      explain:  %s", m.ID, m.Field, ch, ex)
+		}
+		msg := fmt.Sprintf("chromium: %d/%d agree; disagreements (first %d exchanges, all in %s):%s", agree, ran, len(shown), mismatchReport, b.String())
+		if os.Getenv(envDiff) == "report" {
+			t.Log(msg)
+		} else {
+			t.Error(msg)
+		}
+	})
+
+	for _, c := range all {
+		t.Run(c.ID, func(t *testing.T) {
+			t.Parallel()
+			s, ob, err := h.run(ctx, c)
+			if err != nil {
+				t.Fatalf("%s: %v", c.Desc, err)
+			}
+			for _, p := range selfCheck(s, ob) {
+				t.Errorf("self-consistency (%s): %s", c.Desc, p)
+			}
+			v, verr := explain.Explain(s)
+			ms := compare(c, s, ob, v, verr)
+			mu.Lock()
+			ran++
+			if len(ms) == 0 {
+				agree++
+			}
+			mismatches = append(mismatches, ms...)
+			records = append(records, Record{Case: Case{ID: c.ID, Desc: c.Desc, Catalog: c.Catalog, Scenario: s}, Source: source[c.ID], Observed: ob})
+			mu.Unlock()
+		})
+	}
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}

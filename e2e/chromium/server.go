@@ -1,0 +1,273 @@
+// Package chromium is the differential harness: it drives a real headless
+// Chromium (through chromedp) against a loopback server whose replies each
+// exchange controls, records what the server received and what the page saw,
+// and compares both with engine/explain, field by field.
+//
+// The harness itself is the test (harness_test.go); this file holds the
+// loopback server, which has to write replies byte for byte: Go's net/http
+// canonicalizes header names, folds duplicate lines into its map and trims
+// values, so it would hide exactly the faults the engine must explain
+// (two Access-Control-Allow-Origin lines, "true " and the like).
+package chromium
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/headers"
+)
+
+// Bounds on what the server reads from one connection; Chromium's requests
+// in this harness are far below them.
+const (
+	maxLineBytes   = 16 << 10
+	maxHeaderLines = 200
+	maxBodyBytes   = 1 << 20
+	connDeadline   = 15 * time.Second
+)
+
+// PagePath is the path of the blank page each tab loads on the page origin.
+const PagePath = "/"
+
+// Received is one request as it reached the server.
+type Received struct {
+	Host   string       `json:"host"`
+	Method string       `json:"method"`
+	Target string       `json:"target"`
+	Header headers.List `json:"headers"`
+	Body   string       `json:"body,omitempty"`
+}
+
+// IsPreflight reports whether r is a CORS-preflight request: an OPTIONS
+// request carrying Access-Control-Request-Method (Fetch §4.8 "CORS-preflight
+// fetch" step 2-3). A page-made OPTIONS fetch lacks that header.
+func (r Received) IsPreflight() bool {
+	return r.Method == "OPTIONS" && r.Header.Has("Access-Control-Request-Method")
+}
+
+// route is what the server answers on one exchange's path.
+type route struct {
+	preflight *explain.Reply
+	response  *explain.Reply
+}
+
+// Server is a loopback HTTP/1.1 server that answers each exchange's path
+// with the replies registered for it and records every request.
+type Server struct {
+	ln net.Listener
+
+	mu     sync.Mutex
+	routes map[string]route      // by request path, without the query
+	seen   map[string][]Received // by exchange token (see Token)
+	wg     sync.WaitGroup
+}
+
+// NewServer listens on 127.0.0.1 on a random port.
+func NewServer() (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{ln: ln, routes: map[string]route{}, seen: map[string][]Received{}}
+	s.wg.Add(1)
+	go s.serve()
+	return s, nil
+}
+
+// Port is the port the server listens on.
+func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+
+// Close stops the server and waits for its connections.
+func (s *Server) Close() error {
+	err := s.ln.Close()
+	s.wg.Wait()
+	return err
+}
+
+// Handle registers the replies for path: preflight answers OPTIONS requests
+// that carry Access-Control-Request-Method, response answers everything
+// else. A nil preflight means 404 with no headers and a nil response 200
+// with no headers, as the scenario contract says (shared/design.md).
+func (s *Server) Handle(path string, preflight, response *explain.Reply) {
+	s.mu.Lock()
+	s.routes[path] = route{preflight: preflight, response: response}
+	s.mu.Unlock()
+}
+
+// Seen returns the requests received for the exchange token, in arrival
+// order.
+func (s *Server) Seen(token string) []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Received(nil), s.seen[token]...)
+}
+
+// Token returns the exchange token of a request path: the first two
+// segments, "/t/<id>/". Paths outside /t/ have no token.
+func Token(path string) string {
+	if !strings.HasPrefix(path, "/t/") {
+		return ""
+	}
+	rest := path[3:]
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return ""
+	}
+	return "/t/" + rest[:i+1]
+}
+
+func (s *Server) serve() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.handle(c)
+		}()
+	}
+}
+
+// handle reads one request and writes one reply, then closes the
+// connection. Closing delimits a body sent without Content-Length
+// (RFC 9112 §6.3 rule 8), so the reply carries exactly the scenario's
+// header lines and nothing the harness added.
+func (s *Server) handle(c net.Conn) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(connDeadline))
+	br := bufio.NewReaderSize(c, 4096)
+	req, err := readRequest(br)
+	if err != nil {
+		return
+	}
+	path := req.Target
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if tok := Token(path); tok != "" {
+		s.mu.Lock()
+		s.seen[tok] = append(s.seen[tok], req)
+		s.mu.Unlock()
+	}
+
+	var reply explain.Reply
+	switch {
+	case path == PagePath && req.Method == "GET":
+		reply = explain.Reply{Status: 200, Headers: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
+			Body: "<!doctype html><meta charset=utf-8><title>whycors harness</title><p>whycors harness page</p>"}
+	default:
+		s.mu.Lock()
+		r, ok := s.routes[path]
+		s.mu.Unlock()
+		switch {
+		case !ok:
+			reply = explain.Reply{Status: 404}
+		case req.IsPreflight() && r.preflight == nil:
+			reply = explain.Reply{Status: 404}
+		case req.IsPreflight():
+			reply = *r.preflight
+		case r.response == nil:
+			reply = explain.Reply{Status: 200}
+		default:
+			reply = *r.response
+		}
+	}
+	_, _ = c.Write(rawReply(reply, req.Method == "HEAD"))
+}
+
+// rawReply serializes reply exactly: header names as given, lines in order,
+// values untouched.
+func rawReply(r explain.Reply, head bool) []byte {
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 ")
+	b.WriteString(strconv.Itoa(r.Status))
+	b.WriteByte(' ')
+	b.WriteString(http.StatusText(r.Status))
+	b.WriteString("\r\n")
+	for _, f := range r.Headers {
+		b.WriteString(f.Name)
+		b.WriteString(": ")
+		b.WriteString(f.Value)
+		b.WriteString("\r\n")
+	}
+	b.WriteString("\r\n")
+	// 1xx, 204 and 304 replies have no content (RFC 9110 §6.4.1).
+	if !head && r.Status != 204 && r.Status != 304 && r.Status >= 200 {
+		b.WriteString(r.Body)
+	}
+	return []byte(b.String())
+}
+
+var errRequest = errors.New("chromium harness: malformed request")
+
+// readRequest parses one HTTP/1.1 request, keeping header names as sent
+// and lines in order.
+func readRequest(br *bufio.Reader) (Received, error) {
+	line, err := readLine(br)
+	if err != nil {
+		return Received{}, err
+	}
+	parts := strings.Split(line, " ")
+	if len(parts) != 3 || !strings.HasPrefix(parts[2], "HTTP/") {
+		return Received{}, errRequest
+	}
+	req := Received{Method: parts[0], Target: parts[1]}
+	for n := 0; ; n++ {
+		if n > maxHeaderLines {
+			return Received{}, errRequest
+		}
+		line, err := readLine(br)
+		if err != nil {
+			return Received{}, err
+		}
+		if line == "" {
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return Received{}, errRequest
+		}
+		req.Header = append(req.Header, headers.Field{Name: name, Value: strings.Trim(value, " \t")})
+	}
+	req.Host, _ = req.Header.Get("Host")
+	if cl, ok := req.Header.Get("Content-Length"); ok {
+		n, err := strconv.Atoi(cl)
+		if err != nil || n < 0 || n > maxBodyBytes {
+			return Received{}, errRequest
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(br, body); err != nil {
+			return Received{}, err
+		}
+		req.Body = string(body)
+	}
+	return req, nil
+}
+
+func readLine(br *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := br.ReadLine()
+		if err != nil {
+			return "", err
+		}
+		b = append(b, chunk...)
+		if len(b) > maxLineBytes {
+			return "", errRequest
+		}
+		if !isPrefix {
+			return string(b), nil
+		}
+	}
+}
