@@ -1,0 +1,283 @@
+package s3
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Bucket answers requests as an S3 bucket with CORS configuration CORS
+// (nil: the bucket has none). Absent models a bucket that does not exist.
+// It implements policy.Evaluator.
+type Bucket struct {
+	CORS   *Configuration
+	Absent bool
+	// Name is the bucket name used in GetBucketCors' NoSuchCORSConfiguration
+	// body; empty means "bucket".
+	Name string
+}
+
+// The Vary value S3 sends when a rule matched, and only then
+// (cloud-policies.md §0 item 5, [AWS-REC]).
+const vary = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
+
+// S3's CORS error messages, verbatim, "evalution" included
+// (cloud-policies.md §1.3, [AWS-REC] and versitygw#2083).
+const (
+	msgNoOrigin   = "Insufficient information. Origin request header needed."
+	msgNotAllowed = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+	msgNotEnabled = "CORSResponse: CORS is not enabled for this bucket."
+	msgNoBucket   = "CORSResponse: Bucket not found"
+	// Our simulated replies carry these in place of AWS's per-request ids.
+	requestID = "WHYCORSSIMULATED"
+	hostID    = "simulated-by-whycors"
+)
+
+// Source is cited on every trace entry this package produces.
+const Source = "shared/reference/cloud-policies.md §1.3 (S3 evaluation, recorded against AWS)"
+
+// Respond implements policy.Evaluator with S3's algorithm
+// (cloud-policies.md §1.3): any OPTIONS is a preflight; the rule list is
+// searched in order for the first rule whose AllowedOrigin, AllowedMethod
+// (Access-Control-Request-Method when present, even on GET) and
+// AllowedHeader entries cover the request.
+func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	host, path, query := wire.SplitURL(req.URL)
+	isPreflight := req.Method == "OPTIONS"
+	if sub, ok := b.subresource(req, host, path, query); ok {
+		app = sub
+	}
+	origin, hasOrigin := req.Header.Get("Origin")
+	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
+	if !hasACRM || acrm == "" {
+		acrm = ""
+	}
+	if !hasOrigin {
+		if isPreflight {
+			// [AWS-REC] snapshot L5, L65, L101.
+			r := errorReply(400, "BadRequest", msgNoOrigin, "", "")
+			r.Header.Add("Connection", "close")
+			return policy.Outcome{Reply: r, Decision: "OPTIONS without Origin: 400 BadRequest"}
+		}
+		// [AWS-REC] get-no-origin: served as is, no CORS headers.
+		return policy.Outcome{Reply: pass(app), Decision: "no Origin header: not a CORS request, served without CORS headers"}
+	}
+	method := req.Method
+	if acrm != "" {
+		method = acrm // [AWS-REC] get-wrong-op: ACRM wins even on GET or PUT
+	}
+	errMethod := method
+	if b.Absent && isPreflight {
+		// [AWS-REC] snapshot L50.
+		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNoBucket, errMethod, "BUCKET"), Decision: "the bucket does not exist: 403 AccessForbidden"}
+	}
+	if b.CORS == nil {
+		if isPreflight {
+			// [AWS-REC] snapshot L13, L23: ResourceType BUCKET even for a key.
+			return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotEnabled, errMethod, "BUCKET"), Decision: "the bucket has no CORS configuration: 403 AccessForbidden"}
+		}
+		return policy.Outcome{Reply: pass(app), Decision: "the bucket has no CORS configuration: served without CORS headers"}
+	}
+	acrh, _ := req.Header.Get("Access-Control-Request-Headers")
+	reqHdrs := wire.HeaderNames(acrh) // consulted on actual requests too [AWS-REC] get-non-allowed-with-acl
+	var trace []policy.Rule
+	for i := range b.CORS.Rules {
+		r := &b.CORS.Rules[i]
+		t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path}
+		t.Failed, t.Detail = r.check(origin, method, reqHdrs)
+		if t.Failed != "" {
+			trace = append(trace, t)
+			continue
+		}
+		t.Matched, t.Detail, t.Source = true, "origin, method and every requested header match", Source
+		trace = append(trace, t)
+		cors := r.headers(origin, reqHdrs)
+		if isPreflight {
+			// [AWS-REC] opt-right-origin: 200, empty body, Content-Length 0.
+			reply := policy.Reply{Status: 200, Header: cors}
+			reply.Header.Add("Content-Length", "0")
+			return policy.Outcome{Reply: reply, Rules: trace, Decision: "preflight answered by rule " + strconv.Itoa(i+1)}
+		}
+		// [AWS-REC] get-right-origin; s3-tests L6950: CORS headers on error
+		// replies (404 NoSuchKey, 403) of actual requests as well.
+		reply := pass(app)
+		for _, f := range cors {
+			reply.Header.Set(f.Name, f.Value)
+		}
+		return policy.Outcome{Reply: reply, Rules: trace, Decision: "actual request matched rule " + strconv.Itoa(i+1) + ": CORS headers added"}
+	}
+	if isPreflight {
+		rt := "OBJECT"
+		if isBucketPath(host, path) {
+			rt = "BUCKET"
+		}
+		// [AWS-REC] opt-wrong-origin: 403, no CORS headers, no Vary.
+		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotAllowed, errMethod, rt), Rules: trace, Decision: "no rule matched: 403 AccessForbidden"}
+	}
+	// [AWS-REC] get-wrong-origin: served, no CORS headers, no Vary.
+	return policy.Outcome{Reply: pass(app), Rules: trace, Decision: "no rule matched: served without CORS headers"}
+}
+
+// check returns the first condition of r that the request fails, in the
+// order S3's guide lists them (origin, method, headers; seed
+// "How Does Amazon S3 Evaluate the CORS Configuration"), with the values.
+func (r *Rule) check(origin, method string, reqHdrs []string) (failed, detail string) {
+	if !r.matchOrigin(origin) {
+		return "origin", "Origin " + strconv.Quote(origin) + " matches no AllowedOrigin of " + quoteList(r.AllowedOrigins)
+	}
+	if !contains(r.AllowedMethods, method) {
+		return "method", "method " + method + " is not in AllowedMethods " + quoteList(r.AllowedMethods) + " (case-sensitive)"
+	}
+	if len(reqHdrs) > 0 {
+		if len(r.AllowedHeaders) == 0 {
+			// [AWS-REC] opt-get-headers: no AllowedHeader allows no header.
+			return "headers", "the rule has no AllowedHeader, so requested header " + strconv.Quote(reqHdrs[0]) + " is not allowed"
+		}
+		for _, h := range reqHdrs {
+			if !r.matchHeader(h) {
+				return "headers", "requested header " + strconv.Quote(h) + " matches no AllowedHeader of " + quoteList(r.AllowedHeaders)
+			}
+		}
+	}
+	return "", ""
+}
+
+func (r *Rule) matchOrigin(origin string) bool {
+	for _, o := range r.AllowedOrigins {
+		// Origins are opaque strings compared literally with one '*'
+		// (cloud-policies.md §1.3; case-sensitive as every S3
+		// implementation read, AWS itself [UNVERIFIED]).
+		if wire.StarMatch(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rule) matchHeader(h string) bool {
+	for _, a := range r.AllowedHeaders {
+		if wire.StarMatch(strings.ToLower(a), h) {
+			return true
+		}
+	}
+	return false
+}
+
+// headers returns the CORS headers S3 sends for a matched rule
+// (cloud-policies.md §1.3 matched(rule)).
+func (r *Rule) headers(origin string, reqHdrs []string) headers.List {
+	var h headers.List
+	if contains(r.AllowedOrigins, "*") {
+		// [AWS-REC] opt-random-wildcard-origin: "*" and no ACAC. A list
+		// holding "*" and other origins: LocalStack and Scality send "*",
+		// AWS [UNVERIFIED].
+		h.Add("Access-Control-Allow-Origin", "*")
+	} else {
+		h.Add("Access-Control-Allow-Origin", origin)
+		h.Add("Access-Control-Allow-Credentials", "true")
+	}
+	h.Add("Access-Control-Allow-Methods", strings.Join(r.AllowedMethods, ", "))
+	if len(reqHdrs) > 0 {
+		h.Add("Access-Control-Allow-Headers", strings.Join(reqHdrs, ", "))
+	}
+	if len(r.ExposeHeaders) > 0 {
+		h.Add("Access-Control-Expose-Headers", strings.Join(r.ExposeHeaders, ", "))
+	}
+	if r.MaxAgeSeconds != nil {
+		// MaxAgeSeconds 0: sent as "0"; AWS [UNVERIFIED].
+		h.Add("Access-Control-Max-Age", strconv.Itoa(*r.MaxAgeSeconds))
+	}
+	h.Add("Vary", vary)
+	return h
+}
+
+// subresource answers GetBucketCors and DeleteBucketCors (GET and DELETE
+// on the bucket's ?cors), which S3 itself serves (cloud-policies.md §1.2).
+func (b Bucket) subresource(req policy.Request, host, path, query string) (policy.Reply, bool) {
+	if query != "cors" && !strings.HasPrefix(query, "cors&") || !isBucketPath(host, path) {
+		return policy.Reply{}, false
+	}
+	switch req.Method {
+	case "GET":
+		if b.CORS == nil {
+			name := b.Name
+			if name == "" {
+				name = "bucket"
+			}
+			// [AWS-REC] snapshot test_get_cors.
+			r := errorReply(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist", "", "")
+			r.Body = strings.Replace(r.Body, "<RequestId>", "<BucketName>"+xmlEscape(name)+"</BucketName><RequestId>", 1)
+			return r, true
+		}
+		doc, err := WriteXML(b.CORS)
+		if err != nil {
+			return policy.Reply{}, false
+		}
+		return policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "application/xml"}}, Body: doc}, true
+	case "DELETE":
+		return policy.Reply{Status: 204}, true // [AWS-REC] test_delete_cors
+	}
+	return policy.Reply{}, false
+}
+
+// isBucketPath reports whether the request addresses the bucket rather
+// than a key: path "/" on a virtual-hosted URL, or "/bucket" on a
+// path-style one (host s3.amazonaws.com or s3.<region>.amazonaws.com).
+func isBucketPath(host, path string) bool {
+	if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+		p := strings.Trim(path, "/")
+		return !strings.Contains(p, "/")
+	}
+	return path == "/"
+}
+
+func errorReply(status int, code, msg, method, resourceType string) policy.Reply {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>")
+	b.WriteString(code)
+	b.WriteString("</Code><Message>")
+	b.WriteString(xmlEscape(msg))
+	b.WriteString("</Message>")
+	if method != "" || resourceType != "" {
+		b.WriteString("<Method>" + xmlEscape(method) + "</Method><ResourceType>" + resourceType + "</ResourceType>")
+	}
+	b.WriteString("<RequestId>" + requestID + "</RequestId><HostId>" + hostID + "</HostId></Error>")
+	// [AWS-REC] opt-wrong-origin: application/xml, chunked.
+	return policy.Reply{Status: status, Header: headers.List{
+		{Name: "Content-Type", Value: "application/xml"},
+		{Name: "Transfer-Encoding", Value: "chunked"},
+	}, Body: b.String()}
+}
+
+// pass returns app with a header list of its own, so that adding CORS
+// headers never writes into the caller's backing array.
+func pass(app policy.Reply) policy.Reply {
+	app.Header = app.Header.Clone()
+	return app
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// xmlEscape escapes character data. Quotes stay as they are: S3's 403
+// message "resource's CORS spec" carries a bare apostrophe ([AWS-REC]).
+func xmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

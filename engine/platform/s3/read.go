@@ -1,0 +1,295 @@
+package s3
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
+	"github.com/whycors/whycors/engine/platform/internal/xmlpos"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Form names one way of writing a configuration.
+type Form string
+
+// The forms this package reads; each is also the policy format name.
+const (
+	FormXML            Form = "s3-xml"
+	FormJSON           Form = "s3-json"
+	FormCLI            Form = "s3-cli"
+	FormCloudFormation Form = "s3-cloudformation"
+)
+
+// fieldNames maps one form's JSON keys to the model's lists.
+type fieldNames struct {
+	id, origins, methods, headers, expose, maxAge string
+}
+
+var (
+	// ManageCorsUsing.md (console) and the CLI/SDK use the same plural names.
+	consoleNames = fieldNames{"ID", "AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposeHeaders", "MaxAgeSeconds"}
+	// AWS::S3::Bucket CorsRule (aws-properties-s3-bucket-corsrule).
+	cfnNames = fieldNames{"Id", "AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders", "MaxAge"}
+)
+
+func (n fieldNames) all() []string {
+	return []string{n.headers, n.methods, n.origins, n.expose, n.id, n.maxAge}
+}
+
+// Read reads text written in form, without validating it as S3 would.
+// Structural faults (bad JSON or XML, a string where a list belongs, an
+// unknown field) are returned, each with its position. Platforms that
+// accept S3's forms with their own rules (R2) call Read and then their
+// own validation; Parse is Read followed by Validate.
+func Read(form Form, text string) (*Configuration, policy.Errors) {
+	if len(text) > wire.MaxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
+	}
+	switch form {
+	case FormXML:
+		return readXML(text)
+	case FormJSON, FormCLI, FormCloudFormation:
+		doc, err := jsonpos.Parse(text)
+		if err != nil {
+			return nil, policy.Errors{err}
+		}
+		return readJSON(form, doc)
+	}
+	return nil, policy.Errors{{Msg: "s3: unknown form " + strconv.Quote(string(form))}}
+}
+
+// Parse reads text written in form and validates it as PutBucketCors
+// would. Every fault is returned as a policy.Errors.
+func Parse(form Form, text string) (*Configuration, error) {
+	c, errs := Read(form, text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	if errs := Validate(c); len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+func readJSON(form Form, doc *jsonpos.Doc) (*Configuration, policy.Errors) {
+	var errs policy.Errors
+	root := doc.Root
+	names := consoleNames
+	var list *jsonpos.Value
+	path := "$"
+	switch form {
+	case FormJSON:
+		list = root
+	case FormCLI:
+		// {"CORSRules": [...]}, or boto3's put_bucket_cors argument
+		// {"CORSConfiguration": {"CORSRules": [...]}}.
+		if v, ok := root.Get("CORSConfiguration"); ok {
+			root, path = v, "$.CORSConfiguration"
+		}
+		v, ok := root.Get("CORSRules")
+		if !ok {
+			return nil, policy.Errors{doc.Err(root, path, "", `want an object with "CORSRules"`)}
+		}
+		list, path = v, path+".CORSRules"
+		errs = append(errs, unknownKeys(doc, root, path[:len(path)-len(".CORSRules")], "CORSRules")...)
+	case FormCloudFormation:
+		names = cfnNames
+		var perr *policy.Error
+		list, path, perr = findCorsRules(doc)
+		if perr != nil {
+			return nil, policy.Errors{perr}
+		}
+	}
+	if list.Kind != jsonpos.Array {
+		return nil, append(errs, doc.Err(list, path, "", "want an array of CORS rules, got "+list.Kind.String()))
+	}
+	c := &Configuration{Rules: make([]Rule, 0, len(list.Items))}
+	for i, item := range list.Items {
+		p := jsonpos.Index(path, i)
+		r, rerrs := readJSONRule(doc, item, p, names, form == FormCloudFormation)
+		errs = append(errs, rerrs...)
+		c.Rules = append(c.Rules, r)
+	}
+	return c, errs
+}
+
+// findCorsRules finds the rule list in a CloudFormation fragment: the
+// CorsConfiguration value, an object holding it, a bucket resource, or a
+// template (the first AWS::S3::Bucket with a CorsConfiguration).
+func findCorsRules(doc *jsonpos.Doc) (*jsonpos.Value, string, *policy.Error) {
+	v, path := doc.Root, "$"
+	if res, ok := v.Get("Resources"); ok && res.Kind == jsonpos.Object {
+		found := false
+		for i, name := range res.Keys {
+			r := res.Fields[i]
+			if props, ok := r.Get("Properties"); ok {
+				if _, ok := props.Get("CorsConfiguration"); ok {
+					v, path, found = r, jsonpos.Key("$.Resources", name), true
+					break
+				}
+			}
+		}
+		if !found {
+			return nil, "", doc.Err(res, "$.Resources", "", "no resource has Properties.CorsConfiguration")
+		}
+	}
+	if props, ok := v.Get("Properties"); ok {
+		v, path = props, path+".Properties"
+	}
+	if cc, ok := v.Get("CorsConfiguration"); ok {
+		v, path = cc, path+".CorsConfiguration"
+	}
+	rules, ok := v.Get("CorsRules")
+	if !ok {
+		return nil, "", doc.Err(v, path, "", `want an object with "CorsRules"`)
+	}
+	return rules, path + ".CorsRules", nil
+}
+
+func unknownKeys(doc *jsonpos.Doc, obj *jsonpos.Value, path string, known ...string) policy.Errors {
+	var errs policy.Errors
+outer:
+	for i, k := range obj.Keys {
+		for _, n := range known {
+			if k == n {
+				continue outer
+			}
+		}
+		msg := "unknown field " + strconv.Quote(k) + "; must be one of: " + strings.Join(known, ", ")
+		for _, n := range known {
+			if strings.EqualFold(k, n) {
+				msg = "unknown field " + strconv.Quote(k) + "; field names are case-sensitive: did you mean " + strconv.Quote(n) + "?"
+			}
+		}
+		errs = append(errs, doc.Err(obj.Fields[i], jsonpos.Key(path, k), "", msg))
+	}
+	return errs
+}
+
+func readJSONRule(doc *jsonpos.Doc, v *jsonpos.Value, path string, n fieldNames, lenientInt bool) (Rule, policy.Errors) {
+	r := Rule{At: pos(doc, v, path)}
+	if v.Kind != jsonpos.Object {
+		return r, policy.Errors{doc.Err(v, path, "", "want a CORS rule object, got "+v.Kind.String())}
+	}
+	errs := unknownKeys(doc, v, path, n.all()...)
+	list := func(key, model string) []string {
+		f, ok := v.Get(key)
+		if !ok {
+			return nil
+		}
+		p := jsonpos.Key(path, key)
+		out := doc.Strings(f, p, &errs)
+		ps := make([]Position, len(f.Items))
+		for i, it := range f.Items {
+			ps[i] = pos(doc, it, jsonpos.Index(p, i))
+		}
+		r.setValueAt(model, ps)
+		return out
+	}
+	r.AllowedOrigins = list(n.origins, "AllowedOrigins")
+	r.AllowedMethods = list(n.methods, "AllowedMethods")
+	r.AllowedHeaders = list(n.headers, "AllowedHeaders")
+	r.ExposeHeaders = list(n.expose, "ExposeHeaders")
+	if f, ok := v.Get(n.id); ok {
+		if f.Kind != jsonpos.String {
+			errs = append(errs, doc.Err(f, jsonpos.Key(path, n.id), "", "want a string, got "+f.Kind.String()))
+		}
+		r.ID = f.Str
+	}
+	if f, ok := v.Get(n.maxAge); ok {
+		p := jsonpos.Key(path, n.maxAge)
+		age, ok := f.Int()
+		if !ok && lenientInt && f.Kind == jsonpos.String {
+			// CloudFormation accepts integers written as strings.
+			if a, err := strconv.ParseInt(f.Str, 10, 32); err == nil {
+				age, ok = int(a), true
+			}
+		}
+		if !ok {
+			errs = append(errs, doc.Err(f, p, "", "want a whole number of seconds, got "+f.Kind.String()+" "+strconv.Quote(f.Str)))
+		} else {
+			r.MaxAgeSeconds = &age
+		}
+	}
+	return r, errs
+}
+
+func pos(doc *jsonpos.Doc, v *jsonpos.Value, path string) Position {
+	l, c := policy.LineCol(doc.Text, v.Off)
+	return Position{Path: path, Line: l, Column: c}
+}
+
+// readXML reads the REST API document. S3 validates it against its schema:
+// a wrong root, an unknown element or a bad MaxAgeSeconds is MalformedXML
+// (cloud-policies.md §1.2).
+func readXML(text string) (*Configuration, policy.Errors) {
+	root, perr := xmlpos.Parse(text)
+	if perr != nil {
+		perr.Code = "MalformedXML"
+		return nil, policy.Errors{perr}
+	}
+	if root.Name != "CORSConfiguration" {
+		return nil, policy.Errors{xmlpos.Err(root, root.Name, "MalformedXML", MsgMalformedXML+" (the root element must be CORSConfiguration)")}
+	}
+	var errs policy.Errors
+	c := &Configuration{}
+	n := 0
+	for _, el := range root.Children {
+		if el.Name != "CORSRule" {
+			errs = append(errs, xmlpos.Err(el, "CORSConfiguration/"+el.Name, "MalformedXML", MsgMalformedXML+" (unexpected element "+el.Name+")"))
+			continue
+		}
+		p := xmlpos.Path("CORSConfiguration", "CORSRule", n)
+		n++
+		r := Rule{At: Position{p, el.Line, el.Column}}
+		seen := map[string]int{}
+		add := func(list *[]string, model string, child *xmlpos.Element) {
+			i := seen[child.Name]
+			*list = append(*list, child.Text)
+			if r.Values == nil {
+				r.Values = map[string][]Position{}
+			}
+			r.Values[model] = append(r.Values[model], Position{xmlpos.Path(p, child.Name, i), child.Line, child.Column})
+		}
+		for _, ch := range el.Children {
+			cp := xmlpos.Path(p, ch.Name, seen[ch.Name])
+			if len(ch.Children) > 0 {
+				errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" ("+ch.Name+" must hold text only)"))
+			}
+			switch ch.Name {
+			case "AllowedOrigin":
+				add(&r.AllowedOrigins, "AllowedOrigins", ch)
+			case "AllowedMethod":
+				add(&r.AllowedMethods, "AllowedMethods", ch)
+			case "AllowedHeader":
+				add(&r.AllowedHeaders, "AllowedHeaders", ch)
+			case "ExposeHeader":
+				add(&r.ExposeHeaders, "ExposeHeaders", ch)
+			case "ID":
+				if seen["ID"] > 0 {
+					errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (more than one ID)"))
+				}
+				r.ID = ch.Text
+			case "MaxAgeSeconds":
+				if seen["MaxAgeSeconds"] > 0 {
+					errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (more than one MaxAgeSeconds)"))
+				}
+				a, err := strconv.ParseInt(strings.TrimSpace(ch.Text), 10, 32)
+				if err != nil {
+					errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (MaxAgeSeconds must be a whole number, got "+strconv.Quote(ch.Text)+")"))
+				} else {
+					age := int(a)
+					r.MaxAgeSeconds = &age
+				}
+			default:
+				errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (unexpected element "+ch.Name+" in CORSRule)"))
+			}
+			seen[ch.Name]++
+		}
+		c.Rules = append(c.Rules, r)
+	}
+	return c, errs
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,192 @@
+// Package s3 reads Amazon S3 bucket CORS configurations and answers
+// requests exactly as S3 does (shared/reference/cloud-policies.md §1).
+//
+// Four forms of the same configuration are read into one model,
+// Configuration, and registered with engine/policy:
+//
+//	s3-xml             the REST API document, <CORSConfiguration><CORSRule>...
+//	                   (PutBucketCors body, GetBucketCors output)
+//	s3-json            the S3 console's JSON: a bare array of rules
+//	s3-cli             the AWS CLI / SDK JSON: {"CORSRules": [...]}
+//	                   (put-bucket-cors --cors-configuration, get-bucket-cors)
+//	s3-cloudformation  AWS::S3::Bucket's CorsConfiguration as JSON:
+//	                   {"CorsRules": [...]} with ExposedHeaders, Id, MaxAge,
+//	                   alone, under "CorsConfiguration", or inside a bucket
+//	                   resource's "Properties"
+//
+// A Bucket evaluates requests: the first rule whose origin, method and
+// every requested header match decides (§1.3), with S3's headers, its 403
+// AccessForbidden body for a refused preflight and its pass-through of
+// unmatched actual requests.
+package s3
+
+import (
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Methods are the only AllowedMethod values S3 accepts, case-sensitive
+// (cloud-policies.md §1.2, [AWS-REC]).
+var methods = [...]string{"GET", "PUT", "HEAD", "POST", "DELETE"}
+
+// Limits of PutBucketCors (cloud-policies.md §1.2).
+const (
+	MaxRules    = 100       // "up to 100 rules" [DOC]
+	MaxDocBytes = 64 * 1024 // "The document is limited to 64 KB in size" [DOC]
+	MaxIDLen    = 255       // CORSRule.ID "cannot be longer than 255 characters" [DOC]
+)
+
+// Error messages S3 returns, verbatim (cloud-policies.md §0 item 9, §1.2).
+const (
+	MsgMalformedXML = "The XML you provided was not well-formed or did not validate against our published schema"
+	msgBadMethod    = "Found unsupported HTTP method in CORS config. Unsupported method is "
+	// The codes and messages of the three limits are [UNVERIFIED] against
+	// AWS: the rule count follows Scality's AWS-runnable suite, the size
+	// AWS's generic MaxMessageLengthExceeded, the ID length a message of ours.
+	msgTooManyRules = "The number of CORS rules should not exceed allowed limit of 100 rules."
+	msgTooLarge     = "Your request was too big."
+	msgLongID       = "The ID of a CORS rule cannot be longer than 255 characters."
+)
+
+// Configuration is a bucket's CORS configuration: its rules in order.
+type Configuration struct {
+	Rules []Rule
+}
+
+// Rule is one CORSRule, with the REST API's element names in plural.
+// MaxAgeSeconds is nil when unset.
+type Rule struct {
+	ID             string
+	AllowedOrigins []string
+	AllowedMethods []string
+	AllowedHeaders []string
+	ExposeHeaders  []string
+	MaxAgeSeconds  *int
+
+	// At is where the rule is in the text it was read from, and Values
+	// where each list item is, by list name ("AllowedOrigins", ...) and
+	// index. Readers fill them; both are zero for a rule built by hand.
+	At     Position
+	Values map[string][]Position
+}
+
+// Position is a place in the user's text: a JSON path or XML element
+// path, and a 1-based line and column.
+type Position struct {
+	Path   string
+	Line   int
+	Column int
+}
+
+func (p Position) err(code, msg string) *policy.Error {
+	return &policy.Error{Path: p.Path, Line: p.Line, Column: p.Column, Code: code, Msg: msg}
+}
+
+func (r *Rule) valueAt(list string, i int) Position {
+	if ps := r.Values[list]; i < len(ps) {
+		return ps[i]
+	}
+	return r.At
+}
+
+func (r *Rule) setValueAt(list string, ps []Position) {
+	if r.Values == nil {
+		r.Values = map[string][]Position{}
+	}
+	r.Values[list] = ps
+}
+
+// Validate checks c as PutBucketCors does and returns every fault, each at
+// its position, with S3's code and message (cloud-policies.md §1.2). S3
+// itself stops at the first; we list them all so the user fixes them at
+// once.
+func Validate(c *Configuration) policy.Errors {
+	var errs policy.Errors
+	if len(c.Rules) == 0 {
+		// [AWS-REC] test_put_cors_invalid_rules: {"CORSRules": []}.
+		errs = append(errs, &policy.Error{Path: "", Line: 1, Column: 1, Code: "MalformedXML", Msg: MsgMalformedXML + " (no CORSRule)"})
+	}
+	if len(c.Rules) > MaxRules {
+		errs = append(errs, c.Rules[MaxRules].At.err("InvalidRequest", msgTooManyRules))
+	}
+	for i := range c.Rules {
+		errs = append(errs, ValidateRule(&c.Rules[i], true)...)
+	}
+	if len(errs) == 0 {
+		if doc, err := WriteXML(c); err == nil && len(doc) > MaxDocBytes {
+			errs = append(errs, &policy.Error{Line: 1, Column: 1, Code: "MaxMessageLengthExceeded", Msg: msgTooLarge + " (the CORSConfiguration document is " + itoa(len(doc)) + " bytes; the limit is 65536)"})
+		}
+	}
+	return errs
+}
+
+// ValidateRule checks one rule. S3 refuses more than one '*' in an
+// AllowedOrigin; oneStar=false skips that check for platforms with their
+// own wildcard rules (R2).
+func ValidateRule(r *Rule, oneStar bool) policy.Errors {
+	var errs policy.Errors
+	if len(r.AllowedOrigins) == 0 || len(r.AllowedMethods) == 0 {
+		// versitygw#1863, Scality putCors.js: MalformedXML.
+		what := "AllowedOrigin"
+		if len(r.AllowedOrigins) > 0 {
+			what = "AllowedMethod"
+		} else if len(r.AllowedMethods) == 0 {
+			what = "AllowedOrigin and AllowedMethod"
+		}
+		errs = append(errs, r.At.err("MalformedXML", MsgMalformedXML+" (the rule has no "+what+")"))
+	}
+	for i, m := range r.AllowedMethods {
+		if !isMethod(m) {
+			// [AWS-REC] snapshot L641; OPTIONS and lowercase are refused too.
+			errs = append(errs, r.valueAt("AllowedMethods", i).err("InvalidRequest", msgBadMethod+m))
+		}
+	}
+	if oneStar {
+		for i, o := range r.AllowedOrigins {
+			if countStar(o) > 1 {
+				// [AWS-REC] versitygw#1870.
+				errs = append(errs, r.valueAt("AllowedOrigins", i).err("InvalidRequest", `AllowedOrigin "`+o+`" can not have more than one wildcard.`))
+			}
+		}
+	}
+	for i, h := range r.AllowedHeaders {
+		if countStar(h) > 1 {
+			// [DOC] "at most one * wildcard"; message [UNVERIFIED], shaped
+			// as the AllowedOrigin one.
+			errs = append(errs, r.valueAt("AllowedHeaders", i).err("InvalidRequest", `AllowedHeader "`+h+`" can not have more than one wildcard.`))
+		}
+	}
+	for i, h := range r.ExposeHeaders {
+		if countStar(h) > 0 {
+			// libreliodev/javascript#53 (2014); code [UNVERIFIED].
+			errs = append(errs, r.valueAt("ExposeHeaders", i).err("InvalidRequest", "ExposeHeader "+h+" contains a wildcard. Wildcards are currently not supported for ExposeHeader."))
+		}
+	}
+	if len(r.ID) > MaxIDLen {
+		errs = append(errs, r.At.err("InvalidArgument", msgLongID))
+	}
+	if r.MaxAgeSeconds != nil && *r.MaxAgeSeconds < 0 {
+		// MaxAgeSeconds is an xsd:int; a negative age is [UNVERIFIED] and
+		// we refuse it rather than guess how S3 would send it.
+		errs = append(errs, r.At.err("MalformedXML", MsgMalformedXML+" (MaxAgeSeconds is negative)"))
+	}
+	return errs
+}
+
+func isMethod(m string) bool {
+	for _, x := range methods {
+		if m == x {
+			return true
+		}
+	}
+	return false
+}
+
+func countStar(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' {
+			n++
+		}
+	}
+	return n
+}
