@@ -1,0 +1,367 @@
+// Package build makes the simulator: it compiles wasm/ with GOOS=js
+// GOARCH=wasm, takes Go's matching wasm_exec.js, minifies the files of site/
+// with tdewolff/minify, gives every asset but the HTML pages a
+// content-hashed name (rewriting the references to it), and writes gzip and
+// brotli copies next to each compressible file, so that the server only
+// picks a file.
+package build
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	mjson "github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+)
+
+// Options say where the sources are and where the output goes.
+type Options struct {
+	Root string // the repository root (holds go.mod, site/, wasm/)
+	Out  string // the output folder, emptied and rewritten
+}
+
+// File is one output file with its sizes.
+type File struct {
+	Name   string `json:"name"`   // output name, hashed where hashed
+	Source string `json:"source"` // name under site/ (or the generated name)
+	Raw    int    `json:"raw"`
+	Gzip   int    `json:"gzip,omitempty"`
+	Brotli int    `json:"brotli,omitempty"`
+}
+
+// Manifest lists what a build wrote. It is saved as manifest.json in the
+// output folder; Stale compares it with the sources.
+type Manifest struct {
+	Built time.Time `json:"built"`
+	Files []File    `json:"files"`
+}
+
+// ManifestName is the manifest's file name in the output folder.
+const ManifestName = "manifest.json"
+
+// wasmName is the compiled engine's name before hashing; site/ refers to it
+// by this name.
+const wasmName = "whycors.wasm"
+
+// Site builds the simulator into o.Out.
+func Site(ctx context.Context, o Options) (*Manifest, error) {
+	src := map[string][]byte{}
+	siteDir := filepath.Join(o.Root, "site")
+	err := filepath.WalkDir(siteDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(siteDir, p)
+		b, err := os.ReadFile(p)
+		src[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	wasm, err := compileWasm(ctx, o.Root)
+	if err != nil {
+		return nil, err
+	}
+	src[wasmName] = wasm
+	execJS, err := wasmExecJS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src["wasm_exec.js"] = execJS
+
+	out, names, err := process(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.RemoveAll(o.Out); err != nil {
+		return nil, err
+	}
+	m := &Manifest{Built: time.Now().UTC()}
+	for _, source := range sortedKeys(out) {
+		name := names[source]
+		f, err := write(o.Out, name, out[source])
+		if err != nil {
+			return nil, err
+		}
+		f.Source = source
+		m.Files = append(m.Files, f)
+	}
+	b, _ := json.MarshalIndent(m, "", "  ")
+	return m, os.WriteFile(filepath.Join(o.Out, ManifestName), b, 0o644)
+}
+
+// compileWasm builds ./wasm for the browser. -trimpath and -s -w make the
+// build reproducible and drop the name section (build-chain.md §2).
+func compileWasm(ctx context.Context, root string) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "whycors-wasm")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	outFile := filepath.Join(tmp, wasmName)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", outFile, "./wasm")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("building the wasm: %v\n%s", err, b)
+	}
+	return os.ReadFile(outFile)
+}
+
+// wasmExecJS returns the wasm_exec.js of the Go that builds the wasm: the
+// two must match (syumai/workers-go#71 shows what a mismatch does).
+func wasmExecJS(ctx context.Context) ([]byte, error) {
+	b, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOROOT: %v", err)
+	}
+	return os.ReadFile(filepath.Join(strings.TrimSpace(string(b)), "lib", "wasm", "wasm_exec.js"))
+}
+
+// process minifies and fingerprints the files. It returns the output
+// contents and the output name of every source.
+func process(src map[string][]byte) (map[string][]byte, map[string]string, error) {
+	m := newMinifier()
+	out := map[string][]byte{}
+	for name, b := range src {
+		mt := mediaType(name)
+		if mt == "" || !minifiable(mt) {
+			out[name] = b
+			continue
+		}
+		// Minifier.Bytes may rewrite its input (build-chain.md §5): give it a copy.
+		min, err := m.Bytes(mt, append([]byte(nil), b...))
+		if err != nil {
+			return nil, nil, fmt.Errorf("minifying %s: %v", name, err)
+		}
+		out[name] = min
+	}
+
+	// Assets get hashed names; a file's hash covers the hashed names of the
+	// assets it refers to, so files are named leaves first.
+	names := map[string]string{}
+	refs := map[string][]string{}
+	for name, b := range out {
+		for other := range out {
+			if other != name && !isPage(other) && refersTo(b, other) {
+				refs[name] = append(refs[name], other)
+			}
+		}
+	}
+	var visit func(name string, stack map[string]bool) error
+	visit = func(name string, stack map[string]bool) error {
+		if _, done := names[name]; done {
+			return nil
+		}
+		if stack[name] {
+			return fmt.Errorf("assets refer to each other in a cycle through %s", name)
+		}
+		stack[name] = true
+		for _, r := range refs[name] {
+			if err := visit(r, stack); err != nil {
+				return err
+			}
+		}
+		delete(stack, name)
+		b := out[name]
+		for _, r := range refs[name] {
+			b = rewriteRef(b, r, names[r])
+		}
+		out[name] = b
+		if isPage(name) {
+			names[name] = name
+			return nil
+		}
+		sum := sha256.Sum256(b)
+		ext := path.Ext(name)
+		names[name] = strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		return nil
+	}
+	for _, name := range sortedKeys(out) {
+		if err := visit(name, map[string]bool{}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, names, nil
+}
+
+func newMinifier() *minify.M {
+	m := minify.New()
+	m.AddFunc("text/css", css.Minify)
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`^(application|text)/(x-)?(java|ecma)script$`), js.Minify)
+	// Inline <script type="module"> bodies are minified under the media
+	// type "module"; without this they are copied as they are.
+	m.AddFunc("module", js.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), mjson.Minify)
+	m.AddFunc("importmap", mjson.Minify)
+	return m
+}
+
+var mediaTypes = map[string]string{
+	".html": "text/html",
+	".css":  "text/css",
+	".js":   "text/javascript",
+	".mjs":  "text/javascript",
+	".json": "application/json",
+	".svg":  "image/svg+xml",
+	".wasm": "application/wasm",
+	".png":  "image/png",
+	".ico":  "image/x-icon",
+	".txt":  "text/plain",
+}
+
+// MediaType returns the Content-Type to serve a file name with.
+func MediaType(name string) string {
+	mt := mediaType(name)
+	switch {
+	case mt == "":
+		return "application/octet-stream"
+	case strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "image/svg+xml":
+		return mt + "; charset=utf-8"
+	}
+	return mt
+}
+
+func mediaType(name string) string { return mediaTypes[strings.ToLower(path.Ext(name))] }
+
+func minifiable(mt string) bool {
+	switch mt {
+	case "text/html", "text/css", "text/javascript", "application/json", "image/svg+xml":
+		return true
+	}
+	return false
+}
+
+// Compressible reports whether a file is worth a gzip and brotli copy.
+func Compressible(name string) bool {
+	mt := mediaType(name)
+	return minifiable(mt) || mt == "application/wasm" || mt == "text/plain" || mt == "image/x-icon"
+}
+
+func isPage(name string) bool { return path.Ext(name) == ".html" }
+
+// refPrefixes are what may stand right before an asset's name where a file
+// refers to it: a quote or url( paren, optionally followed by "./". Matching
+// the whole name after one of them keeps "app.js" from matching "myapp.js".
+var refPrefixes = []string{`"`, `'`, "`", "(", `"./`, `'./`, "`./", "(./"}
+
+func refersTo(b []byte, asset string) bool {
+	for _, p := range refPrefixes {
+		if bytes.Contains(b, []byte(p+asset)) {
+			return true
+		}
+	}
+	return false
+}
+
+func rewriteRef(b []byte, from, to string) []byte {
+	for _, p := range refPrefixes {
+		b = bytes.ReplaceAll(b, []byte(p+from), []byte(p+to))
+	}
+	return b
+}
+
+func write(dir, name string, b []byte) (File, error) {
+	f := File{Name: name, Raw: len(b)}
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return f, err
+	}
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		return f, err
+	}
+	if !Compressible(name) {
+		return f, nil
+	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	var br bytes.Buffer
+	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	bw.Write(b)
+	bw.Close()
+	f.Gzip, f.Brotli = gz.Len(), br.Len()
+	if err := os.WriteFile(p+".gz", gz.Bytes(), 0o644); err != nil {
+		return f, err
+	}
+	return f, os.WriteFile(p+".br", br.Bytes(), 0o644)
+}
+
+// Stale reports whether the output in out is missing or older than any
+// source it is built from (site/, wasm/, engine/, go.mod, go.sum).
+func Stale(root, out string) (bool, string) {
+	mi, err := os.Stat(filepath.Join(out, ManifestName))
+	if err != nil {
+		return true, "no build yet"
+	}
+	built := mi.ModTime()
+	newer := ""
+	for _, dir := range []string{"site", "wasm", "engine", "go.mod", "go.sum"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || newer != "" {
+				return filepath.SkipAll
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if info, err := d.Info(); err == nil && info.ModTime().After(built) {
+				newer = p
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if newer != "" {
+			rel, _ := filepath.Rel(root, newer)
+			return true, rel + " changed since the last build"
+		}
+	}
+	return false, ""
+}
+
+// FindRoot walks up from dir to the folder holding this module's go.mod.
+func FindRoot(dir string) (string, error) {
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.Contains(b, []byte("module github.com/whycors/whycors\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the whycors repository (no go.mod for github.com/whycors/whycors above this folder)")
+		}
+		dir = parent
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
