@@ -142,10 +142,9 @@ func (p *parser) fail(off int, err error) *policy.Error {
 	var se *json.SyntaxError
 	msg := "invalid JSON"
 	if errors.As(err, &se) {
+		// With a Decoder the offset is that of the offending byte
+		// (checked by this package's tests).
 		off = int(se.Offset)
-		if off > 0 {
-			off-- // the offset is after the offending byte
-		}
 		msg = "invalid JSON: " + se.Error()
 	} else if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		off = len(p.d.Text)
