@@ -1,0 +1,169 @@
+package native
+
+import "strings"
+
+// Bounds on Access-Control-Request-Headers. A browser sends the CORS-unsafe
+// header names of the request, lowercased, sorted, de-duplicated and joined
+// with "," (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 5),
+// so a real preflight is short. rs/cors 1.9 to 1.10 spent 127 ms and
+// 121 MB on one hostile value (rs/cors#170); these limits make the check
+// linear in the input and refuse anything larger outright.
+const (
+	MaxACRHBytes   = 8192 // all lines together
+	MaxACRHNames   = 128  // names, counting repeats
+	maxACRHEmpties = 16   // empty elements tolerated (",," and trailing commas)
+	maxACRHLines   = 32   // intermediaries such as API Gateway split the list into lines (rs/cors#184)
+)
+
+// ACRHResult is what checking a preflight's Access-Control-Request-Headers
+// found.
+type ACRHResult struct {
+	OK bool
+	// Allow is the value for Access-Control-Allow-Headers: the requested
+	// names, lowercased and joined with ",". It is the request's own string
+	// when that is already in that form, as browsers send it.
+	Allow string
+	// Bad is the first requested name the rule does not allow, or a
+	// description of the limit the value broke, when !OK.
+	Bad string
+}
+
+// CheckACRH checks the lines of a preflight's Access-Control-Request-Headers
+// against an allow-list of lowercase, sorted names (or any name when any is
+// true). Names compare case-insensitively (RFC 9110 §5.1); optional
+// whitespace, empty elements, repeats and several lines are tolerated, within
+// the limits above. The work is linear in the input's length (times the
+// logarithm of the allow-list's length) and allocates only when the value
+// is not already lowercase, comma-joined and on one line.
+func CheckACRH(lines []string, allowed []string, any bool) ACRHResult {
+	return checkACRH(lines, allowed, any, 0)
+}
+
+func checkACRH(lines []string, allowed []string, any bool, maxLen int) ACRHResult {
+	if len(lines) > maxACRHLines {
+		return ACRHResult{Bad: "more than 32 Access-Control-Request-Headers lines"}
+	}
+	total := 0
+	for _, l := range lines {
+		total += len(l)
+	}
+	if total > MaxACRHBytes {
+		return ACRHResult{Bad: "Access-Control-Request-Headers longer than 8192 bytes"}
+	}
+	clean := len(lines) == 1
+	names, empties := 0, 0
+	for _, l := range lines {
+		from := 0
+		for i := 0; i <= len(l); i++ {
+			if i < len(l) && l[i] != ',' {
+				continue
+			}
+			elem := l[from:i]
+			from = i + 1
+			trimmed := trimOWS(elem)
+			if len(trimmed) != len(elem) {
+				clean = false
+			}
+			if trimmed == "" {
+				clean = false
+				empties++
+				if empties > maxACRHEmpties {
+					return ACRHResult{Bad: "more than 16 empty elements in Access-Control-Request-Headers"}
+				}
+				continue
+			}
+			names++
+			if names > MaxACRHNames {
+				return ACRHResult{Bad: "more than 128 names in Access-Control-Request-Headers"}
+			}
+			for j := 0; j < len(trimmed); j++ {
+				c := trimmed[j]
+				if !isTchar(c) {
+					return ACRHResult{Bad: trimmed}
+				}
+				if c >= 'A' && c <= 'Z' {
+					clean = false
+				}
+			}
+			if !any && (maxLen > 0 && len(trimmed) > maxLen || !inFoldSet(allowed, trimmed)) {
+				return ACRHResult{Bad: trimmed}
+			}
+		}
+	}
+	if names == 0 {
+		return ACRHResult{OK: true}
+	}
+	if clean {
+		return ACRHResult{OK: true, Allow: lines[0]}
+	}
+	// Rebuild the list: only for values no browser sends (upper case,
+	// spaces, empty elements, several lines).
+	var b strings.Builder
+	for _, l := range lines {
+		for _, e := range strings.Split(l, ",") {
+			e = trimOWS(e)
+			if e == "" {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(lowerASCII(e))
+		}
+	}
+	return ACRHResult{OK: true, Allow: b.String()}
+}
+
+// trimOWS strips spaces and tabs (RFC 9110 §5.6.3).
+func trimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// inFoldSet reports whether name, in any case, is in set, a sorted list of
+// lowercase names. Binary search, comparing name lowercased byte by byte,
+// so nothing is allocated.
+func inFoldSet(set []string, name string) bool {
+	lo, hi := 0, len(set)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := compareLower(set[m], name); {
+		case c == 0:
+			return true
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return false
+}
+
+// compareLower compares a (lowercase) with b lowercased.
+func compareLower(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		cb := b[i]
+		if cb >= 'A' && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if a[i] != cb {
+			if a[i] < cb {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(a) < len(b):
+		return -1
+	case len(a) > len(b):
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,402 @@
+package native
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Limits on a policy, so that a hostile or mistaken one stays cheap to
+// check and to evaluate.
+const (
+	MaxRules          = 1000  // rules in one policy
+	MaxOrigins        = 1000  // origin patterns in one rule
+	MaxNames          = 256   // methods, request headers or exposed headers in one rule
+	MaxAgeLimit       = 86400 // Firefox's cap; Chromium caps at 7200 (browser-cors.md §1.8)
+	DefaultStatus     = 204   // status of a successful preflight, as rs/cors and jub0bs/cors (server-peers.md §3)
+	maxNameLen        = 128   // a rule name, shown in the debug header
+	maxPathPatternLen = 1024
+)
+
+// Unmatched-preflight behaviours, the values of Rule.UnmatchedPreflight.
+const (
+	Reject = "reject" // answer 403 with no CORS headers (the default)
+	Pass   = "pass"   // hand the preflight to the application, unchanged
+)
+
+// Rule is one entry of a policy, in the form the JSON format writes it.
+// The zero value of each optional field is its default.
+type Rule struct {
+	// Name labels the rule in traces and in the middleware's debug header.
+	Name string
+	// Path selects the requests the rule governs: "/api/*" (a prefix:
+	// "/api/" and everything under it), "/health" (exactly that path), or
+	// "" and "/*" (every path). The first rule whose path matches decides.
+	Path string
+	// Origins lists origin patterns (see the package doc). Required.
+	Origins []string
+	// Methods lists methods a preflight may ask for, besides GET, HEAD and
+	// POST which never need it; "*" allows any method.
+	Methods []string
+	// RequestHeaders lists header names a page may send; "*" allows any.
+	RequestHeaders []string
+	// ExposedHeaders lists response header names the page may read beyond
+	// the safelisted ones; "*" exposes all (not with credentials).
+	ExposedHeaders []string
+	// Credentials allows cookies and HTTP authentication
+	// (Access-Control-Allow-Credentials: true).
+	Credentials bool
+	// MaxAge is the preflight cache lifetime in seconds (0 to 86400); nil
+	// sends no Access-Control-Max-Age, so browsers use 5 seconds.
+	MaxAge *int
+	// PreflightStatus is the status of a successful preflight, 200 to 299;
+	// 0 means 204.
+	PreflightStatus int
+	// UnmatchedPreflight is Reject ("" means Reject) or Pass.
+	UnmatchedPreflight string
+	// AllowInsecureOrigins lets http:// origins (other than loopback) be
+	// allowed with credentials, which jub0bs/cors also refuses by default:
+	// anyone on the network path can impersonate them.
+	AllowInsecureOrigins bool
+}
+
+// Policy is a validated native policy. It is safe for concurrent use and
+// never changes after New or Parse.
+type Policy struct {
+	rules []Rule
+	c     []compiled
+	base  []string // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
+}
+
+// compiled is a rule in the form evaluation wants: sets instead of lists,
+// header values computed once.
+type compiled struct {
+	pathAll    bool
+	pathPrefix bool
+	path       string // the prefix (without '*') or the exact path
+
+	anyOrigin  bool
+	exact      []string // exact origins, when few
+	exactIdx   []int
+	exactMap   map[string]int // exact origin -> index in Rule.Origins, when many
+	patterns   []pattern
+	patternIdx []int
+
+	anyMethod bool
+	methods   []string // normalized, for the preflight method check
+
+	anyHeader    bool
+	headers      []string // lowercase, sorted, unique
+	maxHeaderLen int
+
+	creds      bool
+	pass       bool
+	status     int
+	acam       string // Access-Control-Allow-Methods, "" when echoing or nothing to say
+	aceh       string // Access-Control-Expose-Headers
+	acma       string // Access-Control-Max-Age
+	varyPre    string // Vary on a successful preflight
+	varyActual string // Vary on an actual response
+}
+
+const exactMapThreshold = 8
+
+// New validates rules and compiles them into a Policy. The error, when not
+// nil, is a policy.Errors listing every fault, each with the JSON path the
+// field would have in the native format ($.rules[i].origins[j]).
+func New(rules []Rule) (*Policy, error) {
+	base := make([]string, len(rules))
+	for i := range rules {
+		base[i] = "$.rules[" + strconv.Itoa(i) + "]"
+	}
+	var errs policy.Errors
+	p := build(rules, base, &errs)
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// build validates and compiles; faults go to errs. The Rule values are
+// copied, so the caller's slices are never aliased (rs/cors#198 in
+// another guise: a caller mutating its config after New).
+func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
+	add := func(path, code, msg string) {
+		*errs = append(*errs, &policy.Error{Path: path, Code: code, Msg: msg})
+	}
+	if len(rules) == 0 {
+		add("$", "missing", "a policy needs at least one rule")
+	}
+	if len(rules) > MaxRules {
+		add("$.rules", "limit", "more than "+strconv.Itoa(MaxRules)+" rules")
+		return nil
+	}
+	p := &Policy{base: base}
+	for i := range rules {
+		r := normalize(rules[i])
+		c := compileRule(&r, base[i], add)
+		p.rules = append(p.rules, r)
+		p.c = append(p.c, c)
+	}
+	return p
+}
+
+func normalize(r Rule) Rule {
+	r.Origins = append([]string(nil), r.Origins...)
+	r.Methods = append([]string(nil), r.Methods...)
+	for i, m := range r.Methods {
+		r.Methods[i] = normalizeMethod(m)
+	}
+	r.RequestHeaders = append([]string(nil), r.RequestHeaders...)
+	for i, h := range r.RequestHeaders {
+		r.RequestHeaders[i] = lowerASCII(h)
+	}
+	r.ExposedHeaders = append([]string(nil), r.ExposedHeaders...)
+	for i, h := range r.ExposedHeaders {
+		r.ExposedHeaders[i] = lowerASCII(h)
+	}
+	if r.MaxAge != nil {
+		v := *r.MaxAge
+		r.MaxAge = &v
+	}
+	if r.PreflightStatus == DefaultStatus {
+		r.PreflightStatus = 0
+	}
+	if r.UnmatchedPreflight == Reject {
+		r.UnmatchedPreflight = ""
+	}
+	if r.Path == "/*" {
+		r.Path = ""
+	}
+	return r
+}
+
+func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled {
+	var c compiled
+	c.creds = r.Credentials
+
+	// Name and path.
+	if len(r.Name) > maxNameLen || !isName(r.Name) {
+		add(at+".name", "invalid", "a name is 1 to "+strconv.Itoa(maxNameLen)+" letters, digits, '-', '_' or '.' (it goes in a response header)")
+	}
+	switch {
+	case r.Path == "":
+		c.pathAll = true
+	case len(r.Path) > maxPathPatternLen:
+		add(at+".path", "invalid", "path pattern longer than "+strconv.Itoa(maxPathPatternLen)+" bytes")
+	case r.Path[0] != '/':
+		add(at+".path", "invalid", "a path pattern starts with '/', as in \"/api/*\"")
+	default:
+		bad := false
+		for i := 0; i < len(r.Path); i++ {
+			ch := r.Path[i]
+			if ch <= 0x20 || ch >= 0x7f || ch == '?' || ch == '#' || (ch == '*' && i != len(r.Path)-1) {
+				bad = true
+			}
+		}
+		if bad {
+			add(at+".path", "invalid", "a path pattern is printable ASCII without '?' or '#', with at most one '*', at the end")
+		}
+		c.path = r.Path
+		if strings.HasSuffix(r.Path, "*") {
+			c.pathPrefix = true
+			c.path = r.Path[:len(r.Path)-1]
+		}
+	}
+
+	// Origins.
+	if len(r.Origins) == 0 {
+		add(at+".origins", "missing", "at least one origin must be allowed")
+	}
+	if len(r.Origins) > MaxOrigins {
+		add(at+".origins", "limit", "more than "+strconv.Itoa(MaxOrigins)+" origins")
+		r.Origins = r.Origins[:MaxOrigins]
+	}
+	for j, o := range r.Origins {
+		path := at + ".origins[" + strconv.Itoa(j) + "]"
+		pat, fault := parsePattern(o)
+		if fault != nil {
+			add(path, fault.reason, fault.msg)
+			continue
+		}
+		switch {
+		case pat.any:
+			if r.Credentials {
+				add(path, "wildcard", "for security reasons, you cannot both allow all origins (\"*\") and enable credentials: browsers refuse Access-Control-Allow-Origin: * with credentials, and reflecting the origin instead would let every site read your users' data")
+			}
+			c.anyOrigin = true
+		case r.Credentials && pat.scheme == "http" && !pat.isLoopback() && !r.AllowInsecureOrigins:
+			add(path, "insecure", "for security reasons, insecure origin patterns like "+strconv.Quote(o)+" are prohibited when credentials are enabled (anyone on the network path can impersonate them); set dangerously_allow_insecure_origins to allow them")
+		case !pat.subdomains && pat.port != "*":
+			c.exact = append(c.exact, o)
+			c.exactIdx = append(c.exactIdx, j)
+		default:
+			c.patterns = append(c.patterns, pat)
+			c.patternIdx = append(c.patternIdx, j)
+		}
+	}
+	if len(c.exact) > exactMapThreshold {
+		c.exactMap = make(map[string]int, len(c.exact))
+		for k := len(c.exact) - 1; k >= 0; k-- { // the first listing wins in traces
+			c.exactMap[c.exact[k]] = c.exactIdx[k]
+		}
+		c.exact, c.exactIdx = nil, nil
+	}
+
+	// Methods.
+	if len(r.Methods) > MaxNames {
+		add(at+".methods", "limit", "more than "+strconv.Itoa(MaxNames)+" methods")
+		r.Methods = r.Methods[:MaxNames]
+	}
+	var acam []string
+	for j, m := range r.Methods {
+		path := at + ".methods[" + strconv.Itoa(j) + "]"
+		switch {
+		case m == "*":
+			c.anyMethod = true
+		case !isToken(m):
+			add(path, "invalid", "invalid method "+strconv.Quote(m)+": a method is an HTTP token")
+		case isForbiddenMethod(m):
+			add(path, "forbidden", "forbidden method "+strconv.Quote(m)+": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)")
+		default:
+			if !contains(c.methods, m) {
+				c.methods = append(c.methods, m)
+				acam = append(acam, m)
+			}
+		}
+	}
+	if !c.anyMethod && len(acam) > 0 {
+		// The whole list, so that one preflight fills the browser's
+		// preflight cache for every allowed method
+		// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.9).
+		c.acam = strings.Join(acam, ",")
+	}
+
+	// Request headers.
+	if len(r.RequestHeaders) > MaxNames {
+		add(at+".request_headers", "limit", "more than "+strconv.Itoa(MaxNames)+" request headers")
+		r.RequestHeaders = r.RequestHeaders[:MaxNames]
+	}
+	for j, h := range r.RequestHeaders {
+		path := at + ".request_headers[" + strconv.Itoa(j) + "]"
+		switch {
+		case h == "*":
+			c.anyHeader = true
+		case !isToken(h):
+			add(path, "invalid", "invalid request-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+		case isForbiddenRequestHeader(h):
+			add(path, "forbidden", "forbidden request-header name "+strconv.Quote(h)+": browsers never let a page set it (https://fetch.spec.whatwg.org/#forbidden-request-header)")
+		case isCORSResponseHeader(h):
+			add(path, "prohibited", "prohibited request-header name "+strconv.Quote(h)+": it is a response header; the server sends it, the page does not")
+		default:
+			if !contains(c.headers, h) {
+				c.headers = append(c.headers, h)
+				c.maxHeaderLen = max(c.maxHeaderLen, len(h))
+			}
+		}
+	}
+	sort.Strings(c.headers)
+
+	// Exposed headers.
+	if len(r.ExposedHeaders) > MaxNames {
+		add(at+".exposed_headers", "limit", "more than "+strconv.Itoa(MaxNames)+" exposed headers")
+		r.ExposedHeaders = r.ExposedHeaders[:MaxNames]
+	}
+	var aceh []string
+	for j, h := range r.ExposedHeaders {
+		path := at + ".exposed_headers[" + strconv.Itoa(j) + "]"
+		switch {
+		case h == "*":
+			if r.Credentials {
+				// https://fetch.spec.whatwg.org/#http-access-control-expose-headers:
+				// "*" is a wildcard only for requests without credentials.
+				add(path, "wildcard", "you cannot both expose all response headers (\"*\") and enable credentials: with credentials browsers read \"*\" as a header named \"*\"")
+			}
+			if !contains(aceh, h) {
+				aceh = append(aceh, h)
+			}
+		case !isToken(h):
+			add(path, "invalid", "invalid response-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+		case isForbiddenResponseHeader(h):
+			add(path, "forbidden", "forbidden response-header name "+strconv.Quote(h)+": browsers never expose it (https://fetch.spec.whatwg.org/#forbidden-response-header-name)")
+		case isRequestOnlyHeader(h):
+			add(path, "prohibited", "prohibited response-header name "+strconv.Quote(h)+": only requests carry it")
+		default:
+			if !contains(aceh, h) {
+				aceh = append(aceh, h)
+			}
+		}
+	}
+	c.aceh = strings.Join(aceh, ",")
+
+	// Max-age, status, unmatched preflights.
+	if r.MaxAge != nil {
+		if v := *r.MaxAge; v < 0 || v > MaxAgeLimit {
+			add(at+".max_age", "range", "out-of-bounds max-age "+strconv.Itoa(v)+": want 0 (no caching) to "+strconv.Itoa(MaxAgeLimit)+" seconds; leave it out for the browsers' default of 5")
+		} else {
+			c.acma = strconv.Itoa(v)
+		}
+	}
+	c.status = DefaultStatus
+	if r.PreflightStatus != 0 {
+		if r.PreflightStatus < 200 || r.PreflightStatus > 299 {
+			// https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7:
+			// the preflight needs an ok status (200 to 299).
+			add(at+".preflight_status", "range", "a successful preflight needs an ok status, 200 to 299 (browsers fail any other)")
+		} else {
+			c.status = r.PreflightStatus
+		}
+	}
+	switch r.UnmatchedPreflight {
+	case "":
+	case Pass:
+		c.pass = true
+	default:
+		add(at+".unmatched_preflight", "invalid", "want \"reject\" (answer 403) or \"pass\" (hand it to the application)")
+	}
+
+	// Vary (RFC 9110 §12.5.5): name every request header the answer
+	// depends on. The origin when the rule does not allow every origin;
+	// on a preflight also the method when not every method is allowed, and
+	// the request headers, which Access-Control-Allow-Headers echoes.
+	if !c.anyOrigin {
+		c.varyActual = "Origin"
+		c.varyPre = "Origin, "
+	}
+	if !c.anyMethod {
+		c.varyPre += "Access-Control-Request-Method, "
+	}
+	c.varyPre += "Access-Control-Request-Headers"
+	return c
+}
+
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Rules returns a copy of the policy's rules, normalized: methods in the
+// case fetch() sends them, header names lowercased, defaults as zero values.
+func (p *Policy) Rules() []Rule {
+	out := make([]Rule, len(p.rules))
+	for i, r := range p.rules {
+		out[i] = normalize(r)
+	}
+	return out
+}

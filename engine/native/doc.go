@@ -1,0 +1,105 @@
+// Package native is whycors's own CORS policy: a JSON format written by
+// hand, read strictly, and evaluated the same way by the simulator (as a
+// policy.Evaluator, format name "native"), by the net/http middleware
+// (engine/middleware) and by the edge worker.
+//
+// # The format
+//
+// A policy is a list of rules. The first rule whose path matches a request
+// decides; a request no rule covers gets no CORS headers at all.
+//
+//	{
+//	  "rules": [
+//	    {
+//	      "name": "api",
+//	      "path": "/api/*",
+//	      "origins": ["https://app.example.com", "https://*.example.com", "http://localhost:*"],
+//	      "methods": ["GET", "POST", "PUT", "DELETE"],
+//	      "request_headers": ["Content-Type", "X-Custom"],
+//	      "exposed_headers": ["X-Request-Id"],
+//	      "credentials": true,
+//	      "max_age": 600
+//	    },
+//	    {
+//	      "path": "/public/*",
+//	      "origins": ["*"],
+//	      "unmatched_preflight": "pass"
+//	    }
+//	  ]
+//	}
+//
+// A policy of one rule for every path may leave out "rules" and "path":
+// {"origins": ["https://app.example.com"]}.
+//
+// Fields of a rule (only "origins" is required):
+//
+//   - name: a label (letters, digits, '-', '_', '.') for traces and the
+//     middleware's debug header.
+//   - path: "/api/*" covers "/api/" and everything under it (not "/api");
+//     "/health" covers exactly that path; absent, or "/*", covers every
+//     path. Paths compare as sent, before percent-decoding.
+//   - origins: origin patterns. An exact origin as browsers serialize it
+//     ("https://app.example.com", "http://localhost:8080": lowercase, no
+//     trailing slash, no default port); "https://*.example.com" for every
+//     subdomain at any depth but not the apex (list "https://example.com"
+//     too if you want it); "http://localhost:*" for any port, or none;
+//     "https://*.example.com:*" for both; "*" for every origin. No
+//     regular expressions, no other wildcards. "null" is refused (every
+//     sandboxed iframe and file: page sends it), and so are patterns that
+//     can never match (uppercase, Unicode hosts, ":443" on https).
+//   - methods: methods a preflight may ask for. GET, HEAD and POST never
+//     need listing. DELETE, GET, HEAD, OPTIONS, POST and PUT are matched
+//     in upper case, as fetch() normalizes them; any other method (PATCH
+//     included) is matched exactly as written, because fetch() sends it as
+//     the page wrote it. "*" allows any method. CONNECT, TRACE and TRACK
+//     are refused: fetch() never sends them.
+//   - request_headers: header names the page may send, any case; "*"
+//     allows any name. Names browsers never let a page set (Cookie,
+//     Sec-*, Proxy-*, ...) are refused.
+//   - exposed_headers: response headers the page may read besides the
+//     safelisted ones; "*" exposes all, but not with credentials.
+//   - credentials: true to allow cookies and HTTP authentication. Then
+//     "*" origins and "*" exposed headers are refused, and so are http://
+//     origins other than loopback unless
+//     "dangerously_allow_insecure_origins" is true.
+//   - max_age: how long browsers may cache a successful preflight, 0 to
+//     86400 seconds. Absent, no Access-Control-Max-Age is sent and
+//     browsers cache for 5 seconds; Chromium caps the value at 7200.
+//   - preflight_status: the status of a successful preflight, 200 to 299
+//     (default 204; some old clients want 200).
+//   - unmatched_preflight: "reject" (default) answers a preflight the
+//     rule does not allow with 403 and no CORS headers; "pass" hands it to
+//     the application, for applications that answer OPTIONS themselves.
+//
+// Reading is strict: an unknown field (with a hint when it looks like
+// another library's name for one of ours), a value of the wrong type and
+// a value that fails validation are errors, all reported at once as a
+// policy.Errors, each with its JSON path, line and column. Validation
+// follows what jub0bs/cors refuses (server-peers.md §1.2).
+//
+// # What the policy answers
+//
+// A preflight (OPTIONS with Origin and Access-Control-Request-Method) is
+// checked in the browser's order, origin, then method, then headers
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch), and answered
+// without the application: on success with preflight_status and
+// Access-Control-Allow-Origin (the origin, or "*"),
+// Access-Control-Allow-Credentials, Access-Control-Allow-Methods (the
+// rule's list, or the requested method when "*"),
+// Access-Control-Allow-Headers (the requested names, lowercased: "*" would
+// not cover Authorization), Access-Control-Max-Age and Vary; on failure
+// with 403 and no headers at all.
+//
+// Any other request is an actual request: the application answers, and an
+// allowed origin gets Access-Control-Allow-Origin, -Credentials and
+// -Expose-Headers. A disallowed or absent origin gets no CORS header. Vary
+// is appended to, never replaced: "Origin" on every response of a rule
+// that does not allow every origin (allowed or not, Origin or none, so a
+// cache never serves one origin's answer to another), and on successful
+// preflights also the request headers the answer depends on. A rule with
+// "*" sends the same headers to everyone and no Vary: Origin.
+//
+// A rejected preflight carries no Vary: responses to OPTIONS are not
+// cacheable (RFC 9110 §9.3.7), and leaving it out lets the middleware
+// refuse without allocating.
+package native

@@ -1,0 +1,448 @@
+package native
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Input is a request as the fast path reads it. Strings and slices are
+// borrowed, never kept or modified.
+type Input struct {
+	Method string
+	// Path is the request target's path, as sent (not percent-decoded).
+	Path string
+	// Origin is the first Origin line; HasOrigin tells an absent header
+	// from an empty one.
+	Origin    string
+	HasOrigin bool
+	// ACRM is the first Access-Control-Request-Method line.
+	ACRM    string
+	HasACRM bool
+	// ACRH is every Access-Control-Request-Headers line.
+	ACRH []string
+}
+
+// IsPreflight reports whether the request is a CORS preflight: OPTIONS with
+// Origin and Access-Control-Request-Method, which every preflight carries
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, steps 1-4). An
+// OPTIONS request without Access-Control-Request-Method is an actual
+// request; a page may send OPTIONS itself.
+func (in *Input) IsPreflight() bool {
+	return in.Method == "OPTIONS" && in.HasOrigin && in.HasACRM
+}
+
+// Kind is what the policy does with a request.
+type Kind uint8
+
+const (
+	// NoRule: no rule's path matches; the policy adds nothing and the
+	// application answers.
+	NoRule Kind = iota
+	// Actual: an actual (or non-CORS) request; the application answers and
+	// the policy's headers are applied to its response.
+	Actual
+	// PreflightOK: a preflight the policy answers itself, with success.
+	PreflightOK
+	// PreflightRejected: a preflight the policy refuses with 403 and no
+	// CORS headers.
+	PreflightRejected
+	// PreflightPassed: a preflight the rule does not allow, handed to the
+	// application because the rule says unmatched_preflight: pass.
+	PreflightPassed
+)
+
+func (k Kind) String() string {
+	return [...]string{"no-rule", "actual", "preflight-ok", "preflight-rejected", "preflight-passed"}[k]
+}
+
+// Check names the condition a request failed.
+type Check uint8
+
+const (
+	CheckNone    Check = iota
+	CheckOrigin        // the origin is not allowed (or absent)
+	CheckMethod        // the preflight asks for a method the rule does not allow
+	CheckHeaders       // the preflight asks for a header the rule does not allow
+)
+
+func (c Check) String() string {
+	return [...]string{"", "origin", "method", "headers"}[c]
+}
+
+// Answer is the policy's decision for one request and the CORS header
+// values that follow from it; an empty string means "do not send".
+type Answer struct {
+	Kind   Kind
+	Rule   int   // index of the rule whose path matched, -1 for none
+	Failed Check // CheckNone when the rule allows the request
+	Origin int   // index in the rule's origins of the pattern that matched, -1 for none
+	Status int   // for PreflightOK and PreflightRejected
+
+	AllowOrigin      string // Access-Control-Allow-Origin
+	AllowCredentials bool   // Access-Control-Allow-Credentials: true
+	AllowMethods     string // Access-Control-Allow-Methods (preflight)
+	AllowHeaders     string // Access-Control-Allow-Headers (preflight)
+	MaxAge           string // Access-Control-Max-Age (preflight)
+	ExposeHeaders    string // Access-Control-Expose-Headers (actual)
+	Vary             string // to append to Vary, never to replace it
+
+	bad string // the refused header or limit, for traces
+}
+
+// Decide evaluates a request. It allocates nothing for requests browsers
+// send (a lowercase, one-line Access-Control-Request-Headers), so the
+// middleware can call it on every request. a is overwritten.
+func (p *Policy) Decide(in *Input, a *Answer) {
+	*a = Answer{Rule: -1, Origin: -1}
+	ri := p.match(in.Path)
+	if ri < 0 {
+		return
+	}
+	c := &p.c[ri]
+	a.Rule = ri
+	if in.IsPreflight() {
+		p.preflight(c, in, a)
+		return
+	}
+	a.Kind = Actual
+	a.Vary = c.varyActual
+	if c.anyOrigin {
+		// Same answer for every origin, with or without one: no Vary.
+		a.AllowOrigin = "*"
+		a.ExposeHeaders = c.aceh
+		return
+	}
+	if !in.HasOrigin {
+		a.Failed = CheckOrigin
+		return
+	}
+	if a.Origin = c.allows(in.Origin); a.Origin < 0 {
+		a.Failed = CheckOrigin
+		return
+	}
+	// Methods are not checked on actual requests: browsers only send one
+	// after a successful preflight, and a method check here would break
+	// same-origin-looking requests that carry Origin (jub0bs/cors does not
+	// check either; rs/cors does, server-peers.md §1.5).
+	a.AllowOrigin = in.Origin
+	a.AllowCredentials = c.creds
+	a.ExposeHeaders = c.aceh
+}
+
+func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
+	fail := func(why Check) {
+		a.Failed = why
+		if c.pass {
+			a.Kind = PreflightPassed
+			return
+		}
+		a.Kind = PreflightRejected
+		a.Status = 403
+	}
+	// The order of checks is the browser's (CORS check, then method, then
+	// headers: https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7),
+	// so the reason recorded is the one the browser would print.
+	if c.anyOrigin {
+		a.Origin = -1
+	} else if a.Origin = c.allows(in.Origin); a.Origin < 0 {
+		fail(CheckOrigin)
+		return
+	}
+	m := in.ACRM
+	if !isToken(m) || isForbiddenMethod(m) || !(c.anyMethod || isSafelistedMethod(m) || contains(c.methods, m)) {
+		a.bad = m
+		fail(CheckMethod)
+		return
+	}
+	r := checkACRH(in.ACRH, c.headers, c.anyHeader, c.maxHeaderLen)
+	if !r.OK {
+		a.bad = r.Bad
+		fail(CheckHeaders)
+		return
+	}
+	a.Kind = PreflightOK
+	a.Status = c.status
+	if c.anyOrigin && !c.creds {
+		a.AllowOrigin = "*"
+	} else {
+		a.AllowOrigin = in.Origin
+	}
+	a.AllowCredentials = c.creds
+	if c.anyMethod {
+		// Echo the method: "*" is a wildcard only without credentials
+		// (https://fetch.spec.whatwg.org/#http-access-control-allow-methods);
+		// the echo works either way.
+		if !isSafelistedMethod(m) {
+			a.AllowMethods = m
+		}
+	} else {
+		a.AllowMethods = c.acam
+	}
+	// The requested names, echoed: "*" does not cover Authorization and is
+	// literal with credentials (https://fetch.spec.whatwg.org/#cors-preflight-fetch
+	// step 7.6-7.7), while an echo of names the rule allows always works.
+	a.AllowHeaders = r.Allow
+	a.MaxAge = c.acma
+	a.Vary = c.varyPre
+}
+
+// match returns the index of the first rule whose path pattern matches.
+func (p *Policy) match(path string) int {
+	for i := range p.c {
+		c := &p.c[i]
+		switch {
+		case c.pathAll:
+			return i
+		case c.pathPrefix:
+			if strings.HasPrefix(path, c.path) {
+				return i
+			}
+		case path == c.path:
+			return i
+		}
+	}
+	return -1
+}
+
+// allows returns the index in Rule.Origins of the pattern that allows
+// origin, or -1.
+func (c *compiled) allows(origin string) int {
+	for k, o := range c.exact {
+		if o == origin {
+			return c.exactIdx[k]
+		}
+	}
+	if c.exactMap != nil {
+		if j, ok := c.exactMap[origin]; ok {
+			return j
+		}
+	}
+	if len(c.patterns) == 0 {
+		return -1
+	}
+	ro := splitOrigin(origin)
+	if !ro.ok {
+		return -1
+	}
+	for k := range c.patterns {
+		if c.patterns[k].match(&ro) {
+			return c.patternIdx[k]
+		}
+	}
+	return -1
+}
+
+// Summary is a one-line account of a decision, for the middleware's debug
+// header and for logs: "preflight-ok rule=0 name=api",
+// "preflight-rejected rule=0 failed=origin", "actual rule=1", "no-rule".
+func (p *Policy) Summary(a *Answer) string {
+	if a.Kind == NoRule || a.Rule < 0 || a.Rule >= len(p.rules) {
+		return "no-rule"
+	}
+	s := a.Kind.String() + " rule=" + strconv.Itoa(a.Rule)
+	if n := p.rules[a.Rule].Name; n != "" {
+		s += " name=" + n
+	}
+	if a.Failed != CheckNone {
+		s += " failed=" + a.Failed.String()
+	}
+	return s
+}
+
+// CORS response headers the policy owns. ApplyActual-style callers remove
+// them from an upstream response before applying the policy's, so that an
+// upstream's own (possibly wider) CORS headers never leak through.
+var ownedHeaders = [...]string{
+	"Access-Control-Allow-Origin",
+	"Access-Control-Allow-Credentials",
+	"Access-Control-Allow-Methods",
+	"Access-Control-Allow-Headers",
+	"Access-Control-Max-Age",
+	"Access-Control-Expose-Headers",
+}
+
+// OwnedHeaders returns the names of the response headers the policy
+// controls on actual responses, in canonical form.
+func OwnedHeaders() []string { return append([]string(nil), ownedHeaders[:]...) }
+
+// Respond implements policy.Evaluator. For actual requests it models the
+// edge worker and the middleware's ApplyActual: the application's own CORS
+// headers are removed and the policy's set, Vary is appended to. (The
+// middleware's Wrap sets the headers before the handler runs, so there a
+// handler that sets Access-Control-* itself overrides the policy.)
+func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	in := Input{Method: req.Method, Path: pathOf(req.URL)}
+	if v := req.Header.Values("Origin"); len(v) > 0 {
+		in.Origin, in.HasOrigin = v[0], true
+	}
+	if v := req.Header.Values("Access-Control-Request-Method"); len(v) > 0 {
+		in.ACRM, in.HasACRM = v[0], true
+	}
+	in.ACRH = req.Header.Values("Access-Control-Request-Headers")
+	var a Answer
+	p.Decide(&in, &a)
+	out := policy.Outcome{Rules: p.trace(&in, &a), Decision: p.decision(&in, &a)}
+	switch a.Kind {
+	case NoRule, PreflightPassed:
+		out.Reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
+	case PreflightRejected:
+		out.Reply = policy.Reply{Status: a.Status, Header: headers.List{}}
+	case PreflightOK:
+		h := headers.List{}
+		a.AddTo(&h)
+		out.Reply = policy.Reply{Status: a.Status, Header: h}
+	case Actual:
+		h := app.Header.Clone()
+		if h == nil {
+			h = headers.List{}
+		}
+		for _, n := range ownedHeaders {
+			h.Del(n)
+		}
+		a.AddTo(&h)
+		out.Reply = policy.Reply{Status: app.Status, Header: h, Body: app.Body}
+	}
+	return out
+}
+
+// AddTo appends the answer's headers to h, in a fixed order: ACAO, ACAC,
+// ACAM, ACAH, ACMA, ACEH, Vary.
+func (a *Answer) AddTo(h *headers.List) {
+	add := func(name, v string) {
+		if v != "" {
+			h.Add(name, v)
+		}
+	}
+	add("Access-Control-Allow-Origin", a.AllowOrigin)
+	if a.AllowCredentials && a.AllowOrigin != "" {
+		h.Add("Access-Control-Allow-Credentials", "true")
+	}
+	add("Access-Control-Allow-Methods", a.AllowMethods)
+	add("Access-Control-Allow-Headers", a.AllowHeaders)
+	add("Access-Control-Max-Age", a.MaxAge)
+	if a.AllowOrigin != "" {
+		add("Access-Control-Expose-Headers", a.ExposeHeaders)
+	}
+	add("Vary", a.Vary)
+}
+
+// pathOf returns the path of a request URL, absolute ("http://h/p?q") or a
+// request target ("/p?q"), without the query or fragment and without
+// percent-decoding, so it compares as the middleware compares
+// (http.Request.URL.EscapedPath).
+func pathOf(u string) string {
+	if !strings.HasPrefix(u, "/") {
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+			if j := strings.IndexAny(u, "/?#"); j >= 0 {
+				u = u[j:]
+			} else {
+				u = ""
+			}
+		}
+	}
+	if j := strings.IndexAny(u, "?#"); j >= 0 {
+		u = u[:j]
+	}
+	if u == "" || u[0] != '/' {
+		u = "/" + u
+	}
+	return u
+}
+
+func (p *Policy) decision(in *Input, a *Answer) string {
+	var b strings.Builder
+	rule := func() {
+		b.WriteString("rule ")
+		b.WriteString(strconv.Itoa(a.Rule))
+		if n := p.rules[a.Rule].Name; n != "" {
+			b.WriteString(" (" + n + ")")
+		}
+	}
+	switch a.Kind {
+	case NoRule:
+		b.WriteString("no rule covers path " + strconv.Quote(in.Path) + ": the application answers, without CORS headers")
+	case PreflightOK:
+		b.WriteString("preflight answered " + strconv.Itoa(a.Status) + " by ")
+		rule()
+	case PreflightRejected:
+		b.WriteString("preflight refused with 403 and no CORS headers by ")
+		rule()
+		b.WriteString(": " + a.Failed.String() + " not allowed")
+	case PreflightPassed:
+		b.WriteString("preflight not allowed (" + a.Failed.String() + ") by ")
+		rule()
+		b.WriteString(", passed to the application (unmatched_preflight: pass)")
+	case Actual:
+		if a.Failed != CheckNone {
+			b.WriteString("actual response without CORS headers: ")
+			if in.HasOrigin {
+				b.WriteString("origin not allowed by ")
+			} else {
+				b.WriteString("no Origin header, ")
+			}
+			rule()
+		} else {
+			b.WriteString("actual response with the CORS headers of ")
+			rule()
+		}
+	}
+	return b.String()
+}
+
+// trace lists every rule tried, up to the one whose path matched.
+func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
+	last := a.Rule
+	if last < 0 {
+		last = len(p.rules) - 1
+	}
+	out := make([]policy.Rule, 0, last+1)
+	for i := 0; i <= last; i++ {
+		r := &p.rules[i]
+		t := policy.Rule{Index: i, ID: r.Name, Path: p.base[i]}
+		pat := r.Path
+		if pat == "" {
+			pat = "/*"
+		}
+		if i != a.Rule {
+			t.Failed = "path"
+			t.Detail = "path " + strconv.Quote(in.Path) + " does not match " + strconv.Quote(pat)
+			out = append(out, t)
+			continue
+		}
+		t.Detail = "path " + strconv.Quote(in.Path) + " matches " + strconv.Quote(pat)
+		t.Matched = a.Failed == CheckNone
+		t.Failed = a.Failed.String()
+		switch {
+		case a.Failed == CheckOrigin && !in.HasOrigin:
+			t.Detail += "; no Origin header, so no CORS headers (Vary: Origin still sent)"
+		case a.Failed == CheckOrigin:
+			t.Detail += "; origin " + strconv.Quote(in.Origin) + " matches none of " + p.base[i] + ".origins"
+		case p.c[i].anyOrigin:
+			t.Detail += "; every origin is allowed (\"*\")"
+		case a.Origin >= 0:
+			t.Detail += "; origin " + strconv.Quote(in.Origin) + " matches " + strconv.Quote(r.Origins[a.Origin]) +
+				" (" + p.base[i] + ".origins[" + strconv.Itoa(a.Origin) + "])"
+		}
+		switch a.Failed {
+		case CheckMethod:
+			t.Detail += "; method " + strconv.Quote(a.bad) + " is not in " + p.base[i] + ".methods"
+		case CheckHeaders:
+			if strings.Contains(a.bad, " ") {
+				t.Detail += "; " + a.bad
+			} else {
+				t.Detail += "; request header " + strconv.Quote(a.bad) + " is not in " + p.base[i] + ".request_headers"
+			}
+		}
+		if in.IsPreflight() {
+			t.Source = "https://fetch.spec.whatwg.org/#cors-preflight-fetch"
+		} else {
+			t.Source = "https://fetch.spec.whatwg.org/#cors-check"
+		}
+		out = append(out, t)
+	}
+	return out
+}

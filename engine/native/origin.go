@@ -1,0 +1,436 @@
+package native
+
+import (
+	"strconv"
+	"strings"
+)
+
+// An origin pattern is one entry of a rule's "origins" list:
+//
+//	https://app.example.com       exactly this origin
+//	https://*.example.com         any subdomain, one or more labels deep; not the apex
+//	http://localhost:*            any port, including none
+//	https://*.example.com:*       both
+//	*                             every origin (not with credentials)
+//
+// There are no regular expressions and no other wildcards: rs/cors's
+// free-form "*" let "h*" match any https origin with credentials
+// (rs/cors#197, server-peers.md §2), and a regular expression is easy to
+// leave unanchored. The syntax is jub0bs/cors's (server-peers.md §1.3).
+type pattern struct {
+	text       string
+	scheme     string
+	host       string // the whole host, or the base domain after "*."
+	port       string // "" for the scheme's default, "*" for any, else digits
+	subdomains bool
+	any        bool
+}
+
+// patternFault is why an origin pattern is refused: reason is one of
+// jub0bs/cors's words (invalid, prohibited, insecure, psl, wildcard) so the
+// explainer can group them, msg is for people.
+type patternFault struct {
+	reason string
+	msg    string
+}
+
+func parsePattern(s string) (pattern, *patternFault) {
+	p := pattern{text: s}
+	invalid := func(why string) (pattern, *patternFault) {
+		return p, &patternFault{"invalid", "invalid origin pattern " + strconv.Quote(s) + ": " + why}
+	}
+	prohibited := func(why string) (pattern, *patternFault) {
+		return p, &patternFault{"prohibited", "prohibited origin pattern " + strconv.Quote(s) + ": " + why}
+	}
+	switch {
+	case s == "*":
+		p.any = true
+		return p, nil
+	case s == "":
+		return invalid("empty")
+	case s == "null":
+		// https://fetch.spec.whatwg.org/#origin-header: sandboxed iframes,
+		// file: and data: documents and redirected requests all send
+		// "null", so allowing it allows every one of them.
+		return prohibited("every sandboxed iframe, data: URL and file: page sends Origin: null, so allowing it allows them all")
+	}
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return invalid("want scheme://host[:port], as in https://example.com")
+	}
+	p.scheme = s[:i]
+	if !isScheme(p.scheme) {
+		if strings.ToLower(p.scheme) != p.scheme && isScheme(strings.ToLower(p.scheme)) {
+			return invalid("browsers send the scheme in lowercase (" + strings.ToLower(p.scheme) + "), so this never matches")
+		}
+		return invalid("bad scheme " + strconv.Quote(p.scheme))
+	}
+	if p.scheme == "file" {
+		return prohibited("file: pages send Origin: null")
+	}
+	rest := s[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		if rest[j:] == "/" {
+			return invalid("an origin has no path; drop the trailing slash (browsers send " + strconv.Quote(s[:len(s)-1]) + ")")
+		}
+		return invalid("an origin has no path, query or fragment")
+	}
+	if strings.IndexByte(rest, '@') >= 0 {
+		return invalid("an origin has no user information")
+	}
+	host, port := rest, ""
+	if k := strings.LastIndexByte(rest, ':'); k >= 0 && k > strings.LastIndexByte(rest, ']') {
+		host, port = rest[:k], rest[k+1:]
+		if port == "" {
+			return invalid("empty port")
+		}
+	}
+	if port != "" && port != "*" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
+			return invalid("port must be 1 to 65535 without leading zeros, or *")
+		}
+		if defaultPort(p.scheme) == port {
+			// https://url.spec.whatwg.org/#concept-url-port: the URL
+			// parser drops a scheme's default port, so the Origin header
+			// never carries it.
+			return prohibited("browsers omit the default port " + port + " (they send " + strconv.Quote(p.scheme+"://"+host) + "), so this never matches")
+		}
+	}
+	p.port = port
+	if strings.HasPrefix(host, "*.") {
+		p.subdomains = true
+		host = host[2:]
+	}
+	if strings.IndexByte(host, '*') >= 0 {
+		return invalid("the only wildcards are \"*\" alone, a leading \"*.\" for subdomains and \":*\" for ports")
+	}
+	p.host = host
+	if host == "" {
+		return invalid("empty host")
+	}
+	if host[0] == '[' {
+		if p.subdomains {
+			return invalid("an IP address has no subdomains")
+		}
+		if !isCanonicalIPv6(host) {
+			return invalid("write the IPv6 address as browsers serialize it: bracketed, lowercase, compressed (RFC 5952)")
+		}
+		return p, nil
+	}
+	if why := checkDomain(host); why != "" {
+		return invalid(why)
+	}
+	if looksNumeric(host) {
+		if p.subdomains {
+			return invalid("an IP address has no subdomains")
+		}
+		if !isCanonicalIPv4(host) {
+			return invalid("browsers serialize IPv4 addresses as four decimal numbers 0-255 without leading zeros")
+		}
+		return p, nil
+	}
+	if p.subdomains && strings.IndexByte(host, '.') < 0 && host != "localhost" {
+		// Without the public suffix list (too large for the wasm build,
+		// server-peers.md §1.6) this catches only top-level domains; a
+		// pattern such as https://*.co.uk is not detected.
+		return p, &patternFault{"psl", "prohibited origin pattern " + strconv.Quote(s) + ": it allows every site under the top-level domain " + strconv.Quote(host)}
+	}
+	return p, nil
+}
+
+func isScheme(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' || len(s) > 64 {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func defaultPort(scheme string) string {
+	switch scheme {
+	case "http", "ws":
+		return "80"
+	case "https", "wss":
+		return "443"
+	case "ftp":
+		return "21"
+	}
+	return ""
+}
+
+// checkDomain checks a host name the way browsers serialize it: ASCII
+// (punycode for IDNs), lowercase, labels of 1 to 63 bytes, at most 253
+// bytes (https://url.spec.whatwg.org/#concept-domain-to-ascii).
+func checkDomain(h string) string {
+	if len(h) > 253 {
+		return "host longer than 253 bytes"
+	}
+	label := 0
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
+			label++
+			if label > 63 {
+				return "a host label is longer than 63 bytes"
+			}
+		case c == '.':
+			if label == 0 {
+				return "empty label in host"
+			}
+			label = 0
+		case c >= 'A' && c <= 'Z':
+			return "browsers send host names in lowercase (" + strings.ToLower(h) + "), so this never matches"
+		case c >= 0x80:
+			return "browsers send internationalized host names in punycode (xn--...); write it that way"
+		default:
+			return "byte " + strconv.Quote(string(c)) + " is not allowed in a host"
+		}
+	}
+	if label == 0 {
+		return "empty label in host"
+	}
+	return ""
+}
+
+// looksNumeric: the URL parser treats a host whose last label is numeric
+// as an IPv4 address (https://url.spec.whatwg.org/#ends-in-a-number-checker).
+func looksNumeric(h string) bool {
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	if strings.HasPrefix(last, "0x") || strings.HasPrefix(last, "0X") {
+		return true
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isCanonicalIPv4(h string) bool {
+	parts := strings.Split(h, ".")
+	if len(parts) != 4 {
+		return false
+	}
+	for _, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 255 || (len(p) > 1 && p[0] == '0') {
+			return false
+		}
+	}
+	return true
+}
+
+// isCanonicalIPv6 reports whether h is "[addr]" with addr in the form the
+// URL serializer writes (https://url.spec.whatwg.org/#concept-ipv6-serializer,
+// which follows RFC 5952): lowercase hex, no leading zeros, the first
+// longest run of two or more zero pieces compressed, no IPv4 tail.
+func isCanonicalIPv6(h string) bool {
+	if len(h) < 4 || h[0] != '[' || h[len(h)-1] != ']' {
+		return false
+	}
+	a := h[1 : len(h)-1]
+	var pieces [8]uint16
+	n, gap := 0, -1
+	if strings.HasPrefix(a, "::") {
+		gap = 0
+		a = a[2:]
+	}
+	for a != "" {
+		if n == 8 {
+			return false
+		}
+		j := 0
+		var v uint32
+		for j < len(a) && j < 5 {
+			c := a[j]
+			var d uint32
+			switch {
+			case c >= '0' && c <= '9':
+				d = uint32(c - '0')
+			case c >= 'a' && c <= 'f':
+				d = uint32(c-'a') + 10
+			case c >= 'A' && c <= 'F':
+				return false
+			default:
+				goto end
+			}
+			v = v<<4 | d
+			j++
+		}
+	end:
+		if j == 0 || j > 4 {
+			return false
+		}
+		pieces[n] = uint16(v)
+		n++
+		a = a[j:]
+		if a == "" {
+			break
+		}
+		if strings.HasPrefix(a, "::") {
+			if gap >= 0 {
+				return false
+			}
+			gap = n
+			a = a[2:]
+			continue
+		}
+		if a[0] != ':' || len(a) == 1 {
+			return false
+		}
+		a = a[1:]
+	}
+	if gap < 0 && n != 8 || gap >= 0 && n > 7 {
+		return false
+	}
+	var full [8]uint16
+	if gap < 0 {
+		full = pieces
+	} else {
+		copy(full[:], pieces[:gap])
+		copy(full[8-(n-gap):], pieces[gap:n])
+	}
+	return serializeIPv6(full) == h
+}
+
+func serializeIPv6(p [8]uint16) string {
+	// Find the first longest run of zero pieces of length >= 2.
+	best, bestLen := -1, 1
+	for i := 0; i < 8; {
+		if p[i] != 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < 8 && p[j] == 0 {
+			j++
+		}
+		if j-i > bestLen {
+			best, bestLen = i, j-i
+		}
+		i = j
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := 0; i < 8; i++ {
+		if i == best {
+			b.WriteString("::")
+			i += bestLen - 1
+			continue
+		}
+		if i > 0 && i != best+bestLen {
+			b.WriteByte(':')
+		}
+		b.WriteString(strconv.FormatUint(uint64(p[i]), 16))
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// isLoopback reports whether the pattern's host is this machine, which
+// browsers treat as a secure context even over http
+// (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy).
+func (p *pattern) isLoopback() bool {
+	h := p.host
+	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "[::1]" ||
+		strings.HasPrefix(h, "127.") && isCanonicalIPv4(h)
+}
+
+// requestOrigin is a request's Origin split for pattern matching, without
+// allocating. ok is false for anything a browser would never serialize
+// (jub0bs/cors matches "https://evil.com#.example.com" against
+// "https://*.example.com" because it parses loosely, server-peers.md §1.3;
+// checking the host's bytes here closes that).
+type requestOrigin struct {
+	scheme, host, port string
+	ok                 bool
+}
+
+func splitOrigin(o string) requestOrigin {
+	var r requestOrigin
+	i := strings.Index(o, "://")
+	if i <= 0 || len(o) > 64+3+255+6 {
+		return r
+	}
+	r.scheme = o[:i]
+	hp := o[i+3:]
+	if hp == "" {
+		return r
+	}
+	if hp[0] == '[' {
+		k := strings.IndexByte(hp, ']')
+		if k < 0 {
+			return r
+		}
+		r.host = hp[:k+1]
+		hp = hp[k+1:]
+		if hp != "" {
+			if hp[0] != ':' {
+				return r
+			}
+			r.port = hp[1:]
+		}
+	} else {
+		r.host = hp
+		if k := strings.IndexByte(hp, ':'); k >= 0 {
+			r.host, r.port = hp[:k], hp[k+1:]
+		}
+		if r.host == "" || r.host[0] == '.' || r.host[len(r.host)-1] == '.' {
+			return r
+		}
+		prevDot := false
+		for j := 0; j < len(r.host); j++ {
+			c := r.host[j]
+			if c == '.' {
+				if prevDot {
+					return r
+				}
+				prevDot = true
+				continue
+			}
+			prevDot = false
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+				return r
+			}
+		}
+	}
+	if r.port != "" {
+		if len(r.port) > 5 {
+			return r
+		}
+		for j := 0; j < len(r.port); j++ {
+			if r.port[j] < '0' || r.port[j] > '9' {
+				return r
+			}
+		}
+	} else if len(hp) > 0 && hp[len(hp)-1] == ':' {
+		return r // "host:" with an empty port
+	}
+	r.ok = true
+	return r
+}
+
+// match reports whether a split request origin matches a (non-exact)
+// pattern. Comparison is byte-exact, as the CORS check is
+// (https://fetch.spec.whatwg.org/#cors-check, step 4).
+func (p *pattern) match(o *requestOrigin) bool {
+	if o.scheme != p.scheme {
+		return false
+	}
+	if p.port != "*" && o.port != p.port {
+		return false
+	}
+	if !p.subdomains {
+		return o.host == p.host
+	}
+	h := o.host
+	return len(h) > len(p.host)+1 && h[len(h)-len(p.host)-1] == '.' && h[len(h)-len(p.host):] == p.host
+}
