@@ -3,36 +3,77 @@
 // Command wasm is the engine compiled for the simulator page: it registers
 // globalThis.whycors, a small API taking and returning JSON strings, and
 // stays resident so that one instantiation serves every call of a page.
-// It holds no logic of its own.
+// It holds no logic of its own: each function decodes its argument, calls
+// the engine, and encodes the answer.
+//
+// Every function returns a JSON string. On failure that string is an object
+// {"error": "...", "errors": [...]} where "errors" lists the positioned
+// faults (policy.Error) when the engine reported them.
+//
+//	whycors.version()            "dev" or the release version (a plain string)
+//	whycors.formats()            ["raw", "s3-json", ...]: policy.Names()
+//	whycors.detect(text)         [{"format", "why"}, ...]: policy.Detect
+//	whycors.explain(scenario)    a Verdict (engine/explain/scenario.go)
+//	whycors.lint(scenario)       not available yet (no lint package)
+//	whycors.convert(request)     not available yet (no convert package)
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"syscall/js"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // version is set at link time by release builds.
 var version = "dev"
 
+// maxInput bounds what one call decodes: a pasted HAR file is the largest
+// input the page sends (the page itself keeps HAR files under 8 MB and
+// sends only one entry).
+const maxInput = 8 << 20
+
 func main() {
 	api := js.Global().Get("Object").New()
 	api.Set("version", js.FuncOf(func(js.Value, []js.Value) any { return version }))
+	api.Set("formats", js.FuncOf(func(js.Value, []js.Value) any {
+		return encode(policy.Names())
+	}))
+	api.Set("detect", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		text, errJSON := stringArg("detect", args)
+		if errJSON != "" {
+			return errJSON
+		}
+		d := policy.Detect(text)
+		if d == nil {
+			d = []policy.Detection{}
+		}
+		return encode(d)
+	}))
 	api.Set("explain", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) != 1 || args[0].Type() != js.TypeString {
-			return errorJSON("explain takes one JSON string")
+		text, errJSON := stringArg("explain", args)
+		if errJSON != "" {
+			return errJSON
 		}
 		var s explain.Scenario
-		if err := json.Unmarshal([]byte(args[0].String()), &s); err != nil {
-			return errorJSON(err.Error())
+		if err := json.Unmarshal([]byte(text), &s); err != nil {
+			return errorJSON(err)
 		}
 		v, err := explain.Explain(s)
 		if err != nil {
-			return errorJSON(err.Error())
+			return errorJSON(err)
 		}
-		b, _ := json.Marshal(v)
-		return string(b)
+		return encode(v)
+	}))
+	// lint and convert have no engine package yet; they answer with an
+	// error the page can show instead of failing to find the function.
+	api.Set("lint", js.FuncOf(func(js.Value, []js.Value) any {
+		return errorJSON(errors.New("lint is not available yet in this build"))
+	}))
+	api.Set("convert", js.FuncOf(func(js.Value, []js.Value) any {
+		return errorJSON(errors.New("convert is not available yet in this build"))
 	}))
 	js.Global().Set("whycors", api)
 	// Tell the page the API is there; it may have loaded before us.
@@ -42,7 +83,40 @@ func main() {
 	select {}
 }
 
-func errorJSON(msg string) string {
-	b, _ := json.Marshal(map[string]string{"error": msg})
+func stringArg(fn string, args []js.Value) (string, string) {
+	if len(args) != 1 || args[0].Type() != js.TypeString {
+		return "", errorJSON(errors.New(fn + " takes one string"))
+	}
+	if args[0].Length() > maxInput {
+		return "", errorJSON(errors.New(fn + ": input larger than 8 MB"))
+	}
+	return args[0].String(), ""
+}
+
+func encode(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errorJSON(err)
+	}
+	return string(b)
+}
+
+// failure is the error object every function returns on failure.
+type failure struct {
+	Error  string          `json:"error"`
+	Errors []*policy.Error `json:"errors,omitempty"`
+}
+
+func errorJSON(err error) string {
+	f := failure{Error: err.Error()}
+	var pe policy.Errors
+	if errors.As(err, &pe) {
+		f.Errors = pe
+	}
+	var one *policy.Error
+	if f.Errors == nil && errors.As(err, &one) {
+		f.Errors = []*policy.Error{one}
+	}
+	b, _ := json.Marshal(f)
 	return string(b)
 }
