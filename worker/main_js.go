@@ -1,0 +1,111 @@
+//go:build js && wasm
+
+// Command worker is the whycors edge worker for Cloudflare Workers, on
+// github.com/syumai/workers. Unlike syumai's own JS glue, which starts a
+// new Go instance for every request (build-chain.md §1.2, §3.4), its entry
+// module (worker.mjs) keeps one resident instance per isolate; each request
+// is a goroutine, and requests waiting on the upstream do not block others.
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"syscall/js"
+
+	"github.com/syumai/workers"
+	"github.com/syumai/workers/cloudflare"
+	"github.com/syumai/workers/cloudflare/fetch"
+)
+
+func main() {
+	cfg, errs := LoadConfig(cloudflare.Getenv)
+	if len(errs) > 0 {
+		// Logged once per isolate (console.log through wasm_exec.js);
+		// every request also gets the list in its 500 body.
+		println("whycors worker: configuration invalid; answering 500 to every request:\n" + errs.Error())
+	}
+	// The entry module's upstream fetcher: fetch() with the deadline and the
+	// Set-Cookie encoding below (worker.mjs).
+	ns := js.Global().Get("context").Get("upstream")
+	if cfg != nil {
+		ns.Set("timeoutMs", cfg.TimeoutMs)
+	}
+	passBody = passJSBody
+	h := NewHandler(cfg, errs, &jsUpstream{cli: fetch.NewClient(fetch.WithBinding(ns))})
+	workers.ServeNonBlock(joinSplitHeaders(h))
+	workers.Ready()
+	// Stay resident: syumai's Serve would return after the first response
+	// (its Done channel closes when one body is closed).
+	select {}
+}
+
+// joinSplitHeaders undoes syumai's header conversion, which splits every
+// value at each comma (internal/jshttp.ToHeader): joining the parts with
+// "," gives back the value as the runtime's Headers object combined it.
+func joinSplitHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range r.Header {
+			if len(v) > 1 {
+				r.Header[k] = []string{strings.Join(v, ",")}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type jsUpstream struct{ cli *fetch.Client }
+
+func (u *jsUpstream) RoundTrip(r *http.Request) (*http.Response, error) {
+	// Redirects go back to the client as they are: the upstream's
+	// Location is for the client to follow, not the edge.
+	res, err := u.cli.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
+	if err != nil {
+		if strings.Contains(err.Error(), "TimeoutError") {
+			return nil, &timeoutError{err}
+		}
+		return nil, err
+	}
+	for k, v := range res.Header {
+		if k == "Set-Cookie" {
+			// One line per cookie, with "," and "%" escaped by worker.mjs
+			// so that the comma split above leaves each whole.
+			for i := range v {
+				v[i] = unescapeCookie(v[i])
+			}
+			continue
+		}
+		if len(v) > 1 {
+			res.Header[k] = []string{strings.Join(v, ",")}
+		}
+	}
+	return res, nil
+}
+
+func unescapeCookie(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	return strings.NewReplacer("%2C", ",", "%25", "%").Replace(s)
+}
+
+// passJSBody gives the upstream's ReadableStream to the runtime's Response
+// as it is, so a large body never crosses into Go (syumai's ResponseWriter
+// implements WriteRawJSBody; the upstream body exposes GetRawJSBody).
+func passJSBody(w http.ResponseWriter, body io.ReadCloser) bool {
+	src, ok := body.(interface{ GetRawJSBody() js.Value })
+	if !ok {
+		return false
+	}
+	for {
+		if dst, ok := w.(interface{ WriteRawJSBody(js.Value) }); ok {
+			dst.WriteRawJSBody(src.GetRawJSBody())
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+}

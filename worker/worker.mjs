@@ -1,0 +1,92 @@
+// Entry module of the whycors edge worker. It replaces syumai/workers'
+// generated worker.mjs, which starts a new Go instance for every request
+// (4.8 ms CPU each, shared/reference/build-chain.md §3.4), with one
+// resident instance per isolate. Go's side is syumai's unchanged:
+// workers.ServeNonBlock sets binding.handleRequest, which returns a Promise
+// and serves each request in its own goroutine, so requests waiting on the
+// upstream interleave.
+import "./wasm_exec.js"; // syumai's copy: Go.run(instance, context)
+import mod from "./app.wasm";
+
+let current = null; // { rc, inflight } of the running instance
+
+// start instantiates the Go program. Its main reads the configuration
+// through rc.env, calls workers.ready, then blocks; Go.run returns once it
+// blocks, so the instance is ready when start returns.
+function start(env, ctx) {
+  const rc = {
+    env,
+    ctx,
+    binding: {},
+    // The upstream fetcher, used by Go through fetch.WithBinding. The
+    // deadline is a JS timer armed here, in the request's own event, not a
+    // Go timer: the resident Go runtime arms its timers from whichever
+    // request's event happens to be running.
+    upstream: {
+      timeoutMs: 30000,
+      async fetch(req, init) {
+        // The deadline covers the wait for the status line, not the body:
+        // a large reply may take longer to stream than to start.
+        const ac = new AbortController();
+        const t = setTimeout(() => ac.abort(new DOMException("no reply within " + this.timeoutMs + " ms", "TimeoutError")), this.timeoutMs);
+        let res;
+        try {
+          res = await fetch(req, { ...init, signal: ac.signal });
+        } finally {
+          clearTimeout(t);
+        }
+        const cookies = res.headers.getSetCookie();
+        if (cookies.length === 0) return res;
+        // syumai splits header values at commas; escape them in
+        // Set-Cookie (Expires=Sat, 21 Nov ...), whose lines must stay whole.
+        const h = new Headers();
+        for (const [k, v] of res.headers) if (k !== "set-cookie") h.append(k, v);
+        for (const c of cookies) h.append("set-cookie", c.replaceAll("%", "%25").replaceAll(",", "%2C"));
+        return new Response(res.body, { status: res.status, statusText: res.statusText, headers: h });
+      },
+    },
+  };
+  const go = new Go();
+  let ready = false;
+  const instance = new WebAssembly.Instance(mod, {
+    ...go.importObject,
+    workers: { ready: () => { ready = true; } },
+  });
+  const self = { rc, inflight: new Set() };
+  go.run(instance, rc).then(() => {
+    // The program ended (a panic outside a handler): requests it still
+    // owed an answer get a 500, and the next request starts a new one.
+    if (current === self) current = null;
+    for (const fail of self.inflight) fail(new Error("whycors worker: Go instance exited"));
+    self.inflight.clear();
+  });
+  if (!ready) throw new Error("whycors worker: Go instance did not become ready");
+  return self;
+}
+
+async function handle(req, env, ctx) {
+  if (current === null) current = start(env, ctx);
+  const inst = current;
+  // env is the same object for every request of a Worker; ctx (waitUntil)
+  // is per request, and Go reads it only from the latest one.
+  inst.rc.env = env;
+  inst.rc.ctx = ctx;
+  return await new Promise((resolve, reject) => {
+    inst.inflight.add(reject);
+    inst.rc.binding.handleRequest(req).then(resolve, reject).finally(() => inst.inflight.delete(reject));
+  });
+}
+
+export default {
+  async fetch(req, env, ctx) {
+    try {
+      return await handle(req, env, ctx);
+    } catch (e) {
+      console.error(String(e && e.stack || e));
+      return new Response("whycors worker: internal error\n", {
+        status: 500,
+        headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+      });
+    }
+  },
+};
