@@ -476,7 +476,7 @@ func headerPairs(s explain.Scenario) [][2]string {
 // selfCheck returns what is inconsistent between what the server saw and
 // what the page saw: these are harness faults (or Chromium surprises worth
 // a look), independent of the engine.
-func selfCheck(s explain.Scenario, ob Observed) []string {
+func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 	var bad []string
 	crossOrigin := !strings.HasPrefix(s.Request.URL, s.Request.Origin+"/")
 	if ob.Allowed && ob.Type != "opaqueredirect" && !ob.ActualSent {
@@ -527,6 +527,19 @@ func selfCheck(s explain.Scenario, ob Observed) []string {
 		}
 		if ob.ActualSent {
 			bad = append(bad, "reason "+ob.Reason+" yet the actual request was sent")
+		}
+	}
+	if c.Catalog == "HDR_FORBIDDEN_DROPPED" {
+		// The script's value must not reach the server (Fetch §2.2.2
+		// "forbidden request-header": the Headers guard drops it).
+		for _, f := range s.Request.Headers {
+			for _, r := range ob.Requests {
+				for _, g := range r.Header {
+					if strings.EqualFold(f.Name, g.Name) && g.Value == f.Value {
+						bad = append(bad, "forbidden header "+f.Name+": "+f.Value+" reached the server")
+					}
+				}
+			}
 		}
 	}
 	if ob.Reason != "" && ob.Allowed {
@@ -714,7 +727,7 @@ func TestChromium(t *testing.T) {
 		slices.SortStableFunc(mismatches, func(a, b Mismatch) int { return strings.Compare(a.ID, b.ID) })
 		t.Logf("chromium: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(start).Round(time.Millisecond))
 		if p := os.Getenv(envRecord); p != "" {
-			if err := writeJSON(p, records); err != nil {
+			if err := writeLines(p, records); err != nil {
 				t.Errorf("record: %v", err)
 			} else {
 				t.Logf("recorded %d exchanges to %s", len(records), p)
@@ -722,6 +735,15 @@ func TestChromium(t *testing.T) {
 		}
 		if err := writeJSON(mismatchReport, mismatches); err != nil {
 			t.Logf("mismatch report: %v", err)
+		}
+		// A console line filed after its exchange was compared means the
+		// wait in fetchJS was too short and the comparison saw a partial
+		// console.
+		for _, r := range records {
+			tok := Token(mustPath(r.Scenario.Request.URL))
+			if logs, _ := h.col.take(tok); len(logs) != len(r.Observed.ConsoleRaw) {
+				t.Errorf("%s: %d console lines arrived after the exchange was compared", r.ID, len(logs)-len(r.Observed.ConsoleRaw))
+			}
 		}
 		if len(mismatches) == 0 {
 			return
@@ -752,7 +774,7 @@ func TestChromium(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", c.Desc, err)
 			}
-			for _, p := range selfCheck(s, ob) {
+			for _, p := range selfCheck(c, s, ob) {
 				t.Errorf("self-consistency (%s): %s", c.Desc, p)
 			}
 			v, verr := explain.Explain(s)
@@ -767,6 +789,34 @@ func TestChromium(t *testing.T) {
 			mu.Unlock()
 		})
 	}
+}
+
+func mustPath(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Path
+}
+
+// writeLines writes a JSON array with one record per line, so that two
+// recordings diff line by line.
+func writeLines(path string, records []Record) error {
+	var b strings.Builder
+	b.WriteString("[\n")
+	for i, r := range records {
+		line, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		b.Write(line)
+		if i < len(records)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("]\n")
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func writeJSON(path string, v any) error {
