@@ -6,21 +6,23 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/middleware"
 	"github.com/whycors/whycors/engine/policy"
 )
 
 // decisionHeader names the policy's decision and the rule that made it,
 // when WHYCORS_DEBUG is on.
-const decisionHeader = "Whycors-Decision"
+const decisionHeader = middleware.DebugHeader
 
-// corsLayer applies a policy.Evaluator around the forwarding handler:
+// corsLayer applies a policy.Evaluator (a format other than native)
+// around the forwarding handler:
 // preflights are answered here and never reach the upstream; actual
 // replies get the policy's headers in place of the upstream's own CORS
 // headers.
 //
-// TODO(engine/middleware): replace with the middleware's Wrap and its
-// header-applying function once they land; this layer only translates
-// between net/http and the Evaluator contract.
+// TODO: convert other formats to a native policy at start (once the engine
+// has that conversion) and drop this layer; it only translates between
+// net/http and the Evaluator contract.
 type corsLayer struct {
 	ev     policy.Evaluator
 	refuse bool

@@ -11,6 +11,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/middleware"
+	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -37,7 +39,17 @@ func NewHandler(cfg *Config, errs policy.Errors, up http.RoundTripper) http.Hand
 		return refusal(errs)
 	}
 	s := &server{cfg: cfg, up: up}
-	s.cors = newCORSLayer(cfg).Wrap(http.HandlerFunc(s.forward))
+	var layer interface {
+		Wrap(http.Handler) http.Handler
+	}
+	if p, ok := cfg.Policy.(*native.Policy); ok {
+		layer = &nativeLayer{mw: middleware.New(p).Debug(cfg.Debug), refuse: cfg.Refuse}
+	} else {
+		// Other formats keep their platform's semantics through their
+		// Evaluator until the engine can convert them to native.
+		layer = newCORSLayer(cfg)
+	}
+	s.cors = layer.Wrap(http.HandlerFunc(s.forward))
 	return s
 }
 
