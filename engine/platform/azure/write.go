@@ -40,7 +40,6 @@ func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-
 type format Form
 
 func (f format) Name() string { return string(f) }
