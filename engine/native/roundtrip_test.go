@@ -53,9 +53,9 @@ func TestFormatRegistered(t *testing.T) {
 		t.Error("Detect does not claim the native test policy")
 	}
 	for _, other := range []string{
-		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`, // S3 JSON (cloud-policies.md §1.1)
+		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,        // S3 JSON (cloud-policies.md §1.1)
 		`[{"origin": ["*"], "method": ["GET"], "maxAgeSeconds": 3600}]`, // GCS (cloud-policies.md §3)
-		`{"AllowOrigins": ["*"]}`,                                      // API Gateway HTTP (cloud-policies.md §5.1)
+		`{"AllowOrigins": ["*"]}`,                                       // API Gateway HTTP (cloud-policies.md §5.1)
 	} {
 		if ok, _ := f.Detect(other); ok {
 			t.Errorf("Detect claims %s", other)
