@@ -28,9 +28,12 @@ type Rule struct {
 	Origins []string `json:"origins"`
 	// Methods are the allowed methods, byte-case-sensitive as in
 	// Access-Control-Allow-Methods; "*" allows any (without credentials).
+	// Empty allows only the CORS-safelisted methods GET, HEAD and POST,
+	// which need no preflight (Fetch §2.2.1).
 	Methods []string `json:"methods,omitempty"`
 	// AllowHeaders are request header names, case-insensitive; "*" allows
-	// any (without credentials).
+	// any (without credentials). Empty allows only CORS-safelisted request
+	// headers.
 	AllowHeaders []string `json:"allow_headers,omitempty"`
 	// ExposeHeaders are response header names the page may read.
 	ExposeHeaders []string `json:"expose_headers,omitempty"`
@@ -40,9 +43,34 @@ type Rule struct {
 	// MaxAge is Access-Control-Max-Age in seconds; nil sends none (each
 	// browser then uses its default of 5 seconds).
 	MaxAge *int `json:"max_age,omitempty"`
-	// Paths are URL path prefixes ("/api/") the rule applies to; empty
-	// means every path.
+	// Paths are the URL paths the rule applies to, each matching itself
+	// and everything below it segment by segment: "/api" matches "/api"
+	// and "/api/items" but not "/apiv2" (the way Express's app.use mounts
+	// middleware). Empty means every path.
 	Paths []string `json:"paths,omitempty"`
+}
+
+// MatchPath reports whether path is covered by the rule's Paths.
+func (r Rule) MatchPath(path string) bool {
+	if len(r.Paths) == 0 {
+		return true
+	}
+	for _, p := range r.Paths {
+		if UnderPath(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// UnderPath reports whether path is prefix or below it, segment by
+// segment ("/api" covers "/api" and "/api/x", not "/apix").
+func UnderPath(path, prefix string) bool {
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix == "" {
+		return true
+	}
+	return path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 // AnyOrigin reports whether the rule allows every origin with "*".

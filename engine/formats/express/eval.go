@@ -1,0 +1,214 @@
+package express
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// pathOf returns the path of an absolute or path-only URL, without query
+// or fragment.
+func pathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" {
+		u = "/"
+	}
+	return u
+}
+
+// applies reports whether Express runs the middleware for this request.
+// Express routing is case-insensitive and ignores a trailing slash by
+// default (express Router options caseSensitive and strict, both false);
+// app.use mounts at the path and below it, segment by segment; app.get
+// also answers HEAD.
+func (mw *Middleware) applies(method, path string) (bool, string) {
+	if mw.Method != "" && mw.Method != method && !(mw.Method == "GET" && method == "HEAD") {
+		return false, "method"
+	}
+	if mw.Path == "" {
+		return true, ""
+	}
+	p := strings.ToLower(strings.TrimSuffix(path, "/"))
+	m := strings.ToLower(strings.TrimSuffix(mw.Path, "/"))
+	if p == m || (mw.Prefix && strings.HasPrefix(p, m+"/")) {
+		return true, ""
+	}
+	return false, "path"
+}
+
+// response is res as the middleware chain sees it: setHeader replaces a
+// header in place (Node keeps the first position), vary appends.
+type response struct{ h headers.List }
+
+func (r *response) set(name, value string) { r.h.Set(name, value) }
+
+// vary is the `vary` module's append: add each field not already listed,
+// and leave "*" alone.
+func (r *response) vary(field string) {
+	cur, ok := r.h.Get("Vary")
+	if !ok || cur == "" {
+		r.h.Set("Vary", field)
+		return
+	}
+	if strings.TrimSpace(cur) == "*" {
+		return
+	}
+	for _, f := range strings.Split(cur, ",") {
+		if strings.EqualFold(strings.TrimSpace(f), field) {
+			return
+		}
+	}
+	r.h.Set("Vary", cur+", "+field)
+}
+
+// origin is configureOrigin; it returns the rule's failed condition and
+// detail.
+func (o *Options) origin(req policy.Request, res *response) (failed, detail string) {
+	reqOrigin, has := req.Header.Get("Origin")
+	switch {
+	case o.AnyOrigin:
+		res.set("Access-Control-Allow-Origin", "*")
+		return "", "origin '*': Access-Control-Allow-Origin: *"
+	case o.Fixed != "":
+		res.set("Access-Control-Allow-Origin", o.Fixed)
+		res.vary("Origin")
+		if has && reqOrigin != o.Fixed {
+			return "origin", "string origin " + strconv.Quote(o.Fixed) + " is sent whatever the request's Origin (" + strconv.Quote(reqOrigin) + "); the browser compares it"
+		}
+		return "", "string origin " + strconv.Quote(o.Fixed) + " sent as Access-Control-Allow-Origin"
+	}
+	allowed := o.ReflectAll
+	which := "origin: true reflects any origin"
+	for i := range o.Allowed {
+		if allowed {
+			break
+		}
+		// isOriginAllowed(undefined, ...) compares "undefined" with
+		// strings and tests the RegExp on "undefined"; without an Origin
+		// the echoed value is undefined and no header is set either way.
+		if o.Allowed[i].match(reqOrigin) && has {
+			allowed = true
+			which = "matches " + describeOrigin(o.Allowed[i])
+		}
+	}
+	res.vary("Origin")
+	if !has {
+		return "origin", "no Origin header: nothing to echo, no Access-Control-Allow-Origin"
+	}
+	if !allowed {
+		return "origin", strconv.Quote(reqOrigin) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
+	}
+	res.set("Access-Control-Allow-Origin", reqOrigin)
+	return "", strconv.Quote(reqOrigin) + " " + which + ": echoed"
+}
+
+func describeOrigin(o Origin) string {
+	if o.Regex != "" {
+		return "/" + o.Regex + "/"
+	}
+	return strconv.Quote(o.Exact)
+}
+
+// Respond runs the request through every cors() middleware in order, as
+// Express does, then through the application for what cors() passes on.
+func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	method := strings.ToUpper(req.Method) // req.method.toUpperCase()
+	path := pathOf(req.URL)
+	res := &response{h: headers.List{}}
+	var rules []policy.Rule
+	for i := range c.Middlewares {
+		mw := &c.Middlewares[i]
+		r := policy.Rule{Index: i, Path: "line " + strconv.Itoa(mw.Line), ID: "cors()", Source: source}
+		if ok, why := mw.applies(method, path); !ok {
+			r.Failed = why
+			r.Detail = "not mounted for " + method + " " + path
+			rules = append(rules, r)
+			continue
+		}
+		if mw.Disabled {
+			r.Failed = "origin"
+			r.Detail = "origin is falsy: cors() calls next() and sets no header"
+			rules = append(rules, r)
+			continue
+		}
+		r.Matched = true
+		r.Failed, r.Detail = mw.origin(req, res)
+		if mw.Credentials {
+			res.set("Access-Control-Allow-Credentials", "true")
+		}
+		if method == "OPTIONS" {
+			// Every OPTIONS is a preflight to cors(): no ACRM check.
+			if mw.Methods != "" {
+				res.set("Access-Control-Allow-Methods", mw.Methods)
+			}
+			if mw.AllowedHeaders == nil {
+				res.vary("Access-Control-Request-Headers")
+				if acrh, _ := req.Header.Get("Access-Control-Request-Headers"); acrh != "" {
+					res.set("Access-Control-Allow-Headers", acrh)
+				}
+			} else if *mw.AllowedHeaders != "" {
+				res.set("Access-Control-Allow-Headers", *mw.AllowedHeaders)
+			}
+			if mw.MaxAge != "" {
+				res.set("Access-Control-Max-Age", mw.MaxAge)
+			}
+			if mw.ExposedHeaders != "" {
+				res.set("Access-Control-Expose-Headers", mw.ExposedHeaders)
+			}
+			if !mw.PreflightContinue {
+				res.set("Content-Length", "0")
+				rules = append(rules, r)
+				return policy.Outcome{
+					Reply:    policy.Reply{Status: mw.OptionsSuccessStatus, Header: res.h},
+					Rules:    rules,
+					Decision: "OPTIONS answered by cors() at line " + strconv.Itoa(mw.Line) + " with " + strconv.Itoa(mw.OptionsSuccessStatus) + c.notes(),
+				}
+			}
+			r.Detail += "; preflightContinue passes OPTIONS on"
+		} else if mw.ExposedHeaders != "" {
+			res.set("Access-Control-Expose-Headers", mw.ExposedHeaders)
+		}
+		rules = append(rules, r)
+	}
+	// The application answers; a header it sets replaces the one cors()
+	// set (res.setHeader), in cors()'s position.
+	out := res.h
+	replaced := map[string]bool{}
+	for _, f := range app.Header {
+		low := strings.ToLower(f.Name)
+		if out.Has(f.Name) && !replaced[low] {
+			out.Set(f.Name, f.Value)
+			replaced[low] = true
+			continue
+		}
+		replaced[low] = true
+		out.Add(f.Name, f.Value)
+	}
+	decision := "no cors() middleware set headers; the application answered"
+	for _, r := range rules {
+		if r.Matched {
+			decision = "cors() set its headers; the application answered " + strconv.Itoa(app.Status)
+			break
+		}
+	}
+	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: out, Body: app.Body}, Rules: rules, Decision: decision + c.notes()}
+}
+
+func (c *Config) notes() string {
+	if len(c.Notes) == 0 {
+		return ""
+	}
+	return " (note: " + strings.Join(c.Notes, "; ") + ")"
+}

@@ -1,0 +1,526 @@
+// Package express reads the options of the Express `cors` middleware
+// (expressjs/cors v2.8.6) as people write them, and answers requests the
+// way that middleware does (format name "express").
+//
+// Accepted text: an options object literal or JSON object; or JavaScript
+// with cors(...) calls, such as app.use(cors(opts)), app.use('/api',
+// cors({...})) or app.options('*', cors()), where opts may be a
+// const/let/var declared with an object literal in the same text. Values
+// must be literals (strings, numbers, booleans, arrays, RegExp literals);
+// an origin function or process.env lookup is reported, with its position,
+// as something that cannot be evaluated offline.
+//
+// Semantics (shared/reference/cloud-policies.md §6.3, expressjs/cors
+// lib/index.js at 5317ebe6):
+//   - defaults: origin '*', methods 'GET,HEAD,PUT,PATCH,POST,DELETE',
+//     preflightContinue false, optionsSuccessStatus 204;
+//   - a falsy origin turns the middleware off (no headers at all);
+//   - '*' sends ACAO *; any other string is sent as ACAO whatever the
+//     request's Origin, with Vary: Origin; an array, RegExp or true echoes
+//     the request's Origin when it is allowed (omits ACAO otherwise) and
+//     always adds Vary: Origin;
+//   - every OPTIONS request is answered as a preflight (no check of
+//     Access-Control-Request-Method), with ACAM, ACAH (the request's ACRH
+//     reflected, plus Vary: Access-Control-Request-Headers, when
+//     allowedHeaders is not set), Max-Age and Expose-Headers, status
+//     optionsSuccessStatus and Content-Length: 0, unless
+//     preflightContinue passes it to the application;
+//   - credentials: true sends ACAC: true even with origin '*' (the
+//     browser then fails).
+package express
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/rx"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const source = "expressjs/cors lib/index.js (v2.8.6); shared/reference/cloud-policies.md §6.3"
+
+// Defaults of expressjs/cors v2.8.6 (lib/index.js `defaults`).
+const (
+	DefaultMethods              = "GET,HEAD,PUT,PATCH,POST,DELETE"
+	DefaultOptionsSuccessStatus = 204
+)
+
+func init() { policy.Register(Format{}) }
+
+// Format is the "express" policy format.
+type Format struct{}
+
+// Name returns "express".
+func (Format) Name() string { return "express" }
+
+// Detect claims JavaScript that calls cors(...), and object literals
+// whose keys are expressjs/cors options that no cloud format uses.
+func (Format) Detect(text string) (bool, string) {
+	if len(text) > 64<<10 {
+		text = text[:64<<10]
+	}
+	if strings.Contains(text, "cors(") && (strings.Contains(text, "require(") || strings.Contains(text, "import ") || strings.Contains(text, ".use(") || strings.Contains(text, ".options(")) {
+		return true, "JavaScript that calls cors(...)"
+	}
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "const ") && !strings.HasPrefix(t, "let ") && !strings.HasPrefix(t, "var ") && !strings.HasPrefix(t, "cors(") {
+		return false, ""
+	}
+	for _, k := range []string{"allowedHeaders", "exposedHeaders", "optionsSuccessStatus", "preflightContinue"} {
+		if strings.Contains(t, k) {
+			return true, "an object with the expressjs/cors option " + k
+		}
+	}
+	// Unquoted keys are JavaScript, not JSON: "origin:" with "methods"
+	// or "credentials" is the cors() options shape.
+	if (strings.Contains(t, "origin:") || strings.Contains(t, "origin :")) && (strings.Contains(t, "methods") || strings.Contains(t, "credentials")) {
+		return true, "a JavaScript object with origin and methods or credentials (cors() options)"
+	}
+	return false, ""
+}
+
+// Parse reads text into a Config.
+func (Format) Parse(text string) (policy.Evaluator, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Origin is one allowed origin of an array or RegExp origin option.
+type Origin struct {
+	Exact string     `json:"exact,omitempty"`
+	Regex string     `json:"regex,omitempty"` // source, as written
+	re    *rx.Regexp // compiled Regex
+}
+
+// Options is one cors(options) call, resolved against the defaults.
+type Options struct {
+	// Disabled is a falsy origin: the middleware calls next() and sets
+	// nothing.
+	Disabled bool `json:"disabled,omitempty"`
+	// AnyOrigin is origin '*' (or omitted): ACAO *.
+	AnyOrigin bool `json:"any_origin,omitempty"`
+	// Fixed is a string origin other than '*', sent as is.
+	Fixed string `json:"fixed,omitempty"`
+	// ReflectAll is origin: true.
+	ReflectAll bool `json:"reflect_all,omitempty"`
+	// Allowed are the entries of an array or RegExp origin.
+	Allowed []Origin `json:"allowed,omitempty"`
+	// Methods is the ACAM value (an array is joined with ",").
+	Methods string `json:"methods"`
+	// AllowedHeaders is the ACAH value; nil reflects the request's ACRH.
+	AllowedHeaders *string `json:"allowed_headers,omitempty"`
+	ExposedHeaders string  `json:"exposed_headers,omitempty"`
+	Credentials    bool    `json:"credentials,omitempty"`
+	MaxAge         string  `json:"max_age,omitempty"`
+	// PreflightContinue passes OPTIONS requests on to the application.
+	PreflightContinue    bool `json:"preflight_continue,omitempty"`
+	OptionsSuccessStatus int  `json:"options_success_status"`
+}
+
+// Middleware is where one cors() call is mounted.
+type Middleware struct {
+	Options
+	// Path is the mount path ("" for every path); Prefix is true for
+	// app.use (the path and everything below it, segment by segment) and
+	// false for a route (app.options('/x', ...): that path only).
+	Path   string `json:"path,omitempty"`
+	Prefix bool   `json:"prefix,omitempty"`
+	// Method limits a route to one method ("" for app.use and app.all).
+	Method string `json:"method,omitempty"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// Config is every cors() middleware in the text, in order.
+type Config struct {
+	Middlewares []Middleware `json:"middlewares"`
+	// Notes are things the library ignores that the author may not
+	// expect, such as a misspelt option name.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Parse reads cors() options or JavaScript that mounts cors().
+func Parse(text string) (*Config, error) {
+	if len(text) > maxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(maxText) + " bytes"}}
+	}
+	toks, errs := lex(text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	p := &parser{toks: toks}
+	c := &Config{}
+	vars := map[string]value{}
+	var calls []int // token index of each "cors" in "cors("
+	for i := 0; i+1 < len(toks); i++ {
+		t := toks[i]
+		if t.kind == tPunct && t.text == "=" && i > 0 && toks[i-1].kind == tIdent && toks[i+1].text == "{" && toks[i+1].kind == tPunct {
+			p.i = i + 1
+			v, ok := p.value(0)
+			if ok {
+				vars[toks[i-1].text] = v
+			}
+			i = p.i - 1
+			continue
+		}
+		if t.kind == tIdent && t.text == "cors" && toks[i+1].text == "(" && toks[i+1].kind == tPunct && (i == 0 || toks[i-1].text != ".") {
+			calls = append(calls, i)
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if len(calls) == 0 {
+		// An options object by itself: a literal, JSON, or one declared
+		// variable.
+		var v value
+		switch {
+		case toks[0].text == "{" && toks[0].kind == tPunct:
+			p.i = 0
+			var ok bool
+			v, ok = p.value(0)
+			if ok {
+				if t := p.peek(); t.kind != tEOF && !(t.text == ";" && toks[p.i+1].kind == tEOF) {
+					p.fail(t, "text after the options object")
+				}
+			}
+		case len(vars) == 1:
+			for _, v = range vars {
+			}
+		default:
+			return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no cors() options found: paste the options object, or the code that calls cors(...)"}}
+		}
+		if len(p.errs) > 0 {
+			return nil, p.errs
+		}
+		m, es := resolve(v, c)
+		if len(es) > 0 {
+			return nil, es
+		}
+		c.Middlewares = append(c.Middlewares, Middleware{Options: m, Line: v.line, Column: v.col})
+		return c, nil
+	}
+	var all policy.Errors
+	for _, ci := range calls {
+		mw := Middleware{Line: toks[ci].line, Column: toks[ci].col}
+		mount(toks, ci, &mw, &all)
+		p.i = ci + 2
+		var v value
+		switch t := p.peek(); {
+		case t.text == ")" && t.kind == tPunct:
+			v = value{kind: vObject, line: t.line, col: t.col}
+		case t.kind == tIdent && t.text != "true" && t.text != "false" && t.text != "null" && t.text != "undefined" && t.text != "new":
+			d, ok := vars[t.text]
+			if !ok {
+				all = append(all, &policy.Error{Line: t.line, Column: t.col, Msg: "cors(" + t.text + "): " + t.text + " is not declared with an object literal in this text (an options delegate function cannot be evaluated offline)"})
+				continue
+			}
+			v = d
+			p.next()
+		default:
+			var ok bool
+			v, ok = p.value(0)
+			if !ok {
+				all = append(all, p.errs...)
+				p.errs = nil
+				continue
+			}
+			if v.kind == vUndefined || v.kind == vNull {
+				v = value{kind: vObject, line: v.line, col: v.col}
+			} else if v.kind != vObject {
+				all = append(all, &policy.Error{Line: v.line, Column: v.col, Msg: "cors() takes an options object, not a " + v.kindName()})
+				continue
+			}
+		}
+		if t := p.peek(); !(t.text == ")" && t.kind == tPunct) {
+			all = append(all, &policy.Error{Line: t.line, Column: t.col, Msg: "cors() takes one argument"})
+			continue
+		}
+		m, es := resolve(v, c)
+		all = append(all, es...)
+		mw.Options = m
+		c.Middlewares = append(c.Middlewares, mw)
+	}
+	if len(all) > 0 {
+		return nil, all
+	}
+	return c, nil
+}
+
+// mount reads what cors( ... ) is passed to: app.use([path,] cors()) or
+// app.<method>(path, cors(), ...).
+func mount(toks []token, ci int, mw *Middleware, errs *policy.Errors) {
+	j := ci - 1
+	var path *token
+	if j >= 0 && toks[j].text == "," && toks[j].kind == tPunct && j >= 1 && toks[j-1].kind == tString {
+		path = &toks[j-1]
+		j -= 2
+	} else if j >= 0 && toks[j].text == "," {
+		// another middleware before cors() in the same call: read the
+		// mount from the call's first argument
+		depth := 0
+		for j >= 0 {
+			t := toks[j]
+			if t.kind == tPunct && (t.text == ")" || t.text == "]" || t.text == "}") {
+				depth++
+			} else if t.kind == tPunct && (t.text == "(" || t.text == "[" || t.text == "{") {
+				if depth == 0 {
+					break
+				}
+				depth--
+			}
+			j--
+		}
+		if j+1 < len(toks) && toks[j+1].kind == tString && j+2 < len(toks) && toks[j+2].text == "," {
+			path = &toks[j+1]
+		}
+	}
+	if j < 2 || toks[j].text != "(" || toks[j-1].kind != tIdent || toks[j-2].text != "." {
+		return // cors() not passed straight to app.use/route: applies everywhere it is used; assume every path
+	}
+	verb := toks[j-1].text
+	switch verb {
+	case "use":
+		mw.Prefix = true
+	case "all":
+	case "get", "post", "put", "patch", "delete", "options", "head":
+		mw.Method = strings.ToUpper(verb)
+	default:
+		*errs = append(*errs, &policy.Error{Line: toks[j-1].line, Column: toks[j-1].col, Msg: "cors() mounted with ." + verb + "(): only use, all and the method routes are understood"})
+		return
+	}
+	if path == nil {
+		return
+	}
+	ps := path.text
+	switch {
+	case ps == "*" || ps == "/*" || ps == "/{*splat}" || ps == "*splat" || (mw.Prefix && ps == "/"):
+		// every path (Express 4 '*', Express 5 '/{*splat}')
+	case strings.ContainsAny(ps, ":*?+()[]{}"):
+		*errs = append(*errs, &policy.Error{Line: path.line, Column: path.col, Msg: "route path " + strconv.Quote(ps) + " has parameters or patterns: only literal paths are understood"})
+	case !strings.HasPrefix(ps, "/"):
+		*errs = append(*errs, &policy.Error{Line: path.line, Column: path.col, Msg: "route path " + strconv.Quote(ps) + " must start with /"})
+	default:
+		mw.Path = ps
+	}
+}
+
+var known = map[string]bool{"origin": true, "methods": true, "allowedHeaders": true, "headers": true, "exposedHeaders": true, "credentials": true, "maxAge": true, "preflightContinue": true, "optionsSuccessStatus": true}
+
+// resolve applies the defaults to an options object (middlewareWrapper:
+// assign({}, defaults, options)).
+func resolve(v value, c *Config) (Options, policy.Errors) {
+	var errs policy.Errors
+	bad := func(pr prop, msg string) {
+		errs = append(errs, &policy.Error{Line: pr.val.line, Column: pr.val.col, Path: pr.key, Msg: msg})
+	}
+	badRegex := func(key string, err error) {
+		if e, ok := err.(*policy.Error); ok {
+			e.Path = key
+			errs = append(errs, e)
+		}
+	}
+	if v.kind != vObject {
+		return Options{}, policy.Errors{{Line: v.line, Column: v.col, Msg: "cors() options must be an object, not a " + v.kindName()}}
+	}
+	o := Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}
+	seen := map[string]bool{}
+	allowed, hdrs := value{kind: vUndefined}, value{kind: vUndefined}
+	for _, pr := range v.obj {
+		if seen[pr.key] {
+			// A later key wins in JavaScript; say so, it is rarely meant.
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": "+pr.key+" is given twice; the last one wins")
+		}
+		seen[pr.key] = true
+		if !known[pr.key] {
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": cors ignores the unknown option "+strconv.Quote(pr.key)+suggest(pr.key))
+			continue
+		}
+		val := pr.val
+		switch pr.key {
+		case "origin":
+			o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Allowed = false, false, "", false, nil
+			switch {
+			case !val.truthy():
+				o.Disabled = true
+			case val.kind == vString && val.str == "*":
+				o.AnyOrigin = true
+			case val.kind == vString:
+				o.Fixed = val.str
+			case val.kind == vBool:
+				o.ReflectAll = true
+			case val.kind == vRegex:
+				or, err := compile(val)
+				if err != nil {
+					badRegex(pr.key, err)
+				}
+				o.Allowed = []Origin{or}
+			case val.kind == vArray:
+				o.Allowed = []Origin{}
+				for _, el := range val.arr {
+					switch el.kind {
+					case vString:
+						o.Allowed = append(o.Allowed, Origin{Exact: el.str})
+					case vRegex:
+						or, err := compile(el)
+						if err != nil {
+							badRegex(pr.key, err)
+						}
+						o.Allowed = append(o.Allowed, or)
+					case vArray:
+						bad(prop{key: pr.key, val: el}, "nested arrays in origin are not supported")
+					default:
+						// isOriginAllowed: !!entry, true for any truthy non-string.
+						if el.truthy() {
+							bad(prop{key: pr.key, val: el}, "a "+el.kindName()+" in the origin array allows every origin (isOriginAllowed returns !!value); write true or remove it")
+						}
+					}
+				}
+			default:
+				bad(pr, "origin must be a string, boolean, RegExp or array, not a "+val.kindName())
+			}
+		case "methods":
+			s, ok := joinList(val)
+			if !ok {
+				bad(pr, "methods must be a string or an array of strings")
+			}
+			if !val.truthy() {
+				bad(pr, "methods is falsy: expressjs/cors would throw (methods.join of "+val.kindName()+")")
+			}
+			o.Methods = s
+		case "allowedHeaders", "headers":
+			if val.truthy() {
+				if _, ok := joinList(val); !ok {
+					bad(pr, pr.key+" must be a string or an array of strings")
+				}
+			}
+			if pr.key == "headers" {
+				hdrs = val
+			} else {
+				allowed = val
+			}
+		case "exposedHeaders":
+			if !val.truthy() {
+				o.ExposedHeaders = ""
+				continue
+			}
+			s, ok := joinList(val)
+			if !ok {
+				bad(pr, "exposedHeaders must be a string or an array of strings")
+			}
+			o.ExposedHeaders = s
+		case "credentials":
+			o.Credentials = val.kind == vBool && val.b // options.credentials === true
+			if val.kind != vBool && val.truthy() {
+				c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": credentials is not the boolean true, so cors sends no Access-Control-Allow-Credentials")
+			}
+		case "maxAge":
+			// (typeof maxAge === 'number' || maxAge) && maxAge.toString()
+			switch val.kind {
+			case vNumber:
+				o.MaxAge = jsNumberString(val.num)
+			case vString:
+				o.MaxAge = val.str
+			default:
+				if val.truthy() {
+					bad(pr, "maxAge must be a number or a string")
+				}
+				o.MaxAge = ""
+			}
+		case "preflightContinue":
+			o.PreflightContinue = val.truthy()
+		case "optionsSuccessStatus":
+			if val.kind != vNumber || val.num != float64(int(val.num)) || val.num < 100 || val.num > 999 {
+				bad(pr, "optionsSuccessStatus must be an HTTP status code")
+				continue
+			}
+			o.OptionsSuccessStatus = int(val.num)
+		}
+	}
+	// options.allowedHeaders || options.headers; neither reflects ACRH.
+	for _, h := range []value{allowed, hdrs} {
+		if h.truthy() {
+			s, _ := joinList(h)
+			o.AllowedHeaders = &s
+			break
+		}
+	}
+	return o, errs
+}
+
+func suggest(key string) string {
+	switch strings.ToLower(key) {
+	case "allowheaders", "allowedheader", "allowed_headers", "allowheader":
+		return " (did you mean allowedHeaders? without it every requested header is reflected)"
+	case "exposeheaders", "exposedheader", "exposed_headers", "exposeheader":
+		return " (did you mean exposedHeaders?)"
+	case "allowcredentials", "credential", "withcredentials":
+		return " (did you mean credentials?)"
+	case "origins", "allowedorigins", "alloworigin", "alloworigins":
+		return " (did you mean origin? without it every origin gets Access-Control-Allow-Origin: *)"
+	case "method", "allowedmethods", "allowmethods":
+		return " (did you mean methods?)"
+	case "maxage", "max_age", "maxagesecs", "maxageseconds":
+		return " (did you mean maxAge?)"
+	}
+	return ""
+}
+
+func compile(v value) (Origin, error) {
+	for _, f := range v.flags {
+		switch f {
+		case 'i', 'g', 'u', 'd':
+		default:
+			// y (sticky) and s/m change what test() accepts
+			return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col, Msg: "RegExp flag " + string(f) + " is not supported"}
+		}
+	}
+	if strings.ContainsRune(v.flags, 'g') {
+		// test() on a global RegExp advances lastIndex between calls, so
+		// every other request fails: a real bug in apps; refuse to guess.
+		return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col, Msg: "RegExp flag g makes RegExp.test stateful (lastIndex): requests alternate between match and no match; remove the g"}
+	}
+	re, err := rx.Compile(v.str, strings.ContainsRune(v.flags, 'i'))
+	if err != nil {
+		e := err.(*rx.Error)
+		return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col + 1 + e.Offset, Msg: "unsupported regular expression: " + e.Msg}
+	}
+	return Origin{Regex: v.str, re: re}, nil
+}
+
+// joinList is the library's "value.join ? value.join(',') : value".
+func joinList(v value) (string, bool) {
+	switch v.kind {
+	case vString:
+		return v.str, true
+	case vArray:
+		parts := make([]string, 0, len(v.arr))
+		for _, el := range v.arr {
+			switch el.kind {
+			case vString:
+				parts = append(parts, el.str)
+			case vNumber:
+				parts = append(parts, jsNumberString(el.num))
+			case vNull, vUndefined:
+				parts = append(parts, "") // Array.prototype.join writes nothing for them
+			default:
+				return "", false
+			}
+		}
+		return strings.Join(parts, ","), true
+	case vNull, vUndefined, vBool:
+		return "", v.kind != vBool
+	}
+	return "", false
+}
+
+func (o *Origin) match(origin string) bool {
+	if o.re == nil {
+		return o.Exact == origin
+	}
+	m, _ := o.re.Match(origin)
+	return m
+}
