@@ -1,11 +1,244 @@
 package explain
 
-import "errors"
+import (
+	"strings"
 
-// ErrNotImplemented is returned until the browser model lands.
-var ErrNotImplemented = errors.New("explain: not implemented yet")
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
 
-// Explain walks the scenario through the browser model and the server.
+// summaryBrowsers are the engines Verdict.Browsers compares.
+var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
+
+// Explain walks the scenario through the browser model and the server and
+// returns what the chosen browser does. The error is only for bad input:
+// a policy.Errors whose entries carry the JSON path of each fault (or the
+// position inside the policy text, from the policy's reader).
+//
+// Explain is deterministic and keeps no state, so a fix engine can change
+// a scenario and call it again to verify the change.
 func Explain(s Scenario) (Verdict, error) {
-	return Verdict{Browser: s.Browser}, ErrNotImplemented
+	p, ok := fetch.Lookup(s.Browser)
+	if !ok {
+		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser) + "; want chrome, firefox, safari or spec"}}
+	}
+	srv, det, err := newServer(s)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v, err := run(p, s, srv)
+	if err != nil {
+		return Verdict{}, err
+	}
+	v.Detected = det
+	v.Browsers = make([]BrowserResult, 0, len(summaryBrowsers))
+	for _, name := range summaryBrowsers {
+		if name == p.Name {
+			v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: v.Allowed, Reason: v.Reason, Console: v.Console})
+			continue
+		}
+		q, _ := fetch.Lookup(name)
+		o, err := run(q, s, srv)
+		if err != nil {
+			return Verdict{}, err
+		}
+		v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console})
+	}
+	return v, nil
 }
+
+func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
+	in := fetch.Init{
+		Method: s.Request.Method, Headers: s.Request.Headers, Credentials: s.Request.Credentials,
+		Mode: s.Request.Mode, Redirect: s.Request.Redirect, Body: s.Request.Body, BodyType: s.Request.BodyType,
+	}
+	req, pre, err := p.NewRequest(s.Request.Origin, s.Request.URL, in)
+	if err != nil {
+		return Verdict{}, inputErrors(err)
+	}
+	srv.reset()
+	res := p.Run(req, pre, srv)
+	v := Verdict{
+		Browser:         p.Name,
+		Allowed:         res.Allowed,
+		Status:          res.Status,
+		Type:            res.Type,
+		ReadableHeaders: res.Readable,
+		Console:         res.Console,
+		Exception:       res.Exception,
+		Steps:           make([]Step, 0, len(res.Checks)),
+		Fixes:           []Fix{},
+	}
+	if res.Failure != nil {
+		v.Reason = res.Failure.Reason
+	}
+	for _, c := range res.Checks {
+		v.Steps = append(v.Steps, Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
+	}
+	for _, x := range res.Exchanges {
+		x := x
+		if x.Preflight {
+			if v.Preflight.Sent {
+				continue
+			}
+			v.Preflight.Sent = true
+			v.Preflight.Request = &x.Request
+			v.Preflight.Reply = toReply(x.Reply)
+			v.Preflight.Headers = map[string]string{}
+			for _, n := range []string{"access-control-request-method", "access-control-request-headers"} {
+				if val, ok := x.Request.Header.Get(n); ok {
+					v.Preflight.Headers[n] = val
+				}
+			}
+			continue
+		}
+		if !v.ActualSent {
+			v.ActualSent = true
+			v.ActualRequest = &x.Request
+			v.Reply = toReply(x.Reply)
+		}
+	}
+	if v.Preflight.Sent && (res.Failure == nil || !res.Failure.Preflight) {
+		v.PreflightCacheSeconds = res.MaxAge
+	}
+	// The rules shown are the ones of the exchange that decided: the
+	// preflight when it failed, else the first actual request.
+	if res.Failure != nil && res.Failure.Preflight {
+		v.Rules = srv.rules(true)
+	} else {
+		v.Rules = srv.rules(false)
+		if v.Rules == nil {
+			v.Rules = srv.rules(true)
+		}
+	}
+	if req != nil {
+		for _, d := range req.Dropped {
+			v.Warnings = append(v.Warnings, Warning{Code: "header-dropped", Message: d.Name + " is not sent: " + d.Why + "."})
+		}
+	}
+	if res.AuthorizationByWildcard {
+		v.Warnings = append(v.Warnings, Warning{Code: "authorization-wildcard",
+			Message: "Authorization passed only because of Access-Control-Allow-Headers: *. The Fetch standard does not allow that and browsers plan to stop; list authorization explicitly."})
+	}
+	return v, nil
+}
+
+func toReply(r policy.Reply) *Reply {
+	h := r.Header
+	if h == nil {
+		h = headers.List{}
+	}
+	return &Reply{Status: r.Status, Headers: h, Body: r.Body}
+}
+
+// inputErrors turns the browser model's input errors into JSON-path errors.
+func inputErrors(err error) error {
+	var out policy.Errors
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		if ie, ok := e.(*fetch.InputError); ok {
+			out = append(out, &policy.Error{Path: "$.request." + ie.Field, Msg: ie.Msg})
+			return
+		}
+		out = append(out, &policy.Error{Path: "$.request", Msg: e.Error()})
+	}
+	walk(err)
+	return out
+}
+
+// server answers the browser's requests from the scenario: raw replies, or
+// a policy's evaluator with the raw replies as the application behind it.
+// A redirect target (hop > 0) is a server the scenario does not describe:
+// it answers like an unconfigured one (OPTIONS 404, others 200, no
+// headers), unless a policy is set, which answers every URL.
+type server struct {
+	s          Scenario
+	eval       policy.Evaluator
+	preRules   []policy.Rule
+	actRules   []policy.Rule
+	preSeen    bool
+	actualSeen bool
+}
+
+func newServer(s Scenario) (*server, *policy.Detection, error) {
+	srv := &server{s: s}
+	if s.Policy == nil {
+		return srv, nil, nil
+	}
+	var det *policy.Detection
+	name := s.Policy.Format
+	if name == "auto" {
+		found := policy.Detect(s.Policy.Text)
+		switch len(found) {
+		case 0:
+			return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: "no registered format recognizes this text; set policy.format to one of: " + strings.Join(policy.Names(), ", ")}}
+		case 1:
+			det = &found[0]
+			name = found[0].Format
+		default:
+			var names []string
+			for _, d := range found {
+				names = append(names, d.Format+" ("+d.Why+")")
+			}
+			return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: "ambiguous: the text looks like " + strings.Join(names, " and ") + "; name the format"}}
+		}
+	}
+	f, ok := policy.Lookup(name)
+	if !ok {
+		return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: "unknown format " + quoteStr(name) + "; registered: " + strings.Join(policy.Names(), ", ")}}
+	}
+	ev, err := f.Parse(s.Policy.Text)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv.eval = ev
+	return srv, det, nil
+}
+
+func (srv *server) reset() {
+	srv.preRules, srv.actRules, srv.preSeen, srv.actualSeen = nil, nil, false, false
+}
+
+func (srv *server) rules(preflight bool) []policy.Rule {
+	if preflight {
+		return srv.preRules
+	}
+	return srv.actRules
+}
+
+// Answer implements fetch.Server.
+func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+	app := policy.Reply{Status: 200}
+	if preflight {
+		app.Status = 404
+		if hop == 0 && srv.s.Preflight != nil {
+			app = fromReply(srv.s.Preflight)
+		}
+	} else if hop == 0 && srv.s.Response != nil {
+		app = fromReply(srv.s.Response)
+	}
+	if srv.eval == nil {
+		return app
+	}
+	out := srv.eval.Respond(req, app)
+	if preflight && !srv.preSeen {
+		srv.preRules, srv.preSeen = out.Rules, true
+	}
+	if !preflight && !srv.actualSeen {
+		srv.actRules, srv.actualSeen = out.Rules, true
+	}
+	return out.Reply
+}
+
+func fromReply(r *Reply) policy.Reply {
+	return policy.Reply{Status: r.Status, Header: r.Headers.Clone(), Body: r.Body}
+}
+
+func quoteStr(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,502 @@
+package fetch
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
+)
+
+// Check statuses.
+const (
+	Pass = "pass"
+	Fail = "fail"
+	Info = "info"
+	Warn = "warn"
+	Skip = "skip"
+)
+
+// Check is one step of the trace, pass or fail.
+type Check struct {
+	ID     string // stable name, e.g. "preflight.allow-origin"
+	Title  string
+	Status string // Pass, Fail, Info, Warn, Skip
+	Detail string
+	Header string // the header line read, as received
+	Spec   string // the section of the Fetch standard it rests on
+}
+
+// Reasons outside DevTools' Network.CorsError enum; see the package doc.
+const (
+	ReasonInvalidMethod           = "InvalidMethod"
+	ReasonForbiddenMethod         = "ForbiddenMethod"
+	ReasonNoCorsMethod            = "NoCorsMethod"
+	ReasonURLCredentials          = "URLCredentials"
+	ReasonModeNavigate            = "ModeNavigate"
+	ReasonBodyWithGetHead         = "BodyWithGetHead"
+	ReasonStreamNoCors            = "StreamNoCors"
+	ReasonInvalidHeader           = "InvalidHeaderName"
+	ReasonInvalidHeaderValue      = "InvalidHeaderValue"
+	ReasonRedirectModeError       = "RedirectModeError"
+	ReasonInvalidRedirectLocation = "InvalidRedirectLocation"
+	ReasonRedirectSchemeNotHTTP   = "RedirectSchemeNotHTTP"
+	ReasonTooManyRedirects        = "TooManyRedirects"
+)
+
+// DevTools Network.CorsError names used here (reference browser-cors.md §2.1).
+const (
+	ReasonDisallowedByMode            = "DisallowedByMode"
+	ReasonCorsDisabledScheme          = "CorsDisabledScheme"
+	ReasonNoCorsRedirectModeNotFollow = "NoCorsRedirectModeNotFollow"
+	ReasonWildcardOriginNotAllowed    = "WildcardOriginNotAllowed"
+	ReasonMissingAllowOriginHeader    = "MissingAllowOriginHeader"
+	ReasonMultipleAllowOriginValues   = "MultipleAllowOriginValues"
+	ReasonInvalidAllowOriginValue     = "InvalidAllowOriginValue"
+	ReasonAllowOriginMismatch         = "AllowOriginMismatch"
+	ReasonInvalidAllowCredentials     = "InvalidAllowCredentials"
+	ReasonPreflightInvalidStatus      = "PreflightInvalidStatus"
+	ReasonPreflightDisallowedRedirect = "PreflightDisallowedRedirect"
+	ReasonInvalidAllowMethods         = "InvalidAllowMethodsPreflightResponse"
+	ReasonInvalidAllowHeaders         = "InvalidAllowHeadersPreflightResponse"
+	ReasonMethodDisallowed            = "MethodDisallowedByPreflightResponse"
+	ReasonHeaderDisallowed            = "HeaderDisallowedByPreflightResponse"
+	ReasonRedirectContainsCredentials = "RedirectContainsCredentials"
+	preflightPrefix                   = "Preflight"
+)
+
+// Failure is why a fetch failed, with what each browser's message needs.
+type Failure struct {
+	Reason string
+	// Preflight is set when the preflight response failed.
+	Preflight bool
+	// Value is the offending value: the Access-Control-Allow-Origin or
+	// -Allow-Credentials value, the method, the header name, the bad token.
+	Value string
+	// Lines is how many Access-Control-Allow-Origin lines the response had.
+	Lines int
+	// Status is the status of the failing response.
+	Status int
+	// URL is the URL whose response failed; Initial the fetch's first URL
+	// when a redirect happened before ("" otherwise).
+	URL, Initial string
+	// Origin is the page's serialized origin.
+	Origin string
+}
+
+// TypeError reports whether fetch() throws before any request.
+func (f *Failure) TypeError() bool {
+	switch f.Reason {
+	case ReasonInvalidMethod, ReasonForbiddenMethod, ReasonNoCorsMethod, ReasonURLCredentials,
+		ReasonModeNavigate, ReasonBodyWithGetHead, ReasonStreamNoCors, ReasonInvalidHeader, ReasonInvalidHeaderValue:
+		return true
+	}
+	return false
+}
+
+const (
+	specCORSCheck  = "https://fetch.spec.whatwg.org/#concept-cors-check"
+	specPreflight  = "https://fetch.spec.whatwg.org/#cors-preflight-fetch-0"
+	specOKStatus   = "https://fetch.spec.whatwg.org/#ok-status"
+	specCache      = "https://fetch.spec.whatwg.org/#cors-preflight-cache"
+	specExposed    = "https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name"
+	specNonWild    = "https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name"
+	specExtractVal = "https://fetch.spec.whatwg.org/#extract-header-list-values"
+)
+
+// headerLine renders "Name: value" of every line named name, one per line,
+// as received; "" when absent.
+func headerLine(h headers.List, name string) string {
+	var lines []string
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			lines = append(lines, f.Name+": "+f.Value)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// combined is the header list "get" of name after HTTP parsing trimmed each
+// line's OWS (https://fetch.spec.whatwg.org/#concept-header-list-get).
+func combined(h headers.List, name string) (string, int) {
+	var b strings.Builder
+	n := 0
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			if n > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(TrimOWS(f.Value))
+			n++
+		}
+	}
+	return b.String(), n
+}
+
+// CORSCheck runs the CORS check on a response
+// (https://fetch.spec.whatwg.org/#concept-cors-check) in the profile's
+// order and returns nil on success. serializedOrigin is the request's
+// serialized origin ("null" after a tainting redirect).
+func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include bool) (*Failure, Check) {
+	acao, lines := combined(h, "Access-Control-Allow-Origin")
+	acac, _ := combined(h, "Access-Control-Allow-Credentials")
+	line := headerLine(h, "Access-Control-Allow-Origin")
+	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Header: line, Spec: specCORSCheck}
+	fail := func(reason, value, detail string) (*Failure, Check) {
+		c.Status, c.Detail = Fail, detail
+		return &Failure{Reason: reason, Value: value, Lines: lines}, c
+	}
+	credsDetail := ""
+	if include {
+		credsDetail = " with credentials mode \"include\""
+	}
+	if p.SplitOriginLines && lines > 1 {
+		return fail(ReasonMultipleAllowOriginValues, acao, "The response has "+itoa(lines)+" Access-Control-Allow-Origin lines; only one is allowed.")
+	}
+	if lines == 0 {
+		return fail(ReasonMissingAllowOriginHeader, "", "The response has no Access-Control-Allow-Origin header.")
+	}
+	if acao == "*" {
+		if include {
+			return fail(ReasonWildcardOriginNotAllowed, acao, "Access-Control-Allow-Origin is \"*\", which does not cover a request with credentials mode \"include\"; the server must echo the origin "+serializedOrigin+" and send Access-Control-Allow-Credentials: true.")
+		}
+		c.Status, c.Detail = Pass, "\"*\" allows any origin for a request without credentials."
+	} else if acao != serializedOrigin {
+		reason := ReasonAllowOriginMismatch
+		detail := "Access-Control-Allow-Origin is " + quote(acao) + " but the request's origin is " + quote(serializedOrigin) + "; they must be equal byte for byte."
+		if !p.SplitOriginLines {
+			// Chromium's classification (cors.cc CheckAccess, reference §2.3
+			// "Chromium evaluation order").
+			switch {
+			case strings.ContainsAny(acao, " ,"):
+				reason = ReasonMultipleAllowOriginValues
+				detail = "Access-Control-Allow-Origin has several values (" + quote(acao) + "); it must be exactly one origin or \"*\"."
+			case acao == "null":
+			case !validURL(acao):
+				reason = ReasonInvalidAllowOriginValue
+				detail = "Access-Control-Allow-Origin is " + quote(acao) + ", which is not an origin; the request's origin is " + quote(serializedOrigin) + "."
+			}
+		}
+		return fail(reason, acao, detail)
+	} else {
+		c.Status, c.Detail = Pass, "Access-Control-Allow-Origin equals the request's origin "+serializedOrigin+"."
+	}
+	if !include {
+		return nil, c
+	}
+	if acac != "true" {
+		f, _ := fail(ReasonInvalidAllowCredentials, acac, "")
+		c2 := Check{ID: "allow-credentials", Title: "Access-Control-Allow-Credentials", Status: Fail, Spec: specCORSCheck,
+			Header: headerLine(h, "Access-Control-Allow-Credentials"),
+			Detail: "The request is sent" + credsDetail + ", so Access-Control-Allow-Credentials must be exactly \"true\"; it is " + quote(acac) + "."}
+		return f, c2
+	}
+	c.Detail += " Access-Control-Allow-Credentials is \"true\"."
+	return nil, c
+}
+
+// validURL approximates Chromium's GURL validity for an
+// Access-Control-Allow-Origin value: a scheme and, for special schemes, a
+// host that parses.
+func validURL(s string) bool {
+	_, err := origin.ParseURL(s)
+	return err == nil && strings.IndexByte(s, ':') > 0
+}
+
+// PreflightOutcome is the judgement of a preflight response.
+type PreflightOutcome struct {
+	Failure *Failure
+	Checks  []Check
+	// MaxAge is how long the result is cached, in seconds, after the
+	// profile's default and cap.
+	MaxAge int
+	// AuthorizationByWildcard is set when Authorization passed only
+	// because of Access-Control-Allow-Headers: * (a departure from the
+	// standard; Firefox warns).
+	AuthorizationByWildcard bool
+}
+
+// CheckPreflight judges a preflight response for request r (method and
+// header list as the browser will send them) in the profile's order
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
+//
+// method and reqHeader are the actual request's method and header list as
+// the browser will send them at this hop; h and status the preflight
+// response; redirect whether it was a redirect (3xx with Location).
+func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.List, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
+	var out PreflightOutcome
+	failed := func(f *Failure) PreflightOutcome {
+		f.Preflight = true
+		f.Status = status
+		out.Failure = f
+		return out
+	}
+	if redirect && p.Name != "spec" {
+		out.Checks = append(out.Checks, Check{ID: "preflight.redirect", Title: "Preflight not redirected", Status: Fail, Spec: specPreflight,
+			Header: headerLine(h, "Location"),
+			Detail: "The preflight was answered with a redirect (" + itoa(status) + "). A preflight never follows redirects; answer OPTIONS directly with 2xx."})
+		return failed(&Failure{Reason: ReasonPreflightDisallowedRedirect})
+	}
+	statusCheck := func() *Failure {
+		if status >= 200 && status <= 299 {
+			out.Checks = append(out.Checks, Check{ID: "preflight.status", Title: "Preflight status is ok", Status: Pass, Spec: specOKStatus,
+				Detail: "Status " + itoa(status) + " is in 200-299."})
+			return nil
+		}
+		out.Checks = append(out.Checks, Check{ID: "preflight.status", Title: "Preflight status is ok", Status: Fail, Spec: specOKStatus,
+			Detail: "Status " + itoa(status) + " is not an ok status (200-299). The server must answer OPTIONS itself, before any authentication or routing that rejects it."})
+		return &Failure{Reason: ReasonPreflightInvalidStatus}
+	}
+	originCheck := func() *Failure {
+		f, c := p.CORSCheck(h, serializedOrigin, r.Include())
+		c.ID = "preflight." + c.ID
+		out.Checks = append(out.Checks, c)
+		if f != nil {
+			f.Reason = preflightPrefix + f.Reason
+		}
+		return f
+	}
+	first, second := originCheck, statusCheck
+	if p.StatusFirst {
+		first, second = statusCheck, originCheck
+	}
+	if f := first(); f != nil {
+		return failed(f)
+	}
+	if f := second(); f != nil {
+		return failed(f)
+	}
+
+	include := r.Include()
+	acam, hasACAM := combined(h, "Access-Control-Allow-Methods")
+	acah, hasACAH := combined(h, "Access-Control-Allow-Headers")
+	var methods, names []string
+	parseMethods := func() *Failure {
+		if hasACAM == 0 {
+			return nil
+		}
+		var bad string
+		var ok bool
+		methods, bad, ok = ParseList(acam)
+		if !ok {
+			out.Checks = append(out.Checks, Check{ID: "preflight.allow-methods-syntax", Title: "Access-Control-Allow-Methods parses", Status: Fail, Spec: specExtractVal,
+				Header: headerLine(h, "Access-Control-Allow-Methods"),
+				Detail: quote(bad) + " is not a method token; the whole header is rejected. Use a comma-separated list such as \"GET, PUT, DELETE\"."})
+			return &Failure{Reason: ReasonInvalidAllowMethods, Value: bad}
+		}
+		return nil
+	}
+	parseHeaders := func() *Failure {
+		if hasACAH == 0 {
+			return nil
+		}
+		var bad string
+		var ok bool
+		names, bad, ok = ParseList(acah)
+		if !ok {
+			out.Checks = append(out.Checks, Check{ID: "preflight.allow-headers-syntax", Title: "Access-Control-Allow-Headers parses", Status: Fail, Spec: specExtractVal,
+				Header: headerLine(h, "Access-Control-Allow-Headers"),
+				Detail: quote(bad) + " is not a header-name token; the whole header is rejected."})
+			return &Failure{Reason: ReasonInvalidAllowHeaders, Value: bad}
+		}
+		return nil
+	}
+	matchMethod := func() *Failure {
+		if methods == nil && hasACAM == 0 && r.UseCORSPreflight {
+			methods = []string{method}
+		}
+		c := Check{ID: "preflight.allow-methods", Title: "Method allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Methods")}
+		switch {
+		case contains(methods, method):
+			c.Status, c.Detail = Pass, "Access-Control-Allow-Methods lists "+method+" (compared case-sensitively)."
+		case SafelistedMethod(method):
+			c.Status, c.Detail = Pass, method+" is a CORS-safelisted method and needs no listing."
+		case !include && contains(methods, "*"):
+			c.Status, c.Detail = Pass, "\"*\" allows any method for a request without credentials."
+		default:
+			c.Status = Fail
+			c.Detail = "Access-Control-Allow-Methods must list " + method + " exactly (methods compare case-sensitively)"
+			if include && contains(methods, "*") {
+				c.Detail += "; \"*\" is only a wildcard for requests without credentials"
+			}
+			if hasACAM == 0 {
+				c.Detail += "; the response has no Access-Control-Allow-Methods"
+			}
+			c.Detail += "."
+			out.Checks = append(out.Checks, c)
+			return &Failure{Reason: ReasonMethodDisallowed, Value: method}
+		}
+		out.Checks = append(out.Checks, c)
+		return nil
+	}
+	matchNames := func() *Failure {
+		unsafe := p.UnsafeNames(reqHeader)
+		if len(unsafe) == 0 {
+			return nil
+		}
+		star := !include && containsFold(names, "*")
+		for _, n := range unsafe {
+			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Headers")}
+			switch {
+			case containsFold(names, n):
+				c.Status, c.Detail = Pass, "Access-Control-Allow-Headers lists "+n+" (compared case-insensitively)."
+			case n == "authorization" && star && p.Authorization != AuthBlocked:
+				out.AuthorizationByWildcard = true
+				c.Status, c.Spec = Warn, specNonWild
+				c.Detail = "Only \"*\" covers Authorization. The standard says \"*\" never covers Authorization; " + p.Engine + " allows it anyway, and browsers plan to stop. List authorization explicitly."
+			case star && n != "authorization":
+				c.Status, c.Detail = Pass, "\"*\" allows any header for a request without credentials."
+			default:
+				c.Status = Fail
+				c.Detail = "Access-Control-Allow-Headers must list " + n
+				switch {
+				case n == "authorization" && star:
+					c.Spec = specNonWild
+					c.Detail += "; \"*\" never covers Authorization in the standard"
+				case include && containsFold(names, "*"):
+					c.Detail += "; \"*\" is only a wildcard for requests without credentials"
+				case hasACAH == 0:
+					c.Detail += "; the response has no Access-Control-Allow-Headers"
+				}
+				c.Detail += "."
+				out.Checks = append(out.Checks, c)
+				return &Failure{Reason: ReasonHeaderDisallowed, Value: n}
+			}
+			out.Checks = append(out.Checks, c)
+		}
+		return nil
+	}
+	steps := []func() *Failure{parseMethods, parseHeaders, matchMethod, matchNames}
+	if p.InterleaveLists {
+		steps = []func() *Failure{parseMethods, matchMethod, parseHeaders, matchNames}
+	}
+	for _, s := range steps {
+		if f := s(); f != nil {
+			return failed(f)
+		}
+	}
+	out.MaxAge = p.maxAge(h, &out.Checks)
+	return out
+}
+
+// maxAge reads Access-Control-Max-Age (delta-seconds) with the profile's
+// default and cap (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+// step 7; reference browser-cors.md §1.8 table).
+func (p *Profile) maxAge(h headers.List, checks *[]Check) int {
+	v, n := combined(h, "Access-Control-Max-Age")
+	c := Check{ID: "preflight.max-age", Title: "Preflight cache lifetime", Status: Info, Spec: specCache, Header: headerLine(h, "Access-Control-Max-Age")}
+	age := DefaultMaxAge
+	switch {
+	case n == 0:
+		c.Detail = "No Access-Control-Max-Age: the result is cached for the default " + itoa(DefaultMaxAge) + " seconds."
+	case v != "" && strings.Trim(v, "0123456789") == "":
+		if len(v) > 9 {
+			age = 999999999
+		} else {
+			age, _ = strconv.Atoi(v)
+		}
+		c.Detail = "Cached for " + itoa(age) + " seconds."
+	case p.InvalidMaxAgeNotCached:
+		age = 0
+		c.Detail = quote(v) + " is not a number of seconds: " + p.Engine + " does not cache the result."
+	case strings.HasPrefix(v, "-") && v != "-" && strings.Trim(v[1:], "0123456789") == "" && p.Name != "spec":
+		age = 0
+		c.Detail = "A negative Access-Control-Max-Age means the result is not cached."
+	default:
+		c.Detail = quote(v) + " is not a number of seconds: the default " + itoa(DefaultMaxAge) + " seconds apply."
+	}
+	if p.MaxAgeCap > 0 && age > p.MaxAgeCap {
+		c.Detail += " " + p.Engine + " caps it at " + itoa(p.MaxAgeCap) + " seconds."
+		age = p.MaxAgeCap
+	}
+	*checks = append(*checks, c)
+	return age
+}
+
+// safelistedResponse are the CORS-safelisted response-header names
+// (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name).
+var safelistedResponse = []string{"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
+
+// Readable returns the lowercase names of h that response.headers shows
+// the page, sorted. For a CORS response: the safelisted names plus those
+// in Access-Control-Expose-Headers, where "*" means all only without
+// credentials; Set-Cookie and Set-Cookie2 never
+// (https://fetch.spec.whatwg.org/#concept-filtered-response-cors). For a
+// basic (same-origin) response: everything but Set-Cookie and Set-Cookie2.
+func Readable(h headers.List, cors, include bool) ([]string, Check) {
+	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: headerLine(h, "Access-Control-Expose-Headers")}
+	exposed := map[string]bool{}
+	all := !cors
+	if cors {
+		for _, n := range safelistedResponse {
+			exposed[n] = true
+		}
+		if v, n := combined(h, "Access-Control-Expose-Headers"); n > 0 {
+			list, bad, ok := ParseList(v)
+			switch {
+			case !ok:
+				c.Detail = "Access-Control-Expose-Headers does not parse (" + quote(bad) + " is not a header name), so only the safelisted headers are readable. "
+			case !include && contains(list, "*"):
+				all = true
+				c.Detail = "\"*\" exposes every header (the request has no credentials). "
+			default:
+				for _, n := range list {
+					exposed[strings.ToLower(n)] = true
+				}
+				if include && contains(list, "*") {
+					c.Detail = "With credentials, \"*\" exposes only a header literally named \"*\". "
+				}
+			}
+		}
+	}
+	var out []string
+	for _, f := range h {
+		n := strings.ToLower(f.Name)
+		if n == "set-cookie" || n == "set-cookie2" {
+			continue
+		}
+		if all || exposed[n] {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	out = compactStrings(out)
+	if out == nil {
+		out = []string{}
+	}
+	if len(out) == 0 {
+		c.Detail += "The page can read no response header."
+	} else {
+		c.Detail += "The page can read: " + strings.Join(out, ", ") + "."
+	}
+	return out, c
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func joinErrors(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,46 @@
+// Package fetch models what a browser does with one cross-origin fetch():
+// the Request constructor (method normalization, forbidden methods and
+// headers, the body's Content-Type), the main fetch decision (same-origin,
+// no-cors, same-origin mode, preflight or not), the CORS-preflight request
+// and its checks, the CORS check on every response including redirects,
+// and which response headers the page can read. It follows the Fetch
+// Living Standard (https://fetch.spec.whatwg.org/) and each engine's
+// departures from it, kept as data in a Profile (chrome, firefox, safari,
+// spec).
+//
+// The package knows nothing about where replies come from: a Server
+// answers each request the browser sends. That keeps it usable by the
+// explainer (scenarios with raw replies or a policy), by a live probe and
+// by a differential harness that compares it with a real browser.
+//
+// # Reasons
+//
+// A Failure's Reason is a DevTools Network.CorsError name when Chromium has
+// one for the condition (MissingAllowOriginHeader, AllowOriginMismatch,
+// PreflightInvalidStatus, HeaderDisallowedByPreflightResponse, ...; see
+// reference browser-cors.md §2.1), so every profile reports a block in the
+// same vocabulary; the console text is each browser's own. Conditions
+// outside that enum use these names of ours:
+//
+//   - InvalidMethod: the method is not an HTTP token; fetch() throws a TypeError.
+//   - ForbiddenMethod: CONNECT, TRACE or TRACK; fetch() throws a TypeError.
+//   - NoCorsMethod: mode "no-cors" with a method other than GET, HEAD, POST; TypeError.
+//   - URLCredentials: the URL has a username or password; TypeError.
+//   - ModeNavigate: mode "navigate"; TypeError.
+//   - BodyWithGetHead: a body with GET or HEAD; TypeError.
+//   - StreamNoCors: a ReadableStream body in mode "no-cors"; TypeError.
+//   - InvalidHeaderName, InvalidHeaderValue: a header that is not valid HTTP; TypeError.
+//   - RedirectModeError: redirect "error" and the server redirected; network error.
+//   - InvalidRedirectLocation: a Location that does not parse; network error.
+//   - RedirectSchemeNotHTTP: a redirect to a non-HTTP(S) URL; network error.
+//   - TooManyRedirects: more than 20 redirects; network error.
+//
+// DisallowedByMode (mode "same-origin" to another origin),
+// NoCorsRedirectModeNotFollow and CorsDisabledScheme are DevTools names.
+//
+// # Limits of the model
+//
+// One fetch, no preflight cache carried between fetches, no cookies, no
+// Local Network Access, no service workers. Safari's console text is built
+// from WebKit's source strings and was not observed.
+package fetch

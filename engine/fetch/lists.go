@@ -1,0 +1,72 @@
+package fetch
+
+import "strings"
+
+// MaxListItems bounds how many items ParseList reads from one header value;
+// a value with more is treated as a parse failure.
+const MaxListItems = 1024
+
+// IsToken reports whether s is an HTTP token (RFC 9110 §5.6.2), the
+// grammar of methods and header names (https://fetch.spec.whatwg.org/#concept-method).
+func IsToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !tokenByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func tokenByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// httpWS is HTTP whitespace for trimming header values
+// (https://fetch.spec.whatwg.org/#http-whitespace).
+const httpWS = " \t\r\n"
+
+// TrimOWS strips leading and trailing HTTP tab or space, as HTTP parsing
+// does to every field value before a browser check reads it.
+func TrimOWS(s string) string { return strings.Trim(s, " \t") }
+
+// ParseList reads a comma-separated list of tokens, the `#method` and
+// `#field-name` ABNF of Access-Control-Allow-Methods, -Allow-Headers and
+// -Expose-Headers ("extract header list values",
+// https://fetch.spec.whatwg.org/#extract-header-list-values). Empty
+// elements are skipped, as the #rule allows and as Chromium and Firefox do
+// (reference browser-cors.md, kInvalidAllowMethodsPreflightResponse and
+// CORSInvalidAllowMethod). On failure it returns the first element that is
+// not a token.
+func ParseList(value string) (items []string, bad string, ok bool) {
+	rest := value
+	for {
+		var item string
+		i := strings.IndexByte(rest, ',')
+		if i < 0 {
+			item = rest
+		} else {
+			item = rest[:i]
+		}
+		item = TrimOWS(item)
+		if item != "" {
+			if !IsToken(item) {
+				return nil, item, false
+			}
+			if len(items) == MaxListItems {
+				return nil, item, false
+			}
+			items = append(items, item)
+		}
+		if i < 0 {
+			return items, "", true
+		}
+		rest = rest[i+1:]
+	}
+}

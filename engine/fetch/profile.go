@@ -1,0 +1,111 @@
+package fetch
+
+// AuthWildcard is what a browser does when a preflight answers
+// Access-Control-Allow-Headers: * and the request sends Authorization.
+type AuthWildcard int
+
+const (
+	// AuthBlocked follows the Fetch standard: `*` never covers
+	// Authorization, a "CORS non-wildcard request-header name"
+	// (https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name).
+	AuthBlocked AuthWildcard = iota
+	// AuthAllowed is Chromium (feature CorsNonWildcardRequestHeadersSupport
+	// disabled by default) and WebKit: the request passes, silently.
+	AuthAllowed
+	// AuthWarned is Firefox (pref
+	// network.cors_preflight.authorization_covered_by_wildcard true): the
+	// request passes and the console gets a warning.
+	AuthWarned
+)
+
+// Profile is one browser's departures from the Fetch standard, as data.
+// The algorithm is shared; a profile only says where an engine orders its
+// checks differently, safelists more, caps the preflight cache, or words
+// its console. Every field cites reference/browser-cors.md.
+type Profile struct {
+	// Name is the scenario's browser name.
+	Name string
+	// Engine names what the profile was taken from.
+	Engine string
+	// ClientHints safelists Chromium's extra request headers (DPR, Width,
+	// Viewport-Width, Device-Memory, RTT, Downlink, ECT, Save-Data,
+	// Intervention) (§1.2, §3.1).
+	ClientHints bool
+	// StatusFirst checks the preflight's status before its
+	// Access-Control-Allow-Origin, as WebKit does; Chromium and Firefox
+	// check the origin first (observed, "Chromium and Firefox side by side").
+	StatusFirst bool
+	// InterleaveLists parses and matches Access-Control-Allow-Methods
+	// before even parsing Access-Control-Allow-Headers (Firefox); Chromium
+	// parses both lists before matching either (§2.3 evaluation order, §3).
+	InterleaveLists bool
+	// SplitOriginLines reports two Access-Control-Allow-Origin lines
+	// apart from one comma-joined line (Firefox,
+	// CORSMultipleAllowOriginNotAllowed vs CORSAllowOriginNotMatchingOrigin).
+	SplitOriginLines bool
+	// MaxAgeCap is the longest a preflight result is cached, in seconds;
+	// 0 means no cap (the standard leaves it to the UA) (§1.8 table).
+	MaxAgeCap int
+	// InvalidMaxAgeNotCached: an unparsable Access-Control-Max-Age means
+	// no caching at all (Firefox) instead of the default 5 s (§1.8 table).
+	InvalidMaxAgeNotCached bool
+	// Authorization is the Authorization-under-`*` behaviour (§3.1).
+	Authorization AuthWildcard
+	// KeepsAuthorizationOnRedirect: the engine does not remove
+	// Authorization on a cross-origin redirect (Chrome at the BCD snapshot
+	// of §1.10; the standard and Firefox, Safari remove it).
+	KeepsAuthorizationOnRedirect bool
+
+	msg messages
+}
+
+// DefaultMaxAge is the preflight cache lifetime when the response has no
+// Access-Control-Max-Age: 5 seconds in the standard and every engine (§1.8).
+const DefaultMaxAge = 5
+
+var profiles = []*Profile{
+	{
+		Name: "chrome", Engine: "Chromium 156",
+		ClientHints: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
+		KeepsAuthorizationOnRedirect: true,
+		msg:                          chromeMessages{},
+	},
+	{
+		Name: "firefox", Engine: "Firefox ESR 153",
+		InterleaveLists: true, SplitOriginLines: true, MaxAgeCap: 86400,
+		InvalidMaxAgeNotCached: true, Authorization: AuthWarned,
+		msg: firefoxMessages{},
+	},
+	{
+		Name: "safari", Engine: "WebKit (source strings, not observed)",
+		StatusFirst: true, MaxAgeCap: 600, Authorization: AuthAllowed,
+		msg: webkitMessages{},
+	},
+	{
+		Name: "spec", Engine: "Fetch Living Standard",
+		Authorization: AuthBlocked,
+		msg:           specMessages{},
+	},
+}
+
+// Lookup returns the profile named name ("" means chrome).
+func Lookup(name string) (*Profile, bool) {
+	if name == "" {
+		name = "chrome"
+	}
+	for _, p := range profiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+// Names lists the profiles in a fixed order: chrome, firefox, safari, spec.
+func Names() []string {
+	out := make([]string, len(profiles))
+	for i, p := range profiles {
+		out[i] = p.Name
+	}
+	return out
+}

@@ -1,0 +1,342 @@
+package fetch
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Limits on a fetch() description; anything larger is bad input.
+const (
+	MaxHeaders     = 256
+	MaxHeaderBytes = 64 << 10
+)
+
+// Init is a fetch(url, init) call as the page makes it. Empty strings take
+// fetch()'s defaults: credentials "same-origin", mode "cors", redirect
+// "follow", method "GET" (https://fetch.spec.whatwg.org/#requestinit).
+type Init struct {
+	Method      string
+	Headers     headers.List
+	Credentials string // omit, same-origin, include
+	Mode        string // cors, no-cors, same-origin (navigate throws)
+	Redirect    string // follow, error, manual
+	// Body is a string body, or nil. BodyType names a non-string body:
+	// "blob:<type>", "urlsearchparams", "formdata", "arraybuffer" or
+	// "stream" (a ReadableStream with duplex: "half").
+	Body     *string
+	BodyType string
+}
+
+// InputError is a fetch() description the model cannot run: a field with
+// a value no page could pass (an unknown mode) or that does not parse (the
+// page's origin). Field names the Init or Explain field ("url", "mode",
+// "headers[2]").
+type InputError struct {
+	Field string
+	Msg   string
+}
+
+func (e *InputError) Error() string { return e.Field + ": " + e.Msg }
+
+// Dropped is a header the page set that the browser does not send.
+type Dropped struct {
+	Name, Value string
+	Why         string
+}
+
+// Request is a fetch() after the Request constructor ran: method
+// normalized, forbidden headers dropped, the body's Content-Type added.
+type Request struct {
+	Origin      origin.Origin // the page's origin
+	URL         origin.URL
+	Method      string
+	Header      headers.List // author headers the browser keeps, in order
+	Dropped     []Dropped
+	Credentials string
+	Mode        string
+	Redirect    string
+	HasBody     bool
+	// UseCORSPreflight is the use-CORS-preflight flag: a stream body sets it
+	// (https://fetch.spec.whatwg.org/#use-cors-preflight-flag).
+	UseCORSPreflight bool
+	// Checks traces the construction.
+	Checks []Check
+}
+
+// Include reports whether the credentials mode is "include", the only mode
+// under which the CORS check asks for Access-Control-Allow-Credentials.
+func (r *Request) Include() bool { return r.Credentials == "include" }
+
+const (
+	specRequest   = "https://fetch.spec.whatwg.org/#dom-request"
+	specNormalize = "https://fetch.spec.whatwg.org/#concept-method-normalize"
+	specForbidden = "https://fetch.spec.whatwg.org/#forbidden-request-header"
+	specNoCors    = "https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header"
+	specBody      = "https://fetch.spec.whatwg.org/#concept-bodyinit-extract"
+)
+
+// NewRequest runs the Request constructor for fetch(url, init) from a page
+// whose origin is pageOrigin. It returns an *InputError for input no page
+// could produce, or a *Failure whose Reason is one of the TypeError reasons
+// when fetch() itself throws before any request.
+func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Failure, error) {
+	o, err := origin.Parse(pageOrigin)
+	if err != nil {
+		return nil, nil, &InputError{"origin", err.Error()}
+	}
+	u, err := origin.ParseURL(rawURL)
+	if err != nil {
+		return nil, nil, &InputError{"url", err.Error()}
+	}
+	r := &Request{Origin: o, URL: u}
+	var bad []error
+	pick := func(field, v, def string, allowed ...string) string {
+		if v == "" {
+			return def
+		}
+		for _, a := range allowed {
+			if v == a {
+				return v
+			}
+		}
+		bad = append(bad, &InputError{field, "unknown value " + quote(v) + "; want one of " + strings.Join(allowed, ", ")})
+		return def
+	}
+	r.Credentials = pick("credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
+	r.Mode = pick("mode", in.Mode, "cors", "cors", "no-cors", "same-origin", "navigate")
+	r.Redirect = pick("redirect", in.Redirect, "follow", "follow", "error", "manual")
+	if len(in.Headers) > MaxHeaders {
+		bad = append(bad, &InputError{"headers", "more than " + itoa(MaxHeaders) + " headers"})
+	}
+	size := 0
+	for _, f := range in.Headers {
+		size += len(f.Name) + len(f.Value)
+	}
+	if size > MaxHeaderBytes {
+		bad = append(bad, &InputError{"headers", "more than " + itoa(MaxHeaderBytes) + " bytes of headers"})
+	}
+	contentType := ""
+	switch bt := in.BodyType; {
+	case bt == "":
+		if in.Body != nil {
+			// A string body is a USVString: text/plain;charset=UTF-8
+			// (https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
+			contentType = "text/plain;charset=UTF-8"
+		}
+	case bt == "urlsearchparams":
+		contentType = "application/x-www-form-urlencoded;charset=UTF-8"
+	case bt == "formdata":
+		// The boundary is random in browsers; any boundary keeps the
+		// value safelisted.
+		contentType = "multipart/form-data; boundary=----whycorsFormBoundary"
+	case bt == "arraybuffer":
+	case bt == "stream":
+		r.UseCORSPreflight = true
+	case strings.HasPrefix(bt, "blob:"):
+		// Blob's type is lowercased when it is printable ASCII, else ""
+		// (File API, Blob constructor).
+		t := bt[len("blob:"):]
+		if isPrintableASCII(t) {
+			contentType = strings.ToLower(t)
+		}
+	default:
+		bad = append(bad, &InputError{"body_type", "unknown value " + quote(bt) + "; want blob:<type>, urlsearchparams, formdata, arraybuffer or stream"})
+	}
+	if len(bad) > 0 {
+		return nil, nil, joinErrors(bad)
+	}
+	r.HasBody = in.Body != nil || in.BodyType != ""
+
+	// URL with credentials throws (https://fetch.spec.whatwg.org/#dom-request, step 5.3).
+	if u.HasCredentials() {
+		return r, &Failure{Reason: ReasonURLCredentials, URL: u.String(), Value: rawURL}, nil
+	}
+	if r.Mode == "navigate" {
+		return r, &Failure{Reason: ReasonModeNavigate, URL: u.String()}, nil
+	}
+	method := in.Method
+	if method == "" {
+		method = "GET"
+	}
+	if !IsToken(method) {
+		return r, &Failure{Reason: ReasonInvalidMethod, Value: method, URL: u.String()}, nil
+	}
+	if ForbiddenMethod(method) {
+		return r, &Failure{Reason: ReasonForbiddenMethod, Value: method, URL: u.String()}, nil
+	}
+	r.Method = NormalizeMethod(method)
+	if r.Method != method {
+		r.Checks = append(r.Checks, Check{ID: "request.method", Title: "Method normalized", Status: Info,
+			Detail: quote(method) + " is sent as " + quote(r.Method) + ": only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased (PATCH is not).", Spec: specNormalize})
+	}
+	if r.Mode == "no-cors" && !SafelistedMethod(r.Method) {
+		return r, &Failure{Reason: ReasonNoCorsMethod, Value: r.Method, URL: u.String()}, nil
+	}
+	for _, f := range in.Headers {
+		if !IsToken(f.Name) {
+			return r, &Failure{Reason: ReasonInvalidHeader, Value: f.Name, URL: u.String()}, nil
+		}
+		v := strings.Trim(f.Value, httpWS)
+		if strings.ContainsAny(v, "\x00\r\n") {
+			return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+		}
+		if why := forbiddenHeader(f.Name, v); why != "" {
+			r.Dropped = append(r.Dropped, Dropped{f.Name, v, why})
+			continue
+		}
+		r.Header = append(r.Header, headers.Field{Name: f.Name, Value: v})
+	}
+	if contentType != "" && !r.Header.Has("Content-Type") {
+		r.Header = append(r.Header, headers.Field{Name: "Content-Type", Value: contentType})
+		r.Checks = append(r.Checks, Check{ID: "request.body-content-type", Title: "Content-Type from the body", Status: Info,
+			Detail: "The body adds Content-Type: " + contentType + " because the page set none.", Spec: specBody})
+	}
+	if r.Mode == "no-cors" {
+		// The request-no-cors guard keeps only no-CORS-safelisted
+		// request-headers and removes Range
+		// (https://fetch.spec.whatwg.org/#concept-headers-append).
+		kept := r.Header[:0:0]
+		for _, f := range r.Header {
+			if p.noCorsSafelisted(f.Name, f.Value) {
+				kept = append(kept, f)
+			} else {
+				r.Dropped = append(r.Dropped, Dropped{f.Name, f.Value, "not a no-CORS-safelisted request-header: the request-no-cors guard drops it"})
+			}
+		}
+		r.Header = kept
+		if r.UseCORSPreflight {
+			return r, &Failure{Reason: ReasonStreamNoCors, URL: u.String()}, nil
+		}
+	}
+	if r.HasBody && (r.Method == "GET" || r.Method == "HEAD") {
+		return r, &Failure{Reason: ReasonBodyWithGetHead, Value: r.Method, URL: u.String()}, nil
+	}
+	for _, d := range r.Dropped {
+		r.Checks = append(r.Checks, Check{ID: "request.header-dropped", Title: "Header dropped", Status: Warn,
+			Detail: d.Name + " is not sent: " + d.Why + ". fetch() drops it silently.", Header: d.Name + ": " + d.Value, Spec: specForbidden})
+	}
+	return r, nil, nil
+}
+
+func (p *Profile) noCorsSafelisted(name, value string) bool {
+	switch strings.ToLower(name) {
+	case "accept", "accept-language", "content-language", "content-type":
+		return p.SafelistedRequestHeader(name, value)
+	}
+	return false
+}
+
+// SafelistedMethod reports a CORS-safelisted method: GET, HEAD or POST,
+// byte for byte (https://fetch.spec.whatwg.org/#cors-safelisted-method).
+func SafelistedMethod(m string) bool { return m == "GET" || m == "HEAD" || m == "POST" }
+
+// ForbiddenMethod reports CONNECT, TRACE and TRACK in any case
+// (https://fetch.spec.whatwg.org/#forbidden-method).
+func ForbiddenMethod(m string) bool {
+	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
+}
+
+// NormalizeMethod uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT and
+// leaves every other method alone, so "patch" stays "patch"
+// (https://fetch.spec.whatwg.org/#concept-method-normalize).
+func NormalizeMethod(m string) string {
+	for _, n := range [...]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"} {
+		if strings.EqualFold(m, n) {
+			return n
+		}
+	}
+	return m
+}
+
+var forbiddenNames = map[string]bool{
+	"accept-charset": true, "accept-encoding": true, "access-control-request-headers": true,
+	"access-control-request-method": true, "connection": true, "content-length": true,
+	"cookie": true, "cookie2": true, "date": true, "dnt": true, "expect": true, "host": true,
+	"keep-alive": true, "origin": true, "referer": true, "set-cookie": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
+}
+
+// forbiddenHeader returns why (name, value) is a forbidden request-header,
+// or "" (https://fetch.spec.whatwg.org/#forbidden-request-header).
+func forbiddenHeader(name, value string) string {
+	n := strings.ToLower(name)
+	switch {
+	case forbiddenNames[n]:
+		return "a forbidden request-header name"
+	case strings.HasPrefix(n, "proxy-"), strings.HasPrefix(n, "sec-"):
+		return "names starting with " + quote(n[:strings.IndexByte(n, '-')+1]) + " are forbidden request-headers"
+	case n == "x-http-method" || n == "x-http-method-override" || n == "x-method-override":
+		for _, m := range strings.Split(value, ",") {
+			if ForbiddenMethod(strings.Trim(m, httpWS)) {
+				return "it names the forbidden method " + quote(strings.Trim(m, httpWS))
+			}
+		}
+	}
+	return ""
+}
+
+// UnsafeNames returns the request's CORS-unsafe request-header names.
+func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames(r.Header) }
+
+// NeedsPreflight reports whether a cross-origin cors-mode request needs a
+// CORS-preflight fetch (https://fetch.spec.whatwg.org/#main-fetch, step 12
+// "use-CORS-preflight flag ... or unsafe-request flag and (method is not a
+// CORS-safelisted method or CORS-unsafe request-header names is not
+// empty)"), and why, in words.
+func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
+	var why []string
+	if r.UseCORSPreflight {
+		why = append(why, "the body is a ReadableStream, which sets the use-CORS-preflight flag")
+	}
+	if !SafelistedMethod(r.Method) {
+		why = append(why, "the method "+r.Method+" is not GET, HEAD or POST")
+	}
+	if names := p.UnsafeNames(r.Header); len(names) > 0 {
+		why = append(why, "these headers are not CORS-safelisted: "+strings.Join(names, ", "))
+	}
+	return len(why) > 0, why
+}
+
+// PreflightRequest builds the OPTIONS request the browser sends before r
+// (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0): Accept: */*,
+// Access-Control-Request-Method with the method as is,
+// Access-Control-Request-Headers with the CORS-unsafe names lowercased,
+// sorted and joined by "," without spaces (only when there are any), and
+// Origin. serializedOrigin is "null" after a tainting redirect.
+func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) policy.Request {
+	out := headers.List{{Name: "Accept", Value: "*/*"}, {Name: "Access-Control-Request-Method", Value: method}}
+	if names := p.UnsafeNames(h); len(names) > 0 {
+		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+	}
+	out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
+	return policy.Request{Method: "OPTIONS", URL: url.String(), Header: out}
+}
+
+// ActualRequest builds the request as sent: the page's headers in order,
+// Accept: */* when the page set no Accept (https://fetch.spec.whatwg.org/#fetching,
+// step 12), and Origin when the fetch is CORS or the method is not
+// GET or HEAD (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
+func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) policy.Request {
+	out := h.Clone()
+	if !out.Has("Accept") {
+		out = append(out, headers.Field{Name: "Accept", Value: "*/*"})
+	}
+	if cors || (method != "GET" && method != "HEAD") {
+		out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
+	}
+	return policy.Request{Method: method, URL: url.String(), Header: out}
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7E {
+			return false
+		}
+	}
+	return true
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

@@ -1,0 +1,346 @@
+package fetch
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// MaxRedirects is the redirect limit of HTTP-redirect fetch
+// (https://fetch.spec.whatwg.org/#http-redirect-fetch, step 5).
+const MaxRedirects = 20
+
+// Server answers the requests the browser sends. hop counts redirects
+// followed so far (0 for the fetch's first URL).
+type Server interface {
+	Answer(req policy.Request, preflight bool, hop int) policy.Reply
+}
+
+// Exchange is one request the browser sent and the reply it got.
+type Exchange struct {
+	Preflight bool
+	Hop       int
+	Request   policy.Request
+	Reply     policy.Reply
+}
+
+// Result is what the page sees and why.
+type Result struct {
+	Allowed bool
+	Failure *Failure
+	// Type is response.type: basic, cors, opaque, opaqueredirect, or error.
+	Type   string
+	Status int
+	// Readable are the lowercase header names response.headers exposes.
+	Readable []string
+	// MaxAge is the preflight cache lifetime of the last passing preflight.
+	MaxAge    int
+	Exchanges []Exchange
+	Checks    []Check
+	Console   []string
+	Exception string
+	// AuthorizationByWildcard: Authorization passed only through
+	// Access-Control-Allow-Headers: * (not in the standard).
+	AuthorizationByWildcard bool
+}
+
+const (
+	specMainFetch = "https://fetch.spec.whatwg.org/#main-fetch"
+	specRedirect  = "https://fetch.spec.whatwg.org/#http-redirect-fetch"
+	specOpaque    = "https://fetch.spec.whatwg.org/#concept-filtered-response-opaque"
+	specTaint     = "https://fetch.spec.whatwg.org/#concept-request-tainted-origin"
+)
+
+// Run walks r through main fetch with srv answering, in the profile's
+// order, and returns what the page sees. A nil r with a non-nil pre
+// (a TypeError from NewRequest) is reported as such.
+func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
+	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: []Exchange{}}
+	if r != nil {
+		res.Checks = append(res.Checks, r.Checks...)
+	}
+	if pre != nil {
+		res.Checks = append(res.Checks, Check{ID: "request.constructor", Title: "fetch() accepts the request", Status: Fail, Spec: specRequest,
+			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
+		return p.fail(res, pre, r)
+	}
+	st := &runState{p: p, r: r, srv: srv, res: res, url: r.URL, method: r.Method, header: r.Header.Clone()}
+	return st.mainFetch()
+}
+
+type runState struct {
+	p        *Profile
+	r        *Request
+	srv      Server
+	res      *Result
+	url      origin.URL
+	method   string
+	header   headers.List
+	tainting string // "", basic, cors, opaque
+	tainted  bool   // redirect-taint is not same-origin: Origin serializes as "null"
+	hop      int
+	initial  string
+}
+
+func (s *runState) serializedOrigin() string {
+	if s.tainted {
+		return "null"
+	}
+	return s.r.Origin.String()
+}
+
+func (p *Profile) fail(res *Result, f *Failure, r *Request) *Result {
+	if r != nil && f.Origin == "" {
+		f.Origin = r.Origin.String()
+	}
+	res.Allowed = false
+	res.Failure = f
+	res.Type = "error"
+	res.Status = 0
+	res.Readable = []string{}
+	res.Console = append(res.Console, p.Console(f)...)
+	res.Exception = p.Exception(f)
+	return res
+}
+
+func (s *runState) failure(f *Failure) *Result {
+	if f.URL == "" {
+		f.URL = s.url.String()
+	}
+	if s.hop > 0 && f.Initial == "" {
+		f.Initial = s.initial
+	}
+	f.Origin = s.r.Origin.String()
+	return s.p.fail(s.res, f, s.r)
+}
+
+func (s *runState) add(c Check) { s.res.Checks = append(s.res.Checks, c) }
+
+func (s *runState) mainFetch() *Result {
+	p, r := s.p, s.r
+	for {
+		target := s.url.Origin()
+		sameOrigin := origin.SameOrigin(r.Origin, target) && (s.tainting == "" || s.tainting == "basic")
+		switch {
+		case sameOrigin:
+			s.tainting = "basic"
+			s.add(Check{ID: "fetch.same-origin", Title: "Same origin", Status: Info, Spec: specMainFetch,
+				Detail: s.url.String() + " has the page's origin " + r.Origin.String() + ": CORS does not apply."})
+		case r.Mode == "same-origin":
+			s.add(Check{ID: "fetch.mode", Title: "Request mode", Status: Fail, Spec: specMainFetch,
+				Detail: "mode is \"same-origin\" but " + s.url.String() + " has the origin " + target.String() + ", not the page's " + r.Origin.String() + ". Use mode \"cors\" (the default)."})
+			return s.failure(&Failure{Reason: ReasonDisallowedByMode})
+		case r.Mode == "no-cors":
+			if r.Redirect != "follow" {
+				s.add(Check{ID: "fetch.mode", Title: "Request mode", Status: Fail, Spec: specMainFetch,
+					Detail: "mode \"no-cors\" requires redirect \"follow\"."})
+				return s.failure(&Failure{Reason: ReasonNoCorsRedirectModeNotFollow})
+			}
+			s.tainting = "opaque"
+		case !s.url.IsHTTP():
+			s.add(Check{ID: "fetch.scheme", Title: "URL scheme", Status: Fail, Spec: specMainFetch,
+				Detail: "CORS requests need http or https; the URL's scheme is " + quote(s.url.Scheme) + "."})
+			return s.failure(&Failure{Reason: ReasonCorsDisabledScheme, Value: s.url.Scheme})
+		default:
+			s.tainting = "cors"
+			if s.hop == 0 {
+				s.add(Check{ID: "fetch.cross-origin", Title: "Cross-origin request", Status: Info, Spec: specMainFetch,
+					Detail: "The page's origin " + r.Origin.String() + " differs from " + target.String() + ": the browser applies CORS."})
+			}
+			if f := s.preflight(); f != nil {
+				return s.failure(f)
+			}
+		}
+
+		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors")
+		reply := boundReply(s.srv.Answer(req, false, s.hop))
+		s.res.Exchanges = append(s.res.Exchanges, Exchange{Hop: s.hop, Request: req, Reply: reply})
+		s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Info, Spec: specMainFetch,
+			Detail: req.Method + " " + req.URL + " answered " + itoa(reply.Status) + "."})
+
+		if s.tainting == "cors" {
+			f, c := p.CORSCheck(reply.Header, s.serializedOrigin(), r.Include())
+			c.ID = "response." + c.ID
+			s.add(c)
+			if f != nil {
+				f.Status = reply.Status
+				return s.failure(f)
+			}
+		}
+		loc, isRedirect := redirectLocation(reply)
+		if isRedirect {
+			done, res := s.redirect(reply, loc)
+			if done {
+				return res
+			}
+			continue
+		}
+		return s.finish(reply)
+	}
+}
+
+// preflight runs the CORS-preflight fetch when one is needed.
+func (s *runState) preflight() *Failure {
+	p, r := s.p, s.r
+	need, why := p.needsPreflightAt(r, s.method, s.header)
+	if !need {
+		s.add(Check{ID: "preflight.needed", Title: "No preflight", Status: Pass, Spec: specMainFetch,
+			Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
+		return nil
+	}
+	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch,
+		Detail: "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."})
+	req := p.PreflightRequest(r, s.url, s.method, s.header, s.serializedOrigin())
+	reply := boundReply(s.srv.Answer(req, true, s.hop))
+	s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: true, Hop: s.hop, Request: req, Reply: reply})
+	_, isRedirect := redirectLocation(reply)
+	out := p.CheckPreflight(r, s.method, s.header, reply.Status, reply.Header, s.serializedOrigin(), isRedirect)
+	s.res.Checks = append(s.res.Checks, out.Checks...)
+	if out.Failure != nil {
+		return out.Failure
+	}
+	s.res.MaxAge = out.MaxAge
+	if out.AuthorizationByWildcard {
+		s.res.AuthorizationByWildcard = true
+		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.url.String())...)
+	}
+	return nil
+}
+
+func (p *Profile) needsPreflightAt(r *Request, method string, h headers.List) (bool, []string) {
+	cp := *r
+	cp.Method, cp.Header = method, h
+	return p.NeedsPreflight(&cp)
+}
+
+func redirectLocation(reply policy.Reply) (string, bool) {
+	switch reply.Status {
+	case 301, 302, 303, 307, 308:
+		if loc, ok := reply.Header.Get("Location"); ok {
+			return loc, true
+		}
+	}
+	return "", false
+}
+
+// redirect is HTTP-redirect fetch (https://fetch.spec.whatwg.org/#http-redirect-fetch).
+func (s *runState) redirect(reply policy.Reply, loc string) (bool, *Result) {
+	r := s.r
+	switch r.Redirect {
+	case "error":
+		s.add(Check{ID: "redirect.mode", Title: "Redirect mode", Status: Fail, Spec: specRedirect,
+			Detail: "The server redirected and redirect is \"error\"."})
+		return true, s.failure(&Failure{Reason: ReasonRedirectModeError, Status: reply.Status})
+	case "manual":
+		s.add(Check{ID: "redirect.mode", Title: "Redirect mode", Status: Info, Spec: specRedirect,
+			Detail: "redirect is \"manual\": the page gets an opaque-redirect response (status 0, no headers)."})
+		s.res.Allowed, s.res.Type, s.res.Status = true, "opaqueredirect", 0
+		return true, s.res
+	}
+	next, err := s.url.Resolve(loc)
+	if err != nil {
+		s.add(Check{ID: "redirect.location", Title: "Location parses", Status: Fail, Spec: specRedirect, Header: "Location: " + loc, Detail: err.Error()})
+		return true, s.failure(&Failure{Reason: ReasonInvalidRedirectLocation, Value: loc, Status: reply.Status})
+	}
+	if !next.IsHTTP() {
+		s.add(Check{ID: "redirect.scheme", Title: "Redirect to HTTP(S)", Status: Fail, Spec: specRedirect, Header: "Location: " + loc,
+			Detail: "A fetch only follows redirects to http or https URLs."})
+		return true, s.failure(&Failure{Reason: ReasonRedirectSchemeNotHTTP, Value: loc, Status: reply.Status})
+	}
+	if s.hop+1 > MaxRedirects {
+		return true, s.failure(&Failure{Reason: ReasonTooManyRedirects, Status: reply.Status})
+	}
+	// Userinfo in Location: cors mode to another origin, or any target
+	// once tainting is cors (step 8).
+	if next.HasCredentials() && (s.tainting == "cors" || r.Mode == "cors" && !origin.SameOrigin(r.Origin, next.Origin())) {
+		s.add(Check{ID: "redirect.credentials", Title: "Redirect without userinfo", Status: Fail, Spec: specRedirect, Header: "Location: " + loc,
+			Detail: "The Location includes a username or password, which a CORS redirect may not."})
+		return true, s.failure(&Failure{Reason: ReasonRedirectContainsCredentials, Value: next.String(), Status: reply.Status})
+	}
+	c := Check{ID: "redirect.follow", Title: "Redirect followed", Status: Info, Spec: specRedirect, Header: "Location: " + loc,
+		Detail: "The browser follows " + itoa(reply.Status) + " to " + next.String() + "."}
+	if (reply.Status == 301 || reply.Status == 302) && s.method == "POST" || reply.Status == 303 && s.method != "GET" && s.method != "HEAD" {
+		s.method = "GET"
+		for _, n := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
+			s.header.Del(n)
+		}
+		c.Detail += " The method becomes GET and the body is dropped."
+	}
+	from := s.url.Origin()
+	if !origin.SameOrigin(next.Origin(), from) {
+		if !origin.SameOrigin(r.Origin, from) && !s.tainted {
+			s.tainted = true
+			c.Detail += " The hop leaves " + from.String() + " for another origin after a cross-origin request, so the request's origin is now tainted: Origin is sent as \"null\" and the server must allow \"null\" (or \"*\" without credentials)."
+			c.Spec = specTaint
+		}
+		if !s.p.KeepsAuthorizationOnRedirect && s.header.Has("Authorization") {
+			s.header.Del("Authorization")
+			c.Detail += " Authorization is removed on a cross-origin redirect."
+		}
+	}
+	s.add(c)
+	if s.hop == 0 {
+		s.initial = s.url.String()
+	}
+	s.url = next
+	s.hop++
+	return false, nil
+}
+
+// finish builds the response the page sees.
+func (s *runState) finish(reply policy.Reply) *Result {
+	res := s.res
+	res.Allowed = true
+	switch s.tainting {
+	case "opaque":
+		res.Type, res.Status = "opaque", 0
+		s.add(Check{ID: "response.opaque", Title: "Opaque response", Status: Info, Spec: specOpaque,
+			Detail: "mode \"no-cors\": the promise resolves, but the page sees status 0, no headers and an empty body."})
+		return res
+	case "cors":
+		res.Type = "cors"
+	default:
+		res.Type = "basic"
+	}
+	res.Status = reply.Status
+	var c Check
+	res.Readable, c = Readable(reply.Header, s.tainting == "cors", s.r.Include())
+	s.add(c)
+	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
+	return res
+}
+
+// boundReply keeps a reply within the header limits, so a hostile server
+// cannot make the model slow.
+func boundReply(r policy.Reply) policy.Reply {
+	if len(r.Header) > MaxHeaders {
+		r.Header = r.Header[:MaxHeaders]
+	}
+	return r
+}
+
+func typeErrorDetail(f *Failure) string {
+	switch f.Reason {
+	case ReasonInvalidMethod:
+		return quote(f.Value) + " is not a valid method (not an HTTP token)."
+	case ReasonForbiddenMethod:
+		return f.Value + " is a forbidden method."
+	case ReasonNoCorsMethod:
+		return "mode \"no-cors\" allows only GET, HEAD and POST, not " + f.Value + "."
+	case ReasonURLCredentials:
+		return "the URL includes a username or password."
+	case ReasonModeNavigate:
+		return "mode \"navigate\" cannot be set from script."
+	case ReasonBodyWithGetHead:
+		return "a " + f.Value + " request cannot have a body."
+	case ReasonStreamNoCors:
+		return "a ReadableStream body needs mode \"cors\" or \"same-origin\"."
+	case ReasonInvalidHeader:
+		return quote(f.Value) + " is not a valid header name."
+	case ReasonInvalidHeaderValue:
+		return "a header value contains NUL, CR or LF."
+	}
+	return f.Reason
+}

@@ -1,0 +1,291 @@
+package fetch
+
+import (
+	"github.com/whycors/whycors/engine/headers"
+	"sort"
+	"strings"
+)
+
+// Safelist sizes (https://fetch.spec.whatwg.org/#cors-safelisted-request-header
+// and #cors-unsafe-request-header-names; reference browser-cors.md §1.2).
+const (
+	maxSafelistedValue = 128
+	maxSafelistedTotal = 1024
+)
+
+// unsafeByte reports a CORS-unsafe request-header byte
+// (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte).
+func unsafeByte(c byte) bool {
+	return c < 0x20 && c != 0x09 || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", c) >= 0
+}
+
+func hasUnsafeByte(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if unsafeByte(v[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// SafelistedRequestHeader reports whether (name, value) is a CORS-safelisted
+// request-header for this profile: the standard's four names and Range
+// (https://fetch.spec.whatwg.org/#cors-safelisted-request-header), plus
+// Chromium's client hints when the profile has them (reference
+// browser-cors.md §1.2 "Chromium safelists extra names").
+func (p *Profile) SafelistedRequestHeader(name, value string) bool {
+	if len(value) > maxSafelistedValue {
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "accept":
+		return !hasUnsafeByte(value)
+	case "accept-language", "content-language":
+		for i := 0; i < len(value); i++ {
+			c := value[i]
+			if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || strings.IndexByte(" *,-.;=", c) >= 0) {
+				return false
+			}
+		}
+		return true
+	case "content-type":
+		if hasUnsafeByte(value) {
+			return false
+		}
+		m, ok := ParseMIME(value)
+		if !ok {
+			return false
+		}
+		switch m.Essence() {
+		case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
+			return true
+		}
+		return false
+	case "range":
+		return simpleRange(value)
+	}
+	if p.ClientHints {
+		return clientHint(strings.ToLower(name), value)
+	}
+	return false
+}
+
+// clientHint is Chromium's extra safelist (services/network/public/cpp/cors/cors.cc
+// IsCorsSafelistedHeader, via reference browser-cors.md §1.2).
+func clientHint(name, value string) bool {
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	switch name {
+	case "intervention":
+		return true
+	case "device-memory", "dpr", "downlink":
+		a, b, dot := strings.Cut(value, ".")
+		return digits(a) && (!dot || digits(b))
+	case "width", "viewport-width", "rtt":
+		return digits(value)
+	case "ect":
+		switch value {
+		case "slow-2g", "2g", "3g", "4g":
+			return true
+		}
+		return false
+	case "save-data":
+		return value == "on"
+	}
+	return false
+}
+
+// simpleRange is "parse a single range header value" with allowWhitespace
+// false (https://fetch.spec.whatwg.org/#simple-range-header-value): bytes=N-[M],
+// N required, N <= M.
+func simpleRange(v string) bool {
+	rest, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return false
+	}
+	a, b, ok := strings.Cut(rest, "-")
+	if !ok || a == "" || len(a) > 18 || len(b) > 18 {
+		return false
+	}
+	num := func(s string) (int64, bool) {
+		var n int64
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int64(s[i]-'0')
+		}
+		return n, true
+	}
+	start, ok := num(a)
+	if !ok {
+		return false
+	}
+	if b == "" {
+		return true
+	}
+	end, ok := num(b)
+	return ok && start <= end
+}
+
+// UnsafeNames returns the CORS-unsafe request-header names of h: the
+// names of headers that are not safelisted, plus every safelisted name
+// when the safelisted values add up to more than 1024 bytes; lowercased,
+// deduplicated and sorted (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
+// Joined with "," this is the Access-Control-Request-Headers value.
+func (p *Profile) UnsafeNames(h headers.List) []string {
+	var unsafe, safe []string
+	total := 0
+	for _, f := range h {
+		n := strings.ToLower(f.Name)
+		if p.SafelistedRequestHeader(f.Name, f.Value) {
+			total += len(f.Value)
+			safe = append(safe, n)
+		} else {
+			unsafe = append(unsafe, n)
+		}
+	}
+	if total > maxSafelistedTotal {
+		unsafe = append(unsafe, safe...)
+	}
+	sort.Strings(unsafe)
+	return compactStrings(unsafe)
+}
+
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// MIME is a parsed MIME type (https://mimesniff.spec.whatwg.org/#mime-type).
+type MIME struct {
+	Type, Subtype string // lowercase
+	Params        [][2]string
+}
+
+// Essence is type "/" subtype.
+func (m MIME) Essence() string { return m.Type + "/" + m.Subtype }
+
+// ParseMIME runs "parse a MIME type" (https://mimesniff.spec.whatwg.org/#parse-a-mime-type).
+// The CORS safelist uses this strict parser, not "extract a MIME type"
+// (Fetch, CORS-safelisted request-header, content-type branch).
+func ParseMIME(s string) (MIME, bool) {
+	var m MIME
+	if len(s) > 4096 {
+		return m, false
+	}
+	s = strings.Trim(s, httpWS)
+	slash := strings.IndexByte(s, '/')
+	if slash < 0 || !IsToken(s[:slash]) {
+		return m, false
+	}
+	m.Type = strings.ToLower(s[:slash])
+	s = s[slash+1:]
+	semi := strings.IndexByte(s, ';')
+	sub := s
+	if semi >= 0 {
+		sub = s[:semi]
+	}
+	sub = strings.TrimRight(sub, httpWS)
+	if !IsToken(sub) {
+		return m, false
+	}
+	m.Subtype = strings.ToLower(sub)
+	if semi < 0 {
+		return m, true
+	}
+	s = s[semi+1:]
+	for s != "" && len(m.Params) < 64 {
+		s = strings.TrimLeft(s, httpWS)
+		end := strings.IndexAny(s, ";=")
+		var name string
+		if end < 0 {
+			name, s = s, ""
+		} else {
+			name = s[:end]
+			if s[end] == ';' {
+				s = s[end+1:]
+				continue
+			}
+			s = s[end+1:]
+		}
+		name = strings.ToLower(name)
+		if s == "" && end < 0 {
+			break
+		}
+		var value string
+		if strings.HasPrefix(s, "\"") {
+			value, s = quotedString(s)
+			if i := strings.IndexByte(s, ';'); i >= 0 {
+				s = s[i+1:]
+			} else {
+				s = ""
+			}
+		} else {
+			if i := strings.IndexByte(s, ';'); i >= 0 {
+				value, s = s[:i], s[i+1:]
+			} else {
+				value, s = s, ""
+			}
+			value = strings.TrimRight(value, httpWS)
+			if value == "" {
+				continue
+			}
+		}
+		if IsToken(name) && quotedOK(value) && !hasParam(m.Params, name) {
+			m.Params = append(m.Params, [2]string{name, value})
+		}
+	}
+	return m, true
+}
+
+func hasParam(ps [][2]string, name string) bool {
+	for _, p := range ps {
+		if p[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedOK: HTTP quoted-string token code points (tab, 0x20-0x7E, 0x80-0xFF).
+func quotedOK(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c != '\t' && (c < 0x20 || c == 0x7F) {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedString collects an HTTP quoted string with the extract-value flag
+// (https://fetch.spec.whatwg.org/#collect-an-http-quoted-string).
+func quotedString(s string) (value, rest string) {
+	var b strings.Builder
+	i := 1
+	for i < len(s) {
+		c := s[i]
+		if c == '"' {
+			return b.String(), s[i+1:]
+		}
+		if c == '\\' {
+			if i+1 >= len(s) {
+				b.WriteByte('\\')
+				return b.String(), ""
+			}
+			b.WriteByte(s[i+1])
+			i += 2
+			continue
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String(), ""
+}

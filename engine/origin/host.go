@@ -1,0 +1,386 @@
+package origin
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// parseHost runs the host parser for special schemes
+// (https://url.spec.whatwg.org/#host-parsing) and returns the serialized host.
+func parseHost(in, h string) (string, error) {
+	if h == "" {
+		return "", fail(in, 0, "empty host")
+	}
+	if h[0] == '[' {
+		if h[len(h)-1] != ']' {
+			return "", fail(in, 0, "unclosed [ in IPv6 host")
+		}
+		a, ok := parseIPv6(h[1 : len(h)-1])
+		if !ok {
+			return "", fail(in, 0, "invalid IPv6 address "+strconv.Quote(h))
+		}
+		return "[" + serializeIPv6(a) + "]", nil
+	}
+	if strings.IndexByte(h, '%') >= 0 {
+		return "", fail(in, strings.IndexByte(in, '%'), "percent-encoded hosts are not supported")
+	}
+	ascii, err := toASCII(in, h)
+	if err != nil {
+		return "", err
+	}
+	for i := 0; i < len(ascii); i++ {
+		// Forbidden domain code points (https://url.spec.whatwg.org/#forbidden-domain-code-point).
+		if c := ascii[i]; c <= 0x20 || c == 0x7F || strings.IndexByte("#/:<>?@[\\]^|%", c) >= 0 {
+			return "", fail(in, strings.Index(in, h)+i, "forbidden character "+strconv.QuoteRune(rune(c))+" in host")
+		}
+	}
+	if endsInNumber(ascii) {
+		v, ok := parseIPv4(ascii)
+		if !ok {
+			return "", fail(in, 0, "invalid IPv4 address "+strconv.Quote(ascii))
+		}
+		return strconv.Itoa(int(v>>24)) + "." + strconv.Itoa(int(v>>16&255)) + "." + strconv.Itoa(int(v>>8&255)) + "." + strconv.Itoa(int(v&255)), nil
+	}
+	return ascii, nil
+}
+
+// toASCII lowercases the domain and Punycode-encodes its non-ASCII labels
+// (a subset of UTS #46 ToASCII: case folding only, no NFC or mapping table).
+func toASCII(in, h string) (string, error) {
+	if !utf8.ValidString(h) {
+		return "", fail(in, 0, "host is not valid UTF-8")
+	}
+	h = strings.ToLower(h)
+	// Full stops of other scripts separate labels too (UTS #46 mapping).
+	h = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".").Replace(h)
+	ascii := true
+	for i := 0; i < len(h); i++ {
+		if h[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return h, nil
+	}
+	labels := strings.Split(h, ".")
+	for i, l := range labels {
+		if isASCII(l) {
+			continue
+		}
+		p, ok := punycode(l)
+		if !ok {
+			return "", fail(in, 0, "label "+strconv.Quote(l)+" cannot be encoded")
+		}
+		labels[i] = "xn--" + p
+	}
+	return strings.Join(labels, "."), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// punycode encodes one label (RFC 3492 section 6.3).
+func punycode(label string) (string, bool) {
+	const (
+		base, tmin, tmax, skew, damp = 36, 1, 26, 38, 700
+		initialBias, initialN        = 72, 128
+	)
+	runes := []rune(label)
+	if len(runes) > 63 {
+		return "", false
+	}
+	var out []byte
+	for _, r := range runes {
+		if r < 0x80 {
+			out = append(out, byte(r))
+		}
+	}
+	b := len(out)
+	h := b
+	if b > 0 {
+		out = append(out, '-')
+	}
+	digit := func(d int) byte {
+		if d < 26 {
+			return byte('a' + d)
+		}
+		return byte('0' + d - 26)
+	}
+	adapt := func(delta, numPoints int, first bool) int {
+		if first {
+			delta /= damp
+		} else {
+			delta /= 2
+		}
+		delta += delta / numPoints
+		k := 0
+		for delta > ((base-tmin)*tmax)/2 {
+			delta /= base - tmin
+			k += base
+		}
+		return k + (base-tmin+1)*delta/(delta+skew)
+	}
+	n, delta, bias := initialN, 0, initialBias
+	for h < len(runes) {
+		m := int(^uint32(0) >> 1)
+		for _, r := range runes {
+			if int(r) >= n && int(r) < m {
+				m = int(r)
+			}
+		}
+		delta += (m - n) * (h + 1)
+		n = m
+		for _, r := range runes {
+			if int(r) < n {
+				delta++
+			}
+			if int(r) == n {
+				q := delta
+				for k := base; ; k += base {
+					t := k - bias
+					if t < tmin {
+						t = tmin
+					} else if t > tmax {
+						t = tmax
+					}
+					if q < t {
+						break
+					}
+					out = append(out, digit(t+(q-t)%(base-t)))
+					q = (q - t) / (base - t)
+				}
+				out = append(out, digit(q))
+				bias = adapt(delta, h+1, h == b)
+				delta = 0
+				h++
+			}
+		}
+		delta++
+		n++
+	}
+	return string(out), true
+}
+
+// endsInNumber implements https://url.spec.whatwg.org/#ends-in-a-number-checker.
+func endsInNumber(h string) bool {
+	parts := strings.Split(h, ".")
+	if parts[len(parts)-1] == "" {
+		if len(parts) == 1 {
+			return false
+		}
+		parts = parts[:len(parts)-1]
+	}
+	last := parts[len(parts)-1]
+	if last != "" && strings.Trim(last, "0123456789") == "" {
+		return true
+	}
+	_, ok := ipv4Number(last)
+	return ok
+}
+
+// ipv4Number parses one IPv4 part: decimal, 0x hex or leading-0 octal
+// (https://url.spec.whatwg.org/#ipv4-number-parser).
+func ipv4Number(s string) (uint64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	radix := 10
+	if len(s) >= 2 && (s[:2] == "0x" || s[:2] == "0X") {
+		s, radix = s[2:], 16
+	} else if len(s) >= 2 && s[0] == '0' {
+		s, radix = s[1:], 8
+	}
+	if s == "" {
+		return 0, true
+	}
+	if len(s) > 20 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, radix, 64)
+	return v, err == nil
+}
+
+func parseIPv4(h string) (uint32, bool) {
+	parts := strings.Split(h, ".")
+	if parts[len(parts)-1] == "" && len(parts) > 1 {
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) > 4 {
+		return 0, false
+	}
+	nums := make([]uint64, len(parts))
+	for i, p := range parts {
+		n, ok := ipv4Number(p)
+		if !ok {
+			return 0, false
+		}
+		nums[i] = n
+	}
+	for _, n := range nums[:len(nums)-1] {
+		if n > 255 {
+			return 0, false
+		}
+	}
+	last := nums[len(nums)-1]
+	if last >= 1<<(8*(5-len(nums))) {
+		return 0, false
+	}
+	v := last
+	for i, n := range nums[:len(nums)-1] {
+		v += n << (8 * (3 - i))
+	}
+	return uint32(v), true
+}
+
+// parseIPv6 implements https://url.spec.whatwg.org/#concept-ipv6-parser.
+func parseIPv6(s string) ([8]uint16, bool) {
+	var a [8]uint16
+	piece, compress := 0, -1
+	i := 0
+	if strings.HasPrefix(s, ":") {
+		if !strings.HasPrefix(s, "::") {
+			return a, false
+		}
+		i = 2
+		piece++
+		compress = piece
+	}
+	for i < len(s) {
+		if piece == 8 {
+			return a, false
+		}
+		if s[i] == ':' {
+			if compress >= 0 {
+				return a, false
+			}
+			i++
+			piece++
+			compress = piece
+			continue
+		}
+		v, n := 0, 0
+		for n < 4 && i < len(s) && hexVal(s[i]) >= 0 {
+			v = v*16 + hexVal(s[i])
+			i++
+			n++
+		}
+		if i < len(s) && s[i] == '.' {
+			if n == 0 || piece > 6 {
+				return a, false
+			}
+			i -= n
+			v4, ok := parseDotted(s[i:])
+			if !ok {
+				return a, false
+			}
+			a[piece] = uint16(v4 >> 16)
+			a[piece+1] = uint16(v4)
+			piece += 2
+			i = len(s)
+			break
+		}
+		if i < len(s) {
+			if s[i] != ':' {
+				return a, false
+			}
+			i++
+			if i == len(s) {
+				return a, false
+			}
+		}
+		if n == 0 {
+			return a, false
+		}
+		a[piece] = uint16(v)
+		piece++
+	}
+	if compress >= 0 {
+		swaps := piece - compress
+		piece = 7
+		for piece != 0 && swaps > 0 {
+			a[piece], a[compress+swaps-1] = a[compress+swaps-1], a[piece]
+			piece--
+			swaps--
+		}
+	} else if piece != 8 {
+		return a, false
+	}
+	return a, true
+}
+
+// parseDotted reads the strict dotted-decimal IPv4 tail of an IPv6 address.
+func parseDotted(s string) (uint32, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return 0, false
+	}
+	var v uint32
+	for _, p := range parts {
+		if p == "" || len(p) > 3 || (len(p) > 1 && p[0] == '0') || strings.Trim(p, "0123456789") != "" {
+			return 0, false
+		}
+		n, _ := strconv.Atoi(p)
+		if n > 255 {
+			return 0, false
+		}
+		v = v<<8 | uint32(n)
+	}
+	return v, true
+}
+
+func hexVal(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	case c >= 'A' && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// serializeIPv6 compresses the first longest run of two or more zero pieces
+// (https://url.spec.whatwg.org/#concept-ipv6-serializer).
+func serializeIPv6(a [8]uint16) string {
+	best, bestLen := -1, 1
+	for i := 0; i < 8; {
+		if a[i] != 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < 8 && a[j] == 0 {
+			j++
+		}
+		if j-i > bestLen {
+			best, bestLen = i, j-i
+		}
+		i = j
+	}
+	var b strings.Builder
+	for i := 0; i < 8; i++ {
+		if i == best {
+			if i == 0 {
+				b.WriteString("::")
+			} else {
+				b.WriteByte(':')
+			}
+			i += bestLen - 1
+			continue
+		}
+		b.WriteString(strconv.FormatUint(uint64(a[i]), 16))
+		if i < 7 {
+			b.WriteByte(':')
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,409 @@
+// Package origin parses URLs and origins the way a browser does, as far as
+// the CORS protocol needs them: the URL Standard's basic URL parser for the
+// special schemes (https://url.spec.whatwg.org/#concept-basic-url-parser),
+// the HTML Standard's ASCII serialization of an origin
+// (https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin)
+// and same-origin comparison.
+//
+// What it leaves out, on purpose: percent-decoding of hosts (a host with
+// '%' is rejected), the full UTS #46 mapping and NFC normalization of
+// internationalized domain names (labels are lowercased with Unicode case
+// folding and Punycode-encoded, which covers the common "élève.example"
+// case without pulling the IDNA tables into the wasm build), and file: URL
+// hosts (a file: URL has an opaque origin, as Chromium and Firefox give
+// local files).
+package origin
+
+import (
+	"strconv"
+	"strings"
+)
+
+// MaxLen bounds every input: longer strings are rejected rather than parsed.
+const MaxLen = 8192
+
+// Error is a parse failure with the byte offset where it was found.
+type Error struct {
+	Input  string
+	Offset int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	return "origin: " + e.Msg + " at byte " + strconv.Itoa(e.Offset) + " of " + strconv.Quote(e.Input)
+}
+
+// Origin is a tuple origin (scheme, host, port) or an opaque origin.
+// The zero value is an opaque origin.
+type Origin struct {
+	Scheme string // lowercase
+	Host   string // serialized host: ASCII domain, dotted IPv4, or [IPv6]
+	Port   string // decimal, "" when absent or the scheme's default
+}
+
+// Opaque reports whether o is an opaque origin, which serializes as "null".
+func (o Origin) Opaque() bool { return o.Scheme == "" }
+
+// String returns the ASCII serialization: scheme "://" host [":" port],
+// or "null" for an opaque origin (HTML, "ASCII serialization of an origin").
+func (o Origin) String() string {
+	if o.Opaque() {
+		return "null"
+	}
+	s := o.Scheme + "://" + o.Host
+	if o.Port != "" {
+		s += ":" + o.Port
+	}
+	return s
+}
+
+// SameOrigin reports whether a and b are the same origin. An opaque origin
+// is same origin only with itself, and two parsed "null"s are distinct
+// opaque origins, so they never match here
+// (https://html.spec.whatwg.org/multipage/browsers.html#same-origin).
+func SameOrigin(a, b Origin) bool {
+	return !a.Opaque() && !b.Opaque() && a == b
+}
+
+// Parse reads an origin as a page would have it: "null" for an opaque
+// origin, or a URL whose origin is taken ("http://app.test",
+// "https://App.Test:443/path" both work).
+func Parse(s string) (Origin, error) {
+	if s == "null" {
+		return Origin{}, nil
+	}
+	u, err := ParseURL(s)
+	if err != nil {
+		return Origin{}, err
+	}
+	return u.Origin(), nil
+}
+
+// DefaultPort returns the default port of a special scheme, or "".
+// (https://url.spec.whatwg.org/#default-port)
+func DefaultPort(scheme string) string {
+	switch scheme {
+	case "http", "ws":
+		return "80"
+	case "https", "wss":
+		return "443"
+	case "ftp":
+		return "21"
+	}
+	return ""
+}
+
+func special(scheme string) bool {
+	switch scheme {
+	case "http", "https", "ws", "wss", "ftp", "file":
+		return true
+	}
+	return false
+}
+
+// URL is a parsed absolute URL. For special schemes the authority and path
+// are split; for other schemes Opaque holds everything after "scheme:".
+type URL struct {
+	Scheme   string
+	Username string
+	Password string
+	Host     string // serialized host
+	Port     string // "" when absent or default
+	Path     string // begins with "/" for special schemes
+	Query    string // without "?"; HasQuery tells "" from absent
+	HasQuery bool
+	Fragment string // without "#"
+	HasFrag  bool
+	Opaque   string // non-special schemes: the rest after "scheme:"
+}
+
+// HasCredentials reports whether the URL includes a username or password
+// (https://url.spec.whatwg.org/#include-credentials).
+func (u URL) HasCredentials() bool { return u.Username != "" || u.Password != "" }
+
+// IsHTTP reports whether the scheme is http or https (Fetch's "HTTP(S) scheme").
+func (u URL) IsHTTP() bool { return u.Scheme == "http" || u.Scheme == "https" }
+
+// Origin returns the URL's origin (https://url.spec.whatwg.org/#concept-url-origin):
+// a tuple for http, https, ws, wss and ftp; blob: takes its inner URL's
+// origin when that is http(s); everything else, file: included, is opaque.
+func (u URL) Origin() Origin {
+	switch u.Scheme {
+	case "http", "https", "ws", "wss", "ftp":
+		return Origin{Scheme: u.Scheme, Host: u.Host, Port: u.Port}
+	case "blob":
+		if in, err := ParseURL(u.Opaque); err == nil && in.IsHTTP() {
+			return in.Origin()
+		}
+	}
+	return Origin{}
+}
+
+// String serializes the URL (https://url.spec.whatwg.org/#concept-url-serializer).
+// The fragment is left out: it never goes on the wire, and browsers name
+// request URLs without it in their console.
+func (u URL) String() string {
+	if !special(u.Scheme) {
+		return u.Scheme + ":" + u.Opaque
+	}
+	var b strings.Builder
+	b.WriteString(u.Scheme)
+	b.WriteString("://")
+	if u.HasCredentials() {
+		b.WriteString(u.Username)
+		if u.Password != "" {
+			b.WriteByte(':')
+			b.WriteString(u.Password)
+		}
+		b.WriteByte('@')
+	}
+	b.WriteString(u.Host)
+	if u.Port != "" {
+		b.WriteByte(':')
+		b.WriteString(u.Port)
+	}
+	b.WriteString(u.Path)
+	if u.HasQuery {
+		b.WriteByte('?')
+		b.WriteString(u.Query)
+	}
+	return b.String()
+}
+
+// ParseURL parses an absolute URL.
+func ParseURL(s string) (URL, error) {
+	return parse(s, nil)
+}
+
+// Resolve parses ref relative to u, as a Location header is resolved
+// (https://fetch.spec.whatwg.org/#concept-response-location-url).
+func (u URL) Resolve(ref string) (URL, error) {
+	return parse(ref, &u)
+}
+
+func fail(in string, off int, msg string) error { return &Error{Input: in, Offset: off, Msg: msg} }
+
+func parse(in string, base *URL) (URL, error) {
+	if len(in) > MaxLen {
+		return URL{}, fail(in[:64], MaxLen, "longer than "+strconv.Itoa(MaxLen)+" bytes")
+	}
+	// Strip leading and trailing C0 controls and spaces; remove tabs and
+	// newlines anywhere (URL Standard, basic URL parser, steps 1-3).
+	s := strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
+	if strings.ContainsAny(s, "\t\n\r") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	var u URL
+	scheme, rest, ok := cutScheme(s)
+	if !ok {
+		if base == nil {
+			return URL{}, fail(in, 0, "not an absolute URL (no scheme)")
+		}
+		if !special(base.Scheme) {
+			return URL{}, fail(in, 0, "relative URL against a non-special base")
+		}
+		return relative(in, s, *base)
+	}
+	u.Scheme = scheme
+	if !special(scheme) {
+		if i := strings.IndexByte(rest, '#'); i >= 0 {
+			rest = rest[:i]
+		}
+		u.Opaque = rest
+		return u, nil
+	}
+	if base != nil && base.Scheme == scheme && !strings.HasPrefix(rest, "/") && !strings.HasPrefix(rest, "\\") {
+		// "http:foo" relative to an http base is a relative reference
+		// (special relative or authority state).
+		return relative(in, rest, *base)
+	}
+	rest = strings.TrimLeft(rest, "/\\")
+	if scheme == "file" {
+		u.Path = "/" + rest
+		return u, nil
+	}
+	if err := authority(in, rest, &u); err != nil {
+		return URL{}, err
+	}
+	return u, nil
+}
+
+func cutScheme(s string) (scheme, rest string, ok bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':' && i > 0:
+			return strings.ToLower(s[:i]), s[i+1:], true
+		default:
+			return "", "", false
+		}
+	}
+	return "", "", false
+}
+
+// authority parses "userinfo@host:port/path?query#frag" into u.
+func authority(in, rest string, u *URL) error {
+	end := strings.IndexAny(rest, "/\\?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	auth, tail := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
+		userinfo := auth[:at]
+		auth = auth[at+1:]
+		user, pass, _ := strings.Cut(userinfo, ":")
+		u.Username = encode(user, userinfoSet)
+		u.Password = encode(pass, userinfoSet)
+	}
+	hostport := auth
+	host, port := hostport, ""
+	if strings.HasPrefix(hostport, "[") {
+		close := strings.IndexByte(hostport, ']')
+		if close < 0 {
+			return fail(in, 0, "unclosed [ in IPv6 host")
+		}
+		host = hostport[:close+1]
+		after := hostport[close+1:]
+		if after != "" {
+			if after[0] != ':' {
+				return fail(in, 0, "junk after IPv6 host")
+			}
+			port = after[1:]
+		}
+	} else if i := strings.LastIndexByte(hostport, ':'); i >= 0 {
+		host, port = hostport[:i], hostport[i+1:]
+	}
+	h, err := parseHost(in, host)
+	if err != nil {
+		return err
+	}
+	u.Host = h
+	if port != "" {
+		n := 0
+		for i := 0; i < len(port); i++ {
+			c := port[i]
+			if c < '0' || c > '9' {
+				return fail(in, 0, "port "+strconv.Quote(port)+" is not a number")
+			}
+			n = n*10 + int(c-'0')
+			if n > 65535 {
+				return fail(in, 0, "port out of range")
+			}
+		}
+		p := strconv.Itoa(n)
+		if p != DefaultPort(u.Scheme) {
+			u.Port = p
+		}
+	}
+	pathQueryFragment(tail, u)
+	return nil
+}
+
+func pathQueryFragment(tail string, u *URL) {
+	if i := strings.IndexByte(tail, '#'); i >= 0 {
+		u.Fragment, u.HasFrag = tail[i+1:], true
+		tail = tail[:i]
+	}
+	if i := strings.IndexByte(tail, '?'); i >= 0 {
+		u.Query, u.HasQuery = encode(tail[i+1:], querySet), true
+		tail = tail[:i]
+	}
+	u.Path = normalizePath(strings.ReplaceAll(tail, "\\", "/"))
+}
+
+// relative resolves a scheme-less reference against base
+// (https://url.spec.whatwg.org/#relative-state).
+func relative(in, ref string, base URL) (URL, error) {
+	u := URL{Scheme: base.Scheme}
+	if strings.HasPrefix(ref, "//") || strings.HasPrefix(ref, "\\\\") || strings.HasPrefix(ref, "/\\") || strings.HasPrefix(ref, "\\/") {
+		if err := authority(in, strings.TrimLeft(ref, "/\\"), &u); err != nil {
+			return URL{}, err
+		}
+		return u, nil
+	}
+	u.Username, u.Password, u.Host, u.Port = base.Username, base.Password, base.Host, base.Port
+	switch {
+	case ref == "":
+		u.Path, u.Query, u.HasQuery = base.Path, base.Query, base.HasQuery
+	case ref[0] == '/' || ref[0] == '\\':
+		pathQueryFragment(ref, &u)
+	case ref[0] == '?':
+		u.Path = base.Path
+		pathQueryFragment(ref, &u)
+	case ref[0] == '#':
+		u.Path, u.Query, u.HasQuery = base.Path, base.Query, base.HasQuery
+		u.Fragment, u.HasFrag = ref[1:], true
+	default:
+		dir := base.Path[:strings.LastIndexByte(base.Path, '/')+1]
+		pathQueryFragment(dir+ref, &u)
+	}
+	return u, nil
+}
+
+// normalizePath removes dot segments and percent-encodes what the path
+// percent-encode set requires (https://url.spec.whatwg.org/#path-state).
+func normalizePath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	segs := strings.Split(p[1:], "/")
+	if p[0] != '/' {
+		segs = strings.Split(p, "/")
+	}
+	out := make([]string, 0, len(segs))
+	for i, s := range segs {
+		last := i == len(segs)-1
+		switch strings.ToLower(s) {
+		case ".", "%2e":
+			if last {
+				out = append(out, "")
+			}
+		case "..", ".%2e", "%2e.", "%2e%2e":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, encode(s, pathSet))
+		}
+	}
+	return "/" + strings.Join(out, "/")
+}
+
+const (
+	querySet    = " \"#<>'"
+	pathSet     = " \"#<>?`{}^|"
+	userinfoSet = " \"#<>?`{}/:;=@[\\]^|"
+)
+
+// encode percent-encodes C0 controls, bytes >= 0x7F and the bytes of set.
+func encode(s, set string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F || strings.IndexByte(set, c) >= 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F || strings.IndexByte(set, c) >= 0 {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
