@@ -1,0 +1,242 @@
+// Package apigw reads Amazon API Gateway CORS settings and answers
+// requests as API Gateway does (shared/reference/cloud-policies.md §5.1,
+// §5.2). Registered formats:
+//
+//	apigw-http  an HTTP API's CorsConfiguration: the CLI's
+//	            --cors-configuration object {"AllowOrigins": [...], ...},
+//	            or an object holding it under "CorsConfiguration"
+//	            (CloudFormation, get-api output); the API's camelCase keys
+//	            (allowOrigins, ...) are read as well
+//	apigw-rest  a REST API resource after the console's "Enable CORS",
+//	            in a JSON form of ours that mirrors the console's fields:
+//	            {"RestApiCors": {"AllowMethods": ["GET", "OPTIONS"],
+//	            "AllowHeaders": "Content-Type,...", "AllowOrigin": "*",
+//	            "ExposeHeaders": "", "MaxAge": 600, "AllowCredentials": false,
+//	            "GatewayResponses": ["DEFAULT_4XX", "DEFAULT_5XX"],
+//	            "Integration": "mock" | "non-proxy" | "lambda-proxy" | "http-proxy"}}
+//
+// HTTP APIs answer preflights themselves and ignore the backend's CORS
+// headers. REST APIs send static headers from an OPTIONS mock integration
+// and add Access-Control-Allow-Origin to the actual method's 200 only; with
+// a proxy integration the backend (the scenario's response) sends its own.
+package apigw
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// HTTPConfig is an HTTP API's CorsConfiguration. MaxAge is nil when unset.
+type HTTPConfig struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	MaxAge           *int
+	AllowCredentials bool
+	// Path locates the configuration in the text it was read from.
+	Path string
+}
+
+// SourceHTTP is cited on HTTP API trace entries.
+const SourceHTTP = "shared/reference/cloud-policies.md §5.1 (HTTP API CORS, http-api-cors.html)"
+
+// msgCredsStar is API Gateway's answer to credentials with origin *
+// (aws/aws-cdk#9076 capture, cloud-policies.md §5.1).
+const msgCredsStar = "allow-credentials is not supported if 'allow-origin' is *"
+
+// Respond implements policy.Evaluator for an HTTP API with CORS configured.
+func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	origin, hasOrigin := req.Header.Get("Origin")
+	_, hasACRM := req.Header.Get("Access-Control-Request-Method")
+	// "ignores CORS headers returned by the backend" [DOC].
+	reply := app
+	reply.Header = stripCORS(app.Header)
+	if !hasOrigin {
+		return policy.Outcome{Reply: reply, Decision: "no Origin header: API Gateway adds no CORS headers"}
+	}
+	acao, ok := c.allowOrigin(origin)
+	t := policy.Rule{Index: 0, Path: c.Path}
+	if !ok {
+		t.Failed, t.Detail = "origin", "Origin "+strconv.Quote(origin)+" is not in AllowOrigins "+strings.Join(c.AllowOrigins, ",")
+	} else {
+		t.Matched, t.Source, t.Detail = true, SourceHTTP, "Origin is allowed by AllowOrigins"
+	}
+	rules := []policy.Rule{t}
+	if req.Method == "OPTIONS" && hasACRM {
+		// API Gateway answers the preflight itself, with or without an
+		// OPTIONS route [DOC]. 204 and the lists as configured: the status
+		// and the reply to a refused origin are [UNVERIFIED] (§5.1).
+		r := policy.Reply{Status: 204}
+		if ok {
+			r.Header = c.preflightHeaders(acao)
+			return policy.Outcome{Reply: r, Rules: rules, Decision: "preflight answered by API Gateway's CORS configuration"}
+		}
+		return policy.Outcome{Reply: r, Rules: rules, Decision: "preflight from an origin not in AllowOrigins: 204 without CORS headers [UNVERIFIED]"}
+	}
+	if !ok {
+		return policy.Outcome{Reply: reply, Rules: rules, Decision: "origin not allowed: no CORS headers"}
+	}
+	// "adds the configured headers to integration responses" [DOC].
+	reply.Header.Set("access-control-allow-origin", acao)
+	if c.AllowCredentials {
+		reply.Header.Set("access-control-allow-credentials", "true")
+	}
+	if len(c.ExposeHeaders) > 0 {
+		reply.Header.Set("access-control-expose-headers", strings.Join(c.ExposeHeaders, ","))
+	}
+	return policy.Outcome{Reply: reply, Rules: rules, Decision: "actual request: CORS headers added by API Gateway"}
+}
+
+// preflightHeaders are the configured headers, lowercase as HTTP APIs
+// send them; lists joined with "," ([UNVERIFIED] separator).
+func (c *HTTPConfig) preflightHeaders(acao string) headers.List {
+	h := headers.List{{Name: "access-control-allow-origin", Value: acao}}
+	if c.AllowCredentials {
+		h.Add("access-control-allow-credentials", "true")
+	}
+	if len(c.AllowMethods) > 0 {
+		h.Add("access-control-allow-methods", strings.Join(c.AllowMethods, ","))
+	}
+	if len(c.AllowHeaders) > 0 {
+		h.Add("access-control-allow-headers", strings.Join(c.AllowHeaders, ","))
+	}
+	if c.MaxAge != nil && *c.MaxAge >= 0 {
+		h.Add("access-control-max-age", strconv.Itoa(*c.MaxAge))
+	}
+	return h
+}
+
+// allowOrigin returns the ACAO value for origin: "*" when AllowOrigins is
+// "*" (credentials cannot be on then, the parser refuses it), else the
+// origin itself when listed or covered by "https://*" / "http://*" ("any
+// origin starting with https://", http-api-cors.html).
+func (c *HTTPConfig) allowOrigin(origin string) (string, bool) {
+	for _, o := range c.AllowOrigins {
+		switch {
+		case o == "*":
+			return "*", true
+		case o == origin:
+			return origin, true
+		case (o == "https://*" || o == "http://*") && strings.HasPrefix(origin, o[:len(o)-1]):
+			return origin, true
+		}
+	}
+	return "", false
+}
+
+func stripCORS(h headers.List) headers.List {
+	out := make(headers.List, 0, len(h))
+	for _, f := range h {
+		if !strings.HasPrefix(strings.ToLower(f.Name), "access-control-") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// httpKeys maps the CLI/CloudFormation keys and the API's camelCase keys.
+var httpKeys = map[string]string{
+	"AllowOrigins": "AllowOrigins", "allowOrigins": "AllowOrigins",
+	"AllowMethods": "AllowMethods", "allowMethods": "AllowMethods",
+	"AllowHeaders": "AllowHeaders", "allowHeaders": "AllowHeaders",
+	"ExposeHeaders": "ExposeHeaders", "exposeHeaders": "ExposeHeaders",
+	"MaxAge": "MaxAge", "maxAge": "MaxAge",
+	"AllowCredentials": "AllowCredentials", "allowCredentials": "AllowCredentials",
+}
+
+// ParseHTTP reads an HTTP API CorsConfiguration and validates it as
+// API Gateway does.
+func ParseHTTP(text string) (*HTTPConfig, error) {
+	if len(text) > wire.MaxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
+	}
+	doc, perr := jsonpos.Parse(text)
+	if perr != nil {
+		return nil, policy.Errors{perr}
+	}
+	v, path := doc.Root, "$"
+	for _, k := range []string{"CorsConfiguration", "corsConfiguration"} {
+		if w, ok := v.Get(k); ok {
+			v, path = w, jsonpos.Key(path, k)
+		}
+	}
+	if v.Kind != jsonpos.Object {
+		return nil, policy.Errors{doc.Err(v, path, "", "want a CorsConfiguration object, got "+v.Kind.String())}
+	}
+	c := &HTTPConfig{Path: path}
+	var errs policy.Errors
+	var credsAt, starAt *jsonpos.Value
+	for i, k := range v.Keys {
+		f, fp := v.Fields[i], jsonpos.Key(path, k)
+		switch httpKeys[k] {
+		case "AllowOrigins":
+			c.AllowOrigins = doc.Strings(f, fp, &errs)
+			for j, o := range c.AllowOrigins {
+				if o == "*" {
+					starAt = f.Items[j]
+				}
+			}
+		case "AllowMethods":
+			c.AllowMethods = doc.Strings(f, fp, &errs)
+		case "AllowHeaders":
+			c.AllowHeaders = doc.Strings(f, fp, &errs)
+		case "ExposeHeaders":
+			c.ExposeHeaders = doc.Strings(f, fp, &errs)
+		case "MaxAge":
+			n, ok := f.Int()
+			if !ok || n < -1 || n > 86400 {
+				// Range -1..86400 per the API reference; [UNVERIFIED] in §5.1.
+				errs = append(errs, doc.Err(f, fp, "BadRequestException", "MaxAge must be a whole number from -1 to 86400"))
+			}
+			c.MaxAge = &n
+		case "AllowCredentials":
+			if f.Kind != jsonpos.Bool {
+				errs = append(errs, doc.Err(f, fp, "", "want true or false, got "+f.Kind.String()))
+			}
+			c.AllowCredentials, credsAt = f.Bool, f
+		default:
+			errs = append(errs, doc.Err(f, fp, "", "unknown field "+strconv.Quote(k)+"; must be one of: AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials"))
+		}
+	}
+	if c.AllowCredentials && starAt != nil {
+		e := doc.Err(starAt, path, "BadRequestException", msgCredsStar)
+		if credsAt != nil && credsAt.Off > starAt.Off {
+			e = doc.Err(credsAt, path, "BadRequestException", msgCredsStar)
+		}
+		errs = append(errs, e)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+type httpJSON struct {
+	AllowOrigins     []string `json:"AllowOrigins,omitempty"`
+	AllowMethods     []string `json:"AllowMethods,omitempty"`
+	AllowHeaders     []string `json:"AllowHeaders,omitempty"`
+	ExposeHeaders    []string `json:"ExposeHeaders,omitempty"`
+	MaxAge           *int     `json:"MaxAge,omitempty"`
+	AllowCredentials bool     `json:"AllowCredentials,omitempty"`
+}
+
+// WriteHTTP writes c as the CLI's --cors-configuration JSON. It refuses
+// what API Gateway refuses (credentials with origin *).
+func WriteHTTP(c *HTTPConfig) (string, error) {
+	if c.AllowCredentials {
+		for _, o := range c.AllowOrigins {
+			if o == "*" {
+				return "", policy.Errors{{Code: "BadRequestException", Msg: msgCredsStar}}
+			}
+		}
+	}
+	b, err := json.MarshalIndent(httpJSON{c.AllowOrigins, c.AllowMethods, c.AllowHeaders, c.ExposeHeaders, c.MaxAge, c.AllowCredentials}, "", "  ")
+	return string(b), err
+}

@@ -1,0 +1,254 @@
+package apigw
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Integration kinds of a REST API method.
+const (
+	Mock        = "mock"
+	NonProxy    = "non-proxy"
+	LambdaProxy = "lambda-proxy"
+	HTTPProxy   = "http-proxy"
+)
+
+// DefaultAllowHeaders is the console's default Access-Control-Allow-Headers
+// (how-to-cors-console.md, cloud-policies.md §5.2).
+const DefaultAllowHeaders = "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token"
+
+// SourceREST is cited on REST API trace entries.
+const SourceREST = "shared/reference/cloud-policies.md §5.2 (REST API Enable CORS, how-to-cors-console.md)"
+
+// RESTConfig is a REST API resource after "Enable CORS": the static header
+// values the console writes (no origin matching at all), which Gateway
+// Responses got the headers too, and the integration of the actual method.
+type RESTConfig struct {
+	AllowOrigin      string   // one literal value, default "*"
+	AllowMethods     []string // the methods ticked, OPTIONS included
+	AllowHeaders     string   // default DefaultAllowHeaders
+	ExposeHeaders    string
+	MaxAge           *int
+	AllowCredentials bool
+	GatewayResponses []string // "DEFAULT_4XX", "DEFAULT_5XX"
+	Integration      string   // Mock, NonProxy, LambdaProxy or HTTPProxy
+	Path             string
+}
+
+// Respond implements policy.Evaluator for a REST API resource.
+func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	t := policy.Rule{Index: 0, Path: c.Path, Matched: true, Source: SourceREST}
+	if req.Method == "OPTIONS" {
+		// The OPTIONS method's MOCK integration answers 200 with static
+		// headers, whatever the Origin: no origin matching at all (§5.2).
+		h := headers.List{
+			{Name: "Access-Control-Allow-Headers", Value: c.AllowHeaders},
+			{Name: "Access-Control-Allow-Methods", Value: strings.Join(c.AllowMethods, ",")},
+			{Name: "Access-Control-Allow-Origin", Value: c.AllowOrigin},
+		}
+		c.optional(&h)
+		h.Add("Content-Type", "application/json")
+		t.Detail = "OPTIONS answered by the mock integration with static headers"
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: "OPTIONS mock integration: 200 with the static CORS headers"}
+	}
+	reply := app
+	reply.Header = app.Header.Clone()
+	// API Gateway's own error replies carry x-amzn-ErrorType (for example
+	// MissingAuthenticationTokenException); they get CORS headers only
+	// from Gateway Responses (§5.2).
+	if app.Header.Has("x-amzn-ErrorType") && app.Status >= 400 {
+		class := "DEFAULT_" + strconv.Itoa(app.Status/100) + "XX"
+		if contains(c.GatewayResponses, class) {
+			reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
+			reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
+			t.Detail = "API Gateway error reply: Gateway Response " + class + " adds the headers"
+			return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "gateway error with " + class + " configured: CORS headers added"}
+		}
+		t.Matched, t.Failed = false, "status"
+		t.Detail = "API Gateway error reply " + strconv.Itoa(app.Status) + " and no " + class + " Gateway Response with CORS headers"
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "gateway error without CORS headers (configure Gateway Responses)"}
+	}
+	if c.Integration == LambdaProxy || c.Integration == HTTPProxy {
+		// "your backend is responsible for returning the
+		// Access-Control-Allow-Origin and Access-Control-Allow-Headers
+		// headers" (how-to-cors.md): the reply is the backend's, as is.
+		t.Detail = "proxy integration: the backend's own headers are returned"
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "proxy integration: backend reply passed through"}
+	}
+	if app.Status != 200 {
+		// ACAO is added to the method's 200 response only (§5.2).
+		t.Matched, t.Failed = false, "status"
+		t.Detail = "Enable CORS adds Access-Control-Allow-Origin to the 200 method response only; this reply is " + strconv.Itoa(app.Status)
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "non-200 integration reply: no CORS headers"}
+	}
+	reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
+	if c.AllowCredentials {
+		// Where the console's credentials setting lands is [UNVERIFIED];
+		// the 200 response needs it for a credentialed fetch to pass.
+		reply.Header.Set("Access-Control-Allow-Credentials", "true")
+	}
+	if c.ExposeHeaders != "" {
+		reply.Header.Set("Access-Control-Expose-Headers", c.ExposeHeaders)
+	}
+	t.Detail = "200 method response carries the static Access-Control-Allow-Origin"
+	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "200 reply: static Access-Control-Allow-Origin added"}
+}
+
+func (c *RESTConfig) optional(h *headers.List) {
+	if c.ExposeHeaders != "" {
+		h.Add("Access-Control-Expose-Headers", c.ExposeHeaders)
+	}
+	if c.MaxAge != nil {
+		h.Add("Access-Control-Max-Age", strconv.Itoa(*c.MaxAge))
+	}
+	if c.AllowCredentials {
+		h.Add("Access-Control-Allow-Credentials", "true")
+	}
+}
+
+// ParseREST reads our JSON form of a REST API's Enable CORS settings.
+// Values may be written as the console's mapping shows them, in single
+// quotes ('*'), or bare.
+func ParseREST(text string) (*RESTConfig, error) {
+	if len(text) > wire.MaxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
+	}
+	doc, perr := jsonpos.Parse(text)
+	if perr != nil {
+		return nil, policy.Errors{perr}
+	}
+	v, path := doc.Root, "$"
+	if w, ok := v.Get("RestApiCors"); ok {
+		v, path = w, "$.RestApiCors"
+	}
+	if v.Kind != jsonpos.Object {
+		return nil, policy.Errors{doc.Err(v, path, "", "want a RestApiCors object, got "+v.Kind.String())}
+	}
+	c := &RESTConfig{AllowOrigin: "*", AllowHeaders: DefaultAllowHeaders, Integration: Mock, Path: path}
+	var errs policy.Errors
+	str := func(f *jsonpos.Value, fp string) string {
+		if f.Kind != jsonpos.String {
+			errs = append(errs, doc.Err(f, fp, "", "want a string, got "+f.Kind.String()))
+		}
+		return unquote(f.Str)
+	}
+	hasMethods := false
+	for i, k := range v.Keys {
+		f, fp := v.Fields[i], jsonpos.Key(path, k)
+		switch k {
+		case "AllowOrigin":
+			c.AllowOrigin = str(f, fp)
+			if strings.Contains(c.AllowOrigin, ",") {
+				// serverless/serverless#3324: a list in one static value
+				// breaks every browser; API Gateway stores it as typed.
+				errs = append(errs, doc.Err(f, fp, "", "Access-Control-Allow-Origin is sent as one static value: a comma-separated list is invalid in every browser; use one origin or * (or a proxy integration that echoes the Origin)"))
+			}
+		case "AllowMethods":
+			hasMethods = true
+			if f.Kind == jsonpos.String {
+				c.AllowMethods = strings.Split(unquote(f.Str), ",")
+			} else {
+				c.AllowMethods = doc.Strings(f, fp, &errs)
+			}
+		case "AllowHeaders":
+			c.AllowHeaders = str(f, fp)
+		case "ExposeHeaders":
+			c.ExposeHeaders = str(f, fp)
+		case "MaxAge":
+			n, ok := f.Int()
+			if !ok || n < 0 {
+				errs = append(errs, doc.Err(f, fp, "", "want a whole, non-negative number of seconds"))
+			}
+			c.MaxAge = &n
+		case "AllowCredentials":
+			if f.Kind != jsonpos.Bool {
+				errs = append(errs, doc.Err(f, fp, "", "want true or false"))
+			}
+			c.AllowCredentials = f.Bool
+		case "GatewayResponses":
+			c.GatewayResponses = doc.Strings(f, fp, &errs)
+			for j, g := range c.GatewayResponses {
+				if g != "DEFAULT_4XX" && g != "DEFAULT_5XX" {
+					errs = append(errs, doc.Err(f.Items[j], jsonpos.Index(fp, j), "", "want DEFAULT_4XX or DEFAULT_5XX"))
+				}
+			}
+		case "Integration":
+			c.Integration = str(f, fp)
+			if !contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
+				errs = append(errs, doc.Err(f, fp, "", "want mock, non-proxy, lambda-proxy or http-proxy"))
+			}
+		default:
+			errs = append(errs, doc.Err(f, fp, "", "unknown field "+strconv.Quote(k)+"; must be one of: AllowOrigin, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials, GatewayResponses, Integration"))
+		}
+	}
+	if !hasMethods || len(c.AllowMethods) == 0 {
+		errs = append(errs, doc.Err(v, path, "", "AllowMethods is required: the methods ticked in Enable CORS, OPTIONS included"))
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+// unquote drops the single quotes of an integration-response mapping
+// value ('*' is the literal *).
+func unquote(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
+		return s[1 : len(s)-1]
+	}
+	return s
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+type format string
+
+func (f format) Name() string { return string(f) }
+func (f format) Detect(text string) (bool, string) {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "{") {
+		return false, ""
+	}
+	switch f {
+	case "apigw-http":
+		if strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`) {
+			return true, `a JSON object with AllowOrigins (an API Gateway HTTP API CorsConfiguration)`
+		}
+	case "apigw-rest":
+		if strings.Contains(t, `"RestApiCors"`) {
+			return true, `a JSON object with RestApiCors (a REST API's Enable CORS settings)`
+		}
+	}
+	return false, ""
+}
+func (f format) Parse(text string) (policy.Evaluator, error) {
+	if f == "apigw-http" {
+		c, err := ParseHTTP(text)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	c, err := ParseREST(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func init() {
+	policy.Register(format("apigw-http"))
+	policy.Register(format("apigw-rest"))
+}
