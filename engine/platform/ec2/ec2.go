@@ -1,0 +1,73 @@
+// Package ec2 is the Amazon EC2 API's fixed CORS policy, a preset: the
+// text of format "ec2" is empty or "ec2" (seed "Cross-Origin Resource
+// Sharing Support", EC2 API Reference, and cloud-policies.md §5.3).
+//
+// Simple and actual requests: Access-Control-Allow-Origin is "always
+// returned with a * value"; Access-Control-Allow-Credentials is "never
+// returned". Preflights: ACAO *, no ACAC, no Access-Control-Expose-Headers,
+// Access-Control-Max-Age 1800, Access-Control-Allow-Methods GET, POST,
+// OPTIONS, DELETE and PUT, and "accepts any headers" (the requested ones
+// are allowed).
+package ec2
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Source is cited on the trace entry.
+const Source = "EC2 API Reference, Cross-Origin Resource Sharing Support (shared/seeds; cloud-policies.md §5.3)"
+
+// Policy is the EC2 API's fixed policy. It implements policy.Evaluator.
+type Policy struct{}
+
+// Respond implements policy.Evaluator.
+func (Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	t := policy.Rule{Index: 0, ID: "ec2", Matched: true, Source: Source}
+	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
+	if req.Method == "OPTIONS" && hasACRM {
+		// The status of the preflight reply is not documented; 200.
+		h := headers.List{
+			{Name: "Access-Control-Allow-Origin", Value: "*"},
+			{Name: "Access-Control-Max-Age", Value: "1800"},
+			// "The following methods are allowed: GET, POST, OPTIONS,
+			// DELETE, and PUT."
+			{Name: "Access-Control-Allow-Methods", Value: "GET, POST, OPTIONS, DELETE, PUT"},
+		}
+		// "Amazon EC2 accepts any headers in preflight requests": the
+		// requested names are allowed, echoed as sent.
+		if acrh, ok := req.Header.Get("Access-Control-Request-Headers"); ok && strings.TrimSpace(acrh) != "" {
+			h.Add("Access-Control-Allow-Headers", acrh)
+		}
+		t.Detail = "preflight for " + acrm + ": any origin, any headers, never credentials"
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: "EC2 API preflight: fixed policy"}
+	}
+	reply := app
+	reply.Header = app.Header.Clone()
+	reply.Header.Set("Access-Control-Allow-Origin", "*")
+	t.Detail = "actual request: Access-Control-Allow-Origin * and never Access-Control-Allow-Credentials"
+	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "EC2 API actual request: ACAO *"}
+}
+
+// Parse accepts the preset's text: empty or "ec2".
+func Parse(text string) (Policy, error) {
+	if t := strings.TrimSpace(text); t != "" && !strings.EqualFold(t, "ec2") {
+		return Policy{}, policy.Errors{{Line: 1, Column: 1, Msg: `the EC2 API's CORS policy is fixed: the text must be empty or "ec2"`}}
+	}
+	return Policy{}, nil
+}
+
+type format struct{}
+
+func (format) Name() string { return "ec2" }
+func (format) Detect(text string) (bool, string) {
+	if strings.EqualFold(strings.TrimSpace(text), "ec2") {
+		return true, `the word "ec2": the EC2 API's fixed CORS policy`
+	}
+	return false, ""
+}
+func (format) Parse(text string) (policy.Evaluator, error) { return Parse(text) }
+
+func init() { policy.Register(format{}) }
