@@ -335,8 +335,8 @@ func relative(in, ref string, base URL) (URL, error) {
 	case ref[0] == '/' || ref[0] == '\\':
 		pathQueryFragment(ref, &u)
 	case ref[0] == '?':
-		u.Path = base.Path
 		pathQueryFragment(ref, &u)
+		u.Path = base.Path
 	case ref[0] == '#':
 		u.Path, u.Query, u.HasQuery = base.Path, base.Query, base.HasQuery
 		u.Fragment, u.HasFrag = ref[1:], true
