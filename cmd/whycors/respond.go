@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
+
+	// The platforms whose formats respond reads (registered from init).
+	_ "github.com/whycors/whycors/engine/platform/apigw"
+	_ "github.com/whycors/whycors/engine/platform/azure"
+	_ "github.com/whycors/whycors/engine/platform/ec2"
+	_ "github.com/whycors/whycors/engine/platform/gcs"
+	_ "github.com/whycors/whycors/engine/platform/r2"
+	_ "github.com/whycors/whycors/engine/platform/s3"
+)
+
+// Bounds on respond's inputs.
+const (
+	maxPolicyBytes  = 1 << 20
+	maxRequestBytes = 64 << 10
+	maxHeaderLines  = 200
+)
+
+func init() {
+	register("respond", "print the raw reply a configured platform sends to one HTTP request", runRespond)
+}
+
+// runRespond reads one raw HTTP/1.1 request (request line and headers) on
+// stdin and prints the raw reply the platform configured by --policy would
+// send. Exit 0 ok, 2 bad input.
+func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("respond", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("policy", "", "the platform's CORS configuration (required)")
+	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(policy.Names(), ", ")+", or auto")
+	status := fs.Int("status", 200, "status of the application's reply to an actual request (the object, the backend)")
+	trace := fs.Bool("trace", false, "also print the rule trace and decision on standard error")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: whycors respond --policy FILE [--format F] [--status N] [--trace] < request.txt")
+		fmt.Fprintln(stderr, "\nReads one raw HTTP/1.1 request (request line and headers, as `curl -v` shows")
+		fmt.Fprintln(stderr, "them; a leading \"> \" is dropped) and prints the reply that platform would send.")
+		fmt.Fprintln(stderr, "Example:\n  printf 'OPTIONS /k HTTP/1.1\\r\\nHost: b.s3.amazonaws.com\\r\\nOrigin: https://app.test\\r\\nAccess-Control-Request-Method: PUT\\r\\n\\r\\n' |")
+		fmt.Fprintln(stderr, "    whycors respond --policy cors.json")
+		fmt.Fprintln(stderr, "Exit status: 0 ok, 2 bad input.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *file == "" || fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	text, err := readPolicyFile(*file)
+	if err != nil {
+		fmt.Fprintln(stderr, "whycors respond:", err)
+		return 2
+	}
+	name := *format
+	if name == "auto" {
+		ds := policy.Detect(text)
+		switch len(ds) {
+		case 1:
+			name = ds[0].Format
+		case 0:
+			fmt.Fprintf(stderr, "whycors respond: %s: cannot tell the format; choose one with --format (%s)\n", *file, strings.Join(policy.Names(), ", "))
+			return 2
+		default:
+			var names []string
+			for _, d := range ds {
+				names = append(names, d.Format)
+			}
+			fmt.Fprintf(stderr, "whycors respond: %s: the text reads as several formats (%s); choose one with --format\n", *file, strings.Join(names, ", "))
+			return 2
+		}
+	}
+	f, ok := policy.Lookup(name)
+	if !ok {
+		fmt.Fprintf(stderr, "whycors respond: unknown format %q (known: %s)\n", name, strings.Join(policy.Names(), ", "))
+		return 2
+	}
+	ev, err := f.Parse(text)
+	if err != nil {
+		var es policy.Errors
+		if errors.As(err, &es) {
+			for _, e := range es {
+				fmt.Fprintf(stderr, "%s: %s\n", *file, e)
+			}
+		} else {
+			fmt.Fprintf(stderr, "%s: %v\n", *file, err)
+		}
+		return 2
+	}
+	req, err := readRawRequest(stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "whycors respond: request:", err)
+		return 2
+	}
+	out := ev.Respond(req, policy.Reply{Status: *status})
+	writeRawReply(stdout, out.Reply)
+	if *trace {
+		for _, r := range out.Rules {
+			state := "matched"
+			if !r.Matched {
+				state = "failed on " + r.Failed
+			}
+			fmt.Fprintf(stderr, "rule %d %s %s: %s\n", r.Index+1, r.Path, state, r.Detail)
+		}
+		fmt.Fprintln(stderr, out.Decision)
+	}
+	return 0
+}
+
+func readPolicyFile(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxPolicyBytes+1))
+	if err != nil {
+		return "", err
+	}
+	if len(b) > maxPolicyBytes {
+		return "", errors.New(name + ": larger than 1 MiB")
+	}
+	return string(b), nil
+}
+
+// readRawRequest reads a request line and header lines up to the first
+// empty line (RFC 9112 §2.1). The request target becomes an absolute URL
+// with the Host header (https assumed) so that platforms can tell a bucket
+// from a key; an absolute-form target is kept as it is.
+func readRawRequest(r io.Reader) (policy.Request, error) {
+	sc := bufio.NewScanner(io.LimitReader(r, maxRequestBytes))
+	sc.Buffer(make([]byte, 0, 4096), maxRequestBytes)
+	var req policy.Request
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		line = strings.TrimPrefix(line, "> ")
+		if line == ">" {
+			line = "" // curl -v's end of request headers
+		}
+		if req.Method == "" {
+			if strings.TrimSpace(line) == "" {
+				continue // blank lines before the request line (RFC 9112 §2.2)
+			}
+			parts := strings.Fields(line)
+			if len(parts) != 3 || !strings.HasPrefix(parts[2], "HTTP/") {
+				return req, fmt.Errorf("line %d: want a request line \"METHOD target HTTP/1.1\", got %q", n, line)
+			}
+			req.Method, req.URL = parts[0], parts[1]
+			continue
+		}
+		if line == "" {
+			break
+		}
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return req, fmt.Errorf("line %d: want a header line \"Name: value\", got %q", n, line)
+		}
+		if len(req.Header) >= maxHeaderLines {
+			return req, fmt.Errorf("line %d: more than %d header lines", n, maxHeaderLines)
+		}
+		req.Header.Add(name, strings.Trim(value, " \t"))
+	}
+	if err := sc.Err(); err != nil {
+		return req, err
+	}
+	if req.Method == "" {
+		return req, errors.New("no request line")
+	}
+	if strings.HasPrefix(req.URL, "/") {
+		if host, ok := req.Header.Get("Host"); ok && host != "" {
+			req.URL = "https://" + host + req.URL
+		}
+	}
+	return req, nil
+}
+
+func writeRawReply(w io.Writer, r policy.Reply) {
+	bw := bufio.NewWriter(w)
+	text := http.StatusText(r.Status)
+	bw.WriteString("HTTP/1.1 " + strconv.Itoa(r.Status) + " " + text + "\r\n")
+	for _, f := range r.Header {
+		bw.WriteString(f.Name + ": " + f.Value + "\r\n")
+	}
+	bw.WriteString("\r\n")
+	bw.WriteString(r.Body)
+	bw.Flush()
+}
