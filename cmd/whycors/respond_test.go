@@ -38,7 +38,7 @@ func TestRespond(t *testing.T) {
 			want: []string{"HTTP/1.1 200 OK\r\n", "Access-Control-Allow-Methods: GET, PUT\r\n", "Access-Control-Allow-Credentials: true\r\n", "Access-Control-Max-Age: 3000\r\n",
 				"Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method\r\n", "Content-Length: 0\r\n"}},
 		{desc: "S3 preflight refused (s3-10), curl -v prefixes, LF line ends", args: []string{"--policy", s3A, "--format", "s3-json"},
-			stdin: "> OPTIONS /key HTTP/1.1\n> Host: bucket.s3.amazonaws.com\n> Origin: http://localhost:4200\n> Access-Control-Request-Method: PUT\n>\n",
+			stdin:   "> OPTIONS /key HTTP/1.1\n> Host: bucket.s3.amazonaws.com\n> Origin: http://localhost:4200\n> Access-Control-Request-Method: PUT\n>\n",
 			want:    []string{"HTTP/1.1 403 Forbidden\r\n", "<Code>AccessForbidden</Code>", "<Method>PUT</Method><ResourceType>OBJECT</ResourceType>"},
 			notWant: []string{"Access-Control-Allow-Origin"}},
 		{desc: "Azure actual request from any origin", args: []string{"--policy", azure},
