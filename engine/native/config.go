@@ -67,8 +67,20 @@ type Rule struct {
 type Policy struct {
 	rules []Rule
 	c     []compiled
+	paths []pathEntry // the rules' path patterns, for match
 	base  []string // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
 }
+
+type pathEntry struct {
+	path string
+	kind uint8
+}
+
+const (
+	pathExact uint8 = iota
+	pathPrefix
+	pathAll
+)
 
 // compiled is a rule in the form evaluation wants: sets instead of lists,
 // header values computed once.
@@ -139,6 +151,14 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 		c := compileRule(&r, base[i], add)
 		p.rules = append(p.rules, r)
 		p.c = append(p.c, c)
+		e := pathEntry{path: c.path}
+		switch {
+		case c.pathAll:
+			e.kind = pathAll
+		case c.pathPrefix:
+			e.kind = pathPrefix
+		}
+		p.paths = append(p.paths, e)
 	}
 	return p
 }
