@@ -68,7 +68,7 @@ type Policy struct {
 	rules []Rule
 	c     []compiled
 	paths []pathEntry // the rules' path patterns, for match
-	base  []string // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
+	base  []string    // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
 }
 
 type pathEntry struct {
