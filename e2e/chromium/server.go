@@ -3,8 +3,46 @@
 // exchange controls, records what the server received and what the page saw,
 // and compares both with engine/explain, field by field.
 //
-// The harness itself is the test (harness_test.go); this file holds the
-// loopback server, which has to write replies byte for byte: Go's net/http
+// Run it with
+//
+//	go test ./e2e/chromium                                 # every exchange
+//	go test ./e2e/chromium -run 'TestChromium/pf-acao-missing'  # one exchange
+//	WHYCORS_RECORD=/tmp/observed.json go test ./e2e/chromium    # also record
+//
+// CHROME_PATH picks the browser (default /usr/lib/chromium/chromium, then
+// /usr/bin/chromium); without one the test skips. WHYCORS_DIFF=report
+// reports disagreements with explain without failing; WHYCORS_TABS sets how
+// many tabs run exchanges at once (default 3).
+//
+// How the harness reads Chromium (these are the definitions the verdict is
+// compared against):
+//
+//   - Every *.test host resolves to the loopback server
+//     (--host-resolver-rules "MAP *.test 127.0.0.1:PORT"); the rule's port
+//     replaces the URL's, so origins stay http://app.test, http://api.test.
+//     Each exchange's URL path gets the prefix /t/<id>, so the preflight
+//     cache (keyed by URL) never answers for another exchange, and every
+//     request, console line and network event is filed under its exchange.
+//   - allowed: the fetch() promise resolved (an opaque or opaqueredirect
+//     response counts as allowed). exception: String(error) when it rejected.
+//   - status, type, readable_headers: response.status, response.type and
+//     the names response.headers iterates (lowercase, sorted).
+//   - reason: corsErrorStatus.corsError of the request's
+//     Network.loadingFailed (the preflight's own entry as fallback). Empty
+//     when CDP names none: a TypeError before any request, same-origin or
+//     no-cors redirect mode, a transport failure, a redirect to a bad scheme.
+//   - console: the text of every DevTools Log-domain entry (sources
+//     "javascript" and "network", all levels) whose url or text holds the
+//     exchange's URL, in arrival order. That is the "Access to fetch at ..."
+//     and "Fetch API cannot load ..." lines plus the "Failed to load
+//     resource: ..." lines Chromium prints after them and for allowed
+//     non-2xx responses. console.* calls of the page are not included.
+//   - preflight.sent / preflight.headers / actual_sent: what the server
+//     received: an OPTIONS request carrying Access-Control-Request-Method
+//     is the preflight; any other request to the exchange's path is the
+//     actual request.
+//
+// The loopback server writes replies byte for byte: Go's net/http
 // canonicalizes header names, folds duplicate lines into its map and trims
 // values, so it would hide exactly the faults the engine must explain
 // (two Access-Control-Allow-Origin lines, "true " and the like).
@@ -95,7 +133,8 @@ func (s *Server) Close() error {
 // Handle registers the replies for path: preflight answers OPTIONS requests
 // that carry Access-Control-Request-Method, response answers everything
 // else. A nil preflight means 404 with no headers and a nil response 200
-// with no headers, as the scenario contract says (shared/design.md).
+// with no headers, as the scenario contract says (shared/design.md). A
+// reply with status 0 closes the connection without answering.
 func (s *Server) Handle(path string, preflight, response *explain.Reply) {
 	s.mu.Lock()
 	s.routes[path] = route{preflight: preflight, response: response}
@@ -182,6 +221,11 @@ func (s *Server) handle(c net.Conn) {
 		default:
 			reply = *r.response
 		}
+	}
+	if reply.Status == 0 {
+		// Status 0 is the harness's way to fail the exchange at the
+		// transport: no reply at all (Chromium: net::ERR_EMPTY_RESPONSE).
+		return
 	}
 	_, _ = c.Write(rawReply(reply, req.Method == "HEAD"))
 }
