@@ -1,17 +1,777 @@
-// Loads the engine (whycors.wasm) once and keeps it resident.
+// The simulator page: it turns the form into a scenario (the JSON contract
+// of shared/design.md), asks the engine (whycors.wasm, loaded once and kept
+// resident) what each browser does, and draws the verdict. It holds no CORS
+// logic of its own: every judgement shown comes from the engine.
 "use strict";
 (function () {
-  const status = document.getElementById("status");
-  function ready() {
-    status.textContent = "Engine ready: whycors " + globalThis.whycors.version();
-    status.dataset.state = "ready";
+  const $ = (id) => document.getElementById(id);
+  const BROWSERS = [["chrome", "Chrome"], ["firefox", "Firefox"], ["safari", "Safari"]];
+  const NAMES = { chrome: "Chrome", firefox: "Firefox", safari: "Safari", spec: "Fetch standard" };
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const MAX_HAR = 8 << 20; // bytes; a HAR file is read in this page only
+  const timings = [];
+  globalThis.whycorsTimings = timings; // per explain call, in ms (scripts/bench-site.sh reads it)
+
+  // ---------- presets ----------
+  const REQ_PRESETS = {
+    "json-post": {
+      origin: "https://app.example", url: "https://api.example/v1/orders", method: "POST",
+      headers: [["Content-Type", "application/json"], ["Authorization", "Bearer eyJhbGciOi.token"]],
+      credentials: "same-origin", mode: "cors", body: "string",
+    },
+    "s3-upload": {
+      origin: "https://app.example", url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.jpg", method: "PUT",
+      headers: [["Content-Type", "image/jpeg"], ["x-amz-acl", "private"], ["x-amz-meta-owner", "42"]],
+      credentials: "same-origin", mode: "cors", body: "string",
+    },
+    font: {
+      origin: "https://app.example", url: "https://cdn.example/fonts/inter.woff2", method: "GET",
+      headers: [], credentials: "same-origin", mode: "cors", body: "",
+    },
+    delete: {
+      origin: "https://app.example", url: "https://api.example/items/1", method: "DELETE",
+      headers: [], credentials: "include", mode: "cors", body: "",
+    },
+    "simple-get": {
+      origin: "https://app.example", url: "https://api.example/items/1", method: "GET",
+      headers: [], credentials: "same-origin", mode: "cors", body: "",
+    },
+  };
+  // Server presets, one per source system. When the build has no reader
+  // for the system's own format, the preset falls back to the replies the
+  // system is documented to send (shared/reference/cloud-policies.md §5),
+  // pasted as raw replies.
+  const SRV_PRESETS = {
+    ec2: {
+      format: "ec2", text: "",
+      raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: GET, POST, OPTIONS, DELETE, PUT\nAccess-Control-Allow-Headers: content-type, authorization, x-amz-date, x-amz-security-token\nAccess-Control-Max-Age: 1800\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: text/xml;charset=UTF-8\n",
+    },
+    s3: {
+      format: "s3-json",
+      text: '[\n  {\n    "AllowedOrigins": ["https://app.example"],\n    "AllowedMethods": ["GET", "PUT"],\n    "AllowedHeaders": ["content-type", "x-amz-*"],\n    "ExposeHeaders": ["ETag"],\n    "MaxAgeSeconds": 3000\n  }\n]\n',
+    },
+    "apigw-http": {
+      format: "auto",
+      text: '{\n  "CorsConfiguration": {\n    "AllowOrigins": ["https://app.example"],\n    "AllowMethods": ["GET", "POST"],\n    "AllowHeaders": ["content-type"],\n    "ExposeHeaders": ["x-request-id"],\n    "MaxAge": 300,\n    "AllowCredentials": false\n  }\n}\n',
+      raw: "HTTP/2 204\naccess-control-allow-origin: https://app.example\naccess-control-allow-methods: GET,POST\naccess-control-allow-headers: content-type\naccess-control-max-age: 300\n\nHTTP/2 200\naccess-control-allow-origin: https://app.example\naccess-control-expose-headers: x-request-id\ncontent-type: application/json\n",
+    },
+    "apigw-rest": {
+      format: "auto", text: "",
+      raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Headers: Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token\nAccess-Control-Allow-Methods: GET,OPTIONS\nAccess-Control-Allow-Origin: *\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: application/json\n",
+    },
+    plain: {
+      raw: "HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\nAccess-Control-Allow-Headers: Content-Type\nAccess-Control-Max-Age: 600\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nContent-Type: application/json\n",
+    },
+  };
+
+  // ---------- the form ----------
+  const form = $("form");
+  const hdrList = $("headers");
+  const hdrTpl = $("hdr-row");
+
+  function addHeaderRow(name, value, focus) {
+    const li = hdrTpl.content.firstElementChild.cloneNode(true);
+    li.querySelector(".hname").value = name || "";
+    li.querySelector(".hvalue").value = value || "";
+    hdrList.appendChild(li);
+    labelRows();
+    if (focus) li.querySelector(".hname").focus();
+    return li;
   }
-  globalThis.whycorsReady = ready;
+  // Each row's controls get a distinct accessible name.
+  function labelRows() {
+    hdrList.querySelectorAll(".hdr").forEach((li, i) => {
+      const n = i + 1;
+      li.querySelector(".hname").setAttribute("aria-label", "Header " + n + " name");
+      li.querySelector(".hvalue").setAttribute("aria-label", "Header " + n + " value");
+      li.querySelector(".hdel").setAttribute("aria-label", "Remove header " + n);
+    });
+  }
+
+  function readState() {
+    const headers = [];
+    hdrList.querySelectorAll(".hdr").forEach((li) => {
+      headers.push([li.querySelector(".hname").value, li.querySelector(".hvalue").value]);
+    });
+    return {
+      browser: $("browser").value,
+      origin: $("origin").value,
+      url: $("url").value,
+      method: $("method").value,
+      headers: headers,
+      credentials: $("credentials").value,
+      mode: $("mode").value,
+      body: $("body-type").value,
+      source: form.querySelector("input[name=source]:checked").value,
+      format: $("format").value,
+      policy: $("policy").value,
+      raw: $("raw").value,
+    };
+  }
+
+  function setSelect(el, v) {
+    if (v === undefined || v === null) return;
+    if (!Array.from(el.options).some((o) => o.value === v)) {
+      const o = document.createElement("option");
+      o.value = v;
+      o.textContent = v + " (not in this build)";
+      el.appendChild(o);
+    }
+    el.value = v;
+  }
+
+  function applyRequest(s) {
+    if (typeof s.origin === "string") $("origin").value = s.origin;
+    if (typeof s.url === "string") $("url").value = s.url;
+    if (typeof s.method === "string") $("method").value = s.method;
+    if (Array.isArray(s.headers)) {
+      hdrList.textContent = "";
+      s.headers.slice(0, 100).forEach((h) => {
+        if (Array.isArray(h)) addHeaderRow(String(h[0] ?? ""), String(h[1] ?? ""));
+      });
+    }
+    if (s.credentials) setSelect($("credentials"), s.credentials);
+    if (s.mode) setSelect($("mode"), s.mode);
+    if (typeof s.body === "string") setSelect($("body-type"), s.body);
+  }
+
+  function applyState(s) {
+    if (!s || typeof s !== "object") return;
+    if (s.browser) setSelect($("browser"), s.browser);
+    applyRequest(s);
+    if (typeof s.policy === "string") $("policy").value = s.policy;
+    if (typeof s.raw === "string") $("raw").value = s.raw;
+    if (s.format) setSelect($("format"), s.format);
+    if (s.source) setSource(s.source);
+  }
+
+  function setSource(src) {
+    const radio = $("src-" + src);
+    if (!radio) return;
+    radio.checked = true;
+    for (const p of ["policy", "raw", "har"]) $("pane-" + p).hidden = p !== src;
+  }
+
+  // The scenario of shared/design.md, built from the form as typed.
+  function scenario(st, browser) {
+    const req = {
+      origin: st.origin,
+      url: st.url,
+      method: st.method,
+      headers: st.headers.filter((h) => h[0] !== ""),
+      credentials: st.credentials,
+      mode: st.mode,
+    };
+    if (st.body === "string") req.body = "";
+    else if (st.body) req.body_type = st.body;
+    const sc = { browser: browser, request: req };
+    // HAR imports land in the raw replies, so "har" reads them too.
+    if (st.source === "policy" && st.policy.trim() !== "") sc.policy = { format: st.format, text: st.policy };
+    if (st.source !== "policy" && st.raw.trim() !== "") sc.policy = { format: "raw", text: st.raw };
+    return sc;
+  }
+
+  // ---------- the engine ----------
+  function call(fn, arg) {
+    let out;
+    try {
+      out = JSON.parse(globalThis.whycors[fn](arg));
+    } catch (e) {
+      out = { error: String(e) };
+    }
+    return out;
+  }
+
+  function explainOne(st, browser) {
+    const json = JSON.stringify(scenario(st, browser));
+    const t0 = performance.now();
+    const raw = globalThis.whycors.explain(json);
+    timings.push(performance.now() - t0);
+    if (timings.length > 1000) timings.splice(0, timings.length - 1000);
+    try {
+      return JSON.parse(raw);
+    } catch (e) {
+      return { error: "the engine answered something that is not JSON: " + e };
+    }
+  }
+
+  // ---------- rendering helpers ----------
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVGNS, tag);
+    for (const k in attrs) e.setAttribute(k, attrs[k]);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function hostOf(u) {
+    try {
+      return new URL(u).host;
+    } catch (e) {
+      return u;
+    }
+  }
+  function posText(e) {
+    const parts = [];
+    if (e.line) parts.push("line " + e.line + (e.column ? ", column " + e.column : ""));
+    if (e.path) parts.push(e.path);
+    if (e.code) parts.push(e.code);
+    return (parts.length ? parts.join(" · ") + ": " : "") + (e.message || "");
+  }
+
+  // ---------- the verdict ----------
+  let last = null;
+
+  function render(st) {
+    const results = {};
+    for (const [b] of BROWSERS) results[b] = explainOne(st, b);
+    const detail = results[st.browser] || explainOne(st, st.browser);
+    last = { st: st, detail: detail };
+
+    const summary = $("summary");
+    summary.textContent = "";
+    if (detail.error) {
+      summary.dataset.state = "error";
+      summary.appendChild(el("strong", null, "The engine could not explain this. "));
+      summary.appendChild(el("span", "err-msg", detail.error.split("\n")[0]));
+      if (Array.isArray(detail.errors) && detail.errors.length) {
+        const ul = el("ul", "errors");
+        detail.errors.slice(0, 50).forEach((e) => ul.appendChild(el("li", null, posText(e))));
+        summary.appendChild(ul);
+      }
+    } else {
+      summary.dataset.state = detail.allowed ? "allowed" : "blocked";
+      const who = NAMES[st.browser] || st.browser;
+      summary.appendChild(el("strong", "big", detail.allowed ? "Allowed" : "Blocked"));
+      summary.appendChild(el("span", null, detail.allowed
+        ? " — " + who + " lets the page read the response" + (detail.status ? " (status " + detail.status + ")." : ".")
+        : " — " + who + " blocks it" + (detail.reason ? ": " + detail.reason + "." : ".")));
+    }
+
+    renderBrowsers(results);
+    renderConsoles(results, st.browser === "spec" ? Object.assign({ spec: detail }, results) : results);
+    $("exception").textContent = detail.exception ? "The promise rejects with " + detail.exception : "";
+    renderTimeline(st, detail);
+    renderList($("readable"), detail.readable_headers, "none", (h) => el("code", null, h));
+    $("cache").textContent = detail.error ? "—" : (detail.preflight && detail.preflight.sent)
+      ? (detail.preflight_cache_seconds > 0 ? detail.preflight_cache_seconds + " s in " + (NAMES[st.browser] || st.browser) : "not cached")
+      : "no preflight";
+    renderFixes(detail.fixes);
+    renderSteps(detail.steps);
+    renderRules(detail.rules, detail.detected);
+    renderLint(st, detail.warnings);
+    performance.mark("whycors-verdict");
+  }
+
+  function renderBrowsers(results) {
+    const tbody = $("browsers").tBodies[0];
+    tbody.textContent = "";
+    const key = (v) => v.error ? "error" : (v.allowed ? "ok" : "blocked:" + v.reason);
+    const first = key(results.chrome);
+    const differ = BROWSERS.some(([b]) => key(results[b]) !== first);
+    for (const [b, name] of BROWSERS) {
+      const v = results[b];
+      const tr = el("tr");
+      tr.dataset.browser = b;
+      tr.appendChild(el("th", null, name)).setAttribute("scope", "row");
+      if (v.error) {
+        tr.dataset.error = v.error;
+        tr.appendChild(el("td", "res err", "engine error"));
+        tr.appendChild(el("td", null, v.error.split("\n")[0]));
+      } else {
+        tr.dataset.allowed = String(!!v.allowed);
+        tr.dataset.reason = v.reason || "";
+        tr.appendChild(el("td", "res " + (v.allowed ? "ok" : "no"), v.allowed ? "✓ allowed" : "✗ blocked"));
+        tr.appendChild(el("td", null, v.reason || "—"));
+      }
+      if (differ && key(v) !== first) tr.classList.add("differs");
+      tbody.appendChild(tr);
+    }
+    $("browsers").dataset.differ = String(differ);
+    $("browsers").caption.textContent = differ ? "Each browser — they disagree (highlighted)" : "Each browser";
+  }
+
+  function renderConsoles(results, all) {
+    const box = $("consoles");
+    box.textContent = "";
+    for (const b of Object.keys(all)) {
+      if (b === "spec") continue;
+      const v = all[b];
+      const d = el("div", "console");
+      d.appendChild(el("h4", null, NAMES[b]));
+      const ol = el("ol", "lines");
+      ol.id = "console-" + b;
+      if (!v.error) (v.console || []).forEach((l) => ol.appendChild(el("li", null, l)));
+      d.appendChild(ol);
+      if (!v.error && !(v.console || []).length) d.appendChild(el("p", "hint", "prints nothing about this fetch"));
+      box.appendChild(d);
+    }
+  }
+
+  function renderList(target, items, empty, make) {
+    target.textContent = "";
+    if (!items || !items.length) {
+      target.textContent = empty;
+      return;
+    }
+    items.forEach((it, i) => {
+      if (i) target.appendChild(document.createTextNode(", "));
+      target.appendChild(make(it));
+    });
+  }
+
+  function renderSteps(steps) {
+    const ol = $("steps");
+    ol.textContent = "";
+    (steps || []).forEach((s) => {
+      const li = el("li", "step " + (s.status || "info"));
+      li.dataset.id = s.id || "";
+      const head = el("div", "step-head");
+      head.appendChild(el("span", "badge", s.status || "info"));
+      head.appendChild(el("strong", null, " " + (s.title || s.id || "")));
+      li.appendChild(head);
+      if (s.detail) li.appendChild(el("p", null, s.detail));
+      if (s.header) li.appendChild(el("code", "hline", s.header));
+      if (s.spec && /^https:\/\//.test(s.spec)) {
+        const a = el("a", "spec", "spec");
+        a.href = s.spec;
+        a.rel = "noopener noreferrer";
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(a);
+      } else if (s.spec) li.appendChild(el("span", "hint", " " + s.spec));
+      ol.appendChild(li);
+    });
+    if (!ol.children.length) ol.appendChild(el("li", "hint", "no steps"));
+  }
+
+  function renderRules(rules, detected) {
+    const box = $("rules");
+    box.textContent = "";
+    if (detected && detected.format) box.appendChild(el("p", "hint", "Read as " + detected.format + (detected.why ? " (" + detected.why + ")" : "") + "."));
+    if (!rules || !rules.length) {
+      box.appendChild(el("p", "hint", "No rule trace (no policy, or the server answered before any rule)."));
+      return;
+    }
+    const t = el("table", "rules");
+    const hr = el("tr");
+    ["#", "Rule", "Where", "Result", "Detail"].forEach((h) => hr.appendChild(el("th", null, h)).setAttribute("scope", "col"));
+    t.appendChild(el("thead")).appendChild(hr);
+    const tb = t.appendChild(el("tbody"));
+    rules.forEach((r) => {
+      const tr = el("tr", r.matched ? "matched" : "");
+      tr.appendChild(el("td", null, String(r.index)));
+      tr.appendChild(el("td", null, r.id || ""));
+      tr.appendChild(el("td", null, r.path || ""));
+      tr.appendChild(el("td", null, r.matched ? "matched" : (r.failed ? "failed on " + r.failed : "skipped")));
+      tr.appendChild(el("td", null, r.detail || ""));
+      tb.appendChild(tr);
+    });
+    box.appendChild(t);
+  }
+
+  function renderFixes(fixes) {
+    const box = $("fixes");
+    box.textContent = "";
+    if (!fixes || !fixes.length) {
+      box.appendChild(el("p", "hint", last && last.detail.allowed ? "Nothing to fix." : "No fix proposed."));
+      return;
+    }
+    fixes.forEach((f, i) => {
+      const d = el("div", "fix");
+      d.appendChild(el("p", null, (f.where === "client" ? "In the page: " : "On the server: ") + (f.summary || "")));
+      const body = f.diff || f.text || "";
+      if (body) {
+        const pre = el("pre", "diff");
+        pre.id = "fix-" + i;
+        body.split("\n").forEach((line) => {
+          const c = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : "";
+          pre.appendChild(el("span", c, line + "\n"));
+        });
+        d.appendChild(pre);
+        const copy = el("button", null, "Copy " + (f.diff ? "the diff" : "the text"));
+        copy.type = "button";
+        copy.addEventListener("click", () => copyText(body, copy));
+        d.appendChild(copy);
+      }
+      if (f.text && f.where !== "client") {
+        const use = el("button", null, "Use this fix");
+        use.type = "button";
+        use.addEventListener("click", () => {
+          const src = last.st.source;
+          if (src === "policy") $("policy").value = f.text;
+          else $("raw").value = f.text;
+          update();
+        });
+        d.appendChild(use);
+      }
+      box.appendChild(d);
+    });
+  }
+
+  function renderLint(st, warnings) {
+    const ul = $("lint");
+    ul.textContent = "";
+    (warnings || []).forEach((w) => {
+      const li = el("li", "warn");
+      li.appendChild(el("code", null, w.code));
+      li.appendChild(document.createTextNode(" " + w.message));
+      ul.appendChild(li);
+    });
+    const lint = call("lint", JSON.stringify(scenario(st, st.browser)));
+    if (Array.isArray(lint)) {
+      lint.forEach((w) => {
+        const li = el("li", "warn");
+        li.appendChild(el("code", null, w.code || ""));
+        li.appendChild(document.createTextNode(" " + (w.message || "")));
+        ul.appendChild(li);
+      });
+    }
+    if (!ul.children.length) ul.appendChild(el("li", "hint", "No findings."));
+  }
+
+  // ---------- the timeline picture ----------
+  // Marks each header line of a reply with the engine's step that read it.
+  function stepFor(steps, name, preflight) {
+    name = name.toLowerCase();
+    for (const s of steps || []) {
+      if (!s.header) continue;
+      const sn = s.header.split(":")[0].trim().toLowerCase();
+      const isPre = (s.id || "").startsWith("preflight");
+      if (sn === name && isPre === preflight) return s;
+    }
+    return null;
+  }
+
+  function renderTimeline(st, v) {
+    const box = $("timeline");
+    box.textContent = "";
+    if (v.error) {
+      box.appendChild(el("p", "hint", "No picture: the engine could not explain this scenario."));
+      return;
+    }
+    const steps = v.steps || [];
+    const failed = steps.find((s) => s.status === "fail");
+    const failedPre = failed && (failed.id || "").startsWith("preflight");
+    const msgs = [];
+    const pf = v.preflight || {};
+    if (pf.sent) {
+      const lines = [];
+      const reqH = (pf.request && pf.request.headers) || [];
+      if (reqH.length) reqH.forEach((h) => lines.push({ t: h[0] + ": " + h[1] }));
+      else for (const k in pf.headers || {}) lines.push({ t: k + ": " + pf.headers[k] });
+      msgs.push({ dir: "out", title: "Preflight: OPTIONS " + st.url, lines: lines });
+      if (pf.reply) {
+        msgs.push({ dir: "in", title: "Preflight reply: " + pf.reply.status, lines: replyLines(pf.reply, steps, true), decided: failedPre });
+      } else {
+        msgs.push({ dir: "in", title: "Preflight reply: none", lines: [], decided: failedPre });
+      }
+    }
+    const ar = v.actual_request;
+    if (v.actual_sent) {
+      const lines = ((ar && ar.headers) || []).map((h) => ({ t: h[0] + ": " + h[1] }));
+      msgs.push({ dir: "out", title: "Request: " + ((ar && ar.method) || st.method) + " " + st.url, lines: lines });
+      if (v.reply) msgs.push({ dir: "in", title: "Reply: " + v.reply.status, lines: replyLines(v.reply, steps, false), decided: !!failed && !failedPre });
+    } else {
+      msgs.push({ dir: "out", title: "Request: " + st.method + " " + st.url + " — not sent", lines: [], skipped: true, decided: !!failed && !pf.sent });
+    }
+    if (!failed && msgs.length) msgs[msgs.length - 1].ok = true;
+
+    const W = 640, lineH = 16, pad = 10;
+    let y = 44;
+    const g = [];
+    for (const m of msgs) {
+      const shown = m.lines.slice(0, 10);
+      const h = 24 + shown.length * lineH + pad;
+      const x1 = m.dir === "out" ? 70 : W - 70, x2 = m.dir === "out" ? W - 70 : 70;
+      const cls = "msg" + (m.skipped ? " skipped" : "") + (m.decided ? " decided" : "") + (m.ok ? " ok" : "");
+      const grp = svg("g", { class: cls });
+      grp.appendChild(svg("line", { x1: x1, y1: y + 8, x2: x2, y2: y + 8, class: "arrow", "marker-end": "url(#arrowhead)" }));
+      grp.appendChild(svg("text", { x: 84, y: y + 2, class: "title" }, clip(m.title, 70)));
+      if (m.decided) grp.appendChild(svg("text", { x: W - 84, y: y + 2, class: "flag", "text-anchor": "end" }, "✗ decided here"));
+      else if (m.ok) grp.appendChild(svg("text", { x: W - 84, y: y + 2, class: "flag okflag", "text-anchor": "end" }, "✓ passes"));
+      shown.forEach((l, i) => {
+        const t = svg("text", { x: 96, y: y + 26 + i * lineH, class: "hline " + (l.c || "") }, (l.mark || "  ") + " " + clip(l.t, 72));
+        t.appendChild(svg("title", {}, l.t + (l.why ? " — " + l.why : "")));
+        grp.appendChild(t);
+      });
+      if (m.lines.length > shown.length) grp.appendChild(svg("text", { x: 96, y: y + 26 + shown.length * lineH, class: "hline" }, "   … " + (m.lines.length - shown.length) + " more"));
+      g.push(grp);
+      y += h + (m.lines.length > shown.length ? lineH : 0);
+    }
+    const H = y + 10;
+    const s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-labelledby": "tl-title tl-desc", class: "tl" });
+    s.appendChild(svg("title", { id: "tl-title" }, "The exchange between the page and the server"));
+    s.appendChild(svg("desc", { id: "tl-desc" }, msgs.map((m) => m.title + (m.decided ? " (decided here)" : "")).join("; ")));
+    const defs = svg("defs", {});
+    const mk = svg("marker", { id: "arrowhead", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
+    mk.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "head" }));
+    defs.appendChild(mk);
+    s.appendChild(defs);
+    s.appendChild(svg("text", { x: 70, y: 16, class: "lane", "text-anchor": "middle" }, "Page"));
+    s.appendChild(svg("text", { x: 70, y: 30, class: "lane sub", "text-anchor": "middle" }, clip(st.origin, 24)));
+    s.appendChild(svg("text", { x: W - 70, y: 16, class: "lane", "text-anchor": "middle" }, "Server"));
+    s.appendChild(svg("text", { x: W - 70, y: 30, class: "lane sub", "text-anchor": "middle" }, clip(hostOf(st.url), 24)));
+    s.appendChild(svg("line", { x1: 70, y1: 36, x2: 70, y2: H, class: "life" }));
+    s.appendChild(svg("line", { x1: W - 70, y1: 36, x2: W - 70, y2: H, class: "life" }));
+    g.forEach((x) => s.appendChild(x));
+    box.appendChild(s);
+  }
+
+  function replyLines(reply, steps, preflight) {
+    return (reply.headers || []).map((h) => {
+      const s = stepFor(steps, h[0], preflight);
+      const l = { t: h[0] + ": " + h[1] };
+      if (s && s.status === "pass") Object.assign(l, { c: "pass", mark: "✓", why: s.title });
+      else if (s && s.status === "fail") Object.assign(l, { c: "fail", mark: "✗", why: s.title });
+      return l;
+    });
+  }
+
+  function clip(s, n) {
+    s = String(s);
+    return s.length > n ? s.slice(0, n - 1) + "…" : s;
+  }
+
+  // ---------- share link ----------
+  function b64urlEncode(str) {
+    const bytes = new TextEncoder().encode(str);
+    let bin = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function b64urlDecode(s) {
+    const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new TextDecoder().decode(bytes);
+  }
+  function saveFragment(st) {
+    const frag = "#s=" + b64urlEncode(JSON.stringify(st));
+    history.replaceState(null, "", frag);
+    $("share").value = location.href;
+  }
+  function loadFragment() {
+    const h = location.hash;
+    if (!h.startsWith("#s=")) return false;
+    try {
+      applyState(JSON.parse(b64urlDecode(h.slice(3))));
+      return true;
+    } catch (e) {
+      setStatus("The link's state could not be read (" + e.message + "); showing the defaults.", "ready");
+      return false;
+    }
+  }
+
+  function copyText(text, button) {
+    const done = (ok) => {
+      const was = button.textContent;
+      button.textContent = ok ? "Copied" : "Copy failed: select and copy by hand";
+      setTimeout(() => { button.textContent = was; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).then(() => done(true), () => done(false));
+    else done(false);
+  }
+
+  // ---------- format detection ----------
+  function showDetection(st) {
+    const p = $("detected");
+    if (st.source !== "policy" || st.format !== "auto" || !st.policy.trim()) {
+      p.textContent = st.source === "policy" && st.format !== "auto" ? "Read as " + st.format + "." : "";
+      return;
+    }
+    const d = call("detect", st.policy);
+    if (!Array.isArray(d) || !d.length) p.textContent = "Could not tell the format: choose one above.";
+    else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + d[0].why + ".";
+    else p.textContent = "Ambiguous: " + d.map((x) => x.format).join(", ") + ". Choose one above.";
+  }
+
+  // ---------- wiring ----------
+  let ready = false;
+  let pending = false;
+  function update() {
+    if (!ready) return;
+    const st = readState();
+    saveFragment(st);
+    showDetection(st);
+    try {
+      render(st);
+    } catch (e) {
+      const summary = $("summary");
+      summary.dataset.state = "error";
+      summary.textContent = "The page failed to show the verdict: " + e.message;
+    }
+  }
+  // Coalesce bursts of input into one explanation per frame.
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      update();
+    });
+  }
+
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", (e) => {
+    if (e.target.name === "source") setSource(e.target.value);
+    schedule();
+  });
+  form.addEventListener("submit", (e) => e.preventDefault());
+  $("add-header").addEventListener("click", () => {
+    addHeaderRow("", "", true);
+    schedule();
+  });
+  hdrList.addEventListener("click", (e) => {
+    const b = e.target.closest(".hdel");
+    if (!b) return;
+    const li = b.closest(".hdr");
+    const next = li.nextElementSibling || li.previousElementSibling;
+    li.remove();
+    labelRows();
+    (next ? next.querySelector(".hdel") : $("add-header")).focus();
+    schedule();
+  });
+  $("req-preset").addEventListener("change", (e) => {
+    const p = REQ_PRESETS[e.target.value];
+    if (p) applyRequest(p);
+  });
+  $("srv-preset").addEventListener("change", (e) => {
+    const p = SRV_PRESETS[e.target.value];
+    if (!p) return;
+    const names = ready ? call("formats", "") : [];
+    const known = Array.isArray(names) && (p.format === "auto" ? p.text && call("detect", p.text).length > 0 : names.includes(p.format));
+    if (p.text !== undefined && known) {
+      $("policy").value = p.text;
+      setSelect($("format"), p.format);
+      setSource("policy");
+    } else {
+      $("raw").value = p.raw || "";
+      setSource("raw");
+      if (p.format) $("detected").textContent = "";
+    }
+  });
+  $("copy-share").addEventListener("click", (e) => copyText($("share").value, e.target));
+
+  // HAR import: list the entries, and on a pick put the request in the
+  // form and its replies (the OPTIONS entry for the same URL, then the
+  // entry's own) in the raw replies, where the engine's raw reader reads
+  // them. HAR 1.2 layout: shared/reference/cloud-policies.md §6.6.
+  let har = [];
+  function loadHar(file) {
+    if (!file) return;
+    if (file.size > MAX_HAR) {
+      setHarNote("The file is larger than 8 MB; export fewer requests.");
+      return;
+    }
+    file.text().then((text) => {
+      let log;
+      try {
+        log = JSON.parse(text).log;
+      } catch (e) {
+        setHarNote("Not a HAR file: " + e.message);
+        return;
+      }
+      har = (log && Array.isArray(log.entries) ? log.entries : []).filter((x) => x && x.request && x.response).slice(0, 2000);
+      const sel = $("har-entry");
+      sel.textContent = "";
+      sel.appendChild(el("option", null, har.length ? "Pick a request (" + har.length + ")" : "No requests in this file")).value = "";
+      har.forEach((x, i) => {
+        const o = el("option", null, x.request.method + " " + clip(x.request.url, 90) + " → " + x.response.status);
+        o.value = String(i);
+        sel.appendChild(o);
+      });
+      sel.disabled = !har.length;
+      setSource("har");
+      $("src-har").checked = true;
+      sel.focus();
+    });
+  }
+  function setHarNote(t) {
+    const sel = $("har-entry");
+    sel.textContent = "";
+    sel.appendChild(el("option", null, t)).value = "";
+    sel.disabled = true;
+  }
+  function hv(hs, name) {
+    const h = (hs || []).find((x) => String(x.name).toLowerCase() === name);
+    return h ? String(h.value) : "";
+  }
+  const HOP = /^(:|host$|origin$|referer$|cookie$|content-length$|connection$|accept-encoding$|user-agent$|sec-|access-control-request-)/i;
+  function toRaw(resp) {
+    let s = "HTTP/1.1 " + resp.status + (resp.statusText ? " " + resp.statusText : "") + "\n";
+    (resp.headers || []).forEach((h) => { s += h.name + ": " + h.value + "\n"; });
+    return s;
+  }
+  $("har-entry").addEventListener("change", (e) => {
+    const x = har[Number(e.target.value)];
+    if (!x || e.target.value === "") return;
+    const rq = x.request;
+    const origin = hv(rq.headers, "origin") || $("origin").value;
+    const headers = (rq.headers || []).filter((h) => !HOP.test(h.name)).map((h) => [h.name, h.value]);
+    const body = rq.postData ? "string" : "";
+    applyRequest({ origin: origin, url: rq.url, method: rq.method, headers: headers, body: body, mode: "cors" });
+    const pre = rq.method === "OPTIONS" ? null : har.find((y) => y.request.method === "OPTIONS" && y.request.url === rq.url && hv(y.request.headers, "access-control-request-method"));
+    let raw = "";
+    if (pre && pre.response.status) raw += toRaw(pre.response) + "\n";
+    if (x.response.status) raw += toRaw(x.response);
+    $("raw").value = raw;
+    schedule();
+  });
+  $("har-file").addEventListener("change", (e) => loadHar(e.target.files[0]));
+  const drop = $("drop");
+  drop.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    drop.classList.add("over");
+  });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (e) => {
+    e.preventDefault();
+    drop.classList.remove("over");
+    if (e.dataTransfer.files.length) loadHar(e.dataTransfer.files[0]);
+  });
+  window.addEventListener("hashchange", () => {
+    if (loadFragment()) update();
+  });
+
+  function setStatus(text, state) {
+    const status = $("status");
+    status.textContent = text;
+    status.dataset.state = state;
+  }
+
+  // Defaults: the page opens on a preflighted request to a plain server.
+  applyRequest(REQ_PRESETS["json-post"]);
+  $("raw").value = SRV_PRESETS.plain.raw;
+  setSource("raw");
+  loadFragment();
+
+  globalThis.whycorsReady = function () {
+    const names = call("formats", "");
+    if (Array.isArray(names)) {
+      const sel = $("format");
+      const chosen = sel.value;
+      names.forEach((n) => {
+        const have = Array.from(sel.options).find((o) => o.value === n);
+        if (have) have.textContent = n;
+        else sel.appendChild(el("option", null, n)).value = n;
+      });
+      sel.value = chosen;
+    }
+    $("version").textContent = globalThis.whycors.version();
+    setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
+    ready = true;
+    update();
+  };
   const go = new Go();
   WebAssembly.instantiateStreaming(fetch("whycors.wasm"), go.importObject)
-    .then(function (r) { go.run(r.instance); })
-    .catch(function (e) {
-      status.textContent = "The engine failed to load: " + e;
-      status.dataset.state = "error";
+    .then((r) => { go.run(r.instance); })
+    .catch((e) => {
+      setStatus("The engine failed to load: " + e, "error");
+      $("summary").textContent = "No verdict: the engine did not load.";
+      $("summary").dataset.state = "error";
     });
 })();

@@ -87,10 +87,11 @@ func stringArg(fn string, args []js.Value) (string, string) {
 	if len(args) != 1 || args[0].Type() != js.TypeString {
 		return "", errorJSON(errors.New(fn + " takes one string"))
 	}
-	if args[0].Length() > maxInput {
+	s := args[0].String()
+	if len(s) > maxInput {
 		return "", errorJSON(errors.New(fn + ": input larger than 8 MB"))
 	}
-	return args[0].String(), ""
+	return s, ""
 }
 
 func encode(v any) string {

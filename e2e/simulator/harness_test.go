@@ -1,0 +1,151 @@
+// Package simulator_test drives the simulator page in real headless
+// Chromium: it fills the form by typing and clicking, as a person would,
+// reads the verdict from the page, and compares it with explain.Explain on
+// the same scenario. It also checks the shareable link, the HAR import,
+// the console on load, accessibility (axe-core) and takes a screenshot.
+package simulator_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/internal/browsertest"
+	"github.com/whycors/whycors/internal/build"
+	"github.com/whycors/whycors/internal/site"
+)
+
+// built builds the simulator once per test binary into a temporary folder.
+var built = sync.OnceValues(func() (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	out, err := os.MkdirTemp("", "whycors-simulator")
+	if err != nil {
+		return "", err
+	}
+	out = filepath.Join(out, "site")
+	_, err = build.Site(context.Background(), build.Options{Root: root, Out: out})
+	return out, err
+})
+
+func repoRoot() (string, error) {
+	wd, _ := os.Getwd()
+	return build.FindRoot(wd)
+}
+
+// page is one browser tab on the served simulator, with the console
+// errors and exceptions it reported.
+type page struct {
+	t    testing.TB
+	ctx  context.Context
+	base string
+
+	mu       sync.Mutex
+	problems []string
+}
+
+// startPage builds and serves the simulator and opens a tab.
+func startPage(t testing.TB) *page {
+	t.Helper()
+	dir, err := built()
+	if err != nil {
+		t.Fatal("building the simulator:", err)
+	}
+	srv := httptest.NewServer(site.Handler(dir))
+	t.Cleanup(srv.Close)
+	bctx := browsertest.Start(t)
+	ctx, cancel := chromedp.NewContext(bctx)
+	t.Cleanup(cancel)
+	p := &page{t: t, ctx: ctx, base: srv.URL + "/"}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			p.mu.Lock()
+			p.problems = append(p.problems, "exception: "+ev.ExceptionDetails.Text+describe(ev.ExceptionDetails.Exception))
+			p.mu.Unlock()
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				p.mu.Lock()
+				p.problems = append(p.problems, "console.error")
+				p.mu.Unlock()
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func describe(o *runtime.RemoteObject) string {
+	if o == nil {
+		return ""
+	}
+	return " " + o.Description
+}
+
+// open loads the page (with an optional fragment) and waits for the first
+// verdict.
+func (p *page) open(fragment string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate(p.base+fragment),
+		chromedp.Poll[chromedp.Void](`document.getElementById("summary").dataset.state !== "none" || document.getElementById("status").dataset.state === "error"`,
+			chromedp.WithPollingInterval(5*time.Millisecond)),
+	)
+	if err != nil {
+		p.t.Fatal("the page did not show a verdict:", err)
+	}
+}
+
+func (p *page) do(steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func eval[T any](p *page, expr string) T {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		p.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+func (p *page) screenshot(name string) {
+	p.t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	dir := filepath.Join(root, "e2e", "artifacts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+	defer cancel()
+	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+}
