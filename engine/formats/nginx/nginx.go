@@ -1,0 +1,625 @@
+// Package nginx reads the CORS part of an nginx configuration and answers
+// requests the way nginx would (format name "nginx").
+//
+// Understood (shared/reference/cloud-policies.md §6.1, nginx.org
+// ngx_http_headers_module, ngx_http_rewrite_module, ngx_http_map_module,
+// ngx_http_core_module location):
+//   - add_header name value [always], with variables in the value; an
+//     empty value adds nothing; without always, only on 200, 201, 204,
+//     206, 301, 302, 303, 304, 307 and 308; the headers are added to what
+//     the application (upstream) sent, so an upstream ACAO plus an
+//     add_header ACAO makes two lines;
+//   - inheritance: a level (http, server, location, if) that has its own
+//     add_header drops every add_header of the levels around it;
+//   - location blocks: =, ^~, plain prefix and ~ / ~* regex locations,
+//     nested locations, chosen as nginx does;
+//   - if (...) with $var, = / != and ~ ~* !~ !~* conditions; set; return
+//     (code, code text, code URL, URL); break; at server and location
+//     level: a true if makes its block the configuration of the request,
+//     and its return answers at once;
+//   - map $var $name { default ...; string value; ~regex value; ~*regex value; }
+//     (strings compared ignoring case, then regexes in order, then default);
+//   - variables $http_<name>, $request_method, $host, $scheme, $uri,
+//     $request_uri, map and set variables.
+//
+// Directives that change headers or status in ways not modelled
+// (more_set_headers, proxy_hide_header, error_page, rewrite, auth_basic,
+// include, ...) are reported with their position rather than ignored, so
+// a verdict never rests on a silently widened reading. Directives that do
+// not touch responses' headers (listen, root, proxy_pass, ...) are
+// skipped. Regular expressions are limited to the subset of package rx.
+package nginx
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/rx"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const source = "nginx.org/en/docs/http/ngx_http_headers_module.html; shared/reference/cloud-policies.md §6.1"
+
+func init() { policy.Register(Format{}) }
+
+// Format is the "nginx" policy format.
+type Format struct{}
+
+// Name returns "nginx".
+func (Format) Name() string { return "nginx" }
+
+// Detect claims text with an add_header of an Access-Control- header, or
+// nginx blocks that set CORS headers through a map.
+func (Format) Detect(text string) (bool, string) {
+	if len(text) > 256<<10 {
+		text = text[:256<<10]
+	}
+	low := strings.ToLower(text)
+	if strings.Contains(low, "add_header") && strings.Contains(low, "access-control-") {
+		return true, "contains add_header Access-Control-"
+	}
+	if strings.Contains(low, "add_header") && (strings.Contains(low, "location ") || strings.Contains(low, "server {") || strings.Contains(low, "$http_origin")) {
+		return true, "nginx blocks with add_header"
+	}
+	return false, ""
+}
+
+// Parse reads the configuration.
+func (Format) Parse(text string) (policy.Evaluator, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// part of a value: a literal, or a variable when v is set.
+type part struct {
+	lit string
+	v   string
+}
+
+type template struct {
+	parts []part
+	raw   string
+}
+
+type addHeader struct {
+	name      string
+	value     template
+	always    bool
+	line, col int
+}
+
+type stmtKind uint8
+
+const (
+	stSet stmtKind = iota
+	stIf
+	stReturn
+	stBreak
+)
+
+type stmt struct {
+	kind      stmtKind
+	name      string   // set: variable
+	value     template // set: value; return: text or URL
+	code      int      // return
+	url       bool     // return: value is a URL (Location)
+	ifb       *ifBlock
+	line, col int
+}
+
+type cond struct {
+	left  template
+	op    string // "", "=", "!=", "~", "~*", "!~", "!~*"
+	right template
+	re    *rx.Regexp
+	raw   string
+}
+
+type ifBlock struct {
+	cond      cond
+	conf      *level
+	line, col int
+}
+
+type level struct {
+	kind      string // "http", "server", "location", "if"
+	parent    *level
+	adds      []addHeader
+	stmts     []stmt
+	locations []*location
+	name      string // how to name it in a trace
+	line      int
+}
+
+type location struct {
+	mod       string
+	path      string
+	re        *rx.Regexp
+	conf      *level
+	line, col int
+}
+
+type mapEntry struct {
+	key   string
+	re    *rx.Regexp
+	value template
+	line  int
+}
+
+type mapVar struct {
+	src     template
+	exact   []mapEntry
+	regexes []mapEntry
+	def     template
+	line    int
+}
+
+// Config is a parsed nginx configuration.
+type Config struct {
+	http   *level
+	server *level
+	maps   map[string]*mapVar
+	sets   map[string]bool
+}
+
+// Statuses add_header applies to without always (ngx_http_headers_module).
+var addStatuses = map[int]bool{200: true, 201: true, 204: true, 206: true, 301: true, 302: true, 303: true, 304: true, 307: true, 308: true}
+
+// Directives that do not change response headers or status for the
+// requests a CORS check cares about; they are skipped.
+var ignored = map[string]bool{
+	"listen": true, "server_name": true, "root": true, "index": true, "autoindex": true,
+	"proxy_pass": true, "proxy_set_header": true, "proxy_http_version": true, "proxy_read_timeout": true,
+	"proxy_connect_timeout": true, "proxy_send_timeout": true, "proxy_buffering": true, "proxy_buffer_size": true,
+	"proxy_buffers": true, "proxy_redirect": true, "proxy_ssl_server_name": true, "proxy_cache_bypass": true,
+	"fastcgi_pass": true, "fastcgi_param": true, "fastcgi_index": true, "uwsgi_pass": true, "uwsgi_param": true,
+	"grpc_pass": true, "scgi_pass": true, "try_files": true, "access_log": true, "error_log": true,
+	"client_max_body_size": true, "client_body_buffer_size": true, "gzip": true, "gzip_types": true,
+	"gzip_vary": true, "gzip_proxied": true, "gzip_min_length": true, "gzip_comp_level": true, "charset": true,
+	"ssl_certificate": true, "ssl_certificate_key": true, "ssl_protocols": true, "ssl_ciphers": true,
+	"ssl_prefer_server_ciphers": true, "ssl_session_cache": true, "ssl_session_timeout": true,
+	"keepalive_timeout": true, "sendfile": true, "tcp_nopush": true, "tcp_nodelay": true, "default_type": true,
+	"resolver": true, "server_tokens": true, "log_not_found": true, "alias": true, "types": true,
+	"http2": true, "upstream": true, "worker_processes": true, "events": true, "user": true, "pid": true,
+	"proxy_cache": true, "proxy_cache_valid": true, "proxy_cache_key": true, "internal": true,
+}
+
+// Directives that change headers or status in ways this reader does not
+// model: reported, not skipped.
+var unsupported = map[string]string{
+	"more_set_headers":       "headers-more changes headers after add_header",
+	"more_clear_headers":     "headers-more removes headers",
+	"proxy_hide_header":      "hides upstream headers (an upstream ACAO) before add_header",
+	"proxy_pass_header":      "changes which upstream headers pass",
+	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
+	"error_page":             "answers errors from another location with its own add_header",
+	"rewrite":                "changes the URI and so the location",
+	"include":                "its file is not in the paste",
+	"auth_basic":             "answers 401 before add_header (preflights carry no credentials)",
+	"auth_request":           "answers 401/403 from a subrequest",
+	"limit_except":           "answers 403 to other methods",
+	"deny":                   "answers 403",
+	"expires":                "adds Cache-Control and Expires (not modelled)",
+	"headers_more":           "changes headers",
+	"proxy_intercept_errors": "replaces upstream error replies",
+}
+
+type builder struct {
+	c    *Config
+	errs policy.Errors
+	refs []word // variable references to check once every set is known
+}
+
+func (b *builder) err(line, col int, msg string) {
+	if len(b.errs) < 100 {
+		b.errs = append(b.errs, &policy.Error{Line: line, Column: col, Msg: msg})
+	}
+}
+
+// Parse reads an nginx configuration: a whole http block, a server
+// block, or the directives of one (location blocks, add_header lines).
+func Parse(text string) (*Config, error) {
+	ds, errs := parseConf(text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	c := &Config{maps: map[string]*mapVar{}, sets: map[string]bool{}}
+	c.http = &level{kind: "http", name: "http level"}
+	c.server = &level{kind: "server", parent: c.http, name: "server level"}
+	b := &builder{c: c}
+	servers := 0
+	var top func(ds []*directive, inHTTP bool)
+	top = func(ds []*directive, inHTTP bool) {
+		for _, d := range ds {
+			switch d.name {
+			case "http":
+				if inHTTP || !d.hasBlock {
+					b.err(d.line, d.col, "unexpected http")
+					continue
+				}
+				top(d.block, true)
+			case "server":
+				if !d.hasBlock {
+					b.err(d.line, d.col, "server needs a block")
+					continue
+				}
+				servers++
+				if servers > 1 {
+					b.err(d.line, d.col, "a second server block: paste the one server that answers the request (server selection by server_name is not modelled)")
+					continue
+				}
+				c.server.line = d.line
+				c.server.name = "server block at line " + strconv.Itoa(d.line)
+				b.block(d.block, c.server)
+			case "map":
+				b.mapBlock(d)
+			case "add_header":
+				if inHTTP {
+					b.directive(d, c.http)
+				} else {
+					b.directive(d, c.server)
+				}
+			default:
+				b.directive(d, c.server)
+			}
+		}
+	}
+	top(ds, false)
+	for _, w := range b.refs {
+		name := w.text
+		if !c.knownVar(name) {
+			b.err(w.line, w.col, "variable $"+name+" is not known offline (supported: $http_<name>, $request_method, $host, $scheme, $uri, $request_uri, map and set variables)")
+		}
+	}
+	if len(b.errs) > 0 {
+		return nil, b.errs
+	}
+	return c, nil
+}
+
+func (c *Config) knownVar(name string) bool {
+	switch name {
+	case "request_method", "host", "scheme", "uri", "request_uri", "document_uri", "is_args", "args":
+		return true
+	}
+	if strings.HasPrefix(name, "http_") && len(name) > 5 {
+		return true
+	}
+	return c.maps[name] != nil || c.sets[name]
+}
+
+func (b *builder) block(ds []*directive, lvl *level) {
+	for _, d := range ds {
+		b.directive(d, lvl)
+	}
+}
+
+func (b *builder) directive(d *directive, lvl *level) {
+	switch d.name {
+	case "add_header":
+		if n := len(d.args); n < 2 || n > 3 || (n == 3 && d.args[2].text != "always") {
+			b.err(d.line, d.col, "add_header takes a name, a value and optionally \"always\"")
+			return
+		}
+		if lvl.kind == "if" && lvl.parent.kind == "server" {
+			b.err(d.line, d.col, "add_header is not allowed in an if block at server level (nginx: \"add_header\" directive is not allowed here)")
+			return
+		}
+		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col})
+	case "location":
+		if lvl.kind != "server" && lvl.kind != "location" {
+			b.err(d.line, d.col, "location is not allowed here")
+			return
+		}
+		b.location(d, lvl)
+	case "if":
+		if lvl.kind != "server" && lvl.kind != "location" {
+			b.err(d.line, d.col, "if is not allowed here")
+			return
+		}
+		b.ifBlock(d, lvl)
+	case "set":
+		if len(d.args) != 2 || !strings.HasPrefix(d.args[0].text, "$") || len(d.args[0].text) < 2 {
+			b.err(d.line, d.col, "set takes a $variable and a value")
+			return
+		}
+		name := d.args[0].text[1:]
+		b.c.sets[name] = true
+		lvl.stmts = append(lvl.stmts, stmt{kind: stSet, name: name, value: b.template(d.args[1]), line: d.line, col: d.col})
+	case "return":
+		b.returnStmt(d, lvl)
+	case "break":
+		lvl.stmts = append(lvl.stmts, stmt{kind: stBreak, line: d.line, col: d.col})
+	case "map":
+		if lvl.kind != "server" || lvl != b.c.server {
+			b.err(d.line, d.col, "map is only allowed at http level")
+			return
+		}
+		b.mapBlock(d)
+	default:
+		if why, ok := unsupported[d.name]; ok {
+			b.err(d.line, d.col, d.name+" is not supported: "+why+"; remove it from the paste if it does not apply to these requests")
+			return
+		}
+		if ignored[d.name] || strings.HasPrefix(d.name, "proxy_") || strings.HasPrefix(d.name, "ssl_") || strings.HasPrefix(d.name, "fastcgi_") {
+			if strings.HasPrefix(d.name, "proxy_hide") || strings.HasPrefix(d.name, "proxy_pass_header") || strings.HasPrefix(d.name, "proxy_intercept") {
+				b.err(d.line, d.col, d.name+" is not supported")
+			}
+			return
+		}
+		b.err(d.line, d.col, "unknown or unsupported directive "+strconv.Quote(d.name))
+	}
+}
+
+func (b *builder) template(w word) template {
+	t := template{raw: w.text}
+	s := w.text
+	var lit strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 >= len(s) {
+			lit.WriteByte(s[i])
+			continue
+		}
+		j := i + 1
+		var name string
+		if s[j] == '{' {
+			k := strings.IndexByte(s[j:], '}')
+			if k < 0 {
+				b.err(w.line, w.col+i, "unclosed ${")
+				return t
+			}
+			name = s[j+1 : j+k]
+			j += k + 1
+		} else {
+			k := j
+			for k < len(s) && (s[k] == '_' || ('a' <= s[k] && s[k] <= 'z') || ('A' <= s[k] && s[k] <= 'Z') || ('0' <= s[k] && s[k] <= '9')) {
+				k++
+			}
+			name = s[j:k]
+			j = k
+		}
+		if name == "" {
+			lit.WriteByte('$')
+			continue
+		}
+		if name[0] >= '0' && name[0] <= '9' {
+			b.err(w.line, w.col+i, "regex capture $"+name+" is not supported")
+		} else {
+			b.refs = append(b.refs, word{text: strings.ToLower(name), line: w.line, col: w.col + i})
+		}
+		if lit.Len() > 0 {
+			t.parts = append(t.parts, part{lit: lit.String()})
+			lit.Reset()
+		}
+		t.parts = append(t.parts, part{v: strings.ToLower(name)})
+		i = j - 1
+	}
+	if lit.Len() > 0 {
+		t.parts = append(t.parts, part{lit: lit.String()})
+	}
+	return t
+}
+
+func (b *builder) regex(w word, src string, fold bool, offset int) *rx.Regexp {
+	re, err := rx.Compile(src, fold)
+	if err != nil {
+		e := err.(*rx.Error)
+		col := w.col + offset + e.Offset
+		if w.quoted {
+			col++
+		}
+		b.err(w.line, col, "unsupported regular expression: "+e.Msg)
+		return nil
+	}
+	return re
+}
+
+func (b *builder) location(d *directive, parent *level) {
+	if !d.hasBlock {
+		b.err(d.line, d.col, "location needs a block")
+		return
+	}
+	loc := &location{line: d.line, col: d.col}
+	switch len(d.args) {
+	case 1:
+		a := d.args[0]
+		switch {
+		case strings.HasPrefix(a.text, "@"):
+			return // named location: only reached by error_page/try_files
+		case strings.HasPrefix(a.text, "~*"):
+			loc.mod, loc.path = "~*", a.text[2:]
+		case strings.HasPrefix(a.text, "^~"):
+			loc.mod, loc.path = "^~", a.text[2:]
+		case strings.HasPrefix(a.text, "~"):
+			loc.mod, loc.path = "~", a.text[1:]
+		case strings.HasPrefix(a.text, "="):
+			loc.mod, loc.path = "=", a.text[1:]
+		default:
+			loc.path = a.text
+		}
+		if loc.path == "" {
+			b.err(a.line, a.col, "location without a path")
+			return
+		}
+	case 2:
+		loc.mod, loc.path = d.args[0].text, d.args[1].text
+		if loc.mod != "=" && loc.mod != "~" && loc.mod != "~*" && loc.mod != "^~" {
+			b.err(d.args[0].line, d.args[0].col, "unknown location modifier "+strconv.Quote(loc.mod))
+			return
+		}
+	default:
+		b.err(d.line, d.col, "location takes an optional modifier and a path")
+		return
+	}
+	if loc.mod == "~" || loc.mod == "~*" {
+		w := d.args[len(d.args)-1]
+		off := 0
+		if len(d.args) == 1 {
+			off = len(loc.mod)
+		}
+		loc.re = b.regex(w, loc.path, loc.mod == "~*", off)
+	}
+	name := "location " + strings.TrimSpace(loc.mod+" "+loc.path) + " (line " + strconv.Itoa(d.line) + ")"
+	loc.conf = &level{kind: "location", parent: parent, name: name, line: d.line}
+	b.block(d.block, loc.conf)
+	parent.locations = append(parent.locations, loc)
+}
+
+func (b *builder) ifBlock(d *directive, parent *level) {
+	if !d.hasBlock {
+		b.err(d.line, d.col, "if needs a block")
+		return
+	}
+	args := append([]word(nil), d.args...)
+	// ngx_http_rewrite_if_condition: the condition is in parentheses,
+	// which the tokenizer leaves attached to the first and last words.
+	if len(args) > 0 && strings.HasPrefix(args[0].text, "(") && !args[0].quoted {
+		args[0].text = args[0].text[1:]
+		args[0].col++
+		if args[0].text == "" {
+			args = args[1:]
+		}
+	} else {
+		b.err(d.line, d.col, "if condition must be in parentheses")
+		return
+	}
+	if n := len(args); n > 0 && strings.HasSuffix(args[n-1].text, ")") && !args[n-1].quoted {
+		args[n-1].text = strings.TrimSuffix(args[n-1].text, ")")
+		if args[n-1].text == "" {
+			args = args[:n-1]
+		}
+	} else {
+		b.err(d.line, d.col, "if condition must be in parentheses")
+		return
+	}
+	var c cond
+	switch len(args) {
+	case 1:
+		if !strings.HasPrefix(args[0].text, "$") {
+			b.err(args[0].line, args[0].col, "file tests (-f, -d, -e, -x) and other conditions are not supported")
+			return
+		}
+		c.left = b.template(args[0])
+	case 3:
+		if !strings.HasPrefix(args[0].text, "$") {
+			b.err(args[0].line, args[0].col, "the left side of an if condition must be a variable")
+			return
+		}
+		c.left = b.template(args[0])
+		c.op = args[1].text
+		c.raw = args[2].text
+		switch c.op {
+		case "=", "!=":
+			c.right = b.template(args[2])
+		case "~", "~*", "!~", "!~*":
+			c.re = b.regex(args[2], args[2].text, strings.HasSuffix(c.op, "*"), 0)
+		default:
+			b.err(args[1].line, args[1].col, "unknown if operator "+strconv.Quote(c.op))
+			return
+		}
+	default:
+		b.err(d.line, d.col, "if condition not understood: use ($var), ($var = value) or ($var ~ regex)")
+		return
+	}
+	name := "if (" + wordsText(d.args) + " at line " + strconv.Itoa(d.line)
+	ib := &ifBlock{cond: c, line: d.line, col: d.col, conf: &level{kind: "if", parent: parent, name: name, line: d.line}}
+	for _, x := range d.block {
+		switch x.name {
+		case "if", "location", "map":
+			b.err(x.line, x.col, x.name+" is not allowed inside if")
+		default:
+			b.directive(x, ib.conf)
+		}
+	}
+	parent.stmts = append(parent.stmts, stmt{kind: stIf, ifb: ib, line: d.line, col: d.col})
+}
+
+func wordsText(ws []word) string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.text
+		if w.quoted {
+			parts[i] = "'" + w.text + "'"
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (b *builder) returnStmt(d *directive, lvl *level) {
+	s := stmt{kind: stReturn, line: d.line, col: d.col}
+	switch len(d.args) {
+	case 1, 2:
+		a := d.args[0]
+		n, err := strconv.Atoi(a.text)
+		if err != nil {
+			if len(d.args) == 1 && (strings.HasPrefix(a.text, "http://") || strings.HasPrefix(a.text, "https://") || strings.HasPrefix(a.text, "$scheme")) {
+				s.code, s.url, s.value = 302, true, b.template(a)
+				break
+			}
+			b.err(a.line, a.col, "return takes a status code (and text or URL), or a URL")
+			return
+		}
+		if n < 0 || n > 999 {
+			b.err(a.line, a.col, "return code out of range")
+			return
+		}
+		s.code = n
+		if len(d.args) == 2 {
+			s.value = b.template(d.args[1])
+			s.url = n == 301 || n == 302 || n == 303 || n == 307 || n == 308
+		}
+	default:
+		b.err(d.line, d.col, "return takes a status code (and text or URL), or a URL")
+		return
+	}
+	lvl.stmts = append(lvl.stmts, s)
+}
+
+func (b *builder) mapBlock(d *directive) {
+	if len(d.args) != 2 || !strings.HasPrefix(d.args[1].text, "$") || !d.hasBlock {
+		b.err(d.line, d.col, "map takes a source, a $variable and a block")
+		return
+	}
+	name := strings.ToLower(d.args[1].text[1:])
+	if b.c.maps[name] != nil {
+		b.err(d.line, d.col, "map $"+name+" is defined twice")
+		return
+	}
+	m := &mapVar{src: b.template(d.args[0]), line: d.line}
+	for _, e := range d.block {
+		key := word{text: e.name, line: e.line, col: e.col}
+		switch {
+		case e.hasBlock:
+			b.err(e.line, e.col, "unexpected block in map")
+			continue
+		case e.name == "hostnames" || e.name == "include":
+			b.err(e.line, e.col, "map "+e.name+" is not supported")
+			continue
+		case e.name == "volatile":
+			continue
+		}
+		if len(e.args) != 1 {
+			b.err(e.line, e.col, "a map entry is a source value and a resulting value")
+			continue
+		}
+		val := b.template(e.args[0])
+		if e.name == "default" {
+			m.def = val
+			continue
+		}
+		k := strings.TrimPrefix(key.text, "\\")
+		if strings.HasPrefix(key.text, "~") {
+			fold := strings.HasPrefix(key.text, "~*")
+			src := strings.TrimPrefix(strings.TrimPrefix(key.text, "~*"), "~")
+			off := len(key.text) - len(src)
+			re := b.regex(key, src, fold, off)
+			m.regexes = append(m.regexes, mapEntry{key: key.text, re: re, value: val, line: e.line})
+			continue
+		}
+		m.exact = append(m.exact, mapEntry{key: strings.ToLower(k), value: val, line: e.line})
+	}
+	b.c.maps[name] = m
+}

@@ -1,0 +1,277 @@
+package nginx_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Expected values follow the nginx documentation: ngx_http_headers_module
+// (add_header statuses, always, inheritance), ngx_http_rewrite_module (if,
+// return, set), ngx_http_map_module (strings ignore case; regexes in
+// order; default "") and ngx_http_core_module location (selection order),
+// as summarised in shared/reference/cloud-policies.md §6.1.
+
+// classic is the widely copied "wide open CORS for nginx" location.
+const classic = `
+location / {
+    if ($request_method = 'OPTIONS') {
+        add_header 'Access-Control-Allow-Origin' '*';
+        add_header 'Access-Control-Allow-Methods' 'GET, POST, OPTIONS';
+        add_header 'Access-Control-Allow-Headers' 'DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range';
+        add_header 'Access-Control-Max-Age' 1728000;
+        add_header 'Content-Type' 'text/plain; charset=utf-8';
+        add_header 'Content-Length' 0;
+        return 204;
+    }
+    add_header 'Access-Control-Allow-Origin' '*';
+    add_header 'Access-Control-Expose-Headers' 'Content-Length,Content-Range';
+    proxy_pass http://backend;
+}
+`
+
+const mapped = `
+map $http_origin $cors_origin {
+    default "";
+    "~^https?://(www\.)?example\.com$" $http_origin;
+    https://partner.test $http_origin;
+}
+server {
+    listen 80;
+    location /api/ {
+        add_header Access-Control-Allow-Origin $cors_origin always;
+        add_header Vary Origin always;
+        proxy_pass http://app;
+    }
+    location = /api/health {
+        return 200 'ok';
+    }
+    location ~* \.json$ {
+        add_header X-Json 1;
+    }
+}
+`
+
+func TestRespond(t *testing.T) {
+	ok := policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "application/json"}}}
+	tests := []struct {
+		desc       string
+		conf       string
+		method     string
+		url        string
+		origin     string
+		app        policy.Reply
+		wantStatus int
+		want       map[string]string // "" = absent
+		wantCount  map[string]int
+	}{
+		{desc: "classic: OPTIONS returns 204 with the if block's headers", conf: classic, method: "OPTIONS", url: "http://h/x", origin: "http://a",
+			app: ok, wantStatus: 204,
+			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Max-Age": "1728000", "Access-Control-Expose-Headers": ""}},
+		{desc: "classic: GET 200 gets the location's headers", conf: classic, method: "GET", url: "http://h/x", origin: "http://a",
+			app: ok, wantStatus: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "Content-Length,Content-Range"}},
+		{desc: "classic: GET answered 500 by the app loses add_header without always (§6.1)", conf: classic, method: "GET", url: "http://h/x", origin: "http://a",
+			app: policy.Reply{Status: 500}, wantStatus: 500,
+			want: map[string]string{"Access-Control-Allow-Origin": ""}},
+		{desc: "always keeps headers on 404", conf: "add_header Access-Control-Allow-Origin * always;", method: "GET", url: "/", origin: "http://a",
+			app: policy.Reply{Status: 404}, wantStatus: 404, want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "upstream ACAO plus add_header ACAO is two lines (§6.1, hackclub/cdn#100)", conf: "add_header Access-Control-Allow-Origin *;", method: "GET", url: "/", origin: "http://a",
+			app: policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "http://a"}}}, wantStatus: 200,
+			wantCount: map[string]int{"Access-Control-Allow-Origin": 2}},
+		{desc: "inheritance: an add_header in the location drops the server's (§6.1)", conf: "add_header Access-Control-Allow-Origin *;\nlocation /x { add_header X-Frame-Options DENY; }", method: "GET", url: "/x/1", origin: "http://a",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "", "X-Frame-Options": "DENY"}},
+		{desc: "inheritance: a location without add_header inherits the server's", conf: "add_header Access-Control-Allow-Origin *;\nlocation /x { proxy_pass http://b; }", method: "GET", url: "/x/1", origin: "http://a",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "map regex echoes an allowed origin", conf: mapped, method: "GET", url: "http://h/api/items", origin: "https://www.example.com",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://www.example.com", "Vary": "Origin"}},
+		{desc: "map plain strings ignore case (ngx_http_map_module)", conf: mapped, method: "GET", url: "http://h/api/items", origin: "HTTPS://PARTNER.TEST",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "HTTPS://PARTNER.TEST"}},
+		{desc: "map default empty: nginx adds no header with an empty value", conf: mapped, method: "GET", url: "http://h/api/items", origin: "https://evil.test",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": "Origin"}},
+		{desc: "exact location wins over the prefix: its return has no CORS headers", conf: mapped, method: "GET", url: "http://h/api/health", origin: "https://example.com",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": ""}},
+		{desc: "a regex location wins over a plain prefix", conf: mapped, method: "GET", url: "http://h/api/data.JSON", origin: "https://example.com",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "", "X-Json": "1"}},
+		{desc: "if with a regex on $http_origin and set", conf: "set $cors '';\nif ($http_origin ~* ^https://(a|b)\\.test$) { set $cors $http_origin; }\nadd_header Access-Control-Allow-Origin $cors always;",
+			method: "GET", url: "/", origin: "https://b.test", app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://b.test"}},
+		{desc: "return 403 without always: no headers", conf: "location / { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin *; return 403; } }",
+			method: "OPTIONS", url: "/", origin: "http://a", app: ok, wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}},
+	}
+	for _, tc := range tests {
+		ev, err := nginx.Format{}.Parse(tc.conf)
+		if err != nil {
+			t.Errorf("%s: Parse: %v", tc.desc, err)
+			continue
+		}
+		req := policy.Request{Method: tc.method, URL: tc.url}
+		if tc.origin != "" {
+			req.Header.Add("Origin", tc.origin)
+		}
+		out := ev.Respond(req, tc.app)
+		if out.Reply.Status != tc.wantStatus {
+			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Decision)
+		}
+		for name, want := range tc.want {
+			got, ok := out.Reply.Header.Get(name)
+			if want == "" && ok {
+				t.Errorf("%s: %s = %q, want absent (%s)", tc.desc, name, got, out.Decision)
+			} else if want != "" && got != want {
+				t.Errorf("%s: %s = %q, want %q (%s)", tc.desc, name, got, want, out.Decision)
+			}
+		}
+		for name, n := range tc.wantCount {
+			if got := out.Reply.Header.Count(name); got != n {
+				t.Errorf("%s: %d %s lines, want %d", tc.desc, got, name, n)
+			}
+		}
+	}
+}
+
+func TestInheritanceTrace(t *testing.T) {
+	c, err := nginx.Parse("server {\n  add_header Access-Control-Allow-Origin *;\n  location /x {\n    add_header X-A 1;\n  }\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.Respond(policy.Request{Method: "GET", URL: "/x"}, policy.Reply{Status: 200})
+	found := false
+	for _, r := range out.Rules {
+		if r.Failed == "inheritance" && r.Path == "line 2" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no inheritance trace for line 2: %+v", out.Rules)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		desc string
+		conf string
+		want []policy.Error
+	}{
+		{desc: "unknown directive", conf: "location / {\n  frobnicate on;\n}", want: []policy.Error{{Line: 2, Column: 3}}},
+		{desc: "proxy_hide_header is reported, not skipped", conf: "proxy_hide_header Access-Control-Allow-Origin;", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "unsupported variable", conf: "add_header X $remote_addr;", want: []policy.Error{{Line: 1, Column: 14}}},
+		{desc: "unsupported regex in map, with the column of the construct", conf: "map $http_origin $o {\n  ~^a(?=b) 1;\n}", want: []policy.Error{{Line: 2, Column: 6}}},
+		{desc: "syntax: missing semicolon and a stray }", conf: "add_header A b\n}\nadd_header C;", want: []policy.Error{{Line: 1, Column: 1}, {Line: 2, Column: 1}}},
+		{desc: "every directive fault is listed", conf: "add_header C;\nlocation / {\n  more_set_headers 'A: b';\n  add_header X $binary_remote_addr;\n}", want: []policy.Error{{Line: 1, Column: 1}, {Line: 3, Column: 3}, {Line: 4, Column: 16}}},
+		{desc: "unclosed block", conf: "location / {\n add_header A b;", want: []policy.Error{{Line: 1, Column: 12}}},
+		{desc: "two servers", conf: "server { } server { }", want: []policy.Error{{Line: 1, Column: 12}}},
+		{desc: "add_header with a bad third argument", conf: "add_header A b sometimes;", want: []policy.Error{{Line: 1, Column: 1}}},
+	}
+	for _, tc := range tests {
+		_, err := nginx.Parse(tc.conf)
+		var es policy.Errors
+		if !errors.As(err, &es) {
+			t.Errorf("%s: err = %v, want policy.Errors", tc.desc, err)
+			continue
+		}
+		if len(es) != len(tc.want) {
+			t.Errorf("%s: %d errors (%v), want %d", tc.desc, len(es), err, len(tc.want))
+			continue
+		}
+		for i, w := range tc.want {
+			if es[i].Line != w.Line || es[i].Column != w.Column {
+				t.Errorf("%s: error %d at %d:%d, want %d:%d (%v)", tc.desc, i, es[i].Line, es[i].Column, w.Line, w.Column, es[i])
+			}
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		desc string
+		text string
+		want bool
+	}{
+		{desc: "classic", text: classic, want: true},
+		{desc: "map", text: mapped, want: true},
+		{desc: "raw reply", text: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\n", want: false},
+		{desc: "Express", text: "app.use(cors({ origin: 'https://a' }))", want: false},
+		{desc: "S3 XML", text: "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>", want: false},
+	}
+	for _, tc := range tests {
+		if got, why := (nginx.Format{}).Detect(tc.text); got != tc.want {
+			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
+		}
+	}
+}
+
+func intp(n int) *int { return &n }
+
+func TestWrite(t *testing.T) {
+	p := portable.Policy{Rules: []portable.Rule{
+		{Origins: []string{"https://app.test", "https://*.example.com"}, Methods: []string{"GET", "PUT"}, AllowHeaders: []string{"Content-Type"}, Credentials: true, MaxAge: intp(600), Paths: []string{"/api"}},
+		{Origins: []string{"*"}, Paths: []string{"/public/"}},
+	}}
+	text, err := nginx.Write(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := nginx.Parse(text)
+	if err != nil {
+		t.Fatalf("written config does not read back: %v\n%s", err, text)
+	}
+	// Round trip: nginx semantics on the written text must give what the
+	// portable rules mean (portable.Rule docs).
+	tests := []struct {
+		desc, method, url, origin string
+		wantACAO, wantACAC        string
+		wantStatus                int
+	}{
+		{desc: "preflight from an exact origin", method: "OPTIONS", url: "/api/items", origin: "https://app.test", wantACAO: "https://app.test", wantACAC: "true", wantStatus: 204},
+		{desc: "preflight at the path itself", method: "OPTIONS", url: "/api", origin: "https://app.test", wantACAO: "https://app.test", wantACAC: "true", wantStatus: 204},
+		{desc: "actual from a subdomain, on an error status", method: "GET", url: "/api/x", origin: "https://a.example.com", wantACAO: "https://a.example.com", wantACAC: "true", wantStatus: 500},
+		{desc: "other origin gets no ACAO and no ACAC", method: "GET", url: "/api/x", origin: "https://evil.test", wantStatus: 500},
+		{desc: "case matters: the browser compares bytes", method: "GET", url: "/api/x", origin: "https://APP.test", wantStatus: 500},
+		{desc: "a path outside every rule gets nothing", method: "GET", url: "/apiv2", origin: "https://app.test", wantStatus: 500},
+		{desc: "public rule: *", method: "GET", url: "/public/x", origin: "https://evil.test", wantACAO: "*", wantStatus: 500},
+	}
+	for _, tc := range tests {
+		req := policy.Request{Method: tc.method, URL: "https://h" + tc.url, Header: headers.List{{Name: "Origin", Value: tc.origin}}}
+		out := c.Respond(req, policy.Reply{Status: 500})
+		acao, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
+		acac, _ := out.Reply.Header.Get("Access-Control-Allow-Credentials")
+		if out.Reply.Status != tc.wantStatus || acao != tc.wantACAO || acac != tc.wantACAC {
+			t.Errorf("%s: %d ACAO %q ACAC %q, want %d %q %q (%s)", tc.desc, out.Reply.Status, acao, acac, tc.wantStatus, tc.wantACAO, tc.wantACAC, out.Decision)
+		}
+	}
+	refuse := []struct {
+		desc  string
+		p     portable.Policy
+		field string
+	}{
+		{desc: "two rules on every path", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a"}}, {Origins: []string{"https://b"}}}}, field: "rules[0].paths"},
+		{desc: "a $ in a header name", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a"}, AllowHeaders: []string{"x-$a"}}}}, field: "rules[0].allow_headers[0]"},
+	}
+	for _, tc := range refuse {
+		_, err := nginx.Write(tc.p)
+		if err == nil || !strings.Contains(err.Error(), tc.field) {
+			t.Errorf("%s: err = %v, want one naming %s", tc.desc, err, tc.field)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(classic)
+	f.Add(mapped)
+	f.Add("set $c '';\nif ($http_origin ~* \"^https://(a|b)\\.test$\") { set $c $http_origin; }\nadd_header A $c always; return 301 https://x$request_uri;")
+	f.Add("http { server { location ^~ /a { location ~ b$ { add_header X 1; } } } }")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := nginx.Parse(s)
+		if err != nil {
+			return
+		}
+		for _, m := range []string{"OPTIONS", "GET"} {
+			c.Respond(policy.Request{Method: m, URL: "https://h/a/b?q", Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}, policy.Reply{Status: 200})
+		}
+		nginx.Format{}.Detect(s)
+	})
+}
