@@ -1,0 +1,268 @@
+// Package middleware applies a native policy (engine/native) to a
+// net/http server, and to responses an edge worker relays.
+//
+// It is the one engine package that imports net/http: the decision itself
+// is native.Policy.Decide, the same code the simulator runs, so what the
+// simulator predicts is what the server does.
+//
+//	p, err := native.Parse(policyJSON)
+//	if err != nil { ... }
+//	http.ListenAndServe(":8080", middleware.New(p).Wrap(mux))
+//
+// Wrap must see every request, OPTIONS included: register it around the
+// whole mux (or on method-less patterns), not on "GET /path" patterns,
+// which never receive preflights (rs/cors#185, jub0bs/cors#4).
+//
+// # Handlers that set CORS headers themselves
+//
+// Wrap sets the policy's headers on the ResponseWriter before it calls the
+// wrapped handler, and does not wrap the ResponseWriter (wrapping would
+// cost an allocation per request and hide optional interfaces such as
+// http.Flusher and http.Hijacker). A handler that then sets an
+// Access-Control-* header itself overrides the policy: don't. A proxy that
+// copies an upstream's headers should call ApplyActual on them instead,
+// which removes the upstream's CORS headers and applies the policy's.
+//
+// # Sharing
+//
+// Every header value is a slice allocated for that response (one backing
+// array per response, each value capped so that appending to one cannot
+// overwrite another): nothing is shared between requests, so a handler or
+// an outer middleware may modify them freely (rs/cors#198, jub0bs/cors#14).
+package middleware
+
+import (
+	"net/http"
+
+	"github.com/whycors/whycors/engine/native"
+)
+
+// DebugHeader is the response header that names the decision and the rule
+// when debugging is on, for example "preflight-rejected rule=0 name=api
+// failed=headers" (native.Policy.Summary).
+const DebugHeader = "Whycors-Decision"
+
+// Header names, in the canonical form net/http keys maps with, so the
+// middleware can index http.Header directly without canonicalizing.
+const (
+	hOrigin = "Origin"
+	hACRM   = "Access-Control-Request-Method"
+	hACRH   = "Access-Control-Request-Headers"
+	hACAO   = "Access-Control-Allow-Origin"
+	hACAC   = "Access-Control-Allow-Credentials"
+	hACAM   = "Access-Control-Allow-Methods"
+	hACAH   = "Access-Control-Allow-Headers"
+	hACMA   = "Access-Control-Max-Age"
+	hACEH   = "Access-Control-Expose-Headers"
+	hVary   = "Vary"
+)
+
+// Middleware applies one native policy. It is safe for concurrent use.
+type Middleware struct {
+	p     *native.Policy
+	debug bool
+}
+
+// New returns a middleware for p. p must not be nil.
+func New(p *native.Policy) *Middleware {
+	return &Middleware{p: p}
+}
+
+// Debug returns a copy of m that adds DebugHeader to every response it
+// decides on, naming the decision and the rule. Debugging changes nothing
+// else: statuses and CORS headers stay those the simulator predicts.
+// (jub0bs/cors's debug mode instead answers some failed preflights with
+// 204 and partial headers, server-peers.md §1.5; we keep the prediction
+// exact and name the reason in the header.)
+func (m *Middleware) Debug(on bool) *Middleware {
+	c := *m
+	c.debug = on
+	return &c
+}
+
+// Policy returns the policy m applies.
+func (m *Middleware) Policy() *native.Policy { return m.p }
+
+// Decide fills a with the policy's decision for r. It allocates nothing
+// for the requests browsers send.
+func (m *Middleware) Decide(r *http.Request, a *native.Answer) {
+	var in native.Input
+	in.Method = r.Method
+	in.Path = r.URL.EscapedPath()
+	// Browsers send one Origin and one ACRM line
+	// (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch,
+	// https://fetch.spec.whatwg.org/#cors-preflight-fetch); read the first.
+	if v := r.Header[hOrigin]; len(v) > 0 {
+		in.Origin, in.HasOrigin = v[0], true
+	}
+	if r.Method == http.MethodOptions {
+		if v := r.Header[hACRM]; len(v) > 0 {
+			in.ACRM, in.HasACRM = v[0], true
+		}
+		in.ACRH = r.Header[hACRH]
+	}
+	m.p.Decide(&in, a)
+}
+
+// Wrap returns a handler that applies the policy, then calls next:
+//   - a preflight the policy allows is answered (preflight_status and the
+//     CORS headers) without calling next;
+//   - a preflight it does not allow is answered 403 with no CORS headers,
+//     or handed to next when the rule says unmatched_preflight: pass;
+//   - any other request goes to next, with the policy's headers already
+//     set on the ResponseWriter.
+func (m *Middleware) Wrap(next http.Handler) http.Handler {
+	return &handler{m: m, next: next}
+}
+
+type handler struct {
+	m    *Middleware
+	next http.Handler
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var a native.Answer
+	h.m.Decide(r, &a)
+	if h.m.answerPreflight(w, &a) {
+		return
+	}
+	if a.Kind == native.Actual {
+		setHeaders(w.Header(), &a)
+	}
+	if h.m.debug {
+		h.m.addDebug(w.Header(), &a)
+	}
+	h.next.ServeHTTP(w, r)
+}
+
+// ServePreflight answers r if it is a preflight the policy answers itself
+// (allowed, or rejected with 403) and reports whether it did. For any other
+// request it writes nothing and returns false; the caller then serves the
+// request (an edge worker forwards it upstream) and calls ApplyActual on
+// the response's header.
+func (m *Middleware) ServePreflight(w http.ResponseWriter, r *http.Request) bool {
+	var a native.Answer
+	m.Decide(r, &a)
+	return m.answerPreflight(w, &a)
+}
+
+func (m *Middleware) answerPreflight(w http.ResponseWriter, a *native.Answer) bool {
+	switch a.Kind {
+	case native.PreflightRejected:
+		// No CORS headers at all: the browser reports the missing
+		// Access-Control-Allow-Origin, and nothing about the policy leaks.
+		if m.debug {
+			m.addDebug(w.Header(), a)
+		}
+		w.WriteHeader(a.Status)
+		return true
+	case native.PreflightOK:
+		setHeaders(w.Header(), a)
+		if m.debug {
+			m.addDebug(w.Header(), a)
+		}
+		w.WriteHeader(a.Status)
+		return true
+	}
+	return false
+}
+
+// ApplyActual applies the policy's headers for the actual request r to h,
+// the header of a response to it (an upstream's, in an edge worker): it
+// removes the CORS response headers the policy owns (so an upstream's own,
+// possibly wider, CORS headers never reach the browser, and a disallowed
+// origin gets none), sets the policy's, and appends to Vary. It does
+// nothing when no rule covers r's path, or when r is a preflight handed to
+// the application (unmatched_preflight: pass), whose answer is the
+// application's. It returns the decision.
+func (m *Middleware) ApplyActual(r *http.Request, h http.Header) native.Answer {
+	var a native.Answer
+	m.Decide(r, &a)
+	if a.Kind == native.Actual {
+		for _, k := range [...]string{hACAO, hACAC, hACAM, hACAH, hACMA, hACEH} {
+			delete(h, k)
+		}
+		setHeaders(h, &a)
+	}
+	if m.debug {
+		m.addDebug(h, &a)
+	}
+	return a
+}
+
+func (m *Middleware) addDebug(h http.Header, a *native.Answer) {
+	h[DebugHeader] = []string{m.p.Summary(a)}
+}
+
+// setHeaders writes a's headers into h with one allocation: every value
+// is a one-element, capacity-one window on a fresh backing array, so no two
+// headers (and no two responses) share memory a handler could write to.
+// Vary is appended to, never replaced (RFC 9110 §12.5.5).
+func setHeaders(h http.Header, a *native.Answer) {
+	n := 0
+	if a.AllowOrigin != "" {
+		n++
+		if a.AllowCredentials {
+			n++
+		}
+		if a.ExposeHeaders != "" {
+			n++
+		}
+	}
+	if a.AllowMethods != "" {
+		n++
+	}
+	if a.AllowHeaders != "" {
+		n++
+	}
+	if a.MaxAge != "" {
+		n++
+	}
+	vary := h[hVary]
+	if a.Vary != "" {
+		n += len(vary) + 1
+	}
+	if n == 0 {
+		return
+	}
+	vals := make([]string, n)
+	i := 0
+	if a.AllowOrigin != "" {
+		vals[i] = a.AllowOrigin
+		h[hACAO] = vals[i : i+1 : i+1]
+		i++
+		if a.AllowCredentials {
+			vals[i] = "true"
+			h[hACAC] = vals[i : i+1 : i+1]
+			i++
+		}
+		if a.ExposeHeaders != "" {
+			vals[i] = a.ExposeHeaders
+			h[hACEH] = vals[i : i+1 : i+1]
+			i++
+		}
+	}
+	if a.AllowMethods != "" {
+		vals[i] = a.AllowMethods
+		h[hACAM] = vals[i : i+1 : i+1]
+		i++
+	}
+	if a.AllowHeaders != "" {
+		vals[i] = a.AllowHeaders
+		h[hACAH] = vals[i : i+1 : i+1]
+		i++
+	}
+	if a.MaxAge != "" {
+		vals[i] = a.MaxAge
+		h[hACMA] = vals[i : i+1 : i+1]
+		i++
+	}
+	if a.Vary != "" {
+		// Copy the existing lines rather than append in place: the
+		// existing slice may have spare capacity that belongs to someone
+		// else.
+		j := i + copy(vals[i:], vary)
+		vals[j] = a.Vary
+		h[hVary] = vals[i : j+1 : j+1]
+	}
+}
