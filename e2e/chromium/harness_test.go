@@ -41,22 +41,9 @@ const (
 const (
 	exchangeTimeout = 15 * time.Second
 	runTimeout      = 8 * time.Minute
-	randomCases     = 180
-	randomSeed      = 20260703
 	detailedReport  = 40
 	mismatchReport  = "../artifacts/chromium-mismatches.json"
 )
-
-// Case is one exchange of the corpus: a scenario with a stable id (the
-// subtest name, so `go test -run 'TestChromium/<id>'` runs one) and a
-// description. Catalog names the entry of shared/reference/browser-cors.md
-// "Catalog" the case exercises, when there is one.
-type Case struct {
-	ID       string           `json:"id"`
-	Desc     string           `json:"desc"`
-	Catalog  string           `json:"catalog,omitempty"`
-	Scenario explain.Scenario `json:"scenario"`
-}
 
 // LogLine is one entry of the DevTools Log domain, as Chromium sent it.
 type LogLine struct {
@@ -173,18 +160,6 @@ func tokenIn(s string) string {
 	}
 }
 
-func validID(id string) bool {
-	if id == "" || len(id) > 80 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
 func (c *collector) event(ev any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -292,39 +267,6 @@ func startHarness(t *testing.T, ntabs int) *harness {
 	return h
 }
 
-// effective returns the scenario the browser runs: the URL's path gets the
-// exchange prefix /t/<id>, so that no preflight cache entry of another
-// exchange can answer for it (the cache is keyed by URL, Fetch §4.9) and
-// every server request and console line can be told apart; "{t}" in reply
-// header values (a Location) becomes the same prefix.
-func effective(c Case) (explain.Scenario, string, error) {
-	s := c.Scenario
-	u, err := url.Parse(s.Request.URL)
-	if err != nil {
-		return s, "", err
-	}
-	prefix := "/t/" + c.ID
-	u.Path = prefix + u.Path
-	if u.RawPath != "" {
-		u.RawPath = prefix + u.RawPath
-	}
-	s.Request.URL = u.String()
-	fix := func(r *explain.Reply) *explain.Reply {
-		if r == nil {
-			return nil
-		}
-		out := *r
-		out.Headers = r.Headers.Clone()
-		for i := range out.Headers {
-			out.Headers[i].Value = strings.ReplaceAll(out.Headers[i].Value, "{t}", prefix)
-		}
-		return &out
-	}
-	s.Preflight = fix(s.Preflight)
-	s.Response = fix(s.Response)
-	return s, u.Path, nil
-}
-
 // fetchJS runs fetch() with the scenario's request in the page and reports
 // what the page can see. The trailing timeout lets the console entries of a
 // finished load reach DevTools before the reply does.
@@ -374,7 +316,7 @@ type pageResult struct {
 
 // run performs one exchange in a free tab.
 func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, error) {
-	s, path, err := effective(c)
+	s, path, err := Effective(c)
 	if err != nil {
 		return s, Observed{}, err
 	}
@@ -614,17 +556,11 @@ func mapsEqual(a, b map[string]string) bool {
 	return true
 }
 
-// loadCorpus reads testdata/corpus.json and checks ids: unique, usable as
-// a path segment and a subtest name.
-func loadCorpus(t *testing.T) []Case {
+func mustLoadCorpus(t *testing.T) []Case {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "corpus.json"))
+	cs, err := LoadCorpus(filepath.Join("testdata", "corpus.json"))
 	if err != nil {
 		t.Fatal(err)
-	}
-	var cs []Case
-	if err := json.Unmarshal(b, &cs); err != nil {
-		t.Fatalf("testdata/corpus.json: %v", err)
 	}
 	return cs
 }
@@ -649,20 +585,20 @@ func checkIDs(t *testing.T, cs []Case) {
 // TestCorpusWellFormed runs without a browser: the corpus parses, ids are
 // unique, and there are at least 250 exchanges with the random mix.
 func TestCorpusWellFormed(t *testing.T) {
-	cs := loadCorpus(t)
-	all := append(cs, Generate(randomSeed, randomCases)...)
+	cs := mustLoadCorpus(t)
+	all := append(cs, Generate(RandomSeed, RandomCases)...)
 	checkIDs(t, all)
 	if len(all) < 250 {
 		t.Errorf("%d exchanges, want at least 250", len(all))
 	}
-	again := Generate(randomSeed, randomCases)
+	again := Generate(RandomSeed, RandomCases)
 	a, _ := json.Marshal(all[len(cs):])
 	b, _ := json.Marshal(again)
 	if string(a) != string(b) {
 		t.Error("the random mix is not deterministic for a fixed seed")
 	}
 	for _, c := range cs {
-		if _, _, err := effective(c); err != nil {
+		if _, _, err := Effective(c); err != nil {
 			t.Errorf("%s: %v", c.ID, err)
 		}
 	}
@@ -687,8 +623,8 @@ func TestTokenIn(t *testing.T) {
 
 // TestChromium runs every exchange through real Chromium and explain.
 func TestChromium(t *testing.T) {
-	corpus := loadCorpus(t)
-	random := Generate(randomSeed, randomCases)
+	corpus := mustLoadCorpus(t)
+	random := Generate(RandomSeed, RandomCases)
 	all := append(append([]Case{}, corpus...), random...)
 	checkIDs(t, all)
 	if t.Failed() {

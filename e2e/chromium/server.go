@@ -191,6 +191,12 @@ func (s *Server) handle(c net.Conn) {
 		return
 	}
 	path := req.Target
+	// A browser talking to the server as its HTTP proxy (Firefox has no
+	// host-resolver rules) sends the absolute form (RFC 9112 §3.2.2).
+	if rest, ok := strings.CutPrefix(path, "http://"); ok {
+		host, p, _ := strings.Cut(rest, "/")
+		req.Host, path = host, "/"+p
+	}
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}

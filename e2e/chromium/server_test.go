@@ -76,6 +76,11 @@ func TestServerWritesRepliesExactly(t *testing.T) {
 			want: "HTTP/1.1 200 OK\r\n\r\n",
 		},
 		{
+			desc: "absolute-form target, as sent to a proxy (RFC 9112 §3.2.2)",
+			req:  "GET http://api.test/t/b/items HTTP/1.1\r\nHost: api.test\r\n\r\n",
+			want: "HTTP/1.1 200 OK\r\n\r\n",
+		},
+		{
 			desc: "unregistered path: 404 with no headers",
 			req:  "GET /t/zzz/items HTTP/1.1\r\nHost: api.test\r\n\r\n",
 			want: "HTTP/1.1 404 Not Found\r\n\r\n",

@@ -1,0 +1,86 @@
+package chromium
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// The random mix: RandomCases exchanges drawn with RandomSeed (see Generate).
+const (
+	RandomCases = 180
+	RandomSeed  = 20260703
+)
+
+// Case is one exchange of the corpus: a scenario with a stable id (the
+// subtest name, so `go test -run 'TestChromium/<id>'` runs one) and a
+// description. Catalog names the entry of shared/reference/browser-cors.md
+// "Catalog" the case exercises, when there is one.
+type Case struct {
+	ID       string           `json:"id"`
+	Desc     string           `json:"desc"`
+	Catalog  string           `json:"catalog,omitempty"`
+	Scenario explain.Scenario `json:"scenario"`
+}
+
+// LoadCorpus reads a corpus file (a JSON array of Case).
+func LoadCorpus(path string) ([]Case, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cs []Case
+	if err := json.Unmarshal(b, &cs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cs, nil
+}
+
+// Effective returns the scenario the browser runs: the URL's path gets the
+// exchange prefix /t/<id>, so that no preflight cache entry of another
+// exchange can answer for it (the cache is keyed by URL, Fetch §4.9) and
+// every server request and console line can be told apart; "{t}" in reply
+// header values (a Location) becomes the same prefix.
+func Effective(c Case) (explain.Scenario, string, error) {
+	s := c.Scenario
+	u, err := url.Parse(s.Request.URL)
+	if err != nil {
+		return s, "", err
+	}
+	prefix := "/t/" + c.ID
+	u.Path = prefix + u.Path
+	if u.RawPath != "" {
+		u.RawPath = prefix + u.RawPath
+	}
+	s.Request.URL = u.String()
+	fix := func(r *explain.Reply) *explain.Reply {
+		if r == nil {
+			return nil
+		}
+		out := *r
+		out.Headers = r.Headers.Clone()
+		for i := range out.Headers {
+			out.Headers[i].Value = strings.ReplaceAll(out.Headers[i].Value, "{t}", prefix)
+		}
+		return &out
+	}
+	s.Preflight = fix(s.Preflight)
+	s.Response = fix(s.Response)
+	return s, u.Path, nil
+}
+
+func validID(id string) bool {
+	if id == "" || len(id) > 80 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
