@@ -86,11 +86,11 @@ func TestUnsafeNames(t *testing.T) {
 		want   string
 		source string
 	}{
-		{desc: "lowercased sorted no spaces", h: headers.List{{"X-Z", "1"}, {"Content-Type", "application/json"}, {"X-A", "2"}},
+		{desc: "lowercased sorted no spaces", h: hl("X-Z", "1", "Content-Type", "application/json", "X-A", "2"),
 			want: "content-type,x-a,x-z", source: "observed Chromium 156 preflight ACRH content-type,x-a,x-z; Fetch §1.2"},
-		{desc: "deduplicated", h: headers.List{{"X-A", "1"}, {"x-a", "2"}}, want: "x-a", source: "Fetch CORS-unsafe request-header names: set"},
-		{desc: "safelisted only", h: headers.List{{"Accept", "*/*"}, {"Content-Language", "fr"}}, want: "", source: "WPT cors-no-preflight"},
-		{desc: "safelisted total over 1024", h: headers.List{{"Accept", big}, {"Accept-Language", big}, {"Content-Language", big}, {"Content-Type", "text/plain;" + strings.Repeat("a", 100)}, {"Accept", big}, {"Accept", big}, {"Accept", big}, {"Accept", big}, {"Accept", big}},
+		{desc: "deduplicated", h: hl("X-A", "1", "x-a", "2"), want: "x-a", source: "Fetch CORS-unsafe request-header names: set"},
+		{desc: "safelisted only", h: hl("Accept", "*/*", "Content-Language", "fr"), want: "", source: "WPT cors-no-preflight"},
+		{desc: "safelisted total over 1024", h: hl("Accept", big, "Accept-Language", big, "Content-Language", big, "Content-Type", "text/plain;"+strings.Repeat("a", 100), "Accept", big, "Accept", big, "Accept", big, "Accept", big, "Accept", big),
 			want: "accept,accept-language,content-language,content-type", source: "Fetch §1.2: sum > 1024 adds all safelisted names"},
 	}
 	p := profile(t, "spec")
@@ -142,9 +142,7 @@ func TestNewRequestTypeErrors(t *testing.T) {
 
 func TestNewRequestHeaders(t *testing.T) {
 	p := profile(t, "chrome")
-	r, f, err := p.NewRequest("http://app.test", "http://api.test/", fetch.Init{Headers: headers.List{
-		{"Cookie", "a=b"}, {"X-HTTP-Method-Override", "TRACE"}, {"Sec-Foo", "1"}, {"Proxy-X", "1"}, {"X-Ok", " v "},
-	}})
+	r, f, err := p.NewRequest("http://app.test", "http://api.test/", fetch.Init{Headers: hl("Cookie", "a=b", "X-HTTP-Method-Override", "TRACE", "Sec-Foo", "1", "Proxy-X", "1", "X-Ok", " v ")})
 	if err != nil || f != nil {
 		t.Fatal(err, f)
 	}
@@ -157,7 +155,7 @@ func TestNewRequestHeaders(t *testing.T) {
 		t.Errorf("kept %v, want only X-Ok: v", r.Header)
 	}
 
-	r, _, _ = p.NewRequest("http://app.test", "http://api.test/", fetch.Init{Mode: "no-cors", Headers: headers.List{{"X-Custom", "1"}, {"Accept", "a/b"}, {"Range", "bytes=0-1"}}})
+	r, _, _ = p.NewRequest("http://app.test", "http://api.test/", fetch.Init{Mode: "no-cors", Headers: hl("X-Custom", "1", "Accept", "a/b", "Range", "bytes=0-1")})
 	// Observed Chromium 156: a no-cors fetch with X-Custom and Accept: a/b
 	// sent Accept: a/b only; Range is a privileged no-CORS name (Fetch §1.4).
 	if len(r.Header) != 1 || r.Header[0].Name != "Accept" {
@@ -177,7 +175,7 @@ func TestBodyContentType(t *testing.T) {
 		{desc: "string body", init: fetch.Init{Method: "POST", Body: &s}, want: "text/plain;charset=UTF-8", source: "observed Chromium 156: Content-Type: text/plain;charset=UTF-8; Fetch extract a body"},
 		{desc: "blob json", init: fetch.Init{Method: "POST", BodyType: "blob:application/json"}, want: "application/json", preflight: true, source: "browser-cors.md §1.2 (Blob of type application/json => preflight); observed Chromium 156 preflighted"},
 		{desc: "urlsearchparams", init: fetch.Init{Method: "POST", BodyType: "urlsearchparams"}, want: "application/x-www-form-urlencoded;charset=UTF-8", source: "Fetch extract a body"},
-		{desc: "author Content-Type wins", init: fetch.Init{Method: "POST", Body: &s, Headers: headers.List{{"Content-Type", "application/json"}}}, want: "application/json", preflight: true, source: "Fetch Request constructor: only if no Content-Type"},
+		{desc: "author Content-Type wins", init: fetch.Init{Method: "POST", Body: &s, Headers: hl("Content-Type", "application/json")}, want: "application/json", preflight: true, source: "Fetch Request constructor: only if no Content-Type"},
 		{desc: "stream sets use-CORS-preflight", init: fetch.Init{Method: "POST", BodyType: "stream"}, want: "", preflight: true, source: "Fetch §1.4: ReadableStream sets the use-CORS-preflight flag"},
 	}
 	p := profile(t, "spec")
@@ -205,4 +203,13 @@ func TestInputErrors(t *testing.T) {
 	if _, _, err := p.NewRequest("app.test", "http://api.test/", fetch.Init{}); err == nil {
 		t.Error("an origin without a scheme must be an input error")
 	}
+}
+
+// hl builds a header list from name, value pairs.
+func hl(kv ...string) headers.List {
+	var l headers.List
+	for i := 0; i+1 < len(kv); i += 2 {
+		l = append(l, headers.Field{Name: kv[i], Value: kv[i+1]})
+	}
+	return l
 }

@@ -183,17 +183,17 @@ func TestPreflight(t *testing.T) {
 			console: []string{crPre + "Cannot parse Access-Control-Allow-Methods response header field in preflight response.", fail}, source: obs},
 		{desc: "invalid ACAM token", browser: "firefox", init: put, srv: raw{pre: reply(204, acao, "*", acam, "(bad)")}, reason: "InvalidAllowMethodsPreflightResponse",
 			console: []string{ffPre + "invalid token ‘(bad)’ in CORS header ‘Access-Control-Allow-Methods’).", ffDNS}, source: ffsrc},
-		{desc: "invalid ACAH with a bad method: Chromium parses both first", browser: "chrome", init: fetch.Init{Method: "PUT", Headers: headers.List{{"X-A", "2"}}},
+		{desc: "invalid ACAH with a bad method: Chromium parses both first", browser: "chrome", init: fetch.Init{Method: "PUT", Headers: hl("X-A", "2")},
 			srv: raw{pre: reply(204, acao, "*", acah, "a b")}, reason: "InvalidAllowHeadersPreflightResponse", source: obs + "; browser-cors.md §3"},
-		{desc: "invalid ACAH with a bad method: Firefox matches the method first", browser: "firefox", init: fetch.Init{Method: "PUT", Headers: headers.List{{"X-A", "2"}}},
+		{desc: "invalid ACAH with a bad method: Firefox matches the method first", browser: "firefox", init: fetch.Init{Method: "PUT", Headers: hl("X-A", "2")},
 			srv: raw{pre: reply(204, acao, "*", acah, "a b")}, reason: "MethodDisallowedByPreflightResponse", source: "browser-cors.md §3 Firefox order"},
-		{desc: "first header not allowed in sorted order", browser: "chrome", init: fetch.Init{Headers: headers.List{{"X-Z", "1"}, {"X-A", "2"}}}, srv: raw{pre: reply(204, acao, "*")},
+		{desc: "first header not allowed in sorted order", browser: "chrome", init: fetch.Init{Headers: hl("X-Z", "1", "X-A", "2")}, srv: raw{pre: reply(204, acao, "*")},
 			reason:  "HeaderDisallowedByPreflightResponse",
 			console: []string{crPre + "Request header field x-a is not allowed by Access-Control-Allow-Headers in preflight response.", fail}, source: obs},
-		{desc: "header not allowed", browser: "firefox", init: fetch.Init{Headers: headers.List{{"X-Custom", "1"}}}, srv: raw{pre: reply(204, acao, "*")},
+		{desc: "header not allowed", browser: "firefox", init: fetch.Init{Headers: hl("X-Custom", "1")}, srv: raw{pre: reply(204, acao, "*")},
 			reason:  "HeaderDisallowedByPreflightResponse",
 			console: []string{ffPre + "header ‘x-custom’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response).", ffDNS}, source: ffsrc},
-		{desc: "ACAH * with credentials is literal", browser: "chrome", init: fetch.Init{Credentials: "include", Headers: headers.List{{"X-Custom", "1"}}},
+		{desc: "ACAH * with credentials is literal", browser: "chrome", init: fetch.Init{Credentials: "include", Headers: hl("X-Custom", "1")},
 			srv: raw{pre: reply(204, acao, app, acac, "true", acah, "*")}, reason: "HeaderDisallowedByPreflightResponse", source: obs + "; WPT cors-preflight-star"},
 		{desc: "ACAM * with credentials is literal", browser: "chrome", init: fetch.Init{Method: "PUT", Credentials: "include"},
 			srv: raw{pre: reply(204, acao, app, acac, "true", acam, "*")}, reason: "MethodDisallowedByPreflightResponse", source: obs + "; WPT cors-preflight-star"},
@@ -207,7 +207,7 @@ func TestPreflight(t *testing.T) {
 // Authorization under ACAH: * is where the browsers and the standard part
 // (browser-cors.md "Where both browsers depart from the Fetch standard").
 func TestAuthorizationWildcard(t *testing.T) {
-	init := fetch.Init{Headers: headers.List{{"Authorization", "x"}}}
+	init := fetch.Init{Headers: hl("Authorization", "x")}
 	srv := raw{pre: reply(204, acao, "*", acah, "*"), resp: reply(200, acao, "*")}
 	src := "browser-cors.md side by side: both browsers allow, Firefox warns; the standard blocks"
 	runOne(t, runCase{desc: "chrome allows silently", browser: "chrome", init: init, srv: srv, allowed: true, status: 200, console: []string{}, source: src + "; observed Chromium 156"})
@@ -222,7 +222,7 @@ func TestAuthorizationWildcard(t *testing.T) {
 
 // Client hints are safelisted in Chromium only (browser-cors.md §1.2, §3.1).
 func TestClientHints(t *testing.T) {
-	init := fetch.Init{Headers: headers.List{{"DPR", "2"}}}
+	init := fetch.Init{Headers: hl("DPR", "2")}
 	srv := raw{resp: reply(200, acao, "*")}
 	runOne(t, runCase{desc: "chrome sends DPR without preflight", browser: "chrome", init: init, srv: srv, allowed: true, status: 200, source: "observed Chromium 156: no OPTIONS, Dpr: 2 sent"})
 	runOne(t, runCase{desc: "firefox preflights DPR", browser: "firefox", init: init, srv: srv, reason: "PreflightMissingAllowOriginHeader", source: "browser-cors.md §1.2: not safelisted per spec/Firefox"})
@@ -263,13 +263,13 @@ func TestMaxAge(t *testing.T) {
 }
 
 func TestReadable(t *testing.T) {
-	h := headers.List{{acao, "*"}, {"Access-Control-Expose-Headers", "X-A, Set-Cookie"}, {"X-A", "1"}, {"X-B", "1"}, {"Content-Type", "text/plain"}, {"Content-Length", "4"}, {"Set-Cookie", "a=b"}}
+	h := hl(acao, "*", "Access-Control-Expose-Headers", "X-A, Set-Cookie", "X-A", "1", "X-B", "1", "Content-Type", "text/plain", "Content-Length", "4", "Set-Cookie", "a=b")
 	got, _ := fetch.Readable(h, true, false)
 	// Observed Chromium 156: ["content-length","content-type","x-a"].
 	if want := []string{"content-length", "content-type", "x-a"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("ACEH list: %q, want %q (observed Chromium 156; Fetch §1.9)", got, want)
 	}
-	star := headers.List{{acao, "*"}, {"Access-Control-Expose-Headers", "*"}, {"X-A", "1"}, {"Set-Cookie", "a=b"}}
+	star := hl(acao, "*", "Access-Control-Expose-Headers", "*", "X-A", "1", "Set-Cookie", "a=b")
 	got, _ = fetch.Readable(star, true, false)
 	if want := []string{"access-control-allow-origin", "access-control-expose-headers", "x-a"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("ACEH * without credentials: %q, want %q (observed Chromium 156; WPT cors-expose-star)", got, want)
@@ -278,7 +278,7 @@ func TestReadable(t *testing.T) {
 	if len(got) != 0 {
 		t.Errorf("ACEH * with credentials: %q, want none (WPT cors-expose-star: * is literal with credentials)", got)
 	}
-	got, _ = fetch.Readable(headers.List{{"X-A", "1"}, {"Set-Cookie", "a"}}, false, false)
+	got, _ = fetch.Readable(hl("X-A", "1", "Set-Cookie", "a"), false, false)
 	if want := []string{"x-a"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("basic response: %q, want %q (Fetch basic filtered response drops only Set-Cookie/Set-Cookie2)", got, want)
 	}
@@ -339,7 +339,7 @@ func checkIDs(r *fetch.Result) []string {
 
 func TestPreflightRequest(t *testing.T) {
 	p := profile(t, "chrome")
-	r, _, _ := p.NewRequest(app, api, fetch.Init{Method: "patch", Headers: headers.List{{"X-B", "1"}, {"Content-Type", "application/json"}, {"x-b", "2"}}})
+	r, _, _ := p.NewRequest(app, api, fetch.Init{Method: "patch", Headers: hl("X-B", "1", "Content-Type", "application/json", "x-b", "2")})
 	req := p.PreflightRequest(r, r.URL, r.Method, r.Header, app)
 	if req.Method != "OPTIONS" {
 		t.Errorf("method %q, want OPTIONS", req.Method)
