@@ -59,13 +59,14 @@ const (
 
 // Middleware applies one native policy. It is safe for concurrent use.
 type Middleware struct {
-	p     *native.Policy
-	debug bool
+	p        *native.Policy
+	debug    bool
+	needPath bool // the policy has per-path rules
 }
 
 // New returns a middleware for p. p must not be nil.
 func New(p *native.Policy) *Middleware {
-	return &Middleware{p: p}
+	return &Middleware{p: p, needPath: !p.PathIndependent()}
 }
 
 // Debug returns a copy of m that adds DebugHeader to every response it
@@ -88,7 +89,11 @@ func (m *Middleware) Policy() *native.Policy { return m.p }
 func (m *Middleware) Decide(r *http.Request, a *native.Answer) {
 	var in native.Input
 	in.Method = r.Method
-	in.Path = r.URL.EscapedPath()
+	if m.needPath {
+		// As sent, before percent-decoding, as native.Policy.Respond
+		// compares the path of a URL.
+		in.Path = r.URL.EscapedPath()
+	}
 	// Browsers send one Origin and one ACRM line
 	// (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch,
 	// https://fetch.spec.whatwg.org/#cors-preflight-fetch); read the first.

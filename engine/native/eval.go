@@ -152,7 +152,9 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 		return
 	}
 	m := in.ACRM
-	if !isToken(m) || isForbiddenMethod(m) || !(c.anyMethod || isSafelistedMethod(m) || contains(c.methods, m)) {
+	// Listed methods were validated when the policy was built; only an
+	// unlisted one under "*" needs checking as a token.
+	if !(isSafelistedMethod(m) || contains(c.methods, m) || c.anyMethod && isToken(m) && !isForbiddenMethod(m)) {
 		a.bad = m
 		fail(CheckMethod)
 		return
@@ -187,6 +189,12 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 	a.AllowHeaders = r.Allow
 	a.MaxAge = c.acma
 	a.Vary = c.varyPre
+}
+
+// PathIndependent reports whether every request falls under the first
+// rule, so that callers may leave Input.Path empty.
+func (p *Policy) PathIndependent() bool {
+	return len(p.paths) > 0 && p.paths[0].kind == pathAll
 }
 
 // match returns the index of the first rule whose path pattern matches.

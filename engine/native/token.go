@@ -32,7 +32,13 @@ func isToken(s string) bool {
 // (https://fetch.spec.whatwg.org/#forbidden-method). fetch() throws before
 // sending them, so allowing one is always a mistake.
 func isForbiddenMethod(m string) bool {
-	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
+	switch len(m) {
+	case 5:
+		return strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
+	case 7:
+		return strings.EqualFold(m, "CONNECT")
+	}
+	return false
 }
 
 // isSafelistedMethod: GET, HEAD and POST, byte-exact
