@@ -1,0 +1,23 @@
+// Package all registers every policy format the engine reads, for the
+// shells that want them all (the CLI, the simulator page, the worker).
+// Import it for its side effect:
+//
+//	import _ "github.com/whycors/whycors/engine/all"
+//
+// A shell that must stay small (the worker, when it only enforces a native
+// policy) may import the format packages it needs instead.
+package all
+
+import (
+	_ "github.com/whycors/whycors/engine/formats/express"
+	_ "github.com/whycors/whycors/engine/formats/har"
+	_ "github.com/whycors/whycors/engine/formats/nginx"
+	_ "github.com/whycors/whycors/engine/formats/raw"
+	_ "github.com/whycors/whycors/engine/native"
+	_ "github.com/whycors/whycors/engine/platform/apigw"
+	_ "github.com/whycors/whycors/engine/platform/azure"
+	_ "github.com/whycors/whycors/engine/platform/ec2"
+	_ "github.com/whycors/whycors/engine/platform/gcs"
+	_ "github.com/whycors/whycors/engine/platform/r2"
+	_ "github.com/whycors/whycors/engine/platform/s3"
+)
