@@ -1,0 +1,190 @@
+package har_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// The HAR documents below follow the HAR 1.2 field list and Chrome's
+// additions (_resourceType "preflight", _initiator, _error, _fromCache)
+// quoted in shared/reference/cloud-policies.md §6.6 from devtools-frontend
+// front_end/models/har/Log.ts.
+
+const chromeHAR = `{
+  "log": {
+    "version": "1.2",
+    "creator": {"name": "WebInspector", "version": "537.36"},
+    "pages": [],
+    "entries": [
+      {
+        "_initiator": {"type": "script"},
+        "_resourceType": "document",
+        "request": {"method": "GET", "url": "http://app.test/", "headers": [{"name": "Host", "value": "app.test"}]},
+        "response": {"status": 200, "statusText": "OK", "headers": [], "_error": null}
+      },
+      {
+        "_initiator": {"type": "preflight", "url": "http://api.test/items/1", "requestId": "1234.56"},
+        "_resourceType": "preflight",
+        "request": {"method": "OPTIONS", "url": "http://api.test/items/1", "headers": [
+          {"name": "Origin", "value": "http://app.test"},
+          {"name": "Access-Control-Request-Method", "value": "PUT"},
+          {"name": "Access-Control-Request-Headers", "value": "content-type,x-api-key"}]},
+        "response": {"status": 204, "statusText": "No Content", "headers": [
+          {"name": "access-control-allow-origin", "value": "http://app.test"},
+          {"name": "access-control-allow-methods", "value": "GET, PUT"}], "_error": null}
+      },
+      {
+        "_initiator": {"type": "script"},
+        "_resourceType": "fetch",
+        "request": {"method": "PUT", "url": "http://api.test/items/1", "headers": [
+          {"name": "Origin", "value": "http://app.test"},
+          {"name": "Content-Type", "value": "application/json"},
+          {"name": "X-Api-Key", "value": "k"},
+          {"name": "Sec-Fetch-Mode", "value": "cors"}]},
+        "response": {"status": 0, "statusText": "", "headers": [], "_error": "net::ERR_FAILED"}
+      },
+      {
+        "_resourceType": "fetch",
+        "request": {"method": "POST", "url": "http://app.test/form", "headers": [{"name": "Origin", "value": "http://app.test"}]},
+        "response": {"status": 200, "statusText": "OK", "headers": []}
+      }
+    ]
+  }
+}`
+
+// firefoxHAR has standard fields only; its preflight is found by OPTIONS
+// plus Access-Control-Request-Method (§6.6).
+const firefoxHAR = `{"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "120.0"}, "entries": [
+  {"request": {"method": "OPTIONS", "url": "https://api.test/a", "headers": [{"name": "Origin", "value": "https://app.test"}, {"name": "Access-Control-Request-Method", "value": "DELETE"}], "cookies": []},
+   "response": {"status": 200, "headers": [{"name": "Access-Control-Allow-Origin", "value": "*"}, {"name": "Access-Control-Allow-Methods", "value": "DELETE"}]}},
+  {"request": {"method": "GET", "url": "https://api.test/a", "headers": [{"name": "Origin", "value": "https://app.test"}], "cookies": []},
+   "response": {"status": 200, "headers": []}},
+  {"request": {"method": "DELETE", "url": "https://api.test/a", "headers": [{"name": "Origin", "value": "https://app.test"}, {"name": "Cookie", "value": "s=1"}], "cookies": [{"name": "s", "value": "1"}]},
+   "response": {"status": 200, "headers": [{"name": "Access-Control-Allow-Origin", "value": "*"}]}}
+]}}`
+
+func TestCandidates(t *testing.T) {
+	l, err := har.Read(chromeHAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := l.Candidates()
+	// Entry 2 (the PUT) with its preflight (entry 1); the document has no
+	// Origin and the POST to its own origin is same-origin.
+	if len(cs) != 1 || cs[0].Index != 2 || cs[0].Preflight != 1 || cs[0].Status != 0 || cs[0].Error != "net::ERR_FAILED" {
+		t.Fatalf("candidates = %+v", cs)
+	}
+	x, err := l.Exchange(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Preflight == nil || x.Preflight.Status != 204 || x.Actual != nil {
+		t.Errorf("exchange replies = %+v / %+v", x.Preflight, x.Actual)
+	}
+	if x.Request.Method != "PUT" || x.Request.Origin != "http://app.test" || len(x.Request.Headers) != 2 || x.Request.Headers[1].Name != "X-Api-Key" {
+		t.Errorf("request = %+v", x.Request)
+	}
+	notes := strings.Join(x.Notes, "\n")
+	if !strings.Contains(notes, "credentials mode unknown") || !strings.Contains(notes, "net::ERR_FAILED") {
+		t.Errorf("notes = %q", notes)
+	}
+	ev, err := l.Evaluator(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := ev.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{Status: 200})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Methods"); out.Reply.Status != 204 || v != "GET, PUT" {
+		t.Errorf("OPTIONS answered %d %v", out.Reply.Status, out.Reply.Header)
+	}
+}
+
+func TestFirefoxPairing(t *testing.T) {
+	l, err := har.Read(firefoxHAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := l.Candidates()
+	// The preflight's ACRM is DELETE, so it pairs with entry 2, not the GET.
+	if len(cs) != 2 || cs[0].Index != 1 || cs[0].Preflight != -1 || cs[1].Index != 2 || cs[1].Preflight != 0 {
+		t.Fatalf("candidates = %+v", cs)
+	}
+	x, _ := l.Exchange(2)
+	if x.Request.Credentials != "include" || x.Actual == nil || x.Actual.Status != 200 {
+		t.Errorf("exchange = %+v", x)
+	}
+	for _, h := range x.Request.Headers {
+		if strings.EqualFold(h.Name, "Cookie") || strings.EqualFold(h.Name, "Origin") {
+			t.Errorf("browser-set header %s kept as a page header", h.Name)
+		}
+	}
+}
+
+func TestReadErrors(t *testing.T) {
+	tests := []struct {
+		desc string
+		text string
+		line int
+		col  int
+		path string
+	}{
+		{desc: "syntax error position", text: "{\"log\": {\"entries\": [\n  {,}\n]}}", line: 2, col: 4, path: "$"},
+		{desc: "not a HAR", text: `{"foo": 1}`, line: 1, col: 1, path: "$.log.entries"},
+		{desc: "wrong type inside an entry", text: "{\"log\": {\"entries\": [\n {\"request\": {\"method\": \"GET\", \"url\": \"http://a/\"}, \"response\": {\"status\": \"200\"}}\n]}}", line: 2, col: 76, path: "$.log.entries[0].response.status"},
+	}
+	for _, tc := range tests {
+		_, err := har.Read(tc.text)
+		var es policy.Errors
+		if !errors.As(err, &es) || len(es) == 0 {
+			t.Errorf("%s: err = %v", tc.desc, err)
+			continue
+		}
+		if es[0].Line != tc.line || es[0].Column != tc.col || es[0].Path != tc.path {
+			t.Errorf("%s: error at %d:%d %s, want %d:%d %s (%v)", tc.desc, es[0].Line, es[0].Column, es[0].Path, tc.line, tc.col, tc.path, es[0])
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	tests := []struct {
+		desc string
+		text string
+		want bool
+	}{
+		{desc: "Chrome HAR", text: chromeHAR, want: true},
+		{desc: "Firefox HAR", text: firefoxHAR, want: true},
+		{desc: "S3 JSON", text: `{"CORSRules": [{"AllowedOrigins": ["*"]}]}`, want: false},
+		{desc: "Express JSON", text: `{"origin": "*", "allowedHeaders": ["x"]}`, want: false},
+	}
+	for _, tc := range tests {
+		if got, why := (har.Format{}).Detect(tc.text); got != tc.want {
+			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add(chromeHAR)
+	f.Add(firefoxHAR)
+	f.Add(`{"log": {"entries": [{"request": {"method": "OPTIONS", "url": "x", "headers": [{"name": "origin", "value": "null"}]}, "response": {"status": 0}, "_initiator": {"type": "preflight", "requestId": "1"}, "_requestId": "1"}]}}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := har.Read(s)
+		if err != nil {
+			return
+		}
+		for _, c := range l.Candidates() {
+			x, err := l.Exchange(c.Index)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = x
+			ev, _ := l.Evaluator(c.Index)
+			ev.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{})
+		}
+		l.Exchange(-1)
+		har.Format{}.Detect(s)
+	})
+}
