@@ -51,18 +51,13 @@ func toASCII(in, h string) (string, error) {
 	if !utf8.ValidString(h) {
 		return "", fail(in, 0, "host is not valid UTF-8")
 	}
+	if isASCII(h) {
+		return strings.ToLower(h), nil
+	}
 	h = strings.ToLower(h)
 	// Full stops of other scripts separate labels too (UTS #46 mapping).
-	h = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".").Replace(h)
-	ascii := true
-	for i := 0; i < len(h); i++ {
-		if h[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return h, nil
+	for _, dot := range []string{"\u3002", "\uff0e", "\uff61"} {
+		h = strings.ReplaceAll(h, dot, ".")
 	}
 	labels := strings.Split(h, ".")
 	for i, l := range labels {
