@@ -22,6 +22,7 @@ package har
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,8 @@ const (
 	MaxSize    = 50 << 20
 	MaxEntries = 100000
 	MaxHeaders = 1000 // per request or response
+
+	maxLookahead = 64 // later entries for the same URL searched for a preflight's request
 )
 
 type nv struct {
@@ -93,6 +96,32 @@ type Log struct {
 func Read(text string) (*Log, error) {
 	if len(text) > MaxSize {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "HAR larger than " + strconv.Itoa(MaxSize>>20) + " MiB: export only the requests of interest"}}
+	}
+	// Fast path: decode the entries directly; only when that fails decode
+	// them one by one to find and place every fault.
+	var fast struct {
+		Log *struct {
+			Creator struct {
+				Name    string `json:"name"`
+				Version string `json:"version"`
+			} `json:"creator"`
+			Entries *[]entry `json:"entries"`
+		} `json:"log"`
+	}
+	if json.Unmarshal([]byte(text), &fast) == nil && fast.Log != nil && fast.Log.Entries != nil && len(*fast.Log.Entries) <= MaxEntries {
+		l := &Log{Creator: strings.TrimSpace(fast.Log.Creator.Name + " " + fast.Log.Creator.Version), entries: *fast.Log.Entries}
+		ok := true
+		for i := range l.entries {
+			en := &l.entries[i]
+			if len(en.Request.Headers) > MaxHeaders || len(en.Response.Headers) > MaxHeaders || en.Request.Method == "" || en.Request.URL == "" {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			l.pair()
+			return l, nil
+		}
 	}
 	var f file
 	if err := json.Unmarshal([]byte(text), &f); err != nil {
@@ -237,6 +266,11 @@ func (l *Log) pair() {
 			byID[id] = i
 		}
 	}
+	byURL := map[string][]int{}
+	for i := range l.entries {
+		u := l.entries[i].Request.URL
+		byURL[u] = append(byURL[u], i)
+	}
 	taken := map[int]bool{}
 	for i := range l.entries {
 		e := &l.entries[i]
@@ -252,9 +286,15 @@ func (l *Log) pair() {
 			}
 		}
 		acrm, _ := e.reqHeader("Access-Control-Request-Method")
-		for j := i + 1; j < len(l.entries); j++ {
+		// The request follows its preflight; look at later entries for
+		// the same URL only, and not too far, so a file of unpaired
+		// preflights stays linear.
+		same := byURL[e.Request.URL]
+		k, _ := slices.BinarySearch(same, i+1)
+		for n := 0; k < len(same) && n < maxLookahead; k, n = k+1, n+1 {
+			j := same[k]
 			a := &l.entries[j]
-			if taken[j] || a.isPreflight() || a.Request.URL != e.Request.URL {
+			if taken[j] || a.isPreflight() {
 				continue
 			}
 			if acrm == "" || a.Request.Method == acrm {
