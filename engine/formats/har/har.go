@@ -5,11 +5,13 @@
 //
 // Pairing a preflight with its request (shared/reference/cloud-policies.md
 // §6.6): Chrome marks a preflight entry with _resourceType "preflight" and
-// _initiator {type: "preflight", requestId}; when entries carry their own
-// request id (_requestId) the pair is taken from it. Otherwise, and for
-// Firefox and Safari HARs (standard fields only), a preflight is an
-// OPTIONS entry with Access-Control-Request-Method, paired with the next
-// entry for the same URL whose method is that ACRM.
+// _initiator {type: "preflight", requestId}, but its entries do not carry
+// their own request id (devtools-frontend Log.ts exports none), so the
+// requestId is used only when a tool added _requestId to entries.
+// Otherwise, and for Firefox and Safari HARs (standard fields only, where
+// a preflight is an OPTIONS entry with Access-Control-Request-Method), a
+// preflight is paired with the next entry for the same URL whose method
+// is its ACRM.
 //
 // What the export loses, reported in Exchange.Notes: Chrome does not
 // export the CORS error itself (CDP corsErrorStatus): a blocked request
