@@ -281,5 +281,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			}
 		}
 	}
-	return policy.Outcome{Reply: reply, Rules: rules, Decision: strings.Join(trace, "; ")}
+	decision := strings.Join(trace, "; ")
+	if len(c.Notes) > 0 {
+		decision += " (note: " + strings.Join(c.Notes, "; ") + ")"
+	}
+	return policy.Outcome{Reply: reply, Rules: rules, Decision: decision}
 }

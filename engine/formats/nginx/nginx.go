@@ -159,6 +159,10 @@ type mapVar struct {
 
 // Config is a parsed nginx configuration.
 type Config struct {
+	// Notes are traps that do not stop the configuration from loading,
+	// such as an Access-Control-Allow-Origin that reflects any origin.
+	Notes []string
+
 	http   *level
 	server *level
 	maps   map[string]*mapVar
@@ -307,6 +311,9 @@ func (b *builder) directive(d *directive, lvl *level) {
 		if lvl.kind == "if" && lvl.parent.kind == "server" {
 			b.err(d.line, d.col, "add_header is not allowed in an if block at server level (nginx: \"add_header\" directive is not allowed here)")
 			return
+		}
+		if strings.EqualFold(d.args[0].text, "Access-Control-Allow-Origin") && strings.TrimSpace(d.args[1].text) == "$http_origin" {
+			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": Access-Control-Allow-Origin $http_origin reflects any origin (§6.1); with Access-Control-Allow-Credentials any site can read the replies")
 		}
 		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col})
 	case "location":
@@ -608,6 +615,9 @@ func (b *builder) mapBlock(d *directive) {
 		val := b.template(e.args[0])
 		if e.name == "default" {
 			m.def = val
+			if strings.TrimSpace(e.args[0].text) == "$http_origin" {
+				b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(e.line)+": map default $http_origin reflects any origin that no entry matches")
+			}
 			continue
 		}
 		k := strings.TrimPrefix(key.text, "\\")

@@ -150,6 +150,21 @@ func TestInheritanceTrace(t *testing.T) {
 	}
 }
 
+func TestNotes(t *testing.T) {
+	// §6.1: "$http_origin echo (→ "reflects any origin" warning)".
+	c, err := nginx.Parse("add_header Access-Control-Allow-Origin $http_origin always;\nadd_header Access-Control-Allow-Credentials true always;")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "line 1") {
+		t.Errorf("notes = %q", c.Notes)
+	}
+	out := c.Respond(policy.Request{Method: "GET", URL: "/", Header: headers.List{{Name: "Origin", Value: "https://evil.test"}}}, policy.Reply{Status: 200})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "https://evil.test" {
+		t.Errorf("ACAO = %q, want the echoed origin", v)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		desc string
