@@ -103,14 +103,18 @@ func (o *Options) origin(req policy.Request, res *response) (failed, detail stri
 			which = "matches " + describeOrigin(o.Allowed[i])
 		}
 	}
-	res.vary("Origin")
+	// configureOrigin lists ACAO (the echoed origin, or false) before
+	// Vary: Origin, and applyHeaders sets them in that order.
 	if !has {
+		res.vary("Origin")
 		return "origin", "no Origin header: nothing to echo, no Access-Control-Allow-Origin"
 	}
 	if !allowed {
+		res.vary("Origin")
 		return "origin", strconv.Quote(reqOrigin) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
 	}
 	res.set("Access-Control-Allow-Origin", reqOrigin)
+	res.vary("Origin")
 	return "", strconv.Quote(reqOrigin) + " " + which + ": echoed"
 }
 
