@@ -90,9 +90,20 @@ func (Format) Parse(text string) (policy.Evaluator, error) {
 
 // Origin is one allowed origin of an array or RegExp origin option.
 type Origin struct {
-	Exact string     `json:"exact,omitempty"`
-	Regex string     `json:"regex,omitempty"` // source, as written
-	re    *rx.Regexp // compiled Regex
+	Exact string `json:"exact,omitempty"`
+	Regex string `json:"regex,omitempty"` // source, as written
+	// Flags are the RegExp flags ("i").
+	Flags string `json:"flags,omitempty"`
+	// Line and Column are where the entry is in the text.
+	Line   int        `json:"line"`
+	Column int        `json:"column"`
+	re     *rx.Regexp // compiled Regex
+}
+
+// Position is where an option's value is in the text.
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
 }
 
 // Options is one cors(options) call, resolved against the defaults.
@@ -118,6 +129,9 @@ type Options struct {
 	// PreflightContinue passes OPTIONS requests on to the application.
 	PreflightContinue    bool `json:"preflight_continue,omitempty"`
 	OptionsSuccessStatus int  `json:"options_success_status"`
+	// At maps each option written in the text (origin, methods,
+	// allowedHeaders, ...) to where its value is, for fixes and lint.
+	At map[string]Position `json:"at,omitempty"`
 }
 
 // Middleware is where one cors() call is mounted.
@@ -335,6 +349,12 @@ func resolve(v value, c *Config) (Options, policy.Errors) {
 			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": "+pr.key+" is given twice; the last one wins")
 		}
 		seen[pr.key] = true
+		if known[pr.key] {
+			if o.At == nil {
+				o.At = map[string]Position{}
+			}
+			o.At[pr.key] = Position{pr.val.line, pr.val.col}
+		}
 		if !known[pr.key] {
 			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": cors ignores the unknown option "+strconv.Quote(pr.key)+suggest(pr.key))
 			continue
@@ -363,7 +383,7 @@ func resolve(v value, c *Config) (Options, policy.Errors) {
 				for _, el := range val.arr {
 					switch el.kind {
 					case vString:
-						o.Allowed = append(o.Allowed, Origin{Exact: el.str})
+						o.Allowed = append(o.Allowed, Origin{Exact: el.str, Line: el.line, Column: el.col})
 					case vRegex:
 						or, err := compile(el)
 						if err != nil {
@@ -470,6 +490,12 @@ func suggest(key string) string {
 }
 
 func compile(v value) (Origin, error) {
+	or, err := compileRegex(v)
+	or.Flags, or.Line, or.Column = v.flags, v.line, v.col
+	return or, err
+}
+
+func compileRegex(v value) (Origin, error) {
 	for _, f := range v.flags {
 		switch f {
 		case 'i', 'g', 'u', 'd':
