@@ -25,10 +25,15 @@
 //
 // # Sharing
 //
-// Every header value is a slice allocated for that response (one backing
-// array per response, each value capped so that appending to one cannot
-// overwrite another): nothing is shared between requests, so a handler or
-// an outer middleware may modify them freely (rs/cors#198, jub0bs/cors#14).
+// No header value is shared between requests, so a handler or an outer
+// middleware may modify them freely (rs/cors#198, jub0bs/cors#14). Each
+// value is a one-element slice with no spare capacity, so appending to one
+// never overwrites another. Values are allocated once per response (one
+// backing array), except Access-Control-Allow-Origin and
+// Access-Control-Allow-Headers when they echo the request's Origin or
+// Access-Control-Request-Headers line unchanged: those reuse the request's
+// own slice, as jub0bs/cors does, so writing into them in place writes
+// into the request's header.
 package middleware
 
 import (
@@ -87,7 +92,17 @@ func (m *Middleware) Policy() *native.Policy { return m.p }
 // Decide fills a with the policy's decision for r. It allocates nothing
 // for the requests browsers send.
 func (m *Middleware) Decide(r *http.Request, a *native.Answer) {
+	m.decide(r, a)
+}
+
+// lines are the request header lines an answer may echo.
+type lines struct {
+	origin, acrh []string
+}
+
+func (m *Middleware) decide(r *http.Request, a *native.Answer) lines {
 	var in native.Input
+	var l lines
 	in.Method = r.Method
 	if m.needPath {
 		// As sent, before percent-decoding, as native.Policy.Respond
@@ -97,16 +112,20 @@ func (m *Middleware) Decide(r *http.Request, a *native.Answer) {
 	// Browsers send one Origin and one ACRM line
 	// (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch,
 	// https://fetch.spec.whatwg.org/#cors-preflight-fetch); read the first.
-	if v := r.Header[hOrigin]; len(v) > 0 {
-		in.Origin, in.HasOrigin = v[0], true
+	if l.origin = r.Header[hOrigin]; len(l.origin) > 0 {
+		in.Origin, in.HasOrigin = l.origin[0], true
 	}
 	if r.Method == http.MethodOptions {
 		if v := r.Header[hACRM]; len(v) > 0 {
 			in.ACRM, in.HasACRM = v[0], true
 		}
-		in.ACRH = r.Header[hACRH]
+		in.Header = r.Header
 	}
 	m.p.Decide(&in, a)
+	if a.AllowHeaders != "" {
+		l.acrh = r.Header[hACRH]
+	}
+	return l
 }
 
 // Wrap returns a handler that applies the policy, then calls next:
@@ -127,12 +146,12 @@ type handler struct {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var a native.Answer
-	h.m.Decide(r, &a)
-	if h.m.answerPreflight(w, &a) {
+	l := h.m.decide(r, &a)
+	if h.m.answerPreflight(w, l, &a) {
 		return
 	}
 	if a.Kind == native.Actual {
-		setHeaders(w.Header(), &a)
+		setHeaders(w.Header(), &a, l)
 	}
 	if h.m.debug {
 		h.m.addDebug(w.Header(), &a)
@@ -147,11 +166,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the response's header.
 func (m *Middleware) ServePreflight(w http.ResponseWriter, r *http.Request) bool {
 	var a native.Answer
-	m.Decide(r, &a)
-	return m.answerPreflight(w, &a)
+	l := m.decide(r, &a)
+	return m.answerPreflight(w, l, &a)
 }
 
-func (m *Middleware) answerPreflight(w http.ResponseWriter, a *native.Answer) bool {
+func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.Answer) bool {
 	switch a.Kind {
 	case native.PreflightRejected:
 		// No CORS headers at all: the browser reports the missing
@@ -162,7 +181,7 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, a *native.Answer) bo
 		w.WriteHeader(a.Status)
 		return true
 	case native.PreflightOK:
-		setHeaders(w.Header(), a)
+		setHeaders(w.Header(), a, l)
 		if m.debug {
 			m.addDebug(w.Header(), a)
 		}
@@ -182,12 +201,12 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, a *native.Answer) bo
 // application's. It returns the decision.
 func (m *Middleware) ApplyActual(r *http.Request, h http.Header) native.Answer {
 	var a native.Answer
-	m.Decide(r, &a)
+	l := m.decide(r, &a)
 	if a.Kind == native.Actual {
 		for _, k := range [...]string{hACAO, hACAC, hACAM, hACAH, hACMA, hACEH} {
 			delete(h, k)
 		}
-		setHeaders(h, &a)
+		setHeaders(h, &a, l)
 	}
 	if m.debug {
 		m.addDebug(h, &a)
@@ -199,14 +218,26 @@ func (m *Middleware) addDebug(h http.Header, a *native.Answer) {
 	h[DebugHeader] = []string{m.p.Summary(a)}
 }
 
-// setHeaders writes a's headers into h with one allocation: every value
-// is a one-element, capacity-one window on a fresh backing array, so no two
-// headers (and no two responses) share memory a handler could write to.
-// Vary is appended to, never replaced (RFC 9110 §12.5.5).
-func setHeaders(h http.Header, a *native.Answer) {
+// setHeaders writes a's headers into h with at most one allocation: every
+// value is a one-element, capacity-one window, either on a fresh backing
+// array or on the request's own Origin or Access-Control-Request-Headers
+// line when the answer echoes it unchanged (jub0bs/cors aliases those
+// too, server-peers.md §1.5). Nothing is shared between requests, and
+// appending to one value cannot overwrite another. Vary is appended to,
+// never replaced (RFC 9110 §12.5.5).
+func setHeaders(h http.Header, a *native.Answer, l lines) {
+	var acao, acah []string
+	if v := l.origin; len(v) == 1 && a.AllowOrigin != "" && v[0] == a.AllowOrigin {
+		acao = v[:1:1]
+	}
+	if v := l.acrh; len(v) == 1 && a.AllowHeaders != "" && v[0] == a.AllowHeaders {
+		acah = v[:1:1]
+	}
 	n := 0
 	if a.AllowOrigin != "" {
-		n++
+		if acao == nil {
+			n++
+		}
 		if a.AllowCredentials {
 			n++
 		}
@@ -217,7 +248,7 @@ func setHeaders(h http.Header, a *native.Answer) {
 	if a.AllowMethods != "" {
 		n++
 	}
-	if a.AllowHeaders != "" {
+	if a.AllowHeaders != "" && acah == nil {
 		n++
 	}
 	if a.MaxAge != "" {
@@ -227,15 +258,18 @@ func setHeaders(h http.Header, a *native.Answer) {
 	if a.Vary != "" {
 		n += len(vary) + 1
 	}
-	if n == 0 {
-		return
+	var vals []string
+	if n > 0 {
+		vals = make([]string, n)
 	}
-	vals := make([]string, n)
 	i := 0
 	if a.AllowOrigin != "" {
-		vals[i] = a.AllowOrigin
-		h[hACAO] = vals[i : i+1 : i+1]
-		i++
+		if acao == nil {
+			vals[i] = a.AllowOrigin
+			acao = vals[i : i+1 : i+1]
+			i++
+		}
+		h[hACAO] = acao
 		if a.AllowCredentials {
 			vals[i] = "true"
 			h[hACAC] = vals[i : i+1 : i+1]
@@ -253,9 +287,12 @@ func setHeaders(h http.Header, a *native.Answer) {
 		i++
 	}
 	if a.AllowHeaders != "" {
-		vals[i] = a.AllowHeaders
-		h[hACAH] = vals[i : i+1 : i+1]
-		i++
+		if acah == nil {
+			vals[i] = a.AllowHeaders
+			acah = vals[i : i+1 : i+1]
+			i++
+		}
+		h[hACAH] = acah
 	}
 	if a.MaxAge != "" {
 		vals[i] = a.MaxAge

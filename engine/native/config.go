@@ -68,7 +68,10 @@ type Policy struct {
 	rules []Rule
 	c     []compiled
 	paths []pathEntry // the rules' path patterns, for match
-	base  []string    // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
+
+	bySegment  map[string][]int // rules by the first path segment they need, when many
+	anySegment []int            // rules whose first segment is not fixed
+	base       []string         // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
 }
 
 type pathEntry struct {
@@ -113,7 +116,10 @@ type compiled struct {
 	varyActual string // Vary on an actual response
 }
 
-const exactMapThreshold = 8
+const (
+	exactMapThreshold     = 8
+	segmentIndexThreshold = 8
+)
 
 // New validates rules and compiles them into a Policy. The error, when not
 // nil, is a policy.Errors listing every fault, each with the JSON path the
@@ -160,6 +166,7 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 		}
 		p.paths = append(p.paths, e)
 	}
+	p.indexPaths()
 	return p
 }
 

@@ -23,6 +23,10 @@ type Input struct {
 	HasACRM bool
 	// ACRH is every Access-Control-Request-Headers line.
 	ACRH []string
+	// Header, when not nil, is the request's header map keyed by canonical
+	// names (an http.Header); ACRH is then read from it only if the origin
+	// and method checks pass, which saves a lookup on refused preflights.
+	Header map[string][]string
 }
 
 // IsPreflight reports whether the request is a CORS preflight: OPTIONS with
@@ -159,7 +163,11 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 		fail(CheckMethod)
 		return
 	}
-	r := checkACRH(in.ACRH, c.headers, c.anyHeader, c.maxHeaderLen)
+	acrh := in.ACRH
+	if acrh == nil && in.Header != nil {
+		acrh = in.Header["Access-Control-Request-Headers"]
+	}
+	r := checkACRH(acrh, c.headers, c.anyHeader, c.maxHeaderLen)
 	if !r.OK {
 		a.bad = r.Bad
 		fail(CheckHeaders)
@@ -198,25 +206,80 @@ func (p *Policy) PathIndependent() bool {
 }
 
 // match returns the index of the first rule whose path pattern matches.
-// The patterns sit in their own compact slice (not in the larger compiled
-// rules) so that a scan over many rules stays in few cache lines.
+// With many rules it looks only at the rules filed under the path's first
+// segment and at those that could match any first segment, merged in rule
+// order, so the cost stays flat as rules are added.
 func (p *Policy) match(path string) int {
-	for i := range p.paths {
-		e := &p.paths[i]
-		switch e.kind {
-		case pathAll:
-			return i
-		case pathPrefix:
-			if len(path) >= len(e.path) && path[:len(e.path)] == e.path {
-				return i
-			}
-		default:
-			if path == e.path {
+	if p.bySegment == nil {
+		for i := range p.paths {
+			if p.paths[i].matches(path) {
 				return i
 			}
 		}
+		return -1
+	}
+	cands := p.bySegment[firstSegment(path)]
+	always := p.anySegment
+	for len(cands) > 0 || len(always) > 0 {
+		var i int
+		if len(always) == 0 || len(cands) > 0 && cands[0] < always[0] {
+			i, cands = cands[0], cands[1:]
+		} else {
+			i, always = always[0], always[1:]
+		}
+		if p.paths[i].matches(path) {
+			return i
+		}
 	}
 	return -1
+}
+
+func (e *pathEntry) matches(path string) bool {
+	switch e.kind {
+	case pathAll:
+		return true
+	case pathPrefix:
+		return len(path) >= len(e.path) && path[:len(e.path)] == e.path
+	}
+	return path == e.path
+}
+
+// firstSegment returns the first segment of a path ("api" for "/api/x",
+// "" for "/"); a path that does not start with '/' gets a key no pattern
+// is filed under.
+func firstSegment(path string) string {
+	if path == "" || path[0] != '/' {
+		return "\x00"
+	}
+	path = path[1:]
+	if i := strings.IndexByte(path, '/'); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// indexPaths files each rule under the first segment every path it matches
+// must have, or under "any segment" when that is not fixed ("/*", "/ap*").
+func (p *Policy) indexPaths() {
+	if len(p.paths) < segmentIndexThreshold {
+		return
+	}
+	p.bySegment = map[string][]int{}
+	for i, e := range p.paths {
+		rest := ""
+		if e.kind != pathAll {
+			rest = e.path[1:]
+		}
+		j := strings.IndexByte(rest, '/')
+		switch {
+		case e.kind == pathAll, e.kind == pathPrefix && j < 0:
+			p.anySegment = append(p.anySegment, i)
+		case j >= 0:
+			p.bySegment[rest[:j]] = append(p.bySegment[rest[:j]], i)
+		default: // an exact path of one segment
+			p.bySegment[rest] = append(p.bySegment[rest], i)
+		}
+	}
 }
 
 // allows returns the index in Rule.Origins of the pattern that allows

@@ -440,3 +440,45 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestManyRulesFirstMatch checks the first-match-by-path rule on a policy
+// large enough to use the segment index, against the rule as the package
+// doc states it.
+func TestManyRulesFirstMatch(t *testing.T) {
+	patterns := []string{"/a/b", "/a/*", "/ab*", "/*x", "/b/*", "/", "/c", "/c/*", "/d/e/*", "/a*", "/e", "/f/*", "/b/c", ""}
+	var rules []native.Rule
+	for _, pat := range patterns {
+		if strings.Count(pat, "*") == 1 && !strings.HasSuffix(pat, "*") {
+			continue // not a valid pattern
+		}
+		rules = append(rules, native.Rule{Path: pat, Origins: []string{"https://x.test"}})
+	}
+	p, err := native.New(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docMatch := func(pat, path string) bool {
+		switch {
+		case pat == "" || pat == "/*":
+			return true
+		case strings.HasSuffix(pat, "*"):
+			return strings.HasPrefix(path, pat[:len(pat)-1])
+		}
+		return path == pat
+	}
+	paths := []string{"/", "/a", "/a/", "/a/b", "/a/b/c", "/ab", "/abc/d", "/b", "/b/c", "/b/c/d", "/c", "/c/", "/d/e", "/d/e/f", "/e", "/e/", "/f", "/f/g", "/zz", "*", ""}
+	for _, path := range paths {
+		want := -1
+		for i, r := range rules {
+			if docMatch(r.Path, path) {
+				want = i
+				break
+			}
+		}
+		var a native.Answer
+		p.Decide(&native.Input{Method: "GET", Path: path}, &a)
+		if a.Rule != want {
+			t.Errorf("path %q: rule %d, want %d (package doc: first rule whose path matches)", path, a.Rule, want)
+		}
+	}
+}
