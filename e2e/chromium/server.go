@@ -104,6 +104,7 @@ type Server struct {
 
 	mu     sync.Mutex
 	routes map[string]route      // by request path, without the query
+	tokens map[string]bool       // exchange tokens with a registered path
 	seen   map[string][]Received // by exchange token (see Token)
 	wg     sync.WaitGroup
 }
@@ -114,7 +115,7 @@ func NewServer() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{ln: ln, routes: map[string]route{}, seen: map[string][]Received{}}
+	s := &Server{ln: ln, routes: map[string]route{}, tokens: map[string]bool{}, seen: map[string][]Received{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -134,10 +135,15 @@ func (s *Server) Close() error {
 // that carry Access-Control-Request-Method, response answers everything
 // else. A nil preflight means 404 with no headers and a nil response 200
 // with no headers, as the scenario contract says (shared/design.md). A
-// reply with status 0 closes the connection without answering.
+// reply with status 0 closes the connection without answering. Another
+// path under the same exchange (a redirect target such as /t/<id>/moved)
+// answers as a missing reply does: 200 with no headers.
 func (s *Server) Handle(path string, preflight, response *explain.Reply) {
 	s.mu.Lock()
 	s.routes[path] = route{preflight: preflight, response: response}
+	if tok := Token(path + "/"); tok != "" {
+		s.tokens[tok] = true
+	}
 	s.mu.Unlock()
 }
 
@@ -214,8 +220,11 @@ func (s *Server) handle(c net.Conn) {
 	default:
 		s.mu.Lock()
 		r, ok := s.routes[path]
+		known := s.tokens[Token(path)]
 		s.mu.Unlock()
 		switch {
+		case !ok && known:
+			reply = explain.Reply{Status: 200}
 		case !ok:
 			reply = explain.Reply{Status: 404}
 		case req.IsPreflight() && r.preflight == nil:

@@ -1,0 +1,619 @@
+// Package firefox runs the corpus of e2e/chromium against Firefox ESR,
+// driven over WebDriver BiDi (Firefox's --remote-debugging-port), with the
+// same loopback server acting as Firefox's HTTP proxy (Firefox has no
+// host-resolver rules; a proxy sees every request in absolute form).
+//
+//	go test ./e2e/firefox                       # needs firefox-esr
+//	FIREFOX_PATH=/path/to/firefox go test ./e2e/firefox
+//	WHYCORS_RECORD_FIREFOX=/tmp/ff.json go test ./e2e/firefox
+//
+// Definitions are those of e2e/chromium, except: reason is not read
+// (Firefox has no DevTools CorsError), and console is the text of every
+// BiDi log.entryAdded whose text holds the exchange's URL. Firefox's BiDi
+// reports errors only, so its "Cross-Origin Request Warning" lines are not
+// seen (shared/reference/browser-cors.md, "Capturing the Firefox console").
+package firefox
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/websocket"
+
+	"github.com/whycors/whycors/e2e/chromium"
+	"github.com/whycors/whycors/engine/explain"
+)
+
+const (
+	envFirefox     = "FIREFOX_PATH"
+	envRecord      = "WHYCORS_RECORD_FIREFOX"
+	envDiff        = "WHYCORS_DIFF"
+	exchangeWait   = 15 * time.Second
+	detailedReport = 40
+	mismatchReport = "../artifacts/firefox-mismatches.json"
+)
+
+func firefoxPath() string {
+	if p := os.Getenv(envFirefox); p != "" {
+		return p
+	}
+	for _, n := range []string{"firefox-esr", "firefox"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// bidi is a minimal WebDriver BiDi client: commands by id, events to a
+// callback.
+type bidi struct {
+	ws      *websocket.Conn
+	mu      sync.Mutex
+	next    int
+	pending map[int]chan json.RawMessage
+	onEvent func(method string, params json.RawMessage)
+}
+
+type bidiMsg struct {
+	ID     *int            `json:"id,omitempty"`
+	Type   string          `json:"type,omitempty"`
+	Method string          `json:"method,omitempty"`
+	Params json.RawMessage `json:"params,omitempty"`
+	Result json.RawMessage `json:"result,omitempty"`
+	Error  string          `json:"error,omitempty"`
+	Msg    string          `json:"message,omitempty"`
+}
+
+func (b *bidi) read() {
+	for {
+		var raw []byte
+		if err := websocket.Message.Receive(b.ws, &raw); err != nil {
+			b.mu.Lock()
+			for _, ch := range b.pending {
+				close(ch)
+			}
+			b.pending = map[int]chan json.RawMessage{}
+			b.mu.Unlock()
+			return
+		}
+		var m bidiMsg
+		if json.Unmarshal(raw, &m) != nil {
+			continue
+		}
+		if m.ID != nil {
+			b.mu.Lock()
+			ch := b.pending[*m.ID]
+			delete(b.pending, *m.ID)
+			b.mu.Unlock()
+			if ch != nil {
+				ch <- raw
+			}
+			continue
+		}
+		if m.Method != "" && b.onEvent != nil {
+			b.onEvent(m.Method, m.Params)
+		}
+	}
+}
+
+func (b *bidi) call(ctx context.Context, method string, params any, out any) error {
+	b.mu.Lock()
+	b.next++
+	id := b.next
+	ch := make(chan json.RawMessage, 1)
+	b.pending[id] = ch
+	b.mu.Unlock()
+	msg, _ := json.Marshal(map[string]any{"id": id, "method": method, "params": params})
+	if err := websocket.Message.Send(b.ws, string(msg)); err != nil {
+		return err
+	}
+	select {
+	case raw, ok := <-ch:
+		if !ok {
+			return errors.New("bidi: connection closed")
+		}
+		var m bidiMsg
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return err
+		}
+		if m.Type == "error" {
+			return fmt.Errorf("bidi %s: %s: %s", method, m.Error, m.Msg)
+		}
+		if out != nil {
+			return json.Unmarshal(m.Result, out)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// prefs route every http:// request through the loopback server and keep
+// Firefox off the network and on plain http.
+func prefs(port int) string {
+	p := map[string]any{
+		"network.proxy.type":                         1,
+		"network.proxy.http":                         "127.0.0.1",
+		"network.proxy.http_port":                    port,
+		"network.proxy.no_proxies_on":                "",
+		"network.proxy.allow_hijacking_localhost":    true,
+		"network.proxy.share_proxy_settings":         false,
+		"dom.security.https_first":                   false,
+		"dom.security.https_only_mode":               false,
+		"network.captive-portal-service.enabled":     false,
+		"network.connectivity-service.enabled":       false,
+		"app.update.enabled":                         false,
+		"datareporting.policy.dataSubmissionEnabled": false,
+		"toolkit.telemetry.enabled":                  false,
+		"browser.safebrowsing.malware.enabled":       false,
+		"browser.safebrowsing.phishing.enabled":      false,
+		"network.dns.disablePrefetch":                true,
+		"network.prefetch-next":                      false,
+		"browser.shell.checkDefaultBrowser":          false,
+		"browser.startup.homepage_override.mstone":   "ignore",
+	}
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		v, _ := json.Marshal(p[k])
+		fmt.Fprintf(&b, "user_pref(%q, %s);\n", k, v)
+	}
+	return b.String()
+}
+
+type logLine struct {
+	Level string `json:"level"`
+	Type  string `json:"type"`
+	Text  string `json:"text"`
+}
+
+type collector struct {
+	mu   sync.Mutex
+	logs map[string][]logLine
+}
+
+// tokenIn finds "/t/<id>/" in a console line.
+func tokenIn(s string) string {
+	for i := 0; ; {
+		j := strings.Index(s[i:], "/t/")
+		if j < 0 {
+			return ""
+		}
+		i += j
+		rest := s[i+3:]
+		if k := strings.IndexByte(rest, '/'); k > 0 && !strings.ContainsAny(rest[:k], " '‘’\"") {
+			return "/t/" + rest[:k+1]
+		}
+		i += 3
+	}
+}
+
+func (c *collector) event(method string, params json.RawMessage) {
+	if method != "log.entryAdded" {
+		return
+	}
+	var e logLine
+	if json.Unmarshal(params, &e) != nil {
+		return
+	}
+	tok := tokenIn(e.Text)
+	if tok == "" {
+		return
+	}
+	c.mu.Lock()
+	c.logs[tok] = append(c.logs[tok], e)
+	c.mu.Unlock()
+}
+
+func (c *collector) take(tok string) []logLine {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.logs[tok])
+}
+
+type browser struct {
+	b       *bidi
+	context string
+	origin  string
+}
+
+func start(t *testing.T, port int, col *collector) *browser {
+	t.Helper()
+	bin := firefoxPath()
+	if bin == "" {
+		t.Skip("firefox harness: no Firefox binary found; apt-get install firefox-esr or set FIREFOX_PATH")
+	}
+	prof := t.TempDir()
+	if err := os.WriteFile(filepath.Join(prof, "user.js"), []byte(prefs(port)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-remote", "--profile", prof,
+		"--remote-debugging-port=0", "--remote-allow-origins=http://localhost", "about:blank")
+	cmd.Env = append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if a, ok := strings.CutPrefix(sc.Text(), "WebDriver BiDi listening on "); ok {
+				addr <- a
+			}
+		}
+		_, _ = io.Copy(io.Discard, stderr)
+	}()
+	var ws string
+	select {
+	case ws = <-addr:
+	case <-time.After(30 * time.Second):
+		t.Fatal("firefox did not announce its WebDriver BiDi address")
+	}
+	conn, err := websocket.Dial(ws+"/session", "", "http://localhost")
+	if err != nil {
+		t.Fatalf("bidi dial: %v", err)
+	}
+	conn.MaxPayloadBytes = 64 << 20
+	t.Cleanup(func() { conn.Close() })
+	b := &bidi{ws: conn, pending: map[int]chan json.RawMessage{}, onEvent: col.event}
+	go b.read()
+
+	cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer ccancel()
+	if err := b.call(cctx, "session.new", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.call(cctx, "session.subscribe", map[string]any{"events": []string{"log.entryAdded"}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var tree struct {
+		Contexts []struct {
+			Context string `json:"context"`
+		} `json:"contexts"`
+	}
+	if err := b.call(cctx, "browsingContext.getTree", map[string]any{}, &tree); err != nil || len(tree.Contexts) == 0 {
+		t.Fatalf("browsing context: %v", err)
+	}
+	return &browser{b: b, context: tree.Contexts[0].Context}
+}
+
+// fetchJS is e2e/chromium's fetch() driver, returning its result as a JSON
+// string (a BiDi RemoteValue string is simpler to read than an object).
+const fetchJS = `(async (s) => {
+  const out = {resolved: false, exception: "", status: 0, type: "", headers: [], body_error: ""};
+  try {
+    const init = {};
+    if (s.method) init.method = s.method;
+    if (s.headers && s.headers.length) init.headers = s.headers;
+    if (s.credentials) init.credentials = s.credentials;
+    if (s.mode) init.mode = s.mode;
+    if (s.redirect) init.redirect = s.redirect;
+    const bt = s.body_type || "";
+    if (s.body !== null && s.body !== undefined || bt) {
+      const body = s.body == null ? "" : s.body;
+      if (bt.startsWith("blob:")) init.body = new Blob([body], {type: bt.slice(5)});
+      else if (bt === "urlsearchparams") init.body = new URLSearchParams(body);
+      else if (bt === "formdata") { const f = new FormData(); f.append("f", body); init.body = f; }
+      else if (bt === "stream") {
+        init.body = new ReadableStream({start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); }});
+        init.duplex = "half";
+      } else init.body = body;
+    }
+    const r = await fetch(s.url, init);
+    out.resolved = true;
+    out.status = r.status;
+    out.type = r.type;
+    const names = new Set();
+    for (const [k] of r.headers) names.add(k);
+    out.headers = [...names].sort();
+    try { await r.arrayBuffer(); } catch (e) { out.body_error = String(e); }
+  } catch (e) {
+    out.exception = String(e);
+  }
+  await new Promise(r => setTimeout(r, 150));
+  return JSON.stringify(out);
+})`
+
+type pageResult struct {
+	Resolved  bool     `json:"resolved"`
+	Exception string   `json:"exception"`
+	Status    int      `json:"status"`
+	Type      string   `json:"type"`
+	Headers   []string `json:"headers"`
+	BodyError string   `json:"body_error"`
+}
+
+// Observed is what Firefox did with one exchange (fields as in e2e/chromium).
+type Observed struct {
+	Allowed         bool                   `json:"allowed"`
+	Exception       string                 `json:"exception,omitempty"`
+	Status          int                    `json:"status"`
+	Type            string                 `json:"type"`
+	ReadableHeaders []string               `json:"readable_headers"`
+	Console         []string               `json:"console"`
+	ConsoleRaw      []logLine              `json:"console_raw,omitempty"`
+	Preflight       explain.PreflightTrace `json:"preflight"`
+	ActualSent      bool                   `json:"actual_sent"`
+	Requests        []chromium.Received    `json:"requests"`
+}
+
+// Record is one line of the WHYCORS_RECORD_FIREFOX file.
+type Record struct {
+	chromium.Case
+	Observed Observed `json:"observed"`
+}
+
+// Mismatch is one field where explain's firefox verdict disagrees.
+type Mismatch struct {
+	ID       string           `json:"id"`
+	Desc     string           `json:"desc"`
+	Field    string           `json:"field"`
+	Firefox  any              `json:"firefox"`
+	Explain  any              `json:"explain"`
+	Scenario explain.Scenario `json:"scenario"`
+}
+
+func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (explain.Scenario, Observed, error) {
+	s, path, err := chromium.Effective(c)
+	if err != nil {
+		return s, Observed{}, err
+	}
+	s.Browser = "firefox"
+	srv.Handle(path, s.Preflight, s.Response)
+	tok := chromium.Token(path + "/")
+	ctx, cancel := context.WithTimeout(context.Background(), exchangeWait)
+	defer cancel()
+	if br.origin != s.Request.Origin {
+		err := br.b.call(ctx, "browsingContext.navigate", map[string]any{"context": br.context, "url": s.Request.Origin + chromium.PagePath, "wait": "complete"}, nil)
+		if err != nil {
+			return s, Observed{}, fmt.Errorf("navigate: %w", err)
+		}
+		br.origin = s.Request.Origin
+	}
+	spec, _ := json.Marshal(map[string]any{
+		"url": s.Request.URL, "method": s.Request.Method, "headers": pairs(s),
+		"credentials": s.Request.Credentials, "mode": s.Request.Mode, "redirect": s.Request.Redirect,
+		"body": s.Request.Body, "body_type": s.Request.BodyType,
+	})
+	var ev struct {
+		Type   string `json:"type"`
+		Result struct {
+			Type  string `json:"type"`
+			Value string `json:"value"`
+		} `json:"result"`
+		ExceptionDetails any `json:"exceptionDetails"`
+	}
+	err = br.b.call(ctx, "script.evaluate", map[string]any{
+		"expression": fetchJS + "(" + string(spec) + ")", "target": map[string]any{"context": br.context},
+		"awaitPromise": true, "resultOwnership": "none",
+	}, &ev)
+	if err != nil {
+		return s, Observed{}, err
+	}
+	if ev.Type != "success" {
+		return s, Observed{}, fmt.Errorf("evaluate: %v", ev.ExceptionDetails)
+	}
+	var res pageResult
+	if err := json.Unmarshal([]byte(ev.Result.Value), &res); err != nil {
+		return s, Observed{}, err
+	}
+	logs := col.take(tok)
+	ob := Observed{Allowed: res.Resolved, Exception: res.Exception, Status: res.Status, Type: res.Type,
+		ReadableHeaders: res.Headers, Console: []string{}, ConsoleRaw: logs, Requests: srv.Seen(tok)}
+	if ob.ReadableHeaders == nil {
+		ob.ReadableHeaders = []string{}
+	}
+	if !res.Resolved {
+		ob.Type = "error"
+	}
+	for _, l := range logs {
+		ob.Console = append(ob.Console, l.Text)
+	}
+	for _, r := range ob.Requests {
+		if !r.IsPreflight() {
+			ob.ActualSent = true
+			continue
+		}
+		if !ob.Preflight.Sent {
+			ob.Preflight.Sent = true
+			ob.Preflight.Headers = map[string]string{}
+			if v, ok := r.Header.Get("Access-Control-Request-Method"); ok {
+				ob.Preflight.Headers["access-control-request-method"] = v
+			}
+			if v, ok := r.Header.Get("Access-Control-Request-Headers"); ok {
+				ob.Preflight.Headers["access-control-request-headers"] = v
+			}
+		}
+	}
+	return s, ob, nil
+}
+
+func pairs(s explain.Scenario) [][2]string {
+	out := make([][2]string, 0, len(s.Request.Headers))
+	for _, f := range s.Request.Headers {
+		out = append(out, [2]string{f.Name, f.Value})
+	}
+	return out
+}
+
+func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
+	var out []Mismatch
+	add := func(field string, ff, ex any) {
+		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: field, Firefox: ff, Explain: ex, Scenario: s})
+	}
+	if verr != nil {
+		add("error", nil, verr.Error())
+		return out
+	}
+	if ob.Allowed != v.Allowed {
+		add("allowed", ob.Allowed, v.Allowed)
+	}
+	if ob.Preflight.Sent != v.Preflight.Sent {
+		add("preflight.sent", ob.Preflight.Sent, v.Preflight.Sent)
+	}
+	if ob.Preflight.Sent && v.Preflight.Sent && !maps(ob.Preflight.Headers, v.Preflight.Headers) {
+		add("preflight.headers", ob.Preflight.Headers, v.Preflight.Headers)
+	}
+	if ob.ActualSent != v.ActualSent {
+		add("actual_sent", ob.ActualSent, v.ActualSent)
+	}
+	if ob.Status != v.Status {
+		add("status", ob.Status, v.Status)
+	}
+	if ob.Allowed && ob.Type != v.Type {
+		add("type", ob.Type, v.Type)
+	}
+	vh := v.ReadableHeaders
+	if vh == nil {
+		vh = []string{}
+	}
+	if !slices.Equal(ob.ReadableHeaders, vh) {
+		add("readable_headers", ob.ReadableHeaders, v.ReadableHeaders)
+	}
+	if ob.Exception != v.Exception {
+		add("exception", ob.Exception, v.Exception)
+	}
+	// BiDi carries Firefox's errors only, so the warnings explain predicts
+	// cannot be observed here; compare the rest.
+	vc := []string{}
+	for _, l := range v.Console {
+		if !strings.HasPrefix(l, "Cross-Origin Request Warning:") {
+			vc = append(vc, l)
+		}
+	}
+	if !slices.Equal(ob.Console, vc) {
+		add("console", ob.Console, v.Console)
+	}
+	return out
+}
+
+func maps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}
+
+// TestFirefox runs the corpus of e2e/chromium and its random mix through
+// Firefox, one exchange at a time in one tab.
+func TestFirefox(t *testing.T) {
+	corpus, err := chromium.LoadCorpus(filepath.Join("..", "chromium", "testdata", "corpus.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := append(corpus, chromium.Generate(chromium.RandomSeed, chromium.RandomCases)...)
+	srv, err := chromium.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	col := &collector{logs: map[string][]logLine{}}
+	br := start(t, srv.Port(), col)
+
+	var (
+		records    []Record
+		mismatches []Mismatch
+		agree, ran int
+		begin      = time.Now()
+	)
+	for _, c := range all {
+		t.Run(c.ID, func(t *testing.T) {
+			s, ob, err := br.run(srv, col, c)
+			if err != nil {
+				t.Fatalf("%s: %v", c.Desc, err)
+			}
+			if ob.Allowed && ob.Type != "opaqueredirect" && !ob.ActualSent {
+				t.Errorf("self-consistency (%s): the page got a response but the server saw no actual request", c.Desc)
+			}
+			v, verr := explain.Explain(s)
+			ms := compare(c, s, ob, v, verr)
+			ran++
+			if len(ms) == 0 {
+				agree++
+			}
+			mismatches = append(mismatches, ms...)
+			records = append(records, Record{Case: chromium.Case{ID: c.ID, Desc: c.Desc, Catalog: c.Catalog, Scenario: s}, Observed: ob})
+		})
+	}
+	if ran == 0 {
+		return
+	}
+	for _, r := range records {
+		u, _ := url.Parse(r.Scenario.Request.URL)
+		if u != nil && len(col.take(chromium.Token(u.Path))) != len(r.Observed.ConsoleRaw) {
+			t.Errorf("%s: console lines arrived after the exchange was compared", r.ID)
+		}
+	}
+	t.Logf("firefox: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(begin).Round(time.Millisecond))
+	if p := os.Getenv(envRecord); p != "" {
+		var b strings.Builder
+		b.WriteString("[\n")
+		for i, r := range records {
+			line, _ := json.Marshal(r)
+			b.Write(line)
+			if i < len(records)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString("]\n")
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+	if b, err := json.MarshalIndent(mismatches, "", "  "); err == nil {
+		_ = os.MkdirAll(filepath.Dir(mismatchReport), 0o755)
+		_ = os.WriteFile(mismatchReport, b, 0o644)
+	}
+	if len(mismatches) == 0 {
+		return
+	}
+	var msg strings.Builder
+	shown := map[string]bool{}
+	for _, m := range mismatches {
+		if len(shown) >= detailedReport && !shown[m.ID] {
+			continue
+		}
+		shown[m.ID] = true
+		ff, _ := json.Marshal(m.Firefox)
+		ex, _ := json.Marshal(m.Explain)
+		fmt.Fprintf(&msg, "\n  %s [%s]\n      firefox: %s\n      explain: %s", m.ID, m.Field, ff, ex)
+	}
+	text := "firefox: " + strconv.Itoa(agree) + "/" + strconv.Itoa(ran) + " agree; disagreements (all in " + mismatchReport + "):" + msg.String()
+	if os.Getenv(envDiff) == "report" {
+		t.Log(text)
+	} else {
+		t.Error(text)
+	}
+}
