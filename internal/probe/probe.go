@@ -1,0 +1,489 @@
+// Package probe asks a live server what a browser would ask for one
+// fetch(), over real HTTP, and explains the answers with the engine.
+//
+// The browser model (engine/fetch) decides which requests the browser
+// sends; a live fetch.Server sends each one on the network, exactly as the
+// chosen browser builds it (WireHeaders), and records the reply. The
+// recorded replies then become a scenario (engine/explain's contract), and
+// the verdict is explain.Explain of that scenario, so `whycors explain` on
+// the saved Record's scenario gives the same verdict.
+//
+// What is sent and what is not:
+//
+//   - The preflight, when the browser sends one, is always sent. Redirects
+//     are never followed (a browser fails a redirected preflight; the
+//     actual request's redirect target is reported, not fetched).
+//   - The actual request is sent only when its method is GET or HEAD, or
+//     when Options.Send is set: a DELETE against production is not a
+//     diagnosis. When it is withheld the outcome is PreflightPassed.
+//   - Header names go out with the case the browser uses. Their order on
+//     the wire is Go's (HTTP/1.1: Host, User-Agent, then the rest sorted by
+//     name; HTTP/2: HPACK in Go's order); Exchange.Header lists them in the
+//     order Chromium sends them. No server we know reads CORS fields by
+//     position.
+//   - Reply header lines are kept in wire order, repeated lines apart, when
+//     the reply came over HTTP/1.x on a connection the probe made itself (a
+//     copy of the bytes read is parsed with ParseHead). Over HTTP/2, or
+//     through an HTTPS proxy tunnel, only Go's parsed header map is
+//     available: lines are then grouped by name in sorted order, each
+//     name's lines in wire order (Exchange.ReplyOrder says which).
+//
+// Networking: proxies from the environment (http.ProxyFromEnvironment),
+// HTTP/2 when the server offers it through ALPN, a connect timeout and an
+// overall timeout, TLS verification unless Options.Insecure, reply heads
+// up to 256 KiB and bodies read up to Options.MaxBodyBytes.
+package probe
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout        = 20 * time.Second
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultMaxBodyBytes   = 1 << 20
+)
+
+// Outcomes of a probe.
+const (
+	// Allowed and Blocked are the verdict of explain for the recorded
+	// replies.
+	Allowed = "allowed"
+	Blocked = "blocked"
+	// PreflightPassed: the preflight passed and the actual request was
+	// withheld (an unsafe method without Options.Send).
+	PreflightPassed = "preflight-passed"
+	// RedirectNotFollowed: the actual request was redirected, the redirect
+	// passed the CORS check, and the probe did not follow it.
+	RedirectNotFollowed = "redirect-not-followed"
+	// NetworkFailure: a request got no HTTP reply (DNS, TLS, refused,
+	// reset, timeout). Not a CORS verdict.
+	NetworkFailure = "network-error"
+)
+
+// Options is one probe: the fetch() to imitate and how to send it.
+type Options struct {
+	Browser     string // chrome (default), firefox, safari, spec
+	Origin      string // the page's origin
+	URL         string
+	Method      string // default GET
+	Headers     headers.List
+	Credentials string // omit, same-origin (default), include
+	Body        *string
+	// Send sends the actual request even when its method is not GET or
+	// HEAD.
+	Send bool
+	// Timeout bounds the whole probe, ConnectTimeout each connection
+	// (TCP and TLS handshake).
+	Timeout, ConnectTimeout time.Duration
+	// Insecure skips TLS certificate verification.
+	Insecure bool
+	// MaxBodyBytes is how much of a reply's body is read; the rest is not.
+	MaxBodyBytes int64
+	// Resolve maps "host:port" to the address to connect to instead, as
+	// curl --resolve does ("127.0.0.1" or "127.0.0.1:8080").
+	Resolve map[string]string
+	// UserAgent replaces the profile's User-Agent.
+	UserAgent string
+	// Proxy picks the proxy; nil means http.ProxyFromEnvironment.
+	Proxy func(*http.Request) (*url.URL, error)
+	// RootCAs replaces the system's trusted authorities (tests).
+	RootCAs *x509.CertPool
+}
+
+// Exchange is one request on the wire and what came back.
+type Exchange struct {
+	Preflight bool   `json:"preflight"`
+	Method    string `json:"method"`
+	URL       string `json:"url"`
+	// Header is every field the browser sends, in its order.
+	Header headers.List `json:"header"`
+	// Sent is false when the probe withheld the request; Withheld says why.
+	Sent     bool         `json:"sent"`
+	Withheld string       `json:"withheld,omitempty"`
+	Proto    string       `json:"proto,omitempty"`
+	Status   int          `json:"status,omitempty"`
+	Reply    headers.List `json:"reply,omitempty"`
+	// ReplyOrder is "wire" when Reply is in the order of the lines
+	// received, "by-name" when it comes from Go's header map.
+	ReplyOrder    string    `json:"reply_order,omitempty"`
+	BodyBytes     int64     `json:"body_bytes,omitempty"`
+	BodyTruncated bool      `json:"body_truncated,omitempty"`
+	BodyError     string    `json:"body_error,omitempty"`
+	Millis        int64     `json:"ms"`
+	Error         *NetError `json:"error,omitempty"`
+}
+
+// Report is what the probe adds to the verdict.
+type Report struct {
+	Outcome   string     `json:"outcome"`
+	Note      string     `json:"note,omitempty"`
+	Exchanges []Exchange `json:"exchanges"`
+	// NetworkError, Console and Exception describe a network failure:
+	// what the chosen browser prints and throws for it.
+	NetworkError *NetError `json:"network_error,omitempty"`
+	Console      []string  `json:"console,omitempty"`
+	Exception    string    `json:"exception,omitempty"`
+	// PreflightSteps and PreflightCacheSeconds describe a passing
+	// preflight whose actual request was withheld or redirected.
+	PreflightSteps        []explain.Step `json:"preflight_steps,omitempty"`
+	PreflightCacheSeconds int            `json:"preflight_cache_seconds,omitempty"`
+}
+
+// Record is a probe's result: a scenario with the replies received (so
+// that it can be replayed with `whycors explain`), the verdict for it, and
+// the probe's own report.
+type Record struct {
+	Scenario explain.Scenario `json:"scenario"`
+	Verdict  *explain.Verdict `json:"verdict,omitempty"`
+	Probe    Report           `json:"probe"`
+}
+
+// Run probes o.URL as o.Browser would for the fetch o describes. The
+// error is only for input no page could produce (an *fetch.InputError
+// list, or an unknown browser); everything the network does is in the
+// Record.
+func Run(ctx context.Context, o Options) (*Record, error) {
+	p, ok := fetch.Lookup(o.Browser)
+	if !ok {
+		return nil, policy.Errors{{Path: "browser", Msg: "unknown browser " + quote(o.Browser) + "; want chrome, firefox, safari or spec"}}
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	in := fetch.Init{Method: o.Method, Headers: o.Headers, Credentials: o.Credentials, Body: o.Body}
+	r, pre, err := p.NewRequest(o.Origin, o.URL, in)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
+	defer cancel()
+	ls := &live{ctx: ctx, o: o, p: p}
+	if r != nil {
+		ls.page = r.Origin
+	}
+	res := p.Run(r, pre, ls)
+
+	rec := &Record{Scenario: explain.Scenario{Browser: p.Name, Request: explain.Request{
+		Origin: o.Origin, URL: o.URL, Method: o.Method, Headers: o.Headers, Credentials: o.Credentials, Body: o.Body,
+	}}}
+	rec.Probe.Exchanges = ls.ex
+	if rec.Probe.Exchanges == nil {
+		rec.Probe.Exchanges = []Exchange{}
+	}
+	for _, x := range ls.ex {
+		if !x.Sent || x.Error != nil {
+			continue
+		}
+		rp := &explain.Reply{Status: x.Status, Headers: x.Reply}
+		if rp.Headers == nil {
+			rp.Headers = headers.List{}
+		}
+		if x.Preflight && rec.Scenario.Preflight == nil {
+			rec.Scenario.Preflight = rp
+		} else if !x.Preflight && rec.Scenario.Response == nil {
+			rec.Scenario.Response = rp
+		}
+	}
+	switch {
+	case ls.netErr != nil:
+		rec.Probe.Outcome = NetworkFailure
+		rec.Probe.NetworkError = ls.netErr
+		rec.Probe.Console = NetworkConsole(p.Name, ls.netErr, o.URL, r)
+		rec.Probe.Exception = p.Exception(&fetch.Failure{Reason: fetch.ReasonMissingAllowOriginHeader})
+		rec.Probe.Note = "no HTTP reply, so no CORS check ran: this is not a CORS error. Fix the network or TLS problem first."
+	case ls.withheld != "":
+		rec.Probe.Outcome = PreflightPassed
+		if ls.withheld == "redirect" {
+			rec.Probe.Outcome = RedirectNotFollowed
+			rec.Probe.Note = "the reply redirects and passed the CORS check; the browser would follow it to " + ls.location + ", which the probe does not: probe that URL (the page's Origin becomes \"null\" after a cross-origin redirect)."
+		} else {
+			rec.Probe.Note = "the preflight passed; the actual " + ls.method + " was not sent because it is not a safe method (pass --send to send it and check its reply's CORS headers too)."
+		}
+		for _, c := range res.Checks {
+			if strings.HasPrefix(c.ID, "actual.") || strings.HasPrefix(c.ID, "response.") {
+				break
+			}
+			rec.Probe.PreflightSteps = append(rec.Probe.PreflightSteps, explain.Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
+		}
+		rec.Probe.PreflightCacheSeconds = res.MaxAge
+	default:
+		v, err := explain.Explain(rec.Scenario)
+		if err != nil {
+			return nil, err
+		}
+		rec.Verdict = &v
+		rec.Probe.Outcome = Blocked
+		if v.Allowed {
+			rec.Probe.Outcome = Allowed
+		}
+		if v.Allowed != res.Allowed {
+			rec.Probe.Note = "the live run and the replay of its replies disagree; please report this"
+		}
+	}
+	return rec, nil
+}
+
+// live is the fetch.Server that answers over the network.
+type live struct {
+	ctx      context.Context
+	o        Options
+	p        *fetch.Profile
+	page     origin.Origin
+	ex       []Exchange
+	netErr   *NetError
+	withheld string
+	location string
+	method   string
+}
+
+func (l *live) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+	x := Exchange{Preflight: preflight, Method: req.Method, URL: req.URL,
+		Header: WireHeaders(l.p.Name, l.o.UserAgent, l.page, req, preflight)}
+	switch {
+	case l.netErr != nil || l.withheld != "":
+		return policy.Reply{}
+	case hop > 0:
+		l.withheld, x.Withheld = "redirect", "redirect not followed"
+		l.ex = append(l.ex, x)
+		return policy.Reply{}
+	case !preflight && req.Method != "GET" && req.Method != "HEAD" && !l.o.Send:
+		l.withheld, x.Withheld, l.method = "unsafe", "unsafe method without --send", req.Method
+		l.ex = append(l.ex, x)
+		return policy.Reply{}
+	}
+	var body *string
+	if !preflight {
+		body = l.o.Body
+	}
+	l.send(&x, body)
+	l.ex = append(l.ex, x)
+	if x.Error != nil {
+		l.netErr = x.Error
+		return policy.Reply{}
+	}
+	if loc, ok := x.Reply.Get("Location"); ok && x.Status >= 300 && x.Status < 400 {
+		l.location = loc
+	}
+	return policy.Reply{Status: x.Status, Header: x.Reply}
+}
+
+// send performs one request on a transport of its own, so that the
+// connection (and the copy of the bytes read from it) belongs to this
+// request alone.
+func (l *live) send(x *Exchange, body *string) {
+	x.Sent = true
+	start := time.Now()
+	defer func() { x.Millis = time.Since(start).Milliseconds() }()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader(*body)
+	}
+	req, err := http.NewRequestWithContext(l.ctx, x.Method, x.URL, rd)
+	if err != nil {
+		x.Error = &NetError{Kind: "other", Message: "cannot send to this URL: " + err.Error(), Detail: err.Error(), Preflight: x.Preflight}
+		return
+	}
+	for _, f := range x.Header {
+		// The map key keeps the browser's case: Go writes a
+		// non-canonical key as it is.
+		req.Header[f.Name] = append(req.Header[f.Name], f.Value)
+	}
+	d := &dialer{o: l.o}
+	proxy := l.o.Proxy
+	if proxy == nil {
+		proxy = http.ProxyFromEnvironment
+	}
+	tr := &http.Transport{
+		Proxy:                  proxy,
+		DialContext:            d.dial,
+		DialTLSContext:         d.dialTLS,
+		TLSClientConfig:        d.tlsConfig(""),
+		TLSHandshakeTimeout:    l.o.ConnectTimeout,
+		ForceAttemptHTTP2:      true,
+		DisableCompression:     true,
+		MaxResponseHeaderBytes: MaxHeadBytes,
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		x.Error = Classify(err, x.Preflight)
+		return
+	}
+	defer resp.Body.Close()
+	x.Proto, x.Status = resp.Proto, resp.StatusCode
+	n, berr := io.Copy(io.Discard, io.LimitReader(resp.Body, l.o.MaxBodyBytes+1))
+	if n > l.o.MaxBodyBytes {
+		n, x.BodyTruncated = l.o.MaxBodyBytes, true
+	}
+	x.BodyBytes = n
+	if berr != nil {
+		x.BodyError = Classify(berr, x.Preflight).Message
+	}
+	if h, ok := ParseHead(d.read()); ok && h.Status == resp.StatusCode && resp.ProtoMajor == 1 {
+		x.Reply, x.ReplyOrder = h.Header, "wire"
+	} else {
+		x.Reply, x.ReplyOrder = byName(resp.Header), "by-name"
+	}
+	if len(x.Reply) > fetch.MaxHeaders {
+		x.Reply = x.Reply[:fetch.MaxHeaders]
+	}
+}
+
+func byName(h http.Header) headers.List {
+	names := make([]string, 0, len(h))
+	for n := range h {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := headers.List{}
+	for _, n := range names {
+		for _, v := range h[n] {
+			out = append(out, headers.Field{Name: n, Value: v})
+		}
+	}
+	return out
+}
+
+// dialer makes the connections of one request and keeps a copy of the
+// first bytes read from a plain-text (or TLS-decrypted HTTP/1.1)
+// connection, for ParseHead.
+type dialer struct {
+	o   Options
+	mu  sync.Mutex
+	rec *recorder
+}
+
+func (d *dialer) target(addr string) string {
+	to, ok := d.o.Resolve[addr]
+	if !ok {
+		return addr
+	}
+	if _, _, err := net.SplitHostPort(to); err != nil {
+		_, port, _ := net.SplitHostPort(addr)
+		return net.JoinHostPort(strings.Trim(to, "[]"), port)
+	}
+	return to
+}
+
+func (d *dialer) netDialer() *net.Dialer {
+	return &net.Dialer{Timeout: d.o.ConnectTimeout, KeepAlive: 30 * time.Second}
+}
+
+func (d *dialer) tlsConfig(serverName string) *tls.Config {
+	return &tls.Config{
+		ServerName:         serverName,
+		InsecureSkipVerify: d.o.Insecure,
+		RootCAs:            d.o.RootCAs,
+		NextProtos:         []string{"h2", "http/1.1"},
+	}
+}
+
+func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := d.netDialer().DialContext(ctx, network, d.target(addr))
+	if err != nil {
+		return nil, err
+	}
+	return d.keep(c), nil
+}
+
+func (d *dialer) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	td := &tls.Dialer{NetDialer: d.netDialer(), Config: d.tlsConfig(host)}
+	c, err := td.DialContext(ctx, network, d.target(addr))
+	if err != nil {
+		return nil, err
+	}
+	tc := c.(*tls.Conn)
+	if tc.ConnectionState().NegotiatedProtocol == "h2" {
+		return tc, nil // Go's HTTP/2 needs the *tls.Conn itself
+	}
+	return d.keep(tc), nil
+}
+
+func (d *dialer) keep(c net.Conn) net.Conn {
+	r := &recorder{Conn: c}
+	d.mu.Lock()
+	if d.rec == nil {
+		d.rec = r
+	}
+	d.mu.Unlock()
+	return r
+}
+
+func (d *dialer) read() []byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.rec == nil {
+		return nil
+	}
+	return d.rec.bytes()
+}
+
+// recorder copies up to MaxHeadBytes of what is read from the connection.
+type recorder struct {
+	net.Conn
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (r *recorder) Read(p []byte) (int, error) {
+	n, err := r.Conn.Read(p)
+	r.mu.Lock()
+	if room := MaxHeadBytes + 4 - r.buf.Len(); room > 0 && n > 0 {
+		r.buf.Write(p[:min(n, room)])
+	}
+	r.mu.Unlock()
+	return n, err
+}
+
+func (r *recorder) bytes() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return bytes.Clone(r.buf.Bytes())
+}
+
+// ScenarioOf returns the "scenario" member of a saved Record, so that a
+// reader of scenarios (`whycors explain`) can take a probe's --json output
+// as it is. ok is false when data is not a JSON object with a "scenario"
+// object; the caller then reads data as a plain scenario.
+func ScenarioOf(data []byte) (scenario []byte, ok bool) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return nil, false
+	}
+	s, ok := top["scenario"]
+	if !ok || len(bytes.TrimSpace(s)) == 0 || bytes.TrimSpace(s)[0] != '{' {
+		return nil, false
+	}
+	return s, true
+}
