@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -155,11 +156,14 @@ func inputErrors(err error) error {
 
 // server answers the browser's requests from the scenario: raw replies, or
 // a policy's evaluator with the raw replies as the application behind it.
-// A redirect target (hop > 0) is a server the scenario does not describe:
-// it answers like an unconfigured one (OPTIONS 404, others 200, no
-// headers), unless a policy is set, which answers every URL.
+// A redirect back to the scenario's own URL gets the scenario's replies
+// again (a server answers by URL, so a loop stays a loop). Any other
+// redirect target is a server the scenario does not describe: it answers
+// like an unconfigured one (OPTIONS 404, others 200, no headers), unless a
+// policy is set, which answers every URL.
 type server struct {
 	s          Scenario
+	url        string // the scenario's URL, serialized
 	eval       policy.Evaluator
 	preRules   []policy.Rule
 	actRules   []policy.Rule
@@ -169,6 +173,9 @@ type server struct {
 
 func newServer(s Scenario) (*server, *policy.Detection, error) {
 	srv := &server{s: s}
+	if u, err := origin.ParseURL(s.Request.URL); err == nil {
+		srv.url = u.String()
+	}
 	if s.Policy == nil {
 		return srv, nil, nil
 	}
@@ -215,6 +222,9 @@ func (srv *server) rules(preflight bool) []policy.Rule {
 
 // Answer implements fetch.Server.
 func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+	if hop > 0 && req.URL == srv.url {
+		hop = 0
+	}
 	app := policy.Reply{Status: 200}
 	if preflight {
 		app.Status = 404

@@ -264,3 +264,14 @@ func FuzzExplain(f *testing.F) {
 		}
 	})
 }
+
+// A redirect back to the scenario's own URL gets the same reply, so a
+// self-redirect loops until the limit (e2e/chromium recording redir-loop:
+// Chromium logs net::ERR_TOO_MANY_REDIRECTS and nothing else).
+func TestRedirectLoop(t *testing.T) {
+	v := mustExplain(t, `{"request":{"origin":"http://app.test","url":"http://api.test/t/items"},
+		"response":{"status":302,"headers":[["Access-Control-Allow-Origin","*"],["Location","/t/items"]]}}`)
+	if v.Allowed || v.Reason != "TooManyRedirects" || !reflect.DeepEqual(v.Console, []string{"Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"}) {
+		t.Errorf("allowed=%v reason=%q console=%q", v.Allowed, v.Reason, v.Console)
+	}
+}

@@ -44,6 +44,8 @@ const (
 	ReasonInvalidRedirectLocation = "InvalidRedirectLocation"
 	ReasonRedirectSchemeNotHTTP   = "RedirectSchemeNotHTTP"
 	ReasonTooManyRedirects        = "TooManyRedirects"
+	ReasonNetworkError            = "NetworkError"
+	ReasonStreamNeedsHTTP2        = "StreamUploadNeedsHTTP2"
 )
 
 // DevTools Network.CorsError names used here (reference browser-cors.md §2.1).
@@ -64,6 +66,7 @@ const (
 	ReasonMethodDisallowed            = "MethodDisallowedByPreflightResponse"
 	ReasonHeaderDisallowed            = "HeaderDisallowedByPreflightResponse"
 	ReasonRedirectContainsCredentials = "RedirectContainsCredentials"
+	ReasonInvalidResponse             = "InvalidResponse"
 	preflightPrefix                   = "Preflight"
 )
 

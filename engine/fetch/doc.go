@@ -34,6 +34,15 @@
 //   - InvalidRedirectLocation: a Location that does not parse; network error.
 //   - RedirectSchemeNotHTTP: a redirect to a non-HTTP(S) URL; network error.
 //   - TooManyRedirects: more than 20 redirects; network error.
+//   - NetworkError: the server closed the connection without a response
+//     to the actual request (a reply with status 0).
+//   - StreamUploadNeedsHTTP2: Chromium sends a ReadableStream body only over
+//     HTTP/2 or QUIC, so over http: it fails after the preflight
+//     (net::ERR_ALPN_NEGOTIATION_FAILED, e2e/chromium recording req-stream-cors).
+//
+// A preflight answered with no response at all (status 0) is
+// InvalidResponse, DevTools' name for a preflight that failed with a
+// network error.
 //
 // DisallowedByMode (mode "same-origin" to another origin),
 // NoCorsRedirectModeNotFollow and CorsDisabledScheme are DevTools names.

@@ -82,7 +82,21 @@ func (chromeMessages) console(f *Failure) []string {
 	case ReasonNoCorsRedirectModeNotFollow:
 		return []string{"Fetch API cannot load " + f.URL + ". Request mode is \"no-cors\" but the redirect mode is not \"follow\"."}
 	case ReasonCorsDisabledScheme:
+		if f.Value == "file" {
+			// Observed Chromium 156 (e2e/chromium recording scheme-file).
+			return []string{"Not allowed to load local resource: " + f.URL}
+		}
 		return []string{"Fetch API cannot load " + f.URL + ". URL scheme \"" + f.Value + "\" is not supported."}
+	case ReasonTooManyRedirects:
+		return []string{"Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"}
+	case ReasonRedirectSchemeNotHTTP:
+		return []string{"Failed to load resource: net::ERR_UNSAFE_REDIRECT"}
+	case ReasonInvalidRedirectLocation:
+		return []string{"Failed to load resource: net::ERR_INVALID_REDIRECT"}
+	case ReasonNetworkError, ReasonInvalidResponse:
+		return []string{"Failed to load resource: net::ERR_EMPTY_RESPONSE"}
+	case ReasonStreamNeedsHTTP2:
+		return []string{"Failed to load resource: net::ERR_ALPN_NEGOTIATION_FAILED"}
 	}
 	if f.TypeError() {
 		return []string{}
@@ -126,7 +140,7 @@ func (chromeMessages) exception(f *Failure) string {
 	case ReasonModeNavigate:
 		return pre + "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'."
 	case ReasonStreamNoCors:
-		return pre + "If request is made from ReadableStream, mode should be \"same-origin\" or \"cors\""
+		return pre + "If request is made from ReadableStream, mode should be\"same-origin\" or \"cors\""
 	case ReasonInvalidHeader:
 		return pre + "'" + f.Value + "' is not a valid HTTP header field name."
 	case ReasonInvalidHeaderValue:
@@ -188,6 +202,8 @@ func (firefoxMessages) console(f *Failure) []string {
 		lines = append(lines, ffBlocked(url, "header ‘"+f.Value+"’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response"))
 	case ReasonCorsDisabledScheme:
 		lines = append(lines, ffBlocked(url, "CORS request not http"))
+	case ReasonNetworkError, ReasonInvalidResponse:
+		return []string{ffBlocked(url, ffDidNotSucceed)}
 	default:
 		// Type errors, redirect-mode and userinfo failures: Firefox logs
 		// no CORS reason (reference §3, "Redirect Location with userinfo").

@@ -56,6 +56,11 @@ type Profile struct {
 	// of §1.10; the standard and Firefox, Safari remove it).
 	KeepsAuthorizationOnRedirect bool
 
+	// StreamNeedsHTTP2: a ReadableStream body fails on an http: URL,
+	// where no ALPN can negotiate HTTP/2 (Chromium; observed in the
+	// e2e/chromium recording req-stream-cors).
+	StreamNeedsHTTP2 bool
+
 	msg messages
 }
 
@@ -67,8 +72,8 @@ var profiles = []*Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
-		KeepsAuthorizationOnRedirect: true,
-		msg:                          chromeMessages{},
+		KeepsAuthorizationOnRedirect: true, StreamNeedsHTTP2: true,
+		msg: chromeMessages{},
 	},
 	{
 		Name: "firefox", Engine: "Firefox ESR 153",

@@ -356,3 +356,33 @@ func TestPreflightRequest(t *testing.T) {
 		t.Errorf("Accept %q, want */* (Fetch CORS-preflight fetch step 2)", v)
 	}
 }
+
+// Cases settled by the e2e/chromium recording
+// (e2e/chromium/testdata/observed-chromium.json, Chromium 156).
+func TestRecordedChromium(t *testing.T) {
+	src := "e2e/chromium/testdata/observed-chromium.json"
+	for _, tc := range []runCase{
+		{desc: "no-cors 404 still logs the status", browser: "chrome", init: fetch.Init{Mode: "no-cors"}, srv: raw{resp: reply(404)}, allowed: true, status: 0,
+			console: []string{"Failed to load resource: the server responded with a status of 404 (Not Found)"}, source: src + " mode-no-cors-404"},
+		{desc: "redirect to data:", browser: "chrome", srv: raw{resp: reply(302, "Location", "data:,x", acao, "*")}, reason: fetch.ReasonRedirectSchemeNotHTTP,
+			console: []string{"Failed to load resource: net::ERR_UNSAFE_REDIRECT"}, source: src + " redir-bad-scheme"},
+		{desc: "no response to the actual request", browser: "chrome", srv: raw{resp: reply(0)}, reason: fetch.ReasonNetworkError,
+			console: []string{"Failed to load resource: net::ERR_EMPTY_RESPONSE"}, source: src + " net-fail-actual"},
+		{desc: "no response to the preflight", browser: "chrome", init: fetch.Init{Method: "PUT"}, srv: raw{pre: reply(0)}, reason: fetch.ReasonInvalidResponse,
+			console: []string{"Failed to load resource: net::ERR_EMPTY_RESPONSE"}, source: src + " net-fail-preflight"},
+		{desc: "stream upload over http", browser: "chrome", init: fetch.Init{Method: "POST", BodyType: "stream"},
+			srv: raw{pre: reply(204, acao, "*", acam, "*", acah, "*"), resp: reply(200, acao, "*")}, reason: fetch.ReasonStreamNeedsHTTP2,
+			console: []string{"Failed to load resource: net::ERR_ALPN_NEGOTIATION_FAILED"}, source: src + " req-stream-cors"},
+	} {
+		runOne(t, tc)
+	}
+	p := profile(t, "chrome")
+	r, f, err := p.NewRequest(app, "file:///t/x", fetch.Init{})
+	if err != nil || f != nil {
+		t.Fatal(err, f)
+	}
+	res := p.Run(r, nil, raw{})
+	if want := []string{"Not allowed to load local resource: file:///t/x"}; !reflect.DeepEqual(res.Console, want) {
+		t.Errorf("file: console %q, want %q (%s scheme-file)", res.Console, want, src)
+	}
+}
