@@ -1,0 +1,119 @@
+// Package convert turns a CORS configuration written for one platform into
+// another platform's form (`whycors convert`), without widening it
+// silently.
+//
+// A conversion reads the source with its platform's reader (Read), maps
+// its rules onto the neutral rule set of engine/portable, and renders that
+// with the target's writer (native.Write, s3.WriteJSON/WriteXML/WriteCLI,
+// r2.Write, gcs.Write, azure.Write, apigw.WriteHTTP, nginx.Write,
+// express.Write). Conversions between forms of the same platform (S3 XML
+// to S3 JSON, or to R2, which stores S3's model) skip the neutral step and
+// keep every rule as it is.
+//
+// Platforms disagree on what a rule means (shared/reference/
+// cloud-policies.md): S3 picks the first rule matching origin, method and
+// every requested header, and falls through to later rules; Azure picks by
+// origin and method with no fall-through on headers; GCS by origin and
+// method, ignoring headers; API Gateway HTTP APIs have one rule; S3 and
+// Azure send Access-Control-Allow-Credentials: true whenever the origin
+// is not "*"; S3 echoes requested headers where API Gateway sends "*"
+// literally. The neutral form has native's meaning: the first rule whose
+// paths and origins match decides, and the CORS-safelisted methods need no
+// listing. Where the target (or the neutral form) cannot say what the
+// source says, the conversion leaves the entry out and reports a Note
+// with its Effect (Narrower: some request the source allows is refused),
+// or keeps the target's meaning and reports it (Wider: some request the
+// source refuses is allowed), or refuses with an error naming the rule
+// and field when the result would be unsafe (any origin with credentials
+// into native, a per-path rule into a platform without paths).
+//
+// Formats that hold captured replies (raw, har) or whose reader exposes
+// no rules (nginx) cannot be converted from.
+package convert
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/azure"
+	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/r2"
+	"github.com/whycors/whycors/engine/platform/s3"
+)
+
+// Convert reads text in format from ("auto" detects it) and writes it in
+// format to. notes lists every difference in meaning, and facts about the
+// target worth knowing; err is a policy.Errors (positioned) when the
+// source is refused by its platform, or an *Error naming the rule and
+// field the target cannot express.
+func Convert(text, from, to string) (out string, notes []Note, err error) {
+	if !contains(Targets(), to) {
+		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
+	}
+	src, err := Read(text, from)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(src.Rejects) > 0 {
+		// The platform refuses the source at upload: converting what
+		// never runs would only move the fault.
+		return "", nil, src.Rejects
+	}
+	if out, ok, err := sameFamily(text, src.Format, to); ok {
+		return out, nil, err
+	}
+	p, names, from2, notes := toPortable(src)
+	out, wnotes, err := write(p, names, from2, to)
+	notes = append(notes, wnotes...)
+	return out, notes, err
+}
+
+// sameFamily converts between forms of one platform's model directly.
+func sameFamily(text, from, to string) (string, bool, error) {
+	s3ish := func(f string) bool { return strings.HasPrefix(f, "s3-") || strings.HasPrefix(f, "r2-") }
+	switch {
+	case s3ish(from) && s3ish(to):
+		var c *s3.Configuration
+		var err error
+		if strings.HasPrefix(from, "r2-") {
+			c, err = r2.Parse(r2.Form(from), text)
+		} else {
+			c, err = s3.Parse(s3.Form(from), text)
+		}
+		if err != nil {
+			return "", true, err
+		}
+		out, err := writeS3Family(c, to)
+		return out, true, err
+	case from == "native" && to == "native":
+		p, err := native.Parse(text)
+		if err != nil {
+			return "", true, err
+		}
+		return native.Write(p), true, nil
+	case strings.HasPrefix(from, "gcs-") && to == "gcs-json":
+		c, err := gcs.Parse(gcs.Form(from), text)
+		if err != nil {
+			return "", true, err
+		}
+		out, err := gcs.Write(c)
+		return out, true, err
+	case strings.HasPrefix(from, "azure-") && to == "azure-xml":
+		c, err := azure.Parse(azure.Form(from), text)
+		if err != nil {
+			return "", true, err
+		}
+		out, err := azure.Write(c)
+		return out, true, err
+	case from == "apigw-http" && to == "apigw-http":
+		c, err := apigw.ParseHTTP(text)
+		if err != nil {
+			return "", true, err
+		}
+		out, err := apigw.WriteHTTP(c)
+		return out, true, err
+	}
+	return "", false, nil
+}

@@ -1,0 +1,198 @@
+package convert_test
+
+import (
+	"math/rand"
+	"strconv"
+	"strings"
+	"testing"
+
+	_ "github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Pools the random policies and requests draw from. They overlap on
+// purpose: listed and unlisted origins, methods that need a preflight and
+// ones that do not, safelisted and non-safelisted headers.
+var (
+	poolOrigins     = []string{"https://app.test", "https://admin.test", "http://app.test", "https://a.sub.test", "https://evil.test"}
+	poolRuleOrigins = []string{"https://app.test", "https://admin.test", "http://app.test", "https://*.sub.test", "*"}
+	poolMethods     = []string{"GET", "POST", "PUT", "DELETE"}
+	poolHeaders     = []string{"x-api-key", "content-type", "authorization", "x-trace"}
+)
+
+func pick(r *rand.Rand, pool []string, max int) []string {
+	n := 1 + r.Intn(max)
+	var out []string
+	for i := 0; i < n; i++ {
+		s := pool[r.Intn(len(pool))]
+		if !strings.Contains(strings.Join(out, "\x00")+"\x00", s+"\x00") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// randomSource writes a random configuration in one of the source
+// formats with that platform's own writer, so the text is what the
+// platform would accept.
+func randomSource(r *rand.Rand) (format, text string) {
+	switch r.Intn(5) {
+	case 0, 1:
+		c := &s3.Configuration{}
+		for i := 0; i < 1+r.Intn(2); i++ {
+			ru := s3.Rule{AllowedOrigins: pick(r, poolRuleOrigins, 2), AllowedMethods: pick(r, poolMethods, 3)}
+			if r.Intn(2) == 0 {
+				ru.AllowedHeaders = pick(r, append([]string{"*"}, poolHeaders...), 2)
+			}
+			c.Rules = append(c.Rules, ru)
+		}
+		out, _ := s3.WriteJSON(c)
+		return "s3-json", out
+	case 2:
+		var rules []native.Rule
+		for i := 0; i < 1+r.Intn(2); i++ {
+			nr := native.Rule{Origins: pick(r, poolRuleOrigins[:4], 2), Methods: pick(r, poolMethods, 2), Credentials: r.Intn(2) == 0, AllowInsecureOrigins: true}
+			if r.Intn(2) == 0 {
+				nr.RequestHeaders = pick(r, poolHeaders, 2)
+			}
+			if i > 0 {
+				nr.Path = "/v" + strconv.Itoa(i) + "/*"
+			}
+			rules = append(rules, nr)
+		}
+		// Put the per-path rules first so that each is reachable.
+		for i, j := 0, len(rules)-1; i < j; i, j = i+1, j-1 {
+			rules[i], rules[j] = rules[j], rules[i]
+		}
+		p, err := native.New(rules)
+		if err != nil {
+			return "native", `{"origins":["https://app.test"]}`
+		}
+		return "native", native.Write(p)
+	case 3:
+		c := &gcs.Configuration{}
+		for i := 0; i < 1+r.Intn(2); i++ {
+			e := gcs.Entry{Origin: pick(r, []string{"https://app.test", "https://admin.test", "*"}, 2), Method: pick(r, poolMethods, 3)}
+			if r.Intn(2) == 0 {
+				e.ResponseHeader = pick(r, poolHeaders, 2)
+			}
+			c.Entries = append(c.Entries, e)
+		}
+		out, _ := gcs.Write(c)
+		return "gcs-json", out
+	default:
+		if r.Intn(2) == 0 {
+			c := &apigw.HTTPConfig{AllowOrigins: pick(r, []string{"https://app.test", "https://admin.test", "http://app.test"}, 2), AllowMethods: pick(r, poolMethods, 2), AllowCredentials: r.Intn(2) == 0}
+			if r.Intn(2) == 0 {
+				c.AllowHeaders = pick(r, poolHeaders, 2)
+			}
+			out, _ := apigw.WriteHTTP(c)
+			return "apigw-http", out
+		}
+		p := portable.Policy{Rules: []portable.Rule{{Origins: pick(r, poolRuleOrigins[:4], 2), Methods: pick(r, poolMethods, 2), Credentials: r.Intn(2) == 0}}}
+		if r.Intn(2) == 0 {
+			p.Rules[0].AllowHeaders = pick(r, poolHeaders, 2)
+		}
+		out, err := express.Write(p)
+		if err != nil {
+			return "express", "cors()"
+		}
+		return "express", out
+	}
+}
+
+func randomRequest(r *rand.Rand) explain.Request {
+	req := explain.Request{
+		Origin: poolOrigins[r.Intn(len(poolOrigins))],
+		URL:    "https://api.test/v" + strconv.Itoa(r.Intn(3)) + "/items",
+		Method: []string{"GET", "POST", "PUT", "DELETE", "HEAD"}[r.Intn(5)],
+	}
+	if r.Intn(2) == 0 {
+		req.Credentials = "include"
+	}
+	switch r.Intn(4) {
+	case 1:
+		req.Headers = headers.List{{Name: "X-Api-Key", Value: "k"}}
+	case 2:
+		req.Headers = headers.List{{Name: "Content-Type", Value: "application/json"}}
+	case 3:
+		req.Headers = headers.List{{Name: "Authorization", Value: "Bearer t"}}
+	}
+	if req.Method == "POST" || req.Method == "PUT" {
+		body := "{}"
+		req.Body = &body
+	}
+	return req
+}
+
+func allowed(t *testing.T, format, text string, req explain.Request) bool {
+	t.Helper()
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: format, Text: text}})
+	if err != nil {
+		t.Fatalf("explain %s: %v\n%s", format, err, text)
+	}
+	return v.Allowed
+}
+
+// TestConvertKeepsDecisions is the property convert promises: for a seeded
+// random set of source policies and requests, the converted policy makes
+// the browser (explain.Explain, Chrome profile) reach the same allow/deny
+// verdict as the source, except where a Note says the target allows more
+// (Wider), less (Narrower) or either (Differs).
+func TestConvertKeepsDecisions(t *testing.T) {
+	r := rand.New(rand.NewSource(4))
+	configs, requests := 40, 25
+	if testing.Short() {
+		configs = 15
+	}
+	compared, converted, excused := 0, 0, 0
+	for c := 0; c < configs; c++ {
+		from, text := randomSource(r)
+		reqs := make([]explain.Request, requests)
+		want := make([]bool, requests)
+		for i := range reqs {
+			reqs[i] = randomRequest(r)
+			want[i] = allowed(t, from, text, reqs[i])
+		}
+		for _, to := range convert.Targets() {
+			out, notes, err := convert.Convert(text, from, to)
+			if err != nil {
+				continue
+			}
+			converted++
+			effects := map[string]bool{}
+			for _, n := range notes {
+				effects[n.Effect] = true
+			}
+			for i, req := range reqs {
+				got := allowed(t, to, out, req)
+				compared++
+				if got == want[i] {
+					continue
+				}
+				ok := effects[convert.Differs] || (got && effects[convert.Wider]) || (!got && effects[convert.Narrower])
+				excused++
+				if !ok {
+					t.Errorf("%s -> %s: request %+v: source allowed=%v, converted allowed=%v, and no note says so\nsource:\n%s\nconverted:\n%s\nnotes: %+v", from, to, req, want[i], got, text, out, notes)
+				}
+			}
+		}
+	}
+	if converted < configs {
+		t.Errorf("only %d conversions succeeded out of %d sources", converted, configs)
+	}
+	// The pools are built so that platforms disagree: a run where no
+	// decision changed would not have tested the notes at all.
+	if excused == 0 {
+		t.Errorf("no converted policy changed any decision: the test does not exercise the notes")
+	}
+	t.Logf("%d conversions, %d requests compared, %d changed decisions each covered by a note", converted, compared, excused)
+}

@@ -1,0 +1,538 @@
+package convert
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/azure"
+	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/r2"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Targets lists the format names Convert writes.
+func Targets() []string {
+	return []string{"apigw-http", "azure-xml", "express", "gcs-json", "native", "nginx",
+		"r2-api", "r2-cli", "r2-json", "r2-xml", "s3-cli", "s3-json", "s3-xml"}
+}
+
+// writer collects notes about one target.
+type writer struct {
+	notes []Note
+	bad   []string
+}
+
+func (w *writer) note(rule int, field, effect, msg string) {
+	w.notes = append(w.notes, Note{Rule: rule, Field: field, Effect: effect, Message: msg})
+}
+
+func (w *writer) refuse(rule int, field, msg string) {
+	w.bad = append(w.bad, "rules["+strconv.Itoa(rule)+"]."+field+": "+msg)
+}
+
+func (w *writer) err() error {
+	if len(w.bad) == 0 {
+		return nil
+	}
+	return &Error{Msg: "the target cannot express: " + strings.Join(w.bad, "; ")}
+}
+
+// write renders p in format to. names are the rules' names (IDs), and
+// from maps each rule of p to its source rule index, for notes.
+func write(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
+	w := &writer{}
+	src := func(i int) int {
+		if i < len(from) {
+			return from[i]
+		}
+		return i
+	}
+	if len(p.Rules) == 0 {
+		return "", nil, &Error{Msg: "no rule is left to write"}
+	}
+	if err := p.Validate(); err != nil {
+		return "", nil, err
+	}
+	switch {
+	case to == "native":
+		out, err := writeNative(w, p, names, src)
+		return out, w.notes, err
+	case strings.HasPrefix(to, "s3-") || strings.HasPrefix(to, "r2-"):
+		c := toS3(w, p, names, src, to)
+		if err := w.err(); err != nil {
+			return "", w.notes, err
+		}
+		out, err := writeS3Family(c, to)
+		return out, w.notes, err
+	case to == "gcs-json":
+		c := toGCS(w, p, src)
+		if err := w.err(); err != nil {
+			return "", w.notes, err
+		}
+		out, err := gcs.Write(c)
+		return out, w.notes, err
+	case to == "azure-xml":
+		c := toAzure(w, p, src)
+		if err := w.err(); err != nil {
+			return "", w.notes, err
+		}
+		out, err := azure.Write(c)
+		return out, w.notes, err
+	case to == "apigw-http":
+		c := toAPIGW(w, p, src)
+		if err := w.err(); err != nil {
+			return "", w.notes, err
+		}
+		out, err := apigw.WriteHTTP(c)
+		return out, w.notes, err
+	case to == "nginx" || to == "express":
+		for i, r := range p.Rules {
+			if contains(r.AllowHeaders, "*") {
+				w.note(src(i), "allow_headers", Narrower, to+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it, browser-cors.md §1.7)")
+			}
+		}
+		var out string
+		var err error
+		if to == "nginx" {
+			out, err = nginx.Write(p)
+		} else {
+			out, err = express.Write(p)
+		}
+		return out, w.notes, err
+	}
+	return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
+}
+
+// writeNative maps p onto native rules. Native picks the first rule whose
+// path matches (whatever the origin), where the portable form picks the
+// first whose path and origin match: rules that share paths are merged
+// when only their origins differ, and otherwise reported.
+func writeNative(w *writer, p portable.Policy, names []string, src func(int) int) (string, error) {
+	type nrule struct {
+		r    native.Rule
+		from int
+	}
+	var rules []nrule
+	for i, r := range p.Rules {
+		if r.AnyOrigin() && r.Credentials {
+			w.refuse(src(i), "origins", "every origin with credentials (an echo of any Origin): native refuses it, since every site could then read your users' data; list the origins")
+			continue
+		}
+		base := native.Rule{Origins: r.Origins, Methods: r.Methods, RequestHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders, Credentials: r.Credentials, MaxAge: r.MaxAge}
+		if i < len(names) && names[i] != "" && isNativeName(names[i]) {
+			base.Name = names[i]
+		}
+		if r.MaxAge != nil && *r.MaxAge > native.MaxAgeLimit {
+			v := native.MaxAgeLimit
+			base.MaxAge = &v
+			w.note(src(i), "max_age", Same, "max-age "+strconv.Itoa(*r.MaxAge)+" lowered to "+strconv.Itoa(v)+", the largest native accepts; browsers cap it lower anyway (Chrome 7200, Firefox 86400, Safari 600)")
+		}
+		paths := []string{""}
+		if len(r.Paths) > 0 {
+			paths = nil
+			for _, pa := range r.Paths {
+				pa = strings.TrimSuffix(pa, "/")
+				if pa == "" {
+					paths = []string{""}
+					break
+				}
+				// The portable "/api" covers "/api" and below: native
+				// needs the exact path and the prefix pattern.
+				paths = append(paths, pa, pa+"/*")
+			}
+		}
+		for _, pa := range paths {
+			nr := base
+			nr.Path = pa
+			merged := false
+			for k := range rules {
+				if rules[k].r.Path != pa {
+					continue
+				}
+				if sameButOrigins(rules[k].r, nr) {
+					rules[k].r.Origins = append(append([]string(nil), rules[k].r.Origins...), nr.Origins...)
+					merged = true
+				} else {
+					w.note(src(i), "paths", Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
+					merged = true
+				}
+				break
+			}
+			if !merged {
+				for k := range rules {
+					if rules[k].r.Path == "" && pa != "" {
+						w.note(src(i), "paths", Narrower, "rule "+strconv.Itoa(rules[k].from)+" covers every path and native picks a rule by path alone, so this rule is never used")
+						break
+					}
+				}
+				rules = append(rules, nrule{nr, src(i)})
+			}
+		}
+	}
+	if err := w.err(); err != nil {
+		return "", err
+	}
+	// Put exact paths and longer prefixes first: native takes the first
+	// rule whose path matches, the portable form the rule whose paths
+	// contain the request's, in order. A stable order by specificity keeps
+	// each portable rule reachable for its own paths.
+	list := make([]native.Rule, len(rules))
+	from := make([]int, len(rules))
+	order := make([]int, len(rules))
+	for i := range order {
+		order[i] = i
+	}
+	for a := 1; a < len(order); a++ {
+		for b := a; b > 0 && pathRank(rules[order[b]].r.Path) > pathRank(rules[order[b-1]].r.Path); b-- {
+			order[b], order[b-1] = order[b-1], order[b]
+		}
+	}
+	for i, k := range order {
+		list[i], from[i] = rules[k].r, rules[k].from
+	}
+	// Native refuses some values the source allowed (names browsers never
+	// send, http:// origins with credentials): adjust and say so, then
+	// build again; anything else is an error.
+	for attempt := 0; attempt < 3; attempt++ {
+		pol, err := native.New(list)
+		if err == nil {
+			return native.Write(pol), nil
+		}
+		var errs policy.Errors
+		if !errors.As(err, &errs) {
+			return "", err
+		}
+		var fatal []string
+		drop := map[[3]int]bool{} // rule, field, index
+		for _, e := range errs {
+			ri, field, idx := splitNativePath(e.Path)
+			if ri < 0 || ri >= len(list) {
+				fatal = append(fatal, e.Error())
+				continue
+			}
+			switch {
+			case field == "origins" && e.Code == "insecure":
+				list[ri].AllowInsecureOrigins = true
+				w.note(from[ri], "origins", Same, "the source allows "+strconv.Quote(list[ri].Origins[idx])+" with credentials; native asks for dangerously_allow_insecure_origins, which the converted rule sets: anyone on the network path can impersonate an http:// origin, so move to https")
+			case (field == "request_headers" || field == "exposed_headers" || field == "methods") && idx >= 0 && (e.Code == "forbidden" || e.Code == "prohibited" || e.Code == "invalid"):
+				drop[[3]int{ri, fieldNo(field), idx}] = true
+				w.note(from[ri], field, Same, "native refuses it ("+e.Msg+"); left out: a browser never sends or exposes it")
+			case field == "name":
+				list[ri].Name = ""
+			default:
+				fatal = append(fatal, "rule "+strconv.Itoa(from[ri])+": "+e.Error())
+			}
+		}
+		if len(fatal) > 0 {
+			return "", &Error{Msg: "native refuses the converted policy: " + strings.Join(fatal, "; ")}
+		}
+		for k := range list {
+			list[k].Methods = dropIdx(list[k].Methods, drop, k, fieldNo("methods"))
+			list[k].RequestHeaders = dropIdx(list[k].RequestHeaders, drop, k, fieldNo("request_headers"))
+			list[k].ExposedHeaders = dropIdx(list[k].ExposedHeaders, drop, k, fieldNo("exposed_headers"))
+		}
+	}
+	return "", &Error{Msg: "native refuses the converted policy"}
+}
+
+func pathName(p string) string {
+	if p == "" {
+		return "(every path)"
+	}
+	return strconv.Quote(p)
+}
+
+// pathRank orders native paths from most to least specific.
+func pathRank(p string) int {
+	switch {
+	case p == "":
+		return 0
+	case strings.HasSuffix(p, "*"):
+		return 1 + len(p)
+	}
+	return 1 << 20
+}
+
+func sameButOrigins(a, b native.Rule) bool {
+	a.Origins, b.Origins = nil, nil
+	a.Name, b.Name = "", ""
+	eq := func(x, y []string) bool { return strings.Join(x, "\x00") == strings.Join(y, "\x00") }
+	return a.Path == b.Path && eq(a.Methods, b.Methods) && eq(a.RequestHeaders, b.RequestHeaders) && eq(a.ExposedHeaders, b.ExposedHeaders) &&
+		a.Credentials == b.Credentials && ((a.MaxAge == nil) == (b.MaxAge == nil)) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
+}
+
+func isNativeName(s string) bool {
+	if len(s) == 0 || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// splitNativePath splits "$.rules[2].origins[1]" into 2, "origins", 1.
+func splitNativePath(p string) (int, string, int) {
+	rest, ok := strings.CutPrefix(p, "$.rules[")
+	if !ok {
+		return -1, "", -1
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return -1, "", -1
+	}
+	ri, err := strconv.Atoi(rest[:end])
+	if err != nil {
+		return -1, "", -1
+	}
+	rest = strings.TrimPrefix(rest[end+1:], ".")
+	field, idxs, _ := strings.Cut(rest, "[")
+	idx := -1
+	if n, err := strconv.Atoi(strings.TrimSuffix(idxs, "]")); err == nil {
+		idx = n
+	}
+	return ri, field, idx
+}
+
+func fieldNo(f string) int {
+	switch f {
+	case "methods":
+		return 1
+	case "request_headers":
+		return 2
+	}
+	return 3
+}
+
+func dropIdx(list []string, drop map[[3]int]bool, rule, field int) []string {
+	var out []string
+	for i, s := range list {
+		if !drop[[3]int{rule, field, i}] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// s3Methods are the methods S3 accepts (cloud-policies.md §1.2).
+var s3Methods = []string{"GET", "PUT", "HEAD", "POST", "DELETE"}
+
+// withSimple returns the rule's methods for a platform that picks a rule
+// by method (S3, GCS, Azure): the safelisted GET, HEAD and POST first,
+// since the portable form allows them without listing, then the listed
+// ones the platform accepts. "*" becomes every accepted method.
+func withSimple(w *writer, rule int, methods, accepted []string, plat string) []string {
+	out := []string{"GET", "HEAD", "POST"}
+	for _, m := range methods {
+		switch {
+		case m == "*":
+			for _, a := range accepted {
+				out = appendUnique(out, a)
+			}
+			w.note(rule, "methods", Narrower, "\"*\" (any method) becomes the methods "+plat+" accepts: "+strings.Join(accepted, ", "))
+		case contains(accepted, m):
+			out = appendUnique(out, m)
+		case m == "OPTIONS":
+		default:
+			w.note(rule, "methods", Narrower, plat+" does not accept the method "+strconv.Quote(m)+"; left out")
+		}
+	}
+	return out
+}
+
+// fallThrough notes, for platforms that go on to later rules when the
+// method (or headers) of a matching origin fail, which rules that lets
+// through where the portable form stops.
+func fallThrough(w *writer, p portable.Policy, src func(int) int, plat, what string) {
+	for j := range p.Rules {
+		for i := 0; i < j; i++ {
+			if overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
+				w.note(src(j), "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(src(i))+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(src(i)))
+				break
+			}
+		}
+	}
+}
+
+func noPaths(w *writer, p portable.Policy, src func(int) int, plat string) {
+	for i, r := range p.Rules {
+		if len(r.Paths) > 0 {
+			w.refuse(src(i), "paths", plat+" applies CORS to every path, so a rule for "+strings.Join(r.Paths, ", ")+" would allow more; convert the rules for one path at a time")
+		}
+	}
+}
+
+func toS3(w *writer, p portable.Policy, names []string, src func(int) int, to string) *s3.Configuration {
+	plat := "S3"
+	if strings.HasPrefix(to, "r2-") {
+		plat = "R2"
+	}
+	noPaths(w, p, src, plat)
+	c := &s3.Configuration{}
+	for i, r := range p.Rules {
+		sr := s3.Rule{AllowedOrigins: r.Origins, MaxAgeSeconds: r.MaxAge}
+		if i < len(names) && len(names[i]) <= s3.MaxIDLen {
+			sr.ID = names[i]
+		}
+		sr.AllowedMethods = withSimple(w, src(i), r.Methods, s3Methods, plat)
+		for _, h := range r.AllowHeaders {
+			sr.AllowedHeaders = appendUnique(sr.AllowedHeaders, h)
+		}
+		for _, h := range r.ExposeHeaders {
+			if h == "*" {
+				w.note(src(i), "expose_headers", Narrower, plat+" refuses \"*\" in ExposeHeader (cloud-policies.md §1.2); left out, list the headers")
+				continue
+			}
+			sr.ExposeHeaders = append(sr.ExposeHeaders, h)
+		}
+		switch {
+		case r.AnyOrigin() && r.Credentials:
+			w.note(src(i), "credentials", Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials (cloud-policies.md §0 item 4), so credentialed requests fail; list the origins to allow them")
+		case !r.AnyOrigin() && !r.Credentials:
+			w.note(src(i), "credentials", Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\" (cloud-policies.md §0 item 4), so credentialed requests from these origins are allowed too")
+		}
+		c.Rules = append(c.Rules, sr)
+	}
+	fallThrough(w, p, src, plat, "method or requested headers")
+	w.note(-1, "", Same, plat+" sends Vary only when a rule matches (cloud-policies.md §0 item 5): behind a CDN, put Origin in the cache key")
+	return c
+}
+
+func writeS3Family(c *s3.Configuration, to string) (string, error) {
+	if strings.HasPrefix(to, "r2-") {
+		if errs := r2.Validate(c); len(errs) > 0 {
+			return "", errs
+		}
+	} else if errs := s3.Validate(c); len(errs) > 0 {
+		return "", errs
+	}
+	switch to {
+	case "s3-json", "r2-json":
+		return s3.WriteJSON(c)
+	case "s3-cli", "r2-cli":
+		return s3.WriteCLI(c)
+	case "s3-xml", "r2-xml":
+		return s3.WriteXML(c)
+	case "r2-api":
+		return r2.Write(c)
+	}
+	return "", &Error{Msg: "cannot write format " + strconv.Quote(to)}
+}
+
+func toGCS(w *writer, p portable.Policy, src func(int) int) *gcs.Configuration {
+	noPaths(w, p, src, "GCS")
+	c := &gcs.Configuration{}
+	for i, r := range p.Rules {
+		e := gcs.Entry{MaxAgeSeconds: r.MaxAge}
+		for _, o := range r.Origins {
+			if o != "*" && strings.Contains(o, "*") {
+				w.note(src(i), "origins", Narrower, "GCS takes no partial wildcard (cloud-policies.md §3), so "+strconv.Quote(o)+" is left out; list the origins")
+				continue
+			}
+			e.Origin = append(e.Origin, o)
+		}
+		if len(e.Origin) == 0 {
+			w.refuse(src(i), "origins", "no origin GCS can express")
+			continue
+		}
+		if contains(r.Methods, "*") {
+			e.Method = []string{"*"}
+		} else {
+			e.Method = withSimple(w, src(i), r.Methods, []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}, "GCS")
+		}
+		// One responseHeader list serves as Access-Control-Allow-Headers
+		// and -Expose-Headers (cloud-policies.md §3, [UNVERIFIED]).
+		for _, h := range r.AllowHeaders {
+			e.ResponseHeader = appendUnique(e.ResponseHeader, h)
+		}
+		for _, h := range r.ExposeHeaders {
+			e.ResponseHeader = appendUnique(e.ResponseHeader, h)
+		}
+		if strings.Join(r.AllowHeaders, ",") != strings.Join(r.ExposeHeaders, ",") && len(e.ResponseHeader) > 0 {
+			w.note(src(i), "allow_headers", Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
+		}
+		if contains(r.AllowHeaders, "*") {
+			w.note(src(i), "allow_headers", Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
+		}
+		if r.Credentials {
+			w.note(src(i), "credentials", Narrower, "GCS sends no Access-Control-Allow-Credentials (cloud-policies.md §3, [UNVERIFIED]), so credentialed requests fail")
+		}
+		c.Entries = append(c.Entries, e)
+	}
+	fallThrough(w, p, src, "GCS", "method")
+	return c
+}
+
+var azureMethods = []string{"DELETE", "GET", "HEAD", "MERGE", "POST", "OPTIONS", "PUT", "PATCH"}
+
+func toAzure(w *writer, p portable.Policy, src func(int) int) *azure.Configuration {
+	noPaths(w, p, src, "Azure")
+	c := &azure.Configuration{}
+	for i, r := range p.Rules {
+		ar := azure.Rule{AllowedHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders}
+		for _, o := range r.Origins {
+			if o != "*" && strings.Contains(o, "*") {
+				w.note(src(i), "origins", Narrower, "Azure documents exact origins or \"*\" only (cloud-policies.md §4), so "+strconv.Quote(o)+" is left out")
+				continue
+			}
+			ar.AllowedOrigins = append(ar.AllowedOrigins, o)
+		}
+		if len(ar.AllowedOrigins) == 0 {
+			w.refuse(src(i), "origins", "no origin Azure can express")
+			continue
+		}
+		ar.AllowedMethods = withSimple(w, src(i), r.Methods, azureMethods, "Azure")
+		if r.MaxAge != nil {
+			ar.MaxAgeInSeconds = *r.MaxAge
+		}
+		star := hasStar(ar.AllowedOrigins)
+		switch {
+		case star && r.Credentials:
+			w.note(src(i), "credentials", Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")
+		case !star && !r.Credentials:
+			w.note(src(i), "credentials", Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (Azurite; [UNVERIFIED] for Azure, cloud-policies.md §4)")
+		}
+		c.Rules = append(c.Rules, ar)
+	}
+	fallThrough(w, p, src, "Azure", "method")
+	return c
+}
+
+func toAPIGW(w *writer, p portable.Policy, src func(int) int) *apigw.HTTPConfig {
+	noPaths(w, p, src, "API Gateway")
+	if len(p.Rules) > 1 {
+		w.refuse(src(1), "", "an HTTP API has one CORS configuration; the source has "+strconv.Itoa(len(p.Rules))+" rules")
+	}
+	r := p.Rules[0]
+	c := &apigw.HTTPConfig{AllowMethods: r.Methods, AllowHeaders: r.AllowHeaders, ExposeHeaders: r.ExposeHeaders, MaxAge: r.MaxAge, AllowCredentials: r.Credentials}
+	for _, o := range r.Origins {
+		if o != "*" && strings.Contains(o, "*") {
+			w.note(src(0), "origins", Narrower, "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1), so "+strconv.Quote(o)+" is left out")
+			continue
+		}
+		c.AllowOrigins = append(c.AllowOrigins, o)
+	}
+	if len(c.AllowOrigins) == 0 {
+		w.refuse(src(0), "origins", "no origin API Gateway can express")
+	}
+	if r.AnyOrigin() && r.Credentials {
+		w.refuse(src(0), "origins", "API Gateway refuses credentials with origin * ("+"allow-credentials is not supported if 'allow-origin' is *"+")")
+	}
+	if contains(r.AllowHeaders, "*") {
+		w.note(src(0), "allow_headers", Narrower, "API Gateway sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
+	}
+	if contains(r.Methods, "*") && r.Credentials {
+		w.note(src(0), "methods", Narrower, "API Gateway sends \"*\" as written, which is not a wildcard for credentialed requests")
+	}
+	return c
+}
