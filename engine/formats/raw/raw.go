@@ -555,14 +555,16 @@ func group(blocks []*block) (*Capture, error) {
 		}
 	case 2:
 		a, b := replies[0], replies[1]
-		if kinds[0] == 2 && kinds[1] == 1 {
-			a, b = b, a
-		} else if kinds[0] != 0 && kinds[0] == kinds[1] {
+		switch {
+		case kinds[0] != 0 && kinds[0] == kinds[1]:
 			what := "OPTIONS"
 			if kinds[0] == 2 {
 				what = "non-OPTIONS"
 			}
 			return nil, policy.Errors{{Line: b.Line, Column: 1, Msg: "two replies to " + what + " requests: paste one preflight reply and one actual reply"}}
+		case kinds[0] == 2 || kinds[1] == 1:
+			// a request line says the order is actual, then preflight
+			a, b = b, a
 		}
 		c.Preflight, c.Actual = a, b
 		c.Notes = append(c.Notes, "line "+strconv.Itoa(a.Line)+": the preflight reply; line "+strconv.Itoa(b.Line)+": the actual reply")

@@ -106,6 +106,12 @@ func TestRead(t *testing.T) {
 			wantActual:    200,
 		},
 		{
+			desc:          "an unlabelled reply then a curl -v OPTIONS exchange: the request line decides",
+			text:          "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\n\n> OPTIONS /a HTTP/1.1\n>\n< HTTP/1.1 204 No Content\n<\n",
+			wantPreflight: 204,
+			wantActual:    200,
+		},
+		{
 			desc:       "repeated ACAO lines stay two lines with exact bytes (§6.5: the browser combines them and fails)",
 			text:       "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: http://app.test\nAccess-Control-Allow-Origin:  *  \nAccess-Control-Allow-Credentials: True\n",
 			wantActual: 200,
