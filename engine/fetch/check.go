@@ -87,6 +87,9 @@ type Failure struct {
 	URL, Initial string
 	// Origin is the page's serialized origin.
 	Origin string
+	// Redirect is set when the failing response was a redirect (3xx with
+	// Location); Firefox words those failures with an extra line.
+	Redirect bool
 }
 
 // TypeError reports whether fetch() throws before any request.
@@ -235,6 +238,16 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 		f.Status = status
 		out.Failure = f
 		return out
+	}
+	if redirect && p.CORSBeforePreflightRedirect {
+		f, c := p.CORSCheck(h, serializedOrigin, r.Include())
+		c.ID = "preflight." + c.ID
+		out.Checks = append(out.Checks, c)
+		if f != nil {
+			f.Reason = preflightPrefix + f.Reason
+			f.Redirect = true
+			return failed(f)
+		}
 	}
 	if redirect && p.Name != "spec" {
 		out.Checks = append(out.Checks, Check{ID: "preflight.redirect", Title: "Preflight not redirected", Status: Fail, Spec: specPreflight,

@@ -201,15 +201,32 @@ func (firefoxMessages) console(f *Failure) []string {
 	case ReasonHeaderDisallowed:
 		lines = append(lines, ffBlocked(url, "header ‘"+f.Value+"’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response"))
 	case ReasonCorsDisabledScheme:
+		if f.Value == "file" {
+			// e2e/firefox recording scheme-file.
+			return []string{"Security Error: Content at " + f.Origin + "/ may not load or link to " + f.URL + "."}
+		}
 		lines = append(lines, ffBlocked(url, "CORS request not http"))
-	case ReasonNetworkError, ReasonInvalidResponse:
+	case ReasonNetworkError, ReasonRedirectContainsCredentials, ReasonRedirectSchemeNotHTTP,
+		ReasonTooManyRedirects, ReasonInvalidRedirectLocation:
+		// e2e/firefox recordings net-fail-actual, redir-userinfo,
+		// redir-bad-scheme, redir-loop: one "did not succeed" line.
 		return []string{ffBlocked(url, ffDidNotSucceed)}
+	case ReasonInvalidResponse:
+		// e2e/firefox recording net-fail-preflight: the line twice.
+		return []string{ffBlocked(url, ffDidNotSucceed), ffBlocked(url, ffDidNotSucceed)}
 	default:
 		// Type errors, redirect-mode and userinfo failures: Firefox logs
 		// no CORS reason (reference §3, "Redirect Location with userinfo").
 		return []string{}
 	}
-	if f.Preflight {
+	// A failed preflight adds "did not succeed" (browser-cors.md side by
+	// side); a failed redirect response adds it too, and a preflight that
+	// failed its CORS check while redirecting adds it twice (e2e/firefox
+	// recordings redir-302-no-acao, pf-redirect-no-acao).
+	if f.Preflight || f.Redirect {
+		lines = append(lines, ffBlocked(url, ffDidNotSucceed))
+	}
+	if f.Preflight && f.Redirect {
 		lines = append(lines, ffBlocked(url, ffDidNotSucceed))
 	}
 	return lines
@@ -223,7 +240,10 @@ func (firefoxMessages) exception(f *Failure) string {
 		return "TypeError: Window.fetch: " + f.Value + " is an url with embedded credentials."
 	case ReasonBodyWithGetHead:
 		return "TypeError: Window.fetch: HEAD or GET Request cannot have a body."
-	case ReasonModeNavigate, ReasonStreamNoCors, ReasonInvalidHeader, ReasonInvalidHeaderValue:
+	case ReasonModeNavigate:
+		// e2e/firefox recording req-mode-navigate.
+		return "TypeError: Window.fetch: Invalid request mode navigate."
+	case ReasonStreamNoCors, ReasonInvalidHeader, ReasonInvalidHeaderValue:
 		return "TypeError: Window.fetch: invalid request."
 	}
 	return "TypeError: NetworkError when attempting to fetch resource."

@@ -60,6 +60,22 @@ type Profile struct {
 	// where no ALPN can negotiate HTTP/2 (Chromium; observed in the
 	// e2e/chromium recording req-stream-cors).
 	StreamNeedsHTTP2 bool
+	// NoRequestStreams: the engine has no streaming request bodies, so a
+	// ReadableStream body is sent as the string "[object ReadableStream]"
+	// (text/plain, no use-CORS-preflight flag). Firefox ESR 153: the
+	// e2e/firefox recordings req-stream-cors (no preflight) and
+	// req-stream-no-cors (an opaque response, not a TypeError).
+	NoRequestStreams bool
+	// NoSafelistTotal: the engine does not apply the 1024-byte total of
+	// CORS-safelisted values (Firefox ESR 153: the e2e/firefox recording
+	// total-over-1024, nine 120-byte Accept lines, sent no preflight).
+	NoSafelistTotal bool
+	// CORSBeforePreflightRedirect: a redirected preflight is first put
+	// through the CORS check, and only then refused as a redirect
+	// (Firefox ESR 153: the e2e/firefox recording pf-redirect-no-acao
+	// reports the missing Access-Control-Allow-Origin, Chromium the
+	// redirect).
+	CORSBeforePreflightRedirect bool
 
 	msg messages
 }
@@ -79,6 +95,7 @@ var profiles = []*Profile{
 		Name: "firefox", Engine: "Firefox ESR 153",
 		InterleaveLists: true, SplitOriginLines: true, MaxAgeCap: 86400,
 		InvalidMaxAgeNotCached: true, Authorization: AuthWarned,
+		NoRequestStreams: true, NoSafelistTotal: true, CORSBeforePreflightRedirect: true,
 		msg: firefoxMessages{},
 	},
 	{

@@ -133,6 +133,8 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 		// value safelisted.
 		contentType = "multipart/form-data; boundary=----whycorsFormBoundary"
 	case bt == "arraybuffer":
+	case bt == "stream" && p.NoRequestStreams:
+		contentType = "text/plain;charset=UTF-8"
 	case bt == "stream":
 		r.UseCORSPreflight = true
 	case strings.HasPrefix(bt, "blob:"):

@@ -176,6 +176,7 @@ func (s *runState) mainFetch() *Result {
 			s.add(c)
 			if f != nil {
 				f.Status = reply.Status
+				_, f.Redirect = redirectLocation(reply)
 				return s.failure(f)
 			}
 		}

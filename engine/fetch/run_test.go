@@ -386,3 +386,31 @@ func TestRecordedChromium(t *testing.T) {
 		t.Errorf("file: console %q, want %q (%s scheme-file)", res.Console, want, src)
 	}
 }
+
+// Cases settled by the e2e/firefox recording
+// (e2e/firefox/testdata/observed-firefox.json, Firefox ESR 153).
+func TestRecordedFirefox(t *testing.T) {
+	src := "e2e/firefox/testdata/observed-firefox.json"
+	acceptLines := hl()
+	for range 9 {
+		acceptLines = append(acceptLines, headers.Field{Name: "Accept", Value: strings.Repeat("a", 120)})
+	}
+	for _, tc := range []runCase{
+		{desc: "preflight redirect without ACAO: CORS check first", browser: "firefox", init: fetch.Init{Method: "PUT"}, srv: raw{pre: reply(301, "Location", "/x")},
+			reason:  "PreflightMissingAllowOriginHeader",
+			console: []string{ffPre + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 301.", ffDNS, ffDNS}, source: src + " pf-redirect-no-acao"},
+		{desc: "preflight redirect without ACAO: Chromium blames the redirect", browser: "chrome", init: fetch.Init{Method: "PUT"}, srv: raw{pre: reply(301, "Location", "/x")},
+			reason: "PreflightDisallowedRedirect", source: "e2e/chromium/testdata/observed-chromium.json pf-redirect-no-acao"},
+		{desc: "redirect response without ACAO", browser: "firefox", srv: raw{resp: reply(302, "Location", "/moved")}, reason: "MissingAllowOriginHeader",
+			console: []string{ffPre + "CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 302.", ffDNS}, source: src + " redir-302-no-acao"},
+		{desc: "userinfo redirect", browser: "firefox", srv: raw{resp: reply(302, "Location", "http://u:p@api.test/moved", acao, "*")}, reason: "RedirectContainsCredentials",
+			console: []string{ffDNS}, source: src + " redir-userinfo"},
+		{desc: "no response to the preflight", browser: "firefox", init: fetch.Init{Method: "PUT"}, srv: raw{pre: reply(0)}, reason: "InvalidResponse",
+			console: []string{ffDNS, ffDNS}, source: src + " net-fail-preflight"},
+		{desc: "no 1024-byte total", browser: "firefox", init: fetch.Init{Headers: acceptLines}, srv: raw{resp: reply(200, acao, "*")}, allowed: true, status: 200, source: src + " total-over-1024"},
+		{desc: "the 1024-byte total in Chromium", browser: "chrome", init: fetch.Init{Headers: acceptLines}, srv: raw{resp: reply(200, acao, "*")}, reason: "PreflightMissingAllowOriginHeader", source: "e2e/chromium recording total-over-1024; Fetch §1.2"},
+		{desc: "stream body is a string", browser: "firefox", init: fetch.Init{Method: "POST", BodyType: "stream"}, srv: raw{resp: reply(200, acao, "*")}, allowed: true, status: 200, source: src + " req-stream-cors (no preflight)"},
+	} {
+		runOne(t, tc)
+	}
+}

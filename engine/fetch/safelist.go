@@ -144,7 +144,7 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 			unsafe = append(unsafe, n)
 		}
 	}
-	if total > maxSafelistedTotal {
+	if total > maxSafelistedTotal && !p.NoSafelistTotal {
 		unsafe = append(unsafe, safe...)
 	}
 	sort.Strings(unsafe)
