@@ -1,0 +1,225 @@
+// Package lint finds dangerous and useless parts of a CORS configuration
+// in any format the engine reads, and says where they are in the user's
+// own text.
+//
+// Lint reads the text with the platform's reader (through engine/convert,
+// which keeps every value's JSON path or line and column), reports what
+// the platform itself refuses at upload as errors, and checks each rule
+// with that platform's semantics: S3 echoes requested headers where API
+// Gateway sends "*" literally, S3 and Azure pick rules by method so GET
+// must be listed there but never needs listing in a native policy.
+// Formats without rules (nginx, raw replies, HAR) are probed instead: the
+// evaluator is asked what it answers a made-up origin.
+//
+// # Codes
+//
+// Codes are stable; messages may improve. Severity is fixed per code
+// unless the table says otherwise.
+//
+//	code                        severity          what                                                        source
+//	rejected                    error             the platform refuses the text at upload (its own message)   cloud-policies.md §1.2, §2, §4, §5.1; native doc
+//	options-method              error / info      OPTIONS listed: S3 and R2 refuse it; elsewhere never needed  cloud-policies.md §1.2, §2 (workerd#4280)
+//	wildcard-credentials        error             "*" origin with credentials: browsers refuse the answer      server-peers.md §1.2 "wildcard"; browser-cors.md §1.5
+//	reflect-any-origin          error / info      every Origin echoed (Express origin: true, nginx             server-peers.md §4 item 1; cloud-policies.md §6.1, §6.3
+//	                                              $http_origin, API Gateway "https://*"): error with
+//	                                              credentials, info without (then it equals "*")
+//	null-origin                 warning           "null" allowed: every sandboxed iframe and file: page        server-peers.md §1.2 "prohibited", §4 item 18
+//	                                              sends it
+//	suffix-trap                 error             a pattern or regular expression that also matches            server-peers.md §1.2 "invalid" (https://*example.com), §4 item 2
+//	                                              attackers' domains (*example.com, /example.com$/)
+//	public-suffix-wildcard      error / warning   a wildcard over a public suffix (https://*.com,              server-peers.md §1.2 "psl"
+//	                                              https://*.github.io): error with credentials
+//	insecure-origin             error / warning   an http:// origin with credentials: error when the user      server-peers.md §1.2 "insecure"
+//	                                              enabled credentials, warning when the platform adds them
+//	                                              (S3, Azure)
+//	regex-literal               warning           an entry that looks like a regular expression on a          cloud-policies.md §1.3 (origins are opaque strings), §3
+//	                                              platform that compares strings: it never matches
+//	origin-never-matches        warning           an origin no browser sends (trailing slash, path, default    cloud-policies.md §1.3 (options_fails_partial_origin);
+//	                                              port, uppercase, no scheme, file:)                         server-peers.md §1.2 "prohibited"
+//	no-origins                  error             a rule that allows no origin                                 server-peers.md §1.2 "missing"
+//	authorization-wildcard      warning           Authorization relying on Access-Control-Allow-Headers: *     browser-cors.md §1.4 item 4, §1.7 table
+//	wildcard-headers-credentials error            "*" request headers or methods sent literally with           browser-cors.md §1.4 (wildcard only without credentials)
+//	                                              credentials: browsers read it as a name
+//	wildcard-expose-credentials error             Access-Control-Expose-Headers: * with credentials            server-peers.md §1.2 (IncompatibleWildcardResponseHeaderName)
+//	safelisted-method           info              GET, HEAD or POST listed where methods do not pick a rule    browser-cors.md §1.1 (CORS-safelisted method)
+//	forbidden-method            warning           CONNECT, TRACE or TRACK: fetch() never sends them            server-peers.md §1.2 "forbidden"
+//	safelisted-header           info              Accept, Accept-Language or Content-Language listed: the     browser-cors.md §1.2
+//	                                              browser never asks for them
+//	forbidden-header            warning           a header a page cannot set (Cookie, Host, Sec-*, ...)        server-peers.md §1.2 (forbidden request-header name)
+//	response-header-requested   warning           a response header (Access-Control-Allow-Origin, ...)         server-peers.md §1.2 (prohibited request-header name)
+//	                                              listed as a request header
+//	forbidden-exposed           warning           Set-Cookie or a request-only header listed as exposed        server-peers.md §1.2 (forbidden/prohibited response-header)
+//	max-age-cap                 info / warning    max-age above a browser's cap (Safari 600, Chrome 7200);    browser-cors.md §1.8 table; server-peers.md §1.2
+//	                                              warning above 86400 (Firefox's cap, jub0bs's bound)
+//	s3-vary                     info              S3/R2 send Vary only on a match: a CDN in front may replay   cloud-policies.md §0 item 5, §1.3
+//	                                              an answer without CORS headers
+//	missing-always              warning           nginx add_header Access-Control-... without always:         cloud-policies.md §6.1
+//	                                              the header vanishes on 4xx and 5xx replies
+package lint
+
+import (
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Severity of a Finding.
+type Severity string
+
+// The severities, from most to least serious.
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+	Info    Severity = "info"
+)
+
+// Rank orders severities: error 3, warning 2, info 1, anything else 0.
+func (s Severity) Rank() int {
+	switch s {
+	case Error:
+		return 3
+	case Warning:
+		return 2
+	case Info:
+		return 1
+	}
+	return 0
+}
+
+// Finding is one problem, with where it is in the user's text.
+type Finding struct {
+	Severity Severity `json:"severity"`
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	Path     string   `json:"path,omitempty"`
+	Line     int      `json:"line,omitempty"`
+	Column   int      `json:"column,omitempty"`
+}
+
+// MaxFindings bounds what one text can produce.
+const MaxFindings = 500
+
+// Lint checks text written in format (a registered format name, or "auto"
+// or "" to detect it). Findings come sorted by position. The error is
+// reserved for input Lint cannot start on: an unknown or undetectable
+// format, or text over convert.MaxText; everything the platform refuses
+// is a finding with code "rejected".
+func Lint(text, format string) ([]Finding, error) {
+	if len(text) > convert.MaxText {
+		return nil, &convert.Error{Msg: "text longer than " + strconv.Itoa(convert.MaxText) + " bytes"}
+	}
+	if format == "" || format == "auto" {
+		f, err := convert.Detect(text)
+		if err != nil {
+			return nil, err
+		}
+		format = f
+	}
+	f, ok := policy.Lookup(format)
+	if !ok {
+		return nil, &convert.Error{Msg: "unknown format " + strconv.Quote(format) + "; formats are " + strings.Join(policy.Names(), ", ")}
+	}
+	l := &linter{format: format}
+	src, err := convert.Read(text, format)
+	var perrs policy.Errors
+	var cerr *convert.Error
+	switch {
+	case err == nil:
+		for _, e := range src.Rejects {
+			l.rejected(e)
+		}
+		l.source(src)
+	case errors.As(err, &perrs):
+		for _, e := range perrs {
+			l.rejected(e)
+		}
+	case errors.As(err, &cerr):
+		// No rules to read: lint the text's own traps and probe the
+		// evaluator.
+		if format == "nginx" {
+			l.nginxText(text)
+		}
+		ev, perr := f.Parse(text)
+		if perr != nil {
+			if errors.As(perr, &perrs) {
+				for _, e := range perrs {
+					l.rejected(e)
+				}
+			} else {
+				l.add(Error, "rejected", perr.Error(), convert.Pos{})
+			}
+		} else {
+			l.probe(ev, text)
+		}
+	default:
+		l.add(Error, "rejected", err.Error(), convert.Pos{})
+	}
+	out := l.out
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Column < out[j].Column
+	})
+	return out, nil
+}
+
+type linter struct {
+	format string
+	out    []Finding
+	seen   map[string]bool
+}
+
+func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
+	if len(l.out) >= MaxFindings {
+		return
+	}
+	key := code + "\x00" + msg + "\x00" + at.Path + "\x00" + strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Column)
+	if l.seen == nil {
+		l.seen = map[string]bool{}
+	}
+	if l.seen[key] {
+		return
+	}
+	l.seen[key] = true
+	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, Path: at.Path, Line: at.Line, Column: at.Column})
+}
+
+func (l *linter) rejected(e *policy.Error) {
+	at := convert.Pos{Path: e.Path, Line: e.Line, Column: e.Column}
+	msg := e.Msg
+	if e.Code != "" {
+		msg = e.Code + ": " + msg
+	}
+	if strings.HasSuffix(e.Msg, "Unsupported method is OPTIONS") {
+		// S3 refuses OPTIONS (aws/aws-sdk-js#3667, cloud-policies.md
+		// §1.2); the preflight never needs it listed.
+		l.add(Error, "options-method", platformName(l.format)+" refuses OPTIONS in AllowedMethods ("+msg+"); remove it: the preflight itself is answered from the rule that allows the real method", at)
+		return
+	}
+	l.add(Error, "rejected", platformName(l.format)+" refuses this: "+msg, at)
+}
+
+func platformName(format string) string {
+	switch {
+	case strings.HasPrefix(format, "s3-"):
+		return "S3"
+	case strings.HasPrefix(format, "r2-"):
+		return "R2"
+	case strings.HasPrefix(format, "gcs-"):
+		return "GCS"
+	case strings.HasPrefix(format, "azure-"):
+		return "Azure"
+	case strings.HasPrefix(format, "apigw-"):
+		return "API Gateway"
+	case format == "native":
+		return "the native policy"
+	case format == "express":
+		return "Express cors()"
+	}
+	return format
+}

@@ -1,0 +1,302 @@
+package lint
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/convert"
+)
+
+// Sources cited by the checks (shared/reference/...).
+const (
+	refJub0bs   = "jub0bs/cors refuses it, server-peers.md §1.2"
+	refMaxAge   = "browser-cors.md §1.8"
+	refSafelist = "Fetch §2.2.1, browser-cors.md §1.1-1.2"
+)
+
+// source checks every rule of a configuration read with its platform's
+// semantics.
+func (l *linter) source(src *convert.Source) {
+	plat := platformName(src.Format)
+	s3like := strings.HasPrefix(src.Format, "s3-") || strings.HasPrefix(src.Format, "r2-")
+	literalOrigins := src.Format != "native" && src.Format != "express"
+	for i := range src.Rules {
+		r := &src.Rules[i]
+		if r.Disabled {
+			continue
+		}
+		creds := r.Credentials
+		// Origins.
+		star := false
+		for _, o := range r.Origins {
+			star = star || o.Text == "*"
+		}
+		if len(r.Origins) == 0 && !r.ReflectAny {
+			l.add(Error, "no-origins", "this rule allows no origin at all, so it never adds CORS headers; "+refJub0bs, r.Pos)
+		}
+		if r.ReflectAny {
+			if creds {
+				l.add(Error, "reflect-any-origin", "origin: true echoes every Origin and credentials are on: any website can read your users' data with their cookies; list the origins instead (server-peers.md §4 item 1)", r.Pos)
+			} else {
+				l.add(Info, "reflect-any-origin", "origin: true echoes every Origin; without credentials that is the same as \"*\", which says so more plainly", r.Pos)
+			}
+		}
+		if star && creds && !r.CredentialsImplied {
+			l.add(Error, "wildcard-credentials", "\"*\" with credentials: browsers refuse Access-Control-Allow-Origin: * on a credentialed request, and echoing the origin instead would let every site read your users' data; list the origins ("+refJub0bs+")", r.CredentialsPos)
+		}
+		for j, o := range r.Origins {
+			l.origin(src, r, o, r.Regex[j], creds, literalOrigins)
+		}
+		// Methods.
+		for _, m := range r.Methods {
+			switch {
+			case m.Text == "OPTIONS":
+				if s3like {
+					break // reported by the platform's own check
+				}
+				l.add(Info, "options-method", "OPTIONS never needs listing: the preflight is answered from the rule that allows the real method ("+plat+")", m.Pos)
+			case m.Text == "CONNECT" || m.Text == "TRACE" || m.Text == "TRACK":
+				l.add(Warning, "forbidden-method", m.Text+" is a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; "+refJub0bs+")", m.Pos)
+			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !src.Semantics.MethodSelects && src.Format != "express":
+				l.add(Info, "safelisted-method", m.Text+" never needs listing: it is a CORS-safelisted method, allowed without a preflight ("+refSafelist+")", m.Pos)
+			case m.Text == "*" && creds && src.Format != "native" && src.Format != "gcs-json" && src.Format != "gcs-xml":
+				l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Methods: * as written, and with credentials browsers read it as a method named \"*\": list the methods (browser-cors.md §1.4)", m.Pos)
+			}
+		}
+		// Request headers.
+		for _, h := range r.AllowHeaders {
+			low := strings.ToLower(h.Text)
+			switch {
+			case h.Text == "*":
+				if src.Semantics.EchoHeaders {
+					break
+				}
+				if creds {
+					l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Headers: * as written, and with credentials browsers read it as a header named \"*\", so every non-safelisted header fails: list the headers (browser-cors.md §1.4)", h.Pos)
+				} else {
+					l.add(Warning, "authorization-wildcard", "Access-Control-Allow-Headers: * does not cover Authorization by the Fetch standard (Chrome still lets it through for now, Firefox warns): list \"Authorization\" if pages send it (browser-cors.md §1.4 item 4, §1.7)", h.Pos)
+				}
+			case low == "accept" || low == "accept-language" || low == "content-language":
+				l.add(Info, "safelisted-header", h.Text+" never needs listing: it is a CORS-safelisted request header, never asked for in a preflight ("+refSafelist+")", h.Pos)
+			case isForbiddenRequestHeader(low):
+				l.add(Warning, "forbidden-header", h.Text+" is a forbidden request header: browsers never let a page set it, so listing it does nothing (Fetch §2.2.2; "+refJub0bs+")", h.Pos)
+			case strings.HasPrefix(low, "access-control-allow-") || low == "access-control-expose-headers" || low == "access-control-max-age":
+				l.add(Warning, "response-header-requested", h.Text+" is a response header: the server sends it, pages do not; listing it as an allowed request header usually means the page sets it by mistake ("+refJub0bs+")", h.Pos)
+			}
+		}
+		// Exposed headers.
+		for _, h := range r.ExposeHeaders {
+			low := strings.ToLower(h.Text)
+			switch {
+			case h.Text == "*" && creds && src.Format != "gcs-json" && src.Format != "gcs-xml":
+				l.add(Error, "wildcard-expose-credentials", "Access-Control-Expose-Headers: * with credentials exposes only a header named \"*\": list the headers ("+refJub0bs+")", h.Pos)
+			case low == "set-cookie" || low == "set-cookie2":
+				l.add(Warning, "forbidden-exposed", h.Text+" is never exposed to a page, whatever the server says (Fetch §2.2.6 forbidden response-header name; "+refJub0bs+")", h.Pos)
+			case low == "origin" || low == "access-control-request-method" || low == "access-control-request-headers":
+				l.add(Warning, "forbidden-exposed", h.Text+" is a request header; responses do not carry it ("+refJub0bs+")", h.Pos)
+			}
+		}
+		// Max-age.
+		if r.MaxAge != nil {
+			v := *r.MaxAge
+			switch {
+			case v > 86400:
+				l.add(Warning, "max-age-cap", "max-age "+strconv.Itoa(v)+" is above every browser's cap (Firefox 86400, Chrome 7200, Safari 600; "+refMaxAge+"); jub0bs/cors refuses values above 86400 (server-peers.md §1.2)", r.MaxAgePos)
+			case v > 7200:
+				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Chrome caps it at 7200 and Safari at 600 ("+refMaxAge+")", r.MaxAgePos)
+			case v > 600:
+				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Safari caps it at 600 ("+refMaxAge+")", r.MaxAgePos)
+			}
+		}
+	}
+	if src.Semantics.VaryOnMissOnly && len(src.Rules) > 0 {
+		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches (cloud-policies.md §0 item 5): behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)
+	}
+}
+
+// origin checks one origin entry.
+func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, regex, creds, literal bool) {
+	s := o.Text
+	if regex {
+		l.regex(s, o.Pos, creds)
+		return
+	}
+	if s == "*" {
+		return
+	}
+	plat := platformName(src.Format)
+	if s == "null" {
+		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+"; server-peers.md §4 item 18)", o.Pos)
+		return
+	}
+	if literal && looksRegex(s) {
+		l.add(Warning, "regex-literal", plat+" compares origins as plain strings (with at most a * wildcard), so "+strconv.Quote(s)+" looks like a regular expression and never matches (cloud-policies.md §1.3)", o.Pos)
+		return
+	}
+	scheme, rest, hasScheme := strings.Cut(s, "://")
+	if strings.Contains(s, "*") {
+		l.wildcard(src, s, scheme, rest, hasScheme, o.Pos, creds)
+	} else {
+		switch {
+		case !hasScheme:
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has no scheme; browsers send origins as scheme://host[:port], so it never matches", o.Pos)
+			return
+		case scheme == "file":
+			l.add(Warning, "origin-never-matches", "file: pages send the origin \"null\", never "+strconv.Quote(s), o.Pos)
+			return
+		case strings.ContainsAny(rest, "/?#"):
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches (cloud-policies.md §1.3)", o.Pos)
+			return
+		case strings.ToLower(s) != s:
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
+			return
+		case (scheme == "https" && strings.HasSuffix(rest, ":443")) || (scheme == "http" && strings.HasSuffix(rest, ":80")):
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" names the default port, which browsers leave out of Origin, so it never matches ("+refJub0bs+")", o.Pos)
+			return
+		}
+	}
+	if creds && (scheme == "http" || !hasScheme && strings.Contains(s, "*")) && !isLoopback(hostOf(rest)) {
+		sev, why := Error, "credentials are on"
+		if r.CredentialsImplied {
+			sev, why = Warning, plat+" sends Access-Control-Allow-Credentials: true with every echoed origin"
+		}
+		l.add(sev, "insecure-origin", strconv.Quote(s)+" allows plain http:// pages and "+why+": anyone on the network path can impersonate that origin and read credentialed replies; use https ("+refJub0bs+")", o.Pos)
+	}
+}
+
+// wildcard checks an origin pattern with '*' (S3's one-star match, native's
+// subdomain and port patterns, API Gateway's "https://*").
+func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme bool, at convert.Pos, creds bool) {
+	if hasScheme && rest == "*" {
+		sev := Info
+		if creds {
+			sev = Error
+		}
+		l.add(sev, "reflect-any-origin", strconv.Quote(s)+" allows every "+scheme+" origin, the same as \"*\" for those pages"+map[bool]string{true: ", and with credentials any such site can read your users' data", false: ""}[creds], at)
+		return
+	}
+	star := strings.IndexByte(s, '*')
+	after := s[star+1:]
+	before := s[:star]
+	switch {
+	case after != "" && after[0] != '.' && after[0] != ':' && strings.Contains(after, "."):
+		l.add(Error, "suffix-trap", strconv.Quote(s)+" also matches "+strconv.Quote(before+"evil"+after)+": anyone can register a domain that ends the same way; write "+strconv.Quote(before+"*."+strings.TrimPrefix(after, "."))+" for subdomains and list the apex separately ("+refJub0bs+")", at)
+		return
+	case after == "" && strings.HasSuffix(before, "."):
+		l.add(Error, "suffix-trap", strconv.Quote(s)+" also matches "+strconv.Quote(before+"attacker.example")+": a '*' after the last dot accepts any domain that starts the same way; list the origins", at)
+		return
+	case after == "" && before != "" && !strings.HasSuffix(before, ":"):
+		l.add(Error, "suffix-trap", strconv.Quote(s)+" matches any origin that starts with "+strconv.Quote(before)+", including "+strconv.Quote(before+".attacker.example")+" (server-peers.md §4 item 2)", at)
+		return
+	}
+	if strings.HasPrefix(after, ".") {
+		suffix := strings.TrimPrefix(after, ".")
+		if i := strings.IndexByte(suffix, ':'); i >= 0 {
+			suffix = suffix[:i]
+		}
+		if isPublicSuffix(suffix) {
+			sev := Warning
+			if creds {
+				sev = Error
+			}
+			l.add(sev, "public-suffix-wildcard", strconv.Quote(s)+" covers every site under the public suffix "+strconv.Quote(suffix)+", which anyone can register ("+refJub0bs+")", at)
+		}
+	}
+}
+
+// regex checks an Express RegExp origin for the traps of server-peers.md
+// §4 item 2: unanchored patterns and unescaped dots.
+func (l *linter) regex(re string, at convert.Pos, creds bool) {
+	var why string
+	switch {
+	case !strings.HasPrefix(re, "^"):
+		why = "is not anchored with ^, so it also matches origins that merely contain the domain, such as https://evil.test?x=...; add ^"
+	case !strings.HasSuffix(re, "$"):
+		why = "is not anchored with $, so it also matches https://example.com.attacker.example; add $"
+	default:
+		for i := 0; i < len(re)-1; i++ {
+			if re[i] == '\\' {
+				i++
+				continue
+			}
+			if re[i] == '.' {
+				next := re[i+1]
+				if isAlnum(next) {
+					why = "has an unescaped '.', which matches any character (exampleXcom); write \\."
+					break
+				}
+				if (next == '*' || next == '+') && i+2 < len(re) && isAlnum(re[i+2]) {
+					why = "lets a wildcard run straight into a name (." + string(next) + re[i+2:i+3] + "...), so https://evil" + strings.ReplaceAll(strings.TrimSuffix(re[i+2:], "$"), "\\.", ".") + " matches too; put \\. after the wildcard"
+					break
+				}
+			}
+		}
+	}
+	if why != "" {
+		l.add(Error, "suffix-trap", "the regular expression /"+re+"/ "+why+" (server-peers.md §4 item 2)", at)
+	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func looksRegex(s string) bool {
+	return strings.ContainsAny(s, "^$\\()|[]+?") || strings.Contains(s, ".*")
+}
+
+func hostOf(rest string) string {
+	if strings.HasPrefix(rest, "[") {
+		if i := strings.IndexByte(rest, ']'); i >= 0 {
+			return rest[:i+1]
+		}
+	}
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+// isLoopback: localhost names and loopback addresses count as secure
+// (jub0bs/cors since 0.14.0, server-peers.md §1.2; Secure Contexts).
+func isLoopback(h string) bool {
+	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "[::1]"
+}
+
+// publicSuffixes is a small list of suffixes that anyone can register
+// under; the full list costs about 180 KB in the wasm page
+// (server-peers.md §7), so one-label suffixes (com, io, ...) are caught by
+// shape and the multi-label ones people actually write are listed.
+var publicSuffixes = []string{
+	"github.io", "gitlab.io", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
+	"web.app", "firebaseapp.com", "appspot.com", "cloudfront.net", "azurewebsites.net", "azurestaticapps.net",
+	"s3.amazonaws.com", "amazonaws.com", "blogspot.com", "onrender.com", "fly.dev", "glitch.me", "ngrok.io", "ngrok-free.app",
+	"co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.nz", "com.br", "co.in", "co.za", "com.cn", "com.mx",
+}
+
+func isPublicSuffix(s string) bool {
+	if s == "" {
+		return false
+	}
+	if !strings.Contains(s, ".") {
+		return s != "localhost"
+	}
+	for _, p := range publicSuffixes {
+		if s == p {
+			return true
+		}
+	}
+	return false
+}
+
+// isForbiddenRequestHeader: https://fetch.spec.whatwg.org/#forbidden-request-header
+// (names only; browser-cors.md §1.2).
+func isForbiddenRequestHeader(low string) bool {
+	switch low {
+	case "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
+		"connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive",
+		"origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via":
+		return true
+	}
+	return strings.HasPrefix(low, "proxy-") || strings.HasPrefix(low, "sec-")
+}
