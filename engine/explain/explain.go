@@ -78,7 +78,6 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 		v.Steps = append(v.Steps, Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
 	}
 	for _, x := range res.Exchanges {
-		x := x
 		if x.Preflight {
 			if v.Preflight.Sent {
 				continue

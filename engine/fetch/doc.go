@@ -47,6 +47,18 @@
 // DisallowedByMode (mode "same-origin" to another origin),
 // NoCorsRedirectModeNotFollow and CorsDisabledScheme are DevTools names.
 //
+// # Agreement with real browsers
+//
+// The chrome profile reproduces every recorded exchange of
+// e2e/chromium/testdata/observed-chromium.json (Chromium 156, 434
+// exchanges) in allowed, status, type, readable headers, console lines,
+// exception, preflight sent and actual sent; the firefox profile does the
+// same for e2e/firefox/testdata/observed-firefox.json (Firefox ESR 153),
+// except the Authorization-under-`*` warning, which Firefox prints but
+// WebDriver BiDi does not deliver (reference browser-cors.md, last
+// paragraph). Reasons differ only where the browser reports no
+// Network.CorsError and we name the failure ourselves (list above).
+//
 // # Limits of the model
 //
 // One fetch, no preflight cache carried between fetches, no cookies, no

@@ -280,7 +280,7 @@ func forbiddenHeader(name, value string) string {
 	return ""
 }
 
-// UnsafeNames returns the request's CORS-unsafe request-header names.
+// RequestUnsafeNames returns the request's CORS-unsafe request-header names.
 func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames(r.Header) }
 
 // NeedsPreflight reports whether a cross-origin cors-mode request needs a

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRunExplain(t *testing.T) {
+	blocked := `{"request":{"origin":"http://app.test","url":"http://api.test/items/1","method":"PUT"}}`
+	allowed := `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}`
+	tests := []struct {
+		desc, stdin string
+		args        []string
+		code        int
+		out, errOut string
+	}{
+		{desc: "blocked exits 1", stdin: blocked, args: []string{"-"}, code: 1, out: "chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
+		{desc: "allowed exits 0", stdin: allowed, args: []string{"-"}, code: 0, out: "chrome: ALLOWED"},
+		{desc: "json", stdin: blocked, args: []string{"--json", "-"}, code: 1, out: `"reason": "PreflightMissingAllowOriginHeader"`},
+		{desc: "browser flag", stdin: blocked, args: []string{"--browser", "firefox", "-"}, code: 1, out: "Cross-Origin Request Blocked"},
+		{desc: "unknown field exits 2 with its path", stdin: `{"request":{"origin":"http://a.test","url":"http://b.test"},"x":1}`, args: []string{"-"}, code: 2, errOut: "$.x: unknown field"},
+		{desc: "unknown browser exits 2", stdin: blocked, args: []string{"--browser", "lynx", "-"}, code: 2, errOut: "$.browser"},
+		{desc: "no file", args: []string{}, code: 2},
+	}
+	for _, tc := range tests {
+		var out, errOut bytes.Buffer
+		code := runExplain(tc.args, strings.NewReader(tc.stdin), &out, &errOut)
+		if code != tc.code {
+			t.Errorf("%s: exit %d, want %d (stderr %q)", tc.desc, code, tc.code, errOut.String())
+		}
+		if !strings.Contains(out.String(), tc.out) {
+			t.Errorf("%s: stdout lacks %q:\n%s", tc.desc, tc.out, out.String())
+		}
+		if !strings.Contains(errOut.String(), tc.errOut) {
+			t.Errorf("%s: stderr lacks %q:\n%s", tc.desc, tc.errOut, errOut.String())
+		}
+	}
+}
