@@ -114,6 +114,9 @@ type Source struct {
 // express without allowing more.
 type Error struct {
 	Msg string
+	// Refused is true when the source is fine but the target cannot
+	// express it without allowing more (or at all).
+	Refused bool
 }
 
 func (e *Error) Error() string { return "convert: " + e.Msg }

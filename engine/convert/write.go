@@ -41,12 +41,26 @@ func (w *writer) err() error {
 	if len(w.bad) == 0 {
 		return nil
 	}
-	return &Error{Msg: "the target cannot express: " + strings.Join(w.bad, "; ")}
+	return &Error{Msg: "the target cannot express: " + strings.Join(w.bad, "; "), Refused: true}
 }
 
 // write renders p in format to. names are the rules' names (IDs), and
 // from maps each rule of p to its source rule index, for notes.
 func write(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
+	out, notes, err := write1(p, names, from, to)
+	if err != nil {
+		var ce *Error
+		if !errors.As(err, &ce) {
+			// The target's own writer or validation refuses the result
+			// (Azure's five rules, R2's limits, nginx's one location per
+			// path): the source is fine, the target cannot hold it.
+			err = &Error{Msg: to + " refuses the converted policy: " + err.Error(), Refused: true}
+		}
+	}
+	return out, notes, err
+}
+
+func write1(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
 	w := &writer{}
 	src := func(i int) int {
 		if i < len(from) {
@@ -55,7 +69,7 @@ func write(p portable.Policy, names []string, from []int, to string) (string, []
 		return i
 	}
 	if len(p.Rules) == 0 {
-		return "", nil, &Error{Msg: "no rule is left to write"}
+		return "", nil, &Error{Msg: "no rule is left to write: the target cannot express any rule of the source", Refused: true}
 	}
 	if err := p.Validate(); err != nil {
 		return "", nil, err
@@ -231,7 +245,7 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 			}
 		}
 		if len(fatal) > 0 {
-			return "", &Error{Msg: "native refuses the converted policy: " + strings.Join(fatal, "; ")}
+			return "", &Error{Msg: "native refuses the converted policy: " + strings.Join(fatal, "; "), Refused: true}
 		}
 		for k := range list {
 			list[k].Methods = dropIdx(list[k].Methods, drop, k, fieldNo("methods"))
@@ -239,7 +253,7 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 			list[k].ExposedHeaders = dropIdx(list[k].ExposedHeaders, drop, k, fieldNo("exposed_headers"))
 		}
 	}
-	return "", &Error{Msg: "native refuses the converted policy"}
+	return "", &Error{Msg: "native refuses the converted policy", Refused: true}
 }
 
 func pathName(p string) string {

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+func init() {
+	register("convert", "rewrite a CORS configuration in another platform's format, noting what changes", runConvert)
+}
+
+// runConvert converts one configuration. Exit 0 converted (notes on
+// standard error), 1 the target cannot express the policy without allowing
+// more (the reason on standard error), 2 bad input.
+func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	to := fs.String("to", "", "the format to write: "+strings.Join(convert.Targets(), ", ")+" (required)")
+	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(), ", ")+", or auto")
+	asJSON := fs.Bool("json", false, "print {\"output\", \"notes\"} as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] FILE|-")
+		fmt.Fprintln(stderr, "\nWrites the configuration in another format. Where the target means something")
+		fmt.Fprintln(stderr, "else (S3 falls through to later rules, GCS has no credentials, API Gateway has")
+		fmt.Fprintln(stderr, "one rule, ...), a note on standard error says which requests it allows more or")
+		fmt.Fprintln(stderr, "less; what it cannot express safely is refused, naming the rule and field.")
+		fmt.Fprintln(stderr, "\nExamples:\n  whycors convert --to native s3-cors.json > policy.json")
+		fmt.Fprintln(stderr, "  aws s3api get-bucket-cors --bucket b | whycors convert --from s3-cli --to r2-api -")
+		fmt.Fprintln(stderr, "  whycors convert --to nginx --json policy.json")
+		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it, 2 bad input.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if *to == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return 2
+	}
+	name := fs.Arg(0)
+	text, err := readTextArg(name, stdin)
+	if err != nil {
+		fmt.Fprintln(stderr, "whycors convert:", err)
+		return 2
+	}
+	out, notes, err := convert.Convert(text, *from, *to)
+	code := 0
+	if err != nil {
+		var pe policy.Errors
+		var ce *convert.Error
+		switch {
+		case errors.As(err, &pe):
+			code = 2 // the source is refused by its own platform
+		case errors.As(err, &ce) && !ce.Refused:
+			code = 2 // unknown format, nothing to convert from
+		default:
+			code = 1
+		}
+	}
+	if *asJSON {
+		res := struct {
+			Output string         `json:"output"`
+			Notes  []convert.Note `json:"notes"`
+			Error  string         `json:"error,omitempty"`
+		}{Output: out, Notes: notes}
+		if res.Notes == nil {
+			res.Notes = []convert.Note{}
+		}
+		if err != nil {
+			res.Error = err.Error()
+		}
+		b, _ := json.MarshalIndent(res, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+		return code
+	}
+	for _, n := range notes {
+		where := "policy"
+		if n.Rule >= 0 {
+			where = "rule " + strconv.Itoa(n.Rule)
+			if n.Field != "" {
+				where += " " + n.Field
+			}
+		}
+		if n.Pos.Line > 0 {
+			where = name + ":" + strconv.Itoa(n.Pos.Line) + ":" + strconv.Itoa(n.Pos.Column) + ": " + where
+		}
+		fmt.Fprintf(stderr, "note: %s (%s): %s\n", where, n.Effect, n.Message)
+	}
+	if err != nil {
+		printInputError(stderr, name, err)
+		return code
+	}
+	fmt.Fprint(stdout, out)
+	if !strings.HasSuffix(out, "\n") {
+		fmt.Fprintln(stdout)
+	}
+	return 0
+}
