@@ -10,7 +10,9 @@ package main
 import (
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall/js"
 
 	"github.com/syumai/workers"
@@ -32,7 +34,7 @@ func main() {
 		ns.Set("timeoutMs", cfg.TimeoutMs)
 	}
 	passBody = passJSBody
-	h := NewHandler(cfg, errs, &jsUpstream{cli: fetch.NewClient(fetch.WithBinding(ns))})
+	h := NewHandler(cfg, errs, &jsUpstream{cli: fetch.NewClient(fetch.WithBinding(ns)), bodies: ns.Get("bodies")})
 	workers.ServeNonBlock(joinSplitHeaders(h))
 	workers.Ready()
 	// Stay resident: syumai's Serve would return after the first response
@@ -54,9 +56,28 @@ func joinSplitHeaders(next http.Handler) http.Handler {
 	})
 }
 
-type jsUpstream struct{ cli *fetch.Client }
+type jsUpstream struct {
+	cli    *fetch.Client
+	bodies js.Value // worker.mjs upstream.bodies: id -> ReadableStream
+	next   atomic.Uint64
+}
+
+// bodyHeader carries the id of a parked request body from Go to worker.mjs.
+// A client's own header of that name is removed first, so a caller cannot
+// name another request's body.
+const bodyHeader = "Whycors-Body"
 
 func (u *jsUpstream) RoundTrip(r *http.Request) (*http.Response, error) {
+	r.Header.Del(bodyHeader)
+	if src, ok := r.Body.(interface{ GetRawJSBody() js.Value }); ok {
+		raw := src.GetRawJSBody()
+		if raw.Truthy() {
+			id := strconv.FormatUint(u.next.Add(1), 10)
+			u.bodies.Call("set", id, raw)
+			r.Header.Set(bodyHeader, id)
+		}
+		r.Body, r.ContentLength = nil, 0
+	}
 	// Redirects go back to the client as they are: the upstream's
 	// Location is for the client to follow, not the edge.
 	res, err := u.cli.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})

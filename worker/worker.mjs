@@ -24,7 +24,20 @@ function start(env, ctx) {
     // request's event happens to be running.
     upstream: {
       timeoutMs: 30000,
+      // Request bodies parked by Go (jsUpstream.RoundTrip) under an id, so
+      // the client's stream goes to the upstream as it is: streaming it
+      // through Go costs a promise per 16 KB chunk, and syumai's
+      // Go-to-JS stream fails on large bodies ("Unable to enqueue").
+      bodies: new Map(),
       async fetch(req, init) {
+        const id = req.headers.get("whycors-body");
+        if (id !== null) {
+          const headers = new Headers(req.headers);
+          headers.delete("whycors-body");
+          const body = this.bodies.get(id) ?? null;
+          this.bodies.delete(id);
+          req = new Request(req.url, { method: req.method, headers, body });
+        }
         // The deadline covers the wait for the status line, not the body:
         // a large reply may take longer to stream than to start.
         const ac = new AbortController();
@@ -52,7 +65,7 @@ function start(env, ctx) {
     ...go.importObject,
     workers: { ready: () => { ready = true; } },
   });
-  const self = { rc, inflight: new Set() };
+  const self = { rc, go, inflight: new Set() };
   go.run(instance, rc).then(() => {
     // The program ended (a panic outside a handler): requests it still
     // owed an answer get a 500, and the next request starts a new one.
@@ -65,7 +78,10 @@ function start(env, ctx) {
 }
 
 async function handle(req, env, ctx) {
-  if (current === null) current = start(env, ctx);
+  // go.exited is set synchronously when the program ends; the exit
+  // promise's continuation may never run if the request during which it
+  // ended is over (workerd cancels such continuations).
+  if (current === null || current.go.exited) current = start(env, ctx);
   const inst = current;
   // env is the same object for every request of a Worker; ctx (waitUntil)
   // is per request, and Go reads it only from the latest one.

@@ -1,0 +1,527 @@
+package worker_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// mainPolicy is the native policy most tests run against. Expected values
+// below follow engine/native's package documentation ("What the policy
+// answers") and the Fetch standard's CORS protocol; they are not read from
+// the worker's output.
+const mainPolicy = `{
+  "rules": [
+    {
+      "name": "api",
+      "path": "/api/*",
+      "origins": ["https://app.example.com", "https://*.example.net", "http://localhost:*"],
+      "methods": ["GET", "POST", "PUT", "DELETE"],
+      "request_headers": ["Content-Type", "X-Custom"],
+      "exposed_headers": ["X-Request-Id"],
+      "credentials": true,
+      "max_age": 600
+    },
+    {
+      "name": "public",
+      "path": "/public/*",
+      "origins": ["*"]
+    }
+  ]
+}
+`
+
+// badPolicy has two faults on line 3: an origin with a path (column 36)
+// and a string for a boolean (column 80).
+const badPolicy = `{
+  "rules": [
+    {"path": "/api/*", "origins": ["https://app.example.com/"], "credentials": "yes"}
+  ]
+}
+`
+
+const (
+	app   = "https://app.example.com"
+	evil  = "https://evil.example"
+	local = "http://localhost:3000"
+)
+
+// list splits a header list value the way browsers read
+// Access-Control-Allow-Methods/-Headers (Fetch §2.2.2 "extract header list
+// values"), lowercased for names.
+func list(v string, lower bool) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			if lower {
+				p = strings.ToLower(p)
+			}
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func corsHeaders(h http.Header) []string {
+	var out []string
+	for k := range h {
+		if strings.HasPrefix(strings.ToLower(k), "access-control-") {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func varyHas(h http.Header, token string) bool {
+	for _, v := range h.Values("Vary") {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestPreflight(t *testing.T) {
+	need(t)
+	type want struct {
+		status  int
+		acao    string   // "" = no CORS headers at all
+		methods []string // must include these (ACAM)
+		headers []string // exactly these, lowercased (ACAH echoes the request)
+		maxAge  string
+		creds   bool
+	}
+	rejected := want{status: 403}
+	tests := []struct {
+		desc   string
+		path   string
+		origin string
+		method string
+		acrh   string
+		want   want
+	}{
+		{desc: "allowed origin, listed method and headers: answered with the policy's headers (native doc: PreflightOK)", path: "/api/items", origin: app, method: "PUT", acrh: "content-type,x-custom",
+			want: want{status: 204, acao: app, methods: []string{"PUT"}, headers: []string{"content-type", "x-custom"}, maxAge: "600", creds: true}},
+		{desc: "subdomain pattern matches a deeper subdomain (native doc: origins)", path: "/api/items", origin: "https://a.b.example.net", method: "DELETE",
+			want: want{status: 204, acao: "https://a.b.example.net", methods: []string{"DELETE"}, maxAge: "600", creds: true}},
+		{desc: "subdomain pattern excludes the apex (native doc: origins)", path: "/api/items", origin: "https://example.net", method: "DELETE", want: rejected},
+		{desc: "localhost port pattern (native doc: origins)", path: "/api/x/y", origin: local, method: "POST", acrh: "content-type",
+			want: want{status: 204, acao: local, headers: []string{"content-type"}, maxAge: "600", creds: true}},
+		{desc: "unknown origin: 403 without CORS headers (native doc: unmatched_preflight reject)", path: "/api/items", origin: evil, method: "PUT", want: rejected},
+		{desc: "null origin never allowed (native doc: origins)", path: "/api/items", origin: "null", method: "PUT", want: rejected},
+		{desc: "method not listed (PATCH is matched as written)", path: "/api/items", origin: app, method: "PATCH", want: rejected},
+		{desc: "request header not listed", path: "/api/items", origin: app, method: "PUT", acrh: "x-other", want: rejected},
+		{desc: "one of two headers not listed", path: "/api/items", origin: app, method: "GET", acrh: "x-custom,x-other", want: rejected},
+		{desc: "wildcard rule: any origin gets '*', no credentials", path: "/public/x", origin: evil, method: "POST",
+			want: want{status: 204, acao: "*"}},
+		{desc: "wildcard rule without methods: PUT not allowed (GET, HEAD, POST never need listing, others do)", path: "/public/x", origin: evil, method: "PUT", want: rejected},
+	}
+	before := env.upstream.count("/api/items") + env.upstream.count("/public/x")
+	for _, tc := range tests {
+		hdr := [][2]string{{"Origin", tc.origin}, {"Access-Control-Request-Method", tc.method}}
+		if tc.acrh != "" {
+			hdr = append(hdr, [2]string{"Access-Control-Request-Headers", tc.acrh})
+		}
+		r := do(t, "main", "OPTIONS", tc.path, hdr, nil)
+		if r.status != tc.want.status {
+			t.Errorf("%s: status %d, want %d (body %q)", tc.desc, r.status, tc.want.status, r.body)
+		}
+		if tc.want.acao == "" {
+			if got := corsHeaders(r.header); len(got) > 0 {
+				t.Errorf("%s: CORS headers %v on a rejected preflight, want none", tc.desc, got)
+			}
+			continue
+		}
+		if got := r.header.Values("Access-Control-Allow-Origin"); len(got) != 1 || got[0] != tc.want.acao {
+			t.Errorf("%s: ACAO %q, want [%q]", tc.desc, got, tc.want.acao)
+		}
+		acam := list(r.header.Get("Access-Control-Allow-Methods"), false)
+		for _, m := range tc.want.methods {
+			if !slices.Contains(acam, m) {
+				t.Errorf("%s: ACAM %v lacks %s", tc.desc, acam, m)
+			}
+		}
+		if got := list(r.header.Get("Access-Control-Allow-Headers"), true); !slices.Equal(got, tc.want.headers) {
+			t.Errorf("%s: ACAH %v, want %v", tc.desc, got, tc.want.headers)
+		}
+		if got := r.header.Get("Access-Control-Max-Age"); got != tc.want.maxAge {
+			t.Errorf("%s: max-age %q, want %q", tc.desc, got, tc.want.maxAge)
+		}
+		if got := r.header.Get("Access-Control-Allow-Credentials") == "true"; got != tc.want.creds {
+			t.Errorf("%s: credentials %v, want %v", tc.desc, got, tc.want.creds)
+		}
+		if tc.want.acao != "*" && !varyHas(r.header, "Origin") {
+			t.Errorf("%s: Vary %q lacks Origin", tc.desc, r.header.Values("Vary"))
+		}
+	}
+	if after := env.upstream.count("/api/items") + env.upstream.count("/public/x"); after != before {
+		t.Errorf("preflights reached the upstream %d times; the edge must answer them", after-before)
+	}
+}
+
+func TestActual(t *testing.T) {
+	need(t)
+	tests := []struct {
+		desc    string
+		worker  string
+		method  string
+		path    string
+		hdr     [][2]string
+		body    string
+		status  int
+		acao    string // "" = no CORS header
+		creds   bool
+		expose  []string
+		varyOrg bool
+		echo    []string // lines the upstream must have seen
+	}{
+		{desc: "allowed origin with credentials: upstream CORS headers replaced, Vary appended (native doc: actual)", worker: "main", method: "GET", path: "/api/items?x=1&y=%2F",
+			hdr: [][2]string{{"Origin", app}, {"Cookie", "sid=1; theme=dark"}, {"X-Custom", "a, b"}}, status: 200, acao: app, creds: true, expose: []string{"x-request-id"}, varyOrg: true,
+			echo: []string{"method=GET", "path=/api/items", "query=x=1&y=%2F", "h:Origin=" + app, "h:Cookie=sid=1; theme=dark", "h:X-Custom=a, b"}},
+		{desc: "PUT with a body is forwarded with method, headers and body", worker: "main", method: "PUT", path: "/api/echo",
+			hdr: [][2]string{{"Origin", local}, {"Content-Type", "application/json"}, {"Authorization", "Bearer t"}}, body: `{"a":1}`, status: 200, acao: local, creds: true, expose: []string{"x-request-id"}, varyOrg: true,
+			echo: []string{"method=PUT", "h:Content-Type=application/json", "h:Authorization=Bearer t", `body={"a":1}`}},
+		{desc: "disallowed origin: forwarded, no CORS headers, Vary: Origin (native doc: actual)", worker: "main", method: "GET", path: "/api/items",
+			hdr: [][2]string{{"Origin", evil}}, status: 200, varyOrg: true, echo: []string{"h:Origin=" + evil}},
+		{desc: "no Origin: forwarded, no CORS headers (not a CORS request)", worker: "main", method: "POST", path: "/api/items", body: "x=1",
+			hdr: [][2]string{{"Content-Type", "application/x-www-form-urlencoded"}}, status: 200, varyOrg: true, echo: []string{"method=POST", "body=x=1"}},
+		{desc: "wildcard rule: '*' for any origin, no Vary: Origin (native doc: actual)", worker: "main", method: "GET", path: "/public/x",
+			hdr: [][2]string{{"Origin", evil}}, status: 200, acao: "*", echo: []string{"path=/public/x"}},
+		{desc: "OPTIONS without Access-Control-Request-Method is an actual request (native Input.IsPreflight)", worker: "main", method: "OPTIONS", path: "/api/items",
+			hdr: [][2]string{{"Origin", app}}, status: 200, acao: app, creds: true, expose: []string{"x-request-id"}, varyOrg: true, echo: []string{"method=OPTIONS"}},
+		{desc: "refuse option, allowed origin: forwarded under the upstream's path prefix", worker: "refuse", method: "GET", path: "/api/items",
+			hdr: [][2]string{{"Origin", app}}, status: 200, acao: app, creds: true, expose: []string{"x-request-id"}, varyOrg: true, echo: []string{"path=/base/api/items"}},
+		{desc: "Host header cannot choose the upstream (no open proxy)", worker: "main", method: "GET", path: "/api/items",
+			hdr: [][2]string{{"Origin", app}, {"Host", "evil.example"}, {"X-Forwarded-Host", "evil.example"}}, status: 200, acao: app, creds: true, expose: []string{"x-request-id"}, varyOrg: true,
+			echo: []string{"path=/api/items", "host=127.0.0.1:"}},
+	}
+	for _, tc := range tests {
+		var body io.Reader
+		if tc.body != "" {
+			body = strings.NewReader(tc.body)
+		}
+		req, _ := http.NewRequest(tc.method, env.urls[tc.worker]+tc.path, body)
+		for _, kv := range tc.hdr {
+			if kv[0] == "Host" {
+				req.Host = kv[1]
+				continue
+			}
+			req.Header.Add(kv[0], kv[1])
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		h := res.Header
+		if res.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d: %s", tc.desc, res.StatusCode, tc.status, b)
+		}
+		for _, line := range tc.echo {
+			if !strings.Contains(string(b), line) {
+				t.Errorf("%s: upstream saw\n%s\nwant a line containing %q", tc.desc, b, line)
+			}
+		}
+		if h.Get("Access-Control-Allow-Methods") != "" {
+			t.Errorf("%s: the upstream's Access-Control-Allow-Methods leaked through", tc.desc)
+		}
+		if tc.acao == "" {
+			if got := corsHeaders(h); len(got) > 0 {
+				t.Errorf("%s: CORS headers %v, want none", tc.desc, got)
+			}
+		} else if got := h.Values("Access-Control-Allow-Origin"); len(got) != 1 || got[0] != tc.acao {
+			t.Errorf("%s: ACAO %q, want [%q]", tc.desc, got, tc.acao)
+		}
+		if got := h.Get("Access-Control-Allow-Credentials") == "true"; got != tc.creds {
+			t.Errorf("%s: credentials %v, want %v", tc.desc, got, tc.creds)
+		}
+		if got := list(h.Get("Access-Control-Expose-Headers"), true); !slices.Equal(got, tc.expose) {
+			t.Errorf("%s: ACEH %v, want %v (the upstream's X-Secret must not leak)", tc.desc, got, tc.expose)
+		}
+		if !varyHas(h, "Accept-Encoding") {
+			t.Errorf("%s: the upstream's Vary: Accept-Encoding was lost: %q", tc.desc, h.Values("Vary"))
+		}
+		if got := varyHas(h, "Origin"); got != tc.varyOrg {
+			t.Errorf("%s: Vary has Origin = %v, want %v (%q)", tc.desc, got, tc.varyOrg, h.Values("Vary"))
+		}
+		if h.Get("X-Request-Id") != "rid-1" {
+			t.Errorf("%s: the upstream's own headers were not passed on: %v", tc.desc, h)
+		}
+	}
+}
+
+func TestRefuseDisallowed(t *testing.T) {
+	need(t)
+	before := env.upstream.count("/base/api/items")
+	r := do(t, "refuse", "GET", "/api/items", [][2]string{{"Origin", evil}}, nil)
+	if r.status != 403 {
+		t.Errorf("status %d, want 403 with WHYCORS_DISALLOWED=refuse", r.status)
+	}
+	if got := corsHeaders(r.header); len(got) > 0 {
+		t.Errorf("CORS headers %v on a refused origin", got)
+	}
+	if n := env.upstream.count("/base/api/items") - before; n != 0 {
+		t.Errorf("refused request reached the upstream %d times", n)
+	}
+}
+
+func TestInvalidPolicy(t *testing.T) {
+	need(t)
+	tests := []struct {
+		desc   string
+		worker string
+		method string
+		hdr    [][2]string
+		want   []string
+	}{
+		{desc: "both faults with line and column (positions counted in badPolicy)", worker: "bad", method: "GET", hdr: [][2]string{{"Origin", app}},
+			want: []string{"WHYCORS_POLICY (native)", "line 3, column 36", "origins[0]", "line 3, column 80", "credentials"}},
+		{desc: "a preflight is refused the same way", worker: "bad", method: "OPTIONS", hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}},
+			want: []string{"line 3, column 36"}},
+		{desc: "missing policy", worker: "missing", method: "GET", hdr: [][2]string{{"Origin", app}}, want: []string{"WHYCORS_POLICY: missing"}},
+	}
+	for _, tc := range tests {
+		r := do(t, tc.worker, tc.method, "/api/items", tc.hdr, nil)
+		if r.status != 500 {
+			t.Errorf("%s: status %d, want 500", tc.desc, r.status)
+		}
+		if got := corsHeaders(r.header); len(got) > 0 {
+			t.Errorf("%s: CORS headers %v; an invalid policy must not allow anything", tc.desc, got)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.body, w) {
+				t.Errorf("%s: body %q lacks %q", tc.desc, r.body, w)
+			}
+		}
+	}
+}
+
+func TestUpstreamErrors(t *testing.T) {
+	need(t)
+	tests := []struct {
+		desc    string
+		worker  string
+		path    string
+		status  int
+		body    string
+		maxTime time.Duration
+	}{
+		{desc: "upstream 503 passes through with the policy's headers", worker: "main", path: "/api/status?code=503", status: 503, body: "status 503 from upstream"},
+		{desc: "upstream 404", worker: "main", path: "/api/status?code=404", status: 404, body: "status 404"},
+		{desc: "redirects are returned, not followed", worker: "main", path: "/api/status?code=307", status: 307},
+		{desc: "unreachable upstream: 502 with the policy's headers", worker: "down", path: "/api/items", status: 502, body: "upstream"},
+		{desc: "upstream slower than WHYCORS_UPSTREAM_TIMEOUT_MS=500: 504", worker: "main", path: "/api/hang", status: 504, body: "timed out", maxTime: 2500 * time.Millisecond},
+	}
+	for _, tc := range tests {
+		t0 := time.Now()
+		r := do(t, tc.worker, "GET", tc.path, [][2]string{{"Origin", app}}, nil)
+		el := time.Since(t0)
+		if r.status != tc.status {
+			t.Errorf("%s: status %d, want %d (%q)", tc.desc, r.status, tc.status, r.body)
+		}
+		if !strings.Contains(r.body, tc.body) {
+			t.Errorf("%s: body %q lacks %q", tc.desc, r.body, tc.body)
+		}
+		if got := r.header.Get("Access-Control-Allow-Origin"); got != app {
+			t.Errorf("%s: ACAO %q, want %q: the page must be able to read the error", tc.desc, got, app)
+		}
+		if tc.maxTime > 0 && el > tc.maxTime {
+			t.Errorf("%s: took %v, want under %v", tc.desc, el, tc.maxTime)
+		}
+	}
+}
+
+func TestLargeBodies(t *testing.T) {
+	need(t)
+	n := int64(20 << 20)
+	if s := os.Getenv("E2E_BIG"); s != "" {
+		n, _ = strconv.ParseInt(s, 10, 64)
+	}
+	t.Run("upload", func(t *testing.T) {
+		wantN, wantSum := sha(io.LimitReader(newBigReader(), n))
+		// Unknown length: sent chunked, streamed through the worker.
+		pr, pw := io.Pipe()
+		go func() {
+			_, err := io.Copy(pw, io.LimitReader(newBigReader(), n))
+			pw.CloseWithError(err)
+		}()
+		r := do(t, "patient", "POST", "/api/upload", [][2]string{{"Origin", app}, {"Content-Type", "application/octet-stream"}}, pr)
+		if want := fmt.Sprintf("%d %s", wantN, wantSum); r.status != 200 || r.body != want {
+			t.Errorf("upstream received %q (status %d), want %q", r.body, r.status, want)
+		}
+	})
+	t.Run("download", func(t *testing.T) {
+		wantN, wantSum := sha(io.LimitReader(newBigReader(), n))
+		req, _ := http.NewRequest("GET", env.urls["patient"]+fmt.Sprintf("/api/big?n=%d", n), nil)
+		req.Header.Set("Origin", app)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		gotN, gotSum := sha(res.Body)
+		if gotN != wantN || gotSum != wantSum {
+			t.Errorf("got %d bytes %s, want %d bytes %s", gotN, gotSum, wantN, wantSum)
+		}
+		if res.Header.Get("Access-Control-Allow-Origin") != app {
+			t.Errorf("ACAO %q on the streamed reply", res.Header.Get("Access-Control-Allow-Origin"))
+		}
+	})
+}
+
+// TestConcurrentInterleaved sends requests whose upstream replies come back
+// in a different order than they were sent, each from its own origin: each
+// reply must carry its own request's id and origin, and the total time must
+// show they waited in parallel in the one resident instance.
+func TestConcurrentInterleaved(t *testing.T) {
+	need(t)
+	const n = 48
+	rng := rand.New(rand.NewPCG(7, 7))
+	delays := make([]int, n)
+	sum := 0
+	for i := range delays {
+		delays[i] = rng.IntN(400)
+		sum += delays[i]
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 2*n)
+	t0 := time.Now()
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			origin := fmt.Sprintf("http://localhost:%d", 1000+i)
+			if i%3 == 0 {
+				origin = fmt.Sprintf("https://s%d.example.net", i)
+			}
+			req, _ := http.NewRequest("GET", fmt.Sprintf("%s/api/delay?ms=%d&id=%d", env.urls["patient"], delays[i], i), nil)
+			req.Header.Set("Origin", origin)
+			res, err := client.Do(req)
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if want := fmt.Sprintf("id=%d origin=%s", i, origin); string(b) != want {
+				errs <- fmt.Sprintf("request %d: body %q, want %q", i, b, want)
+			}
+			if got := res.Header.Get("Access-Control-Allow-Origin"); got != origin {
+				errs <- fmt.Sprintf("request %d: ACAO %q, want its own origin %q", i, got, origin)
+			}
+		}()
+	}
+	wg.Wait()
+	el := time.Since(t0)
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	// Serially this would take sum ms; interleaved it takes about the
+	// longest delay plus overhead.
+	if limit := time.Duration(sum/4) * time.Millisecond; el > limit {
+		t.Errorf("%d requests took %v; serial would be %dms, want under %v", n, el, sum, limit)
+	}
+	t.Logf("%d requests, delays summing to %dms, took %v", n, sum, el)
+}
+
+func TestSetCookieKeptWhole(t *testing.T) {
+	need(t)
+	r := do(t, "main", "GET", "/api/cookie", [][2]string{{"Origin", app}}, nil)
+	// The upstream sends these two lines (newUpstream, /api/cookie).
+	want := []string{"a=1; Expires=Sat, 21 Nov 2026 07:00:00 GMT; Path=/", "b=x%2Cy,z; Path=/api"}
+	if got := r.header.Values("Set-Cookie"); !slices.Equal(got, want) {
+		t.Errorf("Set-Cookie %q, want %q", got, want)
+	}
+}
+
+func TestDebug(t *testing.T) {
+	need(t)
+	r := do(t, "main", "OPTIONS", "/api/items", [][2]string{{"Origin", evil}, {"Access-Control-Request-Method", "PUT"}}, nil)
+	// middleware.DebugHeader names the decision (native.Policy.Summary).
+	if got := r.header.Get("Whycors-Decision"); !strings.Contains(got, "preflight-rejected") || !strings.Contains(got, "name=api") || !strings.Contains(got, "failed=origin") {
+		t.Errorf("debug header %q, want the rejected preflight, rule api and failed=origin", got)
+	}
+	r = do(t, "main", "GET", "/api/items", [][2]string{{"Origin", app}}, nil)
+	if got := r.header.Get("Whycors-Decision"); !strings.Contains(got, "actual") || !strings.Contains(got, "name=api") {
+		t.Errorf("debug header %q on an actual reply", got)
+	}
+	r = do(t, "refuse", "GET", "/api/items", [][2]string{{"Origin", app}}, nil)
+	if got := r.header.Get("Whycors-Decision"); got != "" {
+		t.Errorf("debug header %q with WHYCORS_DEBUG off", got)
+	}
+
+	before := env.upstream.count("/.whycors/explain/api/items")
+	r = do(t, "main", "OPTIONS", "/.whycors/explain/api/items", [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "x-custom"}}, nil)
+	var out struct {
+		Scenario struct {
+			Request struct {
+				Origin  string     `json:"origin"`
+				URL     string     `json:"url"`
+				Method  string     `json:"method"`
+				Headers [][]string `json:"headers"`
+			} `json:"request"`
+			Policy struct {
+				Format string `json:"format"`
+			} `json:"policy"`
+		} `json:"scenario"`
+		Verdict map[string]any `json:"verdict"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &out); err != nil || r.status != 200 {
+		t.Fatalf("explain endpoint: status %d, %v: %s", r.status, err, r.body)
+	}
+	sr := out.Scenario.Request
+	if sr.Origin != app || sr.Method != "PUT" || !strings.HasSuffix(sr.URL, "/api/items") || out.Scenario.Policy.Format != "native" || len(sr.Headers) != 1 || !strings.EqualFold(sr.Headers[0][0], "x-custom") {
+		t.Errorf("explain scenario %+v, want the PUT with X-Custom from %s to /api/items under the native policy", out.Scenario, app)
+	}
+	if out.Verdict == nil {
+		t.Errorf("explain endpoint: no verdict")
+	}
+	if env.upstream.count("/.whycors/explain/api/items") != before {
+		t.Errorf("the explain endpoint reached the upstream")
+	}
+	// Without debug the path is an ordinary one, forwarded.
+	before = env.upstream.count("/base/.whycors/explain/api/items")
+	do(t, "refuse", "GET", "/.whycors/explain/api/items", [][2]string{{"Origin", app}}, nil)
+	if env.upstream.count("/base/.whycors/explain/api/items") != before+1 {
+		t.Errorf("with debug off, /.whycors/explain was not forwarded")
+	}
+}
+
+// TestAbsoluteFormTarget sends "GET http://evil.example/x" (RFC 9112
+// §3.2.2 absolute-form): the worker must still forward to its upstream.
+func TestAbsoluteFormTarget(t *testing.T) {
+	need(t)
+	addr := strings.TrimPrefix(env.urls["main"], "http://")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "GET http://evil.example/api/items HTTP/1.1\r\nHost: evil.example\r\nOrigin: %s\r\nConnection: close\r\n\r\n", app)
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || !strings.Contains(string(b), "path=/api/items") || !strings.Contains(string(b), "host=127.0.0.1:") {
+		t.Errorf("absolute-form request: status %d, upstream saw %q; want the configured upstream", res.StatusCode, b)
+	}
+}
