@@ -1,0 +1,214 @@
+package convert_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/platform/s3"
+)
+
+// TestConvert checks one fact per case; each expected value cites the
+// platform behaviour it rests on (shared/reference/cloud-policies.md,
+// server-peers.md, or a package's documented contract).
+func TestConvert(t *testing.T) {
+	tests := []struct {
+		desc     string
+		text     string
+		from, to string
+		want     []string // substrings of the output
+		notWant  []string
+		note     string // "effect field" a note must have
+		errHas   string // substring of the error; "" means no error
+		refused  bool   // the error is a target refusal (*Error with Refused)
+	}{
+		{desc: "S3 echoes the origin with credentials, so the native rule has credentials (cloud-policies.md §0 item 4)",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET","PUT"]}]`, from: "s3-json", to: "native",
+			want: []string{`"credentials": true`, `"origins": ["https://app.test"]`, `"methods": ["GET", "PUT"]`}},
+		{desc: "S3 answers a * rule with ACAO * and no credentials (§0 item 4)",
+			text: `[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]`, from: "s3-json", to: "native",
+			want: []string{`"origins": ["*"]`}, notWant: []string{"credentials"}},
+		{desc: "S3 header prefix patterns cannot be written portably: left out, narrower (§1.3 x-amz-*)",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["PUT"],"AllowedHeaders":["x-amz-*","content-type"]}]`, from: "s3-json", to: "native",
+			want: []string{`"request_headers": ["content-type"]`}, notWant: []string{"x-amz"}, note: "narrower allow_headers"},
+		{desc: "S3 falls through to a later rule on method and headers; the converted policy stops at the first (§0 item 1)",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://app.test"],"AllowedMethods":["PUT"]}]`, from: "s3-json", to: "native",
+			note: "narrower origins"},
+		{desc: "S3 picks rules by method, so a PUT-only rule gives GET no headers; native answers GET (§1.3; Fetch safelisted methods)",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["PUT"]}]`, from: "s3-json", to: "native",
+			note: "wider methods"},
+		{desc: "S3 *.example.com matches any scheme; written for https and http (§1.3 opaque strings)",
+			text: `[{"AllowedOrigins":["*.example.com"],"AllowedMethods":["GET"]}]`, from: "s3-json", to: "native",
+			want: []string{`"https://*.example.com"`, `"http://*.example.com"`}, note: "narrower origins"},
+		{desc: "S3 applies CORS to the whole bucket, so a per-path rule is refused, naming rule and field",
+			text: `{"path": "/api/*", "origins": ["https://app.test"]}`, from: "native", to: "s3-json",
+			errHas: "rules[0].paths", refused: true},
+		{desc: "writing S3 adds credentials the native rule did not have (§0 item 4)",
+			text: `{"origins": ["https://app.test"], "methods": ["PUT"]}`, from: "native", to: "s3-xml",
+			want: []string{"<AllowedOrigin>https://app.test</AllowedOrigin>", "<AllowedMethod>GET</AllowedMethod>", "<AllowedMethod>PUT</AllowedMethod>"}, note: "wider credentials"},
+		{desc: "S3 refuses * in ExposeHeader, so it is left out (§1.2)",
+			text: `{"origins": ["*"], "exposed_headers": ["*"]}`, from: "native", to: "s3-json",
+			notWant: []string{"ExposeHeaders"}, note: "narrower expose_headers"},
+		{desc: "GCS sends no Access-Control-Allow-Credentials (§3, [UNVERIFIED])",
+			text: `{"origins": ["https://app.test"], "credentials": true}`, from: "native", to: "gcs-json",
+			want: []string{`"origin": [`, `"https://app.test"`}, note: "narrower credentials"},
+		{desc: "GCS compares partial wildcards literally: never matches, left out (§3)",
+			text: `[{"origin":["https://*.app.test","https://app.test"],"method":["GET"]}]`, from: "gcs-json", to: "native",
+			want: []string{`"origins": ["https://app.test"]`}, note: "same origins"},
+		{desc: "API Gateway sends AllowHeaders * literally; native echoes every name (§5.1; browser-cors.md §1.4)",
+			text: `{"AllowOrigins":["https://app.test"],"AllowHeaders":["*"]}`, from: "apigw-http", to: "native",
+			want: []string{`"request_headers": ["*"]`}, note: "wider allow_headers"},
+		{desc: "an HTTP API has one CORS configuration (§5.1)",
+			text: `{"rules":[{"path":"/a/*","origins":["https://a.test"]},{"origins":["https://b.test"]}]}`, from: "native", to: "apigw-http",
+			errHas: "rules[", refused: true},
+		{desc: "Azure keeps at most 5 rules (§4)",
+			text: `[{"AllowedOrigins":["https://a1.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://a2.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://a3.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://a4.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://a5.test"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://a6.test"],"AllowedMethods":["GET"]}]`,
+			from: "s3-json", to: "azure-xml", errHas: "azure-xml refuses", refused: true},
+		{desc: "origin: true with credentials echoes any origin; native refuses it (server-peers.md §4 item 1)",
+			text: `app.use(cors({origin: true, credentials: true}))`, from: "express", to: "native",
+			errHas: "rules[0].origins", refused: true},
+		{desc: "an Express RegExp origin cannot be written portably: left out (server-peers.md §1.3: no regexes)",
+			text: `app.use(cors({origin: ['https://app.test', /^https:\/\/.+\.app\.test$/]}))`, from: "express", to: "native",
+			want: []string{`"origins": ["https://app.test"]`}, note: "narrower origins"},
+		{desc: "native picks a rule by path alone: a second rule for every path is never used (native package doc)",
+			text: `[{"AllowedOrigins":["https://a.test"],"AllowedMethods":["GET","PUT"]},{"AllowedOrigins":["https://b.test"],"AllowedMethods":["GET"]}]`, from: "s3-json", to: "native",
+			notWant: []string{"b.test"}, note: "narrower paths"},
+		{desc: "rules that differ only by origin merge into one native rule",
+			text: `[{"AllowedOrigins":["https://a.test"],"AllowedMethods":["GET","PUT"]},{"AllowedOrigins":["https://b.test"],"AllowedMethods":["GET","PUT"]}]`, from: "s3-json", to: "native",
+			want: []string{`"origins": ["https://a.test", "https://b.test"]`}},
+		{desc: "a portable path covers itself and below: native needs the exact path and the prefix",
+			text: `app.use('/api', cors({origin: 'https://app.test'}))`, from: "express", to: "native",
+			want: []string{`"path": "/api"`, `"path": "/api/*"`}},
+		{desc: "nginx exposes no rules to convert from",
+			text: "add_header Access-Control-Allow-Origin https://app.test always;\n", from: "nginx", to: "native", errHas: "nginx"},
+		{desc: "captured replies are not a policy",
+			text: "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n\r\n", from: "auto", to: "native", errHas: "not a policy"},
+		{desc: "the source's platform refusal comes back positioned (S3 one-wildcard rule, §1.2)",
+			text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET"]}]`, from: "s3-json", to: "native", errHas: "line 1, column 21"},
+		{desc: "unknown target",
+			text: `{"origins":["*"]}`, from: "native", to: "caddy", errHas: "cannot write format"},
+		{desc: "EC2's fixed policy: any origin, max-age 1800 (§5.3)",
+			text: "ec2", from: "ec2", to: "native", want: []string{`"origins": ["*"]`, `"max_age": 1800`}},
+		{desc: "S3 to R2 keeps the rules as they are (R2 stores S3's model, §2)",
+			text: `[{"ID":"r","AllowedOrigins":["https://app.test"],"AllowedMethods":["PUT"],"AllowedHeaders":["x-amz-*"]}]`, from: "s3-json", to: "r2-api",
+			want: []string{`"allowed": {`, `"x-amz-*"`, `"id": "r"`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			out, notes, err := convert.Convert(tc.text, tc.from, tc.to)
+			if tc.errHas != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.errHas) {
+					t.Fatalf("err = %v, want it to contain %q\nout:\n%s", err, tc.errHas, out)
+				}
+				var ce *convert.Error
+				if got := errors.As(err, &ce) && ce.Refused; got != tc.refused {
+					t.Errorf("refused = %v, want %v (%v)", got, tc.refused, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("err = %v; notes %+v", err, notes)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(out, w) {
+					t.Errorf("output has %q:\n%s", w, out)
+				}
+			}
+			if tc.note != "" {
+				effect, field, _ := strings.Cut(tc.note, " ")
+				found := false
+				for _, n := range notes {
+					found = found || (n.Effect == effect && n.Field == field)
+				}
+				if !found {
+					t.Errorf("no %s note on %s; notes: %+v", effect, field, notes)
+				}
+			}
+		})
+	}
+}
+
+// Same-platform conversions keep every rule: S3 XML to JSON and back reads
+// as the same configuration; native to native is native.Write's canonical
+// form.
+func TestRoundTrip(t *testing.T) {
+	xml := `<CORSConfiguration><CORSRule><ID>a</ID><AllowedOrigin>https://*.app.test</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>x-amz-*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>60</MaxAgeSeconds></CORSRule></CORSConfiguration>`
+	js, notes, err := convert.Convert(xml, "s3-xml", "s3-json")
+	if err != nil || len(notes) > 0 {
+		t.Fatalf("to JSON: %v %+v", err, notes)
+	}
+	back, _, err := convert.Convert(js, "s3-json", "s3-xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err1 := s3.Parse(s3.FormXML, xml)
+	b, err2 := s3.Parse(s3.FormXML, back)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	ra, rb := a.Rules[0], b.Rules[0]
+	if ra.ID != rb.ID || strings.Join(ra.AllowedOrigins, ",") != strings.Join(rb.AllowedOrigins, ",") || strings.Join(ra.AllowedMethods, ",") != strings.Join(rb.AllowedMethods, ",") ||
+		strings.Join(ra.AllowedHeaders, ",") != strings.Join(rb.AllowedHeaders, ",") || strings.Join(ra.ExposeHeaders, ",") != strings.Join(rb.ExposeHeaders, ",") || *ra.MaxAgeSeconds != *rb.MaxAgeSeconds {
+		t.Errorf("round trip changed the rule:\n%+v\n%+v", ra, rb)
+	}
+
+	src := `{"rules":[{"name":"api","path":"/api/*","origins":["https://app.test"],"methods":["PUT"],"credentials":true,"max_age":600}]}`
+	out, _, err := convert.Convert(src, "native", "native")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := native.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != native.Write(p) {
+		t.Errorf("native to native:\n%s\nwant native.Write:\n%s", out, native.Write(p))
+	}
+}
+
+// Read keeps where each value is in the user's text, for lint.
+func TestReadPositions(t *testing.T) {
+	src, err := convert.Read("{\n  \"origins\": [\n    \"https://a.test\",\n    \"null\"\n  ]\n}", "native")
+	if err == nil {
+		t.Fatalf("native accepts null? %+v", src)
+	}
+	src, err = convert.Read("[\n  {\"origin\": [\"https://a.test\", \"*\"],\n   \"method\": [\"GET\"]}\n]", "gcs-json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := src.Rules[0].Origins[1]
+	// Line 2: two spaces, {"origin": [ (12 bytes), "https://a.test" (16),
+	// ", " (2): the "*" string starts at column 2+12+16+2+1 = 33.
+	if o.Text != "*" || o.Pos.Line != 2 || o.Pos.Column != 33 || o.Pos.Path != "$[0].origin[1]" {
+		t.Errorf("origin[1] = %+v, want \"*\" at 2:33, $[0].origin[1]", o)
+	}
+}
+
+func FuzzConvert(f *testing.F) {
+	f.Add(`[{"AllowedOrigins":["https://app.test","*"],"AllowedMethods":["GET","PUT"],"AllowedHeaders":["*"]}]`, 0, 0)
+	f.Add(`{"rules":[{"path":"/api/*","origins":["https://*.app.test"],"credentials":true}]}`, 7, 3)
+	f.Add(`app.use('/x', cors({origin: [/^a$/, 'https://b.test'], allowedHeaders: '*'}))`, 4, 5)
+	f.Add(`[{"origin":["*"],"method":["*"],"responseHeader":["*"]}]`, 5, 12)
+	f.Add(`<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods><AllowedHeaders>x-ms-meta-*</AllowedHeaders><ExposedHeaders></ExposedHeaders><MaxAgeInSeconds>5</MaxAgeInSeconds></CorsRule></Cors>`, 2, 1)
+	f.Add(`{"AllowOrigins":["https://*"],"AllowMethods":["*"],"AllowCredentials":true}`, 0, 10)
+	f.Add("[{", 3, 2)
+	sources := append([]string{"auto", "nginx", "raw", "har"}, convert.Sources()...)
+	targets := convert.Targets()
+	f.Fuzz(func(t *testing.T, text string, from, to int) {
+		if from < 0 || to < 0 {
+			return
+		}
+		fr, tg := sources[from%len(sources)], targets[to%len(targets)]
+		out, _, err := convert.Convert(text, fr, tg)
+		if err == nil && out == "" {
+			t.Errorf("%s -> %s: no error and no output", fr, tg)
+		}
+	})
+}
