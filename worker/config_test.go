@@ -1,0 +1,112 @@
+package main
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+const okPolicy = `{"origins": ["https://app.example.com"]}`
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		desc string
+		env  map[string]string
+		// want is a substring of each fault, in order; none means valid.
+		want []string
+	}{
+		{desc: "minimal valid: native policy detected, https upstream", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://api.example.com"}},
+		{desc: "nothing set: both required variables named", env: map[string]string{},
+			want: []string{envUpstream + ": missing", envPolicy + ": missing"}},
+		{desc: "every fault at once, each with its variable", env: map[string]string{envPolicy: okPolicy, envUpstream: "ftp://x", envDebug: "maybe", envRefuse: "drop", envTimeoutMs: "0"},
+			want: []string{envDebug + ": want true or false", envRefuse + ": want forward or refuse", envTimeoutMs + ": want a whole number", envUpstream + ": want an http or https URL"}},
+		{desc: "upstream with query is refused (the worker appends the caller's)", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://api.example.com/?a=1"},
+			want: []string{envUpstream + ": no query or fragment"}},
+		{desc: "upstream with credentials is refused", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://u:p@api.example.com"},
+			want: []string{envUpstream + ": credentials in the URL"}},
+		{desc: "unknown format name lists the known ones", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://a.example", envFormat: "yaml"},
+			want: []string{envFormat + `: unknown format "yaml"; known: auto, `}},
+		{desc: "text no format claims", env: map[string]string{envPolicy: "allow everything", envUpstream: "https://a.example"},
+			want: []string{envPolicy + ": not a policy in any known format"}},
+		// Positions: the native reader reports line 1, column 13 for the
+		// value of "origins" in {"origins": "x"} (1-based, as
+		// policy.Error documents).
+		{desc: "policy faults keep the reader's position and name the variable and format", env: map[string]string{envPolicy: `{"origins": "x"}`, envUpstream: "https://a.example", envFormat: "native"},
+			want: []string{"line 1, column 13: " + envPolicy + " (native) $.origins"}},
+	}
+	for _, tc := range tests {
+		cfg, errs := LoadConfig(envOf(tc.env))
+		if len(tc.want) == 0 {
+			if len(errs) > 0 || cfg == nil || cfg.Policy == nil {
+				t.Errorf("%s: errors %v", tc.desc, errs)
+			}
+			continue
+		}
+		if cfg != nil {
+			t.Errorf("%s: got a config despite faults", tc.desc)
+		}
+		if len(errs) != len(tc.want) {
+			t.Errorf("%s: %d faults, want %d:\n%v", tc.desc, len(errs), len(tc.want), errs)
+			continue
+		}
+		for i, w := range tc.want {
+			if !strings.Contains(errs[i].Error(), w) {
+				t.Errorf("%s: fault %d is %q, want it to contain %q", tc.desc, i, errs[i].Error(), w)
+			}
+		}
+	}
+}
+
+// TestUpstreamURL: the caller picks the path and query under the
+// configured upstream, never the host (no open proxy).
+func TestUpstreamURL(t *testing.T) {
+	tests := []struct {
+		desc, upstream, target, want string
+	}{
+		{desc: "path and query appended", upstream: "https://api.example.com", target: "/a/b?x=1", want: "https://api.example.com/a/b?x=1"},
+		{desc: "prefix kept, trailing slash dropped", upstream: "https://api.example.com/v1/", target: "/items", want: "https://api.example.com/v1/items"},
+		{desc: "percent-encoding kept as sent", upstream: "http://127.0.0.1:9", target: "/a%2Fb", want: "http://127.0.0.1:9/a%2Fb"},
+		{desc: "a scheme-relative-looking path stays a path", upstream: "https://api.example.com", target: "//evil.example/x", want: "https://api.example.com//evil.example/x"},
+		{desc: "absolute-form target: only its path and query are used", upstream: "https://api.example.com", target: "http://evil.example/p?q", want: "https://api.example.com/p?q"},
+	}
+	for _, tc := range tests {
+		cfg, errs := LoadConfig(envOf(map[string]string{envPolicy: okPolicy, envUpstream: tc.upstream}))
+		if errs != nil {
+			t.Fatalf("%s: %v", tc.desc, errs)
+		}
+		s := &server{cfg: cfg}
+		r := httptest.NewRequest("GET", tc.target, nil)
+		if got := s.upstreamURL(r); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}
+
+func FuzzLoadConfig(f *testing.F) {
+	f.Add(okPolicy, "https://api.example.com", "auto", "true", "refuse", "100")
+	f.Add(`{"rules":[{"path":"/api/*","origins":["*"]}]}`, "http://127.0.0.1:8080/p", "native", "", "", "")
+	f.Add(`[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]`, "https://x", "s3-json", "0", "forward", "300000")
+	f.Add("", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, pol, up, format, debug, refuse, timeout string) {
+		env := map[string]string{envPolicy: pol, envUpstream: up, envFormat: format, envDebug: debug, envRefuse: refuse, envTimeoutMs: timeout}
+		cfg, errs := LoadConfig(envOf(env))
+		if (cfg == nil) == (len(errs) == 0) {
+			t.Fatalf("config %v with errors %v: want exactly one", cfg, errs)
+		}
+		for _, e := range errs {
+			if e.Path == "" {
+				t.Errorf("fault without a variable: %v", e)
+			}
+		}
+		if cfg != nil {
+			h := NewHandler(cfg, nil, nil)
+			if _, ok := h.(*server); !ok {
+				t.Fatalf("valid config did not give a serving handler")
+			}
+		}
+	})
+}
