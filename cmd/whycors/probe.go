@@ -306,27 +306,19 @@ func writeProbe(w io.Writer, rec *probe.Record, col bool) {
 		}
 	}
 	switch r.Outcome {
-	case probe.Allowed, probe.Blocked:
+	case probe.Allowed, probe.Blocked, probe.NetworkFailure:
+		if r.Outcome == probe.NetworkFailure {
+			fmt.Fprintf(w, "\n%s\n", r.Note)
+		}
 		fmt.Fprintln(w)
 		writeVerdict(w, *rec.Verdict)
-		if r.Note != "" {
+		if r.Note != "" && r.Outcome != probe.NetworkFailure {
 			fmt.Fprintf(w, "\nnote: %s\n", r.Note)
 		}
 	case probe.PreflightPassed, probe.RedirectNotFollowed:
 		fmt.Fprintln(w, "\nSteps:")
 		writeSteps(w, r.PreflightSteps)
 		fmt.Fprintf(w, "\nPreflight cached for %d s\n", r.PreflightCacheSeconds)
-	case probe.NetworkFailure:
-		fmt.Fprintf(w, "\n%s\n", r.Note)
-		if len(r.Console) > 0 {
-			fmt.Fprintf(w, "\nConsole (%s):\n", browser)
-			for _, l := range r.Console {
-				fmt.Fprintf(w, "  %s\n", l)
-			}
-		}
-		if r.Exception != "" {
-			fmt.Fprintf(w, "fetch() rejects with: %s\n", r.Exception)
-		}
 	}
 }
 

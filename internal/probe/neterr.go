@@ -5,8 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/explain"
 	"io"
 	"net"
 	"strings"
@@ -131,30 +130,33 @@ func rootCause(err error) string {
 
 func quote(s string) string { return "\"" + s + "\"" }
 
-// NetworkConsole returns what the browser's console shows for a fetch of
-// url that failed with ne. r is the request (nil when fetch() threw).
-//
-//   - chrome (and spec, which has no console of its own): Chromium logs
-//     "Failed to load resource: net::ERR_..." for the failed request
-//     (observed with Chromium 156 in e2e/probe); nothing when it has no
-//     net error (a timeout: Chromium keeps waiting).
-//   - firefox: CORSDidNotSucceed2 for a cross-origin request, "(Reason:
-//     CORS request did not succeed). Status code: (null)." (reference
-//     browser-cors.md §3: "channel failed (DNS/TLS/reset)"; not observed
-//     for these failures here).
-//   - safari: not known; no line.
-func NetworkConsole(browser string, ne *NetError, url string, r *fetch.Request) []string {
-	switch browser {
-	case "firefox":
-		if r == nil || origin.SameOrigin(r.Origin, r.URL.Origin()) {
-			return []string{}
+// emptyReplyLine is what explain prints for Chromium when a reply has
+// status 0, the e2e harness's "closed without answering".
+const emptyReplyLine = "Failed to load resource: net::ERR_EMPTY_RESPONSE"
+
+// netConsole puts the real net error into Chromium's console line of a
+// verdict computed with status 0 for the failed request: Chromium logs
+// "Failed to load resource: net::ERR_..." with the request's own error
+// (observed with Chromium 156 in e2e/probe for ERR_CONNECTION_RESET,
+// before and instead of the preflight, and ERR_CERT_AUTHORITY_INVALID),
+// and nothing when it has no net error (a timeout: it keeps waiting).
+// Firefox's lines ("CORS request did not succeed") do not name the error.
+func netConsole(v *explain.Verdict, ne *NetError) {
+	fix := func(lines []string) []string {
+		out := make([]string, 0, len(lines))
+		for _, l := range lines {
+			if l == emptyReplyLine {
+				if ne.Chrome == "" {
+					continue
+				}
+				l = "Failed to load resource: " + ne.Chrome
+			}
+			out = append(out, l)
 		}
-		return []string{"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + url + ". (Reason: CORS request did not succeed). Status code: (null)."}
-	case "safari":
-		return []string{}
+		return out
 	}
-	if ne.Chrome == "" {
-		return []string{}
+	v.Console = fix(v.Console)
+	for i := range v.Browsers {
+		v.Browsers[i].Console = fix(v.Browsers[i].Console)
 	}
-	return []string{"Failed to load resource: " + ne.Chrome}
 }

@@ -138,11 +138,8 @@ type Report struct {
 	Outcome   string     `json:"outcome"`
 	Note      string     `json:"note,omitempty"`
 	Exchanges []Exchange `json:"exchanges"`
-	// NetworkError, Console and Exception describe a network failure:
-	// what the chosen browser prints and throws for it.
+	// NetworkError is the failure of a request that got no HTTP reply.
 	NetworkError *NetError `json:"network_error,omitempty"`
-	Console      []string  `json:"console,omitempty"`
-	Exception    string    `json:"exception,omitempty"`
 	// PreflightSteps and PreflightCacheSeconds describe a passing
 	// preflight whose actual request was withheld or redirected.
 	PreflightSteps        []explain.Step `json:"preflight_steps,omitempty"`
@@ -197,10 +194,15 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		rec.Probe.Exchanges = []Exchange{}
 	}
 	for _, x := range ls.ex {
-		if !x.Sent || x.Error != nil {
+		if !x.Sent {
 			continue
 		}
+		// A request that got no reply is status 0 in the scenario: "the
+		// connection closed without answering", as explain reads it.
 		rp := &explain.Reply{Status: x.Status, Headers: x.Reply}
+		if x.Error != nil {
+			rp = &explain.Reply{Status: 0}
+		}
 		if rp.Headers == nil {
 			rp.Headers = headers.List{}
 		}
@@ -210,14 +212,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 			rec.Scenario.Response = rp
 		}
 	}
-	switch {
-	case ls.netErr != nil:
-		rec.Probe.Outcome = NetworkFailure
-		rec.Probe.NetworkError = ls.netErr
-		rec.Probe.Console = NetworkConsole(p.Name, ls.netErr, o.URL, r)
-		rec.Probe.Exception = p.Exception(&fetch.Failure{Reason: fetch.ReasonMissingAllowOriginHeader})
-		rec.Probe.Note = "no HTTP reply, so no CORS check ran: this is not a CORS error. Fix the network or TLS problem first."
-	case ls.withheld != "":
+	if ls.withheld != "" {
 		rec.Probe.Outcome = PreflightPassed
 		if ls.withheld == "redirect" {
 			rec.Probe.Outcome = RedirectNotFollowed
@@ -232,19 +227,26 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 			rec.Probe.PreflightSteps = append(rec.Probe.PreflightSteps, explain.Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
 		}
 		rec.Probe.PreflightCacheSeconds = res.MaxAge
+		return rec, nil
+	}
+	v, err := explain.Explain(rec.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	rec.Verdict = &v
+	switch {
+	case ls.netErr != nil:
+		rec.Probe.Outcome = NetworkFailure
+		rec.Probe.NetworkError = ls.netErr
+		netConsole(&v, ls.netErr)
+		rec.Probe.Note = "no HTTP reply, so no CORS check ran: this is not a CORS error; fix the network or TLS problem first. (The saved scenario records it as status 0, which explain reads as a connection closed without a reply.)"
+	case v.Allowed:
+		rec.Probe.Outcome = Allowed
 	default:
-		v, err := explain.Explain(rec.Scenario)
-		if err != nil {
-			return nil, err
-		}
-		rec.Verdict = &v
 		rec.Probe.Outcome = Blocked
-		if v.Allowed {
-			rec.Probe.Outcome = Allowed
-		}
-		if v.Allowed != res.Allowed {
-			rec.Probe.Note = "the live run and the replay of its replies disagree; please report this"
-		}
+	}
+	if v.Allowed != res.Allowed {
+		rec.Probe.Note = "the live run and the replay of its replies disagree; please report this"
 	}
 	return rec, nil
 }
