@@ -129,7 +129,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+"; server-peers.md §4 item 18)", o.Pos)
 		return
 	}
-	if literal && looksRegex(s) {
+	if literal && looksRegex(s, !strings.HasPrefix(src.Format, "gcs-") && !strings.HasPrefix(src.Format, "azure-")) {
 		l.add(Warning, "regex-literal", plat+" compares origins as plain strings (with at most a * wildcard), so "+strconv.Quote(s)+" looks like a regular expression and never matches (cloud-policies.md §1.3)", o.Pos)
 		return
 	}
@@ -241,8 +241,10 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-func looksRegex(s string) bool {
-	return strings.ContainsAny(s, "^$\\()|[]+?") || strings.Contains(s, ".*")
+// looksRegex: regex syntax in an entry; ".*" counts only where '*' is not
+// the platform's own wildcard (S3 reads "https://app.*" as a prefix).
+func looksRegex(s string, starWildcard bool) bool {
+	return strings.ContainsAny(s, "^$\\()|[]+?") || (!starWildcard && strings.Contains(s, ".*"))
 }
 
 func hostOf(rest string) string {

@@ -1,0 +1,197 @@
+package lint_test
+
+import (
+	"strings"
+	"testing"
+
+	_ "github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/lint"
+)
+
+// TestLint has one case per code (at least), each naming the reference the
+// expected finding rests on. at is "line:column" of the finding, or "".
+func TestLint(t *testing.T) {
+	tests := []struct {
+		desc   string
+		format string
+		text   string
+		code   string
+		sev    lint.Severity
+		at     string
+		path   string
+	}{
+		{desc: "S3 refuses two wildcards in an AllowedOrigin (cloud-policies.md §1.2, versitygw#1870)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET"]}]`, code: "rejected", sev: lint.Error, at: "1:21", path: "$[0].AllowedOrigins[0]"},
+		{desc: "S3 refuses OPTIONS (cloud-policies.md §1.2, aws-sdk-js#3667)", format: "s3-json",
+			text: "[{\"AllowedOrigins\":[\"https://app.test\"],\n  \"AllowedMethods\":[\"GET\",\"OPTIONS\"]}]", code: "options-method", sev: lint.Error, at: "2:27"},
+		{desc: "OPTIONS never needs listing where the platform takes it (browser-cors.md §1.3 preflight)", format: "native",
+			text: `{"origins":["https://app.test"],"methods":["PUT","OPTIONS"]}`, code: "options-method", sev: lint.Info, path: "$.methods[1]"},
+		{desc: "Express sends ACAC true with origin * (cloud-policies.md §6.3): browsers refuse it (server-peers.md §1.2 wildcard)", format: "express",
+			text: `app.use(cors({credentials: true}))`, code: "wildcard-credentials", sev: lint.Error},
+		{desc: "origin: true with credentials reflects any origin (server-peers.md §4 item 1)", format: "express",
+			text: `app.use(cors({origin: true, credentials: true}))`, code: "reflect-any-origin", sev: lint.Error, at: "1:9"},
+		{desc: "nginx ACAO $http_origin reflects any origin (cloud-policies.md §6.1)", format: "nginx",
+			text: "location / {\n    add_header Access-Control-Allow-Origin $http_origin always;\n    add_header Access-Control-Allow-Credentials true always;\n}\n", code: "reflect-any-origin", sev: lint.Error, at: "2:1"},
+		{desc: "API Gateway https://* allows every https origin (cloud-policies.md §5.1), with credentials", format: "apigw-http",
+			text: `{"AllowOrigins":["https://*"],"AllowCredentials":true}`, code: "reflect-any-origin", sev: lint.Error, path: "$.AllowOrigins[0]"},
+		{desc: "null is refused by jub0bs/cors (server-peers.md §1.2, §4 item 18)", format: "s3-json",
+			text: `[{"AllowedOrigins":["null"],"AllowedMethods":["GET"]}]`, code: "null-origin", sev: lint.Warning, path: "$[0].AllowedOrigins[0]"},
+		{desc: "https://*example.com matches evilexample.com (server-peers.md §1.2 invalid pattern)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`, code: "suffix-trap", sev: lint.Error, at: "1:21"},
+		{desc: "S3 https://app.* matches https://app.attacker.example (cloud-policies.md §1.3: * spans anything)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.*"],"AllowedMethods":["GET"]}]`, code: "suffix-trap", sev: lint.Error},
+		{desc: "an unanchored RegExp matches attackers' domains (server-peers.md §4 item 2)", format: "express",
+			text: `app.use(cors({origin: [/example\.com$/]}))`, code: "suffix-trap", sev: lint.Error, at: "1:24"},
+		{desc: "a RegExp wildcard running into a name matches evilexample.com (server-peers.md §4 item 2)", format: "express",
+			text: `app.use(cors({origin: [/^https:\/\/.*example\.com$/]}))`, code: "suffix-trap", sev: lint.Error},
+		{desc: "https://*.github.io covers a public suffix; S3 adds credentials (server-peers.md §1.2 psl)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://*.github.io"],"AllowedMethods":["GET"]}]`, code: "public-suffix-wildcard", sev: lint.Error},
+		{desc: "https://*.com without credentials (server-peers.md §1.2 psl)", format: "gcs-json",
+			text: `[{"origin":["https://*.com"],"method":["GET"]}]`, code: "public-suffix-wildcard", sev: lint.Warning},
+		{desc: "http:// origin with credentials the user enabled (server-peers.md §1.2 insecure)", format: "apigw-http",
+			text: `{"AllowOrigins":["http://app.test"],"AllowCredentials":true}`, code: "insecure-origin", sev: lint.Error},
+		{desc: "http:// origin where S3 adds credentials itself (cloud-policies.md §0 item 4)", format: "s3-json",
+			text: `[{"AllowedOrigins":["http://app.test"],"AllowedMethods":["GET"]}]`, code: "insecure-origin", sev: lint.Warning},
+		{desc: "S3 compares origins as strings: a regex never matches (cloud-policies.md §1.3)", format: "s3-json",
+			text: `[{"AllowedOrigins":["^https://app\\.test$"],"AllowedMethods":["GET"]}]`, code: "regex-literal", sev: lint.Warning},
+		{desc: "a trailing slash never matches (cloud-policies.md §1.3, options_fails_partial_origin)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test/"],"AllowedMethods":["GET"]}]`, code: "origin-never-matches", sev: lint.Warning},
+		{desc: "a default port never matches (server-peers.md §1.2 prohibited)", format: "gcs-json",
+			text: `[{"origin":["https://app.test:443"],"method":["GET"]}]`, code: "origin-never-matches", sev: lint.Warning},
+		{desc: "an empty origin array allows nothing (server-peers.md §1.2 missing)", format: "express",
+			text: `app.use(cors({origin: []}))`, code: "no-origins", sev: lint.Error},
+		{desc: "ACAH * does not cover Authorization (browser-cors.md §1.4 item 4)", format: "apigw-http",
+			text: `{"AllowOrigins":["https://app.test"],"AllowHeaders":["*"]}`, code: "authorization-wildcard", sev: lint.Warning, path: "$.AllowHeaders[0]"},
+		{desc: "ACAH * is a literal name with credentials (browser-cors.md §1.4)", format: "apigw-http",
+			text: `{"AllowOrigins":["https://app.test"],"AllowHeaders":["*"],"AllowCredentials":true}`, code: "wildcard-headers-credentials", sev: lint.Error},
+		{desc: "ACEH * with credentials (server-peers.md §1.2)", format: "apigw-http",
+			text: `{"AllowOrigins":["https://app.test"],"ExposeHeaders":["*"],"AllowCredentials":true}`, code: "wildcard-expose-credentials", sev: lint.Error},
+		{desc: "GET never needs listing in a native policy (browser-cors.md §1.1)", format: "native",
+			text: `{"origins":["https://app.test"],"methods":["GET","PUT"]}`, code: "safelisted-method", sev: lint.Info, path: "$.methods[0]"},
+		{desc: "TRACE is a forbidden method (server-peers.md §1.2)", format: "apigw-http",
+			text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["TRACE"]}`, code: "forbidden-method", sev: lint.Warning},
+		{desc: "Accept is safelisted (browser-cors.md §1.2)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"],"AllowedHeaders":["Accept"]}]`, code: "safelisted-header", sev: lint.Info},
+		{desc: "Cookie is a forbidden request header (server-peers.md §1.2)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"],"AllowedHeaders":["Cookie"]}]`, code: "forbidden-header", sev: lint.Warning},
+		{desc: "ACAO as a request header (server-peers.md §1.2 prohibited)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"],"AllowedHeaders":["Access-Control-Allow-Origin"]}]`, code: "response-header-requested", sev: lint.Warning},
+		{desc: "Set-Cookie is never exposed (server-peers.md §1.2)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"],"ExposeHeaders":["Set-Cookie"]}]`, code: "forbidden-exposed", sev: lint.Warning},
+		{desc: "Chrome caps max-age at 7200 (browser-cors.md §1.8)", format: "native",
+			text: `{"origins":["https://app.test"],"max_age":7300}`, code: "max-age-cap", sev: lint.Info, path: "$.max_age"},
+		{desc: "above Firefox's 86400 (browser-cors.md §1.8; server-peers.md §1.2)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"],"MaxAgeSeconds":90000}]`, code: "max-age-cap", sev: lint.Warning},
+		{desc: "S3 sends Vary only on a match (cloud-policies.md §0 item 5)", format: "s3-json",
+			text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]}]`, code: "s3-vary", sev: lint.Info},
+		{desc: "add_header without always (cloud-policies.md §6.1)", format: "nginx",
+			text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n", code: "missing-always", sev: lint.Warning, at: "2:5"},
+		{desc: "a captured reply with ACAO * and ACAC true (Fetch CORS check; server-peers.md §1.2)", format: "raw",
+			text: "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Allow-Credentials: true\r\n\r\n", code: "wildcard-credentials", sev: lint.Error, at: "2:1"},
+		{desc: "native refuses * with credentials at read time: surfaced as rejected with its position (native doc)", format: "native",
+			text: "{\"origins\": [\"*\"],\n \"credentials\": true}", code: "rejected", sev: lint.Error, at: "1:14"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			fs, err := lint.Lint(tc.text, tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fs {
+				if f.Code != tc.code {
+					continue
+				}
+				at := ""
+				if f.Line > 0 {
+					at = itoa(f.Line) + ":" + itoa(f.Column)
+				}
+				if f.Severity == tc.sev && (tc.at == "" || at == tc.at) && (tc.path == "" || f.Path == tc.path) {
+					if f.Message == "" {
+						t.Errorf("empty message")
+					}
+					return
+				}
+			}
+			t.Errorf("no %s %s at %q %q; findings:\n%s", tc.sev, tc.code, tc.at, tc.path, dump(fs))
+		})
+	}
+}
+
+// A policy that follows every rule produces nothing: the checks do not
+// fire on what is fine.
+func TestClean(t *testing.T) {
+	for _, c := range []struct{ desc, format, text string }{
+		{"native with a non-safelisted method and header", "native", `{"origins":["https://app.test","https://*.app.test"],"methods":["PUT"],"request_headers":["X-Api-Key"],"credentials":true,"max_age":600}`},
+		{"API Gateway with a listed Authorization", "apigw-http", `{"AllowOrigins":["https://app.test"],"AllowMethods":["PUT"],"AllowHeaders":["authorization"],"MaxAge":300}`},
+		{"Express with an anchored, escaped RegExp", "express", `app.use(cors({origin: [/^https:\/\/([a-z0-9-]+\.)*app\.test$/], methods: 'PUT', allowedHeaders: ['x-api-key']}))`},
+		{"nginx with always and a fixed origin", "nginx", "location / {\n    add_header Access-Control-Allow-Origin https://app.test always;\n}\n"},
+	} {
+		t.Run(c.desc, func(t *testing.T) {
+			fs, err := lint.Lint(c.text, c.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(fs) > 0 {
+				t.Errorf("findings on a clean policy:\n%s", dump(fs))
+			}
+		})
+	}
+}
+
+func TestLintErrors(t *testing.T) {
+	if _, err := lint.Lint(`{}`, "caddy"); err == nil || !strings.Contains(err.Error(), "unknown format") {
+		t.Errorf("unknown format: %v", err)
+	}
+	if _, err := lint.Lint(`hello`, "auto"); err == nil {
+		t.Errorf("undetectable text: no error")
+	}
+	if _, err := lint.Lint(strings.Repeat(" ", 2<<20), "native"); err == nil {
+		t.Errorf("oversized text: no error")
+	}
+}
+
+func FuzzLint(f *testing.F) {
+	f.Add(`[{"AllowedOrigins":["https://*example.com","null"],"AllowedMethods":["GET","OPTIONS"],"MaxAgeSeconds":90000}]`, 0)
+	f.Add(`{"origins":["https://app.test"],"methods":["GET"],"max_age":7300}`, 1)
+	f.Add(`app.use(cors({origin: [/example.com/], credentials: true}))`, 2)
+	f.Add("location / {\n add_header Access-Control-Allow-Origin $http_origin;\n}\n", 3)
+	f.Add("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n\r\n", 4)
+	f.Add(`{"AllowOrigins":["https://*"],"AllowHeaders":["*"]}`, 5)
+	formats := []string{"s3-json", "native", "express", "nginx", "raw", "apigw-http", "auto", "gcs-json", "azure-xml", "r2-api", "har", "s3-xml"}
+	f.Fuzz(func(t *testing.T, text string, fi int) {
+		if fi < 0 {
+			return
+		}
+		fs, err := lint.Lint(text, formats[fi%len(formats)])
+		if err != nil {
+			return
+		}
+		for _, x := range fs {
+			if x.Code == "" || x.Message == "" || x.Severity.Rank() == 0 {
+				t.Errorf("incomplete finding %+v", x)
+			}
+		}
+		if len(fs) > lint.MaxFindings {
+			t.Errorf("%d findings, bound %d", len(fs), lint.MaxFindings)
+		}
+	})
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	s := ""
+	for ; n > 0; n /= 10 {
+		s = string(rune('0'+n%10)) + s
+	}
+	return s
+}
+
+func dump(fs []lint.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("  " + string(f.Severity) + " " + f.Code + " " + itoa(f.Line) + ":" + itoa(f.Column) + " " + f.Path + ": " + f.Message + "\n")
+	}
+	return b.String()
+}
