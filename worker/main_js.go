@@ -21,7 +21,7 @@ import (
 )
 
 func main() {
-	cfg, errs := LoadConfig(cloudflare.Getenv)
+	cfg, errs := LoadConfig(getenv)
 	if len(errs) > 0 {
 		// Logged once per isolate (console.log through wasm_exec.js);
 		// every request also gets the list in its 500 body.
@@ -40,6 +40,21 @@ func main() {
 	// Stay resident: syumai's Serve would return after the first response
 	// (its Done channel closes when one body is closed).
 	select {}
+}
+
+// getenv reads a variable from env. Unlike cloudflare.Getenv, it reads an
+// unset or null binding (workerd's fromEnvironment of an unset variable)
+// as empty rather than "<null>", and a JSON var (wrangler.toml [vars] may
+// hold a table) as its JSON text.
+func getenv(name string) string {
+	v := cloudflare.GetBinding(name)
+	switch v.Type() {
+	case js.TypeString:
+		return v.String()
+	case js.TypeObject:
+		return js.Global().Get("JSON").Call("stringify", v).String()
+	}
+	return ""
 }
 
 // joinSplitHeaders undoes syumai's header conversion, which splits every
