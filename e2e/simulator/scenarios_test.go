@@ -96,7 +96,7 @@ var scenarios = []struct {
 	{desc: "PF_ACAH_INVALID", want: "InvalidAllowHeadersPreflightResponse",
 		in: input{method: "PUT", headers: [][2]string{{"X-Api-Key", "k1"}}, body: "none", source: "raw", text: reply("HTTP/1.1 204 No Content", "Access-Control-Allow-Origin: https://app.example", "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Headers: x api key")}},
 	{desc: "PF_REDIRECT", want: "PreflightDisallowedRedirect",
-		in: input{method: "PUT", headers: [][2]string{}, body: "none", source: "raw", text: reply("HTTP/1.1 301 Moved Permanently", "Location: https://api.example/items/1/", "Access-Control-Allow-Origin: https://app.example")}},
+		in: input{method: "PUT", headers: [][2]string{}, body: "none", source: "raw", text: reply("HTTP/1.1 301 Moved Permanently", "Location: https://api.example/items/1/", "Access-Control-Allow-Origin: https://app.example", "Access-Control-Allow-Methods: PUT")}},
 	{desc: "PF_ACAO_WILDCARD_WITH_CREDENTIALS", want: "PreflightWildcardOriginNotAllowed",
 		in: input{method: "DELETE", headers: [][2]string{}, credentials: "include", body: "none", source: "raw", text: reply("HTTP/1.1 204 No Content", "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: DELETE")}},
 	{desc: "PF_ACAC_NOT_TRUE", want: "PreflightInvalidAllowCredentials",

@@ -1,0 +1,193 @@
+package simulator_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// blocked is a scenario every browser blocks: a custom header the
+// preflight reply does not allow (catalog PF_HEADER_NOT_ALLOWED).
+var blocked = input{
+	method:  "POST",
+	headers: [][2]string{{"Content-Type", "application/json"}, {"X-Api-Key", "k1"}},
+	body:    "a string",
+	source:  "raw",
+	text:    reply("HTTP/1.1 204 No Content", "Access-Control-Allow-Origin: https://app.example", "Access-Control-Allow-Methods: POST", "Access-Control-Allow-Headers: content-type"),
+}
+
+func settled(p *page) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](settle, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// TestShareLinkRoundTrips types a scenario, opens the link the page
+// offers in a fresh load, and expects the same form and the same verdict.
+func TestShareLinkRoundTrips(t *testing.T) {
+	p := startPage(t)
+	p.open("")
+	fill(p, blocked)
+	settled(p)
+	link := eval[string](p, `document.getElementById("share").value`)
+	if !strings.HasPrefix(link, p.base+"#s=") {
+		t.Fatalf("share link = %q, want the page URL with the state after #s=", link)
+	}
+	formJS := `JSON.stringify([document.getElementById("origin").value, document.getElementById("url").value, document.getElementById("method").value,
+	  document.getElementById("credentials").value, document.getElementById("body-type").value, document.getElementById("raw").value,
+	  document.querySelector("input[name=source]:checked").value,
+	  Array.from(document.querySelectorAll("#headers .hdr input")).map(i => i.value)])`
+	before := eval[string](p, formJS)
+	rowsBefore := eval[string](p, readRows)
+	p.screenshot("simulator-blocked.png")
+
+	p.open("")
+	if got := eval[string](p, formJS); got == before {
+		t.Fatal("the page without a fragment shows the typed state already; the test cannot tell a restore")
+	}
+	p.do(chromedp.Navigate("about:blank"))
+	p.open(strings.TrimPrefix(link, p.base))
+	if got := eval[string](p, formJS); got != before {
+		t.Errorf("restored form = %s, want %s", got, before)
+	}
+	if got := eval[string](p, readRows); got != rowsBefore {
+		t.Errorf("restored verdict = %s, want %s", got, rowsBefore)
+	}
+	if got := eval[string](p, `document.querySelector("#browsers tr[data-browser=chrome]").dataset.reason`); got != "HeaderDisallowedByPreflightResponse" {
+		t.Errorf("restored Chrome reason = %q, want HeaderDisallowedByPreflightResponse (catalog PF_HEADER_NOT_ALLOWED)", got)
+	}
+}
+
+// har is a small HAR 1.2 log as Chrome's DevTools exports it
+// (shared/reference/cloud-policies.md §6.6): a preflight and the PUT it
+// guards, whose reply lacks Access-Control-Allow-Origin.
+const har = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [], "entries": [
+ {"startedDateTime": "2026-11-21T08:00:00.000Z", "time": 12, "_resourceType": "preflight",
+  "request": {"method": "OPTIONS", "url": "https://api.example/files/7", "httpVersion": "HTTP/1.1", "headers": [
+    {"name": "Origin", "value": "https://shop.example"}, {"name": "Access-Control-Request-Method", "value": "PUT"},
+    {"name": "Access-Control-Request-Headers", "value": "content-type"}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+  "response": {"status": 204, "statusText": "No Content", "httpVersion": "HTTP/1.1", "headers": [
+    {"name": "Access-Control-Allow-Origin", "value": "https://shop.example"}, {"name": "Access-Control-Allow-Methods", "value": "GET, PUT"},
+    {"name": "Access-Control-Allow-Headers", "value": "content-type"}], "cookies": [], "content": {"size": 0, "mimeType": "x-unknown"}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
+  "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 2}},
+ {"startedDateTime": "2026-11-21T08:00:00.020Z", "time": 30, "_resourceType": "fetch",
+  "request": {"method": "PUT", "url": "https://api.example/files/7", "httpVersion": "HTTP/1.1", "headers": [
+    {"name": "Origin", "value": "https://shop.example"}, {"name": "Content-Type", "value": "application/json"},
+    {"name": "User-Agent", "value": "Mozilla/5.0"}, {"name": "Accept", "value": "*/*"}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 2,
+    "postData": {"mimeType": "application/json", "text": "{}"}},
+  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [
+    {"name": "Content-Type", "value": "application/json"}], "cookies": [], "content": {"size": 2, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
+  "cache": {}, "timings": {"send": 0, "wait": 28, "receive": 2}}]}}`
+
+// TestHARImport chooses a HAR file, picks the PUT by typing into the list,
+// and expects the request and both replies in the form and the engine's
+// verdict on screen.
+func TestHARImport(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "capture.har")
+	if err := os.WriteFile(file, []byte(har), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := startPage(t)
+	p.open("")
+	p.do(
+		chromedp.Click(chromedp.CSS("#src-har")),
+		chromedp.SetUploadFiles(chromedp.CSS("#har-file"), []string{file}),
+		chromedp.Poll[chromedp.Void](`!document.getElementById("har-entry").disabled`),
+		chromedp.SendKeys(chromedp.CSS("#har-entry"), "PUT"),
+	)
+	settled(p)
+	got := goScenario(t, p, input{origin: "https://shop.example", url: "https://api.example/files/7", method: "PUT", source: "har"})
+	// The request comes from the HAR entry, without the headers the
+	// browser sets itself (Origin, User-Agent).
+	want := [][2]string{{"Content-Type", "application/json"}, {"Accept", "*/*"}}
+	if len(got.Request.Headers) != len(want) {
+		t.Fatalf("imported headers = %v, want %v", got.Request.Headers, want)
+	}
+	for i, h := range got.Request.Headers {
+		if h.Name != want[i][0] || h.Value != want[i][1] {
+			t.Errorf("imported header %d = %s: %s, want %s: %s", i, h.Name, h.Value, want[i][0], want[i][1])
+		}
+	}
+	if got.Policy == nil || !strings.HasPrefix(got.Policy.Text, "HTTP/1.1 204 No Content\n") || !strings.Contains(got.Policy.Text, "\nHTTP/1.1 200 OK\n") {
+		t.Fatalf("imported replies = %+v, want the preflight reply then the PUT's reply", got.Policy)
+	}
+	var rows []pageRow
+	if err := json.Unmarshal([]byte(eval[string](p, readRows)), &rows); err != nil {
+		t.Fatal(err)
+	}
+	got.Browser = "chrome"
+	v, err := explain.Explain(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows[0].Browser != "chrome" || rows[0].Reason != v.Reason {
+		t.Errorf("page shows %+v, engine says reason %q", rows[0], v.Reason)
+	}
+	// The PUT's reply has no ACAO (catalog ACAO_MISSING).
+	if v.Reason != "MissingAllowOriginHeader" {
+		t.Errorf("Chrome reason %q, want MissingAllowOriginHeader (catalog ACAO_MISSING)", v.Reason)
+	}
+}
+
+// TestAccessibility runs axe-core (root package.json) on the page with a
+// blocked verdict, a fix-free trace and the timeline on screen, and
+// fails on serious or critical violations. It also checks the page at
+// 360 px wide does not scroll sideways.
+func TestAccessibility(t *testing.T) {
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	axe, err := os.ReadFile(filepath.Join(root, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatal("axe-core is not installed (npm ci at the repository root):", err)
+	}
+	p := startPage(t)
+	p.open("")
+	fill(p, blocked)
+	settled(p)
+	for _, scheme := range []string{"light", "dark"} {
+		if _, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		settled(p)
+		// DevTools evaluation is not bound by the page's CSP.
+		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
+			t.Fatal("injecting axe-core:", err)
+		}
+		out, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal("running axe-core:", err)
+		}
+		var vs []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+		if err := json.Unmarshal([]byte(out), &vs); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vs {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("%s theme: axe %s (%s): %s at %v", scheme, v.ID, v.Impact, v.Help, v.Nodes)
+			} else {
+				t.Logf("%s theme: axe %s (%s): %s at %v", scheme, v.ID, v.Impact, v.Help, v.Nodes)
+			}
+		}
+	}
+	p.do(chromedp.EmulateViewport(360, 800))
+	settled(p)
+	if w := eval[int](p, `document.documentElement.scrollWidth`); w > 360 {
+		t.Errorf("at 360 px the page is %d px wide; it must not scroll sideways", w)
+	}
+	p.screenshot("simulator-360.png")
+}
