@@ -401,3 +401,32 @@ func TestRejectedPreflightDoesNotAllocate(t *testing.T) {
 		t.Errorf("status %d, want 403", w.status)
 	}
 }
+
+// TestConcurrentRequestsShareNothing: run with -race. Handlers on many
+// goroutines write into every header value in place; any value shared
+// between requests (rs/cors#198) is a data race the detector reports.
+func TestConcurrentRequestsShareNothing(t *testing.T) {
+	h := middleware.New(mustPolicy(t, testPolicy)).Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, v := range w.Header() {
+			for i := range v {
+				v[i] = "x"
+			}
+		}
+	}))
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 200; i++ {
+				r := req("GET", "/api/x", "Origin", "https://app.test")
+				if i%2 == 1 {
+					r = req("OPTIONS", "/hooks/x", "Origin", "https://app.test", "Access-Control-Request-Method", "PUT")
+				}
+				h.ServeHTTP(httptest.NewRecorder(), r)
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+}
