@@ -429,4 +429,11 @@ func TestConcurrentRequestsShareNothing(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		<-done
 	}
+	// Without -race: had any value been shared, later responses would
+	// carry the vandals' "x".
+	rec := httptest.NewRecorder()
+	middleware.New(mustPolicy(t, testPolicy)).Wrap(&spy{}).ServeHTTP(rec, req("GET", "/api/x", "Origin", "https://app.test"))
+	if got := rec.Header().Get("Access-Control-Allow-Credentials"); got != "true" {
+		t.Errorf("ACAC = %q after vandal handlers ran", got)
+	}
 }
