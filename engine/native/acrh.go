@@ -12,7 +12,11 @@ const (
 	MaxACRHBytes   = 8192 // all lines together
 	MaxACRHNames   = 128  // names, counting repeats
 	maxACRHEmpties = 16   // empty elements tolerated (",," and trailing commas)
-	maxACRHLines   = 32   // intermediaries such as API Gateway split the list into lines (rs/cors#184)
+	// Intermediaries split the list into lines: API Gateway (rs/cors#184),
+	// and syumai/workers, which splits every request header value at each
+	// comma (internal/jshttp/header.go ToHeader), so in the edge worker
+	// there is one line per name and lines are bounded like names.
+	maxACRHLines = MaxACRHNames
 )
 
 // ACRHResult is what checking a preflight's Access-Control-Request-Headers
@@ -41,7 +45,7 @@ func CheckACRH(lines []string, allowed []string, any bool) ACRHResult {
 
 func checkACRH(lines []string, allowed []string, any bool, maxLen int) ACRHResult {
 	if len(lines) > maxACRHLines {
-		return ACRHResult{Bad: "more than 32 Access-Control-Request-Headers lines"}
+		return ACRHResult{Bad: "more than 128 Access-Control-Request-Headers lines"}
 	}
 	total := 0
 	for _, l := range lines {
