@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestLintCommand runs `whycors lint` end to end: exit codes as documented
+// (0 nothing at or above --fail-on, 1 some, 2 bad input), the
+// FILE:LINE:COLUMN form and the JSON form. Expected findings rest on
+// server-peers.md §1.2 (suffix trap) and browser-cors.md §1.1 (GET is
+// safelisted).
+func TestLintCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	trap := write("trap.json", `[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`)
+	info := write("info.json", `{"origins":["https://app.test"],"methods":["GET","PUT"]}`)
+	tests := []struct {
+		desc   string
+		args   []string
+		stdin  string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{desc: "an error finding exits 1, with file, line and column", args: []string{trap}, code: 1,
+			stdout: []string{trap + ":1:21: $[0].AllowedOrigins[0]: error suffix-trap: "}},
+		{desc: "info findings pass the default --fail-on error", args: []string{info}, code: 0,
+			stdout: []string{"info safelisted-method"}},
+		{desc: "--fail-on info fails on them", args: []string{"--fail-on", "info", info}, code: 1},
+		{desc: "standard input with a named format", args: []string{"--format", "native", "-"}, stdin: `{"origins":["null"]}`, code: 1,
+			stdout: []string{"-:1:13: $.origins[0]: error rejected: "}},
+		{desc: "JSON output", args: []string{"--json", trap}, code: 1, stdout: []string{`"code": "suffix-trap"`, `"line": 1`, `"column": 21`}},
+		{desc: "bad --fail-on", args: []string{"--fail-on", "fatal", trap}, code: 2, stderr: "want error, warning or info"},
+		{desc: "undetectable text", args: []string{"-"}, stdin: "hello", code: 2, stderr: "cannot tell the format"},
+		{desc: "missing file", args: []string{filepath.Join(dir, "none")}, code: 2, stderr: "no such file"},
+		{desc: "help", args: []string{"--help"}, code: 0, stderr: "Examples:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"lint"}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out.String())
+				}
+			}
+			if tc.stderr != "" && !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
+			}
+		})
+	}
+}
+
+// TestConvertCommand runs `whycors convert`: 0 converted (notes on
+// stderr), 1 refused by the target, 2 bad input. The S3 facts are
+// cloud-policies.md §0 item 4 (credentials with an echoed origin) and §1
+// (no per-path CORS).
+func TestConvertCommand(t *testing.T) {
+	dir := t.TempDir()
+	s3 := filepath.Join(dir, "s3.json")
+	if err := os.WriteFile(s3, []byte(`[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET","PUT"]}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		desc   string
+		args   []string
+		stdin  string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{desc: "S3 to native", args: []string{"--to", "native", s3}, code: 0, stdout: []string{`"credentials": true`}, stderr: "note: "},
+		{desc: "native per-path rule to S3 is refused", args: []string{"--to", "s3-json", "-"}, stdin: `{"path":"/api/*","origins":["https://app.test"]}`, code: 1, stderr: "rules[0].paths"},
+		{desc: "JSON form", args: []string{"--to", "r2-api", "--json", s3}, code: 0, stdout: []string{`"output": "{`, `"notes": [`}},
+		{desc: "invalid source", args: []string{"--to", "native", "--from", "s3-json", "-"}, stdin: `[{"AllowedOrigins":["*"],"AllowedMethods":["OPTIONS"]}]`, code: 2, stderr: "Unsupported method is OPTIONS"},
+		{desc: "unknown target", args: []string{"--to", "caddy", s3}, code: 2, stderr: "cannot write format"},
+		{desc: "no --to", args: []string{s3}, code: 2, stderr: "Usage:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"convert"}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out.String())
+				}
+			}
+			if tc.stderr != "" && !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
+			}
+			if strings.Contains(strings.Join(tc.args, " "), "--json") {
+				var v map[string]any
+				if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+					t.Errorf("not JSON: %v", err)
+				}
+			}
+		})
+	}
+}
