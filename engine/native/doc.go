@@ -90,6 +90,12 @@
 // not cover Authorization), Access-Control-Max-Age and Vary; on failure
 // with 403 and no headers at all.
 //
+// Access-Control-Request-Headers is read as RFC 9110 reads a list: names
+// in any case and order, with spaces, empty elements and several lines
+// (API Gateway and syumai/workers split it), where jub0bs/cors and rs/cors
+// accept only the browser's exact form (server-peers.md §1.5); it is
+// bounded (8 KiB, 128 names) and checked in linear time (rs/cors#170).
+//
 // Any other request is an actual request: the application answers, and an
 // allowed origin gets Access-Control-Allow-Origin, -Credentials and
 // -Expose-Headers. A disallowed or absent origin gets no CORS header. Vary
