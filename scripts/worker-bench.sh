@@ -1,0 +1,122 @@
+#!/bin/bash
+# Benchmarks the edge worker in workerd against a hand-written JS worker
+# that answers the same preflight with the same headers (captured from our
+# worker's own reply, so the two send byte-identical CORS headers).
+#
+#   scripts/worker-bench.sh            # ROUNDS=3 DURATION=10 COLD_RUNS=11
+#
+# Reports, per round and as medians: preflight throughput (wrk -t1 -c16,
+# OPTIONS with Origin, ACRM and ACRH), the Go/JS throughput ratio, workerd
+# CPU per request (utime+stime from /proc/PID/stat over the run divided by
+# requests; includes workerd's own HTTP work), cold start (process spawn to
+# the first complete response, scripts/worker-cold.mjs), and the worker's
+# wasm size raw and gzip -9. Targets (issue #7): ratio >= 0.4, CPU <= 0.2
+# ms/request, cold start <= 100 ms. wrk shares the machine's cores with
+# workerd, so absolute numbers are noisy; the ratio is what to compare.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/worker-lib.sh"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+COLD_RUNS=${COLD_RUNS:-11}
+PORT=${PORT:-8801}
+[ -x "$WORKERD" ] || { echo "workerd not found at $WORKERD: run npm ci in $root" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
+
+dir=$(mktemp -d)
+wpid=""
+cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+
+"$root/scripts/worker-build.sh" "$dir"
+export WHYCORS_POLICY='{"rules": [{"name": "api", "path": "/api/*", "origins": ["https://app.example.com"], "methods": ["GET", "POST", "PUT", "DELETE"], "request_headers": ["X-Custom"], "credentials": true, "max_age": 600}]}'
+export WHYCORS_UPSTREAM=http://127.0.0.1:9 # preflights never reach it
+worker_config "$dir" "127.0.0.1:$PORT" go
+
+cat >"$dir/opt.lua" <<'LUA'
+wrk.method = "OPTIONS"
+wrk.path = "/api/items"
+wrk.headers["Origin"] = "https://app.example.com"
+wrk.headers["Access-Control-Request-Method"] = "PUT"
+wrk.headers["Access-Control-Request-Headers"] = "x-custom"
+LUA
+req=(-X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: x-custom')
+
+start() { # kind
+	"$WORKERD" serve "$dir/config-$1.capnp" 2>>"$dir/workerd.log" &
+	wpid=$!
+	wait_http "http://127.0.0.1:$PORT/api/items"
+}
+stop() { kill "$wpid"; wait "$wpid" 2>/dev/null || true; wpid=""; }
+
+# Capture our preflight reply and write the JS worker that sends the same.
+start go
+curl -s -D "$dir/go.h" -o /dev/null "${req[@]}" "http://127.0.0.1:$PORT/api/items"
+stop
+status=$(awk 'NR==1{print $2}' "$dir/go.h")
+hdrs=$(tr -d '\r' <"$dir/go.h" | awk -F': ' 'NR>1 && NF>=2 && tolower($1) ~ /^(access-control-|vary$)/ {printf "  [%s, %s],\n", "\"" $1 "\"", "\"" $2 "\""}')
+[ "$status" = 204 ] && [ -n "$hdrs" ] || { echo "unexpected preflight reply from the worker:"; cat "$dir/go.h"; exit 1; }
+cat >"$dir/js-worker.mjs" <<JS
+// Hand-written baseline: the same preflight reply as the Go worker's.
+const H = [
+$hdrs];
+export default { async fetch(req) {
+  if (req.method === "OPTIONS") return new Response(null, { status: $status, headers: H });
+  return new Response("ok", { status: 200 });
+} };
+JS
+worker_config "$dir" "127.0.0.1:$PORT" js
+start js
+curl -s -D "$dir/js.h" -o /dev/null "${req[@]}" "http://127.0.0.1:$PORT/api/items"
+stop
+norm() { tr -d '\r' <"$1" | grep -i '^access-control-\|^vary:' | sort; }
+if ! diff <(norm "$dir/go.h") <(norm "$dir/js.h") >/dev/null; then
+	echo "baseline headers differ from the worker's:"; diff <(norm "$dir/go.h") <(norm "$dir/js.h"); exit 1
+fi
+echo "preflight reply (both workers):"; norm "$dir/go.h" | sed 's/^/  /'
+
+CLK=$(getconf CLK_TCK)
+bench() { # kind -> "rps cpu_ms_per_req errors"
+	start "$1"
+	wrk -t1 -c16 -d2s -s "$dir/opt.lua" "http://127.0.0.1:$PORT" >/dev/null
+	c0=$(awk '{print $14+$15}' "/proc/$wpid/stat")
+	out=$(wrk -t1 -c16 -d"${DURATION}s" -s "$dir/opt.lua" "http://127.0.0.1:$PORT")
+	c1=$(awk '{print $14+$15}' "/proc/$wpid/stat")
+	stop
+	reqs=$(echo "$out" | awk '/requests in/{print $1}')
+	rps=$(echo "$out" | awk '/Requests\/sec/{print $2}')
+	errs=$(echo "$out" | awk '/Non-2xx|Socket errors/{s=s $0 "; "} END{print s==""?"none":s}')
+	cpu=$(echo "($c1-$c0)*1000/$CLK/$reqs" | bc -l)
+	printf '%s %.4f %s\n' "$rps" "$cpu" "$errs"
+}
+med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+: >"$dir/rounds"
+for r in $(seq "$ROUNDS"); do
+	read -r jrps jcpu jerr <<<"$(bench js)"
+	read -r grps gcpu gerr <<<"$(bench go)"
+	ratio=$(echo "$grps/$jrps" | bc -l)
+	printf 'round %d: js %s rps %.4f ms/req (errors: %s) | go %s rps %.4f ms/req (errors: %s) | go/js %.3f\n' "$r" "$jrps" "$jcpu" "$jerr" "$grps" "$gcpu" "$gerr" "$ratio"
+	echo "$jrps $jcpu $grps $gcpu $ratio" >>"$dir/rounds"
+done
+
+cold_go=$(node "$root/scripts/worker-cold.mjs" "$WORKERD" "$dir/config-go.capnp" "$PORT" "$COLD_RUNS")
+cold_js=$(node "$root/scripts/worker-cold.mjs" "$WORKERD" "$dir/config-js.capnp" "$PORT" "$COLD_RUNS")
+raw=$(stat -c %s "$dir/app.wasm")
+gz=$(gzip -9 -c "$dir/app.wasm" | wc -c)
+
+ratio=$(awk '{print $5}' "$dir/rounds" | med)
+gcpu=$(awk '{print $4}' "$dir/rounds" | med)
+jcpu=$(awk '{print $2}' "$dir/rounds" | med)
+grps=$(awk '{print $3}' "$dir/rounds" | med)
+jrps=$(awk '{print $1}' "$dir/rounds" | med)
+cmed=$(echo "$cold_go" | sed 's/median=\([0-9.]*\).*/\1/')
+verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo ok; else echo MISSED; fi; }
+cat <<SUM
+
+summary (medians of $ROUNDS rounds, wrk -t1 -c16 -d${DURATION}s, OPTIONS preflight):
+  throughput      go $grps rps, js $jrps rps, go/js $(printf %.3f "$ratio")   target >= 0.4: $(verdict "$ratio >= 0.4")
+  CPU per request go $(printf %.4f "$gcpu") ms, js $(printf %.4f "$jcpu") ms   target <= 0.2: $(verdict "$gcpu <= 0.2")
+  cold start      go $cold_go | js $cold_js (ms, spawn to first response)   target <= 100: $(verdict "$cmed <= 100")
+  app.wasm        $raw bytes raw, $gz bytes gzip -9
+SUM
