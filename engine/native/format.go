@@ -13,16 +13,43 @@ type format struct{}
 
 func (format) Name() string { return "native" }
 
-// Detect looks for a JSON object with an "origins" field (lowercase, as
-// only this format writes it: S3 says AllowedOrigins, GCS "origin", API
-// Gateway AllowOrigins) without parsing.
+// Detect looks for an "origins" field where this format puts it: in the
+// top-level object (the one-rule form) or in an object of the top-level
+// "rules" array, two levels down. S3 says AllowedOrigins, GCS "origin",
+// API Gateway AllowOrigins; the R2 API has "origins" one level deeper,
+// under "allowed". The scan only tracks strings and nesting; it does not
+// parse.
 func (format) Detect(text string) (bool, string) {
 	t := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(t, "{") {
 		return false, ""
 	}
-	if strings.Contains(t, `"origins"`) {
-		return true, `a JSON object with an "origins" field (whycors native policy)`
+	if len(t) > maxInputBytes {
+		t = t[:maxInputBytes]
+	}
+	depth, start, inString := 0, 0, false
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				inString = false
+				if (depth == 1 || depth == 3) && t[start:i] == "origins" && strings.HasPrefix(strings.TrimLeft(t[i+1:], " \t\r\n"), ":") {
+					return true, `a JSON object with an "origins" field (whycors native policy)`
+				}
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString, start = true, i+1
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
 	}
 	return false, ""
 }

@@ -49,13 +49,17 @@ func TestFormatRegistered(t *testing.T) {
 	if !ok {
 		t.Fatal(`format "native" not registered`)
 	}
-	if ok, _ := f.Detect(testPolicy); !ok {
-		t.Error("Detect does not claim the native test policy")
+	for _, mine := range []string{testPolicy, `{"origins": ["https://a.test"]}`, ` {"rules": [{"path": "/x/*", "origins" : []}]}`} {
+		if ok, _ := f.Detect(mine); !ok {
+			t.Errorf("Detect does not claim %s", mine)
+		}
 	}
 	for _, other := range []string{
-		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,        // S3 JSON (cloud-policies.md §1.1)
-		`[{"origin": ["*"], "method": ["GET"], "maxAgeSeconds": 3600}]`, // GCS (cloud-policies.md §3)
-		`{"AllowOrigins": ["*"]}`,                                       // API Gateway HTTP (cloud-policies.md §5.1)
+		`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`,                        // S3 JSON (cloud-policies.md §1.1)
+		`[{"origin": ["*"], "method": ["GET"], "maxAgeSeconds": 3600}]`,                 // GCS (cloud-policies.md §3)
+		`{"AllowOrigins": ["*"]}`,                                                       // API Gateway HTTP (cloud-policies.md §5.1)
+		`{"rules":[{"allowed":{"origins":["https://app.example"],"methods":["GET"]}}]}`, // R2 API (cloud-policies.md §2)
+		`{"name": "origins"}`,                                                           // a value, not a field
 	} {
 		if ok, _ := f.Detect(other); ok {
 			t.Errorf("Detect claims %s", other)
