@@ -79,7 +79,9 @@ func FuzzParse(f *testing.F) {
 	f.Add(`{"origins": ["null", 1, true, null, {}], "max_age": 1e999}`)
 	f.Add(`[`)
 	f.Add(`{"a":"\ud800"}`)
+	format, _ := policy.Lookup("native")
 	f.Fuzz(func(t *testing.T, text string) {
+		format.Detect(text) // must not panic
 		p, err := native.Parse(text)
 		if err != nil {
 			es, ok := err.(policy.Errors)
