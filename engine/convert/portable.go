@@ -42,13 +42,32 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 	var names []string
 	var from []int
 	var notes []Note
+	// Rules are kept pending until duplicates are known: an Express
+	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
+	type pending struct {
+		pr         portable.Rule
+		name       string
+		index      int
+		methodOnly bool
+		notes      []Note
+	}
+	var kept []pending
+	var cur *[]Note
 	note := func(r *Rule, field, effect, msg string, pos Pos) {
-		notes = append(notes, Note{Rule: r.Index, Field: field, Effect: effect, Message: msg, Pos: pos})
+		n := Note{Rule: r.Index, Field: field, Effect: effect, Message: msg, Pos: pos}
+		if cur != nil {
+			*cur = append(*cur, n)
+			return
+		}
+		notes = append(notes, n)
 	}
 	plat := src.Format
 	for i := range src.Rules {
 		r := &src.Rules[i]
+		var ruleNotes []Note
+		cur = &ruleNotes
 		if r.Disabled {
+			cur = nil
 			note(r, "origin", Same, "the middleware is disabled (a falsy origin): it sends no CORS headers, so it is left out", r.Pos)
 			continue
 		}
@@ -71,6 +90,8 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 			}
 		}
 		if len(pr.Origins) == 0 {
+			cur = nil
+			notes = append(notes, ruleNotes...)
 			note(r, "origins", Narrower, "no origin of this rule can be written in the portable form, so the rule is left out", r.Pos)
 			continue
 		}
@@ -136,9 +157,26 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 		if r.MethodOnly != "" {
 			note(r, "method", Wider, "the middleware is mounted for "+r.MethodOnly+" requests only; the converted rule covers every method", r.Pos)
 		}
-		out.Rules = append(out.Rules, pr)
-		names = append(names, r.Name)
-		from = append(from, r.Index)
+		kept = append(kept, pending{pr, r.Name, r.Index, r.MethodOnly != "", ruleNotes})
+		cur = nil
+	}
+	cur = nil
+	for i, k := range kept {
+		dup := -1
+		for j, o := range kept {
+			if j != i && equalRules(k.pr, o.pr) && ((k.methodOnly && !o.methodOnly) || (k.methodOnly == o.methodOnly && j < i)) {
+				dup = j
+				break
+			}
+		}
+		if dup >= 0 {
+			notes = append(notes, Note{Rule: k.index, Effect: Same, Message: "the same permissions as rule " + strconv.Itoa(kept[dup].index) + ", which covers its requests; left out"})
+			continue
+		}
+		notes = append(notes, k.notes...)
+		out.Rules = append(out.Rules, k.pr)
+		names = append(names, k.name)
+		from = append(from, k.index)
 	}
 	// Selection: platforms that choose a rule by method (and headers) go
 	// on to later rules where the portable form stops at the first rule
@@ -219,4 +257,12 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func equalRules(a, b portable.Rule) bool {
+	eq := func(x, y []string) bool {
+		return strings.Join(x, "\x00") == strings.Join(y, "\x00") && len(x) == len(y)
+	}
+	return eq(a.Origins, b.Origins) && eq(a.Methods, b.Methods) && eq(a.AllowHeaders, b.AllowHeaders) && eq(a.ExposeHeaders, b.ExposeHeaders) &&
+		eq(a.Paths, b.Paths) && a.Credentials == b.Credentials && (a.MaxAge == nil) == (b.MaxAge == nil) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
 }

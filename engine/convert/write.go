@@ -171,7 +171,11 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 					continue
 				}
 				if sameButOrigins(rules[k].r, nr) {
-					rules[k].r.Origins = append(append([]string(nil), rules[k].r.Origins...), nr.Origins...)
+					union := append([]string(nil), rules[k].r.Origins...)
+					for _, o := range nr.Origins {
+						union = appendUnique(union, o)
+					}
+					rules[k].r.Origins = union
 					merged = true
 				} else {
 					w.note(src(i), "paths", Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
