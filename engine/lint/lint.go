@@ -41,6 +41,7 @@
 //	wildcard-headers-credentials error            "*" request headers or methods sent literally with           browser-cors.md §1.4 (wildcard only without credentials)
 //	                                              credentials: browsers read it as a name
 //	wildcard-expose-credentials error             Access-Control-Expose-Headers: * with credentials            server-peers.md §1.2 (IncompatibleWildcardResponseHeaderName)
+//	invalid-name                warning           a method or header name that is not an HTTP token            server-peers.md §1.2 "invalid"; RFC 9110 §5.6.2
 //	safelisted-method           info              GET, HEAD or POST listed where methods do not pick a rule    browser-cors.md §1.1 (CORS-safelisted method)
 //	forbidden-method            warning           CONNECT, TRACE or TRACK: fetch() never sends them            server-peers.md §1.2 "forbidden"
 //	safelisted-header           info              Accept, Accept-Language or Content-Language listed: the     browser-cors.md §1.2

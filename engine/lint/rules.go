@@ -55,6 +55,8 @@ func (l *linter) source(src *convert.Source) {
 					break // reported by the platform's own check
 				}
 				l.add(Info, "options-method", "OPTIONS never needs listing: the preflight is answered from the rule that allows the real method ("+plat+")", m.Pos)
+			case m.Text != "*" && !isToken(m.Text):
+				l.add(Warning, "invalid-name", strconv.Quote(m.Text)+" is not an HTTP method (a method is a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", m.Pos)
 			case m.Text == "CONNECT" || m.Text == "TRACE" || m.Text == "TRACK":
 				l.add(Warning, "forbidden-method", m.Text+" is a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; "+refJub0bs+")", m.Pos)
 			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !src.Semantics.MethodSelects && src.Format != "express":
@@ -76,6 +78,8 @@ func (l *linter) source(src *convert.Source) {
 				} else {
 					l.add(Warning, "authorization-wildcard", "Access-Control-Allow-Headers: * does not cover Authorization by the Fetch standard (Chrome still lets it through for now, Firefox warns): list \"Authorization\" if pages send it (browser-cors.md §1.4 item 4, §1.7)", h.Pos)
 				}
+			case !strings.Contains(h.Text, "*") && !isToken(h.Text):
+				l.add(Warning, "invalid-name", strconv.Quote(h.Text)+" is not a header name (a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", h.Pos)
 			case low == "accept" || low == "accept-language" || low == "content-language":
 				l.add(Info, "safelisted-header", h.Text+" never needs listing: it is a CORS-safelisted request header, never asked for in a preflight ("+refSafelist+")", h.Pos)
 			case isForbiddenRequestHeader(low):
@@ -149,6 +153,9 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 			return
 		case strings.ToLower(s) != s:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
+			return
+		case !isASCII(s):
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has non-ASCII characters; browsers send the host in punycode (xn--...), so it never matches ("+refJub0bs+")", o.Pos)
 			return
 		case (scheme == "https" && strings.HasSuffix(rest, ":443")) || (scheme == "http" && strings.HasSuffix(rest, ":80")):
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" names the default port, which browsers leave out of Origin, so it never matches ("+refJub0bs+")", o.Pos)
@@ -301,4 +308,28 @@ func isForbiddenRequestHeader(low string) bool {
 		return true
 	}
 	return strings.HasPrefix(low, "proxy-") || strings.HasPrefix(low, "sec-")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// isToken: RFC 9110 §5.6.2 token, the syntax of methods and header names.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
 }
