@@ -31,6 +31,18 @@ type Profile struct {
 	// Viewport-Width, Device-Memory, RTT, Downlink, ECT, Save-Data,
 	// Intervention) (§1.2, §3.1).
 	ClientHints bool
+	// CombinedSafelist judges each header name's combined value (its lines
+	// joined with ", ") against the safelist, as Chromium's header map
+	// does, instead of each line on its own as the standard's header list
+	// does: two "Content-Type: text/plain" lines are not safelisted
+	// (observed: e2e/chromium recordings rnd-140, and rnd-042, rnd-064, rnd-112
+	// where two "DPR: 2" lines make "2, 2", which is not a client-hint value).
+	CombinedSafelist bool
+	// KeepDuplicateNames lists a header name once per line in
+	// Access-Control-Request-Headers instead of deduplicating the names as
+	// the standard says (Firefox ESR 153: the e2e/firefox recordings
+	// pf-header-duplicate-name and rnd-112 send "dpr,dpr,range").
+	KeepDuplicateNames bool
 	// StatusFirst checks the preflight's status before its
 	// Access-Control-Allow-Origin, as WebKit does; Chromium and Firefox
 	// check the origin first (observed, "Chromium and Firefox side by side").
@@ -87,7 +99,7 @@ const DefaultMaxAge = 5
 var profiles = []*Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
-		ClientHints: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
+		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
 		KeepsAuthorizationOnRedirect: true, StreamNeedsHTTP2: true,
 		msg: chromeMessages{},
 	},
@@ -95,7 +107,7 @@ var profiles = []*Profile{
 		Name: "firefox", Engine: "Firefox ESR 153",
 		InterleaveLists: true, SplitOriginLines: true, MaxAgeCap: 86400,
 		InvalidMaxAgeNotCached: true, Authorization: AuthWarned,
-		NoRequestStreams: true, NoSafelistTotal: true, CORSBeforePreflightRedirect: true,
+		NoRequestStreams: true, NoSafelistTotal: true, KeepDuplicateNames: true, CORSBeforePreflightRedirect: true,
 		msg: firefoxMessages{},
 	},
 	{

@@ -213,3 +213,39 @@ func hl(kv ...string) headers.List {
 	}
 	return l
 }
+
+// Where engines compute Access-Control-Request-Headers differently from the
+// standard's header list, for repeated header lines.
+func TestUnsafeNamesRepeatedLines(t *testing.T) {
+	tests := []struct {
+		desc, browser string
+		h             headers.List
+		want          string
+		source        string
+	}{
+		{desc: "the standard judges each line: two safelisted Content-Type lines stay safelisted", browser: "spec",
+			h: hl("Authorization", "t", "Content-Type", "text/plain", "Content-Type", "text/plain"), want: "authorization",
+			source: "Fetch #cors-unsafe-request-header-names iterates the header list"},
+		{desc: "Firefox judges each line too", browser: "firefox",
+			h: hl("Authorization", "t", "Content-Type", "application/x-www-form-urlencoded", "Content-Type", "application/x-www-form-urlencoded"), want: "authorization",
+			source: "e2e/firefox/testdata/observed-firefox.json rnd-140"},
+		{desc: "Chromium judges the combined value, which is no MIME type", browser: "chrome",
+			h: hl("Authorization", "t", "Content-Type", "application/x-www-form-urlencoded", "Content-Type", "application/x-www-form-urlencoded"), want: "authorization,content-type",
+			source: "e2e/chromium/testdata/observed-chromium.json rnd-140"},
+		{desc: "Chromium: DPR twice is \"2, 2\", no client-hint value", browser: "chrome",
+			h: hl("DPR", "2", "DPR", "2", "Range", "bytes=-10"), want: "dpr,range",
+			source: "e2e/chromium/testdata/observed-chromium.json rnd-112"},
+		{desc: "Chromium: one DPR line is a safelisted client hint", browser: "chrome",
+			h: hl("DPR", "2", "Range", "bytes=-10"), want: "range",
+			source: "e2e/chromium recording rnd-014"},
+		{desc: "Firefox lists a name once per line", browser: "firefox",
+			h: hl("DPR", "2", "DPR", "2", "Range", "bytes=-10"), want: "dpr,dpr,range",
+			source: "e2e/firefox/testdata/observed-firefox.json rnd-112"},
+	}
+	for _, tc := range tests {
+		p := profile(t, tc.browser)
+		if got := strings.Join(p.UnsafeNames(tc.h), ","); got != tc.want {
+			t.Errorf("%s: UnsafeNames = %q, want %q (%s)", tc.desc, got, tc.want, tc.source)
+		}
+	}
+}

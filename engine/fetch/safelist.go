@@ -131,14 +131,21 @@ func simpleRange(v string) bool {
 // names of headers that are not safelisted, plus every safelisted name
 // when the safelisted values add up to more than 1024 bytes; lowercased,
 // deduplicated and sorted (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
-// Joined with "," this is the Access-Control-Request-Headers value.
+// A non-empty result means a preflight.
 func (p *Profile) UnsafeNames(h headers.List) []string {
 	var unsafe, safe []string
 	total := 0
-	for _, f := range h {
+	for i, f := range h {
 		n := strings.ToLower(f.Name)
-		if p.SafelistedRequestHeader(f.Name, f.Value) {
-			total += len(f.Value)
+		value := f.Value
+		if p.CombinedSafelist {
+			if firstOf(h, i) != i {
+				continue // judged with its first line
+			}
+			value, _ = h.Get(f.Name)
+		}
+		if p.SafelistedRequestHeader(f.Name, value) {
+			total += len(value)
 			safe = append(safe, n)
 		} else {
 			unsafe = append(unsafe, n)
@@ -148,7 +155,23 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 		unsafe = append(unsafe, safe...)
 	}
 	sort.Strings(unsafe)
+	if p.KeepDuplicateNames {
+		if len(unsafe) == 0 {
+			return nil
+		}
+		return unsafe
+	}
 	return compactStrings(unsafe)
+}
+
+// firstOf returns the index of the first line of h named as h[i] is.
+func firstOf(h headers.List, i int) int {
+	for j := 0; j < i; j++ {
+		if strings.EqualFold(h[j].Name, h[i].Name) {
+			return j
+		}
+	}
+	return i
 }
 
 func compactStrings(s []string) []string {
