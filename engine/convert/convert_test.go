@@ -212,3 +212,17 @@ func FuzzConvert(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkConvert: go test ./engine/convert -run XXX -bench Convert
+func BenchmarkConvert(b *testing.B) {
+	text := `[{"AllowedOrigins":["https://app.test","https://*.app.test"],"AllowedMethods":["GET","PUT"],"AllowedHeaders":["*"],"MaxAgeSeconds":3000},{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]`
+	for _, to := range []string{"native", "r2-api", "gcs-json"} {
+		b.Run("from=s3-json/to="+to, func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := convert.Convert(text, "s3-json", to); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -201,3 +201,19 @@ func dump(fs []lint.Finding) string {
 	}
 	return b.String()
 }
+
+// BenchmarkLint: go test ./engine/lint -run XXX -bench Lint
+func BenchmarkLint(b *testing.B) {
+	for _, c := range []struct{ name, format, text string }{
+		{"s3-json", "s3-json", `[{"AllowedOrigins":["https://*example.com","null","http://app.test"],"AllowedMethods":["GET","PUT"],"AllowedHeaders":["*","Cookie"],"MaxAgeSeconds":90000}]`},
+		{"nginx", "nginx", "location / {\n    add_header Access-Control-Allow-Origin $http_origin;\n    add_header Access-Control-Allow-Credentials true always;\n}\n"},
+	} {
+		b.Run("format="+c.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := lint.Lint(c.text, c.format); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
