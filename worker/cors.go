@@ -78,14 +78,23 @@ func (c *corsLayer) write(w http.ResponseWriter, out policy.Outcome) {
 	io.WriteString(w, out.Reply.Body)
 }
 
+// ServePreflight answers a preflight from the policy alone: the upstream
+// is not asked.
+func (c *corsLayer) ServePreflight(w http.ResponseWriter, r *http.Request) bool {
+	if !isPreflight(r) {
+		return false
+	}
+	req := policy.Request{Method: r.Method, URL: requestURL(r), Header: headerList(r.Header)}
+	c.write(w, c.ev.Respond(req, policy.Reply{Status: http.StatusNoContent}))
+	return true
+}
+
 func (c *corsLayer) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req := policy.Request{Method: r.Method, URL: requestURL(r), Header: headerList(r.Header)}
-		if isPreflight(r) {
-			// The upstream is not asked: the reply is the policy's alone.
-			c.write(w, c.ev.Respond(req, policy.Reply{Status: http.StatusNoContent}))
+		if c.ServePreflight(w, r) {
 			return
 		}
+		req := policy.Request{Method: r.Method, URL: requestURL(r), Header: headerList(r.Header)}
 		if c.refuse && r.Header.Get("Origin") != "" {
 			probe := c.ev.Respond(req, policy.Reply{Status: http.StatusOK})
 			if !probe.Reply.Header.Has("Access-Control-Allow-Origin") {

@@ -36,12 +36,10 @@ func (e *timeoutError) Unwrap() error { return errUpstreamTimeout }
 // broken policy must never turn into an allowing one.
 func NewHandler(cfg *Config, errs policy.Errors, up http.RoundTripper) http.Handler {
 	if len(errs) > 0 || cfg == nil {
-		return refusal(errs)
+		return newRefusal(errs)
 	}
 	s := &server{cfg: cfg, up: up}
-	var layer interface {
-		Wrap(http.Handler) http.Handler
-	}
+	var layer corsWrapper
 	if p, ok := cfg.Policy.(*native.Policy); ok {
 		layer = &nativeLayer{mw: middleware.New(p).Debug(cfg.Debug), refuse: cfg.Refuse}
 	} else {
@@ -49,32 +47,77 @@ func NewHandler(cfg *Config, errs policy.Errors, up http.RoundTripper) http.Hand
 		// Evaluator until the engine can convert them to native.
 		layer = newCORSLayer(cfg)
 	}
+	s.layer = layer
 	s.cors = layer.Wrap(http.HandlerFunc(s.forward))
 	return s
 }
 
+// corsWrapper is what the worker needs from a CORS layer.
+type corsWrapper interface {
+	Wrap(next http.Handler) http.Handler
+	// ServePreflight answers r if it is a preflight the layer answers
+	// itself, and reports whether it did.
+	ServePreflight(w http.ResponseWriter, r *http.Request) bool
+}
+
+// FastHandler is a handler that can also answer, synchronously and without
+// the request body, the requests that need neither the body nor the
+// upstream. worker.mjs calls it for OPTIONS requests before going through
+// syumai's request conversion, which costs far more than the answer
+// (a goroutine, a pipe and a promise per request).
+type FastHandler interface {
+	http.Handler
+	// ServeFast answers r and returns true, or writes nothing and
+	// returns false.
+	ServeFast(w http.ResponseWriter, r *http.Request) bool
+}
+
+var _ FastHandler = (*server)(nil)
+var _ FastHandler = (*refusal)(nil)
+
+func (s *server) ServeFast(w http.ResponseWriter, r *http.Request) (done bool) {
+	if s.cfg.Debug && strings.HasPrefix(r.URL.Path, explainPath) {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			done = false
+		}
+	}()
+	return s.layer.ServePreflight(w, r)
+}
+
 // refusal answers everything with a 500 saying what is wrong and where.
-func refusal(errs policy.Errors) http.Handler {
+type refusal struct{ body string }
+
+func (f *refusal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	io.WriteString(w, f.body)
+}
+
+func (f *refusal) ServeFast(w http.ResponseWriter, r *http.Request) bool {
+	f.ServeHTTP(w, r)
+	return true
+}
+
+func newRefusal(errs policy.Errors) *refusal {
 	var b strings.Builder
 	b.WriteString("whycors worker: not serving: the configuration is invalid; no CORS headers are sent until it is fixed\n")
 	for _, e := range errs {
 		b.WriteString(e.Error())
 		b.WriteByte('\n')
 	}
-	body := b.String()
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", "text/plain; charset=utf-8")
-		h.Set("Cache-Control", "no-store")
-		w.WriteHeader(http.StatusInternalServerError)
-		io.WriteString(w, body)
-	})
+	return &refusal{body: b.String()}
 }
 
 type server struct {
-	cfg  *Config
-	up   http.RoundTripper
-	cors http.Handler
+	cfg   *Config
+	up    http.RoundTripper
+	layer corsWrapper
+	cors  http.Handler
 }
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -10,6 +10,7 @@ package main
 import (
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,11 +36,82 @@ func main() {
 	}
 	passBody = passJSBody
 	h := NewHandler(cfg, errs, &jsUpstream{cli: fetch.NewClient(fetch.WithBinding(ns)), bodies: ns.Get("bodies")})
+	fast := h.(FastHandler)
+	js.Global().Get("context").Get("binding").Set("whycorsFast", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return serveFast(fast, args)
+	}))
 	workers.ServeNonBlock(joinSplitHeaders(h))
 	workers.Ready()
 	// Stay resident: syumai's Serve would return after the first response
 	// (its Done channel closes when one body is closed).
 	select {}
+}
+
+// serveFast is binding.whycorsFast(request): it runs synchronously in the
+// caller's event. Both directions are one string, because every value
+// crossing between Go and JS costs a call: the request is
+// "METHOD\nURL" followed by "\nName\tvalue" for each of Origin,
+// Access-Control-Request-Method and -Headers that is present; the answer
+// is "" (take the full path) or "STATUS" followed by "\nName\tvalue" per
+// header line, "\n\n" and the body. Header values never hold a newline
+// (the Headers class rejects them, Fetch §5.2).
+func serveFast(h FastHandler, args []js.Value) any {
+	if len(args) != 1 || args[0].Type() != js.TypeString {
+		return ""
+	}
+	lines := strings.Split(args[0].String(), "\n")
+	if len(lines) < 2 || len(lines) > 5 {
+		return ""
+	}
+	u, err := url.Parse(lines[1])
+	if err != nil {
+		return ""
+	}
+	r := &http.Request{Method: lines[0], URL: u, Host: u.Host, Header: http.Header{}, Body: http.NoBody, RequestURI: u.RequestURI()}
+	for _, l := range lines[2:] {
+		name, value, ok := strings.Cut(l, "\t")
+		if !ok {
+			return ""
+		}
+		r.Header[name] = []string{value}
+	}
+	w := &fastWriter{header: http.Header{}, status: http.StatusOK}
+	if !h.ServeFast(w, r) {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(w.status))
+	for k, vs := range w.header {
+		for _, v := range vs {
+			b.WriteByte('\n')
+			b.WriteString(k)
+			b.WriteByte('\t')
+			b.WriteString(v)
+		}
+	}
+	b.WriteString("\n\n")
+	b.Write(w.body)
+	return b.String()
+}
+
+// fastWriter records a synchronous answer.
+type fastWriter struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   []byte
+}
+
+func (w *fastWriter) Header() http.Header { return w.header }
+func (w *fastWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+}
+func (w *fastWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	w.body = append(w.body, b...)
+	return len(b), nil
 }
 
 // getenv reads a variable from env. Unlike cloudflare.Getenv, it reads an

@@ -20,6 +20,10 @@ type nativeLayer struct {
 	refuse bool
 }
 
+func (l *nativeLayer) ServePreflight(w http.ResponseWriter, r *http.Request) bool {
+	return l.mw.ServePreflight(w, r)
+}
+
 func (l *nativeLayer) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if l.mw.ServePreflight(w, r) {

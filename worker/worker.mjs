@@ -8,6 +8,10 @@
 import "./wasm_exec.js"; // syumai's copy: Go.run(instance, context)
 import mod from "./app.wasm";
 
+// Request headers the synchronous preflight path reads, in the canonical
+// form Go's http.Header keys use.
+const FAST_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
+
 let current = null; // { rc, inflight } of the running instance
 
 // start instantiates the Go program. Its main reads the configuration
@@ -87,6 +91,29 @@ async function handle(req, env, ctx) {
   // is per request, and Go reads it only from the latest one.
   inst.rc.env = env;
   inst.rc.ctx = ctx;
+  if (req.method === "OPTIONS") {
+    // Preflights need neither the body nor the upstream: Go answers them
+    // synchronously (serveFast in main_js.go), without syumai's per-request
+    // goroutines, pipe and promise.
+    // One string each way (serveFast documents the format).
+    let q = req.method + "\n" + req.url;
+    for (const n of FAST_HEADERS) {
+      const v = req.headers.get(n);
+      if (v !== null) q += "\n" + n + "\t" + v;
+    }
+    const a = inst.rc.binding.whycorsFast(q);
+    if (a !== "") {
+      const end = a.indexOf("\n\n");
+      const lines = a.slice(0, end).split("\n");
+      const headers = [];
+      for (let i = 1; i < lines.length; i++) {
+        const t = lines[i].indexOf("\t");
+        headers.push([lines[i].slice(0, t), lines[i].slice(t + 1)]);
+      }
+      const body = a.slice(end + 2);
+      return new Response(body === "" ? null : body, { status: Number(lines[0]), headers });
+    }
+  }
   return await new Promise((resolve, reject) => {
     inst.inflight.add(reject);
     inst.rc.binding.handleRequest(req).then(resolve, reject).finally(() => inst.inflight.delete(reject));
