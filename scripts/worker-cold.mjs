@@ -34,6 +34,7 @@ for (let i = 0; i < runs; i++) {
   times.push(performance.now() - t0);
   if (res.statusCode !== 204 || res.headers["access-control-allow-origin"] !== "https://app.example.com") {
     console.error("unexpected first response", res.statusCode, res.headers);
+    child.kill("SIGTERM");
     process.exit(1);
   }
   child.kill("SIGTERM");

@@ -93,6 +93,7 @@ func run(m *testing.M) int {
 		// Default upstream deadline (30 s), for bodies that take longer
 		// than main's 500 ms to upload.
 		{name: "patient", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
 		{name: "down", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
 	}
 	cmd, urls, err := startWorkerd(wd, dir, confs)

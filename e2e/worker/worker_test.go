@@ -525,3 +525,35 @@ func TestAbsoluteFormTarget(t *testing.T) {
 		t.Errorf("absolute-form request: status %d, upstream saw %q; want the configured upstream", res.StatusCode, b)
 	}
 }
+
+// s3Policy is an S3 bucket CORS configuration (the JSON shape of
+// aws s3api put-bucket-cors), enforced with S3's own semantics.
+const s3Policy = `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"], "MaxAgeSeconds": 300}]`
+
+// TestS3Policy: a format other than native is enforced by its platform's
+// Evaluator. Expected values: shared/reference/cloud-policies.md (S3).
+func TestS3Policy(t *testing.T) {
+	need(t)
+	r := do(t, "s3", "OPTIONS", "/api/items", [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", "x-custom"}}, nil)
+	// "preflight: 200, empty body" (cloud-policies.md §S3, L108, AWS recording opt-right-origin).
+	if r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("matched S3 preflight: status %d, ACAO %q; want 200 and the origin", r.status, r.header.Get("Access-Control-Allow-Origin"))
+	}
+	r = do(t, "s3", "OPTIONS", "/api/items", [][2]string{{"Origin", evil}, {"Access-Control-Request-Method", "PUT"}}, nil)
+	// "The 403 preflight response carries no Access-Control-* headers" (L121).
+	if r.status != 403 || len(corsHeaders(r.header)) > 0 {
+		t.Errorf("unmatched S3 preflight: status %d, CORS headers %v; want 403 and none", r.status, corsHeaders(r.header))
+	}
+	r = do(t, "s3", "GET", "/api/items", [][2]string{{"Origin", evil}}, nil)
+	// "actual requests that match no rule are served normally without CORS headers" (L25).
+	if r.status != 200 || !strings.Contains(r.body, "path=/api/items") {
+		t.Errorf("unmatched S3 actual request: status %d, body %q; want it served", r.status, r.body)
+	}
+	if got := r.header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("unmatched S3 actual request: ACAO %q (the upstream's own must be replaced)", got)
+	}
+	r = do(t, "s3", "GET", "/api/items", [][2]string{{"Origin", app}}, nil)
+	if r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("matched S3 actual request: status %d, ACAO %q", r.status, r.header.Get("Access-Control-Allow-Origin"))
+	}
+}
