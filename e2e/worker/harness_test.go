@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -275,6 +276,16 @@ func newUpstream() *upstream {
 		w.Header().Add("Set-Cookie", "b=x%2Cy,z; Path=/api")
 		w.Write([]byte("ok"))
 	})
+	// /api/gzip answers gzipText compressed, as an upstream that compresses
+	// its replies does.
+	u.mux.HandleFunc("/api/gzip", func(w http.ResponseWriter, r *http.Request) {
+		own(w.Header())
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		io.WriteString(zw, gzipText)
+		zw.Close()
+	})
 	// /api/upload answers the length and SHA-256 of what it received.
 	u.mux.HandleFunc("/api/upload", func(w http.ResponseWriter, r *http.Request) {
 		h := sha256.New()
@@ -294,6 +305,8 @@ func newUpstream() *upstream {
 	})
 	return u
 }
+
+var gzipText = strings.Repeat("whycors compresses well. ", 400)
 
 func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.mux.ServeHTTP(w, r) }
 

@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -555,5 +556,40 @@ func TestS3Policy(t *testing.T) {
 	r = do(t, "s3", "GET", "/api/items", [][2]string{{"Origin", app}}, nil)
 	if r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != app {
 		t.Errorf("matched S3 actual request: status %d, ACAO %q", r.status, r.header.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// TestEncodingsAndHEAD: a compressed upstream reply reaches the client
+// decodable and intact, and HEAD replies carry the headers without a body
+// (RFC 9110 §9.3.2).
+func TestEncodingsAndHEAD(t *testing.T) {
+	need(t)
+	req, _ := http.NewRequest("GET", env.urls["main"]+"/api/gzip", nil)
+	req.Header.Set("Origin", app)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body io.Reader = res.Body
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(res.Body)
+		if err != nil {
+			t.Fatalf("Content-Encoding: gzip but not gzip: %v", err)
+		}
+		body = zr
+	}
+	b, err := io.ReadAll(body)
+	res.Body.Close()
+	if err != nil || string(b) != gzipText {
+		t.Errorf("compressed reply: %d bytes (err %v), want the upstream's %d bytes of text", len(b), err, len(gzipText))
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("compressed reply: ACAO %q", res.Header.Get("Access-Control-Allow-Origin"))
+	}
+
+	r := do(t, "main", "HEAD", "/api/items", [][2]string{{"Origin", app}}, nil)
+	if r.status != 200 || r.body != "" || r.header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("HEAD: status %d, body %q, ACAO %q", r.status, r.body, r.header.Get("Access-Control-Allow-Origin"))
 	}
 }
