@@ -227,9 +227,14 @@
   let last = null;
 
   function render(st) {
+    // One call gives the chosen browser's verdict and, in its "browsers"
+    // list, the short verdict of the others; a browser missing from that
+    // list gets its own call.
+    const detail = explainOne(st, st.browser);
     const results = {};
-    for (const [b] of BROWSERS) results[b] = explainOne(st, b);
-    const detail = results[st.browser] || explainOne(st, st.browser);
+    results[st.browser] = detail;
+    for (const r of detail.browsers || []) if (r && !results[r.browser]) results[r.browser] = r;
+    for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(st, b);
     last = { st: st, detail: detail };
 
     const summary = $("summary");
@@ -750,6 +755,7 @@
   loadFragment();
 
   globalThis.whycorsReady = function () {
+    performance.mark("whycors-ready");
     const names = call("formats", "");
     if (Array.isArray(names)) {
       const sel = $("format");
@@ -768,7 +774,10 @@
   };
   const go = new Go();
   WebAssembly.instantiateStreaming(fetch("whycors.wasm"), go.importObject)
-    .then((r) => { go.run(r.instance); })
+    .then((r) => {
+      performance.mark("whycors-instantiated");
+      go.run(r.instance);
+    })
     .catch((e) => {
       setStatus("The engine failed to load: " + e, "error");
       $("summary").textContent = "No verdict: the engine did not load.";

@@ -33,11 +33,15 @@ func TestBenchSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.open("") // warm the browser process itself
-	var loads []float64
+	var loads, inst, ready []float64
 	for range 10 {
 		p.open("")
-		ms := eval[float64](p, `performance.getEntriesByName("whycors-verdict")[0].startTime`)
-		loads = append(loads, ms)
+		mark := func(name string) float64 {
+			return eval[float64](p, `performance.getEntriesByName("`+name+`")[0].startTime`)
+		}
+		loads = append(loads, mark("whycors-verdict"))
+		inst = append(inst, mark("whycors-instantiated"))
+		ready = append(ready, mark("whycors-ready"))
 	}
 
 	fill(p, blocked)
@@ -55,6 +59,7 @@ func TestBenchSite(t *testing.T) {
 		t.Fatal("the page recorded no explain calls while typing")
 	}
 	fmt.Printf("first verdict after navigation: median %.1f ms of %d loads (min %.1f, max %.1f)\n", median(loads), len(loads), slices.Min(loads), slices.Max(loads))
+	fmt.Printf("  of which: wasm fetched and compiled at %.1f ms, Go main ready at %.1f ms (medians)\n", median(inst), median(ready))
 	fmt.Printf("explain per call while typing: median %.3f ms of %d calls (max %.3f)\n", median(calls), len(calls), slices.Max(calls))
 }
 
