@@ -1,0 +1,124 @@
+// Package fix edits a CORS configuration in the user's own text: it adds the
+// page's origin, a method or a header name to one rule's list, keeping the
+// user's formatting, and renders the change as a unified diff. It decides
+// nothing: engine/explain chooses the edit from the verdict, applies it here
+// and re-runs the engine on the result before it offers the change.
+//
+// Each edit touches only the bytes it must: a JSON array gets one more
+// string after its last item (on its own line when the items are on their
+// own lines), an S3 or GCS XML rule one more element indented like its
+// siblings, an Azure or API Gateway REST comma list one more ",name", an
+// Express option one more array item. A field the rule lacks is inserted
+// next to the rule's origins, in the platform's own key name.
+package fix
+
+import (
+	"errors"
+	"strings"
+)
+
+// Fields an edit can change, in the portable vocabulary of engine/convert.
+const (
+	Origins      = "origins"
+	Methods      = "methods"
+	AllowHeaders = "allow_headers"
+	Credentials  = "credentials"
+)
+
+// Ops of an Edit.
+const (
+	// Add appends Values to Field of rule Rule.
+	Add = "add"
+	// Replace replaces the entry Old of Field by Values[0] (a "*" origin
+	// by the page's exact origin).
+	Replace = "replace"
+	// Enable sets a boolean Field (credentials) to true.
+	Enable = "enable"
+	// Always adds nginx's "always" to every add_header of an
+	// Access-Control-* header that lacks it (cloud-policies.md §6.1).
+	Always = "always"
+	// AnswerOptions makes nginx answer OPTIONS itself with 204 in the
+	// block whose add_header is at line Line.
+	AnswerOptions = "answer-options"
+)
+
+// MaxText bounds the text an edit reads.
+const MaxText = 1 << 20
+
+// Edit is one change to a configuration text.
+type Edit struct {
+	Op    string
+	Rule  int    // the rule's index, in engine/convert's order
+	Field string // Origins, Methods, AllowHeaders, Credentials
+	// Values to add (Add), or the replacement (Replace).
+	Values []string
+	// Old is the entry Replace replaces.
+	Old string
+	// Line is a line of the nginx block AnswerOptions changes.
+	Line int
+}
+
+// ErrUnsupported is returned for an edit this package cannot make in
+// the given format; the caller then offers the header lines instead.
+var ErrUnsupported = errors.New("fix: this edit is not supported for this format")
+
+// errNotFound is an edit whose target is not in the text.
+var errNotFound = errors.New("fix: the rule or field to change is not in the text")
+
+// Apply makes e in text written in format (a registered engine/policy
+// format name) and returns the changed text.
+func Apply(text, format string, e Edit) (string, error) {
+	if len(text) > MaxText {
+		return "", errors.New("fix: text too large")
+	}
+	if e.Op == Add && len(e.Values) == 0 {
+		return text, nil
+	}
+	for _, v := range e.Values {
+		if !safeValue(v) {
+			return "", errors.New("fix: refusing to write " + v)
+		}
+	}
+	switch {
+	case jsonKeys(format) != nil:
+		return applyJSON(text, format, e)
+	case xmlShape(format) != nil:
+		return applyXML(text, format, e)
+	case format == "express":
+		return applyExpress(text, e)
+	case format == "nginx":
+		return applyNginx(text, e)
+	}
+	return "", ErrUnsupported
+}
+
+// safeValue refuses what a fix must never add: a wildcard, the "null"
+// origin, or anything with a quote, a newline or a character that would
+// break out of the list it goes into.
+func safeValue(v string) bool {
+	if v == "" || v == "*" || v == "null" || len(v) > 512 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"'`\\<>&,;{}[]*$", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// lineIndent returns the whitespace that starts the line holding off,
+// and whether only whitespace precedes off on that line.
+func lineIndent(text string, off int) (string, bool) {
+	start := strings.LastIndexByte(text[:off], '\n') + 1
+	i := start
+	for i < off && (text[i] == ' ' || text[i] == '\t') {
+		i++
+	}
+	return text[start:i], i == off
+}
+
+func insert(text string, off int, s string) string {
+	return text[:off] + s + text[off:]
+}

@@ -1,0 +1,350 @@
+package fix
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// keys are one JSON format's names for a rule's fields. A rule is the
+// object that holds the origins key; every other field goes in the same
+// object (R2's API shape keeps origins, methods and headers together under
+// "allowed").
+type keys struct {
+	origins, methods, headers, credentials string
+	// commaHeaders: the header list is one comma-separated string (API
+	// Gateway REST's AllowHeaders, as the console writes it).
+	commaHeaders bool
+	// singleOrigin: the origin is one string, not a list (API Gateway
+	// REST's AllowOrigin).
+	singleOrigin bool
+	// fold: key names are matched without regard to case (API Gateway
+	// HTTP reads AllowOrigins and allowOrigins).
+	fold bool
+}
+
+var (
+	s3Keys     = &keys{origins: "AllowedOrigins", methods: "AllowedMethods", headers: "AllowedHeaders"}
+	r2APIKeys  = &keys{origins: "origins", methods: "methods", headers: "headers"}
+	gcsKeys    = &keys{origins: "origin", methods: "method", headers: "responseHeader"}
+	azureKeys  = &keys{origins: "allowedOrigins", methods: "allowedMethods", headers: "allowedHeaders"}
+	httpKeys   = &keys{origins: "AllowOrigins", methods: "AllowMethods", headers: "AllowHeaders", credentials: "AllowCredentials", fold: true}
+	restKeys   = &keys{origins: "AllowOrigin", methods: "AllowMethods", headers: "AllowHeaders", credentials: "AllowCredentials", commaHeaders: true, singleOrigin: true}
+	nativeKeys = &keys{origins: "origins", methods: "methods", headers: "request_headers", credentials: "credentials"}
+)
+
+// jsonKeys returns the key names of a JSON format, nil for other formats.
+// Names are the platforms' own (engine/platform/* readers, cloud-policies.md).
+func jsonKeys(format string) *keys {
+	switch format {
+	case "s3-json", "s3-cli", "s3-cloudformation", "r2-json", "r2-cli":
+		return s3Keys
+	case "r2-api":
+		return r2APIKeys
+	case "gcs-json":
+		return gcsKeys
+	case "azure-json":
+		return azureKeys
+	case "apigw-http":
+		return httpKeys
+	case "apigw-rest":
+		return restKeys
+	case "native":
+		return nativeKeys
+	}
+	return nil
+}
+
+func (k *keys) name(field string) string {
+	switch field {
+	case Origins:
+		return k.origins
+	case Methods:
+		return k.methods
+	case AllowHeaders:
+		return k.headers
+	case Credentials:
+		return k.credentials
+	}
+	return ""
+}
+
+// jnode is one JSON value with its byte span.
+type jnode struct {
+	kind       byte // '{', '[', '"', 'n' (number, true, false, null)
+	start, end int  // the value's bytes are text[start:end]
+	str        string
+	keys       []string
+	keyStart   []int
+	kids       []*jnode
+}
+
+const maxJSONNodes = 100000
+
+// parseJSON reads text into a tree of spans. The text was accepted by the
+// platform's reader already, so anything odd is simply "not found".
+func parseJSON(text string) (*jnode, bool) {
+	p := &jparser{s: text}
+	n := p.value(0)
+	if n == nil {
+		return nil, false
+	}
+	return n, true
+}
+
+type jparser struct {
+	s     string
+	i     int
+	count int
+}
+
+func (p *jparser) ws() {
+	for p.i < len(p.s) && strings.IndexByte(" \t\r\n", p.s[p.i]) >= 0 {
+		p.i++
+	}
+}
+
+func (p *jparser) value(depth int) *jnode {
+	p.count++
+	if depth > 64 || p.count > maxJSONNodes {
+		return nil
+	}
+	p.ws()
+	if p.i >= len(p.s) {
+		return nil
+	}
+	n := &jnode{kind: p.s[p.i], start: p.i}
+	switch p.s[p.i] {
+	case '{':
+		p.i++
+		for {
+			p.ws()
+			if p.i < len(p.s) && p.s[p.i] == '}' {
+				p.i++
+				break
+			}
+			if p.i >= len(p.s) || p.s[p.i] != '"' {
+				return nil
+			}
+			ks := p.i
+			k, ok := p.str()
+			if !ok {
+				return nil
+			}
+			p.ws()
+			if p.i >= len(p.s) || p.s[p.i] != ':' {
+				return nil
+			}
+			p.i++
+			v := p.value(depth + 1)
+			if v == nil {
+				return nil
+			}
+			n.keys, n.keyStart, n.kids = append(n.keys, k), append(n.keyStart, ks), append(n.kids, v)
+			p.ws()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+			}
+		}
+	case '[':
+		p.i++
+		for {
+			p.ws()
+			if p.i < len(p.s) && p.s[p.i] == ']' {
+				p.i++
+				break
+			}
+			v := p.value(depth + 1)
+			if v == nil {
+				return nil
+			}
+			n.kids = append(n.kids, v)
+			p.ws()
+			if p.i < len(p.s) && p.s[p.i] == ',' {
+				p.i++
+			}
+		}
+	case '"':
+		s, ok := p.str()
+		if !ok {
+			return nil
+		}
+		n.str = s
+	default:
+		for p.i < len(p.s) && strings.IndexByte(",]} \t\r\n", p.s[p.i]) < 0 {
+			p.i++
+		}
+		n.kind = 'n'
+		n.str = p.s[n.start:p.i]
+	}
+	n.end = p.i
+	return n
+}
+
+func (p *jparser) str() (string, bool) {
+	start := p.i
+	p.i++
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case '\\':
+			p.i += 2
+			continue
+		case '"':
+			p.i++
+			var out string
+			if json.Unmarshal([]byte(p.s[start:p.i]), &out) != nil {
+				return "", false
+			}
+			return out, true
+		}
+		p.i++
+	}
+	return "", false
+}
+
+func (n *jnode) field(name string, fold bool) (*jnode, int) {
+	found := -1
+	for i, k := range n.keys {
+		if k == name || fold && strings.EqualFold(k, name) {
+			found = i // the last one wins, as JSON.parse keeps it
+		}
+	}
+	if found < 0 {
+		return nil, -1
+	}
+	return n.kids[found], found
+}
+
+// rules lists the objects that hold the origins key, in document order:
+// one per rule in every JSON format (engine/convert reads them in this
+// order too).
+func (n *jnode) rules(k *keys, out []*jnode) []*jnode {
+	if n.kind == '{' {
+		if v, _ := n.field(k.origins, k.fold); v != nil {
+			return append(out, n)
+		}
+	}
+	for _, c := range n.kids {
+		out = c.rules(k, out)
+	}
+	return out
+}
+
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func applyJSON(text, format string, e Edit) (string, error) {
+	k := jsonKeys(format)
+	root, ok := parseJSON(text)
+	if !ok {
+		return "", errNotFound
+	}
+	rules := root.rules(k, nil)
+	if e.Rule < 0 || e.Rule >= len(rules) {
+		return "", errNotFound
+	}
+	rule := rules[e.Rule]
+	key := k.name(e.Field)
+	if key == "" {
+		return "", ErrUnsupported
+	}
+	v, _ := rule.field(key, k.fold)
+	switch e.Op {
+	case Enable:
+		if v == nil {
+			return addKey(text, rule, k, key, "true"), nil
+		}
+		if v.kind == 'n' && v.str == "true" {
+			return text, nil
+		}
+		return text[:v.start] + "true" + text[v.end:], nil
+	case Replace:
+		if len(e.Values) != 1 {
+			return "", ErrUnsupported
+		}
+		if v == nil {
+			return "", errNotFound
+		}
+		if v.kind == '"' && v.str == e.Old {
+			return text[:v.start] + quoteJSON(e.Values[0]) + text[v.end:], nil
+		}
+		for _, it := range v.kids {
+			if it.kind == '"' && it.str == e.Old {
+				return text[:it.start] + quoteJSON(e.Values[0]) + text[it.end:], nil
+			}
+		}
+		return "", errNotFound
+	case Add:
+		if e.Field == Origins && k.singleOrigin {
+			return "", ErrUnsupported
+		}
+		if v == nil {
+			if e.Field == AllowHeaders && k.commaHeaders {
+				return addKey(text, rule, k, key, quoteJSON(strings.Join(e.Values, ","))), nil
+			}
+			items := make([]string, len(e.Values))
+			for i, x := range e.Values {
+				items[i] = quoteJSON(x)
+			}
+			return addKey(text, rule, k, key, "["+strings.Join(items, ", ")+"]"), nil
+		}
+		switch v.kind {
+		case '"':
+			// A comma-separated list in one string.
+			sep := ","
+			if strings.Contains(v.str, ", ") {
+				sep = ", "
+			}
+			nv := v.str
+			for _, x := range e.Values {
+				if strings.TrimSpace(nv) == "" {
+					nv = x
+				} else {
+					nv += sep + x
+				}
+			}
+			return text[:v.start] + quoteJSON(nv) + text[v.end:], nil
+		case '[':
+			return appendArray(text, v, e.Values, quoteJSON), nil
+		}
+		return "", errNotFound
+	}
+	return "", ErrUnsupported
+}
+
+// appendArray adds items after an array's last item, one per line when
+// the items stand on their own lines, else inline after ", ".
+func appendArray(text string, arr *jnode, values []string, quote func(string) string) string {
+	if len(arr.kids) == 0 {
+		items := make([]string, len(values))
+		for i, x := range values {
+			items[i] = quote(x)
+		}
+		return insert(text, arr.start+1, strings.Join(items, ", "))
+	}
+	last := arr.kids[len(arr.kids)-1]
+	ind, own := lineIndent(text, last.start)
+	var b strings.Builder
+	for _, x := range values {
+		if own {
+			b.WriteString(",\n" + ind)
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(quote(x))
+	}
+	return insert(text, last.end, b.String())
+}
+
+// addKey inserts "key": value into a rule object right after its origins
+// field, on its own line when the origins key stands on its own line.
+func addKey(text string, rule *jnode, k *keys, key, value string) string {
+	_, i := rule.field(k.origins, k.fold)
+	ov := rule.kids[i]
+	ind, own := lineIndent(text, rule.keyStart[i])
+	if own {
+		return insert(text, ov.end, ",\n"+ind+quoteJSON(key)+": "+value)
+	}
+	return insert(text, ov.end, ", "+quoteJSON(key)+": "+value)
+}
