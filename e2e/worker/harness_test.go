@@ -86,7 +86,11 @@ func run(m *testing.M) int {
 	down := "http://" + l.Addr().String()
 	l.Close()
 
+	startChromePage()
+	defer chrome.page.Close()
+
 	confs := []workerConf{
+		{name: "chrome", policy: chrome.policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "main", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true", "WHYCORS_UPSTREAM_TIMEOUT_MS": "500"}},
 		{name: "refuse", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL + "/base", "WHYCORS_DISALLOWED": "refuse"}},
 		{name: "bad", policy: badPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},

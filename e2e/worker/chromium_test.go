@@ -1,0 +1,266 @@
+package worker_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/headers"
+	_ "github.com/whycors/whycors/engine/native" // registers the "native" format
+)
+
+// Agreement with the edge (shared/design.md, quality bars): real Chromium
+// fetches through the worker in workerd, and what the page sees must be
+// what explain predicts for the same request under the same native policy.
+//
+// One worker serves chromeCases randomly generated rules, each on its own
+// path (/c<i>/*), so each case is an independent policy; the page is on
+// another origin (another port of 127.0.0.1). WHYCORS_SEED picks the
+// random cases (default 1).
+
+const chromeCases = 50
+
+type chromeCase struct {
+	rule        map[string]any
+	method      string
+	headers     [][2]string
+	credentials string
+}
+
+// pageOrigin is filled in when the page server starts; the generator needs
+// it for rules, so the page's port is reserved before the policy is made.
+var chrome struct {
+	page   *httptest.Server
+	cases  []chromeCase
+	policy string
+}
+
+func genChromeCases(seed uint64, page string) ([]chromeCase, string) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	pick := func(n int) int { return rng.IntN(n) }
+	subset := func(all []string) []string {
+		var out []string
+		for _, s := range all {
+			if rng.IntN(2) == 0 {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	var cases []chromeCase
+	var rules []any
+	for i := range chromeCases {
+		r := map[string]any{"name": "c" + strconv.Itoa(i), "path": "/c" + strconv.Itoa(i) + "/*"}
+		creds := pick(2) == 0
+		switch pick(5) {
+		case 0, 4:
+			r["origins"] = []string{page}
+		case 1:
+			r["origins"] = []string{"http://127.0.0.1:*"}
+		case 2:
+			r["origins"] = []string{"https://app.example.com"} // not the page
+		case 3:
+			if creds {
+				r["origins"] = []string{page, "http://localhost:*"}
+			} else {
+				r["origins"] = []string{"*"}
+			}
+		}
+		if m := subset([]string{"PUT", "DELETE", "PATCH"}); len(m) > 0 {
+			r["methods"] = m
+		}
+		if h := subset([]string{"X-Custom", "Content-Type"}); len(h) > 0 {
+			r["request_headers"] = h
+		}
+		if pick(2) == 0 {
+			r["exposed_headers"] = []string{"X-Request-Id"}
+		}
+		if creds {
+			r["credentials"] = true
+		}
+		if pick(3) == 0 {
+			r["max_age"] = pick(600)
+		}
+		rules = append(rules, r)
+
+		c := chromeCase{rule: r, method: []string{"GET", "POST", "PUT", "DELETE", "PATCH"}[pick(5)], credentials: []string{"omit", "same-origin", "include"}[pick(3)]}
+		if pick(2) == 0 {
+			c.headers = append(c.headers, [2]string{"X-Custom", "v" + strconv.Itoa(i)})
+		}
+		if pick(3) == 0 {
+			c.headers = append(c.headers, [2]string{"Content-Type", "application/json"})
+		}
+		if pick(2) == 0 {
+			// Half the requests stay within what the rule lists, so that
+			// about as many fetches pass as fail.
+			c.method, c.headers = "GET", nil
+			if m, ok := r["methods"].([]string); ok && pick(2) == 0 {
+				c.method = m[pick(len(m))]
+			}
+			if h, ok := r["request_headers"].([]string); ok && pick(2) == 0 {
+				c.headers = [][2]string{{h[0], "v"}}
+				if h[0] == "Content-Type" {
+					c.headers[0][1] = "application/json"
+				}
+			}
+		}
+		cases = append(cases, c)
+	}
+	b, _ := json.MarshalIndent(map[string]any{"rules": rules}, "", "  ")
+	return cases, string(b)
+}
+
+func chromiumPath() string {
+	if p := os.Getenv("CHROME_PATH"); p != "" {
+		return p
+	}
+	for _, p := range []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+type seen struct {
+	OK       bool     `json:"ok"`
+	Status   int      `json:"status"`
+	Headers  []string `json:"headers"`
+	Error    string   `json:"error"`
+	Response string   `json:"body"`
+}
+
+// safelisted response header names are readable without exposure
+// (https://fetch.spec.whatwg.org/#cors-safelisted-response-header-name);
+// which of them a reply carries depends on the transport (workerd may send
+// chunked or a length), so only exposed names are compared.
+var safelisted = []string{"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
+
+func exposedOnly(names []string) []string {
+	out := []string{}
+	for _, n := range names {
+		n = strings.ToLower(n)
+		if !slices.Contains(safelisted, n) {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestChromiumThroughWorker(t *testing.T) {
+	need(t)
+	if testing.Short() {
+		t.Skip("starts Chromium; skipped with -short")
+	}
+	bin := chromiumPath()
+	if bin == "" {
+		t.Skip("no Chromium (set CHROME_PATH)")
+	}
+	worker := env.urls["chrome"]
+	page := chrome.page.URL
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir()), chromedp.DisableGPU,
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("no-proxy-server", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(page+"/")); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	agree, allowed := 0, 0
+	for i, c := range chrome.cases {
+		url := fmt.Sprintf("%s/c%d/item?n=%d", worker, i, time.Now().UnixNano())
+		hdrs := map[string]string{}
+		for _, kv := range c.headers {
+			hdrs[kv[0]] = kv[1]
+		}
+		init := map[string]any{"method": c.method, "headers": hdrs, "credentials": c.credentials, "mode": "cors", "cache": "no-store"}
+		ij, _ := json.Marshal(init)
+		js := fmt.Sprintf(`fetch(%q, %s).then(async r => ({ok: true, status: r.status, headers: [...r.headers.keys()], body: await r.text()}), e => ({ok: false, status: 0, headers: [], error: String(e)}))`, url, ij)
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[seen](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+
+		sc := explain.Scenario{
+			Browser: "chrome",
+			Request: explain.Request{Origin: page, URL: url, Method: c.method, Credentials: c.credentials, Mode: "cors"},
+			Policy:  &explain.Policy{Format: "native", Text: chrome.policy},
+			// What the upstream answers (newUpstream's "/" handler): its own
+			// CORS headers, which the worker replaces, and Vary.
+			Response: &explain.Reply{Status: 200, Headers: headers.List{
+				{Name: "Access-Control-Allow-Origin", Value: "*"},
+				{Name: "Access-Control-Allow-Methods", Value: "GET, POST, PUT, PATCH, DELETE"},
+				{Name: "Access-Control-Expose-Headers", Value: "X-Secret"},
+				{Name: "Vary", Value: "Accept-Encoding"},
+				{Name: "X-Request-Id", Value: "rid-1"},
+				{Name: "Content-Type", Value: "text/plain"},
+			}},
+		}
+		for _, kv := range c.headers {
+			sc.Request.Headers.Add(kv[0], kv[1])
+		}
+		v, err := explain.Explain(sc)
+		if err != nil {
+			t.Fatalf("case %d: explain: %v", i, err)
+		}
+		rule, _ := json.Marshal(c.rule)
+		var diffs []string
+		if got.OK != v.Allowed {
+			diffs = append(diffs, fmt.Sprintf("allowed: chromium %v (%s), explain %v (%s)", got.OK, got.Error, v.Allowed, v.Reason))
+		}
+		if got.Status != v.Status {
+			diffs = append(diffs, fmt.Sprintf("status: chromium %d, explain %d", got.Status, v.Status))
+		}
+		if a, b := exposedOnly(got.Headers), exposedOnly(v.ReadableHeaders); !slices.Equal(a, b) {
+			diffs = append(diffs, fmt.Sprintf("readable headers beyond the safelist: chromium %v, explain %v", a, b))
+		}
+		if got.OK {
+			allowed++
+		}
+		if len(diffs) > 0 {
+			t.Errorf("case %d: %s %v credentials=%s\n  rule %s\n  %s", i, c.method, c.headers, c.credentials, rule, strings.Join(diffs, "\n  "))
+			continue
+		}
+		agree++
+	}
+	t.Logf("chromium through the worker: %d/%d cases agree with explain (seed %d; %d allowed, %d blocked in Chromium)", agree, len(chrome.cases), chromeSeed(), allowed, len(chrome.cases)-allowed)
+	// A run where every case goes the same way would not test much.
+	if allowed == 0 || allowed == len(chrome.cases) {
+		t.Errorf("all %d cases had the same outcome; the generator should mix allowed and blocked", len(chrome.cases))
+	}
+}
+
+func chromeSeed() uint64 {
+	if s, err := strconv.ParseUint(os.Getenv("WHYCORS_SEED"), 10, 64); err == nil {
+		return s
+	}
+	return 1
+}
+
+// startChromePage starts the page's origin and generates the policy that
+// names it; called from run() before workerd starts.
+func startChromePage() {
+	chrome.page = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>whycors page</title>"))
+	}))
+	chrome.cases, chrome.policy = genChromeCases(chromeSeed(), chrome.page.URL)
+}
