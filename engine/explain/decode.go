@@ -26,7 +26,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{err}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", data, "browser", "request", "preflight", "response", "policy")
+	top := d.object("$", data, "browser", "request", "preflight", "response", "policy", "fixes")
 	d.str("$.browser", top["browser"], &s.Browser)
 	if raw, ok := top["request"]; ok {
 		d.request("$.request", raw, &s.Request)
@@ -46,6 +46,14 @@ func Decode(data []byte) (Scenario, error) {
 		d.str("$.policy.text", pm["text"], &s.Policy.Text)
 		if s.Policy.Format == "" {
 			errs = append(errs, &policy.Error{Path: "$.policy.format", Msg: "missing: a registered format name or \"auto\""})
+		}
+	}
+	if raw, ok := top["fixes"]; ok && !isNull(raw) {
+		var b bool
+		if err := json.Unmarshal(raw, &b); err != nil {
+			d.add("$.fixes", "want true or false")
+		} else {
+			s.Fixes = &b
 		}
 	}
 	return s, errs.Err()

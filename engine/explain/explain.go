@@ -19,6 +19,10 @@ var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 //
 // Explain is deterministic and keeps no state, so a fix engine can change
 // a scenario and call it again to verify the change.
+//
+// For a blocked verdict Explain also searches for fixes (see Fixes), unless
+// the scenario sets "fixes": false; the search is bounded (maxFixRuns runs
+// of the browser model) and runs only when the fetch is blocked.
 func Explain(s Scenario) (Verdict, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
@@ -36,7 +40,7 @@ func Explain(s Scenario) (Verdict, error) {
 	v.Browsers = make([]BrowserResult, 0, len(summaryBrowsers))
 	for _, name := range summaryBrowsers {
 		if name == p.Name {
-			v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: v.Allowed, Reason: v.Reason, Console: v.Console})
+			v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: v.Allowed, Reason: v.Reason, Console: v.Console, PreflightCacheSeconds: v.PreflightCacheSeconds})
 			continue
 		}
 		q, _ := fetch.Lookup(name)
@@ -44,7 +48,12 @@ func Explain(s Scenario) (Verdict, error) {
 		if err != nil {
 			return Verdict{}, err
 		}
-		v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console})
+		v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
+	}
+	finishSteps(&v)
+	v.Warnings = append(v.Warnings, trapWarnings(s, srv, &v)...)
+	if !v.Allowed && (s.Fixes == nil || *s.Fixes) {
+		v.Fixes = findFixes(s, p, srv, &v)
 	}
 	return v, nil
 }
@@ -60,6 +69,12 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 	}
 	srv.reset()
 	res := p.Run(req, pre, srv)
+	return verdictOf(p, req, res, srv), nil
+}
+
+// verdictOf turns the browser model's result into a verdict, with the
+// server's rule trace woven into the steps.
+func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *server) Verdict {
 	v := Verdict{
 		Browser:         p.Name,
 		Allowed:         res.Allowed,
@@ -70,12 +85,10 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 		Exception:       res.Exception,
 		Steps:           make([]Step, 0, len(res.Checks)),
 		Fixes:           []Fix{},
+		failure:         res.Failure,
 	}
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
-	}
-	for _, c := range res.Checks {
-		v.Steps = append(v.Steps, Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
 	}
 	for _, x := range res.Exchanges {
 		if x.Preflight {
@@ -112,6 +125,7 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 			v.Rules = srv.rules(true)
 		}
 	}
+	v.Steps = weaveSteps(res, srv)
 	if req != nil {
 		for _, d := range req.Dropped {
 			v.Warnings = append(v.Warnings, Warning{Code: "header-dropped", Message: d.Name + " is not sent: " + d.Why + "."})
@@ -121,7 +135,7 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 		v.Warnings = append(v.Warnings, Warning{Code: "authorization-wildcard",
 			Message: "Authorization passed only because of Access-Control-Allow-Headers: *. The Fetch standard does not allow that and browsers plan to stop; list authorization explicitly."})
 	}
-	return v, nil
+	return v
 }
 
 func toReply(r policy.Reply) *Reply {
@@ -164,10 +178,14 @@ type server struct {
 	s          Scenario
 	url        string // the scenario's URL, serialized
 	eval       policy.Evaluator
+	format     string // the policy's format name, detected when "auto"
 	preRules   []policy.Rule
 	actRules   []policy.Rule
 	preSeen    bool
 	actualSeen bool
+	// preDecision and actDecision are the evaluator's words for how it
+	// answered the first preflight and the first actual request.
+	preDecision, actDecision string
 }
 
 func newServer(s Scenario) (*server, *policy.Detection, error) {
@@ -205,11 +223,13 @@ func newServer(s Scenario) (*server, *policy.Detection, error) {
 		return nil, nil, err
 	}
 	srv.eval = ev
+	srv.format = name
 	return srv, det, nil
 }
 
 func (srv *server) reset() {
 	srv.preRules, srv.actRules, srv.preSeen, srv.actualSeen = nil, nil, false, false
+	srv.preDecision, srv.actDecision = "", ""
 }
 
 func (srv *server) rules(preflight bool) []policy.Rule {
@@ -238,10 +258,10 @@ func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Re
 	}
 	out := srv.eval.Respond(req, app)
 	if preflight && !srv.preSeen {
-		srv.preRules, srv.preSeen = out.Rules, true
+		srv.preRules, srv.preSeen, srv.preDecision = out.Rules, true, out.Decision
 	}
 	if !preflight && !srv.actualSeen {
-		srv.actRules, srv.actualSeen = out.Rules, true
+		srv.actRules, srv.actualSeen, srv.actDecision = out.Rules, true, out.Decision
 	}
 	return out.Reply
 }

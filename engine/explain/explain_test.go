@@ -61,8 +61,23 @@ func TestDesignExample(t *testing.T) {
 	if len(v.Console) != 2 || v.Console[1] != "Failed to load resource: net::ERR_FAILED" {
 		t.Errorf("console %q, want the ERR_FAILED line second", v.Console)
 	}
-	if v.Fixes == nil || len(v.Fixes) != 0 {
-		t.Errorf("fixes %v, want a non-nil empty list", v.Fixes)
+	// Raw replies get a "headers" fix: the lines the server must send.
+	// Each expected line is what the Fetch standard requires of a
+	// credentialed, preflighted PUT: a 2xx preflight (§4.8 step 7) with
+	// the exact origin and ACAC true (CORS check §4.9), the method and the
+	// requested names (§4.8 steps 9-10), and the same origin checks on the
+	// actual reply.
+	if len(v.Fixes) != 1 || v.Fixes[0].Where != "server" || v.Fixes[0].Format != "headers" {
+		t.Fatalf("fixes %+v, want one headers fix", v.Fixes)
+	}
+	for _, line := range []string{"HTTP/1.1 204 No Content", "Access-Control-Allow-Origin: http://app.test", "Access-Control-Allow-Credentials: true",
+		"Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Headers: content-type, x-api-key"} {
+		if !strings.Contains(v.Fixes[0].Text, line+"\n") {
+			t.Errorf("fix text lacks %q:\n%s", line, v.Fixes[0].Text)
+		}
+	}
+	if !reflect.DeepEqual(v.Fixes[0].AllowedIn, []string{"chrome", "firefox", "safari"}) {
+		t.Errorf("allowed_in %v", v.Fixes[0].AllowedIn)
 	}
 	if len(v.Browsers) != 3 {
 		t.Fatalf("browsers %v, want chrome, firefox, safari", v.Browsers)
@@ -72,7 +87,7 @@ func TestDesignExample(t *testing.T) {
 		t.Errorf("safari reason %q, want PreflightInvalidStatus", v.Browsers[2].Reason)
 	}
 	b, _ := json.Marshal(v)
-	for _, field := range []string{`"allowed":false`, `"actual_sent":false`, `"readable_headers":[]`, `"fixes":[]`, `"steps":[`} {
+	for _, field := range []string{`"allowed":false`, `"actual_sent":false`, `"readable_headers":[]`, `"fixes":[{`, `"steps":[`} {
 		if !strings.Contains(string(b), field) {
 			t.Errorf("verdict JSON lacks %s: %s", field, b)
 		}

@@ -6,6 +6,7 @@
 package explain
 
 import (
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -24,6 +25,10 @@ type Scenario struct {
 	// come from the platform's evaluator (Response, if given, is what the
 	// application behind it answers).
 	Policy *Policy `json:"policy,omitempty"`
+	// Fixes set to false skips the fix search of a blocked verdict, for
+	// callers that explain on every keystroke and ask for fixes later
+	// (explain.Fixes). Absent means true.
+	Fixes *bool `json:"fixes,omitempty"`
 }
 
 // Request is the fetch() call as the page makes it.
@@ -96,6 +101,11 @@ type Verdict struct {
 	Browsers []BrowserResult `json:"browsers,omitempty"`
 	// Detected names the policy format when the scenario said "auto".
 	Detected *policy.Detection `json:"detected,omitempty"`
+	// BrowsersDiffer is set when Chrome, Firefox and Safari do not all
+	// reach the same verdict, reason and console text (Browsers has each).
+	BrowsersDiffer bool `json:"browsers_differ,omitempty"`
+
+	failure *fetch.Failure // the model's failure, for the fix search
 }
 
 // PreflightTrace describes the CORS-preflight request.
@@ -128,15 +138,36 @@ type Step struct {
 type Fix struct {
 	Where   string `json:"where"`   // "server" or "client"
 	Summary string `json:"summary"` // one line
-	Format  string `json:"format,omitempty"`
-	Diff    string `json:"diff,omitempty"` // unified diff of the user's text
-	Text    string `json:"text,omitempty"` // the whole changed text
+	// Format is the policy format of Text, "headers" for the header lines
+	// of raw replies, or "fetch" for a client fix (Text is the fetch()
+	// call).
+	Format string `json:"format,omitempty"`
+	Diff   string `json:"diff,omitempty"` // unified diff of the user's text
+	Text   string `json:"text,omitempty"` // the whole changed text
+	// Steps lists each change made, in words, in the order applied.
+	Steps []string `json:"steps,omitempty"`
+	// Request is the changed request of a client fix; Preflight and
+	// Response the changed replies of a "headers" fix: the scenario
+	// fields to replace to apply the fix.
+	Request   *Request `json:"request,omitempty"`
+	Preflight *Reply   `json:"preflight,omitempty"`
+	Response  *Reply   `json:"response,omitempty"`
+	// AllowedIn lists the browsers in which the changed scenario passes,
+	// as the engine computed it; the chosen browser is always one.
+	AllowedIn []string `json:"allowed_in"`
 }
 
 // Warning is a trap that did not block this fetch but may bite.
 type Warning struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Severity is "error", "warning" or "info" (engine/lint's scale).
+	Severity string `json:"severity,omitempty"`
+	// Line, Column and Path say where the trap is in the policy text,
+	// when it comes from there.
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	Path   string `json:"path,omitempty"`
 }
 
 // BrowserResult is the short verdict of one browser, so that a page can
@@ -146,4 +177,6 @@ type BrowserResult struct {
 	Allowed bool     `json:"allowed"`
 	Reason  string   `json:"reason"`
 	Console []string `json:"console"`
+	// PreflightCacheSeconds is how long this browser caches the preflight.
+	PreflightCacheSeconds int `json:"preflight_cache_seconds"`
 }

@@ -58,12 +58,12 @@ func Diff(nameA, nameB, a, b string) string {
 			case i < n && j < m && ma[i] == mb[j]:
 				ops = append(ops, op{' ', ma[i]})
 				i, j = i+1, j+1
-			case j < m && (i == n || t[i][j+1] >= t[i+1][j]):
-				ops = append(ops, op{'+', mb[j]})
-				j++
-			default:
+			case i < n && (j == m || t[i+1][j] >= t[i][j+1]):
 				ops = append(ops, op{'-', ma[i]})
 				i++
+			default:
+				ops = append(ops, op{'+', mb[j]})
+				j++
 			}
 		}
 	} else {

@@ -12,13 +12,13 @@ import (
 
 // directive is one "add_header name value [always];" on one line.
 type directive struct {
-	line            int // 1-based
-	start, end      int // offsets of "add_header" and just after ';'
-	semi            int // offset of ';'
-	name            string
-	value           string // as written, quotes included
+	line             int // 1-based
+	start, end       int // offsets of "add_header" and just after ';'
+	semi             int // offset of ';'
+	name             string
+	value            string // as written, quotes included
 	valStart, valEnd int
-	always          bool
+	always           bool
 }
 
 func addHeaders(text string) []directive {

@@ -1,0 +1,186 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/headers"
+)
+
+// headersFix changes the server's replies instead of a policy text: the
+// header lines (and status) the server must send, for raw replies and for
+// formats without rules to edit. The replies start as what the server sent
+// (the scenario's raw replies, or the policy's answers).
+func (se *searcher) headersFix(s Scenario, v *Verdict) (Fix, bool) {
+	pre := &Reply{Status: 404, Headers: headers.List{}}
+	act := &Reply{Status: 200, Headers: headers.List{}}
+	if s.Preflight != nil {
+		pre = cloneReply(s.Preflight)
+	}
+	if s.Response != nil {
+		act = cloneReply(s.Response)
+	}
+	if s.Policy != nil {
+		if v.Preflight.Reply != nil {
+			pre = cloneReply(v.Preflight.Reply)
+		}
+		if v.Reply != nil {
+			act = cloneReply(v.Reply)
+		}
+	}
+	pre0, act0 := cloneReply(pre), cloneReply(act)
+	cs := s
+	cs.Policy, cs.Preflight, cs.Response = nil, pre, act
+	cur := *v
+	if s.Policy != nil {
+		var ok bool
+		if cur, ok = se.once(cs); !ok {
+			return Fix{}, false
+		}
+	}
+	var steps []string
+	for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
+		why, ok := editReplies(&cur, s, pre, act)
+		if !ok {
+			return Fix{}, false
+		}
+		steps = append(steps, why)
+		var ran bool
+		if cur, ran = se.once(cs); !ran {
+			return Fix{}, false
+		}
+	}
+	if !cur.Allowed {
+		return Fix{}, false
+	}
+	f := Fix{Where: "server", Format: "headers", Steps: steps, Summary: upperFirst(strings.Join(steps, "; ")) + "."}
+	var before, after []string
+	if !sameReply(pre, pre0) {
+		f.Preflight = pre
+		before = append(before, "# reply to the preflight (OPTIONS)", replyText(pre0))
+		after = append(after, "# reply to the preflight (OPTIONS)", replyText(pre))
+	}
+	if !sameReply(act, act0) {
+		f.Response = act
+		before = append(before, "# reply to the "+requestMethod(v, s)+" request", replyText(act0))
+		after = append(after, "# reply to the "+requestMethod(v, s)+" request", replyText(act))
+	}
+	f.Text = strings.Join(after, "\n")
+	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
+	f.AllowedIn = allowedIn(cs)
+	return f, true
+}
+
+func cloneReply(r *Reply) *Reply {
+	h := r.Headers.Clone()
+	if h == nil {
+		h = headers.List{}
+	}
+	return &Reply{Status: r.Status, Headers: h, Body: r.Body}
+}
+
+func sameReply(a, b *Reply) bool {
+	return a.Status == b.Status && replyText(a) == replyText(b)
+}
+
+func replyText(r *Reply) string {
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 " + statusText(r.Status) + "\n")
+	for _, f := range r.Headers {
+		b.WriteString(f.Name + ": " + f.Value + "\n")
+	}
+	return b.String()
+}
+
+// editReplies makes the one change the verdict asks for in the reply that
+// failed: the exact origin, credentials, an ok status, the method or the
+// header names (Fetch §4.8 CORS-preflight fetch and §4.9 CORS check).
+func editReplies(cur *Verdict, s Scenario, pre, act *Reply) (string, bool) {
+	f := cur.failure
+	if f == nil {
+		return "", false
+	}
+	r, which := act, "the reply"
+	if f.Preflight {
+		r, which = pre, "the preflight reply"
+	}
+	page := pageOrigin(cur, s)
+	switch baseReason(f.Reason) {
+	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch, fetch.ReasonMultipleAllowOriginValues,
+		fetch.ReasonInvalidAllowOriginValue, fetch.ReasonWildcardOriginNotAllowed:
+		if page == "null" || page == "" {
+			return "", false
+		}
+		r.Headers.Del("Access-Control-Allow-Origin")
+		r.Headers.Add("Access-Control-Allow-Origin", page)
+		why := "send Access-Control-Allow-Origin: " + page + " in " + which
+		if !f.Preflight && !varyHas(joined(r.Headers, "Vary"), "origin") {
+			r.Headers.Add("Vary", "Origin")
+			why += " with Vary: Origin"
+		}
+		return why, true
+	case fetch.ReasonInvalidAllowCredentials:
+		r.Headers.Set("Access-Control-Allow-Credentials", "true")
+		return "send Access-Control-Allow-Credentials: true in " + which, true
+	case fetch.ReasonPreflightInvalidStatus, fetch.ReasonPreflightDisallowedRedirect, fetch.ReasonInvalidResponse:
+		pre.Status = 204
+		pre.Headers.Del("Location")
+		return "answer the preflight with 204 No Content (any 2xx, no redirect)", true
+	case fetch.ReasonMethodDisallowed, fetch.ReasonInvalidAllowMethods:
+		m := requestMethod(cur, s)
+		pre.Headers.Set("Access-Control-Allow-Methods", appendList(goodTokens(joined(pre.Headers, "Access-Control-Allow-Methods")), m))
+		return "add " + m + " to Access-Control-Allow-Methods in the preflight reply", true
+	case fetch.ReasonHeaderDisallowed, fetch.ReasonInvalidAllowHeaders:
+		miss := replyMissingHeaders(cur)
+		if baseReason(f.Reason) == fetch.ReasonInvalidAllowHeaders {
+			miss = requestedHeaders(cur)
+		}
+		if len(miss) == 0 {
+			return "", false
+		}
+		pre.Headers.Set("Access-Control-Allow-Headers", appendList(goodTokens(joined(pre.Headers, "Access-Control-Allow-Headers")), miss...))
+		return "add " + strings.Join(miss, ", ") + " to Access-Control-Allow-Headers in the preflight reply", true
+	case fetch.ReasonNetworkError:
+		act.Status = 200
+		return "answer the request (the connection closed without a reply)", true
+	case fetch.ReasonRedirectContainsCredentials, fetch.ReasonInvalidRedirectLocation, fetch.ReasonRedirectSchemeNotHTTP,
+		fetch.ReasonTooManyRedirects, fetch.ReasonRedirectModeError:
+		act.Status = 200
+		act.Headers.Del("Location")
+		return "answer the request at this URL instead of redirecting (status 200, no Location)", true
+	}
+	return "", false
+}
+
+func joined(h headers.List, name string) string {
+	v, _ := h.Get(name)
+	return v
+}
+
+// goodTokens keeps the items of a list value that are tokens, dropping
+// what made the browser refuse the list.
+func goodTokens(v string) []string {
+	var out []string
+	for _, x := range strings.Split(v, ",") {
+		if x = strings.TrimSpace(x); x != "" && fetch.IsToken(x) && x != "*" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func appendList(l []string, add ...string) string {
+	for _, a := range add {
+		found := false
+		for _, x := range l {
+			if strings.EqualFold(x, a) {
+				found = true
+			}
+		}
+		if !found {
+			l = append(l, a)
+		}
+	}
+	return strings.Join(l, ", ")
+}

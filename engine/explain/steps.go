@@ -1,0 +1,210 @@
+package explain
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Spec links for the steps this package adds to the browser model's.
+const (
+	specPreflightFetch = "https://fetch.spec.whatwg.org/#cors-preflight-fetch-0"
+	specMainFetch      = "https://fetch.spec.whatwg.org/#main-fetch"
+	specCache          = "https://fetch.spec.whatwg.org/#cors-preflight-cache"
+	specHTTPFetch      = "https://fetch.spec.whatwg.org/#http-network-or-cache-fetch"
+)
+
+// weaveSteps lists the browser model's checks in order and adds, where
+// each request leaves the browser, the request as sent and how the server
+// produced its reply: the policy's decision and each rule in evaluation
+// order with the first condition that did not match.
+func weaveSteps(res *fetch.Result, srv *server) []Step {
+	steps := make([]Step, 0, len(res.Checks)+8)
+	var pre, act *fetch.Exchange
+	for i := range res.Exchanges {
+		x := &res.Exchanges[i]
+		if x.Preflight && pre == nil {
+			pre = x
+		}
+		if !x.Preflight && act == nil {
+			act = x
+		}
+	}
+	preDone, actDone := false, false
+	for _, c := range res.Checks {
+		if c.ID == "actual.sent" && act != nil && !actDone {
+			actDone = true
+			steps = append(steps, requestStep("actual.request", "Request as sent", act.Request, specHTTPFetch))
+			steps = append(steps, step(c))
+			steps = append(steps, serverSteps("server.actual", act.Reply, srv.actRules, srv.actDecision, srv)...)
+			continue
+		}
+		steps = append(steps, step(c))
+		if c.ID == "preflight.needed" && pre != nil && !preDone {
+			preDone = true
+			steps = append(steps, requestStep("preflight.request", "Preflight request as sent", pre.Request, specPreflightFetch))
+			steps = append(steps, serverSteps("server.preflight", pre.Reply, srv.preRules, srv.preDecision, srv)...)
+		}
+	}
+	return steps
+}
+
+func step(c fetch.Check) Step {
+	return Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec}
+}
+
+func requestStep(id, title string, r policy.Request, spec string) Step {
+	lines := make([]string, 0, len(r.Header)+1)
+	lines = append(lines, r.Method+" "+r.URL)
+	for _, f := range r.Header {
+		lines = append(lines, f.Name+": "+f.Value)
+	}
+	return Step{ID: id, Title: title, Status: fetch.Info, Spec: spec,
+		Detail: "The browser sends " + r.Method + " " + r.URL + " with these header lines.", Header: strings.Join(lines, "\n")}
+}
+
+// serverSteps describes how the server answered: the reply's status line
+// and, for a policy, its decision and each rule's trace.
+func serverSteps(id string, reply policy.Reply, rules []policy.Rule, decision string, srv *server) []Step {
+	out := []Step{}
+	who := "The server"
+	if srv.eval != nil {
+		who = "The " + srv.format + " policy"
+	} else {
+		who = "The reply given in the scenario"
+	}
+	d := who + " answered " + statusText(reply.Status) + "."
+	if decision != "" {
+		d = who + ": " + decision + "."
+	}
+	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply), Spec: formatSource(srv.format, rules)})
+	for _, r := range rules {
+		st := fetch.Skip
+		title := "Rule " + strconv.Itoa(r.Index+1)
+		if r.ID != "" {
+			title += " (" + r.ID + ")"
+		}
+		detail := r.Detail
+		switch {
+		case r.Matched:
+			st = fetch.Pass
+			if detail == "" {
+				detail = "matched"
+			}
+		case r.Failed != "":
+			st = fetch.Fail
+			detail = "first condition that did not match: " + r.Failed + nonEmpty(": ", r.Detail)
+		}
+		if r.Path != "" {
+			detail += " (at " + r.Path + ")"
+		}
+		out = append(out, Step{ID: id + ".rule[" + strconv.Itoa(r.Index) + "]", Title: title, Status: st, Detail: detail, Spec: r.Source})
+	}
+	return out
+}
+
+func nonEmpty(sep, s string) string {
+	if s == "" {
+		return ""
+	}
+	return sep + s
+}
+
+func formatSource(format string, rules []policy.Rule) string {
+	for _, r := range rules {
+		if r.Source != "" {
+			return r.Source
+		}
+	}
+	if format != "" {
+		return "shared/reference/cloud-policies.md (" + format + ")"
+	}
+	return ""
+}
+
+func statusText(code int) string {
+	if code == 0 {
+		return "nothing (the connection closed)"
+	}
+	t := fetch.StatusText(code)
+	if strings.HasPrefix(t, "status code") {
+		// fetch.StatusText has the phrases the browsers print for errors;
+		// these are RFC 9110 §15's for the other codes a fix mentions.
+		t = map[int]string{200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 206: "Partial Content",
+			301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect"}[code]
+	}
+	return strings.TrimSpace(strconv.Itoa(code) + " " + t)
+}
+
+func replyLines(r policy.Reply) string {
+	lines := []string{"HTTP/1.1 " + statusText(r.Status)}
+	if r.Status == 0 {
+		return ""
+	}
+	for _, f := range r.Header {
+		lines = append(lines, f.Name+": "+f.Value)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// finishSteps adds what needs every browser's run: how long each caches
+// the preflight (Fetch §4.9 leaves the cap to the browser; browser-cors.md
+// §1.8) and, when the browsers disagree, a step saying how.
+func finishSteps(v *Verdict) {
+	if v.Preflight.Sent {
+		var parts []string
+		cached := false
+		for _, b := range v.Browsers {
+			if b.Allowed || b.PreflightCacheSeconds > 0 {
+				parts = append(parts, title(b.Browser)+" "+strconv.Itoa(b.PreflightCacheSeconds)+" s")
+			} else {
+				parts = append(parts, title(b.Browser)+" not cached (blocked)")
+			}
+			cached = cached || b.PreflightCacheSeconds > 0
+		}
+		line := ""
+		if v.Preflight.Reply != nil {
+			if val, ok := v.Preflight.Reply.Headers.Get("Access-Control-Max-Age"); ok {
+				line = "Access-Control-Max-Age: " + val
+			}
+		}
+		if cached {
+			v.Steps = append(v.Steps, Step{ID: "preflight.cache", Title: "Preflight cache", Status: fetch.Info, Header: line, Spec: specCache,
+				Detail: "How long each browser reuses this preflight's answer for the same request: " + strings.Join(parts, ", ") + "."})
+		}
+	}
+	// The wording always differs between engines; a difference is in the
+	// verdict or the reason.
+	var diff []string
+	for _, b := range v.Browsers {
+		if b.Allowed != v.Allowed || b.Reason != v.Reason {
+			v.BrowsersDiffer = true
+		}
+	}
+	if v.BrowsersDiffer {
+		for _, b := range v.Browsers {
+			if b.Allowed {
+				diff = append(diff, title(b.Browser)+" allows it")
+			} else {
+				diff = append(diff, title(b.Browser)+" blocks it ("+b.Reason+")")
+			}
+		}
+		v.Steps = append(v.Steps, Step{ID: "browsers.differ", Title: "Browsers disagree", Status: fetch.Warn,
+			Spec:   "shared/reference/browser-cors.md §3 (where browsers deviate)",
+			Detail: strings.Join(diff, "; ") + ". Each browser's console text is in browsers[]."})
+	}
+}
+
+func title(browser string) string {
+	switch browser {
+	case "chrome":
+		return "Chrome"
+	case "firefox":
+		return "Firefox"
+	case "safari":
+		return "Safari"
+	}
+	return browser
+}
