@@ -180,6 +180,11 @@ func clientChange(s Scenario, v *Verdict) (Request, string, bool) {
 		}
 		r.Headers = kept
 		return r, "remove the header " + strings.Join(dropped, ", ") + ", which is not valid HTTP", len(dropped) > 0
+	case fetch.ReasonCorsDisabledScheme:
+		if i := strings.Index(r.URL, "://"); i > 0 {
+			r.URL = "https" + r.URL[i:]
+			return r, "CORS works only for http and https URLs: fetch the resource over https", true
+		}
 	case fetch.ReasonStreamNeedsHTTP2:
 		if strings.HasPrefix(r.URL, "http://") {
 			r.URL = "https://" + strings.TrimPrefix(r.URL, "http://")

@@ -32,8 +32,26 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 			act = x
 		}
 	}
+	var last *fetch.Exchange // the latest actual exchange, for redirect checks
+	for i := range res.Exchanges {
+		if !res.Exchanges[i].Preflight {
+			last = &res.Exchanges[i]
+		}
+	}
 	preDone, actDone := false, false
 	for _, c := range res.Checks {
+		// A check of the status or of a redirect reads the status line
+		// or the Location line; show it as the line read.
+		if c.Header == "" {
+			switch {
+			case c.ID == "preflight.status" && pre != nil:
+				c.Header = "HTTP/1.1 " + statusText(pre.Reply.Status)
+			case strings.HasPrefix(c.ID, "redirect.") && last != nil:
+				if loc, ok := last.Reply.Header.Get("Location"); ok {
+					c.Header = "Location: " + loc
+				}
+			}
+		}
 		if c.ID == "actual.sent" && act != nil && !actDone {
 			actDone = true
 			steps = append(steps, requestStep("actual.request", "Request as sent", act.Request, specHTTPFetch))

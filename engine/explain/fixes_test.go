@@ -1,0 +1,194 @@
+package explain_test
+
+import (
+	"strings"
+	"testing"
+
+	_ "github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/lint"
+)
+
+// ok is a preflight reply that allows everything the reason scenarios
+// below send from http://app.test, so that a client fix can pass.
+const okPreflight = `"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT, POST, DELETE"],["Access-Control-Allow-Headers","x-a, content-type"]]}`
+const okResponse = `"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Vary","Origin"]]}`
+
+// reasonCases has one scenario per reason of engine/fetch (its package
+// doc lists ours; check.go the DevTools Network.CorsError names), each
+// reaching that reason by the rule the reason's doc names.
+var reasonCases = []struct {
+	desc, reason, scenario string
+	// where the first fix must be: "client" for reasons only the page
+	// can fix (fetch() throws, or its own mode refuses), else "server".
+	where string
+}{
+	{desc: "method not a token (Fetch §5.3 step 25.2)", reason: fetch.ReasonInvalidMethod, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"GE T"},` + okResponse + `}`},
+	{desc: "TRACE is a forbidden method (Fetch §2.2.1)", reason: fetch.ReasonForbiddenMethod, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"TRACE"},` + okResponse + `}`},
+	{desc: "no-cors allows GET, HEAD, POST only (Fetch §5.3 step 30.1)", reason: fetch.ReasonNoCorsMethod, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT","mode":"no-cors"},` + okPreflight + `,` + okResponse + `}`},
+	{desc: "userinfo in the URL (Fetch §5.3 step 5.4)", reason: fetch.ReasonURLCredentials, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://u:p@api.test/x"},` + okResponse + `}`},
+	{desc: "mode navigate (Fetch §5.3 step 23)", reason: fetch.ReasonModeNavigate, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","mode":"navigate"},` + okResponse + `}`},
+	{desc: "GET with a body (Fetch §5.3 step 36)", reason: fetch.ReasonBodyWithGetHead, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","body":"x"},` + okResponse + `}`},
+	{desc: "stream body in no-cors (Fetch §5.3 step 37.4)", reason: fetch.ReasonStreamNoCors, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"https://api.test/x","method":"POST","body_type":"stream","mode":"no-cors"},` + okPreflight + `,` + okResponse + `}`},
+	{desc: "header name not a token (Fetch §2.2 headers append)", reason: fetch.ReasonInvalidHeader, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X A","1"]]},` + okResponse + `}`},
+	{desc: "header value with a newline (Fetch header value)", reason: fetch.ReasonInvalidHeaderValue, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X-A","1\n2"]]},` + okResponse + `}`},
+	{desc: "redirect error and a redirect (Fetch §4.4 step 4)", reason: fetch.ReasonRedirectModeError, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","redirect":"error"},"response":{"status":302,"headers":[["Location","/y"],["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "Location does not parse (Fetch §4.4 step 3)", reason: fetch.ReasonInvalidRedirectLocation, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":302,"headers":[["Location","http://[::1"],["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "redirect to ftp (Fetch §4.4 step 5)", reason: fetch.ReasonRedirectSchemeNotHTTP, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":302,"headers":[["Location","ftp://api.test/y"],["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "redirect loop over 20 (Fetch §4.4 step 6)", reason: fetch.ReasonTooManyRedirects, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":302,"headers":[["Location","/x"],["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "no reply to the actual request", reason: fetch.ReasonNetworkError, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":0,"headers":[]}}`},
+	{desc: "Chromium streams only over HTTP/2 (recording req-stream-cors)", reason: fetch.ReasonStreamNeedsHTTP2, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"POST","body_type":"stream"},` + okPreflight + `,` + okResponse + `}`},
+	{desc: "mode same-origin to another origin (Fetch §4.1 main fetch step 12)", reason: fetch.ReasonDisallowedByMode, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","mode":"same-origin"},` + okResponse + `}`},
+	{desc: "CORS to a non-HTTP scheme (Fetch §4.1 main fetch)", reason: fetch.ReasonCorsDisabledScheme, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"ftp://api.test/x"},` + okResponse + `}`},
+	{desc: "no-cors with redirect manual (Fetch §4.1 main fetch)", reason: fetch.ReasonNoCorsRedirectModeNotFollow, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","mode":"no-cors","redirect":"manual"},` + okResponse + `}`},
+	{desc: "* with credentials (Fetch §4.9 CORS check step 3)", reason: fetch.ReasonWildcardOriginNotAllowed, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","credentials":"include"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"],["Access-Control-Allow-Credentials","true"]]}}`},
+	{desc: "no ACAO (Fetch §4.9 step 2)", reason: fetch.ReasonMissingAllowOriginHeader, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[]}}`},
+	{desc: "two ACAO lines (Fetch §4.9 step 2, combined value)", reason: fetch.ReasonMultipleAllowOriginValues, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Origin","http://b.test"]]}}`},
+	{desc: "ACAO not an origin (Chromium kInvalidAllowOriginValue)", reason: fetch.ReasonInvalidAllowOriginValue, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","app.test"]]}}`},
+	{desc: "ACAO another origin (Fetch §4.9 step 4)", reason: fetch.ReasonAllowOriginMismatch, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://b.test"]]}}`},
+	{desc: "credentials without ACAC true (Fetch §4.9 step 6)", reason: fetch.ReasonInvalidAllowCredentials, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","credentials":"include"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "preflight 403 (Fetch §4.8 step 7, ok status)", reason: fetch.ReasonPreflightInvalidStatus, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":403,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "preflight redirected (Fetch §4.8, redirect mode error)", reason: fetch.ReasonPreflightDisallowedRedirect, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":301,"headers":[["Location","/y"],["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "ACAM not a list of tokens (Fetch §4.8 step 9)", reason: fetch.ReasonInvalidAllowMethods, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT GET"]]},` + okResponse + `}`},
+	{desc: "ACAH not a list of tokens (Fetch §4.8 step 9)", reason: fetch.ReasonInvalidAllowHeaders, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X-A","1"]]},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Headers","x-a x-b"]]},` + okResponse + `}`},
+	{desc: "method not in ACAM (Fetch §4.8 step 10)", reason: fetch.ReasonMethodDisallowed, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"DELETE"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "header not in ACAH (Fetch §4.8 step 11)", reason: fetch.ReasonHeaderDisallowed, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X-A","1"],["X-B","2"]]},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Headers","x-a"]]},` + okResponse + `}`},
+	{desc: "redirect with userinfo (Fetch §4.4 step 8)", reason: fetch.ReasonRedirectContainsCredentials, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":302,"headers":[["Location","http://u:p@other.test/y"],["Access-Control-Allow-Origin","http://app.test"]]}}`},
+	{desc: "no reply to the preflight (DevTools InvalidResponse)", reason: fetch.ReasonInvalidResponse, where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":0,"headers":[]},` + okResponse + `}`},
+	{desc: "preflight without ACAO (Fetch §4.8 step 7, CORS check)", reason: "PreflightMissingAllowOriginHeader", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "preflight * with credentials", reason: "PreflightWildcardOriginNotAllowed", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT","credentials":"include"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","*"],["Access-Control-Allow-Methods","PUT"]]},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Credentials","true"]]}}`},
+	{desc: "preflight ACAO another origin", reason: "PreflightAllowOriginMismatch", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://b.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "preflight two ACAO lines", reason: "PreflightMultipleAllowOriginValues", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "preflight ACAO not an origin", reason: "PreflightInvalidAllowOriginValue", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	{desc: "preflight credentials without ACAC", reason: "PreflightInvalidAllowCredentials", where: "server",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT","credentials":"include"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Credentials","true"]]}}`},
+}
+
+// applyFix returns the scenario with a fix applied, as a user would.
+func applyFix(s explain.Scenario, f explain.Fix) explain.Scenario {
+	switch {
+	case f.Where == "client":
+		s.Request = *f.Request
+	case f.Format == "headers":
+		if f.Preflight != nil {
+			s.Preflight = f.Preflight
+		}
+		if f.Response != nil {
+			s.Response = f.Response
+		}
+		s.Policy = nil
+	default:
+		s.Policy = &explain.Policy{Format: f.Format, Text: f.Text}
+	}
+	return s
+}
+
+// failingStep is the step that blocked: the last one with status fail.
+func failingStep(v explain.Verdict) (explain.Step, bool) {
+	for i := len(v.Steps) - 1; i >= 0; i-- {
+		if v.Steps[i].Status == fetch.Fail {
+			return v.Steps[i], true
+		}
+	}
+	return explain.Step{}, false
+}
+
+func TestEveryReasonHasAVerifiedFix(t *testing.T) {
+	for _, tc := range reasonCases {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		v, err := explain.Explain(s)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if v.Allowed || v.Reason != tc.reason {
+			t.Errorf("%s: allowed=%v reason %q, want %s", tc.desc, v.Allowed, v.Reason, tc.reason)
+			continue
+		}
+		st, ok := failingStep(v)
+		if !ok {
+			t.Errorf("%s: no failing step in %+v", tc.desc, v.Steps)
+			continue
+		}
+		// The explanation names what it read: the header line for a
+		// reply's fault, else the request's offending value in words.
+		// A missing header has no line to show; the detail names it.
+		if tc.where == "server" && st.Header == "" && !strings.Contains(st.Detail, "Access-Control-") && !strings.Contains(st.Detail, "no response") {
+			t.Errorf("%s: failing step %q names no header line: %+v", tc.desc, st.ID, st)
+		}
+		if len(v.Fixes) == 0 {
+			t.Errorf("%s: no fix", tc.desc)
+			continue
+		}
+		f := v.Fixes[0]
+		if f.Where != tc.where {
+			t.Errorf("%s: first fix on the %s, want %s: %+v", tc.desc, f.Where, tc.where, f)
+		}
+		if f.Summary == "" || f.Text == "" || f.Diff == "" {
+			t.Errorf("%s: fix without summary, text or diff: %+v", tc.desc, f)
+		}
+		w, err := explain.Explain(applyFix(s, f))
+		if err != nil || !w.Allowed {
+			t.Errorf("%s: after the fix %q: allowed=%v reason=%q err=%v", tc.desc, f.Summary, w.Allowed, w.Reason, err)
+		}
+		if !contains(f.AllowedIn, "chrome") {
+			t.Errorf("%s: allowed_in %v lacks the chosen browser", tc.desc, f.AllowedIn)
+		}
+	}
+}
+
+// lintErrors counts engine/lint's error findings by code.
+func lintErrors(t *testing.T, text, format string) map[string]int {
+	t.Helper()
+	fs, err := lint.Lint(text, format)
+	if err != nil {
+		t.Fatalf("lint %s: %v", format, err)
+	}
+	out := map[string]int{}
+	for _, f := range fs {
+		if f.Severity == lint.Error {
+			out[f.Code]++
+		}
+	}
+	return out
+}
