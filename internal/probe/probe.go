@@ -16,11 +16,13 @@
 //   - The actual request is sent only when its method is GET or HEAD, or
 //     when Options.Send is set: a DELETE against production is not a
 //     diagnosis. When it is withheld the outcome is PreflightPassed.
-//   - Header names go out with the case the browser uses. Their order on
-//     the wire is Go's (HTTP/1.1: Host, User-Agent, then the rest sorted by
-//     name; HTTP/2: HPACK in Go's order); Exchange.Header lists them in the
-//     order Chromium sends them. No server we know reads CORS fields by
-//     position.
+//   - Header names go out with the case the browser uses, and over
+//     HTTP/1.1 on a connection the probe makes itself in Chromium's order
+//     (WireHeaders; Go's writer would send Host, User-Agent, then the rest
+//     sorted by name, so the head is reordered on its way out, see
+//     ReorderHead). Over HTTP/2, and inside an HTTPS proxy tunnel, the
+//     order is Go's. Exchange.Header lists what is sent, in the browser's
+//     order.
 //   - Reply header lines are kept in wire order, repeated lines apart, when
 //     the reply came over HTTP/1.x on a connection the probe made itself (a
 //     copy of the bytes read is parsed with ParseHead). Over HTTP/2, or
@@ -316,7 +318,7 @@ func (l *live) send(x *Exchange, body *string) {
 		// non-canonical key as it is.
 		req.Header[f.Name] = append(req.Header[f.Name], f.Value)
 	}
-	d := &dialer{o: l.o}
+	d := &dialer{o: l.o, order: x.Header}
 	proxy := l.o.Proxy
 	if proxy == nil {
 		proxy = http.ProxyFromEnvironment
@@ -377,9 +379,10 @@ func byName(h http.Header) headers.List {
 // first bytes read from a plain-text (or TLS-decrypted HTTP/1.1)
 // connection, for ParseHead.
 type dialer struct {
-	o   Options
-	mu  sync.Mutex
-	rec *recorder
+	o     Options
+	order headers.List // the browser's field order, for the request head
+	mu    sync.Mutex
+	rec   *recorder
 }
 
 func (d *dialer) target(addr string) string {
@@ -433,7 +436,7 @@ func (d *dialer) dialTLS(ctx context.Context, network, addr string) (net.Conn, e
 }
 
 func (d *dialer) keep(c net.Conn) net.Conn {
-	r := &recorder{Conn: c}
+	r := &recorder{Conn: c, order: d.order}
 	d.mu.Lock()
 	if d.rec == nil {
 		d.rec = r
@@ -451,11 +454,45 @@ func (d *dialer) read() []byte {
 	return d.rec.bytes()
 }
 
-// recorder copies up to MaxHeadBytes of what is read from the connection.
+// recorder copies up to MaxHeadBytes of what is read from the
+// connection, and puts the fields of the first request head written to it
+// in the browser's order (Go's HTTP/1.1 writer sends Host, User-Agent,
+// then the rest sorted by name).
 type recorder struct {
 	net.Conn
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	order headers.List
+	head  []byte
+	done  bool
+}
+
+// maxReorderBytes bounds the request head held back for reordering; a
+// larger head goes out as Go wrote it.
+const maxReorderBytes = 128 << 10
+
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.done {
+		return r.Conn.Write(p)
+	}
+	r.head = append(r.head, p...)
+	i := bytes.Index(r.head, []byte("\r\n\r\n"))
+	if i < 0 {
+		if len(r.head) > maxReorderBytes {
+			r.done = true
+			if _, err := r.Conn.Write(r.head); err != nil {
+				return 0, err
+			}
+		}
+		return len(p), nil
+	}
+	r.done = true
+	out := append(ReorderHead(r.head[:i+2], r.order), r.head[i+2:]...)
+	r.head = nil
+	if _, err := r.Conn.Write(out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func (r *recorder) Read(p []byte) (int, error) {
@@ -488,4 +525,42 @@ func ScenarioOf(data []byte) (scenario []byte, ok bool) {
 		return nil, false
 	}
 	return s, true
+}
+
+// ReorderHead puts the field lines of an HTTP/1.1 request head (request
+// line and field lines, each ending in CRLF, without the final empty line)
+// in the order of order: Host first, as Chromium sends it, then the fields
+// of order in turn; fields order does not name (Content-Length,
+// Transfer-Encoding) go right after Connection, where Chromium puts
+// Content-Length (e2e/chromium recording mode-no-cors-post-header).
+// Lines keep their bytes; only their order changes.
+func ReorderHead(head []byte, order headers.List) []byte {
+	lines := strings.SplitAfter(string(head), "\r\n")
+	if len(lines) < 2 {
+		return head
+	}
+	rank := map[string]int{"host": -1}
+	after := len(order) // where unknown fields go
+	for i, f := range order {
+		n := strings.ToLower(f.Name)
+		if _, ok := rank[n]; !ok {
+			rank[n] = 2 * i
+		}
+		if n == "connection" {
+			after = 2*i + 1
+		}
+	}
+	fields := lines[1:]
+	if fields[len(fields)-1] == "" {
+		fields = fields[:len(fields)-1]
+	}
+	key := func(l string) int {
+		name, _, _ := strings.Cut(l, ":")
+		if r, ok := rank[strings.ToLower(name)]; ok {
+			return r
+		}
+		return after
+	}
+	sort.SliceStable(fields, func(a, b int) bool { return key(fields[a]) < key(fields[b]) })
+	return []byte(lines[0] + strings.Join(fields, ""))
 }

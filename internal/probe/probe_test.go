@@ -119,13 +119,16 @@ func TestWireHeaders(t *testing.T) {
 			source: "observed-chromium.json accept-129"},
 		{desc: "GET over http: no Sec-Fetch-*",
 			req:    policy.Request{Method: "GET", URL: "http://api.test/x", Header: list("Accept", "*/*", "Origin", "http://app.test")},
-			want:   "Connection,Accept,Origin,User-Agent,Referer,Accept-Encoding,Accept-Language",
+			want:   "Connection,User-Agent,Accept,Origin,Referer,Accept-Encoding,Accept-Language",
 			source: "observed-chromium.json acac-cap"},
-		{desc: "repeated page header combined", req: policy.Request{Method: "GET", URL: "http://api.test/x", Header: list("X-Test", "1", "x-test", "2", "Accept", "*/*")},
-			want: "Connection,X-Test,Accept,User-Agent,Referer,Accept-Encoding,Accept-Language", values: map[string]string{"X-Test": "1, 2"},
-			source: "observed-chromium.json pf-header-duplicate-name: X-Test: 1, 2"},
+		{desc: "repeated page header combined", req: policy.Request{Method: "GET", URL: "http://api.test/x", Header: list("X-Test", "1", "x-test", "2", "Accept", "*/*", "Origin", "http://app.test")},
+			want: "Connection,X-Test,User-Agent,Accept,Origin,Referer,Accept-Encoding,Accept-Language", values: map[string]string{"X-Test": "1, 2"},
+			source: "observed-chromium.json pf-header-duplicate-name: X-Test: 1, 2 before User-Agent"},
+		{desc: "POST: Content-Type after User-Agent", req: policy.Request{Method: "POST", URL: "http://api.test/x", Header: list("Content-Type", "text/plain;charset=UTF-8", "Accept", "*/*", "Origin", "http://app.test")},
+			want:   "Connection,User-Agent,Content-Type,Accept,Origin,Referer,Accept-Encoding,Accept-Language",
+			source: "observed-chromium.json mode-no-cors-post-header"},
 		{desc: "GET over https: Fetch Metadata, br and zstd", req: policy.Request{Method: "GET", URL: "https://api.example.com/x", Header: list("Accept", "*/*")},
-			want:   "Connection,Accept,User-Agent,Sec-Fetch-Site,Sec-Fetch-Mode,Sec-Fetch-Dest,Referer,Accept-Encoding,Accept-Language",
+			want:   "Connection,User-Agent,Accept,Sec-Fetch-Site,Sec-Fetch-Mode,Sec-Fetch-Dest,Referer,Accept-Encoding,Accept-Language",
 			values: map[string]string{"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "empty", "Accept-Encoding": "gzip, deflate, br, zstd"},
 			source: "Fetch Metadata §2 (sent to potentially trustworthy URLs); Chromium's Accept-Encoding on secure connections"},
 	}
@@ -254,5 +257,73 @@ func TestScenarioOf(t *testing.T) {
 		if _, ok := probe.ScenarioOf([]byte(tc.in)); ok != tc.ok {
 			t.Errorf("%s: ok %v, want %v", tc.desc, ok, tc.ok)
 		}
+	}
+}
+
+// TestRequestHeadOrder checks the bytes a server receives: the field
+// lines of Chromium 156's requests over plain http, in its order
+// (e2e/chromium testdata/observed-chromium.json: accept-129 for the
+// preflight; mode-no-cors-post-header for Content-Length after
+// Connection).
+func TestRequestHeadOrder(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	heads := make(chan []string, 4)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			br := bufio.NewReader(c)
+			var names []string
+			first, _ := br.ReadString('\n')
+			for {
+				l, err := br.ReadString('\n')
+				if err != nil || l == "\r\n" {
+					break
+				}
+				n, _, _ := strings.Cut(l, ":")
+				names = append(names, n)
+			}
+			heads <- names
+			if strings.HasPrefix(first, "POST") {
+				io.CopyN(io.Discard, br, 2)
+			}
+			c.Write([]byte("HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: http://app.test\r\nAccess-Control-Allow-Methods: POST\r\nAccess-Control-Allow-Headers: x-api-key\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	body := "{}"
+	_, err = probe.Run(context.Background(), probe.Options{Origin: "http://app.test", URL: "http://api.test:" + port + "/x", Method: "POST", Body: &body,
+		Headers: list("X-Api-Key", "k"), Send: true, Timeout: 5 * time.Second,
+		Resolve: map[string]string{"api.test:" + port: "127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(heads) != 2 {
+		t.Fatalf("the server saw %d requests, want the preflight and the POST", len(heads))
+	}
+	pre, act := strings.Join(<-heads, ","), strings.Join(<-heads, ",")
+	wantPre := "Host,Connection,Accept,Access-Control-Request-Method,Access-Control-Request-Headers,Origin,User-Agent,Sec-Fetch-Mode,Referer,Accept-Encoding,Accept-Language"
+	if pre != wantPre {
+		t.Errorf("preflight fields\n got %s\nwant %s (observed-chromium.json accept-129)", pre, wantPre)
+	}
+	wantAct := "Host,Connection,Content-Length,X-Api-Key,User-Agent,Content-Type,Accept,Origin,Referer,Accept-Encoding,Accept-Language"
+	if act != wantAct {
+		t.Errorf("POST fields\n got %s\nwant %s (observed-chromium.json mode-no-cors-post-header and pf-header-order-acrh)", act, wantAct)
+	}
+}
+
+func TestReorderHead(t *testing.T) {
+	head := "GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: u\r\nB: 1\r\nA: 2\r\nA: 3\r\n"
+	got := string(probe.ReorderHead([]byte(head), list("Connection", "", "A", "", "User-Agent", "", "B", "")))
+	want := "GET / HTTP/1.1\r\nHost: a\r\nA: 2\r\nA: 3\r\nUser-Agent: u\r\nB: 1\r\n"
+	if got != want {
+		t.Errorf("got %q, want %q (repeated lines keep their order, RFC 9110 §5.3)", got, want)
 	}
 }

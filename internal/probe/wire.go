@@ -29,8 +29,8 @@ var userAgents = map[string]string{
 //	           Access-Control-Request-Headers, Origin, User-Agent,
 //	           Sec-Fetch-Mode, [Sec-Fetch-Site, Sec-Fetch-Dest],
 //	           Referer, Accept-Encoding, Accept-Language
-//	actual:    Connection, the page's headers, Accept, Origin, User-Agent,
-//	           [Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest],
+//	actual:    Connection, the page's headers, User-Agent, Content-Type,
+//	           Accept, Origin, [Sec-Fetch-Site, Sec-Fetch-Mode, Sec-Fetch-Dest],
 //	           Referer, Accept-Encoding, Accept-Language
 //
 // The CORS fields (Accept, Access-Control-Request-*, Origin) come from the
@@ -43,7 +43,10 @@ var userAgents = map[string]string{
 // Referer is the page's origin, the default strict-origin-when-cross-origin
 // policy's value for a cross-origin request; Accept-Encoding adds br and
 // zstd over https only (Chromium advertises them on secure connections).
-// Host is the transport's. Repeated names the page set are combined into
+// Host is the transport's, first on the wire; Content-Length right after
+// Connection. Chromium orders the page's own fields in a way of its own
+// (not the page's order); they go out here in the page's order. Client
+// hints (Sec-CH-UA...) and cookies are not sent. Repeated names the page set are combined into
 // one line with ", ", as the Fetch header list does
 // (https://fetch.spec.whatwg.org/#concept-header-list-combine) and as
 // Chromium sent them.
@@ -51,14 +54,32 @@ func WireHeaders(browser, userAgent string, pageOrigin origin.Origin, req policy
 	u, err := origin.ParseURL(req.URL)
 	trustworthy := err == nil && potentiallyTrustworthy(u)
 	out := headers.List{{Name: "Connection", Value: "keep-alive"}}
-	out = append(out, combine(req.Header)...)
 	if userAgent == "" {
 		userAgent = userAgents[browser]
 		if userAgent == "" {
 			userAgent = userAgents["chrome"]
 		}
 	}
-	out = append(out, headers.Field{Name: "User-Agent", Value: userAgent})
+	ua := headers.Field{Name: "User-Agent", Value: userAgent}
+	if preflight {
+		out = append(out, combine(req.Header)...)
+		out = append(out, ua)
+	} else {
+		// The page's fields, then User-Agent, then Content-Type, Accept
+		// and Origin (recordings pf-header-order-acrh and
+		// mode-no-cors-post-header).
+		var late headers.List
+		for _, f := range combine(req.Header) {
+			switch strings.ToLower(f.Name) {
+			case "content-type", "accept", "origin":
+				late = append(late, f)
+			default:
+				out = append(out, f)
+			}
+		}
+		out = append(out, ua)
+		out = append(out, late...)
+	}
 	site := ""
 	if err == nil {
 		site = fetchSite(pageOrigin, u)
