@@ -11,6 +11,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/internal/probe"
 )
 
 func init() {
@@ -28,6 +29,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] FILE|-")
 		fmt.Fprintln(stderr, "\nReads one scenario (shared/design.md, \"The scenario contract\") and says whether")
 		fmt.Fprintln(stderr, "the browser allows the fetch, at which check it fails, and what it prints.")
+		fmt.Fprintln(stderr, "A record saved by 'whycors probe --json' is read too (its \"scenario\").")
 		fmt.Fprintln(stderr, "Exit status: 0 allowed, 1 blocked, 2 bad input.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -52,6 +54,11 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "whycors explain:", err)
 		return 2
+	}
+	// A record saved by `whycors probe --json` holds the scenario with
+	// the replies received; explain reads that member.
+	if inner, ok := probe.ScenarioOf(data); ok {
+		data = inner
 	}
 	s, err := explain.Decode(data)
 	if err == nil && *browser != "" {

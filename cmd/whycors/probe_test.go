@@ -226,8 +226,7 @@ func TestProbeRecordReplays(t *testing.T) {
 		if string(a) != string(b) {
 			t.Errorf("%v: replayed verdict differs:\n%s\n%s", args, a, b)
 		}
-		// The same file through `whycors explain`, when it accepts
-		// records (its exit code must match the verdict either way).
+		// The same file through `whycors explain`.
 		p := filepath.Join(t.TempDir(), "rec.json")
 		os.WriteFile(p, out.Bytes(), 0o644)
 		var eo, ee bytes.Buffer
@@ -236,8 +235,11 @@ func TestProbeRecordReplays(t *testing.T) {
 		if rec.Verdict.Allowed {
 			want = 0
 		}
-		if code != want && code != 2 {
-			t.Errorf("%v: explain of the record exits %d, want %d", args, code, want)
+		if code != want {
+			t.Errorf("%v: explain of the record exits %d, want %d: %s", args, code, want, ee.String())
+		}
+		if !strings.Contains(eo.String(), rec.Verdict.Browser+": ") {
+			t.Errorf("%v: explain of the record printed no verdict:\n%s", args, eo.String())
 		}
 	}
 }
