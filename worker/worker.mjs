@@ -16,7 +16,10 @@ let current = null; // { rc, inflight } of the running instance
 
 // start instantiates the Go program. Its main reads the configuration
 // through rc.env, calls workers.ready, then blocks; Go.run returns once it
-// blocks, so the instance is ready when start returns.
+// blocks, so the instance is ready when start returns. It runs on the first
+// request, not at module evaluation: workerd refuses
+// crypto.getRandomValues in the global scope, and the Go runtime seeds
+// itself with it when it starts (tried: "Go instance did not become ready").
 function start(env, ctx) {
   const rc = {
     env,
