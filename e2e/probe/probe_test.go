@@ -330,3 +330,38 @@ func TestAgainstChromium(t *testing.T) {
 		})
 	}
 }
+
+// TestHang: a server that accepts and never answers. Chromium would wait
+// (fetch() has no timeout of its own), so there is nothing to compare; the
+// probe must stop at its timeout and say so, as a network failure.
+func TestHang(t *testing.T) {
+	w := world{hang: startRaw(t, hang)}
+	for _, x := range []exchange{
+		{desc: "GET to a hanging server", origin: "http://app.test"},
+		{desc: "preflight to a hanging server", origin: "http://app.test", method: "PUT", headers: json1},
+	} {
+		start := time.Now()
+		var hs headers.List
+		for _, h := range x.headers {
+			hs = append(hs, headers.Field{Name: h[0], Value: h[1]})
+		}
+		rec, err := probe.Run(context.Background(), probe.Options{Origin: x.origin, URL: "http://hang.test/x", Method: x.method, Headers: hs,
+			Timeout: 1500 * time.Millisecond, Resolve: map[string]string{"hang.test:80": "127.0.0.1:" + strconv.Itoa(w.hang)}})
+		took := time.Since(start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ne := rec.Probe.NetworkError
+		if rec.Probe.Outcome != probe.NetworkFailure || ne == nil || ne.Kind != "timeout" || ne.Preflight != (x.method == "PUT") {
+			t.Errorf("%s: outcome %q error %+v, want a timeout", x.desc, rec.Probe.Outcome, ne)
+		}
+		if took > 3*time.Second {
+			t.Errorf("%s: took %s with a 1.5 s timeout", x.desc, took)
+		}
+		for _, l := range rec.Verdict.Console {
+			if strings.HasPrefix(l, "Failed to load resource") {
+				t.Errorf("%s: console %q: Chromium logs nothing while it waits", x.desc, l)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -325,5 +326,52 @@ func TestReorderHead(t *testing.T) {
 	want := "GET / HTTP/1.1\r\nHost: a\r\nA: 2\r\nA: 3\r\nUser-Agent: u\r\nB: 1\r\n"
 	if got != want {
 		t.Errorf("got %q, want %q (repeated lines keep their order, RFC 9110 §5.3)", got, want)
+	}
+}
+
+// TestProxy sends through a forward proxy (absolute-form request target,
+// RFC 9112 §3.2.2), as HTTP_PROXY makes the probe do.
+func TestProxy(t *testing.T) {
+	var target string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		target = r.RequestURI
+		w.Header().Set("Access-Control-Allow-Origin", "http://app.test")
+	}))
+	defer proxy.Close()
+	pu, _ := url.Parse(proxy.URL)
+	rec, err := probe.Run(context.Background(), probe.Options{Origin: "http://app.test", URL: "http://api.test/x", Proxy: http.ProxyURL(pu), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if target != "http://api.test/x" || rec.Probe.Outcome != probe.Allowed || rec.Probe.Exchanges[0].ReplyOrder != "wire" {
+		t.Errorf("proxy saw %q, outcome %q, order %q; want the absolute URL, allowed, wire order", target, rec.Probe.Outcome, rec.Probe.Exchanges[0].ReplyOrder)
+	}
+}
+
+// TestLimits: a body beyond MaxBodyBytes is not read to the end, and a
+// head beyond 256 KiB is a network error, as Chromium's
+// ERR_RESPONSE_HEADERS_TOO_BIG.
+func TestLimits(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		if r.URL.Path == "/big-head" {
+			w.Header().Set("X-Big", strings.Repeat("a", probe.MaxHeadBytes+1))
+		}
+		w.Write([]byte(strings.Repeat("b", 4096)))
+	}))
+	defer srv.Close()
+	rec, err := probe.Run(context.Background(), probe.Options{Origin: "http://app.test", URL: srv.URL + "/body", MaxBodyBytes: 100, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := rec.Probe.Exchanges[0]; x.BodyBytes != 100 || !x.BodyTruncated {
+		t.Errorf("body %d truncated %v, want 100 true", x.BodyBytes, x.BodyTruncated)
+	}
+	rec, err = probe.Run(context.Background(), probe.Options{Origin: "http://app.test", URL: srv.URL + "/big-head", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ne := rec.Probe.NetworkError; ne == nil || ne.Chrome != "net::ERR_RESPONSE_HEADERS_TOO_BIG" {
+		t.Errorf("network error %+v, want ERR_RESPONSE_HEADERS_TOO_BIG", ne)
 	}
 }
