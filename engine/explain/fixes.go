@@ -292,9 +292,11 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 	format, text0 := s.Policy.Format, s.Policy.Text
 	src, _ := convert.Read(text0, format)
 	var best *Fix
+	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
 		text, cur := text0, *v
 		var steps []string
+		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 			e, why, ok := nextEdit(&cur, text, format, t, s)
 			if !ok {
@@ -306,6 +308,13 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 			}
 			text = nt
 			steps = append(steps, why)
+			cost++
+			// Widening a rule that allows every origin widens it for
+			// every origin: prefer a rule that names the page (count it
+			// as two more edits).
+			if e.Field != fix.Origins && src != nil && e.Rule < len(src.Rules) && anyOrigin(src.Rules[e.Rule]) {
+				cost += 2
+			}
 			cs := s
 			cs.Policy = &Policy{Format: format, Text: text}
 			var ran bool
@@ -313,7 +322,7 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 				break
 			}
 		}
-		if !cur.Allowed || best != nil && len(steps) >= len(best.Steps) {
+		if !cur.Allowed || best != nil && cost >= bestCost {
 			continue
 		}
 		cs := s
@@ -323,8 +332,8 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 		}
 		f := Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
 			Diff: fix.Diff("a/"+fileName(format), "b/"+fileName(format), text0, text), Text: text, AllowedIn: allowedIn(cs)}
-		best = &f
-		if len(steps) <= 1 {
+		best, bestCost = &f, cost
+		if cost <= 1 {
 			break
 		}
 	}
@@ -332,6 +341,19 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 		return Fix{}, false
 	}
 	return *best, true
+}
+
+// anyOrigin reports a rule that allows every origin ("*" or echoing any).
+func anyOrigin(r convert.Rule) bool {
+	if r.ReflectAny {
+		return true
+	}
+	for _, o := range r.Origins {
+		if strings.TrimSpace(o.Text) == "*" {
+			return true
+		}
+	}
+	return false
 }
 
 func fileName(format string) string {
