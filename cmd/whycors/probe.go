@@ -274,7 +274,7 @@ func writeProbe(w io.Writer, rec *probe.Record, col bool) {
 	case probe.NetworkFailure:
 		fmt.Fprintf(w, "%s  %s\n", paint(col, "1;35", "NETWORK ERROR"), r.NetworkError.Message)
 	}
-	fmt.Fprintln(w, "\nOn the wire:")
+	fmt.Fprintln(w, "\nSent (every field, in the browser's order):")
 	for _, x := range r.Exchanges {
 		kind := "request"
 		if x.Preflight {
@@ -300,8 +300,11 @@ func writeProbe(w io.Writer, rec *probe.Record, col bool) {
 				order = ", header lines grouped by name"
 			}
 			fmt.Fprintf(w, "    < %s %d (%d ms, %d body bytes%s)\n", x.Proto, x.Status, x.Millis, x.BodyBytes, order)
-			for _, f := range x.Reply {
-				fmt.Fprintf(w, "    < %s: %s\n", f.Name, f.Value)
+			if rec.Verdict == nil {
+				// Without a verdict nothing below shows the reply.
+				for _, f := range x.Reply {
+					fmt.Fprintf(w, "    < %s: %s\n", f.Name, f.Value)
+				}
 			}
 		}
 	}

@@ -108,7 +108,7 @@ func TestProbe(t *testing.T) {
 		maxTime time.Duration
 	}{
 		{desc: "simple GET allowed", args: []string{app.URL + "/a", "--origin", "http://app.test"}, code: 0,
-			want: []string{"ALLOWED", "> Origin: http://app.test", "< Access-Control-Allow-Origin: http://app.test", "chrome: ALLOWED"}},
+			want: []string{"ALLOWED", "> Origin: http://app.test", "     Access-Control-Allow-Origin: http://app.test", "chrome: ALLOWED"}},
 		{desc: "flags before the URL", args: []string{"--origin", "http://app.test", app.URL + "/a"}, code: 0, want: []string{"ALLOWED"}},
 		{desc: "other origin blocked, Chromium's console text", args: []string{app.URL + "/a", "--origin", "http://evil.test"}, code: 1,
 			want: []string{"BLOCKED", "MissingAllowOriginHeader", "No 'Access-Control-Allow-Origin' header is present on the requested resource."}},
