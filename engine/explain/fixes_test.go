@@ -1,6 +1,7 @@
 package explain_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -191,4 +192,92 @@ func lintErrors(t *testing.T, text, format string) map[string]int {
 		}
 	}
 	return out
+}
+
+// policyFixCases: a blocked PUT with two request headers against one
+// config per format; the fix must be an edit of the user's own text that
+// adds exactly what the request needs (the origin, the method or the
+// header name), found from that platform's matching rule.
+var policyFixCases = []struct {
+	desc, format, text, extra string
+	// adds are the lines the diff must add (trimmed), in order.
+	adds []string
+}{
+	{desc: "S3 XML: origin missing from the only rule (§1.3 origin match)", format: "s3-xml",
+		text: "<CORSConfiguration>\n  <CORSRule>\n    <AllowedOrigin>https://www.example.com</AllowedOrigin>\n    <AllowedMethod>PUT</AllowedMethod>\n    <AllowedHeader>*</AllowedHeader>\n  </CORSRule>\n</CORSConfiguration>\n",
+		adds: []string{"<AllowedOrigin>https://app.example.com</AllowedOrigin>"}},
+	{desc: "Azure XML: header missing, no fall-through (§4)", format: "azure-xml",
+		text: "<Cors>\n  <CorsRule>\n    <AllowedOrigins>https://app.example.com</AllowedOrigins>\n    <AllowedMethods>GET,PUT</AllowedMethods>\n    <AllowedHeaders>content-type</AllowedHeaders>\n    <ExposedHeaders></ExposedHeaders>\n    <MaxAgeInSeconds>60</MaxAgeInSeconds>\n  </CorsRule>\n</Cors>\n",
+		adds: []string{"<AllowedHeaders>content-type,x-trace</AllowedHeaders>"}},
+	{desc: "GCS JSON: method missing, then the header (§3)", format: "gcs-json",
+		text: "[\n  {\n    \"origin\": [\"https://app.example.com\"],\n    \"method\": [\"GET\"],\n    \"responseHeader\": [\"Content-Type\"]\n  }\n]\n",
+		adds: []string{`"method": ["GET", "PUT"],`, `"responseHeader": ["Content-Type", "x-trace"]`}},
+	{desc: "R2 API: no headers field at all (§2)", format: "r2-api",
+		text: "{\n  \"rules\": [\n    {\n      \"allowed\": {\n        \"origins\": [\"https://app.example.com\"],\n        \"methods\": [\"GET\", \"PUT\"]\n      }\n    }\n  ]\n}\n",
+		adds: []string{`"headers": ["content-type", "x-trace"],`}},
+	{desc: "API Gateway HTTP: origin missing, credentials on (§5.1)", format: "apigw-http", extra: `,"credentials":"include"`,
+		text: "{\n  \"AllowOrigins\": [\"https://www.example.com\"],\n  \"AllowMethods\": [\"PUT\"],\n  \"AllowHeaders\": [\"content-type\", \"x-trace\"],\n  \"AllowCredentials\": true\n}\n",
+		adds: []string{`"AllowOrigins": ["https://www.example.com", "https://app.example.com"],`}},
+	{desc: "API Gateway REST: header missing from the comma list (§5.2)", format: "apigw-rest",
+		text: `{"RestApiCors": {"AllowMethods": ["GET", "PUT", "OPTIONS"], "AllowHeaders": "Content-Type,X-Amz-Date", "AllowOrigin": "https://app.example.com", "Integration": "mock", "GatewayResponses": ["DEFAULT_4XX", "DEFAULT_5XX"]}}`,
+		adds: []string{`{"RestApiCors": {"AllowMethods": ["GET", "PUT", "OPTIONS"], "AllowHeaders": "Content-Type,X-Amz-Date,x-trace", "AllowOrigin": "https://app.example.com", "Integration": "mock", "GatewayResponses": ["DEFAULT_4XX", "DEFAULT_5XX"]}}`}},
+	{desc: "native: credentials requested, not allowed (native doc: credentials)", format: "native", extra: `,"credentials":"include"`,
+		text: "{\n  \"origins\": [\"https://app.example.com\"],\n  \"methods\": [\"PUT\"],\n  \"request_headers\": [\"Content-Type\", \"X-Trace\"]\n}\n",
+		adds: []string{`"credentials": true,`}},
+	{desc: "Express: origin '*' with credentials becomes the exact origin (§6.3)", format: "express", extra: `,"credentials":"include"`,
+		text: "const corsOptions = {\n  origin: '*',\n  credentials: true,\n};\napp.use(cors(corsOptions));\n",
+		adds: []string{"origin: 'https://app.example.com',"}},
+	{desc: "Express: origin array and comma list of headers (§6.3)", format: "express",
+		text: "app.use(cors({\n  origin: ['https://www.example.com'],\n  allowedHeaders: 'Content-Type',\n}));\n",
+		adds: []string{"origin: ['https://www.example.com', 'https://app.example.com'],", "allowedHeaders: 'Content-Type,x-trace',"}},
+	{desc: "nginx: the application answers OPTIONS 403, nginx must answer it (§6.1)", format: "nginx",
+		text: "server {\n    location /v1/ {\n        add_header Access-Control-Allow-Origin \"https://app.example.com\";\n        add_header Access-Control-Allow-Methods \"GET, PUT\";\n        add_header Access-Control-Allow-Headers \"Content-Type, X-Trace\";\n        proxy_pass http://backend;\n    }\n}\n",
+		adds: []string{"if ($request_method = OPTIONS) {", "return 204;", "}"}},
+	{desc: "nginx: a map of origins gets the page's origin (§6.1)", format: "nginx",
+		text: "map $http_origin $cors_origin {\n    default \"\";\n    \"https://www.example.com\" $http_origin;\n}\nserver {\n    location /v1/ {\n        if ($request_method = OPTIONS) {\n            return 204;\n        }\n        add_header Access-Control-Allow-Origin $cors_origin always;\n        add_header Access-Control-Allow-Methods \"GET, PUT\" always;\n        add_header Access-Control-Allow-Headers \"Content-Type, X-Trace\" always;\n    }\n}\n",
+		adds: []string{`"https://app.example.com" $http_origin;`}},
+}
+
+func TestPolicyFixesEditTheUsersText(t *testing.T) {
+	for _, tc := range policyFixCases {
+		pol, _ := json.Marshal(explain.Policy{Format: tc.format, Text: tc.text})
+		js := `{"request":{"origin":"https://app.example.com","url":"https://api.example.com/v1/items","method":"PUT","headers":[["Content-Type","application/json"],["X-Trace","1"]]` +
+			tc.extra + `},"policy":` + string(pol) + `,"preflight":{"status":403,"headers":[]}}`
+		s, err := explain.Decode([]byte(js))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		v, err := explain.Explain(s)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if v.Allowed || len(v.Fixes) == 0 {
+			t.Errorf("%s: allowed=%v fixes=%d, want blocked with a fix", tc.desc, v.Allowed, len(v.Fixes))
+			continue
+		}
+		f := v.Fixes[0]
+		if f.Where != "server" || f.Format != tc.format {
+			t.Errorf("%s: fix %s/%s, want a server fix in %s", tc.desc, f.Where, f.Format, tc.format)
+			continue
+		}
+		var adds []string
+		for _, l := range strings.Split(f.Diff, "\n") {
+			if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++") {
+				adds = append(adds, strings.TrimSpace(l[1:]))
+			}
+		}
+		if strings.Join(adds, "\n") != strings.Join(tc.adds, "\n") {
+			t.Errorf("%s: diff adds\n%s\nwant\n%s\nfull diff:\n%s", tc.desc, strings.Join(adds, "\n"), strings.Join(tc.adds, "\n"), f.Diff)
+		}
+		w, err := explain.Explain(applyFix(s, f))
+		if err != nil || !w.Allowed {
+			t.Errorf("%s: after the fix: allowed=%v %s %v", tc.desc, w.Allowed, w.Reason, err)
+		}
+		before, after := lintErrors(t, tc.text, tc.format), lintErrors(t, f.Text, tc.format)
+		for code, n := range after {
+			if n > before[code] {
+				t.Errorf("%s: the fix adds lint error %s", tc.desc, code)
+			}
+		}
+	}
 }
