@@ -43,7 +43,7 @@
   // pasted as raw replies.
   const SRV_PRESETS = {
     ec2: {
-      format: "ec2", text: "",
+      format: "ec2", text: "ec2\n",
       raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: GET, POST, OPTIONS, DELETE, PUT\nAccess-Control-Allow-Headers: content-type, authorization, x-amz-date, x-amz-security-token\nAccess-Control-Max-Age: 1800\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: text/xml;charset=UTF-8\n",
     },
     s3: {
@@ -56,7 +56,8 @@
       raw: "HTTP/2 204\naccess-control-allow-origin: https://app.example\naccess-control-allow-methods: GET,POST\naccess-control-allow-headers: content-type\naccess-control-max-age: 300\n\nHTTP/2 200\naccess-control-allow-origin: https://app.example\naccess-control-expose-headers: x-request-id\ncontent-type: application/json\n",
     },
     "apigw-rest": {
-      format: "auto", text: "",
+      format: "auto",
+      text: '{\n  "RestApiCors": {\n    "AllowMethods": ["GET", "OPTIONS"],\n    "AllowHeaders": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token",\n    "AllowOrigin": "*",\n    "GatewayResponses": [],\n    "Integration": "mock"\n  }\n}\n',
       raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Headers: Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token\nAccess-Control-Allow-Methods: GET,OPTIONS\nAccess-Control-Allow-Origin: *\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: application/json\n",
     },
     plain: {
@@ -417,24 +418,20 @@
     });
   }
 
+  // The verdict's warnings hold engine/lint's findings on the policy and
+  // the traps of the platform (engine/explain), with their positions.
   function renderLint(st, warnings) {
     const ul = $("lint");
     ul.textContent = "";
     (warnings || []).forEach((w) => {
-      const li = el("li", "warn");
-      li.appendChild(el("code", null, w.code));
-      li.appendChild(document.createTextNode(" " + w.message));
+      const sev = w.severity || "warning";
+      const li = el("li", "warn sev-" + sev);
+      li.appendChild(el("span", "badge", sev));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("code", null, w.code || ""));
+      li.appendChild(document.createTextNode(" " + posText({ line: w.line, column: w.column, path: w.path, message: w.message })));
       ul.appendChild(li);
     });
-    const lint = call("lint", JSON.stringify(scenario(st, st.browser)));
-    if (Array.isArray(lint)) {
-      lint.forEach((w) => {
-        const li = el("li", "warn");
-        li.appendChild(el("code", null, w.code || ""));
-        li.appendChild(document.createTextNode(" " + (w.message || "")));
-        ul.appendChild(li);
-      });
-    }
     if (!ul.children.length) ul.appendChild(el("li", "hint", "No findings."));
   }
 

@@ -14,8 +14,9 @@
 //	whycors.formats()            ["raw", "s3-json", ...]: policy.Names()
 //	whycors.detect(text)         [{"format", "why"}, ...]: policy.Detect
 //	whycors.explain(scenario)    a Verdict (engine/explain/scenario.go)
-//	whycors.lint(scenario)       not available yet (no lint package)
-//	whycors.convert(request)     not available yet (no convert package)
+//	whycors.lint(req)            {"text", "format"} -> [Finding, ...]: lint.Lint
+//	whycors.convert(req)         {"text", "from", "to"} -> {"text", "notes"}: convert.Convert
+//	whycors.targets()            the formats convert writes: convert.Targets()
 package main
 
 import (
@@ -23,7 +24,9 @@ import (
 	"errors"
 	"syscall/js"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -67,13 +70,39 @@ func main() {
 		}
 		return encode(v)
 	}))
-	// lint and convert have no engine package yet; they answer with an
-	// error the page can show instead of failing to find the function.
-	api.Set("lint", js.FuncOf(func(js.Value, []js.Value) any {
-		return errorJSON(errors.New("lint is not available yet in this build"))
+	api.Set("lint", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var in struct{ Text, Format string }
+		if errJSON := jsonArg("lint", args, &in); errJSON != "" {
+			return errJSON
+		}
+		fs, err := lint.Lint(in.Text, in.Format)
+		if err != nil {
+			return errorJSON(err)
+		}
+		if fs == nil {
+			fs = []lint.Finding{}
+		}
+		return encode(fs)
 	}))
-	api.Set("convert", js.FuncOf(func(js.Value, []js.Value) any {
-		return errorJSON(errors.New("convert is not available yet in this build"))
+	api.Set("convert", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		var in struct{ Text, From, To string }
+		if errJSON := jsonArg("convert", args, &in); errJSON != "" {
+			return errJSON
+		}
+		out, notes, err := convert.Convert(in.Text, in.From, in.To)
+		if err != nil {
+			return errorJSON(err)
+		}
+		if notes == nil {
+			notes = []convert.Note{}
+		}
+		return encode(struct {
+			Text  string         `json:"text"`
+			Notes []convert.Note `json:"notes"`
+		}{out, notes})
+	}))
+	api.Set("targets", js.FuncOf(func(js.Value, []js.Value) any {
+		return encode(convert.Targets())
 	}))
 	js.Global().Set("whycors", api)
 	// Tell the page the API is there; it may have loaded before us.
@@ -92,6 +121,19 @@ func stringArg(fn string, args []js.Value) (string, string) {
 		return "", errorJSON(errors.New(fn + ": input larger than 8 MB"))
 	}
 	return s, ""
+}
+
+// jsonArg decodes the one JSON string argument into v; the field names
+// match case-insensitively ({"text": ...} fills Text).
+func jsonArg(fn string, args []js.Value, v any) string {
+	text, errJSON := stringArg(fn, args)
+	if errJSON != "" {
+		return errJSON
+	}
+	if err := json.Unmarshal([]byte(text), v); err != nil {
+		return errorJSON(err)
+	}
+	return ""
 }
 
 func encode(v any) string {

@@ -1,0 +1,44 @@
+package simulator_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPresets picks each server preset (the five source systems) and a
+// request preset by typing into the two lists, and expects the page to
+// show what explain.Explain says for the scenario the presets produce,
+// read in the system's own format where the build has its reader.
+func TestPresets(t *testing.T) {
+	cases := []struct {
+		desc, request, server string
+		source, format        string // what the preset must select
+	}{
+		{desc: "EC2 API: the fixed policy, a credentialed DELETE", request: "A DELETE", server: "Amazon EC2", source: "policy", format: "ec2"},
+		{desc: "S3 bucket: an upload with x-amz-* headers", request: "Upload to S3", server: "An S3", source: "policy", format: "s3-json"},
+		{desc: "API Gateway HTTP API: JSON POST with a token", request: "JSON POST", server: "API Gateway HTTP", source: "policy", format: "auto"},
+		{desc: "API Gateway REST API: a simple GET", request: "A simple", server: "API Gateway REST", source: "policy", format: "auto"},
+		{desc: "plain server: a web font", request: "A web font", server: "A plain", source: "raw"},
+	}
+	p := startPage(t)
+	for _, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			p.t = t
+			p.open("")
+			p.do(
+				chromedp.SendKeys(chromedp.CSS("#req-preset"), c.request),
+				chromedp.SendKeys(chromedp.CSS("#srv-preset"), c.server),
+			)
+			settled(p)
+			in := input{source: c.source, format: c.format}
+			if c.format == "auto" {
+				in.format = "Detect automatically"
+			}
+			if v := compareWithEngine(t, p, in); v != nil {
+				t.Logf("Chrome: allowed=%v reason=%q", v.Allowed, v.Reason)
+			}
+		})
+	}
+	p.t = t
+}
