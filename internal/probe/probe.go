@@ -535,6 +535,9 @@ func ScenarioOf(data []byte) (scenario []byte, ok bool) {
 // Content-Length (e2e/chromium recording mode-no-cors-post-header).
 // Lines keep their bytes; only their order changes.
 func ReorderHead(head []byte, order headers.List) []byte {
+	if !bytes.HasSuffix(head, []byte("\r\n")) {
+		return head // not a head as Go writes it: leave it alone
+	}
 	lines := strings.SplitAfter(string(head), "\r\n")
 	if len(lines) < 2 {
 		return head

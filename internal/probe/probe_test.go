@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -374,4 +375,25 @@ func TestLimits(t *testing.T) {
 	if ne := rec.Probe.NetworkError; ne == nil || ne.Chrome != "net::ERR_RESPONSE_HEADERS_TOO_BIG" {
 		t.Errorf("network error %+v, want ERR_RESPONSE_HEADERS_TOO_BIG", ne)
 	}
+}
+
+func FuzzReorderHead(f *testing.F) {
+	f.Add([]byte("GET / HTTP/1.1\r\nHost: a\r\nUser-Agent: u\r\nB: 1\r\n"), "Connection,B,User-Agent")
+	f.Add([]byte("OPTIONS * HTTP/1.1\r\n"), "")
+	f.Add([]byte("x"), "Host")
+	f.Fuzz(func(t *testing.T, head []byte, names string) {
+		var order headers.List
+		for _, n := range strings.Split(names, ",") {
+			order = append(order, headers.Field{Name: n})
+		}
+		out := probe.ReorderHead(head, order)
+		sorted := func(b []byte) string {
+			ls := strings.SplitAfter(string(b), "\r\n")
+			slices.Sort(ls)
+			return strings.Join(ls, "")
+		}
+		if len(out) != len(head) || sorted(out) != sorted(head) {
+			t.Errorf("not a reordering of the lines:\n%q\n%q", head, out)
+		}
+	})
 }

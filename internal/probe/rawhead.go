@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -83,7 +84,7 @@ func parseOne(raw []byte) (Head, []byte, bool) {
 			continue
 		}
 		name, value, ok := strings.Cut(l, ":")
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+		if !ok || !fetch.IsToken(name) { // field-name = token (RFC 9110 §5.1)
 			return h, nil, false
 		}
 		h.Header = append(h.Header, headers.Field{Name: name, Value: strings.Trim(value, " \t")})
