@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/policy"
@@ -24,11 +23,13 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "write the verdict as JSON")
+	noFixes := fs.Bool("no-fixes", false, "skip the search for fixes")
 	browser := fs.String("browser", "", "chrome, firefox, safari or spec (overrides the scenario's browser)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] FILE|-")
 		fmt.Fprintln(stderr, "\nReads one scenario (shared/design.md, \"The scenario contract\") and says whether")
-		fmt.Fprintln(stderr, "the browser allows the fetch, at which check it fails, and what it prints.")
+		fmt.Fprintln(stderr, "the browser allows the fetch, at which check it fails, what it prints, and the")
+		fmt.Fprintln(stderr, "smallest verified change (in the policy's own format) that lets it pass.")
 		fmt.Fprintln(stderr, "A record saved by 'whycors probe --json' is read too (its \"scenario\").")
 		fmt.Fprintln(stderr, "Exit status: 0 allowed, 1 blocked, 2 bad input.\n\nFlags:")
 		fs.PrintDefaults()
@@ -63,6 +64,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	s, err := explain.Decode(data)
 	if err == nil && *browser != "" {
 		s.Browser = *browser
+	}
+	if err == nil && *noFixes {
+		off := false
+		s.Fixes = &off
 	}
 	var v explain.Verdict
 	if err == nil {
@@ -104,88 +109,21 @@ func printInputError(w io.Writer, name string, err error) {
 	fmt.Fprintf(w, "%s: %s\n", name, err)
 }
 
+// writeVerdict prints the readable explanation, in colour only when
+// stdout is a terminal and NO_COLOR is unset (https://no-color.org).
 func writeVerdict(w io.Writer, v explain.Verdict) {
-	if v.Allowed {
-		fmt.Fprintf(w, "%s: ALLOWED: response.status %d, type %q\n", v.Browser, v.Status, v.Type)
-	} else {
-		fmt.Fprintf(w, "%s: BLOCKED (%s)\n", v.Browser, v.Reason)
+	io.WriteString(w, explain.Text(v, explain.TextOptions{Color: colorOK(w)}))
+}
+
+// colorOK reports a terminal on w and no NO_COLOR in the environment.
+func colorOK(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
 	}
-	if v.Exception != "" {
-		fmt.Fprintf(w, "fetch() rejects with: %s\n", v.Exception)
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	if v.Preflight.Sent {
-		fmt.Fprintf(w, "\nPreflight: OPTIONS %s\n", v.Preflight.Request.URL)
-		for _, f := range v.Preflight.Request.Header {
-			fmt.Fprintf(w, "  %s: %s\n", f.Name, f.Value)
-		}
-		if r := v.Preflight.Reply; r != nil {
-			fmt.Fprintf(w, "  <- %d\n", r.Status)
-			for _, f := range r.Headers {
-				fmt.Fprintf(w, "     %s: %s\n", f.Name, f.Value)
-			}
-		}
-	}
-	if v.ActualRequest != nil {
-		fmt.Fprintf(w, "\nRequest: %s %s\n", v.ActualRequest.Method, v.ActualRequest.URL)
-		for _, f := range v.ActualRequest.Header {
-			fmt.Fprintf(w, "  %s: %s\n", f.Name, f.Value)
-		}
-		if r := v.Reply; r != nil {
-			fmt.Fprintf(w, "  <- %d\n", r.Status)
-			for _, f := range r.Headers {
-				fmt.Fprintf(w, "     %s: %s\n", f.Name, f.Value)
-			}
-		}
-	}
-	fmt.Fprintln(w, "\nSteps:")
-	for _, s := range v.Steps {
-		fmt.Fprintf(w, "  [%s] %s: %s\n", s.Status, s.Title, s.Detail)
-		if s.Header != "" {
-			for _, l := range strings.Split(s.Header, "\n") {
-				fmt.Fprintf(w, "         read: %s\n", l)
-			}
-		}
-	}
-	for _, r := range v.Rules {
-		state := "did not match"
-		if r.Matched {
-			state = "matched"
-		}
-		fmt.Fprintf(w, "  rule %d %s %s", r.Index, r.ID, state)
-		if r.Failed != "" {
-			fmt.Fprintf(w, " (%s)", r.Failed)
-		}
-		if r.Detail != "" {
-			fmt.Fprintf(w, ": %s", r.Detail)
-		}
-		fmt.Fprintln(w)
-	}
-	if v.Allowed {
-		fmt.Fprintf(w, "\nReadable response headers: %s\n", strings.Join(v.ReadableHeaders, ", "))
-		if v.Preflight.Sent {
-			fmt.Fprintf(w, "Preflight cached for %d s\n", v.PreflightCacheSeconds)
-		}
-	}
-	if len(v.Console) > 0 {
-		fmt.Fprintf(w, "\nConsole (%s):\n", v.Browser)
-		for _, l := range v.Console {
-			fmt.Fprintf(w, "  %s\n", l)
-		}
-	}
-	for _, x := range v.Warnings {
-		fmt.Fprintf(w, "\nwarning (%s): %s\n", x.Code, x.Message)
-	}
-	var diff []string
-	for _, b := range v.Browsers {
-		if b.Allowed != v.Allowed || b.Reason != v.Reason {
-			state := "blocked (" + b.Reason + ")"
-			if b.Allowed {
-				state = "allowed"
-			}
-			diff = append(diff, b.Browser+": "+state)
-		}
-	}
-	if len(diff) > 0 {
-		fmt.Fprintf(w, "\nOther browsers differ: %s\n", strings.Join(diff, "; "))
-	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0 && os.Getenv("TERM") != "dumb"
 }

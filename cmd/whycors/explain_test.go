@@ -15,13 +15,16 @@ func TestRunExplain(t *testing.T) {
 		code        int
 		out, errOut string
 	}{
-		{desc: "blocked exits 1", stdin: blocked, args: []string{"-"}, code: 1, out: "chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
-		{desc: "allowed exits 0", stdin: allowed, args: []string{"-"}, code: 0, out: "chrome: ALLOWED"},
+		{desc: "blocked exits 1", stdin: blocked, args: []string{"-"}, code: 1, out: "Chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
+		{desc: "allowed exits 0", stdin: allowed, args: []string{"-"}, code: 0, out: "Chrome: ALLOWED"},
 		{desc: "json", stdin: blocked, args: []string{"--json", "-"}, code: 1, out: `"reason": "PreflightMissingAllowOriginHeader"`},
 		{desc: "browser flag", stdin: blocked, args: []string{"--browser", "firefox", "-"}, code: 1, out: "Cross-Origin Request Blocked"},
 		{desc: "unknown field exits 2 with its path", stdin: `{"request":{"origin":"http://a.test","url":"http://b.test"},"x":1}`, args: []string{"-"}, code: 2, errOut: "$.x: unknown field"},
 		{desc: "unknown browser exits 2", stdin: blocked, args: []string{"--browser", "lynx", "-"}, code: 2, errOut: "$.browser"},
 		{desc: "no file", args: []string{}, code: 2},
+		{desc: "the text shows the fix as a diff", stdin: blocked, args: []string{"-"}, code: 1, out: "+Access-Control-Allow-Origin: http://app.test"},
+		{desc: "the text shows the preflight as sent", stdin: blocked, args: []string{"-"}, code: 1, out: "| Access-Control-Request-Method: PUT"},
+		{desc: "--no-fixes skips the search", stdin: blocked, args: []string{"--no-fixes", "--json", "-"}, code: 1, out: `"fixes": []`},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer
@@ -31,6 +34,10 @@ func TestRunExplain(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), tc.out) {
 			t.Errorf("%s: stdout lacks %q:\n%s", tc.desc, tc.out, out.String())
+		}
+		// Not a terminal: no ANSI colour (no-color.org; ECMA-48 CSI).
+		if strings.Contains(out.String(), "\x1b[") {
+			t.Errorf("%s: colour codes written to a non-terminal", tc.desc)
 		}
 		if !strings.Contains(errOut.String(), tc.errOut) {
 			t.Errorf("%s: stderr lacks %q:\n%s", tc.desc, tc.errOut, errOut.String())

@@ -97,7 +97,8 @@ func serverSteps(id string, reply policy.Reply, rules []policy.Rule, decision st
 	if decision != "" {
 		d = who + ": " + decision + "."
 	}
-	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply), Spec: formatSource(srv.format, rules)})
+	spec := formatSource(srv.format, rules)
+	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply), Spec: spec})
 	for _, r := range rules {
 		st := fetch.Skip
 		title := "Rule " + strconv.Itoa(r.Index+1)
@@ -118,7 +119,11 @@ func serverSteps(id string, reply policy.Reply, rules []policy.Rule, decision st
 		if r.Path != "" {
 			detail += " (at " + r.Path + ")"
 		}
-		out = append(out, Step{ID: id + ".rule[" + strconv.Itoa(r.Index) + "]", Title: title, Status: st, Detail: detail, Spec: r.Source})
+		src := r.Source
+		if src == "" {
+			src = spec
+		}
+		out = append(out, Step{ID: id + ".rule[" + strconv.Itoa(r.Index) + "]", Title: title, Status: st, Detail: detail, Spec: src})
 	}
 	return out
 }
@@ -136,11 +141,31 @@ func formatSource(format string, rules []policy.Rule) string {
 			return r.Source
 		}
 	}
+	if doc, ok := formatDocs[format]; ok {
+		return doc
+	}
 	if format != "" {
 		return "shared/reference/cloud-policies.md (" + format + ")"
 	}
 	return ""
 }
+
+// formatDocs are the documents each format's evaluation rests on, for
+// formats whose trace carries no source of its own.
+var formatDocs = map[string]string{
+	"s3-json": s3Doc, "s3-xml": s3Doc, "s3-cli": s3Doc, "s3-cloudformation": s3Doc,
+	"r2-api": r2Doc, "r2-json": r2Doc, "r2-cli": r2Doc, "r2-xml": r2Doc,
+	"gcs-json":   "shared/reference/cloud-policies.md §3 (GCS: first entry matching Origin and Method)",
+	"gcs-xml":    "shared/reference/cloud-policies.md §3 (GCS: first entry matching Origin and Method)",
+	"azure-json": azureDoc, "azure-xml": azureDoc,
+	"native": "engine/native package doc (the first rule whose path matches decides)",
+}
+
+const (
+	s3Doc    = "shared/reference/cloud-policies.md §1.3 (S3: first rule matching origin, method and every requested header)"
+	r2Doc    = "shared/reference/cloud-policies.md §2 (R2; taken as S3's §1.3 [UNVERIFIED])"
+	azureDoc = "shared/reference/cloud-policies.md §4 (Azure: first rule matching origin and method, no fall-through)"
+)
 
 func statusText(code int) string {
 	if code == 0 {

@@ -1,0 +1,175 @@
+package explain
+
+import (
+	"strconv"
+	"strings"
+)
+
+// TextOptions shape the plain-text rendering of a verdict.
+type TextOptions struct {
+	// Color adds ANSI colours (the CLI sets it only on a terminal and
+	// never with NO_COLOR, https://no-color.org).
+	Color bool
+}
+
+// ANSI SGR sequences (ECMA-48 §8.3.117).
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiDim    = "\x1b[2m"
+)
+
+// Text renders a verdict as the readable explanation `whycors explain`
+// prints: the verdict, what the console shows, every step with the header
+// lines it read and the document it rests on, the fixes as diffs, the
+// warnings, and where browsers differ. It renders the same Verdict the
+// JSON carries, so both say the same.
+func Text(v Verdict, o TextOptions) string {
+	var b strings.Builder
+	c := func(code, s string) string {
+		if !o.Color || s == "" {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	if v.Allowed {
+		b.WriteString(c(ansiGreen+ansiBold, title(v.Browser)+": ALLOWED") + " (response.status " + strconv.Itoa(v.Status) + ", type " + strconv.Quote(v.Type) + ")\n")
+	} else {
+		b.WriteString(c(ansiRed+ansiBold, title(v.Browser)+": BLOCKED") + " (" + v.Reason + ")\n")
+	}
+	if v.Exception != "" {
+		b.WriteString("fetch() rejects with: " + v.Exception + "\n")
+	}
+	if len(v.Console) > 0 {
+		b.WriteString("\nConsole (" + title(v.Browser) + "):\n")
+		for _, l := range v.Console {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+
+	b.WriteString("\nStep by step:\n")
+	for i, s := range v.Steps {
+		mark := map[string]string{"pass": c(ansiGreen, "ok  "), "fail": c(ansiRed+ansiBold, "FAIL"), "warn": c(ansiYellow, "warn"),
+			"skip": c(ansiDim, "skip"), "info": "    "}[s.Status]
+		if mark == "" {
+			mark = "    "
+		}
+		b.WriteString(pad(strconv.Itoa(i+1)+".", 4) + mark + " " + s.Title + "\n")
+		for _, l := range wrap(s.Detail, 88) {
+			b.WriteString("         " + l + "\n")
+		}
+		if s.Header != "" {
+			for _, l := range strings.Split(s.Header, "\n") {
+				b.WriteString("         " + c(ansiDim, "|") + " " + l + "\n")
+			}
+		}
+		if s.Spec != "" {
+			b.WriteString("         " + c(ansiDim, "see "+s.Spec) + "\n")
+		}
+	}
+	if v.Allowed {
+		b.WriteString("\nThe page can read these response headers: " + orNone(strings.Join(v.ReadableHeaders, ", ")) + "\n")
+	}
+
+	for i, f := range v.Fixes {
+		where := f.Where
+		if f.Format != "" {
+			where += ", " + f.Format
+		}
+		b.WriteString("\n" + c(ansiBold, "Fix "+strconv.Itoa(i+1)+" ("+where+"): ") + f.Summary + "\n")
+		if f.Diff != "" {
+			for _, l := range strings.Split(strings.TrimSuffix(f.Diff, "\n"), "\n") {
+				switch {
+				case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"), strings.HasPrefix(l, "@@"):
+					l = c(ansiDim, l)
+				case strings.HasPrefix(l, "+"):
+					l = c(ansiGreen, l)
+				case strings.HasPrefix(l, "-"):
+					l = c(ansiRed, l)
+				}
+				b.WriteString("  " + l + "\n")
+			}
+		}
+		if len(f.AllowedIn) > 0 {
+			names := make([]string, len(f.AllowedIn))
+			for i, n := range f.AllowedIn {
+				names[i] = title(n)
+			}
+			b.WriteString("  Checked: with this change the fetch passes in " + strings.Join(names, ", ") + ".\n")
+		}
+	}
+
+	if len(v.Warnings) > 0 {
+		b.WriteString("\nWarnings:\n")
+		for _, w := range v.Warnings {
+			at := ""
+			if w.Line > 0 {
+				at = " (line " + strconv.Itoa(w.Line) + ")"
+			}
+			sev := w.Severity
+			if sev == "" {
+				sev = "warning"
+			}
+			b.WriteString("  " + c(ansiYellow, sev) + " " + w.Code + at + ":\n")
+			for _, l := range wrap(w.Message, 88) {
+				b.WriteString("    " + l + "\n")
+			}
+		}
+	}
+	if v.BrowsersDiffer {
+		b.WriteString("\nBrowsers differ:\n")
+		for _, r := range v.Browsers {
+			state := "allowed"
+			if !r.Allowed {
+				state = "blocked (" + r.Reason + ")"
+			}
+			b.WriteString("  " + pad(title(r.Browser)+":", 9) + state + "\n")
+			if r.Browser != v.Browser {
+				for _, l := range r.Console {
+					b.WriteString("           " + c(ansiDim, l) + "\n")
+				}
+			}
+		}
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none beyond the safelisted ones)"
+	}
+	return s
+}
+
+func pad(s string, n int) string {
+	for len(s) < n {
+		s += " "
+	}
+	return s
+}
+
+// wrap breaks text at spaces into lines of at most width bytes (longer
+// words stay whole).
+func wrap(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			if line != "" && len(line)+1+len(w) > width {
+				out = append(out, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += w
+		}
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
