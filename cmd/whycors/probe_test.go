@@ -136,6 +136,8 @@ func TestProbe(t *testing.T) {
 			want: []string{"ALLOWED", "> Sec-Fetch-Site: cross-site", "> Accept-Encoding: gzip, deflate, br, zstd"}},
 		{desc: "nothing listens: refused", args: []string{"http://" + closedPort(t) + "/a", "--origin", "http://app.test"}, code: 3,
 			want: []string{"net::ERR_CONNECTION_REFUSED"}},
+		{desc: "name does not resolve (.invalid never does, RFC 6761 §6.4)", args: []string{"http://nohost.invalid/a", "--origin", "http://app.test", "--timeout", "5s"}, code: 3,
+			want: []string{"does not resolve", "Failed to load resource: net::ERR_NAME_NOT_RESOLVED"}},
 		{desc: "--resolve maps a name", args: []string{"http://api.test:81/a", "--origin", "http://app.test", "--resolve", "api.test:81:" + strings.TrimPrefix(app.URL, "http://")}, code: 0,
 			want: []string{"ALLOWED"}},
 		{desc: "no origin", args: []string{app.URL}, code: 2},
