@@ -290,3 +290,32 @@ func TestRedirectLoop(t *testing.T) {
 		t.Errorf("allowed=%v reason=%q console=%q", v.Allowed, v.Reason, v.Console)
 	}
 }
+
+// BenchmarkExplainBlocked is the S3 upload of examples/ blocked by a
+// missing AllowedHeader: fixes=on includes the fix search (what the CLI
+// does), fixes=off is what the page runs per keystroke before it asks for
+// fixes lazily.
+func BenchmarkExplainBlocked(b *testing.B) {
+	data := `{"request":{"origin":"https://app.example.com","url":"https://b.s3.amazonaws.com/u/a.jpg","method":"PUT",
+		"headers":[["Content-Type","image/jpeg"],["x-amz-acl","private"],["x-amz-meta-by","42"]],"body":"x"},
+		"policy":{"format":"s3-json","text":"[{\"AllowedOrigins\":[\"https://www.example.com\"],\"AllowedMethods\":[\"GET\"]},{\"AllowedOrigins\":[\"https://app.example.com\"],\"AllowedMethods\":[\"PUT\"],\"AllowedHeaders\":[\"Content-Type\",\"x-amz-acl\"]}]"}`
+	for _, mode := range []string{"on", "off"} {
+		b.Run("fixes="+mode, func(b *testing.B) {
+			js := data + `}`
+			if mode == "off" {
+				js = data + `,"fixes":false}`
+			}
+			s, err := explain.Decode([]byte(js))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				v, err := explain.Explain(s)
+				if err != nil || v.Allowed || (mode == "on") != (len(v.Fixes) > 0) {
+					b.Fatal(err, v.Allowed, len(v.Fixes))
+				}
+			}
+		})
+	}
+}
