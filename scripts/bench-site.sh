@@ -27,4 +27,4 @@ go run ./e2e/simulator/wasmsize -n 30 "$tmp/named.wasm"
 
 echo
 echo "== 2 and 3. time to first verdict, explain per keystroke (headless Chromium)"
-WHYCORS_BENCH_SITE=1 go test -count=1 -run '^TestBenchSite$' -v ./e2e/simulator | grep -E '^(first verdict|explain per call|--- |ok|FAIL)'
+WHYCORS_BENCH_SITE=1 go test -count=1 -run '^TestBenchSite$' -v ./e2e/simulator | grep -E '^(first verdict|  of which|explain per call|--- |ok|FAIL)'
