@@ -657,6 +657,32 @@
     }
   });
   $("copy-share").addEventListener("click", (e) => copyText($("share").value, e.target));
+  // Convert (engine/convert) writes the policy in another platform's
+  // format and lists every difference in meaning it could not avoid.
+  $("convert").addEventListener("click", () => {
+    if (!ready) return;
+    const st = readState();
+    const out = $("convert-out");
+    const notes = $("convert-notes");
+    notes.textContent = "";
+    const r = call("convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value }));
+    out.hidden = false;
+    if (r.error) {
+      out.textContent = "Cannot convert: " + r.error;
+      $("convert-copy").hidden = true;
+      (r.errors || []).slice(0, 50).forEach((e) => notes.appendChild(el("li", null, posText(e))));
+      return;
+    }
+    out.textContent = r.text;
+    $("convert-copy").hidden = false;
+    (r.notes || []).forEach((n) => {
+      const li = el("li", "warn sev-" + (n.effect === "wider" ? "error" : "warning"));
+      li.appendChild(el("span", "badge", n.effect || "note"));
+      li.appendChild(document.createTextNode(" " + n.message));
+      notes.appendChild(li);
+    });
+  });
+  $("convert-copy").addEventListener("click", (e) => copyText($("convert-out").textContent, e.target));
 
   // HAR import: list the entries, and on a pick put the request in the
   // form and its replies (the OPTIONS entry for the same URL, then the
@@ -764,6 +790,8 @@
       });
       sel.value = chosen;
     }
+    const targets = call("targets", "");
+    if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
     $("version").textContent = globalThis.whycors.version();
     setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
     ready = true;

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 )
 
@@ -190,4 +191,29 @@ func TestAccessibility(t *testing.T) {
 		t.Errorf("at 360 px the page is %d px wide; it must not scroll sideways", w)
 	}
 	p.screenshot("simulator-360.png")
+}
+
+// TestConvert opens the convert panel, converts the S3 preset to the
+// native format and expects engine/convert's text on the page.
+func TestConvert(t *testing.T) {
+	p := startPage(t)
+	p.open("")
+	p.do(
+		chromedp.SendKeys(chromedp.CSS("#srv-preset"), "An S3"),
+		chromedp.Click(chromedp.CSS("#convert-box summary")),
+		chromedp.SendKeys(chromedp.CSS("#convert-to"), "native"),
+		chromedp.Click(chromedp.CSS("#convert")),
+	)
+	settled(p)
+	text := eval[string](p, `document.getElementById("policy").value`)
+	if got := eval[string](p, `document.getElementById("convert-to").value`); got != "native" {
+		t.Fatalf("target = %q after typing native", got)
+	}
+	want, _, err := convert.Convert(text, "s3-json", "native")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](p, `document.getElementById("convert-out").textContent`); got != want {
+		t.Errorf("page shows\n%s\nengine/convert writes\n%s", got, want)
+	}
 }
