@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -186,6 +187,29 @@ type server struct {
 	// preDecision and actDecision are the evaluator's words for how it
 	// answered the first preflight and the first actual request.
 	preDecision, actDecision string
+	// lint holds engine/lint's findings on the policy, once computed.
+	lint   []lint.Finding
+	linted bool
+}
+
+// lintFindings lints the policy once per server.
+func (srv *server) lintFindings() []lint.Finding {
+	if !srv.linted && srv.s.Policy != nil && srv.format != "" {
+		srv.linted = true
+		srv.lint, _ = lint.Lint(srv.s.Policy.Text, srv.format)
+	}
+	return srv.lint
+}
+
+// lintErrors counts the policy's error findings by code.
+func (srv *server) lintErrors() map[string]int {
+	out := map[string]int{}
+	for _, f := range srv.lintFindings() {
+		if f.Severity == lint.Error {
+			out[f.Code]++
+		}
+	}
+	return out
 }
 
 func newServer(s Scenario) (*server, *policy.Detection, error) {

@@ -53,6 +53,7 @@ func Fixes(s Scenario) ([]Fix, error) {
 
 type searcher struct {
 	p    *fetch.Profile
+	srv  *server // the original scenario's server, for its lint findings
 	runs int
 }
 
@@ -85,7 +86,7 @@ func findFixes(s Scenario, p *fetch.Profile, srv *server, v *Verdict) []Fix {
 	if v.failure == nil {
 		return out
 	}
-	se := &searcher{p: p}
+	se := &searcher{p: p, srv: srv}
 	if s.Policy != nil && srv.format != "" {
 		cp := *s.Policy
 		cp.Format = srv.format
@@ -199,7 +200,7 @@ func clientFix(before, after Scenario, why string, p *fetch.Profile) Fix {
 	req := after.Request
 	return Fix{Where: "client", Summary: upperFirst(why) + ".", Format: "fetch",
 		Diff: fix.Diff("a/fetch.js", "b/fetch.js", a, b), Text: b, Steps: []string{why}, Request: &req,
-		AllowedIn: allowedIn(after)}
+		AllowedIn: allowedIn(after, p)}
 }
 
 // fetchCall renders a request as the fetch() call a page makes.
@@ -231,24 +232,26 @@ func fetchCall(r Request) string {
 	return "fetch(" + strconv.Quote(r.URL) + ", {\n" + strings.Join(opts, "\n") + "\n})\n"
 }
 
-// allowedIn runs every browser on s and lists those that let it pass.
-func allowedIn(s Scenario) []string {
+// allowedIn lists the browsers that let s pass: the chosen one (the
+// search verified it) and each other engine, run here.
+func allowedIn(s Scenario, p *fetch.Profile) []string {
 	out := []string{}
 	srv, _, err := newServer(s)
 	if err != nil {
 		return out
 	}
 	for _, name := range summaryBrowsers {
+		if name == p.Name {
+			out = append(out, name)
+			continue
+		}
 		q, _ := fetch.Lookup(name)
 		if v, err := run(q, s, srv); err == nil && v.Allowed {
 			out = append(out, name)
 		}
 	}
-	if !contains(out, s.Browser) && s.Browser == "spec" {
-		q, _ := fetch.Lookup("spec")
-		if v, err := run(q, s, srv); err == nil && v.Allowed {
-			out = append(out, "spec")
-		}
+	if p.Name == "spec" {
+		out = append(out, "spec")
 	}
 	return out
 }
@@ -327,11 +330,11 @@ func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
 		}
 		cs := s
 		cs.Policy = &Policy{Format: format, Text: text}
-		if !safePolicy(text0, cs) {
+		if !safePolicy(se.srv, cs) {
 			continue
 		}
 		f := Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
-			Diff: fix.Diff("a/"+fileName(format), "b/"+fileName(format), text0, text), Text: text, AllowedIn: allowedIn(cs)}
+			Diff: fix.Diff("a/"+fileName(format), "b/"+fileName(format), text0, text), Text: text, AllowedIn: allowedIn(cs, se.p)}
 		best, bestCost = &f, cost
 		if cost <= 1 {
 			break
@@ -371,15 +374,12 @@ func fileName(format string) string {
 // safePolicy refuses a changed policy that lint finds a new error in, or
 // that answers a foreign origin with a wildcard or its own origin together
 // with Access-Control-Allow-Credentials: true.
-func safePolicy(before string, s Scenario) bool {
+func safePolicy(srv *server, s Scenario) bool {
 	format := s.Policy.Format
 	if fa, err := lint.Lint(s.Policy.Text, format); err == nil {
-		fb, _ := lint.Lint(before, format)
 		had := map[string]int{}
-		for _, f := range fb {
-			if f.Severity == lint.Error {
-				had[f.Code]++
-			}
+		for code, n := range srv.lintErrors() {
+			had[code] = n
 		}
 		for _, f := range fa {
 			if f.Severity == lint.Error {

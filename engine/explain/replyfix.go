@@ -68,7 +68,7 @@ func (se *searcher) headersFix(s Scenario, v *Verdict) (Fix, bool) {
 	}
 	f.Text = strings.Join(after, "\n")
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
-	f.AllowedIn = allowedIn(cs)
+	f.AllowedIn = allowedIn(cs, se.p)
 	return f, true
 }
 

@@ -21,8 +21,8 @@ var quietLint = map[string]bool{"safelisted-method": true, "safelisted-header": 
 func trapWarnings(s Scenario, srv *server, v *Verdict) []Warning {
 	var out []Warning
 	if s.Policy != nil && srv.format != "" {
-		if fs, err := lint.Lint(s.Policy.Text, srv.format); err == nil {
-			for _, f := range fs {
+		{
+			for _, f := range srv.lintFindings() {
 				if quietLint[f.Code] || f.Code == "options-method" && f.Severity == lint.Info {
 					continue
 				}
