@@ -6,7 +6,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,20 +19,11 @@ import (
 	"github.com/whycors/whycors/internal/site"
 )
 
-// built builds the simulator once per test binary into a temporary folder.
+// built builds the simulator once per test binary (or takes the build
+// scripts/test made).
 var built = sync.OnceValues(func() (string, error) {
 	wd, _ := os.Getwd()
-	root, err := build.FindRoot(wd)
-	if err != nil {
-		return "", err
-	}
-	out, err := os.MkdirTemp("", "whycors-site")
-	if err != nil {
-		return "", err
-	}
-	out = filepath.Join(out, "site")
-	_, err = build.Site(context.Background(), build.Options{Root: root, Out: out})
-	return out, err
+	return build.ForTest(context.Background(), wd)
 })
 
 func TestEngineAnswersOnThePage(t *testing.T) {

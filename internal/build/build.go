@@ -365,3 +365,28 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// ForTest returns a built simulator folder for end-to-end tests: the folder
+// named by $WHYCORS_SITE_DIR when it is set (scripts/test builds once and
+// sets it, so that each test package does not compile and compress the
+// wasm again), else a fresh build of the repository holding dir into a
+// temporary folder.
+func ForTest(ctx context.Context, dir string) (string, error) {
+	if d := os.Getenv("WHYCORS_SITE_DIR"); d != "" {
+		if _, err := os.Stat(filepath.Join(d, ManifestName)); err != nil {
+			return "", fmt.Errorf("WHYCORS_SITE_DIR=%s holds no build: %v", d, err)
+		}
+		return d, nil
+	}
+	root, err := FindRoot(dir)
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp("", "whycors-site")
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(tmp, "site")
+	_, err = Site(ctx, Options{Root: root, Out: out})
+	return out, err
+}
