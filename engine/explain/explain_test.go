@@ -3,6 +3,7 @@ package explain_test
 import (
 	"encoding/json"
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -262,6 +263,12 @@ func FuzzExplain(f *testing.F) {
 	f.Add([]byte(`{"request":{"origin":"null","url":"http://api.test/","mode":"no-cors"}}`))
 	f.Add([]byte(`{"request":{"origin":"http://a.test","url":"http://b.test/"},"response":{"status":302,"headers":[["Location","//c.test/x"],["Access-Control-Allow-Origin","*"]]}}`))
 	f.Add([]byte(`{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/","headers":{"Authorization":"x"}},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","*"],["Access-Control-Allow-Headers","*"]]}}`))
+	// The examples/ scenarios run the fix search over S3, Express and nginx.
+	for _, name := range []string{"s3-upload-missing-header.json", "api-credentials-wildcard.json", "nginx-preflight-403.json"} {
+		if b, err := os.ReadFile("../../examples/" + name); err == nil {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := explain.Decode(data)
 		if err != nil {

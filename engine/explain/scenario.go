@@ -3,6 +3,42 @@
 // console lines and the fixes. Its Scenario and Verdict types are the JSON
 // contract of shared/design.md, spoken by `whycors explain`, the wasm API and
 // the worker's explain endpoint.
+//
+// # Steps
+//
+// Verdict.Steps is the whole trace in order: why a preflight is or is not
+// needed, the preflight as sent ("preflight.request", its header lines in
+// Header), how the server answered ("server.preflight", then one
+// "server.preflight.rule[i]" per rule the platform tried, failing ones
+// naming their first condition that did not match), each browser check
+// with the header line it read, the actual request ("actual.request",
+// "server.actual", ...), the CORS check, the readable headers, how long
+// each browser caches the preflight ("preflight.cache") and, when
+// Chrome, Firefox and Safari reach different verdicts or reasons, a
+// "browsers.differ" step (and Verdict.BrowsersDiffer).
+//
+// # Fixes
+//
+// A blocked verdict carries fixes, each verified by running the engine on
+// the changed scenario (Fix.AllowedIn lists the browsers where it passes):
+// an edit of the user's own policy text (engine/fix; Fix.Diff and
+// Fix.Text), checked by engine/lint (no new error finding) and by a probe
+// from a foreign origin (never "*" or an echoed origin with credentials);
+// else the header lines the server must send (Format "headers", with the
+// changed replies in Fix.Preflight and Fix.Response); or a change to the
+// fetch() call (Where "client", Fix.Request) when the page is at fault.
+// The search is bounded (a few dozen runs of one browser). A caller that
+// explains on every keystroke sets "fixes": false in the scenario and
+// calls Fixes when the user asks.
+//
+// # Warnings
+//
+// Verdict.Warnings lists traps whether or not they blocked this fetch:
+// engine/lint's findings on the policy (S3's Vary only on a match, nginx
+// add_header without always, Authorization under "*", max-age over a
+// browser's cap, origins allowed too widely), API Gateway's gateway errors
+// without CORS headers and HTTP APIs ignoring the backend's, and for raw
+// replies a single origin without Vary: Origin and max-age caps.
 package explain
 
 import (
