@@ -102,7 +102,7 @@ func findFixes(s Scenario, p *fetch.Profile, srv *server, v *Verdict) []Fix {
 			} else if sf, ok := se.server(cs, &cv); ok {
 				f := clientFix(s, cs, why, p)
 				f.Steps = append(f.Steps, "then change the server as the next fix says")
-				f.AllowedIn = nil
+				f.AllowedIn = []string{} // passes only with the server fix that follows
 				sf.Summary = "Together with the client change: " + sf.Summary
 				out = append(out, f, sf)
 			}
