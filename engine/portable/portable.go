@@ -63,6 +63,38 @@ func (r Rule) MatchPath(path string) bool {
 	return false
 }
 
+// PathPerRule lists what keeps p from being written to a target that
+// picks one rule per request by path alone (an nginx location, an Express
+// mount): with more than one rule, every rule needs paths, and no two
+// rules' paths may overlap. why ends each message with the target's reason.
+// An empty policy is reported too: writing nothing is the caller's choice.
+func PathPerRule(p Policy, empty, why string) []string {
+	var bad []string
+	if len(p.Rules) == 0 {
+		bad = append(bad, "rules: empty: "+empty)
+	}
+	if len(p.Rules) < 2 {
+		return bad
+	}
+	for i, r := range p.Rules {
+		if len(r.Paths) == 0 {
+			bad = append(bad, "rules["+strconv.Itoa(i)+"].paths: empty, but other rules exist: "+why)
+		}
+	}
+	for i, a := range p.Rules {
+		for j := i + 1; j < len(p.Rules); j++ {
+			for _, pa := range a.Paths {
+				for _, pb := range p.Rules[j].Paths {
+					if UnderPath(pa, pb) || UnderPath(pb, pa) {
+						bad = append(bad, "rules["+strconv.Itoa(j)+"].paths: "+strconv.Quote(pb)+" overlaps rules["+strconv.Itoa(i)+"].paths "+strconv.Quote(pa)+": "+why)
+					}
+				}
+			}
+		}
+	}
+	return bad
+}
+
 // UnderPath reports whether path is prefix or below it, segment by
 // segment ("/api" covers "/api" and "/api/x", not "/apix").
 func UnderPath(path, prefix string) bool {

@@ -62,3 +62,25 @@ func TestValidate(t *testing.T) {
 		t.Errorf("valid policy: %v", err)
 	}
 }
+
+func TestPathPerRule(t *testing.T) {
+	tests := []struct {
+		desc string
+		p    portable.Policy
+		want int
+	}{
+		{desc: "no rule is reported", p: portable.Policy{}, want: 1},
+		{desc: "one rule needs no path", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"*"}}}}, want: 0},
+		{desc: "two rules on disjoint paths", p: portable.Policy{Rules: []portable.Rule{
+			{Origins: []string{"*"}, Paths: []string{"/api"}}, {Origins: []string{"*"}, Paths: []string{"/apix"}}}}, want: 0},
+		{desc: "a rule without paths beside another", p: portable.Policy{Rules: []portable.Rule{
+			{Origins: []string{"*"}}, {Origins: []string{"*"}, Paths: []string{"/b"}}}}, want: 1},
+		{desc: "nested paths overlap, segment by segment", p: portable.Policy{Rules: []portable.Rule{
+			{Origins: []string{"*"}, Paths: []string{"/api"}}, {Origins: []string{"*"}, Paths: []string{"/api/v1"}}}}, want: 1},
+	}
+	for _, tc := range tests {
+		if got := portable.PathPerRule(tc.p, "empty", "why"); len(got) != tc.want {
+			t.Errorf("%s: %d faults %q, want %d", tc.desc, len(got), got, tc.want)
+		}
+	}
+}

@@ -22,28 +22,7 @@ func Write(p portable.Policy) (string, error) {
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
-	var bad []string
-	if len(p.Rules) == 0 {
-		bad = append(bad, "rules: empty: with no rule, do not mount cors() at all")
-	}
-	if len(p.Rules) > 1 {
-		for i, r := range p.Rules {
-			if len(r.Paths) == 0 {
-				bad = append(bad, "rules["+strconv.Itoa(i)+"].paths: empty, but other rules exist: Express answers a preflight with the first cors() mounted for the path, so rules can differ only by path")
-			}
-		}
-		for i, a := range p.Rules {
-			for j := i + 1; j < len(p.Rules); j++ {
-				for _, pa := range a.Paths {
-					for _, pb := range p.Rules[j].Paths {
-						if portable.UnderPath(pa, pb) || portable.UnderPath(pb, pa) {
-							bad = append(bad, "rules["+strconv.Itoa(j)+"].paths: "+strconv.Quote(pb)+" overlaps rules["+strconv.Itoa(i)+"].paths "+strconv.Quote(pa)+": Express would run both middlewares")
-						}
-					}
-				}
-			}
-		}
-	}
+	bad := portable.PathPerRule(p, "with no rule, do not mount cors() at all", "Express answers a preflight with the first cors() mounted for the path, so rules can differ only by path")
 	for i, r := range p.Rules {
 		for j, path := range r.Paths {
 			if strings.ContainsAny(path, ":*?+()[]{}'\\") {
