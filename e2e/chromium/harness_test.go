@@ -267,53 +267,6 @@ func startHarness(t *testing.T, ntabs int) *harness {
 	return h
 }
 
-// fetchJS runs fetch() with the scenario's request in the page and reports
-// what the page can see. The trailing timeout lets the console entries of a
-// finished load reach DevTools before the reply does.
-const fetchJS = `(async (s) => {
-  const out = {resolved: false, exception: "", status: 0, type: "", headers: [], body_error: ""};
-  try {
-    const init = {};
-    if (s.method) init.method = s.method;
-    if (s.headers && s.headers.length) init.headers = s.headers;
-    if (s.credentials) init.credentials = s.credentials;
-    if (s.mode) init.mode = s.mode;
-    if (s.redirect) init.redirect = s.redirect;
-    const bt = s.body_type || "";
-    if (s.body !== null && s.body !== undefined || bt) {
-      const body = s.body == null ? "" : s.body;
-      if (bt.startsWith("blob:")) init.body = new Blob([body], {type: bt.slice(5)});
-      else if (bt === "urlsearchparams") init.body = new URLSearchParams(body);
-      else if (bt === "formdata") { const f = new FormData(); f.append("f", body); init.body = f; }
-      else if (bt === "stream") {
-        init.body = new ReadableStream({start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); }});
-        init.duplex = "half";
-      } else init.body = body;
-    }
-    const r = await fetch(s.url, init);
-    out.resolved = true;
-    out.status = r.status;
-    out.type = r.type;
-    const names = new Set();
-    for (const [k] of r.headers) names.add(k);
-    out.headers = [...names].sort();
-    try { await r.arrayBuffer(); } catch (e) { out.body_error = String(e); }
-  } catch (e) {
-    out.exception = String(e);
-  }
-  await new Promise(r => setTimeout(r, 40));
-  return out;
-})`
-
-type pageResult struct {
-	Resolved  bool     `json:"resolved"`
-	Exception string   `json:"exception"`
-	Status    int      `json:"status"`
-	Type      string   `json:"type"`
-	Headers   []string `json:"headers"`
-	BodyError string   `json:"body_error"`
-}
-
 // run performs one exchange in a free tab.
 func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, error) {
 	s, path, err := Effective(c)
@@ -342,7 +295,7 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 	}
 	js, _ := json.Marshal(spec)
 	ectx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
-	res, err := chromedp.Run(ectx, chromedp.Evaluate[pageResult](fetchJS+"("+string(js)+")", chromedp.EvalAwaitPromise))
+	res, err := chromedp.Run(ectx, chromedp.Evaluate[PageResult](FetchJS(40, false)+"("+string(js)+")", chromedp.EvalAwaitPromise))
 	cancel()
 	if err != nil {
 		return s, Observed{}, fmt.Errorf("evaluate fetch: %w", err)

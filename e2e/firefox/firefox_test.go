@@ -303,52 +303,6 @@ func start(t *testing.T, port int, col *collector) *browser {
 	return &browser{b: b, context: tree.Contexts[0].Context}
 }
 
-// fetchJS is e2e/chromium's fetch() driver, returning its result as a JSON
-// string (a BiDi RemoteValue string is simpler to read than an object).
-const fetchJS = `(async (s) => {
-  const out = {resolved: false, exception: "", status: 0, type: "", headers: [], body_error: ""};
-  try {
-    const init = {};
-    if (s.method) init.method = s.method;
-    if (s.headers && s.headers.length) init.headers = s.headers;
-    if (s.credentials) init.credentials = s.credentials;
-    if (s.mode) init.mode = s.mode;
-    if (s.redirect) init.redirect = s.redirect;
-    const bt = s.body_type || "";
-    if (s.body !== null && s.body !== undefined || bt) {
-      const body = s.body == null ? "" : s.body;
-      if (bt.startsWith("blob:")) init.body = new Blob([body], {type: bt.slice(5)});
-      else if (bt === "urlsearchparams") init.body = new URLSearchParams(body);
-      else if (bt === "formdata") { const f = new FormData(); f.append("f", body); init.body = f; }
-      else if (bt === "stream") {
-        init.body = new ReadableStream({start(c) { c.enqueue(new TextEncoder().encode(body)); c.close(); }});
-        init.duplex = "half";
-      } else init.body = body;
-    }
-    const r = await fetch(s.url, init);
-    out.resolved = true;
-    out.status = r.status;
-    out.type = r.type;
-    const names = new Set();
-    for (const [k] of r.headers) names.add(k);
-    out.headers = [...names].sort();
-    try { await r.arrayBuffer(); } catch (e) { out.body_error = String(e); }
-  } catch (e) {
-    out.exception = String(e);
-  }
-  await new Promise(r => setTimeout(r, 150));
-  return JSON.stringify(out);
-})`
-
-type pageResult struct {
-	Resolved  bool     `json:"resolved"`
-	Exception string   `json:"exception"`
-	Status    int      `json:"status"`
-	Type      string   `json:"type"`
-	Headers   []string `json:"headers"`
-	BodyError string   `json:"body_error"`
-}
-
 // Observed is what Firefox did with one exchange (fields as in e2e/chromium).
 type Observed struct {
 	Allowed         bool                   `json:"allowed"`
@@ -410,7 +364,7 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 		ExceptionDetails any `json:"exceptionDetails"`
 	}
 	err = br.b.call(ctx, "script.evaluate", map[string]any{
-		"expression": fetchJS + "(" + string(spec) + ")", "target": map[string]any{"context": br.context},
+		"expression": chromium.FetchJS(150, true) + "(" + string(spec) + ")", "target": map[string]any{"context": br.context},
 		"awaitPromise": true, "resultOwnership": "none",
 	}, &ev)
 	if err != nil {
@@ -419,7 +373,7 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 	if ev.Type != "success" {
 		return s, Observed{}, fmt.Errorf("evaluate: %v", ev.ExceptionDetails)
 	}
-	var res pageResult
+	var res chromium.PageResult
 	if err := json.Unmarshal([]byte(ev.Result.Value), &res); err != nil {
 		return s, Observed{}, err
 	}
