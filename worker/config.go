@@ -1,42 +1,76 @@
 package main
 
 import (
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
 )
 
 // Environment variable names the worker reads (wrangler.toml [vars] or
 // `wrangler secret put`). Both kinds arrive as text bindings on env
-// (shared/reference/build-chain.md §1.2, cloudflare.Getenv).
+// (shared/reference/build-chain.md §1.2).
 const (
 	envPolicy    = "WHYCORS_POLICY"              // the policy text
-	envFormat    = "WHYCORS_POLICY_FORMAT"       // a registered format name, or "auto" (default)
+	envFormat    = "WHYCORS_POLICY_FORMAT"       // a format name, or "auto" (default)
 	envUpstream  = "WHYCORS_UPSTREAM"            // origin (and optional path prefix) actual requests go to
 	envDebug     = "WHYCORS_DEBUG"               // "true" adds the decision header and the explain endpoint
 	envRefuse    = "WHYCORS_DISALLOWED"          // "forward" (default) or "refuse"
 	envTimeoutMs = "WHYCORS_UPSTREAM_TIMEOUT_MS" // upstream deadline in ms (default 30000)
 )
 
+// envNames lists every variable the worker reads, for the entry module.
+var envNames = [...]string{envPolicy, envFormat, envUpstream, envDebug, envRefuse, envTimeoutMs}
+
 // Bounds on configuration, so a bad deployment fails loudly at start rather
 // than on the first request that hits the edge case.
 const (
-	maxPolicyBytes   = 1 << 20 // the native reader reads at most 1 MiB too
+	maxPolicyBytes   = 1 << 20 // the native reader and engine/convert read at most 1 MiB too
+	maxUpstreamBytes = 2048
 	defaultTimeoutMs = 30000
 	maxTimeoutMs     = 300000 // Cloudflare's longest CPU limit is 5 min (build-chain.md §7); waiting longer is a hung upstream
 )
 
 // Config is what the worker runs with, read once per isolate.
 type Config struct {
-	Format     string           // the policy's format, resolved when the variable said "auto"
-	PolicyText string           // as configured, for the explain endpoint
-	Policy     policy.Evaluator // the parsed policy
-	Upstream   *url.URL         // scheme, host and optional path prefix; no query, no fragment
-	Debug      bool
-	Refuse     bool // disallowed origins get 403 instead of being forwarded without CORS headers
-	TimeoutMs  int
+	// Format is the policy's format as configured or detected.
+	Format string
+	// PolicyText is the policy as configured; NativeText is what the
+	// worker enforces: PolicyText itself for a native policy, else its
+	// conversion by engine/convert.
+	PolicyText, NativeText string
+	Policy                 *native.Policy
+	// Notes are engine/convert's notes on the conversion (none for a
+	// native policy); none of them widens the policy.
+	Notes []Note
+	// Upstream is scheme, host, optional port and optional path prefix
+	// (no trailing slash): the request's path and query are appended.
+	Upstream  string
+	Debug     bool
+	Refuse    bool // disallowed origins get 403 instead of being forwarded without CORS headers
+	TimeoutMs int
+}
+
+// Note is one difference in meaning between the configured policy and the
+// native policy the worker enforces (engine/convert.Note, flattened so that
+// the worker's core does not depend on the converter).
+type Note struct {
+	Effect, Message string
+	Pos             policy.Error // Path, Line, Column of the value in the configured text
+}
+
+// String is the note as the worker logs it: effect, message and position.
+func (n Note) String() string {
+	s := n.Effect + ": " + n.Message
+	if n.Pos.Path != "" {
+		s += " at " + n.Pos.Path
+	}
+	if n.Pos.Line > 0 {
+		s += " (line " + strconv.Itoa(n.Pos.Line) + ", column " + strconv.Itoa(n.Pos.Column) + ")"
+	}
+	return s
 }
 
 // LoadConfig reads the configuration through getenv. It never returns a
@@ -70,30 +104,24 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 		}
 	}
 
-	c.Upstream, errs = parseUpstream(getenv(envUpstream), errs)
+	var msg string
+	if c.Upstream, msg = parseUpstream(getenv(envUpstream)); msg != "" {
+		fail(envUpstream, msg)
+	}
 
 	text := getenv(envPolicy)
 	c.PolicyText = text
-	format := strings.TrimSpace(getenv(envFormat))
+	format := strings.ToLower(strings.TrimSpace(getenv(envFormat)))
 	if format == "" {
 		format = "auto"
 	}
 	switch {
 	case strings.TrimSpace(text) == "":
-		fail(envPolicy, "missing: set it to the policy text (native JSON, or any format in: "+strings.Join(policy.Names(), ", ")+")")
+		fail(envPolicy, "missing: set it to the policy text (native JSON, or any format in: "+strings.Join(sourceFormats(), ", ")+")")
 	case len(text) > maxPolicyBytes:
 		fail(envPolicy, "policy is "+strconv.Itoa(len(text))+" bytes; at most "+strconv.Itoa(maxPolicyBytes)+" are read")
 	default:
-		c.Format, errs = resolveFormat(format, text, errs)
-		if c.Format != "" {
-			f, _ := policy.Lookup(c.Format)
-			ev, err := f.Parse(text)
-			if err != nil {
-				errs = append(errs, policyErrors(c.Format, err)...)
-			} else {
-				c.Policy = ev
-			}
-		}
+		errs = c.loadPolicy(format, text, errs)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -101,27 +129,79 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 	return c, nil
 }
 
-// resolveFormat picks the policy's format: the one named, or the single
-// format whose Detect claims the text.
-func resolveFormat(name, text string, errs policy.Errors) (string, policy.Errors) {
-	if name != "auto" {
-		if _, ok := policy.Lookup(name); !ok {
-			return "", append(errs, &policy.Error{Path: envFormat, Msg: "unknown format " + strconv.Quote(name) + "; known: auto, " + strings.Join(policy.Names(), ", ")})
+// loadPolicy reads a native policy as it is, and converts any other format
+// to native (convert_on.go). A conversion that would allow a request the
+// configured policy refuses is a fault, not a note: the edge must never
+// allow more than the policy the user wrote.
+func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Errors {
+	switch {
+	case format == "auto" && (looksNative(text) || !canConvert):
+		format = "native"
+	case format == "auto":
+		f, err := detect(text)
+		if err != nil {
+			return append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
 		}
-		return name, errs
+		format = f
+	case !slices.Contains(sourceFormats(), format):
+		return append(errs, &policy.Error{Path: envFormat, Msg: "unknown format " + strconv.Quote(format) + "; known: auto, " + strings.Join(sourceFormats(), ", ")})
 	}
-	found := policy.Detect(text)
-	switch len(found) {
-	case 1:
-		return found[0].Format, errs
-	case 0:
-		return "", append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format (" + strings.Join(policy.Names(), ", ") + "); set " + envFormat + " to read it as one"})
+	c.Format = format
+	if format == "native" {
+		p, err := native.Parse(text)
+		if err != nil {
+			return append(errs, policyErrors("native", err)...)
+		}
+		c.Policy, c.NativeText = p, text
+		return errs
 	}
-	names := make([]string, len(found))
-	for i, d := range found {
-		names[i] = d.Format + " (" + d.Why + ")"
+	from := format
+	out, notes, err := toNative(text, from)
+	c.Notes = notes
+	if err != nil {
+		return append(errs, policyErrors(from, err)...)
 	}
-	return "", append(errs, &policy.Error{Path: envPolicy, Msg: "ambiguous: it reads as " + strings.Join(names, " and ") + "; set " + envFormat})
+	for _, n := range notes {
+		if n.Effect == effectWider {
+			e := n.Pos
+			e.Path = joinPath(envPolicy+" ("+from+")", n.Pos.Path)
+			e.Msg = "converting to native would allow more than the policy does: " + n.Message + "; change the policy so the conversion is exact, or convert it yourself (whycors convert --to native) and set " + envFormat + "=native"
+			errs = append(errs, &e)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	p, err := native.Parse(out)
+	if err != nil {
+		// engine/convert promises a valid native policy; say so if not.
+		return append(errs, policyErrors("native, converted from "+from, err)...)
+	}
+	c.Policy, c.NativeText = p, out
+	return errs
+}
+
+// effectWider is engine/convert's Note.Effect for "the converted policy
+// allows requests the source refuses" (convert.Wider).
+const effectWider = "wider"
+
+// looksNative: a JSON object whose first member is one of the native
+// format's top-level fields. Every other JSON format the engine reads is
+// an array (S3, R2, GCS, Azure) or has other member names (API Gateway's
+// CorsConfiguration), so this spares the converter for the common case;
+// anything else goes to the converter's own detection.
+func looksNative(text string) bool {
+	s := strings.TrimLeft(text, " \t\r\n")
+	if !strings.HasPrefix(s, "{") {
+		return false
+	}
+	s = strings.TrimLeft(s[1:], " \t\r\n")
+	for _, k := range [...]string{`"rules"`, `"origins"`, `"path"`, `"name"`} {
+		if strings.HasPrefix(s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // policyErrors keeps the reader's own positions (JSON path, line, column)
@@ -156,32 +236,76 @@ func joinPath(prefix, p string) string {
 	return prefix + " " + p
 }
 
-// parseUpstream accepts an http(s) origin with an optional path prefix.
+// parseUpstream accepts an http(s) origin with an optional path prefix and
+// returns it without a trailing slash, or a message saying what is wrong.
 // The worker forwards to this one place only: a caller can choose the path
 // and query under it, never the host (no open proxy).
-func parseUpstream(v string, errs policy.Errors) (*url.URL, policy.Errors) {
-	fail := func(msg string) (*url.URL, policy.Errors) {
-		return nil, append(errs, &policy.Error{Path: envUpstream, Msg: msg})
-	}
+//
+// It is stricter than a URL parser (no net/url: it would cost the worker
+// wasm size and start-up time): the host must be ASCII (write an IDN in
+// its xn-- form), an IPv4 address, or an IPv6 address in brackets.
+func parseUpstream(v string) (string, string) {
 	v = strings.TrimSpace(v)
-	if v == "" {
-		return fail("missing: set it to the origin actual requests are forwarded to, such as https://api.example.com")
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return fail("not a URL: " + err.Error())
-	}
 	switch {
-	case u.Scheme != "http" && u.Scheme != "https":
-		return fail("want an http or https URL, got " + strconv.Quote(v))
-	case u.Host == "" || u.Hostname() == "":
-		return fail("no host in " + strconv.Quote(v))
-	case u.User != nil:
-		return fail("credentials in the URL are not forwarded; remove them from " + strconv.Quote(v))
-	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
-		return fail("no query or fragment allowed in " + strconv.Quote(v))
+	case v == "":
+		return "", "missing: set it to the origin actual requests are forwarded to, such as https://api.example.com"
+	case len(v) > maxUpstreamBytes:
+		return "", "longer than " + strconv.Itoa(maxUpstreamBytes) + " bytes"
 	}
-	u.Path = strings.TrimSuffix(u.Path, "/")
-	u.RawPath = ""
-	return u, errs
+	q := strconv.Quote(v)
+	scheme, rest, ok := strings.Cut(v, "://")
+	if s := strings.ToLower(scheme); !ok || (s != "http" && s != "https") {
+		return "", "want an http or https URL, got " + q
+	}
+	if strings.ContainsAny(rest, "?#") {
+		return "", "no query or fragment allowed in " + q
+	}
+	authority, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	if strings.Contains(authority, "@") {
+		return "", "credentials in the URL are not forwarded; remove them from " + q
+	}
+	host, port := authority, ""
+	if strings.HasPrefix(host, "[") {
+		end := strings.IndexByte(host, ']')
+		if end < 0 {
+			return "", "unclosed [ in the host of " + q
+		}
+		for _, r := range host[1:end] {
+			if !(r == ':' || r == '.' || '0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+				return "", "not an IPv6 address in the host of " + q
+			}
+		}
+		host, port = host[:end+1], host[end+1:]
+		if port != "" && port[0] != ':' {
+			return "", "junk after the host of " + q
+		}
+	} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host, port = host[:i], host[i:]
+	}
+	if host == "" || host == "[]" {
+		return "", "no host in " + q
+	}
+	if !strings.HasPrefix(host, "[") {
+		for i := 0; i < len(host); i++ {
+			b := host[i]
+			if !(b == '-' || b == '.' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
+				return "", "the host of " + q + " may hold only ASCII letters, digits, '-' and '.' (write an IDN in its xn-- form)"
+			}
+		}
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port[1:])
+		if err != nil || n < 1 || n > 65535 || port[1] == '+' || port[1] == '-' {
+			return "", "port of " + q + " is not a number from 1 to 65535"
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		if b := path[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return "", "the path of " + q + " holds a space, control or non-ASCII byte or a backslash; percent-encode it"
+		}
+	}
+	return strings.ToLower(scheme) + "://" + authority + strings.TrimSuffix(path, "/"), ""
 }

@@ -1,44 +1,53 @@
-//go:build !whycors_noexplain
+//go:build whycors_explain
 
 package main
 
 import (
 	"encoding/json"
-	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/headers"
 )
 
-// The debug explain endpoint links the whole browser model and explainer
-// (about 1.4 MB of the wasm). Build with -tags whycors_noexplain to leave
-// it out; the endpoint then answers 404 (explain_off.go).
+// The debug explain endpoint links the whole browser model and explainer,
+// which roughly doubles the worker's wasm and its start-up time, so it is
+// only in builds with -tags whycors_explain (WORKER_TAGS in
+// scripts/worker-build.sh). Without the tag the endpoint answers 404
+// (explain_off.go).
 
-// explain answers the debug endpoint: the engine's explanation of the
-// request as the worker saw it, against the configured policy.
-func (s *server) explain(w http.ResponseWriter, r *http.Request) {
-	u := *r.URL
-	u.Path = strings.TrimPrefix(r.URL.Path, explainPath)
-	u.RawPath = ""
-	if u.Path == "" {
-		u.Path = "/"
+const canExplain = true
+
+// Explain answers the debug endpoint: the engine's explanation of the
+// request as the worker saw it (url is the request's absolute URL, h its
+// header lines), against the native policy the worker enforces.
+func (s *Server) Explain(method, url string, h headers.List) Decision {
+	if s.refusal != nil {
+		return *s.refusal
 	}
-	if !u.IsAbs() {
-		u.Scheme, u.Host = "http", r.Host
+	scheme, rest, _ := strings.Cut(url, "://")
+	host, target := rest, "/"
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, target = rest[:i], rest[i:]
 	}
-	req := explain.Request{Origin: r.Header.Get("Origin"), URL: u.String(), Method: r.Method}
-	if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+	target = strings.TrimPrefix(target, explainPath)
+	if target == "" || target[0] != '/' {
+		target = "/" + target
+	}
+	origin, _ := h.Get("Origin")
+	req := explain.Request{Origin: origin, URL: scheme + "://" + host + target, Method: method}
+	if acrm, ok := h.Get("Access-Control-Request-Method"); method == "OPTIONS" && ok {
 		// A preflight sent to the endpoint stands for the fetch() it
 		// precedes: its method and the names of its headers.
-		req.Method = r.Header.Get("Access-Control-Request-Method")
-		for _, n := range strings.Split(r.Header.Get("Access-Control-Request-Headers"), ",") {
+		req.Method = acrm
+		acrh, _ := h.Get("Access-Control-Request-Headers")
+		for _, n := range strings.Split(acrh, ",") {
 			if n = strings.TrimSpace(n); n != "" {
 				req.Headers.Add(n, "")
 			}
 		}
 	} else {
-		for _, f := range headerList(r.Header) {
+		for _, f := range h {
 			switch strings.ToLower(f.Name) {
 			case "origin", "host", "content-length", "connection", "cookie", "referer", "user-agent", "accept-encoding":
 				// Set by the browser, not by the page's fetch() call.
@@ -47,26 +56,31 @@ func (s *server) explain(w http.ResponseWriter, r *http.Request) {
 			req.Headers.Add(f.Name, f.Value)
 		}
 	}
-	if r.Header.Get("Cookie") != "" || r.Header.Get("Authorization") != "" {
+	if h.Has("Cookie") || h.Has("Authorization") {
 		req.Credentials = "include"
 	}
-	sc := explain.Scenario{Request: req, Policy: &explain.Policy{Format: s.cfg.Format, Text: s.cfg.PolicyText}}
+	sc := explain.Scenario{Request: req, Policy: &explain.Policy{Format: "native", Text: s.cfg.NativeText}}
 	v, err := explain.Explain(sc)
 	out := struct {
 		Scenario explain.Scenario `json:"scenario"`
 		Verdict  explain.Verdict  `json:"verdict"`
-		Error    string           `json:"error,omitempty"`
+		// Converted says which format the configured policy was in when
+		// the worker enforces its conversion to native.
+		Converted string `json:"converted_from,omitempty"`
+		Error     string `json:"error,omitempty"`
 	}{Scenario: sc, Verdict: v}
+	if s.cfg.Format != "native" {
+		out.Converted = s.cfg.Format
+	}
 	if err != nil {
 		out.Error = err.Error()
 	}
 	b, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+		return Decision{Action: Reply, Status: 500, Header: plainText(), Body: err.Error() + "\n"}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
-	w.Write(append(b, '\n'))
+	return Decision{Action: Reply, Status: 200, Body: string(b) + "\n", Header: headers.List{
+		{Name: "Content-Type", Value: "application/json"},
+		{Name: "Cache-Control", Value: "no-store"},
+	}}
 }

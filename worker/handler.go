@@ -1,3 +1,5 @@
+//go:build !(js && wasm)
+
 package main
 
 import (
@@ -8,18 +10,14 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/middleware"
-	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// explainPath is the debug endpoint: a request to explainPath+"/items/1"
-// is explained as if it had been sent to "/items/1", with the same method
-// and headers. It exists only when WHYCORS_DEBUG is on; otherwise such a
-// path is forwarded like any other.
-const explainPath = "/.whycors/explain"
+// The non-js build serves the same decisions (Server.Decide) with net/http,
+// for running the worker as a plain local proxy and for unit tests; in the
+// Workers runtime worker.mjs does the same I/O with fetch() and streams.
 
-// errUpstreamTimeout is what an upstream transport returns (wrapped) when
+// errUpstreamTimeout is what the upstream transport returns (wrapped) when
 // the upstream did not answer within WHYCORS_UPSTREAM_TIMEOUT_MS.
 var errUpstreamTimeout = errors.New("upstream timed out")
 
@@ -28,116 +26,78 @@ type timeoutError struct{ err error }
 func (e *timeoutError) Error() string { return errUpstreamTimeout.Error() + ": " + e.err.Error() }
 func (e *timeoutError) Unwrap() error { return errUpstreamTimeout }
 
-// NewHandler returns the worker's handler. With configuration errors it
-// answers every request with a 500 listing them, and no CORS headers: a
-// broken policy must never turn into an allowing one.
+// NewHandler returns the worker as a net/http handler forwarding through
+// up. With configuration errors it answers every request with a 500
+// listing them, and no CORS headers.
 func NewHandler(cfg *Config, errs policy.Errors, up http.RoundTripper) http.Handler {
-	if len(errs) > 0 || cfg == nil {
-		return newRefusal(errs)
+	return &handler{s: NewServer(cfg, errs), cfg: cfg, up: up}
+}
+
+type handler struct {
+	s   *Server
+	cfg *Config
+	up  http.RoundTripper
+}
+
+func first(h http.Header, name string) (string, bool) {
+	if v := h[name]; len(v) > 0 {
+		return v[0], true
 	}
-	s := &server{cfg: cfg, up: up}
-	var layer corsWrapper
-	if p, ok := cfg.Policy.(*native.Policy); ok {
-		layer = &nativeLayer{mw: middleware.New(p).Debug(cfg.Debug), refuse: cfg.Refuse}
-	} else {
-		// Other formats keep their platform's semantics through their
-		// Evaluator until the engine can convert them to native.
-		layer = newCORSLayer(cfg)
+	return "", false
+}
+
+// requestOf reads r as worker.mjs reads a runtime Request: the path and
+// query as sent, the first Origin and Access-Control-Request-Method
+// lines, every Access-Control-Request-Headers line joined with ", " (as
+// the Headers class's get combines them, Fetch §2.2.2).
+func requestOf(r *http.Request) Request {
+	q := Request{Method: r.Method, Target: r.URL.RequestURI()}
+	if !strings.HasPrefix(q.Target, "/") {
+		q.Target = "/"
 	}
-	s.layer = layer
-	s.cors = layer.Wrap(http.HandlerFunc(s.forward))
-	return s
-}
-
-// corsWrapper is what the worker needs from a CORS layer.
-type corsWrapper interface {
-	Wrap(next http.Handler) http.Handler
-	// ServePreflight answers r if it is a preflight the layer answers
-	// itself, and reports whether it did.
-	ServePreflight(w http.ResponseWriter, r *http.Request) bool
-}
-
-// FastHandler is a handler that can also answer, synchronously and without
-// the request body, the requests that need neither the body nor the
-// upstream. worker.mjs calls it for OPTIONS requests before going through
-// syumai's request conversion, which costs far more than the answer
-// (a goroutine, a pipe and a promise per request).
-type FastHandler interface {
-	http.Handler
-	// ServeFast answers r and returns true, or writes nothing and
-	// returns false.
-	ServeFast(w http.ResponseWriter, r *http.Request) bool
-}
-
-var _ FastHandler = (*server)(nil)
-var _ FastHandler = (*refusal)(nil)
-
-func (s *server) ServeFast(w http.ResponseWriter, r *http.Request) (done bool) {
-	if s.cfg.Debug && strings.HasPrefix(r.URL.Path, explainPath) {
-		return false
+	q.Origin, q.HasOrigin = first(r.Header, "Origin")
+	q.ACRM, q.HasACRM = first(r.Header, "Access-Control-Request-Method")
+	if v := r.Header["Access-Control-Request-Headers"]; len(v) > 0 {
+		q.ACRH, q.HasACRH = strings.Join(v, ", "), true
 	}
-	defer func() {
-		if recover() != nil {
-			done = false
-		}
-	}()
-	return s.layer.ServePreflight(w, r)
+	return q
 }
 
-// refusal answers everything with a 500 saying what is wrong and where.
-type refusal struct{ body string }
-
-func (f *refusal) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusInternalServerError)
-	io.WriteString(w, f.body)
-}
-
-func (f *refusal) ServeFast(w http.ResponseWriter, r *http.Request) bool {
-	f.ServeHTTP(w, r)
-	return true
-}
-
-func newRefusal(errs policy.Errors) *refusal {
-	var b strings.Builder
-	b.WriteString("whycors worker: not serving: the configuration is invalid; no CORS headers are sent until it is fixed\n")
-	for _, e := range errs {
-		b.WriteString(e.Error())
-		b.WriteByte('\n')
-	}
-	return &refusal{body: b.String()}
-}
-
-type server struct {
-	cfg   *Config
-	up    http.RoundTripper
-	layer corsWrapper
-	cors  http.Handler
-}
-
-func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// A panic in a resident Go instance would end it and every request in
-	// flight with it (the JS side then starts a new one), so each request
-	// contains its own.
-	defer func() {
-		if v := recover(); v != nil {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusInternalServerError)
-			io.WriteString(w, "whycors worker: internal error\n")
-		}
-	}()
-	if s.cfg.Debug && (r.URL.Path == explainPath || strings.HasPrefix(r.URL.Path, explainPath+"/")) {
-		s.explain(w, r)
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := requestOf(r)
+	d := h.s.Decide(&q)
+	switch d.Action {
+	case Explain:
+		d = h.s.Explain(r.Method, requestURL(r), headerList(r.Header))
+	case Forward:
+		h.forward(w, r, q.Target, &d)
 		return
 	}
-	s.cors.ServeHTTP(w, r)
+	writeHeader(w.Header(), &d)
+	w.WriteHeader(d.Status)
+	io.WriteString(w, d.Body)
+}
+
+// writeHeader applies a decision's header lines to dst, as worker.mjs's
+// apply does: Vary is appended to, other names replace.
+func writeHeader(dst http.Header, d *Decision) {
+	if d.StripOwned {
+		for _, n := range ownedHeaders {
+			dst.Del(n)
+		}
+	}
+	for _, f := range d.Header {
+		if f.Name == "Vary" {
+			dst.Add(f.Name, f.Value)
+		} else {
+			dst.Set(f.Name, f.Value)
+		}
+	}
 }
 
 // hopByHop are the connection-level headers a proxy must not forward
-// (RFC 9110 §7.6.1), plus Host and Content-Length, which the runtime's
-// fetch() sets from the URL and the body.
+// (RFC 9110 §7.6.1), plus Host and Content-Length, which the transport
+// sets from the URL and the body.
 var hopByHop = map[string]bool{
 	"Connection": true, "Keep-Alive": true, "Proxy-Connection": true,
 	"Proxy-Authenticate": true, "Proxy-Authorization": true, "Te": true,
@@ -145,8 +105,8 @@ var hopByHop = map[string]bool{
 	"Host": true, "Content-Length": true,
 }
 
-// dropHopByHop copies h without the hop-by-hop fields, including those the
-// Connection header names.
+// dropHopByHop copies h into dst without the hop-by-hop fields, including
+// those the Connection header names.
 func dropHopByHop(dst, h http.Header) {
 	named := map[string]bool{}
 	for _, v := range h.Values("Connection") {
@@ -163,76 +123,46 @@ func dropHopByHop(dst, h http.Header) {
 	}
 }
 
-// upstreamURL maps the incoming path and query onto the configured
-// upstream. The host is always the configured one.
-func (s *server) upstreamURL(r *http.Request) string {
-	u := *s.cfg.Upstream
-	u.Path = s.cfg.Upstream.Path + r.URL.Path
-	u.RawPath = s.cfg.Upstream.EscapedPath() + r.URL.EscapedPath()
-	u.RawQuery = r.URL.RawQuery
-	u.ForceQuery = false
-	u.Fragment = ""
-	return u.String()
-}
-
-// forward sends the request to the upstream and streams its answer back.
-// Upstream failures become a 502 (504 on timeout) written through the same
-// ResponseWriter, so the CORS layer sets the policy's headers on them too
-// and the page can read the error.
-func (s *server) forward(w http.ResponseWriter, r *http.Request) {
+// forward sends the request to the upstream and streams its answer back
+// with the decision's headers. Upstream failures become a 502 (504 on
+// timeout) with the decision's headers too, so the page can read the error.
+func (h *handler) forward(w http.ResponseWriter, r *http.Request, target string, d *Decision) {
 	var body io.Reader
 	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body = r.Body
 	}
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, s.upstreamURL(r), body)
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, h.cfg.Upstream+target, body)
 	if err != nil {
-		upstreamError(w, http.StatusBadGateway, err)
+		upstreamError(w, http.StatusBadGateway, err, d)
 		return
 	}
 	if body != nil {
 		out.ContentLength = r.ContentLength
 	}
 	dropHopByHop(out.Header, r.Header)
-	res, err := s.up.RoundTrip(out)
+	res, err := h.up.RoundTrip(out)
 	if err != nil {
 		code := http.StatusBadGateway
 		if errors.Is(err, errUpstreamTimeout) {
 			code = http.StatusGatewayTimeout
 		}
-		upstreamError(w, code, err)
+		upstreamError(w, code, err, d)
 		return
 	}
-	h := w.Header()
-	dropHopByHop(h, res.Header)
+	defer res.Body.Close()
+	dropHopByHop(w.Header(), res.Header)
+	writeHeader(w.Header(), d)
 	w.WriteHeader(res.StatusCode)
-	copyBody(w, res.Body)
+	io.Copy(w, res.Body)
 }
 
-func upstreamError(w http.ResponseWriter, code int, err error) {
+func upstreamError(w http.ResponseWriter, code int, err error, d *Decision) {
 	h := w.Header()
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	writeHeader(h, d)
 	w.WriteHeader(code)
 	io.WriteString(w, "whycors worker: upstream: "+err.Error()+"\n")
-}
-
-// passBody, when set (js build), hands the upstream's body stream to the
-// runtime without copying it through Go. It reports whether it did.
-var passBody func(w http.ResponseWriter, body io.ReadCloser) bool
-
-func copyBody(w http.ResponseWriter, body io.ReadCloser) {
-	if body == nil {
-		return
-	}
-	if d, ok := w.(interface{ bodyDropped() bool }); ok && d.bodyDropped() {
-		body.Close()
-		return
-	}
-	if passBody != nil && passBody(w, body) {
-		return
-	}
-	defer body.Close()
-	io.Copy(w, body)
 }
 
 // headerList turns a net/http header map into the engine's ordered list.

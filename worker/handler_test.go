@@ -81,28 +81,25 @@ func TestHandlerNative(t *testing.T) {
 }
 
 // TestRefusal: with any configuration fault, every request, preflights
-// included, gets a 500 listing the faults and no CORS headers, synchronously
-// too (ServeFast, the path worker.mjs takes for OPTIONS).
+// included, gets a 500 listing the faults and no CORS headers, through the
+// net/http handler and through the wire form worker.mjs uses.
 func TestRefusal(t *testing.T) {
 	_, errs := LoadConfig(envOf(map[string]string{envPolicy: `{"origins": ["*"], "credentials": true}`, envUpstream: "https://a.example"}))
 	if errs == nil {
 		t.Fatal("want a fault: wildcard origin with credentials (native doc: credentials)")
 	}
-	h := NewHandler(nil, errs, nil).(FastHandler)
-	for _, fast := range []bool{false, true} {
-		r := httptest.NewRequest("OPTIONS", "http://worker.test/x", nil)
-		r.Header.Set("Origin", "https://app.example.com")
-		r.Header.Set("Access-Control-Request-Method", "PUT")
-		w := httptest.NewRecorder()
-		if fast {
-			if !h.ServeFast(w, r) {
-				t.Fatal("ServeFast declined a request the refusal must answer")
-			}
-		} else {
-			h.ServeHTTP(w, r)
-		}
-		if w.Code != 500 || !strings.Contains(w.Body.String(), "line 1") || w.Header().Get("Access-Control-Allow-Origin") != "" {
-			t.Errorf("fast=%v: status %d, ACAO %q, body %q; want 500 with the fault's position and no CORS headers", fast, w.Code, w.Header().Get("Access-Control-Allow-Origin"), w.Body)
-		}
+	h := NewHandler(nil, errs, nil)
+	r := httptest.NewRequest("OPTIONS", "http://worker.test/x", nil)
+	r.Header.Set("Origin", "https://app.example.com")
+	r.Header.Set("Access-Control-Request-Method", "PUT")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 500 || !strings.Contains(w.Body.String(), "line 1") || w.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("net/http: status %d, ACAO %q, body %q; want 500 with the fault's position and no CORS headers", w.Code, w.Header().Get("Access-Control-Allow-Origin"), w.Body)
+	}
+	a := NewServer(nil, errs).DecideWire("OPTIONS\n/x\nO\thttps://app.example.com\nM\tPUT")
+	head, _, _ := strings.Cut(a, "\n\n")
+	if !strings.HasPrefix(a, "R500\n") || !strings.Contains(a, "line 1") || strings.Contains(head, "Access-Control-") {
+		t.Errorf("wire: %q; want a 500 reply with the fault's position and no CORS headers", a)
 	}
 }

@@ -1,132 +1,154 @@
-// Entry module of the whycors edge worker. It replaces syumai/workers'
-// generated worker.mjs, which starts a new Go instance for every request
-// (4.8 ms CPU each, shared/reference/build-chain.md §3.4), with one
-// resident instance per isolate. Go's side is syumai's unchanged:
-// workers.ServeNonBlock sets binding.handleRequest, which returns a Promise
-// and serves each request in its own goroutine, so requests waiting on the
-// upstream interleave.
-import "./wasm_exec.js"; // syumai's copy: Go.run(instance, context)
+// Entry module of the whycors edge worker.
+//
+// One Go instance per isolate decides; this module does the I/O. For every
+// request it makes one synchronous call into Go with one string each way
+// (Server.DecideWire in decide.go documents the format), then either
+// answers (preflights, refusals), or forwards the request to the upstream
+// with the runtime's own fetch() and streams, and edits the reply's
+// headers as Go said. Nothing of a request waits inside Go, so requests
+// interleave freely and cannot mix state.
+//
+// syumai/workers' generated entry module starts a new Go instance for
+// every request (4.8 ms CPU each, shared/reference/build-chain.md §3.4);
+// its resident variant still converted every forwarded request to a Go
+// http.Request and back (about 1.4 ms CPU each). worker/README.md has the
+// measurements.
+import "./wasm_exec.js"; // Go's own, from the Go release that built app.wasm
 import mod from "./app.wasm";
 
-// Request headers the synchronous preflight path reads, in the canonical
-// form Go's http.Header keys use.
-const FAST_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"];
+// Connection-level request and reply headers a proxy does not pass on
+// (RFC 9110 §7.6.1), plus Host and Content-Length, which fetch() and the
+// runtime set from the URL and the body.
+const HOP = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length"];
+// Statuses whose reply has no body (Fetch §2.2.3 "null body status").
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-let current = null; // { rc, inflight } of the running instance
+let current = null; // { go, bridge, owned } of the running instance
 
-// start instantiates the Go program. Its main reads the configuration
-// through rc.env, calls workers.ready, then blocks; Go.run returns once it
-// blocks, so the instance is ready when start returns. It runs on the first
-// request, not at module evaluation: workerd refuses
+// start instantiates the Go program. Its main reads the configuration from
+// bridge.env, sets bridge.decide and bridge.explain, and blocks; Go.run
+// returns once it blocks, so the instance is ready when start returns.
+// It runs on the first request, not at module evaluation: workerd refuses
 // crypto.getRandomValues in the global scope, and the Go runtime seeds
-// itself with it when it starts (tried: "Go instance did not become ready").
-function start(env, ctx) {
-  const rc = {
-    env,
-    ctx,
-    binding: {},
-    // The upstream fetcher, used by Go through fetch.WithBinding. The
-    // deadline is a JS timer armed here, in the request's own event, not a
-    // Go timer: the resident Go runtime arms its timers from whichever
-    // request's event happens to be running.
-    upstream: {
-      timeoutMs: 30000,
-      // Request bodies parked by Go (jsUpstream.RoundTrip) under an id, so
-      // the client's stream goes to the upstream as it is: streaming it
-      // through Go costs a promise per 16 KB chunk, and syumai's
-      // Go-to-JS stream fails on large bodies ("Unable to enqueue").
-      bodies: new Map(),
-      async fetch(req, init) {
-        const id = req.headers.get("whycors-body");
-        if (id !== null) {
-          const headers = new Headers(req.headers);
-          headers.delete("whycors-body");
-          const body = this.bodies.get(id) ?? null;
-          this.bodies.delete(id);
-          req = new Request(req.url, { method: req.method, headers, body });
-        }
-        // The deadline covers the wait for the status line, not the body:
-        // a large reply may take longer to stream than to start.
-        const ac = new AbortController();
-        const t = setTimeout(() => ac.abort(new DOMException("no reply within " + this.timeoutMs + " ms", "TimeoutError")), this.timeoutMs);
-        let res;
-        try {
-          res = await fetch(req, { ...init, signal: ac.signal });
-        } finally {
-          clearTimeout(t);
-        }
-        const cookies = res.headers.getSetCookie();
-        if (cookies.length === 0) return res;
-        // syumai splits header values at commas; escape them in
-        // Set-Cookie (Expires=Sat, 21 Nov ...), whose lines must stay whole.
-        const h = new Headers();
-        for (const [k, v] of res.headers) if (k !== "set-cookie") h.append(k, v);
-        for (const c of cookies) h.append("set-cookie", c.replaceAll("%", "%25").replaceAll(",", "%2C"));
-        return new Response(res.body, { status: res.status, statusText: res.statusText, headers: h });
-      },
-    },
-  };
+// itself with it when it starts.
+function start(env) {
+  const bridge = { env };
+  globalThis.__whycors = bridge;
   const go = new Go();
-  let ready = false;
-  const instance = new WebAssembly.Instance(mod, {
-    ...go.importObject,
-    workers: { ready: () => { ready = true; } },
-  });
-  const self = { rc, go, inflight: new Set() };
-  go.run(instance, rc).then(() => {
-    // The program ended (a panic outside a handler): requests it still
-    // owed an answer get a 500, and the next request starts a new one.
-    if (current === self) current = null;
-    for (const fail of self.inflight) fail(new Error("whycors worker: Go instance exited"));
-    self.inflight.clear();
-  });
-  if (!ready) throw new Error("whycors worker: Go instance did not become ready");
-  return self;
+  const instance = new WebAssembly.Instance(mod, go.importObject);
+  go.run(instance);
+  if (typeof bridge.decide !== "function") throw new Error("whycors worker: Go instance did not become ready");
+  return { go, bridge, owned: bridge.owned.split(",") };
 }
 
-async function handle(req, env, ctx) {
-  // go.exited is set synchronously when the program ends; the exit
-  // promise's continuation may never run if the request during which it
-  // ended is over (workerd cancels such continuations).
-  if (current === null || current.go.exited) current = start(env, ctx);
+// parse reads an answer: its first line, its header lines and, for a
+// reply, its body.
+function parse(a) {
+  let head = a, body = null;
+  const end = a.indexOf("\n\n");
+  if (end >= 0) {
+    head = a.slice(0, end);
+    body = a.slice(end + 2);
+  }
+  const lines = head.split("\n");
+  const headers = [];
+  for (let i = 1; i < lines.length; i++) {
+    const t = lines[i].indexOf("\t");
+    headers.push([lines[i].slice(0, t), lines[i].slice(t + 1)]);
+  }
+  return { first: lines[0], headers, body };
+}
+
+function reply(p) {
+  return new Response(p.body === "" ? null : p.body, { status: Number(p.first.slice(1)), headers: p.headers });
+}
+
+function withoutHop(src) {
+  const h = new Headers(src);
+  const named = src.get("connection");
+  if (named !== null) for (const t of named.split(",")) if (t.trim() !== "") h.delete(t.trim());
+  for (const n of HOP) h.delete(n);
+  return h;
+}
+
+// apply edits a reply's headers as the decision says: the policy's own
+// CORS headers replace the upstream's, Vary is appended to.
+function apply(h, inst, p) {
+  if (p.first === "FS") for (const n of inst.owned) h.delete(n);
+  for (const [k, v] of p.headers) {
+    if (k === "Vary") h.append(k, v);
+    else h.set(k, v);
+  }
+  return h;
+}
+
+function upstreamError(inst, p, status, msg) {
+  const h = apply(new Headers({ "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }), inst, p);
+  return new Response("whycors worker: upstream: " + msg + "\n", { status, headers: h });
+}
+
+async function forward(req, target, inst, p) {
+  const b = inst.bridge;
+  const init = { method: req.method, headers: withoutHop(req.headers), redirect: "manual" };
+  // The client's body goes to the upstream as the runtime's stream.
+  if (req.method !== "GET" && req.method !== "HEAD") init.body = req.body;
+  // The deadline covers the wait for the status line, not the body: a
+  // large reply may take longer to stream than to start.
+  const ac = new AbortController();
+  init.signal = ac.signal;
+  const t = setTimeout(() => ac.abort(new DOMException("no reply within " + b.timeoutMs + " ms", "TimeoutError")), b.timeoutMs);
+  let res;
+  try {
+    res = await fetch(b.upstream + target, init);
+  } catch (e) {
+    if (ac.signal.aborted) return upstreamError(inst, p, 504, "timed out: " + String(ac.signal.reason && ac.signal.reason.message || e));
+    return upstreamError(inst, p, 502, String(e && e.message || e));
+  } finally {
+    clearTimeout(t);
+  }
+  if (res.status < 200) return upstreamError(inst, p, 502, "interim status " + res.status + " as the final reply");
+  const h = apply(withoutHop(res.headers), inst, p);
+  return new Response(NULL_BODY.has(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: h });
+}
+
+async function handle(req, env) {
+  // go.exited is set synchronously if the program ends (it should not:
+  // every call into it recovers from panics); the next request starts a
+  // new instance.
+  if (current === null || current.go.exited) current = start(env);
   const inst = current;
-  // env is the same object for every request of a Worker; ctx (waitUntil)
-  // is per request, and Go reads it only from the latest one.
-  inst.rc.env = env;
-  inst.rc.ctx = ctx;
+  const url = req.url;
+  const slash = url.indexOf("/", url.indexOf("://") + 3);
+  const target = slash < 0 ? "/" : url.slice(slash);
+  let q = req.method + "\n" + target;
+  const o = req.headers.get("origin");
+  if (o !== null) q += "\nO\t" + o;
   if (req.method === "OPTIONS") {
-    // Preflights need neither the body nor the upstream: Go answers them
-    // synchronously (serveFast in main_js.go), without syumai's per-request
-    // goroutines, pipe and promise.
-    // One string each way (serveFast documents the format).
-    let q = req.method + "\n" + req.url;
-    for (const n of FAST_HEADERS) {
-      const v = req.headers.get(n);
-      if (v !== null) q += "\n" + n + "\t" + v;
-    }
-    const a = inst.rc.binding.whycorsFast(q);
-    if (a !== "") {
-      const end = a.indexOf("\n\n");
-      const lines = a.slice(0, end).split("\n");
-      const headers = [];
-      for (let i = 1; i < lines.length; i++) {
-        const t = lines[i].indexOf("\t");
-        headers.push([lines[i].slice(0, t), lines[i].slice(t + 1)]);
-      }
-      const body = a.slice(end + 2);
-      return new Response(body === "" ? null : body, { status: Number(lines[0]), headers });
+    // Only a preflight's answer depends on these.
+    const m = req.headers.get("access-control-request-method");
+    if (m !== null) q += "\nM\t" + m;
+    const hs = req.headers.get("access-control-request-headers");
+    if (hs !== null) q += "\nH\t" + hs;
+  }
+  const p = parse(inst.bridge.decide(q));
+  switch (p.first[0]) {
+    case "R":
+      return reply(p);
+    case "F":
+      return forward(req, target, inst, p);
+    case "X": {
+      let lines = "";
+      for (const [k, v] of req.headers) lines += k + "\t" + v + "\n";
+      return reply(parse(inst.bridge.explain(req.method, url, lines)));
     }
   }
-  return await new Promise((resolve, reject) => {
-    inst.inflight.add(reject);
-    inst.rc.binding.handleRequest(req).then(resolve, reject).finally(() => inst.inflight.delete(reject));
-  });
+  throw new Error("whycors worker: unreadable answer from Go: " + p.first);
 }
 
 export default {
-  async fetch(req, env, ctx) {
+  async fetch(req, env) {
     try {
-      return await handle(req, env, ctx);
+      return await handle(req, env);
     } catch (e) {
       console.error(String(e && e.stack || e));
       return new Response("whycors worker: internal error\n", {

@@ -39,7 +39,13 @@ type workerConf struct {
 	name   string
 	policy string // written to <name>.policy and embedded as WHYCORS_POLICY; "" for none
 	vars   map[string]string
+	// build is the worker build it runs: "" for the default one, "debug"
+	// for the one with the explain endpoint (WORKER_TAGS=whycors_explain).
+	build string
 }
+
+// builds are the worker builds under test: directory -> WORKER_TAGS.
+var builds = map[string]string{"prod": "", "debug": "whycors_explain"}
 
 func repoRoot() string {
 	_, file, _, _ := runtime.Caller(0)
@@ -70,11 +76,14 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	build := exec.Command("sh", filepath.Join(root, "scripts", "worker-build.sh"), dir)
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build:", err)
-		return 1
+	for sub, tags := range builds {
+		build := exec.Command("sh", filepath.Join(root, "scripts", "worker-build.sh"), filepath.Join(dir, sub))
+		build.Env = append(os.Environ(), "WORKER_TAGS="+tags)
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "build:", err)
+			return 1
+		}
 	}
 
 	env.upstream = newUpstream()
@@ -91,7 +100,7 @@ func run(m *testing.M) int {
 
 	confs := []workerConf{
 		{name: "chrome", policy: chrome.policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
-		{name: "main", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true", "WHYCORS_UPSTREAM_TIMEOUT_MS": "500"}},
+		{name: "main", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true", "WHYCORS_UPSTREAM_TIMEOUT_MS": "500"}, build: "debug"},
 		{name: "refuse", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL + "/base", "WHYCORS_DISALLOWED": "refuse"}},
 		{name: "bad", policy: badPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "missing", vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
@@ -99,6 +108,7 @@ func run(m *testing.M) int {
 		// than main's 500 ms to upload.
 		{name: "patient", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
+		{name: "s3wider", policy: s3WiderPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "down", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
 	}
 	cmd, urls, err := startWorkerd(wd, dir, confs)
@@ -149,7 +159,11 @@ func WriteConfig(dir string, confs []workerConf) (string, error) {
 	b.WriteString("  ],\n);\n")
 	for _, c := range confs {
 		fmt.Fprintf(&b, "const w%s :Workerd.Worker = (\n", c.name)
-		b.WriteString("  modules = [\n    (name = \"worker.mjs\", esModule = embed \"worker.mjs\"),\n    (name = \"wasm_exec.js\", esModule = embed \"wasm_exec.js\"),\n    (name = \"app.wasm\", wasm = embed \"app.wasm\"),\n  ],\n")
+		sub := c.build
+		if sub == "" {
+			sub = "prod"
+		}
+		fmt.Fprintf(&b, "  modules = [\n    (name = \"worker.mjs\", esModule = embed \"%[1]s/worker.mjs\"),\n    (name = \"wasm_exec.js\", esModule = embed \"%[1]s/wasm_exec.js\"),\n    (name = \"app.wasm\", wasm = embed \"%[1]s/app.wasm\"),\n  ],\n", sub)
 		b.WriteString("  compatibilityDate = \"2025-09-01\",\n  globalOutbound = \"net\",\n  bindings = [\n")
 		if c.policy != "" {
 			f := c.name + ".policy"

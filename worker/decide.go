@@ -1,0 +1,267 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// The worker's decisions, in plain Go: no net/http, no I/O. The entry
+// module (worker.mjs) asks once per request, synchronously, what to do, and
+// does it with the runtime's own Request, Response and streams; the
+// non-js build (main_other.go) does the same with net/http.
+
+// explainPath is the debug endpoint: a request to explainPath+"/items/1"
+// is explained as if it had been sent to "/items/1", with the same method
+// and headers. It exists only when WHYCORS_DEBUG is on; otherwise such a
+// path is forwarded like any other.
+const explainPath = "/.whycors/explain"
+
+// DebugHeader names the policy's decision and the rule (native.Policy.Summary)
+// when WHYCORS_DEBUG is on; engine/middleware sends the same header.
+const DebugHeader = "Whycors-Decision"
+
+// Request is what the worker reads of an incoming request to decide on it.
+type Request struct {
+	Method string
+	// Target is the path and query as the runtime received them
+	// ("/items?x=1"), not percent-decoded.
+	Target    string
+	Origin    string
+	HasOrigin bool
+	ACRM      string // Access-Control-Request-Method
+	HasACRM   bool
+	ACRH      string // Access-Control-Request-Headers, its lines joined with ", "
+	HasACRH   bool
+}
+
+// Action is what the worker does with a request.
+type Action uint8
+
+const (
+	// Reply: answer with Status, Header and Body; the upstream is not asked.
+	Reply Action = iota
+	// Forward: send the request to the upstream, and on its reply (or on
+	// the 502/504 that stands for it) remove the policy's CORS headers if
+	// StripOwned, then add Header: Vary lines are appended to the reply's
+	// Vary, other names replace the reply's lines of that name.
+	Forward
+	// Explain: answer the debug explain endpoint (explain_on.go), which
+	// needs every request header, not only those in Request.
+	Explain
+)
+
+// Decision is what the worker does with one request.
+type Decision struct {
+	Action     Action
+	Status     int
+	Header     headers.List
+	Body       string
+	StripOwned bool
+}
+
+// Server decides on requests under one configuration. It is safe for
+// concurrent use.
+type Server struct {
+	cfg     *Config
+	refusal *Decision // set when the configuration is invalid
+}
+
+// NewServer returns the worker's decision maker. With configuration errors
+// it answers every request with a 500 listing them, and no CORS headers: a
+// broken policy must never turn into an allowing one.
+func NewServer(cfg *Config, errs policy.Errors) *Server {
+	if len(errs) > 0 || cfg == nil || cfg.Policy == nil {
+		var b strings.Builder
+		b.WriteString("whycors worker: not serving: the configuration is invalid; no CORS headers are sent until it is fixed\n")
+		for _, e := range errs {
+			b.WriteString(e.Error())
+			b.WriteByte('\n')
+		}
+		if len(errs) == 0 {
+			b.WriteString("no policy loaded\n")
+		}
+		return &Server{refusal: &Decision{Action: Reply, Status: 500, Header: plainText(), Body: b.String()}}
+	}
+	return &Server{cfg: cfg}
+}
+
+func plainText() headers.List {
+	return headers.List{{Name: "Content-Type", Value: "text/plain; charset=utf-8"}, {Name: "Cache-Control", Value: "no-store"}}
+}
+
+// ownedHeaders are the response headers the policy controls
+// (native.OwnedHeaders): an upstream's own are removed from its reply.
+var ownedHeaders = native.OwnedHeaders()
+
+// Decide returns what to do with r.
+func (s *Server) Decide(r *Request) Decision {
+	if s.refusal != nil {
+		return *s.refusal
+	}
+	path := r.Target
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	if s.cfg.Debug && (path == explainPath || strings.HasPrefix(path, explainPath+"/")) {
+		if !canExplain {
+			return Decision{Action: Reply, Status: 404, Header: plainText(), Body: "whycors worker: built without the explain endpoint (build with -tags whycors_explain)\n"}
+		}
+		return Decision{Action: Explain}
+	}
+	in := native.Input{Method: r.Method, Path: path, Origin: r.Origin, HasOrigin: r.HasOrigin, ACRM: r.ACRM, HasACRM: r.HasACRM}
+	if r.HasACRH {
+		in.ACRH = []string{r.ACRH}
+	}
+	var a native.Answer
+	s.cfg.Policy.Decide(&in, &a)
+	var d Decision
+	switch a.Kind {
+	case native.PreflightOK, native.PreflightRejected:
+		// Answered at the edge; a rejected preflight gets no CORS header
+		// (native package doc, "What the policy answers").
+		d = Decision{Action: Reply, Status: a.Status}
+		a.AddTo(&d.Header)
+	case native.Actual:
+		if s.cfg.Refuse && r.HasOrigin && a.Failed == native.CheckOrigin {
+			// WHYCORS_DISALLOWED=refuse: not forwarded at all. Vary as on
+			// a forwarded reply, so a cache keeps it to this origin.
+			d = Decision{Action: Reply, Status: 403, Header: plainText(), Body: "whycors worker: origin not allowed by the policy\n"}
+			a.AddTo(&d.Header)
+			break
+		}
+		d = Decision{Action: Forward, StripOwned: true}
+		a.AddTo(&d.Header)
+	default:
+		// No rule covers the path, or the rule hands a preflight it does
+		// not allow to the application (unmatched_preflight: pass): the
+		// upstream's reply goes back untouched, as
+		// native.Policy.Respond models it.
+		d = Decision{Action: Forward}
+	}
+	if s.cfg.Debug {
+		d.Header = append(d.Header, headers.Field{Name: DebugHeader, Value: s.cfg.Policy.Summary(&a)})
+	}
+	return d
+}
+
+// The entry module and Go exchange one string each way per request,
+// because every value crossing between JS and Go costs a call.
+//
+// Request: "METHOD\nTARGET" followed by "\nO\t<Origin>", "\nM\t<ACRM>"
+// and "\nH\t<ACRH>" for those present. The runtime's Headers class
+// refuses values holding a newline (Fetch §5.2, "header value"), so none
+// can break the format.
+//
+// Answer: a first line, then "\n" and the header lines "Name\tvalue", then
+// for Reply "\n\n" and the body:
+//
+//	R<status>   Reply
+//	F           Forward, the reply's headers untouched but for Header
+//	FS          Forward, StripOwned
+//	X           Explain
+//
+// An answer never ends a header line with "\n" before the body separator,
+// so "\n\n" first occurs where the body starts.
+
+// maxWireBytes bounds a request in wire form: the runtime already bounds
+// header sizes (workerd: 128 KiB for the whole head), this guards the
+// parser if it is ever called otherwise.
+const maxWireBytes = 256 << 10
+
+// ParseWire reads a request in wire form.
+func ParseWire(q string) (Request, bool) {
+	var r Request
+	if len(q) > maxWireBytes {
+		return r, false
+	}
+	line, q, _ := strings.Cut(q, "\n")
+	r.Method = line
+	line, q, _ = strings.Cut(q, "\n")
+	r.Target = line
+	if r.Method == "" || !strings.HasPrefix(r.Target, "/") {
+		return r, false
+	}
+	for q != "" {
+		line, q, _ = strings.Cut(q, "\n")
+		if len(line) < 2 || line[1] != '\t' {
+			return r, false
+		}
+		v := line[2:]
+		switch line[0] {
+		case 'O':
+			r.Origin, r.HasOrigin = v, true
+		case 'M':
+			r.ACRM, r.HasACRM = v, true
+		case 'H':
+			r.ACRH, r.HasACRH = v, true
+		default:
+			return r, false
+		}
+	}
+	return r, true
+}
+
+// Wire writes r in wire form (the tests and the non-js build use it to
+// check the round trip).
+func (r *Request) Wire() string {
+	var b strings.Builder
+	b.WriteString(r.Method)
+	b.WriteByte('\n')
+	b.WriteString(r.Target)
+	add := func(k byte, v string, ok bool) {
+		if ok {
+			b.WriteByte('\n')
+			b.WriteByte(k)
+			b.WriteByte('\t')
+			b.WriteString(v)
+		}
+	}
+	add('O', r.Origin, r.HasOrigin)
+	add('M', r.ACRM, r.HasACRM)
+	add('H', r.ACRH, r.HasACRH)
+	return b.String()
+}
+
+// Wire writes d in wire form.
+func (d *Decision) Wire() string {
+	var b strings.Builder
+	switch d.Action {
+	case Reply:
+		b.WriteByte('R')
+		b.WriteString(strconv.Itoa(d.Status))
+	case Forward:
+		b.WriteByte('F')
+		if d.StripOwned {
+			b.WriteByte('S')
+		}
+	case Explain:
+		return "X"
+	}
+	for _, f := range d.Header {
+		b.WriteByte('\n')
+		b.WriteString(f.Name)
+		b.WriteByte('\t')
+		b.WriteString(f.Value)
+	}
+	if d.Action == Reply {
+		b.WriteString("\n\n")
+		b.WriteString(d.Body)
+	}
+	return b.String()
+}
+
+// DecideWire is Decide on the wire form. A request it cannot read gets a
+// 400 with no CORS headers.
+func (s *Server) DecideWire(q string) string {
+	r, ok := ParseWire(q)
+	if !ok {
+		d := Decision{Action: Reply, Status: 400, Header: plainText(), Body: "whycors worker: unreadable request\n"}
+		return d.Wire()
+	}
+	d := s.Decide(&r)
+	return d.Wire()
+}
