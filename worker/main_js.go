@@ -104,4 +104,3 @@ var internalError = func() string {
 	d := Decision{Action: Reply, Status: 500, Header: plainText(), Body: "whycors worker: internal error\n"}
 	return d.Wire()
 }()
-
