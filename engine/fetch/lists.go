@@ -1,6 +1,10 @@
 package fetch
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+)
 
 // MaxListItems bounds how many items ParseList reads from one header value;
 // a value with more is treated as a parse failure.
@@ -8,25 +12,7 @@ const MaxListItems = 1024
 
 // IsToken reports whether s is an HTTP token (RFC 9110 §5.6.2), the
 // grammar of methods and header names (https://fetch.spec.whatwg.org/#concept-method).
-func IsToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !tokenByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func tokenByte(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
+func IsToken(s string) bool { return headers.IsToken(s) }
 
 // httpWS is HTTP whitespace for trimming header values
 // (https://fetch.spec.whatwg.org/#http-whitespace).

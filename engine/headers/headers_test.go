@@ -130,3 +130,22 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 	})
 }
+
+func TestIsToken(t *testing.T) {
+	tests := []struct {
+		desc, s string
+		want    bool
+	}{
+		{desc: "a method", s: "PATCH", want: true},
+		{desc: "every tchar punctuation (RFC 9110 §5.6.2)", s: "!#$%&'*+-.^_`|~", want: true},
+		{desc: "empty is not a token", s: "", want: false},
+		{desc: "a space", s: "Bad method", want: false},
+		{desc: "a separator from the delimiter set", s: "x(y)", want: false},
+		{desc: "a non-ASCII byte", s: "caf\xc3\xa9", want: false},
+	}
+	for _, tc := range tests {
+		if got := headers.IsToken(tc.s); got != tc.want {
+			t.Errorf("%s: IsToken(%q) = %v, want %v", tc.desc, tc.s, got, tc.want)
+		}
+	}
+}

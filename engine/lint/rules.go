@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/whycors/whycors/engine/headers"
 	"strconv"
 	"strings"
 
@@ -320,16 +321,4 @@ func isASCII(s string) bool {
 }
 
 // isToken: RFC 9110 §5.6.2 token, the syntax of methods and header names.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isAlnum(c) || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
+func isToken(s string) bool { return headers.IsToken(s) }

@@ -3,6 +3,8 @@ package native
 import (
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/origin"
 )
 
 // An origin pattern is one entry of a rule's "origins" list:
@@ -90,7 +92,7 @@ func parsePattern(s string) (pattern, *patternFault) {
 		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
 			return invalid("port must be 1 to 65535 without leading zeros, or *")
 		}
-		if defaultPort(p.scheme) == port {
+		if origin.DefaultPort(p.scheme) == port {
 			// https://url.spec.whatwg.org/#concept-url-port: the URL
 			// parser drops a scheme's default port, so the Origin header
 			// never carries it.
@@ -150,18 +152,6 @@ func isScheme(s string) bool {
 		}
 	}
 	return true
-}
-
-func defaultPort(scheme string) string {
-	switch scheme {
-	case "http", "ws":
-		return "80"
-	case "https", "wss":
-		return "443"
-	case "ftp":
-		return "21"
-	}
-	return ""
 }
 
 // checkDomain checks a host name the way browsers serialize it: ASCII

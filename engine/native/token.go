@@ -1,32 +1,15 @@
 package native
 
-import "strings"
+import (
+	"strings"
 
-// isTchar reports whether c may appear in an HTTP token
-// (RFC 9110 §5.6.2: tchar). Methods and header names are tokens.
-func isTchar(c byte) bool {
-	switch {
-	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		return true
-	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
+	"github.com/whycors/whycors/engine/headers"
+)
 
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+// isTchar and isToken are the token grammar of header names and methods
+// (RFC 9110 §5.6.2).
+func isTchar(c byte) bool   { return headers.IsTokenByte(c) }
+func isToken(s string) bool { return headers.IsToken(s) }
 
 // isForbiddenMethod: CONNECT, TRACE and TRACK, byte-case-insensitively
 // (https://fetch.spec.whatwg.org/#forbidden-method). fetch() throws before

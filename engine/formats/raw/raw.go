@@ -169,27 +169,9 @@ func parseStatus(l line) (int, string, *policy.Error) {
 	return n, reason, nil
 }
 
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
-// isToken reports whether s is an RFC 9110 §5.6.2 token, the syntax of a
-// field name.
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+// isTchar and isToken are the token grammar of field names (RFC 9110 §5.6.2).
+func isTchar(c byte) bool   { return headers.IsTokenByte(c) }
+func isToken(s string) bool { return headers.IsToken(s) }
 
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
 

@@ -1,0 +1,29 @@
+package headers
+
+// IsTokenByte reports whether c is a tchar (RFC 9110 §5.6.2): a byte that
+// may appear in a token, the grammar of header names and methods
+// (https://fetch.spec.whatwg.org/#concept-method, #header-name).
+func IsTokenByte(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	switch c {
+	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+		return true
+	}
+	return false
+}
+
+// IsToken reports whether s is a non-empty token (RFC 9110 §5.6.2).
+func IsToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !IsTokenByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
