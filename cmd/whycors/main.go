@@ -8,6 +8,9 @@ import (
 	"io"
 	"os"
 	"sort"
+
+	// Every policy format, for explain, lint, convert, respond and probe.
+	_ "github.com/whycors/whycors/engine/all"
 )
 
 // command is one subcommand: it reads its own flags from args and returns
