@@ -8,11 +8,17 @@
 # Reports, per round and as medians: preflight throughput (wrk -t1 -c16,
 # OPTIONS with Origin, ACRM and ACRH), the Go/JS throughput ratio, workerd
 # CPU per request (utime+stime from /proc/PID/stat over the run divided by
-# requests; includes workerd's own HTTP work), cold start (process spawn to
-# the first complete response, scripts/worker-cold.mjs), and the worker's
-# wasm size raw and gzip -9. Targets (issue #7): ratio >= 0.4, CPU <= 0.2
-# ms/request, cold start <= 100 ms. wrk shares the machine's cores with
-# workerd, so absolute numbers are noisy; the ratio is what to compare.
+# requests; includes workerd's own HTTP work), the same for forwarded
+# requests (GET with Origin, relayed to scripts/worker-upstream; the JS
+# baseline relays too and sets the same CORS headers), cold start (process
+# spawn to the first complete response, scripts/worker-cold.mjs), and the
+# worker's wasm size raw and gzip -9. Targets (issue #7): ratio >= 0.4,
+# CPU <= 0.2 ms/request, cold start <= 100 ms. wrk shares the machine's
+# cores with workerd, so absolute numbers are noisy; the ratio is what to
+# compare. The load average is printed with each round.
+#
+# WORKER_TAGS selects the build measured (scripts/worker-build.sh), e.g.
+# WORKER_TAGS=whycors_nativeonly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/scripts/worker-lib.sh"
@@ -20,17 +26,26 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 COLD_RUNS=${COLD_RUNS:-11}
 PORT=${PORT:-8801}
+UPORT=${UPORT:-8802}
 [ -x "$WORKERD" ] || { echo "workerd not found at $WORKERD: run npm ci in $root" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk not installed" >&2; exit 1; }
 
 dir=$(mktemp -d)
 wpid=""
-cleanup() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$dir"; }
+upid=""
+cleanup() {
+	[ -n "$wpid" ] && kill "$wpid" 2>/dev/null
+	[ -n "$upid" ] && kill "$upid" 2>/dev/null
+	rm -rf "$dir"
+}
 trap cleanup EXIT
 
 "$root/scripts/worker-build.sh" "$dir"
+(cd "$root" && go build -o "$dir/upstream" ./scripts/worker-upstream)
+"$dir/upstream" -addr "127.0.0.1:$UPORT" 2>/dev/null &
+upid=$!
 export WHYCORS_POLICY='{"rules": [{"name": "api", "path": "/api/*", "origins": ["https://app.example.com"], "methods": ["GET", "POST", "PUT", "DELETE"], "request_headers": ["X-Custom"], "credentials": true, "max_age": 600}]}'
-export WHYCORS_UPSTREAM=http://127.0.0.1:9 # preflights never reach it
+export WHYCORS_UPSTREAM=http://127.0.0.1:$UPORT
 worker_config "$dir" "127.0.0.1:$PORT" go
 
 cat >"$dir/opt.lua" <<'LUA'
@@ -39,6 +54,11 @@ wrk.path = "/api/items"
 wrk.headers["Origin"] = "https://app.example.com"
 wrk.headers["Access-Control-Request-Method"] = "PUT"
 wrk.headers["Access-Control-Request-Headers"] = "x-custom"
+LUA
+cat >"$dir/get.lua" <<'LUA'
+wrk.method = "GET"
+wrk.path = "/api/items"
+wrk.headers["Origin"] = "https://app.example.com"
 LUA
 req=(-X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' -H 'Access-Control-Request-Headers: x-custom')
 
@@ -49,38 +69,57 @@ start() { # kind
 }
 stop() { kill "$wpid"; wait "$wpid" 2>/dev/null || true; wpid=""; }
 
-# Capture our preflight reply and write the JS worker that sends the same.
+# Capture our preflight and actual replies and write the JS worker that
+# sends the same.
 start go
 curl -s -D "$dir/go.h" -o /dev/null "${req[@]}" "http://127.0.0.1:$PORT/api/items"
+curl -s -D "$dir/goget.h" -o /dev/null -H 'Origin: https://app.example.com' "http://127.0.0.1:$PORT/api/items"
 stop
 status=$(awk 'NR==1{print $2}' "$dir/go.h")
-hdrs=$(tr -d '\r' <"$dir/go.h" | awk -F': ' 'NR>1 && NF>=2 && tolower($1) ~ /^(access-control-|vary$)/ {printf "  [%s, %s],\n", "\"" $1 "\"", "\"" $2 "\""}')
+pairs() { tr -d '\r' <"$1" | awk -F': ' -v re="$2" 'NR>1 && NF>=2 && tolower($1) ~ re {printf "  [%s, %s],\n", "\"" $1 "\"", "\"" $2 "\""}'; }
+hdrs=$(pairs "$dir/go.h" '^(access-control-|vary$)')
+ahdrs=$(pairs "$dir/goget.h" '^access-control-')
 [ "$status" = 204 ] && [ -n "$hdrs" ] || { echo "unexpected preflight reply from the worker:"; cat "$dir/go.h"; exit 1; }
 cat >"$dir/js-worker.mjs" <<JS
-// Hand-written baseline: the same preflight reply as the Go worker's.
+// Hand-written baseline: the same preflight reply as the Go worker's, and
+// actual requests relayed to the same upstream with the same CORS headers.
 const H = [
 $hdrs];
+const A = [
+$ahdrs];
 export default { async fetch(req) {
   if (req.method === "OPTIONS") return new Response(null, { status: $status, headers: H });
-  return new Response("ok", { status: 200 });
+  const u = new URL(req.url);
+  const res = await fetch("$WHYCORS_UPSTREAM" + u.pathname + u.search, { method: req.method, headers: req.headers, redirect: "manual" });
+  const h = new Headers(res.headers);
+  for (const n of [...h.keys()]) if (n.startsWith("access-control-")) h.delete(n);
+  for (const [k, v] of A) h.set(k, v);
+  h.append("Vary", "Origin");
+  return new Response(res.body, { status: res.status, headers: h });
 } };
 JS
 worker_config "$dir" "127.0.0.1:$PORT" js
 start js
 curl -s -D "$dir/js.h" -o /dev/null "${req[@]}" "http://127.0.0.1:$PORT/api/items"
+curl -s -D "$dir/jsget.h" -o /dev/null -H 'Origin: https://app.example.com' "http://127.0.0.1:$PORT/api/items"
 stop
 norm() { tr -d '\r' <"$1" | grep -i '^access-control-\|^vary:' | sort; }
 if ! diff <(norm "$dir/go.h") <(norm "$dir/js.h") >/dev/null; then
 	echo "baseline headers differ from the worker's:"; diff <(norm "$dir/go.h") <(norm "$dir/js.h"); exit 1
 fi
+if ! diff <(norm "$dir/goget.h") <(norm "$dir/jsget.h") >/dev/null; then
+	echo "baseline headers on a forwarded reply differ from the worker's:"; diff <(norm "$dir/goget.h") <(norm "$dir/jsget.h"); exit 1
+fi
 echo "preflight reply (both workers):"; norm "$dir/go.h" | sed 's/^/  /'
+echo "forwarded reply (both workers):"; norm "$dir/goget.h" | sed 's/^/  /'
 
 CLK=$(getconf CLK_TCK)
-bench() { # kind -> "rps cpu_ms_per_req errors"
+bench() { # kind [script] -> "rps cpu_ms_per_req errors"
 	start "$1"
-	wrk -t1 -c16 -d2s -s "$dir/opt.lua" "http://127.0.0.1:$PORT" >/dev/null
+	lua=$dir/${2:-opt}.lua
+	wrk -t1 -c16 -d2s -s "$lua" "http://127.0.0.1:$PORT" >/dev/null
 	c0=$(awk '{print $14+$15}' "/proc/$wpid/stat")
-	out=$(wrk -t1 -c16 -d"${DURATION}s" -s "$dir/opt.lua" "http://127.0.0.1:$PORT")
+	out=$(wrk -t1 -c16 -d"${DURATION}s" -s "$lua" "http://127.0.0.1:$PORT")
 	c1=$(awk '{print $14+$15}' "/proc/$wpid/stat")
 	stop
 	reqs=$(echo "$out" | awk '/requests in/{print $1}')
@@ -95,9 +134,12 @@ med() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 for r in $(seq "$ROUNDS"); do
 	read -r jrps jcpu jerr <<<"$(bench js)"
 	read -r grps gcpu gerr <<<"$(bench go)"
+	read -r jfrps jfcpu jferr <<<"$(bench js get)"
+	read -r gfrps gfcpu gferr <<<"$(bench go get)"
 	ratio=$(echo "$grps/$jrps" | bc -l)
-	printf 'round %d: js %s rps %.4f ms/req (errors: %s) | go %s rps %.4f ms/req (errors: %s) | go/js %.3f\n' "$r" "$jrps" "$jcpu" "$jerr" "$grps" "$gcpu" "$gerr" "$ratio"
-	echo "$jrps $jcpu $grps $gcpu $ratio" >>"$dir/rounds"
+	printf 'round %d (load %s): preflight js %s rps %.4f ms/req (errors: %s) | go %s rps %.4f ms/req (errors: %s) | go/js %.3f\n' "$r" "$(cut -d' ' -f1-3 /proc/loadavg)" "$jrps" "$jcpu" "$jerr" "$grps" "$gcpu" "$gerr" "$ratio"
+	printf '         forwarded js %s rps %.4f ms/req (errors: %s) | go %s rps %.4f ms/req (errors: %s)\n' "$jfrps" "$jfcpu" "$jferr" "$gfrps" "$gfcpu" "$gferr"
+	echo "$jrps $jcpu $grps $gcpu $ratio $jfrps $jfcpu $gfrps $gfcpu" >>"$dir/rounds"
 done
 
 cold_go=$(node "$root/scripts/worker-cold.mjs" "$WORKERD" "$dir/config-go.capnp" "$PORT" "$COLD_RUNS")
@@ -110,13 +152,18 @@ gcpu=$(awk '{print $4}' "$dir/rounds" | med)
 jcpu=$(awk '{print $2}' "$dir/rounds" | med)
 grps=$(awk '{print $3}' "$dir/rounds" | med)
 jrps=$(awk '{print $1}' "$dir/rounds" | med)
+jfcpu=$(awk '{print $7}' "$dir/rounds" | med)
+gfcpu=$(awk '{print $9}' "$dir/rounds" | med)
+gfrps=$(awk '{print $8}' "$dir/rounds" | med)
+jfrps=$(awk '{print $6}' "$dir/rounds" | med)
 cmed=$(echo "$cold_go" | sed 's/median=\([0-9.]*\).*/\1/')
 verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo ok; else echo MISSED; fi; }
 cat <<SUM
 
-summary (medians of $ROUNDS rounds, wrk -t1 -c16 -d${DURATION}s, OPTIONS preflight):
-  throughput      go $grps rps, js $jrps rps, go/js $(printf %.3f "$ratio")   target >= 0.4: $(verdict "$ratio >= 0.4")
+summary (medians of $ROUNDS rounds, wrk -t1 -c16 -d${DURATION}s; build tags: ${WORKER_TAGS:-none}; load average now $(cut -d' ' -f1-3 /proc/loadavg)):
+  preflight       go $grps rps, js $jrps rps, go/js $(printf %.3f "$ratio")   target >= 0.4: $(verdict "$ratio >= 0.4")
   CPU per request go $(printf %.4f "$gcpu") ms, js $(printf %.4f "$jcpu") ms   target <= 0.2: $(verdict "$gcpu <= 0.2")
+  forwarded GET   go $gfrps rps $(printf %.4f "$gfcpu") ms/req, js $jfrps rps $(printf %.4f "$jfcpu") ms/req (workerd only; the upstream runs in its own process)
   cold start      go $cold_go | js $cold_js (ms, spawn to first response)   target <= 100: $(verdict "$cmed <= 100")
   app.wasm        $raw bytes raw, $gz bytes gzip -9
 SUM

@@ -38,7 +38,25 @@ function start(env) {
   const instance = new WebAssembly.Instance(mod, go.importObject);
   go.run(instance);
   if (typeof bridge.decide !== "function") throw new Error("whycors worker: Go instance did not become ready");
-  return { go, bridge, owned: bridge.owned.split(",") };
+  const ex = instance.exports;
+  return { go, bridge, ex, inPtr: ex.whycors_in(), owned: bridge.owned.split(",") };
+}
+
+const IN_SIZE = 64 << 10; // len(wireIn) in main_js.go
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+// decide asks Go through the exported whycors_decide: the request goes in
+// as UTF-8 in Go's wireIn buffer, the answer comes back from wireOut
+// (main_js.go says why not through syscall/js). Views on the memory are
+// made fresh for each use: the memory may grow during the call, which
+// detaches older views.
+function decide(inst, q) {
+  const ex = inst.ex;
+  const { read, written } = enc.encodeInto(q, new Uint8Array(ex.mem.buffer, inst.inPtr, IN_SIZE));
+  if (read < q.length) return inst.bridge.decide(q); // longer than the buffer
+  const n = ex.whycors_decide(written);
+  return dec.decode(new Uint8Array(ex.mem.buffer, ex.whycors_out(), n));
 }
 
 // parse reads an answer: its first line, its header lines and, for a
@@ -130,7 +148,7 @@ async function handle(req, env) {
     const hs = req.headers.get("access-control-request-headers");
     if (hs !== null) q += "\nH\t" + hs;
   }
-  const p = parse(inst.bridge.decide(q));
+  const p = parse(decide(inst, q));
   switch (p.first[0]) {
     case "R":
       return reply(p);
