@@ -1,14 +1,18 @@
-// Package all registers every policy format the engine reads, for the
-// shells that want them all (the CLI, the simulator page, the worker).
+// Package all registers every policy format the engine reads and the
+// explainer's advisor (engine/explain/advise: lint warnings and the fix
+// search), for the shells that want the whole engine (the CLI, the
+// simulator's full wasm, the tests).
 // Import it for its side effect:
 //
 //	import _ "github.com/whycors/whycors/engine/all"
 //
 // A shell that must stay small (the worker, when it only enforces a native
-// policy) may import the format packages it needs instead.
+// policy; the simulator's first wasm) may import the format packages it
+// needs instead.
 package all
 
 import (
+	_ "github.com/whycors/whycors/engine/explain/advise"
 	_ "github.com/whycors/whycors/engine/formats/express"
 	_ "github.com/whycors/whycors/engine/formats/har"
 	_ "github.com/whycors/whycors/engine/formats/nginx"

@@ -5,7 +5,6 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -21,9 +20,11 @@ var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 // Explain is deterministic and keeps no state, so a fix engine can change
 // a scenario and call it again to verify the change.
 //
-// For a blocked verdict Explain also searches for fixes (see Fixes), unless
-// the scenario sets "fixes": false; the search is bounded (maxFixRuns runs
-// of the browser model) and runs only when the fetch is blocked.
+// When an Advisor is registered (engine/explain/advise, which engine/all
+// imports), Explain adds its warnings and, for a blocked verdict, its fixes
+// (see Fixes), unless the scenario sets "fixes": false; without one the
+// verdict has the warnings of the browser model and of raw replies, and
+// no fixes.
 func Explain(s Scenario) (Verdict, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
@@ -52,9 +53,11 @@ func Explain(s Scenario) (Verdict, error) {
 		v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
 	}
 	finishSteps(&v)
-	v.Warnings = append(v.Warnings, trapWarnings(s, srv, &v)...)
-	if !v.Allowed && (s.Fixes == nil || *s.Fixes) {
-		v.Fixes = findFixes(s, p, srv, &v)
+	if s.Policy == nil {
+		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
+	}
+	if advisor != nil {
+		advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes))
 	}
 	return v, nil
 }
@@ -187,29 +190,6 @@ type server struct {
 	// preDecision and actDecision are the evaluator's words for how it
 	// answered the first preflight and the first actual request.
 	preDecision, actDecision string
-	// lint holds engine/lint's findings on the policy, once computed.
-	lint   []lint.Finding
-	linted bool
-}
-
-// lintFindings lints the policy once per server.
-func (srv *server) lintFindings() []lint.Finding {
-	if !srv.linted && srv.s.Policy != nil && srv.format != "" {
-		srv.linted = true
-		srv.lint, _ = lint.Lint(srv.s.Policy.Text, srv.format)
-	}
-	return srv.lint
-}
-
-// lintErrors counts the policy's error findings by code.
-func (srv *server) lintErrors() map[string]int {
-	out := map[string]int{}
-	for _, f := range srv.lintFindings() {
-		if f.Severity == lint.Error {
-			out[f.Code]++
-		}
-	}
-	return out
 }
 
 func newServer(s Scenario) (*server, *policy.Detection, error) {

@@ -1,37 +1,39 @@
 package explain
 
 import (
-	"sort"
-	"strconv"
-	"strings"
-
-	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/fix"
-	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/lint"
-	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// maxFixRuns bounds the browser-model runs one fix search may spend (each
-// is one browser, ~50 µs natively), so a blocked verdict costs at most a
-// few milliseconds more than an allowed one.
-const maxFixRuns = 32
+// An Advisor adds to a verdict what needs more of the engine than the
+// browser model and the policy readers: warnings from the policy's linter
+// and platform reader, and the search for fixes (which edits policy text
+// with engine/fix and reads it with engine/convert). This package does not
+// import those, so that a shell links only what it registers: the
+// simulator's first wasm leaves them out; engine/explain/advise registers
+// one from init, and engine/all imports it for the CLI and the tests.
+type Advisor interface {
+	// Advise appends warnings to v, the verdict of s for s.Browser with
+	// every browser's summary, and, when fixes is set (v is blocked and
+	// the caller wants fixes), sets v.Fixes. s.Policy.Format is the format
+	// read, never "auto".
+	Advise(s Scenario, v *Verdict, fixes bool)
+}
 
-// maxEditsPerFix bounds the edits one fix may chain (origin, method,
-// headers, credentials and status of the preflight, then origin and credentials of the reply).
-const maxEditsPerFix = 10
+// advisor is set once from an init function (RegisterAdvisor), like the
+// policy formats of policy.Register, and only read afterwards.
+var advisor Advisor
 
-// probeOrigin is an origin no policy should allow with credentials; a fix
-// whose result lets it read with credentials (a wildcard or a reflected
-// origin) is never offered.
-const probeOrigin = "https://attacker.invalid"
+// RegisterAdvisor makes Explain and Fixes use a. Call it from an init
+// function; the last registration wins.
+func RegisterAdvisor(a Advisor) { advisor = a }
 
 // Fixes computes the fixes of a blocked scenario for its browser, as
 // Explain does unless the scenario says "fixes": false. A page that
 // explains on every keystroke sets "fixes": false and calls Fixes when the
-// user opens the fixes. The result is empty when the fetch passes.
+// user opens the fixes. The result is empty when the fetch passes. It is
+// an error when no Advisor is registered (import
+// engine/explain/advise, or engine/all).
 func Fixes(s Scenario) ([]Fix, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
@@ -48,707 +50,40 @@ func Fixes(s Scenario) ([]Fix, error) {
 	if v.Allowed {
 		return []Fix{}, nil
 	}
-	return findFixes(s, p, srv, &v), nil
-}
-
-type searcher struct {
-	p    *fetch.Profile
-	srv  *server // the original scenario's server, for its lint findings
-	runs int
-}
-
-// once runs the chosen browser alone on s.
-func (se *searcher) once(s Scenario) (Verdict, bool) {
-	if se.runs >= maxFixRuns {
-		return Verdict{}, false
+	if advisor == nil {
+		return nil, policy.Errors{{Path: "$", Msg: "this build has no fix search (engine/explain/advise is not linked)"}}
 	}
-	se.runs++
+	advisor.Advise(withFormat(s, srv), &v, true)
+	return v.Fixes, nil
+}
+
+// Run explains s for its browser alone: no other browser's summary, no
+// Advisor warnings and no fixes. A fix search calls it on each changed
+// scenario and reads Verdict.Failure.
+func Run(s Scenario) (Verdict, error) {
+	p, ok := fetch.Lookup(s.Browser)
+	if !ok {
+		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
+	}
 	srv, _, err := newServer(s)
 	if err != nil {
-		return Verdict{}, false
+		return Verdict{}, err
 	}
-	v, err := run(se.p, s, srv)
-	if err != nil {
-		return Verdict{}, false
-	}
-	return v, true
+	return run(p, s, srv)
 }
 
-// findFixes searches for the smallest change that lets the fetch pass:
-// on the client when fetch() itself refuses the request, else in the
-// user's own policy text, else as the header lines the server must send.
-// Every fix is verified by running the browser model on the changed
-// scenario, and a policy fix also by engine/lint (no new error) and by a
-// probe from a foreign origin (no wildcard or echoed origin with
-// credentials).
-func findFixes(s Scenario, p *fetch.Profile, srv *server, v *Verdict) []Fix {
-	out := []Fix{}
-	if v.failure == nil {
-		return out
-	}
-	se := &searcher{p: p, srv: srv}
-	if s.Policy != nil && srv.format != "" {
+// Failure is the browser model's account of why the fetch failed (the
+// reason, the value read, whether on the preflight), or nil when it
+// passed. It is not part of the JSON; a fix search reads it.
+func (v *Verdict) Failure() *fetch.Failure { return v.failure }
+
+// withFormat returns s with its policy's format as read ("auto" resolved
+// to the detected format).
+func withFormat(s Scenario, srv *server) Scenario {
+	if s.Policy != nil && srv.format != "" && s.Policy.Format != srv.format {
 		cp := *s.Policy
 		cp.Format = srv.format
 		s.Policy = &cp
 	}
-	reason := v.failure.Reason
-	if req, why, ok := clientChange(s, v); ok {
-		cs := s
-		cs.Request = req
-		if cv, ok := se.once(cs); ok {
-			if cv.Allowed {
-				out = append(out, clientFix(s, cs, why, p))
-			} else if sf, ok := se.server(cs, &cv); ok {
-				f := clientFix(s, cs, why, p)
-				f.Steps = append(f.Steps, "then change the server as the next fix says")
-				f.AllowedIn = []string{} // passes only with the server fix that follows
-				sf.Summary = "Together with the client change: " + sf.Summary
-				out = append(out, f, sf)
-			}
-		}
-		if clientOnly[reason] {
-			return out
-		}
-	}
-	if sf, ok := se.server(s, v); ok {
-		out = append(out, sf)
-	}
-	// A credentialed request the server answers with "*" can also stop
-	// sending credentials, when it does not need them.
-	if reason == fetch.ReasonWildcardOriginNotAllowed || strings.TrimPrefix(reason, "Preflight") == fetch.ReasonWildcardOriginNotAllowed {
-		cs := s
-		cs.Request.Credentials = "same-origin"
-		if cv, ok := se.once(cs); ok && cv.Allowed {
-			out = append(out, clientFix(s, cs, "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)", p))
-		}
-	}
-	return out
-}
-
-// clientOnly are the reasons only the page can fix: fetch() throws before
-// any request, or the request's own mode refuses it.
-var clientOnly = map[string]bool{
-	fetch.ReasonInvalidMethod: true, fetch.ReasonForbiddenMethod: true, fetch.ReasonNoCorsMethod: true,
-	fetch.ReasonURLCredentials: true, fetch.ReasonModeNavigate: true, fetch.ReasonBodyWithGetHead: true,
-	fetch.ReasonStreamNoCors: true, fetch.ReasonInvalidHeader: true, fetch.ReasonInvalidHeaderValue: true,
-	fetch.ReasonDisallowedByMode: true, fetch.ReasonNoCorsRedirectModeNotFollow: true,
-	fetch.ReasonStreamNeedsHTTP2: true, fetch.ReasonCorsDisabledScheme: true,
-}
-
-// clientChange is the change to the fetch() call for reasons the page
-// causes (engine/fetch's reasons; Fetch §5.3 Request constructor).
-func clientChange(s Scenario, v *Verdict) (Request, string, bool) {
-	r := s.Request
-	r.Headers = r.Headers.Clone()
-	f := v.failure
-	switch f.Reason {
-	case fetch.ReasonInvalidMethod, fetch.ReasonForbiddenMethod:
-		m := "GET"
-		if r.Body != nil || r.BodyType != "" {
-			m = "POST"
-		}
-		r.Method = m
-		return r, "fetch() refuses the method " + strconv.Quote(f.Value) + "; send " + m + " (or another method the server allows)", true
-	case fetch.ReasonNoCorsMethod, fetch.ReasonModeNavigate, fetch.ReasonStreamNoCors, fetch.ReasonDisallowedByMode:
-		r.Mode = "cors"
-		return r, "use mode \"cors\" (the default), the only mode that lets the page read another origin's response", true
-	case fetch.ReasonNoCorsRedirectModeNotFollow:
-		r.Redirect = "follow"
-		return r, "mode \"no-cors\" needs redirect \"follow\" (the default)", true
-	case fetch.ReasonURLCredentials:
-		u := r.URL
-		if i := strings.Index(u, "://"); i >= 0 {
-			if at := strings.IndexByte(u[i+3:], '@'); at >= 0 {
-				if sl := strings.IndexAny(u[i+3:], "/?#"); sl < 0 || at < sl {
-					r.URL = u[:i+3] + u[i+3+at+1:]
-				}
-			}
-		}
-		return r, "remove the username and password from the URL (send them in an Authorization header instead)", r.URL != s.Request.URL
-	case fetch.ReasonBodyWithGetHead:
-		r.Body, r.BodyType = nil, ""
-		return r, "a " + r.Method + " request cannot carry a body: drop the body (or use POST)", true
-	case fetch.ReasonInvalidHeader, fetch.ReasonInvalidHeaderValue:
-		kept := headers.List{}
-		var dropped []string
-		for _, h := range r.Headers {
-			if !fetch.IsToken(h.Name) || strings.ContainsAny(h.Value, "\x00\r\n") {
-				dropped = append(dropped, h.Name)
-				continue
-			}
-			kept = append(kept, h)
-		}
-		r.Headers = kept
-		return r, "remove the header " + strings.Join(dropped, ", ") + ", which is not valid HTTP", len(dropped) > 0
-	case fetch.ReasonCorsDisabledScheme:
-		if i := strings.Index(r.URL, "://"); i > 0 {
-			r.URL = "https" + r.URL[i:]
-			return r, "CORS works only for http and https URLs: fetch the resource over https", true
-		}
-	case fetch.ReasonStreamNeedsHTTP2:
-		if strings.HasPrefix(r.URL, "http://") {
-			r.URL = "https://" + strings.TrimPrefix(r.URL, "http://")
-			return r, "stream the upload over https (HTTP/2), which Chromium needs for a ReadableStream body", true
-		}
-	}
-	return r, "", false
-}
-
-func clientFix(before, after Scenario, why string, p *fetch.Profile) Fix {
-	a, b := fetchCall(before.Request), fetchCall(after.Request)
-	req := after.Request
-	return Fix{Where: "client", Summary: upperFirst(why) + ".", Format: "fetch",
-		Diff: fix.Diff("a/fetch.js", "b/fetch.js", a, b), Text: b, Steps: []string{why}, Request: &req,
-		AllowedIn: allowedIn(after, p)}
-}
-
-// fetchCall renders a request as the fetch() call a page makes.
-func fetchCall(r Request) string {
-	var opts []string
-	if r.Method != "" && r.Method != "GET" {
-		opts = append(opts, "  method: "+strconv.Quote(r.Method)+",")
-	}
-	if len(r.Headers) > 0 {
-		opts = append(opts, "  headers: [")
-		for _, h := range r.Headers {
-			opts = append(opts, "    ["+strconv.Quote(h.Name)+", "+strconv.Quote(h.Value)+"],")
-		}
-		opts = append(opts, "  ],")
-	}
-	if r.Body != nil {
-		opts = append(opts, "  body: "+strconv.Quote(*r.Body)+",")
-	} else if r.BodyType != "" {
-		opts = append(opts, "  body: /* "+r.BodyType+" */,")
-	}
-	for _, kv := range [][2]string{{"credentials", r.Credentials}, {"mode", r.Mode}, {"redirect", r.Redirect}} {
-		if kv[1] != "" {
-			opts = append(opts, "  "+kv[0]+": "+strconv.Quote(kv[1])+",")
-		}
-	}
-	if len(opts) == 0 {
-		return "fetch(" + strconv.Quote(r.URL) + ")\n"
-	}
-	return "fetch(" + strconv.Quote(r.URL) + ", {\n" + strings.Join(opts, "\n") + "\n})\n"
-}
-
-// allowedIn lists the browsers that let s pass: the chosen one (the
-// search verified it) and each other engine, run here.
-func allowedIn(s Scenario, p *fetch.Profile) []string {
-	out := []string{}
-	srv, _, err := newServer(s)
-	if err != nil {
-		return out
-	}
-	for _, name := range summaryBrowsers {
-		if name == p.Name {
-			out = append(out, name)
-			continue
-		}
-		q, _ := fetch.Lookup(name)
-		if v, err := run(q, s, srv); err == nil && v.Allowed {
-			out = append(out, name)
-		}
-	}
-	if p.Name == "spec" {
-		out = append(out, "spec")
-	}
-	return out
-}
-
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-// server finds a server-side fix: an edit of the policy text when the
-// format can be edited in place, else the header lines to send.
-func (se *searcher) server(s Scenario, v *Verdict) (Fix, bool) {
-	if s.Policy != nil && editable(s.Policy.Format) {
-		if f, ok := se.policyFix(s, v); ok {
-			return f, true
-		}
-	}
-	return se.headersFix(s, v)
-}
-
-func editable(format string) bool {
-	_, err := fix.Apply("", format, fix.Edit{Op: fix.Add})
-	return err == nil
-}
-
-// policyFix edits the policy text one condition at a time, following the
-// rule trace of each run, for up to three candidate rules, and keeps the
-// fix with the fewest edits.
-func (se *searcher) policyFix(s Scenario, v *Verdict) (Fix, bool) {
-	format, text0 := s.Policy.Format, s.Policy.Text
-	src, _ := convert.Read(text0, format)
-	var best *Fix
-	bestCost := 0
-	for _, t := range chooseTargets(v, src, s) {
-		text, cur := text0, *v
-		var steps []string
-		cost := 0
-		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
-			e, why, ok := nextEdit(&cur, text, format, t, s)
-			if !ok {
-				break
-			}
-			nt, err := fix.Apply(text, format, e)
-			if err != nil || nt == text {
-				break
-			}
-			text = nt
-			steps = append(steps, why)
-			cost++
-			// Widening a rule that allows every origin widens it for
-			// every origin: prefer a rule that names the page (count it
-			// as two more edits).
-			if e.Field != fix.Origins && src != nil && e.Rule < len(src.Rules) && anyOrigin(src.Rules[e.Rule]) {
-				cost += 2
-			}
-			cs := s
-			cs.Policy = &Policy{Format: format, Text: text}
-			var ran bool
-			if cur, ran = se.once(cs); !ran {
-				break
-			}
-		}
-		if !cur.Allowed || best != nil && cost >= bestCost {
-			continue
-		}
-		cs := s
-		cs.Policy = &Policy{Format: format, Text: text}
-		if !safePolicy(se.srv, cs) {
-			continue
-		}
-		f := Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
-			Diff: fix.Diff("a/"+fileName(format), "b/"+fileName(format), text0, text), Text: text, AllowedIn: allowedIn(cs, se.p)}
-		best, bestCost = &f, cost
-		if cost <= 1 {
-			break
-		}
-	}
-	if best == nil {
-		return Fix{}, false
-	}
-	return *best, true
-}
-
-// anyOrigin reports a rule that allows every origin ("*" or echoing any).
-func anyOrigin(r convert.Rule) bool {
-	if r.ReflectAny {
-		return true
-	}
-	for _, o := range r.Origins {
-		if strings.TrimSpace(o.Text) == "*" {
-			return true
-		}
-	}
-	return false
-}
-
-func fileName(format string) string {
-	switch {
-	case strings.HasSuffix(format, "-xml"):
-		return "cors.xml"
-	case format == "nginx":
-		return "nginx.conf"
-	case format == "express":
-		return "cors.js"
-	}
-	return "cors.json"
-}
-
-// safePolicy refuses a changed policy that lint finds a new error in, or
-// that answers a foreign origin with a wildcard or its own origin together
-// with Access-Control-Allow-Credentials: true.
-func safePolicy(srv *server, s Scenario) bool {
-	format := s.Policy.Format
-	if fa, err := lint.Lint(s.Policy.Text, format); err == nil {
-		had := map[string]int{}
-		for code, n := range srv.lintErrors() {
-			had[code] = n
-		}
-		for _, f := range fa {
-			if f.Severity == lint.Error {
-				if had[f.Code] == 0 {
-					return false
-				}
-				had[f.Code]--
-			}
-		}
-	}
-	return !credentialedWildcard(s)
-}
-
-// credentialedWildcard asks the policy what it answers a foreign origin
-// sending the scenario's request, preflight and actual, and reports a
-// reply that would let that origin read with credentials.
-func credentialedWildcard(s Scenario) bool {
-	f, ok := policy.Lookup(s.Policy.Format)
-	if !ok {
-		return false
-	}
-	ev, err := f.Parse(s.Policy.Text)
-	if err != nil {
-		return false
-	}
-	method := fetch.NormalizeMethod(s.Request.Method)
-	if method == "" {
-		method = "GET"
-	}
-	var names []string
-	for _, h := range s.Request.Headers {
-		names = append(names, strings.ToLower(h.Name))
-	}
-	pre := headers.List{{Name: "Origin", Value: probeOrigin}, {Name: "Access-Control-Request-Method", Value: method}}
-	if len(names) > 0 {
-		pre = append(pre, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
-	}
-	reqs := []policy.Request{
-		{Method: "OPTIONS", URL: s.Request.URL, Header: pre},
-		{Method: method, URL: s.Request.URL, Header: headers.List{{Name: "Origin", Value: probeOrigin}}},
-		{Method: "GET", URL: s.Request.URL, Header: headers.List{{Name: "Origin", Value: probeOrigin}}},
-	}
-	for _, r := range reqs {
-		app := policy.Reply{Status: 200}
-		if s.Response != nil {
-			app = fromReply(s.Response)
-		}
-		out := ev.Respond(r, app)
-		acao, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
-		acac, _ := out.Reply.Header.Get("Access-Control-Allow-Credentials")
-		if (acao == "*" || acao == probeOrigin) && strings.TrimSpace(acac) == "true" {
-			return true
-		}
-	}
-	return false
-}
-
-// chooseTargets ranks the rules a fix may change: the rule that decided,
-// then rules whose origin matched, then rules that already allow the
-// method and most of the headers.
-func chooseTargets(v *Verdict, src *convert.Source, s Scenario) []int {
-	var out []int
-	add := func(i int) {
-		if !containsInt(out, i) && len(out) < 3 {
-			out = append(out, i)
-		}
-	}
-	for _, r := range v.Rules {
-		if r.Matched {
-			add(r.Index)
-		}
-	}
-	for _, r := range v.Rules {
-		switch r.Failed {
-		case "", "origin", "path", "inheritance", "status", "value":
-		default:
-			add(r.Index)
-		}
-	}
-	if src != nil {
-		method := requestMethod(v, s)
-		requested := requestedHeaders(v)
-		type scored struct{ i, score int }
-		var all []scored
-		for i, r := range src.Rules {
-			if r.Disabled || len(r.Paths) > 0 && !pathCovered(r.Paths, s.Request.URL) {
-				continue
-			}
-			sc := 0
-			for _, m := range r.Methods {
-				if m.Text == method || m.Text == "*" {
-					sc += 2 * (len(requested) + 1)
-				}
-			}
-			for _, h := range requested {
-				if covered(r.AllowHeaders, h) {
-					sc++
-				}
-			}
-			all = append(all, scored{i, sc})
-		}
-		sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
-		for _, x := range all {
-			add(x.i)
-		}
-	}
-	if len(out) == 0 {
-		out = append(out, 0)
-	}
-	return out
-}
-
-func pathCovered(paths []string, rawURL string) bool {
-	u, err := origin.ParseURL(rawURL)
-	if err != nil {
-		return true
-	}
-	p := u.Path
-	for _, x := range paths {
-		if p == x || strings.HasPrefix(p, strings.TrimSuffix(x, "/")+"/") || x == "/" {
-			return true
-		}
-	}
-	return false
-}
-
-func containsInt(l []int, i int) bool {
-	for _, x := range l {
-		if x == i {
-			return true
-		}
-	}
-	return false
-}
-
-// requestMethod is the method the server is asked to allow: the
-// preflight's Access-Control-Request-Method, else the actual method.
-func requestMethod(v *Verdict, s Scenario) string {
-	if m, ok := v.Preflight.Headers["access-control-request-method"]; ok {
-		return m
-	}
-	if v.ActualRequest != nil {
-		return v.ActualRequest.Method
-	}
-	if s.Request.Method == "" {
-		return "GET"
-	}
-	return fetch.NormalizeMethod(s.Request.Method)
-}
-
-// requestedHeaders are the names of the preflight's
-// Access-Control-Request-Headers, deduplicated.
-func requestedHeaders(v *Verdict) []string {
-	var out []string
-	for _, h := range strings.Split(v.Preflight.Headers["access-control-request-headers"], ",") {
-		if h = strings.TrimSpace(h); h != "" && !contains(out, h) {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
-// covered reports whether a header list entry allows name: a
-// case-insensitive match, with "*" matching any run of characters (S3
-// and Azure prefix patterns such as x-amz-meta-*).
-func covered(list []convert.Value, name string) bool {
-	for _, v := range list {
-		if glob(strings.ToLower(strings.TrimSpace(v.Text)), strings.ToLower(name)) {
-			return true
-		}
-	}
-	return false
-}
-
-func glob(pat, s string) bool {
-	i := strings.IndexByte(pat, '*')
-	if i < 0 {
-		return pat == s
-	}
-	if !strings.HasPrefix(s, pat[:i]) {
-		return false
-	}
-	rest := pat[i+1:]
-	for j := i; j <= len(s); j++ {
-		if glob(rest, s[j:]) {
-			return true
-		}
-	}
-	return false
-}
-
-// pageOrigin is the Origin the browser sent, the value a fix allows.
-func pageOrigin(v *Verdict, s Scenario) string {
-	if v.failure != nil && v.failure.Origin != "" {
-		return v.failure.Origin
-	}
-	if o, err := origin.Parse(s.Request.Origin); err == nil {
-		return o.String()
-	}
-	return s.Request.Origin
-}
-
-// baseReason drops DevTools' "Preflight" prefix, which marks the same
-// condition found on the preflight's response.
-func baseReason(r string) string {
-	switch r {
-	case fetch.ReasonPreflightInvalidStatus, fetch.ReasonPreflightDisallowedRedirect:
-		return r
-	}
-	return strings.TrimPrefix(r, "Preflight")
-}
-
-// nextEdit is the one change the current verdict asks for next, in rule
-// t (or the rule that decided), with its description.
-func nextEdit(cur *Verdict, text, format string, t int, s Scenario) (fix.Edit, string, bool) {
-	page := pageOrigin(cur, s)
-	if page == "null" || page == "" {
-		return fix.Edit{}, "", false
-	}
-	method := requestMethod(cur, s)
-	if format == "nginx" {
-		return nginxEdit(cur, page, method)
-	}
-	reason := baseReason(cur.Reason)
-	var entry *policy.Rule
-	for i := range cur.Rules {
-		if cur.Rules[i].Index == t {
-			entry = &cur.Rules[i]
-		}
-	}
-	if entry == nil || entry.Matched {
-		for i := range cur.Rules {
-			if cur.Rules[i].Matched {
-				entry = &cur.Rules[i]
-				t = entry.Index
-			}
-		}
-	}
-	rule := "rule " + strconv.Itoa(t+1)
-	if entry != nil && !entry.Matched {
-		switch entry.Failed {
-		case "origin":
-			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Origins, Values: []string{page}}, "allow the origin " + page + " in " + rule, true
-		case "method":
-			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Methods, Values: []string{method}}, "allow the method " + method + " in " + rule, true
-		case "headers":
-			miss := missingHeaders(cur, text, format, t)
-			if len(miss) == 0 {
-				return fix.Edit{}, "", false
-			}
-			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.AllowHeaders, Values: miss}, "allow the request header" + plural(miss) + " " + strings.Join(miss, ", ") + " in " + rule, true
-		}
-		if len(cur.Rules) > 0 && entry.Failed != "" {
-			return fix.Edit{}, "", false
-		}
-	}
-	switch reason {
-	case fetch.ReasonWildcardOriginNotAllowed:
-		return fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: "*", Values: []string{page}},
-			"replace the wildcard origin \"*\" by " + page + " in " + rule + " (with credentials a browser needs the exact origin; list any other origin that relied on \"*\" too)", true
-	case fetch.ReasonInvalidAllowCredentials:
-		return fix.Edit{Op: fix.Enable, Rule: t, Field: fix.Credentials}, "allow credentials in " + rule, true
-	case fetch.ReasonMethodDisallowed:
-		return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Methods, Values: []string{method}}, "allow the method " + method + " in " + rule, true
-	case fetch.ReasonHeaderDisallowed:
-		miss := replyMissingHeaders(cur)
-		if len(miss) == 0 {
-			return fix.Edit{}, "", false
-		}
-		return fix.Edit{Op: fix.Add, Rule: t, Field: fix.AllowHeaders, Values: miss}, "allow the request header" + plural(miss) + " " + strings.Join(miss, ", ") + " in " + rule, true
-	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch:
-		return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Origins, Values: []string{page}}, "allow the origin " + page + " in " + rule, true
-	}
-	return fix.Edit{}, "", false
-}
-
-func plural(l []string) string {
-	if len(l) > 1 {
-		return "s"
-	}
-	return ""
-}
-
-// missingHeaders are the requested names rule t of the text does not
-// cover.
-func missingHeaders(cur *Verdict, text, format string, t int) []string {
-	requested := requestedHeaders(cur)
-	src, err := convert.Read(text, format)
-	if err != nil || t >= len(src.Rules) {
-		return requested
-	}
-	var out []string
-	for _, h := range requested {
-		if !covered(src.Rules[t].AllowHeaders, h) {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
-// replyMissingHeaders are the requested names the preflight reply's
-// Access-Control-Allow-Headers does not list.
-func replyMissingHeaders(cur *Verdict) []string {
-	var listed []string
-	if cur.Preflight.Reply != nil {
-		for _, f := range cur.Preflight.Reply.Headers {
-			if strings.EqualFold(f.Name, "Access-Control-Allow-Headers") {
-				for _, x := range strings.Split(f.Value, ",") {
-					listed = append(listed, strings.ToLower(strings.TrimSpace(x)))
-				}
-			}
-		}
-	}
-	var out []string
-	for _, h := range requestedHeaders(cur) {
-		if !contains(listed, strings.ToLower(h)) {
-			out = append(out, h)
-		}
-	}
-	if len(out) == 0 && cur.failure != nil && cur.failure.Value != "" {
-		out = append(out, strings.ToLower(cur.failure.Value))
-	}
-	return out
-}
-
-// nginxEdit reads the add_header trace of the block that answered.
-func nginxEdit(cur *Verdict, page, method string) (fix.Edit, string, bool) {
-	line := 0
-	statusFailed := false
-	var acao *policy.Rule
-	for i, r := range cur.Rules {
-		if r.Failed == "inheritance" {
-			continue
-		}
-		if n, err := strconv.Atoi(strings.TrimPrefix(r.Path, "line ")); err == nil && line == 0 {
-			line = n
-		}
-		if r.Failed == "status" {
-			statusFailed = true
-		}
-		if strings.EqualFold(r.ID, "Access-Control-Allow-Origin") {
-			acao = &cur.Rules[i]
-		}
-	}
-	if line == 0 {
-		return fix.Edit{}, "", false
-	}
-	reason := cur.Reason
-	if cur.failure != nil && cur.failure.Preflight && cur.Preflight.Reply != nil {
-		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {
-			return fix.Edit{Op: fix.AnswerOptions, Line: line},
-				"answer OPTIONS in nginx itself with 204 (the application behind it answers " + strconv.Itoa(st) + ")", true
-		}
-	}
-	if statusFailed {
-		return fix.Edit{Op: fix.Always}, "add \"always\" to the Access-Control-* add_header lines, so nginx sends them on every status", true
-	}
-	switch baseReason(reason) {
-	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch:
-		if acao != nil {
-			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{page}, Line: line}, "allow the origin " + page + " in the map that sets Access-Control-Allow-Origin", true
-		}
-	case fetch.ReasonMethodDisallowed:
-		return fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{method}, Line: line}, "add " + method + " to Access-Control-Allow-Methods", true
-	case fetch.ReasonHeaderDisallowed:
-		miss := replyMissingHeaders(cur)
-		return fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: miss, Line: line}, "add " + strings.Join(miss, ", ") + " to Access-Control-Allow-Headers", len(miss) > 0
-	case fetch.ReasonInvalidAllowCredentials:
-		return fix.Edit{Op: fix.Enable, Field: fix.Credentials, Line: line}, "send Access-Control-Allow-Credentials: true", true
-	}
-	return fix.Edit{}, "", false
+	return s
 }

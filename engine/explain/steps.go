@@ -167,6 +167,10 @@ const (
 	azureDoc = "shared/reference/cloud-policies.md §4 (Azure: first rule matching origin and method, no fall-through)"
 )
 
+// StatusText is a status code with its reason phrase ("204 No Content"),
+// as the steps and a fix's reply lines show it; 0 is a closed connection.
+func StatusText(code int) string { return statusText(code) }
+
 func statusText(code int) string {
 	if code == 0 {
 		return "nothing (the connection closed)"

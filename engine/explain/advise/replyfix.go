@@ -1,8 +1,9 @@
-package explain
+package advise
 
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
@@ -12,9 +13,9 @@ import (
 // header lines (and status) the server must send, for raw replies and for
 // formats without rules to edit. The replies start as what the server sent
 // (the scenario's raw replies, or the policy's answers).
-func (se *searcher) headersFix(s Scenario, v *Verdict) (Fix, bool) {
-	pre := &Reply{Status: 404, Headers: headers.List{}}
-	act := &Reply{Status: 200, Headers: headers.List{}}
+func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
+	pre := &explain.Reply{Status: 404, Headers: headers.List{}}
+	act := &explain.Reply{Status: 200, Headers: headers.List{}}
 	if s.Preflight != nil {
 		pre = cloneReply(s.Preflight)
 	}
@@ -36,25 +37,25 @@ func (se *searcher) headersFix(s Scenario, v *Verdict) (Fix, bool) {
 	if s.Policy != nil {
 		var ok bool
 		if cur, ok = se.once(cs); !ok {
-			return Fix{}, false
+			return explain.Fix{}, false
 		}
 	}
 	var steps []string
 	for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 		why, ok := editReplies(&cur, s, pre, act)
 		if !ok {
-			return Fix{}, false
+			return explain.Fix{}, false
 		}
 		steps = append(steps, why)
 		var ran bool
 		if cur, ran = se.once(cs); !ran {
-			return Fix{}, false
+			return explain.Fix{}, false
 		}
 	}
 	if !cur.Allowed {
-		return Fix{}, false
+		return explain.Fix{}, false
 	}
-	f := Fix{Where: "server", Format: "headers", Steps: steps, Summary: upperFirst(strings.Join(steps, "; ")) + "."}
+	f := explain.Fix{Where: "server", Format: "headers", Steps: steps, Summary: upperFirst(strings.Join(steps, "; ")) + "."}
 	var before, after []string
 	if !sameReply(pre, pre0) {
 		f.Preflight = pre
@@ -68,25 +69,25 @@ func (se *searcher) headersFix(s Scenario, v *Verdict) (Fix, bool) {
 	}
 	f.Text = strings.Join(after, "\n")
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
-	f.AllowedIn = allowedIn(cs, se.p)
+	f.AllowedIn = allowedIn(cs, se.browser)
 	return f, true
 }
 
-func cloneReply(r *Reply) *Reply {
+func cloneReply(r *explain.Reply) *explain.Reply {
 	h := r.Headers.Clone()
 	if h == nil {
 		h = headers.List{}
 	}
-	return &Reply{Status: r.Status, Headers: h, Body: r.Body}
+	return &explain.Reply{Status: r.Status, Headers: h, Body: r.Body}
 }
 
-func sameReply(a, b *Reply) bool {
+func sameReply(a, b *explain.Reply) bool {
 	return a.Status == b.Status && replyText(a) == replyText(b)
 }
 
-func replyText(r *Reply) string {
+func replyText(r *explain.Reply) string {
 	var b strings.Builder
-	b.WriteString("HTTP/1.1 " + statusText(r.Status) + "\n")
+	b.WriteString("HTTP/1.1 " + explain.StatusText(r.Status) + "\n")
 	for _, f := range r.Headers {
 		b.WriteString(f.Name + ": " + f.Value + "\n")
 	}
@@ -96,8 +97,8 @@ func replyText(r *Reply) string {
 // editReplies makes the one change the verdict asks for in the reply that
 // failed: the exact origin, credentials, an ok status, the method or the
 // header names (Fetch §4.8 CORS-preflight fetch and §4.9 CORS check).
-func editReplies(cur *Verdict, s Scenario, pre, act *Reply) (string, bool) {
-	f := cur.failure
+func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Reply) (string, bool) {
+	f := cur.Failure()
 	if f == nil {
 		return "", false
 	}

@@ -1,0 +1,97 @@
+// Package advise adds to explain's verdicts what needs more of the engine
+// than the browser model and the policy readers: engine/lint's findings on
+// the policy and the platforms' traps as warnings, and the search for
+// verified fixes (edits of the user's own policy text with engine/fix, read
+// back with engine/convert; or the header lines to send; or a change to the
+// fetch() call). Importing it registers it with explain.RegisterAdvisor;
+// engine/all imports it, so the CLI and the tests get it. A shell that must
+// stay small (the simulator's first wasm) leaves it out and its verdicts
+// have no fixes and only the warnings the browser model and the raw replies
+// give.
+//
+//	import _ "github.com/whycors/whycors/engine/explain/advise"
+package advise
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/platform/apigw"
+)
+
+func init() { explain.RegisterAdvisor(advisor{}) }
+
+type advisor struct{}
+
+// Advise implements explain.Advisor: it lints the policy once and uses
+// the findings for the warnings and for the fix check (a fix may add no
+// lint error).
+func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool) {
+	var findings []lint.Finding
+	if s.Policy != nil && s.Policy.Format != "" {
+		findings, _ = lint.Lint(s.Policy.Text, s.Policy.Format)
+		v.Warnings = append(v.Warnings, trapWarnings(s, findings)...)
+	}
+	if fixes && !v.Allowed {
+		errs := map[string]int{}
+		for _, f := range findings {
+			if f.Severity == lint.Error {
+				errs[f.Code]++
+			}
+		}
+		v.Fixes = findFixes(s, v, errs)
+	}
+}
+
+// quietLint are lint codes that say nothing about this fetch's risk (a
+// needless list entry), left out of a verdict's warnings.
+var quietLint = map[string]bool{"safelisted-method": true, "safelisted-header": true}
+
+// trapWarnings lists the traps of a policy that did not (necessarily)
+// block this fetch but bite elsewhere: engine/lint's findings (S3's Vary
+// only on a match, nginx add_header without always, Authorization under
+// "*", max-age caps, origins allowed too widely) and the API Gateway traps
+// of cloud-policies.md §5.
+func trapWarnings(s explain.Scenario, findings []lint.Finding) []explain.Warning {
+	var out []explain.Warning
+	for _, f := range findings {
+		if quietLint[f.Code] || f.Code == "options-method" && f.Severity == lint.Info {
+			continue
+		}
+		out = append(out, explain.Warning{Code: f.Code, Message: f.Message, Severity: string(f.Severity), Line: f.Line, Column: f.Column, Path: f.Path})
+	}
+	switch s.Policy.Format {
+	case "apigw-rest":
+		if c, err := apigw.ParseREST(s.Policy.Text); err == nil && len(c.GatewayResponses) < 2 {
+			out = append(out, explain.Warning{Code: "apigw-rest-gateway-errors", Severity: "warning",
+				Message: "API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the Gateway Responses DEFAULT_4XX and DEFAULT_5XX add them, so the browser reports a CORS error instead of the real status (cloud-policies.md §5.2)."})
+		}
+	case "apigw-http":
+		if s.Response != nil && hasACHeader(s.Response) {
+			out = append(out, explain.Warning{Code: "apigw-http-backend-ignored", Severity: "warning",
+				Message: "An HTTP API with a CORS configuration answers CORS itself and ignores the Access-Control-* headers the integration sends (cloud-policies.md §5.1); change the API's CorsConfiguration, not the backend."})
+		}
+	}
+	return out
+}
+
+func hasACHeader(r *explain.Reply) bool {
+	for _, f := range r.Headers {
+		if strings.HasPrefix(strings.ToLower(f.Name), "access-control-") {
+			return true
+		}
+	}
+	return false
+}
+
+// varyHas reports whether a Vary value names the header (or is "*").
+func varyHas(vary, name string) bool {
+	for _, p := range strings.Split(vary, ",") {
+		p = strings.TrimSpace(p)
+		if p == "*" || strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
+}
