@@ -143,7 +143,7 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 			return append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
 		}
 		format = f
-	case !slices.Contains(sourceFormats(), format):
+	case !slices.Contains(sourceFormats(), format) && !registered(format):
 		return append(errs, &policy.Error{Path: envFormat, Msg: "unknown format " + strconv.Quote(format) + "; known: auto, " + strings.Join(sourceFormats(), ", ")})
 	}
 	c.Format = format
@@ -179,6 +179,13 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 	}
 	c.Policy, c.NativeText = p, out
 	return errs
+}
+
+// registered: a format the engine reads that the converter may still
+// refuse to convert from (captured replies, nginx), which it explains.
+func registered(format string) bool {
+	_, ok := policy.Lookup(format)
+	return ok && canConvert
 }
 
 // effectWider is engine/convert's Note.Effect for "the converted policy

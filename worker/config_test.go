@@ -33,7 +33,7 @@ func TestLoadConfig(t *testing.T) {
 		{desc: "unknown format name lists the known ones", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://a.example", envFormat: "yaml"},
 			want: []string{envFormat + `: unknown format "yaml"; known: auto, `}},
 		{desc: "text no format claims", env: map[string]string{envPolicy: "allow everything", envUpstream: "https://a.example"},
-			want: []string{envPolicy + ": not a policy in any known format"}},
+			want: []string{map[bool]string{true: envPolicy + ": not a policy in any known format", false: envPolicy + " (native): syntax"}[canConvert]}},
 		// Positions: the native reader reports line 1, column 13 for the
 		// value of "origins" in {"origins": "x"} (1-based, as
 		// policy.Error documents).
@@ -110,4 +110,68 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestConvertAtStart: a policy in another format is converted to native
+// when the worker starts. Sources of the expected outcomes: engine/convert's
+// package doc (what converts, what is refused, what widens) and
+// shared/reference/cloud-policies.md for each platform's meaning.
+func TestConvertAtStart(t *testing.T) {
+	if !canConvert {
+		t.Skip("built with whycors_nativeonly")
+	}
+	const app = "https://app.test"
+	tests := []struct {
+		desc   string
+		format string // WHYCORS_POLICY_FORMAT; "" for auto
+		text   string
+		from   string   // the format the worker reports
+		faults []string // substrings of each fault, in order; none means it serves
+		// a preflight from app for PUT: allowed?
+		allowsPUT bool
+	}{
+		{desc: "S3 JSON listing GET, HEAD, POST: exact (S3 picks by method; native never needs those listed)", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET","HEAD","POST","PUT"]}]`, from: "s3-json", allowsPUT: true},
+		{desc: "S3 XML, the same rule", text: `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>POST</AllowedMethod></CORSRule></CORSConfiguration>`, from: "s3-xml"},
+		{desc: "S3 JSON listing GET only: converting would give HEAD and POST CORS headers S3 does not send: refused with the rule's position", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]}]`,
+			faults: []string{"line 1, column 2: WHYCORS_POLICY (s3-json) $[0]: converting to native would allow more"}},
+		{desc: "a named format is used as named", format: "gcs-json", text: `[{"origin":["https://app.test"],"method":["GET","HEAD","POST","PUT"]}]`, from: "gcs-json", allowsPUT: true},
+		{desc: "API Gateway HTTP API CorsConfiguration", text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["GET","HEAD","POST","PUT"]}`, from: "apigw-http", allowsPUT: true},
+		{desc: "EC2's fixed policy (cloud-policies.md §5.3: ACAO *, methods GET, POST, OPTIONS, DELETE, PUT)", format: "ec2", text: "ec2", from: "ec2", allowsPUT: true},
+		{desc: "nginx cannot be converted from (engine/convert doc: its reader exposes no rules)", format: "nginx", text: "add_header Access-Control-Allow-Origin https://app.test always;\n",
+			faults: []string{"WHYCORS_POLICY (nginx)"}},
+		{desc: "the platform's own refusal keeps its position (S3: at most one wildcard per origin)", text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET","HEAD","POST"]}]`,
+			faults: []string{"line 1, column 21: WHYCORS_POLICY (s3-json)"}},
+	}
+	for _, tc := range tests {
+		env := map[string]string{envPolicy: tc.text, envUpstream: "https://a.example", envFormat: tc.format}
+		cfg, errs := LoadConfig(envOf(env))
+		if len(tc.faults) > 0 {
+			if len(errs) != len(tc.faults) {
+				t.Errorf("%s: faults %v, want %d", tc.desc, errs, len(tc.faults))
+				continue
+			}
+			for i, w := range tc.faults {
+				if !strings.Contains(errs[i].Error(), w) {
+					t.Errorf("%s: fault %q lacks %q", tc.desc, errs[i].Error(), w)
+				}
+			}
+			continue
+		}
+		if errs != nil {
+			t.Errorf("%s: %v", tc.desc, errs)
+			continue
+		}
+		if cfg.Format != tc.from {
+			t.Errorf("%s: format %q, want %q", tc.desc, cfg.Format, tc.from)
+		}
+		for _, n := range cfg.Notes {
+			if n.Effect == effectWider {
+				t.Errorf("%s: served despite a widening note: %v", tc.desc, n)
+			}
+		}
+		d := NewServer(cfg, nil).Decide(&Request{Method: "OPTIONS", Target: "/x", Origin: app, HasOrigin: true, ACRM: "PUT", HasACRM: true})
+		if allowed := d.Status/100 == 2; allowed != tc.allowsPUT {
+			t.Errorf("%s: PUT preflight from %s answered %d, want allowed=%v\nnative policy: %s", tc.desc, app, d.Status, tc.allowsPUT, cfg.NativeText)
+		}
+	}
 }
