@@ -11,9 +11,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
@@ -23,7 +26,11 @@ import (
 
 // Agreement with the edge (shared/design.md, quality bars): real Chromium
 // fetches through the worker in workerd, and what the page sees must be
-// what explain predicts for the same request under the same native policy.
+// what explain predicts for the same request under the same native policy:
+// allowed or not, status, exposed headers, the reason DevTools names
+// (Network.loadingFailed's corsErrorStatus.corsError) and every console
+// line Chromium prints about the fetch (Log domain entries that name its
+// URL, as e2e/chromium collects them).
 //
 // One worker serves chromeCases randomly generated rules, each on its own
 // path (/c<i>/*), so each case is an independent policy; the page is on
@@ -181,10 +188,15 @@ func TestChromiumThroughWorker(t *testing.T) {
 	defer cancelB()
 	ctx, cancel := context.WithTimeout(bctx, 5*time.Minute)
 	defer cancel()
+	ev := &events{}
+	// chromedp enables the Network and Log domains of every target.
+	if err := chromedp.Listen(ctx, ev.add); err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(page+"/")); err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
-	agree, allowed := 0, 0
+	agree, allowed, named := 0, 0, 0
 	for i, c := range chrome.cases {
 		url := fmt.Sprintf("%s/c%d/item?n=%d", worker, i, time.Now().UnixNano())
 		hdrs := map[string]string{}
@@ -193,7 +205,9 @@ func TestChromiumThroughWorker(t *testing.T) {
 		}
 		init := map[string]any{"method": c.method, "headers": hdrs, "credentials": c.credentials, "mode": "cors", "cache": "no-store"}
 		ij, _ := json.Marshal(init)
-		js := fmt.Sprintf(`fetch(%q, %s).then(async r => ({ok: true, status: r.status, headers: [...r.headers.keys()], body: await r.text()}), e => ({ok: false, status: 0, headers: [], error: String(e)}))`, url, ij)
+		// The console entries about a finished load arrive after the
+		// promise settles; wait a little for them (as e2e/chromium does).
+		js := fmt.Sprintf(`fetch(%q, %s).then(async r => ({ok: true, status: r.status, headers: [...r.headers.keys()], body: await r.text()}), e => ({ok: false, status: 0, headers: [], error: String(e)})).then(async o => { await new Promise(r => setTimeout(r, 60)); return o; })`, url, ij)
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[seen](js, chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
@@ -232,6 +246,17 @@ func TestChromiumThroughWorker(t *testing.T) {
 		if a, b := exposedOnly(got.Headers), exposedOnly(v.ReadableHeaders); !slices.Equal(a, b) {
 			diffs = append(diffs, fmt.Sprintf("readable headers beyond the safelist: chromium %v, explain %v", a, b))
 		}
+		reason, console := ev.about(url)
+		if len(console) > 0 && reason != "" {
+			named++
+		}
+		// A reason only when CDP names one (e2e/chromium: the same rule).
+		if (reason != "" || got.OK) && reason != v.Reason {
+			diffs = append(diffs, fmt.Sprintf("reason: chromium %q, explain %q", reason, v.Reason))
+		}
+		if want := nonNilStrings(v.Console); !slices.Equal(console, want) {
+			diffs = append(diffs, fmt.Sprintf("console:\n    chromium %q\n    explain  %q", console, want))
+		}
 		if got.OK {
 			allowed++
 		}
@@ -242,10 +267,91 @@ func TestChromiumThroughWorker(t *testing.T) {
 		agree++
 	}
 	t.Logf("chromium through the worker: %d/%d cases agree with explain (seed %d; %d allowed, %d blocked in Chromium)", agree, len(chrome.cases), chromeSeed(), allowed, len(chrome.cases)-allowed)
+	// The comparison of reasons and console lines must have had something
+	// to compare: every blocked fetch gets both in Chromium.
+	if blocked := len(chrome.cases) - allowed; named < blocked {
+		t.Errorf("only %d of %d blocked fetches had a DevTools reason and console lines; the event collection is broken", named, blocked)
+	}
 	// A run where every case goes the same way would not test much.
 	if allowed == 0 || allowed == len(chrome.cases) {
 		t.Errorf("all %d cases had the same outcome; the generator should mix allowed and blocked", len(chrome.cases))
 	}
+}
+
+// events collects the DevTools events the comparison reads.
+type events struct {
+	mu    sync.Mutex
+	urls  map[network.RequestID]string
+	types map[network.RequestID]network.ResourceType
+	fails []failure
+	logs  []*cdplog.Entry
+}
+
+type failure struct {
+	url, corsError string
+	preflight      bool
+}
+
+func (e *events) add(ev any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.urls == nil {
+		e.urls, e.types = map[network.RequestID]string{}, map[network.RequestID]network.ResourceType{}
+	}
+	switch x := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		if x.Request != nil {
+			e.urls[x.RequestID], e.types[x.RequestID] = x.Request.URL, x.Type
+		}
+	case *network.EventLoadingFailed:
+		f := failure{url: e.urls[x.RequestID], preflight: x.Type == network.ResourceTypePreflight || e.types[x.RequestID] == network.ResourceTypePreflight}
+		if x.CorsErrorStatus != nil {
+			f.corsError = string(x.CorsErrorStatus.CorsError)
+		}
+		e.fails = append(e.fails, f)
+	case *cdplog.EventEntryAdded:
+		if x.Entry != nil {
+			e.logs = append(e.logs, x.Entry)
+		}
+	}
+}
+
+// about returns the CORS error DevTools names for the fetch of url (the
+// request's own loadingFailed, else its preflight's) and the text of every
+// console entry whose URL or text holds url, in arrival order.
+func (e *events) about(url string) (string, []string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	reason, pf := "", ""
+	for _, f := range e.fails {
+		if f.url != url || f.corsError == "" {
+			continue
+		}
+		if f.preflight {
+			if pf == "" {
+				pf = f.corsError
+			}
+		} else if reason == "" {
+			reason = f.corsError
+		}
+	}
+	if reason == "" {
+		reason = pf
+	}
+	console := []string{}
+	for _, l := range e.logs {
+		if l.URL == url || strings.Contains(l.Text, url) {
+			console = append(console, l.Text)
+		}
+	}
+	return reason, console
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 func chromeSeed() uint64 {
