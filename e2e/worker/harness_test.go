@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -109,6 +110,7 @@ func run(m *testing.M) int {
 		{name: "patient", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
 		{name: "s3wider", policy: s3WiderPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "express", policy: expressPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "down", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
 	}
 	cmd, urls, err := startWorkerd(wd, dir, confs)
@@ -206,7 +208,10 @@ func startWorkerd(wd, dir string, confs []workerConf) (*exec.Cmd, map[string]str
 	cmd := exec.Command(wd, args...)
 	cmd.Dir = dir
 	cmd.ExtraFiles = files
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	// The worker's console.log lines (Go's println) arrive on workerd's
+	// stdout or stderr; keep a copy for the tests that read them.
+	cmd.Stdout = io.MultiWriter(os.Stderr, &workerdLog)
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		return nil, nil, err
 	}
@@ -214,6 +219,26 @@ func startWorkerd(wd, dir string, confs []workerConf) (*exec.Cmd, map[string]str
 		f.Close()
 	}
 	return cmd, urls, nil
+}
+
+// workerdLog holds what workerd printed.
+var workerdLog lockedBuffer
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func need(t *testing.T) {

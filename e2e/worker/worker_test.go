@@ -582,6 +582,55 @@ func TestS3Policy(t *testing.T) {
 	}
 }
 
+// expressPolicy is an Express cors() call whose second origin is a regular
+// expression, which the native form cannot say: the conversion leaves it
+// out (narrower, engine/convert's notes), so the worker serves and logs it.
+const expressPolicy = `app.use(cors({origin: ['https://app.example.com', /^https:\/\/.+\.app\.test$/], methods: ['GET', 'HEAD', 'POST', 'PUT']}))`
+
+// TestConvertedPolicyNotes: a narrowing conversion serves, and the isolate
+// logs the note with its position in the configured text (line 1, column
+// 51: the regular expression in expressPolicy).
+func TestConvertedPolicyNotes(t *testing.T) {
+	need(t)
+	r := do(t, "express", "OPTIONS", "/api/items", [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}}, nil)
+	if r.status != 204 || r.header.Get("Access-Control-Allow-Origin") != app {
+		t.Errorf("preflight under the converted Express policy: status %d, ACAO %q; want 204 and the origin", r.status, r.header.Get("Access-Control-Allow-Origin"))
+	}
+	r = do(t, "express", "OPTIONS", "/api/items", [][2]string{{"Origin", "https://x.app.test"}, {"Access-Control-Request-Method", "PUT"}}, nil)
+	if r.status != 403 {
+		t.Errorf("an origin only the left-out regular expression allowed: status %d, want 403 (narrower)", r.status)
+	}
+	log := workerdLog.String()
+	for _, want := range []string{"express policy converted to native: narrower: regular expression", "(line 1, column 51)"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("workerd log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// TestLongRequest: a request whose decision input is longer than the
+// exported call's buffer (64 KiB, main_js.go) takes the js.FuncOf path
+// and is decided the same way: an Access-Control-Request-Headers over
+// native.MaxACRHBytes (8 KiB) is refused (native doc).
+func TestLongRequest(t *testing.T) {
+	need(t)
+	names := make([]string, 0, 9000)
+	for i := range 9000 {
+		names = append(names, fmt.Sprintf("x-h%d", i))
+	}
+	acrh := strings.Join(names, ",")
+	if len(acrh) <= 64<<10 {
+		t.Fatalf("test input too short: %d bytes", len(acrh))
+	}
+	r := do(t, "main", "OPTIONS", "/api/items", [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", acrh}}, nil)
+	if r.status != 403 || len(corsHeaders(r.header)) > 0 {
+		t.Errorf("long preflight: status %d, CORS headers %v; want 403 and none", r.status, corsHeaders(r.header))
+	}
+	if got := r.header.Get("Whycors-Decision"); !strings.Contains(got, "failed=headers") {
+		t.Errorf("long preflight: decision %q, want failed=headers", got)
+	}
+}
+
 // TestEncodingsAndHEAD: a compressed upstream reply reaches the client
 // decodable and intact, and HEAD replies carry the headers without a body
 // (RFC 9110 §9.3.2).
