@@ -1,7 +1,14 @@
 // The simulator page: it turns the form into a scenario (the JSON contract
-// of shared/design.md), asks the engine (whycors.wasm, loaded once and kept
-// resident) what each browser does, and draws the verdict. It holds no CORS
-// logic of its own: every judgement shown comes from the engine.
+// of shared/design.md), asks the engine what each browser does, and draws
+// the verdict. It holds no CORS logic of its own: every judgement shown
+// comes from the engine.
+//
+// The engine is two Go programs, each loaded once and kept resident: the
+// core (whycors.wasm: the browser model, the explainer and the raw-replies
+// reader) loads with the page and gives the first verdict; the full engine
+// (whycors-full.wasm: every policy format, lint warnings, fixes, convert)
+// is fetched only when the page needs it: a policy to read, the fixes
+// panel on screen, the convert panel opened.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -172,21 +179,57 @@
     return sc;
   }
 
-  // ---------- the engine ----------
-  function call(fn, arg) {
+  // ---------- the engines ----------
+  let core = null; // globalThis.whycors once the core is running
+  let full = null; // globalThis.whycorsFull once the full engine is running
+  let fullLoading = null; // the promise of the full engine while it loads
+
+  function call(api, fn, arg) {
     let out;
     try {
-      out = JSON.parse(globalThis.whycors[fn](arg));
+      out = JSON.parse(api[fn](arg));
     } catch (e) {
       out = { error: String(e) };
     }
     return out;
   }
 
-  function explainOne(st, browser) {
-    const json = JSON.stringify(scenario(st, browser));
+  // The core reads raw replies only; a policy needs the full engine.
+  function needsFull(st) {
+    return st.source === "policy" && st.policy.trim() !== "";
+  }
+
+  function loadFull() {
+    if (full) return Promise.resolve(full);
+    if (fullLoading) return fullLoading;
+    setStatus("Loading the full engine (policy formats, fixes, lint, convert)…", "loading");
+    fullLoading = new Promise((resolve, reject) => {
+      globalThis.whycorsFullReady = () => resolve(globalThis.whycorsFull);
+      const go = new Go();
+      WebAssembly.instantiateStreaming(fetch("whycors-full.wasm"), go.importObject)
+        .then((r) => { go.run(r.instance); })
+        .catch(reject);
+    }).then((api) => {
+      full = api;
+      setStatus("Engine ready: whycors " + core.version() + " (full engine loaded)", "ready");
+      return api;
+    }, (e) => {
+      fullLoading = null;
+      setStatus("The full engine failed to load: " + e, "error");
+      throw e;
+    });
+    return fullLoading;
+  }
+
+  // Each keystroke asks for the verdict without the fix search
+  // ("fixes": false); the fixes come from the full engine after a pause,
+  // when the fixes panel is on screen (scheduleFixes).
+  function explainOne(api, st, browser) {
+    const sc = scenario(st, browser);
+    sc.fixes = false;
+    const json = JSON.stringify(sc);
     const t0 = performance.now();
-    const raw = globalThis.whycors.explain(json);
+    const raw = api.explain(json);
     timings.push(performance.now() - t0);
     if (timings.length > 1000) timings.splice(0, timings.length - 1000);
     try {
@@ -227,15 +270,15 @@
   // ---------- the verdict ----------
   let last = null;
 
-  function render(st) {
+  function render(st, api) {
     // One call gives the chosen browser's verdict and, in its "browsers"
     // list, the short verdict of the others; a browser missing from that
     // list gets its own call.
-    const detail = explainOne(st, st.browser);
+    const detail = explainOne(api, st, st.browser);
     const results = {};
     results[st.browser] = detail;
     for (const r of detail.browsers || []) if (r && !results[r.browser]) results[r.browser] = r;
-    for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(st, b);
+    for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(api, st, b);
     last = { st: st, detail: detail };
 
     const summary = $("summary");
@@ -266,7 +309,6 @@
     $("cache").textContent = detail.error ? "—" : (detail.preflight && detail.preflight.sent)
       ? (detail.preflight_cache_seconds > 0 ? detail.preflight_cache_seconds + " s in " + (NAMES[st.browser] || st.browser) : "not cached")
       : "no preflight";
-    renderFixes(detail.fixes);
     renderSteps(detail.steps);
     renderRules(detail.rules, detail.detected);
     renderLint(st, detail.warnings);
@@ -379,11 +421,59 @@
     box.appendChild(t);
   }
 
+  // ---------- fixes, from the full engine after a pause ----------
+  const FIX_PAUSE = 300; // ms without input before the fix search runs
+  let fixesVisible = false;
+  let fixTimer = 0;
+  let fixKey = ""; // the scenario the fixes on screen are for
+  let fixing = false;
+
+  function fixHint(text) {
+    const box = $("fixes");
+    if (box.childElementCount === 1 && box.firstChild.textContent === text) return;
+    box.textContent = "";
+    box.appendChild(el("p", "hint", text));
+  }
+
+  function scheduleFixes() {
+    clearTimeout(fixTimer);
+    fixTimer = 0;
+    if (!last || last.detail.error) {
+      fixKey = "";
+      fixHint("No fix: the engine could not explain this.");
+      return;
+    }
+    if (last.detail.allowed) {
+      fixKey = "";
+      fixHint("Nothing to fix.");
+      return;
+    }
+    const key = JSON.stringify(scenario(last.st, last.st.browser));
+    if (key === fixKey) return;
+    fixHint(fixesVisible ? "Looking for a fix…" : "The fix is searched for when this section is on screen.");
+    if (!fixesVisible) return;
+    fixTimer = setTimeout(() => {
+      fixTimer = 0;
+      fixing = true;
+      loadFull().then((api) => {
+        fixing = false;
+        if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) return; // typed on
+        fixKey = key;
+        const t0 = performance.now();
+        const out = call(api, "fixes", key);
+        globalThis.whycorsFixTimings.push(performance.now() - t0);
+        if (out.error) fixHint("No fix: " + out.error.split("\n")[0]);
+        else renderFixes(out);
+      }, () => { fixing = false; fixHint("No fix: the full engine did not load."); });
+    }, FIX_PAUSE);
+  }
+  globalThis.whycorsFixTimings = [];
+
   function renderFixes(fixes) {
     const box = $("fixes");
     box.textContent = "";
     if (!fixes || !fixes.length) {
-      box.appendChild(el("p", "hint", last && last.detail.allowed ? "Nothing to fix." : "No fix proposed."));
+      box.appendChild(el("p", "hint", "No fix proposed."));
       return;
     }
     fixes.forEach((f, i) => {
@@ -581,11 +671,11 @@
   // ---------- format detection ----------
   function showDetection(st) {
     const p = $("detected");
-    if (st.source !== "policy" || st.format !== "auto" || !st.policy.trim()) {
+    if (st.source !== "policy" || st.format !== "auto" || !st.policy.trim() || !full) {
       p.textContent = st.source === "policy" && st.format !== "auto" ? "Read as " + st.format + "." : "";
       return;
     }
-    const d = call("detect", st.policy);
+    const d = call(full, "detect", st.policy);
     if (!Array.isArray(d) || !d.length) p.textContent = "Could not tell the format: choose one above.";
     else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + d[0].why + ".";
     else p.textContent = "Ambiguous: " + d.map((x) => x.format).join(", ") + ". Choose one above.";
@@ -598,15 +688,29 @@
     if (!ready) return;
     const st = readState();
     saveFragment(st);
+    // A policy waits for the full engine; the verdict on screen stays
+    // (the core's, for the input before) and says so.
+    if (needsFull(st) && !full) {
+      const summary = $("summary");
+      if (summary.dataset.state !== "none") summary.dataset.stale = "true";
+      else summary.textContent = "Loading the full engine to read this policy…";
+      loadFull().then(schedule, () => {});
+      return;
+    }
+    delete $("summary").dataset.stale;
     showDetection(st);
     try {
-      render(st);
+      render(st, needsFull(st) || !core ? full : core);
     } catch (e) {
       const summary = $("summary");
       summary.dataset.state = "error";
       summary.textContent = "The page failed to show the verdict: " + e.message;
     }
+    scheduleFixes();
   }
+  // For tests and the benchmark: whether an explanation, the full
+  // engine's load or a fix search is still to come.
+  globalThis.whycorsBusy = () => pending || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
   // Coalesce bursts of input into one explanation per frame.
   function schedule() {
     if (pending) return;
@@ -644,8 +748,8 @@
   $("srv-preset").addEventListener("change", (e) => {
     const p = SRV_PRESETS[e.target.value];
     if (!p) return;
-    const names = ready ? call("formats", "") : [];
-    const known = Array.isArray(names) && (p.format === "auto" ? p.text && call("detect", p.text).length > 0 : names.includes(p.format));
+    const names = ready ? call(core, "formats", "") : [];
+    const known = Array.isArray(names) && (p.format === "auto" || names.includes(p.format));
     if (p.text !== undefined && known) {
       $("policy").value = p.text;
       setSelect($("format"), p.format);
@@ -659,13 +763,28 @@
   $("copy-share").addEventListener("click", (e) => copyText($("share").value, e.target));
   // Convert (engine/convert) writes the policy in another platform's
   // format and lists every difference in meaning it could not avoid.
+  // The convert panel needs the full engine: opening it loads it.
+  $("convert-box").addEventListener("toggle", () => {
+    if ($("convert-box").open) loadFull().then(fillTargets, () => {});
+  });
+  let targetsFilled = false;
+  function fillTargets(api) {
+    if (targetsFilled) return;
+    targetsFilled = true;
+    const targets = call(api, "targets", "");
+    if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
+  }
   $("convert").addEventListener("click", () => {
     if (!ready) return;
+    if (!full) {
+      loadFull().then((api) => { fillTargets(api); $("convert").click(); }, () => {});
+      return;
+    }
     const st = readState();
     const out = $("convert-out");
     const notes = $("convert-notes");
     notes.textContent = "";
-    const r = call("convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value }));
+    const r = call(full, "convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value }));
     out.hidden = false;
     if (r.error) {
       out.textContent = "Cannot convert: " + r.error;
@@ -777,9 +896,18 @@
   setSource("raw");
   loadFragment();
 
+  // The fixes panel on screen starts the fix search (scheduleFixes).
+  new IntersectionObserver((entries) => {
+    fixesVisible = entries.some((e) => e.isIntersecting);
+    if (fixesVisible && ready) scheduleFixes();
+  }).observe($("fixes"));
+
   globalThis.whycorsReady = function () {
     performance.mark("whycors-ready");
-    const names = call("formats", "");
+    core = globalThis.whycors;
+    // The format list is the full engine's, so that a format can be chosen
+    // before the full engine is loaded.
+    const names = call(core, "formats", "");
     if (Array.isArray(names)) {
       const sel = $("format");
       const chosen = sel.value;
@@ -790,12 +918,11 @@
       });
       sel.value = chosen;
     }
-    const targets = call("targets", "");
-    if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
     $("version").textContent = globalThis.whycors.version();
     setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
     ready = true;
     update();
+    if ($("convert-box").open) loadFull().then(fillTargets, () => {});
   };
   const go = new Go();
   WebAssembly.instantiateStreaming(fetch("whycors.wasm"), go.importObject)

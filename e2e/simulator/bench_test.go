@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
@@ -58,9 +59,27 @@ func TestBenchSite(t *testing.T) {
 	if len(calls) == 0 {
 		t.Fatal("the page recorded no explain calls while typing")
 	}
+	// The fix search, on the full engine, once the fixes panel is on
+	// screen and typing paused (not on the keystroke path).
+	p.do(chromedp.ScrollIntoView(chromedp.CSS("#fixes")))
+	settled(p)
+	for _, c := range "/x" {
+		p.do(chromedp.SendKeys(chromedp.CSS("#url"), string(c)))
+		settled(p)
+	}
+	var fixes []float64
+	if err := json.Unmarshal([]byte(eval[string](p, `JSON.stringify(whycorsFixTimings)`)), &fixes); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		fmt.Printf("load average during the run: %s\n", strings.Join(strings.Fields(string(b))[:3], " "))
+	}
 	fmt.Printf("first verdict after navigation: median %.1f ms of %d loads (min %.1f, max %.1f)\n", median(loads), len(loads), slices.Min(loads), slices.Max(loads))
 	fmt.Printf("  of which: wasm fetched and compiled at %.1f ms, Go main ready at %.1f ms (medians)\n", median(inst), median(ready))
 	fmt.Printf("explain per call while typing: median %.3f ms of %d calls (max %.3f)\n", median(calls), len(calls), slices.Max(calls))
+	if len(fixes) > 0 {
+		fmt.Printf("fixes per search (full engine, after a pause): median %.1f ms of %d\n", median(fixes), len(fixes))
+	}
 }
 
 func median(xs []float64) float64 {

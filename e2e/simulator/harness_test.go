@@ -23,19 +23,12 @@ import (
 	"github.com/whycors/whycors/internal/site"
 )
 
-// built builds the simulator once per test binary into a temporary folder.
+// built is the simulator the tests serve: the build scripts/test made once
+// for every end-to-end package ($WHYCORS_SITE_DIR), else one fresh build
+// per test binary (internal/build.ForTest).
 var built = sync.OnceValues(func() (string, error) {
-	root, err := repoRoot()
-	if err != nil {
-		return "", err
-	}
-	out, err := os.MkdirTemp("", "whycors-simulator")
-	if err != nil {
-		return "", err
-	}
-	out = filepath.Join(out, "site")
-	_, err = build.Site(context.Background(), build.Options{Root: root, Out: out})
-	return out, err
+	wd, _ := os.Getwd()
+	return build.ForTest(context.Background(), wd)
 })
 
 func repoRoot() (string, error) {

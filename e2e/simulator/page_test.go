@@ -1,11 +1,13 @@
 package simulator_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -24,8 +26,19 @@ var blocked = input{
 	text:    reply("HTTP/1.1 204 No Content", "Access-Control-Allow-Origin: https://app.example", "Access-Control-Allow-Methods: POST", "Access-Control-Allow-Headers: content-type"),
 }
 
+// settled waits until the page has handled every input: no render is
+// pending, the full engine is not loading and no fix search is waiting
+// (whycorsBusy in site/app.js).
 func settled(p *page) {
 	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](settle, chromedp.EvalAwaitPromise)); err != nil {
+		p.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(p.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`!whycorsBusy()`, chromedp.WithPollingInterval(5*time.Millisecond))); err != nil {
+		p.t.Fatal("the page stayed busy:", err)
+	}
 	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](settle, chromedp.EvalAwaitPromise)); err != nil {
 		p.t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
-// Package build makes the simulator: it compiles wasm/ with GOOS=js
-// GOARCH=wasm, takes Go's matching wasm_exec.js, minifies the files of site/
+// Package build makes the simulator: it compiles the two engine programs
+// (wasm/core, loaded first, and wasm/full, fetched when the page needs
+// it) with GOOS=js GOARCH=wasm, takes Go's matching wasm_exec.js, minifies the files of site/
 // with tdewolff/minify, gives every asset but the HTML pages a
 // content-hashed name (rewriting the references to it), and writes gzip and
 // brotli copies next to each compressible file, so that the server only
@@ -23,6 +24,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -59,9 +61,12 @@ type Manifest struct {
 // ManifestName is the manifest's file name in the output folder.
 const ManifestName = "manifest.json"
 
-// wasmName is the compiled engine's name before hashing; site/ refers to it
-// by this name.
-const wasmName = "whycors.wasm"
+// Programs are the wasm programs of the simulator: the package to compile
+// and the name site/ refers to it by (before hashing).
+var Programs = []struct{ Pkg, Name string }{
+	{"./wasm/core", "whycors.wasm"},
+	{"./wasm/full", "whycors-full.wasm"},
+}
 
 // Site builds the simulator into o.Out.
 func Site(ctx context.Context, o Options) (*Manifest, error) {
@@ -79,11 +84,28 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	wasm, err := compileWasm(ctx, o.Root)
-	if err != nil {
-		return nil, err
+	// The two programs compile in parallel (the linker of each is mostly
+	// one thread).
+	type built struct {
+		b   []byte
+		err error
 	}
-	src[wasmName] = wasm
+	res := make([]built, len(Programs))
+	var wg sync.WaitGroup
+	for i, p := range Programs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res[i].b, res[i].err = compileWasm(ctx, o.Root, p.Pkg, p.Name)
+		}()
+	}
+	wg.Wait()
+	for i, p := range Programs {
+		if res[i].err != nil {
+			return nil, res[i].err
+		}
+		src[p.Name] = res[i].b
+	}
 	execJS, err := wasmExecJS(ctx)
 	if err != nil {
 		return nil, err
@@ -111,20 +133,20 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 	return m, os.WriteFile(filepath.Join(o.Out, ManifestName), b, 0o644)
 }
 
-// compileWasm builds ./wasm for the browser. -trimpath and -s -w make the
+// compileWasm builds pkg for the browser. -trimpath and -s -w make the
 // build reproducible and drop the name section (build-chain.md §2).
-func compileWasm(ctx context.Context, root string) ([]byte, error) {
+func compileWasm(ctx context.Context, root, pkg, wasmName string) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "whycors-wasm")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 	outFile := filepath.Join(tmp, wasmName)
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", outFile, "./wasm")
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", outFile, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("building the wasm: %v\n%s", err, b)
+		return nil, fmt.Errorf("building %s: %v\n%s", pkg, err, b)
 	}
 	return os.ReadFile(outFile)
 }

@@ -3,5 +3,6 @@
 package main
 
 // Every policy format the engine reads registers itself from init
-// (policy.Register); engine/all imports them all.
+// (policy.Register), and the explainer's advisor with
+// explain.RegisterAdvisor; engine/all imports them all.
 import _ "github.com/whycors/whycors/engine/all"

@@ -1,0 +1,102 @@
+//go:build js && wasm
+
+// Command full is the whole engine compiled for the simulator page: every
+// policy format, the explainer's advisor (lint warnings and the fix
+// search), lint and convert. The page fetches it only when it needs one of
+// those (a policy, the fixes panel, convert); wasm/core answers the first
+// verdict. It registers globalThis.whycorsFull, a small API taking and
+// returning JSON strings, and stays resident: one instantiation serves
+// every call of a page. It holds no logic of its own.
+//
+// Every function returns a JSON string; on failure an object
+// {"error": "...", "errors": [...]} (wasm/internal/jsapi).
+//
+//	whycorsFull.version()          "dev" or the release version (a plain string)
+//	whycorsFull.formats()          ["raw", "s3-json", ...]: policy.Names()
+//	whycorsFull.detect(text)       [{"format", "why"}, ...]: policy.Detect
+//	whycorsFull.explain(scenario)  a Verdict (engine/explain/scenario.go)
+//	whycorsFull.fixes(scenario)    [Fix, ...]: explain.Fixes
+//	whycorsFull.lint(req)          {"text", "format"} -> [Finding, ...]: lint.Lint
+//	whycorsFull.convert(req)       {"text", "from", "to"} -> {"text", "notes"}: convert.Convert
+//	whycorsFull.targets()          the formats convert writes: convert.Targets()
+package main
+
+import (
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/wasm/internal/jsapi"
+)
+
+// version is set at link time by release builds.
+var version = "dev"
+
+func main() {
+	jsapi.Register("whycorsFull", map[string]jsapi.Func{
+		"version": func(string) string { return version },
+		"formats": func(string) string { return jsapi.Encode(policy.Names()) },
+		"detect": func(text string) string {
+			d := policy.Detect(text)
+			if d == nil {
+				d = []policy.Detection{}
+			}
+			return jsapi.Encode(d)
+		},
+		"explain": func(arg string) string {
+			var s explain.Scenario
+			if e := jsapi.Decode(arg, &s); e != "" {
+				return e
+			}
+			v, err := explain.Explain(s)
+			if err != nil {
+				return jsapi.Error(err)
+			}
+			return jsapi.Encode(v)
+		},
+		"fixes": func(arg string) string {
+			var s explain.Scenario
+			if e := jsapi.Decode(arg, &s); e != "" {
+				return e
+			}
+			f, err := explain.Fixes(s)
+			if err != nil {
+				return jsapi.Error(err)
+			}
+			return jsapi.Encode(f)
+		},
+		"lint": func(arg string) string {
+			var in struct{ Text, Format string }
+			if e := jsapi.Decode(arg, &in); e != "" {
+				return e
+			}
+			fs, err := lint.Lint(in.Text, in.Format)
+			if err != nil {
+				return jsapi.Error(err)
+			}
+			if fs == nil {
+				fs = []lint.Finding{}
+			}
+			return jsapi.Encode(fs)
+		},
+		"convert": func(arg string) string {
+			var in struct{ Text, From, To string }
+			if e := jsapi.Decode(arg, &in); e != "" {
+				return e
+			}
+			out, notes, err := convert.Convert(in.Text, in.From, in.To)
+			if err != nil {
+				return jsapi.Error(err)
+			}
+			if notes == nil {
+				notes = []convert.Note{}
+			}
+			return jsapi.Encode(struct {
+				Text  string         `json:"text"`
+				Notes []convert.Note `json:"notes"`
+			}{out, notes})
+		},
+		"targets": func(string) string { return jsapi.Encode(convert.Targets()) },
+	})
+	select {}
+}
