@@ -19,7 +19,7 @@ pids=""
 cleanup() { for p in $pids; do kill "$p" 2>/dev/null || true; done; rm -rf "$dir"; }
 trap cleanup EXIT INT TERM
 
-"$root/scripts/worker-build.sh" "$dir"
+WORKER_TAGS=${WORKER_TAGS-whycors_explain} "$root/scripts/worker-build.sh" "$dir" # the explain endpoint, for curl below
 (cd "$root" && go build -o "$dir/upstream" ./scripts/worker-upstream)
 "$dir/upstream" -addr "127.0.0.1:$uport" &
 pids="$pids $!"

@@ -288,6 +288,7 @@ func newUpstream() *upstream {
 			fmt.Fprintf(w, "h:%s=%s\n", k, strings.Join(r.Header.Values(k), "|"))
 		}
 		fmt.Fprintf(w, "body=%s\n", body)
+		fmt.Fprintf(w, "length=%d\n", r.ContentLength) // -1: sent without Content-Length
 	}
 	u.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if c, ok := u.hits[r.URL.Path]; ok {
