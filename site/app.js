@@ -684,6 +684,7 @@
   // ---------- wiring ----------
   let ready = false;
   let pending = false;
+  let fullTimer = 0;
   function update() {
     if (!ready) return;
     const st = readState();
@@ -694,7 +695,13 @@
       const summary = $("summary");
       if (summary.dataset.state !== "none") summary.dataset.stale = "true";
       else summary.textContent = "Loading the full engine to read this policy…";
-      loadFull().then(schedule, () => {});
+      // Start the load once input pauses, so that keys typed into a list
+      // (type-ahead) are not held up by the full engine's start.
+      clearTimeout(fullTimer);
+      fullTimer = setTimeout(() => {
+        fullTimer = 0;
+        loadFull().then(schedule, () => {});
+      }, 150);
       return;
     }
     delete $("summary").dataset.stale;
@@ -710,7 +717,7 @@
   }
   // For tests and the benchmark: whether an explanation, the full
   // engine's load or a fix search is still to come.
-  globalThis.whycorsBusy = () => pending || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
+  globalThis.whycorsBusy = () => pending || fullTimer !== 0 || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
   // Coalesce bursts of input into one explanation per frame.
   function schedule() {
     if (pending) return;

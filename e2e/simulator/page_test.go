@@ -214,6 +214,10 @@ func TestConvert(t *testing.T) {
 	p.do(
 		chromedp.SendKeys(chromedp.CSS("#srv-preset"), "An S3"),
 		chromedp.Click(chromedp.CSS("#convert-box summary")),
+	)
+	// Opening the panel loads the full engine, which lists the targets.
+	settled(p)
+	p.do(
 		chromedp.SendKeys(chromedp.CSS("#convert-to"), "native"),
 		chromedp.Click(chromedp.CSS("#convert")),
 	)

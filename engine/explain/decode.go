@@ -1,11 +1,9 @@
 package explain
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"strconv"
 
+	"github.com/whycors/whycors/engine/explain/internal/jsontext"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -15,68 +13,67 @@ const MaxScenarioBytes = 1 << 20
 
 // Decode reads one scenario strictly: unknown fields, wrong types and
 // missing required fields are errors, every one reported with its JSON path
-// (for example "$.request.headers[1]") in a policy.Errors.
+// (for example "$.request.headers[1]") in a policy.Errors; a syntax error
+// carries its line and column. Values read as json.Unmarshal reads them
+// into Scenario (null leaves a field unset; the last of duplicate keys
+// wins); the reader is internal/jsontext, not encoding/json, so that the
+// simulator's first wasm does not link encoding/json.
 func Decode(data []byte) (Scenario, error) {
 	var s Scenario
 	var errs policy.Errors
 	if len(data) > MaxScenarioBytes {
 		return s, policy.Errors{{Path: "$", Msg: "scenario larger than " + strconv.Itoa(MaxScenarioBytes) + " bytes"}}
 	}
-	if err := syntaxCheck(data); err != nil {
-		return s, policy.Errors{err}
+	root, serr := jsontext.Parse(data)
+	if serr != nil {
+		line, col := policy.LineCol(string(data), serr.Off)
+		return s, policy.Errors{{Line: line, Column: col, Msg: serr.Msg}}
+	}
+	if root.Kind != jsontext.Object {
+		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", data, "browser", "request", "preflight", "response", "policy", "fixes")
-	d.str("$.browser", top["browser"], &s.Browser)
-	if raw, ok := top["request"]; ok {
-		d.request("$.request", raw, &s.Request)
+	top := d.object("$", root, "browser", "request", "preflight", "response", "policy", "fixes")
+	d.str("$.browser", field(top, "browser"), &s.Browser)
+	if v := field(top, "request"); v != nil {
+		d.request("$.request", v, &s.Request)
 	} else {
 		errs = append(errs, &policy.Error{Path: "$.request", Msg: "missing: a scenario needs the request"})
 	}
-	if raw, ok := top["preflight"]; ok && !isNull(raw) {
-		s.Preflight = d.reply("$.preflight", raw)
+	if v := field(top, "preflight"); !isNull(v) {
+		s.Preflight = d.reply("$.preflight", v)
 	}
-	if raw, ok := top["response"]; ok && !isNull(raw) {
-		s.Response = d.reply("$.response", raw)
+	if v := field(top, "response"); !isNull(v) {
+		s.Response = d.reply("$.response", v)
 	}
-	if raw, ok := top["policy"]; ok && !isNull(raw) {
-		pm := d.object("$.policy", raw, "format", "text")
+	if v := field(top, "policy"); !isNull(v) {
+		pm := d.object("$.policy", v, "format", "text")
 		s.Policy = &Policy{}
-		d.str("$.policy.format", pm["format"], &s.Policy.Format)
-		d.str("$.policy.text", pm["text"], &s.Policy.Text)
+		d.str("$.policy.format", field(pm, "format"), &s.Policy.Format)
+		d.str("$.policy.text", field(pm, "text"), &s.Policy.Text)
 		if s.Policy.Format == "" {
 			errs = append(errs, &policy.Error{Path: "$.policy.format", Msg: "missing: a registered format name or \"auto\""})
 		}
 	}
-	if raw, ok := top["fixes"]; ok && !isNull(raw) {
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
+	if v := field(top, "fixes"); !isNull(v) {
+		if v.Kind != jsontext.Bool {
 			d.add("$.fixes", "want true or false")
 		} else {
+			b := v.Bool
 			s.Fixes = &b
 		}
 	}
 	return s, errs.Err()
 }
 
-func syntaxCheck(data []byte) *policy.Error {
-	var v any
-	err := json.Unmarshal(data, &v)
-	if err == nil {
-		if _, ok := v.(map[string]any); !ok {
-			return &policy.Error{Path: "$", Msg: "a scenario is a JSON object"}
-		}
-		return nil
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line, col := policy.LineCol(string(data), int(se.Offset))
-		return &policy.Error{Line: line, Column: col, Msg: se.Error()}
-	}
-	return &policy.Error{Path: "$", Msg: err.Error()}
+// field is the object's last field named key, or nil.
+func field(obj *jsontext.Value, key string) *jsontext.Value {
+	v, _ := obj.Get(key)
+	return v
 }
 
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+// isNull reports a missing value or JSON null.
+func isNull(v *jsontext.Value) bool { return v == nil || v.Kind == jsontext.Null }
 
 type decoder struct{ errs *policy.Errors }
 
@@ -84,26 +81,14 @@ func (d *decoder) add(path, msg string) {
 	*d.errs = append(*d.errs, &policy.Error{Path: path, Msg: msg})
 }
 
-// object splits a JSON object into its fields and reports unknown ones.
-func (d *decoder) object(path string, raw json.RawMessage, known ...string) map[string]json.RawMessage {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+// object checks that v is an object and reports its unknown fields, in
+// the order written. It returns nil when v is not an object.
+func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsontext.Value {
+	if v == nil || v.Kind != jsontext.Object {
 		d.add(path, "want an object")
 		return nil
 	}
-	// Report unknown fields in the order written, for stable output.
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.Token()
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			break
-		}
-		k, _ := t.(string)
-		var skip json.RawMessage
-		if dec.Decode(&skip) != nil {
-			break
-		}
+	for _, k := range v.Keys {
 		found := false
 		for _, n := range known {
 			if n == k {
@@ -114,88 +99,105 @@ func (d *decoder) object(path string, raw json.RawMessage, known ...string) map[
 			d.add(path+"."+k, "unknown field")
 		}
 	}
-	return m
+	return v
 }
 
-func (d *decoder) str(path string, raw json.RawMessage, dst *string) {
-	if raw == nil {
+// str reads a string; null (or nothing) leaves dst alone.
+func (d *decoder) str(path string, v *jsontext.Value, dst *string) {
+	if isNull(v) {
 		return
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
+	if v.Kind != jsontext.String {
 		d.add(path, "want a string")
+		return
 	}
+	*dst = v.Str
 }
 
-func (d *decoder) request(path string, raw json.RawMessage, r *Request) {
-	m := d.object(path, raw, "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect")
+func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
+	m := d.object(path, v, "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect")
 	if m == nil {
 		return
 	}
 	for _, req := range []string{"origin", "url"} {
-		if _, ok := m[req]; !ok {
+		if _, ok := m.Get(req); !ok {
 			d.add(path+"."+req, "missing")
 		}
 	}
-	d.str(path+".origin", m["origin"], &r.Origin)
-	d.str(path+".url", m["url"], &r.URL)
-	d.str(path+".method", m["method"], &r.Method)
-	d.str(path+".credentials", m["credentials"], &r.Credentials)
-	d.str(path+".mode", m["mode"], &r.Mode)
-	d.str(path+".body_type", m["body_type"], &r.BodyType)
-	d.str(path+".redirect", m["redirect"], &r.Redirect)
-	if raw, ok := m["body"]; ok && !isNull(raw) {
-		var b string
-		d.str(path+".body", raw, &b)
-		r.Body = &b
+	d.str(path+".origin", field(m, "origin"), &r.Origin)
+	d.str(path+".url", field(m, "url"), &r.URL)
+	d.str(path+".method", field(m, "method"), &r.Method)
+	d.str(path+".credentials", field(m, "credentials"), &r.Credentials)
+	d.str(path+".mode", field(m, "mode"), &r.Mode)
+	d.str(path+".body_type", field(m, "body_type"), &r.BodyType)
+	d.str(path+".redirect", field(m, "redirect"), &r.Redirect)
+	if b := field(m, "body"); !isNull(b) {
+		var s string
+		d.str(path+".body", b, &s)
+		r.Body = &s
 	}
-	r.Headers = d.headers(path+".headers", m["headers"])
+	r.Headers = d.headers(path+".headers", field(m, "headers"))
 }
 
-func (d *decoder) reply(path string, raw json.RawMessage) *Reply {
-	m := d.object(path, raw, "status", "headers", "body")
+func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
+	m := d.object(path, v, "status", "headers", "body")
 	if m == nil {
 		return nil
 	}
 	r := &Reply{}
-	if st, ok := m["status"]; ok {
+	if st, ok := m.Get("status"); ok {
 		// 0 means the server closed the connection without answering, as
 		// the e2e harnesses model a network failure.
-		if err := json.Unmarshal(st, &r.Status); err != nil || r.Status != 0 && (r.Status < 100 || r.Status > 599) {
-			d.add(path+".status", "want an HTTP status code from 100 to 599, or 0 for no response")
+		if st.Kind != jsontext.Null {
+			n, err := strconv.Atoi(st.Str)
+			if st.Kind != jsontext.Number || err != nil || n != 0 && (n < 100 || n > 599) {
+				d.add(path+".status", "want an HTTP status code from 100 to 599, or 0 for no response")
+			} else {
+				r.Status = n
+			}
 		}
 	} else {
 		d.add(path+".status", "missing")
 	}
-	d.str(path+".body", m["body"], &r.Body)
-	r.Headers = d.headers(path+".headers", m["headers"])
+	d.str(path+".body", field(m, "body"), &r.Body)
+	r.Headers = d.headers(path+".headers", field(m, "headers"))
 	if r.Headers == nil {
 		r.Headers = headers.List{}
 	}
 	return r
 }
 
-// headers reads [["Name","value"], ...] or {"Name": "value"}.
-func (d *decoder) headers(path string, raw json.RawMessage) headers.List {
-	if raw == nil || isNull(raw) {
+// headers reads [["Name","value"], ...] or, for hand-written scenarios,
+// {"Name": "value"} in the order written (headers.List's JSON forms).
+func (d *decoder) headers(path string, v *jsontext.Value) headers.List {
+	if isNull(v) {
 		return nil
 	}
-	var items []json.RawMessage
-	if err := json.Unmarshal(raw, &items); err != nil {
-		var l headers.List
-		if err := json.Unmarshal(raw, &l); err != nil {
-			d.add(path, "want a list of [name, value] pairs or an object of strings")
-			return nil
+	switch v.Kind {
+	case jsontext.Array:
+		out := make(headers.List, 0, len(v.Items))
+		for i, it := range v.Items {
+			if it.Kind != jsontext.Array || len(it.Items) != 2 || !strOrNull(it.Items[0]) || !strOrNull(it.Items[1]) {
+				d.add(path+"["+strconv.Itoa(i)+"]", "want [name, value], two strings")
+				continue
+			}
+			out = append(out, headers.Field{Name: it.Items[0].Str, Value: it.Items[1].Str})
 		}
-		return l
-	}
-	out := make(headers.List, 0, len(items))
-	for i, it := range items {
-		var pair []string
-		if err := json.Unmarshal(it, &pair); err != nil || len(pair) != 2 {
-			d.add(path+"["+strconv.Itoa(i)+"]", "want [name, value], two strings")
-			continue
+		return out
+	case jsontext.Object:
+		out := headers.List{}
+		for i, k := range v.Keys {
+			if !strOrNull(v.Fields[i]) {
+				d.add(path, "want a list of [name, value] pairs or an object of strings")
+				return nil
+			}
+			out = append(out, headers.Field{Name: k, Value: v.Fields[i].Str})
 		}
-		out = append(out, headers.Field{Name: pair[0], Value: pair[1]})
+		return out
 	}
-	return out
+	d.add(path, "want a list of [name, value] pairs or an object of strings")
+	return nil
 }
+
+// strOrNull: json.Unmarshal reads null into a string as "".
+func strOrNull(v *jsontext.Value) bool { return v.Kind == jsontext.String || v.Kind == jsontext.Null }

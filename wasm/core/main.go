@@ -2,18 +2,19 @@
 
 // Command core is the part of the engine the simulator page loads first:
 // the browser model, the explainer and the raw-replies reader, and nothing
-// else (no other policy format, no fix search, no lint, no convert), so
-// that the first verdict comes fast. The page fetches wasm/full when it
-// needs more. It registers globalThis.whycors and stays resident. It holds
-// no logic of its own.
+// else (no other policy format, no fix search, no lint, no convert, and
+// no encoding/json: explain.Decode and explain.AppendVerdict read and
+// write the JSON), so that the first verdict comes fast. The page fetches
+// wasm/full when it needs more. It registers globalThis.whycors and stays
+// resident. It holds no logic of its own.
 //
 // Every function returns a JSON string; on failure an object
-// {"error": "...", "errors": [...]} (wasm/internal/jsapi).
+// {"error": "...", "errors": [...]} (explain.AppendError).
 //
 //	whycors.version()          "dev" or the release version (a plain string)
 //	whycors.formats()          every format name the full engine reads (fullFormats)
 //	whycors.linked()           the formats this program reads: policy.Names()
-//	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go); no fixes
+//	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
 package main
 
 import (
@@ -27,20 +28,23 @@ import (
 var version = "dev"
 
 func main() {
+	// One output buffer, reused: a verdict is a few KB and the page calls
+	// explain on every keystroke.
+	var buf []byte
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return jsapi.Encode(fullFormats) },
-		"linked":  func(string) string { return jsapi.Encode(policy.Names()) },
+		"formats": func(string) string { return string(explain.AppendStrings(nil, fullFormats)) },
+		"linked":  func(string) string { return string(explain.AppendStrings(nil, policy.Names())) },
 		"explain": func(arg string) string {
-			var s explain.Scenario
-			if e := jsapi.Decode(arg, &s); e != "" {
-				return e
+			s, err := explain.Decode([]byte(arg))
+			if err == nil {
+				var v explain.Verdict
+				if v, err = explain.Explain(s); err == nil {
+					buf = explain.AppendVerdict(buf[:0], &v)
+					return string(buf)
+				}
 			}
-			v, err := explain.Explain(s)
-			if err != nil {
-				return jsapi.Error(err)
-			}
-			return jsapi.Encode(v)
+			return string(explain.AppendError(nil, err))
 		},
 	})
 	select {}

@@ -35,68 +35,68 @@ var version = "dev"
 func main() {
 	jsapi.Register("whycorsFull", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return jsapi.Encode(policy.Names()) },
+		"formats": func(string) string { return encode(policy.Names()) },
 		"detect": func(text string) string {
 			d := policy.Detect(text)
 			if d == nil {
 				d = []policy.Detection{}
 			}
-			return jsapi.Encode(d)
+			return encode(d)
 		},
 		"explain": func(arg string) string {
 			var s explain.Scenario
-			if e := jsapi.Decode(arg, &s); e != "" {
+			if e := decode(arg, &s); e != "" {
 				return e
 			}
 			v, err := explain.Explain(s)
 			if err != nil {
-				return jsapi.Error(err)
+				return errorJSON(err)
 			}
-			return jsapi.Encode(v)
+			return encode(v)
 		},
 		"fixes": func(arg string) string {
 			var s explain.Scenario
-			if e := jsapi.Decode(arg, &s); e != "" {
+			if e := decode(arg, &s); e != "" {
 				return e
 			}
 			f, err := explain.Fixes(s)
 			if err != nil {
-				return jsapi.Error(err)
+				return errorJSON(err)
 			}
-			return jsapi.Encode(f)
+			return encode(f)
 		},
 		"lint": func(arg string) string {
 			var in struct{ Text, Format string }
-			if e := jsapi.Decode(arg, &in); e != "" {
+			if e := decode(arg, &in); e != "" {
 				return e
 			}
 			fs, err := lint.Lint(in.Text, in.Format)
 			if err != nil {
-				return jsapi.Error(err)
+				return errorJSON(err)
 			}
 			if fs == nil {
 				fs = []lint.Finding{}
 			}
-			return jsapi.Encode(fs)
+			return encode(fs)
 		},
 		"convert": func(arg string) string {
 			var in struct{ Text, From, To string }
-			if e := jsapi.Decode(arg, &in); e != "" {
+			if e := decode(arg, &in); e != "" {
 				return e
 			}
 			out, notes, err := convert.Convert(in.Text, in.From, in.To)
 			if err != nil {
-				return jsapi.Error(err)
+				return errorJSON(err)
 			}
 			if notes == nil {
 				notes = []convert.Note{}
 			}
-			return jsapi.Encode(struct {
+			return encode(struct {
 				Text  string         `json:"text"`
 				Notes []convert.Note `json:"notes"`
 			}{out, notes})
 		},
-		"targets": func(string) string { return jsapi.Encode(convert.Targets()) },
+		"targets": func(string) string { return encode(convert.Targets()) },
 	})
 	select {}
 }

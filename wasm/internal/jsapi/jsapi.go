@@ -2,15 +2,13 @@
 
 // Package jsapi is the glue the two simulator programs (wasm/core and
 // wasm/full) share: it registers a JS object of functions taking and
-// returning JSON strings, and encodes failures the same way in both.
+// returning JSON strings. It does not import encoding/json, which
+// wasm/core leaves out.
 package jsapi
 
 import (
-	"encoding/json"
-	"errors"
+	"strconv"
 	"syscall/js"
-
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // MaxInput bounds what one call decodes: a pasted HAR file is the largest
@@ -22,6 +20,10 @@ const MaxInput = 8 << 20
 // JSON string out.
 type Func func(arg string) string
 
+// Fail is the failure JSON for a fault of the call itself; the programs
+// encode the engine's errors themselves ({"error": "...", "errors": [...]}).
+func Fail(msg string) string { return `{"error":` + strconv.Quote(msg) + `}` }
+
 // Register sets globalThis[name] to an object holding fns and then calls
 // globalThis[name+"Ready"] when the page defined it (the page may have
 // loaded before the program). Each function takes one string.
@@ -32,12 +34,12 @@ func Register(name string, fns map[string]Func) {
 			arg := ""
 			if len(args) > 0 {
 				if args[0].Type() != js.TypeString {
-					return Error(errors.New(fn + " takes one string"))
+					return Fail(fn + " takes one string")
 				}
 				arg = args[0].String()
 			}
 			if len(arg) > MaxInput {
-				return Error(errors.New(fn + ": input larger than 8 MB"))
+				return Fail(fn + ": input larger than 8 MB")
 			}
 			return f(arg)
 		}))
@@ -46,45 +48,4 @@ func Register(name string, fns map[string]Func) {
 	if cb := js.Global().Get(name + "Ready"); cb.Type() == js.TypeFunction {
 		cb.Invoke()
 	}
-}
-
-// Decode reads the JSON argument into v; field names match
-// case-insensitively ({"text": ...} fills Text). It returns the failure
-// JSON, or "" on success.
-func Decode(arg string, v any) string {
-	if err := json.Unmarshal([]byte(arg), v); err != nil {
-		return Error(err)
-	}
-	return ""
-}
-
-// Encode returns v as JSON.
-func Encode(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return Error(err)
-	}
-	return string(b)
-}
-
-// failure is the error object every function returns on failure.
-type failure struct {
-	Error  string          `json:"error"`
-	Errors []*policy.Error `json:"errors,omitempty"`
-}
-
-// Error is the failure JSON {"error": "...", "errors": [...]}, with the
-// positioned faults (policy.Error) when the engine reported them.
-func Error(err error) string {
-	f := failure{Error: err.Error()}
-	var pe policy.Errors
-	if errors.As(err, &pe) {
-		f.Errors = pe
-	}
-	var one *policy.Error
-	if f.Errors == nil && errors.As(err, &one) {
-		f.Errors = []*policy.Error{one}
-	}
-	b, _ := json.Marshal(f)
-	return string(b)
 }

@@ -1,0 +1,169 @@
+package explain_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// corpus is every scenario the package's tests know: the reason cases,
+// the examples/ files and seeded random policies in seven formats.
+func corpus(t *testing.T) []explain.Scenario {
+	var out []explain.Scenario
+	for _, tc := range reasonCases {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		out = append(out, s)
+	}
+	files, _ := filepath.Glob("../../examples/*.json")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := explain.Decode(b)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, s)
+	}
+	r := rand.New(rand.NewPCG(7, 12))
+	for range 300 {
+		s := explain.Scenario{Browser: pick(r, []string{"chrome", "firefox", "safari", "spec"}), Request: randomRequest(r)}
+		p := randomPolicy(r)
+		s.Policy = &p
+		if r.IntN(2) == 0 {
+			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 204, 403}), Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "<&>\u2028"}}}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// AppendVerdict writes what json.Marshal writes, byte for byte, for every
+// verdict of the corpus (with fixes, rules, warnings, detections) and for
+// one with every field set.
+func TestAppendVerdictMatchesMarshal(t *testing.T) {
+	n := 0
+	for _, s := range corpus(t) {
+		v, err := explain.Explain(s)
+		if err != nil {
+			continue
+		}
+		n++
+		want, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := explain.AppendVerdict(nil, &v); !bytes.Equal(got, want) {
+			t.Fatalf("AppendVerdict differs from json.Marshal:\n got %s\nwant %s", got, want)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d verdicts compared", n)
+	}
+	body := ""
+	full := explain.Verdict{Browser: "chrome", Preflight: explain.PreflightTrace{Sent: true, Headers: map[string]string{"b": "2", "a": "<1>"},
+		Request: &policy.Request{Method: "OPTIONS", URL: "http://x.test/"}, Reply: &explain.Reply{Status: 204, Body: "b\x00"}},
+		ActualSent: true, ActualRequest: &policy.Request{Header: headers.List{{Name: "A", Value: "\xff"}}}, Reply: &explain.Reply{},
+		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []policy.Rule{{Index: 2, ID: "i", Path: "p", Matched: true, Failed: "f", Detail: "d", Source: "s"}},
+		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"},
+			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
+		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
+		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
+	for _, v := range []explain.Verdict{full, {}} {
+		want, _ := json.Marshal(v)
+		if got := explain.AppendVerdict(nil, &v); !bytes.Equal(got, want) {
+			t.Errorf("AppendVerdict differs from json.Marshal:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+// The wasm API's failure object: {"error", "errors"} as json.Marshal
+// writes it for a policy.Errors, a single *policy.Error and a plain error.
+func TestAppendError(t *testing.T) {
+	type failure struct {
+		Error  string          `json:"error"`
+		Errors []*policy.Error `json:"errors,omitempty"`
+	}
+	one := &policy.Error{Path: "$.a", Line: 1, Column: 2, Code: "C", Msg: "<m>"}
+	for _, tc := range []struct {
+		desc string
+		err  error
+		list []*policy.Error
+	}{
+		{desc: "positioned list", err: policy.Errors{one, {Msg: "second"}}, list: []*policy.Error{one, {Msg: "second"}}},
+		{desc: "one positioned error", err: one, list: []*policy.Error{one}},
+		{desc: "plain error", err: errors.New("plain \"x\"")},
+	} {
+		want, _ := json.Marshal(failure{Error: tc.err.Error(), Errors: tc.list})
+		if got := explain.AppendError(nil, tc.err); !bytes.Equal(got, want) {
+			t.Errorf("%s: AppendError = %s, json.Marshal %s", tc.desc, got, want)
+		}
+	}
+}
+
+// Decode reads what json.Unmarshal reads into a Scenario, for every
+// scenario of the corpus written by json.Marshal.
+func TestDecodeMatchesUnmarshal(t *testing.T) {
+	for _, s := range corpus(t) {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := explain.Decode(b)
+		if err != nil {
+			t.Fatalf("Decode(%s): %v", b, err)
+		}
+		var want explain.Scenario
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decode(%s) = %+v, json.Unmarshal %+v", b, got, want)
+		}
+	}
+}
+
+// FuzzDecode: no input panics, a syntax error has a line, and every
+// scenario Decode accepts is what json.Unmarshal reads from the same text.
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(designExample))
+	f.Add([]byte(`{"request":{"origin":"a","url":"b","headers":{"X":null,"Y":"1"},"body":null},"response":{"status":null,"headers":[[null,"v"]]},"fixes":false}`))
+	f.Add([]byte(`{"request":{"origin":"a","url":"b"},"request":{"origin":"c","url":"d"}}`))
+	f.Add([]byte(`{"request":{"origin":"\ud83d","url":"\u00e9"},"preflight":{"status":204.0}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := explain.Decode(data)
+		if err != nil {
+			var es policy.Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("error %v is not a policy.Errors", err)
+			}
+			return
+		}
+		var want explain.Scenario
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("Decode accepts %q, json.Unmarshal says %v", data, err)
+		}
+		if want.Preflight != nil && want.Preflight.Headers == nil {
+			want.Preflight.Headers = headers.List{}
+		}
+		if want.Response != nil && want.Response.Headers == nil {
+			want.Response.Headers = headers.List{}
+		}
+		if !reflect.DeepEqual(s, want) {
+			t.Fatalf("Decode(%q) = %+v, json.Unmarshal %+v", data, s, want)
+		}
+	})
+}

@@ -1,0 +1,442 @@
+// Package jsontext reads JSON into a small tree that remembers where each
+// value starts, and writes JSON strings, without encoding/json. The
+// explainer's scenario reader and verdict writer use it so that the
+// simulator's first wasm links neither encoding/json nor the reflect and
+// fmt code it brings (about 240 KB of the wasm, brotli; see
+// scripts/bench-site.sh).
+//
+// It reads RFC 8259 JSON as encoding/json does: the same documents are
+// valid (FuzzParse checks against json.Valid), strings decode the same
+// (escapes, surrogate pairs, invalid UTF-8 as U+FFFD), and duplicate keys
+// are all kept in document order (a caller takes the last, as
+// json.Unmarshal does). AppendString escapes as json.Marshal does.
+package jsontext
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Kind is the JSON type of a value.
+type Kind uint8
+
+// The JSON types.
+const (
+	Null Kind = iota
+	Bool
+	Number
+	String
+	Array
+	Object
+)
+
+// MaxDepth bounds nesting: a scenario nests five levels; the bound keeps a
+// hostile input from using the stack.
+const MaxDepth = 64
+
+// Value is one JSON value and the byte offset where it starts.
+type Value struct {
+	Kind   Kind
+	Off    int
+	Str    string // a String's text, or a Number's literal
+	Bool   bool
+	Items  []*Value // Array
+	Keys   []string // Object, in document order
+	Fields []*Value // Object, parallel to Keys
+}
+
+// Get returns the last field named key (json.Unmarshal keeps the last of
+// duplicate keys).
+func (v *Value) Get(key string) (*Value, bool) {
+	if v == nil || v.Kind != Object {
+		return nil, false
+	}
+	for i := len(v.Keys) - 1; i >= 0; i-- {
+		if v.Keys[i] == key {
+			return v.Fields[i], true
+		}
+	}
+	return nil, false
+}
+
+// SyntaxError is a fault in the JSON text at byte offset Off.
+type SyntaxError struct {
+	Off int
+	Msg string
+}
+
+func (e *SyntaxError) Error() string { return e.Msg + " at offset " + strconv.Itoa(e.Off) }
+
+// Parse reads one JSON value filling data (whitespace around it allowed).
+func Parse(data []byte) (*Value, *SyntaxError) {
+	p := &parser{b: data}
+	p.space()
+	v, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.i < len(p.b) {
+		return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after the top-level value")
+	}
+	return v, nil
+}
+
+type parser struct {
+	b []byte
+	i int
+}
+
+func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
+
+func (p *parser) space() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *parser) value(depth int) (*Value, *SyntaxError) {
+	if depth > MaxDepth {
+		return nil, p.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
+	}
+	if p.i >= len(p.b) {
+		return nil, p.fail("unexpected end of JSON input")
+	}
+	v := &Value{Off: p.i}
+	switch c := p.b[p.i]; {
+	case c == '{':
+		v.Kind = Object
+		p.i++
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == '}' {
+			p.i++
+			return v, nil
+		}
+		for {
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, p.fail("unexpected end of JSON input")
+			}
+			if p.b[p.i] != '"' {
+				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " looking for beginning of object key string")
+			}
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, p.fail("unexpected end of JSON input")
+			}
+			if p.b[p.i] != ':' {
+				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key")
+			}
+			p.i++
+			p.space()
+			f, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			v.Keys = append(v.Keys, k)
+			v.Fields = append(v.Fields, f)
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, p.fail("unexpected end of JSON input")
+			}
+			if p.b[p.i] == '}' {
+				p.i++
+				return v, nil
+			}
+			if p.b[p.i] != ',' {
+				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key:value pair")
+			}
+			p.i++
+		}
+	case c == '[':
+		v.Kind = Array
+		p.i++
+		p.space()
+		if p.i < len(p.b) && p.b[p.i] == ']' {
+			p.i++
+			return v, nil
+		}
+		for {
+			p.space()
+			it, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			v.Items = append(v.Items, it)
+			p.space()
+			if p.i >= len(p.b) {
+				return nil, p.fail("unexpected end of JSON input")
+			}
+			if p.b[p.i] == ']' {
+				p.i++
+				return v, nil
+			}
+			if p.b[p.i] != ',' {
+				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after array element")
+			}
+			p.i++
+		}
+	case c == '"':
+		s, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		v.Kind, v.Str = String, s
+		return v, nil
+	case c == '-' || c >= '0' && c <= '9':
+		n, err := p.number()
+		if err != nil {
+			return nil, err
+		}
+		v.Kind, v.Str = Number, n
+		return v, nil
+	case c == 't':
+		v.Kind, v.Bool = Bool, true
+		return v, p.literal("true")
+	case c == 'f':
+		v.Kind = Bool
+		return v, p.literal("false")
+	case c == 'n':
+		return v, p.literal("null")
+	default:
+		return nil, p.fail("invalid character " + quoteChar(c) + " looking for beginning of value")
+	}
+}
+
+func (p *parser) literal(word string) *SyntaxError {
+	for k := 0; k < len(word); k++ {
+		if p.i >= len(p.b) {
+			return p.fail("unexpected end of JSON input")
+		}
+		if p.b[p.i] != word[k] {
+			return p.fail("invalid character " + quoteChar(p.b[p.i]) + " in literal " + word)
+		}
+		p.i++
+	}
+	return nil
+}
+
+// number checks the RFC 8259 §6 grammar and returns the literal.
+func (p *parser) number() (string, *SyntaxError) {
+	start := p.i
+	digits := func() int {
+		n := 0
+		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.b[p.i] == '-' {
+		p.i++
+	}
+	if p.i < len(p.b) && p.b[p.i] == '0' {
+		p.i++
+	} else if digits() == 0 {
+		return "", p.fail("invalid character in numeric literal")
+	}
+	if p.i < len(p.b) && p.b[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return "", p.fail("invalid character after decimal point in numeric literal")
+		}
+	}
+	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return "", p.fail("invalid character in exponent of numeric literal")
+		}
+	}
+	return string(p.b[start:p.i]), nil
+}
+
+// str reads a string starting at the opening quote (RFC 8259 §7).
+func (p *parser) str() (string, *SyntaxError) {
+	p.i++ // the quote
+	start := p.i
+	// The common case: no escapes and valid UTF-8 is a plain copy.
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		if c == '"' {
+			s := p.b[start:p.i]
+			p.i++
+			return string(s), nil
+		}
+		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			break
+		}
+		p.i++
+	}
+	out := append([]byte(nil), p.b[start:p.i]...)
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(out), nil
+		case c < 0x20:
+			return "", p.fail("invalid character " + quoteChar(c) + " in string literal")
+		case c == '\\':
+			if p.i+1 >= len(p.b) {
+				p.i++
+				return "", p.fail("unexpected end of JSON input")
+			}
+			e := p.b[p.i+1]
+			p.i += 2
+			switch e {
+			case '"', '\\', '/':
+				out = append(out, e)
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := p.hex4()
+				if !ok {
+					return "", p.fail("invalid character in \\u hexadecimal character escape")
+				}
+				if utf16.IsSurrogate(r) {
+					// A high surrogate followed by an escaped low one is
+					// one character; a lone half is U+FFFD, as in
+					// encoding/json.
+					save := p.i
+					if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+						p.i += 2
+						if r2, ok := p.hex4(); ok {
+							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+								out = utf8.AppendRune(out, dec)
+								continue
+							}
+						}
+					}
+					p.i = save
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+			default:
+				p.i--
+				return "", p.fail("invalid character " + quoteChar(e) + " in string escape code")
+			}
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			p.i++
+		default:
+			r, size := utf8.DecodeRune(p.b[p.i:])
+			if r == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+			} else {
+				out = append(out, p.b[p.i:p.i+size]...)
+			}
+			p.i += size
+		}
+	}
+	return "", p.fail("unexpected end of JSON input")
+}
+
+func (p *parser) hex4() (rune, bool) {
+	if p.i+4 > len(p.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.b[p.i : p.i+4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	p.i += 4
+	return r, true
+}
+
+func quoteChar(c byte) string {
+	if c == '\'' {
+		return `'\''`
+	}
+	if c == '"' {
+		return `'"'`
+	}
+	return strconv.QuoteRuneToASCII(rune(c))
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a JSON string, escaped as json.Marshal does:
+// ", \ and control characters; <, > and & as \u003c, \u003e, \u0026 (safe
+// inside HTML); U+2028 and U+2029 (line separators to JavaScript); and
+// invalid UTF-8 as U+FFFD.
+func AppendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,33 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// decode reads the JSON argument into v; field names match
+// case-insensitively ({"text": ...} fills Text). It returns the failure
+// JSON, or "" on success. (A scenario may be larger than
+// explain.MaxScenarioBytes here: a pasted HAR file is up to 8 MB.)
+func decode(arg string, v any) string {
+	if err := json.Unmarshal([]byte(arg), v); err != nil {
+		return errorJSON(err)
+	}
+	return ""
+}
+
+// encode returns v as JSON.
+func encode(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return errorJSON(err)
+	}
+	return string(b)
+}
+
+// errorJSON is the failure object {"error": "...", "errors": [...]}, the
+// same in both programs (explain.AppendError).
+func errorJSON(err error) string { return string(explain.AppendError(nil, err)) }
