@@ -8,10 +8,11 @@
 package headers
 
 import (
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/internal/jsonstr"
 )
 
 // Field is one header line.
@@ -117,61 +118,150 @@ func (l *List) Set(name, value string) {
 // MarshalJSON writes the list as [["Name", "value"], ...], the shape of the
 // scenario contract (shared/design.md).
 func (l List) MarshalJSON() ([]byte, error) {
-	b := []byte{'['}
+	b := make([]byte, 0, 2+len(l)*32)
+	b = append(b, '[')
 	for i, f := range l {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, '[')
-		b = appendJSONString(b, f.Name)
+		b = jsonstr.AppendQuote(b, f.Name)
 		b = append(b, ',')
-		b = appendJSONString(b, f.Value)
+		b = jsonstr.AppendQuote(b, f.Value)
 		b = append(b, ']')
 	}
 	return append(b, ']'), nil
 }
 
 // UnmarshalJSON accepts [["Name", "value"], ...] and, for hand-written
-// scenarios, an object {"Name": "value"} (whose order JSON does not keep;
-// it is read in the order written).
+// scenarios, an object {"Name": "value"} (read in the order written, which
+// JSON itself does not promise to keep). null leaves the list empty.
+//
+// It reads the value itself rather than through encoding/json's
+// reflection, which would cost every shell that links the engine.
 func (l *List) UnmarshalJSON(data []byte) error {
-	var pairs [][]string
-	if err := json.Unmarshal(data, &pairs); err == nil {
-		out := make(List, 0, len(pairs))
-		for i, p := range pairs {
-			if len(p) != 2 {
-				return errors.New("header " + strconv.Itoa(i) + ": want [name, value], got " + strconv.Itoa(len(p)) + " strings")
-			}
-			out = append(out, Field{p[0], p[1]})
-		}
-		*l = out
+	r := reader{t: string(data)}
+	r.space()
+	if strings.HasPrefix(r.t[r.i:], "null") {
+		*l = nil
 		return nil
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
+	out := List{}
+	switch r.peek() {
+	case '[':
+		r.i++
+		for n := 0; ; n++ {
+			if r.space(); r.peek() == ']' && n == 0 {
+				r.i++
+				break
+			}
+			if !r.expect('[', "want [name, value]") {
+				return r.err
+			}
+			name, ok := r.str()
+			if ok {
+				ok = r.expect(',', "want [name, value]: a comma after the name")
+			}
+			var value string
+			if ok {
+				value, ok = r.str()
+			}
+			if !ok || !r.expect(']', "want [name, value]: two strings") {
+				return errors.New("header " + strconv.Itoa(n) + ": " + r.err.Error())
+			}
+			out = append(out, Field{name, value})
+			if r.space(); r.peek() == ',' {
+				r.i++
+				continue
+			}
+			if !r.expect(']', "want , or ] after a header") {
+				return r.err
+			}
+			break
+		}
+	case '{':
+		r.i++
+		for n := 0; ; n++ {
+			if r.space(); r.peek() == '}' && n == 0 {
+				r.i++
+				break
+			}
+			name, ok := r.str()
+			if !ok || !r.expect(':', "want : after a header name") {
+				return r.err
+			}
+			value, ok := r.str()
+			if !ok {
+				return errors.New("header " + strconv.Quote(name) + ": value must be a string")
+			}
+			out = append(out, Field{name, value})
+			if r.space(); r.peek() == ',' {
+				r.i++
+				continue
+			}
+			if !r.expect('}', "want , or } after a header") {
+				return r.err
+			}
+			break
+		}
+	default:
 		return errors.New("headers: want a list of [name, value] pairs or an object")
 	}
-	out := List{}
-	for dec.More() {
-		k, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		var v string
-		if err := dec.Decode(&v); err != nil {
-			return errors.New("header " + strconv.Quote(k.(string)) + ": value must be a string")
-		}
-		out = append(out, Field{k.(string), v})
+	if r.space(); r.i != len(r.t) {
+		return errors.New("headers: unexpected text after the list")
 	}
 	*l = out
 	return nil
 }
 
-func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+// reader walks one JSON value of the shapes UnmarshalJSON accepts.
+type reader struct {
+	t   string
+	i   int
+	err error
+}
+
+func (r *reader) space() {
+	for r.i < len(r.t) && (r.t[r.i] == ' ' || r.t[r.i] == '\t' || r.t[r.i] == '\n' || r.t[r.i] == '\r') {
+		r.i++
+	}
+}
+
+func (r *reader) peek() byte {
+	if r.i < len(r.t) {
+		return r.t[r.i]
+	}
+	return 0
+}
+
+func (r *reader) expect(c byte, msg string) bool {
+	r.space()
+	if r.peek() != c {
+		r.err = errors.New(msg)
+		return false
+	}
+	r.i++
+	return true
+}
+
+// str reads a string; null reads as "", as encoding/json reads null into a
+// string.
+func (r *reader) str() (string, bool) {
+	r.space()
+	if strings.HasPrefix(r.t[r.i:], "null") {
+		r.i += 4
+		return "", true
+	}
+	n, err := jsonstr.Scan(r.t[r.i:])
+	if err != nil {
+		r.err = errors.New("want a string")
+		return "", false
+	}
+	s, err := jsonstr.Unquote(r.t[r.i : r.i+n])
+	if err != nil {
+		r.err = err
+		return "", false
+	}
+	r.i += n
+	return s, true
 }

@@ -1,7 +1,7 @@
 package native
 
 import (
-	"encoding/json"
+	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
 	"strings"
 )
@@ -235,10 +235,12 @@ func (r *jsonReader) str() (string, bool) {
 	var s string
 	if plain {
 		s = raw[1 : len(raw)-1]
-	} else if err := json.Unmarshal([]byte(raw), &s); err != nil {
+	} else if u, err := jsonstr.Unquote(raw); err != nil {
 		r.pos = start
-		r.fail("invalid string: " + strings.TrimPrefix(err.Error(), "json: "))
+		r.fail("invalid string: " + err.(*jsonstr.Error).Msg)
 		return "", false
+	} else {
+		s = u
 	}
 	if len(s) > maxStringLen {
 		r.pos = start
