@@ -12,7 +12,9 @@ import (
 // The worker's decisions, in plain Go: no net/http, no I/O. The entry
 // module (worker.mjs) asks once per request, synchronously, what to do, and
 // does it with the runtime's own Request, Response and streams; the
-// non-js build (main_other.go) does the same with net/http.
+// http.Handler (handler.go), served by syumai in the runtime for the
+// requests off that path and by net/http in the non-js build, does the
+// same with net/http.
 
 // explainPath is the debug endpoint: a request to explainPath+"/items/1"
 // is explained as if it had been sent to "/items/1", with the same method

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,31 +13,35 @@ import (
 	"testing"
 )
 
-// TestWasmDeps keeps heavy packages out of the worker's wasm: every package
-// linked costs download size and start-up time in workerd, where cold
-// start grows with the module (shared/reference/build-chain.md §3.3, §8).
-// The hot path needs none of net/http (and github.com/syumai/workers
-// imports it in every package, main_js.go); the explainer is for the
-// debug build only; the native-only build links no other format reader.
+// TestWasmDeps checks what the worker's wasm links: every package costs
+// download size and start-up time in workerd, where cold start grows with
+// the module (shared/reference/build-chain.md §3.3, §8). Every build is on
+// github.com/syumai/workers (issue #7: its http.Handler serving, cloudflare
+// env and fetch client), so net/http is in; the explainer is for the
+// debug build only; engine/middleware (a net/http layer for Go servers) is
+// not needed, the worker decides with engine/native itself; the
+// native-only build links no other format reader.
 func TestWasmDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
 	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	syumai := []string{"github.com/syumai/workers", "github.com/syumai/workers/cloudflare", "github.com/syumai/workers/cloudflare/fetch", "net/http"}
 	tests := []struct {
 		desc    string
 		tags    string
 		without []string
 		with    []string
 	}{
-		{desc: "default build: converter, no explainer, no net/http", tags: "",
-			without: []string{"net/http", "net/url", "github.com/syumai/workers", "github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware"},
-			with:    []string{"github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/native"}},
-		{desc: "native-only build: no other format's reader", tags: "whycors_nativeonly",
-			without: []string{"net/http", "net/url", "encoding/xml", "github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/platform/s3", "github.com/whycors/whycors/engine/explain"}},
-		{desc: "debug build: the explainer, still no net/http", tags: "whycors_explain",
-			without: []string{"net/http", "github.com/syumai/workers"},
-			with:    []string{"github.com/whycors/whycors/engine/explain"}},
+		{desc: "default build: syumai and the converter, no explainer", tags: "",
+			without: []string{"github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware", "github.com/whycors/whycors/engine/fetch"},
+			with:    append(syumai, "github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/native")},
+		{desc: "native-only build: syumai, no other format's reader", tags: "whycors_nativeonly",
+			without: []string{"encoding/xml", "github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/platform/s3", "github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware"},
+			with:    syumai},
+		{desc: "debug build: syumai and the explainer", tags: "whycors_explain",
+			without: []string{"github.com/whycors/whycors/engine/middleware"},
+			with:    append(syumai, "github.com/whycors/whycors/engine/explain")},
 	}
 	for _, tc := range tests {
 		cmd := exec.Command(gobin, "list", "-deps", "-tags", tc.tags, ".")
@@ -58,5 +63,79 @@ func TestWasmDeps(t *testing.T) {
 				t.Errorf("%s: does not link %s", tc.desc, p)
 			}
 		}
+	}
+}
+
+// TestSyumaiWasmExec: the worker runs with syumai's wasm_exec.js
+// (scripts/worker-build.sh), which must match the Go release building
+// app.wasm (its imports change between releases: syumai/workers-go#71,
+// build-chain.md §1.3). Its only difference from Go's own
+// lib/wasm/wasm_exec.js is run(instance, context) and the Proxy serving
+// context as a global (build-chain.md §1.2); undoing exactly that must
+// give Go's file back.
+func TestSyumaiWasmExec(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	dir, err := exec.Command(gobin, "list", "-m", "-f", "{{.Dir}}", "github.com/syumai/workers").Output()
+	if err != nil {
+		t.Fatalf("go list -m: %v", err)
+	}
+	syumai, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "cmd", "workers-assets-gen", "assets", "wasm_exec_go.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goown, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(syumai)
+	patches := []struct{ desc, patched, orig string }{
+		{"run takes the context", "async run(instance, context) {", "async run(instance) {"},
+		{"the proxy", "\t\t\tconst globalProxy = new Proxy(globalThis, {\n\t\t\t\tget(target, prop) {\n\t\t\t\t\tif (prop === 'context') {\n\t\t\t\t\t\treturn context;\n\t\t\t\t\t}\n\t\t\t\t\treturn Reflect.get(target, prop, target);\n\t\t\t\t}\n\t\t\t})\n", ""},
+		{"the proxy stands for globalThis", "globalProxy", "globalThis"},
+	}
+	for _, p := range patches {
+		if !strings.Contains(s, p.patched) {
+			t.Fatalf("syumai's wasm_exec.js lacks %s: %q", p.desc, p.patched)
+		}
+		s = strings.ReplaceAll(s, p.patched, p.orig)
+	}
+	if s != string(goown) {
+		t.Errorf("syumai's wasm_exec.js differs from %s beyond the context patch: rebuild against a Go release it matches, or update syumai", runtime.Version())
+	}
+}
+
+// TestWasmNoHTTPClient: the worker reaches the upstream with syumai's
+// fetch.Client.Do, not its HTTPClient, whose *http.Client makes the linker
+// keep http.Transport, HTTP/2 and crypto/tls (+1.2 MB gzip,
+// build-chain.md §1.2). go list cannot tell (net/http is linked either
+// way), so this links the default build and looks for function names.
+func TestWasmNoHTTPClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the wasm")
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out := filepath.Join(t.TempDir(), "app.wasm")
+	cmd := exec.Command(gobin, "build", "-trimpath", "-o", out, ".")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	// go tool nm does not read wasm; function names are in the binary
+	// (the name section and the runtime's function table) as text.
+	bin, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"net/http.(*Transport).roundTrip", "crypto/tls.(*Conn).Handshake", "net/http.(*http2Transport)"} {
+		if bytes.Contains(bin, []byte(bad)) {
+			t.Errorf("links %s", bad)
+		}
+	}
+	fetchDo := bytes.Contains(bin, []byte("github.com/syumai/workers/cloudflare/fetch.(*Client).Do"))
+	if !fetchDo {
+		t.Errorf("does not link syumai's fetch.(*Client).Do")
 	}
 }

@@ -1,5 +1,3 @@
-//go:build !(js && wasm)
-
 package main
 
 import (
@@ -13,9 +11,13 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// The non-js build serves the same decisions (Server.Decide) with net/http,
-// for running the worker as a plain local proxy and for unit tests; in the
-// Workers runtime worker.mjs does the same I/O with fetch() and streams.
+// The worker as a net/http handler serving the same decisions
+// (Server.Decide). In the Workers runtime syumai serves it (main_js.go) for
+// the requests off the hot path (the explain endpoint, requests too long
+// for the exported call), forwarding through syumai's fetch client; the
+// non-js build (main_other.go) serves it as a plain local proxy and for
+// unit tests. worker.mjs does the same I/O for the hot path with fetch()
+// and streams.
 
 // errUpstreamTimeout is what the upstream transport returns (wrapped) when
 // the upstream did not answer within WHYCORS_UPSTREAM_TIMEOUT_MS.

@@ -1,51 +1,54 @@
 //go:build js && wasm
 
-// Command worker is the whycors edge worker for Cloudflare Workers.
+// Command worker is the whycors edge worker for Cloudflare Workers, built
+// on github.com/syumai/workers.
 //
-// The Go side only decides: the entry module (worker.mjs) keeps one Go
-// instance per isolate and, for every request, makes one synchronous call
-// with one string each way (Server.DecideWire), then answers, or forwards to
-// the upstream and edits the reply's headers, with the runtime's own
-// Request, Response and streams. No goroutine, timer or promise of a
-// request lives in Go, so requests cannot mix state in the resident
-// instance, and a request costs what the decision costs.
+// syumai's Go API is the foundation: the configuration is read with
+// cloudflare.Getenv and cloudflare.GetBinding, the worker's http.Handler
+// (handler.go) is served with workers.ServeNonBlock and workers.Ready, and
+// that handler fetches the upstream with syumai's fetch client
+// (fetch.NewClient().Do). The Go instance is resident: the entry module
+// (worker.mjs) starts it once per isolate and main never returns.
 //
-// That is also why it does not link github.com/syumai/workers: every one
-// of its packages (the handler, cloudflare's env, fetch) imports net/http,
-// which with its dependencies was most of the worker's wasm and start-up
-// time, while the hot path needs none of it (worker/README.md has the
-// measurements).
+// Two paths reach the decision (Server.Decide, decide.go):
+//
+//   - The hot path, every request whose decision input fits in wireIn (all
+//     but pathological ones): one synchronous go:wasmexport call
+//     (whycors_decide) with the request in wire form, answered with what to
+//     do: reply (preflights, refusals), or forward and edit the reply's
+//     headers; the entry module then does the I/O with the runtime's own
+//     fetch(), Request, Response and streams. syumai's handler path converts
+//     every request and reply between the runtime's objects and net/http's
+//     (io.Pipe, goroutines, a promise per body chunk): about 1.4 ms of CPU
+//     per forwarded request against 0.34 ms this way (worker/README.md).
+//   - syumai's handler path (binding.handleRequest, promise-based): the
+//     debug explain endpoint, which reads every request header, and
+//     requests too long for wireIn. Upstream fetches on it go through
+//     fetch.NewClient(fetch.WithBinding(deadline)).Do, where deadline is the
+//     entry module's fetch with the upstream timeout: a Go timer would
+//     schedule a JS timeout in whichever request's context happens to run
+//     Go when it is set (shared/reference/build-chain.md §3.4, "timers that
+//     outlive a request would run in another request's I/O context").
 package main
 
 import (
+	"net/http"
 	"strings"
 	"syscall/js"
 
-	"github.com/whycors/whycors/engine/headers"
+	"github.com/syumai/workers"
+	"github.com/syumai/workers/cloudflare"
+	"github.com/syumai/workers/cloudflare/fetch"
 )
 
-// bridgeName is the global object through which the entry module and Go
-// meet: worker.mjs sets it to {env} before it starts Go; main adds the
-// functions and the settings the entry module needs.
-const bridgeName = "__whycors"
+// bridgeName is the property of syumai's runtime context (the object the
+// entry module passes to go.run, which syumai's wasm_exec.js serves as the
+// global "context") through which the entry module and Go share what
+// syumai's API does not carry: Go sets the settings the entry module's I/O
+// needs; the entry module sets deadlineFetch.
+const bridgeName = "whycors"
 
 func main() {
-	b := js.Global().Get(bridgeName)
-	env := b.Get("env")
-	getenv := func(name string) string {
-		// Unlike syumai's cloudflare.Getenv, an unset or null binding
-		// (workerd's fromEnvironment of an unset variable) reads as
-		// empty rather than "<null>", and a JSON var (wrangler.toml [vars]
-		// may hold a table) as its JSON text.
-		v := env.Get(name)
-		switch v.Type() {
-		case js.TypeString:
-			return v.String()
-		case js.TypeObject:
-			return js.Global().Get("JSON").Call("stringify", v).String()
-		}
-		return ""
-	}
 	cfg, errs := LoadConfig(getenv)
 	// Logged once per isolate (console.log through wasm_exec.js); every
 	// request also gets the list in its 500 body.
@@ -57,51 +60,76 @@ func main() {
 		}
 	}
 	server = NewServer(cfg, errs)
-	s := server
+
+	b := js.Global().Get("context").Get(bridgeName)
 	if cfg != nil {
 		b.Set("upstream", cfg.Upstream)
 		b.Set("timeoutMs", cfg.TimeoutMs)
 	}
 	b.Set("owned", strings.Join(ownedHeaders, ","))
-	b.Set("decide", js.FuncOf(func(_ js.Value, args []js.Value) (ans any) {
-		defer func() {
-			// A panic would end the resident instance and every request
-			// in flight with it; this one request gets a 500 instead.
-			if recover() != nil {
-				ans = internalError
-			}
-		}()
-		if len(args) != 1 || args[0].Type() != js.TypeString {
-			return internalError
-		}
-		return s.DecideWire(args[0].String())
-	}))
-	b.Set("explain", js.FuncOf(func(_ js.Value, args []js.Value) (ans any) {
-		defer func() {
-			if recover() != nil {
-				ans = internalError
-			}
-		}()
-		// explain(method, url, "name\tvalue\n..."): the debug endpoint
-		// needs every header line.
-		if len(args) != 3 {
-			return internalError
-		}
-		var h headers.List
-		for _, l := range strings.Split(args[2].String(), "\n") {
-			if k, v, ok := strings.Cut(l, "\t"); ok {
-				h.Add(k, v)
-			}
-		}
-		d := s.Explain(args[0].String(), args[1].String(), h)
-		return d.Wire()
-	}))
-	// Stay resident: the functions above are called from JS until the
-	// isolate goes away.
+	// The entry module's fetch() with the upstream deadline, as the
+	// namespace of syumai's client (the role a service binding plays).
+	up := &fetchTransport{cli: fetch.NewClient(fetch.WithBinding(b.Get("deadlineFetch")))}
+
+	workers.ServeNonBlock(recovering{NewHandler(cfg, errs, up)})
+	workers.Ready()
+	// Stay resident, unlike workers.Serve, which returns when the first
+	// reply's body is closed (syumai handler_js.go): the exported call and
+	// binding.handleRequest serve every request of the isolate.
 	select {}
 }
 
-// server is what the exported functions below decide with; main sets it
+// getenv reads a variable with syumai's cloudflare package. Unlike
+// cloudflare.Getenv alone, an unset or null binding (workerd's
+// fromEnvironment of an unset variable) reads as empty rather than
+// "<null>", and a JSON var (wrangler.toml [vars] may hold a table) as its
+// JSON text.
+func getenv(name string) string {
+	v := cloudflare.GetBinding(name)
+	switch v.Type() {
+	case js.TypeString:
+		return cloudflare.Getenv(name)
+	case js.TypeObject:
+		return js.Global().Get("JSON").Call("stringify", v).String()
+	}
+	return ""
+}
+
+// recovering answers 500 to a request whose handler panics: syumai runs
+// the handler in a goroutine without recover (handler_js.go), and a panic
+// would end the resident instance and every request in flight with it.
+type recovering struct{ h http.Handler }
+
+func (rh recovering) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if recover() != nil {
+			// If the reply had started, this only ends its body.
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte("whycors worker: internal error\n"))
+		}
+	}()
+	rh.h.ServeHTTP(w, r)
+}
+
+// fetchTransport is the handler's upstream on syumai's fetch client.
+type fetchTransport struct{ cli *fetch.Client }
+
+// timeoutName is the DOMException name the entry module's deadlineFetch
+// rejects with when the upstream's status line does not come in time.
+const timeoutName = "TimeoutError"
+
+func (t *fetchTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	// Redirects go back to the client as the upstream sent them, as on
+	// the hot path (worker.mjs forward).
+	res, err := t.cli.Do(&fetch.Request{Request: r}, &fetch.RequestInit{Redirect: fetch.RedirectModeManual})
+	if err != nil && strings.Contains(err.Error(), timeoutName) {
+		return nil, &timeoutError{err}
+	}
+	return res, err
+}
+
+// server is what the exported function below decides with; main sets it
 // before the entry module makes its first call.
 var server *Server
 
@@ -112,8 +140,10 @@ var server *Server
 // an event goroutine, costs about 30 µs (Node 20, this machine: a
 // constant answer either way), and the strings cross as bytes in linear
 // memory instead of through syscall/js. JS is single-threaded and the
-// call never blocks, so one buffer each way serves every request.
-// bridge.decide (js.FuncOf) stays for requests longer than wireIn.
+// call never blocks, and an exported call runs only the function called,
+// no other goroutine (a goroutine of a request on syumai's path runs only
+// from that request's own callbacks), so one buffer each way serves every
+// request. Requests longer than wireIn take syumai's path.
 var (
 	wireIn  [64 << 10]byte
 	wireOut []byte
@@ -136,6 +166,8 @@ func wireOutAddr() *byte {
 //go:wasmexport whycors_decide
 func decideExport(n int32) (m int32) {
 	defer func() {
+		// A panic would end the resident instance and every request in
+		// flight with it; this one request gets a 500 instead.
 		if recover() != nil {
 			wireOut = append(wireOut[:0], internalError...)
 			m = int32(len(wireOut))

@@ -1,19 +1,29 @@
-// Entry module of the whycors edge worker.
+// Entry module of the whycors edge worker (Go on github.com/syumai/workers).
 //
-// One Go instance per isolate decides; this module does the I/O. For every
-// request it makes one synchronous call into Go with one string each way
-// (Server.DecideWire in decide.go documents the format), then either
-// answers (preflights, refusals), or forwards the request to the upstream
-// with the runtime's own fetch() and streams, and edits the reply's
-// headers as Go said. Nothing of a request waits inside Go, so requests
-// interleave freely and cannot mix state.
+// One resident Go instance per isolate, started the way syumai's own glue
+// starts one (its cmd/workers-assets-gen assets: common/worker.mjs and
+// runtime/cloudflare.mjs): syumai's wasm_exec.js, go.run(instance,
+// context) with the runtime context {env, ctx, connect, binding}, the
+// "workers.ready" import resolved by workers.Ready(), and the Go side's
+// http.Handler reached through binding.handleRequest (a promise per
+// request). What syumai's glue does differently is start a new Go runtime
+// for every request (4.8 ms CPU each, shared/reference/build-chain.md
+// §3.4); this module starts it once, which is why we own the entry module.
 //
-// syumai/workers' generated entry module starts a new Go instance for
-// every request (4.8 ms CPU each, shared/reference/build-chain.md §3.4);
-// its resident variant still converted every forwarded request to a Go
-// http.Request and back (about 1.4 ms CPU each). worker/README.md has the
-// measurements.
-import "./wasm_exec.js"; // Go's own, from the Go release that built app.wasm
+// For almost every request this module makes one synchronous exported call
+// into Go with one string each way (Server.DecideWire in decide.go
+// documents the format), then either answers (preflights, refusals), or
+// forwards the request to the upstream with the runtime's own fetch() and
+// streams, and edits the reply's headers as Go said. Nothing of such a
+// request waits inside Go, so requests interleave freely and cannot mix
+// state. syumai's handler path converts each request and reply between the
+// runtime's objects and net/http's (about 1.4 ms CPU per forwarded request
+// against 0.34 ms this way, worker/README.md), so it serves only what the
+// exported call does not: the debug explain endpoint and requests too long
+// for the call's buffer (main_js.go).
+import "./wasm_exec.js"; // syumai's copy of Go's wasm_exec.js (scripts/worker-build.sh)
+import { connect } from "cloudflare:sockets";
+import { env as moduleEnv } from "cloudflare:workers";
 import mod from "./app.wasm";
 
 // Connection-level request and reply headers a proxy does not pass on
@@ -23,23 +33,90 @@ const HOP = ["connection", "keep-alive", "proxy-connection", "proxy-authenticate
 // Statuses whose reply has no body (Fetch §2.2.3 "null body status").
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-let current = null; // { go, bridge, owned } of the running instance
+let current = null; // the running instance (start's result)
 
-// start instantiates the Go program. Its main reads the configuration from
-// bridge.env, sets bridge.decide and bridge.explain, and blocks; Go.run
-// returns once it blocks, so the instance is ready when start returns.
-// It runs on the first request, not at module evaluation: workerd refuses
-// crypto.getRandomValues in the global scope, and the Go runtime seeds
-// itself with it when it starts.
-function start(env) {
-  const bridge = { env };
-  globalThis.__whycors = bridge;
+// start instantiates the Go program. Its main reads the configuration
+// (cloudflare.Getenv on context.env), sets the settings on context.whycors,
+// registers its handler with syumai (binding.handleRequest), calls
+// workers.Ready() and blocks; go.run returns once it blocks, so the
+// instance is ready when start returns.
+//
+// atLoad: started while the module is evaluated, where workerd refuses
+// crypto.getRandomValues ("Disallowed operation called within global
+// scope"), which Go's runtime calls once as it starts, to seed its hash
+// and scheduling randomness (runtime/rand.go). While Go starts, that
+// import is served from Math.random, which workerd allows there and V8
+// seeds per isolate from the embedder's entropy; it goes back to
+// crypto.getRandomValues before main runs anything else, so crypto/rand
+// (the same import) is never served from it.
+function start(env, ctx, atLoad) {
+  const bridge = {};
+  bridge.deadlineFetch = { fetch: (req, init) => deadlineFetch(bridge.timeoutMs, req, init) };
+  const binding = {};
+  const context = { env, ctx, connect, binding, whycors: bridge };
   const go = new Go();
-  const instance = new WebAssembly.Instance(mod, go.importObject);
-  go.run(instance);
-  if (typeof bridge.decide !== "function") throw new Error("whycors worker: Go instance did not become ready");
+  const gojs = go.importObject.gojs;
+  const realRandom = gojs["runtime.getRandomData"];
+  let seeding = atLoad, instance = null;
+  gojs["runtime.getRandomData"] = (sp) => {
+    sp >>>= 0;
+    if (!seeding) return realRandom(sp);
+    seeding = false; // only the runtime's own first call
+    // func getRandomData(r []byte): the slice's pointer and length at
+    // sp+8 and sp+16 (wasm_exec.js loadSlice).
+    const dv = new DataView(instance.exports.mem.buffer);
+    const ptr = Number(dv.getBigInt64(sp + 8, true)), len = Number(dv.getBigInt64(sp + 16, true));
+    const b = new Uint8Array(instance.exports.mem.buffer, ptr, len);
+    for (let i = 0; i < len; i++) b[i] = (Math.random() * 256) | 0;
+  };
+  if (atLoad) {
+    // The clocks stand at 0 in the global scope (workerd: Date.now() and
+    // performance.now() are 0 there), and Go's runtime refuses a
+    // monotonic clock reading 0 ("nanotime returning zero",
+    // runtime/proc.go). One millisecond later stays monotonic and is
+    // never 0; later readings come from performance.now() in request
+    // context, which only grows.
+    const realNanotime = gojs["runtime.nanotime1"];
+    gojs["runtime.nanotime1"] = (sp) => {
+      sp >>>= 0;
+      realNanotime(sp);
+      const dv = new DataView(instance.exports.mem.buffer);
+      dv.setBigInt64(sp + 8, dv.getBigInt64(sp + 8, true) + 1000000n, true);
+    };
+  }
+  let ready = false;
+  instance = new WebAssembly.Instance(mod, { ...go.importObject, workers: { ready: () => { ready = true; } } });
+  go.run(instance, context);
+  seeding = false;
+  if (!ready) throw new Error("whycors worker: Go instance did not become ready");
   const ex = instance.exports;
-  return { go, bridge, ex, inPtr: ex.whycors_in(), owned: bridge.owned.split(",") };
+  return { go, bridge, binding, ex, inPtr: ex.whycors_in(), owned: bridge.owned.split(",") };
+}
+
+// deadlineFetch is fetch() with the upstream deadline, for syumai's fetch
+// client on the handler path (fetch.WithBinding in main_js.go): the
+// deadline covers the wait for the status line, as forward's does.
+async function deadlineFetch(ms, req, init) {
+  const ac = new AbortController();
+  const t = setTimeout(() => ac.abort(new DOMException("no reply within " + ms + " ms", "TimeoutError")), ms);
+  try {
+    return await fetch(req, { ...init, signal: ac.signal });
+  } catch (e) {
+    if (ac.signal.aborted) throw ac.signal.reason;
+    throw e;
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+// Start Go while the module is evaluated, so the first request does not
+// wait for it (the environment comes from cloudflare:workers). If that
+// fails, the first request starts it with its own env.
+try {
+  current = start(moduleEnv, undefined, true);
+} catch (e) {
+  console.error("whycors worker: starting at load failed, starting on the first request: " + String(e && e.stack || e));
+  current = null;
 }
 
 const IN_SIZE = 64 << 10; // len(wireIn) in main_js.go
@@ -50,11 +127,11 @@ const dec = new TextDecoder();
 // as UTF-8 in Go's wireIn buffer, the answer comes back from wireOut
 // (main_js.go says why not through syscall/js). Views on the memory are
 // made fresh for each use: the memory may grow during the call, which
-// detaches older views.
+// detaches older views. null: q is longer than the buffer.
 function decide(inst, q) {
   const ex = inst.ex;
   const { read, written } = enc.encodeInto(q, new Uint8Array(ex.mem.buffer, inst.inPtr, IN_SIZE));
-  if (read < q.length) return inst.bridge.decide(q); // longer than the buffer
+  if (read < q.length) return null;
   const n = ex.whycors_decide(written);
   return dec.decode(new Uint8Array(ex.mem.buffer, ex.whycors_out(), n));
 }
@@ -129,11 +206,11 @@ async function forward(req, target, inst, p) {
   return new Response(NULL_BODY.has(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: h });
 }
 
-async function handle(req, env) {
+async function handle(req, env, ctx) {
   // go.exited is set synchronously if the program ends (it should not:
   // every call into it recovers from panics); the next request starts a
   // new instance.
-  if (current === null || current.go.exited) current = start(env);
+  if (current === null || current.go.exited) current = start(env, ctx, false);
   const inst = current;
   const url = req.url;
   const slash = url.indexOf("/", url.indexOf("://") + 3);
@@ -148,25 +225,28 @@ async function handle(req, env) {
     const hs = req.headers.get("access-control-request-headers");
     if (hs !== null) q += "\nH\t" + hs;
   }
-  const p = parse(decide(inst, q));
+  const a = decide(inst, q);
+  // Too long for the exported call: syumai's handler path decides (the
+  // same Server.Decide) and forwards with syumai's fetch client.
+  if (a === null) return inst.binding.handleRequest(req);
+  const p = parse(a);
   switch (p.first[0]) {
     case "R":
       return reply(p);
     case "F":
       return forward(req, target, inst, p);
-    case "X": {
-      let lines = "";
-      for (const [k, v] of req.headers) lines += k + "\t" + v + "\n";
-      return reply(parse(inst.bridge.explain(req.method, url, lines)));
-    }
+    case "X":
+      // The explain endpoint reads every request header: syumai's
+      // handler path.
+      return inst.binding.handleRequest(req);
   }
   throw new Error("whycors worker: unreadable answer from Go: " + p.first);
 }
 
 export default {
-  async fetch(req, env) {
+  async fetch(req, env, ctx) {
     try {
-      return await handle(req, env);
+      return await handle(req, env, ctx);
     } catch (e) {
       console.error(String(e && e.stack || e));
       return new Response("whycors worker: internal error\n", {

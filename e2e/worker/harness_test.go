@@ -347,6 +347,15 @@ func newUpstream() *upstream {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		io.Copy(w, io.LimitReader(newBigReader(), int64(n)))
 	})
+	// The same under /public/ (mainPolicy's rule for any origin), for
+	// requests with an Origin too long for the exported call, which only
+	// that rule allows (syumai_test.go).
+	for _, p := range []string{"hang", "delay", "upload", "big"} {
+		u.mux.HandleFunc("/public/"+p, func(w http.ResponseWriter, r *http.Request) {
+			r.URL.Path = "/api/" + p
+			u.mux.ServeHTTP(w, r)
+		})
+	}
 	return u
 }
 

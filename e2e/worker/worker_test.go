@@ -613,7 +613,7 @@ func TestConvertedPolicyNotes(t *testing.T) {
 }
 
 // TestLongRequest: a request whose decision input is longer than the
-// exported call's buffer (64 KiB, main_js.go) takes the js.FuncOf path
+// exported call's buffer (64 KiB, main_js.go) takes syumai's handler path
 // and is decided the same way: an Access-Control-Request-Headers over
 // native.MaxACRHBytes (8 KiB) is refused (native doc).
 func TestLongRequest(t *testing.T) {
