@@ -57,9 +57,25 @@ func startPage(t testing.TB) *page {
 	srv := httptest.NewServer(site.Handler(dir))
 	t.Cleanup(srv.Close)
 	bctx := browsertest.Start(t)
-	ctx, cancel := chromedp.NewContext(bctx)
+	return newTab(t, bctx, srv.URL+"/")
+}
+
+// pool holds p and n more tabs on p's browser and server (each in a
+// window of its own, so each gets animation frames), for checks that can
+// run side by side; the tabs close when t ends.
+func (p *page) pool(t testing.TB, n int) chan *page {
+	ch := make(chan *page, n+1)
+	ch <- p
+	for range n {
+		ch <- newTab(t, p.ctx, p.base)
+	}
+	return ch
+}
+
+func newTab(t testing.TB, parent context.Context, base string) *page {
+	ctx, cancel := chromedp.NewContext(parent)
 	t.Cleanup(cancel)
-	p := &page{t: t, ctx: ctx, base: srv.URL + "/"}
+	p := &page{t: t, ctx: ctx, base: base}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *runtime.EventExceptionThrown:

@@ -47,6 +47,7 @@ func settled(p *page) {
 // TestShareLinkRoundTrips types a scenario, opens the link the page
 // offers in a fresh load, and expects the same form and the same verdict.
 func TestShareLinkRoundTrips(t *testing.T) {
+	t.Parallel() // each test has its own browser
 	p := startPage(t)
 	p.open("")
 	fill(p, blocked)
@@ -105,6 +106,7 @@ const har = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "ver
 // and expects the request and both replies in the form and the engine's
 // verdict on screen.
 func TestHARImport(t *testing.T) {
+	t.Parallel() // each test has its own browser
 	file := filepath.Join(t.TempDir(), "capture.har")
 	if err := os.WriteFile(file, []byte(har), 0o644); err != nil {
 		t.Fatal(err)
@@ -156,6 +158,7 @@ func TestHARImport(t *testing.T) {
 // fails on serious or critical violations. It also checks the page at
 // 360 px wide does not scroll sideways.
 func TestAccessibility(t *testing.T) {
+	t.Parallel() // each test has its own browser
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -209,6 +212,7 @@ func TestAccessibility(t *testing.T) {
 // TestConvert opens the convert panel, converts the S3 preset to the
 // native format and expects engine/convert's text on the page.
 func TestConvert(t *testing.T) {
+	t.Parallel() // each test has its own browser
 	p := startPage(t)
 	p.open("")
 	p.do(

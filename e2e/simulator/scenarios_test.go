@@ -1,12 +1,15 @@
 package simulator_test
 
 import (
+	"context"
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdpinput "github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -202,6 +205,7 @@ const readRows = `JSON.stringify(Array.from(document.querySelectorAll("#browsers
 const settle = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
 
 func TestScenariosMatchEngine(t *testing.T) {
+	t.Parallel() // each test has its own browser
 	// Every registered format has a scenario.
 	covered := map[string]bool{}
 	for _, sc := range scenarios {
@@ -223,10 +227,17 @@ func TestScenariosMatchEngine(t *testing.T) {
 		}
 	}
 
-	p := startPage(t)
+	// The scenarios are independent: three tabs of one browser take
+	// them in turn.
+	pool := startPage(t).pool(t, 2)
+	var mu sync.Mutex
 	reasons := map[string]bool{}
+	t.Cleanup(func() { t.Logf("Chrome reasons covered: %d distinct", len(reasons)) })
 	for _, sc := range scenarios {
 		t.Run(sc.desc, func(t *testing.T) {
+			t.Parallel()
+			p := <-pool
+			defer func() { pool <- p }()
 			p.t = t
 			p.open("")
 			fill(p, sc.in)
@@ -237,15 +248,15 @@ func TestScenariosMatchEngine(t *testing.T) {
 			}
 			if v != nil {
 				t.Logf("Chrome: allowed=%v reason=%q", v.Allowed, v.Reason)
+				mu.Lock()
 				reasons[v.Reason] = true
+				mu.Unlock()
 				if sc.want != "?" && v.Reason != sc.want {
 					t.Errorf("chrome reason %q, the reference says %q", v.Reason, sc.want)
 				}
 			}
 		})
 	}
-	p.t = t
-	t.Logf("Chrome reasons covered: %d distinct", len(reasons))
 }
 
 // compareWithEngine reads each browser's verdict from the page and checks
@@ -426,6 +437,16 @@ func fill(p *page, in input) {
 	} else {
 		steps = append(steps, chromedp.Click(chromedp.CSS("#src-raw")))
 	}
-	retype(target, in.text)
+	// The policy or the replies are pasted, as people do with a config:
+	// one input event with the whole text (Input.insertText), instead of
+	// a key event and an explanation per character.
+	retype(target, "")
 	p.do(steps...)
+	if in.text != "" {
+		ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
+		defer cancel()
+		if _, err := chromedp.Call(ctx, cdpinput.InsertText, cdpinput.InsertTextParams{Text: in.text}); err != nil {
+			p.t.Fatal("pasting the text:", err)
+		}
+	}
 }
