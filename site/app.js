@@ -428,6 +428,11 @@
   let fixKey = ""; // the scenario the fixes on screen are for
   let fixing = false;
 
+  function onScreen(e) {
+    const r = e.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  }
+
   function fixHint(text) {
     const box = $("fixes");
     if (box.childElementCount === 1 && box.firstChild.textContent === text) return;
@@ -450,10 +455,17 @@
     }
     const key = JSON.stringify(scenario(last.st, last.st.browser));
     if (key === fixKey) return;
-    fixHint(fixesVisible ? "Looking for a fix…" : "The fix is searched for when this section is on screen.");
+    const waitHint = "The fix is searched for when this section is on screen.";
+    fixHint(fixesVisible ? "Looking for a fix…" : waitHint);
     if (!fixesVisible) return;
     fixTimer = setTimeout(() => {
       fixTimer = 0;
+      // The verdict drawn since may have pushed the panel off screen (the
+      // observer tells that a frame later): look again now.
+      if (!onScreen($("fixes"))) {
+        fixHint(waitHint);
+        return;
+      }
       fixing = true;
       loadFull().then((api) => {
         fixing = false;
