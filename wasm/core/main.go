@@ -12,7 +12,7 @@
 // {"error": "...", "errors": [...]} (explain.AppendError).
 //
 //	whycors.version()          "dev" or the release version (a plain string)
-//	whycors.formats()          every format name the full engine reads (fullFormats)
+//	whycors.formats()          every format name the full engine reads (wasm/internal/fullformats)
 //	whycors.linked()           the formats this program reads: policy.Names()
 //	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
 package main
@@ -21,6 +21,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	_ "github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/wasm/internal/fullformats"
 	"github.com/whycors/whycors/wasm/internal/jsapi"
 )
 
@@ -33,7 +34,7 @@ func main() {
 	var buf []byte
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return string(explain.AppendStrings(nil, fullFormats)) },
+		"formats": func(string) string { return string(explain.AppendStrings(nil, fullformats.Names)) },
 		"linked":  func(string) string { return string(explain.AppendStrings(nil, policy.Names())) },
 		"explain": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))
