@@ -19,7 +19,9 @@
 //
 // # Fixes
 //
-// A blocked verdict carries fixes, each verified by running the engine on
+// When the fix search is linked (engine/explain/advise registers it through
+// RegisterAdvisor; engine/all imports it), a blocked verdict carries fixes,
+// each verified by running the engine on
 // the changed scenario (Fix.AllowedIn lists the browsers where it passes):
 // an edit of the user's own policy text (engine/fix; Fix.Diff and
 // Fix.Text), checked by engine/lint (no new error finding) and by a probe
