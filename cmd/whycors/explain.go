@@ -27,11 +27,30 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	browser := fs.String("browser", "", "chrome, firefox, safari or spec (overrides the scenario's browser)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] FILE|-")
-		fmt.Fprintln(stderr, "\nReads one scenario (shared/design.md, \"The scenario contract\") and says whether")
-		fmt.Fprintln(stderr, "the browser allows the fetch, at which check it fails, what it prints, and the")
-		fmt.Fprintln(stderr, "smallest verified change (in the policy's own format) that lets it pass.")
-		fmt.Fprintln(stderr, "A record saved by 'whycors probe --json' is read too (its \"scenario\").")
-		fmt.Fprintln(stderr, "Exit status: 0 allowed, 1 blocked, 2 bad input.\n\nFlags:")
+		fmt.Fprint(stderr, `
+Reads one scenario (JSON: the page's fetch() and what the server has, as raw
+replies or as a policy in any format whycors reads) and says whether the
+browser allows the fetch, at which check it fails, what it prints, and the
+smallest verified change (in the policy's own format) that lets it pass.
+A record saved by 'whycors probe --json' is read too (its "scenario").
+
+A scenario:
+  {"request": {"origin": "https://app.example", "url": "https://api.example/items",
+               "method": "PUT", "headers": [["Content-Type", "application/json"]],
+               "credentials": "include"},
+   "policy": {"format": "auto", "text": "[{\"AllowedOrigins\": [\"https://app.example\"], \"AllowedMethods\": [\"PUT\"]}]"}}
+or, instead of "policy", the raw replies: "preflight": {"status": 204, "headers": [...]},
+"response": {"status": 200, "headers": [...]}. More in examples/ and README.md.
+
+Examples:
+  whycors explain examples/s3-upload-missing-header.json
+  whycors explain --browser firefox --json scenario.json
+  whycors probe --json https://api.example/items --origin https://app.example > rec.json && whycors explain rec.json
+
+Exit status: 0 allowed, 1 blocked, 2 bad input (with the JSON path of the fault).
+
+Flags:
+`)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
