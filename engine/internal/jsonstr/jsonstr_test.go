@@ -13,9 +13,12 @@ import (
 func TestAgreesWithEncodingJSON(t *testing.T) {
 	for _, s := range []string{
 		"", "plain", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x1f\x7f",
-		"émoji 😀", "line\u2028sep\u2029", "bad \xff utf8", "slash /", "<html>&",
+		"émoji 😀", "line\u2028sep\u2029", "bad \xff utf8", "slash /", "<html>&", "\b\f",
 	} {
 		got := jsonstr.AppendQuote(nil, s)
+		if want, _ := json.Marshal(s); string(got) != string(want) {
+			t.Errorf("AppendQuote(%q) = %s, json.Marshal writes %s", s, got, want)
+		}
 		var back string
 		if err := json.Unmarshal(got, &back); err != nil {
 			t.Errorf("AppendQuote(%q) = %s, which encoding/json cannot read: %v", s, got, err)

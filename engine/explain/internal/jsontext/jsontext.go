@@ -13,6 +13,7 @@
 package jsontext
 
 import (
+	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -383,60 +384,6 @@ func quoteChar(c byte) string {
 	return strconv.QuoteRuneToASCII(rune(c))
 }
 
-const hexDigits = "0123456789abcdef"
-
-// AppendString appends s as a JSON string, escaped as json.Marshal does:
-// ", \ and control characters; <, > and & as \u003c, \u003e, \u0026 (safe
-// inside HTML); U+2028 and U+2029 (line separators to JavaScript); and
-// invalid UTF-8 as U+FFFD.
-func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// AppendString appends s as a JSON string, escaped exactly as json.Marshal
+// does (jsonstr.AppendQuote).
+func AppendString(b []byte, s string) []byte { return jsonstr.AppendQuote(b, s) }
