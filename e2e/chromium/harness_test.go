@@ -444,69 +444,16 @@ func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 }
 
 // compare lists the fields where explain's verdict differs from what
-// Chromium did. Reason is compared when CDP named one, or when the fetch
-// was allowed (then explain must name none); a blocked fetch with no CDP
-// reason (a TypeError before any request, same-origin mode) carries a name
-// of the engine's own, which Chromium cannot confirm.
+// Chromium did (CompareVerdict).
 func compare(c Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
+	seen := Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
+		ReadableHeaders: ob.ReadableHeaders, Reason: ob.Reason, ReasonKnown: true, Console: ob.Console,
+		Preflight: ob.Preflight, ActualSent: ob.ActualSent}
 	var out []Mismatch
-	add := func(field string, chromium, ex any) {
-		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: field, Chromium: chromium, Explain: ex, Scenario: s})
-	}
-	if verr != nil {
-		add("error", nil, verr.Error())
-		return out
-	}
-	if ob.Allowed != v.Allowed {
-		add("allowed", ob.Allowed, v.Allowed)
-	}
-	if ob.Preflight.Sent != v.Preflight.Sent {
-		add("preflight.sent", ob.Preflight.Sent, v.Preflight.Sent)
-	}
-	if ob.Preflight.Sent && v.Preflight.Sent && !mapsEqual(ob.Preflight.Headers, v.Preflight.Headers) {
-		add("preflight.headers", ob.Preflight.Headers, v.Preflight.Headers)
-	}
-	if ob.ActualSent != v.ActualSent {
-		add("actual_sent", ob.ActualSent, v.ActualSent)
-	}
-	if ob.Status != v.Status {
-		add("status", ob.Status, v.Status)
-	}
-	if ob.Allowed && ob.Type != v.Type {
-		add("type", ob.Type, v.Type)
-	}
-	if !slices.Equal(ob.ReadableHeaders, nonNil(v.ReadableHeaders)) {
-		add("readable_headers", ob.ReadableHeaders, v.ReadableHeaders)
-	}
-	if (ob.Reason != "" || ob.Allowed) && ob.Reason != v.Reason {
-		add("reason", ob.Reason, v.Reason)
-	}
-	if ob.Exception != v.Exception {
-		add("exception", ob.Exception, v.Exception)
-	}
-	if !slices.Equal(ob.Console, nonNil(v.Console)) {
-		add("console", ob.Console, v.Console)
+	for _, d := range CompareVerdict(seen, v, verr, nil) {
+		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, Chromium: d.Browser, Explain: d.Explain, Scenario: s})
 	}
 	return out
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 func mustLoadCorpus(t *testing.T) []Case {

@@ -416,67 +416,19 @@ func pairs(s explain.Scenario) [][2]string {
 	return out
 }
 
+// compare lists the fields where explain's verdict differs from what
+// Firefox did (chromium.CompareVerdict). BiDi carries Firefox's errors
+// only, so the warnings explain predicts cannot be observed here, and it
+// names no reason.
 func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
+	seen := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
+		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent}
+	notWarning := func(l string) bool { return !strings.HasPrefix(l, "Cross-Origin Request Warning:") }
 	var out []Mismatch
-	add := func(field string, ff, ex any) {
-		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: field, Firefox: ff, Explain: ex, Scenario: s})
-	}
-	if verr != nil {
-		add("error", nil, verr.Error())
-		return out
-	}
-	if ob.Allowed != v.Allowed {
-		add("allowed", ob.Allowed, v.Allowed)
-	}
-	if ob.Preflight.Sent != v.Preflight.Sent {
-		add("preflight.sent", ob.Preflight.Sent, v.Preflight.Sent)
-	}
-	if ob.Preflight.Sent && v.Preflight.Sent && !maps(ob.Preflight.Headers, v.Preflight.Headers) {
-		add("preflight.headers", ob.Preflight.Headers, v.Preflight.Headers)
-	}
-	if ob.ActualSent != v.ActualSent {
-		add("actual_sent", ob.ActualSent, v.ActualSent)
-	}
-	if ob.Status != v.Status {
-		add("status", ob.Status, v.Status)
-	}
-	if ob.Allowed && ob.Type != v.Type {
-		add("type", ob.Type, v.Type)
-	}
-	vh := v.ReadableHeaders
-	if vh == nil {
-		vh = []string{}
-	}
-	if !slices.Equal(ob.ReadableHeaders, vh) {
-		add("readable_headers", ob.ReadableHeaders, v.ReadableHeaders)
-	}
-	if ob.Exception != v.Exception {
-		add("exception", ob.Exception, v.Exception)
-	}
-	// BiDi carries Firefox's errors only, so the warnings explain predicts
-	// cannot be observed here; compare the rest.
-	vc := []string{}
-	for _, l := range v.Console {
-		if !strings.HasPrefix(l, "Cross-Origin Request Warning:") {
-			vc = append(vc, l)
-		}
-	}
-	if !slices.Equal(ob.Console, vc) {
-		add("console", ob.Console, v.Console)
+	for _, d := range chromium.CompareVerdict(seen, v, verr, notWarning) {
+		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, Firefox: d.Browser, Explain: d.Explain, Scenario: s})
 	}
 	return out
-}
-
-func maps(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // TestFirefox runs the corpus of e2e/chromium and its random mix through

@@ -1,0 +1,95 @@
+package chromium
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// Seen is what a browser did with one exchange, in the fields the
+// differential harnesses compare with explain's verdict.
+type Seen struct {
+	Allowed         bool
+	Exception       string
+	Status          int
+	Type            string
+	ReadableHeaders []string
+	// Reason is the browser's own name for the block, when it reports
+	// one; ReasonKnown says whether this browser reports reasons at all
+	// (DevTools does; Firefox's WebDriver BiDi does not).
+	Reason      string
+	ReasonKnown bool
+	Console     []string
+	Preflight   explain.PreflightTrace
+	ActualSent  bool
+}
+
+// Diff is one field where explain's verdict differs from the browser.
+type Diff struct {
+	Field            string
+	Browser, Explain any
+}
+
+// CompareVerdict lists the fields where v differs from what the browser did.
+// Reason is compared when the browser named one, or when the fetch was
+// allowed (then explain must name none): a blocked fetch the browser names
+// no reason for (a TypeError before any request, same-origin mode) carries a
+// name of the engine's own, which the browser cannot confirm. keepConsole,
+// when set, filters the verdict's console lines to those the harness can
+// observe.
+func CompareVerdict(ob Seen, v explain.Verdict, verr error, keepConsole func(string) bool) []Diff {
+	var out []Diff
+	add := func(field string, browser, ex any) { out = append(out, Diff{field, browser, ex}) }
+	if verr != nil {
+		add("error", nil, verr.Error())
+		return out
+	}
+	if ob.Allowed != v.Allowed {
+		add("allowed", ob.Allowed, v.Allowed)
+	}
+	if ob.Preflight.Sent != v.Preflight.Sent {
+		add("preflight.sent", ob.Preflight.Sent, v.Preflight.Sent)
+	}
+	if ob.Preflight.Sent && v.Preflight.Sent && !maps.Equal(ob.Preflight.Headers, v.Preflight.Headers) {
+		add("preflight.headers", ob.Preflight.Headers, v.Preflight.Headers)
+	}
+	if ob.ActualSent != v.ActualSent {
+		add("actual_sent", ob.ActualSent, v.ActualSent)
+	}
+	if ob.Status != v.Status {
+		add("status", ob.Status, v.Status)
+	}
+	if ob.Allowed && ob.Type != v.Type {
+		add("type", ob.Type, v.Type)
+	}
+	if !slices.Equal(ob.ReadableHeaders, nonNil(v.ReadableHeaders)) {
+		add("readable_headers", ob.ReadableHeaders, v.ReadableHeaders)
+	}
+	if ob.ReasonKnown && (ob.Reason != "" || ob.Allowed) && ob.Reason != v.Reason {
+		add("reason", ob.Reason, v.Reason)
+	}
+	if ob.Exception != v.Exception {
+		add("exception", ob.Exception, v.Exception)
+	}
+	console := nonNil(v.Console)
+	if keepConsole != nil {
+		console = []string{}
+		for _, l := range v.Console {
+			if keepConsole(l) {
+				console = append(console, l)
+			}
+		}
+	}
+	if !slices.Equal(ob.Console, console) {
+		add("console", ob.Console, v.Console)
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

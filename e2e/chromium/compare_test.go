@@ -1,0 +1,63 @@
+package chromium
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// The comparison is what makes the differential tests able to fail: each
+// field that differs must be reported, and only those.
+func TestCompareVerdict(t *testing.T) {
+	base := func() (Seen, explain.Verdict) {
+		pf := explain.PreflightTrace{Sent: true, Headers: map[string]string{"access-control-request-method": "PUT"}}
+		return Seen{Allowed: false, Exception: "TypeError: Failed to fetch", Type: "error", ReadableHeaders: []string{},
+				Reason: "PreflightInvalidStatus", ReasonKnown: true, Console: []string{"a", "b"}, Preflight: pf},
+			explain.Verdict{Allowed: false, Exception: "TypeError: Failed to fetch", Type: "error",
+				Reason: "PreflightInvalidStatus", Console: []string{"a", "b"}, Preflight: pf}
+	}
+	tests := []struct {
+		desc   string
+		change func(*Seen, *explain.Verdict)
+		keep   func(string) bool
+		want   []string
+	}{
+		{desc: "equal: nothing reported", change: func(*Seen, *explain.Verdict) {}},
+		{desc: "allowed and status differ", change: func(s *Seen, v *explain.Verdict) { v.Allowed, v.Status, v.Exception = true, 200, "" },
+			want: []string{"allowed", "status", "exception"}},
+		{desc: "a preflight header differs", change: func(s *Seen, v *explain.Verdict) {
+			v.Preflight.Headers = map[string]string{"access-control-request-method": "put"}
+		}, want: []string{"preflight.headers"}},
+		{desc: "a console line differs", change: func(s *Seen, v *explain.Verdict) { v.Console = []string{"a", "c"} },
+			want: []string{"console"}},
+		{desc: "a warning the harness cannot see is filtered out", change: func(s *Seen, v *explain.Verdict) { v.Console = []string{"a", "warn", "b"} },
+			keep: func(l string) bool { return l != "warn" }},
+		{desc: "reasons compared when the browser names them", change: func(s *Seen, v *explain.Verdict) { v.Reason = "MissingAllowOriginHeader" },
+			want: []string{"reason"}},
+		{desc: "not when it cannot", change: func(s *Seen, v *explain.Verdict) { s.ReasonKnown, v.Reason = false, "MissingAllowOriginHeader" }},
+		{desc: "readable headers differ", change: func(s *Seen, v *explain.Verdict) { v.ReadableHeaders = []string{"x-a"} },
+			want: []string{"readable_headers"}},
+	}
+	for _, tc := range tests {
+		s, v := base()
+		tc.change(&s, &v)
+		var got []string
+		for _, d := range CompareVerdict(s, v, nil, tc.keep) {
+			got = append(got, d.Field)
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: fields %v, want %v", tc.desc, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%s: fields %v, want %v", tc.desc, got, tc.want)
+			}
+		}
+	}
+	s, v := base()
+	if d := CompareVerdict(s, v, errors.New("bad scenario"), nil); len(d) != 1 || d[0].Field != "error" {
+		t.Errorf("an engine error must be one mismatch, got %v", d)
+	}
+}
