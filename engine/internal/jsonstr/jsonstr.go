@@ -110,45 +110,15 @@ func Unquote(q string) (string, error) {
 		c := s[i]
 		switch {
 		case c == '\\':
-			if i+1 >= len(s) {
+			var fault EscapeFault
+			b, i, fault = AppendEscape(b, s, i)
+			switch fault {
+			case EscapeEnd:
 				return "", &Error{1 + i, "unfinished escape"}
-			}
-			e := s[i+1]
-			i += 2
-			switch e {
-			case '"', '\\', '/':
-				b = append(b, e)
-			case 'b':
-				b = append(b, '\b')
-			case 'f':
-				b = append(b, '\f')
-			case 'n':
-				b = append(b, '\n')
-			case 'r':
-				b = append(b, '\r')
-			case 't':
-				b = append(b, '\t')
-			case 'u':
-				r, ok := hex4(s, i)
-				if !ok {
-					return "", &Error{1 + i - 2, `\u needs four hex digits`}
-				}
-				i += 4
-				if utf16.IsSurrogate(r) {
-					if r2, ok := hex4(s, i+2); ok && i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
-						if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-							r = d
-							i += 6
-						} else {
-							r = utf8.RuneError
-						}
-					} else {
-						r = utf8.RuneError
-					}
-				}
-				b = utf8.AppendRune(b, r)
-			default:
-				return "", &Error{1 + i - 2, "invalid escape \\" + string(rune(e))}
+			case EscapeHex:
+				return "", &Error{1 + i, `\u needs four hex digits`}
+			case EscapeChar:
+				return "", &Error{1 + i, "invalid escape \\" + string(rune(s[i]))}
 			}
 		case c == '"' || c < 0x20:
 			return "", &Error{1 + i, "character " + strconv.QuoteRune(rune(c)) + " must be escaped in a string"}
@@ -164,12 +134,69 @@ func Unquote(q string) (string, error) {
 	return string(b), nil
 }
 
-func hex4(s string, i int) (rune, bool) {
-	if i+4 > len(s) {
+// EscapeFault says what is wrong with an escape sequence.
+type EscapeFault uint8
+
+const (
+	EscapeOK   EscapeFault = iota
+	EscapeEnd              // the text ends after the backslash
+	EscapeHex              // \u without four hex digits
+	EscapeChar             // a character that does not follow a backslash in JSON
+)
+
+// AppendEscape decodes the escape sequence at s[i] (a backslash) and
+// appends its character to b, as encoding/json does: a surrogate pair of
+// \u escapes is one character, a lone half is U+FFFD. It returns the
+// index after the sequence or, on a fault, the index of the fault: the
+// backslash's position plus one for EscapeEnd and EscapeChar, the first
+// hex digit for EscapeHex. Both JSON readers of the engine (this package's
+// Unquote and the explainer's positioned reader) decode escapes here.
+func AppendEscape[T ~string | ~[]byte](b []byte, s T, i int) ([]byte, int, EscapeFault) {
+	if i+1 >= len(s) {
+		return b, i + 1, EscapeEnd
+	}
+	e := s[i+1]
+	i += 2
+	switch e {
+	case '"', '\\', '/':
+		return append(b, e), i, EscapeOK
+	case 'b':
+		return append(b, '\b'), i, EscapeOK
+	case 'f':
+		return append(b, '\f'), i, EscapeOK
+	case 'n':
+		return append(b, '\n'), i, EscapeOK
+	case 'r':
+		return append(b, '\r'), i, EscapeOK
+	case 't':
+		return append(b, '\t'), i, EscapeOK
+	case 'u':
+		r, ok := hex4(s, i)
+		if !ok {
+			return b, i, EscapeHex
+		}
+		i += 4
+		if utf16.IsSurrogate(r) {
+			r2, ok := hex4(s, i+2)
+			if ok && s[i] == '\\' && s[i+1] == 'u' {
+				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+					return utf8.AppendRune(b, d), i + 6, EscapeOK
+				}
+			}
+			r = utf8.RuneError
+		}
+		return utf8.AppendRune(b, r), i, EscapeOK
+	}
+	return b, i - 1, EscapeChar
+}
+
+func hex4[T ~string | ~[]byte](s T, i int) (rune, bool) {
+	if i < 0 || i+4 > len(s) {
 		return 0, false
 	}
 	var r rune
-	for _, c := range []byte(s[i : i+4]) {
+	for j := i; j < i+4; j++ {
+		c := s[j]
 		r <<= 4
 		switch {
 		case c >= '0' && c <= '9':

@@ -15,7 +15,6 @@ package jsontext
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -291,51 +290,15 @@ func (p *parser) str() (string, *SyntaxError) {
 		case c < 0x20:
 			return "", p.fail("invalid character " + quoteChar(c) + " in string literal")
 		case c == '\\':
-			if p.i+1 >= len(p.b) {
-				p.i++
+			var fault jsonstr.EscapeFault
+			out, p.i, fault = jsonstr.AppendEscape(out, p.b, p.i)
+			switch fault {
+			case jsonstr.EscapeEnd:
 				return "", p.fail("unexpected end of JSON input")
-			}
-			e := p.b[p.i+1]
-			p.i += 2
-			switch e {
-			case '"', '\\', '/':
-				out = append(out, e)
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r, ok := p.hex4()
-				if !ok {
-					return "", p.fail("invalid character in \\u hexadecimal character escape")
-				}
-				if utf16.IsSurrogate(r) {
-					// A high surrogate followed by an escaped low one is
-					// one character; a lone half is U+FFFD, as in
-					// encoding/json.
-					save := p.i
-					if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
-						p.i += 2
-						if r2, ok := p.hex4(); ok {
-							if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-								out = utf8.AppendRune(out, dec)
-								continue
-							}
-						}
-					}
-					p.i = save
-					r = utf8.RuneError
-				}
-				out = utf8.AppendRune(out, r)
-			default:
-				p.i--
-				return "", p.fail("invalid character " + quoteChar(e) + " in string escape code")
+			case jsonstr.EscapeHex:
+				return "", p.fail("invalid character in \\u hexadecimal character escape")
+			case jsonstr.EscapeChar:
+				return "", p.fail("invalid character " + quoteChar(p.b[p.i]) + " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
@@ -351,27 +314,6 @@ func (p *parser) str() (string, *SyntaxError) {
 		}
 	}
 	return "", p.fail("unexpected end of JSON input")
-}
-
-func (p *parser) hex4() (rune, bool) {
-	if p.i+4 > len(p.b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range p.b[p.i : p.i+4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
-	}
-	p.i += 4
-	return r, true
 }
 
 func quoteChar(c byte) string {
