@@ -1,8 +1,10 @@
 package chromium
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
 )
@@ -92,4 +94,30 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// Row is one disagreement of a run: the exchange and the field.
+type Row struct {
+	ID string
+	Diff
+}
+
+// Report formats the disagreements of a run, the first maxExchanges
+// exchanges in detail, each value as JSON, and says how many exchanges it
+// showed. browser names the browser's line.
+func Report(browser string, rows []Row, maxExchanges int) (text string, exchanges int) {
+	var b strings.Builder
+	shown := map[string]bool{}
+	w := max(len(browser), len("explain"))
+	label := func(s string) string { return s + ":" + strings.Repeat(" ", w-len(s)+1) }
+	for _, r := range rows {
+		if len(shown) >= maxExchanges && !shown[r.ID] {
+			continue
+		}
+		shown[r.ID] = true
+		bv, _ := json.Marshal(r.Browser)
+		ev, _ := json.Marshal(r.Explain)
+		b.WriteString("\n  " + r.ID + " [" + r.Field + "]\n      " + label(browser) + string(bv) + "\n      " + label("explain") + string(ev))
+	}
+	return b.String(), len(shown)
 }

@@ -61,3 +61,16 @@ func TestCompareVerdict(t *testing.T) {
 		t.Errorf("an engine error must be one mismatch, got %v", d)
 	}
 }
+
+func TestReport(t *testing.T) {
+	rows := []Row{
+		{"a", Diff{"allowed", true, false}},
+		{"a", Diff{"status", 200, 0}},
+		{"b", Diff{"console", []string{"x"}, []string{}}},
+	}
+	text, n := Report("chromium", rows, 1)
+	want := "\n  a [allowed]\n      chromium: true\n      explain:  false\n  a [status]\n      chromium: 200\n      explain:  0"
+	if text != want || n != 1 {
+		t.Errorf("Report = %q, %d; want %q, 1 (only the first exchange in detail, all its fields)", text, n, want)
+	}
+}

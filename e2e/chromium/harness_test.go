@@ -584,18 +584,12 @@ func TestChromium(t *testing.T) {
 		if len(mismatches) == 0 {
 			return
 		}
-		var b strings.Builder
-		shown := map[string]bool{}
-		for _, m := range mismatches {
-			if len(shown) >= detailedReport && !shown[m.ID] {
-				continue
-			}
-			shown[m.ID] = true
-			ch, _ := json.Marshal(m.Chromium)
-			ex, _ := json.Marshal(m.Explain)
-			fmt.Fprintf(&b, "\n  %s [%s]\n      chromium: %s\n      explain:  %s", m.ID, m.Field, ch, ex)
+		rows := make([]Row, len(mismatches))
+		for i, m := range mismatches {
+			rows[i] = Row{m.ID, Diff{m.Field, m.Chromium, m.Explain}}
 		}
-		msg := fmt.Sprintf("chromium: %d/%d agree; disagreements (first %d exchanges, all in %s):%s", agree, ran, len(shown), mismatchReport, b.String())
+		detail, shown := Report("chromium", rows, detailedReport)
+		msg := fmt.Sprintf("chromium: %d/%d agree; disagreements (first %d exchanges, all in %s):%s", agree, ran, shown, mismatchReport, detail)
 		if os.Getenv(envDiff) == "report" {
 			t.Log(msg)
 		} else {

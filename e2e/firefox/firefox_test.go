@@ -505,18 +505,12 @@ func TestFirefox(t *testing.T) {
 	if len(mismatches) == 0 {
 		return
 	}
-	var msg strings.Builder
-	shown := map[string]bool{}
-	for _, m := range mismatches {
-		if len(shown) >= detailedReport && !shown[m.ID] {
-			continue
-		}
-		shown[m.ID] = true
-		ff, _ := json.Marshal(m.Firefox)
-		ex, _ := json.Marshal(m.Explain)
-		fmt.Fprintf(&msg, "\n  %s [%s]\n      firefox: %s\n      explain: %s", m.ID, m.Field, ff, ex)
+	rows := make([]chromium.Row, len(mismatches))
+	for i, m := range mismatches {
+		rows[i] = chromium.Row{ID: m.ID, Diff: chromium.Diff{Field: m.Field, Browser: m.Firefox, Explain: m.Explain}}
 	}
-	text := "firefox: " + strconv.Itoa(agree) + "/" + strconv.Itoa(ran) + " agree; disagreements (all in " + mismatchReport + "):" + msg.String()
+	detail, _ := chromium.Report("firefox", rows, detailedReport)
+	text := "firefox: " + strconv.Itoa(agree) + "/" + strconv.Itoa(ran) + " agree; disagreements (all in " + mismatchReport + "):" + detail
 	if os.Getenv(envDiff) == "report" {
 		t.Log(text)
 	} else {
