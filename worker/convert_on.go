@@ -33,7 +33,7 @@ func detect(text string) (string, error) {
 // toNative converts text from format to native, with the converter's
 // notes.
 func toNative(text, format string) (string, []Note, error) {
-	out, cn, err := convert.Convert(text, format, "native")
+	out, cn, err := convert.ToNative(text, format)
 	var notes []Note
 	for _, n := range cn {
 		notes = append(notes, Note{Effect: n.Effect, Message: n.Message, Pos: policy.Error{Path: n.Pos.Path, Line: n.Pos.Line, Column: n.Pos.Column}})

@@ -107,12 +107,15 @@ func TestSyumaiWasmExec(t *testing.T) {
 	}
 }
 
-// TestWasmNoHTTPClient: the worker reaches the upstream with syumai's
-// fetch.Client.Do, not its HTTPClient, whose *http.Client makes the linker
-// keep http.Transport, HTTP/2 and crypto/tls (+1.2 MB gzip,
-// build-chain.md §1.2). go list cannot tell (net/http is linked either
-// way), so this links the default build and looks for function names.
-func TestWasmNoHTTPClient(t *testing.T) {
+// TestWasmFunctions looks at what the default build links, function by
+// function (go list cannot tell: the packages are linked either way):
+//   - syumai's fetch.Client.Do, not its HTTPClient, whose *http.Client
+//     makes the linker keep http.Transport, HTTP/2 and crypto/tls (+1.2 MB
+//     gzip, build-chain.md §1.2);
+//   - the converter's readers and its native writer (convert.ToNative),
+//     not the other targets' writers, which the worker never uses and
+//     whose bytes its cold start would load.
+func TestWasmFunctions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm")
 	}
@@ -129,13 +132,28 @@ func TestWasmNoHTTPClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bad := range []string{"net/http.(*Transport).roundTrip", "crypto/tls.(*Conn).Handshake", "net/http.(*http2Transport)"} {
-		if bytes.Contains(bin, []byte(bad)) {
-			t.Errorf("links %s", bad)
-		}
+	const engine = "github.com/whycors/whycors/engine/"
+	tests := []struct {
+		desc, name string
+		want       bool
+	}{
+		{"HTTP client transport", "net/http.(*Transport).roundTrip", false},
+		{"TLS", "crypto/tls.(*Conn).Handshake", false},
+		{"HTTP/2 client", "net/http.(*http2Transport)", false},
+		{"syumai's fetch client", "github.com/syumai/workers/cloudflare/fetch.(*Client).Do", true},
+		{"a platform reader", engine + "platform/s3.Read", true},
+		{"the native writer", engine + "native.Write", true},
+		{"nginx writer", engine + "formats/nginx.Write", false},
+		{"Express writer", engine + "formats/express.Write", false},
+		{"GCS writer", engine + "platform/gcs.Write", false},
+		{"Azure writer", engine + "platform/azure.Write", false},
+		{"API Gateway writer", engine + "platform/apigw.WriteHTTP", false},
+		{"S3 JSON and CLI writers (WriteXML stays: s3.Validate measures the document with it)", engine + "platform/s3.WriteJSON", false},
+		{"S3 CLI writer", engine + "platform/s3.WriteCLI", false},
 	}
-	fetchDo := bytes.Contains(bin, []byte("github.com/syumai/workers/cloudflare/fetch.(*Client).Do"))
-	if !fetchDo {
-		t.Errorf("does not link syumai's fetch.(*Client).Do")
+	for _, tc := range tests {
+		if got := bytes.Contains(bin, []byte(tc.name)); got != tc.want {
+			t.Errorf("%s: links %s: %v, want %v", tc.desc, tc.name, got, tc.want)
+		}
 	}
 }

@@ -52,14 +52,12 @@ func Convert(text, from, to string) (out string, notes []Note, err error) {
 	if !contains(Targets(), to) {
 		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
 	}
-	src, err := Read(text, from)
+	if to == "native" {
+		return ToNative(text, from)
+	}
+	src, err := readAccepted(text, from)
 	if err != nil {
 		return "", nil, err
-	}
-	if len(src.Rejects) > 0 {
-		// The platform refuses the source at upload: converting what
-		// never runs would only move the fault.
-		return "", nil, src.Rejects
 	}
 	if out, ok, err := sameFamily(text, src.Format, to); ok {
 		return out, nil, err
@@ -68,6 +66,44 @@ func Convert(text, from, to string) (out string, notes []Note, err error) {
 	out, wnotes, err := write(p, names, from2, to)
 	notes = append(notes, wnotes...)
 	return out, notes, err
+}
+
+// ToNative is Convert(text, from, "native"). It is its own function so
+// that a program converting to native only (the edge worker, which
+// converts the configured policy when it starts) links no other target's
+// writer: each writer it leaves out is wasm the worker's cold start would
+// otherwise load.
+func ToNative(text, from string) (out string, notes []Note, err error) {
+	src, err := readAccepted(text, from)
+	if err != nil {
+		return "", nil, err
+	}
+	if src.Format == "native" {
+		p, err := native.Parse(text)
+		if err != nil {
+			return "", nil, err
+		}
+		return native.Write(p), nil, nil
+	}
+	p, names, from2, notes := toPortable(src)
+	out, wnotes, err := render(p, from2, "native", func(w *writer, src func(int) int) (string, error) {
+		return writeNative(w, p, names, src)
+	})
+	notes = append(notes, wnotes...)
+	return out, notes, err
+}
+
+// readAccepted reads the source and refuses one its platform refuses at
+// upload: converting what never runs would only move the fault.
+func readAccepted(text, from string) (*Source, error) {
+	src, err := Read(text, from)
+	if err != nil {
+		return nil, err
+	}
+	if len(src.Rejects) > 0 {
+		return nil, src.Rejects
+	}
+	return src, nil
 }
 
 // sameFamily converts between forms of one platform's model directly.
@@ -87,12 +123,6 @@ func sameFamily(text, from, to string) (string, bool, error) {
 		}
 		out, err := writeS3Family(c, to)
 		return out, true, err
-	case from == "native" && to == "native":
-		p, err := native.Parse(text)
-		if err != nil {
-			return "", true, err
-		}
-		return native.Write(p), true, nil
 	case strings.HasPrefix(from, "gcs-") && to == "gcs-json":
 		c, err := gcs.Parse(gcs.Form(from), text)
 		if err != nil {

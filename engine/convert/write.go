@@ -47,20 +47,17 @@ func (w *writer) err() error {
 // write renders p in format to. names are the rules' names (IDs), and
 // from maps each rule of p to its source rule index, for notes.
 func write(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
-	out, notes, err := write1(p, names, from, to)
-	if err != nil {
-		var ce *Error
-		if !errors.As(err, &ce) {
-			// The target's own writer or validation refuses the result
-			// (Azure's five rules, R2's limits, nginx's one location per
-			// path): the source is fine, the target cannot hold it.
-			err = &Error{Msg: to + " refuses the converted policy: " + err.Error(), Refused: true}
-		}
-	}
-	return out, notes, err
+	return render(p, from, to, func(w *writer, src func(int) int) (string, error) {
+		return writeTarget(w, p, names, src, to)
+	})
 }
 
-func write1(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
+// render runs the checks every target shares, then target's writer (in
+// a function of its own so that ToNative links only native's).
+func render(p portable.Policy, from []int, to string, target func(w *writer, src func(int) int) (string, error)) (string, []Note, error) {
+	if len(p.Rules) == 0 {
+		return "", nil, &Error{Msg: "no rule is left to write: the target cannot express any rule of the source", Refused: true}
+	}
 	w := &writer{}
 	src := func(i int) int {
 		if i < len(from) {
@@ -68,44 +65,54 @@ func write1(p portable.Policy, names []string, from []int, to string) (string, [
 		}
 		return i
 	}
-	if len(p.Rules) == 0 {
-		return "", nil, &Error{Msg: "no rule is left to write: the target cannot express any rule of the source", Refused: true}
+	var out string
+	err := p.Validate()
+	if err == nil {
+		out, err = target(w, src)
 	}
-	if err := p.Validate(); err != nil {
-		return "", nil, err
+	var ce *Error
+	if err != nil && !errors.As(err, &ce) {
+		// The target's own writer or validation refuses the result
+		// (Azure's five rules, R2's limits, nginx's one location per
+		// path): the source is fine, the target cannot hold it.
+		err = &Error{Msg: to + " refuses the converted policy: " + err.Error(), Refused: true}
 	}
+	return out, w.notes, err
+}
+
+// writeTarget maps p onto the target's model and writes it.
+func writeTarget(w *writer, p portable.Policy, names []string, src func(int) int, to string) (string, error) {
 	switch {
 	case to == "native":
-		out, err := writeNative(w, p, names, src)
-		return out, w.notes, err
+		return writeNative(w, p, names, src)
 	case strings.HasPrefix(to, "s3-") || strings.HasPrefix(to, "r2-"):
 		c := toS3(w, p, names, src, to)
 		if err := w.err(); err != nil {
-			return "", w.notes, err
+			return "", err
 		}
 		out, err := writeS3Family(c, to)
-		return out, w.notes, err
+		return out, err
 	case to == "gcs-json":
 		c := toGCS(w, p, src)
 		if err := w.err(); err != nil {
-			return "", w.notes, err
+			return "", err
 		}
 		out, err := gcs.Write(c)
-		return out, w.notes, err
+		return out, err
 	case to == "azure-xml":
 		c := toAzure(w, p, src)
 		if err := w.err(); err != nil {
-			return "", w.notes, err
+			return "", err
 		}
 		out, err := azure.Write(c)
-		return out, w.notes, err
+		return out, err
 	case to == "apigw-http":
 		c := toAPIGW(w, p, src)
 		if err := w.err(); err != nil {
-			return "", w.notes, err
+			return "", err
 		}
 		out, err := apigw.WriteHTTP(c)
-		return out, w.notes, err
+		return out, err
 	case to == "nginx" || to == "express":
 		for i, r := range p.Rules {
 			if contains(r.AllowHeaders, "*") {
@@ -119,9 +126,9 @@ func write1(p portable.Policy, names []string, from []int, to string) (string, [
 		} else {
 			out, err = express.Write(p)
 		}
-		return out, w.notes, err
+		return out, err
 	}
-	return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
+	return "", &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
 }
 
 // writeNative maps p onto native rules. Native picks the first rule whose
