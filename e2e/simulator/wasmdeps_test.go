@@ -25,7 +25,7 @@ func TestCoreWasmDeps(t *testing.T) {
 		t.Fatal("go list:", err)
 	}
 	allowed := map[string]bool{}
-	for _, p := range []string{"engine/explain", "engine/explain/internal/jsontext", "engine/internal/jsonstr", "engine/headers", "engine/origin",
+	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/headers", "engine/origin",
 		"engine/policy", "engine/fetch", "engine/formats/raw", "wasm/internal/fullformats", "wasm/internal/jsapi", "wasm/core"} {
 		allowed["github.com/whycors/whycors/"+p] = true
 	}

@@ -3,8 +3,8 @@ package explain
 import (
 	"strconv"
 
-	"github.com/whycors/whycors/engine/explain/internal/jsontext"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
 

@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/whycors/whycors/engine/explain/internal/jsontext"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
 

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/whycors/whycors/engine/explain/internal/jsontext"
+	"github.com/whycors/whycors/engine/internal/jsontext"
 )
 
 // toAny turns a tree into what json.Unmarshal with UseNumber gives.
