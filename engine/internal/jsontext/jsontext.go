@@ -1,9 +1,10 @@
 // Package jsontext reads JSON into a small tree that remembers where each
 // value starts, and writes JSON strings, without encoding/json. The
-// explainer's scenario reader and verdict writer use it so that the
-// simulator's first wasm links neither encoding/json nor the reflect and
-// fmt code it brings (about 240 KB of the wasm, brotli; see
-// scripts/bench-site.sh).
+// explainer's scenario reader and verdict writer, the platform readers
+// (engine/platform/internal/jsonpos) and the converter's locator use it so
+// that neither the simulator's first wasm nor the worker links
+// encoding/json and the reflect and fmt code it brings (about 240 KB of
+// the wasm, brotli; see scripts/bench-site.sh).
 //
 // It reads RFC 8259 JSON as encoding/json does: the same documents are
 // valid (FuzzParse checks against json.Valid), strings decode the same
@@ -31,8 +32,16 @@ const (
 	Object
 )
 
-// MaxDepth bounds nesting: a scenario nests five levels; the bound keeps a
-// hostile input from using the stack.
+func (k Kind) String() string {
+	if k > Object {
+		return "a value"
+	}
+	return [...]string{"null", "a boolean", "a number", "a string", "an array", "an object"}[k]
+}
+
+// MaxDepth bounds the arrays and objects Parse lets nest in one another: a
+// scenario nests five; the bound keeps a hostile input from using the
+// stack.
 const MaxDepth = 64
 
 // Value is one JSON value and the byte offset where it starts.
@@ -60,17 +69,51 @@ func (v *Value) Get(key string) (*Value, bool) {
 	return nil, false
 }
 
+// Int returns a Number as an int when it is a whole number that fits in
+// 32 bits (every count, age and status code the engine reads does).
+func (v *Value) Int() (int, bool) {
+	if v == nil || v.Kind != Number {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v.Str, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return int(n), true
+}
+
 // SyntaxError is a fault in the JSON text at byte offset Off.
 type SyntaxError struct {
-	Off int
-	Msg string
+	Off   int
+	Msg   string // worded as encoding/json words it, where it has the fault
+	Fault Fault
 }
+
+// Fault tells apart the faults a caller may word its own way.
+type Fault uint8
+
+// The faults.
+const (
+	// Invalid: the text is not JSON (RFC 8259) at Off.
+	Invalid Fault = iota
+	// TooDeep: an array or object at Off nests deeper than the bound; the
+	// text may still be valid JSON.
+	TooDeep
+	// AfterValue: one whole value ends before Off, and more than white
+	// space follows it.
+	AfterValue
+)
 
 func (e *SyntaxError) Error() string { return e.Msg + " at offset " + strconv.Itoa(e.Off) }
 
-// Parse reads one JSON value filling data (whitespace around it allowed).
-func Parse(data []byte) (*Value, *SyntaxError) {
-	p := &parser{b: data}
+// Parse reads one JSON value filling data (whitespace around it allowed),
+// nested at most MaxDepth arrays and objects deep.
+func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data), MaxDepth) }
+
+// ParseString reads one JSON value filling text, nested at most maxDepth
+// arrays and objects deep. Strings without escapes share text's memory.
+func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
+	p := &parser{b: text, max: maxDepth}
 	p.space()
 	v, err := p.value(0)
 	if err != nil {
@@ -78,14 +121,15 @@ func Parse(data []byte) (*Value, *SyntaxError) {
 	}
 	p.space()
 	if p.i < len(p.b) {
-		return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after the top-level value")
+		return nil, &SyntaxError{Off: p.i, Msg: "invalid character " + quoteChar(p.b[p.i]) + " after the top-level value", Fault: AfterValue}
 	}
 	return v, nil
 }
 
 type parser struct {
-	b []byte
-	i int
+	b   string
+	i   int
+	max int
 }
 
 func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
@@ -101,14 +145,16 @@ func (p *parser) space() {
 	}
 }
 
+// value reads the value at p.i; depth counts the arrays and objects
+// around it.
 func (p *parser) value(depth int) (*Value, *SyntaxError) {
-	if depth > MaxDepth {
-		return nil, p.fail("nested deeper than " + strconv.Itoa(MaxDepth) + " levels")
-	}
 	if p.i >= len(p.b) {
 		return nil, p.fail("unexpected end of JSON input")
 	}
 	v := &Value{Off: p.i}
+	if c := p.b[p.i]; (c == '{' || c == '[') && depth >= p.max {
+		return nil, &SyntaxError{Off: p.i, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+	}
 	switch c := p.b[p.i]; {
 	case c == '{':
 		v.Kind = Object
@@ -260,20 +306,20 @@ func (p *parser) number() (string, *SyntaxError) {
 			return "", p.fail("invalid character in exponent of numeric literal")
 		}
 	}
-	return string(p.b[start:p.i]), nil
+	return p.b[start:p.i], nil
 }
 
 // str reads a string starting at the opening quote (RFC 8259 §7).
 func (p *parser) str() (string, *SyntaxError) {
 	p.i++ // the quote
 	start := p.i
-	// The common case: no escapes and valid UTF-8 is a plain copy.
+	// The common case: no escapes and valid UTF-8 is a slice of the text.
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		if c == '"' {
 			s := p.b[start:p.i]
 			p.i++
-			return string(s), nil
+			return s, nil
 		}
 		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			break
@@ -304,7 +350,7 @@ func (p *parser) str() (string, *SyntaxError) {
 			out = append(out, c)
 			p.i++
 		default:
-			r, size := utf8.DecodeRune(p.b[p.i:])
+			r, size := utf8.DecodeRuneInString(p.b[p.i:])
 			if r == utf8.RuneError && size == 1 {
 				out = utf8.AppendRune(out, utf8.RuneError)
 			} else {

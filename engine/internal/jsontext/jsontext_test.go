@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/internal/jsontext"
@@ -78,6 +79,16 @@ func TestParse(t *testing.T) {
 
 func check(t *testing.T, data []byte) {
 	v, err := jsontext.Parse(data)
+	if v2, err2 := jsontext.ParseString(string(data), jsontext.MaxDepth); !reflect.DeepEqual(v, v2) || !reflect.DeepEqual(err, err2) {
+		t.Fatalf("ParseString(%q) = %v, %v; Parse gives %v, %v", data, v2, err2, v, err)
+	}
+	if err != nil && err.Fault == jsontext.TooDeep {
+		// encoding/json nests 10000 deep; the bound is this package's own.
+		if d := depthAt(data, err.Off); d != jsontext.MaxDepth || (data[err.Off] != '[' && data[err.Off] != '{') {
+			t.Fatalf("Parse(%q): too deep at offset %d, where %d arrays and objects are open", data, err.Off, d)
+		}
+		return
+	}
 	if (err == nil) != json.Valid(data) {
 		t.Fatalf("Parse(%q) error %v, json.Valid %v", data, err, json.Valid(data))
 	}
@@ -96,9 +107,106 @@ func check(t *testing.T, data []byte) {
 	}
 }
 
+// depthAt counts the arrays and objects open before data[off], outside
+// strings: a plain scan, independent of the parser.
+func depthAt(data []byte, off int) int {
+	d, in, esc := 0, false, false
+	for _, c := range data[:off] {
+		switch {
+		case esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case c == '"':
+			in = !in
+		case !in && (c == '[' || c == '{'):
+			d++
+		case !in && (c == ']' || c == '}'):
+			d--
+		}
+	}
+	return d
+}
+
+// TestFault: the faults a caller words its own way, at the offset of the
+// byte that makes them (counted by hand), and the depth bound exactly at
+// MaxDepth arrays.
+func TestFault(t *testing.T) {
+	deep := strings.Repeat("[", jsontext.MaxDepth) + strings.Repeat("]", jsontext.MaxDepth)
+	tests := []struct {
+		desc, in string
+		ok       bool
+		fault    jsontext.Fault
+		off      int
+	}{
+		{desc: "MaxDepth arrays nest", in: deep, ok: true},
+		{desc: "one more is too deep, at its bracket", in: "[" + deep + "]", fault: jsontext.TooDeep, off: jsontext.MaxDepth},
+		{desc: "an object counts as a level", in: strings.Repeat("[", jsontext.MaxDepth) + "{}" + strings.Repeat("]", jsontext.MaxDepth), fault: jsontext.TooDeep, off: jsontext.MaxDepth},
+		{desc: "text after the value", in: "[] x", fault: jsontext.AfterValue, off: 3},
+		{desc: "a second value", in: `1 2`, fault: jsontext.AfterValue, off: 2},
+		{desc: "missing comma", in: `["a" "b"]`, fault: jsontext.Invalid, off: 5},
+		{desc: "truncated", in: `{"a": [1`, fault: jsontext.Invalid, off: 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			_, err := jsontext.Parse([]byte(tc.in))
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("error %v", err)
+				}
+				return
+			}
+			if err == nil || err.Fault != tc.fault || err.Off != tc.off {
+				t.Fatalf("error %+v, want fault %d at %d", err, tc.fault, tc.off)
+			}
+		})
+	}
+	if _, err := jsontext.ParseString("[[1]]", 1); err == nil || err.Fault != jsontext.TooDeep || err.Off != 1 {
+		t.Errorf("ParseString with bound 1: %+v, want too deep at 1", err)
+	}
+}
+
+// TestKindString: the platform readers' messages ("want a string, got a
+// number") are built from these texts.
+func TestKindString(t *testing.T) {
+	want := map[jsontext.Kind]string{jsontext.Null: "null", jsontext.Bool: "a boolean", jsontext.Number: "a number",
+		jsontext.String: "a string", jsontext.Array: "an array", jsontext.Object: "an object", jsontext.Object + 1: "a value"}
+	for k, w := range want {
+		if k.String() != w {
+			t.Errorf("Kind %d = %q, want %q", k, k.String(), w)
+		}
+	}
+}
+
+// TestInt: whole numbers that fit in 32 bits (strconv.ParseInt's range).
+func TestInt(t *testing.T) {
+	tests := []struct {
+		desc, in string
+		n        int
+		ok       bool
+	}{
+		{desc: "whole", in: `3600`, n: 3600, ok: true},
+		{desc: "negative", in: `-1`, n: -1, ok: true},
+		{desc: "largest int32", in: `2147483647`, n: 2147483647, ok: true},
+		{desc: "past int32", in: `2147483648`},
+		{desc: "fraction", in: `1.5`},
+		{desc: "exponent", in: `1e3`},
+		{desc: "a string", in: `"5"`},
+	}
+	for _, tc := range tests {
+		v, err := jsontext.Parse([]byte(tc.in))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if n, ok := v.Int(); n != tc.n || ok != tc.ok {
+			t.Errorf("%s: Int() = %d, %v; want %d, %v", tc.desc, n, ok, tc.n, tc.ok)
+		}
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{`{"request":{"origin":"http://a.test","url":"http://b.test","headers":[["A","b"]]},"fixes":false}`,
-		`"\ud83d\ude00\u2028<&>"`, `[1e5,-0.1,{"":null}]`, "\"\xff\"", `{"a":{"a":{"a":[[[]]]}}}`, `tru`, `-`, `"\u12"`} {
+		`"\ud83d\ude00\u2028<&>"`, `[1e5,-0.1,{"":null}]`, "\"\xff\"", `{"a":{"a":{"a":[[[]]]}}}`, `tru`, `-`, `"\u12"`, strings.Repeat("[", 70)} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
