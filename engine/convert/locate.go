@@ -1,10 +1,7 @@
 package convert
 
 import (
-	"encoding/json"
-	"strconv"
-	"strings"
-
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -14,85 +11,41 @@ const maxLocated = 50000
 
 // locator maps JSON paths ("$.rules[0].origins[1]") to byte offsets in a
 // JSON text, so values read by a platform package (which keeps only the
-// path) can be shown at their line and column.
+// path) can be shown at their line and column. Paths are spelled as the
+// platform readers spell them (jsontext.Key, jsontext.Index).
 type locator struct {
 	text string
 	off  map[string]int
 }
 
+// newLocator records where each value of text starts; a text that is not
+// a JSON array or object (XML, nginx, JavaScript, or invalid JSON) gets
+// no locations.
 func newLocator(text string) *locator {
 	l := &locator{text: text}
-	t := strings.TrimLeft(text, " \t\r\n")
-	if t == "" || (t[0] != '{' && t[0] != '[') {
+	root, err := jsontext.ParseString(text, jsontext.MaxDepth)
+	if err != nil || (root.Kind != jsontext.Object && root.Kind != jsontext.Array) {
 		return l
 	}
 	l.off = map[string]int{}
-	type frame struct {
-		path      string
-		obj       bool
-		expectKey bool
-		key       string
-		idx       int
-	}
-	var stack []frame
-	d := json.NewDecoder(strings.NewReader(text))
-	d.UseNumber()
-	for len(l.off) < maxLocated {
-		before := int(d.InputOffset())
-		tok, err := d.Token()
-		if err != nil {
-			break
-		}
-		start := skipSep(text, before)
-		delim, isDelim := tok.(json.Delim)
-		var path string
-		if n := len(stack); n > 0 {
-			top := &stack[n-1]
-			if isDelim && (delim == '}' || delim == ']') {
-				stack = stack[:n-1]
-				continue
-			}
-			if top.obj {
-				if top.expectKey {
-					top.key, _ = tok.(string)
-					top.expectKey = false
-					continue
-				}
-				path = top.path + "." + top.key
-				top.expectKey = true
-			} else {
-				path = top.path + "[" + strconv.Itoa(top.idx) + "]"
-				top.idx++
-			}
-		} else {
-			path = "$"
-		}
-		if _, dup := l.off[path]; !dup {
-			l.off[path] = start
-		}
-		if isDelim {
-			switch delim {
-			case '{':
-				stack = append(stack, frame{path: path, obj: true, expectKey: true})
-			case '[':
-				stack = append(stack, frame{path: path})
-			}
-		}
-	}
+	l.record("$", root)
 	return l
 }
 
-// skipSep moves past whitespace and the ':' or ',' that precede a token.
-func skipSep(s string, i int) int {
-	for i < len(s) {
-		switch s[i] {
-		case ' ', '\t', '\r', '\n', ':', ',':
-			i++
-		default:
-			return i
-		}
+// record maps path to v and each value inside it. Of duplicate keys the
+// last is recorded, the one the platform readers read (jsonpos.Value.Get,
+// as JSON.parse).
+func (l *locator) record(path string, v *jsontext.Value) {
+	if len(l.off) >= maxLocated {
+		return
 	}
-	return i
+	l.off[path] = v.Off
+	for i, it := range v.Items {
+		l.record(jsontext.Index(path, i), it)
+	}
+	for i, k := range v.Keys {
+		l.record(jsontext.Key(path, k), v.Fields[i])
+	}
 }
 
 func (l *locator) has(path string) bool {

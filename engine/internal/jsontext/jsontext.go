@@ -82,6 +82,24 @@ func (v *Value) Int() (int, bool) {
 	return int(n), true
 }
 
+// Key appends an object key to a JSON path ("$.rules"): a key that is not
+// a plain identifier is quoted in brackets ($["odd key"], $[""]), so that
+// no key can spell another value's path.
+func Key(path, key string) string {
+	if key == "" {
+		return path + `[""]`
+	}
+	for _, r := range key {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return path + "[" + strconv.Quote(key) + "]"
+		}
+	}
+	return path + "." + key
+}
+
+// Index appends an array index to a JSON path ("$.rules[0]").
+func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+
 // SyntaxError is a fault in the JSON text at byte offset Off.
 type SyntaxError struct {
 	Off   int

@@ -233,3 +233,21 @@ func FuzzAppendString(f *testing.F) {
 		}
 	})
 }
+
+// TestPath: the path syntax of the platform readers' errors ("$[0].AllowedOrigins",
+// engine/platform/s3 tests) and the converter's locator, with odd keys in
+// brackets so that a key cannot spell another value's path.
+func TestPath(t *testing.T) {
+	tests := []struct{ desc, got, want string }{
+		{desc: "identifier key", got: jsontext.Key("$[0]", "AllowedOrigins"), want: "$[0].AllowedOrigins"},
+		{desc: "key with a space", got: jsontext.Key("$", "odd key"), want: `$["odd key"]`},
+		{desc: "key that spells a path", got: jsontext.Key("$", "rules[0]"), want: `$["rules[0]"]`},
+		{desc: "empty key", got: jsontext.Key("$", ""), want: `$[""]`},
+		{desc: "index", got: jsontext.Index("$.rules", 12), want: "$.rules[12]"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.desc, tc.got, tc.want)
+		}
+	}
+}

@@ -9,8 +9,6 @@
 package jsonpos
 
 import (
-	"strconv"
-
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -55,18 +53,12 @@ func (d *Doc) Err(v *Value, path, code, msg string) *policy.Error {
 	return e
 }
 
-// Key appends an object key to a JSON path.
-func Key(path, key string) string {
-	for _, r := range key {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return path + "[" + strconv.Quote(key) + "]"
-		}
-	}
-	return path + "." + key
-}
+// Key appends an object key to a JSON path: $.key, or $["odd key"] for a
+// key that is not a plain identifier (jsontext.Key).
+func Key(path, key string) string { return jsontext.Key(path, key) }
 
 // Index appends an array index to a JSON path.
-func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+func Index(path string, i int) string { return jsontext.Index(path, i) }
 
 // Parse decodes text. A syntax error comes back with the line and column
 // of the offending byte (the end of the text when it stops short).
