@@ -259,59 +259,62 @@ func parseUpstream(v string) (string, string) {
 	case len(v) > maxUpstreamBytes:
 		return "", "longer than " + strconv.Itoa(maxUpstreamBytes) + " bytes"
 	}
-	q := strconv.Quote(v)
+	// Quoted only for a message: a valid value (every start) does not
+	// run strconv's quoting, whose wasm the runtime would otherwise
+	// compile on the cold-start path.
+	q := func() string { return strconv.Quote(v) }
 	scheme, rest, ok := strings.Cut(v, "://")
 	if s := strings.ToLower(scheme); !ok || (s != "http" && s != "https") {
-		return "", "want an http or https URL, got " + q
+		return "", "want an http or https URL, got " + q()
 	}
 	if strings.ContainsAny(rest, "?#") {
-		return "", "no query or fragment allowed in " + q
+		return "", "no query or fragment allowed in " + q()
 	}
 	authority, path := rest, ""
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
 		authority, path = rest[:i], rest[i:]
 	}
 	if strings.Contains(authority, "@") {
-		return "", "credentials in the URL are not forwarded; remove them from " + q
+		return "", "credentials in the URL are not forwarded; remove them from " + q()
 	}
 	host, port := authority, ""
 	if strings.HasPrefix(host, "[") {
 		end := strings.IndexByte(host, ']')
 		if end < 0 {
-			return "", "unclosed [ in the host of " + q
+			return "", "unclosed [ in the host of " + q()
 		}
 		for _, r := range host[1:end] {
 			if !(r == ':' || r == '.' || '0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
-				return "", "not an IPv6 address in the host of " + q
+				return "", "not an IPv6 address in the host of " + q()
 			}
 		}
 		host, port = host[:end+1], host[end+1:]
 		if port != "" && port[0] != ':' {
-			return "", "junk after the host of " + q
+			return "", "junk after the host of " + q()
 		}
 	} else if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host, port = host[:i], host[i:]
 	}
 	if host == "" || host == "[]" {
-		return "", "no host in " + q
+		return "", "no host in " + q()
 	}
 	if !strings.HasPrefix(host, "[") {
 		for i := 0; i < len(host); i++ {
 			b := host[i]
 			if !(b == '-' || b == '.' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z') {
-				return "", "the host of " + q + " may hold only ASCII letters, digits, '-' and '.' (write an IDN in its xn-- form)"
+				return "", "the host of " + q() + " may hold only ASCII letters, digits, '-' and '.' (write an IDN in its xn-- form)"
 			}
 		}
 	}
 	if port != "" {
 		n, err := strconv.Atoi(port[1:])
 		if err != nil || n < 1 || n > 65535 || port[1] == '+' || port[1] == '-' {
-			return "", "port of " + q + " is not a number from 1 to 65535"
+			return "", "port of " + q() + " is not a number from 1 to 65535"
 		}
 	}
 	for i := 0; i < len(path); i++ {
 		if b := path[i]; b <= ' ' || b >= 0x7f || b == '\\' {
-			return "", "the path of " + q + " holds a space, control or non-ASCII byte or a backslash; percent-encode it"
+			return "", "the path of " + q() + " holds a space, control or non-ASCII byte or a backslash; percent-encode it"
 		}
 	}
 	return strings.ToLower(scheme) + "://" + authority + strings.TrimSuffix(path, "/"), ""
