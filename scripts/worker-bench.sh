@@ -161,11 +161,18 @@ if [ "${WORKER_TAGS:-}" != whycors_nativeonly ]; then
 	WORKER_TAGS=whycors_nativeonly "$root/scripts/worker-build.sh" "$dir/nat"
 	(worker_config "$dir/nat" "127.0.0.1:$PORT" go)
 fi
+# The floor: the same entry module, syumai and net/http, no engine
+# (scripts/worker-floor answers a fixed preflight).
+mkdir -p "$dir/floor"
+(cd "$root" && GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$dir/floor/app.wasm" ./scripts/worker-floor)
+cp "$dir/wasm_exec.js" "$dir/worker.mjs" "$dir/floor/"
+(worker_config "$dir/floor" "127.0.0.1:$PORT" go)
 (cd "$root" && go build -o "$dir/cold" ./scripts/worker-cold)
 natarg=()
 [ -d "$dir/nat" ] && natarg=("go-nativeonly=$dir/nat/config-go.capnp")
 cold=$("$dir/cold" -workerd "$WORKERD" -runs "$COLD_RUNS" -config both \
-	"go=$dir/config-go.capnp" "${natarg[@]}" "go-start-on-request=$dir/lazy/config-go.capnp" "js=$dir/config-js.capnp")
+	"go=$dir/config-go.capnp" "${natarg[@]}" "go-start-on-request=$dir/lazy/config-go.capnp" \
+	"floor-no-engine=$dir/floor/config-go.capnp" "js=$dir/config-js.capnp")
 cold_go=$(echo "$cold" | grep '^go  ' | sed 's/^go *//')
 first_go=$(node "$root/scripts/worker-first.mjs" "$WORKERD" "$dir/config-go.capnp" "$PORT" "$COLD_RUNS")
 first_lazy=$(node "$root/scripts/worker-first.mjs" "$WORKERD" "$dir/lazy/config-go.capnp" "$PORT" "$COLD_RUNS")
@@ -193,5 +200,5 @@ summary (medians of $ROUNDS rounds, wrk -t1 -c16 -d${DURATION}s; build tags: ${W
                   (ms, workerd spawn to first response, scripts/worker-cold; binary config unless marked text:)
 $(echo "$cold" | sed 's/^/                  /')
   first request   once workerd listens and has idled 300 ms (ms; worker-first.mjs): go $first_go | started on the first request: $first_lazy
-  app.wasm        $raw bytes raw, $gz bytes gzip -9
+  app.wasm        $raw bytes raw, $gz bytes gzip -9 (floor, no engine: $(stat -c %s "$dir/floor/app.wasm") raw)
 SUM
