@@ -5,7 +5,7 @@
 // loaded ahead of it (Cloudflare pre-warms a Worker, top-level code
 // included, during the TLS handshake: "Eliminating cold starts with
 // Cloudflare Workers", blog.cloudflare.com, 2020-07-30) from the whole
-// spawn-to-first-response time worker-cold.mjs measures.
+// spawn-to-first-response time scripts/worker-cold measures.
 // usage: node scripts/worker-first.mjs WORKERD CONFIG PORT RUNS [IDLE]
 import { spawn } from "node:child_process";
 import net from "node:net";
