@@ -157,3 +157,35 @@ func TestWasmFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestFloorBuilds: scripts/worker-floor, the worker without the engine
+// that scripts/worker-bench.sh starts with this entry module to measure
+// the cold-start floor, must build and export what worker.mjs calls.
+func TestFloorBuilds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the wasm")
+	}
+	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out := filepath.Join(t.TempDir(), "floor.wasm")
+	cmd := exec.Command(gobin, "build", "-trimpath", "-o", out, "../scripts/worker-floor")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, b)
+	}
+	bin, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mjs, err := os.ReadFile("worker.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"whycors_in", "whycors_out", "whycors_decide"} {
+		if !bytes.Contains(mjs, []byte("ex."+name)) {
+			t.Errorf("worker.mjs no longer calls %s: update this test and scripts/worker-floor", name)
+		}
+		if !bytes.Contains(bin, []byte(name)) {
+			t.Errorf("scripts/worker-floor does not export %s", name)
+		}
+	}
+}
