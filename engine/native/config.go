@@ -154,7 +154,7 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 	p := &Policy{base: base}
 	for i := range rules {
 		r := normalize(rules[i])
-		c := compileRule(&r, base[i], add)
+		c := compileRule(&r, &ruleFaults{at: base[i], errs: errs})
 		p.rules = append(p.rules, r)
 		p.c = append(p.c, c)
 		e := pathEntry{path: c.path}
@@ -200,21 +200,43 @@ func normalize(r Rule) Rule {
 	return r
 }
 
-func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled {
+// ruleFaults collects one rule's faults. A fault's JSON path is built only
+// when there is one: compileRule runs on every start of the edge worker,
+// where paths built eagerly are work for nothing, and formatting inlined
+// at each call site is code its wasm runtime compiles before the first
+// reply (worker/README.md, cold start).
+type ruleFaults struct {
+	at   string // the rule's path, "$.rules[i]"
+	errs *policy.Errors
+}
+
+// add reports a fault in field, or in its item j when j >= 0. Not inlined,
+// for the reason above.
+//
+//go:noinline
+func (f *ruleFaults) add(field string, j int, code, msg string) {
+	path := f.at + "." + field
+	if j >= 0 {
+		path += "[" + strconv.Itoa(j) + "]"
+	}
+	*f.errs = append(*f.errs, &policy.Error{Path: path, Code: code, Msg: msg})
+}
+
+func compileRule(r *Rule, f *ruleFaults) compiled {
 	var c compiled
 	c.creds = r.Credentials
 
 	// Name and path.
 	if len(r.Name) > maxNameLen || !isName(r.Name) {
-		add(at+".name", "invalid", "a name is 1 to "+strconv.Itoa(maxNameLen)+" letters, digits, '-', '_' or '.' (it goes in a response header)")
+		f.add("name", -1, "invalid", "a name is 1 to "+strconv.Itoa(maxNameLen)+" letters, digits, '-', '_' or '.' (it goes in a response header)")
 	}
 	switch {
 	case r.Path == "":
 		c.pathAll = true
 	case len(r.Path) > maxPathPatternLen:
-		add(at+".path", "invalid", "path pattern longer than "+strconv.Itoa(maxPathPatternLen)+" bytes")
+		f.add("path", -1, "invalid", "path pattern longer than "+strconv.Itoa(maxPathPatternLen)+" bytes")
 	case r.Path[0] != '/':
-		add(at+".path", "invalid", "a path pattern starts with '/', as in \"/api/*\"")
+		f.add("path", -1, "invalid", "a path pattern starts with '/', as in \"/api/*\"")
 	default:
 		bad := false
 		for i := 0; i < len(r.Path); i++ {
@@ -224,7 +246,7 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 			}
 		}
 		if bad {
-			add(at+".path", "invalid", "a path pattern is printable ASCII without '?' or '#', with at most one '*', at the end")
+			f.add("path", -1, "invalid", "a path pattern is printable ASCII without '?' or '#', with at most one '*', at the end")
 		}
 		c.path = r.Path
 		if strings.HasSuffix(r.Path, "*") {
@@ -235,27 +257,26 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 
 	// Origins.
 	if len(r.Origins) == 0 {
-		add(at+".origins", "missing", "at least one origin must be allowed")
+		f.add("origins", -1, "missing", "at least one origin must be allowed")
 	}
 	if len(r.Origins) > MaxOrigins {
-		add(at+".origins", "limit", "more than "+strconv.Itoa(MaxOrigins)+" origins")
+		f.add("origins", -1, "limit", "more than "+strconv.Itoa(MaxOrigins)+" origins")
 		r.Origins = r.Origins[:MaxOrigins]
 	}
 	for j, o := range r.Origins {
-		path := at + ".origins[" + strconv.Itoa(j) + "]"
 		pat, fault := parsePattern(o)
 		if fault != nil {
-			add(path, fault.reason, fault.msg)
+			f.add("origins", j, fault.reason, fault.msg)
 			continue
 		}
 		switch {
 		case pat.any:
 			if r.Credentials {
-				add(path, "wildcard", "for security reasons, you cannot both allow all origins (\"*\") and enable credentials: browsers refuse Access-Control-Allow-Origin: * with credentials, and reflecting the origin instead would let every site read your users' data")
+				f.add("origins", j, "wildcard", "for security reasons, you cannot both allow all origins (\"*\") and enable credentials: browsers refuse Access-Control-Allow-Origin: * with credentials, and reflecting the origin instead would let every site read your users' data")
 			}
 			c.anyOrigin = true
 		case r.Credentials && pat.scheme == "http" && !pat.isLoopback() && !r.AllowInsecureOrigins:
-			add(path, "insecure", "for security reasons, insecure origin patterns like "+strconv.Quote(o)+" are prohibited when credentials are enabled (anyone on the network path can impersonate them); set dangerously_allow_insecure_origins to allow them")
+			f.add("origins", j, "insecure", "for security reasons, insecure origin patterns like "+strconv.Quote(o)+" are prohibited when credentials are enabled (anyone on the network path can impersonate them); set dangerously_allow_insecure_origins to allow them")
 		case !pat.subdomains && pat.port != "*":
 			c.exact = append(c.exact, o)
 			c.exactIdx = append(c.exactIdx, j)
@@ -274,19 +295,18 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 
 	// Methods.
 	if len(r.Methods) > MaxNames {
-		add(at+".methods", "limit", "more than "+strconv.Itoa(MaxNames)+" methods")
+		f.add("methods", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" methods")
 		r.Methods = r.Methods[:MaxNames]
 	}
 	var acam []string
 	for j, m := range r.Methods {
-		path := at + ".methods[" + strconv.Itoa(j) + "]"
 		switch {
 		case m == "*":
 			c.anyMethod = true
 		case !isToken(m):
-			add(path, "invalid", "invalid method "+strconv.Quote(m)+": a method is an HTTP token")
+			f.add("methods", j, "invalid", "invalid method "+strconv.Quote(m)+": a method is an HTTP token")
 		case isForbiddenMethod(m):
-			add(path, "forbidden", "forbidden method "+strconv.Quote(m)+": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)")
+			f.add("methods", j, "forbidden", "forbidden method "+strconv.Quote(m)+": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)")
 		default:
 			if !contains(c.methods, m) {
 				c.methods = append(c.methods, m)
@@ -303,20 +323,19 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 
 	// Request headers.
 	if len(r.RequestHeaders) > MaxNames {
-		add(at+".request_headers", "limit", "more than "+strconv.Itoa(MaxNames)+" request headers")
+		f.add("request_headers", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" request headers")
 		r.RequestHeaders = r.RequestHeaders[:MaxNames]
 	}
 	for j, h := range r.RequestHeaders {
-		path := at + ".request_headers[" + strconv.Itoa(j) + "]"
 		switch {
 		case h == "*":
 			c.anyHeader = true
 		case !isToken(h):
-			add(path, "invalid", "invalid request-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+			f.add("request_headers", j, "invalid", "invalid request-header name "+strconv.Quote(h)+": a header name is an HTTP token")
 		case isForbiddenRequestHeader(h):
-			add(path, "forbidden", "forbidden request-header name "+strconv.Quote(h)+": browsers never let a page set it (https://fetch.spec.whatwg.org/#forbidden-request-header)")
+			f.add("request_headers", j, "forbidden", "forbidden request-header name "+strconv.Quote(h)+": browsers never let a page set it (https://fetch.spec.whatwg.org/#forbidden-request-header)")
 		case isCORSResponseHeader(h):
-			add(path, "prohibited", "prohibited request-header name "+strconv.Quote(h)+": it is a response header; the server sends it, the page does not")
+			f.add("request_headers", j, "prohibited", "prohibited request-header name "+strconv.Quote(h)+": it is a response header; the server sends it, the page does not")
 		default:
 			if !contains(c.headers, h) {
 				c.headers = append(c.headers, h)
@@ -328,28 +347,27 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 
 	// Exposed headers.
 	if len(r.ExposedHeaders) > MaxNames {
-		add(at+".exposed_headers", "limit", "more than "+strconv.Itoa(MaxNames)+" exposed headers")
+		f.add("exposed_headers", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" exposed headers")
 		r.ExposedHeaders = r.ExposedHeaders[:MaxNames]
 	}
 	var aceh []string
 	for j, h := range r.ExposedHeaders {
-		path := at + ".exposed_headers[" + strconv.Itoa(j) + "]"
 		switch {
 		case h == "*":
 			if r.Credentials {
 				// https://fetch.spec.whatwg.org/#http-access-control-expose-headers:
 				// "*" is a wildcard only for requests without credentials.
-				add(path, "wildcard", "you cannot both expose all response headers (\"*\") and enable credentials: with credentials browsers read \"*\" as a header named \"*\"")
+				f.add("exposed_headers", j, "wildcard", "you cannot both expose all response headers (\"*\") and enable credentials: with credentials browsers read \"*\" as a header named \"*\"")
 			}
 			if !contains(aceh, h) {
 				aceh = append(aceh, h)
 			}
 		case !isToken(h):
-			add(path, "invalid", "invalid response-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+			f.add("exposed_headers", j, "invalid", "invalid response-header name "+strconv.Quote(h)+": a header name is an HTTP token")
 		case isForbiddenResponseHeader(h):
-			add(path, "forbidden", "forbidden response-header name "+strconv.Quote(h)+": browsers never expose it (https://fetch.spec.whatwg.org/#forbidden-response-header-name)")
+			f.add("exposed_headers", j, "forbidden", "forbidden response-header name "+strconv.Quote(h)+": browsers never expose it (https://fetch.spec.whatwg.org/#forbidden-response-header-name)")
 		case isRequestOnlyHeader(h):
-			add(path, "prohibited", "prohibited response-header name "+strconv.Quote(h)+": only requests carry it")
+			f.add("exposed_headers", j, "prohibited", "prohibited response-header name "+strconv.Quote(h)+": only requests carry it")
 		default:
 			if !contains(aceh, h) {
 				aceh = append(aceh, h)
@@ -361,7 +379,7 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 	// Max-age, status, unmatched preflights.
 	if r.MaxAge != nil {
 		if v := *r.MaxAge; v < 0 || v > MaxAgeLimit {
-			add(at+".max_age", "range", "out-of-bounds max-age "+strconv.Itoa(v)+": want 0 (no caching) to "+strconv.Itoa(MaxAgeLimit)+" seconds; leave it out for the browsers' default of 5")
+			f.add("max_age", -1, "range", "out-of-bounds max-age "+strconv.Itoa(v)+": want 0 (no caching) to "+strconv.Itoa(MaxAgeLimit)+" seconds; leave it out for the browsers' default of 5")
 		} else {
 			c.acma = strconv.Itoa(v)
 		}
@@ -371,7 +389,7 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 		if r.PreflightStatus < 200 || r.PreflightStatus > 299 {
 			// https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7:
 			// the preflight needs an ok status (200 to 299).
-			add(at+".preflight_status", "range", "a successful preflight needs an ok status, 200 to 299 (browsers fail any other)")
+			f.add("preflight_status", -1, "range", "a successful preflight needs an ok status, 200 to 299 (browsers fail any other)")
 		} else {
 			c.status = r.PreflightStatus
 		}
@@ -381,7 +399,7 @@ func compileRule(r *Rule, at string, add func(path, code, msg string)) compiled 
 	case Pass:
 		c.pass = true
 	default:
-		add(at+".unmatched_preflight", "invalid", "want \"reject\" (answer 403) or \"pass\" (hand it to the application)")
+		f.add("unmatched_preflight", -1, "invalid", "want \"reject\" (answer 403) or \"pass\" (hand it to the application)")
 	}
 
 	// Vary (RFC 9110 §12.5.5): name every request header the answer

@@ -36,67 +36,79 @@ type patternFault struct {
 	msg    string
 }
 
+// parsePattern reads one origin pattern, or says why it is refused.
 func parsePattern(s string) (pattern, *patternFault) {
 	p := pattern{text: s}
-	invalid := func(why string) (pattern, *patternFault) {
-		return p, &patternFault{"invalid", "invalid origin pattern " + strconv.Quote(s) + ": " + why}
+	reason, why := p.read(s)
+	if reason == "" {
+		return p, nil
 	}
-	prohibited := func(why string) (pattern, *patternFault) {
-		return p, &patternFault{"prohibited", "prohibited origin pattern " + strconv.Quote(s) + ": " + why}
+	// The message is built here, once: the worker parses its policy on
+	// every cold start, and each message built in read would be code
+	// compiled on that path whether or not the pattern is refused.
+	word := reason
+	if reason == "psl" {
+		word = "prohibited"
 	}
+	return p, &patternFault{reason, word + " origin pattern " + strconv.Quote(s) + ": " + why}
+}
+
+// read fills p from s, or says why s is refused: reason is the
+// patternFault reason, why the rest of the message.
+func (p *pattern) read(s string) (reason, why string) {
 	switch {
 	case s == "*":
 		p.any = true
-		return p, nil
+		return "", ""
 	case s == "":
-		return invalid("empty")
+		return "invalid", "empty"
 	case s == "null":
 		// https://fetch.spec.whatwg.org/#origin-header: sandboxed iframes,
 		// file: and data: documents and redirected requests all send
 		// "null", so allowing it allows every one of them.
-		return prohibited("every sandboxed iframe, data: URL and file: page sends Origin: null, so allowing it allows them all")
+		return "prohibited", "every sandboxed iframe, data: URL and file: page sends Origin: null, so allowing it allows them all"
 	}
 	i := strings.Index(s, "://")
 	if i < 0 {
-		return invalid("want scheme://host[:port], as in https://example.com")
+		return "invalid", "want scheme://host[:port], as in https://example.com"
 	}
 	p.scheme = s[:i]
 	if !isScheme(p.scheme) {
 		if strings.ToLower(p.scheme) != p.scheme && isScheme(strings.ToLower(p.scheme)) {
-			return invalid("browsers send the scheme in lowercase (" + strings.ToLower(p.scheme) + "), so this never matches")
+			return "invalid", "browsers send the scheme in lowercase (" + strings.ToLower(p.scheme) + "), so this never matches"
 		}
-		return invalid("bad scheme " + strconv.Quote(p.scheme))
+		return "invalid", "bad scheme " + strconv.Quote(p.scheme)
 	}
 	if p.scheme == "file" {
-		return prohibited("file: pages send Origin: null")
+		return "prohibited", "file: pages send Origin: null"
 	}
 	rest := s[i+3:]
 	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
 		if rest[j:] == "/" {
-			return invalid("an origin has no path; drop the trailing slash (browsers send " + strconv.Quote(s[:len(s)-1]) + ")")
+			return "invalid", "an origin has no path; drop the trailing slash (browsers send " + strconv.Quote(s[:len(s)-1]) + ")"
 		}
-		return invalid("an origin has no path, query or fragment")
+		return "invalid", "an origin has no path, query or fragment"
 	}
 	if strings.IndexByte(rest, '@') >= 0 {
-		return invalid("an origin has no user information")
+		return "invalid", "an origin has no user information"
 	}
 	host, port := rest, ""
 	if k := strings.LastIndexByte(rest, ':'); k >= 0 && k > strings.LastIndexByte(rest, ']') {
 		host, port = rest[:k], rest[k+1:]
 		if port == "" {
-			return invalid("empty port")
+			return "invalid", "empty port"
 		}
 	}
 	if port != "" && port != "*" {
 		n, err := strconv.Atoi(port)
 		if err != nil || n < 1 || n > 65535 || port[0] == '0' {
-			return invalid("port must be 1 to 65535 without leading zeros, or *")
+			return "invalid", "port must be 1 to 65535 without leading zeros, or *"
 		}
 		if origin.DefaultPort(p.scheme) == port {
 			// https://url.spec.whatwg.org/#concept-url-port: the URL
 			// parser drops a scheme's default port, so the Origin header
 			// never carries it.
-			return prohibited("browsers omit the default port " + port + " (they send " + strconv.Quote(p.scheme+"://"+host) + "), so this never matches")
+			return "prohibited", "browsers omit the default port " + port + " (they send " + strconv.Quote(p.scheme+"://"+host) + "), so this never matches"
 		}
 	}
 	p.port = port
@@ -105,40 +117,40 @@ func parsePattern(s string) (pattern, *patternFault) {
 		host = host[2:]
 	}
 	if strings.IndexByte(host, '*') >= 0 {
-		return invalid("the only wildcards are \"*\" alone, a leading \"*.\" for subdomains and \":*\" for ports")
+		return "invalid", "the only wildcards are \"*\" alone, a leading \"*.\" for subdomains and \":*\" for ports"
 	}
 	p.host = host
 	if host == "" {
-		return invalid("empty host")
+		return "invalid", "empty host"
 	}
 	if host[0] == '[' {
 		if p.subdomains {
-			return invalid("an IP address has no subdomains")
+			return "invalid", "an IP address has no subdomains"
 		}
 		if !isCanonicalIPv6(host) {
-			return invalid("write the IPv6 address as browsers serialize it: bracketed, lowercase, compressed (RFC 5952)")
+			return "invalid", "write the IPv6 address as browsers serialize it: bracketed, lowercase, compressed (RFC 5952)"
 		}
-		return p, nil
+		return "", ""
 	}
 	if why := checkDomain(host); why != "" {
-		return invalid(why)
+		return "invalid", why
 	}
 	if looksNumeric(host) {
 		if p.subdomains {
-			return invalid("an IP address has no subdomains")
+			return "invalid", "an IP address has no subdomains"
 		}
 		if !isCanonicalIPv4(host) {
-			return invalid("browsers serialize IPv4 addresses as four decimal numbers 0-255 without leading zeros")
+			return "invalid", "browsers serialize IPv4 addresses as four decimal numbers 0-255 without leading zeros"
 		}
-		return p, nil
+		return "", ""
 	}
 	if p.subdomains && strings.IndexByte(host, '.') < 0 && host != "localhost" {
 		// Without the public suffix list (too large for the wasm build,
 		// server-peers.md §1.6) this catches only top-level domains; a
 		// pattern such as https://*.co.uk is not detected.
-		return p, &patternFault{"psl", "prohibited origin pattern " + strconv.Quote(s) + ": it allows every site under the top-level domain " + strconv.Quote(host)}
+		return "psl", "it allows every site under the top-level domain " + strconv.Quote(host)
 	}
-	return p, nil
+	return "", ""
 }
 
 func isScheme(s string) bool {

@@ -242,3 +242,36 @@ func TestErrorMessagesNameTheValue(t *testing.T) {
 		t.Errorf("error should suggest the origin without the slash: %v", err)
 	}
 }
+
+// TestFaultMessages: a refused origin pattern's message names the pattern
+// and the reason, and every fault's path names the field and item. The
+// expected texts are those the messages had when each was written (they
+// are built in one place, parsePattern and ruleFaults.add, since both run
+// on every start of the edge worker).
+func TestFaultMessages(t *testing.T) {
+	tests := []struct {
+		desc, policy, path, code, msg string
+	}{
+		{desc: "invalid pattern", policy: `{"origins": ["https://a.example:"]}`, path: "$.origins[0]", code: "invalid",
+			msg: `invalid origin pattern "https://a.example:": empty port`},
+		{desc: "prohibited pattern", policy: `{"origins": ["null"]}`, path: "$.origins[0]", code: "prohibited",
+			msg: `prohibited origin pattern "null": every sandboxed iframe, data: URL and file: page sends Origin: null, so allowing it allows them all`},
+		{desc: "a top-level domain's subdomains", policy: `{"origins": ["https://*.com"]}`, path: "$.origins[0]", code: "psl",
+			msg: `prohibited origin pattern "https://*.com": it allows every site under the top-level domain "com"`},
+		{desc: "an item of a list", policy: `{"origins": ["https://a.example"], "methods": ["GET", "TRACE"]}`, path: "$.methods[1]", code: "forbidden",
+			msg: `forbidden method "TRACE": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)`},
+		{desc: "a field of a second rule", policy: `{"rules": [{"origins": ["https://a.example"]}, {"origins": ["https://b.example"], "max_age": -1}]}`, path: "$.rules[1].max_age", code: "range",
+			msg: "out-of-bounds max-age -1: want 0 (no caching) to 86400 seconds; leave it out for the browsers' default of 5"},
+	}
+	for _, tc := range tests {
+		_, err := native.Parse(tc.policy)
+		var errs policy.Errors
+		if !errors.As(err, &errs) || len(errs) != 1 {
+			t.Errorf("%s: want one fault, got %v", tc.desc, err)
+			continue
+		}
+		if e := errs[0]; e.Path != tc.path || e.Code != tc.code || e.Msg != tc.msg {
+			t.Errorf("%s: got %s %s %q, want %s %s %q", tc.desc, e.Path, e.Code, e.Msg, tc.path, tc.code, tc.msg)
+		}
+	}
+}
