@@ -119,19 +119,7 @@ func TestWasmFunctions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out := filepath.Join(t.TempDir(), "app.wasm")
-	cmd := exec.Command(gobin, "build", "-trimpath", "-o", out, ".")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	// go tool nm does not read wasm; function names are in the binary
-	// (the name section and the runtime's function table) as text.
-	bin, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildWasm(t, ".")
 	const engine = "github.com/whycors/whycors/engine/"
 	tests := []struct {
 		desc, name string
@@ -165,17 +153,7 @@ func TestFloorBuilds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm")
 	}
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out := filepath.Join(t.TempDir(), "floor.wasm")
-	cmd := exec.Command(gobin, "build", "-trimpath", "-o", out, "../scripts/worker-floor")
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, b)
-	}
-	bin, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := buildWasm(t, "../scripts/worker-floor")
 	mjs, err := os.ReadFile("worker.mjs")
 	if err != nil {
 		t.Fatal(err)
@@ -188,4 +166,22 @@ func TestFloorBuilds(t *testing.T) {
 			t.Errorf("scripts/worker-floor does not export %s", name)
 		}
 	}
+}
+
+// buildWasm builds pkg for GOOS=js GOARCH=wasm and returns the binary.
+// go tool nm does not read wasm; function and export names are in it as
+// text (the name section, the runtime's function table, the exports).
+func buildWasm(t *testing.T, pkg string) []byte {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "app.wasm")
+	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-trimpath", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+	bin, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
