@@ -174,6 +174,7 @@ cold=$("$dir/cold" -workerd "$WORKERD" -runs "$COLD_RUNS" -config both \
 	"go=$dir/config-go.capnp" "${natarg[@]}" "go-start-on-request=$dir/lazy/config-go.capnp" \
 	"floor-no-engine=$dir/floor/config-go.capnp" "js=$dir/config-js.capnp")
 cold_go=$(echo "$cold" | grep '^go  ' | sed 's/^go *//')
+cold_nat=$(echo "$cold" | grep '^go-nativeonly  ' | sed 's/^go-nativeonly *//')
 first_go=$(node "$root/scripts/worker-first.mjs" "$WORKERD" "$dir/config-go.capnp" "$PORT" "$COLD_RUNS")
 first_lazy=$(node "$root/scripts/worker-first.mjs" "$WORKERD" "$dir/lazy/config-go.capnp" "$PORT" "$COLD_RUNS")
 raw=$(stat -c %s "$dir/app.wasm")
@@ -189,6 +190,7 @@ gfcpu=$(awk '{print $9}' "$dir/rounds" | med)
 gfrps=$(awk '{print $8}' "$dir/rounds" | med)
 jfrps=$(awk '{print $6}' "$dir/rounds" | med)
 cmed=$(echo "$cold_go" | sed 's/median=\([0-9.]*\).*/\1/')
+nmed=$(echo "$cold_nat" | sed 's/median=\([0-9.]*\).*/\1/')
 verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo ok; else echo MISSED; fi; }
 cat <<SUM
 
@@ -197,6 +199,7 @@ summary (medians of $ROUNDS rounds, wrk -t1 -c16 -d${DURATION}s; build tags: ${W
   CPU per request go $(printf %.4f "$gcpu") ms, js $(printf %.4f "$jcpu") ms   target <= 0.2: $(verdict "$gcpu <= 0.2")
   forwarded GET   go $gfrps rps $(printf %.4f "$gfcpu") ms/req, js $jfrps rps $(printf %.4f "$jfcpu") ms/req (workerd only; the upstream runs in its own process)
   cold start      go $cold_go   target <= 100: $(verdict "$cmed <= 100")
+$([ -n "$nmed" ] && echo "                  native-only build: median=$nmed   target <= 100: $(verdict "$nmed <= 100")")
                   (ms, workerd spawn to first response, scripts/worker-cold; binary config unless marked text:)
 $(echo "$cold" | sed 's/^/                  /')
   first request   once workerd listens and has idled 300 ms (ms; worker-first.mjs): go $first_go | started on the first request: $first_lazy
