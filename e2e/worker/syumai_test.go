@@ -3,12 +3,10 @@ package worker_test
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -128,53 +126,13 @@ func TestSyumaiPathLargeBody(t *testing.T) {
 // own request's id and origin, and they waited in parallel.
 func TestBothPathsInterleaved(t *testing.T) {
 	need(t)
-	const n = 32
-	rng := rand.New(rand.NewPCG(13, 13))
-	var wg sync.WaitGroup
-	errs := make(chan string, 2*n)
-	sum := 0
-	t0 := time.Now()
-	for i := range n {
-		ms := rng.IntN(400)
-		sum += ms
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			origin, acao := fmt.Sprintf("http://localhost:%d", 2000+i), ""
-			u := fmt.Sprintf("%s/api/delay?ms=%d&id=%d", env.urls["patient"], ms, i)
-			if i%2 == 0 { // syumai's path
-				origin, acao = longOrigin(i), "*"
-				u = fmt.Sprintf("%s/public/delay?ms=%d&id=%d", env.urls["patient"], ms, i)
-			} else {
-				acao = origin
-			}
-			req, _ := http.NewRequest("GET", u, nil)
-			req.Header.Set("Origin", origin)
-			res, err := client.Do(req)
-			if err != nil {
-				errs <- err.Error()
-				return
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if want := fmt.Sprintf("id=%d origin=%s", i, origin); string(b) != want {
-				errs <- fmt.Sprintf("request %d: body %.80q, want %.80q", i, b, want)
-			}
-			if got := res.Header.Get("Access-Control-Allow-Origin"); got != acao {
-				errs <- fmt.Sprintf("request %d: ACAO %.80q, want %.80q", i, got, acao)
-			}
-		}()
-	}
-	wg.Wait()
-	el := time.Since(t0)
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
-	if limit := time.Duration(sum/4) * time.Millisecond; el > limit {
-		t.Errorf("%d requests took %v; serial would be %dms, want under %v", n, el, sum, limit)
-	}
-	t.Logf("%d requests (half on syumai's path), delays summing to %dms, took %v", n, sum, el)
+	interleaved(t, 32, 13, func(i, ms int) (string, string, string) {
+		if i%2 == 0 { // syumai's path
+			return fmt.Sprintf("%s/public/delay?ms=%d&id=%d", env.urls["patient"], ms, i), longOrigin(i), "*"
+		}
+		origin := fmt.Sprintf("http://localhost:%d", 2000+i)
+		return fmt.Sprintf("%s/api/delay?ms=%d&id=%d", env.urls["patient"], ms, i), origin, origin
+	})
 }
 
 // TestStartedAtLoad: worker.mjs starts the Go instance while the module is
