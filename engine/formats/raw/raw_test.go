@@ -1,10 +1,10 @@
 package raw_test
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -186,20 +186,7 @@ func TestReadErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		_, err := raw.Read(tc.text)
-		var es policy.Errors
-		if !errors.As(err, &es) {
-			t.Errorf("%s: err = %v, want policy.Errors", tc.desc, err)
-			continue
-		}
-		if len(es) != len(tc.want) {
-			t.Errorf("%s: %d errors (%v), want %d", tc.desc, len(es), err, len(tc.want))
-			continue
-		}
-		for i, w := range tc.want {
-			if es[i].Line != w.Line || es[i].Column != w.Column {
-				t.Errorf("%s: error %d at %d:%d, want %d:%d (%v)", tc.desc, i, es[i].Line, es[i].Column, w.Line, w.Column, es[i])
-			}
-		}
+		postest.Positions(t, tc.desc, err, tc.want)
 	}
 }
 
