@@ -289,36 +289,31 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 	acam, hasACAM := combined(h, "Access-Control-Allow-Methods")
 	acah, hasACAH := combined(h, "Access-Control-Allow-Headers")
 	var methods, names []string
-	parseMethods := func() *Failure {
-		if hasACAM == 0 {
+	// parseAllow makes the step that reads one of the two lists into
+	// *list; a value that does not parse rejects the whole header
+	// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.3 and
+	// 7.4: extracting the header list values fails).
+	parseAllow := func(name, value string, present int, list *[]string, id, detail string, reason string) func() *Failure {
+		return func() *Failure {
+			if present == 0 {
+				return nil
+			}
+			var bad string
+			var ok bool
+			*list, bad, ok = ParseList(value)
+			if !ok {
+				out.Checks = append(out.Checks, Check{ID: id, Title: name + " parses", Status: Fail, Spec: specExtractVal,
+					Header: headerLine(h, name),
+					Detail: quote(bad) + detail})
+				return &Failure{Reason: reason, Value: bad}
+			}
 			return nil
 		}
-		var bad string
-		var ok bool
-		methods, bad, ok = ParseList(acam)
-		if !ok {
-			out.Checks = append(out.Checks, Check{ID: "preflight.allow-methods-syntax", Title: "Access-Control-Allow-Methods parses", Status: Fail, Spec: specExtractVal,
-				Header: headerLine(h, "Access-Control-Allow-Methods"),
-				Detail: quote(bad) + " is not a method token; the whole header is rejected. Use a comma-separated list such as \"GET, PUT, DELETE\"."})
-			return &Failure{Reason: ReasonInvalidAllowMethods, Value: bad}
-		}
-		return nil
 	}
-	parseHeaders := func() *Failure {
-		if hasACAH == 0 {
-			return nil
-		}
-		var bad string
-		var ok bool
-		names, bad, ok = ParseList(acah)
-		if !ok {
-			out.Checks = append(out.Checks, Check{ID: "preflight.allow-headers-syntax", Title: "Access-Control-Allow-Headers parses", Status: Fail, Spec: specExtractVal,
-				Header: headerLine(h, "Access-Control-Allow-Headers"),
-				Detail: quote(bad) + " is not a header-name token; the whole header is rejected."})
-			return &Failure{Reason: ReasonInvalidAllowHeaders, Value: bad}
-		}
-		return nil
-	}
+	parseMethods := parseAllow("Access-Control-Allow-Methods", acam, hasACAM, &methods, "preflight.allow-methods-syntax",
+		" is not a method token; the whole header is rejected. Use a comma-separated list such as \"GET, PUT, DELETE\".", ReasonInvalidAllowMethods)
+	parseHeaders := parseAllow("Access-Control-Allow-Headers", acah, hasACAH, &names, "preflight.allow-headers-syntax",
+		" is not a header-name token; the whole header is rejected.", ReasonInvalidAllowHeaders)
 	matchMethod := func() *Failure {
 		if methods == nil && hasACAM == 0 && r.UseCORSPreflight {
 			methods = []string{method}
