@@ -96,7 +96,16 @@ type Profile struct {
 // Access-Control-Max-Age: 5 seconds in the standard and every engine (§1.8).
 const DefaultMaxAge = 5
 
-var profiles = []*Profile{
+// profiles is the table Lookup copies from. It holds values, not
+// pointers, and Lookup hands out a copy, so a caller that changes its
+// Profile changes nothing for anyone else. A shared mutable profile would
+// be the class of bug of rs/cors issue #198 (a package-level mutable value
+// shared by every caller; ../shared/style.md, Avoid). A Profile holds no
+// slice or map (msg is a stateless value), so the copy is a deep copy; a
+// field of reference type added later must be copied in Lookup
+// (TestLookupReturnsCopy fails otherwise). The copy costs one allocation
+// of about 100 bytes per Lookup.
+var profiles = [...]Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
@@ -122,14 +131,17 @@ var profiles = []*Profile{
 	},
 }
 
-// Lookup returns the profile named name ("" means chrome).
+// Lookup returns a copy of the profile named name ("" means chrome), one of
+// Names. The copy is the caller's own: changing its fields affects no other
+// caller and no later Lookup.
 func Lookup(name string) (*Profile, bool) {
 	if name == "" {
 		name = "chrome"
 	}
-	for _, p := range profiles {
-		if p.Name == name {
-			return p, true
+	for i := range profiles {
+		if profiles[i].Name == name {
+			p := profiles[i]
+			return &p, true
 		}
 	}
 	return nil, false
@@ -138,8 +150,8 @@ func Lookup(name string) (*Profile, bool) {
 // Names lists the profiles in a fixed order: chrome, firefox, safari, spec.
 func Names() []string {
 	out := make([]string, len(profiles))
-	for i, p := range profiles {
-		out[i] = p.Name
+	for i := range profiles {
+		out[i] = profiles[i].Name
 	}
 	return out
 }
