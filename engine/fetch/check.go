@@ -10,68 +10,78 @@ import (
 	"github.com/whycors/whycors/engine/origin"
 )
 
-// Check statuses.
+// Check statuses: the values of Check.Status, which explain's verdict
+// steps carry as they are.
 const (
-	Pass = "pass"
-	Fail = "fail"
-	Info = "info"
-	Warn = "warn"
-	Skip = "skip"
+	Pass = "pass" // a check that passed
+	Fail = "fail" // a check that did not pass; Run's trace ends at the first
+	Info = "info" // what the browser did, not a check (a redirect followed, a header added)
+	Warn = "warn" // the fetch goes on, with something to fix (a header dropped, Authorization passed only by "*")
+	Skip = "skip" // not tried (a server rule the server never reached)
 )
 
 // Check is one step of the trace, pass or fail.
 type Check struct {
 	ID     string // stable name, e.g. "preflight.allow-origin"
-	Title  string
+	Title  string // a short heading, e.g. "Access-Control-Allow-Origin"
 	Status string // Pass, Fail, Info, Warn, Skip
-	Detail string
+	Detail string // what was compared and why it passed or failed, in sentences
 	Header string // the header line read, as received
 	Spec   string // the section of the Fetch standard it rests on
 }
 
-// Reasons outside DevTools' Network.CorsError enum; see the package doc.
+// Reasons outside DevTools' Network.CorsError enum, named by us because
+// Chromium reports these failures without a CorsError; see the package doc.
+// The first nine make fetch() throw a TypeError before any request
+// (Failure.TypeError); the rest are network errors.
 const (
-	ReasonInvalidMethod           = "InvalidMethod"
-	ReasonForbiddenMethod         = "ForbiddenMethod"
-	ReasonNoCorsMethod            = "NoCorsMethod"
-	ReasonURLCredentials          = "URLCredentials"
-	ReasonModeNavigate            = "ModeNavigate"
-	ReasonBodyWithGetHead         = "BodyWithGetHead"
-	ReasonStreamNoCors            = "StreamNoCors"
-	ReasonInvalidHeader           = "InvalidHeaderName"
-	ReasonInvalidHeaderValue      = "InvalidHeaderValue"
-	ReasonRedirectModeError       = "RedirectModeError"
-	ReasonInvalidRedirectLocation = "InvalidRedirectLocation"
-	ReasonRedirectSchemeNotHTTP   = "RedirectSchemeNotHTTP"
-	ReasonTooManyRedirects        = "TooManyRedirects"
-	ReasonNetworkError            = "NetworkError"
-	ReasonStreamNeedsHTTP2        = "StreamUploadNeedsHTTP2"
+	ReasonInvalidMethod           = "InvalidMethod"           // the method is not an HTTP token (https://fetch.spec.whatwg.org/#dom-request)
+	ReasonForbiddenMethod         = "ForbiddenMethod"         // CONNECT, TRACE or TRACK (https://fetch.spec.whatwg.org/#forbidden-method)
+	ReasonNoCorsMethod            = "NoCorsMethod"            // mode "no-cors" with a method other than GET, HEAD or POST
+	ReasonURLCredentials          = "URLCredentials"          // the URL has a username or password
+	ReasonModeNavigate            = "ModeNavigate"            // mode "navigate", which script cannot set
+	ReasonBodyWithGetHead         = "BodyWithGetHead"         // a body with GET or HEAD
+	ReasonStreamNoCors            = "StreamNoCors"            // a ReadableStream body in mode "no-cors"
+	ReasonInvalidHeader           = "InvalidHeaderName"       // a header name that is not an HTTP token
+	ReasonInvalidHeaderValue      = "InvalidHeaderValue"      // a header value with NUL, CR or LF
+	ReasonRedirectModeError       = "RedirectModeError"       // redirect "error" and the server redirected (https://fetch.spec.whatwg.org/#http-redirect-fetch)
+	ReasonInvalidRedirectLocation = "InvalidRedirectLocation" // a Location that does not parse as a URL
+	ReasonRedirectSchemeNotHTTP   = "RedirectSchemeNotHTTP"   // a redirect to a URL that is not http or https
+	ReasonTooManyRedirects        = "TooManyRedirects"        // more than MaxRedirects redirects
+	ReasonNetworkError            = "NetworkError"            // no response to the actual request (a reply with status 0)
+	ReasonStreamNeedsHTTP2        = "StreamUploadNeedsHTTP2"  // Chromium streams a request body only over HTTP/2 or QUIC (e2e/chromium recording req-stream-cors)
 )
 
-// DevTools Network.CorsError names used here (reference browser-cors.md §2.1).
+// DevTools Network.CorsError names used here (reference browser-cors.md
+// §2.1), so every profile reports a block in the words Chromium's DevTools
+// use. A failure of the CORS check on a preflight response carries the
+// same name with "Preflight" in front (PreflightMissingAllowOriginHeader),
+// as DevTools names it.
 const (
-	ReasonDisallowedByMode            = "DisallowedByMode"
-	ReasonCorsDisabledScheme          = "CorsDisabledScheme"
-	ReasonNoCorsRedirectModeNotFollow = "NoCorsRedirectModeNotFollow"
-	ReasonWildcardOriginNotAllowed    = "WildcardOriginNotAllowed"
-	ReasonMissingAllowOriginHeader    = "MissingAllowOriginHeader"
-	ReasonMultipleAllowOriginValues   = "MultipleAllowOriginValues"
-	ReasonInvalidAllowOriginValue     = "InvalidAllowOriginValue"
-	ReasonAllowOriginMismatch         = "AllowOriginMismatch"
-	ReasonInvalidAllowCredentials     = "InvalidAllowCredentials"
-	ReasonPreflightInvalidStatus      = "PreflightInvalidStatus"
-	ReasonPreflightDisallowedRedirect = "PreflightDisallowedRedirect"
-	ReasonInvalidAllowMethods         = "InvalidAllowMethodsPreflightResponse"
-	ReasonInvalidAllowHeaders         = "InvalidAllowHeadersPreflightResponse"
-	ReasonMethodDisallowed            = "MethodDisallowedByPreflightResponse"
-	ReasonHeaderDisallowed            = "HeaderDisallowedByPreflightResponse"
-	ReasonRedirectContainsCredentials = "RedirectContainsCredentials"
-	ReasonInvalidResponse             = "InvalidResponse"
+	ReasonDisallowedByMode            = "DisallowedByMode"                     // mode "same-origin" to another origin (https://fetch.spec.whatwg.org/#main-fetch)
+	ReasonCorsDisabledScheme          = "CorsDisabledScheme"                   // a cross-origin cors-mode fetch of a URL that is not http or https
+	ReasonNoCorsRedirectModeNotFollow = "NoCorsRedirectModeNotFollow"          // mode "no-cors" with redirect other than "follow"
+	ReasonWildcardOriginNotAllowed    = "WildcardOriginNotAllowed"             // Access-Control-Allow-Origin "*" with credentials "include" (https://fetch.spec.whatwg.org/#concept-cors-check)
+	ReasonMissingAllowOriginHeader    = "MissingAllowOriginHeader"             // no Access-Control-Allow-Origin
+	ReasonMultipleAllowOriginValues   = "MultipleAllowOriginValues"            // Access-Control-Allow-Origin with several values or lines
+	ReasonInvalidAllowOriginValue     = "InvalidAllowOriginValue"              // Access-Control-Allow-Origin that is not an origin
+	ReasonAllowOriginMismatch         = "AllowOriginMismatch"                  // Access-Control-Allow-Origin is another origin
+	ReasonInvalidAllowCredentials     = "InvalidAllowCredentials"              // credentials "include" and Access-Control-Allow-Credentials is not "true"
+	ReasonPreflightInvalidStatus      = "PreflightInvalidStatus"               // the preflight's status is not 200-299 (https://fetch.spec.whatwg.org/#ok-status)
+	ReasonPreflightDisallowedRedirect = "PreflightDisallowedRedirect"          // the preflight was answered with a redirect
+	ReasonInvalidAllowMethods         = "InvalidAllowMethodsPreflightResponse" // Access-Control-Allow-Methods does not parse (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0)
+	ReasonInvalidAllowHeaders         = "InvalidAllowHeadersPreflightResponse" // Access-Control-Allow-Headers does not parse
+	ReasonMethodDisallowed            = "MethodDisallowedByPreflightResponse"  // the method is not in Access-Control-Allow-Methods
+	ReasonHeaderDisallowed            = "HeaderDisallowedByPreflightResponse"  // a CORS-unsafe header name is not in Access-Control-Allow-Headers
+	ReasonRedirectContainsCredentials = "RedirectContainsCredentials"          // a CORS redirect to a URL with a username or password
+	ReasonInvalidResponse             = "InvalidResponse"                      // the preflight got no response at all (status 0)
 	preflightPrefix                   = "Preflight"
 )
 
 // Failure is why a fetch failed, with what each browser's message needs.
 type Failure struct {
+	// Reason names the failure: one of the Reason constants, with
+	// "Preflight" in front for a preflight's failed CORS check.
 	Reason string
 	// Preflight is set when the preflight response failed.
 	Preflight bool
@@ -213,8 +223,10 @@ func validURL(s string) bool {
 
 // PreflightOutcome is the judgement of a preflight response.
 type PreflightOutcome struct {
+	// Failure is why the preflight failed, nil when it passed.
 	Failure *Failure
-	Checks  []Check
+	// Checks are the steps of the judgement, in the profile's order.
+	Checks []Check
 	// MaxAge is how long the result is cached, in seconds, after the
 	// profile's default and cap.
 	MaxAge int

@@ -8,9 +8,15 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// Limits on a fetch() description; anything larger is bad input.
+// Limits on a fetch() description; anything larger is bad input, so that a
+// hostile scenario or server cannot make the model slow. Browsers set no
+// such limits in the Fetch standard; these are far above what a page sends.
 const (
-	MaxHeaders     = 256
+	// MaxHeaders is the most header lines a request (Init.Headers) may
+	// have, and the most lines of a reply the model reads.
+	MaxHeaders = 256
+	// MaxHeaderBytes is the most bytes of names and values a request's
+	// headers may add up to.
 	MaxHeaderBytes = 64 << 10
 )
 
@@ -18,15 +24,21 @@ const (
 // fetch()'s defaults: credentials "same-origin", mode "cors", redirect
 // "follow", method "GET" (https://fetch.spec.whatwg.org/#requestinit).
 type Init struct {
-	Method      string
+	// Method is init.method as the page writes it; NewRequest checks and
+	// normalizes it (https://fetch.spec.whatwg.org/#concept-method-normalize).
+	Method string
+	// Headers is init.headers in the page's order; repeated names stay
+	// repeated lines.
 	Headers     headers.List
 	Credentials string // omit, same-origin, include
 	Mode        string // cors, no-cors, same-origin (navigate throws)
 	Redirect    string // follow, error, manual
-	// Body is a string body, or nil. BodyType names a non-string body:
-	// "blob:<type>", "urlsearchparams", "formdata", "arraybuffer" or
-	// "stream" (a ReadableStream with duplex: "half").
-	Body     *string
+	// Body is a string body, or nil.
+	Body *string
+	// BodyType names a non-string body: "blob:<type>", "urlsearchparams",
+	// "formdata", "arraybuffer" or "stream" (a ReadableStream with
+	// duplex: "half"). Its kind decides the Content-Type the body adds
+	// (https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
 	BodyType string
 }
 
@@ -35,30 +47,45 @@ type Init struct {
 // page's origin). Field names the Init or Explain field ("url", "mode",
 // "headers[2]").
 type InputError struct {
+	// Field is the field at fault, as the scenario names it.
 	Field string
-	Msg   string
+	// Msg says what is wrong with it.
+	Msg string
 }
 
+// Error returns "field: message".
 func (e *InputError) Error() string { return e.Field + ": " + e.Msg }
 
-// Dropped is a header the page set that the browser does not send.
+// Dropped is a header the page set that the browser does not send: a
+// forbidden request-header (https://fetch.spec.whatwg.org/#forbidden-request-header),
+// or in mode "no-cors" one that is not no-CORS-safelisted
+// (https://fetch.spec.whatwg.org/#no-cors-safelisted-request-header).
+// fetch() drops it without an error, which is why the model reports it.
 type Dropped struct {
+	// Name and Value are the header as the page set it (the value
+	// trimmed of HTTP whitespace).
 	Name, Value string
-	Why         string
+	// Why says which rule dropped it, in words.
+	Why string
 }
 
 // Request is a fetch() after the Request constructor ran: method
 // normalized, forbidden headers dropped, the body's Content-Type added.
 type Request struct {
-	Origin      origin.Origin // the page's origin
-	URL         origin.URL
-	Method      string
-	Header      headers.List // author headers the browser keeps, in order
-	Dropped     []Dropped
-	Credentials string
-	Mode        string
-	Redirect    string
-	HasBody     bool
+	Origin origin.Origin // the page's origin
+	URL    origin.URL    // the parsed request URL
+	// Method is the normalized method (https://fetch.spec.whatwg.org/#concept-method-normalize).
+	Method string
+	Header headers.List // author headers the browser keeps, in order
+	// Dropped are the headers the page set that are not sent, in order.
+	Dropped []Dropped
+	// Credentials, Mode and Redirect are the request's modes with
+	// fetch()'s defaults filled in (https://fetch.spec.whatwg.org/#requestinit).
+	Credentials string // omit, same-origin (the default), include
+	Mode        string // cors (the default), no-cors, same-origin, navigate
+	Redirect    string // follow (the default), error, manual
+	// HasBody is set when the page passed a body of any kind.
+	HasBody bool
 	// UseCORSPreflight is the use-CORS-preflight flag: a stream body sets it
 	// (https://fetch.spec.whatwg.org/#use-cors-preflight-flag).
 	UseCORSPreflight bool

@@ -12,34 +12,58 @@ import (
 // (https://fetch.spec.whatwg.org/#http-redirect-fetch, step 5).
 const MaxRedirects = 20
 
-// Server answers the requests the browser sends. hop counts redirects
-// followed so far (0 for the fetch's first URL).
+// Server answers the requests the browser sends. The model does no I/O:
+// a Server may replay recorded replies, evaluate a policy or ask a live
+// server.
 type Server interface {
+	// Answer returns the reply to req. preflight is set for a
+	// CORS-preflight request; hop counts redirects followed so far (0 for
+	// the fetch's first URL). A reply with Status 0 means the connection
+	// closed without a response, which the browser treats as a network
+	// error.
 	Answer(req policy.Request, preflight bool, hop int) policy.Reply
 }
 
 // Exchange is one request the browser sent and the reply it got.
 type Exchange struct {
+	// Preflight is set for a CORS-preflight request (OPTIONS).
 	Preflight bool
-	Hop       int
-	Request   policy.Request
-	Reply     policy.Reply
+	// Hop counts the redirects followed before this request (0 for the
+	// fetch's first URL), as Server.Answer gets it.
+	Hop int
+	// Request is the request as sent: method, URL and every header line
+	// the browser adds (Accept, Origin, Access-Control-Request-*).
+	Request policy.Request
+	// Reply is the server's answer, cut to MaxHeaders lines.
+	Reply policy.Reply
 }
 
 // Result is what the page sees and why.
 type Result struct {
+	// Allowed is set when fetch()'s promise resolves with a response
+	// (an opaque one included).
 	Allowed bool
+	// Failure is why the fetch failed, nil when Allowed.
 	Failure *Failure
 	// Type is response.type: basic, cors, opaque, opaqueredirect, or error.
-	Type   string
+	Type string
+	// Status is response.status: 0 for a failure and for opaque and
+	// opaque-redirect responses (https://fetch.spec.whatwg.org/#concept-filtered-response-opaque).
 	Status int
 	// Readable are the lowercase header names response.headers exposes.
 	Readable []string
 	// MaxAge is the preflight cache lifetime of the last passing preflight.
-	MaxAge    int
+	MaxAge int
+	// Exchanges are the requests the browser sent and their replies, in
+	// order: preflights and actual requests, at every redirect hop.
 	Exchanges []Exchange
-	Checks    []Check
-	Console   []string
+	// Checks is the trace, step by step, from the Request constructor on.
+	Checks []Check
+	// Console is what the profile's browser prints in the DevTools
+	// console, line by line.
+	Console []string
+	// Exception is the error fetch()'s promise rejects with, in the
+	// browser's words ("" when Allowed).
 	Exception string
 	// AuthorizationByWildcard: Authorization passed only through
 	// Access-Control-Allow-Headers: * (not in the standard).

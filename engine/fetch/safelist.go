@@ -190,10 +190,15 @@ func compactStrings(s []string) []string {
 // MIME is a parsed MIME type (https://mimesniff.spec.whatwg.org/#mime-type).
 type MIME struct {
 	Type, Subtype string // lowercase
-	Params        [][2]string
+	// Params are the parameters as [name, value] pairs in order: names
+	// lowercased, a quoted value unquoted, the first of a repeated name
+	// kept (https://mimesniff.spec.whatwg.org/#parse-a-mime-type, step
+	// 11), and at most 64 of them, our bound on hostile input.
+	Params [][2]string
 }
 
-// Essence is type "/" subtype.
+// Essence is type "/" subtype (https://mimesniff.spec.whatwg.org/#mime-type-essence),
+// what the CORS safelist compares a Content-Type by.
 func (m MIME) Essence() string { return m.Type + "/" + m.Subtype }
 
 // ParseMIME runs "parse a MIME type" (https://mimesniff.spec.whatwg.org/#parse-a-mime-type).

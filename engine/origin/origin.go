@@ -22,13 +22,15 @@ import (
 // MaxLen bounds every input: longer strings are rejected rather than parsed.
 const MaxLen = 8192
 
-// Error is a parse failure with the byte offset where it was found.
+// Error is a parse failure with the byte offset where it was found, so a
+// caller can point at the fault in the user's text.
 type Error struct {
-	Input  string
-	Offset int
-	Msg    string
+	Input  string // the input, or its first 64 bytes when it is longer than MaxLen
+	Offset int    // the byte offset of the fault in the input; 0 when it is not located more closely
+	Msg    string // what is wrong, without the input or the offset
 }
 
+// Error returns "origin: " Msg " at byte " Offset " of " the quoted Input.
 func (e *Error) Error() string {
 	return "origin: " + e.Msg + " at byte " + strconv.Itoa(e.Offset) + " of " + strconv.Quote(e.Input)
 }
@@ -104,16 +106,16 @@ func special(scheme string) bool {
 // URL is a parsed absolute URL. For special schemes the authority and path
 // are split; for other schemes Opaque holds everything after "scheme:".
 type URL struct {
-	Scheme   string
-	Username string
-	Password string
+	Scheme   string // lowercase
+	Username string // percent-encoded (userinfo percent-encode set)
+	Password string // percent-encoded (userinfo percent-encode set)
 	Host     string // serialized host
 	Port     string // "" when absent or default
 	Path     string // begins with "/" for special schemes
 	Query    string // without "?"; HasQuery tells "" from absent
-	HasQuery bool
+	HasQuery bool   // the URL has a "?", even with nothing after it
 	Fragment string // without "#"
-	HasFrag  bool
+	HasFrag  bool   // the URL has a "#", even with nothing after it
 	Opaque   string // non-special schemes: the rest after "scheme:"
 }
 
