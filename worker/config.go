@@ -181,13 +181,6 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 	return errs
 }
 
-// registered: a format the engine reads that the converter may still
-// refuse to convert from (captured replies, nginx), which it explains.
-func registered(format string) bool {
-	_, ok := policy.Lookup(format)
-	return ok && canConvert
-}
-
 // effectWider is engine/convert's Note.Effect for "the converted policy
 // allows requests the source refuses" (convert.Wider).
 const effectWider = "wider"

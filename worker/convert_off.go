@@ -18,3 +18,6 @@ func detect(text string) (string, error) { return "native", nil }
 func toNative(text, format string) (string, []Note, error) {
 	return "", nil, &policy.Error{Msg: "this worker was built with whycors_nativeonly and reads native policies only; convert it (whycors convert --to native) or build without the tag"}
 }
+
+// registered: no other format is read.
+func registered(string) bool { return false }

@@ -3,8 +3,7 @@
 package main
 
 import (
-	"errors"
-
+	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -17,23 +16,32 @@ import (
 // canConvert: formats other than native are converted.
 const canConvert = true
 
-func sourceFormats() []string { return convert.Sources() }
+// formats are every format the engine reads (engine/all); the registry
+// never changes once built.
+var formats = all.Registry()
+
+func sourceFormats() []string { return convert.Sources(formats) }
 
 // detect names the format of text, or says why it cannot.
 func detect(text string) (string, error) {
-	f, err := convert.Detect(text)
+	f, err := formats.Resolve("auto", policy.Source{Text: text})
 	if err != nil {
-		if e, ok := err.(*convert.Error); ok {
-			return "", errors.New(e.Msg)
-		}
+		return "", err
 	}
-	return f, err
+	return f.Name(), nil
+}
+
+// registered: a format the engine reads that the converter may still
+// refuse to convert from (captured replies, nginx), which it explains.
+func registered(format string) bool {
+	_, ok := formats.Lookup(format)
+	return ok
 }
 
 // toNative converts text from format to native, with the converter's
 // notes.
 func toNative(text, format string) (string, []Note, error) {
-	out, cn, err := convert.ToNative(text, format)
+	out, cn, err := convert.ToNative(formats, text, format)
 	var notes []Note
 	for _, n := range cn {
 		notes = append(notes, Note{Effect: n.Effect, Message: n.Message, Pos: policy.Error{Path: n.Pos.Path, Line: n.Pos.Line, Column: n.Pos.Column}})

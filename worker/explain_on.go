@@ -8,6 +8,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // The debug explain endpoint links the whole browser model and explainer,
@@ -60,7 +62,7 @@ func (s *Server) Explain(method, url string, h headers.List) Decision {
 		req.Credentials = "include"
 	}
 	sc := explain.Scenario{Request: req, Policy: &explain.Policy{Format: "native", Text: s.cfg.NativeText}}
-	v, err := explain.Explain(sc)
+	v, err := explain.Explain(sc, explain.Options{Formats: policy.NewRegistry(native.Formats()...)})
 	out := struct {
 		Scenario explain.Scenario `json:"scenario"`
 		Verdict  explain.Verdict  `json:"verdict"`

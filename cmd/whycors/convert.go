@@ -23,8 +23,8 @@ func init() {
 func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	to := fs.String("to", "", "the format to write: "+strings.Join(convert.Targets(), ", ")+" (required)")
-	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(), ", ")+", or auto")
+	to := fs.String("to", "", "the format to write: "+strings.Join(convert.Targets(opts.Formats), ", ")+" (required)")
+	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(opts.Formats), ", ")+", or auto")
 	asJSON := fs.Bool("json", false, "print {\"output\", \"notes\"} as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] FILE|-")
@@ -54,7 +54,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "whycors convert:", err)
 		return 2
 	}
-	out, notes, err := convert.Convert(text, *from, *to)
+	out, notes, err := convert.Convert(opts.Formats, text, *from, *to)
 	code := 0
 	if err != nil {
 		var pe policy.Errors

@@ -90,7 +90,7 @@ Flags:
 	}
 	var v explain.Verdict
 	if err == nil {
-		v, err = explain.Explain(s)
+		v, err = explain.Explain(s, opts)
 	}
 	if err != nil {
 		printInputError(stderr, name, err)

@@ -11,10 +11,8 @@ import (
 	"strings"
 
 	// Every format, registered from init, for detection and reading.
-	_ "github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/lint"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 func init() {
@@ -26,7 +24,7 @@ func init() {
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(policy.Names(), ", ")+", or auto")
+	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
 	fs.Usage = func() {
@@ -59,7 +57,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "whycors lint:", err)
 		return 2
 	}
-	findings, err := lint.Lint(text, *format)
+	findings, err := lint.Lint(opts.Formats, text, *format)
 	if err != nil {
 		printInputError(stderr, name, err)
 		return 2

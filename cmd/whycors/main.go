@@ -10,7 +10,8 @@ import (
 	"sort"
 
 	// Every policy format, for explain, lint, convert, respond and probe.
-	_ "github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain/advise"
 )
 
 // command is one subcommand: it reads its own flags from args and returns
@@ -42,6 +43,10 @@ func init() {
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
+
+// opts is the whole engine: every format and the explainer's advisor
+// (warnings and fixes). It never changes once built.
+var opts = advise.Options(all.Registry())
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {

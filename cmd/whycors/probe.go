@@ -129,6 +129,7 @@ func runProbe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return usageErr("--timeout, --connect-timeout and --max-body must be positive")
 	}
 	o := probe.Options{
+		Engine:  opts,
 		Browser: *browser, Origin: *org, URL: pos[0], Method: *method, Credentials: *creds, Send: *send,
 		Timeout: *timeout, ConnectTimeout: *connTimeout, Insecure: *insecure, MaxBodyBytes: *maxBody, UserAgent: *ua,
 	}

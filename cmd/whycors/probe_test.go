@@ -219,7 +219,7 @@ func TestProbeRecordReplays(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: explain.Decode of the saved scenario: %v", args, err)
 		}
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,14 +12,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
-
 	// The platforms whose formats respond reads (registered from init).
-	_ "github.com/whycors/whycors/engine/platform/apigw"
-	_ "github.com/whycors/whycors/engine/platform/azure"
-	_ "github.com/whycors/whycors/engine/platform/ec2"
-	_ "github.com/whycors/whycors/engine/platform/gcs"
-	_ "github.com/whycors/whycors/engine/platform/r2"
-	_ "github.com/whycors/whycors/engine/platform/s3"
 )
 
 // Bounds on respond's inputs.
@@ -40,7 +33,7 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("respond", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	file := fs.String("policy", "", "the platform's CORS configuration (required)")
-	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(policy.Names(), ", ")+", or auto")
+	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
 	status := fs.Int("status", 200, "status of the application's reply to an actual request (the object, the backend)")
 	trace := fs.Bool("trace", false, "also print the rule trace and decision on standard error")
 	fs.Usage = func() {
@@ -67,27 +60,9 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "whycors respond:", err)
 		return 2
 	}
-	name := *format
-	if name == "auto" {
-		ds := policy.Detect(text)
-		switch len(ds) {
-		case 1:
-			name = ds[0].Format
-		case 0:
-			fmt.Fprintf(stderr, "whycors respond: %s: cannot tell the format; choose one with --format (%s)\n", *file, strings.Join(policy.Names(), ", "))
-			return 2
-		default:
-			var names []string
-			for _, d := range ds {
-				names = append(names, d.Format)
-			}
-			fmt.Fprintf(stderr, "whycors respond: %s: the text reads as several formats (%s); choose one with --format\n", *file, strings.Join(names, ", "))
-			return 2
-		}
-	}
-	f, ok := policy.Lookup(name)
-	if !ok {
-		fmt.Fprintf(stderr, "whycors respond: unknown format %q (known: %s)\n", name, strings.Join(policy.Names(), ", "))
+	f, err := opts.Formats.Resolve(*format, policy.Source{Text: text})
+	if err != nil {
+		fmt.Fprintf(stderr, "whycors respond: %s: %v\n", *file, err)
 		return 2
 	}
 	ev, err := f.Parse(text)

@@ -607,7 +607,7 @@ func TestChromium(t *testing.T) {
 			for _, p := range selfCheck(c, s, ob) {
 				t.Errorf("self-consistency (%s): %s", c.Desc, p)
 			}
-			v, verr := explain.Explain(s)
+			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
 			ms := compare(c, s, ob, v, verr)
 			mu.Lock()
 			ran++

@@ -462,7 +462,7 @@ func TestFirefox(t *testing.T) {
 			if ob.Allowed && ob.Type != "opaqueredirect" && !ob.ActualSent {
 				t.Errorf("self-consistency (%s): the page got a response but the server saw no actual request", c.Desc)
 			}
-			v, verr := explain.Explain(s)
+			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
 			ms := compare(c, s, ob, v, verr)
 			ran++
 			if len(ms) == 0 {

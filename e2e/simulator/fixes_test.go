@@ -33,7 +33,7 @@ func TestFixes(t *testing.T) {
 		}
 		s := goScenario(t, p, in)
 		s.Browser = "chrome"
-		want, err := explain.Fixes(s)
+		want, err := explain.Fixes(s, opts)
 		if err != nil {
 			t.Fatal(err)
 		}

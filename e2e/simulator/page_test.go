@@ -140,7 +140,7 @@ func TestHARImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	got.Browser = "chrome"
-	v, err := explain.Explain(got)
+	v, err := explain.Explain(got, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestConvert(t *testing.T) {
 	if got := eval[string](p, `document.getElementById("convert-to").value`); got != "native" {
 		t.Fatalf("target = %q after typing native", got)
 	}
-	want, _, err := convert.Convert(text, "s3-json", "native")
+	want, _, err := convert.Convert(opts.Formats, text, "s3-json", "native")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,11 +15,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
-
 	// The formats the wasm links (wasm/formats.go), so that explain here
 	// reads the same policies as the page.
-	_ "github.com/whycors/whycors/engine/all"
 )
 
 // input is what a person types into the form. Empty fields keep the
@@ -212,7 +209,7 @@ func TestScenariosMatchEngine(t *testing.T) {
 		if sc.in.source == "policy" {
 			f := sc.in.format
 			if f == "Detect automatically" {
-				if d := policy.Detect(sc.in.text); len(d) == 1 {
+				if d := opts.Formats.Detect(sc.in.text); len(d) == 1 {
 					f = d[0].Format
 				}
 			}
@@ -221,7 +218,7 @@ func TestScenariosMatchEngine(t *testing.T) {
 			covered["raw"] = true
 		}
 	}
-	for _, n := range policy.Names() {
+	for _, n := range opts.Formats.Names() {
 		if !covered[n] {
 			t.Errorf("no scenario uses the registered format %q", n)
 		}
@@ -264,6 +261,13 @@ func TestScenariosMatchEngine(t *testing.T) {
 // Chrome's verdict, or nil when the engine refused the scenario.
 func compareWithEngine(t *testing.T, p *page, in input) *explain.Verdict {
 	t.Helper()
+	return compareScenario(t, p, goScenario(t, p, in))
+}
+
+// compareScenario checks each browser's verdict on the page against
+// explain.Explain on want, with want.Browser set to each row's browser.
+func compareScenario(t *testing.T, p *page, want explain.Scenario) *explain.Verdict {
+	t.Helper()
 	var rows []pageRow
 	if err := json.Unmarshal([]byte(eval[string](p, readRows)), &rows); err != nil {
 		t.Fatal(err)
@@ -271,12 +275,11 @@ func compareWithEngine(t *testing.T, p *page, in input) *explain.Verdict {
 	if len(rows) != 3 {
 		t.Fatalf("page shows %d browser rows, want 3", len(rows))
 	}
-	want := goScenario(t, p, in)
 	var chrome *explain.Verdict
 	for _, row := range rows {
 		s := want
 		s.Browser = row.Browser
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			if row.Error != err.Error() {
 				t.Errorf("%s: page error %q, engine error %q", row.Browser, row.Error, err)

@@ -21,7 +21,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
-	_ "github.com/whycors/whycors/engine/native" // registers the "native" format
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // Agreement with the edge (shared/design.md, quality bars): real Chromium
@@ -231,7 +232,7 @@ func TestChromiumThroughWorker(t *testing.T) {
 		for _, kv := range c.headers {
 			sc.Request.Headers.Add(kv[0], kv[1])
 		}
-		v, err := explain.Explain(sc)
+		v, err := explain.Explain(sc, explain.Options{Formats: policy.NewRegistry(native.Formats()...)})
 		if err != nil {
 			t.Fatalf("case %d: explain: %v", i, err)
 		}

@@ -2,9 +2,6 @@ package all_test
 
 import (
 	"testing"
-
-	_ "github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // Every sample is claimed by exactly one registered format: auto-detection
@@ -36,7 +33,7 @@ func TestDetectIsUnambiguous(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			got := policy.Detect(tc.text)
+			got := reg.Detect(tc.text)
 			if len(got) != 1 || got[0].Format != tc.want {
 				t.Errorf("Detect = %+v, want only %s", got, tc.want)
 			}

@@ -33,6 +33,9 @@ package convert
 
 import (
 	"strconv"
+
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 	"strings"
 
 	"github.com/whycors/whycors/engine/native"
@@ -43,42 +46,49 @@ import (
 	"github.com/whycors/whycors/engine/platform/s3"
 )
 
-// Convert reads text in format from ("auto" detects it) and writes it in
-// format to. notes lists every difference in meaning, and facts about the
-// target worth knowing; err is a policy.Errors (positioned) when the
-// source is refused by its platform, or an *Error naming the rule and
-// field the target cannot express.
-func Convert(text, from, to string) (out string, notes []Note, err error) {
-	if !contains(Targets(), to) {
-		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
+// Convert reads text in format from (a name in reg; "auto" detects it)
+// and writes it in format to. notes lists every difference in meaning,
+// and facts about the target worth knowing; err is a policy.Errors
+// (positioned) when the source is refused by its platform, or an *Error
+// naming the rule and field the target cannot express.
+func Convert(reg *policy.Registry, text, from, to string) (out string, notes []Note, err error) {
+	target, ok := reg.Lookup(to)
+	if ok && to == native.FormatName {
+		return ToNative(reg, text, from)
 	}
-	if to == "native" {
-		return ToNative(text, from)
+	w, isWriter := target.(Writer)
+	if !ok || !isWriter && !legacyTarget(to) {
+		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(reg), ", ")}
 	}
-	src, err := readAccepted(text, from)
+	src, err := readAccepted(reg, text, from)
 	if err != nil {
 		return "", nil, err
 	}
-	if out, ok, err := sameFamily(text, src.Format, to); ok {
+	if out, ok, err := sameModel(reg, text, src.Format, target); ok {
 		return out, nil, err
 	}
 	p, names, from2, notes := toPortable(src)
-	out, wnotes, err := write(p, names, from2, to)
+	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
+		if isWriter {
+			return w.WriteRules(p, names, n)
+		}
+		return writeTarget(n, p, names, to)
+	})
 	notes = append(notes, wnotes...)
 	return out, notes, err
 }
 
-// ToNative is Convert(text, from, "native"). It is its own function so
-// that a program converting to native only (the edge worker, which
+// ToNative is Convert(reg, text, from, "native"). It is its own function
+// so that a program converting to native only (the edge worker, which
 // converts the configured policy when it starts) links no other target's
 // writer: each writer it leaves out is wasm the worker's cold start would
 // otherwise load.
-func ToNative(text, from string) (out string, notes []Note, err error) {
-	src, err := readAccepted(text, from)
+func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note, err error) {
+	src, err := readAccepted(reg, text, from)
 	if err != nil {
 		return "", nil, err
 	}
-	if src.Format == "native" {
+	if src.Format == native.FormatName {
 		p, err := native.Parse(text)
 		if err != nil {
 			return "", nil, err
@@ -86,8 +96,8 @@ func ToNative(text, from string) (out string, notes []Note, err error) {
 		return native.Write(p), nil, nil
 	}
 	p, names, from2, notes := toPortable(src)
-	out, wnotes, err := render(p, from2, "native", func(w *writer, src func(int) int) (string, error) {
-		return writeNative(w, p, names, src)
+	out, wnotes, err := render(p, from2, native.FormatName, func(n *portable.Notes) (string, error) {
+		return writeNative(n, p, names)
 	})
 	notes = append(notes, wnotes...)
 	return out, notes, err
@@ -95,8 +105,8 @@ func ToNative(text, from string) (out string, notes []Note, err error) {
 
 // readAccepted reads the source and refuses one its platform refuses at
 // upload: converting what never runs would only move the fault.
-func readAccepted(text, from string) (*Source, error) {
-	src, err := Read(text, from)
+func readAccepted(reg *policy.Registry, text, from string) (*Source, error) {
+	src, err := Read(reg, text, from)
 	if err != nil {
 		return nil, err
 	}
@@ -106,8 +116,25 @@ func readAccepted(text, from string) (*Source, error) {
 	return src, nil
 }
 
-// sameFamily converts between forms of one platform's model directly.
-func sameFamily(text, from, to string) (string, bool, error) {
+// sameModel converts between forms of one platform's model directly,
+// when the source can read its model and the target holds it.
+func sameModel(reg *policy.Registry, text, from string, target policy.Format) (string, bool, error) {
+	f, _ := reg.Lookup(from)
+	mr, ok := f.(ModelReader)
+	mw, ok2 := target.(ModelWriter)
+	if !ok || !ok2 {
+		return legacySameFamily(text, from, target.Name())
+	}
+	m, err := mr.ReadModel(text)
+	if err != nil {
+		return "", false, nil // Read accepted the text: leave it to the neutral path
+	}
+	return mw.WriteModel(m)
+}
+
+// legacySameFamily is being moved into the format packages (ModelReader,
+// ModelWriter).
+func legacySameFamily(text, from, to string) (string, bool, error) {
 	s3ish := func(f string) bool { return strings.HasPrefix(f, "s3-") || strings.HasPrefix(f, "r2-") }
 	switch {
 	case s3ish(from) && s3ish(to):

@@ -97,7 +97,7 @@ func TestConvert(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			out, notes, err := convert.Convert(tc.text, tc.from, tc.to)
+			out, notes, err := convert.Convert(reg, tc.text, tc.from, tc.to)
 			if tc.errHas != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.errHas) {
 					t.Fatalf("err = %v, want it to contain %q\nout:\n%s", err, tc.errHas, out)
@@ -140,11 +140,11 @@ func TestConvert(t *testing.T) {
 // form.
 func TestRoundTrip(t *testing.T) {
 	xml := `<CORSConfiguration><CORSRule><ID>a</ID><AllowedOrigin>https://*.app.test</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedHeader>x-amz-*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>60</MaxAgeSeconds></CORSRule></CORSConfiguration>`
-	js, notes, err := convert.Convert(xml, "s3-xml", "s3-json")
+	js, notes, err := convert.Convert(reg, xml, "s3-xml", "s3-json")
 	if err != nil || len(notes) > 0 {
 		t.Fatalf("to JSON: %v %+v", err, notes)
 	}
-	back, _, err := convert.Convert(js, "s3-json", "s3-xml")
+	back, _, err := convert.Convert(reg, js, "s3-json", "s3-xml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 
 	src := `{"rules":[{"name":"api","path":"/api/*","origins":["https://app.test"],"methods":["PUT"],"credentials":true,"max_age":600}]}`
-	out, _, err := convert.Convert(src, "native", "native")
+	out, _, err := convert.Convert(reg, src, "native", "native")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,11 +175,11 @@ func TestRoundTrip(t *testing.T) {
 
 // Read keeps where each value is in the user's text, for lint.
 func TestReadPositions(t *testing.T) {
-	src, err := convert.Read("{\n  \"origins\": [\n    \"https://a.test\",\n    \"null\"\n  ]\n}", "native")
+	src, err := convert.Read(reg, "{\n  \"origins\": [\n    \"https://a.test\",\n    \"null\"\n  ]\n}", "native")
 	if err == nil {
 		t.Fatalf("native accepts null? %+v", src)
 	}
-	src, err = convert.Read("[\n  {\"origin\": [\"https://a.test\", \"*\"],\n   \"method\": [\"GET\"]}\n]", "gcs-json")
+	src, err = convert.Read(reg, "[\n  {\"origin\": [\"https://a.test\", \"*\"],\n   \"method\": [\"GET\"]}\n]", "gcs-json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,14 +199,14 @@ func FuzzConvert(f *testing.F) {
 	f.Add(`<Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods><AllowedHeaders>x-ms-meta-*</AllowedHeaders><ExposedHeaders></ExposedHeaders><MaxAgeInSeconds>5</MaxAgeInSeconds></CorsRule></Cors>`, 2, 1)
 	f.Add(`{"AllowOrigins":["https://*"],"AllowMethods":["*"],"AllowCredentials":true}`, 0, 10)
 	f.Add("[{", 3, 2)
-	sources := append([]string{"auto", "nginx", "raw", "har"}, convert.Sources()...)
-	targets := convert.Targets()
+	sources := append([]string{"auto", "nginx", "raw", "har"}, convert.Sources(reg)...)
+	targets := convert.Targets(reg)
 	f.Fuzz(func(t *testing.T, text string, from, to int) {
 		if from < 0 || to < 0 {
 			return
 		}
 		fr, tg := sources[from%len(sources)], targets[to%len(targets)]
-		out, _, err := convert.Convert(text, fr, tg)
+		out, _, err := convert.Convert(reg, text, fr, tg)
 		if err == nil && out == "" {
 			t.Errorf("%s -> %s: no error and no output", fr, tg)
 		}
@@ -219,7 +219,7 @@ func BenchmarkConvert(b *testing.B) {
 	for _, to := range []string{"native", "r2-api", "gcs-json"} {
 		b.Run("from=s3-json/to="+to, func(b *testing.B) {
 			for b.Loop() {
-				if _, _, err := convert.Convert(text, "s3-json", to); err != nil {
+				if _, _, err := convert.Convert(reg, text, "s3-json", to); err != nil {
 					b.Fatal(err)
 				}
 			}

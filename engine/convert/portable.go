@@ -8,26 +8,17 @@ import (
 )
 
 // Effects of a Note: how the converted policy answers some requests
-// compared with the source.
+// compared with the source (engine/portable, where writers record them).
 const (
-	Wider    = "wider"    // the converted policy allows requests the source refuses
-	Narrower = "narrower" // the converted policy refuses requests the source allows
-	Differs  = "differs"  // either, depending on the request or on the application
-	Same     = "same"     // no allow/deny decision changes; said for the record
+	Wider    = portable.Wider
+	Narrower = portable.Narrower
+	Differs  = portable.Differs
+	Same     = portable.Same
 )
 
 // Note is one way the converted policy differs from the source, or a
 // fact about the target the user should know.
-type Note struct {
-	// Rule is the index of the source rule the note is about, or -1 for
-	// the whole policy.
-	Rule    int    `json:"rule"`
-	Field   string `json:"field,omitempty"`
-	Effect  string `json:"effect"`
-	Message string `json:"message"`
-	// Pos is where the value is in the source text, when known.
-	Pos Pos `json:"pos"`
-}
+type Note = portable.Note
 
 // toPortable maps a source's rules onto the portable rule set, whose
 // semantics are native's: the first rule whose paths and origins match
@@ -83,7 +74,7 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 			pr.Origins = []string{"*"}
 		}
 		for j, o := range r.Origins {
-			os, effect, why := originToPortable(plat, o.Text, r.Regex[j])
+			os, effect, why := originToPortable(src.Semantics.Origins, o.Text, r.Regex[j])
 			pr.Origins = append(pr.Origins, os...)
 			if why != "" {
 				note(r, "origins", effect, why, o.Pos)
@@ -202,7 +193,7 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 // originToPortable maps one origin entry of platform plat. It returns the
 // portable origins (none when inexpressible) and, when the mapping is not
 // exact, the effect and why.
-func originToPortable(plat, o string, regex bool) ([]string, string, string) {
+func originToPortable(match portable.OriginMatch, o string, regex bool) ([]string, string, string) {
 	if regex {
 		return nil, Narrower, "regular expression /" + o + "/ cannot be written in the portable form; left out (list the origins, or use one \"https://*.example.com\" pattern)"
 	}
@@ -215,17 +206,17 @@ func originToPortable(plat, o string, regex bool) ([]string, string, string) {
 		}
 		return []string{o}, "", ""
 	}
-	s3like := strings.HasPrefix(plat, "s3-") || strings.HasPrefix(plat, "r2-")
-	if _, _, ok := portable.SplitWildcard(o); ok && (s3like || plat == "native") {
+	glob := match == portable.OriginsGlob
+	if _, _, ok := portable.SplitWildcard(o); ok && (glob || match == portable.OriginsSubdomain) {
 		// S3's "*" matches any run of characters; between "://" and a
 		// ".suffix" that is one or more host labels, as the portable
 		// pattern (cloud-policies.md §1.3).
 		return []string{o}, "", ""
 	}
-	if s3like && strings.HasPrefix(o, "*.") && strings.Count(o, "*") == 1 {
+	if glob && strings.HasPrefix(o, "*.") && strings.Count(o, "*") == 1 {
 		return []string{"https://" + o, "http://" + o}, Narrower, strconv.Quote(o) + " matches any scheme on S3; written for https:// and http:// only"
 	}
-	if plat == "gcs-json" || plat == "gcs-xml" {
+	if match == portable.OriginsLiteral {
 		return nil, Same, "GCS compares " + strconv.Quote(o) + " literally, so it matches no browser's Origin; left out"
 	}
 	return nil, Narrower, strconv.Quote(o) + " is a pattern the portable form cannot express (it allows only \"*\" and \"scheme://*.domain\"); left out"

@@ -12,102 +12,27 @@ import (
 	"github.com/whycors/whycors/engine/platform/r2"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // MaxText bounds the text Read and Convert accept (the platform readers
 // bound it again, at their own limits).
 const MaxText = 1 << 20
 
-// Pos is where a value is in the user's text: a JSON path or XML element
-// path, and a 1-based line and column when known.
-type Pos struct {
-	Path   string `json:"path,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Column int    `json:"column,omitempty"`
-}
-
-// Value is one list entry as the user wrote it, with its position.
-type Value struct {
-	Text string `json:"text"`
-	Pos  Pos    `json:"pos"`
-}
-
-// Semantics are the platform rules a Source carries, which decide how its rules are
-// turned into the portable form and what a linter may say about them.
-type Semantics struct {
-	// MethodSelects: a rule is chosen by origin AND method, so a rule
-	// that does not list GET gives a simple GET no CORS headers (S3 §1.3,
-	// GCS §3, Azure §4 of cloud-policies.md).
-	MethodSelects bool `json:"method_selects,omitempty"`
-	// HeaderFallThrough: a rule whose AllowedHeaders miss a requested
-	// header is skipped and the next rule tried (S3 §1.3; Azure does not,
-	// §4).
-	HeaderFallThrough bool `json:"header_fall_through,omitempty"`
-	// EchoHeaders: a "*" in the allowed headers makes the platform echo
-	// the requested names, so it covers Authorization and works with
-	// credentials (S3 §0 item 3, native's request_headers "*"). Otherwise
-	// "*" is sent literally and the browser reads it (Fetch §3.3.3).
-	EchoHeaders bool `json:"echo_headers,omitempty"`
-	// VaryOnMissOnly: Vary is sent only when a rule matched, so a cache
-	// may replay an answer without CORS headers to a CORS request (S3 §0
-	// item 5).
-	VaryOnMissOnly bool `json:"vary_on_miss_only,omitempty"`
-}
-
-// Rule is one rule of a configuration as its platform states it, in the
-// portable vocabulary, with where each value is in the user's text.
-type Rule struct {
-	Index int    `json:"index"`
-	Name  string `json:"name,omitempty"`
-	Pos   Pos    `json:"pos"`
-	// Origins are the allowed-origin entries as written (patterns in the
-	// platform's own syntax).
-	Origins []Value `json:"origins"`
-	// Regex marks origin entries that are regular expressions (Express
-	// RegExp), by index in Origins.
-	Regex map[int]bool `json:"regex,omitempty"`
-	// ReflectAny: the platform echoes every request's Origin (Express
-	// origin: true).
-	ReflectAny   bool    `json:"reflect_any,omitempty"`
-	Methods      []Value `json:"methods,omitempty"`
-	AllowHeaders []Value `json:"allow_headers,omitempty"`
-	// EchoAllHeaders: no header list at all, and the platform reflects
-	// every requested header (Express without allowedHeaders).
-	EchoAllHeaders bool    `json:"echo_all_headers,omitempty"`
-	ExposeHeaders  []Value `json:"expose_headers,omitempty"`
-	// Credentials: the platform sends Access-Control-Allow-Credentials:
-	// true with this rule's answers (for S3 and Azure, whenever the
-	// origin is echoed rather than "*").
-	Credentials    bool `json:"credentials,omitempty"`
-	CredentialsPos Pos  `json:"credentials_pos"`
-	// CredentialsImplied: Credentials comes from the platform, not a
-	// field the user set (S3's echo).
-	CredentialsImplied bool `json:"credentials_implied,omitempty"`
-	MaxAge             *int `json:"max_age,omitempty"`
-	MaxAgePos          Pos  `json:"max_age_pos"`
-	// Paths the rule covers in portable form ("/api" covers "/api" and
-	// below); empty covers every path. PathNote explains a difference
-	// between the platform's path and that form.
-	Paths    []string `json:"paths,omitempty"`
-	PathNote string   `json:"-"`
-	// Disabled: the rule sends no CORS header at all (Express origin: false).
-	Disabled bool `json:"disabled,omitempty"`
-	// PreflightPass: preflights are handed to the application.
-	PreflightPass bool `json:"preflight_pass,omitempty"`
-	// MethodOnly limits the rule to requests of this method (an Express
-	// route such as app.options).
-	MethodOnly string `json:"method_only,omitempty"`
-}
-
-// Source is a configuration read from one format.
-type Source struct {
-	Format    string    `json:"format"`
-	Semantics Semantics `json:"semantics"`
-	Rules     []Rule    `json:"rules"`
-	// Rejects are the faults the platform itself refuses at upload, when
-	// the reader could still build the rules (S3's PutBucketCors checks).
-	Rejects policy.Errors `json:"rejects,omitempty"`
-}
+// The neutral model of a configuration as read, defined in
+// engine/portable so that each format package can fill it.
+type (
+	// Pos is where a value is in the user's text.
+	Pos = portable.Pos
+	// Value is one list entry as the user wrote it, with its position.
+	Value = portable.Value
+	// Semantics are the platform rules a Source carries.
+	Semantics = portable.Semantics
+	// Rule is one rule of a configuration as its platform states it.
+	Rule = portable.ConfigRule
+	// Source is a configuration read from one format.
+	Source = portable.Config
+)
 
 // Error is a conversion this package refuses: a format with no rules to
 // read (captured replies, nginx), or a rule and field the target cannot
@@ -121,28 +46,54 @@ type Error struct {
 
 func (e *Error) Error() string { return "convert: " + e.Msg }
 
-// Sources lists the format names Read and Convert accept as input.
-func Sources() []string {
-	return []string{"apigw-http", "azure-json", "azure-xml", "ec2", "express", "gcs-json", "gcs-xml", "native",
-		"r2-api", "r2-cli", "r2-json", "r2-xml", "s3-cli", "s3-cloudformation", "s3-json", "s3-xml"}
+// Sources lists the format names of reg that Read and Convert accept as
+// input.
+func Sources(reg *policy.Registry) []string {
+	var out []string
+	for _, n := range reg.Names() {
+		f, _ := reg.Lookup(n)
+		if _, ok := f.(Reader); ok || legacySource(n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
-// Read reads text in format (a registered name, or "auto") into a Source.
+// Read reads text in format (a name in reg, or "auto") into a Source.
 // The error is a policy.Errors, positioned, when the platform's reader
 // refuses the text, or an *Error when the format has no rules to read
 // (raw replies, HAR, nginx).
-func Read(text, format string) (*Source, error) {
+func Read(reg *policy.Registry, text, format string) (*Source, error) {
 	if len(text) > MaxText {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes"}}
 	}
-	if format == "" || format == "auto" {
-		f, err := Detect(text)
-		if err != nil {
-			return nil, err
-		}
-		format = f
+	f, err := reg.Resolve(format, policy.Source{Text: text})
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
 	}
-	js := newLocator(text)
+	if r, ok := f.(Reader); ok {
+		return r.ReadRules(text)
+	}
+	if n, ok := f.(NoRules); ok {
+		return nil, &Error{Msg: f.Name() + ": " + n.NoRulesWhy()}
+	}
+	return legacyRead(text, f.Name())
+}
+
+func legacySource(n string) bool {
+	for _, s := range []string{"apigw-http", "azure-json", "azure-xml", "ec2", "express", "gcs-json", "gcs-xml", "native",
+		"r2-api", "r2-cli", "r2-json", "r2-xml", "s3-cli", "s3-cloudformation", "s3-json", "s3-xml"} {
+		if s == n {
+			return true
+		}
+	}
+	return false
+}
+
+// legacyRead is the per-format reading being moved into each format's
+// package (its Reader).
+func legacyRead(text, format string) (*Source, error) {
+	js := portable.NewLocator(text)
 	src := &Source{Format: format}
 	switch format {
 	case "s3-xml", "s3-json", "s3-cli", "s3-cloudformation":
@@ -151,24 +102,24 @@ func Read(text, format string) (*Source, error) {
 			return nil, errs
 		}
 		src.Rejects = s3.Validate(c)
-		src.Semantics = Semantics{MethodSelects: true, HeaderFallThrough: true, EchoHeaders: true, VaryOnMissOnly: true}
+		src.Semantics = Semantics{MethodSelects: true, HeaderFallThrough: true, EchoHeaders: true, VaryOnMissOnly: true, OptionsRejected: true, Origins: portable.OriginsGlob}
 		src.Rules = fromS3(c)
 	case "r2-api", "r2-json", "r2-cli", "r2-xml":
 		c, err := r2.Parse(r2.Form(format), text)
 		if err != nil {
 			return nil, err
 		}
-		src.Semantics = Semantics{MethodSelects: true, HeaderFallThrough: true, EchoHeaders: true, VaryOnMissOnly: true}
+		src.Semantics = Semantics{MethodSelects: true, HeaderFallThrough: true, EchoHeaders: true, VaryOnMissOnly: true, OptionsRejected: true, Origins: portable.OriginsGlob}
 		src.Rules = fromS3(c)
-		js.fill(src.Rules)
+		js.Fill(src.Rules)
 	case "gcs-json", "gcs-xml":
 		c, err := gcs.Parse(gcs.Form(format), text)
 		if err != nil {
 			return nil, err
 		}
-		src.Semantics = Semantics{MethodSelects: true}
+		src.Semantics = Semantics{MethodSelects: true, Origins: portable.OriginsLiteral}
 		for i, e := range c.Entries {
-			r := Rule{Index: i, Pos: Pos{e.Path, e.Line, e.Column}, MaxAge: e.MaxAgeSeconds}
+			r := Rule{Index: i, Pos: Pos{Path: e.Path, Line: e.Line, Column: e.Column}, MaxAge: e.MaxAgeSeconds}
 			r.Origins = values(e.Path, "origin", e.Origin)
 			r.Methods = values(e.Path, "method", e.Method)
 			// responseHeader is sent as both Access-Control-Allow-Headers
@@ -178,7 +129,7 @@ func Read(text, format string) (*Source, error) {
 			r.MaxAgePos = Pos{Path: e.Path + ".maxAgeSeconds"}
 			src.Rules = append(src.Rules, r)
 		}
-		js.fill(src.Rules)
+		js.Fill(src.Rules)
 	case "azure-xml", "azure-json":
 		c, err := azure.Parse(azure.Form(format), text)
 		if err != nil {
@@ -186,7 +137,7 @@ func Read(text, format string) (*Source, error) {
 		}
 		src.Semantics = Semantics{MethodSelects: true, EchoHeaders: true}
 		for i, ar := range c.Rules {
-			r := Rule{Index: i, Pos: Pos{ar.Path, ar.Line, ar.Column}}
+			r := Rule{Index: i, Pos: Pos{Path: ar.Path, Line: ar.Line, Column: ar.Column}}
 			f := func(name string, v []string) []Value {
 				if format == "azure-json" {
 					name = strings.ToLower(name[:1]) + name[1:]
@@ -204,12 +155,13 @@ func Read(text, format string) (*Source, error) {
 			r.Credentials, r.CredentialsImplied = !hasStar(ar.AllowedOrigins), true
 			src.Rules = append(src.Rules, r)
 		}
-		js.fill(src.Rules)
+		js.Fill(src.Rules)
 	case "apigw-http":
 		c, err := apigw.ParseHTTP(text)
 		if err != nil {
 			return nil, err
 		}
+		src.Semantics = Semantics{Origins: portable.OriginsScheme}
 		r := Rule{Pos: Pos{Path: c.Path}, MaxAge: c.MaxAge, Credentials: c.AllowCredentials}
 		r.Origins = values(c.Path, "AllowOrigins", c.AllowOrigins)
 		r.Methods = values(c.Path, "AllowMethods", c.AllowMethods)
@@ -218,7 +170,7 @@ func Read(text, format string) (*Source, error) {
 		r.CredentialsPos = Pos{Path: c.Path + ".AllowCredentials"}
 		r.MaxAgePos = Pos{Path: c.Path + ".MaxAge"}
 		src.Rules = []Rule{r}
-		js.fill(src.Rules)
+		js.Fill(src.Rules)
 	case "ec2":
 		// The EC2 API's fixed policy (cloud-policies.md §5.3): ACAO *,
 		// methods GET, POST, OPTIONS, DELETE, PUT, any header echoed,
@@ -232,9 +184,9 @@ func Read(text, format string) (*Source, error) {
 		if err != nil {
 			return nil, err
 		}
-		src.Semantics = Semantics{EchoHeaders: true}
+		src.Semantics = Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
 		base := "$"
-		if js.has("$.rules") {
+		if js.Has("$.rules") {
 			base = "$.rules"
 		}
 		for i, nr := range p.Rules() {
@@ -253,13 +205,13 @@ func Read(text, format string) (*Source, error) {
 			r.Paths, r.PathNote = nativePath(nr.Path)
 			src.Rules = append(src.Rules, r)
 		}
-		js.fill(src.Rules)
+		js.Fill(src.Rules)
 	case "express":
 		c, err := express.Parse(text)
 		if err != nil {
 			return nil, err
 		}
-		src.Semantics = Semantics{}
+		src.Semantics = Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}
 		for i, m := range c.Middlewares {
 			src.Rules = append(src.Rules, fromExpress(i, m))
 		}
@@ -268,41 +220,22 @@ func Read(text, format string) (*Source, error) {
 	case "raw", "har":
 		return nil, &Error{Msg: format + ": captured replies are not a policy: there are no rules to convert"}
 	default:
-		if _, ok := policy.Lookup(format); ok {
-			return nil, &Error{Msg: format + ": converting from this format is not supported"}
-		}
-		return nil, &Error{Msg: "unknown format " + strconv.Quote(format)}
+		return nil, &Error{Msg: format + ": converting from this format is not supported"}
 	}
 	return src, nil
-}
-
-// Detect names the one registered format that claims text.
-func Detect(text string) (string, error) {
-	ds := policy.Detect(text)
-	switch len(ds) {
-	case 1:
-		return ds[0].Format, nil
-	case 0:
-		return "", &Error{Msg: "cannot tell the format of the text; name it (one of " + strings.Join(policy.Names(), ", ") + ")"}
-	}
-	names := make([]string, len(ds))
-	for i, d := range ds {
-		names[i] = d.Format
-	}
-	return "", &Error{Msg: "the text could be any of " + strings.Join(names, ", ") + "; name the format"}
 }
 
 func fromS3(c *s3.Configuration) []Rule {
 	var out []Rule
 	for i := range c.Rules {
 		sr := &c.Rules[i]
-		r := Rule{Index: i, Name: sr.ID, Pos: Pos{sr.At.Path, sr.At.Line, sr.At.Column}, MaxAge: sr.MaxAgeSeconds}
+		r := Rule{Index: i, Name: sr.ID, Pos: Pos{Path: sr.At.Path, Line: sr.At.Line, Column: sr.At.Column}, MaxAge: sr.MaxAgeSeconds}
 		list := func(name string, v []string) []Value {
 			vs := make([]Value, len(v))
 			for j, s := range v {
-				vs[j] = Value{Text: s, Pos: Pos{sr.At.Path, sr.At.Line, sr.At.Column}}
+				vs[j] = Value{Text: s, Pos: Pos{Path: sr.At.Path, Line: sr.At.Line, Column: sr.At.Column}}
 				if ps := sr.Values[name]; j < len(ps) {
-					vs[j].Pos = Pos{ps[j].Path, ps[j].Line, ps[j].Column}
+					vs[j].Pos = Pos{Path: ps[j].Path, Line: ps[j].Line, Column: ps[j].Column}
 				}
 			}
 			return vs
@@ -311,7 +244,7 @@ func fromS3(c *s3.Configuration) []Rule {
 		r.Methods = list("AllowedMethods", sr.AllowedMethods)
 		r.AllowHeaders = list("AllowedHeaders", sr.AllowedHeaders)
 		r.ExposeHeaders = list("ExposeHeaders", sr.ExposeHeaders)
-		r.MaxAgePos = Pos{sr.At.Path, sr.At.Line, sr.At.Column}
+		r.MaxAgePos = Pos{Path: sr.At.Path, Line: sr.At.Line, Column: sr.At.Column}
 		// S3 sends Access-Control-Allow-Credentials: true whenever the
 		// rule has no "*" origin (cloud-policies.md §0 item 4, [AWS-REC]).
 		r.Credentials, r.CredentialsImplied = !hasStar(sr.AllowedOrigins), true

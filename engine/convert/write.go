@@ -17,98 +17,82 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// Targets lists the format names Convert writes.
-func Targets() []string {
-	return []string{"apigw-http", "azure-xml", "express", "gcs-json", "native", "nginx",
-		"r2-api", "r2-cli", "r2-json", "r2-xml", "s3-cli", "s3-json", "s3-xml"}
-}
-
-// writer collects notes about one target.
-type writer struct {
-	notes []Note
-	bad   []string
-}
-
-func (w *writer) note(rule int, field, effect, msg string) {
-	w.notes = append(w.notes, Note{Rule: rule, Field: field, Effect: effect, Message: msg})
-}
-
-func (w *writer) refuse(rule int, field, msg string) {
-	w.bad = append(w.bad, "rules["+strconv.Itoa(rule)+"]."+field+": "+msg)
-}
-
-func (w *writer) err() error {
-	if len(w.bad) == 0 {
-		return nil
+// Targets lists the format names of reg that Convert writes.
+func Targets(reg *policy.Registry) []string {
+	var out []string
+	for _, n := range reg.Names() {
+		f, _ := reg.Lookup(n)
+		if _, ok := f.(Writer); ok || n == native.FormatName || legacyTarget(n) {
+			out = append(out, n)
+		}
 	}
-	return &Error{Msg: "the target cannot express: " + strings.Join(w.bad, "; "), Refused: true}
+	return out
 }
 
-// write renders p in format to. names are the rules' names (IDs), and
-// from maps each rule of p to its source rule index, for notes.
-func write(p portable.Policy, names []string, from []int, to string) (string, []Note, error) {
-	return render(p, from, to, func(w *writer, src func(int) int) (string, error) {
-		return writeTarget(w, p, names, src, to)
-	})
+func legacyTarget(n string) bool {
+	for _, t := range []string{"apigw-http", "azure-xml", "express", "gcs-json", "nginx",
+		"r2-api", "r2-cli", "r2-json", "r2-xml", "s3-cli", "s3-json", "s3-xml"} {
+		if t == n {
+			return true
+		}
+	}
+	return false
 }
 
 // render runs the checks every target shares, then target's writer (in
 // a function of its own so that ToNative links only native's).
-func render(p portable.Policy, from []int, to string, target func(w *writer, src func(int) int) (string, error)) (string, []Note, error) {
+func render(p portable.Policy, from []int, to string, target func(n *portable.Notes) (string, error)) (string, []Note, error) {
 	if len(p.Rules) == 0 {
 		return "", nil, &Error{Msg: "no rule is left to write: the target cannot express any rule of the source", Refused: true}
 	}
-	w := &writer{}
-	src := func(i int) int {
-		if i < len(from) {
-			return from[i]
-		}
-		return i
-	}
+	n := &portable.Notes{From: from}
 	var out string
 	err := p.Validate()
 	if err == nil {
-		out, err = target(w, src)
+		out, err = target(n)
 	}
+	var refusal *portable.Refusal
 	var ce *Error
-	if err != nil && !errors.As(err, &ce) {
+	switch {
+	case err == nil:
+	case errors.As(err, &refusal):
+		err = &Error{Msg: refusal.Msg, Refused: true}
+	case !errors.As(err, &ce):
 		// The target's own writer or validation refuses the result
 		// (Azure's five rules, R2's limits, nginx's one location per
 		// path): the source is fine, the target cannot hold it.
 		err = &Error{Msg: to + " refuses the converted policy: " + err.Error(), Refused: true}
 	}
-	return out, w.notes, err
+	return out, n.List(), err
 }
 
 // writeTarget maps p onto the target's model and writes it.
-func writeTarget(w *writer, p portable.Policy, names []string, src func(int) int, to string) (string, error) {
+func writeTarget(n *portable.Notes, p portable.Policy, names []string, to string) (string, error) {
 	switch {
-	case to == "native":
-		return writeNative(w, p, names, src)
 	case strings.HasPrefix(to, "s3-") || strings.HasPrefix(to, "r2-"):
-		c := toS3(w, p, names, src, to)
-		if err := w.err(); err != nil {
+		c := toS3(n, p, names, to)
+		if err := n.Err(); err != nil {
 			return "", err
 		}
 		out, err := writeS3Family(c, to)
 		return out, err
 	case to == "gcs-json":
-		c := toGCS(w, p, src)
-		if err := w.err(); err != nil {
+		c := toGCS(n, p)
+		if err := n.Err(); err != nil {
 			return "", err
 		}
 		out, err := gcs.Write(c)
 		return out, err
 	case to == "azure-xml":
-		c := toAzure(w, p, src)
-		if err := w.err(); err != nil {
+		c := toAzure(n, p)
+		if err := n.Err(); err != nil {
 			return "", err
 		}
 		out, err := azure.Write(c)
 		return out, err
 	case to == "apigw-http":
-		c := toAPIGW(w, p, src)
-		if err := w.err(); err != nil {
+		c := toAPIGW(n, p)
+		if err := n.Err(); err != nil {
 			return "", err
 		}
 		out, err := apigw.WriteHTTP(c)
@@ -116,7 +100,7 @@ func writeTarget(w *writer, p portable.Policy, names []string, src func(int) int
 	case to == "nginx" || to == "express":
 		for i, r := range p.Rules {
 			if contains(r.AllowHeaders, "*") {
-				w.note(src(i), "allow_headers", Narrower, to+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it, browser-cors.md §1.7)")
+				n.Note(i, "allow_headers", Narrower, to+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it, browser-cors.md §1.7)")
 			}
 		}
 		var out string
@@ -128,14 +112,14 @@ func writeTarget(w *writer, p portable.Policy, names []string, src func(int) int
 		}
 		return out, err
 	}
-	return "", &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(), ", ")}
+	return "", &Error{Msg: "cannot write format " + strconv.Quote(to)}
 }
 
 // writeNative maps p onto native rules. Native picks the first rule whose
 // path matches (whatever the origin), where the portable form picks the
 // first whose path and origin match: rules that share paths are merged
 // when only their origins differ, and otherwise reported.
-func writeNative(w *writer, p portable.Policy, names []string, src func(int) int) (string, error) {
+func writeNative(n *portable.Notes, p portable.Policy, names []string) (string, error) {
 	type nrule struct {
 		r    native.Rule
 		from int
@@ -143,7 +127,7 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 	var rules []nrule
 	for i, r := range p.Rules {
 		if r.AnyOrigin() && r.Credentials {
-			w.refuse(src(i), "origins", "every origin with credentials (an echo of any Origin): native refuses it, since every site could then read your users' data; list the origins")
+			n.Refuse(i, "origins", "every origin with credentials (an echo of any Origin): native refuses it, since every site could then read your users' data; list the origins")
 			continue
 		}
 		base := native.Rule{Origins: r.Origins, Methods: r.Methods, RequestHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders, Credentials: r.Credentials, MaxAge: r.MaxAge}
@@ -153,7 +137,7 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 		if r.MaxAge != nil && *r.MaxAge > native.MaxAgeLimit {
 			v := native.MaxAgeLimit
 			base.MaxAge = &v
-			w.note(src(i), "max_age", Same, "max-age "+strconv.Itoa(*r.MaxAge)+" lowered to "+strconv.Itoa(v)+", the largest native accepts; browsers cap it lower anyway (Chrome 7200, Firefox 86400, Safari 600)")
+			n.Note(i, "max_age", Same, "max-age "+strconv.Itoa(*r.MaxAge)+" lowered to "+strconv.Itoa(v)+", the largest native accepts; browsers cap it lower anyway (Chrome 7200, Firefox 86400, Safari 600)")
 		}
 		paths := []string{""}
 		if len(r.Paths) > 0 {
@@ -185,7 +169,7 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 					rules[k].r.Origins = union
 					merged = true
 				} else {
-					w.note(src(i), "paths", Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
+					n.Note(i, "paths", Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
 					merged = true
 				}
 				break
@@ -193,15 +177,15 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 			if !merged {
 				for k := range rules {
 					if rules[k].r.Path == "" && pa != "" {
-						w.note(src(i), "paths", Narrower, "rule "+strconv.Itoa(rules[k].from)+" covers every path and native picks a rule by path alone, so this rule is never used")
+						n.Note(i, "paths", Narrower, "rule "+strconv.Itoa(rules[k].from)+" covers every path and native picks a rule by path alone, so this rule is never used")
 						break
 					}
 				}
-				rules = append(rules, nrule{nr, src(i)})
+				rules = append(rules, nrule{nr, n.Src(i)})
 			}
 		}
 	}
-	if err := w.err(); err != nil {
+	if err := n.Err(); err != nil {
 		return "", err
 	}
 	// Put exact paths and longer prefixes first: native takes the first
@@ -245,10 +229,10 @@ func writeNative(w *writer, p portable.Policy, names []string, src func(int) int
 			switch {
 			case field == "origins" && e.Code == "insecure":
 				list[ri].AllowInsecureOrigins = true
-				w.note(from[ri], "origins", Same, "the source allows "+strconv.Quote(list[ri].Origins[idx])+" with credentials; native asks for dangerously_allow_insecure_origins, which the converted rule sets: anyone on the network path can impersonate an http:// origin, so move to https")
+				n.NoteSource(from[ri], "origins", Same, "the source allows "+strconv.Quote(list[ri].Origins[idx])+" with credentials; native asks for dangerously_allow_insecure_origins, which the converted rule sets: anyone on the network path can impersonate an http:// origin, so move to https")
 			case (field == "request_headers" || field == "exposed_headers" || field == "methods") && idx >= 0 && (e.Code == "forbidden" || e.Code == "prohibited" || e.Code == "invalid"):
 				drop[[3]int{ri, fieldNo(field), idx}] = true
-				w.note(from[ri], field, Same, "native refuses it ("+e.Msg+"); left out: a browser never sends or exposes it")
+				n.NoteSource(from[ri], field, Same, "native refuses it ("+e.Msg+"); left out: a browser never sends or exposes it")
 			case field == "name":
 				list[ri].Name = ""
 			default:
@@ -356,80 +340,39 @@ var s3Methods = []string{"GET", "PUT", "HEAD", "POST", "DELETE"}
 // by method (S3, GCS, Azure): the safelisted GET, HEAD and POST first,
 // since the portable form allows them without listing, then the listed
 // ones the platform accepts. "*" becomes every accepted method.
-func withSimple(w *writer, rule int, methods, accepted []string, plat string) []string {
-	out := []string{"GET", "HEAD", "POST"}
-	for _, m := range methods {
-		switch {
-		case m == "*":
-			for _, a := range accepted {
-				out = appendUnique(out, a)
-			}
-			w.note(rule, "methods", Narrower, "\"*\" (any method) becomes the methods "+plat+" accepts: "+strings.Join(accepted, ", "))
-		case contains(accepted, m):
-			out = appendUnique(out, m)
-		case m == "OPTIONS":
-		default:
-			w.note(rule, "methods", Narrower, plat+" does not accept the method "+strconv.Quote(m)+"; left out")
-		}
-	}
-	return out
-}
-
-// fallThrough notes, for platforms that go on to later rules when the
-// method (or headers) of a matching origin fail, which rules that lets
-// through where the portable form stops.
-func fallThrough(w *writer, p portable.Policy, src func(int) int, plat, what string) {
-	for j := range p.Rules {
-		for i := 0; i < j; i++ {
-			if overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
-				w.note(src(j), "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(src(i))+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(src(i)))
-				break
-			}
-		}
-	}
-}
-
-func noPaths(w *writer, p portable.Policy, src func(int) int, plat string) {
-	for i, r := range p.Rules {
-		if len(r.Paths) > 0 {
-			w.refuse(src(i), "paths", plat+" applies CORS to every path, so a rule for "+strings.Join(r.Paths, ", ")+" would allow more; convert the rules for one path at a time")
-		}
-	}
-}
-
-func toS3(w *writer, p portable.Policy, names []string, src func(int) int, to string) *s3.Configuration {
+func toS3(n *portable.Notes, p portable.Policy, names []string, to string) *s3.Configuration {
 	plat := "S3"
 	if strings.HasPrefix(to, "r2-") {
 		plat = "R2"
 	}
-	noPaths(w, p, src, plat)
+	portable.NoPaths(n, p, plat)
 	c := &s3.Configuration{}
 	for i, r := range p.Rules {
 		sr := s3.Rule{AllowedOrigins: r.Origins, MaxAgeSeconds: r.MaxAge}
 		if i < len(names) && len(names[i]) <= s3.MaxIDLen {
 			sr.ID = names[i]
 		}
-		sr.AllowedMethods = withSimple(w, src(i), r.Methods, s3Methods, plat)
+		sr.AllowedMethods = portable.WithSimple(n, i, r.Methods, s3Methods, plat)
 		for _, h := range r.AllowHeaders {
 			sr.AllowedHeaders = appendUnique(sr.AllowedHeaders, h)
 		}
 		for _, h := range r.ExposeHeaders {
 			if h == "*" {
-				w.note(src(i), "expose_headers", Narrower, plat+" refuses \"*\" in ExposeHeader (cloud-policies.md §1.2); left out, list the headers")
+				n.Note(i, "expose_headers", Narrower, plat+" refuses \"*\" in ExposeHeader (cloud-policies.md §1.2); left out, list the headers")
 				continue
 			}
 			sr.ExposeHeaders = append(sr.ExposeHeaders, h)
 		}
 		switch {
 		case r.AnyOrigin() && r.Credentials:
-			w.note(src(i), "credentials", Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials (cloud-policies.md §0 item 4), so credentialed requests fail; list the origins to allow them")
+			n.Note(i, "credentials", Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials (cloud-policies.md §0 item 4), so credentialed requests fail; list the origins to allow them")
 		case !r.AnyOrigin() && !r.Credentials:
-			w.note(src(i), "credentials", Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\" (cloud-policies.md §0 item 4), so credentialed requests from these origins are allowed too")
+			n.Note(i, "credentials", Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\" (cloud-policies.md §0 item 4), so credentialed requests from these origins are allowed too")
 		}
 		c.Rules = append(c.Rules, sr)
 	}
-	fallThrough(w, p, src, plat, "method or requested headers")
-	w.note(-1, "", Same, plat+" sends Vary only when a rule matches (cloud-policies.md §0 item 5): behind a CDN, put Origin in the cache key")
+	portable.FallThrough(n, p, plat, "method or requested headers")
+	n.Note(-1, "", Same, plat+" sends Vary only when a rule matches (cloud-policies.md §0 item 5): behind a CDN, put Origin in the cache key")
 	return c
 }
 
@@ -454,26 +397,26 @@ func writeS3Family(c *s3.Configuration, to string) (string, error) {
 	return "", &Error{Msg: "cannot write format " + strconv.Quote(to)}
 }
 
-func toGCS(w *writer, p portable.Policy, src func(int) int) *gcs.Configuration {
-	noPaths(w, p, src, "GCS")
+func toGCS(n *portable.Notes, p portable.Policy) *gcs.Configuration {
+	portable.NoPaths(n, p, "GCS")
 	c := &gcs.Configuration{}
 	for i, r := range p.Rules {
 		e := gcs.Entry{MaxAgeSeconds: r.MaxAge}
 		for _, o := range r.Origins {
 			if o != "*" && strings.Contains(o, "*") {
-				w.note(src(i), "origins", Narrower, "GCS takes no partial wildcard (cloud-policies.md §3), so "+strconv.Quote(o)+" is left out; list the origins")
+				n.Note(i, "origins", Narrower, "GCS takes no partial wildcard (cloud-policies.md §3), so "+strconv.Quote(o)+" is left out; list the origins")
 				continue
 			}
 			e.Origin = append(e.Origin, o)
 		}
 		if len(e.Origin) == 0 {
-			w.refuse(src(i), "origins", "no origin GCS can express")
+			n.Refuse(i, "origins", "no origin GCS can express")
 			continue
 		}
 		if contains(r.Methods, "*") {
 			e.Method = []string{"*"}
 		} else {
-			e.Method = withSimple(w, src(i), r.Methods, []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}, "GCS")
+			e.Method = portable.WithSimple(n, i, r.Methods, []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}, "GCS")
 		}
 		// One responseHeader list serves as Access-Control-Allow-Headers
 		// and -Expose-Headers (cloud-policies.md §3, [UNVERIFIED]).
@@ -484,80 +427,80 @@ func toGCS(w *writer, p portable.Policy, src func(int) int) *gcs.Configuration {
 			e.ResponseHeader = appendUnique(e.ResponseHeader, h)
 		}
 		if strings.Join(r.AllowHeaders, ",") != strings.Join(r.ExposeHeaders, ",") && len(e.ResponseHeader) > 0 {
-			w.note(src(i), "allow_headers", Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
+			n.Note(i, "allow_headers", Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
 		}
 		if contains(r.AllowHeaders, "*") {
-			w.note(src(i), "allow_headers", Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
+			n.Note(i, "allow_headers", Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
 		}
 		if r.Credentials {
-			w.note(src(i), "credentials", Narrower, "GCS sends no Access-Control-Allow-Credentials (cloud-policies.md §3, [UNVERIFIED]), so credentialed requests fail")
+			n.Note(i, "credentials", Narrower, "GCS sends no Access-Control-Allow-Credentials (cloud-policies.md §3, [UNVERIFIED]), so credentialed requests fail")
 		}
 		c.Entries = append(c.Entries, e)
 	}
-	fallThrough(w, p, src, "GCS", "method")
+	portable.FallThrough(n, p, "GCS", "method")
 	return c
 }
 
 var azureMethods = []string{"DELETE", "GET", "HEAD", "MERGE", "POST", "OPTIONS", "PUT", "PATCH"}
 
-func toAzure(w *writer, p portable.Policy, src func(int) int) *azure.Configuration {
-	noPaths(w, p, src, "Azure")
+func toAzure(n *portable.Notes, p portable.Policy) *azure.Configuration {
+	portable.NoPaths(n, p, "Azure")
 	c := &azure.Configuration{}
 	for i, r := range p.Rules {
 		ar := azure.Rule{AllowedHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders}
 		for _, o := range r.Origins {
 			if o != "*" && strings.Contains(o, "*") {
-				w.note(src(i), "origins", Narrower, "Azure documents exact origins or \"*\" only (cloud-policies.md §4), so "+strconv.Quote(o)+" is left out")
+				n.Note(i, "origins", Narrower, "Azure documents exact origins or \"*\" only (cloud-policies.md §4), so "+strconv.Quote(o)+" is left out")
 				continue
 			}
 			ar.AllowedOrigins = append(ar.AllowedOrigins, o)
 		}
 		if len(ar.AllowedOrigins) == 0 {
-			w.refuse(src(i), "origins", "no origin Azure can express")
+			n.Refuse(i, "origins", "no origin Azure can express")
 			continue
 		}
-		ar.AllowedMethods = withSimple(w, src(i), r.Methods, azureMethods, "Azure")
+		ar.AllowedMethods = portable.WithSimple(n, i, r.Methods, azureMethods, "Azure")
 		if r.MaxAge != nil {
 			ar.MaxAgeInSeconds = *r.MaxAge
 		}
 		star := hasStar(ar.AllowedOrigins)
 		switch {
 		case star && r.Credentials:
-			w.note(src(i), "credentials", Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")
+			n.Note(i, "credentials", Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")
 		case !star && !r.Credentials:
-			w.note(src(i), "credentials", Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (Azurite; [UNVERIFIED] for Azure, cloud-policies.md §4)")
+			n.Note(i, "credentials", Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (Azurite; [UNVERIFIED] for Azure, cloud-policies.md §4)")
 		}
 		c.Rules = append(c.Rules, ar)
 	}
-	fallThrough(w, p, src, "Azure", "method")
+	portable.FallThrough(n, p, "Azure", "method")
 	return c
 }
 
-func toAPIGW(w *writer, p portable.Policy, src func(int) int) *apigw.HTTPConfig {
-	noPaths(w, p, src, "API Gateway")
+func toAPIGW(n *portable.Notes, p portable.Policy) *apigw.HTTPConfig {
+	portable.NoPaths(n, p, "API Gateway")
 	if len(p.Rules) > 1 {
-		w.refuse(src(1), "", "an HTTP API has one CORS configuration; the source has "+strconv.Itoa(len(p.Rules))+" rules")
+		n.Refuse(1, "", "an HTTP API has one CORS configuration; the source has "+strconv.Itoa(len(p.Rules))+" rules")
 	}
 	r := p.Rules[0]
 	c := &apigw.HTTPConfig{AllowMethods: r.Methods, AllowHeaders: r.AllowHeaders, ExposeHeaders: r.ExposeHeaders, MaxAge: r.MaxAge, AllowCredentials: r.Credentials}
 	for _, o := range r.Origins {
 		if o != "*" && strings.Contains(o, "*") {
-			w.note(src(0), "origins", Narrower, "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1), so "+strconv.Quote(o)+" is left out")
+			n.Note(0, "origins", Narrower, "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1), so "+strconv.Quote(o)+" is left out")
 			continue
 		}
 		c.AllowOrigins = append(c.AllowOrigins, o)
 	}
 	if len(c.AllowOrigins) == 0 {
-		w.refuse(src(0), "origins", "no origin API Gateway can express")
+		n.Refuse(0, "origins", "no origin API Gateway can express")
 	}
 	if r.AnyOrigin() && r.Credentials {
-		w.refuse(src(0), "origins", "API Gateway refuses credentials with origin * ("+"allow-credentials is not supported if 'allow-origin' is *"+")")
+		n.Refuse(0, "origins", "API Gateway refuses credentials with origin * ("+"allow-credentials is not supported if 'allow-origin' is *"+")")
 	}
 	if contains(r.AllowHeaders, "*") {
-		w.note(src(0), "allow_headers", Narrower, "API Gateway sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
+		n.Note(0, "allow_headers", Narrower, "API Gateway sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
 	}
 	if contains(r.Methods, "*") && r.Credentials {
-		w.note(src(0), "methods", Narrower, "API Gateway sends \"*\" as written, which is not a wildcard for credentialed requests")
+		n.Note(0, "methods", Narrower, "API Gateway sends \"*\" as written, which is not a wildcard for credentialed requests")
 	}
 	return c
 }

@@ -59,7 +59,7 @@ func corpus(t *testing.T) []explain.Scenario {
 func TestAppendVerdictMatchesMarshal(t *testing.T) {
 	n := 0
 	for _, s := range corpus(t) {
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			continue
 		}

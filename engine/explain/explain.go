@@ -1,7 +1,7 @@
 package explain
 
 import (
-	"strings"
+	"errors"
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
@@ -20,17 +20,17 @@ var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 // Explain is deterministic and keeps no state, so a fix engine can change
 // a scenario and call it again to verify the change.
 //
-// When an Advisor is registered (engine/explain/advise, which engine/all
-// imports), Explain adds its warnings and, for a blocked verdict, its fixes
-// (see Fixes), unless the scenario sets "fixes": false; without one the
-// verdict has the warnings of the browser model and of raw replies, and
-// no fixes.
-func Explain(s Scenario) (Verdict, error) {
+// The policy is read with o.Formats. When o has an Advisor
+// (engine/explain/advise; engine/all.Options has both), Explain adds its
+// warnings and, for a blocked verdict, its fixes (see Fixes), unless the
+// scenario sets "fixes": false; without one the verdict has the warnings
+// of the browser model and of raw replies, and no fixes.
+func Explain(s Scenario, o Options) (Verdict, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser) + "; want chrome, firefox, safari or spec"}}
 	}
-	srv, det, err := newServer(s)
+	srv, det, err := newServer(s, o.Formats)
 	if err != nil {
 		return Verdict{}, err
 	}
@@ -56,8 +56,8 @@ func Explain(s Scenario) (Verdict, error) {
 	if s.Policy == nil {
 		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
 	}
-	if advisor != nil {
-		advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes))
+	if o.Advisor != nil {
+		o.Advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes), o)
 	}
 	return v, nil
 }
@@ -182,7 +182,8 @@ type server struct {
 	s          Scenario
 	url        string // the scenario's URL, serialized
 	eval       policy.Evaluator
-	format     string // the policy's format name, detected when "auto"
+	format     string        // the policy's format name, detected when "auto"
+	f          policy.Format // the policy's format
 	preRules   []policy.Rule
 	actRules   []policy.Rule
 	preSeen    bool
@@ -192,7 +193,7 @@ type server struct {
 	preDecision, actDecision string
 }
 
-func newServer(s Scenario) (*server, *policy.Detection, error) {
+func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, error) {
 	srv := &server{s: s}
 	if u, err := origin.ParseURL(s.Request.URL); err == nil {
 		srv.url = u.String()
@@ -200,34 +201,26 @@ func newServer(s Scenario) (*server, *policy.Detection, error) {
 	if s.Policy == nil {
 		return srv, nil, nil
 	}
-	var det *policy.Detection
-	name := s.Policy.Format
-	if name == "auto" {
-		found := policy.Detect(s.Policy.Text)
-		switch len(found) {
-		case 0:
-			return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: "no registered format recognizes this text; set policy.format to one of: " + strings.Join(policy.Names(), ", ")}}
-		case 1:
-			det = &found[0]
-			name = found[0].Format
-		default:
-			var names []string
-			for _, d := range found {
-				names = append(names, d.Format+" ("+d.Why+")")
-			}
-			return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: "ambiguous: the text looks like " + strings.Join(names, " and ") + "; name the format"}}
-		}
+	f, err := reg.Resolve(s.Policy.Format, policy.Source{Text: s.Policy.Text})
+	var rerr *policy.ResolveError
+	switch {
+	case errors.As(err, &rerr) && rerr.Auto && len(reg.Detect(s.Policy.Text)) == 0:
+		return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: rerr.Msg}}
+	case err != nil:
+		return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: err.Error()}}
 	}
-	f, ok := policy.Lookup(name)
-	if !ok {
-		return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: "unknown format " + quoteStr(name) + "; registered: " + strings.Join(policy.Names(), ", ")}}
+	name := f.Name()
+	var det *policy.Detection
+	if s.Policy.Format == "auto" || s.Policy.Format == "" {
+		_, why := f.Detect(s.Policy.Text)
+		det = &policy.Detection{Format: name, Why: why}
 	}
 	ev, err := f.Parse(s.Policy.Text)
 	if err != nil {
 		return nil, nil, err
 	}
 	srv.eval = ev
-	srv.format = name
+	srv.format, srv.f = name, f
 	return srv, det, nil
 }
 

@@ -34,7 +34,7 @@ func mustExplain(t testing.TB, js string) explain.Verdict {
 	if err != nil {
 		t.Fatalf("Decode: %v", err)
 	}
-	v, err := explain.Explain(s)
+	v, err := explain.Explain(s, opts)
 	if err != nil {
 		t.Fatalf("Explain: %v", err)
 	}
@@ -150,11 +150,11 @@ func TestDecodeErrors(t *testing.T) {
 
 func TestExplainInputErrors(t *testing.T) {
 	s := explain.Scenario{Browser: "netscape", Request: explain.Request{Origin: "http://a.test", URL: "http://b.test"}}
-	if _, err := explain.Explain(s); err == nil || !strings.Contains(err.Error(), "$.browser") {
+	if _, err := explain.Explain(s, opts); err == nil || !strings.Contains(err.Error(), "$.browser") {
 		t.Errorf("err %v, want $.browser", err)
 	}
 	s = explain.Scenario{Request: explain.Request{Origin: "http://a.test", URL: "http://b.test", Mode: "cros"}}
-	if _, err := explain.Explain(s); err == nil || !strings.Contains(err.Error(), "$.request.mode") {
+	if _, err := explain.Explain(s, opts); err == nil || !strings.Contains(err.Error(), "$.request.mode") {
 		t.Errorf("err %v, want $.request.mode", err)
 	}
 }
@@ -188,11 +188,6 @@ func (e fakeEval) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return policy.Outcome{Reply: policy.Reply{Status: status, Header: h}, Rules: []policy.Rule{{Index: 0, Matched: true, Detail: "fake rule for " + req.Method}}}
 }
 
-func init() {
-	policy.Register(fake{"fake-test", "FAKE"})
-	policy.Register(fake{"fake-test-b", "FAKEB"})
-}
-
 func TestPolicy(t *testing.T) {
 	req := `"request":{"origin":"http://app.test","url":"http://api.test/x","method":"PUT"}`
 	v := mustExplain(t, `{`+req+`,"policy":{"format":"fake-test","text":"FAKE PUT"}}`)
@@ -219,14 +214,14 @@ func TestPolicy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = explain.Explain(s)
+		_, err = explain.Explain(s, opts)
 		var es policy.Errors
 		if !errors.As(err, &es) || es[0].Path != tc.path {
 			t.Errorf("%s: err %v, want path %s", tc.desc, err, tc.path)
 		}
 	}
 	s, _ := explain.Decode([]byte(`{` + req + `,"policy":{"format":"fake-test","text":"FAKE BAD"}}`))
-	if _, err := explain.Explain(s); err == nil || !strings.Contains(err.Error(), "line 1, column 6") {
+	if _, err := explain.Explain(s, opts); err == nil || !strings.Contains(err.Error(), "line 1, column 6") {
 		t.Errorf("parse error %v, want the reader's position", err)
 	}
 }
@@ -251,7 +246,7 @@ func BenchmarkExplain(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil || !v.Allowed {
 			b.Fatal(err, v.Reason)
 		}
@@ -274,7 +269,7 @@ func FuzzExplain(f *testing.F) {
 		if err != nil {
 			return
 		}
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			return
 		}
@@ -318,7 +313,7 @@ func BenchmarkExplainBlocked(b *testing.B) {
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				v, err := explain.Explain(s)
+				v, err := explain.Explain(s, opts)
 				if err != nil || v.Allowed || (mode == "on") != (len(v.Fixes) > 0) {
 					b.Fatal(err, v.Allowed, len(v.Fixes))
 				}

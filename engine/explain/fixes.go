@@ -9,37 +9,37 @@ import (
 // browser model and the policy readers: warnings from the policy's linter
 // and platform reader, and the search for fixes (which edits policy text
 // with engine/fix and reads it with engine/convert). This package does not
-// import those, so that a shell links only what it registers: the
-// simulator's first wasm leaves them out; engine/explain/advise registers
-// one from init, and engine/all imports it for the CLI and the tests.
+// import those, so that a shell links only what it passes in: the
+// simulator's first wasm leaves them out; engine/explain/advise makes one,
+// and engine/all.Options passes it for the CLI and the tests.
 type Advisor interface {
 	// Advise appends warnings to v, the verdict of s for s.Browser with
 	// every browser's summary, and, when fixes is set (v is blocked and
 	// the caller wants fixes), sets v.Fixes. s.Policy.Format is the format
-	// read, never "auto".
-	Advise(s Scenario, v *Verdict, fixes bool)
+	// read, never "auto". o is the Options Explain was called with.
+	Advise(s Scenario, v *Verdict, fixes bool, o Options)
 }
 
-// advisor is set once from an init function (RegisterAdvisor), like the
-// policy formats of policy.Register, and only read afterwards.
-var advisor Advisor
-
-// RegisterAdvisor makes Explain and Fixes use a. Call it from an init
-// function; the last registration wins.
-func RegisterAdvisor(a Advisor) { advisor = a }
+// Options are what Explain works with besides the scenario.
+type Options struct {
+	// Formats reads the scenario's policy; nil reads none (a scenario
+	// with a policy is then refused as naming an unknown format).
+	Formats *policy.Registry
+	// Advisor, when set, adds warnings and the fixes of a blocked verdict.
+	Advisor Advisor
+}
 
 // Fixes computes the fixes of a blocked scenario for its browser, as
 // Explain does unless the scenario says "fixes": false. A page that
 // explains on every keystroke sets "fixes": false and calls Fixes when the
 // user opens the fixes. The result is empty when the fetch passes. It is
-// an error when no Advisor is registered (import
-// engine/explain/advise, or engine/all).
-func Fixes(s Scenario) ([]Fix, error) {
+// an error when o has no Advisor.
+func Fixes(s Scenario, o Options) ([]Fix, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
 		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
 	}
-	srv, _, err := newServer(s)
+	srv, _, err := newServer(s, o.Formats)
 	if err != nil {
 		return nil, err
 	}
@@ -50,22 +50,22 @@ func Fixes(s Scenario) ([]Fix, error) {
 	if v.Allowed {
 		return []Fix{}, nil
 	}
-	if advisor == nil {
+	if o.Advisor == nil {
 		return nil, policy.Errors{{Path: "$", Msg: "this build has no fix search (engine/explain/advise is not linked)"}}
 	}
-	advisor.Advise(withFormat(s, srv), &v, true)
+	o.Advisor.Advise(withFormat(s, srv), &v, true, o)
 	return v.Fixes, nil
 }
 
 // Run explains s for its browser alone: no other browser's summary, no
 // Advisor warnings and no fixes. A fix search calls it on each changed
 // scenario and reads Verdict.Failure.
-func Run(s Scenario) (Verdict, error) {
+func Run(s Scenario, o Options) (Verdict, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
 	}
-	srv, _, err := newServer(s)
+	srv, _, err := newServer(s, o.Formats)
 	if err != nil {
 		return Verdict{}, err
 	}

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/lint"
@@ -138,7 +137,7 @@ func TestEveryReasonHasAVerifiedFix(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.desc, err)
 		}
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.desc, err)
 		}
@@ -168,7 +167,7 @@ func TestEveryReasonHasAVerifiedFix(t *testing.T) {
 		if f.Summary == "" || f.Text == "" || f.Diff == "" {
 			t.Errorf("%s: fix without summary, text or diff: %+v", tc.desc, f)
 		}
-		w, err := explain.Explain(applyFix(s, f))
+		w, err := explain.Explain(applyFix(s, f), opts)
 		if err != nil || !w.Allowed {
 			t.Errorf("%s: after the fix %q: allowed=%v reason=%q err=%v", tc.desc, f.Summary, w.Allowed, w.Reason, err)
 		}
@@ -181,7 +180,7 @@ func TestEveryReasonHasAVerifiedFix(t *testing.T) {
 // lintErrors counts engine/lint's error findings by code.
 func lintErrors(t *testing.T, text, format string) map[string]int {
 	t.Helper()
-	fs, err := lint.Lint(text, format)
+	fs, err := lint.Lint(reg, text, format)
 	if err != nil {
 		t.Fatalf("lint %s: %v", format, err)
 	}
@@ -247,7 +246,7 @@ func TestPolicyFixesEditTheUsersText(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.desc, err)
 		}
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.desc, err)
 		}
@@ -269,7 +268,7 @@ func TestPolicyFixesEditTheUsersText(t *testing.T) {
 		if strings.Join(adds, "\n") != strings.Join(tc.adds, "\n") {
 			t.Errorf("%s: diff adds\n%s\nwant\n%s\nfull diff:\n%s", tc.desc, strings.Join(adds, "\n"), strings.Join(tc.adds, "\n"), f.Diff)
 		}
-		w, err := explain.Explain(applyFix(s, f))
+		w, err := explain.Explain(applyFix(s, f), opts)
 		if err != nil || !w.Allowed {
 			t.Errorf("%s: after the fix: allowed=%v %s %v", tc.desc, w.Allowed, w.Reason, err)
 		}

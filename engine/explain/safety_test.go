@@ -138,7 +138,7 @@ func TestFixesNeverAllowAnyOriginWithCredentials(t *testing.T) {
 		if r.IntN(2) == 0 {
 			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 403, 404}), Headers: headers.List{}}
 		}
-		v, err := explain.Explain(s)
+		v, err := explain.Explain(s, opts)
 		if err != nil || v.Allowed {
 			continue
 		}
@@ -152,7 +152,7 @@ func TestFixesNeverAllowAnyOriginWithCredentials(t *testing.T) {
 				lines++
 			}
 			fs := applyFix(s, f)
-			w, err := explain.Explain(fs)
+			w, err := explain.Explain(fs, opts)
 			if err != nil || !w.Allowed {
 				t.Fatalf("fix %q does not pass: %v %s\npolicy %s\nfixed %s", f.Summary, err, w.Reason, p.Text, f.Text)
 			}
@@ -169,7 +169,7 @@ func TestFixesNeverAllowAnyOriginWithCredentials(t *testing.T) {
 			evil.Request.Origin = foreign
 			evil.Request.Credentials = "include"
 			evil.Browser = "chrome"
-			e, err := explain.Explain(evil)
+			e, err := explain.Explain(evil, opts)
 			if err == nil && e.Allowed {
 				t.Fatalf("after fix %q a foreign origin reads with credentials\npolicy %s\nfixed %s", f.Summary, p.Text, f.Text)
 			}

@@ -97,7 +97,7 @@ func serverSteps(id string, reply policy.Reply, rules []policy.Rule, decision st
 	if decision != "" {
 		d = who + ": " + decision + "."
 	}
-	spec := formatSource(srv.format, rules)
+	spec := formatSource(srv.f, rules)
 	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply), Spec: spec})
 	for _, r := range rules {
 		st := fetch.Skip
@@ -135,37 +135,27 @@ func nonEmpty(sep, s string) string {
 	return sep + s
 }
 
-func formatSource(format string, rules []policy.Rule) string {
+// Documented is a format that names the document its evaluation rests
+// on ("shared/reference/cloud-policies.md §1.3 (S3: ...)"), for steps
+// whose rule trace carries no source of its own.
+type Documented interface {
+	Doc() string
+}
+
+func formatSource(f policy.Format, rules []policy.Rule) string {
 	for _, r := range rules {
 		if r.Source != "" {
 			return r.Source
 		}
 	}
-	if doc, ok := formatDocs[format]; ok {
-		return doc
+	if d, ok := f.(Documented); ok {
+		return d.Doc()
 	}
-	if format != "" {
-		return "shared/reference/cloud-policies.md (" + format + ")"
+	if f != nil {
+		return "shared/reference/cloud-policies.md (" + f.Name() + ")"
 	}
 	return ""
 }
-
-// formatDocs are the documents each format's evaluation rests on, for
-// formats whose trace carries no source of its own.
-var formatDocs = map[string]string{
-	"s3-json": s3Doc, "s3-xml": s3Doc, "s3-cli": s3Doc, "s3-cloudformation": s3Doc,
-	"r2-api": r2Doc, "r2-json": r2Doc, "r2-cli": r2Doc, "r2-xml": r2Doc,
-	"gcs-json":   "shared/reference/cloud-policies.md §3 (GCS: first entry matching Origin and Method)",
-	"gcs-xml":    "shared/reference/cloud-policies.md §3 (GCS: first entry matching Origin and Method)",
-	"azure-json": azureDoc, "azure-xml": azureDoc,
-	"native": "engine/native package doc (the first rule whose path matches decides)",
-}
-
-const (
-	s3Doc    = "shared/reference/cloud-policies.md §1.3 (S3: first rule matching origin, method and every requested header)"
-	r2Doc    = "shared/reference/cloud-policies.md §2 (R2; taken as S3's §1.3 [UNVERIFIED])"
-	azureDoc = "shared/reference/cloud-policies.md §4 (Azure: first rule matching origin and method, no fall-through)"
-)
 
 // StatusText is a status code with its reason phrase ("204 No Content"),
 // as the steps and a fix's reply lines show it; 0 is a closed connection.

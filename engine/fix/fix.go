@@ -15,6 +15,8 @@ package fix
 import (
 	"errors"
 	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // Fields an edit can change, in the portable vocabulary of engine/convert.
@@ -65,9 +67,43 @@ var ErrUnsupported = errors.New("fix: this edit is not supported for this format
 // errNotFound is an edit whose target is not in the text.
 var errNotFound = errors.New("fix: the rule or field to change is not in the text")
 
-// Apply makes e in text written in format (a registered engine/policy
-// format name) and returns the changed text.
-func Apply(text, format string, e Edit) (string, error) {
+// Editor is the capability of a format whose text a fix can edit: it
+// makes e in text, touching only the bytes it must (EditJSON and EditXML
+// do that for the JSON and XML forms). Apply checks e first.
+type Editor interface {
+	EditText(text string, e Edit) (string, error)
+	// FileName is the file's usual name, for a diff's header ("cors.json").
+	FileName() string
+}
+
+// Blocked is what a fix search knows of a blocked fetch, for a format
+// that chooses its own edits (EditChooser).
+type Blocked struct {
+	// Needs is what the browser found missing: "origin" (no or another
+	// Access-Control-Allow-Origin), "method", "headers" or "credentials";
+	// empty for anything else.
+	Needs string
+	// PreflightStatus is the status of a preflight that failed, 0 when the
+	// preflight did not fail (or none was sent).
+	PreflightStatus int
+	// Rules is the server's rule trace of the exchange that decided.
+	Rules []policy.Rule
+	// Origin, Method and Headers are what the page sends: its origin, the
+	// method, and the requested header names the server did not allow.
+	Origin, Method string
+	Headers        []string
+}
+
+// EditChooser is a format whose rules are not indexed entries of a list
+// (nginx's add_header lines): it picks the next edit itself from what
+// blocked the fetch, with its description, or ok false.
+type EditChooser interface {
+	ChooseEdit(b Blocked) (e Edit, why string, ok bool)
+}
+
+// Apply makes e in text written in format f and returns the changed text;
+// ErrUnsupported when f cannot be edited.
+func Apply(f policy.Format, text string, e Edit) (string, error) {
 	if len(text) > MaxText {
 		return "", errors.New("fix: text too large")
 	}
@@ -79,11 +115,18 @@ func Apply(text, format string, e Edit) (string, error) {
 			return "", errors.New("fix: refusing to write " + v)
 		}
 	}
+	if ed, ok := f.(Editor); ok {
+		return ed.EditText(text, e)
+	}
+	if f == nil {
+		return "", ErrUnsupported
+	}
+	format := f.Name()
 	switch {
 	case jsonKeys(format) != nil:
-		return applyJSON(text, format, e)
+		return EditJSON(text, jsonKeys(format), e)
 	case xmlShape(format) != nil:
-		return applyXML(text, format, e)
+		return EditXML(text, xmlShape(format), e)
 	case format == "express":
 		return applyExpress(text, e)
 	case format == "nginx":

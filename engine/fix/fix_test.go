@@ -4,9 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/fix"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // Each case is one edit; want is the whole expected text, written by hand
@@ -77,7 +75,8 @@ var applyCases = []struct {
 
 func TestApply(t *testing.T) {
 	for _, tc := range applyCases {
-		got, err := fix.Apply(tc.text, tc.format, tc.edit)
+		f, _ := reg.Lookup(tc.format)
+		got, err := fix.Apply(f, tc.text, tc.edit)
 		if err != nil {
 			t.Errorf("%s: %v", tc.desc, err)
 			continue
@@ -85,7 +84,6 @@ func TestApply(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s:\ngot  %q\nwant %q", tc.desc, got, tc.want)
 		}
-		f, _ := policy.Lookup(tc.format)
 		if _, err := f.Parse(got); err != nil {
 			t.Errorf("%s: the result does not parse: %v", tc.desc, err)
 		}
@@ -94,7 +92,8 @@ func TestApply(t *testing.T) {
 
 func TestApplyRefusesUnsafeValues(t *testing.T) {
 	for _, v := range []string{"*", "null", "", "https://a.test\"]", "a,b", "x\ny", "https://*.a.test"} {
-		if _, err := fix.Apply(`{"origins":["https://a.test"]}`, "native", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{v}}); err == nil {
+		f, _ := reg.Lookup("native")
+		if _, err := fix.Apply(f, `{"origins":["https://a.test"]}`, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{v}}); err == nil {
 			t.Errorf("value %q accepted: a fix never adds a wildcard, null or a value that breaks the list", v)
 		}
 	}
@@ -105,7 +104,8 @@ func TestApplyUnsupported(t *testing.T) {
 		{desc: "raw replies have no rules to edit", format: "raw"},
 		{desc: "HAR captures have no rules to edit", format: "har"},
 	} {
-		if _, err := fix.Apply("x", tc.format, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://a.test"}}); err != fix.ErrUnsupported {
+		f, _ := reg.Lookup(tc.format)
+		if _, err := fix.Apply(f, "x", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://a.test"}}); err != fix.ErrUnsupported {
 			t.Errorf("%s: err %v, want ErrUnsupported", tc.desc, err)
 		}
 	}
@@ -143,8 +143,9 @@ func FuzzApply(f *testing.F) {
 	f.Add("app.use(cors({origin: [/a/, 'b'", "express", fix.Origins, "https://b.test")
 	f.Add("add_header Access-Control-Allow-Headers \"a;\nmap $http_origin $o {", "nginx", fix.AllowHeaders, "x")
 	f.Fuzz(func(t *testing.T, text, format, field, value string) {
+		pf, _ := reg.Lookup(format)
 		for _, op := range []string{fix.Add, fix.Replace, fix.Enable, fix.Always, fix.AnswerOptions} {
-			out, err := fix.Apply(text, format, fix.Edit{Op: op, Field: field, Values: []string{value}, Old: "*", Line: 1})
+			out, err := fix.Apply(pf, text, fix.Edit{Op: op, Field: field, Values: []string{value}, Old: "*", Line: 1})
 			if err == nil && op == fix.Add && len(out) < len(text) {
 				t.Fatalf("add shrank the text: %q -> %q", text, out)
 			}

@@ -5,36 +5,37 @@ import (
 	"strings"
 )
 
-// keys are one JSON format's names for a rule's fields. A rule is the
-// object that holds the origins key; every other field goes in the same
-// object (R2's API shape keeps origins, methods and headers together under
-// "allowed").
-type keys struct {
-	origins, methods, headers, credentials string
-	// commaHeaders: the header list is one comma-separated string (API
+// JSONKeys are one JSON format's names for a rule's fields, as its
+// platform spells them. A rule is the object that holds the origins key;
+// every other field goes in the same object (R2's API shape keeps origins,
+// methods and headers together under "allowed"). A format package passes
+// its own to EditJSON.
+type JSONKeys struct {
+	Origins, Methods, Headers, Credentials string
+	// CommaHeaders: the header list is one comma-separated string (API
 	// Gateway REST's AllowHeaders, as the console writes it).
-	commaHeaders bool
-	// singleOrigin: the origin is one string, not a list (API Gateway
+	CommaHeaders bool
+	// SingleOrigin: the origin is one string, not a list (API Gateway
 	// REST's AllowOrigin).
-	singleOrigin bool
-	// fold: key names are matched without regard to case (API Gateway
+	SingleOrigin bool
+	// Fold: key names are matched without regard to case (API Gateway
 	// HTTP reads AllowOrigins and allowOrigins).
-	fold bool
+	Fold bool
 }
 
 var (
-	s3Keys     = &keys{origins: "AllowedOrigins", methods: "AllowedMethods", headers: "AllowedHeaders"}
-	r2APIKeys  = &keys{origins: "origins", methods: "methods", headers: "headers"}
-	gcsKeys    = &keys{origins: "origin", methods: "method", headers: "responseHeader"}
-	azureKeys  = &keys{origins: "allowedOrigins", methods: "allowedMethods", headers: "allowedHeaders"}
-	httpKeys   = &keys{origins: "AllowOrigins", methods: "AllowMethods", headers: "AllowHeaders", credentials: "AllowCredentials", fold: true}
-	restKeys   = &keys{origins: "AllowOrigin", methods: "AllowMethods", headers: "AllowHeaders", credentials: "AllowCredentials", commaHeaders: true, singleOrigin: true}
-	nativeKeys = &keys{origins: "origins", methods: "methods", headers: "request_headers", credentials: "credentials"}
+	s3Keys     = &JSONKeys{Origins: "AllowedOrigins", Methods: "AllowedMethods", Headers: "AllowedHeaders"}
+	r2APIKeys  = &JSONKeys{Origins: "origins", Methods: "methods", Headers: "headers"}
+	gcsKeys    = &JSONKeys{Origins: "origin", Methods: "method", Headers: "responseHeader"}
+	azureKeys  = &JSONKeys{Origins: "allowedOrigins", Methods: "allowedMethods", Headers: "allowedHeaders"}
+	httpKeys   = &JSONKeys{Origins: "AllowOrigins", Methods: "AllowMethods", Headers: "AllowHeaders", Credentials: "AllowCredentials", Fold: true}
+	restKeys   = &JSONKeys{Origins: "AllowOrigin", Methods: "AllowMethods", Headers: "AllowHeaders", Credentials: "AllowCredentials", CommaHeaders: true, SingleOrigin: true}
+	nativeKeys = &JSONKeys{Origins: "origins", Methods: "methods", Headers: "request_headers", Credentials: "credentials"}
 )
 
 // jsonKeys returns the key names of a JSON format, nil for other formats.
 // Names are the platforms' own (engine/platform/* readers, cloud-policies.md).
-func jsonKeys(format string) *keys {
+func jsonKeys(format string) *JSONKeys {
 	switch format {
 	case "s3-json", "s3-cli", "s3-cloudformation", "r2-json", "r2-cli":
 		return s3Keys
@@ -54,16 +55,16 @@ func jsonKeys(format string) *keys {
 	return nil
 }
 
-func (k *keys) name(field string) string {
+func (k *JSONKeys) name(field string) string {
 	switch field {
 	case Origins:
-		return k.origins
+		return k.Origins
 	case Methods:
-		return k.methods
+		return k.Methods
 	case AllowHeaders:
-		return k.headers
+		return k.Headers
 	case Credentials:
-		return k.credentials
+		return k.Credentials
 	}
 	return ""
 }
@@ -217,9 +218,9 @@ func (n *jnode) field(name string, fold bool) (*jnode, int) {
 // rules lists the objects that hold the origins key, in document order:
 // one per rule in every JSON format (engine/convert reads them in this
 // order too).
-func (n *jnode) rules(k *keys, out []*jnode) []*jnode {
+func (n *jnode) rules(k *JSONKeys, out []*jnode) []*jnode {
 	if n.kind == '{' {
-		if v, _ := n.field(k.origins, k.fold); v != nil {
+		if v, _ := n.field(k.Origins, k.Fold); v != nil {
 			return append(out, n)
 		}
 	}
@@ -234,8 +235,9 @@ func quoteJSON(s string) string {
 	return string(b)
 }
 
-func applyJSON(text, format string, e Edit) (string, error) {
-	k := jsonKeys(format)
+// EditJSON makes e in text, a JSON configuration whose rules' fields are
+// named by k, keeping the user's formatting.
+func EditJSON(text string, k *JSONKeys, e Edit) (string, error) {
 	root, ok := parseJSON(text)
 	if !ok {
 		return "", errNotFound
@@ -249,7 +251,7 @@ func applyJSON(text, format string, e Edit) (string, error) {
 	if key == "" {
 		return "", ErrUnsupported
 	}
-	v, _ := rule.field(key, k.fold)
+	v, _ := rule.field(key, k.Fold)
 	switch e.Op {
 	case Enable:
 		if v == nil {
@@ -276,11 +278,11 @@ func applyJSON(text, format string, e Edit) (string, error) {
 		}
 		return "", errNotFound
 	case Add:
-		if e.Field == Origins && k.singleOrigin {
+		if e.Field == Origins && k.SingleOrigin {
 			return "", ErrUnsupported
 		}
 		if v == nil {
-			if e.Field == AllowHeaders && k.commaHeaders {
+			if e.Field == AllowHeaders && k.CommaHeaders {
 				return addKey(text, rule, k, key, quoteJSON(strings.Join(e.Values, ","))), nil
 			}
 			items := make([]string, len(e.Values))
@@ -339,8 +341,8 @@ func appendArray(text string, arr *jnode, values []string, quote func(string) st
 
 // addKey inserts "key": value into a rule object right after its origins
 // field, on its own line when the origins key stands on its own line.
-func addKey(text string, rule *jnode, k *keys, key, value string) string {
-	_, i := rule.field(k.origins, k.fold)
+func addKey(text string, rule *jnode, k *JSONKeys, key, value string) string {
+	_, i := rule.field(k.Origins, k.Fold)
 	ov := rule.kids[i]
 	ind, own := lineIndent(text, rule.keyStart[i])
 	if own {

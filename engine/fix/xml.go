@@ -2,30 +2,33 @@ package fix
 
 import "strings"
 
-// xmlForm is one XML format's element names.
-type xmlForm struct {
-	rule string
-	// item names one entry per element (S3's <AllowedOrigin>); container,
+// XMLShape is one XML format's element names, keyed by the fields of an
+// Edit (Origins, Methods, AllowHeaders). A format package passes its own
+// to EditXML.
+type XMLShape struct {
+	// Rule is the element of one rule (S3's CORSRule).
+	Rule string
+	// Item names one entry per element (S3's <AllowedOrigin>); Container,
 	// when set, is the element that holds them (GCS's <Origins>).
-	item, container map[string]string
-	// comma: the field is one element with a comma-separated list (Azure).
-	comma map[string]string
+	Item, Container map[string]string
+	// Comma: the field is one element with a comma-separated list (Azure).
+	Comma map[string]string
 }
 
 var (
-	s3XML = &xmlForm{rule: "CORSRule", item: map[string]string{
+	s3XML = &XMLShape{Rule: "CORSRule", Item: map[string]string{
 		Origins: "AllowedOrigin", Methods: "AllowedMethod", AllowHeaders: "AllowedHeader"}}
-	gcsXML = &xmlForm{rule: "Cors",
-		item:      map[string]string{Origins: "Origin", Methods: "Method", AllowHeaders: "ResponseHeader"},
-		container: map[string]string{Origins: "Origins", Methods: "Methods", AllowHeaders: "ResponseHeaders"}}
-	azureXML = &xmlForm{rule: "CorsRule", comma: map[string]string{
+	gcsXML = &XMLShape{Rule: "Cors",
+		Item:      map[string]string{Origins: "Origin", Methods: "Method", AllowHeaders: "ResponseHeader"},
+		Container: map[string]string{Origins: "Origins", Methods: "Methods", AllowHeaders: "ResponseHeaders"}}
+	azureXML = &XMLShape{Rule: "CorsRule", Comma: map[string]string{
 		Origins: "AllowedOrigins", Methods: "AllowedMethods", AllowHeaders: "AllowedHeaders"}}
 )
 
 // xmlShape returns the element names of an XML format (S3 PutBucketCors,
 // GCS CorsConfig, Azure Cors; cloud-policies.md §1.1, §3, §4), nil for
 // other formats.
-func xmlShape(format string) *xmlForm {
+func xmlShape(format string) *XMLShape {
 	switch format {
 	case "s3-xml", "r2-xml":
 		return s3XML
@@ -92,9 +95,10 @@ func count(text string, from, to int, name string) int {
 	}
 }
 
-func applyXML(text, format string, e Edit) (string, error) {
-	f := xmlShape(format)
-	_, rIn, rInEnd, _, ok := element(text, 0, len(text), f.rule, e.Rule)
+// EditXML makes e in text, an XML configuration whose elements are named
+// by f, keeping the user's formatting.
+func EditXML(text string, f *XMLShape, e Edit) (string, error) {
+	_, rIn, rInEnd, _, ok := element(text, 0, len(text), f.Rule, e.Rule)
 	if !ok {
 		return "", errNotFound
 	}
@@ -105,7 +109,7 @@ func applyXML(text, format string, e Edit) (string, error) {
 	default:
 		return "", ErrUnsupported
 	}
-	if name := f.comma[e.Field]; name != "" {
+	if name := f.Comma[e.Field]; name != "" {
 		s, in, inEnd, end, ok := element(text, rIn, rInEnd, name, 0)
 		if !ok {
 			return "", errNotFound
@@ -120,16 +124,16 @@ func applyXML(text, format string, e Edit) (string, error) {
 		}
 		return insert(text, in+len(strings.TrimRight(text[in:inEnd], " \t\r\n")), add), nil
 	}
-	item := f.item[e.Field]
+	item := f.Item[e.Field]
 	if item == "" {
 		return "", ErrUnsupported
 	}
 	from, to := rIn, rInEnd
-	if cn := f.container[e.Field]; cn != "" {
+	if cn := f.Container[e.Field]; cn != "" {
 		cs, cin, cinEnd, cend, ok := element(text, rIn, rInEnd, cn, 0)
 		if !ok {
-			// No container: add one after the origins' container.
-			os, _, _, oend, ok := element(text, rIn, rInEnd, f.container[Origins], 0)
+			// No Container: add one after the origins' container.
+			os, _, _, oend, ok := element(text, rIn, rInEnd, f.Container[Origins], 0)
 			if !ok {
 				return "", errNotFound
 			}
@@ -149,10 +153,10 @@ func applyXML(text, format string, e Edit) (string, error) {
 	if n == 0 {
 		// No entry yet: put the first one after the rule's first origin
 		// (S3) or inside the empty container (GCS).
-		if f.container[e.Field] != "" {
+		if f.Container[e.Field] != "" {
 			return insert(text, from, items(item, e.Values, "")), nil
 		}
-		os, _, _, oend, ok := element(text, from, to, f.item[Origins], 0)
+		os, _, _, oend, ok := element(text, from, to, f.Item[Origins], 0)
 		if !ok {
 			return "", errNotFound
 		}
@@ -180,11 +184,11 @@ func items(name string, values []string, sep string) string {
 	return b.String()
 }
 
-func replaceXML(text string, f *xmlForm, from, to int, e Edit) (string, error) {
+func replaceXML(text string, f *XMLShape, from, to int, e Edit) (string, error) {
 	if len(e.Values) != 1 {
 		return "", ErrUnsupported
 	}
-	if name := f.comma[e.Field]; name != "" {
+	if name := f.Comma[e.Field]; name != "" {
 		_, in, inEnd, _, ok := element(text, from, to, name, 0)
 		if !ok {
 			return "", errNotFound
@@ -198,7 +202,7 @@ func replaceXML(text string, f *xmlForm, from, to int, e Edit) (string, error) {
 		}
 		return "", errNotFound
 	}
-	item := f.item[e.Field]
+	item := f.Item[e.Field]
 	for n := 0; ; n++ {
 		_, in, inEnd, _, ok := element(text, from, to, item, n)
 		if !ok {

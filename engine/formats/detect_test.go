@@ -2,9 +2,6 @@ package formats_test
 
 import (
 	"testing"
-
-	_ "github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // Every sample of the non-cloud formats is claimed by exactly one
@@ -26,7 +23,7 @@ func TestDetectAgainstEveryFormat(t *testing.T) {
 		{desc: "Firefox HAR (§6.6)", want: "har", text: `{"log": {"version": "1.2", "creator": {"name": "Firefox", "version": "120"}, "pages": [], "entries": [{"request": {"method": "GET", "url": "https://a/", "headers": [{"name": "Origin", "value": "https://b"}]}, "response": {"status": 200, "headers": []}}]}}`},
 	}
 	for _, tc := range tests {
-		got := policy.Detect(tc.text)
+		got := reg.Detect(tc.text)
 		if len(got) != 1 || got[0].Format != tc.want {
 			t.Errorf("%s: Detect = %+v, want only %s", tc.desc, got, tc.want)
 		}

@@ -66,6 +66,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Severity of a Finding.
@@ -109,23 +110,16 @@ const MaxFindings = 500
 // reserved for input Lint cannot start on: an unknown or undetectable
 // format, or text over convert.MaxText; everything the platform refuses
 // is a finding with code "rejected".
-func Lint(text, format string) ([]Finding, error) {
+func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 	if len(text) > convert.MaxText {
 		return nil, &convert.Error{Msg: "text longer than " + strconv.Itoa(convert.MaxText) + " bytes"}
 	}
-	if format == "" || format == "auto" {
-		f, err := convert.Detect(text)
-		if err != nil {
-			return nil, err
-		}
-		format = f
+	f, err := reg.Resolve(format, policy.Source{Text: text})
+	if err != nil {
+		return nil, &convert.Error{Msg: err.Error()}
 	}
-	f, ok := policy.Lookup(format)
-	if !ok {
-		return nil, &convert.Error{Msg: "unknown format " + strconv.Quote(format) + "; formats are " + strings.Join(policy.Names(), ", ")}
-	}
-	l := &linter{format: format}
-	src, err := convert.Read(text, format)
+	l := &linter{format: f}
+	src, err := convert.Read(reg, text, f.Name())
 	var perrs policy.Errors
 	var cerr *convert.Error
 	switch {
@@ -141,8 +135,10 @@ func Lint(text, format string) ([]Finding, error) {
 	case errors.As(err, &cerr):
 		// No rules to read: lint the text's own traps and probe the
 		// evaluator.
-		if format == "nginx" {
-			l.nginxText(text)
+		if c, ok := f.(TextChecker); ok {
+			for _, x := range c.CheckText(text) {
+				l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
+			}
 		}
 		ev, perr := f.Parse(text)
 		if perr != nil {
@@ -169,8 +165,21 @@ func Lint(text, format string) ([]Finding, error) {
 	return out, nil
 }
 
+// Platformer is a format that names its platform in a sentence ("S3",
+// "Express cors()"); without it, messages use the format's name.
+type Platformer interface {
+	Platform() string
+}
+
+// TextChecker is a format with traps in its own text that no rule model
+// shows (nginx's add_header without always): CheckText lists them,
+// positioned.
+type TextChecker interface {
+	CheckText(text string) []portable.Finding
+}
+
 type linter struct {
-	format string
+	format policy.Format
 	out    []Finding
 	seen   map[string]bool
 }
@@ -205,22 +214,9 @@ func (l *linter) rejected(e *policy.Error) {
 	l.add(Error, "rejected", platformName(l.format)+" refuses this: "+msg, at)
 }
 
-func platformName(format string) string {
-	switch {
-	case strings.HasPrefix(format, "s3-"):
-		return "S3"
-	case strings.HasPrefix(format, "r2-"):
-		return "R2"
-	case strings.HasPrefix(format, "gcs-"):
-		return "GCS"
-	case strings.HasPrefix(format, "azure-"):
-		return "Azure"
-	case strings.HasPrefix(format, "apigw-"):
-		return "API Gateway"
-	case format == "native":
-		return "the native policy"
-	case format == "express":
-		return "Express cors()"
+func platformName(f policy.Format) string {
+	if p, ok := f.(Platformer); ok {
+		return p.Platform()
 	}
-	return format
+	return f.Name()
 }

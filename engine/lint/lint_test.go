@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	_ "github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/lint"
 )
 
@@ -99,7 +98,7 @@ func TestLint(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			fs, err := lint.Lint(tc.text, tc.format)
+			fs, err := lint.Lint(reg, tc.text, tc.format)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +132,7 @@ func TestClean(t *testing.T) {
 		{"nginx with always and a fixed origin", "nginx", "location / {\n    add_header Access-Control-Allow-Origin https://app.test always;\n}\n"},
 	} {
 		t.Run(c.desc, func(t *testing.T) {
-			fs, err := lint.Lint(c.text, c.format)
+			fs, err := lint.Lint(reg, c.text, c.format)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,13 +144,13 @@ func TestClean(t *testing.T) {
 }
 
 func TestLintErrors(t *testing.T) {
-	if _, err := lint.Lint(`{}`, "caddy"); err == nil || !strings.Contains(err.Error(), "unknown format") {
+	if _, err := lint.Lint(reg, `{}`, "caddy"); err == nil || !strings.Contains(err.Error(), "unknown format") {
 		t.Errorf("unknown format: %v", err)
 	}
-	if _, err := lint.Lint(`hello`, "auto"); err == nil {
+	if _, err := lint.Lint(reg, `hello`, "auto"); err == nil {
 		t.Errorf("undetectable text: no error")
 	}
-	if _, err := lint.Lint(strings.Repeat(" ", 2<<20), "native"); err == nil {
+	if _, err := lint.Lint(reg, strings.Repeat(" ", 2<<20), "native"); err == nil {
 		t.Errorf("oversized text: no error")
 	}
 }
@@ -168,7 +167,7 @@ func FuzzLint(f *testing.F) {
 		if fi < 0 {
 			return
 		}
-		fs, err := lint.Lint(text, formats[fi%len(formats)])
+		fs, err := lint.Lint(reg, text, formats[fi%len(formats)])
 		if err != nil {
 			return
 		}
@@ -210,7 +209,7 @@ func BenchmarkLint(b *testing.B) {
 	} {
 		b.Run("format="+c.name, func(b *testing.B) {
 			for b.Loop() {
-				if _, err := lint.Lint(c.text, c.format); err != nil {
+				if _, err := lint.Lint(reg, c.text, c.format); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Sources cited by the checks (shared/reference/...).
@@ -18,9 +19,9 @@ const (
 // source checks every rule of a configuration read with its platform's
 // semantics.
 func (l *linter) source(src *convert.Source) {
-	plat := platformName(src.Format)
-	s3like := strings.HasPrefix(src.Format, "s3-") || strings.HasPrefix(src.Format, "r2-")
-	literalOrigins := src.Format != "native" && src.Format != "express"
+	plat := platformName(l.format)
+	sem := src.Semantics
+	literalOrigins := sem.Origins != portable.OriginsSubdomain && sem.Origins != portable.OriginsProgram
 	for i := range src.Rules {
 		r := &src.Rules[i]
 		if r.Disabled {
@@ -52,7 +53,7 @@ func (l *linter) source(src *convert.Source) {
 		for _, m := range r.Methods {
 			switch {
 			case m.Text == "OPTIONS":
-				if s3like {
+				if sem.OptionsRejected {
 					break // reported by the platform's own check
 				}
 				l.add(Info, "options-method", "OPTIONS never needs listing: the preflight is answered from the rule that allows the real method ("+plat+")", m.Pos)
@@ -60,9 +61,9 @@ func (l *linter) source(src *convert.Source) {
 				l.add(Warning, "invalid-name", strconv.Quote(m.Text)+" is not an HTTP method (a method is a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", m.Pos)
 			case m.Text == "CONNECT" || m.Text == "TRACE" || m.Text == "TRACK":
 				l.add(Warning, "forbidden-method", m.Text+" is a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; "+refJub0bs+")", m.Pos)
-			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !src.Semantics.MethodSelects && src.Format != "express":
+			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !sem.MethodSelects && !sem.MethodsAsDefaults:
 				l.add(Info, "safelisted-method", m.Text+" never needs listing: it is a CORS-safelisted method, allowed without a preflight ("+refSafelist+")", m.Pos)
-			case m.Text == "*" && creds && src.Format != "native" && src.Format != "gcs-json" && src.Format != "gcs-xml":
+			case m.Text == "*" && creds && !sem.EchoMethods:
 				l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Methods: * as written, and with credentials browsers read it as a method named \"*\": list the methods (browser-cors.md §1.4)", m.Pos)
 			}
 		}
@@ -93,7 +94,7 @@ func (l *linter) source(src *convert.Source) {
 		for _, h := range r.ExposeHeaders {
 			low := strings.ToLower(h.Text)
 			switch {
-			case h.Text == "*" && creds && src.Format != "gcs-json" && src.Format != "gcs-xml":
+			case h.Text == "*" && creds:
 				l.add(Error, "wildcard-expose-credentials", "Access-Control-Expose-Headers: * with credentials exposes only a header named \"*\": list the headers ("+refJub0bs+")", h.Pos)
 			case low == "set-cookie" || low == "set-cookie2":
 				l.add(Warning, "forbidden-exposed", h.Text+" is never exposed to a page, whatever the server says (Fetch §2.2.6 forbidden response-header name; "+refJub0bs+")", h.Pos)
@@ -129,12 +130,12 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 	if s == "*" {
 		return
 	}
-	plat := platformName(src.Format)
+	plat := platformName(l.format)
 	if s == "null" {
 		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+"; server-peers.md §4 item 18)", o.Pos)
 		return
 	}
-	if literal && looksRegex(s, !strings.HasPrefix(src.Format, "gcs-") && !strings.HasPrefix(src.Format, "azure-")) {
+	if literal && looksRegex(s, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
 		l.add(Warning, "regex-literal", plat+" compares origins as plain strings (with at most a * wildcard), so "+strconv.Quote(s)+" looks like a regular expression and never matches (cloud-policies.md §1.3)", o.Pos)
 		return
 	}

@@ -6,12 +6,16 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-func init() { policy.Register(format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{format{}} }
 
 // format registers the native JSON policy with the policy package.
 type format struct{}
 
-func (format) Name() string { return "native" }
+// FormatName is the native policy's format name.
+const FormatName = "native"
+
+func (format) Name() string { return FormatName }
 
 // Detect looks for an "origins" field where this format puts it: in the
 // top-level object (the one-rule form) or in an object of the top-level

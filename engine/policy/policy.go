@@ -84,31 +84,46 @@ type Format interface {
 	Parse(text string) (Evaluator, error)
 }
 
-var formats = map[string]Format{}
-
-// Register makes a format available by name. Packages call it from init.
-// Registering a name twice panics: it is a programming error.
-func Register(f Format) {
-	if _, dup := formats[f.Name()]; dup {
-		panic("policy: format registered twice: " + f.Name())
-	}
-	formats[f.Name()] = f
+// Registry is a set of formats, by name. It is a value, built once from
+// the list of formats a program links (engine/all.Registry for the whole
+// engine; a smaller one where size counts, as the worker's native-only
+// build), and never changes after NewRegistry: share it freely.
+type Registry struct {
+	byName map[string]Format
+	names  []string
 }
 
-// Lookup returns the format registered under name.
-func Lookup(name string) (Format, bool) {
-	f, ok := formats[name]
+// NewRegistry returns a registry of fs. Two formats with one name is a
+// mistake in the program's list, not in anyone's input: it panics.
+func NewRegistry(fs ...Format) *Registry {
+	r := &Registry{byName: make(map[string]Format, len(fs))}
+	for _, f := range fs {
+		n := f.Name()
+		if _, dup := r.byName[n]; dup || n == "" {
+			panic("policy: format listed twice or unnamed: " + strconv.Quote(n))
+		}
+		r.byName[n] = f
+		r.names = append(r.names, n)
+	}
+	sort.Strings(r.names)
+	return r
+}
+
+// Lookup returns the format named name.
+func (r *Registry) Lookup(name string) (Format, bool) {
+	if r == nil {
+		return nil, false
+	}
+	f, ok := r.byName[name]
 	return f, ok
 }
 
-// Names returns every registered format name, sorted.
-func Names() []string {
-	out := make([]string, 0, len(formats))
-	for n := range formats {
-		out = append(out, n)
+// Names returns every format name, sorted.
+func (r *Registry) Names() []string {
+	if r == nil {
+		return nil
 	}
-	sort.Strings(out)
-	return out
+	return append([]string(nil), r.names...)
 }
 
 // Detection is the result of Detect: which format, and why.
@@ -117,16 +132,76 @@ type Detection struct {
 	Why    string `json:"why"`
 }
 
-// Detect tries every registered format on text and returns the ones that
-// claim it, in name order. More than one means the text is ambiguous.
-func Detect(text string) []Detection {
+// Detect tries every format on text and returns the ones that claim it,
+// in name order. More than one means the text is ambiguous.
+func (r *Registry) Detect(text string) []Detection {
 	var out []Detection
-	for _, n := range Names() {
-		if ok, why := formats[n].Detect(text); ok {
+	for _, n := range r.Names() {
+		if ok, why := r.byName[n].Detect(text); ok {
 			out = append(out, Detection{n, why})
 		}
 	}
 	return out
+}
+
+// File is one named file of a configuration.
+type File struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// Source is a configuration as the user has it: its text, or several
+// named files of one configuration (a template and its parameter file),
+// and values for the template's parameters. Formats read today take
+// Text; Files and Params are for those that read several files.
+type Source struct {
+	Text   string            `json:"text,omitempty"`
+	Files  []File            `json:"files,omitempty"`
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Main is the text a single-text format reads: Text, else the first file's.
+func (s Source) Main() string {
+	if s.Text == "" && len(s.Files) > 0 {
+		return s.Files[0].Text
+	}
+	return s.Text
+}
+
+// ResolveError is a format name Resolve cannot resolve: unknown, or text
+// that no format (or more than one) claims.
+type ResolveError struct {
+	// Auto is true when the format was to be detected from the text
+	// (no format claims it, or several do); false for an unknown name.
+	Auto bool
+	Msg  string
+}
+
+func (e *ResolveError) Error() string { return e.Msg }
+
+// Resolve names the format of src: format itself when it is registered,
+// or, for "auto" or "", the one format whose detection claims src's text.
+// The only auto-detection of the engine: every shell calls it.
+func (r *Registry) Resolve(format string, src Source) (Format, error) {
+	if format != "" && format != "auto" {
+		if f, ok := r.Lookup(format); ok {
+			return f, nil
+		}
+		return nil, &ResolveError{false, "unknown format " + strconv.Quote(format) + "; formats are " + strings.Join(r.Names(), ", ")}
+	}
+	ds := r.Detect(src.Main())
+	switch len(ds) {
+	case 1:
+		f, _ := r.Lookup(ds[0].Format)
+		return f, nil
+	case 0:
+		return nil, &ResolveError{true, "cannot tell the format of the text; name it (one of " + strings.Join(r.Names(), ", ") + ")"}
+	}
+	names := make([]string, len(ds))
+	for i, d := range ds {
+		names[i] = d.Format + " (" + d.Why + ")"
+	}
+	return nil, &ResolveError{true, "the text could be any of " + strings.Join(names, ", ") + "; name the format"}
 }
 
 // Error is one fault in the user's input, with where it is.
@@ -171,6 +246,15 @@ func (es Errors) Error() string {
 		parts[i] = e.Error()
 	}
 	return strings.Join(parts, "\n")
+}
+
+// Unwrap lets errors.As and errors.Is find each *Error.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }
 
 // Err returns es as an error, or nil when it is empty.

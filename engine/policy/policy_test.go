@@ -53,19 +53,24 @@ func (f fakeFormat) Detect(text string) (bool, string) {
 func (f fakeFormat) Parse(string) (policy.Evaluator, error) { return nil, nil }
 
 func TestRegistry(t *testing.T) {
-	policy.Register(fakeFormat{"zz-test-a", "alpha"})
-	policy.Register(fakeFormat{"zz-test-b", "beta"})
-	if _, ok := policy.Lookup("zz-test-a"); !ok {
+	reg := policy.NewRegistry(fakeFormat{"zz-test-b", "beta"}, fakeFormat{"zz-test-a", "alpha"})
+	if _, ok := reg.Lookup("zz-test-a"); !ok {
 		t.Fatal("registered format not found")
 	}
-	got := policy.Detect("alpha and beta")
+	got := reg.Detect("alpha and beta")
 	if len(got) != 2 || got[0].Format != "zz-test-a" || got[1].Format != "zz-test-b" {
 		t.Errorf("Detect = %+v, want both in name order", got)
 	}
+	if _, err := reg.Resolve("auto", policy.Source{Text: "alpha and beta"}); err == nil || !strings.Contains(err.Error(), "zz-test-a (contains alpha), zz-test-b (contains beta)") {
+		t.Errorf("Resolve of an ambiguous text: %v, want both formats with why", err)
+	}
+	if f, err := reg.Resolve("auto", policy.Source{Files: []policy.File{{Name: "cors.txt", Text: "beta"}}}); err != nil || f.Name() != "zz-test-b" {
+		t.Errorf("Resolve of one file: %v, %v; want zz-test-b", f, err)
+	}
 	defer func() {
 		if recover() == nil {
-			t.Error("registering a name twice must panic")
+			t.Error("listing a name twice must panic")
 		}
 	}()
-	policy.Register(fakeFormat{"zz-test-a", "x"})
+	policy.NewRegistry(fakeFormat{"zz-test-a", "alpha"}, fakeFormat{"zz-test-a", "x"})
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/tdewolff/minify/v2/js"
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
+	"github.com/whycors/whycors/engine/all"
 )
 
 // Options say where the sources are and where the output goes.
@@ -61,11 +62,23 @@ type Manifest struct {
 // ManifestName is the manifest's file name in the output folder.
 const ManifestName = "manifest.json"
 
-// Programs are the wasm programs of the simulator: the package to compile
-// and the name site/ refers to it by (before hashing).
-var Programs = []struct{ Pkg, Name string }{
-	{"./wasm/core", "whycors.wasm"},
-	{"./wasm/full", "whycors-full.wasm"},
+// Programs are the wasm programs of the simulator: the package to compile,
+// the name site/ refers to it by (before hashing), and the string
+// variables set at link time.
+var Programs = []struct {
+	Pkg, Name string
+	Vars      func() map[string]string
+}{
+	{"./wasm/core", "whycors.wasm", coreVars},
+	{"./wasm/full", "whycors-full.wasm", nil},
+}
+
+// coreVars tell wasm/core, which links no format but raw, the names of
+// every format wasm/full reads, so the page can offer them before it
+// fetches wasm/full: they come from engine/all's registry, not a list
+// kept by hand.
+func coreVars() map[string]string {
+	return map[string]string{"main.fullFormats": strings.Join(all.Registry().Names(), ",")}
 }
 
 // Site builds the simulator into o.Out.
@@ -96,7 +109,11 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i].b, res[i].err = compileWasm(ctx, o.Root, p.Pkg, p.Name)
+			var vars map[string]string
+			if p.Vars != nil {
+				vars = p.Vars()
+			}
+			res[i].b, res[i].err = compileWasm(ctx, o.Root, p.Pkg, p.Name, vars)
 		}()
 	}
 	wg.Wait()
@@ -135,14 +152,19 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 
 // compileWasm builds pkg for the browser. -trimpath and -s -w make the
 // build reproducible and drop the name section (build-chain.md §2).
-func compileWasm(ctx context.Context, root, pkg, wasmName string) ([]byte, error) {
+func compileWasm(ctx context.Context, root, pkg, wasmName string, vars map[string]string) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "whycors-wasm")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
 	outFile := filepath.Join(tmp, wasmName)
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", outFile, pkg)
+	ldflags := "-s -w"
+	for _, k := range sortedKeys(vars) {
+		// -X takes no spaces: the values are format names and commas.
+		ldflags += " -X " + k + "=" + vars[k]
+	}
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+ldflags, "-o", outFile, pkg)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {

@@ -110,6 +110,9 @@ type Options struct {
 	Proxy func(*http.Request) (*url.URL, error)
 	// RootCAs replaces the system's trusted authorities (tests).
 	RootCAs *x509.CertPool
+	// Engine explains the recorded replies; its Advisor, when set, adds
+	// warnings and fixes (the zero value explains without them).
+	Engine explain.Options
 }
 
 // Exchange is one request on the wire and what came back.
@@ -231,7 +234,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		rec.Probe.PreflightCacheSeconds = res.MaxAge
 		return rec, nil
 	}
-	v, err := explain.Explain(rec.Scenario)
+	v, err := explain.Explain(rec.Scenario, o.Engine)
 	if err != nil {
 		return nil, err
 	}

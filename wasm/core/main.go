@@ -12,35 +12,46 @@
 // {"error": "...", "errors": [...]} (explain.AppendError).
 //
 //	whycors.version()          "dev" or the release version (a plain string)
-//	whycors.formats()          every format name the full engine reads (wasm/internal/fullformats)
-//	whycors.linked()           the formats this program reads: policy.Names()
+//	whycors.formats()          every format name the full engine reads (fullFormats)
+//	whycors.linked()           the formats this program reads
 //	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
 package main
 
 import (
+	"strings"
+
 	"github.com/whycors/whycors/engine/explain"
-	_ "github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/policy"
-	"github.com/whycors/whycors/wasm/internal/fullformats"
 	"github.com/whycors/whycors/wasm/internal/jsapi"
 )
 
 // version is set at link time by release builds.
 var version = "dev"
 
+// fullFormats is every format name wasm/full reads, comma-separated, set
+// at link time by internal/build from engine/all's registry (this program
+// links none of them but raw).
+var fullFormats = ""
+
 func main() {
 	// One output buffer, reused: a verdict is a few KB and the page calls
 	// explain on every keystroke.
 	var buf []byte
+	opts := explain.Options{Formats: policy.NewRegistry(raw.Formats()...)}
+	full := strings.Split(fullFormats, ",")
+	if fullFormats == "" {
+		full = []string{}
+	}
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return string(explain.AppendStrings(nil, fullformats.Names)) },
-		"linked":  func(string) string { return string(explain.AppendStrings(nil, policy.Names())) },
+		"formats": func(string) string { return string(explain.AppendStrings(nil, full)) },
+		"linked":  func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"explain": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))
 			if err == nil {
 				var v explain.Verdict
-				if v, err = explain.Explain(s); err == nil {
+				if v, err = explain.Explain(s, opts); err == nil {
 					buf = explain.AppendVerdict(buf[:0], &v)
 					return string(buf)
 				}

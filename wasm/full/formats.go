@@ -2,7 +2,11 @@
 
 package main
 
-// Every policy format the engine reads registers itself from init
-// (policy.Register), and the explainer's advisor with
-// explain.RegisterAdvisor; engine/all imports them all.
-import _ "github.com/whycors/whycors/engine/all"
+import (
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain/advise"
+)
+
+// opts is the whole engine: every format (engine/all's registry) and the
+// explainer's advisor.
+var opts = advise.Options(all.Registry())

@@ -35,9 +35,9 @@ var version = "dev"
 func main() {
 	jsapi.Register("whycorsFull", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return encode(policy.Names()) },
+		"formats": func(string) string { return encode(opts.Formats.Names()) },
 		"detect": func(text string) string {
-			d := policy.Detect(text)
+			d := opts.Formats.Detect(text)
 			if d == nil {
 				d = []policy.Detection{}
 			}
@@ -48,7 +48,7 @@ func main() {
 			if e := decode(arg, &s); e != "" {
 				return e
 			}
-			v, err := explain.Explain(s)
+			v, err := explain.Explain(s, opts)
 			if err != nil {
 				return errorJSON(err)
 			}
@@ -59,7 +59,7 @@ func main() {
 			if e := decode(arg, &s); e != "" {
 				return e
 			}
-			f, err := explain.Fixes(s)
+			f, err := explain.Fixes(s, opts)
 			if err != nil {
 				return errorJSON(err)
 			}
@@ -70,7 +70,7 @@ func main() {
 			if e := decode(arg, &in); e != "" {
 				return e
 			}
-			fs, err := lint.Lint(in.Text, in.Format)
+			fs, err := lint.Lint(opts.Formats, in.Text, in.Format)
 			if err != nil {
 				return errorJSON(err)
 			}
@@ -84,7 +84,7 @@ func main() {
 			if e := decode(arg, &in); e != "" {
 				return e
 			}
-			out, notes, err := convert.Convert(in.Text, in.From, in.To)
+			out, notes, err := convert.Convert(opts.Formats, in.Text, in.From, in.To)
 			if err != nil {
 				return errorJSON(err)
 			}
@@ -96,7 +96,7 @@ func main() {
 				Notes []convert.Note `json:"notes"`
 			}{out, notes})
 		},
-		"targets": func(string) string { return encode(convert.Targets()) },
+		"targets": func(string) string { return encode(convert.Targets(opts.Formats)) },
 	})
 	select {}
 }

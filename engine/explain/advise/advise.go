@@ -3,35 +3,54 @@
 // the policy and the platforms' traps as warnings, and the search for
 // verified fixes (edits of the user's own policy text with engine/fix, read
 // back with engine/convert; or the header lines to send; or a change to the
-// fetch() call). Importing it registers it with explain.RegisterAdvisor;
-// engine/all imports it, so the CLI and the tests get it. A shell that must
+// fetch() call). New returns it, for explain.Options; Options(all.Registry())
+// is the whole engine, as the CLI and the tests use it. A shell that must
 // stay small (the simulator's first wasm) leaves it out and its verdicts
-// have no fixes and only the warnings the browser model and the raw replies
-// give.
-//
-//	import _ "github.com/whycors/whycors/engine/explain/advise"
+// have no fixes and only the warnings the browser model and the raw
+// replies give.
 package advise
 
 import (
 	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/platform/apigw"
 )
 
-func init() { explain.RegisterAdvisor(advisor{}) }
+// New returns the advisor, for explain.Options.
+func New() explain.Advisor { return advisor{} }
+
+// Options are explain.Options with formats and this advisor: with
+// engine/all's registry, the whole engine.
+func Options(formats *policy.Registry) explain.Options {
+	return explain.Options{Formats: formats, Advisor: New()}
+}
 
 type advisor struct{}
+
+// Trapper is a format with traps that bite whatever this fetch does and
+// that depend on the exchange, not only on the text (an API Gateway HTTP
+// API ignoring the Access-Control-* headers its integration sends). app
+// is what the application behind the policy answers, when the scenario
+// says.
+type Trapper interface {
+	Traps(text string, app headers.List) []portable.Finding
+}
 
 // Advise implements explain.Advisor: it lints the policy once and uses
 // the findings for the warnings and for the fix check (a fix may add no
 // lint error).
-func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool) {
+func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o explain.Options) {
 	var findings []lint.Finding
 	if s.Policy != nil && s.Policy.Format != "" {
-		findings, _ = lint.Lint(s.Policy.Text, s.Policy.Format)
-		v.Warnings = append(v.Warnings, trapWarnings(s, findings)...)
+		findings, _ = lint.Lint(o.Formats, s.Policy.Text, s.Policy.Format)
+		f, _ := o.Formats.Lookup(s.Policy.Format)
+		v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 	}
 	if fixes && !v.Allowed {
 		errs := map[string]int{}
@@ -40,7 +59,7 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool) {
 				errs[f.Code]++
 			}
 		}
-		v.Fixes = findFixes(s, v, errs)
+		v.Fixes = findFixes(s, v, errs, o)
 	}
 }
 
@@ -53,13 +72,23 @@ var quietLint = map[string]bool{"safelisted-method": true, "safelisted-header": 
 // only on a match, nginx add_header without always, Authorization under
 // "*", max-age caps, origins allowed too widely) and the API Gateway traps
 // of cloud-policies.md §5.
-func trapWarnings(s explain.Scenario, findings []lint.Finding) []explain.Warning {
+func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) []explain.Warning {
 	var out []explain.Warning
 	for _, f := range findings {
 		if quietLint[f.Code] || f.Code == "options-method" && f.Severity == lint.Info {
 			continue
 		}
 		out = append(out, explain.Warning{Code: f.Code, Message: f.Message, Severity: string(f.Severity), Line: f.Line, Column: f.Column, Path: f.Path})
+	}
+	if t, ok := f.(Trapper); ok {
+		var app headers.List
+		if s.Response != nil {
+			app = s.Response.Headers
+		}
+		for _, x := range t.Traps(s.Policy.Text, app) {
+			out = append(out, explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path})
+		}
+		return out
 	}
 	switch s.Policy.Format {
 	case "apigw-rest":

@@ -32,6 +32,7 @@ const probeOrigin = "https://attacker.invalid"
 // searcher is one fix search: the chosen browser, the lint errors of the
 // user's policy (a fix may keep those, never add one), and the runs spent.
 type searcher struct {
+	o        explain.Options
 	browser  string
 	lintErrs map[string]int
 	runs     int
@@ -44,7 +45,7 @@ func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
 	}
 	se.runs++
 	s.Browser = se.browser
-	v, err := explain.Run(s)
+	v, err := explain.Run(s, se.o)
 	if err != nil {
 		return explain.Verdict{}, false
 	}
@@ -58,22 +59,22 @@ func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
 // scenario, and a policy fix also by engine/lint (no new error) and by a
 // probe from a foreign origin (no wildcard or echoed origin with
 // credentials). s.Policy.Format is the format read, never "auto".
-func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int) []explain.Fix {
+func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options) []explain.Fix {
 	out := []explain.Fix{}
 	if v.Failure() == nil {
 		return out
 	}
 	p := v.Browser
-	se := &searcher{browser: p, lintErrs: lintErrs}
+	se := &searcher{o: o, browser: p, lintErrs: lintErrs}
 	reason := v.Failure().Reason
 	if req, why, ok := clientChange(s, v); ok {
 		cs := s
 		cs.Request = req
 		if cv, ok := se.once(cs); ok {
 			if cv.Allowed {
-				out = append(out, clientFix(s, cs, why, p))
+				out = append(out, se.clientFix(s, cs, why, p))
 			} else if sf, ok := se.server(cs, &cv); ok {
-				f := clientFix(s, cs, why, p)
+				f := se.clientFix(s, cs, why, p)
 				f.Steps = append(f.Steps, "then change the server as the next fix says")
 				f.AllowedIn = []string{} // passes only with the server fix that follows
 				sf.Summary = "Together with the client change: " + sf.Summary
@@ -93,7 +94,7 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int) 
 		cs := s
 		cs.Request.Credentials = "same-origin"
 		if cv, ok := se.once(cs); ok && cv.Allowed {
-			out = append(out, clientFix(s, cs, "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)", p))
+			out = append(out, se.clientFix(s, cs, "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)", p))
 		}
 	}
 	return out
@@ -168,12 +169,12 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 	return r, "", false
 }
 
-func clientFix(before, after explain.Scenario, why string, browser string) explain.Fix {
+func (se *searcher) clientFix(before, after explain.Scenario, why string, browser string) explain.Fix {
 	a, b := fetchCall(before.Request), fetchCall(after.Request)
 	req := after.Request
 	return explain.Fix{Where: "client", Summary: upperFirst(why) + ".", Format: "fetch",
 		Diff: fix.Diff("a/fetch.js", "b/fetch.js", a, b), Text: b, Steps: []string{why}, Request: &req,
-		AllowedIn: allowedIn(after, browser)}
+		AllowedIn: se.allowedIn(after, browser)}
 }
 
 // fetchCall renders a request as the fetch() call a page makes.
@@ -207,7 +208,7 @@ func fetchCall(r explain.Request) string {
 
 // allowedIn lists the browsers that let s pass: the chosen one (the
 // search verified it) and each other engine, run here.
-func allowedIn(s explain.Scenario, browser string) []string {
+func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
 	out := []string{}
 	for _, name := range summaryBrowsers {
 		if name == browser {
@@ -215,7 +216,7 @@ func allowedIn(s explain.Scenario, browser string) []string {
 			continue
 		}
 		s.Browser = name
-		if v, err := explain.Run(s); err == nil && v.Allowed {
+		if v, err := explain.Run(s, se.o); err == nil && v.Allowed {
 			out = append(out, name)
 		}
 	}
@@ -248,7 +249,7 @@ func upperFirst(s string) string {
 // server finds a server-side fix: an edit of the policy text when the
 // format can be edited in place, else the header lines to send.
 func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	if s.Policy != nil && editable(s.Policy.Format) {
+	if s.Policy != nil && se.editable(s.Policy.Format) {
 		if f, ok := se.policyFix(s, v); ok {
 			return f, true
 		}
@@ -256,17 +257,40 @@ func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix,
 	return se.headersFix(s, v)
 }
 
-func editable(format string) bool {
-	_, err := fix.Apply("", format, fix.Edit{Op: fix.Add})
-	return err == nil
+// editable reports a format the fix search can edit in the user's text.
+func (se *searcher) editable(format string) bool {
+	f, _ := se.o.Formats.Lookup(format)
+	_, ed := f.(fix.Editor)
+	return ed || legacyEditable(format)
 }
+
+func legacyEditable(format string) bool {
+	_, err := fix.Apply(legacyFormat(format), "", fix.Edit{Op: fix.Add, Values: []string{"x"}})
+	return err != fix.ErrUnsupported
+}
+
+// legacyFormat names a format for fix.Apply's fallback while formats
+// move their editing into their packages.
+type legacyFormat string
+
+func (f legacyFormat) Name() string                         { return string(f) }
+func (legacyFormat) Detect(string) (bool, string)           { return false, "" }
+func (legacyFormat) Parse(string) (policy.Evaluator, error) { return nil, fix.ErrUnsupported }
 
 // policyFix edits the policy text one condition at a time, following the
 // rule trace of each run, for up to three candidate rules, and keeps the
 // fix with the fewest edits.
 func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
 	format, text0 := s.Policy.Format, s.Policy.Text
-	src, _ := convert.Read(text0, format)
+	pf, ok := se.o.Formats.Lookup(format)
+	if !ok {
+		return explain.Fix{}, false
+	}
+	ed, _ := pf.(fix.Editor)
+	if ed == nil {
+		pf = legacyFormat(format)
+	}
+	src, _ := convert.Read(se.o.Formats, text0, format)
 	var best *explain.Fix
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
@@ -274,11 +298,11 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		var steps []string
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
-			e, why, ok := nextEdit(&cur, text, format, t, s)
+			e, why, ok := se.nextEdit(&cur, text, pf, t, s)
 			if !ok {
 				break
 			}
-			nt, err := fix.Apply(text, format, e)
+			nt, err := fix.Apply(pf, text, e)
 			if err != nil || nt == text {
 				break
 			}
@@ -303,11 +327,11 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		}
 		cs := s
 		cs.Policy = &explain.Policy{Format: format, Text: text}
-		if !safePolicy(se.lintErrs, cs) {
+		if !se.safePolicy(cs) {
 			continue
 		}
 		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
-			Diff: fix.Diff("a/"+fileName(format), "b/"+fileName(format), text0, text), Text: text, AllowedIn: allowedIn(cs, se.browser)}
+			Diff: fix.Diff("a/"+fileName(ed, format), "b/"+fileName(ed, format), text0, text), Text: text, AllowedIn: se.allowedIn(cs, se.browser)}
 		best, bestCost = &f, cost
 		if cost <= 1 {
 			break
@@ -332,7 +356,10 @@ func anyOrigin(r convert.Rule) bool {
 	return false
 }
 
-func fileName(format string) string {
+func fileName(ed fix.Editor, format string) string {
+	if ed != nil {
+		return ed.FileName()
+	}
 	switch {
 	case strings.HasSuffix(format, "-xml"):
 		return "cors.xml"
@@ -347,11 +374,11 @@ func fileName(format string) string {
 // safePolicy refuses a changed policy that lint finds a new error in, or
 // that answers a foreign origin with a wildcard or its own origin together
 // with Access-Control-Allow-Credentials: true.
-func safePolicy(lintErrs map[string]int, s explain.Scenario) bool {
+func (se *searcher) safePolicy(s explain.Scenario) bool {
 	format := s.Policy.Format
-	if fa, err := lint.Lint(s.Policy.Text, format); err == nil {
+	if fa, err := lint.Lint(se.o.Formats, s.Policy.Text, format); err == nil {
 		had := map[string]int{}
-		for code, n := range lintErrs {
+		for code, n := range se.lintErrs {
 			had[code] = n
 		}
 		for _, f := range fa {
@@ -363,14 +390,14 @@ func safePolicy(lintErrs map[string]int, s explain.Scenario) bool {
 			}
 		}
 	}
-	return !credentialedWildcard(s)
+	return !se.credentialedWildcard(s)
 }
 
 // credentialedWildcard asks the policy what it answers a foreign origin
 // sending the scenario's request, preflight and actual, and reports a
 // reply that would let that origin read with credentials.
-func credentialedWildcard(s explain.Scenario) bool {
-	f, ok := policy.Lookup(s.Policy.Format)
+func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
+	f, ok := se.o.Formats.Lookup(s.Policy.Format)
 	if !ok {
 		return false
 	}
@@ -567,12 +594,16 @@ func baseReason(r string) string {
 
 // nextEdit is the one change the current verdict asks for next, in rule
 // t (or the rule that decided), with its description.
-func nextEdit(cur *explain.Verdict, text, format string, t int, s explain.Scenario) (fix.Edit, string, bool) {
+func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format, t int, s explain.Scenario) (fix.Edit, string, bool) {
 	page := pageOrigin(cur, s)
 	if page == "null" || page == "" {
 		return fix.Edit{}, "", false
 	}
 	method := requestMethod(cur, s)
+	if c, ok := f.(fix.EditChooser); ok {
+		return c.ChooseEdit(blocked(cur, page, method))
+	}
+	format := f.Name()
 	if format == "nginx" {
 		return nginxEdit(cur, page, method)
 	}
@@ -599,7 +630,7 @@ func nextEdit(cur *explain.Verdict, text, format string, t int, s explain.Scenar
 		case "method":
 			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Methods, Values: []string{method}}, "allow the method " + method + " in " + rule, true
 		case "headers":
-			miss := missingHeaders(cur, text, format, t)
+			miss := se.missingHeaders(cur, text, format, t)
 			if len(miss) == 0 {
 				return fix.Edit{}, "", false
 			}
@@ -638,9 +669,9 @@ func plural(l []string) string {
 
 // missingHeaders are the requested names rule t of the text does not
 // cover.
-func missingHeaders(cur *explain.Verdict, text, format string, t int) []string {
+func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t int) []string {
 	requested := requestedHeaders(cur)
-	src, err := convert.Read(text, format)
+	src, err := convert.Read(se.o.Formats, text, format)
 	if err != nil || t >= len(src.Rules) {
 		return requested
 	}
@@ -676,6 +707,29 @@ func replyMissingHeaders(cur *explain.Verdict) []string {
 		out = append(out, strings.ToLower(cur.Failure().Value))
 	}
 	return out
+}
+
+// blocked is what a format that chooses its own edits reads of the
+// current verdict.
+func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
+	b := fix.Blocked{Rules: cur.Rules, Origin: page, Method: method}
+	if cur.Failure() != nil && cur.Failure().Preflight && cur.Preflight.Reply != nil {
+		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {
+			b.PreflightStatus = st
+		}
+	}
+	switch baseReason(cur.Reason) {
+	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch:
+		b.Needs = "origin"
+	case fetch.ReasonMethodDisallowed:
+		b.Needs = "method"
+	case fetch.ReasonHeaderDisallowed:
+		b.Needs = "headers"
+		b.Headers = replyMissingHeaders(cur)
+	case fetch.ReasonInvalidAllowCredentials:
+		b.Needs = "credentials"
+	}
+	return b
 }
 
 // nginxEdit reads the add_header trace of the block that answered.

@@ -69,7 +69,7 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	}
 	f.Text = strings.Join(after, "\n")
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
-	f.AllowedIn = allowedIn(cs, se.browser)
+	f.AllowedIn = se.allowedIn(cs, se.browser)
 	return f, true
 }
 

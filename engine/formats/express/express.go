@@ -45,7 +45,8 @@ const (
 	DefaultOptionsSuccessStatus = 204
 )
 
-func init() { policy.Register(Format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{Format{}} }
 
 // Format is the "express" policy format.
 type Format struct{}

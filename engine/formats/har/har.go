@@ -525,7 +525,8 @@ func (l *Log) Evaluator(i int) (policy.Evaluator, error) {
 	return raw.Replies(x.Preflight, x.Actual), nil
 }
 
-func init() { policy.Register(Format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{Format{}} }
 
 // Format is the "har" policy format.
 type Format struct{}

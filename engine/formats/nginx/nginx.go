@@ -40,7 +40,8 @@ import (
 
 const source = "nginx.org/en/docs/http/ngx_http_headers_module.html; shared/reference/cloud-policies.md §6.1"
 
-func init() { policy.Register(Format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{Format{}} }
 
 // Format is the "nginx" policy format.
 type Format struct{}

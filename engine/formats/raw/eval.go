@@ -11,7 +11,8 @@ import (
 // source is the reference the raw reader rests on.
 const source = "shared/reference/cloud-policies.md §6.5"
 
-func init() { policy.Register(Format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{Format{}} }
 
 // Format is the "raw" policy format: pasted replies.
 type Format struct{}

@@ -277,7 +277,7 @@ func TestDetect(t *testing.T) {
 			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
 		}
 	}
-	if f, ok := policy.Lookup("raw"); !ok || f.Name() != "raw" {
+	if f, ok := reg.Lookup("raw"); !ok || f.Name() != "raw" {
 		t.Error("raw is not registered")
 	}
 }
@@ -301,3 +301,6 @@ func FuzzRead(f *testing.F) {
 		_ = strings.ToLower(s)
 	})
 }
+
+// reg holds this package's formats.
+var reg = policy.NewRegistry(raw.Formats()...)

@@ -248,7 +248,5 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return c, nil
 }
 
-func init() {
-	policy.Register(format("apigw-http"))
-	policy.Register(format("apigw-rest"))
-}
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{format("apigw-http"), format("apigw-rest")} }

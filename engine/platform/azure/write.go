@@ -65,7 +65,5 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return Service{CORS: c}, nil
 }
 
-func init() {
-	policy.Register(format(FormXML))
-	policy.Register(format(FormJSON))
-}
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{format(FormXML), format(FormJSON)} }

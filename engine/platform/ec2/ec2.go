@@ -70,4 +70,5 @@ func (format) Detect(text string) (bool, string) {
 }
 func (format) Parse(text string) (policy.Evaluator, error) { return Parse(text) }
 
-func init() { policy.Register(format{}) }
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{format{}} }

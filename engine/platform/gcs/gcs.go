@@ -333,7 +333,5 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return Bucket{CORS: c}, nil
 }
 
-func init() {
-	policy.Register(format(FormJSON))
-	policy.Register(format(FormXML))
-}
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format { return []policy.Format{format(FormJSON), format(FormXML)} }

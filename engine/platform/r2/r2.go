@@ -292,8 +292,7 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return Bucket{CORS: c}, nil
 }
 
-func init() {
-	for _, f := range []Form{FormAPI, FormJSON, FormCLI, FormXML} {
-		policy.Register(format(f))
-	}
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format {
+	return []policy.Format{format(FormAPI), format(FormJSON), format(FormCLI), format(FormXML)}
 }

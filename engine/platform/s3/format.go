@@ -21,29 +21,31 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return Bucket{CORS: c}, nil
 }
 
-func init() {
-	policy.Register(format{FormXML, func(t string) (bool, string) {
+// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+func Formats() []policy.Format {
+	return []policy.Format{format{FormXML, func(t string) (bool, string) {
 		if strings.HasPrefix(t, "<") && strings.Contains(t, "<CORSConfiguration") {
 			return true, "an XML document with a CORSConfiguration element"
 		}
 		return false, ""
-	}})
-	policy.Register(format{FormJSON, func(t string) (bool, string) {
-		if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) {
-			return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
-		}
-		return false, ""
-	}})
-	policy.Register(format{FormCLI, func(t string) (bool, string) {
-		if strings.HasPrefix(t, "{") && strings.Contains(t, `"CORSRules"`) {
-			return true, `a JSON object with "CORSRules" (the AWS CLI's form)`
-		}
-		return false, ""
-	}})
-	policy.Register(format{FormCloudFormation, func(t string) (bool, string) {
-		if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) {
-			return true, `a JSON object with "CorsRules" (CloudFormation's AWS::S3::Bucket CorsConfiguration)`
-		}
-		return false, ""
-	}})
+	}},
+		format{FormJSON, func(t string) (bool, string) {
+			if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) {
+				return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
+			}
+			return false, ""
+		}},
+		format{FormCLI, func(t string) (bool, string) {
+			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CORSRules"`) {
+				return true, `a JSON object with "CORSRules" (the AWS CLI's form)`
+			}
+			return false, ""
+		}},
+		format{FormCloudFormation, func(t string) (bool, string) {
+			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) {
+				return true, `a JSON object with "CorsRules" (CloudFormation's AWS::S3::Bucket CorsConfiguration)`
+			}
+			return false, ""
+		}},
+	}
 }

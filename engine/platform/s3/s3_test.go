@@ -178,7 +178,7 @@ func TestSeeds(t *testing.T) {
 			if len(c.Rules) != tc.rules {
 				t.Fatalf("%d rules, want %d", len(c.Rules), tc.rules)
 			}
-			if got := policy.Detect(tc.text); len(got) != 1 || got[0].Format != string(tc.form) {
+			if got := reg.Detect(tc.text); len(got) != 1 || got[0].Format != string(tc.form) {
 				t.Errorf("Detect = %v, want only %s", got, tc.form)
 			}
 		})
@@ -292,3 +292,6 @@ func TestActualRequestKeepsApp(t *testing.T) {
 		t.Errorf("app header lost: %v", out.Reply.Header)
 	}
 }
+
+// reg holds this package's formats.
+var reg = policy.NewRegistry(s3.Formats()...)

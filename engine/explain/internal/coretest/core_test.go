@@ -20,7 +20,7 @@ func TestWithoutAdvisor(t *testing.T) {
 		Preflight: &explain.Reply{Status: 204, Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
 		Response:  &explain.Reply{Status: 200, Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
 	}
-	v, err := explain.Explain(s)
+	v, err := explain.Explain(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestWithoutAdvisor(t *testing.T) {
 	if v.Fixes == nil || len(v.Fixes) != 0 {
 		t.Errorf("fixes = %#v, want empty (not null) without an advisor", v.Fixes)
 	}
-	if _, err := explain.Fixes(s); err == nil || !strings.Contains(err.Error(), "no fix search") {
+	if _, err := explain.Fixes(s, opts); err == nil || !strings.Contains(err.Error(), "no fix search") {
 		t.Errorf("Fixes error = %v, want the build has no fix search", err)
 	}
 	// A simple GET reaches the server, whose reply names one origin
@@ -38,7 +38,7 @@ func TestWithoutAdvisor(t *testing.T) {
 	// advisor.
 	s.Request.Method = "GET"
 	s.Preflight = nil
-	v, err = explain.Explain(s)
+	v, err = explain.Explain(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package convert
+package portable
 
 import (
 	"strings"
@@ -25,24 +25,24 @@ func TestLocator(t *testing.T) {
 			path: "$.rules[0]", at: `2`},
 	}
 	for _, tc := range tests {
-		l := newLocator(tc.text)
+		l := NewLocator(tc.text)
 		off, ok := l.off[tc.path]
 		if want := strings.LastIndex(tc.text, tc.at); !ok || off != want {
 			t.Errorf("%s: %s at %d (recorded %v), want %d", tc.desc, tc.path, off, ok, want)
 		}
-		if tc.absent != "" && l.has(tc.absent) {
+		if tc.absent != "" && l.Has(tc.absent) {
 			t.Errorf("%s: %s recorded", tc.desc, tc.absent)
 		}
 	}
 
 	for _, text := range []string{`{"a": }`, `<CORSConfiguration/>`, `"just a string"`, ``} {
-		if l := newLocator(text); l.off != nil {
+		if l := NewLocator(text); l.off != nil {
 			t.Errorf("%q: recorded %d locations, want none", text, len(l.off))
 		}
 	}
 
 	big := "[" + strings.Repeat("0,", 2*maxLocated) + "0]"
-	if n := len(newLocator(big).off); n != maxLocated {
+	if n := len(NewLocator(big).off); n != maxLocated {
 		t.Errorf("a document of %d values: %d locations, want the bound %d", 2*maxLocated+2, n, maxLocated)
 	}
 }

@@ -1,4 +1,4 @@
-package convert
+package portable
 
 import (
 	"github.com/whycors/whycors/engine/internal/jsontext"
@@ -9,20 +9,20 @@ import (
 // costs bounded memory.
 const maxLocated = 50000
 
-// locator maps JSON paths ("$.rules[0].origins[1]") to byte offsets in a
+// Locator maps JSON paths ("$.rules[0].origins[1]") to byte offsets in a
 // JSON text, so values read by a platform package (which keeps only the
 // path) can be shown at their line and column. Paths are spelled as the
 // platform readers spell them (jsontext.Key, jsontext.Index).
-type locator struct {
+type Locator struct {
 	text string
 	off  map[string]int
 }
 
-// newLocator records where each value of text starts; a text that is not
+// NewLocator records where each value of text starts; a text that is not
 // a JSON array or object (XML, nginx, JavaScript, or invalid JSON) gets
 // no locations.
-func newLocator(text string) *locator {
-	l := &locator{text: text}
+func NewLocator(text string) *Locator {
+	l := &Locator{text: text}
 	root, err := jsontext.ParseString(text, jsontext.MaxDepth)
 	if err != nil || (root.Kind != jsontext.Object && root.Kind != jsontext.Array) {
 		return l
@@ -35,7 +35,7 @@ func newLocator(text string) *locator {
 // record maps path to v and each value inside it. Of duplicate keys the
 // last is recorded, the one the platform readers read (jsonpos.Value.Get,
 // as JSON.parse).
-func (l *locator) record(path string, v *jsontext.Value) {
+func (l *Locator) record(path string, v *jsontext.Value) {
 	if len(l.off) >= maxLocated {
 		return
 	}
@@ -48,13 +48,14 @@ func (l *locator) record(path string, v *jsontext.Value) {
 	}
 }
 
-func (l *locator) has(path string) bool {
+// Has reports whether path was recorded.
+func (l *Locator) Has(path string) bool {
 	_, ok := l.off[path]
 	return ok
 }
 
 // at fills p's line and column from its path, when the path is found.
-func (l *locator) at(p *Pos) {
+func (l *Locator) at(p *Pos) {
 	if p.Path == "" || p.Line > 0 {
 		return
 	}
@@ -63,10 +64,10 @@ func (l *locator) at(p *Pos) {
 	}
 }
 
-// fill positions every value of rules that has a path and no line; a
+// Fill positions every value of rules that has a path and no line; a
 // field that is absent (MaxAgePos of a rule without max-age) falls back
 // to the rule's own position.
-func (l *locator) fill(rules []Rule) {
+func (l *Locator) Fill(rules []ConfigRule) {
 	if l.off == nil {
 		return
 	}

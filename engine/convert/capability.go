@@ -1,0 +1,47 @@
+package convert
+
+import (
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// The capabilities a policy.Format offers conversion, found by type
+// assertion. A format package implements the ones its platform has; this
+// package names no format (but native, the target the worker needs
+// without the others' writers).
+
+// Reader is a format whose configuration has rules: it reads text into
+// the neutral model, positioned, with its platform's semantics. The error
+// is a policy.Errors, positioned, when the platform refuses the text.
+type Reader interface {
+	ReadRules(text string) (*portable.Config, error)
+}
+
+// Writer is a format conversion can write: it maps p onto its own model,
+// recording in n what it cannot say exactly (Notes.Note) or at all
+// (Notes.Refuse), and returns its text. names are p's rules' names (IDs),
+// parallel to p.Rules. A writer returns n.Err() when it refused anything;
+// any other error is the target's own validation refusing the result.
+type Writer interface {
+	WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error)
+}
+
+// ModelReader and ModelWriter convert between forms of one platform's
+// model directly (S3 XML to S3 JSON, or to R2, which stores S3's model),
+// keeping every rule as it is: ReadModel returns the platform's model of
+// text, and WriteModel writes m when m is a model it holds (ok false
+// otherwise).
+type ModelReader interface {
+	ReadModel(text string) (any, error)
+}
+
+// ModelWriter: see ModelReader.
+type ModelWriter interface {
+	WriteModel(m any) (out string, ok bool, err error)
+}
+
+// NoRules is a format that has no rules to convert from (captured
+// replies, a configuration the reader evaluates without a rule model):
+// Why says so in the user's words.
+type NoRules interface {
+	NoRulesWhy() string
+}

@@ -1,0 +1,162 @@
+package portable
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Effects of a Note: how the converted policy answers some requests
+// compared with the source.
+const (
+	Wider    = "wider"    // the converted policy allows requests the source refuses
+	Narrower = "narrower" // the converted policy refuses requests the source allows
+	Differs  = "differs"  // either, depending on the request or on the application
+	Same     = "same"     // no allow/deny decision changes; said for the record
+)
+
+// Note is one way the converted policy differs from the source, or a
+// fact about the target the user should know.
+type Note struct {
+	// Rule is the index of the source rule the note is about, or -1 for
+	// the whole policy.
+	Rule    int    `json:"rule"`
+	Field   string `json:"field,omitempty"`
+	Effect  string `json:"effect"`
+	Message string `json:"message"`
+	// Pos is where the value is in the source text, when known.
+	Pos Pos `json:"pos"`
+}
+
+// Notes is what a format's writer says while it maps a Policy onto its
+// own model: differences in meaning (Note) and what it cannot express at
+// all (Refuse). Rules are named by their index in the Policy; Notes
+// reports them by the source rule they came from.
+type Notes struct {
+	// From maps each rule of the Policy to its source rule's index.
+	From    []int
+	notes   []Note
+	refused []string
+}
+
+// Src is the source rule index of the Policy's rule i.
+func (n *Notes) Src(i int) int {
+	if i >= 0 && i < len(n.From) {
+		return n.From[i]
+	}
+	return i
+}
+
+// Note records a difference about the Policy's rule i (-1: the whole
+// policy) and field.
+func (n *Notes) Note(i int, field, effect, msg string) {
+	rule := i
+	if i >= 0 {
+		rule = n.Src(i)
+	}
+	n.notes = append(n.notes, Note{Rule: rule, Field: field, Effect: effect, Message: msg})
+}
+
+// NoteSource records a difference about the source's rule (not the
+// Policy's), for a writer that has already mapped its rules back.
+func (n *Notes) NoteSource(rule int, field, effect, msg string) {
+	n.notes = append(n.notes, Note{Rule: rule, Field: field, Effect: effect, Message: msg})
+}
+
+// Refuse records that the target cannot express field of the Policy's
+// rule i without allowing more (or at all).
+func (n *Notes) Refuse(i int, field, msg string) {
+	n.refused = append(n.refused, "rules["+strconv.Itoa(n.Src(i))+"]."+field+": "+msg)
+}
+
+// List is every Note recorded.
+func (n *Notes) List() []Note { return n.notes }
+
+// Err is a *Refusal naming every refused field, or nil.
+func (n *Notes) Err() error {
+	if len(n.refused) == 0 {
+		return nil
+	}
+	return &Refusal{Msg: "the target cannot express: " + strings.Join(n.refused, "; ")}
+}
+
+// Refusal is a source the target cannot express without allowing more.
+type Refusal struct{ Msg string }
+
+func (e *Refusal) Error() string { return e.Msg }
+
+// WithSimple is the method list for a platform that selects rules by
+// method (and accepts only the methods in accepted): the CORS-safelisted
+// methods, which the portable form never lists (Fetch §2.2.1), plus the
+// rule's own, noting what plat cannot list.
+func WithSimple(n *Notes, i int, methods, accepted []string, plat string) []string {
+	out := []string{"GET", "HEAD", "POST"}
+	for _, m := range methods {
+		switch {
+		case m == "*":
+			for _, a := range accepted {
+				out = AppendUnique(out, a)
+			}
+			n.Note(i, "methods", Narrower, "\"*\" (any method) becomes the methods "+plat+" accepts: "+strings.Join(accepted, ", "))
+		case Contains(accepted, m):
+			out = AppendUnique(out, m)
+		case m == "OPTIONS":
+		default:
+			n.Note(i, "methods", Narrower, plat+" does not accept the method "+strconv.Quote(m)+"; left out")
+		}
+	}
+	return out
+}
+
+// FallThrough notes every rule a platform that goes on past a rule
+// matching the origin (but not the what) would reach, where the portable
+// form stops.
+func FallThrough(n *Notes, p Policy, plat, what string) {
+	for j := range p.Rules {
+		for i := 0; i < j; i++ {
+			if Overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
+				n.Note(j, "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(n.Src(i))+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(n.Src(i)))
+				break
+			}
+		}
+	}
+}
+
+// NoPaths refuses every per-path rule, for a platform that applies CORS
+// to every path.
+func NoPaths(n *Notes, p Policy, plat string) {
+	for i, r := range p.Rules {
+		if len(r.Paths) > 0 {
+			n.Refuse(i, "paths", plat+" applies CORS to every path, so a rule for "+strings.Join(r.Paths, ", ")+" would allow more; convert the rules for one path at a time")
+		}
+	}
+}
+
+// Overlap reports whether two origin lists may both match some origin.
+func Overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == "*" || y == "*" || x == y || strings.Contains(x, "*") || strings.Contains(y, "*") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AppendUnique appends s to list unless list has it.
+func AppendUnique(list []string, s string) []string {
+	if Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+// Contains reports whether list has s.
+func Contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
