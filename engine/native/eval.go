@@ -66,10 +66,10 @@ func (k Kind) String() string {
 type Check uint8
 
 const (
-	CheckNone    Check = iota
-	CheckOrigin        // the origin is not allowed (or absent)
-	CheckMethod        // the preflight asks for a method the rule does not allow
-	CheckHeaders       // the preflight asks for a header the rule does not allow
+	CheckNone    Check = iota // no condition failed
+	CheckOrigin               // the origin is not allowed (or absent)
+	CheckMethod               // the preflight asks for a method the rule does not allow
+	CheckHeaders              // the preflight asks for a header the rule does not allow
 )
 
 func (c Check) String() string {

@@ -138,10 +138,10 @@ func Unquote(q string) (string, error) {
 type EscapeFault uint8
 
 const (
-	EscapeOK   EscapeFault = iota
-	EscapeEnd              // the text ends after the backslash
-	EscapeHex              // \u without four hex digits
-	EscapeChar             // a character that does not follow a backslash in JSON
+	EscapeOK   EscapeFault = iota // a well-formed escape
+	EscapeEnd                     // the text ends after the backslash
+	EscapeHex                     // \u without four hex digits
+	EscapeChar                    // a character that does not follow a backslash in JSON
 )
 
 // AppendEscape decodes the escape sequence at s[i] (a backslash) and
