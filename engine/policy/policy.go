@@ -2,15 +2,48 @@
 // everything else: a request as a server receives it, the reply it sends,
 // and the trace of which configured rule decided that reply.
 //
-// Each platform (S3, R2, GCS, Azure, API Gateway, EC2, our native policy,
-// raw replies, nginx, Express, ...) lives in its own package and provides a
-// Format: a reader that turns the user's text into an Evaluator with that
-// platform's own semantics. Formats register themselves by name, as
-// tdewolff/minify registers minifiers by media type, so a shell can import
-// the set it needs.
-//
 // The server side never knows about browsers: an Evaluator sees only what
 // arrives on the wire.
+//
+// # Formats
+//
+// Each platform (S3, R2, GCS, Azure, API Gateway, EC2, our native policy,
+// raw replies, nginx, Express, ...) lives in its own package, the one home
+// of everything the engine knows about it. The package exports
+//
+//	func Formats() []policy.Format
+//
+// and engine/all lists that call in its registry: adding a format is one
+// new package and one line there. A Registry is a value built once from
+// such a list (engine/all.Registry for the whole engine; the worker's
+// native-only build and the simulator's first wasm build smaller ones)
+// and passed to whatever reads policies, as tdewolff/minify relates a
+// media type to a minifier.
+//
+// A Format has a name, a cheap detection and a reader that turns the
+// user's text into an Evaluator with the platform's own semantics, its
+// faults as an Errors, each positioned. The rest of the engine asks a
+// Format for what else it can do by type assertion, and holds no
+// knowledge of any platform itself. A format package implements the
+// capabilities its platform has:
+//
+//   - convert.Reader: its rules in the neutral model (portable.Config),
+//     positioned, with the platform's semantics (portable.Semantics).
+//   - convert.Writer: its text from a portable.Policy, noting what it
+//     cannot say exactly (portable.Notes) and refusing what it cannot say
+//     without allowing more.
+//   - convert.ModelReader and convert.ModelWriter: conversion between
+//     forms of one platform's model (S3 XML to S3 JSON), rule for rule.
+//   - convert.NoRules: why it has no rules to convert (captured replies).
+//   - fix.Editor: an edit of the user's own text for a fix (one more
+//     origin, method or header), touching only the bytes it must;
+//     fix.EditChooser when its rules are not a list of entries (nginx).
+//   - lint.Platformer and lint.TextChecker: its platform's name for
+//     messages, and the traps in its text that no rule model shows.
+//   - explain.Documented: the reference its evaluation rests on.
+//   - advise.Trapper: traps that depend on the exchange.
+//
+// engine/platform/gcs is a small, complete example.
 package policy
 
 import (
