@@ -8,7 +8,7 @@
 // reader) loads with the page and gives the first verdict; the full engine
 // (whycors-full.wasm: every policy format, lint warnings, fixes, convert)
 // is fetched only when the page needs it: a policy to read, the fixes
-// panel on screen, the convert panel opened.
+// panel on screen, the convert panel opened, a HAR file to read.
 "use strict";
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -653,21 +653,89 @@
     for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     return new TextDecoder().decode(bytes);
   }
+  // The fragment is "#s=" and the base64url (no padding) of the scenario
+  // the page explains (shared/design.md), so a shared link replays with
+  // `whycors explain` once decoded. Links made before held the form's own
+  // fields (readState's shape, with no "request"); they still open.
   function saveFragment(st) {
-    const frag = "#s=" + b64urlEncode(JSON.stringify(st));
+    const frag = "#s=" + b64urlEncode(JSON.stringify(scenario(st, st.browser)));
     history.replaceState(null, "", frag);
     $("share").value = location.href;
   }
   function loadFragment() {
     const h = location.hash;
     if (!h.startsWith("#s=")) return false;
+    let v;
     try {
-      applyState(JSON.parse(b64urlDecode(h.slice(3))));
-      return true;
+      v = JSON.parse(b64urlDecode(h.slice(3)));
+      if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
     } catch (e) {
-      setStatus("The link's state could not be read (" + e.message + "); showing the defaults.", "ready");
+      linkNote("The link's state could not be read (" + e.message + "); showing the defaults.");
       return false;
     }
+    if (v.request && typeof v.request === "object") {
+      const lost = [];
+      applyState(formOf(v, lost));
+      linkNote(lost.length ? "The link's scenario has " + lost.join(", ") + ", which this form cannot hold; the verdict is for the form as shown." : "");
+    } else {
+      applyState(v);
+      linkNote("");
+    }
+    return true;
+  }
+  function linkNote(text) {
+    $("link-note").textContent = text;
+    $("link-note").hidden = !text;
+  }
+
+  // The form's fields for a scenario: scenario() the other way round.
+  // Raw replies given as "preflight" and "response" become raw reply text,
+  // each absent one written as the contract's default (404 with no
+  // headers, 200 with no headers) so the raw reader takes them in order.
+  // What the form cannot hold is added to lost.
+  function formOf(sc, lost) {
+    const rq = sc.request;
+    const st = {
+      browser: typeof sc.browser === "string" && sc.browser ? sc.browser : "chrome",
+      origin: String(rq.origin ?? ""),
+      url: String(rq.url ?? ""),
+      method: typeof rq.method === "string" && rq.method ? rq.method : "GET",
+      headers: headerPairs(rq.headers),
+      credentials: rq.credentials || "same-origin",
+      mode: rq.mode || "cors",
+      body: rq.body_type ? String(rq.body_type) : typeof rq.body === "string" ? "string" : "",
+    };
+    if (rq.redirect) lost.push("request.redirect");
+    const pol = sc.policy;
+    if (pol && typeof pol === "object") {
+      if (pol.format === "raw") Object.assign(st, { source: "raw", raw: String(pol.text ?? "") });
+      else Object.assign(st, { source: "policy", format: String(pol.format || "auto"), policy: String(pol.text ?? "") });
+      if (sc.preflight || sc.response) lost.push("replies beside a policy");
+      return st;
+    }
+    st.source = "raw";
+    st.raw = "";
+    if (sc.preflight || sc.response) {
+      const pre = sc.preflight || { status: 404, headers: [] };
+      const act = sc.response || { status: 200, headers: [] };
+      if (pre.status === 0 || act.status === 0) lost.push("a reply with status 0");
+      if (pre.status >= 300 && pre.status < 400) lost.push("a redirected preflight");
+      st.raw = replyText(pre, sc.preflight ? "" : "Not Found") + "\n" + replyText(act, sc.response ? "" : "OK");
+    }
+    return st;
+  }
+  // Header pairs from either JSON form of the contract: [[name, value], ...]
+  // or {"Name": "value"}.
+  function headerPairs(h) {
+    if (Array.isArray(h)) return h.filter(Array.isArray).map((x) => [String(x[0] ?? ""), String(x[1] ?? "")]);
+    if (h && typeof h === "object") return Object.entries(h).map(([k, v]) => [k, String(v ?? "")]);
+    return [];
+  }
+  // One reply as curl -i prints it, the form of the raw replies.
+  function replyText(r, reason) {
+    let s = "HTTP/1.1 " + r.status + (reason ? " " + reason : "") + "\n";
+    headerPairs(r.headers).forEach((h) => { s += h[0] + ": " + h[1] + "\n"; });
+    return s;
   }
 
   function copyText(text, button) {
@@ -822,10 +890,11 @@
   });
   $("convert-copy").addEventListener("click", (e) => copyText($("convert-out").textContent, e.target));
 
-  // HAR import: list the entries, and on a pick put the request in the
-  // form and its replies (the OPTIONS entry for the same URL, then the
-  // entry's own) in the raw replies, where the engine's raw reader reads
-  // them. HAR 1.2 layout: shared/reference/cloud-policies.md §6.6.
+  // HAR import: the full engine reads the file and pairs each cross-origin
+  // fetch with its preflight (engine/formats/har, whycorsFull.harPairs);
+  // a pick puts the request in the form and its replies (the preflight's,
+  // then the fetch's own) in the raw replies, where the raw reader reads
+  // them.
   let har = [];
   function loadHar(file) {
     if (!file) return;
@@ -833,58 +902,50 @@
       setHarNote("The file is larger than 8 MB; export fewer requests.");
       return;
     }
-    file.text().then((text) => {
-      let log;
-      try {
-        log = JSON.parse(text).log;
-      } catch (e) {
-        setHarNote("Not a HAR file: " + e.message);
+    setSource("har");
+    $("src-har").checked = true;
+    setHarNote("Reading the file…");
+    Promise.all([file.text(), loadFull()]).then(([text, api]) => {
+      const pairs = call(api, "harPairs", text);
+      if (!Array.isArray(pairs)) {
+        setHarNote("Not a HAR file: " + String(pairs.error).split("\n")[0]);
         return;
       }
-      har = (log && Array.isArray(log.entries) ? log.entries : []).filter((x) => x && x.request && x.response).slice(0, 2000);
+      har = pairs.slice(0, 2000);
       const sel = $("har-entry");
       sel.textContent = "";
-      sel.appendChild(el("option", null, har.length ? "Pick a request (" + har.length + ")" : "No requests in this file")).value = "";
-      har.forEach((x, i) => {
-        const o = el("option", null, x.request.method + " " + clip(x.request.url, 90) + " → " + x.response.status);
+      sel.appendChild(el("option", null, har.length ? "Pick a request (" + har.length + ")" : "No cross-origin requests in this file")).value = "";
+      har.forEach((p, i) => {
+        const c = p.candidate;
+        const o = el("option", null, c.method + " " + clip(c.url, 90) + " → " + c.status + (c.error ? " " + c.error : ""));
         o.value = String(i);
         sel.appendChild(o);
       });
       sel.disabled = !har.length;
-      setSource("har");
-      $("src-har").checked = true;
       sel.focus();
-    });
+    }, () => setHarNote("The full engine, which reads HAR files, did not load."));
   }
   function setHarNote(t) {
     const sel = $("har-entry");
     sel.textContent = "";
     sel.appendChild(el("option", null, t)).value = "";
     sel.disabled = true;
-  }
-  function hv(hs, name) {
-    const h = (hs || []).find((x) => String(x.name).toLowerCase() === name);
-    return h ? String(h.value) : "";
-  }
-  const HOP = /^(:|host$|origin$|referer$|cookie$|content-length$|connection$|accept-encoding$|user-agent$|sec-|access-control-request-)/i;
-  function toRaw(resp) {
-    let s = "HTTP/1.1 " + resp.status + (resp.statusText ? " " + resp.statusText : "") + "\n";
-    (resp.headers || []).forEach((h) => { s += h.name + ": " + h.value + "\n"; });
-    return s;
+    $("har-notes").textContent = "";
   }
   $("har-entry").addEventListener("change", (e) => {
-    const x = har[Number(e.target.value)];
-    if (!x || e.target.value === "") return;
+    const p = har[Number(e.target.value)];
+    if (!p || e.target.value === "") return;
+    const x = p.exchange;
     const rq = x.request;
-    const origin = hv(rq.headers, "origin") || $("origin").value;
-    const headers = (rq.headers || []).filter((h) => !HOP.test(h.name)).map((h) => [h.name, h.value]);
-    const body = rq.postData ? "string" : "";
-    applyRequest({ origin: origin, url: rq.url, method: rq.method, headers: headers, body: body, mode: "cors" });
-    const pre = rq.method === "OPTIONS" ? null : har.find((y) => y.request.method === "OPTIONS" && y.request.url === rq.url && hv(y.request.headers, "access-control-request-method"));
+    // The credentials mode stays as chosen unless the file shows a cookie.
+    applyRequest({ origin: rq.origin || $("origin").value, url: rq.url, method: rq.method, headers: rq.headers || [], credentials: rq.credentials, mode: "cors", body: "" });
     let raw = "";
-    if (pre && pre.response.status) raw += toRaw(pre.response) + "\n";
-    if (x.response.status) raw += toRaw(x.response);
+    if (x.preflight) raw += replyText(x.preflight, p.preflight_status_text) + "\n";
+    if (x.actual) raw += replyText(x.actual, p.status_text);
     $("raw").value = raw;
+    const notes = $("har-notes");
+    notes.textContent = "";
+    (x.notes || []).forEach((n) => notes.appendChild(el("li", null, n)));
     schedule();
   });
   $("har-file").addEventListener("change", (e) => loadHar(e.target.files[0]));

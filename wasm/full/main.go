@@ -19,6 +19,7 @@
 //	whycorsFull.lint(req)          {"text", "format"} -> [Finding, ...]: lint.Lint
 //	whycorsFull.convert(req)       {"text", "from", "to"} -> {"text", "notes"}: convert.Convert
 //	whycorsFull.targets()          the formats convert writes: convert.Targets()
+//	whycorsFull.harPairs(text)     a HAR file's cross-origin fetches, paired: har.Pairs
 package main
 
 import (
@@ -65,6 +66,7 @@ func main() {
 			}
 			return encode(f)
 		},
+		"harPairs": harPairs,
 		"lint": func(arg string) string {
 			var in struct{ Text, Format string }
 			if e := decode(arg, &in); e != "" {
