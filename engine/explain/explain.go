@@ -71,7 +71,6 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, inputErrors(err)
 	}
-	srv.reset()
 	res := p.Run(req, pre, srv)
 	return verdictOf(p, req, res, srv), nil
 }
@@ -120,14 +119,16 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		v.PreflightCacheSeconds = res.MaxAge
 	}
 	// The rules shown are the ones of the exchange that decided: the
-	// preflight when it failed, else the first actual request.
-	if res.Failure != nil && res.Failure.Preflight {
-		v.Rules = srv.rules(true)
-	} else {
-		v.Rules = srv.rules(false)
-		if v.Rules == nil {
-			v.Rules = srv.rules(true)
-		}
+	// preflight when it failed, else the first actual request (else the
+	// first preflight).
+	pre, act := firstExchanges(res)
+	switch {
+	case res.Failure != nil && res.Failure.Preflight:
+		v.Rules = rulesOf(pre)
+	case act != nil && act.Rules != nil:
+		v.Rules = act.Rules
+	default:
+		v.Rules = rulesOf(pre)
 	}
 	v.Steps = weaveSteps(res, srv)
 	if req != nil {
@@ -179,18 +180,11 @@ func inputErrors(err error) error {
 // like an unconfigured one (OPTIONS 404, others 200, no headers), unless a
 // policy is set, which answers every URL.
 type server struct {
-	s          Scenario
-	url        string // the scenario's URL, serialized
-	eval       policy.Evaluator
-	format     string        // the policy's format name, detected when "auto"
-	f          policy.Format // the policy's format
-	preRules   []policy.Rule
-	actRules   []policy.Rule
-	preSeen    bool
-	actualSeen bool
-	// preDecision and actDecision are the evaluator's words for how it
-	// answered the first preflight and the first actual request.
-	preDecision, actDecision string
+	s      Scenario
+	url    string // the scenario's URL, serialized
+	eval   policy.Evaluator
+	format string        // the policy's format name, detected when "auto"
+	f      policy.Format // the policy's format
 }
 
 func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, error) {
@@ -224,20 +218,8 @@ func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, er
 	return srv, det, nil
 }
 
-func (srv *server) reset() {
-	srv.preRules, srv.actRules, srv.preSeen, srv.actualSeen = nil, nil, false, false
-	srv.preDecision, srv.actDecision = "", ""
-}
-
-func (srv *server) rules(preflight bool) []policy.Rule {
-	if preflight {
-		return srv.preRules
-	}
-	return srv.actRules
-}
-
 // Answer implements fetch.Server.
-func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Outcome {
 	if hop > 0 && req.URL == srv.url {
 		hop = 0
 	}
@@ -251,16 +233,9 @@ func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Re
 		app = fromReply(srv.s.Response)
 	}
 	if srv.eval == nil {
-		return app
+		return policy.Outcome{Reply: app}
 	}
-	out := srv.eval.Respond(req, app)
-	if preflight && !srv.preSeen {
-		srv.preRules, srv.preSeen, srv.preDecision = out.Rules, true, out.Decision
-	}
-	if !preflight && !srv.actualSeen {
-		srv.actRules, srv.actualSeen, srv.actDecision = out.Rules, true, out.Decision
-	}
-	return out.Reply
+	return srv.eval.Respond(req, app)
 }
 
 func fromReply(r *Reply) policy.Reply {
@@ -268,3 +243,25 @@ func fromReply(r *Reply) policy.Reply {
 }
 
 func quoteStr(s string) string { return "\"" + s + "\"" }
+
+// firstExchanges are the first preflight and the first other request the
+// browser sent, or nil.
+func firstExchanges(res *fetch.Result) (pre, act *fetch.Exchange) {
+	for i := range res.Exchanges {
+		x := &res.Exchanges[i]
+		if x.Preflight && pre == nil {
+			pre = x
+		}
+		if !x.Preflight && act == nil {
+			act = x
+		}
+	}
+	return pre, act
+}
+
+func rulesOf(x *fetch.Exchange) []policy.Rule {
+	if x == nil {
+		return nil
+	}
+	return x.Rules
+}

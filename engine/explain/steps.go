@@ -19,27 +19,24 @@ const (
 // weaveSteps lists the browser model's checks in order and adds, where
 // each request leaves the browser, the request as sent and how the server
 // produced its reply: the policy's decision and each rule in evaluation
-// order with the first condition that did not match.
+// order with the first condition that did not match. Every exchange
+// carries its own trace (fetch.Exchange.Rules) and the index of the check
+// that reports it, so every hop of a redirect chain gets its steps.
 func weaveSteps(res *fetch.Result, srv *server) []Step {
 	steps := make([]Step, 0, len(res.Checks)+8)
-	var pre, act *fetch.Exchange
+	at := make(map[int][]*fetch.Exchange, len(res.Exchanges))
 	for i := range res.Exchanges {
 		x := &res.Exchanges[i]
-		if x.Preflight && pre == nil {
-			pre = x
-		}
-		if !x.Preflight && act == nil {
-			act = x
-		}
+		at[x.Check] = append(at[x.Check], x)
 	}
+	pre, _ := firstExchanges(res)
 	var last *fetch.Exchange // the latest actual exchange, for redirect checks
 	for i := range res.Exchanges {
 		if !res.Exchanges[i].Preflight {
 			last = &res.Exchanges[i]
 		}
 	}
-	preDone, actDone := false, false
-	for _, c := range res.Checks {
+	for i, c := range res.Checks {
 		// A check of the status or of a redirect reads the status line
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
@@ -52,21 +49,35 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 				}
 			}
 		}
-		if c.ID == "actual.sent" && act != nil && !actDone {
-			actDone = true
-			steps = append(steps, requestStep("actual.request", "Request as sent", act.Request, specHTTPFetch))
-			steps = append(steps, step(c))
-			steps = append(steps, serverSteps("server.actual", act.Reply, srv.actRules, srv.actDecision, srv)...)
-			continue
+		xs := at[i]
+		// A request other than a preflight is shown as sent before the
+		// check that says it was answered; a preflight after the check
+		// that says it is needed.
+		for _, x := range xs {
+			if !x.Preflight {
+				steps = append(steps, requestStep(hopID(x, "actual.request"), "Request as sent", x.Request, specHTTPFetch))
+			}
 		}
 		steps = append(steps, step(c))
-		if c.ID == "preflight.needed" && pre != nil && !preDone {
-			preDone = true
-			steps = append(steps, requestStep("preflight.request", "Preflight request as sent", pre.Request, specPreflightFetch))
-			steps = append(steps, serverSteps("server.preflight", pre.Reply, srv.preRules, srv.preDecision, srv)...)
+		for _, x := range xs {
+			if x.Preflight {
+				steps = append(steps, requestStep(hopID(x, "preflight.request"), "Preflight request as sent", x.Request, specPreflightFetch))
+				steps = append(steps, serverSteps(hopID(x, "server.preflight"), x, srv)...)
+			} else {
+				steps = append(steps, serverSteps(hopID(x, "server.actual"), x, srv)...)
+			}
 		}
 	}
 	return steps
+}
+
+// hopID names a step of exchange x: id itself for the fetch's first URL,
+// prefixed with the redirect hop after it ("hop[1].server.actual").
+func hopID(x *fetch.Exchange, id string) string {
+	if x.Hop == 0 {
+		return id
+	}
+	return "hop[" + strconv.Itoa(x.Hop) + "]." + id
 }
 
 func step(c fetch.Check) Step {
@@ -85,7 +96,8 @@ func requestStep(id, title string, r policy.Request, spec string) Step {
 
 // serverSteps describes how the server answered: the reply's status line
 // and, for a policy, its decision and each rule's trace.
-func serverSteps(id string, reply policy.Reply, rules []policy.Rule, decision string, srv *server) []Step {
+func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
+	reply, rules, decision := x.Reply, x.Rules, x.Decision
 	out := []Step{}
 	who := "The server"
 	if srv.eval != nil {

@@ -5,19 +5,19 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // fixedServer is a fetch.Server that answers every preflight (OPTIONS) with
 // one reply and every other request with another, whatever the URL and hop.
-type fixedServer struct{ preflight, actual policy.Reply }
+type fixedServer struct{ preflight, actual wire.Reply }
 
 // Answer implements fetch.Server.
-func (s fixedServer) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+func (s fixedServer) Answer(req wire.Request, preflight bool, hop int) wire.Outcome {
 	if preflight {
-		return s.preflight
+		return wire.Outcome{Reply: s.preflight}
 	}
-	return s.actual
+	return wire.Outcome{Reply: s.actual}
 }
 
 // Lookup gives a profile by the scenario's browser name; "" is chrome. The
@@ -116,13 +116,13 @@ func ExampleProfile_Run() {
 		return
 	}
 	srv := fixedServer{
-		preflight: policy.Reply{Status: 204, Header: headers.List{
+		preflight: wire.Reply{Status: 204, Header: headers.List{
 			{Name: "Access-Control-Allow-Origin", Value: "https://app.example"},
 			{Name: "Access-Control-Allow-Methods", Value: "GET, DELETE"},
 			{Name: "Access-Control-Allow-Headers", Value: "Authorization"},
 			{Name: "Access-Control-Max-Age", Value: "86400"},
 		}},
-		actual: policy.Reply{Status: 200, Header: headers.List{
+		actual: wire.Reply{Status: 200, Header: headers.List{
 			{Name: "Access-Control-Allow-Origin", Value: "https://app.example"},
 			{Name: "Content-Type", Value: "application/json"},
 			{Name: "X-Request-Id", Value: "42"},
@@ -157,7 +157,7 @@ func ExampleProfile_Run() {
 // each browser's own. Checks say, step by step, what passed and what did
 // not.
 func ExampleProfile_Run_blocked() {
-	srv := fixedServer{actual: policy.Reply{Status: 200, Header: headers.List{
+	srv := fixedServer{actual: wire.Reply{Status: 200, Header: headers.List{
 		{Name: "Access-Control-Allow-Origin", Value: "*"},
 	}}}
 	in := fetch.Init{Credentials: "include"}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
-	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // Limits on a fetch() description; anything larger is bad input, so that a
@@ -335,20 +335,20 @@ func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
 // Access-Control-Request-Headers with the CORS-unsafe names lowercased,
 // sorted and joined by "," without spaces (only when there are any), and
 // Origin. serializedOrigin is "null" after a tainting redirect.
-func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) policy.Request {
+func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) wire.Request {
 	out := headers.List{{Name: "Accept", Value: "*/*"}, {Name: "Access-Control-Request-Method", Value: method}}
 	if names := p.UnsafeNames(h); len(names) > 0 {
 		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}
 	out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
-	return policy.Request{Method: "OPTIONS", URL: url.String(), Header: out}
+	return wire.Request{Method: "OPTIONS", URL: url.String(), Header: out}
 }
 
 // ActualRequest builds the request as sent: the page's headers in order,
 // Accept: */* when the page set no Accept (https://fetch.spec.whatwg.org/#fetching,
 // step 12), and Origin when the fetch is CORS or the method is not
 // GET or HEAD (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
-func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) policy.Request {
+func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
 	out := h.Clone()
 	if !out.Has("Accept") {
 		out = append(out, headers.Field{Name: "Accept", Value: "*/*"})
@@ -356,7 +356,7 @@ func ActualRequest(url origin.URL, method string, h headers.List, serializedOrig
 	if cors || (method != "GET" && method != "HEAD") {
 		out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
 	}
-	return policy.Request{Method: method, URL: url.String(), Header: out}
+	return wire.Request{Method: method, URL: url.String(), Header: out}
 }
 
 func isPrintableASCII(s string) bool {

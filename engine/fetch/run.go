@@ -5,7 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
-	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // MaxRedirects is the redirect limit of HTTP-redirect fetch
@@ -16,12 +16,14 @@ const MaxRedirects = 20
 // a Server may replay recorded replies, evaluate a policy or ask a live
 // server.
 type Server interface {
-	// Answer returns the reply to req. preflight is set for a
+	// Answer returns the reply to req and, for a server that keeps one,
+	// the trace of how it decided (its rules, its decision), which the
+	// model keeps with the exchange. preflight is set for a
 	// CORS-preflight request; hop counts redirects followed so far (0 for
 	// the fetch's first URL). A reply with Status 0 means the connection
 	// closed without a response, which the browser treats as a network
 	// error.
-	Answer(req policy.Request, preflight bool, hop int) policy.Reply
+	Answer(req wire.Request, preflight bool, hop int) wire.Outcome
 }
 
 // Exchange is one request the browser sent and the reply it got.
@@ -33,9 +35,17 @@ type Exchange struct {
 	Hop int
 	// Request is the request as sent: method, URL and every header line
 	// the browser adds (Accept, Origin, Access-Control-Request-*).
-	Request policy.Request
+	Request wire.Request
 	// Reply is the server's answer, cut to MaxHeaders lines.
-	Reply policy.Reply
+	Reply wire.Reply
+	// Rules and Decision are the server's trace of how it answered this
+	// request (wire.Outcome), when it keeps one.
+	Rules    []wire.Rule
+	Decision string
+	// Check is the index in Result.Checks of the check that reports this
+	// request: for a preflight, the one that says it is needed; for any
+	// other request, the one that says it was sent.
+	Check int
 }
 
 // Result is what the page sees and why.
@@ -184,8 +194,9 @@ func (s *runState) mainFetch() *Result {
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
 		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors")
-		reply := boundReply(s.srv.Answer(req, false, s.hop))
-		s.res.Exchanges = append(s.res.Exchanges, Exchange{Hop: s.hop, Request: req, Reply: reply})
+		out := s.srv.Answer(req, false, s.hop)
+		reply := boundReply(out.Reply)
+		s.res.Exchanges = append(s.res.Exchanges, Exchange{Hop: s.hop, Request: req, Reply: reply, Rules: out.Rules, Decision: out.Decision, Check: len(s.res.Checks)})
 		if reply.Status == 0 {
 			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Fail, Spec: specMainFetch,
 				Detail: req.Method + " " + req.URL + " got no response: the connection closed."})
@@ -225,11 +236,13 @@ func (s *runState) preflight() *Failure {
 			Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
 		return nil
 	}
+	needed := len(s.res.Checks)
 	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch,
 		Detail: "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."})
 	req := p.PreflightRequest(r, s.url, s.method, s.header, s.serializedOrigin())
-	reply := boundReply(s.srv.Answer(req, true, s.hop))
-	s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: true, Hop: s.hop, Request: req, Reply: reply})
+	ans := s.srv.Answer(req, true, s.hop)
+	reply := boundReply(ans.Reply)
+	s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: true, Hop: s.hop, Request: req, Reply: reply, Rules: ans.Rules, Decision: ans.Decision, Check: needed})
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
 			Detail: "OPTIONS " + req.URL + " got no response: the connection closed."})
@@ -255,7 +268,7 @@ func (p *Profile) needsPreflightAt(r *Request, method string, h headers.List) (b
 	return p.NeedsPreflight(&cp)
 }
 
-func redirectLocation(reply policy.Reply) (string, bool) {
+func redirectLocation(reply wire.Reply) (string, bool) {
 	switch reply.Status {
 	case 301, 302, 303, 307, 308:
 		if loc, ok := reply.Header.Get("Location"); ok {
@@ -266,7 +279,7 @@ func redirectLocation(reply policy.Reply) (string, bool) {
 }
 
 // redirect is HTTP-redirect fetch (https://fetch.spec.whatwg.org/#http-redirect-fetch).
-func (s *runState) redirect(reply policy.Reply, loc string) (bool, *Result) {
+func (s *runState) redirect(reply wire.Reply, loc string) (bool, *Result) {
 	r := s.r
 	switch r.Redirect {
 	case "error":
@@ -332,7 +345,7 @@ func (s *runState) redirect(reply policy.Reply, loc string) (bool, *Result) {
 }
 
 // finish builds the response the page sees.
-func (s *runState) finish(reply policy.Reply) *Result {
+func (s *runState) finish(reply wire.Reply) *Result {
 	res := s.res
 	res.Allowed = true
 	switch s.tainting {
@@ -358,7 +371,7 @@ func (s *runState) finish(reply policy.Reply) *Result {
 
 // boundReply keeps a reply within the header limits, so a hostile server
 // cannot make the model slow.
-func boundReply(r policy.Reply) policy.Reply {
+func boundReply(r wire.Reply) wire.Reply {
 	if len(r.Header) > MaxHeaders {
 		r.Header = r.Header[:MaxHeaders]
 	}

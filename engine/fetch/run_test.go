@@ -7,17 +7,21 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // raw answers like the scenario contract: the preflight reply (default 404)
 // and the response (default 200), at every hop.
 type raw struct {
-	pre, resp *policy.Reply
-	next      *policy.Reply // answer after a redirect
+	pre, resp *wire.Reply
+	next      *wire.Reply // answer after a redirect
 }
 
-func (s raw) Answer(_ policy.Request, preflight bool, hop int) policy.Reply {
+func (s raw) Answer(req wire.Request, preflight bool, hop int) wire.Outcome {
+	return wire.Outcome{Reply: s.reply(preflight, hop)}
+}
+
+func (s raw) reply(preflight bool, hop int) wire.Reply {
 	if hop > 0 && s.next != nil {
 		return *s.next
 	}
@@ -25,16 +29,16 @@ func (s raw) Answer(_ policy.Request, preflight bool, hop int) policy.Reply {
 		if s.pre != nil {
 			return *s.pre
 		}
-		return policy.Reply{Status: 404}
+		return wire.Reply{Status: 404}
 	}
 	if s.resp != nil {
 		return *s.resp
 	}
-	return policy.Reply{Status: 200}
+	return wire.Reply{Status: 200}
 }
 
-func reply(status int, kv ...string) *policy.Reply {
-	r := &policy.Reply{Status: status, Header: headers.List{}}
+func reply(status int, kv ...string) *wire.Reply {
+	r := &wire.Reply{Status: status, Header: headers.List{}}
 	for i := 0; i+1 < len(kv); i += 2 {
 		r.Header.Add(kv[i], kv[i+1])
 	}

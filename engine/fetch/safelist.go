@@ -1,9 +1,10 @@
 package fetch
 
 import (
-	"github.com/whycors/whycors/engine/headers"
 	"sort"
 	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // Safelist sizes (https://fetch.spec.whatwg.org/#cors-safelisted-request-header

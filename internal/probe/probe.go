@@ -269,7 +269,13 @@ type live struct {
 	method   string
 }
 
-func (l *live) Answer(req policy.Request, preflight bool, hop int) policy.Reply {
+// Answer implements fetch.Server: a live server keeps no trace of its
+// rules, so the outcome is the reply alone.
+func (l *live) Answer(req policy.Request, preflight bool, hop int) policy.Outcome {
+	return policy.Outcome{Reply: l.reply(req, preflight, hop)}
+}
+
+func (l *live) reply(req policy.Request, preflight bool, hop int) policy.Reply {
 	x := Exchange{Preflight: preflight, Method: req.Method, URL: req.URL,
 		Header: WireHeaders(l.p.Name, l.o.UserAgent, l.page, req, preflight)}
 	switch {
