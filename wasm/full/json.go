@@ -8,10 +8,10 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 )
 
-// decode reads the JSON argument into v; field names match
-// case-insensitively ({"text": ...} fills Text). It returns the failure
-// JSON, or "" on success. (A scenario may be larger than
-// explain.MaxScenarioBytes here: a pasted HAR file is up to 8 MB.)
+// decode reads the JSON argument of lint and convert into v; field names
+// match case-insensitively ({"text": ...} fills Text). It returns the
+// failure JSON, or "" on success. Scenarios are read by explain.Decode,
+// as every shell reads them: it refuses unknown fields with their path.
 func decode(arg string, v any) string {
 	if err := json.Unmarshal([]byte(arg), v); err != nil {
 		return errorJSON(err)

@@ -45,9 +45,9 @@ func main() {
 			return encode(d)
 		},
 		"explain": func(arg string) string {
-			var s explain.Scenario
-			if e := decode(arg, &s); e != "" {
-				return e
+			s, err := explain.Decode([]byte(arg))
+			if err != nil {
+				return errorJSON(err)
 			}
 			v, err := explain.Explain(s, opts)
 			if err != nil {
@@ -56,9 +56,9 @@ func main() {
 			return encode(v)
 		},
 		"fixes": func(arg string) string {
-			var s explain.Scenario
-			if e := decode(arg, &s); e != "" {
-				return e
+			s, err := explain.Decode([]byte(arg))
+			if err != nil {
+				return errorJSON(err)
 			}
 			f, err := explain.Fixes(s, opts)
 			if err != nil {
