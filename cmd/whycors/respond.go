@@ -6,11 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/policy"
 	// The platforms whose formats respond reads (registered from init).
 )
@@ -168,7 +168,7 @@ func readRawRequest(r io.Reader) (policy.Request, error) {
 
 func writeRawReply(w io.Writer, r policy.Reply) {
 	bw := bufio.NewWriter(w)
-	text := http.StatusText(r.Status)
+	text := fetch.ReasonPhrase(r.Status)
 	bw.WriteString("HTTP/1.1 " + strconv.Itoa(r.Status) + " " + text + "\r\n")
 	for _, f := range r.Header {
 		bw.WriteString(f.Name + ": " + f.Value + "\r\n")

@@ -177,14 +177,7 @@ func statusText(code int) string {
 	if code == 0 {
 		return "nothing (the connection closed)"
 	}
-	t := fetch.StatusText(code)
-	if strings.HasPrefix(t, "status code") {
-		// fetch.StatusText has the phrases the browsers print for errors;
-		// these are RFC 9110 §15's for the other codes a fix mentions.
-		t = map[int]string{200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 206: "Partial Content",
-			301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect"}[code]
-	}
-	return strings.TrimSpace(strconv.Itoa(code) + " " + t)
+	return strings.TrimSpace(strconv.Itoa(code) + " " + fetch.ReasonPhrase(code))
 }
 
 func replyLines(r policy.Reply) string {

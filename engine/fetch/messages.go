@@ -312,11 +312,49 @@ func (specMessages) exception(*Failure) string   { return "TypeError" }
 func (specMessages) allowed(int) []string        { return []string{} }
 func (specMessages) authWarning(string) []string { return []string{} }
 
-// StatusText is the reason phrase for a status code, as a Go server sends
-// it (RFC 9110 §15 phrases; "status code N" for codes without one, which is
-// what Chromium then prints, observed with status 599).
+// StatusText is the reason phrase for a status code as Chromium prints it
+// in "Failed to load resource" lines: ReasonPhrase, or "status code N" for
+// codes without one (observed with status 599).
 func StatusText(code int) string {
+	if t := ReasonPhrase(code); t != "" {
+		return t
+	}
+	return "status code " + itoa(code)
+}
+
+// ReasonPhrase is the reason phrase for a status code, as a Go server
+// sends it (RFC 9110 §15), or "" for a code without one. It is the
+// engine's one table of them.
+func ReasonPhrase(code int) string {
 	switch code {
+	case 200:
+		return "OK"
+	case 201:
+		return "Created"
+	case 202:
+		return "Accepted"
+	case 203:
+		return "Non-Authoritative Information"
+	case 204:
+		return "No Content"
+	case 205:
+		return "Reset Content"
+	case 206:
+		return "Partial Content"
+	case 300:
+		return "Multiple Choices"
+	case 301:
+		return "Moved Permanently"
+	case 302:
+		return "Found"
+	case 303:
+		return "See Other"
+	case 304:
+		return "Not Modified"
+	case 307:
+		return "Temporary Redirect"
+	case 308:
+		return "Permanent Redirect"
 	case 400:
 		return "Bad Request"
 	case 401:
@@ -398,5 +436,5 @@ func StatusText(code int) string {
 	case 511:
 		return "Network Authentication Required"
 	}
-	return "status code " + itoa(code)
+	return ""
 }
