@@ -29,129 +29,175 @@ type Note = portable.Note
 // way. names are the rules' names and from their source rule indexes,
 // parallel to the result's Rules.
 func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
-	var out portable.Policy
-	var names []string
-	var from []int
 	var notes []Note
 	// Rules are kept pending until duplicates are known: an Express
 	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
-	type pending struct {
-		pr         portable.Rule
-		name       string
-		index      int
-		methodOnly bool
-		notes      []Note
-	}
 	var kept []pending
-	var cur *[]Note
-	note := func(r *Rule, field, effect, msg string, pos Pos) {
-		n := Note{Rule: r.Index, Field: field, Effect: effect, Message: msg, Pos: pos}
-		if cur != nil {
-			*cur = append(*cur, n)
-			return
-		}
-		notes = append(notes, n)
-	}
-	plat := src.Format
 	for i := range src.Rules {
 		r := &src.Rules[i]
-		var ruleNotes []Note
-		cur = &ruleNotes
 		if r.Disabled {
-			cur = nil
-			note(r, "origin", Same, "the middleware is disabled (a falsy origin): it sends no CORS headers, so it is left out", r.Pos)
+			notes = append(notes, noteOn(r, "origin", Same, "the middleware is disabled (a falsy origin): it sends no CORS headers, so it is left out", r.Pos))
 			continue
 		}
-		pr := portable.Rule{Credentials: r.Credentials, MaxAge: r.MaxAge, Paths: append([]string(nil), r.Paths...)}
-		if r.MaxAge != nil && *r.MaxAge < 0 {
-			pr.MaxAge = nil
-		}
-		// Origins.
-		if r.ReflectAny {
-			// origin: true echoes every origin; with credentials the
-			// portable form writes that as "*" plus credentials, which
-			// writers spell as an echo (portable.Rule.Credentials).
-			pr.Origins = []string{"*"}
-		}
-		for j, o := range r.Origins {
-			os, effect, why := originToPortable(src.Semantics.Origins, o.Text, r.Regex[j])
-			pr.Origins = append(pr.Origins, os...)
-			if why != "" {
-				note(r, "origins", effect, why, o.Pos)
-			}
-		}
-		if len(pr.Origins) == 0 {
-			cur = nil
-			notes = append(notes, ruleNotes...)
-			note(r, "origins", Narrower, "no origin of this rule can be written in the portable form, so the rule is left out", r.Pos)
+		m := ruleMapper{src: src, r: r}
+		pr, ok := m.rule()
+		if !ok {
+			notes = append(notes, m.notes...)
+			notes = append(notes, noteOn(r, "origins", Narrower, "no origin of this rule can be written in the portable form, so the rule is left out", r.Pos))
 			continue
 		}
-		if pr.AnyOrigin() && !r.ReflectAny && r.CredentialsImplied {
-			// S3 and Azure answer a "*" rule with ACAO * and no
-			// credentials (cloud-policies.md §0 item 4, §4).
-			pr.Credentials = false
-		}
-		// Methods.
-		for _, m := range r.Methods {
-			switch {
-			case m.Text == "OPTIONS":
-				// The preflight itself is never checked against the
-				// list; listing OPTIONS changes nothing in a browser.
-				continue
-			case src.Semantics.MethodSelects && strings.Contains(m.Text, "*") && m.Text != "*":
-				note(r, "methods", Narrower, strconv.Quote(m.Text)+" is not a method the portable form can list; left out", m.Pos)
-				continue
-			}
-			pr.Methods = appendUnique(pr.Methods, m.Text)
-		}
-		if src.Semantics.MethodSelects && !contains(pr.Methods, "*") {
-			var missing []string
-			for _, m := range []string{"GET", "HEAD", "POST"} {
-				if !contains(pr.Methods, m) {
-					missing = append(missing, m)
-				}
-			}
-			if len(missing) > 0 {
-				note(r, "methods", Wider, plat+" picks a rule by method too, so this rule gives no CORS headers to "+strings.Join(missing, ", ")+" requests; the converted rule answers them, as those methods never need listing (Fetch §2.2.1)", r.Pos)
-			}
-		}
-		// Request headers.
-		if r.EchoAllHeaders {
-			pr.AllowHeaders = []string{"*"}
-		}
-		for _, h := range r.AllowHeaders {
-			switch {
-			case h.Text == "*":
-				if !src.Semantics.EchoHeaders {
-					note(r, "allow_headers", Wider, plat+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
-				}
-				pr.AllowHeaders = appendUnique(pr.AllowHeaders, "*")
-			case strings.Contains(h.Text, "*"):
-				note(r, "allow_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out (list the names)", h.Pos)
-			default:
-				pr.AllowHeaders = appendUnique(pr.AllowHeaders, strings.ToLower(h.Text))
-			}
-		}
-		for _, h := range r.ExposeHeaders {
-			if strings.Contains(h.Text, "*") && h.Text != "*" {
-				note(r, "expose_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out", h.Pos)
-				continue
-			}
-			pr.ExposeHeaders = appendUnique(pr.ExposeHeaders, h.Text)
-		}
-		if r.PathNote != "" {
-			note(r, "paths", Wider, r.PathNote, r.Pos)
-		}
-		if r.PreflightPass {
-			note(r, "preflight", Differs, "preflights this rule does not allow are handed to the application, which may answer them; the converted rule refuses them", r.Pos)
-		}
-		if r.MethodOnly != "" {
-			note(r, "method", Wider, "the middleware is mounted for "+r.MethodOnly+" requests only; the converted rule covers every method", r.Pos)
-		}
-		kept = append(kept, pending{pr, r.Name, r.Index, r.MethodOnly != "", ruleNotes})
-		cur = nil
+		kept = append(kept, pending{pr, r.Name, r.Index, r.MethodOnly != "", m.notes})
 	}
-	cur = nil
+	out, names, from, keptNotes := dedupe(kept)
+	notes = append(notes, keptNotes...)
+	notes = append(notes, selectionNotes(src)...)
+	return out, names, from, notes
+}
+
+// pending is a rule mapped onto the portable form, with its notes, until
+// duplicates are known.
+type pending struct {
+	pr         portable.Rule
+	name       string
+	index      int
+	methodOnly bool
+	notes      []Note
+}
+
+// noteOn is a note about source rule r.
+func noteOn(r *Rule, field, effect, msg string, pos Pos) Note {
+	return Note{Rule: r.Index, Field: field, Effect: effect, Message: msg, Pos: pos}
+}
+
+// ruleMapper maps one source rule onto a portable rule, collecting the
+// notes of what it cannot say exactly.
+type ruleMapper struct {
+	src   *Source
+	r     *Rule
+	notes []Note
+}
+
+func (m *ruleMapper) note(field, effect, msg string, pos Pos) {
+	m.notes = append(m.notes, noteOn(m.r, field, effect, msg, pos))
+}
+
+// rule is the portable form of m.r; ok is false when none of its origins
+// can be written.
+func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
+	r := m.r
+	pr = portable.Rule{Credentials: r.Credentials, MaxAge: r.MaxAge, Paths: append([]string(nil), r.Paths...)}
+	if r.MaxAge != nil && *r.MaxAge < 0 {
+		pr.MaxAge = nil
+	}
+	pr.Origins = m.origins()
+	if len(pr.Origins) == 0 {
+		return pr, false
+	}
+	if pr.AnyOrigin() && !r.ReflectAny && r.CredentialsImplied {
+		// S3 and Azure answer a "*" rule with ACAO * and no
+		// credentials (cloud-policies.md §0 item 4, §4).
+		pr.Credentials = false
+	}
+	pr.Methods = m.methods()
+	pr.AllowHeaders = m.allowHeaders()
+	pr.ExposeHeaders = m.exposeHeaders()
+	if r.PathNote != "" {
+		m.note("paths", Wider, r.PathNote, r.Pos)
+	}
+	if r.PreflightPass {
+		m.note("preflight", Differs, "preflights this rule does not allow are handed to the application, which may answer them; the converted rule refuses them", r.Pos)
+	}
+	if r.MethodOnly != "" {
+		m.note("method", Wider, "the middleware is mounted for "+r.MethodOnly+" requests only; the converted rule covers every method", r.Pos)
+	}
+	return pr, true
+}
+
+func (m *ruleMapper) origins() []string {
+	var out []string
+	if m.r.ReflectAny {
+		// origin: true echoes every origin; with credentials the
+		// portable form writes that as "*" plus credentials, which
+		// writers spell as an echo (portable.Rule.Credentials).
+		out = []string{"*"}
+	}
+	for j, o := range m.r.Origins {
+		os, effect, why := originToPortable(m.src.Semantics.Origins, o.Text, m.r.Regex[j])
+		out = append(out, os...)
+		if why != "" {
+			m.note("origins", effect, why, o.Pos)
+		}
+	}
+	return out
+}
+
+func (m *ruleMapper) methods() []string {
+	sem, r := m.src.Semantics, m.r
+	var out []string
+	for _, x := range r.Methods {
+		switch {
+		case x.Text == "OPTIONS":
+			// The preflight itself is never checked against the
+			// list; listing OPTIONS changes nothing in a browser.
+			continue
+		case sem.MethodSelects && strings.Contains(x.Text, "*") && x.Text != "*":
+			m.note("methods", Narrower, strconv.Quote(x.Text)+" is not a method the portable form can list; left out", x.Pos)
+			continue
+		}
+		out = appendUnique(out, x.Text)
+	}
+	if sem.MethodSelects && !contains(out, "*") {
+		var missing []string
+		for _, x := range []string{"GET", "HEAD", "POST"} {
+			if !contains(out, x) {
+				missing = append(missing, x)
+			}
+		}
+		if len(missing) > 0 {
+			m.note("methods", Wider, m.src.Format+" picks a rule by method too, so this rule gives no CORS headers to "+strings.Join(missing, ", ")+" requests; the converted rule answers them, as those methods never need listing (Fetch §2.2.1)", r.Pos)
+		}
+	}
+	return out
+}
+
+func (m *ruleMapper) allowHeaders() []string {
+	var out []string
+	if m.r.EchoAllHeaders {
+		out = []string{"*"}
+	}
+	for _, h := range m.r.AllowHeaders {
+		switch {
+		case h.Text == "*":
+			if !m.src.Semantics.EchoHeaders {
+				m.note("allow_headers", Wider, m.src.Format+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
+			}
+			out = appendUnique(out, "*")
+		case strings.Contains(h.Text, "*"):
+			m.note("allow_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out (list the names)", h.Pos)
+		default:
+			out = appendUnique(out, strings.ToLower(h.Text))
+		}
+	}
+	return out
+}
+
+func (m *ruleMapper) exposeHeaders() []string {
+	var out []string
+	for _, h := range m.r.ExposeHeaders {
+		if strings.Contains(h.Text, "*") && h.Text != "*" {
+			m.note("expose_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out", h.Pos)
+			continue
+		}
+		out = appendUnique(out, h.Text)
+	}
+	return out
+}
+
+// dedupe drops a kept rule that another covers with the same permissions
+// (preferring the one mounted for every method, then the first), and
+// returns the policy, the rules' names and source indexes, and the notes
+// in rule order.
+func dedupe(kept []pending) (out portable.Policy, names []string, from []int, notes []Note) {
 	for i, k := range kept {
 		dup := -1
 		for j, o := range kept {
@@ -169,25 +215,31 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 		names = append(names, k.name)
 		from = append(from, k.index)
 	}
-	// Selection: platforms that choose a rule by method (and headers) go
-	// on to later rules where the portable form stops at the first rule
-	// matching the origin.
-	if src.Semantics.MethodSelects {
-		what := "method"
-		if src.Semantics.HeaderFallThrough {
-			what = "method and requested headers"
-		}
-		for j := range src.Rules {
-			for i := 0; i < j; i++ {
-				if overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
-					r := &src.Rules[j]
-					note(r, "origins", Narrower, plat+" goes on to this rule when rule "+strconv.Itoa(i)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i)+" for origins both rules allow", r.Pos)
-					break
-				}
+	return out, names, from, notes
+}
+
+// selectionNotes: platforms that choose a rule by method (and headers) go
+// on to later rules where the portable form stops at the first rule
+// matching the origin.
+func selectionNotes(src *Source) []Note {
+	if !src.Semantics.MethodSelects {
+		return nil
+	}
+	what := "method"
+	if src.Semantics.HeaderFallThrough {
+		what = "method and requested headers"
+	}
+	var notes []Note
+	for j := range src.Rules {
+		for i := 0; i < j; i++ {
+			if overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
+				r := &src.Rules[j]
+				notes = append(notes, noteOn(r, "origins", Narrower, src.Format+" goes on to this rule when rule "+strconv.Itoa(i)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i)+" for origins both rules allow", r.Pos))
+				break
 			}
 		}
 	}
-	return out, names, from, notes
+	return notes
 }
 
 // originToPortable maps one origin entry of platform plat. It returns the
