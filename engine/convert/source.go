@@ -44,7 +44,7 @@ type Error struct {
 	Refused bool
 }
 
-func (e *Error) Error() string { return "convert: " + e.Msg }
+func (e *Error) Error() string { return e.Msg }
 
 // Sources lists the format names of reg that Read and Convert accept as
 // input.

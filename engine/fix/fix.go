@@ -62,10 +62,14 @@ type Edit struct {
 
 // ErrUnsupported is returned for an edit this package cannot make in
 // the given format; the caller then offers the header lines instead.
-var ErrUnsupported = errors.New("fix: this edit is not supported for this format")
+var ErrUnsupported = errors.New("this edit is not supported for this format")
 
-// errNotFound is an edit whose target is not in the text.
-var errNotFound = errors.New("fix: the rule or field to change is not in the text")
+// ErrNotFound is returned for an edit whose target (the rule, the
+// field, the line it names) is not in the text; an Editor returns it too.
+var ErrNotFound = errors.New("the rule or field to change is not in the text")
+
+// errNotFound is ErrNotFound, by the name the JSON and XML editors use.
+var errNotFound = ErrNotFound
 
 // Editor is the capability of a format whose text a fix can edit: it
 // makes e in text, touching only the bytes it must (EditJSON and EditXML
@@ -105,14 +109,14 @@ type EditChooser interface {
 // ErrUnsupported when f cannot be edited.
 func Apply(f policy.Format, text string, e Edit) (string, error) {
 	if len(text) > MaxText {
-		return "", errors.New("fix: text too large")
+		return "", errors.New("text too large")
 	}
 	if e.Op == Add && len(e.Values) == 0 {
 		return text, nil
 	}
 	for _, v := range e.Values {
 		if !safeValue(v) {
-			return "", errors.New("fix: refusing to write " + v)
+			return "", errors.New("refusing to write " + v)
 		}
 	}
 	if ed, ok := f.(Editor); ok {
@@ -127,10 +131,6 @@ func Apply(f policy.Format, text string, e Edit) (string, error) {
 		return EditJSON(text, jsonKeys(format), e)
 	case xmlShape(format) != nil:
 		return EditXML(text, xmlShape(format), e)
-	case format == "express":
-		return applyExpress(text, e)
-	case format == "nginx":
-		return applyNginx(text, e)
 	}
 	return "", ErrUnsupported
 }
@@ -164,4 +164,33 @@ func lineIndent(text string, off int) (string, bool) {
 
 func insert(text string, off int, s string) string {
 	return text[:off] + s + text[off:]
+}
+
+// LineIndent returns the whitespace that starts the line holding off, and
+// whether only whitespace precedes off on that line: an Editor indents
+// what it adds like the lines around it.
+func LineIndent(text string, off int) (string, bool) { return lineIndent(text, off) }
+
+// Insert returns text with s inserted at byte offset off.
+func Insert(text string, off int, s string) string { return insert(text, off, s) }
+
+// AppendList appends values to list, a comma-separated list as the user
+// wrote it, in the list's own style: after ", " when it already uses that,
+// after "," when it uses a bare comma, after sep when it has one item; an
+// empty list becomes the values alone.
+func AppendList(list string, values []string, sep string) string {
+	switch {
+	case strings.Contains(list, ", "):
+		sep = ", "
+	case strings.Contains(list, ","):
+		sep = ","
+	}
+	for _, v := range values {
+		if strings.TrimSpace(list) == "" {
+			list = v
+		} else {
+			list += sep + v
+		}
+	}
+	return list
 }

@@ -30,9 +30,10 @@ type Error struct {
 	Msg    string // what is wrong, without the input or the offset
 }
 
-// Error returns "origin: " Msg " at byte " Offset " of " the quoted Input.
+// Error returns Msg " at byte " Offset " of " the quoted Input (no package
+// prefix: the caller names the field, as fetch.InputError does).
 func (e *Error) Error() string {
-	return "origin: " + e.Msg + " at byte " + strconv.Itoa(e.Offset) + " of " + strconv.Quote(e.Input)
+	return e.Msg + " at byte " + strconv.Itoa(e.Offset) + " of " + strconv.Quote(e.Input)
 }
 
 // Origin is a tuple origin (scheme, host, port) or an opaque origin.

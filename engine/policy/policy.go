@@ -44,6 +44,14 @@
 //   - advise.Trapper: traps that depend on the exchange.
 //
 // engine/platform/gcs is a small, complete example.
+//
+// # Errors
+//
+// The engine's errors carry no package prefix ("convert: ", "origin: "):
+// each says what is wrong and where, by its position (Error's line,
+// column and path) or by the field at fault, and the shell that prints it
+// says which command failed. Readers return every fault of an input as
+// Errors, which errors.As and errors.Is see through (Errors.Unwrap).
 package policy
 
 import (

@@ -185,4 +185,4 @@ type Error struct {
 	Msgs []string
 }
 
-func (e *Error) Error() string { return "portable: " + strings.Join(e.Msgs, "; ") }
+func (e *Error) Error() string { return strings.Join(e.Msgs, "; ") }
