@@ -157,19 +157,10 @@ type PreflightTrace struct {
 	Reply   *Reply            `json:"reply,omitempty"`
 }
 
-// Step is one check in the trace, pass or fail.
-type Step struct {
-	ID     string `json:"id"`     // stable name, e.g. "preflight.allow-origin"
-	Title  string `json:"title"`  // short, for a list
-	Status string `json:"status"` // "pass", "fail", "info", "skip", "warn"
-	Detail string `json:"detail"` // what was compared, in words
-	// Header is the header line the check read, as received
-	// ("Access-Control-Allow-Origin: *"), or empty.
-	Header string `json:"header,omitempty"`
-	// Spec links the section of the Fetch standard or platform document
-	// the step rests on.
-	Spec string `json:"spec,omitempty"`
-}
+// Step is one check in the trace, pass or fail: the browser model's
+// fetch.Check, and the steps this package adds (the request as sent, the
+// server's rules) in the same shape.
+type Step = fetch.Check
 
 // Fix is a proposed change that makes the fetch pass, verified by running
 // the engine again on the changed input.

@@ -58,7 +58,7 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 				steps = append(steps, requestStep(hopID(x, "actual.request"), "Request as sent", x.Request, specHTTPFetch))
 			}
 		}
-		steps = append(steps, step(c))
+		steps = append(steps, c)
 		for _, x := range xs {
 			if x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "preflight.request"), "Preflight request as sent", x.Request, specPreflightFetch))
@@ -80,9 +80,6 @@ func hopID(x *fetch.Exchange, id string) string {
 	return "hop[" + strconv.Itoa(x.Hop) + "]." + id
 }
 
-func step(c fetch.Check) Step {
-	return Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec}
-}
 
 func requestStep(id, title string, r policy.Request, spec string) Step {
 	lines := make([]string, 0, len(r.Header)+1)

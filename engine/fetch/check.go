@@ -20,14 +20,20 @@ const (
 	Skip = "skip" // not tried (a server rule the server never reached)
 )
 
-// Check is one step of the trace, pass or fail.
+// Check is one step of the trace, pass or fail. explain's verdict lists
+// them as its steps (explain.Step is this type), with the JSON names of
+// the scenario contract.
 type Check struct {
-	ID     string // stable name, e.g. "preflight.allow-origin"
-	Title  string // a short heading, e.g. "Access-Control-Allow-Origin"
-	Status string // Pass, Fail, Info, Warn, Skip
-	Detail string // what was compared and why it passed or failed, in sentences
-	Header string // the header line read, as received
-	Spec   string // the section of the Fetch standard it rests on
+	ID     string `json:"id"`     // stable name, e.g. "preflight.allow-origin"
+	Title  string `json:"title"`  // a short heading, e.g. "Access-Control-Allow-Origin"
+	Status string `json:"status"` // Pass, Fail, Info, Warn, Skip
+	Detail string `json:"detail"` // what was compared and why it passed or failed, in sentences
+	// Header is the header line the check read, as received
+	// ("Access-Control-Allow-Origin: *"), or empty.
+	Header string `json:"header,omitempty"`
+	// Spec links the section of the Fetch standard or platform document
+	// the step rests on.
+	Spec string `json:"spec,omitempty"`
 }
 
 // Reasons outside DevTools' Network.CorsError enum, named by us because

@@ -224,7 +224,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 			if strings.HasPrefix(c.ID, "actual.") || strings.HasPrefix(c.ID, "response.") {
 				break
 			}
-			rec.Probe.PreflightSteps = append(rec.Probe.PreflightSteps, explain.Step{ID: c.ID, Title: c.Title, Status: c.Status, Detail: c.Detail, Header: c.Header, Spec: c.Spec})
+			rec.Probe.PreflightSteps = append(rec.Probe.PreflightSteps, c)
 		}
 		rec.Probe.PreflightCacheSeconds = res.MaxAge
 		return rec, nil
