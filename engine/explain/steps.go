@@ -80,7 +80,6 @@ func hopID(x *fetch.Exchange, id string) string {
 	return "hop[" + strconv.Itoa(x.Hop) + "]." + id
 }
 
-
 func requestStep(id, title string, r policy.Request, spec string) Step {
 	lines := make([]string, 0, len(r.Header)+1)
 	lines = append(lines, r.Method+" "+r.URL)
