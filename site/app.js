@@ -15,7 +15,9 @@
   const BROWSERS = [["chrome", "Chrome"], ["firefox", "Firefox"], ["safari", "Safari"]];
   const NAMES = { chrome: "Chrome", firefox: "Firefox", safari: "Safari", spec: "Fetch standard" };
   const SVGNS = "http://www.w3.org/2000/svg";
-  const MAX_HAR = 8 << 20; // bytes; a HAR file is read in this page only
+  // The engine's input bounds (engine/limits), as wasm/core reports them;
+  // these are the same numbers until it has started.
+  let limits = { page_har: 8 << 20, link: 2 << 20 };
   const timings = [];
   globalThis.whycorsTimings = timings; // per explain call, in ms (scripts/bench-site.sh reads it)
 
@@ -659,6 +661,11 @@
   // fields (readState's shape, with no "request"); they still open.
   function saveFragment(st) {
     const frag = "#s=" + b64urlEncode(JSON.stringify(scenario(st, st.browser)));
+    if (location.href.length - location.hash.length + frag.length > limits.link) {
+      // A browser does not open a longer URL (engine/limits.Link).
+      linkNote("This scenario is too large for a link (" + frag.length + " bytes); save it as a file and run whycors explain on it.");
+      return;
+    }
     history.replaceState(null, "", frag);
     $("share").value = location.href;
   }
@@ -898,8 +905,8 @@
   let har = [];
   function loadHar(file) {
     if (!file) return;
-    if (file.size > MAX_HAR) {
-      setHarNote("The file is larger than 8 MB; export fewer requests.");
+    if (file.size > limits.page_har) {
+      setHarNote("The file is larger than " + (limits.page_har >> 20) + " MB; export fewer requests.");
       return;
     }
     setSource("har");
@@ -985,6 +992,8 @@
   globalThis.whycorsReady = function () {
     performance.mark("whycors-ready");
     core = globalThis.whycors;
+    const l = call(core, "limits", "");
+    if (l && l.link) limits = l;
     // The format list is the full engine's, so that a format can be chosen
     // before the full engine is loaded.
     const names = call(core, "formats", "");

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -27,7 +28,7 @@ var envNames = [...]string{envPolicy, envFormat, envUpstream, envDebug, envRefus
 // Bounds on configuration, so a bad deployment fails loudly at start rather
 // than on the first request that hits the edge case.
 const (
-	maxPolicyBytes   = 1 << 20 // the native reader and engine/convert read at most 1 MiB too
+	maxPolicyBytes   = limits.PolicyText
 	maxUpstreamBytes = 2048
 	defaultTimeoutMs = 30000
 	maxTimeoutMs     = 300000 // Cloudflare's longest CPU limit is 5 min (build-chain.md §7); waiting longer is a hung upstream

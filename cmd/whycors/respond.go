@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	// The platforms whose formats respond reads (registered from init).
 )
 
 // Bounds on respond's inputs.
 const (
-	maxPolicyBytes  = 1 << 20
+	maxPolicyBytes  = limits.PolicyText
 	maxRequestBytes = 64 << 10
 	maxHeaderLines  = 200
 )

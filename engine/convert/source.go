@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -15,9 +16,9 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// MaxText bounds the text Read and Convert accept (the platform readers
-// bound it again, at their own limits).
-const MaxText = 1 << 20
+// MaxText bounds the text Read and Convert accept (limits.PolicyText; the
+// platform readers bound it again).
+const MaxText = limits.PolicyText
 
 // The neutral model of a configuration as read, defined in
 // engine/portable so that each format package can fill it.

@@ -5,11 +5,12 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/jsontext"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// MaxScenarioBytes bounds the JSON a scenario may take.
-const MaxScenarioBytes = 1 << 20
+// MaxScenarioBytes bounds the JSON a scenario may take (limits.Scenario).
+const MaxScenarioBytes = limits.Scenario
 
 // Decode reads one scenario strictly: unknown fields, wrong types and
 // missing required fields are errors, every one reported with its JSON path

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -45,7 +46,7 @@ const (
 )
 
 // MaxText bounds the text an edit reads.
-const MaxText = 1 << 20
+const MaxText = limits.PolicyText
 
 // Edit is one change to a configuration text.
 type Edit struct {

@@ -15,13 +15,16 @@
 //	whycors.formats()          every format name the full engine reads (fullFormats)
 //	whycors.linked()           the formats this program reads
 //	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
+//	whycors.limits()           the input bounds of engine/limits: {"scenario", "policy_text", "har", "page_har", "link"}
 package main
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/wasm/internal/jsapi"
 )
@@ -45,6 +48,7 @@ func main() {
 	}
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version": func(string) string { return version },
+		"limits":  func(string) string { return limitsJSON },
 		"formats": func(string) string { return string(explain.AppendStrings(nil, full)) },
 		"linked":  func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"explain": func(arg string) string {
@@ -61,3 +65,8 @@ func main() {
 	})
 	select {}
 }
+
+// limitsJSON is engine/limits for the page, which checks a HAR file's
+// size and a link's length before it hands them to the engine.
+var limitsJSON = `{"scenario":` + strconv.Itoa(limits.Scenario) + `,"policy_text":` + strconv.Itoa(limits.PolicyText) +
+	`,"har":` + strconv.Itoa(limits.HAR) + `,"page_har":` + strconv.Itoa(limits.PageHAR) + `,"link":` + strconv.Itoa(limits.Link) + `}`

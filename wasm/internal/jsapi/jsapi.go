@@ -9,12 +9,14 @@ package jsapi
 import (
 	"strconv"
 	"syscall/js"
+
+	"github.com/whycors/whycors/engine/limits"
 )
 
 // MaxInput bounds what one call decodes: a pasted HAR file is the largest
 // input the page sends (the page itself keeps HAR files under 8 MB and
 // sends only one entry).
-const MaxInput = 8 << 20
+const MaxInput = limits.PageHAR
 
 // Func is one API function: its string argument (already bounded) in, a
 // JSON string out.

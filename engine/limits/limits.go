@@ -1,0 +1,34 @@
+// Package limits names the bounds of every input the engine and its
+// shells take, in one place, so that the command line, the simulator page,
+// its wasm and the edge worker refuse the same inputs with the same
+// numbers. The README lists them. Each reader checks its own bound again
+// (an engine function never trusts its caller to have checked).
+package limits
+
+const (
+	// Scenario is the most bytes of scenario JSON explain.Decode reads:
+	// `whycors explain`, the page's wasm and the worker's explain endpoint.
+	// A scenario holds its policy text, so it is a little more than
+	// PolicyText.
+	Scenario = PolicyText + 64<<10
+
+	// PolicyText is the most bytes of one configuration text any format
+	// reads, and what convert, fix, lint and the worker take. The largest
+	// platform document is far smaller (S3 accepts 64 KB,
+	// cloud-policies.md §1.2).
+	PolicyText = 1 << 20
+
+	// HAR is the most bytes of a HAR file the engine reads
+	// (`whycors explain FILE.har`). DevTools' exports of a whole session,
+	// bodies included, run to tens of megabytes.
+	HAR = 50 << 20
+
+	// PageHAR is the most bytes of a HAR file the simulator page hands to
+	// its wasm: the page holds the text, its UTF-16 copy and the parsed
+	// tree at once, on a phone too.
+	PageHAR = 8 << 20
+
+	// Link is the longest share link the page makes: Chromium's URL cap
+	// (url::kMaxURLChars, 2 MiB); a longer link would not open.
+	Link = 2 << 20
+)
