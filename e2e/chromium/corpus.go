@@ -28,16 +28,21 @@ type Case struct {
 }
 
 // LoadCorpus reads a corpus file (a JSON array of Case).
-func LoadCorpus(path string) ([]Case, error) {
+func LoadCorpus(path string) ([]Case, error) { return LoadRecords[Case](path) }
+
+// LoadRecords reads a JSON array of T: a corpus, or a harness's recording
+// (testdata/observed-chromium.json, e2e/firefox's
+// testdata/observed-firefox.json), whose record type each harness defines.
+func LoadRecords[T any](path string) ([]T, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var cs []Case
-	if err := json.Unmarshal(b, &cs); err != nil {
+	var rs []T
+	if err := json.Unmarshal(b, &rs); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return cs, nil
+	return rs, nil
 }
 
 // Effective returns the scenario the browser runs: the URL's path gets the
