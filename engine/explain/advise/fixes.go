@@ -604,9 +604,6 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 		return c.ChooseEdit(blocked(cur, page, method))
 	}
 	format := f.Name()
-	if format == "nginx" {
-		return nginxEdit(cur, page, method)
-	}
 	reason := baseReason(cur.Reason)
 	var entry *policy.Rule
 	for i := range cur.Rules {
@@ -730,52 +727,4 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 		b.Needs = "credentials"
 	}
 	return b
-}
-
-// nginxEdit reads the add_header trace of the block that answered.
-func nginxEdit(cur *explain.Verdict, page, method string) (fix.Edit, string, bool) {
-	line := 0
-	statusFailed := false
-	var acao *policy.Rule
-	for i, r := range cur.Rules {
-		if r.Failed == "inheritance" {
-			continue
-		}
-		if n, err := strconv.Atoi(strings.TrimPrefix(r.Path, "line ")); err == nil && line == 0 {
-			line = n
-		}
-		if r.Failed == "status" {
-			statusFailed = true
-		}
-		if strings.EqualFold(r.ID, "Access-Control-Allow-Origin") {
-			acao = &cur.Rules[i]
-		}
-	}
-	if line == 0 {
-		return fix.Edit{}, "", false
-	}
-	reason := cur.Reason
-	if cur.Failure() != nil && cur.Failure().Preflight && cur.Preflight.Reply != nil {
-		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {
-			return fix.Edit{Op: fix.AnswerOptions, Line: line},
-				"answer OPTIONS in nginx itself with 204 (the application behind it answers " + strconv.Itoa(st) + ")", true
-		}
-	}
-	if statusFailed {
-		return fix.Edit{Op: fix.Always}, "add \"always\" to the Access-Control-* add_header lines, so nginx sends them on every status", true
-	}
-	switch baseReason(reason) {
-	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch:
-		if acao != nil {
-			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{page}, Line: line}, "allow the origin " + page + " in the map that sets Access-Control-Allow-Origin", true
-		}
-	case fetch.ReasonMethodDisallowed:
-		return fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{method}, Line: line}, "add " + method + " to Access-Control-Allow-Methods", true
-	case fetch.ReasonHeaderDisallowed:
-		miss := replyMissingHeaders(cur)
-		return fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: miss, Line: line}, "add " + strings.Join(miss, ", ") + " to Access-Control-Allow-Headers", len(miss) > 0
-	case fetch.ReasonInvalidAllowCredentials:
-		return fix.Edit{Op: fix.Enable, Field: fix.Credentials, Line: line}, "send Access-Control-Allow-Credentials: true", true
-	}
-	return fix.Edit{}, "", false
 }

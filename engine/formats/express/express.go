@@ -27,6 +27,12 @@
 //     preflightContinue passes it to the application;
 //   - credentials: true sends ACAC: true even with origin '*' (the
 //     browser then fails).
+//
+// Format is the format's one home: besides Parse it reads the middlewares
+// into the neutral rule model (ReadRules, rules.go), writes one (Write,
+// WriteRules, write.go), edits the options in the user's text for a fix
+// (EditText, edit.go) and names the platform in lint's sentences
+// (Platform).
 package express
 
 import (

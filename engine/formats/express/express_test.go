@@ -299,7 +299,13 @@ func FuzzParse(f *testing.F) {
 	f.Add("{ origin: `x${y}`, /* c */ a: new RegExp('^a$', 'i') }")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := express.Parse(s)
+		// ReadRules reads through Parse: it refuses exactly what Parse
+		// refuses.
+		if _, rerr := (express.Format{}).ReadRules(s); (rerr == nil) != (err == nil) {
+			t.Fatalf("Parse err %v, ReadRules err %v", err, rerr)
+		}
 		if err != nil {
+			postest.Rejected(t, err) // a refusal says where the fault is
 			return
 		}
 		c.Respond(req("OPTIONS", "https://a.com", "Access-Control-Request-Headers", "x"), policy.Reply{Status: 200})

@@ -534,6 +534,12 @@ type Format struct{}
 // Name returns "har".
 func (Format) Name() string { return "har" }
 
+// NoRulesWhy says why a HAR cannot be converted: it holds what the browser
+// received, not the rules the server answered from.
+func (Format) NoRulesWhy() string {
+	return "captured replies are not a policy: there are no rules to convert"
+}
+
 // Detect claims a JSON object with log.entries.
 func (Format) Detect(text string) (bool, string) {
 	t := strings.TrimLeft(text, " \t\r\n\ufeff")

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -173,6 +174,7 @@ func FuzzRead(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		l, err := har.Read(s)
 		if err != nil {
+			postest.Rejected(t, err) // a refusal says where the fault is
 			return
 		}
 		for _, c := range l.Candidates() {

@@ -28,6 +28,13 @@
 // a verdict never rests on a silently widened reading. Directives that do
 // not touch responses' headers (listen, root, proxy_pass, ...) are
 // skipped. Regular expressions are limited to the subset of package rx.
+//
+// Format is the format's one home: besides Parse it writes a configuration
+// from the neutral rule model (Write, WriteRules, write.go), edits the
+// add_header lines for a fix (EditText, edit.go) and chooses that edit
+// from the add_header trace (ChooseEdit, choose.go), and lists the traps
+// of the text (CheckText, check.go). It keeps no rule model, so it cannot
+// be converted from (NoRulesWhy).
 package nginx
 
 import (
@@ -72,6 +79,12 @@ func (Format) Parse(text string) (policy.Evaluator, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// NoRulesWhy says why an nginx configuration cannot be converted: its
+// reader evaluates the directives (Respond) and keeps no rule list.
+func (Format) NoRulesWhy() string {
+	return "the reader evaluates the configuration but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
 }
 
 // part of a value: a literal, or a variable when v is set.

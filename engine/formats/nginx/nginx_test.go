@@ -267,8 +267,10 @@ func FuzzParse(f *testing.F) {
 	f.Add("set $c '';\nif ($http_origin ~* \"^https://(a|b)\\.test$\") { set $c $http_origin; }\nadd_header A $c always; return 301 https://x$request_uri;")
 	f.Add("http { server { location ^~ /a { location ~ b$ { add_header X 1; } } } }")
 	f.Fuzz(func(t *testing.T, s string) {
+		nginx.Format{}.CheckText(s)
 		c, err := nginx.Parse(s)
 		if err != nil {
+			postest.Rejected(t, err) // a refusal says where the fault is
 			return
 		}
 		for _, m := range []string{"OPTIONS", "GET"} {

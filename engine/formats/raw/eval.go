@@ -20,6 +20,12 @@ type Format struct{}
 // Name returns "raw".
 func (Format) Name() string { return "raw" }
 
+// NoRulesWhy says why pasted replies cannot be converted: they are what a
+// server answered, not the rules it answered from.
+func (Format) NoRulesWhy() string {
+	return "captured replies are not a policy: there are no rules to convert"
+}
+
 // Detect claims text that starts with an HTTP status line, curl -v output,
 // or response header lines that include an Access-Control- header.
 func (Format) Detect(text string) (bool, string) {

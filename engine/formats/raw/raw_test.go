@@ -292,11 +292,14 @@ func FuzzRead(f *testing.F) {
 		if err == nil && c.Preflight == nil && c.Actual == nil {
 			t.Fatal("no error and no reply")
 		}
+		// A refusal says where the fault is.
+		postest.Rejected(t, err)
+		_, rerr := raw.ParseRequest(s)
+		postest.Rejected(t, rerr)
 		if err == nil {
 			c.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{})
 			c.Respond(policy.Request{Method: "GET"}, policy.Reply{})
 		}
-		raw.ParseRequest(s)
 		raw.Format{}.Detect(s)
 		_ = strings.ToLower(s)
 	})

@@ -29,3 +29,33 @@ func Positions(t testing.TB, desc string, err error, want []policy.Error) {
 		}
 	}
 }
+
+// Rejected checks, for a fuzz target, that a reader's refusal says where
+// the fault is: err is a policy.Errors and each entry has a line or a
+// path. A nil err passes.
+func Rejected(t testing.TB, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) == 0 {
+		t.Fatalf("rejected without policy.Errors: %v", err)
+	}
+	for _, e := range es {
+		if e.Line <= 0 && e.Path == "" {
+			t.Fatalf("rejected without a position: %v", e)
+		}
+	}
+}
+
+// Lookup is the format named name among fs (a package's Formats()), as
+// a registry holds it, for tests that type-assert its capabilities.
+func Lookup(t testing.TB, fs []policy.Format, name string) policy.Format {
+	t.Helper()
+	f, ok := policy.NewRegistry(fs...).Lookup(name)
+	if !ok {
+		t.Fatalf("Formats() has no %q", name)
+	}
+	return f
+}

@@ -1,146 +1,41 @@
-package fix
+package express
 
 import (
 	"strings"
 
-	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/fix"
 )
 
-// offsetOf converts a 1-based line and column counted in characters (as
-// the express reader counts them) to a byte offset.
-func offsetOf(text string, line, col int) (int, bool) {
-	i := 0
-	for l := 1; l < line; l++ {
-		j := strings.IndexByte(text[i:], '\n')
-		if j < 0 {
-			return 0, false
-		}
-		i += j + 1
-	}
-	for c := 1; c < col; c++ {
-		if i >= len(text) || text[i] == '\n' {
-			return 0, false
-		}
-		i++
-		for i < len(text) && text[i]&0xC0 == 0x80 {
-			i++
-		}
-	}
-	return i, i <= len(text)
-}
+// This file edits cors() options in the user's own JavaScript for a fix
+// (engine/fix's Editor): it finds the option's value where the reader
+// positioned it (Options.At) and changes only that literal, or adds the
+// option as the first property of the options object, in the library's
+// own option names (expressjs/cors lib/index.js).
 
-// jsEnd returns the end of the JavaScript literal that starts at i: a
-// string, a RegExp, an array or a bare word.
-func jsEnd(text string, i int) (int, bool) {
-	if i >= len(text) {
-		return 0, false
-	}
-	switch c := text[i]; c {
-	case '\'', '"', '`':
-		for j := i + 1; j < len(text); j++ {
-			switch text[j] {
-			case '\\':
-				j++
-			case c:
-				return j + 1, true
-			case '\n':
-				if c != '`' {
-					return 0, false
-				}
-			}
-		}
-		return 0, false
-	case '/':
-		inClass := false
-		for j := i + 1; j < len(text); j++ {
-			switch text[j] {
-			case '\\':
-				j++
-			case '[':
-				inClass = true
-			case ']':
-				inClass = false
-			case '/':
-				if !inClass {
-					j++
-					for j < len(text) && (text[j] >= 'a' && text[j] <= 'z') {
-						j++
-					}
-					return j, true
-				}
-			case '\n':
-				return 0, false
-			}
-		}
-		return 0, false
-	case '[':
-		j := i + 1
-		for {
-			j = skipJS(text, j)
-			if j >= len(text) {
-				return 0, false
-			}
-			if text[j] == ']' {
-				return j + 1, true
-			}
-			if text[j] == ',' {
-				j++
-				continue
-			}
-			e, ok := jsEnd(text, j)
-			if !ok {
-				return 0, false
-			}
-			j = e
-		}
-	}
-	j := i
-	for j < len(text) && (text[j] == '_' || text[j] == '.' || text[j] == '$' || text[j] >= '0' && text[j] <= '9' || text[j]|0x20 >= 'a' && text[j]|0x20 <= 'z') {
-		j++
-	}
-	return j, j > i
-}
+// FileName is "cors.js", the name a fix's diff gives the text.
+func (Format) FileName() string { return "cors.js" }
 
-// skipJS skips whitespace and comments.
-func skipJS(text string, i int) int {
-	for i < len(text) {
-		switch {
-		case strings.IndexByte(" \t\r\n", text[i]) >= 0:
-			i++
-		case strings.HasPrefix(text[i:], "//"):
-			j := strings.IndexByte(text[i:], '\n')
-			if j < 0 {
-				return len(text)
-			}
-			i += j
-		case strings.HasPrefix(text[i:], "/*"):
-			j := strings.Index(text[i+2:], "*/")
-			if j < 0 {
-				return len(text)
-			}
-			i += j + 4
-		default:
-			return i
-		}
-	}
-	return i
-}
+// optionKeys are the expressjs/cors option names (lib/index.js) of the
+// fields an edit changes.
+var optionKeys = map[string]string{fix.Origins: "origin", fix.Methods: "methods", fix.AllowHeaders: "allowedHeaders", fix.Credentials: "credentials"}
 
-// optionKeys are the expressjs/cors option names (lib/index.js).
-var optionKeys = map[string]string{Origins: "origin", Methods: "methods", AllowHeaders: "allowedHeaders", Credentials: "credentials"}
-
-func applyExpress(text string, e Edit) (string, error) {
-	cfg, err := express.Parse(text)
+// EditText makes e in the options of the cors() middleware e.Rule (in
+// mount order, as ReadRules numbers them). A string origin that gains an
+// origin becomes an array, which cors() checks against the request's
+// Origin before echoing it (isOriginAllowed); absent methods become the
+// default list plus the method, so no default is lost.
+func (Format) EditText(text string, e fix.Edit) (string, error) {
+	cfg, err := Parse(text)
 	if err != nil {
-		return "", errNotFound
+		return "", fix.ErrNotFound
 	}
 	if e.Rule < 0 || e.Rule >= len(cfg.Middlewares) {
-		return "", errNotFound
+		return "", fix.ErrNotFound
 	}
 	mw := cfg.Middlewares[e.Rule]
 	key := optionKeys[e.Field]
 	if key == "" {
-		return "", ErrUnsupported
+		return "", fix.ErrUnsupported
 	}
 	q := quoteChar(text, mw)
 	lit := func(v string) string { return q + v + q }
@@ -149,55 +44,55 @@ func applyExpress(text string, e Edit) (string, error) {
 	if has {
 		var ok bool
 		if start, ok = offsetOf(text, pos.Line, pos.Column); !ok {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		if end, ok = jsEnd(text, start); !ok {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 	}
 	switch e.Op {
-	case Enable:
+	case fix.Enable:
 		if has {
 			return text[:start] + "true" + text[end:], nil
 		}
 		return addOption(text, mw, key+": true")
-	case Replace:
+	case fix.Replace:
 		if len(e.Values) != 1 {
-			return "", ErrUnsupported
+			return "", fix.ErrUnsupported
 		}
 		if !has {
-			if e.Field == Origins && e.Old == "*" && mw.AnyOrigin {
+			if e.Field == fix.Origins && e.Old == "*" && mw.AnyOrigin {
 				return addOption(text, mw, "origin: "+lit(e.Values[0]))
 			}
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		tok := text[start:end]
 		if len(tok) >= 2 && tok[1:len(tok)-1] == e.Old && strings.IndexByte("'\"`", tok[0]) >= 0 {
 			return text[:start] + tok[:1] + e.Values[0] + tok[:1] + text[end:], nil
 		}
-		return "", errNotFound
-	case Add:
+		return "", fix.ErrNotFound
+	case fix.Add:
 	default:
-		return "", ErrUnsupported
+		return "", fix.ErrUnsupported
 	}
 	if !has {
 		switch e.Field {
-		case Methods:
+		case fix.Methods:
 			// Absent methods means the default list; keep it and add.
-			return addOption(text, mw, "methods: "+lit(express.DefaultMethods+","+strings.Join(e.Values, ",")))
-		case AllowHeaders:
+			return addOption(text, mw, "methods: "+lit(DefaultMethods+","+strings.Join(e.Values, ",")))
+		case fix.AllowHeaders:
 			return addOption(text, mw, "allowedHeaders: "+lit(strings.Join(e.Values, ",")))
 		}
-		return "", ErrUnsupported
+		return "", fix.ErrUnsupported
 	}
 	tok := text[start:end]
 	switch tok[0] {
 	case '\'', '"', '`':
-		if e.Field == Origins {
+		if e.Field == fix.Origins {
 			// One fixed origin becomes a list of two, which cors checks
 			// against the request's Origin and echoes.
 			if tok[1:len(tok)-1] == "*" {
-				return "", ErrUnsupported
+				return "", fix.ErrUnsupported
 			}
 			items := []string{tok}
 			for _, v := range e.Values {
@@ -205,18 +100,7 @@ func applyExpress(text string, e Edit) (string, error) {
 			}
 			return text[:start] + "[" + strings.Join(items, ", ") + "]" + text[end:], nil
 		}
-		inner := tok[1 : len(tok)-1]
-		sep := ","
-		if strings.Contains(inner, ", ") {
-			sep = ", "
-		}
-		for _, v := range e.Values {
-			if strings.TrimSpace(inner) == "" {
-				inner = v
-			} else {
-				inner += sep + v
-			}
-		}
+		inner := fix.AppendList(tok[1:len(tok)-1], e.Values, ",")
 		return text[:start] + tok[:1] + inner + tok[:1] + text[end:], nil
 	case '[':
 		close := end - 1
@@ -225,10 +109,10 @@ func applyExpress(text string, e Edit) (string, error) {
 			j--
 		}
 		if j == start+1 {
-			return insert(text, j, lit(strings.Join(e.Values, q+", "+q))), nil
+			return fix.Insert(text, j, lit(strings.Join(e.Values, q+", "+q))), nil
 		}
 		lineStart := strings.LastIndexByte(text[:j], '\n') + 1
-		ind, _ := lineIndent(text, lineStart)
+		ind, _ := fix.LineIndent(text, lineStart)
 		own := strings.LastIndexByte(text[start:j], '\n') >= 0
 		var b strings.Builder
 		for _, v := range e.Values {
@@ -239,10 +123,10 @@ func applyExpress(text string, e Edit) (string, error) {
 			}
 			b.WriteString(lit(v))
 		}
-		return insert(text, j, b.String()), nil
+		return fix.Insert(text, j, b.String()), nil
 	case '/':
-		if e.Field != Origins {
-			return "", ErrUnsupported
+		if e.Field != fix.Origins {
+			return "", fix.ErrUnsupported
 		}
 		items := []string{tok}
 		for _, v := range e.Values {
@@ -250,11 +134,11 @@ func applyExpress(text string, e Edit) (string, error) {
 		}
 		return text[:start] + "[" + strings.Join(items, ", ") + "]" + text[end:], nil
 	}
-	return "", ErrUnsupported
+	return "", fix.ErrUnsupported
 }
 
 // quoteChar is the quote the text already uses for strings, ' by default.
-func quoteChar(text string, mw express.Middleware) string {
+func quoteChar(text string, mw Middleware) string {
 	for _, p := range mw.At {
 		if off, ok := offsetOf(text, p.Line, p.Column); ok && off < len(text) && (text[off] == '"' || text[off] == '\'') {
 			return text[off : off+1]
@@ -268,23 +152,23 @@ func quoteChar(text string, mw express.Middleware) string {
 
 // addOption inserts "key: value" as the first property of the options
 // object of mw's cors() call.
-func addOption(text string, mw express.Middleware, prop string) (string, error) {
+func addOption(text string, mw Middleware, prop string) (string, error) {
 	obj, ok := optionsObject(text, mw)
 	if !ok {
-		return "", errNotFound
+		return "", fix.ErrNotFound
 	}
 	if obj.empty {
 		return text[:obj.open] + "{ " + prop + " }" + text[obj.end:], nil
 	}
 	first := skipJS(text, obj.open+1)
-	ind, own := lineIndent(text, first)
+	ind, own := fix.LineIndent(text, first)
 	if text[first] == '}' {
-		return insert(text, obj.open+1, " "+prop+" "), nil
+		return fix.Insert(text, obj.open+1, " "+prop+" "), nil
 	}
 	if own {
-		return insert(text, first, prop+",\n"+ind), nil
+		return fix.Insert(text, first, prop+",\n"+ind), nil
 	}
-	return insert(text, first, prop+", "), nil
+	return fix.Insert(text, first, prop+", "), nil
 }
 
 type objSpan struct {
@@ -294,7 +178,7 @@ type objSpan struct {
 
 // optionsObject finds the object literal passed to the cors() call at mw,
 // directly or through a const/let/var declared in the text.
-func optionsObject(text string, mw express.Middleware) (objSpan, bool) {
+func optionsObject(text string, mw Middleware) (objSpan, bool) {
 	off, ok := offsetOf(text, mw.Line, mw.Column)
 	if !ok {
 		return objSpan{}, false

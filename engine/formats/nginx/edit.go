@@ -1,17 +1,22 @@
-package fix
+package nginx
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
 )
 
 // nginx edits work line by line on add_header directives, the way people
 // write CORS in nginx (cloud-policies.md §6.1). Edit.Line is the line of an
-// add_header in the block that answered the request (engine/formats/nginx's
-// rule trace, Path "line N").
+// add_header in the block that answered the request (the rule trace of
+// Respond, Path "line N").
 
-// directive is one "add_header name value [always];" on one line.
-type directive struct {
+// FileName is "nginx.conf", the name a fix's diff gives the text.
+func (Format) FileName() string { return "nginx.conf" }
+
+// headerLine is one "add_header name value [always];" on one line.
+type headerLine struct {
 	line             int // 1-based
 	start, end       int // offsets of "add_header" and just after ';'
 	semi             int // offset of ';'
@@ -21,8 +26,10 @@ type directive struct {
 	always           bool
 }
 
-func addHeaders(text string) []directive {
-	var out []directive
+// headerLines lists the add_header directives that sit alone at the start
+// of their line.
+func headerLines(text string) []headerLine {
+	var out []headerLine
 	line, off := 1, 0
 	for off <= len(text) {
 		nl := strings.IndexByte(text[off:], '\n')
@@ -45,10 +52,10 @@ func addHeaders(text string) []directive {
 	return out
 }
 
-// parseAddHeader reads the directive at text[start:lineEnd] into its words,
+// parseAddHeader reads the add_header at text[start:lineEnd] into its words,
 // keeping the value's quotes.
-func parseAddHeader(text string, start, lineEnd int) (directive, bool) {
-	d := directive{start: start}
+func parseAddHeader(text string, start, lineEnd int) (headerLine, bool) {
+	d := headerLine{start: start}
 	i := start + len("add_header")
 	var words []string
 	var spans [][2]int
@@ -101,10 +108,18 @@ func unquote(s string) string {
 	return s
 }
 
-func applyNginx(text string, e Edit) (string, error) {
-	ds := addHeaders(text)
+// EditText makes e in the add_header lines of text: fix.Always adds
+// always to every Access-Control-* add_header that lacks it; fix.AnswerOptions
+// puts "if ($request_method = OPTIONS) { return 204; }" before the
+// add_header at e.Line, so nginx answers the preflight itself; fix.Add
+// appends to the Access-Control-Allow-Methods or -Headers list, or adds an
+// origin to the map that sets Access-Control-Allow-Origin; fix.Enable sets
+// Access-Control-Allow-Credentials "true". The block is the one holding
+// the add_header nearest to e.Line.
+func (Format) EditText(text string, e fix.Edit) (string, error) {
+	ds := headerLines(text)
 	switch e.Op {
-	case Always:
+	case fix.Always:
 		changed := false
 		// From the end, so earlier offsets stay valid.
 		for i := len(ds) - 1; i >= 0; i-- {
@@ -112,17 +127,17 @@ func applyNginx(text string, e Edit) (string, error) {
 			if d.always || !strings.HasPrefix(strings.ToLower(d.name), "access-control-") {
 				continue
 			}
-			text = insert(text, d.semi, " always")
+			text = fix.Insert(text, d.semi, " always")
 			changed = true
 		}
 		if !changed {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		return text, nil
-	case AnswerOptions:
+	case fix.AnswerOptions:
 		d, ok := directiveAt(ds, e.Line)
 		if !ok {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
 		ind := text[lineStart:d.start]
@@ -131,12 +146,12 @@ func applyNginx(text string, e Edit) (string, error) {
 			unit = "\t"
 		}
 		block := ind + "if ($request_method = OPTIONS) {\n" + ind + unit + "return 204;\n" + ind + "}\n"
-		return insert(text, lineStart, block), nil
-	case Add:
-		return nginxAdd(text, ds, e)
-	case Enable:
-		if e.Field != Credentials {
-			return "", ErrUnsupported
+		return fix.Insert(text, lineStart, block), nil
+	case fix.Add:
+		return addToList(text, ds, e)
+	case fix.Enable:
+		if e.Field != fix.Credentials {
+			return "", fix.ErrUnsupported
 		}
 		for _, d := range ds {
 			if strings.EqualFold(d.name, "Access-Control-Allow-Credentials") {
@@ -145,26 +160,26 @@ func applyNginx(text string, e Edit) (string, error) {
 		}
 		acao, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
 		if !ok {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		return addLine(text, acao, "Access-Control-Allow-Credentials", "\"true\""), nil
 	}
-	return "", ErrUnsupported
+	return "", fix.ErrUnsupported
 }
 
-func directiveAt(ds []directive, line int) (directive, bool) {
+func directiveAt(ds []headerLine, line int) (headerLine, bool) {
 	for _, d := range ds {
 		if d.line == line {
 			return d, true
 		}
 	}
-	return directive{}, false
+	return headerLine{}, false
 }
 
 // named finds the add_header of name in the same block as the one at
 // line: the nearest such directive, searching outwards from line.
-func named(ds []directive, line int, name string) (directive, bool) {
-	best, found := directive{}, false
+func named(ds []headerLine, line int, name string) (headerLine, bool) {
+	best, found := headerLine{}, false
 	for _, d := range ds {
 		if strings.EqualFold(d.name, name) {
 			if !found || abs(d.line-line) < abs(best.line-line) {
@@ -184,68 +199,59 @@ func abs(n int) int {
 
 // addLine puts a new add_header after d, indented like it and with its
 // always.
-func addLine(text string, d directive, name, value string) string {
+func addLine(text string, d headerLine, name, value string) string {
 	lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
 	ind := text[lineStart:d.start]
 	always := ""
 	if d.always {
 		always = " always"
 	}
-	return insert(text, d.end, "\n"+ind+"add_header "+name+" "+value+always+";")
+	return fix.Insert(text, d.end, "\n"+ind+"add_header "+name+" "+value+always+";")
 }
 
-func nginxAdd(text string, ds []directive, e Edit) (string, error) {
+// addToList adds e.Values to the list an add_header near e.Line sends.
+func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 	switch e.Field {
-	case Methods, AllowHeaders:
+	case fix.Methods, fix.AllowHeaders:
 		name := "Access-Control-Allow-Methods"
-		if e.Field == AllowHeaders {
+		if e.Field == fix.AllowHeaders {
 			name = "Access-Control-Allow-Headers"
 		}
 		d, ok := named(ds, e.Line, name)
 		if !ok {
 			anchor, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
 			if !ok {
-				return "", errNotFound
+				return "", fix.ErrNotFound
 			}
 			return addLine(text, anchor, name, "\""+strings.Join(e.Values, ", ")+"\""), nil
 		}
 		v := unquote(d.value)
 		if strings.Contains(v, "$") {
-			return "", ErrUnsupported // a variable: the list is not written here
+			return "", fix.ErrUnsupported // a variable: the list is not written here
 		}
-		sep := ", "
-		if !strings.Contains(v, ", ") && strings.Contains(v, ",") {
-			sep = ","
-		}
-		for _, x := range e.Values {
-			if strings.TrimSpace(v) == "" {
-				v = x
-			} else {
-				v += sep + x
-			}
-		}
+		v = fix.AppendList(v, e.Values, ", ")
 		q := "\""
 		if d.value[0] == '\'' {
 			q = "'"
 		}
 		return text[:d.valStart] + q + v + q + text[d.valEnd:], nil
-	case Origins:
+	case fix.Origins:
 		d, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
 		if !ok {
-			return "", errNotFound
+			return "", fix.ErrNotFound
 		}
 		v := unquote(d.value)
 		if !strings.HasPrefix(v, "$") || strings.ContainsAny(v[1:], " $\"'") {
-			return "", ErrUnsupported // a literal origin: one value only
+			return "", fix.ErrUnsupported // a literal origin: one value only
 		}
-		return mapEntry(text, v[1:], e.Values)
+		return addMapEntries(text, v[1:], e.Values)
 	}
-	return "", ErrUnsupported
+	return "", fix.ErrUnsupported
 }
 
-// mapEntry adds an exact entry for each origin to the map block that sets
+// addMapEntries adds an exact entry for each origin to the map block that sets
 // $name from $http_origin, before its closing brace, echoing the origin.
-func mapEntry(text, name string, origins []string) (string, error) {
+func addMapEntries(text, name string, origins []string) (string, error) {
 	for from := 0; from < len(text); {
 		k := strings.Index(text[from:], "map ")
 		if k < 0 {
@@ -282,9 +288,9 @@ func mapEntry(text, name string, origins []string) (string, error) {
 		}
 		if strings.TrimSpace(ind) != "" {
 			// "}" shares its line with an entry: start a new line.
-			return insert(text, closeAt, "\n"+b.String()), nil
+			return fix.Insert(text, closeAt, "\n"+b.String()), nil
 		}
-		return insert(text, lineStart, b.String()), nil
+		return fix.Insert(text, lineStart, b.String()), nil
 	}
-	return "", ErrUnsupported
+	return "", fix.ErrUnsupported
 }

@@ -1,0 +1,142 @@
+package nginx_test
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/postest"
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// format is the "nginx" value the registry holds (engine/all lists
+// Formats()), as convert, fix and lint find it.
+func format(t *testing.T) policy.Format { return postest.Lookup(t, nginx.Formats(), "nginx") }
+
+// reflecting echoes $http_origin with credentials and no always: both
+// traps of cloud-policies.md §6.1.
+const reflecting = "location / {\n" +
+	"    add_header Access-Control-Allow-Origin $http_origin;\n" +
+	"    add_header Access-Control-Allow-Credentials true always;\n" +
+	"}\n"
+
+// An nginx configuration is evaluated, not read into rules: conversion
+// says so.
+func TestNoRules(t *testing.T) {
+	n, ok := format(t).(convert.NoRules)
+	if !ok {
+		t.Fatal("nginx is not a convert.NoRules")
+	}
+	if !strings.Contains(n.NoRulesWhy(), "exposes no rule model") {
+		t.Errorf("NoRulesWhy = %q", n.NoRulesWhy())
+	}
+	if _, ok := format(t).(convert.Reader); ok {
+		t.Error("nginx is a convert.Reader: NoRules would never be asked")
+	}
+}
+
+// WriteRules notes that add_header sends "*" as written: no wildcard for
+// a credentialed request, nor for Authorization (Fetch §4.8 CORS-preflight
+// fetch; browser-cors.md §1.7).
+func TestWriteRules(t *testing.T) {
+	w, ok := format(t).(convert.Writer)
+	if !ok {
+		t.Fatal("nginx is not a convert.Writer")
+	}
+	n := &portable.Notes{}
+	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://app.example"}, AllowHeaders: []string{"*"}}}}, nil, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "add_header Access-Control-Allow-Headers") || !strings.Contains(out, "always;") {
+		t.Errorf("output:\n%s", out)
+	}
+	notes := n.List()
+	if len(notes) != 1 || notes[0].Field != "allow_headers" || notes[0].Effect != portable.Narrower || !strings.HasPrefix(notes[0].Message, "nginx sends") {
+		t.Errorf("notes %+v, want one narrower note on allow_headers", notes)
+	}
+}
+
+// EditText adds always to the Access-Control-* add_header lines only
+// (ngx_http_headers_module add_header); FileName names the diff's file.
+func TestEditText(t *testing.T) {
+	ed, ok := format(t).(fix.Editor)
+	if !ok {
+		t.Fatal("nginx is not a fix.Editor")
+	}
+	got, err := ed.EditText(reflecting, fix.Edit{Op: fix.Always})
+	want := strings.Replace(reflecting, "$http_origin;", "$http_origin always;", 1)
+	if err != nil || got != want {
+		t.Errorf("EditText = %q, %v; want %q", got, err, want)
+	}
+	if _, err := ed.EditText(got, fix.Edit{Op: fix.Always}); err != fix.ErrNotFound {
+		t.Errorf("nothing left to change: err %v, want ErrNotFound", err)
+	}
+	if ed.FileName() != "nginx.conf" {
+		t.Errorf("FileName = %q", ed.FileName())
+	}
+}
+
+// ChooseEdit reads the add_header trace of the block that answered
+// (cloud-policies.md §6.1): a preflight the application refuses needs
+// nginx to answer OPTIONS itself; a method the browser missed goes into
+// Access-Control-Allow-Methods.
+func TestChooseEdit(t *testing.T) {
+	c, ok := format(t).(fix.EditChooser)
+	if !ok {
+		t.Fatal("nginx is not a fix.EditChooser")
+	}
+	conf, err := nginx.Parse("location / {\n    add_header Access-Control-Allow-Origin https://app.test always;\n    add_header Access-Control-Allow-Methods GET always;\n}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := policy.Request{Method: "OPTIONS", URL: "https://api.test/x", Header: headers.List{{Name: "Origin", Value: "https://app.test"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}}
+	rules := conf.Respond(req, policy.Reply{Status: 403}).Rules
+	tests := []struct {
+		desc    string
+		blocked fix.Blocked
+		want    fix.Edit
+		why     string
+	}{
+		{desc: "the application answers the preflight 403",
+			blocked: fix.Blocked{PreflightStatus: 403, Rules: rules, Origin: "https://app.test", Method: "PUT"},
+			want:    fix.Edit{Op: fix.AnswerOptions, Line: 2}, why: "answer OPTIONS in nginx itself with 204 (the application behind it answers 403)"},
+		{desc: "the method is not listed",
+			blocked: fix.Blocked{Needs: "method", Rules: rules, Origin: "https://app.test", Method: "PUT"},
+			want:    fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}, Line: 2}, why: "add PUT to Access-Control-Allow-Methods"},
+	}
+	for _, tc := range tests {
+		e, why, ok := c.ChooseEdit(tc.blocked)
+		if !ok || !reflect.DeepEqual(e, tc.want) || why != tc.why {
+			t.Errorf("%s: %+v %q %v, want %+v %q", tc.desc, e, why, ok, tc.want, tc.why)
+		}
+	}
+	if _, _, ok := c.ChooseEdit(fix.Blocked{Needs: "method"}); ok {
+		t.Error("no add_header trace: an edit was chosen")
+	}
+}
+
+// CheckText finds both traps of §6.1 at their lines: $http_origin echoed
+// with credentials (an error: any site reads the users' replies), and an
+// add_header without always (a warning).
+func TestCheckText(t *testing.T) {
+	c, ok := format(t).(lint.TextChecker)
+	if !ok {
+		t.Fatal("nginx is not a lint.TextChecker")
+	}
+	var got []string
+	for _, f := range c.CheckText(reflecting) {
+		got = append(got, f.Severity+" "+f.Code+" "+strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
+	}
+	want := []string{"error reflect-any-origin 2:1", "warning missing-always 2:5"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,64 @@
+package nginx
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// ChooseEdit picks the next edit of a blocked fetch from the add_header
+// trace of the block that answered (Respond's rules, Path "line N"): an
+// nginx configuration has no indexed rules to add to, so the edit names a
+// line of that block (cloud-policies.md §6.1).
+//
+// In order: a preflight the application answered with an error status
+// needs nginx to answer OPTIONS itself; an add_header that did not apply
+// to the reply's status needs always; otherwise the header the browser
+// missed gets the page's origin (in the map that sets
+// Access-Control-Allow-Origin), method or headers, or credentials.
+func (Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
+	line := 0
+	statusFailed := false
+	var acao *policy.Rule
+	for i, r := range b.Rules {
+		if r.Failed == "inheritance" {
+			// An outer level's add_header, dropped: not the block that
+			// answered.
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimPrefix(r.Path, "line ")); err == nil && line == 0 {
+			line = n
+		}
+		if r.Failed == "status" {
+			statusFailed = true
+		}
+		if strings.EqualFold(r.ID, "Access-Control-Allow-Origin") {
+			acao = &b.Rules[i]
+		}
+	}
+	if line == 0 {
+		return fix.Edit{}, "", false
+	}
+	if st := b.PreflightStatus; st != 0 {
+		return fix.Edit{Op: fix.AnswerOptions, Line: line},
+			"answer OPTIONS in nginx itself with 204 (the application behind it answers " + strconv.Itoa(st) + ")", true
+	}
+	if statusFailed {
+		return fix.Edit{Op: fix.Always}, "add \"always\" to the Access-Control-* add_header lines, so nginx sends them on every status", true
+	}
+	switch b.Needs {
+	case "origin":
+		if acao != nil {
+			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line}, "allow the origin " + b.Origin + " in the map that sets Access-Control-Allow-Origin", true
+		}
+	case "method":
+		return fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{b.Method}, Line: line}, "add " + b.Method + " to Access-Control-Allow-Methods", true
+	case "headers":
+		return fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: b.Headers, Line: line}, "add " + strings.Join(b.Headers, ", ") + " to Access-Control-Allow-Headers", len(b.Headers) > 0
+	case "credentials":
+		return fix.Edit{Op: fix.Enable, Field: fix.Credentials, Line: line}, "send Access-Control-Allow-Credentials: true", true
+	}
+	return fix.Edit{}, "", false
+}
