@@ -324,117 +324,75 @@ func StatusText(code int) string {
 
 // ReasonPhrase is the reason phrase for a status code, as a Go server
 // sends it (RFC 9110 §15), or "" for a code without one. It is the
-// engine's one table of them.
+// engine's one table of them, kept as text and searched, which costs the
+// page's wasm far less code than a switch.
 func ReasonPhrase(code int) string {
-	switch code {
-	case 200:
-		return "OK"
-	case 201:
-		return "Created"
-	case 202:
-		return "Accepted"
-	case 203:
-		return "Non-Authoritative Information"
-	case 204:
-		return "No Content"
-	case 205:
-		return "Reset Content"
-	case 206:
-		return "Partial Content"
-	case 300:
-		return "Multiple Choices"
-	case 301:
-		return "Moved Permanently"
-	case 302:
-		return "Found"
-	case 303:
-		return "See Other"
-	case 304:
-		return "Not Modified"
-	case 307:
-		return "Temporary Redirect"
-	case 308:
-		return "Permanent Redirect"
-	case 400:
-		return "Bad Request"
-	case 401:
-		return "Unauthorized"
-	case 402:
-		return "Payment Required"
-	case 403:
-		return "Forbidden"
-	case 404:
-		return "Not Found"
-	case 405:
-		return "Method Not Allowed"
-	case 406:
-		return "Not Acceptable"
-	case 407:
-		return "Proxy Authentication Required"
-	case 408:
-		return "Request Timeout"
-	case 409:
-		return "Conflict"
-	case 410:
-		return "Gone"
-	case 411:
-		return "Length Required"
-	case 412:
-		return "Precondition Failed"
-	case 413:
-		return "Request Entity Too Large"
-	case 414:
-		return "Request URI Too Long"
-	case 415:
-		return "Unsupported Media Type"
-	case 416:
-		return "Requested Range Not Satisfiable"
-	case 417:
-		return "Expectation Failed"
-	case 418:
-		return "I'm a teapot"
-	case 421:
-		return "Misdirected Request"
-	case 422:
-		return "Unprocessable Entity"
-	case 423:
-		return "Locked"
-	case 424:
-		return "Failed Dependency"
-	case 425:
-		return "Too Early"
-	case 426:
-		return "Upgrade Required"
-	case 428:
-		return "Precondition Required"
-	case 429:
-		return "Too Many Requests"
-	case 431:
-		return "Request Header Fields Too Large"
-	case 451:
-		return "Unavailable For Legal Reasons"
-	case 500:
-		return "Internal Server Error"
-	case 501:
-		return "Not Implemented"
-	case 502:
-		return "Bad Gateway"
-	case 503:
-		return "Service Unavailable"
-	case 504:
-		return "Gateway Timeout"
-	case 505:
-		return "HTTP Version Not Supported"
-	case 506:
-		return "Variant Also Negotiates"
-	case 507:
-		return "Insufficient Storage"
-	case 508:
-		return "Loop Detected"
-	case 510:
-		return "Not Extended"
-	case 511:
-		return "Network Authentication Required"
+	if code < 100 || code > 999 {
+		return ""
 	}
-	return ""
+	key := "\n" + itoa(code) + " "
+	i := strings.Index(reasonPhrases, key)
+	if i < 0 {
+		return ""
+	}
+	rest := reasonPhrases[i+len(key):]
+	return rest[:strings.IndexByte(rest, '\n')]
 }
+
+// reasonPhrases holds one "code phrase" per line, each line preceded by a
+// newline so that a search for "\n204 " finds only a whole code.
+const reasonPhrases = "\n" +
+	"200 OK\n" +
+	"201 Created\n" +
+	"202 Accepted\n" +
+	"203 Non-Authoritative Information\n" +
+	"204 No Content\n" +
+	"205 Reset Content\n" +
+	"206 Partial Content\n" +
+	"300 Multiple Choices\n" +
+	"301 Moved Permanently\n" +
+	"302 Found\n" +
+	"303 See Other\n" +
+	"304 Not Modified\n" +
+	"307 Temporary Redirect\n" +
+	"308 Permanent Redirect\n" +
+	"400 Bad Request\n" +
+	"401 Unauthorized\n" +
+	"402 Payment Required\n" +
+	"403 Forbidden\n" +
+	"404 Not Found\n" +
+	"405 Method Not Allowed\n" +
+	"406 Not Acceptable\n" +
+	"407 Proxy Authentication Required\n" +
+	"408 Request Timeout\n" +
+	"409 Conflict\n" +
+	"410 Gone\n" +
+	"411 Length Required\n" +
+	"412 Precondition Failed\n" +
+	"413 Request Entity Too Large\n" +
+	"414 Request URI Too Long\n" +
+	"415 Unsupported Media Type\n" +
+	"416 Requested Range Not Satisfiable\n" +
+	"417 Expectation Failed\n" +
+	"418 I'm a teapot\n" +
+	"421 Misdirected Request\n" +
+	"422 Unprocessable Entity\n" +
+	"423 Locked\n" +
+	"424 Failed Dependency\n" +
+	"425 Too Early\n" +
+	"426 Upgrade Required\n" +
+	"428 Precondition Required\n" +
+	"429 Too Many Requests\n" +
+	"431 Request Header Fields Too Large\n" +
+	"451 Unavailable For Legal Reasons\n" +
+	"500 Internal Server Error\n" +
+	"501 Not Implemented\n" +
+	"502 Bad Gateway\n" +
+	"503 Service Unavailable\n" +
+	"504 Gateway Timeout\n" +
+	"505 HTTP Version Not Supported\n" +
+	"506 Variant Also Negotiates\n" +
+	"507 Insufficient Storage\n" +
+	"508 Loop Detected\n" +
+	"510 Not Extended\n" +
+	"511 Network Authentication Required\n"

@@ -88,8 +88,10 @@ type Blocked struct {
 	// Access-Control-Allow-Origin), "method", "headers" or "credentials";
 	// empty for anything else.
 	Needs string
-	// PreflightStatus is the status of a preflight that failed, 0 when the
-	// preflight did not fail (or none was sent).
+	// PreflightFailed is set when the preflight failed with a status other
+	// than 2xx (PreflightStatus; 0 when the connection closed).
+	PreflightFailed bool
+	// PreflightStatus is the status of that preflight.
 	PreflightStatus int
 	// Rules is the server's rule trace of the exchange that decided.
 	Rules []policy.Rule

@@ -712,7 +712,7 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 	b := fix.Blocked{Rules: cur.Rules, Origin: page, Method: method}
 	if cur.Failure() != nil && cur.Failure().Preflight && cur.Preflight.Reply != nil {
 		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {
-			b.PreflightStatus = st
+			b.PreflightFailed, b.PreflightStatus = true, st
 		}
 	}
 	switch baseReason(cur.Reason) {

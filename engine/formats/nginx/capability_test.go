@@ -106,7 +106,7 @@ func TestChooseEdit(t *testing.T) {
 		why     string
 	}{
 		{desc: "the application answers the preflight 403",
-			blocked: fix.Blocked{PreflightStatus: 403, Rules: rules, Origin: "https://app.test", Method: "PUT"},
+			blocked: fix.Blocked{PreflightFailed: true, PreflightStatus: 403, Rules: rules, Origin: "https://app.test", Method: "PUT"},
 			want:    fix.Edit{Op: fix.AnswerOptions, Line: 2}, why: "answer OPTIONS in nginx itself with 204 (the application behind it answers 403)"},
 		{desc: "the method is not listed",
 			blocked: fix.Blocked{Needs: "method", Rules: rules, Origin: "https://app.test", Method: "PUT"},

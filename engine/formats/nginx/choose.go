@@ -41,7 +41,7 @@ func (Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	if line == 0 {
 		return fix.Edit{}, "", false
 	}
-	if st := b.PreflightStatus; st != 0 {
+	if st := b.PreflightStatus; b.PreflightFailed {
 		return fix.Edit{Op: fix.AnswerOptions, Line: line},
 			"answer OPTIONS in nginx itself with 204 (the application behind it answers " + strconv.Itoa(st) + ")", true
 	}
