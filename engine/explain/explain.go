@@ -198,8 +198,8 @@ func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, er
 	f, err := reg.Resolve(s.Policy.Format, policy.Source{Text: s.Policy.Text})
 	var rerr *policy.ResolveError
 	switch {
-	case errors.As(err, &rerr) && rerr.Auto && len(reg.Detect(s.Policy.Text)) == 0:
-		return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: rerr.Msg}}
+	case errors.As(err, &rerr) && rerr.Format == "" && len(rerr.Claims) == 0:
+		return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: rerr.Error()}}
 	case err != nil:
 		return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: err.Error()}}
 	}

@@ -32,3 +32,9 @@ const (
 	// (url::kMaxURLChars, 2 MiB); a longer link would not open.
 	Link = 2 << 20
 )
+
+// JSON is the limits as one JSON object, for the simulator page, which
+// checks a HAR file's size and a link's length before it hands them to
+// the engine. It is written out (TestJSON keeps it equal to the
+// constants) so the page's first wasm needs no code to build it.
+const JSON = `{"scenario":1114112,"policy_text":1048576,"har":52428800,"page_har":8388608,"link":2097152}`

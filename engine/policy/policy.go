@@ -55,7 +55,6 @@
 package policy
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
@@ -106,33 +105,39 @@ type Format interface {
 // engine; a smaller one where size counts, as the worker's native-only
 // build), and never changes after NewRegistry: share it freely.
 type Registry struct {
-	byName map[string]Format
-	names  []string
+	formats []Format // sorted by name; a registry holds a few dozen at most
 }
 
 // NewRegistry returns a registry of fs. Two formats with one name is a
 // mistake in the program's list, not in anyone's input: it panics.
 func NewRegistry(fs ...Format) *Registry {
-	r := &Registry{byName: make(map[string]Format, len(fs))}
+	r := &Registry{formats: make([]Format, 0, len(fs))}
 	for _, f := range fs {
 		n := f.Name()
-		if _, dup := r.byName[n]; dup || n == "" {
-			panic("policy: format listed twice or unnamed: " + strconv.Quote(n))
+		i := len(r.formats)
+		for i > 0 && r.formats[i-1].Name() > n {
+			i--
 		}
-		r.byName[n] = f
-		r.names = append(r.names, n)
+		if n == "" || i > 0 && r.formats[i-1].Name() == n {
+			panic("policy: format listed twice or unnamed: " + n)
+		}
+		r.formats = append(r.formats, nil)
+		copy(r.formats[i+1:], r.formats[i:])
+		r.formats[i] = f
 	}
-	sort.Strings(r.names)
 	return r
 }
 
 // Lookup returns the format named name.
 func (r *Registry) Lookup(name string) (Format, bool) {
-	if r == nil {
-		return nil, false
+	if r != nil {
+		for _, f := range r.formats {
+			if f.Name() == name {
+				return f, true
+			}
+		}
 	}
-	f, ok := r.byName[name]
-	return f, ok
+	return nil, false
 }
 
 // Names returns every format name, sorted.
@@ -140,7 +145,11 @@ func (r *Registry) Names() []string {
 	if r == nil {
 		return nil
 	}
-	return append([]string(nil), r.names...)
+	out := make([]string, len(r.formats))
+	for i, f := range r.formats {
+		out[i] = f.Name()
+	}
+	return out
 }
 
 // Detection is the result of Detect: which format, and why.
@@ -153,9 +162,11 @@ type Detection struct {
 // in name order. More than one means the text is ambiguous.
 func (r *Registry) Detect(text string) []Detection {
 	var out []Detection
-	for _, n := range r.Names() {
-		if ok, why := r.byName[n].Detect(text); ok {
-			out = append(out, Detection{n, why})
+	if r != nil {
+		for _, f := range r.formats {
+			if ok, why := f.Detect(text); ok {
+				out = append(out, Detection{f.Name(), why})
+			}
 		}
 	}
 	return out
@@ -185,16 +196,31 @@ func (s Source) Main() string {
 	return s.Text
 }
 
-// ResolveError is a format name Resolve cannot resolve: unknown, or text
-// that no format (or more than one) claims.
+// ResolveError is a format Resolve cannot name: an unknown name, or a
+// text that no format (or more than one) claims.
 type ResolveError struct {
-	// Auto is true when the format was to be detected from the text
-	// (no format claims it, or several do); false for an unknown name.
-	Auto bool
-	Msg  string
+	// Format is the unknown name; "" when the format was to be detected.
+	Format string
+	// Claims are the formats that claimed the text (none, or several).
+	Claims []Detection
+	// Known are the registry's names, for the message.
+	Known []string
 }
 
-func (e *ResolveError) Error() string { return e.Msg }
+func (e *ResolveError) Error() string {
+	known := strings.Join(e.Known, ", ")
+	switch {
+	case e.Format != "":
+		return "unknown format " + strconv.Quote(e.Format) + "; formats are " + known
+	case len(e.Claims) == 0:
+		return "cannot tell the format of the text; name it (one of " + known + ")"
+	}
+	names := make([]string, len(e.Claims))
+	for i, d := range e.Claims {
+		names[i] = d.Format + " (" + d.Why + ")"
+	}
+	return "the text could be any of " + strings.Join(names, ", ") + "; name the format"
+}
 
 // Resolve names the format of src: format itself when it is registered,
 // or, for "auto" or "", the one format whose detection claims src's text.
@@ -204,21 +230,14 @@ func (r *Registry) Resolve(format string, src Source) (Format, error) {
 		if f, ok := r.Lookup(format); ok {
 			return f, nil
 		}
-		return nil, &ResolveError{false, "unknown format " + strconv.Quote(format) + "; formats are " + strings.Join(r.Names(), ", ")}
+		return nil, &ResolveError{Format: format, Known: r.Names()}
 	}
 	ds := r.Detect(src.Main())
-	switch len(ds) {
-	case 1:
+	if len(ds) == 1 {
 		f, _ := r.Lookup(ds[0].Format)
 		return f, nil
-	case 0:
-		return nil, &ResolveError{true, "cannot tell the format of the text; name it (one of " + strings.Join(r.Names(), ", ") + ")"}
 	}
-	names := make([]string, len(ds))
-	for i, d := range ds {
-		names[i] = d.Format + " (" + d.Why + ")"
-	}
-	return nil, &ResolveError{true, "the text could be any of " + strings.Join(names, ", ") + "; name the format"}
+	return nil, &ResolveError{Claims: ds, Known: r.Names()}
 }
 
 // Error is one fault in the user's input, with where it is.

@@ -19,7 +19,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
@@ -48,7 +47,7 @@ func main() {
 	}
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"limits":  func(string) string { return limitsJSON },
+		"limits":  func(string) string { return limits.JSON },
 		"formats": func(string) string { return string(explain.AppendStrings(nil, full)) },
 		"linked":  func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"explain": func(arg string) string {
@@ -65,8 +64,3 @@ func main() {
 	})
 	select {}
 }
-
-// limitsJSON is engine/limits for the page, which checks a HAR file's
-// size and a link's length before it hands them to the engine.
-var limitsJSON = `{"scenario":` + strconv.Itoa(limits.Scenario) + `,"policy_text":` + strconv.Itoa(limits.PolicyText) +
-	`,"har":` + strconv.Itoa(limits.HAR) + `,"page_har":` + strconv.Itoa(limits.PageHAR) + `,"link":` + strconv.Itoa(limits.Link) + `}`

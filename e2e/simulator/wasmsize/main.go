@@ -20,6 +20,7 @@ import (
 
 func main() {
 	top := flag.Int("n", 25, "packages to list")
+	funcs := flag.Bool("funcs", false, "list functions instead of packages (name and code bytes), for diffing two builds")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: wasmsize [-n 25] file.wasm")
@@ -30,7 +31,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
 	}
-	sizes, data, total, err := measure(b)
+	sizes, data, total, err := measure(b, *funcs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
@@ -63,7 +64,7 @@ func main() {
 
 // measure returns code bytes by package, data segment bytes and the file
 // size. Wasm binary format: https://webassembly.github.io/spec/core/binary/.
-func measure(b []byte) (map[string]int, int, int, error) {
+func measure(b []byte, byFunc bool) (map[string]int, int, int, error) {
 	if len(b) < 8 || string(b[:4]) != "\x00asm" {
 		return nil, 0, 0, errors.New("not a wasm file")
 	}
@@ -146,7 +147,11 @@ func measure(b []byte) (map[string]int, int, int, error) {
 	}
 	sizes := map[string]int{}
 	for i, s := range bodies {
-		sizes[pkgOf(names[imports+i])] += s
+		key := names[imports+i]
+		if !byFunc {
+			key = pkgOf(key)
+		}
+		sizes[key] += s
 	}
 	return sizes, data, len(b), nil
 }
