@@ -97,7 +97,7 @@ func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note
 	}
 	p, names, from2, notes := toPortable(src)
 	out, wnotes, err := render(p, from2, native.FormatName, func(n *portable.Notes) (string, error) {
-		return writeNative(n, p, names)
+		return native.FromPortable(p, names, n)
 	})
 	notes = append(notes, wnotes...)
 	return out, notes, err

@@ -3,13 +3,19 @@ package native
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
 func Formats() []policy.Format { return []policy.Format{format{}} }
 
-// format registers the native JSON policy with the policy package.
+// format is the native JSON policy as a policy.Format, with the
+// capabilities the engine finds by type assertion: reading into the
+// neutral model (ReadRules, rules.go), writing from it (WriteRules,
+// FromPortable in fromportable.go), editing the user's text for a fix,
+// naming the platform and the reference its evaluation rests on.
 type format struct{}
 
 // FormatName is the native policy's format name.
@@ -64,4 +70,32 @@ func (format) Parse(text string) (policy.Evaluator, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// WriteRules implements convert.Writer with FromPortable. engine/convert
+// calls FromPortable itself for a conversion to native (ToNative), so
+// that the worker links no other writer; this says the same to whatever
+// lists the targets by capability.
+func (format) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+	return FromPortable(p, names, n)
+}
+
+// editKeys are the rule fields' names a fix edits (the package doc).
+var editKeys = &fix.JSONKeys{Origins: "origins", Methods: "methods", Headers: "request_headers", Credentials: "credentials"}
+
+// EditText implements fix.Editor: one more origin, method or header in
+// the rule's list, or credentials set, in the user's own text.
+func (format) EditText(text string, e fix.Edit) (string, error) {
+	return fix.EditJSON(text, editKeys, e)
+}
+
+// FileName implements fix.Editor: the name a diff of the user's text shows.
+func (format) FileName() string { return "cors.json" }
+
+// Platform implements lint.Platformer.
+func (format) Platform() string { return "the native policy" }
+
+// Doc implements explain.Documented.
+func (format) Doc() string {
+	return "engine/native package doc (the first rule whose path matches decides)"
 }

@@ -1,10 +1,12 @@
 package native_test
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -80,12 +82,17 @@ func FuzzParse(f *testing.F) {
 	f.Add(`[`)
 	f.Add(`{"a":"\ud800"}`)
 	format, _ := reg.Lookup("native")
+	reader := format.(convert.Reader)
 	f.Fuzz(func(t *testing.T, text string) {
 		format.Detect(text) // must not panic
 		p, err := native.Parse(text)
+		cfg, rerr := reader.ReadRules(text)
+		if (err == nil) != (rerr == nil) {
+			t.Fatalf("Parse: %v; ReadRules: %v", err, rerr)
+		}
 		if err != nil {
-			es, ok := err.(policy.Errors)
-			if !ok || len(es) == 0 {
+			var es policy.Errors
+			if !errors.As(err, &es) || len(es) == 0 {
 				t.Fatalf("error is not a non-empty policy.Errors: %T %v", err, err)
 			}
 			for _, e := range es {
@@ -94,6 +101,9 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 			return
+		}
+		if len(cfg.Rules) != len(p.Rules()) {
+			t.Fatalf("ReadRules: %d rules, Parse: %d", len(cfg.Rules), len(p.Rules()))
 		}
 		out := native.Write(p)
 		q, err := native.Parse(out)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/policy"
@@ -155,19 +156,51 @@ func TestHTTPRoundTrip(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(false, `{"AllowOrigins":["https://*"],"AllowMethods":["*"],"MaxAge":-1}`)
 	f.Add(true, `{"RestApiCors":{"AllowMethods":"'GET,OPTIONS'","AllowOrigin":"'*'","GatewayResponses":["DEFAULT_5XX"]}}`)
+	f.Add(false, `{"AllowOrigins":["*"],"AllowCredentials":true,"MaxAge":1e9,"Extra":[}`)
+	f.Add(true, `{"RestApiCors":{"AllowOrigin":"a,b","GatewayResponses":["X"],"Integration":1}}`)
+	httpFormat := apigw.Formats()[0].(convert.Reader)
 	f.Fuzz(func(t *testing.T, rest bool, text string) {
 		req := policy.Request{Method: "OPTIONS", URL: "/", Header: headers.List{{Name: "Origin", Value: "https://a"}, {Name: "Access-Control-Request-Method", Value: "GET"}}}
 		if rest {
-			if c, err := apigw.ParseREST(text); err == nil {
-				c.Respond(req, policy.Reply{})
+			c, err := apigw.ParseREST(text)
+			if err != nil {
+				positioned(t, err)
+				return
 			}
+			c.Respond(req, policy.Reply{})
 			return
 		}
-		if c, err := apigw.ParseHTTP(text); err == nil {
-			c.Respond(req, policy.Reply{})
-			if _, err := apigw.WriteHTTP(c); err != nil {
-				t.Fatal(err)
-			}
+		c, err := apigw.ParseHTTP(text)
+		cfg, rerr := httpFormat.ReadRules(text)
+		if (err == nil) != (rerr == nil) {
+			t.Fatalf("ParseHTTP: %v; ReadRules: %v", err, rerr)
+		}
+		if err != nil {
+			positioned(t, err)
+			positioned(t, rerr)
+			return
+		}
+		if len(cfg.Rules) != 1 {
+			t.Fatalf("ReadRules: %d rules, want the one configuration", len(cfg.Rules))
+		}
+		c.Respond(req, policy.Reply{})
+		if _, err := apigw.WriteHTTP(c); err != nil {
+			t.Fatal(err)
 		}
 	})
+}
+
+// positioned fails unless err is a policy.Errors whose every fault has a
+// line or a path.
+func positioned(t *testing.T, err error) {
+	t.Helper()
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) == 0 {
+		t.Fatalf("error is not a non-empty policy.Errors: %T %v", err, err)
+	}
+	for _, e := range es {
+		if e.Line <= 0 && e.Path == "" {
+			t.Fatalf("fault without a position: %+v", e)
+		}
+	}
 }

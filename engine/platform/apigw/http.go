@@ -19,6 +19,10 @@
 // headers. REST APIs send static headers from an OPTIONS mock integration
 // and add Access-Control-Allow-Origin to the actual method's 200 only; with
 // a proxy integration the backend (the scenario's response) sends its own.
+//
+// Both formats are edited for a fix and carry their traps (format.go);
+// apigw-http is also read into the neutral rule model (rules.go) and
+// written from it (write.go), since its one CorsConfiguration is a rule.
 package apigw
 
 import (

@@ -12,9 +12,11 @@ package ec2
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Source is cited on the trace entry.
@@ -51,14 +53,18 @@ func (Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "EC2 API actual request: ACAO *"}
 }
 
-// Parse accepts the preset's text: empty or "ec2".
+// Parse accepts the preset's text: empty or "ec2". Anything else is
+// refused at its first character that is not white space.
 func Parse(text string) (Policy, error) {
 	if t := strings.TrimSpace(text); t != "" && !strings.EqualFold(t, "ec2") {
-		return Policy{}, policy.Errors{{Line: 1, Column: 1, Msg: `the EC2 API's CORS policy is fixed: the text must be empty or "ec2"`}}
+		line, col := policy.LineCol(text, len(text)-len(strings.TrimLeftFunc(text, unicode.IsSpace)))
+		return Policy{}, policy.Errors{{Line: line, Column: col, Msg: `the EC2 API's CORS policy is fixed: the text must be empty or "ec2"`}}
 	}
 	return Policy{}, nil
 }
 
+// format is the EC2 API's fixed policy as a policy.Format; it reads into
+// the neutral model (ReadRules) so the policy can be converted and linted.
 type format struct{}
 
 func (format) Name() string { return "ec2" }
@@ -69,6 +75,20 @@ func (format) Detect(text string) (bool, string) {
 	return false, ""
 }
 func (format) Parse(text string) (policy.Evaluator, error) { return Parse(text) }
+
+// ReadRules implements convert.Reader: the fixed policy as one rule of
+// the neutral model (the package doc): ACAO *, the methods GET, POST,
+// OPTIONS, DELETE and PUT, any requested header echoed, max-age 1800,
+// never credentials. Its values have no position: no text states them.
+func (format) ReadRules(text string) (*portable.Config, error) {
+	if _, err := Parse(text); err != nil {
+		return nil, err
+	}
+	age := 1800
+	r := portable.ConfigRule{Origins: portable.Values("", "", []string{"*"}), Methods: portable.Values("", "", []string{"GET", "POST", "OPTIONS", "DELETE", "PUT"}),
+		AllowHeaders: portable.Values("", "", []string{"*"}), MaxAge: &age}
+	return &portable.Config{Format: "ec2", Semantics: portable.Semantics{EchoHeaders: true}, Rules: []portable.ConfigRule{r}}, nil
+}
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
 func Formats() []policy.Format { return []policy.Format{format{}} }

@@ -1,8 +1,10 @@
 package ec2_test
 
 import (
+	"errors"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/ec2"
 	"github.com/whycors/whycors/engine/policy"
@@ -47,16 +49,32 @@ func TestParse(t *testing.T) {
 			t.Errorf("%q rejected: %v", ok, err)
 		}
 	}
-	if _, err := ec2.Parse("[]"); err == nil {
-		t.Error("other text accepted")
+	_, err := ec2.Parse("\n  []")
+	var es policy.Errors
+	if !errors.As(err, &es) || es[0].Line != 2 || es[0].Column != 3 {
+		t.Errorf("other text: %v, want a fault at 2:3, where the text starts", err)
 	}
 }
 
 func FuzzParse(f *testing.F) {
 	f.Add("ec2")
+	f.Add(" \n\t[]")
+	reader := ec2.Formats()[0].(convert.Reader)
 	f.Fuzz(func(t *testing.T, s string) {
-		if p, err := ec2.Parse(s); err == nil {
-			p.Respond(policy.Request{Method: "OPTIONS", Header: headers.List{{Name: "Access-Control-Request-Method", Value: s}}}, policy.Reply{})
+		p, err := ec2.Parse(s)
+		_, rerr := reader.ReadRules(s)
+		if (err == nil) != (rerr == nil) {
+			t.Fatalf("Parse: %v; ReadRules: %v", err, rerr)
 		}
+		// The one fault of a text that is not the preset is where the
+		// text starts.
+		var es policy.Errors
+		if err != nil && (!errors.As(err, &es) || len(es) != 1 || es[0].Line < 1) {
+			t.Fatalf("fault %v, want one positioned policy.Errors", err)
+		}
+		if err != nil {
+			return
+		}
+		p.Respond(policy.Request{Method: "OPTIONS", Header: headers.List{{Name: "Access-Control-Request-Method", Value: s}}}, policy.Reply{})
 	})
 }
