@@ -1,11 +1,10 @@
-package coretest_test
+package explain_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
-	_ "github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -13,6 +12,7 @@ import (
 // and without policy lint; explain.Fixes says the build has no fix search;
 // the warnings of raw replies are still there (warnings.go).
 func TestWithoutAdvisor(t *testing.T) {
+	opts := explain.Options{Formats: reg}
 	s := explain.Scenario{
 		Request: explain.Request{Origin: "https://app.example", URL: "https://api.example/x", Method: "PUT"},
 		// A preflight answered with one origin and no Allow-Methods: PUT
