@@ -1,0 +1,59 @@
+package native
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// semantics are native's rules of evaluation in the neutral model's
+// terms (the package doc): "*" in request_headers or methods echoes what
+// the preflight asks for, so it covers Authorization and works with
+// credentials, and an origin pattern is exact, "*", or one "scheme://*."
+// subdomain wildcard, as the portable form's.
+var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
+
+// ReadRules implements convert.Reader: the policy's rules in the neutral
+// model, each value positioned at its JSON path ($.rules[i].origins[j],
+// or $.origins[j] in the one-rule form).
+func (format) ReadRules(text string) (*portable.Config, error) {
+	p, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	c := &portable.Config{Format: FormatName, Semantics: semantics}
+	for i, nr := range p.Rules() {
+		at := p.base[i]
+		r := portable.ConfigRule{Index: i, Name: nr.Name, Pos: portable.Pos{Path: at}, Credentials: nr.Credentials, MaxAge: nr.MaxAge}
+		r.Origins = portable.Values(at, "origins", nr.Origins)
+		r.Methods = portable.Values(at, "methods", nr.Methods)
+		r.AllowHeaders = portable.Values(at, "request_headers", nr.RequestHeaders)
+		r.ExposeHeaders = portable.Values(at, "exposed_headers", nr.ExposedHeaders)
+		r.CredentialsPos = portable.Pos{Path: at + ".credentials"}
+		r.MaxAgePos = portable.Pos{Path: at + ".max_age"}
+		r.PreflightPass = nr.UnmatchedPreflight == Pass
+		r.Paths, r.PathNote = portablePaths(nr.Path)
+		c.Rules = append(c.Rules, r)
+	}
+	portable.NewLocator(text).Fill(c.Rules)
+	return c, nil
+}
+
+// portablePaths maps a native path pattern onto the portable form's
+// Paths, which cover a path and every path below it segment by segment,
+// with a note when the two cover different paths.
+func portablePaths(p string) ([]string, string) {
+	switch {
+	case p == "" || p == "/*":
+		return nil, ""
+	case strings.HasSuffix(p, "/*"):
+		base := strings.TrimSuffix(p, "/*")
+		return []string{base}, "native " + strconv.Quote(p) + " covers paths under " + strconv.Quote(base+"/") + " but not " + strconv.Quote(base) + " itself; the portable form covers both"
+	case strings.HasSuffix(p, "*"):
+		// "/api*" is a raw prefix; the portable form works by segments.
+		base := strings.TrimSuffix(p, "*")
+		return []string{base}, "native " + strconv.Quote(p) + " is a raw prefix (it covers " + strconv.Quote(base+"x") + "); the portable form covers whole segments only"
+	}
+	return []string{p}, "native " + strconv.Quote(p) + " covers exactly that path; the portable form also covers the paths below it"
+}
