@@ -127,7 +127,7 @@ func (p *pattern) read(s string) (reason, why string) {
 		if p.subdomains {
 			return "invalid", "an IP address has no subdomains"
 		}
-		if !isCanonicalIPv6(host) {
+		if !origin.IsSerializedHost(host) {
 			return "invalid", "write the IPv6 address as browsers serialize it: bracketed, lowercase, compressed (RFC 5952)"
 		}
 		return "", ""
@@ -139,7 +139,7 @@ func (p *pattern) read(s string) (reason, why string) {
 		if p.subdomains {
 			return "invalid", "an IP address has no subdomains"
 		}
-		if !isCanonicalIPv4(host) {
+		if !origin.IsSerializedHost(host) {
 			return "invalid", "browsers serialize IPv4 addresses as four decimal numbers 0-255 without leading zeros"
 		}
 		return "", ""
@@ -216,134 +216,13 @@ func looksNumeric(h string) bool {
 	return true
 }
 
-func isCanonicalIPv4(h string) bool {
-	parts := strings.Split(h, ".")
-	if len(parts) != 4 {
-		return false
-	}
-	for _, p := range parts {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 || n > 255 || (len(p) > 1 && p[0] == '0') {
-			return false
-		}
-	}
-	return true
-}
-
-// isCanonicalIPv6 reports whether h is "[addr]" with addr in the form the
-// URL serializer writes (https://url.spec.whatwg.org/#concept-ipv6-serializer,
-// which follows RFC 5952): lowercase hex, no leading zeros, the first
-// longest run of two or more zero pieces compressed, no IPv4 tail.
-func isCanonicalIPv6(h string) bool {
-	if len(h) < 4 || h[0] != '[' || h[len(h)-1] != ']' {
-		return false
-	}
-	a := h[1 : len(h)-1]
-	var pieces [8]uint16
-	n, gap := 0, -1
-	if strings.HasPrefix(a, "::") {
-		gap = 0
-		a = a[2:]
-	}
-	for a != "" {
-		if n == 8 {
-			return false
-		}
-		j := 0
-		var v uint32
-		for j < len(a) && j < 5 {
-			c := a[j]
-			var d uint32
-			switch {
-			case c >= '0' && c <= '9':
-				d = uint32(c - '0')
-			case c >= 'a' && c <= 'f':
-				d = uint32(c-'a') + 10
-			case c >= 'A' && c <= 'F':
-				return false
-			default:
-				goto end
-			}
-			v = v<<4 | d
-			j++
-		}
-	end:
-		if j == 0 || j > 4 {
-			return false
-		}
-		pieces[n] = uint16(v)
-		n++
-		a = a[j:]
-		if a == "" {
-			break
-		}
-		if strings.HasPrefix(a, "::") {
-			if gap >= 0 {
-				return false
-			}
-			gap = n
-			a = a[2:]
-			continue
-		}
-		if a[0] != ':' || len(a) == 1 {
-			return false
-		}
-		a = a[1:]
-	}
-	if gap < 0 && n != 8 || gap >= 0 && n > 7 {
-		return false
-	}
-	var full [8]uint16
-	if gap < 0 {
-		full = pieces
-	} else {
-		copy(full[:], pieces[:gap])
-		copy(full[8-(n-gap):], pieces[gap:n])
-	}
-	return serializeIPv6(full) == h
-}
-
-func serializeIPv6(p [8]uint16) string {
-	// Find the first longest run of zero pieces of length >= 2.
-	best, bestLen := -1, 1
-	for i := 0; i < 8; {
-		if p[i] != 0 {
-			i++
-			continue
-		}
-		j := i
-		for j < 8 && p[j] == 0 {
-			j++
-		}
-		if j-i > bestLen {
-			best, bestLen = i, j-i
-		}
-		i = j
-	}
-	var b strings.Builder
-	b.WriteByte('[')
-	for i := 0; i < 8; i++ {
-		if i == best {
-			b.WriteString("::")
-			i += bestLen - 1
-			continue
-		}
-		if i > 0 && i != best+bestLen {
-			b.WriteByte(':')
-		}
-		b.WriteString(strconv.FormatUint(uint64(p[i]), 16))
-	}
-	b.WriteByte(']')
-	return b.String()
-}
-
 // isLoopback reports whether the pattern's host is this machine, which
 // browsers treat as a secure context even over http
 // (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy).
 func (p *pattern) isLoopback() bool {
 	h := p.host
 	return h == "localhost" || strings.HasSuffix(h, ".localhost") || h == "[::1]" ||
-		strings.HasPrefix(h, "127.") && isCanonicalIPv4(h)
+		strings.HasPrefix(h, "127.") && looksNumeric(h) && origin.IsSerializedHost(h)
 }
 
 // requestOrigin is a request's Origin split for pattern matching, without

@@ -6,6 +6,18 @@ import (
 	"unicode/utf8"
 )
 
+// IsSerializedHost reports whether h is a host exactly as the URL parser
+// serializes it (https://url.spec.whatwg.org/#host-serializing): an ASCII
+// lowercase domain (punycode for IDNs), an IPv4 address as four decimal
+// numbers without leading zeros, or a bracketed IPv6 address in RFC 5952's
+// compressed lowercase form. A configuration that lists an origin with
+// any other spelling never equals the Origin header a browser sends. The
+// engine's one canonical-host check (native's patterns use it).
+func IsSerializedHost(h string) bool {
+	s, err := parseHost(h, h)
+	return err == nil && s == h
+}
+
 // parseHost runs the host parser for special schemes
 // (https://url.spec.whatwg.org/#host-parsing) and returns the serialized host.
 func parseHost(in, h string) (string, error) {

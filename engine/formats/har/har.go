@@ -30,6 +30,7 @@ import (
 
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -321,27 +322,14 @@ type Candidate struct {
 	Started   string `json:"started,omitempty"`
 }
 
-// serializedOrigin returns scheme://host[:port] of an absolute URL, with
-// the default port dropped (Fetch §3.2.5 ASCII serialization, simplified:
-// hosts already serialized by the browser).
+// serializedOrigin is the origin of an absolute URL, serialized as a
+// browser sends it in Origin (origin.URL.Origin), or "" when u is not one.
 func serializedOrigin(u string) string {
-	i := strings.Index(u, "://")
-	if i < 0 {
+	p, err := origin.ParseURL(u)
+	if err != nil {
 		return ""
 	}
-	scheme := strings.ToLower(u[:i])
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	if at := strings.LastIndexByte(rest, '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	host := strings.ToLower(rest)
-	if (scheme == "http" && strings.HasSuffix(host, ":80")) || (scheme == "https" && strings.HasSuffix(host, ":443")) {
-		host = host[:strings.LastIndexByte(host, ':')]
-	}
-	return scheme + "://" + host
+	return p.Origin().String()
 }
 
 // Candidates lists the cross-origin requests that carry an Origin header
