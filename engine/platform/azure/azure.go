@@ -1,6 +1,6 @@
 // Package azure reads Azure Storage (Blob service) CORS rules and answers
 // requests as the Azure Storage services document it
-// (shared/reference/cloud-policies.md §4). Registered formats:
+// (shared/reference/cloud-policies.md §4). Its formats:
 //
 //	azure-xml   Set Blob Service Properties XML: <Cors><CorsRule> with
 //	            comma-separated AllowedOrigins, AllowedMethods,
@@ -15,6 +15,14 @@
 // match is selected and no further rule is tried; if the requested headers
 // are not allowed by that rule the request fails (no fall-through, the
 // documentation's worked example).
+//
+// Formats returns the values engine/all lists. Both forms read into the
+// neutral model (ReadRules, rules.go) and their own (ReadModel), edit the
+// user's text (EditText, FileName, edit.go) and name Azure (Platform,
+// Doc); azure-xml, the request body the service takes, is also the one
+// conversion writes (WriteRules, write.go; WriteModel). The interfaces
+// are listed with where they are defined in engine/platform/gcs's
+// package doc.
 package azure
 
 import (

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/azure"
 	"github.com/whycors/whycors/engine/policy"
@@ -178,9 +179,15 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// FuzzParse: no input panics either reader, a rejected input carries the
+// position of each fault (a line or a path: the user must be able to find
+// it), and whatever is accepted reads into the neutral model rule for
+// rule and can be evaluated.
 func FuzzParse(f *testing.F) {
 	f.Add(false, workedExample)
 	f.Add(true, `{"corsRules":[{"allowedOrigins":["*"],"allowedMethods":["GET"],"allowedHeaders":["x-ms-meta-*"],"exposedHeaders":[],"maxAgeInSeconds":0}]}`)
+	f.Add(false, `<StorageServiceProperties><Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><MaxAgeInSeconds>x</MaxAgeInSeconds></CorsRule></Cors></StorageServiceProperties>`)
+	f.Add(true, `{"properties":{"cors":{"corsRules":[{"allowedOrigins":"*","allowedMethods":["CONNECT"]}]}}}`)
 	f.Fuzz(func(t *testing.T, js bool, text string) {
 		form := azure.FormXML
 		if js {
@@ -188,7 +195,25 @@ func FuzzParse(f *testing.F) {
 		}
 		c, err := azure.Parse(form, text)
 		if err != nil {
+			var faults policy.Errors
+			if !errors.As(err, &faults) {
+				t.Fatalf("error is %T, want policy.Errors", err)
+			}
+			for _, e := range faults {
+				if e.Line <= 0 && e.Path == "" {
+					t.Fatalf("fault without a position: %+v", *e)
+				}
+			}
 			return
+		}
+		var rd convert.Reader
+		for _, f := range azure.Formats() {
+			if f.Name() == string(form) {
+				rd = f.(convert.Reader)
+			}
+		}
+		if src, err := rd.ReadRules(text); err != nil || len(src.Rules) != len(c.Rules) {
+			t.Fatalf("Parse read %d rules, ReadRules %+v, %v", len(c.Rules), src, err)
 		}
 		azure.Service{CORS: c}.Respond(preflight("http://a", "GET", "x-ms-meta-a"), policy.Reply{})
 		azure.Service{CORS: c}.Respond(policy.Request{Method: "GET", Header: headers.List{{Name: "Origin", Value: "http://a"}}}, policy.Reply{Status: 200})

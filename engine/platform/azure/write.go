@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Write writes c as the <Cors> element of Set Blob Service Properties.
@@ -40,30 +41,51 @@ func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
-type format Form
-
-func (f format) Name() string { return string(f) }
-func (f format) Detect(text string) (bool, string) {
-	t := strings.TrimSpace(text)
-	switch Form(f) {
-	case FormXML:
-		if strings.HasPrefix(t, "<") && strings.Contains(t, "<CorsRule") {
-			return true, "an XML document with CorsRule elements (Azure Storage service properties)"
-		}
-	case FormJSON:
-		if strings.HasPrefix(t, "{") && strings.Contains(t, `"corsRules"`) {
-			return true, `a JSON object with "corsRules" (Azure ARM / Bicep / az CLI)`
-		}
+// WriteRules implements convert.Writer for the service properties XML:
+// p's rules become CorsRules, and n says where Azure cannot say the same
+// thing. Write's validation (five rules at most, Azure's limits) has the
+// last word.
+func (*propertiesFormat) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
+	c := fromPortable(n, p)
+	if err := n.Err(); err != nil {
+		return "", err
 	}
-	return false, ""
-}
-func (f format) Parse(text string) (policy.Evaluator, error) {
-	c, err := Parse(Form(f), text)
-	if err != nil {
-		return nil, err
-	}
-	return Service{CORS: c}, nil
+	return Write(c)
 }
 
-// Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{format(FormXML), format(FormJSON)} }
+// fromPortable maps p onto CorsRules. Azure has no paths, exact origins
+// or "*" only, a method list of its own, and sends credentials with every
+// echoed origin; each difference is a Note, and a rule left with no
+// origin is refused.
+func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
+	portable.NoPaths(n, p, "Azure")
+	c := &Configuration{}
+	for i, r := range p.Rules {
+		ar := Rule{AllowedHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders}
+		for _, o := range r.Origins {
+			if o != "*" && strings.Contains(o, "*") {
+				n.Note(i, "origins", portable.Narrower, "Azure documents exact origins or \"*\" only (cloud-policies.md §4), so "+strconv.Quote(o)+" is left out")
+				continue
+			}
+			ar.AllowedOrigins = append(ar.AllowedOrigins, o)
+		}
+		if len(ar.AllowedOrigins) == 0 {
+			n.Refuse(i, "origins", "no origin Azure can express")
+			continue
+		}
+		ar.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods, "Azure")
+		if r.MaxAge != nil {
+			ar.MaxAgeInSeconds = *r.MaxAge
+		}
+		star := contains(ar.AllowedOrigins, "*")
+		switch {
+		case star && r.Credentials:
+			n.Note(i, "credentials", portable.Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")
+		case !star && !r.Credentials:
+			n.Note(i, "credentials", portable.Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (Azurite; [UNVERIFIED] for Azure, cloud-policies.md §4)")
+		}
+		c.Rules = append(c.Rules, ar)
+	}
+	portable.FallThrough(n, p, "Azure", "method")
+	return c
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/gcs"
 	"github.com/whycors/whycors/engine/policy"
@@ -120,9 +121,15 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// FuzzParse: no input panics either reader, a rejected input carries the
+// position of each fault (a line or a path: the user must be able to find
+// it), and whatever is accepted reads into the neutral model entry for
+// entry, can be evaluated and written back.
 func FuzzParse(f *testing.F) {
 	f.Add(false, cfg)
 	f.Add(true, `<CorsConfig><Cors><Origins><Origin>*</Origin></Origins><Methods><Method>GET</Method></Methods></Cors></CorsConfig>`)
+	f.Add(false, `{"cors":[{"origin":["*"],"method":["GET"],"maxAgeSeconds":-1}]}`)
+	f.Add(true, `<CorsConfig><Cors><MaxAgeSec>x</MaxAgeSec><Origins><Method>GET</Method></Origins></Cors></CorsConfig>`)
 	f.Fuzz(func(t *testing.T, xml bool, text string) {
 		form := gcs.FormJSON
 		if xml {
@@ -130,7 +137,25 @@ func FuzzParse(f *testing.F) {
 		}
 		c, err := gcs.Parse(form, text)
 		if err != nil {
+			var faults policy.Errors
+			if !errors.As(err, &faults) {
+				t.Fatalf("error is %T, want policy.Errors", err)
+			}
+			for _, e := range faults {
+				if e.Line <= 0 && e.Path == "" {
+					t.Fatalf("fault without a position: %+v", *e)
+				}
+			}
 			return
+		}
+		var rd convert.Reader
+		for _, f := range gcs.Formats() {
+			if f.Name() == string(form) {
+				rd = f.(convert.Reader)
+			}
+		}
+		if src, err := rd.ReadRules(text); err != nil || len(src.Rules) != len(c.Entries) {
+			t.Fatalf("Parse read %d entries, ReadRules %+v, %v", len(c.Entries), src, err)
 		}
 		gcs.Bucket{CORS: c}.Respond(policy.Request{Method: "OPTIONS", URL: "/k", Header: headers.List{{Name: "Origin", Value: "https://a"}, {Name: "Access-Control-Request-Method", Value: "GET"}}}, policy.Reply{})
 		if _, err := gcs.Write(c); err != nil {

@@ -1,0 +1,89 @@
+package gcs
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/portable"
+)
+
+type jsonEntry struct {
+	Origin         []string `json:"origin,omitempty"`
+	Method         []string `json:"method,omitempty"`
+	ResponseHeader []string `json:"responseHeader,omitempty"`
+	MaxAgeSeconds  *int     `json:"maxAgeSeconds,omitempty"`
+}
+
+// Write writes c as the gcloud/gsutil JSON list.
+func Write(c *Configuration) (string, error) {
+	out := make([]jsonEntry, len(c.Entries))
+	for i, e := range c.Entries {
+		out[i] = jsonEntry{e.Origin, e.Method, e.ResponseHeader, e.MaxAgeSeconds}
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	return string(b), err
+}
+
+// methods are the methods a converted entry may list (portable.WithSimple
+// keeps a rule's method only when it is one of them).
+var methods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
+
+// WriteRules implements convert.Writer for the gcloud list: p's rules
+// become entries, and n says where GCS cannot say the same thing.
+func (*listFormat) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
+	c := fromPortable(n, p)
+	if err := n.Err(); err != nil {
+		return "", err
+	}
+	return Write(c)
+}
+
+// fromPortable maps p onto entries. GCS has no paths, no partial origin
+// wildcard, one list for allowed and exposed headers, and no
+// credentials; each loss is a Note, and a rule left with no origin is
+// refused.
+func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
+	portable.NoPaths(n, p, "GCS")
+	c := &Configuration{}
+	for i, r := range p.Rules {
+		e := Entry{MaxAgeSeconds: r.MaxAge}
+		for _, o := range r.Origins {
+			if o != "*" && strings.Contains(o, "*") {
+				n.Note(i, "origins", portable.Narrower, "GCS takes no partial wildcard (cloud-policies.md §3), so "+strconv.Quote(o)+" is left out; list the origins")
+				continue
+			}
+			e.Origin = append(e.Origin, o)
+		}
+		if len(e.Origin) == 0 {
+			n.Refuse(i, "origins", "no origin GCS can express")
+			continue
+		}
+		if contains(r.Methods, "*") {
+			// "*" in method is any method (§3, JSON API field docs).
+			e.Method = []string{"*"}
+		} else {
+			e.Method = portable.WithSimple(n, i, r.Methods, methods, "GCS")
+		}
+		// One responseHeader list serves as Access-Control-Allow-Headers
+		// and -Expose-Headers (cloud-policies.md §3, [UNVERIFIED]).
+		for _, h := range r.AllowHeaders {
+			e.ResponseHeader = portable.AppendUnique(e.ResponseHeader, h)
+		}
+		for _, h := range r.ExposeHeaders {
+			e.ResponseHeader = portable.AppendUnique(e.ResponseHeader, h)
+		}
+		if strings.Join(r.AllowHeaders, ",") != strings.Join(r.ExposeHeaders, ",") && len(e.ResponseHeader) > 0 {
+			n.Note(i, "allow_headers", portable.Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
+		}
+		if contains(r.AllowHeaders, "*") {
+			n.Note(i, "allow_headers", portable.Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
+		}
+		if r.Credentials {
+			n.Note(i, "credentials", portable.Narrower, "GCS sends no Access-Control-Allow-Credentials (cloud-policies.md §3, [UNVERIFIED]), so credentialed requests fail")
+		}
+		c.Entries = append(c.Entries, e)
+	}
+	portable.FallThrough(n, p, "GCS", "method")
+	return c
+}
