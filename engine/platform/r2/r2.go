@@ -21,15 +21,18 @@
 // Evaluation: R2's rule selection, response headers, Vary and 403 body are
 // [UNVERIFIED] (§2); they are taken to be S3's until a capture says
 // otherwise, and every trace entry says so.
+//
+// Each form is a policy.Format (Formats, format.go) with S3's
+// capabilities in R2's name: its rules read with S3's semantics, written
+// with S3's mapping and validated as R2 (write.go), the same model to and
+// from every S3 and R2 form, and edits of the user's text (the API shape
+// with its own key names, the other forms as S3's).
 package r2
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
-	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
-	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -78,15 +81,11 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 func Parse(form Form, text string) (*Configuration, error) {
 	var c *Configuration
 	var errs policy.Errors
-	switch form {
-	case FormAPI:
+	switch sf := s3Form(form); {
+	case form == FormAPI:
 		c, errs = readAPI(text)
-	case FormJSON:
-		c, errs = s3.Read(s3.FormJSON, text)
-	case FormCLI:
-		c, errs = s3.Read(s3.FormCLI, text)
-	case FormXML:
-		c, errs = s3.Read(s3.FormXML, text)
+	case sf != "":
+		c, errs = s3.Read(sf, text)
 	default:
 		return nil, policy.Errors{{Msg: "r2: unknown form " + strconv.Quote(string(form))}}
 	}
@@ -150,149 +149,4 @@ func valueAt(r *s3.Rule, list string, i int) s3.Position {
 
 func errAt(p s3.Position, code, msg string) *policy.Error {
 	return &policy.Error{Path: p.Path, Line: p.Line, Column: p.Column, Code: code, Msg: msg}
-}
-
-// readAPI reads the Cloudflare API shape.
-func readAPI(text string) (*Configuration, policy.Errors) {
-	if len(text) > wire.MaxText {
-		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
-	}
-	doc, perr := jsonpos.Parse(text)
-	if perr != nil {
-		return nil, policy.Errors{perr}
-	}
-	root, path := doc.Root, "$"
-	if res, ok := root.Get("result"); ok {
-		root, path = res, "$.result"
-	}
-	rules, ok := root.Get("rules")
-	if !ok || rules.Kind != jsonpos.Array {
-		return nil, policy.Errors{doc.Err(root, path, "", `want an object with a "rules" array`)}
-	}
-	path += ".rules"
-	var errs policy.Errors
-	c := &Configuration{}
-	for i, item := range rules.Items {
-		p := jsonpos.Index(path, i)
-		r := s3.Rule{At: position(doc, item, p), Values: map[string][]s3.Position{}}
-		if item.Kind != jsonpos.Object {
-			errs = append(errs, doc.Err(item, p, "", "want a rule object, got "+item.Kind.String()))
-			c.Rules = append(c.Rules, r)
-			continue
-		}
-		errs = append(errs, unknown(doc, item, p, "allowed", "id", "exposeHeaders", "maxAgeSeconds")...)
-		list := func(obj *jsonpos.Value, op, key, model string) []string {
-			f, ok := obj.Get(key)
-			if !ok {
-				return nil
-			}
-			fp := jsonpos.Key(op, key)
-			out := doc.Strings(f, fp, &errs)
-			for j, it := range f.Items {
-				r.Values[model] = append(r.Values[model], position(doc, it, jsonpos.Index(fp, j)))
-			}
-			return out
-		}
-		if al, ok := item.Get("allowed"); ok {
-			ap := p + ".allowed"
-			if al.Kind != jsonpos.Object {
-				errs = append(errs, doc.Err(al, ap, "", "want an object with origins, methods, headers"))
-			} else {
-				errs = append(errs, unknown(doc, al, ap, "origins", "methods", "headers")...)
-				r.AllowedOrigins = list(al, ap, "origins", "AllowedOrigins")
-				r.AllowedMethods = list(al, ap, "methods", "AllowedMethods")
-				r.AllowedHeaders = list(al, ap, "headers", "AllowedHeaders")
-			}
-		}
-		r.ExposeHeaders = list(item, p, "exposeHeaders", "ExposeHeaders")
-		if f, ok := item.Get("id"); ok {
-			if f.Kind != jsonpos.String {
-				errs = append(errs, doc.Err(f, p+".id", "", "want a string, got "+f.Kind.String()))
-			}
-			r.ID = f.Str
-		}
-		if f, ok := item.Get("maxAgeSeconds"); ok {
-			if n, ok := f.Int(); ok {
-				r.MaxAgeSeconds = &n
-			} else {
-				errs = append(errs, doc.Err(f, p+".maxAgeSeconds", "", "want a whole number of seconds, got "+f.Kind.String()))
-			}
-		}
-		c.Rules = append(c.Rules, r)
-	}
-	return c, errs
-}
-
-func unknown(doc *jsonpos.Doc, obj *jsonpos.Value, path string, known ...string) policy.Errors {
-	var errs policy.Errors
-	for i, k := range obj.Keys {
-		ok := false
-		for _, n := range known {
-			ok = ok || k == n
-		}
-		if !ok {
-			errs = append(errs, doc.Err(obj.Fields[i], jsonpos.Key(path, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: "+strings.Join(known, ", ")))
-		}
-	}
-	return errs
-}
-
-func position(doc *jsonpos.Doc, v *jsonpos.Value, path string) s3.Position {
-	l, c := policy.LineCol(doc.Text, v.Off)
-	return s3.Position{Path: path, Line: l, Column: c}
-}
-
-type apiRule struct {
-	Allowed struct {
-		Origins []string `json:"origins"`
-		Methods []string `json:"methods"`
-		Headers []string `json:"headers,omitempty"`
-	} `json:"allowed"`
-	ID            string   `json:"id,omitempty"`
-	ExposeHeaders []string `json:"exposeHeaders,omitempty"`
-	MaxAgeSeconds *int     `json:"maxAgeSeconds,omitempty"`
-}
-
-// Write writes c in the Cloudflare API shape. It refuses what R2 would
-// refuse (Validate) instead of writing a policy R2 rejects.
-func Write(c *Configuration) (string, error) {
-	if errs := Validate(c); len(errs) > 0 {
-		return "", errs
-	}
-	out := struct {
-		Rules []apiRule `json:"rules"`
-	}{make([]apiRule, len(c.Rules))}
-	for i, r := range c.Rules {
-		a := &out.Rules[i]
-		a.Allowed.Origins, a.Allowed.Methods, a.Allowed.Headers = r.AllowedOrigins, r.AllowedMethods, r.AllowedHeaders
-		a.ID, a.ExposeHeaders, a.MaxAgeSeconds = r.ID, r.ExposeHeaders, r.MaxAgeSeconds
-	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	return string(b), err
-}
-
-type format Form
-
-func (f format) Name() string { return string(f) }
-func (f format) Detect(text string) (bool, string) {
-	if Form(f) != FormAPI {
-		return false, ""
-	}
-	t := strings.TrimSpace(text)
-	if strings.HasPrefix(t, "{") && strings.Contains(t, `"rules"`) && strings.Contains(t, `"allowed"`) {
-		return true, `a JSON object with "rules" whose items have "allowed" (the Cloudflare R2 API shape)`
-	}
-	return false, ""
-}
-func (f format) Parse(text string) (policy.Evaluator, error) {
-	c, err := Parse(Form(f), text)
-	if err != nil {
-		return nil, err
-	}
-	return Bucket{CORS: c}, nil
-}
-
-// Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format {
-	return []policy.Format{format(FormAPI), format(FormJSON), format(FormCLI), format(FormXML)}
 }

@@ -120,6 +120,9 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// FuzzParse: no input panics R2's readers, a rejected input carries the
+// position of each fault (a line or a path), and whatever is accepted can
+// be evaluated and written back in the API shape.
 func FuzzParse(f *testing.F) {
 	f.Add(uint8(0), `{"rules":[{"allowed":{"origins":["*"],"methods":["GET"]}}]}`)
 	f.Add(uint8(1), `[{"AllowedOrigins":["http://localhost:*"],"AllowedMethods":["GET"]}]`)
@@ -129,6 +132,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, text string) {
 		c, err := r2.Parse(forms[int(which)%len(forms)], text)
 		if err != nil {
+			var faults policy.Errors
+			if !errors.As(err, &faults) {
+				t.Fatalf("error is %T, want policy.Errors", err)
+			}
+			for _, e := range faults {
+				if e.Line <= 0 && e.Path == "" {
+					t.Fatalf("fault without a position: %+v", *e)
+				}
+			}
 			return
 		}
 		r2.Bucket{CORS: c}.Respond(policy.Request{Method: "GET", URL: "/", Header: headers.List{{Name: "Origin", Value: "https://a"}}}, policy.Reply{Status: 200})

@@ -3,9 +3,21 @@ package s3
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
+// doc is the reference S3's evaluation rests on, for the explainer's
+// steps when a rule trace carries no source of its own (Source is the one
+// each matching rule's trace cites).
+const doc = "shared/reference/cloud-policies.md §1.3 (S3: first rule matching origin, method and every requested header)"
+
+// format is one form of S3's configuration as a policy.Format, with the
+// capabilities the engine finds by type assertion: reading into the
+// neutral model (ReadRules, rules.go) or S3's own (ReadModel), editing
+// the user's text (EditText, edit.go), naming the platform and its
+// reference. A form conversion can also write is a target (write.go).
 type format struct {
 	form   Form
 	detect func(t string) (bool, string)
@@ -21,26 +33,63 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 	return Bucket{CORS: c}, nil
 }
 
-// Formats are this package's formats, for a policy.Registry (engine/all lists them).
+// ReadRules implements convert.Reader: the rules in the neutral model,
+// with S3's semantics. What PutBucketCors would refuse is not an error
+// here but the Config's Rejects, so that lint can still look at the rules
+// and say why S3 refuses them.
+func (f format) ReadRules(text string) (*portable.Config, error) {
+	c, errs := Read(f.form, text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return &portable.Config{Format: f.Name(), Semantics: Semantics(), Rules: PortableRules(c), Rejects: Validate(c)}, nil
+}
+
+// ReadModel implements convert.ModelReader: the *Configuration of text,
+// validated as PutBucketCors would, for a conversion to another form of
+// S3's model (an S3 or R2 target) that keeps every rule as it is.
+func (f format) ReadModel(text string) (any, error) {
+	c, err := Parse(f.form, text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// EditText implements fix.Editor (edit.go).
+func (f format) EditText(text string, e fix.Edit) (string, error) { return Edit(f.form, text, e) }
+
+// FileName implements fix.Editor: the name a diff of the user's text shows.
+func (f format) FileName() string { return FileName(f.form) }
+
+// Platform implements lint.Platformer.
+func (f format) Platform() string { return "S3" }
+
+// Doc implements explain.Documented.
+func (f format) Doc() string { return doc }
+
+// Formats are this package's formats, for a policy.Registry (engine/all
+// lists them). The console, CLI and XML forms are conversion targets;
+// CloudFormation is read only (whycors writes no template).
 func Formats() []policy.Format {
-	return []policy.Format{format{FormXML, func(t string) (bool, string) {
+	return []policy.Format{target{format{FormXML, func(t string) (bool, string) {
 		if strings.HasPrefix(t, "<") && strings.Contains(t, "<CORSConfiguration") {
 			return true, "an XML document with a CORSConfiguration element"
 		}
 		return false, ""
-	}},
-		format{FormJSON, func(t string) (bool, string) {
+	}}},
+		target{format{FormJSON, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) {
 				return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
 			}
 			return false, ""
-		}},
-		format{FormCLI, func(t string) (bool, string) {
+		}}},
+		target{format{FormCLI, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CORSRules"`) {
 				return true, `a JSON object with "CORSRules" (the AWS CLI's form)`
 			}
 			return false, ""
-		}},
+		}}},
 		format{FormCloudFormation, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) {
 				return true, `a JSON object with "CorsRules" (CloudFormation's AWS::S3::Bucket CorsConfiguration)`

@@ -1,6 +1,7 @@
 package s3_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/whycors/whycors/engine/headers"
@@ -8,8 +9,9 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// FuzzParse: no input panics any reader, and whatever is accepted can be
-// evaluated and written back.
+// FuzzParse: no input panics any reader, a rejected input carries the
+// position of each fault (a line or a path: the user must be able to find
+// it), and whatever is accepted can be evaluated and written back.
 func FuzzParse(f *testing.F) {
 	f.Add(uint8(0), `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`)
 	f.Add(uint8(1), `[{"AllowedOrigins":["https://*.a.test"],"AllowedMethods":["GET"],"AllowedHeaders":["x-*"],"MaxAgeSeconds":5}]`)
@@ -22,8 +24,14 @@ func FuzzParse(f *testing.F) {
 		form := forms[int(which)%len(forms)]
 		c, err := s3.Parse(form, text)
 		if err != nil {
-			if _, ok := err.(policy.Errors); !ok {
+			var faults policy.Errors
+			if !errors.As(err, &faults) {
 				t.Fatalf("error is %T, want policy.Errors", err)
+			}
+			for _, e := range faults {
+				if e.Line <= 0 && e.Path == "" {
+					t.Fatalf("fault without a position: %+v", *e)
+				}
 			}
 			return
 		}

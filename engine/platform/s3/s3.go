@@ -18,6 +18,14 @@
 // every requested header match decides (§1.3), with S3's headers, its 403
 // AccessForbidden body for a refused preflight and its pass-through of
 // unmatched actual requests.
+//
+// Each form is a policy.Format (Formats, format.go) with what the rest of
+// the engine asks of it by type assertion: its rules in the neutral model
+// with S3's semantics and PutBucketCors's refusals (rules.go); S3's model
+// from the neutral one, with every difference noted, and the same model
+// between forms (write.go; CloudFormation is read only); an edit of the
+// user's own text for a fix (edit.go); the platform's name and reference.
+// R2, which stores this model, builds its formats on these functions.
 package s3
 
 import (

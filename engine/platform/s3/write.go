@@ -4,7 +4,99 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
+
+// target is a form conversion writes (every form but CloudFormation's):
+// a format that also implements convert.Writer and convert.ModelWriter.
+type target struct{ format }
+
+// WriteRules implements convert.Writer: p in S3's model (FromPortable),
+// then in this form.
+func (t target) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+	c := FromPortable(n, p, names, "S3")
+	if err := n.Err(); err != nil {
+		return "", err
+	}
+	return t.write(c)
+}
+
+// WriteModel implements convert.ModelWriter: a *Configuration, read from
+// any form of S3's model (S3's own, or R2's, which stores the same:
+// engine/platform/r2 reads into this type), is written rule for rule.
+func (t target) WriteModel(m any) (string, bool, error) {
+	c, ok := m.(*Configuration)
+	if !ok {
+		return "", false, nil
+	}
+	out, err := t.write(c)
+	return out, true, err
+}
+
+// write refuses what PutBucketCors would refuse (Validate) instead of
+// writing a document S3 rejects, then writes c in t's form.
+func (t target) write(c *Configuration) (string, error) {
+	if errs := Validate(c); len(errs) > 0 {
+		return "", errs
+	}
+	return Write(t.form, c)
+}
+
+// Write writes c in form with WriteXML, WriteJSON or WriteCLI; like them,
+// it does not validate (a platform storing S3's model, R2, validates with
+// its own limits first). CloudFormation's form is read only.
+func Write(form Form, c *Configuration) (string, error) {
+	switch form {
+	case FormJSON:
+		return WriteJSON(c)
+	case FormCLI:
+		return WriteCLI(c)
+	case FormXML:
+		return WriteXML(c)
+	}
+	return "", policy.Errors{{Msg: "s3: cannot write form " + strconv.Quote(string(form))}}
+}
+
+// FromPortable maps p onto S3's model, for S3 or for a platform that
+// stores it (plat names it in the notes: "S3", "R2"). It notes, in n,
+// each difference in meaning: the methods S3 cannot list, "*" in
+// ExposeHeader (refused, §1.2), the credentials S3 decides by itself
+// (§0 item 4), the fall-through to later rules (§1.3) and Vary (§0 item
+// 5); it refuses per-path rules, since a bucket's CORS covers every key.
+// A name (rule ID) longer than S3 accepts is left out.
+func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat string) *Configuration {
+	portable.NoPaths(n, p, plat)
+	c := &Configuration{}
+	for i, r := range p.Rules {
+		sr := Rule{AllowedOrigins: r.Origins, MaxAgeSeconds: r.MaxAge}
+		if i < len(names) && len(names[i]) <= MaxIDLen {
+			sr.ID = names[i]
+		}
+		sr.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods[:], plat)
+		for _, h := range r.AllowHeaders {
+			sr.AllowedHeaders = portable.AppendUnique(sr.AllowedHeaders, h)
+		}
+		for _, h := range r.ExposeHeaders {
+			if h == "*" {
+				n.Note(i, "expose_headers", portable.Narrower, plat+" refuses \"*\" in ExposeHeader (cloud-policies.md §1.2); left out, list the headers")
+				continue
+			}
+			sr.ExposeHeaders = append(sr.ExposeHeaders, h)
+		}
+		switch {
+		case r.AnyOrigin() && r.Credentials:
+			n.Note(i, "credentials", portable.Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials (cloud-policies.md §0 item 4), so credentialed requests fail; list the origins to allow them")
+		case !r.AnyOrigin() && !r.Credentials:
+			n.Note(i, "credentials", portable.Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\" (cloud-policies.md §0 item 4), so credentialed requests from these origins are allowed too")
+		}
+		c.Rules = append(c.Rules, sr)
+	}
+	portable.FallThrough(n, p, plat, "method or requested headers")
+	n.Note(-1, "", portable.Same, plat+" sends Vary only when a rule matches (cloud-policies.md §0 item 5): behind a CDN, put Origin in the cache key")
+	return c
+}
 
 // jsonRule is a rule in the console and CLI JSON, keys in the order the
 // console shows them (ManageCorsUsing.md); unset members are left out, as
