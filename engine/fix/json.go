@@ -1,8 +1,9 @@
 package fix
 
 import (
-	"encoding/json"
 	"strings"
+
+	"github.com/whycors/whycors/engine/internal/jsonstr"
 )
 
 // JSONKeys are one JSON format's names for a rule's fields, as its
@@ -191,11 +192,8 @@ func (p *jparser) str() (string, bool) {
 			continue
 		case '"':
 			p.i++
-			var out string
-			if json.Unmarshal([]byte(p.s[start:p.i]), &out) != nil {
-				return "", false
-			}
-			return out, true
+			out, err := jsonstr.Unquote(p.s[start:p.i])
+			return out, err == nil
 		}
 		p.i++
 	}
@@ -230,10 +228,10 @@ func (n *jnode) rules(k *JSONKeys, out []*jnode) []*jnode {
 	return out
 }
 
-func quoteJSON(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
+// quoteJSON quotes s as json.Marshal does (jsonstr: no encoding/json,
+// whose reflection the worker and the page would otherwise link through
+// the editors native and the platforms implement).
+func quoteJSON(s string) string { return string(jsonstr.AppendQuote(nil, s)) }
 
 // EditJSON makes e in text, a JSON configuration whose rules' fields are
 // named by k, keeping the user's formatting.

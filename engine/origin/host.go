@@ -13,9 +13,44 @@ import (
 // compressed lowercase form. A configuration that lists an origin with
 // any other spelling never equals the Origin header a browser sends. The
 // engine's one canonical-host check (native's patterns use it).
+//
+// It runs only the parts of the host parser a serialized host can reach
+// (no IDN mapping: a serialized host is ASCII), so a program that checks
+// hosts without parsing URLs (the worker's native-only build) links little.
 func IsSerializedHost(h string) bool {
-	s, err := parseHost(h, h)
-	return err == nil && s == h
+	switch {
+	case h == "":
+		return false
+	case h[0] == '[':
+		if h[len(h)-1] != ']' {
+			return false
+		}
+		a, ok := parseIPv6(h[1 : len(h)-1])
+		return ok && "["+serializeIPv6(a)+"]" == h
+	}
+	for i := 0; i < len(h); i++ {
+		// Uppercase is lowered and non-ASCII punycoded by the parser;
+		// forbidden domain code points never parse
+		// (https://url.spec.whatwg.org/#forbidden-domain-code-point).
+		if c := h[i]; c <= 0x20 || c >= 0x7F || c >= 'A' && c <= 'Z' || strings.IndexByte("#/:<>?@[\\]^|%", c) >= 0 {
+			return false
+		}
+	}
+	if endsInNumber(h) {
+		// The IPv4 serializer writes four decimal numbers 0-255 without
+		// leading zeros, and each such text parses to itself.
+		parts := strings.Split(h, ".")
+		if len(parts) != 4 {
+			return false
+		}
+		for _, p := range parts {
+			n, err := strconv.Atoi(p)
+			if err != nil || n > 255 || p != strconv.Itoa(n) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // parseHost runs the host parser for special schemes
