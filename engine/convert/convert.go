@@ -34,16 +34,12 @@ package convert
 import (
 	"strconv"
 
-	"github.com/whycors/whycors/engine/policy"
-	"github.com/whycors/whycors/engine/portable"
 	"strings"
 
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+
 	"github.com/whycors/whycors/engine/native"
-	"github.com/whycors/whycors/engine/platform/apigw"
-	"github.com/whycors/whycors/engine/platform/azure"
-	"github.com/whycors/whycors/engine/platform/gcs"
-	"github.com/whycors/whycors/engine/platform/r2"
-	"github.com/whycors/whycors/engine/platform/s3"
 )
 
 // Convert reads text in format from (a name in reg; "auto" detects it)
@@ -57,7 +53,7 @@ func Convert(reg *policy.Registry, text, from, to string) (out string, notes []N
 		return ToNative(reg, text, from)
 	}
 	w, isWriter := target.(Writer)
-	if !ok || !isWriter && !legacyTarget(to) {
+	if !ok || !isWriter {
 		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(reg), ", ")}
 	}
 	src, err := readAccepted(reg, text, from)
@@ -69,10 +65,7 @@ func Convert(reg *policy.Registry, text, from, to string) (out string, notes []N
 	}
 	p, names, from2, notes := toPortable(src)
 	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
-		if isWriter {
-			return w.WriteRules(p, names, n)
-		}
-		return writeTarget(n, p, names, to)
+		return w.WriteRules(p, names, n)
 	})
 	notes = append(notes, wnotes...)
 	return out, notes, err
@@ -123,54 +116,11 @@ func sameModel(reg *policy.Registry, text, from string, target policy.Format) (s
 	mr, ok := f.(ModelReader)
 	mw, ok2 := target.(ModelWriter)
 	if !ok || !ok2 {
-		return legacySameFamily(text, from, target.Name())
+		return "", false, nil
 	}
 	m, err := mr.ReadModel(text)
 	if err != nil {
 		return "", false, nil // Read accepted the text: leave it to the neutral path
 	}
 	return mw.WriteModel(m)
-}
-
-// legacySameFamily is being moved into the format packages (ModelReader,
-// ModelWriter).
-func legacySameFamily(text, from, to string) (string, bool, error) {
-	s3ish := func(f string) bool { return strings.HasPrefix(f, "s3-") || strings.HasPrefix(f, "r2-") }
-	switch {
-	case s3ish(from) && s3ish(to):
-		var c *s3.Configuration
-		var err error
-		if strings.HasPrefix(from, "r2-") {
-			c, err = r2.Parse(r2.Form(from), text)
-		} else {
-			c, err = s3.Parse(s3.Form(from), text)
-		}
-		if err != nil {
-			return "", true, err
-		}
-		out, err := writeS3Family(c, to)
-		return out, true, err
-	case strings.HasPrefix(from, "gcs-") && to == "gcs-json":
-		c, err := gcs.Parse(gcs.Form(from), text)
-		if err != nil {
-			return "", true, err
-		}
-		out, err := gcs.Write(c)
-		return out, true, err
-	case strings.HasPrefix(from, "azure-") && to == "azure-xml":
-		c, err := azure.Parse(azure.Form(from), text)
-		if err != nil {
-			return "", true, err
-		}
-		out, err := azure.Write(c)
-		return out, true, err
-	case from == "apigw-http" && to == "apigw-http":
-		c, err := apigw.ParseHTTP(text)
-		if err != nil {
-			return "", true, err
-		}
-		out, err := apigw.WriteHTTP(c)
-		return out, true, err
-	}
-	return "", false, nil
 }

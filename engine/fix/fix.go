@@ -125,16 +125,6 @@ func Apply(f policy.Format, text string, e Edit) (string, error) {
 	if ed, ok := f.(Editor); ok {
 		return ed.EditText(text, e)
 	}
-	if f == nil {
-		return "", ErrUnsupported
-	}
-	format := f.Name()
-	switch {
-	case jsonKeys(format) != nil:
-		return EditJSON(text, jsonKeys(format), e)
-	case xmlShape(format) != nil:
-		return EditXML(text, xmlShape(format), e)
-	}
 	return "", ErrUnsupported
 }
 

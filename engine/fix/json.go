@@ -24,38 +24,6 @@ type JSONKeys struct {
 	Fold bool
 }
 
-var (
-	s3Keys     = &JSONKeys{Origins: "AllowedOrigins", Methods: "AllowedMethods", Headers: "AllowedHeaders"}
-	r2APIKeys  = &JSONKeys{Origins: "origins", Methods: "methods", Headers: "headers"}
-	gcsKeys    = &JSONKeys{Origins: "origin", Methods: "method", Headers: "responseHeader"}
-	azureKeys  = &JSONKeys{Origins: "allowedOrigins", Methods: "allowedMethods", Headers: "allowedHeaders"}
-	httpKeys   = &JSONKeys{Origins: "AllowOrigins", Methods: "AllowMethods", Headers: "AllowHeaders", Credentials: "AllowCredentials", Fold: true}
-	restKeys   = &JSONKeys{Origins: "AllowOrigin", Methods: "AllowMethods", Headers: "AllowHeaders", Credentials: "AllowCredentials", CommaHeaders: true, SingleOrigin: true}
-	nativeKeys = &JSONKeys{Origins: "origins", Methods: "methods", Headers: "request_headers", Credentials: "credentials"}
-)
-
-// jsonKeys returns the key names of a JSON format, nil for other formats.
-// Names are the platforms' own (engine/platform/* readers, cloud-policies.md).
-func jsonKeys(format string) *JSONKeys {
-	switch format {
-	case "s3-json", "s3-cli", "s3-cloudformation", "r2-json", "r2-cli":
-		return s3Keys
-	case "r2-api":
-		return r2APIKeys
-	case "gcs-json":
-		return gcsKeys
-	case "azure-json":
-		return azureKeys
-	case "apigw-http":
-		return httpKeys
-	case "apigw-rest":
-		return restKeys
-	case "native":
-		return nativeKeys
-	}
-	return nil
-}
-
 func (k *JSONKeys) name(field string) string {
 	switch field {
 	case Origins:

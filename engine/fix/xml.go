@@ -15,31 +15,6 @@ type XMLShape struct {
 	Comma map[string]string
 }
 
-var (
-	s3XML = &XMLShape{Rule: "CORSRule", Item: map[string]string{
-		Origins: "AllowedOrigin", Methods: "AllowedMethod", AllowHeaders: "AllowedHeader"}}
-	gcsXML = &XMLShape{Rule: "Cors",
-		Item:      map[string]string{Origins: "Origin", Methods: "Method", AllowHeaders: "ResponseHeader"},
-		Container: map[string]string{Origins: "Origins", Methods: "Methods", AllowHeaders: "ResponseHeaders"}}
-	azureXML = &XMLShape{Rule: "CorsRule", Comma: map[string]string{
-		Origins: "AllowedOrigins", Methods: "AllowedMethods", AllowHeaders: "AllowedHeaders"}}
-)
-
-// xmlShape returns the element names of an XML format (S3 PutBucketCors,
-// GCS CorsConfig, Azure Cors; cloud-policies.md §1.1, §3, §4), nil for
-// other formats.
-func xmlShape(format string) *XMLShape {
-	switch format {
-	case "s3-xml", "r2-xml":
-		return s3XML
-	case "gcs-xml":
-		return gcsXML
-	case "azure-xml":
-		return azureXML
-	}
-	return nil
-}
-
 func escapeXML(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/lint"
-	"github.com/whycors/whycors/engine/platform/apigw"
 )
 
 // New returns the advisor, for explain.Options.
@@ -70,8 +69,8 @@ var quietLint = map[string]bool{"safelisted-method": true, "safelisted-header": 
 // trapWarnings lists the traps of a policy that did not (necessarily)
 // block this fetch but bite elsewhere: engine/lint's findings (S3's Vary
 // only on a match, nginx add_header without always, Authorization under
-// "*", max-age caps, origins allowed too widely) and the API Gateway traps
-// of cloud-policies.md §5.
+// "*", max-age caps, origins allowed too widely) and the format's own
+// traps (Trapper: API Gateway's, cloud-policies.md §5).
 func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) []explain.Warning {
 	var out []explain.Warning
 	for _, f := range findings {
@@ -88,30 +87,8 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		for _, x := range t.Traps(s.Policy.Text, app) {
 			out = append(out, explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path})
 		}
-		return out
-	}
-	switch s.Policy.Format {
-	case "apigw-rest":
-		if c, err := apigw.ParseREST(s.Policy.Text); err == nil && len(c.GatewayResponses) < 2 {
-			out = append(out, explain.Warning{Code: "apigw-rest-gateway-errors", Severity: "warning",
-				Message: "API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the Gateway Responses DEFAULT_4XX and DEFAULT_5XX add them, so the browser reports a CORS error instead of the real status (cloud-policies.md §5.2)."})
-		}
-	case "apigw-http":
-		if s.Response != nil && hasACHeader(s.Response) {
-			out = append(out, explain.Warning{Code: "apigw-http-backend-ignored", Severity: "warning",
-				Message: "An HTTP API with a CORS configuration answers CORS itself and ignores the Access-Control-* headers the integration sends (cloud-policies.md §5.1); change the API's CorsConfiguration, not the backend."})
-		}
 	}
 	return out
-}
-
-func hasACHeader(r *explain.Reply) bool {
-	for _, f := range r.Headers {
-		if strings.HasPrefix(strings.ToLower(f.Name), "access-control-") {
-			return true
-		}
-	}
-	return false
 }
 
 // varyHas reports whether a Vary value names the header (or is "*").

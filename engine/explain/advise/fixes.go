@@ -261,21 +261,8 @@ func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix,
 func (se *searcher) editable(format string) bool {
 	f, _ := se.o.Formats.Lookup(format)
 	_, ed := f.(fix.Editor)
-	return ed || legacyEditable(format)
+	return ed
 }
-
-func legacyEditable(format string) bool {
-	_, err := fix.Apply(legacyFormat(format), "", fix.Edit{Op: fix.Add, Values: []string{"x"}})
-	return err != fix.ErrUnsupported
-}
-
-// legacyFormat names a format for fix.Apply's fallback while formats
-// move their editing into their packages.
-type legacyFormat string
-
-func (f legacyFormat) Name() string                         { return string(f) }
-func (legacyFormat) Detect(string) (bool, string)           { return false, "" }
-func (legacyFormat) Parse(string) (policy.Evaluator, error) { return nil, fix.ErrUnsupported }
 
 // policyFix edits the policy text one condition at a time, following the
 // rule trace of each run, for up to three candidate rules, and keeps the
@@ -286,9 +273,9 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	if !ok {
 		return explain.Fix{}, false
 	}
-	ed, _ := pf.(fix.Editor)
-	if ed == nil {
-		pf = legacyFormat(format)
+	ed, ok := pf.(fix.Editor)
+	if !ok {
+		return explain.Fix{}, false
 	}
 	src, _ := convert.Read(se.o.Formats, text0, format)
 	var best *explain.Fix
@@ -331,7 +318,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			continue
 		}
 		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
-			Diff: fix.Diff("a/"+fileName(ed, format), "b/"+fileName(ed, format), text0, text), Text: text, AllowedIn: se.allowedIn(cs, se.browser)}
+			Diff: fix.Diff("a/"+ed.FileName(), "b/"+ed.FileName(), text0, text), Text: text, AllowedIn: se.allowedIn(cs, se.browser)}
 		best, bestCost = &f, cost
 		if cost <= 1 {
 			break
@@ -354,21 +341,6 @@ func anyOrigin(r convert.Rule) bool {
 		}
 	}
 	return false
-}
-
-func fileName(ed fix.Editor, format string) string {
-	if ed != nil {
-		return ed.FileName()
-	}
-	switch {
-	case strings.HasSuffix(format, "-xml"):
-		return "cors.xml"
-	case format == "nginx":
-		return "nginx.conf"
-	case format == "express":
-		return "cors.js"
-	}
-	return "cors.json"
 }
 
 // safePolicy refuses a changed policy that lint finds a new error in, or
