@@ -9,7 +9,7 @@ import (
 )
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{format{}} }
+func Formats() []policy.Format { return []policy.Format{&format{}} }
 
 // format is the native JSON policy as a policy.Format, with the
 // capabilities the engine finds by type assertion: reading into the
@@ -21,7 +21,7 @@ type format struct{}
 // FormatName is the native policy's format name.
 const FormatName = "native"
 
-func (format) Name() string { return FormatName }
+func (*format) Name() string { return FormatName }
 
 // Detect looks for an "origins" field where this format puts it: in the
 // top-level object (the one-rule form) or in an object of the top-level
@@ -29,7 +29,7 @@ func (format) Name() string { return FormatName }
 // API Gateway AllowOrigins; the R2 API has "origins" one level deeper,
 // under "allowed". The scan only tracks strings and nesting; it does not
 // parse.
-func (format) Detect(text string) (bool, string) {
+func (*format) Detect(text string) (bool, string) {
 	t := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(t, "{") {
 		return false, ""
@@ -64,7 +64,7 @@ func (format) Detect(text string) (bool, string) {
 	return false, ""
 }
 
-func (format) Parse(text string) (policy.Evaluator, error) {
+func (*format) Parse(text string) (policy.Evaluator, error) {
 	p, err := Parse(text)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (format) Parse(text string) (policy.Evaluator, error) {
 // calls FromPortable itself for a conversion to native (ToNative), so
 // that the worker links no other writer; this says the same to whatever
 // lists the targets by capability.
-func (format) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+func (*format) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
 	return FromPortable(p, names, n)
 }
 
@@ -85,17 +85,17 @@ var editKeys = &fix.JSONKeys{Origins: "origins", Methods: "methods", Headers: "r
 
 // EditText implements fix.Editor: one more origin, method or header in
 // the rule's list, or credentials set, in the user's own text.
-func (format) EditText(text string, e fix.Edit) (string, error) {
+func (*format) EditText(text string, e fix.Edit) (string, error) {
 	return fix.EditJSON(text, editKeys, e)
 }
 
 // FileName implements fix.Editor: the name a diff of the user's text shows.
-func (format) FileName() string { return "cors.json" }
+func (*format) FileName() string { return "cors.json" }
 
 // Platform implements lint.Platformer.
-func (format) Platform() string { return "the native policy" }
+func (*format) Platform() string { return "the native policy" }
 
 // Doc implements explain.Documented.
-func (format) Doc() string {
+func (*format) Doc() string {
 	return "engine/native package doc (the first rule whose path matches decides)"
 }

@@ -17,7 +17,7 @@ var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins
 // ReadRules implements convert.Reader: the policy's rules in the neutral
 // model, each value positioned at its JSON path ($.rules[i].origins[j],
 // or $.origins[j] in the one-rule form).
-func (format) ReadRules(text string) (*portable.Config, error) {
+func (*format) ReadRules(text string) (*portable.Config, error) {
 	p, err := Parse(text)
 	if err != nil {
 		return nil, err

@@ -13,7 +13,7 @@ import (
 // own option names (expressjs/cors lib/index.js).
 
 // FileName is "cors.js", the name a fix's diff gives the text.
-func (Format) FileName() string { return "cors.js" }
+func (*Format) FileName() string { return "cors.js" }
 
 // optionKeys are the expressjs/cors option names (lib/index.js) of the
 // fields an edit changes.
@@ -24,7 +24,7 @@ var optionKeys = map[string]string{fix.Origins: "origin", fix.Methods: "methods"
 // origin becomes an array, which cors() checks against the request's
 // Origin before echoing it (isOriginAllowed); absent methods become the
 // default list plus the method, so no default is lost.
-func (Format) EditText(text string, e fix.Edit) (string, error) {
+func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	cfg, err := Parse(text)
 	if err != nil {
 		return "", fix.ErrNotFound

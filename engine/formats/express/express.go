@@ -52,17 +52,17 @@ const (
 )
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{Format{}} }
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
 
 // Format is the "express" policy format.
 type Format struct{}
 
 // Name returns "express".
-func (Format) Name() string { return "express" }
+func (*Format) Name() string { return "express" }
 
 // Detect claims JavaScript that calls cors(...), and object literals
 // whose keys are expressjs/cors options that no cloud format uses.
-func (Format) Detect(text string) (bool, string) {
+func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 64<<10 {
 		text = text[:64<<10]
 	}
@@ -87,7 +87,7 @@ func (Format) Detect(text string) (bool, string) {
 }
 
 // Parse reads text into a Config.
-func (Format) Parse(text string) (policy.Evaluator, error) {
+func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Parse(text)
 	if err != nil {
 		return nil, err

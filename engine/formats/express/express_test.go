@@ -153,7 +153,7 @@ func TestRespond(t *testing.T) {
 		},
 	}
 	for _, tc := range tests {
-		ev, err := express.Format{}.Parse(tc.text)
+		ev, err := (&express.Format{}).Parse(tc.text)
 		if err != nil {
 			t.Errorf("%s: Parse: %v", tc.desc, err)
 			continue
@@ -225,7 +225,7 @@ func TestDetect(t *testing.T) {
 		{desc: "raw", text: "HTTP/1.1 200 OK\n", want: false},
 	}
 	for _, tc := range tests {
-		if got, why := (express.Format{}).Detect(tc.text); got != tc.want {
+		if got, why := (&express.Format{}).Detect(tc.text); got != tc.want {
 			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
 		}
 	}
@@ -301,7 +301,7 @@ func FuzzParse(f *testing.F) {
 		c, err := express.Parse(s)
 		// ReadRules reads through Parse: it refuses exactly what Parse
 		// refuses.
-		if _, rerr := (express.Format{}).ReadRules(s); (rerr == nil) != (err == nil) {
+		if _, rerr := (&express.Format{}).ReadRules(s); (rerr == nil) != (err == nil) {
 			t.Fatalf("Parse err %v, ReadRules err %v", err, rerr)
 		}
 		if err != nil {
@@ -310,6 +310,6 @@ func FuzzParse(f *testing.F) {
 		}
 		c.Respond(req("OPTIONS", "https://a.com", "Access-Control-Request-Headers", "x"), policy.Reply{Status: 200})
 		c.Respond(policy.Request{Method: "get", URL: "/api/x"}, policy.Reply{Status: 200})
-		express.Format{}.Detect(s)
+		(&express.Format{}).Detect(s)
 	})
 }

@@ -9,7 +9,7 @@ import (
 
 // Platform names the platform in lint's sentences ("Express cors()
 // refuses this: ...").
-func (Format) Platform() string { return "Express cors()" }
+func (*Format) Platform() string { return "Express cors()" }
 
 // ReadRules reads text into the neutral model: one rule per cors()
 // middleware, in mount order, each value positioned where the option is
@@ -21,7 +21,7 @@ func (Format) Platform() string { return "Express cors()" }
 // "GET,HEAD,PUT,PATCH,POST,DELETE" (lib/index.js `defaults`) unless the
 // author wrote one, so a safelisted method in it is not the author's
 // redundancy (MethodsAsDefaults).
-func (Format) ReadRules(text string) (*portable.Config, error) {
+func (*Format) ReadRules(text string) (*portable.Config, error) {
 	c, err := Parse(text)
 	if err != nil {
 		return nil, err

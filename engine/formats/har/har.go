@@ -514,22 +514,22 @@ func (l *Log) Evaluator(i int) (policy.Evaluator, error) {
 }
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{Format{}} }
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
 
 // Format is the "har" policy format.
 type Format struct{}
 
 // Name returns "har".
-func (Format) Name() string { return "har" }
+func (*Format) Name() string { return "har" }
 
 // NoRulesWhy says why a HAR cannot be converted: it holds what the browser
 // received, not the rules the server answered from.
-func (Format) NoRulesWhy() string {
+func (*Format) NoRulesWhy() string {
 	return "captured replies are not a policy: there are no rules to convert"
 }
 
 // Detect claims a JSON object with log.entries.
-func (Format) Detect(text string) (bool, string) {
+func (*Format) Detect(text string) (bool, string) {
 	t := strings.TrimLeft(text, " \t\r\n\ufeff")
 	if !strings.HasPrefix(t, "{") {
 		return false, ""
@@ -546,7 +546,7 @@ func (Format) Detect(text string) (bool, string) {
 
 // Parse reads a HAR and answers with its last candidate fetch (the most
 // recent); use Read, Candidates and Evaluator to choose another.
-func (Format) Parse(text string) (policy.Evaluator, error) {
+func (*Format) Parse(text string) (policy.Evaluator, error) {
 	l, err := Read(text)
 	if err != nil {
 		return nil, err

@@ -161,7 +161,7 @@ func TestDetect(t *testing.T) {
 		{desc: "Express JSON", text: `{"origin": "*", "allowedHeaders": ["x"]}`, want: false},
 	}
 	for _, tc := range tests {
-		if got, why := (har.Format{}).Detect(tc.text); got != tc.want {
+		if got, why := (&har.Format{}).Detect(tc.text); got != tc.want {
 			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
 		}
 	}
@@ -187,6 +187,6 @@ func FuzzRead(f *testing.F) {
 			ev.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{})
 		}
 		l.Exchange(-1)
-		har.Format{}.Detect(s)
+		(&har.Format{}).Detect(s)
 	})
 }

@@ -17,7 +17,7 @@ import (
 //   - "missing-always": an add_header of an Access-Control-* header without
 //     always, which nginx adds only to 200, 201, 204, 206, 301, 302, 303,
 //     304, 307 and 308 replies (ngx_http_headers_module add_header).
-func (Format) CheckText(text string) []portable.Finding {
+func (*Format) CheckText(text string) []portable.Finding {
 	var out []portable.Finding
 	if c, err := Parse(text); err == nil {
 		for _, n := range c.Notes {

@@ -18,7 +18,7 @@ import (
 // to the reply's status needs always; otherwise the header the browser
 // missed gets the page's origin (in the map that sets
 // Access-Control-Allow-Origin), method or headers, or credentials.
-func (Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
+func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	line := 0
 	statusFailed := false
 	var acao *policy.Rule

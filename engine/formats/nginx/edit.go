@@ -13,7 +13,7 @@ import (
 // Respond, Path "line N").
 
 // FileName is "nginx.conf", the name a fix's diff gives the text.
-func (Format) FileName() string { return "nginx.conf" }
+func (*Format) FileName() string { return "nginx.conf" }
 
 // headerLine is one "add_header name value [always];" on one line.
 type headerLine struct {
@@ -116,7 +116,7 @@ func unquote(s string) string {
 // origin to the map that sets Access-Control-Allow-Origin; fix.Enable sets
 // Access-Control-Allow-Credentials "true". The block is the one holding
 // the add_header nearest to e.Line.
-func (Format) EditText(text string, e fix.Edit) (string, error) {
+func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	ds := headerLines(text)
 	switch e.Op {
 	case fix.Always:

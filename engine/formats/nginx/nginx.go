@@ -48,17 +48,17 @@ import (
 const source = "nginx.org/en/docs/http/ngx_http_headers_module.html; shared/reference/cloud-policies.md §6.1"
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{Format{}} }
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
 
 // Format is the "nginx" policy format.
 type Format struct{}
 
 // Name returns "nginx".
-func (Format) Name() string { return "nginx" }
+func (*Format) Name() string { return "nginx" }
 
 // Detect claims text with an add_header of an Access-Control- header, or
 // nginx blocks that set CORS headers through a map.
-func (Format) Detect(text string) (bool, string) {
+func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 256<<10 {
 		text = text[:256<<10]
 	}
@@ -73,7 +73,7 @@ func (Format) Detect(text string) (bool, string) {
 }
 
 // Parse reads the configuration.
-func (Format) Parse(text string) (policy.Evaluator, error) {
+func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Parse(text)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (Format) Parse(text string) (policy.Evaluator, error) {
 
 // NoRulesWhy says why an nginx configuration cannot be converted: its
 // reader evaluates the directives (Respond) and keeps no rule list.
-func (Format) NoRulesWhy() string {
+func (*Format) NoRulesWhy() string {
 	return "the reader evaluates the configuration but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
 }
 

@@ -104,7 +104,7 @@ func TestRespond(t *testing.T) {
 			method: "OPTIONS", url: "/", origin: "http://a", app: ok, wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}},
 	}
 	for _, tc := range tests {
-		ev, err := nginx.Format{}.Parse(tc.conf)
+		ev, err := (&nginx.Format{}).Parse(tc.conf)
 		if err != nil {
 			t.Errorf("%s: Parse: %v", tc.desc, err)
 			continue
@@ -200,7 +200,7 @@ func TestDetect(t *testing.T) {
 		{desc: "S3 XML", text: "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>", want: false},
 	}
 	for _, tc := range tests {
-		if got, why := (nginx.Format{}).Detect(tc.text); got != tc.want {
+		if got, why := (&nginx.Format{}).Detect(tc.text); got != tc.want {
 			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
 		}
 	}
@@ -267,7 +267,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("set $c '';\nif ($http_origin ~* \"^https://(a|b)\\.test$\") { set $c $http_origin; }\nadd_header A $c always; return 301 https://x$request_uri;")
 	f.Add("http { server { location ^~ /a { location ~ b$ { add_header X 1; } } } }")
 	f.Fuzz(func(t *testing.T, s string) {
-		nginx.Format{}.CheckText(s)
+		(&nginx.Format{}).CheckText(s)
 		c, err := nginx.Parse(s)
 		if err != nil {
 			postest.Rejected(t, err) // a refusal says where the fault is
@@ -276,6 +276,6 @@ func FuzzParse(f *testing.F) {
 		for _, m := range []string{"OPTIONS", "GET"} {
 			c.Respond(policy.Request{Method: m, URL: "https://h/a/b?q", Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}, policy.Reply{Status: 200})
 		}
-		nginx.Format{}.Detect(s)
+		(&nginx.Format{}).Detect(s)
 	})
 }

@@ -12,23 +12,23 @@ import (
 const source = "shared/reference/cloud-policies.md §6.5"
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{Format{}} }
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
 
 // Format is the "raw" policy format: pasted replies.
 type Format struct{}
 
 // Name returns "raw".
-func (Format) Name() string { return "raw" }
+func (*Format) Name() string { return "raw" }
 
 // NoRulesWhy says why pasted replies cannot be converted: they are what a
 // server answered, not the rules it answered from.
-func (Format) NoRulesWhy() string {
+func (*Format) NoRulesWhy() string {
 	return "captured replies are not a policy: there are no rules to convert"
 }
 
 // Detect claims text that starts with an HTTP status line, curl -v output,
 // or response header lines that include an Access-Control- header.
-func (Format) Detect(text string) (bool, string) {
+func (*Format) Detect(text string) (bool, string) {
 	n := 0
 	sawCurl := false
 	for len(text) > 0 && n < 40 {
@@ -70,7 +70,7 @@ func (Format) Detect(text string) (bool, string) {
 }
 
 // Parse reads the pasted replies into an Evaluator.
-func (Format) Parse(text string) (policy.Evaluator, error) {
+func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Read(text)
 	if err != nil {
 		return nil, err

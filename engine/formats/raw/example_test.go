@@ -20,7 +20,7 @@ func Example() {
 < Access-Control-Allow-Methods: GET, PUT
 <
 `
-	ev, err := raw.Format{}.Parse(capture)
+	ev, err := (&raw.Format{}).Parse(capture)
 	if err != nil {
 		fmt.Println(err)
 		return

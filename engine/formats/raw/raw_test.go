@@ -206,7 +206,7 @@ func TestRespond(t *testing.T) {
 		{desc: "a redirected preflight is answered with the redirect (§6.5: preflights must not redirect)", text: "> OPTIONS /a HTTP/1.1\n>\n< HTTP/1.1 308 Permanent Redirect\n< Location: /b\n<\n< HTTP/1.1 204 No Content\n< Access-Control-Allow-Origin: *\n<\n", method: "OPTIONS", wantStatus: 308, wantHeader: "Location"},
 	}
 	for _, tc := range tests {
-		ev, err := raw.Format{}.Parse(tc.text)
+		ev, err := (&raw.Format{}).Parse(tc.text)
 		if err != nil {
 			t.Errorf("%s: Parse: %v", tc.desc, err)
 			continue
@@ -273,7 +273,7 @@ func TestDetect(t *testing.T) {
 		{desc: "plain header without CORS", text: "content-type: text/plain\n", want: false},
 	}
 	for _, tc := range tests {
-		if got, why := (raw.Format{}).Detect(tc.text); got != tc.want {
+		if got, why := (&raw.Format{}).Detect(tc.text); got != tc.want {
 			t.Errorf("%s: Detect = %v (%s), want %v", tc.desc, got, why, tc.want)
 		}
 	}
@@ -300,7 +300,7 @@ func FuzzRead(f *testing.F) {
 			c.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{})
 			c.Respond(policy.Request{Method: "GET"}, policy.Reply{})
 		}
-		raw.Format{}.Detect(s)
+		(&raw.Format{}).Detect(s)
 		_ = strings.ToLower(s)
 	})
 }

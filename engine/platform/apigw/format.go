@@ -31,12 +31,12 @@ type httpFormat struct{}
 type restFormat struct{}
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{httpFormat{}, restFormat{}} }
+func Formats() []policy.Format { return []policy.Format{&httpFormat{}, &restFormat{}} }
 
-func (httpFormat) Name() string { return nameHTTP }
-func (restFormat) Name() string { return nameREST }
+func (*httpFormat) Name() string { return nameHTTP }
+func (*restFormat) Name() string { return nameREST }
 
-func (httpFormat) Detect(text string) (bool, string) {
+func (*httpFormat) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)
 	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`)) {
 		return true, `a JSON object with AllowOrigins (an API Gateway HTTP API CorsConfiguration)`
@@ -44,7 +44,7 @@ func (httpFormat) Detect(text string) (bool, string) {
 	return false, ""
 }
 
-func (restFormat) Detect(text string) (bool, string) {
+func (*restFormat) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)
 	if strings.HasPrefix(t, "{") && strings.Contains(t, `"RestApiCors"`) {
 		return true, `a JSON object with RestApiCors (a REST API's Enable CORS settings)`
@@ -52,7 +52,7 @@ func (restFormat) Detect(text string) (bool, string) {
 	return false, ""
 }
 
-func (httpFormat) Parse(text string) (policy.Evaluator, error) {
+func (*httpFormat) Parse(text string) (policy.Evaluator, error) {
 	c, err := ParseHTTP(text)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func (httpFormat) Parse(text string) (policy.Evaluator, error) {
 	return c, nil
 }
 
-func (restFormat) Parse(text string) (policy.Evaluator, error) {
+func (*restFormat) Parse(text string) (policy.Evaluator, error) {
 	c, err := ParseREST(text)
 	if err != nil {
 		return nil, err
@@ -70,7 +70,7 @@ func (restFormat) Parse(text string) (policy.Evaluator, error) {
 
 // ReadModel implements convert.ModelReader: the *HTTPConfig of text, for
 // a conversion to the same form that keeps the configuration as it is.
-func (httpFormat) ReadModel(text string) (any, error) {
+func (*httpFormat) ReadModel(text string) (any, error) {
 	c, err := ParseHTTP(text)
 	if err != nil {
 		return nil, err
@@ -80,7 +80,7 @@ func (httpFormat) ReadModel(text string) (any, error) {
 
 // WriteModel implements convert.ModelWriter: m written as the CLI's
 // --cors-configuration JSON when m is an *HTTPConfig.
-func (httpFormat) WriteModel(m any) (string, bool, error) {
+func (*httpFormat) WriteModel(m any) (string, bool, error) {
 	c, ok := m.(*HTTPConfig)
 	if !ok || c == nil {
 		return "", false, nil
@@ -100,33 +100,33 @@ var (
 )
 
 // EditText implements fix.Editor.
-func (httpFormat) EditText(text string, e fix.Edit) (string, error) {
+func (*httpFormat) EditText(text string, e fix.Edit) (string, error) {
 	return fix.EditJSON(text, httpEditKeys, e)
 }
 
 // EditText implements fix.Editor.
-func (restFormat) EditText(text string, e fix.Edit) (string, error) {
+func (*restFormat) EditText(text string, e fix.Edit) (string, error) {
 	return fix.EditJSON(text, restEditKeys, e)
 }
 
 // FileName implements fix.Editor: the name a diff of the user's text shows.
-func (httpFormat) FileName() string { return "cors.json" }
+func (*httpFormat) FileName() string { return "cors.json" }
 
 // FileName implements fix.Editor: the name a diff of the user's text shows.
-func (restFormat) FileName() string { return "cors.json" }
+func (*restFormat) FileName() string { return "cors.json" }
 
 // Platform implements lint.Platformer.
-func (httpFormat) Platform() string { return platform }
+func (*httpFormat) Platform() string { return platform }
 
 // Platform implements lint.Platformer.
-func (restFormat) Platform() string { return platform }
+func (*restFormat) Platform() string { return platform }
 
 // Traps implements advise.Trapper: an HTTP API with a CORS configuration
 // answers CORS itself and drops the Access-Control-* headers its
 // integration sends ("ignores CORS headers returned by the backend",
 // http-api-cors.html, cloud-policies.md §5.1), so changing the backend
 // changes nothing the browser sees.
-func (httpFormat) Traps(text string, app headers.List) []portable.Finding {
+func (*httpFormat) Traps(text string, app headers.List) []portable.Finding {
 	for _, f := range app {
 		if strings.HasPrefix(strings.ToLower(f.Name), "access-control-") {
 			return []portable.Finding{{Severity: "warning", Code: "apigw-http-backend-ignored",
@@ -140,7 +140,7 @@ func (httpFormat) Traps(text string, app headers.List) []portable.Finding {
 // (authorizer denials, throttling, a missing API key, timeouts) get CORS
 // headers only from the Gateway Responses DEFAULT_4XX and DEFAULT_5XX
 // (cloud-policies.md §5.2), which Enable CORS does not always set.
-func (restFormat) Traps(text string, app headers.List) []portable.Finding {
+func (*restFormat) Traps(text string, app headers.List) []portable.Finding {
 	if c, err := ParseREST(text); err == nil && len(c.GatewayResponses) < 2 {
 		return []portable.Finding{{Severity: "warning", Code: "apigw-rest-gateway-errors",
 			Message: "API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the Gateway Responses DEFAULT_4XX and DEFAULT_5XX add them, so the browser reports a CORS error instead of the real status (cloud-policies.md §5.2)."}}

@@ -7,7 +7,7 @@ import "github.com/whycors/whycors/engine/portable"
 // at its JSON path. API Gateway compares origins exactly, or by scheme
 // for "https://*" and "http://*" (cloud-policies.md §5.1), and sends "*"
 // in AllowHeaders and AllowMethods as written.
-func (httpFormat) ReadRules(text string) (*portable.Config, error) {
+func (*httpFormat) ReadRules(text string) (*portable.Config, error) {
 	c, err := ParseHTTP(text)
 	if err != nil {
 		return nil, err

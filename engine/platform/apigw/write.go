@@ -10,7 +10,7 @@ import (
 // WriteRules implements convert.Writer: p as an HTTP API's
 // CorsConfiguration (WriteHTTP), noting in n what API Gateway cannot say
 // as p does and refusing what it cannot say without allowing more.
-func (httpFormat) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+func (*httpFormat) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
 	if len(p.Rules) == 0 {
 		return "", &portable.Refusal{Msg: "no rule to write: an HTTP API's CORS configuration is one rule"}
 	}

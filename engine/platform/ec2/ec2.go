@@ -67,20 +67,20 @@ func Parse(text string) (Policy, error) {
 // the neutral model (ReadRules) so the policy can be converted and linted.
 type format struct{}
 
-func (format) Name() string { return "ec2" }
-func (format) Detect(text string) (bool, string) {
+func (*format) Name() string { return "ec2" }
+func (*format) Detect(text string) (bool, string) {
 	if strings.EqualFold(strings.TrimSpace(text), "ec2") {
 		return true, `the word "ec2": the EC2 API's fixed CORS policy`
 	}
 	return false, ""
 }
-func (format) Parse(text string) (policy.Evaluator, error) { return Parse(text) }
+func (*format) Parse(text string) (policy.Evaluator, error) { return Parse(text) }
 
 // ReadRules implements convert.Reader: the fixed policy as one rule of
 // the neutral model (the package doc): ACAO *, the methods GET, POST,
 // OPTIONS, DELETE and PUT, any requested header echoed, max-age 1800,
 // never credentials. Its values have no position: no text states them.
-func (format) ReadRules(text string) (*portable.Config, error) {
+func (*format) ReadRules(text string) (*portable.Config, error) {
 	if _, err := Parse(text); err != nil {
 		return nil, err
 	}
@@ -91,4 +91,4 @@ func (format) ReadRules(text string) (*portable.Config, error) {
 }
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
-func Formats() []policy.Format { return []policy.Format{format{}} }
+func Formats() []policy.Format { return []policy.Format{&format{}} }

@@ -20,9 +20,9 @@ const doc = "shared/reference/cloud-policies.md §2 (R2; taken as S3's §1.3 [UN
 // user's text (EditText), naming the platform and its reference.
 type format Form
 
-func (f format) Name() string { return string(f) }
-func (f format) Detect(text string) (bool, string) {
-	if Form(f) != FormAPI {
+func (f *format) Name() string { return string(*f) }
+func (f *format) Detect(text string) (bool, string) {
+	if Form(*f) != FormAPI {
 		return false, ""
 	}
 	t := strings.TrimSpace(text)
@@ -31,8 +31,8 @@ func (f format) Detect(text string) (bool, string) {
 	}
 	return false, ""
 }
-func (f format) Parse(text string) (policy.Evaluator, error) {
-	c, err := Parse(Form(f), text)
+func (f *format) Parse(text string) (policy.Evaluator, error) {
+	c, err := Parse(Form(*f), text)
 	if err != nil {
 		return nil, err
 	}
@@ -43,8 +43,8 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 // with S3's semantics, which R2 is taken to follow ([UNVERIFIED],
 // cloud-policies.md §2). What R2 refuses is an error, as Parse reports
 // it: R2's own checks have no rule-level findings for lint to add.
-func (f format) ReadRules(text string) (*portable.Config, error) {
-	c, err := Parse(Form(f), text)
+func (f *format) ReadRules(text string) (*portable.Config, error) {
+	c, err := Parse(Form(*f), text)
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +54,8 @@ func (f format) ReadRules(text string) (*portable.Config, error) {
 // ReadModel implements convert.ModelReader: S3's *Configuration, which
 // R2 stores, validated as R2 does, for a conversion to another form of
 // it (an R2 or S3 target) that keeps every rule as it is.
-func (f format) ReadModel(text string) (any, error) {
-	c, err := Parse(Form(f), text)
+func (f *format) ReadModel(text string) (any, error) {
+	c, err := Parse(Form(*f), text)
 	if err != nil {
 		return nil, err
 	}
@@ -65,29 +65,29 @@ func (f format) ReadModel(text string) (any, error) {
 // EditText implements fix.Editor: the API shape keeps origins, methods
 // and headers under "allowed" (cloud-policies.md §2 form (c)); the other
 // forms are S3's text, edited as S3's.
-func (f format) EditText(text string, e fix.Edit) (string, error) {
-	if Form(f) == FormAPI {
+func (f *format) EditText(text string, e fix.Edit) (string, error) {
+	if Form(*f) == FormAPI {
 		return fix.EditJSON(text, apiKeys, e)
 	}
-	return s3.Edit(s3Form(Form(f)), text, e)
+	return s3.Edit(s3Form(Form(*f)), text, e)
 }
 
 // apiKeys are the API shape's names for a rule's lists.
 var apiKeys = &fix.JSONKeys{Origins: "origins", Methods: "methods", Headers: "headers"}
 
 // FileName implements fix.Editor.
-func (f format) FileName() string {
-	if Form(f) == FormAPI {
+func (f *format) FileName() string {
+	if Form(*f) == FormAPI {
 		return "cors.json"
 	}
-	return s3.FileName(s3Form(Form(f)))
+	return s3.FileName(s3Form(Form(*f)))
 }
 
 // Platform implements lint.Platformer.
-func (f format) Platform() string { return "R2" }
+func (f *format) Platform() string { return "R2" }
 
 // Doc implements explain.Documented.
-func (f format) Doc() string { return doc }
+func (f *format) Doc() string { return doc }
 
 // s3Form is the S3 form whose text an R2 form shares ("" for the API
 // shape, R2's own).
@@ -106,5 +106,6 @@ func s3Form(f Form) s3.Form {
 // Formats are this package's formats, for a policy.Registry (engine/all
 // lists them). Every form is also a conversion target.
 func Formats() []policy.Format {
-	return []policy.Format{format(FormAPI), format(FormJSON), format(FormCLI), format(FormXML)}
+	fs := []format{format(FormAPI), format(FormJSON), format(FormCLI), format(FormXML)}
+	return []policy.Format{&fs[0], &fs[1], &fs[2], &fs[3]}
 }

@@ -12,22 +12,22 @@ import (
 // WriteRules implements convert.Writer: p in S3's model, which R2 stores,
 // with the notes S3's mapping makes in R2's name (s3.FromPortable), then
 // in this form, refused as R2 would refuse it.
-func (f format) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+func (f *format) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
 	c := s3.FromPortable(n, p, names, "R2")
 	if err := n.Err(); err != nil {
 		return "", err
 	}
-	return write(Form(f), c)
+	return write(Form(*f), c)
 }
 
 // WriteModel implements convert.ModelWriter: S3's *Configuration, read
 // from any S3 or R2 form, written rule for rule once R2 accepts it.
-func (f format) WriteModel(m any) (string, bool, error) {
+func (f *format) WriteModel(m any) (string, bool, error) {
 	c, ok := m.(*Configuration)
 	if !ok {
 		return "", false, nil
 	}
-	out, err := write(Form(f), c)
+	out, err := write(Form(*f), c)
 	return out, true, err
 }
 

@@ -23,9 +23,9 @@ type format struct {
 	detect func(t string) (bool, string)
 }
 
-func (f format) Name() string                      { return string(f.form) }
-func (f format) Detect(text string) (bool, string) { return f.detect(strings.TrimSpace(text)) }
-func (f format) Parse(text string) (policy.Evaluator, error) {
+func (f *format) Name() string                      { return string(f.form) }
+func (f *format) Detect(text string) (bool, string) { return f.detect(strings.TrimSpace(text)) }
+func (f *format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Parse(f.form, text)
 	if err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func (f format) Parse(text string) (policy.Evaluator, error) {
 // with S3's semantics. What PutBucketCors would refuse is not an error
 // here but the Config's Rejects, so that lint can still look at the rules
 // and say why S3 refuses them.
-func (f format) ReadRules(text string) (*portable.Config, error) {
+func (f *format) ReadRules(text string) (*portable.Config, error) {
 	c, errs := Read(f.form, text)
 	if len(errs) > 0 {
 		return nil, errs
@@ -48,7 +48,7 @@ func (f format) ReadRules(text string) (*portable.Config, error) {
 // ReadModel implements convert.ModelReader: the *Configuration of text,
 // validated as PutBucketCors would, for a conversion to another form of
 // S3's model (an S3 or R2 target) that keeps every rule as it is.
-func (f format) ReadModel(text string) (any, error) {
+func (f *format) ReadModel(text string) (any, error) {
 	c, err := Parse(f.form, text)
 	if err != nil {
 		return nil, err
@@ -57,40 +57,40 @@ func (f format) ReadModel(text string) (any, error) {
 }
 
 // EditText implements fix.Editor (edit.go).
-func (f format) EditText(text string, e fix.Edit) (string, error) { return Edit(f.form, text, e) }
+func (f *format) EditText(text string, e fix.Edit) (string, error) { return Edit(f.form, text, e) }
 
 // FileName implements fix.Editor: the name a diff of the user's text shows.
-func (f format) FileName() string { return FileName(f.form) }
+func (f *format) FileName() string { return FileName(f.form) }
 
 // Platform implements lint.Platformer.
-func (f format) Platform() string { return "S3" }
+func (f *format) Platform() string { return "S3" }
 
 // Doc implements explain.Documented.
-func (f format) Doc() string { return doc }
+func (f *format) Doc() string { return doc }
 
 // Formats are this package's formats, for a policy.Registry (engine/all
 // lists them). The console, CLI and XML forms are conversion targets;
 // CloudFormation is read only (whycors writes no template).
 func Formats() []policy.Format {
-	return []policy.Format{target{format{FormXML, func(t string) (bool, string) {
+	return []policy.Format{&target{format{FormXML, func(t string) (bool, string) {
 		if strings.HasPrefix(t, "<") && strings.Contains(t, "<CORSConfiguration") {
 			return true, "an XML document with a CORSConfiguration element"
 		}
 		return false, ""
 	}}},
-		target{format{FormJSON, func(t string) (bool, string) {
+		&target{format{FormJSON, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) {
 				return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
 			}
 			return false, ""
 		}}},
-		target{format{FormCLI, func(t string) (bool, string) {
+		&target{format{FormCLI, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CORSRules"`) {
 				return true, `a JSON object with "CORSRules" (the AWS CLI's form)`
 			}
 			return false, ""
 		}}},
-		format{FormCloudFormation, func(t string) (bool, string) {
+		&format{FormCloudFormation, func(t string) (bool, string) {
 			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) {
 				return true, `a JSON object with "CorsRules" (CloudFormation's AWS::S3::Bucket CorsConfiguration)`
 			}

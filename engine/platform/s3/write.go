@@ -15,7 +15,7 @@ type target struct{ format }
 
 // WriteRules implements convert.Writer: p in S3's model (FromPortable),
 // then in this form.
-func (t target) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
+func (t *target) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
 	c := FromPortable(n, p, names, "S3")
 	if err := n.Err(); err != nil {
 		return "", err
@@ -26,7 +26,7 @@ func (t target) WriteRules(p portable.Policy, names []string, n *portable.Notes)
 // WriteModel implements convert.ModelWriter: a *Configuration, read from
 // any form of S3's model (S3's own, or R2's, which stores the same:
 // engine/platform/r2 reads into this type), is written rule for rule.
-func (t target) WriteModel(m any) (string, bool, error) {
+func (t *target) WriteModel(m any) (string, bool, error) {
 	c, ok := m.(*Configuration)
 	if !ok {
 		return "", false, nil
@@ -37,7 +37,7 @@ func (t target) WriteModel(m any) (string, bool, error) {
 
 // write refuses what PutBucketCors would refuse (Validate) instead of
 // writing a document S3 rejects, then writes c in t's form.
-func (t target) write(c *Configuration) (string, error) {
+func (t *target) write(c *Configuration) (string, error) {
 	if errs := Validate(c); len(errs) > 0 {
 		return "", errs
 	}
