@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,23 +14,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/internal/browsertest"
 )
 
 // Environment knobs.
 //
 //	CHROME_PATH=/path/to/chromium   the browser binary (default: the real
-//	                                Debian binary, then /usr/bin/chromium)
-//	WHYCORS_RECORD=out.json          write what Chromium did for every exchange
+//	                                Debian binary, then /usr/bin/chromium;
+//	                                browsertest.Path)
+//	WHYCORS_RECORD=out.json          write what Chromium did for every exchange,
+//	                                 and its version to out.version (VersionPath)
 //	WHYCORS_DIFF=report              report disagreements with explain without
 //	                                 failing the test (self-consistency still fails)
 //	WHYCORS_TABS=n                   tabs driven at once (default 3)
 const (
-	envChrome = "CHROME_PATH"
 	envRecord = "WHYCORS_RECORD"
 	envDiff   = "WHYCORS_DIFF"
 	envTabs   = "WHYCORS_TABS"
@@ -105,25 +108,14 @@ type Mismatch struct {
 	Scenario explain.Scenario `json:"scenario"`
 }
 
-// chromePath finds the browser: CHROME_PATH, then the real Debian binary
-// (the /usr/bin wrapper adds extension flags, build-chain.md §6), then
-// anything named chromium on PATH.
-func chromePath() string {
-	if p := os.Getenv(envChrome); p != "" {
-		return p
-	}
-	for _, p := range []string{"/usr/lib/chromium/chromium", "/usr/bin/chromium"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// The recording TestChromium writes with WHYCORS_RECORD, which
+// TestReplayChromium replays, and the command that rewrites it (and its
+// version file) from the installed Chromium. Paths are relative to the
+// package, where go test runs a test.
+const (
+	recording = "testdata/observed-chromium.json"
+	reRecord  = envRecord + "=" + recording + " go test -run '^TestChromium$' ./e2e/chromium"
+)
 
 // collector files the CDP events of every tab under the exchange token
 // (the "/t/<id>/" path prefix) they mention.
@@ -217,13 +209,16 @@ type harness struct {
 	srv  *Server
 	col  *collector
 	tabs chan *tab
+	// version is the browser's, as Browser.getVersion names it: its
+	// product ("HeadlessChrome/<version>") without the name.
+	version string
 }
 
 func startHarness(t *testing.T, ntabs int) *harness {
 	t.Helper()
-	bin := chromePath()
+	bin := browsertest.Path()
 	if bin == "" {
-		t.Skip("chromium harness: no Chromium binary found; install chromium or set CHROME_PATH")
+		browsertest.Missing(t, "chromium harness: no Chromium binary found; install chromium or set CHROME_PATH")
 	}
 	srv, err := NewServer()
 	if err != nil {
@@ -253,7 +248,12 @@ func startHarness(t *testing.T, ntabs int) *harness {
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	h := &harness{srv: srv, col: newCollector(), tabs: make(chan *tab, ntabs)}
+	bv, err := chromedp.CallBrowser(bctx, browser.GetVersion, cdp.Empty{})
+	if err != nil {
+		t.Fatalf("%s: Browser.getVersion: %v", bin, err)
+	}
+	_, version, _ := strings.Cut(bv.Product, "/") // "HeadlessChrome/<version>"
+	h := &harness{srv: srv, col: newCollector(), tabs: make(chan *tab, ntabs), version: version}
 	for i := 0; i < ntabs; i++ {
 		tctx := bctx
 		if i > 0 {
@@ -543,6 +543,16 @@ func TestChromium(t *testing.T) {
 		ntabs = n
 	}
 	h := startHarness(t, ntabs)
+	record := os.Getenv(envRecord)
+	t.Logf("chromium %s", h.version)
+	// A browser of another major version than the recording's fails the
+	// run (after it, so that the run still shows how explain fares against
+	// the new browser), unless this run rewrites that recording.
+	if !Rewrites(record, recording) {
+		if err := CheckVersion("chromium", recording, h.version, reRecord); err != nil {
+			t.Error(err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
 	t.Cleanup(cancel)
 
@@ -562,11 +572,13 @@ func TestChromium(t *testing.T) {
 		slices.SortFunc(records, func(a, b Record) int { return strings.Compare(a.ID, b.ID) })
 		slices.SortStableFunc(mismatches, func(a, b Mismatch) int { return strings.Compare(a.ID, b.ID) })
 		t.Logf("chromium: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(start).Round(time.Millisecond))
-		if p := os.Getenv(envRecord); p != "" {
+		if p := record; p != "" {
 			if err := writeLines(p, records); err != nil {
 				t.Errorf("record: %v", err)
+			} else if err := WriteVersion(p, h.version); err != nil {
+				t.Errorf("record: %v", err)
 			} else {
-				t.Logf("recorded %d exchanges to %s", len(records), p)
+				t.Logf("recorded %d exchanges of chromium %s to %s and %s", len(records), h.version, p, VersionPath(p))
 			}
 		}
 		if err := writeJSON(mismatchReport, mismatches); err != nil {

@@ -15,7 +15,9 @@ import (
 // profile is the scenario's browser the harness ran ("" for the default,
 // chrome). A subtest fails with the exchange's id, each differing field
 // with browser's and explain's value (Report), and reRecord, the command
-// that rewrites the recording from the installed browser.
+// that rewrites the recording from the installed browser. The test log
+// names the browser version the recording was made with (RecordedVersion);
+// a recording without one fails.
 func Replay[R any](t *testing.T, browser, profile, path, reRecord string, exchange func(R) Case, diff func(R, explain.Verdict, error) []Row) {
 	t.Helper()
 	recs, err := LoadRecords[R](path)
@@ -25,6 +27,11 @@ func Replay[R any](t *testing.T, browser, profile, path, reRecord string, exchan
 	if len(recs) == 0 {
 		t.Fatalf("%s holds no exchange", path)
 	}
+	version, err := RecordedVersion(path)
+	if err != nil {
+		t.Fatalf("%v; re-record with: %s", err, reRecord)
+	}
+	t.Logf("replaying the %d exchanges of %s, recorded with %s %s (%s)", len(recs), path, browser, version, VersionPath(path))
 	for _, r := range recs {
 		c := exchange(r)
 		t.Run(c.ID, func(t *testing.T) {

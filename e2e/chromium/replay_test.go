@@ -13,8 +13,6 @@ import (
 // browser model that Chromium contradicts fails in the unit suite, not only
 // in the e2e run.
 func TestReplayChromium(t *testing.T) {
-	const recording = "testdata/observed-chromium.json" // relative to the package, where a test runs
-	reRecord := envRecord + "=" + recording + " go test -run '^TestChromium$' ./e2e/chromium"
 	Replay(t, "chromium", "", recording, reRecord, func(r Record) Case { return r.Case },
 		func(r Record, v explain.Verdict, verr error) []Row {
 			var rows []Row

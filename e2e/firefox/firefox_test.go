@@ -5,7 +5,7 @@
 //
 //	go test ./e2e/firefox                       # needs firefox-esr
 //	FIREFOX_PATH=/path/to/firefox go test ./e2e/firefox
-//	WHYCORS_RECORD_FIREFOX=/tmp/ff.json go test ./e2e/firefox
+//	WHYCORS_RECORD_FIREFOX=/tmp/ff.json go test ./e2e/firefox   # and /tmp/ff.version
 //
 // Definitions are those of e2e/chromium, except: reason is not read
 // (Firefox has no DevTools CorsError), and console is the text of every
@@ -36,6 +36,7 @@ import (
 
 	"github.com/whycors/whycors/e2e/chromium"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/internal/browsertest"
 )
 
 const (
@@ -45,6 +46,15 @@ const (
 	exchangeWait   = 15 * time.Second
 	detailedReport = 40
 	mismatchReport = "../artifacts/firefox-mismatches.json"
+)
+
+// The recording TestFirefox writes with WHYCORS_RECORD_FIREFOX, which
+// TestReplayFirefox replays, and the command that rewrites it (and its
+// version file, chromium.VersionPath) from the installed Firefox. Paths
+// are relative to the package, where go test runs a test.
+const (
+	recording = "testdata/observed-firefox.json"
+	reRecord  = envRecord + "=" + recording + " go test -run '^TestFirefox$' ./e2e/firefox"
 )
 
 func firefoxPath() string {
@@ -234,13 +244,15 @@ type browser struct {
 	b       *bidi
 	context string
 	origin  string
+	// version is session.new's capabilities.browserVersion ("<major>.<minor>.<patch>").
+	version string
 }
 
 func start(t *testing.T, port int, col *collector) *browser {
 	t.Helper()
 	bin := firefoxPath()
 	if bin == "" {
-		t.Skip("firefox harness: no Firefox binary found; apt-get install firefox-esr or set FIREFOX_PATH")
+		browsertest.Missing(t, "firefox harness: no Firefox binary found; apt-get install firefox-esr or set FIREFOX_PATH")
 	}
 	prof := t.TempDir()
 	if err := os.WriteFile(filepath.Join(prof, "user.js"), []byte(prefs(port)), 0o644); err != nil {
@@ -286,7 +298,12 @@ func start(t *testing.T, port int, col *collector) *browser {
 
 	cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer ccancel()
-	if err := b.call(cctx, "session.new", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
+	var session struct {
+		Capabilities struct {
+			BrowserVersion string `json:"browserVersion"`
+		} `json:"capabilities"`
+	}
+	if err := b.call(cctx, "session.new", map[string]any{"capabilities": map[string]any{}}, &session); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.call(cctx, "session.subscribe", map[string]any{"events": []string{"log.entryAdded"}}, nil); err != nil {
@@ -300,7 +317,7 @@ func start(t *testing.T, port int, col *collector) *browser {
 	if err := b.call(cctx, "browsingContext.getTree", map[string]any{}, &tree); err != nil || len(tree.Contexts) == 0 {
 		t.Fatalf("browsing context: %v", err)
 	}
-	return &browser{b: b, context: tree.Contexts[0].Context}
+	return &browser{b: b, context: tree.Contexts[0].Context, version: session.Capabilities.BrowserVersion}
 }
 
 // Observed is what Firefox did with one exchange (fields as in e2e/chromium).
@@ -446,6 +463,16 @@ func TestFirefox(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	col := &collector{logs: map[string][]logLine{}}
 	br := start(t, srv.Port(), col)
+	record := os.Getenv(envRecord)
+	t.Logf("firefox %s", br.version)
+	// A browser of another major version than the recording's fails the
+	// run (after it, so that the run still shows how explain fares against
+	// the new browser), unless this run rewrites that recording.
+	if !chromium.Rewrites(record, recording) {
+		if err := chromium.CheckVersion("firefox", recording, br.version, reRecord); err != nil {
+			t.Error(err)
+		}
+	}
 
 	var (
 		records    []Record
@@ -482,7 +509,7 @@ func TestFirefox(t *testing.T) {
 		}
 	}
 	t.Logf("firefox: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(begin).Round(time.Millisecond))
-	if p := os.Getenv(envRecord); p != "" {
+	if p := record; p != "" {
 		var b strings.Builder
 		b.WriteString("[\n")
 		for i, r := range records {
@@ -496,6 +523,10 @@ func TestFirefox(t *testing.T) {
 		b.WriteString("]\n")
 		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
 			t.Error(err)
+		} else if err := chromium.WriteVersion(p, br.version); err != nil {
+			t.Error(err)
+		} else {
+			t.Logf("recorded %d exchanges of firefox %s to %s and %s", len(records), br.version, p, chromium.VersionPath(p))
 		}
 	}
 	if b, err := json.MarshalIndent(mismatches, "", "  "); err == nil {

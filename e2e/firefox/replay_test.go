@@ -14,8 +14,6 @@ import (
 // that a change to the browser model that Firefox contradicts fails in the
 // unit suite, not only in the e2e run.
 func TestReplayFirefox(t *testing.T) {
-	const recording = "testdata/observed-firefox.json" // relative to the package, where a test runs
-	reRecord := envRecord + "=" + recording + " go test -run '^TestFirefox$' ./e2e/firefox"
 	chromium.Replay(t, "firefox", "firefox", recording, reRecord, func(r Record) chromium.Case { return r.Case },
 		func(r Record, v explain.Verdict, verr error) []chromium.Row {
 			var rows []chromium.Row

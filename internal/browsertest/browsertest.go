@@ -15,7 +15,8 @@ import (
 
 // Path returns the Chromium binary to run: $CHROME_PATH, else the real
 // binary of Debian's package (its /usr/bin/chromium wrapper adds flags of
-// its own), else whatever chromium is on PATH. Empty when there is none.
+// its own), else whatever chromium (or chromium-browser, google-chrome) is
+// on PATH. Empty when there is none.
 func Path() string {
 	if p := os.Getenv("CHROME_PATH"); p != "" {
 		return p
@@ -25,25 +26,35 @@ func Path() string {
 			return p
 		}
 	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
 	}
 	return ""
+}
+
+// Missing ends a test that cannot find the browser (or server) it runs;
+// what says which is missing and how to install it. The test fails when
+// WHYCORS_REQUIRE_BROWSER is set (scripts/test sets it, so that a run
+// cannot pass by skipping) and is skipped otherwise.
+func Missing(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
+		t.Fatal(what + " (WHYCORS_REQUIRE_BROWSER is set: a missing browser fails the test)")
+	}
+	t.Skip(what)
 }
 
 // Start launches one browser for the test and returns its context. Extra
 // options (for example --host-resolver-rules) are added to the defaults.
 // The test is skipped when no Chromium is installed, unless
-// WHYCORS_REQUIRE_BROWSER is set (the test script sets it, so that CI
-// cannot pass by skipping).
+// WHYCORS_REQUIRE_BROWSER is set (Missing).
 func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := Path()
 	if path == "" {
-		if os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
-			t.Fatal("no Chromium found (install Debian's chromium, or set CHROME_PATH)")
-		}
-		t.Skip("no Chromium found; install Debian's chromium or set CHROME_PATH")
+		Missing(t, "no Chromium found; install Debian's chromium or set CHROME_PATH")
 	}
 	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path),
