@@ -16,9 +16,10 @@ import (
 // canConvert: formats other than native are converted.
 const canConvert = true
 
-// formats are every format the engine reads (engine/all); the registry
-// never changes once built.
-var formats = all.Registry()
+// formats are every policy format the engine reads (engine/all.Policies:
+// captured replies are no policy to enforce); the registry never changes
+// once built.
+var formats = policy.NewRegistry(all.Policies()...)
 
 func sourceFormats() []string { return convert.Sources(formats) }
 

@@ -10,7 +10,7 @@
 // format packages it needs instead.
 //
 // Adding a format is one new package (see engine/policy's package doc for
-// what it implements) and one line in the list below.
+// what it implements) and one line in Policies or Captures below.
 package all
 
 import (
@@ -28,26 +28,39 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// Formats lists every format package's formats.
-func Formats() []policy.Format {
-	var fs []policy.Format
-	for _, list := range [][]policy.Format{
+// Policies lists the formats of servers' configurations: every format
+// package but the captured replies.
+func Policies() []policy.Format {
+	return join(
 		apigw.Formats(),
 		azure.Formats(),
 		ec2.Formats(),
 		express.Formats(),
 		gcs.Formats(),
-		har.Formats(),
 		native.Formats(),
 		nginx.Formats(),
 		r2.Formats(),
-		raw.Formats(),
 		s3.Formats(),
-	} {
-		fs = append(fs, list...)
-	}
-	return fs
+	)
 }
+
+// Captures lists the formats of replies captured from a live server
+// (pasted curl -i output, a HAR file), which explain reads but which are
+// no configuration to convert or enforce.
+func Captures() []policy.Format {
+	return join(har.Formats(), raw.Formats())
+}
+
+// Formats lists every format: Policies and Captures.
+func Formats() []policy.Format { return join(Policies(), Captures()) }
 
 // Registry is every format the engine reads.
 func Registry() *policy.Registry { return policy.NewRegistry(Formats()...) }
+
+func join(lists ...[]policy.Format) []policy.Format {
+	var fs []policy.Format
+	for _, l := range lists {
+		fs = append(fs, l...)
+	}
+	return fs
+}

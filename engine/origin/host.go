@@ -36,19 +36,16 @@ func IsSerializedHost(h string) bool {
 			return false
 		}
 	}
-	if endsInNumber(h) {
-		// The IPv4 serializer writes four decimal numbers 0-255 without
-		// leading zeros, and each such text parses to itself.
-		parts := strings.Split(h, ".")
-		if len(parts) != 4 {
-			return false
-		}
-		for _, p := range parts {
-			n, err := strconv.Atoi(p)
-			if err != nil || n > 255 || p != strconv.Itoa(n) {
-				return false
-			}
-		}
+	// A host whose last label is a number is an IPv4 address to the
+	// parser (https://url.spec.whatwg.org/#ends-in-a-number-checker:
+	// decimal digits, or 0x and hex digits), serialized as four decimal
+	// numbers 0-255 without leading zeros; each such text parses to
+	// itself.
+	last := strings.TrimSuffix(h, ".")
+	last = last[strings.LastIndexByte(last, '.')+1:]
+	if allDigits(last) && last != "" || len(last) >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') && allHex(last[2:]) {
+		_, ok := parseDotted(h)
+		return ok
 	}
 	return true
 }
@@ -221,7 +218,7 @@ func endsInNumber(h string) bool {
 		parts = parts[:len(parts)-1]
 	}
 	last := parts[len(parts)-1]
-	if last != "" && strings.Trim(last, "0123456789") == "" {
+	if last != "" && allDigits(last) {
 		return true
 	}
 	_, ok := ipv4Number(last)
@@ -366,7 +363,7 @@ func parseDotted(s string) (uint32, bool) {
 	}
 	var v uint32
 	for _, p := range parts {
-		if p == "" || len(p) > 3 || (len(p) > 1 && p[0] == '0') || strings.Trim(p, "0123456789") != "" {
+		if p == "" || len(p) > 3 || (len(p) > 1 && p[0] == '0') || !allDigits(p) {
 			return 0, false
 		}
 		n, _ := strconv.Atoi(p)
@@ -425,4 +422,24 @@ func serializeIPv6(a [8]uint16) string {
 		}
 	}
 	return b.String()
+}
+
+// allDigits reports whether s is ASCII digits only.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// allHex reports whether s is ASCII hex digits only.
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if hexVal(s[i]) < 0 {
+			return false
+		}
+	}
+	return true
 }
