@@ -24,11 +24,6 @@ const maxFixRuns = 32
 // headers, credentials and status of the preflight, then origin and credentials of the reply).
 const maxEditsPerFix = 10
 
-// probeOrigin is an origin no policy should allow with credentials; a fix
-// whose result lets it read with credentials (a wildcard or a reflected
-// origin) is never offered.
-const probeOrigin = "https://attacker.invalid"
-
 // searcher is one fix search: the chosen browser, the lint errors of the
 // user's policy (a fix may keep those, never add one), and the runs spent.
 type searcher struct {
@@ -385,24 +380,21 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	for _, h := range s.Request.Headers {
 		names = append(names, strings.ToLower(h.Name))
 	}
-	pre := headers.List{{Name: "Origin", Value: probeOrigin}, {Name: "Access-Control-Request-Method", Value: method}}
+	pre := headers.List{{Name: "Access-Control-Request-Method", Value: method}}
 	if len(names) > 0 {
 		pre = append(pre, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}
 	reqs := []policy.Request{
 		{Method: "OPTIONS", URL: s.Request.URL, Header: pre},
-		{Method: method, URL: s.Request.URL, Header: headers.List{{Name: "Origin", Value: probeOrigin}}},
-		{Method: "GET", URL: s.Request.URL, Header: headers.List{{Name: "Origin", Value: probeOrigin}}},
+		{Method: method, URL: s.Request.URL},
+		{Method: "GET", URL: s.Request.URL},
 	}
 	for _, r := range reqs {
 		app := policy.Reply{Status: 200}
 		if s.Response != nil {
 			app = policy.Reply{Status: s.Response.Status, Header: s.Response.Headers.Clone(), Body: s.Response.Body}
 		}
-		out := ev.Respond(r, app)
-		acao, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
-		acac, _ := out.Reply.Header.Get("Access-Control-Allow-Credentials")
-		if (acao == "*" || acao == probeOrigin) && strings.TrimSpace(acac) == "true" {
+		if lint.AskForeign(ev, r, app).Credentialed() {
 			return true
 		}
 	}
