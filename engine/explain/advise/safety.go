@@ -1,0 +1,74 @@
+package advise
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// safePolicy refuses a changed policy that lint finds a new error in, or
+// that answers a foreign origin with a wildcard or its own origin together
+// with Access-Control-Allow-Credentials: true.
+func (se *searcher) safePolicy(s explain.Scenario) bool {
+	format := s.Policy.Format
+	if fa, err := lint.Lint(se.o.Formats, s.Policy.Text, format); err == nil {
+		had := map[string]int{}
+		for code, n := range se.lintErrs {
+			had[code] = n
+		}
+		for _, f := range fa {
+			if f.Severity == lint.Error {
+				if had[f.Code] == 0 {
+					return false
+				}
+				had[f.Code]--
+			}
+		}
+	}
+	return !se.credentialedWildcard(s)
+}
+
+// credentialedWildcard asks the policy what it answers a foreign origin
+// sending the scenario's request, preflight and actual, and reports a
+// reply that would let that origin read with credentials.
+func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
+	f, ok := se.o.Formats.Lookup(s.Policy.Format)
+	if !ok {
+		return false
+	}
+	ev, err := f.Parse(s.Policy.Text)
+	if err != nil {
+		return false
+	}
+	method := fetch.NormalizeMethod(s.Request.Method)
+	if method == "" {
+		method = "GET"
+	}
+	var names []string
+	for _, h := range s.Request.Headers {
+		names = append(names, strings.ToLower(h.Name))
+	}
+	pre := headers.List{{Name: "Access-Control-Request-Method", Value: method}}
+	if len(names) > 0 {
+		pre = append(pre, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+	}
+	reqs := []policy.Request{
+		{Method: "OPTIONS", URL: s.Request.URL, Header: pre},
+		{Method: method, URL: s.Request.URL},
+		{Method: "GET", URL: s.Request.URL},
+	}
+	for _, r := range reqs {
+		app := policy.Reply{Status: 200}
+		if s.Response != nil {
+			app = policy.Reply{Status: s.Response.Status, Header: s.Response.Headers.Clone(), Body: s.Response.Body}
+		}
+		if lint.AskForeign(ev, r, app).Credentialed() {
+			return true
+		}
+	}
+	return false
+}

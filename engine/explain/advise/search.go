@@ -1,0 +1,139 @@
+package advise
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
+)
+
+// maxFixRuns bounds the browser-model runs one fix search may spend (each
+// is one browser, ~50 µs natively), so a blocked verdict costs at most a
+// few milliseconds more than an allowed one.
+const maxFixRuns = 32
+
+// maxEditsPerFix bounds the edits one fix may chain (origin, method,
+// headers, credentials and status of the preflight, then origin and credentials of the reply).
+const maxEditsPerFix = 10
+
+// searcher is one fix search: the chosen browser, the lint errors of the
+// user's policy (a fix may keep those, never add one), and the runs spent.
+type searcher struct {
+	o        explain.Options
+	browser  string
+	lintErrs map[string]int
+	runs     int
+}
+
+// once runs the chosen browser alone on s.
+func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
+	if se.runs >= maxFixRuns {
+		return explain.Verdict{}, false
+	}
+	se.runs++
+	s.Browser = se.browser
+	v, err := explain.Run(s, se.o)
+	if err != nil {
+		return explain.Verdict{}, false
+	}
+	return v, true
+}
+
+// findFixes searches for the smallest change that lets the fetch pass:
+// on the client when fetch() itself refuses the request, else in the
+// user's own policy text, else as the header lines the server must send.
+// Every fix is verified by running the browser model on the changed
+// scenario, and a policy fix also by engine/lint (no new error) and by a
+// probe from a foreign origin (no wildcard or echoed origin with
+// credentials). s.Policy.Format is the format read, never "auto".
+func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options) []explain.Fix {
+	out := []explain.Fix{}
+	if v.Failure() == nil {
+		return out
+	}
+	p := v.Browser
+	se := &searcher{o: o, browser: p, lintErrs: lintErrs}
+	reason := v.Failure().Reason
+	if req, why, ok := clientChange(s, v); ok {
+		cs := s
+		cs.Request = req
+		if cv, ok := se.once(cs); ok {
+			if cv.Allowed {
+				out = append(out, se.clientFix(s, cs, why, p))
+			} else if sf, ok := se.server(cs, &cv); ok {
+				f := se.clientFix(s, cs, why, p)
+				f.Steps = append(f.Steps, "then change the server as the next fix says")
+				f.AllowedIn = []string{} // passes only with the server fix that follows
+				sf.Summary = "Together with the client change: " + sf.Summary
+				out = append(out, f, sf)
+			}
+		}
+		if clientOnly[reason] {
+			return out
+		}
+	}
+	if sf, ok := se.server(s, v); ok {
+		out = append(out, sf)
+	}
+	// A credentialed request the server answers with "*" can also stop
+	// sending credentials, when it does not need them.
+	if reason == fetch.ReasonWildcardOriginNotAllowed || strings.TrimPrefix(reason, "Preflight") == fetch.ReasonWildcardOriginNotAllowed {
+		cs := s
+		cs.Request.Credentials = "same-origin"
+		if cv, ok := se.once(cs); ok && cv.Allowed {
+			out = append(out, se.clientFix(s, cs, "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)", p))
+		}
+	}
+	return out
+}
+
+// allowedIn lists the browsers that let s pass: the chosen one (the
+// search verified it) and each other engine, run here.
+func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
+	out := []string{}
+	for _, name := range summaryBrowsers {
+		if name == browser {
+			out = append(out, name)
+			continue
+		}
+		s.Browser = name
+		if v, err := explain.Run(s, se.o); err == nil && v.Allowed {
+			out = append(out, name)
+		}
+	}
+	if browser == "spec" {
+		out = append(out, "spec")
+	}
+	return out
+}
+
+// summaryBrowsers are the engines a fix's AllowedIn is checked in, as
+// explain's Verdict.Browsers compares them.
+var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// server finds a server-side fix: an edit of the policy text when the
+// format can be edited in place, else the header lines to send.
+func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
+	if s.Policy != nil && se.editable(s.Policy.Format) {
+		if f, ok := se.policyFix(s, v); ok {
+			return f, true
+		}
+	}
+	return se.headersFix(s, v)
+}
