@@ -67,9 +67,9 @@ func Effective(c Case) (explain.Scenario, string, error) {
 			return nil
 		}
 		out := *r
-		out.Headers = r.Headers.Clone()
-		for i := range out.Headers {
-			out.Headers[i].Value = strings.ReplaceAll(out.Headers[i].Value, "{t}", prefix)
+		out.Header = r.Header.Clone()
+		for i := range out.Header {
+			out.Header[i].Value = strings.ReplaceAll(out.Header[i].Value, "{t}", prefix)
 		}
 		return &out
 	}

@@ -71,31 +71,31 @@ func Generate(seed uint64, n int) []Case {
 		s := explain.Scenario{Request: req}
 		if r.IntN(6) > 0 {
 			pf := &explain.Reply{Status: genPFSt[r.IntN(len(genPFSt))]}
-			pf.Headers = corsHeaders(pick(genACAO), pick(genACAC))
+			pf.Header = corsHeaders(pick(genACAO), pick(genACAC))
 			if v := pick(genACAM); v != "" {
-				pf.Headers = append(pf.Headers, headers.Field{Name: "Access-Control-Allow-Methods", Value: v})
+				pf.Header = append(pf.Header, headers.Field{Name: "Access-Control-Allow-Methods", Value: v})
 			}
 			if v := pick(genACAH); v != "" {
-				pf.Headers = append(pf.Headers, headers.Field{Name: "Access-Control-Allow-Headers", Value: v})
+				pf.Header = append(pf.Header, headers.Field{Name: "Access-Control-Allow-Headers", Value: v})
 			}
 			if pf.Status >= 300 && pf.Status < 400 {
-				pf.Headers = append(pf.Headers, headers.Field{Name: "Location", Value: "{t}/elsewhere"})
+				pf.Header = append(pf.Header, headers.Field{Name: "Location", Value: "{t}/elsewhere"})
 			}
 			s.Preflight = pf
 			desc = append(desc, fmt.Sprintf("preflight %d", pf.Status))
 		}
 		if r.IntN(8) > 0 {
 			res := &explain.Reply{Status: genResSt[r.IntN(len(genResSt))]}
-			res.Headers = corsHeaders(pick(genACAO), pick(genACAC))
+			res.Header = corsHeaders(pick(genACAO), pick(genACAC))
 			if v := pick(genACEH); v != "" {
-				res.Headers = append(res.Headers, headers.Field{Name: "Access-Control-Expose-Headers", Value: v})
+				res.Header = append(res.Header, headers.Field{Name: "Access-Control-Expose-Headers", Value: v})
 			}
-			res.Headers = append(res.Headers, headers.Field{Name: "X-A", Value: "1"}, headers.Field{Name: "Content-Type", Value: "text/plain"})
+			res.Header = append(res.Header, headers.Field{Name: "X-A", Value: "1"}, headers.Field{Name: "Content-Type", Value: "text/plain"})
 			if r.IntN(3) == 0 {
-				res.Headers = append(res.Headers, headers.Field{Name: "Set-Cookie", Value: "s=1"}, headers.Field{Name: "X-B", Value: "2"})
+				res.Header = append(res.Header, headers.Field{Name: "Set-Cookie", Value: "s=1"}, headers.Field{Name: "X-B", Value: "2"})
 			}
 			if res.Status == 302 {
-				res.Headers = append(res.Headers, headers.Field{Name: "Location", Value: "{t}/moved"})
+				res.Header = append(res.Header, headers.Field{Name: "Location", Value: "{t}/moved"})
 			}
 			s.Response = res
 			desc = append(desc, fmt.Sprintf("response %d", res.Status))

@@ -387,7 +387,7 @@ func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 		}
 		sent := map[string]bool{}
 		if s.Response != nil {
-			for _, f := range s.Response.Headers {
+			for _, f := range s.Response.Header {
 				sent[strings.ToLower(f.Name)] = true
 			}
 		}

@@ -215,7 +215,7 @@ func (s *Server) handle(c net.Conn) {
 	var reply explain.Reply
 	switch {
 	case path == PagePath && req.Method == "GET":
-		reply = explain.Reply{Status: 200, Headers: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
+		reply = explain.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
 			Body: "<!doctype html><meta charset=utf-8><title>whycors harness</title><p>whycors harness page</p>"}
 	default:
 		s.mu.Lock()
@@ -254,7 +254,7 @@ func rawReply(r explain.Reply, head bool) []byte {
 	b.WriteByte(' ')
 	b.WriteString(http.StatusText(r.Status))
 	b.WriteString("\r\n")
-	for _, f := range r.Headers {
+	for _, f := range r.Header {
 		b.WriteString(f.Name)
 		b.WriteString(": ")
 		b.WriteString(f.Value)

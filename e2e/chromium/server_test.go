@@ -38,8 +38,8 @@ func TestServerWritesRepliesExactly(t *testing.T) {
 	}
 	defer s.Close()
 	s.Handle("/t/a/items",
-		&explain.Reply{Status: 204, Headers: headers.List{{Name: "access-control-allow-origin", Value: "http://app.test"}, {Name: "Access-Control-Allow-Origin", Value: "  *  "}}},
-		&explain.Reply{Status: 500, Headers: headers.List{{Name: "X-A", Value: "1"}}, Body: "boom"})
+		&explain.Reply{Status: 204, Header: headers.List{{Name: "access-control-allow-origin", Value: "http://app.test"}, {Name: "Access-Control-Allow-Origin", Value: "  *  "}}},
+		&explain.Reply{Status: 500, Header: headers.List{{Name: "X-A", Value: "1"}}, Body: "boom"})
 	s.Handle("/t/b/items", nil, nil)
 
 	tests := []struct {

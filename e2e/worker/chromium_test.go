@@ -220,7 +220,7 @@ func TestChromiumThroughWorker(t *testing.T) {
 			Policy:  &explain.Policy{Format: "native", Text: chrome.policy},
 			// What the upstream answers (newUpstream's "/" handler): its own
 			// CORS headers, which the worker replaces, and Vary.
-			Response: &explain.Reply{Status: 200, Headers: headers.List{
+			Response: &explain.Reply{Status: 200, Header: headers.List{
 				{Name: "Access-Control-Allow-Origin", Value: "*"},
 				{Name: "Access-Control-Allow-Methods", Value: "GET, POST, PUT, PATCH, DELETE"},
 				{Name: "Access-Control-Expose-Headers", Value: "X-Secret"},

@@ -17,8 +17,8 @@ func TestWithoutAdvisor(t *testing.T) {
 		Request: explain.Request{Origin: "https://app.example", URL: "https://api.example/x", Method: "PUT"},
 		// A preflight answered with one origin and no Allow-Methods: PUT
 		// is not allowed (Fetch §4.8 step 7, CORS-preflight fetch).
-		Preflight: &explain.Reply{Status: 204, Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
-		Response:  &explain.Reply{Status: 200, Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
+		Preflight: &explain.Reply{Status: 204, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
+		Response:  &explain.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},
 	}
 	v, err := explain.Explain(s, opts)
 	if err != nil {

@@ -161,9 +161,9 @@ func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
 		d.add(path+".status", "missing")
 	}
 	d.str(path+".body", field(m, "body"), &r.Body)
-	r.Headers = d.headers(path+".headers", field(m, "headers"))
-	if r.Headers == nil {
-		r.Headers = headers.List{}
+	r.Header = d.headers(path+".headers", field(m, "headers"))
+	if r.Header == nil {
+		r.Header = headers.List{}
 	}
 	return r
 }

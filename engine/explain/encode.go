@@ -289,7 +289,7 @@ func appendReply(b []byte, r *Reply) []byte {
 	o := obj{b: b}
 	o.num("status", r.Status)
 	o.key("headers")
-	o.b = appendHeaders(o.b, r.Headers)
+	o.b = appendHeaders(o.b, r.Header)
 	o.strOmit("body", r.Body)
 	return o.end()
 }

@@ -44,7 +44,7 @@ func corpus(t *testing.T) []explain.Scenario {
 		p := randomPolicy(r)
 		s.Policy = &p
 		if r.IntN(2) == 0 {
-			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 204, 403}), Headers: headers.List{{Name: "Access-Control-Allow-Origin", Value: "<&>\u2028"}}}
+			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 204, 403}), Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "<&>\u2028"}}}
 		}
 		out = append(out, s)
 	}
@@ -177,11 +177,11 @@ func FuzzDecode(f *testing.F) {
 		if err := json.Unmarshal(data, &want); err != nil {
 			t.Fatalf("Decode accepts %q, json.Unmarshal says %v", data, err)
 		}
-		if want.Preflight != nil && want.Preflight.Headers == nil {
-			want.Preflight.Headers = headers.List{}
+		if want.Preflight != nil && want.Preflight.Header == nil {
+			want.Preflight.Header = headers.List{}
 		}
-		if want.Response != nil && want.Response.Headers == nil {
-			want.Response.Headers = headers.List{}
+		if want.Response != nil && want.Response.Header == nil {
+			want.Response.Header = headers.List{}
 		}
 		if !reflect.DeepEqual(s, want) {
 			t.Fatalf("Decode(%q) = %+v, json.Unmarshal %+v", data, s, want)

@@ -47,7 +47,7 @@ func ExampleExplain() {
 func ExampleExplain_rawReplies() {
 	s := explain.Scenario{
 		Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/items", Credentials: "include"},
-		Response: &explain.Reply{Status: 200, Headers: headers.List{
+		Response: &explain.Reply{Status: 200, Header: headers.List{
 			{Name: "Access-Control-Allow-Origin", Value: "*"},
 		}},
 	}

@@ -148,7 +148,7 @@ func toReply(r policy.Reply) *Reply {
 	if h == nil {
 		h = headers.List{}
 	}
-	return &Reply{Status: r.Status, Headers: h, Body: r.Body}
+	return &Reply{Status: r.Status, Header: h, Body: r.Body}
 }
 
 // inputErrors turns the browser model's input errors into JSON-path errors.
@@ -239,7 +239,7 @@ func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Ou
 }
 
 func fromReply(r *Reply) policy.Reply {
-	return policy.Reply{Status: r.Status, Header: r.Headers.Clone(), Body: r.Body}
+	return policy.Reply{Status: r.Status, Header: r.Header.Clone(), Body: r.Body}
 }
 
 func quoteStr(s string) string { return "\"" + s + "\"" }

@@ -136,7 +136,7 @@ func TestFixesNeverAllowAnyOriginWithCredentials(t *testing.T) {
 		p := randomPolicy(r)
 		s.Policy = &p
 		if r.IntN(2) == 0 {
-			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 403, 404}), Headers: headers.List{}}
+			s.Preflight = &explain.Reply{Status: pick(r, []int{200, 403, 404}), Header: headers.List{}}
 		}
 		v, err := explain.Explain(s, opts)
 		if err != nil || v.Allowed {

@@ -86,12 +86,9 @@ type Request struct {
 	Redirect string `json:"redirect,omitempty"` // follow (default), error, manual
 }
 
-// Reply is a raw server reply.
-type Reply struct {
-	Status  int          `json:"status"`
-	Headers headers.List `json:"headers"`
-	Body    string       `json:"body,omitempty"`
-}
+// Reply is a raw server reply: the engine's one reply type (wire.Reply),
+// with the contract's JSON names.
+type Reply = policy.Reply
 
 // Policy is a server configuration in one of the registered formats.
 type Policy struct {

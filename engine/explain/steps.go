@@ -204,7 +204,7 @@ func finishSteps(v *Verdict) {
 		}
 		line := ""
 		if v.Preflight.Reply != nil {
-			if val, ok := v.Preflight.Reply.Headers.Get("Access-Control-Max-Age"); ok {
+			if val, ok := v.Preflight.Reply.Header.Get("Access-Control-Max-Age"); ok {
 				line = "Access-Control-Max-Age: " + val
 			}
 		}

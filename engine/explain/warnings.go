@@ -12,15 +12,15 @@ func replyWarnings(s Scenario, v *Verdict) []Warning {
 	// shared cache can serve it to another origin (Fetch, "CORS protocol
 	// and HTTP caches").
 	if v.Reply != nil {
-		acao, ok := v.Reply.Headers.Get("Access-Control-Allow-Origin")
-		vary, _ := v.Reply.Headers.Get("Vary")
+		acao, ok := v.Reply.Header.Get("Access-Control-Allow-Origin")
+		vary, _ := v.Reply.Header.Get("Vary")
 		if ok && acao != "*" && acao != "" && !varyHas(vary, "origin") {
 			out = append(out, Warning{Code: "vary-origin", Severity: "warning",
 				Message: "The reply names one origin in Access-Control-Allow-Origin without Vary: Origin, so a CDN or browser cache may replay it to another origin, which is then blocked (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches)."})
 		}
 	}
 	if r := v.Preflight.Reply; r != nil {
-		if val, ok := r.Headers.Get("Access-Control-Max-Age"); ok {
+		if val, ok := r.Header.Get("Access-Control-Max-Age"); ok {
 			if n, err := strconv.Atoi(strings.TrimSpace(val)); err == nil {
 				var capped []string
 				for _, b := range v.Browsers {

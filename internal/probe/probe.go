@@ -199,12 +199,12 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		}
 		// A request that got no reply is status 0 in the scenario: "the
 		// connection closed without answering", as explain reads it.
-		rp := &explain.Reply{Status: x.Status, Headers: x.Reply}
+		rp := &explain.Reply{Status: x.Status, Header: x.Reply}
 		if x.Error != nil {
 			rp = &explain.Reply{Status: 0}
 		}
-		if rp.Headers == nil {
-			rp.Headers = headers.List{}
+		if rp.Header == nil {
+			rp.Header = headers.List{}
 		}
 		if x.Preflight && rec.Scenario.Preflight == nil {
 			rec.Scenario.Preflight = rp

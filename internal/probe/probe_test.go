@@ -213,7 +213,7 @@ func TestRawReplyOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "[{Access-Control-Allow-Origin http://app.test} {X-B 1} {Access-Control-Allow-Origin http://app.test} {Content-Length 0}]"
-	if got := fmt.Sprint(rec.Scenario.Response.Headers); got != want {
+	if got := fmt.Sprint(rec.Scenario.Response.Header); got != want {
 		t.Errorf("reply %s, want %s", got, want)
 	}
 	// Chromium joins the two lines and reports multiple values (reference

@@ -82,7 +82,7 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 	if t, ok := f.(Trapper); ok {
 		var app headers.List
 		if s.Response != nil {
-			app = s.Response.Headers
+			app = s.Response.Header
 		}
 		for _, x := range t.Traps(s.Policy.Text, app) {
 			out = append(out, explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path})

@@ -348,7 +348,7 @@ func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t 
 func replyMissingHeaders(cur *explain.Verdict) []string {
 	var listed []string
 	if cur.Preflight.Reply != nil {
-		for _, f := range cur.Preflight.Reply.Headers {
+		for _, f := range cur.Preflight.Reply.Header {
 			if strings.EqualFold(f.Name, "Access-Control-Allow-Headers") {
 				for _, x := range strings.Split(f.Value, ",") {
 					listed = append(listed, strings.ToLower(strings.TrimSpace(x)))

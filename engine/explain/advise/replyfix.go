@@ -14,8 +14,8 @@ import (
 // formats without rules to edit. The replies start as what the server sent
 // (the scenario's raw replies, or the policy's answers).
 func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	pre := &explain.Reply{Status: 404, Headers: headers.List{}}
-	act := &explain.Reply{Status: 200, Headers: headers.List{}}
+	pre := &explain.Reply{Status: 404, Header: headers.List{}}
+	act := &explain.Reply{Status: 200, Header: headers.List{}}
 	if s.Preflight != nil {
 		pre = cloneReply(s.Preflight)
 	}
@@ -74,11 +74,11 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 }
 
 func cloneReply(r *explain.Reply) *explain.Reply {
-	h := r.Headers.Clone()
+	h := r.Header.Clone()
 	if h == nil {
 		h = headers.List{}
 	}
-	return &explain.Reply{Status: r.Status, Headers: h, Body: r.Body}
+	return &explain.Reply{Status: r.Status, Header: h, Body: r.Body}
 }
 
 func sameReply(a, b *explain.Reply) bool {
@@ -88,7 +88,7 @@ func sameReply(a, b *explain.Reply) bool {
 func replyText(r *explain.Reply) string {
 	var b strings.Builder
 	b.WriteString("HTTP/1.1 " + explain.StatusText(r.Status) + "\n")
-	for _, f := range r.Headers {
+	for _, f := range r.Header {
 		b.WriteString(f.Name + ": " + f.Value + "\n")
 	}
 	return b.String()
@@ -113,24 +113,24 @@ func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Rep
 		if page == "null" || page == "" {
 			return "", false
 		}
-		r.Headers.Del("Access-Control-Allow-Origin")
-		r.Headers.Add("Access-Control-Allow-Origin", page)
+		r.Header.Del("Access-Control-Allow-Origin")
+		r.Header.Add("Access-Control-Allow-Origin", page)
 		why := "send Access-Control-Allow-Origin: " + page + " in " + which
-		if !f.Preflight && !varyHas(joined(r.Headers, "Vary"), "origin") {
-			r.Headers.Add("Vary", "Origin")
+		if !f.Preflight && !varyHas(joined(r.Header, "Vary"), "origin") {
+			r.Header.Add("Vary", "Origin")
 			why += " with Vary: Origin"
 		}
 		return why, true
 	case fetch.ReasonInvalidAllowCredentials:
-		r.Headers.Set("Access-Control-Allow-Credentials", "true")
+		r.Header.Set("Access-Control-Allow-Credentials", "true")
 		return "send Access-Control-Allow-Credentials: true in " + which, true
 	case fetch.ReasonPreflightInvalidStatus, fetch.ReasonPreflightDisallowedRedirect, fetch.ReasonInvalidResponse:
 		pre.Status = 204
-		pre.Headers.Del("Location")
+		pre.Header.Del("Location")
 		return "answer the preflight with 204 No Content (any 2xx, no redirect)", true
 	case fetch.ReasonMethodDisallowed, fetch.ReasonInvalidAllowMethods:
 		m := requestMethod(cur, s)
-		pre.Headers.Set("Access-Control-Allow-Methods", appendList(goodTokens(joined(pre.Headers, "Access-Control-Allow-Methods")), m))
+		pre.Header.Set("Access-Control-Allow-Methods", appendList(goodTokens(joined(pre.Header, "Access-Control-Allow-Methods")), m))
 		return "add " + m + " to Access-Control-Allow-Methods in the preflight reply", true
 	case fetch.ReasonHeaderDisallowed, fetch.ReasonInvalidAllowHeaders:
 		miss := replyMissingHeaders(cur)
@@ -140,7 +140,7 @@ func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Rep
 		if len(miss) == 0 {
 			return "", false
 		}
-		pre.Headers.Set("Access-Control-Allow-Headers", appendList(goodTokens(joined(pre.Headers, "Access-Control-Allow-Headers")), miss...))
+		pre.Header.Set("Access-Control-Allow-Headers", appendList(goodTokens(joined(pre.Header, "Access-Control-Allow-Headers")), miss...))
 		return "add " + strings.Join(miss, ", ") + " to Access-Control-Allow-Headers in the preflight reply", true
 	case fetch.ReasonNetworkError:
 		act.Status = 200
@@ -148,7 +148,7 @@ func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Rep
 	case fetch.ReasonRedirectContainsCredentials, fetch.ReasonInvalidRedirectLocation, fetch.ReasonRedirectSchemeNotHTTP,
 		fetch.ReasonTooManyRedirects, fetch.ReasonRedirectModeError:
 		act.Status = 200
-		act.Headers.Del("Location")
+		act.Header.Del("Location")
 		return "answer the request at this URL instead of redirecting (status 200, no Location)", true
 	}
 	return "", false

@@ -64,7 +64,7 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	for _, r := range reqs {
 		app := policy.Reply{Status: 200}
 		if s.Response != nil {
-			app = policy.Reply{Status: s.Response.Status, Header: s.Response.Headers.Clone(), Body: s.Response.Body}
+			app = policy.Reply{Status: s.Response.Status, Header: s.Response.Header.Clone(), Body: s.Response.Body}
 		}
 		if lint.AskForeign(ev, r, app).Credentialed() {
 			return true
