@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
@@ -37,7 +38,7 @@ func (s *Server) Explain(method, url string, h headers.List) Decision {
 		target = "/" + target
 	}
 	origin, _ := h.Get("Origin")
-	req := explain.Request{Origin: origin, URL: scheme + "://" + host + target, Method: method}
+	req := explain.Request{Origin: origin, URL: scheme + "://" + host + target, Init: fetch.Init{Method: method}}
 	if acrm, ok := h.Get("Access-Control-Request-Method"); method == "OPTIONS" && ok {
 		// A preflight sent to the endpoint stands for the fetch() it
 		// precedes: its method and the names of its headers.

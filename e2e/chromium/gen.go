@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -54,8 +55,7 @@ func Generate(seed uint64, n int) []Case {
 	out := make([]Case, 0, n)
 	for i := 0; i < n; i++ {
 		var desc []string
-		req := explain.Request{Origin: pageOrigin, URL: "http://api.test/r", Method: pick(genMethods),
-			Credentials: pick(genCreds), Mode: pick(genModes)}
+		req := explain.Request{Origin: pageOrigin, URL: "http://api.test/r", Init: fetch.Init{Method: pick(genMethods), Credentials: pick(genCreds), Mode: pick(genModes)}}
 		if req.Mode == "no-cors" && r.IntN(2) == 0 {
 			req.Method = "GET"
 		}

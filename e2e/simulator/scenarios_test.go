@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	// The formats the wasm links (wasm/formats.go), so that explain here
 	// reads the same policies as the page.
@@ -362,7 +363,7 @@ func goScenario(t *testing.T, p *page, in input) explain.Scenario {
 		t.Fatalf("after typing, headers = %q, want %q", f.Headers, in.headers)
 	}
 
-	req := explain.Request{Origin: f.Origin, URL: f.URL, Method: f.Method, Credentials: f.Credentials, Mode: f.Mode}
+	req := explain.Request{Origin: f.Origin, URL: f.URL, Init: fetch.Init{Method: f.Method, Credentials: f.Credentials, Mode: f.Mode}}
 	for _, h := range f.Headers {
 		if h[0] != "" {
 			req.Headers = append(req.Headers, headers.Field{Name: h[0], Value: h[1]})

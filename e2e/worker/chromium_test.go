@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
@@ -216,7 +217,7 @@ func TestChromiumThroughWorker(t *testing.T) {
 
 		sc := explain.Scenario{
 			Browser: "chrome",
-			Request: explain.Request{Origin: page, URL: url, Method: c.method, Credentials: c.credentials, Mode: "cors"},
+			Request: explain.Request{Origin: page, URL: url, Init: fetch.Init{Method: c.method, Credentials: c.credentials, Mode: "cors"}},
 			Policy:  &explain.Policy{Format: "native", Text: chrome.policy},
 			// What the upstream answers (newUpstream's "/" handler): its own
 			// CORS headers, which the worker replaces, and Vary.

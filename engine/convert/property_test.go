@@ -9,6 +9,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/native"
@@ -110,11 +111,7 @@ func randomSource(r *rand.Rand) (format, text string) {
 }
 
 func randomRequest(r *rand.Rand) explain.Request {
-	req := explain.Request{
-		Origin: poolOrigins[r.Intn(len(poolOrigins))],
-		URL:    "https://api.test/v" + strconv.Itoa(r.Intn(3)) + "/items",
-		Method: []string{"GET", "POST", "PUT", "DELETE", "HEAD"}[r.Intn(5)],
-	}
+	req := explain.Request{Origin: poolOrigins[r.Intn(len(poolOrigins))], URL: "https://api.test/v" + strconv.Itoa(r.Intn(3)) + "/items", Init: fetch.Init{Method: []string{"GET", "POST", "PUT", "DELETE", "HEAD"}[r.Intn(5)]}}
 	if r.Intn(2) == 0 {
 		req.Credentials = "include"
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -14,7 +15,7 @@ import (
 func TestWithoutAdvisor(t *testing.T) {
 	opts := explain.Options{Formats: reg}
 	s := explain.Scenario{
-		Request: explain.Request{Origin: "https://app.example", URL: "https://api.example/x", Method: "PUT"},
+		Request: explain.Request{Origin: "https://app.example", URL: "https://api.example/x", Init: fetch.Init{Method: "PUT"}},
 		// A preflight answered with one origin and no Allow-Methods: PUT
 		// is not allowed (Fetch §4.8 step 7, CORS-preflight fetch).
 		Preflight: &explain.Reply{Status: 204, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://app.example"}}},

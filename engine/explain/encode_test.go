@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -80,7 +81,7 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 		Request: &policy.Request{Method: "OPTIONS", URL: "http://x.test/"}, Reply: &explain.Reply{Status: 204, Body: "b\x00"}},
 		ActualSent: true, ActualRequest: &policy.Request{Header: headers.List{{Name: "A", Value: "\xff\b\f<"}}}, Reply: &explain.Reply{},
 		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []policy.Rule{{Index: 2, ID: "i", Path: "p", Matched: true, Failed: "f", Detail: "d", Source: "s"}},
-		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"},
+		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Init: fetch.Init{Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"}},
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
 		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}

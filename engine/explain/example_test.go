@@ -6,6 +6,7 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -46,7 +47,7 @@ func ExampleExplain() {
 // fixes; raw replies need no format at all.
 func ExampleExplain_rawReplies() {
 	s := explain.Scenario{
-		Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/items", Credentials: "include"},
+		Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/items", Init: fetch.Init{Credentials: "include"}},
 		Response: &explain.Reply{Status: 200, Header: headers.List{
 			{Name: "Access-Control-Allow-Origin", Value: "*"},
 		}},

@@ -63,11 +63,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 }
 
 func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
-	in := fetch.Init{
-		Method: s.Request.Method, Headers: s.Request.Headers, Credentials: s.Request.Credentials,
-		Mode: s.Request.Mode, Redirect: s.Request.Redirect, Body: s.Request.Body, BodyType: s.Request.BodyType,
-	}
-	req, pre, err := p.NewRequest(s.Request.Origin, s.Request.URL, in)
+	req, pre, err := p.NewRequest(s.Request.Origin, s.Request.URL, s.Request.Init)
 	if err != nil {
 		return Verdict{}, inputErrors(err)
 	}

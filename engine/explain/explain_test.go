@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -153,7 +154,7 @@ func TestExplainInputErrors(t *testing.T) {
 	if _, err := explain.Explain(s, opts); err == nil || !strings.Contains(err.Error(), "$.browser") {
 		t.Errorf("err %v, want $.browser", err)
 	}
-	s = explain.Scenario{Request: explain.Request{Origin: "http://a.test", URL: "http://b.test", Mode: "cros"}}
+	s = explain.Scenario{Request: explain.Request{Origin: "http://a.test", URL: "http://b.test", Init: fetch.Init{Mode: "cros"}}}
 	if _, err := explain.Explain(s, opts); err == nil || !strings.Contains(err.Error(), "$.request.mode") {
 		t.Errorf("err %v, want $.request.mode", err)
 	}

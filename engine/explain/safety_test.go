@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -113,7 +114,7 @@ func randomPolicy(r *rand.Rand) explain.Policy {
 }
 
 func randomRequest(r *rand.Rand) explain.Request {
-	req := explain.Request{Origin: pick(r, pageOrigins), URL: "https://api.test/v1/x", Method: pick(r, methods)}
+	req := explain.Request{Origin: pick(r, pageOrigins), URL: "https://api.test/v1/x", Init: fetch.Init{Method: pick(r, methods)}}
 	for _, h := range subset(r, hdrNames) {
 		req.Headers = append(req.Headers, headers.Field{Name: h, Value: "v"})
 	}

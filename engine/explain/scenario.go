@@ -45,7 +45,6 @@ package explain
 
 import (
 	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -71,19 +70,11 @@ type Scenario struct {
 
 // Request is the fetch() call as the page makes it.
 type Request struct {
-	Origin      string       `json:"origin"`
-	URL         string       `json:"url"`
-	Method      string       `json:"method,omitempty"`
-	Headers     headers.List `json:"headers,omitempty"`
-	Credentials string       `json:"credentials,omitempty"` // omit, same-origin (default), include
-	Mode        string       `json:"mode,omitempty"`        // cors (default), no-cors, same-origin
-	Body        *string      `json:"body,omitempty"`
-	// BodyType is the kind of body passed to fetch() when it is not a
-	// string: "blob:<mime>", "urlsearchparams", "formdata", "stream".
-	// It decides the Content-Type the browser adds (Fetch §5.3 Request
-	// constructor, "extract a body").
-	BodyType string `json:"body_type,omitempty"`
-	Redirect string `json:"redirect,omitempty"` // follow (default), error, manual
+	Origin string `json:"origin"`
+	URL    string `json:"url"`
+	// Init is the second argument to fetch(): method, headers,
+	// credentials, mode, redirect and body, as the browser model reads it.
+	fetch.Init
 }
 
 // Reply is a raw server reply: the engine's one reply type (wire.Reply),

@@ -26,20 +26,20 @@ const (
 type Init struct {
 	// Method is init.method as the page writes it; NewRequest checks and
 	// normalizes it (https://fetch.spec.whatwg.org/#concept-method-normalize).
-	Method string
+	Method string `json:"method,omitempty"`
 	// Headers is init.headers in the page's order; repeated names stay
 	// repeated lines.
-	Headers     headers.List
-	Credentials string // omit, same-origin, include
-	Mode        string // cors, no-cors, same-origin (navigate throws)
-	Redirect    string // follow, error, manual
+	Headers     headers.List `json:"headers,omitempty"`
+	Credentials string       `json:"credentials,omitempty"` // omit, same-origin (default), include
+	Mode        string       `json:"mode,omitempty"`        // cors (default), no-cors, same-origin (navigate throws)
 	// Body is a string body, or nil.
-	Body *string
+	Body *string `json:"body,omitempty"`
 	// BodyType names a non-string body: "blob:<type>", "urlsearchparams",
 	// "formdata", "arraybuffer" or "stream" (a ReadableStream with
 	// duplex: "half"). Its kind decides the Content-Type the body adds
 	// (https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
-	BodyType string
+	BodyType string `json:"body_type,omitempty"`
+	Redirect string `json:"redirect,omitempty"` // follow (default), error, manual
 }
 
 // InputError is a fetch() description the model cannot run: a field with

@@ -186,9 +186,7 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 	}
 	res := p.Run(r, pre, ls)
 
-	rec := &Record{Scenario: explain.Scenario{Browser: p.Name, Request: explain.Request{
-		Origin: o.Origin, URL: o.URL, Method: o.Method, Headers: o.Headers, Credentials: o.Credentials, Body: o.Body,
-	}}}
+	rec := &Record{Scenario: explain.Scenario{Browser: p.Name, Request: explain.Request{Origin: o.Origin, URL: o.URL, Init: in}}}
 	rec.Probe.Exchanges = ls.ex
 	if rec.Probe.Exchanges == nil {
 		rec.Probe.Exchanges = []Exchange{}
