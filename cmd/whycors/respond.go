@@ -11,17 +11,13 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
-	// The platforms whose formats respond reads (registered from init).
 )
 
-// Bounds on respond's inputs.
-const (
-	maxPolicyBytes  = limits.PolicyText
-	maxRequestBytes = 64 << 10
-	maxHeaderLines  = 200
-)
+// maxPolicyBytes bounds the --policy file.
+const maxPolicyBytes = limits.PolicyText
 
 func init() {
 	register("respond", "print the raw reply a configured platform sends to one HTTP request", runRespond)
@@ -114,57 +110,14 @@ func readPolicyFile(name string) (string, error) {
 	return string(b), nil
 }
 
-// readRawRequest reads a request line and header lines up to the first
-// empty line (RFC 9112 §2.1). The request target becomes an absolute URL
-// with the Host header (https assumed) so that platforms can tell a bucket
-// from a key; an absolute-form target is kept as it is.
+// readRawRequest reads the request on r (at most raw.MaxRequestBytes; the
+// head ends at the first empty line) with the raw format's own reader.
 func readRawRequest(r io.Reader) (policy.Request, error) {
-	sc := bufio.NewScanner(io.LimitReader(r, maxRequestBytes))
-	sc.Buffer(make([]byte, 0, 4096), maxRequestBytes)
-	var req policy.Request
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
-		line = strings.TrimPrefix(line, "> ")
-		if line == ">" {
-			line = "" // curl -v's end of request headers
-		}
-		if req.Method == "" {
-			if strings.TrimSpace(line) == "" {
-				continue // blank lines before the request line (RFC 9112 §2.2)
-			}
-			parts := strings.Fields(line)
-			if len(parts) != 3 || !strings.HasPrefix(parts[2], "HTTP/") {
-				return req, fmt.Errorf("line %d: want a request line \"METHOD target HTTP/1.1\", got %q", n, line)
-			}
-			req.Method, req.URL = parts[0], parts[1]
-			continue
-		}
-		if line == "" {
-			break
-		}
-		name, value, ok := strings.Cut(line, ":")
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return req, fmt.Errorf("line %d: want a header line \"Name: value\", got %q", n, line)
-		}
-		if len(req.Header) >= maxHeaderLines {
-			return req, fmt.Errorf("line %d: more than %d header lines", n, maxHeaderLines)
-		}
-		req.Header.Add(name, strings.Trim(value, " \t"))
+	b, err := io.ReadAll(io.LimitReader(r, raw.MaxRequestBytes))
+	if err != nil {
+		return policy.Request{}, err
 	}
-	if err := sc.Err(); err != nil {
-		return req, err
-	}
-	if req.Method == "" {
-		return req, errors.New("no request line")
-	}
-	if strings.HasPrefix(req.URL, "/") {
-		if host, ok := req.Header.Get("Host"); ok && host != "" {
-			req.URL = "https://" + host + req.URL
-		}
-	}
-	return req, nil
+	return raw.ParseHTTPRequest(string(b))
 }
 
 func writeRawReply(w io.Writer, r policy.Reply) {

@@ -296,6 +296,8 @@ func FuzzRead(f *testing.F) {
 		postest.Rejected(t, err)
 		_, rerr := raw.ParseRequest(s)
 		postest.Rejected(t, rerr)
+		_, herr := raw.ParseHTTPRequest(s)
+		postest.Rejected(t, herr)
 		if err == nil {
 			c.Respond(policy.Request{Method: "OPTIONS"}, policy.Reply{})
 			c.Respond(policy.Request{Method: "GET"}, policy.Reply{})
