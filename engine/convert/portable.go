@@ -144,12 +144,12 @@ func (m *ruleMapper) methods() []string {
 			m.note("methods", Narrower, strconv.Quote(x.Text)+" is not a method the portable form can list; left out", x.Pos)
 			continue
 		}
-		out = appendUnique(out, x.Text)
+		out = portable.AppendUnique(out, x.Text)
 	}
-	if sem.MethodSelects && !contains(out, "*") {
+	if sem.MethodSelects && !portable.Contains(out, "*") {
 		var missing []string
 		for _, x := range []string{"GET", "HEAD", "POST"} {
-			if !contains(out, x) {
+			if !portable.Contains(out, x) {
 				missing = append(missing, x)
 			}
 		}
@@ -171,11 +171,11 @@ func (m *ruleMapper) allowHeaders() []string {
 			if !m.src.Semantics.EchoHeaders {
 				m.note("allow_headers", Wider, m.src.Format+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
 			}
-			out = appendUnique(out, "*")
+			out = portable.AppendUnique(out, "*")
 		case strings.Contains(h.Text, "*"):
 			m.note("allow_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out (list the names)", h.Pos)
 		default:
-			out = appendUnique(out, strings.ToLower(h.Text))
+			out = portable.AppendUnique(out, strings.ToLower(h.Text))
 		}
 	}
 	return out
@@ -188,7 +188,7 @@ func (m *ruleMapper) exposeHeaders() []string {
 			m.note("expose_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out", h.Pos)
 			continue
 		}
-		out = appendUnique(out, h.Text)
+		out = portable.AppendUnique(out, h.Text)
 	}
 	return out
 }
@@ -232,7 +232,7 @@ func selectionNotes(src *Source) []Note {
 	var notes []Note
 	for j := range src.Rules {
 		for i := 0; i < j; i++ {
-			if overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
+			if portable.Overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
 				r := &src.Rules[j]
 				notes = append(notes, noteOn(r, "origins", Narrower, src.Format+" goes on to this rule when rule "+strconv.Itoa(i)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i)+" for origins both rules allow", r.Pos))
 				break
@@ -272,34 +272,6 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 		return nil, Same, "GCS compares " + strconv.Quote(o) + " literally, so it matches no browser's Origin; left out"
 	}
 	return nil, Narrower, strconv.Quote(o) + " is a pattern the portable form cannot express (it allows only \"*\" and \"scheme://*.domain\"); left out"
-}
-
-// overlap reports whether two origin lists may both match some origin.
-func overlap(a, b []string) bool {
-	for _, x := range a {
-		for _, y := range b {
-			if x == "*" || y == "*" || x == y || strings.Contains(x, "*") || strings.Contains(y, "*") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func appendUnique(list []string, s string) []string {
-	if contains(list, s) {
-		return list
-	}
-	return append(list, s)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func equalRules(a, b portable.Rule) bool {

@@ -131,6 +131,26 @@ func NoPaths(n *Notes, p Policy, plat string) {
 	}
 }
 
+// WholeOrigins keeps the origins of the Policy's rule i that a platform
+// taking only exact origins and "*" can state. Each pattern it leaves out
+// is a Narrower note that says why, then ", so <origin> is left out" and
+// then more (advice, or nothing); a rule left with none is refused for
+// plat. ok is false then.
+func WholeOrigins(n *Notes, i int, origins []string, plat, why, more string) (out []string, ok bool) {
+	for _, o := range origins {
+		if o != "*" && strings.Contains(o, "*") {
+			n.Note(i, "origins", Narrower, why+", so "+strconv.Quote(o)+" is left out"+more)
+			continue
+		}
+		out = append(out, o)
+	}
+	if len(out) == 0 {
+		n.Refuse(i, "origins", "no origin "+plat+" can express")
+		return nil, false
+	}
+	return out, true
+}
+
 // Overlap reports whether two origin lists may both match some origin.
 func Overlap(a, b []string) bool {
 	for _, x := range a {

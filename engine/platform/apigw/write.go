@@ -2,7 +2,6 @@ package apigw
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -31,16 +30,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *HTTPConfig {
 	}
 	r := p.Rules[0]
 	c := &HTTPConfig{AllowMethods: r.Methods, AllowHeaders: r.AllowHeaders, ExposeHeaders: r.ExposeHeaders, MaxAge: r.MaxAge, AllowCredentials: r.Credentials}
-	for _, o := range r.Origins {
-		if o != "*" && strings.Contains(o, "*") {
-			n.Note(0, "origins", portable.Narrower, "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1), so "+strconv.Quote(o)+" is left out")
-			continue
-		}
-		c.AllowOrigins = append(c.AllowOrigins, o)
-	}
-	if len(c.AllowOrigins) == 0 {
-		n.Refuse(0, "origins", "no origin API Gateway can express")
-	}
+	c.AllowOrigins, _ = portable.WholeOrigins(n, 0, r.Origins, "API Gateway", "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1)", "")
 	if r.AnyOrigin() && r.Credentials {
 		n.Refuse(0, "origins", "API Gateway refuses credentials with origin * ("+msgCredsStar+")")
 	}

@@ -62,15 +62,8 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 	c := &Configuration{}
 	for i, r := range p.Rules {
 		ar := Rule{AllowedHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders}
-		for _, o := range r.Origins {
-			if o != "*" && strings.Contains(o, "*") {
-				n.Note(i, "origins", portable.Narrower, "Azure documents exact origins or \"*\" only (cloud-policies.md §4), so "+strconv.Quote(o)+" is left out")
-				continue
-			}
-			ar.AllowedOrigins = append(ar.AllowedOrigins, o)
-		}
-		if len(ar.AllowedOrigins) == 0 {
-			n.Refuse(i, "origins", "no origin Azure can express")
+		var ok bool
+		if ar.AllowedOrigins, ok = portable.WholeOrigins(n, i, r.Origins, "Azure", "Azure documents exact origins or \"*\" only (cloud-policies.md §4)", ""); !ok {
 			continue
 		}
 		ar.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods, "Azure")

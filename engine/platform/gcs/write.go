@@ -2,7 +2,6 @@ package gcs
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/portable"
@@ -48,15 +47,8 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 	c := &Configuration{}
 	for i, r := range p.Rules {
 		e := Entry{MaxAgeSeconds: r.MaxAge}
-		for _, o := range r.Origins {
-			if o != "*" && strings.Contains(o, "*") {
-				n.Note(i, "origins", portable.Narrower, "GCS takes no partial wildcard (cloud-policies.md §3), so "+strconv.Quote(o)+" is left out; list the origins")
-				continue
-			}
-			e.Origin = append(e.Origin, o)
-		}
-		if len(e.Origin) == 0 {
-			n.Refuse(i, "origins", "no origin GCS can express")
+		var ok bool
+		if e.Origin, ok = portable.WholeOrigins(n, i, r.Origins, "GCS", "GCS takes no partial wildcard (cloud-policies.md §3)", "; list the origins"); !ok {
 			continue
 		}
 		if contains(r.Methods, "*") {
