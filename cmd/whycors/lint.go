@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 
-	// Every format, registered from init, for detection and reading.
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/lint"
 )

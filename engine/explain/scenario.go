@@ -19,8 +19,9 @@
 //
 // # Fixes
 //
-// When the fix search is linked (engine/explain/advise registers it through
-// RegisterAdvisor; engine/all imports it), a blocked verdict carries fixes,
+// When Options carries an Advisor (engine/explain/advise.New;
+// advise.Options(all.Registry()) is the whole engine), a blocked verdict
+// carries fixes,
 // each verified by running the engine on
 // the changed scenario (Fix.AllowedIn lists the browsers where it passes):
 // an edit of the user's own policy text (engine/fix; Fix.Diff and
