@@ -1,0 +1,136 @@
+package har
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/whycors/whycors/engine/origin"
+)
+
+const maxLookahead = 64 // later entries for the same URL searched for a preflight's request
+
+// isPreflight: Chrome's _resourceType, or OPTIONS with ACRM (Firefox,
+// Safari, and Chrome versions that do not list preflights separately).
+func (e *entry) isPreflight() bool {
+	if e.ResourceType == "preflight" || (e.Initiator != nil && e.Initiator.Type == "preflight") {
+		return true
+	}
+	_, acrm := e.reqHeader("Access-Control-Request-Method")
+	return strings.EqualFold(e.Request.Method, "OPTIONS") && acrm
+}
+
+// pair marks the preflights (l.pre) and pairs each with its request
+// (l.pairs) the way the package doc describes (shared/reference/
+// cloud-policies.md §6.6): by _initiator.requestId when entries carry
+// _requestId, otherwise with the next entry for the same URL whose method
+// is the preflight's ACRM.
+func (l *Log) pair() {
+	l.pairs = map[int]int{}
+	l.pre = map[int]bool{}
+	byID := map[string]int{}
+	for i := range l.entries {
+		if id := l.entries[i].RequestID; id != "" {
+			byID[id] = i
+		}
+	}
+	byURL := map[string][]int{}
+	for i := range l.entries {
+		u := l.entries[i].Request.URL
+		byURL[u] = append(byURL[u], i)
+	}
+	taken := map[int]bool{}
+	for i := range l.entries {
+		e := &l.entries[i]
+		if !e.isPreflight() {
+			continue
+		}
+		l.pre[i] = true
+		if e.Initiator != nil && e.Initiator.RequestID != "" {
+			if j, ok := byID[e.Initiator.RequestID]; ok && j != i && !taken[j] {
+				l.pairs[j] = i
+				taken[j] = true
+				continue
+			}
+		}
+		acrm, _ := e.reqHeader("Access-Control-Request-Method")
+		// The request follows its preflight; look at later entries for
+		// the same URL only, and not too far, so a file of unpaired
+		// preflights stays linear.
+		same := byURL[e.Request.URL]
+		k, _ := slices.BinarySearch(same, i+1)
+		for n := 0; k < len(same) && n < maxLookahead; k, n = k+1, n+1 {
+			j := same[k]
+			a := &l.entries[j]
+			if taken[j] || a.isPreflight() {
+				continue
+			}
+			if acrm == "" || a.Request.Method == acrm {
+				l.pairs[j] = i
+				taken[j] = true
+				break
+			}
+		}
+	}
+}
+
+// Candidate is an entry the page may have fetched cross-origin.
+type Candidate struct {
+	Index     int    `json:"index"` // entry index in log.entries
+	Method    string `json:"method"`
+	URL       string `json:"url"`
+	Origin    string `json:"origin"`
+	Status    int    `json:"status"` // 0 when the browser blocked it or it failed
+	Error     string `json:"error,omitempty"`
+	Type      string `json:"type,omitempty"` // _resourceType: fetch, xhr, ...
+	Preflight int    `json:"preflight"`      // entry index of its preflight, -1 when none
+	Started   string `json:"started,omitempty"`
+}
+
+// serializedOrigin is the origin of an absolute URL, serialized as a
+// browser sends it in Origin (origin.URL.Origin), or "" when u is not one.
+func serializedOrigin(u string) string {
+	p, err := origin.ParseURL(u)
+	if err != nil {
+		return ""
+	}
+	return p.Origin().String()
+}
+
+// Candidates lists the cross-origin requests that carry an Origin header
+// (the request's origin differs from the URL's, or is "null"), and
+// preflights whose request has no entry, in file order.
+func (l *Log) Candidates() []Candidate {
+	var out []Candidate
+	paired := map[int]bool{}
+	for _, p := range l.pairs {
+		paired[p] = true
+	}
+	for i := range l.entries {
+		e := &l.entries[i]
+		origin, ok := e.reqHeader("Origin")
+		if !ok {
+			continue
+		}
+		if l.pre[i] && paired[i] {
+			continue // listed with its request
+		}
+		if !l.pre[i] && origin != "null" && origin == serializedOrigin(e.Request.URL) {
+			continue // same-origin POST also sends Origin
+		}
+		c := Candidate{Index: i, Method: e.Request.Method, URL: e.Request.URL, Origin: origin, Status: e.Response.Status, Type: e.ResourceType, Preflight: -1, Started: e.StartedDateTime}
+		if e.Response.Error != nil {
+			c.Error = *e.Response.Error
+		}
+		if p, ok := l.pairs[i]; ok {
+			c.Preflight = p
+		}
+		if l.pre[i] {
+			c.Preflight = i
+			if acrm, ok := e.reqHeader("Access-Control-Request-Method"); ok {
+				c.Method = acrm
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
