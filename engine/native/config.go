@@ -222,47 +222,87 @@ func (f *ruleFaults) add(field string, j int, code, msg string) {
 	*f.errs = append(*f.errs, &policy.Error{Path: path, Code: code, Msg: msg})
 }
 
+// addQuoted reports a fault whose message names the refused value v,
+// quoted, between before and after: one place for strconv.Quote, which
+// the compiler inlines at each call (about 400 bytes of wasm each), for
+// the reason ruleFaults gives.
+//
+//go:noinline
+func (f *ruleFaults) addQuoted(field string, j int, code, before, v, after string) {
+	f.add(field, j, code, before+strconv.Quote(v)+after)
+}
+
+// compileRule checks r and compiles it, one step a field; the steps run
+// in the order faults are reported. A step that meets a list longer than
+// its limit reports it and cuts r's list, which is what build keeps.
+//
+// Each step costs the worker's wasm about 500 bytes as a function of its
+// own (its name, tables and prologue), so the name, checked in four lines
+// and not compiled, is checked here.
 func compileRule(r *Rule, f *ruleFaults) compiled {
 	var c compiled
 	c.creds = r.Credentials
-
-	// Name and path.
+	// The name goes in the middleware's debug header.
 	if len(r.Name) > maxNameLen || !isName(r.Name) {
 		f.add("name", -1, "invalid", "a name is 1 to "+strconv.Itoa(maxNameLen)+" letters, digits, '-', '_' or '.' (it goes in a response header)")
 	}
+	c.compilePath(r.Path, f)
+	c.compileOrigins(r, f)
+	c.compileMethods(r, f)
+	c.compileRequestHeaders(r, f)
+	c.compileExposedHeaders(r, f)
+	c.compilePreflight(r, f)
+	c.compileVary()
+	return c
+}
+
+// capped reports a list longer than limit and cuts it to its first limit
+// items: one place for the four lists, for the reason ruleFaults gives.
+//
+//go:noinline
+func (f *ruleFaults) capped(list *[]string, limit int, field, what string) {
+	if len(*list) > limit {
+		f.add(field, -1, "limit", "more than "+strconv.Itoa(limit)+" "+what)
+		*list = (*list)[:limit]
+	}
+}
+
+// compilePath reads a path pattern: "" for every path, "/x" for exactly
+// that path, "/x*" for every path that starts with "/x".
+func (c *compiled) compilePath(path string, f *ruleFaults) {
 	switch {
-	case r.Path == "":
+	case path == "":
 		c.pathAll = true
-	case len(r.Path) > maxPathPatternLen:
+	case len(path) > maxPathPatternLen:
 		f.add("path", -1, "invalid", "path pattern longer than "+strconv.Itoa(maxPathPatternLen)+" bytes")
-	case r.Path[0] != '/':
+	case path[0] != '/':
 		f.add("path", -1, "invalid", "a path pattern starts with '/', as in \"/api/*\"")
 	default:
 		bad := false
-		for i := 0; i < len(r.Path); i++ {
-			ch := r.Path[i]
-			if ch <= 0x20 || ch >= 0x7f || ch == '?' || ch == '#' || (ch == '*' && i != len(r.Path)-1) {
+		for i := 0; i < len(path); i++ {
+			ch := path[i]
+			if ch <= 0x20 || ch >= 0x7f || ch == '?' || ch == '#' || (ch == '*' && i != len(path)-1) {
 				bad = true
 			}
 		}
 		if bad {
 			f.add("path", -1, "invalid", "a path pattern is printable ASCII without '?' or '#', with at most one '*', at the end")
 		}
-		c.path = r.Path
-		if strings.HasSuffix(r.Path, "*") {
+		c.path = path
+		if strings.HasSuffix(path, "*") {
 			c.pathPrefix = true
-			c.path = r.Path[:len(r.Path)-1]
+			c.path = path[:len(path)-1]
 		}
 	}
+}
 
-	// Origins.
+// compileOrigins sorts the origin patterns into any, exact and patterns,
+// refusing those a credentialed rule must not allow.
+func (c *compiled) compileOrigins(r *Rule, f *ruleFaults) {
 	if len(r.Origins) == 0 {
 		f.add("origins", -1, "missing", "at least one origin must be allowed")
 	}
-	if len(r.Origins) > MaxOrigins {
-		f.add("origins", -1, "limit", "more than "+strconv.Itoa(MaxOrigins)+" origins")
-		r.Origins = r.Origins[:MaxOrigins]
-	}
+	f.capped(&r.Origins, MaxOrigins, "origins", "origins")
 	for j, o := range r.Origins {
 		pat, fault := parsePattern(o)
 		if fault != nil {
@@ -276,7 +316,7 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 			}
 			c.anyOrigin = true
 		case r.Credentials && pat.scheme == "http" && !pat.isLoopback() && !r.AllowInsecureOrigins:
-			f.add("origins", j, "insecure", "for security reasons, insecure origin patterns like "+strconv.Quote(o)+" are prohibited when credentials are enabled (anyone on the network path can impersonate them); set dangerously_allow_insecure_origins to allow them")
+			f.addQuoted("origins", j, "insecure", "for security reasons, insecure origin patterns like ", o, " are prohibited when credentials are enabled (anyone on the network path can impersonate them); set dangerously_allow_insecure_origins to allow them")
 		case !pat.subdomains && pat.port != "*":
 			c.exact = append(c.exact, o)
 			c.exactIdx = append(c.exactIdx, j)
@@ -292,21 +332,21 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 		}
 		c.exact, c.exactIdx = nil, nil
 	}
+}
 
-	// Methods.
-	if len(r.Methods) > MaxNames {
-		f.add("methods", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" methods")
-		r.Methods = r.Methods[:MaxNames]
-	}
+// compileMethods keeps the methods a preflight may ask for, each once,
+// and the Access-Control-Allow-Methods value that lists them.
+func (c *compiled) compileMethods(r *Rule, f *ruleFaults) {
+	f.capped(&r.Methods, MaxNames, "methods", "methods")
 	var acam []string
 	for j, m := range r.Methods {
 		switch {
 		case m == "*":
 			c.anyMethod = true
 		case !isToken(m):
-			f.add("methods", j, "invalid", "invalid method "+strconv.Quote(m)+": a method is an HTTP token")
+			f.addQuoted("methods", j, "invalid", "invalid method ", m, ": a method is an HTTP token")
 		case isForbiddenMethod(m):
-			f.add("methods", j, "forbidden", "forbidden method "+strconv.Quote(m)+": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)")
+			f.addQuoted("methods", j, "forbidden", "forbidden method ", m, ": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)")
 		default:
 			if !contains(c.methods, m) {
 				c.methods = append(c.methods, m)
@@ -320,22 +360,22 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 		// (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7.9).
 		c.acam = strings.Join(acam, ",")
 	}
+}
 
-	// Request headers.
-	if len(r.RequestHeaders) > MaxNames {
-		f.add("request_headers", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" request headers")
-		r.RequestHeaders = r.RequestHeaders[:MaxNames]
-	}
+// compileRequestHeaders keeps the header names a page may send, sorted
+// and each once, for the preflight's check of its request headers.
+func (c *compiled) compileRequestHeaders(r *Rule, f *ruleFaults) {
+	f.capped(&r.RequestHeaders, MaxNames, "request_headers", "request headers")
 	for j, h := range r.RequestHeaders {
 		switch {
 		case h == "*":
 			c.anyHeader = true
 		case !isToken(h):
-			f.add("request_headers", j, "invalid", "invalid request-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+			f.addQuoted("request_headers", j, "invalid", "invalid request-header name ", h, ": a header name is an HTTP token")
 		case isForbiddenRequestHeader(h):
-			f.add("request_headers", j, "forbidden", "forbidden request-header name "+strconv.Quote(h)+": browsers never let a page set it (https://fetch.spec.whatwg.org/#forbidden-request-header)")
+			f.addQuoted("request_headers", j, "forbidden", "forbidden request-header name ", h, ": browsers never let a page set it (https://fetch.spec.whatwg.org/#forbidden-request-header)")
 		case isCORSResponseHeader(h):
-			f.add("request_headers", j, "prohibited", "prohibited request-header name "+strconv.Quote(h)+": it is a response header; the server sends it, the page does not")
+			f.addQuoted("request_headers", j, "prohibited", "prohibited request-header name ", h, ": it is a response header; the server sends it, the page does not")
 		default:
 			if !contains(c.headers, h) {
 				c.headers = append(c.headers, h)
@@ -344,12 +384,12 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 		}
 	}
 	sort.Strings(c.headers)
+}
 
-	// Exposed headers.
-	if len(r.ExposedHeaders) > MaxNames {
-		f.add("exposed_headers", -1, "limit", "more than "+strconv.Itoa(MaxNames)+" exposed headers")
-		r.ExposedHeaders = r.ExposedHeaders[:MaxNames]
-	}
+// compileExposedHeaders builds the Access-Control-Expose-Headers value,
+// each name once; a refused name is reported and left out (continue).
+func (c *compiled) compileExposedHeaders(r *Rule, f *ruleFaults) {
+	f.capped(&r.ExposedHeaders, MaxNames, "exposed_headers", "exposed headers")
 	var aceh []string
 	for j, h := range r.ExposedHeaders {
 		switch {
@@ -359,24 +399,27 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 				// "*" is a wildcard only for requests without credentials.
 				f.add("exposed_headers", j, "wildcard", "you cannot both expose all response headers (\"*\") and enable credentials: with credentials browsers read \"*\" as a header named \"*\"")
 			}
-			if !contains(aceh, h) {
-				aceh = append(aceh, h)
-			}
+			// and "*" is listed, as a valid name is, after the switch
 		case !isToken(h):
-			f.add("exposed_headers", j, "invalid", "invalid response-header name "+strconv.Quote(h)+": a header name is an HTTP token")
+			f.addQuoted("exposed_headers", j, "invalid", "invalid response-header name ", h, ": a header name is an HTTP token")
+			continue
 		case isForbiddenResponseHeader(h):
-			f.add("exposed_headers", j, "forbidden", "forbidden response-header name "+strconv.Quote(h)+": browsers never expose it (https://fetch.spec.whatwg.org/#forbidden-response-header-name)")
+			f.addQuoted("exposed_headers", j, "forbidden", "forbidden response-header name ", h, ": browsers never expose it (https://fetch.spec.whatwg.org/#forbidden-response-header-name)")
+			continue
 		case isRequestOnlyHeader(h):
-			f.add("exposed_headers", j, "prohibited", "prohibited response-header name "+strconv.Quote(h)+": only requests carry it")
-		default:
-			if !contains(aceh, h) {
-				aceh = append(aceh, h)
-			}
+			f.addQuoted("exposed_headers", j, "prohibited", "prohibited response-header name ", h, ": only requests carry it")
+			continue
+		}
+		if !contains(aceh, h) {
+			aceh = append(aceh, h)
 		}
 	}
 	c.aceh = strings.Join(aceh, ",")
+}
 
-	// Max-age, status, unmatched preflights.
+// compilePreflight reads what the answer to a preflight carries beyond
+// the allow lists: max-age, status, and what to do when no rule matches.
+func (c *compiled) compilePreflight(r *Rule, f *ruleFaults) {
 	if r.MaxAge != nil {
 		if v := *r.MaxAge; v < 0 || v > MaxAgeLimit {
 			f.add("max_age", -1, "range", "out-of-bounds max-age "+strconv.Itoa(v)+": want 0 (no caching) to "+strconv.Itoa(MaxAgeLimit)+" seconds; leave it out for the browsers' default of 5")
@@ -401,11 +444,13 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 	default:
 		f.add("unmatched_preflight", -1, "invalid", "want \"reject\" (answer 403) or \"pass\" (hand it to the application)")
 	}
+}
 
-	// Vary (RFC 9110 §12.5.5): name every request header the answer
-	// depends on. The origin when the rule does not allow every origin;
-	// on a preflight also the method when not every method is allowed, and
-	// the request headers, which Access-Control-Allow-Headers echoes.
+// compileVary (RFC 9110 §12.5.5): name every request header the answer
+// depends on. The origin when the rule does not allow every origin; on a
+// preflight also the method when not every method is allowed, and the
+// request headers, which Access-Control-Allow-Headers echoes.
+func (c *compiled) compileVary() {
 	if !c.anyOrigin {
 		c.varyActual = "Origin"
 		c.varyPre = "Origin, "
@@ -414,7 +459,6 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 		c.varyPre += "Access-Control-Request-Method, "
 	}
 	c.varyPre += "Access-Control-Request-Headers"
-	return c
 }
 
 func isName(s string) bool {
