@@ -332,150 +332,223 @@ func mount(toks []token, ci int, mw *Middleware, errs *policy.Errors) {
 var known = map[string]bool{"origin": true, "methods": true, "allowedHeaders": true, "headers": true, "exposedHeaders": true, "credentials": true, "maxAge": true, "preflightContinue": true, "optionsSuccessStatus": true}
 
 // resolve applies the defaults to an options object (middlewareWrapper:
-// assign({}, defaults, options)).
+// assign({}, defaults, options)), one step an option, in the order they
+// are written: a later key wins, as in JavaScript.
 func resolve(v value, c *Config) (Options, policy.Errors) {
-	var errs policy.Errors
-	bad := func(pr prop, msg string) {
-		errs = append(errs, &policy.Error{Line: pr.val.line, Column: pr.val.col, Path: pr.key, Msg: msg})
-	}
-	badRegex := func(key string, err error) {
-		if e, ok := err.(*policy.Error); ok {
-			e.Path = key
-			errs = append(errs, e)
-		}
-	}
 	if v.kind != vObject {
 		return Options{}, policy.Errors{{Line: v.line, Column: v.col, Msg: "cors() options must be an object, not a " + v.kindName()}}
 	}
-	o := Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}
+	r := resolver{o: Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}, c: c}
 	seen := map[string]bool{}
 	allowed, hdrs := value{kind: vUndefined}, value{kind: vUndefined}
-	for _, pr := range v.obj {
-		if seen[pr.key] {
-			// A later key wins in JavaScript; say so, it is rarely meant.
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": "+pr.key+" is given twice; the last one wins")
-		}
-		seen[pr.key] = true
-		if known[pr.key] {
-			if o.At == nil {
-				o.At = map[string]Position{}
-			}
-			o.At[pr.key] = Position{pr.val.line, pr.val.col}
-		}
-		if !known[pr.key] {
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": cors ignores the unknown option "+strconv.Quote(pr.key)+suggest(pr.key))
+	for i := range v.obj {
+		pr := &v.obj[i]
+		if !r.known(pr, seen) {
 			continue
 		}
-		val := pr.val
+		val := &pr.val
 		switch pr.key {
 		case "origin":
-			o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Allowed = false, false, "", false, nil
-			switch {
-			case !val.truthy():
-				o.Disabled = true
-			case val.kind == vString && val.str == "*":
-				o.AnyOrigin = true
-			case val.kind == vString:
-				o.Fixed = val.str
-			case val.kind == vBool:
-				o.ReflectAll = true
-			case val.kind == vRegex:
-				or, err := compile(val)
-				if err != nil {
-					badRegex(pr.key, err)
-				}
-				o.Allowed = []Origin{or}
-			case val.kind == vArray:
-				o.Allowed = []Origin{}
-				for _, el := range val.arr {
-					switch el.kind {
-					case vString:
-						o.Allowed = append(o.Allowed, Origin{Exact: el.str, Line: el.line, Column: el.col})
-					case vRegex:
-						or, err := compile(el)
-						if err != nil {
-							badRegex(pr.key, err)
-						}
-						o.Allowed = append(o.Allowed, or)
-					case vArray:
-						bad(prop{key: pr.key, val: el}, "nested arrays in origin are not supported")
-					default:
-						// isOriginAllowed: !!entry, true for any truthy non-string.
-						if el.truthy() {
-							bad(prop{key: pr.key, val: el}, "a "+el.kindName()+" in the origin array allows every origin (isOriginAllowed returns !!value); write true or remove it")
-						}
-					}
-				}
-			default:
-				bad(pr, "origin must be a string, boolean, RegExp or array, not a "+val.kindName())
-			}
+			r.origin(pr.key, val)
 		case "methods":
-			s, ok := joinList(val)
-			if !ok {
-				bad(pr, "methods must be a string or an array of strings")
-			}
-			if !val.truthy() {
-				bad(pr, "methods is falsy: expressjs/cors would throw (methods.join of "+val.kindName()+")")
-			}
-			o.Methods = s
+			r.methods(pr.key, val)
 		case "allowedHeaders", "headers":
 			if val.truthy() {
-				if _, ok := joinList(val); !ok {
-					bad(pr, pr.key+" must be a string or an array of strings")
+				if _, ok := joinList(*val); !ok {
+					r.bad(pr.key, val, pr.key+" must be a string or an array of strings")
 				}
 			}
 			if pr.key == "headers" {
-				hdrs = val
+				hdrs = *val
 			} else {
-				allowed = val
+				allowed = *val
 			}
 		case "exposedHeaders":
-			if !val.truthy() {
-				o.ExposedHeaders = ""
-				continue
-			}
-			s, ok := joinList(val)
-			if !ok {
-				bad(pr, "exposedHeaders must be a string or an array of strings")
-			}
-			o.ExposedHeaders = s
+			r.exposedHeaders(pr.key, val)
 		case "credentials":
-			o.Credentials = val.kind == vBool && val.b // options.credentials === true
+			r.o.Credentials = val.kind == vBool && val.b // options.credentials === true
 			if val.kind != vBool && val.truthy() {
-				c.Notes = append(c.Notes, "line "+strconv.Itoa(pr.line)+": credentials is not the boolean true, so cors sends no Access-Control-Allow-Credentials")
+				r.note(pr.line, "credentials is not the boolean true, so cors sends no Access-Control-Allow-Credentials")
 			}
 		case "maxAge":
-			// (typeof maxAge === 'number' || maxAge) && maxAge.toString()
-			switch val.kind {
-			case vNumber:
-				o.MaxAge = jsNumberString(val.num)
-			case vString:
-				o.MaxAge = val.str
-			default:
-				if val.truthy() {
-					bad(pr, "maxAge must be a number or a string")
-				}
-				o.MaxAge = ""
-			}
+			r.maxAge(pr.key, val)
 		case "preflightContinue":
-			o.PreflightContinue = val.truthy()
+			r.o.PreflightContinue = val.truthy()
 		case "optionsSuccessStatus":
-			if val.kind != vNumber || val.num != float64(int(val.num)) || val.num < 100 || val.num > 999 {
-				bad(pr, "optionsSuccessStatus must be an HTTP status code")
-				continue
-			}
-			o.OptionsSuccessStatus = int(val.num)
+			r.optionsSuccessStatus(pr.key, val)
 		}
 	}
 	// options.allowedHeaders || options.headers; neither reflects ACRH.
 	for _, h := range []value{allowed, hdrs} {
 		if h.truthy() {
 			s, _ := joinList(h)
-			o.AllowedHeaders = &s
+			r.o.AllowedHeaders = &s
 			break
 		}
 	}
-	return o, errs
+	return r.o, r.errs
+}
+
+// resolver is one options object being resolved: the options so far, the
+// faults found, and the Config whose notes it adds to. Its steps are
+// methods rather than closures over resolve's locals, so that bad can be
+// kept out of line (see bad).
+type resolver struct {
+	o    Options
+	errs policy.Errors
+	c    *Config
+}
+
+// bad reports a fault in option key, at its value v. Not inlined: as the
+// closure it was, the compiler copied it into each of its nine calls,
+// about 4 KB of the worker's and the page's wasm.
+//
+//go:noinline
+func (r *resolver) bad(key string, v *value, msg string) {
+	r.errs = append(r.errs, &policy.Error{Line: v.line, Column: v.col, Path: key, Msg: msg})
+}
+
+// badRegex reports a RegExp that compile refused; the fault has the
+// position in the RegExp already.
+func (r *resolver) badRegex(key string, err error) {
+	if e, ok := err.(*policy.Error); ok {
+		e.Path = key
+		r.errs = append(r.errs, e)
+	}
+}
+
+// note tells the author, at line, of something cors does that they may
+// not expect; it is no fault.
+func (r *resolver) note(line int, msg string) {
+	r.c.Notes = append(r.c.Notes, "line "+strconv.Itoa(line)+": "+msg)
+}
+
+// known notes a repeated option and an unknown one (cors ignores it:
+// false), and records where a known option's value is, for fixes and lint.
+func (r *resolver) known(pr *prop, seen map[string]bool) bool {
+	if seen[pr.key] {
+		// A later key wins in JavaScript; say so, it is rarely meant.
+		r.note(pr.line, pr.key+" is given twice; the last one wins")
+	}
+	seen[pr.key] = true
+	if !known[pr.key] {
+		r.note(pr.line, "cors ignores the unknown option "+strconv.Quote(pr.key)+suggest(pr.key))
+		return false
+	}
+	if r.o.At == nil {
+		r.o.At = map[string]Position{}
+	}
+	r.o.At[pr.key] = Position{pr.val.line, pr.val.col}
+	return true
+}
+
+// origin reads the origin option (lib/index.js configureOrigin; with a
+// falsy one middlewareWrapper calls next() and sets nothing). It replaces
+// whatever an earlier origin key set.
+func (r *resolver) origin(key string, val *value) {
+	o := &r.o
+	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Allowed = false, false, "", false, nil
+	switch {
+	case !val.truthy():
+		o.Disabled = true
+	case val.kind == vString && val.str == "*":
+		o.AnyOrigin = true
+	case val.kind == vString:
+		o.Fixed = val.str
+	case val.kind == vBool:
+		o.ReflectAll = true
+	case val.kind == vRegex:
+		or, err := compile(*val)
+		if err != nil {
+			r.badRegex(key, err)
+		}
+		o.Allowed = []Origin{or}
+	case val.kind == vArray:
+		r.originList(key, val.arr)
+	default:
+		r.bad(key, val, "origin must be a string, boolean, RegExp or array, not a "+val.kindName())
+	}
+}
+
+// originList reads an array origin, whose entries isOriginAllowed tries
+// one by one against the request's Origin.
+func (r *resolver) originList(key string, arr []value) {
+	r.o.Allowed = []Origin{}
+	for i := range arr {
+		el := &arr[i]
+		switch el.kind {
+		case vString:
+			r.o.Allowed = append(r.o.Allowed, Origin{Exact: el.str, Line: el.line, Column: el.col})
+		case vRegex:
+			or, err := compile(*el)
+			if err != nil {
+				r.badRegex(key, err)
+			}
+			r.o.Allowed = append(r.o.Allowed, or)
+		case vArray:
+			r.bad(key, el, "nested arrays in origin are not supported")
+		default:
+			// isOriginAllowed: !!entry, true for any truthy non-string.
+			if el.truthy() {
+				r.bad(key, el, "a "+el.kindName()+" in the origin array allows every origin (isOriginAllowed returns !!value); write true or remove it")
+			}
+		}
+	}
+}
+
+// methods reads the methods option, the Access-Control-Allow-Methods value
+// (lib/index.js configureMethods: methods.join(',') of an array).
+func (r *resolver) methods(key string, val *value) {
+	s, ok := joinList(*val)
+	if !ok {
+		r.bad(key, val, "methods must be a string or an array of strings")
+	}
+	if !val.truthy() {
+		r.bad(key, val, "methods is falsy: expressjs/cors would throw (methods.join of "+val.kindName()+")")
+	}
+	r.o.Methods = s
+}
+
+// exposedHeaders reads the Access-Control-Expose-Headers value; a falsy
+// one sends none (lib/index.js configureExposedHeaders).
+func (r *resolver) exposedHeaders(key string, val *value) {
+	if !val.truthy() {
+		r.o.ExposedHeaders = ""
+		return
+	}
+	s, ok := joinList(*val)
+	if !ok {
+		r.bad(key, val, "exposedHeaders must be a string or an array of strings")
+	}
+	r.o.ExposedHeaders = s
+}
+
+// maxAge reads the Access-Control-Max-Age value (lib/index.js
+// configureMaxAge).
+func (r *resolver) maxAge(key string, val *value) {
+	// (typeof maxAge === 'number' || maxAge) && maxAge.toString()
+	switch val.kind {
+	case vNumber:
+		r.o.MaxAge = jsNumberString(val.num)
+	case vString:
+		r.o.MaxAge = val.str
+	default:
+		if val.truthy() {
+			r.bad(key, val, "maxAge must be a number or a string")
+		}
+		r.o.MaxAge = ""
+	}
+}
+
+// optionsSuccessStatus reads the status of a preflight answer (cors():
+// res.statusCode = options.optionsSuccessStatus); a refused one leaves
+// the previous status.
+func (r *resolver) optionsSuccessStatus(key string, val *value) {
+	if val.kind != vNumber || val.num != float64(int(val.num)) || val.num < 100 || val.num > 999 {
+		r.bad(key, val, "optionsSuccessStatus must be an HTTP status code")
+		return
+	}
+	r.o.OptionsSuccessStatus = int(val.num)
 }
 
 func suggest(key string) string {
