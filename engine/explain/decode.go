@@ -34,7 +34,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "browser", "request", "preflight", "response", "policy", "fixes")
+	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "policy", "fixes")
 	d.str("$.browser", field(top, "browser"), &s.Browser)
 	if v := field(top, "request"); v != nil {
 		d.request("$.request", v, &s.Request)
@@ -46,6 +46,9 @@ func Decode(data []byte) (Scenario, error) {
 	}
 	if v := field(top, "response"); !isNull(v) {
 		s.Response = d.reply("$.response", v)
+	}
+	if v := field(top, "routes"); !isNull(v) {
+		s.Routes = d.routes("$.routes", v)
 	}
 	if v := field(top, "policy"); !isNull(v) {
 		pm := d.object("$.policy", v, "format", "text")
@@ -63,6 +66,11 @@ func Decode(data []byte) (Scenario, error) {
 			b := v.Bool
 			s.Fixes = &b
 		}
+	}
+	// The URL-level faults of routes (bound, parse, duplicates) are
+	// Explain's check too, for scenarios built in Go.
+	if s.Routes != nil {
+		errs = append(errs, checkRoutes(s)...)
 	}
 	return s, errs.Err()
 }
@@ -138,6 +146,35 @@ func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
 		r.Body = &s
 	}
 	r.Headers = d.headers(path+".headers", field(m, "headers"))
+}
+
+// routes reads [{"url", "preflight", "response"}, ...]; checkRoutes
+// judges the URLs.
+func (d *decoder) routes(path string, v *jsontext.Value) []Route {
+	if v.Kind != jsontext.Array {
+		d.add(path, "want a list of routes, [{\"url\", \"preflight\", \"response\"}]")
+		return nil
+	}
+	if len(v.Items) > limits.Routes {
+		// checkRoutes reports it; reading them all would only cost time.
+		return make([]Route, len(v.Items))
+	}
+	out := make([]Route, len(v.Items))
+	for i, it := range v.Items {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		m := d.object(p, it, "url", "preflight", "response")
+		if m == nil {
+			continue
+		}
+		d.str(p+".url", field(m, "url"), &out[i].URL)
+		if r := field(m, "preflight"); !isNull(r) {
+			out[i].Preflight = d.reply(p+".preflight", r)
+		}
+		if r := field(m, "response"); !isNull(r) {
+			out[i].Response = d.reply(p+".response", r)
+		}
+	}
+	return out
 }
 
 func (d *decoder) reply(path string, v *jsontext.Value) *Reply {

@@ -39,43 +39,16 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 	w.b = appendStrings(w.b, v.Console)
 	w.strOmit("exception", v.Exception)
 	w.num("preflight_cache_seconds", v.PreflightCacheSeconds)
+	w.key("requests")
+	w.b = appendEach(w.b, v.Requests, appendSentRequest)
 	w.key("steps")
-	if v.Steps == nil {
-		w.b = append(w.b, "null"...)
-	} else {
-		w.b = append(w.b, '[')
-		for i := range v.Steps {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = appendStep(w.b, &v.Steps[i])
-		}
-		w.b = append(w.b, ']')
-	}
+	w.b = appendEach(w.b, v.Steps, appendStep)
 	if len(v.Rules) > 0 {
 		w.key("rules")
-		w.b = append(w.b, '[')
-		for i := range v.Rules {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = appendRule(w.b, &v.Rules[i])
-		}
-		w.b = append(w.b, ']')
+		w.b = appendEach(w.b, v.Rules, appendRule)
 	}
 	w.key("fixes")
-	if v.Fixes == nil {
-		w.b = append(w.b, "null"...)
-	} else {
-		w.b = append(w.b, '[')
-		for i := range v.Fixes {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.b = appendFix(w.b, &v.Fixes[i])
-		}
-		w.b = append(w.b, ']')
-	}
+	w.b = appendEach(w.b, v.Fixes, appendFix)
 	if len(v.Warnings) > 0 {
 		w.key("warnings")
 		w.b = append(w.b, '[')
@@ -217,6 +190,22 @@ func (o *obj) boolean(k string, v bool) {
 	o.b = strconv.AppendBool(o.b, v)
 }
 
+// appendEach writes a list as a JSON array, each element with each; null
+// for a nil list, as json.Marshal writes it.
+func appendEach[T any](b []byte, l []T, each func([]byte, *T) []byte) []byte {
+	if l == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = each(b, &l[i])
+	}
+	return append(b, ']')
+}
+
 func appendStrings(b []byte, l []string) []byte {
 	if l == nil {
 		return append(b, "null"...)
@@ -310,6 +299,19 @@ func appendRequest(b []byte, r *Request) []byte {
 	}
 	o.strOmit("body_type", r.BodyType)
 	o.strOmit("redirect", r.Redirect)
+	return o.end()
+}
+
+func appendSentRequest(b []byte, r *SentRequest) []byte {
+	o := obj{b: b}
+	o.boolean("preflight", r.Preflight)
+	o.str("method", r.Method)
+	o.str("url", r.URL)
+	o.strOmit("origin", r.Origin)
+	o.strOmit("acrm", r.ACRM)
+	o.strOmit("acrh", r.ACRH)
+	o.num("status", r.Status)
+	o.boolean("from_cdn", r.FromCDN)
 	return o.end()
 }
 

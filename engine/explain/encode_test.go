@@ -27,6 +27,13 @@ func corpus(t *testing.T) []explain.Scenario {
 		}
 		out = append(out, s)
 	}
+	for _, tc := range routeCases {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		out = append(out, s)
+	}
 	files, _ := filepath.Glob("../../examples/*.json")
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -84,7 +91,8 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Init: fetch.Init{Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"}},
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
-		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
+		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true,
+		Requests: []explain.SentRequest{{Preflight: true, Method: "OPTIONS", URL: "u", Origin: "null", ACRM: "PUT", ACRH: "x", Status: 204}, {}}, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
 	for _, v := range []explain.Verdict{full, {}} {
 		want, _ := json.Marshal(v)
 		if got := explain.AppendVerdict(nil, &v); !sameJSON(got, want) {
@@ -165,6 +173,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"request":{"origin":"a","url":"b","headers":{"X":null,"Y":"1"},"body":null},"response":{"status":null,"headers":[[null,"v"]]},"fixes":false}`))
 	f.Add([]byte(`{"request":{"origin":"a","url":"b"},"request":{"origin":"c","url":"d"}}`))
 	f.Add([]byte(`{"request":{"origin":"\ud83d","url":"\u00e9"},"preflight":{"status":204.0}}`))
+	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"routes":[{"url":"http://b.test/","preflight":{"status":204},"response":null},{"url":"http://c.test/"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := explain.Decode(data)
 		if err != nil {
@@ -183,6 +192,13 @@ func FuzzDecode(f *testing.F) {
 		}
 		if want.Response != nil && want.Response.Header == nil {
 			want.Response.Header = headers.List{}
+		}
+		for _, r := range want.Routes {
+			for _, p := range []*explain.Reply{r.Preflight, r.Response} {
+				if p != nil && p.Header == nil {
+					p.Header = headers.List{}
+				}
+			}
 		}
 		if !reflect.DeepEqual(s, want) {
 			t.Fatalf("Decode(%q) = %+v, json.Unmarshal %+v", data, s, want)

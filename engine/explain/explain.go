@@ -84,6 +84,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		Exception:       res.Exception,
 		Steps:           make([]Step, 0, len(res.Checks)),
 		Fixes:           []Fix{},
+		Requests:        sentRequests(res.Exchanges),
 		failure:         res.Failure,
 	}
 	if res.Failure != nil {
@@ -139,6 +140,21 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	return v
 }
 
+// sentRequests lists the exchanges as the server got them.
+func sentRequests(xs []fetch.Exchange) []SentRequest {
+	out := make([]SentRequest, 0, len(xs))
+	for _, x := range xs {
+		r := SentRequest{Preflight: x.Preflight, Method: x.Request.Method, URL: x.Request.URL, Status: x.Reply.Status}
+		r.Origin, _ = x.Request.Header.Get("Origin")
+		if x.Preflight {
+			r.ACRM, _ = x.Request.Header.Get("Access-Control-Request-Method")
+			r.ACRH, _ = x.Request.Header.Get("Access-Control-Request-Headers")
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 func toReply(r policy.Reply) *Reply {
 	h := r.Header
 	if h == nil {
@@ -171,20 +187,25 @@ func inputErrors(err error) error {
 // server answers the browser's requests from the scenario: raw replies, or
 // a policy's evaluator with the raw replies as the application behind it.
 // A redirect back to the scenario's own URL gets the scenario's replies
-// again (a server answers by URL, so a loop stays a loop). Any other
-// redirect target is a server the scenario does not describe: it answers
-// like an unconfigured one (OPTIONS 404, others 200, no headers), unless a
-// policy is set, which answers every URL.
+// again (a server answers by URL, so a loop stays a loop); a redirect to a
+// route's URL gets the route's replies. Any other redirect target is a
+// server the scenario does not describe: it answers like an unconfigured
+// one (OPTIONS 404, others 200, no headers). A policy, when set, answers
+// every URL, with those replies as the application behind it.
 type server struct {
 	s      Scenario
-	url    string // the scenario's URL, serialized
+	url    string         // the scenario's URL, serialized
+	routes map[string]int // index in s.Routes by serialized URL
 	eval   policy.Evaluator
 	format string        // the policy's format name, detected when "auto"
 	f      policy.Format // the policy's format
 }
 
 func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, error) {
-	srv := &server{s: s}
+	if errs := checkRoutes(s); len(errs) > 0 {
+		return nil, nil, errs
+	}
+	srv := &server{s: s, routes: routeIndex(s)}
 	if u, err := origin.ParseURL(s.Request.URL); err == nil {
 		srv.url = u.String()
 	}
@@ -216,22 +237,33 @@ func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, er
 
 // Answer implements fetch.Server.
 func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Outcome {
-	if hop > 0 && req.URL == srv.url {
-		hop = 0
-	}
+	pre, res := srv.replies(req.URL, hop)
 	app := policy.Reply{Status: 200}
 	if preflight {
 		app.Status = 404
-		if hop == 0 && srv.s.Preflight != nil {
-			app = fromReply(srv.s.Preflight)
+		if pre != nil {
+			app = fromReply(pre)
 		}
-	} else if hop == 0 && srv.s.Response != nil {
-		app = fromReply(srv.s.Response)
+	} else if res != nil {
+		app = fromReply(res)
 	}
 	if srv.eval == nil {
 		return policy.Outcome{Reply: app}
 	}
 	return srv.eval.Respond(req, app)
+}
+
+// replies are the scenario's replies for url at redirect hop hop: the
+// scenario's own at the first URL and whenever a redirect returns to it,
+// a route's at its URL, none (an unconfigured server) elsewhere.
+func (srv *server) replies(url string, hop int) (preflight, response *Reply) {
+	if hop == 0 || url == srv.url {
+		return srv.s.Preflight, srv.s.Response
+	}
+	if i, ok := srv.routes[url]; ok {
+		return srv.s.Routes[i].Preflight, srv.s.Routes[i].Response
+	}
+	return nil, nil
 }
 
 func fromReply(r *Reply) policy.Reply {

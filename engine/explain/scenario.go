@@ -17,6 +17,12 @@
 // Chrome, Firefox and Safari reach different verdicts or reasons, a
 // "browsers.differ" step (and Verdict.BrowsersDiffer).
 //
+// After a redirect, every step of the next hop has its ID prefixed with
+// the hop ("hop[1].preflight.request", "hop[1].response.allow-origin"),
+// and the server steps say whose reply answered: the scenario's own, a
+// route's ($.routes[i]), or nobody's (an unconfigured server).
+// Verdict.Requests lists every request sent, hop by hop.
+//
 // # Fixes
 //
 // When Options carries an Advisor (engine/explain/advise.New;
@@ -59,14 +65,31 @@ type Scenario struct {
 	// 404 with no headers; a missing Response means 200 with no headers.
 	Preflight *Reply `json:"preflight,omitempty"`
 	Response  *Reply `json:"response,omitempty"`
+	// Routes are the replies of other URLs: the targets of redirects. A
+	// URL that is neither Request.URL nor a route's answers as a server
+	// with no configuration (OPTIONS 404, other methods 200, no headers).
+	// At most limits.Routes, each URL once.
+	Routes []Route `json:"routes,omitempty"`
 	// Policy, when set, is the server instead of raw replies: its replies
 	// come from the platform's evaluator (Response, if given, is what the
-	// application behind it answers).
+	// application behind it answers; a route's replies are what it answers
+	// at the route's URL). A policy answers every URL.
 	Policy *Policy `json:"policy,omitempty"`
 	// Fixes set to false skips the fix search of a blocked verdict, for
 	// callers that explain on every keystroke and ask for fixes later
 	// (explain.Fixes). Absent means true.
 	Fixes *bool `json:"fixes,omitempty"`
+}
+
+// Route is what the server answers at one URL other than the request's,
+// as Scenario.Preflight and Scenario.Response do at the request's.
+type Route struct {
+	// URL is matched with each request's URL as the browser serializes
+	// it (engine/origin: lowercase scheme and host, default port left
+	// out, path percent-encoded, no fragment).
+	URL       string `json:"url"`
+	Preflight *Reply `json:"preflight,omitempty"`
+	Response  *Reply `json:"response,omitempty"`
 }
 
 // Request is the fetch() call as the page makes it.
@@ -120,6 +143,10 @@ type Verdict struct {
 	// PreflightCacheSeconds is how long this browser caches the preflight
 	// result (0 when not cached or no preflight).
 	PreflightCacheSeconds int `json:"preflight_cache_seconds"`
+	// Requests is every request the browser sent for this fetch, in
+	// order, preflights included, across redirect hops; empty when it
+	// sent none.
+	Requests []SentRequest `json:"requests"`
 
 	Steps    []Step          `json:"steps"`
 	Rules    []policy.Rule   `json:"rules,omitempty"`
@@ -144,6 +171,27 @@ type PreflightTrace struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	Request *policy.Request   `json:"request,omitempty"`
 	Reply   *Reply            `json:"reply,omitempty"`
+}
+
+// SentRequest is one request the browser sent, as the server got it.
+type SentRequest struct {
+	// Preflight is set for a CORS-preflight request (OPTIONS).
+	Preflight bool   `json:"preflight"`
+	Method    string `json:"method"`
+	URL       string `json:"url"`
+	// Origin is the Origin header as sent ("null" after a redirect
+	// tainted the request's origin), empty when the request had none.
+	Origin string `json:"origin,omitempty"`
+	// ACRM and ACRH are a preflight's Access-Control-Request-Method and
+	// Access-Control-Request-Headers, empty when not sent.
+	ACRM string `json:"acrm,omitempty"`
+	ACRH string `json:"acrh,omitempty"`
+	// Status is the reply's status code, 0 when the connection closed
+	// without one.
+	Status int `json:"status"`
+	// FromCDN is set when a shared cache answered instead of the server;
+	// always false until scenarios can describe one.
+	FromCDN bool `json:"from_cdn"`
 }
 
 // Step is one check in the trace, pass or fail: the browser model's

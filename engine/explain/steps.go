@@ -29,21 +29,25 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 		x := &res.Exchanges[i]
 		at[x.Check] = append(at[x.Check], x)
 	}
-	pre, _ := firstExchanges(res)
-	var last *fetch.Exchange // the latest actual exchange, for redirect checks
-	for i := range res.Exchanges {
-		if !res.Exchanges[i].Preflight {
-			last = &res.Exchanges[i]
-		}
-	}
+	// The exchanges each check reads: the latest preflight and the latest
+	// other request reported so far, so a later hop's checks show its own
+	// status and Location lines.
+	var pre, last *fetch.Exchange
 	for i, c := range res.Checks {
+		for _, x := range at[i] {
+			if x.Preflight {
+				pre = x
+			} else {
+				last = x
+			}
+		}
 		// A check of the status or of a redirect reads the status line
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
-			switch {
-			case c.ID == "preflight.status" && pre != nil:
+			switch id := baseID(c.ID); {
+			case id == "preflight.status" && pre != nil:
 				c.Header = "HTTP/1.1 " + statusText(pre.Reply.Status)
-			case strings.HasPrefix(c.ID, "redirect.") && last != nil:
+			case strings.HasPrefix(id, "redirect.") && last != nil:
 				if loc, ok := last.Reply.Header.Get("Location"); ok {
 					c.Header = "Location: " + loc
 				}
@@ -71,6 +75,16 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 	return steps
 }
 
+// baseID is a step's ID without its "hop[N]." prefix.
+func baseID(id string) string {
+	if strings.HasPrefix(id, "hop[") {
+		if i := strings.Index(id, "]."); i > 0 {
+			return id[i+2:]
+		}
+	}
+	return id
+}
+
 // hopID names a step of exchange x: id itself for the fetch's first URL,
 // prefixed with the redirect hop after it ("hop[1].server.actual").
 func hopID(x *fetch.Exchange, id string) string {
@@ -95,12 +109,7 @@ func requestStep(id, title string, r policy.Request, spec string) Step {
 func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 	reply, rules, decision := x.Reply, x.Rules, x.Decision
 	out := []Step{}
-	who := "The server"
-	if srv.eval != nil {
-		who = "The " + srv.format + " policy"
-	} else {
-		who = "The reply given in the scenario"
-	}
+	who := srv.source(x)
 	d := who + " answered " + statusText(reply.Status) + "."
 	if decision != "" {
 		d = who + ": " + decision + "."
@@ -134,6 +143,21 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 		out = append(out, Step{ID: id + ".rule[" + strconv.Itoa(r.Index) + "]", Title: title, Status: st, Detail: detail, Spec: src})
 	}
 	return out
+}
+
+// source says who answered exchange x: the policy, or which of the
+// scenario's replies (its own, a route's, none).
+func (srv *server) source(x *fetch.Exchange) string {
+	if srv.eval != nil {
+		return "The " + srv.format + " policy"
+	}
+	if x.Hop == 0 || x.Request.URL == srv.url {
+		return "The reply given in the scenario"
+	}
+	if i, ok := srv.routes[x.Request.URL]; ok {
+		return "The reply of $.routes[" + strconv.Itoa(i) + "] (" + x.Request.URL + ")"
+	}
+	return "No reply is given for " + x.Request.URL + " (not in routes), so a server with no CORS configuration"
 }
 
 func nonEmpty(sep, s string) string {

@@ -50,6 +50,31 @@ func Text(v Verdict, o TextOptions) string {
 		}
 	}
 
+	if followed(v.Requests) {
+		b.WriteString("\nRequests sent (" + strconv.Itoa(len(v.Requests)) + ", across redirects):\n")
+		for i, r := range v.Requests {
+			kind := ""
+			if r.Preflight {
+				kind = "preflight "
+			}
+			line := pad(strconv.Itoa(i+1)+".", 4) + kind + r.Method + " " + r.URL
+			var hs []string
+			if r.Origin != "" {
+				hs = append(hs, "Origin: "+r.Origin)
+			}
+			if r.ACRM != "" {
+				hs = append(hs, "Access-Control-Request-Method: "+r.ACRM)
+			}
+			if r.ACRH != "" {
+				hs = append(hs, "Access-Control-Request-Headers: "+r.ACRH)
+			}
+			if len(hs) > 0 {
+				line += " (" + strings.Join(hs, "; ") + ")"
+			}
+			b.WriteString("  " + line + " -> " + statusText(r.Status) + "\n")
+		}
+	}
+
 	b.WriteString("\nStep by step:\n")
 	for i, s := range v.Steps {
 		mark := map[string]string{"pass": c(ansiGreen, "ok  "), "fail": c(ansiRed+ansiBold, "FAIL"), "warn": c(ansiYellow, "warn"),
@@ -135,6 +160,19 @@ func Text(v Verdict, o TextOptions) string {
 		}
 	}
 	return b.String()
+}
+
+// followed reports a fetch that followed a redirect: more than one
+// request other than a preflight. A single request and its preflight are
+// in the steps already.
+func followed(rs []SentRequest) bool {
+	n := 0
+	for _, r := range rs {
+		if !r.Preflight {
+			n++
+		}
+	}
+	return n > 1
 }
 
 func orNone(s string) string {

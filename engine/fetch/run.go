@@ -150,7 +150,15 @@ func (s *runState) failure(f *Failure) *Result {
 	return s.p.fail(s.res, f, s.r)
 }
 
-func (s *runState) add(c Check) { s.res.Checks = append(s.res.Checks, c) }
+// add appends a check; after a redirect its ID names the hop
+// ("hop[1].preflight.allow-origin"), as explain names the hop's requests,
+// so that every step of a chain has an ID of its own.
+func (s *runState) add(c Check) {
+	if s.hop > 0 {
+		c.ID = "hop[" + itoa(s.hop) + "]." + c.ID
+	}
+	s.res.Checks = append(s.res.Checks, c)
+}
 
 func (s *runState) mainFetch() *Result {
 	p, r := s.p, s.r
@@ -250,7 +258,9 @@ func (s *runState) preflight() *Failure {
 	}
 	_, isRedirect := redirectLocation(reply)
 	out := p.CheckPreflight(r, s.method, s.header, reply.Status, reply.Header, s.serializedOrigin(), isRedirect)
-	s.res.Checks = append(s.res.Checks, out.Checks...)
+	for _, c := range out.Checks {
+		s.add(c)
+	}
 	if out.Failure != nil {
 		return out.Failure
 	}

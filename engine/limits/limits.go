@@ -28,6 +28,13 @@ const (
 	// tree at once, on a phone too.
 	PageHAR = 8 << 20
 
+	// Routes is the most entries of a scenario's "routes" (the replies
+	// of redirect targets). One fetch reaches at most 21 URLs (the request's
+	// and 20 redirects, https://fetch.spec.whatwg.org/#http-redirect-fetch
+	// step 5), and later fetches of a session may reach others; 64 leaves
+	// room for both while each request's lookup stays a short scan.
+	Routes = 64
+
 	// Link is the longest share link the page makes: Chromium's URL cap
 	// (url::kMaxURLChars, 2 MiB); a longer link would not open.
 	Link = 2 << 20
