@@ -200,3 +200,48 @@ func TestTextListsRequestsOfAChain(t *testing.T) {
 		t.Error("a fetch without a redirect lists its requests in the steps only")
 	}
 }
+
+// Where Chromium and Firefox differ across a redirect, each profile
+// follows its engine: the e2e recordings route-307-put-target-preflight-echo,
+// route-authorization-cross and net-fail-actual (e2e/chromium and
+// e2e/firefox testdata).
+func TestRedirectProfiles(t *testing.T) {
+	pfEcho := `"request":{"origin":"http://app.test","url":"http://api.test/a","method":"PUT","body":"x"},
+		"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},
+		"response":{"status":307,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Location","http://api2.test/b"]]},
+		"routes":[{"url":"http://api2.test/b","preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},
+			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://app.test"]]}}]`
+	auth := `"request":{"origin":"http://app.test","url":"http://api.test/a","headers":[["Authorization","Bearer t"]]},
+		"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Headers","authorization"]]},
+		"response":{"status":307,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Location","http://api2.test/b"]]},
+		"routes":[{"url":"http://api2.test/b","preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","*"]]},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}]`
+	tests := []struct {
+		desc, browser, scenario, reason string
+		want                            []string
+	}{
+		{desc: "Chromium: the preflight at the second origin sends Origin null and fails on the echoed origin", browser: "chrome", scenario: pfEcho,
+			reason: "PreflightAllowOriginMismatch",
+			want:   []string{"preflight OPTIONS http://api.test/a http://app.test 204", "PUT http://api.test/a http://app.test 307", "preflight OPTIONS http://api2.test/b null 204"}},
+		{desc: "Firefox: that preflight sends the page's origin and passes; the PUT sends null and fails", browser: "firefox", scenario: pfEcho,
+			want: []string{"preflight OPTIONS http://api.test/a http://app.test 204", "PUT http://api.test/a http://app.test 307", "preflight OPTIONS http://api2.test/b http://app.test 204", "PUT http://api2.test/b null 200"}},
+		{desc: "Chromium drops Authorization on the cross-origin hop (Fetch §4.4 step 13): no preflight there", browser: "chrome", scenario: auth,
+			want: []string{"preflight OPTIONS http://api.test/a http://app.test 204", "GET http://api.test/a http://app.test 307", "GET http://api2.test/b null 200"}},
+		{desc: "Firefox drops it too but preflights again, with the page's origin", browser: "firefox", scenario: auth,
+			want: []string{"preflight OPTIONS http://api.test/a http://app.test 204", "GET http://api.test/a http://app.test 307", "preflight OPTIONS http://api2.test/b http://app.test 204", "GET http://api2.test/b null 200"}},
+		{desc: "Firefox sends a request whose connection closes 10 times", browser: "firefox",
+			scenario: `"request":{"origin":"http://app.test","url":"http://api.test/a"},"response":{"status":0}`, reason: "NetworkError",
+			want: slices.Repeat([]string{"GET http://api.test/a http://app.test 0"}, 10)},
+		{desc: "Chromium once", browser: "chrome",
+			scenario: `"request":{"origin":"http://app.test","url":"http://api.test/a"},"response":{"status":0}`, reason: "NetworkError",
+			want: []string{"GET http://api.test/a http://app.test 0"}},
+	}
+	for _, tc := range tests {
+		v := mustExplain(t, `{"browser":"`+tc.browser+`",`+tc.scenario+`}`)
+		if got := sentLines(v.Requests); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: requests\n got %q\nwant %q", tc.desc, got, tc.want)
+		}
+		if tc.reason != "" && v.Reason != tc.reason {
+			t.Errorf("%s: reason %q, want %q", tc.desc, v.Reason, tc.reason)
+		}
+	}
+}

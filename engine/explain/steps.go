@@ -26,8 +26,13 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 	steps := make([]Step, 0, len(res.Checks)+8)
 	at := make(map[int][]*fetch.Exchange, len(res.Exchanges))
 	for i := range res.Exchanges {
+		// A request sent again after a closed connection is the same
+		// request and the same (absent) reply: its check says how many
+		// times (Verdict.Requests lists each).
 		x := &res.Exchanges[i]
-		at[x.Check] = append(at[x.Check], x)
+		if x.Attempt == 0 {
+			at[x.Check] = append(at[x.Check], x)
+		}
 	}
 	// The exchanges each check reads: the latest preflight and the latest
 	// other request reported so far, so a later hop's checks show its own

@@ -162,17 +162,19 @@ func Text(v Verdict, o TextOptions) string {
 	return b.String()
 }
 
-// followed reports a fetch that followed a redirect: more than one
-// request other than a preflight. A single request and its preflight are
-// in the steps already.
+// followed reports a fetch that followed a redirect: a redirect status
+// answered to a request other than the last. A single request and its
+// preflight are in the steps already.
 func followed(rs []SentRequest) bool {
-	n := 0
-	for _, r := range rs {
-		if !r.Preflight {
-			n++
+	for i, r := range rs {
+		switch r.Status {
+		case 301, 302, 303, 307, 308:
+			if !r.Preflight && i < len(rs)-1 {
+				return true
+			}
 		}
 	}
-	return n > 1
+	return false
 }
 
 func orNone(s string) string {

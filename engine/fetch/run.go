@@ -46,6 +46,9 @@ type Exchange struct {
 	// request: for a preflight, the one that says it is needed; for any
 	// other request, the one that says it was sent.
 	Check int
+	// Attempt counts the times this request was sent again after its
+	// connection closed without a reply (Profile.EmptyReplyAttempts).
+	Attempt int
 }
 
 // Result is what the page sees and why.
@@ -116,6 +119,9 @@ type runState struct {
 	tainted  bool   // redirect-taint is not same-origin: Origin serializes as "null"
 	hop      int
 	initial  string
+	// preflighted: a preflight was sent earlier in this fetch
+	// (Profile.StickyPreflight).
+	preflighted bool
 }
 
 func (s *runState) serializedOrigin() string {
@@ -202,12 +208,10 @@ func (s *runState) mainFetch() *Result {
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
 		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors")
-		out := s.srv.Answer(req, false, s.hop)
-		reply := boundReply(out.Reply)
-		s.res.Exchanges = append(s.res.Exchanges, Exchange{Hop: s.hop, Request: req, Reply: reply, Rules: out.Rules, Decision: out.Decision, Check: len(s.res.Checks)})
+		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
 			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Fail, Spec: specMainFetch,
-				Detail: req.Method + " " + req.URL + " got no response: the connection closed."})
+				Detail: req.Method + " " + req.URL + " got no response: the connection closed" + s.p.attempts() + "."})
 			return s.failure(&Failure{Reason: ReasonNetworkError})
 		}
 		s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Info, Spec: specMainFetch,
@@ -239,6 +243,9 @@ func (s *runState) mainFetch() *Result {
 func (s *runState) preflight() *Failure {
 	p, r := s.p, s.r
 	need, why := p.needsPreflightAt(r, s.method, s.header)
+	if !need && p.StickyPreflight && s.preflighted {
+		need, why = true, []string{p.Engine + " asks again at every hop of a fetch that needed a preflight at its first"}
+	}
 	if !need {
 		s.add(Check{ID: "preflight.needed", Title: "No preflight", Status: Pass, Spec: specMainFetch,
 			Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
@@ -247,17 +254,21 @@ func (s *runState) preflight() *Failure {
 	needed := len(s.res.Checks)
 	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch,
 		Detail: "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."})
-	req := p.PreflightRequest(r, s.url, s.method, s.header, s.serializedOrigin())
-	ans := s.srv.Answer(req, true, s.hop)
-	reply := boundReply(ans.Reply)
-	s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: true, Hop: s.hop, Request: req, Reply: reply, Rules: ans.Rules, Decision: ans.Decision, Check: needed})
+	// The origin the preflight sends and is checked against.
+	pfOrigin := s.serializedOrigin()
+	if p.PreflightKeepsOrigin {
+		pfOrigin = r.Origin.String()
+	}
+	s.preflighted = true
+	req := p.PreflightRequest(r, s.url, s.method, s.header, pfOrigin)
+	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
-			Detail: "OPTIONS " + req.URL + " got no response: the connection closed."})
+			Detail: "OPTIONS " + req.URL + " got no response: the connection closed" + p.attempts() + "."})
 		return &Failure{Reason: ReasonInvalidResponse, Preflight: true}
 	}
 	_, isRedirect := redirectLocation(reply)
-	out := p.CheckPreflight(r, s.method, s.header, reply.Status, reply.Header, s.serializedOrigin(), isRedirect)
+	out := p.CheckPreflight(r, s.method, s.header, reply.Status, reply.Header, pfOrigin, isRedirect)
 	for _, c := range out.Checks {
 		s.add(c)
 	}
@@ -270,6 +281,30 @@ func (s *runState) preflight() *Failure {
 		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.url.String())...)
 	}
 	return nil
+}
+
+// send asks the server, again while the connection closes without a
+// reply, up to the profile's EmptyReplyAttempts, and records each
+// exchange; check is the index of the check that reports it.
+func (s *runState) send(req wire.Request, preflight bool, check int) wire.Reply {
+	for attempt := 0; ; attempt++ {
+		out := s.srv.Answer(req, preflight, s.hop)
+		reply := boundReply(out.Reply)
+		s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: preflight, Hop: s.hop, Request: req, Reply: reply,
+			Rules: out.Rules, Decision: out.Decision, Check: check, Attempt: attempt})
+		if reply.Status != 0 || attempt+1 >= s.p.EmptyReplyAttempts {
+			return reply
+		}
+	}
+}
+
+// attempts says how many times a request without a reply was sent, when
+// more than once.
+func (p *Profile) attempts() string {
+	if p.EmptyReplyAttempts <= 1 {
+		return ""
+	}
+	return ", each of the " + itoa(p.EmptyReplyAttempts) + " times " + p.Engine + " sent it"
 }
 
 func (p *Profile) needsPreflightAt(r *Request, method string, h headers.List) (bool, []string) {
