@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/origin"
 )
 
 // Seen is what a browser did with one exchange, in the fields the
@@ -25,6 +27,9 @@ type Seen struct {
 	Console     []string
 	Preflight   explain.PreflightTrace
 	ActualSent  bool
+	// Requests are the requests the server received for the exchange, in
+	// order (SentRequests).
+	Requests []explain.SentRequest
 }
 
 // Diff is one field where explain's verdict differs from the browser.
@@ -74,6 +79,7 @@ func CompareVerdict(ob Seen, v explain.Verdict, verr error, keepConsole func(str
 	if ob.Exception != v.Exception {
 		add("exception", ob.Exception, v.Exception)
 	}
+	out = append(out, compareRequests(ob.Requests, v.Requests)...)
 	console := nonNil(v.Console)
 	if keepConsole != nil {
 		console = []string{}
@@ -85,6 +91,59 @@ func CompareVerdict(ob Seen, v explain.Verdict, verr error, keepConsole func(str
 	}
 	if !slices.Equal(ob.Console, console) {
 		add("console", ob.Console, v.Console)
+	}
+	return out
+}
+
+// compareRequests compares the requests field by field: one Diff per
+// differing field ("requests[1].origin"), or one for the whole list when
+// the browser sent another number of requests.
+func compareRequests(browser, ex []explain.SentRequest) []Diff {
+	if len(browser) != len(ex) {
+		return []Diff{{"requests", browser, ex}}
+	}
+	var out []Diff
+	for i, b := range browser {
+		e := ex[i]
+		at := "requests[" + strconv.Itoa(i) + "]."
+		for _, f := range []struct {
+			name   string
+			bv, ev any
+		}{
+			{"preflight", b.Preflight, e.Preflight}, {"method", b.Method, e.Method}, {"url", b.URL, e.URL},
+			{"origin", b.Origin, e.Origin}, {"acrm", b.ACRM, e.ACRM}, {"acrh", b.ACRH, e.ACRH},
+			{"status", b.Status, e.Status}, {"from_cdn", b.FromCDN, e.FromCDN},
+		} {
+			if f.bv != f.ev {
+				out = append(out, Diff{at + f.name, f.bv, f.ev})
+			}
+		}
+	}
+	return out
+}
+
+// SentRequests reads what the server received as the verdict's requests:
+// a preflight is an OPTIONS request with Access-Control-Request-Method
+// (Received.IsPreflight); the URL is the request target in absolute form
+// (a proxy's) or "http://" with the Host line, serialized as the URL
+// parser does (engine/origin), so that it compares with the model's.
+func SentRequests(rs []Received) []explain.SentRequest {
+	out := make([]explain.SentRequest, 0, len(rs))
+	for _, r := range rs {
+		u := r.Target
+		if !strings.HasPrefix(u, "http://") {
+			u = "http://" + r.Host + u
+		}
+		if p, err := origin.ParseURL(u); err == nil {
+			u = p.String()
+		}
+		x := explain.SentRequest{Preflight: r.IsPreflight(), Method: r.Method, URL: u, Status: r.Status}
+		x.Origin, _ = r.Header.Get("Origin")
+		if x.Preflight {
+			x.ACRM, _ = r.Header.Get("Access-Control-Request-Method")
+			x.ACRH, _ = r.Header.Get("Access-Control-Request-Headers")
+		}
+		out = append(out, x)
 	}
 	return out
 }

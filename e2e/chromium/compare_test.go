@@ -24,6 +24,13 @@ func TestCompareVerdict(t *testing.T) {
 		want   []string
 	}{
 		{desc: "equal: nothing reported", change: func(*Seen, *explain.Verdict) {}},
+		{desc: "a request's Origin and status differ: one diff each, by index", change: func(s *Seen, v *explain.Verdict) {
+			s.Requests = []explain.SentRequest{{Method: "GET", URL: "u", Origin: "null", Status: 302}, {Method: "GET", URL: "v", Status: 200}}
+			v.Requests = []explain.SentRequest{{Method: "GET", URL: "u", Origin: "null", Status: 302}, {Method: "GET", URL: "v", Origin: "null", Status: 0}}
+		}, want: []string{"requests[1].origin", "requests[1].status"}},
+		{desc: "another number of requests: the whole list", change: func(s *Seen, v *explain.Verdict) {
+			v.Requests = []explain.SentRequest{{Method: "GET"}}
+		}, want: []string{"requests"}},
 		{desc: "allowed and status differ", change: func(s *Seen, v *explain.Verdict) { v.Allowed, v.Status, v.Exception = true, 200, "" },
 			want: []string{"allowed", "status", "exception"}},
 		{desc: "a preflight header differs", change: func(s *Seen, v *explain.Verdict) {

@@ -48,7 +48,8 @@ func LoadRecords[T any](path string) ([]T, error) {
 // Effective returns the scenario the browser runs: the URL's path gets the
 // exchange prefix /t/<id>, so that no preflight cache entry of another
 // exchange can answer for it (the cache is keyed by URL, Fetch §4.9) and
-// every server request and console line can be told apart; "{t}" in reply
+// every server request and console line can be told apart; so does each
+// route's URL (a redirect target, on any *.test host); "{t}" in reply
 // header values (a Location) becomes the same prefix.
 func Effective(c Case) (explain.Scenario, string, error) {
 	s := c.Scenario
@@ -75,6 +76,21 @@ func Effective(c Case) (explain.Scenario, string, error) {
 	}
 	s.Preflight = fix(s.Preflight)
 	s.Response = fix(s.Response)
+	if s.Routes != nil {
+		routes := make([]explain.Route, len(s.Routes))
+		for i, r := range s.Routes {
+			ru, err := url.Parse(r.URL)
+			if err != nil {
+				return s, "", err
+			}
+			ru.Path = prefix + ru.Path
+			if ru.RawPath != "" {
+				ru.RawPath = prefix + ru.RawPath
+			}
+			routes[i] = explain.Route{URL: ru.String(), Preflight: fix(r.Preflight), Response: fix(r.Response)}
+		}
+		s.Routes = routes
+	}
 	return s, u.Path, nil
 }
 

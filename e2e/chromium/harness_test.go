@@ -273,7 +273,9 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 	if err != nil {
 		return s, Observed{}, err
 	}
-	h.srv.Handle(path, s.Preflight, s.Response)
+	if err := h.srv.HandleScenario(s); err != nil {
+		return s, Observed{}, err
+	}
 	tok := Token(path + "/")
 
 	tb := <-h.tabs
@@ -378,16 +380,21 @@ func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 		bad = append(bad, "the page got a response but the server saw no actual request")
 	}
 	if ob.Allowed && (ob.Type == "cors" || ob.Type == "basic") {
-		want := 200
-		if s.Response != nil {
-			want = s.Response.Status
+		want := 0 // the status of the last request answered, after any redirect
+		for _, r := range ob.Requests {
+			if !r.IsPreflight() {
+				want = r.Status
+			}
 		}
 		if ob.Status != want {
 			bad = append(bad, fmt.Sprintf("page read status %d, server answered %d", ob.Status, want))
 		}
 		sent := map[string]bool{}
-		if s.Response != nil {
-			for _, f := range s.Response.Header {
+		for _, res := range append([]*explain.Reply{s.Response}, routeResponses(s)...) {
+			if res == nil {
+				continue
+			}
+			for _, f := range res.Header {
 				sent[strings.ToLower(f.Name)] = true
 			}
 		}
@@ -420,8 +427,11 @@ func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 		if !ob.Preflight.Sent {
 			bad = append(bad, "reason "+ob.Reason+" without a preflight reaching the server")
 		}
-		if ob.ActualSent {
-			bad = append(bad, "reason "+ob.Reason+" yet the actual request was sent")
+		// The preflight that failed is the last request: nothing after it
+		// (an earlier hop of a redirect chain may have sent its actual
+		// request).
+		if n := len(ob.Requests); n > 0 && !ob.Requests[n-1].IsPreflight() {
+			bad = append(bad, "reason "+ob.Reason+" yet a request followed the last preflight")
 		}
 	}
 	if c.Catalog == "HDR_FORBIDDEN_DROPPED" {
@@ -443,12 +453,20 @@ func selfCheck(c Case, s explain.Scenario, ob Observed) []string {
 	return bad
 }
 
+func routeResponses(s explain.Scenario) []*explain.Reply {
+	var out []*explain.Reply
+	for _, r := range s.Routes {
+		out = append(out, r.Response)
+	}
+	return out
+}
+
 // compare lists the fields where explain's verdict differs from what
 // Chromium did (CompareVerdict).
 func compare(c Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
 	seen := Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
 		ReadableHeaders: ob.ReadableHeaders, Reason: ob.Reason, ReasonKnown: true, Console: ob.Console,
-		Preflight: ob.Preflight, ActualSent: ob.ActualSent}
+		Preflight: ob.Preflight, ActualSent: ob.ActualSent, Requests: SentRequests(ob.Requests)}
 	var out []Mismatch
 	for _, d := range CompareVerdict(seen, v, verr, nil) {
 		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, Chromium: d.Browser, Explain: d.Explain, Scenario: s})

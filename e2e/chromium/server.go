@@ -41,6 +41,15 @@
 //     received: an OPTIONS request carrying Access-Control-Request-Method
 //     is the preflight; any other request to the exchange's path is the
 //     actual request.
+//   - requests: every request the server received under the exchange's
+//     prefix, on any host, in arrival order (Received), with the status it
+//     answered (0 when it closed the connection): the URL is the Host line
+//     and the request target (a proxy request's absolute target), Origin,
+//     Access-Control-Request-Method and -Headers as sent.
+//   - The server answers each URL of the scenario by host and path: the
+//     request's URL with preflight and response, each route's URL with its
+//     replies, any other URL under the exchange's prefix as an
+//     unconfigured server (OPTIONS 404, the rest 200, no headers).
 //
 // The loopback server writes replies byte for byte: Go's net/http
 // canonicalizes header names, folds duplicate lines into its map and trims
@@ -51,9 +60,11 @@ package chromium
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -61,6 +72,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 )
 
 // Bounds on what the server reads from one connection; Chromium's requests
@@ -82,6 +94,9 @@ type Received struct {
 	Target string       `json:"target"`
 	Header headers.List `json:"headers"`
 	Body   string       `json:"body,omitempty"`
+	// Status is what the server answered: 0 when it closed the
+	// connection without a reply.
+	Status int `json:"status"`
 }
 
 // IsPreflight reports whether r is a CORS-preflight request: an OPTIONS
@@ -91,7 +106,7 @@ func (r Received) IsPreflight() bool {
 	return r.Method == "OPTIONS" && r.Header.Has("Access-Control-Request-Method")
 }
 
-// route is what the server answers on one exchange's path.
+// route is what the server answers at one URL of an exchange.
 type route struct {
 	preflight *explain.Reply
 	response  *explain.Reply
@@ -103,7 +118,7 @@ type Server struct {
 	ln net.Listener
 
 	mu     sync.Mutex
-	routes map[string]route      // by request path, without the query
+	routes map[string]route      // by routeKey: host and path, without the query
 	tokens map[string]bool       // exchange tokens with a registered path
 	seen   map[string][]Received // by exchange token (see Token)
 	wg     sync.WaitGroup
@@ -131,20 +146,52 @@ func (s *Server) Close() error {
 	return err
 }
 
-// Handle registers the replies for path: preflight answers OPTIONS requests
-// that carry Access-Control-Request-Method, response answers everything
-// else. A nil preflight means 404 with no headers and a nil response 200
-// with no headers, as the scenario contract says (shared/design.md). A
-// reply with status 0 closes the connection without answering. Another
-// path under the same exchange (a redirect target such as /t/<id>/moved)
-// answers as a missing reply does: 200 with no headers.
-func (s *Server) Handle(path string, preflight, response *explain.Reply) {
+// Handle registers the replies for host and path (the query is ignored):
+// preflight answers OPTIONS requests that carry
+// Access-Control-Request-Method, response answers everything else. A nil
+// preflight means 404 with no headers and a nil response 200 with no
+// headers, as the scenario contract says (shared/design.md). A reply with
+// status 0 closes the connection without answering. Another URL under the
+// same exchange (a redirect target such as /t/<id>/moved, on any host)
+// answers as an unconfigured server does: OPTIONS 404, the rest 200, no
+// headers.
+func (s *Server) Handle(host, path string, preflight, response *explain.Reply) {
 	s.mu.Lock()
-	s.routes[path] = route{preflight: preflight, response: response}
+	s.routes[routeKey(host, path)] = route{preflight: preflight, response: response}
 	if tok := Token(path + "/"); tok != "" {
 		s.tokens[tok] = true
 	}
 	s.mu.Unlock()
+}
+
+// HandleScenario registers the replies of the scenario the browser runs
+// (Effective): its own at its URL and each route's at the route's URL.
+func (s *Server) HandleScenario(sc explain.Scenario) error {
+	u, err := url.Parse(sc.Request.URL)
+	if err != nil {
+		return err
+	}
+	s.Handle(u.Host, u.Path, sc.Preflight, sc.Response)
+	for i, r := range sc.Routes {
+		u, err := url.Parse(r.URL)
+		if err != nil {
+			return fmt.Errorf("routes[%d]: %w", i, err)
+		}
+		s.Handle(u.Host, u.Path, r.Preflight, r.Response)
+	}
+	return nil
+}
+
+// routeKey is host (as the URL parser serializes it: lowercase, IDNA,
+// no default port) and path.
+func routeKey(host, path string) string {
+	if u, err := origin.ParseURL("http://" + host + "/"); err == nil {
+		host = u.Host
+		if u.Port != "" {
+			host += ":" + u.Port
+		}
+	}
+	return host + " " + path
 }
 
 // Seen returns the requests received for the exchange token, in arrival
@@ -206,12 +253,6 @@ func (s *Server) handle(c net.Conn) {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
-	if tok := Token(path); tok != "" {
-		s.mu.Lock()
-		s.seen[tok] = append(s.seen[tok], req)
-		s.mu.Unlock()
-	}
-
 	var reply explain.Reply
 	switch {
 	case path == PagePath && req.Method == "GET":
@@ -219,10 +260,12 @@ func (s *Server) handle(c net.Conn) {
 			Body: "<!doctype html><meta charset=utf-8><title>whycors harness</title><p>whycors harness page</p>"}
 	default:
 		s.mu.Lock()
-		r, ok := s.routes[path]
+		r, ok := s.routes[routeKey(req.Host, path)]
 		known := s.tokens[Token(path)]
 		s.mu.Unlock()
 		switch {
+		case !ok && known && req.IsPreflight():
+			reply = explain.Reply{Status: 404}
 		case !ok && known:
 			reply = explain.Reply{Status: 200}
 		case !ok:
@@ -236,6 +279,12 @@ func (s *Server) handle(c net.Conn) {
 		default:
 			reply = *r.response
 		}
+	}
+	if tok := Token(path); tok != "" {
+		req.Status = reply.Status
+		s.mu.Lock()
+		s.seen[tok] = append(s.seen[tok], req)
+		s.mu.Unlock()
 	}
 	if reply.Status == 0 {
 		// Status 0 is the harness's way to fail the exchange at the

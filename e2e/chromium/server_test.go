@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,10 +38,11 @@ func TestServerWritesRepliesExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.Handle("/t/a/items",
+	s.Handle("api.test", "/t/a/items",
 		&explain.Reply{Status: 204, Header: headers.List{{Name: "access-control-allow-origin", Value: "http://app.test"}, {Name: "Access-Control-Allow-Origin", Value: "  *  "}}},
 		&explain.Reply{Status: 500, Header: headers.List{{Name: "X-A", Value: "1"}}, Body: "boom"})
-	s.Handle("/t/b/items", nil, nil)
+	s.Handle("api.test", "/t/b/items", nil, nil)
+	s.Handle("API2.TEST:80", "/t/a/b", nil, &explain.Reply{Status: 201})
 
 	tests := []struct {
 		desc, req, want string
@@ -86,6 +88,21 @@ func TestServerWritesRepliesExactly(t *testing.T) {
 			want: "HTTP/1.1 200 OK\r\n\r\n",
 		},
 		{
+			desc: "a preflight at another path of a registered exchange: 404, as an unconfigured server (scenario contract, routes)",
+			req:  "OPTIONS /t/a/moved HTTP/1.1\r\nHost: api.test\r\nAccess-Control-Request-Method: PUT\r\n\r\n",
+			want: "HTTP/1.1 404 Not Found\r\n\r\n",
+		},
+		{
+			desc: "the same path on another host is another URL: unconfigured",
+			req:  "GET /t/a/items HTTP/1.1\r\nHost: api2.test\r\n\r\n",
+			want: "HTTP/1.1 200 OK\r\n\r\n",
+		},
+		{
+			desc: "a route on another host, named as the URL parser serializes it (API2.TEST:80 is api2.test)",
+			req:  "GET http://api2.test/t/a/b HTTP/1.1\r\nHost: api2.test\r\n\r\n",
+			want: "HTTP/1.1 201 Created\r\n\r\n",
+		},
+		{
 			desc: "unregistered path: 404 with no headers",
 			req:  "GET /t/zzz/items HTTP/1.1\r\nHost: api.test\r\n\r\n",
 			want: "HTTP/1.1 404 Not Found\r\n\r\n",
@@ -102,8 +119,15 @@ func TestServerWritesRepliesExactly(t *testing.T) {
 		}
 	}
 	seen := s.Seen("/t/a/")
-	if len(seen) != 5 {
-		t.Fatalf("seen %d requests for /t/a/, want 5", len(seen))
+	if len(seen) != 8 {
+		t.Fatalf("seen %d requests for /t/a/, want 8", len(seen))
+	}
+	var status []int
+	for _, r := range seen {
+		status = append(status, r.Status)
+	}
+	if want := []int{204, 500, 500, 500, 200, 404, 200, 201}; !slices.Equal(status, want) {
+		t.Errorf("recorded statuses %v, want %v", status, want)
 	}
 	if !seen[0].IsPreflight() || seen[2].IsPreflight() {
 		t.Errorf("preflight detection: %v, %v", seen[0].IsPreflight(), seen[2].IsPreflight())
@@ -119,7 +143,7 @@ func TestServerStatusZeroClosesSilently(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.Handle("/t/c/x", nil, &explain.Reply{Status: 0})
+	s.Handle("api.test", "/t/c/x", nil, &explain.Reply{Status: 0})
 	if got := roundTrip(t, s, "GET /t/c/x HTTP/1.1\r\nHost: api.test\r\n\r\n"); got != "" {
 		t.Errorf("status 0 wrote %q, want nothing", got)
 	}
@@ -154,4 +178,18 @@ func FuzzReadRequest(f *testing.F) {
 			t.Fatalf("body of %d bytes", len(r.Body))
 		}
 	})
+}
+
+// SentRequests reads a Host-line request and a proxy's absolute-form
+// request alike, serialized as engine/origin does.
+func TestSentRequests(t *testing.T) {
+	got := SentRequests([]Received{
+		{Host: "API2.test", Method: "OPTIONS", Target: "/t/x/b", Status: 204, Header: headers.List{{Name: "Origin", Value: "null"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}},
+		{Host: "api2.test", Method: "PUT", Target: "http://api2.test:80/t/x/b", Status: 0},
+	})
+	want := []explain.SentRequest{{Preflight: true, Method: "OPTIONS", URL: "http://api2.test/t/x/b", Origin: "null", ACRM: "PUT", Status: 204},
+		{Method: "PUT", URL: "http://api2.test/t/x/b"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("SentRequests = %+v, want %+v", got, want)
+	}
 }

@@ -356,7 +356,9 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 		return s, Observed{}, err
 	}
 	s.Browser = "firefox"
-	srv.Handle(path, s.Preflight, s.Response)
+	if err := srv.HandleScenario(s); err != nil {
+		return s, Observed{}, err
+	}
 	tok := chromium.Token(path + "/")
 	ctx, cancel := context.WithTimeout(context.Background(), exchangeWait)
 	defer cancel()
@@ -439,7 +441,8 @@ func pairs(s explain.Scenario) [][2]string {
 // names no reason.
 func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
 	seen := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
-		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent}
+		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent,
+		Requests: chromium.SentRequests(ob.Requests)}
 	notWarning := func(l string) bool { return !strings.HasPrefix(l, "Cross-Origin Request Warning:") }
 	var out []Mismatch
 	for _, d := range chromium.CompareVerdict(seen, v, verr, notWarning) {
