@@ -541,12 +541,17 @@
 
   // ---------- the timeline picture ----------
   // Marks each header line of a reply with the engine's step that read it.
+  // A step's ID without the redirect hop it belongs to ("hop[1].preflight.status"
+  // is a preflight check too).
+  function baseID(s) {
+    return (s.id || "").replace(/^hop\[\d+\]\./, "");
+  }
   function stepFor(steps, name, preflight) {
     name = name.toLowerCase();
     for (const s of steps || []) {
       if (!s.header) continue;
       const sn = s.header.split(":")[0].trim().toLowerCase();
-      const isPre = (s.id || "").startsWith("preflight");
+      const isPre = baseID(s).startsWith("preflight");
       if (sn === name && isPre === preflight) return s;
     }
     return null;
@@ -561,7 +566,7 @@
     }
     const steps = v.steps || [];
     const failed = steps.find((s) => s.status === "fail");
-    const failedPre = failed && (failed.id || "").startsWith("preflight");
+    const failedPre = failed && baseID(failed).startsWith("preflight");
     const msgs = [];
     const pf = v.preflight || {};
     if (pf.sent) {
