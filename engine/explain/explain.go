@@ -30,7 +30,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser) + "; want chrome, firefox, safari or spec"}}
 	}
-	srv, det, err := newServer(s, o.Formats)
+	srv, det, err := newServer(s, o)
 	if err != nil {
 		return Verdict{}, err
 	}
@@ -201,7 +201,8 @@ type server struct {
 	f      policy.Format // the policy's format
 }
 
-func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, error) {
+func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
+	reg := o.Formats
 	if errs := checkRoutes(s); len(errs) > 0 {
 		return nil, nil, errs
 	}
@@ -226,7 +227,11 @@ func newServer(s Scenario, reg *policy.Registry) (*server, *policy.Detection, er
 		_, why := f.Detect(s.Policy.Text)
 		det = &policy.Detection{Format: name, Why: why}
 	}
-	ev, err := f.Parse(s.Policy.Text)
+	parse := policy.Format.Parse
+	if o.Parse != nil {
+		parse = o.Parse
+	}
+	ev, err := parse(f, s.Policy.Text)
 	if err != nil {
 		return nil, nil, err
 	}

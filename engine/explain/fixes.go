@@ -27,6 +27,10 @@ type Options struct {
 	Formats *policy.Registry
 	// Advisor, when set, adds warnings and the fixes of a blocked verdict.
 	Advisor Advisor
+	// Parse, when set, reads the policy text in place of the format's own
+	// Parse: a caller that explains many variants of one scenario (the
+	// fix search) passes one that remembers what it read.
+	Parse func(f policy.Format, text string) (policy.Evaluator, error)
 }
 
 // Fixes computes the fixes of a blocked scenario for its browser, as
@@ -39,7 +43,7 @@ func Fixes(s Scenario, o Options) ([]Fix, error) {
 	if !ok {
 		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
 	}
-	srv, _, err := newServer(s, o.Formats)
+	srv, _, err := newServer(s, o)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +69,7 @@ func Run(s Scenario, o Options) (Verdict, error) {
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
 	}
-	srv, _, err := newServer(s, o.Formats)
+	srv, _, err := newServer(s, o)
 	if err != nil {
 		return Verdict{}, err
 	}

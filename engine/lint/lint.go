@@ -118,8 +118,15 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 	if err != nil {
 		return nil, &convert.Error{Msg: err.Error()}
 	}
-	l := &linter{format: f}
 	src, err := convert.Read(reg, text, f.Name())
+	return Read(f, text, src, err), nil
+}
+
+// Read is Lint of a text already read: src and err are what
+// convert.Read returned for text in format f. A caller that reads the
+// same text for other reasons (the fix search) reads it once.
+func Read(f policy.Format, text string, src *convert.Source, err error) []Finding {
+	l := &linter{format: f}
 	var perrs policy.Errors
 	var cerr *convert.Error
 	switch {
@@ -162,7 +169,7 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 		}
 		return out[i].Column < out[j].Column
 	})
-	return out, nil
+	return out
 }
 
 // Platformer is a format that names its platform in a sentence ("S3",

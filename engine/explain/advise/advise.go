@@ -46,8 +46,10 @@ type Trapper interface {
 // lint error).
 func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o explain.Options) {
 	var findings []lint.Finding
+	r := newReads(o.Formats)
+	o = r.options(o)
 	if s.Policy != nil && s.Policy.Format != "" {
-		findings, _ = lint.Lint(o.Formats, s.Policy.Text, s.Policy.Format)
+		findings, _ = r.lint(s.Policy.Format, s.Policy.Text)
 		f, _ := o.Formats.Lookup(s.Policy.Format)
 		v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 	}
@@ -58,7 +60,7 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 				errs[f.Code]++
 			}
 		}
-		v.Fixes = findFixes(s, v, errs, o)
+		v.Fixes = findFixes(s, v, errs, o, r)
 	}
 }
 

@@ -33,7 +33,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	if !ok {
 		return explain.Fix{}, false
 	}
-	src, _ := convert.Read(se.o.Formats, text0, format)
+	src, _ := se.reads.read(format, text0)
 	var best *explain.Fix
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
@@ -330,7 +330,7 @@ func plural(l []string) string {
 // cover.
 func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t int) []string {
 	requested := requestedHeaders(cur)
-	src, err := convert.Read(se.o.Formats, text, format)
+	src, err := se.reads.read(format, text)
 	if err != nil || t >= len(src.Rules) {
 		return requested
 	}

@@ -15,7 +15,7 @@ import (
 // with Access-Control-Allow-Credentials: true.
 func (se *searcher) safePolicy(s explain.Scenario) bool {
 	format := s.Policy.Format
-	if fa, err := lint.Lint(se.o.Formats, s.Policy.Text, format); err == nil {
+	if fa, ok := se.reads.lint(format, s.Policy.Text); ok {
 		had := map[string]int{}
 		for code, n := range se.lintErrs {
 			had[code] = n
@@ -40,7 +40,7 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	if !ok {
 		return false
 	}
-	ev, err := f.Parse(s.Policy.Text)
+	ev, err := se.reads.parse(f, s.Policy.Text)
 	if err != nil {
 		return false
 	}

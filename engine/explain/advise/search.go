@@ -20,6 +20,7 @@ const maxEditsPerFix = 10
 // user's policy (a fix may keep those, never add one), and the runs spent.
 type searcher struct {
 	o        explain.Options
+	reads    *reads
 	browser  string
 	lintErrs map[string]int
 	runs     int
@@ -46,13 +47,13 @@ func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
 // scenario, and a policy fix also by engine/lint (no new error) and by a
 // probe from a foreign origin (no wildcard or echoed origin with
 // credentials). s.Policy.Format is the format read, never "auto".
-func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options) []explain.Fix {
+func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options, r *reads) []explain.Fix {
 	out := []explain.Fix{}
 	if v.Failure() == nil {
 		return out
 	}
 	p := v.Browser
-	se := &searcher{o: o, browser: p, lintErrs: lintErrs}
+	se := &searcher{o: o, reads: r, browser: p, lintErrs: lintErrs}
 	reason := v.Failure().Reason
 	if req, why, ok := clientChange(s, v); ok {
 		cs := s
