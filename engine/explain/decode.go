@@ -34,7 +34,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "policy", "fixes")
+	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "then", "policy", "fixes")
 	d.str("$.browser", field(top, "browser"), &s.Browser)
 	if v := field(top, "request"); v != nil {
 		d.request("$.request", v, &s.Request)
@@ -49,6 +49,9 @@ func Decode(data []byte) (Scenario, error) {
 	}
 	if v := field(top, "routes"); !isNull(v) {
 		s.Routes = d.routes("$.routes", v)
+	}
+	if v := field(top, "then"); !isNull(v) {
+		s.Then = d.then("$.then", v)
 	}
 	if v := field(top, "policy"); !isNull(v) {
 		pm := d.object("$.policy", v, "format", "text")
@@ -172,6 +175,42 @@ func (d *decoder) routes(path string, v *jsontext.Value) []Route {
 		}
 		if r := field(m, "response"); !isNull(r) {
 			out[i].Response = d.reply(p+".response", r)
+		}
+	}
+	return out
+}
+
+// then reads [{"request", "after_seconds"}, ...]: at most limits.Then,
+// each request as $.request is read, each wait a number of seconds from 0
+// to limits.AfterSeconds (0 when absent).
+func (d *decoder) then(path string, v *jsontext.Value) []Later {
+	if v.Kind != jsontext.Array {
+		d.add(path, "want a list of later fetches, [{\"request\", \"after_seconds\"}]")
+		return nil
+	}
+	if len(v.Items) > limits.Then {
+		d.add(path, "at most "+strconv.Itoa(limits.Then)+" later fetches")
+		return nil
+	}
+	out := make([]Later, len(v.Items))
+	for i, it := range v.Items {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		m := d.object(p, it, "request", "after_seconds")
+		if m == nil {
+			continue
+		}
+		if r := field(m, "request"); r != nil {
+			d.request(p+".request", r, &out[i].Request)
+		} else {
+			d.add(p+".request", "missing")
+		}
+		if w := field(m, "after_seconds"); !isNull(w) {
+			f, err := strconv.ParseFloat(w.Str, 64)
+			if w.Kind != jsontext.Number || err != nil || f < 0 || f > limits.AfterSeconds {
+				d.add(p+".after_seconds", "want a number of seconds from 0 to "+strconv.Itoa(limits.AfterSeconds))
+			} else {
+				out[i].AfterSeconds = f
+			}
 		}
 	}
 	return out

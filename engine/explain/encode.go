@@ -41,6 +41,10 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 	w.num("preflight_cache_seconds", v.PreflightCacheSeconds)
 	w.key("requests")
 	w.b = appendEach(w.b, v.Requests, appendSentRequest)
+	if len(v.Then) > 0 {
+		w.key("then")
+		w.b = appendEach(w.b, v.Then, AppendVerdict)
+	}
 	w.key("steps")
 	w.b = appendEach(w.b, v.Steps, appendStep)
 	if len(v.Rules) > 0 {
@@ -240,6 +244,9 @@ func appendHeaders(b []byte, l headers.List) []byte {
 func appendPreflight(b []byte, p *PreflightTrace) []byte {
 	o := obj{b: b}
 	o.boolean("sent", p.Sent)
+	if p.Cached {
+		o.boolean("cached", true)
+	}
 	if len(p.Headers) > 0 {
 		// json.Marshal writes a map's keys sorted.
 		keys := make([]string, 0, len(p.Headers))

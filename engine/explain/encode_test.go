@@ -34,6 +34,13 @@ func corpus(t *testing.T) []explain.Scenario {
 		}
 		out = append(out, s)
 	}
+	for _, tc := range thenCases {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		out = append(out, s)
+	}
 	files, _ := filepath.Glob("../../examples/*.json")
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -92,7 +99,8 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
 		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true,
-		Requests: []explain.SentRequest{{Preflight: true, Method: "OPTIONS", URL: "u", Origin: "null", ACRM: "PUT", ACRH: "x", Status: 204}, {}}, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
+		Requests: []explain.SentRequest{{Preflight: true, Method: "OPTIONS", URL: "u", Origin: "null", ACRM: "PUT", ACRH: "x", Status: 204}, {}},
+		Then:     []explain.Verdict{{Browser: "b", Preflight: explain.PreflightTrace{Cached: true}, Requests: []explain.SentRequest{}}, {}}, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
 	for _, v := range []explain.Verdict{full, {}} {
 		want, _ := json.Marshal(v)
 		if got := explain.AppendVerdict(nil, &v); !sameJSON(got, want) {
@@ -173,6 +181,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"request":{"origin":"a","url":"b","headers":{"X":null,"Y":"1"},"body":null},"response":{"status":null,"headers":[[null,"v"]]},"fixes":false}`))
 	f.Add([]byte(`{"request":{"origin":"a","url":"b"},"request":{"origin":"c","url":"d"}}`))
 	f.Add([]byte(`{"request":{"origin":"\ud83d","url":"\u00e9"},"preflight":{"status":204.0}}`))
+	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"then":[{"request":{"origin":"b","url":"c","headers":[["X","1"]]},"after_seconds":1.5},{"request":{"origin":"d","url":"e"},"after_seconds":null}]}`))
 	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"routes":[{"url":"http://b.test/","preflight":{"status":204},"response":null},{"url":"http://c.test/"}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := explain.Decode(data)

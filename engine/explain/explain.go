@@ -2,9 +2,11 @@ package explain
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -34,25 +36,40 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	v, err := run(p, s, srv)
+	vs, err := session(p, s, srv)
 	if err != nil {
 		return Verdict{}, err
 	}
-	v.Detected = det
-	v.Browsers = make([]BrowserResult, 0, len(summaryBrowsers))
+	// Each other browser runs the whole session too: its cache answers
+	// its own later fetches.
+	for i := range vs {
+		vs[i].Browsers = make([]BrowserResult, 0, len(summaryBrowsers))
+	}
 	for _, name := range summaryBrowsers {
 		if name == p.Name {
-			v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: v.Allowed, Reason: v.Reason, Console: v.Console, PreflightCacheSeconds: v.PreflightCacheSeconds})
+			for i := range vs {
+				w := &vs[i]
+				w.Browsers = append(w.Browsers, BrowserResult{Browser: name, Allowed: w.Allowed, Reason: w.Reason, Console: w.Console, PreflightCacheSeconds: w.PreflightCacheSeconds})
+			}
 			continue
 		}
 		q, _ := fetch.Lookup(name)
-		o, err := run(q, s, srv)
+		os, err := session(q, s, srv)
 		if err != nil {
 			return Verdict{}, err
 		}
-		v.Browsers = append(v.Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
+		for i, o := range os {
+			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
+		}
 	}
-	finishSteps(&v)
+	for i := range vs {
+		finishSteps(&vs[i])
+	}
+	v := vs[0]
+	v.Detected = det
+	if len(vs) > 1 {
+		v.Then = vs[1:]
+	}
 	if s.Policy == nil {
 		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
 	}
@@ -62,13 +79,47 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	return v, nil
 }
 
+// run explains the scenario's first fetch alone, as the first fetch of
+// its session is (the session's cache starts empty).
 func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
-	req, pre, err := p.NewRequest(s.Request.Origin, s.Request.URL, s.Request.Init)
+	return runIn(p, s.Request, "$.request", srv, &fetch.PreflightCache{})
+}
+
+// runIn runs one fetch of a session with the session's cache; path is
+// the JSON path of its request, for input errors.
+func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
+	req, pre, err := p.NewRequest(r.Origin, r.URL, r.Init)
 	if err != nil {
-		return Verdict{}, inputErrors(err)
+		return Verdict{}, inputErrors(path, err)
 	}
-	res := p.Run(req, pre, srv)
+	res := p.RunCached(req, pre, srv, cache)
 	return verdictOf(p, req, res, srv), nil
+}
+
+// session runs the scenario's fetches in order in one browser session of
+// profile p: the first, then each of s.Then after its wait, all sharing
+// one CORS-preflight cache. A later fetch meets the server as any request
+// does: by its URL (the scenario's replies at request.url, a route's at
+// its URL, an unconfigured server elsewhere, or the policy).
+func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
+	cache := &fetch.PreflightCache{}
+	out := make([]Verdict, 0, 1+len(s.Then))
+	v, err := runIn(p, s.Request, "$.request", srv, cache)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, v)
+	later := srv.later()
+	for i, t := range s.Then {
+		cache.Advance(t.AfterSeconds)
+		v, err := runIn(p, t.Request, "$.then["+strconv.Itoa(i)+"].request", later, cache)
+		if err != nil {
+			return nil, err
+		}
+		v.Fixes = []Fix{}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // verdictOf turns the browser model's result into a verdict, with the
@@ -112,6 +163,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			v.Reply = toReply(x.Reply)
 		}
 	}
+	v.Preflight.Cached = res.PreflightCached
 	if v.Preflight.Sent && (res.Failure == nil || !res.Failure.Preflight) {
 		v.PreflightCacheSeconds = res.MaxAge
 	}
@@ -164,7 +216,7 @@ func toReply(r policy.Reply) *Reply {
 }
 
 // inputErrors turns the browser model's input errors into JSON-path errors.
-func inputErrors(err error) error {
+func inputErrors(path string, err error) error {
 	var out policy.Errors
 	var walk func(error)
 	walk = func(e error) {
@@ -175,10 +227,10 @@ func inputErrors(err error) error {
 			return
 		}
 		if ie, ok := e.(*fetch.InputError); ok {
-			out = append(out, &policy.Error{Path: "$.request." + ie.Field, Msg: ie.Msg})
+			out = append(out, &policy.Error{Path: path + "." + ie.Field, Msg: ie.Msg})
 			return
 		}
-		out = append(out, &policy.Error{Path: "$.request", Msg: e.Error()})
+		out = append(out, &policy.Error{Path: path, Msg: e.Error()})
 	}
 	walk(err)
 	return out
@@ -199,11 +251,42 @@ type server struct {
 	eval   policy.Evaluator
 	format string        // the policy's format name, detected when "auto"
 	f      policy.Format // the policy's format
+	// byURL: every request meets the replies of its URL, the first of a
+	// fetch too (a later fetch of a session, which may go elsewhere).
+	byURL bool
+}
+
+// checkThen reports the bounds of s.Then that Decode checks, for
+// scenarios built in Go: at most limits.Then later fetches, each wait from
+// 0 to limits.AfterSeconds.
+func checkThen(s Scenario) policy.Errors {
+	if len(s.Then) > limits.Then {
+		return policy.Errors{{Path: "$.then", Msg: "at most " + strconv.Itoa(limits.Then) + " later fetches"}}
+	}
+	var errs policy.Errors
+	for i, t := range s.Then {
+		if !(t.AfterSeconds >= 0 && t.AfterSeconds <= limits.AfterSeconds) {
+			errs = append(errs, &policy.Error{Path: "$.then[" + strconv.Itoa(i) + "].after_seconds", Msg: "want a number of seconds from 0 to " + strconv.Itoa(limits.AfterSeconds)})
+		}
+	}
+	return errs
+}
+
+// later is srv for the later fetches of a session.
+func (srv *server) later() *server {
+	l := *srv
+	l.byURL = true
+	return &l
+}
+
+// own reports whether the scenario's own replies answer url at hop.
+func (srv *server) own(url string, hop int) bool {
+	return hop == 0 && !srv.byURL || url == srv.url
 }
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	reg := o.Formats
-	if errs := checkRoutes(s); len(errs) > 0 {
+	if errs := append(checkRoutes(s), checkThen(s)...); len(errs) > 0 {
 		return nil, nil, errs
 	}
 	srv := &server{s: s, routes: routeIndex(s)}
@@ -262,7 +345,7 @@ func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Ou
 // scenario's own at the first URL and whenever a redirect returns to it,
 // a route's at its URL, none (an unconfigured server) elsewhere.
 func (srv *server) replies(url string, hop int) (preflight, response *Reply) {
-	if hop == 0 || url == srv.url {
+	if srv.own(url, hop) {
 		return srv.s.Preflight, srv.s.Response
 	}
 	if i, ok := srv.routes[url]; ok {

@@ -143,27 +143,15 @@ func TestRoutesUnderPolicy(t *testing.T) {
 	}
 }
 
-func TestRoutesDecodeErrors(t *testing.T) {
-	req := `"request":{"origin":"http://app.test","url":"http://api.test/a"}`
-	many := make([]string, limits.Routes+1)
-	for i := range many {
-		many[i] = `{"url":"http://api.test/` + strconv.Itoa(i) + `x"}`
-	}
-	tests := []struct {
-		desc, in string
-		paths    []string
-	}{
-		{desc: "a URL listed twice, as written differently: refused at the second", in: `{` + req + `,"routes":[{"url":"http://b.test/x"},{"url":"http://c.test/"},{"url":"HTTP://B.TEST:80/x#f"}]}`,
-			paths: []string{"$.routes[2].url"}},
-		{desc: "the request's own URL: its replies are preflight and response", in: `{` + req + `,"routes":[{"url":"http://api.test/a"}]}`,
-			paths: []string{"$.routes[0].url"}},
-		{desc: "unknown field, missing URL, bad reply", in: `{` + req + `,"routes":[{"url":"http://b.test/","foo":1},{"response":{"status":200}},{"url":"http://c.test/","preflight":{"status":"x"}}]}`,
-			paths: []string{"$.routes[0].foo", "$.routes[1].url", "$.routes[2].preflight.status"}},
-		{desc: "not a URL, not http(s)", in: `{` + req + `,"routes":[{"url":"/relative"},{"url":"data:text/plain,x"}]}`,
-			paths: []string{"$.routes[0].url", "$.routes[1].url"}},
-		{desc: "not a list", in: `{` + req + `,"routes":{"url":"http://b.test/"}}`, paths: []string{"$.routes"}},
-		{desc: "more than limits.Routes", in: `{` + req + `,"routes":[` + strings.Join(many, ",") + `]}`, paths: []string{"$.routes"}},
-	}
+// decodeCase is a scenario Decode refuses, and the sorted JSON paths of
+// its faults.
+type decodeCase struct {
+	desc, in string
+	paths    []string
+}
+
+func checkDecodePaths(t *testing.T, tests []decodeCase) {
+	t.Helper()
 	for _, tc := range tests {
 		got, ok := errorPaths(explain.Decode([]byte(tc.in)))
 		if !ok {
@@ -175,6 +163,27 @@ func TestRoutesDecodeErrors(t *testing.T) {
 			t.Errorf("%s: paths %q, want %q", tc.desc, got, tc.paths)
 		}
 	}
+}
+
+func TestRoutesDecodeErrors(t *testing.T) {
+	req := `"request":{"origin":"http://app.test","url":"http://api.test/a"}`
+	many := make([]string, limits.Routes+1)
+	for i := range many {
+		many[i] = `{"url":"http://api.test/` + strconv.Itoa(i) + `x"}`
+	}
+	tests := []decodeCase{
+		{desc: "a URL listed twice, as written differently: refused at the second", in: `{` + req + `,"routes":[{"url":"http://b.test/x"},{"url":"http://c.test/"},{"url":"HTTP://B.TEST:80/x#f"}]}`,
+			paths: []string{"$.routes[2].url"}},
+		{desc: "the request's own URL: its replies are preflight and response", in: `{` + req + `,"routes":[{"url":"http://api.test/a"}]}`,
+			paths: []string{"$.routes[0].url"}},
+		{desc: "unknown field, missing URL, bad reply", in: `{` + req + `,"routes":[{"url":"http://b.test/","foo":1},{"response":{"status":200}},{"url":"http://c.test/","preflight":{"status":"x"}}]}`,
+			paths: []string{"$.routes[0].foo", "$.routes[1].url", "$.routes[2].preflight.status"}},
+		{desc: "not a URL, not http(s)", in: `{` + req + `,"routes":[{"url":"/relative"},{"url":"data:text/plain,x"}]}`,
+			paths: []string{"$.routes[0].url", "$.routes[1].url"}},
+		{desc: "not a list", in: `{` + req + `,"routes":{"url":"http://b.test/"}}`, paths: []string{"$.routes"}},
+		{desc: "more than limits.Routes", in: `{` + req + `,"routes":[` + strings.Join(many, ",") + `]}`, paths: []string{"$.routes"}},
+	}
+	checkDecodePaths(t, tests)
 	// Explain refuses the same scenario built in Go.
 	s := explain.Scenario{Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/a"},
 		Routes: []explain.Route{{URL: "http://b.test/"}, {URL: "http://b.test"}}}

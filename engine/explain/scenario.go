@@ -70,6 +70,11 @@ type Scenario struct {
 	// with no configuration (OPTIONS 404, other methods 200, no headers).
 	// At most limits.Routes, each URL once.
 	Routes []Route `json:"routes,omitempty"`
+	// Then are later fetches of the same browser session, in order. They
+	// share the browser's CORS-preflight cache with Request and with each
+	// other, and meet the same server (Preflight, Response, Routes,
+	// Policy). At most limits.Then.
+	Then []Later `json:"then,omitempty"`
 	// Policy, when set, is the server instead of raw replies: its replies
 	// come from the platform's evaluator (Response, if given, is what the
 	// application behind it answers; a route's replies are what it answers
@@ -90,6 +95,15 @@ type Route struct {
 	URL       string `json:"url"`
 	Preflight *Reply `json:"preflight,omitempty"`
 	Response  *Reply `json:"response,omitempty"`
+}
+
+// Later is a later fetch of a session: its request (from any page
+// origin) and how long after the end of the previous fetch it starts, in
+// seconds (fractions allowed, at most limits.AfterSeconds). The model keeps
+// no clock: the wait only moves the preflight cache's simulated time.
+type Later struct {
+	Request      Request `json:"request"`
+	AfterSeconds float64 `json:"after_seconds"`
 }
 
 // Request is the fetch() call as the page makes it.
@@ -147,6 +161,9 @@ type Verdict struct {
 	// order, preflights included, across redirect hops; empty when it
 	// sent none.
 	Requests []SentRequest `json:"requests"`
+	// Then are the verdicts of the scenario's later fetches, one each, in
+	// order; absent for a single fetch.
+	Then []Verdict `json:"then,omitempty"`
 
 	Steps    []Step          `json:"steps"`
 	Rules    []policy.Rule   `json:"rules,omitempty"`
@@ -165,6 +182,10 @@ type Verdict struct {
 // PreflightTrace describes the CORS-preflight request.
 type PreflightTrace struct {
 	Sent bool `json:"sent"`
+	// Cached is set when a preflight was needed but the browser's
+	// CORS-preflight cache answered, from an earlier fetch of the session,
+	// so none was sent.
+	Cached bool `json:"cached,omitempty"`
 	// Headers are the CORS request headers of the preflight, by lowercase
 	// name: access-control-request-method and, when non-empty,
 	// access-control-request-headers.

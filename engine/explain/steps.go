@@ -156,7 +156,7 @@ func (srv *server) source(x *fetch.Exchange) string {
 	if srv.eval != nil {
 		return "The " + srv.format + " policy"
 	}
-	if x.Hop == 0 || x.Request.URL == srv.url {
+	if srv.own(x.Request.URL, x.Hop) {
 		return "The reply given in the scenario"
 	}
 	if i, ok := srv.routes[x.Request.URL]; ok {

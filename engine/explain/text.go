@@ -159,7 +159,30 @@ func Text(v Verdict, o TextOptions) string {
 			}
 		}
 	}
+	for i := range v.Then {
+		w := &v.Then[i]
+		b.WriteString("\n" + c(ansiBold, "Later fetch "+strconv.Itoa(i+1)+" of the session ($.then["+strconv.Itoa(i)+"]): ") + preflightSource(w) + "\n")
+		for _, l := range strings.Split(strings.TrimSuffix(Text(*w, o), "\n"), "\n") {
+			if l == "" {
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("  " + l + "\n")
+		}
+	}
 	return b.String()
+}
+
+// preflightSource says where a fetch of a session got its preflight's
+// answer: the preflight cache, the network, or nowhere (none needed).
+func preflightSource(v *Verdict) string {
+	switch {
+	case v.Preflight.Cached:
+		return "the preflight came from the preflight cache (no OPTIONS request sent)."
+	case v.Preflight.Sent:
+		return "the preflight was sent over the network (the cache did not cover it)."
+	}
+	return "no preflight needed."
 }
 
 // followed reports a fetch that followed a redirect: a redirect status

@@ -240,6 +240,11 @@ type PreflightOutcome struct {
 	// because of Access-Control-Allow-Headers: * (a departure from the
 	// standard; Firefox warns).
 	AuthorizationByWildcard bool
+	// Methods and Names are the preflight's Access-Control-Allow-Methods
+	// and -Headers as parsed (Methods is the request's method when the
+	// use-CORS-preflight flag is set and none is listed): what the
+	// CORS-preflight cache stores when the preflight passed.
+	Methods, Names []string
 }
 
 // CheckPreflight judges a preflight response for request r (method and
@@ -407,6 +412,7 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 		}
 	}
 	out.MaxAge = p.maxAge(h, &out.Checks)
+	out.Methods, out.Names = methods, names
 	return out
 }
 

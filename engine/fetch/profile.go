@@ -117,6 +117,33 @@ type Profile struct {
 	// route-authorization-cross preflights a GET whose Authorization a
 	// cross-origin redirect removed; Chromium does not).
 	StickyPreflight bool
+	// CacheKeyedByCredentials: the CORS-preflight cache keys its entries
+	// by the request's credentials flag, so an entry answers only requests
+	// of the same flag (Firefox's nsPreflightCache key: principal, URI,
+	// withCredentials). The standard lets an entry made with credentials
+	// answer a request without them too.
+	CacheKeyedByCredentials bool
+	// CacheLiteralStar: a cached "*" of Access-Control-Allow-Methods or
+	// -Headers is no wildcard for a later request; only the preflight
+	// that got it passed through it (Firefox ESR 153: the e2e/firefox
+	// recordings sess-star-no-credentials, sess-star-method and
+	// sess-star-header preflight the later request again; Chromium and the
+	// standard's cache match "*" for requests without credentials).
+	CacheLiteralStar bool
+	// CacheDropsUncovering: a cached result for the origin and URL that
+	// does not cover the next request is removed before the new preflight
+	// (Chromium's PreflightCache::CheckIfRequestCanSkipPreflight, "either
+	// stale or not sufficient"); the e2e/chromium recording
+	// sess-failed-keeps-entry preflights the third PUT again. The
+	// standard keeps the entry.
+	CacheDropsUncovering bool
+	// CacheClearedOnFailure: a CORS fetch that fails a CORS check (of its
+	// preflight or of its response) removes the cache entries of its
+	// origin and URL (Firefox ESR 153: the e2e/firefox recordings
+	// sess-actual-blocked-cached and sess-failed-keeps-entry preflight the
+	// next PUT again; Chromium keeps the entry after a response fails the
+	// CORS check, the e2e/chromium recording sess-actual-blocked-cached).
+	CacheClearedOnFailure bool
 
 	msg messages
 }
@@ -138,15 +165,16 @@ var profiles = [...]Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
-		StreamNeedsHTTP2: true,
-		msg:              chromeMessages{},
+		StreamNeedsHTTP2: true, CacheDropsUncovering: true,
+		msg: chromeMessages{},
 	},
 	{
 		Name: "firefox", Engine: "Firefox ESR 153",
 		InterleaveLists: true, SplitOriginLines: true, MaxAgeCap: 86400,
 		InvalidMaxAgeNotCached: true, Authorization: AuthWarned,
 		NoRequestStreams: true, NoSafelistTotal: true, KeepDuplicateNames: true, CORSBeforePreflightRedirect: true,
-		EmptyReplyAttempts: 10, PreflightKeepsOrigin: true, StickyPreflight: true,
+		EmptyReplyAttempts: 10, PreflightKeepsOrigin: true, StickyPreflight: true, CacheKeyedByCredentials: true,
+		CacheLiteralStar: true, CacheClearedOnFailure: true,
 		msg: firefoxMessages{},
 	},
 	{

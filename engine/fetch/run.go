@@ -67,6 +67,9 @@ type Result struct {
 	Readable []string
 	// MaxAge is the preflight cache lifetime of the last passing preflight.
 	MaxAge int
+	// PreflightCached is set when the CORS-preflight cache answered
+	// instead of a preflight request (RunCached).
+	PreflightCached bool
 	// Exchanges are the requests the browser sent and their replies, in
 	// order: preflights and actual requests, at every redirect hop.
 	Exchanges []Exchange
@@ -94,6 +97,14 @@ const (
 // order, and returns what the page sees. A nil r with a non-nil pre
 // (a TypeError from NewRequest) is reported as such.
 func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
+	return p.RunCached(r, pre, srv, nil)
+}
+
+// RunCached is Run with the CORS-preflight cache of the browser session
+// the fetch belongs to: a preflight the cache covers is not sent, and a
+// passing preflight is stored in it. A nil cache is a browser that caches
+// nothing (a single fetch, as Run).
+func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
 	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: []Exchange{}}
 	if r != nil {
 		res.Checks = append(res.Checks, r.Checks...)
@@ -103,7 +114,7 @@ func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
 			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
 		return p.fail(res, pre, r)
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, url: r.URL, method: r.Method, header: r.Header.Clone()}
+	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, url: r.URL, method: r.Method, header: r.Header.Clone()}
 	return st.mainFetch()
 }
 
@@ -112,6 +123,7 @@ type runState struct {
 	r        *Request
 	srv      Server
 	res      *Result
+	cache    *PreflightCache
 	url      origin.URL
 	method   string
 	header   headers.List
@@ -153,6 +165,9 @@ func (s *runState) failure(f *Failure) *Result {
 		f.Initial = s.initial
 	}
 	f.Origin = s.r.Origin.String()
+	if s.p.CacheClearedOnFailure && s.tainting == "cors" && len(s.res.Exchanges) > 0 {
+		s.cache.clear(s.serializedOrigin(), s.url.String())
+	}
 	return s.p.fail(s.res, f, s.r)
 }
 
@@ -243,6 +258,21 @@ func (s *runState) mainFetch() *Result {
 func (s *runState) preflight() *Failure {
 	p, r := s.p, s.r
 	need, why := p.needsPreflightAt(r, s.method, s.header)
+	// The origin the preflight sends and is checked against.
+	pfOrigin := s.serializedOrigin()
+	if p.PreflightKeepsOrigin {
+		pfOrigin = r.Origin.String()
+	}
+	names := p.UnsafeNames(s.header)
+	if need {
+		if ok, until := p.covers(s.cache, pfOrigin, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names); ok {
+			s.res.PreflightCached = true
+			s.add(Check{ID: "preflight.cached", Title: "Preflight answered by the cache", Status: Pass, Spec: specCache,
+				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.url.String() +
+					" allowed it and its answer is still cached (" + seconds(until-s.cache.now) + " left), so " + p.Engine + " sends no OPTIONS request."})
+			return nil
+		}
+	}
 	if !need && p.StickyPreflight && s.preflighted {
 		need, why = true, []string{p.Engine + " asks again at every hop of a fetch that needed a preflight at its first"}
 	}
@@ -254,11 +284,6 @@ func (s *runState) preflight() *Failure {
 	needed := len(s.res.Checks)
 	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch,
 		Detail: "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."})
-	// The origin the preflight sends and is checked against.
-	pfOrigin := s.serializedOrigin()
-	if p.PreflightKeepsOrigin {
-		pfOrigin = r.Origin.String()
-	}
 	s.preflighted = true
 	req := p.PreflightRequest(r, s.url, s.method, s.header, pfOrigin)
 	reply := s.send(req, true, needed)
@@ -276,6 +301,7 @@ func (s *runState) preflight() *Failure {
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
+	p.store(s.cache, pfOrigin, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
 	if out.AuthorizationByWildcard {
 		s.res.AuthorizationByWildcard = true
 		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.url.String())...)

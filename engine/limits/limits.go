@@ -35,6 +35,17 @@ const (
 	// room for both while each request's lookup stays a short scan.
 	Routes = 64
 
+	// Then is the most later fetches of a scenario's session ("then").
+	// Each runs the whole browser model again (in every browser the
+	// verdict compares), so the bound keeps a session's cost at a few
+	// times a single fetch's.
+	Then = 16
+
+	// AfterSeconds is the longest wait a later fetch of a session may
+	// state ("after_seconds"): a day, longer than any engine keeps a
+	// preflight (Firefox's cap, 86400 s, is the longest).
+	AfterSeconds = 86400
+
 	// Link is the longest share link the page makes: Chromium's URL cap
 	// (url::kMaxURLChars, 2 MiB); a longer link would not open.
 	Link = 2 << 20

@@ -1,0 +1,155 @@
+package fetch
+
+import (
+	"strconv"
+	"strings"
+)
+
+// PreflightCache is one browser session's CORS-preflight cache
+// (https://fetch.spec.whatwg.org/#cors-preflight-cache): what earlier
+// preflights allowed, by origin and URL, until their max-age runs out.
+// The model keeps no clock: the cache's time is simulated, and Advance
+// moves it. The zero value is an empty cache at time 0. A cache belongs
+// to one profile's session: the profile decides how entries are keyed
+// (Profile.CacheKeyedByCredentials).
+type PreflightCache struct {
+	now     float64
+	entries []cacheEntry
+}
+
+// cacheEntry is one entry of the standard's cache: a method or a header
+// name allowed for (origin, URL, credentials) until expires.
+type cacheEntry struct {
+	origin, url string
+	credentials bool
+	method      bool // a method entry; else a header-name entry
+	name        string
+	expires     float64
+}
+
+// Advance moves the cache's clock on by seconds (a later fetch's
+// after_seconds); entries whose max-age ran out stop matching.
+func (c *PreflightCache) Advance(seconds float64) {
+	if seconds > 0 {
+		c.now += seconds
+	}
+}
+
+// matches reports whether entry e is for this origin and URL and may
+// answer a request with credentials mode include: the standard's rule
+// (its credentials is true, or the request's mode is not "include"), or,
+// for an engine that keys its cache by the credentials flag, the same flag.
+func (p *Profile) matches(e *cacheEntry, origin, url string, include bool) bool {
+	if e.origin != origin || e.url != url {
+		return false
+	}
+	if p.CacheKeyedByCredentials {
+		return e.credentials == include
+	}
+	return e.credentials || !include
+}
+
+// covers reports whether the cache answers a preflight for method and the
+// CORS-unsafe header names: a method cache entry match when the method
+// needs one (not CORS-safelisted, or the use-CORS-preflight flag), and a
+// header-name cache entry match for every name ("*" counts for requests
+// without credentials, and for Authorization only where the engine lets
+// "*" cover it) (https://fetch.spec.whatwg.org/#main-fetch step 12 and
+// #cors-preflight-cache). It returns the earliest expiry among the
+// entries it used.
+func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag bool, method string, names []string) (bool, float64) {
+	if c == nil {
+		return false, 0
+	}
+	live := c.entries[:0]
+	for _, e := range c.entries {
+		if e.expires > c.now {
+			live = append(live, e)
+		}
+	}
+	c.entries = live
+	until := -1.0
+	find := func(method bool, want string) bool {
+		for i := range c.entries {
+			e := &c.entries[i]
+			if e.method != method || !p.matches(e, origin, url, include) {
+				continue
+			}
+			ok := e.name == want
+			if !method {
+				ok = strings.EqualFold(e.name, want)
+			}
+			if !ok && e.name == "*" && !include && !p.CacheLiteralStar {
+				ok = method || want != "authorization" || p.Authorization != AuthBlocked
+			}
+			if ok {
+				if until < 0 || e.expires < until {
+					until = e.expires
+				}
+				return true
+			}
+		}
+		return false
+	}
+	ok := !(useFlag || !SafelistedMethod(method)) || find(true, method)
+	for _, n := range names {
+		ok = ok && find(false, n)
+	}
+	if !ok {
+		if p.CacheDropsUncovering {
+			c.clear(origin, url)
+		}
+		return false, 0
+	}
+	if until < 0 {
+		until = c.now
+	}
+	return true, until
+}
+
+// store records a passing preflight's Access-Control-Allow-Methods and
+// -Headers for maxAge seconds (https://fetch.spec.whatwg.org/#cors-preflight-fetch
+// step 7.9 on): an entry per method and per header name, an existing one
+// getting the new max-age. A max-age of 0 stores nothing.
+func (p *Profile) store(c *PreflightCache, origin, url string, include bool, methods, names []string, maxAge int) {
+	if c == nil || maxAge <= 0 {
+		return
+	}
+	exp := c.now + float64(maxAge)
+	put := func(method bool, name string) {
+		for i := range c.entries {
+			e := &c.entries[i]
+			if e.origin == origin && e.url == url && e.credentials == include && e.method == method && (e.name == name || !method && strings.EqualFold(e.name, name)) {
+				e.expires = exp
+				return
+			}
+		}
+		c.entries = append(c.entries, cacheEntry{origin: origin, url: url, credentials: include, method: method, name: name, expires: exp})
+	}
+	for _, m := range methods {
+		put(true, m)
+	}
+	for _, n := range names {
+		put(false, strings.ToLower(n))
+	}
+}
+
+// clear removes every entry of origin and URL, with or without
+// credentials.
+func (c *PreflightCache) clear(origin, url string) {
+	if c == nil {
+		return
+	}
+	kept := c.entries[:0]
+	for _, e := range c.entries {
+		if e.origin != origin || e.url != url {
+			kept = append(kept, e)
+		}
+	}
+	c.entries = kept
+}
+
+// seconds writes a duration of the simulated clock, "1.5 s".
+func seconds(x float64) string {
+	return strconv.FormatFloat(x, 'f', -1, 64) + " s"
+}
