@@ -30,6 +30,9 @@ type Seen struct {
 	// Requests are the requests the server received for the exchange, in
 	// order (SentRequests).
 	Requests []explain.SentRequest
+	// Then is what the browser did with each later fetch of a session
+	// (scenario "then"), in order.
+	Then []Seen
 }
 
 // Diff is one field where explain's verdict differs from the browser.
@@ -91,6 +94,17 @@ func CompareVerdict(ob Seen, v explain.Verdict, verr error, keepConsole func(str
 	}
 	if !slices.Equal(ob.Console, console) {
 		add("console", ob.Console, v.Console)
+	}
+	// Every field of every later fetch's verdict, as "then[i].<field>".
+	if len(ob.Then) != len(v.Then) {
+		add("then", len(ob.Then), len(v.Then))
+		return out
+	}
+	for i := range ob.Then {
+		for _, d := range CompareVerdict(ob.Then[i], v.Then[i], nil, keepConsole) {
+			d.Field = "then[" + strconv.Itoa(i) + "]." + d.Field
+			out = append(out, d)
+		}
 	}
 	return out
 }

@@ -45,6 +45,12 @@ func TestCompareVerdict(t *testing.T) {
 		{desc: "not when it cannot", change: func(s *Seen, v *explain.Verdict) { s.ReasonKnown, v.Reason = false, "MissingAllowOriginHeader" }},
 		{desc: "readable headers differ", change: func(s *Seen, v *explain.Verdict) { v.ReadableHeaders = []string{"x-a"} },
 			want: []string{"readable_headers"}},
+		{desc: "a later fetch of a session differs: its fields under then[i]", change: func(s *Seen, v *explain.Verdict) {
+			s.Then = []Seen{{Type: "cors", Allowed: true, Status: 200, ReadableHeaders: []string{}, Console: []string{}, ReasonKnown: true}}
+			v.Then = []explain.Verdict{{Type: "cors", Allowed: true, Status: 200, Console: []string{"x"}, Preflight: explain.PreflightTrace{Sent: true}}}
+		}, want: []string{"then[0].preflight.sent", "then[0].console"}},
+		{desc: "another number of later fetches", change: func(s *Seen, v *explain.Verdict) { v.Then = []explain.Verdict{{}} },
+			want: []string{"then"}},
 	}
 	for _, tc := range tests {
 		s, v := base()
@@ -79,5 +85,29 @@ func TestReport(t *testing.T) {
 	want := "\n  a [allowed]\n      chromium: true\n      explain:  false\n  a [status]\n      chromium: 200\n      explain:  0"
 	if text != want || n != 1 {
 		t.Errorf("Report = %q, %d; want %q, 1 (only the first exchange in detail, all its fields)", text, n, want)
+	}
+}
+
+// A session's later fetches run under the exchange's prefix: the same
+// URL as the first meets its preflight cache entries, and no other
+// exchange's.
+func TestEffectiveThen(t *testing.T) {
+	c := Case{ID: "sess-x", Scenario: explain.Scenario{Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/a"},
+		Then: []explain.Later{{Request: explain.Request{Origin: "http://app2.test", URL: "http://api.test/a"}, AfterSeconds: 1.5},
+			{Request: explain.Request{Origin: "http://app.test", URL: "http://api.test/b?q"}}}}}
+	s, _, err := Effective(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{s.Request.URL, s.Then[0].Request.URL, s.Then[1].Request.URL}
+	want := []string{"http://api.test/t/sess-x/a", "http://api.test/t/sess-x/a", "http://api.test/t/sess-x/b?q"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("URLs %q, want %q", got, want)
+			break
+		}
+	}
+	if s.Then[0].Request.Origin != "http://app2.test" || s.Then[0].AfterSeconds != 1.5 || c.Scenario.Then[0].Request.URL != "http://api.test/a" {
+		t.Errorf("then %+v (the case's own scenario must stay as written: %+v)", s.Then, c.Scenario.Then)
 	}
 }

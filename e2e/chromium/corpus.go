@@ -49,7 +49,7 @@ func LoadRecords[T any](path string) ([]T, error) {
 // exchange prefix /t/<id>, so that no preflight cache entry of another
 // exchange can answer for it (the cache is keyed by URL, Fetch §4.9) and
 // every server request and console line can be told apart; so does each
-// route's URL (a redirect target, on any *.test host); "{t}" in reply
+// later fetch's URL of a session (scenario "then") and each route's URL (a redirect target, on any *.test host); "{t}" in reply
 // header values (a Location) becomes the same prefix.
 func Effective(c Case) (explain.Scenario, string, error) {
 	s := c.Scenario
@@ -63,6 +63,25 @@ func Effective(c Case) (explain.Scenario, string, error) {
 		u.RawPath = prefix + u.RawPath
 	}
 	s.Request.URL = u.String()
+	// A later fetch of a session runs under the same prefix: it meets the
+	// preflight cache entries of the session's earlier fetches (the same
+	// URL), and no other exchange's.
+	if s.Then != nil {
+		then := make([]explain.Later, len(s.Then))
+		for i, l := range s.Then {
+			lu, err := url.Parse(l.Request.URL)
+			if err != nil {
+				return s, "", err
+			}
+			lu.Path = prefix + lu.Path
+			if lu.RawPath != "" {
+				lu.RawPath = prefix + lu.RawPath
+			}
+			then[i] = l
+			then[i].Request.URL = lu.String()
+		}
+		s.Then = then
+	}
 	fix := func(r *explain.Reply) *explain.Reply {
 		if r == nil {
 			return nil

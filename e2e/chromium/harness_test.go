@@ -89,6 +89,9 @@ type Observed struct {
 	Network     []NetEvent             `json:"network,omitempty"`
 	BodyError   string                 `json:"body_error,omitempty"`
 	HarnessNote string                 `json:"harness_note,omitempty"`
+	// Then is what each later fetch of a session did (scenario "then"),
+	// in order.
+	Then []Observed `json:"then,omitempty"`
 }
 
 // Record is one line of the WHYCORS_RECORD file.
@@ -280,30 +283,65 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 
 	tb := <-h.tabs
 	defer func() { h.tabs <- tb }()
-	origin := s.Request.Origin
+	ob, err := h.fetchIn(tb, tok, s.Request, sofar{})
+	if err != nil {
+		return s, Observed{}, err
+	}
+	// A session's later fetches run in the same tab, one after the
+	// other, each after its wait from the end of the previous one; the
+	// token's console lines and requests so far belong to earlier fetches.
+	n := sofar{}.add(ob)
+	for i, l := range s.Then {
+		time.Sleep(time.Duration(l.AfterSeconds * float64(time.Second)))
+		o, err := h.fetchIn(tb, tok, l.Request, n)
+		if err != nil {
+			return s, Observed{}, fmt.Errorf("then[%d]: %w", i, err)
+		}
+		n = n.add(o)
+		ob.Then = append(ob.Then, o)
+	}
+	return s, ob, nil
+}
+
+// sofar counts what the earlier fetches of a session left under its
+// token: console lines, loadingFailed events and requests.
+type sofar struct{ logs, nets, reqs int }
+
+func (n sofar) add(o Observed) sofar {
+	return sofar{n.logs + len(o.ConsoleRaw), n.nets + len(o.Network), n.reqs + len(o.Requests)}
+}
+
+// fetchIn runs one fetch of an exchange in tab tb, on a page of the
+// request's origin, and reads what it did: the console lines, failures and
+// requests of token tok after those of the session's earlier fetches (n).
+func (h *harness) fetchIn(tb *tab, tok string, r explain.Request, n sofar) (Observed, error) {
+	origin := r.Origin
 	if tb.origin != origin {
 		nctx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
 		err := chromedp.Do(nctx, chromedp.Navigate(origin+PagePath))
 		cancel()
 		if err != nil {
-			return s, Observed{}, fmt.Errorf("navigate to %s: %w", origin, err)
+			return Observed{}, fmt.Errorf("navigate to %s: %w", origin, err)
 		}
 		tb.origin = origin
 	}
 	spec := map[string]any{
-		"url": s.Request.URL, "method": s.Request.Method, "headers": headerPairs(s),
-		"credentials": s.Request.Credentials, "mode": s.Request.Mode, "redirect": s.Request.Redirect,
-		"body": s.Request.Body, "body_type": s.Request.BodyType,
+		"url": r.URL, "method": r.Method, "headers": headerPairs(r),
+		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect,
+		"body": r.Body, "body_type": r.BodyType,
 	}
 	js, _ := json.Marshal(spec)
 	ectx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
 	res, err := chromedp.Run(ectx, chromedp.Evaluate[PageResult](FetchJS(40, false)+"("+string(js)+")", chromedp.EvalAwaitPromise))
 	cancel()
 	if err != nil {
-		return s, Observed{}, fmt.Errorf("evaluate fetch: %w", err)
+		return Observed{}, fmt.Errorf("evaluate fetch: %w", err)
 	}
 
 	logs, nets := h.col.take(tok)
+	logs, nets = logs[min(n.logs, len(logs)):], nets[min(n.nets, len(nets)):]
+	seen := h.srv.Seen(tok)
+	seen = seen[min(n.reqs, len(seen)):]
 	ob := Observed{
 		Allowed:         res.Resolved,
 		Exception:       res.Exception,
@@ -312,7 +350,7 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 		ReadableHeaders: res.Headers,
 		Console:         []string{},
 		ConsoleRaw:      logs,
-		Requests:        h.srv.Seen(tok),
+		Requests:        seen,
 		Network:         nets,
 		BodyError:       res.BodyError,
 	}
@@ -359,12 +397,12 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 		}
 		ob.ActualSent = true
 	}
-	return s, ob, nil
+	return ob, nil
 }
 
-func headerPairs(s explain.Scenario) [][2]string {
-	out := make([][2]string, 0, len(s.Request.Headers))
-	for _, f := range s.Request.Headers {
+func headerPairs(r explain.Request) [][2]string {
+	out := make([][2]string, 0, len(r.Headers))
+	for _, f := range r.Headers {
 		out = append(out, [2]string{f.Name, f.Value})
 	}
 	return out
@@ -464,12 +502,20 @@ func routeResponses(s explain.Scenario) []*explain.Reply {
 // compare lists the fields where explain's verdict differs from what
 // Chromium did (CompareVerdict).
 func compare(c Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
-	seen := Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
+	var out []Mismatch
+	for _, d := range CompareVerdict(ob.seen(), v, verr, nil) {
+		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, Chromium: d.Browser, Explain: d.Explain, Scenario: s})
+	}
+	return out
+}
+
+// seen is what the harness compares of ob, later fetches included.
+func (ob Observed) seen() Seen {
+	out := Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
 		ReadableHeaders: ob.ReadableHeaders, Reason: ob.Reason, ReasonKnown: true, Console: ob.Console,
 		Preflight: ob.Preflight, ActualSent: ob.ActualSent, Requests: SentRequests(ob.Requests)}
-	var out []Mismatch
-	for _, d := range CompareVerdict(seen, v, verr, nil) {
-		out = append(out, Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, Chromium: d.Browser, Explain: d.Explain, Scenario: s})
+	for _, t := range ob.Then {
+		out.Then = append(out.Then, t.seen())
 	}
 	return out
 }
@@ -607,8 +653,12 @@ func TestChromium(t *testing.T) {
 		// console.
 		for _, r := range records {
 			tok := Token(mustPath(r.Scenario.Request.URL))
-			if logs, _ := h.col.take(tok); len(logs) != len(r.Observed.ConsoleRaw) {
-				t.Errorf("%s: %d console lines arrived after the exchange was compared", r.ID, len(logs)-len(r.Observed.ConsoleRaw))
+			n := len(r.Observed.ConsoleRaw)
+			for _, o := range r.Observed.Then {
+				n += len(o.ConsoleRaw)
+			}
+			if logs, _ := h.col.take(tok); len(logs) != n {
+				t.Errorf("%s: %d console lines arrived after the exchange was compared", r.ID, len(logs)-n)
 			}
 		}
 		if len(mismatches) == 0 {
@@ -636,6 +686,13 @@ func TestChromium(t *testing.T) {
 			}
 			for _, p := range selfCheck(c, s, ob) {
 				t.Errorf("self-consistency (%s): %s", c.Desc, p)
+			}
+			for i, l := range s.Then {
+				later := s
+				later.Request = l.Request
+				for _, p := range selfCheck(c, later, ob.Then[i]) {
+					t.Errorf("self-consistency (%s), then[%d]: %s", c.Desc, i, p)
+				}
 			}
 			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
 			ms := compare(c, s, ob, v, verr)

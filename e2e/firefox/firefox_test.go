@@ -332,6 +332,20 @@ type Observed struct {
 	Preflight       explain.PreflightTrace `json:"preflight"`
 	ActualSent      bool                   `json:"actual_sent"`
 	Requests        []chromium.Received    `json:"requests"`
+	// Then is what each later fetch of a session did (scenario "then"),
+	// in order.
+	Then []Observed `json:"then,omitempty"`
+}
+
+// seen is what the harness compares of ob, later fetches included.
+func (ob Observed) seen() chromium.Seen {
+	out := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
+		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent,
+		Requests: chromium.SentRequests(ob.Requests)}
+	for _, t := range ob.Then {
+		out.Then = append(out.Then, t.seen())
+	}
+	return out
 }
 
 // Record is one line of the WHYCORS_RECORD_FIREFOX file.
@@ -360,19 +374,43 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 		return s, Observed{}, err
 	}
 	tok := chromium.Token(path + "/")
+	ob, err := br.fetch(srv, col, tok, s.Request, 0, 0)
+	if err != nil {
+		return s, Observed{}, err
+	}
+	// A session's later fetches run in the same tab, one after the
+	// other, each after its wait from the end of the previous one; the
+	// token's console lines and requests so far belong to earlier fetches.
+	nlogs, nreqs := len(ob.ConsoleRaw), len(ob.Requests)
+	for i, l := range s.Then {
+		time.Sleep(time.Duration(l.AfterSeconds * float64(time.Second)))
+		o, err := br.fetch(srv, col, tok, l.Request, nlogs, nreqs)
+		if err != nil {
+			return s, Observed{}, fmt.Errorf("then[%d]: %w", i, err)
+		}
+		nlogs, nreqs = nlogs+len(o.ConsoleRaw), nreqs+len(o.Requests)
+		ob.Then = append(ob.Then, o)
+	}
+	return s, ob, nil
+}
+
+// fetch runs one fetch of an exchange, on a page of the request's origin,
+// and reads what it did: the console lines and requests of token tok
+// after the first nlogs and nreqs (the session's earlier fetches').
+func (br *browser) fetch(srv *chromium.Server, col *collector, tok string, r explain.Request, nlogs, nreqs int) (Observed, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), exchangeWait)
 	defer cancel()
-	if br.origin != s.Request.Origin {
-		err := br.b.call(ctx, "browsingContext.navigate", map[string]any{"context": br.context, "url": s.Request.Origin + chromium.PagePath, "wait": "complete"}, nil)
+	if br.origin != r.Origin {
+		err := br.b.call(ctx, "browsingContext.navigate", map[string]any{"context": br.context, "url": r.Origin + chromium.PagePath, "wait": "complete"}, nil)
 		if err != nil {
-			return s, Observed{}, fmt.Errorf("navigate: %w", err)
+			return Observed{}, fmt.Errorf("navigate: %w", err)
 		}
-		br.origin = s.Request.Origin
+		br.origin = r.Origin
 	}
 	spec, _ := json.Marshal(map[string]any{
-		"url": s.Request.URL, "method": s.Request.Method, "headers": pairs(s),
-		"credentials": s.Request.Credentials, "mode": s.Request.Mode, "redirect": s.Request.Redirect,
-		"body": s.Request.Body, "body_type": s.Request.BodyType,
+		"url": r.URL, "method": r.Method, "headers": pairs(r),
+		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect,
+		"body": r.Body, "body_type": r.BodyType,
 	})
 	var ev struct {
 		Type   string `json:"type"`
@@ -382,23 +420,26 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 		} `json:"result"`
 		ExceptionDetails any `json:"exceptionDetails"`
 	}
-	err = br.b.call(ctx, "script.evaluate", map[string]any{
+	err := br.b.call(ctx, "script.evaluate", map[string]any{
 		"expression": chromium.FetchJS(150, true) + "(" + string(spec) + ")", "target": map[string]any{"context": br.context},
 		"awaitPromise": true, "resultOwnership": "none",
 	}, &ev)
 	if err != nil {
-		return s, Observed{}, err
+		return Observed{}, err
 	}
 	if ev.Type != "success" {
-		return s, Observed{}, fmt.Errorf("evaluate: %v", ev.ExceptionDetails)
+		return Observed{}, fmt.Errorf("evaluate: %v", ev.ExceptionDetails)
 	}
 	var res chromium.PageResult
 	if err := json.Unmarshal([]byte(ev.Result.Value), &res); err != nil {
-		return s, Observed{}, err
+		return Observed{}, err
 	}
 	logs := col.take(tok)
+	logs = logs[min(nlogs, len(logs)):]
+	seen := srv.Seen(tok)
+	seen = seen[min(nreqs, len(seen)):]
 	ob := Observed{Allowed: res.Resolved, Exception: res.Exception, Status: res.Status, Type: res.Type,
-		ReadableHeaders: res.Headers, Console: []string{}, ConsoleRaw: logs, Requests: srv.Seen(tok)}
+		ReadableHeaders: res.Headers, Console: []string{}, ConsoleRaw: logs, Requests: seen}
 	if ob.ReadableHeaders == nil {
 		ob.ReadableHeaders = []string{}
 	}
@@ -424,12 +465,12 @@ func (br *browser) run(srv *chromium.Server, col *collector, c chromium.Case) (e
 			}
 		}
 	}
-	return s, ob, nil
+	return ob, nil
 }
 
-func pairs(s explain.Scenario) [][2]string {
-	out := make([][2]string, 0, len(s.Request.Headers))
-	for _, f := range s.Request.Headers {
+func pairs(r explain.Request) [][2]string {
+	out := make([][2]string, 0, len(r.Headers))
+	for _, f := range r.Headers {
 		out = append(out, [2]string{f.Name, f.Value})
 	}
 	return out
@@ -440,9 +481,7 @@ func pairs(s explain.Scenario) [][2]string {
 // only, so the warnings explain predicts cannot be observed here, and it
 // names no reason.
 func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
-	seen := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
-		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent,
-		Requests: chromium.SentRequests(ob.Requests)}
+	seen := ob.seen()
 	notWarning := func(l string) bool { return !strings.HasPrefix(l, "Cross-Origin Request Warning:") }
 	var out []Mismatch
 	for _, d := range chromium.CompareVerdict(seen, v, verr, notWarning) {
@@ -489,8 +528,10 @@ func TestFirefox(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", c.Desc, err)
 			}
-			if ob.Allowed && ob.Type != "opaqueredirect" && !ob.ActualSent {
-				t.Errorf("self-consistency (%s): the page got a response but the server saw no actual request", c.Desc)
+			for i, o := range append([]Observed{ob}, ob.Then...) {
+				if o.Allowed && o.Type != "opaqueredirect" && !o.ActualSent {
+					t.Errorf("self-consistency (%s), fetch %d: the page got a response but the server saw no actual request", c.Desc, i)
+				}
 			}
 			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
 			ms := compare(c, s, ob, v, verr)
@@ -507,7 +548,11 @@ func TestFirefox(t *testing.T) {
 	}
 	for _, r := range records {
 		u, _ := url.Parse(r.Scenario.Request.URL)
-		if u != nil && len(col.take(chromium.Token(u.Path))) != len(r.Observed.ConsoleRaw) {
+		n := len(r.Observed.ConsoleRaw)
+		for _, o := range r.Observed.Then {
+			n += len(o.ConsoleRaw)
+		}
+		if u != nil && len(col.take(chromium.Token(u.Path))) != n {
 			t.Errorf("%s: console lines arrived after the exchange was compared", r.ID)
 		}
 	}
