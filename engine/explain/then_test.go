@@ -221,3 +221,29 @@ func TestThenDecodeErrors(t *testing.T) {
 		t.Errorf("bad later credentials: %v", err)
 	}
 }
+
+// A later fetch the cache does not cover says what the cached answer
+// lacks (https://fetch.spec.whatwg.org/#main-fetch step 12: a
+// header-name cache entry match for every name).
+func TestThenSaysWhatTheCacheLacks(t *testing.T) {
+	var tc = thenCases[8]
+	if !strings.Contains(tc.desc, "sess-header-missing") {
+		t.Fatalf("thenCases[8] is %q", tc.desc)
+	}
+	v := mustExplain(t, tc.scenario)
+	var detail string
+	for _, s := range v.Then[0].Steps {
+		if s.ID == "preflight.needed" {
+			detail = s.Detail
+		}
+	}
+	if !strings.Contains(detail, "it does not cover x-b.") {
+		t.Errorf("preflight.needed of then[0]: %q", detail)
+	}
+	// Nothing cached: nothing said about the cache.
+	for _, s := range v.Steps {
+		if s.ID == "preflight.needed" && strings.Contains(s.Detail, "cache") {
+			t.Errorf("first fetch: %q", s.Detail)
+		}
+	}
+}

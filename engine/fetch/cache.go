@@ -56,10 +56,12 @@ func (p *Profile) matches(e *cacheEntry, origin, url string, include bool) bool 
 // without credentials, from an entry made without them, and for
 // Authorization only where the engine lets "*" cover it) (https://fetch.spec.whatwg.org/#main-fetch step 12 and
 // #cors-preflight-cache). It returns the earliest expiry among the
-// entries it used.
-func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag bool, method string, names []string) (bool, float64) {
+// entries it used or, when it does not cover the request although it
+// holds entries that may answer it, the first method or header name they
+// lack.
+func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag bool, method string, names []string) (ok bool, until float64, lacks string) {
 	if c == nil {
-		return false, 0
+		return false, 0, ""
 	}
 	live := c.entries[:0]
 	for _, e := range c.entries {
@@ -68,11 +70,16 @@ func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag
 		}
 	}
 	c.entries = live
-	until := -1.0
+	until = -1.0
+	held := false
 	find := func(method bool, want string) bool {
 		for i := range c.entries {
 			e := &c.entries[i]
-			if e.method != method || !p.matches(e, origin, url, include) {
+			if !p.matches(e, origin, url, include) {
+				continue
+			}
+			held = true
+			if e.method != method {
 				continue
 			}
 			ok := e.name == want
@@ -96,20 +103,28 @@ func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag
 		}
 		return false
 	}
-	ok := !(useFlag || !SafelistedMethod(method)) || find(true, method)
+	ok = true
+	if (useFlag || !SafelistedMethod(method)) && !find(true, method) {
+		ok, lacks = false, method
+	}
 	for _, n := range names {
-		ok = ok && find(false, n)
+		if ok && !find(false, n) {
+			ok, lacks = false, n
+		}
 	}
 	if !ok {
 		if p.CacheDropsUncovering {
 			c.clear(origin, url)
 		}
-		return false, 0
+		if !held {
+			lacks = ""
+		}
+		return false, 0, lacks
 	}
 	if until < 0 {
 		until = c.now
 	}
-	return true, until
+	return true, until, ""
 }
 
 // store records a passing preflight's Access-Control-Allow-Methods and

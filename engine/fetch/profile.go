@@ -59,7 +59,9 @@ type Profile struct {
 	// 0 means no cap (the standard leaves it to the UA) (§1.8 table).
 	MaxAgeCap int
 	// InvalidMaxAgeNotCached: an unparsable Access-Control-Max-Age means
-	// no caching at all (Firefox) instead of the default 5 s (§1.8 table).
+	// no caching at all (Firefox) instead of the default 5 s (§1.8 table;
+	// the e2e recordings sess-max-age-invalid: Firefox ESR 153 preflights
+	// the second PUT, Chromium 156 answers it from its cache).
 	InvalidMaxAgeNotCached bool
 	// Authorization is the Authorization-under-`*` behaviour (§3.1).
 	Authorization AuthWildcard
@@ -119,9 +121,11 @@ type Profile struct {
 	StickyPreflight bool
 	// CacheKeyedByCredentials: the CORS-preflight cache keys its entries
 	// by the request's credentials flag, so an entry answers only requests
-	// of the same flag (Firefox's nsPreflightCache key: principal, URI,
-	// withCredentials). The standard lets an entry made with credentials
-	// answer a request without them too.
+	// of the same flag (Firefox ESR 153: the e2e/firefox recording
+	// sess-cred-include-then-omit preflights the PUT without credentials
+	// again; its nsPreflightCache key is principal, URI, withCredentials).
+	// The standard and Chromium (the e2e/chromium recording of the same
+	// case) let an entry made with credentials answer a request without.
 	CacheKeyedByCredentials bool
 	// CacheLiteralStar: a cached "*" of Access-Control-Allow-Methods or
 	// -Headers is no wildcard for a later request; only the preflight

@@ -264,8 +264,11 @@ func (s *runState) preflight() *Failure {
 		pfOrigin = r.Origin.String()
 	}
 	names := p.UnsafeNames(s.header)
+	lacks := ""
 	if need {
-		if ok, until := p.covers(s.cache, pfOrigin, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names); ok {
+		ok, until, l := p.covers(s.cache, pfOrigin, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names)
+		lacks = l
+		if ok {
 			s.res.PreflightCached = true
 			s.add(Check{ID: "preflight.cached", Title: "Preflight answered by the cache", Status: Pass, Spec: specCache,
 				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.url.String() +
@@ -282,8 +285,11 @@ func (s *runState) preflight() *Failure {
 		return nil
 	}
 	needed := len(s.res.Checks)
-	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch,
-		Detail: "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."})
+	detail := "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."
+	if lacks != "" {
+		detail += " The preflight cache holds an earlier answer for this origin and URL, but it does not cover " + lacks + "."
+	}
+	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
 	s.preflighted = true
 	req := p.PreflightRequest(r, s.url, s.method, s.header, pfOrigin)
 	reply := s.send(req, true, needed)
