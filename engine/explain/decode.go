@@ -2,6 +2,7 @@ package explain
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/jsontext"
@@ -205,8 +206,8 @@ func (d *decoder) then(path string, v *jsontext.Value) []Later {
 			d.add(p+".request", "missing")
 		}
 		if w := field(m, "after_seconds"); !isNull(w) {
-			f, err := strconv.ParseFloat(w.Str, 64)
-			if w.Kind != jsontext.Number || err != nil || f < 0 || f > limits.AfterSeconds {
+			f, ok := readSeconds(w)
+			if !ok || f < 0 || f > limits.AfterSeconds {
 				d.add(p+".after_seconds", "want a number of seconds from 0 to "+strconv.Itoa(limits.AfterSeconds))
 			} else {
 				out[i].AfterSeconds = f
@@ -214,6 +215,56 @@ func (d *decoder) then(path string, v *jsontext.Value) []Later {
 		}
 	}
 	return out
+}
+
+// readSeconds reads a JSON number of seconds at most limits.AfterSeconds, to
+// the microsecond: its digits as an integer and a power of ten. It parses
+// no general float: strconv.ParseFloat would add about 30 KB to the
+// simulator's first wasm, which links no other.
+func readSeconds(v *jsontext.Value) (float64, bool) {
+	if v.Kind != jsontext.Number {
+		return 0, false
+	}
+	lit := v.Str
+	if strings.HasPrefix(lit, "-") {
+		return -1, true // negative: out of bounds
+	}
+	mant, exp := strings.ToLower(lit), 0
+	if i := strings.IndexByte(mant, 'e'); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(mant[i+1:], "+"))
+		mant = mant[:i]
+		switch {
+		case strings.Trim(mant, "0.") == "" || err == nil && e < -20:
+			return 0, true // zero, or too small to count
+		case err != nil || e > 20:
+			return 0, false // far out of bounds
+		}
+		exp = e
+	}
+	whole, frac, _ := strings.Cut(mant, ".")
+	// Six fractional digits are enough; more cannot move the result.
+	frac += "000000"
+	digits := strings.TrimLeft(whole+frac[:6], "0")
+	exp -= 6
+	if len(digits) > 18 {
+		exp += len(digits) - 18
+		digits = digits[:18]
+	}
+	n := int64(0)
+	if digits != "" {
+		var err error
+		if n, err = strconv.ParseInt(digits, 10, 64); err != nil {
+			return 0, false
+		}
+	}
+	f := float64(n)
+	for ; exp > 0; exp-- {
+		f *= 10
+	}
+	for ; exp < 0; exp++ {
+		f /= 10
+	}
+	return f, true
 }
 
 func (d *decoder) reply(path string, v *jsontext.Value) *Reply {

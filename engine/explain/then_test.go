@@ -247,3 +247,23 @@ func TestThenSaysWhatTheCacheLacks(t *testing.T) {
 		}
 	}
 }
+
+// after_seconds is read as strconv.ParseFloat reads it, to the
+// microsecond (so 86400.0000001 reads as 86400), within its bounds (0 to
+// limits.AfterSeconds).
+func TestThenAfterSecondsNumbers(t *testing.T) {
+	for _, lit := range []string{"0", "0.0", "1.5", "1e3", "1E+3", "2.5e-1", "86400", "86400.0", "86400.001",
+		"0.000001", "0.0000004", "1e-30", "123456789012345678901234", "12.345678912", "-0", "-1", "7e4", "9e4", "0e99", "1e21"} {
+		want, _ := strconv.ParseFloat(lit, 64)
+		inBounds := want >= 0 && want <= limits.AfterSeconds && !strings.HasPrefix(lit, "-")
+		s, err := explain.Decode([]byte(`{"request":{"origin":"http://a.test","url":"http://b.test/"},"then":[{"request":{"origin":"http://a.test","url":"http://b.test/"},"after_seconds":` + lit + `}]}`))
+		switch {
+		case inBounds && err != nil:
+			t.Errorf("%s: refused: %v", lit, err)
+		case !inBounds && err == nil && lit != "0e99":
+			t.Errorf("%s: accepted as %v, want refused", lit, s.Then[0].AfterSeconds)
+		case err == nil && math.Abs(s.Then[0].AfterSeconds-want) > 1e-6*max(1, want):
+			t.Errorf("%s: read %v, want %v", lit, s.Then[0].AfterSeconds, want)
+		}
+	}
+}
