@@ -141,12 +141,16 @@ type Profile struct {
 	// sess-failed-keeps-entry preflights the third PUT again. The
 	// standard keeps the entry.
 	CacheDropsUncovering bool
-	// CacheClearedOnFailure: a CORS fetch that fails a CORS check (of its
-	// preflight or of its response) removes the cache entries of its
-	// origin and URL (Firefox ESR 153: the e2e/firefox recordings
-	// sess-actual-blocked-cached and sess-failed-keeps-entry preflight the
-	// next PUT again; Chromium keeps the entry after a response fails the
-	// CORS check, the e2e/chromium recording sess-actual-blocked-cached).
+	// CacheClearedOnFailure: a fetch that needed a preflight and fails
+	// (its preflight or its response) removes the cache entries of its
+	// origin and URL, as the standard says
+	// (https://fetch.spec.whatwg.org/#main-fetch step 12: "If
+	// corsWithPreflightResponse is a network error, then clear cache
+	// entries using request") and Firefox ESR 153 does (the e2e/firefox
+	// recordings sess-actual-blocked-cached and sess-failed-keeps-entry
+	// preflight the next PUT again). Chromium keeps the entry after a
+	// response fails the CORS check (the e2e/chromium recording
+	// sess-actual-blocked-cached).
 	CacheClearedOnFailure bool
 
 	msg messages
@@ -188,8 +192,8 @@ var profiles = [...]Profile{
 	},
 	{
 		Name: "spec", Engine: "Fetch Living Standard",
-		Authorization: AuthBlocked,
-		msg:           specMessages{},
+		Authorization: AuthBlocked, CacheClearedOnFailure: true,
+		msg: specMessages{},
 	},
 }
 

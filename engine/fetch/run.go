@@ -165,7 +165,7 @@ func (s *runState) failure(f *Failure) *Result {
 		f.Initial = s.initial
 	}
 	f.Origin = s.r.Origin.String()
-	if s.p.CacheClearedOnFailure && s.tainting == "cors" && len(s.res.Exchanges) > 0 {
+	if s.p.CacheClearedOnFailure && (s.preflighted || s.res.PreflightCached) {
 		s.cache.clear(s.serializedOrigin(), s.url.String())
 	}
 	return s.p.fail(s.res, f, s.r)
