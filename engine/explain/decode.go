@@ -128,7 +128,7 @@ func (d *decoder) str(path string, v *jsontext.Value, dst *string) {
 }
 
 func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
-	m := d.object(path, v, "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect")
+	m := d.object(path, v, "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect", "api")
 	if m == nil {
 		return
 	}
@@ -144,6 +144,7 @@ func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
 	d.str(path+".mode", field(m, "mode"), &r.Mode)
 	d.str(path+".body_type", field(m, "body_type"), &r.BodyType)
 	d.str(path+".redirect", field(m, "redirect"), &r.Redirect)
+	d.str(path+".api", field(m, "api"), &r.API)
 	if b := field(m, "body"); !isNull(b) {
 		var s string
 		d.str(path+".body", b, &s)

@@ -306,6 +306,7 @@ func appendRequest(b []byte, r *Request) []byte {
 	}
 	o.strOmit("body_type", r.BodyType)
 	o.strOmit("redirect", r.Redirect)
+	o.strOmit("api", r.API)
 	return o.end()
 }
 

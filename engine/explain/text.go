@@ -40,7 +40,9 @@ func Text(v Verdict, o TextOptions) string {
 	} else {
 		b.WriteString(c(ansiRed+ansiBold, title(v.Browser)+": BLOCKED") + " (" + v.Reason + ")\n")
 	}
-	if v.Exception != "" {
+	if strings.HasPrefix(v.Exception, "XMLHttpRequest ") {
+		b.WriteString("The page sees: " + v.Exception + "\n")
+	} else if v.Exception != "" {
 		b.WriteString("fetch() rejects with: " + v.Exception + "\n")
 	}
 	if len(v.Console) > 0 {

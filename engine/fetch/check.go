@@ -106,6 +106,8 @@ type Failure struct {
 	// Redirect is set when the failing response was a redirect (3xx with
 	// Location); Firefox words those failures with an extra line.
 	Redirect bool
+	// XHR is set when the page used XMLHttpRequest (Request.XHR).
+	XHR bool
 }
 
 // TypeError reports whether fetch() throws before any request.

@@ -17,8 +17,21 @@ type messages interface {
 // Console returns the console lines the profile's browser prints for f.
 func (p *Profile) Console(f *Failure) []string { return p.msg.console(f) }
 
-// Exception returns the error fetch()'s promise rejects with for f.
-func (p *Profile) Exception(f *Failure) string { return p.msg.exception(f) }
+// XHRError is what a page sees of an XMLHttpRequest whose fetch failed
+// after send(): no exception (it is asynchronous) but an error event,
+// with status 0 and readyState 4 (DONE)
+// (https://xhr.spec.whatwg.org/#request-error-steps). The e2e harnesses
+// report what they observe in the same words.
+const XHRError = "XMLHttpRequest error event (status 0, readyState 4)"
+
+// Exception returns the error fetch()'s promise rejects with for f, or
+// XHRError for an XMLHttpRequest that failed after send().
+func (p *Profile) Exception(f *Failure) string {
+	if f.XHR && !f.TypeError() {
+		return XHRError
+	}
+	return p.msg.exception(f)
+}
 
 // AllowedConsole returns the lines printed for an allowed response with
 // this status (Chromium logs 4xx and 5xx).
@@ -37,20 +50,30 @@ const chromeFailed = "Failed to load resource: net::ERR_FAILED"
 // reference §2.2 is no longer printed).
 const chromeHint = " Have the server send the header with a valid value."
 
+// For an XMLHttpRequest Chromium 156 prints no chromeHint, and adds
+// chromeXHRCredentials to the two details about the credentials mode
+// (e2e/chromium recordings xhr-get-acao-mismatch, xhr-acao-multiple,
+// xhr-credentials-star, xhr-credentials-echo-no-acac).
+const chromeXHRCredentials = " The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute."
+
 func chromeDetail(f *Failure) string {
+	hint, credHint := chromeHint, ""
+	if f.XHR {
+		hint, credHint = "", chromeXHRCredentials
+	}
 	switch strings.TrimPrefix(f.Reason, preflightPrefix) {
 	case ReasonMissingAllowOriginHeader:
 		return "No 'Access-Control-Allow-Origin' header is present on the requested resource."
 	case ReasonWildcardOriginNotAllowed:
-		return "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'."
+		return "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'." + credHint
 	case ReasonMultipleAllowOriginValues:
-		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + f.Value + "', but only one is allowed." + chromeHint
+		return "The 'Access-Control-Allow-Origin' header contains multiple values '" + f.Value + "', but only one is allowed." + hint
 	case ReasonInvalidAllowOriginValue:
-		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + f.Value + "'." + chromeHint
+		return "The 'Access-Control-Allow-Origin' header contains the invalid value '" + f.Value + "'." + hint
 	case ReasonAllowOriginMismatch:
-		return "The 'Access-Control-Allow-Origin' header has a value '" + f.Value + "' that is not equal to the supplied origin." + chromeHint
+		return "The 'Access-Control-Allow-Origin' header has a value '" + f.Value + "' that is not equal to the supplied origin." + hint
 	case ReasonInvalidAllowCredentials:
-		return "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + f.Value + "' which must be 'true' when the request's credentials mode is 'include'."
+		return "The value of the 'Access-Control-Allow-Credentials' header in the response is '" + f.Value + "' which must be 'true' when the request's credentials mode is 'include'." + credHint
 	case reasonInvalidStatus:
 		return "It does not have HTTP ok status."
 	case reasonDisallowedRedirect:
@@ -106,7 +129,12 @@ func (chromeMessages) console(f *Failure) []string {
 		return []string{chromeFailed}
 	}
 	var b strings.Builder
-	b.WriteString("Access to fetch at '")
+	if f.XHR {
+		// e2e/chromium recordings xhr-*.
+		b.WriteString("Access to XMLHttpRequest at '")
+	} else {
+		b.WriteString("Access to fetch at '")
+	}
 	b.WriteString(f.URL)
 	b.WriteString("' ")
 	if f.Initial != "" && f.Initial != f.URL {

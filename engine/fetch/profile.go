@@ -152,6 +152,13 @@ type Profile struct {
 	// response fails the CORS check (the e2e/chromium recording
 	// sess-actual-blocked-cached).
 	CacheClearedOnFailure bool
+	// XHRParsesEmptyBody: an XMLHttpRequest (responseType "") whose
+	// allowed response has no Content-Type and an empty body is parsed as
+	// an XML document, and the console gets an XML parsing error (Firefox
+	// ESR 153: the e2e/firefox recordings xhr-credentials-echo,
+	// xhr-no-credentials-star and xhr-get-404-allowed; Chromium prints
+	// nothing). No CORS line, but a line the page's console shows.
+	XHRParsesEmptyBody bool
 
 	msg messages
 }
@@ -182,7 +189,7 @@ var profiles = [...]Profile{
 		InvalidMaxAgeNotCached: true, Authorization: AuthWarned,
 		NoRequestStreams: true, NoSafelistTotal: true, KeepDuplicateNames: true, CORSBeforePreflightRedirect: true,
 		EmptyReplyAttempts: 10, PreflightKeepsOrigin: true, StickyPreflight: true, CacheKeyedByCredentials: true,
-		CacheLiteralStar: true, CacheClearedOnFailure: true,
+		CacheLiteralStar: true, CacheClearedOnFailure: true, XHRParsesEmptyBody: true,
 		msg: firefoxMessages{},
 	},
 	{

@@ -40,6 +40,14 @@ type Init struct {
 	// (https://fetch.spec.whatwg.org/#concept-bodyinit-extract).
 	BodyType string `json:"body_type,omitempty"`
 	Redirect string `json:"redirect,omitempty"` // follow (default), error, manual
+	// API is the page's API: "fetch" (the default) or "xhr", an
+	// asynchronous XMLHttpRequest (https://xhr.spec.whatwg.org/): always
+	// mode "cors" and redirect "follow", so Mode and Redirect must be
+	// empty; Credentials "include" is withCredentials true, any other
+	// value withCredentials false, credentials mode "same-origin"
+	// (https://xhr.spec.whatwg.org/#the-send()-method step 7). Upload
+	// listeners and synchronous requests are not modelled.
+	API string `json:"api,omitempty"`
 }
 
 // InputError is a fetch() description the model cannot run: a field with
@@ -84,6 +92,8 @@ type Request struct {
 	Credentials string // omit, same-origin (the default), include
 	Mode        string // cors (the default), no-cors, same-origin, navigate
 	Redirect    string // follow (the default), error, manual
+	// XHR is set for an XMLHttpRequest (Init.API "xhr").
+	XHR bool
 	// HasBody is set when the page passed a body of any kind.
 	HasBody bool
 	// UseCORSPreflight is the use-CORS-preflight flag: a stream body sets it
@@ -133,6 +143,19 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 		return def
 	}
 	r.Credentials = pick("credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
+	r.XHR = pick("api", in.API, "fetch", "fetch", "xhr") == "xhr"
+	if r.XHR {
+		bad = append(bad, xhrFaults(in)...)
+		in.Mode, in.Redirect = "", ""
+		if r.Credentials != "include" {
+			r.Credentials = "same-origin"
+		}
+		if m := NormalizeMethod(in.Method); m == "GET" || m == "HEAD" || in.Method == "" {
+			// send() ignores a body for GET and HEAD
+			// (https://xhr.spec.whatwg.org/#the-send()-method step 4).
+			in.Body, in.BodyType = nil, ""
+		}
+	}
 	r.Mode = pick("mode", in.Mode, "cors", "cors", "no-cors", "same-origin", "navigate")
 	r.Redirect = pick("redirect", in.Redirect, "follow", "follow", "error", "manual")
 	if len(in.Headers) > MaxHeaders {
@@ -248,6 +271,23 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 			Detail: d.Name + " is not sent: " + d.Why + ". fetch() drops it silently.", Header: d.Name + ": " + d.Value, Spec: specForbidden})
 	}
 	return r, nil, nil
+}
+
+// xhrFaults are the options of in an XMLHttpRequest has no way to set:
+// its request is always mode "cors" and redirect "follow", and send()
+// takes no ReadableStream (https://xhr.spec.whatwg.org/#the-send()-method).
+func xhrFaults(in Init) []error {
+	var bad []error
+	if in.Mode != "" {
+		bad = append(bad, &InputError{"mode", "XMLHttpRequest has no mode (it is always cors); remove mode or use api fetch"})
+	}
+	if in.Redirect != "" {
+		bad = append(bad, &InputError{"redirect", "XMLHttpRequest has no redirect option (it always follows); remove redirect or use api fetch"})
+	}
+	if in.BodyType == "stream" {
+		bad = append(bad, &InputError{"body_type", "XMLHttpRequest cannot send a ReadableStream; use api fetch"})
+	}
+	return bad
 }
 
 func (p *Profile) noCorsSafelisted(name, value string) bool {

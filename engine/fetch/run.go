@@ -147,9 +147,15 @@ func (p *Profile) fail(res *Result, f *Failure, r *Request) *Result {
 	if r != nil && f.Origin == "" {
 		f.Origin = r.Origin.String()
 	}
+	if r != nil {
+		f.XHR = r.XHR
+	}
 	res.Allowed = false
 	res.Failure = f
 	res.Type = "error"
+	if f.XHR {
+		res.Type = ""
+	}
 	res.Status = 0
 	res.Readable = []string{}
 	res.Console = append(res.Console, p.Console(f)...)
@@ -443,6 +449,13 @@ func (s *runState) finish(reply wire.Reply) *Result {
 	res.Readable, c = Readable(reply.Header, s.tainting == "cors", s.r.Include())
 	s.add(c)
 	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
+	if s.r.XHR {
+		// An XMLHttpRequest exposes no response type to the page.
+		res.Type = ""
+		if s.p.XHRParsesEmptyBody && reply.Body == "" && !reply.Header.Has("Content-Type") {
+			res.Console = append(res.Console, "XML Parsing Error: no root element found\nLocation: "+s.url.String()+"\nLine Number 1, Column 1:")
+		}
+	}
 	return res
 }
 

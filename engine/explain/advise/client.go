@@ -82,13 +82,21 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 func (se *searcher) clientFix(before, after explain.Scenario, why string, browser string) explain.Fix {
 	a, b := fetchCall(before.Request), fetchCall(after.Request)
 	req := after.Request
-	return explain.Fix{Where: "client", Summary: upperFirst(why) + ".", Format: "fetch",
-		Diff: fix.Diff("a/fetch.js", "b/fetch.js", a, b), Text: b, Steps: []string{why}, Request: &req,
+	format := "fetch"
+	if req.API == "xhr" {
+		format = "xhr"
+	}
+	return explain.Fix{Where: "client", Summary: upperFirst(why) + ".", Format: format,
+		Diff: fix.Diff("a/"+format+".js", "b/"+format+".js", a, b), Text: b, Steps: []string{why}, Request: &req,
 		AllowedIn: se.allowedIn(after, browser)}
 }
 
-// fetchCall renders a request as the fetch() call a page makes.
+// fetchCall renders a request as the fetch() call a page makes, or as
+// its XMLHttpRequest calls (request.api "xhr").
 func fetchCall(r explain.Request) string {
+	if r.API == "xhr" {
+		return xhrCalls(r)
+	}
 	var opts []string
 	if r.Method != "" && r.Method != "GET" {
 		opts = append(opts, "  method: "+strconv.Quote(r.Method)+",")
@@ -114,4 +122,28 @@ func fetchCall(r explain.Request) string {
 		return "fetch(" + strconv.Quote(r.URL) + ")\n"
 	}
 	return "fetch(" + strconv.Quote(r.URL) + ", {\n" + strings.Join(opts, "\n") + "\n})\n"
+}
+
+// xhrCalls renders a request as the XMLHttpRequest calls a page makes
+// (https://xhr.spec.whatwg.org/): withCredentials only when credentials
+// are "include".
+func xhrCalls(r explain.Request) string {
+	m := r.Method
+	if m == "" {
+		m = "GET"
+	}
+	out := "const xhr = new XMLHttpRequest();\nxhr.open(" + strconv.Quote(m) + ", " + strconv.Quote(r.URL) + ");\n"
+	if r.Credentials == "include" {
+		out += "xhr.withCredentials = true;\n"
+	}
+	for _, h := range r.Headers {
+		out += "xhr.setRequestHeader(" + strconv.Quote(h.Name) + ", " + strconv.Quote(h.Value) + ");\n"
+	}
+	switch {
+	case r.Body != nil:
+		return out + "xhr.send(" + strconv.Quote(*r.Body) + ");\n"
+	case r.BodyType != "":
+		return out + "xhr.send(/* " + r.BodyType + " */);\n"
+	}
+	return out + "xhr.send();\n"
 }

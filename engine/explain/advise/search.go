@@ -81,8 +81,12 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 	if reason == fetch.ReasonWildcardOriginNotAllowed || strings.TrimPrefix(reason, "Preflight") == fetch.ReasonWildcardOriginNotAllowed {
 		cs := s
 		cs.Request.Credentials = "same-origin"
+		why := "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)"
+		if s.Request.API == "xhr" {
+			why = "if the request needs no cookies or HTTP authentication, do not send credentials (withCredentials false, the default)"
+		}
 		if cv, ok := se.once(cs); ok && cv.Allowed {
-			out = append(out, se.clientFix(s, cs, "if the request needs no cookies or HTTP authentication, do not send credentials (credentials: \"same-origin\", the default)", p))
+			out = append(out, se.clientFix(s, cs, why, p))
 		}
 	}
 	return out
