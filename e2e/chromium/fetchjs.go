@@ -18,7 +18,38 @@ func FetchJS(settleMillis int, asJSON bool) string {
 
 const fetchJSHead = `(async (s) => {
   const out = {resolved: false, exception: "", status: 0, type: "", headers: [], body_error: ""};
-  try {
+  if (s.api === "xhr") {
+    // XMLHttpRequest has no promise: the page sees load or error events,
+    // status, readyState and getAllResponseHeaders
+    // (https://xhr.spec.whatwg.org/). withCredentials is set for
+    // credentials "include" only.
+    try {
+      await new Promise((done) => {
+        const x = new XMLHttpRequest();
+        x.open(s.method || "GET", s.url);
+        x.withCredentials = s.credentials === "include";
+        for (const [k, v] of (s.headers || [])) x.setRequestHeader(k, v);
+        x.onload = () => {
+          out.resolved = true;
+          out.status = x.status;
+          const names = new Set();
+          for (const l of x.getAllResponseHeaders().split("\r\n")) {
+            const i = l.indexOf(":");
+            if (i > 0) names.add(l.slice(0, i).trim().toLowerCase());
+          }
+          out.headers = [...names].sort();
+          done();
+        };
+        x.onerror = () => {
+          out.exception = "XMLHttpRequest error event (status " + x.status + ", readyState " + x.readyState + ")";
+          done();
+        };
+        x.send(s.body == null ? null : s.body);
+      });
+    } catch (e) {
+      out.exception = String(e);
+    }
+  } else try {
     const init = {};
     if (s.method) init.method = s.method;
     if (s.headers && s.headers.length) init.headers = s.headers;

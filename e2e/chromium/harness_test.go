@@ -327,7 +327,7 @@ func (h *harness) fetchIn(tb *tab, tok string, r explain.Request, n sofar) (Obse
 	}
 	spec := map[string]any{
 		"url": r.URL, "method": r.Method, "headers": headerPairs(r),
-		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect,
+		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect, "api": r.API,
 		"body": r.Body, "body_type": r.BodyType,
 	}
 	js, _ := json.Marshal(spec)

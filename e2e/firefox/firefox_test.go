@@ -409,7 +409,7 @@ func (br *browser) fetch(srv *chromium.Server, col *collector, tok string, r exp
 	}
 	spec, _ := json.Marshal(map[string]any{
 		"url": r.URL, "method": r.Method, "headers": pairs(r),
-		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect,
+		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect, "api": r.API,
 		"body": r.Body, "body_type": r.BodyType,
 	})
 	var ev struct {
