@@ -30,11 +30,11 @@ var xhrCases = []struct {
 			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"],["Access-Control-Allow-Credentials","true"]]}}`,
 		console: []string{"Access to XMLHttpRequest at 'http://api.test/a' from origin 'http://app.test' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
 			"Failed to load resource: net::ERR_FAILED"}},
-	{desc: "credentials omit is withCredentials false, credentials mode same-origin: ACAO * passes (XHR send() step 7; recording xhr-no-credentials-star)",
+	{desc: "credentials omit is withCredentials false, credentials mode same-origin: ACAO * passes (https://xhr.spec.whatwg.org/#the-send()-method; recording xhr-no-credentials-star)",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/a","api":"xhr","credentials":"omit"},
 			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"],["Content-Type","text/plain"]]}}`,
 		allowed: true, console: []string{}},
-	{desc: "send() ignores a body for GET: no TypeError, no Content-Type, no preflight (XHR send() step 4)",
+	{desc: "send() ignores a body for GET: no TypeError, no Content-Type, no preflight (https://xhr.spec.whatwg.org/#the-send()-method)",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/a","api":"xhr","body":"{}"},
 			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"],["Content-Type","text/plain"]]}}`,
 		allowed: true, console: []string{}},
@@ -105,5 +105,30 @@ func TestXHRText(t *testing.T) {
 	txt := explain.Text(v, explain.TextOptions{})
 	if !strings.Contains(txt, "The page sees: "+fetch.XHRError) || strings.Contains(txt, "fetch() rejects") {
 		t.Errorf("text:\n%s", txt)
+	}
+}
+
+// TestXHROpen: open() throws for a method fetch() rejects with a
+// TypeError, and takes a URL with a username and password, which fetch()
+// refuses (https://xhr.spec.whatwg.org/#the-open()-method; the e2e
+// recordings xhr-method-forbidden, xhr-method-invalid, xhr-url-credentials).
+func TestXHROpen(t *testing.T) {
+	for _, tc := range []struct{ desc, browser, request, exception string }{
+		{"forbidden method, Chromium", "chrome", `"method":"TRACE"`, "SecurityError: Failed to execute 'open' on 'XMLHttpRequest': 'TRACE' HTTP method is unsupported."},
+		{"forbidden method, Firefox", "firefox", `"method":"TRACE"`, "SecurityError: The operation is insecure."},
+		{"forbidden method, the standard's DOMException", "spec", `"method":"TRACE"`, "SecurityError"},
+		{"invalid method, Chromium", "chrome", `"method":"BAD METHOD"`, "SyntaxError: Failed to execute 'open' on 'XMLHttpRequest': 'BAD METHOD' is not a valid HTTP method."},
+		{"invalid method, Firefox", "firefox", `"method":"BAD METHOD"`, "SyntaxError: An invalid or illegal string was specified"},
+		{"URL credentials, Chromium", "chrome", `"url":"http://u:p@api.test/a"`, ""},
+		{"URL credentials, Firefox", "firefox", `"url":"http://u:p@api.test/a"`, ""},
+	} {
+		v := mustExplain(t, `{"browser":"`+tc.browser+`","request":{"origin":"http://app.test","url":"http://api.test/a","api":"xhr",`+tc.request+`},
+			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}`)
+		if v.Exception != tc.exception || v.Allowed != (tc.exception == "") {
+			t.Errorf("%s: allowed %v, exception %q; want %q", tc.desc, v.Allowed, v.Exception, tc.exception)
+		}
+		if tc.exception == "" && (len(v.Requests) != 1 || v.Requests[0].URL != "http://api.test/a") {
+			t.Errorf("%s: requests %+v, want one GET of http://api.test/a (no userinfo in the request line)", tc.desc, v.Requests)
+		}
 	}
 }

@@ -10,12 +10,22 @@ import "strings"
 type messages interface {
 	console(f *Failure) []string
 	exception(f *Failure) string
+	// xhrException is what XMLHttpRequest's open() throws for f, or ""
+	// where the engine's text was not recorded.
+	xhrException(f *Failure) string
 	allowed(status int) []string
 	authWarning(url string) []string
 }
 
 // Console returns the console lines the profile's browser prints for f.
 func (p *Profile) Console(f *Failure) []string { return p.msg.console(f) }
+
+// open() throws a SecurityError for a forbidden method and a SyntaxError
+// for one that is not a token (https://xhr.spec.whatwg.org/#the-open()-method).
+const (
+	xhrSecurityError = "SecurityError"
+	xhrSyntaxError   = "SyntaxError"
+)
 
 // XHRError is what a page sees of an XMLHttpRequest whose fetch failed
 // after send(): no exception (it is asynchronous) but an error event,
@@ -29,6 +39,11 @@ const XHRError = "XMLHttpRequest error event (status 0, readyState 4)"
 func (p *Profile) Exception(f *Failure) string {
 	if f.XHR && !f.TypeError() {
 		return XHRError
+	}
+	if f.XHR {
+		if e := p.msg.xhrException(f); e != "" {
+			return e
+		}
 	}
 	return p.msg.exception(f)
 }
@@ -177,6 +192,18 @@ func (chromeMessages) exception(f *Failure) string {
 	return "TypeError: Failed to fetch"
 }
 
+// e2e/chromium recordings xhr-method-forbidden, xhr-method-invalid.
+func (chromeMessages) xhrException(f *Failure) string {
+	const pre = ": Failed to execute 'open' on 'XMLHttpRequest': '"
+	switch f.Reason {
+	case ReasonForbiddenMethod:
+		return xhrSecurityError + pre + f.Value + "' HTTP method is unsupported."
+	case ReasonInvalidMethod:
+		return xhrSyntaxError + pre + f.Value + "' is not a valid HTTP method."
+	}
+	return ""
+}
+
 func (chromeMessages) allowed(status int) []string {
 	if status < 400 {
 		return []string{}
@@ -277,6 +304,17 @@ func (firefoxMessages) exception(f *Failure) string {
 	return "TypeError: NetworkError when attempting to fetch resource."
 }
 
+// e2e/firefox recordings xhr-method-forbidden, xhr-method-invalid.
+func (firefoxMessages) xhrException(f *Failure) string {
+	switch f.Reason {
+	case ReasonForbiddenMethod:
+		return xhrSecurityError + ": The operation is insecure."
+	case ReasonInvalidMethod:
+		return xhrSyntaxError + ": An invalid or illegal string was specified"
+	}
+	return ""
+}
+
 func (firefoxMessages) allowed(int) []string { return []string{} }
 
 func (firefoxMessages) authWarning(url string) []string {
@@ -328,16 +366,28 @@ func (webkitMessages) exception(f *Failure) string {
 	return "TypeError: Load failed"
 }
 
-func (webkitMessages) allowed(int) []string        { return []string{} }
-func (webkitMessages) authWarning(string) []string { return []string{} }
+func (webkitMessages) xhrException(*Failure) string { return "" }
+func (webkitMessages) allowed(int) []string         { return []string{} }
+func (webkitMessages) authWarning(string) []string  { return []string{} }
 
 // specMessages: the standard prescribes no console text; fetch() rejects
 // with a TypeError whose message is up to the browser.
 type specMessages struct{}
 
-func (specMessages) console(*Failure) []string   { return []string{} }
-func (specMessages) exception(*Failure) string   { return "TypeError" }
-func (specMessages) allowed(int) []string        { return []string{} }
+func (specMessages) console(*Failure) []string { return []string{} }
+func (specMessages) exception(*Failure) string { return "TypeError" }
+func (specMessages) allowed(int) []string      { return []string{} }
+
+// The standard names the DOMException, not its message.
+func (specMessages) xhrException(f *Failure) string {
+	switch f.Reason {
+	case ReasonForbiddenMethod:
+		return xhrSecurityError
+	case ReasonInvalidMethod:
+		return xhrSyntaxError
+	}
+	return ""
+}
 func (specMessages) authWarning(string) []string { return []string{} }
 
 // StatusText is the reason phrase for a status code as Chromium prints it
