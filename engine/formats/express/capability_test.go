@@ -8,7 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/express"
-	"github.com/whycors/whycors/engine/formats/internal/postest"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"

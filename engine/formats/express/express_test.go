@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/express"
-	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/har"
-	"github.com/whycors/whycors/engine/formats/internal/postest"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 )
 

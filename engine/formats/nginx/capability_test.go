@@ -8,9 +8,9 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
-	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"

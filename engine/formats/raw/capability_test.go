@@ -4,8 +4,8 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/convert"
-	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/internal/postest"
 )
 
 // Pasted replies are what a server answered, not its rules

@@ -4,9 +4,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whycors/whycors/engine/formats/internal/postest"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 )
 

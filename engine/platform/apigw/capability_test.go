@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/policy"
@@ -17,13 +18,7 @@ import (
 
 func lookup(t *testing.T, name string) policy.Format {
 	t.Helper()
-	for _, f := range apigw.Formats() {
-		if f.Name() == name {
-			return f
-		}
-	}
-	t.Fatalf("apigw.Formats() has no %s", name)
-	return nil
+	return postest.Lookup(t, apigw.Formats(), name)
 }
 
 // sharedCapabilities checks what both formats have: a fix edits the

@@ -8,6 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/platform/azure"
 	"github.com/whycors/whycors/engine/policy"
@@ -31,13 +32,7 @@ var forms = []struct {
 
 func lookup(t *testing.T, name string) policy.Format {
 	t.Helper()
-	for _, f := range azure.Formats() {
-		if f.Name() == name {
-			return f
-		}
-	}
-	t.Fatalf("azure.Formats() has no %s", name)
-	return nil
+	return postest.Lookup(t, azure.Formats(), name)
 }
 
 // TestCapabilities calls each capability the engine finds by type

@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/platform/gcs"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -137,15 +138,7 @@ func FuzzParse(f *testing.F) {
 		}
 		c, err := gcs.Parse(form, text)
 		if err != nil {
-			var faults policy.Errors
-			if !errors.As(err, &faults) {
-				t.Fatalf("error is %T, want policy.Errors", err)
-			}
-			for _, e := range faults {
-				if e.Line <= 0 && e.Path == "" {
-					t.Fatalf("fault without a position: %+v", *e)
-				}
-			}
+			postest.Rejected(t, err)
 			return
 		}
 		var rd convert.Reader

@@ -7,6 +7,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/platform/r2"
 	"github.com/whycors/whycors/engine/platform/s3"
@@ -32,13 +33,7 @@ var forms = []struct {
 
 func lookup(t *testing.T, fs []policy.Format, name string) policy.Format {
 	t.Helper()
-	for _, f := range fs {
-		if f.Name() == name {
-			return f
-		}
-	}
-	t.Fatalf("no format %s", name)
-	return nil
+	return postest.Lookup(t, fs, name)
 }
 
 // TestCapabilities calls each capability the engine finds by type

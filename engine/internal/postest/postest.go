@@ -1,4 +1,4 @@
-// Package postest holds the check the format readers' tests share: a
+// Package postest holds the checks the format packages' tests share: a
 // reader's error lists every fault, each at its line and column. Only
 // test files import it.
 package postest
