@@ -1,6 +1,7 @@
 package advise
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // editable reports a format the fix search can edit in the user's text.
@@ -105,7 +107,7 @@ func anyOrigin(r convert.Rule) bool {
 func chooseTargets(v *explain.Verdict, src *convert.Source, s explain.Scenario) []int {
 	var out []int
 	add := func(i int) {
-		if !containsInt(out, i) && len(out) < 3 {
+		if !slices.Contains(out, i) && len(out) < 3 {
 			out = append(out, i)
 		}
 	}
@@ -154,27 +156,15 @@ func chooseTargets(v *explain.Verdict, src *convert.Source, s explain.Scenario) 
 	return out
 }
 
+// pathCovered reports whether one of a rule's paths covers the request's
+// URL, as the neutral model reads paths (portable.UnderPath); a URL that
+// does not parse is taken as covered.
 func pathCovered(paths []string, rawURL string) bool {
 	u, err := origin.ParseURL(rawURL)
 	if err != nil {
 		return true
 	}
-	p := u.Path
-	for _, x := range paths {
-		if p == x || strings.HasPrefix(p, strings.TrimSuffix(x, "/")+"/") || x == "/" {
-			return true
-		}
-	}
-	return false
-}
-
-func containsInt(l []int, i int) bool {
-	for _, x := range l {
-		if x == i {
-			return true
-		}
-	}
-	return false
+	return portable.Rule{Paths: paths}.MatchPath(u.Path)
 }
 
 // requestMethod is the method the server is asked to allow: the
@@ -197,7 +187,7 @@ func requestMethod(v *explain.Verdict, s explain.Scenario) string {
 func requestedHeaders(v *explain.Verdict) []string {
 	var out []string
 	for _, h := range strings.Split(v.Preflight.Headers["access-control-request-headers"], ",") {
-		if h = strings.TrimSpace(h); h != "" && !contains(out, h) {
+		if h = strings.TrimSpace(h); h != "" && !slices.Contains(out, h) {
 			out = append(out, h)
 		}
 	}
@@ -358,7 +348,7 @@ func replyMissingHeaders(cur *explain.Verdict) []string {
 	}
 	var out []string
 	for _, h := range requestedHeaders(cur) {
-		if !contains(listed, strings.ToLower(h)) {
+		if !slices.Contains(listed, strings.ToLower(h)) {
 			out = append(out, h)
 		}
 	}

@@ -116,15 +116,6 @@ func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
 // explain's Verdict.Browsers compares them.
 var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 
-func contains(l []string, s string) bool {
-	for _, x := range l {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func upperFirst(s string) string {
 	if s == "" {
 		return s
