@@ -249,7 +249,6 @@ type server struct {
 	url    string         // the scenario's URL, serialized
 	routes map[string]int // index in s.Routes by serialized URL
 	eval   policy.Evaluator
-	format string        // the policy's format name, detected when "auto"
 	f      policy.Format // the policy's format
 	// byURL: every request meets the replies of its URL, the first of a
 	// fetch too (a later fetch of a session, which may go elsewhere).
@@ -319,7 +318,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 		return nil, nil, err
 	}
 	srv.eval = ev
-	srv.format, srv.f = name, f
+	srv.f = f
 	return srv, det, nil
 }
 

@@ -84,9 +84,9 @@ func (v *Verdict) Failure() *fetch.Failure { return v.failure }
 // withFormat returns s with its policy's format as read ("auto" resolved
 // to the detected format).
 func withFormat(s Scenario, srv *server) Scenario {
-	if s.Policy != nil && srv.format != "" && s.Policy.Format != srv.format {
+	if s.Policy != nil && srv.f != nil && s.Policy.Format != srv.f.Name() {
 		cp := *s.Policy
-		cp.Format = srv.format
+		cp.Format = srv.f.Name()
 		s.Policy = &cp
 	}
 	return s

@@ -154,7 +154,7 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 // scenario's replies (its own, a route's, none).
 func (srv *server) source(x *fetch.Exchange) string {
 	if srv.eval != nil {
-		return "The " + srv.format + " policy"
+		return "The " + srv.f.Name() + " policy"
 	}
 	if srv.own(x.Request.URL, x.Hop) {
 		return "The reply given in the scenario"
