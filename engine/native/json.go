@@ -1,9 +1,11 @@
 package native
 
 import (
-	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/internal/jsonstr"
+	"github.com/whycors/whycors/engine/limits"
 )
 
 // A small JSON reader that keeps the byte offset of every value, so that a
@@ -15,11 +17,11 @@ import (
 // Bounds on the input: a hand-written policy is a few kilobytes, and the
 // worker reads it once at start. These keep hostile input cheap.
 const (
-	maxInputBytes = 1 << 20 // whole document
-	maxDepth      = 16      // nesting of arrays and objects
-	maxStringLen  = 4096    // one string value, in bytes after decoding
-	maxItems      = 10000   // items in one array
-	maxMembers    = 64      // fields in one object (a rule has a dozen)
+	maxInputBytes = limits.PolicyText // whole document
+	maxDepth      = 16                // nesting of arrays and objects
+	maxStringLen  = 4096              // one string value, in bytes after decoding
+	maxItems      = 10000             // items in one array
+	maxMembers    = 64                // fields in one object (a rule has a dozen)
 )
 
 type kind uint8

@@ -34,12 +34,13 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 )
 
 // Bounds on the input, so no paste can make the reader slow.
 const (
-	MaxText    = 1 << 20 // bytes of pasted text
+	MaxText    = limits.PolicyText // bytes of pasted text
 	MaxLines   = 20000
 	MaxHeaders = 500      // header lines per reply
 	MaxBody    = 64 << 10 // bytes of body kept per reply

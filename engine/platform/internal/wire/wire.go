@@ -3,11 +3,15 @@
 // one-star wildcard match that S3 and its clones use.
 package wire
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/limits"
+)
 
 // MaxText bounds every configuration text a reader accepts. No platform's
 // config comes near it (S3's is limited to 64 KB, API_PutBucketCors).
-const MaxText = 1 << 20
+const MaxText = limits.PolicyText
 
 // TooLarge is the message for a text over MaxText.
 const TooLarge = "configuration text is larger than 1 MiB"
