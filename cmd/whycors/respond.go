@@ -87,9 +87,9 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if !r.Matched {
 				state = "failed on " + r.Failed
 			}
-			fmt.Fprintf(stderr, "rule %d %s %s: %s\n", r.Index+1, r.Path, state, r.Detail)
+			fmt.Fprintf(stderr, "rule %d %s %s: %s\n", r.Index+1, r.Path, state, out.Detail(r))
 		}
-		fmt.Fprintln(stderr, out.Decision)
+		fmt.Fprintln(stderr, out.Text())
 	}
 	return 0
 }

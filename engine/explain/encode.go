@@ -334,15 +334,15 @@ func appendStep(b []byte, s *Step) []byte {
 	return o.end()
 }
 
-func appendRule(b []byte, r *policy.Rule) []byte {
+func appendRule(b []byte, r *Rule) []byte {
 	o := obj{b: b}
 	o.num("index", r.Index)
 	o.strOmit("id", r.ID)
 	o.strOmit("path", r.Path)
 	o.boolean("matched", r.Matched)
 	o.strOmit("failed", r.Failed)
-	o.strOmit("detail", r.Detail)
 	o.strOmit("source", r.Source)
+	o.strOmit("detail", r.Detail)
 	return o.end()
 }
 

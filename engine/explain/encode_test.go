@@ -95,7 +95,7 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 	full := explain.Verdict{Browser: "chrome", Preflight: explain.PreflightTrace{Sent: true, Headers: map[string]string{"b": "2", "a": "<1>"},
 		Request: &policy.Request{Method: "OPTIONS", URL: "http://x.test/"}, Reply: &explain.Reply{Status: 204, Body: "b\x00"}},
 		ActualSent: true, ActualRequest: &policy.Request{Header: headers.List{{Name: "A", Value: "\xff\b\f<"}}}, Reply: &explain.Reply{},
-		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []policy.Rule{{Index: 2, ID: "i", Path: "p", Matched: true, Failed: "f", Detail: "d", Source: "s"}},
+		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []explain.Rule{{Rule: policy.Rule{Index: 2, ID: "i", Path: "p", Matched: true, Failed: "f", Source: "s"}, Detail: "d"}},
 		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Init: fetch.Init{Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"}},
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},

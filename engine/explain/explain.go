@@ -175,7 +175,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	case res.Failure != nil && res.Failure.Preflight:
 		v.Rules = rulesOf(pre)
 	case act != nil && act.Rules != nil:
-		v.Rules = act.Rules
+		v.Rules = rulesOf(act)
 	default:
 		v.Rules = rulesOf(pre)
 	}
@@ -374,9 +374,15 @@ func firstExchanges(res *fetch.Result) (pre, act *fetch.Exchange) {
 	return pre, act
 }
 
-func rulesOf(x *fetch.Exchange) []policy.Rule {
-	if x == nil {
+// rulesOf is x's rule trace in words.
+func rulesOf(x *fetch.Exchange) []Rule {
+	if x == nil || x.Rules == nil {
 		return nil
 	}
-	return x.Rules
+	t := x.Trace()
+	out := make([]Rule, len(t.Rules))
+	for i, r := range t.Rules {
+		out[i] = Rule{Rule: r, Detail: t.Detail(r)}
+	}
+	return out
 }

@@ -195,7 +195,7 @@ func (e fakeEval) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		status = 204
 		h = append(h, headers.Field{Name: "Access-Control-Allow-Methods", Value: string(e)})
 	}
-	return policy.Outcome{Reply: policy.Reply{Status: status, Header: h}, Rules: []policy.Rule{{Index: 0, Matched: true, Detail: "fake rule for " + req.Method}}}
+	return policy.Outcome{Reply: policy.Reply{Status: status, Header: h}, Rules: []policy.Rule{{Index: 0, Matched: true, Note: policy.Note{Case: "fake rule for " + req.Method}}}}
 }
 
 func TestPolicy(t *testing.T) {

@@ -166,7 +166,7 @@ type Verdict struct {
 	Then []Verdict `json:"then,omitempty"`
 
 	Steps    []Step          `json:"steps"`
-	Rules    []policy.Rule   `json:"rules,omitempty"`
+	Rules    []Rule          `json:"rules,omitempty"`
 	Fixes    []Fix           `json:"fixes"`
 	Warnings []Warning       `json:"warnings,omitempty"`
 	Browsers []BrowserResult `json:"browsers,omitempty"`
@@ -266,4 +266,12 @@ type BrowserResult struct {
 	Console []string `json:"console"`
 	// PreflightCacheSeconds is how long this browser caches the preflight.
 	PreflightCacheSeconds int `json:"preflight_cache_seconds"`
+}
+
+// Rule is one rule of the server's trace as the verdict shows it: what
+// the server recorded, and its note in words.
+type Rule struct {
+	policy.Rule
+	// Detail is the condition in words, with the values compared.
+	Detail string `json:"detail,omitempty"`
 }

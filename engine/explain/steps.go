@@ -112,7 +112,8 @@ func requestStep(id, title string, r policy.Request, spec string) Step {
 // serverSteps describes how the server answered: the reply's status line
 // and, for a policy, its decision and each rule's trace.
 func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
-	reply, rules, decision := x.Reply, x.Rules, x.Decision
+	trace := x.Trace()
+	reply, rules, decision := trace.Reply, trace.Rules, trace.Text()
 	out := []Step{}
 	who := srv.source(x)
 	d := who + " answered " + statusText(reply.Status) + "."
@@ -127,7 +128,8 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 		if r.ID != "" {
 			title += " (" + r.ID + ")"
 		}
-		detail := r.Detail
+		said := trace.Detail(r)
+		detail := said
 		switch {
 		case r.Matched:
 			st = fetch.Pass
@@ -136,7 +138,7 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 			}
 		case r.Failed != "":
 			st = fetch.Fail
-			detail = "first condition that did not match: " + r.Failed + nonEmpty(": ", r.Detail)
+			detail = "first condition that did not match: " + r.Failed + nonEmpty(": ", said)
 		}
 		if r.Path != "" {
 			detail += " (at " + r.Path + ")"

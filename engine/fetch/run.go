@@ -39,9 +39,11 @@ type Exchange struct {
 	// Reply is the server's answer, cut to MaxHeaders lines.
 	Reply wire.Reply
 	// Rules and Decision are the server's trace of how it answered this
-	// request (wire.Outcome), when it keeps one.
+	// request (wire.Outcome), when it keeps one, as data; Words says
+	// them (Trace).
 	Rules    []wire.Rule
-	Decision string
+	Decision wire.Note
+	Words    wire.Words
 	// Check is the index in Result.Checks of the check that reports this
 	// request: for a preflight, the one that says it is needed; for any
 	// other request, the one that says it was sent.
@@ -49,6 +51,12 @@ type Exchange struct {
 	// Attempt counts the times this request was sent again after its
 	// connection closed without a reply (Profile.EmptyReplyAttempts).
 	Attempt int
+}
+
+// Trace is the server's account of this exchange, with the words to say
+// it (wire.Outcome's Text and Detail).
+func (x *Exchange) Trace() wire.Outcome {
+	return wire.Outcome{Reply: x.Reply, Rules: x.Rules, Decision: x.Decision, Words: x.Words}
 }
 
 // Result is what the page sees and why.
@@ -329,7 +337,7 @@ func (s *runState) send(req wire.Request, preflight bool, check int) wire.Reply 
 		out := s.srv.Answer(req, preflight, s.hop)
 		reply := boundReply(out.Reply)
 		s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: preflight, Hop: s.hop, Request: req, Reply: reply,
-			Rules: out.Rules, Decision: out.Decision, Check: check, Attempt: attempt})
+			Rules: out.Rules, Decision: out.Decision, Words: out.Words, Check: check, Attempt: attempt})
 		if reply.Status != 0 || attempt+1 >= s.p.EmptyReplyAttempts {
 			return reply
 		}

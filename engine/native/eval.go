@@ -365,7 +365,7 @@ func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	in.ACRH = req.Header.Values("Access-Control-Request-Headers")
 	var a Answer
 	p.Decide(&in, &a)
-	out := policy.Outcome{Rules: p.trace(&in, &a), Decision: p.decision(&in, &a)}
+	out := policy.Outcome{Rules: p.trace(&in, &a), Decision: p.decision(&in, &a), Words: words{}}
 	switch a.Kind {
 	case NoRule, PreflightPassed:
 		out.Reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
@@ -434,47 +434,22 @@ func pathOf(u string) string {
 	return u
 }
 
-func (p *Policy) decision(in *Input, a *Answer) string {
-	var b strings.Builder
-	rule := func() {
-		b.WriteString("rule ")
-		b.WriteString(strconv.Itoa(a.Rule))
-		if n := p.rules[a.Rule].Name; n != "" {
-			b.WriteString(" (" + n + ")")
-		}
+// decision is what the policy decided, as data (words says it): the
+// answer's kind, the deciding rule's index and name, the status, the
+// failed check, the path, and whether the request had an Origin.
+func (p *Policy) decision(in *Input, a *Answer) policy.Note {
+	n := policy.Note{Case: a.Kind.String(), N: a.Rule, M: a.Status, Args: [4]string{in.Path, "", a.Failed.String()}}
+	if a.Rule >= 0 {
+		n.Args[1] = p.rules[a.Rule].Name
 	}
-	switch a.Kind {
-	case NoRule:
-		b.WriteString("no rule covers path " + strconv.Quote(in.Path) + ": the application answers, without CORS headers")
-	case PreflightOK:
-		b.WriteString("preflight answered " + strconv.Itoa(a.Status) + " by ")
-		rule()
-	case PreflightRejected:
-		b.WriteString("preflight refused with 403 and no CORS headers by ")
-		rule()
-		b.WriteString(": " + a.Failed.String() + " not allowed")
-	case PreflightPassed:
-		b.WriteString("preflight not allowed (" + a.Failed.String() + ") by ")
-		rule()
-		b.WriteString(", passed to the application (unmatched_preflight: pass)")
-	case Actual:
-		if a.Failed != CheckNone {
-			b.WriteString("actual response without CORS headers: ")
-			if in.HasOrigin {
-				b.WriteString("origin not allowed by ")
-			} else {
-				b.WriteString("no Origin header, ")
-			}
-			rule()
-		} else {
-			b.WriteString("actual response with the CORS headers of ")
-			rule()
-		}
+	if in.HasOrigin {
+		n.Args[3] = hasOrigin
 	}
-	return b.String()
+	return n
 }
 
-// trace lists every rule tried, up to the one whose path matched.
+// trace lists every rule tried, up to the one whose path matched, as
+// data (words says it).
 func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 	last := a.Rule
 	if last < 0 {
@@ -490,33 +465,22 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 		}
 		if i != a.Rule {
 			t.Failed = "path"
-			t.Detail = "path " + strconv.Quote(in.Path) + " does not match " + strconv.Quote(pat)
+			t.Note = policy.Note{Case: caseOtherPath, Args: [4]string{in.Path, pat}}
 			out = append(out, t)
 			continue
 		}
-		t.Detail = "path " + strconv.Quote(in.Path) + " matches " + strconv.Quote(pat)
 		t.Matched = a.Failed == CheckNone
 		t.Failed = a.Failed.String()
+		t.Note = policy.Note{Case: casePath, Args: [4]string{in.Path, pat, in.Origin, a.bad}, M: a.Origin, List: r.Origins}
 		switch {
 		case a.Failed == CheckOrigin && !in.HasOrigin:
-			t.Detail += "; no Origin header, so no CORS headers (Vary: Origin still sent)"
+			t.Note.N = originAbsent
 		case a.Failed == CheckOrigin:
-			t.Detail += "; origin " + strconv.Quote(in.Origin) + " matches none of " + p.base[i] + ".origins"
+			t.Note.N = originRefused
 		case p.c[i].anyOrigin:
-			t.Detail += "; every origin is allowed (\"*\")"
+			t.Note.N = originAny
 		case a.Origin >= 0:
-			t.Detail += "; origin " + strconv.Quote(in.Origin) + " matches " + strconv.Quote(r.Origins[a.Origin]) +
-				" (" + p.base[i] + ".origins[" + strconv.Itoa(a.Origin) + "])"
-		}
-		switch a.Failed {
-		case CheckMethod:
-			t.Detail += "; method " + strconv.Quote(a.bad) + " is not in " + p.base[i] + ".methods"
-		case CheckHeaders:
-			if strings.Contains(a.bad, " ") {
-				t.Detail += "; " + a.bad
-			} else {
-				t.Detail += "; request header " + strconv.Quote(a.bad) + " is not in " + p.base[i] + ".request_headers"
-			}
+			t.Note.N = originListed
 		}
 		if in.IsPreflight() {
 			t.Source = "https://fetch.spec.whatwg.org/#cors-preflight-fetch"
@@ -526,4 +490,97 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 		out = append(out, t)
 	}
 	return out
+}
+
+// The cases of the policy's notes (words). A decision's Case is its
+// Kind's name. The deciding rule's note (casePath) holds the path and
+// pattern, the origin and the refused method or header in Args, how the
+// origin fared in N, and in M and List the index of the origin pattern
+// that matched and the rule's origins.
+const (
+	caseOtherPath = "other-path"
+	casePath      = "path"
+	hasOrigin     = "origin"
+
+	originAbsent  = 1 // no Origin header
+	originRefused = 2 // the Origin matches none of the rule's origins
+	originAny     = 3 // the rule allows every origin
+	originListed  = 4 // the Origin matches List[M]
+)
+
+// words says the policy's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	if n.Case == caseOtherPath {
+		return "path " + strconv.Quote(n.Args[0]) + " does not match " + strconv.Quote(n.Args[1])
+	}
+	if n.Case != casePath {
+		return ""
+	}
+	d := "path " + strconv.Quote(n.Args[0]) + " matches " + strconv.Quote(n.Args[1])
+	switch n.N {
+	case originAbsent:
+		d += "; no Origin header, so no CORS headers (Vary: Origin still sent)"
+	case originRefused:
+		d += "; origin " + strconv.Quote(n.Args[2]) + " matches none of " + r.Path + ".origins"
+	case originAny:
+		d += "; every origin is allowed (\"*\")"
+	case originListed:
+		d += "; origin " + strconv.Quote(n.Args[2]) + " matches " + strconv.Quote(n.List[n.M]) +
+			" (" + r.Path + ".origins[" + strconv.Itoa(n.M) + "])"
+	}
+	switch r.Failed {
+	case CheckMethod.String():
+		d += "; method " + strconv.Quote(n.Args[3]) + " is not in " + r.Path + ".methods"
+	case CheckHeaders.String():
+		if strings.Contains(n.Args[3], " ") {
+			d += "; " + n.Args[3]
+		} else {
+			d += "; request header " + strconv.Quote(n.Args[3]) + " is not in " + r.Path + ".request_headers"
+		}
+	}
+	return d
+}
+
+func (words) Decision(n policy.Note) string {
+	var b strings.Builder
+	rule := func() {
+		b.WriteString("rule ")
+		b.WriteString(strconv.Itoa(n.N))
+		if name := n.Args[1]; name != "" {
+			b.WriteString(" (" + name + ")")
+		}
+	}
+	failed := n.Args[2]
+	switch n.Case {
+	case NoRule.String():
+		b.WriteString("no rule covers path " + strconv.Quote(n.Args[0]) + ": the application answers, without CORS headers")
+	case PreflightOK.String():
+		b.WriteString("preflight answered " + strconv.Itoa(n.M) + " by ")
+		rule()
+	case PreflightRejected.String():
+		b.WriteString("preflight refused with 403 and no CORS headers by ")
+		rule()
+		b.WriteString(": " + failed + " not allowed")
+	case PreflightPassed.String():
+		b.WriteString("preflight not allowed (" + failed + ") by ")
+		rule()
+		b.WriteString(", passed to the application (unmatched_preflight: pass)")
+	case Actual.String():
+		if failed != "" {
+			b.WriteString("actual response without CORS headers: ")
+			if n.Args[3] == hasOrigin {
+				b.WriteString("origin not allowed by ")
+			} else {
+				b.WriteString("no Origin header, ")
+			}
+			rule()
+		} else {
+			b.WriteString("actual response with the CORS headers of ")
+			rule()
+		}
+	}
+	return b.String()
 }

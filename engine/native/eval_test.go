@@ -333,8 +333,8 @@ func TestRespond(t *testing.T) {
 			if !equalLists(appIn.Header, before) {
 				t.Errorf("Respond modified app.Header")
 			}
-			if tc.decision != "" && !strings.Contains(out.Decision, tc.decision) {
-				t.Errorf("decision %q, want it to contain %q", out.Decision, tc.decision)
+			if tc.decision != "" && !strings.Contains(out.Text(), tc.decision) {
+				t.Errorf("decision %q, want it to contain %q", out.Text(), tc.decision)
 			}
 			wantRules := tc.rule + 1
 			if tc.rule < 0 {
@@ -351,7 +351,7 @@ func TestRespond(t *testing.T) {
 			if tc.rule >= 0 {
 				last := out.Rules[tc.rule]
 				if last.Failed != tc.failed || last.Matched != (tc.failed == "") {
-					t.Errorf("deciding rule: failed %q matched %v, want failed %q (%s)", last.Failed, last.Matched, tc.failed, last.Detail)
+					t.Errorf("deciding rule: failed %q matched %v, want failed %q (%s)", last.Failed, last.Matched, tc.failed, out.Detail(last))
 				}
 			}
 		})

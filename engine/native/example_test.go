@@ -37,7 +37,7 @@ func Example() {
 			{Name: "Access-Control-Request-Headers", Value: "content-type"},
 		},
 	}, policy.Reply{})
-	fmt.Println(out.Decision)
+	fmt.Println(out.Text())
 	fmt.Println(out.Reply.Status)
 	for _, h := range out.Reply.Header {
 		fmt.Printf("%s: %s\n", h.Name, h.Value)

@@ -73,6 +73,10 @@ type (
 	Rule = wire.Rule
 	// Outcome is an Evaluator's answer: the reply, plus how it was reached.
 	Outcome = wire.Outcome
+	// Note is one sentence of the trace, kept as data.
+	Note = wire.Note
+	// Words turns a format's notes into sentences.
+	Words = wire.Words
 )
 
 // Evaluator answers requests as one configured server would.

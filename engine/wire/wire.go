@@ -24,15 +24,48 @@ type Reply struct {
 
 // Rule is the trace of one configured rule for one request: whether it
 // matched and, when it did not, the first condition that failed, in the
-// platform's own order of checks.
+// platform's own order of checks. What was compared is kept as data in
+// Note; the sentence is built only when someone reads it (Detail).
 type Rule struct {
 	Index   int    `json:"index"`            // position in the user's config, from 0
 	ID      string `json:"id,omitempty"`     // the rule's own ID or name, when it has one
 	Path    string `json:"path,omitempty"`   // where the rule is in the user's text (JSON path or line)
 	Matched bool   `json:"matched"`          // this rule decided the reply
 	Failed  string `json:"failed,omitempty"` // first failed condition: "origin", "method", "headers", ...
-	Detail  string `json:"detail,omitempty"` // the condition in words, with the values compared
+	Note    Note   `json:"-"`                // the condition and the values compared, as data
 	Source  string `json:"source,omitempty"` // document or reference the matching rule rests on
+}
+
+// Note is one sentence of a server's trace kept as data: which sentence
+// of the format's Words it is, and the values it names. Evaluating a
+// request fills it without building a string (the worker and the
+// middleware never read it); Outcome.Detail builds the sentence when
+// steps are shown.
+type Note struct {
+	// Case names the sentence among the format's Words. A sentence with
+	// no values is its own case: it is said as it is when the Words
+	// have no sentence for it.
+	Case string
+	// Args are the values compared or named: the request's and the
+	// configuration's, as the case defines them.
+	Args [4]string
+	// N and M are numbers the sentence names: a rule's position, a
+	// line, a status.
+	N, M int
+	// List is a configured list the request was compared with: the
+	// policy's own slice, read only.
+	List []string
+}
+
+// Words turns a format's notes into sentences. They are a value without
+// state; an Outcome carries the ones its notes need. Each method returns
+// "" when n.Case is itself the sentence.
+type Words interface {
+	// Rule says rule r's note (the rest of r, its index, path and failed
+	// condition, goes with it).
+	Rule(r Rule) string
+	// Decision says an outcome's decision.
+	Decision(n Note) string
 }
 
 // Outcome is an Evaluator's answer: the reply, plus how it was reached.
@@ -42,6 +75,36 @@ type Outcome struct {
 	// one that decided (a platform that stops early lists no later ones).
 	Rules []Rule `json:"rules,omitempty"`
 	// Decision names what happened in the platform's words, for example
-	// "preflight answered by rule 2" or "no rule matched: 403 AccessForbidden".
-	Decision string `json:"decision,omitempty"`
+	// "preflight answered by rule 2" or "no rule matched: 403
+	// AccessForbidden", as data (Text renders it).
+	Decision Note `json:"-"`
+	// Words renders Decision and every rule's Note; nil when every note
+	// is a constant sentence.
+	Words Words `json:"-"`
+}
+
+// Text is the decision in words.
+func (o Outcome) Text() string { return DecisionText(o.Words, o.Decision) }
+
+// Detail is rule r's note in words.
+func (o Outcome) Detail(r Rule) string { return RuleText(o.Words, r) }
+
+// DecisionText says decision n with w (nil: n.Case).
+func DecisionText(w Words, n Note) string {
+	if w != nil {
+		if s := w.Decision(n); s != "" {
+			return s
+		}
+	}
+	return n.Case
+}
+
+// RuleText says rule r's note with w (nil: its Case).
+func RuleText(w Words, r Rule) string {
+	if w != nil {
+		if s := w.Rule(r); s != "" {
+			return s
+		}
+	}
+	return r.Note.Case
 }

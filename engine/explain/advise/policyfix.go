@@ -260,13 +260,13 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 	var entry *policy.Rule
 	for i := range cur.Rules {
 		if cur.Rules[i].Index == t {
-			entry = &cur.Rules[i]
+			entry = &cur.Rules[i].Rule
 		}
 	}
 	if entry == nil || entry.Matched {
 		for i := range cur.Rules {
 			if cur.Rules[i].Matched {
-				entry = &cur.Rules[i]
+				entry = &cur.Rules[i].Rule
 				t = entry.Index
 			}
 		}
@@ -361,7 +361,10 @@ func replyMissingHeaders(cur *explain.Verdict) []string {
 // blocked is what a format that chooses its own edits reads of the
 // current verdict.
 func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
-	b := fix.Blocked{Rules: cur.Rules, Origin: page, Method: method}
+	b := fix.Blocked{Origin: page, Method: method}
+	for _, r := range cur.Rules {
+		b.Rules = append(b.Rules, r.Rule)
+	}
 	if cur.Failure() != nil && cur.Failure().Preflight && cur.Preflight.Reply != nil {
 		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {
 			b.PreflightFailed, b.PreflightStatus = true, st

@@ -74,23 +74,23 @@ func (r *response) vary(field string) {
 }
 
 // origin is configureOrigin; it returns the rule's failed condition and
-// detail.
-func (o *Options) origin(req policy.Request, res *response) (failed, detail string) {
+// the note that says why.
+func (o *Options) origin(req policy.Request, res *response) (failed string, n policy.Note) {
 	reqOrigin, has := req.Header.Get("Origin")
 	switch {
 	case o.AnyOrigin:
 		res.set("Access-Control-Allow-Origin", "*")
-		return "", "origin '*': Access-Control-Allow-Origin: *"
+		return "", policy.Note{Case: "origin '*': Access-Control-Allow-Origin: *"}
 	case o.Fixed != "":
 		res.set("Access-Control-Allow-Origin", o.Fixed)
 		res.vary("Origin")
 		if has && reqOrigin != o.Fixed {
-			return "origin", "string origin " + strconv.Quote(o.Fixed) + " is sent whatever the request's Origin (" + strconv.Quote(reqOrigin) + "); the browser compares it"
+			return "origin", policy.Note{Case: caseFixedOther, Args: [4]string{o.Fixed, reqOrigin}}
 		}
-		return "", "string origin " + strconv.Quote(o.Fixed) + " sent as Access-Control-Allow-Origin"
+		return "", policy.Note{Case: caseFixed, Args: [4]string{o.Fixed}}
 	}
 	allowed := o.ReflectAll
-	which := "origin: true reflects any origin"
+	which := policy.Note{Case: caseReflected}
 	for i := range o.Allowed {
 		if allowed {
 			break
@@ -100,22 +100,23 @@ func (o *Options) origin(req policy.Request, res *response) (failed, detail stri
 		// the echoed value is undefined and no header is set either way.
 		if o.Allowed[i].match(reqOrigin) && has {
 			allowed = true
-			which = "matches " + describeOrigin(o.Allowed[i])
+			which = policy.Note{Case: caseEchoed, Args: [4]string{1: o.Allowed[i].Regex, 2: o.Allowed[i].Exact}}
 		}
 	}
 	// configureOrigin lists ACAO (the echoed origin, or false) before
 	// Vary: Origin, and applyHeaders sets them in that order.
 	if !has {
 		res.vary("Origin")
-		return "origin", "no Origin header: nothing to echo, no Access-Control-Allow-Origin"
+		return "origin", policy.Note{Case: "no Origin header: nothing to echo, no Access-Control-Allow-Origin"}
 	}
 	if !allowed {
 		res.vary("Origin")
-		return "origin", strconv.Quote(reqOrigin) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
+		return "origin", policy.Note{Case: caseNoEntry, Args: [4]string{reqOrigin}}
 	}
 	res.set("Access-Control-Allow-Origin", reqOrigin)
 	res.vary("Origin")
-	return "", strconv.Quote(reqOrigin) + " " + which + ": echoed"
+	which.Args[0] = reqOrigin
+	return "", which
 }
 
 func describeOrigin(o Origin) string {
@@ -137,18 +138,18 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		r := policy.Rule{Index: i, Path: "line " + strconv.Itoa(mw.Line), ID: "cors()", Source: source}
 		if ok, why := mw.applies(method, path); !ok {
 			r.Failed = why
-			r.Detail = "not mounted for " + method + " " + path
+			r.Note = policy.Note{Case: caseNotMounted, Args: [4]string{method, path}}
 			rules = append(rules, r)
 			continue
 		}
 		if mw.Disabled {
 			r.Failed = "origin"
-			r.Detail = "origin is falsy: cors() calls next() and sets no header"
+			r.Note.Case = "origin is falsy: cors() calls next() and sets no header"
 			rules = append(rules, r)
 			continue
 		}
 		r.Matched = true
-		r.Failed, r.Detail = mw.origin(req, res)
+		r.Failed, r.Note = mw.origin(req, res)
 		if mw.Credentials {
 			res.set("Access-Control-Allow-Credentials", "true")
 		}
@@ -177,10 +178,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 				return policy.Outcome{
 					Reply:    policy.Reply{Status: mw.OptionsSuccessStatus, Header: res.h},
 					Rules:    rules,
-					Decision: "OPTIONS answered by cors() at line " + strconv.Itoa(mw.Line) + " with " + strconv.Itoa(mw.OptionsSuccessStatus) + c.notes(),
+					Decision: policy.Note{Case: caseOptions, N: mw.Line, M: mw.OptionsSuccessStatus, List: c.Notes},
+					Words:    words{},
 				}
 			}
-			r.Detail += "; preflightContinue passes OPTIONS on"
+			r.Note.M = continued
 		} else if mw.ExposedHeaders != "" {
 			res.set("Access-Control-Expose-Headers", mw.ExposedHeaders)
 		}
@@ -200,19 +202,72 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		replaced[low] = true
 		out.Add(f.Name, f.Value)
 	}
-	decision := "no cors() middleware set headers; the application answered"
+	decision := policy.Note{Case: caseNoCORS, List: c.Notes}
 	for _, r := range rules {
 		if r.Matched {
-			decision = "cors() set its headers; the application answered " + strconv.Itoa(app.Status)
+			decision = policy.Note{Case: caseApplication, N: app.Status, List: c.Notes}
 			break
 		}
 	}
-	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: out, Body: app.Body}, Rules: rules, Decision: decision + c.notes()}
+	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: out, Body: app.Body}, Rules: rules, Decision: decision, Words: words{}}
 }
 
-func (c *Config) notes() string {
-	if len(c.Notes) == 0 {
-		return ""
+// The cases of Express's notes (words). A rule note's M is continued
+// when preflightContinue passed the OPTIONS on; a decision's List is the
+// configuration's own notes.
+const (
+	caseFixedOther  = "fixed-other"
+	caseFixed       = "fixed"
+	caseReflected   = "reflected"
+	caseEchoed      = "echoed"
+	caseNoEntry     = "no-entry"
+	caseNotMounted  = "not-mounted"
+	caseOptions     = "options"
+	caseNoCORS      = "no-cors"
+	caseApplication = "application"
+	continued       = 1
+)
+
+// words says Express's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	var s string
+	switch n.Case {
+	case caseFixedOther:
+		s = "string origin " + strconv.Quote(n.Args[0]) + " is sent whatever the request's Origin (" + strconv.Quote(n.Args[1]) + "); the browser compares it"
+	case caseFixed:
+		s = "string origin " + strconv.Quote(n.Args[0]) + " sent as Access-Control-Allow-Origin"
+	case caseReflected:
+		s = strconv.Quote(n.Args[0]) + " origin: true reflects any origin: echoed"
+	case caseEchoed:
+		s = strconv.Quote(n.Args[0]) + " matches " + describeOrigin(Origin{Regex: n.Args[1], Exact: n.Args[2]}) + ": echoed"
+	case caseNoEntry:
+		s = strconv.Quote(n.Args[0]) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
+	case caseNotMounted:
+		s = "not mounted for " + n.Args[0] + " " + n.Args[1]
+	default:
+		s = n.Case
 	}
-	return " (note: " + strings.Join(c.Notes, "; ") + ")"
+	if n.M == continued {
+		s += "; preflightContinue passes OPTIONS on"
+	}
+	return s
+}
+
+func (words) Decision(n policy.Note) string {
+	var s string
+	switch n.Case {
+	case caseOptions:
+		s = "OPTIONS answered by cors() at line " + strconv.Itoa(n.N) + " with " + strconv.Itoa(n.M)
+	case caseNoCORS:
+		s = "no cors() middleware set headers; the application answered"
+	case caseApplication:
+		s = "cors() set its headers; the application answered " + strconv.Itoa(n.N)
+	}
+	if len(n.List) > 0 {
+		s += " (note: " + strings.Join(n.List, "; ") + ")"
+	}
+	return s
 }

@@ -160,7 +160,7 @@ func TestRespond(t *testing.T) {
 		}
 		out := ev.Respond(tc.req, app)
 		if out.Reply.Status != tc.wantStatus {
-			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Decision)
+			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Text())
 		}
 		for name, want := range tc.want {
 			got, ok := out.Reply.Header.Get(name)

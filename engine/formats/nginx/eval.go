@@ -150,6 +150,10 @@ func (s *state) test(c cond) bool {
 // run executes rewrite directives in order. It returns the return
 // statement that ended processing, if any, and the configuration the
 // request ends up with (the last true if's block).
+//
+// trace gets a pair of words per step (the step's kind, then the name or
+// value it concerns; Words says them), so that no sentence is built
+// while answering.
 func (s *state) run(stmts []stmt, conf *level, trace *[]string) (ret *stmt, out *level, stop bool) {
 	out = conf
 	for i := range stmts {
@@ -163,10 +167,10 @@ func (s *state) run(stmts []stmt, conf *level, trace *[]string) (ret *stmt, out 
 			return st, out, true
 		case stIf:
 			if !s.test(st.ifb.cond) {
-				*trace = append(*trace, st.ifb.conf.name+": false")
+				*trace = append(*trace, stepFalse, st.ifb.conf.name)
 				continue
 			}
-			*trace = append(*trace, st.ifb.conf.name+": true")
+			*trace = append(*trace, stepTrue, st.ifb.conf.name)
 			out = st.ifb.conf
 			r, _, stop := s.run(st.ifb.conf.stmts, st.ifb.conf, trace)
 			if r != nil || stop {
@@ -221,14 +225,15 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	ret, conf, stop := s.run(c.server.stmts, c.server, &trace)
 	if ret == nil && !stop {
 		if loc := s.find(c.server); loc != nil {
-			trace = append(trace, "chose "+loc.conf.name)
+			trace = append(trace, stepChose, loc.conf.name)
 			conf = loc.conf
 			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, &trace)
 		} else {
-			trace = append(trace, "no location matches "+s.path)
+			trace = append(trace, stepNoLocation, s.path)
 		}
 	}
 	reply := policy.Reply{}
+	decision := policy.Note{Case: caseSteps}
 	if ret != nil {
 		reply.Status = ret.code
 		reply.Header = headers.List{}
@@ -238,7 +243,8 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		} else {
 			reply.Body = v
 		}
-		trace = append(trace, "return "+strconv.Itoa(ret.code)+" at line "+strconv.Itoa(ret.line))
+		trace = append(trace, stepReturn, "")
+		decision.N, decision.M = ret.code, ret.line
 	} else {
 		reply.Status = app.Status
 		reply.Header = app.Header.Clone()
@@ -246,7 +252,8 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if reply.Header == nil {
 			reply.Header = headers.List{}
 		}
-		trace = append(trace, "the application answered "+strconv.Itoa(app.Status))
+		trace = append(trace, stepApp, "")
+		decision.N = app.Status
 	}
 	// add_header inheritance: the innermost level with its own add_header.
 	from := conf
@@ -256,18 +263,18 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	var rules []policy.Rule
 	if from != nil {
 		for i, a := range from.adds {
-			r := policy.Rule{Index: i, ID: a.name, Path: "line " + strconv.Itoa(a.line), Source: source}
+			r := policy.Rule{Index: i, ID: a.name, Path: a.at, Source: source}
 			v := s.expand(a.value)
 			switch {
 			case v == "":
 				r.Failed = "value"
-				r.Detail = "add_header " + a.name + " " + a.value.raw + ": the value is empty for this request, so nginx adds nothing"
+				r.Note = policy.Note{Case: caseEmpty, Args: [4]string{a.name, a.value.raw}}
 			case !a.always && !addStatuses[reply.Status]:
 				r.Failed = "status"
-				r.Detail = "add_header without always does not apply to status " + strconv.Itoa(reply.Status) + " (only 200, 201, 204, 206, 301, 302, 303, 304, 307, 308)"
+				r.Note = policy.Note{Case: caseStatus, N: reply.Status}
 			default:
 				r.Matched = true
-				r.Detail = "added " + a.name + ": " + v + " from the " + from.name
+				r.Note = policy.Note{Case: caseAdded, Args: [4]string{a.name, v, from.name}}
 				reply.Header.Add(a.name, v)
 			}
 			rules = append(rules, r)
@@ -276,14 +283,83 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// classic trap (§6.1).
 		for up := from.parent; up != nil; up = up.parent {
 			for _, a := range up.adds {
-				rules = append(rules, policy.Rule{Index: len(rules), ID: a.name, Path: "line " + strconv.Itoa(a.line), Failed: "inheritance", Source: source,
-					Detail: "not inherited: the " + from.name + " has its own add_header, which drops every add_header of the " + up.name})
+				rules = append(rules, policy.Rule{Index: len(rules), ID: a.name, Path: a.at, Failed: "inheritance", Source: source,
+					Note: policy.Note{Case: caseNotInherited, Args: [4]string{from.name, up.name}}})
 			}
 		}
 	}
-	decision := strings.Join(trace, "; ")
-	if len(c.Notes) > 0 {
-		decision += " (note: " + strings.Join(c.Notes, "; ") + ")"
+	for _, n := range c.Notes {
+		trace = append(trace, stepNote, n)
 	}
-	return policy.Outcome{Reply: reply, Rules: rules, Decision: decision}
+	decision.List = trace
+	return policy.Outcome{Reply: reply, Rules: rules, Decision: decision, Words: words{}}
+}
+
+// The cases of nginx's notes (words). The decision's List holds the
+// steps of the rewrite phase in pairs: a step word, then the level's
+// name or the path it concerns; its N and M are the status and line of a
+// return, or N the application's status.
+const (
+	caseEmpty        = "empty"
+	caseStatus       = "status"
+	caseAdded        = "added"
+	caseNotInherited = "not-inherited"
+	caseSteps        = "steps"
+
+	stepTrue       = "true"
+	stepFalse      = "false"
+	stepChose      = "chose"
+	stepNoLocation = "no-location"
+	stepReturn     = "return"
+	stepApp        = "app"
+	stepNote       = "note"
+)
+
+// words says nginx's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	switch n.Case {
+	case caseEmpty:
+		return "add_header " + n.Args[0] + " " + n.Args[1] + ": the value is empty for this request, so nginx adds nothing"
+	case caseStatus:
+		return "add_header without always does not apply to status " + strconv.Itoa(n.N) + " (only 200, 201, 204, 206, 301, 302, 303, 304, 307, 308)"
+	case caseAdded:
+		return "added " + n.Args[0] + ": " + n.Args[1] + " from the " + n.Args[2]
+	case caseNotInherited:
+		return "not inherited: the " + n.Args[0] + " has its own add_header, which drops every add_header of the " + n.Args[1]
+	}
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	if n.Case != caseSteps {
+		return ""
+	}
+	var steps, notes []string
+	for i := 0; i+1 < len(n.List); i += 2 {
+		v := n.List[i+1]
+		switch n.List[i] {
+		case stepTrue:
+			steps = append(steps, v+": true")
+		case stepFalse:
+			steps = append(steps, v+": false")
+		case stepChose:
+			steps = append(steps, "chose "+v)
+		case stepNoLocation:
+			steps = append(steps, "no location matches "+v)
+		case stepReturn:
+			steps = append(steps, "return "+strconv.Itoa(n.N)+" at line "+strconv.Itoa(n.M))
+		case stepApp:
+			steps = append(steps, "the application answered "+strconv.Itoa(n.N))
+		case stepNote:
+			notes = append(notes, v)
+		}
+	}
+	s := strings.Join(steps, "; ")
+	if len(notes) > 0 {
+		s += " (note: " + strings.Join(notes, "; ") + ")"
+	}
+	return s
 }

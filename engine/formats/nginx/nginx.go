@@ -103,6 +103,7 @@ type addHeader struct {
 	value     template
 	always    bool
 	line, col int
+	at        string // "line N", the trace's Path, written once at parse time
 }
 
 type stmtKind uint8
@@ -329,7 +330,7 @@ func (b *builder) directive(d *directive, lvl *level) {
 		if strings.EqualFold(d.args[0].text, "Access-Control-Allow-Origin") && strings.TrimSpace(d.args[1].text) == "$http_origin" {
 			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": Access-Control-Allow-Origin $http_origin reflects any origin (§6.1); with Access-Control-Allow-Credentials any site can read the replies")
 		}
-		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col})
+		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col, at: "line " + strconv.Itoa(d.line)})
 	case "location":
 		if lvl.kind != "server" && lvl.kind != "location" {
 			b.err(d.line, d.col, "location is not allowed here")

@@ -115,14 +115,14 @@ func TestRespond(t *testing.T) {
 		}
 		out := ev.Respond(req, tc.app)
 		if out.Reply.Status != tc.wantStatus {
-			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Decision)
+			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Text())
 		}
 		for name, want := range tc.want {
 			got, ok := out.Reply.Header.Get(name)
 			if want == "" && ok {
-				t.Errorf("%s: %s = %q, want absent (%s)", tc.desc, name, got, out.Decision)
+				t.Errorf("%s: %s = %q, want absent (%s)", tc.desc, name, got, out.Text())
 			} else if want != "" && got != want {
-				t.Errorf("%s: %s = %q, want %q (%s)", tc.desc, name, got, want, out.Decision)
+				t.Errorf("%s: %s = %q, want %q (%s)", tc.desc, name, got, want, out.Text())
 			}
 		}
 		for name, n := range tc.wantCount {
@@ -242,7 +242,7 @@ func TestWrite(t *testing.T) {
 		acao, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
 		acac, _ := out.Reply.Header.Get("Access-Control-Allow-Credentials")
 		if out.Reply.Status != tc.wantStatus || acao != tc.wantACAO || acac != tc.wantACAC {
-			t.Errorf("%s: %d ACAO %q ACAC %q, want %d %q %q (%s)", tc.desc, out.Reply.Status, acao, acac, tc.wantStatus, tc.wantACAO, tc.wantACAC, out.Decision)
+			t.Errorf("%s: %d ACAO %q ACAC %q, want %d %q %q (%s)", tc.desc, out.Reply.Status, acao, acac, tc.wantStatus, tc.wantACAO, tc.wantACAC, out.Text())
 		}
 	}
 	refuse := []struct {

@@ -100,35 +100,73 @@ func (c *Capture) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if r == nil {
 			return policy.Outcome{
 				Reply:    policy.Reply{Status: 404, Header: headers.List{}},
-				Decision: "no preflight reply pasted: the server answers OPTIONS with 404 and no headers",
+				Decision: policy.Note{Case: "no preflight reply pasted: the server answers OPTIONS with 404 and no headers"},
 			}
 		}
-		out := policy.Outcome{Reply: copyReply(r.Reply), Rules: []policy.Rule{rule(r, "preflight")}, Decision: "answered with the pasted preflight reply" + at(r)}
+		out := policy.Outcome{Reply: copyReply(r.Reply), Rules: []policy.Rule{rule(r, "preflight")}, Decision: policy.Note{Case: casePreflight, N: r.Line}, Words: words{}}
 		if r.FirstHop != nil {
 			// A browser does not follow a preflight's redirect (Fetch §4.8
 			// CORS-preflight fetch: the response must have an ok status),
 			// so it sees the first hop, not what curl -L reached.
 			out.Reply = copyReply(*r.FirstHop)
-			out.Decision = "answered with the first redirect (" + strconv.Itoa(r.FirstHop.Status) + ") of the pasted preflight exchange" + at(r) + ": a browser does not follow redirects of a preflight"
+			out.Decision = policy.Note{Case: caseFirstHop, N: r.Line, Args: [4]string{strconv.Itoa(r.FirstHop.Status)}}
 		}
 		return out
 	}
 	r := c.Actual
 	if r == nil {
-		return policy.Outcome{Reply: copyReply(app), Decision: "no actual reply pasted: the application's reply is used"}
+		return policy.Outcome{Reply: copyReply(app), Decision: policy.Note{Case: "no actual reply pasted: the application's reply is used"}}
 	}
-	out := policy.Outcome{Reply: copyReply(r.Reply), Rules: []policy.Rule{rule(r, "actual")}, Decision: "answered with the pasted actual reply" + at(r)}
+	out := policy.Outcome{Reply: copyReply(r.Reply), Rules: []policy.Rule{rule(r, "actual")}, Decision: policy.Note{Case: caseActual, N: r.Line}, Words: words{}}
 	if len(r.Redirects) > 0 {
-		out.Decision += " after " + strconv.Itoa(len(r.Redirects)) + " redirect(s) curl followed (first " + strconv.Itoa(r.Redirects[0].Status) + " at line " + strconv.Itoa(r.Redirects[0].Line) + ")"
+		// Pasted captures with redirects are rare: their numbers are
+		// written out here rather than given a field each in Note.
+		out.Decision.Case = caseRedirected
+		out.Decision.Args = [4]string{strconv.Itoa(len(r.Redirects)), strconv.Itoa(r.Redirects[0].Status), strconv.Itoa(r.Redirects[0].Line)}
 	}
 	return out
 }
 
-func at(r *Reply) string {
-	if r.Line == 0 {
+// at names the pasted line n, when known.
+func at(n int) string {
+	if n == 0 {
 		return ""
 	}
-	return " (line " + strconv.Itoa(r.Line) + ")"
+	return " (line " + strconv.Itoa(n) + ")"
+}
+
+// The cases of a capture's notes (words).
+const (
+	casePreflight  = "preflight"
+	caseFirstHop   = "first-hop"
+	caseActual     = "actual"
+	caseRedirected = "redirected"
+	caseAsPasted   = "as-pasted"
+)
+
+// words says a capture's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	if n.Case == caseAsPasted {
+		return "the " + n.Args[0] + " reply as pasted"
+	}
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	switch n.Case {
+	case casePreflight:
+		return "answered with the pasted preflight reply" + at(n.N)
+	case caseFirstHop:
+		return "answered with the first redirect (" + n.Args[0] + ") of the pasted preflight exchange" + at(n.N) + ": a browser does not follow redirects of a preflight"
+	case caseActual:
+		return "answered with the pasted actual reply" + at(n.N)
+	case caseRedirected:
+		return "answered with the pasted actual reply" + at(n.N) + " after " + n.Args[0] + " redirect(s) curl followed (first " + n.Args[1] + " at line " + n.Args[2] + ")"
+	}
+	return ""
 }
 
 func rule(r *Reply, id string) policy.Rule {
@@ -136,7 +174,7 @@ func rule(r *Reply, id string) policy.Rule {
 	if r.Line > 0 {
 		p = "line " + strconv.Itoa(r.Line)
 	}
-	return policy.Rule{Index: 0, ID: id, Path: p, Matched: true, Detail: "the " + id + " reply as pasted", Source: source}
+	return policy.Rule{Index: 0, ID: id, Path: p, Matched: true, Note: policy.Note{Case: caseAsPasted, Args: [4]string{id}}, Source: source}
 }
 
 // copyReply returns r with its own header list, so a caller may change

@@ -213,7 +213,7 @@ func TestRespond(t *testing.T) {
 		}
 		out := ev.Respond(policy.Request{Method: tc.method, URL: "http://api.test/a"}, app)
 		if out.Reply.Status != tc.wantStatus {
-			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Decision)
+			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.wantStatus, out.Text())
 		}
 		if tc.wantHeader != "" && !out.Reply.Header.Has(tc.wantHeader) {
 			t.Errorf("%s: no %s in %v", tc.desc, tc.wantHeader, out.Reply.Header)

@@ -63,14 +63,14 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	reply := app
 	reply.Header = stripCORS(app.Header)
 	if !hasOrigin {
-		return policy.Outcome{Reply: reply, Decision: "no Origin header: API Gateway adds no CORS headers"}
+		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: "no Origin header: API Gateway adds no CORS headers"}}
 	}
 	acao, ok := c.allowOrigin(origin)
 	t := policy.Rule{Index: 0, Path: c.Path}
 	if !ok {
-		t.Failed, t.Detail = "origin", "Origin "+strconv.Quote(origin)+" is not in AllowOrigins "+strings.Join(c.AllowOrigins, ",")
+		t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: c.AllowOrigins}
 	} else {
-		t.Matched, t.Source, t.Detail = true, SourceHTTP, "Origin is allowed by AllowOrigins"
+		t.Matched, t.Source, t.Note.Case = true, SourceHTTP, "Origin is allowed by AllowOrigins"
 	}
 	rules := []policy.Rule{t}
 	if req.Method == "OPTIONS" && hasACRM {
@@ -80,12 +80,12 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		r := policy.Reply{Status: 204}
 		if ok {
 			r.Header = c.preflightHeaders(acao)
-			return policy.Outcome{Reply: r, Rules: rules, Decision: "preflight answered by API Gateway's CORS configuration"}
+			return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight answered by API Gateway's CORS configuration"}}
 		}
-		return policy.Outcome{Reply: r, Rules: rules, Decision: "preflight from an origin not in AllowOrigins: 204 without CORS headers [UNVERIFIED]"}
+		return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight from an origin not in AllowOrigins: 204 without CORS headers [UNVERIFIED]"}, Words: words{}}
 	}
 	if !ok {
-		return policy.Outcome{Reply: reply, Rules: rules, Decision: "origin not allowed: no CORS headers"}
+		return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "origin not allowed: no CORS headers"}, Words: words{}}
 	}
 	// "adds the configured headers to integration responses" [DOC].
 	reply.Header.Set("access-control-allow-origin", acao)
@@ -95,7 +95,7 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	if len(c.ExposeHeaders) > 0 {
 		reply.Header.Set("access-control-expose-headers", strings.Join(c.ExposeHeaders, ","))
 	}
-	return policy.Outcome{Reply: reply, Rules: rules, Decision: "actual request: CORS headers added by API Gateway"}
+	return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "actual request: CORS headers added by API Gateway"}}
 }
 
 // preflightHeaders are the configured headers, lowercase as HTTP APIs

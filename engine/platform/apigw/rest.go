@@ -53,8 +53,8 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		}
 		c.optional(&h)
 		h.Add("Content-Type", "application/json")
-		t.Detail = "OPTIONS answered by the mock integration with static headers"
-		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: "OPTIONS mock integration: 200 with the static CORS headers"}
+		t.Note.Case = "OPTIONS answered by the mock integration with static headers"
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "OPTIONS mock integration: 200 with the static CORS headers"}}
 	}
 	reply := app
 	reply.Header = app.Header.Clone()
@@ -62,29 +62,28 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	// MissingAuthenticationTokenException); they get CORS headers only
 	// from Gateway Responses (§5.2).
 	if app.Header.Has("x-amzn-ErrorType") && app.Status >= 400 {
-		class := "DEFAULT_" + strconv.Itoa(app.Status/100) + "XX"
-		if contains(c.GatewayResponses, class) {
+		if contains(c.GatewayResponses, responseClass(app.Status)) {
 			reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 			reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
-			t.Detail = "API Gateway error reply: Gateway Response " + class + " adds the headers"
-			return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "gateway error with " + class + " configured: CORS headers added"}
+			t.Note = policy.Note{Case: caseGatewayResponse, N: app.Status}
+			return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: caseGatewayResponse, N: app.Status}, Words: words{}}
 		}
 		t.Matched, t.Failed = false, "status"
-		t.Detail = "API Gateway error reply " + strconv.Itoa(app.Status) + " and no " + class + " Gateway Response with CORS headers"
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "gateway error without CORS headers (configure Gateway Responses)"}
+		t.Note = policy.Note{Case: caseNoGatewayResponse, N: app.Status}
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "gateway error without CORS headers (configure Gateway Responses)"}, Words: words{}}
 	}
 	if c.Integration == LambdaProxy || c.Integration == HTTPProxy {
 		// "your backend is responsible for returning the
 		// Access-Control-Allow-Origin and Access-Control-Allow-Headers
 		// headers" (how-to-cors.md): the reply is the backend's, as is.
-		t.Detail = "proxy integration: the backend's own headers are returned"
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "proxy integration: backend reply passed through"}
+		t.Note.Case = "proxy integration: the backend's own headers are returned"
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "proxy integration: backend reply passed through"}}
 	}
 	if app.Status != 200 {
 		// ACAO is added to the method's 200 response only (§5.2).
 		t.Matched, t.Failed = false, "status"
-		t.Detail = "Enable CORS adds Access-Control-Allow-Origin to the 200 method response only; this reply is " + strconv.Itoa(app.Status)
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "non-200 integration reply: no CORS headers"}
+		t.Note = policy.Note{Case: caseNot200, N: app.Status}
+		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "non-200 integration reply: no CORS headers"}, Words: words{}}
 	}
 	reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 	if c.AllowCredentials {
@@ -95,8 +94,8 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	if c.ExposeHeaders != "" {
 		reply.Header.Set("Access-Control-Expose-Headers", c.ExposeHeaders)
 	}
-	t.Detail = "200 method response carries the static Access-Control-Allow-Origin"
-	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "200 reply: static Access-Control-Allow-Origin added"}
+	t.Note.Case = "200 method response carries the static Access-Control-Allow-Origin"
+	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "200 reply: static Access-Control-Allow-Origin added"}}
 }
 
 func (c *RESTConfig) optional(h *headers.List) {
@@ -211,4 +210,10 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// responseClass is the Gateway Response type that covers status:
+// DEFAULT_4XX or DEFAULT_5XX (§5.2).
+func responseClass(status int) string {
+	return "DEFAULT_" + strconv.Itoa(status/100) + "XX"
 }

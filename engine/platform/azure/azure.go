@@ -94,18 +94,18 @@ func (s Service) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 	}
 	if !enabled {
-		return policy.Outcome{Reply: reply, Decision: "CORS is not enabled for the service: no CORS headers"}
+		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: "CORS is not enabled for the service: no CORS headers"}}
 	}
 	if !hasOrigin {
 		// The Vary table lists "Vary: Origin" for requests without Origin
 		// when rules exist.
 		varyOrigin()
-		return policy.Outcome{Reply: reply, Decision: "no Origin header: not a CORS request"}
+		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: "no Origin header: not a CORS request"}}
 	}
 	i, viaStar, trace := s.selectRule(origin, req.Method)
 	if i < 0 {
 		varyOrigin()
-		return policy.Outcome{Reply: reply, Rules: trace, Decision: "no rule matches origin and method: served without CORS headers"}
+		return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: "no rule matches origin and method: served without CORS headers"}, Words: words{}}
 	}
 	r := &s.CORS.Rules[i]
 	if viaStar {
@@ -120,26 +120,26 @@ func (s Service) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if eh := r.exposed(app.Header); eh != "" {
 		reply.Header.Set("Access-Control-Expose-Headers", eh)
 	}
-	trace[len(trace)-1].Detail += "; requested headers of an actual request are not checked ([UNVERIFIED])"
-	return policy.Outcome{Reply: reply, Rules: trace, Decision: "actual request matched rule " + strconv.Itoa(i+1) + ": CORS headers added"}
+	trace[len(trace)-1].Note.Case = caseSelectedActual
+	return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: words{}}
 }
 
 func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled bool) policy.Outcome {
 	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
 	if !hasOrigin || !hasACRM {
 		// "missing Origin or ACRM -> 400"; code and message as Azurite's [EMU].
-		return policy.Outcome{Reply: errorReply(400, "InvalidHeaderValue", "A required CORS header is not present."), Decision: "preflight without Origin or Access-Control-Request-Method: 400"}
+		return policy.Outcome{Reply: errorReply(400, "InvalidHeaderValue", "A required CORS header is not present."), Decision: policy.Note{Case: "preflight without Origin or Access-Control-Request-Method: 400"}}
 	}
-	refuse := func(trace []policy.Rule, why string) policy.Outcome {
+	refuse := func(trace []policy.Rule, why policy.Note) policy.Outcome {
 		// "CORS disabled or no match -> 403"; code and message Azurite's [EMU].
-		return policy.Outcome{Reply: errorReply(403, "CorsPreflightFailure", "CORS not enabled or no matching rule found for this request."), Rules: trace, Decision: why + ": 403"}
+		return policy.Outcome{Reply: errorReply(403, "CorsPreflightFailure", "CORS not enabled or no matching rule found for this request."), Rules: trace, Decision: why, Words: words{}}
 	}
 	if !enabled {
-		return refuse(nil, "CORS is not enabled for the service")
+		return refuse(nil, policy.Note{Case: "CORS is not enabled for the service: 403"})
 	}
 	i, _, trace := s.selectRule(origin, acrm)
 	if i < 0 {
-		return refuse(trace, "no rule matches origin and method")
+		return refuse(trace, policy.Note{Case: "no rule matches origin and method: 403"})
 	}
 	r := &s.CORS.Rules[i]
 	acrh, hasACRH := req.Header.Get("Access-Control-Request-Headers")
@@ -147,8 +147,8 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 		if !r.allowsHeader(h) {
 			t := &trace[len(trace)-1]
 			t.Matched, t.Failed = false, "headers"
-			t.Detail = "rule selected by origin and method, but requested header " + strconv.Quote(h) + " is not in AllowedHeaders " + strings.Join(r.AllowedHeaders, ",") + "; Azure does not try later rules"
-			return refuse(trace, "rule "+strconv.Itoa(i+1)+" was selected and refuses a requested header (no fall-through)")
+			t.Note = policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
+			return refuse(trace, policy.Note{Case: caseRefusesHeader, N: i})
 		}
 	}
 	// The preflight reply's values follow Azurite (ACAO echoed even for
@@ -162,7 +162,7 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	h.Add("Access-Control-Max-Age", strconv.Itoa(r.MaxAgeInSeconds))
 	h.Add("Access-Control-Allow-Credentials", "true")
 	h.Add("Content-Length", "0")
-	return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: "preflight answered by rule " + strconv.Itoa(i+1)}
+	return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: words{}}
 }
 
 // selectRule returns the first rule matching origin and method (origin
@@ -176,11 +176,11 @@ func (s Service) selectRule(origin, method string) (int, bool, []policy.Rule) {
 		literal, star := r.matchOrigin(origin)
 		switch {
 		case !literal && !star:
-			t.Failed, t.Detail = "origin", "Origin "+strconv.Quote(origin)+" is not in AllowedOrigins "+strings.Join(r.AllowedOrigins, ",")+" (exact, case-sensitive match or *)"
+			t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: r.AllowedOrigins}
 		case !contains(r.AllowedMethods, method):
-			t.Failed, t.Detail = "method", "method "+method+" is not in AllowedMethods "+strings.Join(r.AllowedMethods, ",")
+			t.Failed, t.Note = "method", policy.Note{Case: caseMethod, Args: [4]string{method}, List: r.AllowedMethods}
 		default:
-			t.Matched, t.Source, t.Detail = true, Source, "origin and method match: rule selected"
+			t.Matched, t.Source, t.Note.Case = true, Source, caseSelected
 			trace = append(trace, t)
 			return i, !literal, trace
 		}
@@ -258,4 +258,46 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// The cases of Azure's notes (words).
+const (
+	caseOrigin         = "origin"
+	caseMethod         = "method"
+	caseHeader         = "header"
+	caseSelected       = "origin and method match: rule selected"
+	caseSelectedActual = "selected-actual"
+	caseRefusesHeader  = "refuses-header"
+	casePreflight      = "preflight"
+	caseActual         = "actual"
+)
+
+// words says Azure's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	switch n.Case {
+	case caseOrigin:
+		return "Origin " + strconv.Quote(n.Args[0]) + " is not in AllowedOrigins " + strings.Join(n.List, ",") + " (exact, case-sensitive match or *)"
+	case caseMethod:
+		return "method " + n.Args[0] + " is not in AllowedMethods " + strings.Join(n.List, ",")
+	case caseHeader:
+		return "rule selected by origin and method, but requested header " + strconv.Quote(n.Args[0]) + " is not in AllowedHeaders " + strings.Join(n.List, ",") + "; Azure does not try later rules"
+	case caseSelectedActual:
+		return caseSelected + "; requested headers of an actual request are not checked ([UNVERIFIED])"
+	}
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	switch n.Case {
+	case caseRefusesHeader:
+		return "rule " + strconv.Itoa(n.N+1) + " was selected and refuses a requested header (no fall-through): 403"
+	case casePreflight:
+		return "preflight answered by rule " + strconv.Itoa(n.N+1)
+	case caseActual:
+		return "actual request matched rule " + strconv.Itoa(n.N+1) + ": CORS headers added"
+	}
+	return ""
 }

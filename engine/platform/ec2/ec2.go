@@ -43,14 +43,14 @@ func (Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if acrh, ok := req.Header.Get("Access-Control-Request-Headers"); ok && strings.TrimSpace(acrh) != "" {
 			h.Add("Access-Control-Allow-Headers", acrh)
 		}
-		t.Detail = "preflight for " + acrm + ": any origin, any headers, never credentials"
-		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: "EC2 API preflight: fixed policy"}
+		t.Note = policy.Note{Case: casePreflight, Args: [4]string{acrm}}
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "EC2 API preflight: fixed policy"}, Words: words{}}
 	}
 	reply := app
 	reply.Header = app.Header.Clone()
 	reply.Header.Set("Access-Control-Allow-Origin", "*")
-	t.Detail = "actual request: Access-Control-Allow-Origin * and never Access-Control-Allow-Credentials"
-	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: "EC2 API actual request: ACAO *"}
+	t.Note.Case = "actual request: Access-Control-Allow-Origin * and never Access-Control-Allow-Credentials"
+	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "EC2 API actual request: ACAO *"}}
 }
 
 // Parse accepts the preset's text: empty or "ec2". Anything else is
@@ -92,3 +92,19 @@ func (*format) ReadRules(text string) (*portable.Config, error) {
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
 func Formats() []policy.Format { return []policy.Format{&format{}} }
+
+// casePreflight is the note of a preflight (words).
+const casePreflight = "preflight"
+
+// words says EC2's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	if n.Case == casePreflight {
+		return "preflight for " + n.Args[0] + ": any origin, any headers, never credentials"
+	}
+	return ""
+}
+
+func (words) Decision(policy.Note) string { return "" }

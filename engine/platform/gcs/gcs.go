@@ -83,9 +83,9 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if isPreflight {
 			// The status of a refused preflight is [UNVERIFIED] (§3 and §9
 			// item 3); we answer 200 without CORS headers.
-			return policy.Outcome{Reply: policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Length", Value: "0"}}}, Decision: why + ": preflight answered without CORS headers [UNVERIFIED status]"}
+			return policy.Outcome{Reply: policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Length", Value: "0"}}}, Decision: policy.Note{Case: caseRefusedPreflight, Args: [4]string{why}}, Words: words{}}
 		}
-		return policy.Outcome{Reply: app, Decision: why + ": served without CORS headers"}
+		return policy.Outcome{Reply: app, Decision: policy.Note{Case: caseServed, Args: [4]string{why}}, Words: words{}}
 	}
 	if !hasOrigin {
 		return noCORS("no Origin header")
@@ -106,12 +106,12 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		t := policy.Rule{Index: i, Path: e.Path}
 		switch {
 		case !matchAny(e.Origin, origin):
-			t.Failed, t.Detail = "origin", "Origin "+strconv.Quote(origin)+" is not in origin "+quote(e.Origin)
+			t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: e.Origin}
 		case !matchAny(e.Method, method):
-			t.Failed, t.Detail = "method", "method "+method+" is not in method "+quote(e.Method)
+			t.Failed, t.Note = "method", policy.Note{Case: caseMethod, Args: [4]string{method}, List: e.Method}
 		default:
 			t.Matched, t.Source = true, Source
-			t.Detail = "origin and method match; requested headers are not part of GCS's selection"
+			t.Note.Case = "origin and method match; requested headers are not part of GCS's selection"
 		}
 		trace = append(trace, t)
 		if !t.Matched {
@@ -137,13 +137,13 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 				h.Add("Access-Control-Max-Age", strconv.Itoa(*e.MaxAgeSeconds))
 			}
 			h.Add("Content-Length", "0")
-			return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: "preflight answered by entry " + strconv.Itoa(i+1)}
+			return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: words{}}
 		}
 		app.Header.Set("Access-Control-Allow-Origin", origin)
 		if len(e.ResponseHeader) > 0 {
 			app.Header.Set("Access-Control-Expose-Headers", strings.Join(e.ResponseHeader, ", "))
 		}
-		return policy.Outcome{Reply: app, Rules: trace, Decision: "actual request matched entry " + strconv.Itoa(i+1) + ": CORS headers added"}
+		return policy.Outcome{Reply: app, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: words{}}
 	}
 	out := noCORS("no entry matches origin and method")
 	out.Rules = trace
@@ -170,10 +170,40 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func quote(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = strconv.Quote(s)
+// The cases of GCS's notes (words).
+const (
+	caseOrigin           = "origin"
+	caseMethod           = "method"
+	casePreflight        = "preflight"
+	caseActual           = "actual"
+	caseRefusedPreflight = "refused-preflight"
+	caseServed           = "served"
+)
+
+// words says GCS's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	switch n.Case {
+	case caseOrigin:
+		return "Origin " + strconv.Quote(n.Args[0]) + " is not in origin " + wire.QuoteList(n.List)
+	case caseMethod:
+		return "method " + n.Args[0] + " is not in method " + wire.QuoteList(n.List)
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	switch n.Case {
+	case casePreflight:
+		return "preflight answered by entry " + strconv.Itoa(n.N+1)
+	case caseActual:
+		return "actual request matched entry " + strconv.Itoa(n.N+1) + ": CORS headers added"
+	case caseRefusedPreflight:
+		return n.Args[0] + ": preflight answered without CORS headers [UNVERIFIED status]"
+	case caseServed:
+		return n.Args[0] + ": served without CORS headers"
+	}
+	return ""
 }

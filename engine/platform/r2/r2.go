@@ -73,8 +73,16 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			out.Rules[i].Source = Source
 		}
 	}
-	out.Decision = "R2 (as S3, [UNVERIFIED]): " + out.Decision
+	out.Words = words{}
 	return out
+}
+
+// words says S3's notes, and R2's decisions as S3's.
+type words struct{ s3.Words }
+
+// Decision implements policy.Words.
+func (w words) Decision(n policy.Note) string {
+	return "R2 (as S3, [UNVERIFIED]): " + policy.Outcome{Decision: n, Words: w.Words}.Text()
 }
 
 // Parse reads text written in form and validates it as R2 does.

@@ -60,10 +60,10 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			// [AWS-REC] snapshot L5, L65, L101.
 			r := errorReply(400, "BadRequest", msgNoOrigin, "", "")
 			r.Header.Add("Connection", "close")
-			return policy.Outcome{Reply: r, Decision: "OPTIONS without Origin: 400 BadRequest"}
+			return policy.Outcome{Reply: r, Decision: policy.Note{Case: "OPTIONS without Origin: 400 BadRequest"}}
 		}
 		// [AWS-REC] get-no-origin: served as is, no CORS headers.
-		return policy.Outcome{Reply: pass(app), Decision: "no Origin header: not a CORS request, served without CORS headers"}
+		return policy.Outcome{Reply: pass(app), Decision: policy.Note{Case: "no Origin header: not a CORS request, served without CORS headers"}}
 	}
 	method := req.Method
 	if acrm != "" {
@@ -72,14 +72,14 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	errMethod := method
 	if b.Absent && isPreflight {
 		// [AWS-REC] snapshot L50.
-		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNoBucket, errMethod, "BUCKET"), Decision: "the bucket does not exist: 403 AccessForbidden"}
+		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNoBucket, errMethod, "BUCKET"), Decision: policy.Note{Case: "the bucket does not exist: 403 AccessForbidden"}}
 	}
 	if b.CORS == nil {
 		if isPreflight {
 			// [AWS-REC] snapshot L13, L23: ResourceType BUCKET even for a key.
-			return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotEnabled, errMethod, "BUCKET"), Decision: "the bucket has no CORS configuration: 403 AccessForbidden"}
+			return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotEnabled, errMethod, "BUCKET"), Decision: policy.Note{Case: "the bucket has no CORS configuration: 403 AccessForbidden"}}
 		}
-		return policy.Outcome{Reply: pass(app), Decision: "the bucket has no CORS configuration: served without CORS headers"}
+		return policy.Outcome{Reply: pass(app), Decision: policy.Note{Case: "the bucket has no CORS configuration: served without CORS headers"}}
 	}
 	acrh, _ := req.Header.Get("Access-Control-Request-Headers")
 	reqHdrs := wire.HeaderNames(acrh) // consulted on actual requests too [AWS-REC] get-non-allowed-with-acl
@@ -87,19 +87,19 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	for i := range b.CORS.Rules {
 		r := &b.CORS.Rules[i]
 		t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path}
-		t.Failed, t.Detail = r.check(origin, method, reqHdrs)
+		t.Failed, t.Note = r.check(origin, method, reqHdrs)
 		if t.Failed != "" {
 			trace = append(trace, t)
 			continue
 		}
-		t.Matched, t.Detail, t.Source = true, "origin, method and every requested header match", Source
+		t.Matched, t.Note.Case, t.Source = true, "origin, method and every requested header match", Source
 		trace = append(trace, t)
 		cors := r.headers(origin, reqHdrs)
 		if isPreflight {
 			// [AWS-REC] opt-right-origin: 200, empty body, Content-Length 0.
 			reply := policy.Reply{Status: 200, Header: cors}
 			reply.Header.Add("Content-Length", "0")
-			return policy.Outcome{Reply: reply, Rules: trace, Decision: "preflight answered by rule " + strconv.Itoa(i+1)}
+			return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: Words{}}
 		}
 		// [AWS-REC] get-right-origin; s3-tests L6950: CORS headers on error
 		// replies (404 NoSuchKey, 403) of actual requests as well.
@@ -107,7 +107,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		for _, f := range cors {
 			reply.Header.Set(f.Name, f.Value)
 		}
-		return policy.Outcome{Reply: reply, Rules: trace, Decision: "actual request matched rule " + strconv.Itoa(i+1) + ": CORS headers added"}
+		return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: Words{}}
 	}
 	if isPreflight {
 		rt := "OBJECT"
@@ -115,34 +115,75 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			rt = "BUCKET"
 		}
 		// [AWS-REC] opt-wrong-origin: 403, no CORS headers, no Vary.
-		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotAllowed, errMethod, rt), Rules: trace, Decision: "no rule matched: 403 AccessForbidden"}
+		return policy.Outcome{Reply: errorReply(403, "AccessForbidden", msgNotAllowed, errMethod, rt), Rules: trace, Decision: policy.Note{Case: "no rule matched: 403 AccessForbidden"}, Words: Words{}}
 	}
 	// [AWS-REC] get-wrong-origin: served, no CORS headers, no Vary.
-	return policy.Outcome{Reply: pass(app), Rules: trace, Decision: "no rule matched: served without CORS headers"}
+	return policy.Outcome{Reply: pass(app), Rules: trace, Decision: policy.Note{Case: "no rule matched: served without CORS headers"}, Words: Words{}}
 }
 
 // check returns the first condition of r that the request fails, in the
 // order S3's guide lists them (origin, method, headers; seed
-// "How Does Amazon S3 Evaluate the CORS Configuration"), with the values.
-func (r *Rule) check(origin, method string, reqHdrs []string) (failed, detail string) {
+// "How Does Amazon S3 Evaluate the CORS Configuration"), with the values
+// compared (Words says them).
+func (r *Rule) check(origin, method string, reqHdrs []string) (failed string, n policy.Note) {
 	if !r.matchOrigin(origin) {
-		return "origin", "Origin " + strconv.Quote(origin) + " matches no AllowedOrigin of " + quoteList(r.AllowedOrigins)
+		return "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: r.AllowedOrigins}
 	}
 	if !contains(r.AllowedMethods, method) {
-		return "method", "method " + method + " is not in AllowedMethods " + quoteList(r.AllowedMethods) + " (case-sensitive)"
+		return "method", policy.Note{Case: caseMethod, Args: [4]string{method}, List: r.AllowedMethods}
 	}
 	if len(reqHdrs) > 0 {
 		if len(r.AllowedHeaders) == 0 {
 			// [AWS-REC] opt-get-headers: no AllowedHeader allows no header.
-			return "headers", "the rule has no AllowedHeader, so requested header " + strconv.Quote(reqHdrs[0]) + " is not allowed"
+			return "headers", policy.Note{Case: caseNoHeaders, Args: [4]string{reqHdrs[0]}}
 		}
 		for _, h := range reqHdrs {
 			if !r.matchHeader(h) {
-				return "headers", "requested header " + strconv.Quote(h) + " matches no AllowedHeader of " + quoteList(r.AllowedHeaders)
+				return "headers", policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
 			}
 		}
 	}
-	return "", ""
+	return "", policy.Note{}
+}
+
+// The cases of S3's notes (Words).
+const (
+	caseOrigin    = "origin"
+	caseMethod    = "method"
+	caseNoHeaders = "no-headers"
+	caseHeader    = "header"
+	casePreflight = "preflight"
+	caseActual    = "actual"
+)
+
+// Words says S3's notes (policy.Words); R2 says them too.
+type Words struct{}
+
+// Rule implements policy.Words.
+func (Words) Rule(r policy.Rule) string {
+	n := r.Note
+	switch n.Case {
+	case caseOrigin:
+		return "Origin " + strconv.Quote(n.Args[0]) + " matches no AllowedOrigin of " + wire.QuoteList(n.List)
+	case caseMethod:
+		return "method " + n.Args[0] + " is not in AllowedMethods " + wire.QuoteList(n.List) + " (case-sensitive)"
+	case caseNoHeaders:
+		return "the rule has no AllowedHeader, so requested header " + strconv.Quote(n.Args[0]) + " is not allowed"
+	case caseHeader:
+		return "requested header " + strconv.Quote(n.Args[0]) + " matches no AllowedHeader of " + wire.QuoteList(n.List)
+	}
+	return ""
+}
+
+// Decision implements policy.Words.
+func (Words) Decision(n policy.Note) string {
+	switch n.Case {
+	case casePreflight:
+		return "preflight answered by rule " + strconv.Itoa(n.N+1)
+	case caseActual:
+		return "actual request matched rule " + strconv.Itoa(n.N+1) + ": CORS headers added"
+	}
+	return ""
 }
 
 func (r *Rule) matchOrigin(origin string) bool {
@@ -266,14 +307,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func quoteList(list []string) string {
-	q := make([]string, len(list))
-	for i, s := range list {
-		q[i] = strconv.Quote(s)
-	}
-	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // xmlEscape escapes character data. Quotes stay as they are: S3's 403

@@ -21,7 +21,7 @@ func ExampleBucket_Respond() {
 		{Name: "Origin", Value: "https://app.test"},
 		{Name: "Access-Control-Request-Method", Value: "PUT"},
 	}}, policy.Reply{})
-	fmt.Println(out.Reply.Status, out.Decision)
+	fmt.Println(out.Reply.Status, out.Text())
 	for _, f := range out.Reply.Header {
 		fmt.Printf("%s: %s\n", f.Name, f.Value)
 	}

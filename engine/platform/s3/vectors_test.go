@@ -77,7 +77,7 @@ func TestVectors(t *testing.T) {
 			out := b.Respond(policy.Request{Method: v.Request.Method, URL: v.Request.Path, Header: v.Request.Headers}, app)
 			got := out.Reply
 			if got.Status != v.Expect.Status {
-				t.Errorf("status %d, want %d (%s); decision %q", got.Status, v.Expect.Status, v.Source, out.Decision)
+				t.Errorf("status %d, want %d (%s); decision %q", got.Status, v.Expect.Status, v.Source, out.Text())
 			}
 			for _, f := range v.Expect.Headers {
 				if val, ok := got.Header.Get(f.Name); !ok || val != f.Value {

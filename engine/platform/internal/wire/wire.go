@@ -4,6 +4,7 @@
 package wire
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/limits"
@@ -70,4 +71,14 @@ func StarMatch(pattern, s string) bool {
 	}
 	prefix, suffix := pattern[:i], pattern[i+1:]
 	return len(s) >= len(prefix)+len(suffix) && strings.HasPrefix(s, prefix) && strings.HasSuffix(s, suffix)
+}
+
+// QuoteList writes a configured list as a trace says it: each entry
+// quoted, in brackets (["https://a.test", "*"]).
+func QuoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
