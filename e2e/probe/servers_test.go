@@ -5,16 +5,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/rs/cors"
+
+	"github.com/whycors/whycors/internal/nginxtest"
 )
 
 // nginxConf is the configuration the test gives Debian's nginx, with CORS
@@ -29,19 +27,7 @@ import (
 //     Access-Control-Allow-Origin.
 //   - /wrong/: Access-Control-Allow-Origin names another origin.
 //   - /plain/: no CORS at all.
-const nginxConf = `daemon off;
-master_process off;
-pid {{prefix}}/nginx.pid;
-error_log {{prefix}}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path {{prefix}}/body;
-  proxy_temp_path {{prefix}}/proxy;
-  fastcgi_temp_path {{prefix}}/fastcgi;
-  uwsgi_temp_path {{prefix}}/uwsgi;
-  scgi_temp_path {{prefix}}/scgi;
-  server {
+const nginxConf = nginxtest.Head + `  server {
     listen 127.0.0.1:{{port}};
     location /good/ {
       if ($request_method = OPTIONS) {
@@ -85,71 +71,11 @@ http {
 }
 `
 
-// freePort asks the kernel for a free loopback port.
-func freePort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
-// nginxPath finds Debian's nginx (nginx-light); the test script installs it
-// when missing.
-func nginxPath() string {
-	for _, p := range []string{"/usr/sbin/nginx", "/usr/bin/nginx"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("nginx"); err == nil {
-		return p
-	}
-	return ""
-}
-
-// startNginx runs nginx in the foreground on a loopback port with a prefix
-// of its own (not as a system service) and returns the port.
+// startNginx runs nginx with nginxConf (internal/nginxtest) and returns
+// its port.
 func startNginx(t testing.TB) int {
 	t.Helper()
-	bin := nginxPath()
-	if bin == "" {
-		if os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
-			t.Fatal("no nginx found (apt-get install nginx-light)")
-		}
-		t.Skip("no nginx found; apt-get install nginx-light")
-	}
-	prefix := t.TempDir()
-	port := freePort(t)
-	conf := strings.NewReplacer("{{prefix}}", prefix, "{{port}}", strconv.Itoa(port)).Replace(nginxConf)
-	confPath := filepath.Join(prefix, "nginx.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-p", prefix, "-c", confPath)
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start nginx: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
-		if err == nil {
-			c.Close()
-			return port
-		}
-		if time.Now().After(deadline) {
-			b, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
-			t.Fatalf("nginx did not listen on %d: %v\n%s", port, err, b)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return nginxtest.Start(t, nginxConf, nil)
 }
 
 // startRSCors serves an application behind github.com/rs/cors, configured
