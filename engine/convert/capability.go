@@ -1,6 +1,7 @@
 package convert
 
 import (
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -14,6 +15,16 @@ import (
 // is a policy.Errors, positioned, when the platform refuses the text.
 type Reader interface {
 	ReadRules(text string) (*portable.Config, error)
+}
+
+// Stater is a Reader that states the rules of an evaluator its own Parse
+// returned for text, without reading text again: one reading then
+// serves the verdict, lint and the fix search (explain reads a policy
+// once per verdict). ok is false for an evaluator it did not make, and
+// the caller reads the text (ReadRules).
+type Stater interface {
+	Reader
+	StateRules(ev policy.Evaluator, text string) (cfg *portable.Config, ok bool)
 }
 
 // Writer is a format conversion can write: it maps p onto its own model,

@@ -74,7 +74,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
 	}
 	if o.Advisor != nil {
-		o.Advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes), o)
+		o.Advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
 	}
 	return v, nil
 }

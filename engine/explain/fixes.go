@@ -57,7 +57,7 @@ func Fixes(s Scenario, o Options) ([]Fix, error) {
 	if o.Advisor == nil {
 		return nil, policy.Errors{{Path: "$", Msg: "this build has no fix search (engine/explain/advise is not linked)"}}
 	}
-	o.Advisor.Advise(withFormat(s, srv), &v, true, o)
+	o.Advisor.Advise(withFormat(s, srv), &v, true, srv.reading(s, o))
 	return v.Fixes, nil
 }
 
@@ -80,6 +80,27 @@ func Run(s Scenario, o Options) (Verdict, error) {
 // reason, the value read, whether on the preflight), or nil when it
 // passed. It is not part of the JSON; a fix search reads it.
 func (v *Verdict) Failure() *fetch.Failure { return v.failure }
+
+// reading returns o with a Parse that hands back the evaluator srv read
+// for s's policy text instead of reading that text again: the advisor's
+// lint and fix search start from the same reading (convert.Stater).
+func (srv *server) reading(s Scenario, o Options) Options {
+	if srv.eval == nil || s.Policy == nil {
+		return o
+	}
+	base := o.Parse
+	if base == nil {
+		base = policy.Format.Parse
+	}
+	f, ev, text := srv.f, srv.eval, s.Policy.Text
+	o.Parse = func(g policy.Format, t string) (policy.Evaluator, error) {
+		if g == f && t == text {
+			return ev, nil
+		}
+		return base(g, t)
+	}
+	return o
+}
 
 // withFormat returns s with its policy's format as read ("auto" resolved
 // to the detected format).

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -17,10 +18,23 @@ var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins
 // ReadRules implements convert.Reader: the policy's rules in the neutral
 // model, each value positioned at its JSON path ($.rules[i].origins[j],
 // or $.origins[j] in the one-rule form).
-func (*format) ReadRules(text string) (*portable.Config, error) {
+func (f *format) ReadRules(text string) (*portable.Config, error) {
 	p, err := Parse(text)
 	if err != nil {
 		return nil, err
+	}
+	c, _ := f.StateRules(p, text)
+	return c, nil
+}
+
+// StateRules implements convert.Stater: the rules of a Policy Parse
+// returned. Their values are placed by a scan of text (portable.Locator):
+// native's own reader keeps the offsets of rules and fields, not of each
+// list entry.
+func (*format) StateRules(ev policy.Evaluator, text string) (*portable.Config, bool) {
+	p, ok := ev.(*Policy)
+	if !ok {
+		return nil, false
 	}
 	c := &portable.Config{Format: FormatName, Semantics: semantics}
 	for i, nr := range p.Rules() {
@@ -37,7 +51,7 @@ func (*format) ReadRules(text string) (*portable.Config, error) {
 		c.Rules = append(c.Rules, r)
 	}
 	portable.NewLocator(text).Fill(c.Rules)
-	return c, nil
+	return c, true
 }
 
 // portablePaths maps a native path pattern onto the portable form's

@@ -22,9 +22,19 @@ type Locator struct {
 // a JSON array or object (XML, nginx, JavaScript, or invalid JSON) gets
 // no locations.
 func NewLocator(text string) *Locator {
-	l := &Locator{text: text}
 	root, err := jsontext.ParseString(text, jsontext.MaxDepth)
-	if err != nil || (root.Kind != jsontext.Object && root.Kind != jsontext.Array) {
+	if err != nil {
+		root = nil
+	}
+	return LocatorOf(text, root)
+}
+
+// LocatorOf is NewLocator of a text already parsed into root (nil: not
+// JSON), so that a reader that keeps its tree does not parse the text a
+// second time to place its values.
+func LocatorOf(text string, root *jsontext.Value) *Locator {
+	l := &Locator{text: text}
+	if root == nil || (root.Kind != jsontext.Object && root.Kind != jsontext.Array) {
 		return l
 	}
 	l.off = map[string]int{}

@@ -46,7 +46,7 @@ type Trapper interface {
 // lint error).
 func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o explain.Options) {
 	var findings []lint.Finding
-	r := newReads(o.Formats)
+	r := newReads(o)
 	o = r.options(o)
 	if s.Policy != nil && s.Policy.Format != "" {
 		findings, _ = r.lint(s.Policy.Format, s.Policy.Text)

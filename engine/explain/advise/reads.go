@@ -16,6 +16,7 @@ import (
 // bounded by maxFixRuns.
 type reads struct {
 	formats *policy.Registry
+	base    func(f policy.Format, text string) (policy.Evaluator, error)
 	evals   map[readKey]parsed // made on first use
 	rules   map[readKey]readRules
 }
@@ -34,8 +35,14 @@ type readRules struct {
 	err error
 }
 
-func newReads(formats *policy.Registry) *reads {
-	return &reads{formats: formats}
+// newReads reads with o's formats and o's Parse (explain's, which hands
+// back what the verdict already read).
+func newReads(o explain.Options) *reads {
+	base := o.Parse
+	if base == nil {
+		base = policy.Format.Parse
+	}
+	return &reads{formats: o.Formats, base: base}
 }
 
 // options are o reading through r.
@@ -49,7 +56,7 @@ func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 	key := readKey{f.Name(), text}
 	p, ok := r.evals[key]
 	if !ok {
-		p.ev, p.err = f.Parse(text)
+		p.ev, p.err = r.base(f, text)
 		if r.evals == nil {
 			r.evals = map[readKey]parsed{}
 		}
@@ -58,18 +65,43 @@ func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 	return p.ev, p.err
 }
 
-// read is convert.Read(text, format), once per format and text.
+// read is convert.Read(text, format), once per format and text. A
+// format that can state the rules of its own evaluator (convert.Stater)
+// states them from parse's reading, so the text is read once.
 func (r *reads) read(format, text string) (*convert.Source, error) {
 	key := readKey{format, text}
 	p, ok := r.rules[key]
 	if !ok {
-		p.src, p.err = convert.Read(r.formats, text, format)
+		p.src, p.err = r.state(format, text)
+		if p.src == nil && p.err == nil {
+			p.src, p.err = convert.Read(r.formats, text, format)
+		}
 		if r.rules == nil {
 			r.rules = map[readKey]readRules{}
 		}
 		r.rules[key] = p
 	}
 	return p.src, p.err
+}
+
+// state is the rules of parse's evaluator for text, when format states
+// them (convert.Stater); nil, nil when it does not or cannot.
+func (r *reads) state(format, text string) (*convert.Source, error) {
+	f, ok := r.formats.Lookup(format)
+	st, isStater := f.(convert.Stater)
+	if !ok || !isStater || len(text) > convert.MaxText {
+		return nil, nil
+	}
+	ev, err := r.parse(f, text)
+	if err != nil {
+		// A text the platform refuses may still have rules for lint to
+		// read (S3's Rejects): ReadRules says.
+		return nil, nil
+	}
+	if cfg, ok := st.StateRules(ev, text); ok {
+		return cfg, nil
+	}
+	return nil, nil
 }
 
 // lint is lint.Lint(text, format) on what read read.

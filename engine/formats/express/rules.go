@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -21,16 +22,27 @@ func (*Format) Platform() string { return "Express cors()" }
 // "GET,HEAD,PUT,PATCH,POST,DELETE" (lib/index.js `defaults`) unless the
 // author wrote one, so a safelisted method in it is not the author's
 // redundancy (MethodsAsDefaults).
-func (*Format) ReadRules(text string) (*portable.Config, error) {
+func (f *Format) ReadRules(text string) (*portable.Config, error) {
 	c, err := Parse(text)
 	if err != nil {
 		return nil, err
+	}
+	cfg, _ := f.StateRules(c, text)
+	return cfg, nil
+}
+
+// StateRules implements convert.Stater: the rules of a Config Parse
+// returned.
+func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	c, ok := ev.(*Config)
+	if !ok {
+		return nil, false
 	}
 	src := &portable.Config{Format: "express", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}}
 	for i, m := range c.Middlewares {
 		src.Rules = append(src.Rules, configRule(i, m))
 	}
-	return src, nil
+	return src, true
 }
 
 // configRule states middleware i in the neutral model: what cors() sends

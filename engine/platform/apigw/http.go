@@ -46,6 +46,9 @@ type HTTPConfig struct {
 	AllowCredentials bool
 	// Path locates the configuration in the text it was read from.
 	Path string
+	// root is the document as read, so that its values are placed
+	// without reading the text again (StateRules).
+	root *jsonpos.Value
 }
 
 // SourceHTTP is cited on HTTP API trace entries.
@@ -174,7 +177,7 @@ func ParseHTTP(text string) (*HTTPConfig, error) {
 	if v.Kind != jsonpos.Object {
 		return nil, policy.Errors{doc.Err(v, path, "", "want a CorsConfiguration object, got "+v.Kind.String())}
 	}
-	c := &HTTPConfig{Path: path}
+	c := &HTTPConfig{Path: path, root: doc.Root}
 	var errs policy.Errors
 	var credsAt, starAt *jsonpos.Value
 	for i, k := range v.Keys {

@@ -1,6 +1,9 @@
 package apigw
 
-import "github.com/whycors/whycors/engine/portable"
+import (
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
 
 // ReadRules implements convert.Reader: an HTTP API's one CORS
 // configuration as one rule of the neutral model, each value positioned
@@ -12,6 +15,20 @@ func (*httpFormat) ReadRules(text string) (*portable.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return httpRules(c, text), nil
+}
+
+// StateRules implements convert.Stater: the rule of an HTTPConfig
+// ParseHTTP returned, placed with the tree it read.
+func (*httpFormat) StateRules(ev policy.Evaluator, text string) (*portable.Config, bool) {
+	c, ok := ev.(*HTTPConfig)
+	if !ok {
+		return nil, false
+	}
+	return httpRules(c, text), true
+}
+
+func httpRules(c *HTTPConfig, text string) *portable.Config {
 	r := portable.ConfigRule{Pos: portable.Pos{Path: c.Path}, MaxAge: c.MaxAge, Credentials: c.AllowCredentials}
 	r.Origins = portable.Values(c.Path, "AllowOrigins", c.AllowOrigins)
 	r.Methods = portable.Values(c.Path, "AllowMethods", c.AllowMethods)
@@ -20,6 +37,6 @@ func (*httpFormat) ReadRules(text string) (*portable.Config, error) {
 	r.CredentialsPos = portable.Pos{Path: c.Path + ".AllowCredentials"}
 	r.MaxAgePos = portable.Pos{Path: c.Path + ".MaxAge"}
 	cfg := &portable.Config{Format: nameHTTP, Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{r}}
-	portable.NewLocator(text).Fill(cfg.Rules)
-	return cfg, nil
+	portable.LocatorOf(text, c.root).Fill(cfg.Rules)
+	return cfg
 }

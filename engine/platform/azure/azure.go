@@ -30,6 +30,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -52,6 +53,9 @@ var methods = []string{"DELETE", "GET", "HEAD", "MERGE", "POST", "OPTIONS", "PUT
 // Configuration is one storage service's CORS rules, in order.
 type Configuration struct {
 	Rules []Rule
+	// root is the JSON form's tree as read, so that its rules are placed
+	// without reading the text again (StateRules); nil for XML.
+	root *jsonpos.Value
 }
 
 // Rule is one CorsRule. Lists hold the comma-separated items of the XML

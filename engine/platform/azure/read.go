@@ -228,7 +228,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 		return nil, nil, policy.Errors{doc.Err(list, path, "", "want an array of CORS rules, got "+list.Kind.String())}
 	}
 	var errs policy.Errors
-	c := &Configuration{}
+	c := &Configuration{root: doc.Root}
 	var at []map[string]where
 	for i, item := range list.Items {
 		p := jsonpos.Index(path, i)

@@ -3,6 +3,7 @@ package azure
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -24,6 +25,20 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.rules(c, text), nil
+}
+
+// StateRules implements convert.Stater: the rules of a Service Parse
+// returned, placed with the tree it read.
+func (f *format) StateRules(ev policy.Evaluator, text string) (*portable.Config, bool) {
+	s, ok := ev.(Service)
+	if !ok || s.CORS == nil {
+		return nil, false
+	}
+	return f.rules(s.CORS, text), true
+}
+
+func (f *format) rules(c *Configuration, text string) *portable.Config {
 	cfg := &portable.Config{Format: string(f.form), Semantics: semantics}
 	for i, ar := range c.Rules {
 		r := portable.ConfigRule{Index: i, Pos: portable.Pos{Path: ar.Path, Line: ar.Line, Column: ar.Column}}
@@ -38,8 +53,8 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 		r.Credentials, r.CredentialsImplied = !contains(ar.AllowedOrigins, "*"), true
 		cfg.Rules = append(cfg.Rules, r)
 	}
-	portable.NewLocator(text).Fill(cfg.Rules)
-	return cfg, nil
+	portable.LocatorOf(text, c.root).Fill(cfg.Rules)
+	return cfg
 }
 
 // field is the name form gives a CorsRule element: the ARM JSON spells

@@ -80,14 +80,23 @@ func (*format) Parse(text string) (policy.Evaluator, error) { return Parse(text)
 // the neutral model (the package doc): ACAO *, the methods GET, POST,
 // OPTIONS, DELETE and PUT, any requested header echoed, max-age 1800,
 // never credentials. Its values have no position: no text states them.
-func (*format) ReadRules(text string) (*portable.Config, error) {
+func (f *format) ReadRules(text string) (*portable.Config, error) {
 	if _, err := Parse(text); err != nil {
 		return nil, err
+	}
+	c, _ := f.StateRules(Policy{}, text)
+	return c, nil
+}
+
+// StateRules implements convert.Stater: the fixed policy's one rule.
+func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	if _, ok := ev.(Policy); !ok {
+		return nil, false
 	}
 	age := 1800
 	r := portable.ConfigRule{Origins: portable.Values("", "", []string{"*"}), Methods: portable.Values("", "", []string{"GET", "POST", "OPTIONS", "DELETE", "PUT"}),
 		AllowHeaders: portable.Values("", "", []string{"*"}), MaxAge: &age}
-	return &portable.Config{Format: "ec2", Semantics: portable.Semantics{EchoHeaders: true}, Rules: []portable.ConfigRule{r}}, nil
+	return &portable.Config{Format: "ec2", Semantics: portable.Semantics{EchoHeaders: true}, Rules: []portable.ConfigRule{r}}, true
 }
 
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).

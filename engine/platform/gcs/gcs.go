@@ -41,6 +41,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -48,6 +49,9 @@ import (
 // Configuration is a bucket's CORS configuration: its entries in order.
 type Configuration struct {
 	Entries []Entry
+	// root is the JSON form's tree as read, so that its rules are placed
+	// without reading the text again (StateRules); nil for XML.
+	root *jsonpos.Value
 }
 
 // Entry is one CORS entry, with the JSON API's field names.

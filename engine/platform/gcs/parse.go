@@ -56,7 +56,7 @@ func readJSON(text string) (*Configuration, policy.Errors) {
 		return nil, policy.Errors{doc.Err(list, path, "", "want a list of CORS entries, got "+list.Kind.String())}
 	}
 	var errs policy.Errors
-	c := &Configuration{Entries: []Entry{}}
+	c := &Configuration{Entries: []Entry{}, root: doc.Root}
 	for i, item := range list.Items {
 		p := jsonpos.Index(path, i)
 		l, col := policy.LineCol(text, item.Off)

@@ -1,6 +1,9 @@
 package gcs
 
-import "github.com/whycors/whycors/engine/portable"
+import (
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
 
 // semantics are GCS's rules for reading entries (cloud-policies.md §3):
 // the first entry whose origin and method match decides, requested
@@ -19,6 +22,20 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.rules(c, text), nil
+}
+
+// StateRules implements convert.Stater: the rules of a Bucket Parse
+// returned, placed with the tree it read.
+func (f *format) StateRules(ev policy.Evaluator, text string) (*portable.Config, bool) {
+	b, ok := ev.(Bucket)
+	if !ok || b.CORS == nil {
+		return nil, false
+	}
+	return f.rules(b.CORS, text), true
+}
+
+func (f *format) rules(c *Configuration, text string) *portable.Config {
 	cfg := &portable.Config{Format: string(f.form), Semantics: semantics}
 	for i, e := range c.Entries {
 		r := portable.ConfigRule{Index: i, Pos: portable.Pos{Path: e.Path, Line: e.Line, Column: e.Column}, MaxAge: e.MaxAgeSeconds}
@@ -31,6 +48,6 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 		r.MaxAgePos = portable.Pos{Path: e.Path + ".maxAgeSeconds"}
 		cfg.Rules = append(cfg.Rules, r)
 	}
-	portable.NewLocator(text).Fill(cfg.Rules)
-	return cfg, nil
+	portable.LocatorOf(text, c.root).Fill(cfg.Rules)
+	return cfg
 }

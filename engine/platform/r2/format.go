@@ -51,6 +51,16 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 	return &portable.Config{Format: f.Name(), Semantics: s3.Semantics(), Rules: s3.PortableRules(c)}, nil
 }
 
+// StateRules implements convert.Stater: the rules of a Bucket Parse
+// returned.
+func (f *format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	b, ok := ev.(Bucket)
+	if !ok || b.CORS == nil {
+		return nil, false
+	}
+	return &portable.Config{Format: f.Name(), Semantics: s3.Semantics(), Rules: s3.PortableRules(b.CORS)}, true
+}
+
 // ReadModel implements convert.ModelReader: S3's *Configuration, which
 // R2 stores, validated as R2 does, for a conversion to another form of
 // it (an R2 or S3 target) that keeps every rule as it is.

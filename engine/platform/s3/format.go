@@ -45,6 +45,16 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 	return &portable.Config{Format: f.Name(), Semantics: Semantics(), Rules: PortableRules(c), Rejects: Validate(c)}, nil
 }
 
+// StateRules implements convert.Stater: the rules of a Bucket Parse
+// returned (Parse validated them, so Rejects is empty).
+func (f *format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	b, ok := ev.(Bucket)
+	if !ok || b.CORS == nil {
+		return nil, false
+	}
+	return &portable.Config{Format: f.Name(), Semantics: Semantics(), Rules: PortableRules(b.CORS), Rejects: Validate(b.CORS)}, true
+}
+
 // ReadModel implements convert.ModelReader: the *Configuration of text,
 // validated as PutBucketCors would, for a conversion to another form of
 // S3's model (an S3 or R2 target) that keeps every rule as it is.
