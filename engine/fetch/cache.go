@@ -90,8 +90,9 @@ func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag
 			// name there (the preflight's check does not read it as a
 			// wildcard), so it stays one: the e2e/chromium recording
 			// sess-star-include-then-omit preflights a DELETE without
-			// credentials after such an entry.
-			if !ok && e.name == "*" && !include && !e.credentials && !p.CacheLiteralStar {
+			// credentials after such an entry. Not so in WebKit
+			// (Profile.CacheStarByRequest).
+			if !ok && e.name == "*" && !include && (!e.credentials || p.CacheStarByRequest) && !p.CacheLiteralStar {
 				ok = method || want != "authorization" || p.Authorization != AuthBlocked
 			}
 			if ok {

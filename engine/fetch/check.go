@@ -48,6 +48,7 @@ const (
 	ReasonModeNavigate            = "ModeNavigate"            // mode "navigate", which script cannot set
 	ReasonBodyWithGetHead         = "BodyWithGetHead"         // a body with GET or HEAD
 	ReasonStreamNoCors            = "StreamNoCors"            // a ReadableStream body in mode "no-cors"
+	ReasonStreamUnsupported       = "StreamUnsupported"       // a ReadableStream body where the engine has no streaming uploads (Profile.NoStreamUploads)
 	ReasonInvalidHeader           = "InvalidHeaderName"       // a header name that is not an HTTP token
 	ReasonInvalidHeaderValue      = "InvalidHeaderValue"      // a header value with NUL, CR or LF
 	ReasonRedirectModeError       = "RedirectModeError"       // redirect "error" and the server redirected (https://fetch.spec.whatwg.org/#http-redirect-fetch)
@@ -106,6 +107,17 @@ type Failure struct {
 	// Redirect is set when the failing response was a redirect (3xx with
 	// Location); Firefox words those failures with an extra line.
 	Redirect bool
+	// Location is the failing response's Location as received, when it
+	// has one; WebKit names the redirect's target.
+	Location string
+	// RequestOrigin is the origin the CORS check compared with: the
+	// request's serialized origin, "null" after a tainting redirect
+	// (WebKit names it, where Chromium names the page's origin).
+	RequestOrigin string
+	// Header is the whole value of the header whose list did not parse
+	// (Access-Control-Allow-Methods or -Headers, its lines combined), which
+	// WebKit quotes where the others quote the bad token (Value).
+	Header string
 	// XHR is set when the page used XMLHttpRequest (Request.XHR).
 	XHR bool
 }
@@ -114,7 +126,7 @@ type Failure struct {
 func (f *Failure) TypeError() bool {
 	switch f.Reason {
 	case ReasonInvalidMethod, ReasonForbiddenMethod, ReasonNoCorsMethod, ReasonURLCredentials,
-		ReasonModeNavigate, ReasonBodyWithGetHead, ReasonStreamNoCors, ReasonInvalidHeader, ReasonInvalidHeaderValue:
+		ReasonModeNavigate, ReasonBodyWithGetHead, ReasonStreamNoCors, ReasonStreamUnsupported, ReasonInvalidHeader, ReasonInvalidHeaderValue:
 		return true
 	}
 	return false
@@ -170,7 +182,8 @@ func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include boo
 	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Header: line, Spec: specCORSCheck}
 	fail := func(reason, value, detail string) (*Failure, Check) {
 		c.Status, c.Detail = Fail, detail
-		return &Failure{Reason: reason, Value: value, Lines: lines}, c
+		loc, _ := h.Get("Location")
+		return &Failure{Reason: reason, Value: value, Lines: lines, RequestOrigin: serializedOrigin, Location: loc}, c
 	}
 	credsDetail := ""
 	if include {
@@ -242,6 +255,10 @@ type PreflightOutcome struct {
 	// because of Access-Control-Allow-Headers: * (a departure from the
 	// standard; Firefox warns).
 	AuthorizationByWildcard bool
+	// KeepEntry is set when a failed preflight is cached all the same
+	// (Profile.CacheKeepsFailedMatch): Methods, Names and MaxAge hold
+	// what to store.
+	KeepEntry bool
 	// Methods and Names are the preflight's Access-Control-Allow-Methods
 	// and -Headers as parsed (Methods is the request's method when the
 	// use-CORS-preflight flag is set and none is listed): what the
@@ -330,7 +347,7 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 				out.Checks = append(out.Checks, Check{ID: id, Title: name + " parses", Status: Fail, Spec: specExtractVal,
 					Header: headerLine(h, name),
 					Detail: quote(bad) + detail})
-				return &Failure{Reason: reason, Value: bad}
+				return &Failure{Reason: reason, Value: bad, Header: value}
 			}
 			return nil
 		}
@@ -373,6 +390,10 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 			return nil
 		}
 		star := !include && containsFold(names, "*")
+		spelled := map[string]string{}
+		if p.HeaderMapOrder {
+			unsafe, spelled = headerMapOrder(reqHeader, unsafe)
+		}
 		for _, n := range unsafe {
 			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Headers")}
 			switch {
@@ -398,6 +419,9 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 				}
 				c.Detail += "."
 				out.Checks = append(out.Checks, c)
+				if s, ok := spelled[n]; ok {
+					return &Failure{Reason: ReasonHeaderDisallowed, Value: s}
+				}
 				return &Failure{Reason: ReasonHeaderDisallowed, Value: n}
 			}
 			out.Checks = append(out.Checks, c)
@@ -410,6 +434,11 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 	}
 	for _, s := range steps {
 		if f := s(); f != nil {
+			if p.CacheKeepsFailedMatch && (f.Reason == ReasonMethodDisallowed || f.Reason == ReasonHeaderDisallowed) {
+				out.KeepEntry = true
+				out.MaxAge = p.maxAge(h, &out.Checks)
+				out.Methods, out.Names = methods, names
+			}
 			return failed(f)
 		}
 	}

@@ -62,6 +62,8 @@
 // # Limits of the model
 //
 // One fetch, no preflight cache carried between fetches, no cookies, no
-// Local Network Access, no service workers. Safari's console text is built
-// from WebKit's source strings and was not observed.
+// Local Network Access, no service workers. Safari's console text is
+// WebKitGTK's as e2e/webkit records it (WebCore's strings, which Safari
+// shares); the network layer's own error texts (libsoup's in WebKitGTK,
+// CFNetwork's in Safari) are not modelled.
 package fetch

@@ -1,6 +1,10 @@
 package fetch
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/origin"
+)
 
 // messages is how one engine words a failure. Texts come from
 // reference/browser-cors.md: Chromium's observed console lines (Chromium
@@ -321,19 +325,36 @@ func (firefoxMessages) authWarning(url string) []string {
 	return []string{"Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at " + url + " soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."}
 }
 
-// webkitMessages words failures with WebKit's CrossOriginAccessControl.cpp
-// and CrossOriginPreflightResultCache.cpp strings (reference §3, "WebKit
-// messages for comparison"), followed by Safari's usual "Fetch API cannot
-// load ... due to access control checks." line. Not observed in Safari.
+// webkitMessages words failures as WebKitGTK 2.50 prints them (the
+// e2e/webkit recordings), from WebCore's and the network process's
+// strings, which Safari shares: CrossOriginAccessControl.cpp
+// (passesAccessControlCheck, validatePreflightResponse,
+// validateCrossOriginRedirectionURL), CrossOriginPreflightResultCache.cpp
+// and NetworkLoadChecker.cpp ("Cross-origin redirection to ... denied by
+// Cross-Origin Resource Sharing policy: ..."). A CORS failure prints its
+// reason, then "Fetch API cannot load URL due to access control checks."
+// (for an XMLHttpRequest "XMLHttpRequest cannot load ..."), then the
+// reason again after "Failed to load resource: ".
 type webkitMessages struct{}
 
-func (webkitMessages) console(f *Failure) []string {
+// webkitReason is WebKit's text for a CORS failure, "" for a failure it
+// words otherwise.
+func webkitReason(f *Failure) string {
+	who := f.RequestOrigin
+	if who == "" {
+		who = f.Origin
+	}
 	var m string
 	switch strings.TrimPrefix(f.Reason, preflightPrefix) {
-	case ReasonMissingAllowOriginHeader, ReasonAllowOriginMismatch, ReasonInvalidAllowOriginValue:
-		m = "Origin " + f.Origin + " is not allowed by Access-Control-Allow-Origin. Status code: " + itoa(f.Status)
-	case ReasonMultipleAllowOriginValues:
-		m = "Access-Control-Allow-Origin cannot contain more than one origin."
+	case ReasonMissingAllowOriginHeader, ReasonAllowOriginMismatch, ReasonInvalidAllowOriginValue, ReasonMultipleAllowOriginValues:
+		// Only a comma makes "more than one origin"; a space-separated
+		// list or "* null" is just another origin (e2e/webkit recordings
+		// acao-multiple-space, acao-star-null).
+		if strings.Contains(f.Value, ",") {
+			m = "Access-Control-Allow-Origin cannot contain more than one origin."
+		} else {
+			m = "Origin " + who + " is not allowed by Access-Control-Allow-Origin. Status code: " + itoa(f.Status)
+		}
 	case ReasonWildcardOriginNotAllowed:
 		m = "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true."
 	case ReasonInvalidAllowCredentials:
@@ -341,34 +362,132 @@ func (webkitMessages) console(f *Failure) []string {
 	case reasonInvalidStatus, reasonDisallowedRedirect:
 		m = "Preflight response is not successful. Status code: " + itoa(f.Status)
 	case ReasonInvalidAllowMethods:
-		m = "Header Access-Control-Allow-Methods has an invalid value: " + f.Value
+		// The whole header, not the bad token (e2e/webkit recording
+		// pf-acam-invalid-paren).
+		m = "Header Access-Control-Allow-Methods has an invalid value: " + f.Header
 	case ReasonInvalidAllowHeaders:
-		m = "Header Access-Control-Allow-Headers has an invalid value: " + f.Value
+		m = "Header Access-Control-Allow-Headers has an invalid value: " + f.Header
 	case ReasonMethodDisallowed:
 		m = "Method " + f.Value + " is not allowed by Access-Control-Allow-Methods."
 	case ReasonHeaderDisallowed:
 		m = "Request header field " + f.Value + " is not allowed by Access-Control-Allow-Headers."
 	case ReasonRedirectContainsCredentials:
 		m = "redirection URL " + f.Value + " has credentials"
+		return webkitRedirection(withoutCredentials(f.Value), m)
+	case ReasonRedirectSchemeNotHTTP:
+		return webkitRedirection(f.Value, "not allowed to follow a cross-origin CORS redirection with non CORS scheme")
+	case ReasonRedirectModeError:
+		// e2e/webkit recording redir-mode-error.
+		return "Not allowed to follow a redirection while loading " + f.URL
+	case ReasonTooManyRedirects:
+		// e2e/webkit recordings redir-loop, route-loop-two-urls.
+		return "Load cannot follow more than 20 redirections"
 	default:
+		return ""
+	}
+	if f.Redirect && f.Location != "" && !f.Preflight {
+		// A redirect that fails the CORS check names its target
+		// (NetworkLoadChecker::checkRedirection; e2e/webkit recording
+		// redir-302-no-acao).
+		target := f.Location
+		if base, err := origin.ParseURL(f.URL); err == nil {
+			if u, err := base.Resolve(f.Location); err == nil {
+				target = u.String()
+			}
+		}
+		return webkitRedirection(target, m)
+	}
+	return m
+}
+
+func webkitRedirection(target, why string) string {
+	return "Cross-origin redirection to " + target + " denied by Cross-Origin Resource Sharing policy: " + why
+}
+
+// withoutCredentials is the URL s without its username and password.
+func withoutCredentials(s string) string {
+	u, err := origin.ParseURL(s)
+	if err != nil {
+		return s
+	}
+	u.Username, u.Password = "", ""
+	return u.String()
+}
+
+func (webkitMessages) console(f *Failure) []string {
+	api := "Fetch API"
+	if f.XHR {
+		api = "XMLHttpRequest"
+	}
+	cannot := api + " cannot load " + f.URL + " due to access control checks."
+	switch f.Reason {
+	case ReasonDisallowedByMode:
+		// e2e/webkit recording mode-same-origin-cross.
+		return []string{api + " cannot load " + f.URL + "."}
+	case ReasonCorsDisabledScheme:
+		// e2e/webkit recordings scheme-ftp, scheme-file.
+		return []string{"Cross origin requests are only supported for HTTP.", cannot}
+	case ReasonNoCorsRedirectModeNotFollow:
+		// e2e/webkit recordings mode-no-cors-redirect-manual and -error.
+		return []string{"No-Cors mode requires follow redirect mode", "Not allowed to request resource", cannot}
+	}
+	m := webkitReason(f)
+	if m == "" {
 		if f.TypeError() {
 			return []string{}
 		}
-		return []string{"Fetch API cannot load " + f.URL + " due to access control checks."}
+		return []string{cannot}
 	}
-	return []string{m, "Fetch API cannot load " + f.URL + " due to access control checks.", "Failed to load resource: " + m}
+	return []string{m, cannot, "Failed to load resource: " + m}
 }
 
 func (webkitMessages) exception(f *Failure) string {
+	// e2e/webkit recordings req-*, rnd-025 and the like.
+	switch f.Reason {
+	case ReasonForbiddenMethod:
+		return "TypeError: Method is forbidden."
+	case ReasonInvalidMethod:
+		return "TypeError: Method is not a valid HTTP token."
+	case ReasonNoCorsMethod:
+		return "TypeError: Method must be GET, POST or HEAD in no-cors mode."
+	case ReasonURLCredentials:
+		return "TypeError: URL is not valid or contains user credentials."
+	case ReasonBodyWithGetHead:
+		return "TypeError: Request has method '" + f.Value + "' and cannot have a body"
+	case ReasonModeNavigate:
+		return "TypeError: Request constructor does not accept navigate fetch mode."
+	case ReasonStreamUnsupported, ReasonStreamNoCors:
+		return "NotSupportedError: ReadableStream uploading is not supported"
+	}
 	if f.TypeError() {
+		// An invalid header name or value: not recorded in WebKit.
 		return "TypeError: Type error"
 	}
 	return "TypeError: Load failed"
 }
 
-func (webkitMessages) xhrException(*Failure) string { return "" }
-func (webkitMessages) allowed(int) []string         { return []string{} }
-func (webkitMessages) authWarning(string) []string  { return []string{} }
+// e2e/webkit recordings xhr-method-forbidden, xhr-method-invalid.
+func (webkitMessages) xhrException(f *Failure) string {
+	switch f.Reason {
+	case ReasonForbiddenMethod:
+		return xhrSecurityError + ": The operation is insecure."
+	case ReasonInvalidMethod:
+		return xhrSyntaxError + ": The string did not match the expected pattern."
+	}
+	return ""
+}
+
+// A 4xx or 5xx response the page may read logs its status and the
+// server's reason phrase (e2e/webkit recordings status-404, status-500,
+// mode-no-cors-404).
+func (webkitMessages) allowed(status int) []string {
+	if status < 400 {
+		return []string{}
+	}
+	return []string{"Failed to load resource: the server responded with a status of " + itoa(status) + " (" + ReasonPhrase(status) + ")"}
+}
+
+func (webkitMessages) authWarning(string) []string { return []string{} }
 
 // specMessages: the standard prescribes no console text; fetch() rejects
 // with a TypeError whose message is up to the browser.

@@ -37,6 +37,8 @@ type Profile struct {
 	// does: two "Content-Type: text/plain" lines are not safelisted
 	// (observed: e2e/chromium recordings rnd-140, and rnd-042, rnd-064, rnd-112
 	// where two "DPR: 2" lines make "2, 2", which is not a client-hint value).
+	// WebKit's HTTPHeaderMap holds one combined value per name too
+	// (e2e/webkit recordings ct-twice-safe-values and rnd-140).
 	CombinedSafelist bool
 	// KeepDuplicateNames lists a header name once per line in
 	// Access-Control-Request-Headers instead of deduplicating the names as
@@ -138,7 +140,8 @@ type Profile struct {
 	// does not cover the next request is removed before the new preflight
 	// (Chromium's PreflightCache::CheckIfRequestCanSkipPreflight, "either
 	// stale or not sufficient"); the e2e/chromium recording
-	// sess-failed-keeps-entry preflights the third PUT again. The
+	// sess-failed-keeps-entry preflights the third PUT again. WebKit's
+	// CrossOriginPreflightResultCache::canSkipPreflight removes it too. The
 	// standard keeps the entry.
 	CacheDropsUncovering bool
 	// CacheClearedOnFailure: a fetch that needed a preflight and fails
@@ -152,6 +155,32 @@ type Profile struct {
 	// response fails the CORS check (the e2e/chromium recording
 	// sess-actual-blocked-cached).
 	CacheClearedOnFailure bool
+	// CacheStarByRequest: a cached "*" is a wildcard for any later request
+	// without credentials, also when the preflight that stored it had
+	// them (WebKit's CrossOriginPreflightResultCacheItem::allowsRequest
+	// passes the request's credentials policy to allowsCrossOriginMethod;
+	// the e2e/webkit recording sess-star-include-then-omit sends the
+	// DELETE without a preflight). Chromium and Firefox keep it literal.
+	CacheStarByRequest bool
+	// CacheKeepsFailedMatch: a preflight that passed the CORS check and
+	// whose lists parse is cached even when its method or headers do not
+	// cover the request, which then fails (WebKit's
+	// validatePreflightResponse appends the entry before
+	// validateMethodAndHeaders reports; the e2e/webkit recordings
+	// sess-failed-then-retry and sess-failed-keeps-entry answer the next
+	// request from that entry). The standard caches only a preflight
+	// that passed every check.
+	CacheKeepsFailedMatch bool
+	// HeaderMapOrder reports the first request header a preflight does
+	// not allow in the order and spelling of WebKit's HTTPHeaderMap
+	// (headerMapOrder) instead of the sorted, lowercased names (WebKitGTK
+	// 2.50: the e2e/webkit recordings pf-header-not-listed, rnd-143).
+	HeaderMapOrder bool
+	// NoStreamUploads: a ReadableStream request body makes fetch() throw
+	// before any request, in any mode (WebKit's FetchBody: "ReadableStream
+	// uploading is not supported"; the e2e/webkit recordings
+	// req-stream-cors and req-stream-no-cors, WebKitGTK 2.50).
+	NoStreamUploads bool
 	// XHRParsesEmptyBody: an XMLHttpRequest (responseType "") whose
 	// allowed response has no Content-Type and an empty body is parsed as
 	// an XML document, and the console gets an XML parsing error (Firefox
@@ -193,8 +222,10 @@ var profiles = [...]Profile{
 		msg: firefoxMessages{},
 	},
 	{
-		Name: "safari", Engine: "WebKit (source strings, not observed)",
+		Name: "safari", Engine: "WebKitGTK 2.50 (Safari's WebCore)",
 		StatusFirst: true, MaxAgeCap: 600, Authorization: AuthAllowed,
+		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
+		CacheStarByRequest: true, CacheKeepsFailedMatch: true,
 		msg: webkitMessages{},
 	},
 	{

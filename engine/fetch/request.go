@@ -183,6 +183,8 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 		// value safelisted.
 		contentType = "multipart/form-data; boundary=----whycorsFormBoundary"
 	case bt == "arraybuffer":
+	case bt == "stream" && p.NoStreamUploads:
+		// fetch() throws below, before any request.
 	case bt == "stream" && p.NoRequestStreams:
 		contentType = "text/plain;charset=UTF-8"
 	case bt == "stream":
@@ -273,6 +275,9 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 		if r.UseCORSPreflight {
 			return r, &Failure{Reason: ReasonStreamNoCors, URL: u.String()}, nil
 		}
+	}
+	if in.BodyType == "stream" && p.NoStreamUploads {
+		return r, &Failure{Reason: ReasonStreamUnsupported, URL: u.String()}, nil
 	}
 	if r.HasBody && (r.Method == "GET" || r.Method == "HEAD") {
 		return r, &Failure{Reason: ReasonBodyWithGetHead, Value: r.Method, URL: u.String()}, nil

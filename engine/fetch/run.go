@@ -318,6 +318,9 @@ func (s *runState) preflight() *Failure {
 		s.add(c)
 	}
 	if out.Failure != nil {
+		if out.KeepEntry {
+			p.store(s.cache, pfOrigin, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
+		}
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
