@@ -26,7 +26,7 @@ func TestCoreWasmDeps(t *testing.T) {
 	}
 	allowed := map[string]bool{}
 	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/headers", "engine/origin",
-		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/formats/raw", "wasm/internal/jsapi", "wasm/core"} {
+		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/cdn", "engine/formats/raw", "wasm/internal/jsapi", "wasm/core"} {
 		allowed["github.com/whycors/whycors/"+p] = true
 	}
 	for _, p := range strings.Fields(string(out)) {

@@ -235,6 +235,12 @@ func (c *Cache) Describe(req wire.Request) string {
 	return s
 }
 
+// Fresh says when the entry was stored and until when it is fresh, on
+// the cache's clock ("stored at 0 s, fresh until 60 s").
+func (e *Entry) Fresh() string {
+	return "stored at " + seconds(e.Stored) + ", fresh until " + seconds(e.Expires)
+}
+
 // Vary lists the request headers a stored reply varies on, lowercase,
 // when the cache honours Vary.
 func (e *Entry) Vary() []string { return e.vary }

@@ -35,7 +35,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "then", "policy", "fixes")
+	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "then", "cdn", "policy", "fixes")
 	d.str("$.browser", field(top, "browser"), &s.Browser)
 	if v := field(top, "request"); v != nil {
 		d.request("$.request", v, &s.Request)
@@ -53,6 +53,9 @@ func Decode(data []byte) (Scenario, error) {
 	}
 	if v := field(top, "then"); !isNull(v) {
 		s.Then = d.then("$.then", v)
+	}
+	if v := field(top, "cdn"); !isNull(v) {
+		s.CDN = d.cdn("$.cdn", v)
 	}
 	if v := field(top, "policy"); !isNull(v) {
 		pm := d.object("$.policy", v, "format", "text")
@@ -76,6 +79,7 @@ func Decode(data []byte) (Scenario, error) {
 	if s.Routes != nil {
 		errs = append(errs, checkRoutes(s)...)
 	}
+	errs = append(errs, checkCDN(s)...)
 	return s, errs.Err()
 }
 
@@ -216,6 +220,33 @@ func (d *decoder) then(path string, v *jsontext.Value) []Later {
 		}
 	}
 	return out
+}
+
+// cdn reads {"key_headers": ["Origin", ...], "honours_vary": bool}, both
+// optional (no key headers: the URL alone; Vary not honoured);
+// checkCDN judges the names and their number.
+func (d *decoder) cdn(path string, v *jsontext.Value) *CDN {
+	m := d.object(path, v, "key_headers", "honours_vary")
+	if m == nil {
+		return nil
+	}
+	c := &CDN{}
+	if k := field(m, "key_headers"); !isNull(k) {
+		if k.Kind != jsontext.Array {
+			d.add(path+".key_headers", "want a list of request header names")
+		}
+		c.KeyHeaders = make([]string, len(k.Items))
+		for i, it := range k.Items {
+			d.str(path+".key_headers["+strconv.Itoa(i)+"]", it, &c.KeyHeaders[i])
+		}
+	}
+	if h := field(m, "honours_vary"); !isNull(h) {
+		c.HonoursVary = h.Bool
+		if h.Kind != jsontext.Bool {
+			d.add(path+".honours_vary", "want true or false")
+		}
+	}
+	return c
 }
 
 // readSeconds reads a JSON number of seconds at most limits.AfterSeconds, to

@@ -82,7 +82,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 // run explains the scenario's first fetch alone, as the first fetch of
 // its session is (the session's cache starts empty).
 func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
-	return runIn(p, s.Request, "$.request", srv, &fetch.PreflightCache{})
+	return runIn(p, s.Request, "$.request", srv.withSession(), &fetch.PreflightCache{})
 }
 
 // runIn runs one fetch of a session with the session's cache; path is
@@ -92,17 +92,28 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
+	srv.cdn.begin(path)
 	res := p.RunCached(req, pre, srv, cache)
-	return verdictOf(p, req, res, srv), nil
+	srv.cdn.end(res)
+	v := verdictOf(p, req, res, srv)
+	for i := range v.Requests {
+		if n := srv.note(&res.Exchanges[i]); n != nil {
+			v.Requests[i].FromCDN = n.hit != nil
+		}
+	}
+	v.Warnings = append(v.Warnings, srv.cdn.warnings()...)
+	return v, nil
 }
 
 // session runs the scenario's fetches in order in one browser session of
 // profile p: the first, then each of s.Then after its wait, all sharing
-// one CORS-preflight cache. A later fetch meets the server as any request
-// does: by its URL (the scenario's replies at request.url, a route's at
-// its URL, an unconfigured server elsewhere, or the policy).
+// one CORS-preflight cache and, when the scenario has one, one CDN. A
+// later fetch meets the server as any request does: by its URL (the
+// scenario's replies at request.url, a route's at its URL, an
+// unconfigured server elsewhere, or the policy).
 func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 	cache := &fetch.PreflightCache{}
+	srv = srv.withSession()
 	out := make([]Verdict, 0, 1+len(s.Then))
 	v, err := runIn(p, s.Request, "$.request", srv, cache)
 	if err != nil {
@@ -112,6 +123,9 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 	later := srv.later()
 	for i, t := range s.Then {
 		cache.Advance(t.AfterSeconds)
+		if srv.cdn != nil {
+			srv.cdn.cache.Advance(t.AfterSeconds)
+		}
 		v, err := runIn(p, t.Request, "$.then["+strconv.Itoa(i)+"].request", later, cache)
 		if err != nil {
 			return nil, err
@@ -253,6 +267,9 @@ type server struct {
 	// byURL: every request meets the replies of its URL, the first of a
 	// fetch too (a later fetch of a session, which may go elsewhere).
 	byURL bool
+	// cdn is the session's CDN in front of the server (scenario "cdn"),
+	// nil without one (withSession makes it).
+	cdn *cdnSession
 }
 
 // checkThen reports the bounds of s.Then that Decode checks, for
@@ -285,7 +302,7 @@ func (srv *server) own(url string, hop int) bool {
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	reg := o.Formats
-	if errs := append(checkRoutes(s), checkThen(s)...); len(errs) > 0 {
+	if errs := append(append(checkRoutes(s), checkThen(s)...), checkCDN(s)...); len(errs) > 0 {
 		return nil, nil, errs
 	}
 	srv := &server{s: s, routes: routeIndex(s)}
@@ -322,8 +339,18 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	return srv, det, nil
 }
 
-// Answer implements fetch.Server.
+// Answer implements fetch.Server: the CDN, when the scenario has one,
+// answers or forwards to the server (answer).
 func (srv *server) Answer(req policy.Request, preflight bool, hop int) policy.Outcome {
+	if srv.cdn != nil {
+		return srv.cdn.answer(req, func() policy.Outcome { return srv.answer(req, preflight, hop) })
+	}
+	return srv.answer(req, preflight, hop)
+}
+
+// answer is the server's own answer: the scenario's replies, through its
+// policy when it has one.
+func (srv *server) answer(req policy.Request, preflight bool, hop int) policy.Outcome {
 	pre, res := srv.replies(req.URL, hop)
 	app := policy.Reply{Status: 200}
 	if preflight {

@@ -51,6 +51,7 @@
 package explain
 
 import (
+	"github.com/whycors/whycors/engine/cdn"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -75,6 +76,12 @@ type Scenario struct {
 	// other, and meet the same server (Preflight, Response, Routes,
 	// Policy). At most limits.Then.
 	Then []Later `json:"then,omitempty"`
+	// CDN, when set, is a shared HTTP cache between every page of the
+	// session and the server (engine/cdn): it answers GET and HEAD
+	// requests from the replies it stored, keyed by URL, the request
+	// headers it names and, when it honours Vary, those the reply's Vary
+	// names. At most limits.CDNKeyHeaders key headers.
+	CDN *cdn.Config `json:"cdn,omitempty"`
 	// Policy, when set, is the server instead of raw replies: its replies
 	// come from the platform's evaluator (Response, if given, is what the
 	// application behind it answers; a route's replies are what it answers
@@ -210,8 +217,8 @@ type SentRequest struct {
 	// Status is the reply's status code, 0 when the connection closed
 	// without one.
 	Status int `json:"status"`
-	// FromCDN is set when a shared cache answered instead of the server;
-	// always false until scenarios can describe one.
+	// FromCDN is set when the scenario's CDN answered from its cache
+	// instead of the server (which then did not see the request).
 	FromCDN bool `json:"from_cdn"`
 }
 

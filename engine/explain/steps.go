@@ -115,7 +115,7 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 	trace := x.Trace()
 	reply, rules, decision := trace.Reply, trace.Rules, trace.Text()
 	out := []Step{}
-	who := srv.source(x)
+	who := srv.viaCDN(x, srv.source(x))
 	d := who + " answered " + statusText(reply.Status) + "."
 	if decision != "" {
 		d = who + ": " + decision + "."

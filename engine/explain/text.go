@@ -52,8 +52,12 @@ func Text(v Verdict, o TextOptions) string {
 		}
 	}
 
-	if followed(v.Requests) {
-		b.WriteString("\nRequests sent (" + strconv.Itoa(len(v.Requests)) + ", across redirects):\n")
+	if followed(v.Requests) || fromCDN(v.Requests) {
+		across := ""
+		if followed(v.Requests) {
+			across = ", across redirects"
+		}
+		b.WriteString("\nRequests sent (" + strconv.Itoa(len(v.Requests)) + across + "):\n")
 		for i, r := range v.Requests {
 			kind := ""
 			if r.Preflight {
@@ -72,6 +76,9 @@ func Text(v Verdict, o TextOptions) string {
 			}
 			if len(hs) > 0 {
 				line += " (" + strings.Join(hs, "; ") + ")"
+			}
+			if r.FromCDN {
+				line += " [from the CDN's cache]"
 			}
 			b.WriteString("  " + line + " -> " + statusText(r.Status) + "\n")
 		}
@@ -185,6 +192,17 @@ func preflightSource(v *Verdict) string {
 		return "the preflight was sent over the network (the cache did not cover it)."
 	}
 	return "no preflight needed."
+}
+
+// fromCDN reports a fetch the CDN answered (scenario "cdn") at least
+// once: its list of requests says which.
+func fromCDN(rs []SentRequest) bool {
+	for _, r := range rs {
+		if r.FromCDN {
+			return true
+		}
+	}
+	return false
 }
 
 // followed reports a fetch that followed a redirect: a redirect status

@@ -46,6 +46,11 @@ const (
 	// preflight (Firefox's cap, 86400 s, is the longest).
 	AfterSeconds = 86400
 
+	// CDNKeyHeaders is the most request headers a scenario's CDN may
+	// key its cache by ("cdn.key_headers"): each lookup compares them
+	// all, so the bound keeps it a short scan.
+	CDNKeyHeaders = 16
+
 	// Link is the longest share link the page makes: Chromium's URL cap
 	// (url::kMaxURLChars, 2 MiB); a longer link would not open.
 	Link = 2 << 20
