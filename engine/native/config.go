@@ -72,6 +72,7 @@ type Policy struct {
 	bySegment  map[string][]int // rules by the first path segment they need, when many
 	anySegment []int            // rules whose first segment is not fixed
 	base       []string         // JSON path of each rule: "$.rules[i]", or "$" for a single-rule document
+	at         map[string]int   // where Parse found each value (JSON path -> byte offset); nil when not parsed
 }
 
 type pathEntry struct {

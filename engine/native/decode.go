@@ -48,6 +48,7 @@ func Parse(text string) (*Policy, error) {
 		})
 		return nil, d.errs
 	}
+	p.at = d.at
 	return p, nil
 }
 

@@ -28,9 +28,7 @@ func (f *format) ReadRules(text string) (*portable.Config, error) {
 }
 
 // StateRules implements convert.Stater: the rules of a Policy Parse
-// returned. Their values are placed by a scan of text (portable.Locator):
-// native's own reader keeps the offsets of rules and fields, not of each
-// list entry.
+// returned, placed where Parse found them.
 func (*format) StateRules(ev policy.Evaluator, text string) (*portable.Config, bool) {
 	p, ok := ev.(*Policy)
 	if !ok {
@@ -50,7 +48,11 @@ func (*format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 		r.Paths, r.PathNote = portablePaths(nr.Path)
 		c.Rules = append(c.Rules, r)
 	}
-	portable.NewLocator(text).Fill(c.Rules)
+	loc := portable.LocatorAt(text, p.at)
+	if p.at == nil {
+		loc = portable.NewLocator(text) // a Policy built, not parsed
+	}
+	loc.Fill(c.Rules)
 	return c, true
 }
 

@@ -58,6 +58,13 @@ func (l *Locator) record(path string, v *jsontext.Value) {
 	}
 }
 
+// LocatorAt is a Locator of text from the offsets a reader recorded as it
+// read it (JSON path -> byte offset, spelled as jsontext.Key and Index
+// spell paths); off is read, never written.
+func LocatorAt(text string, off map[string]int) *Locator {
+	return &Locator{text: text, off: off}
+}
+
 // Has reports whether path was recorded.
 func (l *Locator) Has(path string) bool {
 	_, ok := l.off[path]
