@@ -184,6 +184,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"request":{"origin":"\ud83d","url":"\u00e9"},"preflight":{"status":204.0}}`))
 	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"then":[{"request":{"origin":"b","url":"c","headers":[["X","1"]]},"after_seconds":1.5},{"request":{"origin":"d","url":"e"},"after_seconds":null}]}`))
 	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"routes":[{"url":"http://b.test/","preflight":{"status":204},"response":null},{"url":"http://c.test/"}]}`))
+	f.Add([]byte(`{"request":{"origin":"a","url":"http://a.test/"},"cdn":{"key_headers":["Origin",null],"honours_vary":true},"then":[{"request":{"origin":"b","url":"http://a.test/"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := explain.Decode(data)
 		if err != nil {
