@@ -37,7 +37,7 @@ func ExampleLookup() {
 	// Output:
 	// chrome: Chromium 156, preflight cache capped at 7200 s
 	// firefox: Firefox ESR 153, preflight cache capped at 86400 s
-	// safari: WebKitGTK 2.50 (Safari's WebCore), preflight cache capped at 600 s
+	// safari: WebKit (WebKitGTK 2.50), preflight cache capped at 600 s
 	// spec: Fetch Living Standard, preflight cache capped at 0 s
 	// opera: false
 	// 60 7200

@@ -222,7 +222,7 @@ var profiles = [...]Profile{
 		msg: firefoxMessages{},
 	},
 	{
-		Name: "safari", Engine: "WebKitGTK 2.50 (Safari's WebCore)",
+		Name: "safari", Engine: "WebKit (WebKitGTK 2.50)",
 		StatusFirst: true, MaxAgeCap: 600, Authorization: AuthAllowed,
 		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
 		CacheStarByRequest: true, CacheKeepsFailedMatch: true,
