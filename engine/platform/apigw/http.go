@@ -26,11 +26,11 @@
 package apigw
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
@@ -225,15 +225,6 @@ func ParseHTTP(text string) (*HTTPConfig, error) {
 	return c, nil
 }
 
-type httpJSON struct {
-	AllowOrigins     []string `json:"AllowOrigins,omitempty"`
-	AllowMethods     []string `json:"AllowMethods,omitempty"`
-	AllowHeaders     []string `json:"AllowHeaders,omitempty"`
-	ExposeHeaders    []string `json:"ExposeHeaders,omitempty"`
-	MaxAge           *int     `json:"MaxAge,omitempty"`
-	AllowCredentials bool     `json:"AllowCredentials,omitempty"`
-}
-
 // WriteHTTP writes c as the CLI's --cors-configuration JSON. It refuses
 // what API Gateway refuses (credentials with origin *).
 func WriteHTTP(c *HTTPConfig) (string, error) {
@@ -244,6 +235,18 @@ func WriteHTTP(c *HTTPConfig) (string, error) {
 			}
 		}
 	}
-	b, err := json.MarshalIndent(httpJSON{c.AllowOrigins, c.AllowMethods, c.AllowHeaders, c.ExposeHeaders, c.MaxAge, c.AllowCredentials}, "", "  ")
-	return string(b), err
+	// Members in the CLI's order; unset ones are left out.
+	var w jsontext.Indented
+	w.Open('{')
+	w.StringsOmitEmpty("AllowOrigins", c.AllowOrigins)
+	w.StringsOmitEmpty("AllowMethods", c.AllowMethods)
+	w.StringsOmitEmpty("AllowHeaders", c.AllowHeaders)
+	w.StringsOmitEmpty("ExposeHeaders", c.ExposeHeaders)
+	w.IntOmitNil("MaxAge", c.MaxAge)
+	if c.AllowCredentials {
+		w.Key("AllowCredentials")
+		w.Bool(true)
+	}
+	w.Close('}')
+	return w.Text(), nil
 }

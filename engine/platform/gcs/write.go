@@ -1,27 +1,27 @@
 package gcs
 
 import (
-	"encoding/json"
 	"strings"
 
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/portable"
 )
 
-type jsonEntry struct {
-	Origin         []string `json:"origin,omitempty"`
-	Method         []string `json:"method,omitempty"`
-	ResponseHeader []string `json:"responseHeader,omitempty"`
-	MaxAgeSeconds  *int     `json:"maxAgeSeconds,omitempty"`
-}
-
-// Write writes c as the gcloud/gsutil JSON list.
+// Write writes c as the gcloud/gsutil JSON list; unset members are left
+// out.
 func Write(c *Configuration) (string, error) {
-	out := make([]jsonEntry, len(c.Entries))
-	for i, e := range c.Entries {
-		out[i] = jsonEntry{e.Origin, e.Method, e.ResponseHeader, e.MaxAgeSeconds}
+	var w jsontext.Indented
+	w.Open('[')
+	for _, e := range c.Entries {
+		w.Open('{')
+		w.StringsOmitEmpty("origin", e.Origin)
+		w.StringsOmitEmpty("method", e.Method)
+		w.StringsOmitEmpty("responseHeader", e.ResponseHeader)
+		w.IntOmitNil("maxAgeSeconds", e.MaxAgeSeconds)
+		w.Close('}')
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	return string(b), err
+	w.Close(']')
+	return w.Text(), nil
 }
 
 // methods are the methods a converted entry may list (portable.WithSimple

@@ -1,9 +1,9 @@
 package r2
 
 import (
-	"encoding/json"
 	"strconv"
 
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -51,28 +51,29 @@ func write(form Form, c *Configuration) (string, error) {
 	return "", policy.Errors{{Msg: "r2: unknown form " + strconv.Quote(string(form))}}
 }
 
-// apiRule is a rule of the API shape, keys as the Cloudflare API names
+// writeAPI writes c in the API shape, keys as the Cloudflare API names
 // them (cloud-policies.md §2 form (c)); unset members are left out.
-type apiRule struct {
-	Allowed struct {
-		Origins []string `json:"origins"`
-		Methods []string `json:"methods"`
-		Headers []string `json:"headers,omitempty"`
-	} `json:"allowed"`
-	ID            string   `json:"id,omitempty"`
-	ExposeHeaders []string `json:"exposeHeaders,omitempty"`
-	MaxAgeSeconds *int     `json:"maxAgeSeconds,omitempty"`
-}
-
 func writeAPI(c *Configuration) (string, error) {
-	out := struct {
-		Rules []apiRule `json:"rules"`
-	}{make([]apiRule, len(c.Rules))}
-	for i, r := range c.Rules {
-		a := &out.Rules[i]
-		a.Allowed.Origins, a.Allowed.Methods, a.Allowed.Headers = r.AllowedOrigins, r.AllowedMethods, r.AllowedHeaders
-		a.ID, a.ExposeHeaders, a.MaxAgeSeconds = r.ID, r.ExposeHeaders, r.MaxAgeSeconds
+	var w jsontext.Indented
+	w.Open('{')
+	w.Key("rules")
+	w.Open('[')
+	for _, r := range c.Rules {
+		w.Open('{')
+		w.Key("allowed")
+		w.Open('{')
+		w.Key("origins")
+		w.Strings(r.AllowedOrigins)
+		w.Key("methods")
+		w.Strings(r.AllowedMethods)
+		w.StringsOmitEmpty("headers", r.AllowedHeaders)
+		w.Close('}')
+		w.StringOmitEmpty("id", r.ID)
+		w.StringsOmitEmpty("exposeHeaders", r.ExposeHeaders)
+		w.IntOmitNil("maxAgeSeconds", r.MaxAgeSeconds)
+		w.Close('}')
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	return string(b), err
+	w.Close(']')
+	w.Close('}')
+	return w.Text(), nil
 }

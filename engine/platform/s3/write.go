@@ -1,10 +1,10 @@
 package s3
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -98,39 +98,43 @@ func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat str
 	return c
 }
 
-// jsonRule is a rule in the console and CLI JSON, keys in the order the
-// console shows them (ManageCorsUsing.md); unset members are left out, as
-// GetBucketCors returns only set members ([AWS-REC] test_put_cors).
-type jsonRule struct {
-	ID             string   `json:"ID,omitempty"`
-	AllowedHeaders []string `json:"AllowedHeaders,omitempty"`
-	AllowedMethods []string `json:"AllowedMethods"`
-	AllowedOrigins []string `json:"AllowedOrigins"`
-	ExposeHeaders  []string `json:"ExposeHeaders,omitempty"`
-	MaxAgeSeconds  *int     `json:"MaxAgeSeconds,omitempty"`
-}
-
-func toJSONRules(c *Configuration) []jsonRule {
-	out := make([]jsonRule, len(c.Rules))
-	for i, r := range c.Rules {
-		out[i] = jsonRule{r.ID, r.AllowedHeaders, r.AllowedMethods, r.AllowedOrigins, r.ExposeHeaders, r.MaxAgeSeconds}
+// writeJSONRules writes c's rules as the console and the CLI show them:
+// keys in the console's order (ManageCorsUsing.md), unset members left
+// out, as GetBucketCors returns only set members ([AWS-REC]
+// test_put_cors).
+func writeJSONRules(w *jsontext.Indented, c *Configuration) {
+	w.Open('[')
+	for _, r := range c.Rules {
+		w.Open('{')
+		w.StringOmitEmpty("ID", r.ID)
+		w.StringsOmitEmpty("AllowedHeaders", r.AllowedHeaders)
+		w.Key("AllowedMethods")
+		w.Strings(r.AllowedMethods)
+		w.Key("AllowedOrigins")
+		w.Strings(r.AllowedOrigins)
+		w.StringsOmitEmpty("ExposeHeaders", r.ExposeHeaders)
+		w.IntOmitNil("MaxAgeSeconds", r.MaxAgeSeconds)
+		w.Close('}')
 	}
-	return out
+	w.Close(']')
 }
 
 // WriteJSON writes c in the S3 console's form, a bare JSON array.
 func WriteJSON(c *Configuration) (string, error) {
-	b, err := json.MarshalIndent(toJSONRules(c), "", "  ")
-	return string(b), err
+	var w jsontext.Indented
+	writeJSONRules(&w, c)
+	return w.Text(), nil
 }
 
 // WriteCLI writes c as the AWS CLI's --cors-configuration value,
 // {"CORSRules": [...]}.
 func WriteCLI(c *Configuration) (string, error) {
-	b, err := json.MarshalIndent(struct {
-		CORSRules []jsonRule `json:"CORSRules"`
-	}{toJSONRules(c)}, "", "  ")
-	return string(b), err
+	var w jsontext.Indented
+	w.Open('{')
+	w.Key("CORSRules")
+	writeJSONRules(&w, c)
+	w.Close('}')
+	return w.Text(), nil
 }
 
 // WriteXML writes c as the PutBucketCors document, with S3's namespace.
