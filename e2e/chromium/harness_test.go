@@ -325,12 +325,7 @@ func (h *harness) fetchIn(tb *tab, tok string, r explain.Request, n sofar) (Obse
 		}
 		tb.origin = origin
 	}
-	spec := map[string]any{
-		"url": r.URL, "method": r.Method, "headers": headerPairs(r),
-		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect, "api": r.API,
-		"body": r.Body, "body_type": r.BodyType,
-	}
-	js, _ := json.Marshal(spec)
+	js := RequestSpec(r)
 	ectx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
 	res, err := chromedp.Run(ectx, chromedp.Evaluate[PageResult](FetchJS(40, false)+"("+string(js)+")", chromedp.EvalAwaitPromise))
 	cancel()
@@ -381,31 +376,8 @@ func (h *harness) fetchIn(tb *tab, tok string, r explain.Request, n sofar) (Obse
 		ob.Reason, ob.FailedParameter = pf.CorsError, pf.FailedParameter
 		ob.HarnessNote = "reason read from the preflight's loadingFailed"
 	}
-	for _, r := range ob.Requests {
-		if r.IsPreflight() {
-			if !ob.Preflight.Sent {
-				ob.Preflight.Sent = true
-				ob.Preflight.Headers = map[string]string{}
-				if v, ok := r.Header.Get("Access-Control-Request-Method"); ok {
-					ob.Preflight.Headers["access-control-request-method"] = v
-				}
-				if v, ok := r.Header.Get("Access-Control-Request-Headers"); ok {
-					ob.Preflight.Headers["access-control-request-headers"] = v
-				}
-			}
-			continue
-		}
-		ob.ActualSent = true
-	}
+	ob.Preflight, ob.ActualSent = PreflightOf(ob.Requests)
 	return ob, nil
-}
-
-func headerPairs(r explain.Request) [][2]string {
-	out := make([][2]string, 0, len(r.Headers))
-	for _, f := range r.Headers {
-		out = append(out, [2]string{f.Name, f.Value})
-	}
-	return out
 }
 
 // selfCheck returns what is inconsistent between what the server saw and
@@ -637,7 +609,7 @@ func TestChromium(t *testing.T) {
 		slices.SortStableFunc(mismatches, func(a, b Mismatch) int { return strings.Compare(a.ID, b.ID) })
 		t.Logf("chromium: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(start).Round(time.Millisecond))
 		if p := record; p != "" {
-			if err := writeLines(p, records); err != nil {
+			if err := WriteRecords(p, records); err != nil {
 				t.Errorf("record: %v", err)
 			} else if err := WriteVersion(p, h.version); err != nil {
 				t.Errorf("record: %v", err)
@@ -714,26 +686,6 @@ func mustPath(raw string) string {
 		return ""
 	}
 	return u.Path
-}
-
-// writeLines writes a JSON array with one record per line, so that two
-// recordings diff line by line.
-func writeLines(path string, records []Record) error {
-	var b strings.Builder
-	b.WriteString("[\n")
-	for i, r := range records {
-		line, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		b.Write(line)
-		if i < len(records)-1 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
-	}
-	b.WriteString("]\n")
-	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 func writeJSON(path string, v any) error {

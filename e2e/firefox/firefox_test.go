@@ -321,32 +321,7 @@ func start(t *testing.T, port int, col *collector) *browser {
 }
 
 // Observed is what Firefox did with one exchange (fields as in e2e/chromium).
-type Observed struct {
-	Allowed         bool                   `json:"allowed"`
-	Exception       string                 `json:"exception,omitempty"`
-	Status          int                    `json:"status"`
-	Type            string                 `json:"type"`
-	ReadableHeaders []string               `json:"readable_headers"`
-	Console         []string               `json:"console"`
-	ConsoleRaw      []logLine              `json:"console_raw,omitempty"`
-	Preflight       explain.PreflightTrace `json:"preflight"`
-	ActualSent      bool                   `json:"actual_sent"`
-	Requests        []chromium.Received    `json:"requests"`
-	// Then is what each later fetch of a session did (scenario "then"),
-	// in order.
-	Then []Observed `json:"then,omitempty"`
-}
-
-// seen is what the harness compares of ob, later fetches included.
-func (ob Observed) seen() chromium.Seen {
-	out := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
-		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent,
-		Requests: chromium.SentRequests(ob.Requests)}
-	for _, t := range ob.Then {
-		out.Then = append(out.Then, t.seen())
-	}
-	return out
-}
+type Observed = chromium.Observation[logLine]
 
 // Record is one line of the WHYCORS_RECORD_FIREFOX file.
 type Record struct {
@@ -407,11 +382,7 @@ func (br *browser) fetch(srv *chromium.Server, col *collector, tok string, r exp
 		}
 		br.origin = r.Origin
 	}
-	spec, _ := json.Marshal(map[string]any{
-		"url": r.URL, "method": r.Method, "headers": pairs(r),
-		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect, "api": r.API,
-		"body": r.Body, "body_type": r.BodyType,
-	})
+	spec := chromium.RequestSpec(r)
 	var ev struct {
 		Type   string `json:"type"`
 		Result struct {
@@ -438,42 +409,7 @@ func (br *browser) fetch(srv *chromium.Server, col *collector, tok string, r exp
 	logs = logs[min(nlogs, len(logs)):]
 	seen := srv.Seen(tok)
 	seen = seen[min(nreqs, len(seen)):]
-	ob := Observed{Allowed: res.Resolved, Exception: res.Exception, Status: res.Status, Type: res.Type,
-		ReadableHeaders: res.Headers, Console: []string{}, ConsoleRaw: logs, Requests: seen}
-	if ob.ReadableHeaders == nil {
-		ob.ReadableHeaders = []string{}
-	}
-	if !res.Resolved {
-		ob.Type = "error"
-	}
-	for _, l := range logs {
-		ob.Console = append(ob.Console, l.Text)
-	}
-	for _, r := range ob.Requests {
-		if !r.IsPreflight() {
-			ob.ActualSent = true
-			continue
-		}
-		if !ob.Preflight.Sent {
-			ob.Preflight.Sent = true
-			ob.Preflight.Headers = map[string]string{}
-			if v, ok := r.Header.Get("Access-Control-Request-Method"); ok {
-				ob.Preflight.Headers["access-control-request-method"] = v
-			}
-			if v, ok := r.Header.Get("Access-Control-Request-Headers"); ok {
-				ob.Preflight.Headers["access-control-request-headers"] = v
-			}
-		}
-	}
-	return ob, nil
-}
-
-func pairs(r explain.Request) [][2]string {
-	out := make([][2]string, 0, len(r.Headers))
-	for _, f := range r.Headers {
-		out = append(out, [2]string{f.Name, f.Value})
-	}
-	return out
+	return chromium.Observe(res, logs, func(l logLine) string { return l.Text }, seen), nil
 }
 
 // compare lists the fields where explain's verdict differs from what
@@ -481,7 +417,7 @@ func pairs(r explain.Request) [][2]string {
 // only, so the warnings explain predicts cannot be observed here, and it
 // names no reason.
 func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) []Mismatch {
-	seen := ob.seen()
+	seen := ob.Seen()
 	notWarning := func(l string) bool { return !strings.HasPrefix(l, "Cross-Origin Request Warning:") }
 	var out []Mismatch
 	for _, d := range chromium.CompareVerdict(seen, v, verr, notWarning) {
@@ -558,18 +494,7 @@ func TestFirefox(t *testing.T) {
 	}
 	t.Logf("firefox: %d/%d agree (%d field mismatches) in %s", agree, ran, len(mismatches), time.Since(begin).Round(time.Millisecond))
 	if p := record; p != "" {
-		var b strings.Builder
-		b.WriteString("[\n")
-		for i, r := range records {
-			line, _ := json.Marshal(r)
-			b.Write(line)
-			if i < len(records)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString("]\n")
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		if err := chromium.WriteRecords(p, records); err != nil {
 			t.Error(err)
 		} else if err := chromium.WriteVersion(p, br.version); err != nil {
 			t.Error(err)

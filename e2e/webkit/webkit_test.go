@@ -293,32 +293,7 @@ func webkitVersion(bin, display string) (string, error) {
 }
 
 // Observed is what WebKit did with one exchange (fields as in e2e/chromium).
-type Observed struct {
-	Allowed         bool                   `json:"allowed"`
-	Exception       string                 `json:"exception,omitempty"`
-	Status          int                    `json:"status"`
-	Type            string                 `json:"type"`
-	ReadableHeaders []string               `json:"readable_headers"`
-	Console         []string               `json:"console"`
-	ConsoleRaw      []consoleMessage       `json:"console_raw,omitempty"`
-	Preflight       explain.PreflightTrace `json:"preflight"`
-	ActualSent      bool                   `json:"actual_sent"`
-	Requests        []chromium.Received    `json:"requests"`
-	// Then is what each later fetch of a session did (scenario "then"),
-	// in order.
-	Then []Observed `json:"then,omitempty"`
-}
-
-// seen is what the harness compares of ob, later fetches included.
-func (ob Observed) seen() chromium.Seen {
-	out := chromium.Seen{Allowed: ob.Allowed, Exception: ob.Exception, Status: ob.Status, Type: ob.Type,
-		ReadableHeaders: ob.ReadableHeaders, Console: ob.Console, Preflight: ob.Preflight, ActualSent: ob.ActualSent,
-		Requests: chromium.SentRequests(ob.Requests)}
-	for _, t := range ob.Then {
-		out.Then = append(out.Then, t.seen())
-	}
-	return out
-}
+type Observed = chromium.Observation[consoleMessage]
 
 // Record is one line of the WHYCORS_RECORD_WEBKIT file.
 type Record struct {
@@ -412,11 +387,7 @@ func (br *browser) fetch(srv *chromium.Server, tok string, r explain.Request, nr
 		}
 		br.origin = r.Origin
 	}
-	spec, _ := json.Marshal(map[string]any{
-		"url": r.URL, "method": r.Method, "headers": pairs(r),
-		"credentials": r.Credentials, "mode": r.Mode, "redirect": r.Redirect, "api": r.API,
-		"body": r.Body, "body_type": r.BodyType,
-	})
+	spec := chromium.RequestSpec(r)
 	mark := br.console.mark()
 	res0, err := br.in.evaluate(ctx, chromium.FetchJS(150, true)+"("+string(spec)+")")
 	if err != nil {
@@ -433,49 +404,14 @@ func (br *browser) fetch(srv *chromium.Server, tok string, r explain.Request, nr
 	logs := br.console.since(mark, tok)
 	seen := srv.Seen(tok)
 	seen = seen[min(nreqs, len(seen)):]
-	ob := Observed{Allowed: res.Resolved, Exception: res.Exception, Status: res.Status, Type: res.Type,
-		ReadableHeaders: res.Headers, Console: []string{}, ConsoleRaw: logs, Requests: seen}
-	if ob.ReadableHeaders == nil {
-		ob.ReadableHeaders = []string{}
-	}
-	if !res.Resolved {
-		ob.Type = "error"
-	}
-	for _, l := range logs {
-		ob.Console = append(ob.Console, l.Text)
-	}
-	for _, r := range ob.Requests {
-		if !r.IsPreflight() {
-			ob.ActualSent = true
-			continue
-		}
-		if !ob.Preflight.Sent {
-			ob.Preflight.Sent = true
-			ob.Preflight.Headers = map[string]string{}
-			if v, ok := r.Header.Get("Access-Control-Request-Method"); ok {
-				ob.Preflight.Headers["access-control-request-method"] = v
-			}
-			if v, ok := r.Header.Get("Access-Control-Request-Headers"); ok {
-				ob.Preflight.Headers["access-control-request-headers"] = v
-			}
-		}
-	}
-	return ob, nil
-}
-
-func pairs(r explain.Request) [][2]string {
-	out := make([][2]string, 0, len(r.Headers))
-	for _, f := range r.Headers {
-		out = append(out, [2]string{f.Name, f.Value})
-	}
-	return out
+	return chromium.Observe(res, logs, func(m consoleMessage) string { return m.Text }, seen), nil
 }
 
 // compare lists the fields where explain's safari verdict differs from
 // what WebKit did (chromium.CompareVerdict; WebKit's inspector names no
 // reason): the differences known documents apart from the others.
 func compare(c chromium.Case, s explain.Scenario, ob Observed, v explain.Verdict, verr error) (out, documented []Mismatch) {
-	for _, d := range chromium.CompareVerdict(ob.seen(), v, verr, nil) {
+	for _, d := range chromium.CompareVerdict(ob.Seen(), v, verr, nil) {
 		m := Mismatch{ID: c.ID, Desc: c.Desc, Field: d.Field, WebKit: d.Browser, Explain: d.Explain, Scenario: s}
 		if k := knownFor(c.ID, d.Field); k != nil {
 			m.Known = k.why
@@ -619,18 +555,7 @@ func TestWebKit(t *testing.T) {
 	t.Logf("webkit: %d/%d agree, %d differ only as documented (known_test.go), %d field mismatches, in %s with %d MiniBrowsers",
 		agree, ran, docs, len(flat), time.Since(begin).Round(time.Millisecond), n)
 	if p := record; p != "" {
-		var b strings.Builder
-		b.WriteString("[\n")
-		for i, r := range kept {
-			line, _ := json.Marshal(r)
-			b.Write(line)
-			if i < len(kept)-1 {
-				b.WriteByte(',')
-			}
-			b.WriteByte('\n')
-		}
-		b.WriteString("]\n")
-		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		if err := chromium.WriteRecords(p, kept); err != nil {
 			t.Error(err)
 		} else if err := chromium.WriteVersion(p, version); err != nil {
 			t.Error(err)
