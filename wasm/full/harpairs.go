@@ -2,7 +2,10 @@
 
 package main
 
-import "github.com/whycors/whycors/engine/formats/har"
+import (
+	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/jsonapi"
+)
 
 // harPairs is whycorsFull.harPairs(text): the cross-origin fetches of a
 // HAR file, each with the request and replies the engine paired for it
@@ -15,5 +18,5 @@ func harPairs(text string) string {
 	if ps == nil {
 		ps = []har.Pair{}
 	}
-	return encode(ps)
+	return string(jsonapi.AppendPairs(nil, ps))
 }

@@ -3,29 +3,20 @@
 package main
 
 import (
-	"encoding/json"
-
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/jsonapi"
 )
 
-// decode reads the JSON argument of lint and convert into v; field names
-// match case-insensitively ({"text": ...} fills Text). It returns the
-// failure JSON, or "" on success. Scenarios are read by explain.Decode,
-// as every shell reads them: it refuses unknown fields with their path.
-func decode(arg string, v any) string {
-	if err := json.Unmarshal([]byte(arg), v); err != nil {
+// decode reads the JSON argument of lint and convert into the named
+// strings; member names match case-insensitively ({"Text": ...} fills
+// "text"), as they did through json.Unmarshal. It returns the failure
+// JSON, or "" on success. Scenarios are read by explain.Decode, as every
+// shell reads them: it refuses unknown fields with their path.
+func decode(arg string, fields map[string]*string) string {
+	if err := jsonapi.DecodeFields(arg, fields); err != nil {
 		return errorJSON(err)
 	}
 	return ""
-}
-
-// encode returns v as JSON.
-func encode(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return errorJSON(err)
-	}
-	return string(b)
 }
 
 // errorJSON is the failure object {"error": "...", "errors": [...]}, the

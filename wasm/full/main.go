@@ -8,8 +8,9 @@
 // returning JSON strings, and stays resident: one instantiation serves
 // every call of a page. It holds no logic of its own.
 //
-// Every function returns a JSON string; on failure an object
-// {"error": "...", "errors": [...]} (wasm/internal/jsapi).
+// Every function returns a JSON string, written without encoding/json
+// (explain.AppendVerdict, engine/jsonapi); on failure an object
+// {"error": "...", "errors": [...]} (explain.AppendError).
 //
 //	whycorsFull.version()          "dev" or the release version (a plain string)
 //	whycorsFull.formats()          ["raw", "s3-json", ...]: policy.Names()
@@ -25,6 +26,7 @@ package main
 import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/jsonapi"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/wasm/internal/jsapi"
@@ -36,13 +38,13 @@ var version = "dev"
 func main() {
 	jsapi.Register("whycorsFull", map[string]jsapi.Func{
 		"version": func(string) string { return version },
-		"formats": func(string) string { return encode(opts.Formats.Names()) },
+		"formats": func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"detect": func(text string) string {
 			d := opts.Formats.Detect(text)
 			if d == nil {
 				d = []policy.Detection{}
 			}
-			return encode(d)
+			return string(jsonapi.AppendDetections(nil, d))
 		},
 		"explain": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))
@@ -53,7 +55,7 @@ func main() {
 			if err != nil {
 				return errorJSON(err)
 			}
-			return encode(v)
+			return string(explain.AppendVerdict(nil, &v))
 		},
 		"fixes": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))
@@ -64,41 +66,38 @@ func main() {
 			if err != nil {
 				return errorJSON(err)
 			}
-			return encode(f)
+			return string(explain.AppendFixes(nil, f))
 		},
 		"harPairs": harPairs,
 		"lint": func(arg string) string {
-			var in struct{ Text, Format string }
-			if e := decode(arg, &in); e != "" {
+			var text, format string
+			if e := decode(arg, map[string]*string{"text": &text, "format": &format}); e != "" {
 				return e
 			}
-			fs, err := lint.Lint(opts.Formats, in.Text, in.Format)
+			fs, err := lint.Lint(opts.Formats, text, format)
 			if err != nil {
 				return errorJSON(err)
 			}
 			if fs == nil {
 				fs = []lint.Finding{}
 			}
-			return encode(fs)
+			return string(jsonapi.AppendFindings(nil, fs))
 		},
 		"convert": func(arg string) string {
-			var in struct{ Text, From, To string }
-			if e := decode(arg, &in); e != "" {
+			var text, from, to string
+			if e := decode(arg, map[string]*string{"text": &text, "from": &from, "to": &to}); e != "" {
 				return e
 			}
-			out, notes, err := convert.Convert(opts.Formats, in.Text, in.From, in.To)
+			out, notes, err := convert.Convert(opts.Formats, text, from, to)
 			if err != nil {
 				return errorJSON(err)
 			}
 			if notes == nil {
 				notes = []convert.Note{}
 			}
-			return encode(struct {
-				Text  string         `json:"text"`
-				Notes []convert.Note `json:"notes"`
-			}{out, notes})
+			return string(jsonapi.AppendConverted(nil, out, notes))
 		},
-		"targets": func(string) string { return encode(convert.Targets(opts.Formats)) },
+		"targets": func(string) string { return string(explain.AppendStrings(nil, convert.Targets(opts.Formats))) },
 	})
 	select {}
 }

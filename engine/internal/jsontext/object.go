@@ -1,0 +1,79 @@
+package jsontext
+
+import "strconv"
+
+// Members writes one compact JSON object's members in order, as
+// json.Marshal writes a struct: the caller writes the members its struct
+// tags name, leaving out what omitempty would.
+type Members struct {
+	B    []byte
+	more bool
+}
+
+// Key starts a member; its value is appended to B next.
+func (o *Members) Key(k string) {
+	if o.more {
+		o.B = append(o.B, ',')
+	} else {
+		o.B = append(o.B, '{')
+		o.more = true
+	}
+	o.B = AppendString(o.B, k)
+	o.B = append(o.B, ':')
+}
+
+// End closes the object ({} when it has no member) and returns B.
+func (o *Members) End() []byte {
+	if !o.more {
+		return append(o.B, '{', '}')
+	}
+	return append(o.B, '}')
+}
+
+// Str writes a string member.
+func (o *Members) Str(k, v string) {
+	o.Key(k)
+	o.B = AppendString(o.B, v)
+}
+
+// StrOmit writes a string member unless v is "" (omitempty).
+func (o *Members) StrOmit(k, v string) {
+	if v != "" {
+		o.Str(k, v)
+	}
+}
+
+// Int writes a whole-number member.
+func (o *Members) Int(k string, n int) {
+	o.Key(k)
+	o.B = strconv.AppendInt(o.B, int64(n), 10)
+}
+
+// IntOmit writes a whole-number member unless n is 0 (omitempty).
+func (o *Members) IntOmit(k string, n int) {
+	if n != 0 {
+		o.Int(k, n)
+	}
+}
+
+// Bool writes a true-or-false member.
+func (o *Members) Bool(k string, v bool) {
+	o.Key(k)
+	o.B = strconv.AppendBool(o.B, v)
+}
+
+// AppendList writes l as a JSON array, each element with each; null for
+// a nil list, as json.Marshal writes a nil slice.
+func AppendList[T any](b []byte, l []T, each func([]byte, *T) []byte) []byte {
+	if l == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range l {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = each(b, &l[i])
+	}
+	return append(b, ']')
+}
