@@ -30,7 +30,8 @@ var known = []knownDifference{
 			"drop credentials there (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch, includeCredentials); WebCore behaviour, so likely Safari's too, not yet modelled"},
 	{id: "route-authorization-cross", fields: []string{"requests"},
 		why: "after a cross-origin 307 WebKit still lists authorization in the new preflight's Access-Control-Request-Headers, then sends the GET without Authorization; " +
-			"the model removes Authorization before the second preflight (https://fetch.spec.whatwg.org/#http-redirect-fetch step 13), so it sends no preflight there; not yet modelled"},
+			"the model removes Authorization before the second preflight (https://fetch.spec.whatwg.org/#http-redirect-fetch step 13), so it sends no preflight there; " +
+			"whether WebCore or the GTK port's network layer drops the header is not established, so it is not modelled"},
 	{id: "xhr-header-forbidden", fields: []string{"console"},
 		why: "WebKit logs 'Refused to set unsafe header \"Cookie\"' when setRequestHeader() drops a forbidden header; the line names no URL (the Chromium and Firefox harnesses file lines by URL and would not see theirs), " +
 			"and the model's verdict has no console line for a dropped header yet"},

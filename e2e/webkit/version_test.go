@@ -2,7 +2,10 @@ package webkit
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"testing"
 
 	"github.com/whycors/whycors/e2e/chromium"
 )
@@ -34,4 +37,48 @@ func checkVersion(recording, running string) error {
 			running, recording, recorded, chromium.VersionPath(recording), reRecord)
 	}
 	return nil
+}
+
+func TestCheckVersion(t *testing.T) {
+	tests := []struct {
+		desc    string
+		file    string // the version file's content; "-" for no file
+		running string
+		// want holds what the error must say, all of it; none for no error.
+		want []string
+	}{
+		{desc: "a point release of the series", file: "2.50.6\n", running: "2.50.7"},
+		{desc: "the same version", file: "2.50.6\n", running: "2.50.6"},
+		{desc: "the next stable series (a new WebCore)", file: "2.50.6\n", running: "2.52.1",
+			want: []string{"webkitgtk 2.52.1 is running", "recorded with webkitgtk 2.50.6", "rec.version", "re-record with: " + reRecord}},
+		{desc: "an older series", file: "2.50.6\n", running: "2.48.3",
+			want: []string{"webkitgtk 2.48.3 is running", "recorded with webkitgtk 2.50.6", reRecord}},
+		{desc: "no version file", file: "-", running: "2.50.6",
+			want: []string{"rec.version: a recording names the browser version", "webkitgtk 2.50.6 is running", reRecord}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			rec := filepath.Join(t.TempDir(), "rec.json")
+			if tc.file != "-" {
+				if err := os.WriteFile(chromium.VersionPath(rec), []byte(tc.file), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := checkVersion(rec, tc.running)
+			if len(tc.want) == 0 {
+				if err != nil {
+					t.Fatalf("checkVersion: %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("checkVersion: nil, want an error saying %q", tc.want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
 }

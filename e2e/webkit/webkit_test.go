@@ -9,6 +9,8 @@
 //	go test ./e2e/webkit            # needs webkit2gtk-driver (MiniBrowser), xvfb, xauth
 //	WHYCORS_RECORD_WEBKIT=testdata/observed-webkit.json go test -run '^TestWebKit$' ./e2e/webkit
 //	WHYCORS_WEBKIT_BROWSERS=n       MiniBrowser processes driven at once (default 2)
+//	WHYCORS_WEBKIT_ONLY=regexp      only the exchanges whose id matches (not with a recording)
+//	WHYCORS_DIFF=report             report disagreements without failing
 //	MINIBROWSER_PATH=/path/to/MiniBrowser
 //
 // Definitions are those of e2e/chromium, except: reason is not read
@@ -53,6 +55,7 @@ const (
 	envRecord      = "WHYCORS_RECORD_WEBKIT"
 	envDiff        = "WHYCORS_DIFF"
 	envBrowsers    = "WHYCORS_WEBKIT_BROWSERS"
+	envOnly        = "WHYCORS_WEBKIT_ONLY"
 	exchangeWait   = 15 * time.Second
 	detailedReport = 40
 	mismatchReport = "../artifacts/webkit-mismatches.json"
@@ -441,8 +444,14 @@ func TestWebKit(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := append(corpus, chromium.Generate(chromium.RandomSeed, chromium.RandomCases)...)
-	if pat := os.Getenv("WHYCORS_WEBKIT_ONLY"); pat != "" {
-		re := regexp.MustCompile(pat)
+	if pat := os.Getenv(envOnly); pat != "" {
+		if os.Getenv(envRecord) != "" {
+			t.Fatalf("%s and %s: a recording holds every exchange", envOnly, envRecord)
+		}
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			t.Fatalf("%s: %v", envOnly, err)
+		}
 		var some []chromium.Case
 		for _, c := range all {
 			if re.MatchString(c.ID) {
