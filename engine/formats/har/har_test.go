@@ -134,6 +134,10 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{desc: "syntax error position", text: "{\"log\": {\"entries\": [\n  {,}\n]}}", line: 2, col: 4, path: "$"},
 		{desc: "not a HAR", text: `{"foo": 1}`, line: 1, col: 1, path: "$.log.entries"},
+		{desc: "entries not a list", text: "{\"log\": {\"entries\": {}}}", line: 1, col: 21, path: "$.log.entries"},
+		{desc: "a header that is not an object", text: "{\"log\": {\"entries\": [\n {\"request\": {\"method\": \"GET\", \"url\": \"http://a/\", \"headers\": [\"Origin\"]}}\n]}}", line: 2, col: 64, path: "$.log.entries[0].request.headers[0]"},
+		{desc: "a status that is not a whole number", text: "{\"log\": {\"entries\": [\n {\"request\": {\"method\": \"GET\", \"url\": \"http://a/\"}, \"response\": {\"status\": 200.5}}\n]}}", line: 2, col: 76, path: "$.log.entries[0].response.status"},
+		{desc: "a null entry", text: "{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\", \"url\": \"http://a/\"}},\n  null]}}", line: 2, col: 3, path: "$.log.entries[1].request"},
 		{desc: "wrong type inside an entry", text: "{\"log\": {\"entries\": [\n {\"request\": {\"method\": \"GET\", \"url\": \"http://a/\"}, \"response\": {\"status\": \"200\"}}\n]}}", line: 2, col: 76, path: "$.log.entries[0].response.status"},
 	}
 	for _, tc := range tests {

@@ -1,11 +1,10 @@
 package har
 
 import (
-	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -16,194 +15,285 @@ const (
 	MaxHeaders = 1000 // per request or response
 )
 
-type nv struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
-}
+// maxDepth bounds how deeply the file's arrays and objects nest, as
+// encoding/json bounds it: a HAR nests six levels where the engine reads
+// it, but Chrome's _initiator.stack chains async stacks through parent
+// objects, so the bound is that of encoding/json, not a scenario's.
+const maxDepth = 10000
 
-type initiator struct {
-	Type      string `json:"type"`
-	URL       string `json:"url"`
-	RequestID string `json:"requestId"`
-}
+// maxErrors is the most faults one Read reports.
+const maxErrors = 50
 
+type nv struct{ Name, Value string }
+
+type initiator struct{ Type, URL, RequestID string }
+
+// entry is what the engine reads of one log entry: HAR 1.2's request and
+// response, and Chrome's additions (_resourceType, _initiator,
+// _fromCache, _requestId, response._error).
 type entry struct {
-	StartedDateTime string `json:"startedDateTime"`
+	StartedDateTime string
 	Request         struct {
-		Method  string `json:"method"`
-		URL     string `json:"url"`
-		Headers []nv   `json:"headers"`
-		Cookies []nv   `json:"cookies"`
-	} `json:"request"`
+		Method, URL      string
+		Headers, Cookies []nv
+	}
 	Response struct {
-		Status      int     `json:"status"`
-		StatusText  string  `json:"statusText"`
-		Headers     []nv    `json:"headers"`
-		RedirectURL string  `json:"redirectURL"`
-		Error       *string `json:"_error"`
-	} `json:"response"`
-	ResourceType string     `json:"_resourceType"`
-	Initiator    *initiator `json:"_initiator"`
-	FromCache    string     `json:"_fromCache"`
-	RequestID    string     `json:"_requestId"`
-}
-
-type file struct {
-	Log *struct {
-		Version string `json:"version"`
-		Creator struct {
-			Name    string `json:"name"`
-			Version string `json:"version"`
-		} `json:"creator"`
-		Entries *[]json.RawMessage `json:"entries"`
-	} `json:"log"`
+		Status      int
+		StatusText  string
+		Headers     []nv
+		RedirectURL string
+		Error       *string // null or absent: nil
+	}
+	ResourceType string
+	Initiator    *initiator
+	FromCache    string
+	RequestID    string
 }
 
 // Log is a read HAR file.
 type Log struct {
 	Creator string // creator.name and version, e.g. "WebInspector 537.36"
-	entries []entry
-	pairs   map[int]int // actual entry index -> preflight entry index
-	pre     map[int]bool
+
+	creatorName, creatorVersion string
+	entries                     []entry
+	pairs                       map[int]int // actual entry index -> preflight entry index
+	pre                         map[int]bool
 }
 
 // Read parses a HAR file. Errors carry the line and column of the fault
 // and, for an entry, its JSON path.
+//
+// It reads what json.Unmarshal read into the HAR's fields before (the
+// engine links no encoding/json): member names match case-insensitively,
+// the last of duplicate members wins (objects merge member by member),
+// unknown members are skipped, null leaves a field empty, and a value of
+// the wrong JSON type is a fault at its position. Every entry is read;
+// each fault is reported, up to 50.
 func Read(text string) (*Log, error) {
 	if len(text) > MaxSize {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "HAR larger than " + strconv.Itoa(MaxSize>>20) + " MiB: export only the requests of interest"}}
 	}
-	// Fast path: decode the entries directly; only when that fails decode
-	// them one by one to find and place every fault.
-	var fast struct {
-		Log *struct {
-			Creator struct {
-				Name    string `json:"name"`
-				Version string `json:"version"`
-			} `json:"creator"`
-			Entries *[]entry `json:"entries"`
-		} `json:"log"`
+	root, serr := jsontext.ParseString(text, maxDepth)
+	if serr != nil {
+		line, col := policy.LineCol(text, serr.Off)
+		return nil, policy.Errors{{Path: "$", Line: line, Column: col, Msg: "invalid JSON: " + serr.Msg}}
 	}
-	if json.Unmarshal([]byte(text), &fast) == nil && fast.Log != nil && fast.Log.Entries != nil && len(*fast.Log.Entries) <= MaxEntries {
-		l := &Log{Creator: strings.TrimSpace(fast.Log.Creator.Name + " " + fast.Log.Creator.Version), entries: *fast.Log.Entries}
-		ok := true
-		for i := range l.entries {
-			en := &l.entries[i]
-			if len(en.Request.Headers) > MaxHeaders || len(en.Response.Headers) > MaxHeaders || en.Request.Method == "" || en.Request.URL == "" {
-				ok = false
-				break
+	d := &decoder{text: text}
+	l := &Log{}
+	var entries *jsontext.Value
+	d.object(root, "$", func(k string, v *jsontext.Value, path string) {
+		if !strings.EqualFold(k, "log") {
+			return
+		}
+		if v.Kind == jsontext.Null {
+			entries = nil
+			return
+		}
+		d.object(v, path, func(k string, v *jsontext.Value, path string) {
+			switch {
+			case strings.EqualFold(k, "version"):
+				d.str(v, path, new(string))
+			case strings.EqualFold(k, "creator"):
+				d.object(v, path, func(k string, v *jsontext.Value, path string) {
+					switch {
+					case strings.EqualFold(k, "name"):
+						d.str(v, path, &l.creatorName)
+					case strings.EqualFold(k, "version"):
+						d.str(v, path, &l.creatorVersion)
+					}
+				})
+			case strings.EqualFold(k, "entries"):
+				entries = nil
+				switch v.Kind {
+				case jsontext.Null:
+				case jsontext.Array:
+					entries = v
+				default:
+					d.fault(v, path, "want an array, found "+v.Kind.String())
+				}
 			}
-		}
-		if ok {
-			l.pair()
-			return l, nil
-		}
+		})
+	})
+	if len(d.errs) > 0 {
+		return nil, d.errs
 	}
-	var f file
-	if err := json.Unmarshal([]byte(text), &f); err != nil {
-		return nil, policy.Errors{jsonError(text, err, "$")}
-	}
-	if f.Log == nil || f.Log.Entries == nil {
+	if entries == nil {
 		return nil, policy.Errors{{Path: "$.log.entries", Line: 1, Column: 1, Msg: "not a HAR file: no log.entries"}}
 	}
-	raws := *f.Log.Entries
-	if len(raws) > MaxEntries {
-		return nil, policy.Errors{{Path: "$.log.entries", Line: 1, Column: 1, Msg: "more than " + strconv.Itoa(MaxEntries) + " entries"}}
+	if len(entries.Items) > MaxEntries {
+		line, col := policy.LineCol(text, entries.Off)
+		return nil, policy.Errors{{Path: "$.log.entries", Line: line, Column: col, Msg: "more than " + strconv.Itoa(MaxEntries) + " entries"}}
 	}
-	l := &Log{Creator: strings.TrimSpace(f.Log.Creator.Name + " " + f.Log.Creator.Version), entries: make([]entry, len(raws))}
-	var errs policy.Errors
-	for i, r := range raws {
+	l.Creator = strings.TrimSpace(l.creatorName + " " + l.creatorVersion)
+	l.entries = make([]entry, len(entries.Items))
+	for i, v := range entries.Items {
 		path := "$.log.entries[" + strconv.Itoa(i) + "]"
-		if err := json.Unmarshal(r, &l.entries[i]); err != nil {
-			e := jsonError(string(r), err, path)
-			// place the error in the whole text: entries are stored raw,
-			// so find where this one starts
-			if off := offsetOf(text, r); off >= 0 {
-				var ute *json.UnmarshalTypeError
-				var se *json.SyntaxError
-				inner := 0
-				if errors.As(err, &ute) {
-					inner = valueStart(string(r), int(ute.Offset))
-				} else if errors.As(err, &se) {
-					inner = max(0, int(se.Offset)-1)
-				}
-				e.Line, e.Column = policy.LineCol(text, off+inner)
-			}
-			errs = append(errs, e)
-			if len(errs) >= 50 {
-				break
-			}
+		before := len(d.errs)
+		d.entry(v, path, &l.entries[i])
+		if len(d.errs) >= maxErrors {
+			d.errs = d.errs[:maxErrors]
+			break
+		}
+		if len(d.errs) > before {
 			continue
 		}
 		en := &l.entries[i]
 		if len(en.Request.Headers) > MaxHeaders || len(en.Response.Headers) > MaxHeaders {
-			errs = append(errs, &policy.Error{Path: path, Msg: "more than " + strconv.Itoa(MaxHeaders) + " headers"})
+			d.fault(v, path, "more than "+strconv.Itoa(MaxHeaders)+" headers")
 		}
 		if en.Request.Method == "" || en.Request.URL == "" {
-			line, col := 0, 0
-			if off := offsetOf(text, r); off >= 0 {
-				line, col = policy.LineCol(text, off)
-			}
-			errs = append(errs, &policy.Error{Path: path + ".request", Line: line, Column: col, Msg: "entry without request.method or request.url"})
+			d.fault(v, path+".request", "entry without request.method or request.url")
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errs
+	if len(d.errs) > 0 {
+		return nil, d.errs
 	}
 	l.pair()
 	return l, nil
 }
 
-// offsetOf finds where the raw message r sits in text: RawMessage keeps
-// a slice of the decoder's copy, so search for its bytes.
-func offsetOf(text string, r json.RawMessage) int {
-	if len(r) > 0 && len(r) < 1<<20 {
-		return strings.Index(text, string(r))
-	}
-	return -1
+// decoder reads the parsed file into entries and collects the faults.
+type decoder struct {
+	text string
+	errs policy.Errors
 }
 
-func jsonError(text string, err error, path string) *policy.Error {
-	var se *json.SyntaxError
-	var ute *json.UnmarshalTypeError
-	e := &policy.Error{Path: path, Msg: err.Error()}
-	switch {
-	case errors.As(err, &se):
-		// Offset counts the bytes read, the bad one included.
-		e.Line, e.Column = policy.LineCol(text, max(0, int(se.Offset)-1))
-		e.Msg = "invalid JSON: " + se.Error()
-	case errors.As(err, &ute):
-		e.Line, e.Column = policy.LineCol(text, valueStart(text, int(ute.Offset)))
-		if ute.Field != "" {
-			e.Path = path + "." + ute.Field
+func (d *decoder) fault(v *jsontext.Value, path, msg string) {
+	line, col := policy.LineCol(d.text, v.Off)
+	d.errs = append(d.errs, &policy.Error{Path: path, Line: line, Column: col, Msg: msg})
+}
+
+// object calls member for each member of v in document order (null: none);
+// any other JSON type is a fault.
+func (d *decoder) object(v *jsontext.Value, path string, member func(k string, v *jsontext.Value, path string)) {
+	switch v.Kind {
+	case jsontext.Null:
+	case jsontext.Object:
+		for i, k := range v.Keys {
+			member(k, v.Fields[i], jsontext.Key(path, k))
 		}
-		e.Msg = "want " + ute.Type.String() + ", found a JSON " + ute.Value
+	default:
+		d.fault(v, path, "want an object, found "+v.Kind.String())
 	}
-	return e
 }
 
-// valueStart walks back from end, the offset just after a scalar JSON
-// value (where encoding/json reports a type mismatch), to its first byte.
-func valueStart(text string, end int) int {
-	if end > len(text) {
-		end = len(text)
+// str reads a string into dst; null leaves dst as it is.
+func (d *decoder) str(v *jsontext.Value, path string, dst *string) {
+	switch v.Kind {
+	case jsontext.Null:
+	case jsontext.String:
+		*dst = v.Str
+	default:
+		d.fault(v, path, "want a string, found "+v.Kind.String())
 	}
-	i := end - 1
-	if i < 0 {
-		return 0
+}
+
+// list reads an array of name/value objects; null empties it.
+func (d *decoder) list(v *jsontext.Value, path string, dst *[]nv) {
+	switch v.Kind {
+	case jsontext.Null:
+		*dst = nil
+	case jsontext.Array:
+		*dst = make([]nv, len(v.Items))
+		for i, it := range v.Items {
+			f := &(*dst)[i]
+			d.object(it, jsontext.Index(path, i), func(k string, v *jsontext.Value, path string) {
+				switch {
+				case strings.EqualFold(k, "name"):
+					d.str(v, path, &f.Name)
+				case strings.EqualFold(k, "value"):
+					d.str(v, path, &f.Value)
+				}
+			})
+		}
+	default:
+		d.fault(v, path, "want an array, found "+v.Kind.String())
 	}
-	if text[i] == '"' {
-		for i--; i > 0; i-- {
-			if text[i] == '"' && text[i-1] != '\\' {
-				return i
+}
+
+func (d *decoder) entry(v *jsontext.Value, path string, e *entry) {
+	d.object(v, path, func(k string, v *jsontext.Value, path string) {
+		switch {
+		case strings.EqualFold(k, "startedDateTime"):
+			d.str(v, path, &e.StartedDateTime)
+		case strings.EqualFold(k, "request"):
+			d.object(v, path, func(k string, v *jsontext.Value, path string) {
+				switch {
+				case strings.EqualFold(k, "method"):
+					d.str(v, path, &e.Request.Method)
+				case strings.EqualFold(k, "url"):
+					d.str(v, path, &e.Request.URL)
+				case strings.EqualFold(k, "headers"):
+					d.list(v, path, &e.Request.Headers)
+				case strings.EqualFold(k, "cookies"):
+					d.list(v, path, &e.Request.Cookies)
+				}
+			})
+		case strings.EqualFold(k, "response"):
+			d.response(v, path, e)
+		case strings.EqualFold(k, "_resourceType"):
+			d.str(v, path, &e.ResourceType)
+		case strings.EqualFold(k, "_initiator"):
+			if v.Kind == jsontext.Null {
+				e.Initiator = nil
+				return
+			}
+			if e.Initiator == nil && v.Kind == jsontext.Object {
+				e.Initiator = &initiator{}
+			}
+			d.object(v, path, func(k string, v *jsontext.Value, path string) {
+				switch {
+				case strings.EqualFold(k, "type"):
+					d.str(v, path, &e.Initiator.Type)
+				case strings.EqualFold(k, "url"):
+					d.str(v, path, &e.Initiator.URL)
+				case strings.EqualFold(k, "requestId"):
+					d.str(v, path, &e.Initiator.RequestID)
+				}
+			})
+		case strings.EqualFold(k, "_fromCache"):
+			d.str(v, path, &e.FromCache)
+		case strings.EqualFold(k, "_requestId"):
+			d.str(v, path, &e.RequestID)
+		}
+	})
+}
+
+func (d *decoder) response(v *jsontext.Value, path string, e *entry) {
+	r := &e.Response
+	d.object(v, path, func(k string, v *jsontext.Value, path string) {
+		switch {
+		case strings.EqualFold(k, "status"):
+			switch v.Kind {
+			case jsontext.Null:
+			case jsontext.Number:
+				n, err := strconv.Atoi(v.Str)
+				if err != nil {
+					d.fault(v, path, "want a whole number, found "+v.Str)
+					return
+				}
+				r.Status = n
+			default:
+				d.fault(v, path, "want a number, found "+v.Kind.String())
+			}
+		case strings.EqualFold(k, "statusText"):
+			d.str(v, path, &r.StatusText)
+		case strings.EqualFold(k, "headers"):
+			d.list(v, path, &r.Headers)
+		case strings.EqualFold(k, "redirectURL"):
+			d.str(v, path, &r.RedirectURL)
+		case strings.EqualFold(k, "_error"):
+			switch v.Kind {
+			case jsontext.Null:
+				r.Error = nil
+			case jsontext.String:
+				s := v.Str
+				r.Error = &s
+			default:
+				d.fault(v, path, "want a string, found "+v.Kind.String())
 			}
 		}
-		return 0
-	}
-	for i > 0 && !strings.ContainsRune(" \t\r\n,:[{", rune(text[i-1])) {
-		i--
-	}
-	return i
+	})
 }
 
 func (e *entry) reqHeader(name string) (string, bool) {
