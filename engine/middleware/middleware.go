@@ -179,6 +179,11 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 	case native.PreflightRejected:
 		// No CORS headers at all: the browser reports the missing
 		// Access-Control-Allow-Origin, and nothing about the policy leaks.
+		// Vary still names what decided, for a cache that stores OPTIONS
+		// (native package doc): the one allocation of this path.
+		if a.Vary != "" {
+			appendVary(w.Header(), a.Vary)
+		}
 		if m.debug {
 			m.addDebug(w.Header(), a)
 		}
@@ -193,6 +198,17 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 		return true
 	}
 	return false
+}
+
+// appendVary adds v to h's Vary lines in a slice of its own (never
+// appending in place: the existing slice's spare capacity may be someone
+// else's).
+func appendVary(h http.Header, v string) {
+	old := h[hVary]
+	vals := make([]string, len(old)+1)
+	copy(vals, old)
+	vals[len(old)] = v
+	h[hVary] = vals
 }
 
 // ApplyActual applies the policy's headers for the actual request r to h,

@@ -448,18 +448,21 @@ func (c *compiled) compilePreflight(r *Rule, f *ruleFaults) {
 }
 
 // compileVary (RFC 9110 §12.5.5): name every request header the answer
-// depends on. The origin when the rule does not allow every origin; on a
-// preflight also the method when not every method is allowed, and the
-// request headers, which Access-Control-Allow-Headers echoes.
+// depends on. The origin when the rule does not allow every origin (or
+// echoes it, for credentials); on a preflight, allowed or refused, also
+// the method, which decides between 2xx and 403 and which
+// Access-Control-Allow-Methods echoes under "*", and the request
+// headers, which Access-Control-Allow-Headers echoes. A refused preflight
+// carries it too: some caches store OPTIONS replies (jub0bs/cors and
+// rs/cors send Vary on every preflight, server-peers.md §1).
 func (c *compiled) compileVary() {
 	if !c.anyOrigin {
 		c.varyActual = "Origin"
+	}
+	if !c.anyOrigin || c.creds {
 		c.varyPre = "Origin, "
 	}
-	if !c.anyMethod {
-		c.varyPre += "Access-Control-Request-Method, "
-	}
-	c.varyPre += "Access-Control-Request-Headers"
+	c.varyPre += "Access-Control-Request-Method, Access-Control-Request-Headers"
 }
 
 func isName(s string) bool {

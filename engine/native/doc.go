@@ -101,11 +101,14 @@
 // -Expose-Headers. A disallowed or absent origin gets no CORS header. Vary
 // is appended to, never replaced: "Origin" on every response of a rule
 // that does not allow every origin (allowed or not, Origin or none, so a
-// cache never serves one origin's answer to another), and on successful
-// preflights also the request headers the answer depends on. A rule with
-// "*" sends the same headers to everyone and no Vary: Origin.
+// cache never serves one origin's answer to another), and on every
+// preflight, answered or refused, also Access-Control-Request-Method and
+// -Headers, which decide the answer (and which it echoes under "*"). A
+// rule with "*" sends the same headers to everyone and no Vary: Origin
+// (unless it echoes the origin for credentials).
 //
-// A rejected preflight carries no Vary: responses to OPTIONS are not
-// cacheable (RFC 9110 §9.3.7), and leaving it out lets the middleware
-// refuse without allocating.
+// A refused preflight carries Vary too: responses to OPTIONS are not
+// cacheable by default (RFC 9110 §9.3.7), but some caches store them,
+// and jub0bs/cors and rs/cors send it on every preflight
+// (server-peers.md §1).
 package native

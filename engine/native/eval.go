@@ -151,6 +151,7 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 		}
 		a.Kind = PreflightRejected
 		a.Status = 403
+		a.Vary = c.varyPre
 	}
 	// The order of checks is the browser's (CORS check, then method, then
 	// headers: https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7),
@@ -370,7 +371,9 @@ func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	case NoRule, PreflightPassed:
 		out.Reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
 	case PreflightRejected:
-		out.Reply = policy.Reply{Status: a.Status, Header: headers.List{}}
+		h := headers.List{}
+		a.AddTo(&h) // Vary alone: a refused preflight gets no CORS header
+		out.Reply = policy.Reply{Status: a.Status, Header: h}
 	case PreflightOK:
 		h := headers.List{}
 		a.AddTo(&h)

@@ -150,17 +150,17 @@ func TestRespond(t *testing.T) {
 			desc:     "preflight from a disallowed origin",
 			req:      preflight("/api/x", "https://evil.test", "PUT", ""),
 			status:   403,
-			headers:  headers.List{},
+			headers:  refusedVary,
 			rule:     0,
 			failed:   "origin",
 			decision: "refused with 403",
-			source:   "jub0bs/cors answers 403 without CORS headers (server-peers.md §1.5)",
+			source:   "jub0bs/cors answers 403 without CORS headers, with Vary (server-peers.md §1.5)",
 		},
 		{
 			desc:    "preflight for a method not listed",
 			req:     preflight("/api/x", "https://app.test", "PATCH", ""),
 			status:  403,
-			headers: headers.List{},
+			headers: refusedVary,
 			rule:    0,
 			failed:  "method",
 			source:  "server-peers.md §1.5 check order: origin, ACRM, ACRH",
@@ -169,7 +169,7 @@ func TestRespond(t *testing.T) {
 			desc:    "preflight for a lowercase put is not PUT",
 			req:     preflight("/api/x", "https://app.test", "put", ""),
 			status:  403,
-			headers: headers.List{},
+			headers: refusedVary,
 			rule:    0,
 			failed:  "method",
 			source:  "fetch() upper-cases put before sending (browser-cors.md §1.1), so a raw 'put' is no browser's and methods compare byte-exact",
@@ -178,7 +178,7 @@ func TestRespond(t *testing.T) {
 			desc:    "preflight for a header not listed",
 			req:     preflight("/api/x", "https://app.test", "PUT", "authorization,x-custom"),
 			status:  403,
-			headers: headers.List{},
+			headers: refusedVary,
 			rule:    0,
 			failed:  "headers",
 			source:  "server-peers.md §1.5",
@@ -282,10 +282,10 @@ func TestRespond(t *testing.T) {
 				{Name: "Access-Control-Allow-Origin", Value: "*"},
 				{Name: "Access-Control-Allow-Methods", Value: "PURGE"},
 				{Name: "Access-Control-Allow-Headers", Value: "authorization"},
-				{Name: "Vary", Value: "Access-Control-Request-Headers"},
+				{Name: "Vary", Value: "Access-Control-Request-Method, Access-Control-Request-Headers"},
 			},
 			rule:   2,
-			source: "Fetch: * in ACAH does not cover Authorization (browser-cors.md §1.8 step 4), so names are echoed; server-peers.md §4 item 10 (no Vary: Origin with *)",
+			source: "Fetch: * in ACAH does not cover Authorization (browser-cors.md §1.8 step 4), so names are echoed; server-peers.md §4 item 10 (no Vary: Origin with *); the echoed method varies with Access-Control-Request-Method (RFC 9110 §12.5.5)",
 		},
 		{
 			desc:   "public rule actual: * and expose all, app's own ACAO replaced",
@@ -482,3 +482,7 @@ func TestManyRulesFirstMatch(t *testing.T) {
 		}
 	}
 }
+
+// refusedVary is all a refused preflight carries: Vary, for a cache that
+// stores OPTIONS replies (native package doc).
+var refusedVary = headers.List{{Name: "Vary", Value: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}}
