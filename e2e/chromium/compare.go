@@ -151,7 +151,7 @@ func SentRequests(rs []Received) []explain.SentRequest {
 		if p, err := origin.ParseURL(u); err == nil {
 			u = p.String()
 		}
-		x := explain.SentRequest{Preflight: r.IsPreflight(), Method: r.Method, URL: u, Status: r.Status}
+		x := explain.SentRequest{Preflight: r.IsPreflight(), Method: r.Method, URL: u, Status: r.Status, FromCDN: r.FromCDN}
 		x.Origin, _ = r.Header.Get("Origin")
 		if x.Preflight {
 			x.ACRM, _ = r.Header.Get("Access-Control-Request-Method")

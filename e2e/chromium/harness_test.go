@@ -666,7 +666,7 @@ func TestChromium(t *testing.T) {
 					t.Errorf("self-consistency (%s), then[%d]: %s", c.Desc, i, p)
 				}
 			}
-			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
+			v, verr := explain.Explain(s, Options()) // every format, no advisor
 			ms := compare(c, s, ob, v, verr)
 			mu.Lock()
 			ran++

@@ -10,7 +10,7 @@ import (
 // It reads the records at path (LoadRecords) and runs one subtest per
 // record, named by its exchange's id as the harness names it: explain
 // judges the scenario the browser ran with the options both harnesses use
-// (explain.Options{}: raw replies, no format, no advisor), and diff
+// (Options: every format, no advisor), and diff
 // compares the verdict with what the browser did, as the harness does.
 // profile is the scenario's browser the harness ran ("" for the default,
 // chrome). A subtest fails with the exchange's id, each differing field
@@ -38,7 +38,7 @@ func Replay[R any](t *testing.T, browser, profile, path, reRecord string, exchan
 			if c.Scenario.Browser != profile {
 				t.Fatalf("%s recorded browser %q, want %q: the harness runs that profile", path, c.Scenario.Browser, profile)
 			}
-			v, verr := explain.Explain(c.Scenario, explain.Options{})
+			v, verr := explain.Explain(c.Scenario, Options())
 			rows := diff(r, v, verr)
 			if len(rows) == 0 {
 				return

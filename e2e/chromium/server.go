@@ -51,6 +51,23 @@
 //     replies, any other URL under the exchange's prefix as an
 //     unconfigured server (OPTIONS 404, the rest 200, no headers).
 //
+// A scenario with a policy (the corpus's cdn-* sessions use S3's) is
+// answered by the engine's evaluator of that policy, with the scenario's
+// replies as the application behind it, as explain's server does: the
+// harness checks the browser, and the replies a policy gives are inputs
+// here (the formats have their own ground truth).
+//
+// A scenario with a cdn has a CDN in front of the server for its
+// exchange: the harness serves stored replies as engine/cdn says, on the
+// wall clock. It does not run nginx in front: engine/cdn is checked
+// reply by reply against nginx's proxy_cache in e2e/cdn, and here what is
+// on trial is the browser: which requests it sends (with which Origin,
+// and whether its own HTTP cache answers instead), and what it makes of a
+// reply stored for another request. Running nginx would need a second
+// hop per exchange and its log to tell which requests it answered. A
+// request the CDN answers is recorded with FromCDN (the application
+// behind it never sees it).
+//
 // The loopback server writes replies byte for byte: Go's net/http
 // canonicalizes header names, folds duplicate lines into its map and trims
 // values, so it would hide exactly the faults the engine must explain
@@ -70,10 +87,23 @@ import (
 	"sync"
 	"time"
 
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/cdn"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
+
+// Formats is the registry the harnesses read a scenario's policy with,
+// in the loopback server and in explain (Options).
+func Formats() *policy.Registry { return all.Registry() }
+
+// Options are the explain options every harness judges a scenario with:
+// every format (a scenario with a policy, the cdn-* sessions), no
+// advisor (no warnings or fixes to compare).
+func Options() explain.Options { return explain.Options{Formats: Formats()} }
 
 // Bounds on what the server reads from one connection; Chromium's requests
 // in this harness are far below them.
@@ -97,6 +127,12 @@ type Received struct {
 	// Status is what the server answered: 0 when it closed the
 	// connection without a reply.
 	Status int `json:"status"`
+	// FromCDN: the exchange's CDN answered from its cache (scenario
+	// "cdn").
+	FromCDN bool `json:"from_cdn,omitempty"`
+	// Reply are the header lines answered, kept for exchanges with a
+	// policy or a CDN, whose replies are not the scenario's as written.
+	Reply headers.List `json:"reply_headers,omitempty"`
 }
 
 // IsPreflight reports whether r is a CORS-preflight request: an OPTIONS
@@ -121,7 +157,19 @@ type Server struct {
 	routes map[string]route      // by routeKey: host and path, without the query
 	tokens map[string]bool       // exchange tokens with a registered path
 	seen   map[string][]Received // by exchange token (see Token)
-	wg     sync.WaitGroup
+	// front is the policy and the CDN of an exchange that has them, by
+	// token.
+	front map[string]*front
+	wg    sync.WaitGroup
+}
+
+// front is what answers an exchange before its replies: its CDN, on the
+// wall clock (last is when the CDN's clock was last moved), and its
+// policy's evaluator.
+type front struct {
+	cdn  *cdn.Cache
+	last time.Time
+	eval policy.Evaluator
 }
 
 // NewServer listens on 127.0.0.1 on a random port.
@@ -130,7 +178,7 @@ func NewServer() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{ln: ln, routes: map[string]route{}, tokens: map[string]bool{}, seen: map[string][]Received{}}
+	s := &Server{ln: ln, routes: map[string]route{}, tokens: map[string]bool{}, seen: map[string][]Received{}, front: map[string]*front{}}
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
@@ -172,6 +220,24 @@ func (s *Server) HandleScenario(sc explain.Scenario) error {
 		return err
 	}
 	s.Handle(u.Host, u.Path, sc.Preflight, sc.Response)
+	if sc.CDN != nil || sc.Policy != nil {
+		f := &front{}
+		if sc.CDN != nil {
+			f.cdn = cdn.New(*sc.CDN)
+		}
+		if sc.Policy != nil {
+			ff, err := Formats().Resolve(sc.Policy.Format, policy.Source{Text: sc.Policy.Text})
+			if err != nil {
+				return fmt.Errorf("policy: %w", err)
+			}
+			if f.eval, err = ff.Parse(sc.Policy.Text); err != nil {
+				return fmt.Errorf("policy: %w", err)
+			}
+		}
+		s.mu.Lock()
+		s.front[Token(u.Path+"/")] = f
+		s.mu.Unlock()
+	}
 	for i, r := range sc.Routes {
 		u, err := url.Parse(r.URL)
 		if err != nil {
@@ -280,6 +346,10 @@ func (s *Server) handle(c net.Conn) {
 			reply = *r.response
 		}
 	}
+	if f := s.frontOf(Token(path)); f != nil {
+		reply, req.FromCDN = s.answerFront(f, req, reply)
+		req.Reply = reply.Header
+	}
 	if tok := Token(path); tok != "" {
 		req.Status = reply.Status
 		s.mu.Lock()
@@ -292,6 +362,43 @@ func (s *Server) handle(c net.Conn) {
 		return
 	}
 	_, _ = c.Write(rawReply(reply, req.Method == "HEAD"))
+}
+
+func (s *Server) frontOf(tok string) *front {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.front[tok]
+}
+
+// answerFront answers req through the exchange's CDN, when it has one (a
+// stored reply, or the server's, which the CDN may store), and its
+// policy, when it has one (app is the scenario's reply, the application
+// behind it). The request is the model's wire.Request: its URL as the
+// browser serializes it, its header lines as received.
+func (s *Server) answerFront(f *front, r Received, app explain.Reply) (explain.Reply, bool) {
+	req := wire.Request{Method: r.Method, URL: SentRequests([]Received{r})[0].URL, Header: r.Header}
+	server := func() wire.Outcome {
+		if f.eval == nil || app.Status == 0 {
+			return wire.Outcome{Reply: app}
+		}
+		return f.eval.Respond(req, app)
+	}
+	if f.cdn == nil {
+		return server().Reply, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if !f.last.IsZero() {
+		f.cdn.Advance(now.Sub(f.last).Seconds())
+	}
+	f.last = now
+	if e, _ := f.cdn.Lookup(req); e != nil {
+		return e.Outcome.Reply, true
+	}
+	out := server()
+	f.cdn.Store(req, out, "")
+	return out.Reply, false
 }
 
 // rawReply serializes reply exactly: header names as given, lines in order,

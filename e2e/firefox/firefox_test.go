@@ -469,7 +469,7 @@ func TestFirefox(t *testing.T) {
 					t.Errorf("self-consistency (%s), fetch %d: the page got a response but the server saw no actual request", c.Desc, i)
 				}
 			}
-			v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
+			v, verr := explain.Explain(s, chromium.Options()) // every format, no advisor
 			ms := compare(c, s, ob, v, verr)
 			ran++
 			if len(ms) == 0 {

@@ -510,7 +510,7 @@ func TestWebKit(t *testing.T) {
 						t.Errorf("self-consistency (%s), fetch %d: the page got a response but the server saw no actual request", c.Desc, j)
 					}
 				}
-				v, verr := explain.Explain(s, explain.Options{}) // raw replies: no format, no advisor
+				v, verr := explain.Explain(s, chromium.Options()) // every format, no advisor
 				ms, documented := compare(c, s, ob, v, verr)
 				if len(documented) > 0 {
 					var fields []string
