@@ -108,6 +108,12 @@ func (s *Server) Decide(r *Request) Decision {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i]
 	}
+	if dotSegment(path) {
+		// Before the explain endpoint and the policy: no reply of this
+		// worker depends on such a path, and none may reach the upstream
+		// (target.go).
+		return Decision{Action: Reply, Status: 400, Header: plainText(), Body: "whycors worker: the path has a dot segment (\"..\" or \".\", also percent-encoded, after a backslash or before ';'), which could leave the upstream's path; refused\n"}
+	}
 	if s.cfg.Debug && (path == explainPath || strings.HasPrefix(path, explainPath+"/")) {
 		if !canExplain {
 			return Decision{Action: Reply, Status: 404, Header: plainText(), Body: "whycors worker: built without the explain endpoint (build with -tags whycors_explain)\n"}

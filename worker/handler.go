@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -97,6 +98,29 @@ func writeHeader(dst http.Header, d *Decision) {
 	}
 }
 
+// upstreamURL is the upstream's URL for target (a path and query), built
+// as a URL rather than by joining strings, and checked to stay at the
+// upstream's origin and under its path prefix (target.go).
+func upstreamURL(upstream, target string) (*url.URL, bool) {
+	base, err := url.Parse(upstream)
+	if err != nil {
+		return nil, false
+	}
+	t, err := url.ParseRequestURI(target)
+	if err != nil || t.Scheme != "" || t.Host != "" {
+		return nil, false
+	}
+	u := *base
+	u.Path = base.Path + t.Path
+	u.RawPath = base.EscapedPath() + t.EscapedPath()
+	u.RawQuery = t.RawQuery
+	prefix := strings.TrimSuffix(base.Path, "/")
+	if u.Scheme != base.Scheme || u.Host != base.Host || prefix != "" && u.Path != prefix && !strings.HasPrefix(u.Path, prefix+"/") {
+		return nil, false
+	}
+	return &u, true
+}
+
 // hopByHop are the connection-level headers a proxy must not forward
 // (RFC 9110 §7.6.1), plus Host and Content-Length, which the transport
 // sets from the URL and the body.
@@ -133,7 +157,15 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, target string,
 	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body = r.Body
 	}
-	out, err := http.NewRequestWithContext(r.Context(), r.Method, h.cfg.Upstream+target, body)
+	u, ok := upstreamURL(h.cfg.Upstream, target)
+	if !ok {
+		// Decide refuses dot segments first; this is the second lock.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, "whycors worker: the path leaves the upstream's path; refused\n")
+		return
+	}
+	out, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), body)
 	if err != nil {
 		upstreamError(w, http.StatusBadGateway, err, d)
 		return

@@ -182,8 +182,31 @@ function upstreamError(inst, p, status, msg) {
   return new Response("whycors worker: upstream: " + msg + "\n", { status, headers: h });
 }
 
+// upstreamURL is the upstream's URL for target (a path and query), built
+// with the URL parser rather than by joining strings, or null when it
+// would leave the upstream's origin or path prefix (worker/target.go:
+// Go has already refused dot segments; this is the second lock).
+function upstreamURL(base, target) {
+  const b = new URL(base);
+  const prefix = b.pathname === "/" ? "" : b.pathname;
+  const u = new URL(b);
+  const q = target.indexOf("?");
+  u.pathname = prefix + (q < 0 ? target : target.slice(0, q));
+  u.search = q < 0 ? "" : target.slice(q);
+  if (u.origin !== b.origin) return null;
+  if (prefix !== "" && u.pathname !== prefix && !u.pathname.startsWith(prefix + "/")) return null;
+  return u;
+}
+
 async function forward(req, target, inst, p) {
   const b = inst.bridge;
+  const url = upstreamURL(b.upstream, target);
+  if (url === null) {
+    return new Response("whycors worker: the path leaves the upstream's path; refused\n", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
   const init = { method: req.method, headers: withoutHop(req.headers), redirect: "manual" };
   // The client's body goes to the upstream as the runtime's stream.
   if (req.method !== "GET" && req.method !== "HEAD") init.body = req.body;
@@ -194,7 +217,7 @@ async function forward(req, target, inst, p) {
   const t = setTimeout(() => ac.abort(new DOMException("no reply within " + b.timeoutMs + " ms", "TimeoutError")), b.timeoutMs);
   let res;
   try {
-    res = await fetch(b.upstream + target, init);
+    res = await fetch(url, init);
   } catch (e) {
     if (ac.signal.aborted) return upstreamError(inst, p, 504, "timed out: " + String(ac.signal.reason && ac.signal.reason.message || e));
     return upstreamError(inst, p, 502, String(e && e.message || e));

@@ -253,6 +253,17 @@ func need(t *testing.T) {
 type upstream struct {
 	hits map[string]*atomic.Int64
 	mux  *http.ServeMux
+	// targets records every request target received, as sent on the
+	// wire (RequestURI), for the path-escape test.
+	mu      sync.Mutex
+	targets []string
+}
+
+// received returns the targets received so far.
+func (u *upstream) received() []string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]string(nil), u.targets...)
 }
 
 func (u *upstream) count(path string) int64 {
@@ -361,7 +372,12 @@ func newUpstream() *upstream {
 
 var gzipText = strings.Repeat("whycors compresses well. ", 400)
 
-func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.mux.ServeHTTP(w, r) }
+func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	u.mu.Lock()
+	u.targets = append(u.targets, r.RequestURI)
+	u.mu.Unlock()
+	u.mux.ServeHTTP(w, r)
+}
 
 // bigReader yields a fixed pseudo-random byte stream (PCG seeded 1, 2).
 type bigReader struct{ r *rand.PCG }
