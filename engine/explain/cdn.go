@@ -167,10 +167,10 @@ func keyWords(cfg cdn.Config, e *cdn.Entry) string {
 	return strings.Join(parts, " + ")
 }
 
-// warnings are the warnings of the fetch that just ran: a request the
-// CDN answered with a reply stored for a request with another Origin (or
-// none): the commonest CloudFront failure, a reply cached without CORS
-// headers for an <img> or a no-cors fetch, or with another origin's
+// warnings are the warnings of the fetch that just ran: a CORS request
+// the CDN answered with a reply stored for a request with another Origin
+// (or none): the commonest CloudFront failure, a reply cached without
+// CORS headers for an <img> or a no-cors fetch, or with another origin's
 // Access-Control-Allow-Origin.
 func (c *cdnSession) warnings() []Warning {
 	if c == nil {
@@ -182,15 +182,12 @@ func (c *cdnSession) warnings() []Warning {
 		if e == nil {
 			continue
 		}
+		// A request without Origin (no-cors) reads no CORS header.
 		was, _ := e.Request.Header.Get("Origin")
-		if was == n.origin {
+		if was == n.origin || n.origin == "" {
 			continue
 		}
-		who := "a request with no Origin"
-		if n.origin != "" {
-			who = "Origin " + n.origin
-		}
-		msg := "The CDN answered " + e.Request.Method + " " + e.Request.URL + " for " + who + " with the reply it stored for " + e.Tag
+		msg := "The CDN answered " + e.Request.Method + " " + e.Request.URL + " for Origin " + n.origin + " with the reply it stored for " + e.Tag
 		if was == "" {
 			msg += ", a request without Origin, which a server answers without CORS headers when it adds them only to CORS requests"
 		}
