@@ -7,7 +7,9 @@
 // freshness), and every reply nginx gives is compared with the model's
 // prediction: served from the cache or not ($upstream_cache_status in a
 // header) and, for a cached one, which upstream reply it replays (each
-// upstream reply carries a sequence number).
+// upstream reply carries a sequence number). Five named sequences state
+// the failures the model exists for, with their expected answers: an
+// <img> (no Origin) then a CORS GET, and origin A then origin B.
 //
 // Three locations, one nginx start:
 //
@@ -238,8 +240,28 @@ func TestNginxProxyCache(t *testing.T) {
 		loc   int
 		path  string
 		steps []step
+		// want, for the named sequences, is each step's expected
+		// answer: 'c' from the cache, 's' from the upstream.
+		want, desc string
 	}
-	var seqs []seq
+	s3 := 0 // recipes[0]: an S3-like reply
+	const a, b = "http://a.test", "http://b.test"
+	// The failures the model exists for, stated: an <img> (no Origin)
+	// then a CORS GET, and origin A then origin B, at each location
+	// (CloudFront header-caching: the key is the URL and the cache
+	// policy's headers, Vary ignored; RFC 9111 §4.1 for Vary).
+	seqs := []seq{
+		{loc: 1, path: "/cf/img/obj", steps: []step{{method: "GET", recipe: s3}, {method: "GET", origin: a, recipe: s3}}, want: "sc",
+			desc: "keyed by URL alone: the CORS GET gets the reply stored for the <img>, without Access-Control-Allow-Origin"},
+		{loc: 2, path: "/cf-origin/img/obj", steps: []step{{method: "GET", recipe: s3}, {method: "GET", origin: a, recipe: s3}, {method: "GET", origin: a, recipe: s3}}, want: "ssc",
+			desc: "Origin in the key: the CORS GET misses"},
+		{loc: 0, path: "/vary/img/obj", steps: []step{{method: "GET", recipe: s3}, {method: "GET", origin: a, recipe: s3}}, want: "sc",
+			desc: "Vary honoured, but the reply to the <img> has no Vary (S3 sends it only with an Origin): the CORS GET still gets it"},
+		{loc: 1, path: "/cf/ab/obj", steps: []step{{method: "GET", origin: a, recipe: s3}, {method: "GET", origin: b, recipe: s3}}, want: "sc",
+			desc: "keyed by URL alone, Vary ignored: origin B gets origin A's Access-Control-Allow-Origin"},
+		{loc: 0, path: "/vary/ab/obj", steps: []step{{method: "GET", origin: a, recipe: s3}, {method: "GET", origin: b, recipe: s3}, {method: "GET", origin: a, recipe: s3}}, want: "ssc",
+			desc: "Vary: Origin honoured: B misses, A hits its own"},
+	}
 	for li, l := range locations {
 		for i := 0; i < sequencesPerLocation; i++ {
 			seqs = append(seqs, seq{loc: li, path: l.path + "s" + strconv.Itoa(i) + "/obj", steps: generate(r)})
@@ -285,6 +307,12 @@ func TestNginxProxyCache(t *testing.T) {
 					return
 				}
 				ok := true
+				if sq.want != "" {
+					if exp := sq.want[i] == 'c'; (want != nil) != exp || (got == "HIT") != exp {
+						t.Errorf("%s: %s: want from the cache %v; model %v, nginx %q", what, sq.desc, exp, want != nil, got)
+						ok = false
+					}
+				}
 				if want != nil {
 					wantSeq, _ := want.Outcome.Reply.Header.Get("X-Seq")
 					if got != "HIT" || strconv.Itoa(seqNo) != wantSeq {
