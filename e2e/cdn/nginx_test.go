@@ -43,9 +43,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/nginxtest"
 	"github.com/whycors/whycors/engine/cdn"
 	"github.com/whycors/whycors/engine/wire"
-	"github.com/whycors/whycors/internal/nginxtest"
 )
 
 const nginxConf = nginxtest.Head + `  proxy_cache_path {{prefix}}/cache levels=1:2 keys_zone=cdn:4m inactive=1d;

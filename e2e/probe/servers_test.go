@@ -12,7 +12,7 @@ import (
 
 	"github.com/rs/cors"
 
-	"github.com/whycors/whycors/internal/nginxtest"
+	"github.com/whycors/whycors/e2e/internal/nginxtest"
 )
 
 // nginxConf is the configuration the test gives Debian's nginx, with CORS
@@ -71,7 +71,7 @@ const nginxConf = nginxtest.Head + `  server {
 }
 `
 
-// startNginx runs nginx with nginxConf (internal/nginxtest) and returns
+// startNginx runs nginx with nginxConf (e2e/internal/nginxtest) and returns
 // its port.
 func startNginx(t testing.TB) int {
 	t.Helper()
