@@ -22,8 +22,10 @@
 //     (io.Pipe, goroutines, a promise per body chunk): about 1.4 ms of CPU
 //     per forwarded request against 0.34 ms this way (worker/README.md).
 //   - syumai's handler path (binding.handleRequest, promise-based): the
-//     debug explain endpoint, which reads every request header, and
-//     requests too long for wireIn. Upstream fetches on it go through
+//     debug explain endpoint, which reads every request header. A request
+//     too long for wireIn is refused by the entry module with 431 before
+//     any conversion (converting it cost milliseconds and memory workerd
+//     kept). Upstream fetches on it go through
 //     fetch.NewClient(fetch.WithBinding(deadline)).Do, where deadline is the
 //     entry module's fetch with the upstream timeout: a Go timer would
 //     schedule a JS timeout in whichever request's context happens to run
@@ -143,7 +145,8 @@ var server *Server
 // call never blocks, and an exported call runs only the function called,
 // no other goroutine (a goroutine of a request on syumai's path runs only
 // from that request's own callbacks), so one buffer each way serves every
-// request. Requests longer than wireIn take syumai's path.
+// request. Requests longer than wireIn are refused (431) by the entry
+// module.
 var (
 	wireIn  [64 << 10]byte
 	wireOut []byte

@@ -33,6 +33,7 @@ var env struct {
 	urls     map[string]string // worker name -> base URL
 	upstream *upstream
 	skip     string
+	pid      int // workerd's, for its memory
 }
 
 // Workers under test: name -> bindings (policy file, other variables).
@@ -119,6 +120,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	env.urls = urls
+	env.pid = cmd.Process.Pid
 	defer func() {
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan struct{})

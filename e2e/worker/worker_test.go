@@ -621,29 +621,6 @@ func TestConvertedPolicyNotes(t *testing.T) {
 	}
 }
 
-// TestLongRequest: a request whose decision input is longer than the
-// exported call's buffer (64 KiB, main_js.go) takes syumai's handler path
-// and is decided the same way: an Access-Control-Request-Headers over
-// native.MaxACRHBytes (8 KiB) is refused (native doc).
-func TestLongRequest(t *testing.T) {
-	need(t)
-	names := make([]string, 0, 9000)
-	for i := range 9000 {
-		names = append(names, fmt.Sprintf("x-h%d", i))
-	}
-	acrh := strings.Join(names, ",")
-	if len(acrh) <= 64<<10 {
-		t.Fatalf("test input too short: %d bytes", len(acrh))
-	}
-	r := do(t, "main", "OPTIONS", "/api/items", [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}, {"Access-Control-Request-Headers", acrh}}, nil)
-	if r.status != 403 || len(corsHeaders(r.header)) > 0 {
-		t.Errorf("long preflight: status %d, CORS headers %v; want 403 and none", r.status, corsHeaders(r.header))
-	}
-	if got := r.header.Get("Whycors-Decision"); !strings.Contains(got, "failed=headers") {
-		t.Errorf("long preflight: decision %q, want failed=headers", got)
-	}
-}
-
 // TestEncodingsAndHEAD: a compressed upstream reply reaches the client
 // decodable and intact, and HEAD replies carry the headers without a body
 // (RFC 9110 §9.3.2).
