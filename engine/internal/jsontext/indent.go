@@ -24,6 +24,7 @@ type Indented struct {
 }
 
 // Open starts an array ('[') or an object ('{').
+//
 //go:noinline
 func (w *Indented) Open(c byte) {
 	w.member()
@@ -33,6 +34,7 @@ func (w *Indented) Open(c byte) {
 }
 
 // Close ends the innermost array (']') or object ('}').
+//
 //go:noinline
 func (w *Indented) Close(c byte) {
 	w.depth--
@@ -44,6 +46,7 @@ func (w *Indented) Close(c byte) {
 }
 
 // Key starts an object member; its value is written next.
+//
 //go:noinline
 func (w *Indented) Key(k string) {
 	w.member()
@@ -60,6 +63,7 @@ func (w *Indented) String(s string) {
 
 // Strings writes a list of strings: null for a nil list, as json.Marshal
 // writes a nil slice, [] for an empty one.
+//
 //go:noinline
 func (w *Indented) Strings(l []string) {
 	if l == nil {
@@ -76,6 +80,7 @@ func (w *Indented) Strings(l []string) {
 
 // StringsOmitEmpty writes the member key: l unless l is empty, as
 // json.Marshal writes a list field tagged omitempty.
+//
 //go:noinline
 func (w *Indented) StringsOmitEmpty(key string, l []string) {
 	if len(l) > 0 {
@@ -86,6 +91,7 @@ func (w *Indented) StringsOmitEmpty(key string, l []string) {
 
 // StringOmitEmpty writes the member key: s unless s is "", as
 // json.Marshal writes a string field tagged omitempty.
+//
 //go:noinline
 func (w *Indented) StringOmitEmpty(key, s string) {
 	if s != "" {
@@ -96,6 +102,7 @@ func (w *Indented) StringOmitEmpty(key, s string) {
 
 // IntOmitNil writes the member key: *n unless n is nil, as json.Marshal
 // writes a pointer field tagged omitempty.
+//
 //go:noinline
 func (w *Indented) IntOmitNil(key string, n *int) {
 	if n != nil {
