@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
@@ -24,21 +25,34 @@ const canExplain = true
 // Explain answers the debug endpoint: the engine's explanation of the
 // request as the worker saw it (url is the request's absolute URL, h its
 // header lines), against the native policy the worker enforces.
+//
+// What it shows of the request is bounded (maxExplainHeaderBytes), the
+// values of credentials and secrets are redacted (secretHeader), and the
+// URL's origin is the configured upstream's, not the request's Host,
+// which a caller chooses (issue "The edge enforces the user's own
+// config", security review): the native policy decides by path alone.
 func (s *Server) Explain(method, url string, h headers.List) Decision {
 	if s.refusal != nil {
 		return *s.refusal
 	}
-	scheme, rest, _ := strings.Cut(url, "://")
-	host, target := rest, "/"
+	size := 0
+	for _, f := range h {
+		size += len(f.Name) + len(f.Value) + 4
+	}
+	if size > maxExplainHeaderBytes {
+		return Decision{Action: Reply, Status: 431, Header: plainText(), Body: "whycors worker: the explain endpoint reads at most " + strconv.Itoa(maxExplainHeaderBytes) + " bytes of header lines\n"}
+	}
+	_, rest, _ := strings.Cut(url, "://")
+	target := "/"
 	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		host, target = rest[:i], rest[i:]
+		target = rest[i:]
 	}
 	target = strings.TrimPrefix(target, explainPath)
 	if target == "" || target[0] != '/' {
 		target = "/" + target
 	}
 	origin, _ := h.Get("Origin")
-	req := explain.Request{Origin: origin, URL: scheme + "://" + host + target, Init: fetch.Init{Method: method}}
+	req := explain.Request{Origin: origin, URL: upstreamOrigin(s.cfg.Upstream) + target, Init: fetch.Init{Method: method}}
 	if acrm, ok := h.Get("Access-Control-Request-Method"); method == "OPTIONS" && ok {
 		// A preflight sent to the endpoint stands for the fetch() it
 		// precedes: its method and the names of its headers.
@@ -56,7 +70,11 @@ func (s *Server) Explain(method, url string, h headers.List) Decision {
 				// Set by the browser, not by the page's fetch() call.
 				continue
 			}
-			req.Headers.Add(f.Name, f.Value)
+			v := f.Value
+			if secretHeader(f.Name) {
+				v = redacted
+			}
+			req.Headers.Add(f.Name, v)
 		}
 	}
 	if h.Has("Cookie") || h.Has("Authorization") {
@@ -86,4 +104,42 @@ func (s *Server) Explain(method, url string, h headers.List) Decision {
 		{Name: "Content-Type", Value: "application/json"},
 		{Name: "Cache-Control", Value: "no-store"},
 	}}
+}
+
+// maxExplainHeaderBytes bounds the header lines the explain endpoint
+// reads (name, value and separators): an explanation needs far less, and
+// a request above it is answered 431 without building anything.
+const maxExplainHeaderBytes = 16 << 10
+
+// redacted stands for a secret's value in what the endpoint shows.
+const redacted = "[redacted]"
+
+// secretHeader reports whether a header's value is a credential or a
+// secret that the endpoint must not echo: the credentials the Fetch
+// standard names (Authorization, Cookie, Proxy-Authorization) and the
+// API keys and tokens people send in their own headers (X-Api-Key,
+// X-Amz-Security-Token, X-Auth-Token, X-CSRF-Token, ...). No CORS
+// decision reads their values: none is CORS-safelisted.
+func secretHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "authorization", "cookie", "proxy-authorization", "x-amz-security-token":
+		return true
+	}
+	for _, part := range []string{"auth", "token", "secret", "key", "session", "password", "passwd", "credential", "signature", "cookie"} {
+		if strings.Contains(n, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// upstreamOrigin is the scheme and authority of the configured upstream
+// (parseUpstream validated it), without its path prefix.
+func upstreamOrigin(upstream string) string {
+	scheme, rest, _ := strings.Cut(upstream, "://")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	return scheme + "://" + rest
 }

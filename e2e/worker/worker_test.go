@@ -510,6 +510,31 @@ func TestDebug(t *testing.T) {
 	if env.upstream.count("/.whycors/explain/api/items") != before {
 		t.Errorf("the explain endpoint reached the upstream")
 	}
+	// It echoes no secret, reads a bounded request, and names the
+	// upstream's origin, not the Host the caller chose (issue "The edge
+	// enforces the user's own config", security review).
+	req, _ := http.NewRequest("GET", env.urls["main"]+"/.whycors/explain/api/items", nil)
+	req.Host = "attacker.test"
+	for _, kv := range [][2]string{{"Origin", app}, {"Authorization", "Bearer s3cr3t-bearer"}, {"X-Api-Key", "s3cr3t-key"},
+		{"X-Amz-Security-Token", "s3cr3t-sts"}, {"X-Custom-Session", "s3cr3t-session"}, {"X-Custom", "shown"}} {
+		req.Header.Set(kv[0], kv[1])
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.Contains(string(b), "s3cr3t") || !strings.Contains(string(b), "[redacted]") || !strings.Contains(string(b), "shown") {
+		t.Errorf("explain endpoint with secrets: status %d, want 200, every secret redacted, X-Custom shown:\n%s", res.StatusCode, b)
+	}
+	if strings.Contains(string(b), "attacker.test") {
+		t.Errorf("explain endpoint took its URL from Host:\n%s", b)
+	}
+	r = do(t, "main", "GET", "/.whycors/explain/api/items", [][2]string{{"Origin", app}, {"X-Big", strings.Repeat("b", 20000)}}, nil)
+	if r.status != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("explain endpoint with 20 KB of headers: status %d, want 431", r.status)
+	}
 	// Without debug the path is an ordinary one, forwarded.
 	before = env.upstream.count("/base/.whycors/explain/api/items")
 	do(t, "refuse", "GET", "/.whycors/explain/api/items", [][2]string{{"Origin", app}}, nil)
