@@ -31,13 +31,11 @@ var known = []knownDifference{
 	{id: "route-authorization-cross", fields: []string{"requests"},
 		why: "after a cross-origin 307 WebKit still lists authorization in the new preflight's Access-Control-Request-Headers, then sends the GET without Authorization; " +
 			"the model removes Authorization before the second preflight (https://fetch.spec.whatwg.org/#http-redirect-fetch step 13), so it sends no preflight there; " +
-			"whether WebCore or the GTK port's network layer drops the header is not established, so it is not modelled"},
+			"whether WebCore or the GTK port's network layer drops the header is not established (Safari drops Authorization on redirects too: WebKit bug 239944, " +
+			"\"Safari does not persist the Authorization header on redirect\"), so it is not modelled"},
 	{id: "xhr-header-forbidden", fields: []string{"console"},
 		why: "WebKit logs 'Refused to set unsafe header \"Cookie\"' when setRequestHeader() drops a forbidden header; the line names no URL (the Chromium and Firefox harnesses file lines by URL and would not see theirs), " +
 			"and the model's verdict has no console line for a dropped header yet"},
-	{id: "rnd-004", fields: []string{"requests"},
-		why: "a no-cors POST redirected (302) to the same host: WebKit sends Origin: http://app.test with the redirected GET, where the model, after the standard, sends none " +
-			"(a GET in no-cors mode; https://fetch.spec.whatwg.org/#append-a-request-origin-header); not yet modelled"},
 }
 
 // knownFor returns the documented difference that covers field of

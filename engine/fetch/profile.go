@@ -171,6 +171,15 @@ type Profile struct {
 	// request from that entry). The standard caches only a preflight
 	// that passed every check.
 	CacheKeepsFailedMatch bool
+	// OriginKeptOnRedirect: once a fetch's request carried Origin, the
+	// request of every later hop carries it too, also a no-cors POST that
+	// a 302 turned into a GET, which the standard sends without Origin
+	// (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
+	// WebKit keeps the header in the redirected request (the e2e/webkit
+	// recording rnd-004: a no-cors POST redirected to its own host; WebCore
+	// adds Origin only to a request that has none,
+	// FrameLoader::addHTTPOriginIfNeeded).
+	OriginKeptOnRedirect bool
 	// HeaderMapOrder reports the first request header a preflight does
 	// not allow in the order and spelling of WebKit's HTTPHeaderMap
 	// (headerMapOrder) instead of the sorted, lowercased names (WebKitGTK
@@ -225,7 +234,7 @@ var profiles = [...]Profile{
 		Name: "safari", Engine: "WebKit (WebKitGTK 2.50)",
 		StatusFirst: true, MaxAgeCap: 600, Authorization: AuthAllowed,
 		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
-		CacheStarByRequest: true, CacheKeepsFailedMatch: true,
+		CacheStarByRequest: true, CacheKeepsFailedMatch: true, OriginKeptOnRedirect: true,
 		msg: webkitMessages{},
 	},
 	{

@@ -142,6 +142,9 @@ type runState struct {
 	// preflighted: a preflight was sent earlier in this fetch
 	// (Profile.StickyPreflight).
 	preflighted bool
+	// sentOrigin: an earlier hop's request carried Origin
+	// (Profile.OriginKeptOnRedirect).
+	sentOrigin bool
 }
 
 func (s *runState) serializedOrigin() string {
@@ -236,7 +239,8 @@ func (s *runState) mainFetch() *Result {
 				Detail: p.Engine + " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate."})
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
-		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors")
+		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
+		s.sentOrigin = s.sentOrigin || req.Header.Has("Origin")
 		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
 			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Fail, Spec: specMainFetch,
