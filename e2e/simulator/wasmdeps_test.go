@@ -13,23 +13,13 @@ import (
 // scripts/bench-site.sh) or the optional engine packages.
 func TestCoreWasmDeps(t *testing.T) {
 	t.Parallel()
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("go", "list", "-deps", "./wasm/core")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatal("go list:", err)
-	}
+	deps := wasmDeps(t, "./wasm/core")
 	allowed := map[string]bool{}
 	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/headers", "engine/origin",
 		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/cdn", "engine/formats/raw", "wasm/internal/jsapi", "wasm/core"} {
 		allowed["github.com/whycors/whycors/"+p] = true
 	}
-	for _, p := range strings.Fields(string(out)) {
+	for _, p := range deps {
 		switch {
 		case p == "encoding/json" || p == "fmt" || p == "reflect" || p == "encoding/xml":
 			t.Errorf("wasm/core links %s", p)
@@ -37,4 +27,35 @@ func TestCoreWasmDeps(t *testing.T) {
 			t.Errorf("wasm/core links %s; it belongs in wasm/full", p)
 		}
 	}
+}
+
+// TestFullWasmDeps keeps encoding/json out of the full engine too: its
+// answers are written by explain.AppendVerdict, explain.AppendFixes and
+// engine/jsonapi, its requests read by jsonapi.DecodeFields, HAR files by
+// engine/formats/har's jsontext reader (about 450 KB of the wasm, 78 KB
+// brotli, when encoding/json was linked).
+func TestFullWasmDeps(t *testing.T) {
+	t.Parallel()
+	for _, p := range wasmDeps(t, "./wasm/full") {
+		if p == "encoding/json" {
+			t.Error("wasm/full links encoding/json")
+		}
+	}
+}
+
+// wasmDeps lists the packages pkg links when built for the browser.
+func wasmDeps(t *testing.T, pkg string) []string {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "list", "-deps", pkg)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal("go list:", err)
+	}
+	return strings.Fields(string(out))
 }
