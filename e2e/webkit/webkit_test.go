@@ -7,6 +7,7 @@
 // so origins stay http://app.test, http://api.test.
 //
 //	go test ./e2e/webkit            # needs webkit2gtk-driver (MiniBrowser), xvfb, xauth
+//	go test -run 'TestWebKit/exchanges/pf-acao-missing' ./e2e/webkit   # one exchange
 //	WHYCORS_RECORD_WEBKIT=testdata/observed-webkit.json go test -run '^TestWebKit$' ./e2e/webkit
 //	WHYCORS_WEBKIT_BROWSERS=n       MiniBrowser processes driven at once (default 2)
 //	WHYCORS_WEBKIT_ONLY=regexp      only the exchanges whose id matches (not with a recording)
@@ -15,8 +16,11 @@
 //
 // Definitions are those of e2e/chromium, except: reason is not read
 // (WebKit's inspector names no CORS error), and console is the text of
-// every Console.messageAdded whose text or url holds the exchange's URL,
-// in arrival order, console.* calls of the page excluded.
+// every Console.messageAdded that arrives while the fetch runs, in
+// arrival order, except the page's own console.* calls and messages about
+// another URL (console.since). The differences between the safari profile
+// and WebKitGTK that are documented instead of modelled are in known
+// (known_test.go).
 //
 // What WebKitGTK can stand for: it shares WebCore, and so Safari's CORS
 // checks, preflight cache and console messages (Source/WebCore/loader),
