@@ -34,9 +34,6 @@ var known = []knownDifference{
 			"the model removes Authorization before the second preflight (https://fetch.spec.whatwg.org/#http-redirect-fetch step 13), so it sends no preflight there; " +
 			"whether WebCore or the GTK port's network layer drops the header is not established (Safari drops Authorization on redirects too: WebKit bug 239944, " +
 			"\"Safari does not persist the Authorization header on redirect\"), so it is not modelled"},
-	{id: "xhr-header-forbidden", fields: []string{"console"},
-		why: "WebKit logs 'Refused to set unsafe header \"Cookie\"' when setRequestHeader() drops a forbidden header; the line names no URL (the Chromium and Firefox harnesses file lines by URL and would not see theirs), " +
-			"and the model's verdict has no console line for a dropped header yet"},
 }
 
 // knownFor returns the documented difference that covers field of

@@ -19,6 +19,10 @@ type messages interface {
 	xhrException(f *Failure) string
 	allowed(status int) []string
 	authWarning(url string) []string
+	// refusedHeader is what XMLHttpRequest's setRequestHeader() prints
+	// when it drops a forbidden request-header name, nothing where the
+	// engine's line was not recorded.
+	refusedHeader(name string) []string
 }
 
 // Console returns the console lines the profile's browser prints for f.
@@ -217,6 +221,10 @@ func (chromeMessages) allowed(status int) []string {
 
 func (chromeMessages) authWarning(string) []string { return []string{} }
 
+// Not recorded: e2e/chromium files console lines by the URL they name,
+// and this one names none.
+func (chromeMessages) refusedHeader(string) []string { return nil }
+
 type firefoxMessages struct{}
 
 func ffBlocked(url, reason string) string {
@@ -320,6 +328,10 @@ func (firefoxMessages) xhrException(f *Failure) string {
 }
 
 func (firefoxMessages) allowed(int) []string { return []string{} }
+
+// Not recorded: Firefox's WebDriver BiDi reports errors only, and files
+// them by the URL they name in e2e/firefox.
+func (firefoxMessages) refusedHeader(string) []string { return nil }
 
 func (firefoxMessages) authWarning(url string) []string {
 	return []string{"Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at " + url + " soon. (Reason: When the `Access-Control-Allow-Headers` is `*`, the `Authorization` header is not covered. To include the `Authorization` header, it must be explicitly listed in CORS header `Access-Control-Allow-Headers`)."}
@@ -489,6 +501,12 @@ func (webkitMessages) allowed(status int) []string {
 
 func (webkitMessages) authWarning(string) []string { return []string{} }
 
+// e2e/webkit recording xhr-header-forbidden: the name as the page wrote
+// it (WebCore's XMLHttpRequest::setRequestHeader).
+func (webkitMessages) refusedHeader(name string) []string {
+	return []string{"Refused to set unsafe header \"" + name + "\""}
+}
+
 // specMessages: the standard prescribes no console text; fetch() rejects
 // with a TypeError whose message is up to the browser.
 type specMessages struct{}
@@ -508,6 +526,8 @@ func (specMessages) xhrException(f *Failure) string {
 	return ""
 }
 func (specMessages) authWarning(string) []string { return []string{} }
+
+func (specMessages) refusedHeader(string) []string { return nil }
 
 // StatusText is the reason phrase for a status code as Chromium prints it
 // in "Failed to load resource" lines: ReasonPhrase, or "status code N" for

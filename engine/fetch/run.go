@@ -117,6 +117,12 @@ func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *Preflig
 	if r != nil {
 		res.Checks = append(res.Checks, r.Checks...)
 	}
+	if r != nil && r.XHR && pre == nil {
+		// setRequestHeader() ran before send() and dropped these.
+		for _, d := range r.Dropped {
+			res.Console = append(res.Console, p.msg.refusedHeader(d.Name)...)
+		}
+	}
 	if pre != nil {
 		res.Checks = append(res.Checks, Check{ID: "request.constructor", Title: "fetch() accepts the request", Status: Fail, Spec: specRequest,
 			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
