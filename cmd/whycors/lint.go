@@ -12,6 +12,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/internal/report"
 )
 
 func init() {
@@ -23,16 +24,21 @@ func init() {
 func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
+	output := fs.String("format", "text", "how to print the findings: text, json, sarif (SARIF 2.1.0, for code scanning), github (workflow annotations) or markdown")
+	format := fs.String("policy-format", "auto", "the configuration's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
-	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	asJSON := fs.Bool("json", false, "print the findings as JSON (--format json)")
+	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder the file's URI is relative to (the repository's root)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors lint [--format F] [--fail-on error|warning|info] [--json] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|-")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration (S3, R2, GCS, Azure, API Gateway, nginx, Express,")
 		fmt.Fprintln(stderr, "native, raw replies, HAR) and prints each finding as FILE:LINE:COLUMN: severity")
 		fmt.Fprintln(stderr, "code: message. Codes are listed in `go doc github.com/whycors/whycors/engine/lint`.")
-		fmt.Fprintln(stderr, "\nExamples:\n  whycors lint cors.json\n  aws s3api get-bucket-cors --bucket b | whycors lint --format s3-cli -")
-		fmt.Fprintln(stderr, "  whycors lint --fail-on warning --json nginx.conf")
+		fmt.Fprintln(stderr, "--format sarif writes SARIF 2.1.0 for code scanning; github, workflow annotations;")
+		fmt.Fprintln(stderr, "markdown, a table for a pull-request comment. (--format with a configuration")
+		fmt.Fprintln(stderr, "format's name, as earlier releases took it, still names the configuration's format.)")
+		fmt.Fprintln(stderr, "\nExamples:\n  whycors lint cors.json\n  aws s3api get-bucket-cors --bucket b | whycors lint --policy-format s3-cli -")
+		fmt.Fprintln(stderr, "  whycors lint --fail-on warning --json nginx.conf\n  whycors lint --format sarif cors.json > whycors.sarif")
 		fmt.Fprintln(stderr, "\nExit status: 0 no finding at or above --fail-on, 1 some, 2 bad input.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -40,6 +46,20 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	if _, ok := opts.Formats.Lookup(*output); ok || *output == "auto" {
+		// Earlier releases' --format named the configuration's format;
+		// the names of the two kinds of format do not overlap.
+		*format, *output = *output, "text"
+	}
+	if *asJSON {
+		*output = "json"
+	}
+	switch *output {
+	case "text", "json", "sarif", "github", "markdown":
+	default:
+		fmt.Fprintf(stderr, "whycors lint: --format %q: want text, json, sarif, github or markdown (or a configuration format: %s)\n", *output, strings.Join(opts.Formats.Names(), ", "))
 		return 2
 	}
 	threshold := lint.Severity(*failOn).Rank()
@@ -67,7 +87,15 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			code = 1
 		}
 	}
-	if *asJSON {
+	switch *output {
+	case "sarif", "github", "markdown":
+		if err := writeReport(stdout, *output, name, *srcRoot, findings); err != nil {
+			fmt.Fprintln(stderr, "whycors lint:", err)
+			return 2
+		}
+		return code
+	}
+	if *output == "json" {
 		if findings == nil {
 			findings = []lint.Finding{}
 		}
@@ -113,4 +141,36 @@ func readTextArg(name string, stdin io.Reader) (string, error) {
 		return "", errors.New(name + ": larger than " + strconv.Itoa(convert.MaxText) + " bytes")
 	}
 	return string(b), nil
+}
+
+// lintHelp is where each code is explained: the lint package's table.
+const lintHelp = "https://pkg.go.dev/github.com/whycors/whycors/engine/lint#hdr-Codes"
+
+// writeReport prints findings of file name as SARIF, GitHub workflow
+// annotations or Markdown (internal/report).
+func writeReport(w io.Writer, form, name, root string, findings []lint.Finding) error {
+	var results []report.Result
+	for _, f := range findings {
+		results = append(results, report.Result{RuleID: f.Code, Level: reportLevel(f.Severity), Message: f.Message,
+			File: name, Line: f.Line, Column: f.Column, Path: f.Path})
+	}
+	switch form {
+	case "github":
+		return report.GitHub(w, results)
+	case "markdown":
+		return report.Markdown(w, "whycors lint: "+name, results)
+	}
+	var rules []report.Rule
+	for _, c := range lint.Codes() {
+		rules = append(rules, report.Rule{ID: c.Code, Level: reportLevel(c.Severity), Summary: c.Summary + " (" + c.Source + ")", HelpURI: lintHelp})
+	}
+	return report.SARIF(w, report.Tool{Name: "whycors", Version: version, InformationURI: "https://github.com/whycors/whycors"}, rules, results, root)
+}
+
+// reportLevel is a severity in SARIF's words (info is "note").
+func reportLevel(s lint.Severity) string {
+	if s == lint.Info {
+		return "note"
+	}
+	return string(s)
 }

@@ -45,6 +45,15 @@ func TestLintCommand(t *testing.T) {
 		{desc: "undetectable text", args: []string{"-"}, stdin: "hello", code: 2, stderr: "cannot tell the format"},
 		{desc: "missing file", args: []string{filepath.Join(dir, "none")}, code: 2, stderr: "no such file"},
 		{desc: "help", args: []string{"--help"}, code: 0, stderr: "Examples:"},
+		{desc: "--policy-format names the configuration's format", args: []string{"--policy-format", "native", "-"}, stdin: `{"origins":["null"]}`, code: 1,
+			stdout: []string{"-:1:13: $.origins[0]: error rejected: "}},
+		{desc: "SARIF for code scanning (internal/report), with the same exit code", args: []string{"--format", "sarif", trap}, code: 1,
+			stdout: []string{`"version": "2.1.0"`, `"ruleId": "suffix-trap"`, `"uri": "file://`, `"startLine": 1`, `"startColumn": 21`, `"helpUri": "https://pkg.go.dev/github.com/whycors/whycors/engine/lint#hdr-Codes"`}},
+		{desc: "GitHub workflow annotations", args: []string{"--format", "github", trap}, code: 1,
+			stdout: []string{"::error file=" + trap + ",line=1,col=21,title=whycors suffix-trap::"}},
+		{desc: "Markdown for a pull-request comment", args: []string{"--format", "markdown", "--fail-on", "info", info}, code: 1,
+			stdout: []string{"| note | `safelisted-method` |"}},
+		{desc: "unknown --format", args: []string{"--format", "xml", trap}, code: 2, stderr: "want text, json, sarif, github or markdown"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
