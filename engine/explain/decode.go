@@ -35,7 +35,11 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "browser", "request", "preflight", "response", "routes", "then", "cdn", "policy", "fixes")
+	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "policy", "fixes")
+	// "$schema" names schemas/scenario.schema.json for an editor; it is
+	// read as a string and otherwise ignored.
+	var schema string
+	d.str("$.$schema", field(top, "$schema"), &schema)
 	d.str("$.browser", field(top, "browser"), &s.Browser)
 	if v := field(top, "request"); v != nil {
 		d.request("$.request", v, &s.Request)

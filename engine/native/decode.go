@@ -98,8 +98,13 @@ func (d *decoder) document(root *node) ([]Rule, []string) {
 	}
 	var rulesNode *node
 	for _, m := range root.keys {
-		if m.name == "rules" {
+		switch m.name {
+		case "rules":
 			rulesNode = m.value
+		case schemaKey:
+			// schemas/native-policy.schema.json, named for an editor.
+			d.at["$."+schemaKey] = m.value.offset
+			d.str("$."+schemaKey, m.value)
 		}
 	}
 	if rulesNode == nil {
@@ -109,7 +114,7 @@ func (d *decoder) document(root *node) ([]Rule, []string) {
 		return []Rule{r}, []string{"$"}
 	}
 	for _, m := range root.keys {
-		if m.name != "rules" {
+		if m.name != "rules" && m.name != schemaKey {
 			d.fail("$."+m.name, m.offset, "unknown-field", "unknown field "+strconv.Quote(m.name)+" next to \"rules\"; rule fields go inside each rule")
 		}
 	}
@@ -140,6 +145,11 @@ func (d *decoder) document(root *node) ([]Rule, []string) {
 	}
 	return rules, base
 }
+
+// schemaKey names the document's JSON Schema for editors
+// (schemas/native-policy.schema.json); it is allowed at the top and
+// ignored.
+const schemaKey = "$schema"
 
 // fieldNames are the fields of a rule, in the order Write writes them.
 var fieldNames = []string{"name", "path", "origins", "methods", "request_headers", "exposed_headers",
@@ -196,6 +206,10 @@ func (d *decoder) ruleObject(n *node, at string) Rule {
 			r.AllowInsecureOrigins = d.boolean(path, v)
 		case "rules":
 			d.fail(path, m.offset, "unknown-field", "rules do not nest")
+		case schemaKey:
+			if at != "$" {
+				d.fail(path, m.offset, "unknown-field", "\"$schema\" belongs at the top of the document")
+			} // at the top: read by document
 		default:
 			msg := "unknown field " + strconv.Quote(m.name)
 			key := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(m.name))
