@@ -39,5 +39,7 @@ func Codes() []CodeInfo {
 		{"max-age-cap", Warning, "max-age above a browser's cap (Safari 600, Chrome 7200, Firefox 86400).", "browser-cors.md §1.8; server-peers.md §1.2"},
 		{"s3-vary", Info, "S3 and R2 send Vary only on a match: a CDN in front may replay an answer without CORS headers.", "cloud-policies.md §0 item 5, §1.3"},
 		{"missing-always", Warning, "nginx add_header without always: the header vanishes on 4xx and 5xx replies.", "cloud-policies.md §6.1"},
+		{"suppression-invalid", Warning, "A whycors:ignore directive without a known code or a reason: it suppresses nothing.", "engine/lint suppress.go"},
+		{"suppression-unused", Info, "A whycors:ignore directive that covers no finding: remove it.", "engine/lint suppress.go"},
 	}
 }

@@ -11,6 +11,16 @@
 // Formats without rules (nginx, raw replies, HAR) are probed instead: the
 // evaluator is asked what it answers a made-up origin.
 //
+// # Suppressions
+//
+// A finding the user accepts is marked where it arises, with the reason:
+// a comment "whycors:ignore CODE reason" in nginx, JavaScript, YAML or
+// HCL (on the line, or alone on the line before), or a member
+// "whycors:ignore": {"CODE": "reason"} in a JSON object, which covers the
+// object and everything in it (suppress.go says what each covers). One
+// without a known code or a reason suppresses nothing and is reported;
+// one that covers nothing is reported too.
+//
 // # Codes
 //
 // Codes are stable; messages may improve. Severity is fixed per code
@@ -56,6 +66,9 @@
 //	                                              an answer without CORS headers
 //	missing-always              warning           nginx add_header Access-Control-... without always:         cloud-policies.md §6.1
 //	                                              the header vanishes on 4xx and 5xx replies
+//	suppression-invalid         warning           a whycors:ignore directive without a known code or a        suppress.go
+//	                                              reason: it suppresses nothing
+//	suppression-unused          info              a whycors:ignore directive that covers no finding           suppress.go
 package lint
 
 import (
@@ -114,12 +127,21 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 	if len(text) > convert.MaxText {
 		return nil, &convert.Error{Msg: "text longer than " + strconv.Itoa(convert.MaxText) + " bytes"}
 	}
+	// The user's own suppressions come out first (suppress.go): a JSON
+	// directive is blanked, so the platform's reader does not see it.
+	text, sups, bad := suppressions(text)
 	f, err := reg.Resolve(format, policy.Source{Text: text})
 	if err != nil {
 		return nil, &convert.Error{Msg: err.Error()}
 	}
 	src, err := convert.Read(reg, text, f.Name())
-	return Read(f, text, src, err), nil
+	out := Read(f, text, src, err)
+	if sups == nil && bad == nil {
+		return out, nil
+	}
+	out = append(applySuppressions(out, sups), bad...)
+	sortFindings(out)
+	return out, nil
 }
 
 // Read is Lint of a text already read: src and err are what
@@ -163,13 +185,19 @@ func Read(f policy.Format, text string, src *convert.Source, err error) []Findin
 		l.add(Error, "rejected", err.Error(), convert.Pos{})
 	}
 	out := l.out
+	sortFindings(out)
+	return out
+}
+
+// sortFindings orders findings by position, keeping the order of those
+// at one place.
+func sortFindings(out []Finding) {
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Line != out[j].Line {
 			return out[i].Line < out[j].Line
 		}
 		return out[i].Column < out[j].Column
 	})
-	return out
 }
 
 // Platformer is a format that names its platform in a sentence ("S3",

@@ -161,6 +161,10 @@ func FuzzLint(f *testing.F) {
 	f.Add(`app.use(cors({origin: [/example.com/], credentials: true}))`, 2)
 	f.Add("location / {\n add_header Access-Control-Allow-Origin $http_origin;\n}\n", 3)
 	f.Add("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n\r\n", 4)
+	// Inline suppressions (suppress.go): a JSON member in both forms, a
+	// comment before and after a directive.
+	f.Add(`[{"whycors:ignore": {"null-origin": "widget"}, "AllowedOrigins":["null"],"AllowedMethods":["GET"],"whycors:ignore":"s3-vary no CDN"}]`, 0)
+	f.Add("# whycors:ignore missing-always reason\nlocation / { add_header Access-Control-Allow-Origin * ; # whycors:ignore x\n}\n", 3)
 	f.Add(`{"AllowOrigins":["https://*"],"AllowHeaders":["*"]}`, 5)
 	formats := []string{"s3-json", "native", "express", "nginx", "raw", "apigw-http", "auto", "gcs-json", "azure-xml", "r2-api", "har", "s3-xml"}
 	f.Fuzz(func(t *testing.T, text string, fi int) {
