@@ -18,6 +18,7 @@ var clientOnly = map[string]bool{
 	fetch.ReasonStreamNoCors: true, fetch.ReasonInvalidHeader: true, fetch.ReasonInvalidHeaderValue: true,
 	fetch.ReasonDisallowedByMode: true, fetch.ReasonNoCorsRedirectModeNotFollow: true,
 	fetch.ReasonStreamNeedsHTTP2: true, fetch.ReasonCorsDisabledScheme: true,
+	fetch.ReasonStreamUnsupported: true,
 }
 
 // clientChange is the change to the fetch() call for reasons the page
@@ -70,6 +71,11 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 			r.URL = "https" + r.URL[i:]
 			return r, "CORS works only for http and https URLs: fetch the resource over https", true
 		}
+	case fetch.ReasonStreamUnsupported:
+		// Safari has no streaming uploads (Profile.NoStreamUploads): the
+		// same bytes as a Blob or a string go.
+		r.BodyType = "blob:" // a Blob with no type adds no Content-Type, as a stream adds none
+		return r, "this browser cannot upload a ReadableStream: send the body as a Blob (await new Response(stream).blob()) or a string", true
 	case fetch.ReasonStreamNeedsHTTP2:
 		if strings.HasPrefix(r.URL, "http://") {
 			r.URL = "https://" + strings.TrimPrefix(r.URL, "http://")
