@@ -54,6 +54,8 @@ var reasonCases = []struct {
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":0,"headers":[]}}`},
 	{desc: "Chromium streams only over HTTP/2 (recording req-stream-cors)", reason: fetch.ReasonStreamNeedsHTTP2, where: "client",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"POST","body_type":"stream"},` + okPreflight + `,` + okResponse + `}`},
+	{desc: "Safari has no streaming uploads (WebKit: NotSupportedError; e2e/webkit recording)", reason: fetch.ReasonStreamUnsupported, where: "client",
+		scenario: `{"browser":"safari","request":{"origin":"http://app.test","url":"https://api.test/x","method":"POST","body_type":"stream"},` + okPreflight + `,` + okResponse + `}`},
 	{desc: "mode same-origin to another origin (Fetch §4.1 main fetch step 12)", reason: fetch.ReasonDisallowedByMode, where: "client",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","mode":"same-origin"},` + okResponse + `}`},
 	{desc: "CORS to a non-HTTP scheme (Fetch §4.1 main fetch)", reason: fetch.ReasonCorsDisabledScheme, where: "client",
