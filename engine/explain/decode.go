@@ -87,7 +87,13 @@ func Decode(data []byte) (Scenario, error) {
 	return s, errs.Err()
 }
 
-// field is the object's last field named key, or nil.
+// field is the object's last field named key, or nil. It, add and str
+// are not inlined: called at some eighty places, inlined they made the
+// decoder 55 KB of the simulator's first wasm (2026-12-03: 3,083,464 ->
+// 3,028,887 bytes, GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s
+// -w ./wasm/core); a scenario is decoded once per verdict.
+//
+//go:noinline
 func field(obj *jsontext.Value, key string) *jsontext.Value {
 	v, _ := obj.Get(key)
 	return v
@@ -98,6 +104,7 @@ func isNull(v *jsontext.Value) bool { return v == nil || v.Kind == jsontext.Null
 
 type decoder struct{ errs *policy.Errors }
 
+//go:noinline
 func (d *decoder) add(path, msg string) {
 	*d.errs = append(*d.errs, &policy.Error{Path: path, Msg: msg})
 }
@@ -124,6 +131,8 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 }
 
 // str reads a string; null (or nothing) leaves dst alone.
+//
+//go:noinline
 func (d *decoder) str(path string, v *jsontext.Value, dst *string) {
 	if isNull(v) {
 		return
