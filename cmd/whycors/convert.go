@@ -35,27 +35,28 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExamples:\n  whycors convert --to native s3-cors.json > policy.json")
 		fmt.Fprintln(stderr, "  aws s3api get-bucket-cors --bucket b | whycors convert --from s3-cli --to r2-api -")
 		fmt.Fprintln(stderr, "  whycors convert --to nginx --json policy.json")
-		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it, 2 bad input.\n\nFlags:")
+		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it, 2 bad input. With --json")
+		fmt.Fprintln(stderr, "an error is the \"error\" member: {\"message\", \"file\", \"line\", \"column\", \"path\", \"faults\"}.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	c := &cli{name: "convert", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
 	}
-	if *to == "" || fs.NArg() != 1 {
-		fs.Usage()
-		return 2
+	if *to == "" {
+		return c.usageError("missing --to FORMAT: the format to write (" + strings.Join(convert.Targets(opts.Formats), ", ") + ")")
 	}
-	name := fs.Arg(0)
+	name, code, ok := c.oneArg(pos, "FILE: the configuration to convert (or - for standard input)")
+	if !ok {
+		return code
+	}
 	text, err := readTextArg(name, stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "whycors convert:", err)
-		return 2
+		return c.inputError(2, name, err)
 	}
 	out, notes, err := convert.Convert(opts.Formats, text, *from, *to)
-	code := 0
+	code = 0
 	if err != nil {
 		var pe policy.Errors
 		var ce *convert.Error
@@ -69,16 +70,19 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *asJSON {
+		// The error has the shape of every command's (ErrorReport),
+		// beside the notes that say why a refusal happened.
 		res := struct {
 			Output string         `json:"output"`
 			Notes  []convert.Note `json:"notes"`
-			Error  string         `json:"error,omitempty"`
+			Error  *ErrorBody     `json:"error,omitempty"`
 		}{Output: out, Notes: notes}
 		if res.Notes == nil {
 			res.Notes = []convert.Note{}
 		}
 		if err != nil {
-			res.Error = err.Error()
+			r := errorReport(name, err)
+			res.Error = &r.Error
 		}
 		b, _ := json.MarshalIndent(res, "", "  ")
 		fmt.Fprintln(stdout, string(b))

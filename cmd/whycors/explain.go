@@ -47,33 +47,31 @@ Examples:
   whycors explain --browser firefox --json scenario.json
   whycors probe --json https://api.example/items --origin https://app.example > rec.json && whycors explain rec.json
 
-Exit status: 0 allowed, 1 blocked, 2 bad input (with the JSON path of the fault).
+Exit status: 0 allowed, 1 blocked, 2 bad input (with the JSON path of the fault;
+with --json, as {"error": {...}} on standard output).
 
 Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	c := &cli{name: "explain", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return 2
+	name, code, ok := c.oneArg(pos, "FILE: the scenario to explain (a JSON file, or - for standard input)")
+	if !ok {
+		return code
 	}
 	var data []byte
 	var err error
-	name := fs.Arg(0)
 	if name == "-" {
 		data, err = io.ReadAll(io.LimitReader(stdin, explain.MaxScenarioBytes+1))
 	} else {
 		data, err = readLimited(name, explain.MaxScenarioBytes+1)
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "whycors explain:", err)
-		return 2
+		return c.inputError(2, name, err)
 	}
 	// A record saved by `whycors probe --json` holds the scenario with
 	// the replies received; explain reads that member.
@@ -93,8 +91,7 @@ Flags:
 		v, err = explain.Explain(s, opts)
 	}
 	if err != nil {
-		printInputError(stderr, name, err)
-		return 2
+		return c.inputError(2, name, err)
 	}
 	if *asJSON {
 		b, _ := json.MarshalIndent(v, "", "  ")

@@ -39,14 +39,16 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "format's name, as earlier releases took it, still names the configuration's format.)")
 		fmt.Fprintln(stderr, "\nExamples:\n  whycors lint cors.json\n  aws s3api get-bucket-cors --bucket b | whycors lint --policy-format s3-cli -")
 		fmt.Fprintln(stderr, "  whycors lint --fail-on warning --json nginx.conf\n  whycors lint --format sarif cors.json > whycors.sarif")
-		fmt.Fprintln(stderr, "\nExit status: 0 no finding at or above --fail-on, 1 some, 2 bad input.\n\nFlags:")
+		fmt.Fprintln(stderr, "\nExit status: 0 no finding at or above --fail-on, 1 some, 2 bad input: a file that")
+		fmt.Fprintln(stderr, "cannot be read or is not valid syntax for its format (with --json or --format json,")
+		fmt.Fprintln(stderr, "as {\"error\": {...}} on standard output). What the platform would refuse at upload")
+		fmt.Fprintln(stderr, "is a finding (rejected), not an input error.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	c := &cli{name: "lint", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
 	}
 	if _, ok := opts.Formats.Lookup(*output); ok || *output == "auto" {
 		// Earlier releases' --format named the configuration's format;
@@ -56,32 +58,29 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		*output = "json"
 	}
+	c.json = *output == "json"
 	switch *output {
 	case "text", "json", "sarif", "github", "markdown":
 	default:
-		fmt.Fprintf(stderr, "whycors lint: --format %q: want text, json, sarif, github or markdown (or a configuration format: %s)\n", *output, strings.Join(opts.Formats.Names(), ", "))
-		return 2
+		return c.usageError(fmt.Sprintf("--format %q: want text, json, sarif, github or markdown (or a configuration format: %s)", *output, strings.Join(opts.Formats.Names(), ", ")))
 	}
 	threshold := lint.Severity(*failOn).Rank()
-	if threshold == 0 || fs.NArg() != 1 {
-		if threshold == 0 {
-			fmt.Fprintf(stderr, "whycors lint: --fail-on %q: want error, warning or info\n", *failOn)
-		}
-		fs.Usage()
-		return 2
+	if threshold == 0 {
+		return c.usageError(fmt.Sprintf("--fail-on %q: want error, warning or info", *failOn))
 	}
-	name := fs.Arg(0)
+	name, code, ok := c.oneArg(pos, "FILE: the configuration to check (or - for standard input)")
+	if !ok {
+		return code
+	}
 	text, err := readTextArg(name, stdin)
 	if err != nil {
-		fmt.Fprintln(stderr, "whycors lint:", err)
-		return 2
+		return c.inputError(2, name, err)
 	}
 	findings, err := lint.Lint(opts.Formats, text, *format)
 	if err != nil {
-		printInputError(stderr, name, err)
-		return 2
+		return c.inputError(2, name, err)
 	}
-	code := 0
+	code = 0
 	for _, f := range findings {
 		if f.Severity.Rank() >= threshold {
 			code = 1
@@ -164,7 +163,7 @@ func writeReport(w io.Writer, form, name, root string, findings []lint.Finding) 
 	for _, c := range lint.Codes() {
 		rules = append(rules, report.Rule{ID: c.Code, Level: reportLevel(c.Severity), Summary: c.Summary + " (" + c.Source + ")", HelpURI: lintHelp})
 	}
-	return report.SARIF(w, report.Tool{Name: "whycors", Version: version, InformationURI: "https://github.com/whycors/whycors"}, rules, results, root)
+	return report.SARIF(w, report.Tool{Name: "whycors", Version: moduleVersion(), InformationURI: "https://github.com/whycors/whycors"}, rules, results, root)
 }
 
 // reportLevel is a severity in SARIF's words (info is "note").

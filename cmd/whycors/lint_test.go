@@ -97,7 +97,7 @@ func TestConvertCommand(t *testing.T) {
 		{desc: "JSON form", args: []string{"--to", "r2-api", "--json", s3}, code: 0, stdout: []string{`"output": "{`, `"notes": [`}},
 		{desc: "invalid source", args: []string{"--to", "native", "--from", "s3-json", "-"}, stdin: `[{"AllowedOrigins":["*"],"AllowedMethods":["OPTIONS"]}]`, code: 2, stderr: "Unsupported method is OPTIONS"},
 		{desc: "unknown target", args: []string{"--to", "caddy", s3}, code: 2, stderr: "cannot write format"},
-		{desc: "no --to", args: []string{s3}, code: 2, stderr: "Usage:"},
+		{desc: "no --to: the missing flag is named", args: []string{s3}, code: 2, stderr: "missing --to FORMAT"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -30,12 +30,13 @@ func register(name, summary string, run func(args []string, stdin io.Reader, std
 	commands[name] = command{summary, run}
 }
 
-// version is set at link time by release builds (-ldflags "-X main.version=...").
+// version is set at link time by release builds (-ldflags "-X main.version=...");
+// moduleVersion prefers the version `go install module@version` records.
 var version = "dev"
 
 func init() {
 	register("version", "print the version", func(_ []string, _ io.Reader, stdout, _ io.Writer) int {
-		fmt.Fprintln(stdout, "whycors", version)
+		fmt.Fprintln(stdout, "whycors", moduleVersion())
 		return 0
 	})
 }
@@ -61,9 +62,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args[0] = "version"
+	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "whycors: unknown command %q\n\n", args[0])
+		fmt.Fprintf(stderr, "whycors: unknown command %q\n", args[0])
+		if s := suggest(args[0], commandNames()); s != "" {
+			fmt.Fprintf(stderr, "Did you mean 'whycors %s'?\n", s)
+		}
+		fmt.Fprintln(stderr)
 		usage(stderr)
 		return 2
 	}
@@ -73,13 +81,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "whycors tells you why a browser blocks a cross-origin fetch(), and how to fix it.")
 	fmt.Fprintln(w, "\nUsage: whycors <command> [flags]\n\nCommands:")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'whycors <command> --help' for a command's flags and examples.")
+}
+
+// commandNames lists the subcommands in order.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'whycors <command> --help' for a command's flags and examples.")
+	return names
 }

@@ -99,38 +99,25 @@ func runProbe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, probeHelp)
 		fs.PrintDefaults()
 	}
-	// Flags may come after the URL: parse, take one positional, go on.
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
-			}
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	c := &cli{name: "probe", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
 	}
-	usageErr := func(msg string) int {
-		fmt.Fprintln(stderr, "whycors probe:", msg)
-		fmt.Fprintln(stderr, "Run 'whycors probe --help' for the flags and examples.")
-		return exitUsage
-	}
-	if len(pos) != 1 {
-		return usageErr("want exactly one URL")
+	usageErr := c.usageError
+	target, code, ok := c.oneArg(pos, "URL: the address to probe, e.g. https://api.example.com/items")
+	if !ok {
+		return code
 	}
 	if *org == "" {
-		return usageErr("--origin is required: the origin of the page that calls fetch()")
+		return usageErr("missing --origin ORIGIN: the origin of the page that calls fetch(), e.g. https://app.example.com")
 	}
 	if *timeout <= 0 || *connTimeout <= 0 || *maxBody <= 0 {
 		return usageErr("--timeout, --connect-timeout and --max-body must be positive")
 	}
 	o := probe.Options{
 		Engine:  opts,
-		Browser: *browser, Origin: *org, URL: pos[0], Method: *method, Credentials: *creds, Send: *send,
+		Browser: *browser, Origin: *org, URL: target, Method: *method, Credentials: *creds, Send: *send,
 		Timeout: *timeout, ConnectTimeout: *connTimeout, Insecure: *insecure, MaxBodyBytes: *maxBody, UserAgent: *ua,
 	}
 	for i, h := range hdrs {
@@ -162,6 +149,9 @@ func runProbe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 
 	rec, err := probe.Run(context.Background(), o)
+	if err != nil && c.json {
+		return c.inputError(exitUsage, "", err)
+	}
 	if err != nil {
 		var es policy.Errors
 		if errors.As(err, &es) {

@@ -42,15 +42,16 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Exit status: 0 ok, 2 bad input.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	c := &cli{name: "respond", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
 	}
-	if *file == "" || fs.NArg() != 0 {
-		fs.Usage()
-		return 2
+	if *file == "" {
+		return c.usageError("missing --policy FILE: the platform's CORS configuration")
+	}
+	if len(pos) != 0 {
+		return c.usageError(fmt.Sprintf("unexpected argument %q: the request is read from standard input", pos[0]))
 	}
 	text, err := readPolicyFile(*file)
 	if err != nil {

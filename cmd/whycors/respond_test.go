@@ -50,7 +50,7 @@ func TestRespond(t *testing.T) {
 		{desc: "policy S3 refuses: exit 2 with position", args: []string{"--policy", bad}, stdin: "GET / HTTP/1.1\r\n\r\n", code: 2,
 			stderr: "line 2, column 20: $[0].AllowedMethods[0]: InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported method is OPTIONS"},
 		{desc: "bad request line", args: []string{"--policy", s3A}, stdin: "hello\r\n\r\n", code: 2, stderr: "line 1"},
-		{desc: "no --policy", args: nil, code: 2, stderr: "Usage"},
+		{desc: "no --policy: the missing flag is named", args: nil, code: 2, stderr: "missing --policy FILE"},
 		{desc: "unknown format", args: []string{"--policy", s3A, "--format", "nope"}, code: 2, stderr: "unknown format"},
 	}
 	for _, tc := range tests {

@@ -121,8 +121,10 @@ const MaxFindings = 500
 // Lint checks text written in format (a registered format name, or "auto"
 // or "" to detect it). Findings come sorted by position. The error is
 // reserved for input Lint cannot start on: an unknown or undetectable
-// format, or text over convert.MaxText; everything the platform refuses
-// is a finding with code "rejected".
+// format, text over convert.MaxText, or text its format's reader cannot
+// read at all (policy.Errors with Unreadable faults: invalid JSON, XML
+// that is not well-formed, nginx syntax); everything the platform reads
+// and refuses is a finding with code "rejected".
 func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 	if len(text) > convert.MaxText {
 		return nil, &convert.Error{Msg: "text longer than " + strconv.Itoa(convert.MaxText) + " bytes"}
@@ -135,6 +137,9 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 		return nil, &convert.Error{Msg: err.Error()}
 	}
 	src, err := convert.Read(reg, text, f.Name())
+	if err := unreadable(f, text, err); err != nil {
+		return nil, err
+	}
 	out := Read(f, text, src, err)
 	if sups == nil && bad == nil {
 		return out, nil

@@ -16,7 +16,7 @@ func Parse(text string) (*Policy, error) {
 	root, serr := parseJSON(text)
 	if serr != nil {
 		line, col := policy.LineCol(text, serr.offset)
-		return nil, policy.Errors{{Line: line, Column: col, Code: "syntax", Msg: serr.msg}}
+		return nil, policy.Errors{{Line: line, Column: col, Code: "syntax", Msg: serr.msg, Unreadable: true}}
 	}
 	d := &decoder{text: text, at: map[string]int{}}
 	rules, base := d.document(root)

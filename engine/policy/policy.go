@@ -251,6 +251,12 @@ type Error struct {
 	Column int    `json:"column,omitempty"` // 1-based column, when known
 	Code   string `json:"code,omitempty"`   // the platform's own error code, when it has one (InvalidRequest, MalformedXML)
 	Msg    string `json:"message"`
+	// Unreadable marks a text the reader cannot read at all (not JSON,
+	// not well-formed XML, an unterminated nginx directive, JavaScript
+	// the Express reader cannot evaluate, a capture that is not HTTP), as
+	// opposed to a text the platform reads and refuses. Lint reports the
+	// first kind as an input error, the second as a finding.
+	Unreadable bool `json:"unreadable,omitempty"`
 }
 
 func (e *Error) Error() string {
@@ -295,6 +301,18 @@ func (es Errors) Unwrap() []error {
 		out[i] = e
 	}
 	return out
+}
+
+// MarkUnreadable marks every fault in err as Unreadable and returns err: for
+// readers of texts that no platform reads (captured replies), every fault
+// means the text cannot be read.
+func MarkUnreadable(err error) error {
+	if es, ok := err.(Errors); ok {
+		for _, e := range es {
+			e.Unreadable = true
+		}
+	}
+	return err
 }
 
 // Err returns es as an error, or nil when it is empty.

@@ -17,7 +17,8 @@ import (
 // connection, for ParseHead.
 type dialer struct {
 	o     Options
-	order headers.List // the browser's field order, for the request head
+	probe context.Context // the whole probe's: its end is --timeout
+	order headers.List    // the browser's field order, for the request head
 	mu    sync.Mutex
 	rec   *recorder
 }
@@ -50,27 +51,61 @@ func (d *dialer) tlsConfig(serverName string) *tls.Config {
 func (d *dialer) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	c, err := d.netDialer().DialContext(ctx, network, d.target(addr))
 	if err != nil {
-		return nil, err
+		return nil, d.timedOut("the TCP connection", err)
 	}
 	return d.keep(c), nil
 }
 
+// dialTLS connects and shakes hands within one --connect-timeout (as
+// tls.Dialer does), in two steps so that a stall names its stage.
 func (d *dialer) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	td := &tls.Dialer{NetDialer: d.netDialer(), Config: d.tlsConfig(host)}
-	c, err := td.DialContext(ctx, network, d.target(addr))
+	hctx, cancel := context.WithTimeout(ctx, d.o.ConnectTimeout)
+	defer cancel()
+	raw, err := d.netDialer().DialContext(hctx, network, d.target(addr))
 	if err != nil {
-		return nil, err
+		return nil, d.timedOut("the TCP connection", err)
 	}
-	tc := c.(*tls.Conn)
+	tc := tls.Client(raw, d.tlsConfig(host))
+	if err := tc.HandshakeContext(hctx); err != nil {
+		raw.Close()
+		return nil, d.timedOut("the TLS handshake", err)
+	}
 	if tc.ConnectionState().NegotiatedProtocol == "h2" {
 		return tc, nil // Go's HTTP/2 needs the *tls.Conn itself
 	}
 	return d.keep(tc), nil
 }
+
+// timedOut names the limit that ended a connection step: the whole
+// probe's (--timeout) when its context is over, else the connection's
+// own (--connect-timeout). Other errors pass as they are.
+func (d *dialer) timedOut(stage string, err error) error {
+	if !isTimeout(err) {
+		return err
+	}
+	flag := "--connect-timeout"
+	if d.probe != nil && d.probe.Err() != nil {
+		flag = "--timeout"
+	}
+	return &TimeoutError{Stage: stage, Flag: flag, Err: err}
+}
+
+// TimeoutError is a connection step (the TCP connection, the TLS
+// handshake) that a time limit ended; Flag names the limit.
+type TimeoutError struct {
+	Stage, Flag string
+	Err         error
+}
+
+func (e *TimeoutError) Error() string {
+	return e.Stage + " did not complete within " + e.Flag + ": " + e.Err.Error()
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
 
 func (d *dialer) keep(c net.Conn) net.Conn {
 	r := &recorder{Conn: c, order: d.order}

@@ -85,7 +85,7 @@ func (l *live) send(x *Exchange, body *string) {
 		// non-canonical key as it is.
 		req.Header[f.Name] = append(req.Header[f.Name], f.Value)
 	}
-	d := &dialer{o: l.o, order: x.Header}
+	d := &dialer{o: l.o, probe: l.ctx, order: x.Header}
 	proxy := l.o.Proxy
 	if proxy == nil {
 		proxy = http.ProxyFromEnvironment

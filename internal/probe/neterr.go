@@ -50,7 +50,24 @@ func Classify(err error, preflight bool) *NetError {
 	var alert tls.AlertError
 	var opErr *net.OpError
 	isOp := errors.As(err, &opErr)
+	var stage *TimeoutError
 	switch {
+	case errors.As(err, &stage) && stage.Flag == "--connect-timeout":
+		ne.Kind = "connect-timeout"
+		ne.Message = stage.Stage + " did not complete within --connect-timeout"
+		if stage.Stage == "the TCP connection" {
+			ne.Chrome = "net::ERR_CONNECTION_TIMED_OUT"
+		}
+		// A stalled TLS handshake: which net error Chromium shows for
+		// it is not recorded here, so none is claimed.
+	case errors.As(err, &stage):
+		ne.Kind = "timeout"
+		ne.Message = stage.Stage + " did not complete within --timeout, the whole probe's limit (a browser would keep waiting: fetch() has no timeout unless the page passes an AbortSignal)"
+	case strings.Contains(err.Error(), "TLS handshake timeout"):
+		// net/http's own handshake limit (Transport.TLSHandshakeTimeout,
+		// set to --connect-timeout), on a tunnel through a proxy.
+		ne.Kind = "connect-timeout"
+		ne.Message = "the TLS handshake did not complete within --connect-timeout"
 	case errors.As(err, &dnsErr):
 		ne.Kind, ne.Chrome = "dns", "net::ERR_NAME_NOT_RESOLVED"
 		ne.Message = "the host name " + quote(dnsErr.Name) + " does not resolve (DNS: " + dnsErr.Err + ")"

@@ -227,6 +227,13 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		rec.Probe.PreflightCacheSeconds = res.MaxAge
 		return rec, nil
 	}
+	if ls.netErr != nil {
+		// No HTTP reply, so no CORS check ran: a change to the CORS
+		// headers cannot help, and the saved scenario says so too (its
+		// replay proposes none either).
+		off := false
+		rec.Scenario.Fixes = &off
+	}
 	v, err := explain.Explain(rec.Scenario, o.Engine)
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ type lexer struct {
 
 func (lx *lexer) errAt(line, col int, msg string) {
 	if len(lx.errs) < 50 {
-		lx.errs = append(lx.errs, &policy.Error{Line: line, Column: col, Msg: msg})
+		lx.errs = append(lx.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true})
 	}
 }
 
@@ -298,7 +298,10 @@ func (p *parser) next() token {
 
 func (p *parser) fail(t token, msg string) {
 	if len(p.errs) < 50 {
-		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg})
+		// Express reads any JavaScript; what this reader cannot
+		// evaluate offline is a text it cannot read, not one Express
+		// refuses.
+		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg, Unreadable: true})
 	}
 }
 

@@ -63,11 +63,11 @@ func (*Format) Detect(text string) (bool, string) {
 func (*Format) Parse(text string) (policy.Evaluator, error) {
 	l, err := Read(text)
 	if err != nil {
-		return nil, err
+		return nil, policy.MarkUnreadable(err) // no platform reads a HAR: every fault is unreadable text
 	}
 	cs := l.Candidates()
 	if len(cs) == 0 {
-		return nil, policy.Errors{{Path: "$.log.entries", Line: 1, Column: 1, Msg: "no cross-origin request with an Origin header in this HAR"}}
+		return nil, policy.Errors{{Path: "$.log.entries", Line: 1, Column: 1, Msg: "no cross-origin request with an Origin header in this HAR", Unreadable: true}}
 	}
 	return l.Evaluator(cs[len(cs)-1].Index)
 }

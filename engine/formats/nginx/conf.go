@@ -42,7 +42,7 @@ type lexer struct {
 
 func (lx *lexer) err(line, col int, msg string) {
 	if len(lx.errs) < 50 {
-		lx.errs = append(lx.errs, &policy.Error{Line: line, Column: col, Msg: msg})
+		lx.errs = append(lx.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true})
 	}
 }
 

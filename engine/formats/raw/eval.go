@@ -73,7 +73,7 @@ func (*Format) Detect(text string) (bool, string) {
 func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Read(text)
 	if err != nil {
-		return nil, err
+		return nil, policy.MarkUnreadable(err) // no platform reads it: every fault is unreadable text
 	}
 	return c, nil
 }

@@ -73,7 +73,7 @@ func Parse(text string) (*Doc, *policy.Error) {
 			msg = "unexpected text after the JSON value"
 		}
 		l, c := policy.LineCol(text, serr.Off)
-		return nil, &policy.Error{Line: l, Column: c, Msg: msg}
+		return nil, &policy.Error{Line: l, Column: c, Msg: msg, Unreadable: true}
 	}
 	return &Doc{Text: text, Root: root}, nil
 }

@@ -71,7 +71,7 @@ func Parse(text string) (*Element, *policy.Error) {
 				msg = se.Msg
 				line, col = se.Line, 0
 			}
-			return nil, &policy.Error{Line: line, Column: col, Msg: "XML is not well-formed: " + msg}
+			return nil, &policy.Error{Line: line, Column: col, Msg: "XML is not well-formed: " + msg, Unreadable: true}
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -82,7 +82,7 @@ func Parse(text string) (*Element, *policy.Error) {
 			el := &Element{Name: t.Name.Local, Line: line, Column: col}
 			if len(stack) == 0 {
 				if root != nil {
-					return nil, &policy.Error{Line: line, Column: col, Msg: "XML is not well-formed: more than one root element"}
+					return nil, &policy.Error{Line: line, Column: col, Msg: "XML is not well-formed: more than one root element", Unreadable: true}
 				}
 				root = el
 			} else {
