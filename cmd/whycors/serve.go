@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -31,15 +30,23 @@ func runServe(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: whycors serve [--port N] [--dir DIR] [--rebuild]
 
-Serves the simulator on http://localhost:8080. Run from the repository: it
-builds the page (the engine compiled to WebAssembly, minified and
-precompressed) into dist/site first when that is missing or older than
-the sources. Everything runs in your browser; the page sends nothing.
+Serves the simulator on http://localhost:8080. The page is the engine
+compiled to WebAssembly, minified and precompressed; serve builds it when
+it is missing or older than its sources, with the go command:
+  - in a clone of the repository, into its dist/site;
+  - anywhere else, from the source of the version this binary was
+    installed from (go install github.com/whycors/whycors/cmd/whycors@VERSION
+    left it in the Go module cache), once per version, into the user's
+    cache folder (whycors/site/VERSION there).
+The first build takes about 1 to 2 minutes on 2 cores (it prints its
+progress); later runs start at once. Everything runs in your browser;
+the page sends nothing.
 
 Examples:
   whycors serve
   whycors serve --port 9000
 `)
+		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -54,19 +61,20 @@ Examples:
 	out := *dir
 	if out == "" {
 		wd, _ := os.Getwd()
-		root, err := build.FindRoot(wd)
+		place, err := build.Locate(context.Background(), wd)
 		if err != nil {
 			fmt.Fprintln(stderr, "whycors serve:", err, "(or pass --dir with a built folder)")
 			return 2
 		}
-		out = filepath.Join(root, "dist", "site")
-		if stale, why := build.Stale(root, out); stale || *rebuild {
+		out = place.Out
+		if current, why := place.Current(); !current || *rebuild {
 			if *rebuild {
 				why = "--rebuild"
 			}
-			fmt.Fprintf(stdout, "building the simulator (%s)...\n", why)
+			fmt.Fprintf(stdout, "building the simulator (%s) from %s into %s; about 1 to 2 minutes the first time...\n", why, place.Root, place.Out)
 			t0 := time.Now()
-			m, err := build.Site(context.Background(), build.Options{Root: root, Out: out})
+			m, err := build.Site(context.Background(), build.Options{Root: place.Root, Out: out, Env: place.Env,
+				Progress: func(line string) { fmt.Fprintln(stdout, line) }})
 			if err != nil {
 				fmt.Fprintln(stderr, "whycors serve: build failed:", err)
 				return 1

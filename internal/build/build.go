@@ -41,6 +41,22 @@ import (
 type Options struct {
 	Root string // the repository root (holds go.mod, site/, wasm/)
 	Out  string // the output folder, emptied and rewritten
+	// Progress, when set, is told what the build is doing: a line when a
+	// stage starts or ends, and one every ProgressEvery while the wasm
+	// compiles (the long part: about a minute on 2 cores with a cold Go
+	// build cache).
+	Progress func(line string)
+	// Env is added to the environment of the go commands the build runs.
+	Env []string
+}
+
+// ProgressEvery is how often Site reports that the compilers still run.
+var ProgressEvery = 15 * time.Second
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(fmt.Sprintf(format, args...))
+	}
 }
 
 // File is one output file with its sizes.
@@ -105,6 +121,12 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 	}
 	res := make([]built, len(Programs))
 	var wg sync.WaitGroup
+	t0 := time.Now()
+	var pkgs []string
+	for _, p := range Programs {
+		pkgs = append(pkgs, strings.TrimPrefix(p.Pkg, "./"))
+	}
+	o.progress("compiling %s to WebAssembly (in parallel)", strings.Join(pkgs, " and "))
 	for i, p := range Programs {
 		wg.Add(1)
 		go func() {
@@ -113,10 +135,24 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 			if p.Vars != nil {
 				vars = p.Vars()
 			}
-			res[i].b, res[i].err = compileWasm(ctx, o.Root, p.Pkg, p.Name, vars)
+			res[i].b, res[i].err = compileWasm(ctx, o.Root, p.Pkg, p.Name, vars, o.Env)
+			if res[i].err == nil {
+				o.progress("  %s: %d bytes, %s", strings.TrimPrefix(p.Pkg, "./"), len(res[i].b), time.Since(t0).Round(time.Second))
+			}
 		}()
 	}
-	wg.Wait()
+	compiled := make(chan struct{})
+	go func() { wg.Wait(); close(compiled) }()
+	tick := time.NewTicker(ProgressEvery)
+	for waiting := true; waiting; {
+		select {
+		case <-compiled:
+			waiting = false
+		case <-tick.C:
+			o.progress("  still compiling (%s)", time.Since(t0).Round(time.Second))
+		}
+	}
+	tick.Stop()
 	for i, p := range Programs {
 		if res[i].err != nil {
 			return nil, res[i].err
@@ -129,10 +165,12 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 	}
 	src["wasm_exec.js"] = execJS
 
+	o.progress("minifying and fingerprinting %d files", len(src))
 	out, names, err := process(src)
 	if err != nil {
 		return nil, err
 	}
+	o.progress("compressing (gzip and brotli) into %s", o.Out)
 	if err := os.RemoveAll(o.Out); err != nil {
 		return nil, err
 	}
@@ -152,7 +190,7 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 
 // compileWasm builds pkg for the browser. -trimpath and -s -w make the
 // build reproducible and drop the name section (build-chain.md §2).
-func compileWasm(ctx context.Context, root, pkg, wasmName string, vars map[string]string) ([]byte, error) {
+func compileWasm(ctx context.Context, root, pkg, wasmName string, vars map[string]string, env []string) ([]byte, error) {
 	tmp, err := os.MkdirTemp("", "whycors-wasm")
 	if err != nil {
 		return nil, err
@@ -166,7 +204,7 @@ func compileWasm(ctx context.Context, root, pkg, wasmName string, vars map[strin
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+ldflags, "-o", outFile, pkg)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Env = append(append(os.Environ(), env...), "GOOS=js", "GOARCH=wasm")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building %s: %v\n%s", pkg, err, b)
 	}

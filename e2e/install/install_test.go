@@ -1,0 +1,192 @@
+package install_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// firstServeBudget is the longest the first `whycors serve` of an installed
+// version may take to build the page (the README states 1 to 2 minutes on
+// 2 cores; this leaves room for a loaded machine).
+const firstServeBudget = 6 * time.Minute
+
+// install runs `go install .../cmd/whycors@testVersion` from an empty
+// folder into a new GOBIN and returns the binary.
+func install(t *testing.T, ctx context.Context, env []string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bin")
+	t0 := time.Now()
+	run(t, ctx, append(env, "GOBIN="+bin), t.TempDir(), "go", "install", modulePath+"/cmd/whycors@"+testVersion)
+	t.Logf("go install: %s", time.Since(t0).Round(100*time.Millisecond))
+	exe := filepath.Join(bin, "whycors")
+	if _, err := os.Stat(exe); err != nil {
+		t.Fatalf("go install left no binary: %v", err)
+	}
+	return exe
+}
+
+func TestInstallAndServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: installs and compiles the simulator")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	env := userEnv(t)
+	exe := install(t, ctx, env)
+
+	elsewhere := t.TempDir()
+	t0 := time.Now()
+	base, out, stop := serve(t, ctx, exe, env, elsewhere)
+	t.Logf("first serve, building the page: %s; it printed:\n%s", time.Since(t0).Round(100*time.Millisecond), out)
+	for _, want := range []string{"building the simulator (first run of " + testVersion, "compiling wasm/core and wasm/full", "minifying", "compressing", "built "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the first serve's output lacks %q:\n%s", want, out)
+		}
+	}
+	cacheDir := filepath.Join(envValue(env, "XDG_CACHE_HOME"), "whycors", "site", testVersion)
+	if _, err := os.Stat(filepath.Join(cacheDir, "manifest.json")); err != nil {
+		t.Errorf("no build in the user's cache folder: %v\n%s", err, out)
+	}
+	checkPage(t, base)
+	stop()
+
+	// The second serve finds the build and starts at once.
+	t0 = time.Now()
+	base, out, stop = serve(t, ctx, exe, env, t.TempDir())
+	defer stop()
+	if strings.Contains(out, "building") {
+		t.Errorf("the second serve built again:\n%s", out)
+	}
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("the second serve took %s to start", d)
+	}
+	checkPage(t, base)
+}
+
+// serve starts `whycors serve --port 0` in dir and waits for the line that
+// names its address. It returns the base URL, the output up to that line,
+// and a function that stops the server with Ctrl-C and checks it exits 0.
+func serve(t *testing.T, ctx context.Context, exe string, env []string, dir string) (string, string, func()) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, exe, "serve", "--port", "0")
+	cmd.Env, cmd.Dir = env, dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	addr := regexp.MustCompile(`^simulator at (http://localhost:\d+/)`)
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+		io.Copy(io.Discard, stdout)
+	}()
+	var out strings.Builder
+	deadline := time.After(firstServeBudget)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				cmd.Wait()
+				t.Fatalf("whycors serve ended before serving:\n%s\nstderr:\n%s", out.String(), stderr.String())
+			}
+			out.WriteString(line + "\n")
+			if m := addr.FindStringSubmatch(line); m != nil {
+				go func() {
+					for range lines {
+					}
+				}()
+				stopped := false
+				return m[1], out.String(), func() {
+					if stopped {
+						return
+					}
+					stopped = true
+					cmd.Process.Signal(syscall.SIGINT)
+					if err := cmd.Wait(); err != nil {
+						t.Errorf("whycors serve after Ctrl-C: %v\n%s", err, stderr.String())
+					}
+				}
+			}
+		case <-deadline:
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("whycors serve did not serve within %s:\n%s\nstderr:\n%s", firstServeBudget, out.String(), stderr.String())
+		}
+	}
+}
+
+// checkPage fetches the page, the scripts it names, and the wasm files they
+// name, and checks that each wasm is WebAssembly served as such.
+func checkPage(t *testing.T, base string) {
+	t.Helper()
+	page := get(t, base, "")
+	if !strings.Contains(page, "<html") {
+		t.Fatalf("the page is not HTML:\n%.300s", page)
+	}
+	scripts := regexp.MustCompile(`src="?([^" >]+\.js)`).FindAllStringSubmatch(page, -1)
+	if len(scripts) == 0 {
+		t.Fatalf("the page names no script:\n%.500s", page)
+	}
+	wasm := map[string]bool{}
+	for _, s := range scripts {
+		js := get(t, base+strings.TrimPrefix(s[1], "./"), "")
+		for _, w := range regexp.MustCompile(`[\w-]+\.[0-9a-f]{10}\.wasm`).FindAllString(js, -1) {
+			wasm[w] = true
+		}
+	}
+	if len(wasm) != 2 {
+		t.Errorf("the scripts name %d wasm files, want 2 (core and full): %v", len(wasm), wasm)
+	}
+	for w := range wasm {
+		if b := get(t, base+w, "application/wasm"); !strings.HasPrefix(b, "\x00asm") {
+			t.Errorf("%s is not WebAssembly: %q", w, b[:min(len(b), 8)])
+		}
+	}
+}
+
+func get(t *testing.T, url, wantType string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", url, res.StatusCode, err)
+	}
+	if ct := res.Header.Get("Content-Type"); wantType != "" && ct != wantType {
+		t.Errorf("GET %s: Content-Type %q, want %q", url, ct, wantType)
+	}
+	return string(b)
+}
+
+func envValue(env []string, name string) string {
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+			return v
+		}
+	}
+	panic(fmt.Sprintf("%s not set", name))
+}
