@@ -270,6 +270,18 @@ type server struct {
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
+	// ownURL: the policy is replies captured at the request's URL
+	// (Captured), so it answers that URL alone.
+	ownURL bool
+}
+
+// Captured is a format whose text is replies captured at the request's
+// own URL (curl -i output): it answers that URL, and the scenario's routes
+// (or an unconfigured server) answer every other URL a redirect or a
+// later fetch reaches. A policy of any other format answers every URL it
+// covers.
+type Captured interface {
+	CapturedAtRequestURL()
 }
 
 // checkThen reports the bounds of s.Then that Decode checks, for
@@ -336,6 +348,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	}
 	srv.eval = ev
 	srv.f = f
+	_, srv.ownURL = f.(Captured)
 	return srv, det, nil
 }
 
@@ -361,7 +374,7 @@ func (srv *server) answer(req policy.Request, preflight bool, hop int) policy.Ou
 	} else if res != nil {
 		app = fromReply(res)
 	}
-	if srv.eval == nil {
+	if srv.eval == nil || srv.ownURL && !srv.own(req.URL, hop) {
 		return policy.Outcome{Reply: app}
 	}
 	return srv.eval.Respond(req, app)

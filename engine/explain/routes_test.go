@@ -143,6 +143,28 @@ func TestRoutesUnderPolicy(t *testing.T) {
 	}
 }
 
+// Replies pasted as a raw policy are the request URL's own (explain.Captured):
+// a redirect elsewhere meets the routes, as the same replies given as
+// "preflight" and "response" do, and the step names the route.
+func TestRoutesUnderCapturedReplies(t *testing.T) {
+	raw := `HTTP/1.1 302 Found\r\nLocation: http://api2.test/b\r\nAccess-Control-Allow-Origin: *\r\n\r\n`
+	v := mustExplain(t, `{"request":{"origin":"http://app.test","url":"http://api.test/a"},
+		"routes":[{"url":"http://api2.test/b","response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}],
+		"policy":{"format":"raw","text":"`+raw+`"}}`)
+	if got := sentLines(v.Requests); len(got) != 2 || v.Requests[1].Status != 200 || !v.Allowed {
+		t.Errorf("requests %q, allowed %v: want the pasted 302, then the route's 200, allowed", got, v.Allowed)
+	}
+	found := false
+	for _, st := range v.Steps {
+		if strings.Contains(st.Detail, "The reply of $.routes[0]") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no step names the route that answered the second hop: %+v", v.Steps)
+	}
+}
+
 // decodeCase is a scenario Decode refuses, and the sorted JSON paths of
 // its faults.
 type decodeCase struct {

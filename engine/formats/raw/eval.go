@@ -69,6 +69,11 @@ func (*Format) Detect(text string) (bool, string) {
 	return false, ""
 }
 
+// CapturedAtRequestURL implements explain.Captured: pasted replies are
+// the replies of the request's own URL; a redirect elsewhere meets the
+// scenario's routes.
+func (*Format) CapturedAtRequestURL() {}
+
 // Parse reads the pasted replies into an Evaluator.
 func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Read(text)
