@@ -90,18 +90,13 @@ func TestMain(m *testing.M) {
 // dist/ and node_modules/; deleted files left out): what `go test` of the
 // tree compiles, and what the next commit would publish.
 func packModule(root string) (string, error) {
-	out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	tree, err := workingTree(root)
 	if err != nil {
-		return "", fmt.Errorf("git ls-files: %v", err)
+		return "", err
 	}
-	var files []modzip.File
-	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		info, err := os.Lstat(p)
-		if err != nil {
-			continue // deleted in the working tree
-		}
-		files = append(files, diskFile{name, p, info})
+	files := make([]modzip.File, len(tree))
+	for i, f := range tree {
+		files[i] = f
 	}
 	dir, err := os.MkdirTemp("", "whycors-proxy")
 	if err != nil {
@@ -131,6 +126,25 @@ func packModule(root string) (string, error) {
 		}
 	}
 	return dir, nil
+}
+
+// workingTree lists the files of the working tree that git tracks or would
+// track (not those .gitignore names), deleted ones left out.
+func workingTree(root string) ([]diskFile, error) {
+	out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err != nil {
+		return nil, fmt.Errorf("git ls-files: %v", err)
+	}
+	var files []diskFile
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		info, err := os.Lstat(p)
+		if err != nil {
+			continue // deleted in the working tree
+		}
+		files = append(files, diskFile{name, p, info})
+	}
+	return files, nil
 }
 
 type diskFile struct {
