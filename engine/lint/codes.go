@@ -24,7 +24,7 @@ func Codes() []CodeInfo {
 		{"public-suffix-wildcard", Error, "A wildcard over a public suffix (https://*.github.io) lets anyone register a match.", "server-peers.md §1.2"},
 		{"insecure-origin", Error, "An http:// origin with credentials: a network attacker can act as it.", "server-peers.md §1.2"},
 		{"regex-literal", Warning, "An entry looks like a regular expression on a platform that compares strings: it never matches.", "cloud-policies.md §1.3, §3"},
-		{"origin-never-matches", Warning, "An origin no browser sends (trailing slash, path, default port, uppercase, no scheme).", "cloud-policies.md §1.3; server-peers.md §1.2"},
+		{"origin-never-matches", Warning, "An origin no browser sends (trailing slash, path, default port, uppercase, no scheme, a space or comma).", "cloud-policies.md §1.3; server-peers.md §1.2; RFC 6454 §7"},
 		{"no-origins", Error, "A rule allows no origin.", "server-peers.md §1.2"},
 		{"authorization-wildcard", Warning, "Authorization relies on Access-Control-Allow-Headers: *, which does not cover it.", "browser-cors.md §1.4 item 4, §1.7"},
 		{"wildcard-headers-credentials", Error, `"*" request headers or methods with credentials: browsers read it as a name.`, "browser-cors.md §1.4"},
@@ -39,6 +39,8 @@ func Codes() []CodeInfo {
 		{"max-age-cap", Warning, "max-age above a browser's cap (Safari 600, Chrome 7200, Firefox 86400).", "browser-cors.md §1.8; server-peers.md §1.2"},
 		{"s3-vary", Info, "S3 and R2 send Vary only on a match: a CDN in front may replay an answer without CORS headers.", "cloud-policies.md §0 item 5, §1.3"},
 		{"missing-always", Warning, "nginx add_header without always: the header vanishes on 4xx and 5xx replies.", "cloud-policies.md §6.1"},
+		{"duplicate-rule", Warning, "A rule repeats an earlier one entry for entry: it never decides anything.", "cloud-policies.md §1.3 (first match), native doc"},
+		{"unreachable-rule", Warning, "An earlier rule answers every request a rule covers, so the rule is never used.", "cloud-policies.md §1.3, §3, §4 (first match); native doc (first path)"},
 		{"suppression-invalid", Warning, "A whycors:ignore directive without a known code or a reason: it suppresses nothing.", "engine/lint suppress.go"},
 		{"suppression-unused", Info, "A whycors:ignore directive that covers no finding: remove it.", "engine/lint suppress.go"},
 	}

@@ -8,8 +8,15 @@
 // with that platform's semantics: S3 echoes requested headers where API
 // Gateway sends "*" literally, S3 and Azure pick rules by method so GET
 // must be listed there but never needs listing in a native policy.
-// Formats without rules (nginx, raw replies, HAR) are probed instead: the
-// evaluator is asked what it answers a made-up origin.
+// Formats without rules (nginx, raw replies, HAR, API Gateway's REST
+// headers) are probed instead: the evaluator is asked what it answers a
+// made-up origin and "null", with a preflight and every method, at every
+// path the format names (Targeter: each nginx location), and the CORS
+// headers it sends are checked as a rule (methods, request and exposed
+// headers, max-age, a fixed origin), so every check that a reply can
+// show applies to them. Rules that never decide (a duplicate, or one an
+// earlier rule always answers for) are found by the platform's way of
+// choosing a rule.
 //
 // # Suppressions
 //
@@ -45,7 +52,7 @@
 //	regex-literal               warning           an entry that looks like a regular expression on a          cloud-policies.md §1.3 (origins are opaque strings), §3
 //	                                              platform that compares strings: it never matches
 //	origin-never-matches        warning           an origin no browser sends (trailing slash, path, default    cloud-policies.md §1.3 (options_fails_partial_origin);
-//	                                              port, uppercase, no scheme, file:)                         server-peers.md §1.2 "prohibited"
+//	                                              port, uppercase, no scheme, file:, a space or comma)       server-peers.md §1.2 "prohibited"; RFC 6454 §7
 //	no-origins                  error             a rule that allows no origin                                 server-peers.md §1.2 "missing"
 //	authorization-wildcard      warning           Authorization relying on Access-Control-Allow-Headers: *     browser-cors.md §1.4 item 4, §1.7 table
 //	wildcard-headers-credentials error            "*" request headers or methods sent literally with           browser-cors.md §1.4 (wildcard only without credentials)
@@ -66,6 +73,11 @@
 //	                                              an answer without CORS headers
 //	missing-always              warning           nginx add_header Access-Control-... without always:         cloud-policies.md §6.1
 //	                                              the header vanishes on 4xx and 5xx replies
+//	duplicate-rule              warning           a rule that repeats an earlier one entry for entry           cloud-policies.md §1.3 (first match); native doc
+//	unreachable-rule            warning           a rule an earlier one always answers for: native's first     cloud-policies.md §1.3, §3, §4; native doc
+//	                                              rule for a path (one for every path, or the same path),
+//	                                              or S3, R2, GCS and Azure's first rule that matches origin
+//	                                              and method (and, S3 and R2, headers), entries written alike
 //	suppression-invalid         warning           a whycors:ignore directive without a known code or a        suppress.go
 //	                                              reason: it suppresses nothing
 //	suppression-unused          info              a whycors:ignore directive that covers no finding           suppress.go

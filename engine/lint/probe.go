@@ -1,11 +1,13 @@
 package lint
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // ProbeOrigin is an origin no configuration lists on purpose (.invalid is
@@ -22,7 +24,15 @@ type Foreign struct{ ACAO, ACAC string }
 // engine's one foreign-origin probe: lint asks it of evaluators without a
 // rule model, the fix search of every fix it offers.
 func AskForeign(ev policy.Evaluator, req policy.Request, app policy.Reply) Foreign {
-	h := headers.List{{Name: "Origin", Value: ProbeOrigin}}
+	f, _ := ask(ev, req, ProbeOrigin, app)
+	return f
+}
+
+// ask sends req to ev from a page on origin (its Origin header replaced),
+// app being the application's reply, and returns the CORS headers that
+// came back with the whole outcome.
+func ask(ev policy.Evaluator, req policy.Request, origin string, app policy.Reply) (Foreign, policy.Outcome) {
+	h := headers.List{{Name: "Origin", Value: origin}}
 	for _, f := range req.Header {
 		if !strings.EqualFold(f.Name, "Origin") {
 			h = append(h, f)
@@ -33,7 +43,7 @@ func AskForeign(ev policy.Evaluator, req policy.Request, app policy.Reply) Forei
 	var f Foreign
 	f.ACAO, _ = out.Reply.Header.Get("Access-Control-Allow-Origin")
 	f.ACAC, _ = out.Reply.Header.Get("Access-Control-Allow-Credentials")
-	return f
+	return f, out
 }
 
 // Echoes reports a reply that names the foreign origin itself.
@@ -48,34 +58,188 @@ func (f Foreign) Credentialed() bool {
 	return (f.ACAO == "*" || f.Echoes()) && strings.TrimSpace(f.ACAC) == "true"
 }
 
-// probe asks an evaluator what it answers a made-up origin, for formats
-// whose reader keeps no rules (nginx, raw replies, HAR).
+// Targeter is a format without a rule model whose configuration answers
+// some paths in a way of its own (nginx's locations): Targets lists one
+// request path for each, with where it is in the text, so that lint
+// probes every one and not only "/".
+type Targeter interface {
+	Targets(text string) []portable.Target
+}
+
+// probeMethods are the requests lint sends each target: the preflight
+// (OPTIONS with Access-Control-Request-Method, which a configuration may
+// answer with headers of its own) and every method a page's fetch() may
+// send (Fetch §2.2.1: every method but CONNECT, TRACE and TRACK).
+var probeMethods = []string{"OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+
+// maxTargets bounds the paths probed in one text.
+const maxTargets = 64
+
+// probe asks an evaluator what it answers made-up origins (ProbeOrigin,
+// and "null", which sandboxed iframes and file: pages send), for formats
+// whose reader keeps no rules (nginx, raw replies, HAR): at every path a
+// Targeter names (else one), with every method and a preflight.
 func (l *linter) probe(ev policy.Evaluator, text string) {
-	f := AskForeign(ev, policy.Request{Method: "GET", URL: "https://api.example/whycors-probe"}, policy.Reply{Status: 200})
-	at := findLine(text, "access-control-allow-origin")
-	for _, f := range l.out {
-		if f.Code == "reflect-any-origin" {
-			return // the text check already said it, at its line
+	targets := []portable.Target{{Path: "/whycors-probe"}}
+	if t, ok := l.format.(Targeter); ok {
+		if ts := t.Targets(text); len(ts) > 0 {
+			targets = ts[:min(len(ts), maxTargets)]
 		}
 	}
-	switch {
-	case f.Echoes() && f.Credentialed():
-		l.add(Error, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+") with Access-Control-Allow-Credentials: true: any website can read your users' data; check the origin against a list (server-peers.md §4 item 1)", at)
-	case f.Echoes():
-		l.add(Info, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+"); without credentials that is the same as \"*\"", at)
-	case f.Credentialed():
-		l.add(Error, "wildcard-credentials", "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true: browsers refuse it on credentialed requests, and echoing the origin instead would let every site read your users' data; list the origins ("+refJub0bs+")", at)
+	echoed := false
+	for _, f := range l.out {
+		echoed = echoed || f.Code == "reflect-any-origin" // the text check already said it, at its line
 	}
+	for _, t := range targets {
+		var answers []policy.Outcome
+		for _, m := range probeMethods {
+			req := policy.Request{Method: m, URL: "https://api.example" + t.Path}
+			ask := m
+			if m == "OPTIONS" {
+				req.Header = headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}
+				ask = "a preflight (OPTIONS)"
+			}
+			ask += " " + t.Path
+			f, out, at := askAt(ev, req, ProbeOrigin, text, t.Pos)
+			answers = append(answers, out)
+			switch {
+			case echoed:
+			case f.Echoes() && f.Credentialed():
+				l.addOnce(Error, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+" to "+ask+") with Access-Control-Allow-Credentials: true: any website can read your users' data; check the origin against a list (server-peers.md §4 item 1)", at)
+			case f.Echoes():
+				l.addOnce(Info, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+" to "+ask+"); without credentials that is the same as \"*\"", at)
+			case f.Credentialed():
+				l.addOnce(Error, "wildcard-credentials", "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true (the answer to "+ask+"): browsers refuse it on credentialed requests, and echoing the origin instead would let every site read your users' data; list the origins ("+refJub0bs+")", at)
+			}
+			if strings.ContainsAny(f.ACAO, " \t,") {
+				l.addOnce(Warning, "origin-never-matches", "Access-Control-Allow-Origin "+strconv.Quote(f.ACAO)+" (the answer to "+ask+") is not one origin: browsers compare the whole value with the page's origin, so it never matches; send the one origin that asked (Fetch §3.2.5 CORS check)", at)
+			}
+			n, _, at := askAt(ev, req, "null", text, t.Pos)
+			if n.ACAO == "null" {
+				why := ""
+				if strings.TrimSpace(n.ACAC) == "true" {
+					why = " with Access-Control-Allow-Credentials: true, so any such page reads your users' replies with their cookies"
+				}
+				l.addOnce(Warning, "null-origin", "the server allows the origin \"null\" (the answer to "+ask+")"+why+": every sandboxed iframe, file: page and some redirects send it, so any site can ("+refJub0bs+"; server-peers.md §4 item 18)", at)
+			}
+		}
+		l.replies(answers, text, t.Pos)
+	}
+}
+
+// replies checks the CORS headers a configuration sent as if they were
+// a rule (the methods, request and exposed headers, max-age and fixed
+// origin it states), so that every check of a rule applies to the
+// formats that state their policy as replies (nginx's add_header, a
+// pasted reply, a HAR, API Gateway's REST headers). Header values are
+// read as a browser reads them (Fetch §3.2.3-§3.2.6): "*" literally,
+// lists split at commas; a value the probes above judged ("*", the
+// probe's own origin, "null", one holding a space) is theirs. Each value
+// is placed at the first line of its header from the answering reply or
+// target on.
+func (l *linter) replies(answers []policy.Outcome, text string, from portable.Pos) {
+	var r convert.Rule
+	seen := map[string]bool{}
+	add := func(list *[]convert.Value, name, value string, line int) {
+		for _, v := range strings.Split(value, ",") {
+			v = strings.TrimSpace(v)
+			if v == "" || seen[name+"\x00"+strings.ToLower(v)] {
+				continue
+			}
+			seen[name+"\x00"+strings.ToLower(v)] = true
+			*list = append(*list, convert.Value{Text: v, Pos: findLineFrom(text, name, line)})
+		}
+	}
+	for _, out := range answers {
+		line := from.Line
+		for _, x := range out.Rules {
+			if n, ok := strings.CutPrefix(x.Path, "line "); ok {
+				line, _ = strconv.Atoi(n)
+			}
+		}
+		for _, h := range out.Reply.Header {
+			low := strings.ToLower(h.Name)
+			switch low {
+			case "access-control-allow-origin":
+				v := strings.TrimSpace(h.Value)
+				if v != "*" && v != "null" && v != ProbeOrigin && !strings.ContainsAny(v, " \t,") && !seen[low+"\x00"+v] {
+					seen[low+"\x00"+v] = true
+					r.Origins = append(r.Origins, convert.Value{Text: v, Pos: findLineFrom(text, low, line)})
+				}
+			case "access-control-allow-methods":
+				add(&r.Methods, low, h.Value, line)
+			case "access-control-allow-headers":
+				add(&r.AllowHeaders, low, h.Value, line)
+			case "access-control-expose-headers":
+				add(&r.ExposeHeaders, low, h.Value, line)
+			case "access-control-allow-credentials":
+				if strings.TrimSpace(h.Value) == "true" {
+					r.Credentials, r.CredentialsPos = true, findLineFrom(text, low, line)
+				}
+			case "access-control-max-age":
+				if n, err := strconv.Atoi(strings.TrimSpace(h.Value)); err == nil && r.MaxAge == nil {
+					r.MaxAge, r.MaxAgePos = &n, findLineFrom(text, low, line)
+				}
+			}
+		}
+	}
+	if len(r.Origins) == 0 {
+		r.ReflectAny = true // no fixed origin seen: nothing to say of origins
+	}
+	l.rule(&convert.Source{}, &r, true)
+}
+
+// askAt asks ev req from a page on origin, and finds the line of the
+// reply's Access-Control-Allow-Origin in text: the first at or after the
+// line of the reply that answered (a pasted reply's "line N"), else after
+// from (a target's line), else anywhere.
+func askAt(ev policy.Evaluator, req policy.Request, origin, text string, from portable.Pos) (Foreign, policy.Outcome, convert.Pos) {
+	f, out := ask(ev, req, origin, policy.Reply{Status: 200})
+	line := from.Line
+	for _, r := range out.Rules {
+		if n, ok := strings.CutPrefix(r.Path, "line "); ok {
+			line, _ = strconv.Atoi(n)
+		}
+	}
+	return f, out, findLineFrom(text, "access-control-allow-origin", line)
+}
+
+// addOnce adds a finding unless one of the same code is already at that
+// place: a configuration that answers every method the same way is one
+// finding, not seven.
+func (l *linter) addOnce(sev Severity, code, msg string, at convert.Pos) {
+	for _, f := range l.out {
+		if f.Code == code && f.Line == at.Line && f.Column == at.Column && f.Path == at.Path {
+			return
+		}
+	}
+	l.add(sev, code, msg, at)
 }
 
 // findLine returns the position of the first line containing needle
 // (compared in lowercase), or nothing.
-func findLine(text, needle string) convert.Pos {
+func findLine(text, needle string) convert.Pos { return findLineFrom(text, needle, 0) }
+
+// findLineFrom is findLine from line from (1-based) on; when no line
+// there has needle, the first in the whole text.
+func findLineFrom(text, needle string, from int) convert.Pos {
 	low := strings.ToLower(text)
-	i := strings.Index(low, needle)
-	if i < 0 {
-		return convert.Pos{}
+	start := 0
+	for n := 1; n < from && start < len(low); n++ {
+		i := strings.IndexByte(low[start:], '\n')
+		if i < 0 {
+			start = len(low)
+			break
+		}
+		start += i + 1
 	}
-	line, col := policy.LineCol(text, i)
+	i := strings.Index(low[start:], needle)
+	if i < 0 {
+		if start == 0 {
+			return convert.Pos{}
+		}
+		return findLineFrom(text, needle, 0)
+	}
+	line, col := policy.LineCol(text, start+i)
 	return convert.Pos{Line: line, Column: col}
 }

@@ -20,12 +20,25 @@ const (
 // semantics.
 func (l *linter) source(src *convert.Source) {
 	plat := platformName(l.format)
+	for i := range src.Rules {
+		l.rule(src, &src.Rules[i], false)
+	}
+	l.shadowed(src)
+	if src.Semantics.VaryOnMissOnly && len(src.Rules) > 0 {
+		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches (cloud-policies.md §0 item 5): behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)
+	}
+}
+
+// rule checks one rule of src. fromReplies marks a rule lint made up
+// from the headers a configuration sent (replies): its ReflectAny only
+// means that no fixed origin was seen.
+func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
+	plat := platformName(l.format)
 	sem := src.Semantics
 	literalOrigins := sem.Origins != portable.OriginsSubdomain && sem.Origins != portable.OriginsProgram
-	for i := range src.Rules {
-		r := &src.Rules[i]
+	{
 		if r.Disabled {
-			continue
+			return
 		}
 		creds := r.Credentials
 		// Origins.
@@ -36,7 +49,7 @@ func (l *linter) source(src *convert.Source) {
 		if len(r.Origins) == 0 && !r.ReflectAny {
 			l.add(Error, "no-origins", "this rule allows no origin at all, so it never adds CORS headers; "+refJub0bs, r.Pos)
 		}
-		if r.ReflectAny {
+		if r.ReflectAny && !fromReplies {
 			if creds {
 				l.add(Error, "reflect-any-origin", "origin: true echoes every Origin and credentials are on: any website can read your users' data with their cookies; list the origins instead (server-peers.md §4 item 1)", r.Pos)
 			} else {
@@ -115,9 +128,6 @@ func (l *linter) source(src *convert.Source) {
 			}
 		}
 	}
-	if src.Semantics.VaryOnMissOnly && len(src.Rules) > 0 {
-		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches (cloud-policies.md §0 item 5): behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)
-	}
 }
 
 // origin checks one origin entry.
@@ -137,6 +147,12 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 	}
 	if literal && looksRegex(s, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
 		l.add(Warning, "regex-literal", plat+" compares origins as plain strings (with at most a * wildcard), so "+strconv.Quote(s)+" looks like a regular expression and never matches (cloud-policies.md §1.3)", o.Pos)
+		return
+	}
+	if strings.ContainsAny(s, " \t\r\n,") {
+		// RFC 6454 §7: the Origin header holds one serialized origin,
+		// which has no white space or comma.
+		l.add(Warning, "origin-never-matches", strconv.Quote(s)+" holds a space or a comma; an Origin header is one origin with neither, so it never matches: list each origin as an entry of its own (RFC 6454 §7)", o.Pos)
 		return
 	}
 	scheme, rest, hasScheme := strings.Cut(s, "://")
@@ -243,6 +259,19 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 	}
 	if why != "" {
 		l.add(Error, "suffix-trap", "the regular expression /"+re+"/ "+why+" (server-peers.md §4 item 2)", at)
+		return
+	}
+	// A wildcard run ending in ".<public suffix>$" (/^https:\/\/[a-z-]+\.github\.io$/)
+	// covers every site anyone registers there, as "https://*.github.io".
+	if i := strings.LastIndexAny(re, "+*?}"); i >= 0 {
+		tail := strings.ReplaceAll(strings.TrimSuffix(re[i+1:], "$"), "\\.", ".")
+		if suffix, ok := strings.CutPrefix(tail, "."); ok && !strings.ContainsAny(suffix, "\\[](){}|^$*+?") && isPublicSuffix(suffix) {
+			sev := Warning
+			if creds {
+				sev = Error
+			}
+			l.add(sev, "public-suffix-wildcard", "the regular expression /"+re+"/ matches every site under the public suffix "+strconv.Quote(suffix)+", which anyone can register ("+refJub0bs+")", at)
+		}
 	}
 }
 

@@ -13,7 +13,7 @@ import (
 // the preflight asks for, so it covers Authorization and works with
 // credentials, and an origin pattern is exact, "*", or one "scheme://*."
 // subdomain wildcard, as the portable form's.
-var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
+var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, PathSelects: true, Origins: portable.OriginsSubdomain}
 
 // ReadRules implements convert.Reader: the policy's rules in the neutral
 // model, each value positioned at its JSON path ($.rules[i].origins[j],

@@ -65,6 +65,10 @@ type Semantics struct {
 	// list at upload (S3, aws/aws-sdk-js#3667, cloud-policies.md §1.2), so
 	// its own fault already says it.
 	OptionsRejected bool `json:"options_rejected,omitempty"`
+	// PathSelects: the first rule whose path covers a request decides,
+	// whatever its origins and methods (native), so a later rule for the
+	// same paths never does.
+	PathSelects bool `json:"path_selects,omitempty"`
 	// MethodsAsDefaults: the method list is a default the platform ships
 	// (Express's "GET,HEAD,PUT,PATCH,POST,DELETE"), so listing a
 	// safelisted method is not the user's redundancy.
@@ -153,6 +157,14 @@ type Config struct {
 	// Rejects are the faults the platform itself refuses at upload, when
 	// the reader could still build the rules (S3's PutBucketCors checks).
 	Rejects policy.Errors `json:"rejects,omitempty"`
+}
+
+// Target is a request path that a configuration without a rule model
+// answers in a way of its own (an nginx location), with where that is in
+// the text: engine/lint probes each one.
+type Target struct {
+	Path string
+	Pos  Pos
 }
 
 // Finding is a trap a format's own check finds in its text (nginx's

@@ -1,0 +1,81 @@
+package lint_test
+
+import (
+	"testing"
+
+	"github.com/whycors/whycors/engine/lint"
+)
+
+// TestBlindSpots: the configurations issue 21's review fed lint, which it
+// passed silently; each is found now, at its line.
+func TestBlindSpots(t *testing.T) {
+	tests := []struct {
+		desc, source, format, text, code string
+		sev                              lint.Severity
+		line                             int
+	}{
+		{desc: "an nginx location other than / with * and credentials: every location is probed", source: "Fetch §3.2.5 CORS check; server-peers.md §1.2",
+			format: "nginx", text: "server {\n  location / { }\n  location /api/ { add_header Access-Control-Allow-Origin '*'; add_header Access-Control-Allow-Credentials 'true'; }\n}\n",
+			code: "wildcard-credentials", sev: lint.Error, line: 3},
+		{desc: "a nested regex location", source: "ngx_http_core_module location",
+			format: "nginx", text: "location /v1/ {\n  location ~ ^/v1/admin/ {\n    add_header Access-Control-Allow-Origin * always;\n    add_header Access-Control-Allow-Credentials true always;\n  }\n}\n",
+			code: "wildcard-credentials", sev: lint.Error, line: 3},
+		{desc: "nginx answering only OPTIONS with * and credentials: every method is probed", source: "Fetch §4.8 CORS-preflight fetch",
+			format: "nginx", text: "location / {\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin * always;\n    add_header Access-Control-Allow-Credentials true always;\n    return 204;\n  }\n}\n",
+			code: "wildcard-credentials", sev: lint.Error, line: 3},
+		{desc: "a raw 204 preflight reply with * and credentials: OPTIONS is probed", source: "Fetch §4.8 CORS-preflight fetch, §3.2.5 CORS check",
+			format: "raw", text: "HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: *\r\nAccess-Control-Allow-Credentials: true\r\nAccess-Control-Allow-Methods: PUT\r\n\r\n",
+			code: "wildcard-credentials", sev: lint.Error, line: 2},
+		{desc: "nginx Access-Control-Allow-Origin: null with credentials", source: "server-peers.md §1.2, §4 item 18",
+			format: "nginx", text: "location / {\n  add_header Access-Control-Allow-Origin null always;\n  add_header Access-Control-Allow-Credentials true always;\n}\n",
+			code: "null-origin", sev: lint.Warning, line: 2},
+		{desc: "a raw reply with null and credentials, after a preflight reply", source: "server-peers.md §1.2, §4 item 18",
+			format: "raw", text: "HTTP/1.1 204 No Content\r\nAccess-Control-Allow-Origin: https://app.test\r\nAccess-Control-Allow-Methods: PUT\r\n\r\nHTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: null\r\nAccess-Control-Allow-Credentials: true\r\n\r\n",
+			code: "null-origin", sev: lint.Warning, line: 6},
+		{desc: "a HAR whose reply allows null with credentials", source: "server-peers.md §1.2, §4 item 18",
+			format: "har", text: `{"log": {"version": "1.2", "creator": {"name": "x", "version": "1"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://api.test/x", "headers": [{"name": "Origin", "value": "null"}]},
+  "response": {"status": 200, "statusText": "OK", "headers": [{"name": "Access-Control-Allow-Origin", "value": "null"}, {"name": "Access-Control-Allow-Credentials", "value": "true"}]}}]}}`,
+			code: "null-origin", sev: lint.Warning, line: 3},
+		{desc: "an S3 origin with a trailing space", source: "RFC 6454 §7: one serialized origin",
+			format: "s3-json", text: `[{"AllowedOrigins": ["https://app.test "], "AllowedMethods": ["GET"]}]`, code: "origin-never-matches", sev: lint.Warning, line: 1},
+		{desc: "two origins in one GCS entry", source: "RFC 6454 §7",
+			format: "gcs-json", text: `[{"origin": ["https://a.test https://b.test"], "method": ["GET"]}]`, code: "origin-never-matches", sev: lint.Warning, line: 1},
+		{desc: "two origins in one nginx value", source: "Fetch §3.2.5: the value is compared whole",
+			format: "nginx", text: "location / {\n  add_header Access-Control-Allow-Origin 'https://a.test https://b.test' always;\n}\n", code: "origin-never-matches", sev: lint.Warning, line: 2},
+		{desc: "two native rules alike", source: "native doc: the first rule whose path matches decides",
+			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]}\n]}", code: "duplicate-rule", sev: lint.Warning, line: 3},
+		{desc: "a native rule after one for every path", source: "native doc: the first rule whose path matches decides",
+			format: "native", text: "{\"rules\": [\n {\"origins\": [\"https://app.test\"]},\n {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
+		{desc: "a native rule after one with the same path", source: "native doc",
+			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://other.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
+		{desc: "an S3 rule whose origins and methods an earlier rule lists", source: "cloud-policies.md §1.3: the first matching rule",
+			format: "s3-json", text: "[{\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\", \"PUT\"], \"AllowedHeaders\": [\"*\"]},\n {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]", code: "unreachable-rule", sev: lint.Warning, line: 2},
+	}
+	for _, tc := range tests {
+		fs, err := lint.Lint(reg, tc.text, tc.format)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		ok := false
+		for _, f := range fs {
+			ok = ok || (f.Code == tc.code && f.Severity == tc.sev && f.Line == tc.line)
+		}
+		if !ok {
+			t.Errorf("%s (%s): no %s %s at line %d; findings:\n%s", tc.desc, tc.source, tc.sev, tc.code, tc.line, dump(fs))
+		}
+	}
+	// Not reported: rules an earlier one does not cover.
+	for _, tc := range []struct{ format, text string }{
+		{"native", "{\"rules\": [{\"path\": \"/api/*\", \"origins\": [\"https://a.test\"]}, {\"path\": \"/admin/*\", \"origins\": [\"https://a.test\"]}]}"},
+		{"s3-json", "[{\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"GET\"]}, {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]"},
+	} {
+		fs, _ := lint.Lint(reg, tc.text, tc.format)
+		for _, f := range fs {
+			if f.Code == "unreachable-rule" || f.Code == "duplicate-rule" {
+				t.Errorf("%s %s: %+v", tc.format, tc.text, f)
+			}
+		}
+	}
+}

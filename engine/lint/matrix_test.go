@@ -1,0 +1,560 @@
+package lint_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/lint"
+)
+
+// rule is what one CORS rule states, written below in every format's own
+// syntax by render.
+type rule struct {
+	origins, methods, headers, expose []string
+	creds                             bool // the user's own credentials switch, where the format has one
+	maxAge                            int  // 0: none
+}
+
+// q quotes each string for JSON and JavaScript.
+func q(ss []string) string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// member writes `"name": list` with a comma, or nothing for an empty list.
+func member(name string, ss []string) string {
+	if len(ss) == 0 {
+		return ""
+	}
+	return strconv.Quote(name) + ": " + q(ss) + ", "
+}
+
+func maxAgeMember(name string, n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Quote(name) + ": " + strconv.Itoa(n) + ", "
+}
+
+func obj(body string) string { return "{" + strings.TrimSuffix(body, ", ") + "}" }
+
+func xmlList(tag string, ss []string) string {
+	var b strings.Builder
+	for _, s := range ss {
+		b.WriteString("<" + tag + ">" + s + "</" + tag + ">")
+	}
+	return b.String()
+}
+
+// replyHeaders are the CORS headers a server configured with r sends to
+// a preflight (pre) or to the actual request.
+func replyHeaders(r rule, pre bool) [][2]string {
+	var h [][2]string
+	if len(r.origins) > 0 {
+		h = append(h, [2]string{"Access-Control-Allow-Origin", r.origins[0]})
+	}
+	if r.creds {
+		h = append(h, [2]string{"Access-Control-Allow-Credentials", "true"})
+	}
+	if pre {
+		if len(r.methods) > 0 {
+			h = append(h, [2]string{"Access-Control-Allow-Methods", strings.Join(r.methods, ", ")})
+		}
+		if len(r.headers) > 0 {
+			h = append(h, [2]string{"Access-Control-Allow-Headers", strings.Join(r.headers, ", ")})
+		}
+		if r.maxAge != 0 {
+			h = append(h, [2]string{"Access-Control-Max-Age", strconv.Itoa(r.maxAge)})
+		}
+	} else if len(r.expose) > 0 {
+		h = append(h, [2]string{"Access-Control-Expose-Headers", strings.Join(r.expose, ", ")})
+	}
+	return h
+}
+
+// render writes rules in format f; ok is false for a format that states
+// no rules of its own (ec2's fixed policy).
+func render(f string, rs []rule) (string, bool) {
+	var items []string
+	switch f {
+	case "s3-json", "s3-cli", "r2-json", "r2-cli":
+		for _, r := range rs {
+			items = append(items, obj(member("AllowedOrigins", r.origins)+member("AllowedMethods", r.methods)+member("AllowedHeaders", r.headers)+member("ExposeHeaders", r.expose)+maxAgeMember("MaxAgeSeconds", r.maxAge)))
+		}
+		list := "[" + strings.Join(items, ",\n ") + "]"
+		if f == "s3-cli" || f == "r2-cli" {
+			return `{"CORSRules": ` + list + "}", true
+		}
+		return list, true
+	case "s3-cloudformation":
+		for _, r := range rs {
+			items = append(items, obj(member("AllowedOrigins", r.origins)+member("AllowedMethods", r.methods)+member("AllowedHeaders", r.headers)+member("ExposedHeaders", r.expose)+maxAgeMember("MaxAge", r.maxAge)))
+		}
+		return `{"CorsConfiguration": {"CorsRules": [` + strings.Join(items, ",\n ") + "]}}", true
+	case "s3-xml", "r2-xml":
+		for _, r := range rs {
+			x := xmlList("AllowedOrigin", r.origins) + xmlList("AllowedMethod", r.methods) + xmlList("AllowedHeader", r.headers) + xmlList("ExposeHeader", r.expose)
+			if r.maxAge != 0 {
+				x += "<MaxAgeSeconds>" + strconv.Itoa(r.maxAge) + "</MaxAgeSeconds>"
+			}
+			items = append(items, "<CORSRule>"+x+"</CORSRule>")
+		}
+		return "<CORSConfiguration>\n" + strings.Join(items, "\n") + "\n</CORSConfiguration>", true
+	case "r2-api":
+		for _, r := range rs {
+			items = append(items, obj(`"allowed": `+obj(member("origins", r.origins)+member("methods", r.methods)+member("headers", r.headers))+", "+member("exposeHeaders", r.expose)+maxAgeMember("maxAgeSeconds", r.maxAge)))
+		}
+		return `{"rules": [` + strings.Join(items, ",\n ") + "]}", true
+	case "gcs-json":
+		for _, r := range rs {
+			items = append(items, obj(member("origin", r.origins)+member("method", r.methods)+member("responseHeader", append(append([]string{}, r.headers...), r.expose...))+maxAgeMember("maxAgeSeconds", r.maxAge)))
+		}
+		return "[" + strings.Join(items, ",\n ") + "]", true
+	case "gcs-xml":
+		for _, r := range rs {
+			x := "<Origins>" + xmlList("Origin", r.origins) + "</Origins><Methods>" + xmlList("Method", r.methods) + "</Methods>"
+			if hs := append(append([]string{}, r.headers...), r.expose...); len(hs) > 0 {
+				x += "<ResponseHeaders>" + xmlList("ResponseHeader", hs) + "</ResponseHeaders>"
+			}
+			if r.maxAge != 0 {
+				x += "<MaxAgeSec>" + strconv.Itoa(r.maxAge) + "</MaxAgeSec>"
+			}
+			items = append(items, "<Cors>"+x+"</Cors>")
+		}
+		return "<CorsConfig>\n" + strings.Join(items, "\n") + "\n</CorsConfig>", true
+	case "azure-xml":
+		for _, r := range rs {
+			items = append(items, "<CorsRule><AllowedOrigins>"+strings.Join(r.origins, ",")+"</AllowedOrigins><AllowedMethods>"+strings.Join(r.methods, ",")+
+				"</AllowedMethods><AllowedHeaders>"+strings.Join(r.headers, ",")+"</AllowedHeaders><ExposedHeaders>"+strings.Join(r.expose, ",")+
+				"</ExposedHeaders><MaxAgeInSeconds>"+strconv.Itoa(r.maxAge)+"</MaxAgeInSeconds></CorsRule>")
+		}
+		return "<Cors>\n" + strings.Join(items, "\n") + "\n</Cors>", true
+	case "azure-json":
+		for _, r := range rs {
+			// Azure requires every field (cloud-policies.md §4).
+			items = append(items, `{"allowedOrigins": `+q(r.origins)+`, "allowedMethods": `+q(r.methods)+`, "allowedHeaders": `+q(r.headers)+
+				`, "exposedHeaders": `+q(r.expose)+`, "maxAgeInSeconds": `+strconv.Itoa(r.maxAge)+`}`)
+		}
+		return `{"cors": {"corsRules": [` + strings.Join(items, ",\n ") + "]}}", true
+	case "apigw-http":
+		r := rs[0]
+		b := member("AllowOrigins", r.origins) + member("AllowMethods", r.methods) + member("AllowHeaders", r.headers) + member("ExposeHeaders", r.expose) + maxAgeMember("MaxAge", r.maxAge)
+		if r.creds {
+			b += `"AllowCredentials": true, `
+		}
+		return obj(b), true
+	case "apigw-rest":
+		r := rs[0]
+		body := `"AllowOrigin": "'` + strings.Join(r.origins, ",") + `'", "AllowMethods": "'` + strings.Join(append(append([]string{}, r.methods...), "OPTIONS"), ",") + `'"`
+		if len(r.headers) > 0 {
+			body += `, "AllowHeaders": "'` + strings.Join(r.headers, ",") + `'"`
+		}
+		if len(r.expose) > 0 {
+			body += `, "ExposeHeaders": "'` + strings.Join(r.expose, ",") + `'"`
+		}
+		if r.maxAge != 0 {
+			body += `, "MaxAge": ` + strconv.Itoa(r.maxAge)
+		}
+		if r.creds {
+			body += `, "AllowCredentials": true`
+		}
+		return `{"RestApiCors": {` + body + `}}`, true
+	case "native":
+		for _, r := range rs {
+			b := member("origins", r.origins) + member("methods", r.methods) + member("request_headers", r.headers) + member("exposed_headers", r.expose) + maxAgeMember("max_age", r.maxAge)
+			if r.creds {
+				b += `"credentials": true, `
+			}
+			items = append(items, obj(b))
+		}
+		return `{"rules": [` + strings.Join(items, ",\n ") + "]}", true
+	case "express":
+		for _, r := range rs {
+			b := "origin: " + q(r.origins)
+			if len(r.methods) > 0 {
+				b += ", methods: " + q(r.methods)
+			}
+			if len(r.headers) > 0 {
+				b += ", allowedHeaders: " + q(r.headers)
+			}
+			if len(r.expose) > 0 {
+				b += ", exposedHeaders: " + q(r.expose)
+			}
+			if r.creds {
+				b += ", credentials: true"
+			}
+			if r.maxAge != 0 {
+				b += ", maxAge: " + strconv.Itoa(r.maxAge)
+			}
+			items = append(items, "app.use(cors({"+b+"}));")
+		}
+		return strings.Join(items, "\n"), true
+	case "nginx":
+		for i, r := range rs {
+			var b strings.Builder
+			b.WriteString("location /r" + strconv.Itoa(i) + "/ {\n")
+			hs := replyHeaders(r, true)
+			if len(r.expose) > 0 {
+				hs = append(hs, [2]string{"Access-Control-Expose-Headers", strings.Join(r.expose, ", ")})
+			}
+			for _, h := range hs {
+				b.WriteString("    add_header " + h[0] + " '" + h[1] + "' always;\n")
+			}
+			b.WriteString("}")
+			items = append(items, b.String())
+		}
+		return strings.Join(items, "\n"), true
+	case "raw":
+		r := rs[0]
+		return "HTTP/1.1 204 No Content\r\n" + headerLines(replyHeaders(r, true), "\r\n") + "\r\nHTTP/1.1 200 OK\r\n" + headerLines(replyHeaders(r, false), "\r\n") + "\r\n", true
+	case "har":
+		r := rs[0]
+		return `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+ {"_resourceType": "preflight", "request": {"method": "OPTIONS", "url": "https://api.test/items", "headers": [{"name": "Origin", "value": "https://page.test"}, {"name": "Access-Control-Request-Method", "value": "PUT"}]},
+  "response": {"status": 204, "statusText": "No Content", "headers": [` + harHeaders(replyHeaders(r, true)) + `]}},
+ {"_resourceType": "fetch", "request": {"method": "PUT", "url": "https://api.test/items", "headers": [{"name": "Origin", "value": "https://page.test"}]},
+  "response": {"status": 200, "statusText": "OK", "headers": [` + harHeaders(replyHeaders(r, false)) + `]}}]}}`, true
+	}
+	return "", false
+}
+
+func headerLines(h [][2]string, eol string) string {
+	var b strings.Builder
+	for _, x := range h {
+		b.WriteString(x[0] + ": " + x[1] + eol)
+	}
+	return b.String()
+}
+
+func harHeaders(h [][2]string) string {
+	out := make([]string, len(h))
+	for i, x := range h {
+		out[i] = `{"name": ` + strconv.Quote(x[0]) + `, "value": ` + strconv.Quote(x[1]) + `}`
+	}
+	return strings.Join(out, ", ")
+}
+
+// entry is one cell of the table: rules that format writes to trigger the
+// code (or a text of its own), or the reason the format cannot express
+// the problem.
+type entry struct {
+	text   string // a text of its own, instead of rendering the row's rules
+	cannot string
+	// refused: the platform refuses the row's rules at upload, so the
+	// problem cannot reach production; the cell checks that lint says
+	// "rejected" there instead.
+	refused bool
+}
+
+// no is a "cannot express" cell with its reason.
+func no(why string) entry { return entry{cannot: why} }
+
+// refusedAtUpload is a cell whose platform refuses the problem itself.
+var refusedAtUpload = entry{refused: true}
+
+// Reasons shared by several cells.
+const (
+	ec2Fixed      = "ec2's policy is AWS's fixed one (the text is empty or \"ec2\"): nothing of it is the user's to write"
+	noCreds       = "the platform has no credentials setting and never sends Access-Control-Allow-Credentials (cloud-policies.md §3, §5.2 Enable CORS without AllowCredentials: true is the only way; see the row's other cells)"
+	credsImplied  = "the platform sends Access-Control-Allow-Credentials: true with every echoed origin and never with \"*\" (cloud-policies.md §0 item 4, §4): \"*\" with credentials cannot be stated"
+	oneValue      = "the reply states one Access-Control-Allow-Origin value: a pattern is not a thing it can hold (a browser compares the value whole)"
+	echoStar      = "the platform answers \"*\" in the allowed headers by echoing the requested names (cloud-policies.md §0 item 3, §4; native doc): it covers Authorization and works with credentials"
+	methodSelects = "the platform chooses a rule by origin and method (cloud-policies.md §1.3, §3, §4): a rule that leaves out GET gives a simple GET no CORS headers, so listing it is needed"
+	oneRule       = "the format holds one CORS configuration, not a list of rules"
+	noComment     = "the format has no comment or JSON member to write a whycors:ignore directive in (suppress.go)"
+)
+
+// row is one code: the rules that show it, and the cells that differ.
+type row struct {
+	rules []rule
+	cells map[string]entry
+	// directive, when set, is a whycors:ignore directive ("CODE reason")
+	// written into each rendered text: in a JSON object's first member,
+	// or as a comment line.
+	directive string
+}
+
+// one is a row of one rule.
+func one(r rule, cells map[string]entry) row { return row{rules: []rule{r}, cells: cells} }
+
+// xmlFormats, captureFormats: formats whose text has no comment a
+// directive can use, or no rule at all.
+var (
+	xmlFormats     = []string{"s3-xml", "r2-xml", "gcs-xml", "azure-xml"}
+	captureFormats = []string{"raw", "har"}
+)
+
+// cellsFor gives every format of names the same cell.
+func cellsFor(e entry, names ...[]string) map[string]entry {
+	out := map[string]entry{}
+	for _, ns := range names {
+		for _, n := range ns {
+			out[n] = e
+		}
+	}
+	return out
+}
+
+// with adds cells to m.
+func with(m map[string]entry, more map[string]entry) map[string]entry {
+	for k, v := range more {
+		m[k] = v
+	}
+	return m
+}
+
+var get = []string{"GET"}
+var put = []string{"PUT"}
+var app = []string{"https://app.test"}
+
+// matrix pairs every code of lint.Codes() with every format of
+// all.Registry(): a configuration in that format that shows the code, or
+// why the format cannot state the problem. Each row's source is the
+// package doc's table.
+var matrix = map[string]row{
+	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
+		"gcs-json":   {text: `[{"origin": ["https://app.test"], "method": ["GET"], "maxAgeSeconds": -1}]`},
+		"gcs-xml":    {text: `<CorsConfig><Cors><Origins><Origin>https://app.test</Origin></Origins><Methods><Method>GET</Method></Methods><MaxAgeSec>-1</MaxAgeSec></Cors></CorsConfig>`},
+		"azure-xml":  {text: `<Cors><CorsRule><AllowedOrigins>https://app.test</AllowedOrigins><AllowedMethods>TRACE</AllowedMethods><AllowedHeaders></AllowedHeaders><ExposedHeaders></ExposedHeaders><MaxAgeInSeconds>0</MaxAgeInSeconds></CorsRule></Cors>`},
+		"azure-json": {text: `{"cors": {"corsRules": [{"allowedOrigins": ["https://app.test"], "allowedMethods": ["TRACE"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}}`},
+		"apigw-http": {text: `{"AllowOrigins": ["*"], "AllowCredentials": true}`},
+		"apigw-rest": {text: `{"RestApiCors": {"AllowOrigin": "'https://app.test'", "AllowMethods": "'GET,OPTIONS'", "MaxAge": -1}}`},
+		"native":     {text: `{"origins": ["https://app.test"], "max_age": -1}`},
+		"express":    no("cors() takes any options object; Express refuses nothing at start (what the reader cannot evaluate is an input error, exit 2, TestUnreadableIsAnInputError)"),
+		"nginx":      {text: "location / {\n    add_header Access-Control-Allow-Origin;\n}\n"},
+		"ec2":        {text: "something else"},
+		"raw":        no("a capture is what a server sent: no platform refuses it (a text that is not HTTP is an input error, TestUnreadableIsAnInputError)"),
+		"har":        no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
+	}),
+	"options-method": one(rule{origins: app, methods: []string{"GET", "OPTIONS"}}, map[string]entry{
+		"ec2": no(ec2Fixed),
+	}),
+	"wildcard-credentials": one(rule{origins: []string{"*"}, methods: put, creds: true}, with(cellsFor(no(credsImplied), []string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "azure-xml", "azure-json"}), map[string]entry{
+		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
+		"native":     refusedAtUpload,
+		"apigw-http": refusedAtUpload,
+	})),
+	"reflect-any-origin": one(rule{origins: []string{"https://*"}, methods: put, creds: true}, map[string]entry{
+		"express":    {text: `app.use(cors({origin: true, credentials: true}))`},
+		"nginx":      {text: "location / {\n    add_header Access-Control-Allow-Origin $http_origin always;\n}\n"},
+		"gcs-json":   no("GCS compares origins literally (cloud-policies.md §3): \"https://*\" matches only itself, and \"*\" is sent as \"*\", never echoed"),
+		"gcs-xml":    no("GCS compares origins literally (cloud-policies.md §3), as gcs-json"),
+		"azure-xml":  no("Azure allows \"*\" or exact origins (cloud-policies.md §4); it echoes an origin only when one is listed"),
+		"azure-json": no("Azure allows \"*\" or exact origins (cloud-policies.md §4), as azure-xml"),
+		"apigw-rest": no("a REST API's Enable CORS sends one static Access-Control-Allow-Origin (cloud-policies.md §5.2): it cannot echo"),
+		"native":     no("native has no pattern for every origin but \"*\", which it never echoes (package doc)"),
+		"ec2":        no(ec2Fixed),
+		"raw":        no("a capture holds the replies to one page's origin: that the server echoes any origin cannot be seen in it"),
+		"har":        no("a HAR holds the replies to the recorded page's origin: that the server echoes any origin cannot be seen in it"),
+	}),
+	"null-origin": one(rule{origins: []string{"null"}, methods: put, creds: true}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
+		"express":    {text: `app.use(cors({origin: [/example\.com$/]}))`},
+		"native":     no("native's only pattern is \"scheme://*.domain\", which cannot run into a name; anything else is refused at read"),
+		"gcs-json":   no("GCS compares origins literally (cloud-policies.md §3): a \"*\" inside an entry matches only itself"),
+		"gcs-xml":    no("GCS compares origins literally (cloud-policies.md §3)"),
+		"azure-xml":  no("Azure allows \"*\" or exact origins (cloud-policies.md §4): no pattern to trap"),
+		"azure-json": no("Azure allows \"*\" or exact origins (cloud-policies.md §4)"),
+		"apigw-rest": no(oneValue),
+		"nginx":      no("add_header sends its value as written: a pattern in it is one literal value a browser compares whole (an nginx map or if with a regular expression is what traps, and lint reads no rule from those)"),
+		"raw":        no(oneValue),
+		"har":        no(oneValue),
+		"ec2":        no(ec2Fixed),
+	}),
+	"public-suffix-wildcard": one(rule{origins: []string{"https://*.github.io"}, methods: get}, map[string]entry{
+		"native":     {text: `{"origins": ["https://*.github.io"]}`},
+		"express":    {text: `app.use(cors({origin: [/^https:\/\/[a-z0-9-]+\.github\.io$/]}))`},
+		"gcs-json":   no("GCS compares origins literally (cloud-policies.md §3): \"https://*.github.io\" matches only itself"),
+		"gcs-xml":    no("GCS compares origins literally (cloud-policies.md §3)"),
+		"azure-xml":  no("Azure allows \"*\" or exact origins (cloud-policies.md §4): no wildcard over a suffix"),
+		"azure-json": no("Azure allows \"*\" or exact origins (cloud-policies.md §4)"),
+		"apigw-rest": no(oneValue),
+		"nginx":      no("add_header sends its value as written: a pattern in it is one literal value (see suffix-trap × nginx)"),
+		"raw":        no(oneValue),
+		"har":        no(oneValue),
+		"ec2":        no(ec2Fixed),
+	}),
+	"insecure-origin": one(rule{origins: []string{"http://app.test"}, methods: put, creds: true}, map[string]entry{
+		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
+		"native": refusedAtUpload,
+	}),
+	"regex-literal": one(rule{origins: []string{"https://(app|www).test"}, methods: get}, map[string]entry{
+		"native":  refusedAtUpload,
+		"express": no("Express takes regular expressions as RegExp values; a string is compared exactly, and lint reads /.../ as a RegExp"),
+		"ec2":     no(ec2Fixed),
+	}),
+	"origin-never-matches": one(rule{origins: []string{"https://app.test/"}, methods: get}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"no-origins": one(rule{methods: get}, map[string]entry{
+		"express":   {text: `app.use(cors({origin: []}))`},
+		"native":    refusedAtUpload,
+		"azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
+		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
+		"apigw-rest": no("a REST API's Enable CORS always sends an Access-Control-Allow-Origin (default \"*\", cloud-policies.md §5.2)"),
+		"nginx":      no("without an Access-Control-Allow-Origin line nginx sends no CORS header: nothing is stated, so nothing is wrong with it"),
+		"raw":        no("a reply without Access-Control-Allow-Origin states no rule; explain says why a fetch fails on it"),
+		"har":        no("a reply without Access-Control-Allow-Origin states no rule; explain says why a fetch fails on it"),
+		"ec2":        no(ec2Fixed),
+	}),
+	"authorization-wildcard": one(rule{origins: app, methods: put, headers: []string{"*"}}, map[string]entry{
+		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
+		"r2-json": no(echoStar), "r2-cli": no(echoStar), "r2-xml": no(echoStar), "r2-api": no(echoStar),
+		"azure-xml": no(echoStar), "azure-json": no(echoStar), "native": no(echoStar), "ec2": no(ec2Fixed),
+	}),
+	"wildcard-headers-credentials": one(rule{origins: app, methods: put, headers: []string{"*"}, creds: true}, map[string]entry{
+		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
+		"r2-json": no(echoStar), "r2-cli": no(echoStar), "r2-xml": no(echoStar), "r2-api": no(echoStar),
+		"azure-xml": no(echoStar), "azure-json": no(echoStar), "native": no(echoStar),
+		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
+	}),
+	"wildcard-expose-credentials": one(rule{origins: app, methods: put, expose: []string{"*"}, creds: true}, map[string]entry{
+		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
+		"native":   refusedAtUpload,
+		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
+	}),
+	"invalid-name": one(rule{origins: app, methods: put, headers: []string{"X Bad"}}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"safelisted-method": one(rule{origins: app, methods: []string{"GET", "PUT"}}, with(cellsFor(no(methodSelects), []string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json"}), map[string]entry{
+		"express": no("Express's methods are its default list (GET,HEAD,PUT,PATCH,POST,DELETE): a safelisted method in it is the library's, not the user's redundancy (MethodsAsDefaults)"),
+		"ec2":     no(ec2Fixed),
+	})),
+	"forbidden-method": one(rule{origins: app, methods: []string{"TRACE"}}, map[string]entry{
+		"native": refusedAtUpload, "azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
+		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
+		"ec2": no(ec2Fixed),
+	}),
+	"safelisted-header": one(rule{origins: app, methods: put, headers: []string{"Accept"}}, map[string]entry{
+		"ec2": no(ec2Fixed),
+	}),
+	"forbidden-header": one(rule{origins: app, methods: put, headers: []string{"Cookie"}}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"response-header-requested": one(rule{origins: app, methods: put, headers: []string{"Access-Control-Allow-Origin"}}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"forbidden-exposed": one(rule{origins: app, methods: put, expose: []string{"Set-Cookie"}}, map[string]entry{
+		"native": refusedAtUpload,
+		"ec2":    no(ec2Fixed),
+	}),
+	"max-age-cap": one(rule{origins: app, methods: put, maxAge: 90000}, map[string]entry{
+		"native": refusedAtUpload, "apigw-http": refusedAtUpload,
+		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
+		"ec2": no(ec2Fixed),
+	}),
+	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "nginx", "raw", "har", "ec2"}), nil)),
+	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "raw", "har", "ec2"}), map[string]entry{
+		"nginx": {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
+	})),
+	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
+		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
+		"express": no("every cors() middleware that matches runs (Express middleware order): a repeated one sets the same headers again, which lint does not model"),
+		"nginx":   no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
+		"raw":     no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+	}},
+	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
+		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
+		"express": no("every cors() middleware that matches runs (Express middleware order): no rule hides another"),
+		"nginx":   no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
+		"raw":     no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+	}},
+	"suppression-invalid": {rules: []rule{{origins: app, methods: put}}, directive: "no-such-code because", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{
+		"ec2": no(ec2Fixed),
+	})},
+	"suppression-unused": {rules: []rule{{origins: app, methods: put}}, directive: "null-origin reviewed in 2026", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{
+		"ec2": no(ec2Fixed),
+	})},
+}
+
+// TestEveryCodeInEveryFormat runs the matrix: every code of lint.Codes()
+// against every format of the registry, each cell either a configuration
+// in that format that lint finds the code in, or a stated reason the
+// format cannot express the problem. A new code or a new format without
+// its cells fails here.
+func TestEveryCodeInEveryFormat(t *testing.T) {
+	codes := map[string]bool{}
+	for _, c := range lint.Codes() {
+		codes[c.Code] = true
+		r, ok := matrix[c.Code]
+		if !ok {
+			t.Errorf("%s: no row in the matrix: add one (a configuration per format, or why it cannot express it)", c.Code)
+			continue
+		}
+		for _, f := range reg.Names() {
+			cell := r.cells[f]
+			if cell.cannot != "" {
+				continue
+			}
+			text := cell.text
+			if text == "" {
+				var ok bool
+				if text, ok = render(f, r.rules); !ok {
+					t.Errorf("%s × %s: no cell, and the format writes no rules: give a text or a reason", c.Code, f)
+					continue
+				}
+				if r.directive != "" {
+					text = withDirective(text, r.directive)
+				}
+			}
+			want := c.Code
+			if cell.refused {
+				want = "rejected"
+			}
+			fs, err := lint.Lint(reg, text, f)
+			if err != nil {
+				t.Errorf("%s × %s: input error %v\n%s", c.Code, f, err, text)
+				continue
+			}
+			found := false
+			for _, x := range fs {
+				found = found || x.Code == want
+			}
+			if !found {
+				t.Errorf("%s × %s: no %s in\n%s\nfindings:\n%s", c.Code, f, want, text, dump(fs))
+			}
+		}
+	}
+	known := map[string]bool{}
+	for _, f := range reg.Names() {
+		known[f] = true
+	}
+	for code, r := range matrix {
+		if !codes[code] {
+			t.Errorf("the matrix has a row for %q, which lint.Codes() does not list", code)
+		}
+		for f := range r.cells {
+			if !known[f] {
+				t.Errorf("%s: a cell for %q, which the registry does not hold", code, f)
+			}
+		}
+	}
+}
+
+// withDirective writes a whycors:ignore directive into text: a member of
+// its first JSON object, or a comment line (# for nginx, // for
+// JavaScript) before it (suppress.go).
+func withDirective(text, d string) string {
+	code, reason, _ := strings.Cut(d, " ")
+	switch t := strings.TrimSpace(text); {
+	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
+		i := strings.IndexByte(text, '{')
+		return text[:i+1] + `"whycors:ignore": {` + strconv.Quote(code) + `: ` + strconv.Quote(reason) + `}, ` + text[i+1:]
+	case strings.HasPrefix(t, "app."):
+		return "// whycors:ignore " + d + "\n" + text
+	}
+	return "# whycors:ignore " + d + "\n" + text
+}

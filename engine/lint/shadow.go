@@ -1,0 +1,134 @@
+package lint
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/convert"
+)
+
+// shadowed finds rules that never decide anything: a rule equal to an
+// earlier one ("duplicate-rule"), and a rule that an earlier one answers
+// for in every request it covers ("unreachable-rule"), by the platform's
+// way of choosing a rule:
+//   - PathSelects (native): the first rule whose path covers the request
+//     decides, whatever its origins and methods, so a rule after one
+//     for every path, or after one with the same path, is never reached;
+//   - MethodSelects (S3, R2, GCS, Azure): the first rule that matches
+//     the origin and the method decides (S3 and R2 also skip a rule whose
+//     AllowedHeaders miss a requested header, HeaderFallThrough), so a
+//     rule whose origins, methods (and, with HeaderFallThrough, headers)
+//     are all listed by an earlier rule is never reached. Only entries
+//     written alike count as covered: a wildcard that happens to cover a
+//     later origin ("https://*.a.test" before "https://b.a.test") is not
+//     worked out, so nothing is reported that is not certain.
+//
+// Formats that run every rule (Express middlewares) or keep one rule get
+// neither check: there a repeated rule is not idle.
+func (l *linter) shadowed(src *convert.Source) {
+	sem := src.Semantics
+	if !sem.PathSelects && !sem.MethodSelects {
+		return
+	}
+	for j := 1; j < len(src.Rules); j++ {
+		r := &src.Rules[j]
+		for i := 0; i < j; i++ {
+			e := &src.Rules[i]
+			if e.Disabled {
+				continue
+			}
+			if ruleKey(e) == ruleKey(r) {
+				l.add(Warning, "duplicate-rule", "this rule repeats rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") entry for entry: the earlier one always answers first, so remove this one", r.Pos)
+				break
+			}
+			if why := covers(e, r, sem.PathSelects, sem.MethodSelects, sem.HeaderFallThrough); why != "" {
+				l.add(Warning, "unreachable-rule", "this rule is never used: rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") comes first and "+why+"; merge the two or put this one first", r.Pos)
+				break
+			}
+		}
+	}
+}
+
+// covers says why earlier e answers every request later r covers, or "".
+func covers(e, r *convert.Rule, pathSelects, methodSelects, headerFallThrough bool) string {
+	samePaths := slices.Equal(e.Paths, r.Paths) && e.PathNote == r.PathNote && e.MethodOnly == r.MethodOnly
+	switch {
+	case pathSelects && len(e.Paths) == 0 && e.MethodOnly == "":
+		return "covers every path, and the first rule whose path matches decides"
+	case pathSelects && samePaths:
+		return "has the same path, and the first rule whose path matches decides"
+	case !methodSelects || !samePaths:
+		return ""
+	}
+	if !within(r.Origins, e.Origins, false) || !within(r.Methods, e.Methods, false) {
+		return ""
+	}
+	if headerFallThrough && !within(r.AllowHeaders, e.AllowHeaders, true) {
+		return ""
+	}
+	return "allows every origin and method it allows (and the platform takes the first rule that matches)"
+}
+
+// within: every entry of inner is in outer, or outer has "*".
+func within(inner, outer []convert.Value, fold bool) bool {
+	have := map[string]bool{}
+	for _, v := range outer {
+		if v.Text == "*" {
+			return true
+		}
+		have[norm(v.Text, fold)] = true
+	}
+	for _, v := range inner {
+		if !have[norm(v.Text, fold)] {
+			return false
+		}
+	}
+	return true
+}
+
+func norm(s string, fold bool) string {
+	if fold {
+		return strings.ToLower(s)
+	}
+	return s
+}
+
+// ruleKey is a rule's content, every list as a set, for comparing two
+// rules; the name and positions do not count.
+func ruleKey(r *convert.Rule) string {
+	var b strings.Builder
+	list := func(vs []convert.Value, fold bool, regex map[int]bool) {
+		s := make([]string, len(vs))
+		for i, v := range vs {
+			s[i] = norm(v.Text, fold)
+			if regex[i] {
+				s[i] = "/" + s[i] + "/" // a RegExp, not the string
+			}
+		}
+		slices.Sort(s)
+		b.WriteString(strings.Join(slices.Compact(s), "\x00"))
+		b.WriteByte('\x01')
+	}
+	list(r.Origins, false, r.Regex)
+	list(r.Methods, false, nil)
+	list(r.AllowHeaders, true, nil)
+	list(r.ExposeHeaders, true, nil)
+	maxAge := -1
+	if r.MaxAge != nil {
+		maxAge = *r.MaxAge
+	}
+	b.WriteString(strings.Join(r.Paths, "\x00") + "\x01" + r.PathNote + "\x01" + r.MethodOnly + "\x01" + strconv.Itoa(maxAge))
+	for _, f := range []bool{r.ReflectAny, r.EchoAllHeaders, r.Credentials, r.Disabled, r.PreflightPass} {
+		b.WriteString(strconv.FormatBool(f))
+	}
+	return b.String()
+}
+
+// where names a position for a message: line and column, else the path.
+func where(p convert.Pos) string {
+	if p.Line > 0 {
+		return "line " + strconv.Itoa(p.Line) + ", column " + strconv.Itoa(p.Column)
+	}
+	return p.Path
+}
