@@ -223,11 +223,12 @@ func moduleVersion() string {
 }
 
 // versionOf picks the version from the build information and the
-// link-time value. Go records "(devel)" as the main module's version
-// when it is built inside its own checkout (go build, go run); that is
-// not a version, so the link-time value stands, and a checkout without
-// one says "dev" with the commit Go stamped (vcs.revision, vcs.modified)
-// when there is one.
+// link-time value. In a checkout, Go 1.24 and later record a
+// pseudo-version from git (v0.0.0-TIME-COMMIT, "+dirty" with changes),
+// which is printed as it is; built without VCS stamping (-buildvcs=false)
+// the main module's version is "(devel)", which is not a version, so the
+// link-time value stands, and without one "dev", with the commit when Go
+// stamped one (vcs.revision, vcs.modified).
 func versionOf(info *debug.BuildInfo, linked string) string {
 	if info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
 		return info.Main.Version
