@@ -86,6 +86,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 			targets = ts[:min(len(ts), maxTargets)]
 		}
 	}
+	idx := newTextIndex(text)
 	echoed := false
 	for _, f := range l.out {
 		echoed = echoed || f.Code == "reflect-any-origin" // the text check already said it, at its line
@@ -100,7 +101,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 				ask = "a preflight (OPTIONS)"
 			}
 			ask += " " + t.Path
-			f, out, at := askAt(ev, req, ProbeOrigin, text, t.Pos)
+			f, out, at := askAt(ev, req, ProbeOrigin, idx, t.Pos)
 			answers = append(answers, out)
 			switch {
 			case echoed:
@@ -114,7 +115,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 			if strings.ContainsAny(f.ACAO, " \t,") {
 				l.addOnce(Warning, "origin-never-matches", "Access-Control-Allow-Origin "+strconv.Quote(f.ACAO)+" (the answer to "+ask+") is not one origin: browsers compare the whole value with the page's origin, so it never matches; send the one origin that asked (Fetch §3.2.5 CORS check)", at)
 			}
-			n, _, at := askAt(ev, req, "null", text, t.Pos)
+			n, _, at := askAt(ev, req, "null", idx, t.Pos)
 			if n.ACAO == "null" {
 				why := ""
 				if strings.TrimSpace(n.ACAC) == "true" {
@@ -123,7 +124,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 				l.addOnce(Warning, "null-origin", "the server allows the origin \"null\" (the answer to "+ask+")"+why+": every sandboxed iframe, file: page and some redirects send it, so any site can ("+refJub0bs+"; server-peers.md §4 item 18)", at)
 			}
 		}
-		l.replies(answers, text, t.Pos)
+		l.replies(answers, idx, t.Pos)
 	}
 }
 
@@ -137,7 +138,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 // probe's own origin, "null", one holding a space) is theirs. Each value
 // is placed at the first line of its header from the answering reply or
 // target on.
-func (l *linter) replies(answers []policy.Outcome, text string, from portable.Pos) {
+func (l *linter) replies(answers []policy.Outcome, idx *textIndex, from portable.Pos) {
 	var r convert.Rule
 	seen := map[string]bool{}
 	add := func(list *[]convert.Value, name, value string, line int) {
@@ -147,7 +148,7 @@ func (l *linter) replies(answers []policy.Outcome, text string, from portable.Po
 				continue
 			}
 			seen[name+"\x00"+strings.ToLower(v)] = true
-			*list = append(*list, convert.Value{Text: v, Pos: findLineFrom(text, name, line)})
+			*list = append(*list, convert.Value{Text: v, Pos: idx.find(name, line)})
 		}
 	}
 	for _, out := range answers {
@@ -164,7 +165,7 @@ func (l *linter) replies(answers []policy.Outcome, text string, from portable.Po
 				v := strings.TrimSpace(h.Value)
 				if v != "*" && v != "null" && v != ProbeOrigin && !strings.ContainsAny(v, " \t,") && !seen[low+"\x00"+v] {
 					seen[low+"\x00"+v] = true
-					r.Origins = append(r.Origins, convert.Value{Text: v, Pos: findLineFrom(text, low, line)})
+					r.Origins = append(r.Origins, convert.Value{Text: v, Pos: idx.find(low, line)})
 				}
 			case "access-control-allow-methods":
 				add(&r.Methods, low, h.Value, line)
@@ -174,11 +175,11 @@ func (l *linter) replies(answers []policy.Outcome, text string, from portable.Po
 				add(&r.ExposeHeaders, low, h.Value, line)
 			case "access-control-allow-credentials":
 				if strings.TrimSpace(h.Value) == "true" {
-					r.Credentials, r.CredentialsPos = true, findLineFrom(text, low, line)
+					r.Credentials, r.CredentialsPos = true, idx.find(low, line)
 				}
 			case "access-control-max-age":
 				if n, err := strconv.Atoi(strings.TrimSpace(h.Value)); err == nil && r.MaxAge == nil {
-					r.MaxAge, r.MaxAgePos = &n, findLineFrom(text, low, line)
+					r.MaxAge, r.MaxAgePos = &n, idx.find(low, line)
 				}
 			}
 		}
@@ -193,7 +194,7 @@ func (l *linter) replies(answers []policy.Outcome, text string, from portable.Po
 // reply's Access-Control-Allow-Origin in text: the first at or after the
 // line of the reply that answered (a pasted reply's "line N"), else after
 // from (a target's line), else anywhere.
-func askAt(ev policy.Evaluator, req policy.Request, origin, text string, from portable.Pos) (Foreign, policy.Outcome, convert.Pos) {
+func askAt(ev policy.Evaluator, req policy.Request, origin string, idx *textIndex, from portable.Pos) (Foreign, policy.Outcome, convert.Pos) {
 	f, out := ask(ev, req, origin, policy.Reply{Status: 200})
 	line := from.Line
 	for _, r := range out.Rules {
@@ -201,7 +202,7 @@ func askAt(ev policy.Evaluator, req policy.Request, origin, text string, from po
 			line, _ = strconv.Atoi(n)
 		}
 	}
-	return f, out, findLineFrom(text, "access-control-allow-origin", line)
+	return f, out, idx.find("access-control-allow-origin", line)
 }
 
 // addOnce adds a finding unless one of the same code is already at that
@@ -216,30 +217,38 @@ func (l *linter) addOnce(sev Severity, code, msg string, at convert.Pos) {
 	l.add(sev, code, msg, at)
 }
 
-// findLine returns the position of the first line containing needle
-// (compared in lowercase), or nothing.
-func findLine(text, needle string) convert.Pos { return findLineFrom(text, needle, 0) }
+// textIndex finds header names in a text: its lowercase copy and where
+// each line starts, made once, for the many lookups of a probe.
+type textIndex struct {
+	text, low string
+	starts    []int // the byte offset of each line, starts[0] = 0
+}
 
-// findLineFrom is findLine from line from (1-based) on; when no line
-// there has needle, the first in the whole text.
-func findLineFrom(text, needle string, from int) convert.Pos {
-	low := strings.ToLower(text)
+func newTextIndex(text string) *textIndex {
+	x := &textIndex{text: text, low: strings.ToLower(text), starts: []int{0}}
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			x.starts = append(x.starts, i+1)
+		}
+	}
+	return x
+}
+
+// find returns the position of the first occurrence of needle (in
+// lowercase) on line from (1-based) or after; when there is none there,
+// the first in the whole text; else nothing.
+func (x *textIndex) find(needle string, from int) convert.Pos {
 	start := 0
-	for n := 1; n < from && start < len(low); n++ {
-		i := strings.IndexByte(low[start:], '\n')
-		if i < 0 {
-			start = len(low)
-			break
-		}
-		start += i + 1
+	if from > 1 && from <= len(x.starts) {
+		start = x.starts[from-1]
 	}
-	i := strings.Index(low[start:], needle)
+	i := strings.Index(x.low[start:], needle)
+	if i < 0 && start > 0 {
+		start, i = 0, strings.Index(x.low, needle)
+	}
 	if i < 0 {
-		if start == 0 {
-			return convert.Pos{}
-		}
-		return findLineFrom(text, needle, 0)
+		return convert.Pos{}
 	}
-	line, col := policy.LineCol(text, start+i)
+	line, col := policy.LineCol(x.text, start+i)
 	return convert.Pos{Line: line, Column: col}
 }
