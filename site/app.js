@@ -116,7 +116,27 @@
       format: $("format").value,
       policy: $("policy").value,
       raw: $("raw").value,
+      extra: extra,
     };
+  }
+
+  // extra holds what a shared link's scenario has beyond the form's
+  // fields: replies for other URLs (routes), later fetches of the session
+  // (then) and a CDN. The form cannot edit them; they stay in the
+  // scenario (and in the next link) until the user drops them.
+  let extra = null;
+  const EXTRA_KEYS = ["routes", "then", "cdn"];
+  function setExtra(x) {
+    extra = x && EXTRA_KEYS.some((k) => x[k] !== undefined && x[k] !== null) ? x : null;
+    const note = $("extra-note");
+    note.hidden = !extra;
+    if (!extra) return;
+    const parts = [];
+    const n = (k) => (Array.isArray(extra[k]) ? extra[k].length : 0);
+    if (n("routes")) parts.push(n("routes") + (n("routes") === 1 ? " reply for another URL (a redirect target)" : " replies for other URLs (redirect targets)"));
+    if (n("then")) parts.push(n("then") + (n("then") === 1 ? " later fetch" : " later fetches") + " of the session");
+    if (extra.cdn) parts.push("a CDN in front of the server");
+    $("extra-text").textContent = "This scenario also has, from the link: " + parts.join(", ") + ". The form does not edit them; they are in the verdict below.";
   }
 
   function setSelect(el, v) {
@@ -153,6 +173,7 @@
     if (typeof s.raw === "string") $("raw").value = s.raw;
     if (s.format) setSelect($("format"), s.format);
     if (s.source) setSource(s.source);
+    setExtra(s.extra);
   }
 
   function setSource(src) {
@@ -178,6 +199,7 @@
     // HAR imports land in the raw replies, so "har" reads them too.
     if (st.source === "policy" && st.policy.trim() !== "") sc.policy = { format: st.format, text: st.policy };
     if (st.source !== "policy" && st.raw.trim() !== "") sc.policy = { format: "raw", text: st.raw };
+    if (st.extra) for (const k of EXTRA_KEYS) if (st.extra[k] !== undefined && st.extra[k] !== null) sc[k] = st.extra[k];
     return sc;
   }
 
@@ -312,6 +334,7 @@
       ? (detail.preflight_cache_seconds > 0 ? detail.preflight_cache_seconds + " s in " + (NAMES[st.browser] || st.browser) : "not cached")
       : "no preflight";
     renderSteps(detail.steps);
+    renderLater(st, detail);
     renderRules(detail.rules, detail.detected);
     renderLint(st, detail.warnings);
     performance.mark("whycors-verdict");
@@ -374,8 +397,8 @@
     });
   }
 
-  function renderSteps(steps) {
-    const ol = $("steps");
+  function renderSteps(steps, ol) {
+    ol = ol || $("steps");
     ol.textContent = "";
     (steps || []).forEach((s) => {
       const li = el("li", "step " + (s.status || "info"));
@@ -396,6 +419,25 @@
       ol.appendChild(li);
     });
     if (!ol.children.length) ol.appendChild(el("li", "hint", "no steps"));
+  }
+
+  // The later fetches of a session (scenario "then"): each its verdict
+  // and its steps, under the first fetch's.
+  function renderLater(st, v) {
+    const box = $("later");
+    box.textContent = "";
+    (v.then || []).forEach((w, i) => {
+      const d = el("details", "later");
+      d.open = true;
+      const t = (st.extra && st.extra.then && st.extra.then[i]) || {};
+      const wait = typeof t.after_seconds === "number" ? ", " + t.after_seconds + " s later" : "";
+      const from = t.request && t.request.origin ? ", from " + t.request.origin : "";
+      d.appendChild(el("summary", null, "Fetch " + (i + 2) + wait + from + ": " + (w.allowed ? "allowed" : "blocked" + (w.reason ? " (" + w.reason + ")" : ""))));
+      const ol = el("ol", "steps");
+      d.appendChild(ol);
+      renderSteps(w.steps, ol);
+      box.appendChild(d);
+    });
   }
 
   function renderRules(rules, detected) {
@@ -567,7 +609,11 @@
     const steps = v.steps || [];
     const failed = steps.find((s) => s.status === "fail");
     const failedPre = failed && baseID(failed).startsWith("preflight");
-    const msgs = [];
+    const msgs = chainMessages(st, v) || [];
+    if (msgs.length) {
+      drawTimeline(box, st, msgs, true);
+      return;
+    }
     const pf = v.preflight || {};
     if (pf.sent) {
       const lines = [];
@@ -590,11 +636,61 @@
       msgs.push({ dir: "out", title: "Request: " + st.method + " " + st.url + " — not sent", lines: [], skipped: true, decided: !!failed && !pf.sent });
     }
     if (!failed && msgs.length) msgs[msgs.length - 1].ok = true;
+    drawTimeline(box, st, msgs, false);
+  }
 
+  // chainMessages is the picture of a fetch that went to more than one URL
+  // (redirect hops) or of a session of fetches (scenario "then"), from
+  // each verdict's requests, in the order sent; null for a single
+  // exchange, which renderTimeline draws with every header line.
+  function chainMessages(st, v) {
+    const fetches = [v].concat(v.then || []);
+    const reqs = v.requests || [];
+    const hops = reqs.some((r) => r.url !== (reqs[0] && reqs[0].url));
+    if (!hops && fetches.length === 1) return null;
+    const msgs = [];
+    fetches.forEach((f, i) => {
+      if (i > 0) {
+        const t = (st.extra && st.extra.then && st.extra.then[i - 1]) || {};
+        const wait = typeof t.after_seconds === "number" ? t.after_seconds + " s later" : "later";
+        const from = t.request && t.request.origin && t.request.origin !== st.origin ? ", from " + t.request.origin : "";
+        msgs.push({ sep: "Fetch " + (i + 1) + ", " + wait + from });
+      }
+      const rs = f.requests || [];
+      if (f.preflight && f.preflight.cached) msgs.push({ note: "Preflight answered by the browser's preflight cache: no OPTIONS sent" });
+      // A verdict's reply is its first actual reply: its lines are shown
+      // only when the fetch did not leave its URL.
+      const oneURL = rs.every((r) => r.url === rs[0].url);
+      rs.forEach((r, j) => {
+        const lines = [];
+        if (r.origin) lines.push({ t: "Origin: " + r.origin });
+        if (r.acrm) lines.push({ t: "Access-Control-Request-Method: " + r.acrm });
+        if (r.acrh) lines.push({ t: "Access-Control-Request-Headers: " + r.acrh });
+        msgs.push({ dir: "out", title: (r.preflight ? "Preflight: OPTIONS " : "Request: " + r.method + " ") + r.url, lines: lines });
+        const last = j === rs.length - 1;
+        const replyShown = last && oneURL && !r.preflight && f.reply ? replyLines(f.reply, f.steps || [], false) : [];
+        msgs.push({ dir: "in", title: (r.status ? "Reply: " + r.status : "No reply") + (r.from_cdn ? " — from the CDN's cache" : ""), lines: replyShown,
+          decided: last && !f.allowed, ok: last && f.allowed });
+      });
+      if (!rs.length) msgs.push({ dir: "out", title: "Nothing sent", lines: [], skipped: true, decided: !f.allowed });
+    });
+    return msgs;
+  }
+
+  // drawTimeline draws msgs as arrows between the page and the server(s).
+  function drawTimeline(box, st, msgs, chain) {
     const W = 640, lineH = 16, pad = 10;
     let y = 44;
     const g = [];
     for (const m of msgs) {
+      if (m.sep || m.note) {
+        const grp = svg("g", { class: m.sep ? "sep" : "tlnote" });
+        if (m.sep) grp.appendChild(svg("line", { x1: 20, y1: y + 2, x2: W - 20, y2: y + 2, class: "sepline" }));
+        grp.appendChild(svg("text", { x: W / 2, y: y + (m.sep ? 18 : 10), class: m.sep ? "septext" : "hline", "text-anchor": "middle" }, clip(m.sep || m.note, 80)));
+        g.push(grp);
+        y += m.sep ? 40 : 22;
+        continue;
+      }
       const shown = m.lines.slice(0, 10);
       const h = 24 + shown.length * lineH + pad;
       const x1 = m.dir === "out" ? 70 : W - 70, x2 = m.dir === "out" ? W - 70 : 70;
@@ -616,7 +712,7 @@
     const H = y + 10;
     const s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-labelledby": "tl-title tl-desc", class: "tl" });
     s.appendChild(svg("title", { id: "tl-title" }, "The exchange between the page and the server"));
-    s.appendChild(svg("desc", { id: "tl-desc" }, msgs.map((m) => m.title + (m.decided ? " (decided here)" : "")).join("; ")));
+    s.appendChild(svg("desc", { id: "tl-desc" }, msgs.map((m) => (m.sep || m.note || m.title) + (m.decided ? " (decided here)" : "")).join("; ")));
     const defs = svg("defs", {});
     const mk = svg("marker", { id: "arrowhead", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
     mk.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "head" }));
@@ -624,8 +720,8 @@
     s.appendChild(defs);
     s.appendChild(svg("text", { x: 70, y: 16, class: "lane", "text-anchor": "middle" }, "Page"));
     s.appendChild(svg("text", { x: 70, y: 30, class: "lane sub", "text-anchor": "middle" }, clip(st.origin, 24)));
-    s.appendChild(svg("text", { x: W - 70, y: 16, class: "lane", "text-anchor": "middle" }, "Server"));
-    s.appendChild(svg("text", { x: W - 70, y: 30, class: "lane sub", "text-anchor": "middle" }, clip(hostOf(st.url), 24)));
+    s.appendChild(svg("text", { x: W - 70, y: 16, class: "lane", "text-anchor": "middle" }, chain ? "Servers" : "Server"));
+    s.appendChild(svg("text", { x: W - 70, y: 30, class: "lane sub", "text-anchor": "middle" }, chain ? "one per URL" : clip(hostOf(st.url), 24)));
     s.appendChild(svg("line", { x1: 70, y1: 36, x2: 70, y2: H, class: "life" }));
     s.appendChild(svg("line", { x1: W - 70, y1: 36, x2: W - 70, y2: H, class: "life" }));
     g.forEach((x) => s.appendChild(x));
@@ -718,6 +814,9 @@
       body: rq.body_type ? String(rq.body_type) : typeof rq.body === "string" ? "string" : "",
     };
     if (rq.redirect) lost.push("request.redirect");
+    const ex = {};
+    for (const k of EXTRA_KEYS) if (sc[k] !== undefined && sc[k] !== null) ex[k] = sc[k];
+    st.extra = Object.keys(ex).length ? ex : null;
     const pol = sc.policy;
     if (pol && typeof pol === "object") {
       if (pol.format === "raw") Object.assign(st, { source: "raw", raw: String(pol.text ?? "") });
@@ -860,6 +959,7 @@
     }
   });
   $("copy-share").addEventListener("click", (e) => copyText($("share").value, e.target));
+  $("extra-drop").addEventListener("click", () => { setExtra(null); update(); });
   // Convert (engine/convert) writes the policy in another platform's
   // format and lists every difference in meaning it could not avoid.
   // The convert panel needs the full engine: opening it loads it.
