@@ -55,3 +55,29 @@ func TestBaseline(t *testing.T) {
 		}
 	}
 }
+
+// The lint command writes a baseline and then reports only what is new.
+func TestLintBaselineFlags(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "cors.json")
+	base := filepath.Join(dir, "baseline.json")
+	os.WriteFile(conf, []byte(`[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`), 0o644)
+	lintRun := func(args ...string) (int, string) {
+		var out, errb strings.Builder
+		code := run(append([]string{"lint"}, args...), strings.NewReader(""), &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := lintRun("--write-baseline", base, conf); code != 0 || !strings.Contains(out, "written to") {
+		t.Fatalf("--write-baseline: exit %d: %s", code, out)
+	}
+	if code, out := lintRun("--baseline", base, conf); code != 0 || strings.Contains(out, "suffix-trap") {
+		t.Errorf("the accepted finding is reported again: exit %d: %s", code, out)
+	}
+	os.WriteFile(conf, []byte(`[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://*example.org"],"AllowedMethods":["PUT"]}]`), 0o644)
+	if code, out := lintRun("--baseline", base, conf); code != 1 || !strings.Contains(out, "$[1].AllowedOrigins[0]") || strings.Contains(out, "$[0].AllowedOrigins[0]") {
+		t.Errorf("only the new rule's finding should be reported, exit 1: exit %d: %s", code, out)
+	}
+	if code, out := lintRun("--baseline", filepath.Join(dir, "none.json"), conf); code != 2 || !strings.Contains(out, "none.json") {
+		t.Errorf("a missing baseline is an input error naming it: exit %d: %s", code, out)
+	}
+}

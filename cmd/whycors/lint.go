@@ -29,6 +29,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
 	asJSON := fs.Bool("json", false, "print the findings as JSON (--format json)")
 	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder the file's URI is relative to (the repository's root)")
+	baseline := fs.String("baseline", "", "a baseline file (--write-baseline): report only findings it does not hold")
+	writeBase := fs.String("write-baseline", "", "write the findings to this baseline file and exit 0 (accept them for now)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|-")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration (S3, R2, GCS, Azure, API Gateway, nginx, Express,")
@@ -39,6 +41,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "format's name, as earlier releases took it, still names the configuration's format.)")
 		fmt.Fprintln(stderr, "\nExamples:\n  whycors lint cors.json\n  aws s3api get-bucket-cors --bucket b | whycors lint --policy-format s3-cli -")
 		fmt.Fprintln(stderr, "  whycors lint --fail-on warning --json nginx.conf\n  whycors lint --format sarif cors.json > whycors.sarif")
+		fmt.Fprintln(stderr, "  whycors lint --write-baseline .whycors-baseline.json cors.json   # accept what is there")
+		fmt.Fprintln(stderr, "  whycors lint --baseline .whycors-baseline.json cors.json         # report only new findings")
+		fmt.Fprintln(stderr, "\nA finding can also be accepted where it is, with a reason: a comment")
+		fmt.Fprintln(stderr, "\"whycors:ignore CODE reason\" (nginx, JavaScript, YAML, HCL) or a JSON member")
+		fmt.Fprintln(stderr, "\"whycors:ignore\": {\"CODE\": \"reason\"} in the object it concerns.")
 		fmt.Fprintln(stderr, "\nExit status: 0 no finding at or above --fail-on, 1 some, 2 bad input: a file that")
 		fmt.Fprintln(stderr, "cannot be read or is not valid syntax for its format (with --json or --format json,")
 		fmt.Fprintln(stderr, "as {\"error\": {...}} on standard output). What the platform would refuse at upload")
@@ -79,6 +86,20 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	findings, err := lint.Lint(opts.Formats, text, *format)
 	if err != nil {
 		return c.inputError(2, name, err)
+	}
+	if *writeBase != "" {
+		if err := writeBaseline(*writeBase, name, findings); err != nil {
+			return c.inputError(2, *writeBase, err)
+		}
+		fmt.Fprintf(stderr, "%s: %d finding(s) written to %s\n", name, len(findings), *writeBase)
+		return 0
+	}
+	if *baseline != "" {
+		set, err := readBaseline(*baseline)
+		if err != nil {
+			return c.inputError(2, *baseline, err)
+		}
+		findings = withoutBaseline(set, name, findings)
 	}
 	code = 0
 	for _, f := range findings {
