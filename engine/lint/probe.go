@@ -115,7 +115,14 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 			if strings.ContainsAny(f.ACAO, " \t,") {
 				l.addOnce(Warning, "origin-never-matches", "Access-Control-Allow-Origin "+strconv.Quote(f.ACAO)+" (the answer to "+ask+") is not one origin: browsers compare the whole value with the page's origin, so it never matches; send the one origin that asked (Fetch §3.2.5 CORS check)", at)
 			}
-			n, _, at := askAt(ev, req, "null", idx, t.Pos)
+			// A reply that names "null" whoever asks shows in the answer
+			// above; one that allows "null" when it is asked is asked for
+			// with the preflight and GET only (every method twice would
+			// double the probe's cost for a rare configuration).
+			n := f
+			if f.ACAO != "null" && (m == "OPTIONS" || m == "GET") {
+				n, _, at = askAt(ev, req, "null", idx, t.Pos)
+			}
 			if n.ACAO == "null" {
 				why := ""
 				if strings.TrimSpace(n.ACAC) == "true" {
@@ -142,13 +149,23 @@ func (l *linter) replies(answers []policy.Outcome, idx *textIndex, from portable
 	var r convert.Rule
 	seen := map[string]bool{}
 	add := func(list *[]convert.Value, name, value string, line int) {
+		if seen[name+"\x00"+value] {
+			return // the same header line answered another request
+		}
+		seen[name+"\x00"+value] = true
+		var at *convert.Pos
 		for _, v := range strings.Split(value, ",") {
 			v = strings.TrimSpace(v)
-			if v == "" || seen[name+"\x00"+strings.ToLower(v)] {
+			key := name + "\x01" + strings.ToLower(v)
+			if v == "" || seen[key] {
 				continue
 			}
-			seen[name+"\x00"+strings.ToLower(v)] = true
-			*list = append(*list, convert.Value{Text: v, Pos: idx.find(name, line)})
+			seen[key] = true
+			if at == nil {
+				p := idx.find(name, line)
+				at = &p
+			}
+			*list = append(*list, convert.Value{Text: v, Pos: *at})
 		}
 	}
 	for _, out := range answers {
