@@ -37,6 +37,12 @@ func TestBlindSpots(t *testing.T) {
  {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://api.test/x", "headers": [{"name": "Origin", "value": "null"}]},
   "response": {"status": 200, "statusText": "OK", "headers": [{"name": "Access-Control-Allow-Origin", "value": "null"}, {"name": "Access-Control-Allow-Credentials", "value": "true"}]}}]}}`,
 			code: "null-origin", sev: lint.Warning, line: 3},
+		{desc: "an nginx origin check whose regular expression lacks ^ and its dot: the probe from whycors-probe-example.com is echoed", source: "server-peers.md §4 item 2",
+			format: "nginx", text: "location / {\n  if ($http_origin ~* (example\\.com)$) {\n    add_header Access-Control-Allow-Origin $http_origin always;\n    add_header Access-Control-Allow-Credentials true always;\n  }\n}\n",
+			code: "suffix-trap", sev: lint.Error, line: 3},
+		{desc: "an nginx map that lets a name through without $", source: "server-peers.md §4 item 2",
+			format: "nginx", text: "map $http_origin $cors {\n  default \"\";\n  ~^https://app\\.example\\.com $http_origin;\n}\nserver {\n  add_header Access-Control-Allow-Origin $cors always;\n}\n",
+			code: "suffix-trap", sev: lint.Error, line: 6},
 		{desc: "an S3 origin with a trailing space", source: "RFC 6454 §7: one serialized origin",
 			format: "s3-json", text: `[{"AllowedOrigins": ["https://app.test "], "AllowedMethods": ["GET"]}]`, code: "origin-never-matches", sev: lint.Warning, line: 1},
 		{desc: "two origins in one GCS entry", source: "RFC 6454 §7",
@@ -66,14 +72,16 @@ func TestBlindSpots(t *testing.T) {
 			t.Errorf("%s (%s): no %s %s at line %d; findings:\n%s", tc.desc, tc.source, tc.sev, tc.code, tc.line, dump(fs))
 		}
 	}
-	// Not reported: rules an earlier one does not cover.
+	// Not reported: rules an earlier one does not cover; an origin check
+	// anchored at both ends with its dots escaped.
 	for _, tc := range []struct{ format, text string }{
+		{"nginx", "location / {\n    if ($http_origin ~* ^https://(app|www)\\.example\\.com$) {\n        add_header Access-Control-Allow-Origin $http_origin always;\n        add_header Access-Control-Allow-Credentials true always;\n    }\n}\n"},
 		{"native", "{\"rules\": [{\"path\": \"/api/*\", \"origins\": [\"https://a.test\"]}, {\"path\": \"/admin/*\", \"origins\": [\"https://a.test\"]}]}"},
 		{"s3-json", "[{\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"GET\"]}, {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]"},
 	} {
 		fs, _ := lint.Lint(reg, tc.text, tc.format)
 		for _, f := range fs {
-			if f.Code == "unreachable-rule" || f.Code == "duplicate-rule" {
+			if f.Code == "unreachable-rule" || f.Code == "duplicate-rule" || f.Code == "suffix-trap" || f.Code == "reflect-any-origin" {
 				t.Errorf("%s %s: %+v", tc.format, tc.text, f)
 			}
 		}

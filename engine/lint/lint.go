@@ -14,7 +14,10 @@
 // path the format names (Targeter: each nginx location), and the CORS
 // headers it sends are checked as a rule (methods, request and exposed
 // headers, max-age, a fixed origin), so every check that a reply can
-// show applies to them. Rules that never decide (a duplicate, or one an
+// show applies to them; origins an attacker can register around each
+// domain the text names (whycors-probe-example.com,
+// example.com.whycors-probe.invalid, a name under a public suffix) find
+// an origin check by pattern that lets them through. Rules that never decide (a duplicate, or one an
 // earlier rule always answers for) are found by the platform's way of
 // choosing a rule.
 //

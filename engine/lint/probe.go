@@ -133,6 +133,96 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 		}
 		l.replies(answers, idx, t.Pos)
 	}
+	l.traps(ev, idx, targets)
+}
+
+// Bounds of the trap probe: the domains taken from a text, and the asks.
+const (
+	maxTrapDomains = 8
+	maxTrapAsks    = 256
+)
+
+// traps asks ev, from origins an attacker can register, whether a check
+// of the Origin against a pattern lets them through (server-peers.md §4
+// item 2): for each domain named in the text (example.com, from
+// "https://app.example.com" or a regular expression's example\.com),
+// "https://whycors-probe-example.com" (a pattern missing its leading
+// dot) and "https://example.com.whycors-probe.invalid" (one missing its
+// $), and, when the domain is a public suffix (github.io), a name under
+// it. An echo of such an origin is a suffix-trap or a
+// public-suffix-wildcard. A server that echoes every origin is
+// reflect-any-origin already and is not asked.
+func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.Target) {
+	for _, f := range l.out {
+		if f.Code == "reflect-any-origin" {
+			return
+		}
+	}
+	asks := 0
+	for _, d := range domainsIn(idx.low, maxTrapDomains) {
+		type trial struct{ origin, code, what string }
+		trials := []trial{
+			{"https://whycors-probe-" + d, "suffix-trap", "a domain that merely ends in " + strconv.Quote(d)},
+			{"https://" + d + ".whycors-probe.invalid", "suffix-trap", "a domain that merely starts with " + strconv.Quote(d)},
+		}
+		if isPublicSuffix(d) {
+			trials = append(trials, trial{"https://whycors-probe." + d, "public-suffix-wildcard", "a site under the public suffix " + strconv.Quote(d) + ", which anyone can register"})
+		}
+		for _, t := range targets {
+			for _, tr := range trials {
+				if asks >= maxTrapAsks {
+					return
+				}
+				asks++
+				f, _, at := askAt(ev, policy.Request{Method: "GET", URL: "https://api.example" + t.Path}, tr.origin, idx, t.Pos)
+				if f.ACAO != tr.origin {
+					continue
+				}
+				sev, creds := Error, strings.TrimSpace(f.ACAC) == "true"
+				if tr.code == "public-suffix-wildcard" && !creds {
+					sev = Warning
+				}
+				msg := "the server allows " + tr.origin + " (asked GET " + t.Path + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins (server-peers.md §4 item 2)"
+				if creds {
+					msg += "; with Access-Control-Allow-Credentials: true such a site reads your users' replies"
+				}
+				l.addOnce(sev, tr.code, msg, at)
+			}
+		}
+	}
+}
+
+// domainsIn lists up to max domain names in low (a lowercase text), in
+// order of appearance, a regular expression's "\." read as a dot: runs of
+// letters, digits, '-' and '.' with at least two labels and a last label
+// of letters (so no IP address or version number), other than the
+// probe's own.
+func domainsIn(low string, max int) []string {
+	low = strings.ReplaceAll(low, "\\.", ".")
+	seen := map[string]bool{}
+	var out []string
+	isName := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' }
+	for i := 0; i < len(low) && len(out) < max; {
+		if !isName(low[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(low) && isName(low[j]) {
+			j++
+		}
+		d := strings.Trim(low[i:j], ".-")
+		i = j
+		labels := strings.Split(d, ".")
+		last := labels[len(labels)-1]
+		if len(labels) < 2 || len(last) < 2 || strings.Contains(d, "..") || strings.Trim(last, "abcdefghijklmnopqrstuvwxyz") != "" ||
+			strings.HasSuffix(d, "whycors-probe.invalid") || seen[d] {
+			continue
+		}
+		seen[d] = true
+		out = append(out, d)
+	}
+	return out
 }
 
 // replies checks the CORS headers a configuration sent as if they were

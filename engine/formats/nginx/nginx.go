@@ -327,7 +327,10 @@ func (b *builder) directive(d *directive, lvl *level) {
 			b.err(d.line, d.col, "add_header is not allowed in an if block at server level (nginx: \"add_header\" directive is not allowed here)")
 			return
 		}
-		if strings.EqualFold(d.args[0].text, "Access-Control-Allow-Origin") && strings.TrimSpace(d.args[1].text) == "$http_origin" {
+		// Inside an if, the condition may check the origin first (if
+		// ($http_origin ~ ...)): whether it echoes any origin is for
+		// lint's probe to find, not for this note to assume.
+		if strings.EqualFold(d.args[0].text, "Access-Control-Allow-Origin") && strings.TrimSpace(d.args[1].text) == "$http_origin" && lvl.kind != "if" {
 			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": Access-Control-Allow-Origin $http_origin reflects any origin (§6.1); with Access-Control-Allow-Credentials any site can read the replies")
 		}
 		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col, at: "line " + strconv.Itoa(d.line)})
