@@ -35,7 +35,11 @@ func (l *linter) source(src *convert.Source) {
 func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 	plat := platformName(l.format)
 	sem := src.Semantics
-	literalOrigins := sem.Origins != portable.OriginsSubdomain && sem.Origins != portable.OriginsProgram
+	// Origins compared as strings: every platform's but native's
+	// patterns; Express's string entries too (its RegExp entries are
+	// marked Regex and checked as such), since cors() compares a string
+	// with ===.
+	literalOrigins := sem.Origins != portable.OriginsSubdomain
 	{
 		if r.Disabled {
 			return
@@ -146,7 +150,11 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		return
 	}
 	if literal && looksRegex(s, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
-		l.add(Warning, "regex-literal", plat+" compares origins as plain strings (with at most a * wildcard), so "+strconv.Quote(s)+" looks like a regular expression and never matches (cloud-policies.md §1.3)", o.Pos)
+		how, cite := " compares origins as plain strings (with at most a * wildcard)", "cloud-policies.md §1.3"
+		if src.Semantics.Origins == portable.OriginsProgram {
+			how, cite = " compares a string origin with === (a regular expression is written /.../, not in quotes)", "cloud-policies.md §6.3"
+		}
+		l.add(Warning, "regex-literal", plat+how+", so "+strconv.Quote(s)+" looks like a regular expression and never matches ("+cite+")", o.Pos)
 		return
 	}
 	if strings.ContainsAny(s, " \t\r\n,") {
