@@ -10,11 +10,7 @@ import (
 // WriteRules writes p as nginx configuration (Write), noting first each
 // rule whose allowed headers are "*": add_header sends it as written.
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	for i, r := range p.Rules {
-		if portable.Contains(r.AllowHeaders, "*") {
-			n.Note(i, "allow_headers", portable.Narrower, "nginx sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it, browser-cors.md §1.7)")
-		}
-	}
+	portable.NoteLiteralHeaderStar(p, n, "nginx")
 	return Write(p)
 }
 

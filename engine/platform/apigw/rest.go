@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,7 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	// MissingAuthenticationTokenException); they get CORS headers only
 	// from Gateway Responses (§5.2).
 	if app.Header.Has("x-amzn-ErrorType") && app.Status >= 400 {
-		if contains(c.GatewayResponses, responseClass(app.Status)) {
+		if slices.Contains(c.GatewayResponses, responseClass(app.Status)) {
 			reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 			reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
 			t.Note = policy.Note{Case: caseGatewayResponse, N: app.Status}
@@ -178,7 +179,7 @@ func ParseREST(text string) (*RESTConfig, error) {
 			}
 		case "Integration":
 			c.Integration = str(f, fp)
-			if !contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
+			if !slices.Contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
 				errs = append(errs, doc.Err(f, fp, "", "want mock, non-proxy, lambda-proxy or http-proxy"))
 			}
 		default:
@@ -201,15 +202,6 @@ func unquote(s string) string {
 		return s[1 : len(s)-1]
 	}
 	return s
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // responseClass is the Gateway Response type that covers status:

@@ -26,6 +26,7 @@
 package azure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -181,7 +182,7 @@ func (s Service) selectRule(origin, method string) (int, bool, []policy.Rule) {
 		switch {
 		case !literal && !star:
 			t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: r.AllowedOrigins}
-		case !contains(r.AllowedMethods, method):
+		case !slices.Contains(r.AllowedMethods, method):
 			t.Failed, t.Note = "method", policy.Note{Case: caseMethod, Args: [4]string{method}, List: r.AllowedMethods}
 		default:
 			t.Matched, t.Source, t.Note.Case = true, Source, caseSelected
@@ -253,15 +254,6 @@ func splitList(v string) []string {
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // The cases of Azure's notes (words).

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -83,7 +84,7 @@ func validate(c *Configuration, at []map[string]where) policy.Errors {
 			fail(i, "AllowedMethods", "AllowedMethods is empty")
 		}
 		for _, m := range r.AllowedMethods {
-			if !contains(methods, m) {
+			if !slices.Contains(methods, m) {
 				fail(i, "AllowedMethods", "method "+strconv.Quote(m)+" is not one of "+strings.Join(methods, ", "))
 			}
 		}
@@ -240,7 +241,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 			continue
 		}
 		for j, k := range item.Keys {
-			if !contains(jsonFields, k) {
+			if !slices.Contains(jsonFields, k) {
 				errs = append(errs, doc.Err(item.Fields[j], jsonpos.Key(p, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: "+strings.Join(jsonFields, ", ")))
 			}
 		}

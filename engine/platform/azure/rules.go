@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
@@ -50,7 +51,7 @@ func (f *format) rules(c *Configuration, text string) *portable.Config {
 		r.MaxAge = &age
 		// Azure echoes the origin with credentials for a non-"*"
 		// rule (Azurite, [UNVERIFIED] for Azure; cloud-policies.md §4).
-		r.Credentials, r.CredentialsImplied = !contains(ar.AllowedOrigins, "*"), true
+		r.Credentials, r.CredentialsImplied = !slices.Contains(ar.AllowedOrigins, "*"), true
 		cfg.Rules = append(cfg.Rules, r)
 	}
 	portable.LocatorOf(text, c.root).Fill(cfg.Rules)

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,7 +71,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		if r.MaxAge != nil {
 			ar.MaxAgeInSeconds = *r.MaxAge
 		}
-		star := contains(ar.AllowedOrigins, "*")
+		star := slices.Contains(ar.AllowedOrigins, "*")
 		switch {
 		case star && r.Credentials:
 			n.Note(i, "credentials", portable.Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")

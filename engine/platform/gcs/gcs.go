@@ -37,6 +37,7 @@
 package gcs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,7 +131,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			// "responds with the values of the allowed HTTP methods and
 			// headers" (cross-origin doc); the exact lists [UNVERIFIED].
 			methods := strings.Join(e.Method, ", ")
-			if contains(e.Method, "*") {
+			if slices.Contains(e.Method, "*") {
 				methods = method
 			}
 			h.Add("Access-Control-Allow-Methods", methods)
@@ -159,15 +160,6 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 func matchAny(list []string, s string) bool {
 	for _, x := range list {
 		if x == "*" || x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

@@ -1,6 +1,7 @@
 package gcs
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +67,7 @@ func readJSON(text string) (*Configuration, policy.Errors) {
 			continue
 		}
 		for j, k := range item.Keys {
-			if !contains(jsonKeys, k) {
+			if !slices.Contains(jsonKeys, k) {
 				errs = append(errs, doc.Err(item.Fields[j], jsonpos.Key(p, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: "+strings.Join(jsonKeys, ", ")))
 			}
 		}

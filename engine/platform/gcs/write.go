@@ -1,6 +1,7 @@
 package gcs
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/internal/jsontext"
@@ -51,7 +52,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		if e.Origin, ok = portable.WholeOrigins(n, i, r.Origins, "GCS", "GCS takes no partial wildcard (cloud-policies.md §3)", "; list the origins"); !ok {
 			continue
 		}
-		if contains(r.Methods, "*") {
+		if slices.Contains(r.Methods, "*") {
 			// "*" in method is any method (§3, JSON API field docs).
 			e.Method = []string{"*"}
 		} else {
@@ -68,7 +69,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		if strings.Join(r.AllowHeaders, ",") != strings.Join(r.ExposeHeaders, ",") && len(e.ResponseHeader) > 0 {
 			n.Note(i, "allow_headers", portable.Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
 		}
-		if contains(r.AllowHeaders, "*") {
+		if slices.Contains(r.AllowHeaders, "*") {
 			n.Note(i, "allow_headers", portable.Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
 		}
 		if r.Credentials {

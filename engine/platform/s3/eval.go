@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,7 +130,7 @@ func (r *Rule) check(origin, method string, reqHdrs []string) (failed string, n 
 	if !r.matchOrigin(origin) {
 		return "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: r.AllowedOrigins}
 	}
-	if !contains(r.AllowedMethods, method) {
+	if !slices.Contains(r.AllowedMethods, method) {
 		return "method", policy.Note{Case: caseMethod, Args: [4]string{method}, List: r.AllowedMethods}
 	}
 	if len(reqHdrs) > 0 {
@@ -211,7 +212,7 @@ func (r *Rule) matchHeader(h string) bool {
 // (cloud-policies.md §1.3 matched(rule)).
 func (r *Rule) headers(origin string, reqHdrs []string) headers.List {
 	var h headers.List
-	if contains(r.AllowedOrigins, "*") {
+	if slices.Contains(r.AllowedOrigins, "*") {
 		// [AWS-REC] opt-random-wildcard-origin: "*" and no ACAC. A list
 		// holding "*" and other origins: LocalStack and Scality send "*",
 		// AWS [UNVERIFIED].
@@ -298,15 +299,6 @@ func errorReply(status int, code, msg, method, resourceType string) policy.Reply
 func pass(app policy.Reply) policy.Reply {
 	app.Header = app.Header.Clone()
 	return app
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // xmlEscape escapes character data. Quotes stay as they are: S3's 403
