@@ -265,7 +265,7 @@ const (
 	echoStar      = "the platform answers \"*\" in the allowed headers by echoing the requested names (cloud-policies.md §0 item 3, §4; native doc): it covers Authorization and works with credentials"
 	methodSelects = "the platform chooses a rule by origin and method (cloud-policies.md §1.3, §3, §4): a rule that leaves out GET gives a simple GET no CORS headers, so listing it is needed"
 	oneRule       = "the format holds one CORS configuration, not a list of rules"
-	noComment     = "the format has no comment or JSON member to write a whycors:ignore directive in (suppress.go)"
+	noComment     = "suppress.go reads directives in # and // comments and in JSON members: an XML comment is not read (yet), and a capture has no comment"
 )
 
 // row is one code: the rules that show it, and the cells that differ.
@@ -400,7 +400,7 @@ var matrix = map[string]row{
 		"azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
 		"apigw-rest": no("a REST API's Enable CORS always sends an Access-Control-Allow-Origin (default \"*\", cloud-policies.md §5.2)"),
-		"nginx":      no("without an Access-Control-Allow-Origin line nginx sends no CORS header: nothing is stated, so nothing is wrong with it"),
+		"nginx":      no("nginx states no origin list: a configuration that sends the probe no Access-Control-Allow-Origin may send one to the origins its map or if lets through, so a missing one is no fault lint can tell from the answers"),
 		"raw":        no("a reply without Access-Control-Allow-Origin states no rule; explain says why a fetch fails on it"),
 		"har":        no("a reply without Access-Control-Allow-Origin states no rule; explain says why a fetch fails on it"),
 		"ec2":        no(ec2Fixed),
