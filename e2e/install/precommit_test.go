@@ -3,7 +3,6 @@ package install_test
 import (
 	"context"
 	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,7 +46,7 @@ func TestPreCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range tree {
-		if err := copyFile(f, filepath.Join(hooks, filepath.FromSlash(f.name))); err != nil {
+		if err := writeFile(f, filepath.Join(hooks, filepath.FromSlash(f.name))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -130,25 +129,9 @@ func commitAll(t *testing.T, ctx context.Context, env []string, dir string) {
 	run(t, ctx, env, dir, "git", "commit", "-q", "-m", "test")
 }
 
-func copyFile(f diskFile, to string) error {
-	if !f.info.Mode().IsRegular() {
-		return nil
-	}
+func writeFile(f treeFile, to string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
 	}
-	in, err := os.Open(f.path)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, f.info.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return os.WriteFile(to, f.data, f.perm)
 }

@@ -31,6 +31,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -63,6 +64,16 @@ var proxyOnce struct {
 	err error
 }
 
+// modCache is the module cache the tests share, made by the first userEnv:
+// with one path for the packed module's source, the second `go install` of
+// it is a build cache hit (without -trimpath a package's path is part of its
+// build cache key).
+var modCache struct {
+	sync.Once
+	dir string
+	err error
+}
+
 // proxyDir packs the module once per test binary into a file proxy folder
 // and returns it.
 func proxyDir(t testing.TB) string {
@@ -80,6 +91,14 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if proxyOnce.dir != "" {
 		os.RemoveAll(proxyOnce.dir)
+	}
+	if modCache.dir != "" {
+		// What the go command extracted without -modcacherw is read-only;
+		// go clean -modcache removes it all the same.
+		cmd := exec.Command("go", "clean", "-modcache")
+		cmd.Env = append(os.Environ(), "GOMODCACHE="+modCache.dir, "GOFLAGS=")
+		cmd.Run()
+		os.RemoveAll(modCache.dir)
 	}
 	os.Exit(code)
 }
@@ -130,31 +149,49 @@ func packModule(root string) (string, error) {
 
 // workingTree lists the files of the working tree that git tracks or would
 // track (not those .gitignore names), deleted ones left out.
-func workingTree(root string) ([]diskFile, error) {
+//
+// Each file is read once, here: other work may be editing the tree, and
+// the zip must hold the size it was told.
+func workingTree(root string) ([]treeFile, error) {
 	out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
 	if err != nil {
 		return nil, fmt.Errorf("git ls-files: %v", err)
 	}
-	var files []diskFile
+	var files []treeFile
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		info, err := os.Lstat(p)
-		if err != nil {
-			continue // deleted in the working tree
+		if err != nil || !info.Mode().IsRegular() {
+			continue // deleted in the working tree, or a link (no module zip holds one)
 		}
-		files = append(files, diskFile{name, p, info})
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue // deleted since
+		}
+		files = append(files, treeFile{name, b, info.Mode().Perm()})
 	}
 	return files, nil
 }
 
-type diskFile struct {
-	name, path string
-	info       os.FileInfo
+// treeFile is a file of the working tree, as read; it is a modzip.File.
+type treeFile struct {
+	name string
+	data []byte
+	perm os.FileMode
 }
 
-func (f diskFile) Path() string                 { return f.name }
-func (f diskFile) Lstat() (os.FileInfo, error)  { return f.info, nil }
-func (f diskFile) Open() (io.ReadCloser, error) { return os.Open(f.path) }
+func (f treeFile) Path() string                 { return f.name }
+func (f treeFile) Lstat() (os.FileInfo, error)  { return treeInfo{f}, nil }
+func (f treeFile) Open() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.data)), nil }
+
+type treeInfo struct{ f treeFile }
+
+func (i treeInfo) Name() string       { return path.Base(i.f.name) }
+func (i treeInfo) Size() int64        { return int64(len(i.f.data)) }
+func (i treeInfo) Mode() os.FileMode  { return i.f.perm }
+func (i treeInfo) ModTime() time.Time { return time.Time{} }
+func (i treeInfo) IsDir() bool        { return false }
+func (i treeInfo) Sys() any           { return nil }
 
 // goEnv returns `go env NAME` of the user's environment.
 func goEnv(t testing.TB, name string) string {
@@ -168,7 +205,7 @@ func goEnv(t testing.TB, name string) string {
 
 // userEnv is the environment of a user who has only Go: a home folder and a
 // cache folder of their own (os.UserCacheDir reads XDG_CACHE_HOME), a
-// module cache of their own, the packed module from the file proxy and the
+// module cache apart from the user's (shared by the tests), the packed module from the file proxy and the
 // other modules from the user's module cache (then the configured proxy),
 // no checksum database (the test version is in none), and the user's Go
 // build cache, so that compiling costs only what changed
@@ -177,7 +214,10 @@ func goEnv(t testing.TB, name string) string {
 func userEnv(t *testing.T) []string {
 	t.Helper()
 	tmp := t.TempDir()
-	modCache := filepath.Join(tmp, "gomodcache")
+	modCache.Do(func() { modCache.dir, modCache.err = os.MkdirTemp("", "whycors-gomodcache") })
+	if modCache.err != nil {
+		t.Fatal(modCache.err)
+	}
 	proxy := "file://" + proxyDir(t) + ",file://" + filepath.Join(goEnv(t, "GOMODCACHE"), "cache", "download")
 	if p := goEnv(t, "GOPROXY"); p != "" && p != "off" {
 		proxy += "," + p
@@ -203,7 +243,7 @@ func userEnv(t *testing.T) []string {
 	env = append(env,
 		"HOME="+home,
 		"XDG_CACHE_HOME="+filepath.Join(tmp, "cache"),
-		"GOMODCACHE="+modCache,
+		"GOMODCACHE="+modCache.dir,
 		"GOCACHE="+goCache,
 		"GOPATH="+filepath.Join(tmp, "gopath"),
 		"GOPROXY="+proxy,
@@ -211,14 +251,6 @@ func userEnv(t *testing.T) []string {
 		"GOTOOLCHAIN=local",
 		"GOFLAGS=-modcacherw",
 	)
-	t.Cleanup(func() {
-		// The module cache is read-only, which t.TempDir cannot remove;
-		// -modcacherw above keeps it writable, and this clears what a
-		// tool wrote without it.
-		cmd := exec.Command("go", "clean", "-modcache")
-		cmd.Env = env
-		cmd.Run()
-	})
 	return env
 }
 
