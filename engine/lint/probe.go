@@ -112,7 +112,12 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 			case f.Credentialed():
 				l.addOnce(Error, "wildcard-credentials", "Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true (the answer to "+ask+"): browsers refuse it on credentialed requests, and echoing the origin instead would let every site read your users' data; list the origins ("+refJub0bs+")", at)
 			}
-			if strings.ContainsAny(f.ACAO, " \t,") {
+			if n := countFields(out.Reply.Header, "Access-Control-Allow-Origin"); n > 1 {
+				// Fetch §3.2.5: the header's value is the combined list,
+				// which no origin equals (cloud-policies.md §6.5,
+				// MultipleAllowOriginValues).
+				l.addOnce(Warning, "origin-never-matches", "the answer to "+ask+" has "+strconv.Itoa(n)+" Access-Control-Allow-Origin lines: a browser combines them into one list, which never equals an origin (MultipleAllowOriginValues, cloud-policies.md §6.5); send one", at)
+			} else if strings.ContainsAny(f.ACAO, " \t,") {
 				l.addOnce(Warning, "origin-never-matches", "Access-Control-Allow-Origin "+strconv.Quote(f.ACAO)+" (the answer to "+ask+") is not one origin: browsers compare the whole value with the page's origin, so it never matches; send the one origin that asked (Fetch §3.2.5 CORS check)", at)
 			}
 			// A reply that names "null" whoever asks shows in the answer
@@ -259,12 +264,7 @@ func (l *linter) replies(answers []policy.Outcome, idx *textIndex, from portable
 		}
 	}
 	for _, out := range answers {
-		line := from.Line
-		for _, x := range out.Rules {
-			if n, ok := strings.CutPrefix(x.Path, "line "); ok {
-				line, _ = strconv.Atoi(n)
-			}
-		}
+		line := answeredAt(out, from.Line)
 		for _, h := range out.Reply.Header {
 			low := strings.ToLower(h.Name)
 			switch low {
@@ -303,13 +303,7 @@ func (l *linter) replies(answers []policy.Outcome, idx *textIndex, from portable
 // from (a target's line), else anywhere.
 func askAt(ev policy.Evaluator, req policy.Request, origin string, idx *textIndex, from portable.Pos) (Foreign, policy.Outcome, convert.Pos) {
 	f, out := ask(ev, req, origin, policy.Reply{Status: 200})
-	line := from.Line
-	for _, r := range out.Rules {
-		if n, ok := strings.CutPrefix(r.Path, "line "); ok {
-			line, _ = strconv.Atoi(n)
-		}
-	}
-	return f, out, idx.find("access-control-allow-origin", line)
+	return f, out, idx.find("access-control-allow-origin", answeredAt(out, from.Line))
 }
 
 // addOnce adds a finding unless one of the same code is already at that
@@ -358,4 +352,33 @@ func (x *textIndex) find(needle string, from int) convert.Pos {
 	}
 	line, col := policy.LineCol(x.text, start+i)
 	return convert.Pos{Line: line, Column: col}
+}
+
+// countFields counts the fields of h named name.
+func countFields(h headers.List, name string) int {
+	n := 0
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			n++
+		}
+	}
+	return n
+}
+
+// answeredAt is the first line of the text that answered: the lowest
+// "line N" among the outcome's rules (a pasted reply's status line, the
+// first add_header nginx applied), else from.
+func answeredAt(out policy.Outcome, from int) int {
+	line := 0
+	for _, r := range out.Rules {
+		if n, ok := strings.CutPrefix(r.Path, "line "); ok {
+			if v, err := strconv.Atoi(n); err == nil && (line == 0 || v < line) {
+				line = v
+			}
+		}
+	}
+	if line == 0 {
+		return from
+	}
+	return line
 }
