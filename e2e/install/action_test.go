@@ -283,6 +283,18 @@ func TestAction(t *testing.T) {
 		"infra/s3/cors.json":   "suffix-trap",
 		"infra/nginx/api.conf": "reflect-any-origin",
 	})
+
+	// A name that matches no file fails the lint step itself, before any
+	// upload: a typo in files must not pass as a clean lint.
+	r.inputs["files"] = "infra/s3/cors.json infra/typo/*.json"
+	for _, s := range a.Runs.Steps {
+		if s.ID == "lint" {
+			out, code := r.runStep(t, ctx, env, s)
+			if code != 2 || !strings.Contains(out, "::error::whycors lint could not read infra/typo/*.json") {
+				t.Errorf("the lint step with a name that matches nothing exited %d, want 2 with an error annotation:\n%s", code, out)
+			}
+		}
+	}
 }
 
 // checkSARIF checks what code scanning reads of the log (one run, results

@@ -86,7 +86,7 @@ func Locate(ctx context.Context, wd string) (Place, error) {
 // released reports whether v names a version the module proxy can serve:
 // not "(devel)" and not a build from a modified checkout.
 func released(v string) bool {
-	return strings.HasPrefix(v, "v") && !strings.HasSuffix(v, "+dirty") && !strings.Contains(v, "+incompatible+")
+	return strings.HasPrefix(v, "v") && !strings.HasSuffix(v, "+dirty")
 }
 
 // moduleCachePlace asks the go command where version's source is in the
