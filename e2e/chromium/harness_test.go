@@ -318,7 +318,7 @@ func (h *harness) fetchIn(tb *tab, tok string, r explain.Request, n sofar) (Obse
 	origin := r.Origin
 	if tb.origin != origin {
 		nctx, cancel := context.WithTimeout(tb.ctx, exchangeTimeout)
-		err := chromedp.Do(nctx, chromedp.Navigate(origin+PagePath))
+		err := chromedp.Do(nctx, chromedp.Navigate(PageURL(origin)))
 		cancel()
 		if err != nil {
 			return Observed{}, fmt.Errorf("navigate to %s: %w", origin, err)

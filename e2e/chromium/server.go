@@ -117,6 +117,29 @@ const (
 // PagePath is the path of the blank page each tab loads on the page origin.
 const PagePath = "/"
 
+// The page of a scenario whose request.origin is "null" (an opaque
+// origin): SandboxedPagePath on OpaquePageHost, served with
+// Content-Security-Policy: sandbox allow-scripts, which gives the document
+// an opaque origin (https://html.spec.whatwg.org/multipage/browsers.html#sandboxing:
+// without allow-same-origin the sandboxed origin browsing context flag is
+// set; CSP's sandbox directive applies it to the document,
+// https://w3c.github.io/webappsec-csp/#directive-sandbox) while its scripts
+// still run; web-platform-tests' fetch/api/cors/sandboxed-iframe.html and
+// cors/origin.htm's "null" cases fetch from such documents.
+const (
+	SandboxedPagePath = "/sandboxed"
+	OpaquePageHost    = "http://app.test"
+)
+
+// PageURL returns the URL of the harness page a fetch from origin runs on:
+// origin's blank page, or the sandboxed page for "null".
+func PageURL(origin string) string {
+	if origin == "null" {
+		return OpaquePageHost + SandboxedPagePath
+	}
+	return origin + PagePath
+}
+
 // Received is one request as it reached the server.
 type Received struct {
 	Host   string       `json:"host"`
@@ -219,7 +242,9 @@ func (s *Server) HandleScenario(sc explain.Scenario) error {
 	if err != nil {
 		return err
 	}
-	s.Handle(u.Host, u.Path, sc.Preflight, sc.Response)
+	// The server matches the request target as sent, percent-encoded
+	// (a Location such as /caf%C3%A9), so each path is registered escaped.
+	s.Handle(u.Host, u.EscapedPath(), sc.Preflight, sc.Response)
 	if sc.CDN != nil || sc.Policy != nil {
 		f := &front{}
 		if sc.CDN != nil {
@@ -243,7 +268,7 @@ func (s *Server) HandleScenario(sc explain.Scenario) error {
 		if err != nil {
 			return fmt.Errorf("routes[%d]: %w", i, err)
 		}
-		s.Handle(u.Host, u.Path, r.Preflight, r.Response)
+		s.Handle(u.Host, u.EscapedPath(), r.Preflight, r.Response)
 	}
 	return nil
 }
@@ -324,6 +349,11 @@ func (s *Server) handle(c net.Conn) {
 	case path == PagePath && req.Method == "GET":
 		reply = explain.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
 			Body: "<!doctype html><meta charset=utf-8><title>whycors harness</title><p>whycors harness page</p>"}
+	case path == SandboxedPagePath && req.Method == "GET":
+		reply = explain.Reply{Status: 200, Header: headers.List{
+			{Name: "Content-Type", Value: "text/html; charset=utf-8"},
+			{Name: "Content-Security-Policy", Value: "sandbox allow-scripts"},
+		}, Body: "<!doctype html><meta charset=utf-8><title>whycors harness</title><p>whycors harness page, opaque origin</p>"}
 	default:
 		s.mu.Lock()
 		r, ok := s.routes[routeKey(req.Host, path)]

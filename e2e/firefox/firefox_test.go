@@ -376,7 +376,7 @@ func (br *browser) fetch(srv *chromium.Server, col *collector, tok string, r exp
 	ctx, cancel := context.WithTimeout(context.Background(), exchangeWait)
 	defer cancel()
 	if br.origin != r.Origin {
-		err := br.b.call(ctx, "browsingContext.navigate", map[string]any{"context": br.context, "url": r.Origin + chromium.PagePath, "wait": "complete"}, nil)
+		err := br.b.call(ctx, "browsingContext.navigate", map[string]any{"context": br.context, "url": chromium.PageURL(r.Origin), "wait": "complete"}, nil)
 		if err != nil {
 			return Observed{}, fmt.Errorf("navigate: %w", err)
 		}

@@ -358,14 +358,16 @@ func (br *browser) run(srv *chromium.Server, c chromium.Case) (explain.Scenario,
 // navigate loads the harness page of origin and waits until the page
 // target the inspector follows is that page, loaded.
 func (br *browser) navigate(ctx context.Context, origin string) error {
-	if err := br.in.call(ctx, "Page.navigate", map[string]any{"url": origin + chromium.PagePath}, nil); err != nil {
+	if err := br.in.call(ctx, "Page.navigate", map[string]any{"url": chromium.PageURL(origin)}, nil); err != nil {
 		return err
 	}
 	for {
 		// A command sent to a page target that a process swap is
 		// replacing gets no reply: each poll has its own short deadline.
 		pctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
-		r, err := br.in.evaluate(pctx, `location.origin + " " + document.readyState`)
+		// self.origin is the document's origin: "null" on the sandboxed
+		// page (chromium.PageURL), where location.origin is its URL's.
+		r, err := br.in.evaluate(pctx, `self.origin + " " + document.readyState`)
 		cancel()
 		if err == nil {
 			var s string

@@ -195,6 +195,10 @@ func (chromeMessages) exception(f *Failure) string {
 	case ReasonInvalidHeader:
 		return pre + "'" + f.Value + "' is not a valid HTTP header field name."
 	case ReasonInvalidHeaderValue:
+		if !IsByteString(f.Value) {
+			// e2e/chromium recording hdr-value-non-latin1.
+			return "TypeError: Failed to execute 'fetch' on 'Window': Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 code point."
+		}
 		return pre + "'" + f.Value + "' is not a valid HTTP header field value."
 	}
 	return "TypeError: Failed to fetch"
@@ -310,7 +314,17 @@ func (firefoxMessages) exception(f *Failure) string {
 	case ReasonModeNavigate:
 		// e2e/firefox recording req-mode-navigate.
 		return "TypeError: Window.fetch: Invalid request mode navigate."
-	case ReasonStreamNoCors, ReasonInvalidHeader, ReasonInvalidHeaderValue:
+	case ReasonInvalidHeaderValue:
+		if i, c, ok := notByte(f.Value); ok {
+			// The scenario's headers are a list of pairs, which fetch()
+			// takes as sequence<sequence<ByteString>> (e2e/firefox
+			// recording hdr-value-non-latin1).
+			return "TypeError: Window.fetch: Cannot convert element of element of sequence<sequence<ByteString>> branch of " +
+				"(sequence<sequence<ByteString>> or record<ByteString, ByteString>) to ByteString because the character at index " +
+				itoa(i) + " has value " + itoa(int(c)) + " which is greater than 255."
+		}
+		return "TypeError: Window.fetch: invalid request."
+	case ReasonStreamNoCors, ReasonInvalidHeader:
 		return "TypeError: Window.fetch: invalid request."
 	}
 	return "TypeError: NetworkError when attempting to fetch resource."
@@ -403,7 +417,7 @@ func webkitReason(f *Failure) string {
 		// redir-302-no-acao).
 		target := f.Location
 		if base, err := origin.ParseURL(f.URL); err == nil {
-			if u, err := base.Resolve(f.Location); err == nil {
+			if u, err := base.Resolve(latin1(f.Location)); err == nil { // Profile.LocationLatin1
 				target = u.String()
 			}
 		}
@@ -472,7 +486,8 @@ func (webkitMessages) exception(f *Failure) string {
 		return "NotSupportedError: ReadableStream uploading is not supported"
 	}
 	if f.TypeError() {
-		// An invalid header name or value: not recorded in WebKit.
+		// An invalid header name or value: recorded for a value that is
+		// not a ByteString (e2e/webkit recording hdr-value-non-latin1).
 		return "TypeError: Type error"
 	}
 	return "TypeError: Load failed"

@@ -119,7 +119,12 @@ type Profile struct {
 	// cross-origin hop sends one, even when its request no longer needs
 	// one (Firefox ESR 153: the e2e/firefox recording
 	// route-authorization-cross preflights a GET whose Authorization a
-	// cross-origin redirect removed; Chromium does not).
+	// cross-origin redirect removed; Chromium does not). WebKit too: its
+	// NetworkLoadChecker::checkCORSRequestWithPreflight clears
+	// m_isSimpleRequest, and checkCORSRequest preflights while it is clear
+	// (WebKit/WebKit, Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp;
+	// the e2e/webkit recording route-303-put-cross preflights the GET a
+	// 303 made of a preflighted PUT).
 	StickyPreflight bool
 	// CacheKeyedByCredentials: the CORS-preflight cache keys its entries
 	// by the request's credentials flag, so an entry answers only requests
@@ -180,6 +185,45 @@ type Profile struct {
 	// adds Origin only to a request that has none,
 	// FrameLoader::addHTTPOriginIfNeeded).
 	OriginKeptOnRedirect bool
+	// PreflightOriginalHeaders: a preflight after a redirect asks for,
+	// and is checked against, the names of the page's own headers, also
+	// Authorization when the redirect removed it from the request. WebKit's
+	// NetworkLoadChecker::checkCORSRequestWithPreflight gives the preflight
+	// m_originalRequestHeaders ("to correctly compute
+	// Access-Control-Request-Headers"), while checkCORSRedirectedRequest
+	// drops Authorization from the request's own headers when the network
+	// layer removed it (WebKit/WebKit,
+	// Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp). Recorded in
+	// WebKitGTK 2.50: route-authorization-cross (the new preflight asks
+	// for authorization, the GET goes without it),
+	// route-authorization-cross-not-allowed (a preflight that allows no
+	// header then fails on Authorization) and
+	// route-authorization-custom-cross.
+	PreflightOriginalHeaders bool
+	// LocationLatin1: a redirect's Location is read as ISO-8859-1, each
+	// byte a code point, so the UTF-8 bytes of "é" become "Ã©" and the URL
+	// parser percent-encodes those (WebKitGTK 2.50: the e2e/webkit
+	// recording route-location-utf8 follows /café to /caf%C3%83%C2%A9,
+	// where Chromium and Firefox follow it to /caf%C3%A9 as the URL
+	// Standard's UTF-8 percent-encoding of the value read as UTF-8 does).
+	LocationLatin1 bool
+	// LocationTabEncoded: a tab inside a redirect's Location is
+	// percent-encoded (%09) instead of removed as the URL Standard's basic
+	// URL parser removes it (https://url.spec.whatwg.org/#concept-basic-url-parser
+	// step 3). Firefox ESR 153: the e2e/firefox recording
+	// route-location-tab follows /b<TAB>c to /b%09c, Chromium and WebKit to
+	// /bc. (A field value cannot carry CR or LF, RFC 9110 §5.5, so a
+	// newline never reaches a Location.)
+	LocationTabEncoded bool
+	// NonASCIIUnsafe: a byte of 0x80 or above in an Accept or
+	// Content-Type value makes it not CORS-safelisted, as if it were a
+	// CORS-unsafe request-header byte, which the standard does not say
+	// (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte).
+	// Firefox ESR 153: the e2e/firefox recordings hdr-accept-non-ascii
+	// (Accept "text/café") and hdr-content-type-non-ascii-param
+	// (Content-Type "text/plain;charset=é") send a preflight asking for
+	// accept and content-type; Chromium and WebKit send none.
+	NonASCIIUnsafe bool
 	// HeaderMapOrder reports the first request header a preflight does
 	// not allow in the order and spelling of WebKit's HTTPHeaderMap
 	// (headerMapOrder) instead of the sorted, lowercased names (WebKitGTK
@@ -228,6 +272,7 @@ var profiles = [...]Profile{
 		NoRequestStreams: true, NoSafelistTotal: true, KeepDuplicateNames: true, CORSBeforePreflightRedirect: true,
 		EmptyReplyAttempts: 10, PreflightKeepsOrigin: true, StickyPreflight: true, CacheKeyedByCredentials: true,
 		CacheLiteralStar: true, CacheClearedOnFailure: true, XHRParsesEmptyBody: true,
+		LocationTabEncoded: true, NonASCIIUnsafe: true,
 		msg: firefoxMessages{},
 	},
 	{
@@ -235,6 +280,7 @@ var profiles = [...]Profile{
 		StatusFirst: true, MaxAgeCap: 600, Authorization: AuthAllowed,
 		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
 		CacheStarByRequest: true, CacheKeepsFailedMatch: true, OriginKeptOnRedirect: true,
+		PreflightOriginalHeaders: true, LocationLatin1: true, StickyPreflight: true,
 		msg: webkitMessages{},
 	},
 	{

@@ -204,6 +204,19 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	}
 	r.HasBody = in.Body != nil || in.BodyType != ""
 
+	// A header value is a ByteString: a character above U+00FF throws a
+	// TypeError while fetch()'s init dictionary is converted, before any
+	// step of the Request constructor (https://webidl.spec.whatwg.org/#es-ByteString;
+	// the e2e recordings hdr-value-non-latin1). XMLHttpRequest's
+	// setRequestHeader() throws too, in words not modelled (README).
+	if !r.XHR {
+		for _, f := range in.Headers {
+			if !IsByteString(f.Value) {
+				return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+			}
+		}
+	}
+
 	// URL with credentials throws (https://fetch.spec.whatwg.org/#dom-request, step 5.3).
 	// XMLHttpRequest takes them as the request's username and password
 	// (https://xhr.spec.whatwg.org/#the-open()-method).
@@ -413,6 +426,37 @@ func ActualRequest(url origin.URL, method string, h headers.List, serializedOrig
 		out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
 	}
 	return wire.Request{Method: method, URL: url.String(), Header: out}
+}
+
+// IsByteString reports whether every character of s is at most U+00FF,
+// so that WebIDL converts it to a ByteString
+// (https://webidl.spec.whatwg.org/#es-ByteString).
+func IsByteString(s string) bool {
+	for _, c := range s {
+		if c > 0xFF {
+			return false
+		}
+	}
+	return true
+}
+
+// notByte returns the UTF-16 index and code unit of the first character of
+// s above U+00FF, as a JavaScript string indexes it (a character outside
+// the BMP is its high surrogate); ok is false when there is none.
+func notByte(s string) (index int, unit rune, ok bool) {
+	for _, c := range s {
+		if c > 0xFF {
+			if c > 0xFFFF {
+				c = 0xD800 + (c-0x10000)>>10
+			}
+			return index, c, true
+		}
+		index++
+		if c > 0xFFFF {
+			index++
+		}
+	}
+	return 0, 0, false
 }
 
 func isPrintableASCII(s string) bool {

@@ -281,13 +281,18 @@ func (s *runState) mainFetch() *Result {
 // preflight runs the CORS-preflight fetch when one is needed.
 func (s *runState) preflight() *Failure {
 	p, r := s.p, s.r
-	need, why := p.needsPreflightAt(r, s.method, s.header)
+	// The header list the preflight asks for and is checked against.
+	header := s.header
+	if p.PreflightOriginalHeaders && s.hop > 0 {
+		header = r.Header
+	}
+	need, why := p.needsPreflightAt(r, s.method, header)
 	// The origin the preflight sends and is checked against.
 	pfOrigin := s.serializedOrigin()
 	if p.PreflightKeepsOrigin {
 		pfOrigin = r.Origin.String()
 	}
-	names := p.UnsafeNames(s.header)
+	names := p.UnsafeNames(header)
 	lacks := ""
 	if need {
 		ok, until, l := p.covers(s.cache, pfOrigin, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names)
@@ -315,7 +320,7 @@ func (s *runState) preflight() *Failure {
 	}
 	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
 	s.preflighted = true
-	req := p.PreflightRequest(r, s.url, s.method, s.header, pfOrigin)
+	req := p.PreflightRequest(r, s.url, s.method, header, pfOrigin)
 	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
@@ -323,7 +328,7 @@ func (s *runState) preflight() *Failure {
 		return &Failure{Reason: ReasonInvalidResponse, Preflight: true}
 	}
 	_, isRedirect := redirectLocation(reply)
-	out := p.CheckPreflight(r, s.method, s.header, reply.Status, reply.Header, pfOrigin, isRedirect)
+	out := p.CheckPreflight(r, s.method, header, reply.Status, reply.Header, pfOrigin, isRedirect)
 	for _, c := range out.Checks {
 		s.add(c)
 	}
@@ -372,6 +377,32 @@ func (p *Profile) needsPreflightAt(r *Request, method string, h headers.List) (b
 	return p.NeedsPreflight(&cp)
 }
 
+// locationURL is the URL text a Location value is parsed as: the value
+// itself, its UTF-8 bytes read as ISO-8859-1 (Profile.LocationLatin1), or
+// its tabs percent-encoded (Profile.LocationTabEncoded).
+func (p *Profile) locationURL(loc string) string {
+	if p.LocationLatin1 {
+		loc = latin1(loc)
+	}
+	if p.LocationTabEncoded {
+		loc = strings.ReplaceAll(loc, "\t", "%09")
+	}
+	return loc
+}
+
+// latin1 reads the bytes of s as ISO-8859-1: each byte is the code point
+// of its value, written back as UTF-8.
+func latin1(s string) string {
+	if isASCII(s) {
+		return s
+	}
+	b := make([]rune, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		b = append(b, rune(s[i]))
+	}
+	return string(b)
+}
+
 func redirectLocation(reply wire.Reply) (string, bool) {
 	switch reply.Status {
 	case 301, 302, 303, 307, 308:
@@ -396,7 +427,7 @@ func (s *runState) redirect(reply wire.Reply, loc string) (bool, *Result) {
 		s.res.Allowed, s.res.Type, s.res.Status = true, "opaqueredirect", 0
 		return true, s.res
 	}
-	next, err := s.url.Resolve(loc)
+	next, err := s.url.Resolve(s.p.locationURL(loc))
 	if err != nil {
 		s.add(Check{ID: "redirect.location", Title: "Location parses", Status: Fail, Spec: specRedirect, Header: "Location: " + loc, Detail: err.Error()})
 		return true, s.failure(&Failure{Reason: ReasonInvalidRedirectLocation, Value: loc, Status: reply.Status})
@@ -508,6 +539,9 @@ func typeErrorDetail(f *Failure) string {
 	case ReasonInvalidHeader:
 		return quote(f.Value) + " is not a valid header name."
 	case ReasonInvalidHeaderValue:
+		if !IsByteString(f.Value) {
+			return "a header value has a character above U+00FF, which is not a ByteString."
+		}
 		return "a header value contains NUL, CR or LF."
 	}
 	return f.Reason

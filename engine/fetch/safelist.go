@@ -20,6 +20,15 @@ func unsafeByte(c byte) bool {
 	return c < 0x20 && c != 0x09 || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", c) >= 0
 }
 
+func isASCII(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 func hasUnsafeByte(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if unsafeByte(v[i]) {
@@ -37,6 +46,12 @@ func hasUnsafeByte(v string) bool {
 func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 	if len(value) > maxSafelistedValue {
 		return false
+	}
+	if p.NonASCIIUnsafe && !isASCII(value) {
+		switch strings.ToLower(name) {
+		case "accept", "content-type":
+			return false
+		}
 	}
 	switch strings.ToLower(name) {
 	case "accept":

@@ -58,7 +58,7 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 		kept := headers.List{}
 		var dropped []string
 		for _, h := range r.Headers {
-			if !fetch.IsToken(h.Name) || strings.ContainsAny(h.Value, "\x00\r\n") {
+			if !fetch.IsToken(h.Name) || strings.ContainsAny(h.Value, "\x00\r\n") || !fetch.IsByteString(h.Value) {
 				dropped = append(dropped, h.Name)
 				continue
 			}
