@@ -75,13 +75,57 @@ func TestInstallAndServe(t *testing.T) {
 	checkPage(t, base)
 }
 
+// The README's first command, in a clone: `go run ./cmd/whycors serve`
+// builds the page into the clone's dist/site and serves it.
+func TestServeInAClone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: compiles the simulator")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	clone := t.TempDir()
+	tree, err := workingTree(repoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tree {
+		if err := writeFile(f, filepath.Join(clone, filepath.FromSlash(f.name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The user's own Go setup: the module cache and build cache they have.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "WHYCORS_SITE_DIR=") {
+			env = append(env, kv)
+		}
+	}
+	t0 := time.Now()
+	// go run exits 1 when Ctrl-C reaches it, whatever the program does.
+	base, out, stop := serveCmd(t, exec.CommandContext(ctx, "go", "run", "./cmd/whycors", "serve", "--port", "0"), env, clone, 1)
+	defer stop()
+	t.Logf("go run ./cmd/whycors serve in a fresh clone: serving after %s; it printed:\n%s", time.Since(t0).Round(100*time.Millisecond), out)
+	if !strings.Contains(out, "building the simulator (no build yet) from "+clone+" into "+filepath.Join(clone, "dist", "site")) {
+		t.Errorf("serve in a clone did not build into its dist/site:\n%s", out)
+	}
+	checkPage(t, base)
+}
+
 // serve starts `whycors serve --port 0` in dir and waits for the line that
 // names its address. It returns the base URL, the output up to that line,
 // and a function that stops the server with Ctrl-C and checks it exits 0.
 func serve(t *testing.T, ctx context.Context, exe string, env []string, dir string) (string, string, func()) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, exe, "serve", "--port", "0")
+	return serveCmd(t, exec.CommandContext(ctx, exe, "serve", "--port", "0"), env, dir, 0)
+}
+
+// serveCmd is serve for any command that runs whycors serve (go run too):
+// it runs in a process group of its own, and Ctrl-C goes to the group, as a
+// terminal sends it; the command must then exit with exitCode.
+func serveCmd(t *testing.T, cmd *exec.Cmd, env []string, dir string, exitCode int) (string, string, func()) {
+	t.Helper()
 	cmd.Env, cmd.Dir = env, dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -122,14 +166,15 @@ func serve(t *testing.T, ctx context.Context, exe string, env []string, dir stri
 						return
 					}
 					stopped = true
-					cmd.Process.Signal(syscall.SIGINT)
-					if err := cmd.Wait(); err != nil {
-						t.Errorf("whycors serve after Ctrl-C: %v\n%s", err, stderr.String())
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+					cmd.Wait()
+					if got := cmd.ProcessState.ExitCode(); got != exitCode {
+						t.Errorf("whycors serve after Ctrl-C: exit %d, want %d\n%s", got, exitCode, stderr.String())
 					}
 				}
 			}
 		case <-deadline:
-			cmd.Process.Kill()
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			cmd.Wait()
 			t.Fatalf("whycors serve did not serve within %s:\n%s\nstderr:\n%s", firstServeBudget, out.String(), stderr.String())
 		}
