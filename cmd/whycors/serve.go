@@ -38,9 +38,9 @@ it is missing or older than its sources, with the go command:
     installed from (go install github.com/whycors/whycors/cmd/whycors@VERSION
     left it in the Go module cache), once per version, into the user's
     cache folder (whycors/site/VERSION there).
-The first build takes under a minute on 2 cores (about 30 s with a cold Go
-build cache; it prints its progress); later runs start at once. Everything runs in your browser;
-the page sends nothing.
+The first build takes about a minute on 2 cores (52 s measured with an
+empty Go build cache, most of it compiling; it prints its progress); later
+runs start at once. Everything runs in your browser; the page sends nothing.
 
 Examples:
   whycors serve
@@ -71,7 +71,7 @@ Examples:
 			if *rebuild {
 				why = "--rebuild"
 			}
-			fmt.Fprintf(stdout, "building the simulator (%s) from %s into %s; under a minute...\n", why, place.Root, place.Out)
+			fmt.Fprintf(stdout, "building the simulator (%s) from %s into %s; about a minute...\n", why, place.Root, place.Out)
 			t0 := time.Now()
 			m, err := build.Site(context.Background(), build.Options{Root: place.Root, Out: out, Env: place.Env, Quick: true,
 				Progress: func(line string) { fmt.Fprintln(stdout, line) }})

@@ -18,7 +18,7 @@ import (
 )
 
 // firstServeBudget is the longest the first `whycors serve` of an installed
-// version may take to build the page: serve and the README state under a
+// version may take to build the page: serve and the README state about a
 // minute on 2 cores; this leaves room for a machine shared with other work.
 const firstServeBudget = 5 * time.Minute
 
