@@ -2,6 +2,7 @@ package fetch_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/fetch"
@@ -59,6 +60,10 @@ func TestNonASCIISafelisted(t *testing.T) {
 			safe: map[string]bool{"chrome": true, "safari": true, "spec": true, "firefox": false}},
 		{desc: "hdr-content-type-non-ascii-param", name: "Content-Type", value: "text/plain;charset=é",
 			safe: map[string]bool{"chrome": true, "safari": true, "spec": true, "firefox": false}},
+		{desc: "hdr-accept-non-ascii-100: 100 bytes on the wire (a ByteString), 200 as UTF-8", name: "Accept", value: strings.Repeat("é", 100),
+			safe: map[string]bool{"chrome": true, "safari": true, "spec": true, "firefox": false}},
+		{desc: "129 é are over the 128-byte bound (https://fetch.spec.whatwg.org/#cors-safelisted-request-header)", name: "Accept", value: strings.Repeat("é", 129),
+			safe: map[string]bool{"chrome": false, "safari": false, "spec": false, "firefox": false}},
 		{desc: "hdr-content-language-non-ascii", name: "Content-Language", value: "é",
 			safe: map[string]bool{"chrome": false, "safari": false, "spec": false, "firefox": false}},
 	}

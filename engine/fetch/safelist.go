@@ -3,6 +3,7 @@ package fetch
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/whycors/whycors/engine/headers"
 )
@@ -18,6 +19,19 @@ const (
 // (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte).
 func unsafeByte(c byte) bool {
 	return c < 0x20 && c != 0x09 || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", c) >= 0
+}
+
+// wireLen is the length of v in bytes as fetch() sends it: a header value
+// is a ByteString, one byte per character up to U+00FF
+// (https://webidl.spec.whatwg.org/#es-ByteString), where the scenario
+// holds it as UTF-8 (Accept "é" is one byte on the wire, two in v). A
+// value with a character above U+00FF makes fetch() throw before this
+// matters (Request); XMLHttpRequest's setRequestHeader() does too.
+func wireLen(v string) int {
+	if isASCII(v) || !IsByteString(v) {
+		return len(v)
+	}
+	return utf8.RuneCountInString(v)
 }
 
 func isASCII(v string) bool {
@@ -44,7 +58,7 @@ func hasUnsafeByte(v string) bool {
 // Chromium's client hints when the profile has them (reference
 // browser-cors.md §1.2 "Chromium safelists extra names").
 func (p *Profile) SafelistedRequestHeader(name, value string) bool {
-	if len(value) > maxSafelistedValue {
+	if wireLen(value) > maxSafelistedValue {
 		return false
 	}
 	if p.NonASCIIUnsafe && !isASCII(value) {
@@ -161,7 +175,7 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 			value, _ = h.Get(f.Name)
 		}
 		if p.SafelistedRequestHeader(f.Name, value) {
-			total += len(value)
+			total += wireLen(value)
 			safe = append(safe, n)
 		} else {
 			unsafe = append(unsafe, n)
