@@ -1,0 +1,133 @@
+package diff_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/diff"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+func s3Cfg(rules string) diff.Config { return diff.Config{Format: "s3-json", Text: rules} }
+
+func nativeCfg(text string) diff.Config { return diff.Config{Format: "native", Text: text} }
+
+// TestGroupsInWords: the report's lines for small, known changes. Each
+// expected line follows from the platform's semantics (source).
+func TestGroupsInWords(t *testing.T) {
+	tests := []struct {
+		desc, source string
+		old, new     diff.Config
+		want         []string // the groups' summaries, in order
+	}{
+		{
+			desc:   "an origin added to an S3 rule: every method of the rule, with and without credentials",
+			source: "S3 sends Access-Control-Allow-Credentials: true to any origin but \"*\" (reference/cloud-policies.md §0 item 4)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example", "https://evil.example"], "AllowedMethods": ["GET", "PUT"]}]`),
+			want:   []string{"newly allows https://evil.example on GET, PUT"},
+		},
+		{
+			desc:   "native credentials turned on for one path",
+			source: "a credentialed fetch needs Access-Control-Allow-Credentials: true (Fetch §4.10 CORS check); native's \"/uploads/*\" covers the paths under /uploads/, not /uploads itself (engine/native doc)",
+			old:    nativeCfg(`{"rules": [{"path": "/uploads/*", "origins": ["https://evil.example"], "methods": ["PUT"]}]}`),
+			new:    nativeCfg(`{"rules": [{"path": "/uploads/*", "origins": ["https://evil.example"], "methods": ["PUT"], "credentials": true}]}`),
+			want:   []string{"newly allows https://evil.example with credentials on GET, PUT /uploads/*"},
+		},
+		{
+			desc:   "an exposed header dropped",
+			source: "response.headers shows a non-safelisted header only when Access-Control-Expose-Headers names it (Fetch §3.2.5 CORS-exposed header-name list)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
+			want:   []string{"no longer exposes etag to https://app.example on GET"},
+		},
+		{
+			desc:   "a request header allowed: only requests that send it change",
+			source: "a non-safelisted header needs a preflight whose Access-Control-Allow-Headers names it (Fetch §4.8); S3 matches every requested header against AllowedHeaders (cloud-policies.md §1.3)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["X-Api-Key"]}]`),
+			want:   []string{"newly allows the header x-api-key from https://app.example on GET, PUT"},
+		},
+		{
+			desc:   "a method removed",
+			source: "S3 picks a rule by origin and method, so a DELETE preflight finds no rule and gets 403 (cloud-policies.md §1.3)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "DELETE"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
+			want:   []string{"no longer allows https://app.example on DELETE"},
+		},
+		{
+			desc:   "a wildcard without its dot lets the prefix trap in",
+			source: "S3's \"*\" matches any run of characters (cloud-policies.md §1.3), so https://*app.example matches https://evilapp.example and a subdomain; issue 22's attacker list (a prefix added, a subdomain)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://*app.example"], "AllowedMethods": ["GET"]}]`),
+			want:   []string{"newly allows https://evilapp.example, https://whycors-probe.app.example, https://whycors-probeapp.example on GET"},
+		},
+		{
+			desc:   "the same rules in S3's JSON and XML",
+			source: "one platform, one model: the two forms are read into the same rules (engine/convert)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"]}]`),
+			new: diff.Config{Format: "auto", Text: `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.example</AllowedOrigin>` +
+				`<AllowedMethod>GET</AllowedMethod><AllowedMethod>PUT</AllowedMethod><AllowedHeader>*</AllowedHeader></CORSRule></CORSConfiguration>`},
+			want: nil,
+		},
+		{
+			desc:   "S3 to native, same meaning but credentials",
+			source: "native sends Access-Control-Allow-Credentials only with \"credentials\": true (engine/native doc); S3 always does for a named origin (cloud-policies.md §0 item 4)",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
+			new:    nativeCfg(`{"origins": ["https://app.example"], "methods": ["PUT"]}`),
+			want:   []string{"no longer allows https://app.example with credentials on GET, PUT"},
+		},
+	}
+	for _, tc := range tests {
+		rep, err := diff.Diff(tc.old, tc.new, diff.Options{Formats: reg})
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if got := summaries(rep); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s (%s):\ngot  %q\nwant %q", tc.desc, tc.source, got, tc.want)
+		}
+		if rep.Widens() != slicesAny(tc.want, "newly") || rep.Narrows() != slicesAny(tc.want, "no longer") {
+			t.Errorf("%s: Widens %v, Narrows %v for %q", tc.desc, rep.Widens(), rep.Narrows(), tc.want)
+		}
+	}
+}
+
+func slicesAny(lines []string, prefix string) bool {
+	for _, l := range lines {
+		if strings.HasPrefix(l, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestGroupPositionInNew: a group points at NEW's entry for its origin,
+// which is where a reviewer looks.
+func TestGroupPositionInNew(t *testing.T) {
+	rep, err := diff.Diff(s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
+		s3Cfg("[{\"AllowedOrigins\": [\"https://app.example\"], \"AllowedMethods\": [\"GET\"]},\n {\"AllowedOrigins\": [\"https://evil.example\"], \"AllowedMethods\": [\"GET\"]}]"),
+		diff.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Groups) != 1 || rep.Groups[0].Pos.Line != 2 || rep.Groups[0].Pos.Path != "$[1].AllowedOrigins[0]" {
+		t.Fatalf("groups %+v: want one at line 2, $[1].AllowedOrigins[0]", rep.Groups)
+	}
+}
+
+// TestInputErrors: a configuration that cannot be read names its side,
+// with the reader's positions.
+func TestInputErrors(t *testing.T) {
+	ok := s3Cfg(`[{"AllowedOrigins": ["https://a.example"], "AllowedMethods": ["GET"]}]`)
+	_, err := diff.Diff(ok, s3Cfg(`[{"AllowedOrigins": ["https://a.example"],}]`), diff.Options{Formats: reg})
+	var ie *diff.InputError
+	var pe policy.Errors
+	if !errors.As(err, &ie) || ie.Side != "new" || !errors.As(err, &pe) || pe[0].Line != 1 {
+		t.Fatalf("got %v (%T): want the new side's positioned error", err, err)
+	}
+	if _, err := diff.Diff(ok, ok, diff.Options{Formats: reg, Browser: "lynx"}); err == nil {
+		t.Fatal("an unknown browser was accepted")
+	}
+}

@@ -1,0 +1,206 @@
+package diff
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// target is the server every request of the space goes to; a
+// configuration's own host never matters to its CORS decisions (a
+// captured reply answers the fetch's first URL whatever it is).
+const target = "https://api.whycors.test"
+
+// Probe values: hosts and names no configuration is expected to use.
+const (
+	probeLabel     = "whycors-probe"
+	foreignOrig    = "https://whycors-attacker.test"
+	unlistedHdr    = "x-whycors-unlisted"
+	anyMethodProbe = "PATCH"
+)
+
+// path is a request path of the space: the one sent and the one shown.
+type path struct{ sent, shown string }
+
+// space is the request space: the product of its lists, with a header
+// variant of each request for every header.
+type space struct {
+	origins []string
+	creds   []bool
+	paths   []path
+	methods []string
+	headers []string
+	app     *explain.Reply // what the application behind a configuration answers
+}
+
+func newSpace(cfgs ...*portable.Config) *space {
+	sp := &space{creds: []bool{false, true}}
+	var lits, probes []string
+	seen := map[string]bool{}
+	add := func(list *[]string, o string) {
+		if !seen[o] {
+			seen[o] = true
+			*list = append(*list, o)
+		}
+	}
+	methods := map[string]bool{"GET": true}
+	hdrs := map[string]bool{unlistedHdr: true}
+	expose := map[string]bool{}
+	paths := map[string]bool{}
+	for _, c := range cfgs {
+		if c == nil {
+			continue
+		}
+		for _, r := range c.Rules {
+			for j, v := range r.Origins {
+				if r.Regex[j] {
+					continue // a regular expression names no origin
+				}
+				o, ps := originProbes(v.Text)
+				if o != "" {
+					add(&lits, o)
+				}
+				for _, p := range ps {
+					add(&probes, p)
+				}
+			}
+			for _, v := range r.Methods {
+				m := strings.ToUpper(strings.TrimSpace(v.Text))
+				switch {
+				case m == "*":
+					methods[anyMethodProbe] = true
+				case m != "" && m != "OPTIONS" && isToken(m):
+					methods[m] = true
+				}
+			}
+			for _, v := range r.AllowHeaders {
+				h := strings.ToLower(strings.TrimSpace(v.Text))
+				if h != "*" && h != "" && isToken(h) {
+					hdrs[h] = true
+				}
+			}
+			for _, v := range r.ExposeHeaders {
+				h := strings.ToLower(strings.TrimSpace(v.Text))
+				if h != "*" && h != "" && isToken(h) {
+					expose[h] = true
+				}
+			}
+			for _, p := range r.Paths {
+				if p = strings.TrimSuffix(p, "/"); strings.HasPrefix(p, "/") {
+					paths[p] = true
+				}
+			}
+		}
+	}
+	add(&probes, "null")
+	add(&probes, foreignOrig)
+	sp.origins = append(lits, probes...)
+	sp.methods = sortedKeys(methods)
+	sp.headers = sortedKeys(hdrs)
+	sp.paths = []path{{"/", "/"}}
+	for _, p := range sortedKeys(paths) {
+		sp.paths = append(sp.paths, path{p, p}, path{p + "/x", p + "/*"})
+	}
+	sp.app = &explain.Reply{Status: 200}
+	for _, h := range sortedKeys(expose) {
+		sp.app.Header = append(sp.app.Header, headers.Field{Name: h, Value: "x"})
+	}
+	return sp
+}
+
+// originProbes returns the origin a configuration's origin entry names
+// (serialized, "" when it is a pattern or names none) and the probes it
+// suggests: the prefix and suffix traps, http, a subdomain, and for a
+// wildcard pattern a host it matches and one it must not.
+func originProbes(text string) (lit string, probes []string) {
+	text = strings.TrimSpace(text)
+	if text == "" || text == "*" || text == "null" {
+		return "", nil
+	}
+	if strings.Contains(text, "*") {
+		// https://*.example.com: one host that matches, and the
+		// suffix trap (the dot left out) and the bare domain that
+		// must not.
+		for _, t := range []string{
+			strings.Replace(text, "*", probeLabel, 1),
+			strings.Replace(text, "*.", probeLabel, 1),
+			strings.Replace(text, "*.", "", 1),
+		} {
+			if o, err := origin.Parse(t); err == nil && !o.Opaque() && !strings.Contains(t, "*") {
+				probes = append(probes, o.String())
+			}
+		}
+		return "", probes
+	}
+	o, err := origin.Parse(text)
+	if err != nil || o.Opaque() {
+		return "", nil
+	}
+	port := ""
+	if o.Port != "" {
+		port = ":" + o.Port
+	}
+	probes = append(probes,
+		o.Scheme+"://evil"+o.Host+port,            // prefix: evilexample.com
+		o.Scheme+"://"+o.Host+".evil.test"+port,   // suffix: example.com.evil.test
+		o.Scheme+"://"+probeLabel+"."+o.Host+port, // a subdomain
+	)
+	if o.Scheme == "https" {
+		probes = append(probes, "http://"+o.Host+port)
+	}
+	var out []string
+	for _, p := range probes {
+		if q, err := origin.Parse(p); err == nil {
+			out = append(out, q.String())
+		}
+	}
+	return o.String(), out
+}
+
+func isToken(s string) bool { return headers.IsToken(s) }
+
+func (sp *space) url(p string) string { return target + p }
+
+// size counts the requests of the space, header variants included.
+func (sp *space) size() int {
+	return len(sp.origins) * len(sp.creds) * len(sp.paths) * len(sp.methods) * (1 + len(sp.headers))
+}
+
+// each calls f on every request of the space, each request without a
+// header followed by its header variants.
+func (sp *space) each(f func(Request)) {
+	sp.bases(func(r Request) {
+		f(r)
+		for _, h := range sp.headers {
+			r.Header = h
+			f(r)
+		}
+	})
+}
+
+// bases calls f on every request of the space without a header.
+func (sp *space) bases(f func(Request)) {
+	for _, o := range sp.origins {
+		for _, c := range sp.creds {
+			for _, p := range sp.paths {
+				for _, m := range sp.methods {
+					f(Request{Origin: o, Method: m, Path: p.sent, Credentials: c})
+				}
+			}
+		}
+	}
+}
+
+// pathsShown maps each sent path to the way the report shows it.
+func (sp *space) pathsShown() map[string]string {
+	m := map[string]string{}
+	for _, p := range sp.paths {
+		m[p.sent] = p.shown
+	}
+	return m
+}
+
+func headerField(name string) headers.Field { return headers.Field{Name: name, Value: "x"} }
