@@ -31,6 +31,7 @@ func BenchmarkDiff(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		b.ReportMetric(float64(rep.Space), "space")
 		b.ReportMetric(float64(rep.Asked), "requests/config")
 		b.ReportMetric(float64(len(rep.Groups)), "groups")
 	})

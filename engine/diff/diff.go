@@ -371,16 +371,22 @@ func oracle(s *side, o Options, sp *space, req Request) (Outcome, error) {
 	return Outcome{Allowed: v.Allowed, Readable: v.ReadableHeaders}, nil
 }
 
-// posIn is where cfg names one of origins, else its first rule.
+// posIn is where cfg names one of origins, else where an entry of it
+// that may match one of them is (a pattern), else its first rule.
 func posIn(cfg *portable.Config, origins []string) portable.Pos {
 	if cfg == nil || len(cfg.Rules) == 0 {
 		return portable.Pos{}
 	}
-	for _, o := range origins {
-		for _, r := range cfg.Rules {
-			for _, v := range r.Origins {
-				if strings.EqualFold(v.Text, o) && v.Pos.Line > 0 {
-					return v.Pos
+	for _, exact := range []bool{true, false} {
+		for _, o := range origins {
+			for _, r := range cfg.Rules {
+				for _, v := range r.Origins {
+					if v.Pos.Line == 0 {
+						continue
+					}
+					if strings.EqualFold(v.Text, o) || !exact && mayMatch(portable.ConfigRule{Origins: []portable.Value{v}}, o) {
+						return v.Pos
+					}
 				}
 			}
 		}

@@ -248,10 +248,23 @@ func words(g Group, onlyRoot bool) string {
 		b.WriteString("no longer exposes " + strings.Join(g.Headers, ", ") + " to ")
 	}
 	if (g.Change == Allows || g.Change == NoLongerAllow) && len(g.Headers) > 0 {
-		if len(g.Headers) == 1 {
-			b.WriteString("the header " + g.Headers[0] + " from ")
-		} else {
-			b.WriteString("the headers " + strings.Join(g.Headers, ", ") + " from ")
+		// The unlisted header stands for any header neither
+		// configuration names.
+		named := make([]string, 0, len(g.Headers))
+		for _, h := range g.Headers {
+			if h != unlistedHdr {
+				named = append(named, h)
+			}
+		}
+		switch {
+		case len(named) == 0:
+			b.WriteString("any request header from ")
+		case len(named) < len(g.Headers):
+			b.WriteString("the headers " + strings.Join(named, ", ") + " and any other from ")
+		case len(named) == 1:
+			b.WriteString("the header " + named[0] + " from ")
+		default:
+			b.WriteString("the headers " + strings.Join(named, ", ") + " from ")
 		}
 	}
 	b.WriteString(listed(g.Origins, "origins"))

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/diff"
+	"github.com/whycors/whycors/internal/report"
+)
+
+func init() {
+	register("diff", "compare two CORS configurations by the requests they allow, not their text", runDiff)
+}
+
+const diffUsage = `Usage: whycors diff [--old-format F] [--new-format F] [--browser B] [--fail-on widen|narrow|any] [--format text|json|sarif|markdown] OLD NEW
+
+Compares two CORS configurations, in any two formats, by what a browser does with
+them: every origin, method, request header, path and credentials either names, and
+the origins attackers use (null, a prefix or suffix added, http, a subdomain), run
+through the browser model against both. Each line is a group of requests that
+changed the same way: widen (blocked to allowed, a header newly exposed) or narrow.
+
+Examples:
+  whycors diff old-cors.json cors.json
+  git show main:infra/cors.json | whycors diff - infra/cors.json
+  whycors diff --fail-on any --format markdown s3-cors.json nginx.conf > comment.md
+
+Exit status: 0 nothing changes the way --fail-on names, 1 something does, 2 bad
+input (with --json, as {"error": {...}} on standard output).
+
+Flags:
+`
+
+// diffHelp is where the diff's request space and words are explained.
+const diffHelp = "https://pkg.go.dev/github.com/whycors/whycors/engine/diff"
+
+// runDiff prints what changes between two configurations. Exit 0 when
+// nothing changes in the direction --fail-on names, 1 when something
+// does, 2 for bad input.
+func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	oldFormat := fs.String("old-format", "auto", "OLD's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
+	newFormat := fs.String("new-format", "auto", "NEW's format (as --old-format)")
+	browser := fs.String("browser", "chrome", "the browser whose model decides: chrome, firefox, safari or spec")
+	failOn := fs.String("fail-on", "widen", "exit 1 when a change goes this way: widen (blocked to allowed, or more exposed), narrow, or any")
+	output := fs.String("format", "text", "how to print the changes: text, json, sarif (SARIF 2.1.0, each change a result at NEW) or markdown")
+	asJSON := fs.Bool("json", false, "print the report as JSON (--format json)")
+	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder NEW's URI is relative to (the repository's root)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, diffUsage)
+		fs.PrintDefaults()
+	}
+	c := &cli{name: "diff", stdout: stdout, stderr: stderr}
+	pos, code, ok := c.parse(fs, args)
+	if !ok {
+		return code
+	}
+	if *asJSON {
+		*output = "json"
+	}
+	c.json = *output == "json"
+	switch *output {
+	case "text", "json", "sarif", "markdown":
+	default:
+		return c.usageError(fmt.Sprintf("--format %q: want text, json, sarif or markdown", *output))
+	}
+	switch *failOn {
+	case "widen", "narrow", "any":
+	default:
+		return c.usageError(fmt.Sprintf("--fail-on %q: want widen, narrow or any", *failOn))
+	}
+	switch {
+	case len(pos) < 2:
+		return c.usageError("missing " + []string{"OLD and NEW: the two configurations to compare", "NEW: the configuration to compare OLD with"}[len(pos)] + " (- for standard input)")
+	case len(pos) > 2:
+		return c.usageError(fmt.Sprintf("two configurations only; unexpected %q", pos[2]))
+	case pos[0] == "-" && pos[1] == "-":
+		return c.usageError("OLD and NEW cannot both be standard input")
+	}
+	names := [2]string{pos[0], pos[1]}
+	var texts [2]string
+	for i, n := range names {
+		t, err := readTextArg(n, stdin)
+		if err != nil {
+			return c.inputError(2, n, err)
+		}
+		texts[i] = t
+	}
+	rep, err := diff.Diff(diff.Config{Format: *oldFormat, Text: texts[0]}, diff.Config{Format: *newFormat, Text: texts[1]},
+		diff.Options{Formats: opts.Formats, Browser: *browser})
+	var ie *diff.InputError
+	switch {
+	case errors.As(err, &ie) && ie.Side == "old":
+		return c.inputError(2, names[0], ie.Err)
+	case errors.As(err, &ie):
+		return c.inputError(2, names[1], ie.Err)
+	case err != nil:
+		return c.usageError(err.Error())
+	}
+	failing := func(g diff.Group) bool { return *failOn == "any" || *failOn == g.Direction }
+	code = 0
+	for _, g := range rep.Groups {
+		if failing(g) {
+			code = 1
+		}
+	}
+	switch *output {
+	case "json":
+		b, _ := json.MarshalIndent(struct {
+			Old string `json:"old"`
+			New string `json:"new"`
+			*diff.Report
+		}{names[0], names[1], rep}, "", "  ")
+		fmt.Fprintln(stdout, string(b))
+	case "sarif", "markdown":
+		if err := writeDiffReport(stdout, *output, names, *srcRoot, rep, failing); err != nil {
+			fmt.Fprintln(stderr, "whycors diff:", err)
+			return 2
+		}
+	default:
+		writeDiffText(stdout, stderr, names, rep)
+	}
+	return code
+}
+
+// writeDiffText prints one line a group, widening ones first, each with
+// where NEW says it and how many requests of the space it covers.
+func writeDiffText(stdout, stderr io.Writer, names [2]string, rep *diff.Report) {
+	if len(rep.Groups) == 0 {
+		fmt.Fprintf(stderr, "%s and %s make the same decisions (%s: %d requests asked of each, %s)\n", names[0], names[1], rep.Browser, rep.Asked, formats(rep))
+		return
+	}
+	counts := map[string]int{}
+	for _, g := range rep.Groups {
+		counts[g.Direction]++
+	}
+	fmt.Fprintf(stdout, "%s -> %s (%s, %s): %d widening, %d narrowing\n", names[0], names[1], formats(rep), rep.Browser, counts[diff.Widen], counts[diff.Narrow])
+	for _, g := range rep.Groups {
+		where := names[1]
+		if g.Pos.Line > 0 {
+			where += ":" + strconv.Itoa(g.Pos.Line) + ":" + strconv.Itoa(g.Pos.Column)
+		}
+		fmt.Fprintf(stdout, "  %-6s %s  (%d request%s; %s)\n", g.Direction, g.Summary, g.Count, plural(g.Count), where)
+	}
+}
+
+func formats(rep *diff.Report) string {
+	if rep.OldFormat == rep.NewFormat {
+		return rep.OldFormat
+	}
+	return rep.OldFormat + " -> " + rep.NewFormat
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// writeDiffReport prints the groups as SARIF or Markdown
+// (internal/report): each group a result at NEW, rule cors-widen or
+// cors-narrow, an error when it fails the run (--fail-on), else a note.
+func writeDiffReport(w io.Writer, form string, names [2]string, root string, rep *diff.Report, failing func(diff.Group) bool) error {
+	var results []report.Result
+	for _, g := range rep.Groups {
+		level := "note"
+		if failing(g) {
+			level = "error"
+		}
+		results = append(results, report.Result{RuleID: "cors-" + g.Direction, Level: level,
+			Message: g.Summary + " (" + strconv.Itoa(g.Count) + " request" + plural(g.Count) + " of " + names[0] + " -> " + names[1] + ")",
+			File:    names[1], Line: g.Pos.Line, Column: g.Pos.Column, Path: g.Pos.Path})
+	}
+	if form == "markdown" {
+		return report.Markdown(w, "whycors diff: "+names[0]+" -> "+names[1], results)
+	}
+	rules := []report.Rule{
+		{ID: "cors-widen", Level: "error", Summary: "A request the old configuration blocked is allowed, or a response header it hid is exposed", HelpURI: diffHelp},
+		{ID: "cors-narrow", Level: "error", Summary: "A request the old configuration allowed is blocked, or a response header it exposed is hidden", HelpURI: diffHelp},
+	}
+	return report.SARIF(w, report.Tool{Name: "whycors", Version: moduleVersion(), InformationURI: "https://github.com/whycors/whycors"}, rules, results, root)
+}
