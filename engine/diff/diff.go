@@ -16,8 +16,10 @@
 // not; and one foreign origin. Methods are those named plus GET (and
 // PATCH when a configuration allows any method); request headers are
 // those named, lowercase, plus one no configuration names. A format
-// without rules (nginx, raw replies, a HAR) adds no literals but is
-// asked the same requests.
+// without rules (nginx, raw replies, a HAR) gives the literals its text
+// names (text.go): what has the shape of an origin, the methods it
+// spells, the names on its Access-Control-Allow-Headers and
+// -Expose-Headers lines, nginx's location paths.
 //
 // Every request of the space (origin × credentials × path × method, each
 // without a non-safelisted header and with each header alone) is run
@@ -223,7 +225,7 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp := newSpace(a.cfg, b.cfg)
+	sp := newSpace(a, b)
 	p, _ := fetch.Lookup(o.Browser)
 	ra, rb := newRunner(a, p, sp), newRunner(b, p, sp)
 	ch, asked, err := compare(sp, ra, rb)
@@ -233,7 +235,7 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	rep := &Report{Browser: o.Browser, OldFormat: a.format.Name(), NewFormat: b.format.Name(), Space: sp.size(), Asked: asked}
 	rep.Groups = group(ch, sp.pathsShown())
 	for i := range rep.Groups {
-		rep.Groups[i].Pos = posIn(b.cfg, rep.Groups[i].Origins)
+		rep.Groups[i].Pos = b.pos(rep.Groups[i].Origins)
 	}
 	return rep, nil
 }
@@ -262,7 +264,7 @@ func SpaceOf(old, new Config, o Options) (*Space, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Space{newSpace(a.cfg, b.cfg)}, nil
+	return &Space{newSpace(a, b)}, nil
 }
 
 func readBoth(old, new Config, reg *policy.Registry) (a, b *side, err error) {
@@ -371,10 +373,23 @@ func oracle(s *side, o Options, sp *space, req Request) (Outcome, error) {
 	return Outcome{Allowed: v.Allowed, Readable: v.ReadableHeaders}, nil
 }
 
-// posIn is where cfg names one of origins, else where an entry of it
-// that may match one of them is (a pattern), else its first rule.
-func posIn(cfg *portable.Config, origins []string) portable.Pos {
-	if cfg == nil || len(cfg.Rules) == 0 {
+// pos is where the side's configuration names one of origins, else
+// where an entry of it that may match one of them is (a pattern), else its
+// first rule; for a configuration without rules, where its text first
+// names one of origins.
+func (s *side) pos(origins []string) portable.Pos {
+	cfg := s.cfg
+	if cfg == nil {
+		lower := strings.ToLower(s.text)
+		for _, o := range origins {
+			if i := strings.Index(lower, o); i >= 0 && o != "null" {
+				line, col := policy.LineCol(s.text, i)
+				return portable.Pos{Line: line, Column: col}
+			}
+		}
+		return portable.Pos{}
+	}
+	if len(cfg.Rules) == 0 {
 		return portable.Pos{}
 	}
 	for _, exact := range []bool{true, false} {

@@ -23,42 +23,42 @@ func TestGroupsInWords(t *testing.T) {
 	}{
 		{
 			desc:   "an origin added to an S3 rule: every method of the rule, with and without credentials",
-			source: "S3 sends Access-Control-Allow-Credentials: true to any origin but \"*\" (reference/cloud-policies.md §0 item 4)",
+			source: "S3 sends Access-Control-Allow-Credentials: true to any origin but \"*\" (shared/reference/cloud-policies.md §0 item 4)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
 			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example", "https://evil.example"], "AllowedMethods": ["GET", "PUT"]}]`),
 			want:   []string{"newly allows https://evil.example on GET, PUT"},
 		},
 		{
 			desc:   "native credentials turned on for one path",
-			source: "a credentialed fetch needs Access-Control-Allow-Credentials: true (Fetch §4.10 CORS check); native's \"/uploads/*\" covers the paths under /uploads/, not /uploads itself (engine/native doc)",
+			source: "a credentialed fetch needs Access-Control-Allow-Credentials: true (browser-cors.md §1.7, the CORS check); native's \"/uploads/*\" covers the paths under /uploads/, not /uploads itself (engine/native doc)",
 			old:    nativeCfg(`{"rules": [{"path": "/uploads/*", "origins": ["https://evil.example"], "methods": ["PUT"]}]}`),
 			new:    nativeCfg(`{"rules": [{"path": "/uploads/*", "origins": ["https://evil.example"], "methods": ["PUT"], "credentials": true}]}`),
 			want:   []string{"newly allows https://evil.example with credentials on GET, PUT /uploads/*"},
 		},
 		{
 			desc:   "an exposed header dropped",
-			source: "response.headers shows a non-safelisted header only when Access-Control-Expose-Headers names it (Fetch §3.2.5 CORS-exposed header-name list)",
+			source: "response.headers shows a non-safelisted header only when Access-Control-Expose-Headers names it (browser-cors.md §1.9)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag"]}]`),
 			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
 			want:   []string{"no longer exposes etag to https://app.example on GET"},
 		},
 		{
 			desc:   "a request header allowed: only requests that send it change",
-			source: "a non-safelisted header needs a preflight whose Access-Control-Allow-Headers names it (Fetch §4.8); S3 matches every requested header against AllowedHeaders (cloud-policies.md §1.3)",
+			source: "a non-safelisted header needs a preflight whose Access-Control-Allow-Headers names it (browser-cors.md §1.8); S3 matches every requested header against AllowedHeaders (cloud-policies.md §0 item 1)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
 			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["X-Api-Key"]}]`),
 			want:   []string{"newly allows the header x-api-key from https://app.example on GET, PUT"},
 		},
 		{
 			desc:   "a method removed",
-			source: "S3 picks a rule by origin and method, so a DELETE preflight finds no rule and gets 403 (cloud-policies.md §1.3)",
+			source: "S3 picks a rule by origin and method, so a DELETE preflight finds no rule and gets 403 (cloud-policies.md §0 items 1 and 6)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "DELETE"]}]`),
 			new:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
 			want:   []string{"no longer allows https://app.example on DELETE"},
 		},
 		{
 			desc:   "a wildcard without its dot lets the prefix trap in",
-			source: "S3's \"*\" matches any run of characters (cloud-policies.md §1.3), so https://*app.example matches https://evilapp.example and a subdomain; issue 22's attacker list (a prefix added, a subdomain)",
+			source: "S3's \"*\" matches any run of characters (cloud-policies.md §0 item 7), so https://*app.example matches https://evilapp.example and a subdomain; issue 22's attacker list (a prefix added, a subdomain)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"]}]`),
 			new:    s3Cfg(`[{"AllowedOrigins": ["https://*app.example"], "AllowedMethods": ["GET"]}]`),
 			want:   []string{"newly allows https://evilapp.example, https://whycors-probe.app.example, https://whycors-probeapp.example on GET"},
@@ -77,6 +77,23 @@ func TestGroupsInWords(t *testing.T) {
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`),
 			new:    nativeCfg(`{"origins": ["https://app.example"], "methods": ["PUT"]}`),
 			want:   []string{"no longer allows https://app.example with credentials on GET, PUT"},
+		},
+		{
+			desc:   "nginx, which has no rules: the origins its text names are asked",
+			source: "nginx's if compares $http_origin with the string; add_header ... always sends the header on every status (cloud-policies.md §6.1); without Access-Control-Allow-Credentials a credentialed fetch fails (browser-cors.md §1.7)",
+			old:    diff.Config{Format: "nginx", Text: nginxIf("https://app.example")},
+			new:    diff.Config{Format: "nginx", Text: nginxIf("https://admin.example")},
+			want: []string{"newly allows https://admin.example without credentials on GET",
+				"no longer allows https://app.example without credentials on GET"},
+		},
+		{
+			desc:   "S3 replaced by nginx reflecting every origin",
+			source: "an Access-Control-Allow-Origin of $http_origin echoes whatever page asks (cloud-policies.md §6.1; issue 22's arbitrary reflection); S3's ETag exposure is not carried over",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag"]}]`),
+			new:    diff.Config{Format: "auto", Text: "server {\n  location / {\n    add_header Access-Control-Allow-Origin $http_origin always;\n  }\n}\n"},
+			want: []string{"newly allows https://evilapp.example, https://app.example.evil.test, https://whycors-probe.app.example and 3 more origins without credentials on GET",
+				"no longer allows https://app.example with credentials on GET",
+				"no longer exposes etag to https://app.example without credentials on GET"},
 		},
 	}
 	for _, tc := range tests {
@@ -130,4 +147,9 @@ func TestInputErrors(t *testing.T) {
 	if _, err := diff.Diff(ok, ok, diff.Options{Formats: reg, Browser: "lynx"}); err == nil {
 		t.Fatal("an unknown browser was accepted")
 	}
+}
+
+// nginxIf is an nginx server that answers origin alone, on every status.
+func nginxIf(origin string) string {
+	return "server {\n  location / {\n    if ($http_origin = \"" + origin + "\") {\n      add_header Access-Control-Allow-Origin $http_origin always;\n    }\n  }\n}\n"
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
-	"github.com/whycors/whycors/engine/portable"
 )
 
 // target is the server every request of the space goes to; a
@@ -36,7 +35,7 @@ type space struct {
 	app     *explain.Reply // what the application behind a configuration answers
 }
 
-func newSpace(cfgs ...*portable.Config) *space {
+func newSpace(sides ...*side) *space {
 	sp := &space{creds: []bool{false, true}}
 	var lits, probes []string
 	seen := map[string]bool{}
@@ -50,48 +49,39 @@ func newSpace(cfgs ...*portable.Config) *space {
 	hdrs := map[string]bool{unlistedHdr: true}
 	expose := map[string]bool{}
 	paths := map[string]bool{}
-	for _, c := range cfgs {
-		if c == nil {
-			continue
+	names := func(set map[string]bool, list []string) {
+		for _, v := range list {
+			h := strings.ToLower(strings.TrimSpace(v))
+			if h != "*" && h != "" && isToken(h) {
+				set[h] = true
+			}
 		}
-		for _, r := range c.Rules {
-			for j, v := range r.Origins {
-				if r.Regex[j] {
-					continue // a regular expression names no origin
-				}
-				o, ps := originProbes(v.Text)
-				if o != "" {
-					add(&lits, o)
-				}
-				for _, p := range ps {
-					add(&probes, p)
-				}
+	}
+	for _, sd := range sides {
+		l := sd.literals()
+		for _, v := range l.origins {
+			o, ps := originProbes(v)
+			if o != "" {
+				add(&lits, o)
 			}
-			for _, v := range r.Methods {
-				m := strings.ToUpper(strings.TrimSpace(v.Text))
-				switch {
-				case m == "*":
-					methods[anyMethodProbe] = true
-				case m != "" && m != "OPTIONS" && isToken(m):
-					methods[m] = true
-				}
+			for _, p := range ps {
+				add(&probes, p)
 			}
-			for _, v := range r.AllowHeaders {
-				h := strings.ToLower(strings.TrimSpace(v.Text))
-				if h != "*" && h != "" && isToken(h) {
-					hdrs[h] = true
-				}
+		}
+		for _, v := range l.methods {
+			m := strings.ToUpper(strings.TrimSpace(v))
+			switch {
+			case m == "*":
+				methods[anyMethodProbe] = true
+			case m != "" && m != "OPTIONS" && isToken(m):
+				methods[m] = true
 			}
-			for _, v := range r.ExposeHeaders {
-				h := strings.ToLower(strings.TrimSpace(v.Text))
-				if h != "*" && h != "" && isToken(h) {
-					expose[h] = true
-				}
-			}
-			for _, p := range r.Paths {
-				if p = strings.TrimSuffix(p, "/"); strings.HasPrefix(p, "/") {
-					paths[p] = true
-				}
+		}
+		names(hdrs, l.allow)
+		names(expose, l.expose)
+		for _, p := range l.paths {
+			if p = strings.TrimSuffix(p, "/"); strings.HasPrefix(p, "/") {
+				paths[p] = true
 			}
 		}
 	}
