@@ -95,11 +95,18 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	rep, err := diff.Diff(diff.Config{Format: *oldFormat, Text: texts[0]}, diff.Config{Format: *newFormat, Text: texts[1]},
 		diff.Options{Formats: opts.Formats, Browser: *browser})
 	var ie *diff.InputError
+	var se *diff.SpaceError
 	switch {
 	case errors.As(err, &ie) && ie.Side == "old":
 		return c.inputError(2, names[0], ie.Err)
 	case errors.As(err, &ie):
 		return c.inputError(2, names[1], ie.Err)
+	case errors.As(err, &se) && c.json:
+		writeJSON(stdout, errorReport("", err))
+		return 2
+	case errors.As(err, &se):
+		fmt.Fprintln(stderr, "whycors diff:", err)
+		return 2
 	case err != nil:
 		return c.usageError(err.Error())
 	}

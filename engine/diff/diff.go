@@ -52,6 +52,7 @@ package diff
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
@@ -76,6 +77,22 @@ type Options struct {
 	// Browser is the browser profile the requests run in: "chrome" (the
 	// default), "firefox", "safari" or "spec".
 	Browser string
+	// MaxAsked bounds the requests asked of each configuration (0:
+	// DefaultMaxAsked); a larger space is a *SpaceError.
+	MaxAsked int
+}
+
+// DefaultMaxAsked is the bound on the requests asked of each
+// configuration: about 20 s on one core of this project's machine.
+const DefaultMaxAsked = 200_000
+
+// SpaceError is a request space too large to compare within
+// Options.MaxAsked.
+type SpaceError struct{ Max int }
+
+func (e *SpaceError) Error() string {
+	return "the two configurations name too many origins, methods, headers and paths to compare: more than " +
+		strconv.Itoa(e.Max) + " requests would be asked of each; compare a part of them at a time"
 }
 
 // InputError is a configuration Diff cannot read: Side is "old" or
@@ -228,7 +245,10 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	sp := newSpace(a, b)
 	p, _ := fetch.Lookup(o.Browser)
 	ra, rb := newRunner(a, p, sp), newRunner(b, p, sp)
-	ch, asked, err := compare(sp, ra, rb)
+	if o.MaxAsked <= 0 {
+		o.MaxAsked = DefaultMaxAsked
+	}
+	ch, asked, err := compare(sp, ra, rb, o.MaxAsked)
 	if err != nil {
 		return nil, err
 	}
@@ -391,6 +411,9 @@ func (s *side) pos(origins []string) portable.Pos {
 	}
 	if len(cfg.Rules) == 0 {
 		return portable.Pos{}
+	}
+	if len(origins) > maxNamed {
+		origins = origins[:maxNamed] // the ones the words name
 	}
 	for _, exact := range []bool{true, false} {
 		for _, o := range origins {

@@ -147,6 +147,17 @@ func TestInputErrors(t *testing.T) {
 	if _, err := diff.Diff(ok, ok, diff.Options{Formats: reg, Browser: "lynx"}); err == nil {
 		t.Fatal("an unknown browser was accepted")
 	}
+	// https://a.example alone (no rule matches the probe origins), GET,
+	// with no header, x-a or x-b (no rule allows the unlisted one): 3
+	// requests a credentials mode, 6 in all.
+	three := s3Cfg(`[{"AllowedOrigins": ["https://a.example"], "AllowedMethods": ["GET"], "AllowedHeaders": ["x-a", "x-b"]}]`)
+	var se *diff.SpaceError
+	if _, err := diff.Diff(three, three, diff.Options{Formats: reg, MaxAsked: 5}); !errors.As(err, &se) || se.Max != 5 {
+		t.Fatalf("MaxAsked 5 over 6 requests: got %v", err)
+	}
+	if _, err := diff.Diff(three, three, diff.Options{Formats: reg, MaxAsked: 6}); err != nil {
+		t.Fatalf("MaxAsked 6 over 6 requests: %v", err)
+	}
 }
 
 // nginxIf is an nginx server that answers origin alone, on every status.

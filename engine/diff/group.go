@@ -19,8 +19,8 @@ type atom struct {
 
 // compare runs every request of sp against both configurations and
 // returns the changes, in the space's order, and how many requests each
-// configuration was asked.
-func compare(sp *space, a, b *runner) ([]atom, int, error) {
+// configuration was asked: at most maxAsked, else a *SpaceError.
+func compare(sp *space, a, b *runner, maxAsked int) ([]atom, int, error) {
 	var out []atom
 	var err error
 	asked := 0
@@ -28,6 +28,14 @@ func compare(sp *space, a, b *runner) ([]atom, int, error) {
 	sp.bases(func(base Request) {
 		re := reaches[base.Origin]
 		if err != nil || !re.asked {
+			return
+		}
+		hdrs := re.headers
+		if hdrs == nil {
+			hdrs = sp.headers
+		}
+		if asked+1+len(hdrs) > maxAsked {
+			err = &SpaceError{maxAsked}
 			return
 		}
 		var oa, ob Outcome
@@ -55,10 +63,6 @@ func compare(sp *space, a, b *runner) ([]atom, int, error) {
 			return
 		}
 		var covered []Request
-		hdrs := re.headers
-		if hdrs == nil {
-			hdrs = sp.headers
-		}
 		for _, h := range hdrs {
 			r := base
 			r.Header = h

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/origin"
@@ -34,15 +35,14 @@ func (sp *space) reaches(a, b *portable.Config) map[string]reach {
 		}
 		return out
 	}
+	idx := []*ruleIndex{indexRules(a), indexRules(b)}
 	for _, o := range sp.origins {
 		var r reach
 		hdrs := map[string]bool{}
 		all := false
-		for _, c := range []*portable.Config{a, b} {
-			for _, ru := range c.Rules {
-				if ru.Disabled || !mayMatch(ru, o) {
-					continue
-				}
+		for _, x := range idx {
+			for _, i := range x.matching(o) {
+				ru := &x.cfg.Rules[i]
 				r.asked = true
 				all = all || ru.EchoAllHeaders
 				for _, v := range ru.AllowHeaders {
@@ -63,6 +63,53 @@ func (sp *space) reaches(a, b *portable.Config) map[string]reach {
 		out[o] = r
 	}
 	return out
+}
+
+// ruleIndex finds the rules of a configuration whose origin entries may
+// match an origin (mayMatch) without trying every entry: exact entries
+// by their text and their parsed origin, patterns in a list.
+type ruleIndex struct {
+	cfg      *portable.Config
+	exact    map[string][]int
+	patterns []pattern
+}
+
+type pattern struct {
+	glob string
+	rule int
+}
+
+func indexRules(c *portable.Config) *ruleIndex {
+	x := &ruleIndex{cfg: c, exact: map[string][]int{}}
+	for i, r := range c.Rules {
+		if r.Disabled {
+			continue
+		}
+		for _, v := range r.Origins {
+			e := strings.ToLower(strings.TrimSpace(v.Text))
+			if strings.Contains(e, "*") {
+				x.patterns = append(x.patterns, pattern{e, i})
+				continue
+			}
+			x.exact[e] = append(x.exact[e], i)
+			if p, err := origin.Parse(e); err == nil && p.String() != e {
+				x.exact[p.String()] = append(x.exact[p.String()], i)
+			}
+		}
+	}
+	return x
+}
+
+// matching lists the rules that may match o, each once.
+func (x *ruleIndex) matching(o string) []int {
+	out := append([]int(nil), x.exact[o]...)
+	for _, p := range x.patterns {
+		if glob(p.glob, o) {
+			out = append(out, p.rule)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // prunable reports whether c's rules say which origins they answer.

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
 )
@@ -73,7 +74,7 @@ func newSpace(sides ...*side) *space {
 			switch {
 			case m == "*":
 				methods[anyMethodProbe] = true
-			case m != "" && m != "OPTIONS" && isToken(m):
+			case m != "" && m != "OPTIONS" && isToken(m) && !fetch.ForbiddenMethod(m):
 				methods[m] = true
 			}
 		}
