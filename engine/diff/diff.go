@@ -29,7 +29,7 @@
 // kept per configuration by the request the server sees. The application
 // behind the configuration answers with every header either
 // configuration exposes, so that what is exposed shows in the readable
-// headers. Three kinds of request are not asked, being blocked by both
+// headers (compared on the requests without a header). Three kinds of request are not asked, being blocked by both
 // configurations: one from an origin no rule of either could match (when
 // both have rules whose origins are patterns, not code); one with a
 // header when the same request without it is blocked by both (a header
