@@ -165,9 +165,14 @@ type Group struct {
 	Requests []Request `json:"-"`
 	// Count is len(Requests).
 	Count int `json:"requests"`
-	// Pos is where NEW names one of the group's origins, else its first
-	// rule (zero when it has none).
+	// Pos is where NEW names one of the group's origins (its Pattern,
+	// when NEW has it), else where one of its patterns matches one, else
+	// its first rule (zero when it has none).
 	Pos portable.Pos `json:"pos"`
+	// Pattern, for a group of more origins than its words name, is an
+	// origin pattern of NEW (of OLD, for a narrowing) that matches them
+	// all, which the summary names.
+	Pattern string `json:"pattern,omitempty"`
 }
 
 // Report is the result of a diff.
@@ -255,9 +260,50 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	rep := &Report{Browser: o.Browser, OldFormat: a.format.Name(), NewFormat: b.format.Name(), Space: sp.size(), Asked: asked}
 	rep.Groups = group(ch, sp.pathsShown())
 	for i := range rep.Groups {
-		rep.Groups[i].Pos = b.pos(rep.Groups[i].Origins)
+		g := &rep.Groups[i]
+		g.Pos = b.pos(g.Origins)
+		by := b
+		if g.Direction == Narrow {
+			by = a
+		}
+		if p, at := by.patternOf(g.Origins); p != "" {
+			// Many origins that one pattern covers are that pattern's doing.
+			g.Pattern = p
+			g.Summary += " (all matched by " + p + ")"
+			if by == b && at.Line > 0 {
+				g.Pos = at
+			}
+		}
 	}
 	return rep, nil
+}
+
+// patternOf is an origin pattern of the side's rules ("*" aside) that
+// matches every one of origins, when there are more than the words name;
+// "" when none does. at is where the pattern is.
+func (s *side) patternOf(origins []string) (pattern string, at portable.Pos) {
+	if s.cfg == nil || len(origins) <= maxNamed {
+		return "", at
+	}
+	for _, r := range s.cfg.Rules {
+		for j, v := range r.Origins {
+			e := strings.ToLower(strings.TrimSpace(v.Text))
+			if r.Regex[j] || e == "*" || !strings.Contains(e, "*") {
+				continue
+			}
+			all := true
+			for _, o := range origins {
+				if !glob(e, o) {
+					all = false
+					break
+				}
+			}
+			if all {
+				return v.Text, v.Pos
+			}
+		}
+	}
+	return "", at
 }
 
 // Evaluate runs one request of the space against configuration c

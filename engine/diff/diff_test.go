@@ -64,6 +64,14 @@ func TestGroupsInWords(t *testing.T) {
 			want:   []string{"newly allows https://evilapp.example, https://whycors-probe.app.example, https://whycors-probeapp.example on GET"},
 		},
 		{
+			desc:   "three origins replaced by their wildcard: the traps it lets in are named with it",
+			source: "S3's \"*\" matches any run of characters (cloud-policies.md §0 item 7): https://*.example.com matches https://evila.example.com and every subdomain, not https://a.example.com.evil.test nor http://",
+			old:    s3Cfg(`[{"AllowedOrigins": ["https://a.example.com", "https://b.example.com", "https://c.example.com"], "AllowedMethods": ["GET"]}]`),
+			new:    s3Cfg(`[{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"]}]`),
+			want: []string{"newly allows https://a.example.com, https://b.example.com, https://c.example.com on PUT",
+				"newly allows https://evila.example.com, https://whycors-probe.a.example.com, https://evilb.example.com and 4 more origins on GET, PUT (all matched by https://*.example.com)"},
+		},
+		{
 			desc:   "the same rules in S3's JSON and XML",
 			source: "one platform, one model: the two forms are read into the same rules (engine/convert)",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"]}]`),
