@@ -108,6 +108,9 @@ type Route struct {
 // origin) and how long after the end of the previous fetch it starts, in
 // seconds (fractions allowed, at most limits.AfterSeconds). The model keeps
 // no clock: the wait only moves the preflight cache's simulated time.
+// Consecutive fetches from the page origin "null" run on one page with an
+// opaque origin; a "null" fetch after one from another origin runs on a
+// new page, whose opaque origin is its own (fetch.PreflightCache).
 type Later struct {
 	Request      Request `json:"request"`
 	AfterSeconds float64 `json:"after_seconds"`

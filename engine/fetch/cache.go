@@ -15,6 +15,44 @@ import (
 type PreflightCache struct {
 	now     float64
 	entries []cacheEntry
+	// opaqueDocs counts the pages with an opaque origin the session's
+	// fetches ran on, and opaqueLast says whether the latest fetch ran on
+	// one (enter).
+	opaqueDocs int
+	opaqueLast bool
+}
+
+// enter notes the page a fetch of the session runs on. Consecutive
+// fetches from an opaque origin ("null") run on one page, as a session's
+// fetches run in one tab that navigates only when the page origin
+// changes; a fetch from "null" after one from another origin (or first)
+// runs on a new page, whose opaque origin is its own
+// (https://html.spec.whatwg.org/multipage/browsers.html#sandboxed-origin-browsing-context-flag).
+func (c *PreflightCache) enter(opaque bool) {
+	if c == nil {
+		return
+	}
+	if opaque && !c.opaqueLast {
+		c.opaqueDocs++
+	}
+	c.opaqueLast = opaque
+}
+
+// key is what the cache keys an origin by: its serialization, or, for a
+// page with an opaque origin, that page's own origin, which serializes as
+// "null" like every other. An entry made on one opaque-origin page does
+// not answer a fetch from another: the standard's cache entry match
+// compares the network partition key, whose top-level site is the opaque
+// origin itself for a sandboxed top-level page
+// (https://fetch.spec.whatwg.org/#concept-cache-match,
+// https://fetch.spec.whatwg.org/#network-partition-keys); Firefox ESR 153
+// and WebKitGTK 2.50 reuse an entry on the same page and not on a new one
+// (the e2e recordings sess-null-same-document, sess-null-new-document).
+func (c *PreflightCache) key(serialized string, pageOpaque bool) string {
+	if !pageOpaque || c == nil {
+		return serialized
+	}
+	return serialized + " (opaque origin of page " + strconv.Itoa(c.opaqueDocs) + ")"
 }
 
 // cacheEntry is one entry of the standard's cache: a method or a header

@@ -172,3 +172,46 @@ func TestSafariPreflightAfterRedirect(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// TestOpaqueOriginPreflightCache: a page with an opaque origin and the
+// CORS-preflight cache (the e2e recordings sess-null-same-document and
+// sess-null-new-document). On one page the second PUT may use the first's
+// entry (the same opaque origin); a new page has an opaque origin of its
+// own, which the entry does not match though both serialize as "null"
+// (https://fetch.spec.whatwg.org/#concept-cache-match); Chromium 156
+// never answers an opaque-origin fetch from its cache.
+func TestOpaqueOriginPreflightCache(t *testing.T) {
+	srv := raw{pre: reply(204, acao, "*", acam, "PUT", "Access-Control-Max-Age", "60"), resp: reply(200, acao, "*")}
+	put := fetch.Init{Method: "PUT", Body: ptr("x")}
+	tests := []struct {
+		desc    string
+		origins []string // the page origin of each fetch, in order
+		cached  map[string]bool
+	}{
+		{desc: "sess-null-same-document: the last PUT from the same page", origins: []string{"null", "null"},
+			cached: map[string]bool{"chrome": false, "firefox": true, "safari": true, "spec": true}},
+		{desc: "sess-null-new-document: the last PUT from a new page, after one from http://app.test", origins: []string{"null", app, "null"},
+			cached: map[string]bool{"chrome": false, "firefox": false, "safari": false, "spec": false}},
+	}
+	for _, tc := range tests {
+		for b, want := range tc.cached {
+			p := profile(t, b)
+			cache := &fetch.PreflightCache{}
+			var res *fetch.Result
+			for _, o := range tc.origins {
+				in := put
+				if o != "null" {
+					in = fetch.Init{}
+				}
+				r, pre, err := p.NewRequest(o, api, in)
+				if err != nil || pre != nil {
+					t.Fatal(err, pre)
+				}
+				res = p.RunCached(r, nil, srv, cache)
+			}
+			if res.PreflightCached != want {
+				t.Errorf("%s [%s]: answered from the cache %v, want %v", tc.desc, b, res.PreflightCached, want)
+			}
+		}
+	}
+}

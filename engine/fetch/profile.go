@@ -126,6 +126,13 @@ type Profile struct {
 	// the e2e/webkit recording route-303-put-cross preflights the GET a
 	// 303 made of a preflighted PUT).
 	StickyPreflight bool
+	// NoOpaqueOriginCache: a fetch from a page with an opaque origin
+	// neither uses nor fills the CORS-preflight cache, even on the same
+	// page (Chromium 156: the e2e/chromium recording
+	// sess-null-same-document preflights the second PUT again within the
+	// first's Access-Control-Max-Age; Firefox ESR 153 and WebKitGTK 2.50
+	// do not).
+	NoOpaqueOriginCache bool
 	// CacheKeyedByCredentials: the CORS-preflight cache keys its entries
 	// by the request's credentials flag, so an entry answers only requests
 	// of the same flag (Firefox ESR 153: the e2e/firefox recording
@@ -262,7 +269,7 @@ var profiles = [...]Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
-		StreamNeedsHTTP2: true, CacheDropsUncovering: true,
+		StreamNeedsHTTP2: true, CacheDropsUncovering: true, NoOpaqueOriginCache: true,
 		msg: chromeMessages{},
 	},
 	{

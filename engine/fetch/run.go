@@ -128,6 +128,10 @@ func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *Preflig
 			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
 		return p.fail(res, pre, r)
 	}
+	cache.enter(r.Origin.Opaque())
+	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
+		cache = nil
+	}
 	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, url: r.URL, method: r.Method, header: r.Header.Clone()}
 	return st.mainFetch()
 }
@@ -189,7 +193,7 @@ func (s *runState) failure(f *Failure) *Result {
 	}
 	f.Origin = s.r.Origin.String()
 	if s.p.CacheClearedOnFailure && (s.preflighted || s.res.PreflightCached) {
-		s.cache.clear(s.serializedOrigin(), s.url.String())
+		s.cache.clear(s.cache.key(s.serializedOrigin(), s.r.Origin.Opaque()), s.url.String())
 	}
 	return s.p.fail(s.res, f, s.r)
 }
@@ -293,9 +297,10 @@ func (s *runState) preflight() *Failure {
 		pfOrigin = r.Origin.String()
 	}
 	names := p.UnsafeNames(header)
+	cacheKey := s.cache.key(pfOrigin, r.Origin.Opaque())
 	lacks := ""
 	if need {
-		ok, until, l := p.covers(s.cache, pfOrigin, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names)
+		ok, until, l := p.covers(s.cache, cacheKey, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names)
 		lacks = l
 		if ok {
 			s.res.PreflightCached = true
@@ -334,12 +339,12 @@ func (s *runState) preflight() *Failure {
 	}
 	if out.Failure != nil {
 		if out.KeepEntry {
-			p.store(s.cache, pfOrigin, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
+			p.store(s.cache, cacheKey, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
 		}
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
-	p.store(s.cache, pfOrigin, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
+	p.store(s.cache, cacheKey, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
 	if out.AuthorizationByWildcard {
 		s.res.AuthorizationByWildcard = true
 		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.url.String())...)
