@@ -78,19 +78,24 @@ func withoutBaseline(set map[string]bool, file string, fs []lint.Finding) []lint
 	return out
 }
 
-// writeBaseline writes the findings of file as a baseline, in a stable
-// order so that the file diffs well.
-func writeBaseline(name, file string, fs []lint.Finding) error {
+// writeBaseline writes the findings of every file as a baseline, in a
+// stable order so that the file diffs well.
+func writeBaseline(name string, runs []fileFindings) error {
 	out := baselineFile{Version: baselineVersion, Findings: []baselineEntry{}}
-	for _, f := range fs {
-		e := baselineEntry{File: filepath.ToSlash(file), Code: f.Code, Path: f.Path, Line: f.Line}
-		if f.Path == "" {
-			e.Message = f.Message
+	for _, r := range runs {
+		for _, f := range r.findings {
+			e := baselineEntry{File: filepath.ToSlash(r.file), Code: f.Code, Path: f.Path, Line: f.Line}
+			if f.Path == "" {
+				e.Message = f.Message
+			}
+			out.Findings = append(out.Findings, e)
 		}
-		out.Findings = append(out.Findings, e)
 	}
 	sort.SliceStable(out.Findings, func(i, j int) bool {
 		a, b := out.Findings[i], out.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
 		if a.Code != b.Code {
 			return a.Code < b.Code
 		}

@@ -20,7 +20,7 @@ func TestBaseline(t *testing.T) {
 		{Severity: lint.Warning, Code: "null-origin", Path: "$[0].AllowedOrigins[1]", Line: 3, Message: "null"},
 		{Severity: lint.Warning, Code: "missing-always", Line: 7, Message: "add_header without always"},
 	}
-	if err := writeBaseline(file, "conf/cors.json", accepted); err != nil {
+	if err := writeBaseline(file, []fileFindings{{"conf/cors.json", accepted}}); err != nil {
 		t.Fatal(err)
 	}
 	set, err := readBaseline(file)

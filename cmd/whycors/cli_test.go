@@ -99,7 +99,7 @@ func TestCLIConventions(t *testing.T) {
 		{desc: "probe without URL", source: "issue 21", args: []string{"probe", "--origin", "http://app.test"}, code: 2, stderr: []string{"missing URL"}},
 		{desc: "probe without --origin", source: "issue 21", args: []string{"probe", "http://127.0.0.1:1/"}, code: 2, stderr: []string{"missing --origin ORIGIN"}},
 		{desc: "respond without --policy", source: "issue 21", args: []string{"respond"}, code: 2, stderr: []string{"missing --policy FILE"}},
-		{desc: "two files", source: "issue 21", args: []string{"lint", s3, s3}, code: 2, stderr: []string{"one FILE only"}},
+		{desc: "two files where one is read", source: "issue 21", args: []string{"convert", "--to", "native", s3, s3}, code: 2, stderr: []string{"one FILE only"}},
 		// --json reports errors as JSON.
 		{desc: "explain --json: an unknown field at its path, line and column", source: "issue 21; README 'Exit codes'",
 			args: []string{"explain", "--json", badScenario}, code: 2, json: true,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -32,7 +31,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	baseline := fs.String("baseline", "", "a baseline file (--write-baseline): report only findings it does not hold")
 	writeBase := fs.String("write-baseline", "", "write the findings to this baseline file and exit 0 (accept them for now)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|- [FILE...]")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration (S3, R2, GCS, Azure, API Gateway, nginx, Express,")
 		fmt.Fprintln(stderr, "native, raw replies, HAR) and prints each finding as FILE:LINE:COLUMN: severity")
 		fmt.Fprintln(stderr, "code: message. Codes are listed in `go doc github.com/whycors/whycors/engine/lint`.")
@@ -75,70 +74,133 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if threshold == 0 {
 		return c.usageError(fmt.Sprintf("--fail-on %q: want error, warning or info", *failOn))
 	}
-	name, code, ok := c.oneArg(pos, "FILE: the configuration to check (or - for standard input)")
-	if !ok {
-		return code
+	if len(pos) == 0 {
+		return c.usageError("missing FILE: the configuration to check (or - for standard input; several files may follow)")
 	}
-	text, err := readTextArg(name, stdin)
-	if err != nil {
-		return c.inputError(2, name, err)
-	}
-	findings, err := lint.Lint(opts.Formats, text, *format)
-	if err != nil {
-		return c.inputError(2, name, err)
-	}
-	if *writeBase != "" {
-		if err := writeBaseline(*writeBase, name, findings); err != nil {
-			return c.inputError(2, *writeBase, err)
-		}
-		fmt.Fprintf(stderr, "%s: %d finding(s) written to %s\n", name, len(findings), *writeBase)
-		return 0
-	}
+	var set map[string]bool
 	if *baseline != "" {
-		set, err := readBaseline(*baseline)
+		b, err := readBaseline(*baseline)
 		if err != nil {
 			return c.inputError(2, *baseline, err)
 		}
-		findings = withoutBaseline(set, name, findings)
+		set = b
+	}
+	// Each file is read and linted on its own; a file that cannot be
+	// read is reported and the others still are (exit 2 at the end).
+	var runs []fileFindings
+	var bad []ErrorBody
+	unreadable := 0
+	for _, name := range pos {
+		text, err := readTextArg(name, stdin)
+		if err == nil {
+			var fs []lint.Finding
+			if fs, err = lint.Lint(opts.Formats, text, *format); err == nil {
+				if set != nil {
+					fs = withoutBaseline(set, name, fs)
+				}
+				runs = append(runs, fileFindings{name, fs})
+				continue
+			}
+		}
+		unreadable++
+		if len(pos) == 1 {
+			return c.inputError(2, name, err)
+		}
+		if c.json {
+			bad = append(bad, errorReport(name, err).Error)
+		} else {
+			printInputError(stderr, name, err)
+		}
+	}
+	if *writeBase != "" {
+		if err := writeBaseline(*writeBase, runs); err != nil {
+			return c.inputError(2, *writeBase, err)
+		}
+		n := 0
+		for _, r := range runs {
+			n += len(r.findings)
+		}
+		fmt.Fprintf(stderr, "%d finding(s) of %d file(s) written to %s\n", n, len(runs), *writeBase)
+		if unreadable > 0 {
+			return 2
+		}
+		return 0
 	}
 	code = 0
-	for _, f := range findings {
-		if f.Severity.Rank() >= threshold {
-			code = 1
+	for _, r := range runs {
+		for _, f := range r.findings {
+			if f.Severity.Rank() >= threshold {
+				code = 1
+			}
 		}
+	}
+	if unreadable > 0 {
+		code = 2
 	}
 	switch *output {
 	case "sarif", "github", "markdown":
-		if err := writeReport(stdout, *output, name, *srcRoot, findings); err != nil {
+		if err := writeReport(stdout, *output, *srcRoot, runs); err != nil {
 			fmt.Fprintln(stderr, "whycors lint:", err)
 			return 2
 		}
 		return code
 	}
 	if *output == "json" {
-		if findings == nil {
-			findings = []lint.Finding{}
-		}
-		b, _ := json.MarshalIndent(struct {
-			Findings []lint.Finding `json:"findings"`
-		}{findings}, "", "  ")
-		fmt.Fprintln(stdout, string(b))
+		writeLintJSON(stdout, runs, bad, len(pos) == 1)
 		return code
 	}
-	for _, f := range findings {
-		where := name
-		if f.Line > 0 {
-			where += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
+	for _, r := range runs {
+		for _, f := range r.findings {
+			where := r.file
+			if f.Line > 0 {
+				where += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
+			}
+			if f.Path != "" {
+				where += ": " + f.Path
+			}
+			fmt.Fprintf(stdout, "%s: %s %s: %s\n", where, f.Severity, f.Code, f.Message)
 		}
-		if f.Path != "" {
-			where += ": " + f.Path
+		if len(r.findings) == 0 {
+			fmt.Fprintln(stderr, r.file+": no findings")
 		}
-		fmt.Fprintf(stdout, "%s: %s %s: %s\n", where, f.Severity, f.Code, f.Message)
-	}
-	if len(findings) == 0 {
-		fmt.Fprintln(stderr, name+": no findings")
 	}
 	return code
+}
+
+// fileFindings are the findings of one file.
+type fileFindings struct {
+	file     string
+	findings []lint.Finding
+}
+
+// writeLintJSON prints {"findings": [...]}: for one file each finding as
+// lint.Finding; for several, each with its "file", and the files that
+// could not be read in "errors" (the shape of an error's "error" member).
+func writeLintJSON(w io.Writer, runs []fileFindings, bad []ErrorBody, one bool) {
+	if one {
+		fs := []lint.Finding{}
+		if len(runs) == 1 && runs[0].findings != nil {
+			fs = runs[0].findings
+		}
+		writeJSON(w, struct {
+			Findings []lint.Finding `json:"findings"`
+		}{fs})
+		return
+	}
+	type withFile struct {
+		File string `json:"file"`
+		lint.Finding
+	}
+	out := struct {
+		Findings []withFile  `json:"findings"`
+		Errors   []ErrorBody `json:"errors,omitempty"`
+	}{Findings: []withFile{}, Errors: bad}
+	for _, r := range runs {
+		for _, f := range r.findings {
+			out.Findings = append(out.Findings, withFile{r.file, f})
+		}
+	}
+	writeJSON(w, out)
 }
 
 // readTextArg reads a file, or standard input for "-", up to
@@ -166,19 +228,23 @@ func readTextArg(name string, stdin io.Reader) (string, error) {
 // lintHelp is where each code is explained: the lint package's table.
 const lintHelp = "https://pkg.go.dev/github.com/whycors/whycors/engine/lint#hdr-Codes"
 
-// writeReport prints findings of file name as SARIF, GitHub workflow
+// writeReport prints the findings of every file, one SARIF run for all,, GitHub workflow
 // annotations or Markdown (internal/report).
-func writeReport(w io.Writer, form, name, root string, findings []lint.Finding) error {
+func writeReport(w io.Writer, form, root string, runs []fileFindings) error {
 	var results []report.Result
-	for _, f := range findings {
-		results = append(results, report.Result{RuleID: f.Code, Level: reportLevel(f.Severity), Message: f.Message,
-			File: name, Line: f.Line, Column: f.Column, Path: f.Path})
+	var names []string
+	for _, r := range runs {
+		names = append(names, r.file)
+		for _, f := range r.findings {
+			results = append(results, report.Result{RuleID: f.Code, Level: reportLevel(f.Severity), Message: f.Message,
+				File: r.file, Line: f.Line, Column: f.Column, Path: f.Path})
+		}
 	}
 	switch form {
 	case "github":
 		return report.GitHub(w, results)
 	case "markdown":
-		return report.Markdown(w, "whycors lint: "+name, results)
+		return report.Markdown(w, "whycors lint: "+strings.Join(names, ", "), results)
 	}
 	var rules []report.Rule
 	for _, c := range lint.Codes() {

@@ -54,6 +54,14 @@ func TestLintCommand(t *testing.T) {
 		{desc: "Markdown for a pull-request comment", args: []string{"--format", "markdown", "--fail-on", "info", info}, code: 1,
 			stdout: []string{"| note | `safelisted-method` |"}},
 		{desc: "unknown --format", args: []string{"--format", "xml", trap}, code: 2, stderr: "want text, json, sarif, github or markdown"},
+		{desc: "several files: each file's findings, exit by the worst (issue 21: the Action and pre-commit pass several)", args: []string{trap, info}, code: 1,
+			stdout: []string{trap + ":1:21: $[0].AllowedOrigins[0]: error suffix-trap: ", info + ":"}},
+		{desc: "several files as one SARIF run", args: []string{"--format", "sarif", trap, info}, code: 1,
+			stdout: []string{`"ruleId": "suffix-trap"`, `"ruleId": "safelisted-method"`}},
+		{desc: "several files in JSON: each finding names its file", args: []string{"--json", trap, info}, code: 1,
+			stdout: []string{`"file": "` + trap + `"`, `"file": "` + info + `"`}},
+		{desc: "a file that cannot be read among others: the others are linted, exit 2", args: []string{trap, filepath.Join(dir, "none")}, code: 2,
+			stdout: []string{"error suffix-trap"}, stderr: "no such file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
