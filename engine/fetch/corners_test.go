@@ -10,13 +10,19 @@ import (
 
 // TestHeaderValueNotByteString: a header value with a character above
 // U+00FF is not a ByteString (https://webidl.spec.whatwg.org/#es-ByteString),
-// so fetch() throws before any request, each engine in its own words
-// (the e2e recordings hdr-value-non-latin1: Chromium 156, Firefox ESR 153,
-// WebKitGTK 2.50.6).
+// so fetch() throws before any request, each engine in its own words, and
+// so does XMLHttpRequest's setRequestHeader() (the e2e recordings
+// hdr-value-non-latin1 and xhr-header-non-latin1: Chromium 156, Firefox
+// ESR 153, WebKitGTK 2.50.6).
 func TestHeaderValueNotByteString(t *testing.T) {
 	tests := []struct {
-		desc, browser, value, want string
+		desc, browser, api, value, want string
 	}{
+		{desc: "xhr-header-non-latin1", browser: "chrome", api: "xhr", value: "中",
+			want: "TypeError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': String contains non ISO-8859-1 code point."},
+		{desc: "xhr-header-non-latin1", browser: "firefox", api: "xhr", value: "中",
+			want: "TypeError: XMLHttpRequest.setRequestHeader: Cannot convert argument 2 to ByteString because the character at index 0 has value 20013 which is greater than 255."},
+		{desc: "xhr-header-non-latin1", browser: "safari", api: "xhr", value: "中", want: "TypeError: Type error"},
 		{desc: "hdr-value-non-latin1", browser: "chrome", value: "中",
 			want: "TypeError: Failed to execute 'fetch' on 'Window': Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 code point."},
 		{desc: "hdr-value-non-latin1", browser: "firefox", value: "中",
@@ -27,7 +33,7 @@ func TestHeaderValueNotByteString(t *testing.T) {
 	}
 	for _, tc := range tests {
 		p := profile(t, tc.browser)
-		_, f, err := p.NewRequest(app, api, fetch.Init{Headers: hl("Accept", tc.value)})
+		r, f, err := p.NewRequest(app, api, fetch.Init{API: tc.api, Headers: hl("Accept", tc.value)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -35,7 +41,7 @@ func TestHeaderValueNotByteString(t *testing.T) {
 			t.Errorf("%s [%s]: failure %+v, want %s", tc.desc, tc.browser, f, fetch.ReasonInvalidHeaderValue)
 			continue
 		}
-		if got := p.Exception(f); got != tc.want {
+		if got := p.Run(r, f, raw{}).Exception; got != tc.want {
 			t.Errorf("%s [%s]: exception\n got %q\nwant %q", tc.desc, tc.browser, got, tc.want)
 		}
 	}

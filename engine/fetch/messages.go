@@ -212,6 +212,11 @@ func (chromeMessages) xhrException(f *Failure) string {
 		return xhrSecurityError + pre + f.Value + "' HTTP method is unsupported."
 	case ReasonInvalidMethod:
 		return xhrSyntaxError + pre + f.Value + "' is not a valid HTTP method."
+	case ReasonInvalidHeaderValue:
+		if !IsByteString(f.Value) {
+			// e2e/chromium recording xhr-header-non-latin1.
+			return "TypeError: Failed to execute 'setRequestHeader' on 'XMLHttpRequest': String contains non ISO-8859-1 code point."
+		}
 	}
 	return ""
 }
@@ -337,6 +342,12 @@ func (firefoxMessages) xhrException(f *Failure) string {
 		return xhrSecurityError + ": The operation is insecure."
 	case ReasonInvalidMethod:
 		return xhrSyntaxError + ": An invalid or illegal string was specified"
+	case ReasonInvalidHeaderValue:
+		if i, c, ok := notByte(f.Value); ok {
+			// e2e/firefox recording xhr-header-non-latin1.
+			return "TypeError: XMLHttpRequest.setRequestHeader: Cannot convert argument 2 to ByteString because the character at index " +
+				itoa(i) + " has value " + itoa(int(c)) + " which is greater than 255."
+		}
 	}
 	return ""
 }
@@ -493,7 +504,9 @@ func (webkitMessages) exception(f *Failure) string {
 	return "TypeError: Load failed"
 }
 
-// e2e/webkit recordings xhr-method-forbidden, xhr-method-invalid.
+// e2e/webkit recordings xhr-method-forbidden, xhr-method-invalid; a value
+// setRequestHeader() cannot take is fetch()'s "TypeError: Type error"
+// (exception; e2e/webkit recording xhr-header-non-latin1).
 func (webkitMessages) xhrException(f *Failure) string {
 	switch f.Reason {
 	case ReasonForbiddenMethod:

@@ -208,7 +208,7 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	// TypeError while fetch()'s init dictionary is converted, before any
 	// step of the Request constructor (https://webidl.spec.whatwg.org/#es-ByteString;
 	// the e2e recordings hdr-value-non-latin1). XMLHttpRequest's
-	// setRequestHeader() throws too, in words not modelled (README).
+	// setRequestHeader() throws too, after open() (below).
 	if !r.XHR {
 		for _, f := range in.Headers {
 			if !IsByteString(f.Value) {
@@ -254,6 +254,13 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 		return r, &Failure{Reason: ReasonNoCorsMethod, Value: r.Method, URL: u.String()}, nil
 	}
 	for _, f := range in.Headers {
+		if r.XHR && !IsByteString(f.Value) {
+			// setRequestHeader(name, value) converts its arguments to
+			// ByteStrings before it checks the name
+			// (https://xhr.spec.whatwg.org/#the-setrequestheader()-method;
+			// the e2e recordings xhr-header-non-latin1).
+			return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+		}
 		if !IsToken(f.Name) {
 			return r, &Failure{Reason: ReasonInvalidHeader, Value: f.Name, URL: u.String()}, nil
 		}
