@@ -204,7 +204,10 @@ func statusText(code int) string {
 	if code == 0 {
 		return "nothing (the connection closed)"
 	}
-	return strings.TrimSpace(strconv.Itoa(code) + " " + fetch.ReasonPhrase(code))
+	if line := fetch.StatusLine(code); line != "" {
+		return line
+	}
+	return strconv.Itoa(code)
 }
 
 func replyLines(r policy.Reply) string {

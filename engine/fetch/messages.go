@@ -572,16 +572,35 @@ func StatusText(code int) string {
 // engine's one table of them, kept as text and searched, which costs the
 // page's wasm far less code than a switch.
 func ReasonPhrase(code int) string {
+	if line := StatusLine(code); len(line) > 4 {
+		return line[4:]
+	}
+	return ""
+}
+
+// StatusLine is a status code and its reason phrase as a status line
+// writes them ("204 No Content"), or the code alone when it has no
+// phrase here; "" for a number that is not a status code. A known code
+// costs no allocation: the explainer writes one for every reply it shows.
+func StatusLine(code int) string {
 	if code < 100 || code > 999 {
 		return ""
 	}
-	key := "\n" + itoa(code) + " "
-	i := strings.Index(reasonPhrases, key)
-	if i < 0 {
-		return ""
+	d0, d1, d2 := byte('0'+code/100), byte('0'+code/10%10), byte('0'+code%10)
+	s := reasonPhrases
+	for i := 0; i+4 < len(s); {
+		// s[i] is the newline before a line.
+		if s[i+1] == d0 && s[i+2] == d1 && s[i+3] == d2 && s[i+4] == ' ' {
+			end := strings.IndexByte(s[i+1:], '\n')
+			return s[i+1 : i+1+end]
+		}
+		next := strings.IndexByte(s[i+1:], '\n')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
 	}
-	rest := reasonPhrases[i+len(key):]
-	return rest[:strings.IndexByte(rest, '\n')]
+	return itoa(code)
 }
 
 // reasonPhrases holds one "code phrase" per line, each line preceded by a

@@ -39,3 +39,27 @@ func TestReasonPhrase(t *testing.T) {
 		}
 	}
 }
+
+// StatusLine is what a status line writes after the version, and costs
+// no allocation for a code with a phrase (the explainer writes one per
+// reply shown).
+func TestStatusLine(t *testing.T) {
+	for _, tc := range []struct {
+		desc string
+		code int
+		want string
+	}{
+		{desc: "a code with a phrase (RFC 9110 §15.3.5)", code: 204, want: "204 No Content"},
+		{desc: "the last line of the table", code: 511, want: "511 Network Authentication Required"},
+		{desc: "a code without a phrase: the number alone", code: 599, want: "599"},
+		{desc: "not a status code", code: 42, want: ""},
+		{desc: "not a status code either", code: 1000, want: ""},
+	} {
+		if got := fetch.StatusLine(tc.code); got != tc.want {
+			t.Errorf("%s: StatusLine(%d) = %q, want %q", tc.desc, tc.code, got, tc.want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { fetch.StatusLine(404) }); n != 0 {
+		t.Errorf("StatusLine(404) allocates %v times, want 0", n)
+	}
+}
