@@ -24,14 +24,6 @@ var known = []knownDifference{
 	{id: "net-fail-preflight", fields: []string{"console"}, why: libsoup},
 	{id: "route-target-closes", fields: []string{"console"}, why: libsoup},
 	{id: "xhr-network-error", fields: []string{"console"}, why: libsoup},
-	{id: "route-3hop-from-same-origin", fields: []string{"allowed", "status", "exception", "requests", "console"},
-		why: "credentials \"same-origin\" from a same-origin start: once the redirects leave the page's origin WebKit still treats the request as one with credentials, " +
-			"so the second hop's 302 (Access-Control-Allow-Origin: http://app.test, no Access-Control-Allow-Credentials) fails with \"Credentials flag is true, ...\" and its console lines " +
-			"come in another order (the reason, \"Failed to load resource: ...\", then \"Fetch API cannot load ...\"), where the standard, Chromium and Firefox send no credentials there " +
-			"(https://fetch.spec.whatwg.org/#http-network-or-cache-fetch, includeCredentials) and follow to the third hop; one exchange of the corpus shows it, too few to model the rule and the order. " +
-			"WebKit's source does not explain it: NetworkLoadChecker::continueCheckingRequest (WebKit/WebKit, Source/WebKit/NetworkProcess/NetworkLoadChecker.cpp) sets the stored-credentials policy " +
-			"of a credentials \"same-origin\" load to DoNotUse at the first hop whose URL the page's origin cannot request, and validateResponse checks the redirect with that policy, " +
-			"which predicts what the standard says; DocumentThreadableLoader::redirectReceived leaves the checks to the network process there (havePerformedSecurityChecks)"},
 }
 
 // knownFor returns the documented difference that covers field of

@@ -120,6 +120,11 @@ type Failure struct {
 	Header string
 	// XHR is set when the page used XMLHttpRequest (Request.XHR).
 	XHR bool
+	// RecheckedWithCredentials is set when the failure is a redirect's
+	// second check, with credentials, that passed its first
+	// (Profile.RedirectCheckedWithCredentials); WebKit prints its lines
+	// in another order then.
+	RecheckedWithCredentials bool
 }
 
 // TypeError reports whether fetch() throws before any request.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // TestHeaderValueNotByteString: a header value with a character above
@@ -218,6 +219,57 @@ func TestOpaqueOriginPreflightCache(t *testing.T) {
 			if res.PreflightCached != want {
 				t.Errorf("%s [%s]: answered from the cache %v, want %v", tc.desc, b, res.PreflightCached, want)
 			}
+		}
+	}
+}
+
+// TestSafariRedirectRecheckedWithCredentials: a credentials "same-origin"
+// fetch that starts on the page's origin has WebKit check each later
+// cross-origin redirect again as if it carried credentials, the final
+// response not (Profile.RedirectCheckedWithCredentials; the e2e/webkit
+// recordings named in desc, WebKitGTK 2.50.6). Chromium follows the
+// standard (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch).
+func TestSafariRedirectRecheckedWithCredentials(t *testing.T) {
+	// hop 0: app.test/a 302 to api.test/b; hop 1 and later: next.
+	sameStart := func(next *wire.Reply) raw {
+		return raw{resp: reply(302, "Location", "http://api.test/b"), next: next}
+	}
+	tests := []struct {
+		desc    string
+		browser string
+		srv     raw
+		allowed bool
+		console []string
+	}{
+		{desc: "route-same-origin-to-cross-redirect-star (a loop of '*' redirects here; WebKit fails at the first)", browser: "safari",
+			srv: sameStart(reply(302, acao, "*", "Location", "http://api2.test/c")), allowed: false,
+			console: []string{
+				"Cross-origin redirection to http://api2.test/c denied by Cross-Origin Resource Sharing policy: Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
+				"Failed to load resource: Cross-origin redirection to http://api2.test/c denied by Cross-Origin Resource Sharing policy: Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
+				"Fetch API cannot load http://api.test/b due to access control checks.",
+			}},
+		{desc: "route-same-origin-to-cross-star: the final response is checked without credentials", browser: "safari",
+			srv: sameStart(reply(200, acao, "*")), allowed: true},
+		{desc: "route-same-origin-to-cross-no-acac: the final response is checked without credentials", browser: "safari",
+			srv: sameStart(reply(200, acao, app)), allowed: true},
+		{desc: "route-same-origin-to-cross-redirect-star in Chromium: '*' redirects to the redirect limit", browser: "chrome",
+			srv: sameStart(reply(302, acao, "*", "Location", "http://api2.test/c")), allowed: false},
+	}
+	for _, tc := range tests {
+		p := profile(t, tc.browser)
+		r, pre, err := p.NewRequest(app, "http://app.test/a", fetch.Init{})
+		if err != nil || pre != nil {
+			t.Fatal(err, pre)
+		}
+		res := p.Run(r, nil, tc.srv)
+		if res.Allowed != tc.allowed {
+			t.Errorf("%s [%s]: allowed %v, want %v (%v)", tc.desc, tc.browser, res.Allowed, tc.allowed, res.Failure)
+		}
+		if tc.console != nil && !slices.Equal(res.Console, tc.console) {
+			t.Errorf("%s [%s]: console\n got %q\nwant %q", tc.desc, tc.browser, res.Console, tc.console)
+		}
+		if tc.browser == "chrome" && (res.Failure == nil || res.Failure.Reason != fetch.ReasonTooManyRedirects) {
+			t.Errorf("%s: failure %+v, want %s", tc.desc, res.Failure, fetch.ReasonTooManyRedirects)
 		}
 	}
 }

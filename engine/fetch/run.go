@@ -269,6 +269,9 @@ func (s *runState) mainFetch() *Result {
 				_, f.Redirect = redirectLocation(reply)
 				return s.failure(f)
 			}
+			if f := s.recheckRedirect(reply); f != nil {
+				return s.failure(f)
+			}
 		}
 		loc, isRedirect := redirectLocation(reply)
 		if isRedirect {
@@ -280,6 +283,28 @@ func (s *runState) mainFetch() *Result {
 		}
 		return s.finish(reply)
 	}
+}
+
+// recheckRedirect is WebKit's second check of a cross-origin redirect, as
+// if the request carried credentials, for a credentials mode
+// "same-origin" fetch that started on the page's origin
+// (Profile.RedirectCheckedWithCredentials).
+func (s *runState) recheckRedirect(reply wire.Reply) *Failure {
+	p, r := s.p, s.r
+	if _, isRedirect := redirectLocation(reply); !isRedirect || !p.RedirectCheckedWithCredentials ||
+		r.Credentials != "same-origin" || !origin.SameOrigin(r.Origin, r.URL.Origin()) {
+		return nil
+	}
+	f, c := p.CORSCheck(reply.Header, s.serializedOrigin(), true)
+	if f == nil {
+		return nil
+	}
+	c.ID = "response.redirect-credentials"
+	c.Title = "Redirect checked again with credentials"
+	c.Detail = p.Engine + " checks this redirect a second time as if the request carried credentials, because the fetch started on the page's origin with credentials \"same-origin\": " + c.Detail
+	s.add(c)
+	f.Status, f.Redirect, f.RecheckedWithCredentials = reply.Status, true, true
+	return f
 }
 
 // preflight runs the CORS-preflight fetch when one is needed.
