@@ -22,6 +22,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/internal/contract"
+	"go.yaml.in/yaml/v3"
 )
 
 func compile(t *testing.T, file string) *jsonschema.Schema {
@@ -103,6 +105,42 @@ var (
 	}
 )
 
+var expectationSeeds = []string{
+	`{"$schema": "x", "url": "https://api.example.com", "cases": [
+	  {"origin": "https://app.example.com", "method": "PUT", "path": "/u/1", "headers": ["content-type: image/png", "x-key"], "credentials": "include", "browser": "all", "expect": "allow"},
+	  {"origin": "null", "expect": "deny", "browser": "firefox"}]}`,
+}
+
+// The example expectations files (YAML) validate by the schema and the
+// reader.
+func TestExpectationExamplesValidate(t *testing.T) {
+	s := compile(t, "expectations.schema.json")
+	files, _ := filepath.Glob("../examples/*.expect.yaml")
+	if len(files) == 0 {
+		t.Fatal("no examples/*.expect.yaml")
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		j, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validate(s, j); err != nil {
+			t.Errorf("%s: schema: %v", f, err)
+		}
+		if _, err := contract.Read(string(data)); err != nil {
+			t.Errorf("%s: reader: %v", f, err)
+		}
+	}
+}
+
 // The schemas agree with the readers on a seeded random corpus: each
 // seed mutated a few times over (a field removed, an unknown field added,
 // a value replaced by one of another kind, a list emptied or grown). A
@@ -117,6 +155,7 @@ func TestSchemaAgreesWithReader(t *testing.T) {
 	}{
 		{"scenario.schema.json", scenarioSeeds, func(b []byte) error { _, err := explain.Decode(b); return err }},
 		{"native-policy.schema.json", nativeSeeds, func(b []byte) error { _, err := native.Parse(string(b)); return err }},
+		{"expectations.schema.json", expectationSeeds, func(b []byte) error { _, err := contract.Read(string(b)); return err }},
 	} {
 		s := compile(t, tc.schema)
 		r := rand.New(rand.NewPCG(7, 11))

@@ -299,3 +299,19 @@ func editDistance(a, b string) int {
 	}
 	return d[len(a)][len(b)]
 }
+
+// output settles the output format: --json is --format json, and a
+// format not among allowed is a usage error naming them.
+func (c *cli) output(format *string, asJSON bool, allowed ...string) (int, bool) {
+	if asJSON {
+		*format = "json"
+	}
+	c.json = *format == "json"
+	for _, a := range allowed {
+		if *format == a {
+			return 0, true
+		}
+	}
+	want := strings.Join(allowed[:len(allowed)-1], ", ") + " or " + allowed[len(allowed)-1]
+	return c.usageError(fmt.Sprintf("--format %q: want %s", *format, want)), false
+}

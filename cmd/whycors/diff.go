@@ -61,14 +61,8 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if *asJSON {
-		*output = "json"
-	}
-	c.json = *output == "json"
-	switch *output {
-	case "text", "json", "sarif", "markdown":
-	default:
-		return c.usageError(fmt.Sprintf("--format %q: want text, json, sarif or markdown", *output))
+	if code, ok := c.output(output, *asJSON, "text", "json", "sarif", "markdown"); !ok {
+		return code
 	}
 	switch *failOn {
 	case "widen", "narrow", "any":

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestTestCommand runs `whycors test POLICY EXPECTATIONS` (issue 22,
+// contract tests): 0 every case holds, 1 one does not (printed at its
+// line with the browser's reason and the deciding rule), 2 bad input at
+// its position; SARIF and JSON forms.
+func TestTestCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	pol := write("policy.json", `{"origins": ["https://app.example.com"], "methods": ["PUT"], "request_headers": ["x-key"]}`)
+	holds := write("holds.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-key], expect: allow}\n  - {origin: https://evil.example, expect: deny}\n")
+	breaks := write("breaks.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-other], browser: chrome, expect: allow}\n")
+	bad := write("bad.yaml", "cases:\n  - {origin: https://app.example.com, expect: perhaps}\n")
+	tests := []struct {
+		desc   string
+		args   []string
+		code   int
+		stdout []string
+		stderr string
+	}{
+		{desc: "every case holds", args: []string{pol, holds}, code: 0, stderr: "6 of 6 checks hold"},
+		{desc: "a case that does not hold: its line, the reason, the rule", args: []string{pol, breaks}, code: 1,
+			stdout: []string{breaks + ":2:5: case 1 (PUT / from https://app.example.com with x-other): expected allow, chrome blocks it: PreflightMissingAllowOriginHeader (decided by rule 1 at $, which did not match: headers)"}},
+		{desc: "SARIF at the expectations file", args: []string{"--format", "sarif", pol, breaks}, code: 1, stdout: []string{`"ruleId": "contract-mismatch"`, `"startLine": 2`}},
+		{desc: "JSON", args: []string{pol, holds, "--json"}, code: 0, stdout: []string{`"failed": 0`, `"browser": "safari"`}},
+		{desc: "a fault of the expectations at its place", args: []string{pol, bad}, code: 2, stderr: "$.cases[0].expect"},
+		{desc: "a missing expectations file is named", args: []string{pol}, code: 2, stderr: "missing EXPECTATIONS"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"test"}, tc.args...), strings.NewReader(""), &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out.String())
+				}
+			}
+			if tc.stderr != "" && !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
+			}
+		})
+	}
+}

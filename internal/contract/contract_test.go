@@ -1,0 +1,110 @@
+package contract_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/internal/contract"
+)
+
+var opts = advise.Options(all.Registry())
+
+// Faults of an expectations file, each at its path, line and column.
+func TestReadFaults(t *testing.T) {
+	tests := []struct {
+		desc, text string
+		want       []string // "path@line:column"
+	}{
+		{"not YAML", "cases: [", []string{"@1:1"}},
+		{"no cases", "url: https://a.test\n", []string{"$.cases@1:1"}},
+		{"an unknown top field", "cases: []\ncase: []\n", []string{"$.case@2:1"}},
+		{"a url that is not http(s)", "url: ftp://x\ncases: []\n", []string{"$.url@1:6"}},
+		{"a case without origin or expect", "cases:\n  - {method: GET}\n", []string{"$.cases[0].origin@2:5", "$.cases[0].expect@2:5"}},
+		{"bad values, each at its place", "cases:\n  - origin: https://a.test\n    expect: maybe\n    browser: edge\n    credentials: yes\n    path: api\n",
+			[]string{"$.cases[0].expect@3:13", "$.cases[0].browser@4:14", "$.cases[0].credentials@5:18", "$.cases[0].path@6:11"}},
+		{"an unknown case field", "cases:\n  - {origin: https://a.test, expect: allow, methods: [GET]}\n", []string{"$.cases[0].methods@2:45"}},
+		{"an origin written as YAML null", "cases:\n  - {origin: null, expect: deny}\n", []string{"$.cases[0].origin@2:14"}},
+	}
+	for _, tc := range tests {
+		_, err := contract.Read(tc.text)
+		var es policy.Errors
+		if !errors.As(err, &es) {
+			t.Errorf("%s: %v, want positioned errors", tc.desc, err)
+			continue
+		}
+		var got []string
+		for _, e := range es {
+			got = append(got, fmt.Sprintf("%s@%d:%d", e.Path, e.Line, e.Column))
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: got %v, want %v", tc.desc, got, tc.want)
+		}
+	}
+}
+
+// The example expectations against the S3 example's bucket
+// (examples/s3-upload-missing-header.json): only its second case fails,
+// in every browser, decided by the bucket's rule 2 (cloud-policies.md
+// §1.3: S3 falls through rules whose AllowedHeaders miss a header).
+func TestRunTheExample(t *testing.T) {
+	exp, err := os.ReadFile("../../examples/s3-upload.expect.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("../../examples/s3-upload-missing-header.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := explain.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := contract.Read(string(exp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := contract.Run(f, s.Policy.Text, "auto", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var failed []string
+	for _, r := range results {
+		if !r.OK() {
+			failed = append(failed, fmt.Sprintf("%d/%s/%s", r.Case.Index+1, r.Browser, r.Rule))
+		}
+	}
+	want := "2/chrome/rule 2 at $[1], which did not match: headers 2/firefox/rule 2 at $[1], which did not match: headers 2/safari/rule 2 at $[1], which did not match: headers"
+	if len(results) != 10 || strings.Join(failed, " ") != want {
+		t.Errorf("%d checks; failed %q, want %q", len(results), failed, want)
+	}
+	if _, err := contract.Run(f, "not a policy", "auto", opts); err == nil {
+		t.Error("an unreadable policy ran")
+	}
+}
+
+func ExampleRun() {
+	f, _ := contract.Read(`
+cases:
+  - {origin: https://app.example.com, method: PUT, path: /items, headers: [x-key], expect: allow}
+  - {origin: https://evil.example, path: /items, expect: deny}
+`)
+	native := `{"origins": ["https://app.example.com"], "methods": ["PUT"], "request_headers": ["x-key"]}`
+	results, _ := contract.Run(f, native, "native", opts)
+	for _, r := range results {
+		fmt.Println(r.Case.Index+1, r.Browser, r.Allowed, r.OK())
+	}
+	// Output:
+	// 1 chrome true true
+	// 1 firefox true true
+	// 1 safari true true
+	// 2 chrome false true
+	// 2 firefox false true
+	// 2 safari false true
+}
