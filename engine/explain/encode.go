@@ -4,7 +4,6 @@ import (
 	"errors"
 	"sort"
 
-	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -156,23 +155,6 @@ func appendStrings(b []byte, l []string) []byte {
 	return append(b, ']')
 }
 
-// appendHeaders writes a header list as headers.List.MarshalJSON does:
-// [["Name","value"], ...], [] when empty or nil.
-func appendHeaders(b []byte, l headers.List) []byte {
-	b = append(b, '[')
-	for i, f := range l {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = jsontext.AppendString(b, f.Name)
-		b = append(b, ',')
-		b = jsontext.AppendString(b, f.Value)
-		b = append(b, ']')
-	}
-	return append(b, ']')
-}
-
 func appendPreflight(b []byte, p *PreflightTrace) []byte {
 	o := jsontext.Members{B: b}
 	o.Bool("sent", p.Sent)
@@ -209,7 +191,7 @@ func appendPolicyRequest(b []byte, r *policy.Request) []byte {
 	o.Str("method", r.Method)
 	o.Str("url", r.URL)
 	o.Key("headers")
-	o.B = appendHeaders(o.B, r.Header)
+	o.B = r.Header.AppendJSON(o.B)
 	return o.End()
 }
 
@@ -217,7 +199,7 @@ func appendReply(b []byte, r *Reply) []byte {
 	o := jsontext.Members{B: b}
 	o.Int("status", r.Status)
 	o.Key("headers")
-	o.B = appendHeaders(o.B, r.Header)
+	o.B = r.Header.AppendJSON(o.B)
 	o.StrOmit("body", r.Body)
 	return o.End()
 }
@@ -229,7 +211,7 @@ func appendRequest(b []byte, r *Request) []byte {
 	o.StrOmit("method", r.Method)
 	if len(r.Headers) > 0 {
 		o.Key("headers")
-		o.B = appendHeaders(o.B, r.Headers)
+		o.B = r.Headers.AppendJSON(o.B)
 	}
 	o.StrOmit("credentials", r.Credentials)
 	o.StrOmit("mode", r.Mode)

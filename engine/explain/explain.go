@@ -270,9 +270,14 @@ type server struct {
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
-	// ownURL: the policy is replies captured at the request's URL
-	// (Captured), so it answers that URL alone.
-	ownURL bool
+}
+
+// elsewhere reports whether a request to url at hop meets the routes
+// rather than the policy: the policy is replies captured at the
+// scenario's own URL (Captured) and url is another.
+func (srv *server) elsewhere(url string, hop int) bool {
+	_, captured := srv.f.(Captured)
+	return captured && !srv.own(url, hop)
 }
 
 // Captured is a format whose text is replies captured at the request's
@@ -348,7 +353,6 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	}
 	srv.eval = ev
 	srv.f = f
-	_, srv.ownURL = f.(Captured)
 	return srv, det, nil
 }
 
@@ -374,7 +378,7 @@ func (srv *server) answer(req policy.Request, preflight bool, hop int) policy.Ou
 	} else if res != nil {
 		app = fromReply(res)
 	}
-	if srv.eval == nil || srv.ownURL && !srv.own(req.URL, hop) {
+	if srv.eval == nil || srv.elsewhere(req.URL, hop) {
 		return policy.Outcome{Reply: app}
 	}
 	return srv.eval.Respond(req, app)

@@ -81,18 +81,25 @@ func Run(s Scenario, o Options) (Verdict, error) {
 // passed. It is not part of the JSON; a fix search reads it.
 func (v *Verdict) Failure() *fetch.Failure { return v.failure }
 
-// reading returns o with a Parse that hands back the evaluator srv read
-// for s's policy text instead of reading that text again: the advisor's
-// lint and fix search start from the same reading (convert.Stater).
+// reading returns o reading s's policy text as srv already read it: the
+// advisor's lint and fix search start from the same reading
+// (convert.Stater).
 func (srv *server) reading(s Scenario, o Options) Options {
 	if srv.eval == nil || s.Policy == nil {
 		return o
 	}
+	return o.Read(srv.f, s.Policy.Text, srv.eval)
+}
+
+// Read returns o with a Parse that hands back ev, what f's Parse made of
+// text, instead of reading text again, and reads any other text as o
+// did: a caller that explains many scenarios with one policy (a fix
+// search, a contract test) reads it once.
+func (o Options) Read(f policy.Format, text string, ev policy.Evaluator) Options {
 	base := o.Parse
 	if base == nil {
 		base = policy.Format.Parse
 	}
-	f, ev, text := srv.f, srv.eval, s.Policy.Text
 	o.Parse = func(g policy.Format, t string) (policy.Evaluator, error) {
 		if g == f && t == text {
 			return ev, nil

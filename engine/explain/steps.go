@@ -155,7 +155,7 @@ func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
 // source says who answered exchange x: the policy, or which of the
 // scenario's replies (its own, a route's, none).
 func (srv *server) source(x *fetch.Exchange) string {
-	if srv.eval != nil && !(srv.ownURL && !srv.own(x.Request.URL, x.Hop)) {
+	if srv.eval != nil && !srv.elsewhere(x.Request.URL, x.Hop) {
 		return "The " + srv.f.Name() + " policy"
 	}
 	if srv.own(x.Request.URL, x.Hop) {

@@ -118,7 +118,12 @@ func (l *List) Set(name, value string) {
 // MarshalJSON writes the list as [["Name", "value"], ...], the shape of the
 // scenario contract (shared/design.md).
 func (l List) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 2+len(l)*32)
+	return l.AppendJSON(make([]byte, 0, 2+len(l)*32)), nil
+}
+
+// AppendJSON appends the list as MarshalJSON writes it ([] for an empty or
+// nil list), for writers that build one buffer.
+func (l List) AppendJSON(b []byte) []byte {
 	b = append(b, '[')
 	for i, f := range l {
 		if i > 0 {
@@ -130,7 +135,7 @@ func (l List) MarshalJSON() ([]byte, error) {
 		b = jsonstr.AppendQuote(b, f.Value)
 		b = append(b, ']')
 	}
-	return append(b, ']'), nil
+	return append(b, ']')
 }
 
 // UnmarshalJSON accepts [["Name", "value"], ...] and, for hand-written

@@ -98,8 +98,7 @@ func appendExchange(b []byte, x *har.Exchange) []byte {
 	r.Str("url", x.Request.URL)
 	r.Str("origin", x.Request.Origin)
 	r.Key("headers")
-	h, _ := x.Request.Headers.MarshalJSON()
-	r.B = append(r.B, h...)
+	r.B = x.Request.Headers.AppendJSON(r.B)
 	r.StrOmit("credentials", x.Request.Credentials)
 	o.B = r.End()
 	if x.Preflight != nil {

@@ -256,12 +256,7 @@ func Run(f *File, policyText, format string, o explain.Options) ([]Result, error
 		return nil, err
 	}
 	o.Advisor = nil
-	o.Parse = func(g policy.Format, t string) (policy.Evaluator, error) {
-		if g == fm && t == policyText {
-			return ev, nil
-		}
-		return g.Parse(t)
-	}
+	o = o.Read(fm, policyText, ev)
 	var out []Result
 	for _, c := range f.Cases {
 		for _, b := range c.Browsers {
