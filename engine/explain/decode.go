@@ -62,10 +62,17 @@ func Decode(data []byte) (Scenario, error) {
 		s.CDN = d.cdn("$.cdn", v)
 	}
 	if v := field(top, "policy"); !isNull(v) {
-		pm := d.object("$.policy", v, "format", "text")
+		pm := d.object("$.policy", v, "format", "text", "files", "resource", "params")
 		s.Policy = &Policy{}
 		d.str("$.policy.format", field(pm, "format"), &s.Policy.Format)
 		d.str("$.policy.text", field(pm, "text"), &s.Policy.Text)
+		d.str("$.policy.resource", field(pm, "resource"), &s.Policy.Resource)
+		if f := field(pm, "files"); !isNull(f) {
+			s.Policy.Files = d.files("$.policy.files", f)
+		}
+		if f := field(pm, "params"); !isNull(f) {
+			s.Policy.Params = d.params("$.policy.params", f)
+		}
 		if s.Policy.Format == "" {
 			errs = append(errs, &policy.Error{Path: "$.policy.format", Msg: "missing: a registered format name or \"auto\""})
 		}
@@ -168,6 +175,53 @@ func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
 		r.Body = &s
 	}
 	r.Headers = d.headers(path+".headers", field(m, "headers"))
+}
+
+// files reads [{"name", "text"}, ...]: at most limits.PolicyFiles, each
+// named once.
+func (d *decoder) files(path string, v *jsontext.Value) []policy.File {
+	if v.Kind != jsontext.Array {
+		d.add(path, "want a list of files, [{\"name\", \"text\"}]")
+		return nil
+	}
+	if len(v.Items) > limits.PolicyFiles {
+		d.add(path, "at most "+strconv.Itoa(limits.PolicyFiles)+" files")
+		return nil
+	}
+	out := make([]policy.File, len(v.Items))
+	for i, it := range v.Items {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		m := d.object(p, it, "name", "text")
+		if m == nil {
+			continue
+		}
+		d.str(p+".name", field(m, "name"), &out[i].Name)
+		d.str(p+".text", field(m, "text"), &out[i].Text)
+		if out[i].Name == "" {
+			d.add(p+".name", "missing: each file needs its name")
+		}
+		for _, f := range out[:i] {
+			if f.Name == out[i].Name && f.Name != "" {
+				d.add(p+".name", "the file "+strconv.Quote(f.Name)+" is listed twice")
+			}
+		}
+	}
+	return out
+}
+
+// params reads {"Name": "value", ...}.
+func (d *decoder) params(path string, v *jsontext.Value) map[string]string {
+	if v.Kind != jsontext.Object {
+		d.add(path, "want an object of parameter names and string values")
+		return nil
+	}
+	out := make(map[string]string, len(v.Keys))
+	for i, k := range v.Keys {
+		var s string
+		d.str(path+"."+k, v.Fields[i], &s)
+		out[k] = s
+	}
+	return out
 }
 
 // routes reads [{"url", "preflight", "response"}, ...]; checkRoutes

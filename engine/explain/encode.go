@@ -87,6 +87,16 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 		}
 		w.B = append(w.B, ']')
 	}
+	if p := v.DecidedBy; p != nil {
+		w.Key("decided_by")
+		o := jsontext.Members{B: w.B}
+		o.Str("layer", p.Layer)
+		o.StrOmit("resource", p.Resource)
+		o.StrOmit("file", p.File)
+		o.IntOmit("line", p.Line)
+		o.IntOmit("column", p.Column)
+		w.B = o.End()
+	}
 	if v.Detected != nil {
 		w.Key("detected")
 		o := jsontext.Members{B: w.B}
@@ -125,6 +135,7 @@ func AppendError(b []byte, err error) []byte {
 				continue
 			}
 			o := jsontext.Members{B: w.B}
+			o.StrOmit("file", e.File)
 			o.StrOmit("path", e.Path)
 			o.IntOmit("line", e.Line)
 			o.IntOmit("column", e.Column)

@@ -15,6 +15,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // corpus is every scenario the package's tests know: the reason cases,
@@ -99,7 +100,8 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Init: fetch.Init{Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"}},
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
-		Detected: &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true,
+		DecidedBy: &wire.Place{Layer: "gateway-response", Resource: "Api", File: "t.yaml", Line: 3, Column: 5},
+		Detected:  &policy.Detection{Format: "f", Why: "w"}, BrowsersDiffer: true,
 		Requests: []explain.SentRequest{{Preflight: true, Method: "OPTIONS", URL: "u", Origin: "null", ACRM: "PUT", ACRH: "x", Status: 204}, {}},
 		Then:     []explain.Verdict{{Browser: "b", Preflight: explain.PreflightTrace{Cached: true}, Requests: []explain.SentRequest{}}, {}}, Steps: []explain.Step{{ID: "i", Header: "h", Spec: "s"}}, ReadableHeaders: []string{}}
 	for _, v := range []explain.Verdict{full, {}} {
@@ -136,7 +138,7 @@ func TestAppendError(t *testing.T) {
 		Error  string          `json:"error"`
 		Errors []*policy.Error `json:"errors,omitempty"`
 	}
-	one := &policy.Error{Path: "$.a", Line: 1, Column: 2, Code: "C", Msg: "<m>"}
+	one := &policy.Error{File: "main.tf", Path: "$.a", Line: 1, Column: 2, Code: "C", Msg: "<m>"}
 	for _, tc := range []struct {
 		desc string
 		err  error

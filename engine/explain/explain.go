@@ -185,13 +185,13 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	// preflight when it failed, else the first actual request (else the
 	// first preflight).
 	pre, act := firstExchanges(res)
-	switch {
-	case res.Failure != nil && res.Failure.Preflight:
-		v.Rules = rulesOf(pre)
-	case act != nil && act.Rules != nil:
-		v.Rules = rulesOf(act)
-	default:
-		v.Rules = rulesOf(pre)
+	decider := pre
+	if !(res.Failure != nil && res.Failure.Preflight) && act != nil && (act.Rules != nil || act.DecidedBy != nil || pre == nil) {
+		decider = act
+	}
+	v.Rules = rulesOf(decider)
+	if decider != nil {
+		v.DecidedBy = decider.DecidedBy
 	}
 	v.Steps = weaveSteps(res, srv)
 	if req != nil {
@@ -329,7 +329,8 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	if s.Policy == nil {
 		return srv, nil, nil
 	}
-	f, err := reg.Resolve(s.Policy.Format, policy.Source{Text: s.Policy.Text})
+	src := s.Policy.Source()
+	f, err := reg.Resolve(s.Policy.Format, src)
 	var rerr *policy.ResolveError
 	switch {
 	case errors.As(err, &rerr) && rerr.Format == "" && len(rerr.Claims) == 0:
@@ -340,14 +341,19 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	name := f.Name()
 	var det *policy.Detection
 	if s.Policy.Format == "auto" || s.Policy.Format == "" {
-		_, why := f.Detect(s.Policy.Text)
+		_, why := f.Detect(src.Main())
 		det = &policy.Detection{Format: name, Why: why}
 	}
 	parse := policy.Format.Parse
 	if o.Parse != nil {
 		parse = o.Parse
 	}
-	ev, err := parse(f, s.Policy.Text)
+	var ev policy.Evaluator
+	if sp, ok := f.(policy.SourceParser); ok && o.Parse == nil {
+		ev, err = sp.ParseSource(src)
+	} else {
+		ev, err = parse(f, src.Main())
+	}
 	if err != nil {
 		return nil, nil, err
 	}

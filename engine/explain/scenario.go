@@ -54,6 +54,7 @@ import (
 	"github.com/whycors/whycors/engine/cdn"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // Scenario is one fetch() and the server that answers it.
@@ -129,10 +130,26 @@ type Request struct {
 // with the contract's JSON names.
 type Reply = policy.Reply
 
-// Policy is a server configuration in one of the registered formats.
+// Policy is a server configuration in one of the registered formats:
+// its text, or several files of one configuration (a template and its
+// parameters file), with values for its parameters and the resource
+// that answers (design.md, "The contract grows").
 type Policy struct {
 	Format string `json:"format"` // a registered format name, or "auto"
 	Text   string `json:"text"`
+	// Files are the configuration's files when it has several; Text,
+	// when also set, is read as the first.
+	Files []policy.File `json:"files,omitempty"`
+	// Resource is which resource of a template answers (a logical ID or
+	// a Terraform address).
+	Resource string `json:"resource,omitempty"`
+	// Params are values for the template's parameters or variables.
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Source is p as the format reader takes it.
+func (p *Policy) Source() policy.Source {
+	return policy.Source{Text: p.Text, Files: p.Files, Params: p.Params, Resource: p.Resource}
 }
 
 // Verdict is what the chosen browser does with the scenario.
@@ -180,6 +197,10 @@ type Verdict struct {
 	Fixes    []Fix           `json:"fixes"`
 	Warnings []Warning       `json:"warnings,omitempty"`
 	Browsers []BrowserResult `json:"browsers,omitempty"`
+	// DecidedBy is the server's layer and place that decided the reply
+	// the verdict turns on, when its configuration names one (a
+	// template's resource, a gateway response in front of the CORS rule).
+	DecidedBy *wire.Place `json:"decided_by,omitempty"`
 	// Detected names the policy format when the scenario said "auto".
 	Detected *policy.Detection `json:"detected,omitempty"`
 	// BrowsersDiffer is set when Chrome, Firefox and Safari do not all

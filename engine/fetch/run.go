@@ -44,6 +44,9 @@ type Exchange struct {
 	Rules    []wire.Rule
 	Decision wire.Note
 	Words    wire.Words
+	// DecidedBy is the server's layer and place that decided, when it
+	// names one (wire.Outcome.DecidedBy).
+	DecidedBy *wire.Place
 	// Check is the index in Result.Checks of the check that reports this
 	// request: for a preflight, the one that says it is needed; for any
 	// other request, the one that says it was sent.
@@ -56,7 +59,7 @@ type Exchange struct {
 // Trace is the server's account of this exchange, with the words to say
 // it (wire.Outcome's Text and Detail).
 func (x *Exchange) Trace() wire.Outcome {
-	return wire.Outcome{Reply: x.Reply, Rules: x.Rules, Decision: x.Decision, Words: x.Words}
+	return wire.Outcome{Reply: x.Reply, Rules: x.Rules, Decision: x.Decision, Words: x.Words, DecidedBy: x.DecidedBy}
 }
 
 // Result is what the page sees and why.
@@ -385,7 +388,7 @@ func (s *runState) send(req wire.Request, preflight bool, check int) wire.Reply 
 		out := s.srv.Answer(req, preflight, s.hop)
 		reply := boundReply(out.Reply)
 		s.res.Exchanges = append(s.res.Exchanges, Exchange{Preflight: preflight, Hop: s.hop, Request: req, Reply: reply,
-			Rules: out.Rules, Decision: out.Decision, Words: out.Words, Check: check, Attempt: attempt})
+			Rules: out.Rules, Decision: out.Decision, Words: out.Words, DecidedBy: out.DecidedBy, Check: check, Attempt: attempt})
 		if reply.Status != 0 || attempt+1 >= s.p.EmptyReplyAttempts {
 			return reply
 		}

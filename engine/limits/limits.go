@@ -28,6 +28,11 @@ const (
 	// tree at once, on a phone too.
 	PageHAR = 8 << 20
 
+	// PolicyFiles is the most files of one configuration ("policy.files":
+	// a template, its parameters files, a Terraform module's .tf and
+	// .tfvars files); Scenario bounds their texts together.
+	PolicyFiles = 32
+
 	// Routes is the most entries of a scenario's "routes" (the replies
 	// of redirect targets). One fetch reaches at most 21 URLs (the request's
 	// and 20 redirects, https://fetch.spec.whatwg.org/#http-redirect-fetch

@@ -184,12 +184,33 @@ type File struct {
 
 // Source is a configuration as the user has it: its text, or several
 // named files of one configuration (a template and its parameter file),
-// and values for the template's parameters. Formats read today take
-// Text; Files and Params are for those that read several files.
+// values for the template's parameters, and which of its resources
+// answers. Most formats read Text (Main); a SourceParser reads it all.
 type Source struct {
 	Text   string            `json:"text,omitempty"`
 	Files  []File            `json:"files,omitempty"`
 	Params map[string]string `json:"params,omitempty"`
+	// Resource names the resource of a template that answers (a
+	// CloudFormation logical ID, a Terraform address); "" lets the format
+	// choose when only one resource has a CORS configuration.
+	Resource string `json:"resource,omitempty"`
+}
+
+// SourceParser is a Format whose configuration can span several files or
+// take parameters and a chosen resource (a CloudFormation template and
+// its --param values, a Terraform module and its .tfvars): ParseSource
+// reads all of src. Its faults name the file they are in (Error.File).
+type SourceParser interface {
+	ParseSource(src Source) (Evaluator, error)
+}
+
+// Parse reads src with f: ParseSource when f is a SourceParser, else
+// f.Parse of src's main text.
+func Parse(f Format, src Source) (Evaluator, error) {
+	if sp, ok := f.(SourceParser); ok {
+		return sp.ParseSource(src)
+	}
+	return f.Parse(src.Main())
 }
 
 // Main is the text a single-text format reads: Text, else the first file's.
@@ -246,6 +267,9 @@ func (r *Registry) Resolve(format string, src Source) (Format, error) {
 
 // Error is one fault in the user's input, with where it is.
 type Error struct {
+	// File is the file of a Source's Files the fault is in, when the
+	// configuration has several; "" for its one text.
+	File   string `json:"file,omitempty"`
 	Path   string `json:"path,omitempty"`   // JSON path such as $[0].AllowedMethods[1], or an element path for XML
 	Line   int    `json:"line,omitempty"`   // 1-based line, when known
 	Column int    `json:"column,omitempty"` // 1-based column, when known
@@ -261,6 +285,10 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(": ")
+	}
 	if e.Line > 0 {
 		b.WriteString("line ")
 		b.WriteString(strconv.Itoa(e.Line))

@@ -81,6 +81,24 @@ type Outcome struct {
 	// Words renders Decision and every rule's Note; nil when every note
 	// is a constant sentence.
 	Words Words `json:"-"`
+	// DecidedBy is the layer and place that decided the reply, when the
+	// configuration has more than one (a template's resources, a gateway
+	// response in front of the CORS rule); nil when the one rule list of
+	// Rules decided.
+	DecidedBy *Place `json:"decided_by,omitempty"`
+}
+
+// Place is where a reply was decided: the layer and, in the user's
+// text, the resource, file, line and column (design.md, "The contract
+// grows": the verdict's decided_by).
+type Place struct {
+	// Layer is one of browser, cors-rule, gateway-response, authorizer,
+	// integration, cdn (or a platform's own layer named the same way).
+	Layer    string `json:"layer"`
+	Resource string `json:"resource,omitempty"` // a template's logical ID or address
+	File     string `json:"file,omitempty"`     // the file of several
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
 }
 
 // Text is the decision in words.
