@@ -1,13 +1,14 @@
 package express
 
 import (
+	"github.com/whycors/whycors/engine/formats/internal/jslit"
 	"strings"
 
 	"github.com/whycors/whycors/engine/fix"
 )
 
 // This file edits cors() options in the user's own JavaScript for a fix
-// (engine/fix's Editor): it finds the option's value where the reader
+// (engine/fix's Editor): it finds the option's jslit.Value where the reader
 // positioned it (Options.At) and changes only that literal, or adds the
 // option as the first property of the options object, in the library's
 // own option names (expressjs/cors lib/index.js).
@@ -43,10 +44,10 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	var start, end int
 	if has {
 		var ok bool
-		if start, ok = offsetOf(text, pos.Line, pos.Column); !ok {
+		if start, ok = jslit.OffsetOf(text, pos.Line, pos.Column); !ok {
 			return "", fix.ErrNotFound
 		}
-		if end, ok = jsEnd(text, start); !ok {
+		if end, ok = jslit.End(text, start); !ok {
 			return "", fix.ErrNotFound
 		}
 	}
@@ -140,7 +141,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 // quoteChar is the quote the text already uses for strings, ' by default.
 func quoteChar(text string, mw Middleware) string {
 	for _, p := range mw.At {
-		if off, ok := offsetOf(text, p.Line, p.Column); ok && off < len(text) && (text[off] == '"' || text[off] == '\'') {
+		if off, ok := jslit.OffsetOf(text, p.Line, p.Column); ok && off < len(text) && (text[off] == '"' || text[off] == '\'') {
 			return text[off : off+1]
 		}
 	}
@@ -160,7 +161,7 @@ func addOption(text string, mw Middleware, prop string) (string, error) {
 	if obj.empty {
 		return text[:obj.open] + "{ " + prop + " }" + text[obj.end:], nil
 	}
-	first := skipJS(text, obj.open+1)
+	first := jslit.SkipSpace(text, obj.open+1)
 	ind, own := fix.LineIndent(text, first)
 	if text[first] == '}' {
 		return fix.Insert(text, obj.open+1, " "+prop+" "), nil
@@ -179,24 +180,24 @@ type objSpan struct {
 // optionsObject finds the object literal passed to the cors() call at mw,
 // directly or through a const/let/var declared in the text.
 func optionsObject(text string, mw Middleware) (objSpan, bool) {
-	off, ok := offsetOf(text, mw.Line, mw.Column)
+	off, ok := jslit.OffsetOf(text, mw.Line, mw.Column)
 	if !ok {
 		return objSpan{}, false
 	}
 	c := strings.Index(text[off:], "cors")
 	if c < 0 {
 		// The options object itself (plain JSON or object literal).
-		i := skipJS(text, 0)
+		i := jslit.SkipSpace(text, 0)
 		if i < len(text) && text[i] == '{' {
 			return objSpan{open: i}, true
 		}
 		return objSpan{}, false
 	}
-	i := skipJS(text, off+c+4)
+	i := jslit.SkipSpace(text, off+c+4)
 	if i >= len(text) || text[i] != '(' {
 		return objSpan{}, false
 	}
-	i = skipJS(text, i+1)
+	i = jslit.SkipSpace(text, i+1)
 	if i >= len(text) {
 		return objSpan{}, false
 	}
@@ -207,7 +208,7 @@ func optionsObject(text string, mw Middleware) (objSpan, bool) {
 		// cors(): replace "()" by "({...})" (keep the parentheses).
 		return objSpan{open: i, end: i, empty: true}, true
 	}
-	name, ok := jsEnd(text, i)
+	name, ok := jslit.End(text, i)
 	if !ok {
 		return objSpan{}, false
 	}
@@ -219,9 +220,9 @@ func optionsObject(text string, mw Middleware) (objSpan, bool) {
 		}
 		at := from + k + len(ident)
 		from = at
-		j := skipJS(text, at)
+		j := jslit.SkipSpace(text, at)
 		if j < len(text) && text[j] == '=' && (j+1 >= len(text) || text[j+1] != '=') {
-			j = skipJS(text, j+1)
+			j = jslit.SkipSpace(text, j+1)
 			if j < len(text) && text[j] == '{' {
 				return objSpan{open: j}, true
 			}

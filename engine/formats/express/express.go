@@ -36,6 +36,7 @@
 package express
 
 import (
+	"github.com/whycors/whycors/engine/formats/internal/jslit"
 	"strconv"
 	"strings"
 
@@ -107,7 +108,7 @@ type Origin struct {
 	re     *rx.Regexp // compiled Regex
 }
 
-// Position is where an option's value is in the text.
+// Position is where an option's jslit.Value is in the text.
 type Position struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
@@ -126,9 +127,9 @@ type Options struct {
 	ReflectAll bool `json:"reflect_all,omitempty"`
 	// Allowed are the entries of an array or RegExp origin.
 	Allowed []Origin `json:"allowed,omitempty"`
-	// Methods is the ACAM value (an array is joined with ",").
+	// Methods is the ACAM jslit.Value (an array is joined with ",").
 	Methods string `json:"methods"`
-	// AllowedHeaders is the ACAH value; nil reflects the request's ACRH.
+	// AllowedHeaders is the ACAH jslit.Value; nil reflects the request's ACRH.
 	AllowedHeaders *string `json:"allowed_headers,omitempty"`
 	ExposedHeaders string  `json:"exposed_headers,omitempty"`
 	Credentials    bool    `json:"credentials,omitempty"`
@@ -137,7 +138,7 @@ type Options struct {
 	PreflightContinue    bool `json:"preflight_continue,omitempty"`
 	OptionsSuccessStatus int  `json:"options_success_status"`
 	// At maps each option written in the text (origin, methods,
-	// allowedHeaders, ...) to where its value is, for fixes and lint.
+	// allowedHeaders, ...) to where its jslit.Value is, for fixes and lint.
 	At map[string]Position `json:"at,omitempty"`
 }
 
@@ -165,47 +166,47 @@ type Config struct {
 
 // Parse reads cors() options or JavaScript that mounts cors().
 func Parse(text string) (*Config, error) {
-	if len(text) > maxText {
-		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(maxText) + " bytes"}}
+	if len(text) > jslit.MaxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(jslit.MaxText) + " bytes"}}
 	}
-	toks, errs := lex(text)
+	toks, errs := jslit.Lex(text)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p := &parser{toks: toks}
+	p := &jslit.Parser{Toks: toks}
 	c := &Config{}
-	vars := map[string]value{}
+	vars := map[string]jslit.Value{}
 	var calls []int // token index of each "cors" in "cors("
 	for i := 0; i+1 < len(toks); i++ {
 		t := toks[i]
-		if t.kind == tPunct && t.text == "=" && i > 0 && toks[i-1].kind == tIdent && toks[i+1].text == "{" && toks[i+1].kind == tPunct {
-			p.i = i + 1
-			v, ok := p.value(0)
+		if t.Kind == jslit.TPunct && t.Text == "=" && i > 0 && toks[i-1].Kind == jslit.TIdent && toks[i+1].Text == "{" && toks[i+1].Kind == jslit.TPunct {
+			p.I = i + 1
+			v, ok := p.Literal(0)
 			if ok {
-				vars[toks[i-1].text] = v
+				vars[toks[i-1].Text] = v
 			}
-			i = p.i - 1
+			i = p.I - 1
 			continue
 		}
-		if t.kind == tIdent && t.text == "cors" && toks[i+1].text == "(" && toks[i+1].kind == tPunct && (i == 0 || toks[i-1].text != ".") {
+		if t.Kind == jslit.TIdent && t.Text == "cors" && toks[i+1].Text == "(" && toks[i+1].Kind == jslit.TPunct && (i == 0 || toks[i-1].Text != ".") {
 			calls = append(calls, i)
 		}
 	}
-	if len(p.errs) > 0 {
-		return nil, p.errs
+	if len(p.Errs) > 0 {
+		return nil, p.Errs
 	}
 	if len(calls) == 0 {
 		// An options object by itself: a literal, JSON, or one declared
 		// variable.
-		var v value
+		var v jslit.Value
 		switch {
-		case toks[0].text == "{" && toks[0].kind == tPunct:
-			p.i = 0
+		case toks[0].Text == "{" && toks[0].Kind == jslit.TPunct:
+			p.I = 0
 			var ok bool
-			v, ok = p.value(0)
+			v, ok = p.Literal(0)
 			if ok {
-				if t := p.peek(); t.kind != tEOF && !(t.text == ";" && toks[p.i+1].kind == tEOF) {
-					p.fail(t, "text after the options object")
+				if t := p.Peek(); t.Kind != jslit.TEOF && !(t.Text == ";" && toks[p.I+1].Kind == jslit.TEOF) {
+					p.Fail(t, "text after the options object")
 				}
 			}
 		case len(vars) == 1:
@@ -214,50 +215,50 @@ func Parse(text string) (*Config, error) {
 		default:
 			return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no cors() options found: paste the options object, or the code that calls cors(...)"}}
 		}
-		if len(p.errs) > 0 {
-			return nil, p.errs
+		if len(p.Errs) > 0 {
+			return nil, p.Errs
 		}
 		m, es := resolve(v, c)
 		if len(es) > 0 {
 			return nil, es
 		}
-		c.Middlewares = append(c.Middlewares, Middleware{Options: m, Line: v.line, Column: v.col})
+		c.Middlewares = append(c.Middlewares, Middleware{Options: m, Line: v.Line, Column: v.Col})
 		return c, nil
 	}
 	var all policy.Errors
 	for _, ci := range calls {
-		mw := Middleware{Line: toks[ci].line, Column: toks[ci].col}
+		mw := Middleware{Line: toks[ci].Line, Column: toks[ci].Col}
 		mount(toks, ci, &mw, &all)
-		p.i = ci + 2
-		var v value
-		switch t := p.peek(); {
-		case t.text == ")" && t.kind == tPunct:
-			v = value{kind: vObject, line: t.line, col: t.col}
-		case t.kind == tIdent && t.text != "true" && t.text != "false" && t.text != "null" && t.text != "undefined" && t.text != "new":
-			d, ok := vars[t.text]
+		p.I = ci + 2
+		var v jslit.Value
+		switch t := p.Peek(); {
+		case t.Text == ")" && t.Kind == jslit.TPunct:
+			v = jslit.Value{Kind: jslit.VObject, Line: t.Line, Col: t.Col}
+		case t.Kind == jslit.TIdent && t.Text != "true" && t.Text != "false" && t.Text != "null" && t.Text != "undefined" && t.Text != "new":
+			d, ok := vars[t.Text]
 			if !ok {
-				all = append(all, &policy.Error{Line: t.line, Column: t.col, Msg: "cors(" + t.text + "): " + t.text + " is not declared with an object literal in this text (an options delegate function cannot be evaluated offline)"})
+				all = append(all, &policy.Error{Line: t.Line, Column: t.Col, Msg: "cors(" + t.Text + "): " + t.Text + " is not declared with an object literal in this text (an options delegate function cannot be evaluated offline)"})
 				continue
 			}
 			v = d
-			p.next()
+			p.Next()
 		default:
 			var ok bool
-			v, ok = p.value(0)
+			v, ok = p.Literal(0)
 			if !ok {
-				all = append(all, p.errs...)
-				p.errs = nil
+				all = append(all, p.Errs...)
+				p.Errs = nil
 				continue
 			}
-			if v.kind == vUndefined || v.kind == vNull {
-				v = value{kind: vObject, line: v.line, col: v.col}
-			} else if v.kind != vObject {
-				all = append(all, &policy.Error{Line: v.line, Column: v.col, Msg: "cors() takes an options object, not a " + v.kindName()})
+			if v.Kind == jslit.VUndefined || v.Kind == jslit.VNull {
+				v = jslit.Value{Kind: jslit.VObject, Line: v.Line, Col: v.Col}
+			} else if v.Kind != jslit.VObject {
+				all = append(all, &policy.Error{Line: v.Line, Column: v.Col, Msg: "cors() takes an options object, not a " + v.KindName()})
 				continue
 			}
 		}
-		if t := p.peek(); !(t.text == ")" && t.kind == tPunct) {
-			all = append(all, &policy.Error{Line: t.line, Column: t.col, Msg: "cors() takes one argument"})
+		if t := p.Peek(); !(t.Text == ")" && t.Kind == jslit.TPunct) {
+			all = append(all, &policy.Error{Line: t.Line, Column: t.Col, Msg: "cors() takes one argument"})
 			continue
 		}
 		m, es := resolve(v, c)
@@ -273,21 +274,21 @@ func Parse(text string) (*Config, error) {
 
 // mount reads what cors( ... ) is passed to: app.use([path,] cors()) or
 // app.<method>(path, cors(), ...).
-func mount(toks []token, ci int, mw *Middleware, errs *policy.Errors) {
+func mount(toks []jslit.Token, ci int, mw *Middleware, errs *policy.Errors) {
 	j := ci - 1
-	var path *token
-	if j >= 0 && toks[j].text == "," && toks[j].kind == tPunct && j >= 1 && toks[j-1].kind == tString {
+	var path *jslit.Token
+	if j >= 0 && toks[j].Text == "," && toks[j].Kind == jslit.TPunct && j >= 1 && toks[j-1].Kind == jslit.TString {
 		path = &toks[j-1]
 		j -= 2
-	} else if j >= 0 && toks[j].text == "," {
+	} else if j >= 0 && toks[j].Text == "," {
 		// another middleware before cors() in the same call: read the
 		// mount from the call's first argument
 		depth := 0
 		for j >= 0 {
 			t := toks[j]
-			if t.kind == tPunct && (t.text == ")" || t.text == "]" || t.text == "}") {
+			if t.Kind == jslit.TPunct && (t.Text == ")" || t.Text == "]" || t.Text == "}") {
 				depth++
-			} else if t.kind == tPunct && (t.text == "(" || t.text == "[" || t.text == "{") {
+			} else if t.Kind == jslit.TPunct && (t.Text == "(" || t.Text == "[" || t.Text == "{") {
 				if depth == 0 {
 					break
 				}
@@ -295,14 +296,14 @@ func mount(toks []token, ci int, mw *Middleware, errs *policy.Errors) {
 			}
 			j--
 		}
-		if j+1 < len(toks) && toks[j+1].kind == tString && j+2 < len(toks) && toks[j+2].text == "," {
+		if j+1 < len(toks) && toks[j+1].Kind == jslit.TString && j+2 < len(toks) && toks[j+2].Text == "," {
 			path = &toks[j+1]
 		}
 	}
-	if j < 2 || toks[j].text != "(" || toks[j-1].kind != tIdent || toks[j-2].text != "." {
+	if j < 2 || toks[j].Text != "(" || toks[j-1].Kind != jslit.TIdent || toks[j-2].Text != "." {
 		return // cors() not passed straight to app.use/route: applies everywhere it is used; assume every path
 	}
-	verb := toks[j-1].text
+	verb := toks[j-1].Text
 	switch verb {
 	case "use":
 		mw.Prefix = true
@@ -310,20 +311,20 @@ func mount(toks []token, ci int, mw *Middleware, errs *policy.Errors) {
 	case "get", "post", "put", "patch", "delete", "options", "head":
 		mw.Method = strings.ToUpper(verb)
 	default:
-		*errs = append(*errs, &policy.Error{Line: toks[j-1].line, Column: toks[j-1].col, Msg: "cors() mounted with ." + verb + "(): only use, all and the method routes are understood"})
+		*errs = append(*errs, &policy.Error{Line: toks[j-1].Line, Column: toks[j-1].Col, Msg: "cors() mounted with ." + verb + "(): only use, all and the method routes are understood"})
 		return
 	}
 	if path == nil {
 		return
 	}
-	ps := path.text
+	ps := path.Text
 	switch {
 	case ps == "*" || ps == "/*" || ps == "/{*splat}" || ps == "*splat" || (mw.Prefix && ps == "/"):
 		// every path (Express 4 '*', Express 5 '/{*splat}')
 	case strings.ContainsAny(ps, ":*?+()[]{}"):
-		*errs = append(*errs, &policy.Error{Line: path.line, Column: path.col, Msg: "route path " + strconv.Quote(ps) + " has parameters or patterns: only literal paths are understood"})
+		*errs = append(*errs, &policy.Error{Line: path.Line, Column: path.Col, Msg: "route path " + strconv.Quote(ps) + " has parameters or patterns: only literal paths are understood"})
 	case !strings.HasPrefix(ps, "/"):
-		*errs = append(*errs, &policy.Error{Line: path.line, Column: path.col, Msg: "route path " + strconv.Quote(ps) + " must start with /"})
+		*errs = append(*errs, &policy.Error{Line: path.Line, Column: path.Col, Msg: "route path " + strconv.Quote(ps) + " must start with /"})
 	default:
 		mw.Path = ps
 	}
@@ -334,53 +335,53 @@ var known = map[string]bool{"origin": true, "methods": true, "allowedHeaders": t
 // resolve applies the defaults to an options object (middlewareWrapper:
 // assign({}, defaults, options)), one step an option, in the order they
 // are written: a later key wins, as in JavaScript.
-func resolve(v value, c *Config) (Options, policy.Errors) {
-	if v.kind != vObject {
-		return Options{}, policy.Errors{{Line: v.line, Column: v.col, Msg: "cors() options must be an object, not a " + v.kindName()}}
+func resolve(v jslit.Value, c *Config) (Options, policy.Errors) {
+	if v.Kind != jslit.VObject {
+		return Options{}, policy.Errors{{Line: v.Line, Column: v.Col, Msg: "cors() options must be an object, not a " + v.KindName()}}
 	}
 	r := resolver{o: Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}, c: c}
 	seen := map[string]bool{}
-	allowed, hdrs := value{kind: vUndefined}, value{kind: vUndefined}
-	for i := range v.obj {
-		pr := &v.obj[i]
+	allowed, hdrs := jslit.Value{Kind: jslit.VUndefined}, jslit.Value{Kind: jslit.VUndefined}
+	for i := range v.Obj {
+		pr := &v.Obj[i]
 		if !r.known(pr, seen) {
 			continue
 		}
-		val := &pr.val
-		switch pr.key {
+		val := &pr.Val
+		switch pr.Key {
 		case "origin":
-			r.origin(pr.key, val)
+			r.origin(pr.Key, val)
 		case "methods":
-			r.methods(pr.key, val)
+			r.methods(pr.Key, val)
 		case "allowedHeaders", "headers":
-			if val.truthy() {
+			if val.Truthy() {
 				if _, ok := joinList(*val); !ok {
-					r.bad(pr.key, val, pr.key+" must be a string or an array of strings")
+					r.bad(pr.Key, val, pr.Key+" must be a string or an array of strings")
 				}
 			}
-			if pr.key == "headers" {
+			if pr.Key == "headers" {
 				hdrs = *val
 			} else {
 				allowed = *val
 			}
 		case "exposedHeaders":
-			r.exposedHeaders(pr.key, val)
+			r.exposedHeaders(pr.Key, val)
 		case "credentials":
-			r.o.Credentials = val.kind == vBool && val.b // options.credentials === true
-			if val.kind != vBool && val.truthy() {
-				r.note(pr.line, "credentials is not the boolean true, so cors sends no Access-Control-Allow-Credentials")
+			r.o.Credentials = val.Kind == jslit.VBool && val.B // options.credentials === true
+			if val.Kind != jslit.VBool && val.Truthy() {
+				r.note(pr.Line, "credentials is not the boolean true, so cors sends no Access-Control-Allow-Credentials")
 			}
 		case "maxAge":
-			r.maxAge(pr.key, val)
+			r.maxAge(pr.Key, val)
 		case "preflightContinue":
-			r.o.PreflightContinue = val.truthy()
+			r.o.PreflightContinue = val.Truthy()
 		case "optionsSuccessStatus":
-			r.optionsSuccessStatus(pr.key, val)
+			r.optionsSuccessStatus(pr.Key, val)
 		}
 	}
 	// options.allowedHeaders || options.headers; neither reflects ACRH.
-	for _, h := range []value{allowed, hdrs} {
-		if h.truthy() {
+	for _, h := range []jslit.Value{allowed, hdrs} {
+		if h.Truthy() {
 			s, _ := joinList(h)
 			r.o.AllowedHeaders = &s
 			break
@@ -399,13 +400,13 @@ type resolver struct {
 	c    *Config
 }
 
-// bad reports a fault in option key, at its value v. Not inlined: as the
+// bad reports a fault in option key, at its jslit.Value v. Not inlined: as the
 // closure it was, the compiler copied it into each of its nine calls,
 // about 4 KB of the worker's and the page's wasm.
 //
 //go:noinline
-func (r *resolver) bad(key string, v *value, msg string) {
-	r.errs = append(r.errs, &policy.Error{Line: v.line, Column: v.col, Path: key, Msg: msg})
+func (r *resolver) bad(key string, v *jslit.Value, msg string) {
+	r.errs = append(r.errs, &policy.Error{Line: v.Line, Column: v.Col, Path: key, Msg: msg})
 }
 
 // badRegex reports a RegExp that compile refused; the fault has the
@@ -424,95 +425,95 @@ func (r *resolver) note(line int, msg string) {
 }
 
 // known notes a repeated option and an unknown one (cors ignores it:
-// false), and records where a known option's value is, for fixes and lint.
-func (r *resolver) known(pr *prop, seen map[string]bool) bool {
-	if seen[pr.key] {
+// false), and records where a known option's jslit.Value is, for fixes and lint.
+func (r *resolver) known(pr *jslit.Prop, seen map[string]bool) bool {
+	if seen[pr.Key] {
 		// A later key wins in JavaScript; say so, it is rarely meant.
-		r.note(pr.line, pr.key+" is given twice; the last one wins")
+		r.note(pr.Line, pr.Key+" is given twice; the last one wins")
 	}
-	seen[pr.key] = true
-	if !known[pr.key] {
-		r.note(pr.line, "cors ignores the unknown option "+strconv.Quote(pr.key)+suggest(pr.key))
+	seen[pr.Key] = true
+	if !known[pr.Key] {
+		r.note(pr.Line, "cors ignores the unknown option "+strconv.Quote(pr.Key)+suggest(pr.Key))
 		return false
 	}
 	if r.o.At == nil {
 		r.o.At = map[string]Position{}
 	}
-	r.o.At[pr.key] = Position{pr.val.line, pr.val.col}
+	r.o.At[pr.Key] = Position{pr.Val.Line, pr.Val.Col}
 	return true
 }
 
 // origin reads the origin option (lib/index.js configureOrigin; with a
 // falsy one middlewareWrapper calls next() and sets nothing). It replaces
 // whatever an earlier origin key set.
-func (r *resolver) origin(key string, val *value) {
+func (r *resolver) origin(key string, val *jslit.Value) {
 	o := &r.o
 	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Allowed = false, false, "", false, nil
 	switch {
-	case !val.truthy():
+	case !val.Truthy():
 		o.Disabled = true
-	case val.kind == vString && val.str == "*":
+	case val.Kind == jslit.VString && val.Str == "*":
 		o.AnyOrigin = true
-	case val.kind == vString:
-		o.Fixed = val.str
-	case val.kind == vBool:
+	case val.Kind == jslit.VString:
+		o.Fixed = val.Str
+	case val.Kind == jslit.VBool:
 		o.ReflectAll = true
-	case val.kind == vRegex:
+	case val.Kind == jslit.VRegex:
 		or, err := compile(*val)
 		if err != nil {
 			r.badRegex(key, err)
 		}
 		o.Allowed = []Origin{or}
-	case val.kind == vArray:
-		r.originList(key, val.arr)
+	case val.Kind == jslit.VArray:
+		r.originList(key, val.Arr)
 	default:
-		r.bad(key, val, "origin must be a string, boolean, RegExp or array, not a "+val.kindName())
+		r.bad(key, val, "origin must be a string, boolean, RegExp or array, not a "+val.KindName())
 	}
 }
 
 // originList reads an array origin, whose entries isOriginAllowed tries
 // one by one against the request's Origin.
-func (r *resolver) originList(key string, arr []value) {
+func (r *resolver) originList(key string, arr []jslit.Value) {
 	r.o.Allowed = []Origin{}
 	for i := range arr {
 		el := &arr[i]
-		switch el.kind {
-		case vString:
-			r.o.Allowed = append(r.o.Allowed, Origin{Exact: el.str, Line: el.line, Column: el.col})
-		case vRegex:
+		switch el.Kind {
+		case jslit.VString:
+			r.o.Allowed = append(r.o.Allowed, Origin{Exact: el.Str, Line: el.Line, Column: el.Col})
+		case jslit.VRegex:
 			or, err := compile(*el)
 			if err != nil {
 				r.badRegex(key, err)
 			}
 			r.o.Allowed = append(r.o.Allowed, or)
-		case vArray:
+		case jslit.VArray:
 			r.bad(key, el, "nested arrays in origin are not supported")
 		default:
 			// isOriginAllowed: !!entry, true for any truthy non-string.
-			if el.truthy() {
-				r.bad(key, el, "a "+el.kindName()+" in the origin array allows every origin (isOriginAllowed returns !!value); write true or remove it")
+			if el.Truthy() {
+				r.bad(key, el, "a "+el.KindName()+" in the origin array allows every origin (isOriginAllowed returns !!value); write true or remove it")
 			}
 		}
 	}
 }
 
-// methods reads the methods option, the Access-Control-Allow-Methods value
+// methods reads the methods option, the Access-Control-Allow-Methods jslit.Value
 // (lib/index.js configureMethods: methods.join(',') of an array).
-func (r *resolver) methods(key string, val *value) {
+func (r *resolver) methods(key string, val *jslit.Value) {
 	s, ok := joinList(*val)
 	if !ok {
 		r.bad(key, val, "methods must be a string or an array of strings")
 	}
-	if !val.truthy() {
-		r.bad(key, val, "methods is falsy: expressjs/cors would throw (methods.join of "+val.kindName()+")")
+	if !val.Truthy() {
+		r.bad(key, val, "methods is falsy: expressjs/cors would throw (methods.join of "+val.KindName()+")")
 	}
 	r.o.Methods = s
 }
 
-// exposedHeaders reads the Access-Control-Expose-Headers value; a falsy
+// exposedHeaders reads the Access-Control-Expose-Headers jslit.Value; a falsy
 // one sends none (lib/index.js configureExposedHeaders).
-func (r *resolver) exposedHeaders(key string, val *value) {
-	if !val.truthy() {
+func (r *resolver) exposedHeaders(key string, val *jslit.Value) {
+	if !val.Truthy() {
 		r.o.ExposedHeaders = ""
 		return
 	}
@@ -523,17 +524,17 @@ func (r *resolver) exposedHeaders(key string, val *value) {
 	r.o.ExposedHeaders = s
 }
 
-// maxAge reads the Access-Control-Max-Age value (lib/index.js
+// maxAge reads the Access-Control-Max-Age jslit.Value (lib/index.js
 // configureMaxAge).
-func (r *resolver) maxAge(key string, val *value) {
+func (r *resolver) maxAge(key string, val *jslit.Value) {
 	// (typeof maxAge === 'number' || maxAge) && maxAge.toString()
-	switch val.kind {
-	case vNumber:
-		r.o.MaxAge = jsNumberString(val.num)
-	case vString:
-		r.o.MaxAge = val.str
+	switch val.Kind {
+	case jslit.VNumber:
+		r.o.MaxAge = jslit.NumberString(val.Num)
+	case jslit.VString:
+		r.o.MaxAge = val.Str
 	default:
-		if val.truthy() {
+		if val.Truthy() {
 			r.bad(key, val, "maxAge must be a number or a string")
 		}
 		r.o.MaxAge = ""
@@ -543,12 +544,12 @@ func (r *resolver) maxAge(key string, val *value) {
 // optionsSuccessStatus reads the status of a preflight answer (cors():
 // res.statusCode = options.optionsSuccessStatus); a refused one leaves
 // the previous status.
-func (r *resolver) optionsSuccessStatus(key string, val *value) {
-	if val.kind != vNumber || val.num != float64(int(val.num)) || val.num < 100 || val.num > 999 {
+func (r *resolver) optionsSuccessStatus(key string, val *jslit.Value) {
+	if val.Kind != jslit.VNumber || val.Num != float64(int(val.Num)) || val.Num < 100 || val.Num > 999 {
 		r.bad(key, val, "optionsSuccessStatus must be an HTTP status code")
 		return
 	}
-	r.o.OptionsSuccessStatus = int(val.num)
+	r.o.OptionsSuccessStatus = int(val.Num)
 }
 
 func suggest(key string) string {
@@ -569,56 +570,56 @@ func suggest(key string) string {
 	return ""
 }
 
-func compile(v value) (Origin, error) {
+func compile(v jslit.Value) (Origin, error) {
 	or, err := compileRegex(v)
-	or.Flags, or.Line, or.Column = v.flags, v.line, v.col
+	or.Flags, or.Line, or.Column = v.Flags, v.Line, v.Col
 	return or, err
 }
 
-func compileRegex(v value) (Origin, error) {
-	for _, f := range v.flags {
+func compileRegex(v jslit.Value) (Origin, error) {
+	for _, f := range v.Flags {
 		switch f {
 		case 'i', 'g', 'u', 'd':
 		default:
 			// y (sticky) and s/m change what test() accepts
-			return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col, Msg: "RegExp flag " + string(f) + " is not supported"}
+			return Origin{Regex: v.Str}, &policy.Error{Line: v.Line, Column: v.Col, Msg: "RegExp flag " + string(f) + " is not supported"}
 		}
 	}
-	if strings.ContainsRune(v.flags, 'g') {
+	if strings.ContainsRune(v.Flags, 'g') {
 		// test() on a global RegExp advances lastIndex between calls, so
 		// every other request fails: a real bug in apps; refuse to guess.
-		return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col, Msg: "RegExp flag g makes RegExp.test stateful (lastIndex): requests alternate between match and no match; remove the g"}
+		return Origin{Regex: v.Str}, &policy.Error{Line: v.Line, Column: v.Col, Msg: "RegExp flag g makes RegExp.test stateful (lastIndex): requests alternate between match and no match; remove the g"}
 	}
-	re, err := rx.Compile(v.str, strings.ContainsRune(v.flags, 'i'))
+	re, err := rx.Compile(v.Str, strings.ContainsRune(v.Flags, 'i'))
 	if err != nil {
 		e := err.(*rx.Error)
-		return Origin{Regex: v.str}, &policy.Error{Line: v.line, Column: v.col + 1 + e.Offset, Msg: "unsupported regular expression: " + e.Msg}
+		return Origin{Regex: v.Str}, &policy.Error{Line: v.Line, Column: v.Col + 1 + e.Offset, Msg: "unsupported regular expression: " + e.Msg}
 	}
-	return Origin{Regex: v.str, re: re}, nil
+	return Origin{Regex: v.Str, re: re}, nil
 }
 
 // joinList is the library's "value.join ? value.join(',') : value".
-func joinList(v value) (string, bool) {
-	switch v.kind {
-	case vString:
-		return v.str, true
-	case vArray:
-		parts := make([]string, 0, len(v.arr))
-		for _, el := range v.arr {
-			switch el.kind {
-			case vString:
-				parts = append(parts, el.str)
-			case vNumber:
-				parts = append(parts, jsNumberString(el.num))
-			case vNull, vUndefined:
+func joinList(v jslit.Value) (string, bool) {
+	switch v.Kind {
+	case jslit.VString:
+		return v.Str, true
+	case jslit.VArray:
+		parts := make([]string, 0, len(v.Arr))
+		for _, el := range v.Arr {
+			switch el.Kind {
+			case jslit.VString:
+				parts = append(parts, el.Str)
+			case jslit.VNumber:
+				parts = append(parts, jslit.NumberString(el.Num))
+			case jslit.VNull, jslit.VUndefined:
 				parts = append(parts, "") // Array.prototype.join writes nothing for them
 			default:
 				return "", false
 			}
 		}
 		return strings.Join(parts, ","), true
-	case vNull, vUndefined, vBool:
-		return "", v.kind != vBool
+	case jslit.VNull, jslit.VUndefined, jslit.VBool:
+		return "", v.Kind != jslit.VBool
 	}
 	return "", false
 }

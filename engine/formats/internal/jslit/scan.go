@@ -1,15 +1,15 @@
-package express
+package jslit
 
 import "strings"
 
-// The editor's view of the text: where a value the reader positioned
+// The editor's view of the text: where a Value the reader positioned
 // starts in bytes, and where its literal ends. The reader's lexer (js.go)
 // keeps no byte offsets, and an edit needs them; these scan only as far as
 // one literal.
 
 // offsetOf converts a 1-based line and column counted in characters (as
 // the express reader counts them) to a byte offset.
-func offsetOf(text string, line, col int) (int, bool) {
+func OffsetOf(text string, line, col int) (int, bool) {
 	i := 0
 	for l := 1; l < line; l++ {
 		j := strings.IndexByte(text[i:], '\n')
@@ -32,7 +32,7 @@ func offsetOf(text string, line, col int) (int, bool) {
 
 // jsEnd returns the end of the JavaScript literal that starts at i: a
 // string, a RegExp, an array or a bare word.
-func jsEnd(text string, i int) (int, bool) {
+func End(text string, i int) (int, bool) {
 	if i >= len(text) {
 		return 0, false
 	}
@@ -77,7 +77,7 @@ func jsEnd(text string, i int) (int, bool) {
 	case '[':
 		j := i + 1
 		for {
-			j = skipJS(text, j)
+			j = SkipSpace(text, j)
 			if j >= len(text) {
 				return 0, false
 			}
@@ -88,7 +88,7 @@ func jsEnd(text string, i int) (int, bool) {
 				j++
 				continue
 			}
-			e, ok := jsEnd(text, j)
+			e, ok := End(text, j)
 			if !ok {
 				return 0, false
 			}
@@ -103,7 +103,7 @@ func jsEnd(text string, i int) (int, bool) {
 }
 
 // skipJS skips whitespace and comments.
-func skipJS(text string, i int) int {
+func SkipSpace(text string, i int) int {
 	for i < len(text) {
 		switch {
 		case strings.IndexByte(" \t\r\n", text[i]) >= 0:

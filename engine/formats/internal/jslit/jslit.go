@@ -1,0 +1,612 @@
+// Package jslit reads the subset of JavaScript that CORS middleware
+// options are written in (Express cors(), @fastify/cors, @koa/cors,
+// Hono's cors()): object and array literals, strings, numbers, booleans,
+// null, undefined, regular expression literals and new RegExp('...'),
+// with comments and trailing commas, every token positioned. Anything else
+// (a function, process.env.X, a + b) is reported as unsupported with its
+// position, never guessed; a Parser with Funcs reads a function as a
+// VFunc value so that its caller can say what it assumes.
+//
+// Its scanning helpers (OffsetOf, End, SkipSpace) serve edits of the
+// user's own text.
+package jslit
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// TokKind is the kind of a Token.
+type TokKind uint8
+
+const (
+	TEOF TokKind = iota
+	TIdent
+	TString
+	TNumber
+	TRegex
+	TPunct
+)
+
+// Token is one lexical token, positioned (1-based line, column in
+// characters).
+type Token struct {
+	Kind      TokKind
+	Text      string // identifier, decoded string, number text, regex source, punctuation
+	Flags     string // regex flags
+	Line, Col int
+}
+
+// MaxText is the longest JavaScript text a reader takes, in bytes.
+const MaxText = 256 << 10
+
+const (
+	maxTokens = 50000
+	maxNest   = 32
+)
+
+type lexer struct {
+	s         string
+	i         int
+	line, col int
+	toks      []Token
+	errs      policy.Errors
+}
+
+func (lx *lexer) errAt(line, col int, msg string) {
+	if len(lx.errs) < 50 {
+		lx.errs = append(lx.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true})
+	}
+}
+
+func (lx *lexer) advance(n int) {
+	for k := 0; k < n && lx.i < len(lx.s); k++ {
+		if lx.s[lx.i] == '\n' {
+			lx.line++
+			lx.col = 1
+		} else if lx.s[lx.i]&0xC0 != 0x80 { // count columns in characters
+			lx.col++
+		}
+		lx.i++
+	}
+}
+
+// regexAllowed reports whether a '/' here starts a regular expression
+// literal rather than a division: after punctuation that cannot end an
+// expression (ECMA-262 §12 "goal symbols", simplified).
+func (lx *lexer) regexAllowed() bool {
+	if len(lx.toks) == 0 {
+		return true
+	}
+	t := lx.toks[len(lx.toks)-1]
+	if t.Kind == TPunct {
+		return strings.Contains("([{,:=;!&|?", t.Text)
+	}
+	return t.Kind == TIdent && (t.Text == "return" || t.Text == "typeof")
+}
+
+// Lex splits s into tokens, the last one TEOF; a fault stops it after 50.
+func Lex(s string) ([]Token, policy.Errors) {
+	lx := &lexer{s: s, line: 1, col: 1}
+	for lx.i < len(lx.s) && len(lx.errs) < 50 {
+		if len(lx.toks) > maxTokens {
+			lx.errAt(lx.line, lx.col, "more than "+strconv.Itoa(maxTokens)+" tokens")
+			break
+		}
+		c := lx.s[lx.i]
+		line, col := lx.line, lx.col
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+			lx.advance(1)
+		case strings.HasPrefix(lx.s[lx.i:], "//"):
+			for lx.i < len(lx.s) && lx.s[lx.i] != '\n' {
+				lx.advance(1)
+			}
+		case strings.HasPrefix(lx.s[lx.i:], "/*"):
+			end := strings.Index(lx.s[lx.i+2:], "*/")
+			if end < 0 {
+				lx.errAt(line, col, "unclosed /* comment")
+				lx.advance(len(lx.s))
+				break
+			}
+			lx.advance(end + 4)
+		case c == '\'' || c == '"' || c == '`':
+			lx.str(c, line, col)
+		case c == '/' && lx.regexAllowed():
+			lx.regex(line, col)
+		case isIdentStart(c):
+			j := lx.i
+			for j < len(lx.s) && (isIdentStart(lx.s[j]) || ('0' <= lx.s[j] && lx.s[j] <= '9')) {
+				j++
+			}
+			lx.toks = append(lx.toks, Token{Kind: TIdent, Text: lx.s[lx.i:j], Line: line, Col: col})
+			lx.advance(j - lx.i)
+		case '0' <= c && c <= '9' || (c == '.' && lx.i+1 < len(lx.s) && '0' <= lx.s[lx.i+1] && lx.s[lx.i+1] <= '9'):
+			j := lx.i
+			for j < len(lx.s) && (isIdentStart(lx.s[j]) || ('0' <= lx.s[j] && lx.s[j] <= '9') || lx.s[j] == '.' ||
+				((lx.s[j] == '+' || lx.s[j] == '-') && (lx.s[j-1] == 'e' || lx.s[j-1] == 'E') && !strings.HasPrefix(strings.ToLower(lx.s[lx.i:]), "0x"))) {
+				j++
+			}
+			lx.toks = append(lx.toks, Token{Kind: TNumber, Text: lx.s[lx.i:j], Line: line, Col: col})
+			lx.advance(j - lx.i)
+		case strings.HasPrefix(lx.s[lx.i:], "..."):
+			lx.toks = append(lx.toks, Token{Kind: TPunct, Text: "...", Line: line, Col: col})
+			lx.advance(3)
+		default:
+			r, size := utf8.DecodeRuneInString(lx.s[lx.i:])
+			if r >= 0x80 {
+				lx.toks = append(lx.toks, Token{Kind: TPunct, Text: string(r), Line: line, Col: col})
+				lx.advance(size)
+				break
+			}
+			lx.toks = append(lx.toks, Token{Kind: TPunct, Text: string(c), Line: line, Col: col})
+			lx.advance(1)
+		}
+	}
+	lx.toks = append(lx.toks, Token{Kind: TEOF, Line: lx.line, Col: lx.col})
+	return lx.toks, lx.errs
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c == '$' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+}
+
+func (lx *lexer) str(q byte, line, col int) {
+	var b strings.Builder
+	lx.advance(1)
+	for {
+		if lx.i >= len(lx.s) || (lx.s[lx.i] == '\n' && q != '`') {
+			lx.errAt(line, col, "unclosed string")
+			return
+		}
+		c := lx.s[lx.i]
+		if c == q {
+			lx.advance(1)
+			break
+		}
+		if q == '`' && strings.HasPrefix(lx.s[lx.i:], "${") {
+			lx.errAt(lx.line, lx.col, "template substitution ${...} is not supported: write the Value out")
+		}
+		if c == '\\' && lx.i+1 < len(lx.s) {
+			e := lx.s[lx.i+1]
+			switch e {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case 'r':
+				b.WriteByte('\r')
+			case '0':
+				b.WriteByte(0)
+			case 'x', 'u':
+				n := 2
+				if e == 'u' {
+					n = 4
+				}
+				if lx.i+2+n <= len(lx.s) {
+					if v, err := strconv.ParseUint(lx.s[lx.i+2:lx.i+2+n], 16, 32); err == nil {
+						b.WriteRune(rune(v))
+						lx.advance(2 + n)
+						continue
+					}
+				}
+				lx.errAt(lx.line, lx.col, "unsupported escape \\"+string(e))
+			case '\n':
+				// line continuation
+			default:
+				b.WriteByte(e)
+			}
+			lx.advance(2)
+			continue
+		}
+		b.WriteByte(c)
+		lx.advance(1)
+	}
+	lx.toks = append(lx.toks, Token{Kind: TString, Text: b.String(), Line: line, Col: col})
+}
+
+func (lx *lexer) regex(line, col int) {
+	j := lx.i + 1
+	inClass := false
+	for {
+		if j >= len(lx.s) || lx.s[j] == '\n' {
+			lx.errAt(line, col, "unclosed regular expression literal")
+			lx.advance(j - lx.i)
+			return
+		}
+		c := lx.s[j]
+		if c == '\\' {
+			j += 2
+			continue
+		}
+		if c == '[' {
+			inClass = true
+		} else if c == ']' {
+			inClass = false
+		} else if c == '/' && !inClass {
+			break
+		}
+		j++
+	}
+	src := lx.s[lx.i+1 : j]
+	j++
+	k := j
+	for k < len(lx.s) && isIdentStart(lx.s[k]) {
+		k++
+	}
+	lx.toks = append(lx.toks, Token{Kind: TRegex, Text: src, Flags: lx.s[j:k], Line: line, Col: col})
+	lx.advance(k - lx.i)
+}
+
+// The values a literal can hold.
+type ValKind uint8
+
+const (
+	VString ValKind = iota
+	VNumber
+	VBool
+	VNull
+	VUndefined
+	VArray
+	VObject
+	VRegex
+	// VFunc is a function expression (Parser.Funcs).
+	VFunc
+)
+
+// Value is one literal as written, positioned where it starts.
+type Value struct {
+	Kind      ValKind
+	Str       string // string value, number text, regex source
+	Flags     string // regex flags
+	Num       float64
+	B         bool
+	Arr       []Value
+	Obj       []Prop
+	Line, Col int
+}
+
+// Prop is one property of an object literal: its key where it is
+// written, and its value.
+type Prop struct {
+	Key       string
+	Val       Value
+	Line, Col int
+}
+
+// KindName names the value's kind in messages ("string", "RegExp").
+func (v Value) KindName() string {
+	return [...]string{"string", "number", "boolean", "null", "undefined", "array", "object", "RegExp", "function"}[v.Kind]
+}
+
+// Truthy is JavaScript's ToBoolean (ECMA-262 §7.1.2).
+func (v Value) Truthy() bool {
+	switch v.Kind {
+	case VString:
+		return v.Str != ""
+	case VNumber:
+		return v.Num != 0 && v.Num == v.Num
+	case VBool:
+		return v.B
+	case VNull, VUndefined:
+		return false
+	}
+	return true
+}
+
+// Parser reads literals from Toks starting at I; Errs collects what it
+// could not read (Unreadable faults). With Funcs set, a function
+// expression (function ..., async ..., x => ..., (a, b) => ...) is read
+// as a VFunc value, positioned, instead of a fault: the caller reports it
+// as something it cannot evaluate offline.
+type Parser struct {
+	Toks  []Token
+	I     int
+	Errs  policy.Errors
+	Funcs bool
+}
+
+// Peek returns the token at I.
+func (p *Parser) Peek() Token { return p.Toks[p.I] }
+
+// Next returns the token at I and moves past it (never past the end).
+func (p *Parser) Next() Token {
+	t := p.Toks[p.I]
+	if p.I < len(p.Toks)-1 {
+		p.I++
+	}
+	return t
+}
+
+// Fail records an Unreadable fault at t.
+func (p *Parser) Fail(t Token, msg string) {
+	if len(p.Errs) < 50 {
+		// The frameworks read any JavaScript; what this reader cannot
+		// evaluate offline is a text it cannot read, not one the
+		// library refuses.
+		p.Errs = append(p.Errs, &policy.Error{Line: t.Line, Column: t.Col, Msg: msg, Unreadable: true})
+	}
+}
+
+// Describe names a token in messages.
+func Describe(t Token) string {
+	switch t.Kind {
+	case TEOF:
+		return "end of text"
+	case TString:
+		return "string " + strconv.Quote(t.Text)
+	}
+	return strconv.Quote(t.Text)
+}
+
+// Value parses one literal. ok is false after a reported error; the caller
+// then skips to a separator.
+func (p *Parser) Literal(depth int) (Value, bool) {
+	t := p.Next()
+	v := Value{Line: t.Line, Col: t.Col}
+	if depth > maxNest {
+		p.Fail(t, "literals nested too deeply")
+		return v, false
+	}
+	switch t.Kind {
+	case TString:
+		v.Kind, v.Str = VString, t.Text
+	case TNumber:
+		n, ok := ParseNumber(t.Text)
+		if !ok {
+			p.Fail(t, "not a number: "+strconv.Quote(t.Text))
+			return v, false
+		}
+		v.Kind, v.Str, v.Num = VNumber, t.Text, n
+	case TRegex:
+		v.Kind, v.Str, v.Flags = VRegex, t.Text, t.Flags
+	case TIdent:
+		switch t.Text {
+		case "true", "false":
+			v.Kind, v.B = VBool, t.Text == "true"
+		case "null":
+			v.Kind = VNull
+		case "undefined":
+			v.Kind = VUndefined
+		case "new":
+			return p.newRegExp(t)
+		case "function", "async":
+			if p.Funcs {
+				return p.function(t), true
+			}
+			p.Fail(t, "unsupported expression starting with "+strconv.Quote(t.Text)+": only literal values can be evaluated offline")
+			return v, false
+		default:
+			if p.Funcs && p.Peek().Text == "=" && p.I+1 < len(p.Toks) && p.Toks[p.I+1].Text == ">" {
+				return p.function(t), true
+			}
+			p.Fail(t, "unsupported expression starting with "+strconv.Quote(t.Text)+": only literal values can be evaluated offline")
+			return v, false
+		}
+	case TPunct:
+		switch t.Text {
+		case "{":
+			return p.object(t, depth)
+		case "[":
+			return p.array(t, depth)
+		case "(":
+			if p.Funcs {
+				return p.function(t), true
+			}
+		case "-":
+			n := p.Peek()
+			if n.Kind == TNumber {
+				p.Next()
+				if f, ok := ParseNumber(n.Text); ok {
+					v.Kind, v.Str, v.Num = VNumber, "-"+n.Text, -f
+					return v, true
+				}
+			}
+		}
+		p.Fail(t, "unexpected "+Describe(t))
+		return v, false
+	default:
+		p.Fail(t, "unexpected "+Describe(t))
+		return v, false
+	}
+	return v, true
+}
+
+// function reads a function expression that starts at start (already
+// read) as a VFunc: everything up to the next ',' '}' or ']' outside
+// brackets.
+func (p *Parser) function(start Token) Value {
+	if p.I > 0 && p.Toks[p.I-1] == start {
+		p.I--
+	}
+	p.Skip()
+	return Value{Kind: VFunc, Str: start.Text, Line: start.Line, Col: start.Col}
+}
+
+// newRegExp reads new RegExp('source'[, 'flags']).
+func (p *Parser) newRegExp(start Token) (Value, bool) {
+	v := Value{Kind: VRegex, Line: start.Line, Col: start.Col}
+	if t := p.Next(); t.Kind != TIdent || t.Text != "RegExp" {
+		p.Fail(t, "unsupported expression: new "+t.Text)
+		return v, false
+	}
+	if t := p.Next(); t.Text != "(" {
+		p.Fail(t, "expected ( after new RegExp")
+		return v, false
+	}
+	src := p.Next()
+	if src.Kind != TString {
+		p.Fail(src, "new RegExp needs a string literal to be evaluated offline")
+		return v, false
+	}
+	v.Str = src.Text
+	t := p.Next()
+	if t.Text == "," {
+		f := p.Next()
+		if f.Kind != TString {
+			p.Fail(f, "RegExp flags must be a string literal")
+			return v, false
+		}
+		v.Flags = f.Text
+		t = p.Next()
+	}
+	if t.Text != ")" {
+		p.Fail(t, "expected ) to close new RegExp(...)")
+		return v, false
+	}
+	return v, true
+}
+
+func (p *Parser) object(open Token, depth int) (Value, bool) {
+	v := Value{Kind: VObject, Line: open.Line, Col: open.Col}
+	ok := true
+	for {
+		t := p.Next()
+		if t.Text == "}" && t.Kind == TPunct {
+			return v, ok
+		}
+		if t.Kind == TEOF {
+			p.Fail(open, "unclosed {")
+			return v, false
+		}
+		var key string
+		switch t.Kind {
+		case TIdent, TString, TNumber:
+			key = t.Text
+		default:
+			p.Fail(t, "expected a property name, found "+Describe(t))
+			p.SkipSep()
+			ok = false
+			continue
+		}
+		if c := p.Peek(); p.Funcs && c.Text == "(" && c.Kind == TPunct && (t.Kind == TIdent || t.Kind == TString) {
+			// a method: origin(o, cb) { ... }
+			v.Obj = append(v.Obj, Prop{Key: key, Val: p.function(t), Line: t.Line, Col: t.Col})
+			if c := p.Peek(); c.Text == "," && c.Kind == TPunct {
+				p.Next()
+			}
+			continue
+		}
+		if c := p.Peek(); c.Text != ":" || c.Kind != TPunct {
+			p.Fail(c, "expected : after "+strconv.Quote(key)+" (shorthand, methods and computed keys are not supported)")
+			p.SkipSep()
+			ok = false
+			continue
+		}
+		p.Next()
+		val, vok := p.Literal(depth + 1)
+		if !vok {
+			ok = false
+			p.SkipSep()
+			continue
+		}
+		v.Obj = append(v.Obj, Prop{Key: key, Val: val, Line: t.Line, Col: t.Col})
+		switch c := p.Peek(); {
+		case c.Text == "," && c.Kind == TPunct:
+			p.Next()
+		case c.Text == "}" && c.Kind == TPunct:
+		case c.Kind == TEOF:
+		default:
+			p.Fail(c, "unsupported expression after the Value of "+strconv.Quote(key)+": only literal values can be evaluated offline")
+			p.SkipSep()
+			ok = false
+		}
+	}
+}
+
+func (p *Parser) array(open Token, depth int) (Value, bool) {
+	v := Value{Kind: VArray, Line: open.Line, Col: open.Col}
+	ok := true
+	for {
+		t := p.Peek()
+		if t.Text == "]" && t.Kind == TPunct {
+			p.Next()
+			return v, ok
+		}
+		if t.Kind == TEOF {
+			p.Fail(open, "unclosed [")
+			return v, false
+		}
+		el, eok := p.Literal(depth + 1)
+		if !eok {
+			ok = false
+			p.Skip()
+		} else {
+			v.Arr = append(v.Arr, el)
+		}
+		switch c := p.Peek(); {
+		case c.Text == "," && c.Kind == TPunct:
+			p.Next()
+		case c.Text == "]" && c.Kind == TPunct:
+		default:
+			if eok {
+				p.Fail(c, "unsupported expression in array: only literal values can be evaluated offline")
+				ok = false
+				p.Skip()
+			}
+			if c := p.Peek(); c.Text == "," {
+				p.Next()
+			}
+		}
+	}
+}
+
+// SkipSep skips to the next separator and past it when it is a comma.
+func (p *Parser) SkipSep() {
+	p.Skip()
+	if t := p.Peek(); t.Kind == TPunct && t.Text == "," {
+		p.Next()
+	}
+}
+
+// Skip moves to the next ',' '}' or ']' at this nesting level.
+func (p *Parser) Skip() {
+	depth := 0
+	for {
+		t := p.Peek()
+		if t.Kind == TEOF {
+			return
+		}
+		if t.Kind == TPunct {
+			switch t.Text {
+			case "{", "[", "(":
+				depth++
+			case "}", "]", ")":
+				if depth == 0 {
+					return
+				}
+				depth--
+			case ",":
+				if depth == 0 {
+					return
+				}
+			}
+		}
+		p.Next()
+	}
+}
+
+// ParseNumber reads a JavaScript numeric literal.
+func ParseNumber(s string) (float64, bool) {
+	s = strings.ReplaceAll(s, "_", "")
+	low := strings.ToLower(s)
+	if strings.HasPrefix(low, "0x") || strings.HasPrefix(low, "0o") || strings.HasPrefix(low, "0b") {
+		base := map[byte]int{'x': 16, 'o': 8, 'b': 2}[low[1]]
+		n, err := strconv.ParseInt(s[2:], base, 64)
+		return float64(n), err == nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
+
+// NumberString is Number.prototype.toString for the values people put
+// in maxAge (ECMA-262 §6.1.6.1.20): integers without a fraction.
+func NumberString(f float64) string {
+	if f == float64(int64(f)) && f < 1e21 && f > -1e21 {
+		return strconv.FormatInt(int64(f), 10)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
