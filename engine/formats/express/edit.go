@@ -8,7 +8,7 @@ import (
 )
 
 // This file edits cors() options in the user's own JavaScript for a fix
-// (engine/fix's Editor): it finds the option's jslit.Value where the reader
+// (engine/fix's Editor): it finds the option's value where the reader
 // positioned it (Options.At) and changes only that literal, or adds the
 // option as the first property of the options object, in the library's
 // own option names (expressjs/cors lib/index.js).

@@ -97,7 +97,7 @@ func (o *Options) origin(req policy.Request, res *response) (failed string, n po
 		}
 		// isOriginAllowed(undefined, ...) compares "undefined" with
 		// strings and tests the RegExp on "undefined"; without an Origin
-		// the echoed jslit.Value is undefined and no header is set either way.
+		// the echoed value is undefined and no header is set either way.
 		if o.Allowed[i].match(reqOrigin) && has {
 			allowed = true
 			which = policy.Note{Case: caseEchoed, Args: [4]string{1: o.Allowed[i].Regex, 2: o.Allowed[i].Exact}}

@@ -108,7 +108,7 @@ type Origin struct {
 	re     *rx.Regexp // compiled Regex
 }
 
-// Position is where an option's jslit.Value is in the text.
+// Position is where an option's value is in the text.
 type Position struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
@@ -127,9 +127,9 @@ type Options struct {
 	ReflectAll bool `json:"reflect_all,omitempty"`
 	// Allowed are the entries of an array or RegExp origin.
 	Allowed []Origin `json:"allowed,omitempty"`
-	// Methods is the ACAM jslit.Value (an array is joined with ",").
+	// Methods is the ACAM value (an array is joined with ",").
 	Methods string `json:"methods"`
-	// AllowedHeaders is the ACAH jslit.Value; nil reflects the request's ACRH.
+	// AllowedHeaders is the ACAH value; nil reflects the request's ACRH.
 	AllowedHeaders *string `json:"allowed_headers,omitempty"`
 	ExposedHeaders string  `json:"exposed_headers,omitempty"`
 	Credentials    bool    `json:"credentials,omitempty"`
@@ -138,7 +138,7 @@ type Options struct {
 	PreflightContinue    bool `json:"preflight_continue,omitempty"`
 	OptionsSuccessStatus int  `json:"options_success_status"`
 	// At maps each option written in the text (origin, methods,
-	// allowedHeaders, ...) to where its jslit.Value is, for fixes and lint.
+	// allowedHeaders, ...) to where its value is, for fixes and lint.
 	At map[string]Position `json:"at,omitempty"`
 }
 
@@ -400,7 +400,7 @@ type resolver struct {
 	c    *Config
 }
 
-// bad reports a fault in option key, at its jslit.Value v. Not inlined: as the
+// bad reports a fault in option key, at its value v. Not inlined: as the
 // closure it was, the compiler copied it into each of its nine calls,
 // about 4 KB of the worker's and the page's wasm.
 //
@@ -425,7 +425,7 @@ func (r *resolver) note(line int, msg string) {
 }
 
 // known notes a repeated option and an unknown one (cors ignores it:
-// false), and records where a known option's jslit.Value is, for fixes and lint.
+// false), and records where a known option's value is, for fixes and lint.
 func (r *resolver) known(pr *jslit.Prop, seen map[string]bool) bool {
 	if seen[pr.Key] {
 		// A later key wins in JavaScript; say so, it is rarely meant.
@@ -497,7 +497,7 @@ func (r *resolver) originList(key string, arr []jslit.Value) {
 	}
 }
 
-// methods reads the methods option, the Access-Control-Allow-Methods jslit.Value
+// methods reads the methods option, the Access-Control-Allow-Methods value
 // (lib/index.js configureMethods: methods.join(',') of an array).
 func (r *resolver) methods(key string, val *jslit.Value) {
 	s, ok := joinList(*val)
@@ -510,7 +510,7 @@ func (r *resolver) methods(key string, val *jslit.Value) {
 	r.o.Methods = s
 }
 
-// exposedHeaders reads the Access-Control-Expose-Headers jslit.Value; a falsy
+// exposedHeaders reads the Access-Control-Expose-Headers value; a falsy
 // one sends none (lib/index.js configureExposedHeaders).
 func (r *resolver) exposedHeaders(key string, val *jslit.Value) {
 	if !val.Truthy() {
@@ -524,7 +524,7 @@ func (r *resolver) exposedHeaders(key string, val *jslit.Value) {
 	r.o.ExposedHeaders = s
 }
 
-// maxAge reads the Access-Control-Max-Age jslit.Value (lib/index.js
+// maxAge reads the Access-Control-Max-Age value (lib/index.js
 // configureMaxAge).
 func (r *resolver) maxAge(key string, val *jslit.Value) {
 	// (typeof maxAge === 'number' || maxAge) && maxAge.toString()

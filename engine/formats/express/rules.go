@@ -13,7 +13,7 @@ import (
 func (*Format) Platform() string { return "Express cors()" }
 
 // ReadRules reads text into the neutral model: one rule per cors()
-// middleware, in mount order, each jslit.Value positioned where the option is
+// middleware, in mount order, each value positioned where the option is
 // written (the cors() call itself for an option left to its default).
 //
 // Semantics: the origins are the application's own code (strings,
