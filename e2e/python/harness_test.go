@@ -1,0 +1,278 @@
+// Package python_test checks whycors' models of the Python CORS
+// middlewares against the real libraries (Debian 12's packages) on
+// loopback: one server a library, started once per run with every
+// generated configuration mounted under its own path prefix
+// (testdata/server.py), and each real reply compared field by field
+// with the evaluator's.
+package python_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"math/rand"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const python = "/usr/bin/python3"
+
+// config is one generated configuration: its id (the path prefix) and
+// the user's source the server executes and the reader parses.
+type config struct {
+	ID     string `json:"id"`
+	Source string `json:"source"`
+}
+
+// server is one running library server.
+type server struct {
+	base     string
+	versions string
+}
+
+// start runs testdata/server.py for library with configs; it skips when
+// python3 lacks module (fails when WHYCORS_REQUIRE_BROWSER is set), and
+// checks the versions it reports against testdata/versions.txt.
+func start(t *testing.T, library, module string, configs []config) *server {
+	t.Helper()
+	if err := exec.Command(python, "-c", "import "+module).Run(); err != nil {
+		msg := python + " cannot import " + module + " (apt-get install " + debianPackages[library] + ")"
+		if os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	dir := t.TempDir()
+	data, _ := json.Marshal(configs)
+	path := filepath.Join(dir, "configs.json")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script, _ := filepath.Abs(filepath.Join("testdata", "server.py"))
+	cmd := exec.Command(python, script, library, path)
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s, _ := bufio.NewReader(out).ReadString('\n')
+		line <- s
+		io.Copy(io.Discard, out)
+	}()
+	var first string
+	select {
+	case first = <-line:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s server did not start: %s", library, stderr.String())
+	}
+	f := strings.Fields(first)
+	if len(f) < 2 || f[0] != "PORT" {
+		t.Fatalf("%s server: %q %s", library, first, stderr.String())
+	}
+	s := &server{base: "http://127.0.0.1:" + f[1], versions: strings.Join(f[2:], " ")}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		c, err := net.Dial("tcp", "127.0.0.1:"+f[1])
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s server does not listen: %v %s", library, err, stderr.String())
+		}
+	}
+	t.Logf("%s: ran against %s (%d configurations)", library, s.versions, len(configs))
+	want := recorded(t, library)
+	if want != s.versions {
+		t.Fatalf("%s: the server runs %s but testdata/versions.txt records %s: the model is of the recorded versions; check the changes and record the new ones", library, s.versions, want)
+	}
+	return s
+}
+
+var debianPackages = map[string]string{
+	"starlette": "python3-starlette python3-fastapi python3-uvicorn",
+	"django":    "python3-django python3-django-cors-headers",
+	"flask":     "python3-flask python3-flask-cors",
+}
+
+// recorded is the line of testdata/versions.txt for library.
+func recorded(t *testing.T, library string) string {
+	data, err := os.ReadFile(filepath.Join("testdata", "versions.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(l, ": "); ok && k == library {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("testdata/versions.txt has no line for %s", library)
+	return ""
+}
+
+var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// send sends req under the configuration's prefix and returns the real
+// reply.
+func (s *server) send(t *testing.T, id string, req policy.Request) policy.Reply {
+	t.Helper()
+	r, err := http.NewRequest(req.Method, s.base+"/"+id+req.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range req.Header {
+		r.Header[f.Name] = append(r.Header[f.Name], f.Value)
+	}
+	resp, err := client.Do(r)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	out := policy.Reply{Status: resp.StatusCode, Body: string(body)}
+	names := make([]string, 0, len(resp.Header))
+	for k := range resp.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range resp.Header[k] {
+			out.Header.Add(k, v)
+		}
+	}
+	return out
+}
+
+// compared are the fields compared: status, every Access-Control-*
+// header and Vary, each as its lines joined.
+func compared(r policy.Reply) map[string]string {
+	m := map[string]string{"status": itoa(r.Status)}
+	for _, f := range r.Header {
+		n := strings.ToLower(f.Name)
+		if strings.HasPrefix(n, "access-control-") || n == "vary" {
+			if old, ok := m[n]; ok {
+				m[n] = old + " | " + f.Value
+			} else {
+				m[n] = f.Value
+			}
+		}
+	}
+	return m
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// diff lists the fields where got and want differ.
+func diff(got, want policy.Reply) []string {
+	g, w := compared(got), compared(want)
+	var out []string
+	for k := range union(g, w) {
+		if g[k] != w[k] {
+			out = append(out, k+": real "+quote(g[k])+", model "+quote(w[k]))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func union(a, b map[string]string) map[string]bool {
+	u := map[string]bool{}
+	for k := range a {
+		u[k] = true
+	}
+	for k := range b {
+		u[k] = true
+	}
+	return u
+}
+
+func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
+// app is the application behind the CORS layer in server.py: 200 "app"
+// to everything, an exception (500) for a path ending in /boom.
+func app(req policy.Request) policy.Reply {
+	if strings.HasSuffix(req.URL, "/boom") {
+		return policy.Reply{Status: 500}
+	}
+	return policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/plain"}}, Body: "app"}
+}
+
+// pick returns one of xs.
+func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.Intn(len(xs))] }
+
+// origins the generated requests and configurations draw from.
+var origins = []string{"https://app.example", "https://b.example", "http://app.example", "https://evilapp.example", "https://app.example.evil", "https://x.app.example", "null", "HTTPS://APP.EXAMPLE", "https://app.example:8443"}
+
+// requests returns n generated requests for paths.
+func requests(r *rand.Rand, n int, paths []string) []policy.Request {
+	var out []policy.Request
+	for i := 0; i < n; i++ {
+		req := policy.Request{URL: pick(r, paths...)}
+		if r.Intn(8) != 0 {
+			req.Header.Add("Origin", pick(r, origins...))
+		}
+		switch r.Intn(3) {
+		case 0: // preflight
+			req.Method = pick(r, "OPTIONS", "OPTIONS", "OPTIONS", "options")
+			if r.Intn(6) != 0 {
+				req.Header.Add("Access-Control-Request-Method", pick(r, "GET", "POST", "PUT", "DELETE", "PATCH", "put", "FOO"))
+			}
+			if r.Intn(2) == 0 {
+				req.Header.Add("Access-Control-Request-Headers", pick(r, "content-type", "x-custom", "X-Custom", "authorization", "x-custom,content-type", "x-custom, x-other", "accept", "x-custom,x-custom", ""))
+			}
+		default:
+			req.Method = pick(r, "GET", "POST", "PUT", "DELETE", "HEAD", "get")
+			if r.Intn(5) == 0 {
+				req.Header.Add("Cookie", "sid=1")
+			}
+		}
+		out = append(out, req)
+	}
+	return out
+}
+
+// run sends every case to the server and compares the evaluator's answer.
+func run(t *testing.T, s *server, cases []testCase) {
+	t.Helper()
+	bad := 0
+	t0 := time.Now()
+	defer func() { t.Logf("requests took %v", time.Since(t0)) }()
+	for _, c := range cases {
+		real := s.send(t, c.id, c.req)
+		model := c.ev.Respond(c.req, app(c.req))
+		if d := diff(real, model.Reply); len(d) > 0 {
+			bad++
+			if bad <= 15 {
+				t.Errorf("%s %s %s %v\nconfig:\n%s\n%s", c.id, c.req.Method, c.req.URL, c.req.Header, c.source, strings.Join(d, "\n"))
+			}
+		}
+	}
+	t.Logf("%d cases, %d disagree", len(cases), bad)
+}
+
+type testCase struct {
+	id     string
+	source string
+	ev     policy.Evaluator
+	req    policy.Request
+}

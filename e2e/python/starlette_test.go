@@ -1,0 +1,81 @@
+package python_test
+
+import (
+	"fmt"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/whycors/whycors/engine/formats/starlette"
+)
+
+// genStarlette writes one FastAPI or Starlette app with CORSMiddleware,
+// from a seeded generator.
+func genStarlette(r *rand.Rand) string {
+	var kw []string
+	switch r.Intn(5) {
+	case 0:
+		kw = append(kw, `allow_origins=["*"]`)
+	case 1:
+		kw = append(kw, `allow_origins=["https://app.example", "https://b.example"]`)
+	case 2:
+		kw = append(kw, `allow_origin_regex=`+pick(r, `r"https://.*\.app\.example"`, `"https://.*example"`, `r"https://(app|b)\.example"`, `"https://app.example"`))
+	case 3:
+		kw = append(kw, `allow_origins=ORIGINS`, `allow_origin_regex=r"https://[a-z]+\.app\.example"`)
+	case 4:
+		kw = append(kw, `allow_origins="https://app.example"`)
+	}
+	if r.Intn(2) == 0 {
+		kw = append(kw, "allow_methods="+pick(r, `["*"]`, `["GET", "POST"]`, `("PUT",)`, `["get", "put"]`, `"GET"`))
+	}
+	if r.Intn(2) == 0 {
+		kw = append(kw, "allow_headers="+pick(r, `["*"]`, `["X-Custom"]`, `["x-custom", "Authorization"]`, `[]`))
+	}
+	if r.Intn(2) == 0 {
+		kw = append(kw, "allow_credentials="+pick(r, "True", "False"))
+	}
+	if r.Intn(3) == 0 {
+		kw = append(kw, "expose_headers="+pick(r, `["X-Total"]`, `["X-A", "X-B"]`))
+	}
+	if r.Intn(3) == 0 {
+		kw = append(kw, "max_age="+pick(r, "0", "3600", `"60"`))
+	}
+	src := "ORIGINS = [\"https://app.example\"]\n"
+	if r.Intn(2) == 0 {
+		src += "from fastapi import FastAPI\n\napp = FastAPI()\n"
+	} else {
+		src += "from starlette.applications import Starlette\n\napp = Starlette()\n"
+	}
+	if r.Intn(4) == 0 {
+		src = strings.Replace(src, "app = ", "MW = [Middleware(CORSMiddleware, "+strings.Join(kw, ", ")+")]\napp = ", 1)
+		src = strings.Replace(src, "FastAPI()", "FastAPI(middleware=MW)", 1)
+		src = strings.Replace(src, "Starlette()", "Starlette(middleware=MW)", 1)
+		return src
+	}
+	return src + "app.add_middleware(\n    CORSMiddleware,\n    " + strings.Join(kw, ",\n    ") + ",\n)\n"
+}
+
+// TestStarlette compares starlette's evaluator with Starlette's
+// CORSMiddleware on 30 generated apps of 10 requests each.
+func TestStarlette(t *testing.T) {
+	start0 := time.Now()
+	r := rand.New(rand.NewSource(18))
+	var configs []config
+	var cases []testCase
+	for i := 0; i < 30; i++ {
+		src := genStarlette(r)
+		id := fmt.Sprintf("c%d", i)
+		c, err := starlette.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", id, err, src)
+		}
+		configs = append(configs, config{ID: id, Source: src})
+		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom"}) {
+			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
+		}
+	}
+	s := start(t, "starlette", "starlette", configs)
+	run(t, s, cases)
+	t.Logf("took %v", time.Since(start0).Round(time.Millisecond))
+}

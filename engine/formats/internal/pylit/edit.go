@@ -1,0 +1,177 @@
+package pylit
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+)
+
+// The editing half of the package: changes to a literal the reader
+// positioned, touching only the bytes they must, in the text's own
+// quotes and layout.
+
+// Quote is the quote character the text's strings use most, '"' by
+// default.
+func Quote(text string) string {
+	if strings.Count(text, "'") > strings.Count(text, "\"") {
+		return "'"
+	}
+	return "\""
+}
+
+// Lit is s as a Python str literal in quote q.
+func Lit(s, q string) string {
+	s = strings.ReplaceAll(s, `\`, `\\`)
+	return q + strings.ReplaceAll(s, q, `\`+q) + q
+}
+
+// AppendItems adds items (already written as Python) at the end of the
+// list, tuple or set display v; a str v becomes a list of it and the
+// items. ok is false for a value that is neither, or not written where
+// it is positioned.
+func AppendItems(text string, v Value, items []string) (string, bool) {
+	if v.Off < 0 || v.End > len(text) || v.Off >= v.End {
+		return "", false
+	}
+	if v.Kind == Str {
+		return text[:v.Off] + "[" + text[v.Off:v.End] + ", " + strings.Join(items, ", ") + "]" + text[v.End:], true
+	}
+	if !v.Seq() {
+		return "", false
+	}
+	open, close := text[v.Off], text[v.End-1]
+	if !(open == '[' && close == ']' || open == '(' && close == ')' || open == '{' && close == '}') {
+		return "", false
+	}
+	// After the last item written inside this display.
+	last := -1
+	for _, it := range v.Items {
+		if it.Off > v.Off && it.End < v.End && it.End > last {
+			last = it.End
+		}
+	}
+	if last < 0 {
+		add := strings.Join(items, ", ")
+		if open == '(' && len(items) == 1 {
+			add += ","
+		}
+		return text[:v.Off+1] + add + text[v.Off+1:], true
+	}
+	// Items on lines of their own continue that layout.
+	inner := text[v.Off+1 : last]
+	if strings.Contains(inner, "\n") {
+		ls := strings.LastIndexByte(text[:last], '\n') + 1
+		ind := ls
+		for ind < len(text) && (text[ind] == ' ' || text[ind] == '\t') {
+			ind++
+		}
+		var b strings.Builder
+		for _, it := range items {
+			b.WriteString(",\n" + text[ls:ind] + it)
+		}
+		return text[:last] + b.String() + text[last:], true
+	}
+	return text[:last] + ", " + strings.Join(items, ", ") + text[last:], true
+}
+
+// Replace puts repl in place of v's text.
+func Replace(text string, v Value, repl string) (string, bool) {
+	if v.Off < 0 || v.End > len(text) || v.Off >= v.End {
+		return "", false
+	}
+	return text[:v.Off] + repl + text[v.End:], true
+}
+
+// AddKeyword adds "name=value" as the last argument of call c.
+func AddKeyword(text string, c *Call, kw string) (string, bool) {
+	if c.Close <= c.Open || c.Close > len(text) || text[c.Close] != ')' {
+		return "", false
+	}
+	j := c.Close
+	for j > c.Open+1 && strings.IndexByte(" \t\r\n", text[j-1]) >= 0 {
+		j--
+	}
+	if j == c.Open+1 {
+		return text[:j] + kw + text[j:], true
+	}
+	trailing := text[j-1] == ','
+	inner := text[c.Open+1 : j]
+	if strings.Contains(inner, "\n") {
+		ls := strings.LastIndexByte(text[:j], '\n') + 1
+		ind := ls
+		for ind < len(text) && (text[ind] == ' ' || text[ind] == '\t') {
+			ind++
+		}
+		if trailing {
+			return text[:j] + "\n" + text[ls:ind] + kw + "," + text[j:], true
+		}
+		return text[:j] + ",\n" + text[ls:ind] + kw + text[j:], true
+	}
+	if trailing {
+		return text[:j] + " " + kw + text[j:], true
+	}
+	return text[:j] + ", " + kw + text[j:], true
+}
+
+// EditOptions makes e in a call's keyword options (the formats whose
+// options are keyword arguments or settings): vals are the
+// options written, call the call to add a keyword to (nil: a setting
+// assigned at the end of the module), defaults the
+// items an absent list option starts from.
+func EditOptions(text string, e fix.Edit, kw map[string]string, vals map[string]Value, call *Call, defaults map[string][]string) (string, error) {
+	key := kw[e.Field]
+	if key == "" {
+		return "", fix.ErrUnsupported
+	}
+	q := Quote(text)
+	v, has := vals[key]
+	switch e.Op {
+	case fix.Enable:
+		if has {
+			if out, ok := Replace(text, v, "True"); ok {
+				return out, nil
+			}
+			return "", fix.ErrNotFound
+		}
+		if out, ok := addOption(text, call, key, "True"); ok {
+			return out, nil
+		}
+		return "", fix.ErrNotFound
+	case fix.Add:
+	default:
+		return "", fix.ErrUnsupported
+	}
+	var items []string
+	for _, x := range e.Values {
+		items = append(items, Lit(x, q))
+	}
+	if !has {
+		var all []string
+		for _, d := range defaults[e.Field] {
+			all = append(all, Lit(d, q))
+		}
+		all = append(all, items...)
+		out, ok := addOption(text, call, key, "["+strings.Join(all, ", ")+"]")
+		if !ok {
+			return "", fix.ErrNotFound
+		}
+		return out, nil
+	}
+	out, ok := AppendItems(text, v, items)
+	if !ok {
+		return "", fix.ErrUnsupported
+	}
+	return out, nil
+}
+
+// addOption adds key=value to call, or a line "key = value" at the end
+// of the text when call is nil.
+func addOption(text string, call *Call, key, value string) (string, bool) {
+	if call == nil {
+		if text != "" && !strings.HasSuffix(text, "\n") {
+			text += "\n"
+		}
+		return text + key + " = " + value + "\n", true
+	}
+	return AddKeyword(text, call, key+"="+value)
+}

@@ -1,0 +1,79 @@
+package starlette
+
+import (
+	"strconv"
+
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Platform names the library in lint's sentences.
+func (*Format) Platform() string { return "Starlette CORSMiddleware" }
+
+// ReadRules reads text into the neutral model: one rule per
+// CORSMiddleware, outermost first, each value positioned where it is
+// written (the call for an option left to its default).
+//
+// Semantics: origins are the application's own code (strings compared
+// exactly, and allow_origin_regex, stated as ^(?:pattern)$ because
+// Starlette matches it in full); allow_headers adds the four safelisted
+// names, and "*" reflects the requested ones.
+func (f *Format) ReadRules(text string) (*portable.Config, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := f.StateRules(c, text)
+	return cfg, nil
+}
+
+// StateRules implements convert.Stater.
+func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	c, ok := ev.(*Config)
+	if !ok {
+		return nil, false
+	}
+	src := &portable.Config{Format: "starlette", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}}
+	for i := range c.Middlewares {
+		src.Rules = append(src.Rules, configRule(i, &c.Middlewares[i]))
+	}
+	return src, true
+}
+
+func configRule(i int, m *Middleware) portable.ConfigRule {
+	at := portable.Pos{Line: m.Line, Column: m.Column}
+	opt := func(key string) portable.Pos {
+		if p, ok := m.At[key]; ok {
+			return portable.Pos{Line: p.Line, Column: p.Column}
+		}
+		return at
+	}
+	r := portable.ConfigRule{Index: i, Pos: at, Credentials: m.Credentials, CredentialsPos: opt("allow_credentials"), MaxAgePos: opt("max_age")}
+	list := func(key string, items []string) []portable.Value {
+		var vs []portable.Value
+		for _, x := range items {
+			vs = append(vs, portable.Value{Text: x, Pos: opt(key)})
+		}
+		return vs
+	}
+	if m.allOrigins {
+		r.Origins = []portable.Value{{Text: "*", Pos: opt("allow_origins")}}
+	} else {
+		r.Origins = list("allow_origins", m.AllowOrigins.Elems())
+		if m.HasRegex {
+			r.Regex = map[int]bool{len(r.Origins): true}
+			r.Origins = append(r.Origins, portable.Value{Text: "^(?:" + m.Regex + ")$", Pos: opt("allow_origin_regex")})
+		}
+	}
+	r.Methods = list("allow_methods", m.methods.Elems())
+	if m.allHeaders {
+		r.EchoAllHeaders = true
+	} else {
+		r.AllowHeaders = list("allow_headers", m.AllowHeaders.Elems())
+	}
+	r.ExposeHeaders = list("expose_headers", m.ExposeHeaders.Elems())
+	if n, err := strconv.Atoi(m.MaxAge); err == nil {
+		r.MaxAge = &n
+	}
+	return r
+}
