@@ -38,7 +38,9 @@ func (*restFormat) Name() string { return nameREST }
 
 func (*httpFormat) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)
-	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`)) {
+	// A "Cors" member is a Lambda function URL's configuration
+	// (engine/platform/lambdaurl), whose Cors object has the same keys.
+	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`)) && !strings.Contains(t, `"Cors"`) {
 		return true, `a JSON object with AllowOrigins (an API Gateway HTTP API CorsConfiguration)`
 	}
 	return false, ""
