@@ -1,0 +1,186 @@
+package jsmw
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/jslit"
+)
+
+// Target is one middleware's options in the user's text, as an edit
+// needs them.
+type Target struct {
+	// Object is where the options object literal starts ("{"); when
+	// Empty, where the ")" of a call without options is (an object is
+	// inserted there).
+	Object Pos
+	Empty  bool
+	// At is where each written option's value starts.
+	At map[string]Pos
+	// Keys maps fix fields (fix.Origins, ...) to the library's option
+	// names; a field without one is not editable.
+	Keys map[string]string
+	// Defaults are the library's values of a list option left out
+	// (methods), kept when an edit adds to it.
+	Defaults map[string][]string
+	// Arrays writes a new list option as an array literal rather than a
+	// comma string.
+	Arrays bool
+	// OriginList is true when the library checks an array origin against
+	// the request's Origin (so a string becomes a list of two); false
+	// when it sends the option as is (Koa): adding an origin then has no
+	// literal form.
+	OriginList bool
+}
+
+// Edit makes e in the options of t, touching only the option's literal,
+// or adding the option as the first property of the object.
+func Edit(text string, t Target, e fix.Edit) (string, error) {
+	key := t.Keys[e.Field]
+	if key == "" {
+		return "", fix.ErrUnsupported
+	}
+	q := quote(text, t)
+	lit := func(v string) string { return q + v + q }
+	list := func(vs []string) string {
+		if t.Arrays {
+			items := make([]string, len(vs))
+			for i, v := range vs {
+				items[i] = lit(v)
+			}
+			return "[" + strings.Join(items, ", ") + "]"
+		}
+		return lit(strings.Join(vs, ","))
+	}
+	pos, has := t.At[key]
+	var start, end int
+	if has {
+		var ok bool
+		if start, ok = jslit.OffsetOf(text, pos.Line, pos.Column); !ok {
+			return "", fix.ErrNotFound
+		}
+		if end, ok = jslit.End(text, start); !ok {
+			return "", fix.ErrNotFound
+		}
+	}
+	switch e.Op {
+	case fix.Enable:
+		if has {
+			return text[:start] + "true" + text[end:], nil
+		}
+		return addOption(text, t, key+": true")
+	case fix.Replace:
+		if len(e.Values) != 1 || !has {
+			return "", fix.ErrNotFound
+		}
+		tok := text[start:end]
+		if len(tok) >= 2 && strings.IndexByte("'\"`", tok[0]) >= 0 && tok[1:len(tok)-1] == e.Old {
+			return text[:start] + tok[:1] + e.Values[0] + tok[:1] + text[end:], nil
+		}
+		return "", fix.ErrNotFound
+	case fix.Add:
+	default:
+		return "", fix.ErrUnsupported
+	}
+	if !has {
+		if e.Field == fix.Origins {
+			return "", fix.ErrUnsupported
+		}
+		return addOption(text, t, key+": "+list(append(append([]string{}, t.Defaults[e.Field]...), e.Values...)))
+	}
+	tok := text[start:end]
+	switch tok[0] {
+	case '\'', '"', '`':
+		if e.Field == fix.Origins {
+			if !t.OriginList || tok[1:len(tok)-1] == "*" {
+				return "", fix.ErrUnsupported
+			}
+			return text[:start] + "[" + tok + ", " + strings.Join(quoteAll(e.Values, lit), ", ") + "]" + text[end:], nil
+		}
+		return text[:start] + tok[:1] + fix.AppendList(tok[1:len(tok)-1], e.Values, ",") + tok[:1] + text[end:], nil
+	case '/':
+		if e.Field != fix.Origins || !t.OriginList {
+			return "", fix.ErrUnsupported
+		}
+		return text[:start] + "[" + tok + ", " + strings.Join(quoteAll(e.Values, lit), ", ") + "]" + text[end:], nil
+	case '[':
+		if e.Field == fix.Origins && !t.OriginList {
+			return "", fix.ErrUnsupported
+		}
+		return appendArray(text, start, end, quoteAll(e.Values, lit)), nil
+	}
+	return "", fix.ErrUnsupported
+}
+
+func quoteAll(vs []string, lit func(string) string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = lit(v)
+	}
+	return out
+}
+
+// appendArray adds items at the end of the array literal text[start:end],
+// one a line when its entries are one a line.
+func appendArray(text string, start, end int, items []string) string {
+	j := end - 1
+	for j > start+1 && strings.IndexByte(" \t\r\n,", text[j-1]) >= 0 {
+		j--
+	}
+	if j == start+1 {
+		return fix.Insert(text, j, strings.Join(items, ", "))
+	}
+	ind, _ := fix.LineIndent(text, strings.LastIndexByte(text[:j], '\n')+1)
+	own := strings.LastIndexByte(text[start:j], '\n') >= 0
+	var b strings.Builder
+	for _, it := range items {
+		if own {
+			b.WriteString(",\n" + ind)
+		} else {
+			b.WriteString(", ")
+		}
+		b.WriteString(it)
+	}
+	return fix.Insert(text, j, b.String())
+}
+
+// quote is the quote the options already use, ' by default.
+func quote(text string, t Target) string {
+	for _, p := range t.At {
+		if off, ok := jslit.OffsetOf(text, p.Line, p.Column); ok && off < len(text) && (text[off] == '"' || text[off] == '\'') {
+			return text[off : off+1]
+		}
+	}
+	if strings.Count(text, "\"") > strings.Count(text, "'") {
+		return "\""
+	}
+	return "'"
+}
+
+// addOption inserts prop as the first property of t's options object.
+func addOption(text string, t Target, prop string) (string, error) {
+	off, ok := jslit.OffsetOf(text, t.Object.Line, t.Object.Column)
+	if !ok || off >= len(text) {
+		return "", fix.ErrNotFound
+	}
+	if t.Empty {
+		if text[off] != ')' {
+			return "", fix.ErrNotFound
+		}
+		return fix.Insert(text, off, "{ "+prop+" }"), nil
+	}
+	if text[off] != '{' {
+		return "", fix.ErrNotFound
+	}
+	first := jslit.SkipSpace(text, off+1)
+	if first >= len(text) {
+		return "", fix.ErrNotFound
+	}
+	if text[first] == '}' {
+		return fix.Insert(text, off+1, " "+prop+" "), nil
+	}
+	if ind, own := fix.LineIndent(text, first); own {
+		return fix.Insert(text, first, prop+",\n"+ind), nil
+	}
+	return fix.Insert(text, first, prop+", "), nil
+}
