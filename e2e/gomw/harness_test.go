@@ -229,7 +229,7 @@ func run(t *testing.T, lib library) {
 	t.Logf("seed %d (WHYCORS_SEED=%d to repeat)", seed, seed)
 	r := rand.New(rand.NewPCG(seed, 18))
 	cases, refused, fails, allowed := 0, 0, 0, 0
-	for range configs {
+	for i := 0; cases < configs*requests && i < 4*configs; i++ {
 		fs := lib.options(r)
 		text := lib.src(fs)
 		ev, perr := lib.format.Parse(text)

@@ -40,6 +40,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/gohdr"
 	"github.com/whycors/whycors/engine/formats/internal/golit"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -96,13 +97,6 @@ var spec = map[string]golit.Kind{
 	"Debug": golit.Ignored, "Logger": golit.Ignored,
 }
 
-// wildcard is an origin with one '*': a prefix and a suffix.
-type wildcard struct{ prefix, suffix string }
-
-func (w wildcard) match(s string) bool {
-	return len(s) >= len(w.prefix)+len(w.suffix) && strings.HasPrefix(s, w.prefix) && strings.HasSuffix(s, w.suffix)
-}
-
 // Middleware is one configured cors.Cors, as cors.New builds it.
 type Middleware struct {
 	// Call is how it is built: "New", "Default", "AllowAll" or "" for
@@ -112,9 +106,8 @@ type Middleware struct {
 	// Column is where the call (or literal) starts.
 	Column int `json:"column"`
 
-	AnyOrigin bool       `json:"any_origin,omitempty"`
-	Origins   []string   `json:"origins,omitempty"` // lower-cased, as listed (wildcards too)
-	wild      []wildcard // origins with a '*'
+	AnyOrigin bool          `json:"any_origin,omitempty"`
+	origins   gohdr.Origins // AllowedOrigins as cors.New keeps them
 	// Func is set when an origin function decides; FuncResult is what it
 	// returns (false when it cannot be evaluated: see Config.Unresolved).
 	Func       string `json:"func,omitempty"`
@@ -199,7 +192,7 @@ func (c *Config) unresolved(f *golit.File, m *Middleware, o golit.Options) {
 			continue
 		}
 		m.Func = name
-		m.AnyOrigin, m.Origins, m.wild = false, nil, nil
+		m.AnyOrigin = false
 		if r, ok := f.FuncResult(fd.Expr); ok && name != "AllowOriginVaryRequestFunc" {
 			m.FuncResult = r
 			return
@@ -223,20 +216,8 @@ func (m *Middleware) build(o golit.Options, origins, methods, hdrs []string) {
 	m.Credentials = o.Bool("AllowCredentials")
 	m.PrivateNet = o.Bool("AllowPrivateNetwork")
 	m.Passthrough = o.Bool("OptionsPassthrough")
-	if len(origins) == 0 {
-		m.AnyOrigin = true
-	}
-	for _, or := range origins {
-		or = strings.ToLower(or)
-		if or == "*" {
-			m.AnyOrigin, m.Origins, m.wild = true, nil, nil
-			break
-		}
-		if i := strings.IndexByte(or, '*'); i >= 0 {
-			m.wild = append(m.wild, wildcard{or[:i], or[i+1:]})
-		}
-		m.Origins = append(m.Origins, or)
-	}
+	m.origins = gohdr.NewOrigins(origins)
+	m.AnyOrigin = m.origins.Any
 	if len(hdrs) == 0 {
 		hdrs = []string{"accept", "content-type", "x-requested-with"}
 	}
@@ -270,27 +251,13 @@ func (m *Middleware) build(o golit.Options, origins, methods, hdrs []string) {
 	}
 }
 
-// exact reports whether origin (lower-cased) is listed, as an exact
-// entry or by a wildcard entry (isOriginAllowed).
+// originAllowed is isOriginAllowed: the origin function when one is
+// set, else the list.
 func (m *Middleware) originAllowed(origin string) bool {
 	if m.Func != "" {
 		return m.FuncResult
 	}
-	if m.AnyOrigin {
-		return true
-	}
-	origin = strings.ToLower(origin)
-	for _, o := range m.Origins {
-		if o == origin && !strings.Contains(o, "*") {
-			return true
-		}
-	}
-	for _, w := range m.wild {
-		if w.match(origin) {
-			return true
-		}
-	}
-	return false
+	return m.origins.Match(origin)
 }
 
 // methodAllowed is isMethodAllowed: OPTIONS always, others as written.
