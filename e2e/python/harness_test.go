@@ -254,11 +254,15 @@ func requests(r *rand.Rand, n int, paths []string) []policy.Request {
 // run sends every case to the server and compares the evaluator's answer.
 func run(t *testing.T, s *server, cases []testCase) {
 	t.Helper()
-	bad := 0
+	bad, withACAO, statuses := 0, 0, map[int]int{}
 	t0 := time.Now()
 	defer func() { t.Logf("requests took %v", time.Since(t0)) }()
 	for _, c := range cases {
 		real := s.send(t, c.id, c.req)
+		if real.Header.Has("Access-Control-Allow-Origin") {
+			withACAO++
+		}
+		statuses[real.Status]++
 		model := c.ev.Respond(c.req, app(c.req))
 		if d := diff(real, model.Reply); len(d) > 0 {
 			bad++
@@ -267,7 +271,7 @@ func run(t *testing.T, s *server, cases []testCase) {
 			}
 		}
 	}
-	t.Logf("%d cases, %d disagree", len(cases), bad)
+	t.Logf("%d cases (%d real replies with Access-Control-Allow-Origin; statuses %v), %d disagree", len(cases), withACAO, statuses, bad)
 }
 
 type testCase struct {

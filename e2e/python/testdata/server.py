@@ -90,7 +90,6 @@ def django_app(configs):
     globals()["urlpatterns"] = _urlpatterns()
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.utils import override_settings
-    import corsheaders
 
     handlers = {}
     for c in configs:
@@ -107,7 +106,8 @@ def django_app(configs):
         with override_settings(**values):
             return list(handler(environ, start_response))
 
-    wsgi_serve(dispatch, "django=%s django-cors-headers=%s" % (django.__version__, corsheaders.__version__))
+    from importlib.metadata import version
+    wsgi_serve(dispatch, "django=%s django-cors-headers=%s" % (django.__version__, version("django-cors-headers")))
 
 
 def view(request, p=""):

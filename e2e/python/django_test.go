@@ -1,0 +1,76 @@
+package python_test
+
+import (
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/djangocors"
+)
+
+// genDjango writes one settings module for django-cors-headers, from a
+// seeded generator.
+func genDjango(r *rand.Rand) string {
+	src := "from corsheaders.defaults import default_headers, default_methods\n\n"
+	if r.Intn(5) != 0 {
+		src += "MIDDLEWARE = [\n    \"corsheaders.middleware.CorsMiddleware\",\n]\n"
+	} else {
+		src += "MIDDLEWARE = []\n"
+	}
+	switch r.Intn(6) {
+	case 0:
+		src += "CORS_ALLOW_ALL_ORIGINS = True\n"
+	case 1:
+		src += "CORS_ALLOWED_ORIGINS = [\"https://app.example\", \"https://b.example/\"]\n"
+	case 2:
+		src += "CORS_ORIGIN_WHITELIST = (\"https://app.example\", \"http://app.example\")\n"
+	case 3:
+		src += "CORS_ALLOWED_ORIGIN_REGEXES = [" + pick(r, `r"^https://\w+\.app\.example$"`, `r"https://app\.example"`, `r"^https://.*example"`) + "]\n"
+	case 4:
+		src += "CORS_ORIGIN_ALLOW_ALL = True\nCORS_ALLOWED_ORIGINS = [\"null\"]\n"
+	case 5:
+		src += "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\nCORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://b\\.example$\"]\n"
+	}
+	if r.Intn(2) == 0 {
+		src += "CORS_ALLOW_METHODS = " + pick(r, `["GET", "POST"]`, `(*default_methods, "PURGE")`, `list(default_methods) + ["PROPFIND"]`) + "\n"
+	}
+	if r.Intn(2) == 0 {
+		src += "CORS_ALLOW_HEADERS = " + pick(r, `(*default_headers, "x-custom")`, `["X-Custom"]`, `default_headers + ("x-other",)`) + "\n"
+	}
+	if r.Intn(2) == 0 {
+		src += "CORS_ALLOW_CREDENTIALS = " + pick(r, "True", "False") + "\n"
+	}
+	if r.Intn(3) == 0 {
+		src += "CORS_EXPOSE_HEADERS = " + pick(r, `["X-Total"]`, `("X-A", "X-B")`) + "\n"
+	}
+	if r.Intn(3) == 0 {
+		src += "CORS_PREFLIGHT_MAX_AGE = " + pick(r, "0", "60 * 60", "600") + "\n"
+	}
+	if r.Intn(3) == 0 {
+		src += "CORS_URLS_REGEX = " + pick(r, `r"^/api/.*$"`, `r"/api"`, `r"^/items"`) + "\n"
+	}
+	return src
+}
+
+// TestDjangoCorsHeaders compares djangocors' evaluator with
+// django-cors-headers' CorsMiddleware on 30 generated settings modules
+// of 10 requests each.
+func TestDjangoCorsHeaders(t *testing.T) {
+	r := rand.New(rand.NewSource(18))
+	var configs []config
+	var cases []testCase
+	for i := 0; i < 30; i++ {
+		src := genDjango(r)
+		id := fmt.Sprintf("d%d", i)
+		c, err := djangocors.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", id, err, src)
+		}
+		configs = append(configs, config{ID: id, Source: src})
+		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/api/boom"}) {
+			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
+		}
+	}
+	s := start(t, "django", "corsheaders", configs)
+	run(t, s, cases)
+}
