@@ -1,0 +1,96 @@
+package gomw_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/whycors/whycors/engine/formats/echocors"
+)
+
+var echoOrigins = []string{"https://app.example.com", "https://App.Example.com", "https://*.example.com", "*", "https://*", "https://a?p.example.com", "http://*.example.com", "https://app.*", "null", "https://evil.com", "https://*.example.com:8443"}
+
+func echoOptions(r *rand.Rand) []field {
+	var fs []field
+	if r.IntN(5) > 0 {
+		fs = append(fs, field{"AllowOrigins", some(r, echoOrigins)})
+	}
+	if r.IntN(3) > 0 {
+		fs = append(fs, field{"AllowMethods", some(r, methodPool)})
+	}
+	if r.IntN(3) > 0 {
+		fs = append(fs, field{"AllowHeaders", some(r, append([]string{"*"}, headerPool...))})
+	}
+	if r.IntN(3) == 0 {
+		fs = append(fs, field{"ExposeHeaders", some(r, []string{"x-total", "ETag", "x-a"})})
+	}
+	if r.IntN(2) == 0 {
+		fs = append(fs, field{"AllowCredentials", r.IntN(2) == 0})
+	}
+	if r.IntN(4) == 0 {
+		fs = append(fs, field{"UnsafeWildcardOriginWithAllowCredentials", true})
+	}
+	if r.IntN(3) == 0 {
+		fs = append(fs, field{"MaxAge", pick(r, -1, 0, 600)})
+	}
+	if r.IntN(10) == 0 {
+		b := r.IntN(2) == 0
+		fs = append(fs, field{"AllowOriginFunc", goExpr{fmt.Sprintf("func(origin string) (bool, error) { return %v, nil }", b), b}})
+	}
+	return fs
+}
+
+func echoBuild(fs []field, app http.Handler) (http.Handler, error) {
+	var c middleware.CORSConfig
+	for _, f := range fs {
+		switch f.name {
+		case "AllowOrigins":
+			c.AllowOrigins = f.val.([]string)
+		case "AllowMethods":
+			c.AllowMethods = f.val.([]string)
+		case "AllowHeaders":
+			c.AllowHeaders = f.val.([]string)
+		case "ExposeHeaders":
+			c.ExposeHeaders = f.val.([]string)
+		case "AllowCredentials":
+			c.AllowCredentials = f.val.(bool)
+		case "UnsafeWildcardOriginWithAllowCredentials":
+			c.UnsafeWildcardOriginWithAllowCredentials = f.val.(bool)
+		case "MaxAge":
+			c.MaxAge = f.val.(int)
+		case "AllowOriginFunc":
+			b := f.val.(goExpr).val.(bool)
+			c.AllowOriginFunc = func(string) (bool, error) { return b, nil }
+		}
+	}
+	// The middleware around the application, called directly: the
+	// router's own answers (405, its Allow list) are left out, as the
+	// format assumes a route for every method.
+	e := echo.New()
+	h := middleware.CORSWithConfig(c)(func(c echo.Context) error {
+		app.ServeHTTP(c.Response(), c.Request())
+		return nil
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := e.NewContext(r, w)
+		if err := h(ctx); err != nil {
+			e.HTTPErrorHandler(err, ctx)
+		}
+	}), nil
+}
+
+// TestEchoCors compares the echo-cors format with
+// github.com/labstack/echo/v4 v4.16.5 middleware.CORSWithConfig.
+func TestEchoCors(t *testing.T) {
+	run(t, library{
+		format:  echocors.Formats()[0],
+		options: echoOptions,
+		src: func(fs []field) string {
+			return source([]string{"github.com/labstack/echo/v4/middleware"}, "middleware.CORSWithConfig", "middleware.CORSConfig", fs)
+		},
+		build: echoBuild,
+	})
+}
