@@ -1,0 +1,213 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// roles of fix's fields.
+var fixRoles = map[string]string{fix.Origins: roleOrigins, fix.Methods: roleMethods, fix.AllowHeaders: roleHeaders}
+
+// EditText implements fix.Editor: e made in a module of one text
+// (main.tf), touching only the bytes it must.
+func (*HCL) EditText(text string, e fix.Edit) (string, error) {
+	_, out, err := EditSource(policy.Source{Text: text}, e)
+	return out, err
+}
+
+// FileName implements fix.Editor.
+func (*HCL) FileName() string { return mainFile }
+
+// EditSource makes e in the module src, in the file where the value it
+// changes is written: the literal list of the rule's attribute, of the
+// .tfvars assignment or of the default of the variable the attribute
+// names; or, for an attribute the rule lacks, one more line in the rule
+// block, indented and aligned like its neighbours. It returns that
+// file's name and new text. e.Rule counts rules across the module
+// (ReadRules' order). A value computed another way (a function, a data
+// source) is not edited: fix.ErrUnsupported.
+func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
+	m := readModule(src)
+	if len(m.errs) > 0 {
+		return "", "", m.errs
+	}
+	var r *rule
+	var sh *shape
+	n := e.Rule
+	for _, s := range m.sites {
+		if n < len(s.Rules) {
+			r, sh = &s.Rules[n], s.Shape
+			break
+		}
+		n -= len(s.Rules)
+	}
+	if r == nil || n < 0 {
+		return "", "", fix.ErrNotFound
+	}
+	texts := map[string]string{}
+	if src.Text != "" || len(src.Files) == 0 {
+		texts[mainFile] = src.Text
+	}
+	for _, f := range src.Files {
+		texts[f.Name] = f.Text
+	}
+	splice := func(file string, from, to int, with string) (string, string, error) {
+		t, ok := texts[file]
+		if !ok || from < 0 || to > len(t) || from > to {
+			return "", "", fix.ErrNotFound
+		}
+		return file, t[:from] + with + t[to:], nil
+	}
+	switch e.Op {
+	case fix.Add:
+		role, ok := fixRoles[e.Field]
+		if !ok {
+			return "", "", fix.ErrUnsupported
+		}
+		name := sh.Fields[role]
+		f := r.Lists[role]
+		if f == nil {
+			if strings.Contains(name, ".") {
+				return "", "", fix.ErrUnsupported
+			}
+			blk := ruleBlock(r, m)
+			if blk == nil {
+				return "", "", fix.ErrNotFound
+			}
+			items := make([]string, len(e.Values))
+			for i, v := range e.Values {
+				items[i] = quote(v)
+			}
+			at, line := insertAttr(texts[blk.file], blk.block, name, "["+strings.Join(items, ", ")+"]", sh.Fields[roleOrigins])
+			return splice(blk.file, at, at, line)
+		}
+		if f.edit == nil || f.edit.List == nil {
+			return "", "", fix.ErrUnsupported
+		}
+		t, ok := texts[f.edit.File]
+		if !ok {
+			return "", "", fix.ErrNotFound
+		}
+		items := make([]string, len(e.Values))
+		for i, v := range e.Values {
+			items[i] = quote(v)
+		}
+		return f.edit.File, appendItems(t, f.edit.List, items), nil
+	case fix.Replace:
+		role, ok := fixRoles[e.Field]
+		if !ok || len(e.Values) != 1 {
+			return "", "", fix.ErrUnsupported
+		}
+		for _, v := range r.list(role).Values {
+			if v.Text == e.Old && v.item != nil {
+				rg := v.item.Range()
+				return splice(rg.Filename, rg.Start.Byte, rg.End.Byte, quote(e.Values[0]))
+			}
+		}
+		return "", "", fix.ErrNotFound
+	case fix.Enable:
+		if e.Field != fix.Credentials || r.creds == nil {
+			return "", "", fix.ErrUnsupported
+		}
+		c := r.creds
+		if c.Attr != nil {
+			rg := c.Attr.Expr.Range()
+			return splice(c.File, rg.Start.Byte, rg.End.Byte, "true")
+		}
+		at, line := insertAttr(texts[c.File], c.Block, c.Name, "true", sh.Fields[roleOrigins])
+		return splice(c.File, at, at, line)
+	}
+	return "", "", fix.ErrUnsupported
+}
+
+type blockIn struct {
+	file  string
+	block *hclsyntax.Block
+}
+
+// ruleBlock finds the HCL block of rule r.
+func ruleBlock(r *rule, m *module) *blockIn {
+	for _, f := range r.Lists {
+		if f.edit != nil && f.edit.Block != nil {
+			return &blockIn{f.edit.Block.TypeRange.Filename, f.edit.Block}
+		}
+	}
+	if r.creds != nil {
+		return &blockIn{r.creds.File, r.creds.Block}
+	}
+	return nil
+}
+
+// quote writes s as an HCL string literal; "${" and "%{" would start a
+// template, so they are doubled.
+func quote(s string) string {
+	s = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", "$${", "%{", "%%{").Replace(s)
+	return `"` + s + `"`
+}
+
+// appendItems adds items after the last item of list t in text: on the
+// same line in a one-line list; each on a line of its own, indented like
+// the last item, in a list written over several lines, keeping a
+// trailing comma where there is one.
+func appendItems(text string, t *hclsyntax.TupleConsExpr, items []string) string {
+	if len(t.Exprs) == 0 {
+		at := t.OpenRange.End.Byte
+		return text[:at] + strings.Join(items, ", ") + text[at:]
+	}
+	last := t.Exprs[len(t.Exprs)-1].Range().End.Byte
+	if t.OpenRange.Start.Line == t.SrcRange.End.Line {
+		return text[:last] + ", " + strings.Join(items, ", ") + text[last:]
+	}
+	ls := strings.LastIndexByte(text[:last], '\n') + 1
+	indent := text[ls:]
+	indent = indent[:len(indent)-len(strings.TrimLeft(indent, " \t"))]
+	lines := strings.Join(items, ",\n"+indent)
+	rest := text[last : t.SrcRange.End.Byte-1]
+	if c := strings.IndexByte(rest, ','); c >= 0 && strings.TrimSpace(rest[:c]) == "" {
+		at := last + c + 1
+		return text[:at] + "\n" + indent + lines + "," + text[at:]
+	}
+	return text[:last] + ",\n" + indent + lines + text[last:]
+}
+
+// insertAttr is where and what to insert in text for a new attribute
+// name = val in block b: a line after the attribute named after (or
+// after the block's first line), indented like the block's attributes
+// and with its "=" aligned with after's when that is further right.
+func insertAttr(text string, b *hclsyntax.Block, name, val, after string) (int, string) {
+	indent := ""
+	at := b.OpenBraceRange.End.Byte
+	eqCol := 0
+	var ref *hclsyntax.Attribute
+	for _, a := range b.Body.Attributes {
+		if ref == nil || a.Name == after || ref.Name != after && a.SrcRange.Start.Byte < ref.SrcRange.Start.Byte {
+			ref = a
+		}
+	}
+	if ref != nil {
+		ls := strings.LastIndexByte(text[:ref.SrcRange.Start.Byte], '\n') + 1
+		indent = text[ls:ref.SrcRange.Start.Byte]
+		at = ref.SrcRange.End.Byte
+		if nl := strings.IndexByte(text[at:], '\n'); nl >= 0 {
+			at += nl
+		} else {
+			at = len(text)
+		}
+		eqCol = ref.EqualsRange.Start.Byte - ref.SrcRange.Start.Byte
+	} else {
+		if nl := strings.IndexByte(text[at:], '\n'); nl >= 0 {
+			at += nl
+		}
+		ls := strings.LastIndexByte(text[:b.TypeRange.Start.Byte], '\n') + 1
+		indent = text[ls:b.TypeRange.Start.Byte] + "  "
+	}
+	pad := " "
+	if eqCol > len(name)+1 {
+		pad = strings.Repeat(" ", eqCol-len(name))
+	}
+	return at, "\n" + indent + name + pad + "= " + val
+}

@@ -1,0 +1,52 @@
+package terraform
+
+import (
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// starNotes are the traps of "*" in a list of origins on the platforms
+// that decide credentials from that list: S3 and Azure answer a "*"
+// origin with Access-Control-Allow-Origin: * and no
+// Access-Control-Allow-Credentials (cloud-policies.md §0 item 4, §4), so
+// a bucket meant for requests with credentials (cookies, credentials:
+// 'include') blocks them all.
+func starNotes(sites []*site) []portable.Finding {
+	var f findings
+	for _, s := range sites {
+		if s.Shape.Platform != platS3 && s.Shape.Platform != platAzure {
+			continue
+		}
+		for i := range s.Rules {
+			for _, v := range s.Rules[i].list(roleOrigins).Values {
+				if v.Text == "*" {
+					f.add("warning", codeStarCreds, s.Shape.Fields[roleOrigins]+` = ["*"]: `+s.Shape.Platform+
+						" then answers Access-Control-Allow-Origin: * without Access-Control-Allow-Credentials, so every fetch with credentials is blocked; list the pages' origins if "+
+						s.Address+" serves requests with credentials", v.At)
+				}
+			}
+		}
+	}
+	return f.list
+}
+
+// CheckText implements lint.TextChecker: what a module of one text
+// leaves unresolved (each with what the verdict assumes), variables
+// without a value, and "*" origins on a bucket that decides credentials
+// from its origins.
+func (*HCL) CheckText(text string) []portable.Finding {
+	m, err := ReadModule(policy.Source{Text: text})
+	if err != nil {
+		return nil
+	}
+	return m.Findings()
+}
+
+// CheckText implements lint.TextChecker for a plan: its traps.
+func (*Plan) CheckText(text string) []portable.Finding {
+	m, err := ReadPlan(policy.Source{Text: text})
+	if err != nil {
+		return nil
+	}
+	return m.Findings()
+}

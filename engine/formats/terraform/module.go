@@ -1,0 +1,494 @@
+package terraform
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	hcljson "github.com/hashicorp/hcl/v2/json"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+
+	"github.com/whycors/whycors/engine/limits"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// mainFile names a single text, as a diff shows it.
+const mainFile = "main.tf"
+
+// variable is one declared input variable and the value it resolves to.
+type variable struct {
+	Name    string
+	At      pos
+	Complex bool // a list, set, map, object or tuple type: -var values are HCL
+	Val     cty.Value
+	// From says where the value comes from ("-var", a .tfvars file,
+	// "default"); "" when it has none.
+	From string
+	// Expr is the literal the value is written as (a .tfvars assignment
+	// or the default), nil for -var.
+	Expr hcl.Expression
+}
+
+// resBlock is one resource block.
+type resBlock struct {
+	Type, Name string
+	File       string
+	Block      *hclsyntax.Block
+}
+
+func (r *resBlock) address() string { return r.Type + "." + r.Name }
+
+// module is a Terraform module read from its files: what the resources
+// with CORS configurations say once variables and locals are resolved.
+type module struct {
+	vars      map[string]*variable
+	locals    map[string]hcl.Expression
+	localVals map[string]cty.Value
+	res       []*resBlock
+	ctx       *hcl.EvalContext
+	errs      policy.Errors
+	notes     findings
+	sites     []*site
+}
+
+// readModule reads every file of src: .tf files (HCL), .tfvars and
+// .tfvars.json files, and src.Params as -var values.
+func readModule(src policy.Source) *module {
+	m := &module{vars: map[string]*variable{}, locals: map[string]hcl.Expression{}, localVals: map[string]cty.Value{}}
+	files := src.Files
+	if len(files) == 0 || src.Text != "" {
+		files = append([]policy.File{{Name: mainFile, Text: src.Text}}, files...)
+	}
+	if len(files) > limits.PolicyFiles {
+		m.errs = append(m.errs, &policy.Error{Msg: "a module of " + strconv.Itoa(len(files)) + " files; at most " + strconv.Itoa(limits.PolicyFiles) + " are read"})
+		return m
+	}
+	var tfvars []policy.File
+	for i, f := range files {
+		name := f.Name
+		if name == "" {
+			name = "file" + strconv.Itoa(i+1) + ".tf"
+		}
+		if len(f.Text) > limits.PolicyText {
+			m.errs = append(m.errs, &policy.Error{File: name, Line: 1, Column: 1, Msg: "the file is larger than " + strconv.Itoa(limits.PolicyText) + " bytes", Unreadable: true})
+			continue
+		}
+		if strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json") {
+			tfvars = append(tfvars, policy.File{Name: name, Text: f.Text})
+			continue
+		}
+		if strings.HasSuffix(name, ".json") {
+			m.errs = append(m.errs, &policy.Error{File: name, Line: 1, Column: 1, Msg: "Terraform's JSON syntax (.tf.json) is not read; give the .tf files, or the plan with format terraform-plan", Unreadable: true})
+			continue
+		}
+		file, diags := hclsyntax.ParseConfig([]byte(f.Text), name, hcl.InitialPos)
+		m.diags(diags, true)
+		if file == nil {
+			continue
+		}
+		body, ok := file.Body.(*hclsyntax.Body)
+		if !ok {
+			continue
+		}
+		m.declare(name, body)
+	}
+	if len(m.errs) > 0 {
+		return m
+	}
+	m.assign(tfvars, src.Params)
+	if len(m.errs) > 0 {
+		return m
+	}
+	m.buildContext()
+	for _, r := range m.res {
+		if sh := shapes[r.Type]; sh != nil {
+			if s := m.readSite(sh, r); s != nil {
+				m.sites = append(m.sites, s)
+			}
+		}
+	}
+	return m
+}
+
+// diags turns HCL's diagnostics into positioned faults; unreadable marks
+// a text HCL cannot parse.
+func (m *module) diags(ds hcl.Diagnostics, unreadable bool) {
+	for _, d := range ds {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		e := &policy.Error{Msg: d.Summary, Unreadable: unreadable}
+		if d.Detail != "" {
+			e.Msg += ": " + strings.TrimSuffix(d.Detail, ".")
+		}
+		if d.Subject != nil {
+			e.File, e.Line, e.Column = d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column
+		}
+		m.errs = append(m.errs, e)
+	}
+}
+
+// declare records the variables, locals and resources of one file.
+func (m *module) declare(file string, body *hclsyntax.Body) {
+	for _, b := range body.Blocks {
+		switch b.Type {
+		case "variable":
+			if len(b.Labels) != 1 {
+				continue
+			}
+			name := b.Labels[0]
+			v := &variable{Name: name, At: posOf(b.TypeRange, "var."+name), Val: cty.DynamicVal}
+			if t, ok := b.Body.Attributes["type"]; ok {
+				v.Complex = complexType(t.Expr)
+			}
+			if d, ok := b.Body.Attributes["default"]; ok {
+				val, ds := d.Expr.Value(nil)
+				m.diags(ds, false)
+				if !ds.HasErrors() {
+					v.Val, v.From, v.Expr = val, "default", d.Expr
+				}
+			}
+			if old, ok := m.vars[name]; ok {
+				m.errs = append(m.errs, v.At.err("variable "+strconv.Quote(name)+" is declared twice (first at "+old.At.File+" line "+strconv.Itoa(old.At.Line)+")"))
+			}
+			m.vars[name] = v
+		case "locals":
+			for name, a := range b.Body.Attributes {
+				m.locals[name] = a.Expr
+			}
+		case "resource":
+			if len(b.Labels) == 2 {
+				m.res = append(m.res, &resBlock{Type: b.Labels[0], Name: b.Labels[1], File: file, Block: b})
+			}
+		}
+	}
+}
+
+// complexType reports a type constraint other than a primitive one:
+// Terraform reads a -var value for such a variable as HCL, and as a
+// literal string otherwise (Terraform docs, "Input Variables", -var).
+func complexType(e hcl.Expression) bool {
+	switch k := hcl.ExprAsKeyword(e); k {
+	case "string", "number", "bool", "any", "":
+	default:
+		return true
+	}
+	if c, ok := e.(*hclsyntax.FunctionCallExpr); ok {
+		return c.Name != "optional"
+	}
+	return false
+}
+
+// assign gives variables their values in Terraform's order of
+// precedence, later winning (Terraform docs, "Variable definition
+// precedence"): the default, terraform.tfvars, terraform.tfvars.json,
+// *.auto.tfvars(.json) in lexical order, then the other .tfvars given
+// (as -var-file, in the order given), then -var (src.Params).
+func (m *module) assign(tfvars []policy.File, params map[string]string) {
+	rank := func(name string) int {
+		base := name[strings.LastIndexByte(name, '/')+1:]
+		switch {
+		case base == "terraform.tfvars":
+			return 0
+		case base == "terraform.tfvars.json":
+			return 1
+		case strings.HasSuffix(base, ".auto.tfvars") || strings.HasSuffix(base, ".auto.tfvars.json"):
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(tfvars, func(i, j int) bool {
+		ri, rj := rank(tfvars[i].Name), rank(tfvars[j].Name)
+		if ri != rj {
+			return ri < rj
+		}
+		return ri == 2 && tfvars[i].Name < tfvars[j].Name
+	})
+	for _, f := range tfvars {
+		var file *hcl.File
+		var ds hcl.Diagnostics
+		if strings.HasSuffix(f.Name, ".json") {
+			file, ds = hcljson.Parse([]byte(f.Text), f.Name)
+		} else {
+			file, ds = hclsyntax.ParseConfig([]byte(f.Text), f.Name, hcl.InitialPos)
+		}
+		m.diags(ds, true)
+		if file == nil || ds.HasErrors() {
+			continue
+		}
+		attrs, ds := file.Body.JustAttributes()
+		m.diags(ds, true)
+		names := make([]string, 0, len(attrs))
+		for n := range attrs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			a := attrs[n]
+			v, ok := m.vars[n]
+			if !ok {
+				// Terraform warns and goes on ("Value for undeclared variable").
+				m.notes.add("warning", codeUnresolved, "a value for undeclared variable "+strconv.Quote(n)+" (Terraform ignores it with a warning)", posOf(a.NameRange, n))
+				continue
+			}
+			val, ds := a.Expr.Value(nil)
+			m.diags(ds, false)
+			if !ds.HasErrors() {
+				v.Val, v.From, v.Expr = val, f.Name, a.Expr
+			}
+		}
+	}
+	names := make([]string, 0, len(params))
+	for n := range params {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		v, ok := m.vars[n]
+		if !ok {
+			m.errs = append(m.errs, &policy.Error{Path: "params." + n, Msg: "no variable " + strconv.Quote(n) + " is declared (" + m.declared() + ")"})
+			continue
+		}
+		raw := params[n]
+		val := cty.StringVal(raw)
+		if v.Complex {
+			e, ds := hclsyntax.ParseExpression([]byte(raw), "-var "+n, hcl.InitialPos)
+			if !ds.HasErrors() {
+				val, ds = e.Value(nil)
+			}
+			for _, d := range ds {
+				if d.Severity == hcl.DiagError {
+					m.errs = append(m.errs, &policy.Error{Path: "params." + n, Msg: "the value of " + n + " is not an HCL value: " + d.Summary})
+				}
+			}
+			if ds.HasErrors() {
+				continue
+			}
+		}
+		v.Val, v.From, v.Expr = val, "-var", nil
+	}
+	for _, v := range m.vars {
+		if v.From == "" {
+			m.notes.add("warning", codeNoValue, "variable "+strconv.Quote(v.Name)+" has no default and no value is given (no -var, .tfvars or default): terraform would ask for it; values that use it are unresolved", v.At)
+		}
+	}
+}
+
+func (m *module) declared() string {
+	names := make([]string, 0, len(m.vars))
+	for n := range m.vars {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return "the module declares none"
+	}
+	return "declared: " + strings.Join(names, ", ")
+}
+
+// functions are the few of Terraform's functions evaluated here, from
+// cty's standard library (Terraform's own are built on it); any other
+// call leaves its value unresolved.
+func functions() map[string]function.Function {
+	return map[string]function.Function{
+		"concat": stdlib.ConcatFunc, "distinct": stdlib.DistinctFunc, "flatten": stdlib.FlattenFunc,
+		"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "join": stdlib.JoinFunc, "split": stdlib.SplitFunc,
+		"compact": stdlib.CompactFunc, "format": stdlib.FormatFunc, "trimspace": stdlib.TrimSpaceFunc,
+		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
+		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
+	}
+}
+
+// unknownFunc stands for a function not evaluated here.
+var unknownFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "args", Type: cty.DynamicPseudoType, AllowNull: true, AllowUnknown: true, AllowDynamicType: true, AllowMarked: true},
+	Type:     function.StaticReturnType(cty.DynamicPseudoType),
+	Impl:     func([]cty.Value, cty.Type) (cty.Value, error) { return cty.DynamicVal, nil },
+})
+
+// nameRefs are the attributes of a bucket or account resource another
+// resource may refer to for its name.
+var nameRefs = []string{"id", "bucket", "name"}
+
+// buildContext makes the evaluation context: var, local, and the name
+// of each bucket and storage account whose name is a literal.
+func (m *module) buildContext() {
+	vars := map[string]cty.Value{}
+	for n, v := range m.vars {
+		vars[n] = v.Val
+	}
+	m.ctx = &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)}, Functions: functions()}
+	// Locals may use one another: evaluate until nothing changes, at
+	// most once per local (a longer chain is a cycle).
+	for i := 0; i <= len(m.locals); i++ {
+		m.ctx.Variables["local"] = cty.ObjectVal(m.localObject())
+		changed := false
+		for n, e := range m.locals {
+			v, _ := m.evalQuiet(e)
+			if old, ok := m.localVals[n]; !ok || !old.RawEquals(v) {
+				m.localVals[n], changed = v, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	m.ctx.Variables["local"] = cty.ObjectVal(m.localObject())
+	byType := map[string]map[string]cty.Value{}
+	for _, r := range m.res {
+		sh := shapes[r.Type]
+		if sh == nil || sh.NameAttr == "" {
+			continue
+		}
+		a, ok := r.Block.Body.Attributes[sh.NameAttr]
+		if !ok {
+			continue
+		}
+		v, _ := m.evalQuiet(a.Expr)
+		if !v.IsWhollyKnown() || v.IsNull() || !v.Type().Equals(cty.String) {
+			continue
+		}
+		attrs := map[string]cty.Value{}
+		for _, k := range nameRefs {
+			attrs[k] = v
+		}
+		if byType[r.Type] == nil {
+			byType[r.Type] = map[string]cty.Value{}
+		}
+		byType[r.Type][r.Name] = cty.ObjectVal(attrs)
+	}
+	for t, objs := range byType {
+		m.ctx.Variables[t] = cty.ObjectVal(objs)
+	}
+}
+
+func (m *module) localObject() map[string]cty.Value {
+	out := map[string]cty.Value{}
+	for n := range m.locals {
+		if v, ok := m.localVals[n]; ok {
+			out[n] = v
+		} else {
+			out[n] = cty.DynamicVal
+		}
+	}
+	return out
+}
+
+// unres is a reference whose value is not known here.
+type unres struct {
+	At   pos
+	What string
+}
+
+// evalQuiet evaluates e with whatever is known: references and calls not
+// known here make it (or part of it) unknown, each listed.
+func (m *module) evalQuiet(e hcl.Expression) (cty.Value, []unres) {
+	var us []unres
+	ctx := m.ctx.NewChild()
+	ctx.Variables = map[string]cty.Value{}
+	ctx.Functions = map[string]function.Function{}
+	for _, t := range e.Variables() {
+		root := t.RootName()
+		v, ds := t.TraverseAbs(m.ctx)
+		if !ds.HasErrors() && v.IsWhollyKnown() {
+			continue
+		}
+		us = append(us, unres{At: posOf(t.SourceRange(), ""), What: describe(t, m.vars)})
+		ctx.Variables[root] = cty.DynamicVal
+	}
+	if n, ok := e.(hclsyntax.Node); ok {
+		funcs := m.ctx.Functions
+		hclsyntax.VisitAll(n, func(n hclsyntax.Node) hcl.Diagnostics {
+			if c, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+				if _, known := funcs[c.Name]; !known {
+					us = append(us, unres{At: posOf(c.NameRange, ""), What: "the function " + c.Name + "() is not evaluated here"})
+					ctx.Functions[c.Name] = unknownFunc
+				}
+			}
+			return nil
+		})
+	}
+	v, ds := e.Value(ctx)
+	if ds.HasErrors() {
+		return cty.DynamicVal, us
+	}
+	return v, us
+}
+
+// eval is evalQuiet keeping its faults (a wrong type, a missing
+// attribute of a known object).
+func (m *module) eval(e hcl.Expression) (cty.Value, []unres) {
+	v, us := m.evalQuiet(e)
+	if v == cty.DynamicVal && len(us) == 0 {
+		_, ds := e.Value(m.ctx)
+		m.diags(ds, false)
+	}
+	return v, us
+}
+
+// describe says why traversal t has no value here.
+func describe(t hcl.Traversal, vars map[string]*variable) string {
+	s := traversalText(t)
+	switch t.RootName() {
+	case "var":
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				if v, ok := vars[a.Name]; !ok {
+					return s + " is not declared"
+				} else if v.From == "" {
+					return s + " has no value (no -var, .tfvars or default)"
+				}
+			}
+		}
+		return s + " is not known"
+	case "local":
+		return s + " is not known before apply"
+	case "data":
+		return s + " comes from a data source, read only when Terraform plans"
+	case "module":
+		return s + " is an output of another module"
+	case "path", "terraform", "count", "each", "self":
+		return s + " is not known here"
+	}
+	return s + " is known only after apply"
+}
+
+func traversalText(t hcl.Traversal) string {
+	var b strings.Builder
+	for _, step := range t {
+		switch s := step.(type) {
+		case hcl.TraverseRoot:
+			b.WriteString(s.Name)
+		case hcl.TraverseAttr:
+			b.WriteString("." + s.Name)
+		case hcl.TraverseIndex:
+			if s.Key.Type() == cty.String {
+				b.WriteString("[" + strconv.Quote(s.Key.AsString()) + "]")
+			} else if s.Key.Type() == cty.Number {
+				b.WriteString("[" + s.Key.AsBigFloat().Text('f', -1) + "]")
+			} else {
+				b.WriteString("[...]")
+			}
+		case hcl.TraverseSplat:
+			b.WriteString("[*]")
+		}
+	}
+	return b.String()
+}
+
+// asString converts a known value to a string as Terraform does.
+func asString(v cty.Value) (string, bool) {
+	if v.IsNull() || !v.IsKnown() {
+		return "", false
+	}
+	s, err := convert.Convert(v, cty.String)
+	if err != nil {
+		return "", false
+	}
+	return s.AsString(), true
+}

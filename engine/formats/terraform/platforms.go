@@ -1,0 +1,285 @@
+package terraform
+
+import (
+	"slices"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/azure"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// build maps s onto its platform's model and evaluator, with the faults
+// the platform's API would refuse it for, each in the user's file.
+func (s *site) build() policy.Errors {
+	var errs policy.Errors
+	switch s.Shape.Platform {
+	case platS3:
+		c := s.s3()
+		errs = s3.Validate(c)
+		s.ev = s3.Bucket{CORS: c, Name: s.Name}
+	case platGCS:
+		s.ev = gcs.Bucket{CORS: s.gcs()}
+	case platAzure:
+		c := s.azure()
+		errs = azure.Validate(c)
+		s.ev = azure.Service{CORS: c}
+	case platAPIGW:
+		c := s.apigw()
+		if c != nil && c.AllowCredentials && slices.Contains(c.AllowOrigins, "*") {
+			// API Gateway refuses allow_credentials with a "*" origin
+			// (cloud-policies.md §5.1): BadRequestException.
+			r := &s.Rules[0]
+			errs = append(errs, r.CredsAt.err("BadRequestException: allow_credentials = true cannot go with \"*\" in allow_origins"))
+		}
+		if c == nil {
+			// No cors_configuration: API Gateway adds no CORS header.
+			c = &apigw.HTTPConfig{Path: s.At.Path}
+		}
+		s.ev = c
+	case platLambdaURL:
+		c := s.lambda()
+		errs = lambdaurl.Validate(c)
+		s.ev = lambdaurl.Function{CORS: c}
+	case platCloudFront:
+		c := s.cloudfront()
+		errs = cloudfront.Validate(c)
+		s.ev = cloudfront.Distribution{CORS: c}
+	}
+	for _, e := range errs {
+		if e.File == "" {
+			e.File = s.fileOf(e.Path)
+		}
+		if e.Line == 0 && e.Path == "" {
+			e.File, e.Line, e.Column, e.Path = s.At.File, s.At.Line, s.At.Column, s.At.Path
+		}
+	}
+	return errs
+}
+
+// fileOf is the file of the position with path p among s's.
+func (s *site) fileOf(p string) string {
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		if r.At.Path == p {
+			return r.At.File
+		}
+		for _, f := range r.Lists {
+			if f.At.Path == p {
+				return f.At.File
+			}
+			for _, v := range f.Values {
+				if v.At.Path == p {
+					return v.At.File
+				}
+			}
+		}
+		for _, q := range []pos{r.MaxAgeAt, r.CredsAt} {
+			if q.Path == p {
+				return q.File
+			}
+		}
+	}
+	return s.At.File
+}
+
+// positions are f's values' places as a platform's Position type.
+func positions[P ~struct {
+	Path   string
+	Line   int
+	Column int
+}](f *field) []P {
+	if f == nil {
+		return nil
+	}
+	out := make([]P, len(f.Values))
+	for i, v := range f.Values {
+		out[i] = P{Path: v.At.Path, Line: v.At.Line, Column: v.At.Column}
+	}
+	return out
+}
+
+func (s *site) s3() *s3.Configuration {
+	c := &s3.Configuration{}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		sr := s3.Rule{ID: r.ID, AllowedOrigins: r.list(roleOrigins).texts(), AllowedMethods: r.list(roleMethods).texts(),
+			AllowedHeaders: r.list(roleHeaders).texts(), ExposeHeaders: r.list(roleExpose).texts(), MaxAgeSeconds: r.MaxAge,
+			At: s3.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
+			Values: map[string][]s3.Position{"AllowedOrigins": positions[s3.Position](r.Lists[roleOrigins]), "AllowedMethods": positions[s3.Position](r.Lists[roleMethods]),
+				"AllowedHeaders": positions[s3.Position](r.Lists[roleHeaders]), "ExposeHeaders": positions[s3.Position](r.Lists[roleExpose])}}
+		c.Rules = append(c.Rules, sr)
+	}
+	return c
+}
+
+func (s *site) gcs() *gcs.Configuration {
+	c := &gcs.Configuration{Entries: []gcs.Entry{}}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		c.Entries = append(c.Entries, gcs.Entry{Origin: r.list(roleOrigins).texts(), Method: r.list(roleMethods).texts(),
+			ResponseHeader: r.list(roleHeaders).texts(), MaxAgeSeconds: r.MaxAge, Path: r.At.Path, Line: r.At.Line, Column: r.At.Column})
+	}
+	return c
+}
+
+func (s *site) azure() *azure.Configuration {
+	c := &azure.Configuration{}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		age := 0
+		if r.MaxAge != nil {
+			age = *r.MaxAge
+		}
+		c.Rules = append(c.Rules, azure.Rule{AllowedOrigins: r.list(roleOrigins).texts(), AllowedMethods: r.list(roleMethods).texts(),
+			AllowedHeaders: r.list(roleHeaders).texts(), ExposedHeaders: r.list(roleExpose).texts(), MaxAgeInSeconds: age,
+			Path: r.At.Path, Line: r.At.Line, Column: r.At.Column})
+	}
+	return c
+}
+
+func (s *site) apigw() *apigw.HTTPConfig {
+	if len(s.Rules) == 0 {
+		return nil
+	}
+	r := &s.Rules[0]
+	return &apigw.HTTPConfig{AllowOrigins: r.list(roleOrigins).texts(), AllowMethods: r.list(roleMethods).texts(),
+		AllowHeaders: r.list(roleHeaders).texts(), ExposeHeaders: r.list(roleExpose).texts(), MaxAge: r.MaxAge,
+		AllowCredentials: r.Creds, Path: r.At.Path}
+}
+
+func (s *site) lambda() *lambdaurl.Cors {
+	if len(s.Rules) == 0 {
+		return nil
+	}
+	r := &s.Rules[0]
+	return &lambdaurl.Cors{AllowCredentials: r.Creds, AllowHeaders: r.list(roleHeaders).texts(), AllowMethods: r.list(roleMethods).texts(),
+		AllowOrigins: r.list(roleOrigins).texts(), ExposeHeaders: r.list(roleExpose).texts(), MaxAge: r.MaxAge,
+		At: lambdaurl.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
+		Values: map[string][]lambdaurl.Position{lambdaurl.FieldAllowOrigins: positions[lambdaurl.Position](r.Lists[roleOrigins]), lambdaurl.FieldAllowMethods: positions[lambdaurl.Position](r.Lists[roleMethods]),
+			lambdaurl.FieldAllowHeaders: positions[lambdaurl.Position](r.Lists[roleHeaders]), lambdaurl.FieldExposeHeaders: positions[lambdaurl.Position](r.Lists[roleExpose]),
+			lambdaurl.FieldMaxAge: {{Path: r.MaxAgeAt.Path, Line: r.MaxAgeAt.Line, Column: r.MaxAgeAt.Column}}}}
+}
+
+func (s *site) cloudfront() *cloudfront.CorsConfig {
+	if len(s.Rules) == 0 {
+		return nil
+	}
+	r := &s.Rules[0]
+	return &cloudfront.CorsConfig{AccessControlAllowCredentials: r.Creds, AccessControlAllowHeaders: r.list(roleHeaders).texts(),
+		AccessControlAllowMethods: r.list(roleMethods).texts(), AccessControlAllowOrigins: r.list(roleOrigins).texts(),
+		AccessControlExposeHeaders: r.list(roleExpose).texts(), AccessControlMaxAgeSec: r.MaxAge, OriginOverride: r.Override,
+		At: cloudfront.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
+		Values: map[string][]cloudfront.Position{cloudfront.FieldAllowOrigins: positions[cloudfront.Position](r.Lists[roleOrigins]), cloudfront.FieldAllowMethods: positions[cloudfront.Position](r.Lists[roleMethods]),
+			cloudfront.FieldAllowHeaders: positions[cloudfront.Position](r.Lists[roleHeaders]), cloudfront.FieldExposeHeaders: positions[cloudfront.Position](r.Lists[roleExpose])}}
+}
+
+// portable states s's rules in the neutral model with its platform's
+// semantics, each value at its place in the user's files. S3's come
+// from its package directly; the others' through their platform's own
+// reader of the configuration written in that platform's text, so that
+// the semantics are the platform package's, with the positions ours.
+func (s *site) portable() (portable.Semantics, []portable.ConfigRule, policy.Errors) {
+	switch s.Shape.Platform {
+	case platS3:
+		c := s.s3()
+		return s3.Semantics(), s3.PortableRules(c), s3.Validate(c)
+	case platLambdaURL, platCloudFront:
+		return s.plainRules()
+	}
+	var text, name string
+	var err error
+	var fs []policy.Format
+	switch s.Shape.Platform {
+	case platGCS:
+		text, err = gcs.Write(s.gcs())
+		name, fs = string(gcs.FormJSON), gcs.Formats()
+	case platAzure:
+		text, err = azure.Write(s.azure())
+		name, fs = string(azure.FormXML), azure.Formats()
+	case platAPIGW:
+		c := s.apigw()
+		if c == nil {
+			return portable.Semantics{}, nil, nil
+		}
+		text, err = apigw.WriteHTTP(c)
+		name, fs = "apigw-http", apigw.Formats()
+	default:
+		return portable.Semantics{}, nil, nil
+	}
+	if err != nil {
+		return portable.Semantics{}, nil, policy.Errors{s.At.err(err.Error())}
+	}
+	for _, f := range fs {
+		if rd, ok := f.(convert.Reader); ok && f.Name() == name {
+			cfg, err := rd.ReadRules(text)
+			if err != nil {
+				return portable.Semantics{}, nil, policy.Errors{s.At.err(err.Error())}
+			}
+			s.place(cfg.Rules)
+			return cfg.Semantics, cfg.Rules, cfg.Rejects
+		}
+	}
+	return portable.Semantics{}, nil, nil
+}
+
+// place puts each rule and value at its position in the user's files.
+func (s *site) place(rules []portable.ConfigRule) {
+	for i := range rules {
+		if i >= len(s.Rules) {
+			break
+		}
+		r := &rules[i]
+		sr := &s.Rules[i]
+		r.Pos = sr.At.portable()
+		r.MaxAgePos = sr.MaxAgeAt.portable()
+		r.CredentialsPos = sr.CredsAt.portable()
+		if r.CredentialsImplied {
+			r.CredentialsPos = r.Pos
+		}
+		for _, l := range []struct {
+			vs   []portable.Value
+			role string
+		}{{r.Origins, roleOrigins}, {r.Methods, roleMethods}, {r.AllowHeaders, roleHeaders}, {r.ExposeHeaders, roleExpose}} {
+			f := sr.Lists[l.role]
+			if l.role == roleExpose && s.Shape.Platform == platGCS {
+				// GCS's response_header is both lists (cloud-policies.md §3).
+				f = sr.Lists[roleHeaders]
+			}
+			for j := range l.vs {
+				switch {
+				case f != nil && j < len(f.Values):
+					l.vs[j].Pos = f.Values[j].At.portable()
+				case f != nil:
+					l.vs[j].Pos = f.At.portable()
+				default:
+					l.vs[j].Pos = r.Pos
+				}
+			}
+		}
+	}
+}
+
+// plainRules states a function URL's or a response headers policy's one
+// CORS configuration as a rule: their platform packages have no reader
+// of the neutral model yet, so the semantics are the plain ones (origins
+// compared as written, requested headers checked against the list).
+func (s *site) plainRules() (portable.Semantics, []portable.ConfigRule, policy.Errors) {
+	var out []portable.ConfigRule
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		cr := portable.ConfigRule{Index: i, MaxAge: r.MaxAge, Credentials: r.Creds}
+		cr.Origins = portable.Values("", "", r.list(roleOrigins).texts())
+		cr.Methods = portable.Values("", "", r.list(roleMethods).texts())
+		cr.AllowHeaders = portable.Values("", "", r.list(roleHeaders).texts())
+		cr.ExposeHeaders = portable.Values("", "", r.list(roleExpose).texts())
+		out = append(out, cr)
+	}
+	s.place(out)
+	return portable.Semantics{Origins: portable.OriginsLiteral}, out, nil
+}

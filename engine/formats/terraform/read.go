@@ -1,0 +1,326 @@
+package terraform
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// obj is a block of a resource as either reader sees it: an HCL block
+// (hclObj) or an object of a plan's resource values (jsonObj).
+type obj interface {
+	at() pos
+	blocks(name string) []obj
+	// list is the list attribute name, nil when absent.
+	list(name string) *field
+	// scalar is a single-valued attribute; ok is false when absent,
+	// known false when it is written but not known.
+	scalar(name string) (v cty.Value, at pos, known, ok bool)
+}
+
+// findingsOf is where a reader's notes go.
+type noter interface {
+	note(sev, code, msg string, at pos)
+	fail(at pos, msg string)
+}
+
+// readRules reads the rule blocks of one resource body as sh lays them out.
+func readRules(sh *shape, top obj, n noter) []rule {
+	objs := []obj{top}
+	for _, bt := range sh.Blocks {
+		var next []obj
+		for _, o := range objs {
+			next = append(next, o.blocks(bt)...)
+		}
+		objs = next
+	}
+	var out []rule
+	for _, o := range objs {
+		r := rule{At: o.at(), Lists: map[string]*field{}}
+		for _, role := range []string{roleOrigins, roleMethods, roleHeaders, roleExpose} {
+			name, ok := sh.Fields[role]
+			if !ok {
+				continue
+			}
+			f := fieldOf(o, name)
+			if f == nil {
+				if contains(sh.Required, role) {
+					n.fail(r.At, "the "+name+" argument is required in "+strings.Join(sh.Blocks, ".")+" ("+sh.Doc+")")
+				}
+				continue
+			}
+			if f.Unknown {
+				if contains(sh.Required, role) || role == roleOrigins || role == roleMethods {
+					n.fail(f.At, name+" is not known here, so no verdict can be given: give its value (with --param for a variable, or a .tfvars file)")
+				} else {
+					n.note("warning", codeUnresolved, name+" is not known here: the verdict assumes it is empty", f.At)
+				}
+			}
+			r.Lists[role] = f
+		}
+		if name, ok := sh.Fields[roleMaxAge]; ok {
+			if v, at, known, ok := scalarOf(o, name); ok && known && !v.IsNull() {
+				if v.Type() != cty.Number {
+					n.fail(at, name+" must be a whole number of seconds")
+				} else if bf := v.AsBigFloat(); !bf.IsInt() || bf.Cmp(big.NewFloat(1<<31-1)) > 0 || bf.Cmp(big.NewFloat(-1<<31)) < 0 {
+					n.fail(at, name+" must be a whole number of seconds")
+				} else {
+					i, _ := bf.Int64()
+					age := int(i)
+					r.MaxAge, r.MaxAgeAt = &age, at
+				}
+			} else if ok && !known {
+				n.note("warning", codeUnresolved, name+" is not known here: the verdict assumes it is not set", at)
+			} else if contains(sh.Required, roleMaxAge) && !ok {
+				n.fail(r.At, "the "+name+" argument is required ("+sh.Doc+")")
+			}
+		}
+		if name, ok := sh.Fields[roleID]; ok {
+			if v, _, known, ok := scalarOf(o, name); ok && known {
+				r.ID, _ = asString(v)
+			}
+		}
+		for _, role := range []string{roleCreds, roleOverride} {
+			name, ok := sh.Fields[role]
+			if !ok {
+				continue
+			}
+			v, at, known, ok := scalarOf(o, name)
+			b := false
+			switch {
+			case ok && known && !v.IsNull():
+				if v.Type() != cty.Bool {
+					n.fail(at, name+" must be true or false")
+					continue
+				}
+				b = v.True()
+			case ok && !known:
+				n.note("warning", codeUnresolved, name+" is not known here: the verdict assumes false", at)
+			case !ok && sh.Platform == platCloudFront:
+				n.fail(r.At, "the "+name+" argument is required ("+sh.Doc+")")
+			}
+			if role == roleCreds {
+				r.Creds, r.CredsSet, r.CredsAt = b, ok, at
+				if !ok {
+					r.CredsAt = r.At
+				}
+				if h, isHCL := o.(*hclObj); isHCL {
+					r.creds = h.editOf(name)
+				}
+			} else {
+				r.Override = b
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldOf is the list attribute name of o, through a nested block for
+// a dotted name.
+func fieldOf(o obj, name string) *field {
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		sub := o.blocks(name[:i])
+		if len(sub) == 0 {
+			return nil
+		}
+		return sub[0].list(name[i+1:])
+	}
+	return o.list(name)
+}
+
+func scalarOf(o obj, name string) (cty.Value, pos, bool, bool) {
+	if i := strings.IndexByte(name, '.'); i > 0 {
+		sub := o.blocks(name[:i])
+		if len(sub) == 0 {
+			return cty.NilVal, o.at(), false, false
+		}
+		return sub[0].scalar(name[i+1:])
+	}
+	return o.scalar(name)
+}
+
+// hclObj is a block of a .tf file.
+type hclObj struct {
+	m     *module
+	block *hclsyntax.Block
+	file  string
+	path  string
+}
+
+func (h *hclObj) at() pos { return posOf(h.block.TypeRange, h.path) }
+
+func (h *hclObj) blocks(name string) []obj {
+	var out []obj
+	for _, b := range h.block.Body.Blocks {
+		switch {
+		case b.Type == name:
+			out = append(out, &hclObj{m: h.m, block: b, file: h.file, path: h.path + "." + name + "[" + strconv.Itoa(len(out)) + "]"})
+		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
+			h.m.note("warning", codeUnresolved, "dynamic \""+name+"\" blocks are not expanded here: the verdict assumes they add no "+name+" block", posOf(b.TypeRange, h.path+".dynamic."+name))
+		}
+	}
+	return out
+}
+
+func (h *hclObj) editOf(name string) *editSite {
+	e := &editSite{File: h.file, Block: h.block, Name: name}
+	if a, ok := h.block.Body.Attributes[name]; ok {
+		e.Attr = a
+	}
+	return e
+}
+
+func (h *hclObj) scalar(name string) (cty.Value, pos, bool, bool) {
+	a, ok := h.block.Body.Attributes[name]
+	if !ok {
+		return cty.NilVal, h.at(), false, false
+	}
+	at := posOf(a.Expr.Range(), h.path+"."+name)
+	v, us := h.m.eval(a.Expr)
+	h.m.noteUnres(us, "")
+	return v, at, v.IsWhollyKnown(), true
+}
+
+func (h *hclObj) list(name string) *field {
+	a, ok := h.block.Body.Attributes[name]
+	if !ok {
+		return nil
+	}
+	p := h.path + "." + name
+	f := &field{Set: true, At: posOf(a.Expr.Range(), p), edit: h.editOf(name)}
+	h.m.listValues(a.Expr, p, f, 0)
+	return f
+}
+
+// listValues resolves a list expression into f, each item at the place
+// it is written: an item of a literal list at its own position, the
+// items of a variable or local whose value is a literal list where that
+// list is written (a .tfvars file, the default), anything else at the
+// expression. depth bounds the following of locals.
+func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) {
+	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
+		f.edit.List = t
+		f.edit.File = t.SrcRange.Filename
+		for i, el := range t.Exprs {
+			ip := path + "[" + strconv.Itoa(i) + "]"
+			v, us := m.eval(el)
+			at := posOf(el.Range(), ip)
+			if !v.IsWhollyKnown() {
+				m.noteUnres(us, "the verdict assumes the list does not hold it")
+				if len(us) == 0 {
+					m.note("warning", codeUnresolved, ip+" is not known here: the verdict assumes the list does not hold it", at)
+				}
+				continue
+			}
+			n := len(f.Values)
+			m.addItems(v, at, f)
+			if len(f.Values) == n+1 && v.Type() == cty.String {
+				f.Values[n].item = el
+			}
+		}
+		return
+	}
+	if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok && depth < 8 && len(st.Traversal) == 2 {
+		if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok {
+			switch st.Traversal.RootName() {
+			case "var":
+				if v := m.vars[a.Name]; v != nil && v.Expr != nil {
+					if _, lit := v.Expr.(*hclsyntax.TupleConsExpr); lit {
+						m.listValues(v.Expr, "var."+a.Name, f, depth+1)
+						return
+					}
+				}
+			case "local":
+				if le, ok := m.locals[a.Name]; ok {
+					m.listValues(le, "local."+a.Name, f, depth+1)
+					return
+				}
+			}
+		}
+	}
+	v, us := m.eval(e)
+	if !v.IsWhollyKnown() {
+		m.noteUnres(us, "")
+		f.Unknown = true
+		return
+	}
+	m.addItems(v, posOf(e.Range(), path), f)
+}
+
+// addItems adds v (a string, or a list, set or tuple of them) to f at at.
+func (m *module) addItems(v cty.Value, at pos, f *field) {
+	if v.IsNull() {
+		return
+	}
+	t := v.Type()
+	if t.IsListType() || t.IsSetType() || t.IsTupleType() {
+		i := 0
+		for it := v.ElementIterator(); it.Next(); i++ {
+			_, ev := it.Element()
+			m.addItems(ev, at, f)
+		}
+		return
+	}
+	s, ok := asString(v)
+	if !ok {
+		m.fail(at, "want a string, got "+t.FriendlyName())
+		return
+	}
+	f.Values = append(f.Values, value{Text: s, At: at})
+}
+
+func (m *module) note(sev, code, msg string, at pos) { m.notes.add(sev, code, msg, at) }
+func (m *module) fail(at pos, msg string)            { m.errs = append(m.errs, at.err(msg)) }
+
+// noteUnres notes each unresolved reference with what the verdict
+// assumes of it.
+func (m *module) noteUnres(us []unres, assumes string) {
+	for _, u := range us {
+		msg := u.What
+		if assumes != "" {
+			msg += ": " + assumes
+		}
+		m.note("warning", codeUnresolved, msg, u.At)
+	}
+}
+
+// readSite reads one resource of a CORS-bearing type; nil when it has no
+// CORS configuration (a bucket without cors_rule).
+func (m *module) readSite(sh *shape, r *resBlock) *site {
+	addr := r.address()
+	top := &hclObj{m: m, block: r.Block, file: r.File, path: addr}
+	for _, k := range []string{"count", "for_each"} {
+		if a, ok := r.Block.Body.Attributes[k]; ok {
+			m.note("info", codeRepeated, addr+" has "+k+": the verdict reads its configuration once, as every instance has it", posOf(a.NameRange, addr+"."+k))
+		}
+	}
+	rules := readRules(sh, top, m)
+	if len(rules) == 0 && sh.Type != "aws_s3_bucket_cors_configuration" {
+		return nil
+	}
+	s := &site{Address: addr, Shape: sh, At: top.at(), Rules: rules}
+	attr := sh.NameAttr
+	if attr == "" {
+		attr = sh.BucketRef
+	}
+	if a, ok := r.Block.Body.Attributes[attr]; attr != "" && ok {
+		if v, _ := m.evalQuiet(a.Expr); v.IsWhollyKnown() {
+			s.Name, _ = asString(v)
+		}
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package terraform
+
+import (
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// config states m's rules in the neutral model, numbered across the
+// module. The answering resource's platform gives the semantics; when a
+// resource is chosen, the other resources' rules are Disabled (they
+// answer no request of this configuration). When the request's host
+// chooses, the first resource's platform gives the semantics.
+func (m *Module) config(format string) *portable.Config {
+	cfg := &portable.Config{Format: format}
+	sem := m.chosen
+	if sem == nil && len(m.sites) > 0 {
+		sem = m.sites[0]
+	}
+	for _, s := range m.sites {
+		semantics, rules, rejects := s.portable()
+		if s == sem {
+			cfg.Semantics = semantics
+		}
+		for i := range rules {
+			rules[i].Index = s.first + i
+			rules[i].Name = s.Address
+			if id := s.Rules[i].ID; id != "" {
+				rules[i].Name += " " + id
+			}
+			rules[i].Disabled = rules[i].Disabled || m.chosen != nil && s != m.chosen
+		}
+		cfg.Rules = append(cfg.Rules, rules...)
+		cfg.Rejects = append(cfg.Rejects, rejects...)
+	}
+	return cfg
+}
+
+// ReadRules implements convert.Reader: the rules of the module of one
+// text (main.tf).
+func (f *HCL) ReadRules(text string) (*portable.Config, error) {
+	m, err := ReadModule(policy.Source{Text: text})
+	if err != nil {
+		return nil, err
+	}
+	return m.config(NameHCL), nil
+}
+
+// StateRules implements convert.Stater.
+func (*HCL) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	m, ok := ev.(*Module)
+	if !ok {
+		return nil, false
+	}
+	return m.config(NameHCL), true
+}
+
+// ReadRules implements convert.Reader: the rules of a plan.
+func (f *Plan) ReadRules(text string) (*portable.Config, error) {
+	m, err := ReadPlan(policy.Source{Text: text})
+	if err != nil {
+		return nil, err
+	}
+	return m.config(NamePlan), nil
+}
+
+// StateRules implements convert.Stater.
+func (*Plan) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	m, ok := ev.(*Module)
+	if !ok {
+		return nil, false
+	}
+	return m.config(NamePlan), true
+}
