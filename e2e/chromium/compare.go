@@ -139,13 +139,17 @@ func compareRequests(browser, ex []explain.SentRequest) []Diff {
 // SentRequests reads what the server received as the verdict's requests:
 // a preflight is an OPTIONS request with Access-Control-Request-Method
 // (Received.IsPreflight); the URL is the request target in absolute form
-// (a proxy's) or "http://" with the Host line, serialized as the URL
+// (a proxy's) or "http://" ("https://" over TLS) with the Host line, serialized as the URL
 // parser does (engine/origin), so that it compares with the model's.
 func SentRequests(rs []Received) []explain.SentRequest {
 	out := make([]explain.SentRequest, 0, len(rs))
 	for _, r := range rs {
 		u := r.Target
-		if !strings.HasPrefix(u, "http://") {
+		switch {
+		case strings.HasPrefix(u, "http://"):
+		case r.TLS:
+			u = "https://" + r.Host + u
+		default:
 			u = "http://" + r.Host + u
 		}
 		if p, err := origin.ParseURL(u); err == nil {

@@ -124,3 +124,80 @@ func validID(id string) bool {
 	}
 	return true
 }
+
+// The domains whose hosts the harnesses place in an IP address space
+// other than loopback, for Local Network Access (scenario "network"):
+// Chromium is told that the ports they reach are public and local. Every
+// other *.test host is on loopback, as 127.0.0.1 is.
+const (
+	PublicDomain = "pub.test"
+	LocalDomain  = "lan.test"
+)
+
+// AddressSpace is the IP address space the harness puts host in.
+func AddressSpace(host string) string {
+	switch {
+	case strings.HasSuffix(host, "."+PublicDomain):
+		return "public"
+	case strings.HasSuffix(host, "."+LocalDomain):
+		return "local"
+	}
+	return "loopback"
+}
+
+// ChromiumOnly says why a case can run only in the Chromium harness, or
+// "": a scenario with a network needs its pages placed in IP address
+// spaces (--ip-address-space-overrides) and served over https, which
+// the Firefox and WebKit harnesses, whose one proxy answers every host
+// on loopback over http, cannot do.
+func ChromiumOnly(c Case) string {
+	if c.Scenario.Network != nil {
+		return "Local Network Access: the page and target in IP address spaces, over https"
+	}
+	return ""
+}
+
+// CheckNetwork reports a case whose network disagrees with the address
+// spaces its hosts are placed in (AddressSpace): the page's origin and
+// the request's URL, defaults filled in as explain fills them (public,
+// public).
+func CheckNetwork(c Case) error {
+	n := c.Scenario.Network
+	if n == nil {
+		return nil
+	}
+	page, target := n.Page, n.Target
+	if page == "" {
+		page = "public"
+	}
+	if target == "" {
+		target = "public"
+	}
+	o, err := url.Parse(c.Scenario.Request.Origin)
+	if err != nil {
+		return err
+	}
+	u, err := url.Parse(c.Scenario.Request.URL)
+	if err != nil {
+		return err
+	}
+	if got := AddressSpace(o.Hostname()); got != page {
+		return fmt.Errorf("network.page is %s but the harness puts %s in %s", page, o.Hostname(), got)
+	}
+	if got := AddressSpace(u.Hostname()); got != target {
+		return fmt.Errorf("network.target is %s but the harness puts %s in %s", target, u.Hostname(), got)
+	}
+	return nil
+}
+
+// WithoutChromiumOnly is cs without the cases only the Chromium harness
+// can run (ChromiumOnly), and how many it left out, for the Firefox and
+// WebKit harnesses.
+func WithoutChromiumOnly(cs []Case) (keep []Case, left int) {
+	for _, c := range cs {
+		if ChromiumOnly(c) == "" {
+			keep = append(keep, c)
+		}
+	}
+	return keep, len(cs) - len(keep)
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/internal/browsertest"
 )
 
@@ -229,6 +230,18 @@ func startHarness(t *testing.T, ntabs int) *harness {
 	}
 	t.Cleanup(func() { srv.Close() })
 
+	// Hosts under pub.test and lan.test reach the server on ports of
+	// their own, which Chromium is told are in the public and the local
+	// IP address space (Local Network Access, scenario "network"); every
+	// other *.test host is on loopback, as 127.0.0.1 is.
+	pub, err := srv.Listen()
+	if err != nil {
+		t.Fatalf("loopback server: %v", err)
+	}
+	lan, err := srv.Listen()
+	if err != nil {
+		t.Fatalf("loopback server: %v", err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin),
 		chromedp.UserDataDir(t.TempDir()),
@@ -236,7 +249,13 @@ func startHarness(t *testing.T, ntabs int) *harness {
 		chromedp.DisableGPU,
 		// Every *.test host is this server; the port in the rule replaces
 		// the URL's, so origins stay http://app.test and http://api.test.
-		chromedp.Flag("host-resolver-rules", "MAP *.test 127.0.0.1:"+strconv.Itoa(srv.Port())),
+		// The first rule that matches a host applies.
+		chromedp.Flag("host-resolver-rules", fmt.Sprintf("MAP *.%s 127.0.0.1:%d, MAP *.%s 127.0.0.1:%d, MAP *.test 127.0.0.1:%d",
+			PublicDomain, pub, LocalDomain, lan, srv.Port())),
+		chromedp.Flag("ip-address-space-overrides", fmt.Sprintf("127.0.0.1:%d=public,127.0.0.1:%d=local", pub, lan)),
+		// The server's certificate, and only it, is trusted: https pages
+		// are secure contexts.
+		chromedp.Flag("ignore-certificate-errors-spki-list", srv.SPKI()),
 		chromedp.Flag("no-proxy-server", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -283,6 +302,9 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 
 	tb := <-h.tabs
 	defer func() { h.tabs <- tb }()
+	if err := h.permit(tb.ctx, s); err != nil {
+		return s, Observed{}, err
+	}
 	ob, err := h.fetchIn(tb, tok, s.Request, sofar{})
 	if err != nil {
 		return s, Observed{}, err
@@ -301,6 +323,40 @@ func (h *harness) run(ctx context.Context, c Case) (explain.Scenario, Observed, 
 		ob.Then = append(ob.Then, o)
 	}
 	return s, ob, nil
+}
+
+// permit sets the Local Network Access permissions of the pages of a
+// scenario with a network ("local-network" and "loopback-network", to
+// its permission; prompt when it names none: a prompt nobody answers),
+// each page origin's own: the corpus gives each such scenario page
+// origins no other uses, so tabs running at once do not meet.
+func (h *harness) permit(ctx context.Context, s explain.Scenario) error {
+	if s.Network == nil {
+		return nil
+	}
+	setting := browser.PermissionSetting(s.Network.Permission)
+	if setting == "" {
+		setting = browser.PermissionSettingPrompt
+	}
+	origins := []string{s.Request.Origin}
+	for _, l := range s.Then {
+		origins = append(origins, l.Request.Origin)
+	}
+	for _, o := range origins {
+		if po, err := origin.Parse(o); err != nil || !po.PotentiallyTrustworthy() {
+			// Chromium grants these to secure contexts only ("Permission
+			// can't be granted in current context"); a page that is not one
+			// is refused before the permission is asked.
+			continue
+		}
+		for _, name := range []string{"local-network", "loopback-network"} {
+			p := browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: name}, Setting: setting, Origin: o}
+			if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, p); err != nil {
+				return fmt.Errorf("Browser.setPermission %s %s for %s: %w", name, setting, o, err)
+			}
+		}
+	}
+	return nil
 }
 
 // sofar counts what the earlier fetches of a session left under its
@@ -535,6 +591,9 @@ func TestCorpusWellFormed(t *testing.T) {
 	}
 	for _, c := range cs {
 		if _, _, err := Effective(c); err != nil {
+			t.Errorf("%s: %v", c.ID, err)
+		}
+		if err := CheckNetwork(c); err != nil {
 			t.Errorf("%s: %v", c.ID, err)
 		}
 	}

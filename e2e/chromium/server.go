@@ -76,9 +76,18 @@ package chromium
 
 import (
 	"bufio"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -153,6 +162,8 @@ type Received struct {
 	// FromCDN: the exchange's CDN answered from its cache (scenario
 	// "cdn").
 	FromCDN bool `json:"from_cdn,omitempty"`
+	// TLS: the request came over TLS (an https: URL).
+	TLS bool `json:"tls,omitempty"`
 	// Reply are the header lines answered, kept for exchanges with a
 	// policy or a CDN, whose replies are not the scenario's as written.
 	Reply headers.List `json:"reply_headers,omitempty"`
@@ -175,6 +186,13 @@ type route struct {
 // with the replies registered for it and records every request.
 type Server struct {
 	ln net.Listener
+	// spaces are further listeners, each of which a browser may be told
+	// is in another IP address space (Listen).
+	spaces []net.Listener
+	// tls answers a connection whose first byte opens a TLS handshake,
+	// with a certificate for *.test made when the server starts (SPKI).
+	tls  *tls.Config
+	spki string
 
 	mu     sync.Mutex
 	routes map[string]route      // by routeKey: host and path, without the query
@@ -201,10 +219,65 @@ func NewServer() (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{ln: ln, routes: map[string]route{}, tokens: map[string]bool{}, seen: map[string][]Received{}, front: map[string]*front{}}
+	cfg, spki, err := testCertificate()
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	s := &Server{ln: ln, tls: cfg, spki: spki, routes: map[string]route{}, tokens: map[string]bool{}, seen: map[string][]Received{}, front: map[string]*front{}}
 	s.wg.Add(1)
-	go s.serve()
+	go s.serve(ln)
 	return s, nil
+}
+
+// Listen opens one more port on 127.0.0.1 that serves as the first does,
+// for hosts a browser is told are in another IP address space
+// (Chromium's --ip-address-space-overrides names ports).
+func (s *Server) Listen() (port int, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	s.spaces = append(s.spaces, ln)
+	s.mu.Unlock()
+	s.wg.Add(1)
+	go s.serve(ln)
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// SPKI is the base64 SHA-256 of the server certificate's public key, for
+// Chromium's --ignore-certificate-errors-spki-list: the browser trusts
+// this certificate, and only it, so https pages are secure contexts.
+func (s *Server) SPKI() string { return s.spki }
+
+// testCertificate makes a self-signed certificate for *.test, valid for a
+// day around now, with the TLS configuration that serves it.
+func testCertificate() (*tls.Config, string, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(now.UnixNano()),
+		Subject:      pkix.Name{CommonName: "whycors harness"},
+		NotBefore:    now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
+		DNSNames:    []string{"*.test", "*.pub.test", "*.lan.test"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, "", err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
+	// HTTP/1.1 only: the server reads requests line by line.
+	cfg := &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}, NextProtos: []string{"http/1.1"}}
+	return cfg, base64.StdEncoding.EncodeToString(sum[:]), nil
 }
 
 // Port is the port the server listens on.
@@ -213,6 +286,11 @@ func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 // Close stops the server and waits for its connections.
 func (s *Server) Close() error {
 	err := s.ln.Close()
+	s.mu.Lock()
+	for _, ln := range s.spaces {
+		ln.Close()
+	}
+	s.mu.Unlock()
 	s.wg.Wait()
 	return err
 }
@@ -307,10 +385,10 @@ func Token(path string) string {
 	return "/t/" + rest[:i+1]
 }
 
-func (s *Server) serve() {
+func (s *Server) serve(ln net.Listener) {
 	defer s.wg.Done()
 	for {
-		c, err := s.ln.Accept()
+		c, err := ln.Accept()
 		if err != nil {
 			return
 		}
@@ -330,10 +408,22 @@ func (s *Server) handle(c net.Conn) {
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(connDeadline))
 	br := bufio.NewReaderSize(c, 4096)
+	// A first byte 0x16 opens a TLS handshake (RFC 8446 §5.1, content
+	// type handshake): the same port serves http: and https: URLs, as
+	// the host resolver rules map a host, not a scheme, to it.
+	isTLS := false
+	if b, err := br.Peek(1); err == nil && b[0] == 0x16 {
+		tc := tls.Server(&peekedConn{Conn: c, r: br}, s.tls)
+		if tc.Handshake() != nil {
+			return
+		}
+		c, br, isTLS = tc, bufio.NewReaderSize(tc, 4096), true
+	}
 	req, err := readRequest(br)
 	if err != nil {
 		return
 	}
+	req.TLS = isTLS
 	path := req.Target
 	// A browser talking to the server as its HTTP proxy (Firefox has no
 	// host-resolver rules) sends the absolute form (RFC 9112 §3.2.2).
@@ -393,6 +483,15 @@ func (s *Server) handle(c net.Conn) {
 	}
 	_, _ = c.Write(rawReply(reply, req.Method == "HEAD"))
 }
+
+// peekedConn is a connection whose first bytes a bufio.Reader has read
+// ahead: reads go through it, writes straight to the connection.
+type peekedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (p *peekedConn) Read(b []byte) (int, error) { return p.r.Read(b) }
 
 func (s *Server) frontOf(tok string) *front {
 	s.mu.Lock()

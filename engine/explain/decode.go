@@ -1,9 +1,11 @@
 package explain
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/limits"
@@ -35,7 +37,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "policy", "fixes")
+	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "network", "policy", "fixes")
 	// "$schema" names schemas/scenario.schema.json for an editor; it is
 	// read as a string and otherwise ignored.
 	var schema string
@@ -60,6 +62,9 @@ func Decode(data []byte) (Scenario, error) {
 	}
 	if v := field(top, "cdn"); !isNull(v) {
 		s.CDN = d.cdn("$.cdn", v)
+	}
+	if v := field(top, "network"); !isNull(v) {
+		s.Network = d.network("$.network", v)
 	}
 	if v := field(top, "policy"); !isNull(v) {
 		pm := d.object("$.policy", v, "format", "text", "files", "resource", "params")
@@ -175,6 +180,34 @@ func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
 		r.Body = &s
 	}
 	r.Headers = d.headers(path+".headers", field(m, "headers"))
+}
+
+// network reads {"page", "target", "permission"}, each optional and one
+// of its names.
+func (d *decoder) network(path string, v *jsontext.Value) *Network {
+	m := d.object(path, v, "page", "target", "permission")
+	if m == nil {
+		return nil
+	}
+	// CDP's Network.IPAddressSpace and Browser.PermissionSetting names.
+	spaces := []string{fetch.SpacePublic, fetch.SpaceLocal, fetch.SpaceLoopback}
+	permissions := []string{fetch.PermissionGranted, fetch.PermissionDenied, fetch.PermissionPrompt}
+	n := &Network{}
+	for _, f := range []struct {
+		key string
+		dst *string
+		one []string
+	}{
+		{"page", &n.Page, spaces},
+		{"target", &n.Target, spaces},
+		{"permission", &n.Permission, permissions},
+	} {
+		d.str(path+"."+f.key, field(m, f.key), f.dst)
+		if *f.dst != "" && !slices.Contains(f.one, *f.dst) {
+			d.add(path+"."+f.key, "want one of "+strings.Join(f.one, ", "))
+		}
+	}
+	return n
 }
 
 // files reads [{"name", "text"}, ...]: at most limits.PolicyFiles, each

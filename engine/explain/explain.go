@@ -92,6 +92,9 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
+	if req != nil {
+		req.Network = srv.s.Network.fetchNetwork()
+	}
 	srv.cdn.begin(path)
 	res := p.RunCached(req, pre, srv, cache)
 	srv.cdn.end(res)

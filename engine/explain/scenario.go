@@ -83,6 +83,10 @@ type Scenario struct {
 	// headers it names and, when it honours Vary, those the reply's Vary
 	// names. At most limits.CDNKeyHeaders key headers.
 	CDN *cdn.Config `json:"cdn,omitempty"`
+	// Network, when set, places the page and the request's target in IP
+	// address spaces for Local Network Access, with the page's
+	// permission; every fetch of the session has the same.
+	Network *Network `json:"network,omitempty"`
 	// Policy, when set, is the server instead of raw replies: its replies
 	// come from the platform's evaluator (Response, if given, is what the
 	// application behind it answers; a route's replies are what it answers
@@ -129,6 +133,35 @@ type Request struct {
 // Reply is a raw server reply: the engine's one reply type (wire.Reply),
 // with the contract's JSON names.
 type Reply = policy.Reply
+
+// Network is where the page and the target live, for Local Network
+// Access: page and target are "public", "local" or "loopback" (CDP's
+// IPAddressSpace names); permission is "granted", "denied" or "prompt"
+// (a prompt nobody answers). An empty field is "public" for the page and
+// target and "prompt" for the permission.
+type Network struct {
+	Page       string `json:"page,omitempty"`
+	Target     string `json:"target,omitempty"`
+	Permission string `json:"permission,omitempty"`
+}
+
+// fetchNetwork is n as the browser model takes it, defaults filled in.
+func (n *Network) fetchNetwork() *fetch.Network {
+	if n == nil {
+		return nil
+	}
+	out := fetch.Network{Page: n.Page, Target: n.Target, Permission: n.Permission}
+	if out.Page == "" {
+		out.Page = fetch.SpacePublic
+	}
+	if out.Target == "" {
+		out.Target = fetch.SpacePublic
+	}
+	if out.Permission == "" {
+		out.Permission = fetch.PermissionPrompt
+	}
+	return &out
+}
 
 // Policy is a server configuration in one of the registered formats:
 // its text, or several files of one configuration (a template and its

@@ -82,7 +82,19 @@ const (
 	ReasonHeaderDisallowed            = "HeaderDisallowedByPreflightResponse"  // a CORS-unsafe header name is not in Access-Control-Allow-Headers
 	ReasonRedirectContainsCredentials = "RedirectContainsCredentials"          // a CORS redirect to a URL with a username or password
 	ReasonInvalidResponse             = "InvalidResponse"                      // the preflight got no response at all (status 0)
-	preflightPrefix                   = "Preflight"
+	// Local Network Access (https://wicg.github.io/local-network-access/):
+	// a page in the public address space asks for a local or loopback
+	// target from a page that is not a secure context, or without the
+	// user's permission.
+	ReasonInsecureLocalNetwork               = "InsecureLocalNetwork"
+	ReasonLocalNetworkAccessPermissionDenied = "LocalNetworkAccessPermissionDenied"
+	// ReasonMixedContent: an https page asks for an http URL that is not
+	// potentially trustworthy; every engine blocks fetch() as blockable
+	// mixed content before sending it
+	// (https://w3c.github.io/webappsec-mixed-content/#should-block-fetch).
+	// CDP names it as a blockedReason, "mixed-content", not a CorsError.
+	ReasonMixedContent = "MixedContent"
+	preflightPrefix    = "Preflight"
 )
 
 // Failure is why a fetch failed, with what each browser's message needs.

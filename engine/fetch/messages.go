@@ -109,6 +109,12 @@ func chromeDetail(f *Failure) string {
 		return "Method " + f.Value + " is not allowed by Access-Control-Allow-Methods in preflight response."
 	case ReasonHeaderDisallowed:
 		return "Request header field " + f.Value + " is not allowed by Access-Control-Allow-Headers in preflight response."
+	case ReasonInsecureLocalNetwork:
+		// e2e/chromium recordings lna-insecure-*.
+		return "The request client is not a secure context and the resource is in more-private address space `" + f.Value + "`."
+	case ReasonLocalNetworkAccessPermissionDenied:
+		// e2e/chromium recordings lna-denied-*, lna-prompt-*.
+		return "Permission was denied for this request to access the `" + f.Value + "` address space."
 	case ReasonRedirectContainsCredentials:
 		// Chromium 156 prints an empty location here (observed).
 		return "Redirect location '' contains a username and password, which is disallowed for cross-origin requests."
@@ -123,6 +129,9 @@ const (
 
 func (chromeMessages) console(f *Failure) []string {
 	switch f.Reason {
+	case ReasonMixedContent:
+		// e2e/chromium recordings mixed-content-*: this line only.
+		return []string{"Mixed Content: The page at '" + f.Value + "' was loaded over HTTPS, but requested an insecure resource '" + f.URL + "'. This request has been blocked; the content must be served over HTTPS."}
 	case ReasonDisallowedByMode:
 		return []string{"Fetch API cannot load " + f.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + f.Origin + "."}
 	case ReasonNoCorsRedirectModeNotFollow:
@@ -247,6 +256,11 @@ func (firefoxMessages) console(f *Failure) []string {
 	url := f.URL
 	st := " Status code: " + itoa(f.Status) + "."
 	switch strings.TrimPrefix(f.Reason, preflightPrefix) {
+	case ReasonMixedContent:
+		// Not recorded (the Firefox harness serves no https page): the
+		// BlockMixedActiveContent string of Firefox's
+		// dom/locales/en-US/chrome/security/security.properties.
+		return []string{"Blocked loading mixed active content “" + f.URL + "”"}
 	case ReasonDisallowedByMode:
 		return []string{"Security Error: Content at " + f.Origin + "/ may not load data from " + f.URL + "."}
 	case ReasonMissingAllowOriginHeader:
@@ -458,6 +472,11 @@ func (webkitMessages) console(f *Failure) []string {
 	}
 	cannot := api + " cannot load " + f.URL + " due to access control checks."
 	switch f.Reason {
+	case ReasonMixedContent:
+		// Not recorded (the WebKit harness serves no https page): the
+		// message of WebCore's MixedContentChecker (logWarning), whose
+		// text ends in a newline the console shows as none.
+		return []string{"[blocked] The page at " + f.Value + " requested insecure content from " + f.URL + ". This content was blocked and must be served over HTTPS."}
 	case ReasonDisallowedByMode:
 		// e2e/webkit recording mode-same-origin-cross.
 		return []string{api + " cannot load " + f.URL + "."}

@@ -268,6 +268,13 @@ type Profile struct {
 	// xhr-no-credentials-star and xhr-get-404-allowed; Chromium prints
 	// nothing). No CORS line, but a line the page's console shows.
 	XHRParsesEmptyBody bool
+	// LocalNetworkAccess: a request from a page in the public address
+	// space to a local or loopback target needs a secure context and the
+	// user's permission ("local-network", "loopback-network"), else it
+	// fails before anything is sent; only public pages are gated. Chromium
+	// 156: the e2e/chromium recordings lna-* (permission granted, denied
+	// and unset, a page over http, local and loopback pages).
+	LocalNetworkAccess bool
 
 	msg messages
 }
@@ -290,7 +297,8 @@ var profiles = [...]Profile{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
 		StreamNeedsHTTP2: true, CacheDropsUncovering: true, NoOpaqueOriginCache: true,
-		msg: chromeMessages{},
+		LocalNetworkAccess: true,
+		msg:                chromeMessages{},
 	},
 	{
 		Name: "firefox", Engine: "Firefox ESR 153",

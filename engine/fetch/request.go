@@ -94,6 +94,10 @@ type Request struct {
 	Redirect    string // follow (the default), error, manual
 	// XHR is set for an XMLHttpRequest (Init.API "xhr").
 	XHR bool
+	// Network is where the page and the target live, for Local Network
+	// Access; nil when the scenario does not say (every engine then
+	// fetches as if both were in one address space).
+	Network *Network
 	// HasBody is set when the page passed a body of any kind.
 	HasBody bool
 	// UseCORSPreflight is the use-CORS-preflight flag: a stream body sets it
@@ -101,6 +105,40 @@ type Request struct {
 	UseCORSPreflight bool
 	// Checks traces the construction.
 	Checks []Check
+}
+
+// Network places a fetch for Local Network Access
+// (https://wicg.github.io/local-network-access/): the IP address spaces
+// of the page and of the request's target, in CDP's names (public,
+// local, loopback), and the page's permission to reach a less public
+// space (granted, denied, prompt: a prompt nobody answers).
+type Network struct {
+	Page, Target, Permission string
+}
+
+// The IP address spaces, most public first, and the permission settings
+// (CDP's Network.IPAddressSpace and Browser.PermissionSetting).
+const (
+	SpacePublic       = "public"
+	SpaceLocal        = "local"
+	SpaceLoopback     = "loopback"
+	PermissionGranted = "granted"
+	PermissionDenied  = "denied"
+	PermissionPrompt  = "prompt"
+)
+
+// lessPublic reports whether space a is less public than b (loopback <
+// local < public).
+func lessPublic(a, b string) bool { return spaceRank(a) < spaceRank(b) }
+
+func spaceRank(s string) int {
+	switch s {
+	case SpaceLoopback:
+		return 0
+	case SpaceLocal:
+		return 1
+	}
+	return 2
 }
 
 // Include reports whether the credentials mode is "include", the only mode

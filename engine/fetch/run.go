@@ -211,10 +211,56 @@ func (s *runState) add(c Check) {
 	s.res.Checks = append(s.res.Checks, c)
 }
 
+const specLNA = "https://wicg.github.io/local-network-access/"
+
+// localNetwork is Local Network Access's check of a fetch from a public
+// page to a less public target (Profile.LocalNetworkAccess): it fails
+// before anything is sent when the page is not a secure context or the
+// user has not granted the permission. Only the fetch's first URL has a
+// known address space (Request.Network), so redirect hops are not
+// checked again.
+func (s *runState) localNetwork() *Failure {
+	n := s.r.Network
+	if !s.p.LocalNetworkAccess || n == nil || s.hop > 0 || n.Page != SpacePublic || !lessPublic(n.Target, n.Page) {
+		return nil
+	}
+	perm := "local-network"
+	if n.Target == SpaceLoopback {
+		perm = "loopback-network"
+	}
+	switch {
+	case !s.r.Origin.PotentiallyTrustworthy():
+		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
+			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space; " + s.p.Engine +
+				" lets only a secure context (https) ask for that, and " + s.r.Origin.String() + " is not one. Serve the page over https."})
+		return &Failure{Reason: ReasonInsecureLocalNetwork, Value: n.Target}
+	case n.Permission != PermissionGranted:
+		why := "the user denied the " + quote(perm) + " permission"
+		if n.Permission != PermissionDenied {
+			why = "nobody answered the " + quote(perm) + " permission prompt, which counts as denied"
+		}
+		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
+			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space, and " + why +
+				"; no request is sent. Only the user can grant it (the site settings of " + s.r.Origin.String() + ")."})
+		return &Failure{Reason: ReasonLocalNetworkAccessPermissionDenied, Value: n.Target}
+	}
+	s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Pass, Spec: specLNA,
+		Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space; the user granted the " + quote(perm) + " permission, so CORS applies as usual."})
+	return nil
+}
+
 func (s *runState) mainFetch() *Result {
 	p, r := s.p, s.r
 	for {
 		target := s.url.Origin()
+		if r.Origin.Scheme == "https" && s.url.Scheme == "http" && !target.PotentiallyTrustworthy() {
+			// The page's URL is not in the scenario: its origin's root
+			// stands for it (the harness pages are at "/").
+			page := r.Origin.String() + "/"
+			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Fail, Spec: "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch",
+				Detail: "The page is served over https and " + s.url.String() + " is http: the browser blocks it before sending anything. Serve the API over https."})
+			return s.failure(&Failure{Reason: ReasonMixedContent, Value: page})
+		}
 		sameOrigin := origin.SameOrigin(r.Origin, target) && (s.tainting == "" || s.tainting == "basic")
 		switch {
 		case sameOrigin:
@@ -232,6 +278,9 @@ func (s *runState) mainFetch() *Result {
 				return s.failure(&Failure{Reason: ReasonNoCorsRedirectModeNotFollow})
 			}
 			s.tainting = "opaque"
+			if f := s.localNetwork(); f != nil {
+				return s.failure(f)
+			}
 		case !s.url.IsHTTP():
 			s.add(Check{ID: "fetch.scheme", Title: "URL scheme", Status: Fail, Spec: specMainFetch,
 				Detail: "CORS requests need http or https; the URL's scheme is " + quote(s.url.Scheme) + "."})
@@ -241,6 +290,9 @@ func (s *runState) mainFetch() *Result {
 			if s.hop == 0 {
 				s.add(Check{ID: "fetch.cross-origin", Title: "Cross-origin request", Status: Info, Spec: specMainFetch,
 					Detail: "The page's origin " + r.Origin.String() + " differs from " + target.String() + ": the browser applies CORS."})
+			}
+			if f := s.localNetwork(); f != nil {
+				return s.failure(f)
 			}
 			if f := s.preflight(); f != nil {
 				return s.failure(f)

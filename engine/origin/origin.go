@@ -47,6 +47,36 @@ type Origin struct {
 // Opaque reports whether o is an opaque origin, which serializes as "null".
 func (o Origin) Opaque() bool { return o.Scheme == "" }
 
+// PotentiallyTrustworthy reports whether o is a potentially trustworthy
+// origin (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy):
+// https or wss, a loopback address (127.0.0.0/8, [::1]), or localhost
+// and its subdomains. A page of such an origin is a secure context; an
+// opaque origin is not.
+func (o Origin) PotentiallyTrustworthy() bool {
+	switch {
+	case o.Scheme == "https" || o.Scheme == "wss":
+		return true
+	case o.Scheme != "http" && o.Scheme != "ws":
+		return false
+	}
+	h := o.Host
+	return h == "[::1]" || strings.HasPrefix(h, "127.") && isDottedIPv4(h) ||
+		h == "localhost" || strings.HasSuffix(h, ".localhost")
+}
+
+func isDottedIPv4(h string) bool {
+	dots := 0
+	for i := 0; i < len(h); i++ {
+		switch c := h[i]; {
+		case c == '.':
+			dots++
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return dots == 3
+}
+
 // String returns the ASCII serialization: scheme "://" host [":" port],
 // or "null" for an opaque origin (HTML, "ASCII serialization of an origin").
 func (o Origin) String() string {
