@@ -40,7 +40,10 @@ func (*httpFormat) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)
 	// A "Cors" member is a Lambda function URL's configuration
 	// (engine/platform/lambdaurl), whose Cors object has the same keys.
-	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`)) && !strings.Contains(t, `"Cors"`) {
+	// A whole template (Resources of AWS:: types, as cdk synth writes
+	// it) is the cloudformation format's: ParseHTTP reads no Resources.
+	if strings.HasPrefix(t, "{") && (strings.Contains(t, `"AllowOrigins"`) || strings.Contains(t, `"allowOrigins"`)) && !strings.Contains(t, `"Cors"`) &&
+		!(strings.Contains(t, `"Resources"`) && strings.Contains(t, `"AWS::`)) {
 		return true, `a JSON object with AllowOrigins (an API Gateway HTTP API CorsConfiguration)`
 	}
 	return false, ""

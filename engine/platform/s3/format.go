@@ -101,7 +101,10 @@ func Formats() []policy.Format {
 			return false, ""
 		}}},
 		&format{FormCloudFormation, func(t string) (bool, string) {
-			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) {
+			// A whole template (Resources of AWS:: types, as cdk synth
+			// writes it) is the cloudformation format's, which reads every
+			// resource; this form still reads one when named.
+			if strings.HasPrefix(t, "{") && strings.Contains(t, `"CorsRules"`) && !(strings.Contains(t, `"Resources"`) && strings.Contains(t, `"AWS::`)) {
 				return true, `a JSON object with "CorsRules" (CloudFormation's AWS::S3::Bucket CorsConfiguration)`
 			}
 			return false, ""

@@ -166,8 +166,11 @@ func TestSeeds(t *testing.T) {
 			text: `<?xml version="1.0" encoding="UTF-8"?> <CORSConfiguration xmlns=""> <CORSRule> <AllowedOrigin></AllowedOrigin> <AllowedMethod>HEAD</AllowedMethod> <AllowedMethod>GET</AllowedMethod> <AllowedMethod>PUT</AllowedMethod> <AllowedMethod>POST</AllowedMethod> <AllowedMethod>DELETE</AllowedMethod> <AllowedHeader>*</AllowedHeader> <ExposeHeader>ETag</ExposeHeader> <ExposeHeader>x-amz-meta-custom-header</ExposeHeader> </CORSRule> </CORSConfiguration>`},
 		{desc: "JS SDK guide, console JSON", form: s3.FormJSON, rules: 1,
 			text: `[ { "AllowedHeaders": [ "*" ], "AllowedMethods": [ "HEAD", "GET", "PUT", "POST", "DELETE" ], "AllowedOrigins": [ "" ], "ExposeHeaders": [ "ETag", "x-amz-meta-custom-header"] } ]`},
-		{desc: "CloudFormation template", form: s3.FormCloudFormation, rules: 1,
-			text: `{"Resources":{"B":{"Type":"AWS::S3::Bucket","Properties":{"CorsConfiguration":{"CorsRules":[{"Id":"r1","AllowedOrigins":["https://a.test"],"AllowedMethods":["GET"],"ExposedHeaders":["ETag"],"MaxAge":"600"}]}}}}}`},
+		// A whole template ({"Resources": ...}) is detected as the
+		// cloudformation format's (engine/formats/cloudformation), which
+		// reads every resource; s3-cloudformation claims a bucket resource.
+		{desc: "CloudFormation bucket resource", form: s3.FormCloudFormation, rules: 1,
+			text: `{"Type":"AWS::S3::Bucket","Properties":{"CorsConfiguration":{"CorsRules":[{"Id":"r1","AllowedOrigins":["https://a.test"],"AllowedMethods":["GET"],"ExposedHeaders":["ETag"],"MaxAge":"600"}]}}}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -1,0 +1,48 @@
+package cloudformation_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+func registry() *policy.Registry {
+	return policy.NewRegistry(append(all.Formats(), cloudformation.Formats()...)...)
+}
+
+// TestDetect: each golden template is claimed by this format alone, and
+// what other formats claim (an S3 CorsConfiguration fragment, an HTTP
+// API's CorsConfiguration object) stays theirs.
+func TestDetect(t *testing.T) {
+	reg := registry()
+	for _, tc := range []struct {
+		desc, file, text, want string
+	}{
+		{desc: "SAM template in YAML", file: "sam-app.yaml", want: "cloudformation"},
+		{desc: "S3 bucket template in YAML", file: "s3-bucket.yaml", want: "cloudformation"},
+		{desc: "HTTP API template in YAML", file: "apigwv2.yaml", want: "cloudformation"},
+		{desc: "cdk synth output, JSON with an S3 bucket and an HTTP API", file: "cdk-synth.template.json", want: "cloudformation"},
+		{desc: "SAM Globals only", file: "sam-globals.yaml", want: "cloudformation"},
+		{desc: "a gateway response template", file: "gateway-response.yaml", want: "cloudformation"},
+		// engine/platform/s3: the s3-cloudformation form is a fragment.
+		{desc: "a bare CorsConfiguration stays s3-cloudformation's", text: `{"CorsRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]}`, want: "s3-cloudformation"},
+		// engine/platform/apigw: the CLI's --cors-configuration object.
+		{desc: "an HTTP API CorsConfiguration stays apigw-http's", text: `{"AllowOrigins": ["https://a.example"]}`, want: "apigw-http"},
+	} {
+		text := tc.text
+		if tc.file != "" {
+			b, err := os.ReadFile("testdata/" + tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = string(b)
+		}
+		ds := reg.Detect(text)
+		if len(ds) != 1 || ds[0].Format != tc.want {
+			t.Errorf("%s: Detect = %+v, want only %s", tc.desc, ds, tc.want)
+		}
+	}
+}

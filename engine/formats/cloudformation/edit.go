@@ -1,0 +1,527 @@
+package cloudformation
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// EditText implements fix.Editor: e made in the template, in the chosen
+// resource's CORS block, as a splice of bytes at the node's position:
+// comments, quoting style, indentation and the list's form (a flow list
+// [a, b] or a block list of "- a" lines) stay as they are. A template of
+// several resources answering by URL is not edited (which one is not
+// known from the text alone).
+func (*format) EditText(text string, e fix.Edit) (string, error) {
+	t, err := Read(policy.Source{Text: text})
+	if err != nil {
+		return "", err
+	}
+	r := t.chosen
+	if r == nil {
+		return "", fix.ErrUnsupported
+	}
+	ed := &editor{d: t.doc}
+	switch {
+	case r.S3 != nil:
+		rules := r.block.get("CorsRules")
+		if e.Rule < 0 || e.Rule >= len(rules.items) {
+			return "", fix.ErrNotFound
+		}
+		key := map[string]string{fix.Origins: "AllowedOrigins", fix.Methods: "AllowedMethods", fix.AllowHeaders: "AllowedHeaders"}[e.Field]
+		if key == "" {
+			// S3 decides credentials from the origins (§0 item 4).
+			return "", fix.ErrUnsupported
+		}
+		return ed.list(rules.items[e.Rule], key, e)
+	case r.HTTP != nil:
+		if e.Rule != 0 {
+			return "", fix.ErrNotFound
+		}
+		if e.Field == fix.Credentials {
+			return ed.enable(r.block, "AllowCredentials")
+		}
+		key := map[string]string{fix.Origins: "AllowOrigins", fix.Methods: "AllowMethods", fix.AllowHeaders: "AllowHeaders"}[e.Field]
+		if key == "" {
+			return "", fix.ErrUnsupported
+		}
+		return ed.list(r.block, key, e)
+	case r.REST != nil:
+		return ed.sam(r.block, e)
+	}
+	return "", fix.ErrUnsupported
+}
+
+// FileName implements fix.Editor.
+func (*format) FileName() string { return "template.yaml" }
+
+type editor struct{ d *doc }
+
+var errIntrinsic = errors.New("the value comes from an intrinsic function (!Ref, !Sub, ...): change the parameter's value or the function, not the template's literal")
+
+// list makes e in the list under key of the mapping m.
+func (ed *editor) list(m *node, key string, e fix.Edit) (string, error) {
+	l := m.get(key)
+	if l == nil {
+		if e.Op != fix.Add {
+			return "", fix.ErrNotFound
+		}
+		return ed.insertKey(m, key, e.Values)
+	}
+	if l.kind != seqK || l.tag != "" {
+		return "", errIntrinsic
+	}
+	switch e.Op {
+	case fix.Add:
+		text := ed.d.text
+		for _, v := range e.Values {
+			nt, err := (&editor{d: ed.reread(text)}).appendItem(ed.relocate(text, l), v)
+			if err != nil {
+				return "", err
+			}
+			text = nt
+		}
+		return text, nil
+	case fix.Replace:
+		for _, it := range l.items {
+			if it.kind == scalarK && it.tag == "" && it.str == e.Old && len(e.Values) == 1 {
+				return ed.replaceScalar(it, e.Values[0])
+			}
+		}
+		return "", fix.ErrNotFound
+	}
+	return "", fix.ErrUnsupported
+}
+
+// reread and relocate let list add several values one after another:
+// the first insertion moves every later offset, so the document is read
+// again and the list found at its path.
+func (ed *editor) reread(text string) *doc {
+	if text == ed.d.text {
+		return ed.d
+	}
+	d, err := readDoc(text, ed.d.file)
+	if err != nil {
+		return ed.d
+	}
+	return d
+}
+
+func (ed *editor) relocate(text string, l *node) *node {
+	if text == ed.d.text {
+		return l
+	}
+	d := ed.reread(text)
+	if n := findPath(d.root, l.path); n != nil {
+		return n
+	}
+	return l
+}
+
+func findPath(n *node, path string) *node {
+	if n == nil {
+		return nil
+	}
+	if n.path == path {
+		return n
+	}
+	for _, v := range n.vals {
+		if strings.HasPrefix(path, v.path) {
+			if f := findPath(v, path); f != nil {
+				return f
+			}
+		}
+	}
+	for _, v := range n.items {
+		if strings.HasPrefix(path, v.path) {
+			if f := findPath(v, path); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// write is v as a scalar in style s (fix.Apply has refused anything
+// that would need escaping).
+func write(v string, s style) string {
+	switch s {
+	case double:
+		return strconv.Quote(v)
+	case single:
+		return "'" + v + "'"
+	}
+	return v
+}
+
+// itemStyle is how a new item of l is written: as its last item is.
+func (ed *editor) itemStyle(l *node) style {
+	if ed.d.json {
+		return double
+	}
+	for i := len(l.items) - 1; i >= 0; i-- {
+		if it := l.items[i]; it.kind == scalarK && it.tag == "" && it.style != block {
+			return it.style
+		}
+	}
+	return plain
+}
+
+func (ed *editor) appendItem(l *node, v string) (string, error) {
+	text := ed.d.text
+	val := write(v, ed.itemStyle(l))
+	if l.flow {
+		if len(l.items) == 0 {
+			end := closeOf(text, l.off)
+			if end < 0 {
+				return "", fix.ErrNotFound
+			}
+			return fix.Insert(text, end, val), nil
+		}
+		last := l.items[len(l.items)-1]
+		end := ed.valueEnd(last)
+		if end < 0 {
+			return "", fix.ErrUnsupported
+		}
+		sep := ", "
+		if ed.d.json {
+			sep = ","
+		}
+		if len(l.items) >= 2 {
+			prev := l.items[len(l.items)-2]
+			if pe := ed.valueEnd(prev); pe >= 0 && pe <= last.off {
+				sep = text[pe:last.off]
+			}
+		} else if last.line != l.line {
+			ind, _ := fix.LineIndent(text, last.off)
+			sep = ",\n" + ind
+		}
+		return fix.Insert(text, end, sep+val), nil
+	}
+	last := l.items[len(l.items)-1]
+	if last.kind != scalarK {
+		return "", fix.ErrUnsupported
+	}
+	start := strings.LastIndexByte(text[:last.off], '\n') + 1
+	prefix := text[start:last.off]
+	if strings.TrimLeft(prefix, " ") != "- " && strings.TrimLeft(prefix, " ") != "-" {
+		return "", fix.ErrUnsupported
+	}
+	if strings.TrimLeft(prefix, " ") == "-" {
+		prefix += " "
+	}
+	return fix.Insert(text, lineEnd(text, last.off), "\n"+prefix+val), nil
+}
+
+func lineEnd(text string, off int) int {
+	if i := strings.IndexByte(text[off:], '\n'); i >= 0 {
+		e := off + i
+		if e > 0 && text[e-1] == '\r' {
+			e--
+		}
+		return e
+	}
+	return len(text)
+}
+
+func (ed *editor) replaceScalar(n *node, v string) (string, error) {
+	end := ed.valueEnd(n)
+	if end < 0 || n.style == block {
+		return "", fix.ErrUnsupported
+	}
+	s := n.style
+	if ed.d.json && n.quoted {
+		s = double
+	}
+	return ed.d.text[:n.off] + write(v, s) + ed.d.text[end:], nil
+}
+
+// enable sets the boolean key of m to true.
+func (ed *editor) enable(m *node, key string) (string, error) {
+	v := m.get(key)
+	if v == nil {
+		return ed.insertKey(m, key, nil)
+	}
+	if v.kind != scalarK || v.tag != "" {
+		return "", errIntrinsic
+	}
+	if v.str == "true" {
+		return ed.d.text, nil
+	}
+	return ed.replaceScalar(v, "true")
+}
+
+// insertKey adds key to the mapping m after its last entry, indented as
+// its keys: a list of values (nil: the boolean true). A YAML list is
+// written as m's other lists are (flow or block).
+func (ed *editor) insertKey(m *node, key string, values []string) (string, error) {
+	if m.kind != mapK || m.tag != "" || len(m.keys) == 0 {
+		return "", fix.ErrUnsupported
+	}
+	if ed.d.json {
+		val := "true"
+		if values != nil {
+			q := make([]string, len(values))
+			for i, v := range values {
+				q[i] = strconv.Quote(v)
+			}
+			val = "[" + strings.Join(q, ", ") + "]"
+		}
+		return ed.insertEntry(m, key, val)
+	}
+	ind := strings.Repeat(" ", m.keys[0].col-1)
+	val := " true"
+	if values != nil {
+		flow, prefix := false, ind+"  - "
+		st := plain
+		for _, v := range m.vals {
+			if v.kind == seqK && v.tag == "" && len(v.items) > 0 {
+				flow, st = v.flow, ed.itemStyle(v)
+				if !flow {
+					it := v.items[0]
+					prefix = ed.d.text[strings.LastIndexByte(ed.d.text[:it.off], '\n')+1 : it.off]
+				}
+				break
+			}
+		}
+		var b strings.Builder
+		if flow {
+			b.WriteString(" [")
+			for i, v := range values {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(write(v, st))
+			}
+			b.WriteString("]")
+		} else {
+			for _, v := range values {
+				b.WriteString("\n" + prefix + write(v, st))
+			}
+		}
+		val = b.String()
+	}
+	return ed.insertEntry(m, key, val)
+}
+
+// insertEntry adds key with the value text val after m's last entry: in
+// JSON `, "key": val` (on its own line when the entries are), in a YAML
+// block mapping a line `key:val` indented as m's keys (val starts with
+// its space or line break).
+func (ed *editor) insertEntry(m *node, key, val string) (string, error) {
+	text := ed.d.text
+	if m.kind != mapK || len(m.keys) == 0 {
+		return "", fix.ErrUnsupported
+	}
+	lastKey, lastVal := m.keys[len(m.keys)-1], m.vals[len(m.vals)-1]
+	if ed.d.json {
+		end := ed.valueEnd(lastVal)
+		if end < 0 {
+			return "", fix.ErrUnsupported
+		}
+		sep := ", "
+		if lastKey.line != m.line {
+			ind, _ := fix.LineIndent(text, lastKey.off)
+			sep = ",\n" + ind
+		}
+		return fix.Insert(text, end, sep+strconv.Quote(key)+": "+val), nil
+	}
+	line := lastLine(m)
+	if m.flow || line < 1 || line > len(ed.d.lines) {
+		return "", fix.ErrUnsupported
+	}
+	return fix.Insert(text, lineEnd(text, ed.d.lines[line-1]), "\n"+strings.Repeat(" ", m.keys[0].col-1)+key+":"+val), nil
+}
+
+// lastLine is the last line a block node's values reach (scalars are on
+// one line; a block scalar makes it unknown: 0).
+func lastLine(n *node) int {
+	max := n.line
+	for _, c := range append(append([]*node{}, n.vals...), n.items...) {
+		if c.kind == scalarK && c.style == block {
+			return 0
+		}
+		l := lastLine(c)
+		if l == 0 {
+			return 0
+		}
+		if l > max {
+			max = l
+		}
+	}
+	return max
+}
+
+// sam makes e in an AWS::Serverless::Api Cors: its values are strings
+// in single quotes (AllowOrigin "'https://a.example'", AllowMethods
+// "'GET,POST'"), edited inside the quotes.
+func (ed *editor) sam(cors *node, e fix.Edit) (string, error) {
+	if cors.kind == scalarK {
+		if e.Field != fix.Origins || len(e.Values) != 1 {
+			return "", fix.ErrUnsupported
+		}
+		return ed.samReplace(cors, e.Values[0])
+	}
+	key := map[string]string{fix.Origins: "AllowOrigin", fix.Methods: "AllowMethods", fix.AllowHeaders: "AllowHeaders", fix.Credentials: "AllowCredentials"}[e.Field]
+	switch {
+	case key == "":
+		return "", fix.ErrUnsupported
+	case e.Field == fix.Credentials:
+		return ed.enable(cors, key)
+	case e.Field == fix.Origins:
+		// One static origin: the page's replaces it.
+		v := cors.get(key)
+		if v == nil || len(e.Values) != 1 {
+			return "", fix.ErrNotFound
+		}
+		return ed.samReplace(v, e.Values[0])
+	}
+	v := cors.get(key)
+	if v == nil {
+		if ed.d.json {
+			return ed.insertEntry(cors, key, strconv.Quote("'"+strings.Join(e.Values, ",")+"'"))
+		}
+		return ed.insertEntry(cors, key, ` "'`+strings.Join(e.Values, ",")+`'"`)
+	}
+	if v.kind != scalarK || v.tag != "" || e.Op != fix.Add {
+		return "", errIntrinsic
+	}
+	end := ed.valueEnd(v)
+	q := samCloseQuote(ed.d.text, v, end)
+	if q < 0 {
+		return "", fix.ErrUnsupported
+	}
+	sep := ","
+	if strings.Contains(v.str, ", ") {
+		sep = ", "
+	}
+	return fix.Insert(ed.d.text, q, sep+strings.Join(e.Values, sep)), nil
+}
+
+// samCloseQuote is the offset of the single quote that closes a SAM
+// value: before the closing '"' of "'a,b'", before the closing ” of
+// ”'a,b”' (YAML's doubled quote).
+func samCloseQuote(text string, v *node, end int) int {
+	switch {
+	case end < 0 || len(v.str) < 2 || v.str[len(v.str)-1] != '\'':
+		return -1
+	case v.style == double && end >= 2 && text[end-2] == '\'':
+		return end - 2
+	case v.style == single && end >= 3 && text[end-3:end] == "'''":
+		return end - 3
+	}
+	return -1
+}
+
+func (ed *editor) samReplace(v *node, origin string) (string, error) {
+	if v.kind != scalarK || v.tag != "" {
+		return "", errIntrinsic
+	}
+	end := ed.valueEnd(v)
+	if end < 0 {
+		return "", fix.ErrUnsupported
+	}
+	var lit string
+	switch v.style {
+	case double:
+		lit = `"'` + origin + `'"`
+	case single:
+		lit = `'''` + origin + `'''`
+	default:
+		lit = `"'` + origin + `'"` // an unquoted value gets SAM's quotes
+	}
+	return ed.d.text[:v.off] + lit + ed.d.text[end:], nil
+}
+
+// valueEnd is the byte offset just past n's text: a quoted or plain
+// scalar, or a flow collection; -1 when it cannot tell.
+func (ed *editor) valueEnd(n *node) int {
+	text := ed.d.text
+	i := n.off
+	if i >= len(text) {
+		return -1
+	}
+	if n.tag != "" && text[i] == '!' {
+		return -1
+	}
+	switch text[i] {
+	case '"':
+		for j := i + 1; j < len(text); j++ {
+			switch text[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return -1
+	case '\'':
+		for j := i + 1; j < len(text); j++ {
+			if text[j] == '\'' {
+				if j+1 < len(text) && text[j+1] == '\'' {
+					j++
+					continue
+				}
+				return j + 1
+			}
+		}
+		return -1
+	case '[', '{':
+		if e := closeOf(text, i); e >= 0 {
+			return e + 1
+		}
+		return -1
+	}
+	if n.kind != scalarK {
+		return -1
+	}
+	j := i
+	for j < len(text) {
+		c := text[j]
+		if c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}' || (c == '#' && j > i && text[j-1] == ' ') {
+			break
+		}
+		j++
+	}
+	for j > i && (text[j-1] == ' ' || text[j-1] == '\t') {
+		j--
+	}
+	return j
+}
+
+// closeOf is the offset of the bracket that closes the one at open,
+// quotes skipped.
+func closeOf(text string, open int) int {
+	depth := 0
+	for j := open; j < len(text); j++ {
+		switch text[j] {
+		case '[', '{':
+			depth++
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		case '"':
+			for j++; j < len(text) && text[j] != '"'; j++ {
+				if text[j] == '\\' {
+					j++
+				}
+			}
+		case '\'':
+			for j++; j < len(text); j++ {
+				if text[j] == '\'' {
+					if j+1 < len(text) && text[j+1] == '\'' {
+						j++
+						continue
+					}
+					break
+				}
+			}
+		}
+	}
+	return -1
+}

@@ -1,0 +1,194 @@
+package cloudformation
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
+)
+
+// Respond implements policy.Evaluator: the resource that answers (the
+// chosen one, else the one the request's URL names) answers with its
+// platform's evaluator, and the outcome names it (DecidedBy).
+func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	r := t.chosen
+	if r == nil {
+		r = t.route(req.URL)
+	}
+	if r == nil {
+		return policy.Outcome{Reply: app, Decision: policy.Note{Case: caseNoResource, Args: [4]string{req.URL}}, Words: words{}}
+	}
+	o := r.Evaluator(req.URL).Respond(req, app)
+	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
+	if r.S3 != nil {
+		// The S3 rule that decided, when one matched.
+		for _, tr := range o.Rules {
+			if tr.Matched && tr.Index >= 0 && tr.Index < len(r.S3.Rules) {
+				place.Line, place.Column = r.S3.Rules[tr.Index].At.Line, r.S3.Rules[tr.Index].At.Column
+			}
+		}
+	}
+	if r.REST != nil && len(o.Rules) == 1 && o.Rules[0].Note.N >= 400 && o.Reply.Header.Has("x-amzn-ErrorType") {
+		place.Layer = "gateway-response"
+		for _, g := range t.GatewayResponses {
+			if (g.RestAPI == r.ID || g.ID == r.ID) && g.ResponseType == "DEFAULT_"+string(rune('0'+o.Rules[0].Note.N/100))+"XX" {
+				place.Resource, place.Line, place.Column = g.ID, g.Line, g.Column
+			}
+		}
+	}
+	o.DecidedBy = place
+	return o
+}
+
+// Evaluator is r's platform evaluator for a request to url: an S3
+// bucket, an HTTP API's configuration, or a REST API's OPTIONS mock
+// with the methods of url's path when SAM computes them.
+func (r *Resource) Evaluator(url string) policy.Evaluator {
+	switch {
+	case r.S3 != nil:
+		return s3.Bucket{CORS: r.S3, Name: r.BucketName}
+	case r.HTTP != nil:
+		return r.HTTP
+	case r.REST != nil && r.RESTMethodsDefault:
+		c := *r.REST
+		c.AllowMethods = restMethods(r.Routes, urlPath(url))
+		return &c
+	case r.REST != nil:
+		return r.REST
+	}
+	return noCORS{}
+}
+
+type noCORS struct{}
+
+func (noCORS) Respond(_ policy.Request, app policy.Reply) policy.Outcome {
+	return policy.Outcome{Reply: app}
+}
+
+// route is the one resource the URL names: a bucket by its name in the
+// host (virtual-hosted: NAME.s3.REGION.amazonaws.com) or the path
+// (path-style: s3.REGION.amazonaws.com/NAME), else an API whose routes
+// hold the path (after the stage, when a REST API's URL has one).
+func (t *Template) route(url string) *Resource {
+	host, path := urlHost(url), urlPath(url)
+	var found *Resource
+	n := 0
+	for _, r := range t.Resources {
+		if r.BucketName != "" && bucketURL(r.BucketName, host, path) {
+			found, n = r, n+1
+		}
+	}
+	if n == 1 {
+		return found
+	}
+	found, n = nil, 0
+	for _, r := range t.Resources {
+		for _, rt := range r.Routes {
+			if pathMatches(rt.Path, path) || pathMatches(rt.Path, dropStage(path)) {
+				found, n = r, n+1
+				break
+			}
+		}
+	}
+	if n == 1 {
+		return found
+	}
+	return nil
+}
+
+func bucketURL(name, host, path string) bool {
+	if strings.HasPrefix(host, name+".s3.") || strings.HasPrefix(host, name+".s3-") {
+		return true
+	}
+	if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		return first == name
+	}
+	return false
+}
+
+func urlHost(url string) string {
+	_, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return ""
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	return strings.ToLower(host)
+}
+
+func urlPath(url string) string {
+	_, rest, ok := strings.Cut(url, "://")
+	if !ok {
+		return ""
+	}
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return "/"
+	}
+	p := rest[i:]
+	p, _, _ = strings.Cut(p, "?")
+	p, _, _ = strings.Cut(p, "#")
+	return p
+}
+
+// dropStage drops a REST API URL's first segment, its stage (/Prod).
+func dropStage(path string) string {
+	rest := strings.TrimPrefix(path, "/")
+	_, after, ok := strings.Cut(rest, "/")
+	if !ok {
+		return "/"
+	}
+	return "/" + after
+}
+
+// pathMatches reports whether an API route's path template holds path:
+// {name} is one segment, {name+} the rest, $default every path
+// (http-api-develop-routes.html, api-gateway-method-settings).
+func pathMatches(tmpl, path string) bool {
+	if tmpl == "$default" {
+		return true
+	}
+	ts := strings.Split(strings.Trim(tmpl, "/"), "/")
+	ps := strings.Split(strings.Trim(path, "/"), "/")
+	for i, seg := range ts {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "+}") {
+			return i < len(ps) && ps[i] != ""
+		}
+		if i >= len(ps) {
+			return false
+		}
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			if ps[i] == "" {
+				return false
+			}
+			continue
+		}
+		if seg != ps[i] {
+			return false
+		}
+	}
+	return len(ts) == len(ps)
+}
+
+// The notes of this format's own decisions (words).
+const caseNoResource = "no resource of the template answers this URL"
+
+// words says this format's own notes.
+type words struct{}
+
+func (words) Rule(r policy.Rule) string { return "" }
+
+func (words) Decision(n policy.Note) string {
+	if n.Case == caseNoResource {
+		return "no resource of the template answers " + n.Args[0] + " (no bucket named in its host or path, no API route for its path): served without CORS headers; choose the resource with --resource (policy.resource)"
+	}
+	return ""
+}
+
+// Words are this format's sentences, for the explainer.
+func Words() policy.Words { return words{} }

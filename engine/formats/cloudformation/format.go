@@ -1,0 +1,170 @@
+package cloudformation
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Name is the format's registered name.
+const Name = "cloudformation"
+
+// doc is the reference the evaluation rests on: each resource answers
+// with its platform's evaluator, which cites its own section.
+const docRef = "shared/reference/cloud-policies.md §1.3 (S3), §5.1 (HTTP API), §5.2 (REST API); the AWS CloudFormation and SAM template references cited in engine/formats/cloudformation"
+
+// format is CloudFormation and SAM templates as a policy.Format, with the
+// capabilities the engine finds by type assertion.
+type format struct{}
+
+// Formats are this package's formats, for a policy.Registry.
+func Formats() []policy.Format { return []policy.Format{&format{}} }
+
+func (*format) Name() string { return Name }
+
+// Detect implements policy.Format: a JSON object with Resources whose
+// types are AWS::, or YAML with a top-level Resources (or
+// AWSTemplateFormatVersion, or SAM's Transform) and an AWS:: type.
+func (*format) Detect(text string) (bool, string) {
+	t := strings.TrimLeft(text, " \t\r\n\ufeff")
+	if !strings.Contains(t, "AWS::") {
+		return false, ""
+	}
+	if strings.HasPrefix(t, "{") {
+		if strings.Contains(t, `"Resources"`) {
+			return true, `a JSON object with "Resources" of AWS:: types (a CloudFormation template, as cdk synth writes it)`
+		}
+		return false, ""
+	}
+	if strings.HasPrefix(t, "[") || strings.HasPrefix(t, "<") {
+		return false, ""
+	}
+	for _, key := range []string{"Resources:", "AWSTemplateFormatVersion:", "Transform:"} {
+		if strings.HasPrefix(t, key) || strings.Contains(t, "\n"+key) {
+			return true, "YAML with a top-level " + strings.TrimSuffix(key, ":") + " and AWS:: types (a CloudFormation or SAM template)"
+		}
+	}
+	return false, ""
+}
+
+// Parse implements policy.Format: the template's text alone.
+func (f *format) Parse(text string) (policy.Evaluator, error) {
+	return f.ParseSource(policy.Source{Text: text})
+}
+
+// ParseSource implements policy.SourceParser: the template, its
+// parameter files and values, and the chosen resource.
+func (*format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	t, err := Read(src)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// ReadRules implements convert.Reader: the chosen resource's rules in the
+// neutral model, positioned in the template, with its platform's
+// semantics. A REST API's static headers are no rule list (as apigw-rest).
+func (f *format) ReadRules(text string) (*portable.Config, error) {
+	ev, err := f.Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cfg, ok, why := rules(ev.(*Template))
+	if !ok {
+		return nil, &convert.Error{Msg: Name + ": " + why}
+	}
+	return cfg, nil
+}
+
+// StateRules implements convert.Stater.
+func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	t, ok := ev.(*Template)
+	if !ok {
+		return nil, false
+	}
+	cfg, ok, _ := rules(t)
+	return cfg, ok
+}
+
+func rules(t *Template) (*portable.Config, bool, string) {
+	r := t.chosen
+	if r == nil {
+		return nil, false, "several resources answer by URL; " + candidates(t.Resources)
+	}
+	switch {
+	case r.S3 != nil:
+		return &portable.Config{Format: Name, Semantics: s3.Semantics(), Rules: s3.PortableRules(r.S3)}, true, ""
+	case r.HTTP != nil:
+		c := r.HTTP
+		at := portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}
+		cr := portable.ConfigRule{Name: r.ID, Pos: at, MaxAge: c.MaxAge, Credentials: c.AllowCredentials, CredentialsPos: at, MaxAgePos: at}
+		vals := func(key string, v []string) []portable.Value {
+			out := make([]portable.Value, len(v))
+			for i, s := range v {
+				out[i] = portable.Value{Text: s, Pos: at}
+				if ps := r.pos[key]; i < len(ps) {
+					out[i].Pos = ps[i]
+				}
+			}
+			return out
+		}
+		cr.Origins, cr.Methods = vals("AllowOrigins", c.AllowOrigins), vals("AllowMethods", c.AllowMethods)
+		cr.AllowHeaders, cr.ExposeHeaders = vals("AllowHeaders", c.AllowHeaders), vals("ExposeHeaders", c.ExposeHeaders)
+		// Origins compared exactly, or by scheme for https://* (§5.1), as apigw-http.
+		return &portable.Config{Format: Name, Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{cr}}, true, ""
+	}
+	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"
+}
+
+// Platform implements lint.Platformer.
+func (*format) Platform() string { return "CloudFormation" }
+
+// Doc implements explain.Documented.
+func (*format) Doc() string { return docRef }
+
+// CheckText implements lint.TextChecker: what the verdict assumes for
+// values the template leaves unresolved, and an S3 rule whose "*" origin
+// S3 answers without Access-Control-Allow-Credentials.
+func (*format) CheckText(text string) []portable.Finding {
+	t, err := Read(policy.Source{Text: text})
+	if err != nil {
+		return nil
+	}
+	return t.Traps()
+}
+
+// Traps implements advise.Trapper.
+func (f *format) Traps(text string, _ headers.List) []portable.Finding { return f.CheckText(text) }
+
+// Traps are the template's traps: its Assumptions, and each S3 rule
+// whose AllowedOrigins hold "*", for which S3 sends no
+// Access-Control-Allow-Credentials, so that a fetch with credentials
+// fails (cloud-policies.md §0 item 4).
+func (t *Template) Traps() []portable.Finding {
+	out := append([]portable.Finding(nil), t.Assumptions...)
+	for _, r := range t.Resources {
+		if r.S3 == nil {
+			continue
+		}
+		for _, rule := range r.S3.Rules {
+			for i, o := range rule.AllowedOrigins {
+				if o != "*" {
+					continue
+				}
+				p := rule.At
+				if ps := rule.Values["AllowedOrigins"]; i < len(ps) {
+					p = ps[i]
+				}
+				out = append(out, portable.Finding{Severity: "warning", Code: "cfn-s3-star-credentials",
+					Message: r.ID + ": S3 answers AllowedOrigins '*' with Access-Control-Allow-Origin: * and no Access-Control-Allow-Credentials, so a fetch with credentials (cookies, credentials: 'include') from a page is refused; list the page's origins instead (cloud-policies.md §0 item 4)",
+					Pos:     portable.Pos{Path: p.Path, Line: p.Line, Column: p.Column}})
+			}
+		}
+	}
+	return out
+}

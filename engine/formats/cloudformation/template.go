@@ -1,0 +1,736 @@
+package cloudformation
+
+import (
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/internal/jsontext"
+	"github.com/whycors/whycors/engine/limits"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// The resource types whose CORS configuration this format reads.
+const (
+	TypeBucket    = "AWS::S3::Bucket"
+	TypeHTTPAPI   = "AWS::ApiGatewayV2::Api"
+	TypeSAMHTTP   = "AWS::Serverless::HttpApi"
+	TypeSAMAPI    = "AWS::Serverless::Api"
+	TypeGatewayRe = "AWS::ApiGateway::GatewayResponse"
+)
+
+// The logical IDs SAM gives the APIs it creates for functions' events
+// that name no API (sam-resource-api.html, sam-resource-httpapi.html:
+// "ServerlessRestApi", "ServerlessHttpApi").
+const (
+	implicitREST = "ServerlessRestApi"
+	implicitHTTP = "ServerlessHttpApi"
+)
+
+// Template is a CloudFormation or SAM template read for its CORS
+// configurations: each resource that has one, mapped onto its
+// platform's model, and what the template alone could not tell.
+type Template struct {
+	// File is the template's file name, when it came as one of several.
+	File string
+	// Resources are the resources with a CORS configuration, in the
+	// template's order.
+	Resources []*Resource
+	// GatewayResponses are the AWS::ApiGateway::GatewayResponse
+	// resources and SAM GatewayResponses entries, kept with their
+	// positions.
+	GatewayResponses []GatewayResponse
+	// Assumptions are the values the template leaves unresolved (a
+	// parameter without Default nor --param, !GetAtt, a pseudo
+	// parameter), each at its position, with what the verdict assumes.
+	Assumptions []portable.Finding
+
+	doc    *doc
+	chosen *Resource // the resource that answers; nil: by URL (route)
+}
+
+// Resource is one resource's CORS configuration on its platform's model:
+// exactly one of S3, HTTP and REST is set.
+type Resource struct {
+	ID   string // logical ID
+	Type string // TypeBucket, TypeHTTPAPI, ...
+	// Line and Column are where the CORS block (CorsConfiguration, Cors)
+	// is; Path its JSON path in the template.
+	Line, Column int
+	Path         string
+
+	S3         *s3.Configuration
+	BucketName string // "" when not set or not resolved
+	HTTP       *apigw.HTTPConfig
+	REST       *apigw.RESTConfig
+	// RESTMethodsDefault: SAM computes the OPTIONS reply's
+	// Access-Control-Allow-Methods from the path's methods when Cors
+	// names none.
+	RESTMethodsDefault bool
+	// Routes are the methods and paths the template gives the API.
+	Routes []Route
+
+	block *node                     // the CORS block
+	pos   map[string][]portable.Pos // an HTTP API's list values, by property
+}
+
+// Route is one method and path of an API (a SAM event, an
+// AWS::ApiGatewayV2::Route RouteKey).
+type Route struct {
+	Method string // upper case; "ANY" for any
+	Path   string // "/items/{id}", "/{proxy+}", "$default"
+}
+
+// GatewayResponse is an API Gateway gateway response with the headers
+// it sets (ResponseParameters gatewayresponse.header.*, values as
+// written, single quotes included), positioned.
+type GatewayResponse struct {
+	ID           string // the resource's logical ID, or the SAM API's
+	RestAPI      string // the API it belongs to (RestApiId's !Ref), when known
+	ResponseType string // DEFAULT_4XX, UNAUTHORIZED, ...
+	StatusCode   string
+	Headers      map[string]string
+	Line, Column int
+	Path         string
+}
+
+// reader reads one template.
+type reader struct {
+	d    *doc
+	r    *resolver
+	errs policy.Errors
+	res  *node // Resources
+	glob *node // Globals
+	t    *Template
+}
+
+func (rd *reader) fail(n *node, msg string) {
+	rd.errs = append(rd.errs, rd.d.errAt(n, msg))
+}
+
+// Read reads a template from src: its main text (src.Text, else the
+// first file), parameter files among the other files, src.Params over
+// both, and src.Resource, the resource that answers ("" to choose by
+// the request's URL, or the only one).
+func Read(src policy.Source) (*Template, error) {
+	text, file, rest := src.Text, "", src.Files
+	if text == "" && len(src.Files) > 0 {
+		text, file, rest = src.Files[0].Text, src.Files[0].Name, src.Files[1:]
+	}
+	if len(text) > limits.PolicyText {
+		return nil, policy.Errors{{File: file, Line: 1, Column: 1, Msg: "configuration text is larger than 1 MiB"}}
+	}
+	given := map[string]string{}
+	var errs policy.Errors
+	for _, f := range rest {
+		errs = append(errs, paramFile(f, given)...)
+	}
+	for k, v := range src.Params {
+		given[k] = v
+	}
+	d, perr := readDoc(text, file)
+	if perr != nil {
+		return nil, append(errs, perr)
+	}
+	rd := &reader{d: d, t: &Template{File: file, doc: d}, errs: errs}
+	root := d.root
+	if root.kind != mapK {
+		rd.fail(root, "want a template: a mapping with Resources, got "+root.kindName())
+		return nil, rd.errs
+	}
+	rd.r = &resolver{d: d, params: root.get("Parameters"), mappings: root.get("Mappings"), conds: root.get("Conditions"), given: given}
+	rd.glob = root.get("Globals")
+	rd.res = root.get("Resources")
+	if rd.res == nil || rd.res.kind != mapK {
+		rd.fail(root, "want a template with a Resources mapping")
+		return nil, rd.errs
+	}
+	for name := range given {
+		if rd.r.params.get(name) == nil && !strings.HasPrefix(name, "AWS::") {
+			rd.errs = append(rd.errs, &policy.Error{File: file, Path: "$.Parameters", Msg: "--param " + name + ": the template has no parameter " + strconv.Quote(name)})
+		}
+	}
+	rd.resources()
+	rd.t.Assumptions = rd.r.notes
+	if err := rd.choose(src.Resource); err != nil {
+		rd.errs = append(rd.errs, err)
+	}
+	if len(rd.errs) > 0 {
+		return nil, rd.errs
+	}
+	return rd.t, nil
+}
+
+// paramFile reads a parameter file: the CLI's [{"ParameterKey": k,
+// "ParameterValue": v}] or a template configuration file
+// {"Parameters": {k: v}} (CodePipeline's).
+func paramFile(f policy.File, given map[string]string) policy.Errors {
+	v, serr := jsontext.ParseString(f.Text, maxDepth)
+	bad := func(off int, msg string) policy.Errors {
+		l, c := policy.LineCol(f.Text, off)
+		return policy.Errors{{File: f.Name, Line: l, Column: c, Msg: msg}}
+	}
+	if serr != nil {
+		return bad(serr.Off, "a parameter file must be JSON: "+serr.Msg)
+	}
+	if p, ok := v.Get("Parameters"); ok && p.Kind == jsontext.Object {
+		for i, k := range p.Keys {
+			given[k] = p.Fields[i].Str
+		}
+		return nil
+	}
+	if v.Kind != jsontext.Array {
+		return bad(v.Off, `want a parameter file: [{"ParameterKey": ..., "ParameterValue": ...}] or {"Parameters": {...}}`)
+	}
+	var errs policy.Errors
+	for _, it := range v.Items {
+		k, ok1 := it.Get("ParameterKey")
+		val, ok2 := it.Get("ParameterValue")
+		if !ok1 || !ok2 {
+			errs = append(errs, bad(it.Off, "want ParameterKey and ParameterValue")...)
+			continue
+		}
+		given[k.Str] = val.Str
+	}
+	return errs
+}
+
+// resources reads every resource: CORS configurations, routes and
+// gateway responses.
+func (rd *reader) resources() {
+	routes := map[string][]Route{}
+	for i, k := range rd.res.keys {
+		id, rn := k.str, rd.res.vals[i]
+		typ, _ := rd.r.str(rn.get("Type"))
+		props := rn.get("Properties")
+		switch typ {
+		case "AWS::Serverless::Function":
+			rd.events(props, routes)
+		case "AWS::ApiGatewayV2::Route":
+			key, _ := rd.r.str(props.get("RouteKey"))
+			api := refName(props.get("ApiId"))
+			if m, p, ok := strings.Cut(key, " "); ok && api != "" {
+				routes[api] = append(routes[api], Route{strings.ToUpper(m), p})
+			} else if key == "$default" && api != "" {
+				routes[api] = append(routes[api], Route{"ANY", "$default"})
+			}
+		case TypeGatewayRe:
+			rd.gatewayResponse(id, rn, props)
+		}
+	}
+	for i, k := range rd.res.keys {
+		id, rn := k.str, rd.res.vals[i]
+		typ, _ := rd.r.str(rn.get("Type"))
+		props := rn.get("Properties")
+		var res *Resource
+		switch typ {
+		case TypeBucket:
+			res = rd.bucket(props)
+		case TypeHTTPAPI:
+			res = rd.httpAPI(props, "CorsConfiguration", typ)
+		case TypeSAMHTTP:
+			parent := props
+			if props.get("CorsConfiguration") == nil {
+				parent = rd.glob.get("HttpApi")
+			}
+			res = rd.httpAPI(parent, "CorsConfiguration", typ)
+		case TypeSAMAPI:
+			parent := props
+			if props.get("Cors") == nil {
+				parent = rd.glob.get("Api")
+			}
+			res = rd.restAPI(parent)
+			rd.samGatewayResponses(id, props.get("GatewayResponses"))
+		}
+		if res != nil {
+			res.ID, res.Type, res.Routes = id, typ, routes[id]
+			rd.t.Resources = append(rd.t.Resources, res)
+		}
+	}
+	// SAM's implicit APIs take the Globals' CORS configuration.
+	if rs := routes[implicitREST]; len(rs) > 0 && rd.res.get(implicitREST) == nil {
+		if rd.glob.get("Api").get("Cors") != nil {
+			if res := rd.restAPI(rd.glob.get("Api")); res != nil {
+				res.ID, res.Type, res.Routes = implicitREST, TypeSAMAPI, rs
+				rd.t.Resources = append(rd.t.Resources, res)
+			}
+		}
+	}
+	if rs := routes[implicitHTTP]; len(rs) > 0 && rd.res.get(implicitHTTP) == nil {
+		if rd.glob.get("HttpApi").get("CorsConfiguration") != nil {
+			if res := rd.httpAPI(rd.glob.get("HttpApi"), "CorsConfiguration", TypeSAMHTTP); res != nil {
+				res.ID, res.Type, res.Routes = implicitHTTP, TypeSAMHTTP, rs
+				rd.t.Resources = append(rd.t.Resources, res)
+			}
+		}
+	}
+	// Gateway responses of DEFAULT_4XX and DEFAULT_5XX that set
+	// Access-Control-Allow-Origin give API Gateway's own errors CORS
+	// headers (cloud-policies.md §5.2).
+	for _, g := range rd.t.GatewayResponses {
+		if g.ResponseType != "DEFAULT_4XX" && g.ResponseType != "DEFAULT_5XX" || g.Headers["Access-Control-Allow-Origin"] == "" {
+			continue
+		}
+		for _, res := range rd.t.Resources {
+			if res.REST != nil && (g.RestAPI == res.ID || g.ID == res.ID) && !slices.Contains(res.REST.GatewayResponses, g.ResponseType) {
+				res.REST.GatewayResponses = append(res.REST.GatewayResponses, g.ResponseType)
+			}
+		}
+	}
+}
+
+// refName is the logical ID a !Ref (or {"Ref": ...}) names.
+func refName(n *node) string {
+	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.kind == scalarK {
+		return arg.str
+	}
+	return ""
+}
+
+// events collects a SAM function's Api and HttpApi events
+// (sam-property-function-api.html, sam-property-function-httpapi.html).
+func (rd *reader) events(props *node, routes map[string][]Route) {
+	evs := props.get("Events")
+	if evs == nil || evs.kind != mapK {
+		return
+	}
+	for _, ev := range evs.vals {
+		typ, _ := rd.r.str(ev.get("Type"))
+		p := ev.get("Properties")
+		path, _ := rd.r.str(p.get("Path"))
+		method, _ := rd.r.str(p.get("Method"))
+		switch typ {
+		case "Api":
+			api := refName(p.get("RestApiId"))
+			if api == "" {
+				api = implicitREST
+			}
+			if path != "" {
+				routes[api] = append(routes[api], Route{normMethod(method), path})
+			}
+		case "HttpApi":
+			api := refName(p.get("ApiId"))
+			if api == "" {
+				api = implicitHTTP
+			}
+			if path == "" {
+				path = "$default" // an HttpApi event without Path is the $default route
+			}
+			routes[api] = append(routes[api], Route{normMethod(method), path})
+		}
+	}
+}
+
+func normMethod(m string) string {
+	m = strings.ToUpper(m)
+	if m == "" || m == "X-AMAZON-APIGATEWAY-ANY-METHOD" {
+		return "ANY"
+	}
+	return m
+}
+
+func (rd *reader) gatewayResponse(id string, rn, props *node) {
+	g := GatewayResponse{ID: id, RestAPI: refName(props.get("RestApiId")), Line: rn.line, Column: rn.col, Path: rn.path, Headers: map[string]string{}}
+	g.ResponseType, _ = rd.r.str(props.get("ResponseType"))
+	g.StatusCode, _ = rd.r.str(props.get("StatusCode"))
+	if rp := props.get("ResponseParameters"); rp != nil && rp.kind == mapK {
+		for i, k := range rp.keys {
+			if name, ok := strings.CutPrefix(k.str, "gatewayresponse.header."); ok {
+				g.Headers[name], _ = rd.r.str(rp.vals[i])
+			}
+		}
+	}
+	rd.t.GatewayResponses = append(rd.t.GatewayResponses, g)
+}
+
+// samGatewayResponses reads a SAM API's GatewayResponses property
+// (sam-property-api-gatewayresponse.html): ResponseParameters.Headers.
+func (rd *reader) samGatewayResponses(id string, gr *node) {
+	if gr == nil || gr.kind != mapK {
+		return
+	}
+	for i, k := range gr.keys {
+		v := gr.vals[i]
+		g := GatewayResponse{ID: id, RestAPI: id, ResponseType: k.str, Line: k.line, Column: k.col, Path: v.path, Headers: map[string]string{}}
+		g.StatusCode, _ = rd.r.str(v.get("StatusCode"))
+		if h := v.get("ResponseParameters").get("Headers"); h != nil && h.kind == mapK {
+			for j, hk := range h.keys {
+				g.Headers[hk.str], _ = rd.r.str(h.vals[j])
+			}
+		}
+		rd.t.GatewayResponses = append(rd.t.GatewayResponses, g)
+	}
+}
+
+// newResource is a resource whose CORS block is parent's key: placed
+// at the key (Cors:, CorsConfiguration:), where the user looks for it.
+func newResource(parent *node, key string) *Resource {
+	k, block := parent.keyNode(key), parent.get(key)
+	return &Resource{Line: k.line, Column: k.col, Path: block.path, block: block}
+}
+
+// s3Keys are AWS::S3::Bucket CorsRule's properties
+// (aws-properties-s3-bucket-corsrule.html).
+var s3Keys = []string{"AllowedHeaders", "AllowedMethods", "AllowedOrigins", "ExposedHeaders", "Id", "MaxAge"}
+
+// bucket maps AWS::S3::Bucket's CorsConfiguration onto S3's model
+// (aws-properties-s3-bucket-corsconfiguration.html), validated as
+// PutBucketCors would (s3.Validate).
+func (rd *reader) bucket(props *node) *Resource {
+	cc := props.get("CorsConfiguration")
+	if cc == nil || noValue(cc) {
+		return nil
+	}
+	res := newResource(props, "CorsConfiguration")
+	res.BucketName, _ = rd.r.str(props.get("BucketName"))
+	if strings.HasPrefix(res.BucketName, unresolvedPrefix) {
+		res.BucketName = ""
+	}
+	rules := cc.get("CorsRules")
+	if cc.kind != mapK || rules == nil {
+		rd.fail(cc, "CorsConfiguration wants CorsRules, a list of CORS rules")
+		return nil
+	}
+	if rules.kind != seqK || rules.tag != "" {
+		rd.fail(rules, "CorsRules wants a list of CORS rules, got "+rules.kindName())
+		return nil
+	}
+	c := &s3.Configuration{}
+	for _, rn := range rules.items {
+		r := s3.Rule{At: s3Pos(rn)}
+		if rn.kind != mapK {
+			rd.fail(rn, "want a CORS rule (a mapping), got "+rn.kindName())
+			continue
+		}
+		rd.unknownKeys(rn, s3Keys)
+		r.AllowedOrigins = rd.strList(rn, "AllowedOrigins", &r)
+		r.AllowedMethods = rd.strList(rn, "AllowedMethods", &r)
+		r.AllowedHeaders = rd.strList(rn, "AllowedHeaders", &r)
+		r.ExposeHeaders = rd.strListAs(rn, "ExposedHeaders", "ExposeHeaders", &r)
+		if v := rn.get("Id"); v != nil {
+			r.ID, _ = rd.r.str(v)
+		}
+		if v := rn.get("MaxAge"); v != nil && !noValue(v) {
+			if n, ok := rd.r.integer(v); ok {
+				r.MaxAgeSeconds = &n
+			} else {
+				rd.fail(v, "MaxAge wants a whole number of seconds, got "+v.kindName())
+			}
+		}
+		c.Rules = append(c.Rules, r)
+	}
+	if len(c.Rules) == 0 {
+		rd.fail(rules, "CorsRules is empty: S3 refuses a CORS configuration without rules ("+s3.MsgMalformedXML+")")
+		return nil
+	}
+	for _, e := range s3.Validate(c) {
+		e.File = rd.d.file
+		rd.errs = append(rd.errs, e)
+	}
+	res.S3 = c
+	return res
+}
+
+func s3Pos(n *node) s3.Position { return s3.Position{Path: n.path, Line: n.line, Column: n.col} }
+
+func (rd *reader) strList(rn *node, key string, r *s3.Rule) []string {
+	return rd.strListAs(rn, key, key, r)
+}
+
+// strListAs reads rn's list key into the rule's list model, each value
+// positioned.
+func (rd *reader) strListAs(rn *node, key, model string, r *s3.Rule) []string {
+	out, at := rd.strings(rn, key)
+	if out == nil {
+		return nil
+	}
+	ps := make([]s3.Position, len(at))
+	for i, n := range at {
+		ps[i] = s3Pos(n)
+	}
+	if r.Values == nil {
+		r.Values = map[string][]s3.Position{}
+	}
+	r.Values[model] = ps
+	return out
+}
+
+// strings reads m's list key: each value resolved, with the node it
+// came from; nil when m has no such key (or it is AWS::NoValue).
+func (rd *reader) strings(m *node, key string) ([]string, []*node) {
+	v := m.get(key)
+	if v == nil || noValue(v) {
+		return nil, nil
+	}
+	items, ok := rd.r.list(v)
+	if !ok {
+		rd.fail(v, key+" wants a list of strings, got "+v.kindName())
+		return nil, nil
+	}
+	out, at := make([]string, len(items)), make([]*node, len(items))
+	for i, it := range items {
+		out[i], at[i] = it.s, it.n
+	}
+	return out, at
+}
+
+func (rd *reader) unknownKeys(n *node, known []string) {
+	for _, k := range n.keys {
+		if slices.Contains(known, k.str) {
+			continue
+		}
+		msg := "unknown property " + strconv.Quote(k.str) + "; must be one of: " + strings.Join(known, ", ")
+		for _, x := range known {
+			if strings.EqualFold(x, k.str) {
+				msg = "unknown property " + strconv.Quote(k.str) + "; property names are case-sensitive: did you mean " + strconv.Quote(x) + "?"
+			}
+		}
+		rd.fail(k, msg)
+	}
+}
+
+// httpKeys are an HTTP API's Cors properties
+// (aws-properties-apigatewayv2-api-cors.html,
+// sam-property-httpapi-httpapicorsconfiguration.html).
+var httpKeys = []string{"AllowCredentials", "AllowHeaders", "AllowMethods", "AllowOrigins", "ExposeHeaders", "MaxAge"}
+
+// httpAPI maps an HTTP API's CorsConfiguration onto apigw.HTTPConfig,
+// refused as API Gateway refuses it (credentials with "*", MaxAge out
+// of -1..86400: cloud-policies.md §5.1).
+func (rd *reader) httpAPI(parent *node, key, typ string) *Resource {
+	cc := parent.get(key)
+	if cc == nil || noValue(cc) {
+		return nil
+	}
+	res := newResource(parent, key)
+	c := &apigw.HTTPConfig{Path: cc.path}
+	if typ == TypeSAMHTTP && cc.kind == scalarK && cc.tag == "" {
+		// SAM takes CorsConfiguration: true as every origin [UNVERIFIED]:
+		// the property's documentation names the object form only.
+		if b, ok := rd.r.boolean(cc); ok && b {
+			c.AllowOrigins = []string{"*"}
+			res.HTTP = c
+			return res
+		}
+	}
+	if cc.kind != mapK {
+		rd.fail(cc, "CorsConfiguration wants a mapping of AllowOrigins, AllowMethods, ..., got "+cc.kindName())
+		return nil
+	}
+	rd.unknownKeys(cc, httpKeys)
+	list := func(key string) []string {
+		out, at := rd.strings(cc, key)
+		if out == nil {
+			return nil
+		}
+		ps := make([]portable.Pos, len(at))
+		for i, n := range at {
+			ps[i] = portable.Pos{Path: n.path, Line: n.line, Column: n.col}
+		}
+		if res.pos == nil {
+			res.pos = map[string][]portable.Pos{}
+		}
+		res.pos[key] = ps
+		return out
+	}
+	c.AllowOrigins, c.AllowMethods = list("AllowOrigins"), list("AllowMethods")
+	c.AllowHeaders, c.ExposeHeaders = list("AllowHeaders"), list("ExposeHeaders")
+	if v := cc.get("MaxAge"); v != nil && !noValue(v) {
+		n, ok := rd.r.integer(v)
+		if !ok || n < -1 || n > 86400 {
+			rd.errs = append(rd.errs, &policy.Error{File: rd.d.file, Path: v.path, Line: v.line, Column: v.col, Code: "BadRequestException", Msg: "MaxAge must be a whole number from -1 to 86400"})
+		}
+		c.MaxAge = &n
+	}
+	if v := cc.get("AllowCredentials"); v != nil && !noValue(v) {
+		b, ok := rd.r.boolean(v)
+		if !ok {
+			rd.fail(v, "AllowCredentials wants true or false, got "+v.kindName())
+		}
+		c.AllowCredentials = b
+		if b && slices.Contains(c.AllowOrigins, "*") {
+			// API Gateway's words (aws/aws-cdk#9076, cloud-policies.md §5.1).
+			rd.errs = append(rd.errs, &policy.Error{File: rd.d.file, Path: v.path, Line: v.line, Column: v.col, Code: "BadRequestException", Msg: "allow-credentials is not supported if 'allow-origin' is *"})
+		}
+	}
+	res.HTTP = c
+	return res
+}
+
+// samCorsKeys are AWS::Serverless::Api's Cors properties
+// (sam-property-api-corsconfiguration.html).
+var samCorsKeys = []string{"AllowCredentials", "AllowHeaders", "AllowMethods", "AllowOrigin", "MaxAge"}
+
+// restAPI maps AWS::Serverless::Api's Cors onto the REST model: SAM adds
+// to each path of the API an OPTIONS method with a MOCK integration whose
+// response parameters are the Cors values as written
+// (sam-property-api-corsconfiguration.html; the expansion is SAM's
+// add_cors, whose output aws/serverless-application-model#464 shows:
+// "type": "mock", method.response.header.Access-Control-Allow-Origin:
+// "'*'"). The API's other methods are Lambda proxy integrations
+// (sam-property-function-api.html): the function's reply carries its
+// own CORS headers.
+func (rd *reader) restAPI(parent *node) *Resource {
+	cors := parent.get("Cors")
+	if cors == nil || noValue(cors) {
+		return nil
+	}
+	res := newResource(parent, "Cors")
+	c := &apigw.RESTConfig{Integration: apigw.LambdaProxy, Path: cors.path}
+	var originAt, credsAt *node
+	if cors.kind == mapK && cors.tag == "" {
+		rd.unknownKeys(cors, samCorsKeys)
+		originAt = cors.get("AllowOrigin")
+		if originAt == nil {
+			rd.fail(cors, "Cors wants AllowOrigin (SAM: \"'https://www.example.com'\")")
+		}
+		if v := cors.get("AllowMethods"); v != nil {
+			if s, ok := rd.samValue(v, "AllowMethods"); ok {
+				for _, m := range strings.Split(s, ",") {
+					c.AllowMethods = append(c.AllowMethods, strings.TrimSpace(m))
+				}
+			}
+		} else {
+			res.RESTMethodsDefault = true
+		}
+		if v := cors.get("AllowHeaders"); v != nil {
+			c.AllowHeaders, _ = rd.samValue(v, "AllowHeaders")
+		}
+		if v := cors.get("MaxAge"); v != nil {
+			if s, ok := rd.samValue(v, "MaxAge"); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(s))
+				if err != nil || n < 0 {
+					rd.fail(v, "MaxAge wants a whole number of seconds in single quotes, as \"'600'\"")
+				}
+				c.MaxAge = &n
+			}
+		}
+		if v := cors.get("AllowCredentials"); v != nil {
+			b, ok := rd.r.boolean(v)
+			if !ok {
+				rd.fail(v, "AllowCredentials wants true or false, got "+v.kindName())
+			}
+			c.AllowCredentials, credsAt = b, v
+		}
+	} else {
+		originAt = cors // Cors: "'https://www.example.com'" is AllowOrigin alone
+		res.RESTMethodsDefault = true
+	}
+	if originAt != nil {
+		c.AllowOrigin, _ = rd.samValue(originAt, "AllowOrigin")
+	}
+	if c.AllowCredentials && c.AllowOrigin == "*" {
+		// SAM refuses it when it translates the template
+		// (aws/serverless-application-model#464: credentials with the
+		// wildcard origin are invalid).
+		rd.fail(credsAt, "SAM refuses AllowCredentials: true with AllowOrigin \"'*'\" (or no AllowOrigin): browsers refuse credentials with Access-Control-Allow-Origin: *; name the origin, as \"'https://www.example.com'\"")
+	}
+	res.REST = c
+	return res
+}
+
+// samValue reads one of SAM's Cors values: a string that SAM writes as
+// an API Gateway response-parameter mapping value, where a literal is in
+// single quotes (sam-property-api-corsconfiguration.html: AllowOrigin
+// "'www.example.com'"). An unquoted value is a mapping expression API
+// Gateway refuses when the stack deploys: reported at its position.
+// The value comes back without its quotes.
+func (rd *reader) samValue(v *node, key string) (string, bool) {
+	s, ok := rd.r.str(v)
+	if !ok {
+		rd.fail(v, key+" wants a string in single quotes, as \"'*'\", got "+v.kindName())
+		return "", false
+	}
+	if strings.HasPrefix(s, unresolvedPrefix) {
+		return s, true
+	}
+	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		rd.errs = append(rd.errs, &policy.Error{File: rd.d.file, Path: v.path, Line: v.line, Column: v.col,
+			Msg: key + " " + strconv.Quote(s) + " is not in single quotes: SAM passes the value to API Gateway as a response-parameter mapping, where a literal must be quoted; write \"'" + s + "'\""})
+		return s, true
+	}
+	return s[1 : len(s)-1], true
+}
+
+// choose sets the resource that answers: name, or the only one, or none
+// (the request's URL chooses: route) when every resource can be told
+// apart by URL.
+func (rd *reader) choose(name string) *policy.Error {
+	rs := rd.t.Resources
+	if name != "" {
+		for _, r := range rs {
+			if r.ID == name {
+				rd.t.chosen = r
+				return nil
+			}
+		}
+		if k := rd.res.keyNode(name); k != nil {
+			typ, _ := rd.r.str(rd.res.get(name).get("Type"))
+			return rd.d.errAt(k, "resource "+name+" ("+typ+") has no CORS configuration this format reads; "+candidates(rs))
+		}
+		return rd.d.errAt(rd.res, "the template has no resource "+strconv.Quote(name)+"; "+candidates(rs))
+	}
+	switch {
+	case len(rs) == 0:
+		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, or Globals)")
+	case len(rs) == 1:
+		rd.t.chosen = rs[0]
+		return nil
+	}
+	for _, r := range rs {
+		if r.BucketName == "" && len(r.Routes) == 0 {
+			return rd.d.errAt(rd.res, "several resources have a CORS configuration and the request's URL cannot tell which answers; "+candidates(rs))
+		}
+	}
+	return nil
+}
+
+func candidates(rs []*Resource) string {
+	if len(rs) == 0 {
+		return "no resource has a CORS configuration"
+	}
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = r.ID + " (" + r.Type + ", line " + strconv.Itoa(r.Line) + ")"
+	}
+	return "choose one with --resource NAME (policy.resource): " + strings.Join(names, ", ")
+}
+
+// Chosen is the resource that answers every request, or nil when the
+// request's URL chooses.
+func (t *Template) Chosen() *Resource { return t.chosen }
+
+// restMethods are the methods SAM lists in the OPTIONS reply of path
+// when Cors names none: the path's methods and OPTIONS, sorted; "any"
+// stands for every method (SAM's swagger editor,
+// _make_cors_allowed_methods_for_path).
+func restMethods(routes []Route, path string) []string {
+	set := map[string]bool{"OPTIONS": true}
+	matched := false
+	for _, r := range routes {
+		if path != "" && !pathMatches(r.Path, path) {
+			continue
+		}
+		matched = true
+		if r.Method == "ANY" {
+			for _, m := range []string{"DELETE", "GET", "HEAD", "PATCH", "POST", "PUT"} {
+				set[m] = true
+			}
+			continue
+		}
+		set[r.Method] = true
+	}
+	if !matched && path != "" {
+		return restMethods(routes, "")
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out
+}
