@@ -1,0 +1,348 @@
+package terraform_test
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/terraform"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden diffs and the example's output")
+
+// registry is the whole engine's formats and this package's, as the
+// lead will list them in engine/all.
+func registry() *policy.Registry {
+	return policy.NewRegistry(append(all.Formats(), terraform.Formats()...)...)
+}
+
+// loadDir reads a module's .tf and .tfvars files, in name order.
+func loadDir(t testing.TB, dir string) policy.Source {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(names)
+	var src policy.Source
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".tf") && !strings.HasSuffix(n, ".tfvars") {
+			continue
+		}
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src.Files = append(src.Files, policy.File{Name: filepath.Base(n), Text: string(b)})
+	}
+	return src
+}
+
+// request is the page's fetch of a scenario.
+type request struct {
+	Origin, URL, Method, Credentials string
+	Headers                          [][2]string
+}
+
+// scenario is the JSON scenario of req against src in format.
+func scenario(t testing.TB, format string, src policy.Source, req request) explain.Scenario {
+	t.Helper()
+	r := map[string]any{"origin": req.Origin, "url": req.URL}
+	if req.Method != "" {
+		r["method"] = req.Method
+	}
+	if req.Credentials != "" {
+		r["credentials"] = req.Credentials
+	}
+	if len(req.Headers) > 0 {
+		r["headers"] = req.Headers
+	}
+	p := map[string]any{"format": format}
+	if src.Text != "" {
+		p["text"] = src.Text
+	}
+	if len(src.Files) > 0 {
+		p["files"] = src.Files
+	}
+	if src.Resource != "" {
+		p["resource"] = src.Resource
+	}
+	if len(src.Params) > 0 {
+		p["params"] = src.Params
+	}
+	b, err := json.Marshal(map[string]any{"request": r, "policy": p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := explain.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestGoldenModules: each golden module (one per resource type, written
+// from the shapes in the providers' documentation) gives the verdict its
+// platform's semantics give, and names the resource and rule block that
+// decided.
+func TestGoldenModules(t *testing.T) {
+	tests := []struct {
+		desc     string
+		dir      string
+		params   map[string]string
+		resource string
+		req      request
+		allowed  bool
+		reason   string
+		// decided is resource file:line of the verdict's decided_by.
+		decided string
+		source  string
+	}{
+		{desc: "S3: an origin from terraform.tfvars, which wins over the default", dir: "s3",
+			req:     request{Origin: "https://admin.example.com", URL: "https://acme-uploads.s3.amazonaws.com/a.jpg", Method: "PUT", Headers: [][2]string{{"Content-Type", "image/jpeg"}}},
+			allowed: true, decided: "aws_s3_bucket_cors_configuration.uploads main.tf:11",
+			source: "Terraform docs, variable definition precedence (.tfvars over default); cloud-policies.md §1.3 (rule 1 matches origin, method and header)"},
+		{desc: "S3: -var wins over terraform.tfvars", dir: "s3", params: map[string]string{"app_origins": `["https://app.example.com"]`},
+			req:     request{Origin: "https://admin.example.com", URL: "https://acme-uploads.s3.amazonaws.com/a.jpg", Method: "PUT", Headers: [][2]string{{"Content-Type", "image/jpeg"}}},
+			allowed: false, reason: "PreflightMissingAllowOriginHeader", decided: "aws_s3_bucket_cors_configuration.uploads main.tf:8",
+			source: "Terraform docs (-var last); cloud-policies.md §1.3 (no rule matches: 403 without CORS headers)"},
+		{desc: "S3: the second rule's origin is built from a local and a variable's default", dir: "s3",
+			req:     request{Origin: "https://docs.example.com", URL: "https://acme-uploads.s3.amazonaws.com/guide.pdf"},
+			allowed: true, decided: "aws_s3_bucket_cors_configuration.uploads main.tf:19",
+			source: "\"https://${local.docs_host}\" with docs_host = \"docs.${var.domain}\", domain's default example.com; §1.3 rule 2"},
+		{desc: "S3 legacy cors_rule: \"*\" answers without credentials", dir: "s3-legacy",
+			req:     request{Origin: "https://any.example", URL: "https://acme-assets.s3.amazonaws.com/logo.svg"},
+			allowed: true, decided: "aws_s3_bucket.assets main.tf:7", source: "cloud-policies.md §0 item 4 (ACAO * for a \"*\" rule)"},
+		{desc: "S3 legacy cors_rule: a fetch with credentials is blocked by \"*\"", dir: "s3-legacy",
+			req:     request{Origin: "https://any.example", URL: "https://acme-assets.s3.amazonaws.com/logo.svg", Credentials: "include"},
+			allowed: false, reason: "WildcardOriginNotAllowed", decided: "aws_s3_bucket.assets main.tf:7",
+			source: "cloud-policies.md §0 item 4; Fetch standard, CORS check (credentials with ACAO *)"},
+		{desc: "API Gateway HTTP API: origin from a variable's default, with credentials", dir: "apigw",
+			req:     request{Origin: "https://shop.example.com", URL: "https://abc123.execute-api.eu-west-1.amazonaws.com/cart", Method: "POST", Credentials: "include", Headers: [][2]string{{"Content-Type", "application/json"}}},
+			allowed: true, decided: "aws_apigatewayv2_api.shop main.tf:12", source: "cloud-policies.md §5.1 (HTTP API answers the preflight itself)"},
+		{desc: "Lambda function URL: a header outside allow_headers", dir: "lambda",
+			req:     request{Origin: "https://app.example.com", URL: "https://abc.lambda-url.eu-west-1.on.aws/", Method: "POST", Headers: [][2]string{{"Content-Type", "application/json"}}},
+			allowed: false, reason: "HeaderDisallowedByPreflightResponse", decided: "aws_lambda_function_url.hook main.tf:7",
+			source: "Lambda function URL CORS doc (AllowHeaders); engine/platform/lambdaurl"},
+		{desc: "CloudFront response headers policy: an allowed origin", dir: "cloudfront",
+			req:     request{Origin: "https://www.example.com", URL: "https://d111111abcdef8.cloudfront.net/app.js"},
+			allowed: true, decided: "aws_cloudfront_response_headers_policy.site main.tf:7",
+			source: "CloudFront response headers policy guide (CORS settings); cloud-policies.md §5.4"},
+		{desc: "GCS: PUT with Content-Type from the one cors entry", dir: "gcs",
+			req:     request{Origin: "https://app.example.com", URL: "https://storage.googleapis.com/acme-media/v.mp4", Method: "PUT", Headers: [][2]string{{"Content-Type", "video/mp4"}}},
+			allowed: true, decided: "google_storage_bucket.media main.tf:7", source: "cloud-policies.md §3"},
+		{desc: "Azure: a method outside allowed_methods", dir: "azure",
+			req:     request{Origin: "https://app.example.com", URL: "https://acmefiles.blob.core.windows.net/c/f.txt", Method: "DELETE"},
+			allowed: false, decided: "azurerm_storage_account.files main.tf:4", source: "cloud-policies.md §4 (no rule matches origin and method: the resource block decided)"},
+		{desc: "two buckets: the host names bucket a", dir: "multi",
+			req:     request{Origin: "https://a.example.com", URL: "https://acme-a.s3.eu-west-1.amazonaws.com/x"},
+			allowed: true, decided: "aws_s3_bucket.a main.tf:6", source: "S3 virtual-hosted endpoint BUCKET.s3.REGION.amazonaws.com"},
+		{desc: "two buckets: path style names bucket b, which does not list a's origin", dir: "multi",
+			req:     request{Origin: "https://a.example.com", URL: "https://s3.eu-west-1.amazonaws.com/acme-b/x"},
+			allowed: false, decided: "aws_s3_bucket.b main.tf:12", source: "S3 path-style endpoint s3.REGION.amazonaws.com/BUCKET; §1.3"},
+		{desc: "two buckets: --resource chooses whatever the host", dir: "multi", resource: "aws_s3_bucket.b",
+			req:     request{Origin: "https://b.example.com", URL: "https://cdn.example.net/x"},
+			allowed: true, decided: "aws_s3_bucket.b main.tf:15", source: "policy.resource (design.md, The contract grows)"},
+	}
+	reg := registry()
+	for _, tc := range tests {
+		src := loadDir(t, filepath.Join("testdata", tc.dir))
+		src.Params, src.Resource = tc.params, tc.resource
+		v, err := explain.Explain(scenario(t, terraform.NameHCL, src, tc.req), explain.Options{Formats: reg})
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if v.Allowed != tc.allowed || !tc.allowed && tc.reason != "" && v.Reason != tc.reason {
+			t.Errorf("%s: allowed %v (%s), want %v %s (%s)", tc.desc, v.Allowed, v.Reason, tc.allowed, tc.reason, tc.source)
+		}
+		got := ""
+		if d := v.DecidedBy; d != nil {
+			got = d.Resource + " " + d.File + ":" + itoa(d.Line)
+			if d.Layer != "cors-rule" {
+				t.Errorf("%s: layer %q, want cors-rule", tc.desc, d.Layer)
+			}
+		}
+		if got != tc.decided {
+			t.Errorf("%s: decided_by %q, want %q", tc.desc, got, tc.decided)
+		}
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// TestFixDiffs: a fix edits the user's own file where the value is
+// written (the .tfvars list, the .tf list, a missing attribute), and
+// the diff against the golden one touches only the lines it must.
+func TestFixDiffs(t *testing.T) {
+	tests := []struct {
+		desc, dir string
+		edit      fix.Edit
+		golden    string
+		// minus and plus are the diff's changed lines.
+		minus, plus int
+	}{
+		{desc: "an origin into the .tfvars list written one item a line (trailing comma kept)", dir: "s3",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Origins, Values: []string{"https://new.example.com"}}, golden: "s3/fix-origin.diff", minus: 0, plus: 1},
+		{desc: "a header into a one-line list: one line changes", dir: "lambda",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.AllowHeaders, Values: []string{"content-type"}}, golden: "lambda/fix-header.diff", minus: 1, plus: 1},
+		{desc: "a method into the GCS entry", dir: "gcs",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"POST"}}, golden: "gcs/fix-method.diff", minus: 1, plus: 1},
+		{desc: "allowed_headers added to the S3 rule that lacks it, aligned with its neighbours", dir: "s3",
+			edit: fix.Edit{Op: fix.Add, Rule: 1, Field: fix.AllowHeaders, Values: []string{"range"}}, golden: "s3/fix-add-attribute.diff", minus: 0, plus: 1},
+		{desc: "\"*\" replaced by the page's origin in the legacy inline rule", dir: "s3-legacy",
+			edit: fix.Edit{Op: fix.Replace, Rule: 0, Field: fix.Origins, Old: "*", Values: []string{"https://app.example.com"}}, golden: "s3-legacy/fix-replace.diff", minus: 1, plus: 1},
+		{desc: "a method into bucket b, the second resource's rule", dir: "multi",
+			edit: fix.Edit{Op: fix.Add, Rule: 1, Field: fix.Methods, Values: []string{"POST"}}, golden: "multi/fix-method.diff", minus: 1, plus: 1},
+	}
+	for _, tc := range tests {
+		src := loadDir(t, filepath.Join("testdata", tc.dir))
+		file, text, err := terraform.EditSource(src, tc.edit)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		var old string
+		for _, f := range src.Files {
+			if f.Name == file {
+				old = f.Text
+			}
+		}
+		d := fix.Diff("a/"+file, "b/"+file, old, text)
+		minus, plus := changed(d)
+		if minus != tc.minus || plus != tc.plus {
+			t.Errorf("%s: the diff removes %d and adds %d lines, want %d and %d:\n%s", tc.desc, minus, plus, tc.minus, tc.plus, d)
+		}
+		// The edited module still reads, with the value added.
+		src2 := src
+		src2.Files = append([]policy.File(nil), src.Files...)
+		for i := range src2.Files {
+			if src2.Files[i].Name == file {
+				src2.Files[i].Text = text
+			}
+		}
+		cfg, err := rulesOf(src2)
+		if err != nil {
+			t.Errorf("%s: the edited module does not read: %v", tc.desc, err)
+		} else if !holds(cfg, tc.edit) {
+			t.Errorf("%s: rule %d does not hold %v after the edit", tc.desc, tc.edit.Rule, tc.edit.Values)
+		}
+		golden := filepath.Join("testdata", tc.golden)
+		if *update {
+			if err := os.WriteFile(golden, []byte(d), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if d != string(want) {
+			t.Errorf("%s: diff\n%s\nwant\n%s", tc.desc, d, want)
+		}
+	}
+}
+
+// changed counts a unified diff's removed and added lines.
+func changed(d string) (minus, plus int) {
+	for _, l := range strings.Split(d, "\n") {
+		switch {
+		case strings.HasPrefix(l, "---"), strings.HasPrefix(l, "+++"):
+		case strings.HasPrefix(l, "-"):
+			minus++
+		case strings.HasPrefix(l, "+"):
+			plus++
+		}
+	}
+	return minus, plus
+}
+
+type rulesCfg = []struct{ origins, methods, headers []string }
+
+func rulesOf(src policy.Source) (rulesCfg, error) {
+	m, err := terraform.ReadModule(src)
+	if err != nil {
+		return nil, err
+	}
+	_ = m
+	cfg, ok := (&terraform.HCL{}).StateRules(m, "")
+	if !ok {
+		return nil, os.ErrInvalid
+	}
+	var out rulesCfg
+	for _, r := range cfg.Rules {
+		var x struct{ origins, methods, headers []string }
+		for _, v := range r.Origins {
+			x.origins = append(x.origins, v.Text)
+		}
+		for _, v := range r.Methods {
+			x.methods = append(x.methods, v.Text)
+		}
+		for _, v := range r.AllowHeaders {
+			x.headers = append(x.headers, v.Text)
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+func holds(cfg rulesCfg, e fix.Edit) bool {
+	if e.Rule >= len(cfg) {
+		return false
+	}
+	r := cfg[e.Rule]
+	list := map[string][]string{fix.Origins: r.origins, fix.Methods: r.methods, fix.AllowHeaders: r.headers}[e.Field]
+	for _, v := range e.Values {
+		found := false
+		for _, x := range list {
+			found = found || x == v
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// TestExplainFixOneText: through the explainer's fix search, a module
+// of one text blocked for a header gets a fix whose diff changes the
+// one line of the list (the fix.Editor capability).
+func TestExplainFixOneText(t *testing.T) {
+	b, err := os.ReadFile("testdata/lambda/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := scenario(t, terraform.NameHCL, policy.Source{Text: string(b)}, request{Origin: "https://app.example.com", URL: "https://abc.lambda-url.eu-west-1.on.aws/",
+		Method: "POST", Headers: [][2]string{{"Content-Type", "application/json"}}})
+	v, err := explain.Explain(s, advise.Options(registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed {
+		t.Fatal("allowed; want blocked for content-type (allow_headers lists date and keep-alive)")
+	}
+	for _, f := range v.Fixes {
+		if f.Where != "server" || f.Format != terraform.NameHCL {
+			continue
+		}
+		if minus, plus := changed(f.Diff); minus != 1 || plus != 1 || !strings.Contains(f.Diff, `+    allow_headers     = ["date", "keep-alive", "content-type"]`) {
+			t.Errorf("fix diff:\n%s\nwant content-type added to the one allow_headers line", f.Diff)
+		}
+		return
+	}
+	t.Errorf("no server fix in terraform syntax among %d fixes", len(v.Fixes))
+}
