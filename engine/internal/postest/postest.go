@@ -5,9 +5,13 @@ package postest
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Positions checks that err is a policy.Errors with one fault per entry of
@@ -58,4 +62,36 @@ func Lookup(t testing.TB, fs []policy.Format, name string) policy.Format {
 		t.Fatalf("Formats() has no %q", name)
 	}
 	return f
+}
+
+// Written writes the one rule r with write (a convert.Writer's
+// WriteRules) and says how it went: refused, when the writer refused it
+// (a *portable.Refusal), else each note as "field:effect", space
+// separated, in the order the writer made them.
+func Written(t testing.TB, write func(portable.Policy, []string, *portable.Notes) (string, error), r portable.Rule) (refused bool, notes string) {
+	t.Helper()
+	n := &portable.Notes{From: []int{0}}
+	_, err := write(portable.Policy{Rules: []portable.Rule{r}}, nil, n)
+	var refusal *portable.Refusal
+	if errors.As(err, &refusal) {
+		return true, ""
+	}
+	if err != nil {
+		t.Fatalf("WriteRules(%+v): %v", r, err)
+	}
+	var got []string
+	for _, x := range n.List() {
+		got = append(got, x.Field+":"+x.Effect)
+	}
+	return false, strings.Join(got, " ")
+}
+
+// Golden is the text of testdata/name, a golden file of the test's package.
+func Golden(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -1,8 +1,6 @@
 package lambdaurl_test
 
 import (
-	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -28,15 +26,6 @@ const (
 )
 
 func intp(n int) *int { return &n }
-
-func golden(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 func TestRespond(t *testing.T) {
 	cors := &lambdaurl.Cors{AllowOrigins: []string{"https://shop.example"}, AllowMethods: []string{"GET", "POST"},
@@ -115,7 +104,7 @@ func TestParse(t *testing.T) {
 		want  []policy.Error // line and column of each fault, in order
 		cites string
 	}{
-		{desc: "get-function-url-config output", text: golden(t, "function-url-config.json"), cites: "API_GetFunctionUrlConfig.html response shape"},
+		{desc: "get-function-url-config output", text: postest.Golden(t, "function-url-config.json"), cites: "API_GetFunctionUrlConfig.html response shape"},
 		{desc: "the --cors object alone", text: `{"AllowOrigins": ["*"], "AllowMethods": ["GET"]}`, cites: "API_Cors.html"},
 		{desc: "a URL configuration without Cors has no CORS", text: `{"FunctionUrl": "https://x.lambda-url.eu-west-1.on.aws/", "AuthType": "NONE"}`, cites: "API_GetFunctionUrlConfig.html: Cors is optional"},
 		{desc: "every fault listed", text: "{\"Cors\": {\n \"AllowOrigins\": \"*\",\n \"AllowMethods\": [\"GET\", \"OPTIONS\", \"CONNECT\"],\n \"MaxAge\": 86401,\n \"allowHeaders\": []\n}}",
@@ -153,7 +142,7 @@ func TestValidateCodes(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	f := postest.Lookup(t, lambdaurl.Formats(), "lambda-url")
-	text := golden(t, "function-url-config.json")
+	text := postest.Golden(t, "function-url-config.json")
 
 	// convert.Reader and convert.Stater: one rule, every value placed.
 	cfg, err := f.(convert.Reader).ReadRules(text)
@@ -182,7 +171,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := golden(t, "written.golden.json"); out != strings.TrimSpace(want) {
+	if want := postest.Golden(t, "written.golden.json"); out != strings.TrimSpace(want) {
 		t.Errorf("WriteRules =\n%s\nwant testdata/written.golden.json\n%s", out, want)
 	}
 	back, err := lambdaurl.Parse(out)
@@ -196,7 +185,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := golden(t, "edited.golden.json"); edited != want {
+	if want := postest.Golden(t, "edited.golden.json"); edited != want {
 		t.Errorf("EditText =\n%s\nwant testdata/edited.golden.json", edited)
 	}
 	if removed := strings.Replace(edited, `, "https://admin.example"`, "", 1); removed != text {
@@ -242,21 +231,9 @@ func TestWriteRefusals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
-			n := &portable.Notes{From: []int{0}}
-			_, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{tc.rule}}, nil, n)
-			var refusal *portable.Refusal
-			if got := errors.As(err, &refusal); got != tc.refuse {
-				t.Fatalf("refused %v (%v), want %v (%s)", got, err, tc.refuse, tc.cites)
-			}
-			if tc.refuse {
-				return
-			}
-			var got []string
-			for _, x := range n.List() {
-				got = append(got, x.Field+":"+x.Effect)
-			}
-			if strings.Join(got, " ") != tc.notes {
-				t.Errorf("notes %v, want %s (%s)", got, tc.notes, tc.cites)
+			refused, notes := postest.Written(t, w.WriteRules, tc.rule)
+			if refused != tc.refuse || notes != tc.notes {
+				t.Errorf("refused %v, notes %q; want %v, %q (%s)", refused, notes, tc.refuse, tc.notes, tc.cites)
 			}
 		})
 	}
@@ -291,7 +268,7 @@ func TestDetect(t *testing.T) {
 		desc, text string
 		want       string // the one format resolved; "" when lambda-url must not claim it
 	}{
-		{desc: "get-function-url-config output", text: golden(t, "function-url-config.json"), want: "lambda-url"},
+		{desc: "get-function-url-config output", text: postest.Golden(t, "function-url-config.json"), want: "lambda-url"},
 		{desc: "cli-input-json", text: `{"FunctionName": "orders", "Cors": {"AllowOrigins": ["https://a.example"]}}`, want: "lambda-url"},
 		{desc: "the bare Cors object", text: `{"AllowOrigins": ["https://a.example"]}`},
 		{desc: "a CloudFormation template", text: `{"Resources": {"U": {"Type": "AWS::Lambda::Url", "Properties": {"Cors": {"AllowOrigins": ["*"]}}}}}`},

@@ -3,7 +3,6 @@ package lambdaurl
 import (
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/place"
-	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -24,19 +23,7 @@ var urlConfigKeys = []string{"FunctionUrl", "FunctionArn", "FunctionName", "Auth
 // A function URL configuration without Cors has no CORS: Parse returns nil
 // and no error.
 func Parse(text string) (*Cors, error) {
-	if len(text) > wire.MaxText {
-		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
-	}
-	doc, perr := jsonpos.Parse(text)
-	if perr != nil {
-		return nil, policy.Errors{perr}
-	}
-	c, errs := read(doc)
-	errs = append(errs, Validate(c)...)
-	if len(errs) > 0 {
-		return nil, errs
-	}
-	return c, nil
+	return place.Parse(text, read, Validate)
 }
 
 func read(doc *jsonpos.Doc) (*Cors, policy.Errors) {
@@ -58,35 +45,11 @@ func read(doc *jsonpos.Doc) (*Cors, policy.Errors) {
 	}
 	c := &Cors{At: place.Of(doc, v, path), Values: map[string][]place.Position{}}
 	var errs policy.Errors
-	for i, k := range v.Keys {
-		f, fp := v.Fields[i], jsonpos.Key(path, k)
-		var list *[]string
-		switch k {
-		case FieldAllowCredentials:
-			c.AllowCredentials = place.Bool(doc, f, fp, &errs)
-		case FieldMaxAge:
-			c.MaxAge = place.Int(doc, f, fp, &errs)
-		case FieldAllowHeaders:
-			list = &c.AllowHeaders
-		case FieldAllowMethods:
-			list = &c.AllowMethods
-		case FieldAllowOrigins:
-			list = &c.AllowOrigins
-		case FieldExposeHeaders:
-			list = &c.ExposeHeaders
-		default:
-			errs = append(errs, place.Unknown(doc, f, path, k, fields))
-			continue
-		}
-		if list != nil {
-			*list = doc.Strings(f, fp, &errs)
-			if f.Kind == jsonpos.Array {
-				c.Values[k] = place.Items(doc, f, fp)
-			}
-		} else {
-			c.Values[k] = []place.Position{place.Of(doc, f, fp)}
-		}
-	}
+	place.Fields{
+		Bools: map[string]*bool{FieldAllowCredentials: &c.AllowCredentials},
+		Ints:  map[string]**int{FieldMaxAge: &c.MaxAge},
+		Lists: map[string]*[]string{FieldAllowHeaders: &c.AllowHeaders, FieldAllowMethods: &c.AllowMethods, FieldAllowOrigins: &c.AllowOrigins, FieldExposeHeaders: &c.ExposeHeaders},
+	}.Read(doc, v, path, fields, c.Values, &errs)
 	return c, errs
 }
 

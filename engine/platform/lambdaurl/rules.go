@@ -17,11 +17,7 @@ var semantics = portable.Semantics{Origins: portable.OriginsExact}
 // each value at its path, line and column. A configuration without Cors
 // has no rule.
 func (*format) ReadRules(text string) (*portable.Config, error) {
-	c, err := Parse(text)
-	if err != nil {
-		return nil, err
-	}
-	return Rules(c), nil
+	return place.ReadRules(text, Parse, Rules)
 }
 
 // StateRules implements convert.Stater: the rule of a Function Parse

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -90,4 +91,80 @@ func Values(ps []Position, def Position, list []string) []portable.Value {
 		out[i] = portable.Value{Text: s, Pos: p.Portable()}
 	}
 	return out
+}
+
+// Fields are where an object's members go, by name: true or false,
+// whole numbers, and lists of strings. Read fills them and the positions
+// of their values.
+type Fields struct {
+	Bools map[string]*bool
+	Ints  map[string]**int
+	Lists map[string]*[]string
+	// List reads one list member; nil reads a JSON array of strings.
+	List func(doc *jsonpos.Doc, v *jsonpos.Value, path string, errs *policy.Errors) ([]string, []Position)
+}
+
+// Read reads object v at path into fs, the position of each value into
+// values (by member name; one entry for a scalar, one an item for a
+// list), and reports every member fs does not name, with known, the
+// platform's member names in its own order.
+func (fs Fields) Read(doc *jsonpos.Doc, v *jsonpos.Value, path string, known []string, values map[string][]Position, errs *policy.Errors) {
+	list := fs.List
+	if list == nil {
+		list = stringList
+	}
+	for i, k := range v.Keys {
+		f, fp := v.Fields[i], jsonpos.Key(path, k)
+		if b, ok := fs.Bools[k]; ok {
+			*b = Bool(doc, f, fp, errs)
+		} else if n, ok := fs.Ints[k]; ok {
+			*n = Int(doc, f, fp, errs)
+		} else if l, ok := fs.Lists[k]; ok {
+			*l, values[k] = list(doc, f, fp, errs)
+			continue
+		} else {
+			*errs = append(*errs, Unknown(doc, f, path, k, known))
+			continue
+		}
+		values[k] = []Position{Of(doc, f, fp)}
+	}
+}
+
+// strings reads v as a JSON array of strings, with each item's position.
+func stringList(doc *jsonpos.Doc, v *jsonpos.Value, path string, errs *policy.Errors) ([]string, []Position) {
+	l := doc.Strings(v, path, errs)
+	if v.Kind != jsonpos.Array {
+		return l, nil
+	}
+	return l, Items(doc, v, path)
+}
+
+// ReadRules is a convert.Reader's ReadRules for a model read by parse and
+// stated by rules.
+func ReadRules[M any](text string, parse func(string) (M, error), rules func(M) *portable.Config) (*portable.Config, error) {
+	m, err := parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return rules(m), nil
+}
+
+// Parse reads text as JSON with read, then checks what it read with
+// validate; every fault of both comes back, positioned, in a
+// policy.Errors.
+func Parse[M any](text string, read func(*jsonpos.Doc) (M, policy.Errors), validate func(M) policy.Errors) (M, error) {
+	var zero M
+	if len(text) > wire.MaxText {
+		return zero, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
+	}
+	doc, perr := jsonpos.Parse(text)
+	if perr != nil {
+		return zero, policy.Errors{perr}
+	}
+	m, errs := read(doc)
+	errs = append(errs, validate(m)...)
+	if len(errs) > 0 {
+		return zero, errs
+	}
+	return m, nil
 }
