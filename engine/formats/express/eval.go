@@ -4,29 +4,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/jsmw"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
-
-// pathOf returns the path of an absolute or path-only URL, without query
-// or fragment.
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
-	return u
-}
 
 // applies reports whether Express runs the middleware for this request.
 // Express routing is case-insensitive and ignores a trailing slash by
@@ -130,7 +111,7 @@ func describeOrigin(o Origin) string {
 // Express does, then through the application for what cors() passes on.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	method := strings.ToUpper(req.Method) // req.method.toUpperCase()
-	path := pathOf(req.URL)
+	path := jsmw.PathOf(req.URL)
 	res := &response{h: headers.List{}}
 	var rules []policy.Rule
 	for i := range c.Middlewares {

@@ -40,6 +40,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/jsmw"
 	"github.com/whycors/whycors/engine/formats/internal/rx"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -66,6 +67,13 @@ func (*Format) Name() string { return "express" }
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 64<<10 {
 		text = text[:64<<10]
+	}
+	for _, m := range []string{"@fastify/cors", "@koa/cors", "hono/cors"} {
+		// another framework's CORS middleware (fastify-cors, koa-cors,
+		// hono-cors), also called cors(...)
+		if ok, _ := jsmw.DetectImport(text, m); ok {
+			return false, ""
+		}
 	}
 	if strings.Contains(text, "cors(") && (strings.Contains(text, "require(") || strings.Contains(text, "import ") || strings.Contains(text, ".use(") || strings.Contains(text, ".options(")) {
 		return true, "JavaScript that calls cors(...)"

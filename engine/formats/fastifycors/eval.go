@@ -46,8 +46,7 @@ func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) poli
 	res := &jsmw.Reply{}
 	r := policy.Rule{Path: "line " + strconv.Itoa(c.Line), ID: "fastify.register(cors)", Source: source}
 	out := func(rep policy.Reply, d policy.Note) policy.Outcome {
-		d.List = c.notes()
-		return policy.Outcome{Reply: rep, Rules: []policy.Rule{r}, Decision: d, Words: words{}}
+		return jsmw.Outcome(rep, []policy.Rule{r}, d, c.Notes, c.Unresolved, words{})
 	}
 	if c.VaryOrigin {
 		res.Vary("Origin")
@@ -116,8 +115,7 @@ func (c *Config) pass(r policy.Rule, res *jsmw.Reply, app policy.Reply, thrown b
 		rep = errorReply(res.H)
 		d = policy.Note{Case: caseThrown, N: 500}
 	}
-	d.List = c.notes()
-	return policy.Outcome{Reply: rep, Rules: []policy.Rule{r}, Decision: d, Words: words{}}
+	return jsmw.Outcome(rep, []policy.Rule{r}, d, c.Notes, c.Unresolved, words{})
 }
 
 // errorReply is fastify's default error handler's answer to an Error
@@ -132,22 +130,7 @@ func errorReply(h headers.List) policy.Reply {
 // kept.
 func notFound(req policy.Request, h headers.List) policy.Reply {
 	h = jsmw.Over(h, headers.List{{Name: "Content-Type", Value: "application/json; charset=utf-8"}})
-	return policy.Reply{Status: 404, Header: h, Body: `{"message":"Route ` + req.Method + `:` + pathOf(req.URL) + ` not found","error":"Not Found","statusCode":404}`}
-}
-
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		u = u[:i]
-	}
-	return u
+	return policy.Reply{Status: 404, Header: h, Body: `{"message":"Route ` + req.Method + `:` + jsmw.PathOf(req.URL) + ` not found","error":"Not Found","statusCode":404}`}
 }
 
 // origin is getAccessControlAllowOriginHeader and the header it sets.
@@ -178,14 +161,6 @@ func (c *Config) allowOrigin(reqOrigin string, has bool, res *jsmw.Reply) (strin
 		}
 	}
 	return "origin", policy.Note{Case: caseNoEntry, Args: [4]string{reqOrigin}}
-}
-
-func (c *Config) notes() []string {
-	out := append([]string{}, c.Notes...)
-	for _, u := range c.Unresolved {
-		out = append(out, u.Note())
-	}
-	return out
 }
 
 // words says this format's notes (policy.Words).

@@ -40,7 +40,6 @@ package fastifycors
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/jslit"
 	"github.com/whycors/whycors/engine/formats/internal/jsmw"
@@ -66,13 +65,7 @@ func (*Format) Name() string { return "fastify-cors" }
 
 // Detect claims JavaScript that imports @fastify/cors.
 func (*Format) Detect(text string) (bool, string) {
-	if len(text) > 64<<10 {
-		text = text[:64<<10]
-	}
-	if strings.Contains(text, "'"+Module+"'") || strings.Contains(text, `"`+Module+`"`) {
-		return true, "JavaScript that imports @fastify/cors"
-	}
-	return false, ""
+	return jsmw.DetectImport(text, Module)
 }
 
 // Parse reads text into a Config.
@@ -173,18 +166,11 @@ func Parse(text string) (*Config, error) {
 	var obj jslit.Value
 	c := &Config{}
 	if len(found) == 0 {
-		t := s.Toks[0]
-		if !s.Is(0, "{") {
-			return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no @fastify/cors registration found: paste the code that calls fastify.register(cors, {...}) with cors imported from '@fastify/cors', or the options object"}}
-		}
-		v, end, es := s.Options(0, "the options")
+		v, es := s.Alone("no @fastify/cors registration found: paste the code that calls fastify.register(cors, {...}) with cors imported from '@fastify/cors', or the options object")
 		if len(es) > 0 {
 			return nil, es
 		}
-		if e := s.Toks[end]; e.Kind != jslit.TEOF && !(s.Is(end, ";") && s.Toks[end+1].Kind == jslit.TEOF) {
-			return nil, policy.Errors{{Line: e.Line, Column: e.Col, Msg: "text after the options object", Unreadable: true}}
-		}
-		obj, c.Line, c.Column = v, t.Line, t.Col
+		obj, c.Line, c.Column = v, v.Line, v.Col
 	} else {
 		v, _, es := s.Options(found[0], "fastify.register(cors, ...)")
 		if len(es) > 0 {
@@ -219,7 +205,7 @@ func (c *Config) resolve(obj jslit.Value) policy.Errors {
 	c.At = map[string]jsmw.Pos{}
 	for k, pr := range o.Props {
 		c.At[k] = jsmw.At(pr.Val)
-		if pr.Val.Kind == jslit.VFunc && k != "origin" {
+		if pr.Val.Kind == jslit.VFunc && k != "origin" && k != "delegator" {
 			errs = append(errs, jsmw.Bad(k, pr.Val, k+" is a function, which @fastify/cors does not call: it is not a "+k+" value"))
 		}
 	}

@@ -36,7 +36,7 @@ func (c *Config) Throw(req policy.Request) policy.Outcome {
 }
 
 func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) policy.Outcome {
-	path := pathOf(req.URL)
+	path := jsmw.PathOf(req.URL)
 	reqOrigin, _ := req.Header.Get("Origin") // c.req.header("origin") || ""
 	res := &jsmw.Reply{}
 	var rules []policy.Rule
@@ -124,32 +124,12 @@ func (o *Options) allowOrigin(reqOrigin string, res *jsmw.Reply) (string, policy
 	return "origin", policy.Note{Case: caseNoEntry, Args: [4]string{reqOrigin}}
 }
 
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
-	return u
-}
-
 func (c *Config) outcome(rep policy.Reply, rules []policy.Rule, d policy.Note) policy.Outcome {
-	d.List = append([]string{}, c.Notes...)
+	var un []jsmw.Unresolved
 	for _, m := range c.Middlewares {
-		for _, u := range m.Unresolved {
-			d.List = append(d.List, u.Note())
-		}
+		un = append(un, m.Unresolved...)
 	}
-	return policy.Outcome{Reply: rep, Rules: rules, Decision: d, Words: words{}}
+	return jsmw.Outcome(rep, rules, d, c.Notes, un, words{})
 }
 
 // words says this format's notes (policy.Words).

@@ -58,13 +58,7 @@ func (*Format) Name() string { return "hono-cors" }
 
 // Detect claims JavaScript that imports hono/cors.
 func (*Format) Detect(text string) (bool, string) {
-	if len(text) > 64<<10 {
-		text = text[:64<<10]
-	}
-	if strings.Contains(text, "'"+Module+"'") || strings.Contains(text, `"`+Module+`"`) {
-		return true, "JavaScript that imports hono/cors"
-	}
-	return false, ""
+	return jsmw.DetectImport(text, Module)
 }
 
 // Parse reads text into a Config.
@@ -121,17 +115,10 @@ func Parse(text string) (*Config, error) {
 		names = []string{"cors"}
 	}
 	c := &Config{}
-	calls := s.Calls(names...)
-	if len(calls) == 0 {
-		if !s.Is(0, "{") {
-			return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no Hono cors() middleware found: paste the code that calls app.use(cors({...})) with cors imported from 'hono/cors', or the options object"}}
-		}
-		v, end, es := s.Options(0, "the options")
+	if len(s.Calls(names...)) == 0 {
+		v, es := s.Alone("no Hono cors() middleware found: paste the code that calls app.use(cors({...})) with cors imported from 'hono/cors', or the options object")
 		if len(es) > 0 {
 			return nil, es
-		}
-		if e := s.Toks[end]; e.Kind != jslit.TEOF && !(s.Is(end, ";") && s.Toks[end+1].Kind == jslit.TEOF) {
-			return nil, policy.Errors{{Line: e.Line, Column: e.Col, Msg: "text after the options object", Unreadable: true}}
 		}
 		o, es := c.resolve(v)
 		if len(es) > 0 {
@@ -141,25 +128,12 @@ func Parse(text string) (*Config, error) {
 		c.Middlewares = append(c.Middlewares, o)
 		return c, nil
 	}
-	var all policy.Errors
-	for _, ci := range calls {
-		t := s.Toks[ci]
-		v, end, es := s.Options(ci+2, "cors()")
-		if len(es) > 0 {
-			all = append(all, es...)
-			continue
-		}
-		if !s.Is(end, ")") {
-			all = append(all, &policy.Error{Line: s.Toks[end].Line, Column: s.Toks[end].Col, Msg: "cors() takes one argument"})
-			continue
-		}
-		o, es := c.resolve(v)
+	calls, all := s.Middlewares(names)
+	for _, call := range calls {
+		o, es := c.resolve(call.Options)
 		all = append(all, es...)
-		o.Line, o.Column, o.Empty = t.Line, t.Col, s.Is(ci+2, ")")
-		if o.Empty {
-			o.Object = jsmw.Pos{Line: s.Toks[ci+2].Line, Column: s.Toks[ci+2].Col}
-		}
-		if m, ok := s.MountOf(ci); ok && m.HasPath {
+		o.Line, o.Column, o.Empty, o.Object = call.Line, call.Col, call.Empty, call.Object
+		if m := call.Mount; m.HasPath {
 			if e := checkPattern(m.Path); e != "" {
 				all = append(all, &policy.Error{Line: m.PathLine, Column: m.PathCol, Msg: "path " + strconv.Quote(m.Path) + ": " + e})
 			}

@@ -142,13 +142,11 @@ func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) poli
 }
 
 func (c *Config) outcome(rep policy.Reply, rules []policy.Rule, d policy.Note) policy.Outcome {
-	d.List = append([]string{}, c.Notes...)
+	var un []jsmw.Unresolved
 	for _, m := range c.Middlewares {
-		for _, u := range m.Unresolved {
-			d.List = append(d.List, u.Note())
-		}
+		un = append(un, m.Unresolved...)
 	}
-	return policy.Outcome{Reply: rep, Rules: rules, Decision: d, Words: words{}}
+	return jsmw.Outcome(rep, rules, d, c.Notes, un, words{})
 }
 
 // words says this format's notes (policy.Words).

@@ -33,7 +33,6 @@ package koacors
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/jslit"
 	"github.com/whycors/whycors/engine/formats/internal/jsmw"
@@ -59,13 +58,7 @@ func (*Format) Name() string { return "koa-cors" }
 
 // Detect claims JavaScript that imports @koa/cors.
 func (*Format) Detect(text string) (bool, string) {
-	if len(text) > 64<<10 {
-		text = text[:64<<10]
-	}
-	if strings.Contains(text, "'"+Module+"'") || strings.Contains(text, `"`+Module+`"`) {
-		return true, "JavaScript that imports @koa/cors"
-	}
-	return false, ""
+	return jsmw.DetectImport(text, Module)
 }
 
 // Parse reads text into a Config.
@@ -125,17 +118,10 @@ func Parse(text string) (*Config, error) {
 		names = []string{"cors"}
 	}
 	c := &Config{}
-	calls := s.Calls(names...)
-	if len(calls) == 0 {
-		if !s.Is(0, "{") {
-			return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no @koa/cors middleware found: paste the code that calls app.use(cors({...})) with cors imported from '@koa/cors', or the options object"}}
-		}
-		v, end, es := s.Options(0, "the options")
+	if len(s.Calls(names...)) == 0 {
+		v, es := s.Alone("no @koa/cors middleware found: paste the code that calls app.use(cors({...})) with cors imported from '@koa/cors', or the options object")
 		if len(es) > 0 {
 			return nil, es
-		}
-		if e := s.Toks[end]; e.Kind != jslit.TEOF && !(s.Is(end, ";") && s.Toks[end+1].Kind == jslit.TEOF) {
-			return nil, policy.Errors{{Line: e.Line, Column: e.Col, Msg: "text after the options object", Unreadable: true}}
 		}
 		o, es := c.resolve(v)
 		if len(es) > 0 {
@@ -145,28 +131,15 @@ func Parse(text string) (*Config, error) {
 		c.Middlewares = append(c.Middlewares, o)
 		return c, nil
 	}
-	var all policy.Errors
-	for _, ci := range calls {
-		t := s.Toks[ci]
-		if m, ok := s.MountOf(ci); ok && m.HasPath {
-			all = append(all, &policy.Error{Line: m.PathLine, Column: m.PathCol, Msg: "cors() mounted on a path (" + strconv.Quote(m.Path) + "): koa's app.use takes no path; a router's is not followed by this reader"})
+	calls, all := s.Middlewares(names)
+	for _, call := range calls {
+		if call.Mount.HasPath {
+			all = append(all, &policy.Error{Line: call.Mount.PathLine, Column: call.Mount.PathCol, Msg: "cors() mounted on a path (" + strconv.Quote(call.Mount.Path) + "): koa's app.use takes no path; a router's is not followed by this reader"})
 			continue
 		}
-		v, end, es := s.Options(ci+2, "cors()")
-		if len(es) > 0 {
-			all = append(all, es...)
-			continue
-		}
-		if !s.Is(end, ")") {
-			all = append(all, &policy.Error{Line: s.Toks[end].Line, Column: s.Toks[end].Col, Msg: "cors() takes one argument"})
-			continue
-		}
-		o, es := c.resolve(v)
+		o, es := c.resolve(call.Options)
 		all = append(all, es...)
-		o.Line, o.Column, o.Empty = t.Line, t.Col, s.Is(ci+2, ")")
-		if o.Empty {
-			o.Object = jsmw.Pos{Line: s.Toks[ci+2].Line, Column: s.Toks[ci+2].Col}
-		}
+		o.Line, o.Column, o.Empty, o.Object = call.Line, call.Col, call.Empty, call.Object
 		c.Middlewares = append(c.Middlewares, o)
 	}
 	if len(all) > 0 {

@@ -15,6 +15,9 @@ type Target struct {
 	// inserted there).
 	Object Pos
 	Empty  bool
+	// EmptyPrefix is written before an inserted object (", " after the
+	// plugin in register(cors)).
+	EmptyPrefix string
 	// At is where each written option's value starts.
 	At map[string]Pos
 	// Keys maps fix fields (fix.Origins, ...) to the library's option
@@ -31,6 +34,8 @@ type Target struct {
 	// when it sends the option as is (Koa): adding an origin then has no
 	// literal form.
 	OriginList bool
+	// AnyByDefault: origin left out is '*', so replacing '*' adds it.
+	AnyByDefault bool
 }
 
 // Edit makes e in the options of t, touching only the option's literal,
@@ -70,6 +75,9 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		}
 		return addOption(text, t, key+": true")
 	case fix.Replace:
+		if len(e.Values) == 1 && !has && e.Field == fix.Origins && e.Old == "*" && t.AnyByDefault {
+			return addOption(text, t, key+": "+lit(e.Values[0]))
+		}
 		if len(e.Values) != 1 || !has {
 			return "", fix.ErrNotFound
 		}
@@ -167,7 +175,7 @@ func addOption(text string, t Target, prop string) (string, error) {
 		if text[off] != ')' {
 			return "", fix.ErrNotFound
 		}
-		return fix.Insert(text, off, "{ "+prop+" }"), nil
+		return fix.Insert(text, off, t.EmptyPrefix+"{ "+prop+" }"), nil
 	}
 	if text[off] != '{' {
 		return "", fix.ErrNotFound

@@ -394,3 +394,90 @@ func (o Options) Get(key string) (jslit.Value, bool) {
 func Bad(key string, v jslit.Value, msg string) *policy.Error {
 	return &policy.Error{Line: v.Line, Column: v.Col, Path: key, Msg: msg}
 }
+
+// DetectImport claims a text that names module in quotes (an import or a
+// require of it), with a reason for the detection.
+func DetectImport(text, module string) (bool, string) {
+	if len(text) > 64<<10 {
+		text = text[:64<<10]
+	}
+	if strings.Contains(text, "'"+module+"'") || strings.Contains(text, `"`+module+`"`) {
+		return true, "JavaScript that imports " + module
+	}
+	return false, ""
+}
+
+// Alone reads a text that is only an options object (an object literal
+// or JSON, with an optional ";"); missing is the message for a text that
+// is neither that nor code mounting the middleware.
+func (s *Source) Alone(missing string) (jslit.Value, policy.Errors) {
+	if !s.Is(0, "{") {
+		return jslit.Value{}, policy.Errors{{Line: 1, Column: 1, Msg: missing}}
+	}
+	v, end, es := s.Options(0, "the options")
+	if len(es) > 0 {
+		return v, es
+	}
+	if e := s.Toks[end]; e.Kind != jslit.TEOF && !(s.Is(end, ";") && s.Toks[end+1].Kind == jslit.TEOF) {
+		return v, policy.Errors{{Line: e.Line, Column: e.Col, Msg: "text after the options object", Unreadable: true}}
+	}
+	return v, nil
+}
+
+// Call is one middleware factory call, cors(options), as mounted.
+type Call struct {
+	Options jslit.Value
+	// Object is where the options object is; with Empty, where the ")"
+	// of cors() is.
+	Object    Pos
+	Empty     bool
+	Line, Col int
+	Mount     Mount
+	Mounted   bool
+}
+
+// Middlewares reads every call of names (cors(...)) with its one options
+// argument and the call it is passed to.
+func (s *Source) Middlewares(names []string) ([]Call, policy.Errors) {
+	var out []Call
+	var all policy.Errors
+	for _, ci := range s.Calls(names...) {
+		t := s.Toks[ci]
+		v, end, es := s.Options(ci+2, t.Text+"()")
+		if len(es) > 0 {
+			all = append(all, es...)
+			continue
+		}
+		if !s.Is(end, ")") {
+			all = append(all, &policy.Error{Line: s.Toks[end].Line, Column: s.Toks[end].Col, Msg: t.Text + "() takes one argument"})
+			continue
+		}
+		c := Call{Options: v, Object: At(v), Empty: s.Is(ci+2, ")"), Line: t.Line, Col: t.Col}
+		if c.Empty {
+			c.Object = Pos{Line: s.Toks[ci+2].Line, Column: s.Toks[ci+2].Col}
+		}
+		c.Mount, c.Mounted = s.MountOf(ci)
+		out = append(out, c)
+	}
+	return out, all
+}
+
+// PathOf returns the path of an absolute or path-only URL, without query
+// or fragment.
+func PathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" {
+		u = "/"
+	}
+	return u
+}

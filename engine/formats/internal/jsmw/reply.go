@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // Reply is the header list a middleware builds on a reply, with the
@@ -58,4 +59,14 @@ func Over(base, top headers.List) headers.List {
 		done[low] = true
 	}
 	return out
+}
+
+// Outcome is the evaluators' answer: the decision's notes are the
+// configuration's notes, then what each unresolved option assumes.
+func Outcome(rep policy.Reply, rules []policy.Rule, d policy.Note, notes []string, unresolved []Unresolved, w policy.Words) policy.Outcome {
+	d.List = append([]string{}, notes...)
+	for _, u := range unresolved {
+		d.List = append(d.List, u.Note())
+	}
+	return policy.Outcome{Reply: rep, Rules: rules, Decision: d, Words: w}
 }
