@@ -7,6 +7,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/internal/jsmw/jsmwtest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
@@ -16,23 +17,14 @@ import (
 // function) as installed from npm, each also checked against the running
 // plugin by e2e/node's differential test.
 
-func req(method, origin string, kv ...string) policy.Request {
-	r := policy.Request{Method: method, URL: "http://api.test/items"}
-	if origin != "" {
-		r.Header.Add("Origin", origin)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		r.Header.Add(kv[i], kv[i+1])
-	}
-	return r
-}
+const url = "http://api.test/items"
 
 const app = "import Fastify from 'fastify'\nimport cors from '@fastify/cors'\n\nconst fastify = Fastify()\nawait fastify.register(cors, %s)\n"
 
 func TestRespond(t *testing.T) {
 	appReply := policy.Reply{Status: 200, Header: headers.List{{Name: "X-App", Value: "1"}}}
 	pre := func(origin string, kv ...string) policy.Request {
-		return req("OPTIONS", origin, append([]string{"Access-Control-Request-Method", "PUT"}, kv...)...)
+		return jsmwtest.Req("OPTIONS", url, origin, append([]string{"Access-Control-Request-Method", "PUT"}, kv...)...)
 	}
 	tests := []struct {
 		desc   string
@@ -49,12 +41,12 @@ func TestRespond(t *testing.T) {
 		},
 		{
 			desc: "strictPreflight: an OPTIONS without Access-Control-Request-Method gets 400, after the origin header (addCorsHeadersHandler)",
-			opts: "{}", req: req("OPTIONS", "https://a.test"), status: 400,
+			opts: "{}", req: jsmwtest.Req("OPTIONS", url, "https://a.test"), status: 400,
 			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": ""},
 		},
 		{
 			desc: "strictPreflight false: the same OPTIONS is a preflight",
-			opts: "{ strictPreflight: false }", req: req("OPTIONS", ""), status: 204,
+			opts: "{ strictPreflight: false }", req: jsmwtest.Req("OPTIONS", url, ""), status: 204,
 			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET,HEAD,POST"},
 		},
 		{
@@ -69,37 +61,37 @@ func TestRespond(t *testing.T) {
 		},
 		{
 			desc: "origin null: falsy but not false, next(new Error('Invalid CORS origin option')): 500, Vary kept",
-			opts: "{ origin: null }", req: req("GET", "https://a.test"), status: 500,
+			opts: "{ origin: null }", req: jsmwtest.Req("GET", url, "https://a.test"), status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": "Origin"},
 		},
 		{
 			desc: "a fixed string is sent whatever the request's Origin, without Vary (getAccessControlAllowOriginHeader)",
-			opts: "{ origin: 'https://a.test' }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ origin: 'https://a.test' }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test", "Vary": "", "X-App": "1"},
 		},
 		{
 			desc: "an array with '*' is '*' (normalizeCorsOptions), no Vary",
-			opts: "{ origin: ['*', 'https://x.test'] }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ origin: ['*', 'https://x.test'] }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "*", "Vary": ""},
 		},
 		{
 			desc: "a RegExp without anchors echoes an attacker's origin, with Vary: Origin (isRequestOriginAllowed)",
-			opts: `{ origin: /app\.test/ }`, req: req("GET", "https://app.test.evil.test"), status: 200,
+			opts: `{ origin: /app\.test/ }`, req: jsmwtest.Req("GET", url, "https://app.test.evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://app.test.evil.test", "Vary": "Origin"},
 		},
 		{
 			desc: "a global RegExp matches every time: lastIndex is reset before each test (isRequestOriginAllowed)",
-			opts: `{ origin: /app/g }`, req: req("GET", "https://app.test"), status: 200,
+			opts: `{ origin: /app/g }`, req: jsmwtest.Req("GET", url, "https://app.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://app.test"},
 		},
 		{
 			desc: "an array that does not list the Origin: no ACAO, Vary: Origin",
-			opts: "{ origin: ['https://a.test'] }", req: req("GET", "https://b.test"), status: 200,
+			opts: "{ origin: ['https://a.test'] }", req: jsmwtest.Req("GET", url, "https://b.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": "Origin"},
 		},
 		{
 			desc: "origin true with credentials reflects any origin with ACAC (addCorsHeaders)",
-			opts: "{ origin: true, credentials: true }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ origin: true, credentials: true }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://evil.test", "Access-Control-Allow-Credentials": "true"},
 		},
 		{
@@ -110,12 +102,12 @@ func TestRespond(t *testing.T) {
 		},
 		{
 			desc: "the handler throws: fastify's 500 keeps the plugin's headers (e2e/node)",
-			opts: "{ origin: ['https://a.test'], exposedHeaders: 'X-Total' }", req: req("GET", "https://a.test"), thrown: true, status: 500,
+			opts: "{ origin: ['https://a.test'], exposedHeaders: 'X-Total' }", req: jsmwtest.Req("GET", url, "https://a.test"), thrown: true, status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test", "Access-Control-Expose-Headers": "X-Total", "Vary": "Origin"},
 		},
 		{
 			desc: "an origin function is unresolved: the verdict assumes it allows the Origin",
-			opts: "{ origin: (origin, cb) => cb(null, origin === 'https://a.test') }", req: req("GET", "https://b.test"), status: 200,
+			opts: "{ origin: (origin, cb) => cb(null, origin === 'https://a.test') }", req: jsmwtest.Req("GET", url, "https://b.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://b.test", "Vary": "Origin"},
 		},
 	}
@@ -125,24 +117,7 @@ func TestRespond(t *testing.T) {
 			t.Errorf("%s: %v", tc.desc, err)
 			continue
 		}
-		var out policy.Outcome
-		if tc.thrown {
-			out = c.Throw(tc.req)
-		} else {
-			out = c.Respond(tc.req, appReply)
-		}
-		if out.Reply.Status != tc.status {
-			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, tc.status)
-		}
-		for h, v := range tc.want {
-			got, ok := out.Reply.Header.Get(h)
-			if v == "" && ok || v != "" && got != v {
-				t.Errorf("%s: %s = %q (present %v), want %q", tc.desc, h, got, ok, v)
-			}
-		}
-		if out.Text() == "" {
-			t.Errorf("%s: no decision text", tc.desc)
-		}
+		jsmwtest.Check(t, tc.desc, c, tc.req, tc.thrown, appReply, tc.status, tc.want)
 	}
 }
 
@@ -154,7 +129,7 @@ func TestUnresolvedIsNoted(t *testing.T) {
 	if len(c.Unresolved) != 1 || c.Unresolved[0].Line != 3 || c.Unresolved[0].Column != 3 {
 		t.Fatalf("unresolved %+v, want origin at 3:3", c.Unresolved)
 	}
-	if txt := c.Respond(req("GET", "https://a.test"), policy.Reply{Status: 200}).Text(); !strings.Contains(txt, "line 3: origin is a function") {
+	if txt := c.Respond(jsmwtest.Req("GET", url, "https://a.test"), policy.Reply{Status: 200}).Text(); !strings.Contains(txt, "line 3: origin is a function") {
 		t.Errorf("decision %q does not say what it assumes", txt)
 	}
 }
@@ -248,7 +223,7 @@ func FuzzParse(f *testing.F) {
 			postest.Rejected(t, err)
 			return
 		}
-		c.Respond(req("OPTIONS", "https://a.test", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 200})
-		c.Throw(req("GET", ""))
+		c.Respond(jsmwtest.Req("OPTIONS", url, "https://a.test", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 200})
+		c.Throw(jsmwtest.Req("GET", url, ""))
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/honocors"
+	"github.com/whycors/whycors/engine/formats/internal/jsmw/jsmwtest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
@@ -17,17 +18,6 @@ import (
 // Expected values come from hono's dist/middleware/cors/index.js and
 // context.js v4.13.19 as installed from npm, each also checked against a
 // running Hono app by e2e/node's differential test.
-
-func req(method, url, origin string, kv ...string) policy.Request {
-	r := policy.Request{Method: method, URL: url}
-	if origin != "" {
-		r.Header.Add("Origin", origin)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		r.Header.Add(kv[i], kv[i+1])
-	}
-	return r
-}
 
 const app = "import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\n\nconst app = new Hono()\napp.use('/api/*', cors(%s))\n"
 
@@ -53,57 +43,43 @@ func TestRespond(t *testing.T) {
 	}{
 		{
 			desc: "defaults: every OPTIONS under the mount is answered 204, methods include QUERY, ACRH trimmed and reflected with Vary",
-			opts: "", req: req("OPTIONS", api, "https://a.test", "Access-Control-Request-Headers", "x-a, x-b"), status: 204,
+			opts: "", req: jsmwtest.Req("OPTIONS", api, "https://a.test", "Access-Control-Request-Headers", "x-a, x-b"), status: 204,
 			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY", "Access-Control-Allow-Headers": "x-a,x-b", "Vary": "Access-Control-Request-Headers"},
 		},
 		{
 			desc: "'/api/*' also covers '/api' (the differential test's recording)",
-			opts: "", req: req("OPTIONS", "http://api.test/api", ""), status: 204,
+			opts: "", req: jsmwtest.Req("OPTIONS", "http://api.test/api", ""), status: 204,
 			want: map[string]string{"Access-Control-Allow-Origin": "*"},
 		},
 		{
 			desc: "outside the mount the application answers alone",
-			opts: "", req: req("OPTIONS", "http://api.test/other", "https://a.test"), status: 200,
+			opts: "", req: jsmwtest.Req("OPTIONS", "http://api.test/other", "https://a.test"), status: 200,
 			want: map[string]string{"X-App": "1", "Access-Control-Allow-Methods": ""},
 		},
 		{
 			desc: "a string origin other than '*' is sent only to that Origin, Vary: Origin on the preflight",
-			opts: "{ origin: 'https://a.test' }", req: req("OPTIONS", api, "https://b.test"), status: 204,
+			opts: "{ origin: 'https://a.test' }", req: jsmwtest.Req("OPTIONS", api, "https://b.test"), status: 204,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": "Origin"},
 		},
 		{
 			desc: "an array origin echoes a listed Origin; Vary: Origin is appended after the handler; the middleware's ACAO replaces the handler's",
-			opts: "{ origin: ['https://a.test'], credentials: true }", req: req("GET", api, "https://a.test"), status: 200,
+			opts: "{ origin: ['https://a.test'], credentials: true }", req: jsmwtest.Req("GET", api, "https://a.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test", "Access-Control-Allow-Credentials": "true", "Vary": "Origin"},
 		},
 		{
 			desc: "allowMethods as a string sends no Access-Control-Allow-Methods (findAllowMethods)",
-			opts: "{ allowMethods: 'GET,PUT' }", req: req("OPTIONS", api, "https://a.test"), status: 204,
+			opts: "{ allowMethods: 'GET,PUT' }", req: jsmwtest.Req("OPTIONS", api, "https://a.test"), status: 204,
 			want: map[string]string{"Access-Control-Allow-Methods": ""},
 		},
 		{
 			desc: "the handler throws: Hono's 500 keeps the middleware's headers",
-			opts: "{ origin: ['https://a.test'], exposeHeaders: ['etag'] }", req: req("GET", api, "https://a.test"), thrown: true, status: 500,
+			opts: "{ origin: ['https://a.test'], exposeHeaders: ['etag'] }", req: jsmwtest.Req("GET", api, "https://a.test"), thrown: true, status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test", "Access-Control-Expose-Headers": "etag", "Vary": "Origin"},
 		},
 	}
 	for _, tc := range tests {
 		c := parse(t, tc.opts)
-		var out policy.Outcome
-		if tc.thrown {
-			out = c.Throw(tc.req)
-		} else {
-			out = c.Respond(tc.req, appReply)
-		}
-		if out.Reply.Status != tc.status {
-			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, tc.status)
-		}
-		for h, v := range tc.want {
-			got, ok := out.Reply.Header.Get(h)
-			if v == "" && ok || v != "" && got != v {
-				t.Errorf("%s: %s = %q (present %v), want %q", tc.desc, h, got, ok, v)
-			}
-		}
+		jsmwtest.Check(t, tc.desc, c, tc.req, tc.thrown, appReply, tc.status, tc.want)
 	}
 }
 
@@ -162,7 +138,7 @@ func FuzzParse(f *testing.F) {
 			postest.Rejected(t, err)
 			return
 		}
-		c.Respond(req("OPTIONS", "/api/x", "https://a.test", "Access-Control-Request-Headers", "a, b"), policy.Reply{Status: 200})
-		c.Throw(req("GET", "/api", ""))
+		c.Respond(jsmwtest.Req("OPTIONS", "/api/x", "https://a.test", "Access-Control-Request-Headers", "a, b"), policy.Reply{Status: 200})
+		c.Throw(jsmwtest.Req("GET", "/api", ""))
 	})
 }

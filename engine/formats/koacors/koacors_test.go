@@ -7,6 +7,7 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/jsmw/jsmwtest"
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
@@ -18,16 +19,7 @@ import (
 // npm (cited by the step of the middleware), each also checked against
 // the running middleware by e2e/node's differential test.
 
-func req(method, origin string, kv ...string) policy.Request {
-	r := policy.Request{Method: method, URL: "http://api.test/items"}
-	if origin != "" {
-		r.Header.Add("Origin", origin)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		r.Header.Add(kv[i], kv[i+1])
-	}
-	return r
-}
+const url = "http://api.test/items"
 
 const app = "const Koa = require('koa');\nconst cors = require('@koa/cors');\n\nconst app = new Koa();\napp.use(cors(%s));\n"
 
@@ -43,7 +35,7 @@ func parse(t *testing.T, opts string) *koacors.Config {
 func TestRespond(t *testing.T) {
 	appReply := policy.Reply{Status: 200, Header: headers.List{{Name: "X-App", Value: "1"}}}
 	pre := func(origin string, kv ...string) policy.Request {
-		return req("OPTIONS", origin, append([]string{"Access-Control-Request-Method", "PUT"}, kv...)...)
+		return jsmwtest.Req("OPTIONS", url, origin, append([]string{"Access-Control-Request-Method", "PUT"}, kv...)...)
 	}
 	tests := []struct {
 		desc   string
@@ -60,22 +52,22 @@ func TestRespond(t *testing.T) {
 		},
 		{
 			desc: "an OPTIONS without Access-Control-Request-Method goes to the application ('this not preflight request, ignore it')",
-			opts: "", req: req("OPTIONS", "https://a.test"), status: 200,
+			opts: "", req: jsmwtest.Req("OPTIONS", url, "https://a.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": "Origin", "X-App": "1"},
 		},
 		{
 			desc: "a string origin is sent whatever the request's Origin (no list check)",
-			opts: "{ origin: 'https://a.test' }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ origin: 'https://a.test' }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test"},
 		},
 		{
 			desc: "origin false is '*' (options.origin || '*')",
-			opts: "{ origin: false }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ origin: false }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "*"},
 		},
 		{
 			desc: "credentials with '*' echoes any Origin with ACAC",
-			opts: "{ credentials: true }", req: req("GET", "https://evil.test"), status: 200,
+			opts: "{ credentials: true }", req: jsmwtest.Req("GET", url, "https://evil.test"), status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://evil.test", "Access-Control-Allow-Credentials": "true"},
 		},
 		{
@@ -90,37 +82,23 @@ func TestRespond(t *testing.T) {
 		},
 		{
 			desc: "secureContext adds COOP and COEP",
-			opts: "{ secureContext: true }", req: req("GET", "https://a.test"), status: 200,
+			opts: "{ secureContext: true }", req: jsmwtest.Req("GET", url, "https://a.test"), status: 200,
 			want: map[string]string{"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"},
 		},
 		{
 			desc: "the application throws: keepHeadersOnError (default) keeps the headers on koa's 500",
-			opts: "{ exposeHeaders: ['etag'] }", req: req("GET", "https://a.test"), thrown: true, status: 500,
+			opts: "{ exposeHeaders: ['etag'] }", req: jsmwtest.Req("GET", url, "https://a.test"), thrown: true, status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "etag", "Vary": "Origin"},
 		},
 		{
 			desc: "the application throws without keepHeadersOnError: koa removes every header",
-			opts: "{ keepHeadersOnError: false }", req: req("GET", "https://a.test"), thrown: true, status: 500,
+			opts: "{ keepHeadersOnError: false }", req: jsmwtest.Req("GET", url, "https://a.test"), thrown: true, status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": ""},
 		},
 	}
 	for _, tc := range tests {
 		c := parse(t, tc.opts)
-		var out policy.Outcome
-		if tc.thrown {
-			out = c.Throw(tc.req)
-		} else {
-			out = c.Respond(tc.req, appReply)
-		}
-		if out.Reply.Status != tc.status {
-			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, tc.status)
-		}
-		for h, v := range tc.want {
-			got, ok := out.Reply.Header.Get(h)
-			if v == "" && ok || v != "" && got != v {
-				t.Errorf("%s: %s = %q (present %v), want %q", tc.desc, h, got, ok, v)
-			}
-		}
+		jsmwtest.Check(t, tc.desc, c, tc.req, tc.thrown, appReply, tc.status, tc.want)
 	}
 }
 
@@ -128,7 +106,7 @@ func TestRespond(t *testing.T) {
 // array): no browser accepts it, and the reader says so.
 func TestArrayOrigin(t *testing.T) {
 	c := parse(t, "{ origin: ['https://a.test', 'https://b.test'] }")
-	out := c.Respond(req("GET", "https://a.test"), policy.Reply{Status: 200})
+	out := c.Respond(jsmwtest.Req("GET", url, "https://a.test"), policy.Reply{Status: 200})
 	if n := out.Reply.Header.Count("Access-Control-Allow-Origin"); n != 2 {
 		t.Errorf("%d ACAO lines, want 2", n)
 	}
@@ -190,7 +168,7 @@ func FuzzParse(f *testing.F) {
 			postest.Rejected(t, err)
 			return
 		}
-		c.Respond(req("OPTIONS", "https://a.test", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 200})
-		c.Throw(req("GET", ""))
+		c.Respond(jsmwtest.Req("OPTIONS", url, "https://a.test", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 200})
+		c.Throw(jsmwtest.Req("GET", url, ""))
 	})
 }
