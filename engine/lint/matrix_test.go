@@ -140,6 +140,24 @@ func render(f string, rs []rule) (string, bool) {
 				`, "exposedHeaders": `+q(r.expose)+`, "maxAgeInSeconds": `+strconv.Itoa(r.maxAge)+`}`)
 		}
 		return `{"cors": {"corsRules": [` + strings.Join(items, ",\n ") + "]}}", true
+	case "lambda-url":
+		r := rs[0]
+		b := member("AllowOrigins", r.origins) + member("AllowMethods", r.methods) + member("AllowHeaders", r.headers) + member("ExposeHeaders", r.expose) + maxAgeMember("MaxAge", r.maxAge)
+		if r.creds {
+			b += `"AllowCredentials": true, `
+		}
+		return `{"Cors": ` + obj(b) + "}", true
+	case "cloudfront-rhp":
+		r := rs[0]
+		items := func(name string, ss []string) string {
+			return strconv.Quote(name) + `: {"Quantity": ` + strconv.Itoa(len(ss)) + `, "Items": ` + q(ss) + "}, "
+		}
+		b := items("AccessControlAllowOrigins", r.origins) + items("AccessControlAllowMethods", r.methods) + items("AccessControlAllowHeaders", r.headers)
+		if len(r.expose) > 0 {
+			b += items("AccessControlExposeHeaders", r.expose)
+		}
+		b += maxAgeMember("AccessControlMaxAgeSec", r.maxAge) + `"AccessControlAllowCredentials": ` + strconv.FormatBool(r.creds) + `, "OriginOverride": true, `
+		return `{"CorsConfig": ` + obj(b) + "}", true
 	case "apigw-http":
 		r := rs[0]
 		b := member("AllowOrigins", r.origins) + member("AllowMethods", r.methods) + member("AllowHeaders", r.headers) + member("ExposeHeaders", r.expose) + maxAgeMember("MaxAge", r.maxAge)

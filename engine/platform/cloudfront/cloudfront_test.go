@@ -200,6 +200,10 @@ func TestCapabilities(t *testing.T) {
 	if err != nil || !strings.Contains(got, `{"Quantity": 1, "Items": ["https://a.example"]}`) {
 		t.Errorf("add to a list with no Items = %s, %v", got, err)
 	}
+	got, err = ed.EditText(strings.Replace(inline, `{"Quantity": 0}`, `{"Quantity": 0, "Items": null}`, 1), fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Origins, Values: []string{"https://a.example"}})
+	if err != nil || !strings.Contains(got, `{"Quantity": 1, "Items": ["https://a.example"]}`) {
+		t.Errorf("add to a list with null Items = %s, %v", got, err)
+	}
 	if _, err := ed.EditText(inline, fix.Edit{Op: fix.Replace, Rule: 0, Field: fix.Origins, Values: []string{"x"}}); !errors.Is(err, fix.ErrUnsupported) {
 		t.Errorf("replace: %v, want fix.ErrUnsupported", err)
 	}

@@ -95,6 +95,8 @@ func addItems(text string, list *jsonpos.Value, values []string) ([]splice, erro
 		n += len(items.Items)
 	case hasItems && items.Kind == jsonpos.Array:
 		ss = append(ss, splice{items.Off + 1, items.Off + 1, strings.Join(quoted, ", ")})
+	case hasItems && items.Kind == jsonpos.Null:
+		ss = append(ss, splice{items.Off, items.Off + len("null"), "[" + strings.Join(quoted, ", ") + "]"})
 	case !hasItems && hasQ:
 		end := valueEnd(text, q.Off)
 		ss = append(ss, splice{end, end, `, "Items": [` + strings.Join(quoted, ", ") + "]"})

@@ -81,6 +81,10 @@ func readItems(doc *jsonpos.Doc, v *jsonpos.Value, path string, errs *policy.Err
 		f, fp := v.Fields[i], jsonpos.Key(path, k)
 		switch k {
 		case "Items":
+			if f.Kind == jsonpos.Null {
+				// The API's JSON shows an empty list so (Quantity 0).
+				continue
+			}
 			items = doc.Strings(f, fp, errs)
 			if f.Kind == jsonpos.Array {
 				ps = place.Items(doc, f, fp)

@@ -56,6 +56,9 @@ func items(w *jsontext.Indented, key string, list []string, required bool) {
 	w.Key("Quantity")
 	w.Int(len(list))
 	w.Key("Items")
+	if list == nil {
+		list = []string{} // written as [], not null
+	}
 	w.Strings(list)
 	w.Close('}')
 }
