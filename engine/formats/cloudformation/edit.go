@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -37,7 +38,8 @@ func (*format) EditText(text string, e fix.Edit) (string, error) {
 			return "", fix.ErrUnsupported
 		}
 		return ed.list(rules.items[e.Rule], key, e)
-	case r.HTTP != nil:
+	case r.HTTP != nil || r.Lambda != nil:
+		// An HTTP API's and a function URL's Cors name their lists alike.
 		if e.Rule != 0 {
 			return "", fix.ErrNotFound
 		}
@@ -51,6 +53,20 @@ func (*format) EditText(text string, e fix.Edit) (string, error) {
 		return ed.list(r.block, key, e)
 	case r.REST != nil:
 		return ed.sam(r.block, e)
+	case r.CloudFront != nil:
+		if e.Rule != 0 {
+			return "", fix.ErrNotFound
+		}
+		if e.Field == fix.Credentials {
+			return ed.enable(r.block, cloudfront.FieldAllowCredentials)
+		}
+		key := map[string]string{fix.Origins: cloudfront.FieldAllowOrigins, fix.Methods: cloudfront.FieldAllowMethods, fix.AllowHeaders: cloudfront.FieldAllowHeaders}[e.Field]
+		w := r.block.get(key)
+		if key == "" || w == nil {
+			// A missing list would need its Items wrapper: not written.
+			return "", fix.ErrUnsupported
+		}
+		return ed.list(w, "Items", e)
 	}
 	return "", fix.ErrUnsupported
 }
@@ -202,8 +218,13 @@ func (ed *editor) appendItem(l *node, v string) (string, error) {
 		return fix.Insert(text, end, sep+val), nil
 	}
 	last := l.items[len(l.items)-1]
+	after := last.off // the last item's last line: a scalar's, or a flow item's end
 	if last.kind != scalarK {
-		return "", fix.ErrUnsupported
+		end := ed.valueEnd(last)
+		if !last.flow || end < 0 {
+			return "", fix.ErrUnsupported
+		}
+		after = end
 	}
 	start := strings.LastIndexByte(text[:last.off], '\n') + 1
 	prefix := text[start:last.off]
@@ -213,7 +234,7 @@ func (ed *editor) appendItem(l *node, v string) (string, error) {
 	if strings.TrimLeft(prefix, " ") == "-" {
 		prefix += " "
 	}
-	return fix.Insert(text, lineEnd(text, last.off), "\n"+prefix+val), nil
+	return fix.Insert(text, lineEnd(text, after), "\n"+prefix+val), nil
 }
 
 func lineEnd(text string, off int) int {
@@ -380,6 +401,11 @@ func (ed *editor) sam(cors *node, e fix.Edit) (string, error) {
 		return ed.samReplace(v, e.Values[0])
 	}
 	v := cors.get(key)
+	if v == nil && e.Field == fix.Methods {
+		// Without AllowMethods SAM lists the path's methods: naming
+		// some would drop the others.
+		return "", fix.ErrUnsupported
+	}
 	if v == nil {
 		if ed.d.json {
 			return ed.insertEntry(cors, key, strconv.Quote("'"+strings.Join(e.Values, ",")+"'"))
@@ -445,7 +471,17 @@ func (ed *editor) valueEnd(n *node) int {
 		return -1
 	}
 	if n.tag != "" && text[i] == '!' {
-		return -1
+		// A short tag: its argument follows on the line.
+		j := strings.IndexAny(text[i:], " \t\n")
+		if j < 0 || text[i+j] == '\n' {
+			return -1
+		}
+		arg := *n
+		arg.tag, arg.off = "", i+j+1
+		for arg.off < len(text) && text[arg.off] == ' ' {
+			arg.off++
+		}
+		return ed.valueEnd(&arg)
 	}
 	switch text[i] {
 	case '"':

@@ -3,6 +3,8 @@ package cloudformation
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/wire"
@@ -21,6 +23,9 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	}
 	o := r.Evaluator(req.URL).Respond(req, app)
 	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
+	if r.CloudFront != nil {
+		place.Layer = "cdn"
+	}
 	if r.S3 != nil {
 		// The S3 rule that decided, when one matched.
 		for _, tr := range o.Rules {
@@ -56,6 +61,10 @@ func (r *Resource) Evaluator(url string) policy.Evaluator {
 		return &c
 	case r.REST != nil:
 		return r.REST
+	case r.Lambda != nil:
+		return lambdaurl.Function{CORS: r.Lambda}
+	case r.CloudFront != nil:
+		return cloudfront.Distribution{CORS: r.CloudFront}
 	}
 	return noCORS{}
 }
@@ -82,6 +91,15 @@ func (t *Template) route(url string) *Resource {
 	if n == 1 {
 		return found
 	}
+	// A function URL's host is ID.lambda-url.REGION.on.aws
+	// (urls-configuration.html), a distribution's ID.cloudfront.net: the
+	// template's one function URL, or one policy, answers them.
+	switch {
+	case strings.Contains(host, ".lambda-url."):
+		return t.only(func(r *Resource) bool { return r.Lambda != nil })
+	case strings.HasSuffix(host, ".cloudfront.net"):
+		return t.only(func(r *Resource) bool { return r.CloudFront != nil })
+	}
 	found, n = nil, 0
 	for _, r := range t.Resources {
 		for _, rt := range r.Routes {
@@ -95,6 +113,34 @@ func (t *Template) route(url string) *Resource {
 		return found
 	}
 	return nil
+}
+
+// only is the one resource of the kind is tells, or nil.
+func (t *Template) only(is func(*Resource) bool) *Resource {
+	var found *Resource
+	for _, r := range t.Resources {
+		if is(r) {
+			if found != nil {
+				return nil
+			}
+			found = r
+		}
+	}
+	return found
+}
+
+// routable reports whether a request's URL can name r among t's
+// resources (route).
+func (t *Template) routable(r *Resource) bool {
+	switch {
+	case r.BucketName != "" || len(r.Routes) > 0:
+		return true
+	case r.Lambda != nil:
+		return t.only(func(r *Resource) bool { return r.Lambda != nil }) == r
+	case r.CloudFront != nil:
+		return t.only(func(r *Resource) bool { return r.CloudFront != nil }) == r
+	}
+	return false
 }
 
 func bucketURL(name, host, path string) bool {

@@ -5,6 +5,8 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -117,6 +119,14 @@ func rules(t *Template) (*portable.Config, bool, string) {
 		cr.AllowHeaders, cr.ExposeHeaders = vals("AllowHeaders", c.AllowHeaders), vals("ExposeHeaders", c.ExposeHeaders)
 		// Origins compared exactly, or by scheme for https://* (§5.1), as apigw-http.
 		return &portable.Config{Format: Name, Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{cr}}, true, ""
+	case r.Lambda != nil:
+		cfg := lambdaurl.Rules(r.Lambda)
+		cfg.Format = Name
+		return cfg, true, ""
+	case r.CloudFront != nil:
+		cfg := cloudfront.Rules(r.CloudFront)
+		cfg.Format = Name
+		return cfg, true, ""
 	}
 	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"
 }

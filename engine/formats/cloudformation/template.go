@@ -9,6 +9,8 @@ import (
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -54,7 +56,7 @@ type Template struct {
 }
 
 // Resource is one resource's CORS configuration on its platform's model:
-// exactly one of S3, HTTP and REST is set.
+// exactly one of S3, HTTP, REST, Lambda and CloudFront is set.
 type Resource struct {
 	ID   string // logical ID
 	Type string // TypeBucket, TypeHTTPAPI, ...
@@ -67,6 +69,8 @@ type Resource struct {
 	BucketName string // "" when not set or not resolved
 	HTTP       *apigw.HTTPConfig
 	REST       *apigw.RESTConfig
+	Lambda     *lambdaurl.Cors
+	CloudFront *cloudfront.CorsConfig
 	// RESTMethodsDefault: SAM computes the OPTIONS reply's
 	// Access-Control-Allow-Methods from the path's methods when Cors
 	// names none.
@@ -204,7 +208,7 @@ func paramFile(f policy.File, given map[string]string) policy.Errors {
 func (rd *reader) resources() {
 	routes := map[string][]Route{}
 	for i, k := range rd.res.keys {
-		id, rn := k.str, rd.res.vals[i]
+		rn := rd.res.vals[i]
 		typ, _ := rd.r.str(rn.get("Type"))
 		props := rn.get("Properties")
 		switch typ {
@@ -219,7 +223,7 @@ func (rd *reader) resources() {
 				routes[api] = append(routes[api], Route{"ANY", "$default"})
 			}
 		case TypeGatewayRe:
-			rd.gatewayResponse(id, rn, props)
+			rd.gatewayResponse(k, props)
 		}
 	}
 	for i, k := range rd.res.keys {
@@ -245,6 +249,16 @@ func (rd *reader) resources() {
 			}
 			res = rd.restAPI(parent)
 			rd.samGatewayResponses(id, props.get("GatewayResponses"))
+		case TypeLambdaURL:
+			res = rd.lambdaURL(props)
+		case TypeSAMFunction:
+			fu := props.get("FunctionUrlConfig")
+			if fu == nil {
+				fu = rd.glob.get("Function").get("FunctionUrlConfig")
+			}
+			res = rd.lambdaURL(fu)
+		case TypeCFPolicy:
+			res = rd.responseHeadersPolicy(props)
 		}
 		if res != nil {
 			res.ID, res.Type, res.Routes = id, typ, routes[id]
@@ -333,8 +347,8 @@ func normMethod(m string) string {
 	return m
 }
 
-func (rd *reader) gatewayResponse(id string, rn, props *node) {
-	g := GatewayResponse{ID: id, RestAPI: refName(props.get("RestApiId")), Line: rn.line, Column: rn.col, Path: rn.path, Headers: map[string]string{}}
+func (rd *reader) gatewayResponse(k, props *node) {
+	g := GatewayResponse{ID: k.str, RestAPI: refName(props.get("RestApiId")), Line: k.line, Column: k.col, Path: k.path, Headers: map[string]string{}}
 	g.ResponseType, _ = rd.r.str(props.get("ResponseType"))
 	g.StatusCode, _ = rd.r.str(props.get("StatusCode"))
 	if rp := props.get("ResponseParameters"); rp != nil && rp.kind == mapK {
@@ -676,13 +690,13 @@ func (rd *reader) choose(name string) *policy.Error {
 	}
 	switch {
 	case len(rs) == 0:
-		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, or Globals)")
+		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
 	case len(rs) == 1:
 		rd.t.chosen = rs[0]
 		return nil
 	}
 	for _, r := range rs {
-		if r.BucketName == "" && len(r.Routes) == 0 {
+		if !rd.t.routable(r) {
 			return rd.d.errAt(rd.res, "several resources have a CORS configuration and the request's URL cannot tell which answers; "+candidates(rs))
 		}
 	}
@@ -712,7 +726,7 @@ func restMethods(routes []Route, path string) []string {
 	set := map[string]bool{"OPTIONS": true}
 	matched := false
 	for _, r := range routes {
-		if path != "" && !pathMatches(r.Path, path) {
+		if path != "" && !pathMatches(r.Path, path) && !pathMatches(r.Path, dropStage(path)) {
 			continue
 		}
 		matched = true

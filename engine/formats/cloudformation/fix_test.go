@@ -1,0 +1,97 @@
+package cloudformation_test
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden diffs and example outputs")
+
+// TestFixDiffs: each fix is a splice of the user's own template, checked
+// as a diff against a golden file (read by us, line by line: only the
+// changed value, in the list's own form, quoting and indentation), and
+// the edited template still reads with the new value in place.
+func TestFixDiffs(t *testing.T) {
+	for _, tc := range []struct {
+		desc, file, golden string
+		edit               fix.Edit
+		wantErr            error
+	}{
+		{desc: "YAML block list with a !Ref and an !If item: one more '- ' line, plain like its neighbours",
+			file: "s3-bucket.yaml", golden: "s3-add-origin.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Origins, Values: []string{"https://admin.example.com"}}},
+		{desc: "YAML flow list stays a flow list",
+			file: "s3-bucket.yaml", golden: "s3-add-method.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"DELETE"}}},
+		{desc: "a missing list goes after the rule's last line, in the form and quotes of the rule's other list",
+			file: "s3-bucket.yaml", golden: "s3-insert-headers.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 1, Field: fix.AllowHeaders, Values: []string{"x-amz-meta-owner"}}},
+		{desc: "YAML flow list of single-quoted values keeps its quotes",
+			file: "apigwv2.yaml", golden: "http-add-header.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.AllowHeaders, Values: []string{"x-api-key"}}},
+		{desc: "YAML block list of plain values",
+			file: "apigwv2.yaml", golden: "http-add-method.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"DELETE"}}},
+		{desc: "a value from !Ref is not edited: the parameter is",
+			file: "apigwv2.yaml", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Origins, Values: []string{"https://c.example.com"}}, wantErr: errors.New("intrinsic")},
+		{desc: "JSON list with its items on their own lines",
+			file: "bucket.template.json", golden: "json-add-origin.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Origins, Values: []string{"https://admin.example.com"}}},
+		{desc: "JSON list on one line",
+			file: "bucket.template.json", golden: "json-add-method.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}},
+		{desc: "JSON: a missing list goes after the rule's last member",
+			file: "bucket.template.json", golden: "json-insert-headers.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.AllowHeaders, Values: []string{"content-type"}}},
+		{desc: "SAM: one more name inside the quoted comma list",
+			file: "gateway-response.yaml", golden: "sam-add-header.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.AllowHeaders, Values: []string{"X-Request-Id"}}},
+		{desc: "SAM: the one static origin is replaced, SAM's quotes kept",
+			file: "gateway-response.yaml", golden: "sam-replace-origin.diff",
+			edit: fix.Edit{Op: fix.Replace, Rule: 0, Field: fix.Origins, Old: "https://app.example.com", Values: []string{"https://www.example.com"}}},
+		{desc: "SAM: Globals' Cors string is the origin",
+			file: "sam-globals.yaml", golden: "sam-globals-origin.diff",
+			edit: fix.Edit{Op: fix.Replace, Rule: 0, Field: fix.Origins, Old: "https://shop.example.com", Values: []string{"https://www.example.com"}}},
+		{desc: "SAM: without AllowMethods SAM lists the path's methods; naming one would drop the others",
+			file: "gateway-response.yaml", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}, wantErr: fix.ErrUnsupported},
+		{desc: "several resources answering by URL: which one is not in the text",
+			file: "sam-app.yaml", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}, wantErr: fix.ErrUnsupported},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			f := cloudformation.Formats()[0]
+			text := readFile(t, tc.file)
+			out, err := fix.Apply(f, text, tc.edit)
+			if tc.wantErr != nil {
+				if err == nil || !errors.Is(err, tc.wantErr) && !strings.Contains(err.Error(), tc.wantErr.Error()) {
+					t.Fatalf("err %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			diff := fix.Diff("a/"+tc.file, "b/"+tc.file, text, out)
+			path := "testdata/fix/" + tc.golden
+			if *update {
+				if err := os.WriteFile(path, []byte(diff), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if want := readFile(t, "fix/"+tc.golden); diff != want {
+				t.Errorf("diff:\n%s\nwant:\n%s", diff, want)
+			}
+			if _, err := f.Parse(out); err != nil {
+				t.Errorf("the edited template does not read: %v", err)
+			}
+			if !strings.Contains(out, tc.edit.Values[0]) {
+				t.Errorf("the edit's value is not in the text")
+			}
+		})
+	}
+}
