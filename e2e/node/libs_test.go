@@ -12,10 +12,10 @@ import (
 const (
 	seed     = 18 // issue 18
 	nConfigs = 50
-	perCfg   = 6
+	perCfg   = 8
 )
 
-var paths = []string{"/api/x", "/api", "/other", "/api/throw", "/throw", "/api/x/y"}
+var paths = []string{"/api/x", "/api", "/other", "/api/throw", "/throw", "/api/x/y", "/api/json", "/json"}
 
 // The option values each generator draws from, " ;; "-separated, "-"
 // for left out.
@@ -31,6 +31,7 @@ var fastifyChoices = [][2]string{
 	{"strictPreflight", `- ;; false`},
 	{"preflightContinue", `- ;; - ;; true`},
 	{"optionsSuccessStatus", `- ;; - ;; 200`},
+	{"hook", `- ;; - ;; 'preHandler' ;; 'preSerialization'`},
 }
 
 var koaChoices = [][2]string{

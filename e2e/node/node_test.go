@@ -151,6 +151,9 @@ func serve(t *testing.T, lib string, cfgs []config) string {
 // (server.mjs's handler).
 var app = policy.Reply{Status: 200, Header: headers.List{{Name: "X-App", Value: "1"}, {Name: "Content-Type", Value: "text/plain; charset=utf-8"}}, Body: "ok"}
 
+// appJSON is its reply for a path with /json: an object, serialized.
+var appJSON = policy.Reply{Status: 200, Header: headers.List{{Name: "X-App", Value: "1"}, {Name: "Content-Type", Value: "application/json; charset=utf-8"}}, Body: `{"ok":true}`}
+
 // compared are the reply fields compared besides every Access-Control-*.
 var compared = []string{"vary", "cross-origin-opener-policy", "cross-origin-embedder-policy"}
 
@@ -219,6 +222,8 @@ func differential(t *testing.T, lib string, cfgs []config, reqs []request, parse
 		var out policy.Outcome
 		if strings.Contains(r.path, "/throw") {
 			out = evs[r.cfg].Throw(preq)
+		} else if strings.Contains(r.path, "/json") {
+			out = evs[r.cfg].Respond(preq, appJSON)
 		} else {
 			out = evs[r.cfg].Respond(preq, app)
 		}

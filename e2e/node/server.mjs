@@ -6,7 +6,8 @@
 // CONFIGS.json is [{"options": "<a JavaScript object literal>", "mount":
 // "<a Hono path pattern, or empty>"}, ...]. Configuration i answers under
 // the path prefix /c<i>: its application answers every method with 200
-// "ok" and X-App: 1, and throws an Error when the path contains /throw.
+// "ok" and X-App: 1 (the JSON {"ok":true} when the path contains /json),
+// and throws an Error when the path contains /throw.
 // The first line on stdout is JSON: {"port": N, "versions": {...}}.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -40,7 +41,9 @@ async function fastifyServer() {
         url: '/*',
         handler: async (req, reply) => {
           if (req.url.includes('/throw')) throw new Error('boom');
-          reply.header('X-App', '1').type('text/plain; charset=utf-8');
+          reply.header('X-App', '1');
+          if (req.url.includes('/json')) return { ok: true };
+          reply.type('text/plain; charset=utf-8');
           return 'ok';
         },
       });
@@ -60,6 +63,7 @@ async function koaServer() {
     k.use((ctx) => {
       if (ctx.path.includes('/throw')) throw new Error('boom');
       ctx.set('X-App', '1');
+      if (ctx.path.includes('/json')) { ctx.body = { ok: true }; return; }
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = 'ok';
     });
@@ -86,6 +90,7 @@ async function honoServer() {
     a.all('*', (ctx) => {
       if (ctx.req.path.includes('/throw')) throw new Error('boom');
       ctx.header('X-App', '1');
+      if (ctx.req.path.includes('/json')) return ctx.json({ ok: true });
       return ctx.text('ok');
     });
     return a;

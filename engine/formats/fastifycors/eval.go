@@ -25,6 +25,8 @@ const (
 	caseNoPre     = "no-preflight"
 	caseApp       = "application"
 	caseThrown    = "thrown"
+	// caseNotSerialized is a reply the preSerialization hook does not see.
+	caseNotSerialized = "hook preSerialization: fastify runs it only for a payload it serializes (an object sent as JSON), so this reply gets no CORS header"
 )
 
 // Respond answers req as fastify with the plugin does; app is what the
@@ -48,10 +50,20 @@ func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) poli
 	out := func(rep policy.Reply, d policy.Note) policy.Outcome {
 		return jsmw.Outcome(rep, []policy.Rule{r}, d, c.Notes, c.Unresolved, words{})
 	}
+	options := req.Method == "OPTIONS" // req.raw.method: Node keeps the method as sent
+	if c.Hook == "preSerialization" && (options || thrown || !serialized(app)) {
+		// fastify runs preSerialization hooks only for a payload it
+		// serializes (an object): never for the OPTIONS * route's empty
+		// reply, an error, or a string, Buffer or stream payload
+		r.Failed, r.Note.Case = "hook", caseNotSerialized
+		if options {
+			return out(notFound(req, res.H), policy.Note{Case: caseNoPre, N: 404})
+		}
+		return c.pass(r, res, app, thrown)
+	}
 	if c.VaryOrigin {
 		res.Vary("Origin")
 	}
-	options := req.Method == "OPTIONS" // req.raw.method: Node keeps the method as sent
 	switch {
 	case c.Disabled:
 		r.Failed, r.Note.Case = "origin", caseDisabled
@@ -116,6 +128,13 @@ func (c *Config) pass(r policy.Rule, res *jsmw.Reply, app policy.Reply, thrown b
 		d = policy.Note{Case: caseThrown, N: 500}
 	}
 	return jsmw.Outcome(rep, []policy.Rule{r}, d, c.Notes, c.Unresolved, words{})
+}
+
+// serialized reports whether the application's reply is one fastify
+// serialized from an object: its Content-Type is JSON.
+func serialized(app policy.Reply) bool {
+	ct, _ := app.Header.Get("Content-Type")
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "application/json")
 }
 
 // errorReply is fastify's default error handler's answer to an Error
