@@ -92,6 +92,13 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return out(reply, decision)
 }
 
+// Throw answers req as Django does when the view raises: the handler
+// turns the exception into its 500 page (django.views.defaults.server_error)
+// inside the middleware, so CorsMiddleware adds its headers to it.
+func (c *Config) Throw(req policy.Request) policy.Outcome {
+	return c.Respond(req, policy.Reply{Status: 500, Header: headers.List{{Name: "Content-Type", Value: "text/html"}}, Body: "<h1>Server Error (500)</h1>"})
+}
+
 // patchVary is django.utils.cache.patch_vary_headers(response, ("Origin",)).
 func patchVary(h *headers.List) {
 	cur, ok := h.Get("Vary")

@@ -35,13 +35,25 @@ func pathOf(u string) string {
 // Respond answers as a Flask app with flask-cors: the decorated route
 // when the request reaches it, else CORS(app)'s after_request hook.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	return c.respond(req, app, false)
+}
+
+// Throw answers req as Flask does when the view raises: a decorated
+// view's wrapper never sets its headers (unless it answers OPTIONS
+// itself), and the 500 that Flask makes goes through CORS(app)'s hook
+// (intercept_exceptions, and after_request when finalizing).
+func (c *Config) Throw(req policy.Request) policy.Outcome {
+	return c.respond(req, policy.Reply{Status: 500, Header: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}}}, true)
+}
+
+func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) policy.Outcome {
 	method := strings.ToUpper(req.Method) // werkzeug Request.method
 	path := pathOf(req.URL)
 	reply := policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
 	var rules []policy.Rule
 	for i := range c.Routes {
 		rt := &c.Routes[i]
-		if rt.Path != path || !rt.serves(method) {
+		if rt.Path != path || !rt.serves(method) || thrown && !(rt.AutomaticOptions && method == "OPTIONS") {
 			continue
 		}
 		r := policy.Rule{Index: len(c.Resources) + i, Path: "line " + strconv.Itoa(rt.Line), ID: "@cross_origin", Source: source}

@@ -106,6 +106,7 @@ type Options struct {
 type Resource struct {
 	Path Pattern `json:"path"`
 	Options
+	vals map[string]pylit.Value // the resource's own options, as written
 }
 
 // Route is a view decorated with @cross_origin.
@@ -425,7 +426,7 @@ func resources(base Options, kw map[string]pylit.Value) ([]Resource, policy.Erro
 		}
 		o, es := resolve(merged, opts)
 		errs = append(errs, es...)
-		out = append(out, Resource{Path: p, Options: o})
+		out = append(out, Resource{Path: p, Options: o, vals: opts})
 	}
 	switch {
 	case v.Kind == pylit.Dict:

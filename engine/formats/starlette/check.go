@@ -1,6 +1,7 @@
 package starlette
 
 import (
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -30,3 +31,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 	}
 	return out
 }
+
+// Traps implements advise.Trapper: the same traps, for the explainer's
+// warnings.
+func (f *Format) Traps(text string, _ headers.List) []portable.Finding { return f.CheckText(text) }

@@ -35,6 +35,14 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: decision, Words: words{}}
 }
 
+// Throw answers req as the app does when its handler raises: the same as
+// Respond with an application status of 500 (ServerErrorMiddleware's
+// 500 without CORS headers, or the middleware's own preflight answer,
+// which never reaches the handler).
+func (c *Config) Throw(req policy.Request) policy.Outcome {
+	return c.Respond(req, policy.Reply{Status: 500})
+}
+
 // layer is middleware k and everything inside it.
 func (c *Config) layer(k int, req policy.Request, app policy.Reply, rules *[]policy.Rule) (policy.Reply, bool, policy.Note) {
 	if k == len(c.Middlewares) {

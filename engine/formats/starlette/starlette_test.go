@@ -1,42 +1,23 @@
 package starlette_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/pylit/pylittest"
 	"github.com/whycors/whycors/engine/formats/starlette"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-func golden(t testing.TB) string {
-	b, err := os.ReadFile("testdata/main.py")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
-
-func req(method, origin string, kv ...string) policy.Request {
-	r := policy.Request{Method: method, URL: "/items"}
-	if origin != "" {
-		r.Header.Add("Origin", origin)
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		r.Header.Add(kv[i], kv[i+1])
-	}
-	return r
-}
-
 // Expected values are from starlette/middleware/cors.py at 0.26.1 (line
 // numbers of the Debian 12 python3-starlette file), and agree with the
 // real middleware in e2e/python.
 func TestRespond(t *testing.T) {
-	c, err := starlette.Parse(golden(t))
+	c, err := starlette.Parse(pylittest.Golden(t, "main.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,41 +30,33 @@ func TestRespond(t *testing.T) {
 		want         map[string]string // "" = absent
 	}{
 		{desc: "allowed preflight echoes the origin with Vary", source: "cors.py:39-50, 108-112 (preflight_explicit_allow_origin)",
-			req: req("OPTIONS", "https://app.example", "Access-Control-Request-Method", "POST"), app: ok, status: 200,
+			req: pylittest.Req("OPTIONS", "/items", "https://app.example", "Access-Control-Request-Method", "POST"), app: ok, status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Vary": "Origin", "Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Language, Content-Type, X-Request-Id", "Access-Control-Max-Age": "600", "Access-Control-Allow-Credentials": "true"}},
 		{desc: "a regex matches only in full: evil suffix refused with 400", source: "cors.py:94-96 (fullmatch), 131-133",
-			req: req("OPTIONS", "https://a.preview.example.evil", "Access-Control-Request-Method", "GET"), app: ok, status: 400,
+			req: pylittest.Req("OPTIONS", "/items", "https://a.preview.example.evil", "Access-Control-Request-Method", "GET"), app: ok, status: 400,
 			want: map[string]string{"Access-Control-Allow-Origin": ""}},
 		{desc: "method compared case-sensitively", source: "cors.py:115 (requested_method not in allow_methods)",
-			req: req("OPTIONS", "https://app.example", "Access-Control-Request-Method", "post"), app: ok, status: 400},
+			req: pylittest.Req("OPTIONS", "/items", "https://app.example", "Access-Control-Request-Method", "post"), app: ok, status: 400},
 		{desc: "unlisted header refused", source: "cors.py:122-126",
-			req: req("OPTIONS", "https://app.example", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-other"), app: ok, status: 400},
+			req: pylittest.Req("OPTIONS", "/items", "https://app.example", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-other"), app: ok, status: 400},
 		{desc: "credentials and expose headers even for a refused origin", source: "cors.py:43-46, 140-143 (simple_headers)",
-			req: req("GET", "https://evil.example"), app: ok, status: 200,
+			req: pylittest.Req("GET", "/items", "https://evil.example"), app: ok, status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Credentials": "true", "Access-Control-Expose-Headers": "X-Total"}},
 		{desc: "an exception's 500 has no CORS header", source: "starlette/applications.py build_middleware_stack (ServerErrorMiddleware outermost)",
-			req: req("GET", "https://app.example"), app: policy.Reply{Status: 500}, status: 500,
+			req: pylittest.Req("GET", "/items", "https://app.example"), app: policy.Reply{Status: 500}, status: 500,
 			want: map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Credentials": ""}},
 		{desc: "no Origin: untouched", source: "cors.py:80-82",
-			req: req("GET", ""), app: ok, status: 200, want: map[string]string{"Vary": "", "Access-Control-Allow-Credentials": ""}},
+			req: pylittest.Req("GET", "/items", ""), app: ok, status: 200, want: map[string]string{"Vary": "", "Access-Control-Allow-Credentials": ""}},
 	}
 	for _, tt := range tests {
-		out := c.Respond(tt.req, tt.app)
-		if out.Reply.Status != tt.status {
-			t.Errorf("%s (%s): status %d, want %d", tt.desc, tt.source, out.Reply.Status, tt.status)
-		}
-		for k, w := range tt.want {
-			if g, _ := out.Reply.Header.Get(k); g != w {
-				t.Errorf("%s (%s): %s = %q, want %q", tt.desc, tt.source, k, g, w)
-			}
-		}
+		pylittest.Check(t, tt.desc, tt.source, c, tt.req, tt.app, tt.status, tt.want)
 	}
 }
 
 // Detection tells a FastAPI app from every other format's text.
 func TestDetect(t *testing.T) {
 	reg := policy.NewRegistry(append(all.Formats(), starlette.Formats()...)...)
-	d := reg.Detect(golden(t))
+	d := reg.Detect(pylittest.Golden(t, "main.py"))
 	if len(d) != 1 || d[0].Format != "starlette" {
 		t.Errorf("Detect = %v, want starlette alone", d)
 	}
@@ -92,7 +65,7 @@ func TestDetect(t *testing.T) {
 // EditText adds an origin to the list ORIGINS is bound to.
 func TestEditText(t *testing.T) {
 	f := postest.Lookup(t, starlette.Formats(), "starlette").(fix.Editor)
-	src := golden(t)
+	src := pylittest.Golden(t, "main.py")
 	got, err := f.EditText(src, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}})
 	if err != nil {
 		t.Fatal(err)
@@ -110,13 +83,13 @@ func TestParseErrors(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(golden(f))
+	f.Add(pylittest.Golden(f, "main.py"))
 	f.Add("app.add_middleware(CORSMiddleware, allow_origins=[*X, 'a'], allow_origin_regex='(')")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := starlette.Parse(s)
 		postest.Rejected(t, err)
 		if err == nil {
-			c.Respond(req("OPTIONS", "https://a", "Access-Control-Request-Method", "GET"), policy.Reply{Status: 200, Header: headers.List{}})
+			c.Respond(pylittest.Req("OPTIONS", "/items", "https://a", "Access-Control-Request-Method", "GET"), policy.Reply{Status: 200, Header: headers.List{}})
 		}
 	})
 }

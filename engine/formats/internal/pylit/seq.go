@@ -106,9 +106,14 @@ func Compile(v Value, path string, full, fold bool) (*Regexp, *policy.Error) {
 		if off < 0 {
 			off = 0
 		}
-		// The pattern's first character is one column after the quote
-		// (a prefix or re.compile( shifts it further).
-		return nil, &policy.Error{Line: v.Line, Column: v.Col + 1 + off, Path: path, Msg: "unsupported regular expression: " + e.Msg}
+		// The pattern's first character is one column after the quote,
+		// and the r of a raw string (re.compile( or a u prefix shift it
+		// further).
+		col := v.Col + 1 + off
+		if v.Raw {
+			col++
+		}
+		return nil, &policy.Error{Line: v.Line, Column: col, Path: path, Msg: "unsupported regular expression: " + e.Msg}
 	}
 	return &Regexp{Source: v.S, re: re}, nil
 }

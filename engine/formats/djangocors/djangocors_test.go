@@ -1,0 +1,142 @@
+package djangocors_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/djangocors"
+	"github.com/whycors/whycors/engine/formats/internal/pylit/pylittest"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Expected values are from corsheaders/middleware.py and conf.py at
+// 3.14.0 (Debian 12 python3-django-cors-headers), and agree with the
+// real middleware in e2e/python.
+func TestRespond(t *testing.T) {
+	c, err := djangocors.Parse(pylittest.Golden(t, "settings.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := policy.Reply{Status: 200}
+	acah := strings.Join(append(append([]string(nil), djangocors.DefaultHeaders...), "x-request-id"), ", ")
+	tests := []struct {
+		desc, source string
+		req          policy.Request
+		app          policy.Reply
+		status       int
+		want         map[string]string
+	}{
+		{desc: "preflight answered 200 with the full lists", source: "middleware.py process_request (HttpResponse, Content-Length 0) and process_response (OPTIONS branch)",
+			req: pylittest.Req("OPTIONS", "/api/x", "https://app.example", "Access-Control-Request-Method", "PROPFIND"), app: policy.Reply{Status: 405}, status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Access-Control-Allow-Methods": "DELETE, GET, OPTIONS, PATCH, POST, PUT", "Access-Control-Allow-Headers": acah, "Access-Control-Max-Age": "86400", "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}},
+		{desc: "regex matches from the start", source: "middleware.py regex_domain_match (re.match)",
+			req: pylittest.Req("GET", "/api/x", "https://pr1.preview.example"), app: ok, status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://pr1.preview.example"}},
+		{desc: "a refused origin still gets credentials and Vary", source: "middleware.py process_response (ACAC set before the origin check)",
+			req: pylittest.Req("GET", "/api/x", "https://evil.example"), app: ok, status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Credentials": "true", "Vary": "Origin"}},
+		{desc: "CORS_URLS_REGEX leaves other paths alone", source: "middleware.py is_enabled (re.match on path_info)",
+			req: pylittest.Req("GET", "/admin/", "https://app.example"), app: ok, status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Vary": ""}},
+		{desc: "a 500 from a view still gets the headers", source: "django/core/handlers/exception.py convert_exception_to_response (inside the middleware)",
+			req: pylittest.Req("GET", "/api/x", "https://app.example"), app: policy.Reply{Status: 500}, status: 500,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+	}
+	for _, tt := range tests {
+		pylittest.Check(t, tt.desc, tt.source, c, tt.req, tt.app, tt.status, tt.want)
+	}
+}
+
+// Origins compare by scheme and host (urlsplit), so a trailing slash
+// still matches at run time; CORS_ORIGIN_WHITELIST is the older name.
+func TestURLSplit(t *testing.T) {
+	c, err := djangocors.Parse(`CORS_ORIGIN_WHITELIST = ("https://b.example/",)` + "\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.Respond(pylittest.Req("GET", "/x", "https://b.example"), policy.Reply{Status: 200})
+	if g, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); g != "https://b.example" {
+		t.Errorf("ACAO %q (middleware.py _url_in_whitelist compares scheme and netloc)", g)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), djangocors.Formats()...)...)
+	if d := reg.Detect(pylittest.Golden(t, "settings.py")); len(d) != 1 || d[0].Format != "django-cors-headers" {
+		t.Errorf("Detect = %v, want django-cors-headers alone", d)
+	}
+}
+
+// EditText appends to the setting where it is written, and adds a
+// missing setting with the defaults kept.
+func TestEditText(t *testing.T) {
+	f := postest.Lookup(t, djangocors.Formats(), "django-cors-headers").(fix.Editor)
+	src := pylittest.Golden(t, "settings.py")
+	tests := []struct {
+		desc string
+		e    fix.Edit
+		want string
+	}{
+		{desc: "origin added to the multi-line list", e: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
+			want: strings.Replace(src, "    \"https://app.example\",\n", "    \"https://app.example\",\n    \"https://new.example\",\n", 1)},
+		{desc: "header added after the user's own item of the unpacked tuple", e: fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: []string{"x-b"}},
+			want: strings.Replace(src, `"x-request-id")`, `"x-request-id", "x-b")`, 1)},
+		{desc: "methods absent: the defaults and the new one", e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PURGE"}},
+			want: src + "CORS_ALLOW_METHODS = [\"DELETE\", \"GET\", \"OPTIONS\", \"PATCH\", \"POST\", \"PUT\", \"PURGE\"]\n"},
+	}
+	for _, tt := range tests {
+		got, err := f.EditText(src, tt.e)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: err %v\n%s\nwant:\n%s", tt.desc, err, got, tt.want)
+		}
+	}
+}
+
+// CheckText finds the library's own traps, and lint's rule checks find
+// the regex without $ in the rules ReadRules states.
+func TestLint(t *testing.T) {
+	src := "CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\nCORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://app\\.example\"]\nMIDDLEWARE = []\n"
+	f := postest.Lookup(t, djangocors.Formats(), "django-cors-headers")
+	codes := map[string]int{}
+	for _, x := range f.(lint.TextChecker).CheckText(src) {
+		codes[x.Code] = x.Pos.Line
+	}
+	for code, line := range map[string]int{"reflect-any-origin": 1, "regex-without-end-anchor": 3, "middleware-missing": 4} {
+		if codes[code] != line {
+			t.Errorf("finding %s at line %d, want %d (all: %v)", code, codes[code], line, codes)
+		}
+	}
+	reg := policy.NewRegistry(append(all.Formats(), djangocors.Formats()...)...)
+	fs, err := lint.Lint(reg, "CORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://app\\.example\"]\n", "django-cors-headers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, x := range fs {
+		found = found || x.Code == "suffix-trap" && x.Line == 1
+	}
+	if !found {
+		t.Errorf("lint found no suffix-trap for a regex without $ under re.match: %v", fs)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	_, err := djangocors.Parse("CORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\nCORS_ALLOWED_ORIGIN_REGEXES = [r'^https://(?P<x>a)$']\n")
+	postest.Positions(t, "computed value and unsupported regex", err, []policy.Error{{Line: 1, Column: 24}, {Line: 2, Column: 43}})
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(pylittest.Golden(f, "settings.py"))
+	f.Add("CORS_ALLOWED_ORIGINS = [*x, 'a']\nCORS_URLS_REGEX = '('\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := djangocors.Parse(s)
+		postest.Rejected(t, err)
+		if err == nil {
+			c.Respond(pylittest.Req("OPTIONS", "/api/x", "https://a", "Access-Control-Request-Method", "GET"), policy.Reply{Status: 200})
+		}
+	})
+}

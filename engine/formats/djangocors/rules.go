@@ -1,0 +1,112 @@
+package djangocors
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/pylit"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Platform names the library in lint's sentences.
+func (*Format) Platform() string { return "django-cors-headers" }
+
+// ReadRules reads the settings into the neutral model: one rule, each
+// value positioned at the setting that holds it (line 1 for a default).
+//
+// Semantics: origins are the application's own settings (exact entries,
+// compared by scheme and host, and regexes stated as ^(?:pattern)
+// because re.match anchors only the start); CORS_ALLOW_ALL_ORIGINS with
+// credentials echoes every origin.
+func (f *Format) ReadRules(text string) (*portable.Config, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := f.StateRules(c, text)
+	return cfg, nil
+}
+
+// StateRules implements convert.Stater.
+func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	c, ok := ev.(*Config)
+	if !ok {
+		return nil, false
+	}
+	pos := func(names ...string) portable.Pos {
+		for _, n := range names {
+			if v, ok := c.At[n]; ok && v.Line > 0 {
+				return portable.Pos{Line: v.Line, Column: v.Col}
+			}
+		}
+		return portable.Pos{Line: 1, Column: 1}
+	}
+	r := portable.ConfigRule{Pos: pos("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"),
+		Credentials: c.Credentials, CredentialsPos: pos("CORS_ALLOW_CREDENTIALS"), MaxAgePos: pos("CORS_PREFLIGHT_MAX_AGE")}
+	list := func(items []string, p portable.Pos) []portable.Value {
+		var vs []portable.Value
+		for _, x := range items {
+			vs = append(vs, portable.Value{Text: x, Pos: p})
+		}
+		return vs
+	}
+	switch {
+	case !c.Installed:
+		r.Disabled = true
+	case c.AllowAll && c.Credentials:
+		r.ReflectAny = true
+	case c.AllowAll:
+		r.Origins = []portable.Value{{Text: "*", Pos: pos("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")}}
+	default:
+		r.Origins = list(c.AllowedOrigins.Elems(), pos("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"))
+		for _, re := range c.Regexes {
+			if r.Regex == nil {
+				r.Regex = map[int]bool{}
+			}
+			r.Regex[len(r.Origins)] = true
+			r.Origins = append(r.Origins, portable.Value{Text: "^(?:" + strings.TrimPrefix(re, "^") + ")", Pos: pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")})
+		}
+	}
+	r.Methods = list(c.AllowMethods.Elems(), pos("CORS_ALLOW_METHODS"))
+	r.AllowHeaders = list(c.AllowHeaders.Elems(), pos("CORS_ALLOW_HEADERS"))
+	r.ExposeHeaders = list(c.ExposeHeaders.Elems(), pos("CORS_EXPOSE_HEADERS"))
+	if n, err := strconv.Atoi(c.MaxAge); err == nil {
+		r.MaxAge = &n
+	}
+	if c.URLsRegex != `^.*$` {
+		r.PathNote = "CORS_URLS_REGEX " + strconv.Quote(c.URLsRegex) + " limits the paths; the portable form covers every path"
+	}
+	return &portable.Config{Format: "django-cors-headers", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}, Rules: []portable.ConfigRule{r}}, true
+}
+
+// FileName is "settings.py", the name a fix's diff gives the text.
+func (*Format) FileName() string { return "settings.py" }
+
+// EditText makes e in the settings: an item added at the end of the
+// list or tuple the setting is written as (CORS_ALLOWED_ORIGINS or the
+// older name the text uses), or the setting added at the end of the
+// module, with the library's defaults kept for methods and headers.
+func (*Format) EditText(text string, e fix.Edit) (string, error) {
+	c, err := Parse(text)
+	if err != nil || e.Rule != 0 {
+		return "", fix.ErrNotFound
+	}
+	origins := "CORS_ALLOWED_ORIGINS"
+	if _, ok := c.At["CORS_ORIGIN_WHITELIST"]; ok {
+		if _, ok := c.At[origins]; !ok {
+			origins = "CORS_ORIGIN_WHITELIST"
+		}
+	}
+	kw := map[string]string{fix.Origins: origins, fix.Methods: "CORS_ALLOW_METHODS", fix.AllowHeaders: "CORS_ALLOW_HEADERS", fix.Credentials: "CORS_ALLOW_CREDENTIALS"}
+	vals := map[string]pylit.Value{}
+	for k, v := range c.At {
+		// A default tuple (default_headers) is not in the text: add the
+		// setting rather than edit the library.
+		if v.Off >= 0 {
+			vals[k] = v
+		}
+	}
+	return pylit.EditOptions(text, e, kw, vals, nil, map[string][]string{fix.Methods: DefaultMethods, fix.AllowHeaders: DefaultHeaders})
+}

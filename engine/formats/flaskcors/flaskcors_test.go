@@ -1,0 +1,107 @@
+package flaskcors_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/flaskcors"
+	"github.com/whycors/whycors/engine/formats/internal/pylit/pylittest"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Expected values are from flask_cors/core.py, extension.py and
+// decorator.py at 3.0.10 (Debian 12 python3-flask-cors), and agree with
+// the real library in e2e/python.
+func TestRespond(t *testing.T) {
+	c, err := flaskcors.Parse(pylittest.Golden(t, "app.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := policy.Reply{Status: 200}
+	tests := []struct {
+		desc, source string
+		req          policy.Request
+		status       int
+		want         map[string]string
+	}{
+		{desc: "allowed preflight on the resource", source: "core.py get_cors_headers (OPTIONS branch, ACRM in methods)",
+			req: pylittest.Req("OPTIONS", "/api/x", "https://app.example", "Access-Control-Request-Method", "put", "Access-Control-Request-Headers", "X-B, x-a"), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Access-Control-Allow-Methods": "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT", "Access-Control-Allow-Headers": "X-B, x-a", "Access-Control-Allow-Credentials": "true", "Vary": ""}},
+		{desc: "r\"/api/*\" covers /apiary (re.match from the start)", source: "core.py try_match_pattern, probably_regex",
+			req: pylittest.Req("GET", "/apiary", "https://app.example"), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+		{desc: "origins compared ignoring case", source: "core.py try_match_pattern (casefold)",
+			req: pylittest.Req("GET", "/api/x", "HTTPS://APP.EXAMPLE"), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "HTTPS://APP.EXAMPLE"}},
+		{desc: "a refused origin gets no header at all", source: "core.py get_cors_headers (not origins_to_set)",
+			req: pylittest.Req("GET", "/api/x", "https://evil.example"), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Access-Control-Allow-Credentials": ""}},
+		{desc: "@cross_origin() echoes any origin with Vary", source: "core.py get_cors_origins (origins '*' -> '.*', a regex), decorator.py",
+			req: pylittest.Req("GET", "/public", "https://any.example"), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://any.example", "Vary": "Origin"}},
+		{desc: "no Origin: always_send sends the first literal origin", source: "core.py get_cors_origins (always_send)",
+			req: pylittest.Req("GET", "/api/x", ""), status: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+	}
+	for _, tt := range tests {
+		pylittest.Check(t, tt.desc, tt.source, c, tt.req, ok, tt.status, tt.want)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), flaskcors.Formats()...)...)
+	if d := reg.Detect(pylittest.Golden(t, "app.py")); len(d) != 1 || d[0].Format != "flask-cors" {
+		t.Errorf("Detect = %v, want flask-cors alone", d)
+	}
+}
+
+func TestEditText(t *testing.T) {
+	f := postest.Lookup(t, flaskcors.Formats(), "flask-cors").(fix.Editor)
+	src := pylittest.Golden(t, "app.py")
+	got, err := f.EditText(src, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}})
+	want := strings.Replace(src, `["https://app.example"]`, `["https://app.example", "https://new.example"]`, 1)
+	if err != nil || got != want {
+		t.Errorf("resource origin: err %v\n%s", err, got)
+	}
+	// The route allows every origin already: one more would narrow it.
+	if _, err := f.EditText(src, fix.Edit{Op: fix.Add, Rule: 1, Field: fix.Origins, Values: []string{"https://x.example"}}); err != fix.ErrUnsupported {
+		t.Errorf("route origin: err %v, want ErrUnsupported", err)
+	}
+	got, err = f.EditText(src, fix.Edit{Op: fix.Enable, Rule: 1, Field: fix.Credentials})
+	if want := strings.Replace(src, "@cross_origin()", "@cross_origin(supports_credentials=True)", 1); err != nil || got != want {
+		t.Errorf("route credentials: err %v\n%s", err, got)
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	f := postest.Lookup(t, flaskcors.Formats(), "flask-cors")
+	src := "from flask_cors import CORS\nCORS(app,\n     origins=[\"https://.*example.com\"],\n     supports_credentials=True)\n@app.route('/x')\n@cross_origin(supports_credentials=True)\ndef x(): pass\n"
+	codes := map[string]int{}
+	for _, x := range f.(lint.TextChecker).CheckText(src) {
+		codes[x.Code] = x.Pos.Line
+	}
+	if codes["regex-without-end-anchor"] != 3 || codes["reflect-any-origin"] != 6 {
+		t.Errorf("findings %v, want regex-without-end-anchor at 3 and reflect-any-origin at 6", codes)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	_, err := flaskcors.Parse("CORS(app, origins=get_origins())\n@cross_origin()\ndef f(): pass\n")
+	postest.Positions(t, "computed value and a decorator without a route", err, []policy.Error{{Line: 1, Column: 19}, {Line: 2, Column: 2}})
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(pylittest.Golden(f, "app.py"))
+	f.Add("CORS(app, resources={r'/a/(': {}}, origins=[re.compile('x')])")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := flaskcors.Parse(s)
+		postest.Rejected(t, err)
+		if err == nil {
+			c.Respond(pylittest.Req("OPTIONS", "/api/x", "https://a", "Access-Control-Request-Method", "GET"), policy.Reply{Status: 200})
+		}
+	})
+}
