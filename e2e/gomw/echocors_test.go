@@ -1,7 +1,6 @@
 package gomw_test
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"testing"
@@ -14,22 +13,7 @@ import (
 var echoOrigins = []string{"https://app.example.com", "https://App.Example.com", "https://*.example.com", "*", "https://*", "https://a?p.example.com", "http://*.example.com", "https://app.*", "null", "https://evil.com", "https://*.example.com:8443"}
 
 func echoOptions(r *rand.Rand) []field {
-	var fs []field
-	if r.IntN(5) > 0 {
-		fs = append(fs, field{"AllowOrigins", some(r, echoOrigins)})
-	}
-	if r.IntN(3) > 0 {
-		fs = append(fs, field{"AllowMethods", some(r, methodPool)})
-	}
-	if r.IntN(3) > 0 {
-		fs = append(fs, field{"AllowHeaders", some(r, append([]string{"*"}, headerPool...))})
-	}
-	if r.IntN(3) == 0 {
-		fs = append(fs, field{"ExposeHeaders", some(r, []string{"x-total", "ETag", "x-a"})})
-	}
-	if r.IntN(2) == 0 {
-		fs = append(fs, field{"AllowCredentials", r.IntN(2) == 0})
-	}
+	fs := lists(r, [5]string{"AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "AllowCredentials"}, echoOrigins)
 	if r.IntN(4) == 0 {
 		fs = append(fs, field{"UnsafeWildcardOriginWithAllowCredentials", true})
 	}
@@ -37,35 +21,14 @@ func echoOptions(r *rand.Rand) []field {
 		fs = append(fs, field{"MaxAge", pick(r, -1, 0, 600)})
 	}
 	if r.IntN(10) == 0 {
-		b := r.IntN(2) == 0
-		fs = append(fs, field{"AllowOriginFunc", goExpr{fmt.Sprintf("func(origin string) (bool, error) { return %v, nil }", b), b}})
+		fs = append(fs, originFunc(r, "AllowOriginFunc", "(origin string) (bool, error)", ", nil", func(b bool) any { return func(string) (bool, error) { return b, nil } }))
 	}
 	return fs
 }
 
 func echoBuild(fs []field, app http.Handler) (http.Handler, error) {
 	var c middleware.CORSConfig
-	for _, f := range fs {
-		switch f.name {
-		case "AllowOrigins":
-			c.AllowOrigins = f.val.([]string)
-		case "AllowMethods":
-			c.AllowMethods = f.val.([]string)
-		case "AllowHeaders":
-			c.AllowHeaders = f.val.([]string)
-		case "ExposeHeaders":
-			c.ExposeHeaders = f.val.([]string)
-		case "AllowCredentials":
-			c.AllowCredentials = f.val.(bool)
-		case "UnsafeWildcardOriginWithAllowCredentials":
-			c.UnsafeWildcardOriginWithAllowCredentials = f.val.(bool)
-		case "MaxAge":
-			c.MaxAge = f.val.(int)
-		case "AllowOriginFunc":
-			b := f.val.(goExpr).val.(bool)
-			c.AllowOriginFunc = func(string) (bool, error) { return b, nil }
-		}
-	}
+	setFields(&c, fs)
 	// The middleware around the application, called directly: the
 	// router's own answers (405, its Allow list) are left out, as the
 	// format assumes a route for every method.

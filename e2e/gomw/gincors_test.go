@@ -18,32 +18,15 @@ var ginOrigins = []string{"https://app.example.com", "https://App.Example.com", 
 var ginRefused = []string{" https://a.example.com", "ftp://x", "https://a*a*", "null"}
 
 func ginOptions(r *rand.Rand) []field {
-	var fs []field
-	switch r.IntN(12) {
-	case 0, 1:
+	fs := lists(r, [5]string{"AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders", "AllowCredentials"}, ginOrigins)
+	switch {
+	case len(fs) > 0 && fs[0].name == "AllowOrigins" && r.IntN(8) == 0:
+		fs[0].val = append(fs[0].val.([]string), pick(r, ginRefused...))
+	case r.IntN(5) == 0:
 		fs = append(fs, field{"AllowAllOrigins", true})
-	case 2:
-	default:
-		os := some(r, ginOrigins)
-		if r.IntN(8) == 0 {
-			os = append(os, pick(r, ginRefused...))
-		}
-		fs = append(fs, field{"AllowOrigins", os})
 	}
 	if r.IntN(3) == 0 {
 		fs = append(fs, field{"AllowWildcard", true})
-	}
-	if r.IntN(3) > 0 {
-		fs = append(fs, field{"AllowMethods", some(r, append(methodPool, " post"))})
-	}
-	if r.IntN(3) > 0 {
-		fs = append(fs, field{"AllowHeaders", some(r, append([]string{"*", " x-a "}, headerPool...))})
-	}
-	if r.IntN(3) == 0 {
-		fs = append(fs, field{"ExposeHeaders", some(r, []string{"x-total", "ETag", "x-a"})})
-	}
-	if r.IntN(2) == 0 {
-		fs = append(fs, field{"AllowCredentials", r.IntN(2) == 0})
 	}
 	if r.IntN(3) == 0 {
 		h := pick(r, 0, 1, 12)
@@ -56,41 +39,14 @@ func ginOptions(r *rand.Rand) []field {
 		fs = append(fs, field{"AllowPrivateNetwork", true})
 	}
 	if r.IntN(8) == 0 {
-		b := r.IntN(2) == 0
-		fs = append(fs, field{"AllowOriginFunc", goExpr{fmt.Sprintf("func(origin string) bool { return %v }", b), b}})
+		fs = append(fs, originFunc(r, "AllowOriginFunc", "(origin string) bool", "", func(b bool) any { return func(string) bool { return b } }))
 	}
 	return fs
 }
 
 func ginBuild(fs []field, app http.Handler) (h http.Handler, err error) {
 	var c gc.Config
-	for _, f := range fs {
-		switch f.name {
-		case "AllowAllOrigins":
-			c.AllowAllOrigins = f.val.(bool)
-		case "AllowOrigins":
-			c.AllowOrigins = f.val.([]string)
-		case "AllowWildcard":
-			c.AllowWildcard = f.val.(bool)
-		case "AllowMethods":
-			c.AllowMethods = f.val.([]string)
-		case "AllowHeaders":
-			c.AllowHeaders = f.val.([]string)
-		case "ExposeHeaders":
-			c.ExposeHeaders = f.val.([]string)
-		case "AllowCredentials":
-			c.AllowCredentials = f.val.(bool)
-		case "MaxAge":
-			c.MaxAge = f.val.(goExpr).val.(time.Duration)
-		case "OptionsResponseStatusCode":
-			c.OptionsResponseStatusCode = f.val.(int)
-		case "AllowPrivateNetwork":
-			c.AllowPrivateNetwork = f.val.(bool)
-		case "AllowOriginFunc":
-			b := f.val.(goExpr).val.(bool)
-			c.AllowOriginFunc = func(string) bool { return b }
-		}
-	}
+	setFields(&c, fs)
 	defer func() {
 		if p := recover(); p != nil {
 			h, err = nil, fmt.Errorf("panic: %v", p)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -13,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -265,4 +265,44 @@ func run(t *testing.T, lib library) {
 	}
 }
 
-var _ = headers.List{}
+// setFields sets each generated field of the options struct *opts by
+// name (a goExpr's value is the typed one: a time.Duration, a func).
+func setFields(opts any, fs []field) {
+	v := reflect.ValueOf(opts).Elem()
+	for _, f := range fs {
+		val := f.val
+		if g, ok := val.(goExpr); ok {
+			val = g.val
+		}
+		v.FieldByName(f.name).Set(reflect.ValueOf(val))
+	}
+}
+
+// lists generates the fields every library has, under its own names
+// (origins, methods, headers, exposed, credentials), from pools.
+func lists(r *rand.Rand, names [5]string, origins []string) []field {
+	var fs []field
+	if r.IntN(5) > 0 {
+		fs = append(fs, field{names[0], some(r, origins)})
+	}
+	if r.IntN(3) > 0 {
+		fs = append(fs, field{names[1], some(r, methodPool)})
+	}
+	if r.IntN(3) > 0 {
+		fs = append(fs, field{names[2], some(r, append([]string{"*", "x_b", " x-a "}, headerPool...))})
+	}
+	if r.IntN(3) == 0 {
+		fs = append(fs, field{names[3], some(r, []string{"x-total", "ETag", "x-a"})})
+	}
+	if r.IntN(2) == 0 {
+		fs = append(fs, field{names[4], r.IntN(2) == 0})
+	}
+	return fs
+}
+
+// originFunc is a generated origin function that returns a constant,
+// with its Go source; fn makes the library's function type from it.
+func originFunc(r *rand.Rand, name, sig, ret string, fn func(bool) any) field {
+	b := r.IntN(2) == 0
+	return field{name, goExpr{fmt.Sprintf("func%s { return %v%s }", sig, b, ret), fn(b)}}
+}

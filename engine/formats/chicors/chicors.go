@@ -107,6 +107,7 @@ type Middleware struct {
 	Credentials bool     `json:"credentials,omitempty"`
 	Passthrough bool     `json:"passthrough,omitempty"`
 	opts        golit.Options
+	file        *golit.File
 }
 
 // Config is every go-chi/cors middleware in the text; the first answers.
@@ -129,7 +130,7 @@ func Parse(text string) (*Config, error) {
 	c := &Config{}
 	var es policy.Errors
 	for _, s := range sites {
-		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column}
+		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column, file: f}
 		o := golit.Options{Fields: map[string]golit.Field{}}
 		switch {
 		case s.Call == "AllowAll":
@@ -147,7 +148,7 @@ func Parse(text string) (*Config, error) {
 				if r, ok := f.FuncResult(fd.Expr); ok {
 					m.FuncResult = r
 				} else {
-					u := golit.Unresolved{Field: "AllowOriginFunc", Line: fd.Value.Pos.Line, Column: fd.Value.Pos.Column, Assumes: "it refuses every origin (no Access-Control-Allow-Origin)"}
+					u := golit.Unresolved{Field: "AllowOriginFunc", Line: fd.At.Line, Column: fd.At.Column, Assumes: "it refuses every origin (no Access-Control-Allow-Origin)"}
 					c.Unresolved = append(c.Unresolved, u)
 					c.Notes = append(c.Notes, u.Note())
 				}
@@ -276,3 +277,9 @@ func parseHeaderList(s string) []string {
 	}
 	return out
 }
+
+// Target is m's options literal, for edits.
+func (m Middleware) Target() golit.Target { return golit.Target{File: m.file, Opts: m.opts} }
+
+// Targets are the middlewares' options literals, for edits.
+func (c *Config) Targets() []golit.Target { return golit.Targets(c.Middlewares) }

@@ -117,6 +117,7 @@ type Middleware struct {
 	Credentials bool   `json:"credentials,omitempty"`
 	Unsafe      bool   `json:"unsafe_wildcard,omitempty"`
 	opts        golit.Options
+	file        *golit.File
 }
 
 // Config is every Echo CORS middleware in the text; the first answers.
@@ -139,7 +140,7 @@ func Parse(text string) (*Config, error) {
 	c := &Config{}
 	var es policy.Errors
 	for _, s := range sites {
-		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column}
+		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column, file: f}
 		o := golit.Options{Fields: map[string]golit.Field{}}
 		if s.Options != nil {
 			var oes policy.Errors
@@ -152,14 +153,14 @@ func Parse(text string) (*Config, error) {
 			if r, ok := f.FuncResult(fd.Expr); ok {
 				m.FuncResult = r
 			} else {
-				c.unresolved(golit.Unresolved{Field: "AllowOriginFunc", Line: fd.Value.Pos.Line, Column: fd.Value.Pos.Column, Assumes: "it returns false and no error: no origin is allowed"})
+				c.unresolved(golit.Unresolved{Field: "AllowOriginFunc", Line: fd.At.Line, Column: fd.At.Column, Assumes: "it returns false and no error: no origin is allowed"})
 			}
 		}
 		if fd, ok := o.Fields["Skipper"]; ok {
 			if r, ok := f.FuncResult(fd.Expr); ok {
 				m.Skips = r
 			} else {
-				c.unresolved(golit.Unresolved{Field: "Skipper", Line: fd.Value.Pos.Line, Column: fd.Value.Pos.Column, Assumes: "it never skips the middleware"})
+				c.unresolved(golit.Unresolved{Field: "Skipper", Line: fd.At.Line, Column: fd.At.Column, Assumes: "it never skips the middleware"})
 			}
 		}
 		c.Middlewares = append(c.Middlewares, m)
@@ -270,3 +271,9 @@ func matchSubdomain(origin, pattern string) bool {
 	}
 	return false
 }
+
+// Target is m's options literal, for edits.
+func (m Middleware) Target() golit.Target { return golit.Target{File: m.file, Opts: m.opts} }
+
+// Targets are the middlewares' options literals, for edits.
+func (c *Config) Targets() []golit.Target { return golit.Targets(c.Middlewares) }

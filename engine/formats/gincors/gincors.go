@@ -45,6 +45,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
 	"github.com/whycors/whycors/engine/formats/internal/golit"
 	"github.com/whycors/whycors/engine/policy"
@@ -118,8 +119,10 @@ type Middleware struct {
 	// Preflight and Normal are the headers set on preflights and on other
 	// requests (generatePreflightHeaders, generateNormalHeaders).
 	preflight, normal gohdr.Header
-	OptionsCode       int `json:"options_response_status_code"`
+	OptionsCode       int   `json:"options_response_status_code"`
+	maxAge            int64 // seconds
 	opts              golit.Options
+	file              *golit.File
 }
 
 // Config is every gin-contrib/cors middleware in the text; the first answers.
@@ -142,7 +145,7 @@ func Parse(text string) (*Config, error) {
 	c := &Config{}
 	var es policy.Errors
 	for _, s := range sites {
-		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column}
+		m := Middleware{Call: s.Call, Line: s.Pos.Line, Column: s.Pos.Column, file: f}
 		at := golit.Pos{Line: s.Pos.Line, Column: s.Pos.Column}
 		o := golit.Options{Fields: map[string]golit.Field{}}
 		if s.Call == "Default" {
@@ -195,7 +198,7 @@ func (c *Config) funcs(f *golit.File, m *Middleware, o golit.Options) {
 		}
 		r, ok := f.FuncResult(fd.Expr)
 		if !ok {
-			u := golit.Unresolved{Field: name, Line: fd.Value.Pos.Line, Column: fd.Value.Pos.Column, Assumes: "it refuses every origin the list does not allow (403)"}
+			u := golit.Unresolved{Field: name, Line: fd.At.Line, Column: fd.At.Column, Assumes: "it refuses every origin the list does not allow (403)"}
 			c.Unresolved = append(c.Unresolved, u)
 			c.Notes = append(c.Notes, u.Note())
 		}
@@ -290,7 +293,7 @@ func normalize(vs []string) []string {
 
 // build is newCors on the evaluated configuration.
 func (m *Middleware) build(o golit.Options, all bool, origins, methods, hdrs []string, maxAge int64) {
-	m.opts = o
+	m.opts, m.maxAge = o, maxAge
 	for _, s := range origins {
 		all = all || s == "*"
 	}
@@ -379,3 +382,11 @@ func (m *Middleware) originValid(origin string) (ok bool, fn string) {
 	}
 	return false, fn
 }
+
+// Target is m's options literal, for edits.
+func (m Middleware) Target() golit.Target {
+	return golit.Target{File: m.file, Opts: m.opts, Refuse: map[string]bool{fix.Origins: m.opts.Bool("AllowAllOrigins")}}
+}
+
+// Targets are the middlewares' options literals, for edits.
+func (c *Config) Targets() []golit.Target { return golit.Targets(c.Middlewares) }

@@ -113,20 +113,18 @@ type Middleware struct {
 	Func       string `json:"func,omitempty"`
 	FuncResult bool   `json:"func_result,omitempty"`
 
-	Methods      []string `json:"methods"`
-	AnyHeader    bool     `json:"any_header,omitempty"`
-	headers      sortedSet
-	Headers      []string `json:"headers,omitempty"` // lower-cased allowed headers as written
-	Exposed      string   `json:"exposed,omitempty"`
-	MaxAge       string   `json:"max_age,omitempty"`
-	Credentials  bool     `json:"credentials,omitempty"`
-	PrivateNet   bool     `json:"private_network,omitempty"`
-	Passthrough  bool     `json:"passthrough,omitempty"`
-	OptionsCode  int      `json:"options_success_status"`
-	opts         golit.Options
-	written      []string // the fields as the user wrote them, for rules
-	writtenLists map[string][]string
-	file         *golit.File
+	Methods     []string `json:"methods"`
+	AnyHeader   bool     `json:"any_header,omitempty"`
+	headers     sortedSet
+	Headers     []string `json:"headers,omitempty"` // lower-cased allowed headers as written
+	Exposed     string   `json:"exposed,omitempty"`
+	MaxAge      string   `json:"max_age,omitempty"`
+	Credentials bool     `json:"credentials,omitempty"`
+	PrivateNet  bool     `json:"private_network,omitempty"`
+	Passthrough bool     `json:"passthrough,omitempty"`
+	OptionsCode int      `json:"options_success_status"`
+	opts        golit.Options
+	file        *golit.File
 }
 
 // Config is every rs/cors middleware in the text; the first answers.
@@ -197,7 +195,7 @@ func (c *Config) unresolved(f *golit.File, m *Middleware, o golit.Options) {
 			m.FuncResult = r
 			return
 		}
-		u := golit.Unresolved{Field: name, Line: fd.Value.Pos.Line, Column: fd.Value.Pos.Column, Assumes: "it refuses every origin (no Access-Control-Allow-Origin) and adds no Vary"}
+		u := golit.Unresolved{Field: name, Line: fd.At.Line, Column: fd.At.Column, Assumes: "it refuses every origin (no Access-Control-Allow-Origin) and adds no Vary"}
 		if name == "AllowOriginVaryRequestFunc" {
 			if r, ok := f.FuncResult(fd.Expr); ok {
 				m.FuncResult = r
@@ -272,3 +270,9 @@ func (m *Middleware) methodAllowed(method string) bool {
 	}
 	return false
 }
+
+// Target is m's options literal, for edits.
+func (m Middleware) Target() golit.Target { return golit.Target{File: m.file, Opts: m.opts} }
+
+// Targets are the middlewares' options literals, for edits.
+func (c *Config) Targets() []golit.Target { return golit.Targets(c.Middlewares) }

@@ -77,8 +77,15 @@ func Parse(text string) (*File, error) {
 	if len(text) > MaxText {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes", Unreadable: true}}
 	}
+	wrappers := []struct{ pre, post string }{{"", ""}}
+	if !strings.HasPrefix(strings.TrimSpace(text), "package ") {
+		// A snippet: statements, or an expression; its faults are the
+		// statements' (a file's would say "expected 'package'").
+		wrappers = []struct{ pre, post string }{{"package p\nfunc _() {\n", "\n}\n"}, {"package p\nvar _ = \n", "\n"}}
+	}
 	var first error
-	for _, w := range []struct{ pre, post string }{{"", ""}, {"package p\nfunc _() {\n", "\n}\n"}, {"package p\nvar _ = \n", "\n"}} {
+	shift := 0
+	for i, w := range wrappers {
 		fset := token.NewFileSet()
 		f, err := parser.ParseFile(fset, "main.go", w.pre+text+w.post, parser.SkipObjectResolution)
 		if err == nil {
@@ -86,20 +93,23 @@ func Parse(text string) (*File, error) {
 			g.index()
 			return g, nil
 		}
-		if first == nil {
-			first = err
-		}
-		if strings.HasPrefix(strings.TrimSpace(text), "package ") {
-			break // a file: its own faults are the ones to tell
+		if i == 0 {
+			first, shift = err, strings.Count(w.pre, "\n")
 		}
 	}
+	lines := strings.Count(text, "\n") + 1
 	var es policy.Errors
 	if list, ok := first.(scanner.ErrorList); ok {
 		for i, e := range list {
 			if i == 10 {
 				break
 			}
-			es = append(es, &policy.Error{Line: max(e.Pos.Line, 1), Column: max(e.Pos.Column, 1), Msg: e.Msg, Unreadable: true})
+			line, col := e.Pos.Line-shift, e.Pos.Column
+			if line > lines {
+				// at the wrapper's closing lines: the text ends too soon
+				line, col = lines, len(text)-strings.LastIndexByte(text, '\n')
+			}
+			es = append(es, &policy.Error{Line: max(line, 1), Column: max(col, 1), Msg: e.Msg, Unreadable: true})
 		}
 	}
 	if len(es) == 0 {
@@ -270,8 +280,11 @@ func (f *File) Follow(e ast.Expr) ast.Expr {
 
 // Field is one keyed field of a struct literal.
 type Field struct {
-	Name  string
-	Key   Pos
+	Name string
+	Key  Pos
+	// At is where the value is written (Value.Pos is where an
+	// identifier's literal is).
+	At    Pos
 	Value Value
 	Expr  ast.Expr
 }
@@ -293,7 +306,7 @@ func (f *File) Struct(e ast.Expr) ([]Field, *ast.CompositeLit, bool) {
 		if !ok {
 			continue
 		}
-		out = append(out, Field{Name: k.Name, Key: f.Pos(k.Pos()), Value: f.Eval(kv.Value), Expr: kv.Value})
+		out = append(out, Field{Name: k.Name, Key: f.Pos(k.Pos()), At: f.Pos(kv.Value.Pos()), Value: f.Eval(kv.Value), Expr: kv.Value})
 	}
 	return out, c, true
 }
