@@ -17,6 +17,7 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 	w := jsontext.Members{B: b}
 	w.Str("browser", v.Browser)
 	w.Bool("allowed", v.Allowed)
+	w.Str("summary", v.Summary)
 	w.Key("preflight")
 	w.B = appendPreflight(w.B, &v.Preflight)
 	w.Bool("actual_sent", v.ActualSent)

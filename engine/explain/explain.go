@@ -64,6 +64,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	}
 	for i := range vs {
 		finishSteps(&vs[i])
+		vs[i].Summary = summarize(&vs[i], srv)
 	}
 	v := vs[0]
 	v.Detected = det

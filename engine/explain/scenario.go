@@ -187,8 +187,13 @@ func (p *Policy) Source() policy.Source {
 
 // Verdict is what the chosen browser does with the scenario.
 type Verdict struct {
-	Browser   string         `json:"browser"`
-	Allowed   bool           `json:"allowed"`
+	Browser string `json:"browser"`
+	Allowed bool   `json:"allowed"`
+	// Summary is the cause in one or two sentences of plain words: the
+	// layer that answered, the rule and value that decided, what the
+	// browser does with it, and which other browsers differ (the page's
+	// headline, the CLI's first line).
+	Summary   string         `json:"summary"`
 	Preflight PreflightTrace `json:"preflight"`
 	// ActualSent reports whether the actual request reached the server.
 	ActualSent bool `json:"actual_sent"`

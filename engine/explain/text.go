@@ -23,7 +23,7 @@ const (
 )
 
 // Text renders a verdict as the readable explanation `whycors explain`
-// prints: the verdict, what the console shows, every step with the header
+// prints: its summary, the verdict, what the console shows, every step with the header
 // lines it read and the document it rests on, the fixes as diffs, the
 // warnings, and where browsers differ. It renders the same Verdict the
 // JSON carries, so both say the same.
@@ -34,6 +34,11 @@ func Text(v Verdict, o TextOptions) string {
 			return s
 		}
 		return code + s + ansiReset
+	}
+	// The cause in words first, the browser's verdict and DevTools'
+	// reason name after it.
+	if v.Summary != "" {
+		b.WriteString(c(ansiBold, v.Summary) + "\n")
 	}
 	if v.Allowed {
 		b.WriteString(c(ansiGreen+ansiBold, title(v.Browser)+": ALLOWED") + " (response.status " + strconv.Itoa(v.Status) + ", type " + strconv.Quote(v.Type) + ")\n")

@@ -165,7 +165,7 @@ func TestThenJSON(t *testing.T) {
 	if !sameJSON(b, want) {
 		t.Errorf("AppendVerdict differs from json.Marshal:\n%s\n%s", b, want)
 	}
-	for _, s := range []string{`"then":[{"browser":"chrome","allowed":true,"preflight":{"sent":false,"cached":true}`} {
+	for _, s := range []string{`"then":[{"browser":"chrome","allowed":true,"summary":"Chrome allows the fetch without a preflight, from its preflight cache,`, `"preflight":{"sent":false,"cached":true}`} {
 		if !strings.Contains(string(b), s) {
 			t.Errorf("verdict lacks %s:\n%.600s", s, b)
 		}

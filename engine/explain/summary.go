@@ -1,0 +1,208 @@
+package explain
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fetch"
+)
+
+// summarize writes v's cause in one or two sentences of plain words
+// (design.md, "The contract grows": the verdict's summary, the page's
+// headline and the CLI's first line): which layer answered what, the
+// rule or line and the value that decided, then what the browser does
+// with it, then which other browsers differ. It reads only what v
+// already holds (its steps, rules, replies and browsers) and the name
+// of the server's platform, so it says nothing the verdict does not.
+func summarize(v *Verdict, srv *server) string {
+	b := title(v.Browser)
+	if v.Browser == "spec" {
+		b = "The Fetch standard"
+	}
+	fail := firstFailing(v.Steps)
+	var s strings.Builder
+	switch {
+	case v.Allowed:
+		s.WriteString(serverSaid(v, srv, false))
+		s.WriteString(allowedSentence(v, b))
+	case fail == nil:
+		s.WriteString(b + " blocks the fetch (" + v.Reason + ").")
+	case len(v.Requests) == 0 && !v.Preflight.Cached:
+		s.WriteString(b + " refuses the fetch before sending anything: " + lowerFirst(fail.Detail))
+	default:
+		s.WriteString(serverSaid(v, srv, true))
+		s.WriteString(b + " then blocks the fetch")
+		if strings.HasPrefix(baseID(fail.ID), "preflight.") && v.Preflight.Sent {
+			s.WriteString(" at the preflight")
+		}
+		s.WriteString(": " + lowerFirst(fail.Detail))
+	}
+	out := strings.TrimSpace(s.String())
+	if !strings.HasSuffix(out, ".") {
+		out += "."
+	}
+	if d := differ(v); d != "" {
+		out += " " + d
+	}
+	return out
+}
+
+// serverSaid is the sentence about the server's answer that decided:
+// the platform, the request it answered, its status and the rule (the
+// one that matched, or the nearest that did not), with the resource of a
+// template when the server names one. Empty when the replies are raw and
+// nothing about them needs saying before the browser's check.
+func serverSaid(v *Verdict, srv *server, blocked bool) string {
+	which, status := "request", 0
+	if v.Reply != nil {
+		status = v.Reply.Status
+	}
+	// The actual request not sent, the preflight's answer decided.
+	if v.Preflight.Sent && v.Preflight.Reply != nil && !v.ActualSent {
+		which, status = "preflight", v.Preflight.Reply.Status
+	}
+	if status == 0 {
+		return ""
+	}
+	who := "The server"
+	if srv != nil && srv.f != nil && srv.eval != nil && !srv.elsewhere(v.url(), 0) {
+		who = platformName(srv)
+	}
+	var s strings.Builder
+	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status))
+	if p := v.DecidedBy; p != nil && p.Resource != "" {
+		s.WriteString(" (" + p.Resource)
+		if p.Line > 0 {
+			s.WriteString(", line " + strconv.Itoa(p.Line))
+		}
+		s.WriteString(")")
+	}
+	matched, nearest := ruleOf(v.Rules)
+	switch {
+	case matched != nil:
+		s.WriteString(" with rule " + ruleName(matched))
+	case nearest != nil:
+		s.WriteString(": no rule allows it; the nearest, rule " + ruleName(nearest) + ", fails on " + nearest.Failed)
+		if d := nearest.Detail; d != "" {
+			s.WriteString(": " + strings.TrimSuffix(d, "."))
+		}
+	case !blocked:
+		return ""
+	}
+	s.WriteString(". ")
+	return s.String()
+}
+
+// url is the verdict's request URL, for the server's elsewhere test.
+func (v *Verdict) url() string {
+	for _, r := range v.Requests {
+		return r.URL
+	}
+	return ""
+}
+
+func allowedSentence(v *Verdict, b string) string {
+	var s strings.Builder
+	s.WriteString(b + " allows the fetch")
+	switch {
+	case v.Type == "opaque":
+		return s.String() + ", but in no-cors mode the page gets an opaque response: status 0, no headers, no body."
+	case v.Preflight.Cached:
+		s.WriteString(" without a preflight, from its preflight cache,")
+	case v.Preflight.Sent:
+		s.WriteString(" after a passing preflight,")
+	}
+	s.WriteString(" and the page reads status " + strconv.Itoa(v.Status))
+	if len(v.ReadableHeaders) > 0 {
+		s.WriteString(" and the headers " + strings.Join(v.ReadableHeaders, ", "))
+	}
+	return s.String() + "."
+}
+
+// differ names the other browsers whose verdict is not v's.
+func differ(v *Verdict) string {
+	var parts []string
+	for _, o := range v.Browsers {
+		if o.Browser == v.Browser || o.Allowed == v.Allowed {
+			continue
+		}
+		if o.Allowed {
+			parts = append(parts, title(o.Browser)+" allows it")
+		} else {
+			parts = append(parts, title(o.Browser)+" blocks it ("+o.Reason+")")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return strings.Join(parts, "; ") + "."
+}
+
+// firstFailing is the first of the browser's checks that failed, the
+// one that decided (the server's rule steps fail too, and are said
+// apart).
+func firstFailing(steps []Step) *Step {
+	for i := range steps {
+		if steps[i].Status == fetch.Fail && !strings.HasPrefix(baseID(steps[i].ID), "server.") {
+			return &steps[i]
+		}
+	}
+	return nil
+}
+
+// ruleOf is the rule that matched, else the nearest miss: the rule
+// whose first failed condition comes latest (origin, then method, then
+// headers), the first of those.
+func ruleOf(rules []Rule) (matched, nearest *Rule) {
+	rank := func(failed string) int {
+		switch failed {
+		case "origin", "path":
+			return 0
+		case "method":
+			return 1
+		}
+		return 2
+	}
+	for i := range rules {
+		r := &rules[i]
+		switch {
+		case r.Matched:
+			return r, nil
+		case r.Failed == "":
+		case nearest == nil || rank(r.Failed) > rank(nearest.Failed):
+			nearest = r
+		}
+	}
+	return nil, nearest
+}
+
+// ruleName is the rule's number from 1, with its ID when it has one.
+func ruleName(r *Rule) string {
+	n := strconv.Itoa(r.Index + 1)
+	if r.ID != "" {
+		n += " (" + r.ID + ")"
+	}
+	return n
+}
+
+// platformName is the platform's own name when its format gives one
+// (lint.Platformer's method, asked for without importing lint), else
+// the format's name (nginx, native).
+func platformName(srv *server) string {
+	if p, ok := srv.f.(interface{ Platform() string }); ok {
+		return p.Platform()
+	}
+	return srv.f.Name()
+}
+
+// lowerFirst lowercases the first word when it is a plain "The" or "A",
+// so a step's sentence reads on after a colon; header names and values
+// keep their case.
+func lowerFirst(s string) string {
+	for _, w := range []string{"The ", "A ", "An "} {
+		if strings.HasPrefix(s, w) {
+			return strings.ToLower(w[:1]) + s[1:]
+		}
+	}
+	return s
+}

@@ -1,0 +1,69 @@
+package explain_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+)
+
+// TestSummary: the verdict's summary names the layer that answered, the
+// rule and the value that decided, then the browser's check, in words
+// (design.md, "The contract grows"; issue 20's example: S3 answering a
+// preflight 403 because no rule allows a header).
+func TestSummary(t *testing.T) {
+	s3, err := os.ReadFile("../../examples/s3-upload-missing-header.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		desc, scenario, browser string
+		want                    []string // in this order
+		not                     []string
+	}{
+		{desc: "S3 refuses a header: the platform, status, nearest rule, header, the rule's list, then the browser", scenario: string(s3),
+			want: []string{"S3 answered the preflight 403", "no rule allows it", "rule 2", "headers", `"x-amz-meta-uploaded-by"`, `["Content-Type", "x-amz-acl"]`, "Chrome then blocks the fetch at the preflight", "no Access-Control-Allow-Origin"},
+			not:  []string{"PreflightMissingAllowOriginHeader", "rule 1"}},
+		{desc: "raw replies: the server and its status, then the check", scenario: `{"request":{"origin":"http://a.test","url":"http://b.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://c.test"]]}}`,
+			want: []string{"The server answered the request 200", "Chrome then blocks the fetch", "http://c.test"}},
+		{desc: "refused before sending (Local Network Access)", scenario: `{"request":{"origin":"https://a.test","url":"https://b.test/x"},"network":{"target":"local","permission":"denied"}}`,
+			want: []string{"Chrome refuses the fetch before sending anything", "local address space", "denied"}, not: []string{"answered"}},
+		{desc: "allowed after a preflight, and the other browsers agree", scenario: `{"request":{"origin":"http://a.test","url":"http://b.test/x","method":"PUT"},
+			"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://a.test"],["Access-Control-Allow-Methods","PUT"]]},
+			"response":{"status":201,"headers":[["Access-Control-Allow-Origin","http://a.test"]]}}`,
+			want: []string{"Chrome allows the fetch after a passing preflight", "status 201"}, not: []string{"Firefox", "Safari"}},
+		{desc: "the browsers differ: Firefox allows what Chrome blocks (Firefox ignores Local Network Access)", scenario: `{"request":{"origin":"https://a.test","url":"https://b.test/x"},"network":{"target":"loopback"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","https://a.test"]]}}`,
+			want: []string{"Chrome refuses", "Firefox allows it", "Safari allows it"}},
+		{desc: "in Firefox the summary names Firefox", scenario: `{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/x"}}`,
+			want: []string{"The server answered the request 200", "Firefox then blocks the fetch"}},
+	}
+	for _, tc := range tests {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		v, err := explain.Explain(s, explain.Options{Formats: all.Registry()})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		at := 0
+		for _, w := range tc.want {
+			i := strings.Index(v.Summary[at:], w)
+			if i < 0 {
+				t.Errorf("%s: summary lacks %q after byte %d:\n%s", tc.desc, w, at, v.Summary)
+				break
+			}
+			at += i + len(w)
+		}
+		for _, n := range tc.not {
+			if strings.Contains(v.Summary, n) {
+				t.Errorf("%s: summary says %q:\n%s", tc.desc, n, v.Summary)
+			}
+		}
+		if !strings.HasPrefix(explain.Text(v, explain.TextOptions{}), v.Summary+"\n") {
+			t.Errorf("%s: the text does not start with the summary", tc.desc)
+		}
+	}
+}
