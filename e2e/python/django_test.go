@@ -67,7 +67,7 @@ func TestDjangoCorsHeaders(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", id, err, src)
 		}
 		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/api/boom"}) {
+		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/api/vary"}) {
 			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
 		}
 	}

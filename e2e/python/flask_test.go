@@ -91,7 +91,7 @@ func TestFlaskCors(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", id, err, src)
 		}
 		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/apiary", "/boom", "/dec"}) {
+		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/apiary", "/boom", "/dec", "/api/vary"}) {
 			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
 		}
 	}

@@ -209,12 +209,17 @@ func union(a, b map[string]string) map[string]bool {
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // app is the application behind the CORS layer in server.py: 200 "app"
-// to everything, an exception (500) for a path ending in /boom.
+// to everything (with Vary: Accept-Encoding under /vary), an exception
+// (500) for a path ending in /boom.
 func app(req policy.Request) policy.Reply {
 	if strings.HasSuffix(req.URL, "/boom") {
 		return policy.Reply{Status: 500}
 	}
-	return policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/plain"}}, Body: "app"}
+	r := policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/plain"}}, Body: "app"}
+	if strings.Contains(req.URL, "/vary") {
+		r.Header.Add("Vary", "Accept-Encoding")
+	}
+	return r
 }
 
 // pick returns one of xs.
@@ -239,6 +244,10 @@ func requests(r *rand.Rand, n int, paths []string) []policy.Request {
 			}
 			if r.Intn(2) == 0 {
 				req.Header.Add("Access-Control-Request-Headers", pick(r, "content-type", "x-custom", "X-Custom", "authorization", "x-custom,content-type", "x-custom, x-other", "accept", "x-custom,x-custom", ""))
+				if r.Intn(6) == 0 {
+					// the same header on a second line
+					req.Header.Add("Access-Control-Request-Headers", pick(r, "x-other", "x-custom"))
+				}
 			}
 		default:
 			req.Method = pick(r, "GET", "POST", "PUT", "DELETE", "HEAD", "get")

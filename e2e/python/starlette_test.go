@@ -71,7 +71,7 @@ func TestStarlette(t *testing.T) {
 			t.Fatalf("%s: %v\n%s", id, err, src)
 		}
 		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom"}) {
+		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/vary/x"}) {
 			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
 		}
 	}

@@ -7,8 +7,9 @@ LIBRARY is starlette, django or flask. CONFIGS.json is a list of
 {"id": "c0", "source": "..."}: each source is the user's own code (an app
 module, or a settings module for django) that whycors' reader parses too.
 Each configuration answers under /<id>/...; behind the CORS layer the
-application answers 200 "app" to every method and path, and raises an
-exception for any path ending in /boom. The first line printed is
+application answers 200 "app" to every method and path (with Vary:
+Accept-Encoding on a path holding /vary), and raises an exception for any
+path ending in /boom. The first line printed is
 "PORT <n> <versions>"; the server then runs until killed.
 """
 import json
@@ -26,8 +27,10 @@ def starlette_app(configs):
     async def raw(scope, receive, send):
         if scope["path"].endswith("/boom"):
             raise RuntimeError("boom")
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/plain"), (b"content-length", b"3")]})
+        headers = [(b"content-type", b"text/plain"), (b"content-length", b"3")]
+        if "/vary" in scope["path"]:
+            headers.append((b"vary", b"Accept-Encoding"))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": b"app"})
 
     apps = {}
@@ -114,7 +117,10 @@ def view(request, p=""):
     from django.http import HttpResponse
     if request.path_info.endswith("/boom"):
         raise RuntimeError("boom")
-    return HttpResponse("app", content_type="text/plain")
+    response = HttpResponse("app", content_type="text/plain")
+    if "/vary" in request.path_info:
+        response["Vary"] = "Accept-Encoding"
+    return response
 
 
 def _urlpatterns():
@@ -137,7 +143,10 @@ def flask_app(configs):
     def app_view(p=""):
         if flask.request.path.endswith("/boom"):
             raise RuntimeError("boom")
-        return flask.Response("app", content_type="text/plain")
+        response = flask.Response("app", content_type="text/plain")
+        if "/vary" in flask.request.path:
+            response.headers["Vary"] = "Accept-Encoding"
+        return response
 
     apps = {}
     for c in configs:
