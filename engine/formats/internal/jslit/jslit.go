@@ -23,11 +23,17 @@ import (
 type TokKind uint8
 
 const (
+	// TEOF ends every token list.
 	TEOF TokKind = iota
+	// TIdent is an identifier or keyword.
 	TIdent
+	// TString is a string literal, its Text decoded.
 	TString
+	// TNumber is a numeric literal as written.
 	TNumber
+	// TRegex is a regular expression literal: Text its source, Flags its flags.
 	TRegex
+	// TPunct is one punctuation character (or "...").
 	TPunct
 )
 
@@ -245,13 +251,21 @@ func (lx *lexer) regex(line, col int) {
 type ValKind uint8
 
 const (
+	// VString is a string (Str).
 	VString ValKind = iota
+	// VNumber is a number (Num; Str as written).
 	VNumber
+	// VBool is true or false (B).
 	VBool
+	// VNull is null.
 	VNull
+	// VUndefined is undefined.
 	VUndefined
+	// VArray is an array literal (Arr).
 	VArray
+	// VObject is an object literal (Obj).
 	VObject
+	// VRegex is a RegExp literal or new RegExp('...') (Str, Flags).
 	VRegex
 	// VFunc is a function expression (Parser.Funcs).
 	VFunc
