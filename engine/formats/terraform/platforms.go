@@ -35,7 +35,9 @@ func (s *site) build() policy.Errors {
 			// API Gateway refuses allow_credentials with a "*" origin
 			// (cloud-policies.md §5.1): BadRequestException.
 			r := &s.Rules[0]
-			errs = append(errs, r.CredsAt.err("BadRequestException: allow_credentials = true cannot go with \"*\" in allow_origins"))
+			e := r.CredsAt.err(`allow_credentials = true cannot go with "*" in allow_origins`)
+			e.Code = "BadRequestException"
+			errs = append(errs, e)
 		}
 		if c == nil {
 			// No cors_configuration: API Gateway adds no CORS header.

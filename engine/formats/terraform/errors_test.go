@@ -1,0 +1,191 @@
+package terraform_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/terraform"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const bucketTF = `resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "acme"
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = var.origins
+  }
+}
+`
+
+// TestFaults: every fault is positioned in the file it is in.
+func TestFaults(t *testing.T) {
+	tests := []struct {
+		desc  string
+		files []policy.File
+		text  string
+		plan  bool
+		// params and resource of the source.
+		params   map[string]string
+		resource string
+		// want is each fault as "file:line:column: substring".
+		want []string
+		// unreadable: the text cannot be read at all.
+		unreadable bool
+		source     string
+	}{
+		{desc: "HCL syntax in a second file", files: []policy.File{{Name: "main.tf", Text: bucketTF}, {Name: "variables.tf", Text: "variable \"origins\" {\n  default = [\"a\"\n}\n"}},
+			want: []string{"variables.tf:3:1: Missing item separator"}, unreadable: true, source: "hclsyntax's diagnostic at its range"},
+		{desc: "a .tfvars that is not HCL", files: []policy.File{{Name: "main.tf", Text: bucketTF + `variable "origins" {}`}, {Name: "terraform.tfvars", Text: "origins = [\n"}},
+			want: []string{"terraform.tfvars:"}, unreadable: true, source: "hclsyntax's diagnostic"},
+		{desc: "a method S3 refuses, at the item, with S3's code", text: strings.NewReplacer(`var.origins`, `["https://a.example"]`, `"GET"`, `"GET", "PATCH"`).Replace(bucketTF),
+			want: []string{"main.tf:4:31: InvalidRequest: Found unsupported HTTP method in CORS config. Unsupported method is PATCH"}, source: "cloud-policies.md §1.2 (only GET PUT HEAD POST DELETE)"},
+		{desc: "allowed_origins missing", text: "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n  cors_rule {\n    allowed_methods = [\"GET\"]\n  }\n}\n",
+			want: []string{"main.tf:3:3: the allowed_origins argument is required"}, source: "hashicorp/aws docs, s3_bucket cors_rule (allowed_origins required)"},
+		{desc: "a variable without value where a verdict needs it", files: []policy.File{{Name: "main.tf", Text: bucketTF}, {Name: "variables.tf", Text: "variable \"origins\" {\n  type = list(string)\n}\n"}},
+			want: []string{"main.tf:5:23: allowed_origins is not known here"}, source: "Terraform asks for a variable without default; no verdict without origins"},
+		{desc: "a -var for an undeclared variable", text: bucketTF + "variable \"origins\" {\n  default = [\"https://a.example\"]\n}\n", params: map[string]string{"origin": "x"},
+			want: []string{":0:0: no variable \"origin\" is declared"}, source: "Terraform refuses -var of an undeclared variable"},
+		{desc: "a -var list that is not HCL", text: bucketTF + "variable \"origins\" {\n  type = list(string)\n}\n", params: map[string]string{"origins": `["a"`},
+			want: []string{":0:0: the value of origins is not an HCL value"}, source: "Terraform parses -var of a complex type as HCL"},
+		{desc: "a resource that has no CORS", text: bucketTF + "variable \"origins\" {\n  default = [\"https://a.example\"]\n}\n", resource: "aws_s3_bucket.other",
+			want: []string{"main.tf:1:1: no resource aws_s3_bucket.other with a CORS configuration in the module; resources with one: aws_s3_bucket_cors_configuration.b (main.tf line 1)"}, source: "policy.resource names an address"},
+		{desc: "two resources the host cannot tell apart", text: "resource \"aws_apigatewayv2_api\" \"a\" {\n  cors_configuration {\n    allow_origins = [\"https://a.example\"]\n  }\n}\nresource \"aws_apigatewayv2_api\" \"b\" {\n  cors_configuration {\n    allow_origins = [\"https://b.example\"]\n  }\n}\n",
+			want: []string{"main.tf:1:1: the module has several resources with CORS (aws_apigatewayv2_api.a (main.tf line 1), aws_apigatewayv2_api.b (main.tf line 6)) and aws_apigatewayv2_api.a is not named in a request's host: choose the one that answers with --resource ADDRESS"}, source: "an API's host is its generated id"},
+		{desc: "credentials with \"*\" on an HTTP API", text: "resource \"aws_apigatewayv2_api\" \"a\" {\n  cors_configuration {\n    allow_origins     = [\"*\"]\n    allow_credentials = true\n  }\n}\n",
+			want: []string{"main.tf:4:25: BadRequestException"}, source: "cloud-policies.md §5.1"},
+		{desc: "no CORS resource at all", text: "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+			want: []string{"main.tf:1:1: no resource with a CORS configuration"}, source: "the bucket has no cors_rule"},
+		{desc: "Azure's max_age_in_seconds is required", text: "resource \"azurerm_storage_account\" \"s\" {\n  name = \"acct\"\n  blob_properties {\n    cors_rule {\n      allowed_headers = []\n      allowed_methods = [\"GET\"]\n      allowed_origins = [\"https://a.example\"]\n      exposed_headers = []\n    }\n  }\n}\n",
+			want: []string{"main.tf:4:5: the max_age_in_seconds argument is required"}, source: "hashicorp/azurerm docs, cors_rule (all five required)"},
+		{desc: "plan: not JSON", plan: true, text: "{\"format_version\": \"1.2\",\n  \"planned_values\": [}", want: []string{"plan.json:2:"}, unreadable: true, source: "hcl/v2/json's diagnostic"},
+		{desc: "plan: a number among origins, at the item", plan: true,
+			text: `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.m","mode":"managed","type":"google_storage_bucket",` + "\n" +
+				`"values":{"name":"m","cors":[{"origin":[1],"method":["GET"]}]}}]}}}`,
+			want: []string{"plan.json:2:41: want a string, got number"}, source: "the provider's schema: origin is a list of strings"},
+		{desc: "plan: format_version 2", plan: true, text: `{"format_version":"2.0","planned_values":{}}`,
+			want: []string{"plan.json:1:19: format_version must be 1.x"}, source: "Terraform docs, JSON Output Format (reject an unsupported major version)"},
+	}
+	for _, tc := range tests {
+		src := policy.Source{Text: tc.text, Files: tc.files, Params: tc.params, Resource: tc.resource}
+		var err error
+		if tc.plan {
+			_, err = terraform.ReadPlan(src)
+		} else {
+			_, err = terraform.ReadModule(src)
+		}
+		var errs policy.Errors
+		if !errors.As(err, &errs) {
+			t.Errorf("%s: %v, want faults %v (%s)", tc.desc, err, tc.want, tc.source)
+			continue
+		}
+		for _, w := range tc.want {
+			found := false
+			for _, e := range errs {
+				got := e.File + ":" + itoa(e.Line) + ":" + itoa(e.Column) + ": " + e.Msg
+				if e.Code != "" {
+					got = e.File + ":" + itoa(e.Line) + ":" + itoa(e.Column) + ": " + e.Code + ": " + e.Msg
+				}
+				found = found || strings.Contains(got, w)
+			}
+			if !found {
+				t.Errorf("%s: faults %v, want one like %q (%s)", tc.desc, err, w, tc.source)
+			}
+		}
+		for _, e := range errs {
+			if e.Unreadable != tc.unreadable {
+				t.Errorf("%s: %v unreadable %v, want %v", tc.desc, e, e.Unreadable, tc.unreadable)
+			}
+		}
+	}
+}
+
+// TestFindings: what stays unknown is a finding at its position saying
+// what the verdict assumes, and the verdict goes on; the traps of "*"
+// and of a variable without value are findings too.
+func TestFindings(t *testing.T) {
+	text := `resource "aws_s3_bucket" "site" {
+  bucket = "acme-site"
+
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["*", data.aws_ssm_parameter.origin.value, upper("https://b.example")]
+    allowed_headers = local.headers
+  }
+}
+
+locals {
+  headers = var.extra
+}
+
+variable "extra" {
+  type = list(string)
+}
+`
+	m, err := terraform.ReadModule(policy.Source{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"warning terraform-unresolved 6:29 data.aws_ssm_parameter.origin.value comes from a data source, read only when Terraform plans: the verdict assumes the list does not hold it",
+		"warning terraform-star-origin-credentials 6:24 allowed_origins = [\"*\"]",
+		"warning terraform-unresolved 7:23 allowed_headers is not known here: the verdict assumes it is empty",
+		"warning terraform-variable-without-value 15:1 variable \"extra\" has no default",
+		"warning terraform-unresolved 12:13 var.extra has no value",
+	}
+	var got []string
+	for _, f := range m.Findings() {
+		got = append(got, f.Severity+" "+f.Code+" "+itoa(f.Pos.Line)+":"+itoa(f.Pos.Column)+" "+f.Message)
+	}
+	for _, w := range want {
+		found := false
+		for _, g := range got {
+			found = found || strings.HasPrefix(g, w)
+		}
+		if !found {
+			t.Errorf("no finding like %q among\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+	// upper() is among the functions evaluated: its value is an origin.
+	cfg, _ := (&terraform.HCL{}).StateRules(m, text)
+	if len(cfg.Rules) != 1 || len(cfg.Rules[0].Origins) != 2 || cfg.Rules[0].Origins[1].Text != "HTTPS://B.EXAMPLE" {
+		t.Errorf("rules %+v, want origins * and HTTPS://B.EXAMPLE", cfg.Rules)
+	}
+	// CheckText gives the same findings.
+	if n := len((&terraform.HCL{}).CheckText(text)); n != len(m.Findings()) {
+		t.Errorf("CheckText: %d findings, want %d", n, len(m.Findings()))
+	}
+}
+
+// TestDetect: in the whole engine's registry, each golden module's
+// main.tf is claimed by terraform alone and each plan by terraform-plan,
+// but a GCS plan, whose values have "origin" and "method", is claimed by
+// gcs-json too (its detection looks for those keys): naming the format
+// reads it.
+func TestDetect(t *testing.T) {
+	reg := registry()
+	for _, dir := range []string{"s3", "s3-legacy", "apigw", "lambda", "cloudfront", "gcs", "azure", "multi"} {
+		src := loadDir(t, "testdata/"+dir)
+		var main string
+		for _, f := range src.Files {
+			if f.Name == "main.tf" {
+				main = f.Text
+			}
+		}
+		if ds := reg.Detect(main); len(ds) != 1 || ds[0].Format != terraform.NameHCL {
+			t.Errorf("%s/main.tf: detected as %v", dir, ds)
+		}
+		plan := readFile(t, "testdata/"+dir+"/plan.json")
+		want := []string{terraform.NamePlan}
+		if dir == "gcs" {
+			want = []string{"gcs-json", terraform.NamePlan}
+		}
+		var got []string
+		for _, d := range reg.Detect(plan) {
+			got = append(got, d.Format)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s/plan.json: detected as %v, want %v", dir, got, want)
+		}
+	}
+}
