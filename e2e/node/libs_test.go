@@ -76,8 +76,14 @@ func TestFastifyCors(t *testing.T) {
 }
 
 func TestKoaCors(t *testing.T) {
-	cfgs, reqs := generate("koa", koaChoices, func(_ gen, opts string, c *config) {
+	cfgs, reqs := generate("koa", koaChoices, func(g gen, opts string, c *config) {
 		c.app = "const Koa = require('koa');\nconst cors = require('@koa/cors');\n\nconst app = new Koa();\napp.use(cors(" + opts + "));\n"
+		if g.Intn(5) == 0 {
+			// a second cors() after the first: both run in order
+			m := layer{Options: g.opts(koaChoices)}
+			c.More = append(c.More, m)
+			c.app += "app.use(cors(" + m.Options + "));\n"
+		}
 	})
 	differential(t, "koa", cfgs, reqs, func(text string) (evaluator, error) { return koacors.Parse(text) })
 }
@@ -90,6 +96,12 @@ func TestHonoCors(t *testing.T) {
 			use = "app.use('" + c.Mount + "', cors(" + opts + "))"
 		}
 		c.app = "import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\n\nconst app = new Hono()\n" + use + "\n"
+		if g.Intn(5) == 0 {
+			// a second cors() on another pattern: each matching one runs
+			m := layer{Options: g.opts(honoChoices), Mount: g.pick("*", "/api/*", "/other")}
+			c.More = append(c.More, m)
+			c.app += "app.use('" + m.Mount + "', cors(" + m.Options + "))\n"
+		}
 	})
 	differential(t, "hono", cfgs, reqs, func(text string) (evaluator, error) { return honocors.Parse(text) })
 }

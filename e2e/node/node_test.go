@@ -42,9 +42,16 @@ var recorded = map[string]string{
 // JavaScript, the Hono mount pattern, and the application file the
 // format reads.
 type config struct {
+	Options string  `json:"options"`
+	Mount   string  `json:"mount"`
+	More    []layer `json:"more,omitempty"`
+	app     string
+}
+
+// layer is a further middleware mounted after the first.
+type layer struct {
 	Options string `json:"options"`
 	Mount   string `json:"mount"`
-	app     string
 }
 
 // request is one generated request to one configuration.

@@ -4,7 +4,9 @@
 //	node server.mjs fastify|koa|hono CONFIGS.json
 //
 // CONFIGS.json is [{"options": "<a JavaScript object literal>", "mount":
-// "<a Hono path pattern, or empty>"}, ...]. Configuration i answers under
+// "<a Hono path pattern, or empty>", "more": [{"options", "mount"}]}, ...]
+// (more: further cors() middlewares mounted after the first, Koa and
+// Hono). Configuration i answers under
 // the path prefix /c<i>: its application answers every method with 200
 // "ok" and X-App: 1 (the JSON {"ok":true} when the path contains /json),
 // and throws an Error when the path contains /throw.
@@ -60,6 +62,7 @@ async function koaServer() {
     const k = new Koa();
     k.silent = true;
     k.use(cors(options(c.options)));
+    for (const m of c.more || []) k.use(cors(options(m.options)));
     k.use((ctx) => {
       if (ctx.path.includes('/throw')) throw new Error('boom');
       ctx.set('X-App', '1');
@@ -87,6 +90,10 @@ async function honoServer() {
     const a = new Hono();
     if (c.mount) a.use(c.mount, cors(options(c.options)));
     else a.use(cors(options(c.options)));
+    for (const m of c.more || []) {
+      if (m.mount) a.use(m.mount, cors(options(m.options)));
+      else a.use(cors(options(m.options)));
+    }
     a.all('*', (ctx) => {
       if (ctx.req.path.includes('/throw')) throw new Error('boom');
       ctx.header('X-App', '1');
