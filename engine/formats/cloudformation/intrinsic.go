@@ -32,7 +32,12 @@ type resolver struct {
 	notes    []portable.Finding
 	seen     map[*node]bool // nodes already noted
 	condBusy map[string]bool
+	steps    int // evaluation steps taken (maxSteps)
 }
+
+// maxSteps bounds the work of evaluating one template's functions:
+// conditions and aliases can make a small text a large tree to evaluate.
+const maxSteps = 200000
 
 // intrinsic reports whether n is an intrinsic function call: a YAML
 // short tag (!Ref x) or a one-key mapping Ref / Fn::Name / Condition.
@@ -82,7 +87,8 @@ func (r *resolver) str(n *node) (string, bool) {
 }
 
 func (r *resolver) strDepth(n *node, depth int) (string, bool) {
-	if n == nil || depth > 32 {
+	r.steps++
+	if n == nil || depth > 32 || r.steps > maxSteps {
 		return "", false
 	}
 	name, arg, ok := intrinsic(n)
@@ -245,7 +251,8 @@ type item struct {
 func (r *resolver) list(n *node) ([]item, bool) { return r.listDepth(n, 0) }
 
 func (r *resolver) listDepth(n *node, depth int) ([]item, bool) {
-	if n == nil || depth > 32 {
+	r.steps++
+	if n == nil || depth > 32 || r.steps > maxSteps {
 		return nil, false
 	}
 	if n.kind == seqK && n.tag == "" {
@@ -325,7 +332,8 @@ func (r *resolver) cond(name string, at *node, depth int) (v, known bool) {
 }
 
 func (r *resolver) condExpr(n *node, depth int) (v, known bool) {
-	if depth > 32 {
+	r.steps++
+	if depth > 32 || r.steps > maxSteps {
 		return false, false
 	}
 	if n.kind == mapK && len(n.keys) == 1 && n.keys[0].str == "Condition" {

@@ -155,7 +155,11 @@ func Read(src policy.Source) (*Template, error) {
 	}
 	for name := range given {
 		if rd.r.params.get(name) == nil && !strings.HasPrefix(name, "AWS::") {
-			rd.errs = append(rd.errs, &policy.Error{File: file, Path: "$.Parameters", Msg: "--param " + name + ": the template has no parameter " + strconv.Quote(name)})
+			at := root.keyNode("Parameters")
+			if at == nil {
+				at = root
+			}
+			rd.errs = append(rd.errs, &policy.Error{File: file, Path: "$.Parameters", Line: at.line, Column: at.col, Msg: "--param " + name + ": the template has no parameter " + strconv.Quote(name)})
 		}
 	}
 	rd.resources()
@@ -164,6 +168,11 @@ func Read(src policy.Source) (*Template, error) {
 		rd.errs = append(rd.errs, err)
 	}
 	if len(rd.errs) > 0 {
+		// In the template's order, as the user reads it.
+		sort.SliceStable(rd.errs, func(i, j int) bool {
+			a, b := rd.errs[i], rd.errs[j]
+			return a.File < b.File || a.File == b.File && (a.Line < b.Line || a.Line == b.Line && a.Column < b.Column)
+		})
 		return nil, rd.errs
 	}
 	return rd.t, nil
@@ -689,6 +698,8 @@ func (rd *reader) choose(name string) *policy.Error {
 		return rd.d.errAt(rd.res, "the template has no resource "+strconv.Quote(name)+"; "+candidates(rs))
 	}
 	switch {
+	case len(rs) == 0 && len(rd.errs) > 0:
+		return nil // the faults say why
 	case len(rs) == 0:
 		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
 	case len(rs) == 1:

@@ -1,0 +1,38 @@
+package cloudformation_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// FuzzRead: no input panics the reader, and every fault of a rejected
+// input is positioned inside the text (a line and column that exist).
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"sam-app.yaml", "s3-bucket.yaml", "apigwv2.yaml", "cdk-synth.template.json", "sam-globals.yaml", "gateway-response.yaml", "cloudfront-policy.yaml", "bucket.template.json"} {
+		f.Add(readFile(f, name))
+	}
+	f.Add("Resources:\n  A: &a\n    Type: AWS::S3::Bucket\n  B: *a\n")
+	f.Add("a: &x [*x]\n")
+	f.Add(`{"Resources": {"A": {"Type": "AWS::Serverless::Api", "Properties": {"Cors": {"Fn::Sub": "'${AWS::Region}'"}}}}}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		ev, err := cloudformation.Read(policy.Source{Text: text})
+		if err == nil {
+			ev.Respond(request("GET", "https://a.s3.amazonaws.com/x", "https://a.example", "PUT", "x-a"), policy.Reply{Status: 200})
+			return
+		}
+		var es policy.Errors
+		if !errors.As(err, &es) || len(es) == 0 {
+			t.Fatalf("err %v (%T), want policy.Errors", err, err)
+		}
+		lines := strings.Count(text, "\n") + 2
+		for _, e := range es {
+			if e.Line < 1 || e.Line > lines || e.Column < 1 {
+				t.Fatalf("fault %q at %d:%d, outside the text of %d lines", e.Msg, e.Line, e.Column, lines)
+			}
+		}
+	})
+}
