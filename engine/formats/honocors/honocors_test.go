@@ -83,6 +83,17 @@ func TestRespond(t *testing.T) {
 	}
 }
 
+// TypeScript as Workers write it: typed options, a generic Hono.
+func TestTypeScript(t *testing.T) {
+	c, err := honocors.Parse("import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\nimport type { CORSOptions } from './types'\n\nconst app = new Hono<{ Bindings: Env }>()\nconst opts: CORSOptions = { origin: ['https://a.test'] }\napp.use('/api/*', cors(opts))\nexport default app\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Middlewares) != 1 || len(c.Middlewares[0].Origins) != 1 || c.Middlewares[0].Origins[0].Line != 6 {
+		t.Errorf("middlewares %+v", c.Middlewares)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		desc string

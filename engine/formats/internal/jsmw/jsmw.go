@@ -41,6 +41,10 @@ func Read(text string) (*Source, policy.Errors) {
 			p.I = i + 1
 			if v, ok := p.Literal(0); ok {
 				s.Vars[toks[i-1].Text] = v
+				// TypeScript: const opts: CorsOptions = {...}
+				if i >= 3 && s.Is(i-2, ":") && toks[i-3].Kind == jslit.TIdent {
+					s.Vars[toks[i-3].Text] = v
+				}
 			}
 			p.Errs = nil // an object this reader cannot read is only a fault when it is the options
 			i = p.I - 1
