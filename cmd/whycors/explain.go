@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/internal/probe"
 )
@@ -25,14 +28,23 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "write the verdict as JSON")
 	noFixes := fs.Bool("no-fixes", false, "skip the search for fixes")
 	browser := fs.String("browser", "", "chrome, firefox, safari or spec (overrides the scenario's browser)")
+	var files, params listFlag
+	fs.Var(&files, "policy", "a file of the server's configuration, read instead of the scenario's policy (repeat it for a template and its parameter files, or a Terraform module's .tf and .tfvars files)")
+	policyFormat := fs.String("policy-format", "auto", "with --policy: the configuration's format, or auto")
+	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable (repeatable)")
+	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] FILE|-")
 		fmt.Fprint(stderr, `
 Reads one scenario (JSON: the page's fetch() and what the server has, as raw
 replies or as a policy in any format whycors reads) and says whether the
 browser allows the fetch, at which check it fails, what it prints, and the
 smallest verified change (in the policy's own format) that lets it pass.
-A record saved by 'whycors probe --json' is read too (its "scenario").
+A record saved by 'whycors probe --json' is read too (its "scenario"), and
+so is a HAR file exported from the browser's network panel: every
+cross-origin fetch in it is explained with the replies it captured, the
+blocked ones first ({"exchanges": [{"entry": N, "verdict": {...}}]} with
+--json).
 
 A scenario:
   {"request": {"origin": "https://app.example", "url": "https://api.example/items",
@@ -63,15 +75,19 @@ Flags:
 	if !ok {
 		return code
 	}
+	// Read up to a HAR file's bound; a scenario's own is Decode's.
 	var data []byte
 	var err error
 	if name == "-" {
-		data, err = io.ReadAll(io.LimitReader(stdin, explain.MaxScenarioBytes+1))
+		data, err = io.ReadAll(io.LimitReader(stdin, limits.HAR+1))
 	} else {
-		data, err = readLimited(name, explain.MaxScenarioBytes+1)
+		data, err = readLimited(name, limits.HAR+1)
 	}
 	if err != nil {
 		return c.inputError(2, name, err)
+	}
+	if ok, _ := (&har.Format{}).Detect(string(data)); ok {
+		return explainHAR(c, name, data, *asJSON, *browser)
 	}
 	// A record saved by `whycors probe --json` holds the scenario with
 	// the replies received; explain reads that member.
@@ -85,6 +101,9 @@ Flags:
 	if err == nil && *noFixes {
 		off := false
 		s.Fixes = &off
+	}
+	if err == nil && (len(files) > 0 || len(params) > 0 || *resource != "") {
+		err = policyFromFlags(&s, files, params, *policyFormat, *resource)
 	}
 	var v explain.Verdict
 	if err == nil {
@@ -103,6 +122,89 @@ Flags:
 		return 0
 	}
 	return 1
+}
+
+// policyFromFlags sets s's policy from --policy files (each named by its
+// path, as a fault names it), --param values and --resource, keeping the
+// scenario's own policy text, format, params and resource where a flag
+// does not replace them.
+func policyFromFlags(s *explain.Scenario, files, params []string, format, resource string) error {
+	if s.Policy == nil {
+		if len(files) == 0 {
+			return errors.New("--param and --resource need a policy: --policy FILE, or the scenario's")
+		}
+		s.Policy = &explain.Policy{}
+	}
+	if len(files) > limits.PolicyFiles {
+		return fmt.Errorf("--policy: at most %d files", limits.PolicyFiles)
+	}
+	if len(files) > 0 {
+		s.Policy.Text, s.Policy.Files, s.Policy.Format = "", nil, format
+		total := 0
+		for _, f := range files {
+			b, err := readLimited(f, limits.PolicyText+1)
+			if err != nil {
+				return err
+			}
+			if total += len(b); total > limits.PolicyText {
+				return fmt.Errorf("%s: the policy's files hold more than %d bytes together", f, limits.PolicyText)
+			}
+			s.Policy.Files = append(s.Policy.Files, policy.File{Name: f, Text: string(b)})
+		}
+	}
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("--param %q: want Name=value", p)
+		}
+		if s.Policy.Params == nil {
+			s.Policy.Params = map[string]string{}
+		}
+		s.Policy.Params[k] = v
+	}
+	if resource != "" {
+		s.Policy.Resource = resource
+	}
+	return nil
+}
+
+// explainHAR explains every cross-origin fetch of a HAR file, the
+// blocked ones first: the JSON of har.AppendVerdicts with asJSON, else
+// each blocked fetch's whole explanation and a line for each allowed
+// one. Exit 0 when every fetch is allowed, 1 when one is blocked.
+func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) int {
+	if len(data) > limits.HAR {
+		return c.inputError(2, name, fmt.Errorf("a HAR file of more than %d bytes", limits.HAR))
+	}
+	vs, err := har.Explain(string(data), browser, opts)
+	if err != nil {
+		return c.inputError(2, name, err)
+	}
+	if asJSON {
+		c.stdout.Write(append(har.AppendVerdicts(nil, vs), '\n'))
+	} else {
+		blocked := 0
+		for _, v := range vs {
+			if !v.Verdict.Allowed {
+				blocked++
+			}
+		}
+		fmt.Fprintf(c.stdout, "%s: %d cross-origin fetches, %d blocked\n", name, len(vs), blocked)
+		for _, v := range vs {
+			fmt.Fprintf(c.stdout, "\n== log.entries[%d]: %s %s\n", v.Entry, v.Method, v.URL)
+			if v.Verdict.Allowed {
+				fmt.Fprintln(c.stdout, v.Verdict.Summary)
+				continue
+			}
+			writeVerdict(c.stdout, v.Verdict)
+		}
+	}
+	for _, v := range vs {
+		if !v.Verdict.Allowed {
+			return 1
+		}
+	}
+	return 0
 }
 
 func readLimited(name string, n int64) ([]byte, error) {

@@ -25,6 +25,14 @@ func TestRunExplain(t *testing.T) {
 		{desc: "the text shows the fix as a diff", stdin: blocked, args: []string{"-"}, code: 1, out: "+Access-Control-Allow-Origin: http://app.test"},
 		{desc: "the text shows the preflight as sent", stdin: blocked, args: []string{"-"}, code: 1, out: "| Access-Control-Request-Method: PUT"},
 		{desc: "--no-fixes skips the search", stdin: blocked, args: []string{"--no-fixes", "--json", "-"}, code: 1, out: `"fixes": []`},
+		{desc: "the first line is the summary", stdin: blocked, args: []string{"-"}, code: 1, out: "The server answered the preflight 404. Chrome then blocks the fetch at the preflight"},
+		{desc: "a HAR file: every cross-origin fetch, the blocked first", args: []string{"../../examples/capture-preflight-403.har"}, code: 1,
+			out: "2 cross-origin fetches, 1 blocked\n\n== log.entries[2]: POST https://api.example.com/items\nThe server answered the preflight 403."},
+		{desc: "a HAR file as JSON", args: []string{"--json", "../../examples/capture-preflight-403.har"}, code: 1, out: `{"exchanges":[{"entry":2,"verdict":{"browser":"chrome","allowed":false,`},
+		{desc: "--policy reads the server's configuration from a file", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "-"}, code: 0, out: "S3 answered"},
+		{desc: "--param without a policy", stdin: blocked, args: []string{"--param", "Stage=prod", "-"}, code: 2, errOut: "--param and --resource need a policy"},
+		{desc: "--param not Name=value", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "--param", "Stage", "-"}, code: 2, errOut: `--param "Stage": want Name=value`},
+		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer

@@ -1,0 +1,104 @@
+package har
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/internal/jsontext"
+)
+
+// Verdict is what the browser does with one cross-origin fetch of a HAR
+// file: the entry (its index in log.entries) and the verdict of the
+// scenario the file gives for it (Scenarios).
+type Verdict struct {
+	Entry   int             `json:"entry"`
+	Verdict explain.Verdict `json:"verdict"`
+	// Method and URL are the fetch's, as the file shows it.
+	Method string `json:"-"`
+	URL    string `json:"-"`
+}
+
+// Scenarios reads a HAR file and returns each cross-origin fetch in it
+// (Pairs, in file order) as a scenario: the request as the file shows
+// it, the preflight's reply and the request's as captured (a request the
+// file has no reply for, status 0, gets none: the browser blocked it or
+// never sent it). Entries are parallel to the scenarios.
+func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err error) {
+	ps, err := Pairs(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range ps {
+		x := p.Exchange
+		s := explain.Scenario{Request: explain.Request{Origin: x.Request.Origin, URL: x.Request.URL}}
+		s.Request.Method = x.Request.Method
+		s.Request.Headers = x.Request.Headers
+		s.Request.Credentials = x.Request.Credentials
+		if p.Candidate.Type == "xhr" {
+			s.Request.API = "xhr"
+		}
+		s.Preflight, s.Response = x.Preflight, x.Actual
+		entries = append(entries, p.Candidate.Index)
+		scenarios = append(scenarios, s)
+	}
+	return entries, scenarios, nil
+}
+
+// Explain explains every cross-origin fetch of a HAR file (Scenarios)
+// in browser ("" for the default, chrome) with o, the blocked ones
+// first, each group in file order: what `whycors explain FILE.har` and
+// the simulator list.
+func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
+	entries, ss, err := Scenarios(text)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Verdict, 0, len(ss))
+	for i, s := range ss {
+		s.Browser = browser
+		v, err := explain.Explain(s, o)
+		if err != nil {
+			return nil, &EntryError{Entry: entries[i], Err: err}
+		}
+		out = append(out, Verdict{Entry: entries[i], Verdict: v, Method: s.Request.Method, URL: s.Request.URL})
+	}
+	slices.SortStableFunc(out, func(a, b Verdict) int {
+		switch {
+		case a.Verdict.Allowed == b.Verdict.Allowed:
+			return 0
+		case !a.Verdict.Allowed:
+			return -1
+		}
+		return 1
+	})
+	return out, nil
+}
+
+// EntryError is a fetch of the file the engine cannot explain (a request
+// no page could make), with its entry.
+type EntryError struct {
+	Entry int
+	Err   error
+}
+
+func (e *EntryError) Error() string {
+	return "log.entries[" + strconv.Itoa(e.Entry) + "]: " + e.Err.Error()
+}
+
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// AppendVerdicts appends {"exchanges": [{"entry": N, "verdict": {...}}]}
+// (design.md, "The contract grows").
+func AppendVerdicts(b []byte, vs []Verdict) []byte {
+	w := jsontext.Members{B: b}
+	w.Key("exchanges")
+	w.B = jsontext.AppendList(w.B, vs, func(b []byte, v *Verdict) []byte {
+		o := jsontext.Members{B: b}
+		o.Int("entry", v.Entry)
+		o.Key("verdict")
+		o.B = explain.AppendVerdict(o.B, &v.Verdict)
+		return o.End()
+	})
+	return w.End()
+}

@@ -1,0 +1,65 @@
+package har_test
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/har"
+)
+
+// TestExplainHAR: the commonest failing capture (issue 20: a preflight
+// answered 403, its POST recorded with status 0 and net::ERR_FAILED)
+// is explained with the replies the file holds, the preflight's 403
+// included, and listed before the allowed fetch, in the JSON shape of
+// design.md ("The contract grows").
+func TestExplainHAR(t *testing.T) {
+	text, err := os.ReadFile("../../../examples/capture-preflight-403.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := har.Explain(string(text), "", explain.Options{Formats: all.Registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 2 {
+		t.Fatalf("%d fetches, want 2 (the GET and the POST; the preflight is the POST's)", len(vs))
+	}
+	blocked, allowed := vs[0], vs[1]
+	if blocked.Entry != 2 || blocked.Verdict.Allowed || blocked.Method != "POST" {
+		t.Errorf("first listed: entry %d %s allowed %v, want the blocked POST (entry 2)", blocked.Entry, blocked.Method, blocked.Verdict.Allowed)
+	}
+	if r := blocked.Verdict.Preflight.Reply; r == nil || r.Status != 403 {
+		t.Errorf("the POST's preflight reply %+v, want the captured 403", r)
+	}
+	if blocked.Verdict.Reason != "PreflightMissingAllowOriginHeader" || !strings.Contains(blocked.Verdict.Summary, "preflight 403") {
+		t.Errorf("reason %s, summary %q", blocked.Verdict.Reason, blocked.Verdict.Summary)
+	}
+	if allowed.Entry != 0 || !allowed.Verdict.Allowed {
+		t.Errorf("second listed: entry %d allowed %v, want the allowed GET (entry 0)", allowed.Entry, allowed.Verdict.Allowed)
+	}
+	// Firefox, asked for by name.
+	ff, err := har.Explain(string(text), "firefox", explain.Options{Formats: all.Registry()})
+	if err != nil || ff[0].Verdict.Browser != "firefox" {
+		t.Errorf("firefox: %v %v", err, ff)
+	}
+	var out struct {
+		Exchanges []struct {
+			Entry   int             `json:"entry"`
+			Verdict explain.Verdict `json:"verdict"`
+		} `json:"exchanges"`
+	}
+	b := har.AppendVerdicts(nil, vs)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if len(out.Exchanges) != 2 || out.Exchanges[0].Entry != 2 || out.Exchanges[0].Verdict.Summary != blocked.Verdict.Summary {
+		t.Errorf("JSON: %s", b)
+	}
+	if _, err := har.Explain(`{"log": {"entries": 3}}`, "", explain.Options{}); err == nil {
+		t.Error("a file that is no HAR: no error")
+	}
+}
