@@ -124,13 +124,18 @@ func (*Plan) ParseSource(src policy.Source) (policy.Evaluator, error) {
 	return ReadPlan(src)
 }
 
-// Platform implements lint.Platformer.
-func (*HCL) Platform() string { return "Terraform" }
+// platform names what answers in lint's and the summary's sentences:
+// the resource the module configures (its platform is the one of each
+// finding's resource, named in the finding's path and decided_by).
+const platform = "Terraform's resource"
 
 // Platform implements lint.Platformer.
-func (*Plan) Platform() string { return "Terraform plan" }
+func (*HCL) Platform() string { return platform }
 
-const doc = "the provider documentation of each resource (engine/formats/terraform/shapes.go), evaluated with the platform's semantics: shared/reference/cloud-policies.md §1.3 (S3), §3 (GCS), §4 (Azure), §5.1 (API Gateway HTTP API), §5.4 (CloudFront); Lambda's function URL CORS doc"
+// Platform implements lint.Platformer.
+func (*Plan) Platform() string { return platform }
+
+const doc = "shared/reference/cloud-policies.md for the resource's platform (S3 §1.3, GCS §3, Azure §4, API Gateway HTTP API §5.1, CloudFront §5.4; Lambda's function URL CORS doc)"
 
 // Doc implements explain.Documented.
 func (*HCL) Doc() string { return doc }

@@ -1,0 +1,2 @@
+bucket_name = "photos-uploads"
+app_origins = ["https://app.example.com"]
