@@ -131,8 +131,10 @@ func rules(t *Template) (*portable.Config, bool, string) {
 	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"
 }
 
-// Platform implements lint.Platformer.
-func (*format) Platform() string { return "CloudFormation" }
+// Platform implements lint.Platformer: the template's resources are AWS
+// services (S3, API Gateway, Lambda, CloudFront), which answer; the
+// template does not.
+func (*format) Platform() string { return "AWS" }
 
 // Doc implements explain.Documented.
 func (*format) Doc() string { return docRef }
