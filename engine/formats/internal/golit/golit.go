@@ -369,6 +369,10 @@ func (f *File) eval(e ast.Expr, depth int) Value {
 				if d, ok := durations[x.Sel.Name]; ok {
 					v.Kind, v.Int = Int, d
 				}
+			case "github.com/labstack/echo/v4":
+				if h, ok := echoHeaders[x.Sel.Name]; ok {
+					v.Kind, v.Str = String, h
+				}
 			}
 		}
 	case *ast.FuncLit:
@@ -453,6 +457,21 @@ func (f *File) nameOf(path string) string {
 		return n
 	}
 	return path[strings.LastIndexByte(path, '/')+1:]
+}
+
+// echoHeaders are the header name constants of
+// github.com/labstack/echo/v4 (echo.go, v4.16.5) an allowed or exposed
+// header list is written with.
+var echoHeaders = map[string]string{
+	"HeaderAccept": "Accept", "HeaderAcceptEncoding": "Accept-Encoding", "HeaderAllow": "Allow",
+	"HeaderAuthorization": "Authorization", "HeaderContentDisposition": "Content-Disposition",
+	"HeaderContentEncoding": "Content-Encoding", "HeaderContentLength": "Content-Length",
+	"HeaderContentType": "Content-Type", "HeaderCookie": "Cookie", "HeaderSetCookie": "Set-Cookie",
+	"HeaderIfModifiedSince": "If-Modified-Since", "HeaderLastModified": "Last-Modified",
+	"HeaderLocation": "Location", "HeaderRetryAfter": "Retry-After", "HeaderVary": "Vary",
+	"HeaderXRequestID": "X-Request-Id", "HeaderXCorrelationID": "X-Correlation-Id",
+	"HeaderXRequestedWith": "X-Requested-With", "HeaderOrigin": "Origin", "HeaderCacheControl": "Cache-Control",
+	"HeaderXCSRFToken": "X-CSRF-Token", "HeaderXHTTPMethodOverride": "X-HTTP-Method-Override",
 }
 
 // statuses are the net/http status constants a preflight status is

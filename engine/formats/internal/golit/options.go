@@ -177,7 +177,11 @@ func (f *File) appendElts(lit *ast.CompositeLit, items []string) (string, bool) 
 	ind = ind[:len(ind)-len(strings.TrimLeft(ind, " \t"))]
 	at, pre := last, ","
 	if comma {
+		// after the comma and whatever follows it on the line (a comment)
 		at, pre = j+1, ""
+		if nl := strings.IndexByte(text[at:closeAt], '\n'); nl >= 0 {
+			at += nl
+		}
 	}
 	var b strings.Builder
 	b.WriteString(pre)
