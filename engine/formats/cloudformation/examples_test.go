@@ -10,7 +10,9 @@ import (
 )
 
 // TestExamples: examples/sam-template.yaml and
-// examples/cdk-synth.template.json, explained as their scenarios
+// examples/cdk.out/NotesStack.template.json (where cdk synth writes a
+// stack's template; outside examples/*.json, which are scenarios),
+// explained as their scenarios
 // (examples/*.json, whose policy text is the template file itself) ask,
 // print what examples/*.txt holds (go test -update rewrites it). Each
 // is blocked, the verdict names the resource and line that decided, and
@@ -18,11 +20,11 @@ import (
 func TestExamples(t *testing.T) {
 	for _, tc := range []struct {
 		desc, template, scenario, output string
-		wantDecided, wantFix           string
+		wantDecided, wantFix             string
 	}{
 		{desc: "SAM HTTP API without the Authorization header", template: "sam-template.yaml", scenario: "sam-template.json", output: "sam-template.txt",
 			wantDecided: "NotesApi", wantFix: "+          - authorization"},
-		{desc: "cdk synth bucket without PUT", template: "cdk-synth.template.json", scenario: "cdk-synth.json", output: "cdk-synth.txt",
+		{desc: "cdk synth bucket without PUT", template: "cdk.out/NotesStack.template.json", scenario: "cdk-synth.json", output: "cdk-synth.txt",
 			wantDecided: "UploadsBucketF2E4C1B0", wantFix: `+                "PUT"`},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
