@@ -3,6 +3,7 @@ package chicors_test
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/fix"
@@ -132,4 +133,14 @@ func Example() {
 	// Access-Control-Allow-Credentials: true
 	// Access-Control-Max-Age: 300
 	// preflight answered by go-chi/cors (line 12) with 200
+}
+
+// A user's file, a blocked fetch in Chrome: the verdict, and the fix in
+// their own source (cors.go handlePreflight: an unlisted method gets no CORS header).
+func TestExplain(t *testing.T) {
+	b, _ := os.ReadFile("testdata/main.go")
+	reason, _, fixed := gomwtest.Explain(t, "go-chi-cors", string(b), "https://app.example.com", "PATCH", "")
+	if reason != "PreflightMissingAllowOriginHeader" || !strings.Contains(fixed, "AllowedMethods:   []string{\"GET\", \"POST\", \"PUT\", \"DELETE\", \"OPTIONS\", \"PATCH\"},") {
+		t.Errorf("reason %s, fix\n%s", reason, fixed)
+	}
 }

@@ -129,3 +129,13 @@ func Example() {
 	// Access-Control-Allow-Headers: Content-Type,X-Api-Key
 	// Access-Control-Max-Age: 3600
 }
+
+// A user's file, a blocked fetch in Chrome: the verdict, and the fix in
+// their own source (middleware/cors.go: an origin not listed gets no Access-Control-Allow-Origin).
+func TestExplain(t *testing.T) {
+	b, _ := os.ReadFile("testdata/main.go")
+	reason, _, fixed := gomwtest.Explain(t, "echo-cors", string(b), "https://evil.example", "GET", "")
+	if reason != "MissingAllowOriginHeader" || !strings.Contains(fixed, "\"https://evil.example\"},") {
+		t.Errorf("reason %s, fix\n%s", reason, fixed)
+	}
+}

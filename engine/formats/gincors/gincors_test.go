@@ -3,6 +3,7 @@ package gincors_test
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/fix"
@@ -133,4 +134,14 @@ func Example() {
 	// 403 0
 	// "https://staging.example.com" is not an allowed origin (compared exactly with the entries lower-cased; /.../ a regular expression; '*' a wildcard only with AllowWildcard: 403)
 	// gin-contrib/cors (line 12) refused the origin with 403; the application did not run
+}
+
+// A user's file, a blocked fetch in Chrome: the verdict, and the fix in
+// their own source (utils.go generatePreflightHeaders: the configured methods are sent, the browser compares).
+func TestExplain(t *testing.T) {
+	b, _ := os.ReadFile("testdata/main.go")
+	reason, _, fixed := gomwtest.Explain(t, "gin-contrib-cors", string(b), "https://app.example.com", "DELETE", "")
+	if reason != "MethodDisallowedByPreflightResponse" || !strings.Contains(fixed, "AllowMethods:     []string{\"PUT\", \"PATCH\", \"DELETE\"},") {
+		t.Errorf("reason %s, fix\n%s", reason, fixed)
+	}
 }

@@ -186,3 +186,13 @@ func FuzzParse(f *testing.F) {
 	f.Add("cors.New(cors.Options{AllowOriginFunc: f, AllowedHeaders: []string{\"*\"}})")
 	f.Fuzz(func(t *testing.T, s string) { gomwtest.Fuzz(t, &rscors.Format{}, s) })
 }
+
+// A user's file, a blocked fetch in Chrome: the verdict, and the fix in
+// their own source (internal/sortedset.go Accepts: authorization is not in the set, no CORS header).
+func TestExplain(t *testing.T) {
+	b, _ := testdataMain()
+	reason, _, fixed := gomwtest.Explain(t, "rs-cors", b, "https://eu.partners.example.com", "PUT", "authorization")
+	if reason != "PreflightMissingAllowOriginHeader" || !strings.Contains(fixed, "AllowedHeaders:   []string{\"Content-Type\", \"X-Api-Key\", \"authorization\"},") {
+		t.Errorf("reason %s, fix\n%s", reason, fixed)
+	}
+}

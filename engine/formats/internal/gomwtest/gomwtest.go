@@ -12,6 +12,10 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/formats/chicors"
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/gincors"
@@ -134,4 +138,32 @@ func Fuzz(t *testing.T, f policy.Format, s string) {
 	ev.Respond(pre, policy.Reply{Status: 200})
 	ev.Respond(policy.Request{Method: "GET", URL: "/x"}, policy.Reply{Status: 500})
 	f.Detect(s)
+}
+
+// Explain runs a fetch of origin to url with method and the request
+// header name (x-fix: 1) against text in format name, in Chrome, with
+// every format and the fix search: the verdict's reason, the first rule's
+// detail and the first fix's text.
+func Explain(t *testing.T, name, text, origin, method, header string) (reason, detail, fixed string) {
+	t.Helper()
+	reg := policy.NewRegistry(append(all.Formats(), Formats()...)...)
+	s := explain.Scenario{
+		Browser: "chrome",
+		Request: explain.Request{Origin: origin, URL: "https://api.example.com/items/1", Init: fetch.Init{Method: method}},
+		Policy:  &explain.Policy{Format: name, Text: text},
+	}
+	if header != "" {
+		s.Request.Init.Headers = headers.List{{Name: header, Value: "1"}}
+	}
+	v, err := explain.Explain(s, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Rules) > 0 {
+		detail = v.Rules[0].Detail
+	}
+	if len(v.Fixes) > 0 {
+		fixed = v.Fixes[0].Text
+	}
+	return v.Reason, detail, fixed
 }
