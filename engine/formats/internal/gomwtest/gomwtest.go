@@ -15,11 +15,11 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/formats/chicors"
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/rscors"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 )
