@@ -88,3 +88,5 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }

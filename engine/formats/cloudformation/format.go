@@ -150,8 +150,18 @@ func (*format) CheckText(text string) []portable.Finding {
 	return t.Traps()
 }
 
-// Traps implements advise.Trapper.
-func (f *format) Traps(text string, _ headers.List) []portable.Finding { return f.CheckText(text) }
+// Traps implements advise.Trapper: the template's traps but what it
+// leaves unresolved, which the explainer's --param values may resolve
+// (Traps sees the text alone).
+func (f *format) Traps(text string, _ headers.List) []portable.Finding {
+	var out []portable.Finding
+	for _, x := range f.CheckText(text) {
+		if x.Code != codeUnresolved {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // Traps are the template's traps: its Assumptions, and each S3 rule
 // whose AllowedOrigins hold "*", for which S3 sends no

@@ -17,6 +17,9 @@ import (
 // the value is kept as a placeholder that matches no request, and a
 // finding at its position says what the verdict assumed.
 
+// codeUnresolved is the finding of a value the template leaves unresolved.
+const codeUnresolved = "cfn-unresolved"
+
 // unresolvedPrefix starts a placeholder: "<" is in no origin, method or
 // header name, so it matches nothing a browser sends.
 const unresolvedPrefix = "<unresolved "
@@ -73,7 +76,7 @@ func (r *resolver) unresolved(n *node, what, why string) string {
 	}
 	if !r.seen[n] {
 		r.seen[n] = true
-		r.notes = append(r.notes, portable.Finding{Severity: "warning", Code: "cfn-unresolved",
+		r.notes = append(r.notes, portable.Finding{Severity: "warning", Code: codeUnresolved,
 			Message: what + " " + why + ": the verdict assumes it matches nothing; give its value with --param (policy.params)",
 			Pos:     portable.Pos{Path: n.path, Line: n.line, Column: n.col}})
 	}

@@ -1,0 +1,128 @@
+package cloudformation_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// TestReadRules: the chosen resource's rules in the neutral model, each
+// value at its line and column in the template, with its platform's
+// semantics; StateRules states the same from the evaluator Parse made.
+func TestReadRules(t *testing.T) {
+	f := registryFormat(t)
+	for _, tc := range []struct {
+		desc, file     string
+		wantRules      int
+		origin         string // the first rule's first origin
+		line, col      int    // where it is
+		globs          bool   // S3's one-star origin patterns
+		unsupportedWhy string // ReadRules' convert.Error, for a REST API
+	}{
+		{desc: "S3 rules, the origin from !Ref", file: "s3-bucket.yaml", wantRules: 2, origin: "https://app.example.com", line: 29, col: 17, globs: true},
+		{desc: "an HTTP API's one rule, from a CommaDelimitedList left unresolved", file: "apigwv2.yaml", wantRules: 1, origin: "<unresolved !Ref Origins>", line: 14, col: 23},
+		{desc: "a JSON template's bucket", file: "bucket.template.json", wantRules: 1, origin: "https://www.example.com", line: 11, col: 17, globs: true},
+		{desc: "a REST API's static headers are no rule list", file: "gateway-response.yaml", unsupportedWhy: "static headers"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			text := readFile(t, tc.file)
+			cfg, err := f.(convert.Reader).ReadRules(text)
+			if tc.unsupportedWhy != "" {
+				var ce *convert.Error
+				if !errorsAs(err, &ce) || !strings.Contains(ce.Msg, tc.unsupportedWhy) {
+					t.Fatalf("err %v, want a convert.Error saying %q", err, tc.unsupportedWhy)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, _ := f.Parse(text)
+			st, ok := f.(convert.Stater).StateRules(ev, text)
+			if !ok || len(st.Rules) != len(cfg.Rules) {
+				t.Fatalf("StateRules %v %+v", ok, st)
+			}
+			if len(cfg.Rules) != tc.wantRules {
+				t.Fatalf("%d rules, want %d", len(cfg.Rules), tc.wantRules)
+			}
+			o := cfg.Rules[0].Origins[0]
+			if o.Text != tc.origin || o.Pos.Line != tc.line || o.Pos.Column != tc.col {
+				t.Errorf("first origin %q at %d:%d, want %q at %d:%d", o.Text, o.Pos.Line, o.Pos.Column, tc.origin, tc.line, tc.col)
+			}
+			if (cfg.Semantics.Origins == portable.OriginsGlob) != tc.globs {
+				t.Errorf("semantics %+v", cfg.Semantics)
+			}
+		})
+	}
+}
+
+// TestTraps: what the verdict assumes for an unresolved value, and an S3
+// '*' origin (no credentials), each at its position.
+func TestTraps(t *testing.T) {
+	f := registryFormat(t)
+	for _, tc := range []struct {
+		desc, file, code string
+		line, col        int
+		source           string
+	}{
+		{desc: "a parameter without Default", file: "apigwv2.yaml", code: "cfn-unresolved", line: 14, col: 23, source: "parameters-section-structure.html"},
+		{desc: "S3 '*' answers no credentials", file: "s3-bucket.yaml", code: "cfn-s3-star-credentials", line: 38, col: 30, source: "cloud-policies.md §0 item 4"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			got := f.(lint.TextChecker).CheckText(readFile(t, tc.file))
+			for _, x := range got {
+				if x.Code == tc.code && x.Pos.Line == tc.line && x.Pos.Column == tc.col {
+					return
+				}
+			}
+			t.Errorf("no %s at %d:%d in %+v (%s)", tc.code, tc.line, tc.col, got, tc.source)
+		})
+	}
+}
+
+// TestLint: SAM's refusals reach lint positioned, through the registry.
+func TestLint(t *testing.T) {
+	text := "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Cors:\n        AllowOrigin: \"'*'\"\n        AllowCredentials: true\n"
+	fs, err := lint.Lint(registry(), text, "auto")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fs {
+		if x.Line == 7 && strings.Contains(x.Message, "SAM refuses AllowCredentials") {
+			return
+		}
+	}
+	t.Errorf("no finding at line 7 for credentials with '*': %+v", fs)
+}
+
+// TestS3FormKeepsTemplates: engine/platform/s3's s3-cloudformation form
+// still reads a whole template when named (its Detect leaves it to this
+// format).
+func TestS3FormKeepsTemplates(t *testing.T) {
+	c, err := s3.Parse(s3.FormCloudFormation, readFile(t, "bucket.template.json"))
+	if err != nil || len(c.Rules) != 1 || c.Rules[0].AllowedOrigins[0] != "https://www.example.com" {
+		t.Fatalf("%v %+v", err, c)
+	}
+}
+
+// TestDocumented: the explainer's reference and the format's own words.
+func TestDocumented(t *testing.T) {
+	f := registryFormat(t)
+	if d := f.(explain.Documented).Doc(); !strings.Contains(d, "cloud-policies.md") {
+		t.Errorf("Doc %q", d)
+	}
+}
+
+func registryFormat(t *testing.T) policy.Format {
+	f, ok := registry().Lookup("cloudformation")
+	if !ok {
+		t.Fatal("not registered")
+	}
+	return f
+}
