@@ -30,6 +30,20 @@ func (p pos) err(msg string) *policy.Error {
 	return &policy.Error{File: p.File, Path: p.Path, Line: p.Line, Column: p.Column, Msg: msg}
 }
 
+// place is p as the platforms' Position types hold it (a struct of the
+// same fields, converted).
+func (p pos) place() struct {
+	Path   string
+	Line   int
+	Column int
+} {
+	return struct {
+		Path   string
+		Line   int
+		Column int
+	}{p.Path, p.Line, p.Column}
+}
+
 func (p pos) portable() portable.Pos {
 	return portable.Pos{Path: p.Path, Line: p.Line, Column: p.Column}
 }

@@ -165,7 +165,7 @@ func (s *site) lambda() *lambdaurl.Cors {
 		At: lambdaurl.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
 		Values: map[string][]lambdaurl.Position{lambdaurl.FieldAllowOrigins: positions[lambdaurl.Position](r.Lists[roleOrigins]), lambdaurl.FieldAllowMethods: positions[lambdaurl.Position](r.Lists[roleMethods]),
 			lambdaurl.FieldAllowHeaders: positions[lambdaurl.Position](r.Lists[roleHeaders]), lambdaurl.FieldExposeHeaders: positions[lambdaurl.Position](r.Lists[roleExpose]),
-			lambdaurl.FieldMaxAge: {{Path: r.MaxAgeAt.Path, Line: r.MaxAgeAt.Line, Column: r.MaxAgeAt.Column}}}}
+			lambdaurl.FieldMaxAge: {lambdaurl.Position(r.MaxAgeAt.place())}, lambdaurl.FieldAllowCredentials: {lambdaurl.Position(r.CredsAt.place())}}}
 }
 
 func (s *site) cloudfront() *cloudfront.CorsConfig {
@@ -178,7 +178,8 @@ func (s *site) cloudfront() *cloudfront.CorsConfig {
 		AccessControlExposeHeaders: r.list(roleExpose).texts(), AccessControlMaxAgeSec: r.MaxAge, OriginOverride: r.Override,
 		At: cloudfront.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
 		Values: map[string][]cloudfront.Position{cloudfront.FieldAllowOrigins: positions[cloudfront.Position](r.Lists[roleOrigins]), cloudfront.FieldAllowMethods: positions[cloudfront.Position](r.Lists[roleMethods]),
-			cloudfront.FieldAllowHeaders: positions[cloudfront.Position](r.Lists[roleHeaders]), cloudfront.FieldExposeHeaders: positions[cloudfront.Position](r.Lists[roleExpose])}}
+			cloudfront.FieldAllowHeaders: positions[cloudfront.Position](r.Lists[roleHeaders]), cloudfront.FieldExposeHeaders: positions[cloudfront.Position](r.Lists[roleExpose]),
+			cloudfront.FieldMaxAgeSec: {cloudfront.Position(r.MaxAgeAt.place())}, cloudfront.FieldAllowCredentials: {cloudfront.Position(r.CredsAt.place())}}}
 }
 
 // portable states s's rules in the neutral model with its platform's
@@ -191,8 +192,14 @@ func (s *site) portable() (portable.Semantics, []portable.ConfigRule, policy.Err
 	case platS3:
 		c := s.s3()
 		return s3.Semantics(), s3.PortableRules(c), s3.Validate(c)
-	case platLambdaURL, platCloudFront:
-		return s.plainRules()
+	case platLambdaURL:
+		c := s.lambda()
+		cfg := lambdaurl.Rules(c)
+		return cfg.Semantics, cfg.Rules, lambdaurl.Validate(c)
+	case platCloudFront:
+		c := s.cloudfront()
+		cfg := cloudfront.Rules(c)
+		return cfg.Semantics, cfg.Rules, cloudfront.Validate(c)
 	}
 	var text, name string
 	var err error
@@ -265,23 +272,4 @@ func (s *site) place(rules []portable.ConfigRule) {
 			}
 		}
 	}
-}
-
-// plainRules states a function URL's or a response headers policy's one
-// CORS configuration as a rule: their platform packages have no reader
-// of the neutral model yet, so the semantics are the plain ones (origins
-// compared as written, requested headers checked against the list).
-func (s *site) plainRules() (portable.Semantics, []portable.ConfigRule, policy.Errors) {
-	var out []portable.ConfigRule
-	for i := range s.Rules {
-		r := &s.Rules[i]
-		cr := portable.ConfigRule{Index: i, MaxAge: r.MaxAge, Credentials: r.Creds}
-		cr.Origins = portable.Values("", "", r.list(roleOrigins).texts())
-		cr.Methods = portable.Values("", "", r.list(roleMethods).texts())
-		cr.AllowHeaders = portable.Values("", "", r.list(roleHeaders).texts())
-		cr.ExposeHeaders = portable.Values("", "", r.list(roleExpose).texts())
-		out = append(out, cr)
-	}
-	s.place(out)
-	return portable.Semantics{Origins: portable.OriginsLiteral}, out, nil
 }

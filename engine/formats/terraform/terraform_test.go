@@ -14,6 +14,7 @@ import (
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/terraform"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -345,4 +346,39 @@ func TestExplainFixOneText(t *testing.T) {
 		return
 	}
 	t.Errorf("no server fix in terraform syntax among %d fixes", len(v.Fixes))
+}
+
+// TestRulesAndLint: each golden module states its rules in the neutral
+// model, numbered across the module, each value at its line; lint reads
+// them with the module's own traps.
+func TestRulesAndLint(t *testing.T) {
+	want := map[string]int{"s3": 2, "s3-legacy": 1, "apigw": 1, "lambda": 1, "cloudfront": 1, "gcs": 1, "azure": 1, "multi": 2}
+	for dir, n := range want {
+		m, err := terraform.ReadModule(loadDir(t, filepath.Join("testdata", dir)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, ok := (&terraform.HCL{}).StateRules(m, "")
+		if !ok || len(cfg.Rules) != n {
+			t.Errorf("%s: %d rules, want %d", dir, len(cfg.Rules), n)
+			continue
+		}
+		for i, r := range cfg.Rules {
+			if r.Index != i || r.Pos.Line == 0 || len(r.Origins) == 0 || r.Origins[0].Pos.Line == 0 {
+				t.Errorf("%s: rule %d at %+v, origins %+v: want its index and lines", dir, i, r.Pos, r.Origins)
+			}
+		}
+	}
+	text := readFile(t, "testdata/s3-legacy/main.tf")
+	fs, err := lint.Lint(registry(), text, terraform.NameHCL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		found = found || f.Code == "terraform-star-origin-credentials" && f.Line == 10
+	}
+	if !found {
+		t.Errorf("lint: %+v, want the \"*\" trap at line 10", fs)
+	}
 }
