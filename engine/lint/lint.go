@@ -177,6 +177,9 @@ func Read(f policy.Format, text string, src *convert.Source, err error) []Findin
 			l.rejected(e)
 		}
 		l.source(src)
+		// A format with rules may have traps of its own text too (a
+		// template's unresolved values).
+		l.checkText(f, text)
 	case errors.As(err, &perrs):
 		for _, e := range perrs {
 			l.rejected(e)
@@ -184,11 +187,7 @@ func Read(f policy.Format, text string, src *convert.Source, err error) []Findin
 	case errors.As(err, &cerr):
 		// No rules to read: lint the text's own traps and probe the
 		// evaluator.
-		if c, ok := f.(TextChecker); ok {
-			for _, x := range c.CheckText(text) {
-				l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
-			}
-		}
+		l.checkText(f, text)
 		ev, perr := f.Parse(text)
 		if perr != nil {
 			if errors.As(perr, &perrs) {
@@ -207,6 +206,15 @@ func Read(f policy.Format, text string, src *convert.Source, err error) []Findin
 	out := l.out
 	sortFindings(out)
 	return out
+}
+
+// checkText adds the findings of f's own check of text (TextChecker).
+func (l *linter) checkText(f policy.Format, text string) {
+	if c, ok := f.(TextChecker); ok {
+		for _, x := range c.CheckText(text) {
+			l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
+		}
+	}
 }
 
 // sortFindings orders findings by position, keeping the order of those
