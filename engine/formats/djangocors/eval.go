@@ -4,28 +4,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/pylit"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
-
-// pathOf is the request's path, without query or fragment.
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
-	return u
-}
 
 // Respond answers as CorsMiddleware's process_request and
 // process_response do around the application's reply.
@@ -40,7 +22,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		r.Failed, r.Note = "installed", policy.Note{Case: caseNotInstalled}
 		return out(pass, policy.Note{Case: caseApplication, N: app.Status})
 	}
-	path := pathOf(req.URL)
+	path := pylit.PathInfo(req.URL)
 	if !c.urls.Match(path) {
 		r.Failed, r.Note = "path", policy.Note{Case: caseNotURL, Args: [4]string{path, c.URLsRegex}}
 		return out(pass, policy.Note{Case: caseApplication, N: app.Status})

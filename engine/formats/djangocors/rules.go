@@ -78,7 +78,8 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	if c.URLsRegex != `^.*$` {
 		r.PathNote = "CORS_URLS_REGEX " + strconv.Quote(c.URLsRegex) + " limits the paths; the portable form covers every path"
 	}
-	return &portable.Config{Format: "django-cors-headers", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}, Rules: []portable.ConfigRule{r}}, true
+	_, methods := c.At["CORS_ALLOW_METHODS"]
+	return &portable.Config{Format: "django-cors-headers", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: !methods}, Rules: []portable.ConfigRule{r}}, true
 }
 
 // FileName is "settings.py", the name a fix's diff gives the text.
@@ -106,6 +107,23 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		// setting rather than edit the library.
 		if v.Off >= 0 {
 			vals[k] = v
+		}
+	}
+	key := kw[e.Field]
+	if _, has := vals[key]; !has && e.Op == fix.Add && (e.Field == fix.Methods || e.Field == fix.AllowHeaders) {
+		// The library's defaults, kept: by name when the text imports
+		// them, else written out.
+		name := map[string]string{fix.Methods: "default_methods", fix.AllowHeaders: "default_headers"}[e.Field]
+		if strings.Contains(text, "import") && strings.Contains(text, name) {
+			q := pylit.Quote(text)
+			items := []string{"*" + name}
+			for _, v := range e.Values {
+				items = append(items, pylit.Lit(v, q))
+			}
+			if !strings.HasSuffix(text, "\n") && text != "" {
+				text += "\n"
+			}
+			return text + key + " = (" + strings.Join(items, ", ") + ")\n", nil
 		}
 	}
 	return pylit.EditOptions(text, e, kw, vals, nil, map[string][]string{fix.Methods: DefaultMethods, fix.AllowHeaders: DefaultHeaders})

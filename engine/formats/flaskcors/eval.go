@@ -1,39 +1,19 @@
 package flaskcors
 
 import (
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/pylit"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// pathOf is the request's path, percent-decoded (unquote(request.path)).
-func pathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
-	if d, err := url.PathUnescape(u); err == nil {
-		u = d
-	}
-	return u
-}
-
 // Respond answers as a Flask app with flask-cors: the decorated route
-// when the request reaches it, else CORS(app)'s after_request hook.
+// when the request reaches it, else CORS(app)'s after_request hook. An
+// OPTIONS request gets Flask's automatic answer (200, empty) whatever app
+// says: Flask answers it for every route that does not list OPTIONS.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return c.respond(req, app, false)
 }
@@ -48,17 +28,25 @@ func (c *Config) Throw(req policy.Request) policy.Outcome {
 
 func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) policy.Outcome {
 	method := strings.ToUpper(req.Method) // werkzeug Request.method
-	path := pathOf(req.URL)
+	path := pylit.PathInfo(req.URL)
 	reply := policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
+	if method == "OPTIONS" {
+		// Flask answers OPTIONS itself for a route that does not list it
+		// (provide_automatic_options): 200, empty, with Allow; the view
+		// never runs. The routes are the application's and not read, so
+		// the route is taken to exist.
+		reply = policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}}}
+		thrown = false
+	}
 	var rules []policy.Rule
 	for i := range c.Routes {
 		rt := &c.Routes[i]
-		if rt.Path != path || !rt.serves(method) || thrown && !(rt.AutomaticOptions && method == "OPTIONS") {
+		if rt.Path != path || !rt.serves(method) || thrown {
 			continue
 		}
 		r := policy.Rule{Index: len(c.Resources) + i, Path: "line " + strconv.Itoa(rt.Line), ID: "@cross_origin", Source: source}
-		if rt.AutomaticOptions && method == "OPTIONS" {
-			reply = policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "text/html; charset=utf-8"}, {Name: "Allow", Value: strings.Join(rt.allow(), ", ")}}}
+		if method == "OPTIONS" {
+			reply.Header.Add("Allow", strings.Join(rt.allow(), ", "))
 		}
 		r.Matched, r.Failed, r.Note = rt.Options.apply(req, method, &reply.Header)
 		rules = append(rules, r)

@@ -30,8 +30,10 @@
 //     origins are several or a regex;
 //   - the headers are added after the view, to 404, 405 and 500 replies
 //     too; a reply that already has Access-Control-Allow-Origin is left
-//     alone; @cross_origin decides alone for its route and answers
-//     OPTIONS itself (automatic_options).
+//     alone; @cross_origin decides alone for its route;
+//   - OPTIONS is answered by Flask itself (provide_automatic_options, or
+//     the decorator's automatic_options): 200, empty; the route is taken
+//     to exist, since the app's routes are not read.
 package flaskcors
 
 import (

@@ -37,7 +37,18 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	if !ok {
 		return nil, false
 	}
-	src := &portable.Config{Format: "flask-cors", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}}
+	// The methods are the library's seven unless every rule lists its own.
+	defaults := false
+	_, app := c.vals["methods"]
+	for i := range c.Resources {
+		_, own := c.Resources[i].vals["methods"]
+		defaults = defaults || !app && !own
+	}
+	for i := range c.Routes {
+		_, own := c.Routes[i].vals["methods"]
+		defaults = defaults || !own
+	}
+	src := &portable.Config{Format: "flask-cors", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: defaults}}
 	for i := range c.Resources {
 		res := &c.Resources[i]
 		at := portable.Pos{Line: c.Line, Column: 1}
@@ -130,8 +141,9 @@ var keywords = map[string]string{fix.Origins: "origins", fix.Methods: "methods",
 // EditText makes e in the options of rule e.Rule (ReadRules' order): in
 // the resource's own options when it has the option, else in CORS(app)'s
 // or @cross_origin's keywords. Origins and allow_headers left out mean
-// "*" (every origin, every header): adding one entry would narrow them,
-// so that is refused; absent methods become all seven plus the new one.
+// "*" (every origin, every header): the value is already allowed and the
+// text is left as it is (a list would narrow them); absent methods
+// become all seven plus the new one.
 func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	c, err := Parse(text)
 	if err != nil || e.Rule < 0 || e.Rule >= len(c.Resources)+len(c.Routes) {
@@ -151,7 +163,9 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		vals, call = rt.vals, &rt.call
 	}
 	if _, has := vals[keywords[e.Field]]; !has && e.Op == fix.Add && (e.Field == fix.Origins || e.Field == fix.AllowHeaders) {
-		return "", fix.ErrUnsupported
+		// Left out, the option is "*": every origin or header is already
+		// allowed, and writing a list would narrow it.
+		return text, nil
 	}
 	return pylit.EditOptions(text, e, keywords, vals, call, map[string][]string{fix.Methods: allMethods})
 }

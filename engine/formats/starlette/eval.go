@@ -137,6 +137,7 @@ func (mw *Middleware) preflight(req policy.Request, origin string) (policy.Reply
 		h.Add("Access-Control-Allow-Credentials", "true")
 	}
 	var failures []string
+	var notes []policy.Note // one per failure, in cors.py's order
 	r := policy.Rule{}
 	if mw.allowed(origin) {
 		if mw.explicit {
@@ -148,14 +149,11 @@ func (mw *Middleware) preflight(req policy.Request, origin string) (policy.Reply
 		}
 	} else {
 		failures = append(failures, "origin")
-		r.Note = policy.Note{Case: caseNotAllowed, Args: [4]string{origin}}
+		notes = append(notes, policy.Note{Case: caseNotAllowed, Args: [4]string{origin}})
 	}
 	if !mw.methods.Contains(acrm) {
 		failures = append(failures, "method")
-		if r.Failed == "" {
-			r.Failed = "method"
-			r.Note = policy.Note{Case: caseMethod, Args: [4]string{acrm}, List: mw.methods.Elems()}
-		}
+		notes = append(notes, policy.Note{Case: caseMethod, Args: [4]string{acrm}, List: mw.methods.Elems()})
 	}
 	switch {
 	case mw.allHeaders && hasACRH:
@@ -165,18 +163,13 @@ func (mw *Middleware) preflight(req policy.Request, origin string) (policy.Reply
 			x = strings.TrimSpace(strings.ToLower(x))
 			if !contains(mw.lowHeaders, x) {
 				failures = append(failures, "headers")
-				if len(failures) == 1 {
-					r.Note = policy.Note{Case: caseHeader, Args: [4]string{x}, List: mw.lowHeaders}
-				}
+				notes = append(notes, policy.Note{Case: caseHeader, Args: [4]string{x}, List: mw.lowHeaders})
 				break
 			}
 		}
 	}
 	if len(failures) > 0 {
-		r.Failed = failures[0]
-		if r.Failed == "method" {
-			r.Note = policy.Note{Case: caseMethod, Args: [4]string{acrm}, List: mw.methods.Elems()}
-		}
+		r.Failed, r.Note = failures[0], notes[0]
 		body := "Disallowed CORS " + strings.Join(failures, ", ")
 		h.Add("content-length", strconv.Itoa(len(body)))
 		h.Add("content-type", "text/plain; charset=utf-8")

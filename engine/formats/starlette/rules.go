@@ -33,7 +33,14 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	if !ok {
 		return nil, false
 	}
-	src := &portable.Config{Format: "starlette", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: true}}
+	// The methods are the library's default ("GET",) unless every
+	// middleware lists its own.
+	defaults := false
+	for i := range c.Middlewares {
+		_, written := c.Middlewares[i].At["allow_methods"]
+		defaults = defaults || !written
+	}
+	src := &portable.Config{Format: "starlette", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: defaults}}
 	for i := range c.Middlewares {
 		src.Rules = append(src.Rules, configRule(i, &c.Middlewares[i]))
 	}
