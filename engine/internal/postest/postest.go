@@ -95,3 +95,17 @@ func Golden(t testing.TB, name string) string {
 	}
 	return string(b)
 }
+
+// Read checks one row of a reader's table: no error when want is nil,
+// else a policy.Errors with one fault per entry of want, each at its line
+// and column (Positions). desc names the row and its source.
+func Read(t testing.TB, desc string, err error, want []policy.Error) {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Errorf("%s: %v", desc, err)
+		}
+		return
+	}
+	Positions(t, desc, err, want)
+}

@@ -1,0 +1,250 @@
+package serverless_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/serverless"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// The sources the expected values rest on.
+const (
+	docREST  = "serverless apigateway.md#enabling-cors: cors: true expansion, origins, wildcards, maxAge, cacheControl, lambda integration"
+	docHTTP  = "serverless http-api.md#cors-setup: cors: true expansion, OPTIONS and the routes' methods"
+	awsHTTP  = "http-api-cors.html: the HTTP API answers preflights (apigw.HTTPConfig)"
+	awsREST  = "API Gateway: an unknown resource or method is 403 Missing Authentication Token"
+	unverify = "[UNVERIFIED] the framework's source, not its documentation (package doc)"
+)
+
+func TestRespond(t *testing.T) {
+	s, err := serverless.Parse(postest.Golden(t, "serverless.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "application/json"}}, Body: "from the function"}
+	tests := []struct {
+		desc       string
+		method     string
+		url        string
+		origin     string
+		preflight  string // Access-Control-Request-Method
+		wantStatus int
+		want       map[string]string // "" means absent
+		decidedBy  string            // the resource that answered
+		cites      string
+	}{
+		{desc: "cors: true preflight", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example", preflight: "GET",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "OPTIONS,GET",
+				"Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent", "Access-Control-Allow-Credentials": ""},
+			decidedBy: "functions.listOrders.events[0].http", cites: docREST + "; methods: " + unverify},
+		{desc: "several origins: the matching Origin echoed, wildcard included", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders/42", origin: "https://eu.shop.example", preflight: "PUT",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://eu.shop.example", "Access-Control-Allow-Headers": "Content-Type,X-Api-Key", "Access-Control-Max-Age": "600"},
+			decidedBy: "functions.listOrders.events[1].http", cites: docREST + " (response template; headers and maxAge merged from the anchor)"},
+		{desc: "several origins, none matching: the comma-joined list", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders/42", origin: "https://evil.example", preflight: "PUT",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://shop.example,https://*.shop.example"},
+			decidedBy: "functions.listOrders.events[1].http", cites: unverify + "; serverless/serverless#3324"},
+		{desc: "method any, cacheControl, origins from ${self:...}", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/admin/users/7", origin: "https://admin.example", preflight: "DELETE",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://admin.example", "Cache-Control": "max-age=600", "Access-Control-Allow-Methods": "OPTIONS,DELETE,GET,HEAD,PATCH,POST,PUT"},
+			decidedBy: "functions.listOrders.events[2].http", cites: docREST + "; ANY's methods: " + unverify},
+		{desc: "lambda-proxy: the function's reply is the actual answer", method: "GET", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": ""}, decidedBy: "functions.listOrders.events[0].http", cites: docREST + " (lambda-proxy: include the headers in your response)"},
+		{desc: "lambda integration: Access-Control-Allow-Origin added to the 200", method: "POST", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/admin/x", origin: "https://admin.example",
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://admin.example"}, decidedBy: "functions.listOrders.events[2].http", cites: docREST + " (lambda integration)"},
+		{desc: "a method the path has no event for", method: "DELETE", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example",
+			wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}, decidedBy: "functions.listOrders.events[0].http", cites: awsREST},
+		{desc: "HTTP API preflight answered by provider.httpApi.cors", method: "OPTIONS", url: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports", origin: "https://shop.example", preflight: "POST",
+			wantStatus: 204, want: map[string]string{"access-control-allow-origin": "https://shop.example", "access-control-allow-methods": "OPTIONS,GET,POST", "access-control-allow-credentials": "true", "access-control-max-age": "300"},
+			decidedBy: "provider.httpApi.cors", cites: docHTTP + "; " + awsHTTP},
+		{desc: "HTTP API route with a path parameter", method: "POST", url: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports/9", origin: "https://other.example",
+			wantStatus: 200, want: map[string]string{"access-control-allow-origin": ""}, decidedBy: "provider.httpApi.cors", cites: awsHTTP},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			h := headers.List{{Name: "Origin", Value: tc.origin}}
+			if tc.preflight != "" {
+				h.Add("Access-Control-Request-Method", tc.preflight)
+			}
+			out := s.Respond(policy.Request{Method: tc.method, URL: tc.url, Header: h}, fn)
+			if out.Reply.Status != tc.wantStatus {
+				t.Errorf("status %d, want %d (%s): %s", out.Reply.Status, tc.wantStatus, tc.cites, out.Text())
+			}
+			for name, want := range tc.want {
+				if got, _ := out.Reply.Header.Get(name); got != want {
+					t.Errorf("%s = %q, want %q (%s)", name, got, want, tc.cites)
+				}
+			}
+			if out.DecidedBy == nil || out.DecidedBy.Resource != tc.decidedBy {
+				t.Errorf("decided by %+v, want %s", out.DecidedBy, tc.decidedBy)
+			}
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		desc  string
+		text  string
+		want  []policy.Error
+		cites string
+	}{
+		{desc: "every fault listed", cites: docREST + " (keys origin, origins, headers, allowCredentials, maxAge, cacheControl); " + docHTTP,
+			text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigin: '*'\nfunctions:\n  f:\n    handler: h\n    events:\n      - http:\n          path: a\n          method: get\n          cors:\n            origins: ${env:ORIGINS}\n            maxAge: soon\n            allowCredentials: yes please\n",
+			want: []policy.Error{{Line: 6, Column: 7}, {Line: 15, Column: 22}, {Line: 16, Column: 21}, {Line: 17, Column: 31}}},
+		{desc: "a ${self:} reference to nothing", cites: "Serverless variables: ${self:} names a value of the file",
+			text: "service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: {origin: '${self:custom.nope}'}}\n",
+			want: []policy.Error{{Line: 5, Column: 53}}},
+		{desc: "not YAML", text: "service: s\nfunctions: [\n", want: []policy.Error{{Line: 2, Column: 1}}, cites: "unreadable, at the line go.yaml.in/yaml/v3 names"},
+		{desc: "short forms", text: "service: s\nfunctions:\n  f:\n    events:\n      - http: GET users/{id}\n      - httpApi: '*'\n", cites: docREST + "; " + docHTTP},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			_, err := serverless.Parse(tc.text)
+			postest.Read(t, tc.desc+" ("+tc.cites+")", err, tc.want)
+		})
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	f := postest.Lookup(t, serverless.Formats(), "serverless")
+	text := postest.Golden(t, "serverless.yml")
+
+	cfg, err := f.(convert.Reader).ReadRules(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Rules) != 4 {
+		t.Fatalf("%d rules, want the three http events with cors and provider.httpApi.cors", len(cfg.Rules))
+	}
+	r := cfg.Rules[1]
+	if o := r.Origins[1]; o.Text != "https://*.shop.example" || o.Pos.Line != 39 || o.Pos.Column != 17 {
+		t.Errorf("origin %+v, want line 39 column 17", o)
+	}
+	if h := r.AllowHeaders[1]; h.Text != "X-Api-Key" || h.Pos.Line != 21 || *r.MaxAge != 600 || r.MaxAgePos.Line != 22 {
+		t.Errorf("merged header %+v and max age at %+v, want the anchor's lines 21 and 22 (YAML merge key)", h, r.MaxAgePos)
+	}
+	if o := cfg.Rules[2].Origins[0]; o.Text != "https://admin.example" || o.Pos.Line != 16 {
+		t.Errorf("origin from ${self:custom.adminOrigins} %+v, want the anchored list's line 16", o)
+	}
+	if r := cfg.Rules[3]; !r.Credentials || r.CredentialsPos.Line != 11 || len(r.Methods) != 3 {
+		t.Errorf("httpApi rule %+v", r)
+	}
+	ev, _ := f.Parse(text)
+	if st, ok := f.(convert.Stater).StateRules(ev, text); !ok || len(st.Rules) != 4 {
+		t.Errorf("StateRules = %+v, %v", st, ok)
+	}
+
+	ed := f.(fix.Editor)
+	for _, tc := range []struct {
+		desc   string
+		edit   fix.Edit
+		golden string
+	}{
+		{desc: "cors: true written out with one more header", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.AllowHeaders, Values: []string{"X-New"}}, golden: "add-header-to-cors-true.golden.yml"},
+		{desc: "one more origin in a block list", edit: fix.Edit{Op: fix.Add, Rule: 1, Field: fix.Origins, Values: []string{"https://new.example"}}, golden: "add-origin.golden.yml"},
+	} {
+		out, err := ed.EditText(text, tc.edit)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if want := postest.Golden(t, tc.golden); out != want {
+			t.Errorf("%s:\n%s\nwant testdata/%s", tc.desc, out, tc.golden)
+		}
+		if _, err := serverless.Parse(out); err != nil {
+			t.Errorf("%s: the edited file is refused: %v", tc.desc, err)
+		}
+	}
+	for _, tc := range []struct {
+		desc string
+		edit fix.Edit
+		want string // a line the edited text holds
+		err  error
+	}{
+		{desc: "credentials set in place", edit: fix.Edit{Op: fix.Enable, Rule: 1, Field: fix.Credentials}, want: "            allowCredentials: true\n"},
+		{desc: "a header key added with the defaults it replaces", edit: fix.Edit{Op: fix.Add, Rule: 2, Field: fix.AllowHeaders, Values: []string{"X-New"}},
+			want: "            headers: ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-New']\n"},
+		{desc: "a flow list", edit: fix.Edit{Op: fix.Add, Rule: 3, Field: fix.AllowHeaders, Values: []string{"x-new"}}, want: "      allowedHeaders: [content-type, authorization, 'x-new']\n"},
+		{desc: "headers merged from an anchor are not edited", edit: fix.Edit{Op: fix.Add, Rule: 1, Field: fix.AllowHeaders, Values: []string{"X-New"}}, err: fix.ErrUnsupported},
+		{desc: "origins from a variable are not edited", edit: fix.Edit{Op: fix.Add, Rule: 2, Field: fix.Origins, Values: []string{"https://n.example"}}, err: fix.ErrUnsupported},
+		{desc: "an http event's methods are its events", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}, err: fix.ErrUnsupported},
+		{desc: "no such rule", edit: fix.Edit{Op: fix.Add, Rule: 9, Field: fix.Origins, Values: []string{"x"}}, err: fix.ErrNotFound},
+	} {
+		out, err := ed.EditText(text, tc.edit)
+		if tc.err != nil {
+			if !errors.Is(err, tc.err) {
+				t.Errorf("%s: %v, want %v", tc.desc, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || !strings.Contains(out, tc.want) || strings.Count(out, "\n") > strings.Count(text, "\n")+1 {
+			t.Errorf("%s: %v\n%s", tc.desc, err, out)
+		}
+		if _, err := serverless.Parse(out); err != nil {
+			t.Errorf("%s: the edited file is refused: %v", tc.desc, err)
+		}
+	}
+	if ed.FileName() != "serverless.yml" {
+		t.Error("FileName")
+	}
+	if p, ok := f.(lint.Platformer); !ok || !strings.Contains(p.Platform(), "Serverless") {
+		t.Error("Platformer")
+	}
+	if d, ok := f.(explain.Documented); !ok || !strings.Contains(d.Doc(), "serverless.com") {
+		t.Error("Documented")
+	}
+}
+
+// TestDetect: among every format, a serverless.yml is the serverless
+// format's, and a CloudFormation template with a Serverless-like key is
+// not.
+func TestDetect(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), serverless.Formats()...)...)
+	if f, err := reg.Resolve("auto", policy.Source{Text: postest.Golden(t, "serverless.yml")}); err != nil || f.Name() != "serverless" {
+		t.Errorf("Resolve = %v, %v", f, err)
+	}
+	for _, text := range []string{
+		"AWSTemplateFormatVersion: '2010-09-09'\nservice: x\nResources:\n  F:\n    Type: AWS::Serverless::Function\n",
+		"Transform: AWS::Serverless-2016-10-31\nResources: {}\nfunctions: {}\nservice: s\n",
+		`{"service": "s", "functions": {}}`,
+	} {
+		if ok, _ := serverless.Formats()[0].Detect(text); ok {
+			t.Errorf("serverless claims %q", text)
+		}
+	}
+}
+
+// FuzzParse: no input panics the reader; a rejected input says where each
+// fault is; an accepted one states its rules, answers a preflight on each
+// event's path and takes an edit that still reads.
+func FuzzParse(f *testing.F) {
+	f.Add("service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: true}\n")
+	f.Add("service: s\nprovider:\n  httpApi:\n    cors: {allowedOrigins: [a], maxAge: -1}\nfunctions:\n  f:\n    events:\n      - httpApi: GET /a\n")
+	f.Add("service: s\nx: &a {origins: [b]}\nfunctions:\n  f:\n    events:\n      - http:\n          path: a/{b+}\n          method: any\n          cors:\n            <<: *a\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := serverless.Parse(text)
+		if err != nil {
+			postest.Rejected(t, err)
+			return
+		}
+		cfg := s.Rules()
+		for _, ep := range s.Endpoints {
+			s.Respond(policy.Request{Method: "OPTIONS", URL: "https://h/dev" + ep.Path, Header: headers.List{{Name: "Origin", Value: "https://a"}, {Name: "Access-Control-Request-Method", Value: "GET"}}}, policy.Reply{Status: 200})
+		}
+		ed := serverless.Formats()[0].(fix.Editor)
+		for i := range cfg.Rules {
+			if out, err := ed.EditText(text, fix.Edit{Op: fix.Add, Rule: i, Field: fix.AllowHeaders, Values: []string{"X-New"}}); err == nil {
+				if _, err := serverless.Parse(out); err != nil {
+					t.Fatalf("rule %d: the edited text is refused: %v\n%s", i, err, out)
+				}
+			}
+		}
+	})
+}
