@@ -203,8 +203,8 @@ func (ed *editor) appendItem(l *node, v string) (string, error) {
 			return "", fix.ErrUnsupported
 		}
 		sep := ", "
-		if ed.d.json {
-			sep = ","
+		if ed.d.json && strings.Contains(text, `","`) && !strings.Contains(text, `", "`) {
+			sep = "," // a minified template
 		}
 		if len(l.items) >= 2 {
 			prev := l.items[len(l.items)-2]
