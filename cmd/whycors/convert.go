@@ -91,7 +91,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	for _, n := range notes {
 		where := "policy"
 		if n.Rule >= 0 {
-			where = "rule " + strconv.Itoa(n.Rule)
+			where = "rule " + strconv.Itoa(n.Rule+1) // from 1, as rules are numbered everywhere
 			if n.Field != "" {
 				where += " " + n.Field
 			}

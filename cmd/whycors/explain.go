@@ -11,6 +11,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/har/explainhar"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/internal/probe"
@@ -169,19 +170,19 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 }
 
 // explainHAR explains every cross-origin fetch of a HAR file, the
-// blocked ones first: the JSON of har.AppendVerdicts with asJSON, else
+// blocked ones first: the JSON of explainhar.AppendVerdicts with asJSON, else
 // each blocked fetch's whole explanation and a line for each allowed
 // one. Exit 0 when every fetch is allowed, 1 when one is blocked.
 func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) int {
 	if len(data) > limits.HAR {
 		return c.inputError(2, name, fmt.Errorf("a HAR file of more than %d bytes", limits.HAR))
 	}
-	vs, err := har.Explain(string(data), browser, opts)
+	vs, err := explainhar.Explain(string(data), browser, opts)
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
 	if asJSON {
-		c.stdout.Write(append(har.AppendVerdicts(nil, vs), '\n'))
+		c.stdout.Write(append(explainhar.AppendVerdicts(nil, vs), '\n'))
 	} else {
 		blocked := 0
 		for _, v := range vs {

@@ -40,7 +40,7 @@ func ExampleConvert_refused() {
 	_, _, err := convert.Convert(all.Registry(), `{"path": "/api/*", "origins": ["https://app.example"]}`, "native", "s3-json")
 	fmt.Println(err)
 	// Output:
-	// the target cannot express: rules[0].paths: S3 applies CORS to every path, so a rule for /api would allow more; convert the rules for one path at a time
+	// the target cannot express: rule 1 paths: S3 applies CORS to every path, so a rule for /api would allow more; convert the rules for one path at a time
 }
 
 // Read gives a configuration's rules in the neutral vocabulary, each value

@@ -207,7 +207,7 @@ func dedupe(kept []pending) (out portable.Policy, names []string, from []int, no
 			}
 		}
 		if dup >= 0 {
-			notes = append(notes, Note{Rule: k.index, Effect: Same, Message: "the same permissions as rule " + strconv.Itoa(kept[dup].index) + ", which covers its requests; left out"})
+			notes = append(notes, Note{Rule: k.index, Effect: Same, Message: "the same permissions as rule " + strconv.Itoa(kept[dup].index+1) + ", which covers its requests; left out"})
 			continue
 		}
 		notes = append(notes, k.notes...)
@@ -234,7 +234,7 @@ func selectionNotes(src *Source) []Note {
 		for i := 0; i < j; i++ {
 			if portable.Overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
 				r := &src.Rules[j]
-				notes = append(notes, noteOn(r, "origins", Narrower, src.Format+" goes on to this rule when rule "+strconv.Itoa(i)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i)+" for origins both rules allow", r.Pos))
+				notes = append(notes, noteOn(r, "origins", Narrower, src.Format+" goes on to this rule when rule "+strconv.Itoa(i+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i+1)+" for origins both rules allow", r.Pos))
 				break
 			}
 		}

@@ -103,8 +103,8 @@ func TestCapabilities(t *testing.T) {
 	n = &portable.Notes{}
 	_, err = native.FromPortable(portable.Policy{Rules: []portable.Rule{{Origins: []string{"*"}, Credentials: true}}}, nil, n)
 	var refusal *portable.Refusal
-	if !errors.As(err, &refusal) || !strings.Contains(refusal.Msg, "rules[0].origins") {
-		t.Errorf("FromPortable of * with credentials: %v, want a *portable.Refusal naming rules[0].origins", err)
+	if !errors.As(err, &refusal) || !strings.Contains(refusal.Msg, "rule 1 origins") {
+		t.Errorf("FromPortable of * with credentials: %v, want a *portable.Refusal naming rule 1 origins", err)
 	}
 
 	// fix.Editor: one more origin in the user's own text.

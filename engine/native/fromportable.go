@@ -73,7 +73,7 @@ func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string,
 					rules[k].r.Origins = union
 					merged = true
 				} else {
-					n.Note(i, "paths", portable.Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
+					n.Note(i, "paths", portable.Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from+1)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
 					merged = true
 				}
 				break
@@ -81,7 +81,7 @@ func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string,
 			if !merged {
 				for k := range rules {
 					if rules[k].r.Path == "" && pa != "" {
-						n.Note(i, "paths", portable.Narrower, "rule "+strconv.Itoa(rules[k].from)+" covers every path and native picks a rule by path alone, so this rule is never used")
+						n.Note(i, "paths", portable.Narrower, "rule "+strconv.Itoa(rules[k].from+1)+" covers every path and native picks a rule by path alone, so this rule is never used")
 						break
 					}
 				}
@@ -140,7 +140,7 @@ func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string,
 			case field == "name":
 				list[ri].Name = ""
 			default:
-				fatal = append(fatal, "rule "+strconv.Itoa(from[ri])+": "+e.Error())
+				fatal = append(fatal, "rule "+strconv.Itoa(from[ri]+1)+": "+e.Error())
 			}
 		}
 		if len(fatal) > 0 {

@@ -65,7 +65,12 @@ func (n *Notes) NoteSource(rule int, field, effect, msg string) {
 // Refuse records that the target cannot express field of the Policy's
 // rule i without allowing more (or at all).
 func (n *Notes) Refuse(i int, field, msg string) {
-	n.refused = append(n.refused, "rules["+strconv.Itoa(n.Src(i))+"]."+field+": "+msg)
+	// Rules are numbered from 1 in words, as everywhere users read them.
+	where := "rule " + strconv.Itoa(n.Src(i)+1)
+	if field != "" {
+		where += " " + field
+	}
+	n.refused = append(n.refused, where+": "+msg)
 }
 
 // List is every Note recorded.
@@ -114,7 +119,7 @@ func FallThrough(n *Notes, p Policy, plat, what string) {
 	for j := range p.Rules {
 		for i := 0; i < j; i++ {
 			if Overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
-				n.Note(j, "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(n.Src(i))+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(n.Src(i)))
+				n.Note(j, "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(n.Src(i)+1)+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(n.Src(i)+1))
 				break
 			}
 		}

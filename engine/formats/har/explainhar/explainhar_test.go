@@ -1,4 +1,4 @@
-package har_test
+package explainhar_test
 
 import (
 	"encoding/json"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
-	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/har/explainhar"
 )
 
 // TestExplainHAR: the commonest failing capture (issue 20: a preflight
@@ -17,11 +17,11 @@ import (
 // included, and listed before the allowed fetch, in the JSON shape of
 // design.md ("The contract grows").
 func TestExplainHAR(t *testing.T) {
-	text, err := os.ReadFile("../../../examples/capture-preflight-403.har")
+	text, err := os.ReadFile("../../../../examples/capture-preflight-403.har")
 	if err != nil {
 		t.Fatal(err)
 	}
-	vs, err := har.Explain(string(text), "", explain.Options{Formats: all.Registry()})
+	vs, err := explainhar.Explain(string(text), "", explain.Options{Formats: all.Registry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestExplainHAR(t *testing.T) {
 		t.Errorf("second listed: entry %d allowed %v, want the allowed GET (entry 0)", allowed.Entry, allowed.Verdict.Allowed)
 	}
 	// Firefox, asked for by name.
-	ff, err := har.Explain(string(text), "firefox", explain.Options{Formats: all.Registry()})
+	ff, err := explainhar.Explain(string(text), "firefox", explain.Options{Formats: all.Registry()})
 	if err != nil || ff[0].Verdict.Browser != "firefox" {
 		t.Errorf("firefox: %v %v", err, ff)
 	}
@@ -52,14 +52,14 @@ func TestExplainHAR(t *testing.T) {
 			Verdict explain.Verdict `json:"verdict"`
 		} `json:"exchanges"`
 	}
-	b := har.AppendVerdicts(nil, vs)
+	b := explainhar.AppendVerdicts(nil, vs)
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatalf("%v: %s", err, b)
 	}
 	if len(out.Exchanges) != 2 || out.Exchanges[0].Entry != 2 || out.Exchanges[0].Verdict.Summary != blocked.Verdict.Summary {
 		t.Errorf("JSON: %s", b)
 	}
-	if _, err := har.Explain(`{"log": {"entries": 3}}`, "", explain.Options{}); err == nil {
+	if _, err := explainhar.Explain(`{"log": {"entries": 3}}`, "", explain.Options{}); err == nil {
 		t.Error("a file that is no HAR: no error")
 	}
 }

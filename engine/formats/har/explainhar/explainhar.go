@@ -1,10 +1,15 @@
-package har
+// Package explainhar explains every cross-origin fetch of a HAR file
+// with the replies it captured: what `whycors explain FILE.har` prints
+// and the simulator lists. It is apart from the har format so that a
+// program that reads formats (the worker) links no explainer.
+package explainhar
 
 import (
 	"slices"
 	"strconv"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 )
 
@@ -20,12 +25,12 @@ type Verdict struct {
 }
 
 // Scenarios reads a HAR file and returns each cross-origin fetch in it
-// (Pairs, in file order) as a scenario: the request as the file shows
+// (har.Pairs, in file order) as a scenario: the request as the file shows
 // it, the preflight's reply and the request's as captured (a request the
 // file has no reply for, status 0, gets none: the browser blocked it or
 // never sent it). Entries are parallel to the scenarios.
 func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err error) {
-	ps, err := Pairs(text)
+	ps, err := har.Pairs(text)
 	if err != nil {
 		return nil, nil, err
 	}
