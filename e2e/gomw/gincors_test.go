@@ -38,6 +38,9 @@ func ginOptions(r *rand.Rand) []field {
 	if r.IntN(6) == 0 {
 		fs = append(fs, field{"AllowPrivateNetwork", true})
 	}
+	if r.IntN(3) == 0 {
+		fs = append(fs, field{"@DefaultConfig", true})
+	}
 	if r.IntN(8) == 0 {
 		fs = append(fs, originFunc(r, "AllowOriginFunc", "(origin string) bool", "", func(b bool) any { return func(string) bool { return b } }))
 	}
@@ -46,6 +49,9 @@ func ginOptions(r *rand.Rand) []field {
 
 func ginBuild(fs []field, app http.Handler) (h http.Handler, err error) {
 	var c gc.Config
+	if hasMark(fs, "@DefaultConfig") {
+		c = gc.DefaultConfig()
+	}
 	setFields(&c, fs)
 	defer func() {
 		if p := recover(); p != nil {
@@ -67,8 +73,21 @@ func TestGinCors(t *testing.T) {
 		format:  gincors.Formats()[0],
 		options: ginOptions,
 		src: func(fs []field) string {
-			return source([]string{"time", "github.com/gin-contrib/cors"}, "cors.New", "cors.Config", fs)
+			imports := []string{"time", "github.com/gin-contrib/cors"}
+			if hasMark(fs, "@DefaultConfig") {
+				return assignments(imports, "cors.New", "cors.DefaultConfig", fs)
+			}
+			return source(imports, "cors.New", "cors.Config", fs)
 		},
 		build: ginBuild,
 	})
+}
+
+func hasMark(fs []field, mark string) bool {
+	for _, f := range fs {
+		if f.name == mark {
+			return true
+		}
+	}
+	return false
 }

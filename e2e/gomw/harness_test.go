@@ -65,6 +65,24 @@ func source(imports []string, call, typ string, fs []field) string {
 	return b.String()
 }
 
+// assignments renders fields as a Go file that starts the options from
+// base() and assigns each field, as gin-contrib/cors's README does.
+func assignments(imports []string, call, base string, fs []field) string {
+	var b strings.Builder
+	b.WriteString("package main\n\nimport (\n")
+	for _, im := range imports {
+		b.WriteString("\t" + strconv.Quote(im) + "\n")
+	}
+	b.WriteString(")\n\nfunc setup() {\n\tconfig := " + base + "()\n")
+	for _, f := range fs {
+		if !strings.HasPrefix(f.name, "@") {
+			b.WriteString("\tconfig." + f.name + " = " + render(f.val) + "\n")
+		}
+	}
+	b.WriteString("\t_ = " + call + "(config)\n}\n")
+	return b.String()
+}
+
 // pick returns one of xs.
 func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.IntN(len(xs))] }
 
@@ -215,7 +233,7 @@ type library struct {
 }
 
 const (
-	configs  = 60 // configurations a library
+	configs  = 100// configurations a library
 	requests = 12 // requests a configuration
 )
 
@@ -270,6 +288,9 @@ func run(t *testing.T, lib library) {
 func setFields(opts any, fs []field) {
 	v := reflect.ValueOf(opts).Elem()
 	for _, f := range fs {
+		if strings.HasPrefix(f.name, "@") {
+			continue // a mark for the generator's source, not a field
+		}
 		val := f.val
 		if g, ok := val.(goExpr); ok {
 			val = g.val

@@ -150,21 +150,22 @@ func Parse(text string) (*Config, error) {
 		o := golit.Options{Fields: map[string]golit.Field{}}
 		if s.Call == "Default" {
 			// DefaultConfig() with AllowAllOrigins.
-			m.build(o, true, nil, []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, []string{"Origin", "Content-Length", "Content-Type"}, 12*3600)
+			o.Base = "DefaultConfig"
+			m.build(o, true, nil)
 		} else {
 			if s.Options == nil {
 				es = append(es, &policy.Error{Line: at.Line, Column: at.Column, Msg: "cors.New takes a cors.Config"})
 				continue
 			}
 			var oes policy.Errors
-			o, oes = f.ReadOptions(s.Options, "cors.Config", spec)
+			o, oes = f.ReadOptions(s.Options, "cors.Config", spec, "DefaultConfig")
 			es = append(es, oes...)
 			if len(oes) > 0 {
 				continue
 			}
 			es = append(es, validate(o, at)...)
 			c.funcs(f, &m, o)
-			m.build(o, o.Bool("AllowAllOrigins"), o.Strings("AllowOrigins"), o.Strings("AllowMethods"), o.Strings("AllowHeaders"), o.Int("MaxAge")/1e9)
+			m.build(o, o.Bool("AllowAllOrigins"), o.Strings("AllowOrigins"))
 			for _, v := range o.Fields["AllowOrigins"].Value.List {
 				if p, ok := regexSource(strings.ToLower(strings.TrimSpace(v.Str))); ok {
 					re, err := regexp.Compile(p)
@@ -277,6 +278,30 @@ func regexSource(s string) (string, bool) {
 	return s[1:end], true
 }
 
+// DefaultConfig's lists (config.go DefaultConfig).
+var (
+	defaultMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
+	defaultHeaders = []string{"Origin", "Content-Length", "Content-Type"}
+)
+
+// lists are the methods, headers and Max-Age (in seconds) of o: as
+// written, or DefaultConfig's when o starts from it.
+func lists(o golit.Options) (methods, hdrs []string, maxAge int64) {
+	methods, hdrs, maxAge = o.Strings("AllowMethods"), o.Strings("AllowHeaders"), o.Int("MaxAge")/1e9
+	if o.Base == "DefaultConfig" {
+		if !o.Has("AllowMethods") {
+			methods = defaultMethods
+		}
+		if !o.Has("AllowHeaders") {
+			hdrs = defaultHeaders
+		}
+		if !o.Has("MaxAge") {
+			maxAge = 12 * 3600
+		}
+	}
+	return methods, hdrs, maxAge
+}
+
 // normalize trims, lower-cases and deduplicates a list (utils.go).
 func normalize(vs []string) []string {
 	seen := map[string]bool{}
@@ -292,7 +317,8 @@ func normalize(vs []string) []string {
 }
 
 // build is newCors on the evaluated configuration.
-func (m *Middleware) build(o golit.Options, all bool, origins, methods, hdrs []string, maxAge int64) {
+func (m *Middleware) build(o golit.Options, all bool, origins []string) {
+	methods, hdrs, maxAge := lists(o)
 	m.opts, m.maxAge = o, maxAge
 	for _, s := range origins {
 		all = all || s == "*"

@@ -54,6 +54,12 @@ func TestRespond(t *testing.T) {
 			Status: 200, Want: map[string]string{"Access-Control-Allow-Origin": "https://b.example.evil.com", "Vary": "Origin"},
 		},
 		{
+			Desc: "DefaultConfig() then assignments (the README's way): the defaults with the assigned fields", Source: "config.go DefaultConfig; README.md (Using DefaultConfig as start point)",
+			Text:   "package main\nimport \"github.com/gin-contrib/cors\"\nfunc main() {\n\tconfig := cors.DefaultConfig()\n\tconfig.AllowOrigins = []string{\"https://a.example\"}\n\tconfig.MaxAge = 0\n\trouter.Use(cors.New(config))\n}",
+			Method: "OPTIONS", Header: []string{"Origin", "https://a.example"},
+			Status: 204, Want: map[string]string{"Access-Control-Allow-Origin": "https://a.example", "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS", "Access-Control-Allow-Headers": "Origin,Content-Length,Content-Type", "Access-Control-Max-Age": ""},
+		},
+		{
 			Desc: "cors.Default(): every origin, the default lists, 12 hours", Source: "config.go DefaultConfig, Default",
 			Text:   imp + `cors.Default()`,
 			Method: "OPTIONS", Header: []string{"Origin", "https://b.example"},
@@ -89,6 +95,19 @@ func TestEditText(t *testing.T) {
 	}
 	if _, err := f.EditText(imp+"cors.New(cors.Config{AllowAllOrigins: true})", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b"}}); err != fix.ErrUnsupported {
 		t.Errorf("an origin beside AllowAllOrigins: %v, want ErrUnsupported (Validate refuses it)", err)
+	}
+}
+
+// An edit of options built from DefaultConfig() goes to the assignment
+// of the list; a list never assigned has no literal to write in.
+func TestEditAssigned(t *testing.T) {
+	text := "package main\nimport \"github.com/gin-contrib/cors\"\nfunc main() {\n\tconfig := cors.DefaultConfig()\n\tconfig.AllowOrigins = []string{\"https://a.example\"}\n\trouter.Use(cors.New(config))\n}"
+	got, err := (&gincors.Format{}).EditText(text, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}})
+	if want := strings.Replace(text, `"https://a.example"}`, `"https://a.example", "https://b.example"}`, 1); err != nil || got != want {
+		t.Errorf("got %v\n%s", err, got)
+	}
+	if _, err := (&gincors.Format{}).EditText(text, fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: []string{"X-A"}}); err != fix.ErrUnsupported {
+		t.Errorf("headers never assigned: %v, want ErrUnsupported", err)
 	}
 }
 

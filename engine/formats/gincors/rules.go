@@ -47,11 +47,8 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		at := golit.Pos{Line: m.Line, Column: m.Column}
 		o := &m.opts
 		r := o.Rule(i, at, m.Credentials)
-		o.Lists(&r, keys, at, nil, nil, nil)
-		if m.Call == "Default" {
-			r.Methods = o.Values("", []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}, at)
-			r.AllowHeaders = o.Values("", []string{"Origin", "Content-Length", "Content-Type"}, at)
-		}
+		methods, hdrs, _ := lists(*o)
+		o.Lists(&r, keys, at, nil, methods, hdrs)
 		for j := range r.Origins {
 			if p, re := regexSource(r.Origins[j].Text); re {
 				if r.Regex == nil {

@@ -28,10 +28,13 @@ type Keys struct {
 // string element.
 func (f *File) Edit(o Options, k Keys, e fix.Edit) (string, error) {
 	name := k.Fields[e.Field]
-	if name == "" || o.Lit == nil {
+	if name == "" {
 		return "", fix.ErrUnsupported
 	}
 	fd, has := o.Fields[name]
+	if !has && o.Lit == nil {
+		return "", fix.ErrUnsupported // no literal to write the field in
+	}
 	switch e.Op {
 	case fix.Enable:
 		if !has {

@@ -2,6 +2,8 @@ package golit
 
 import (
 	"go/ast"
+	"go/token"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,7 +33,10 @@ func (u Unresolved) Note() string {
 // Options is an options literal evaluated field by field.
 type Options struct {
 	Fields map[string]Field
-	Lit    *ast.CompositeLit
+	// Lit is the struct literal; nil for options that start from a call
+	// (Base).
+	Lit  *ast.CompositeLit
+	Base string
 	// Funcs are the fields of kind Func that are set (not nil).
 	Funcs []Field
 }
@@ -64,19 +69,35 @@ func (o *Options) At(name string, at Pos) Pos {
 // options type. Every fault is positioned: an unknown field (the Go
 // compiler refuses it), a value of another kind, a value not evaluable
 // offline in a field that is not a function.
-func (f *File) ReadOptions(e ast.Expr, typ string, spec map[string]Kind) (Options, policy.Errors) {
+//
+// When e is a variable, its later field assignments (opts.MaxAge = 600)
+// are read too, the last one winning; the variable may then start from a
+// call of one of the library's functions named in base
+// (cors.DefaultConfig()), whose name Options.Base says.
+func (f *File) ReadOptions(e ast.Expr, typ string, spec map[string]Kind, base ...string) (Options, policy.Errors) {
 	fields, lit, ok := f.Struct(e)
-	p := f.Pos(e.Pos())
+	o := Options{Fields: map[string]Field{}, Lit: lit}
 	if !ok {
+		if c, isCall := f.Follow(e).(*ast.CallExpr); isCall && len(c.Args) == 0 {
+			if s, isSel := c.Fun.(*ast.SelectorExpr); isSel && slices.Contains(base, s.Sel.Name) {
+				o.Base, ok = s.Sel.Name, true
+			}
+		}
+	}
+	if !ok {
+		p := f.Pos(e.Pos())
 		return Options{}, policy.Errors{{Line: p.Line, Column: p.Column, Msg: "the options " + strconv.Quote(f.Source(e)) + " are not a " + typ + " literal of this file; write the literal, or a variable declared with one"}}
 	}
-	o := Options{Fields: map[string]Field{}, Lit: lit}
 	var es policy.Errors
-	if len(lit.Elts) > 0 && len(fields) == 0 {
+	if lit != nil && len(lit.Elts) > 0 && len(fields) == 0 {
 		q := f.Pos(lit.Elts[0].Pos())
 		return o, policy.Errors{{Line: q.Line, Column: q.Column, Msg: typ + " written without field names cannot be read; name each field"}}
 	}
-	for _, fd := range fields {
+	literal := len(fields)
+	if id, isIdent := unparen(e).(*ast.Ident); isIdent {
+		fields = append(fields, f.assigned(id.Name)...)
+	}
+	for i, fd := range fields {
 		want, known := spec[fd.Name]
 		bad := func(at Pos, msg string) {
 			es = append(es, &policy.Error{Line: at.Line, Column: at.Column, Path: fd.Name, Msg: msg})
@@ -104,7 +125,7 @@ func (f *File) ReadOptions(e ast.Expr, typ string, spec map[string]Kind) (Option
 			bad(fd.Value.Pos, fd.Name+" must be "+kindName(want)+", not "+kindName(fd.Value.Kind))
 			continue
 		}
-		if _, dup := o.Fields[fd.Name]; dup {
+		if _, dup := o.Fields[fd.Name]; dup && i < literal {
 			bad(fd.Key, "duplicate field "+fd.Name+" in "+typ+" literal")
 		}
 		o.Fields[fd.Name] = fd
@@ -189,4 +210,37 @@ func (f *File) appendElts(lit *ast.CompositeLit, items []string) (string, bool) 
 		b.WriteString("\n" + ind + it + ",")
 	}
 	return text[:at] + b.String() + text[at:], true
+}
+
+func unparen(e ast.Expr) ast.Expr {
+	for {
+		switch x := e.(type) {
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.UnaryExpr:
+			if x.Op != token.AND {
+				return e
+			}
+			e = x.X
+		default:
+			return e
+		}
+	}
+}
+
+// assigned are the assignments name.Field = value in the file, in order.
+func (f *File) assigned(name string) []Field {
+	var out []Field
+	ast.Inspect(f.file, func(n ast.Node) bool {
+		a, ok := n.(*ast.AssignStmt)
+		if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 {
+			return true
+		}
+		if s, ok := a.Lhs[0].(*ast.SelectorExpr); ok && isIdent(s.X, name) {
+			v := a.Rhs[0]
+			out = append(out, Field{Name: s.Sel.Name, Key: f.Pos(s.Sel.Pos()), At: f.Pos(v.Pos()), Value: f.Eval(v), Expr: v})
+		}
+		return true
+	})
+	return out
 }
