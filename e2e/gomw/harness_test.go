@@ -233,8 +233,8 @@ type library struct {
 }
 
 const (
-	configs  = 100// configurations a library
-	requests = 12 // requests a configuration
+	configs  = 100 // configurations a library
+	requests = 12  // requests a configuration
 )
 
 // run is the differential test of one library: configs × requests cases,
