@@ -256,6 +256,11 @@ func Parse(text string) (*Config, error) {
 	if !c.Installed {
 		c.Notes = append(c.Notes, "MIDDLEWARE does not list "+Middleware+": django-cors-headers sends no header at all")
 	}
+	for _, a := range m.Assigns {
+		if a.Indented && (strings.HasPrefix(a.Name, "CORS_") || a.Name == "MIDDLEWARE") {
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(a.Line)+": "+a.Name+" is assigned inside a block (if, def, ...), which depends on run time: that assignment is not read")
+		}
+	}
 	return c, nil
 }
 

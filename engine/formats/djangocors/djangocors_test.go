@@ -140,3 +140,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A whole settings module: the CORS settings are read among everything
+// else, and the later `+=` under `if DEBUG:` is left out (an indented
+// assignment depends on run time).
+func TestFullSettings(t *testing.T) {
+	c, err := djangocors.Parse(pylittest.Golden(t, "settings_full.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.AllowedOrigins.Items; strings.Join(got, " ") != "https://shop.example https://admin.shop.example" {
+		t.Errorf("origins %q", got)
+	}
+	if c.AllowMethods.Join(",") != "DELETE,GET,OPTIONS,PATCH,POST,PUT,PROPFIND" || c.MaxAge != "3600" || !c.Credentials || c.URLsRegex != "^/api/.*$" {
+		t.Errorf("methods %q max age %q credentials %v urls %q", c.AllowMethods.Join(","), c.MaxAge, c.Credentials, c.URLsRegex)
+	}
+	if len(c.Notes) != 1 || !strings.HasPrefix(c.Notes[0], "line 70: CORS_ALLOWED_ORIGINS is assigned inside a block") {
+		t.Errorf("notes %q", c.Notes)
+	}
+	out := c.Respond(pylittest.Req("OPTIONS", "/api/orders", "https://pr-12.preview.shop.example", "Access-Control-Request-Method", "PATCH"), policy.Reply{Status: 200})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "https://pr-12.preview.shop.example" {
+		t.Errorf("preview origin: ACAO %q", v)
+	}
+}

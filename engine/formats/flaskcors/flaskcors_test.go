@@ -105,3 +105,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A whole Flask module: CORS() inside an app factory, a blueprint route
+// with a variable part (not decorated, so not read), and a decorated
+// view; resource options and CORS() keywords merged.
+func TestFullApp(t *testing.T) {
+	c, err := flaskcors.Parse(pylittest.Golden(t, "app_full.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Resources) != 2 || len(c.Routes) != 1 || c.Routes[0].Path != "/status" {
+		t.Fatalf("resources %d routes %+v", len(c.Resources), c.Routes)
+	}
+	tests := []struct {
+		desc, source, url, origin string
+		want                      map[string]string
+	}{
+		{desc: "compiled regex matches case-sensitively from the start", source: "core.py try_match_pattern (RegexObject: re.match)", url: "/partners/x", origin: "https://a.partner.example",
+			want: map[string]string{"Access-Control-Allow-Origin": "https://a.partner.example", "Access-Control-Expose-Headers": "X-Total-Count", "Vary": "Origin"}},
+		{desc: "resource options over the keywords", source: "extension.py init_app (get_cors_options(app, options, opts))", url: "/api/orders/1", origin: "https://shop.example",
+			want: map[string]string{"Access-Control-Allow-Origin": "https://shop.example", "Access-Control-Allow-Credentials": "true"}},
+		{desc: "send_wildcard on the decorated view", source: "core.py get_cors_origins (wildcard and send_wildcard)", url: "/status", origin: "https://any.example",
+			want: map[string]string{"Access-Control-Allow-Origin": "*", "Vary": ""}},
+	}
+	for _, tt := range tests {
+		pylittest.Check(t, tt.desc, tt.source, c, pylittest.Req("GET", tt.url, tt.origin), policy.Reply{Status: 200}, 200, tt.want)
+	}
+}

@@ -93,3 +93,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A whole FastAPI module: routes, models, f-strings and dependencies
+// around the one add_middleware call.
+func TestFullApp(t *testing.T) {
+	c, err := starlette.Parse(pylittest.Golden(t, "app_full.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Middlewares) != 1 || !c.Middlewares[0].Credentials || c.Middlewares[0].AllowOrigins.Join(" ") != "https://shop.example https://admin.shop.example" {
+		t.Fatalf("middlewares %+v", c.Middlewares)
+	}
+	out := c.Respond(pylittest.Req("OPTIONS", "/api/orders", "https://pr-7.preview.shop.example", "Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "authorization,x-request-id"), policy.Reply{Status: 200})
+	if out.Reply.Status != 200 {
+		t.Errorf("preflight %d %s", out.Reply.Status, out.Reply.Body)
+	}
+}
