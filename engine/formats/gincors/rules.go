@@ -49,6 +49,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		r := o.Rule(i, at, m.Credentials)
 		methods, hdrs, _ := lists(*o)
 		o.Lists(&r, keys, at, nil, methods, hdrs)
+		golit.Lower(r.Origins, true) // normalize: trimmed and lower-cased
 		for j := range r.Origins {
 			if p, re := regexSource(r.Origins[j].Text); re {
 				if r.Regex == nil {

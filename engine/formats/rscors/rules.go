@@ -53,6 +53,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		r := o.Rule(i, at, m.Credentials)
 		r.PreflightPass = m.Passthrough
 		o.Lists(&r, keys, at, []string{"*"}, m.Methods, m.Headers)
+		golit.Lower(r.Origins, false) // cors.New lower-cases the entries
 		if m.Func != "" {
 			r.Origins, r.ReflectAny = nil, m.FuncResult
 		}

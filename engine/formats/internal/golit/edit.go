@@ -195,3 +195,15 @@ func EditWith[C interface{ Targets() []Target }](text string, e fix.Edit, k Keys
 		return c.Targets(), nil
 	})
 }
+
+// Lower lower-cases each value's text (and trims its spaces with trim),
+// for libraries that compare the entries so (rs/cors, go-chi/cors;
+// gin-contrib/cors trims too).
+func Lower(vs []portable.Value, trim bool) {
+	for i := range vs {
+		if trim {
+			vs[i].Text = strings.TrimSpace(vs[i].Text)
+		}
+		vs[i].Text = strings.ToLower(vs[i].Text)
+	}
+}
