@@ -121,6 +121,10 @@ locals {
 variable "extra" {
   type = list(string)
 }
+
+module "cdn" {
+  source = "./cdn"
+}
 `
 	m, err := terraform.ReadModule(policy.Source{Text: text})
 	if err != nil {
@@ -132,6 +136,7 @@ variable "extra" {
 		"warning terraform-unresolved 7:23 allowed_headers is not known here: the verdict assumes it is empty",
 		"warning terraform-variable-without-value 15:1 variable \"extra\" has no default",
 		"warning terraform-unresolved 12:13 var.extra has no value",
+		"info terraform-unresolved 19:1 module \"cdn\" is not read",
 	}
 	var got []string
 	for _, f := range m.Findings() {

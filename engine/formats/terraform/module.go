@@ -161,6 +161,10 @@ func (m *module) declare(file string, body *hclsyntax.Body) {
 			for name, a := range b.Body.Attributes {
 				m.locals[name] = a.Expr
 			}
+		case "module":
+			if len(b.Labels) == 1 {
+				m.notes.add("info", codeUnresolved, "module \""+b.Labels[0]+"\" is not read: resources it creates are not in the verdict (give its .tf files, or the plan, whose child modules are read)", posOf(b.TypeRange, "module."+b.Labels[0]))
+			}
 		case "resource":
 			if len(b.Labels) == 2 {
 				m.res = append(m.res, &resBlock{Type: b.Labels[0], Name: b.Labels[1], File: file, Block: b})
