@@ -226,7 +226,7 @@ func app(req policy.Request) policy.Reply {
 func pick[T any](r *rand.Rand, xs ...T) T { return xs[r.Intn(len(xs))] }
 
 // origins the generated requests and configurations draw from.
-var origins = []string{"https://app.example", "https://b.example", "http://app.example", "https://evilapp.example", "https://app.example.evil", "https://x.app.example", "null", "HTTPS://APP.EXAMPLE", "https://app.example:8443"}
+var origins = []string{"https://app.example", "https://shop.example", "https://pr-7.preview.shop.example", "https://a.partner.example", "https://A.partner.example", "https://b.example", "http://app.example", "https://evilapp.example", "https://app.example.evil", "https://x.app.example", "null", "HTTPS://APP.EXAMPLE", "https://app.example:8443"}
 
 // requests returns n generated requests for paths.
 func requests(r *rand.Rand, n int, paths []string) []policy.Request {

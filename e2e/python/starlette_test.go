@@ -3,6 +3,8 @@ package python_test
 import (
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +75,22 @@ func TestStarlette(t *testing.T) {
 		configs = append(configs, config{ID: id, Source: src})
 		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/vary/x"}) {
 			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
+		}
+	}
+	// The package's golden files, as written.
+	for i, name := range []string{"main.py", "app_full.py"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "engine", "formats", "starlette", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, id := string(b), fmt.Sprintf("g%d", i)
+		c, err := starlette.Parse(src)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		configs = append(configs, config{ID: id, Source: src})
+		for _, req := range requests(r, 20, []string{"/api/orders", "/partners/x", "/status", "/public", "/items"}) {
+			cases = append(cases, testCase{id: id, source: name, ev: c, req: req})
 		}
 	}
 	s := start(t, "starlette", "starlette", configs)
