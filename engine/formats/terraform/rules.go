@@ -37,37 +37,33 @@ func (m *Module) config(format string) *portable.Config {
 
 // ReadRules implements convert.Reader: the rules of the module of one
 // text (main.tf).
-func (f *HCL) ReadRules(text string) (*portable.Config, error) {
-	m, err := ReadModule(policy.Source{Text: text})
-	if err != nil {
-		return nil, err
-	}
-	return m.config(NameHCL), nil
-}
+func (*HCL) ReadRules(text string) (*portable.Config, error) { return readConfig(ReadModule, NameHCL, text) }
 
 // StateRules implements convert.Stater.
 func (*HCL) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
-	m, ok := ev.(*Module)
-	if !ok {
-		return nil, false
-	}
-	return m.config(NameHCL), true
+	return stateConfig(ev, NameHCL)
 }
 
 // ReadRules implements convert.Reader: the rules of a plan.
-func (f *Plan) ReadRules(text string) (*portable.Config, error) {
-	m, err := ReadPlan(policy.Source{Text: text})
-	if err != nil {
-		return nil, err
-	}
-	return m.config(NamePlan), nil
-}
+func (*Plan) ReadRules(text string) (*portable.Config, error) { return readConfig(ReadPlan, NamePlan, text) }
 
 // StateRules implements convert.Stater.
 func (*Plan) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	return stateConfig(ev, NamePlan)
+}
+
+func readConfig(read func(policy.Source) (*Module, error), format, text string) (*portable.Config, error) {
+	m, err := read(policy.Source{Text: text})
+	if err != nil {
+		return nil, err
+	}
+	return m.config(format), nil
+}
+
+func stateConfig(ev policy.Evaluator, format string) (*portable.Config, bool) {
 	m, ok := ev.(*Module)
 	if !ok {
 		return nil, false
 	}
-	return m.config(NamePlan), true
+	return m.config(format), true
 }
