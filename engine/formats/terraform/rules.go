@@ -37,7 +37,9 @@ func (m *Module) config(format string) *portable.Config {
 
 // ReadRules implements convert.Reader: the rules of the module of one
 // text (main.tf).
-func (*HCL) ReadRules(text string) (*portable.Config, error) { return readConfig(ReadModule, NameHCL, text) }
+func (*HCL) ReadRules(text string) (*portable.Config, error) {
+	return readConfig(ReadModule, NameHCL, text)
+}
 
 // StateRules implements convert.Stater.
 func (*HCL) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
@@ -45,7 +47,9 @@ func (*HCL) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
 }
 
 // ReadRules implements convert.Reader: the rules of a plan.
-func (*Plan) ReadRules(text string) (*portable.Config, error) { return readConfig(ReadPlan, NamePlan, text) }
+func (*Plan) ReadRules(text string) (*portable.Config, error) {
+	return readConfig(ReadPlan, NamePlan, text)
+}
 
 // StateRules implements convert.Stater.
 func (*Plan) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
