@@ -42,7 +42,7 @@ import (
 
 const (
 	importPath = "github.com/go-chi/cors"
-	source     = "go-chi/cors v1.2.2 cors.go"
+	source     = "github.com/go-chi/cors v1.2.2 cors.go, utils.go (checked against the module: e2e/gomw)"
 )
 
 // Formats are this package's formats, for a policy.Registry.

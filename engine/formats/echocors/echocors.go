@@ -50,7 +50,7 @@ import (
 
 const (
 	importPath = "github.com/labstack/echo/v4/middleware"
-	source     = "labstack/echo v4.16.5 middleware/cors.go"
+	source     = "github.com/labstack/echo/v4 v4.16.5 middleware/cors.go, util.go (checked against the module: e2e/gomw)"
 )
 
 // DefaultMethods is DefaultCORSConfig.AllowMethods.

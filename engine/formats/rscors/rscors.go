@@ -47,7 +47,7 @@ import (
 
 const (
 	importPath = "github.com/rs/cors"
-	source     = "rs/cors v1.11.1 cors.go"
+	source     = "github.com/rs/cors v1.11.1 cors.go, internal/sortedset.go (checked against the module: e2e/gomw)"
 )
 
 // Formats are this package's formats, for a policy.Registry.

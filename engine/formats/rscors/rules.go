@@ -10,6 +10,9 @@ import (
 // Platform names the platform in lint's sentences.
 func (*Format) Platform() string { return "rs/cors" }
 
+// Doc is the source the evaluation rests on (explain.Documented).
+func (*Format) Doc() string { return source }
+
 // FileName is "main.go", the name a fix's diff gives the text.
 func (*Format) FileName() string { return "main.go" }
 
