@@ -6,11 +6,26 @@ import (
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/policy"
 )
 
+// registry is the engine's formats and this one, with the function URL
+// and CloudFront formats (whose Detect must leave templates to this one)
+// when engine/all does not list them yet.
 func registry() *policy.Registry {
-	return policy.NewRegistry(append(all.Formats(), cloudformation.Formats()...)...)
+	fs := append(all.Formats(), cloudformation.Formats()...)
+	have := map[string]bool{}
+	for _, f := range fs {
+		have[f.Name()] = true
+	}
+	for _, f := range append(lambdaurl.Formats(), cloudfront.Formats()...) {
+		if !have[f.Name()] {
+			fs = append(fs, f)
+		}
+	}
+	return policy.NewRegistry(fs...)
 }
 
 // TestDetect: each golden template is claimed by this format alone, and
@@ -27,6 +42,8 @@ func TestDetect(t *testing.T) {
 		{desc: "cdk synth output, JSON with an S3 bucket and an HTTP API", file: "cdk-synth.template.json", want: "cloudformation"},
 		{desc: "SAM Globals only", file: "sam-globals.yaml", want: "cloudformation"},
 		{desc: "a gateway response template", file: "gateway-response.yaml", want: "cloudformation"},
+		{desc: "a function URL template in JSON, not lambda-url's", file: "function-url.template.json", want: "cloudformation"},
+		{desc: "a CloudFront policy template", file: "cloudfront-policy.yaml", want: "cloudformation"},
 		// engine/platform/s3: the s3-cloudformation form is a fragment.
 		{desc: "a bare CorsConfiguration stays s3-cloudformation's", text: `{"CorsRules": [{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]}`, want: "s3-cloudformation"},
 		// engine/platform/apigw: the CLI's --cors-configuration object.
