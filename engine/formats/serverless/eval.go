@@ -73,6 +73,7 @@ func (s *Service) respondREST(req policy.Request, app policy.Reply, eps []*Endpo
 			out.Reply.Header.Set("Cache-Control", m.CacheControl)
 		}
 		first := firstCORS(eps)
+		renumber(&out, s.ruleIndex(first))
 		out.DecidedBy = &wire.Place{Layer: "cors-rule", Resource: first.At.Path, Line: first.CORS.At.Line, Column: first.CORS.At.Column}
 		return out
 	}
@@ -97,8 +98,32 @@ func (s *Service) respondREST(req policy.Request, app policy.Reply, eps []*Endpo
 	// are added to the method's response (DocREST).
 	c := restConfig([]*Endpoint{ep}, ep, origin)
 	out := c.Respond(req, app)
+	renumber(&out, s.ruleIndex(ep))
 	out.DecidedBy = place
 	return out
+}
+
+// ruleIndex is the index, among Rules, of ep's cors setting, or of
+// provider.httpApi.cors for nil.
+func (s *Service) ruleIndex(ep *Endpoint) int {
+	n := 0
+	for i := range s.Endpoints {
+		if &s.Endpoints[i] == ep {
+			return n
+		}
+		if s.Endpoints[i].CORS != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// renumber gives the trace of apigw's one-rule evaluators the index of
+// the rule in this file's Rules, so that a fix edits that one.
+func renumber(out *policy.Outcome, i int) {
+	for j := range out.Rules {
+		out.Rules[j].Index = i
+	}
 }
 
 func firstCORS(eps []*Endpoint) *Endpoint {
@@ -115,6 +140,7 @@ func (s *Service) respondHTTP(req policy.Request, app policy.Reply, r *Route) po
 		// The HTTP API answers preflights itself and ignores the
 		// function's CORS headers (apigw.HTTPConfig).
 		out := s.httpConfig().Respond(req, app)
+		renumber(&out, s.ruleIndex(nil))
 		out.DecidedBy = &wire.Place{Layer: "cors-rule", Resource: s.HTTPCORS.At.Path, Line: s.HTTPCORS.At.Line, Column: s.HTTPCORS.At.Column}
 		return out
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/serverless"
 	"github.com/whycors/whycors/engine/headers"
@@ -40,32 +42,33 @@ func TestRespond(t *testing.T) {
 		wantStatus int
 		want       map[string]string // "" means absent
 		decidedBy  string            // the resource that answered
+		rule       int               // the index among ReadRules of the traced rule; -1 for none
 		cites      string
 	}{
 		{desc: "cors: true preflight", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example", preflight: "GET",
 			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "OPTIONS,GET",
 				"Access-Control-Allow-Headers": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent", "Access-Control-Allow-Credentials": ""},
-			decidedBy: "functions.listOrders.events[0].http", cites: docREST + "; methods: " + unverify},
+			rule: 0, decidedBy: "functions.listOrders.events[0].http", cites: docREST + "; methods: " + unverify},
 		{desc: "several origins: the matching Origin echoed, wildcard included", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders/42", origin: "https://eu.shop.example", preflight: "PUT",
 			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://eu.shop.example", "Access-Control-Allow-Headers": "Content-Type,X-Api-Key", "Access-Control-Max-Age": "600"},
-			decidedBy: "functions.listOrders.events[1].http", cites: docREST + " (response template; headers and maxAge merged from the anchor)"},
+			rule: 1, decidedBy: "functions.listOrders.events[1].http", cites: docREST + " (response template; headers and maxAge merged from the anchor)"},
 		{desc: "several origins, none matching: the comma-joined list", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders/42", origin: "https://evil.example", preflight: "PUT",
 			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://shop.example,https://*.shop.example"},
-			decidedBy: "functions.listOrders.events[1].http", cites: unverify + "; serverless/serverless#3324"},
+			rule: 1, decidedBy: "functions.listOrders.events[1].http", cites: unverify + "; serverless/serverless#3324"},
 		{desc: "method any, cacheControl, origins from ${self:...}", method: "OPTIONS", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/admin/users/7", origin: "https://admin.example", preflight: "DELETE",
 			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://admin.example", "Cache-Control": "max-age=600", "Access-Control-Allow-Methods": "OPTIONS,DELETE,GET,HEAD,PATCH,POST,PUT"},
-			decidedBy: "functions.listOrders.events[2].http", cites: docREST + "; ANY's methods: " + unverify},
+			rule: 2, decidedBy: "functions.listOrders.events[2].http", cites: docREST + "; ANY's methods: " + unverify},
 		{desc: "lambda-proxy: the function's reply is the actual answer", method: "GET", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example",
-			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": ""}, decidedBy: "functions.listOrders.events[0].http", cites: docREST + " (lambda-proxy: include the headers in your response)"},
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": ""}, rule: -1, decidedBy: "functions.listOrders.events[0].http", cites: docREST + " (lambda-proxy: include the headers in your response)"},
 		{desc: "lambda integration: Access-Control-Allow-Origin added to the 200", method: "POST", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/admin/x", origin: "https://admin.example",
-			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://admin.example"}, decidedBy: "functions.listOrders.events[2].http", cites: docREST + " (lambda integration)"},
+			wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://admin.example"}, rule: 2, decidedBy: "functions.listOrders.events[2].http", cites: docREST + " (lambda integration)"},
 		{desc: "a method the path has no event for", method: "DELETE", url: "https://abc.execute-api.eu-west-1.amazonaws.com/dev/orders", origin: "https://any.example",
-			wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}, decidedBy: "functions.listOrders.events[0].http", cites: awsREST},
+			wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}, rule: -1, decidedBy: "functions.listOrders.events[0].http", cites: awsREST},
 		{desc: "HTTP API preflight answered by provider.httpApi.cors", method: "OPTIONS", url: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports", origin: "https://shop.example", preflight: "POST",
 			wantStatus: 204, want: map[string]string{"access-control-allow-origin": "https://shop.example", "access-control-allow-methods": "OPTIONS,GET,POST", "access-control-allow-credentials": "true", "access-control-max-age": "300"},
-			decidedBy: "provider.httpApi.cors", cites: docHTTP + "; " + awsHTTP},
+			rule: 3, decidedBy: "provider.httpApi.cors", cites: docHTTP + "; " + awsHTTP},
 		{desc: "HTTP API route with a path parameter", method: "POST", url: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports/9", origin: "https://other.example",
-			wantStatus: 200, want: map[string]string{"access-control-allow-origin": ""}, decidedBy: "provider.httpApi.cors", cites: awsHTTP},
+			wantStatus: 200, want: map[string]string{"access-control-allow-origin": ""}, rule: 3, decidedBy: "provider.httpApi.cors", cites: awsHTTP},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
@@ -81,6 +84,9 @@ func TestRespond(t *testing.T) {
 				if got, _ := out.Reply.Header.Get(name); got != want {
 					t.Errorf("%s = %q, want %q (%s)", name, got, want, tc.cites)
 				}
+			}
+			if tc.rule >= 0 && (len(out.Rules) == 0 || out.Rules[0].Index != tc.rule) {
+				t.Errorf("trace %+v, want rule %d (the fix edits the rule the trace names)", out.Rules, tc.rule)
 			}
 			if out.DecidedBy == nil || out.DecidedBy.Resource != tc.decidedBy {
 				t.Errorf("decided by %+v, want %s", out.DecidedBy, tc.decidedBy)
@@ -247,4 +253,20 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExplainFix: the explainer's fix for a blocked fetch is a diff of the
+// user's serverless.yml, at the cors setting that answered.
+func TestExplainFix(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), serverless.Formats()...)...)
+	req := explain.Request{Origin: "https://evil.example", URL: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports",
+		Init: fetch.Init{Method: "GET", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}}
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "serverless", Text: postest.Golden(t, "serverless.yml")}}, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "serverless" ||
+		!strings.Contains(v.Fixes[0].Diff, "+        - 'https://evil.example'") || !strings.Contains(v.Fixes[0].Diff, "+      allowedHeaders: [content-type, authorization, 'x-custom']") {
+		t.Errorf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
 }

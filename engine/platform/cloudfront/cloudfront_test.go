@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
@@ -306,4 +307,20 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExplainFix: with the origin answering the preflight, the
+// explainer's fix for a refused Origin is a diff of the user's policy,
+// Quantity included.
+func TestExplainFix(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), cloudfront.Formats()...)...)
+	req := explain.Request{Origin: "https://other.example", URL: "https://d111111abcdef8.cloudfront.net/api", Init: fetch.Init{Method: "GET"}}
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "cloudfront-rhp", Text: postest.Golden(t, "response-headers-policy-config.json")}}, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "cloudfront-rhp" ||
+		!strings.Contains(v.Fixes[0].Diff, `+                "Quantity": 3,`) || !strings.Contains(v.Fixes[0].Diff, `+                    "https://other.example"`) {
+		t.Errorf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
@@ -308,4 +309,19 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestExplainFix: the explainer's fix for a blocked fetch is a diff of the
+// user's function URL configuration.
+func TestExplainFix(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Formats(), lambdaurl.Formats()...)...)
+	req := explain.Request{Origin: "https://shop.example", URL: "https://abc.lambda-url.eu-west-1.on.aws/orders",
+		Init: fetch.Init{Method: "POST", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}}
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "lambda-url", Text: postest.Golden(t, "function-url-config.json")}}, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "lambda-url" || !strings.Contains(v.Fixes[0].Diff, `+    "AllowHeaders": ["content-type", "x-api-key", "x-custom"],`) {
+		t.Errorf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
 }
