@@ -163,3 +163,9 @@ func TestFullSettings(t *testing.T) {
 		t.Errorf("preview origin: ACAO %q", v)
 	}
 }
+
+// The format names its library and the source its model rests on, and
+// offers the capabilities the engine looks for.
+func TestCapabilities(t *testing.T) {
+	pylittest.Capabilities(t, postest.Lookup(t, djangocors.Formats(), "django-cors-headers"), "django-cors-headers", "settings.py", "3.14.0")
+}

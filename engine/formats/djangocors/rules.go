@@ -13,6 +13,9 @@ import (
 // Platform names the library in lint's sentences.
 func (*Format) Platform() string { return "django-cors-headers" }
 
+// Doc is the reference the evaluation rests on (explain.Documented).
+func (*Format) Doc() string { return source }
+
 // ReadRules reads the settings into the neutral model: one rule, each
 // value positioned at the setting that holds it (line 1 for a default).
 //

@@ -132,3 +132,9 @@ func TestFullApp(t *testing.T) {
 		pylittest.Check(t, tt.desc, tt.source, c, pylittest.Req("GET", tt.url, tt.origin), policy.Reply{Status: 200}, 200, tt.want)
 	}
 }
+
+// The format names its library and the source its model rests on, and
+// offers the capabilities the engine looks for.
+func TestCapabilities(t *testing.T) {
+	pylittest.Capabilities(t, postest.Lookup(t, flaskcors.Formats(), "flask-cors"), "flask-cors", "app.py", "3.0.10")
+}

@@ -13,6 +13,9 @@ import (
 // Platform names the library in lint's sentences.
 func (*Format) Platform() string { return "flask-cors" }
 
+// Doc is the reference the evaluation rests on (explain.Documented).
+func (*Format) Doc() string { return source }
+
 // ReadRules reads text into the neutral model: one rule per CORS(app)
 // resource in the order flask-cors tries them, then one per
 // @cross_origin route.

@@ -10,6 +10,9 @@ import (
 // Platform names the library in lint's sentences.
 func (*Format) Platform() string { return "Starlette CORSMiddleware" }
 
+// Doc is the reference the evaluation rests on (explain.Documented).
+func (*Format) Doc() string { return source }
+
 // ReadRules reads text into the neutral model: one rule per
 // CORSMiddleware, outermost first, each value positioned where it is
 // written (the call for an option left to its default).

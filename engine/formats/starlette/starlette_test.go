@@ -109,3 +109,9 @@ func TestFullApp(t *testing.T) {
 		t.Errorf("preflight %d %s", out.Reply.Status, out.Reply.Body)
 	}
 }
+
+// The format names its library and the source its model rests on, and
+// offers the capabilities the engine looks for.
+func TestCapabilities(t *testing.T) {
+	pylittest.Capabilities(t, postest.Lookup(t, starlette.Formats(), "starlette"), "Starlette CORSMiddleware", "main.py", "0.26.1")
+}

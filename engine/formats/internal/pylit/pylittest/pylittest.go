@@ -6,8 +6,14 @@ package pylittest
 
 import (
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -50,5 +56,31 @@ func Check(t *testing.T, desc, source string, ev policy.Evaluator, req policy.Re
 	}
 	if out.Text() == "" {
 		t.Errorf("%s: no decision text", desc)
+	}
+}
+
+// Capabilities checks that f offers what the engine asks a framework
+// format for: its platform's name, the reference it rests on (naming
+// version), rules stated from its own evaluator, traps for the explainer
+// and lint, and edits of a file named file.
+func Capabilities(t *testing.T, f policy.Format, platform, file, version string) {
+	t.Helper()
+	if p, ok := f.(lint.Platformer); !ok || p.Platform() != platform {
+		t.Errorf("%s: lint.Platformer", f.Name())
+	}
+	if d, ok := f.(explain.Documented); !ok || !strings.Contains(d.Doc(), version) {
+		t.Errorf("%s: explain.Documented naming %s", f.Name(), version)
+	}
+	if _, ok := f.(convert.Stater); !ok {
+		t.Errorf("%s: convert.Stater", f.Name())
+	}
+	if _, ok := f.(advise.Trapper); !ok {
+		t.Errorf("%s: advise.Trapper", f.Name())
+	}
+	if _, ok := f.(lint.TextChecker); !ok {
+		t.Errorf("%s: lint.TextChecker", f.Name())
+	}
+	if e, ok := f.(fix.Editor); !ok || e.FileName() != file {
+		t.Errorf("%s: fix.Editor for %s", f.Name(), file)
 	}
 }
