@@ -160,7 +160,8 @@ func Parse(text string) (*Config, error) {
 			var oes policy.Errors
 			o, oes = f.ReadOptions(s.Options, "cors.Config", spec, "DefaultConfig")
 			es = append(es, oes...)
-			if len(oes) > 0 {
+			es = append(es, adds(f, &o)...)
+			if len(es) > 0 {
 				continue
 			}
 			es = append(es, validate(o, at)...)
@@ -300,6 +301,44 @@ func lists(o golit.Options) (methods, hdrs []string, maxAge int64) {
 		}
 	}
 	return methods, hdrs, maxAge
+}
+
+// adders are Config's methods that append to a list (config.go).
+var adders = map[string]string{"AddAllowMethods": "AllowMethods", "AddAllowHeaders": "AllowHeaders", "AddExposeHeaders": "ExposeHeaders"}
+
+// adds applies the Add* calls on the configuration variable to its
+// lists, in order (DefaultConfig's list first when it starts from it);
+// any other call on it is refused, positioned.
+func adds(f *golit.File, o *golit.Options) policy.Errors {
+	var es policy.Errors
+	for _, c := range o.Calls {
+		field, ok := adders[c.Name]
+		if !ok {
+			es = append(es, &policy.Error{Line: c.Pos.Line, Column: c.Pos.Column, Msg: "the call " + c.Name + " on the configuration cannot be read; write the values in cors.Config"})
+			continue
+		}
+		fd, has := o.Fields[field]
+		if !has {
+			fd = golit.Field{Name: field, Key: c.Pos, At: c.Pos, Value: golit.Value{Kind: golit.List, Pos: c.Pos}}
+			if o.Base == "DefaultConfig" {
+				def := map[string][]string{"AllowMethods": defaultMethods, "AllowHeaders": defaultHeaders}[field]
+				for _, s := range def {
+					fd.Value.List = append(fd.Value.List, golit.Value{Kind: golit.String, Str: s, Pos: c.Pos})
+				}
+			}
+		}
+		fd.Value.List = append([]golit.Value(nil), fd.Value.List...)
+		for _, a := range c.Args {
+			v := f.Eval(a)
+			if v.Kind != golit.String {
+				es = append(es, &policy.Error{Line: v.Pos.Line, Column: v.Pos.Column, Path: field, Msg: "cannot evaluate " + strconv.Quote(f.Source(a)) + " offline: write a string literal or a constant of this file"})
+				continue
+			}
+			fd.Value.List = append(fd.Value.List, v)
+		}
+		o.Fields[field] = fd
+	}
+	return es
 }
 
 // normalize trims, lower-cases and deduplicates a list (utils.go).

@@ -60,6 +60,12 @@ func TestRespond(t *testing.T) {
 			Status: 204, Want: map[string]string{"Access-Control-Allow-Origin": "https://a.example", "Access-Control-Allow-Methods": "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS", "Access-Control-Allow-Headers": "Origin,Content-Length,Content-Type", "Access-Control-Max-Age": ""},
 		},
 		{
+			Desc: "AddAllowHeaders appends to DefaultConfig's headers", Source: "config.go AddAllowHeaders; README.md",
+			Text:   "package main\nimport \"github.com/gin-contrib/cors\"\nfunc main() {\n\tconfig := cors.DefaultConfig()\n\tconfig.AllowAllOrigins = true\n\tconfig.AddAllowHeaders(\"Authorization\")\n\trouter.Use(cors.New(config))\n}",
+			Method: "OPTIONS", Header: []string{"Origin", "https://a.example"},
+			Status: 204, Want: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "Origin,Content-Length,Content-Type,Authorization"},
+		},
+		{
 			Desc: "cors.Default(): every origin, the default lists, 12 hours", Source: "config.go DefaultConfig, Default",
 			Text:   imp + `cors.Default()`,
 			Method: "OPTIONS", Header: []string{"Origin", "https://b.example"},

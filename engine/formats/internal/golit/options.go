@@ -37,6 +37,9 @@ type Options struct {
 	// (Base).
 	Lit  *ast.CompositeLit
 	Base string
+	// Calls are the method calls on the options variable (config.AddAllowHeaders("X")),
+	// in order, for the format to read or refuse.
+	Calls []Call
 	// Funcs are the fields of kind Func that are set (not nil).
 	Funcs []Field
 }
@@ -96,6 +99,7 @@ func (f *File) ReadOptions(e ast.Expr, typ string, spec map[string]Kind, base ..
 	literal := len(fields)
 	if id, isIdent := unparen(e).(*ast.Ident); isIdent {
 		fields = append(fields, f.assigned(id.Name)...)
+		o.Calls = f.methodCalls(id.Name)
 	}
 	for i, fd := range fields {
 		want, known := spec[fd.Name]
@@ -239,6 +243,20 @@ func (f *File) assigned(name string) []Field {
 		if s, ok := a.Lhs[0].(*ast.SelectorExpr); ok && isIdent(s.X, name) {
 			v := a.Rhs[0]
 			out = append(out, Field{Name: s.Sel.Name, Key: f.Pos(s.Sel.Pos()), At: f.Pos(v.Pos()), Value: f.Eval(v), Expr: v})
+		}
+		return true
+	})
+	return out
+}
+
+// methodCalls are the calls name.Method(args) in the file, in order.
+func (f *File) methodCalls(name string) []Call {
+	var out []Call
+	ast.Inspect(f.file, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok {
+			if s, ok := c.Fun.(*ast.SelectorExpr); ok && isIdent(s.X, name) {
+				out = append(out, Call{Name: s.Sel.Name, Args: c.Args, Pos: f.Pos(c.Pos()), Node: c})
+			}
 		}
 		return true
 	})
