@@ -1,11 +1,11 @@
 package python_test
 
 import (
-	"fmt"
 	"math/rand"
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/djangocors"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // genDjango writes one settings module for django-cors-headers, from a
@@ -57,20 +57,9 @@ func genDjango(r *rand.Rand) string {
 // of 10 requests each.
 func TestDjangoCorsHeaders(t *testing.T) {
 	r := rand.New(rand.NewSource(18))
-	var configs []config
-	var cases []testCase
-	for i := 0; i < 30; i++ {
-		src := genDjango(r)
-		id := fmt.Sprintf("d%d", i)
-		c, err := djangocors.Parse(src)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", id, err, src)
-		}
-		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/api/vary"}) {
-			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
-		}
-	}
-	s := start(t, "django", "corsheaders", configs)
-	run(t, s, cases)
+	var s suite
+	s.generated(t, r, "d", 30, genDjango, func(src string) (policy.Evaluator, error) { return djangocors.Parse(src) }, []string{"/items", "/api/x", "/boom", "/api/vary"})
+	s.golden(t, r, "djangocors", []string{"settings.py"}, func(src string) (policy.Evaluator, error) { return djangocors.Parse(src) })
+	srv := start(t, "django", "corsheaders", s.configs)
+	run(t, srv, s.cases)
 }

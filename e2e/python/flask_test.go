@@ -1,14 +1,12 @@
 package python_test
 
 import (
-	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/flaskcors"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // genFlask writes one Flask app with flask-cors, from a seeded generator.
@@ -83,36 +81,9 @@ func genFlask(r *rand.Rand) string {
 // generated apps of 10 requests each.
 func TestFlaskCors(t *testing.T) {
 	r := rand.New(rand.NewSource(18))
-	var configs []config
-	var cases []testCase
-	for i := 0; i < 30; i++ {
-		src := genFlask(r)
-		id := fmt.Sprintf("f%d", i)
-		c, err := flaskcors.Parse(src)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", id, err, src)
-		}
-		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/apiary", "/boom", "/dec", "/api/vary"}) {
-			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
-		}
-	}
-	// The package's golden files, as written.
-	for i, name := range []string{"app.py", "app_full.py"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "engine", "formats", "flaskcors", "testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, id := string(b), fmt.Sprintf("g%d", i)
-		c, err := flaskcors.Parse(src)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 20, []string{"/api/orders", "/partners/x", "/status", "/public", "/items"}) {
-			cases = append(cases, testCase{id: id, source: name, ev: c, req: req})
-		}
-	}
-	s := start(t, "flask", "flask_cors", configs)
-	run(t, s, cases)
+	var s suite
+	s.generated(t, r, "f", 30, genFlask, func(src string) (policy.Evaluator, error) { return flaskcors.Parse(src) }, []string{"/items", "/api/x", "/apiary", "/boom", "/dec", "/api/vary"})
+	s.golden(t, r, "flaskcors", []string{"app.py", "app_full.py"}, func(src string) (policy.Evaluator, error) { return flaskcors.Parse(src) })
+	srv := start(t, "flask", "flask_cors", s.configs)
+	run(t, srv, s.cases)
 }

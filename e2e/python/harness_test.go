@@ -9,6 +9,7 @@ package python_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand"
 	"net"
@@ -299,4 +300,46 @@ type testCase struct {
 	source string
 	ev     policy.Evaluator
 	req    policy.Request
+}
+
+// suite is one library's configurations and cases.
+type suite struct {
+	configs []config
+	cases   []testCase
+}
+
+// add parses src (with parse, the format's reader) as configuration id
+// and adds n generated requests for paths.
+func (s *suite) add(t *testing.T, r *rand.Rand, id, name, src string, parse func(string) (policy.Evaluator, error), n int, paths []string) {
+	t.Helper()
+	ev, err := parse(src)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", id, err, src)
+	}
+	s.configs = append(s.configs, config{ID: id, Source: src})
+	for _, req := range requests(r, n, paths) {
+		s.cases = append(s.cases, testCase{id: id, source: name, ev: ev, req: req})
+	}
+}
+
+// generated adds n configurations written by gen, 10 requests each.
+func (s *suite) generated(t *testing.T, r *rand.Rand, prefix string, n int, gen func(*rand.Rand) string, parse func(string) (policy.Evaluator, error), paths []string) {
+	t.Helper()
+	for i := 0; i < n; i++ {
+		src := gen(r)
+		s.add(t, r, fmt.Sprintf("%s%d", prefix, i), src, src, parse, 10, paths)
+	}
+}
+
+// golden adds the format package's golden files as written, 20 requests
+// each.
+func (s *suite) golden(t *testing.T, r *rand.Rand, pkg string, names []string, parse func(string) (policy.Evaluator, error)) {
+	t.Helper()
+	for i, name := range names {
+		b, err := os.ReadFile(filepath.Join("..", "..", "engine", "formats", pkg, "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.add(t, r, fmt.Sprintf("g%d", i), name, string(b), parse, 20, []string{"/api/orders", "/partners/x", "/status", "/public", "/items", "/boom"})
+	}
 }

@@ -1,15 +1,12 @@
 package python_test
 
 import (
-	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/whycors/whycors/engine/formats/starlette"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // genStarlette writes one FastAPI or Starlette app with CORSMiddleware,
@@ -61,39 +58,10 @@ func genStarlette(r *rand.Rand) string {
 // TestStarlette compares starlette's evaluator with Starlette's
 // CORSMiddleware on 30 generated apps of 10 requests each.
 func TestStarlette(t *testing.T) {
-	start0 := time.Now()
 	r := rand.New(rand.NewSource(18))
-	var configs []config
-	var cases []testCase
-	for i := 0; i < 30; i++ {
-		src := genStarlette(r)
-		id := fmt.Sprintf("c%d", i)
-		c, err := starlette.Parse(src)
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", id, err, src)
-		}
-		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 10, []string{"/items", "/api/x", "/boom", "/vary/x"}) {
-			cases = append(cases, testCase{id: id, source: src, ev: c, req: req})
-		}
-	}
-	// The package's golden files, as written.
-	for i, name := range []string{"main.py", "app_full.py"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "engine", "formats", "starlette", "testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		src, id := string(b), fmt.Sprintf("g%d", i)
-		c, err := starlette.Parse(src)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		configs = append(configs, config{ID: id, Source: src})
-		for _, req := range requests(r, 20, []string{"/api/orders", "/partners/x", "/status", "/public", "/items"}) {
-			cases = append(cases, testCase{id: id, source: name, ev: c, req: req})
-		}
-	}
-	s := start(t, "starlette", "starlette", configs)
-	run(t, s, cases)
-	t.Logf("took %v", time.Since(start0).Round(time.Millisecond))
+	var s suite
+	s.generated(t, r, "c", 30, genStarlette, func(src string) (policy.Evaluator, error) { return starlette.Parse(src) }, []string{"/items", "/api/x", "/boom", "/vary/x"})
+	s.golden(t, r, "starlette", []string{"main.py", "app_full.py"}, func(src string) (policy.Evaluator, error) { return starlette.Parse(src) })
+	srv := start(t, "starlette", "starlette", s.configs)
+	run(t, srv, s.cases)
 }
