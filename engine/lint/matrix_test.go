@@ -140,6 +140,26 @@ func render(f string, rs []rule) (string, bool) {
 				`, "exposedHeaders": `+q(r.expose)+`, "maxAgeInSeconds": `+strconv.Itoa(r.maxAge)+`}`)
 		}
 		return `{"cors": {"corsRules": [` + strings.Join(items, ",\n ") + "]}}", true
+	case "fastify-cors", "koa-cors", "hono-cors":
+		return renderNode(f, rs), true
+	case "serverless":
+		r := rs[0]
+		b := "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n"
+		for _, kv := range []struct {
+			k  string
+			ss []string
+		}{{"allowedOrigins", r.origins}, {"allowedMethods", r.methods}, {"allowedHeaders", r.headers}, {"exposedResponseHeaders", r.expose}} {
+			if len(kv.ss) > 0 {
+				b += "      " + kv.k + ": " + q(kv.ss) + "\n"
+			}
+		}
+		if r.creds {
+			b += "      allowCredentials: true\n"
+		}
+		if r.maxAge != 0 {
+			b += "      maxAge: " + strconv.Itoa(r.maxAge) + "\n"
+		}
+		return b + "functions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n", true
 	case "lambda-url":
 		r := rs[0]
 		b := member("AllowOrigins", r.origins) + member("AllowMethods", r.methods) + member("AllowHeaders", r.headers) + member("ExposeHeaders", r.expose) + maxAgeMember("MaxAge", r.maxAge)
@@ -240,6 +260,52 @@ func render(f string, rs []rule) (string, bool) {
 	return "", false
 }
 
+// renderNode writes rules as the options of the Node middleware of
+// format f in an app file: Fastify registers its plugin once (the first
+// rule), Koa and Hono mount one cors() per rule, Hono each on its own
+// path pattern.
+func renderNode(f string, rs []rule) string {
+	opts := func(r rule, originKey, methodsKey, headersKey, exposeKey string) string {
+		b := originKey + ": " + q(r.origins)
+		if len(r.origins) == 1 && f == "koa-cors" {
+			b = originKey + ": " + strconv.Quote(r.origins[0])
+		}
+		if len(r.methods) > 0 {
+			b += ", " + methodsKey + ": " + q(r.methods)
+		}
+		if len(r.headers) > 0 {
+			b += ", " + headersKey + ": " + q(r.headers)
+		}
+		if len(r.expose) > 0 {
+			b += ", " + exposeKey + ": " + q(r.expose)
+		}
+		if r.creds {
+			b += ", credentials: true"
+		}
+		if r.maxAge != 0 {
+			b += ", maxAge: " + strconv.Itoa(r.maxAge)
+		}
+		return "{" + b + "}"
+	}
+	var b strings.Builder
+	switch f {
+	case "fastify-cors":
+		b.WriteString("import Fastify from 'fastify'\nimport cors from '@fastify/cors'\n\nconst fastify = Fastify()\n")
+		b.WriteString("await fastify.register(cors, " + opts(rs[0], "origin", "methods", "allowedHeaders", "exposedHeaders") + ")\n")
+	case "koa-cors":
+		b.WriteString("const Koa = require('koa')\nconst cors = require('@koa/cors')\n\nconst app = new Koa()\n")
+		for _, r := range rs {
+			b.WriteString("app.use(cors(" + opts(r, "origin", "allowMethods", "allowHeaders", "exposeHeaders") + "))\n")
+		}
+	case "hono-cors":
+		b.WriteString("import { Hono } from 'hono'\nimport { cors } from 'hono/cors'\n\nconst app = new Hono()\n")
+		for i, r := range rs {
+			b.WriteString("app.use('/r" + strconv.Itoa(i) + "/*', cors(" + opts(r, "origin", "allowMethods", "allowHeaders", "exposeHeaders") + "))\n")
+		}
+	}
+	return b.String()
+}
+
 func headerLines(h [][2]string, eol string) string {
 	var b strings.Builder
 	for _, x := range h {
@@ -283,6 +349,8 @@ const (
 	echoStar      = "the platform answers \"*\" in the allowed headers by echoing the requested names (cloud-policies.md §0 item 3, §4; native doc): it covers Authorization and works with credentials"
 	methodSelects = "the platform chooses a rule by origin and method (cloud-policies.md §1.3, §3, §4): a rule that leaves out GET gives a simple GET no CORS headers, so listing it is needed"
 	oneRule       = "the format holds one CORS configuration, not a list of rules"
+	nodeStarts    = "the middleware takes any options object and refuses nothing when the server starts; what the reader cannot evaluate is an input error"
+	fastifyOnce   = "fastify refuses a second registration of @fastify/cors on one instance (fastify's plugin override check), so the app holds one configuration"
 	noComment     = "suppress.go reads directives in # and // comments and in JSON members: an XML comment is not read (yet), and a capture has no comment"
 )
 
@@ -335,18 +403,19 @@ var app = []string{"https://app.test"}
 // package doc's table.
 var matrix = map[string]row{
 	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
-		"gcs-json":   {text: `[{"origin": ["https://app.test"], "method": ["GET"], "maxAgeSeconds": -1}]`},
-		"gcs-xml":    {text: `<CorsConfig><Cors><Origins><Origin>https://app.test</Origin></Origins><Methods><Method>GET</Method></Methods><MaxAgeSec>-1</MaxAgeSec></Cors></CorsConfig>`},
-		"azure-xml":  {text: `<Cors><CorsRule><AllowedOrigins>https://app.test</AllowedOrigins><AllowedMethods>TRACE</AllowedMethods><AllowedHeaders></AllowedHeaders><ExposedHeaders></ExposedHeaders><MaxAgeInSeconds>0</MaxAgeInSeconds></CorsRule></Cors>`},
-		"azure-json": {text: `{"cors": {"corsRules": [{"allowedOrigins": ["https://app.test"], "allowedMethods": ["TRACE"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}}`},
-		"apigw-http": {text: `{"AllowOrigins": ["*"], "AllowCredentials": true}`},
-		"apigw-rest": {text: `{"RestApiCors": {"AllowOrigin": "'https://app.test'", "AllowMethods": "'GET,OPTIONS'", "MaxAge": -1}}`},
-		"native":     {text: `{"origins": ["https://app.test"], "max_age": -1}`},
-		"express":    no("cors() takes any options object; Express refuses nothing at start (what the reader cannot evaluate is an input error, exit 2, TestUnreadableIsAnInputError)"),
-		"nginx":      {text: "location / {\n    add_header Access-Control-Allow-Origin;\n}\n"},
-		"ec2":        {text: "something else"},
-		"raw":        no("a capture is what a server sent: no platform refuses it (a text that is not HTTP is an input error, TestUnreadableIsAnInputError)"),
-		"har":        no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
+		"gcs-json":     {text: `[{"origin": ["https://app.test"], "method": ["GET"], "maxAgeSeconds": -1}]`},
+		"gcs-xml":      {text: `<CorsConfig><Cors><Origins><Origin>https://app.test</Origin></Origins><Methods><Method>GET</Method></Methods><MaxAgeSec>-1</MaxAgeSec></Cors></CorsConfig>`},
+		"azure-xml":    {text: `<Cors><CorsRule><AllowedOrigins>https://app.test</AllowedOrigins><AllowedMethods>TRACE</AllowedMethods><AllowedHeaders></AllowedHeaders><ExposedHeaders></ExposedHeaders><MaxAgeInSeconds>0</MaxAgeInSeconds></CorsRule></Cors>`},
+		"azure-json":   {text: `{"cors": {"corsRules": [{"allowedOrigins": ["https://app.test"], "allowedMethods": ["TRACE"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}}`},
+		"apigw-http":   {text: `{"AllowOrigins": ["*"], "AllowCredentials": true}`},
+		"apigw-rest":   {text: `{"RestApiCors": {"AllowOrigin": "'https://app.test'", "AllowMethods": "'GET,OPTIONS'", "MaxAge": -1}}`},
+		"native":       {text: `{"origins": ["https://app.test"], "max_age": -1}`},
+		"fastify-cors": no(nodeStarts), "koa-cors": no(nodeStarts), "hono-cors": no(nodeStarts),
+		"express": no("cors() takes any options object; Express refuses nothing at start (what the reader cannot evaluate is an input error, exit 2, TestUnreadableIsAnInputError)"),
+		"nginx":   {text: "location / {\n    add_header Access-Control-Allow-Origin;\n}\n"},
+		"ec2":     {text: "something else"},
+		"raw":     no("a capture is what a server sent: no platform refuses it (a text that is not HTTP is an input error, TestUnreadableIsAnInputError)"),
+		"har":     no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
 	}),
 	"options-method": one(rule{origins: app, methods: []string{"GET", "OPTIONS"}}, map[string]entry{
 		"ec2": no(ec2Fixed),
@@ -355,6 +424,7 @@ var matrix = map[string]row{
 		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
 		"native":     refusedAtUpload,
 		"apigw-http": refusedAtUpload,
+		"koa-cors":   no("@koa/cors sends the request's Origin instead of \"*\" when credentials is on (its index.js), so the reply is never \"*\" with credentials: lint reports reflect-any-origin there"),
 	})),
 	"reflect-any-origin": one(rule{origins: []string{"https://*"}, methods: put, creds: true}, map[string]entry{
 		"express":    {text: `app.use(cors({origin: true, credentials: true}))`},
@@ -473,22 +543,28 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
-		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "nginx", "raw", "har", "ec2"}), nil)),
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "nginx", "raw", "har", "ec2"}), nil)),
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "raw", "har", "ec2"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "raw", "har", "ec2"}), map[string]entry{
 		"nginx": {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 	})),
 	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
 		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
-		"express": no("every cors() middleware that matches runs (Express middleware order): a repeated one sets the same headers again, which lint does not model"),
-		"nginx":   no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
-		"raw":     no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"express":      no("every cors() middleware that matches runs (Express middleware order): a repeated one sets the same headers again, which lint does not model"),
+		"fastify-cors": no(fastifyOnce),
+		"koa-cors":     no("every cors() middleware runs in order (Koa's middleware stack): a repeated one sets the same headers again, which lint does not model"),
+		"hono-cors":    no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
+		"nginx":        no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
+		"raw":          no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
 		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
-		"express": no("every cors() middleware that matches runs (Express middleware order): no rule hides another"),
-		"nginx":   no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
-		"raw":     no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"express":      no("every cors() middleware that matches runs (Express middleware order): no rule hides another"),
+		"fastify-cors": no(fastifyOnce),
+		"koa-cors":     no("every cors() middleware runs in order (Koa's middleware stack): no rule hides another"),
+		"hono-cors":    no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
+		"nginx":        no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
+		"raw":          no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"suppression-invalid": {rules: []rule{{origins: app, methods: put}}, directive: "no-such-code because", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{
 		"ec2": no(ec2Fixed),

@@ -97,7 +97,9 @@ const (
 	SourceGuide = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-cors"
 	SourceAPI   = "https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ResponseHeadersPolicyCorsConfig.html"
 	sourceMod   = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/modifying-response-headers.html"
-	codeInvalid = "InvalidArgument"
+	// sourceManaged describes the managed CORS policies.
+	sourceManaged = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-response-headers-policies.html"
+	codeInvalid   = "InvalidArgument"
 )
 
 // Methods are the values AccessControlAllowMethods takes; ALL "includes
@@ -233,7 +235,11 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 	// The preflight is not answered by CloudFront: it reaches the origin
 	// like any request the cache behavior allows, and the policy's headers
 	// are applied to the origin's reply ([UNVERIFIED]; sourceMod speaks
-	// only of modifying responses served from the cache or the origin).
+	// only of modifying responses served from the cache or the origin, and
+	// sourceManaged of the CORS-With-Preflight policy: "for preflight
+	// requests (using the HTTP OPTIONS method), CloudFront adds all three
+	// of the following headers to the response", the origin's headers
+	// winning, as OriginOverride false does).
 	var add headers.List
 	if allowed {
 		add = append(add, headers.Field{Name: "Access-Control-Allow-Origin", Value: acao})
