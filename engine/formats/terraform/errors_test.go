@@ -194,3 +194,59 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestVariablePrecedence: a variable's value comes from the last of the
+// default, terraform.tfvars, *.auto.tfvars in lexical order, other
+// .tfvars files given, and -var (Terraform docs, "Variable definition
+// precedence"); each value is placed in the file it is written in.
+func TestVariablePrecedence(t *testing.T) {
+	mainTF := `resource "google_storage_bucket" "b" {
+  name = "b"
+  cors {
+    origin = var.origins
+    method = ["GET"]
+  }
+}
+variable "origins" {
+  type    = list(string)
+  default = ["https://default.example"]
+}
+`
+	tests := []struct {
+		desc   string
+		files  []policy.File
+		params map[string]string
+		want   string // origin and the file it is in
+	}{
+		{desc: "the default", want: "https://default.example main.tf:10"},
+		{desc: "terraform.tfvars over the default", files: []policy.File{{Name: "terraform.tfvars", Text: `origins = ["https://tfvars.example"]`}},
+			want: "https://tfvars.example terraform.tfvars:1"},
+		{desc: "*.auto.tfvars over terraform.tfvars, the later name last",
+			files: []policy.File{{Name: "b.auto.tfvars", Text: `origins = ["https://b.example"]`}, {Name: "a.auto.tfvars", Text: `origins = ["https://a.example"]`}, {Name: "terraform.tfvars", Text: `origins = ["https://tfvars.example"]`}},
+			want:  "https://b.example b.auto.tfvars:1"},
+		{desc: "a .tfvars given (-var-file) over *.auto.tfvars",
+			files: []policy.File{{Name: "prod.tfvars", Text: "\norigins = [\"https://prod.example\"]"}, {Name: "x.auto.tfvars", Text: `origins = ["https://auto.example"]`}},
+			want:  "https://prod.example prod.tfvars:2"},
+		{desc: "a .tfvars.json file", files: []policy.File{{Name: "terraform.tfvars.json", Text: `{"origins": ["https://json.example"]}`}},
+			want: "https://json.example terraform.tfvars.json:1"},
+		{desc: "-var over every file", files: []policy.File{{Name: "prod.tfvars", Text: `origins = ["https://prod.example"]`}},
+			params: map[string]string{"origins": `["https://var.example"]`}, want: "https://var.example main.tf:4"},
+	}
+	for _, tc := range tests {
+		files := append([]policy.File{{Name: "main.tf", Text: mainTF}}, tc.files...)
+		m, err := terraform.ReadModule(policy.Source{Files: files, Params: tc.params})
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		cfg, _ := (&terraform.HCL{}).StateRules(m, "")
+		o := cfg.Rules[0].Origins
+		got := ""
+		if len(o) == 1 {
+			got = o[0].Text + " " + strings.SplitN(o[0].Pos.Path, ":", 2)[0] + ":" + itoa(o[0].Pos.Line)
+		}
+		if got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}

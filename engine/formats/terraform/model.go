@@ -44,8 +44,14 @@ func (p pos) place() struct {
 	}{p.Path, p.Line, p.Column}
 }
 
+// portable is p in the neutral model, whose positions have no file: the
+// path names the file ("terraform.tfvars: var.app_origins[1]").
 func (p pos) portable() portable.Pos {
-	return portable.Pos{Path: p.Path, Line: p.Line, Column: p.Column}
+	path := p.Path
+	if p.File != "" {
+		path = p.File + ": " + path
+	}
+	return portable.Pos{Path: path, Line: p.Line, Column: p.Column}
 }
 
 // value is one list item as resolved, where it is written.
@@ -158,10 +164,6 @@ func (f *findings) add(sev, code, msg string, at pos) {
 	}
 	f.seen[k] = true
 	p := at.portable()
-	if at.File != "" {
-		// A finding has no file of its own: its path names it.
-		p.Path = at.File + ": " + at.Path
-	}
 	f.list = append(f.list, portable.Finding{Severity: sev, Code: code, Message: msg, Pos: p})
 }
 

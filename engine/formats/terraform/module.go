@@ -173,12 +173,16 @@ func (m *module) declare(file string, body *hclsyntax.Body) {
 	}
 }
 
-// complexType reports a type constraint other than a primitive one:
-// Terraform reads a -var value for such a variable as HCL, and as a
-// literal string otherwise (Terraform docs, "Input Variables", -var).
+// complexType reports a type constraint other than a primitive one
+// (any included): Terraform reads a -var value for such a variable as
+// HCL, and as a literal string for a primitive type or no type at all
+// (Terraform docs, "Input Variables", -var; configs' decodeVariableType).
 func complexType(e hcl.Expression) bool {
 	switch k := hcl.ExprAsKeyword(e); k {
-	case "string", "number", "bool", "any", "":
+	case "any":
+		// Not a primitive type: Terraform parses its -var as HCL.
+		return true
+	case "string", "number", "bool", "":
 	default:
 		return true
 	}

@@ -243,6 +243,9 @@ func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) 
 						m.listValues(v.Expr, "var."+a.Name, f, depth+1)
 						return
 					}
+					if m.jsonList(v, f) {
+						return
+					}
 				}
 			case "local":
 				if le, ok := m.locals[a.Name]; ok {
@@ -259,6 +262,29 @@ func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) 
 		return
 	}
 	m.addItems(v, posOf(e.Range(), path), f)
+}
+
+// jsonList places the items of a variable whose value is a JSON array
+// of strings (a .tfvars.json assignment) at each item; false when the
+// value is not one.
+func (m *module) jsonList(v *variable, f *field) bool {
+	if !strings.HasSuffix(v.From, ".json") {
+		return false
+	}
+	items, ds := hcl.ExprList(v.Expr)
+	if ds.HasErrors() {
+		return false
+	}
+	for _, it := range items {
+		if x, ds := it.Value(nil); ds.HasErrors() || x.IsNull() || x.Type() != cty.String {
+			return false
+		}
+	}
+	for i, it := range items {
+		x, _ := it.Value(nil)
+		f.Values = append(f.Values, value{Text: x.AsString(), At: posOf(it.Range(), "var."+v.Name+"["+strconv.Itoa(i)+"]")})
+	}
+	return true
 }
 
 // addItems adds v (a string, or a list, set or tuple of them) to f at at.
