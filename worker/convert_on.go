@@ -16,10 +16,11 @@ import (
 // canConvert: formats other than native are converted.
 const canConvert = true
 
-// formats are every policy format the engine reads (engine/all.Policies:
-// captured replies are no policy to enforce); the registry never changes
-// once built.
-var formats = policy.NewRegistry(all.Policies()...)
+// formats are the policy formats the worker converts when it starts
+// (engine/all.Edge: captured replies are no policy to enforce, and
+// templates and Go or Python source are converted before deploying);
+// the registry never changes once built.
+var formats = policy.NewRegistry(all.Edge()...)
 
 func sourceFormats() []string { return convert.Sources(formats) }
 

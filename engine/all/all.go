@@ -15,7 +15,10 @@ package all
 
 import (
 	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/formats/fastifycors"
 	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/honocors"
+	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/native"
@@ -32,11 +35,26 @@ import (
 // package but the captured replies.
 func Policies() []policy.Format {
 	return join(
+		Edge(),
+	)
+}
+
+// Edge lists the formats the edge worker converts to native when its
+// isolate starts: those whose readers are small (JSON, XML, nginx's
+// directives, JavaScript literals). The others (templates read with
+// YAML and HCL parsers, Go source read with go/parser, Python source)
+// are converted before deploying (`whycors convert --to native`), so the
+// worker's wasm never links their parsers.
+func Edge() []policy.Format {
+	return join(
 		apigw.Formats(),
 		azure.Formats(),
 		ec2.Formats(),
 		express.Formats(),
+		fastifycors.Formats(),
 		gcs.Formats(),
+		honocors.Formats(),
+		koacors.Formats(),
 		native.Formats(),
 		nginx.Formats(),
 		r2.Formats(),

@@ -5,18 +5,12 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/formats/fastifycors"
-	"github.com/whycors/whycors/engine/formats/honocors"
-	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-func registry() *policy.Registry {
-	fs := append(all.Formats(), fastifycors.Formats()...)
-	fs = append(fs, koacors.Formats()...)
-	return policy.NewRegistry(append(fs, honocors.Formats()...)...)
-}
+// registry is the whole engine's, which lists the three Node formats.
+func registry() *policy.Registry { return all.Registry() }
 
 // Each Node framework's app file is claimed by its own format and by no
 // other of the engine's: the frameworks' CORS middlewares are all called

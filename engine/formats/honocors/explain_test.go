@@ -8,10 +8,6 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
-	"github.com/whycors/whycors/engine/formats/fastifycors"
-	"github.com/whycors/whycors/engine/formats/honocors"
-	"github.com/whycors/whycors/engine/formats/koacors"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // A user pasting their app file gets the verdict and a fix in their own
@@ -19,9 +15,7 @@ import (
 // page's origin is missing from the options, the browser blocks the
 // preflight, and the fix adds it where the options are written.
 func TestExplainAppFile(t *testing.T) {
-	fs := append(all.Formats(), fastifycors.Formats()...)
-	fs = append(fs, koacors.Formats()...)
-	reg := policy.NewRegistry(append(fs, honocors.Formats()...)...)
+	reg := all.Registry()
 	tests := []struct {
 		desc, format, text, wantFix string
 		creds                       bool

@@ -127,7 +127,7 @@ func TestCapabilities(t *testing.T) {
 	if want := strings.Replace(app, "%s", "{ allowHeaders: ['x-a'] }", 1); err != nil || got != want {
 		t.Errorf("EditText = %q, %v", got, err)
 	}
-	reg := policy.NewRegistry(append(all.Formats(), honocors.Formats()...)...)
+	reg := all.Registry()
 	if d := reg.Detect(strings.Replace(app, "%s", "", 1)); len(d) != 1 || d[0].Format != "hono-cors" {
 		t.Errorf("detected %+v, want only hono-cors", d)
 	}

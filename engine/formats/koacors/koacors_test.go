@@ -145,7 +145,7 @@ func TestCapabilities(t *testing.T) {
 	if _, err := ed.EditText(strings.Replace(app, "%s", "{ origin: 'https://a.test' }", 1), fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.test"}}); err != fix.ErrUnsupported {
 		t.Errorf("adding an origin: %v, want ErrUnsupported (@koa/cors sends the option as written)", err)
 	}
-	reg := policy.NewRegistry(append(all.Formats(), koacors.Formats()...)...)
+	reg := all.Registry()
 	if d := reg.Detect(strings.Replace(app, "%s", "", 1)); len(d) != 1 || d[0].Format != "koa-cors" {
 		t.Errorf("detected %+v, want only koa-cors", d)
 	}
