@@ -250,3 +250,33 @@ variable "origins" {
 		}
 	}
 }
+
+// TestSetTwice: a bucket whose inline cors_rule and a separate
+// aws_s3_bucket_cors_configuration both set its rules is a trap.
+func TestSetTwice(t *testing.T) {
+	text := `resource "aws_s3_bucket" "b" {
+  bucket = "acme"
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["https://a.example"]
+  }
+}
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = aws_s3_bucket.b.bucket
+  cors_rule {
+    allowed_methods = ["PUT"]
+    allowed_origins = ["https://a.example"]
+  }
+}
+`
+	m, err := terraform.ReadModule(policy.Source{Text: text, Resource: "aws_s3_bucket.b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range m.Findings() {
+		if f.Code == "terraform-cors-set-twice" && f.Pos.Line == 8 {
+			return
+		}
+	}
+	t.Errorf("findings %+v, want terraform-cors-set-twice at line 8", m.Findings())
+}

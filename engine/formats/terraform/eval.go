@@ -47,7 +47,7 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	mod.notes = append(mod.notes, starNotes(sites)...)
+	mod.notes = append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...)
 	switch {
 	case resource != "":
 		for _, s := range sites {

@@ -30,6 +30,23 @@ func starNotes(sites []*site) []portable.Finding {
 	return f.list
 }
 
+// twiceNotes are the buckets whose CORS two resources configure (the
+// inline cors_rule of aws_s3_bucket and an aws_s3_bucket_cors_
+// configuration): the AWS provider's docs warn that the two conflict,
+// each apply overwriting the other's rules.
+func twiceNotes(sites []*site) []portable.Finding {
+	var f findings
+	for i, a := range sites {
+		for _, b := range sites[i+1:] {
+			if a.Name != "" && a.Name == b.Name && a.Shape.Platform == platS3 && b.Shape.Platform == platS3 {
+				f.add("warning", codeConflict, a.Address+" and "+b.Address+" both set the CORS rules of bucket "+a.Name+
+					": each apply overwrites the other's (hashicorp/aws docs, s3_bucket: use aws_s3_bucket_cors_configuration alone); the verdict reads "+a.Address, b.At)
+			}
+		}
+	}
+	return f.list
+}
+
 // CheckText implements lint.TextChecker: what a module of one text
 // leaves unresolved (each with what the verdict assumes), variables
 // without a value, and "*" origins on a bucket that decides credentials

@@ -173,4 +173,5 @@ const (
 	codeNoValue    = "terraform-variable-without-value"
 	codeStarCreds  = "terraform-star-origin-credentials"
 	codeRepeated   = "terraform-count-for-each"
+	codeConflict   = "terraform-cors-set-twice"
 )
