@@ -20,10 +20,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden diffs and the example's output")
 
-// registry is the whole engine's formats and this package's, as the
-// lead will list them in engine/all.
+// registry is the whole engine's formats and this package's, as
+// engine/all will list them (and does not list twice once it does).
 func registry() *policy.Registry {
-	return policy.NewRegistry(append(all.Formats(), terraform.Formats()...)...)
+	fs := all.Formats()
+	if _, listed := policy.NewRegistry(fs...).Lookup(terraform.NameHCL); !listed {
+		fs = append(fs, terraform.Formats()...)
+	}
+	return policy.NewRegistry(fs...)
 }
 
 // loadDir reads a module's .tf and .tfvars files, in name order.
