@@ -353,7 +353,9 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 		parse = o.Parse
 	}
 	var ev policy.Evaluator
-	if sp, ok := f.(policy.SourceParser); ok && o.Parse == nil {
+	// A SourceParser reads the whole source; o.Parse (a caller's reading
+	// of texts) stands in for it only when the source is one text.
+	if sp, ok := f.(policy.SourceParser); ok && (o.Parse == nil || len(src.Files) > 0 || len(src.Params) > 0 || src.Resource != "") {
 		ev, err = sp.ParseSource(src)
 	} else {
 		ev, err = parse(f, src.Main())

@@ -108,9 +108,24 @@ type EditChooser interface {
 	ChooseEdit(b Blocked) (e Edit, why string, ok bool)
 }
 
+// SourceEditor is an Editor whose configuration is a policy.Source (a
+// template of several resources, the chosen one in Resource, its
+// parameters): EditSource makes e in src's main text (src.Main) in the
+// resource src names, and returns that text changed.
+type SourceEditor interface {
+	EditSource(src policy.Source, e Edit) (string, error)
+}
+
 // Apply makes e in text written in format f and returns the changed text;
 // ErrUnsupported when f cannot be edited.
 func Apply(f policy.Format, text string, e Edit) (string, error) {
+	return ApplySource(f, policy.Source{Text: text}, e)
+}
+
+// ApplySource is Apply of src's main text, for a SourceEditor with the
+// rest of src (its chosen resource, its parameters).
+func ApplySource(f policy.Format, src policy.Source, e Edit) (string, error) {
+	text := src.Main()
 	if len(text) > MaxText {
 		return "", errors.New("text too large")
 	}
@@ -121,6 +136,9 @@ func Apply(f policy.Format, text string, e Edit) (string, error) {
 		if !safeValue(v) {
 			return "", errors.New("refusing to write " + v)
 		}
+	}
+	if se, ok := f.(SourceEditor); ok {
+		return se.EditSource(src, e)
 	}
 	if ed, ok := f.(Editor); ok {
 		return ed.EditText(text, e)

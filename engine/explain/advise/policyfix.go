@@ -26,7 +26,11 @@ func (se *searcher) editable(format string) bool {
 // rule trace of each run, for up to three candidate rules, and keeps the
 // fix with the fewest edits.
 func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	format, text0 := s.Policy.Format, s.Policy.Text
+	// The policy's main text (its first file when it came as files),
+	// edited with the rest of its source: a template's chosen resource
+	// and parameters (fix.ApplySource).
+	format, src0 := s.Policy.Format, s.Policy.Source()
+	text0 := src0.Main()
 	pf, ok := se.o.Formats.Lookup(format)
 	if !ok {
 		return explain.Fix{}, false
@@ -47,7 +51,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if !ok {
 				break
 			}
-			nt, err := fix.Apply(pf, text, e)
+			nt, err := fix.ApplySource(pf, withMain(src0, text), e)
 			if err != nil || nt == text {
 				break
 			}
@@ -61,7 +65,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 				cost += 2
 			}
 			cs := s
-			cs.Policy = &explain.Policy{Format: format, Text: text}
+			cs.Policy = policyText(s.Policy, text)
 			var ran bool
 			if cur, ran = se.once(cs); !ran {
 				break
@@ -71,7 +75,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			continue
 		}
 		cs := s
-		cs.Policy = &explain.Policy{Format: format, Text: text}
+		cs.Policy = policyText(s.Policy, text)
 		if !se.safePolicy(cs) {
 			continue
 		}
@@ -86,6 +90,23 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		return explain.Fix{}, false
 	}
 	return *best, true
+}
+
+// withMain is src with text as its main text (Source.Main).
+func withMain(src policy.Source, text string) policy.Source {
+	if src.Text == "" && len(src.Files) > 0 {
+		src.Files = append([]policy.File{{Name: src.Files[0].Name, Text: text}}, src.Files[1:]...)
+	} else {
+		src.Text = text
+	}
+	return src
+}
+
+// policyText is p with text as its main text, its other files, chosen
+// resource and parameters kept.
+func policyText(p *explain.Policy, text string) *explain.Policy {
+	src := withMain(p.Source(), text)
+	return &explain.Policy{Format: p.Format, Text: src.Text, Files: src.Files, Params: src.Params, Resource: src.Resource}
 }
 
 // anyOrigin reports a rule that allows every origin ("*" or echoing any).

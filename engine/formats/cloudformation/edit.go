@@ -10,14 +10,21 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// EditText implements fix.Editor: e made in the template, in the chosen
-// resource's CORS block, as a splice of bytes at the node's position:
-// comments, quoting style, indentation and the list's form (a flow list
-// [a, b] or a block list of "- a" lines) stay as they are. A template of
-// several resources answering by URL is not edited (which one is not
-// known from the text alone).
-func (*format) EditText(text string, e fix.Edit) (string, error) {
-	t, err := Read(policy.Source{Text: text})
+// EditText implements fix.Editor: e made in the template, in its one
+// resource's CORS block (EditSource).
+func (f *format) EditText(text string, e fix.Edit) (string, error) {
+	return f.EditSource(policy.Source{Text: text}, e)
+}
+
+// EditSource implements fix.SourceEditor: e made in src's template, in
+// the CORS block of the resource src chooses (Resource, else the only
+// one), as a splice of bytes at the node's position: comments, quoting
+// style, indentation and the list's form (a flow list [a, b] or a block
+// list of "- a" lines) stay as they are. A template of several resources
+// answering by URL and no Resource is not edited (which one answers is
+// not known from the text alone).
+func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
+	t, err := Read(src)
 	if err != nil {
 		return "", err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden diffs and example outputs")
@@ -20,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden diffs and example ou
 func TestFixDiffs(t *testing.T) {
 	for _, tc := range []struct {
 		desc, file, golden string
+		resource           string
 		edit               fix.Edit
 		wantErr            error
 	}{
@@ -74,11 +76,14 @@ func TestFixDiffs(t *testing.T) {
 			edit: fix.Edit{Op: fix.Enable, Rule: 0, Field: fix.Credentials, Values: []string{"true"}}},
 		{desc: "several resources answering by URL: which one is not in the text",
 			file: "sam-app.yaml", edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}, wantErr: fix.ErrUnsupported},
+		{desc: "several resources, the chosen one (policy.resource) edited",
+			file: "sam-app.yaml", resource: "UploadFunction", golden: "sam-resource-add-method.diff",
+			edit: fix.Edit{Op: fix.Add, Rule: 0, Field: fix.Methods, Values: []string{"PUT"}}},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			f := cloudformation.Formats()[0]
 			text := readFile(t, tc.file)
-			out, err := fix.Apply(f, text, tc.edit)
+			out, err := fix.ApplySource(f, policy.Source{Text: text, Resource: tc.resource}, tc.edit)
 			if tc.wantErr != nil {
 				if err == nil || !errors.Is(err, tc.wantErr) && !strings.Contains(err.Error(), tc.wantErr.Error()) {
 					t.Fatalf("err %v, want %v", err, tc.wantErr)
@@ -98,7 +103,7 @@ func TestFixDiffs(t *testing.T) {
 			if want := readFile(t, "fix/"+tc.golden); diff != want {
 				t.Errorf("diff:\n%s\nwant:\n%s", diff, want)
 			}
-			if _, err := f.Parse(out); err != nil {
+			if _, err := f.(policy.SourceParser).ParseSource(policy.Source{Text: out, Resource: tc.resource}); err != nil {
 				t.Errorf("the edited template does not read: %v", err)
 			}
 			if !strings.Contains(out, tc.edit.Values[0]) {
