@@ -35,8 +35,7 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 	ed := &editor{d: t.doc}
 	switch {
 	case r.S3 != nil:
-		rules := r.block.get("CorsRules")
-		if e.Rule < 0 || e.Rule >= len(rules.items) {
+		if e.Rule < 0 || e.Rule >= len(r.rules) {
 			return "", fix.ErrNotFound
 		}
 		key := map[string]string{fix.Origins: "AllowedOrigins", fix.Methods: "AllowedMethods", fix.AllowHeaders: "AllowedHeaders"}[e.Field]
@@ -44,7 +43,7 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 			// S3 decides credentials from the origins (§0 item 4).
 			return "", fix.ErrUnsupported
 		}
-		return ed.list(rules.items[e.Rule], key, e)
+		return ed.list(r.rules[e.Rule], key, e)
 	case r.HTTP != nil || r.Lambda != nil:
 		// An HTTP API's and a function URL's Cors name their lists alike.
 		if e.Rule != 0 {

@@ -79,6 +79,7 @@ type Resource struct {
 	Routes []Route
 
 	block *node                     // the CORS block
+	rules []*node                   // an S3 configuration's rule nodes, in its Rules' order
 	pos   map[string][]portable.Pos // an HTTP API's list values, by property
 }
 
@@ -306,6 +307,30 @@ func (rd *reader) resources() {
 	}
 }
 
+// pick is n, or the branch an !If (Fn::If) whose condition the template
+// tells chooses; nil for AWS::NoValue.
+func (rd *reader) pick(n *node) *node {
+	for i := 0; i < 8; i++ {
+		if noValue(n) {
+			return nil
+		}
+		name, arg, ok := intrinsic(n)
+		if !ok || name != "If" || arg.kind != seqK || len(arg.items) != 3 {
+			return n
+		}
+		c, known := rd.r.cond(arg.items[0].str, arg.items[0], 0)
+		if !known {
+			return n
+		}
+		if c {
+			n = arg.items[1]
+		} else {
+			n = arg.items[2]
+		}
+	}
+	return n
+}
+
 // refName is the logical ID a !Ref (or {"Ref": ...}) names.
 func refName(n *node) string {
 	if name, arg, ok := intrinsic(n); ok && name == "Ref" && arg.kind == scalarK {
@@ -424,8 +449,11 @@ func (rd *reader) bucket(props *node) *Resource {
 	}
 	c := &s3.Configuration{}
 	for _, rn := range rules.items {
+		if rn = rd.pick(rn); rn == nil {
+			continue // AWS::NoValue: the rule is not there
+		}
 		r := s3.Rule{At: s3Pos(rn)}
-		if rn.kind != mapK {
+		if rn.kind != mapK || rn.tag != "" {
 			rd.fail(rn, "want a CORS rule (a mapping), got "+rn.kindName())
 			continue
 		}
@@ -445,6 +473,7 @@ func (rd *reader) bucket(props *node) *Resource {
 			}
 		}
 		c.Rules = append(c.Rules, r)
+		res.rules = append(res.rules, rn)
 	}
 	if len(c.Rules) == 0 {
 		rd.fail(rules, "CorsRules is empty: S3 refuses a CORS configuration without rules ("+s3.MsgMalformedXML+")")
