@@ -14,13 +14,17 @@
 package all
 
 import (
+	"github.com/whycors/whycors/engine/formats/chicors"
+	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/formats/rscors"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -36,6 +40,11 @@ import (
 func Policies() []policy.Format {
 	return join(
 		Edge(),
+		// Go source, read with go/parser.
+		chicors.Formats(),
+		echocors.Formats(),
+		gincors.Formats(),
+		rscors.Formats(),
 	)
 }
 

@@ -142,6 +142,8 @@ func render(f string, rs []rule) (string, bool) {
 		return `{"cors": {"corsRules": [` + strings.Join(items, ",\n ") + "]}}", true
 	case "fastify-cors", "koa-cors", "hono-cors":
 		return renderNode(f, rs), true
+	case "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors":
+		return renderGo(f, rs[0]), true
 	case "serverless":
 		r := rs[0]
 		b := "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n"
@@ -306,6 +308,42 @@ func renderNode(f string, rs []rule) string {
 	return b.String()
 }
 
+// renderGo writes rule r as the options literal of the Go middleware of
+// format f, in a main package as users write it (one middleware: a file
+// holds one configuration).
+func renderGo(f string, r rule) string {
+	list := func(name string, ss []string) string {
+		if len(ss) == 0 {
+			return ""
+		}
+		return "\t\t" + name + ": []string{" + strings.Trim(q(ss), "[]") + "},\n"
+	}
+	names := [4]string{"AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders"}
+	if f == "gin-contrib-cors" || f == "echo-cors" {
+		names = [4]string{"AllowOrigins", "AllowMethods", "AllowHeaders", "ExposeHeaders"}
+	}
+	body := list(names[0], r.origins) + list(names[1], r.methods) + list(names[2], r.headers) + list(names[3], r.expose)
+	if r.creds {
+		body += "\t\tAllowCredentials: true,\n"
+	}
+	if r.maxAge != 0 {
+		age := strconv.Itoa(r.maxAge)
+		if f == "gin-contrib-cors" {
+			age += " * time.Second"
+		}
+		body += "\t\tMaxAge: " + age + ",\n"
+	}
+	switch f {
+	case "rs-cors":
+		return "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/rs/cors\"\n)\n\nfunc main() {\n\tc := cors.New(cors.Options{\n" + body + "\t})\n\thttp.ListenAndServe(\":8080\", c.Handler(http.DefaultServeMux))\n}\n"
+	case "go-chi-cors":
+		return "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/go-chi/chi/v5\"\n\t\"github.com/go-chi/cors\"\n)\n\nfunc main() {\n\tr := chi.NewRouter()\n\tr.Use(cors.Handler(cors.Options{\n" + body + "\t}))\n\thttp.ListenAndServe(\":8080\", r)\n}\n"
+	case "gin-contrib-cors":
+		return "package main\n\nimport (\n\t\"time\"\n\n\t\"github.com/gin-contrib/cors\"\n\t\"github.com/gin-gonic/gin\"\n)\n\nvar _ = time.Second\n\nfunc main() {\n\trouter := gin.Default()\n\trouter.Use(cors.New(cors.Config{\n" + body + "\t}))\n\trouter.Run()\n}\n"
+	}
+	return "package main\n\nimport (\n\t\"github.com/labstack/echo/v4\"\n\t\"github.com/labstack/echo/v4/middleware\"\n)\n\nfunc main() {\n\te := echo.New()\n\te.Use(middleware.CORSWithConfig(middleware.CORSConfig{\n" + body + "\t}))\n\te.Start(\":8080\")\n}\n"
+}
+
 func headerLines(h [][2]string, eol string) string {
 	var b strings.Builder
 	for _, x := range h {
@@ -350,6 +388,10 @@ const (
 	methodSelects = "the platform chooses a rule by origin and method (cloud-policies.md §1.3, §3, §4): a rule that leaves out GET gives a simple GET no CORS headers, so listing it is needed"
 	oneRule       = "the format holds one CORS configuration, not a list of rules"
 	nodeStarts    = "the middleware takes any options object and refuses nothing when the server starts; what the reader cannot evaluate is an input error"
+	goStarts      = "the middleware builds any options it is given (cors.New, cors.Handler, middleware.CORSWithConfig refuse nothing for these); what the reader cannot evaluate is an input error"
+	goOne         = "the reader takes the file's first options literal as the one configuration (a note names any other): rules are not a list to compare"
+	goEmptyAll    = "an empty origin list means every origin (the library's default), so a configuration allowing none cannot be written"
+	goEchoStar    = "AllowedHeaders \"*\" makes the library echo the requested header names (rs/cors cors.go, go-chi/cors's fork of it), Authorization included, so it covers Authorization and works with credentials"
 	fastifyOnce   = "fastify refuses a second registration of @fastify/cors on one instance (fastify's plugin override check), so the app holds one configuration"
 	noComment     = "suppress.go reads directives in # and // comments and in JSON members: an XML comment is not read (yet), and a capture has no comment"
 )
@@ -411,11 +453,13 @@ var matrix = map[string]row{
 		"apigw-rest":   {text: `{"RestApiCors": {"AllowOrigin": "'https://app.test'", "AllowMethods": "'GET,OPTIONS'", "MaxAge": -1}}`},
 		"native":       {text: `{"origins": ["https://app.test"], "max_age": -1}`},
 		"fastify-cors": no(nodeStarts), "koa-cors": no(nodeStarts), "hono-cors": no(nodeStarts),
-		"express": no("cors() takes any options object; Express refuses nothing at start (what the reader cannot evaluate is an input error, exit 2, TestUnreadableIsAnInputError)"),
-		"nginx":   {text: "location / {\n    add_header Access-Control-Allow-Origin;\n}\n"},
-		"ec2":     {text: "something else"},
-		"raw":     no("a capture is what a server sent: no platform refuses it (a text that is not HTTP is an input error, TestUnreadableIsAnInputError)"),
-		"har":     no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
+		"rs-cors": no(goStarts), "go-chi-cors": no(goStarts), "echo-cors": no(goStarts),
+		"gin-contrib-cors": {text: renderGo("gin-contrib-cors", rule{origins: []string{"app.test"}, methods: get})},
+		"express":          no("cors() takes any options object; Express refuses nothing at start (what the reader cannot evaluate is an input error, exit 2, TestUnreadableIsAnInputError)"),
+		"nginx":            {text: "location / {\n    add_header Access-Control-Allow-Origin;\n}\n"},
+		"ec2":              {text: "something else"},
+		"raw":              no("a capture is what a server sent: no platform refuses it (a text that is not HTTP is an input error, TestUnreadableIsAnInputError)"),
+		"har":              no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
 	}),
 	"options-method": one(rule{origins: app, methods: []string{"GET", "OPTIONS"}}, map[string]entry{
 		"ec2": no(ec2Fixed),
@@ -440,8 +484,8 @@ var matrix = map[string]row{
 		"har":        no("a HAR holds the replies to the recorded page's origin: that the server echoes any origin cannot be seen in it"),
 	}),
 	"null-origin": one(rule{origins: []string{"null"}, methods: put, creds: true}, map[string]entry{
-		"native": refusedAtUpload,
-		"ec2":    no(ec2Fixed),
+		"native": refusedAtUpload, "gin-contrib-cors": refusedAtUpload,
+		"ec2": no(ec2Fixed),
 	}),
 	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
 		"express":    {text: `app.use(cors({origin: [/example\.com$/]}))`},
@@ -483,9 +527,11 @@ var matrix = map[string]row{
 		"ec2":    no(ec2Fixed),
 	}),
 	"no-origins": one(rule{methods: get}, map[string]entry{
-		"express":   {text: `app.use(cors({origin: []}))`},
-		"native":    refusedAtUpload,
-		"azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
+		"rs-cors": no(goEmptyAll), "go-chi-cors": no(goEmptyAll), "echo-cors": no(goEmptyAll),
+		"gin-contrib-cors": no("gin-contrib/cors refuses an empty AllowOrigins without AllowAllOrigins at start (Validate: conflict settings, all origins disabled), so a configuration allowing none cannot run"),
+		"express":          {text: `app.use(cors({origin: []}))`},
+		"native":           refusedAtUpload,
+		"azure-xml":        refusedAtUpload, "azure-json": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
 		"apigw-rest": no("a REST API's Enable CORS always sends an Access-Control-Allow-Origin (default \"*\", cloud-policies.md §5.2)"),
 		"nginx":      no("nginx states no origin list: a configuration that sends the probe no Access-Control-Allow-Origin may send one to the origins its map or if lets through, so a missing one is no fault lint can tell from the answers"),
@@ -494,11 +540,13 @@ var matrix = map[string]row{
 		"ec2":        no(ec2Fixed),
 	}),
 	"authorization-wildcard": one(rule{origins: app, methods: put, headers: []string{"*"}}, map[string]entry{
+		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
 		"r2-json": no(echoStar), "r2-cli": no(echoStar), "r2-xml": no(echoStar), "r2-api": no(echoStar),
 		"azure-xml": no(echoStar), "azure-json": no(echoStar), "native": no(echoStar), "ec2": no(ec2Fixed),
 	}),
 	"wildcard-headers-credentials": one(rule{origins: app, methods: put, headers: []string{"*"}, creds: true}, map[string]entry{
+		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
 		"r2-json": no(echoStar), "r2-cli": no(echoStar), "r2-xml": no(echoStar), "r2-api": no(echoStar),
 		"azure-xml": no(echoStar), "azure-json": no(echoStar), "native": no(echoStar),
@@ -514,8 +562,11 @@ var matrix = map[string]row{
 		"ec2":    no(ec2Fixed),
 	}),
 	"safelisted-method": one(rule{origins: app, methods: []string{"GET", "PUT"}}, with(cellsFor(no(methodSelects), []string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json"}), map[string]entry{
-		"express": no("Express's methods are its default list (GET,HEAD,PUT,PATCH,POST,DELETE): a safelisted method in it is the library's, not the user's redundancy (MethodsAsDefaults)"),
-		"ec2":     no(ec2Fixed),
+		"rs-cors":     no("rs/cors checks an actual request's method against AllowedMethods too (cors.go, handleActualRequest): a GET left out gets no CORS headers, so listing it is needed"),
+		"go-chi-cors": no("go-chi/cors checks an actual request's method against AllowedMethods too (cors.go, handleActualRequest, as rs/cors): a GET left out gets no CORS headers, so listing it is needed"),
+		"echo-cors":   no("the reader states Echo's AllowMethods as its default list's kind (MethodsAsDefaults: Echo's default is GET,HEAD,PUT,PATCH,POST,DELETE), so a safelisted method in it is not taken for the user's redundancy"),
+		"express":     no("Express's methods are its default list (GET,HEAD,PUT,PATCH,POST,DELETE): a safelisted method in it is the library's, not the user's redundancy (MethodsAsDefaults)"),
+		"ec2":         no(ec2Fixed),
 	})),
 	"forbidden-method": one(rule{origins: app, methods: []string{"TRACE"}}, map[string]entry{
 		"native": refusedAtUpload, "azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
@@ -543,28 +594,28 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
-		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "nginx", "raw", "har", "ec2"}), nil)),
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "nginx", "raw", "har", "ec2"}), nil)),
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "raw", "har", "ec2"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "raw", "har", "ec2"}), map[string]entry{
 		"nginx": {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 	})),
 	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
 		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
 		"express":      no("every cors() middleware that matches runs (Express middleware order): a repeated one sets the same headers again, which lint does not model"),
-		"fastify-cors": no(fastifyOnce),
-		"koa-cors":     no("every cors() middleware runs in order (Koa's middleware stack): a repeated one sets the same headers again, which lint does not model"),
-		"hono-cors":    no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
-		"nginx":        no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
-		"raw":          no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"fastify-cors": no(fastifyOnce), "rs-cors": no(goOne), "go-chi-cors": no(goOne), "gin-contrib-cors": no(goOne), "echo-cors": no(goOne),
+		"koa-cors":  no("every cors() middleware runs in order (Koa's middleware stack): a repeated one sets the same headers again, which lint does not model"),
+		"hono-cors": no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
+		"nginx":     no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
+		"raw":       no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
 		"apigw-http": no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
 		"express":      no("every cors() middleware that matches runs (Express middleware order): no rule hides another"),
-		"fastify-cors": no(fastifyOnce),
-		"koa-cors":     no("every cors() middleware runs in order (Koa's middleware stack): no rule hides another"),
-		"hono-cors":    no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
-		"nginx":        no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
-		"raw":          no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"fastify-cors": no(fastifyOnce), "rs-cors": no(goOne), "go-chi-cors": no(goOne), "gin-contrib-cors": no(goOne), "echo-cors": no(goOne),
+		"koa-cors":  no("every cors() middleware runs in order (Koa's middleware stack): no rule hides another"),
+		"hono-cors": no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
+		"nginx":     no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
+		"raw":       no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"suppression-invalid": {rules: []rule{{origins: app, methods: put}}, directive: "no-such-code because", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{
 		"ec2": no(ec2Fixed),
@@ -647,7 +698,7 @@ func withDirective(text, d string) string {
 	case strings.HasPrefix(t, "{") || strings.HasPrefix(t, "["):
 		i := strings.IndexByte(text, '{')
 		return text[:i+1] + `"whycors:ignore": {` + strconv.Quote(code) + `: ` + strconv.Quote(reason) + `}, ` + text[i+1:]
-	case strings.HasPrefix(t, "app."):
+	case strings.HasPrefix(t, "app."), strings.HasPrefix(t, "package "), strings.HasPrefix(t, "import "), strings.HasPrefix(t, "const "):
 		return "// whycors:ignore " + d + "\n" + text
 	}
 	return "# whycors:ignore " + d + "\n" + text

@@ -70,6 +70,32 @@ type File struct {
 	imports map[string]string // local name to import path
 }
 
+// isFile reports whether text's first token, after comments (a licence
+// header, a build constraint, a whycors:ignore directive), is the
+// package clause.
+func isFile(text string) bool {
+	t := text
+	for {
+		t = strings.TrimSpace(t)
+		switch {
+		case strings.HasPrefix(t, "//"):
+			i := strings.IndexByte(t, '\n')
+			if i < 0 {
+				return false
+			}
+			t = t[i+1:]
+		case strings.HasPrefix(t, "/*"):
+			i := strings.Index(t[2:], "*/")
+			if i < 0 {
+				return false
+			}
+			t = t[i+4:]
+		default:
+			return strings.HasPrefix(t, "package ") || strings.HasPrefix(t, "package\t")
+		}
+	}
+}
+
 // Parse reads text as a Go file, or, when it is not one, as an
 // expression or as statements (a pasted snippet). Its faults are
 // positioned in text and marked Unreadable.
@@ -78,7 +104,7 @@ func Parse(text string) (*File, error) {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes", Unreadable: true}}
 	}
 	wrappers := []struct{ pre, post string }{{"", ""}}
-	if !strings.HasPrefix(strings.TrimSpace(text), "package ") {
+	if !isFile(text) {
 		// A snippet: statements, or an expression; its faults are the
 		// statements' (a file's would say "expected 'package'").
 		wrappers = []struct{ pre, post string }{{"package p\nfunc _() {\n", "\n}\n"}, {"package p\nvar _ = \n", "\n"}}

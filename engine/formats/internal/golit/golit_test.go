@@ -42,3 +42,14 @@ func TestEval(t *testing.T) {
 		}
 	}
 }
+
+// TestFileAfterComments: a file whose package clause follows comments (a
+// licence header, a build constraint, a whycors:ignore directive) is read
+// as a file, not as a snippet (the Go spec: comments are not tokens).
+func TestFileAfterComments(t *testing.T) {
+	for _, head := range []string{"// Copyright 2026\n", "//go:build linux\n\n", "/* licence\n   text */\n", "// whycors:ignore null-origin reviewed\n"} {
+		if _, err := golit.Parse(head + "package main\n\nvar x = []string{\"a\"}\n"); err != nil {
+			t.Errorf("%q then a package clause: %v", head, err)
+		}
+	}
+}

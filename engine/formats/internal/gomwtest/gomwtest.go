@@ -91,10 +91,10 @@ func Formats() []policy.Format {
 }
 
 // Detect checks that each testdata/*.go file of the calling package is
-// claimed by name alone among every registered format and the four.
+// claimed by name alone among every format of the engine (which lists the four).
 func Detect(t *testing.T, name string) {
 	t.Helper()
-	reg := policy.NewRegistry(append(all.Formats(), Formats()...)...)
+	reg := all.Registry()
 	files, _ := filepath.Glob("testdata/*.go")
 	if len(files) == 0 {
 		t.Fatal("no testdata/*.go")
@@ -146,7 +146,7 @@ func Fuzz(t *testing.T, f policy.Format, s string) {
 // detail and the first fix's text.
 func Explain(t *testing.T, name, text, origin, method, header string) (reason, detail, fixed string) {
 	t.Helper()
-	reg := policy.NewRegistry(append(all.Formats(), Formats()...)...)
+	reg := all.Registry()
 	s := explain.Scenario{
 		Browser: "chrome",
 		Request: explain.Request{Origin: origin, URL: "https://api.example.com/items/1", Init: fetch.Init{Method: method}},
