@@ -53,6 +53,16 @@ func (*format) Parse(text string) (policy.Evaluator, error) {
 	return s, nil
 }
 
+// ParseSource implements policy.SourceParser: the file with its
+// variables' values from src.Params (the CLI's --param NAME=value).
+func (*format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	s, err := ParseParams(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Platform implements lint.Platformer.
 func (*format) Platform() string { return "API Gateway (Serverless Framework)" }
 

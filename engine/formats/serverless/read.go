@@ -24,14 +24,20 @@ var (
 // settings the framework refuses or that hold a variable this reader
 // cannot resolve.
 func Parse(text string) (*Service, error) {
-	s, _, errs := read(text)
+	return ParseParams(text, nil)
+}
+
+// ParseParams is Parse with values for the file's variables: params maps
+// "source:name" or "name" (env:ORIGIN or ORIGIN) to a value.
+func ParseParams(text string, params map[string]string) (*Service, error) {
+	s, _, errs := read(text, params)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return s, nil
 }
 
-func read(text string) (*Service, *doc, policy.Errors) {
+func read(text string, params map[string]string) (*Service, *doc, policy.Errors) {
 	if len(text) > MaxText {
 		return nil, nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes"}}
 	}
@@ -39,7 +45,7 @@ func read(text string) (*Service, *doc, policy.Errors) {
 	if perr != nil {
 		return nil, nil, policy.Errors{perr}
 	}
-	r := &reader{d: d}
+	r := &reader{d: d, params: params}
 	if d.root.Kind != yaml.MappingNode {
 		return nil, d, policy.Errors{errAt(d.root, "", "want a serverless.yml mapping (service, provider, functions)")}
 	}
@@ -79,8 +85,11 @@ func read(text string) (*Service, *doc, policy.Errors) {
 }
 
 type reader struct {
-	d    *doc
-	errs policy.Errors
+	d      *doc
+	params map[string]string
+	errs   policy.Errors
+	// resolved counts the variables resolved (maxVariables).
+	resolved int
 }
 
 func (r *reader) fail(n *yaml.Node, path, msg string) {
@@ -258,10 +267,14 @@ func (r *reader) value(n *yaml.Node, path string) string {
 		r.fail(n, path, "want a string")
 		return ""
 	}
-	if strings.Contains(n.Value, "${") {
-		r.fail(n, path, "unresolved Serverless variable in "+strconv.Quote(n.Value)+": whycors resolves ${self:...} references to this file only; write the value")
+	if !strings.Contains(n.Value, "${") {
+		return n.Value
 	}
-	return n.Value
+	v, un := r.expand(n.Value, 0)
+	if len(un) > 0 {
+		r.fail(n, path, "unresolved Serverless variable "+strings.Join(un, ", ")+": give its value (--param NAME=value) or a fallback (${env:NAME, 'value'}); see "+DocVariables)
+	}
+	return v
 }
 
 // list is n as a list of strings, variables resolved as value does.

@@ -234,6 +234,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: true}\n")
 	f.Add("service: s\nprovider:\n  httpApi:\n    cors: {allowedOrigins: [a], maxAge: -1}\nfunctions:\n  f:\n    events:\n      - httpApi: GET /a\n")
 	f.Add("service: s\nx: &a {origins: [b]}\nfunctions:\n  f:\n    events:\n      - http:\n          path: a/{b+}\n          method: any\n          cors:\n            <<: *a\n")
+	f.Add("service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: {origin: '${env:A, ${self:x}}'}}\nx: '${opt:b, \"c\"}'\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := serverless.Parse(text)
 		if err != nil {
@@ -268,5 +269,45 @@ func TestExplainFix(t *testing.T) {
 	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "serverless" ||
 		!strings.Contains(v.Fixes[0].Diff, "+        - 'https://evil.example'") || !strings.Contains(v.Fixes[0].Diff, "+      allowedHeaders: [content-type, authorization, 'x-custom']") {
 		t.Errorf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
+}
+
+// TestVariables: a cors value from a variable is its fallback, a
+// parameter's value (--param), or a fault at its position.
+func TestVariables(t *testing.T) {
+	text := "service: s\ncustom:\n  origin: https://${env:DOMAIN, 'shop.example'}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http:\n          path: a\n          method: get\n          cors:\n            origins:\n              - ${self:custom.origin}\n              - ${param:admin}\n"
+	tests := []struct {
+		desc   string
+		params map[string]string
+		want   []string
+		err    bool
+		cites  string
+	}{
+		{desc: "fallback used, parameter missing", err: true, cites: "serverless variables: ${source:name, fallback}"},
+		{desc: "parameter by name", params: map[string]string{"admin": "https://admin.example"}, want: []string{"https://shop.example", "https://admin.example"}, cites: "--param NAME=value"},
+		{desc: "parameter by source:name over the fallback", params: map[string]string{"env:DOMAIN": "eu.shop.example", "param:admin": "https://admin.example"}, want: []string{"https://eu.shop.example", "https://admin.example"}, cites: "--param source:NAME=value"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			s, err := serverless.ParseParams(text, tc.params)
+			if tc.err {
+				var es policy.Errors
+				if !errors.As(err, &es) || len(es) != 1 || es[0].Line != 14 || !strings.Contains(es[0].Msg, "${param:admin}") {
+					t.Errorf("err %v, want the unresolved ${param:admin} at line 14 (%s)", err, tc.cites)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(s.Endpoints[0].CORS.Origins, " "); got != strings.Join(tc.want, " ") {
+				t.Errorf("origins %s, want %v (%s)", got, tc.want, tc.cites)
+			}
+		})
+	}
+	// The format reads the scenario's params (policy.SourceParser).
+	f := postest.Lookup(t, serverless.Formats(), "serverless")
+	if _, err := policy.Parse(f, policy.Source{Text: text, Params: map[string]string{"admin": "https://admin.example"}}); err != nil {
+		t.Errorf("policy.Parse with params: %v", err)
 	}
 }
