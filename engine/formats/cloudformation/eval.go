@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/platform/cloudfront"
@@ -21,6 +22,12 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	if r == nil {
 		return policy.Outcome{Reply: app, Decision: policy.Note{Case: caseNoResource, Args: [4]string{req.URL}}, Words: words{}}
 	}
+	// An OPTIONS is the mock's, as apigw.RESTConfig answers it (§5.2).
+	if r.REST != nil && req.Method != "OPTIONS" && app.Status >= 400 && app.Header.Has("x-amzn-ErrorType") {
+		if g := t.gatewayResponse(r, app); g != nil {
+			return g.respond(app, t.File)
+		}
+	}
 	o := r.Evaluator(req.URL).Respond(req, app)
 	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
 	if r.CloudFront != nil {
@@ -34,16 +41,67 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 			}
 		}
 	}
-	if r.REST != nil && len(o.Rules) == 1 && o.Rules[0].Note.N >= 400 && o.Reply.Header.Has("x-amzn-ErrorType") {
-		place.Layer = "gateway-response"
-		for _, g := range t.GatewayResponses {
-			if (g.RestAPI == r.ID || g.ID == r.ID) && g.ResponseType == "DEFAULT_"+string(rune('0'+o.Rules[0].Note.N/100))+"XX" {
-				place.Resource, place.Line, place.Column = g.ID, g.Line, g.Column
-			}
-		}
-	}
 	o.DecidedBy = place
 	return o
+}
+
+// errorTypes are the gateway response types of API Gateway's own errors,
+// by the x-amzn-ErrorType it sends (supported-gateway-response-types.html
+// names the types and their statuses; the error type names are
+// [UNVERIFIED] but MissingAuthenticationTokenException, cloud-policies.md
+// §5.2).
+var errorTypes = map[string]string{
+	"MissingAuthenticationTokenException": "MISSING_AUTHENTICATION_TOKEN",
+	"UnauthorizedException":               "UNAUTHORIZED",
+	"AccessDeniedException":               "ACCESS_DENIED",
+	"ExpiredTokenException":               "EXPIRED_TOKEN",
+	"InvalidSignatureException":           "INVALID_SIGNATURE",
+	"TooManyRequestsException":            "THROTTLED",
+	"LimitExceededException":              "QUOTA_EXCEEDED",
+}
+
+// gatewayResponse is the gateway response of r's API that answers API
+// Gateway's own error app: the one of its type, else DEFAULT_4XX or
+// DEFAULT_5XX ("If the response type is unspecified, this response
+// defaults to the DEFAULT_4XX type", supported-gateway-response-types.html);
+// nil when the template sets none with headers.
+func (t *Template) gatewayResponse(r *Resource, app policy.Reply) *GatewayResponse {
+	et, _ := app.Header.Get("x-amzn-ErrorType")
+	et, _, _ = strings.Cut(et, ":")
+	var found *GatewayResponse
+	for _, typ := range []string{errorTypes[et], "DEFAULT_" + strconv.Itoa(app.Status/100) + "XX"} {
+		for i := range t.GatewayResponses {
+			g := &t.GatewayResponses[i]
+			if typ != "" && g.ResponseType == typ && (g.RestAPI == r.ID || g.ID == r.ID) && len(g.Headers) > 0 {
+				found = g
+				break
+			}
+		}
+		if found != nil {
+			break
+		}
+	}
+	return found
+}
+
+// respond is API Gateway's error app with g's headers, their mapping
+// values' quotes dropped ('*' is the literal *), and g's status when it
+// sets one.
+func (g *GatewayResponse) respond(app policy.Reply, file string) policy.Outcome {
+	reply := app
+	reply.Header = app.Header.Clone()
+	for _, h := range g.Headers {
+		v := h.Value
+		if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' {
+			v = v[1 : len(v)-1]
+		}
+		reply.Header.Set(h.Name, v)
+	}
+	if n, err := strconv.Atoi(g.StatusCode); err == nil && n >= 100 && n < 600 {
+		reply.Status = n
+	}
+	return policy.Outcome{Reply: reply, Decision: policy.Note{Case: caseGatewayResponse, Args: [4]string{g.ResponseType, g.ID}}, Words: words{},
+		DecidedBy: &wire.Place{Layer: "gateway-response", Resource: g.ID, File: file, Line: g.Line, Column: g.Column}}
 }
 
 // Evaluator is r's platform evaluator for a request to url: an S3
@@ -222,7 +280,10 @@ func pathMatches(tmpl, path string) bool {
 }
 
 // The notes of this format's own decisions (words).
-const caseNoResource = "no resource of the template answers this URL"
+const (
+	caseNoResource      = "no resource of the template answers this URL"
+	caseGatewayResponse = "API Gateway's own error, answered by a gateway response with its headers"
+)
 
 // words says this format's own notes.
 type words struct{}
@@ -230,6 +291,9 @@ type words struct{}
 func (words) Rule(r policy.Rule) string { return "" }
 
 func (words) Decision(n policy.Note) string {
+	if n.Case == caseGatewayResponse {
+		return "API Gateway's own error, answered by the gateway response " + n.Args[0] + " (" + n.Args[1] + ") with the headers it sets"
+	}
 	if n.Case == caseNoResource {
 		return "no resource of the template answers " + n.Args[0] + " (no bucket named in its host or path, no API route for its path): served without CORS headers; choose the resource with --resource (policy.resource)"
 	}

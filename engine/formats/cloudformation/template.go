@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/platform/apigw"
@@ -98,7 +99,7 @@ type GatewayResponse struct {
 	RestAPI      string // the API it belongs to (RestApiId's !Ref), when known
 	ResponseType string // DEFAULT_4XX, UNAUTHORIZED, ...
 	StatusCode   string
-	Headers      map[string]string
+	Headers      headers.List // in the template's order
 	Line, Column int
 	Path         string
 }
@@ -296,7 +297,7 @@ func (rd *reader) resources() {
 	// Access-Control-Allow-Origin give API Gateway's own errors CORS
 	// headers (cloud-policies.md §5.2).
 	for _, g := range rd.t.GatewayResponses {
-		if g.ResponseType != "DEFAULT_4XX" && g.ResponseType != "DEFAULT_5XX" || g.Headers["Access-Control-Allow-Origin"] == "" {
+		if g.ResponseType != "DEFAULT_4XX" && g.ResponseType != "DEFAULT_5XX" || !g.Headers.Has("Access-Control-Allow-Origin") {
 			continue
 		}
 		for _, res := range rd.t.Resources {
@@ -382,13 +383,14 @@ func normMethod(m string) string {
 }
 
 func (rd *reader) gatewayResponse(k, props *node) {
-	g := GatewayResponse{ID: k.str, RestAPI: refName(props.get("RestApiId")), Line: k.line, Column: k.col, Path: k.path, Headers: map[string]string{}}
+	g := GatewayResponse{ID: k.str, RestAPI: refName(props.get("RestApiId")), Line: k.line, Column: k.col, Path: k.path}
 	g.ResponseType, _ = rd.r.str(props.get("ResponseType"))
 	g.StatusCode, _ = rd.r.str(props.get("StatusCode"))
 	if rp := props.get("ResponseParameters"); rp != nil && rp.kind == mapK {
 		for i, k := range rp.keys {
 			if name, ok := strings.CutPrefix(k.str, "gatewayresponse.header."); ok {
-				g.Headers[name], _ = rd.r.str(rp.vals[i])
+				v, _ := rd.r.str(rp.vals[i])
+				g.Headers.Add(name, v)
 			}
 		}
 	}
@@ -403,11 +405,12 @@ func (rd *reader) samGatewayResponses(id string, gr *node) {
 	}
 	for i, k := range gr.keys {
 		v := gr.vals[i]
-		g := GatewayResponse{ID: id, RestAPI: id, ResponseType: k.str, Line: k.line, Column: k.col, Path: v.path, Headers: map[string]string{}}
+		g := GatewayResponse{ID: id, RestAPI: id, ResponseType: k.str, Line: k.line, Column: k.col, Path: v.path}
 		g.StatusCode, _ = rd.r.str(v.get("StatusCode"))
 		if h := v.get("ResponseParameters").get("Headers"); h != nil && h.kind == mapK {
 			for j, hk := range h.keys {
-				g.Headers[hk.str], _ = rd.r.str(h.vals[j])
+				v, _ := rd.r.str(h.vals[j])
+				g.Headers.Add(hk.str, v)
 			}
 		}
 		rd.t.GatewayResponses = append(rd.t.GatewayResponses, g)
