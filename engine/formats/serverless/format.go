@@ -3,6 +3,8 @@ package serverless
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -163,4 +165,40 @@ func prefix(path string) string {
 		return p
 	}
 	return path
+}
+
+// Traps implements advise.Trapper: the two ways a serverless.yml with cors
+// still fails in the browser. With the default lambda-proxy integration,
+// cors answers only the preflight: the function's own response must carry
+// Access-Control-Allow-Origin ("remember to include the
+// Access-Control-Allow-* headers in your headers object", DocREST), and
+// app, the function's reply, has none. And API Gateway's own error
+// replies (a missing route, an authorizer's 401 or 403, throttling) carry
+// no CORS headers unless the file's resources add GatewayResponses
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
+func (*format) Traps(text string, app headers.List) []portable.Finding {
+	s, err := Parse(text)
+	if err != nil {
+		return nil
+	}
+	var out []portable.Finding
+	for i := range s.Endpoints {
+		ep := &s.Endpoints[i]
+		if ep.CORS == nil || ep.Integration != apigw.LambdaProxy || app.Has("Access-Control-Allow-Origin") {
+			continue
+		}
+		out = append(out, portable.Finding{Severity: "warning", Code: "serverless-proxy-cors", Pos: ep.CORS.At,
+			Message: "cors on " + ep.At.Path + " answers only the preflight: with the lambda-proxy integration the function's response must carry Access-Control-Allow-Origin itself, and this one has none (" + DocREST + ")."})
+		break
+	}
+	if len(s.Endpoints) > 0 && !strings.Contains(text, "AWS::ApiGateway::GatewayResponse") {
+		for i := range s.Endpoints {
+			if s.Endpoints[i].CORS != nil {
+				out = append(out, portable.Finding{Severity: "info", Code: "serverless-gateway-responses", Pos: s.Endpoints[i].CORS.At,
+					Message: "API Gateway's own error replies (no route, an authorizer's 401 or 403, throttling) carry no CORS headers: the browser reports a CORS error instead of the status. Add AWS::ApiGateway::GatewayResponse resources (DEFAULT_4XX, DEFAULT_5XX) with Access-Control-Allow-Origin under resources.Resources."})
+				break
+			}
+		}
+	}
+	return out
 }

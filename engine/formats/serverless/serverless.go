@@ -38,6 +38,17 @@
 // of several events on one path are merged (lists joined, credentials if
 // any says so); an Origin no origin matches gets the origins joined with
 // "," as the static value, which no browser accepts (serverless/serverless#3324).
+//
+// Capabilities (found by type assertion):
+//
+//	Parse, ParseSource  policy.Format, policy.SourceParser  format.go (variables from --param)
+//	ReadRules           convert.Reader, convert.Stater      format.go (one rule a cors setting)
+//	EditText            fix.Editor                          edit.go (byte splices at the parser's positions)
+//	Traps               advise.Trapper                      format.go (lambda-proxy, Gateway Responses)
+//	Platform, Doc       lint.Platformer, explain.Documented format.go
+//
+// It is no conversion target (convert.Writer): a serverless.yml is a whole
+// service, not a CORS setting to write from another platform's rules.
 package serverless
 
 import (

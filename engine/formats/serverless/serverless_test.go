@@ -197,6 +197,15 @@ func TestCapabilities(t *testing.T) {
 			t.Errorf("%s: the edited file is refused: %v", tc.desc, err)
 		}
 	}
+	// advise.Trapper: a lambda-proxy function without its own
+	// Access-Control-Allow-Origin, and no Gateway Responses.
+	traps := f.(advise.Trapper).Traps(text, headers.List{{Name: "Content-Type", Value: "application/json"}})
+	if len(traps) != 2 || traps[0].Code != "serverless-proxy-cors" || traps[0].Pos.Line != 31 || traps[1].Code != "serverless-gateway-responses" {
+		t.Errorf("Traps = %+v, want the lambda-proxy trap at line 31 (%s) and the Gateway Responses one", traps, docREST)
+	}
+	if traps := f.(advise.Trapper).Traps(text, headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}); len(traps) != 1 {
+		t.Errorf("Traps with the function's own header = %+v, want only the Gateway Responses one", traps)
+	}
 	if ed.FileName() != "serverless.yml" {
 		t.Error("FileName")
 	}
