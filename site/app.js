@@ -9,12 +9,16 @@
 // (whycors-full.wasm: every policy format, lint warnings, fixes, convert)
 // is fetched only when the page needs it: a policy to read, the fixes
 // panel on screen, the convert panel opened, a HAR file to read.
-"use strict";
+//
+// The words (the headline, the placing of errors, the share link and its
+// redaction, where a rule is in the pasted text) are pure functions of
+// words.mjs.
+import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, lineSpan, plain, summaryOf } from "./words.mjs";
+
 (function () {
   const $ = (id) => document.getElementById(id);
   const BROWSERS = [["chrome", "Chrome"], ["firefox", "Firefox"], ["safari", "Safari"]];
   const NAMES = { chrome: "Chrome", firefox: "Firefox", safari: "Safari", spec: "Fetch standard" };
-  const SVGNS = "http://www.w3.org/2000/svg";
   // The engine's input bounds (engine/limits), as wasm/core reports them;
   // these are the same numbers until it has started.
   let limits = { page_har: 8 << 20, link: 2 << 20 };
@@ -95,6 +99,8 @@
       li.querySelector(".hname").setAttribute("aria-label", "Header " + n + " name");
       li.querySelector(".hvalue").setAttribute("aria-label", "Header " + n + " value");
       li.querySelector(".hdel").setAttribute("aria-label", "Remove header " + n);
+      li.querySelector(".field-error").id = "hdr-err-" + n;
+      li.querySelector(".hname").setAttribute("aria-describedby", "hdr-err-" + n);
     });
   }
 
@@ -223,6 +229,8 @@
     return st.source === "policy" && st.policy.trim() !== "";
   }
 
+  // loadFull fetches and starts the full engine, once; while it loads,
+  // the status line shows how much has arrived.
   function loadFull() {
     if (full) return Promise.resolve(full);
     if (fullLoading) return fullLoading;
@@ -230,7 +238,11 @@
     fullLoading = new Promise((resolve, reject) => {
       globalThis.whycorsFullReady = () => resolve(globalThis.whycorsFull);
       const go = new Go();
-      WebAssembly.instantiateStreaming(fetch("whycors-full.wasm"), go.importObject)
+      fetch("whycors-full.wasm")
+        .then((r) => {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return WebAssembly.instantiateStreaming(counted(r), go.importObject);
+        })
         .then((r) => { go.run(r.instance); })
         .catch(reject);
     }).then((api) => {
@@ -239,10 +251,29 @@
       return api;
     }, (e) => {
       fullLoading = null;
-      setStatus("The full engine failed to load: " + e, "error");
-      throw e;
+      const why = navigator.onLine === false ? "you are offline" : String(e && e.message ? e.message : e);
+      setStatus("The full engine failed to load: " + why, "error");
+      throw why;
     });
     return fullLoading;
+  }
+  // counted passes a response through, telling the status line how many
+  // bytes of it have arrived.
+  function counted(r) {
+    if (!r.body || typeof TransformStream === "undefined") return r;
+    let got = 0;
+    let shown = 0;
+    const t = new TransformStream({
+      transform(chunk, c) {
+        got += chunk.byteLength;
+        if (got - shown > 256 << 10) {
+          shown = got;
+          setStatus("Loading the full engine (policy formats, fixes, lint, convert): " + (got / 1e6).toFixed(1) + " MB…", "loading");
+        }
+        c.enqueue(chunk);
+      },
+    });
+    return new Response(r.body.pipeThrough(t), { headers: { "Content-Type": "application/wasm" } });
   }
 
   // Each keystroke asks for the verdict without the fix search
@@ -268,12 +299,6 @@
     const e = document.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function svg(tag, attrs, text) {
-    const e = document.createElementNS(SVGNS, tag);
-    for (const k in attrs) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
     return e;
   }
   function hostOf(u) {
@@ -302,35 +327,27 @@
     const results = {};
     results[st.browser] = detail;
     for (const r of detail.browsers || []) if (r && !results[r.browser]) results[r.browser] = r;
-    for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(api, st, b);
+    if (!detail.error) for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(api, st, b);
     last = { st: st, detail: detail };
 
-    const summary = $("summary");
-    summary.textContent = "";
+    clearFieldErrors();
     if (detail.error) {
-      summary.dataset.state = "error";
-      summary.appendChild(el("strong", null, "The engine could not explain this. "));
-      summary.appendChild(el("span", "err-msg", detail.error.split("\n")[0]));
-      if (Array.isArray(detail.errors) && detail.errors.length) {
-        const ul = el("ul", "errors");
-        detail.errors.slice(0, 50).forEach((e) => ul.appendChild(el("li", null, posText(e))));
-        summary.appendChild(ul);
-      }
-    } else {
-      summary.dataset.state = detail.allowed ? "allowed" : "blocked";
-      const who = NAMES[st.browser] || st.browser;
-      summary.appendChild(el("strong", "big", detail.allowed ? "Allowed" : "Blocked"));
-      summary.appendChild(el("span", null, detail.allowed
-        ? " — " + who + " lets the page read the response" + (detail.status ? " (status " + detail.status + ")." : ".")
-        : " — " + who + " blocks it" + (detail.reason ? ": " + detail.reason + "." : ".")));
+      $("browsers").tBodies[0].textContent = "";
+      showInputErrors(st, detail);
+      performance.mark("whycors-verdict");
+      return;
     }
+    setSummary(detail.allowed ? "allowed" : "blocked", summaryOf(detail, st.browser),
+      (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? " · DevTools reason: " + detail.reason : ""));
+    $("details").hidden = false;
+    markDeciding(st, detail);
 
     renderBrowsers(results);
     renderConsoles(results, st.browser === "spec" ? Object.assign({ spec: detail }, results) : results);
     $("exception").textContent = detail.exception ? "The promise rejects with " + detail.exception : "";
     renderTimeline(st, detail);
     renderList($("readable"), detail.readable_headers, "none", (h) => el("code", null, h));
-    $("cache").textContent = detail.error ? "—" : (detail.preflight && detail.preflight.sent)
+    $("cache").textContent = (detail.preflight && detail.preflight.sent)
       ? (detail.preflight_cache_seconds > 0 ? detail.preflight_cache_seconds + " s in " + (NAMES[st.browser] || st.browser) : "not cached")
       : "no preflight";
     renderSteps(detail.steps);
@@ -339,6 +356,133 @@
     renderLint(st, detail.warnings);
     performance.mark("whycors-verdict");
   }
+
+  // setSummary puts the verdict in words in the headline
+  // (#verdict-summary) and DevTools' reason, or the state, in the label
+  // under it.
+  function setSummary(state, text, label) {
+    const summary = $("summary");
+    summary.dataset.state = state;
+    delete summary.dataset.stale;
+    $("verdict-summary").textContent = text;
+    $("verdict-label").textContent = label || "";
+    $("verdict-label").hidden = !label;
+  }
+
+  // ---------- errors at their fields ----------
+  // Each fault of the engine's error is shown once, at the field or the
+  // line of the pasted text it is about, with aria-invalid; the headline
+  // says where to look; the other panels are hidden until the input reads.
+  const errorFields = [];
+  function fieldError(input, errId, message) {
+    input.setAttribute("aria-invalid", "true");
+    const p = $(errId);
+    p.textContent = p.textContent ? p.textContent + " " + message : message;
+    p.hidden = false;
+    errorFields.push([input, p]);
+  }
+  function clearFieldErrors() {
+    for (const [input, p] of errorFields) {
+      input.removeAttribute("aria-invalid");
+      p.textContent = "";
+      p.hidden = true;
+    }
+    errorFields.length = 0;
+  }
+  function showInputErrors(st, detail) {
+    const faults = Array.isArray(detail.errors) && detail.errors.length ? detail.errors.slice(0, 50) : [{ message: String(detail.error).split("\n")[0] }];
+    const where = [];
+    const textId = st.source === "policy" ? "policy" : "raw";
+    const lines = [];
+    let general = "";
+    for (const e of faults) {
+      const f = fieldOf(e);
+      if (f.field) {
+        fieldError($(f.field), f.field + "-err", f.message);
+        where.push($(f.field).labels[0].textContent);
+      } else if (f.header !== undefined) {
+        const li = hdrList.querySelectorAll(".hdr")[f.header];
+        if (li) {
+          fieldError(li.querySelector(".hname"), li.querySelector(".field-error").id, f.message);
+          where.push("header " + (f.header + 1));
+        } else general += f.message + " ";
+      } else if (f.text) {
+        fieldError($(textId), textId + "-err", f.message);
+        if (f.line) lines.push(f.line);
+        where.push(st.source === "policy" ? "the policy text" + (f.line ? " at line " + f.line : "") : "the replies" + (f.line ? " at line " + f.line : ""));
+      } else general += f.message + " ";
+    }
+    highlight(textId, lines.map((l) => ({ first: l, last: l })), "bad");
+    const uniq = [...new Set(where)];
+    setSummary("error", general ? general.trim() : "The input has " + (faults.length === 1 ? "a problem" : faults.length + " problems") + ", marked at " + uniq.join(", ") + ".",
+      "No verdict until the input reads");
+    $("details").hidden = true;
+  }
+
+  // ---------- the deciding rule in the pasted text ----------
+  // markDeciding highlights, in the pasted policy, the rule that decided
+  // (rules[].path) or the line the verdict's decided_by names; in raw
+  // replies, the header line the failing check read.
+  function markDeciding(st, v) {
+    const id = st.source === "policy" ? "policy" : "raw";
+    const other = id === "policy" ? "raw" : "policy";
+    highlight(other, [], "");
+    const text = $(id).value;
+    let span = null;
+    let note = "";
+    if (id === "policy") {
+      const r = closestRule(v.rules);
+      if (v.decided_by && v.decided_by.line && !v.decided_by.file) {
+        span = { first: v.decided_by.line, last: v.decided_by.line };
+        note = "Marked: line " + v.decided_by.line + ", where the " + (v.decided_by.layer || "server").replace(/-/g, " ") + " decided.";
+      } else if (r) {
+        span = lineSpan(text, r.path);
+        if (span) note = "Marked: rule " + (r.index + 1) + (span.first === span.last ? ", line " + span.first : ", lines " + span.first + "–" + span.last) + (r.matched ? ", the rule that answered." : ", the rule that comes closest.");
+      }
+    } else if (!v.allowed) {
+      const f = (v.steps || []).find((s) => s.status === "fail" && s.header);
+      const want = f ? f.header.split("\n")[0].trim().toLowerCase() : "";
+      if (want) {
+        const at = text.split("\n").findIndex((l) => l.trim().toLowerCase() === want);
+        if (at >= 0) {
+          span = { first: at + 1, last: at + 1 };
+          note = "Marked: line " + (at + 1) + ", the header line the browser refuses.";
+        }
+      }
+    }
+    highlight(id, span ? [span] : [], "decided");
+    $(id + "-mark").textContent = note;
+    $(id + "-mark").hidden = !note;
+  }
+  // highlight draws marks behind the textarea id's lines (a backdrop with
+  // the same text, transparent, under a transparent textarea).
+  function highlight(id, spans, cls) {
+    const back = $(id + "-back");
+    back.textContent = "";
+    back.dataset.lines = "";
+    if (!spans.length) return;
+    const lines = $(id).value.split("\n");
+    const marked = new Set();
+    for (const sp of spans) for (let l = sp.first; l <= sp.last && l <= lines.length; l++) marked.add(l);
+    let plainRun = "";
+    lines.forEach((line, i) => {
+      const text = line + (i < lines.length - 1 ? "\n" : "");
+      if (marked.has(i + 1)) {
+        if (plainRun) back.appendChild(document.createTextNode(plainRun));
+        plainRun = "";
+        back.appendChild(el("mark", cls, text || " "));
+      } else plainRun += text;
+    });
+    if (plainRun) back.appendChild(document.createTextNode(plainRun));
+    back.dataset.lines = [...marked].sort((a, b) => a - b).join(",");
+    syncScroll(id);
+  }
+  function syncScroll(id) {
+    const back = $(id + "-back");
+    back.scrollTop = $(id).scrollTop;
+    back.scrollLeft = $(id).scrollLeft;
+  }
+  for (const id of ["policy", "raw"]) $(id).addEventListener("scroll", () => syncScroll(id));
 
   function renderBrowsers(results) {
     const tbody = $("browsers").tBodies[0];
@@ -350,16 +494,16 @@
       const v = results[b];
       const tr = el("tr");
       tr.dataset.browser = b;
-      tr.appendChild(el("th", null, name)).setAttribute("scope", "row");
+      tr.appendChild(el("th", "nowrap", name)).setAttribute("scope", "row");
       if (v.error) {
         tr.dataset.error = v.error;
         tr.appendChild(el("td", "res err", "engine error"));
-        tr.appendChild(el("td", null, v.error.split("\n")[0]));
+        tr.appendChild(el("td", "reason", plain(v.error.split("\n")[0])));
       } else {
         tr.dataset.allowed = String(!!v.allowed);
         tr.dataset.reason = v.reason || "";
-        tr.appendChild(el("td", "res " + (v.allowed ? "ok" : "no"), v.allowed ? "✓ allowed" : "✗ blocked"));
-        tr.appendChild(el("td", null, v.reason || "—"));
+        tr.appendChild(el("td", "res nowrap " + (v.allowed ? "ok" : "no"), v.allowed ? "✓ allowed" : "✗ blocked"));
+        tr.appendChild(el("td", "reason", v.reason || "—"));
       }
       if (differ && key(v) !== first) tr.classList.add("differs");
       tbody.appendChild(tr);
@@ -407,15 +551,15 @@
       head.appendChild(el("span", "badge", s.status || "info"));
       head.appendChild(el("strong", null, " " + (s.title || s.id || "")));
       li.appendChild(head);
-      if (s.detail) li.appendChild(el("p", null, s.detail));
+      if (s.detail) li.appendChild(el("p", null, plain(s.detail)));
       if (s.header) li.appendChild(el("code", "hline", s.header));
-      if (s.spec && /^https:\/\//.test(s.spec)) {
-        const a = el("a", "spec", "spec");
-        a.href = s.spec;
+      if (s.spec) {
+        const href = docLink(s.spec);
+        const a = el("a", "spec", /fetch\.spec\.whatwg\.org/.test(href) ? "Fetch standard" : "platform documentation");
+        a.href = href;
         a.rel = "noopener noreferrer";
-        li.appendChild(document.createTextNode(" "));
         li.appendChild(a);
-      } else if (s.spec) li.appendChild(el("span", "hint", " " + s.spec));
+      }
       ol.appendChild(li);
     });
     if (!ol.children.length) ol.appendChild(el("li", "hint", "no steps"));
@@ -443,45 +587,46 @@
   function renderRules(rules, detected) {
     const box = $("rules");
     box.textContent = "";
-    if (detected && detected.format) box.appendChild(el("p", "hint", "Read as " + detected.format + (detected.why ? " (" + detected.why + ")" : "") + "."));
+    if (detected && detected.format) box.appendChild(el("p", "hint", "Read as " + detected.format + (detected.why ? " (" + plain(detected.why) + ")" : "") + "."));
     if (!rules || !rules.length) {
       box.appendChild(el("p", "hint", "No rule trace (no policy, or the server answered before any rule)."));
       return;
     }
     const t = el("table", "rules");
     const hr = el("tr");
-    ["#", "Rule", "Where", "Result", "Detail"].forEach((h) => hr.appendChild(el("th", null, h)).setAttribute("scope", "col"));
+    ["#", "Rule", "Where", "Result", "Detail"].forEach((h) => hr.appendChild(el("th", "nowrap", h)).setAttribute("scope", "col"));
     t.appendChild(el("thead")).appendChild(hr);
     const tb = t.appendChild(el("tbody"));
     rules.forEach((r) => {
       const tr = el("tr", r.matched ? "matched" : "");
-      tr.appendChild(el("td", null, String(r.index)));
+      tr.appendChild(el("td", null, String(r.index + 1)));
       tr.appendChild(el("td", null, r.id || ""));
       tr.appendChild(el("td", null, r.path || ""));
       tr.appendChild(el("td", null, r.matched ? "matched" : (r.failed ? "failed on " + r.failed : "skipped")));
-      tr.appendChild(el("td", null, r.detail || ""));
+      tr.appendChild(el("td", null, plain(r.detail || "")));
       tb.appendChild(tr);
     });
     box.appendChild(t);
   }
 
-  // ---------- fixes, from the full engine after a pause ----------
-  const FIX_PAUSE = 300; // ms without input before the fix search runs
-  let fixesVisible = false;
+  // ---------- fixes, from the full engine, as soon as the verdict ----------
+  // The fix search starts right after the verdict is drawn (the next
+  // task, so the verdict paints first); while typing, when the last
+  // search took longer than FIX_SLOW, it waits for a short pause so that
+  // keystrokes are not held up by it.
+  const FIX_PAUSE = 150; // ms after the last keystroke
+  const FIX_SLOW = 50; // ms
+  let lastFixMs = 0;
   let fixTimer = 0;
   let fixKey = ""; // the scenario the fixes on screen are for
   let fixing = false;
-
-  function onScreen(e) {
-    const r = e.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight;
-  }
+  let lastInput = -1e9;
 
   function fixHint(text) {
     const box = $("fixes");
     if (box.childElementCount === 1 && box.firstChild.textContent === text) return;
     box.textContent = "";
-    box.appendChild(el("p", "hint", text));
+    if (text) box.appendChild(el("p", "hint", text));
   }
 
   function scheduleFixes() {
@@ -489,27 +634,20 @@
     fixTimer = 0;
     if (!last || last.detail.error) {
       fixKey = "";
-      fixHint("No fix: the engine could not explain this.");
+      fixHint("");
       return;
     }
     if (last.detail.allowed) {
       fixKey = "";
-      fixHint("Nothing to fix.");
+      fixHint("Nothing to fix: every browser check passes.");
       return;
     }
     const key = JSON.stringify(scenario(last.st, last.st.browser));
     if (key === fixKey) return;
-    const waitHint = "The fix is searched for when this section is on screen.";
-    fixHint(fixesVisible ? "Looking for a fix…" : waitHint);
-    if (!fixesVisible) return;
+    fixHint(full ? "Looking for a fix…" : "Loading the full engine, which searches for fixes…");
+    const typing = performance.now() - lastInput < 400 && lastFixMs > FIX_SLOW;
     fixTimer = setTimeout(() => {
       fixTimer = 0;
-      // The verdict drawn since may have pushed the panel off screen (the
-      // observer tells that a frame later): look again now.
-      if (!onScreen($("fixes"))) {
-        fixHint(waitHint);
-        return;
-      }
       fixing = true;
       loadFull().then((api) => {
         fixing = false;
@@ -517,11 +655,16 @@
         fixKey = key;
         const t0 = performance.now();
         const out = call(api, "fixes", key);
-        globalThis.whycorsFixTimings.push(performance.now() - t0);
-        if (out.error) fixHint("No fix: " + out.error.split("\n")[0]);
+        lastFixMs = performance.now() - t0;
+        globalThis.whycorsFixTimings.push(lastFixMs);
+        if (out.error) fixHint("No fix: " + plain(out.error.split("\n")[0]));
         else renderFixes(out);
-      }, () => { fixing = false; fixHint("No fix: the full engine did not load."); });
-    }, FIX_PAUSE);
+        performance.mark("whycors-fix");
+      }, (e) => {
+        fixing = false;
+        fixHint("No fix: the full engine, which searches for fixes, did not load (" + e + ").");
+      });
+    }, typing ? FIX_PAUSE : 0);
   }
   globalThis.whycorsFixTimings = [];
 
@@ -534,7 +677,7 @@
     }
     fixes.forEach((f, i) => {
       const d = el("div", "fix");
-      d.appendChild(el("p", null, (f.where === "client" ? "In the page: " : "On the server: ") + (f.summary || "")));
+      d.appendChild(el("p", null, (f.where === "client" ? "In the page: " : "On the server: ") + plain(f.summary || "")));
       const body = f.diff || f.text || "";
       if (body) {
         const pre = el("pre", "diff");
@@ -575,7 +718,7 @@
       li.appendChild(el("span", "badge", sev));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(el("code", null, w.code || ""));
-      li.appendChild(document.createTextNode(" " + posText({ line: w.line, column: w.column, path: w.path, message: w.message })));
+      li.appendChild(document.createTextNode(" " + posText({ line: w.line, column: w.column, path: w.path, message: plain(w.message) })));
       ul.appendChild(li);
     });
     if (!ul.children.length) ul.appendChild(el("li", "hint", "No findings."));
@@ -599,6 +742,11 @@
     return null;
   }
 
+  function firstFail(steps) {
+    const s = (steps || []).find((x) => x.status === "fail" && !/^server\./.test(baseID(x)));
+    return s ? plain(s.detail || s.title || "").replace(/\s*\(at \$[^)]*\)/g, "") : "";
+  }
+
   function renderTimeline(st, v) {
     const box = $("timeline");
     box.textContent = "";
@@ -607,7 +755,8 @@
       return;
     }
     const steps = v.steps || [];
-    const failed = steps.find((s) => s.status === "fail");
+    const failed = steps.find((s) => s.status === "fail" && !/^server\./.test(baseID(s))) || steps.find((s) => s.status === "fail");
+    const why = failed ? plain(failed.detail || failed.title || "").replace(/\s*\(at \$[^)]*\)/g, "") : "";
     const failedPre = failed && baseID(failed).startsWith("preflight");
     const msgs = chainMessages(st, v) || [];
     if (msgs.length) {
@@ -622,18 +771,18 @@
       else for (const k in pf.headers || {}) lines.push({ t: k + ": " + pf.headers[k] });
       msgs.push({ dir: "out", title: "Preflight: OPTIONS " + st.url, lines: lines });
       if (pf.reply) {
-        msgs.push({ dir: "in", title: "Preflight reply: " + pf.reply.status, lines: replyLines(pf.reply, steps, true), decided: failedPre });
+        msgs.push({ dir: "in", title: "Preflight reply: " + pf.reply.status, lines: replyLines(pf.reply, steps, true), decided: failedPre, why: why });
       } else {
-        msgs.push({ dir: "in", title: "Preflight reply: none", lines: [], decided: failedPre });
+        msgs.push({ dir: "in", title: "Preflight reply: none", lines: [], decided: failedPre, why: why });
       }
     }
     const ar = v.actual_request;
     if (v.actual_sent) {
       const lines = ((ar && ar.headers) || []).map((h) => ({ t: h[0] + ": " + h[1] }));
       msgs.push({ dir: "out", title: "Request: " + ((ar && ar.method) || st.method) + " " + st.url, lines: lines });
-      if (v.reply) msgs.push({ dir: "in", title: "Reply: " + v.reply.status, lines: replyLines(v.reply, steps, false), decided: !!failed && !failedPre });
+      if (v.reply) msgs.push({ dir: "in", title: "Reply: " + v.reply.status, lines: replyLines(v.reply, steps, false), decided: !!failed && !failedPre, why: why });
     } else {
-      msgs.push({ dir: "out", title: "Request: " + st.method + " " + st.url + " — not sent", lines: [], skipped: true, decided: !!failed && !pf.sent });
+      msgs.push({ dir: "out", title: "Request: " + st.method + " " + st.url + " — not sent", lines: [], skipped: true, decided: !!failed && !pf.sent, why: why });
     }
     if (!failed && msgs.length) msgs[msgs.length - 1].ok = true;
     drawTimeline(box, st, msgs, false);
@@ -670,62 +819,58 @@
         const last = j === rs.length - 1;
         const replyShown = last && oneURL && !r.preflight && f.reply ? replyLines(f.reply, f.steps || [], false) : [];
         msgs.push({ dir: "in", title: (r.status ? "Reply: " + r.status : "No reply") + (r.from_cdn ? " — from the CDN's cache" : ""), lines: replyShown,
-          decided: last && !f.allowed, ok: last && f.allowed });
+          decided: last && !f.allowed, ok: last && f.allowed, why: last && !f.allowed ? firstFail(f.steps) : "" });
       });
-      if (!rs.length) msgs.push({ dir: "out", title: "Nothing sent", lines: [], skipped: true, decided: !f.allowed });
+      if (!rs.length) msgs.push({ dir: "out", title: "Nothing sent", lines: [], skipped: true, decided: !f.allowed, why: f.allowed ? "" : firstFail(f.steps) });
     });
     return msgs;
   }
 
-  // drawTimeline draws msgs as arrows between the page and the server(s).
+  // drawTimeline draws msgs as a list of messages between the page and
+  // the server(s): requests on the left going right, replies on the right
+  // coming back; on a narrow screen the list is one column. Nothing is
+  // clipped: long lines wrap.
   function drawTimeline(box, st, msgs, chain) {
-    const W = 640, lineH = 16, pad = 10;
-    let y = 44;
-    const g = [];
+    const wrap = el("div", "xchg");
+    wrap.setAttribute("role", "group");
+    wrap.setAttribute("aria-label", "The exchange between the page and the server");
+    wrap.dataset.desc = msgs.map((m) => (m.sep || m.note || m.title) + (m.decided ? " (decided here)" : "")).join("; ");
+    const lanes = el("div", "lanes");
+    lanes.setAttribute("aria-hidden", "true");
+    const lane = (name, sub) => {
+      const d = el("div", "lane", name);
+      d.appendChild(el("span", "sub", sub));
+      return d;
+    };
+    lanes.appendChild(lane("Page", st.origin));
+    lanes.appendChild(lane(chain ? "Servers" : "Server", chain ? "one per URL" : hostOf(st.url)));
+    wrap.appendChild(lanes);
+    const ol = el("ol", "msgs");
     for (const m of msgs) {
       if (m.sep || m.note) {
-        const grp = svg("g", { class: m.sep ? "sep" : "tlnote" });
-        if (m.sep) grp.appendChild(svg("line", { x1: 20, y1: y + 2, x2: W - 20, y2: y + 2, class: "sepline" }));
-        grp.appendChild(svg("text", { x: W / 2, y: y + (m.sep ? 18 : 10), class: m.sep ? "septext" : "hline", "text-anchor": "middle" }, clip(m.sep || m.note, 80)));
-        g.push(grp);
-        y += m.sep ? 40 : 22;
+        ol.appendChild(el("li", m.sep ? "sep" : "tlnote", m.sep || m.note));
         continue;
       }
-      const shown = m.lines.slice(0, 10);
-      const h = 24 + shown.length * lineH + pad;
-      const x1 = m.dir === "out" ? 70 : W - 70, x2 = m.dir === "out" ? W - 70 : 70;
-      const cls = "msg" + (m.skipped ? " skipped" : "") + (m.decided ? " decided" : "") + (m.ok ? " ok" : "");
-      const grp = svg("g", { class: cls });
-      grp.appendChild(svg("line", { x1: x1, y1: y + 8, x2: x2, y2: y + 8, class: "arrow", "marker-end": "url(#arrowhead)" }));
-      grp.appendChild(svg("text", { x: 84, y: y + 2, class: "title" }, clip(m.title, 70)));
-      if (m.decided) grp.appendChild(svg("text", { x: W - 84, y: y + 2, class: "flag", "text-anchor": "end" }, "✗ decided here"));
-      else if (m.ok) grp.appendChild(svg("text", { x: W - 84, y: y + 2, class: "flag okflag", "text-anchor": "end" }, "✓ passes"));
-      shown.forEach((l, i) => {
-        const t = svg("text", { x: 96, y: y + 26 + i * lineH, class: "hline " + (l.c || "") }, (l.mark || "  ") + " " + clip(l.t, 72));
-        t.appendChild(svg("title", {}, l.t + (l.why ? " — " + l.why : "")));
-        grp.appendChild(t);
-      });
-      if (m.lines.length > shown.length) grp.appendChild(svg("text", { x: 96, y: y + 26 + shown.length * lineH, class: "hline" }, "   … " + (m.lines.length - shown.length) + " more"));
-      g.push(grp);
-      y += h + (m.lines.length > shown.length ? lineH : 0);
+      const li = el("li", "msg " + m.dir + (m.skipped ? " skipped" : "") + (m.decided ? " decided" : "") + (m.ok ? " ok" : ""));
+      const head = el("p", "title");
+      head.appendChild(el("span", "dir", m.dir === "out" ? "Page → " + (chain ? "server" : "Server") + " " : "Server → Page "));
+      head.appendChild(document.createTextNode(m.title));
+      li.appendChild(head);
+      if (m.decided) li.appendChild(el("p", "flag", "✗ Decided here" + (m.why ? ": " + m.why : "")));
+      else if (m.ok) li.appendChild(el("p", "flag okflag", "✓ Passes"));
+      if (m.lines.length) {
+        const ul = el("ul", "hlines");
+        for (const l of m.lines) {
+          const hl = el("li", l.c || "", (l.mark ? l.mark + " " : "") + l.t);
+          if (l.why) hl.appendChild(el("span", "why", " — " + l.why));
+          ul.appendChild(hl);
+        }
+        li.appendChild(ul);
+      }
+      ol.appendChild(li);
     }
-    const H = y + 10;
-    const s = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-labelledby": "tl-title tl-desc", class: "tl" });
-    s.appendChild(svg("title", { id: "tl-title" }, "The exchange between the page and the server"));
-    s.appendChild(svg("desc", { id: "tl-desc" }, msgs.map((m) => (m.sep || m.note || m.title) + (m.decided ? " (decided here)" : "")).join("; ")));
-    const defs = svg("defs", {});
-    const mk = svg("marker", { id: "arrowhead", viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
-    mk.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "head" }));
-    defs.appendChild(mk);
-    s.appendChild(defs);
-    s.appendChild(svg("text", { x: 70, y: 16, class: "lane", "text-anchor": "middle" }, "Page"));
-    s.appendChild(svg("text", { x: 70, y: 30, class: "lane sub", "text-anchor": "middle" }, clip(st.origin, 24)));
-    s.appendChild(svg("text", { x: W - 70, y: 16, class: "lane", "text-anchor": "middle" }, chain ? "Servers" : "Server"));
-    s.appendChild(svg("text", { x: W - 70, y: 30, class: "lane sub", "text-anchor": "middle" }, chain ? "one per URL" : clip(hostOf(st.url), 24)));
-    s.appendChild(svg("line", { x1: 70, y1: 36, x2: 70, y2: H, class: "life" }));
-    s.appendChild(svg("line", { x1: W - 70, y1: 36, x2: W - 70, y2: H, class: "life" }));
-    g.forEach((x) => s.appendChild(x));
-    box.appendChild(s);
+    wrap.appendChild(ol);
+    box.appendChild(wrap);
   }
 
   function replyLines(reply, steps, preflight) {
@@ -738,38 +883,49 @@
     });
   }
 
-  function clip(s, n) {
-    s = String(s);
-    return s.length > n ? s.slice(0, n - 1) + "…" : s;
-  }
 
   // ---------- share link ----------
-  function b64urlEncode(str) {
-    const bytes = new TextEncoder().encode(str);
-    let bin = "";
-    for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
-    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
-  function b64urlDecode(s) {
-    const bin = atob(s.replace(/-/g, "+").replace(/_/g, "/"));
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return new TextDecoder().decode(bytes);
-  }
   // The fragment is "#s=" and the base64url (no padding) of the scenario
   // the page explains (shared/design.md), so a shared link replays with
-  // `whycors explain` once decoded. Links made before held the form's own
-  // fields (readState's shape, with no "request"); they still open.
+  // `whycors explain` once decoded. Credentials and presigned signatures
+  // are replaced unless "Include secrets" is ticked (words.mjs redact); a
+  // scenario above 32 KB is offered as a file instead. Links made before
+  // held the form's own fields (readState's shape, with no "request");
+  // they still open.
+  let bigScenario = "";
   function saveFragment(st) {
-    const frag = "#s=" + b64urlEncode(JSON.stringify(scenario(st, st.browser)));
-    if (location.href.length - location.hash.length + frag.length > limits.link) {
-      // A browser does not open a longer URL (engine/limits.Link).
-      linkNote("This scenario is too large for a link (" + frag.length + " bytes); save it as a file and run whycors explain on it.");
+    const f = fragmentOf(scenario(st, st.browser), $("share-secrets").checked);
+    const note = $("share-note");
+    note.dataset.redacted = String(f.redacted.length);
+    note.firstChild.textContent = f.redacted.length
+      ? "This link hides " + f.redacted.length + (f.redacted.length === 1 ? " value" : " values") + " (" + [...new Set(f.redacted)].join(", ") + "): "
+      : "";
+    const tooLong = f.tooLong || location.href.length - location.hash.length + f.fragment.length > limits.link;
+    $("share-big").hidden = !tooLong;
+    $("copy-share").disabled = tooLong;
+    if (tooLong) {
+      bigScenario = f.json;
+      history.replaceState(null, "", location.pathname + location.search);
+      $("share").value = "";
+      $("share").placeholder = "Too large for a link: download the file below";
       return;
     }
-    history.replaceState(null, "", frag);
+    bigScenario = "";
+    history.replaceState(null, "", f.fragment);
     $("share").value = location.href;
   }
+  $("share-secrets").addEventListener("change", () => {
+    if (ready) saveFragment(readState());
+  });
+  $("share-download").addEventListener("click", () => {
+    const a = el("a");
+    a.href = URL.createObjectURL(new Blob([bigScenario], { type: "application/json" }));
+    a.download = "whycors-scenario.json";
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  });
   function loadFragment() {
     const h = location.hash;
     if (!h.startsWith("#s=")) return false;
@@ -868,7 +1024,7 @@
     }
     const d = call(full, "detect", st.policy);
     if (!Array.isArray(d) || !d.length) p.textContent = "Could not tell the format: choose one above.";
-    else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + d[0].why + ".";
+    else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + plain(d[0].why) + ".";
     else p.textContent = "Ambiguous: " + d.map((x) => x.format).join(", ") + ". Choose one above.";
   }
 
@@ -882,16 +1038,34 @@
     saveFragment(st);
     // A policy waits for the full engine; the verdict on screen stays
     // (the core's, for the input before) and says so.
+    if (st.source === "policy" && st.policy.trim() === "") {
+      // No policy, no verdict: the page asks for one.
+      last = null;
+      clearFieldErrors();
+      highlight("policy", [], "");
+      $("policy-mark").hidden = true;
+      setSummary("empty", "Paste your server's CORS policy or configuration in “Policy text” to see what each browser does.", "");
+      $("details").hidden = true;
+      scheduleFixes();
+      performance.mark("whycors-verdict");
+      return;
+    }
     if (needsFull(st) && !full) {
+      // The result of the input before stays on screen, marked as stale,
+      // while the full engine loads; its failure is said in its place.
       const summary = $("summary");
       if (summary.dataset.state !== "none") summary.dataset.stale = "true";
-      else summary.textContent = "Loading the full engine to read this policy…";
+      else $("verdict-summary").textContent = "Loading the full engine to read this policy…";
       // Start the load once input pauses, so that keys typed into a list
       // (type-ahead) are not held up by the full engine's start.
       clearTimeout(fullTimer);
       fullTimer = setTimeout(() => {
         fullTimer = 0;
-        loadFull().then(schedule, () => {});
+        loadFull().then(schedule, (why) => {
+          last = null;
+          setSummary("error", "No verdict: the full engine, which reads policies, did not load (" + why + "). Reload the page once you are online, or paste raw replies instead.", "The engine did not load");
+          $("details").hidden = true;
+        });
       }, 150);
       return;
     }
@@ -900,9 +1074,7 @@
     try {
       render(st, needsFull(st) || !core ? full : core);
     } catch (e) {
-      const summary = $("summary");
-      summary.dataset.state = "error";
-      summary.textContent = "The page failed to show the verdict: " + e.message;
+      setSummary("error", "The page failed to show the verdict: " + e.message, "");
     }
     scheduleFixes();
   }
@@ -919,7 +1091,10 @@
     });
   }
 
-  form.addEventListener("input", schedule);
+  form.addEventListener("input", () => {
+    lastInput = performance.now();
+    schedule();
+  });
   form.addEventListener("change", (e) => {
     if (e.target.name === "source") setSource(e.target.value);
     schedule();
@@ -986,7 +1161,7 @@
     const r = call(full, "convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value }));
     out.hidden = false;
     if (r.error) {
-      out.textContent = "Cannot convert: " + r.error;
+      out.textContent = "Cannot convert: " + plain(r.error);
       $("convert-copy").hidden = true;
       (r.errors || []).slice(0, 50).forEach((e) => notes.appendChild(el("li", null, posText(e))));
       return;
@@ -996,7 +1171,7 @@
     (r.notes || []).forEach((n) => {
       const li = el("li", "warn sev-" + (n.effect === "wider" ? "error" : "warning"));
       li.appendChild(el("span", "badge", n.effect || "note"));
-      li.appendChild(document.createTextNode(" " + n.message));
+      li.appendChild(document.createTextNode(" " + plain(n.message)));
       notes.appendChild(li);
     });
   });
@@ -1029,7 +1204,7 @@
       sel.appendChild(el("option", null, har.length ? "Pick a request (" + har.length + ")" : "No cross-origin requests in this file")).value = "";
       har.forEach((p, i) => {
         const c = p.candidate;
-        const o = el("option", null, c.method + " " + clip(c.url, 90) + " → " + c.status + (c.error ? " " + c.error : ""));
+        const o = el("option", null, c.method + " " + c.url + " → " + c.status + (c.error ? " " + c.error : ""));
         o.value = String(i);
         sel.appendChild(o);
       });
@@ -1057,7 +1232,7 @@
     $("raw").value = raw;
     const notes = $("har-notes");
     notes.textContent = "";
-    (x.notes || []).forEach((n) => notes.appendChild(el("li", null, n)));
+    (x.notes || []).forEach((n) => notes.appendChild(el("li", null, plain(n))));
     schedule();
   });
   $("har-file").addEventListener("change", (e) => loadHar(e.target.files[0]));
@@ -1076,6 +1251,34 @@
     if (loadFragment()) update();
   });
 
+  // ---------- offline ----------
+  // cacheForOffline registers the service worker (sw.js) and puts the
+  // page's files, both engines included, into its cache, dropping the
+  // files of older versions; globalThis.whycorsOffline then says
+  // "ready" (or why not).
+  const OFFLINE_CACHE = "whycors-offline";
+  globalThis.whycorsOffline = "pending";
+  function cacheForOffline() {
+    if (!("serviceWorker" in navigator) || !globalThis.caches) {
+      globalThis.whycorsOffline = "unsupported";
+      return;
+    }
+    const page = new URL(".", location.href).href;
+    const urls = [page];
+    document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload]").forEach((e) => urls.push(e.src || e.href));
+    for (const f of ["./words.mjs", "whycors.wasm", "whycors-full.wasm"]) urls.push(new URL(f, location.href).href);
+    navigator.serviceWorker.register("sw.js").then(() => caches.open(OFFLINE_CACHE)).then((c) =>
+      c.keys().then((have) => {
+        const haveURLs = new Set(have.map((r) => r.url));
+        const want = new Set(urls);
+        return Promise.all([
+          ...have.filter((r) => !want.has(r.url)).map((r) => c.delete(r)),
+          ...urls.filter((u) => u === page || !haveURLs.has(u)).map((u) => c.add(new Request(u, u === page ? { cache: "no-cache" } : {}))),
+        ]);
+      }),
+    ).then(() => { globalThis.whycorsOffline = "ready"; }, (e) => { globalThis.whycorsOffline = "failed: " + e; });
+  }
+
   function setStatus(text, state) {
     const status = $("status");
     status.textContent = text;
@@ -1088,11 +1291,6 @@
   setSource("raw");
   loadFragment();
 
-  // The fixes panel on screen starts the fix search (scheduleFixes).
-  new IntersectionObserver((entries) => {
-    fixesVisible = entries.some((e) => e.isIntersecting);
-    if (fixesVisible && ready) scheduleFixes();
-  }).observe($("fixes"));
 
   globalThis.whycorsReady = function () {
     performance.mark("whycors-ready");
@@ -1116,6 +1314,9 @@
     setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
     ready = true;
     update();
+    // The full engine is fetched after the first verdict whatever the
+    // input, so that fixes come at once and the page works offline.
+    setTimeout(() => loadFull().then(cacheForOffline, () => { globalThis.whycorsOffline = "failed: the full engine did not load"; }), 0);
     if ($("convert-box").open) loadFull().then(fillTargets, () => {});
   };
   const go = new Go();
@@ -1126,7 +1327,6 @@
     })
     .catch((e) => {
       setStatus("The engine failed to load: " + e, "error");
-      $("summary").textContent = "No verdict: the engine did not load.";
-      $("summary").dataset.state = "error";
+      setSummary("error", "No verdict: the engine did not load (" + e + ").", "");
     });
 })();

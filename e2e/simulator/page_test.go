@@ -159,14 +159,6 @@ func TestHARImport(t *testing.T) {
 // 360 px wide does not scroll sideways.
 func TestAccessibility(t *testing.T) {
 	t.Parallel() // each test has its own browser
-	root, err := repoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	axe, err := os.ReadFile(filepath.Join(root, "node_modules", "axe-core", "axe.min.js"))
-	if err != nil {
-		t.Fatal("axe-core is not installed (npm ci at the repository root):", err)
-	}
 	p := startPage(t)
 	p.open("")
 	fill(p, blocked)
@@ -178,21 +170,7 @@ func TestAccessibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		settled(p)
-		// DevTools evaluation is not bound by the page's CSP.
-		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](string(axe)+";true")); err != nil {
-			t.Fatal("injecting axe-core:", err)
-		}
-		out, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`axe.run(document, {resultTypes: ["violations"]}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatal("running axe-core:", err)
-		}
-		var vs []struct {
-			ID, Impact, Help string
-			Nodes            []string
-		}
-		if err := json.Unmarshal([]byte(out), &vs); err != nil {
-			t.Fatal(err)
-		}
+		vs := axeRun(t, p)
 		for _, v := range vs {
 			if v.Impact == "serious" || v.Impact == "critical" {
 				t.Errorf("%s theme: axe %s (%s): %s at %v", scheme, v.ID, v.Impact, v.Help, v.Nodes)

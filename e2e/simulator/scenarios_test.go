@@ -269,6 +269,22 @@ func compareWithEngine(t *testing.T, p *page, in input) *explain.Verdict {
 // explain.Explain on want, with want.Browser set to each row's browser.
 func compareScenario(t *testing.T, p *page, want explain.Scenario) *explain.Verdict {
 	t.Helper()
+	// Input the engine refuses shows no verdict: the headline says so and
+	// each fault is at its field (TestErrorsAtFields checks the places).
+	{
+		s := want
+		s.Browser = "chrome"
+		if _, err := explain.Explain(s, opts); err != nil {
+			if st := eval[string](p, `document.getElementById("summary").dataset.state`); st != "error" {
+				t.Errorf("the engine refuses the scenario (%v); the page shows state %q", err, st)
+			}
+			shown := eval[string](p, `document.getElementById("verdict-summary").textContent + " " + Array.from(document.querySelectorAll(".field-error")).map(e => e.textContent).join(" ")`)
+			if n := eval[int](p, `document.querySelectorAll("[aria-invalid=true]").length`); n == 0 && !strings.Contains(shown, "could not") {
+				t.Errorf("the engine refuses the scenario (%v); the page marks no field: %q", err, shown)
+			}
+			return nil
+		}
+	}
 	var rows []pageRow
 	if err := json.Unmarshal([]byte(eval[string](p, readRows)), &rows); err != nil {
 		t.Fatal(err)

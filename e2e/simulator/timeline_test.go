@@ -61,7 +61,7 @@ func TestTimelineHopsAndSessions(t *testing.T) {
 				t.Error("the page does not say the link's scenario has parts the form does not edit")
 			}
 			compareScenario(t, p, s)
-			desc := eval[string](p, `(document.querySelector("#timeline svg desc") || {}).textContent || ""`)
+			desc := eval[string](p, `(document.querySelector("#timeline .xchg") || {dataset: {}}).dataset.desc || ""`)
 			at := 0
 			for _, want := range c.pictured {
 				i := strings.Index(desc[at:], want)

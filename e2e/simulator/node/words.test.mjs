@@ -1,0 +1,84 @@
+// Tests of site/words.mjs, the page's pure functions: node --test
+// e2e/simulator/node (TestWordsNode runs it from go test).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as w from "../../../site/words.mjs";
+
+const s3 = '[\n  {\n    "AllowedOrigins": ["https://other.example"],\n    "AllowedMethods": ["GET"]\n  },\n  {\n    "AllowedOrigins": ["https://app.example"],\n    "AllowedMethods": ["GET", "PUT"]\n  }\n]\n';
+
+test("lineSpan finds a rule of a JSON policy by its path", () => {
+  const cases = [
+    { desc: "second rule of a top-level array", text: s3, path: "$[1]", want: { first: 6, last: 9 } },
+    { desc: "first rule", text: s3, path: "$[0]", want: { first: 2, last: 5 } },
+    { desc: "a member inside a rule", text: s3, path: "$[1].AllowedMethods", want: { first: 8, last: 8 } },
+    { desc: "a path under an object key", text: '{"CORSRules": [\n {"a": 1},\n {"b": 2}\n]}', path: "$.CORSRules[1]", want: { first: 3, last: 3 } },
+    { desc: "a line path (nginx)", text: "x\ny\n", path: "line 2", want: { first: 2, last: 2 } },
+    { desc: "no such index", text: s3, path: "$[5]", want: null },
+    { desc: "not JSON", text: "<CORSConfiguration>", path: "$[0]", want: null },
+  ];
+  for (const c of cases) assert.deepEqual(w.lineSpan(c.text, c.path), c.want, c.desc);
+});
+
+test("redact replaces credentials and presigned signatures, and nothing else", () => {
+  const sc = {
+    request: {
+      url: "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc&x=1",
+      headers: [["Authorization", "Bearer t"], ["Content-Type", "text/plain"], ["cookie", "a=b"], ["Proxy-Authorization", "Basic x"]],
+    },
+    then: [{ request: { url: "https://a.blob.core.windows.net/c?sv=1&sig=zz", headers: { Authorization: "k" } } }],
+    routes: [{ url: "https://storage.googleapis.com/b/o?X-Goog-Signature=ff&X-Amz-Security-Token=q" }],
+  };
+  const r = w.redact(sc);
+  assert.equal(r.scenario.request.url, "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&x=1");
+  assert.deepEqual(r.scenario.request.headers, [["Authorization", "REDACTED"], ["Content-Type", "text/plain"], ["cookie", "REDACTED"], ["Proxy-Authorization", "REDACTED"]]);
+  assert.equal(r.scenario.then[0].request.url, "https://a.blob.core.windows.net/c?sv=1&sig=REDACTED");
+  assert.deepEqual(r.scenario.then[0].request.headers, { Authorization: "REDACTED" });
+  assert.equal(r.scenario.routes[0].url, "https://storage.googleapis.com/b/o?X-Goog-Signature=REDACTED&X-Amz-Security-Token=REDACTED");
+  assert.equal(r.redacted.length, 9);
+  assert.equal(sc.request.headers[0][1], "Bearer t", "the original is left as it was");
+});
+
+test("fragmentOf is #s= and base64url without padding, capped", () => {
+  const f = w.fragmentOf({ request: { url: "https://a.example/?é" } }, true);
+  assert.match(f.fragment, /^#s=[A-Za-z0-9_-]+$/);
+  assert.deepEqual(JSON.parse(w.b64urlDecode(f.fragment.slice(3))), { request: { url: "https://a.example/?é" } });
+  assert.equal(f.tooLong, false);
+  const big = w.fragmentOf({ request: { url: "https://a.example/" + "x".repeat(w.LINK_CAP) } }, true);
+  assert.equal(big.tooLong, true);
+});
+
+test("plain drops project files and section signs", () => {
+  const cases = [
+    ["The s3-json policy answered. (shared/reference/cloud-policies.md §1.3 (S3: first rule matching))", "The s3-json policy answered."],
+    ["Chrome differs (browser-cors.md §1.8).", "Chrome differs."],
+    ["[UNVERIFIED] Safari caches it.", "(not yet confirmed in a real browser) Safari caches it."],
+  ];
+  for (const [in_, want] of cases) assert.equal(w.plain(in_), want);
+  assert.equal(w.docLink("shared/reference/cloud-policies.md §1.3 (S3: first rule)"), "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html");
+  assert.equal(w.docLink("shared/reference/browser-cors.md §3"), w.FETCH_CORS);
+});
+
+test("summaryOf prefers the engine's summary and never names the DevTools reason", () => {
+  assert.equal(w.summaryOf({ summary: "S3 answered 403.", reason: "X" }, "chrome"), "S3 answered 403.");
+  const v = {
+    allowed: false, reason: "PreflightMissingAllowOriginHeader",
+    preflight: { sent: true, reply: { status: 403 } },
+    rules: [{ index: 0, failed: "origin", detail: "o" }, { index: 1, failed: "headers", detail: 'requested header "x-amz-meta-owner" matches no AllowedHeader of ["content-type"]' }],
+    steps: [{ id: "server.preflight.rule[1]", status: "fail", detail: "first condition (at $[1])" },
+      { id: "preflight.allow-origin", status: "fail", detail: "The response has no Access-Control-Allow-Origin header." }],
+  };
+  const s = w.summaryOf(v, "chrome");
+  assert.match(s, /rule 2/);
+  assert.match(s, /x-amz-meta-owner/);
+  assert.match(s, /403/);
+  assert.match(s, /Chrome blocks the fetch: the response has no Access-Control-Allow-Origin header\./);
+  assert.doesNotMatch(s, /PreflightMissingAllowOriginHeader/);
+});
+
+test("fieldOf places each fault", () => {
+  assert.deepEqual(w.fieldOf({ path: "$.request.origin", message: 'not an absolute URL (no scheme) at byte 0 of "app.example"' }),
+    { field: "origin", message: "Page origin: not an absolute URL (no scheme)." });
+  assert.equal(w.fieldOf({ path: "$.request.headers[2].name", message: "bad" }).header, 2);
+  assert.deepEqual(w.fieldOf({ path: "$[0].AllowedMethods[1]", line: 4, column: 31, message: "Unsupported method is FOO" }),
+    { text: true, line: 4, column: 31, message: "Line 4, column 31: Unsupported method is FOO." });
+});

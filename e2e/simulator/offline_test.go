@@ -1,0 +1,139 @@
+package simulator_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/internal/browsertest"
+	"github.com/whycors/whycors/internal/site"
+)
+
+// servePage serves the built simulator through wrap (nil: as is) and
+// opens a tab on it; the server is returned so a test can stop it.
+func servePage(t *testing.T, wrap func(http.Handler) http.Handler) (*page, *httptest.Server) {
+	t.Helper()
+	dir, err := built()
+	if err != nil {
+		t.Fatal("building the simulator:", err)
+	}
+	h := site.Handler(dir)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return newTab(t, browsertest.Start(t), srv.URL+"/"), srv
+}
+
+func waitFor(p *page, expr string, d time.Duration) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, d)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(10*time.Millisecond))); err != nil {
+		p.t.Fatalf("waiting for %s: %v", expr, err)
+	}
+}
+
+// TestOffline opens the page once, stops the server and reloads: the
+// service worker answers the page and both engines from its cache, so a
+// verdict for raw replies (core engine) and one for an S3 policy (full
+// engine) come without a network.
+func TestOffline(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	p, srv := servePage(t, nil)
+	p.open("")
+	waitFor(p, `globalThis.whycorsOffline !== "pending"`, 60*time.Second)
+	if got := eval[string](p, `globalThis.whycorsOffline`); got != "ready" {
+		t.Fatalf("the page did not make itself available offline: %s", got)
+	}
+	srv.Close()
+	p.open(s3Link())
+	settled(p)
+	if st := eval[string](p, `document.getElementById("summary").dataset.state`); st != "blocked" {
+		t.Fatalf("offline, the S3 upload shows state %q (%s), want blocked", st, eval[string](p, `document.getElementById("verdict-summary").textContent`))
+	}
+	if n := eval[int](p, `document.querySelectorAll("#fixes .fix").length`); n == 0 {
+		t.Error("offline, no fix from the cached full engine")
+	}
+}
+
+// TestFullEngineFailure serves everything but the full engine: pasting a
+// policy states, in the headline, that the engine did not load, instead
+// of leaving the verdict before on screen.
+func TestFullEngineFailure(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	p, _ := servePage(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/whycors-full.") {
+				http.Error(w, "gone", http.StatusServiceUnavailable)
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p.open("")
+	fill(p, s3Upload)
+	settled(p)
+	if st := eval[string](p, `document.getElementById("summary").dataset.state`); st != "error" {
+		t.Errorf("summary state %q, want error", st)
+	}
+	if h := eval[string](p, `document.getElementById("verdict-summary").textContent`); !strings.Contains(h, "did not load") {
+		t.Errorf("headline %q does not say the engine did not load", h)
+	}
+	p.mu.Lock()
+	p.problems = nil // the failed fetch is reported on the console, as it should be
+	p.mu.Unlock()
+}
+
+// TestRequestsSameOrigin records every request the page makes while it
+// opens, reads a policy (full engine), searches fixes and converts, and
+// expects each to go to the page's own origin; the page is served with a
+// Content-Security-Policy whose connect-src is 'self'.
+func TestRequestsSameOrigin(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	p, srv := servePage(t, nil)
+	var mu sync.Mutex
+	var urls []string
+	chromedp.Listen(p.ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			urls = append(urls, e.Request.URL)
+			mu.Unlock()
+		}
+	})
+	if _, err := chromedp.Call(p.ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := chromedp.Run(p.ctx, chromedp.NavigateResponse(srv.URL+"/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp, _ := res.Headers["Content-Security-Policy"].(string)
+	if !strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("the page's Content-Security-Policy is %q, want connect-src 'self'", csp)
+	}
+	p.open(s3Link())
+	settled(p)
+	waitFor(p, `globalThis.whycorsOffline !== "pending"`, 60*time.Second)
+	p.do(chromedp.Click(chromedp.CSS("#convert-box summary")))
+	settled(p)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(urls) < 5 {
+		t.Fatalf("recorded %d requests, too few to be the page's: %v", len(urls), urls)
+	}
+	for _, u := range urls {
+		if !strings.HasPrefix(u, srv.URL+"/") && u != "about:blank" {
+			t.Errorf("the page requested %s, not on its origin %s", u, srv.URL)
+		}
+	}
+	t.Logf("%d requests, all to %s", len(urls), srv.URL)
+}
