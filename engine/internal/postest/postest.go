@@ -64,6 +64,30 @@ func Lookup(t testing.TB, fs []policy.Format, name string) policy.Format {
 	return f
 }
 
+// WriteCase is one row of a convert.Writer's table: a rule, and whether
+// the writer refuses it or which notes ("field:effect", space separated)
+// it makes, with the source of that expectation.
+type WriteCase struct {
+	Desc   string
+	Rule   portable.Rule
+	Refuse bool
+	Notes  string
+	Cites  string
+}
+
+// WriteCases runs cases against write (a convert.Writer's WriteRules).
+func WriteCases(t *testing.T, write func(portable.Policy, []string, *portable.Notes) (string, error), cases []WriteCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.Desc, func(t *testing.T) {
+			refused, notes := Written(t, write, tc.Rule)
+			if refused != tc.Refuse || notes != tc.Notes {
+				t.Errorf("refused %v, notes %q; want %v, %q (%s)", refused, notes, tc.Refuse, tc.Notes, tc.Cites)
+			}
+		})
+	}
+}
+
 // Written writes the one rule r with write (a convert.Writer's
 // WriteRules) and says how it went: refused, when the writer refused it
 // (a *portable.Refusal), else each note as "field:effect", space

@@ -223,26 +223,12 @@ func TestCapabilities(t *testing.T) {
 // refused or noted, never widened.
 func TestWriteRefusals(t *testing.T) {
 	w := postest.Lookup(t, cloudfront.Formats(), "cloudfront-rhp").(convert.Writer)
-	tests := []struct {
-		desc   string
-		rule   portable.Rule
-		refuse bool
-		notes  string
-		cites  string
-	}{
-		{desc: "credentials with *", rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, refuse: true, cites: "Fetch: * is refused with credentials"},
-		{desc: "a path", rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/api"}}, refuse: true, cites: "a policy covers the cache behaviors it is attached to"},
-		{desc: "a method CloudFront does not list", rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"PROPFIND"}}, notes: "methods:narrower preflight:differs", cites: guide},
-		{desc: "any method", rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"*"}}, notes: "methods:narrower preflight:differs", cites: guide + " (ALL)"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.desc, func(t *testing.T) {
-			refused, notes := postest.Written(t, w.WriteRules, tc.rule)
-			if refused != tc.refuse || notes != tc.notes {
-				t.Errorf("refused %v, notes %q; want %v, %q (%s)", refused, notes, tc.refuse, tc.notes, tc.cites)
-			}
-		})
-	}
+	postest.WriteCases(t, w.WriteRules, []postest.WriteCase{
+		{Desc: "credentials with *", Rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, Refuse: true, Cites: "Fetch: * is refused with credentials"},
+		{Desc: "a path", Rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/api"}}, Refuse: true, Cites: "a policy covers the cache behaviors it is attached to"},
+		{Desc: "a method CloudFront does not list", Rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"PROPFIND"}}, Notes: "methods:narrower preflight:differs", Cites: guide},
+		{Desc: "any method", Rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"*"}}, Notes: "methods:narrower preflight:differs", Cites: guide + " (ALL)"},
+	})
 }
 
 // TestLint: credentials with "*" is the engine's wildcard-credentials

@@ -210,28 +210,14 @@ func TestCapabilities(t *testing.T) {
 // never widened.
 func TestWriteRefusals(t *testing.T) {
 	w := postest.Lookup(t, lambdaurl.Formats(), "lambda-url").(convert.Writer)
-	tests := []struct {
-		desc   string
-		rule   portable.Rule
-		refuse bool
-		notes  string // field:effect of each note
-		cites  string
-	}{
-		{desc: "credentials with *", rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, refuse: true, cites: "Fetch: * is refused with credentials"},
-		{desc: "a subdomain wildcard only", rule: portable.Rule{Origins: []string{"https://*.example.com"}}, refuse: true, cites: docAPI + ": * or exact origins"},
-		{desc: "a path", rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/api"}}, refuse: true, cites: "a function URL has one configuration for every path"},
-		{desc: "OPTIONS and a method Lambda does not take", rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"GET", "OPTIONS", "PROPFIND"}},
-			notes: "methods:narrower methods:narrower", cites: docCFN},
-		{desc: "max age above 86400", rule: portable.Rule{Origins: []string{"*"}, MaxAge: intp(100000)}, notes: "max_age:same", cites: docAPI},
-	}
-	for _, tc := range tests {
-		t.Run(tc.desc, func(t *testing.T) {
-			refused, notes := postest.Written(t, w.WriteRules, tc.rule)
-			if refused != tc.refuse || notes != tc.notes {
-				t.Errorf("refused %v, notes %q; want %v, %q (%s)", refused, notes, tc.refuse, tc.notes, tc.cites)
-			}
-		})
-	}
+	postest.WriteCases(t, w.WriteRules, []postest.WriteCase{
+		{Desc: "credentials with *", Rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, Refuse: true, Cites: "Fetch: * is refused with credentials"},
+		{Desc: "a subdomain wildcard only", Rule: portable.Rule{Origins: []string{"https://*.example.com"}}, Refuse: true, Cites: docAPI + ": * or exact origins"},
+		{Desc: "a path", Rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/api"}}, Refuse: true, Cites: "a function URL has one configuration for every path"},
+		{Desc: "OPTIONS and a method Lambda does not take", Rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"GET", "OPTIONS", "PROPFIND"}},
+			Notes: "methods:narrower methods:narrower", Cites: docCFN},
+		{Desc: "max age above 86400", Rule: portable.Rule{Origins: []string{"*"}, MaxAge: intp(100000)}, Notes: "max_age:same", Cites: docAPI},
+	})
 }
 
 // TestLint: credentials with "*" is the engine's wildcard-credentials
