@@ -15,9 +15,11 @@ package all
 
 import (
 	"github.com/whycors/whycors/engine/formats/chicors"
+	"github.com/whycors/whycors/engine/formats/djangocors"
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/flaskcors"
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
@@ -25,6 +27,8 @@ import (
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
+	"github.com/whycors/whycors/engine/formats/starlette"
+	"github.com/whycors/whycors/engine/formats/terraform"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -45,6 +49,12 @@ func Policies() []policy.Format {
 		echocors.Formats(),
 		gincors.Formats(),
 		rscors.Formats(),
+		// Python source, read with pylit.
+		djangocors.Formats(),
+		flaskcors.Formats(),
+		starlette.Formats(),
+		// Templates, read with HCL (hashicorp/hcl/v2).
+		terraform.Formats(),
 	)
 }
 

@@ -65,7 +65,7 @@ func TestURLSplit(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), djangocors.Formats()...)...)
+	reg := all.Registry()
 	if d := reg.Detect(pylittest.Golden(t, "settings.py")); len(d) != 1 || d[0].Format != "django-cors-headers" {
 		t.Errorf("Detect = %v, want django-cors-headers alone", d)
 	}
@@ -110,7 +110,7 @@ func TestLint(t *testing.T) {
 			t.Errorf("finding %s at line %d, want %d (all: %v)", code, codes[code], line, codes)
 		}
 	}
-	reg := policy.NewRegistry(append(all.Formats(), djangocors.Formats()...)...)
+	reg := all.Registry()
 	fs, err := lint.Lint(reg, "CORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://app\\.example\"]\n", "django-cors-headers")
 	if err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func TestRespond(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), flaskcors.Formats()...)...)
+	reg := all.Registry()
 	if d := reg.Detect(pylittest.Golden(t, "app.py")); len(d) != 1 || d[0].Format != "flask-cors" {
 		t.Errorf("Detect = %v, want flask-cors alone", d)
 	}

@@ -8,10 +8,6 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/formats/djangocors"
-	"github.com/whycors/whycors/engine/formats/flaskcors"
-	"github.com/whycors/whycors/engine/formats/starlette"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestDetectMatrix is the Python formats' row of the confusion matrix:
@@ -19,7 +15,7 @@ import (
 // format alone, and no other format's golden file or example is claimed
 // by a Python format.
 func TestDetectMatrix(t *testing.T) {
-	reg := policy.NewRegistry(append(append(append(all.Formats(), starlette.Formats()...), djangocors.Formats()...), flaskcors.Formats()...)...)
+	reg := all.Registry()
 	python := map[string]bool{"starlette": true, "django-cors-headers": true, "flask-cors": true}
 	own := []struct{ desc, text, want string }{
 		{desc: "FastAPI golden", text: read(t, "testdata/main.py"), want: "starlette"},

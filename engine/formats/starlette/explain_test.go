@@ -8,11 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/formats/djangocors"
-	"github.com/whycors/whycors/engine/formats/flaskcors"
-	"github.com/whycors/whycors/engine/formats/starlette"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestExplainFix runs each Python format through the explainer as the
@@ -20,7 +16,7 @@ import (
 // gets, as its first fix, an edit of the user's own source that the
 // browser model then allows.
 func TestExplainFix(t *testing.T) {
-	reg := policy.NewRegistry(append(append(append(all.Formats(), starlette.Formats()...), djangocors.Formats()...), flaskcors.Formats()...)...)
+	reg := all.Registry()
 	tests := []struct {
 		desc, format, text, want string
 	}{

@@ -55,7 +55,7 @@ func TestRespond(t *testing.T) {
 
 // Detection tells a FastAPI app from every other format's text.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), starlette.Formats()...)...)
+	reg := all.Registry()
 	d := reg.Detect(pylittest.Golden(t, "main.py"))
 	if len(d) != 1 || d[0].Format != "starlette" {
 		t.Errorf("Detect = %v, want starlette alone", d)

@@ -135,7 +135,7 @@ func hostNames(platform, host, first, name string) bool {
 		if strings.HasPrefix(host, name+".s3.") || strings.HasPrefix(host, name+".s3-") {
 			return strings.HasSuffix(host, ".amazonaws.com")
 		}
-		return (strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-")) && strings.HasSuffix(host, ".amazonaws.com") && first == name
+		return isS3Endpoint(host) && strings.HasSuffix(host, ".amazonaws.com") && first == name
 	case platGCS:
 		return host == name+".storage.googleapis.com" || host == "storage.googleapis.com" && first == name
 	case platAzure:
@@ -188,4 +188,11 @@ func (words) Decision(n policy.Note) string {
 		return "the request's host names none of the module's buckets (" + strings.Join(n.List, ", ") + "): no resource answers; choose one with --resource"
 	}
 	return ""
+}
+
+// isS3Endpoint reports a path-style S3 host: "s3." or a legacy regional
+// "s3-" endpoint (s3-us-west-2.amazonaws.com), whose first path segment
+// is the bucket.
+func isS3Endpoint(host string) bool {
+	return len(host) > 3 && host[:2] == "s3" && (host[2] == '.' || host[2] == '-')
 }

@@ -217,7 +217,14 @@ func (s *site) portable() (portable.Semantics, []portable.ConfigRule, policy.Err
 			return portable.Semantics{}, nil, nil
 		}
 		text, err = apigw.WriteHTTP(c)
-		name, fs = "apigw-http", apigw.Formats()
+		// The apigw format that claims the text: the HTTP API's (its
+		// name is the apigw package's to say).
+		fs = apigw.Formats()
+		for _, f := range fs {
+			if ok, _ := f.Detect(text); ok {
+				name = f.Name()
+			}
+		}
 	default:
 		return portable.Semantics{}, nil, nil
 	}
