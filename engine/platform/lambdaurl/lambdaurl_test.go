@@ -278,6 +278,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(`{"AllowOrigins": [""], "AllowMethods": ["OPTIONS"], "MaxAge": -1, "X": 1}`)
 	f.Add(`{"FunctionUrl": "u"}`)
 	f.Add(`{"Cors": null}`)
+	f.Add(`AllowOrigins=[https://a,"b"],MaxAge=1,AllowCredentials=maybe,X=1`)
 	f.Fuzz(func(t *testing.T, text string) {
 		c, err := lambdaurl.Parse(text)
 		if err != nil {
@@ -309,5 +310,42 @@ func TestExplainFix(t *testing.T) {
 	}
 	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "lambda-url" || !strings.Contains(v.Fixes[0].Diff, `+    "AllowHeaders": ["content-type", "x-api-key", "x-custom"],`) {
 		t.Errorf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
+}
+
+// TestShorthand: the CLI's shorthand for --cors reads as its JSON does,
+// each value at its column.
+func TestShorthand(t *testing.T) {
+	tests := []struct {
+		desc    string
+		text    string
+		origins []string
+		methods []string
+		want    []policy.Error
+		cites   string
+	}{
+		{desc: "lists by commas", text: "AllowOrigins=https://a.example,https://b.example,AllowMethods=GET,POST,MaxAge=300,AllowCredentials=true",
+			origins: []string{"https://a.example", "https://b.example"}, methods: []string{"GET", "POST"}, cites: "cli-usage-shorthand.html"},
+		{desc: "the Lambda guide's braces and quotes", text: `{AllowOrigins="https://example.com"}`, origins: []string{"https://example.com"}, cites: "urls-configuration.html: --cors-config {AllowOrigins=\"https://example.com\"}"},
+		{desc: "brackets", text: "AllowOrigins=[https://a.example,https://b.example]", origins: []string{"https://a.example", "https://b.example"}, cites: "cli-usage-shorthand.html"},
+		{desc: "faults positioned", text: "AllowMethods=GET,TRACE,MaxAge=x", want: []policy.Error{{Line: 1, Column: 31}, {Line: 1, Column: 18}}, cites: docCFN + "; MaxAge is an integer"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			c, err := lambdaurl.Parse(tc.text)
+			postest.Read(t, tc.desc+" ("+tc.cites+")", err, tc.want)
+			if tc.want != nil || err != nil {
+				return
+			}
+			if strings.Join(c.AllowOrigins, " ") != strings.Join(tc.origins, " ") || strings.Join(c.AllowMethods, " ") != strings.Join(tc.methods, " ") {
+				t.Errorf("read %+v (%s)", c, tc.cites)
+			}
+			if p := c.ValueAt(lambdaurl.FieldAllowOrigins, 0); p.Line != 1 || !strings.HasPrefix(strings.TrimLeft(tc.text[p.Column-1:], `"[`), tc.origins[0]) {
+				t.Errorf("origin at %+v", p)
+			}
+		})
+	}
+	if ok, _ := lambdaurl.Formats()[0].Detect("AllowOrigins=https://a.example"); ok {
+		t.Error("lambda-url claims the shorthand, which an HTTP API's --cors-configuration shares")
 	}
 }

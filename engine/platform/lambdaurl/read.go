@@ -18,11 +18,15 @@ var urlConfigKeys = []string{"FunctionUrl", "FunctionArn", "FunctionName", "Auth
 // Parse reads a function URL's CORS configuration in the Lambda API's JSON:
 // a function URL configuration with a "Cors" member (get-function-url-config
 // output, --cli-input-json), or the Cors object itself (the CLI's --cors
-// JSON). Every fault comes back, positioned, in a policy.Errors: what the
+// JSON), or the CLI's shorthand for --cors (AllowOrigins=https://a.example,
+// AllowMethods=GET,POST; IsShorthand). Every fault comes back, positioned, in a policy.Errors: what the
 // JSON does not say as Lambda reads it, and what Lambda refuses (Validate).
 // A function URL configuration without Cors has no CORS: Parse returns nil
 // and no error.
 func Parse(text string) (*Cors, error) {
+	if IsShorthand(text) {
+		return parseShorthand(text)
+	}
 	return place.Parse(text, read, Validate)
 }
 
