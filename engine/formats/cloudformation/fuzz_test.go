@@ -28,7 +28,8 @@ func FuzzRead(f *testing.F) {
 		if !errors.As(err, &es) || len(es) == 0 {
 			t.Fatalf("err %v (%T), want policy.Errors", err, err)
 		}
-		lines := strings.Count(text, "\n") + 2
+		// YAML's line breaks are "\n", "\r\n" and a lone "\r".
+		lines := strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(text, "\r\n", "\n"), "\r") + 2
 		for _, e := range es {
 			if e.Line < 1 || e.Line > lines || e.Column < 1 {
 				t.Fatalf("fault %q at %d:%d, outside the text of %d lines", e.Msg, e.Line, e.Column, lines)

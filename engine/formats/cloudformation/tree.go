@@ -169,10 +169,16 @@ func yamlError(err error, file string) *policy.Error {
 	return e
 }
 
+// lineStarts are the offsets where YAML's lines start: after "\n",
+// "\r\n" or a lone "\r" (YAML 1.2 §5.4, line break characters), as the
+// parser counts the lines it reports.
 func lineStarts(text string) []int {
 	ls := []int{0}
 	for i := 0; i < len(text); i++ {
-		if text[i] == '\n' {
+		switch {
+		case text[i] == '\n':
+			ls = append(ls, i+1)
+		case text[i] == '\r' && (i+1 == len(text) || text[i+1] != '\n'):
 			ls = append(ls, i+1)
 		}
 	}
