@@ -27,13 +27,16 @@ import (
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
+	"github.com/whycors/whycors/engine/formats/serverless"
 	"github.com/whycors/whycors/engine/formats/starlette"
 	"github.com/whycors/whycors/engine/formats/terraform"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
 	"github.com/whycors/whycors/engine/platform/ec2"
 	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/r2"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
@@ -53,7 +56,9 @@ func Policies() []policy.Format {
 		djangocors.Formats(),
 		flaskcors.Formats(),
 		starlette.Formats(),
-		// Templates, read with HCL (hashicorp/hcl/v2).
+		// Templates, read with HCL (hashicorp/hcl/v2) and YAML
+		// (go.yaml.in/yaml/v3).
+		serverless.Formats(),
 		terraform.Formats(),
 	)
 }
@@ -68,12 +73,14 @@ func Edge() []policy.Format {
 	return join(
 		apigw.Formats(),
 		azure.Formats(),
+		cloudfront.Formats(),
 		ec2.Formats(),
 		express.Formats(),
 		fastifycors.Formats(),
 		gcs.Formats(),
 		honocors.Formats(),
 		koacors.Formats(),
+		lambdaurl.Formats(),
 		native.Formats(),
 		nginx.Formats(),
 		r2.Formats(),

@@ -221,7 +221,7 @@ func TestCapabilities(t *testing.T) {
 // format's, and a CloudFormation template with a Serverless-like key is
 // not.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), serverless.Formats()...)...)
+	reg := all.Registry()
 	if f, err := reg.Resolve("auto", policy.Source{Text: postest.Golden(t, "serverless.yml")}); err != nil || f.Name() != "serverless" {
 		t.Errorf("Resolve = %v, %v", f, err)
 	}
@@ -268,7 +268,7 @@ func FuzzParse(f *testing.F) {
 // TestExplainFix: the explainer's fix for a blocked fetch is a diff of the
 // user's serverless.yml, at the cors setting that answered.
 func TestExplainFix(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), serverless.Formats()...)...)
+	reg := all.Registry()
 	req := explain.Request{Origin: "https://evil.example", URL: "https://xyz.execute-api.eu-west-1.amazonaws.com/reports",
 		Init: fetch.Init{Method: "GET", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}}
 	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "serverless", Text: postest.Golden(t, "serverless.yml")}}, advise.Options(reg))

@@ -234,7 +234,7 @@ func TestWriteRefusals(t *testing.T) {
 // TestLint: credentials with "*" is the engine's wildcard-credentials
 // error.
 func TestLint(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), cloudfront.Formats()...)...)
+	reg := all.Registry()
 	text := `{"AccessControlAllowOrigins": {"Items": ["*"]}, "AccessControlAllowHeaders": {"Items": []}, "AccessControlAllowMethods": {"Items": ["GET"]}, "AccessControlAllowCredentials": true, "OriginOverride": true}`
 	fs, err := lint.Lint(reg, text, "")
 	if err != nil {
@@ -251,7 +251,7 @@ func TestLint(t *testing.T) {
 // TestDetect: every format's registry resolves the policy to
 // cloudfront-rhp, and not a CloudFormation template.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), cloudfront.Formats()...)...)
+	reg := all.Registry()
 	for _, text := range []string{postest.Golden(t, "response-headers-policy-config.json"), postest.Golden(t, "written.golden.json"),
 		`{"CorsConfig": {"AccessControlAllowOrigins": {"Quantity": 1, "Items": ["*"]}}}`} {
 		if f, err := reg.Resolve("auto", policy.Source{Text: text}); err != nil || f.Name() != "cloudfront-rhp" {
@@ -299,7 +299,7 @@ func FuzzParse(f *testing.F) {
 // explainer's fix for a refused Origin is a diff of the user's policy,
 // Quantity included.
 func TestExplainFix(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), cloudfront.Formats()...)...)
+	reg := all.Registry()
 	req := explain.Request{Origin: "https://other.example", URL: "https://d111111abcdef8.cloudfront.net/api", Init: fetch.Init{Method: "GET"}}
 	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "cloudfront-rhp", Text: postest.Golden(t, "response-headers-policy-config.json")}}, advise.Options(reg))
 	if err != nil {

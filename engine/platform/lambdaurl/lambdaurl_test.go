@@ -223,7 +223,7 @@ func TestWriteRefusals(t *testing.T) {
 // TestLint: credentials with "*" is the engine's wildcard-credentials
 // error, at AllowCredentials in the user's text.
 func TestLint(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), lambdaurl.Formats()...)...)
+	reg := all.Registry()
 	text := "{\"Cors\": {\n  \"AllowOrigins\": [\"*\"],\n  \"AllowCredentials\": true\n}}"
 	fs, err := lint.Lint(reg, text, "lambda-url")
 	if err != nil {
@@ -244,7 +244,7 @@ func TestLint(t *testing.T) {
 // configuration to lambda-url, and lambda-url does not claim the Cors
 // object alone, which an API Gateway HTTP API's CorsConfiguration shares.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), lambdaurl.Formats()...)...)
+	reg := all.Registry()
 	tests := []struct {
 		desc, text string
 		want       string // the one format resolved; "" when lambda-url must not claim it
@@ -301,7 +301,7 @@ func FuzzParse(f *testing.F) {
 // TestExplainFix: the explainer's fix for a blocked fetch is a diff of the
 // user's function URL configuration.
 func TestExplainFix(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), lambdaurl.Formats()...)...)
+	reg := all.Registry()
 	req := explain.Request{Origin: "https://shop.example", URL: "https://abc.lambda-url.eu-west-1.on.aws/orders",
 		Init: fetch.Init{Method: "POST", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}}
 	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "lambda-url", Text: postest.Golden(t, "function-url-config.json")}}, advise.Options(reg))
