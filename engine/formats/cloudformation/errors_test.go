@@ -90,3 +90,16 @@ func TestErrors(t *testing.T) {
 }
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// TestUnresolvedMethod: a method from a parameter nobody gave is left
+// out, with its finding, rather than refused as a method S3 does not know.
+func TestUnresolvedMethod(t *testing.T) {
+	tpl, err := cloudformation.Read(policy.Source{Text: "Parameters:\n  Verb: {Type: String}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ['*']\n            AllowedMethods: [GET, !Ref Verb]\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := tpl.Chosen().S3.Rules[0]
+	if len(r.AllowedMethods) != 1 || len(tpl.Assumptions) != 1 || tpl.Assumptions[0].Pos.Line != 10 {
+		t.Errorf("methods %q, assumptions %+v", r.AllowedMethods, tpl.Assumptions)
+	}
+}

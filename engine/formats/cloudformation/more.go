@@ -89,7 +89,7 @@ func (rd *reader) responseHeadersPolicy(props *node) *Resource {
 			return nil
 		}
 		rd.unknownKeys(w, []string{"Items"})
-		out, at := rd.strings(w, "Items")
+		out, at := rd.stringsOf(w, "Items", key)
 		for _, n := range at {
 			c.Values[key] = append(c.Values[key], cloudfront.Position{Path: n.path, Line: n.line, Column: n.col})
 		}

@@ -517,6 +517,12 @@ func (rd *reader) strListAs(rn *node, key, model string, r *s3.Rule) []string {
 // strings reads m's list key: each value resolved, with the node it
 // came from; nil when m has no such key (or it is AWS::NoValue).
 func (rd *reader) strings(m *node, key string) ([]string, []*node) {
+	return rd.stringsOf(m, key, key)
+}
+
+// stringsOf is strings of m's key, a list of the property named field
+// (CloudFront's Items of AccessControlAllowMethods).
+func (rd *reader) stringsOf(m *node, key, field string) ([]string, []*node) {
 	v := m.get(key)
 	if v == nil || noValue(v) {
 		return nil, nil
@@ -526,9 +532,14 @@ func (rd *reader) strings(m *node, key string) ([]string, []*node) {
 		rd.fail(v, key+" wants a list of strings, got "+v.kindName())
 		return nil, nil
 	}
-	out, at := make([]string, len(items)), make([]*node, len(items))
-	for i, it := range items {
-		out[i], at[i] = it.s, it.n
+	out, at := make([]string, 0, len(items)), make([]*node, 0, len(items))
+	for _, it := range items {
+		if strings.Contains(field, "Methods") && strings.HasPrefix(it.s, unresolvedPrefix) {
+			// A method nobody gave is left out (its finding says so):
+			// the platform would refuse the placeholder as a method.
+			continue
+		}
+		out, at = append(out, it.s), append(at, it.n)
 	}
 	return out, at
 }
