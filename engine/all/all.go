@@ -15,6 +15,7 @@ package all
 
 import (
 	"github.com/whycors/whycors/engine/formats/chicors"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
 	"github.com/whycors/whycors/engine/formats/djangocors"
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/express"
@@ -58,6 +59,7 @@ func Policies() []policy.Format {
 		starlette.Formats(),
 		// Templates, read with HCL (hashicorp/hcl/v2) and YAML
 		// (go.yaml.in/yaml/v3).
+		cloudformation.Formats(),
 		serverless.Formats(),
 		terraform.Formats(),
 	)

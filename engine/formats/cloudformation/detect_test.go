@@ -5,28 +5,12 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/formats/cloudformation"
-	"github.com/whycors/whycors/engine/platform/cloudfront"
-	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// registry is the engine's formats and this one, with the function URL
-// and CloudFront formats (whose Detect must leave templates to this one)
-// when engine/all does not list them yet.
-func registry() *policy.Registry {
-	fs := append(all.Formats(), cloudformation.Formats()...)
-	have := map[string]bool{}
-	for _, f := range fs {
-		have[f.Name()] = true
-	}
-	for _, f := range append(lambdaurl.Formats(), cloudfront.Formats()...) {
-		if !have[f.Name()] {
-			fs = append(fs, f)
-		}
-	}
-	return policy.NewRegistry(fs...)
-}
+// registry is the engine's, which lists this format with the function
+// URL and CloudFront formats (whose Detect must leave templates to it).
+func registry() *policy.Registry { return all.Registry() }
 
 // TestDetect: each golden template is claimed by this format alone, and
 // what other formats claim (an S3 CorsConfiguration fragment, an HTTP

@@ -202,10 +202,10 @@ func (t *Template) routable(r *Resource) bool {
 }
 
 func bucketURL(name, host, path string) bool {
-	if strings.HasPrefix(host, name+".s3.") || strings.HasPrefix(host, name+".s3-") {
+	if rest, ok := strings.CutPrefix(host, name+"."); ok && isS3Endpoint(rest) {
 		return true
 	}
-	if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+	if isS3Endpoint(host) {
 		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 		return first == name
 	}
@@ -302,3 +302,9 @@ func (words) Decision(n policy.Note) string {
 
 // Words are this format's sentences, for the explainer.
 func Words() policy.Words { return words{} }
+
+// isS3Endpoint reports an S3 endpoint host: "s3." or a legacy regional
+// "s3-" endpoint (s3-us-west-2.amazonaws.com).
+func isS3Endpoint(host string) bool {
+	return len(host) > 3 && host[:2] == "s3" && (host[2] == '.' || host[2] == '-')
+}
