@@ -10,10 +10,15 @@
 // is fetched only when the page needs it: a policy to read, the fixes
 // panel on screen, the convert panel opened, a HAR file to read.
 //
-// The words (the headline, the placing of errors, the share link and its
-// redaction, where a rule is in the pasted text) are pure functions of
-// words.mjs.
+// This module draws and wires; the pure parts are modules of their own,
+// tested with node --test (e2e/simulator/node): words.mjs (the headline,
+// the placing of errors, the share link and its redaction, where a rule
+// is in the pasted text), state.mjs (form <-> scenario), exchange.mjs (the
+// exchange picture as data) and presets.mjs (the presets, as data).
 import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, lineSpan, plain, summaryOf } from "./words.mjs";
+import { EXTRA_KEYS, formOf, replyText, scenario } from "./state.mjs";
+import { REQ_PRESETS, SRV_PRESETS } from "./presets.mjs";
+import { exchange } from "./exchange.mjs";
 
 (function () {
   const $ = (id) => document.getElementById(id);
@@ -24,59 +29,6 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
   let limits = { page_har: 8 << 20, link: 2 << 20 };
   const timings = [];
   globalThis.whycorsTimings = timings; // per explain call, in ms (scripts/bench-site.sh reads it)
-
-  // ---------- presets ----------
-  const REQ_PRESETS = {
-    "json-post": {
-      origin: "https://app.example", url: "https://api.example/v1/orders", method: "POST",
-      headers: [["Content-Type", "application/json"], ["Authorization", "Bearer eyJhbGciOi.token"]],
-      credentials: "same-origin", mode: "cors", body: "string",
-    },
-    "s3-upload": {
-      origin: "https://app.example", url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.jpg", method: "PUT",
-      headers: [["Content-Type", "image/jpeg"], ["x-amz-acl", "private"], ["x-amz-meta-owner", "42"]],
-      credentials: "same-origin", mode: "cors", body: "string",
-    },
-    font: {
-      origin: "https://app.example", url: "https://cdn.example/fonts/inter.woff2", method: "GET",
-      headers: [], credentials: "same-origin", mode: "cors", body: "",
-    },
-    delete: {
-      origin: "https://app.example", url: "https://api.example/items/1", method: "DELETE",
-      headers: [], credentials: "include", mode: "cors", body: "",
-    },
-    "simple-get": {
-      origin: "https://app.example", url: "https://api.example/items/1", method: "GET",
-      headers: [], credentials: "same-origin", mode: "cors", body: "",
-    },
-  };
-  // Server presets, one per source system. When the build has no reader
-  // for the system's own format, the preset falls back to the replies the
-  // system is documented to send (shared/reference/cloud-policies.md §5),
-  // pasted as raw replies.
-  const SRV_PRESETS = {
-    ec2: {
-      format: "ec2", text: "ec2\n",
-      raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nAccess-Control-Allow-Methods: GET, POST, OPTIONS, DELETE, PUT\nAccess-Control-Allow-Headers: content-type, authorization, x-amz-date, x-amz-security-token\nAccess-Control-Max-Age: 1800\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: text/xml;charset=UTF-8\n",
-    },
-    s3: {
-      format: "s3-json",
-      text: '[\n  {\n    "AllowedOrigins": ["https://app.example"],\n    "AllowedMethods": ["GET", "PUT"],\n    "AllowedHeaders": ["content-type", "x-amz-*"],\n    "ExposeHeaders": ["ETag"],\n    "MaxAgeSeconds": 3000\n  }\n]\n',
-    },
-    "apigw-http": {
-      format: "auto",
-      text: '{\n  "CorsConfiguration": {\n    "AllowOrigins": ["https://app.example"],\n    "AllowMethods": ["GET", "POST"],\n    "AllowHeaders": ["content-type"],\n    "ExposeHeaders": ["x-request-id"],\n    "MaxAge": 300,\n    "AllowCredentials": false\n  }\n}\n',
-      raw: "HTTP/2 204\naccess-control-allow-origin: https://app.example\naccess-control-allow-methods: GET,POST\naccess-control-allow-headers: content-type\naccess-control-max-age: 300\n\nHTTP/2 200\naccess-control-allow-origin: https://app.example\naccess-control-expose-headers: x-request-id\ncontent-type: application/json\n",
-    },
-    "apigw-rest": {
-      format: "auto",
-      text: '{\n  "RestApiCors": {\n    "AllowMethods": ["GET", "OPTIONS"],\n    "AllowHeaders": "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token",\n    "AllowOrigin": "*",\n    "GatewayResponses": [],\n    "Integration": "mock"\n  }\n}\n',
-      raw: "HTTP/1.1 200 OK\nAccess-Control-Allow-Headers: Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token\nAccess-Control-Allow-Methods: GET,OPTIONS\nAccess-Control-Allow-Origin: *\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\nContent-Type: application/json\n",
-    },
-    plain: {
-      raw: "HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\nAccess-Control-Allow-Headers: Content-Type\nAccess-Control-Max-Age: 600\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nContent-Type: application/json\n",
-    },
-  };
 
   // ---------- the form ----------
   const form = $("form");
@@ -131,7 +83,6 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
   // (then) and a CDN. The form cannot edit them; they stay in the
   // scenario (and in the next link) until the user drops them.
   let extra = null;
-  const EXTRA_KEYS = ["routes", "then", "cdn"];
   function setExtra(x) {
     extra = x && EXTRA_KEYS.some((k) => x[k] !== undefined && x[k] !== null) ? x : null;
     const note = $("extra-note");
@@ -187,26 +138,6 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
     if (!radio) return;
     radio.checked = true;
     for (const p of ["policy", "raw", "har"]) $("pane-" + p).hidden = p !== src;
-  }
-
-  // The scenario of shared/design.md, built from the form as typed.
-  function scenario(st, browser) {
-    const req = {
-      origin: st.origin,
-      url: st.url,
-      method: st.method,
-      headers: st.headers.filter((h) => h[0] !== ""),
-      credentials: st.credentials,
-      mode: st.mode,
-    };
-    if (st.body === "string") req.body = "";
-    else if (st.body) req.body_type = st.body;
-    const sc = { browser: browser, request: req };
-    // HAR imports land in the raw replies, so "har" reads them too.
-    if (st.source === "policy" && st.policy.trim() !== "") sc.policy = { format: st.format, text: st.policy };
-    if (st.source !== "policy" && st.raw.trim() !== "") sc.policy = { format: "raw", text: st.raw };
-    if (st.extra) for (const k of EXTRA_KEYS) if (st.extra[k] !== undefined && st.extra[k] !== null) sc[k] = st.extra[k];
-    return sc;
   }
 
   // ---------- the engines ----------
@@ -724,106 +655,12 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
     if (!ul.children.length) ul.appendChild(el("li", "hint", "No findings."));
   }
 
-  // ---------- the timeline picture ----------
-  // Marks each header line of a reply with the engine's step that read it.
-  // A step's ID without the redirect hop it belongs to ("hop[1].preflight.status"
-  // is a preflight check too).
-  function baseID(s) {
-    return (s.id || "").replace(/^hop\[\d+\]\./, "");
-  }
-  function stepFor(steps, name, preflight) {
-    name = name.toLowerCase();
-    for (const s of steps || []) {
-      if (!s.header) continue;
-      const sn = s.header.split(":")[0].trim().toLowerCase();
-      const isPre = baseID(s).startsWith("preflight");
-      if (sn === name && isPre === preflight) return s;
-    }
-    return null;
-  }
-
-  function firstFail(steps) {
-    const s = (steps || []).find((x) => x.status === "fail" && !/^server\./.test(baseID(x)));
-    return s ? plain(s.detail || s.title || "").replace(/\s*\(at \$[^)]*\)/g, "") : "";
-  }
-
+  // ---------- the exchange picture ----------
   function renderTimeline(st, v) {
     const box = $("timeline");
     box.textContent = "";
-    if (v.error) {
-      box.appendChild(el("p", "hint", "No picture: the engine could not explain this scenario."));
-      return;
-    }
-    const steps = v.steps || [];
-    const failed = steps.find((s) => s.status === "fail" && !/^server\./.test(baseID(s))) || steps.find((s) => s.status === "fail");
-    const why = failed ? plain(failed.detail || failed.title || "").replace(/\s*\(at \$[^)]*\)/g, "") : "";
-    const failedPre = failed && baseID(failed).startsWith("preflight");
-    const msgs = chainMessages(st, v) || [];
-    if (msgs.length) {
-      drawTimeline(box, st, msgs, true);
-      return;
-    }
-    const pf = v.preflight || {};
-    if (pf.sent) {
-      const lines = [];
-      const reqH = (pf.request && pf.request.headers) || [];
-      if (reqH.length) reqH.forEach((h) => lines.push({ t: h[0] + ": " + h[1] }));
-      else for (const k in pf.headers || {}) lines.push({ t: k + ": " + pf.headers[k] });
-      msgs.push({ dir: "out", title: "Preflight: OPTIONS " + st.url, lines: lines });
-      if (pf.reply) {
-        msgs.push({ dir: "in", title: "Preflight reply: " + pf.reply.status, lines: replyLines(pf.reply, steps, true), decided: failedPre, why: why });
-      } else {
-        msgs.push({ dir: "in", title: "Preflight reply: none", lines: [], decided: failedPre, why: why });
-      }
-    }
-    const ar = v.actual_request;
-    if (v.actual_sent) {
-      const lines = ((ar && ar.headers) || []).map((h) => ({ t: h[0] + ": " + h[1] }));
-      msgs.push({ dir: "out", title: "Request: " + ((ar && ar.method) || st.method) + " " + st.url, lines: lines });
-      if (v.reply) msgs.push({ dir: "in", title: "Reply: " + v.reply.status, lines: replyLines(v.reply, steps, false), decided: !!failed && !failedPre, why: why });
-    } else {
-      msgs.push({ dir: "out", title: "Request: " + st.method + " " + st.url + " — not sent", lines: [], skipped: true, decided: !!failed && !pf.sent, why: why });
-    }
-    if (!failed && msgs.length) msgs[msgs.length - 1].ok = true;
-    drawTimeline(box, st, msgs, false);
-  }
-
-  // chainMessages is the picture of a fetch that went to more than one URL
-  // (redirect hops) or of a session of fetches (scenario "then"), from
-  // each verdict's requests, in the order sent; null for a single
-  // exchange, which renderTimeline draws with every header line.
-  function chainMessages(st, v) {
-    const fetches = [v].concat(v.then || []);
-    const reqs = v.requests || [];
-    const hops = reqs.some((r) => r.url !== (reqs[0] && reqs[0].url));
-    if (!hops && fetches.length === 1) return null;
-    const msgs = [];
-    fetches.forEach((f, i) => {
-      if (i > 0) {
-        const t = (st.extra && st.extra.then && st.extra.then[i - 1]) || {};
-        const wait = typeof t.after_seconds === "number" ? t.after_seconds + " s later" : "later";
-        const from = t.request && t.request.origin && t.request.origin !== st.origin ? ", from " + t.request.origin : "";
-        msgs.push({ sep: "Fetch " + (i + 1) + ", " + wait + from });
-      }
-      const rs = f.requests || [];
-      if (f.preflight && f.preflight.cached) msgs.push({ note: "Preflight answered by the browser's preflight cache: no OPTIONS sent" });
-      // A verdict's reply is its first actual reply: its lines are shown
-      // only when the fetch did not leave its URL.
-      const oneURL = rs.every((r) => r.url === rs[0].url);
-      rs.forEach((r, j) => {
-        const lines = [];
-        if (r.origin) lines.push({ t: "Origin: " + r.origin });
-        if (r.acrm) lines.push({ t: "Access-Control-Request-Method: " + r.acrm });
-        if (r.acrh) lines.push({ t: "Access-Control-Request-Headers: " + r.acrh });
-        msgs.push({ dir: "out", title: (r.preflight ? "Preflight: OPTIONS " : "Request: " + r.method + " ") + r.url, lines: lines });
-        const last = j === rs.length - 1;
-        const replyShown = last && oneURL && !r.preflight && f.reply ? replyLines(f.reply, f.steps || [], false) : [];
-        msgs.push({ dir: "in", title: (r.status ? "Reply: " + r.status : "No reply") + (r.from_cdn ? " — from the CDN's cache" : ""), lines: replyShown,
-          decided: last && !f.allowed, ok: last && f.allowed, why: last && !f.allowed ? firstFail(f.steps) : "" });
-      });
-      if (!rs.length) msgs.push({ dir: "out", title: "Nothing sent", lines: [], skipped: true, decided: !f.allowed, why: f.allowed ? "" : firstFail(f.steps) });
-    });
-    return msgs;
+    const x = exchange(st, v);
+    drawTimeline(box, st, x.msgs, x.chain);
   }
 
   // drawTimeline draws msgs as a list of messages between the page and
@@ -872,17 +709,6 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
     wrap.appendChild(ol);
     box.appendChild(wrap);
   }
-
-  function replyLines(reply, steps, preflight) {
-    return (reply.headers || []).map((h) => {
-      const s = stepFor(steps, h[0], preflight);
-      const l = { t: h[0] + ": " + h[1] };
-      if (s && s.status === "pass") Object.assign(l, { c: "pass", mark: "✓", why: s.title });
-      else if (s && s.status === "fail") Object.assign(l, { c: "fail", mark: "✗", why: s.title });
-      return l;
-    });
-  }
-
 
   // ---------- share link ----------
   // The fragment is "#s=" and the base64url (no padding) of the scenario
@@ -950,59 +776,6 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
   function linkNote(text) {
     $("link-note").textContent = text;
     $("link-note").hidden = !text;
-  }
-
-  // The form's fields for a scenario: scenario() the other way round.
-  // Raw replies given as "preflight" and "response" become raw reply text,
-  // each absent one written as the contract's default (404 with no
-  // headers, 200 with no headers) so the raw reader takes them in order.
-  // What the form cannot hold is added to lost.
-  function formOf(sc, lost) {
-    const rq = sc.request;
-    const st = {
-      browser: typeof sc.browser === "string" && sc.browser ? sc.browser : "chrome",
-      origin: String(rq.origin ?? ""),
-      url: String(rq.url ?? ""),
-      method: typeof rq.method === "string" && rq.method ? rq.method : "GET",
-      headers: headerPairs(rq.headers),
-      credentials: rq.credentials || "same-origin",
-      mode: rq.mode || "cors",
-      body: rq.body_type ? String(rq.body_type) : typeof rq.body === "string" ? "string" : "",
-    };
-    if (rq.redirect) lost.push("request.redirect");
-    const ex = {};
-    for (const k of EXTRA_KEYS) if (sc[k] !== undefined && sc[k] !== null) ex[k] = sc[k];
-    st.extra = Object.keys(ex).length ? ex : null;
-    const pol = sc.policy;
-    if (pol && typeof pol === "object") {
-      if (pol.format === "raw") Object.assign(st, { source: "raw", raw: String(pol.text ?? "") });
-      else Object.assign(st, { source: "policy", format: String(pol.format || "auto"), policy: String(pol.text ?? "") });
-      if (sc.preflight || sc.response) lost.push("replies beside a policy");
-      return st;
-    }
-    st.source = "raw";
-    st.raw = "";
-    if (sc.preflight || sc.response) {
-      const pre = sc.preflight || { status: 404, headers: [] };
-      const act = sc.response || { status: 200, headers: [] };
-      if (pre.status === 0 || act.status === 0) lost.push("a reply with status 0");
-      if (pre.status >= 300 && pre.status < 400) lost.push("a redirected preflight");
-      st.raw = replyText(pre, sc.preflight ? "" : "Not Found") + "\n" + replyText(act, sc.response ? "" : "OK");
-    }
-    return st;
-  }
-  // Header pairs from either JSON form of the contract: [[name, value], ...]
-  // or {"Name": "value"}.
-  function headerPairs(h) {
-    if (Array.isArray(h)) return h.filter(Array.isArray).map((x) => [String(x[0] ?? ""), String(x[1] ?? "")]);
-    if (h && typeof h === "object") return Object.entries(h).map(([k, v]) => [k, String(v ?? "")]);
-    return [];
-  }
-  // One reply as curl -i prints it, the form of the raw replies.
-  function replyText(r, reason) {
-    let s = "HTTP/1.1 " + r.status + (reason ? " " + reason : "") + "\n";
-    headerPairs(r.headers).forEach((h) => { s += h[0] + ": " + h[1] + "\n"; });
-    return s;
   }
 
   function copyText(text, button) {
@@ -1265,12 +1038,13 @@ import { browserName, closestRule, docLink, fieldOf, fragmentOf, b64urlDecode, l
     }
     const page = new URL(".", location.href).href;
     const urls = [page];
-    document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload]").forEach((e) => urls.push(e.src || e.href));
-    for (const f of ["./words.mjs", "whycors.wasm", "whycors-full.wasm"]) urls.push(new URL(f, location.href).href);
+    document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload], link[rel=modulepreload]").forEach((e) => urls.push(e.src || e.href));
+    urls.push(new URL("whycors-full.wasm", location.href).href);
     navigator.serviceWorker.register("sw.js").then(() => caches.open(OFFLINE_CACHE)).then((c) =>
       c.keys().then((have) => {
         const haveURLs = new Set(have.map((r) => r.url));
         const want = new Set(urls);
+        globalThis.whycorsOfflineFiles = urls;
         return Promise.all([
           ...have.filter((r) => !want.has(r.url)).map((r) => c.delete(r)),
           ...urls.filter((u) => u === page || !haveURLs.has(u)).map((u) => c.add(new Request(u, u === page ? { cache: "no-cache" } : {}))),

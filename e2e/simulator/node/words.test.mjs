@@ -82,3 +82,47 @@ test("fieldOf places each fault", () => {
   assert.deepEqual(w.fieldOf({ path: "$[0].AllowedMethods[1]", line: 4, column: 31, message: "Unsupported method is FOO" }),
     { text: true, line: 4, column: 31, message: "Line 4, column 31: Unsupported method is FOO." });
 });
+
+import { scenario, formOf } from "../../../site/state.mjs";
+import { exchange } from "../../../site/exchange.mjs";
+import { REQ_PRESETS, SRV_PRESETS } from "../../../site/presets.mjs";
+
+test("scenario and formOf are each other's inverse on the form's fields", () => {
+  const cases = [
+    { desc: "raw replies, a string body", st: { browser: "firefox", origin: "https://a.example", url: "https://b.example/x", method: "PUT", headers: [["X-A", "1"]], credentials: "include", mode: "cors", body: "string", source: "raw", format: "auto", policy: "", raw: "HTTP/1.1 204\n", extra: null } },
+    { desc: "a policy, a Blob body, a later fetch kept as extra", st: { browser: "chrome", origin: "https://a.example", url: "https://b.example/", method: "POST", headers: [], credentials: "same-origin", mode: "no-cors", body: "blob:application/json", source: "policy", format: "s3-json", policy: "[]", raw: "", extra: { then: [{ request: { url: "https://b.example/" } }] } } },
+  ];
+  for (const c of cases) {
+    const lost = [];
+    const back = formOf(scenario(c.st, c.st.browser), lost);
+    assert.deepEqual(lost, [], c.desc);
+    for (const k of ["browser", "origin", "url", "method", "headers", "credentials", "mode", "body", "source", "extra"]) assert.deepEqual(back[k], c.st[k], c.desc + ": " + k);
+    assert.equal(back[c.st.source === "raw" ? "raw" : "policy"], c.st.source === "raw" ? c.st.raw : c.st.policy, c.desc);
+  }
+  const lost = [];
+  formOf({ request: { url: "https://b.example/", redirect: "manual" }, response: { status: 0 } }, lost);
+  assert.deepEqual(lost, ["request.redirect", "a reply with status 0"]);
+});
+
+test("exchange pictures a refused preflight as decided, with the reason", () => {
+  const st = { origin: "https://a.example", url: "https://b.example/x", method: "PUT", extra: null };
+  const v = {
+    allowed: false, actual_sent: false,
+    preflight: { sent: true, request: { headers: [["Origin", "https://a.example"]] }, reply: { status: 403, headers: [["Content-Type", "application/xml"]] } },
+    steps: [{ id: "server.preflight.rule[0]", status: "fail", detail: "x (at $[0])" }, { id: "preflight.allow-origin", status: "fail", detail: "The response has no Access-Control-Allow-Origin header." }],
+    requests: [{ preflight: true, method: "OPTIONS", url: st.url, status: 403 }],
+  };
+  const x = exchange(st, v);
+  assert.equal(x.chain, false);
+  assert.deepEqual(x.msgs.map((m) => [m.dir, m.title, !!m.decided]), [
+    ["out", "Preflight: OPTIONS https://b.example/x", false],
+    ["in", "Preflight reply: 403", true],
+    ["out", "Request: PUT https://b.example/x — not sent", false],
+  ]);
+  assert.equal(x.msgs[1].why, "The response has no Access-Control-Allow-Origin header.");
+});
+
+test("presets are whole requests and servers", () => {
+  for (const [k, p] of Object.entries(REQ_PRESETS)) for (const f of ["origin", "url", "method", "headers", "credentials", "mode", "body"]) assert.ok(f in p, k + " lacks " + f);
+  for (const [k, p] of Object.entries(SRV_PRESETS)) assert.ok(typeof p.text === "string" || typeof p.raw === "string", k + " has no text");
+});
