@@ -20,7 +20,7 @@ func (*Format) Doc() string { return source }
 // value positioned at the setting that holds it (line 1 for a default).
 //
 // Semantics: origins are the application's own settings (exact entries,
-// compared by scheme and host, and regexes stated as ^(?:pattern)
+// compared by scheme and host, and regexes anchored at the start (pylit.Anchored)
 // because re.match anchors only the start); CORS_ALLOW_ALL_ORIGINS with
 // credentials echoes every origin.
 func (f *Format) ReadRules(text string) (*portable.Config, error) {
@@ -69,7 +69,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 				r.Regex = map[int]bool{}
 			}
 			r.Regex[len(r.Origins)] = true
-			r.Origins = append(r.Origins, portable.Value{Text: "^(?:" + strings.TrimPrefix(re, "^") + ")", Pos: pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")})
+			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(re, false), Pos: pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")})
 		}
 	}
 	r.Methods = list(c.AllowMethods.Elems(), pos("CORS_ALLOW_METHODS"))

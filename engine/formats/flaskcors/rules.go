@@ -21,7 +21,7 @@ func (*Format) Doc() string { return source }
 // @cross_origin route.
 //
 // Semantics: origins are the application's own code; an entry flask-cors
-// takes for a regex (probably_regex) is stated as ^(?:pattern), since
+// takes for a regex (probably_regex) is anchored at the start (pylit.Anchored), since
 // re.match anchors only the start; "*" without send_wildcard echoes
 // every origin (ReflectAny); allow_headers "*" echoes the requested
 // names.
@@ -106,7 +106,7 @@ func configRule(i int, at portable.Pos, o *Options, vals map[string]pylit.Value)
 				r.Regex = map[int]bool{}
 			}
 			r.Regex[len(r.Origins)] = true
-			r.Origins = append(r.Origins, portable.Value{Text: "^(?:" + strings.TrimPrefix(p.Text, "^") + ")", Pos: pos("origins")})
+			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(p.Text, false), Pos: pos("origins")})
 		default:
 			r.Origins = append(r.Origins, portable.Value{Text: p.Text, Pos: pos("origins")})
 		}

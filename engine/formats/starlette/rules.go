@@ -3,6 +3,7 @@ package starlette
 import (
 	"strconv"
 
+	"github.com/whycors/whycors/engine/formats/internal/pylit"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -18,8 +19,8 @@ func (*Format) Doc() string { return source }
 // written (the call for an option left to its default).
 //
 // Semantics: origins are the application's own code (strings compared
-// exactly, and allow_origin_regex, stated as ^(?:pattern)$ because
-// Starlette matches it in full); allow_headers adds the four safelisted
+// exactly, and allow_origin_regex anchored at both ends, pylit.Anchored,
+// because Starlette matches it in full); allow_headers adds the four safelisted
 // names, and "*" reflects the requested ones.
 func (f *Format) ReadRules(text string) (*portable.Config, error) {
 	c, err := Parse(text)
@@ -72,7 +73,7 @@ func configRule(i int, m *Middleware) portable.ConfigRule {
 		r.Origins = list("allow_origins", m.AllowOrigins.Elems())
 		if m.HasRegex {
 			r.Regex = map[int]bool{len(r.Origins): true}
-			r.Origins = append(r.Origins, portable.Value{Text: "^(?:" + m.Regex + ")$", Pos: opt("allow_origin_regex")})
+			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(m.Regex, true), Pos: opt("allow_origin_regex")})
 		}
 	}
 	r.Methods = list("allow_methods", m.methods.Elems())

@@ -170,3 +170,26 @@ func check(t *testing.T, s string, lines int, v pylit.Value) {
 		}
 	}
 }
+
+// TestAnchored: a pattern is stated as re.match (start) or re.fullmatch
+// (both ends) matches it, grouped only when a top-level | needs it.
+func TestAnchored(t *testing.T) {
+	for _, c := range []struct {
+		desc, pattern string
+		full          bool
+		want          string
+	}{
+		{desc: "re.match anchors the start only (Python re docs, re.match)", pattern: `https://.*\.example\.com`, want: `^https://.*\.example\.com`},
+		{desc: "the user's own anchors are kept once", pattern: `^https://a\.test$`, want: `^https://a\.test$`},
+		{desc: "re.fullmatch anchors both ends (Python re docs, re.fullmatch)", pattern: `https://a\.test`, full: true, want: `^https://a\.test$`},
+		{desc: "fullmatch of a pattern already ending in $ adds none", pattern: `https://a\.test$`, full: true, want: `^https://a\.test$`},
+		{desc: "an escaped $ is a character, not an anchor", pattern: `a\$`, full: true, want: `^a\$$`},
+		{desc: "a top-level | is grouped: ^ binds only its first branch", pattern: `^https://a\.test|https://b\.test`, want: `^(?:https://a\.test|https://b\.test)`},
+		{desc: "a top-level | under fullmatch is grouped and anchored", pattern: `a|b`, full: true, want: `^(?:a|b)$`},
+		{desc: "a | inside a group or a class needs no group", pattern: `https://(a|b)\.test[|]$`, want: `^https://(a|b)\.test[|]$`},
+	} {
+		if got := pylit.Anchored(c.pattern, c.full); got != c.want {
+			t.Errorf("%s: Anchored(%q, %v) = %q, want %q", c.desc, c.pattern, c.full, got, c.want)
+		}
+	}
+}

@@ -118,6 +118,63 @@ func Compile(v Value, path string, full, fold bool) (*Regexp, *policy.Error) {
 	return &Regexp{Source: v.S, re: re}, nil
 }
 
+// Anchored states pattern as the regular expression it is matched as:
+// anchored at the start (re.match), and at the end too when full
+// (re.fullmatch). A pattern without a top-level | needs no group, so it
+// is written "^" + pattern (its own ^ and $ kept, once): its anchors
+// and suffix stay where lint reads them; one with a top-level | is
+// grouped, "^(?:a|b)".
+func Anchored(pattern string, full bool) string {
+	body := strings.TrimPrefix(pattern, "^")
+	if topLevelAlt(body) {
+		if full {
+			return "^(?:" + body + ")$"
+		}
+		return "^(?:" + body + ")"
+	}
+	if full && !endAnchored(body) {
+		body += "$"
+	}
+	return "^" + body
+}
+
+// topLevelAlt reports a | outside every group and character class.
+func topLevelAlt(re string) bool {
+	depth, class := 0, false
+	for i := 0; i < len(re); i++ {
+		switch c := re[i]; {
+		case c == '\\':
+			i++
+		case class:
+			class = c != ']'
+		case c == '[':
+			class = true
+			if i+1 < len(re) && re[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(re) && re[i+1] == ']' {
+				i++
+			}
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == '|' && depth == 0:
+			return true
+		}
+	}
+	return false
+}
+
+// endAnchored reports a final $ that is not escaped.
+func endAnchored(re string) bool {
+	n := 0
+	for i := len(re) - 2; i >= 0 && re[i] == '\\'; i-- {
+		n++
+	}
+	return strings.HasSuffix(re, "$") && n%2 == 0
+}
+
 // Match reports whether the pattern matches s (re.match or re.fullmatch,
 // as compiled). A subject or pattern too costly for the matcher does not
 // match.
