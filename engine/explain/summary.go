@@ -68,14 +68,21 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	if srv != nil && srv.f != nil && srv.eval != nil && !srv.elsewhere(v.url(), 0) {
 		who = platformName(srv)
 	}
+	// A template's resource answers in its own name, with where it is.
+	var where []string
+	if p := v.DecidedBy; p != nil && p.Resource != "" && who != "The server" {
+		who = p.Resource
+		if p.File != "" {
+			where = append(where, p.File)
+		}
+		if p.Line > 0 {
+			where = append(where, "line "+strconv.Itoa(p.Line))
+		}
+	}
 	var s strings.Builder
 	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status))
-	if p := v.DecidedBy; p != nil && p.Resource != "" {
-		s.WriteString(" (" + p.Resource)
-		if p.Line > 0 {
-			s.WriteString(", line " + strconv.Itoa(p.Line))
-		}
-		s.WriteString(")")
+	if len(where) > 0 {
+		s.WriteString(" (" + strings.Join(where, ", ") + ")")
 	}
 	matched, nearest := ruleOf(v.Rules)
 	switch {
