@@ -90,6 +90,25 @@ func render(f string, rs []rule) (string, bool) {
 			return `{"CORSRules": ` + list + "}", true
 		}
 		return list, true
+	case "cloudformation":
+		var b strings.Builder
+		b.WriteString("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n")
+		for _, r := range rs {
+			lead := "          - "
+			for _, kv := range []struct {
+				k  string
+				ss []string
+			}{{"AllowedOrigins", r.origins}, {"AllowedMethods", r.methods}, {"AllowedHeaders", r.headers}, {"ExposedHeaders", r.expose}} {
+				if len(kv.ss) > 0 {
+					b.WriteString(lead + kv.k + ": " + q(kv.ss) + "\n")
+					lead = "            "
+				}
+			}
+			if r.maxAge != 0 {
+				b.WriteString(lead + "MaxAge: " + strconv.Itoa(r.maxAge) + "\n")
+			}
+		}
+		return b.String(), true
 	case "s3-cloudformation":
 		for _, r := range rs {
 			items = append(items, obj(member("AllowedOrigins", r.origins)+member("AllowedMethods", r.methods)+member("AllowedHeaders", r.headers)+member("ExposedHeaders", r.expose)+maxAgeMember("MaxAge", r.maxAge)))
@@ -466,6 +485,20 @@ func harHeaders(h [][2]string) string {
 	return strings.Join(out, ", ")
 }
 
+// inherits names, for a format whose rules are another format's, the
+// format whose stated reasons and refusals it shares where it has no
+// cell of its own: a template's S3 bucket is read onto S3's model and
+// answered by S3's evaluator (engine/formats/cloudformation), so what
+// S3 cannot state it cannot either. A text cell is not shared (the
+// syntax differs): the row's rules are rendered instead.
+var inherits = map[string]string{"cloudformation": "s3-cloudformation"}
+
+// has2 reports a cell of f's own.
+func has2(cells map[string]entry, f string) bool {
+	_, ok := cells[f]
+	return ok
+}
+
 // entry is one cell of the table: rules that format writes to trigger the
 // code (or a text of its own), or the reason the format cannot express
 // the problem.
@@ -563,6 +596,7 @@ var app = []string{"https://app.test"}
 // package doc's table.
 var matrix = map[string]row{
 	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
+		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
 		"starlette":           {text: starletteRejected},
@@ -583,7 +617,8 @@ var matrix = map[string]row{
 		"har":              no("a HAR is what a browser recorded: no platform refuses it (a text that is not a HAR is an input error, TestUnreadableIsAnInputError)"),
 	}),
 	"options-method": one(rule{origins: app, methods: []string{"GET", "OPTIONS"}}, map[string]entry{
-		"ec2": no(ec2Fixed),
+		"lambda-url": refusedAtUpload,
+		"ec2":        no(ec2Fixed),
 	}),
 	"wildcard-credentials": one(rule{origins: []string{"*"}, methods: put, creds: true}, with(cellsFor(no(credsImplied), []string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "azure-xml", "azure-json"}), map[string]entry{
 		"terraform": no(credsImplied), "terraform-plan": no(credsImplied),
@@ -597,6 +632,7 @@ var matrix = map[string]row{
 		"koa-cors":   no("@koa/cors sends the request's Origin instead of \"*\" when credentials is on (its index.js), so the reply is never \"*\" with credentials: lint reports reflect-any-origin there"),
 	})),
 	"reflect-any-origin": one(rule{origins: []string{"https://*"}, methods: put, creds: true}, map[string]entry{
+		"cloudfront-rhp":      refusedAtUpload,
 		"django-cors-headers": {text: pyDjango("CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n")},
 		"flask-cors":          {text: pyFlask("CORS(app, supports_credentials=True)\n")},
 		// Starlette compares allow_origins exactly: only a regex echoes any origin.
@@ -618,6 +654,7 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
+		"cloudfront-rhp": refusedAtUpload,
 		// django-cors-headers and Starlette compare their origin lists exactly
 		// (urlsplit scheme and host; `in`): only their regexes can trap.
 		"django-cors-headers": {text: pyDjango(`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*example\.com$"]` + "\n")},
@@ -655,12 +692,14 @@ var matrix = map[string]row{
 		"native": refusedAtUpload,
 	}),
 	"regex-literal": one(rule{origins: []string{"https://(app|www).test"}, methods: get}, map[string]entry{
-		"flask-cors": no("flask-cors takes an origin with any of * \\ ] ? $ ^ [ ( ) for a regular expression and compares the others as strings (flask_cors/core.py 3.0.10, probably_regex): an entry that looks like a regular expression is one"),
-		"native":     refusedAtUpload,
-		"express":    {text: `app.use(cors({origin: ["^https://app\\.test$"]}))`},
-		"ec2":        no(ec2Fixed),
+		"cloudfront-rhp": no("CloudFront's allowed origins are exact origins or one \"*\" wildcard (its CORS guide, understanding-response-headers-policies): no entry is read as a regular expression, and a pattern with regex characters is refused as an origin"),
+		"flask-cors":     no("flask-cors takes an origin with any of * \\ ] ? $ ^ [ ( ) for a regular expression and compares the others as strings (flask_cors/core.py 3.0.10, probably_regex): an entry that looks like a regular expression is one"),
+		"native":         refusedAtUpload,
+		"express":        {text: `app.use(cors({origin: ["^https://app\\.test$"]}))`},
+		"ec2":            no(ec2Fixed),
 	}),
 	"origin-never-matches": one(rule{origins: []string{"https://app.test/"}, methods: get}, map[string]entry{
+		"cloudfront-rhp": refusedAtUpload,
 		// django-cors-headers compares scheme and host only (urlsplit), so the
 		// row's trailing slash matches at run time (its check corsheaders.E014
 		// refuses it at manage.py check): a default port never matches.
@@ -669,6 +708,7 @@ var matrix = map[string]row{
 		"ec2":                 no(ec2Fixed),
 	}),
 	"no-origins": one(rule{methods: get}, map[string]entry{
+		"cloudformation": refusedAtUpload, "serverless": no("an http event's or httpApi's cors origins default to \"*\" when left out (serverless.com docs, apigateway#enabling-cors, http-api#cors-setup), so a configuration allowing none cannot be written"),
 		"terraform": refusedAtUpload, "terraform-plan": refusedAtUpload,
 		"rs-cors": no(goEmptyAll), "go-chi-cors": no(goEmptyAll), "echo-cors": no(goEmptyAll),
 		"gin-contrib-cors": no("gin-contrib/cors refuses an empty AllowOrigins without AllowAllOrigins at start (Validate: conflict settings, all origins disabled), so a configuration allowing none cannot run"),
@@ -700,14 +740,16 @@ var matrix = map[string]row{
 		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
 	}),
 	"wildcard-expose-credentials": one(rule{origins: app, methods: put, expose: []string{"*"}, creds: true}, map[string]entry{
-		"terraform": refusedAtUpload, "terraform-plan": refusedAtUpload,
+		"cloudformation": refusedAtUpload,
+		"terraform":      refusedAtUpload, "terraform-plan": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
 		"native":   refusedAtUpload,
 		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
 	}),
 	"invalid-name": one(rule{origins: app, methods: put, headers: []string{"X Bad"}}, map[string]entry{
-		"native": refusedAtUpload,
-		"ec2":    no(ec2Fixed),
+		"cloudfront-rhp": refusedAtUpload,
+		"native":         refusedAtUpload,
+		"ec2":            no(ec2Fixed),
 	}),
 	"safelisted-method": one(rule{origins: app, methods: []string{"GET", "PUT"}}, with(cellsFor(no(methodSelects), []string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json"}), map[string]entry{
 		"terraform": no(methodSelects), "terraform-plan": no(methodSelects),
@@ -718,6 +760,7 @@ var matrix = map[string]row{
 		"ec2":         no(ec2Fixed),
 	})),
 	"forbidden-method": one(rule{origins: app, methods: []string{"TRACE"}}, map[string]entry{
+		"cloudformation": refusedAtUpload, "lambda-url": refusedAtUpload, "cloudfront-rhp": refusedAtUpload,
 		"terraform": refusedAtUpload, "terraform-plan": refusedAtUpload,
 		"native": refusedAtUpload, "azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
@@ -739,17 +782,19 @@ var matrix = map[string]row{
 		"ec2":    no(ec2Fixed),
 	}),
 	"max-age-cap": one(rule{origins: app, methods: put, maxAge: 90000}, map[string]entry{
-		"native": refusedAtUpload, "apigw-http": refusedAtUpload,
+		"lambda-url": refusedAtUpload,
+		"native":     refusedAtUpload, "apigw-http": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
 		"ec2": no(ec2Fixed),
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
-		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "nginx", "raw", "har", "ec2"}), nil)),
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), nil)),
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "raw", "har", "ec2"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2"}), map[string]entry{
 		"nginx": {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 	})),
 	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
+		"lambda-url": no(oneRule), "cloudfront-rhp": no(oneRule), "serverless": no(oneRule),
 		"django-cors-headers": no("the settings module holds one configuration (the CORS_* settings), not a list of rules"),
 		"flask-cors":          no("resources is a dict keyed by path: a repeated key keeps only its last value (Python's dict display), so no two resources are alike"),
 		"starlette":           gap("", starletteStack),
@@ -762,6 +807,7 @@ var matrix = map[string]row{
 		"raw":       no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
+		"lambda-url": no(oneRule), "cloudfront-rhp": no(oneRule), "serverless": no(oneRule),
 		"django-cors-headers": no("the settings module holds one configuration (the CORS_* settings), not a list of rules"),
 		"flask-cors":          gap(pyFlask(`CORS(app, resources={r"/*": {"origins": ["https://app.test"], "methods": ["PUT"]}, r".*/*/*": {"origins": ["https://app.test"], "methods": ["GET", "PUT"]}})`+"\n"), "flask-cors tries resources by its own order, more slashes then longer first (flask_cors/core.py 3.0.10, parse_resources), so r\".*/*/*\" answers every path before r\"/*\"; lint does not state regex paths (a contrived case: that order puts the narrower resource first in the usual ones)"),
 		"starlette":           gap("", starletteStack),
@@ -797,6 +843,11 @@ func TestEveryCodeInEveryFormat(t *testing.T) {
 		}
 		for _, f := range reg.Names() {
 			cell := r.cells[f]
+			if from, ok := inherits[f]; ok {
+				if c, has := r.cells[from]; has && c.text == "" && !has2(r.cells, f) {
+					cell = c
+				}
+			}
 			if cell.cannot != "" {
 				continue
 			}
