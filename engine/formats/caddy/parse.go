@@ -1,0 +1,548 @@
+package caddy
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/gohdr"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// matcher is one matcher set: its matchers all must match (AND), the
+// values of one matcher any (OR), as caddyhttp's MatcherSet does.
+type matcher struct {
+	name    string // "@name", "/path" for an inline path matcher
+	paths   []string
+	methods []string
+	hdrs    []hdrMatch
+	line    int
+	col     int
+}
+
+// hdrMatch is one field of a header matcher: any of vals (with *
+// wildcards at either end), or absent ("!Field").
+type hdrMatch struct {
+	field  string
+	vals   []string
+	absent bool
+}
+
+// op is one header operation of a header directive, in the order
+// HeaderOps.ApplyTo runs them: add, set, delete, replace.
+type op struct {
+	kind      string // "add", "set", "delete", "replace"
+	field     string
+	value     string         // add, set; the search regexp of replace
+	with      string         // replace
+	re        *regexp.Regexp // replace
+	line, col int
+}
+
+// route is one directive of a site as an HTTP route: its matcher and
+// its handler.
+type route struct {
+	dir       string
+	m         *matcher
+	line, col int
+
+	// header: ops in ApplyTo's order; deferred when any field is deleted,
+	// on defer, or with a ?field (a Require of absent fields).
+	ops      []op
+	deferred bool
+	require  []string
+
+	// respond
+	status int
+	body   string
+
+	// handle, route: the routes inside (handle's sorted, route's as written)
+	sub   []*route
+	group int // handle routes of one level share a group: the first matching runs
+}
+
+// site is one site block.
+type site struct {
+	hosts  []string // lower case; empty for any host
+	ports  []string
+	routes []*route
+	line   int
+}
+
+// Directives with no effect on the headers or status of a CORS exchange
+// as Caddy 2.6.2 answers it: skipped.
+var skipped = map[string]bool{
+	"tls": true, "log": true, "root": true, "skip_log": true, "tracing": true, "bind": true,
+	"metrics": true, "push": true, "templates": true, "request_body": true,
+}
+
+// Terminal handlers whose reply is the application's (Respond's app).
+var upstreams = map[string]bool{"reverse_proxy": true, "php_fastcgi": true, "file_server": true}
+
+// Directives that change the reply or the request in ways not modelled:
+// reported with their position.
+var unsupported = map[string]string{
+	"import":         "its snippet or file is not modelled",
+	"map":            "sets variables from the request (not modelled)",
+	"vars":           "sets variables (not modelled)",
+	"redir":          "answers a redirect (not modelled)",
+	"rewrite":        "changes the path the matchers see (not modelled)",
+	"uri":            "changes the path the matchers see (not modelled)",
+	"try_files":      "changes the path the matchers see (not modelled)",
+	"method":         "changes the request's method (not modelled)",
+	"handle_path":    "strips a path prefix before its routes (not modelled)",
+	"basicauth":      "answers 401 before the headers' handlers reply",
+	"basic_auth":     "answers 401 before the headers' handlers reply",
+	"forward_auth":   "answers from an authentication service",
+	"request_header": "changes the request's headers (not modelled)",
+	"abort":          "closes the connection (not modelled)",
+	"error":          "answers through the error routes (not modelled)",
+	"handle_errors":  "answers errors with routes of its own (not modelled)",
+	"encode":         "adds Vary: Accept-Encoding to compressed replies (not modelled)",
+	"copy_response":  "belongs to reverse_proxy's handle_response (not modelled)",
+	"acme_server":    "is not an HTTP application handler",
+	"invoke":         "invokes a named route (not modelled)",
+}
+
+type parser struct {
+	errs     policy.Errors
+	matchers map[string]*matcher
+	group    int
+}
+
+func (p *parser) err(t token, msg string) {
+	if len(p.errs) < 100 {
+		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg})
+	}
+}
+
+// Parse reads a Caddyfile: an optional global options block, then site
+// blocks ("addresses {" ... "}"), or a single site's directives.
+func Parse(text string) (*Config, error) {
+	toks, errs := lex(text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	nodes, errs := tree(toks)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	c := &Config{}
+	p := &parser{}
+	if len(nodes) > 0 && nodes[0].name() == "{" && nodes[0].open {
+		nodes = nodes[1:] // global options: no effect on CORS replies
+	}
+	if len(nodes) == 0 {
+		return nil, policy.Errors{&policy.Error{Line: 1, Column: 1, Msg: "no site block and no directive"}}
+	}
+	bare := true
+	for _, n := range nodes {
+		if n.open && !isDirective(n.name()) {
+			bare = false
+		}
+	}
+	if bare {
+		// Directives alone (a paste of one site's body).
+		s := &site{line: nodes[0].args[0].line}
+		s.routes = p.site(nodes)
+		c.sites = append(c.sites, s)
+		c.bare = true
+	} else {
+		for _, n := range nodes {
+			if !n.open || isDirective(n.name()) {
+				p.err(n.args[0], "\""+n.name()+"\" outside a site block")
+				continue
+			}
+			s := &site{line: n.args[0].line}
+			for _, a := range n.args {
+				for _, addr := range strings.Split(a.text, ",") {
+					if addr = strings.TrimSpace(addr); addr != "" {
+						h, port := splitAddress(addr)
+						s.hosts = append(s.hosts, h)
+						s.ports = append(s.ports, port)
+					}
+				}
+			}
+			s.routes = p.site(n.block)
+			c.sites = append(c.sites, s)
+		}
+	}
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	for _, s := range c.sites {
+		if !hasUpstream(s.routes) && !c.bare {
+			c.Notes = append(c.Notes, "site at line "+strconv.Itoa(s.line)+" has no handler that answers (respond, reverse_proxy, file_server): Caddy answers requests that reach its end with an empty 200")
+		}
+	}
+	return c, nil
+}
+
+func isDirective(name string) bool {
+	return strings.HasPrefix(name, "@") || name == "header" || name == "respond" || upstreams[name] ||
+		name == "handle" || name == "route" || skipped[name] || unsupported[name] != ""
+}
+
+func hasUpstream(rs []*route) bool {
+	for _, r := range rs {
+		if upstreams[r.dir] || r.dir == "respond" || hasUpstream(r.sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAddress reads a site address: [scheme://]host[:port][/path].
+func splitAddress(a string) (host, port string) {
+	if i := strings.Index(a, "://"); i >= 0 {
+		if a[:i] == "https" {
+			port = "443"
+		} else {
+			port = "80"
+		}
+		a = a[i+3:]
+	}
+	if i := strings.IndexByte(a, '/'); i >= 0 {
+		a = a[:i]
+	}
+	if i := strings.LastIndexByte(a, ':'); i >= 0 {
+		a, port = a[:i], a[i+1:]
+	}
+	return strings.ToLower(a), port
+}
+
+// site reads one site's directives: named matchers first (they may be
+// used before they are defined), then routes, sorted as Caddy sorts them.
+func (p *parser) site(nodes []*node) []*route {
+	saved := p.matchers
+	p.matchers = map[string]*matcher{}
+	for k, v := range saved {
+		p.matchers[k] = v
+	}
+	for _, n := range nodes {
+		if strings.HasPrefix(n.name(), "@") {
+			p.namedMatcher(n)
+		}
+	}
+	rs := p.routes(nodes, true)
+	p.matchers = saved
+	return rs
+}
+
+func (p *parser) routes(nodes []*node, sorted bool) []*route {
+	var out []*route
+	for _, n := range nodes {
+		name := n.name()
+		switch {
+		case strings.HasPrefix(name, "@"):
+			continue
+		case name == "header":
+			out = append(out, p.header(n)...)
+		case name == "respond":
+			if r := p.respond(n); r != nil {
+				out = append(out, r)
+			}
+		case name == "handle" || name == "route":
+			r := &route{dir: name, line: n.args[0].line, col: n.args[0].col}
+			rest := p.matcherArg(n, r)
+			if len(rest) > 0 {
+				p.err(rest[0], name+" takes a matcher and a block only")
+			}
+			if name == "handle" {
+				r.sub = p.site(n.block)
+			} else {
+				r.sub = p.routes(n.block, false)
+				for _, m := range n.block {
+					if strings.HasPrefix(m.name(), "@") {
+						p.err(m.args[0], "named matchers inside route are not modelled; define them in the site block")
+					}
+				}
+			}
+			out = append(out, r)
+		case upstreams[name]:
+			r := &route{dir: name, line: n.args[0].line, col: n.args[0].col}
+			p.matcherArg(n, r)
+			out = append(out, r)
+		case skipped[name]:
+		case unsupported[name] != "":
+			p.err(n.args[0], name+" "+unsupported[name])
+		case name == "{":
+			p.err(n.args[0], "a block with no directive before it")
+		default:
+			p.err(n.args[0], "unknown or unmodelled directive \""+name+"\"")
+		}
+	}
+	if sorted {
+		sortRoutes(out)
+		// handle routes of one level are mutually exclusive when there is
+		// more than one (httpcaddyfile buildSubroute).
+		n := 0
+		for _, r := range out {
+			if r.dir == "handle" {
+				n++
+			}
+		}
+		if n > 1 {
+			p.group++
+			for _, r := range out {
+				if r.dir == "handle" {
+					r.group = p.group
+				}
+			}
+		}
+	}
+	return out
+}
+
+// matcherArg takes the matcher token after a directive's name (*, a
+// /path, or @name) and returns the remaining arguments.
+func (p *parser) matcherArg(n *node, r *route) []token {
+	args := n.args[1:]
+	if len(args) == 0 {
+		return args
+	}
+	t := args[0]
+	switch {
+	case t.text == "*" && !t.quoted:
+		return args[1:]
+	case strings.HasPrefix(t.text, "/") && !t.quoted:
+		r.m = &matcher{name: t.text, paths: []string{strings.ToLower(t.text)}, line: t.line, col: t.col}
+		return args[1:]
+	case strings.HasPrefix(t.text, "@") && !t.quoted:
+		m, ok := p.matchers[t.text]
+		if !ok {
+			p.err(t, "the named matcher "+t.text+" is not defined in this site")
+		}
+		r.m = m
+		return args[1:]
+	}
+	return args
+}
+
+// namedMatcher reads "@name matcher args..." or "@name { matcher args... }".
+func (p *parser) namedMatcher(n *node) {
+	m := &matcher{name: n.name(), line: n.args[0].line, col: n.args[0].col}
+	if n.open {
+		if len(n.args) > 1 {
+			p.err(n.args[1], "a named matcher takes a block or one matcher, not both")
+		}
+		for _, l := range n.block {
+			p.matcherLine(m, l.args, l.open)
+		}
+	} else {
+		if len(n.args) < 2 {
+			p.err(n.args[0], "the named matcher "+n.name()+" has no matcher")
+		}
+		p.matcherLine(m, n.args[1:], false)
+	}
+	if _, dup := p.matchers[m.name]; dup {
+		p.err(n.args[0], "the named matcher "+m.name+" is defined twice")
+	}
+	p.matchers[m.name] = m
+}
+
+func (p *parser) matcherLine(m *matcher, args []token, open bool) {
+	if len(args) == 0 {
+		return
+	}
+	kind, vals := args[0], args[1:]
+	if open {
+		p.err(kind, "matcher blocks are not modelled")
+		return
+	}
+	switch kind.text {
+	case "method":
+		for _, v := range vals {
+			m.methods = append(m.methods, v.text) // compared exactly (MatchMethod)
+		}
+		if len(vals) == 0 {
+			p.err(kind, "method matcher with no method")
+		}
+	case "path":
+		for _, v := range vals {
+			m.paths = append(m.paths, strings.ToLower(v.text))
+		}
+		if len(vals) == 0 {
+			p.err(kind, "path matcher with no path")
+		}
+	case "header":
+		switch {
+		case len(vals) == 0:
+			p.err(kind, "malformed header matcher: expected field")
+		case strings.HasPrefix(vals[0].text, "!"):
+			if len(vals) > 1 {
+				p.err(vals[1], "malformed header matcher: null matching headers cannot have a field value")
+			}
+			m.hdrs = append(m.hdrs, hdrMatch{field: gohdr.Canonical(vals[0].text[1:]), absent: true})
+		case len(vals) == 1:
+			p.err(vals[0], "malformed header matcher: expected both field and value")
+		default:
+			f := gohdr.Canonical(vals[0].text)
+			found := false
+			for i := range m.hdrs {
+				if m.hdrs[i].field == f && !m.hdrs[i].absent {
+					m.hdrs[i].vals = append(m.hdrs[i].vals, vals[1].text)
+					found = true
+				}
+			}
+			if !found {
+				m.hdrs = append(m.hdrs, hdrMatch{field: f, vals: []string{vals[1].text}})
+			}
+			if len(vals) > 2 {
+				p.err(vals[2], "a header matcher line takes one field and one value")
+			}
+		}
+	default:
+		p.err(kind, "the "+kind.text+" matcher is not modelled (method, path and header are)")
+	}
+}
+
+// header reads a header directive as httpcaddyfile does (headers
+// caddyfile.go): the first line's field, or a block of fields; a route
+// for the operations, and one more for ?field defaults.
+func (p *parser) header(n *node) []*route {
+	r := &route{dir: "header", line: n.args[0].line, col: n.args[0].col}
+	req := &route{dir: "header", line: r.line, col: r.col}
+	args := p.matcherArg(n, r)
+	req.m = r.m
+	inline := len(args) > 0
+	if inline {
+		if len(args) > 3 {
+			p.err(args[3], "too many arguments to header")
+		}
+		val, with := "", ""
+		if len(args) > 1 {
+			val = args[1].text
+		}
+		if len(args) > 2 {
+			with = args[2].text
+		}
+		p.headerOp(r, args[0], val, with)
+	}
+	for _, l := range n.block {
+		f := l.args[0]
+		if f.text == "defer" {
+			r.deferred = true
+			continue
+		}
+		if inline {
+			p.err(f, "cannot specify headers in both arguments and block")
+			continue
+		}
+		if l.open {
+			p.err(f, "a header field takes no block")
+		}
+		f.text = strings.TrimSuffix(f.text, ":")
+		val, with := "", ""
+		if len(l.args) > 1 {
+			val = l.args[1].text
+		}
+		if len(l.args) > 2 {
+			with = l.args[2].text
+		}
+		if len(l.args) > 3 {
+			p.err(l.args[3], "too many arguments to a header field")
+		}
+		to := r
+		if strings.HasPrefix(f.text, "?") {
+			to = req
+		}
+		p.headerOp(to, f, val, with)
+	}
+	var out []*route
+	for _, x := range []*route{r, req} {
+		if len(x.ops) > 0 || len(x.require) > 0 {
+			x.sortOps()
+			out = append(out, x)
+		}
+	}
+	if len(out) == 0 && len(n.args) == 1 && len(n.block) == 0 {
+		p.err(n.args[0], "header with no field")
+	}
+	return out
+}
+
+// headerOp is applyHeaderOp: +add, -delete (deferred), ?default
+// (deferred, set when absent), a replacement, or set.
+func (p *parser) headerOp(r *route, f token, value, with string) {
+	o := op{field: f.text, value: value, with: with, line: f.line, col: f.col}
+	switch {
+	case strings.HasPrefix(f.text, "+"):
+		o.kind, o.field = "add", f.text[1:]
+	case strings.HasPrefix(f.text, "-"):
+		o.kind, o.field = "delete", f.text[1:]
+		r.deferred = true
+	case strings.HasPrefix(f.text, "?"):
+		o.kind, o.field = "set", f.text[1:]
+		r.require = append(r.require, gohdr.Canonical(o.field))
+		r.deferred = true
+	case with != "":
+		o.kind, o.field = "replace", strings.TrimLeft(f.text, "+-?")
+		re, err := regexp.Compile(value)
+		if err != nil {
+			p.err(f, "replacement for header field "+o.field+": "+err.Error())
+			return
+		}
+		o.re = re
+	default:
+		o.kind = "set"
+	}
+	if o.field == "" {
+		p.err(f, "header operation with no field name")
+		return
+	}
+	if o.kind == "set" {
+		// ops.Set.Set: a later set of one field replaces an earlier one.
+		for i := range r.ops {
+			if r.ops[i].kind == "set" && gohdr.Canonical(r.ops[i].field) == gohdr.Canonical(o.field) {
+				r.ops = append(r.ops[:i], r.ops[i+1:]...)
+				break
+			}
+		}
+	}
+	r.ops = append(r.ops, o)
+}
+
+var opOrder = map[string]int{"add": 0, "set": 1, "delete": 2, "replace": 3}
+
+// sortOps orders a handler's operations as HeaderOps.ApplyTo runs them.
+func (r *route) sortOps() {
+	for i := 1; i < len(r.ops); i++ {
+		for j := i; j > 0 && opOrder[r.ops[j].kind] < opOrder[r.ops[j-1].kind]; j-- {
+			r.ops[j], r.ops[j-1] = r.ops[j-1], r.ops[j]
+		}
+	}
+}
+
+// respond reads "respond [matcher] <status>|<body> [<status>]".
+func (p *parser) respond(n *node) *route {
+	r := &route{dir: "respond", line: n.args[0].line, col: n.args[0].col, status: 200}
+	args := p.matcherArg(n, r)
+	code := ""
+	switch len(args) {
+	case 0:
+	case 1:
+		if len(args[0].text) == 3 {
+			if v, err := strconv.Atoi(args[0].text); err == nil && v > 0 {
+				code = args[0].text
+				break
+			}
+		}
+		r.body = args[0].text
+	case 2:
+		r.body, code = args[0].text, args[1].text
+	default:
+		p.err(args[2], "too many arguments to respond")
+	}
+	if code != "" {
+		v, err := strconv.Atoi(code)
+		if err != nil || v < 100 || v > 999 {
+			p.err(args[len(args)-1], "respond status "+code+" is not a number Caddy can send")
+		}
+		r.status = v
+	}
+	for _, l := range n.block {
+		p.err(l.args[0], "respond's "+l.args[0].text+" is not modelled")
+	}
+	return r
+}
