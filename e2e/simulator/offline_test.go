@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
+	cdpinput "github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/whycors/whycors/internal/browsertest"
 	"github.com/whycors/whycors/internal/site"
@@ -31,6 +33,16 @@ func servePage(t *testing.T, wrap func(http.Handler) http.Handler) (*page, *http
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return newTab(t, browsertest.Start(t), srv.URL+"/"), srv
+}
+
+// paste replaces the text of the field id by text in one input event, as
+// a paste does (Input.insertText).
+func paste(p *page, id, text string) {
+	p.t.Helper()
+	p.do(chromedp.Focus(chromedp.CSS("#"+id)), chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Backspace))
+	if _, err := chromedp.Call(p.ctx, cdpinput.InsertText, cdpinput.InsertTextParams{Text: text}); err != nil {
+		p.t.Fatal("pasting:", err)
+	}
 }
 
 func waitFor(p *page, expr string, d time.Duration) {
@@ -80,7 +92,10 @@ func TestFullEngineFailure(t *testing.T) {
 		})
 	})
 	p.open("")
-	fill(p, s3Upload)
+	in := s3Upload
+	in.url = ""
+	fill(p, in)
+	paste(p, "url", s3Upload.url)
 	settled(p)
 	if st := eval[string](p, `document.getElementById("summary").dataset.state`); st != "error" {
 		t.Errorf("summary state %q, want error", st)

@@ -20,7 +20,10 @@ func TestShareRedacts(t *testing.T) {
 	secrets := []string{"s3cr3t", "abc123", "feedface", "AKIAEXAMPLE"}
 	p := startPage(t)
 	p.open("")
+	url := in.url
+	in.url = ""
 	fill(p, in)
+	paste(p, "url", url)
 	settled(p)
 	// The verdict of each browser: its result and reason (the console
 	// lines name the URL, whose signature the link hides).
