@@ -39,8 +39,11 @@ func Candidates(l *Line) []Candidate {
 	b := &builder{l: l, origin: l.Origin, url: l.URL}
 	if b.url == "" {
 		b.url = PlaceholderURL
-		if strings.HasPrefix(l.RedirectTo, "http:") {
+		switch {
+		case strings.HasPrefix(l.RedirectTo, "http:") || l.Reason == fetch.ReasonStreamNeedsHTTP2:
 			b.url = "http" + strings.TrimPrefix(PlaceholderURL, "https")
+		case l.Reason == fetch.ReasonCorsDisabledScheme:
+			b.url = "ftp" + strings.TrimPrefix(PlaceholderURL, "https")
 		}
 		b.note = " (the line names no URL: " + PlaceholderURL + " stands for yours)"
 	}
@@ -48,7 +51,7 @@ func Candidates(l *Line) []Candidate {
 		// An https page cannot fetch http at all (mixed content), so the
 		// placeholder page has the URL's scheme.
 		b.origin = PlaceholderOrigin
-		if !strings.HasPrefix(b.url, "https:") {
+		if !strings.HasPrefix(b.url, "https:") && l.Reason != fetch.ReasonMixedContent {
 			b.origin = "http" + strings.TrimPrefix(PlaceholderOrigin, "https")
 		}
 		if l.Value == b.origin {
@@ -349,7 +352,25 @@ func (b *builder) add(reason string) {
 		}
 		b.emit("The server redirects to a URL with a username and password, which a CORS request may not follow", explain.Scenario{Response: reply(302, acao, o, "Location", target)})
 	case reason == fetch.ReasonRedirectSchemeNotHTTP:
-		b.emit("The server redirects to "+l.Value+", which is not http or https", explain.Scenario{Response: reply(302, acao, o, "Location", l.Value)})
+		target := l.Value
+		if target == "" { // Chrome's line names none.
+			target = "data:text/plain,hi"
+		}
+		b.emit("The server redirects to "+target+", which is not http or https", explain.Scenario{Response: reply(302, acao, o, "Location", target)})
+	case reason == fetch.ReasonTooManyRedirects:
+		b.emit("The server redirects the URL to itself, a loop the browser stops", explain.Scenario{Response: reply(302, acao, o, "Location", b.url)})
+	case reason == fetch.ReasonRedirectModeError:
+		b.emit("The page fetches with redirect: \"error\" and the server redirects", explain.Scenario{Request: explain.Request{Init: fetch.Init{Redirect: "error"}}, Response: reply(302, acao, o, "Location", "/elsewhere")})
+	case reason == fetch.ReasonInvalidRedirectLocation:
+		b.emit("The server redirects to a Location that is not a URL", explain.Scenario{Response: reply(302, acao, o, "Location", "http://[bad")})
+	case reason == fetch.ReasonStreamNeedsHTTP2:
+		body := "x"
+		b.emit("The page uploads a ReadableStream body, which Chromium sends only over HTTP/2, to an http URL; the preflight passed",
+			explain.Scenario{Request: explain.Request{Init: fetch.Init{Method: "POST", Body: &body, BodyType: "stream"}}, Preflight: reply(204, acao, o, acam, "POST")})
+	case reason == fetch.ReasonNoCorsRedirectModeNotFollow:
+		b.emit("The page fetches with mode: \"no-cors\" and redirect: \"manual\"", explain.Scenario{Request: explain.Request{Init: fetch.Init{Mode: "no-cors", Redirect: "manual"}}})
+	case reason == fetch.ReasonMixedContent:
+		b.emit("An https page fetches an http URL", explain.Scenario{})
 	case reason == fetch.ReasonDisallowedByMode:
 		b.emit("The page fetches another origin with mode: \"same-origin\"", explain.Scenario{Request: explain.Request{Init: fetch.Init{Mode: "same-origin"}}})
 	case reason == fetch.ReasonCorsDisabledScheme:

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -117,13 +118,8 @@ func readOne(raw string) (*Line, error) {
 			return l, nil
 		}
 	}
-	switch {
-	case s == chromeFailed:
-		return nil, fail("Chrome prints \"" + chromeFailed + "\" after every blocked fetch; paste the line above it, which names the check")
-	case strings.HasPrefix(s, "Failed to load resource: the server responded with a status of "):
+	if strings.HasPrefix(s, "Failed to load resource: the server responded with a status of ") {
 		return nil, fail("this line reports an error status the page may read, not a CORS block")
-	case strings.HasPrefix(s, "Failed to load resource: net::"):
-		return nil, fail("this network error names no CORS check; paste the line that says why the request was blocked")
 	}
 	return nil, fail("not a CORS console message of Chrome, Firefox or Safari: " + short(s))
 }
@@ -261,6 +257,36 @@ func (t *sentence) apply(l *Line, v string) {
 	}
 }
 
+// chromeNet: the failures chromeMessages.console words only as a
+// network error, with no URL.
+var chromeNet = map[string][]string{
+	"ERR_TOO_MANY_REDIRECTS":      {fetch.ReasonTooManyRedirects},
+	"ERR_UNSAFE_REDIRECT":         {fetch.ReasonRedirectSchemeNotHTTP},
+	"ERR_INVALID_REDIRECT":        {fetch.ReasonInvalidRedirectLocation},
+	"ERR_EMPTY_RESPONSE":          {fetch.ReasonNetworkError, fetch.ReasonInvalidResponse},
+	"ERR_ALPN_NEGOTIATION_FAILED": {fetch.ReasonStreamNeedsHTTP2},
+}
+
+func readChromeNet(e string) (*Line, bool, error) {
+	if e == "ERR_FAILED" {
+		return nil, true, fail("Chrome prints \"" + chromeFailed + "\" after every blocked fetch; paste the line above it, which names the check")
+	}
+	r, ok := chromeNet[e]
+	if !ok {
+		return nil, true, fail("this network error names no CORS check; paste the line that says why the request was blocked")
+	}
+	return &Line{Browser: "chrome", Reason: r[0], Also: r[1:]}, true, nil
+}
+
+// pageOrigin is the origin of a page's URL, or "" when it is none.
+func pageOrigin(page string) string {
+	u, err := origin.ParseURL(page)
+	if err != nil {
+		return ""
+	}
+	return u.Origin().String()
+}
+
 const chromeACAO = "The 'Access-Control-Allow-Origin' header "
 
 // chromeSentences: chromeDetail in engine/fetch/messages.go.
@@ -286,7 +312,26 @@ var chromeSentences = []sentence{
 // Chrome's line: chromeMessages.console in engine/fetch/messages.go.
 func readChrome(s string) (*Line, bool, error) {
 	l := &Line{Browser: "chrome"}
+	if e, ok := strings.CutPrefix(s, "Failed to load resource: net::"); ok {
+		return readChromeNet(e)
+	}
+	if u, ok := strings.CutPrefix(s, "Not allowed to load local resource: "); ok {
+		l.URL, l.Reason, l.Value = u, fetch.ReasonCorsDisabledScheme, "file"
+		return l, true, nil
+	}
+	if v, ok := between(s, "Mixed Content: The page at '", "'. This request has been blocked; the content must be served over HTTPS."); ok {
+		page, u, ok := strings.Cut(v, "' was loaded over HTTPS, but requested an insecure resource '")
+		if !ok {
+			return nil, true, fail("Chrome's mixed-content line is cut: " + short(s))
+		}
+		l.Reason, l.Value, l.URL, l.Origin = fetch.ReasonMixedContent, page, u, pageOrigin(page)
+		return l, true, nil
+	}
 	if u, ok := between(s, "Fetch API cannot load ", "."); ok {
+		if u, ok := strings.CutSuffix(u, `. Request mode is "no-cors" but the redirect mode is not "follow"`); ok {
+			l.URL, l.Reason = u, fetch.ReasonNoCorsRedirectModeNotFollow
+			return l, true, nil
+		}
 		const mode = `. Request mode is "same-origin" but the URL's origin is not same as the request origin `
 		if i := strings.Index(u, mode); i > 0 {
 			l.URL, l.Origin, l.Reason = u[:i], u[i+len(mode):], fetch.ReasonDisallowedByMode
@@ -376,7 +421,16 @@ func readFirefox(s string) (*Line, bool, error) {
 			l.Origin, l.URL, l.Reason = o, u, fetch.ReasonDisallowedByMode
 			return l, true, nil
 		}
+		if o, u, ok := strings.Cut(v, "/ may not load or link to "); ok {
+			l.Origin, l.URL, l.Reason, l.Value = o, u, fetch.ReasonCorsDisabledScheme, "file"
+			return l, true, nil
+		}
 		return nil, false, nil
+	}
+	if u, ok := between(s, "Blocked loading mixed active content “", "”"); ok {
+		// Not recorded: firefoxMessages.console's text.
+		l.URL, l.Reason = u, fetch.ReasonMixedContent
+		return l, true, nil
 	}
 	rest, ok := strings.CutPrefix(s, "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ")
 	if !ok {
@@ -422,6 +476,12 @@ var safariSentences = []sentence{
 	{pre: "Header Access-Control-Allow-Headers has an invalid value: ", value: true, reason: fetch.ReasonInvalidAllowHeaders, preflight: true},
 	{pre: "Method ", post: " is not allowed by Access-Control-Allow-Methods.", value: true, reason: fetch.ReasonMethodDisallowed, preflight: true},
 	{pre: "Request header field ", post: " is not allowed by Access-Control-Allow-Headers.", value: true, reason: fetch.ReasonHeaderDisallowed, preflight: true},
+	{pre: "Load cannot follow more than ", post: " redirections", value: true, reason: fetch.ReasonTooManyRedirects},
+	// webkitMessages.console: a URL that is not http or https, and mode
+	// "no-cors" with redirect other than "follow" (two lines).
+	{pre: "Cross origin requests are only supported for HTTP.", reason: fetch.ReasonCorsDisabledScheme},
+	{pre: "No-Cors mode requires follow redirect mode", reason: fetch.ReasonNoCorsRedirectModeNotFollow},
+	{pre: "Not allowed to request resource", reason: fetch.ReasonNoCorsRedirectModeNotFollow},
 }
 
 // Safari's line: webkitReason and webkitMessages.console in
@@ -463,6 +523,18 @@ func readSafari(s string) (*Line, bool, error) {
 		if n >= 300 && n <= 399 {
 			l.Also = []string{fetch.ReasonPreflightDisallowedRedirect}
 		}
+		return l, true, nil
+	}
+	if u, ok := strings.CutPrefix(s, "Not allowed to follow a redirection while loading "); ok {
+		l.URL, l.Reason = u, fetch.ReasonRedirectModeError
+		return l, true, nil
+	}
+	if v, ok := between(s, "[blocked] The page at ", ". This content was blocked and must be served over HTTPS."); ok {
+		page, u, ok := strings.Cut(v, " requested insecure content from ")
+		if !ok {
+			return nil, true, fail("Safari's mixed-content line is cut: " + short(s))
+		}
+		l.Reason, l.Value, l.URL, l.Origin = fetch.ReasonMixedContent, page, u, pageOrigin(page)
 		return l, true, nil
 	}
 	t, v := match(s, safariSentences)
