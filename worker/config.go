@@ -38,40 +38,21 @@ const (
 type Config struct {
 	// Format is the policy's format as configured or detected.
 	Format string
-	// PolicyText is the policy as configured; NativeText is what the
-	// worker enforces: PolicyText itself for a native policy, else its
-	// conversion by engine/convert.
-	PolicyText, NativeText string
-	Policy                 *native.Policy
-	// Notes are engine/convert's notes on the conversion (none for a
-	// native policy); none of them widens the policy.
-	Notes []Note
+	// PolicyText is the policy as configured.
+	PolicyText string
+	// Policy is a native policy, decided on with its own fast path
+	// (native.Policy.Decide); nil for any other format.
+	Policy *native.Policy
+	// Eval is the platform's own evaluator of a policy in any other
+	// format (platform_on.go), the code `whycors explain` runs; nil for a
+	// native policy.
+	Eval policy.Evaluator
 	// Upstream is scheme, host, optional port and optional path prefix
 	// (no trailing slash): the request's path and query are appended.
 	Upstream  string
 	Debug     bool
 	Refuse    bool // disallowed origins get 403 instead of being forwarded without CORS headers
 	TimeoutMs int
-}
-
-// Note is one difference in meaning between the configured policy and the
-// native policy the worker enforces (engine/convert.Note, flattened so that
-// the worker's core does not depend on the converter).
-type Note struct {
-	Effect, Message string
-	Pos             policy.Error // Path, Line, Column of the value in the configured text
-}
-
-// String is the note as the worker logs it: effect, message and position.
-func (n Note) String() string {
-	s := n.Effect + ": " + n.Message
-	if n.Pos.Path != "" {
-		s += " at " + n.Pos.Path
-	}
-	if n.Pos.Line > 0 {
-		s += " (line " + strconv.Itoa(n.Pos.Line) + ", column " + strconv.Itoa(n.Pos.Column) + ")"
-	}
-	return s
 }
 
 // LoadConfig reads the configuration through getenv. It never returns a
@@ -82,11 +63,10 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 	fail := func(name, msg string) { errs = append(errs, &policy.Error{Path: name, Msg: msg}) }
 	c := &Config{TimeoutMs: defaultTimeoutMs}
 
-	switch v := strings.TrimSpace(getenv(envDebug)); strings.ToLower(v) {
-	case "", "0", "false", "off", "no":
-	case "1", "true", "on", "yes":
-		c.Debug = true
-	default:
+	v := strings.TrimSpace(getenv(envDebug))
+	if on, ok := parseDebug(v); ok {
+		c.Debug = on
+	} else {
 		fail(envDebug, "want true or false, got "+strconv.Quote(v))
 	}
 	switch v := strings.TrimSpace(getenv(envRefuse)); strings.ToLower(v) {
@@ -130,21 +110,44 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 	return c, nil
 }
 
-// loadPolicy reads a native policy as it is, and converts any other format
-// to native (convert_on.go). A conversion that would allow a request the
-// configured policy refuses is a fault, not a note: the edge must never
-// allow more than the policy the user wrote.
+// parseDebug reads WHYCORS_DEBUG's value; ok is false when it is neither.
+func parseDebug(v string) (on, ok bool) {
+	switch strings.ToLower(v) {
+	case "", "0", "false", "off", "no":
+		return false, true
+	case "1", "true", "on", "yes":
+		return true, true
+	}
+	return false, false
+}
+
+// DebugRequested reports whether WHYCORS_DEBUG is on, whatever else is
+// wrong with the configuration: the 500 of an invalid configuration lists
+// its faults only then (NewServer).
+func DebugRequested(getenv func(string) string) bool {
+	on, _ := parseDebug(strings.TrimSpace(getenv(envDebug)))
+	return on
+}
+
+// loadPolicy reads the policy: a native policy with engine/native, any
+// other format with its own reader (platform_on.go), whose evaluator then
+// answers every request as the platform would. Captured replies (raw,
+// HAR) hold no rules to enforce and are refused.
 func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Errors {
 	switch {
-	case format == "auto" && (looksNative(text) || !canConvert):
+	case format == "auto" && (looksNative(text) || !canPlatform):
 		format = "native"
+	case format == "auto" && looksCaptured(text):
+		return append(errs, &policy.Error{Path: envPolicy, Msg: capturedMsg})
 	case format == "auto":
 		f, err := detect(text)
 		if err != nil {
 			return append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
 		}
 		format = f
-	case !slices.Contains(sourceFormats(), format) && !registered(format):
+	case format == "raw" || format == "har":
+		return append(errs, &policy.Error{Path: envFormat, Msg: capturedMsg})
+	case !slices.Contains(sourceFormats(), format):
 		return append(errs, &policy.Error{Path: envFormat, Msg: "unknown format " + strconv.Quote(format) + "; known: auto, " + strings.Join(sourceFormats(), ", ")})
 	}
 	c.Format = format
@@ -153,44 +156,43 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 		if err != nil {
 			return append(errs, policyErrors("native", err)...)
 		}
-		c.Policy, c.NativeText = p, text
+		c.Policy = p
 		return errs
 	}
-	from := format
-	out, notes, err := toNative(text, from)
-	c.Notes = notes
+	ev, err := parsePlatform(text, format)
 	if err != nil {
-		return append(errs, policyErrors(from, err)...)
+		return append(errs, policyErrors(format, err)...)
 	}
-	for _, n := range notes {
-		if n.Effect == effectWider {
-			e := n.Pos
-			e.Path = joinPath(envPolicy+" ("+from+")", n.Pos.Path)
-			e.Msg = "converting to native would allow more than the policy does: " + n.Message + "; change the policy so the conversion is exact, or convert it yourself (whycors convert --to native) and set " + envFormat + "=native"
-			errs = append(errs, &e)
-		}
+	if c.Refuse {
+		errs = append(errs, &policy.Error{Path: envRefuse, Msg: "refuse applies to native policies only: a " + format + " policy is answered as " + format + " answers it; remove the setting, or convert the policy (whycors convert --to native)"})
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	p, err := native.Parse(out)
-	if err != nil {
-		// engine/convert promises a valid native policy; say so if not.
-		return append(errs, policyErrors("native, converted from "+from, err)...)
-	}
-	c.Policy, c.NativeText = p, out
+	c.Eval = ev
 	return errs
 }
 
-// effectWider is engine/convert's Note.Effect for "the converted policy
-// allows requests the source refuses" (convert.Wider).
-const effectWider = "wider"
+// capturedMsg says why captured replies are not enforced.
+const capturedMsg = "a captured reply (raw HTTP or HAR) records what a server answered once and holds no rules to enforce; configure the server's own CORS configuration (S3 JSON, nginx, Express, native, ...)"
+
+// looksCaptured: a raw HTTP reply as curl -i shows it, or a HAR file (a
+// JSON object whose first member is "log"), which the edge registry does
+// not read (engine/all.Captures): named as such rather than as unknown.
+func looksCaptured(text string) bool {
+	s := strings.TrimLeft(text, " \t\r\n")
+	s = strings.TrimPrefix(s, "< ")
+	if strings.HasPrefix(s, "HTTP/") {
+		return true
+	}
+	if !strings.HasPrefix(s, "{") {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimLeft(s[1:], " \t\r\n"), `"log"`)
+}
 
 // looksNative: a JSON object whose first member is one of the native
 // format's top-level fields. Every other JSON format the engine reads is
 // an array (S3, R2, GCS, Azure) or has other member names (API Gateway's
-// CorsConfiguration), so this spares the converter for the common case;
-// anything else goes to the converter's own detection.
+// CorsConfiguration), so this spares detection for the common case;
+// anything else goes to the registry's own detection.
 func looksNative(text string) bool {
 	s := strings.TrimLeft(text, " \t\r\n")
 	if !strings.HasPrefix(s, "{") {

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/whycors/whycors/engine/headers"
 )
 
 const okPolicy = `{"origins": ["https://app.example.com"]}`
@@ -33,7 +35,7 @@ func TestLoadConfig(t *testing.T) {
 		{desc: "unknown format name lists the known ones", env: map[string]string{envPolicy: okPolicy, envUpstream: "https://a.example", envFormat: "yaml"},
 			want: []string{envFormat + `: unknown format "yaml"; known: auto, `}},
 		{desc: "text no format claims", env: map[string]string{envPolicy: "allow everything", envUpstream: "https://a.example"},
-			want: []string{map[bool]string{true: envPolicy + ": not a policy in any known format", false: envPolicy + " (native): syntax"}[canConvert]}},
+			want: []string{map[bool]string{true: envPolicy + ": not a policy in any known format", false: envPolicy + " (native): syntax"}[canPlatform]}},
 		// Positions: the native reader reports line 1, column 13 for the
 		// value of "origins" in {"origins": "x"} (1-based, as
 		// policy.Error documents).
@@ -43,7 +45,7 @@ func TestLoadConfig(t *testing.T) {
 	for _, tc := range tests {
 		cfg, errs := LoadConfig(envOf(tc.env))
 		if len(tc.want) == 0 {
-			if len(errs) > 0 || cfg == nil || cfg.Policy == nil {
+			if len(errs) > 0 || cfg == nil || cfg.Policy == nil && cfg.Eval == nil {
 				t.Errorf("%s: errors %v", tc.desc, errs)
 			}
 			continue
@@ -105,19 +107,20 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 		}
 		if cfg != nil {
-			if s := NewServer(cfg, nil); s.refusal != nil {
+			if s := NewServer(cfg, nil, false); s.refusal != nil {
 				t.Fatalf("valid config did not give a serving server")
 			}
 		}
 	})
 }
 
-// TestConvertAtStart: a policy in another format is converted to native
-// when the worker starts. Sources of the expected outcomes: engine/convert's
-// package doc (what converts, what is refused, what widens) and
-// shared/reference/cloud-policies.md for each platform's meaning.
-func TestConvertAtStart(t *testing.T) {
-	if !canConvert {
+// TestPlatformAtStart: a policy in another format is read with its own
+// reader when the worker starts, and answers as its platform does (the
+// preflight compared with the platform's evaluator in platform_test.go).
+// Sources of the expected outcomes: shared/reference/cloud-policies.md for
+// each platform's meaning, and each format package's reader.
+func TestPlatformAtStart(t *testing.T) {
+	if !canPlatform {
 		t.Skip("built with whycors_nativeonly")
 	}
 	const app = "https://app.test"
@@ -125,25 +128,35 @@ func TestConvertAtStart(t *testing.T) {
 		desc   string
 		format string // WHYCORS_POLICY_FORMAT; "" for auto
 		text   string
+		env    map[string]string
 		from   string   // the format the worker reports
 		faults []string // substrings of each fault, in order; none means it serves
 		// a preflight from app for PUT: allowed?
 		allowsPUT bool
 	}{
-		{desc: "S3 JSON listing GET, HEAD, POST: exact (S3 picks by method; native never needs those listed)", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET","HEAD","POST","PUT"]}]`, from: "s3-json", allowsPUT: true},
-		{desc: "S3 XML, the same rule", text: `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedMethod>POST</AllowedMethod></CORSRule></CORSConfiguration>`, from: "s3-xml"},
-		{desc: "S3 JSON listing GET only: converting would give HEAD and POST CORS headers S3 does not send: refused with the rule's position", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]}]`,
-			faults: []string{"line 1, column 2: WHYCORS_POLICY (s3-json) $[0]: converting to native would allow more"}},
+		{desc: "S3 JSON", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET","HEAD","POST","PUT"]}]`, from: "s3-json", allowsPUT: true},
+		{desc: "S3 JSON listing GET only, which converting to native would widen: served as S3 serves it, the PUT preflight refused (S3 matches the requested method)", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]}]`, from: "s3-json"},
+		{desc: "S3 XML", text: `<CORSConfiguration><CORSRule><AllowedOrigin>https://app.test</AllowedOrigin><AllowedMethod>PUT</AllowedMethod></CORSRule></CORSConfiguration>`, from: "s3-xml", allowsPUT: true},
 		{desc: "a named format is used as named", format: "gcs-json", text: `[{"origin":["https://app.test"],"method":["GET","HEAD","POST","PUT"]}]`, from: "gcs-json", allowsPUT: true},
 		{desc: "API Gateway HTTP API CorsConfiguration", text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["GET","HEAD","POST","PUT"]}`, from: "apigw-http", allowsPUT: true},
 		{desc: "EC2's fixed policy (cloud-policies.md §5.3: ACAO *, methods GET, POST, OPTIONS, DELETE, PUT)", format: "ec2", text: "ec2", from: "ec2", allowsPUT: true},
-		{desc: "nginx cannot be converted from (engine/convert doc: its reader exposes no rules)", format: "nginx", text: "add_header Access-Control-Allow-Origin https://app.test always;\n",
-			faults: []string{"WHYCORS_POLICY (nginx)"}},
+		{desc: "nginx, read by its own reader (it has no rules to convert, and needs none)", format: "nginx", text: "location / {\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin https://app.test;\n    add_header Access-Control-Allow-Methods PUT;\n    return 204;\n  }\n}\n", from: "nginx", allowsPUT: true},
 		{desc: "the platform's own refusal keeps its position (S3: at most one wildcard per origin)", text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET","HEAD","POST"]}]`,
 			faults: []string{"line 1, column 21: WHYCORS_POLICY (s3-json)"}},
+		{desc: "a raw reply is a capture, not a policy: refused, saying so", text: "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n\r\n",
+			faults: []string{envPolicy + ": a captured reply (raw HTTP or HAR)"}},
+		{desc: "a HAR file too", text: `{"log": {"version": "1.2", "entries": []}}`,
+			faults: []string{envPolicy + ": a captured reply (raw HTTP or HAR)"}},
+		{desc: "a capture named as such", format: "har", text: `{"log": {"entries": []}}`,
+			faults: []string{envFormat + ": a captured reply (raw HTTP or HAR)"}},
+		{desc: "WHYCORS_DISALLOWED=refuse is native's; another format answers as its platform does", text: `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["PUT"]}]`, env: map[string]string{envRefuse: "refuse"},
+			faults: []string{envRefuse + ": refuse applies to native policies only"}},
 	}
 	for _, tc := range tests {
 		env := map[string]string{envPolicy: tc.text, envUpstream: "https://a.example", envFormat: tc.format}
+		for k, v := range tc.env {
+			env[k] = v
+		}
 		cfg, errs := LoadConfig(envOf(env))
 		if len(tc.faults) > 0 {
 			if len(errs) != len(tc.faults) {
@@ -161,17 +174,14 @@ func TestConvertAtStart(t *testing.T) {
 			t.Errorf("%s: %v", tc.desc, errs)
 			continue
 		}
-		if cfg.Format != tc.from {
-			t.Errorf("%s: format %q, want %q", tc.desc, cfg.Format, tc.from)
+		if cfg.Format != tc.from || cfg.Eval == nil || cfg.Policy != nil {
+			t.Errorf("%s: format %q (evaluator %v), want %q with its evaluator", tc.desc, cfg.Format, cfg.Eval != nil, tc.from)
+			continue
 		}
-		for _, n := range cfg.Notes {
-			if n.Effect == effectWider {
-				t.Errorf("%s: served despite a widening note: %v", tc.desc, n)
-			}
-		}
-		d := NewServer(cfg, nil).Decide(&Request{Method: "OPTIONS", Target: "/x", Origin: app, HasOrigin: true, ACRM: "PUT", HasACRM: true})
-		if allowed := d.Status/100 == 2; allowed != tc.allowsPUT {
-			t.Errorf("%s: PUT preflight from %s answered %d, want allowed=%v\nnative policy: %s", tc.desc, app, d.Status, tc.allowsPUT, cfg.NativeText)
+		q := Request{Method: "OPTIONS", Target: "/x", URL: "https://a.example", Header: headers.List{{Name: "origin", Value: app}, {Name: "access-control-request-method", Value: "PUT"}}}
+		d := NewServer(cfg, nil, false).Decide(&q)
+		if allowed := d.Action == Reply && d.Status/100 == 2; allowed != tc.allowsPUT {
+			t.Errorf("%s: PUT preflight from %s answered %d (action %d), want allowed=%v", tc.desc, app, d.Status, d.Action, tc.allowsPUT)
 		}
 	}
 }

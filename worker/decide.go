@@ -38,6 +38,23 @@ type Request struct {
 	HasACRM   bool
 	ACRH      string // Access-Control-Request-Headers, its lines joined with ", "
 	HasACRH   bool
+
+	// For a policy in another format than native (Config.Eval), whose
+	// evaluator may read any header and the URL (nginx's $http_*
+	// variables and server_name):
+	//
+	// URL is the scheme and authority the client addressed
+	// ("https://api.example.com"), Target follows it.
+	URL string
+	// Header is every request header, as the runtime's Headers class
+	// lists them (lower-case names, lines of one name joined).
+	Header headers.List
+	// HasReply: the upstream has answered (Action AskAgain); Status and
+	// ReplyHeader are its status and headers, without hop-by-hop fields
+	// and without the CORS headers the policy owns (ownedHeaders).
+	HasReply    bool
+	Status      int
+	ReplyHeader headers.List
 }
 
 // Action is what the worker does with a request.
@@ -54,6 +71,16 @@ const (
 	// Explain: answer the debug explain endpoint (explain_on.go), which
 	// needs every request header, not only those in Request.
 	Explain
+	// AskAgain: send the request to the upstream, then decide again with
+	// its status and headers (Request.HasReply): a policy in another
+	// format than native, whose evaluator answers an actual request from
+	// the application's reply (platform.go).
+	AskAgain
+	// Edit: the answer to AskAgain when the evaluator keeps the
+	// upstream's body: reply with Status and the upstream's headers
+	// edited by Header: a line with an empty Name deletes the header its
+	// Value names, every other line is appended (platform.go, editOf).
+	Edit
 )
 
 // Decision is what the worker does with one request.
@@ -73,18 +100,25 @@ type Server struct {
 }
 
 // NewServer returns the worker's decision maker. With configuration errors
-// it answers every request with a 500 listing them, and no CORS headers: a
-// broken policy must never turn into an allowing one.
-func NewServer(cfg *Config, errs policy.Errors) *Server {
-	if len(errs) > 0 || cfg == nil || cfg.Policy == nil {
+// it answers every request with a 500 and no CORS headers: a broken policy
+// must never turn into an allowing one. The body says only that the
+// configuration is invalid (the faults would show the policy to every
+// caller; the entry module logs them once), and lists the faults when
+// showFaults is set (WHYCORS_DEBUG, DebugRequested).
+func NewServer(cfg *Config, errs policy.Errors, showFaults bool) *Server {
+	if len(errs) > 0 || cfg == nil || cfg.Policy == nil && cfg.Eval == nil {
 		var b strings.Builder
 		b.WriteString("whycors worker: not serving: the configuration is invalid; no CORS headers are sent until it is fixed\n")
-		for _, e := range errs {
-			b.WriteString(e.Error())
-			b.WriteByte('\n')
-		}
-		if len(errs) == 0 {
-			b.WriteString("no policy loaded\n")
+		if showFaults {
+			for _, e := range errs {
+				b.WriteString(e.Error())
+				b.WriteByte('\n')
+			}
+			if len(errs) == 0 {
+				b.WriteString("no policy loaded\n")
+			}
+		} else {
+			b.WriteString("the faults are in the worker's log (and in this reply with " + envDebug + "=true)\n")
 		}
 		return &Server{refusal: &Decision{Action: Reply, Status: 500, Header: plainText(), Body: b.String()}}
 	}
@@ -119,6 +153,9 @@ func (s *Server) Decide(r *Request) Decision {
 			return Decision{Action: Reply, Status: 404, Header: plainText(), Body: "whycors worker: built without the explain endpoint (build with -tags whycors_explain)\n"}
 		}
 		return Decision{Action: Explain}
+	}
+	if s.cfg.Eval != nil {
+		return s.decidePlatform(r)
 	}
 	in := native.Input{Method: r.Method, Path: path, Origin: r.Origin, HasOrigin: r.HasOrigin, ACRM: r.ACRM, HasACRM: r.HasACRM}
 	if r.HasACRH {
@@ -160,9 +197,13 @@ func (s *Server) Decide(r *Request) Decision {
 // because every value crossing between JS and Go costs a call.
 //
 // Request: "METHOD\nTARGET" followed by "\nO\t<Origin>", "\nM\t<ACRM>"
-// and "\nH\t<ACRH>" for those present. The runtime's Headers class
-// refuses values holding a newline (Fetch §5.2, "header value"), so none
-// can break the format.
+// and "\nH\t<ACRH>" for those present. For a policy in another format
+// than native (the entry module reads Go's bridge.full), also
+// "\nU\t<scheme://authority>" and one "\nA\t<name>\t<value>" per request
+// header; asked again (AskAgain) with the upstream's reply, also
+// "\nS\t<status>" and one "\nP\t<name>\t<value>" per reply header. The
+// runtime's Headers class refuses values holding a newline (Fetch §5.2,
+// "header value"), so none can break the format.
 //
 // Answer: a first line, then "\n" and the header lines "Name\tvalue", then
 // for Reply "\n\n" and the body:
@@ -171,6 +212,9 @@ func (s *Server) Decide(r *Request) Decision {
 //	F           Forward, the reply's headers untouched but for Header
 //	FS          Forward, StripOwned
 //	X           Explain
+//	A           AskAgain
+//	E<status>   Edit: header lines "Name\tvalue" are appended, "\tName"
+//	            deletes Name
 //
 // An answer never ends a header line with "\n" before the body separator,
 // so "\n\n" first occurs where the body starts.
@@ -206,6 +250,24 @@ func ParseWire(q string) (Request, bool) {
 			r.ACRM, r.HasACRM = v, true
 		case 'H':
 			r.ACRH, r.HasACRH = v, true
+		case 'U':
+			r.URL = v
+		case 'A', 'P':
+			name, value, ok := strings.Cut(v, "\t")
+			if !ok || name == "" {
+				return r, false
+			}
+			if line[0] == 'A' {
+				r.Header.Add(name, value)
+			} else {
+				r.ReplyHeader.Add(name, value)
+			}
+		case 'S':
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 100 || n > 999 {
+				return r, false
+			}
+			r.Status, r.HasReply = n, true
 		default:
 			return r, false
 		}
@@ -231,6 +293,14 @@ func (r *Request) Wire() string {
 	add('O', r.Origin, r.HasOrigin)
 	add('M', r.ACRM, r.HasACRM)
 	add('H', r.ACRH, r.HasACRH)
+	add('U', r.URL, r.URL != "")
+	for _, f := range r.Header {
+		add('A', f.Name+"\t"+f.Value, true)
+	}
+	add('S', strconv.Itoa(r.Status), r.HasReply)
+	for _, f := range r.ReplyHeader {
+		add('P', f.Name+"\t"+f.Value, true)
+	}
 	return b.String()
 }
 
@@ -248,6 +318,11 @@ func (d *Decision) Wire() string {
 		}
 	case Explain:
 		return "X"
+	case AskAgain:
+		return "A"
+	case Edit:
+		b.WriteByte('E')
+		b.WriteString(strconv.Itoa(d.Status))
 	}
 	for _, f := range d.Header {
 		b.WriteByte('\n')

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -23,7 +24,7 @@ func mustServer(t *testing.T, env map[string]string) *Server {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	return NewServer(cfg, nil)
+	return NewServer(cfg, nil, false)
 }
 
 func TestDecide(t *testing.T) {
@@ -163,7 +164,7 @@ func TestWire(t *testing.T) {
 			t.Errorf("%s: ok %v, want %v", tc.desc, ok, tc.ok)
 			continue
 		}
-		if ok && got != tc.want {
+		if ok && !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: %+v, want %+v", tc.desc, got, tc.want)
 		}
 		if ok && got.Wire() != tc.wire {
@@ -193,7 +194,7 @@ func FuzzDecideWire(f *testing.F) {
 	if errs != nil {
 		f.Fatal(errs)
 	}
-	s := NewServer(cfg, nil)
+	s := NewServer(cfg, nil, false)
 	f.Fuzz(func(t *testing.T, q string) {
 		a := s.DecideWire(q)
 		first, h, _, hasBody := parseAnswer(a)

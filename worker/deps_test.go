@@ -19,8 +19,12 @@ import (
 // github.com/syumai/workers (issue #7: its http.Handler serving, cloudflare
 // env and fetch client), so net/http is in; the explainer is for the
 // debug build only; engine/middleware (a net/http layer for Go servers) is
-// not needed, the worker decides with engine/native itself; the
-// native-only build links no other format reader.
+// not needed, the worker decides with engine/native and the platforms'
+// own evaluators itself; the default build links those evaluators but
+// not the converter (it enforces each format as it is), nor engine/all
+// (which would link every format package: platform_on.go), nor the
+// template and source formats; the native-only build links no other
+// format reader.
 func TestWasmDeps(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
@@ -33,9 +37,12 @@ func TestWasmDeps(t *testing.T) {
 		without []string
 		with    []string
 	}{
-		{desc: "default build: syumai and the converter, no explainer", tags: "",
-			without: []string{"github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware", "github.com/whycors/whycors/engine/fetch"},
-			with:    append(syumai, "github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/native")},
+		{desc: "default build: syumai and the platforms' evaluators, no explainer, no converter", tags: "",
+			without: []string{"github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware", "github.com/whycors/whycors/engine/fetch",
+				"github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/all", "github.com/whycors/whycors/engine/formats/terraform",
+				"github.com/whycors/whycors/engine/formats/serverless", "github.com/whycors/whycors/engine/formats/cloudformation", "go/parser"},
+			with: append(syumai, "github.com/whycors/whycors/engine/native", "github.com/whycors/whycors/engine/platform/s3",
+				"github.com/whycors/whycors/engine/formats/express", "github.com/whycors/whycors/engine/formats/nginx")},
 		{desc: "native-only build: syumai, no other format's reader", tags: "whycors_nativeonly",
 			without: []string{"encoding/xml", "github.com/whycors/whycors/engine/convert", "github.com/whycors/whycors/engine/platform/s3", "github.com/whycors/whycors/engine/explain", "github.com/whycors/whycors/engine/middleware"},
 			with:    syumai},
@@ -112,9 +119,9 @@ func TestSyumaiWasmExec(t *testing.T) {
 //   - syumai's fetch.Client.Do, not its HTTPClient, whose *http.Client
 //     makes the linker keep http.Transport, HTTP/2 and crypto/tls (+1.2 MB
 //     gzip, build-chain.md §1.2);
-//   - the converter's readers and its native writer (convert.ToNative),
-//     not the other targets' writers, which the worker never uses and
-//     whose bytes its cold start would load.
+//   - the platforms' readers and evaluators, not the formats' writers,
+//     which the worker never uses and whose bytes its cold start would
+//     load.
 func TestWasmFunctions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the wasm")
@@ -130,7 +137,9 @@ func TestWasmFunctions(t *testing.T) {
 		{"HTTP/2 client", "net/http.(*http2Transport)", false},
 		{"syumai's fetch client", "github.com/syumai/workers/cloudflare/fetch.(*Client).Do", true},
 		{"a platform reader", engine + "platform/s3.Read", true},
-		{"the native writer", engine + "native.Write", true},
+		{"S3's evaluator", engine + "platform/s3.Bucket.Respond", true},
+		{"nginx's evaluator", engine + "formats/nginx.(*Config).Respond", true},
+		{"the native writer", engine + "native.Write", false},
 		{"nginx writer", engine + "formats/nginx.Write", false},
 		{"Express writer", engine + "formats/express.Write", false},
 		{"GCS writer", engine + "platform/gcs.Write", false},

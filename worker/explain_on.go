@@ -10,8 +10,6 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/native"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // The debug explain endpoint links the whole browser model and explainer,
@@ -24,7 +22,7 @@ const canExplain = true
 
 // Explain answers the debug endpoint: the engine's explanation of the
 // request as the worker saw it (url is the request's absolute URL, h its
-// header lines), against the native policy the worker enforces.
+// header lines), against the policy the worker enforces.
 //
 // What it shows of the request is bounded (maxExplainHeaderBytes), the
 // values of credentials and secrets are redacted (secretHeader), and the
@@ -80,19 +78,15 @@ func (s *Server) Explain(method, url string, h headers.List) Decision {
 	if h.Has("Cookie") || h.Has("Authorization") {
 		req.Credentials = "include"
 	}
-	sc := explain.Scenario{Request: req, Policy: &explain.Policy{Format: "native", Text: s.cfg.NativeText}}
-	v, err := explain.Explain(sc, explain.Options{Formats: policy.NewRegistry(native.Formats()...)})
+	// The configured policy in its own format: the evaluator the worker
+	// enforces with (platform.go).
+	sc := explain.Scenario{Request: req, Policy: &explain.Policy{Format: s.cfg.Format, Text: s.cfg.PolicyText}}
+	v, err := explain.Explain(sc, explain.Options{Formats: explainFormats()})
 	out := struct {
 		Scenario explain.Scenario `json:"scenario"`
 		Verdict  explain.Verdict  `json:"verdict"`
-		// Converted says which format the configured policy was in when
-		// the worker enforces its conversion to native.
-		Converted string `json:"converted_from,omitempty"`
-		Error     string `json:"error,omitempty"`
+		Error    string           `json:"error,omitempty"`
 	}{Scenario: sc, Verdict: v}
-	if s.cfg.Format != "native" {
-		out.Converted = s.cfg.Format
-	}
 	if err != nil {
 		out.Error = err.Error()
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // The worker as a net/http handler serving the same decisions
@@ -29,11 +28,11 @@ type timeoutError struct{ err error }
 func (e *timeoutError) Error() string { return errUpstreamTimeout.Error() + ": " + e.err.Error() }
 func (e *timeoutError) Unwrap() error { return errUpstreamTimeout }
 
-// NewHandler returns the worker as a net/http handler forwarding through
-// up. With configuration errors it answers every request with a 500
-// listing them, and no CORS headers.
-func NewHandler(cfg *Config, errs policy.Errors, up http.RoundTripper) http.Handler {
-	return &handler{s: NewServer(cfg, errs), cfg: cfg, up: up}
+// NewHandler returns the worker as a net/http handler deciding with s and
+// forwarding through up. With configuration errors s answers every
+// request with a 500 and no CORS headers.
+func NewHandler(s *Server, up http.RoundTripper) http.Handler {
+	return &handler{s: s, cfg: s.cfg, up: up}
 }
 
 type handler struct {
@@ -68,17 +67,25 @@ func requestOf(r *http.Request) Request {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := requestOf(r)
+	if h.cfg != nil && h.cfg.Eval != nil {
+		// The platform's evaluator may read any header and the URL.
+		u := requestURL(r)
+		if i := strings.Index(u, "://"); i >= 0 {
+			if j := strings.IndexByte(u[i+3:], '/'); j >= 0 {
+				u = u[:i+3+j]
+			}
+		}
+		q.URL, q.Header = u, headerList(r.Header)
+	}
 	d := h.s.Decide(&q)
 	switch d.Action {
 	case Explain:
 		d = h.s.Explain(r.Method, requestURL(r), headerList(r.Header))
-	case Forward:
-		h.forward(w, r, q.Target, &d)
+	case Forward, AskAgain:
+		h.forward(w, r, &q, &d)
 		return
 	}
-	writeHeader(w.Header(), &d)
-	w.WriteHeader(d.Status)
-	io.WriteString(w, d.Body)
+	writeReply(w, &d)
 }
 
 // writeHeader applies a decision's header lines to dst, as worker.mjs's
@@ -152,7 +159,9 @@ func dropHopByHop(dst, h http.Header) {
 // forward sends the request to the upstream and streams its answer back
 // with the decision's headers. Upstream failures become a 502 (504 on
 // timeout) with the decision's headers too, so the page can read the error.
-func (h *handler) forward(w http.ResponseWriter, r *http.Request, target string, d *Decision) {
+// With AskAgain the headers are decided on the upstream's reply (again).
+func (h *handler) forward(w http.ResponseWriter, r *http.Request, q *Request, d *Decision) {
+	target := q.Target
 	var body io.Reader
 	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
 		body = r.Body
@@ -167,7 +176,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, target string,
 	}
 	out, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), body)
 	if err != nil {
-		upstreamError(w, http.StatusBadGateway, err, d)
+		h.upstreamError(w, http.StatusBadGateway, err, q, d)
 		return
 	}
 	if body != nil {
@@ -180,21 +189,71 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, target string,
 		if errors.Is(err, errUpstreamTimeout) {
 			code = http.StatusGatewayTimeout
 		}
-		upstreamError(w, code, err, d)
+		h.upstreamError(w, code, err, q, d)
 		return
 	}
 	defer res.Body.Close()
 	dropHopByHop(w.Header(), res.Header)
-	writeHeader(w.Header(), d)
-	w.WriteHeader(res.StatusCode)
+	status := res.StatusCode
+	if d.Action == AskAgain {
+		a := h.again(w.Header(), status, q)
+		if a.Action == Reply {
+			clear(w.Header())
+			writeReply(w, &a)
+			return
+		}
+		status = a.Status
+	} else {
+		writeHeader(w.Header(), d)
+	}
+	w.WriteHeader(status)
 	io.Copy(w, res.Body)
 }
 
-func upstreamError(w http.ResponseWriter, code int, err error, d *Decision) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	writeHeader(h, d)
+// again decides on the upstream's reply (status, its headers in dst
+// without hop-by-hop fields) for AskAgain: the upstream's CORS headers are
+// removed, and the evaluator's edit is applied to dst.
+func (h *handler) again(dst http.Header, status int, q *Request) Decision {
+	for _, n := range ownedHeaders {
+		dst.Del(n)
+	}
+	q.HasReply, q.Status, q.ReplyHeader = true, status, headerList(dst)
+	a := h.s.Decide(q)
+	if a.Action == Edit {
+		for _, f := range a.Header {
+			if f.Name == "" {
+				dst.Del(f.Value)
+			} else {
+				dst.Add(f.Name, f.Value)
+			}
+		}
+	}
+	return a
+}
+
+func writeReply(w http.ResponseWriter, d *Decision) {
+	writeHeader(w.Header(), d)
+	w.WriteHeader(d.Status)
+	io.WriteString(w, d.Body)
+}
+
+func (h *handler) upstreamError(w http.ResponseWriter, code int, err error, q *Request, d *Decision) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/plain; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	if d.Action == AskAgain {
+		// The platform's answer on the worker's own error reply, as on
+		// an upstream's (nginx without always adds nothing to a 502).
+		a := h.again(hd, code, q)
+		if a.Action == Reply {
+			clear(hd)
+			writeReply(w, &a)
+			return
+		}
+		code = a.Status
+	} else {
+		writeHeader(hd, d)
+	}
 	w.WriteHeader(code)
 	io.WriteString(w, "whycors worker: upstream: "+err.Error()+"\n")
 }

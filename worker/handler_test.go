@@ -36,7 +36,7 @@ func TestHandlerNative(t *testing.T) {
 	if errs != nil {
 		t.Fatal(errs)
 	}
-	h := NewHandler(cfg, nil, &timeoutTransport{rt: http.DefaultTransport, d: 100 * time.Millisecond})
+	h := NewHandler(NewServer(cfg, nil, false), &timeoutTransport{rt: http.DefaultTransport, d: 100 * time.Millisecond})
 
 	tests := []struct {
 		desc   string
@@ -56,12 +56,7 @@ func TestHandlerNative(t *testing.T) {
 	}
 	for _, tc := range tests {
 		before := hits.Load()
-		r := httptest.NewRequest(tc.method, "http://worker.test"+tc.path, nil)
-		for k, v := range tc.hdr {
-			r.Header.Set(k, v)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
+		w := serve(h, tc.method, tc.path, tc.hdr)
 		if w.Code != tc.status {
 			t.Errorf("%s: status %d, want %d (%s)", tc.desc, w.Code, tc.status, w.Body)
 		}
@@ -81,14 +76,28 @@ func TestHandlerNative(t *testing.T) {
 }
 
 // TestRefusal: with any configuration fault, every request, preflights
-// included, gets a 500 listing the faults and no CORS headers, through the
-// net/http handler and through the wire form worker.mjs uses.
+// included, gets a 500 and no CORS headers, through the net/http handler
+// and through the wire form worker.mjs uses. The body lists the faults
+// only in debug mode: it would show the configuration to every caller
+// (issue 19, "Deployment is checked before it runs").
 func TestRefusal(t *testing.T) {
-	_, errs := LoadConfig(envOf(map[string]string{envPolicy: `{"origins": ["*"], "credentials": true}`, envUpstream: "https://a.example"}))
+	env := map[string]string{envPolicy: `{"origins": ["*"], "credentials": true}`, envUpstream: "https://a.example"}
+	_, errs := LoadConfig(envOf(env))
 	if errs == nil {
 		t.Fatal("want a fault: wildcard origin with credentials (native doc: credentials)")
 	}
-	h := NewHandler(nil, errs, nil)
+	if DebugRequested(envOf(env)) {
+		t.Fatal("debug is off")
+	}
+	quiet := NewServer(nil, errs, false).DecideWire("OPTIONS\n/x\nO\thttps://app.example.com\nM\tPUT")
+	if !strings.HasPrefix(quiet, "R500\n") || strings.Contains(quiet, "line 1") || strings.Contains(quiet, "credentials") || !strings.Contains(quiet, "configuration is invalid") {
+		t.Errorf("without debug: %q; want a 500 saying only that the configuration is invalid", quiet)
+	}
+	env[envDebug] = "true"
+	if !DebugRequested(envOf(env)) {
+		t.Fatal("debug is on")
+	}
+	h := NewHandler(NewServer(nil, errs, true), nil)
 	r := httptest.NewRequest("OPTIONS", "http://worker.test/x", nil)
 	r.Header.Set("Origin", "https://app.example.com")
 	r.Header.Set("Access-Control-Request-Method", "PUT")
@@ -97,9 +106,20 @@ func TestRefusal(t *testing.T) {
 	if w.Code != 500 || !strings.Contains(w.Body.String(), "line 1") || w.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("net/http: status %d, ACAO %q, body %q; want 500 with the fault's position and no CORS headers", w.Code, w.Header().Get("Access-Control-Allow-Origin"), w.Body)
 	}
-	a := NewServer(nil, errs).DecideWire("OPTIONS\n/x\nO\thttps://app.example.com\nM\tPUT")
+	a := NewServer(nil, errs, true).DecideWire("OPTIONS\n/x\nO\thttps://app.example.com\nM\tPUT")
 	head, _, _ := strings.Cut(a, "\n\n")
 	if !strings.HasPrefix(a, "R500\n") || !strings.Contains(a, "line 1") || strings.Contains(head, "Access-Control-") {
 		t.Errorf("wire: %q; want a 500 reply with the fault's position and no CORS headers", a)
 	}
+}
+
+// serve sends one request to h as a client of the worker would.
+func serve(h http.Handler, method, path string, hdr map[string]string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(method, "http://worker.test"+path, nil)
+	for k, v := range hdr {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
 }

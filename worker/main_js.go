@@ -56,24 +56,23 @@ func main() {
 	// request also gets the list in its 500 body.
 	if len(errs) > 0 {
 		println("whycors worker: configuration invalid; answering 500 to every request:\n" + errs.Error())
-	} else {
-		for _, n := range cfg.Notes {
-			println("whycors worker: " + cfg.Format + " policy converted to native: " + n.String())
-		}
 	}
-	server = NewServer(cfg, errs)
+	server = NewServer(cfg, errs, DebugRequested(getenv))
 
 	b := js.Global().Get("context").Get(bridgeName)
 	if cfg != nil {
 		b.Set("upstream", cfg.Upstream)
 		b.Set("timeoutMs", cfg.TimeoutMs)
+		// The platform's evaluator may read any request header and the
+		// URL, and decides again on the upstream's reply (platform.go).
+		b.Set("full", cfg.Eval != nil)
 	}
 	b.Set("owned", strings.Join(ownedHeaders, ","))
 	// The entry module's fetch() with the upstream deadline, as the
 	// namespace of syumai's client (the role a service binding plays).
 	up := &fetchTransport{cli: fetch.NewClient(fetch.WithBinding(b.Get("deadlineFetch")))}
 
-	workers.ServeNonBlock(recovering{NewHandler(cfg, errs, up)})
+	workers.ServeNonBlock(recovering{NewHandler(server, up)})
 	workers.Ready()
 	// Stay resident, unlike workers.Serve, which returns when the first
 	// reply's body is closed (syumai handler_js.go): the exported call and

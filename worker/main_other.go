@@ -26,7 +26,7 @@ func main() {
 	if port == "" {
 		port = "8787"
 	}
-	h := NewHandler(cfg, errs, &timeoutTransport{rt: http.DefaultTransport, d: timeout})
+	h := NewHandler(NewServer(cfg, errs, DebugRequested(os.Getenv)), &timeoutTransport{rt: http.DefaultTransport, d: timeout})
 	if err := http.ListenAndServe("127.0.0.1:"+port, h); err != nil {
 		os.Stderr.WriteString(err.Error() + "\n")
 		os.Exit(1)

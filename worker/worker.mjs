@@ -90,7 +90,7 @@ function start(env, ctx, atLoad) {
   seeding = false;
   if (!ready) throw new Error("whycors worker: Go instance did not become ready");
   const ex = instance.exports;
-  return { go, bridge, binding, ex, inPtr: ex.whycors_in(), owned: bridge.owned.split(",") };
+  return { go, bridge, binding, ex, inPtr: ex.whycors_in(), owned: bridge.owned.split(","), full: bridge.full === true };
 }
 
 // deadlineFetch is fetch() with the upstream deadline, for syumai's fetch
@@ -177,9 +177,13 @@ function apply(h, inst, p) {
   return h;
 }
 
-function upstreamError(inst, p, status, msg) {
-  const h = apply(new Headers({ "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" }), inst, p);
-  return new Response("whycors worker: upstream: " + msg + "\n", { status, headers: h });
+function upstreamError(inst, p, q, status, msg) {
+  const h = new Headers({ "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+  const body = "whycors worker: upstream: " + msg + "\n";
+  // AskAgain: the platform's answer on this error reply, as on an
+  // upstream's (nginx's add_header without always adds nothing to a 502).
+  if (p.first === "A") return asked(inst, q, status, "", h, body);
+  return new Response(body, { status, headers: apply(h, inst, p) });
 }
 
 // upstreamURL is the upstream's URL for target (a path and query), built
@@ -198,7 +202,42 @@ function upstreamURL(base, target) {
   return u;
 }
 
-async function forward(req, target, inst, p) {
+// asked: the answer to asking Go again (AskAgain, worker/platform.go) with
+// the upstream's reply: its status and its headers h (hop-by-hop fields
+// and the upstream's own CORS headers already removed). An "E" answer
+// edits h and keeps body (a stream, a string or null); an "R" answer is
+// the platform's own reply and body is dropped. null: the request and the
+// reply's headers together are longer than the call's buffer.
+function asked(inst, q, status, statusText, h, body) {
+  let a = q + "\nS\t" + status;
+  for (const [k, v] of h) a += "\nP\t" + k + "\t" + v;
+  const ans = a.length > IN_SIZE ? null : decide(inst, a);
+  if (ans === null) {
+    if (body !== null && typeof body === "object") body.cancel();
+    return new Response("whycors worker: the upstream's reply headers are too long to decide on\n", {
+      status: 502,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    });
+  }
+  const p = parse(ans);
+  if (p.first[0] === "R") {
+    if (body !== null && typeof body === "object") body.cancel();
+    return reply(p);
+  }
+  for (const [k, v] of p.headers) {
+    if (k === "") h.delete(v);
+    else h.append(k, v);
+  }
+  const s = Number(p.first.slice(1));
+  return new Response(NULL_BODY.has(s) ? null : body, { status: s, statusText: s === status ? statusText : "", headers: h });
+}
+
+function withoutOwned(h, inst) {
+  for (const n of inst.owned) h.delete(n);
+  return h;
+}
+
+async function forward(req, target, inst, p, q) {
   const b = inst.bridge;
   const url = upstreamURL(b.upstream, target);
   if (url === null) {
@@ -219,12 +258,16 @@ async function forward(req, target, inst, p) {
   try {
     res = await fetch(url, init);
   } catch (e) {
-    if (ac.signal.aborted) return upstreamError(inst, p, 504, "timed out: " + String(ac.signal.reason && ac.signal.reason.message || e));
-    return upstreamError(inst, p, 502, String(e && e.message || e));
+    if (ac.signal.aborted) return upstreamError(inst, p, q, 504, "timed out: " + String(ac.signal.reason && ac.signal.reason.message || e));
+    return upstreamError(inst, p, q, 502, String(e && e.message || e));
   } finally {
     clearTimeout(t);
   }
-  if (res.status < 200) return upstreamError(inst, p, 502, "interim status " + res.status + " as the final reply");
+  if (res.status < 200) return upstreamError(inst, p, q, 502, "interim status " + res.status + " as the final reply");
+  if (p.first === "A") {
+    const body = NULL_BODY.has(res.status) ? null : res.body;
+    return asked(inst, q, res.status, res.statusText, withoutOwned(withoutHop(res.headers), inst), body);
+  }
   const h = apply(withoutHop(res.headers), inst, p);
   return new Response(NULL_BODY.has(res.status) ? null : res.body, { status: res.status, statusText: res.statusText, headers: h });
 }
@@ -263,6 +306,18 @@ async function handle(req, env, ctx) {
   if (o !== null) q += "\nO\t" + o;
   if (m !== null) q += "\nM\t" + m;
   if (hs !== null) q += "\nH\t" + hs;
+  if (inst.full) {
+    // A policy in another format than native: its platform's evaluator
+    // may read any header and the URL (worker/platform.go). Bounded the
+    // same way, counted as it grows, before anything is joined.
+    q += "\nU\t" + (slash < 0 ? url : url.slice(0, slash));
+    let n = q.length;
+    for (const [k, v] of req.headers) {
+      n += k.length + v.length + 4;
+      if (n > IN_SIZE) return tooLarge();
+    }
+    for (const [k, v] of req.headers) q += "\nA\t" + k + "\t" + v;
+  }
   const a = decide(inst, q);
   if (a === null) return tooLarge(); // more than IN_SIZE bytes once encoded as UTF-8
   const p = parse(a);
@@ -270,7 +325,8 @@ async function handle(req, env, ctx) {
     case "R":
       return reply(p);
     case "F":
-      return forward(req, target, inst, p);
+    case "A":
+      return forward(req, target, inst, p, q);
     case "X":
       // The explain endpoint reads every request header: syumai's
       // handler path.
