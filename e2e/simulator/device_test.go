@@ -82,17 +82,20 @@ func axeRun(t *testing.T, p *page) []axeViolation {
 
 // TestAnyDevice opens each state at 1366x900 and 390x844 and runs
 // checkAxe: the S3 upload (a policy, rules, a fix with a diff), a
-// redirect chain (the exchange of several hops), the default raw replies;
+// redirect chain (the exchange of several hops), the default raw replies,
+// a field in error and an empty policy;
 // on the phone the exchange is one column as wide as its box.
 func TestAnyDevice(t *testing.T) {
 	t.Parallel() // each test has its own browser
 	redirect := linkOf(`{"request": {"origin": "https://app.example", "url": "https://api.example/v1/report", "method": "GET"},
 	  "response": {"status": 302, "headers": [["Location", "https://files.example/r/7"], ["Access-Control-Allow-Origin", "https://app.example"]]},
 	  "routes": [{"url": "https://files.example/r/7", "response": {"status": 200, "headers": [["Content-Type", "application/json"]]}}]}`)
-	states := []struct{ desc, fragment string }{
-		{desc: "the page as it opens", fragment: ""},
-		{desc: "the S3 upload", fragment: s3Link()},
-		{desc: "a redirect to another origin", fragment: redirect},
+	states := []struct{ desc, fragment, state string }{
+		{desc: "the page as it opens", fragment: "", state: "blocked"},
+		{desc: "the S3 upload", fragment: s3Link(), state: "blocked"},
+		{desc: "a redirect to another origin", fragment: redirect, state: "blocked"},
+		{desc: "an origin without a scheme (an error at its field)", fragment: linkOf(`{"request": {"origin": "app.example", "url": "https://api.example/"}, "response": {"status": 200}}`), state: "error"},
+		{desc: "an empty policy", fragment: linkOf(`{"request": {"origin": "https://app.example", "url": "https://api.example/"}, "policy": {"format": "s3-json", "text": ""}}`), state: "empty"},
 	}
 	p := startPage(t)
 	for _, size := range [][2]int64{{1366, 900}, {390, 844}} {
@@ -100,7 +103,10 @@ func TestAnyDevice(t *testing.T) {
 		for _, s := range states {
 			p.open(s.fragment)
 			checkAxe(t, p, s.desc)
-			if size[0] == 390 {
+			if got := eval[string](p, `document.getElementById("summary").dataset.state`); got != s.state {
+				t.Errorf("%s: the page shows state %q, want %q", s.desc, got, s.state)
+			}
+			if size[0] == 390 && eval[bool](p, `!document.getElementById("details").hidden`) {
 				if w := eval[string](p, `JSON.stringify(Array.from(document.querySelectorAll("#timeline .msg")).map(m => [m.getBoundingClientRect().left, m.getBoundingClientRect().right]))`); w == "[]" {
 					t.Errorf("%s: no message in the exchange", s.desc)
 				}
