@@ -22,6 +22,32 @@ func (*HCL) EditText(text string, e fix.Edit) (string, error) {
 // FileName implements fix.Editor.
 func (*HCL) FileName() string { return mainFile }
 
+// EditSource implements fix.SourceEditor for the fix search, which edits
+// a source's main text (its first file): e made in the module src when
+// the value it changes is written in that file. A value written in
+// another file (a .tfvars list, a variable's default) is not a change
+// of the main text: fix.ErrUnsupported, and the search proposes no
+// edit of the module.
+func (*HCL) EditSource(src policy.Source, e fix.Edit) (string, error) {
+	file, text, err := EditSource(src, e)
+	if err != nil {
+		return "", err
+	}
+	if main := mainName(src); file != main {
+		return "", fix.ErrUnsupported
+	}
+	return text, nil
+}
+
+// mainName is the name of src's main text (policy.Source.Main): its
+// first file's, or the one text's (mainFile).
+func mainName(src policy.Source) string {
+	if src.Text == "" && len(src.Files) > 0 {
+		return src.Files[0].Name
+	}
+	return mainFile
+}
+
 // EditSource makes e in the module src, in the file where the value it
 // changes is written: the literal list of the rule's attribute, of the
 // .tfvars assignment or of the default of the variable the attribute
@@ -92,9 +118,23 @@ func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
 		if !ok {
 			return "", "", fix.ErrNotFound
 		}
-		items := make([]string, len(e.Values))
-		for i, v := range e.Values {
-			items[i] = quote(v)
+		// A value the list already holds is not written again (header
+		// names and methods compare without case, as S3, GCS and Azure
+		// match them; origins exactly).
+		have := f.texts()
+		var items []string
+		for _, v := range e.Values {
+			dup := false
+			for _, h := range have {
+				dup = dup || h == v || role != roleOrigins && strings.EqualFold(h, v)
+			}
+			if !dup {
+				items = append(items, quote(v))
+				have = append(have, v)
+			}
+		}
+		if len(items) == 0 {
+			return f.edit.File, t, nil
 		}
 		return f.edit.File, appendItems(t, f.edit.List, items), nil
 	case fix.Replace:
