@@ -152,3 +152,46 @@ func TestRequestsSameOrigin(t *testing.T) {
 	}
 	t.Logf("%d requests, all to %s", len(urls), srv.URL)
 }
+
+// slowWriter sends a body in pieces of 64 KiB, 40 ms apart, as a slow
+// network would.
+type slowWriter struct{ http.ResponseWriter }
+
+func (w slowWriter) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		k := min(64<<10, len(b))
+		m, err := w.ResponseWriter.Write(b[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		if f, ok := w.ResponseWriter.(http.Flusher); ok {
+			f.Flush()
+		}
+		time.Sleep(40 * time.Millisecond)
+		b = b[k:]
+	}
+	return n, nil
+}
+
+// TestFullEngineProgress serves the full engine slowly: while it loads,
+// the status line says how much of it has arrived, and then that it is
+// ready.
+func TestFullEngineProgress(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	p, _ := servePage(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/whycors-full.") {
+				w = slowWriter{w}
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p.open("")
+	waitFor(p, `/full engine.*: \d+\.\d MB…$/.test(document.getElementById("status").textContent)`, 30*time.Second)
+	settled(p)
+	if s := eval[string](p, `document.getElementById("status").textContent`); !strings.Contains(s, "full engine loaded") {
+		t.Errorf("after the load the status says %q", s)
+	}
+}
