@@ -80,6 +80,12 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 		}
 	}
 	var s strings.Builder
+	if fromCDN(v, which == "preflight") {
+		// The server never saw it: a shared cache replayed a stored
+		// reply (engine/cdn), which the step of that request names.
+		s.WriteString("The CDN answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. ")
+		return s.String()
+	}
 	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status))
 	if len(where) > 0 {
 		s.WriteString(" (" + strings.Join(where, ", ") + ")")
@@ -98,6 +104,17 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	}
 	s.WriteString(". ")
 	return s.String()
+}
+
+// fromCDN reports that the last request of the kind the verdict turns on
+// (a preflight or not) was answered by the scenario's CDN.
+func fromCDN(v *Verdict, preflight bool) bool {
+	for i := len(v.Requests) - 1; i >= 0; i-- {
+		if r := v.Requests[i]; r.Preflight == preflight {
+			return r.FromCDN
+		}
+	}
+	return false
 }
 
 // url is the verdict's request URL, for the server's elsewhere test.

@@ -67,3 +67,26 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryNamesTheCDN: a later fetch that a CDN answered from a reply
+// stored for another request says so, not that the server answered it
+// (examples/cloudfront-img-then-cors.json: an <img>-like no-cors GET
+// stored without CORS headers, then a CORS fetch of the same URL).
+func TestSummaryNamesTheCDN(t *testing.T) {
+	b, err := os.ReadFile("../../examples/cloudfront-img-then-cors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := explain.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := explain.Explain(s, explain.Options{Formats: all.Registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := v.Then[0].Summary
+	if !strings.HasPrefix(got, "The CDN answered the request 200 from its cache") || strings.Contains(got, "S3 answered") {
+		t.Errorf("summary %q, want the CDN named", got)
+	}
+}
