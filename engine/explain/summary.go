@@ -80,7 +80,7 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 		}
 	}
 	var s strings.Builder
-	if fromCDN(v, which == "preflight") {
+	if answeredByCDN(v, which == "preflight") {
 		// The server never saw it: a shared cache replayed a stored
 		// reply (engine/cdn), which the step of that request names.
 		s.WriteString("The CDN answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. ")
@@ -106,9 +106,9 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	return s.String()
 }
 
-// fromCDN reports that the last request of the kind the verdict turns on
+// answeredByCDN reports that the last request of the kind the verdict turns on
 // (a preflight or not) was answered by the scenario's CDN.
-func fromCDN(v *Verdict, preflight bool) bool {
+func answeredByCDN(v *Verdict, preflight bool) bool {
 	for i := len(v.Requests) - 1; i >= 0; i-- {
 		if r := v.Requests[i]; r.Preflight == preflight {
 			return r.FromCDN
