@@ -19,23 +19,28 @@ func init() {
 
 // runConvert converts one configuration. Exit 0 converted (notes on
 // standard error), 1 the target cannot express the policy without allowing
-// more (the reason on standard error), 2 bad input.
+// more, or would refuse some request the source allows and
+// --allow-narrower was not given (the reason on standard error, nothing
+// written), 2 bad input.
 func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("convert", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	to := fs.String("to", "", "the format to write: "+strings.Join(convert.Targets(opts.Formats), ", ")+" (required)")
 	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(opts.Formats), ", ")+", or auto")
 	asJSON := fs.Bool("json", false, "print {\"output\", \"notes\"} as JSON")
+	narrower := fs.Bool("allow-narrower", false, "write the policy even where it refuses requests the source allows (the notes say which)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] FILE|-")
-		fmt.Fprintln(stderr, "\nWrites the configuration in another format. Where the target means something")
-		fmt.Fprintln(stderr, "else (S3 falls through to later rules, GCS has no credentials, API Gateway has")
-		fmt.Fprintln(stderr, "one rule, ...), a note on standard error says which requests it allows more or")
-		fmt.Fprintln(stderr, "less; what it cannot express safely is refused, naming the rule and field.")
+		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] [--allow-narrower] FILE|-")
+		fmt.Fprintln(stderr, "\nWrites the configuration in another format. A conversion never allows more")
+		fmt.Fprintln(stderr, "than the source: what the target cannot express without widening is refused,")
+		fmt.Fprintln(stderr, "naming the rule and field. Where the target would refuse some request the")
+		fmt.Fprintln(stderr, "source allows (GCS has no credentials, API Gateway has one rule, ...), nothing")
+		fmt.Fprintln(stderr, "is written and the notes say what changes, unless --allow-narrower is given.")
 		fmt.Fprintln(stderr, "\nExamples:\n  whycors convert --to native s3-cors.json > policy.json")
 		fmt.Fprintln(stderr, "  aws s3api get-bucket-cors --bucket b | whycors convert --from s3-cli --to r2-api -")
 		fmt.Fprintln(stderr, "  whycors convert --to nginx --json policy.json")
-		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it, 2 bad input. With --json")
+		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it (or only narrower,")
+		fmt.Fprintln(stderr, "without --allow-narrower), 2 bad input. With --json")
 		fmt.Fprintln(stderr, "an error is the \"error\" member: {\"message\", \"file\", \"line\", \"column\", \"path\", \"faults\"}.\n\nFlags:")
 		fs.PrintDefaults()
 	}
@@ -56,6 +61,9 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.inputError(2, name, err)
 	}
 	out, notes, err := convert.Convert(opts.Formats, text, *from, *to)
+	if changes := convert.Changes(notes); err == nil && len(changes) > 0 && !*narrower {
+		out, err = "", narrowerError(changes)
+	}
 	code = 0
 	if err != nil {
 		var pe policy.Errors
@@ -110,4 +118,21 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	return 0
+}
+
+// narrowerError names every change of a narrower conversion, for a run
+// without --allow-narrower.
+func narrowerError(changes []convert.Note) error {
+	var why []string
+	for _, n := range changes {
+		where := "policy"
+		if n.Rule >= 0 {
+			where = "rule " + strconv.Itoa(n.Rule+1)
+			if n.Field != "" {
+				where += " " + n.Field
+			}
+		}
+		why = append(why, where+" ("+n.Effect+")")
+	}
+	return &convert.Error{Refused: true, Msg: "the converted policy would refuse requests the source allows (" + strings.Join(why, ", ") + "; the notes say how): nothing written; give --allow-narrower to write it anyway"}
 }

@@ -100,7 +100,7 @@ func TestConvertCommand(t *testing.T) {
 		stdout []string
 		stderr string
 	}{
-		{desc: "S3 to native", args: []string{"--to", "native", s3}, code: 0, stdout: []string{`"credentials": true`}, stderr: "note: "},
+		{desc: "S3 to native", args: []string{"--to", "native", s3}, code: 0, stdout: []string{`"credentials": true`, `"match": ["method", "request_headers"]`}},
 		{desc: "native per-path rule to S3 is refused", args: []string{"--to", "s3-json", "-"}, stdin: `{"path":"/api/*","origins":["https://app.test"]}`, code: 1, stderr: "rule 1 paths: S3 applies CORS"},
 		{desc: "JSON form", args: []string{"--to", "r2-api", "--json", s3}, code: 0, stdout: []string{`"output": "{`, `"notes": [`}},
 		{desc: "invalid source", args: []string{"--to", "native", "--from", "s3-json", "-"}, stdin: `[{"AllowedOrigins":["*"],"AllowedMethods":["OPTIONS"]}]`, code: 2, stderr: "Unsupported method is OPTIONS"},

@@ -68,7 +68,46 @@ func Convert(reg *policy.Registry, text, from, to string) (out string, notes []N
 		return w.WriteRules(p, names, n)
 	})
 	notes = append(notes, wnotes...)
-	return out, notes, err
+	return noWider(out, notes, err)
+}
+
+// noWider refuses a conversion any note says is wider: convert never
+// writes a policy that allows what the source refuses (issue 19). The
+// notes stay, to say why.
+func noWider(out string, notes []Note, err error) (string, []Note, error) {
+	if err != nil {
+		return "", notes, err
+	}
+	var why []string
+	for _, n := range notes {
+		if n.Effect == Wider {
+			where := "policy"
+			if n.Rule >= 0 {
+				where = "rule " + strconv.Itoa(n.Rule+1)
+				if n.Field != "" {
+					where += " " + n.Field
+				}
+			}
+			why = append(why, where+": "+n.Message)
+		}
+	}
+	if len(why) > 0 {
+		return "", notes, &Error{Msg: "the converted policy would allow requests the source refuses, so nothing is written: " + strings.Join(why, "; "), Refused: true}
+	}
+	return out, notes, nil
+}
+
+// Changes lists the notes that change some allow/deny decision
+// (Narrower or Differs; a Wider one fails the conversion), for a caller
+// that writes a narrower policy only when told to.
+func Changes(notes []Note) []Note {
+	var out []Note
+	for _, n := range notes {
+		if n.Effect == Narrower || n.Effect == Differs || n.Effect == Wider {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ToNative is Convert(reg, text, from, "native"). It is its own function
@@ -88,12 +127,11 @@ func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note
 		}
 		return native.Write(p), nil, nil
 	}
-	p, names, from2, notes := toPortable(src)
-	out, wnotes, err := render(p, from2, native.FormatName, func(n *portable.Notes) (string, error) {
-		return native.FromPortable(p, names, n)
+	nt := toNeutral(src, true)
+	out, wnotes, err := render(nt.p, nt.from, native.FormatName, func(n *portable.Notes) (string, error) {
+		return native.FromPortableSelect(nt.p, nt.sel, nt.names, n)
 	})
-	notes = append(notes, wnotes...)
-	return out, notes, err
+	return noWider(out, append(nt.notes, wnotes...), err)
 }
 
 // readAccepted reads the source and refuses one its platform refuses at

@@ -7,12 +7,16 @@ import (
 	"github.com/whycors/whycors/engine/convert"
 )
 
-// An S3 bucket's rules written as the native policy: S3 echoes the origin
-// with credentials, so the native rule has credentials; S3 picks a rule by
-// method too, which the notes say.
+// An S3 bucket's rules written as the native policy (issue 19's
+// example): S3 echoes the origin with credentials, so the native rules
+// have credentials; S3 picks the first rule matching origin, method and
+// requested headers, and so do native rules that match on them. Nothing
+// is lost, so there is no note.
 func ExampleConvert() {
-	out, notes, err := convert.Convert(all.Registry(),
-		`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["PUT"]}]`, "s3-json", "native")
+	out, notes, err := convert.Convert(all.Registry(), `[
+  {"AllowedOrigins": ["https://www.example.com"], "AllowedMethods": ["GET"]},
+  {"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["PUT", "POST", "HEAD"], "AllowedHeaders": ["*"]}
+]`, "s3-json", "native")
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -25,13 +29,20 @@ func ExampleConvert() {
 	// {
 	//   "rules": [
 	//     {
+	//       "origins": ["https://www.example.com"],
+	//       "methods": ["GET"],
+	//       "match": ["method", "request_headers"],
+	//       "credentials": true
+	//     },
+	//     {
 	//       "origins": ["https://app.example"],
-	//       "methods": ["PUT"],
+	//       "methods": ["PUT", "POST", "HEAD"],
+	//       "request_headers": ["*"],
+	//       "match": ["method", "request_headers"],
 	//       "credentials": true
 	//     }
 	//   ]
 	// }
-	// wider methods: s3-json picks a rule by method too, so this rule gives no CORS headers to GET, HEAD, POST requests; the converted rule answers them, as those methods never need listing (Fetch §2.2.1)
 }
 
 // A conversion the target cannot express without allowing more is

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -29,6 +30,26 @@ type Note = portable.Note
 // way. names are the rules' names and from their source rule indexes,
 // parallel to the result's Rules.
 func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
+	n := toNeutral(src, false)
+	return n.p, n.names, n.from, n.notes
+}
+
+// neutral is a source mapped for a target: the portable rules, their
+// names and source indexes, and for native what selects each rule.
+type neutral struct {
+	p     portable.Policy
+	names []string
+	from  []int
+	sel   []native.Selection // for native, parallel to p.Rules
+	notes []Note
+}
+
+// toNeutral is toPortable for a target that can choose its rule as the
+// source does (selects: native, whose rules match on method and request
+// headers when told, cloud-policies.md §0 item 1): then the source's
+// method lists stay exact and its choice of rule is kept in sel instead
+// of noted.
+func toNeutral(src *Source, selects bool) neutral {
 	var notes []Note
 	// Rules are kept pending until duplicates are known: an Express
 	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
@@ -39,19 +60,21 @@ func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
 			notes = append(notes, noteOn(r, "origin", Same, "the middleware is disabled (a falsy origin): it sends no CORS headers, so it is left out", r.Pos))
 			continue
 		}
-		m := ruleMapper{src: src, r: r}
+		m := ruleMapper{src: src, r: r, selects: selects}
 		pr, ok := m.rule()
 		if !ok {
 			notes = append(notes, m.notes...)
 			notes = append(notes, noteOn(r, "origins", Narrower, "no origin of this rule can be written in the portable form, so the rule is left out", r.Pos))
 			continue
 		}
-		kept = append(kept, pending{pr, r.Name, r.Index, r.MethodOnly != "", m.notes})
+		kept = append(kept, pending{pr, r.Name, r.Index, r.MethodOnly != "", m.sel, m.notes})
 	}
-	out, names, from, keptNotes := dedupe(kept)
-	notes = append(notes, keptNotes...)
-	notes = append(notes, selectionNotes(src)...)
-	return out, names, from, notes
+	out, keptNotes := dedupe(kept)
+	out.notes = append(notes, keptNotes...)
+	if !selects {
+		out.notes = append(out.notes, selectionNotes(src)...)
+	}
+	return out
 }
 
 // pending is a rule mapped onto the portable form, with its notes, until
@@ -61,6 +84,7 @@ type pending struct {
 	name       string
 	index      int
 	methodOnly bool
+	sel        native.Selection
 	notes      []Note
 }
 
@@ -72,9 +96,11 @@ func noteOn(r *Rule, field, effect, msg string, pos Pos) Note {
 // ruleMapper maps one source rule onto a portable rule, collecting the
 // notes of what it cannot say exactly.
 type ruleMapper struct {
-	src   *Source
-	r     *Rule
-	notes []Note
+	src     *Source
+	r       *Rule
+	selects bool             // the target chooses its rule as the source does (native)
+	sel     native.Selection // what the target's rule says for that
+	notes   []Note
 }
 
 func (m *ruleMapper) note(field, effect, msg string, pos Pos) {
@@ -97,6 +123,12 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 		// S3 and Azure answer a "*" rule with ACAO * and no
 		// credentials (cloud-policies.md §0 item 4, §4).
 		pr.Credentials = false
+		if len(pr.Origins) > 1 {
+			// Azure (after Azurite) echoes an origin listed literally,
+			// with credentials, even beside "*" (§4); S3 sends "*"
+			// (§1.3, [UNVERIFIED] on AWS for mixed lists).
+			m.note("origins", Narrower, "this rule lists \"*\" beside other origins: "+m.src.Format+" may echo those with credentials, where the converted rule answers every origin with \"*\" and no credentials", r.Pos)
+		}
 	}
 	pr.Methods = m.methods()
 	pr.AllowHeaders = m.allowHeaders()
@@ -104,8 +136,18 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 	if r.PathNote != "" {
 		m.note("paths", Wider, r.PathNote, r.Pos)
 	}
-	if r.PreflightPass {
+	switch {
+	case r.PreflightPass && m.selects:
+		m.sel.UnmatchedPreflight = native.Pass
+		m.note("preflight", Differs, "the middleware hands every preflight to the application, which answers it; the converted rule hands it only the preflights it refuses (unmatched_preflight: pass) and answers the others itself", r.Pos)
+	case r.PreflightPass:
 		m.note("preflight", Differs, "preflights this rule does not allow are handed to the application, which may answer them; the converted rule refuses them", r.Pos)
+	}
+	if m.selects && m.src.Semantics.MethodSelects {
+		m.sel.Match = []string{native.MatchMethod}
+		if m.src.Semantics.HeaderFallThrough {
+			m.sel.Match = append(m.sel.Match, native.MatchHeaders)
+		}
 	}
 	if r.MethodOnly != "" {
 		m.note("method", Wider, "the middleware is mounted for "+r.MethodOnly+" requests only; the converted rule covers every method", r.Pos)
@@ -134,9 +176,10 @@ func (m *ruleMapper) origins() []string {
 func (m *ruleMapper) methods() []string {
 	sem, r := m.src.Semantics, m.r
 	var out []string
+	exact := m.selects && sem.MethodSelects // the target's list is exact too
 	for _, x := range r.Methods {
 		switch {
-		case x.Text == "OPTIONS":
+		case x.Text == "OPTIONS" && !exact:
 			// The preflight itself is never checked against the
 			// list; listing OPTIONS changes nothing in a browser.
 			continue
@@ -146,7 +189,7 @@ func (m *ruleMapper) methods() []string {
 		}
 		out = portable.AppendUnique(out, x.Text)
 	}
-	if sem.MethodSelects && !portable.Contains(out, "*") {
+	if sem.MethodSelects && !exact && !portable.Contains(out, "*") {
 		var missing []string
 		for _, x := range []string{"GET", "HEAD", "POST"} {
 			if !portable.Contains(out, x) {
@@ -197,11 +240,11 @@ func (m *ruleMapper) exposeHeaders() []string {
 // (preferring the one mounted for every method, then the first), and
 // returns the policy, the rules' names and source indexes, and the notes
 // in rule order.
-func dedupe(kept []pending) (out portable.Policy, names []string, from []int, notes []Note) {
+func dedupe(kept []pending) (out neutral, notes []Note) {
 	for i, k := range kept {
 		dup := -1
 		for j, o := range kept {
-			if j != i && equalRules(k.pr, o.pr) && ((k.methodOnly && !o.methodOnly) || (k.methodOnly == o.methodOnly && j < i)) {
+			if j != i && equalRules(k.pr, o.pr) && equalSelection(k.sel, o.sel) && ((k.methodOnly && !o.methodOnly) || (k.methodOnly == o.methodOnly && j < i)) {
 				dup = j
 				break
 			}
@@ -211,11 +254,12 @@ func dedupe(kept []pending) (out portable.Policy, names []string, from []int, no
 			continue
 		}
 		notes = append(notes, k.notes...)
-		out.Rules = append(out.Rules, k.pr)
-		names = append(names, k.name)
-		from = append(from, k.index)
+		out.p.Rules = append(out.p.Rules, k.pr)
+		out.names = append(out.names, k.name)
+		out.from = append(out.from, k.index)
+		out.sel = append(out.sel, k.sel)
 	}
-	return out, names, from, notes
+	return out, notes
 }
 
 // selectionNotes: platforms that choose a rule by method (and headers) go
@@ -280,4 +324,8 @@ func equalRules(a, b portable.Rule) bool {
 	}
 	return eq(a.Origins, b.Origins) && eq(a.Methods, b.Methods) && eq(a.AllowHeaders, b.AllowHeaders) && eq(a.ExposeHeaders, b.ExposeHeaders) &&
 		eq(a.Paths, b.Paths) && a.Credentials == b.Credentials && (a.MaxAge == nil) == (b.MaxAge == nil) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
+}
+
+func equalSelection(a, b native.Selection) bool {
+	return strings.Join(a.Match, "\x00") == strings.Join(b.Match, "\x00") && a.UnmatchedPreflight == b.UnmatchedPreflight
 }

@@ -26,6 +26,20 @@ const (
 	Pass   = "pass"   // hand the preflight to the application, unchanged
 )
 
+// What besides path and origin selects a rule, the values of Rule.Match
+// (the package doc, "Which rule answers").
+const (
+	// MatchMethod: the rule covers only the methods it lists (GET, HEAD
+	// and POST included), a preflight's requested method or an actual
+	// request's own; any other goes on to the next rule, as S3, GCS and
+	// Azure choose a rule (cloud-policies.md §0 item 1, §3, §4).
+	MatchMethod = "method"
+	// MatchHeaders: a preflight that asks for a header the rule does not
+	// allow goes on to the next rule instead of being refused by this
+	// one, as S3 does (cloud-policies.md §1.3) and Azure does not (§4).
+	MatchHeaders = "request_headers"
+)
+
 // Rule is one entry of a policy, in the form the JSON format writes it.
 // The zero value of each optional field is its default.
 type Rule struct {
@@ -33,15 +47,22 @@ type Rule struct {
 	Name string
 	// Path selects the requests the rule governs: "/api/*" (a prefix:
 	// "/api/" and everything under it), "/health" (exactly that path), or
-	// "" and "/*" (every path). The first rule whose path matches decides.
+	// "" and "/*" (every path). The first rule whose path and origins
+	// match a request (and what Match names) answers it.
 	Path string
 	// Origins lists origin patterns (see the package doc). Required.
 	Origins []string
 	// Methods lists methods a preflight may ask for, besides GET, HEAD and
-	// POST which never need it; "*" allows any method.
+	// POST which never need it (unless Match has MatchMethod); "*" allows
+	// any method.
 	Methods []string
 	// RequestHeaders lists header names a page may send; "*" allows any.
 	RequestHeaders []string
+	// Match lists what selects the rule besides its path and origins:
+	// MatchMethod, MatchHeaders, or nothing (the default: the rule's
+	// methods and request headers are checked by the rule, which refuses
+	// a preflight they do not allow).
+	Match []string
 	// ExposedHeaders lists response header names the page may read beyond
 	// the safelisted ones; "*" exposes all (not with credentials).
 	ExposedHeaders []string
@@ -54,7 +75,9 @@ type Rule struct {
 	// PreflightStatus is the status of a successful preflight, 200 to 299;
 	// 0 means 204.
 	PreflightStatus int
-	// UnmatchedPreflight is Reject ("" means Reject) or Pass.
+	// UnmatchedPreflight is Reject ("" means Reject) or Pass: what a
+	// preflight gets when this rule refuses it, or when no rule matches
+	// it and this is the first rule whose path covers it.
 	UnmatchedPreflight string
 	// AllowInsecureOrigins lets http:// origins (other than loopback) be
 	// allowed with credentials, which jub0bs/cors also refuses by default:
@@ -65,9 +88,9 @@ type Rule struct {
 // Policy is a validated native policy. It is safe for concurrent use and
 // never changes after New or Parse.
 type Policy struct {
-	rules []Rule
-	c     []compiled
-	paths []pathEntry // the rules' path patterns, for match
+	rules    []Rule
+	c        []compiled
+	pathList []pathEntry // the rules' path patterns, for Decide
 
 	bySegment  map[string][]int // rules by the first path segment they need, when many
 	anySegment []int            // rules whose first segment is not fixed
@@ -103,6 +126,9 @@ type compiled struct {
 	anyMethod bool
 	methods   []string // normalized, for the preflight method check
 
+	matchMethod  bool // a method the rule does not list goes on to the next rule
+	matchHeaders bool // a request header the rule does not allow goes on to the next rule
+
 	anyHeader    bool
 	headers      []string // lowercase, sorted, unique
 	maxHeaderLen int
@@ -113,8 +139,8 @@ type compiled struct {
 	acam       string // Access-Control-Allow-Methods, "" when echoing or nothing to say
 	aceh       string // Access-Control-Expose-Headers
 	acma       string // Access-Control-Max-Age
-	varyPre    string // Vary on a successful preflight
-	varyActual string // Vary on an actual response
+	varyOrigin bool   // the answer to an actual request depends on the origin
+	varyPreO   bool   // the answer to a preflight depends on the origin
 }
 
 const (
@@ -165,7 +191,7 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 		case c.pathPrefix:
 			e.kind = pathPrefix
 		}
-		p.paths = append(p.paths, e)
+		p.pathList = append(p.pathList, e)
 	}
 	p.indexPaths()
 	return p
@@ -177,6 +203,7 @@ func normalize(r Rule) Rule {
 	for i, m := range r.Methods {
 		r.Methods[i] = normalizeMethod(m)
 	}
+	r.Match = append([]string(nil), r.Match...)
 	r.RequestHeaders = append([]string(nil), r.RequestHeaders...)
 	for i, h := range r.RequestHeaders {
 		r.RequestHeaders[i] = lowerASCII(h)
@@ -251,6 +278,16 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 	c.compileOrigins(r, f)
 	c.compileMethods(r, f)
 	c.compileRequestHeaders(r, f)
+	for j, m := range r.Match {
+		switch m {
+		case MatchMethod:
+			c.matchMethod = true
+		case MatchHeaders:
+			c.matchHeaders = true
+		default:
+			f.addQuoted("match", j, "invalid", "unknown match ", m, ": want \"method\" or \"request_headers\"")
+		}
+	}
 	c.compileExposedHeaders(r, f)
 	c.compilePreflight(r, f)
 	c.compileVary()
@@ -447,22 +484,17 @@ func (c *compiled) compilePreflight(r *Rule, f *ruleFaults) {
 	}
 }
 
-// compileVary (RFC 9110 §12.5.5): name every request header the answer
-// depends on. The origin when the rule does not allow every origin (or
-// echoes it, for credentials); on a preflight, allowed or refused, also
-// the method, which decides between 2xx and 403 and which
-// Access-Control-Allow-Methods echoes under "*", and the request
-// headers, which Access-Control-Allow-Headers echoes. A refused preflight
-// carries it too: some caches store OPTIONS replies (jub0bs/cors and
-// rs/cors send Vary on every preflight, server-peers.md §1).
+// compileVary (RFC 9110 §12.5.5): whether the answers depend on the
+// origin, when the rule does not allow every origin (or echoes it, for
+// credentials). Decide adds the method and request headers on every
+// preflight, allowed or refused: they decide between 2xx and 403, and
+// Access-Control-Allow-Methods and -Headers echo them under "*". A
+// refused preflight carries it too: some caches store OPTIONS replies
+// (jub0bs/cors and rs/cors send Vary on every preflight,
+// server-peers.md §1).
 func (c *compiled) compileVary() {
-	if !c.anyOrigin {
-		c.varyActual = "Origin"
-	}
-	if !c.anyOrigin || c.creds {
-		c.varyPre = "Origin, "
-	}
-	c.varyPre += "Access-Control-Request-Method, Access-Control-Request-Headers"
+	c.varyOrigin = !c.anyOrigin
+	c.varyPreO = !c.anyOrigin || c.creds
 }
 
 func isName(s string) bool {

@@ -5,8 +5,10 @@
 //
 // # The format
 //
-// A policy is a list of rules. The first rule whose path matches a request
-// decides; a request no rule covers gets no CORS headers at all.
+// A policy is a list of rules. The first rule whose path and origins match
+// a request (and, when the rule says so, its method and requested
+// headers) answers it; a request no rule's path covers gets no CORS
+// headers at all. "Which rule answers" below says it exactly.
 //
 //	{
 //	  "rules": [
@@ -56,6 +58,9 @@
 //   - request_headers: header names the page may send, any case; "*"
 //     allows any name. Names browsers never let a page set (Cookie,
 //     Sec-*, Proxy-*, ...) are refused.
+//   - match: what selects the rule besides its path and origins, a list
+//     of "method" and "request_headers" (below). With "method" the rule
+//     covers only the methods it lists, GET, HEAD and POST included.
 //   - exposed_headers: response headers the page may read besides the
 //     safelisted ones; "*" exposes all, but not with credentials.
 //   - credentials: true to allow cookies and HTTP authentication. Then
@@ -68,14 +73,53 @@
 //   - preflight_status: the status of a successful preflight, 200 to 299
 //     (default 204; some old clients want 200).
 //   - unmatched_preflight: "reject" (default) answers a preflight the
-//     rule does not allow with 403 and no CORS headers; "pass" hands it to
-//     the application, for applications that answer OPTIONS themselves.
+//     rule refuses with 403 and no CORS headers; "pass" hands it to the
+//     application, for applications that answer OPTIONS themselves. A
+//     preflight no rule matches gets what the first rule whose path
+//     covers it says.
 //
 // Reading is strict: an unknown field (with a hint when it looks like
 // another library's name for one of ours), a value of the wrong type and
 // a value that fails validation are errors, all reported at once as a
 // policy.Errors, each with its JSON path, line and column. Validation
 // follows what jub0bs/cors refuses (server-peers.md §1.2).
+//
+// # Which rule answers
+//
+// Rules are tried in order. A rule is skipped, and the next one tried,
+// when its path does not cover the request, when its origins do not
+// allow the request's Origin (a request without Origin is allowed only by
+// a rule with "*"), when its match has "method" and it does not list the
+// method (a preflight's Access-Control-Request-Method, else the request's
+// own), and when its match has "request_headers" and a preflight asks for
+// a header it does not allow. The first rule not skipped answers: it
+// allows the request, or refuses a preflight whose method or headers it
+// does not allow (and does not match on) with its unmatched_preflight.
+// When every rule is skipped, the first rule whose path covers the
+// request refuses it: a preflight gets its unmatched_preflight, an
+// actual request no CORS headers. No rule's path covers it: no CORS
+// headers and no Vary, the application answers.
+//
+// This says every platform's choice without loss (shared/reference/
+// cloud-policies.md):
+//
+//   - S3 and R2 take the first rule matching the origin, the method and
+//     every requested header, and refuse a preflight none matches with
+//     403 (§0 item 1, §1.3): "match": ["method", "request_headers"].
+//   - Azure takes the first rule matching origin and method, then fails
+//     the request if its headers are not allowed, with no fall-through
+//     (§4, the documentation's worked example): "match": ["method"].
+//   - GCS takes the first entry matching origin and method; requested
+//     headers do not select (§3): "match": ["method"].
+//   - The neutral form of engine/portable, and frameworks with one rule
+//     per mount, take the first rule whose paths and origins match and
+//     let it refuse a method or header: no "match", the default.
+//
+// Until issue 19 the first rule whose path matched answered, whatever
+// the origin. A policy whose rules have paths that never overlap means
+// what it meant; one where a later rule covers the same paths as an
+// earlier one now lets that later rule answer the origins the earlier
+// one does not allow, which is what such policies were written for.
 //
 // # What the policy answers
 //
@@ -105,7 +149,9 @@
 // preflight, answered or refused, also Access-Control-Request-Method and
 // -Headers, which decide the answer (and which it echoes under "*"). A
 // rule with "*" sends the same headers to everyone and no Vary: Origin
-// (unless it echoes the origin for credentials).
+// (unless it echoes the origin for credentials, or an earlier rule tried
+// allows other origins, since the choice of rule then depends on the
+// origin).
 //
 // A refused preflight carries Vary too: responses to OPTIONS are not
 // cacheable by default (RFC 9110 §9.3.7), but some caches store them,

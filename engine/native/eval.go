@@ -96,79 +96,82 @@ type Answer struct {
 	bad string // the refused header or limit, for traces
 }
 
+// Vary values: every preflight depends on the requested method and
+// headers, and most answers on the origin.
+const (
+	varyOrigin    = "Origin"
+	varyPreflight = "Access-Control-Request-Method, Access-Control-Request-Headers"
+	varyPreOrigin = "Origin, " + varyPreflight
+)
+
 // Decide evaluates a request. It allocates nothing for requests browsers
 // send (a lowercase, one-line Access-Control-Request-Headers), so the
 // middleware can call it on every request. a is overwritten.
+//
+// The first rule whose path, origins and Match select the request
+// answers it; when none does, the first rule whose path covers it
+// refuses it (the package doc, "Which rule answers").
 func (p *Policy) Decide(in *Input, a *Answer) {
 	*a = Answer{Rule: -1, Origin: -1}
-	ri := 0
-	// A first rule for every path (the common single-rule policy) needs no
-	// path matching; on the rejected-preflight path the call is a tenth of
-	// the cost (issue #4 sets that path's budget at 60 ns).
-	if len(p.paths) == 0 || p.paths[0].kind != pathAll {
-		ri = p.match(in.Path)
-	}
-	if ri < 0 {
-		return
-	}
-	c := &p.c[ri]
-	a.Rule = ri
-	if in.IsPreflight() {
-		p.preflight(c, in, a)
-		return
-	}
-	a.Kind = Actual
-	a.Vary = c.varyActual
-	if c.anyOrigin {
-		// Same answer for every origin, with or without one: no Vary.
-		a.AllowOrigin = "*"
-		a.ExposeHeaders = c.aceh
-		return
-	}
-	if !in.HasOrigin {
-		a.Failed = CheckOrigin
-		return
-	}
-	if a.Origin = c.allows(in.Origin); a.Origin < 0 {
-		a.Failed = CheckOrigin
-		return
-	}
-	// Methods are not checked on actual requests: browsers only send one
-	// after a successful preflight, and a method check here would break
-	// same-origin-looking requests that carry Origin (jub0bs/cors does not
-	// check either; rs/cors does, server-peers.md §1.5).
-	a.AllowOrigin = in.Origin
-	a.AllowCredentials = c.creds
-	a.ExposeHeaders = c.aceh
-}
-
-func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
-	fail := func(why Check) {
-		a.Failed = why
-		if c.pass {
-			a.Kind = PreflightPassed
+	pre := in.IsPreflight()
+	first, firstFailed, firstBad, firstOrigin := -1, CheckNone, "", -1
+	vary := false // some rule tried answers origins differently
+	it := p.paths(in.Path)
+	for i := it.next(); i >= 0; i = it.next() {
+		c := &p.c[i]
+		if pre && c.varyPreO || !pre && c.varyOrigin {
+			vary = true
+		}
+		failed, selected := c.check(in, pre, a)
+		if selected {
+			a.Rule = i
+			a.Failed = failed
+			c.answer(in, pre, vary, a)
 			return
 		}
-		a.Kind = PreflightRejected
-		a.Status = 403
-		a.Vary = c.varyPre
+		if first < 0 {
+			first, firstFailed, firstBad, firstOrigin = i, failed, a.bad, a.Origin
+		}
 	}
+	if first < 0 {
+		return // no rule's path covers the request
+	}
+	a.Rule, a.Failed, a.bad, a.Origin = first, firstFailed, firstBad, firstOrigin
+	p.c[first].answer(in, pre, vary, a)
+}
+
+// check tries the rule on a request: the check it fails (CheckNone for
+// none), and whether the rule answers the request (selected) or leaves
+// it to the next rule. a.Origin and a.bad are set for the answer.
+func (c *compiled) check(in *Input, pre bool, a *Answer) (Check, bool) {
+	a.Origin, a.bad = -1, ""
 	// The order of checks is the browser's (CORS check, then method, then
 	// headers: https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7),
 	// so the reason recorded is the one the browser would print.
-	if c.anyOrigin {
-		a.Origin = -1
-	} else if a.Origin = c.allows(in.Origin); a.Origin < 0 {
-		fail(CheckOrigin)
-		return
+	if !c.anyOrigin {
+		if !in.HasOrigin {
+			return CheckOrigin, false
+		}
+		if a.Origin = c.allows(in.Origin); a.Origin < 0 {
+			return CheckOrigin, false
+		}
 	}
-	m := in.ACRM
-	// Listed methods were validated when the policy was built; only an
-	// unlisted one under "*" needs checking as a token.
-	if !(isSafelistedMethod(m) || contains(c.methods, m) || c.anyMethod && isToken(m) && !isForbiddenMethod(m)) {
-		a.bad = m
-		fail(CheckMethod)
-		return
+	m := in.Method
+	if pre {
+		m = in.ACRM
+	}
+	if pre || c.matchMethod {
+		// Listed methods were validated when the policy was built; only
+		// an unlisted one under "*" needs checking as a token. Under
+		// MatchMethod the safelisted methods need listing too, as S3,
+		// GCS and Azure read their lists.
+		if !(!c.matchMethod && isSafelistedMethod(m) || contains(c.methods, m) || c.anyMethod && isToken(m) && !isForbiddenMethod(m)) {
+			a.bad = m
+			return CheckMethod, !c.matchMethod
+		}
+	}
+	if !pre {
+		return CheckNone, true
 	}
 	acrh := in.ACRH
 	if acrh == nil && in.Header != nil {
@@ -177,9 +180,57 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 	r := checkACRH(acrh, c.headers, c.anyHeader, c.maxHeaderLen)
 	if !r.OK {
 		a.bad = r.Bad
-		fail(CheckHeaders)
+		return CheckHeaders, !c.matchHeaders
+	}
+	a.AllowHeaders = r.Allow
+	return CheckNone, true
+}
+
+// answer fills a for the rule's decision: a.Failed says whether it
+// allows the request. vary: the rules tried answer origins differently.
+func (c *compiled) answer(in *Input, pre, vary bool, a *Answer) {
+	if pre {
+		switch {
+		case a.Failed == CheckNone:
+			c.allowPreflight(in, vary, a)
+		case c.pass:
+			a.Kind = PreflightPassed
+			a.AllowHeaders = ""
+		default:
+			a.Kind = PreflightRejected
+			a.Status = 403
+			a.AllowHeaders = ""
+			a.Vary = varyPreflight
+			if vary {
+				a.Vary = varyPreOrigin
+			}
+		}
 		return
 	}
+	a.Kind = Actual
+	if vary {
+		a.Vary = varyOrigin
+	}
+	if a.Failed != CheckNone {
+		return
+	}
+	if c.anyOrigin {
+		// Same answer for every origin, with or without one.
+		a.AllowOrigin = "*"
+		a.ExposeHeaders = c.aceh
+		return
+	}
+	// Methods are not checked on actual requests (unless they select the
+	// rule): browsers only send one after a successful preflight, and a
+	// method check here would break same-origin-looking requests that
+	// carry Origin (jub0bs/cors does not check either; rs/cors does,
+	// server-peers.md §1.5).
+	a.AllowOrigin = in.Origin
+	a.AllowCredentials = c.creds
+	a.ExposeHeaders = c.aceh
+}
+
+func (c *compiled) allowPreflight(in *Input, vary bool, a *Answer) {
 	a.Kind = PreflightOK
 	a.Status = c.status
 	if c.anyOrigin && !c.creds {
@@ -192,49 +243,74 @@ func (p *Policy) preflight(c *compiled, in *Input, a *Answer) {
 		// Echo the method: "*" is a wildcard only without credentials
 		// (https://fetch.spec.whatwg.org/#http-access-control-allow-methods);
 		// the echo works either way.
-		if !isSafelistedMethod(m) {
-			a.AllowMethods = m
+		if !isSafelistedMethod(in.ACRM) || c.matchMethod {
+			a.AllowMethods = in.ACRM
 		}
 	} else {
 		a.AllowMethods = c.acam
 	}
-	// The requested names, echoed: "*" does not cover Authorization and is
-	// literal with credentials (https://fetch.spec.whatwg.org/#cors-preflight-fetch
-	// step 7.6-7.7), while an echo of names the rule allows always works.
-	a.AllowHeaders = r.Allow
+	// a.AllowHeaders holds the requested names, echoed: "*" does not cover
+	// Authorization and is literal with credentials
+	// (https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7.6-7.7),
+	// while an echo of names the rule allows always works.
 	a.MaxAge = c.acma
-	a.Vary = c.varyPre
+	a.Vary = varyPreflight
+	if vary {
+		a.Vary = varyPreOrigin
+	}
 }
 
-// PathIndependent reports whether every request falls under the first
-// rule, so that callers may leave Input.Path empty.
+// PathIndependent reports whether no rule has a path, so that callers
+// may leave Input.Path empty.
 func (p *Policy) PathIndependent() bool {
-	return len(p.paths) > 0 && p.paths[0].kind == pathAll
+	for i := range p.pathList {
+		if p.pathList[i].kind != pathAll {
+			return false
+		}
+	}
+	return len(p.pathList) > 0
 }
 
-// match returns the index of the first rule whose path pattern matches.
-// With many rules it looks only at the rules filed under the path's first
-// segment and at those that could match any first segment, merged in rule
-// order, so the cost stays flat as rules are added.
-func (p *Policy) match(path string) int {
+// pathIter yields, in rule order, the rules whose path pattern matches
+// a path. With many rules it looks only at the rules filed under the
+// path's first segment and at those that could match any first segment,
+// merged in rule order, so the cost stays flat as rules are added.
+type pathIter struct {
+	p             *Policy
+	path          string
+	i             int   // next rule to look at, without the index
+	cands, always []int // with the index
+}
+
+func (p *Policy) paths(path string) pathIter {
+	it := pathIter{p: p, path: path}
+	if p.bySegment != nil {
+		it.cands, it.always = p.bySegment[firstSegment(path)], p.anySegment
+	}
+	return it
+}
+
+// next returns the next rule whose path matches, or -1.
+func (it *pathIter) next() int {
+	p := it.p
 	if p.bySegment == nil {
-		for i := range p.paths {
-			if p.paths[i].matches(path) {
+		for it.i < len(p.pathList) {
+			i := it.i
+			it.i++
+			if p.pathList[i].matches(it.path) {
 				return i
 			}
 		}
 		return -1
 	}
-	cands := p.bySegment[firstSegment(path)]
-	always := p.anySegment
-	for len(cands) > 0 || len(always) > 0 {
+	for len(it.cands) > 0 || len(it.always) > 0 {
 		var i int
-		if len(always) == 0 || len(cands) > 0 && cands[0] < always[0] {
-			i, cands = cands[0], cands[1:]
+		if len(it.always) == 0 || len(it.cands) > 0 && it.cands[0] < it.always[0] {
+			i, it.cands = it.cands[0], it.cands[1:]
 		} else {
-			i, always = always[0], always[1:]
+			i, it.always = it.always[0], it.always[1:]
 		}
-		if p.paths[i].matches(path) {
+		if p.pathList[i].matches(it.path) {
 			return i
 		}
 	}
@@ -268,11 +344,11 @@ func firstSegment(path string) string {
 // indexPaths files each rule under the first segment every path it matches
 // must have, or under "any segment" when that is not fixed ("/*", "/ap*").
 func (p *Policy) indexPaths() {
-	if len(p.paths) < segmentIndexThreshold {
+	if len(p.pathList) < segmentIndexThreshold {
 		return
 	}
 	p.bySegment = map[string][]int{}
-	for i, e := range p.paths {
+	for i, e := range p.pathList {
 		rest := ""
 		if e.kind != pathAll {
 			rest = e.path[1:]
@@ -454,43 +530,54 @@ func (p *Policy) decision(in *Input, a *Answer) policy.Note {
 // trace lists every rule tried, up to the one whose path matched, as
 // data (words says it).
 func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
-	last := a.Rule
-	if last < 0 {
-		last = len(p.rules) - 1
-	}
-	out := make([]policy.Rule, 0, last+1)
-	for i := 0; i <= last; i++ {
+	pre := in.IsPreflight()
+	var out []policy.Rule
+	last := 0 // rules up to the last whose path matched
+	for i := range p.rules {
 		r := &p.rules[i]
 		t := policy.Rule{Index: i, ID: r.Name, Path: p.base[i]}
 		pat := r.Path
 		if pat == "" {
 			pat = "/*"
 		}
-		if i != a.Rule {
+		if !p.pathList[i].matches(in.Path) {
 			t.Failed = "path"
 			t.Note = policy.Note{Case: caseOtherPath, Args: [4]string{in.Path, pat}}
 			out = append(out, t)
 			continue
 		}
-		t.Matched = a.Failed == CheckNone
-		t.Failed = a.Failed.String()
-		t.Note = policy.Note{Case: casePath, Args: [4]string{in.Path, pat, in.Origin, a.bad}, M: a.Origin, List: r.Origins}
+		var b Answer
+		failed, selected := p.c[i].check(in, pre, &b)
+		t.Matched = selected && failed == CheckNone
+		t.Failed = failed.String()
+		t.Note = policy.Note{Case: casePath, Args: [4]string{in.Path, pat, in.Origin, b.bad}, M: b.Origin, List: r.Origins}
+		if !selected {
+			t.Note.Case = caseNext
+		}
 		switch {
-		case a.Failed == CheckOrigin && !in.HasOrigin:
+		case failed == CheckOrigin && !in.HasOrigin:
 			t.Note.N = originAbsent
-		case a.Failed == CheckOrigin:
+		case failed == CheckOrigin:
 			t.Note.N = originRefused
 		case p.c[i].anyOrigin:
 			t.Note.N = originAny
-		case a.Origin >= 0:
+		case b.Origin >= 0:
 			t.Note.N = originListed
 		}
-		if in.IsPreflight() {
+		if pre {
 			t.Source = "https://fetch.spec.whatwg.org/#cors-preflight-fetch"
 		} else {
 			t.Source = "https://fetch.spec.whatwg.org/#cors-check"
 		}
 		out = append(out, t)
+		last = len(out)
+		if selected {
+			break
+		}
+	}
+	if last > 0 {
+		// Rules after the last one whose path matched add nothing.
+		out = out[:last]
 	}
 	return out
 }
@@ -503,6 +590,7 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 const (
 	caseOtherPath = "other-path"
 	casePath      = "path"
+	caseNext      = "path-next" // as casePath, and the rule leaves the request to the next one
 	hasOrigin     = "origin"
 
 	originAbsent  = 1 // no Origin header
@@ -519,7 +607,7 @@ func (words) Rule(r policy.Rule) string {
 	if n.Case == caseOtherPath {
 		return "path " + strconv.Quote(n.Args[0]) + " does not match " + strconv.Quote(n.Args[1])
 	}
-	if n.Case != casePath {
+	if n.Case != casePath && n.Case != caseNext {
 		return ""
 	}
 	d := "path " + strconv.Quote(n.Args[0]) + " matches " + strconv.Quote(n.Args[1])
@@ -543,6 +631,9 @@ func (words) Rule(r policy.Rule) string {
 		} else {
 			d += "; request header " + strconv.Quote(n.Args[3]) + " is not in " + r.Path + ".request_headers"
 		}
+	}
+	if n.Case == caseNext {
+		d += "; the next rule is tried"
 	}
 	return d
 }

@@ -394,12 +394,20 @@ func TestPathOfAbsoluteAndRelativeURLs(t *testing.T) {
 	}
 }
 
-func TestFirstRuleWins(t *testing.T) {
+// TestFirstMatchWins: a rule whose path matches but whose origins do not
+// leaves the request to the next rule (package doc, "Which rule
+// answers"); it replaces TestFirstRuleWins, which held the first rule by
+// path alone to decide, the loss of issue 19.
+func TestFirstMatchWins(t *testing.T) {
 	p := mustParse(t, `{"rules": [{"path": "/a/*", "origins": ["https://one.test"]}, {"path": "/a/b", "origins": ["https://two.test"]}]}`)
 	var a native.Answer
 	p.Decide(&native.Input{Method: "GET", Path: "/a/b", Origin: "https://two.test", HasOrigin: true}, &a)
-	if a.Rule != 0 || a.AllowOrigin != "" {
-		t.Errorf("rule %d, ACAO %q; want rule 0 to decide and refuse (package doc: first match by path)", a.Rule, a.AllowOrigin)
+	if a.Rule != 1 || a.AllowOrigin != "https://two.test" || a.Vary != "Origin" {
+		t.Errorf("rule %d, ACAO %q, Vary %q; want rule 1 to answer with Vary: Origin (package doc: first rule whose path and origin match)", a.Rule, a.AllowOrigin, a.Vary)
+	}
+	p.Decide(&native.Input{Method: "GET", Path: "/a/b", Origin: "https://three.test", HasOrigin: true}, &a)
+	if a.Rule != 0 || a.AllowOrigin != "" || a.Failed != native.CheckOrigin {
+		t.Errorf("rule %d, ACAO %q, failed %v; want rule 0, the first by path, to refuse (package doc)", a.Rule, a.AllowOrigin, a.Failed)
 	}
 }
 

@@ -15,26 +15,45 @@ import (
 // is left out. What native refuses (any origin with credentials, a policy
 // it still refuses after the adjustments below) is a *portable.Refusal.
 //
-// Native picks the first rule whose path matches, whatever the origin
-// (the package doc), where the portable form picks the first whose path
-// and origin match: rules that share paths are merged when only their
-// origins differ, and otherwise reported.
+// Native picks a rule as the portable form does, the first whose paths
+// and origins match, so each portable rule becomes native rules in the
+// same order: one for every path, or for each of its paths the path
+// itself and the paths below it.
 //
 // engine/convert calls it directly, not through convert.Writer, so that a
 // program converting to native only (the edge worker) links no other
 // format's writer.
 func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string, error) {
-	type nrule struct {
-		r    Rule
-		from int
-	}
-	var rules []nrule
+	return FromPortableSelect(p, nil, names, n)
+}
+
+// Selection is what a converted rule says beyond the portable form: what
+// selects it besides path and origins (Rule.Match), so that a source
+// platform that chooses its rule by method and headers (S3, GCS, Azure)
+// is said without loss, and what a preflight it refuses gets
+// (Rule.UnmatchedPreflight).
+type Selection struct {
+	Match              []string
+	UnmatchedPreflight string
+}
+
+// FromPortableSelect is FromPortable with sel, parallel to p.Rules (nil,
+// or a missing entry, for the portable form's own selection). A rule
+// that matches on method lists its methods exactly, GET, HEAD and POST
+// included.
+func FromPortableSelect(p portable.Policy, sel []Selection, names []string, n *portable.Notes) (string, error) {
+	var list []Rule
+	var from []int
 	for i, r := range p.Rules {
 		if r.AnyOrigin() && r.Credentials {
 			n.Refuse(i, "origins", "every origin with credentials (an echo of any Origin): native refuses it, since every site could then read your users' data; list the origins")
 			continue
 		}
 		base := Rule{Origins: r.Origins, Methods: r.Methods, RequestHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders, Credentials: r.Credentials, MaxAge: r.MaxAge}
+		if i < len(sel) {
+			base.Match = sel[i].Match
+			base.UnmatchedPreflight = sel[i].UnmatchedPreflight
+		}
 		if i < len(names) && validName(names[i]) {
 			base.Name = names[i]
 		}
@@ -60,55 +79,12 @@ func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string,
 		for _, pa := range paths {
 			nr := base
 			nr.Path = pa
-			merged := false
-			for k := range rules {
-				if rules[k].r.Path != pa {
-					continue
-				}
-				if sameButOrigins(rules[k].r, nr) {
-					union := append([]string(nil), rules[k].r.Origins...)
-					for _, o := range nr.Origins {
-						union = portable.AppendUnique(union, o)
-					}
-					rules[k].r.Origins = union
-					merged = true
-				} else {
-					n.Note(i, "paths", portable.Narrower, "native answers path "+pathName(pa)+" with the first rule for it (rule "+strconv.Itoa(rules[k].from+1)+") whatever the origin, so this rule's origins get no CORS headers there; give those origins the same permissions to merge the rules")
-					merged = true
-				}
-				break
-			}
-			if !merged {
-				for k := range rules {
-					if rules[k].r.Path == "" && pa != "" {
-						n.Note(i, "paths", portable.Narrower, "rule "+strconv.Itoa(rules[k].from+1)+" covers every path and native picks a rule by path alone, so this rule is never used")
-						break
-					}
-				}
-				rules = append(rules, nrule{nr, n.Src(i)})
-			}
+			list = append(list, nr)
+			from = append(from, n.Src(i))
 		}
 	}
 	if err := n.Err(); err != nil {
 		return "", err
-	}
-	// Put exact paths and longer prefixes first: native takes the first
-	// rule whose path matches, the portable form the rule whose paths
-	// contain the request's, in order. A stable order by specificity keeps
-	// each portable rule reachable for its own paths.
-	list := make([]Rule, len(rules))
-	from := make([]int, len(rules))
-	order := make([]int, len(rules))
-	for i := range order {
-		order[i] = i
-	}
-	for a := 1; a < len(order); a++ {
-		for b := a; b > 0 && pathRank(rules[order[b]].r.Path) > pathRank(rules[order[b-1]].r.Path); b-- {
-			order[b], order[b-1] = order[b-1], order[b]
-		}
-	}
-	for i, k := range order {
-		list[i], from[i] = rules[k].r, rules[k].from
 	}
 	// Native refuses some values the source allowed (names browsers never
 	// send, http:// origins with credentials): adjust and say so, then
@@ -153,34 +129,6 @@ func FromPortable(p portable.Policy, names []string, n *portable.Notes) (string,
 		}
 	}
 	return "", &portable.Refusal{Msg: "native refuses the converted policy"}
-}
-
-func pathName(p string) string {
-	if p == "" {
-		return "(every path)"
-	}
-	return strconv.Quote(p)
-}
-
-// pathRank orders native paths from most to least specific.
-func pathRank(p string) int {
-	switch {
-	case p == "":
-		return 0
-	case strings.HasSuffix(p, "*"):
-		return 1 + len(p)
-	}
-	return 1 << 20
-}
-
-// sameButOrigins reports whether a and b differ in their origins (and
-// names) only, so that one rule with both origin lists says what both say.
-func sameButOrigins(a, b Rule) bool {
-	a.Origins, b.Origins = nil, nil
-	a.Name, b.Name = "", ""
-	eq := func(x, y []string) bool { return strings.Join(x, "\x00") == strings.Join(y, "\x00") }
-	return a.Path == b.Path && eq(a.Methods, b.Methods) && eq(a.RequestHeaders, b.RequestHeaders) && eq(a.ExposedHeaders, b.ExposedHeaders) &&
-		a.Credentials == b.Credentials && ((a.MaxAge == nil) == (b.MaxAge == nil)) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
 }
 
 // validName reports whether s is a name a rule may have (the package

@@ -12,8 +12,27 @@ import (
 // terms (the package doc): "*" in request_headers or methods echoes what
 // the preflight asks for, so it covers Authorization and works with
 // credentials, and an origin pattern is exact, "*", or one "scheme://*."
-// subdomain wildcard, as the portable form's.
-var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, PathSelects: true, Origins: portable.OriginsSubdomain}
+// subdomain wildcard, as the portable form's. The first rule whose path
+// and origins match answers, as in the portable form; a policy whose
+// rules match on method (and headers) is stated as S3's are
+// (policySemantics).
+var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
+
+// policySemantics are p's semantics: MethodSelects when a rule matches on
+// method (its list is then exact, GET, HEAD and POST included), and
+// HeaderFallThrough when one matches on request headers. The neutral
+// model holds one choice for every rule, so in a policy that mixes rules
+// with and without "match", the rules without it are stated with the
+// safelisted methods listed (what they allow), and the fall-through the
+// model then assumes for them is the only inexactness.
+func policySemantics(p *Policy) portable.Semantics {
+	sem := semantics
+	for i := range p.c {
+		sem.MethodSelects = sem.MethodSelects || p.c[i].matchMethod
+		sem.HeaderFallThrough = sem.HeaderFallThrough || p.c[i].matchHeaders
+	}
+	return sem
+}
 
 // ReadRules implements convert.Reader: the policy's rules in the neutral
 // model, each value positioned at its JSON path ($.rules[i].origins[j],
@@ -34,12 +53,19 @@ func (*format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 	if !ok {
 		return nil, false
 	}
-	c := &portable.Config{Format: FormatName, Semantics: semantics}
+	c := &portable.Config{Format: FormatName, Semantics: policySemantics(p)}
 	for i, nr := range p.Rules() {
 		at := p.base[i]
 		r := portable.ConfigRule{Index: i, Name: nr.Name, Pos: portable.Pos{Path: at}, Credentials: nr.Credentials, MaxAge: nr.MaxAge}
 		r.Origins = portable.Values(at, "origins", nr.Origins)
 		r.Methods = portable.Values(at, "methods", nr.Methods)
+		if c.Semantics.MethodSelects && !p.c[i].matchMethod && !p.c[i].anyMethod {
+			for _, m := range []string{"GET", "HEAD", "POST"} {
+				if !contains(nr.Methods, m) {
+					r.Methods = append(r.Methods, portable.Value{Text: m})
+				}
+			}
+		}
 		r.AllowHeaders = portable.Values(at, "request_headers", nr.RequestHeaders)
 		r.ExposeHeaders = portable.Values(at, "exposed_headers", nr.ExposedHeaders)
 		r.CredentialsPos = portable.Pos{Path: at + ".credentials"}

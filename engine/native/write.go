@@ -54,6 +54,7 @@ func Write(p *Policy) string {
 		list("origins", r.Origins)
 		list("methods", r.Methods)
 		list("request_headers", r.RequestHeaders)
+		list("match", r.Match)
 		list("exposed_headers", r.ExposedHeaders)
 		if r.Credentials {
 			field("credentials")
