@@ -138,6 +138,12 @@ func site(r *rand.Rand, upstream int) string {
 	proxy := fmt.Sprintf("reverse_proxy 127.0.0.1:%d", upstream)
 	switch r.Intn(4) {
 	case 0:
+		proxy += " {\n\t\theader_down -Access-Control-Allow-Origin\n\t}"
+	case 1:
+		proxy += " {\n\t\theader_down Access-Control-Allow-Credentials false\n\t\theader_down +Vary Accept\n\t}"
+	}
+	switch r.Intn(4) {
+	case 0:
 		fmt.Fprintf(&b, "\theader @preflight {\n\t\t%s\t}\n\trespond @preflight %s\n\t%s\n", hdrs, pick(r, "204", "200", "\"\" 204"), proxy)
 	case 1:
 		fmt.Fprintf(&b, "\thandle @preflight {\n\t\theader {\n\t\t%s\t\t}\n\t\trespond 204\n\t}\n\thandle {\n\t\t%s\n\t}\n", hdrs, proxy)
@@ -148,6 +154,35 @@ func site(r *rand.Rand, upstream int) string {
 		fmt.Fprintf(&b, "\troute {\n\t\theader @preflight {\n\t\t%s\t\t}\n\t\t%s\n\t\trespond @preflight 204\n\t}\n", hdrs, proxy)
 	}
 	return b.String()
+}
+
+// corners are the documented corners engine/formats/caddy's tests name,
+// run as sites of their own with cornerRequests.
+var corners = []string{
+	// deferred handlers apply innermost first: the earlier one wins
+	"\theader @o {\n\t\tAccess-Control-Allow-Origin https://a.test\n\t\tdefer\n\t}\n\t@o header Origin *\n\theader {\n\t\tAccess-Control-Allow-Origin https://z.test\n\t\tdefer\n\t}\n\treverse_proxy {{up}}\n",
+	// ?field only when absent
+	"\theader ?Access-Control-Allow-Origin *\n\treverse_proxy {{up}}\n",
+	// no handler writes: deferred headers never applied
+	"\theader -Server\n\theader {\n\t\tAccess-Control-Allow-Origin *\n\t\tdefer\n\t}\n\theader Vary Origin\n",
+	// handle groups
+	"\t@p method OPTIONS\n\thandle @p {\n\t\theader Access-Control-Allow-Methods GET\n\t\trespond 204\n\t}\n\thandle {\n\t\treverse_proxy {{up}}\n\t}\n",
+	// path matcher on a lower-cased path; immediate ACAO plus upstream's
+	"\theader /api/* Access-Control-Allow-Origin *\n\treverse_proxy {{up}}\n",
+	// header_down before the copy
+	"\theader Access-Control-Allow-Origin https://a.test\n\treverse_proxy {{up}} {\n\t\theader_down -Access-Control-Allow-Origin\n\t}\n",
+	// replace with a regexp, and a delete by pattern
+	"\treverse_proxy {{up}}\n\theader {\n\t\tAccess-Control-Allow-Origin \"^\\*$\" https://r.test\n\t\t-Access-Control-Allow-Cred*\n\t}\n",
+}
+
+var cornerRequests = []struct {
+	req policy.Request
+	up  string
+}{
+	{policy.Request{Method: "GET", URL: "/API/x", Header: headers.List{{Name: "Origin", Value: "https://q.test"}}}, "200 star"},
+	{policy.Request{Method: "options", URL: "/api/x", Header: headers.List{{Name: "Origin", Value: "https://q.test"}}}, "404 echo"},
+	{policy.Request{Method: "OPTIONS", URL: "/x", Header: headers.List{{Name: "Origin", Value: "https://q.test"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}}, "500 none"},
+	{policy.Request{Method: "GET", URL: "/x"}, "404 echo"},
 }
 
 // request is one generated request.
@@ -204,10 +239,15 @@ func TestDifferential(t *testing.T) {
 	const configs = 70
 	var file strings.Builder
 	file.WriteString("{\n\tadmin off\n\tauto_https off\n}\n")
-	bodies := make([]string, configs)
+	bodies := make([]string, configs, configs+len(corners))
 	for i := range bodies {
 		bodies[i] = site(rnd, upstream)
-		fmt.Fprintf(&file, "http://c%d.localhost:%d {\n%s}\n", i, port, bodies[i])
+	}
+	for _, c := range corners {
+		bodies = append(bodies, strings.ReplaceAll(c, "{{up}}", "127.0.0.1:"+strconv.Itoa(upstream)))
+	}
+	for i, b := range bodies {
+		fmt.Fprintf(&file, "http://c%d.localhost:%d {\n%s}\n", i, port, b)
 	}
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "Caddyfile")
@@ -249,10 +289,14 @@ func TestDifferential(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	cases, fails := 0, 0
 	seen := map[string]int{}
-	for i := 0; i < configs; i++ {
+	for i := range bodies {
 		host := fmt.Sprintf("c%d.localhost:%d", i, port)
 		for k := 0; k < 4; k++ {
 			req, up := request(rnd)
+			if i >= configs {
+				req, up = cornerRequests[k].req, cornerRequests[k].up
+				req.Header = req.Header.Clone()
+			}
 			cases++
 			hr, err := http.NewRequest(req.Method, "http://127.0.0.1:"+strconv.Itoa(port)+req.URL, nil)
 			if err != nil {
@@ -281,7 +325,7 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d configurations, %d cases, %d differ (seed %d); replies: %v", configs, cases, fails, seed, seen)
+	t.Logf("%d configurations (%d of them corners), %d cases, %d differ (seed %d); replies: %v", len(bodies), len(corners), cases, fails, seed, seen)
 	if cases < 200 {
 		t.Fatalf("only %d cases", cases)
 	}

@@ -262,6 +262,7 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 		case upstreams[name]:
 			r := &route{dir: name, line: n.args[0].line, col: n.args[0].col}
 			p.matcherArg(n, r)
+			p.upstream(n, r)
 			out = append(out, r)
 		case skipped[name]:
 		case unsupported[name] != "":
@@ -512,6 +513,54 @@ func (r *route) sortOps() {
 			r.ops[j], r.ops[j-1] = r.ops[j-1], r.ops[j]
 		}
 	}
+}
+
+// Subdirectives of reverse_proxy with no effect on the reply's headers
+// or status as modelled (the app's reply is given).
+var proxySkipped = map[string]bool{
+	"to": true, "lb_policy": true, "lb_try_duration": true, "lb_try_interval": true, "lb_retries": true,
+	"health_uri": true, "health_port": true, "health_interval": true, "health_timeout": true,
+	"health_status": true, "health_body": true, "health_headers": true, "health_path": true,
+	"fail_duration": true, "max_fails": true, "unhealthy_status": true, "unhealthy_latency": true,
+	"unhealthy_request_count": true, "flush_interval": true, "buffer_requests": true,
+	"buffer_responses": true, "max_buffer_size": true, "trusted_proxies": true, "transport": true,
+	"request_buffers": true, "response_buffers": true, "stream_timeout": true, "stream_close_delay": true,
+	"dynamic": true, "header_up": true,
+}
+
+// upstream reads reverse_proxy's block: header_down operations change the
+// upstream's reply before Caddy copies it (they are never deferred, and
+// ?field is refused there, headers/caddyfile.go CaddyfileHeaderOp).
+func (p *parser) upstream(n *node, r *route) {
+	for _, l := range n.block {
+		name := l.args[0]
+		switch {
+		case r.dir == "reverse_proxy" && name.text == "header_down":
+			args := l.args[1:]
+			if len(args) == 0 || len(args) > 3 {
+				p.err(name, "header_down takes a field, and a value or a search and a replacement")
+				continue
+			}
+			if strings.HasPrefix(args[0].text, "?") {
+				p.err(args[0], args[0].text+": the default header modifier ('?') can only be used on response headers")
+				continue
+			}
+			val, with := "", ""
+			if len(args) > 1 {
+				val = args[1].text
+			}
+			if len(args) > 2 {
+				with = args[2].text
+			}
+			var d route
+			p.headerOp(&d, args[0], val, with)
+			r.ops = append(r.ops, d.ops...)
+		case proxySkipped[name.text] && r.dir == "reverse_proxy":
+		default:
+			p.err(name, r.dir+"'s "+name.text+" is not modelled")
+		}
+	}
+	r.sortOps()
 }
 
 // respond reads "respond [matcher] <status>|<body> [<status>]".

@@ -57,8 +57,14 @@ func (x *run) routes(rs []*route) bool {
 				return true
 			}
 		default: // reverse_proxy, php_fastcgi, file_server: the application
-			// copyHeader: each of the upstream's lines is added.
+			// header_down changes the upstream's header first; then
+			// copyHeader adds each of its lines.
+			var up gohdr.Header
 			for _, f := range x.app.Header {
+				up.Add(f.Name, f.Value)
+			}
+			x.ops(&up, r.ops, false, "header_down")
+			for _, f := range up.List() {
 				x.hdr.Add(f.Name, f.Value)
 			}
 			x.from, x.at = "app", r.line
@@ -89,35 +95,41 @@ func (x *run) writeHeader(status int) {
 	}
 }
 
-// apply is HeaderOps.ApplyTo: add, set, delete, replace.
+// apply is HeaderOps.ApplyTo of a header handler on the reply.
 func (x *run) apply(r *route, deferred bool) {
 	x.applied[r] = true
-	for _, o := range r.ops {
+	x.ops(&x.hdr, r.ops, deferred, "")
+}
+
+// ops is HeaderOps.ApplyTo on h: add, set, delete, replace (ops are in
+// that order); each traced, with how as the note's Args[3].
+func (x *run) ops(h *gohdr.Header, ops []op, deferred bool, how string) {
+	for _, o := range ops {
 		v := x.req.expand(o.value)
 		f := x.req.expand(o.field)
-		n := policy.Note{Case: o.kind, Args: [4]string{f, v}}
+		n := policy.Note{Case: o.kind, Args: [4]string{f, v, "", how}}
 		if deferred {
 			n.N = 1
 		}
 		switch o.kind {
 		case "add":
-			x.hdr.Add(f, v)
+			h.Add(f, v)
 		case "set":
-			x.hdr.Set(f, v)
+			h.Set(f, v)
 		case "delete":
-			x.del(strings.ToLower(f))
+			del(h, strings.ToLower(f))
 		case "replace":
 			w := x.req.expand(o.with)
 			n.Args[2] = w
 			k := gohdr.Canonical(f)
-			for _, l := range x.hdr.List() {
+			for _, l := range h.List() {
 				if l.Name == k || f == "*" {
-					vs := x.hdr.Values(l.Name)
+					vs := h.Values(l.Name)
 					out := make([]string, len(vs))
 					for i := range vs {
 						out[i] = o.re.ReplaceAllString(vs[i], w)
 					}
-					x.hdr.Assign(l.Name, out)
+					h.Assign(l.Name, out)
 				}
 			}
 		}
@@ -126,10 +138,10 @@ func (x *run) apply(r *route, deferred bool) {
 }
 
 // del deletes a field, or every field a *pattern* names.
-func (x *run) del(f string) {
+func del(h *gohdr.Header, f string) {
 	var names []string
 	seen := map[string]bool{}
-	for _, l := range x.hdr.List() {
+	for _, l := range h.List() {
 		if !seen[l.Name] {
 			seen[l.Name] = true
 			names = append(names, l.Name)
@@ -138,7 +150,7 @@ func (x *run) del(f string) {
 	for _, n := range names {
 		// "*" alone is not a deletion pattern in ApplyTo: a field named *.
 		if f != "*" && wild(f, strings.ToLower(n)) || f == "*" && n == "*" {
-			x.hdr.Del(n)
+			h.Del(n)
 		}
 	}
 }
@@ -209,10 +221,19 @@ func (words) Rule(r policy.Rule) string {
 	}
 	switch n.Case {
 	case "add":
+		if n.Args[3] != "" {
+			return n.Args[3] + " +" + n.Args[0] + " added " + strconv.Quote(n.Args[1]) + " to the upstream's reply"
+		}
 		return "header +" + n.Args[0] + " added " + strconv.Quote(n.Args[1]) + when
 	case "set":
+		if n.Args[3] != "" {
+			return n.Args[3] + " " + n.Args[0] + " set to " + strconv.Quote(n.Args[1]) + " in the upstream's reply"
+		}
 		return "header " + n.Args[0] + " set to " + strconv.Quote(n.Args[1]) + when
 	case "delete":
+		if n.Args[3] != "" {
+			return n.Args[3] + " -" + n.Args[0] + " deleted it from the upstream's reply"
+		}
 		return "header -" + n.Args[0] + " deleted it" + when
 	case "replace":
 		return "header " + n.Args[0] + " replaced " + strconv.Quote(n.Args[1]) + " by " + strconv.Quote(n.Args[2]) + when
