@@ -1,6 +1,7 @@
 package consoleline
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -156,6 +157,13 @@ func (b *builder) emit(desc string, s explain.Scenario) {
 	}
 	off := false
 	s.Fixes = &off
+	// Two readings of a line (a mismatch, a value that is no origin) may
+	// come to the same reply.
+	for _, c := range b.out {
+		if reflect.DeepEqual(c.Scenario, s) {
+			return
+		}
+	}
 	b.out = append(b.out, Candidate{Desc: desc + b.note, Scenario: s})
 }
 
@@ -246,6 +254,10 @@ func (b *builder) add(reason string) {
 			return // The same reply as the mismatch.
 		}
 		b.emit("A GET answered "+itoa(st)+" with Access-Control-Allow-Origin "+what+", not the page's origin", explain.Scenario{Response: reply(st, acao, v)})
+		if l.Browser == "firefox" {
+			// Firefox's line does not say whether the preflight failed.
+			b.emit("A PUT with a JSON body needs a preflight; the OPTIONS reply's Access-Control-Allow-Origin is "+what+", not the page's origin", explain.Scenario{Request: put(), Preflight: okPreflightWith(okPreflight(204), acao, v)})
+		}
 	case base == fetch.ReasonMultipleAllowOriginValues:
 		if l.Browser == "firefox" && l.Reason != reason {
 			return // "does not match": the mismatch's reply already covers a list.

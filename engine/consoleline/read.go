@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -70,13 +71,17 @@ type Line struct {
 func Read(text string) (*Line, error) {
 	var first *Line
 	var firstErr error
-	for _, raw := range strings.Split(text, "\n") {
+	for n, raw := range strings.Split(text, "\n") {
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
 		l, err := readOne(raw)
 		if err != nil {
 			if firstErr == nil {
+				// The fault is on the pasted line n+1.
+				if e, ok := err.(policy.Errors); ok {
+					e[0].Line = n + 1
+				}
 				firstErr = err
 			}
 			continue
@@ -115,6 +120,9 @@ func readOne(raw string) (*Line, error) {
 			if l.API == "" {
 				l.API = "fetch"
 			}
+			if err := check(l); err != nil {
+				return nil, err
+			}
 			return l, nil
 		}
 	}
@@ -122,6 +130,43 @@ func readOne(raw string) (*Line, error) {
 		return nil, fail("this line reports an error status the page may read, not a CORS block")
 	}
 	return nil, fail("not a CORS console message of Chrome, Firefox or Safari: " + short(s))
+}
+
+// check refuses what no browser prints in a line it read: a URL or
+// origin that does not parse, a method or header name that is no token.
+func check(l *Line) error {
+	for _, u := range []struct{ what, v string }{{"URL", l.URL}, {"URL it was redirected from", l.RedirectedFrom}, {"redirect target", l.RedirectTo}} {
+		if u.v == "" || l.Reason == fetch.ReasonRedirectSchemeNotHTTP {
+			continue
+		}
+		if _, err := origin.ParseURL(u.v); err != nil {
+			return fail("the " + u.what + " " + short(u.v) + " is not a URL")
+		}
+	}
+	if l.Origin != "" && l.Origin != "null" {
+		if _, err := origin.Parse(l.Origin); err != nil {
+			return fail("the origin " + short(l.Origin) + " is not an origin")
+		}
+	}
+	// Firefox's method line names no method.
+	named := l.Reason == fetch.ReasonHeaderDisallowed || l.Reason == fetch.ReasonMethodDisallowed && l.Browser != "firefox"
+	if named && !headers.IsToken(l.Value) {
+		return fail(short(l.Value) + " is not a method or header name")
+	}
+	// A fetch follows redirects to http and https URLs only
+	// (https://fetch.spec.whatwg.org/#http-redirect-fetch).
+	if l.RedirectedFrom != "" && !(httpURL(l.URL) && httpURL(l.RedirectedFrom)) {
+		return fail("a redirected fetch goes from one http or https URL to another")
+	}
+	if l.RedirectTo != "" && l.Reason != fetch.ReasonRedirectSchemeNotHTTP && !httpURL(l.RedirectTo) {
+		return fail("the redirect target " + short(l.RedirectTo) + " is not an http or https URL")
+	}
+	return nil
+}
+
+func httpURL(s string) bool {
+	u, err := origin.ParseURL(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https")
 }
 
 func short(s string) string {
@@ -278,6 +323,16 @@ func readChromeNet(e string) (*Line, bool, error) {
 	return &Line{Browser: "chrome", Reason: r[0], Also: r[1:]}, true, nil
 }
 
+// mixedContent reads "PAGE sep URL", the middle of a mixed-content line.
+func mixedContent(l *Line, v, sep string) (*Line, bool, error) {
+	page, u, ok := strings.Cut(v, sep)
+	if !ok {
+		return nil, true, fail("the mixed-content line is cut: it should name the page, then the URL")
+	}
+	l.Reason, l.Value, l.URL, l.Origin = fetch.ReasonMixedContent, page, u, pageOrigin(page)
+	return l, true, nil
+}
+
 // pageOrigin is the origin of a page's URL, or "" when it is none.
 func pageOrigin(page string) string {
 	u, err := origin.ParseURL(page)
@@ -320,12 +375,7 @@ func readChrome(s string) (*Line, bool, error) {
 		return l, true, nil
 	}
 	if v, ok := between(s, "Mixed Content: The page at '", "'. This request has been blocked; the content must be served over HTTPS."); ok {
-		page, u, ok := strings.Cut(v, "' was loaded over HTTPS, but requested an insecure resource '")
-		if !ok {
-			return nil, true, fail("Chrome's mixed-content line is cut: " + short(s))
-		}
-		l.Reason, l.Value, l.URL, l.Origin = fetch.ReasonMixedContent, page, u, pageOrigin(page)
-		return l, true, nil
+		return mixedContent(l, v, "' was loaded over HTTPS, but requested an insecure resource '")
 	}
 	if u, ok := between(s, "Fetch API cannot load ", "."); ok {
 		if u, ok := strings.CutSuffix(u, `. Request mode is "no-cors" but the redirect mode is not "follow"`); ok {
@@ -360,6 +410,9 @@ func readChrome(s string) (*Line, bool, error) {
 		return nil, true, fail("Chrome's line is cut: it should go on \"from origin '...' has been blocked by CORS policy: ...\"")
 	}
 	u, o := rest[:i], rest[i+len(from):j]
+	if o == "" {
+		return nil, true, fail("Chrome's line names no origin: it should read \"from origin 'ORIGIN'\"")
+	}
 	if a, b, ok := strings.Cut(u, "' (redirected from '"); ok {
 		u, l.RedirectedFrom = a+"'", strings.TrimSuffix(b, ")")
 		l.RedirectedFrom = strings.TrimSuffix(l.RedirectedFrom, "'")
@@ -502,8 +555,8 @@ func readSafari(s string) (*Line, bool, error) {
 			return l, true, nil
 		}
 	}
-	if o, st, ok := strings.Cut(strings.TrimPrefix(s, "Origin "), notAllowed); ok && strings.HasPrefix(s, "Origin ") {
-		n, ok := status(st)
+	if o, st, ok := strings.Cut(strings.TrimPrefix(s, "Origin "), strings.TrimSuffix(notAllowed, " ")); ok && strings.HasPrefix(s, "Origin ") {
+		n, ok := status(strings.TrimPrefix(st, " "))
 		if !ok || o == "" || strings.Contains(o, " ") {
 			return nil, true, fail("Safari's line should read \"Origin ORIGIN" + notAllowed + "CODE\": " + short(s))
 		}
@@ -530,12 +583,7 @@ func readSafari(s string) (*Line, bool, error) {
 		return l, true, nil
 	}
 	if v, ok := between(s, "[blocked] The page at ", ". This content was blocked and must be served over HTTPS."); ok {
-		page, u, ok := strings.Cut(v, " requested insecure content from ")
-		if !ok {
-			return nil, true, fail("Safari's mixed-content line is cut: " + short(s))
-		}
-		l.Reason, l.Value, l.URL, l.Origin = fetch.ReasonMixedContent, page, u, pageOrigin(page)
-		return l, true, nil
+		return mixedContent(l, v, " requested insecure content from ")
 	}
 	t, v := match(s, safariSentences)
 	if t == nil {
