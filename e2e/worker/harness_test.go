@@ -105,14 +105,23 @@ func run(m *testing.M) int {
 		{name: "main", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true", "WHYCORS_UPSTREAM_TIMEOUT_MS": "500"}, build: "debug"},
 		{name: "refuse", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL + "/base", "WHYCORS_DISALLOWED": "refuse"}},
 		{name: "bad", policy: badPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "baddebug", policy: badPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true"}},
+		{name: "captured", policy: capturedPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "missing", vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		// Default upstream deadline (30 s), for bodies that take longer
 		// than main's 500 ms to upload.
 		{name: "patient", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
-		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
-		{name: "s3wider", policy: s3WiderPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "s3get", policy: s3GetPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
 		{name: "express", policy: expressPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "nginx", policy: nginxPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "nginx"}},
 		{name: "down", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
+		{name: "nginxdown", policy: nginxPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
+	}
+	// One worker per random platform policy (a bucket's rules are not
+	// per path, unlike native's): chromium_test.go.
+	for _, p := range chrome.platform {
+		confs = append(confs, workerConf{name: p.worker, policy: p.text, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}})
 	}
 	cmd, urls, err := startWorkerd(wd, dir, confs)
 	if err != nil {
