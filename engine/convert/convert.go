@@ -1,6 +1,6 @@
 // Package convert turns a CORS configuration written for one platform into
 // another platform's form (`whycors convert`), without widening it
-// silently.
+// at all.
 //
 // A conversion reads the source with its platform's reader (Read), maps
 // its rules onto the neutral rule set of engine/portable, and renders that
@@ -17,15 +17,22 @@
 // method, ignoring headers; API Gateway HTTP APIs have one rule; S3 and
 // Azure send Access-Control-Allow-Credentials: true whenever the origin
 // is not "*"; S3 echoes requested headers where API Gateway sends "*"
-// literally. The neutral form has native's meaning: the first rule whose
-// paths and origins match decides, and the CORS-safelisted methods need no
-// listing. Where the target (or the neutral form) cannot say what the
-// source says, the conversion leaves the entry out and reports a Note
-// with its Effect (Narrower: some request the source allows is refused),
-// or keeps the target's meaning and reports it (Wider: some request the
-// source refuses is allowed), or refuses with an error naming the rule
-// and field when the result would be unsafe (any origin with credentials
-// into native, a per-path rule into a platform without paths).
+// literally. The neutral form picks the first rule whose paths and
+// origins match, and the CORS-safelisted methods need no listing. Native
+// says each platform's choice itself (a rule's "match", the native
+// package doc), so a conversion into native keeps S3's, GCS's and
+// Azure's rule order and method lists as they are (ToNative).
+//
+// Where the target (or the neutral form) cannot say what the source
+// says, the conversion leaves the entry out and reports a Note with its
+// Effect (Narrower: some request the source allows is refused; Differs:
+// either, depending on the request or the application). A conversion
+// never writes a wider policy: a Wider note (some request the source
+// refuses would be allowed) fails it with an *Error that lists them, the
+// notes still returned; and so does a result that would be unsafe (any
+// origin with credentials into native, a per-path rule into a platform
+// without paths). `whycors convert` also refuses a narrower result
+// unless told to write it (Changes).
 //
 // Formats that hold captured replies (raw, har) or whose reader exposes
 // no rules (nginx) cannot be converted from.

@@ -55,12 +55,12 @@ func TestBlindSpots(t *testing.T) {
 			format: "gcs-json", text: `[{"origin": ["https://a.test https://b.test"], "method": ["GET"]}]`, code: "origin-never-matches", sev: lint.Warning, line: 1},
 		{desc: "two origins in one nginx value", source: "Fetch §3.2.5: the value is compared whole",
 			format: "nginx", text: "location / {\n  add_header Access-Control-Allow-Origin 'https://a.test https://b.test' always;\n}\n", code: "origin-never-matches", sev: lint.Warning, line: 2},
-		{desc: "two native rules alike", source: "native doc: the first rule whose path matches decides",
+		{desc: "two native rules alike", source: "native doc: the first rule whose path and origins match decides",
 			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]}\n]}", code: "duplicate-rule", sev: lint.Warning, line: 3},
-		{desc: "a native rule after one for every path", source: "native doc: the first rule whose path matches decides",
-			format: "native", text: "{\"rules\": [\n {\"origins\": [\"https://app.test\"]},\n {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
-		{desc: "a native rule after one with the same path", source: "native doc",
-			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://other.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
+		{desc: "a native rule after one for every path that allows its origins", source: "native doc: the first rule whose path and origins match decides (issue 19)",
+			format: "native", text: "{\"rules\": [\n {\"origins\": [\"https://app.test\", \"https://admin.test\"]},\n {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
+		{desc: "a native rule after one with the same path that allows its origins", source: "native doc (issue 19)",
+			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"*\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://other.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
 		{desc: "an S3 rule whose origins and methods an earlier rule lists", source: "cloud-policies.md §1.3: the first matching rule",
 			format: "s3-json", text: "[{\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\", \"PUT\"], \"AllowedHeaders\": [\"*\"]},\n {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]", code: "unreachable-rule", sev: lint.Warning, line: 2},
 	}
@@ -83,6 +83,8 @@ func TestBlindSpots(t *testing.T) {
 	for _, tc := range []struct{ format, text string }{
 		{"nginx", "location / {\n    if ($http_origin ~* ^https://(app|www)\\.example\\.com$) {\n        add_header Access-Control-Allow-Origin $http_origin always;\n        add_header Access-Control-Allow-Credentials true always;\n    }\n}\n"},
 		{"native", "{\"rules\": [{\"path\": \"/api/*\", \"origins\": [\"https://a.test\"]}, {\"path\": \"/admin/*\", \"origins\": [\"https://a.test\"]}]}"},
+		// A later native rule answers the origins an earlier one for the same paths does not allow (issue 19).
+		{"native", "{\"rules\": [{\"origins\": [\"https://app.test\"]}, {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}]}"},
 		{"s3-json", "[{\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"GET\"]}, {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]"},
 	} {
 		fs, _ := lint.Lint(reg, tc.text, tc.format)

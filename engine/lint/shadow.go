@@ -12,9 +12,12 @@ import (
 // earlier one ("duplicate-rule"), and a rule that an earlier one answers
 // for in every request it covers ("unreachable-rule"), by the platform's
 // way of choosing a rule:
-//   - PathSelects (native): the first rule whose path covers the request
+//   - PathSelects: the first rule whose path covers the request
 //     decides, whatever its origins and methods, so a rule after one
 //     for every path, or after one with the same path, is never reached;
+//   - OriginSelects (native): the first rule whose path and origins match
+//     decides, so a rule after one for every path (or the same path)
+//     that lists all its origins is never reached;
 //   - MethodSelects (S3, R2, GCS, Azure): the first rule that matches
 //     the origin and the method decides (S3 and R2 also skip a rule whose
 //     AllowedHeaders miss a requested header, HeaderFallThrough), so a
@@ -28,7 +31,7 @@ import (
 // neither check: there a repeated rule is not idle.
 func (l *linter) shadowed(src *convert.Source) {
 	sem := src.Semantics
-	if !sem.PathSelects && !sem.MethodSelects {
+	if !sem.PathSelects && !sem.MethodSelects && !sem.OriginSelects {
 		return
 	}
 	for j := 1; j < len(src.Rules); j++ {
@@ -42,7 +45,7 @@ func (l *linter) shadowed(src *convert.Source) {
 				l.add(Warning, "duplicate-rule", "this rule repeats rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") entry for entry: the earlier one always answers first, so remove this one", r.Pos)
 				break
 			}
-			if why := covers(e, r, sem.PathSelects, sem.MethodSelects, sem.HeaderFallThrough); why != "" {
+			if why := covers(e, r, sem.PathSelects, sem.OriginSelects && !sem.MethodSelects, sem.MethodSelects, sem.HeaderFallThrough); why != "" {
 				l.add(Warning, "unreachable-rule", "this rule is never used: rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") comes first and "+why+"; merge the two or put this one first", r.Pos)
 				break
 			}
@@ -51,9 +54,12 @@ func (l *linter) shadowed(src *convert.Source) {
 }
 
 // covers says why earlier e answers every request later r covers, or "".
-func covers(e, r *convert.Rule, pathSelects, methodSelects, headerFallThrough bool) string {
+func covers(e, r *convert.Rule, pathSelects, originSelects, methodSelects, headerFallThrough bool) string {
 	samePaths := slices.Equal(e.Paths, r.Paths) && e.PathNote == r.PathNote && e.MethodOnly == r.MethodOnly
+	everyPath := len(e.Paths) == 0 && e.MethodOnly == ""
 	switch {
+	case originSelects && (everyPath || samePaths) && within(r.Origins, e.Origins, false):
+		return "allows every origin it allows on every path it covers, and the first rule whose path and origins match decides"
 	case pathSelects && len(e.Paths) == 0 && e.MethodOnly == "":
 		return "covers every path, and the first rule whose path matches decides"
 	case pathSelects && samePaths:

@@ -40,7 +40,8 @@ func TestCapabilities(t *testing.T) {
 	// convert.Reader: "*" in request_headers and methods echoes what is
 	// asked, origins are exact, "*" or one subdomain wildcard, the first
 	// rule whose path and origins match answers, as in the portable form,
-	// so not PathSelects (the package doc, "Which rule answers"); each
+	// OriginSelects and no longer PathSelects (the package doc, "Which
+	// rule answers"); each
 	// value at its JSON path and line.
 	rd, ok := f.(convert.Reader)
 	if !ok {
@@ -50,7 +51,7 @@ func TestCapabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantSem := portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
+	wantSem := portable.Semantics{EchoHeaders: true, EchoMethods: true, OriginSelects: true, Origins: portable.OriginsSubdomain}
 	if cfg.Format != "native" || cfg.Semantics != wantSem || len(cfg.Rules) != 2 {
 		t.Fatalf("ReadRules = %+v", cfg)
 	}

@@ -16,7 +16,7 @@ import (
 // and origins match answers, as in the portable form; a policy whose
 // rules match on method (and headers) is stated as S3's are
 // (policySemantics).
-var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, Origins: portable.OriginsSubdomain}
+var semantics = portable.Semantics{EchoHeaders: true, EchoMethods: true, OriginSelects: true, Origins: portable.OriginsSubdomain}
 
 // policySemantics are p's semantics: MethodSelects when a rule matches on
 // method (its list is then exact, GET, HEAD and POST included), and

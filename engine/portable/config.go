@@ -66,9 +66,13 @@ type Semantics struct {
 	// its own fault already says it.
 	OptionsRejected bool `json:"options_rejected,omitempty"`
 	// PathSelects: the first rule whose path covers a request decides,
-	// whatever its origins and methods (native), so a later rule for the
-	// same paths never does.
+	// whatever its origins and methods (native until issue 19), so a
+	// later rule for the same paths never does.
 	PathSelects bool `json:"path_selects,omitempty"`
+	// OriginSelects: the first rule whose paths and origins match a
+	// request decides (native, and the portable form), so a later rule
+	// for the same paths whose origins an earlier one allows never does.
+	OriginSelects bool `json:"origin_selects,omitempty"`
 	// MethodsAsDefaults: the method list is a default the platform ships
 	// (Express's "GET,HEAD,PUT,PATCH,POST,DELETE"), so listing a
 	// safelisted method is not the user's redundancy.
