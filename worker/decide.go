@@ -154,7 +154,8 @@ func (s *Server) Decide(r *Request) Decision {
 		}
 		return Decision{Action: Explain}
 	}
-	if s.cfg.Eval != nil {
+	if canPlatform && s.cfg.Eval != nil {
+		// (canPlatform, a constant: the native-only build links none of it.)
 		return s.decidePlatform(r)
 	}
 	in := native.Input{Method: r.Method, Path: path, Origin: r.Origin, HasOrigin: r.HasOrigin, ACRM: r.ACRM, HasACRM: r.HasACRM}

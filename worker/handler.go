@@ -67,7 +67,7 @@ func requestOf(r *http.Request) Request {
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := requestOf(r)
-	if h.cfg != nil && h.cfg.Eval != nil {
+	if canPlatform && h.cfg != nil && h.cfg.Eval != nil {
 		// The platform's evaluator may read any header and the URL.
 		u := requestURL(r)
 		if i := strings.Index(u, "://"); i >= 0 {
@@ -195,7 +195,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, q *Request, d 
 	defer res.Body.Close()
 	dropHopByHop(w.Header(), res.Header)
 	status := res.StatusCode
-	if d.Action == AskAgain {
+	if canPlatform && d.Action == AskAgain {
 		a := h.again(w.Header(), status, q)
 		if a.Action == Reply {
 			clear(w.Header())
@@ -241,7 +241,7 @@ func (h *handler) upstreamError(w http.ResponseWriter, code int, err error, q *R
 	hd := w.Header()
 	hd.Set("Content-Type", "text/plain; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
-	if d.Action == AskAgain {
+	if canPlatform && d.Action == AskAgain {
 		// The platform's answer on the worker's own error reply, as on
 		// an upstream's (nginx without always adds nothing to a 502).
 		a := h.again(hd, code, q)
