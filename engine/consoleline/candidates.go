@@ -32,7 +32,10 @@ const (
 // or PlaceholderOrigin, said so in Desc), a request whose method and
 // headers reach the failing check, and raw replies carrying the value
 // the line names. For Chrome's "(redirected from URL)" the fetch starts
-// there and its server redirects to the line's URL, a route.
+// there and its server redirects to the line's URL, a route; for
+// Safari's "Cross-origin redirection to URL denied" the failing reply is
+// a redirect to that URL. It returns none when no scenario of the model
+// prints the line (a nil line).
 func Candidates(l *Line) []Candidate {
 	if l == nil {
 		return nil
@@ -46,7 +49,7 @@ func Candidates(l *Line) []Candidate {
 		case l.Reason == fetch.ReasonCorsDisabledScheme:
 			b.url = "ftp" + strings.TrimPrefix(PlaceholderURL, "https")
 		}
-		b.note = " (the line names no URL: " + PlaceholderURL + " stands for yours)"
+		b.note = " (the line names no URL: " + b.url + " stands for yours)"
 	}
 	if b.origin == "" {
 		// An https page cannot fetch http at all (mixed content), so the
@@ -307,6 +310,9 @@ func (b *builder) add(reason string) {
 			statuses = []int{403, 404, 500}
 		}
 		for _, st := range statuses {
+			if st >= 200 && st <= 299 {
+				continue // An ok status passes this check.
+			}
 			if st >= 300 && st <= 399 {
 				b.emit("A PUT with a JSON body needs a preflight; the server answers OPTIONS "+itoa(st)+" without a Location, which is no ok status", explain.Scenario{Request: put(), Preflight: okPreflight(st)})
 				continue
@@ -337,6 +343,9 @@ func (b *builder) add(reason string) {
 			methods = []string{"PUT", "DELETE", "PATCH"}
 		}
 		for _, m := range methods {
+			if fetch.SafelistedMethod(strings.ToUpper(m)) {
+				continue // A CORS-safelisted method needs no preflight.
+			}
 			b.emit("A "+m+" request needs a preflight; the preflight allows the origin but its Access-Control-Allow-Methods does not list "+m, explain.Scenario{Request: explain.Request{Init: fetch.Init{Method: m}}, Preflight: reply(204, acao, o, acam, "GET, POST")})
 		}
 	case reason == fetch.ReasonHeaderDisallowed:

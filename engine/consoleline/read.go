@@ -63,11 +63,14 @@ type Line struct {
 	Preflight bool `json:"preflight"`
 }
 
-// Read recognises one console line (or the first line of a pasted block
-// that names a check). Leading whitespace, DevTools' and Safari's
-// prefixes ("[Error]", "index.html:12", "Failed to load resource: " before
-// a Safari reason) and a trailing "[Learn More]" or source location are
-// skipped. A line it cannot read is a policy.Errors saying why.
+// Read recognises one console line, or in a pasted block the first line
+// that names a check (else the first it reads). What a copy from the
+// console adds is skipped: leading and trailing space, Safari's "[Error]",
+// a source location before or after the message ("index.html:12",
+// "(index):1", "app.js:3:7"), Firefox's "[Learn More]" and Chrome's
+// "Understand this error". Safari's repeat of its reason after "Failed to
+// load resource: " reads as the reason. A text it cannot read is a
+// policy.Errors of one fault, at the pasted line, saying why.
 func Read(text string) (*Line, error) {
 	var first *Line
 	var firstErr error
@@ -196,13 +199,18 @@ func clean(s string) string {
 	}
 	for changed := true; changed; {
 		changed = false
-		for _, p := range []string{"[Learn More]", "Learn More"} {
+		// Firefox's link, and the button of Chrome's console insights.
+		for _, p := range []string{"[Learn More]", "Learn More", "Understand this error", "Understand this warning"} {
 			if strings.HasSuffix(s, p) {
 				s, changed = strings.TrimSpace(s[:len(s)-len(p)]), true
 			}
 		}
+		// A source location on the right, after a message that ends as
+		// the browsers' do (a period, a parenthesis, a status code).
 		if i := strings.LastIndexByte(s, ' '); i > 0 && isLocation(s[i+1:]) && strings.ContainsAny(s[i+1:], ".()") {
-			s, changed = strings.TrimSpace(s[:i]), true
+			if rest := strings.TrimSpace(s[:i]); rest != "" && strings.ContainsRune(".)0123456789", rune(rest[len(rest)-1])) {
+				s, changed = rest, true
+			}
 		}
 	}
 	return s

@@ -34,6 +34,19 @@ var readCases = []struct {
 			Reason: fetch.ReasonAllowOriginMismatch, Value: "http://other.test"},
 	},
 	{
+		desc:   "Chrome's console-insights button, copied with the line, goes",
+		source: "chromeDetail ReasonMethodDisallowed; e2e/chromium recording pf-acam-missing-put",
+		in:     "Access to fetch at 'http://api.test/items' from origin 'http://app.test' has been blocked by CORS policy: Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.Understand this error",
+		want: consoleline.Line{Browser: "chrome", API: "fetch", Origin: "http://app.test", URL: "http://api.test/items",
+			Reason: fetch.ReasonMethodDisallowed, Value: "PUT", Preflight: true},
+	},
+	{
+		desc:   "a value that looks like a source location stays when the message cannot end there",
+		source: "webkitReason ReasonInvalidAllowMethods: the whole header (e2e/webkit recording pf-acam-invalid-paren)",
+		in:     "Header Access-Control-Allow-Methods has an invalid value: PUT, x.y:1",
+		want:   consoleline.Line{Browser: "safari", API: "fetch", Reason: fetch.ReasonInvalidAllowMethods, Value: "PUT, x.y:1", Preflight: true},
+	},
+	{
 		desc:   "Chrome's XMLHttpRequest line carries the withCredentials note instead of the hint",
 		source: "e2e/chromium recording xhr-credentials-star (chromeXHRCredentials)",
 		in:     "Access to XMLHttpRequest at 'http://api.test/t/x/items' from origin 'http://app.test' has been blocked by CORS policy: The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
