@@ -6,7 +6,7 @@
 # usage: scripts/worker-build.sh [outdir]   (default: worker/build)
 # WORKER_TAGS (space-separated build tags):
 #   whycors_explain     adds the debug explain endpoint (/.whycors/explain/...)
-#   whycors_nativeonly  reads native policies only (no converter, smaller)
+#   whycors_nativeonly  reads native policies only (no platform evaluators, smaller)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/worker/build}

@@ -28,7 +28,9 @@ const canExplain = true
 // values of credentials and secrets are redacted (secretHeader), and the
 // URL's origin is the configured upstream's, not the request's Host,
 // which a caller chooses (issue "The edge enforces the user's own
-// config", security review): the native policy decides by path alone.
+// config", security review). A native policy decides by path alone; an
+// nginx policy's server_name would see the upstream's host here, where
+// the worker's decision sees the request's Host.
 func (s *Server) Explain(method, url string, h headers.List) Decision {
 	if s.refusal != nil {
 		return *s.refusal
