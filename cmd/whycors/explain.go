@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/har/explainhar"
@@ -34,8 +35,11 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	policyFormat := fs.String("policy-format", "auto", "with --policy: the configuration's format, or auto")
 	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable (repeatable)")
 	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
+	console := fs.String("console", "", "start from a console line instead of a scenario: Chrome's, Firefox's or Safari's CORS error as pasted (- for standard input); prints the scenarios that produce it")
+	pick := fs.Int("pick", 0, "with --console: explain candidate N (from 1)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] FILE|-")
+		fmt.Fprintln(stderr, "       whycors explain --console LINE|- [--pick N] [--json]")
 		fmt.Fprint(stderr, `
 Reads one scenario (JSON: the page's fetch() and what the server has, as raw
 replies or as a policy in any format whycors reads) and says whether the
@@ -71,6 +75,9 @@ Flags:
 	pos, code, ok := c.parse(fs, args)
 	if !ok {
 		return code
+	}
+	if *console != "" {
+		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
 	name, code, ok := c.oneArg(pos, "FILE: the scenario to explain (a JSON file, or - for standard input)")
 	if !ok {
@@ -167,6 +174,86 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 		s.Policy.Resource = resource
 	}
 	return nil
+}
+
+// explainConsole reads a console line (engine/consoleline) and prints the
+// few scenarios that produce it, each with what it assumes; with --pick
+// N, or when only one produces it, it explains that one. --json prints
+// {"line", "candidates": [{"desc", "scenario", "verdict"}]}, every
+// candidate explained. Exit 2 on a line it cannot read, else as explain.
+func explainConsole(c *cli, text string, stdin io.Reader, pick int, asJSON bool) int {
+	if text == "-" {
+		b, err := io.ReadAll(io.LimitReader(stdin, explain.MaxScenarioBytes+1))
+		if err != nil {
+			return c.inputError(2, "-", err)
+		}
+		text = string(b)
+	}
+	l, err := consoleline.Read(text)
+	if err != nil {
+		return c.inputError(2, "--console", err)
+	}
+	cs := consoleline.Candidates(l)
+	if len(cs) == 0 {
+		return c.inputError(2, "--console", errors.New("no scenario of the model prints this line"))
+	}
+	if pick < 0 || pick > len(cs) {
+		return c.inputError(2, "--pick", fmt.Errorf("want a candidate from 1 to %d", len(cs)))
+	}
+	verdicts := make([]explain.Verdict, len(cs))
+	for i, cand := range cs {
+		if pick != 0 && i != pick-1 {
+			continue
+		}
+		v, err := explain.Explain(cand.Scenario, opts)
+		if err != nil {
+			return c.inputError(2, "--console", err)
+		}
+		verdicts[i] = v
+	}
+	if asJSON {
+		type out struct {
+			Desc     string           `json:"desc"`
+			Scenario explain.Scenario `json:"scenario"`
+			Verdict  *explain.Verdict `json:"verdict,omitempty"`
+		}
+		res := struct {
+			Line       *consoleline.Line `json:"line"`
+			Candidates []out             `json:"candidates"`
+		}{Line: l}
+		for i, cand := range cs {
+			o := out{Desc: cand.Desc, Scenario: cand.Scenario}
+			if pick == 0 || i == pick-1 {
+				o.Verdict = &verdicts[i]
+			}
+			res.Candidates = append(res.Candidates, o)
+		}
+		b, _ := json.MarshalIndent(res, "", "  ")
+		c.stdout.Write(append(b, '\n'))
+		return 0
+	}
+	name := map[string]string{"chrome": "Chrome", "firefox": "Firefox", "safari": "Safari"}[l.Browser]
+	fmt.Fprintf(c.stdout, "%s's console line: %s\n", name, l.Text)
+	if l.Reason != "" {
+		fmt.Fprintf(c.stdout, "The failing check: %s\n", l.Reason)
+	}
+	if pick == 0 && len(cs) > 1 {
+		fmt.Fprintf(c.stdout, "\n%d configurations print it; explain one with --pick N:\n", len(cs))
+		for i, cand := range cs {
+			fmt.Fprintf(c.stdout, "  %d. %s\n     %s\n", i+1, cand.Desc, verdicts[i].Summary)
+		}
+		return 0
+	}
+	i := 0
+	if pick != 0 {
+		i = pick - 1
+	}
+	fmt.Fprintf(c.stdout, "\n%s\n\n", cs[i].Desc)
+	writeVerdict(c.stdout, verdicts[i])
+	if verdicts[i].Allowed {
+		return 0
+	}
+	return 1
 }
 
 // explainHAR explains every cross-origin fetch of a HAR file, the

@@ -6,6 +6,11 @@ import (
 	"testing"
 )
 
+// chromeLine is Chromium 156's line for a preflight answered without
+// Access-Control-Allow-Origin (engine/fetch chromeDetail; the e2e/chromium
+// recordings pf-acao-missing and the like).
+const chromeLine = "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+
 func TestRunExplain(t *testing.T) {
 	blocked := `{"request":{"origin":"http://app.test","url":"http://api.test/items/1","method":"PUT"}}`
 	allowed := `{"request":{"origin":"http://app.test","url":"http://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}`
@@ -32,6 +37,12 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--policy reads the server's configuration from a file", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "-"}, code: 0, out: "S3 answered"},
 		{desc: "--param without a policy", stdin: blocked, args: []string{"--param", "Stage=prod", "-"}, code: 2, errOut: "--param and --resource need a policy"},
 		{desc: "--param not Name=value", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "--param", "Stage", "-"}, code: 2, errOut: `--param "Stage": want Name=value`},
+		{desc: "--console lists the configurations that print the line", args: []string{"--console", chromeLine}, code: 0,
+			out: "Chrome's console line: Access to fetch at 'https://api.example.com/items'"},
+		{desc: "--console --pick explains one", args: []string{"--console", chromeLine, "--pick", "1"}, code: 1, out: "Chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
+		{desc: "--console from standard input, as JSON", stdin: chromeLine, args: []string{"--console", "-", "--json"}, code: 0, out: `"reason": "PreflightMissingAllowOriginHeader"`},
+		{desc: "--console with a line no browser prints", args: []string{"--console", "hello"}, code: 2, errOut: "--console"},
+		{desc: "--pick out of range", args: []string{"--console", chromeLine, "--pick", "9"}, code: 2, errOut: "--pick"},
 		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
 	}
 	for _, tc := range tests {
