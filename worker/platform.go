@@ -55,6 +55,9 @@ func (s *Server) decidePlatform(r *Request) Decision {
 	if out.Reply.Body != probeBody {
 		return s.platformReply(&out)
 	}
+	if !sendable(out.Reply.Header) || out.Reply.Status < 200 || out.Reply.Status > 999 {
+		return unsendable
+	}
 	d := Decision{Action: Edit, Status: out.Reply.Status, Header: editOf(r.ReplyHeader, out.Reply.Header)}
 	if s.cfg.Debug {
 		d.Header = append(d.Header, headers.Field{Name: DebugHeader, Value: debugText(&out)})
@@ -64,11 +67,32 @@ func (s *Server) decidePlatform(r *Request) Decision {
 
 // platformReply is the evaluator's own reply, answered at the edge.
 func (s *Server) platformReply(out *policy.Outcome) Decision {
+	if !sendable(out.Reply.Header) || out.Reply.Status < 200 || out.Reply.Status > 999 {
+		return unsendable
+	}
 	d := Decision{Action: Reply, Status: out.Reply.Status, Header: out.Reply.Header.Clone(), Body: out.Reply.Body}
 	if s.cfg.Debug {
 		d.Header = append(d.Header, headers.Field{Name: DebugHeader, Value: debugText(out)})
 	}
 	return d
+}
+
+// unsendable answers a reply the runtime could not send as the
+// evaluator gave it (a header value with a line break, from a quoted
+// string in an nginx configuration, say): no CORS header rather than a
+// different one.
+var unsendable = Decision{Action: Reply, Status: 500, Header: plainText(), Body: "whycors worker: the policy's reply has a header line the runtime cannot send (a line break, or a name that is not a token)\n"}
+
+// sendable: every line is one the runtime's Headers class accepts (a
+// token name, a value without CR, LF or NUL: Fetch §2.2 "header name",
+// "header value"), so the wire form stays line by line.
+func sendable(l headers.List) bool {
+	for _, f := range l {
+		if !headers.IsToken(f.Name) || strings.ContainsAny(f.Value, "\r\n\x00") {
+			return false
+		}
+	}
+	return true
 }
 
 // debugText is the evaluator's decision in words, on one line.

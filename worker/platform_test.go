@@ -67,7 +67,7 @@ func evaluator(t *testing.T, format, text string) policy.Evaluator {
 	return ev
 }
 
-func platformServer(t *testing.T, text, format string) *Server {
+func platformServer(t testing.TB, text, format string) *Server {
 	t.Helper()
 	cfg, errs := LoadConfig(envOf(map[string]string{envPolicy: text, envUpstream: "https://bucket.example", envFormat: format}))
 	if errs != nil {
@@ -292,6 +292,53 @@ func TestEditOf(t *testing.T) {
 	d := Decision{Action: Edit, Status: 200, Header: want[:3]}
 	if got, w := d.Wire(), "E200\n\tVary\nVary\tAccept-Encoding\nVary\tOrigin"; got != w {
 		t.Errorf("wire %q, want %q", got, w)
+	}
+}
+
+// FuzzPlatformDecideWire: whatever the request, the answer under a
+// platform policy is one the entry module reads line by line: a known
+// first line, header lines with a name and no line break.
+func FuzzPlatformDecideWire(f *testing.F) {
+	f.Add("OPTIONS\n/api/x\nU\thttps://w.test\nA\torigin\thttps://app.example\nA\taccess-control-request-method\tPUT")
+	f.Add("GET\n/api/x\nU\thttps://w.test\nA\torigin\thttps://app.example\nS\t500\nP\tcontent-type\ttext/plain")
+	f.Add("GET\n/k\nA\thost\tx\nS\t200")
+	servers := []*Server{platformServer(f, s3TwoRules, "s3-json"), platformServer(f, nginxPolicy, "nginx"), platformServer(f, expressPolicy, "express"),
+		platformServer(f, "location / {\n  add_header X-A \"a\nb\" always;\n  return 204;\n}\n", "nginx")}
+	f.Fuzz(func(t *testing.T, q string) {
+		for _, s := range servers {
+			a := s.DecideWire(q)
+			first, h, _, hasBody := parseAnswer(a)
+			head, _, _ := strings.Cut(a, "\n\n")
+			for _, l := range strings.Split(head, "\n")[1:] {
+				if !strings.Contains(l, "\t") {
+					t.Fatalf("%q: header line %q without a tab in %q", q, l, a)
+				}
+			}
+			switch {
+			case first == "A" || strings.HasPrefix(first, "E") && !hasBody:
+			case strings.HasPrefix(first, "R") && hasBody:
+			case first == "X" || first == "F" || first == "FS":
+				t.Fatalf("%q: native's answer %q under a platform policy", q, a)
+			default:
+				t.Fatalf("%q: unreadable answer %q", q, a)
+			}
+			for _, l := range h {
+				if strings.ContainsAny(l.Name, "\t\n") || strings.Contains(l.Value, "\n") || l.Name == "" && !headers.IsToken(l.Value) {
+					t.Fatalf("%q: bad header line %q in %q", q, l, a)
+				}
+			}
+		}
+	})
+}
+
+// TestUnsendable: a reply the runtime could not send as the evaluator
+// gave it (nginx reads a line break inside a quoted string as part of the
+// value) is a 500 without CORS headers, not a broken answer.
+func TestUnsendable(t *testing.T) {
+	s := platformServer(t, "location / {\n  add_header Access-Control-Allow-Origin \"https://a.test\nX: y\" always;\n  return 204;\n}\n", "nginx")
+	d := s.Decide(&Request{Method: "OPTIONS", Target: "/", URL: "https://w.test", Header: headers.List{{Name: "origin", Value: "https://a.test"}}})
+	if d.Action != Reply || d.Status != 500 || d.Header.Has("Access-Control-Allow-Origin") {
+		t.Errorf("action %d status %d headers %v; want a 500 without CORS headers", d.Action, d.Status, d.Header)
 	}
 }
 
