@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -62,32 +63,8 @@ type request struct {
 }
 
 func newRequest(req policy.Request) request {
-	r := request{method: req.Method, hdr: gohdr.Request(req), scheme: "http", path: "/"}
-	u := req.URL
-	if i := strings.Index(u, "://"); i >= 0 {
-		r.scheme = strings.ToLower(u[:i])
-		u = u[i+3:]
-		j := strings.IndexAny(u, "/?#")
-		if j < 0 {
-			r.host, u = u, ""
-		} else {
-			r.host, u = u[:j], u[j:]
-		}
-	}
-	if h := gohdr.Get(r.hdr, "Host"); h != "" {
-		r.host = h
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u != "" {
-		r.path = u
-	}
-	r.host = strings.ToLower(r.host)
-	if i := strings.LastIndexByte(r.host, ':'); i >= 0 && !strings.HasSuffix(r.host, "]") {
-		r.host, r.port = r.host[:i], r.host[i+1:]
-	}
-	return r
+	p := requrl.Split(req)
+	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header}
 }
 
 // matches is MatcherSet.Match for the matchers read.

@@ -1,0 +1,149 @@
+// Package apache_test checks engine/formats/apache against Debian's
+// apache2 on loopback: one httpd a run, one <VirtualHost> a generated
+// configuration (by ServerName), proxying to a tiny upstream the test
+// runs, and every reply's status, Access-Control-* headers and Vary
+// compared with the evaluator's answer to the same request.
+package apache_test
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/whycors/whycors/e2e/internal/proxytest"
+	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// vhost is one generated virtual host's directives.
+func vhost(r *rand.Rand) string {
+	var b strings.Builder
+	always := func() string { return proxytest.Pick(r, "", "always ", "onsuccess ") }
+	switch r.Intn(5) {
+	case 0, 1:
+		fmt.Fprintf(&b, "  %s Origin %q CORS_ORIGIN=$0\n", proxytest.Pick(r, "SetEnvIf", "SetEnvIfNoCase"),
+			proxytest.Pick(r, `^https://(app|admin)\.test$`, `^https://app\.test$`, `^http://localhost(:[0-9]+)?$`))
+		fmt.Fprintf(&b, "  Header %sset Access-Control-Allow-Origin %%{CORS_ORIGIN}e%s\n", always(), proxytest.Pick(r, " env=CORS_ORIGIN", " env=CORS_ORIGIN", ""))
+	case 2:
+		fmt.Fprintf(&b, "  Header %s%s Access-Control-Allow-Origin %q\n", always(), proxytest.Pick(r, "set", "add", "append", "merge", "setifempty"), proxytest.Pick(r, "*", "https://app.test"))
+	case 3:
+		fmt.Fprintf(&b, "  <If \"%%{HTTP:Origin} %s\">\n    Header %sset Access-Control-Allow-Origin \"https://app.test\"\n  </If>\n",
+			proxytest.Pick(r, "== 'https://app.test'", "=~ m#^https://(app|admin)\\.test$#", "in { 'https://app.test', 'https://admin.test' }"), always())
+		if r.Intn(2) == 0 {
+			b.WriteString("  <Else>\n    Header always unset Access-Control-Allow-Origin\n  </Else>\n")
+		}
+	default:
+		fmt.Fprintf(&b, "  Header %sunset Access-Control-Allow-Origin\n  Header %sadd Access-Control-Allow-Origin \"https://admin.test\"\n", always(), always())
+	}
+	switch r.Intn(4) {
+	case 0:
+		fmt.Fprintf(&b, "  Header %smerge Vary Origin\n", always())
+	case 1:
+		fmt.Fprintf(&b, "  Header %sappend Vary Origin\n", always())
+	case 2:
+		fmt.Fprintf(&b, "  Header %sedit Vary ^Origin$ \"Origin, Accept\"\n", always())
+	}
+	if r.Intn(2) == 0 {
+		fmt.Fprintf(&b, "  Header %sset Access-Control-Allow-Credentials true\n", always())
+	}
+	if r.Intn(3) == 0 {
+		fmt.Fprintf(&b, "  Header %sunset Access-Control-Allow-Credentials\n", always())
+	}
+	if r.Intn(2) == 0 {
+		fmt.Fprintf(&b, "  RewriteEngine On\n  RewriteCond %%{REQUEST_METHOD} %s\n  RewriteRule %s - [%s]\n",
+			proxytest.Pick(r, "OPTIONS", "^OPTIONS$ [NC]"), proxytest.Pick(r, "^", "^/api/", ".*"), proxytest.Pick(r, "R=204,L", "R=204,L", "R=200,L", "F"))
+	}
+	fmt.Fprintf(&b, "  <Location %s>\n    Header %sset Access-Control-Allow-Methods %q\n  </Location>\n", proxytest.Pick(r, "/api", "/api/", "/"), always(), proxytest.Pick(r, "GET, POST", "GET, POST, PUT, PATCH, DELETE"))
+	return b.String()
+}
+
+func request(r *rand.Rand) (policy.Request, string) {
+	req := policy.Request{Method: proxytest.Pick(r, proxytest.Methods...), URL: proxytest.Pick(r, "/api/items", "/other", "/api", "/apix")}
+	if r.Intn(6) != 0 {
+		req.Header.Add("Origin", proxytest.Pick(r, proxytest.Origins...))
+	}
+	if r.Intn(3) == 0 {
+		req.Method = proxytest.Pick(r, "OPTIONS", "OPTIONS", "options")
+		if r.Intn(4) != 0 {
+			req.Header.Add("Access-Control-Request-Method", proxytest.Pick(r, proxytest.Methods...))
+		}
+	}
+	return req, proxytest.Pick(r, proxytest.Ups...)
+}
+
+const head = `ServerRoot {{dir}}
+DefaultRuntimeDir {{dir}}
+PidFile {{dir}}/httpd.pid
+ErrorLog {{dir}}/error.log
+Listen 127.0.0.1:{{port}}
+LoadModule mpm_event_module {{mods}}/mod_mpm_event.so
+LoadModule authz_core_module {{mods}}/mod_authz_core.so
+LoadModule headers_module {{mods}}/mod_headers.so
+LoadModule setenvif_module {{mods}}/mod_setenvif.so
+LoadModule rewrite_module {{mods}}/mod_rewrite.so
+LoadModule proxy_module {{mods}}/mod_proxy.so
+LoadModule proxy_http_module {{mods}}/mod_proxy_http.so
+User nobody
+Group nogroup
+ServerName localhost
+`
+
+func TestDifferential(t *testing.T) {
+	const mods = "/usr/lib/apache2/modules"
+	bin, err := exec.LookPath("apache2")
+	if err != nil {
+		bin, err = exec.LookPath("/usr/sbin/apache2")
+	}
+	if _, merr := os.Stat(mods + "/mod_headers.so"); err != nil || merr != nil {
+		proxytest.Missing(t, "no apache2 found; apt-get install apache2")
+	}
+	out, err := exec.Command(bin, "-v").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := ""
+	for _, f := range strings.Fields(string(out)) {
+		if strings.HasPrefix(f, "Apache/") {
+			version = f
+		}
+	}
+	proxytest.Recorded(t, "apache2", version)
+
+	upstream := proxytest.Upstream(t)
+	port := proxytest.FreePort(t)
+	dir := t.TempDir()
+	os.Chmod(dir, 0o755)
+	seed := proxytest.Seed(20261203)
+	rnd := rand.New(rand.NewSource(seed))
+	const configs = 70
+	var file strings.Builder
+	file.WriteString(strings.NewReplacer("{{dir}}", dir, "{{port}}", strconv.Itoa(port), "{{mods}}", mods).Replace(head))
+	var cases []proxytest.Case
+	for i := 0; i < configs; i++ {
+		b := vhost(rnd)
+		fmt.Fprintf(&file, "<VirtualHost 127.0.0.1:%d>\n  ServerName c%d.test\n%s  ProxyPass / http://127.0.0.1:%d/\n</VirtualHost>\n", port, i, b, upstream)
+		for k := 0; k < 4; k++ {
+			c := proxytest.Case{Host: fmt.Sprintf("c%d.test", i), Site: b}
+			c.Req, c.Up = request(rnd)
+			cases = append(cases, c)
+		}
+	}
+	conf := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(conf, []byte(file.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	model, err := apache.Parse(file.String())
+	if err != nil {
+		t.Fatalf("the reader rejects the generated configuration: %v", err)
+	}
+	cmd := exec.Command(bin, "-f", conf, "-DFOREGROUND")
+	proxytest.Serve(t, cmd, port, syscall.SIGTERM)
+	t.Logf("%d virtual hosts, seed %d", configs, seed)
+	proxytest.Run(t, port, model, cases)
+}

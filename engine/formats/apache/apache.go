@@ -1,0 +1,169 @@
+// Package apache reads the CORS part of an Apache httpd configuration and
+// answers requests the way Apache httpd 2.4 (Debian 12's apache2) would
+// (format name "apache").
+//
+// Understood (httpd.apache.org/docs/2.4: mod_headers, mod_setenvif,
+// mod_rewrite, core <If> and expressions, sections and their merging):
+//   - Header [always|onsuccess] set|add|append|merge|unset|setifempty|
+//     edit|edit* name [value [replacement]] [env=[!]VAR], with %{VAR}e in
+//     values ("(null)" when VAR is unset); onsuccess lines act on the
+//     reply's own table (the backend's headers), always lines on a
+//     second table sent first; on a reply Apache generates itself (a
+//     RewriteRule [R=204], [F], [G], a 404 of its own handlers) only the
+//     always lines are sent; a proxied 4xx or 5xx keeps both; merge
+//     skips a value already among the header's tokens;
+//   - SetEnvIf / SetEnvIfNoCase attribute regex [!]VAR[=value] with $0..$9,
+//     in the server and virtual host (before anything else) and in
+//     matching sections;
+//   - <VirtualHost> chosen by ServerName / ServerAlias, else the first;
+//     <Location> (prefix, a prefix not ending in / ends at a /),
+//     <LocationMatch>, <If> / <ElseIf> / <Else> with the ap_expr subset
+//     of expr.go, merged in Apache's order: server, virtual host,
+//     Location sections, If sections; the Header lists of them all apply
+//     in that order;
+//   - RewriteEngine, RewriteCond %{VAR} regex [NC,OR] and RewriteRule
+//     pattern - [R=2xx|F|G,L] in the server or virtual host;
+//   - ProxyPass (which replies are the backend's).
+//
+// %{Name}i in a Header value is a fault: mod_headers reads it as %i, the
+// server's idle percentage. Directives that change the reply in ways not
+// modelled (ErrorDocument, Redirect, Include, RequestHeader, ...) are
+// reported with their position.
+package apache
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const source = "httpd.apache.org/docs/2.4/mod/mod_headers.html; mod_setenvif.html; mod_rewrite.html"
+
+// Formats are this package's formats, for a policy.Registry.
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
+
+// Format is the "apache" policy format.
+type Format struct{}
+
+// Name returns "apache".
+func (*Format) Name() string { return "apache" }
+
+// Platform names Apache in messages.
+func (*Format) Platform() string { return "Apache httpd" }
+
+// Doc is the reference the evaluation rests on.
+func (*Format) Doc() string { return source }
+
+// NoRulesWhy says why an Apache configuration cannot be converted from.
+func (*Format) NoRulesWhy() string {
+	return "the reader evaluates the Header and SetEnvIf directives but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
+}
+
+// Detect claims text with a mod_headers line of an Access-Control- or
+// Vary header: "Header [always|onsuccess] <action> Access-Control-...",
+// a verb no Caddyfile or nginx directive has.
+func (*Format) Detect(text string) (bool, string) {
+	if len(text) > 256<<10 {
+		text = text[:256<<10]
+	}
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || !strings.EqualFold(f[0], "Header") {
+			continue
+		}
+		rest := f[1:]
+		if strings.EqualFold(rest[0], "always") || strings.EqualFold(rest[0], "onsuccess") {
+			rest = rest[1:]
+		}
+		if len(rest) < 2 || !headerActions[strings.ToLower(rest[0])] {
+			continue
+		}
+		n := strings.ToLower(strings.Trim(rest[1], "\"'"))
+		if strings.HasPrefix(n, "access-control-") || n == "vary" {
+			return true, "an Apache Header " + strings.ToLower(rest[0]) + " line of " + strings.Trim(rest[1], "\"'")
+		}
+	}
+	return false, ""
+}
+
+// Parse reads the configuration.
+func (*Format) Parse(text string) (policy.Evaluator, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// The cases of Apache's notes (words). A rule's note is the Header
+// action that ran (N 1 for always), or why it did not; the decision's
+// Args[0] says who answered ("app", "generated"), Args[1] "proxied" or
+// "local", N the status, M a RewriteRule's line, List the steps in
+// pairs (a step word, a line).
+const (
+	caseEnv      = "env"
+	caseStatus   = "status"
+	caseMergeHad = "merge-had"
+	caseDecision = "decision"
+
+	stepEnvYes = "setenv"
+	stepEnvNo  = "setenv-no"
+	stepIf     = "if"
+)
+
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	table := ""
+	if n.N == 1 {
+		table = "always "
+	}
+	switch n.Case {
+	case "set", "add", "append", "merge", "setifempty":
+		return "Header " + table + n.Case + " " + n.Args[0] + " " + strconv.Quote(n.Args[1])
+	case "unset":
+		return "Header " + table + "unset " + n.Args[0]
+	case "edit", "edit*":
+		return "Header " + table + n.Case + " " + n.Args[0]
+	case caseMergeHad:
+		return "Header merge " + n.Args[0] + ": " + strconv.Quote(n.Args[1]) + " is already there"
+	case caseEnv:
+		if n.N == 1 {
+			return "Header " + n.Args[0] + " applies only when " + n.Args[1] + " is not set, and it is"
+		}
+		return "Header " + n.Args[0] + " applies only when " + n.Args[1] + " is set (env=), and no SetEnvIf set it for this request"
+	case caseStatus:
+		return "Header " + n.Args[1] + " " + n.Args[0] + " without always is not sent with the " + strconv.Itoa(n.N) + " Apache generates itself: only the always table is"
+	}
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	if n.Case != caseDecision {
+		return ""
+	}
+	var steps []string
+	for i := 0; i+1 < len(n.List); i += 2 {
+		switch n.List[i] {
+		case stepEnvYes:
+			steps = append(steps, "SetEnvIf at line "+n.List[i+1]+" matched")
+		case stepEnvNo:
+			steps = append(steps, "SetEnvIf at line "+n.List[i+1]+" did not match")
+		case stepIf:
+			steps = append(steps, "<If> at line "+n.List[i+1]+" is true")
+		}
+	}
+	switch {
+	case n.Args[0] == "generated" && n.M > 0:
+		steps = append(steps, "RewriteRule at line "+strconv.Itoa(n.M)+" answered "+strconv.Itoa(n.N))
+	case n.Args[0] == "generated":
+		steps = append(steps, "Apache answered "+strconv.Itoa(n.N)+" itself (not proxied)")
+	case n.Args[1] == "proxied":
+		steps = append(steps, "the backend answered "+strconv.Itoa(n.N)+" through ProxyPass")
+	default:
+		steps = append(steps, "the application answered "+strconv.Itoa(n.N))
+	}
+	return strings.Join(steps, "; ")
+}

@@ -1,0 +1,497 @@
+package apache
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/gohdr"
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// table is an APR table: header lines in order, names compared ignoring
+// case.
+type table []headers.Field
+
+func (t table) get(name string) (string, bool) {
+	for _, f := range t {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value, true
+		}
+	}
+	return "", false
+}
+
+// set is apr_table_set: the first line of the name takes the value, the
+// others go.
+func (t table) set(name, v string) table {
+	out := t[:0:0]
+	done := false
+	for _, f := range t {
+		if strings.EqualFold(f.Name, name) {
+			if done {
+				continue
+			}
+			f.Value, done = v, true
+		}
+		out = append(out, f)
+	}
+	if !done {
+		out = append(out, headers.Field{Name: name, Value: v})
+	}
+	return out
+}
+
+// merge is apr_table_merge: ", v" appended to the first line of the name.
+func (t table) merge(name, v string) table {
+	for i := range t {
+		if strings.EqualFold(t[i].Name, name) {
+			out := append(table(nil), t...)
+			out[i].Value += ", " + v
+			return out
+		}
+	}
+	return append(t, headers.Field{Name: name, Value: v})
+}
+
+func (t table) unset(name string) table {
+	out := t[:0:0]
+	for _, f := range t {
+		if !strings.EqualFold(f.Name, name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hasToken is mod_headers' merge test: v is one of the comma-separated
+// tokens of have, compared exactly (quoted strings kept whole).
+func hasToken(have, v string) bool {
+	i := 0
+	for i < len(have) {
+		for i < len(have) && (have[i] == ' ' || have[i] == '\t') {
+			i++
+		}
+		start := i
+		for i < len(have) && have[i] != ',' {
+			if have[i] == '"' {
+				i++
+				for i < len(have) && have[i] != '"' {
+					i++
+				}
+			}
+			if i < len(have) {
+				i++
+			}
+		}
+		if have[start:min(i, len(have))] == v {
+			return true
+		}
+		if i < len(have) {
+			i++
+		}
+	}
+	return false
+}
+
+// request is what the configuration reads of a request.
+type request struct {
+	method, path, host, scheme string
+	hdr                        map[string][]string
+}
+
+func newRequest(req policy.Request) request {
+	p := requrl.Split(req)
+	return request{method: p.Method, path: p.Path, host: p.Host, scheme: p.Scheme, hdr: p.Header}
+}
+
+// header is the first line of a request header, as apr_table_get.
+func (r request) header(name string) (string, bool) {
+	vs := r.hdr[gohdr.Canonical(name)]
+	if len(vs) == 0 {
+		return "", false
+	}
+	return vs[0], true
+}
+
+// attribute is what SetEnvIf compares: a special name, else the request
+// header, else an environment variable; absent is "".
+func (r request) attribute(name string, env map[string]string) string {
+	switch strings.ToLower(name) {
+	case "request_method":
+		return r.method
+	case "request_uri":
+		return r.path
+	}
+	if v, ok := r.header(name); ok {
+		return v
+	}
+	return env[name]
+}
+
+// vhost chooses the <VirtualHost> whose ServerName or ServerAlias is the
+// request's host, else the first one (the default), else the server.
+func (c *Config) vhost(r request) *scope {
+	var first *scope
+	for _, s := range c.server.sections {
+		if s.kind != "VirtualHost" {
+			continue
+		}
+		if first == nil {
+			first = s
+		}
+		for _, n := range s.names {
+			if n == r.host || strings.HasPrefix(n, "*.") && strings.HasSuffix(r.host, n[1:]) {
+				return s
+			}
+		}
+	}
+	if first != nil {
+		return first
+	}
+	return c.server
+}
+
+// run is one request through the configuration.
+type run struct {
+	req   request
+	env   map[string]string
+	rules []policy.Rule
+	steps []string
+}
+
+func (x *run) setEnv(list []setEnv) {
+	for _, e := range list {
+		v := x.req.attribute(e.attr, x.env)
+		m := e.re.FindStringSubmatchIndex(v)
+		if m == nil {
+			x.steps = append(x.steps, stepEnvNo, strconv.Itoa(e.line))
+			continue
+		}
+		x.steps = append(x.steps, stepEnvYes, strconv.Itoa(e.line))
+		for _, s := range e.vars {
+			if s.unset {
+				delete(x.env, s.name)
+				continue
+			}
+			x.env[s.name] = string(e.re.ExpandString(nil, dollars(s.value), v, m))
+		}
+	}
+}
+
+// dollars turns ap_pregsub's $0..$9 into Go's ${0}..${9}.
+func dollars(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '$' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			b.WriteString("${" + s[i+1:i+2] + "}")
+			i++
+			continue
+		}
+		if s[i] == '$' {
+			b.WriteString("$$")
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Respond answers req as Apache httpd 2.4 would, with app as what the
+// proxied backend (or the handler) answers.
+func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	x := &run{req: newRequest(req), env: map[string]string{}}
+	vh := c.vhost(x.req)
+	// post_read_request: the server's and the virtual host's SetEnvIf.
+	x.setEnv(c.server.setenvs)
+	if vh != c.server {
+		x.setEnv(vh.setenvs)
+	}
+	// mod_rewrite in the server or virtual host context (translate_name).
+	status := 0
+	rwLine := 0
+	if vh.rewrite {
+		for _, r := range vh.rules {
+			if r.re.MatchString(x.req.path) == r.neg || !x.conds(r.conds) {
+				continue
+			}
+			if r.status != 0 {
+				status, rwLine = r.status, r.line
+				break
+			}
+			if r.last {
+				break
+			}
+		}
+	}
+	// Per-directory sections: Location and LocationMatch in order (the
+	// server's, then the virtual host's), then the If sections.
+	scopes := []*scope{c.server}
+	if vh != c.server {
+		scopes = append(scopes, vh)
+	}
+	var dirs, ifs []*scope
+	proxied := false
+	for _, s := range scopes {
+		proxied = proxied || x.proxied(s)
+		for _, l := range s.sections {
+			if l.kind == "Location" && locationMatches(l.path, x.req.path) || l.kind == "LocationMatch" && l.re.MatchString(x.req.path) {
+				dirs = append(dirs, l)
+				proxied = proxied || x.proxied(l)
+			}
+		}
+	}
+	cx := &ctx{get: x.req.header, env: x.env, vars: map[string]string{
+		"REQUEST_METHOD": x.req.method, "REQUEST_URI": x.req.path, "HTTP_HOST": x.req.host, "REQUEST_SCHEME": x.req.scheme}}
+	for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
+		taken := false
+		for _, i := range s.sections {
+			switch i.kind {
+			case "If":
+				taken = i.cond.eval(cx)
+			case "ElseIf":
+				if taken {
+					continue
+				}
+				taken = i.cond.eval(cx)
+			case "Else":
+				if taken {
+					continue
+				}
+				taken = true
+			default:
+				continue
+			}
+			if taken && (i.kind != "Else" || true) {
+				ifs = append(ifs, i)
+				x.steps = append(x.steps, stepIf, strconv.Itoa(i.line))
+			}
+		}
+	}
+	// header_parser: SetEnvIf of the matching sections.
+	for _, s := range append(append([]*scope(nil), dirs...), ifs...) {
+		x.setEnv(s.setenvs)
+	}
+	var ops []hdrOp
+	for _, s := range append(append(append([]*scope(nil), scopes...), dirs...), ifs...) {
+		ops = append(ops, s.headers...)
+	}
+
+	var out, errT table
+	reply := policy.Reply{}
+	d := policy.Note{Case: caseDecision}
+	generated := status != 0
+	if !generated && !proxied && app.Status >= 400 {
+		// Not proxied: an error status comes from Apache's own handlers.
+		generated, status = true, app.Status
+		d.Args[1] = "local"
+	}
+	if generated {
+		// ap_send_error_response: only the always table reaches the reply.
+		reply.Status = status
+		d.Args[0], d.N, d.M = "generated", status, rwLine
+	} else {
+		out = table(app.Header.Clone())
+		if !proxied && len(cx.vary) > 0 {
+			out = out.merge("Vary", strings.Join(cx.vary, ","))
+		}
+		reply.Status, reply.Body = app.Status, app.Body
+		d.Args[0], d.N = "app", app.Status
+		if proxied {
+			d.Args[1] = "proxied"
+		}
+	}
+	if generated && status == 204 && len(cx.vary) > 0 {
+		// The headers <If> read reach the Vary of the 204 a RewriteRule
+		// answers, not of its 200 (nor of a proxied reply, whose header
+		// replaces them): as e2e/apache saw Apache 2.4.71 answer.
+		// They stay in the reply's own table, which the always lines
+		// do not touch.
+		out = append(out, headers.Field{Name: "Vary", Value: strings.Join(cx.vary, ",")})
+	}
+	for _, op := range ops {
+		r := policy.Rule{Index: len(x.rules), ID: op.name, Path: "line " + strconv.Itoa(op.line), Source: source}
+		if op.env != "" {
+			_, set := x.env[op.env]
+			if set == op.envNeg {
+				r.Failed = "env"
+				r.Note = policy.Note{Case: caseEnv, Args: [4]string{op.name, op.env}, N: b2i(op.envNeg)}
+				x.rules = append(x.rules, r)
+				continue
+			}
+		}
+		if !op.always && generated {
+			r.Failed = "status"
+			r.Note = policy.Note{Case: caseStatus, Args: [4]string{op.name, op.action}, N: status}
+			x.rules = append(x.rules, r)
+			continue
+		}
+		t := &out
+		if op.always {
+			t = &errT
+		}
+		v := x.value(op.value)
+		r.Matched = true
+		r.Note = policy.Note{Case: op.action, Args: [4]string{op.name, v}, N: b2i(op.always)}
+		switch op.action {
+		case "set":
+			*t = t.set(op.name, v)
+		case "add":
+			*t = append(*t, headers.Field{Name: op.name, Value: v})
+		case "append":
+			*t = t.merge(op.name, v)
+		case "merge":
+			if have, ok := t.get(op.name); !ok || !hasToken(have, v) {
+				*t = t.merge(op.name, v)
+			} else {
+				r.Note.Case = caseMergeHad
+			}
+		case "setifempty":
+			if _, ok := t.get(op.name); !ok {
+				*t = t.set(op.name, v)
+			}
+		case "unset":
+			*t = t.unset(op.name)
+		case "edit", "edit*":
+			nt := append(table(nil), (*t)...)
+			for i := range nt {
+				if strings.EqualFold(nt[i].Name, op.name) {
+					nt[i].Value = edit(op, nt[i].Value)
+				}
+			}
+			*t = nt
+		}
+		x.rules = append(x.rules, r)
+	}
+	// ap_http_header_filter: the always table first, then the other.
+	for _, f := range errT {
+		reply.Header.Add(f.Name, f.Value)
+	}
+	for _, f := range out {
+		reply.Header.Add(f.Name, f.Value)
+	}
+	reply.Header = fixupVary(reply.Header)
+	d.List = x.steps
+	return policy.Outcome{Reply: reply, Rules: x.rules, Decision: d, Words: words{}}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// edit replaces the first match (edit) or every match (edit*).
+func edit(op hdrOp, v string) string {
+	if op.action == "edit*" {
+		return op.re.ReplaceAllString(v, dollars(op.repl))
+	}
+	m := op.re.FindStringSubmatchIndex(v)
+	if m == nil {
+		return v
+	}
+	return v[:m[0]] + string(op.re.ExpandString(nil, dollars(op.repl), v, m)) + v[m[1]:]
+}
+
+// value expands %{VAR}e: the variable, or "(null)" when unset.
+func (x *run) value(ps []part) string {
+	var b strings.Builder
+	for _, p := range ps {
+		if p.env == "" {
+			b.WriteString(p.lit)
+		} else if v, ok := x.env[p.env]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString("(null)")
+		}
+	}
+	return b.String()
+}
+
+func (x *run) conds(cs []rwCond) bool {
+	ok := true
+	pendingOr := false
+	for i, c := range cs {
+		v := x.condValue(c.test)
+		m := c.re.MatchString(v) != c.neg
+		if i == 0 || !pendingOr {
+			if i > 0 && !ok {
+				return false
+			}
+			ok = m
+		} else {
+			ok = ok || m
+		}
+		pendingOr = c.or
+	}
+	return ok
+}
+
+func (x *run) condValue(t string) string {
+	v := strings.TrimSuffix(strings.TrimPrefix(t, "%{"), "}")
+	switch strings.ToUpper(v) {
+	case "REQUEST_METHOD":
+		return x.req.method
+	case "REQUEST_URI":
+		return x.req.path
+	case "HTTP_HOST":
+		return x.req.host
+	case "HTTP_ORIGIN":
+		s, _ := x.req.header("Origin")
+		return s
+	}
+	if strings.HasPrefix(strings.ToUpper(v), "HTTP:") {
+		s, _ := x.req.header(v[5:])
+		return s
+	}
+	if strings.HasPrefix(strings.ToUpper(v), "ENV:") {
+		return x.env[v[4:]]
+	}
+	return ""
+}
+
+// proxied reports whether a ProxyPass of s sends the request to a backend.
+func (x *run) proxied(s *scope) bool {
+	for _, p := range s.proxies {
+		if strings.HasPrefix(x.req.path, p.path) {
+			return !p.off
+		}
+	}
+	return false
+}
+
+// fixupVary is ap_http_header_filter's fixup_vary: every Vary line split
+// into its names, each kept once (ignoring case), joined with "," in the
+// first Vary line's place.
+func fixupVary(l headers.List) headers.List {
+	var names []string
+	for _, f := range l {
+		if !strings.EqualFold(f.Name, "Vary") {
+			continue
+		}
+		for _, n := range strings.FieldsFunc(f.Value, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+			dup := false
+			for _, h := range names {
+				dup = dup || strings.EqualFold(h, n)
+			}
+			if !dup {
+				names = append(names, n)
+			}
+		}
+	}
+	out := headers.List{}
+	done := false
+	for _, f := range l {
+		if strings.EqualFold(f.Name, "Vary") {
+			if !done && len(names) > 0 {
+				out.Add(f.Name, strings.Join(names, ","))
+			}
+			done = true
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}

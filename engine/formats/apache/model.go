@@ -1,0 +1,587 @@
+package apache
+
+import (
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// part of a Header value: a literal, or an environment variable
+// (%{NAME}e).
+type part struct {
+	lit string
+	env string
+}
+
+// hdrOp is one Header directive (mod_headers).
+type hdrOp struct {
+	always bool
+	action string // set, append, merge, add, unset, setifempty, edit, edit*
+	name   string
+	value  []part
+	raw    string
+	re     *regexp.Regexp // edit
+	repl   string         // edit
+	env    string         // env=VAR condition ("" none)
+	envNeg bool
+	line   int
+	col    int
+	val    *word // the value as written, for edits
+	nameW  word
+}
+
+// setEnv is one SetEnvIf or SetEnvIfNoCase.
+type setEnv struct {
+	attr string
+	re   *regexp.Regexp
+	vars []envSet
+	line int
+}
+
+type envSet struct {
+	name  string
+	value string
+	unset bool
+}
+
+// rwRule is one RewriteRule with its RewriteConds.
+type rwRule struct {
+	conds  []rwCond
+	re     *regexp.Regexp
+	neg    bool
+	status int // R=, F (403), G (410); 0 for "-" with no answer
+	last   bool
+	line   int
+}
+
+type rwCond struct {
+	test string // %{REQUEST_METHOD}, %{HTTP:Origin}, ...
+	re   *regexp.Regexp
+	neg  bool
+	or   bool
+}
+
+// scope is the server, a <VirtualHost>, or a section inside one.
+type scope struct {
+	kind     string // "server", "VirtualHost", "Location", "LocationMatch", "Directory", "If", "ElseIf", "Else"
+	path     string
+	re       *regexp.Regexp
+	cond     expr
+	names    []string // ServerName, ServerAlias (lower case)
+	headers  []hdrOp
+	setenvs  []setEnv
+	rewrite  bool
+	rules    []rwRule
+	proxies  []proxyPass
+	sections []*scope
+	line     int
+
+	pendingConds []rwCond // RewriteConds waiting for their RewriteRule
+}
+
+type proxyPass struct {
+	path string
+	off  bool // ProxyPass /x !
+}
+
+// Directives with no effect on the headers or status of a CORS
+// exchange as modelled: skipped.
+var skipped = map[string]bool{
+	"listen": true, "servername": true, "serveralias": true, "serveradmin": true, "documentroot": true,
+	"errorlog": true, "customlog": true, "loglevel": true, "loadmodule": true, "serverroot": true,
+	"pidfile": true, "user": true, "group": true, "timeout": true, "keepalive": true,
+	"maxkeepaliverequests": true, "keepalivetimeout": true, "proxypassreverse": true, "proxypreservehost": true,
+	"proxyrequests": true, "proxytimeout": true, "options": true, "allowoverride": true, "require": true,
+	"directoryindex": true, "addtype": true, "addhandler": true, "adddefaultcharset": true, "sslengine": true,
+	"sslcertificatefile": true, "sslcertificatekeyfile": true, "sslcertificatechainfile": true,
+	"servertokens": true, "serversignature": true, "traceenable": true, "hostnamelookups": true,
+	"defaultruntimedir": true, "mutex": true, "protocols": true, "usecanonicalname": true,
+	"proxyset": true, "proxyaddheaders": true,
+}
+
+// Directives that change headers, status or the request in ways not
+// modelled: reported with their position.
+var unsupported = map[string]string{
+	"include":            "its file is not in the paste",
+	"includeoptional":    "its file is not in the paste",
+	"errordocument":      "answers errors with another document (not modelled)",
+	"proxyerroroverride": "replaces the upstream's error replies (not modelled)",
+	"redirect":           "answers a redirect (not modelled)",
+	"redirectmatch":      "answers a redirect (not modelled)",
+	"requestheader":      "changes the request's headers (not modelled)",
+	"setenv":             "sets variables (not modelled)",
+	"browsermatch":       "sets variables (not modelled)",
+	"rewritemap":         "is not modelled",
+	"rewritebase":        "is not modelled",
+	"authtype":           "answers 401 before the headers are sent (not modelled)",
+	"script":             "answers methods with a script (not modelled)",
+	"limitexcept":        "answers 403 to other methods (not modelled)",
+	"expiresactive":      "adds Cache-Control and Expires (not modelled)",
+}
+
+type parser struct {
+	errs policy.Errors
+}
+
+func (p *parser) err(line, col int, msg string) {
+	if len(p.errs) < 100 {
+		p.errs = append(p.errs, &policy.Error{Line: line, Column: col, Msg: msg})
+	}
+}
+
+// Config is a parsed Apache httpd configuration.
+type Config struct {
+	// Notes are traps that do not stop Apache from loading it.
+	Notes  []string
+	server *scope
+}
+
+// Parse reads an Apache httpd configuration: httpd.conf, a
+// <VirtualHost>, or the directives of one (Header lines, SetEnvIf).
+func Parse(text string) (*Config, error) {
+	ds, errs := parseConf(text)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	p := &parser{}
+	s := &scope{kind: "server", line: 1}
+	p.fill(s, ds)
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	return &Config{server: s}, nil
+}
+
+func (p *parser) fill(s *scope, ds []*dir) {
+	var prevIf *scope
+	for _, d := range ds {
+		low := strings.ToLower(d.name)
+		if d.section {
+			p.section(s, d, low, &prevIf)
+			continue
+		}
+		prevIf = nil
+		switch low {
+		case "header":
+			if op, ok := p.header(d); ok {
+				s.headers = append(s.headers, op)
+			}
+		case "setenvif", "setenvifnocase":
+			if e, ok := p.setEnvIf(d, low == "setenvifnocase"); ok {
+				s.setenvs = append(s.setenvs, e)
+			}
+		case "servername", "serveralias":
+			for _, a := range d.args {
+				h := strings.ToLower(a.text)
+				if i := strings.Index(h, "://"); i >= 0 {
+					h = h[i+3:]
+				}
+				if i := strings.LastIndexByte(h, ':'); i >= 0 {
+					h = h[:i]
+				}
+				s.names = append(s.names, h)
+			}
+		case "rewriteengine":
+			s.rewrite = len(d.args) > 0 && strings.EqualFold(d.args[0].text, "on")
+		case "rewritecond":
+			p.rewriteCond(s, d)
+		case "rewriterule":
+			p.rewriteRule(s, d)
+		case "proxypass":
+			switch {
+			case s.kind == "Location" && len(d.args) >= 1:
+				s.proxies = append(s.proxies, proxyPass{path: s.path, off: d.args[0].text == "!"})
+			case len(d.args) >= 2:
+				s.proxies = append(s.proxies, proxyPass{path: d.args[0].text, off: d.args[1].text == "!"})
+			default:
+				p.err(d.line, d.col, "ProxyPass needs a path and a URL")
+			}
+		default:
+			if skipped[low] {
+				continue
+			}
+			if why, ok := unsupported[low]; ok {
+				p.err(d.line, d.col, d.name+" "+why)
+				continue
+			}
+			if strings.HasPrefix(low, "proxy") || strings.HasPrefix(low, "ssl") || strings.HasPrefix(low, "log") {
+				continue
+			}
+			p.err(d.line, d.col, "unknown or unmodelled directive "+d.name)
+		}
+	}
+}
+
+func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
+	c := &scope{kind: d.name, line: d.line}
+	switch low {
+	case "virtualhost":
+		if s.kind != "server" {
+			p.err(d.line, d.col, "<VirtualHost> inside <"+s.kind+">")
+			return
+		}
+		c.kind = "VirtualHost"
+	case "location", "directory":
+		c.kind = "Location"
+		if low == "directory" {
+			c.kind = "Directory"
+		}
+		if len(d.args) != 1 {
+			p.err(d.line, d.col, "<"+d.name+"> takes one path")
+			return
+		}
+		c.path = d.args[0].text
+		if c.path == "~" {
+			p.err(d.line, d.col, "<"+d.name+" ~ regex> is not modelled; use <"+d.name+"Match>")
+			return
+		}
+	case "locationmatch":
+		c.kind = "LocationMatch"
+		if len(d.args) != 1 {
+			p.err(d.line, d.col, "<LocationMatch> takes one regular expression")
+			return
+		}
+		re, err := regexp.Compile(d.args[0].text)
+		if err != nil {
+			p.err(d.line, d.col, "<LocationMatch> regular expression: "+err.Error())
+			return
+		}
+		c.re = re
+	case "if", "elseif":
+		c.kind = "If"
+		if low == "elseif" {
+			c.kind = "ElseIf"
+			if *prevIf == nil {
+				p.err(d.line, d.col, "<ElseIf> without <If> before it")
+				return
+			}
+		}
+		if len(d.args) != 1 {
+			p.err(d.line, d.col, "<"+d.name+"> takes one quoted expression")
+			return
+		}
+		e, err := parseExpr(d.args[0].text)
+		if err != "" {
+			p.err(d.line, d.col, "<"+d.name+"> expression: "+err)
+			return
+		}
+		c.cond = e
+	case "else":
+		c.kind = "Else"
+		if *prevIf == nil {
+			p.err(d.line, d.col, "<Else> without <If> before it")
+			return
+		}
+	case "ifmodule", "ifdefine", "ifversion":
+		// Taken as true: the modules a CORS configuration names are loaded.
+		p.fill(s, d.body)
+		return
+	default:
+		p.err(d.line, d.col, "the section <"+d.name+"> is not modelled")
+		return
+	}
+	if c.kind == "If" || c.kind == "ElseIf" {
+		*prevIf = c
+	} else {
+		*prevIf = nil
+	}
+	p.fill(c, d.body)
+	s.sections = append(s.sections, c)
+}
+
+var headerActions = map[string]bool{"set": true, "append": true, "merge": true, "add": true, "unset": true, "setifempty": true, "edit": true, "edit*": true}
+
+// header reads "Header [always|onsuccess] action name [value
+// [replacement]] [env=[!]VAR]".
+func (p *parser) header(d *dir) (hdrOp, bool) {
+	op := hdrOp{line: d.line, col: d.col}
+	args := d.args
+	if len(args) > 0 && (strings.EqualFold(args[0].text, "always") || strings.EqualFold(args[0].text, "onsuccess")) {
+		op.always = strings.EqualFold(args[0].text, "always")
+		args = args[1:]
+	}
+	if len(args) < 2 {
+		p.err(d.line, d.col, "Header needs an action and a header name")
+		return op, false
+	}
+	op.action = strings.ToLower(args[0].text)
+	if !headerActions[op.action] {
+		if op.action == "echo" || op.action == "note" {
+			p.err(args[0].line, args[0].col, "Header "+op.action+" is not modelled")
+		} else {
+			p.err(args[0].line, args[0].col, "Header action "+args[0].text+" is not one of set, append, merge, add, unset, setifempty, edit, edit*")
+		}
+		return op, false
+	}
+	op.name, op.nameW = args[1].text, args[1]
+	rest := args[2:]
+	need := 1
+	switch op.action {
+	case "unset":
+		need = 0
+	case "edit", "edit*":
+		need = 2
+	}
+	if len(rest) < need {
+		p.err(d.line, d.col, "Header "+op.action+" needs "+strconv.Itoa(need)+" more argument(s)")
+		return op, false
+	}
+	if need >= 1 {
+		w := rest[0]
+		op.val = &rest[0]
+		if need == 2 {
+			re, err := regexp.Compile(w.text)
+			if err != nil {
+				p.err(w.line, w.col, "Header edit regular expression: "+err.Error())
+				return op, false
+			}
+			op.re, op.repl = re, rest[1].text
+		} else {
+			if strings.HasPrefix(w.text, "expr=") {
+				p.err(w.line, w.col, "a Header value expr= is not modelled")
+				return op, false
+			}
+			parts, msg := parseValue(w.text)
+			if msg != "" {
+				p.err(w.line, w.col, msg)
+				return op, false
+			}
+			op.value, op.raw = parts, w.text
+		}
+		rest = rest[need:]
+	}
+	if len(rest) > 1 {
+		p.err(rest[1].line, rest[1].col, "too many arguments to Header")
+		return op, false
+	}
+	if len(rest) == 1 {
+		c := rest[0].text
+		switch {
+		case strings.HasPrefix(strings.ToLower(c), "env="):
+			op.env = c[4:]
+			if strings.HasPrefix(op.env, "!") {
+				op.envNeg, op.env = true, op.env[1:]
+			}
+		default:
+			p.err(rest[0].line, rest[0].col, "the Header condition "+c+" is not modelled (env=VAR is)")
+			return op, false
+		}
+	}
+	return op, true
+}
+
+// parseValue reads a Header value's format: %% and %{NAME}e; the other
+// specifiers (%t, %D, %l, %i, %b, %{NAME}s) say nothing a CORS check can
+// know, and %{Name}i in particular is not a request header.
+func parseValue(s string) ([]part, string) {
+	var out []part
+	var lit strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			lit.WriteByte(s[i])
+			continue
+		}
+		if i+1 >= len(s) {
+			return nil, "a Header value may not end with %"
+		}
+		switch s[i+1] {
+		case '%':
+			lit.WriteByte('%')
+			i++
+			continue
+		case '{':
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 || i+j+1 >= len(s) {
+				return nil, "unterminated %{...} in a Header value"
+			}
+			name, kind := s[i+2:i+j], s[i+j+1]
+			switch kind {
+			case 'e':
+				if lit.Len() > 0 {
+					out = append(out, part{lit: lit.String()})
+					lit.Reset()
+				}
+				out = append(out, part{env: name})
+				i += j + 1
+				continue
+			case 'i':
+				return nil, "%{" + name + "}i in a Header value is not the request header " + name + ": mod_headers has no such specifier and reads %i, the server's idle percentage; capture the header with SetEnvIf " + name + " \"(.*)\" VAR=$1 and send %{VAR}e"
+			}
+			return nil, "the Header value specifier %{" + name + "}" + string(kind) + " is not modelled (%{VAR}e is)"
+		}
+		return nil, "the Header value specifier %" + string(s[i+1]) + " is not modelled (%{VAR}e is)"
+	}
+	if lit.Len() > 0 || len(out) == 0 {
+		out = append(out, part{lit: lit.String()})
+	}
+	return out, ""
+}
+
+// setEnvIf reads "SetEnvIf attribute regex [!]var[=value] ...".
+func (p *parser) setEnvIf(d *dir, nocase bool) (setEnv, bool) {
+	e := setEnv{line: d.line}
+	if len(d.args) < 3 {
+		p.err(d.line, d.col, d.name+" needs an attribute, a regular expression and a variable")
+		return e, false
+	}
+	e.attr = d.args[0].text
+	src := d.args[1].text
+	if nocase {
+		src = "(?i)" + src
+	}
+	re, err := regexp.Compile(src)
+	if err != nil {
+		p.err(d.args[1].line, d.args[1].col, d.name+" regular expression: "+err.Error())
+		return e, false
+	}
+	e.re = re
+	for _, a := range d.args[2:] {
+		v := envSet{}
+		t := a.text
+		if strings.HasPrefix(t, "!") {
+			v.unset, t = true, t[1:]
+		}
+		if i := strings.IndexByte(t, '='); i >= 0 {
+			v.name, v.value = t[:i], t[i+1:]
+		} else {
+			v.name, v.value = t, "1"
+		}
+		e.vars = append(e.vars, v)
+	}
+	switch strings.ToLower(e.attr) {
+	case "remote_host", "remote_addr", "server_addr", "request_protocol":
+		p.err(d.args[0].line, d.args[0].col, d.name+" "+e.attr+" is not modelled")
+		return e, false
+	}
+	return e, true
+}
+
+func (p *parser) rewriteCond(s *scope, d *dir) {
+	if len(d.args) < 2 {
+		p.err(d.line, d.col, "RewriteCond needs a test string and a condition")
+		return
+	}
+	c := rwCond{test: d.args[0].text}
+	pat := d.args[1].text
+	if strings.HasPrefix(pat, "!") {
+		c.neg, pat = true, pat[1:]
+	}
+	flags := ""
+	if len(d.args) > 2 {
+		flags = strings.ToUpper(strings.Trim(d.args[2].text, "[]"))
+	}
+	for _, f := range strings.Split(flags, ",") {
+		switch f {
+		case "NC", "NOCASE":
+			pat = "(?i)" + pat
+		case "OR", "ORNEXT":
+			c.or = true
+		case "":
+		default:
+			p.err(d.line, d.col, "RewriteCond flag "+f+" is not modelled")
+			return
+		}
+	}
+	if strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
+		p.err(d.args[1].line, d.args[1].col, "RewriteCond "+pat+" is not modelled (regular expressions are)")
+		return
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		p.err(d.args[1].line, d.args[1].col, "RewriteCond regular expression: "+err.Error())
+		return
+	}
+	c.re = re
+	if v := c.test; !(strings.HasPrefix(v, "%{") && strings.HasSuffix(v, "}")) {
+		p.err(d.args[0].line, d.args[0].col, "RewriteCond test string "+v+" is not modelled (one %{VARIABLE} is)")
+		return
+	}
+	s.pendingConds = append(s.pendingConds, c)
+}
+
+func (p *parser) rewriteRule(s *scope, d *dir) {
+	conds := s.pendingConds
+	s.pendingConds = nil
+	if len(d.args) < 2 {
+		p.err(d.line, d.col, "RewriteRule needs a pattern and a substitution")
+		return
+	}
+	if s.kind != "server" && s.kind != "VirtualHost" {
+		p.err(d.line, d.col, "RewriteRule inside <"+s.kind+"> is not modelled (in the server or a <VirtualHost> it is)")
+		return
+	}
+	r := rwRule{conds: conds, line: d.line}
+	pat := d.args[0].text
+	if strings.HasPrefix(pat, "!") {
+		r.neg, pat = true, pat[1:]
+	}
+	flags := ""
+	if len(d.args) > 2 {
+		flags = strings.ToUpper(strings.Trim(d.args[2].text, "[]"))
+	}
+	nc := false
+	for _, f := range strings.Split(flags, ",") {
+		switch {
+		case f == "L" || f == "LAST" || f == "END":
+			r.last = true
+		case f == "NC" || f == "NOCASE":
+			nc = true
+		case f == "F" || f == "FORBIDDEN":
+			r.status, r.last = 403, true
+		case f == "G" || f == "GONE":
+			r.status, r.last = 410, true
+		case strings.HasPrefix(f, "R=") || f == "R" || strings.HasPrefix(f, "REDIRECT"):
+			code := 302
+			if i := strings.IndexByte(f, '='); i >= 0 {
+				v, err := strconv.Atoi(f[i+1:])
+				if err != nil {
+					p.err(d.line, d.col, "RewriteRule status "+f[i+1:]+" is not a number")
+					return
+				}
+				code = v
+			}
+			r.status = code
+			if code < 300 || code > 399 {
+				r.last = true // a non-redirect status stops rewriting (mod_rewrite R flag)
+			}
+		case f == "":
+		default:
+			p.err(d.line, d.col, "RewriteRule flag "+f+" is not modelled")
+			return
+		}
+	}
+	if nc {
+		pat = "(?i)" + pat
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		p.err(d.args[0].line, d.args[0].col, "RewriteRule regular expression: "+err.Error())
+		return
+	}
+	r.re = re
+	if d.args[1].text != "-" && (r.status == 0 || r.status >= 300 && r.status < 400) {
+		p.err(d.args[1].line, d.args[1].col, "a RewriteRule that rewrites or redirects to "+d.args[1].text+" is not modelled (\"-\" with R=2xx, F or G is)")
+		return
+	}
+	s.rules = append(s.rules, r)
+}
+
+// locationMatches is the location walk's prefix test: the path starts
+// with the section's, and a section path not ending in / ends there or
+// at a /; * ? [ make it a wildcard pattern.
+func locationMatches(pat, p string) bool {
+	if strings.ContainsAny(pat, "*?[") {
+		ok, _ := path.Match(pat, p)
+		return ok
+	}
+	if !strings.HasPrefix(p, pat) {
+		return false
+	}
+	if strings.HasSuffix(pat, "/") || len(p) == len(pat) {
+		return true
+	}
+	return p[len(pat)] == '/'
+}
