@@ -141,9 +141,11 @@ func run(m *testing.M) int {
 			<-done
 		}
 	}()
-	// The first request waits in the socket's backlog until workerd is up.
+	// The first request waits in the socket's backlog until workerd is up
+	// (it starts every worker's Go instance as it loads them: on a loaded
+	// 2-core machine that took over 20 s for 21 workers).
 	for name, u := range urls {
-		c := &http.Client{Timeout: 20 * time.Second}
+		c := &http.Client{Timeout: 60 * time.Second}
 		res, err := c.Get(u + "/warmup")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "workerd not answering on", name, err)
