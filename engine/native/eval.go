@@ -42,8 +42,8 @@ func (in *Input) IsPreflight() bool {
 type Kind uint8
 
 const (
-	// NoRule: no rule's path matches; the policy adds nothing and the
-	// application answers.
+	// NoRule: no rule's path covers the request; the policy adds nothing
+	// and the application answers.
 	NoRule Kind = iota
 	// Actual: an actual (or non-CORS) request; the application answers and
 	// the policy's headers are applied to its response.
@@ -80,7 +80,7 @@ func (c Check) String() string {
 // values that follow from it; an empty string means "do not send".
 type Answer struct {
 	Kind   Kind
-	Rule   int   // index of the rule whose path matched, -1 for none
+	Rule   int   // index of the rule that answered (for a request no rule matches, the first whose path covers it), -1 for none
 	Failed Check // CheckNone when the rule allows the request
 	Origin int   // index in the rule's origins of the pattern that matched, -1 for none
 	Status int   // for PreflightOK and PreflightRejected
@@ -114,64 +114,108 @@ const (
 func (p *Policy) Decide(in *Input, a *Answer) {
 	*a = Answer{Rule: -1, Origin: -1}
 	pre := in.IsPreflight()
-	first, firstFailed, firstBad, firstOrigin := -1, CheckNone, "", -1
-	vary := false // some rule tried answers origins differently
-	it := p.paths(in.Path)
-	for i := it.next(); i >= 0; i = it.next() {
-		c := &p.c[i]
-		if pre && c.varyPreO || !pre && c.varyOrigin {
-			vary = true
+	f := fallback{first: -1}
+	if p.bySegment == nil {
+		// Few rules: each in turn, without the iterator (the common
+		// one-rule policy pays for no more than its own checks).
+		for i := range p.pathList {
+			if e := &p.pathList[i]; (e.kind == pathAll || e.matches(in.Path)) && p.try(i, in, pre, a, &f) {
+				return
+			}
 		}
-		failed, selected := c.check(in, pre, a)
-		if selected {
-			a.Rule = i
-			a.Failed = failed
-			c.answer(in, pre, vary, a)
-			return
-		}
-		if first < 0 {
-			first, firstFailed, firstBad, firstOrigin = i, failed, a.bad, a.Origin
+	} else {
+		// Many rules: only those filed under the path's first segment and
+		// those that could match any first segment, merged in rule order,
+		// so the cost stays flat as rules are added.
+		cands, always := p.bySegment[firstSegment(in.Path)], p.anySegment
+		for len(cands) > 0 || len(always) > 0 {
+			var i int
+			if len(always) == 0 || len(cands) > 0 && cands[0] < always[0] {
+				i, cands = cands[0], cands[1:]
+			} else {
+				i, always = always[0], always[1:]
+			}
+			if p.pathList[i].matches(in.Path) && p.try(i, in, pre, a, &f) {
+				return
+			}
 		}
 	}
-	if first < 0 {
+	if f.first < 0 {
 		return // no rule's path covers the request
 	}
-	a.Rule, a.Failed, a.bad, a.Origin = first, firstFailed, firstBad, firstOrigin
-	p.c[first].answer(in, pre, vary, a)
+	a.Rule, a.Failed, a.bad, a.Origin = f.first, f.failed, f.bad, f.origin
+	p.c[f.first].refuse(pre, f.vary, a)
+}
+
+// fallback is what Decide keeps while it tries rules: the first rule
+// whose path matched and why it was skipped, and whether a rule tried
+// answers origins differently (Vary: Origin).
+type fallback struct {
+	first  int
+	failed Check
+	bad    string
+	origin int
+	vary   bool
+}
+
+// try tries rule i; true when it answers the request (a is filled).
+func (p *Policy) try(i int, in *Input, pre bool, a *Answer, f *fallback) bool {
+	c := &p.c[i]
+	var failed Check
+	var selected bool
+	if pre {
+		f.vary = f.vary || c.varyPreO
+		failed, selected = c.check(in, true, a)
+	} else {
+		f.vary = f.vary || c.varyOrigin
+		// checkActual, spelt out so that the common case makes one call.
+		failed = CheckOrigin
+		if c.checkOrigin(in, a) {
+			failed = CheckNone
+			if c.matchMethod {
+				failed = c.checkMethod(in.Method, a)
+			}
+		}
+		if failed == CheckNone {
+			a.Rule = i
+			c.allowActual(in, f.vary, a)
+			return true
+		}
+	}
+	if selected {
+		a.Rule = i
+		if a.Failed = failed; failed == CheckNone {
+			a.bad = "" // left by a rule tried before
+			c.allowPreflight(in, f.vary, a)
+		} else {
+			c.refuse(true, f.vary, a)
+		}
+		return true
+	}
+	if f.first < 0 {
+		f.first, f.failed, f.bad, f.origin = i, failed, a.bad, a.Origin
+	}
+	return false
 }
 
 // check tries the rule on a request: the check it fails (CheckNone for
 // none), and whether the rule answers the request (selected) or leaves
-// it to the next rule. a.Origin and a.bad are set for the answer.
+// it to the next rule. a.Origin and a.bad are set for the answer, and on
+// a preflight it allows, a.AllowHeaders.
 func (c *compiled) check(in *Input, pre bool, a *Answer) (Check, bool) {
-	a.Origin, a.bad = -1, ""
+	if !pre {
+		failed := c.checkActual(in, a)
+		return failed, failed == CheckNone
+	}
 	// The order of checks is the browser's (CORS check, then method, then
 	// headers: https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7),
 	// so the reason recorded is the one the browser would print.
-	if !c.anyOrigin {
-		if !in.HasOrigin {
-			return CheckOrigin, false
-		}
-		if a.Origin = c.allows(in.Origin); a.Origin < 0 {
-			return CheckOrigin, false
-		}
+	if !c.checkOrigin(in, a) {
+		return CheckOrigin, false
 	}
-	m := in.Method
-	if pre {
-		m = in.ACRM
-	}
-	if pre || c.matchMethod {
-		// Listed methods were validated when the policy was built; only
-		// an unlisted one under "*" needs checking as a token. Under
-		// MatchMethod the safelisted methods need listing too, as S3,
-		// GCS and Azure read their lists.
-		if !(!c.matchMethod && isSafelistedMethod(m) || contains(c.methods, m) || c.anyMethod && isToken(m) && !isForbiddenMethod(m)) {
-			a.bad = m
-			return CheckMethod, !c.matchMethod
-		}
-	}
-	if !pre {
-		return CheckNone, true
+	if m := in.ACRM; !c.allowsMethod(m) {
+		a.bad = m
+		return CheckMethod, !c.matchMethod
 	}
 	acrh := in.ACRH
 	if acrh == nil && in.Header != nil {
@@ -186,47 +230,86 @@ func (c *compiled) check(in *Input, pre bool, a *Answer) (Check, bool) {
 	return CheckNone, true
 }
 
-// answer fills a for the rule's decision: a.Failed says whether it
-// allows the request. vary: the rules tried answer origins differently.
-func (c *compiled) answer(in *Input, pre, vary bool, a *Answer) {
-	if pre {
-		switch {
-		case a.Failed == CheckNone:
-			c.allowPreflight(in, vary, a)
-		case c.pass:
-			a.Kind = PreflightPassed
-			a.AllowHeaders = ""
-		default:
-			a.Kind = PreflightRejected
-			a.Status = 403
-			a.AllowHeaders = ""
-			a.Vary = varyPreflight
-			if vary {
-				a.Vary = varyPreOrigin
-			}
-		}
-		return
+// checkActual is check for an actual request: the origin, and the method
+// when it selects the rule. Any failure leaves the request to the next
+// rule.
+func (c *compiled) checkActual(in *Input, a *Answer) Check {
+	if !c.checkOrigin(in, a) {
+		return CheckOrigin
 	}
+	if c.matchMethod {
+		return c.checkMethod(in.Method, a)
+	}
+	return CheckNone
+}
+
+// checkMethod: CheckMethod, with a.bad, when the rule does not allow m.
+func (c *compiled) checkMethod(m string, a *Answer) Check {
+	if !c.allowsMethod(m) {
+		a.bad = m
+		return CheckMethod
+	}
+	return CheckNone
+}
+
+// checkOrigin reports whether the rule allows the request's origin, with
+// a.Origin the pattern's index (-1 under "*"); a request without Origin
+// is allowed only by "*".
+func (c *compiled) checkOrigin(in *Input, a *Answer) bool {
+	a.Origin = -1
+	if !c.anyOrigin {
+		a.Origin = c.allows(in)
+		return a.Origin >= 0
+	}
+	return true
+}
+
+// allowsMethod: listed methods were validated when the policy was built;
+// only an unlisted one under "*" needs checking as a token. Under
+// MatchMethod the safelisted methods need listing too, as S3, GCS and
+// Azure read their lists.
+func (c *compiled) allowsMethod(m string) bool {
+	return !c.matchMethod && isSafelistedMethod(m) || contains(c.methods, m) || c.anyMethod && isToken(m) && !isForbiddenMethod(m)
+}
+
+// refuse fills a for a request the rule refuses (a.Failed says why):
+// an actual request gets no CORS headers, a preflight the rule's
+// unmatched_preflight. vary: the rules tried answer origins differently.
+func (c *compiled) refuse(pre, vary bool, a *Answer) {
+	switch {
+	case !pre:
+		a.Kind = Actual
+		if vary {
+			a.Vary = varyOrigin
+		}
+	case c.pass:
+		a.Kind = PreflightPassed
+	default:
+		a.Kind = PreflightRejected
+		a.Status = 403
+		a.Vary = varyPreflight
+		if vary {
+			a.Vary = varyPreOrigin
+		}
+	}
+}
+
+// allowActual fills a for an actual request the rule allows.
+func (c *compiled) allowActual(in *Input, vary bool, a *Answer) {
 	a.Kind = Actual
 	if vary {
 		a.Vary = varyOrigin
-	}
-	if a.Failed != CheckNone {
-		return
-	}
-	if c.anyOrigin {
-		// Same answer for every origin, with or without one.
-		a.AllowOrigin = "*"
-		a.ExposeHeaders = c.aceh
-		return
 	}
 	// Methods are not checked on actual requests (unless they select the
 	// rule): browsers only send one after a successful preflight, and a
 	// method check here would break same-origin-looking requests that
 	// carry Origin (jub0bs/cors does not check either; rs/cors does,
-	// server-peers.md §1.5).
+	// server-peers.md §1.5). "*" answers every origin alike.
 	a.AllowOrigin = in.Origin
 	a.AllowCredentials = c.creds
+	if c.anyOrigin {
+		a.AllowOrigin, a.AllowCredentials = "*", false
+	}
 	a.ExposeHeaders = c.aceh
 }
 
@@ -269,52 +352,6 @@ func (p *Policy) PathIndependent() bool {
 		}
 	}
 	return len(p.pathList) > 0
-}
-
-// pathIter yields, in rule order, the rules whose path pattern matches
-// a path. With many rules it looks only at the rules filed under the
-// path's first segment and at those that could match any first segment,
-// merged in rule order, so the cost stays flat as rules are added.
-type pathIter struct {
-	p             *Policy
-	path          string
-	i             int   // next rule to look at, without the index
-	cands, always []int // with the index
-}
-
-func (p *Policy) paths(path string) pathIter {
-	it := pathIter{p: p, path: path}
-	if p.bySegment != nil {
-		it.cands, it.always = p.bySegment[firstSegment(path)], p.anySegment
-	}
-	return it
-}
-
-// next returns the next rule whose path matches, or -1.
-func (it *pathIter) next() int {
-	p := it.p
-	if p.bySegment == nil {
-		for it.i < len(p.pathList) {
-			i := it.i
-			it.i++
-			if p.pathList[i].matches(it.path) {
-				return i
-			}
-		}
-		return -1
-	}
-	for len(it.cands) > 0 || len(it.always) > 0 {
-		var i int
-		if len(it.always) == 0 || len(it.cands) > 0 && it.cands[0] < it.always[0] {
-			i, it.cands = it.cands[0], it.cands[1:]
-		} else {
-			i, it.always = it.always[0], it.always[1:]
-		}
-		if p.pathList[i].matches(it.path) {
-			return i
-		}
-	}
-	return -1
 }
 
 func (e *pathEntry) matches(path string) bool {
@@ -366,8 +403,12 @@ func (p *Policy) indexPaths() {
 }
 
 // allows returns the index in Rule.Origins of the pattern that allows
-// origin, or -1.
-func (c *compiled) allows(origin string) int {
+// the request's origin, or -1 (also without one).
+func (c *compiled) allows(in *Input) int {
+	if !in.HasOrigin {
+		return -1
+	}
+	origin := in.Origin
 	for k, o := range c.exact {
 		if o == origin {
 			return c.exactIdx[k]
@@ -527,8 +568,8 @@ func (p *Policy) decision(in *Input, a *Answer) policy.Note {
 	return n
 }
 
-// trace lists every rule tried, up to the one whose path matched, as
-// data (words says it).
+// trace lists every rule tried, up to the one that answered (or the last
+// whose path matched, when none did), as data (words says it).
 func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 	pre := in.IsPreflight()
 	var out []policy.Rule
