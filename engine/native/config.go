@@ -76,8 +76,8 @@ type Rule struct {
 	// 0 means 204.
 	PreflightStatus int
 	// UnmatchedPreflight is Reject ("" means Reject) or Pass: what a
-	// preflight gets when this rule refuses it, or when no rule matches
-	// it and this is the first rule whose path covers it.
+	// preflight gets when this rule refuses it, also when no rule
+	// matches it and this is the rule that refuses it (the package doc).
 	UnmatchedPreflight string
 	// AllowInsecureOrigins lets http:// origins (other than loopback) be
 	// allowed with credentials, which jub0bs/cors also refuses by default:

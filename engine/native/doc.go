@@ -75,8 +75,8 @@
 //   - unmatched_preflight: "reject" (default) answers a preflight the
 //     rule refuses with 403 and no CORS headers; "pass" hands it to the
 //     application, for applications that answer OPTIONS themselves. A
-//     preflight no rule matches gets what the first rule whose path
-//     covers it says.
+//     preflight no rule matches gets what the rule that refuses it says
+//     (below).
 //
 // Reading is strict: an unknown field (with a hint when it looks like
 // another library's name for one of ours), a value of the wrong type and
@@ -95,9 +95,9 @@
 // a header it does not allow. The first rule not skipped answers: it
 // allows the request, or refuses a preflight whose method or headers it
 // does not allow (and does not match on) with its unmatched_preflight.
-// When every rule is skipped, the first rule whose path covers the
-// request refuses it: a preflight gets its unmatched_preflight, an
-// actual request no CORS headers. No rule's path covers it: no CORS
+// When every rule is skipped, the first rule that allowed the origin, or
+// else the first whose path covers the request, refuses it: a preflight
+// gets its unmatched_preflight, an actual request no CORS headers. No rule's path covers it: no CORS
 // headers and no Vary, the application answers.
 //
 // This says every platform's choice without loss (shared/reference/

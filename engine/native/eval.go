@@ -109,8 +109,9 @@ const (
 // middleware can call it on every request. a is overwritten.
 //
 // The first rule whose path, origins and Match select the request
-// answers it; when none does, the first rule whose path covers it
-// refuses it (the package doc, "Which rule answers").
+// answers it; when none does, the first rule that allowed its origin, or
+// else the first whose path covers it, refuses it (the package doc,
+// "Which rule answers").
 func (p *Policy) Decide(in *Input, a *Answer) {
 	*a = Answer{Rule: -1, Origin: -1}
 	pre := in.IsPreflight()
@@ -147,9 +148,10 @@ func (p *Policy) Decide(in *Input, a *Answer) {
 	p.c[f.first].refuse(pre, f.vary, a)
 }
 
-// fallback is what Decide keeps while it tries rules: the first rule
-// whose path matched and why it was skipped, and whether a rule tried
-// answers origins differently (Vary: Origin).
+// fallback is what Decide keeps while it tries rules: the rule that
+// refuses the request if none answers it (the first that allowed the
+// origin, else the first whose path matched) and why it was skipped, and
+// whether a rule tried answers origins differently (Vary: Origin).
 type fallback struct {
 	first  int
 	failed Check
@@ -192,7 +194,9 @@ func (p *Policy) try(i int, in *Input, pre bool, a *Answer, f *fallback) bool {
 		}
 		return true
 	}
-	if f.first < 0 {
+	// The refusal comes from the first rule that allowed the origin, else
+	// from the first whose path matched.
+	if f.first < 0 || failed != CheckOrigin && f.failed == CheckOrigin {
 		f.first, f.failed, f.bad, f.origin = i, failed, a.bad, a.Origin
 	}
 	return false

@@ -46,6 +46,7 @@ func TestWhichRuleAnswers(t *testing.T) {
 		kind         native.Kind
 		rule         int
 		acao         string
+		failed       native.Check
 		source       string
 	}{
 		{desc: "issue 19: PUT preflight from the second rule's origin is answered by it", policy: issue19,
@@ -53,10 +54,12 @@ func TestWhichRuleAnswers(t *testing.T) {
 			source: "cloud-policies.md §1.3: first rule matching origin, method and headers"},
 		{desc: "issue 19: GET from the first rule's origin", policy: issue19,
 			in: actual("/k", "https://www.example.com", "GET"), kind: native.Actual, rule: 0, acao: "https://www.example.com", source: "§1.3"},
-		{desc: "issue 19: GET from app.example matches no rule (GET not listed there): no CORS headers", policy: issue19,
-			in: actual("/k", "https://app.example", "GET"), kind: native.Actual, rule: 0, acao: "", source: "§1.3: method selects; §0 item 6: served without CORS headers"},
+		{desc: "issue 19: GET from app.example matches no rule (GET not listed there): no CORS headers, refused by the rule for its origin", policy: issue19,
+			in: actual("/k", "https://app.example", "GET"), kind: native.Actual, rule: 1, failed: native.CheckMethod, source: "§1.3: method selects; §0 item 6: served without CORS headers"},
 		{desc: "issue 19: a GET preflight from app.example matches no rule: 403", policy: issue19,
-			in: pre("/k", "https://app.example", "GET", "x-custom"), kind: native.PreflightRejected, rule: 0, source: "§1.3: 403 AccessForbidden"},
+			in: pre("/k", "https://app.example", "GET", "x-custom"), kind: native.PreflightRejected, rule: 1, failed: native.CheckMethod, source: "§1.3: 403 AccessForbidden"},
+		{desc: "an origin no rule allows is refused by the first rule", policy: issue19,
+			in: pre("/k", "https://evil.example", "PUT", ""), kind: native.PreflightRejected, rule: 0, failed: native.CheckOrigin, source: "§1.3"},
 		{desc: "issue 19: a PUT preflight from www matches no rule: 403", policy: issue19,
 			in: pre("/k", "https://www.example.com", "PUT", ""), kind: native.PreflightRejected, rule: 0, source: "§1.3"},
 		{desc: "Azure-like: the first rule by origin and method refuses a header, no fall-through", policy: azureLike,
@@ -65,6 +68,10 @@ func TestWhichRuleAnswers(t *testing.T) {
 			in: pre("/k", "https://app.example", "PUT", "x-b"), kind: native.PreflightOK, rule: 1, acao: "https://app.example", source: "§1.3: fall-through on headers"},
 		{desc: "S3-like: matching no rule, the first rule's unmatched_preflight (reject) applies", policy: s3Like,
 			in: pre("/k", "https://app.example", "PUT", "x-c"), kind: native.PreflightRejected, rule: 0, source: "native doc: the first rule whose path covers it"},
+		{desc: "matching no rule, a preflight gets the unmatched_preflight of the rule that allowed its origin", policy: `{"rules": [
+  {"origins": ["https://a.test"], "methods": ["PUT"], "match": ["method"]},
+  {"origins": ["https://b.test"], "methods": ["PUT"], "match": ["method"], "unmatched_preflight": "pass"}]}`,
+			in: pre("/k", "https://b.test", "DELETE", ""), kind: native.PreflightPassed, rule: 1, failed: native.CheckMethod, source: "native doc, Which rule answers"},
 		{desc: "by path: an origin the /api rule does not allow goes on to the rule for every path", policy: byPath,
 			in: pre("/api/x", "https://other.example", "GET", ""), kind: native.PreflightOK, rule: 1, acao: "*", source: "portable form: first rule whose paths and origins match"},
 		{desc: "by path: a method the /api rule does not list is refused by it, with its pass", policy: byPath,
@@ -75,8 +82,8 @@ func TestWhichRuleAnswers(t *testing.T) {
 			p := mustParse(t, tc.policy)
 			var a native.Answer
 			p.Decide(&tc.in, &a)
-			if a.Kind != tc.kind || a.Rule != tc.rule || a.AllowOrigin != tc.acao {
-				t.Errorf("kind %v rule %d ACAO %q, want %v rule %d ACAO %q (%s)", a.Kind, a.Rule, a.AllowOrigin, tc.kind, tc.rule, tc.acao, tc.source)
+			if a.Kind != tc.kind || a.Rule != tc.rule || a.AllowOrigin != tc.acao || a.Failed != tc.failed && tc.failed != native.CheckNone {
+				t.Errorf("kind %v rule %d ACAO %q failed %v, want %v rule %d ACAO %q failed %v (%s)", a.Kind, a.Rule, a.AllowOrigin, a.Failed, tc.kind, tc.rule, tc.acao, tc.failed, tc.source)
 			}
 		})
 	}
