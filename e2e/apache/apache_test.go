@@ -27,7 +27,9 @@ func vhost(r *rand.Rand) string {
 	always := func() string { return proxytest.Pick(r, "", "always ", "onsuccess ") }
 	switch r.Intn(5) {
 	case 0, 1:
-		fmt.Fprintf(&b, "  %s Origin %q CORS_ORIGIN=$0\n", proxytest.Pick(r, "SetEnvIf", "SetEnvIfNoCase"),
+		// the expression as Apache users write it ("\."), or with the
+		// backslash doubled (%q), which Apache reads as one
+		fmt.Fprintf(&b, proxytest.Pick(r, "  %s Origin %q CORS_ORIGIN=$0\n", "  %s Origin \"%s\" CORS_ORIGIN=$0\n"), proxytest.Pick(r, "SetEnvIf", "SetEnvIfNoCase"),
 			proxytest.Pick(r, `^https://(app|admin)\.test$`, `^https://app\.test$`, `^http://localhost(:[0-9]+)?$`))
 		fmt.Fprintf(&b, "  Header %sset Access-Control-Allow-Origin %%{CORS_ORIGIN}e%s\n", always(), proxytest.Pick(r, " env=CORS_ORIGIN", " env=CORS_ORIGIN", ""))
 	case 2:

@@ -119,7 +119,7 @@ func parseConf(text string) ([]*dir, policy.Errors) {
 }
 
 // splitWords splits one logical line into words: "double" or 'single'
-// quoted (a backslash escapes the quote), or bare.
+// quoted (a backslash escapes the quote or a backslash), or bare.
 func splitWords(s string, line, base int) ([]word, bool) {
 	var out []word
 	i := 0
@@ -136,6 +136,8 @@ func splitWords(s string, line, base int) ([]word, bool) {
 			var b strings.Builder
 			closed := false
 			for i < len(s) {
+				// substring_conf: a backslash escapes a backslash or the
+				// quote, and is kept before anything else.
 				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == q || s[i+1] == '\\') {
 					b.WriteByte(s[i+1])
 					i += 2

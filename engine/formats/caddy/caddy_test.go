@@ -2,12 +2,12 @@ package caddy_test
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/caddy"
+	"github.com/whycors/whycors/engine/formats/internal/servertest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
@@ -32,13 +32,7 @@ func get(t *testing.T, text string) *caddy.Config {
 	return c
 }
 
-func req(method, url string, h ...string) policy.Request {
-	r := policy.Request{Method: method, URL: url}
-	for i := 0; i+1 < len(h); i += 2 {
-		r.Header.Add(h[i], h[i+1])
-	}
-	return r
-}
+var req = servertest.Req
 
 func TestRespond(t *testing.T) {
 	const site = `:8080 {
@@ -98,23 +92,7 @@ func TestRespond(t *testing.T) {
 			req: req("GET", "http://x/API/v"), status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "match (MatchPath), e2e"},
 	}
 	for _, tc := range tests {
-		out := get(t, tc.text).Respond(tc.req, tc.app)
-		if out.Reply.Status != tc.status {
-			t.Errorf("%s: status %d, want %d (%s)", tc.desc, out.Reply.Status, tc.status, tc.source)
-		}
-		for k, v := range tc.want {
-			if got := out.Reply.Header.Values(k); strings.Join(got, "|") != strings.Join(v, "|") || (v == nil) != (got == nil) {
-				t.Errorf("%s: %s = %q, want %q (%s); %s", tc.desc, k, got, v, tc.source, out.Text())
-			}
-		}
-		if out.Text() == "" {
-			t.Errorf("%s: no decision text", tc.desc)
-		}
-		for _, r := range out.Rules {
-			if out.Detail(r) == "" || !strings.HasPrefix(r.Path, "line ") {
-				t.Errorf("%s: rule %+v has no words or line", tc.desc, r)
-			}
-		}
+		servertest.Reply(t, tc.desc, tc.source, get(t, tc.text).Respond(tc.req, tc.app), tc.status, tc.want)
 	}
 }
 
@@ -233,26 +211,7 @@ func TestEditText(t *testing.T) {
 	}
 	f := postest.Lookup(t, caddy.Formats(), "caddy")
 	for _, tc := range tests {
-		out, err := fix.Apply(f, tc.text, tc.edit)
-		if err != nil {
-			t.Errorf("%s: %v", tc.desc, err)
-			continue
-		}
-		c, err := caddy.Parse(out)
-		if err != nil {
-			t.Errorf("%s: the edit does not parse: %v\n%s", tc.desc, err, out)
-			continue
-		}
-		rep := c.Respond(tc.req, policy.Reply{Status: 404}).Reply
-		for k, v := range tc.want {
-			got, _ := rep.Header.Get(k)
-			if k == ":status" {
-				got = strings.TrimSpace(strings.Repeat(" ", 0) + itoa(rep.Status))
-			}
-			if got != v {
-				t.Errorf("%s: after the edit %s = %q, want %q\n%s", tc.desc, k, got, v, out)
-			}
-		}
+		servertest.Edited(t, tc.desc, f, tc.text, tc.edit, tc.req, policy.Reply{Status: 404}, tc.want)
 	}
 	if _, err := fix.Apply(f, ":80 {\n\trespond 200\n}", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); !errors.Is(err, fix.ErrNotFound) {
 		t.Errorf("no ACAO: err = %v, want ErrNotFound", err)
@@ -260,15 +219,6 @@ func TestEditText(t *testing.T) {
 	if _, err := fix.Apply(f, postest.Golden(t, "matcher.Caddyfile"), fix.Edit{Op: fix.Always}); !errors.Is(err, fix.ErrUnsupported) {
 		t.Errorf("always: err = %v, want ErrUnsupported (Caddy has none)", err)
 	}
-}
-
-func itoa(n int) string {
-	b := []byte{}
-	for n > 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }
 
 func FuzzParse(f *testing.F) {

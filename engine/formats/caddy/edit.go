@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
+	"github.com/whycors/whycors/engine/formats/internal/lineedit"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -154,14 +155,12 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		for i := 2; named[name] != nil; i++ {
 			name = "@preflight" + strconv.Itoa(i)
 		}
-		start := lineStart(text, at.dir.args[0].start)
+		start := lineedit.LineStart(text, at.dir.args[0].start)
 		ind := indentOf(text, at.dir.args[0].start)
 		return fix.Insert(text, start, ind+name+" method OPTIONS\n"+ind+"respond "+name+" 204\n"), nil
 	}
 	return "", fix.ErrUnsupported
 }
-
-func lineStart(text string, off int) int { return strings.LastIndexByte(text[:off], '\n') + 1 }
 
 // addOrigins lets values in through the directive's header Origin
 // matcher, and makes a fixed Access-Control-Allow-Origin echo the
@@ -174,13 +173,9 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 			return "", fix.ErrUnsupported // a path matcher: no origin list to extend
 		}
 	}
-	type change struct {
-		at, end int
-		s       string
-	}
-	var cs []change
+	var cs []lineedit.Change
 	if acao.value != nil && !strings.Contains(acao.value.text, "{") {
-		cs = append(cs, change{acao.value.start, acao.value.end, "{header.Origin}"})
+		cs = append(cs, lineedit.Replace(acao.value.start, acao.value.end, "{header.Origin}"))
 	}
 	lines := func(ind string, vals []string) string {
 		var b strings.Builder
@@ -201,9 +196,9 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 		if !strings.Contains(ind, "\t") {
 			unit = "    "
 		}
-		start := lineStart(text, acao.dir.args[0].start)
-		cs = append(cs, change{start, start, ind + "@cors_origins {\n" + lines(ind+unit, vals) + ind + "}\n"})
-		cs = append(cs, change{acao.dir.args[0].end, acao.dir.args[0].end, " @cors_origins"})
+		start := lineedit.LineStart(text, acao.dir.args[0].start)
+		cs = append(cs, lineedit.Replace(start, start, ind+"@cors_origins {\n"+lines(ind+unit, vals)+ind+"}\n"))
+		cs = append(cs, lineedit.Replace(acao.dir.args[0].end, acao.dir.args[0].end, " @cors_origins"))
 	case m.open:
 		var last *node
 		for _, l := range m.block {
@@ -222,7 +217,7 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 		if nl < 0 {
 			return "", fix.ErrNotFound
 		}
-		cs = append(cs, change{end + nl + 1, end + nl + 1, lines(indentOf(text, last.args[0].start), values)})
+		cs = append(cs, lineedit.Replace(end+nl+1, end+nl+1, lines(indentOf(text, last.args[0].start), values)))
 	default:
 		// "@m header Origin a" becomes a block: one header Origin line each.
 		if len(m.args) != 4 || m.args[1].text != "header" || gohdr.Canonical(m.args[2].text) != "Origin" {
@@ -234,18 +229,9 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 			unit = "    "
 		}
 		first := text[m.args[3].start:m.args[3].end]
-		cs = append(cs, change{m.args[1].start, m.args[3].end, "{\n" + ind + unit + "header Origin " + first + "\n" + lines(ind+unit, values) + ind + "}"})
+		cs = append(cs, lineedit.Replace(m.args[1].start, m.args[3].end, "{\n"+ind+unit+"header Origin "+first+"\n"+lines(ind+unit, values)+ind+"}"))
 	}
-	// From the end, so earlier offsets stay valid.
-	for i := 1; i < len(cs); i++ {
-		for j := i; j > 0 && cs[j].at > cs[j-1].at; j-- {
-			cs[j], cs[j-1] = cs[j-1], cs[j]
-		}
-	}
-	for _, c := range cs {
-		text = text[:c.at] + c.s + text[c.end:]
-	}
-	return text, nil
+	return lineedit.Apply(text, cs), nil
 }
 
 // addToField appends values to the list of the field name, or adds the
@@ -286,7 +272,7 @@ func addField(text string, at field, line string) string {
 		}
 		return fix.Insert(text, end, "\n"+indentOf(text, at.dir.args[0].start)+"header "+m+line)
 	}
-	start := lineStart(text, at.name.start)
+	start := lineedit.LineStart(text, at.name.start)
 	return fix.Insert(text, start, at.indent+line+"\n")
 }
 
@@ -318,14 +304,8 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line},
 				"let " + b.Origin + " in through the header Origin matcher of the directive that sets Access-Control-Allow-Origin", true
 		}
-	case "method":
-		return fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{b.Method}, Line: line}, "add " + b.Method + " to Access-Control-Allow-Methods", true
-	case "headers":
-		return fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: b.Headers, Line: line}, "add " + strings.Join(b.Headers, ", ") + " to Access-Control-Allow-Headers", len(b.Headers) > 0
-	case "credentials":
-		return fix.Edit{Op: fix.Enable, Field: fix.Credentials, Line: line}, "send Access-Control-Allow-Credentials: true", true
 	}
-	return fix.Edit{}, "", false
+	return lineedit.Need(b, line)
 }
 
 var _ policy.Format = (*Format)(nil)

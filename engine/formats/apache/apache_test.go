@@ -1,0 +1,222 @@
+package apache_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/formats/caddy"
+	"github.com/whycors/whycors/engine/formats/internal/servertest"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Sources of the expected values: "hdr" is httpd.apache.org/docs/2.4/
+// mod/mod_headers.html (always and onsuccess tables, actions, env=,
+// %{VAR}e), "env" mod_setenvif.html, "rw" mod_rewrite.html (R=, F, L),
+// "sect" sections.html (merging order), "expr" expr.html; "e2e" means
+// e2e/apache saw Debian's apache2 2.4.71 answer so (with the facts only
+// it showed: "(null)" for an unset variable, a proxied 4xx/5xx keeping
+// the onsuccess lines, Vary tokens joined by "," once each, the Vary of
+// <If> on a RewriteRule's 204 and not on its 200).
+
+func get(t *testing.T, text string) *apache.Config {
+	t.Helper()
+	c, err := apache.Parse(text)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return c
+}
+
+var req = servertest.Req
+
+func TestRespond(t *testing.T) {
+	golden := postest.Golden(t, "setenvif.conf")
+	onsuccess := postest.Golden(t, "onsuccess.conf")
+	star := policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Vary", Value: "Origin"}}}
+	tests := []struct {
+		desc   string
+		text   string
+		req    policy.Request
+		app    policy.Reply
+		status int
+		want   map[string][]string // nil: absent
+		source string
+	}{
+		{desc: "matched origin echoed, backend's dropped", text: golden,
+			req: req("GET", "http://api.example.com/api/x", "Origin", "https://admin.example.com"), app: star, status: 200,
+			want:   map[string][]string{"Access-Control-Allow-Origin": {"https://admin.example.com"}, "Vary": {"Origin"}, "Access-Control-Allow-Methods": {"GET, POST"}},
+			source: "env, hdr, e2e (fixup_vary)"},
+		{desc: "other origin: env= keeps the header out", text: golden,
+			req: req("GET", "http://api.example.com/x", "Origin", "https://evil.test"), app: star, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Access-Control-Allow-Credentials": nil}, source: "hdr env=, e2e"},
+		{desc: "preflight answered by the RewriteRule with the always lines", text: golden,
+			req: req("OPTIONS", "http://api.example.com/api/x", "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST"), app: policy.Reply{Status: 404}, status: 204,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example.com"}, "Access-Control-Allow-Methods": {"GET, POST"}}, source: "rw, hdr always, e2e"},
+		{desc: "onsuccess lines vanish on the RewriteRule's 204", text: onsuccess,
+			req: req("OPTIONS", "http://shop.example/", "Origin", "https://www.shop.example", "Access-Control-Request-Method", "POST"), status: 204,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Access-Control-Allow-Methods": nil}, source: "hdr (onsuccess not on locally generated replies), e2e"},
+		{desc: "a proxied 500 keeps the onsuccess lines", text: onsuccess,
+			req: req("GET", "http://shop.example/", "Origin", "https://www.shop.example"), app: policy.Reply{Status: 500}, status: 500,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://www.shop.example"}}, source: "e2e"},
+		{desc: "unset variable: (null)", text: "SetEnvIf Origin ^https://a\\.test$ OK=$0\nHeader set Access-Control-Allow-Origin %{OK}e\n",
+			req: req("GET", "http://h/", "Origin", "https://b.test"), app: policy.Reply{Status: 200}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"(null)"}}, source: "e2e"},
+		{desc: "always set next to the backend's: two lines, always first", text: "Header always set Access-Control-Allow-Origin https://a.test\nProxyPass / http://b/\n",
+			req: req("GET", "http://h/"), app: star, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://a.test", "*"}}, source: "hdr (two tables), e2e"},
+		{desc: "merge skips a value already there", text: "Header merge Vary Origin\nHeader merge Access-Control-Expose-Headers X-A\nHeader merge Access-Control-Expose-Headers X-A\n",
+			req: req("GET", "http://h/"), app: star, status: 200,
+			want: map[string][]string{"Vary": {"Origin"}, "Access-Control-Expose-Headers": {"X-A"}}, source: "hdr merge, e2e"},
+		{desc: "add makes a second line", text: "Header add Access-Control-Allow-Origin https://a.test\n",
+			req: req("GET", "http://h/"), app: star, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*", "https://a.test"}}, source: "hdr add, e2e"},
+		{desc: "If on Origin, Else unsets", text: "<If \"%{HTTP:Origin} in { 'https://a.test', 'https://b.test' }\">\n  Header set Access-Control-Allow-Origin \"https://a.test\"\n</If>\n<Else>\n  Header unset Access-Control-Allow-Origin\n</Else>\nProxyPass / http://b/\n",
+			req: req("GET", "http://h/", "Origin", "https://c.test"), app: star, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil}, source: "sect, expr, e2e"},
+		{desc: "Location /api does not cover /apix", text: "<Location /api>\n  Header set Access-Control-Allow-Methods GET\n</Location>\nProxyPass / http://b/\n",
+			req: req("GET", "http://h/apix"), app: policy.Reply{Status: 200}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Methods": nil}, source: "sect (Location), e2e"},
+		{desc: "virtual host by ServerName", text: "<VirtualHost *:80>\n ServerName a.test\n Header set X-V a\n</VirtualHost>\n<VirtualHost *:80>\n ServerName b.test\n Header set Access-Control-Max-Age 60\n</VirtualHost>\n",
+			req: req("GET", "http://b.test/"), app: policy.Reply{Status: 200}, status: 200,
+			want: map[string][]string{"Access-Control-Max-Age": {"60"}}, source: "e2e (one vhost per ServerName)"},
+	}
+	for _, tc := range tests {
+		servertest.Reply(t, tc.desc, tc.source, get(t, tc.text).Respond(tc.req, tc.app), tc.status, tc.want)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		desc string
+		text string
+		want []policy.Error
+	}{
+		{desc: "every fault at its line", text: "<VirtualHost *:80>\n  Include cors.conf\n  Header set Access-Control-Allow-Origin %{Origin}i\n  Header frob X 1\n</VirtualHost>\n",
+			want: []policy.Error{{Line: 2, Column: 3}, {Line: 3, Column: 42}, {Line: 4, Column: 10}}},
+		{desc: "section never closed", text: "<Location /a>\n Header set X 1\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "stray closing", text: "</Location>\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "bad If expression", text: "<If \"%{HTTP:Origin} ~~ 'x'\">\n</If>\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "unterminated quote", text: "Header set X \"a\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "RewriteRule to a path", text: "RewriteRule ^/a /b [L]\n", want: []policy.Error{{Line: 1, Column: 17}}},
+	}
+	for _, tc := range tests {
+		_, err := apache.Parse(tc.text)
+		postest.Positions(t, tc.desc, err, tc.want)
+	}
+}
+
+func TestDetect(t *testing.T) {
+	reg := policy.NewRegistry(append(append(all.Formats(), apache.Formats()...), caddy.Formats()...)...)
+	tests := []struct {
+		desc, text, want string
+	}{
+		{desc: "golden SetEnvIf vhost", text: postest.Golden(t, "setenvif.conf"), want: "apache"},
+		{desc: "golden onsuccess vhost", text: postest.Golden(t, "onsuccess.conf"), want: "apache"},
+		{desc: "one lower-case line", text: "header always set access-control-allow-origin *\n", want: "apache"},
+		{desc: "Caddyfile", text: ":80 {\n\theader Access-Control-Allow-Origin *\n}\n", want: "caddy"},
+		{desc: "nginx", text: "location / { add_header Access-Control-Allow-Origin *; }\n", want: "nginx"},
+	}
+	for _, tc := range tests {
+		got := reg.Detect(tc.text)
+		if len(got) != 1 || got[0].Format != tc.want {
+			t.Errorf("%s: Detect = %+v, want %s alone", tc.desc, got, tc.want)
+		}
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	f := &apache.Format{}
+	tests := []struct {
+		desc, text string
+		code, sev  string
+		line       int
+	}{
+		{desc: "onsuccess with a RewriteRule answer", code: "missing-always", sev: "warning", line: 3, text: postest.Golden(t, "onsuccess.conf")},
+		{desc: "%{VAR}e without env=", code: "null-origin", sev: "warning", line: 2, text: "SetEnvIf Origin ^https://a\\.test$ OK=$0\nHeader always set Access-Control-Allow-Origin %{OK}e\n"},
+		{desc: "add duplicates", code: "duplicate-origin", sev: "warning", line: 1, text: "Header always add Access-Control-Allow-Origin https://a.test\n"},
+		{desc: "always set with a backend", code: "duplicate-origin", sev: "warning", line: 1, text: "Header always set Access-Control-Allow-Origin https://a.test\nProxyPass / http://b/\n"},
+		{desc: "fixed origin for several with credentials", code: "fixed-origin-several", sev: "error", line: 2,
+			text: "SetEnvIf Origin ^https://(a|b)\\.test$ OK=$0\nHeader always set Access-Control-Allow-Origin https://a.test\nHeader always set Access-Control-Allow-Credentials true\n"},
+		{desc: "wildcard with credentials", code: "wildcard-credentials", sev: "error", line: 1, text: "Header always set Access-Control-Allow-Origin *\nHeader always set Access-Control-Allow-Credentials true\n"},
+	}
+	for _, tc := range tests {
+		found := false
+		for _, x := range f.CheckText(tc.text) {
+			if x.Code == tc.code && x.Pos.Line == tc.line {
+				found = true
+				if x.Severity != tc.sev {
+					t.Errorf("%s: %+v, want %s", tc.desc, x, tc.sev)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %s at line %d in %+v", tc.desc, tc.code, tc.line, f.CheckText(tc.text))
+		}
+	}
+	if got := f.CheckText(postest.Golden(t, "setenvif.conf")); len(got) != 0 {
+		t.Errorf("the golden SetEnvIf vhost has traps: %+v", got)
+	}
+}
+
+func TestEditText(t *testing.T) {
+	get := func(origin string) policy.Request {
+		return req("GET", "http://api.example.com/api/x", "Origin", origin)
+	}
+	preflight := req("OPTIONS", "http://shop.example/", "Origin", "https://www.shop.example", "Access-Control-Request-Method", "PUT")
+	tests := []struct {
+		desc string
+		text string
+		edit fix.Edit
+		req  policy.Request
+		app  int
+		want map[string]string
+	}{
+		{desc: "origin into the group", text: postest.Golden(t, "setenvif.conf"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example.com"}}, req: get("https://new.example.com"), app: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://new.example.com"}},
+		{desc: "origin of another shape: an alternative of the whole", text: postest.Golden(t, "setenvif.conf"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"http://localhost:3000"}}, req: get("http://localhost:3000"), app: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "http://localhost:3000"}},
+		{desc: "fixed origin becomes a SetEnvIf", text: postest.Golden(t, "onsuccess.conf"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://m.shop.example"}}, req: req("GET", "http://shop.example/", "Origin", "https://m.shop.example"), app: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://m.shop.example"}},
+		{desc: "always", text: postest.Golden(t, "onsuccess.conf"), edit: fix.Edit{Op: fix.Always}, req: preflight, app: 404,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://www.shop.example"}},
+		{desc: "method appended", text: postest.Golden(t, "onsuccess.conf"), edit: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}}, req: req("GET", "http://shop.example/"), app: 200,
+			want: map[string]string{"Access-Control-Allow-Methods": "GET, POST, OPTIONS, PUT"}},
+		{desc: "credentials added", text: postest.Golden(t, "onsuccess.conf"), edit: fix.Edit{Op: fix.Enable, Field: fix.Credentials}, req: req("GET", "http://shop.example/"), app: 200,
+			want: map[string]string{"Access-Control-Allow-Credentials": "true"}},
+		{desc: "answer OPTIONS", text: "Header set Access-Control-Allow-Origin *\nProxyPass / http://b/\n", edit: fix.Edit{Op: fix.AnswerOptions, Line: 1}, req: preflight, app: 405,
+			want: map[string]string{":status": "204", "Access-Control-Allow-Origin": "*"}},
+	}
+	f := postest.Lookup(t, apache.Formats(), "apache")
+	for _, tc := range tests {
+		servertest.Edited(t, tc.desc, f, tc.text, tc.edit, tc.req, policy.Reply{Status: tc.app}, tc.want)
+	}
+	if _, err := fix.Apply(f, "Header set X 1\n", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); !errors.Is(err, fix.ErrNotFound) {
+		t.Errorf("no ACAO: err = %v, want ErrNotFound", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(postest.Golden(f, "setenvif.conf"))
+	f.Add(postest.Golden(f, "onsuccess.conf"))
+	f.Add("<If \"-n %{HTTP:Origin} && (%{REQUEST_METHOD} == 'GET' || !(%{HTTP:X} =~ m#a#i))\">\nHeader edit* Vary (a) \"$1b\"\n</If>\n<ElseIf \"true\">\n</ElseIf>\\\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		(&apache.Format{}).CheckText(s)
+		(&apache.Format{}).Detect(s)
+		c, err := apache.Parse(s)
+		if err != nil {
+			postest.Rejected(t, err)
+			return
+		}
+		for _, m := range []string{"OPTIONS", "GET"} {
+			c.Respond(req(m, "http://a/x?q", "Origin", "https://a.test"), policy.Reply{Status: 200})
+		}
+	})
+}
