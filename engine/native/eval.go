@@ -80,7 +80,7 @@ func (c Check) String() string {
 // values that follow from it; an empty string means "do not send".
 type Answer struct {
 	Kind   Kind
-	Rule   int   // index of the rule that answered (for a request no rule matches, the first whose path covers it), -1 for none
+	Rule   int   // index of the rule that answered, or that refused a request no rule matches (the package doc), -1 for none
 	Failed Check // CheckNone when the rule allows the request
 	Origin int   // index in the rule's origins of the pattern that matched, -1 for none
 	Status int   // for PreflightOK and PreflightRejected

@@ -97,5 +97,5 @@ func (*format) Platform() string { return "the native policy" }
 
 // Doc implements explain.Documented.
 func (*format) Doc() string {
-	return "engine/native package doc (the first rule whose path matches decides)"
+	return "engine/native package doc (the first rule whose path and origins, and what its match names, match decides)"
 }
