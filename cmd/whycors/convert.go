@@ -134,5 +134,5 @@ func narrowerError(changes []convert.Note) error {
 		}
 		why = append(why, where+" ("+n.Effect+")")
 	}
-	return &convert.Error{Refused: true, Msg: "the converted policy would refuse requests the source allows (" + strings.Join(why, ", ") + "; the notes say how): nothing written; give --allow-narrower to write it anyway"}
+	return &convert.Error{Refused: true, Msg: "the converted policy would refuse requests the source allows, or answer some differently (" + strings.Join(why, ", ") + "; the notes say how): nothing written; give --allow-narrower to write it anyway"}
 }
