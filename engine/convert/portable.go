@@ -136,12 +136,12 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 	if r.PathNote != "" {
 		m.note("paths", Wider, r.PathNote, r.Pos)
 	}
-	switch {
-	case r.PreflightPass && m.selects:
-		m.sel.UnmatchedPreflight = native.Pass
-		m.note("preflight", Differs, "the middleware hands every preflight to the application, which answers it; the converted rule hands it only the preflights it refuses (unmatched_preflight: pass) and answers the others itself", r.Pos)
-	case r.PreflightPass:
-		m.note("preflight", Differs, "preflights this rule does not allow are handed to the application, which may answer them; the converted rule refuses them", r.Pos)
+	if r.PreflightPass {
+		// The application's status decides every preflight at the
+		// source; a target that answers preflights itself (native's
+		// unmatched_preflight: pass hands on only those it refuses)
+		// lets through those the application would fail.
+		m.note("preflight", Wider, "the source hands every preflight to the application, whose answer decides it; the converted policy answers the preflights this rule allows itself, even where the application would fail them", r.Pos)
 	}
 	if m.selects && m.src.Semantics.MethodSelects {
 		m.sel.Match = []string{native.MatchMethod}

@@ -256,3 +256,60 @@ func mayMatch(r convert.Rule, origin string) bool {
 	}
 	return false
 }
+
+// TestToNativeFromEveryFormat: for every format that is both read and
+// written here, seeded random policies written in that format (by its own
+// writer, so the text is what the platform takes) convert into native
+// never wider, and exactly, request for request, when no note changes a
+// decision (issue 19).
+func TestToNativeFromEveryFormat(t *testing.T) {
+	seed := int64(19)
+	if v, err := strconv.ParseInt(os.Getenv("WHYCORS_CONVERT_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	r := rand.New(rand.NewSource(seed))
+	formats, exact := 0, 0
+	var names []string
+	for _, name := range convert.Sources(reg) {
+		f, _ := reg.Lookup(name)
+		w, ok := f.(convert.Writer)
+		if !ok || name == "native" {
+			continue
+		}
+		formats++
+		names = append(names, name)
+		for c := 0; c < 12; c++ {
+			var p portable.Policy
+			for i := 0; i < 1+r.Intn(2); i++ {
+				ru := portable.Rule{Origins: pick(r, poolRuleOrigins[:4], 2), Methods: pick(r, poolMethods, 2), Credentials: r.Intn(2) == 0}
+				if r.Intn(2) == 0 {
+					ru.AllowHeaders = pick(r, poolHeaders, 2)
+				}
+				p.Rules = append(p.Rules, ru)
+			}
+			text, err := w.WriteRules(p, nil, &portable.Notes{})
+			if err != nil {
+				continue
+			}
+			out, notes, err := convert.Convert(reg, text, name, "native")
+			if err != nil {
+				continue
+			}
+			changes := convert.Changes(notes)
+			if len(changes) == 0 {
+				exact++
+			}
+			for k := 0; k < 15; k++ {
+				req := randomRequest(r)
+				want, got := allowed(t, name, text, req), allowed(t, "native", out, req)
+				switch {
+				case got && !want:
+					t.Errorf("%s -> native allows what the source refuses: %+v\nsource:\n%s\nnative:\n%s\nnotes: %+v", name, req, text, out, notes)
+				case want && !got && len(changes) == 0:
+					t.Errorf("%s -> native refuses what the source allows, and no note says so: %+v\nsource:\n%s\nnative:\n%s", name, req, text, out)
+				}
+			}
+		}
+	}
+	t.Logf("%d formats (%s), %d exact conversions into native", formats, strings.Join(names, ", "), exact)
+}
