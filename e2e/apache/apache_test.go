@@ -18,6 +18,7 @@ import (
 
 	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -79,6 +80,30 @@ func request(r *rand.Rand) (policy.Request, string) {
 	return req, proxytest.Pick(r, proxytest.Ups...)
 }
 
+const filesSite = `  DocumentRoot {{dir}}/www
+  Header always set Access-Control-Allow-Methods "GET"
+  <Directory {{dir}}/www/api>
+    Header set Access-Control-Allow-Origin "*"
+    Header always set Access-Control-Max-Age 600
+  </Directory>
+  <Directory {{dir}}/www>
+    Header always set Access-Control-Max-Age 60
+    Header merge Vary Origin
+  </Directory>
+`
+
+// fileRequests ask files.test for files; the up field is the reply the
+// model takes as the file's (a static file sends no CORS header).
+var fileRequests = []struct {
+	req policy.Request
+	up  string
+}{
+	{policy.Request{Method: "GET", URL: "/api/f.txt", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
+	{policy.Request{Method: "GET", URL: "/api/missing.txt", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "404 none"},
+	{policy.Request{Method: "GET", URL: "/f.txt"}, "200 none"},
+	{policy.Request{Method: "GET", URL: "/missing.txt"}, "404 none"},
+}
+
 const head = `ServerRoot {{dir}}
 DefaultRuntimeDir {{dir}}
 PidFile {{dir}}/httpd.pid
@@ -120,7 +145,17 @@ func TestDifferential(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	port := proxytest.FreePort(t)
 	dir := t.TempDir()
+	// httpd's children run as nobody: the files they serve must be readable.
+	os.Chmod(filepath.Dir(dir), 0o755)
 	os.Chmod(dir, 0o755)
+	if err := os.MkdirAll(filepath.Join(dir, "www", "api"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"www/f.txt", "www/api/f.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("file\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	seed := proxytest.Seed(20261203)
 	rnd := rand.New(rand.NewSource(seed))
 	const configs = 70
@@ -135,6 +170,15 @@ func TestDifferential(t *testing.T) {
 			c.Req, c.Up = request(rnd)
 			cases = append(cases, c)
 		}
+	}
+	// Files from DocumentRoot, with <Directory> sections: the shorter
+	// path merges first; a missing file's 404 is Apache's own.
+	files := strings.ReplaceAll(filesSite, "{{dir}}", dir)
+	fmt.Fprintf(&file, "<VirtualHost 127.0.0.1:%d>\n  ServerName files.test\n%s</VirtualHost>\n", port, files)
+	for _, fr := range fileRequests {
+		r := fr.req
+		r.Header = r.Header.Clone()
+		cases = append(cases, proxytest.Case{Host: "files.test", Site: files, Req: r, Up: fr.up})
 	}
 	conf := filepath.Join(dir, "httpd.conf")
 	if err := os.WriteFile(conf, []byte(file.String()), 0o644); err != nil {

@@ -17,13 +17,16 @@
 //     matching sections;
 //   - <VirtualHost> chosen by ServerName / ServerAlias, else the first;
 //     <Location> (prefix, a prefix not ending in / ends at a /),
-//     <LocationMatch>, <If> / <ElseIf> / <Else> with the ap_expr subset
-//     of expr.go, merged in Apache's order: server, virtual host,
-//     Location sections, If sections; the Header lists of them all apply
-//     in that order;
+//     <LocationMatch>, <Directory> (for a file under DocumentRoot, not a
+//     proxied request; shorter paths first), <If> / <ElseIf> / <Else>
+//     with the ap_expr subset of expr.go, merged in Apache's order:
+//     server, virtual host, Directory, Location, If sections; the Header
+//     lists of them all apply in that order;
 //   - RewriteEngine, RewriteCond %{VAR} regex [NC,OR] and RewriteRule
 //     pattern - [R=2xx|F|G,L] in the server or virtual host;
-//   - ProxyPass (which replies are the backend's).
+//   - ProxyPass (which replies are the backend's); a request no ProxyPass
+//     covers is served by Apache itself, whose 4xx and 5xx (a missing
+//     file) carry only the always lines.
 //
 // %{Name}i in a Header value is a fault: mod_headers reads it as %i, the
 // server's idle percentage. Directives that change the reply in ways not

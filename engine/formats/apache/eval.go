@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 
@@ -231,17 +232,34 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if vh != c.server {
 		scopes = append(scopes, vh)
 	}
-	var dirs, ifs []*scope
+	var locs, dirs, ifs []*scope
 	proxied := false
 	for _, s := range scopes {
 		proxied = proxied || x.proxied(s)
 		for _, l := range s.sections {
 			if l.kind == "Location" && locationMatches(l.path, x.req.path) || l.kind == "LocationMatch" && l.re.MatchString(x.req.path) {
-				dirs = append(dirs, l)
+				locs = append(locs, l)
 				proxied = proxied || x.proxied(l)
 			}
 		}
 	}
+	// <Directory> sections apply to a file served from DocumentRoot
+	// (not to a proxied request): the shorter paths first, then in
+	// order, before the Location sections (sections.html, merging).
+	if root := docroot(scopes); !proxied && root != "" {
+		file := root + x.req.path
+		for _, s := range scopes {
+			for _, l := range s.sections {
+				if d := strings.TrimSuffix(l.path, "/"); l.kind == "Directory" && (file == d || strings.HasPrefix(file, d+"/")) {
+					dirs = append(dirs, l)
+				}
+			}
+		}
+		sort.SliceStable(dirs, func(i, j int) bool {
+			return strings.Count(strings.TrimSuffix(dirs[i].path, "/"), "/") < strings.Count(strings.TrimSuffix(dirs[j].path, "/"), "/")
+		})
+	}
+	dirs = append(dirs, locs...)
 	cx := &ctx{get: x.req.header, env: x.env, vars: map[string]string{
 		"REQUEST_METHOD": x.req.method, "REQUEST_URI": x.req.path, "HTTP_HOST": x.req.host, "REQUEST_SCHEME": x.req.scheme}}
 	for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
@@ -450,6 +468,17 @@ func (x *run) condValue(t string) string {
 		return x.env[v[4:]]
 	}
 	return ""
+}
+
+// docroot is the virtual host's DocumentRoot, else the server's.
+func docroot(scopes []*scope) string {
+	root := ""
+	for _, s := range scopes {
+		if s.docroot != "" {
+			root = s.docroot
+		}
+	}
+	return root
 }
 
 // proxied reports whether a ProxyPass of s sends the request to a backend.

@@ -79,6 +79,7 @@ type scope struct {
 	sections []*scope
 	line     int
 
+	docroot      string   // DocumentRoot, for <Directory>
 	pendingConds []rwCond // RewriteConds waiting for their RewriteRule
 }
 
@@ -172,6 +173,10 @@ func (p *parser) fill(s *scope, ds []*dir) {
 		case "setenvif", "setenvifnocase":
 			if e, ok := p.setEnvIf(d, low == "setenvifnocase"); ok {
 				s.setenvs = append(s.setenvs, e)
+			}
+		case "documentroot":
+			if len(d.args) == 1 {
+				s.docroot = strings.TrimSuffix(d.args[0].text, "/")
 			}
 		case "servername", "serveralias":
 			for _, a := range d.args {

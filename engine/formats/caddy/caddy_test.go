@@ -2,6 +2,7 @@ package caddy_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
@@ -93,6 +94,15 @@ func TestRespond(t *testing.T) {
 	}
 	for _, tc := range tests {
 		servertest.Reply(t, tc.desc, tc.source, get(t, tc.text).Respond(tc.req, tc.app), tc.status, tc.want)
+	}
+}
+
+// encode only adds Vary: Accept-Encoding to compressed replies: a note,
+// not a fault (caddyserver.com/docs/caddyfile/directives/encode).
+func TestNotes(t *testing.T) {
+	c := get(t, ":80 {\n\tencode gzip\n\theader Access-Control-Allow-Origin *\n\trespond 200\n}")
+	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "line 2: encode") {
+		t.Errorf("Notes = %q, want the encode line", c.Notes)
 	}
 }
 

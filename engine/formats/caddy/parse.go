@@ -98,13 +98,18 @@ var unsupported = map[string]string{
 	"abort":          "closes the connection (not modelled)",
 	"error":          "answers through the error routes (not modelled)",
 	"handle_errors":  "answers errors with routes of its own (not modelled)",
-	"encode":         "adds Vary: Accept-Encoding to compressed replies (not modelled)",
 	"copy_response":  "belongs to reverse_proxy's handle_response (not modelled)",
 	"acme_server":    "is not an HTTP application handler",
 	"invoke":         "invokes a named route (not modelled)",
 }
 
+// Directives whose effect on a CORS exchange is a note, not a fault.
+var noted = map[string]string{
+	"encode": "adds Vary: Accept-Encoding to the replies it compresses, which this reading leaves out",
+}
+
 type parser struct {
+	notes    []string
 	errs     policy.Errors
 	matchers map[string]*matcher
 	group    int
@@ -170,6 +175,7 @@ func Parse(text string) (*Config, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
+	c.Notes = append(c.Notes, p.notes...)
 	for _, s := range c.sites {
 		if !hasUpstream(s.routes) && !c.bare {
 			c.Notes = append(c.Notes, "site at line "+strconv.Itoa(s.line)+" has no handler that answers (respond, reverse_proxy, file_server): Caddy answers requests that reach its end with an empty 200")
@@ -180,7 +186,7 @@ func Parse(text string) (*Config, error) {
 
 func isDirective(name string) bool {
 	return strings.HasPrefix(name, "@") || name == "header" || name == "respond" || upstreams[name] ||
-		name == "handle" || name == "route" || skipped[name] || unsupported[name] != ""
+		name == "handle" || name == "route" || skipped[name] || unsupported[name] != "" || noted[name] != ""
 }
 
 func hasUpstream(rs []*route) bool {
@@ -265,6 +271,8 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 			p.upstream(n, r)
 			out = append(out, r)
 		case skipped[name]:
+		case noted[name] != "":
+			p.notes = append(p.notes, "line "+strconv.Itoa(n.args[0].line)+": "+name+" "+noted[name])
 		case unsupported[name] != "":
 			p.err(n.args[0], name+" "+unsupported[name])
 		case name == "{":
