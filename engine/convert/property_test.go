@@ -162,13 +162,7 @@ func allowed(t *testing.T, format, text string, req explain.Request) bool {
 // and headers as S3, GCS and Azure do, the answer is exact whenever no
 // note changes a decision, and never wider whatever the notes.
 func TestConvertKeepsDecisions(t *testing.T) {
-	// A fixed seed keeps the run reproducible; WHYCORS_CONVERT_SEED tries
-	// others.
-	seed := int64(4)
-	if v, err := strconv.ParseInt(os.Getenv("WHYCORS_CONVERT_SEED"), 10, 64); err == nil {
-		seed = v
-	}
-	r := rand.New(rand.NewSource(seed))
+	r := seeded(4)
 	configs, requests := 40, 25
 	if testing.Short() {
 		configs = 15
@@ -263,11 +257,7 @@ func mayMatch(r convert.Rule, origin string) bool {
 // never wider, and exactly, request for request, when no note changes a
 // decision (issue 19).
 func TestToNativeFromEveryFormat(t *testing.T) {
-	seed := int64(19)
-	if v, err := strconv.ParseInt(os.Getenv("WHYCORS_CONVERT_SEED"), 10, 64); err == nil {
-		seed = v
-	}
-	r := rand.New(rand.NewSource(seed))
+	r := seeded(19)
 	formats, exact := 0, 0
 	var names []string
 	for _, name := range convert.Sources(reg) {
@@ -312,4 +302,13 @@ func TestToNativeFromEveryFormat(t *testing.T) {
 		}
 	}
 	t.Logf("%d formats (%s), %d exact conversions into native", formats, strings.Join(names, ", "), exact)
+}
+
+// seeded is a random source from a fixed seed, which keeps the run
+// reproducible; WHYCORS_CONVERT_SEED tries others.
+func seeded(seed int64) *rand.Rand {
+	if v, err := strconv.ParseInt(os.Getenv("WHYCORS_CONVERT_SEED"), 10, 64); err == nil {
+		seed = v
+	}
+	return rand.New(rand.NewSource(seed))
 }
