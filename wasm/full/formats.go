@@ -3,10 +3,11 @@
 package main
 
 import (
-	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/internal/pageformats"
 )
 
-// opts is the whole engine: every format (engine/all's registry) and the
+// opts is the page's whole engine: every format but those the page
+// leaves out (pageformats.Left, each with its reason), and the
 // explainer's advisor.
-var opts = advise.Options(all.Registry())
+var opts = advise.Options(pageformats.Registry())

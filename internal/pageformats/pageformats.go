@@ -1,0 +1,69 @@
+// Package pageformats lists the formats the simulator page's full engine
+// (wasm/full) reads: every format of engine/all but those whose parser
+// would cost the page more than it is worth to a visitor, each left out
+// with its reason (Left). It lists the format packages itself: importing
+// engine/all would link every format package (their package-level set-up
+// runs whether or not a format is registered), the left-out ones too.
+//
+// TestSameAsAll keeps the list equal to engine/all's minus Left.
+package pageformats
+
+import (
+	"github.com/whycors/whycors/engine/formats/chicors"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/formats/djangocors"
+	"github.com/whycors/whycors/engine/formats/echocors"
+	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/flaskcors"
+	"github.com/whycors/whycors/engine/formats/gincors"
+	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/honocors"
+	"github.com/whycors/whycors/engine/formats/koacors"
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/formats/rscors"
+	"github.com/whycors/whycors/engine/formats/serverless"
+	"github.com/whycors/whycors/engine/formats/starlette"
+	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/platform/azure"
+	"github.com/whycors/whycors/engine/platform/cloudfront"
+	"github.com/whycors/whycors/engine/platform/ec2"
+	"github.com/whycors/whycors/engine/platform/gcs"
+	"github.com/whycors/whycors/engine/platform/lambdaurl"
+	"github.com/whycors/whycors/engine/platform/r2"
+	"github.com/whycors/whycors/engine/platform/s3"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Left are the formats of engine/all the page leaves out, by name, each
+// with why and where to read it instead.
+var Left = map[string]string{
+	"terraform":      terraformWhy,
+	"terraform-plan": terraformWhy,
+}
+
+// terraformWhy: HashiCorp's hcl/v2 and go-cty add about 4 MB to the
+// wasm (1 MB brotli), and encoding/json, which the full engine otherwise
+// avoids (2026-12-03: wasm/full 14,362,470 bytes with them).
+const terraformWhy = "Terraform is read by the command line: whycors explain --policy main.tf --policy terraform.tfvars scenario.json (the page leaves out HashiCorp's HCL parser, about 1 MB to download)"
+
+// Formats are the formats the page's full engine reads.
+func Formats() []policy.Format {
+	var fs []policy.Format
+	for _, l := range [][]policy.Format{
+		apigw.Formats(), azure.Formats(), cloudfront.Formats(), ec2.Formats(), gcs.Formats(), lambdaurl.Formats(), r2.Formats(), s3.Formats(),
+		native.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
+		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
+		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
+		cloudformation.Formats(), serverless.Formats(),
+		har.Formats(), raw.Formats(),
+	} {
+		fs = append(fs, l...)
+	}
+	return fs
+}
+
+// Registry is Formats as a registry.
+func Registry() *policy.Registry { return policy.NewRegistry(Formats()...) }
