@@ -204,6 +204,20 @@ func TestEditText(t *testing.T) {
 	for _, tc := range tests {
 		servertest.Edited(t, tc.desc, f, tc.text, tc.edit, tc.req, policy.Reply{Status: tc.app}, tc.want)
 	}
+	// always on a set: the backend's own line, in the other table, is
+	// dropped by the Header unset the edit adds (mod_headers: two tables).
+	fixed, err := fix.Apply(f, postest.Golden(t, "onsuccess.conf"), fix.Edit{Op: fix.Always})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := policy.Reply{Status: 500, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}}
+	c, err := apache.Parse(fixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Respond(req("GET", "http://shop.example/"), backend).Reply.Header.Values("Access-Control-Allow-Origin"); len(got) != 1 || got[0] != "https://www.shop.example" {
+		t.Errorf("always with a backend's ACAO: %q, want the configured one alone\n%s", got, fixed)
+	}
 	if _, err := fix.Apply(f, "Header set X 1\n", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); !errors.Is(err, fix.ErrNotFound) {
 		t.Errorf("no ACAO: err = %v, want ErrNotFound", err)
 	}

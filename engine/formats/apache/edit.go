@@ -90,7 +90,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	acao, hasACAO := findHeader(ds, "Access-Control-Allow-Origin", e.Line)
 	switch e.Op {
 	case fix.Always:
-		cs := alwaysChanges(ds)
+		cs := alwaysChanges(text, ds)
 		if len(cs) == 0 {
 			return "", fix.ErrNotFound
 		}
@@ -100,7 +100,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 			return "", fix.ErrNotFound
 		}
 		ind := indent(text, acao.start)
-		cs := append(alwaysChanges(ds), lineedit.Replace(lineedit.LineStart(text, acao.start), lineedit.LineStart(text, acao.start),
+		cs := append(alwaysChanges(text, ds), lineedit.Replace(lineedit.LineStart(text, acao.start), lineedit.LineStart(text, acao.start),
 			ind+"RewriteEngine On\n"+ind+"RewriteCond %{REQUEST_METHOD} OPTIONS\n"+ind+"RewriteRule ^ - [R=204,L]\n"))
 		return lineedit.Apply(text, cs), nil
 	case fix.Add:
@@ -132,18 +132,35 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 	return "", fix.ErrUnsupported
 }
 
-// alwaysChanges puts always into each Access-Control-* Header without it.
-func alwaysChanges(ds []*dir) []lineedit.Change {
+// alwaysChanges puts always into each Access-Control-* Header without it
+// (an unset stays: it drops the application's own line from the other
+// table). A set also gets "Header unset" of its name after it, unless the
+// text has one: the always line no longer replaces the application's own
+// (another table), which would make two lines.
+func alwaysChanges(text string, ds []*dir) []lineedit.Change {
+	unsets := map[string]bool{}
+	for _, d := range ds {
+		if always, act, name, _, ok := headerWords(d); ok && !always && strings.EqualFold(act.text, "unset") {
+			unsets[strings.ToLower(name.text)] = true
+		}
+	}
 	var cs []lineedit.Change
 	for _, d := range ds {
 		always, act, name, _, ok := headerWords(d)
-		if !ok || always || !strings.HasPrefix(strings.ToLower(name.text), "access-control-") {
+		if !ok || always || strings.EqualFold(act.text, "unset") || !strings.HasPrefix(strings.ToLower(name.text), "access-control-") {
 			continue
 		}
 		if len(d.args) > 0 && strings.EqualFold(d.args[0].text, "onsuccess") {
 			cs = append(cs, lineedit.Replace(d.args[0].start, d.args[0].end, "always"))
 		} else {
 			cs = append(cs, lineedit.Replace(act.start, act.start, "always "))
+		}
+		if strings.EqualFold(act.text, "set") && !unsets[strings.ToLower(name.text)] {
+			unsets[strings.ToLower(name.text)] = true
+			if end := strings.IndexByte(text[d.start:], '\n'); end >= 0 {
+				at := d.start + end + 1
+				cs = append(cs, lineedit.Replace(at, at, indent(text, d.start)+"Header unset "+name.text+"\n"))
+			}
 		}
 	}
 	return cs
