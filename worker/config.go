@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/har"
+	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
@@ -145,7 +147,7 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 			return append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
 		}
 		format = f
-	case format == "raw" || format == "har":
+	case capturedFormat(format):
 		return append(errs, &policy.Error{Path: envFormat, Msg: capturedMsg})
 	case !slices.Contains(sourceFormats(), format):
 		return append(errs, &policy.Error{Path: envFormat, Msg: "unknown format " + strconv.Quote(format) + "; known: auto, " + strings.Join(sourceFormats(), ", ")})
@@ -314,4 +316,16 @@ func parseUpstream(v string) (string, string) {
 		}
 	}
 	return strings.ToLower(scheme) + "://" + authority + strings.TrimSuffix(path, "/"), ""
+}
+
+// capturedFormat reports the name of a format of captured replies (a
+// raw reply, a HAR file), which the engine reads but no worker enforces:
+// the names are those packages' own.
+func capturedFormat(name string) bool {
+	for _, f := range append(raw.Formats(), har.Formats()...) {
+		if f.Name() == name {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
 	"github.com/whycors/whycors/engine/formats/honocors"
@@ -46,7 +48,7 @@ var formats = policy.NewRegistry(edgeFormats()...)
 func edgeFormats() []policy.Format {
 	var fs []policy.Format
 	for _, l := range [...][]policy.Format{
-		apigw.Formats(), azure.Formats(), cloudfront.Formats(), ec2.Formats(),
+		apache.Formats(), apigw.Formats(), azure.Formats(), caddy.Formats(), cloudfront.Formats(), ec2.Formats(),
 		express.Formats(), fastifycors.Formats(), gcs.Formats(), honocors.Formats(),
 		koacors.Formats(), lambdaurl.Formats(), native.Formats(), nginx.Formats(),
 		r2.Formats(), s3.Formats(),

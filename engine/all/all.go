@@ -14,6 +14,8 @@
 package all
 
 import (
+	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/chicors"
 	"github.com/whycors/whycors/engine/formats/cloudformation"
 	"github.com/whycors/whycors/engine/formats/djangocors"
@@ -73,8 +75,10 @@ func Policies() []policy.Format {
 // worker's wasm never links their parsers.
 func Edge() []policy.Format {
 	return join(
+		apache.Formats(),
 		apigw.Formats(),
 		azure.Formats(),
+		caddy.Formats(),
 		cloudfront.Formats(),
 		ec2.Formats(),
 		express.Formats(),

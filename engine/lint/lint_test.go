@@ -144,7 +144,7 @@ func TestClean(t *testing.T) {
 }
 
 func TestLintErrors(t *testing.T) {
-	if _, err := lint.Lint(reg, `{}`, "caddy"); err == nil || !strings.Contains(err.Error(), "unknown format") {
+	if _, err := lint.Lint(reg, `{}`, "lighttpd"); err == nil || !strings.Contains(err.Error(), "unknown format") {
 		t.Errorf("unknown format: %v", err)
 	}
 	if _, err := lint.Lint(reg, `hello`, "auto"); err == nil {

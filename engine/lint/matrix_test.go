@@ -256,6 +256,28 @@ func render(f string, rs []rule) (string, bool) {
 			items = append(items, "app.use(cors({"+b+"}));")
 		}
 		return strings.Join(items, "\n"), true
+	case "caddy", "apache":
+		// The first rule's replies for every path: lint probes a Caddy
+		// site or an Apache virtual host at its root (neither format
+		// lists paths to probe, as nginx's locations are).
+		r := rs[0]
+		hs := replyHeaders(r, true)
+		if len(r.expose) > 0 {
+			hs = append(hs, [2]string{"Access-Control-Expose-Headers", strings.Join(r.expose, ", ")})
+		}
+		var b strings.Builder
+		if f == "caddy" {
+			b.WriteString(":8080 {\n")
+			for _, h := range hs {
+				b.WriteString("\theader " + h[0] + " " + strconv.Quote(h[1]) + "\n")
+			}
+			return b.String() + "}\n", true
+		}
+		b.WriteString("<VirtualHost *:80>\n    ServerName api.test\n")
+		for _, h := range hs {
+			b.WriteString("    Header always set " + h[0] + " " + strconv.Quote(h[1]) + "\n")
+		}
+		return b.String() + "</VirtualHost>\n", true
 	case "nginx":
 		for i, r := range rs {
 			var b strings.Builder
@@ -490,8 +512,10 @@ func harHeaders(h [][2]string) string {
 // cell of its own: a template's S3 bucket is read onto S3's model and
 // answered by S3's evaluator (engine/formats/cloudformation), so what
 // S3 cannot state it cannot either. A text cell is not shared (the
-// syntax differs): the row's rules are rendered instead.
-var inherits = map[string]string{"cloudformation": "s3-cloudformation"}
+// syntax differs): the row's rules are rendered instead. Caddy's and
+// Apache's header directives, like nginx's add_header, state replies,
+// not rules: what nginx's lines cannot say, theirs cannot either.
+var inherits = map[string]string{"cloudformation": "s3-cloudformation", "caddy": "nginx", "apache": "nginx"}
 
 // has2 reports a cell of f's own.
 func has2(cells map[string]entry, f string) bool {
@@ -596,6 +620,8 @@ var app = []string{"https://app.test"}
 // package doc's table.
 var matrix = map[string]row{
 	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
+		"caddy":      no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
+		"apache":     no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
 		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
@@ -791,7 +817,9 @@ var matrix = map[string]row{
 		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), nil)),
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
 		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2"}), map[string]entry{
-		"nginx": {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
+		"nginx":  {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
+		"apache": {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
+		"caddy":  no("Caddy's header directive has no always to forget: it sets its fields on the replies of its site, its own errors included (caddyserver.com/docs/caddyfile/directives/header; e2e/caddy's upstream 404 and 500 cases), and defer only orders them"),
 	})),
 	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
 		"lambda-url": no(oneRule), "cloudfront-rhp": no(oneRule), "serverless": no(oneRule),

@@ -9,6 +9,8 @@
 package pageformats
 
 import (
+	"github.com/whycors/whycors/engine/formats/apache"
+	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/chicors"
 	"github.com/whycors/whycors/engine/formats/cloudformation"
 	"github.com/whycors/whycors/engine/formats/djangocors"
@@ -25,6 +27,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/rscors"
 	"github.com/whycors/whycors/engine/formats/serverless"
 	"github.com/whycors/whycors/engine/formats/starlette"
+	"github.com/whycors/whycors/engine/formats/terraform/tfname"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -40,8 +43,8 @@ import (
 // Left are the formats of engine/all the page leaves out, by name, each
 // with why and where to read it instead.
 var Left = map[string]string{
-	"terraform":      terraformWhy,
-	"terraform-plan": terraformWhy,
+	tfname.HCL:  terraformWhy,
+	tfname.Plan: terraformWhy,
 }
 
 // terraformWhy: HashiCorp's hcl/v2 and go-cty add about 4 MB to the
@@ -54,7 +57,7 @@ func Formats() []policy.Format {
 	var fs []policy.Format
 	for _, l := range [][]policy.Format{
 		apigw.Formats(), azure.Formats(), cloudfront.Formats(), ec2.Formats(), gcs.Formats(), lambdaurl.Formats(), r2.Formats(), s3.Formats(),
-		native.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
+		native.Formats(), apache.Formats(), caddy.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
 		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
 		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
 		cloudformation.Formats(), serverless.Formats(),

@@ -7,7 +7,6 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/apache"
-	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/internal/servertest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
@@ -117,7 +116,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(append(all.Formats(), apache.Formats()...), caddy.Formats()...)...)
+	reg := all.Registry()
 	tests := []struct {
 		desc, text, want string
 	}{

@@ -127,7 +127,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), caddy.Formats()...)...)
+	reg := all.Registry()
 	tests := []struct {
 		desc, text, want string
 	}{

@@ -51,13 +51,14 @@ package terraform
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/terraform/tfname"
 	"github.com/whycors/whycors/engine/policy"
 )
 
 // Format names.
 const (
-	NameHCL  = "terraform"
-	NamePlan = "terraform-plan"
+	NameHCL  = tfname.HCL
+	NamePlan = tfname.Plan
 )
 
 // Formats are this package's formats, for a policy.Registry.
