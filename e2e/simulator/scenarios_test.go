@@ -225,6 +225,12 @@ var scenarios = []struct {
 	{desc: "cloudfront-rhp (detected): a PUT from the page, as the engine answers it (issues 15, 17, 18: every format the page reads)", want: "?",
 		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
 			text: `{"CorsConfig": {"AccessControlAllowOrigins": {"Quantity": 1, "Items": ["https://app.example"]}, "AccessControlAllowMethods": {"Quantity": 1, "Items": ["GET"]}, "AccessControlAllowHeaders": {"Quantity": 0, "Items": []}, "AccessControlAllowCredentials": false, "OriginOverride": true}}`}},
+	{desc: "caddy (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: ":8080 {\n\t@cors header Origin https://app.example\n\theader @cors Access-Control-Allow-Origin \"https://app.example\"\n\theader @cors Vary Origin\n\t@preflight method OPTIONS\n\thandle @preflight {\n\t\theader Access-Control-Allow-Methods \"GET, POST\"\n\t\theader Access-Control-Allow-Headers \"Content-Type\"\n\t\trespond 204\n\t}\n\treverse_proxy app:3000\n}\n"}},
+	{desc: "apache (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "<VirtualHost *:80>\n    ServerName api.example\n    SetEnvIf Origin \"^https://app\\.example$\" CORS_ORIGIN=$0\n    Header always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN\n    Header always merge Vary Origin\n    Header always set Access-Control-Allow-Methods \"GET, POST\" env=CORS_ORIGIN\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"}},
 }
 
 // pageRow is one browser's verdict as the page shows it.
