@@ -24,6 +24,9 @@ func TestFixes(t *testing.T) {
 			t.Fatal("the full engine is loaded before anything needs it")
 		}
 		fill(p, in)
+		// The panels stay hidden while the form is being filled (an
+		// intermediate input may be invalid): wait for the verdict first.
+		settled(p)
 		p.do(chromedp.ScrollIntoView(chromedp.CSS("#fixes")))
 		settled(p)
 		var shown []struct{ Summary, Diff string }

@@ -61,7 +61,9 @@ func TestEngineAnswersOnThePage(t *testing.T) {
 
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
-		chromedp.Poll[chromedp.Void](`document.getElementById("status").dataset.state`,
+		// The page loads the full engine after its first verdict (for
+		// the fix and the offline cache): wait until that ends too.
+		chromedp.Poll[chromedp.Void](`["ready", "error"].includes(document.getElementById("status").dataset.state)`,
 			chromedp.WithPollingInterval(5*time.Millisecond)),
 	)
 	if err != nil {
