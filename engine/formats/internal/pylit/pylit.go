@@ -553,7 +553,11 @@ func (p *parser) items(close string) (out []Value, trailing bool) {
 			start := p.i
 			p.i++
 			v := p.expr()
-			out = append(out, Value{Kind: Invalid, S: starMark, Items: []Value{v}, Line: p.toks[start].line, Col: p.toks[start].col, Off: p.toks[start].off, End: v.End})
+			// The star item spans its own tokens: v may be a name's
+			// value, positioned where the name was bound (earlier in the
+			// text), so its End is not this item's (fuzz input
+			// ff7afece68b35c7f).
+			out = append(out, Value{Kind: Invalid, S: starMark, Items: []Value{v}, Line: p.toks[start].line, Col: p.toks[start].col, Off: p.toks[start].off, End: p.toks[p.i-1].end})
 		} else {
 			out = append(out, p.expr())
 		}
