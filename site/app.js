@@ -16,7 +16,7 @@
 // is in the pasted text), state.mjs (form <-> scenario), exchange.mjs (the
 // exchange picture as data) and presets.mjs (the presets, as data); the
 // panels of the verdict have one renderer each in panels.mjs.
-import { browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, lineSpan, plain, summaryOf } from "./words.mjs";
+import { browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, lineSpan, plain, summaryOf } from "./words.mjs";
 import { EXTRA_KEYS, formOf, replyText, scenario } from "./state.mjs";
 import { REQ_PRESETS, SRV_PRESETS } from "./presets.mjs";
 import { exchange } from "./exchange.mjs";
@@ -811,6 +811,37 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   });
   window.addEventListener("hashchange", () => {
     if (loadFragment()) update();
+  });
+
+  // ---------- start from the console line ----------
+  // The full engine reads the pasted line (engine/consoleline) and lists
+  // the few configurations that print it; picking one loads its scenario
+  // as a share link does (#s=), so the form, the verdict and the fix
+  // follow from it.
+  $("console-read").addEventListener("click", () => {
+    const out = $("console-result"), list = $("console-candidates"), box = $("console-line");
+    list.textContent = "";
+    out.textContent = "Reading the line…";
+    loadFull().then((api) => {
+      const r = JSON.parse(api.readConsole(box.value));
+      if (r.error) {
+        box.setAttribute("aria-invalid", "true");
+        out.textContent = plain(r.error);
+        return;
+      }
+      box.removeAttribute("aria-invalid");
+      const n = r.candidates.length;
+      out.textContent = browserName(r.line.browser) + " reports " + (r.line.reason || "a blocked fetch") + ". " +
+        (n === 1 ? "One configuration prints this line:" : n + " configurations print this line; pick yours:");
+      for (const c of r.candidates) {
+        const li = el("li");
+        const b = el("button", "", c.desc);
+        b.type = "button";
+        b.addEventListener("click", () => { location.hash = "#s=" + b64urlEncode(JSON.stringify(c.scenario)); });
+        li.appendChild(b);
+        list.appendChild(li);
+      }
+    }, (why) => { out.textContent = "The full engine did not load: " + why; });
   });
 
   // ---------- offline ----------

@@ -207,6 +207,51 @@ func appendPolicyRequest(b []byte, r *policy.Request) []byte {
 	return o.End()
 }
 
+// AppendScenario appends s as its JSON (the contract's names, as
+// json.Marshal writes them) for the fields a scenario of raw replies
+// holds: browser, request, preflight, response, routes and network (the
+// simulator's console-line candidates; TestAppendScenario). It writes no
+// policy, session, CDN or fixes switch.
+func AppendScenario(b []byte, s *Scenario) []byte {
+	w := jsontext.Members{B: b}
+	w.StrOmit("browser", s.Browser)
+	w.Key("request")
+	w.B = appendRequest(w.B, &s.Request)
+	if s.Preflight != nil {
+		w.Key("preflight")
+		w.B = appendReply(w.B, s.Preflight)
+	}
+	if s.Response != nil {
+		w.Key("response")
+		w.B = appendReply(w.B, s.Response)
+	}
+	if len(s.Routes) > 0 {
+		w.Key("routes")
+		w.B = jsontext.AppendList(w.B, s.Routes, func(b []byte, r *Route) []byte {
+			o := jsontext.Members{B: b}
+			o.Str("url", r.URL)
+			if r.Preflight != nil {
+				o.Key("preflight")
+				o.B = appendReply(o.B, r.Preflight)
+			}
+			if r.Response != nil {
+				o.Key("response")
+				o.B = appendReply(o.B, r.Response)
+			}
+			return o.End()
+		})
+	}
+	if n := s.Network; n != nil {
+		w.Key("network")
+		o := jsontext.Members{B: w.B}
+		o.StrOmit("page", n.Page)
+		o.StrOmit("target", n.Target)
+		o.StrOmit("permission", n.Permission)
+		w.B = o.End()
+	}
+	return w.End()
+}
+
 func appendReply(b []byte, r *Reply) []byte {
 	o := jsontext.Members{B: b}
 	o.Int("status", r.Status)

@@ -224,3 +224,26 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendScenario: what AppendScenario writes, Decode reads back as
+// the same scenario (the console-line candidates the page loads).
+func TestAppendScenario(t *testing.T) {
+	body := "hi"
+	s := explain.Scenario{Browser: "firefox",
+		Request:   explain.Request{Origin: "https://a.test", URL: "https://b.test/x", Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "X-A", Value: "1\"<"}}, Credentials: "include", Body: &body, API: "xhr"}},
+		Preflight: &explain.Reply{Status: 204, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://a.test"}}},
+		Response:  &explain.Reply{Status: 307, Header: headers.List{{Name: "Location", Value: "https://c.test/y"}}, Body: "b"},
+		Routes:    []explain.Route{{URL: "https://c.test/y", Response: &explain.Reply{Status: 200, Header: headers.List{}}}},
+		Network:   &explain.Network{Page: "public", Target: "local", Permission: "granted"},
+	}
+	b := explain.AppendScenario(nil, &s)
+	got, err := explain.Decode(b)
+	if err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	want, _ := json.Marshal(s)
+	back, _ := json.Marshal(got)
+	if string(want) != string(back) {
+		t.Errorf("round trip:\n got %s\nwant %s\nfrom %s", back, want, b)
+	}
+}

@@ -12,7 +12,9 @@ package jsonapi
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/lint"
@@ -169,4 +171,33 @@ func DecodeFields(arg string, fields map[string]*string) error {
 		return errs
 	}
 	return nil
+}
+
+// AppendConsole appends a console line as read (consoleline.Read) and the
+// scenarios that print it: {"line": {"browser", "text", "reason",
+// "origin", "url", "value", "status", "preflight"}, "candidates":
+// [{"desc", "scenario"}]}, for the simulator's console-line entry.
+func AppendConsole(b []byte, l *consoleline.Line, cs []consoleline.Candidate) []byte {
+	w := jsontext.Members{B: b}
+	w.Key("line")
+	o := jsontext.Members{B: w.B}
+	o.Str("browser", l.Browser)
+	o.Str("text", l.Text)
+	o.Str("api", l.API)
+	o.Str("reason", l.Reason)
+	o.StrOmit("origin", l.Origin)
+	o.StrOmit("url", l.URL)
+	o.StrOmit("value", l.Value)
+	o.IntOmit("status", l.Status)
+	o.Bool("preflight", l.Preflight)
+	w.B = o.End()
+	w.Key("candidates")
+	w.B = jsontext.AppendList(w.B, cs, func(b []byte, c *consoleline.Candidate) []byte {
+		o := jsontext.Members{B: b}
+		o.Str("desc", c.Desc)
+		o.Key("scenario")
+		o.B = explain.AppendScenario(o.B, &c.Scenario)
+		return o.End()
+	})
+	return w.End()
 }

@@ -24,6 +24,7 @@
 package main
 
 import (
+	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/jsonapi"
@@ -69,6 +70,19 @@ func main() {
 			return string(explain.AppendFixes(nil, f))
 		},
 		"harPairs": harPairs,
+		// readConsole is the console-line entry: the line read and the
+		// scenarios that print it (engine/consoleline), or the error.
+		"readConsole": func(text string) string {
+			l, err := consoleline.Read(text)
+			if err != nil {
+				return errorJSON(err)
+			}
+			cs := consoleline.Candidates(l)
+			if cs == nil {
+				cs = []consoleline.Candidate{}
+			}
+			return string(jsonapi.AppendConsole(nil, l, cs))
+		},
 		"lint": func(arg string) string {
 			var text, format string
 			if e := decode(arg, map[string]*string{"text": &text, "format": &format}); e != "" {
