@@ -348,17 +348,14 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 		_, why := f.Detect(src.Main())
 		det = &policy.Detection{Format: name, Why: why}
 	}
-	parse := policy.Format.Parse
-	if o.Parse != nil {
-		parse = o.Parse
-	}
+	// o.Parse (a caller's reading of texts) stands in for the format's
+	// own reading when the source is one text; a SourceParser reads a
+	// source of several files, parameters or a resource whole.
 	var ev policy.Evaluator
-	// A SourceParser reads the whole source; o.Parse (a caller's reading
-	// of texts) stands in for it only when the source is one text.
-	if sp, ok := f.(policy.SourceParser); ok && (o.Parse == nil || len(src.Files) > 0 || len(src.Params) > 0 || src.Resource != "") {
-		ev, err = sp.ParseSource(src)
+	if _, several := f.(policy.SourceParser); o.Parse != nil && !(several && !src.OneText()) {
+		ev, err = o.Parse(f, src.Main())
 	} else {
-		ev, err = parse(f, src.Main())
+		ev, err = policy.Parse(f, src)
 	}
 	if err != nil {
 		return nil, nil, err

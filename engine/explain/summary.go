@@ -64,32 +64,14 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	if status == 0 {
 		return ""
 	}
-	who := "The server"
-	if srv != nil && srv.f != nil && srv.eval != nil && !srv.elsewhere(v.url(), 0) {
-		who = platformName(srv)
-	}
-	// A template's resource answers in its own name, with where it is.
-	var where []string
-	if p := v.DecidedBy; p != nil && p.Resource != "" && who != "The server" {
-		who = p.Resource
-		if p.File != "" {
-			where = append(where, p.File)
-		}
-		if p.Line > 0 {
-			where = append(where, "line "+strconv.Itoa(p.Line))
-		}
-	}
-	var s strings.Builder
 	if answeredByCDN(v, which == "preflight") {
 		// The server never saw it: a shared cache replayed a stored
 		// reply (engine/cdn), which the step of that request names.
-		s.WriteString("The CDN answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. ")
-		return s.String()
+		return "The CDN answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. "
 	}
-	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status))
-	if len(where) > 0 {
-		s.WriteString(" (" + strings.Join(where, ", ") + ")")
-	}
+	var s strings.Builder
+	who, where := serverName(v, srv)
+	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status) + where)
 	matched, nearest := ruleOf(v.Rules)
 	switch {
 	case matched != nil:
@@ -115,6 +97,31 @@ func answeredByCDN(v *Verdict, preflight bool) bool {
 		}
 	}
 	return false
+}
+
+// serverName is who answered, and where it is (" (FILE, line N)", or
+// ""): a template's resource in its own name, else the platform's name
+// when the policy answered this URL (not a captured reply of another
+// URL), else "The server".
+func serverName(v *Verdict, srv *server) (who, where string) {
+	if srv == nil || srv.f == nil || srv.eval == nil || srv.elsewhere(v.url(), 0) {
+		return "The server", ""
+	}
+	p := v.DecidedBy
+	if p == nil || p.Resource == "" {
+		return platformName(srv), ""
+	}
+	var at []string
+	if p.File != "" {
+		at = append(at, p.File)
+	}
+	if p.Line > 0 {
+		at = append(at, "line "+strconv.Itoa(p.Line))
+	}
+	if len(at) > 0 {
+		where = " (" + strings.Join(at, ", ") + ")"
+	}
+	return p.Resource, where
 }
 
 // url is the verdict's request URL, for the server's elsewhere test.

@@ -213,6 +213,12 @@ func Parse(f Format, src Source) (Evaluator, error) {
 	return f.Parse(src.Main())
 }
 
+// OneText reports a source that is one text and nothing else: no files,
+// parameters or chosen resource, which only a SourceParser reads.
+func (s Source) OneText() bool {
+	return len(s.Files) == 0 && len(s.Params) == 0 && s.Resource == ""
+}
+
 // Main is the text a single-text format reads: Text, else the first file's.
 func (s Source) Main() string {
 	if s.Text == "" && len(s.Files) > 0 {

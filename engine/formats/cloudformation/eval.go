@@ -142,7 +142,7 @@ func (t *Template) route(url string) *Resource {
 	var found *Resource
 	n := 0
 	for _, r := range t.Resources {
-		if r.BucketName != "" && bucketURL(r.BucketName, host, path) {
+		if r.BucketName != "" && s3.NamesBucket(r.BucketName, host, path) {
 			found, n = r, n+1
 		}
 	}
@@ -197,17 +197,6 @@ func (t *Template) routable(r *Resource) bool {
 		return t.only(func(r *Resource) bool { return r.Lambda != nil }) == r
 	case r.CloudFront != nil:
 		return t.only(func(r *Resource) bool { return r.CloudFront != nil }) == r
-	}
-	return false
-}
-
-func bucketURL(name, host, path string) bool {
-	if rest, ok := strings.CutPrefix(host, name+"."); ok && isS3Endpoint(rest) {
-		return true
-	}
-	if isS3Endpoint(host) {
-		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-		return first == name
 	}
 	return false
 }
@@ -302,9 +291,3 @@ func (words) Decision(n policy.Note) string {
 
 // Words are this format's sentences, for the explainer.
 func Words() policy.Words { return words{} }
-
-// isS3Endpoint reports an S3 endpoint host: "s3." or a legacy regional
-// "s3-" endpoint (s3-us-west-2.amazonaws.com).
-func isS3Endpoint(host string) bool {
-	return len(host) > 3 && host[:2] == "s3" && (host[2] == '.' || host[2] == '-')
-}

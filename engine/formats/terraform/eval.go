@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 	"github.com/whycors/whycors/engine/wire"
@@ -132,10 +133,7 @@ func hostNames(platform, host, first, name string) bool {
 	name = strings.ToLower(name)
 	switch platform {
 	case platS3:
-		if strings.HasPrefix(host, name+".s3.") || strings.HasPrefix(host, name+".s3-") {
-			return strings.HasSuffix(host, ".amazonaws.com")
-		}
-		return isS3Endpoint(host) && strings.HasSuffix(host, ".amazonaws.com") && first == name
+		return strings.HasSuffix(host, ".amazonaws.com") && s3.NamesBucket(name, host, "/"+first)
 	case platGCS:
 		return host == name+".storage.googleapis.com" || host == "storage.googleapis.com" && first == name
 	case platAzure:
@@ -188,11 +186,4 @@ func (words) Decision(n policy.Note) string {
 		return "the request's host names none of the module's buckets (" + strings.Join(n.List, ", ") + "): no resource answers; choose one with --resource"
 	}
 	return ""
-}
-
-// isS3Endpoint reports a path-style S3 host: "s3." or a legacy regional
-// "s3-" endpoint (s3-us-west-2.amazonaws.com), whose first path segment
-// is the bucket.
-func isS3Endpoint(host string) bool {
-	return len(host) > 3 && host[:2] == "s3" && (host[2] == '.' || host[2] == '-')
 }

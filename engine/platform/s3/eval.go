@@ -265,11 +265,32 @@ func (b Bucket) subresource(req policy.Request, host, path, query string) (polic
 	return policy.Reply{}, false
 }
 
+// isEndpoint reports an S3 endpoint host, which names no bucket: "s3."
+// or a legacy regional "s3-" endpoint (s3-us-west-2.amazonaws.com).
+func isEndpoint(host string) bool {
+	return len(host) > 3 && host[:2] == "s3" && (host[2] == '.' || host[2] == '-')
+}
+
+// NamesBucket reports whether a request to host and path addresses the
+// bucket name: virtual-hosted (NAME.s3.REGION.amazonaws.com) or
+// path-style (s3.REGION.amazonaws.com/NAME/...). A template's reader
+// picks the bucket resource a request reaches with it.
+func NamesBucket(name, host, path string) bool {
+	if rest, ok := strings.CutPrefix(host, name+"."); ok && isEndpoint(rest) {
+		return true
+	}
+	if isEndpoint(host) {
+		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		return first == name
+	}
+	return false
+}
+
 // isBucketPath reports whether the request addresses the bucket rather
 // than a key: path "/" on a virtual-hosted URL, or "/bucket" on a
 // path-style one (host s3.amazonaws.com or s3.<region>.amazonaws.com).
 func isBucketPath(host, path string) bool {
-	if strings.HasPrefix(host, "s3.") || strings.HasPrefix(host, "s3-") {
+	if isEndpoint(host) {
 		p := strings.Trim(path, "/")
 		return !strings.Contains(p, "/")
 	}
