@@ -109,7 +109,12 @@ func (l *live) send(x *Exchange, body *string) {
 	}
 	defer resp.Body.Close()
 	x.Proto, x.Status = resp.Proto, resp.StatusCode
-	n, berr := io.Copy(io.Discard, io.LimitReader(resp.Body, l.o.MaxBodyBytes+1))
+	kept := &prefix{max: l.o.KeepBody}
+	if x.Preflight {
+		kept.max = 0
+	}
+	n, berr := io.Copy(kept, io.LimitReader(resp.Body, l.o.MaxBodyBytes+1))
+	x.Body = string(kept.b)
 	if n > l.o.MaxBodyBytes {
 		n, x.BodyTruncated = l.o.MaxBodyBytes, true
 	}
@@ -140,4 +145,18 @@ func byName(h http.Header) headers.List {
 		}
 	}
 	return out
+}
+
+// prefix is a writer that keeps the first max bytes written to it and
+// discards the rest.
+type prefix struct {
+	b   []byte
+	max int
+}
+
+func (p *prefix) Write(b []byte) (int, error) {
+	if room := p.max - len(p.b); room > 0 {
+		p.b = append(p.b, b[:min(room, len(b))]...)
+	}
+	return len(b), nil
 }

@@ -96,6 +96,10 @@ type Options struct {
 	Insecure bool
 	// MaxBodyBytes is how much of a reply's body is read; the rest is not.
 	MaxBodyBytes int64
+	// KeepBody is how many bytes of the actual request's reply body are
+	// kept in Exchange.Body (0 keeps none): what a page that may read the
+	// reply would read (the attacker's battery shows it).
+	KeepBody int
 	// Resolve maps "host:port" to the address to connect to instead, as
 	// curl --resolve does ("127.0.0.1" or "127.0.0.1:8080").
 	Resolve map[string]string
@@ -125,12 +129,15 @@ type Exchange struct {
 	Reply    headers.List `json:"reply,omitempty"`
 	// ReplyOrder is "wire" when Reply is in the order of the lines
 	// received, "by-name" when it comes from Go's header map.
-	ReplyOrder    string    `json:"reply_order,omitempty"`
-	BodyBytes     int64     `json:"body_bytes,omitempty"`
-	BodyTruncated bool      `json:"body_truncated,omitempty"`
-	BodyError     string    `json:"body_error,omitempty"`
-	Millis        int64     `json:"ms"`
-	Error         *NetError `json:"error,omitempty"`
+	ReplyOrder    string `json:"reply_order,omitempty"`
+	BodyBytes     int64  `json:"body_bytes,omitempty"`
+	BodyTruncated bool   `json:"body_truncated,omitempty"`
+	BodyError     string `json:"body_error,omitempty"`
+	// Body is the start of the reply's body, up to Options.KeepBody bytes
+	// (actual requests only).
+	Body   string    `json:"body,omitempty"`
+	Millis int64     `json:"ms"`
+	Error  *NetError `json:"error,omitempty"`
 }
 
 // Report is what the probe adds to the verdict.
