@@ -12,7 +12,8 @@ import (
 type state struct {
 	c      *Config
 	req    policy.Request
-	path   string
+	path   string // normalized ($uri)
+	raw    string // as sent ($request_uri without the query)
 	query  string
 	host   string
 	scheme string
@@ -59,9 +60,9 @@ func (s *state) variable(name string) string {
 		return s.path
 	case "request_uri":
 		if s.query != "" {
-			return s.path + "?" + s.query
+			return s.raw + "?" + s.query
 		}
-		return s.path
+		return s.raw
 	case "args":
 		return s.query
 	case "is_args":
@@ -181,57 +182,174 @@ func (s *state) run(stmts []stmt, conf *level, trace *[]string) (ret *stmt, out 
 	return nil, out, false
 }
 
+// How a level's search ended (ngx_http_core_find_location's codes).
+type found uint8
+
+const (
+	declined found = iota // no location
+	prefix                // the longest prefix, regexes still to try
+	exact                 // an exact, regex or nested choice: final
+	redirect              // the auto-redirect of a location for path + "/"
+)
+
 // find chooses the location as ngx_http_core_find_location does: an
-// exact match wins; otherwise the longest prefix is remembered and its
-// nested locations searched; ^~ on it skips regexes; otherwise the first
-// matching regex location wins, else the longest prefix.
-func (s *state) find(lvl *level) *location {
-	var best *location
+// exact match wins; a prefix or exact location for the path plus "/"
+// with a content handler answers with a redirect (before any regex)
+// unless a prefix location names the path itself; otherwise the longest
+// prefix is remembered and its nested locations searched, where a final
+// choice wins; ^~ on it skips this level's regexes; otherwise the first
+// matching regex location (then its own nested locations), else the
+// prefix.
+func (s *state) find(lvl *level) (*location, found) {
+	var best, slash, slashExact *location
+	redir := false
 	for _, l := range lvl.locations {
-		if l.mod == "=" && l.path == s.path {
-			return l
+		if l.mod == "~" || l.mod == "~*" {
+			continue
 		}
-	}
-	for _, l := range lvl.locations {
-		if (l.mod == "" || l.mod == "^~") && strings.HasPrefix(s.path, l.path) && (best == nil || len(l.path) > len(best.path)) {
+		if l.mod == "=" && l.path == s.path {
+			return l, exact
+		}
+		if len(l.path) == len(s.path)+1 && strings.HasPrefix(l.path, s.path) && l.path[len(s.path)] == '/' {
+			// One node of nginx's tree holds a path's exact and prefix
+			// locations: either one's handler redirects, into the
+			// exact one's configuration when there is one.
+			redir = redir || l.redirect
+			if l.mod == "=" {
+				slashExact = l
+			} else {
+				slash = l
+			}
+		}
+		if l.mod != "=" && strings.HasPrefix(s.path, l.path) && (best == nil || len(l.path) > len(best.path)) {
 			best = l
 		}
 	}
-	if best != nil && len(best.conf.locations) > 0 {
-		if n := s.find(best.conf); n != nil {
-			return n
+	if redir && (best == nil || len(best.path) < len(s.path)) {
+		if slashExact != nil {
+			return slashExact, redirect
+		}
+		return slash, redirect
+	}
+	rc := declined
+	var at *location
+	if best != nil {
+		at, rc = best, prefix
+		if len(best.conf.locations) > 0 {
+			if n, nrc := s.find(best.conf); nrc == exact || nrc == redirect {
+				return n, nrc
+			} else if nrc == prefix {
+				at = n
+			}
 		}
 	}
 	if best == nil || best.mod != "^~" {
 		for _, l := range lvl.locations {
 			if (l.mod == "~" || l.mod == "~*") && l.re != nil {
 				if m, _ := l.re.Match(s.path); m {
-					return l
+					if len(l.conf.locations) > 0 {
+						if n, nrc := s.find(l.conf); nrc == exact || nrc == redirect {
+							return n, nrc
+						}
+					}
+					return l, exact
 				}
 			}
 		}
 	}
-	return best
+	return at, rc
+}
+
+// passes says whether conf passes the request on (a content handler of
+// its location's, an if block having its location's).
+func passes(conf *level) bool {
+	for l := conf; l != nil; l = l.parent {
+		if l.handler {
+			return true
+		}
+		if l.kind != "if" {
+			return false
+		}
+	}
+	return false
+}
+
+// validMethod is nginx's request-line method: capital letters, "_" and
+// "-" (ngx_http_parse_request_line); fetch() sends "patch" as written.
+func validMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; (c < 'A' || c > 'Z') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// Passes reports whether nginx hands req to an upstream (proxy_pass,
+// fastcgi_pass, ...) rather than answering it itself or from files:
+// which of the two Respond's app stands for.
+func (c *Config) Passes(req policy.Request) bool {
+	_, ret, conf, _ := c.route(req)
+	return ret == nil && passes(conf)
+}
+
+// normalize is the URI nginx matches locations against
+// (ngx_http_parse_complex_uri): %XX decoded, "." and ".." segments
+// resolved, runs of "/" merged (merge_slashes on).
+func normalize(p string) string {
+	var b strings.Builder
+	for i := 0; i < len(p); i++ {
+		if p[i] == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
+			b.WriteByte(unhex(p[i+1])<<4 | unhex(p[i+2]))
+			i += 2
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	segs := strings.Split(b.String(), "/")
+	var out []string
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		switch seg {
+		case "", ".":
+			if last {
+				out = append(out, "")
+			}
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			if last {
+				out = append(out, "")
+			}
+		default:
+			out = append(out, seg)
+		}
+	}
+	return "/" + strings.Join(out, "/")
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }
 
 // Respond answers req as nginx would, with app as what the upstream or
 // static content answers when nginx does not return by itself.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
-	s := &state{c: c, req: req, sets: map[string]string{}}
-	s.scheme, s.host, s.path, s.query = splitURL(req.URL)
-	var trace []string
-	// Server rewrite phase, then location selection, then the location's
-	// rewrite phase (ngx_http_core_module phases).
-	ret, conf, stop := s.run(c.server.stmts, c.server, &trace)
-	if ret == nil && !stop {
-		if loc := s.find(c.server); loc != nil {
-			trace = append(trace, stepChose, loc.conf.name)
-			conf = loc.conf
-			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, &trace)
-		} else {
-			trace = append(trace, stepNoLocation, s.path)
-		}
-	}
+	s, ret, conf, trace := c.route(req)
 	reply := policy.Reply{}
 	decision := policy.Note{Case: caseSteps}
 	if ret != nil {
@@ -295,6 +413,54 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: decision, Words: words{}}
 }
 
+// route follows req through nginx's phases to the return that answers
+// it (nil when the application or files do) and the configuration that
+// adds the headers, with the steps' trace.
+func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, trace []string) {
+	s = &state{c: c, req: req, sets: map[string]string{}}
+	s.scheme, s.host, s.raw, s.query = splitURL(req.URL)
+	s.path = normalize(s.raw)
+	conf = c.server
+	switch {
+	case !validMethod(req.Method):
+		// The request line is refused before any phase, under the
+		// server level's configuration.
+		trace = append(trace, stepBadMethod, req.Method)
+		ret = &stmt{kind: stReturn, code: 400}
+	default:
+		// Server rewrite phase, then location selection, then the
+		// location's rewrite phase (ngx_http_core_module phases).
+		var stop bool
+		ret, conf, stop = s.run(c.server.stmts, c.server, &trace)
+		if ret != nil || stop {
+			break
+		}
+		loc, rc := s.find(c.server)
+		switch {
+		case loc == nil:
+			trace = append(trace, stepNoLocation, s.path)
+		case rc == redirect:
+			trace = append(trace, stepRedirect, loc.conf.name)
+			conf = loc.conf
+			v := loc.path
+			if s.query != "" {
+				v += "?" + s.query
+			}
+			ret = &stmt{kind: stReturn, code: 301, url: true, value: template{parts: []part{{lit: s.scheme + "://" + s.host + v}}}}
+		default:
+			trace = append(trace, stepChose, loc.conf.name)
+			conf = loc.conf
+			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, &trace)
+		}
+		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" && req.Method != "POST" {
+			// Files are served to GET, HEAD and POST only.
+			trace = append(trace, stepStatic, req.Method)
+			ret = &stmt{kind: stReturn, code: 405}
+		}
+	}
+	return s, ret, conf, trace
+}
+
 // The cases of nginx's notes (words). The decision's List holds the
 // steps of the rewrite phase in pairs: a step word, then the level's
 // name or the path it concerns; its N and M are the status and line of a
@@ -313,6 +479,9 @@ const (
 	stepReturn     = "return"
 	stepApp        = "app"
 	stepNote       = "note"
+	stepBadMethod  = "bad-method"
+	stepRedirect   = "redirect"
+	stepStatic     = "static"
 )
 
 // words says nginx's notes (policy.Words).
@@ -348,9 +517,19 @@ func (words) Decision(n policy.Note) string {
 		case stepChose:
 			steps = append(steps, "chose "+v)
 		case stepNoLocation:
-			steps = append(steps, "no location matches "+v)
+			steps = append(steps, "no location matches "+v+", so the server level serves it")
+		case stepBadMethod:
+			steps = append(steps, "nginx refuses the method "+strconv.Quote(v)+" with 400: a method is capital letters, as fetch() sends every method but PATCH when written in lower case")
+		case stepRedirect:
+			steps = append(steps, "the path without its final \"/\" of "+v+", which passes requests on: nginx redirects with 301 before its if and return run")
+		case stepStatic:
+			steps = append(steps, "no content handler: nginx serves files, and answers "+v+" with 405")
 		case stepReturn:
-			steps = append(steps, "return "+strconv.Itoa(n.N)+" at line "+strconv.Itoa(n.M))
+			if n.M == 0 {
+				steps = append(steps, "nginx answers "+strconv.Itoa(n.N))
+			} else {
+				steps = append(steps, "return "+strconv.Itoa(n.N)+" at line "+strconv.Itoa(n.M))
+			}
 		case stepApp:
 			steps = append(steps, "the application answered "+strconv.Itoa(n.N))
 		case stepNote:

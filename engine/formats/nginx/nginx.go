@@ -12,7 +12,20 @@
 //   - inheritance: a level (http, server, location, if) that has its own
 //     add_header drops every add_header of the levels around it;
 //   - location blocks: =, ^~, plain prefix and ~ / ~* regex locations,
-//     nested locations, chosen as nginx does;
+//     nested locations, chosen as ngx_http_core_find_location does on the
+//     URI normalised (%XX decoded, "." and ".." resolved, "//" merged);
+//     a prefix or exact location ending in "/" with proxy_pass (or
+//     fastcgi_pass, uwsgi_pass, scgi_pass, memcached_pass, grpc_pass)
+//     answers its path without the "/" with 301 before any regex and
+//     before its own if; a request no location matches is served by
+//     the server level;
+//   - a method that is not capital letters ("patch", as fetch() sends
+//     it) is refused with 400 under the server level's add_header;
+//   - in a server block that shows how content is served (a content
+//     handler, root or alias somewhere), a location without a content
+//     handler serves files: 405 to other methods than GET, HEAD and POST
+//     (ngx_http_static_module); checked against nginx 1.22.1 by
+//     e2e/probe's TestNginxModel;
 //   - if (...) with $var, = / != and ~ ~* !~ !~* conditions; set; return
 //     (code, code text, code URL, URL); break; at server and location
 //     level: a true if makes its block the configuration of the request,
@@ -147,9 +160,17 @@ type level struct {
 	locations []*location
 	name      string // how to name it in a trace
 	line      int
+	// handler is a content handler of the level's own (proxy_pass,
+	// fastcgi_pass, ...): nginx passes the request on instead of serving
+	// files. An if block has its location's (the modules merge it in).
+	handler bool
 }
 
 type location struct {
+	// redirect: a prefix or exact location whose path ends in "/" and
+	// has a content handler answers its path without the slash with 301
+	// (ngx_http_core_module location; clcf->auto_redirect).
+	redirect  bool
 	mod       string
 	path      string
 	re        *rx.Regexp
@@ -182,6 +203,13 @@ type Config struct {
 	server *level
 	maps   map[string]*mapVar
 	sets   map[string]bool
+	// static: the paste shows how content is served (a server block with
+	// a content handler, root or alias somewhere), so a location without
+	// a handler serves files and refuses other methods than GET, HEAD
+	// and POST with 405 (ngx_http_static_module). A snippet without one
+	// leaves every reply to the application.
+	static bool
+	served bool
 }
 
 // Statuses add_header applies to without always (ngx_http_headers_module).
@@ -195,7 +223,7 @@ var ignored = map[string]bool{
 	"proxy_connect_timeout": true, "proxy_send_timeout": true, "proxy_buffering": true, "proxy_buffer_size": true,
 	"proxy_buffers": true, "proxy_redirect": true, "proxy_ssl_server_name": true, "proxy_cache_bypass": true,
 	"fastcgi_pass": true, "fastcgi_param": true, "fastcgi_index": true, "uwsgi_pass": true, "uwsgi_param": true,
-	"grpc_pass": true, "scgi_pass": true, "try_files": true, "access_log": true, "error_log": true,
+	"grpc_pass": true, "scgi_pass": true, "memcached_pass": true, "try_files": true, "access_log": true, "error_log": true,
 	"client_max_body_size": true, "client_body_buffer_size": true, "gzip": true, "gzip_types": true,
 	"gzip_vary": true, "gzip_proxied": true, "gzip_min_length": true, "gzip_comp_level": true, "charset": true,
 	"ssl_certificate": true, "ssl_certificate_key": true, "ssl_protocols": true, "ssl_ciphers": true,
@@ -205,6 +233,10 @@ var ignored = map[string]bool{
 	"http2": true, "upstream": true, "worker_processes": true, "events": true, "user": true, "pid": true,
 	"proxy_cache": true, "proxy_cache_valid": true, "proxy_cache_key": true, "internal": true,
 }
+
+// Content handlers that pass a request on (proxy_pass...); each sets a
+// location's auto_redirect when its path ends in "/".
+var handlers = map[string]bool{"proxy_pass": true, "fastcgi_pass": true, "uwsgi_pass": true, "scgi_pass": true, "memcached_pass": true, "grpc_pass": true}
 
 // Directives that change headers or status in ways this reader does not
 // model: reported, not skipped.
@@ -287,6 +319,7 @@ func Parse(text string) (*Config, error) {
 		}
 	}
 	top(ds, false)
+	c.static = c.served && servers > 0
 	for _, w := range b.refs {
 		name := w.text
 		if !c.knownVar(name) {
@@ -368,6 +401,12 @@ func (b *builder) directive(d *directive, lvl *level) {
 		if why, ok := unsupported[d.name]; ok {
 			b.err(d.line, d.col, d.name+" is not supported: "+why+"; remove it from the paste if it does not apply to these requests")
 			return
+		}
+		if handlers[d.name] {
+			lvl.handler = true
+		}
+		if handlers[d.name] || d.name == "root" || d.name == "alias" {
+			b.c.served = true
 		}
 		if ignored[d.name] || strings.HasPrefix(d.name, "proxy_") || strings.HasPrefix(d.name, "ssl_") || strings.HasPrefix(d.name, "fastcgi_") {
 			if strings.HasPrefix(d.name, "proxy_hide") || strings.HasPrefix(d.name, "proxy_pass_header") || strings.HasPrefix(d.name, "proxy_intercept") {
@@ -490,6 +529,7 @@ func (b *builder) location(d *directive, parent *level) {
 	name := "location " + strings.TrimSpace(loc.mod+" "+loc.path) + " (line " + strconv.Itoa(d.line) + ")"
 	loc.conf = &level{kind: "location", parent: parent, name: name, line: d.line}
 	b.block(d.block, loc.conf)
+	loc.redirect = loc.conf.handler && loc.mod != "~" && loc.mod != "~*" && strings.HasSuffix(loc.path, "/")
 	parent.locations = append(parent.locations, loc)
 }
 

@@ -57,6 +57,21 @@ server {
 }
 `
 
+// lowerConf is a server with a proxy_pass location ending in "/", a
+// regex that also matches its path without the slash, and files served
+// at the server level.
+const lowerConf = `server {
+    root /srv/www;
+    add_header Access-Control-Allow-Origin * always;
+    location ~ ^/api$ { return 418; }
+    location /api/ {
+        add_header X-Loc api always;
+        if ($request_method = OPTIONS) { return 204; }
+        proxy_pass http://app;
+    }
+}
+`
+
 func TestRespond(t *testing.T) {
 	ok := policy.Reply{Status: 200, Header: headers.List{{Name: "Content-Type", Value: "application/json"}}}
 	tests := []struct {
@@ -102,6 +117,31 @@ func TestRespond(t *testing.T) {
 			method: "GET", url: "/", origin: "https://b.test", app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "https://b.test"}},
 		{desc: "return 403 without always: no headers", conf: "location / { if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin *; return 403; } }",
 			method: "OPTIONS", url: "/", origin: "http://a", app: ok, wantStatus: 403, want: map[string]string{"Access-Control-Allow-Origin": ""}},
+		// ngx_http_parse_request_line: a method is capital letters, "_"
+		// and "-"; checked against nginx 1.22.1 (e2e/probe TestNginxModel).
+		{desc: "fetch() sends patch in lower case: nginx answers 400 under the server level", conf: lowerConf, method: "patch", url: "http://h/api/x", origin: "http://a",
+			app: ok, wantStatus: 400, want: map[string]string{"Access-Control-Allow-Origin": "*", "X-Loc": ""}},
+		// ngx_http_core_module location: "If a location is defined by a
+		// prefix string that ends with the slash character, and requests
+		// are processed by one of proxy_pass, ..., then ... a permanent
+		// redirect with the code 301".
+		{desc: "a proxy_pass location ending in / redirects its path without the slash, before its if", conf: lowerConf, method: "OPTIONS", url: "http://h/api?q=1", origin: "http://a",
+			app: ok, wantStatus: 301, want: map[string]string{"Location": "http://h/api/?q=1", "X-Loc": "api", "Access-Control-Allow-Origin": ""}},
+		{desc: "the redirect wins over a matching regex location", conf: lowerConf, method: "GET", url: "http://h/api", origin: "http://a",
+			app: ok, wantStatus: 301, want: map[string]string{"X-Loc": "api"}},
+		{desc: "the same location's if answers a preflight with the slash", conf: lowerConf, method: "OPTIONS", url: "http://h/api/", origin: "http://a",
+			app: ok, wantStatus: 204, want: map[string]string{"X-Loc": "api"}},
+		// ngx_http_static_module answers 405 to other methods than GET,
+		// HEAD and POST; a path no location matches is served by the
+		// server level (its add_header).
+		{desc: "no location matches: the server level serves files, OPTIONS gets 405", conf: lowerConf, method: "OPTIONS", url: "http://h/other", origin: "http://a",
+			app: ok, wantStatus: 405, want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "no location matches: GET gets the files' answer", conf: lowerConf, method: "GET", url: "http://h/other", origin: "http://a",
+			app: policy.Reply{Status: 404}, wantStatus: 404, want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "a snippet that shows no content handler leaves OPTIONS to the application", conf: "add_header Access-Control-Allow-Origin * always;", method: "OPTIONS", url: "/x", origin: "http://a",
+			app: ok, wantStatus: 200, want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "the URI is normalised before locations are chosen", conf: lowerConf, method: "GET", url: "http://h/x/../api//%61", origin: "http://a",
+			app: ok, wantStatus: 200, want: map[string]string{"X-Loc": "api"}},
 	}
 	for _, tc := range tests {
 		ev, err := (&nginx.Format{}).Parse(tc.conf)

@@ -1,0 +1,215 @@
+package probe_test
+
+import (
+	"fmt"
+	"math/rand"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/e2e/internal/nginxtest"
+	"github.com/whycors/whycors/e2e/internal/proxytest"
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// nginxCorners are the documented corners of location selection
+// (https://nginx.org/en/docs/http/ngx_http_core_module.html#location),
+// each checked by hand against nginx 1.22.1 before it was written here:
+//
+//   - /k/p/ passes to the upstream: "/k/p" is redirected with 301 to
+//     "/k/p/" (query kept), under /k/p/'s add_header, before its if runs;
+//   - the redirect wins over a regex matching "/k/v" and over the
+//     shorter prefix "/k/", but an exact "= /k/w" and a prefix "/k/y"
+//     naming the path itself win over it;
+//   - /k/n/ holds nested locations: /k/n/a/ (redirect from "/k/n/a",
+//     add_header inherited from /k/n/) and a nested regex;
+//   - /k/s/ serves files: 405 to any method but GET, HEAD and POST;
+//   - a path no location matches is served by the server level.
+const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; }
+    location /k/p/ {
+      if ($request_method = OPTIONS) { return 204; }
+      add_header X-Loc kp always;
+      add_header Access-Control-Allow-Origin "https://app.test" always;
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
+    location ~ ^/k/v { add_header X-Loc kv-re always; return 207; }
+    location /k/v/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+    location = /k/w { add_header X-Loc kw-exact always; return 208; }
+    location /k/w/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /k/y { add_header X-Loc ky always; return 209; }
+    location /k/y/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /k/n/ {
+      add_header X-Loc kn always;
+      location /k/n/a/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+      location ~ \.x$ { return 201; }
+    }
+    location /k/s/ { add_header X-Loc ks always; }
+`
+
+var nginxCornerRequests = []string{
+	"GET /k/p", "GET /k/p?x=1", "OPTIONS /k/p", "OPTIONS /k/p/", "GET /k/p/a", "GET /k/v", "GET /k/v/", "GET /k/w", "GET /k/y",
+	"GET /k/n/a", "GET /k/n/a/b.x", "GET /k/n/b.x", "OPTIONS /k/s/", "POST /k/s/x", "DELETE /k/s/x", "GET /nowhere", "OPTIONS /nowhere",
+	"patch /k/p/", "get /k/", "Patch /k/", "PATCH /k/", "options /k/p/", "GET /k/p/../w", "GET /k//p/", "GET /k/%70/",
+}
+
+// genLocations writes n generated locations under /g (prefix, exact,
+// ^~, regex, nested), each with its own content and add_header lines.
+func genLocations(r *rand.Rand, n int) string {
+	var b strings.Builder
+	seen := map[string]bool{}
+	segs := []string{"a", "b", "ab"}
+	gpath := func() string {
+		p := "/g"
+		for k := r.Intn(3); k > 0; k-- {
+			p += "/" + proxytest.Pick(r, segs...)
+		}
+		if r.Intn(2) == 0 {
+			p += "/"
+		}
+		return p
+	}
+	body := func(id string, ind string) {
+		if r.Intn(5) != 0 {
+			fmt.Fprintf(&b, "%sadd_header X-Loc %s always;\n", ind, id)
+		}
+		if r.Intn(2) == 0 {
+			fmt.Fprintf(&b, "%sadd_header Access-Control-Allow-Origin %s%s;\n", ind, proxytest.Pick(r, "$http_origin", "\"*\"", "https://app.test"), proxytest.Pick(r, "", " always"))
+		}
+		if r.Intn(3) == 0 {
+			fmt.Fprintf(&b, "%sif ($request_method = OPTIONS) { return 204; }\n", ind)
+		}
+		switch r.Intn(3) {
+		case 0:
+			fmt.Fprintf(&b, "%sproxy_pass http://127.0.0.1:{{upstream}};\n", ind)
+		case 1:
+			fmt.Fprintf(&b, "%sreturn %s;\n", ind, proxytest.Pick(r, "200", "204", "404", "500"))
+		}
+	}
+	for i := 0; i < n; i++ {
+		mod := proxytest.Pick(r, "", "", "=", "^~", "~", "~*")
+		path := gpath()
+		if mod == "~" || mod == "~*" {
+			path = proxytest.Pick(r, `^/g/a`, `^/g/.*\.x$`, `\.JPG$`, `^/g/b/`, `^/g/ab?/?$`)
+		}
+		key := mod + " " + path
+		if mod == "^~" {
+			key = " " + path
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		id := "g" + strconv.Itoa(i)
+		fmt.Fprintf(&b, "    location %s {\n", strings.TrimSpace(mod+" "+path))
+		body(id, "      ")
+		if (mod == "" || mod == "^~") && r.Intn(3) == 0 {
+			nested := path + proxytest.Pick(r, "a/", "b", "/a/")
+			if !strings.HasSuffix(path, "/") && strings.HasPrefix(nested, path+"/") {
+				nested = path + "/a/"
+			}
+			fmt.Fprintf(&b, "      location %s {\n", strings.ReplaceAll(nested, "//", "/"))
+			body(id+"n", "        ")
+			b.WriteString("      }\n")
+		}
+		b.WriteString("    }\n")
+	}
+	return b.String()
+}
+
+func genRequest(r *rand.Rand) string {
+	p := "/g"
+	for k := r.Intn(4); k > 0; k-- {
+		p += "/" + proxytest.Pick(r, "a", "b", "ab", "A", "c")
+	}
+	switch r.Intn(6) {
+	case 0:
+		p += "/"
+	case 1:
+		p += proxytest.Pick(r, ".x", ".jpg", ".JPG")
+	case 2:
+		p += proxytest.Pick(r, "//a", "/./b/", "/../ab/", "/%61/")
+	}
+	if r.Intn(8) == 0 {
+		p += "?q=1"
+	}
+	m := proxytest.Pick(r, "GET", "GET", "POST", "PUT", "DELETE", "OPTIONS", "OPTIONS", "PATCH", "patch", "options")
+	return m + " " + p
+}
+
+// TestNginxModel compares engine/formats/nginx with Debian's nginx on
+// one server with many locations: the corners above and generated
+// locations, seeded, with generated requests (lower-case methods as
+// fetch() sends "patch", paths to normalise, paths no location matches).
+// Every reply's status, Access-Control-*, Vary, Location and X-Loc (which
+// location's add_header applied) must be the model's.
+func TestNginxModel(t *testing.T) {
+	upstream := proxytest.Upstream(t)
+	seed := proxytest.Seed(20261203)
+	rnd := rand.New(rand.NewSource(seed))
+	server := "  server {\n    listen 127.0.0.1:{{port}};\n    root {{prefix}}/no-such-dir;\n" +
+		"    add_header X-Loc server always;\n    add_header Vary Origin;\n" +
+		nginxCorners + genLocations(rnd, 40) + "  }\n"
+	conf := strings.ReplaceAll(server, "{{upstream}}", strconv.Itoa(upstream))
+	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{prefix}}", "/srv").Replace(conf))
+	if err != nil {
+		t.Fatalf("the reader rejects the generated server: %v\n%s", err, conf)
+	}
+	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", nil)
+	host := "127.0.0.1:" + strconv.Itoa(port)
+	reqs := append([]string(nil), nginxCornerRequests...)
+	for len(reqs) < 320 {
+		reqs = append(reqs, genRequest(rnd))
+	}
+	fails := 0
+	seen := map[int]int{}
+	for _, line := range reqs {
+		method, path, _ := strings.Cut(line, " ")
+		req := policy.Request{Method: method, URL: path}
+		if rnd.Intn(5) != 0 {
+			req.Header.Add("Origin", proxytest.Pick(rnd, proxytest.Origins...))
+		}
+		up := proxytest.Pick(rnd, "200 none", "500 none", "200 star", "404 echo")
+		status, h := proxytest.Send(t, port, host, req, up)
+		seen[status]++
+		full := req
+		full.URL = "http://" + host + path
+		app := policy.Reply{Status: 404, Header: headers.List{}}
+		if model.Passes(full) {
+			origin, _ := req.Header.Get("Origin")
+			app = proxytest.Reply(up, origin)
+		}
+		got := model.Respond(full, app)
+		real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header))
+		if real != modelled {
+			fails++
+			if fails <= 10 {
+				t.Errorf("%s (upstream %s, Origin %v)\nnginx: %s\nmodel: %s\ntrace: %s", line, up, req.Header, real, modelled, got.Text())
+			}
+		}
+	}
+	t.Logf("%d requests, %d differ, seed %d; statuses %v", len(reqs), fails, seed, seen)
+	if fails > 0 && testing.Verbose() {
+		t.Logf("server:\n%s", conf)
+	}
+}
+
+// nginxSummary is the status and every Access-Control-*, Vary, Location
+// and X-Loc line.
+func nginxSummary(status int, h http.Header) string {
+	var keys []string
+	for k := range h {
+		if strings.HasPrefix(k, "Access-Control-") || k == "Vary" || k == "Location" || k == "X-Loc" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	s := strconv.Itoa(status)
+	for _, k := range keys {
+		s += fmt.Sprintf(" %s=%q", k, h[k])
+	}
+	return s
+}
