@@ -1,0 +1,126 @@
+// Package netlify is the differential test of the netlify format's reader
+// against @netlify/headers-parser (package.json in this folder, pinned):
+// a seeded generator writes _headers files and netlify.toml files, one
+// Node process (parse.mjs) parses them all with the real package, and the
+// rules (paths, header names and values, which request paths each rule's
+// pattern matches) and whether each file is refused are compared with
+// engine/formats/netlify.
+//
+// The package covers parsing, and the pattern its forRegExp gives each
+// path (what Netlify's CLI matches with); how the CDN combines several
+// matching rules and answers OPTIONS follows Netlify's documentation.
+//
+// Without node_modules here the test skips, unless WHYCORS_REQUIRE_BROWSER
+// is set: then it runs `npm ci` in this folder first.
+package netlify
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/e2e/internal/npmtest"
+	"github.com/whycors/whycors/engine/formats/netlify"
+)
+
+// recorded are the versions the reader was checked against.
+var recorded = map[string]string{"@netlify/headers-parser": "7.3.0", "@iarna/toml": "2.2.5"}
+
+type tcase struct {
+	Kind  string   `json:"kind"` // "headers" or "toml"
+	Text  string   `json:"text"`
+	Paths []string `json:"paths"`
+	desc  string
+}
+
+type result struct {
+	Rules []struct {
+		For     string            `json:"for"`
+		Values  map[string]string `json:"values"`
+		Matches []bool            `json:"matches"`
+	} `json:"rules"`
+	Errors []string `json:"errors"`
+}
+
+// TestParserAgrees parses every generated and documented case with the
+// real parser, once, and compares.
+func TestParserAgrees(t *testing.T) {
+	npmtest.Ensure(t, ".", "e2e/netlify")
+	cases := append(corners(), generate(rand.New(rand.NewSource(17)), 300)...)
+	file := filepath.Join(t.TempDir(), "cases.json")
+	b, _ := json.Marshal(cases)
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", "parse.mjs", file)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("parse.mjs: %v\n%s", err, stderr.String())
+	}
+	var got struct {
+		Versions map[string]string `json:"versions"`
+		Results  []result          `json:"results"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || len(got.Results) != len(cases) {
+		t.Fatalf("parse.mjs answered %d results for %d cases: %v", len(got.Results), len(cases), err)
+	}
+	for n, v := range recorded {
+		if got.Versions[n] != v {
+			t.Errorf("%s is %s, the reader was checked against %s", n, got.Versions[n], v)
+		}
+	}
+	refused, agreed := 0, 0
+	for i, c := range cases {
+		want := got.Results[i]
+		var cfg *netlify.Config
+		if c.Kind == "toml" {
+			cfg, err = netlify.ParseTOML(c.Text)
+		} else {
+			cfg, err = netlify.ParseHeaders(c.Text)
+		}
+		if (err != nil) != (len(want.Errors) > 0) {
+			t.Errorf("case %d (%s): refused by the reader: %v; by the parser: %q\n%s", i, c.desc, err, want.Errors, c.Text)
+			continue
+		}
+		if err != nil {
+			refused++
+		}
+		if len(cfg.Rules) != len(want.Rules) {
+			t.Errorf("case %d (%s): %d rules, the parser has %d\nreader: %+v (%v)\nparser: %+v %q\n%s", i, c.desc, len(cfg.Rules), len(want.Rules), cfg.Rules, err, want.Rules, want.Errors, c.Text)
+			continue
+		}
+		ok := true
+		for j, r := range cfg.Rules {
+			w := want.Rules[j]
+			vals := map[string]string{}
+			for _, h := range r.Values {
+				vals[h.Name] = h.Value
+			}
+			if r.For != w.For || !reflect.DeepEqual(vals, w.Values) {
+				t.Errorf("case %d (%s) rule %d: reader %q %q, parser %q %q\n%s", i, c.desc, j, r.For, vals, w.For, w.Values, c.Text)
+				ok = false
+			}
+			for k, p := range c.Paths {
+				if r.Matches(p) != w.Matches[k] {
+					t.Errorf("case %d (%s) rule %q, path %q: reader matches %v, the parser's forRegExp %v", i, c.desc, r.For, p, r.Matches(p), w.Matches[k])
+					ok = false
+				}
+			}
+		}
+		if ok {
+			agreed++
+		}
+	}
+	t.Logf("%d cases (%d refused by both), %d agree; %s", len(cases), refused, agreed, fmt.Sprint(got.Versions))
+	if refused == 0 || refused == len(cases) {
+		t.Errorf("the cases should hold both accepted and refused files: %d of %d refused", refused, len(cases))
+	}
+}

@@ -1,0 +1,173 @@
+package netlify
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// How a request is served, the decision's Args[0].
+const (
+	servedStatic   = "static"   // a file Netlify serves: custom headers apply
+	servedProxy    = "proxy"    // a 200 rewrite to another site: not applied
+	servedFunction = "function" // /.netlify/functions/...: not applied
+	servedRedirect = "redirect" // a 3xx redirect answers
+)
+
+// The cases of the notes (words).
+const (
+	caseSet      = "set"      // a matching rule's header; Args: path, name, value
+	caseReplaced = "replaced" // set, replacing an earlier rule's value; Args[3] the old
+	caseNoMatch  = "no-match" // the rule's path does not match; Args: path, request path
+	caseSkipped  = "skipped"  // matches, but the reply is not a served file; Args[0] path, [1] how
+	caseDecision = "decision"
+)
+
+// isFunction reports whether a path or a rewrite target is a Netlify
+// function's.
+func isFunction(p string) bool {
+	return strings.HasPrefix(p, "/.netlify/functions/") || strings.HasPrefix(p, "/.netlify/edge-functions/") || strings.HasPrefix(p, "/.netlify/builders/")
+}
+
+// route says how Netlify serves path: a redirect rule that applies (the
+// first that matches, forced or with no file at the path, as app's 404
+// says), else a function path, else the file.
+func (c *Config) route(path string, fileExists bool) (string, *Redirect) {
+	for i := range c.Redirects {
+		r := &c.Redirects[i]
+		if !r.re.match(path) {
+			continue
+		}
+		if fileExists && !r.Force {
+			continue // shadowing: a file at the path wins over an unforced rule
+		}
+		switch {
+		case r.Status >= 300 && r.Status < 400:
+			return servedRedirect, r
+		case strings.HasPrefix(r.To, "http://") || strings.HasPrefix(r.To, "https://"):
+			return servedProxy, r
+		case isFunction(r.To):
+			return servedFunction, r
+		}
+		return servedStatic, r // a rewrite to another file of the site
+	}
+	if isFunction(path) {
+		return servedFunction, nil
+	}
+	return servedStatic, nil
+}
+
+// Respond answers req as Netlify does. app is what answers the path: the
+// file Netlify serves (its status: 200, or 404 when there is none, and
+// its headers), or the function's or proxied site's reply.
+//
+// A file gets every matching rule's headers, each replacing the file's
+// own field of that name and an earlier rule's (netlify-cli's
+// headersForPath: Object.assign of the matching rules' values, set on
+// the reply). Netlify answers OPTIONS for a file as for any method, its
+// docs say nothing else: app stands for that reply. A function's or
+// proxied reply goes out as it is (docs: Limitations). A redirect
+// answers its status with Location, without the custom headers.
+func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	p := requrl.Split(req).Path
+	how, redir := c.route(p, app.Status != 404)
+	d := policy.Note{Case: caseDecision, Args: [4]string{how, p}, N: app.Status}
+	if redir != nil {
+		d.M = redir.Line
+		d.Args[2] = redir.To
+	}
+	var rules []policy.Rule
+	var set headers.List
+	setBy := map[string]int{}
+	for i, r := range c.Rules {
+		rule := policy.Rule{Index: i, ID: r.For, Path: "line " + strconv.Itoa(r.Line), Source: source}
+		if !r.re.match(p) {
+			rule.Failed = "path"
+			rule.Note = policy.Note{Case: caseNoMatch, Args: [4]string{r.For, p}}
+			rules = append(rules, rule)
+			continue
+		}
+		if how != servedStatic {
+			rule.Failed = how
+			rule.Note = policy.Note{Case: caseSkipped, Args: [4]string{r.For, how}}
+			rules = append(rules, rule)
+			continue
+		}
+		for _, h := range r.Values {
+			n := policy.Note{Case: caseSet, Args: [4]string{r.For, h.Name, h.Value}, N: h.Line}
+			if old, ok := set.Get(h.Name); ok {
+				n.Case, n.Args[3], n.M = caseReplaced, old, setBy[strings.ToLower(h.Name)]
+			}
+			set.Set(h.Name, h.Value)
+			setBy[strings.ToLower(h.Name)] = r.Line
+			rules = append(rules, policy.Rule{Index: i, ID: h.Name, Path: "line " + strconv.Itoa(h.Line), Matched: true, Note: n, Source: source})
+		}
+	}
+	var reply policy.Reply
+	switch how {
+	case servedRedirect:
+		reply = policy.Reply{Status: redir.Status, Header: headers.List{{Name: "Location", Value: redir.To}}}
+		d.N = redir.Status
+	case servedProxy, servedFunction:
+		reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
+	default:
+		h := app.Header.Clone()
+		for _, f := range set {
+			h.Set(f.Name, f.Value)
+		}
+		reply = policy.Reply{Status: app.Status, Header: h, Body: app.Body}
+	}
+	return policy.Outcome{Reply: reply, Rules: rules, Decision: d, Words: words{}}
+}
+
+// words says Netlify's notes (policy.Words).
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	switch n.Case {
+	case caseSet:
+		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2]
+	case caseReplaced:
+		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + ", replacing " + strconv.Quote(n.Args[3]) + " from the rule at line " + strconv.Itoa(n.M) + " (Netlify's own implementation keeps the later rule's value)"
+	case caseNoMatch:
+		return "the path " + n.Args[0] + " does not match " + n.Args[1]
+	case caseSkipped:
+		return "the path " + n.Args[0] + " matches, but the reply is a " + servedWhat(n.Args[1]) + ": Netlify applies custom headers only to the files it serves"
+	}
+	return ""
+}
+
+func servedWhat(how string) string {
+	switch how {
+	case servedProxy:
+		return "proxied site's"
+	case servedFunction:
+		return "function's"
+	case servedRedirect:
+		return "redirect"
+	}
+	return how
+}
+
+func (words) Decision(n policy.Note) string {
+	if n.Case != caseDecision {
+		return ""
+	}
+	s := strconv.Itoa(n.N)
+	switch n.Args[0] {
+	case servedRedirect:
+		return "the redirect at line " + strconv.Itoa(n.M) + " answers " + n.Args[1] + " with " + s + " to " + n.Args[2] + ", without custom headers"
+	case servedProxy:
+		return "the rewrite at line " + strconv.Itoa(n.M) + " proxies " + n.Args[1] + " to " + n.Args[2] + ": its reply (" + s + ") goes out without Netlify's custom headers; the proxied site must send CORS headers itself"
+	case servedFunction:
+		return "a function answers " + n.Args[1] + " (" + s + "): Netlify's custom headers do not apply, the function must send CORS headers itself"
+	}
+	if n.N == 404 {
+		return "no file at " + n.Args[1] + ": Netlify answers 404, here with the matching rules' headers as for a file (its docs do not say)"
+	}
+	return "Netlify serves the file at " + n.Args[1] + " (" + s + ") with the headers of every rule whose path matches"
+}
