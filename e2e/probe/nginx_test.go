@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -197,19 +196,8 @@ func TestNginxModel(t *testing.T) {
 	}
 }
 
-// nginxSummary is the status and every Access-Control-*, Vary, Location
-// and X-Loc line.
+// nginxSummary is proxytest's summary (status, Access-Control-*, Vary)
+// with the Location and X-Loc lines.
 func nginxSummary(status int, h http.Header) string {
-	var keys []string
-	for k := range h {
-		if strings.HasPrefix(k, "Access-Control-") || k == "Vary" || k == "Location" || k == "X-Loc" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	s := strconv.Itoa(status)
-	for _, k := range keys {
-		s += fmt.Sprintf(" %s=%q", k, h[k])
-	}
-	return s
+	return proxytest.Summary(status, h) + fmt.Sprintf(" Location=%q X-Loc=%q", h["Location"], h["X-Loc"])
 }

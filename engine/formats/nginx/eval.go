@@ -1,6 +1,7 @@
 package nginx
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -300,16 +301,10 @@ func (c *Config) Passes(req policy.Request) bool {
 // (ngx_http_parse_complex_uri): %XX decoded, "." and ".." segments
 // resolved, runs of "/" merged (merge_slashes on).
 func normalize(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		if p[i] == '%' && i+2 < len(p) && isHex(p[i+1]) && isHex(p[i+2]) {
-			b.WriteByte(unhex(p[i+1])<<4 | unhex(p[i+2]))
-			i += 2
-			continue
-		}
-		b.WriteByte(p[i])
+	if d, err := url.PathUnescape(p); err == nil {
+		p = d
 	}
-	segs := strings.Split(b.String(), "/")
+	segs := strings.Split(p, "/")
 	var out []string
 	for i, seg := range segs {
 		last := i == len(segs)-1
@@ -330,20 +325,6 @@ func normalize(p string) string {
 		}
 	}
 	return "/" + strings.Join(out, "/")
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c >= 'a':
-		return c - 'a' + 10
-	}
-	return c - 'A' + 10
 }
 
 // Respond answers req as nginx would, with app as what the upstream or
