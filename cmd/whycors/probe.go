@@ -57,6 +57,8 @@ Examples:
   whycors probe https://api.example.com/items --origin https://app.example.com --json > probe.json
   whycors explain probe.json          # replay the saved replies, offline
   whycors probe http://api.test/x --origin http://app.test --resolve api.test:80:127.0.0.1
+  whycors probe --attack https://api.example.com/me --origin https://app.example.com
+      # the attacker's battery: see 'whycors probe --attack --help'
   echo '{"a":1}' | whycors probe https://api.example.com/items --origin https://app.example.com \
       --method POST -H 'Content-Type: application/json' --data @- --send
 
@@ -78,6 +80,14 @@ Flags:`
 
 // runProbe is the probe subcommand.
 func runProbe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--attack" || a == "-attack" || a == "--attack=true" || a == "-attack=true" {
+			return runAttack(args, stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("probe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	org := fs.String("origin", "", "the page's origin, e.g. https://app.example.com (required)")

@@ -251,3 +251,75 @@ func TestProbeRecordReplays(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeAttack runs `probe --attack` against a loopback server that
+// answers as an S3 rule with a subdomain wildcard: S3 echoes a matching
+// origin with Access-Control-Allow-Credentials: true
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html), so a
+// page on any host of example.com reads with cookies (medium: it needs a
+// foothold there), and nothing else is accepted. The exit codes are the
+// ones its help documents (0 nothing accepted, 1 accepted, 2 usage).
+func TestProbeAttack(t *testing.T) {
+	wide := `[{"AllowedOrigins": ["https://app.example.com", "https://*.example.com"], "AllowedMethods": ["GET"]}]`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := r.Header.Get("Origin")
+		if o == "https://app.example.com" || (strings.HasPrefix(o, "https://") && strings.HasSuffix(o, ".example.com")) {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			if r.Method == http.MethodOptions {
+				w.Header().Set("Access-Control-Allow-Methods", "GET")
+			}
+		}
+		w.Write([]byte(`{"me": "alice"}`))
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	pol := filepath.Join(dir, "cors.json")
+	os.WriteFile(pol, []byte(wide), 0o644)
+	list := filepath.Join(dir, "urls.txt")
+	os.WriteFile(list, []byte("# the API\n"+srv.URL+"/me\n\n"+srv.URL+"/other\n"), 0o644)
+
+	var out, errb bytes.Buffer
+	code := run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://app.example.com", "--policy", pol}, strings.NewReader(""), &out, &errb)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
+	}
+	for _, want := range []string{"MEDIUM prefix-host   https://evilapp.example.com", "MEDIUM subdomain     https://evil.app.example.com",
+		"fix (s3-json, verified)", `+[{"AllowedOrigins": ["https://app.example.com", "https://app.example.com"]`, "2 accepted (0 high, 2 medium, 0 low)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+
+	out.Reset()
+	code = run([]string{"probe", "--attack", "--urls", list, "--origin", "https://app.example.com", "--json", "--concurrency", "2"}, strings.NewReader(""), &out, &errb)
+	var got struct {
+		Results []struct {
+			URL      string
+			Findings []struct{ Kind, Severity string }
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || code != 1 {
+		t.Fatalf("exit %d, %v\n%s", code, err, out.String())
+	}
+	if len(got.Results) != 2 || got.Results[1].URL != srv.URL+"/other" || len(got.Results[0].Findings) != 2 || len(got.Results[1].Findings) != 2 {
+		t.Errorf("bulk results: %+v", got)
+	}
+
+	out.Reset()
+	code = run([]string{"probe", "--attack", "--urls", list, "--origin", "https://app.example.com", "--format", "sarif"}, strings.NewReader(""), &out, &errb)
+	if code != 1 || !strings.Contains(out.String(), `"ruleId": "cors-attack-subdomain"`) || !strings.Contains(out.String(), `"level": "warning"`) || !strings.Contains(out.String(), `"startLine": 4`) {
+		t.Errorf("sarif (exit %d):\n%s", code, out.String())
+	}
+
+	out.Reset()
+	if code := run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://www.example.org"}, strings.NewReader(""), &out, &errb); code != 0 {
+		t.Errorf("a trusted origin the server does not know: exit %d, want 0 (the server trusts no origin derived from it)\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "refused too; check --origin") {
+		t.Errorf("no hint that --origin is refused:\n%s", out.String())
+	}
+	if code := run([]string{"probe", "--attack", srv.URL, "--urls", list}, strings.NewReader(""), &out, &errb); code != 2 {
+		t.Errorf("URL and --urls: exit %d, want 2", code)
+	}
+}

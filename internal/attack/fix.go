@@ -3,6 +3,7 @@ package attack
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
@@ -103,7 +104,11 @@ func narrow(fm policy.Format, text, trusted, attacker string, allowed func(text,
 		for _, r := range cfg.Rules {
 			for j, v := range r.Origins {
 				key := strconv.Itoa(r.Index) + "\x00" + v.Text
-				if v.Text == trusted || tried[key] || !(r.Regex[j] || (portable.Rule{Origins: []string{v.Text}}).MatchOrigin(attacker)) {
+				// An entry may accept the attacker when it is a pattern (in
+				// the platform's own syntax: the engine's verdict on the
+				// edited text decides) or the attacker's origin itself.
+				pattern := r.Regex[j] || strings.Contains(v.Text, "*") || (portable.Rule{Origins: []string{v.Text}}).MatchOrigin(attacker)
+				if v.Text == trusted || tried[key] || !pattern {
 					continue
 				}
 				tried[key] = true
@@ -119,7 +124,14 @@ func narrow(fm policy.Format, text, trusted, attacker string, allowed func(text,
 				if v.Pos.Line > 0 {
 					where += " (line " + strconv.Itoa(v.Pos.Line) + ")"
 				}
-				steps = append(steps, where+": replace the origin "+strconv.Quote(v.Text)+" by "+strconv.Quote(trusted))
+				step := where + ": replace the origin " + strconv.Quote(v.Text) + " by " + strconv.Quote(trusted)
+				for _, w := range r.Origins {
+					if w.Text == trusted {
+						step += " (the rule has it already: deleting the entry does the same)"
+						break
+					}
+				}
+				steps = append(steps, step)
 				break
 			}
 			if edited {
