@@ -1,0 +1,186 @@
+package hosting
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/whycors/whycors/engine/formats/firebase"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// The pieces of the generated firebase.json (firebase.google.com/docs/hosting/full-config#headers):
+// globs in minimatch's syntax (superstatic 9.2.0 matches "source" with
+// minimatch 6.2), RE2 regexes, and the served files.
+var (
+	fbGlobs = []string{
+		"**", "/api/**", "api/**", "/api/*", "**/*.json", "**/*.@(woff2|ttf)", "/fonts/**", "*.html",
+		"/index.html", "/api/{v1,v2}/**", "/api/v[0-9]/*", "**/.well-known/**", "/.well-known/*", "/docs/*.md",
+		"!/api/**", "/a/**/c.txt", "/a/*/c.txt", "/**/b.png", "/api/data.json", "/API/**", "/img/?.png",
+		"/api/**/*.json", "**/*", "/a/**", "/*/x.txt", "/*/*", "/?well-known/**", "/api/+(v1|v2)/*.json", "/{a,img}/**", "/api",
+	}
+	fbRegexes = []string{"^/api/.*$", "\\.json$", "^/fonts/", "/v1/", "^/(img|a)/", "^/$", "data"}
+	fbKeys    = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Vary", "access-control-allow-origin"}
+	fbValues  = []string{"*", "https://app.test", "https://other.test", "GET, POST, OPTIONS", "Content-Type, Authorization", "true", "600", "Origin", "Accept-Encoding"}
+	fbFiles   = []string{"index.html", "api/data.json", "api/v1/x.json", "api/v2/y.json", "fonts/a.woff2", ".well-known/x.txt", "docs/a.md", "img/b.png", "a/b/c.txt", "a/c.txt"}
+	fbPaths   = []string{"/", "/index.html", "/api/data.json", "/api/v1/x.json", "/api/v2/y.json", "/fonts/a.woff2", "/.well-known/x.txt", "/docs/a.md", "/img/b.png", "/a/b/c.txt", "/a/c.txt", "/api/missing", "/api/data.json/", "/nothing", "/API/data.json", "/a//b/c.txt"}
+	fbMethods = []string{"GET", "GET", "HEAD", "OPTIONS", "OPTIONS", "POST", "PUT", "DELETE"}
+	fbOrigins = []string{"https://app.test", "https://other.test", "null", ""}
+)
+
+// corsOrVary are the fields compared besides the status.
+func corsOrVary(n string) bool {
+	n = strings.ToLower(n)
+	return strings.HasPrefix(n, "access-control-") || n == "vary"
+}
+
+// TestFirebaseSuperstatic: superstatic 9.2.0 serves a generated
+// firebase.json of 40 header entries over 10 files, and 260 seeded
+// requests (paths, methods with OPTIONS, origins) get the status, every
+// Access-Control-* header and Vary that the format predicts, with the
+// file (200) or superstatic's 404 as the application's reply.
+func TestFirebaseSuperstatic(t *testing.T) {
+	needModules(t)
+	start := time.Now()
+	rng := rand.New(rand.NewSource(17))
+	var entries []any
+	for i := 0; i < 40; i++ {
+		var hs []any
+		for m := 1 + rng.Intn(3); m > 0; m-- {
+			hs = append(hs, map[string]any{"key": fbKeys[rng.Intn(len(fbKeys))], "value": fbValues[rng.Intn(len(fbValues))]})
+		}
+		e := map[string]any{"headers": hs}
+		switch r := rng.Intn(10); {
+		case r < 7:
+			e["source"] = fbGlobs[rng.Intn(len(fbGlobs))]
+		case r < 9:
+			e["regex"] = fbRegexes[rng.Intn(len(fbRegexes))]
+		default:
+			e["glob"] = fbGlobs[rng.Intn(len(fbGlobs))]
+		}
+		entries = append(entries, e)
+	}
+	hosting := map[string]any{"public": ".", "headers": entries}
+	text, _ := json.MarshalIndent(map[string]any{"hosting": hosting}, "", "  ")
+	c, err := firebase.Parse(string(text))
+	if err != nil {
+		t.Fatalf("generated firebase.json: %v\n%s", err, text)
+	}
+	dir := t.TempDir()
+	pub := filepath.Join(dir, "public")
+	for _, f := range fbFiles {
+		p := filepath.Join(pub, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("file "+f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfgFile := filepath.Join(dir, "hosting.json")
+	b, _ := json.Marshal(hosting)
+	if err := os.WriteFile(cfgFile, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := startSuperstatic(t, cfgFile, pub)
+	client := &http.Client{Timeout: 5 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	served := map[string]bool{"/": true}
+	for _, f := range fbFiles {
+		served["/"+f] = true
+	}
+	n := 0
+	for i := 0; i < 260; i++ {
+		path := fbPaths[rng.Intn(len(fbPaths))]
+		method := fbMethods[rng.Intn(len(fbMethods))]
+		origin := fbOrigins[rng.Intn(len(fbOrigins))]
+		req, _ := http.NewRequest(method, base+path, nil)
+		var hl headers.List
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+			hl.Add("Origin", origin)
+		}
+		if method == "OPTIONS" {
+			req.Header.Set("Access-Control-Request-Method", "PUT")
+			hl.Add("Access-Control-Request-Method", "PUT")
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		var got headers.List
+		for k, vs := range resp.Header {
+			for _, v := range vs {
+				got.Add(k, v)
+			}
+		}
+		app := policy.Reply{Status: 404}
+		if served[strings.ReplaceAll(path, "//", "/")] {
+			app.Status = 200
+		}
+		out := c.Respond(policy.Request{Method: method, URL: "https://site.test" + path, Header: hl}, app)
+		g, w := lines(got, corsOrVary), lines(out.Reply.Header, corsOrVary)
+		if resp.StatusCode != out.Reply.Status || !slices.Equal(g, w) {
+			t.Errorf("%s %s (Origin %q): superstatic %d %q, format %d %q", method, path, origin, resp.StatusCode, g, out.Reply.Status, w)
+		}
+		n++
+	}
+	t.Logf("%d requests compared in %s", n, time.Since(start).Round(time.Millisecond))
+	if t.Failed() {
+		t.Logf("firebase.json:\n%s", text)
+	}
+}
+
+// startSuperstatic runs serve.mjs once and returns its base URL.
+func startSuperstatic(t *testing.T, cfg, pub string) string {
+	t.Helper()
+	cmd := exec.Command("node", "serve.mjs", cfg, pub)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line := make(chan string, 1)
+	go func() {
+		s := bufio.NewScanner(out)
+		if s.Scan() {
+			line <- s.Text()
+		}
+		close(line)
+	}()
+	var first string
+	select {
+	case first = <-line:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("serve.mjs did not start in 20 s: %s", stderr.String())
+	}
+	var info struct {
+		Port     int               `json:"port"`
+		Versions map[string]string `json:"versions"`
+	}
+	if err := json.Unmarshal([]byte(first), &info); err != nil || info.Port == 0 {
+		t.Fatalf("serve.mjs: %q %v: %s", first, err, stderr.String())
+	}
+	t.Logf("superstatic %s, minimatch %s, re2 %s", info.Versions["superstatic"], info.Versions["minimatch"], info.Versions["re2"])
+	if info.Versions["superstatic"] != "9.2.0" || info.Versions["minimatch"] != "6.2.3" {
+		t.Errorf("superstatic %s with minimatch %s here, the format models 9.2.0 with 6.2.3", info.Versions["superstatic"], info.Versions["minimatch"])
+	}
+	return fmt.Sprintf("http://127.0.0.1:%d", info.Port)
+}

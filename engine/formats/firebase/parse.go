@@ -1,0 +1,164 @@
+package firebase
+
+import (
+	"regexp"
+
+	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
+	"github.com/whycors/whycors/engine/internal/jsontext"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// Config is a read firebase.json: its sites.
+type Config struct {
+	Sites []Site
+	doc   *hosthdr.Doc
+}
+
+// Site is one element of "hosting".
+type Site struct {
+	Name    string // "site" or "target", "" when none
+	Path    string
+	Entries []Entry
+}
+
+// Entry is one element of a site's "headers".
+type Entry struct {
+	Pattern string // as written
+	Kind    string // "source", "glob" or "regex"
+	Path    string
+	Line    int
+	Headers []hosthdr.Header
+	glob    *glob
+	re      *regexp.Regexp
+	obj     *jsontext.Value
+	arr     *jsontext.Value
+}
+
+// Parse reads text, listing every fault with its position.
+func Parse(text string) (*Config, error) {
+	d, perr := hosthdr.Parse(text)
+	if perr != nil {
+		return nil, policy.Errors{perr}
+	}
+	root := d.Root
+	if root.Kind != jsontext.Object {
+		return nil, policy.Errors{d.Err(root, "$", "want a JSON object (firebase.json), got "+root.Kind.String())}
+	}
+	hv, ok := root.Get("hosting")
+	if !ok {
+		return nil, policy.Errors{d.Err(root, "$", "no \"hosting\": a firebase.json sets Hosting's headers under \"hosting\"")}
+	}
+	var sites []*jsontext.Value
+	var paths []string
+	switch hv.Kind {
+	case jsontext.Object:
+		sites, paths = []*jsontext.Value{hv}, []string{"$.hosting"}
+	case jsontext.Array:
+		for i, s := range hv.Items {
+			sites = append(sites, s)
+			paths = append(paths, jsontext.Index("$.hosting", i))
+		}
+	default:
+		return nil, policy.Errors{d.Err(hv, "$.hosting", "want an object or an array of sites, got "+hv.Kind.String())}
+	}
+	var errs policy.Errors
+	c := &Config{doc: d}
+	for k, sv := range sites {
+		p := paths[k]
+		if sv.Kind != jsontext.Object {
+			errs = append(errs, d.Err(sv, p, "want a site object, got "+sv.Kind.String()))
+			continue
+		}
+		s := Site{Path: p}
+		for _, n := range []string{"site", "target"} {
+			if v, ok := sv.Get(n); ok {
+				if v.Kind != jsontext.String {
+					errs = append(errs, d.Err(v, p+"."+n, "want a string, got "+v.Kind.String()))
+				} else if s.Name == "" {
+					s.Name = v.Str
+				}
+			}
+		}
+		if hs, ok := sv.Get("headers"); ok {
+			s.Entries = entries(d, hs, p+".headers", &errs)
+		}
+		c.Sites = append(c.Sites, s)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+func entries(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors) []Entry {
+	if v.Kind != jsontext.Array {
+		*errs = append(*errs, d.Err(v, path, "want an array of header entries, got "+v.Kind.String()))
+		return nil
+	}
+	var out []Entry
+	for i, it := range v.Items {
+		p := jsontext.Index(path, i)
+		if it.Kind != jsontext.Object {
+			*errs = append(*errs, d.Err(it, p, "want a header entry object, got "+it.Kind.String()))
+			continue
+		}
+		e := Entry{Path: p, obj: it}
+		e.Line, _ = policy.LineCol(d.Text, it.Off)
+		d.Unknown(it, p, []string{"source", "glob", "regex", "headers"}, "a header entry", errs)
+		good := true
+		var kinds []string
+		for _, k := range []string{"source", "glob", "regex"} {
+			pv, ok := it.Get(k)
+			if !ok {
+				continue
+			}
+			kinds = append(kinds, k)
+			if pv.Kind != jsontext.String {
+				*errs = append(*errs, d.Err(pv, p+"."+k, "want a string, got "+pv.Kind.String()))
+				good = false
+				continue
+			}
+			e.Kind, e.Pattern = k, pv.Str
+			if k == "regex" {
+				re, err := regexp.Compile(pv.Str)
+				if err != nil {
+					*errs = append(*errs, d.Err(pv, p+".regex", "the regex \""+pv.Str+"\" is not an RE2 regular expression (Firebase Hosting reads RE2): "+err.Error()))
+					good = false
+				}
+				e.re = re
+				continue
+			}
+			src := pv.Str
+			if k == "source" {
+				src = slash(src)
+			}
+			g, msg := compileGlob(src)
+			if msg != "" {
+				*errs = append(*errs, d.Err(pv, p+"."+k, "the glob \""+pv.Str+"\": "+msg))
+				good = false
+			}
+			e.glob = g
+		}
+		switch {
+		case len(kinds) == 0:
+			*errs = append(*errs, d.Err(it, p, "a header entry needs \"source\" (a glob) or \"regex\""))
+			good = false
+		case len(kinds) > 1:
+			*errs = append(*errs, d.Err(it, p, "a header entry has one of \"source\", \"glob\" and \"regex\", not several"))
+			good = false
+		}
+		if av, ok := it.Get("headers"); ok {
+			n := len(*errs)
+			e.Headers = d.Headers(av, p+".headers", errs)
+			e.arr = av
+			good = good && len(*errs) == n
+		} else {
+			*errs = append(*errs, d.Err(it, p, "a header entry needs \"headers\""))
+			good = false
+		}
+		if good {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package firebase
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// matches reports whether e applies to path (already normalized).
+func (e *Entry) matches(path string) bool {
+	if e.re != nil {
+		return e.re.MatchString(path)
+	}
+	return e.glob != nil && e.glob.match(path)
+}
+
+// site chooses the site serving host: the one named by SITE.web.app or
+// SITE.firebaseapp.com, else the first.
+func (c *Config) site(host string) (*Site, bool) {
+	if len(c.Sites) == 0 {
+		return nil, false
+	}
+	name, _, _ := strings.Cut(host, ".")
+	for i := range c.Sites {
+		s := &c.Sites[i]
+		if s.Name != "" && s.Name == name && (strings.HasSuffix(host, ".web.app") || strings.HasSuffix(host, ".firebaseapp.com")) {
+			return s, true
+		}
+	}
+	return &c.Sites[0], false
+}
+
+// Set returns the headers the matching entries set for req, each field
+// from the last entry that set it, and the trace.
+func (c *Config) Set(req policy.Request) (hosthdr.Set, []policy.Rule, *Site) {
+	p := requrl.Split(req)
+	s, _ := c.site(p.Host)
+	var set hosthdr.Set
+	if s == nil {
+		return set, nil, nil
+	}
+	set, rules := s.set(normalize(p.Path))
+	return set, rules, s
+}
+
+// set is the headers s's entries set for a normalized path.
+func (s *Site) set(path string) (hosthdr.Set, []policy.Rule) {
+	var set hosthdr.Set
+	var rules []policy.Rule
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		r := policy.Rule{Index: i, ID: e.Pattern, Path: e.Path, Source: source}
+		if !e.matches(path) {
+			r.Failed = e.Kind
+			r.Note = policy.Note{Case: caseSkip, Args: [4]string{e.Kind, e.Pattern, path}, M: e.Line}
+			rules = append(rules, r)
+			continue
+		}
+		r.Matched = true
+		r.Note = policy.Note{Case: caseApply, Args: [4]string{e.Kind, e.Pattern, path}, N: len(e.Headers), M: e.Line}
+		rules = append(rules, r)
+		for _, h := range e.Headers {
+			set.Put(i, h)
+		}
+	}
+	return set, rules
+}
+
+// errorPage is the page superstatic serves for a missing file (its
+// config.errorPage default).
+const errorPage = "/404.html"
+
+// Respond answers req as Firebase Hosting serving app (the file, or its
+// 404 when app's status is 404): the matching entries' headers replace the
+// reply's own of the same name; the status is the file's, OPTIONS too. A
+// 404 also gets the headers of the entries matching /404.html, under the
+// path's own (superstatic's missing middleware sets those too, and its
+// listener runs first).
+func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	set, rules, s := c.Set(req)
+	if app.Status == 404 && s != nil {
+		page, more := s.set(errorPage)
+		for _, f := range set.Fields {
+			page.Put(f.Entry, f.H)
+		}
+		set = page
+		for _, r := range more {
+			if r.Matched {
+				r.Note.Case = caseErrorPage
+				rules = append(rules, r)
+			}
+		}
+	}
+	h, _ := set.Merge(app.Header, false)
+	d := policy.Note{Case: caseDecision, N: app.Status}
+	if s != nil {
+		d.Args[1] = s.Name
+	}
+	for _, r := range rules {
+		if r.Matched {
+			d.M++
+		}
+	}
+	if req.Method == "OPTIONS" {
+		d.Args[0] = "options"
+	}
+	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: h, Body: app.Body}, Rules: rules, Decision: d, Words: words{}}
+}
+
+const (
+	caseSkip  = "skip"
+	caseApply = "apply"
+	// caseErrorPage: an entry matching /404.html, on a 404.
+	caseErrorPage = "error-page"
+	caseDecision  = "decision"
+)
+
+type words struct{}
+
+func (words) Rule(r policy.Rule) string {
+	n := r.Note
+	what := "the " + n.Args[0] + " " + strconv.Quote(n.Args[1]) + " (line " + strconv.Itoa(n.M) + ")"
+	switch n.Case {
+	case caseSkip:
+		return what + " does not match the path " + n.Args[2]
+	case caseApply:
+		return what + " matches " + n.Args[2] + ": its " + strconv.Itoa(n.N) + " header(s) are set, replacing any earlier entry's or the file's own"
+	case caseErrorPage:
+		return what + " matches the 404 page " + n.Args[2] + ": its header(s) go on the 404 too, under the request path's own"
+	}
+	return ""
+}
+
+func (words) Decision(n policy.Note) string {
+	if n.Case != caseDecision {
+		return ""
+	}
+	s := strconv.Itoa(n.M) + " header entr(ies) matched"
+	if n.Args[1] != "" {
+		s += " in the site " + n.Args[1]
+	}
+	s += "; Firebase Hosting served " + strconv.Itoa(n.N)
+	if n.Args[0] == "options" {
+		s += " to OPTIONS as to any method: it answers no preflight itself"
+	}
+	return s
+}
