@@ -37,7 +37,7 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "network", "policy", "fixes")
+	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "network", "caller", "policy", "fixes")
 	// "$schema" names schemas/scenario.schema.json for an editor; it is
 	// read as a string and otherwise ignored.
 	var schema string
@@ -65,6 +65,17 @@ func Decode(data []byte) (Scenario, error) {
 	}
 	if v := field(top, "network"); !isNull(v) {
 		s.Network = d.network("$.network", v)
+	}
+	if v := field(top, "caller"); !isNull(v) {
+		if m := d.object("$.caller", v, "authorized"); m != nil {
+			s.Caller = &Caller{Authorized: true}
+			if a := field(m, "authorized"); !isNull(a) {
+				if a.Kind != jsontext.Bool {
+					d.add("$.caller.authorized", "want true or false")
+				}
+				s.Caller.Authorized = a.Bool
+			}
+		}
 	}
 	if v := field(top, "policy"); !isNull(v) {
 		pm := d.object("$.policy", v, "format", "text", "files", "resource", "params")

@@ -209,7 +209,7 @@ func appendPolicyRequest(b []byte, r *policy.Request) []byte {
 
 // AppendScenario appends s as its JSON (the contract's names, as
 // json.Marshal writes them) for the fields a scenario of raw replies
-// holds: browser, request, preflight, response, routes and network (the
+// holds: browser, request, preflight, response, routes, network and caller (the
 // simulator's console-line candidates; TestAppendScenario). It writes no
 // policy, session, CDN or fixes switch.
 func AppendScenario(b []byte, s *Scenario) []byte {
@@ -247,6 +247,12 @@ func AppendScenario(b []byte, s *Scenario) []byte {
 		o.StrOmit("page", n.Page)
 		o.StrOmit("target", n.Target)
 		o.StrOmit("permission", n.Permission)
+		w.B = o.End()
+	}
+	if c := s.Caller; c != nil {
+		w.Key("caller")
+		o := jsontext.Members{B: w.B}
+		o.Bool("authorized", c.Authorized)
 		w.B = o.End()
 	}
 	return w.End()
@@ -310,6 +316,7 @@ func appendRule(b []byte, r *Rule) []byte {
 	o.Int("index", r.Index)
 	o.StrOmit("id", r.ID)
 	o.StrOmit("path", r.Path)
+	o.IntOmit("line", r.Line)
 	o.Bool("matched", r.Matched)
 	o.StrOmit("failed", r.Failed)
 	o.StrOmit("source", r.Source)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
@@ -96,7 +97,7 @@ func TestAppendVerdictMatchesMarshal(t *testing.T) {
 	full := explain.Verdict{Browser: "chrome", Preflight: explain.PreflightTrace{Sent: true, Headers: map[string]string{"b": "2", "a": "<1>"},
 		Request: &policy.Request{Method: "OPTIONS", URL: "http://x.test/"}, Reply: &explain.Reply{Status: 204, Body: "b\x00"}},
 		ActualSent: true, ActualRequest: &policy.Request{Header: headers.List{{Name: "A", Value: "\xff\b\f<"}}}, Reply: &explain.Reply{},
-		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []explain.Rule{{Rule: policy.Rule{Index: 2, ID: "i", Path: "p", Matched: true, Failed: "f", Source: "s"}, Detail: "d"}},
+		Exception: "TypeError", PreflightCacheSeconds: -5, Rules: []explain.Rule{{Rule: policy.Rule{Index: 2, ID: "i", Path: "p", Line: 7, Matched: true, Failed: "f", Source: "s"}, Detail: "d"}},
 		Fixes: []explain.Fix{{Where: "client", Steps: []string{"x"}, Request: &explain.Request{Origin: "o", Init: fetch.Init{Headers: headers.List{{Name: "n", Value: "v"}}, Body: &body, BodyType: "blob:", Redirect: "manual"}},
 			Preflight: &explain.Reply{Status: 1}, Response: &explain.Reply{Status: 2}, AllowedIn: []string{}}, {}},
 		Warnings: []explain.Warning{{Code: "c", Line: 1, Column: 2, Path: "$", Severity: "info"}}, Browsers: []explain.BrowserResult{{Browser: "x", Console: []string{}}},
@@ -235,6 +236,7 @@ func TestAppendScenario(t *testing.T) {
 		Response:  &explain.Reply{Status: 307, Header: headers.List{{Name: "Location", Value: "https://c.test/y"}}, Body: "b"},
 		Routes:    []explain.Route{{URL: "https://c.test/y", Response: &explain.Reply{Status: 200, Header: headers.List{}}}},
 		Network:   &explain.Network{Page: "public", Target: "local", Permission: "granted"},
+		Caller:    &explain.Caller{Authorized: false},
 	}
 	b := explain.AppendScenario(nil, &s)
 	got, err := explain.Decode(b)
@@ -245,5 +247,34 @@ func TestAppendScenario(t *testing.T) {
 	back, _ := json.Marshal(got)
 	if string(want) != string(back) {
 		t.Errorf("round trip:\n got %s\nwant %s\nfrom %s", back, want, b)
+	}
+}
+
+// TestDecodeCaller: the scenario's caller (design.md, "The contract
+// grows") is read with its faults at their paths, and absent authorised
+// means authorised.
+func TestDecodeCaller(t *testing.T) {
+	req := `"request":{"origin":"https://a.test","url":"https://b.test/"}`
+	for _, tc := range []struct {
+		desc, caller, path string
+		want               *explain.Caller
+	}{
+		{desc: "refused", caller: `{"authorized":false}`, want: &explain.Caller{Authorized: false}},
+		{desc: "accepted", caller: `{"authorized":true}`, want: &explain.Caller{Authorized: true}},
+		{desc: "an empty caller is authorised", caller: `{}`, want: &explain.Caller{Authorized: true}},
+		{desc: "null is no caller", caller: `null`},
+		{desc: "authorized is a boolean", caller: `{"authorized":"no"}`, path: "$.caller.authorized"},
+		{desc: "no other field", caller: `{"authorised":false}`, path: "$.caller.authorised"},
+	} {
+		s, err := explain.Decode([]byte(`{` + req + `,"caller":` + tc.caller + `}`))
+		if tc.path != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.path) {
+				t.Errorf("%s: error %v, want one at %s", tc.desc, err, tc.path)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(s.Caller, tc.want) {
+			t.Errorf("%s: got %+v, %v; want %+v", tc.desc, s.Caller, err, tc.want)
+		}
 	}
 }

@@ -390,6 +390,7 @@ func (srv *server) answer(req policy.Request, preflight bool, hop int) policy.Ou
 	if srv.eval == nil || srv.elsewhere(req.URL, hop) {
 		return policy.Outcome{Reply: app}
 	}
+	req.Unauthorized = srv.s.Caller.unauthorized()
 	return srv.eval.Respond(req, app)
 }
 

@@ -87,6 +87,12 @@ type Scenario struct {
 	// address spaces for Local Network Access, with the page's
 	// permission; every fetch of the session has the same.
 	Network *Network `json:"network,omitempty"`
+	// Caller is what sits beside CORS at the server: whether an
+	// authorizer (API Gateway's Lambda, Cognito or IAM authorizer)
+	// accepts the caller of the actual requests. Absent means
+	// authorised. A preflight carries no credentials, so an authorizer
+	// that runs on OPTIONS refuses it whatever Caller says.
+	Caller *Caller `json:"caller,omitempty"`
 	// Policy, when set, is the server instead of raw replies: its replies
 	// come from the platform's evaluator (Response, if given, is what the
 	// application behind it answers; a route's replies are what it answers
@@ -144,6 +150,15 @@ type Network struct {
 	Target     string `json:"target,omitempty"`
 	Permission string `json:"permission,omitempty"`
 }
+
+// Caller is the scenario's caller (design.md, "The contract grows"):
+// Authorized false when the server's authorizer refuses it.
+type Caller struct {
+	Authorized bool `json:"authorized"`
+}
+
+// unauthorized reports whether c says the authorizer refuses the caller.
+func (c *Caller) unauthorized() bool { return c != nil && !c.Authorized }
 
 // fetchNetwork is n as the browser model takes it, defaults filled in.
 func (n *Network) fetchNetwork() *fetch.Network {

@@ -71,8 +71,18 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	}
 	var s strings.Builder
 	who, where := serverName(v, srv)
-	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status) + where)
 	matched, nearest := ruleOf(v.Rules)
+	if p := v.DecidedBy; p != nil && p.Layer == "authorizer" && nearest != nil {
+		// The CORS rule never ran: the authorizer beside it refused the
+		// request, and its error reply is what the browser checked.
+		by := "its authorizer"
+		if p.Resource != "" {
+			by = "the authorizer " + p.Resource + where
+		}
+		_, detail, _ := strings.Cut(nearest.Detail, ": ")
+		return "The " + which + " was refused by " + by + ": " + strings.TrimSuffix(detail, ".") + ". "
+	}
+	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status) + where)
 	switch {
 	case matched != nil:
 		s.WriteString(" with rule " + ruleName(matched))

@@ -43,6 +43,16 @@ const (
 	// AnswerOptions makes nginx answer OPTIONS itself with 204 in the
 	// block whose add_header is at line Line.
 	AnswerOptions = "answer-options"
+	// ErrorHeaders gives the platform's own error reply of type Old
+	// (API Gateway's gateway response type, DEFAULT_4XX) the CORS
+	// headers that let the page read it: Access-Control-Allow-Origin
+	// for the origin Values[0] (or the configuration's own static value
+	// when that already admits it).
+	ErrorHeaders = "error-headers"
+	// PreflightWithoutAuth lets the preflight through without the
+	// authorizer that refuses it (a browser sends no credentials on a
+	// preflight): SAM's AddDefaultAuthorizerToCorsPreflight: false.
+	PreflightWithoutAuth = "preflight-without-auth"
 )
 
 // MaxText bounds the text an edit reads.
@@ -99,6 +109,19 @@ type Blocked struct {
 	// method, and the requested header names the server did not allow.
 	Origin, Method string
 	Headers        []string
+	// DecidedBy is the layer that decided the blocked exchange, when the
+	// server names one besides its CORS rules ("authorizer"), and Status
+	// the status of that exchange's reply.
+	DecidedBy string
+	Status    int
+}
+
+// LayerEditor is a format whose configuration has layers in front of
+// its CORS rules (an API's authorizer and its gateway responses): when
+// one of them decided the blocked exchange (Blocked.DecidedBy), it picks
+// the edit of that layer, with its description, or ok false.
+type LayerEditor interface {
+	ChooseLayerEdit(b Blocked) (e Edit, why string, ok bool)
 }
 
 // EditChooser is a format whose rules are not indexed entries of a list

@@ -13,6 +13,13 @@ type Request struct {
 	Method string       `json:"method"`
 	URL    string       `json:"url"`
 	Header headers.List `json:"headers"`
+	// Unauthorized is set when an authorizer beside CORS at the server
+	// refuses the caller of this request (the scenario's caller, with
+	// "authorized": false; design.md, "The contract grows"). It is not
+	// on the wire: a platform with an authorizer (API Gateway's) decides
+	// with it, every other platform ignores it. The zero value is an
+	// authorised caller, as every scenario without a caller has.
+	Unauthorized bool `json:"-"`
 }
 
 // Reply is what the server answers.
@@ -30,6 +37,7 @@ type Rule struct {
 	Index   int    `json:"index"`            // position in the user's config, from 0
 	ID      string `json:"id,omitempty"`     // the rule's own ID or name, when it has one
 	Path    string `json:"path,omitempty"`   // where the rule is in the user's text (JSON path or line)
+	Line    int    `json:"line,omitempty"`   // the line the rule starts on in the user's text, when the format knows it (XML, YAML)
 	Matched bool   `json:"matched"`          // this rule decided the reply
 	Failed  string `json:"failed,omitempty"` // first failed condition: "origin", "method", "headers", ...
 	Note    Note   `json:"-"`                // the condition and the values compared, as data

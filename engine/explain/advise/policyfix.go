@@ -273,6 +273,11 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 		return fix.Edit{}, "", false
 	}
 	method := requestMethod(cur, s)
+	if c, ok := f.(fix.LayerEditor); ok && cur.DecidedBy != nil && cur.DecidedBy.Layer != "cors-rule" {
+		if e, why, ok := c.ChooseLayerEdit(blocked(cur, page, method)); ok {
+			return e, why, true
+		}
+	}
 	if c, ok := f.(fix.EditChooser); ok {
 		return c.ChooseEdit(blocked(cur, page, method))
 	}
@@ -383,6 +388,12 @@ func replyMissingHeaders(cur *explain.Verdict) []string {
 // current verdict.
 func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 	b := fix.Blocked{Origin: page, Method: method}
+	if cur.DecidedBy != nil {
+		b.DecidedBy = cur.DecidedBy.Layer
+	}
+	if cur.Reply != nil {
+		b.Status = cur.Reply.Status
+	}
 	for _, r := range cur.Rules {
 		b.Rules = append(b.Rules, r.Rule)
 	}

@@ -57,6 +57,16 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 			return "", fix.ErrUnsupported
 		}
 		return ed.list(r.block, key, e)
+	case r.REST != nil && e.Op == fix.ErrorHeaders:
+		return ed.gatewayResponse(r, e)
+	case r.REST != nil && e.Op == fix.PreflightWithoutAuth:
+		if r.Auth == nil || r.Auth.at == nil {
+			return "", fix.ErrNotFound
+		}
+		if v := r.Auth.at.get("AddDefaultAuthorizerToCorsPreflight"); v != nil {
+			return ed.replaceScalar(v, "false")
+		}
+		return ed.insertEntry(r.Auth.at, "AddDefaultAuthorizerToCorsPreflight", " false")
 	case r.REST != nil:
 		return ed.sam(r.block, e)
 	case r.CloudFront != nil:
@@ -75,6 +85,87 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 		return ed.list(w, "Items", e)
 	}
 	return "", fix.ErrUnsupported
+}
+
+// gatewayResponse adds to r's SAM API a gateway response of type e.Old
+// (DEFAULT_4XX) whose headers let the page read API Gateway's own error
+// (sam-property-api-gatewayresponse.html: ResponseParameters.Headers,
+// values in single quotes as mapping expressions): the Cors
+// AllowOrigin when it admits the page (its own '*' or the page's
+// origin), else the page's origin, and credentials when Cors allows
+// them. It goes into the API's GatewayResponses, which it creates when
+// the API has none; a response of that type already there is not
+// changed (ErrUnsupported: its headers are the user's to mend).
+func (ed *editor) gatewayResponse(r *Resource, e fix.Edit) (string, error) {
+	if r.Type != TypeSAMAPI || r.props == nil || len(e.Values) != 1 || e.Old == "" {
+		return "", fix.ErrUnsupported
+	}
+	origin := e.Values[0]
+	if o := r.REST.AllowOrigin; o == "*" || o == origin {
+		origin = o
+	}
+	hdrs := [][2]string{{"Access-Control-Allow-Origin", "'" + origin + "'"}}
+	if r.REST.AllowCredentials {
+		hdrs = append(hdrs, [2]string{"Access-Control-Allow-Credentials", "'true'"})
+	}
+	gr := r.props.get("GatewayResponses")
+	if gr != nil && (gr.kind != mapK || gr.get(e.Old) != nil) {
+		return "", fix.ErrUnsupported
+	}
+	if ed.d.json {
+		var h []string
+		for _, kv := range hdrs {
+			h = append(h, strconv.Quote(kv[0])+": "+strconv.Quote(kv[1]))
+		}
+		entry := `{"ResponseParameters": {"Headers": {` + strings.Join(h, ", ") + `}}}`
+		if gr == nil {
+			return ed.insertEntry(r.props, "GatewayResponses", `{`+strconv.Quote(e.Old)+`: `+entry+`}`)
+		}
+		return ed.insertEntry(gr, e.Old, entry)
+	}
+	// YAML: a block mapping, indented two spaces a level below the
+	// mapping it goes into.
+	into, key := r.props, "GatewayResponses"
+	if gr != nil {
+		into, key = gr, e.Old
+	}
+	if len(into.keys) == 0 || into.flow {
+		return "", fix.ErrUnsupported
+	}
+	ind := strings.Repeat(" ", into.keys[0].col-1)
+	var b strings.Builder
+	lvl := ind + "  "
+	if gr == nil {
+		b.WriteString("\n" + lvl + e.Old + ":")
+		lvl += "  "
+	}
+	b.WriteString("\n" + lvl + "ResponseParameters:\n" + lvl + "  Headers:")
+	for _, kv := range hdrs {
+		b.WriteString("\n" + lvl + "    " + kv[0] + ": " + strconv.Quote(kv[1]))
+	}
+	return ed.insertEntry(into, key, b.String())
+}
+
+// ChooseLayerEdit implements fix.LayerEditor for an API whose authorizer
+// refused the exchange: a refused preflight is let through without the
+// authorizer (a browser sends no credentials on a preflight, so an
+// authorizer on OPTIONS refuses them all); a refused request gets CORS
+// headers on its gateway response, so the page reads the 401 or 403
+// and can ask the user to sign in again, instead of a CORS error.
+func (*format) ChooseLayerEdit(b fix.Blocked) (fix.Edit, string, bool) {
+	if b.DecidedBy != "authorizer" {
+		return fix.Edit{}, "", false
+	}
+	if b.PreflightFailed {
+		return fix.Edit{Op: fix.PreflightWithoutAuth},
+			"set AddDefaultAuthorizerToCorsPreflight: false in the API's Auth: a browser sends no credentials on a preflight, so the authorizer refuses every one", true
+	}
+	typ := "DEFAULT_4XX"
+	if b.Status >= 500 {
+		typ = "DEFAULT_5XX"
+	}
+	return fix.Edit{Op: fix.ErrorHeaders, Old: typ, Values: []string{b.Origin}},
+		"give the API's " + typ + " gateway response CORS headers, so the page reads the authorizer's " + strconv.Itoa(b.Status) + " (and can ask the user to sign in again) instead of a CORS error", true
 }
 
 // FileName implements fix.Editor.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/cloudfront"
 	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/s3"
@@ -28,7 +29,22 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 			return g.respond(app, t.File)
 		}
 	}
-	o := r.Evaluator(req.URL).Respond(req, app)
+	ev := r.Evaluator(req.URL)
+	if c, ok := ev.(*apigw.RESTConfig); ok && c.Refuses(req) {
+		// API Gateway's refusal gets the headers of the template's
+		// gateway response of its type (or DEFAULT_4XX), when one sets
+		// them; otherwise the authorizer decided, with no CORS headers.
+		if g := t.gatewayResponse(r, c.Refusal(req)); g != nil {
+			return g.respond(c.Refusal(req), t.File)
+		}
+		bare := *c
+		bare.GatewayResponses = nil
+		o := bare.Respond(req, app)
+		a, _ := r.authorizerFor(urlPath(req.URL))
+		o.DecidedBy = &wire.Place{Layer: "authorizer", Resource: a.Name, File: t.File, Line: a.Line, Column: a.Column}
+		return o
+	}
+	o := ev.Respond(req, app)
 	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
 	if r.CloudFront != nil {
 		place.Layer = "cdn"
@@ -45,31 +61,15 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	return o
 }
 
-// errorTypes are the gateway response types of API Gateway's own errors,
-// by the x-amzn-ErrorType it sends (supported-gateway-response-types.html
-// names the types and their statuses; the error type names are
-// [UNVERIFIED] but MissingAuthenticationTokenException, cloud-policies.md
-// §5.2).
-var errorTypes = map[string]string{
-	"MissingAuthenticationTokenException": "MISSING_AUTHENTICATION_TOKEN",
-	"UnauthorizedException":               "UNAUTHORIZED",
-	"AccessDeniedException":               "ACCESS_DENIED",
-	"ExpiredTokenException":               "EXPIRED_TOKEN",
-	"InvalidSignatureException":           "INVALID_SIGNATURE",
-	"TooManyRequestsException":            "THROTTLED",
-	"LimitExceededException":              "QUOTA_EXCEEDED",
-}
-
 // gatewayResponse is the gateway response of r's API that answers API
 // Gateway's own error app: the one of its type, else DEFAULT_4XX or
 // DEFAULT_5XX ("If the response type is unspecified, this response
 // defaults to the DEFAULT_4XX type", supported-gateway-response-types.html);
 // nil when the template sets none with headers.
 func (t *Template) gatewayResponse(r *Resource, app policy.Reply) *GatewayResponse {
-	et, _ := app.Header.Get("x-amzn-ErrorType")
-	et, _, _ = strings.Cut(et, ":")
+	own, fallback := apigw.ResponseTypeOf(app)
 	var found *GatewayResponse
-	for _, typ := range []string{errorTypes[et], "DEFAULT_" + strconv.Itoa(app.Status/100) + "XX"} {
+	for _, typ := range []string{own, fallback} {
 		for i := range t.GatewayResponses {
 			g := &t.GatewayResponses[i]
 			if typ != "" && g.ResponseType == typ && (g.RestAPI == r.ID || g.ID == r.ID) && len(g.Headers) > 0 {
@@ -113,12 +113,19 @@ func (r *Resource) Evaluator(url string) policy.Evaluator {
 		return s3.Bucket{CORS: r.S3, Name: r.BucketName}
 	case r.HTTP != nil:
 		return r.HTTP
-	case r.REST != nil && r.RESTMethodsDefault:
-		c := *r.REST
-		c.AllowMethods = restMethods(r.Routes, urlPath(url))
-		return &c
 	case r.REST != nil:
-		return r.REST
+		c := *r.REST
+		if r.RESTMethodsDefault {
+			c.AllowMethods = restMethods(r.Routes, urlPath(url))
+		}
+		if a, ok := r.authorizerFor(urlPath(url)); ok {
+			c.Authorizer, c.AuthorizerLine, c.AuthorizerColumn = a.Kind, a.Line, a.Column
+			// SAM adds the default authorizer to the OPTIONS method it
+			// makes, unless AddDefaultAuthorizerToCorsPreflight is false;
+			// a route's own authorizer is on its method only.
+			c.AuthorizerOnOptions = r.Auth.OnOptions && a.Name == r.Auth.Default
+		}
+		return &c
 	case r.Lambda != nil:
 		return lambdaurl.Function{CORS: r.Lambda}
 	case r.CloudFront != nil:

@@ -24,6 +24,8 @@ func TestExamples(t *testing.T) {
 	}{
 		{desc: "SAM HTTP API without the Authorization header", template: "sam-template.yaml", scenario: "sam-template.json", output: "sam-template.txt",
 			wantDecided: "NotesApi", wantFix: "+          - authorization"},
+		{desc: "SAM REST API whose Cognito authorizer refuses the caller, no gateway response", template: "sam-authorizer.yaml", scenario: "sam-authorizer.json", output: "sam-authorizer.txt",
+			wantDecided: "ShopUsers", wantFix: "+        DEFAULT_4XX:"},
 		{desc: "cdk synth bucket without PUT", template: "cdk.out/NotesStack.template.json", scenario: "cdk-synth.json", output: "cdk-synth.txt",
 			wantDecided: "UploadsBucketF2E4C1B0", wantFix: `+                "PUT"`},
 	} {

@@ -78,8 +78,12 @@ type Resource struct {
 	RESTMethodsDefault bool
 	// Routes are the methods and paths the template gives the API.
 	Routes []Route
+	// Auth is a SAM API's authorizers (its Auth property, or the
+	// Globals' Api Auth), nil when it has none.
+	Auth *Auth
 
 	block *node                     // the CORS block
+	props *node                     // the mapping that holds it (a SAM API's Properties)
 	rules []*node                   // an S3 configuration's rule nodes, in its Rules' order
 	pos   map[string][]portable.Pos // an HTTP API's list values, by property
 }
@@ -89,6 +93,28 @@ type Resource struct {
 type Route struct {
 	Method string // upper case; "ANY" for any
 	Path   string // "/items/{id}", "/{proxy+}", "$default"
+	// Authorizer is the event's Auth.Authorizer: "" for the API's
+	// DefaultAuthorizer, "NONE" for none, or an authorizer's name.
+	Authorizer string
+}
+
+// Auth is a SAM API's Auth property (sam-property-api-apiauth.html):
+// its DefaultAuthorizer, the authorizers by name, and whether SAM adds
+// the default authorizer to the OPTIONS method it makes for CORS
+// (AddDefaultAuthorizerToCorsPreflight, true when not written).
+type Auth struct {
+	Default     string
+	Authorizers map[string]Authorizer
+	OnOptions   bool
+
+	at *node // the Auth mapping, for an edit
+}
+
+// Authorizer is one authorizer of a SAM API: its name, its kind
+// (apigw.Lambda, apigw.Cognito or apigw.IAM) and where it is defined.
+type Authorizer struct {
+	Name, Kind   string
+	Line, Column int
 }
 
 // GatewayResponse is an API Gateway gateway response with the headers
@@ -229,9 +255,9 @@ func (rd *reader) resources() {
 			key, _ := rd.r.str(props.get("RouteKey"))
 			api := refName(props.get("ApiId"))
 			if m, p, ok := strings.Cut(key, " "); ok && api != "" {
-				routes[api] = append(routes[api], Route{strings.ToUpper(m), p})
+				routes[api] = append(routes[api], Route{Method: strings.ToUpper(m), Path: p})
 			} else if key == "$default" && api != "" {
-				routes[api] = append(routes[api], Route{"ANY", "$default"})
+				routes[api] = append(routes[api], Route{Method: "ANY", Path: "$default"})
 			}
 		case TypeGatewayRe:
 			rd.gatewayResponse(k, props)
@@ -259,6 +285,9 @@ func (rd *reader) resources() {
 				parent = rd.glob.get("Api")
 			}
 			res = rd.restAPI(parent)
+			if res != nil {
+				res.Auth = rd.samAuth(props)
+			}
 			rd.samGatewayResponses(id, props.get("GatewayResponses"))
 		case TypeLambdaURL:
 			res = rd.lambdaURL(props)
@@ -281,6 +310,7 @@ func (rd *reader) resources() {
 		if rd.glob.get("Api").get("Cors") != nil {
 			if res := rd.restAPI(rd.glob.get("Api")); res != nil {
 				res.ID, res.Type, res.Routes = implicitREST, TypeSAMAPI, rs
+				res.Auth = rd.samAuth(nil)
 				rd.t.Resources = append(rd.t.Resources, res)
 			}
 		}
@@ -359,7 +389,8 @@ func (rd *reader) events(props *node, routes map[string][]Route) {
 				api = implicitREST
 			}
 			if path != "" {
-				routes[api] = append(routes[api], Route{normMethod(method), path})
+				auth, _ := rd.r.str(p.get("Auth").get("Authorizer"))
+				routes[api] = append(routes[api], Route{normMethod(method), path, auth})
 			}
 		case "HttpApi":
 			api := refName(p.get("ApiId"))
@@ -369,7 +400,7 @@ func (rd *reader) events(props *node, routes map[string][]Route) {
 			if path == "" {
 				path = "$default" // an HttpApi event without Path is the $default route
 			}
-			routes[api] = append(routes[api], Route{normMethod(method), path})
+			routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path})
 		}
 	}
 }
@@ -417,11 +448,64 @@ func (rd *reader) samGatewayResponses(id string, gr *node) {
 	}
 }
 
+// samAuth reads a SAM API's Auth property, or the Globals' Api Auth when
+// props has none (sam-property-api-apiauth.html): DefaultAuthorizer
+// names one of Authorizers (a Lambda authorizer has FunctionArn, a
+// Cognito one UserPoolArn) or AWS_IAM. nil when no authorizer is set.
+func (rd *reader) samAuth(props *node) *Auth {
+	an := props.get("Auth")
+	if an == nil {
+		an = rd.glob.get("Api").get("Auth")
+	}
+	if an == nil || an.kind != mapK {
+		return nil
+	}
+	a := &Auth{Authorizers: map[string]Authorizer{}, OnOptions: true, at: an}
+	a.Default, _ = rd.r.str(an.get("DefaultAuthorizer"))
+	if v := an.get("AddDefaultAuthorizerToCorsPreflight"); v != nil {
+		a.OnOptions, _ = rd.r.boolean(v)
+	}
+	if k := an.keyNode("DefaultAuthorizer"); k != nil && a.Default == "AWS_IAM" {
+		a.Authorizers["AWS_IAM"] = Authorizer{Name: "AWS_IAM", Kind: apigw.IAM, Line: k.line, Column: k.col}
+	}
+	if as := an.get("Authorizers"); as != nil && as.kind == mapK {
+		for i, k := range as.keys {
+			kind := apigw.Lambda
+			if as.vals[i].get("UserPoolArn") != nil {
+				kind = apigw.Cognito
+			}
+			a.Authorizers[k.str] = Authorizer{Name: k.str, Kind: kind, Line: k.line, Column: k.col}
+		}
+	}
+	if _, ok := a.Authorizers[a.Default]; !ok && len(a.Authorizers) == 0 {
+		return nil
+	}
+	return a
+}
+
+// authorizerFor is the authorizer that runs on a request to path: the
+// route's own (its Auth.Authorizer, NONE for none), else the API's
+// DefaultAuthorizer; ok false when none runs.
+func (r *Resource) authorizerFor(path string) (a Authorizer, ok bool) {
+	if r.Auth == nil {
+		return Authorizer{}, false
+	}
+	name := r.Auth.Default
+	for _, rt := range r.Routes {
+		if rt.Authorizer != "" && (pathMatches(rt.Path, path) || pathMatches(rt.Path, dropStage(path))) {
+			name = rt.Authorizer
+			break
+		}
+	}
+	a, ok = r.Auth.Authorizers[name]
+	return a, ok && name != "NONE"
+}
+
 // newResource is a resource whose CORS block is parent's key: placed
 // at the key (Cors:, CorsConfiguration:), where the user looks for it.
 func newResource(parent *node, key string) *Resource {
 	k, block := parent.keyNode(key), parent.get(key)
-	return &Resource{Line: k.line, Column: k.col, Path: block.path, block: block}
+	return &Resource{Line: k.line, Column: k.col, Path: block.path, block: block, props: parent}
 }
 
 // s3Keys are AWS::S3::Bucket CorsRule's properties

@@ -39,11 +39,22 @@ type RESTConfig struct {
 	GatewayResponses []string // "DEFAULT_4XX", "DEFAULT_5XX"
 	Integration      string   // Mock, NonProxy, LambdaProxy or HTTPProxy
 	Path             string
+	// Authorizer is the actual method's authorizer: NoAuthorizer (""),
+	// Lambda, Cognito or IAM; AuthorizerOnOptions is set when the OPTIONS
+	// method has it too (SAM's AddDefaultAuthorizerToCorsPreflight, true
+	// by default with a DefaultAuthorizer). AuthorizerLine and
+	// AuthorizerColumn place it in the user's text.
+	Authorizer                       string
+	AuthorizerOnOptions              bool
+	AuthorizerLine, AuthorizerColumn int
 }
 
 // Respond implements policy.Evaluator for a REST API resource.
 func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	t := policy.Rule{Index: 0, Path: c.Path, Matched: true, Source: SourceREST}
+	if c.Refuses(req) {
+		return c.refused(req)
+	}
 	if req.Method == "OPTIONS" {
 		// The OPTIONS method's MOCK integration answers 200 with static
 		// headers, whatever the Origin: no origin matching at all (§5.2).
@@ -63,7 +74,7 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	// MissingAuthenticationTokenException); they get CORS headers only
 	// from Gateway Responses (§5.2).
 	if app.Header.Has("x-amzn-ErrorType") && app.Status >= 400 {
-		if slices.Contains(c.GatewayResponses, responseClass(app.Status)) {
+		if c.gatewayResponseFor(app) != "" {
 			reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 			reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
 			t.Note = policy.Note{Case: caseGatewayResponse, N: app.Status}
@@ -173,17 +184,28 @@ func ParseREST(text string) (*RESTConfig, error) {
 		case "GatewayResponses":
 			c.GatewayResponses = doc.Strings(f, fp, &errs)
 			for j, g := range c.GatewayResponses {
-				if g != "DEFAULT_4XX" && g != "DEFAULT_5XX" {
-					errs = append(errs, doc.Err(f.Items[j], jsonpos.Index(fp, j), "", "want DEFAULT_4XX or DEFAULT_5XX"))
+				if !slices.Contains(ResponseTypes, g) {
+					errs = append(errs, doc.Err(f.Items[j], jsonpos.Index(fp, j), "", "want a gateway response type: "+strings.Join(ResponseTypes, ", ")))
 				}
 			}
+		case "Authorizer":
+			c.Authorizer = str(f, fp)
+			c.AuthorizerLine, c.AuthorizerColumn = policy.LineCol(doc.Text, f.Off)
+			if !slices.Contains([]string{NoAuthorizer, Lambda, Cognito, IAM}, c.Authorizer) {
+				errs = append(errs, doc.Err(f, fp, "", "want none, lambda, cognito or iam"))
+			}
+		case "AuthorizerOnOptions":
+			if f.Kind != jsonpos.Bool {
+				errs = append(errs, doc.Err(f, fp, "", "want true or false"))
+			}
+			c.AuthorizerOnOptions = f.Bool
 		case "Integration":
 			c.Integration = str(f, fp)
 			if !slices.Contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
 				errs = append(errs, doc.Err(f, fp, "", "want mock, non-proxy, lambda-proxy or http-proxy"))
 			}
 		default:
-			errs = append(errs, doc.Err(f, fp, "", "unknown field "+strconv.Quote(k)+"; must be one of: AllowOrigin, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials, GatewayResponses, Integration"))
+			errs = append(errs, doc.Err(f, fp, "", "unknown field "+strconv.Quote(k)+"; must be one of: AllowOrigin, AllowMethods, AllowHeaders, ExposeHeaders, MaxAge, AllowCredentials, GatewayResponses, Integration, Authorizer, AuthorizerOnOptions"))
 		}
 	}
 	if !hasMethods || len(c.AllowMethods) == 0 {

@@ -13,6 +13,7 @@ const (
 	caseGatewayResponse   = "gateway-response"
 	caseNoGatewayResponse = "no-gateway-response"
 	caseNot200            = "not-200"
+	caseAuthorizer        = "authorizer"
 )
 
 // words says API Gateway's notes (policy.Words).
@@ -24,9 +25,11 @@ func (words) Rule(r policy.Rule) string {
 	case caseOrigin:
 		return "Origin " + strconv.Quote(n.Args[0]) + " is not in AllowOrigins " + strings.Join(n.List, ",")
 	case caseGatewayResponse:
-		return "API Gateway error reply: Gateway Response " + responseClass(n.N) + " adds the headers"
+		return "API Gateway error reply: a Gateway Response (" + responseClass(n.N) + " or its own type) adds the headers"
 	case caseNoGatewayResponse:
 		return "API Gateway error reply " + strconv.Itoa(n.N) + " and no " + responseClass(n.N) + " Gateway Response with CORS headers"
+	case caseAuthorizer:
+		return authorizerWords(n)
 	case caseNot200:
 		return "Enable CORS adds Access-Control-Allow-Origin to the 200 method response only; this reply is " + strconv.Itoa(n.N)
 	}
@@ -34,6 +37,9 @@ func (words) Rule(r policy.Rule) string {
 }
 
 func (words) Decision(n policy.Note) string {
+	if n.Case == caseAuthorizer {
+		return authorizerWords(n)
+	}
 	if n.Case == caseGatewayResponse {
 		return "gateway error with " + responseClass(n.N) + " configured: CORS headers added"
 	}
