@@ -32,25 +32,29 @@ func isFunction(p string) bool {
 	return strings.HasPrefix(p, "/.netlify/functions/") || strings.HasPrefix(p, "/.netlify/edge-functions/") || strings.HasPrefix(p, "/.netlify/builders/")
 }
 
-// route says how Netlify serves path: a redirect rule that applies (the
-// first that matches, forced or with no file at the path, as app's 404
-// says), else a function path, else the file.
+// route says how Netlify serves path: the first [[redirects]] rule that
+// applies (a proxy or a function rewrite always; a redirect or a rewrite
+// to a file when forced, or when there is no file at the path, as app's
+// 404 says), else a function path, else the file.
 func (c *Config) route(path string, fileExists bool) (string, *Redirect) {
 	for i := range c.Redirects {
 		r := &c.Redirects[i]
 		if !r.re.match(path) {
 			continue
 		}
+		// A proxy or a function: app is its reply, so whether a file
+		// exists at the path is not known; taken as none (an API path).
+		switch {
+		case r.Status == 200 && (strings.HasPrefix(r.To, "http://") || strings.HasPrefix(r.To, "https://")):
+			return servedProxy, r
+		case r.Status == 200 && isFunction(r.To):
+			return servedFunction, r
+		}
 		if fileExists && !r.Force {
 			continue // shadowing: a file at the path wins over an unforced rule
 		}
-		switch {
-		case r.Status >= 300 && r.Status < 400:
+		if r.Status >= 300 && r.Status < 400 {
 			return servedRedirect, r
-		case strings.HasPrefix(r.To, "http://") || strings.HasPrefix(r.To, "https://"):
-			return servedProxy, r
-		case isFunction(r.To):
-			return servedFunction, r
 		}
 		return servedStatic, r // a rewrite to another file of the site
 	}

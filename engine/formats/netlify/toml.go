@@ -62,6 +62,11 @@ func locate(text string) (map[string]span, policy.Errors) {
 		}
 		v := kv.Value()
 		s := span{keyAt: int(last.Raw.Offset), keyEnd: int(last.Raw.Offset + last.Raw.Length), valAt: int(v.Raw.Offset), valEnd: int(v.Raw.Offset + v.Raw.Length), kind: v.Kind, exprEnd: int(kv.Raw.Offset + kv.Raw.Length)}
+		if v.Kind == unstable.Array { // the parser gives an array no range: from its [ to the expression's end
+			if i := strings.IndexByte(text[s.keyEnd:], '['); i >= 0 {
+				s.valAt, s.valEnd = s.keyEnd+i, s.exprEnd
+			}
+		}
 		at[path] = s
 		switch v.Kind {
 		case unstable.InlineTable:
@@ -101,6 +106,13 @@ func locate(text string) (map[string]span, policy.Errors) {
 				keys = append(keys, string(last.Data))
 			}
 			base := resolve(keys)
+			i := 0
+			for k := e.Key(); k.Next(); i++ { // each table the header names, where first named
+				n := k.Node()
+				if p := resolve(keys[:i+1]); at[p] == (span{}) {
+					at[p] = span{keyAt: int(n.Raw.Offset), keyEnd: int(n.Raw.Offset + n.Raw.Length), valAt: -1, valEnd: -1}
+				}
+			}
 			if e.Kind == unstable.ArrayTable {
 				counts[base]++
 				current = base + "." + strconv.Itoa(counts[base]-1)
@@ -315,3 +327,8 @@ func describe(v any) string {
 	}
 	return fmt.Sprintf("the value %v", v)
 }
+
+const (
+	stringKind = unstable.String
+	inlineKind = unstable.InlineTable
+)
