@@ -300,28 +300,26 @@ func fuzzEdit(t *testing.T, text string, err error) {
 	}
 }
 
+// fuzzRead reads text with read and checks the faults' positions, that
+// answering and linting do not fail, and that edits parse.
+func fuzzRead(t *testing.T, text string, read func(string) (*netlify.Config, error)) {
+	c, err := read(text)
+	fuzzPositions(t, text, err)
+	c.Respond(policy.Request{Method: "GET", URL: "https://s/a"}, policy.Reply{Status: 200})
+	(&netlify.Format{}).CheckText(text)
+	fuzzEdit(t, text, err)
+}
+
 func FuzzParseHeaders(f *testing.F) {
 	for _, s := range []string{"/*\n  X: 1\n", "X: 1\n/a\n  : v\n  Y:\n", "/a(*\n  X: 1\n", "/a\n  undefined: 1\n"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, text string) {
-		c, err := netlify.ParseHeaders(text)
-		fuzzPositions(t, text, err)
-		c.Respond(policy.Request{Method: "GET", URL: "https://s/a"}, policy.Reply{Status: 200})
-		(&netlify.Format{}).CheckText(text)
-		fuzzEdit(t, text, err)
-	})
+	f.Fuzz(func(t *testing.T, text string) { fuzzRead(t, text, netlify.ParseHeaders) })
 }
 
 func FuzzParseTOML(f *testing.F) {
 	for _, s := range []string{"[[headers]]\n  for = \"/a\"\n  [headers.values]\n    X = 1\n", "[[headers]]\n  for = \"/a\n", "headers = [ { for = \"/a\", values = { X = [\"a\", 1] } } ]\n", "[headers]\nfor=1\n"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, text string) {
-		c, err := netlify.ParseTOML(text)
-		fuzzPositions(t, text, err)
-		c.Respond(policy.Request{Method: "GET", URL: "https://s/a"}, policy.Reply{Status: 200})
-		(&netlify.Format{}).CheckText(text)
-		fuzzEdit(t, text, err)
-	})
+	f.Fuzz(func(t *testing.T, text string) { fuzzRead(t, text, netlify.ParseTOML) })
 }
