@@ -16,8 +16,10 @@
 //     apply innermost (last) first; placeholders {header.X},
 //     {http.request.header.X}, {method}, {host}, {path}, {scheme};
 //   - named matchers @name with method (exact case), path (lower case,
-//   - at either end, path.Match otherwise) and header (field value,
-//   - at either end, !field); inline /path matchers and *;
+//   - at either end, path.Match otherwise), path_regexp (the cleaned
+//     path), header (field value, * at either end, !field) and
+//     header_regexp (Go regular expressions, as Caddy's); inline /path
+//     matchers and *;
 //   - Caddy's directive order: header before handle, route, respond and
 //     reverse_proxy, whatever the order written; same directives by their
 //     single path's length, else those with a matcher first; handle
@@ -27,6 +29,9 @@
 //     those the header directives already set (an upstream ACAO plus an
 //     immediate header ACAO makes two lines), its status kept; no handler
 //     at all answers an empty 200, without the deferred headers.
+//
+// WriteRules (write.go) writes a neutral policy as a site's directives,
+// exactly: a handle block a rule, in order.
 //
 // Caddy sends header directives on every status: it has no nginx
 // "always". Directives that change the request or the reply in ways not

@@ -84,6 +84,18 @@ func (m *matcher) matches(r request) bool {
 	if len(m.paths) > 0 && !matchPath(m.paths, r.path) {
 		return false
 	}
+	if m.pathRE != nil && !m.pathRE.MatchString(cleanPath(r.path, true)) {
+		return false
+	}
+	for f, re := range m.hdrREs {
+		ok := false
+		for _, v := range r.hdr[f] {
+			ok = ok || re.MatchString(v)
+		}
+		if !ok {
+			return false
+		}
+	}
 	for _, h := range m.hdrs {
 		vals := r.hdr[h.field]
 		if h.field == "Host" {

@@ -16,8 +16,12 @@ type matcher struct {
 	paths   []string
 	methods []string
 	hdrs    []hdrMatch
-	line    int
-	col     int
+	// hdrREs are header_regexp fields (one regexp a field, the last
+	// written), pathRE path_regexp's: Go regular expressions, as Caddy's.
+	hdrREs map[string]*regexp.Regexp
+	pathRE *regexp.Regexp
+	line   int
+	col    int
 }
 
 // hdrMatch is one field of a header matcher: any of vals (with *
@@ -401,8 +405,35 @@ func (p *parser) matcherLine(m *matcher, args []token, open bool) {
 				p.err(vals[2], "a header matcher line takes one field and one value")
 			}
 		}
+	case "header_regexp", "path_regexp":
+		// [name] field regexp, [name] regexp (MatchHeaderRE, MatchPathRE)
+		want := 2
+		if kind.text == "path_regexp" {
+			want = 1
+		}
+		if len(vals) == want+1 {
+			vals = vals[1:] // the name of the captures
+		}
+		if len(vals) != want {
+			p.err(kind, kind.text+" takes "+map[bool]string{true: "a field and a regexp", false: "a regexp"}[want == 2]+", after an optional name")
+			return
+		}
+		at := vals[want-1]
+		re, err := regexp.Compile(at.text)
+		if err != nil {
+			p.err(at, "invalid regexp: "+err.Error())
+			return
+		}
+		if want == 1 {
+			m.pathRE = re
+			return
+		}
+		if m.hdrREs == nil {
+			m.hdrREs = map[string]*regexp.Regexp{}
+		}
+		m.hdrREs[gohdr.Canonical(vals[0].text)] = re
 	default:
-		p.err(kind, "the "+kind.text+" matcher is not modelled (method, path and header are)")
+		p.err(kind, "the "+kind.text+" matcher is not modelled (method, path, path_regexp, header and header_regexp are)")
 	}
 }
 

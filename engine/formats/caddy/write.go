@@ -1,0 +1,146 @@
+package caddy
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// WriteRules writes p as the directives of one Caddy site block (Write),
+// refusing in n what a Caddyfile token cannot carry.
+func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	for i, r := range p.Rules {
+		for k, xs := range [][]string{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders, r.Paths} {
+			for _, x := range xs {
+				if strings.ContainsAny(x, "\"\\{}` \t\r\n#") {
+					n.Refuse(i, fields[k], strconv.Quote(x)+" has a character a Caddyfile value cannot carry as written")
+				}
+			}
+		}
+	}
+	if err := n.Err(); err != nil {
+		return "", err
+	}
+	return Write(p), nil
+}
+
+// fields name the lists WriteRules checks, in its order.
+var fields = []string{"origins", "methods", "allow_headers", "expose_headers", "paths"}
+
+// Write renders a valid portable policy, without the characters
+// WriteRules refuses, as the directives of one Caddy site block.
+//
+// Each rule is a handle block whose named matcher holds its paths
+// (path_regexp: "/api" is "/api" and below, compared case-sensitively,
+// where Caddy's path matcher ignores case) and origins (header_regexp on
+// Origin, byte for byte; a subdomain pattern needs at least one
+// character). handle blocks are mutually exclusive and, having no path
+// matcher, keep the written order (httpcaddyfile's sortRoutes): the
+// first rule that matches answers, as portable.Policy says. Its header
+// block adds Access-Control-Allow-Origin (the request's Origin, or "*"
+// for any origin without credentials), -Credentials and
+// -Expose-Headers, and Vary: Origin; a preflight (OPTIONS with
+// Access-Control-Request-Method) gets the methods and headers and a 204
+// from respond before any upstream. The browser checks the method and
+// headers against those lists, as the policy's own server would; "*"
+// methods or headers echo the request's, which also works with
+// credentials. A request no rule matches goes on to the site's handlers
+// untouched.
+//
+// Caddy cleans the path before path_regexp ("//" merged, "." and ".."
+// resolved), as browsers do before sending.
+func Write(p portable.Policy) string {
+	var b strings.Builder
+	b.WriteString("# CORS (whycors): the first rule whose path and Origin match answers.\n" +
+		"# Put these lines in the site block, next to its reverse_proxy or\n" +
+		"# file_server. An upstream that sends its own Access-Control-* headers\n" +
+		"# doubles them: add header_down -Access-Control-* to its reverse_proxy.\n")
+	if len(p.Rules) == 0 {
+		b.WriteString("# (no rules: no CORS headers)\n")
+		return b.String()
+	}
+	b.WriteString("@cors_preflight {\n\tmethod OPTIONS\n\theader Access-Control-Request-Method *\n}\n")
+	for i, r := range p.Rules {
+		name := "@cors_rule" + strconv.Itoa(i)
+		b.WriteString(name + " {\n\tpath_regexp " + pathsRegexp(r.Paths) + "\n")
+		if !r.AnyOrigin() {
+			b.WriteString("\theader_regexp Origin " + OriginsRegexp(r.Origins) + "\n")
+		}
+		b.WriteString("}\nhandle " + name + " {\n\theader {\n")
+		star := r.AnyOrigin() && !r.Credentials
+		if star {
+			b.WriteString("\t\tAccess-Control-Allow-Origin *\n")
+		} else {
+			b.WriteString("\t\tAccess-Control-Allow-Origin {header.Origin}\n")
+		}
+		if r.Credentials {
+			b.WriteString("\t\tAccess-Control-Allow-Credentials true\n")
+		}
+		if len(r.ExposeHeaders) > 0 {
+			b.WriteString("\t\tAccess-Control-Expose-Headers " + strconv.Quote(strings.Join(r.ExposeHeaders, ", ")) + "\n")
+		}
+		if !star {
+			b.WriteString("\t\tVary Origin\n")
+		}
+		b.WriteString("\t}\n\theader @cors_preflight {\n")
+		b.WriteString("\t\tAccess-Control-Allow-Methods " + listOrEcho(r.Methods, []string{"GET", "HEAD", "POST"}, "{header.Access-Control-Request-Method}") + "\n")
+		if len(r.AllowHeaders) > 0 {
+			b.WriteString("\t\tAccess-Control-Allow-Headers " + listOrEcho(r.AllowHeaders, nil, "{header.Access-Control-Request-Headers}") + "\n")
+		}
+		if r.MaxAge != nil {
+			b.WriteString("\t\tAccess-Control-Max-Age " + strconv.Itoa(*r.MaxAge) + "\n")
+		}
+		b.WriteString("\t}\n\trespond @cors_preflight 204\n}\n")
+	}
+	return b.String()
+}
+
+// listOrEcho is xs as one quoted value (def when empty), or echo when xs
+// holds "*".
+func listOrEcho(xs, def []string, echo string) string {
+	if portable.Contains(xs, "*") {
+		return echo
+	}
+	if len(xs) == 0 {
+		xs = def
+	}
+	return strconv.Quote(strings.Join(xs, ", "))
+}
+
+// pathsRegexp matches the paths portable.Rule.Paths covers: each path
+// and what is below it, segment by segment; every path for none or "/".
+func pathsRegexp(paths []string) string {
+	var alts []string
+	for _, p := range paths {
+		p = strings.TrimSuffix(p, "/")
+		if p == "" {
+			return "^/"
+		}
+		alts = append(alts, regexp.QuoteMeta(p)+"(?:/.*)?")
+	}
+	if len(alts) == 0 {
+		return "^/"
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")$"
+}
+
+// OriginsRegexp is a Go (and PCRE) regular expression that matches the
+// origins portable.Rule.MatchOrigin allows: each exactly, a subdomain
+// pattern with at least one character for its "*". It holds no space,
+// quote or "#".
+func OriginsRegexp(origins []string) string {
+	alts := make([]string, 0, len(origins))
+	for _, o := range origins {
+		if pre, suf, ok := portable.SplitWildcard(o); ok {
+			alts = append(alts, regexp.QuoteMeta(pre)+".+"+regexp.QuoteMeta(suf))
+			continue
+		}
+		alts = append(alts, regexp.QuoteMeta(o))
+	}
+	return "^(?:" + strings.Join(alts, "|") + ")$"
+}
