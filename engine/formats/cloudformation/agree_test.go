@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"regexp"
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/cloudformation"
@@ -34,6 +35,10 @@ func platformEvaluator(t *testing.T, r *cloudformation.Resource, url string) pol
 		}
 	case r.HTTP != nil:
 		if text, err = apigw.WriteHTTP(r.HTTP); err == nil {
+			// A value the template leaves unresolved matches no origin;
+			// API Gateway takes no such text, so it stands in as an
+			// origin no request of this test sends.
+			text = unresolved.ReplaceAllString(text, "https://unresolved.invalid")
 			var c *apigw.HTTPConfig
 			if c, err = apigw.ParseHTTP(text); err == nil {
 				return c
@@ -73,6 +78,8 @@ func platformEvaluator(t *testing.T, r *cloudformation.Resource, url string) pol
 	t.Fatalf("%s: the platform does not read its own configuration: %v\n%s", r.ID, err, text)
 	return nil
 }
+
+var unresolved = regexp.MustCompile(`(<|\\u003c)unresolved [^"]*?(>|\\u003e)`)
 
 func replyText(r policy.Reply) string {
 	s := fmt.Sprint(r.Status, "|", r.Body)

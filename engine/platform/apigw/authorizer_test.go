@@ -29,7 +29,7 @@ func TestRESTAuthorizer(t *testing.T) {
 	}{
 		{desc: "Cognito refuses the caller: 401 UNAUTHORIZED, no gateway response, no CORS headers",
 			config: `"Authorizer":"cognito"`, method: "GET", unauthorized: true, status: 401, errorType: "UnauthorizedException", layer: "authorizer",
-			cites: docTypes + " (UNAUTHORIZED: 401, the Cognito or custom authorizer failed to authenticate the caller)"},
+			cites: docTypes + " (UNAUTHORIZED: 401, the Cognito or custom authorizer failed to authenticate the caller); serverless/serverless#3191 (the expired token's 401 has no Access-Control-Allow-Origin)"},
 		{desc: "Cognito accepts the caller: the proxy's own reply, untouched",
 			config: `"Authorizer":"cognito"`, method: "GET", status: 200, acao: "https://app.test",
 			cites: "how-to-cors.md: with a proxy integration the backend returns the CORS headers"},
@@ -44,7 +44,7 @@ func TestRESTAuthorizer(t *testing.T) {
 			cites: docTypes + " (MISSING_AUTHENTICATION_TOKEN: 403); Fetch: a preflight carries no credentials"},
 		{desc: "a preflight through a Lambda token authorizer has no token: 401, whatever the caller",
 			config: `"Authorizer":"lambda","AuthorizerOnOptions":true`, method: "OPTIONS", status: 401, errorType: "UnauthorizedException", layer: "authorizer",
-			cites: "apigateway-use-lambda-authorizer.html: a missing identity source answers 401 Unauthorized; Fetch: a preflight carries no Authorization"},
+			cites: "serverless/serverless#829: without the identity source header API Gateway answers Unauthorized and never calls the function; Fetch: a preflight carries no Authorization"},
 		{desc: "the OPTIONS mock without the authorizer answers the preflight",
 			config: `"Authorizer":"cognito"`, method: "OPTIONS", status: 200, acao: "https://app.test",
 			cites: "how-to-cors-console.md: Enable CORS makes an OPTIONS method with a MOCK integration (authorization NONE)"},

@@ -26,6 +26,7 @@
 package apigw
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,7 +77,14 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		t.Matched, t.Source, t.Note.Case = true, SourceHTTP, "Origin is allowed by AllowOrigins"
 	}
 	rules := []policy.Rule{t}
-	if req.Method == "OPTIONS" && hasACRM {
+	if req.Method == "OPTIONS" && !hasACRM {
+		// Not a preflight: API Gateway routes it as any OPTIONS request
+		// (an OPTIONS route, else 404 Not Found) and adds no CORS
+		// headers, which on OPTIONS it sends only with Origin and
+		// Access-Control-Request-Method (http-api-cors.html; §5.1).
+		return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "OPTIONS without Access-Control-Request-Method: not a preflight, routed as a request, no CORS headers added"}}
+	}
+	if req.Method == "OPTIONS" {
 		// API Gateway answers the preflight itself, with or without an
 		// OPTIONS route [DOC]. 204 and the lists as configured: the status
 		// and the reply to a refused origin are [UNVERIFIED] (§5.1).
@@ -189,9 +197,18 @@ func ParseHTTP(text string) (*HTTPConfig, error) {
 				if o == "*" {
 					starAt = f.Items[j]
 				}
+				if why := badOrigin(o); why != "" && j < len(f.Items) {
+					errs = append(errs, doc.Err(f.Items[j], jsonpos.Index(fp, j), "BadRequestException", why))
+				}
 			}
 		case "AllowMethods":
 			c.AllowMethods = doc.Strings(f, fp, &errs)
+			for j, m := range c.AllowMethods {
+				if !slices.Contains(httpMethods, strings.ToUpper(m)) && j < len(f.Items) {
+					errs = append(errs, doc.Err(f.Items[j], jsonpos.Index(fp, j), "BadRequestException",
+						"AllowMethods "+strconv.Quote(m)+" is not a method API Gateway knows: use "+strings.Join(httpMethods, ", ")))
+				}
+			}
 		case "AllowHeaders":
 			c.AllowHeaders = doc.Strings(f, fp, &errs)
 		case "ExposeHeaders":
@@ -223,6 +240,34 @@ func ParseHTTP(text string) (*HTTPConfig, error) {
 		return nil, errs
 	}
 	return c, nil
+}
+
+// httpMethods are the AllowMethods values API Gateway accepts: the HTTP
+// API's route methods and "*" (CreateApi refuses "BAD": LocalStack's
+// test_apigwv2_cors_crud_validation, marked validated against AWS; which
+// case API Gateway accepts is [UNVERIFIED], any case is taken here).
+var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "*"}
+
+// badOrigin says why API Gateway refuses an AllowOrigins entry, or "":
+// an entry is "*", "http://*", "https://*" or a whole origin
+// (scheme://host[:port]); a wildcard inside a host (https://*.example.com)
+// and a cut origin (https:/) are refused (LocalStack's
+// test_apigwv2_cors_crud_validation, validated against AWS:
+// no-partial-wildcard, no-partial-origin; http-api-cors.html lists the
+// three wildcard forms).
+func badOrigin(o string) string {
+	switch o {
+	case "*", "http://*", "https://*":
+		return ""
+	}
+	scheme, host, ok := strings.Cut(o, "://")
+	switch {
+	case strings.Contains(o, "*"):
+		return "AllowOrigins " + strconv.Quote(o) + ": a wildcard stands only alone (*) or for a whole scheme (https://*, http://*), not inside a host; list each subdomain"
+	case !ok || scheme == "" || host == "" || strings.ContainsAny(host, "/?#") || strings.ContainsAny(scheme, "/:"):
+		return "AllowOrigins " + strconv.Quote(o) + " is not an origin: write scheme://host[:port], as https://www.example.com"
+	}
+	return ""
 }
 
 // WriteHTTP writes c as the CLI's --cors-configuration JSON. It refuses
