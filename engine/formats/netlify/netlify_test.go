@@ -243,6 +243,35 @@ func TestDetect(t *testing.T) {
 	t.Logf("%d files", len(files))
 }
 
+// TestDetectForms: the texts nearest to Netlify's, written here, are told
+// apart.
+func TestDetectForms(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Policies(), netlify.Formats()...)...)
+	tests := []struct {
+		desc, text string
+		netlify    bool
+	}{
+		{desc: "_headers with a comment first", text: "# CORS\n/api/*\n  Access-Control-Allow-Origin: *\n", netlify: true},
+		{desc: "_headers with CRLF and tabs", text: "/*\r\n\tX-Frame-Options: DENY\r\n", netlify: true},
+		{desc: "netlify.toml [[headers]]", text: "[[headers]]\n  for = \"/*\"\n  [headers.values]\n    X = \"1\"\n", netlify: true},
+		{desc: "netlify.toml headers array", text: "headers = [ { for = \"/a\", values = { X = \"1\" } } ]\n", netlify: true},
+		{desc: "Traefik TOML headers middleware", text: "[http.middlewares]\n  [http.middlewares.cors.headers]\n    accessControlAllowOriginList = [\"https://a.example\"]\n    addVaryHeader = true\n"},
+		{desc: "Traefik TOML custom response headers", text: "[http.middlewares.cors.headers.customResponseHeaders]\n  Access-Control-Allow-Origin = \"*\"\n"},
+		{desc: "a raw reply", text: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\n"},
+		{desc: "DevTools header lines", text: "access-control-allow-origin: *\nvary: Origin\n"},
+		{desc: "an nginx location", text: "location /api/ {\n    add_header Access-Control-Allow-Origin *;\n}\n"},
+		{desc: "an Apache Location", text: "<Location /api>\n  Header set Access-Control-Allow-Origin \"*\"\n</Location>\n"},
+		{desc: "a Caddyfile path matcher", text: "example.com {\n\theader /api/* Access-Control-Allow-Origin *\n}\n"},
+	}
+	for _, tc := range tests {
+		got := reg.Detect(tc.text)
+		claimed := slices.ContainsFunc(got, func(d policy.Detection) bool { return d.Format == "netlify" })
+		if claimed != tc.netlify || tc.netlify && len(got) != 1 {
+			t.Errorf("%s: Detect = %+v, netlify wanted %v (alone)", tc.desc, got, tc.netlify)
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	for _, name := range []string{"api_headers", "netlify.toml", "traps_headers"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
