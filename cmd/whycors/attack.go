@@ -35,9 +35,10 @@ ORIGIN, the origin the server means to trust (default: URL's own):
   https://app.example.com` + "`" + `.evil.test  "` + "`" + `" after the host (Safari only)
   http://app.example.com        the scheme not checked
   https://evil.app.example.com  a subdomain ("*.app.example.com")
-For each origin: a GET with credentials, then without, then the preflight of
-a PUT with Content-Type: application/json, each exactly as Chromium sends it
-(the PUT itself is never sent). Requests go only to the URLs given: redirects
+For each origin: a GET with credentials (and a Cookie header, session=
+whycors-attack, as a logged-in victim's browser sends), then without, then
+the preflight of a PUT with Content-Type: application/json, each exactly as
+Chromium sends it (the PUT itself is never sent). Requests go only to the URLs given: redirects
 are never followed, to another host or any other.
 
 Each accepted origin is reported with its severity:

@@ -29,6 +29,12 @@ const (
 	Low    = "low"
 )
 
+// SessionCookie is the Cookie header of the battery's credentialed GET:
+// the victim's browser has a session with the server, and some servers
+// answer differently when a request carries cookies (Starlette's
+// CORSMiddleware echoes the origin instead of "*" then).
+const SessionCookie = "session=whycors-attack"
+
 // BodyPreview is how many bytes of a readable reply a finding shows.
 const BodyPreview = 256
 
@@ -86,9 +92,10 @@ type Result struct {
 }
 
 // Run sends the battery to o.URL: for each candidate, a GET with
-// credentials, then (when that is refused) a GET without, then the
-// preflight of a PUT with Content-Type: application/json. The PUT itself
-// is never sent.
+// credentials (carrying SessionCookie, as a logged-in victim's browser
+// would), then (when that is refused) a GET without, then the preflight
+// of a PUT with Content-Type: application/json. The PUT itself is never
+// sent.
 func Run(ctx context.Context, o Options) Result {
 	res := Result{URL: o.URL, Origin: o.Origin, Findings: []Finding{}}
 	u, err := origin.ParseURL(o.URL)
@@ -109,6 +116,7 @@ func Run(ctx context.Context, o Options) Result {
 		p.Origin, p.URL, p.Method, p.Credentials, p.Body, p.Send = org, o.URL, method, creds, nil, false
 		p.Headers = nil
 		p.KeepBody = BodyPreview
+		p.Cookie = SessionCookie
 		if method == "PUT" {
 			p.Headers = headers.List{{Name: "Content-Type", Value: "application/json"}}
 		}

@@ -36,6 +36,11 @@ func (l *live) Answer(req policy.Request, preflight bool, hop int) policy.Outcom
 func (l *live) reply(req policy.Request, preflight bool, hop int) policy.Reply {
 	x := Exchange{Preflight: preflight, Method: req.Method, URL: req.URL,
 		Header: WireHeaders(l.p.Name, l.o.UserAgent, l.page, req, preflight)}
+	if l.o.Cookie != "" && !preflight && l.o.Credentials == "include" {
+		// A credentialed request carries the user's cookies; a preflight
+		// never does (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0).
+		x.Header = append(x.Header, headers.Field{Name: "Cookie", Value: l.o.Cookie})
+	}
 	switch {
 	case l.netErr != nil || l.withheld != "":
 		return policy.Reply{}

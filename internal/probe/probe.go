@@ -100,6 +100,10 @@ type Options struct {
 	// kept in Exchange.Body (0 keeps none): what a page that may read the
 	// reply would read (the attacker's battery shows it).
 	KeepBody int
+	// Cookie, when set, is sent as the Cookie header of an actual request
+	// whose credentials mode is "include", last, as a browser with a
+	// session for the URL sends it (never on a preflight).
+	Cookie string
 	// Resolve maps "host:port" to the address to connect to instead, as
 	// curl --resolve does ("127.0.0.1" or "127.0.0.1:8080").
 	Resolve map[string]string

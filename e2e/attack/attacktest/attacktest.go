@@ -5,10 +5,15 @@
 package attacktest
 
 import (
+	"bufio"
 	"context"
+	"io"
+	"net"
+	"os/exec"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/policy"
@@ -111,3 +116,43 @@ func All(creds bool, why string) map[string]Weakness {
 
 // W is a Weakness of severity sev, because of why.
 func W(sev, why string) Weakness { return Weakness{Severity: sev, Why: why} }
+
+// Serve starts cmd, a server that prints "PORT <n> [versions...]" as its
+// first line, kills it when t ends, and returns its base URL once it
+// listens on 127.0.0.1:<n>, with the rest of that line (the versions it
+// reports).
+func Serve(t *testing.T, cmd *exec.Cmd) (base, versions string) {
+	t.Helper()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	first := make(chan string, 1)
+	go func() { l, _ := bufio.NewReader(out).ReadString('\n'); first <- l; io.Copy(io.Discard, out) }()
+	var f []string
+	select {
+	case l := <-first:
+		if f = strings.Fields(l); len(f) < 2 || f[0] != "PORT" {
+			t.Fatalf("%s: first line %q, want PORT <n>", cmd.Path, l)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not start in 20 s", cmd.Path)
+	}
+	// The port may be bound before the server listens (uvicorn).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		c, err := net.Dial("tcp", "127.0.0.1:"+f[1])
+		if err == nil {
+			c.Close()
+			return "http://127.0.0.1:" + f[1], strings.Join(f[2:], " ")
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s does not listen on %s: %v", cmd.Path, f[1], err)
+		}
+	}
+}
