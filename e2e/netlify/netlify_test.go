@@ -3,7 +3,9 @@
 // a seeded generator writes _headers files and netlify.toml files, one
 // Node process (parse.mjs) parses them all with the real package, and the
 // rules (paths, header names and values, which request paths each rule's
-// pattern matches) and whether each file is refused are compared with
+// pattern matches), the headers each request path gets (netlify-cli's
+// headersForPath: the matching rules' values merged with Object.assign)
+// and whether each file is refused are compared with
 // engine/formats/netlify.
 //
 // The package covers parsing, and the pattern its forRegExp gives each
@@ -27,6 +29,8 @@ import (
 
 	"github.com/whycors/whycors/e2e/internal/npmtest"
 	"github.com/whycors/whycors/engine/formats/netlify"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // recorded are the versions the reader was checked against.
@@ -45,7 +49,8 @@ type result struct {
 		Values  map[string]string `json:"values"`
 		Matches []bool            `json:"matches"`
 	} `json:"rules"`
-	Errors []string `json:"errors"`
+	Merged [][][2]string `json:"merged"`
+	Errors []string      `json:"errors"`
 }
 
 // TestParserAgrees parses every generated and documented case with the
@@ -115,6 +120,18 @@ func TestParserAgrees(t *testing.T) {
 				}
 			}
 		}
+		for k, p := range c.Paths {
+			// setHeader of each merged entry in order: the last of a name wins.
+			var want headers.List
+			for _, kv := range got.Results[i].Merged[k] {
+				want.Set(kv[0], kv[1])
+			}
+			out := cfg.Respond(policy.Request{Method: "GET", URL: "https://site.example" + p}, policy.Reply{Status: 200})
+			if !sameHeaders(out.Reply.Header, want) {
+				t.Errorf("case %d (%s) path %q: reader sends %q, netlify-cli's headersForPath %q\n%s", i, c.desc, p, out.Reply.Header, want, c.Text)
+				ok = false
+			}
+		}
 		if ok {
 			agreed++
 		}
@@ -123,4 +140,17 @@ func TestParserAgrees(t *testing.T) {
 	if refused == 0 || refused == len(cases) {
 		t.Errorf("the cases should hold both accepted and refused files: %d of %d refused", refused, len(cases))
 	}
+}
+
+// sameHeaders compares two header lists, names without regard to case.
+func sameHeaders(a, b headers.List) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, f := range a {
+		if v, ok := b.Get(f.Name); !ok || v != f.Value {
+			return false
+		}
+	}
+	return true
 }

@@ -2,7 +2,8 @@
 // each with @netlify/headers-parser as Netlify's build does (a _headers
 // file, or netlify.toml), and prints one JSON line: the package versions,
 // then for each case its rules (for, values, and which of its paths each
-// rule's forRegExp matches) and its error messages.
+// rule's forRegExp matches), for each path the headers the matching rules
+// give it as netlify-cli merges them, and its error messages.
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,8 @@ try {
     const { headers, errors } = await parseAllHeaders({ ...opts, minimal: false })
     out.push({
       rules: headers.map((h) => ({ for: h.for, values: h.values, matches: (c.paths || []).map((p) => h.forRegExp.test(p)) })),
+      // netlify-cli's headersForPath: the matching rules' values merged with Object.assign.
+      merged: (c.paths || []).map((p) => Object.entries(Object.assign({}, ...headers.filter((h) => h.forRegExp.test(p)).map((h) => h.values)))),
       errors: errors.map((e) => e.message),
     })
   }

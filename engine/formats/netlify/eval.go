@@ -70,8 +70,8 @@ func (c *Config) route(path string, fileExists bool) (string, *Redirect) {
 //
 // A file gets every matching rule's headers, each replacing the file's
 // own field of that name and an earlier rule's (netlify-cli's
-// headersForPath: Object.assign of the matching rules' values, set on
-// the reply). Netlify answers OPTIONS for a file as for any method, its
+// headersForPath: Object.assign of the matching rules' values, each
+// entry then set on the reply with setHeader, in the object's order). Netlify answers OPTIONS for a file as for any method, its
 // docs say nothing else: app stands for that reply. A function's or
 // proxied reply goes out as it is (docs: Limitations). A redirect
 // answers its status with Location, without the custom headers.
@@ -84,7 +84,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		d.Args[2] = redir.To
 	}
 	var rules []policy.Rule
-	var set headers.List
+	var set headers.List // the matching rules' values merged: Object.assign, names as written
 	setBy := map[string]int{}
 	for i, r := range c.Rules {
 		rule := policy.Rule{Index: i, ID: r.For, Path: "line " + strconv.Itoa(r.Line), Source: source}
@@ -102,10 +102,12 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		for _, h := range r.Values {
 			n := policy.Note{Case: caseSet, Args: [4]string{r.For, h.Name, h.Value}, N: h.Line}
-			if old, ok := set.Get(h.Name); ok {
-				n.Case, n.Args[3], n.M = caseReplaced, old, setBy[strings.ToLower(h.Name)]
+			for _, f := range set {
+				if strings.EqualFold(f.Name, h.Name) {
+					n.Case, n.Args[3], n.M = caseReplaced, f.Value, setBy[strings.ToLower(h.Name)]
+				}
 			}
-			set.Set(h.Name, h.Value)
+			assign(&set, h.Name, h.Value)
 			setBy[strings.ToLower(h.Name)] = r.Line
 			rules = append(rules, policy.Rule{Index: i, ID: h.Name, Path: "line " + strconv.Itoa(h.Line), Matched: true, Note: n, Source: source})
 		}
@@ -125,6 +127,18 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		reply = policy.Reply{Status: app.Status, Header: h, Body: app.Body}
 	}
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: d, Words: words{}}
+}
+
+// assign is Object.assign of one key: a name written the same way keeps
+// its place and takes the new value, another is added at the end.
+func assign(l *headers.List, name, value string) {
+	for i := range *l {
+		if (*l)[i].Name == name {
+			(*l)[i].Value = value
+			return
+		}
+	}
+	l.Add(name, value)
 }
 
 // words says Netlify's notes (policy.Words).
