@@ -178,6 +178,18 @@ func TestDifferential(t *testing.T) {
 	for _, c := range corners {
 		bodies = append(bodies, strings.ReplaceAll(c, "{{up}}", "127.0.0.1:"+strconv.Itoa(upstream)))
 	}
+	// Written sites: convert --to caddy's text for seeded random neutral
+	// policies, each before a reverse_proxy to the upstream.
+	var written []proxytest.WrittenSite
+	for i := 0; i < 50; i++ {
+		w := proxytest.WrittenSite{Host: fmt.Sprintf("w%d.localhost:%d", i, port), Policy: proxytest.Portable(rnd)}
+		w.Text = caddy.Write(w.Policy)
+		for k := 0; k < 5; k++ {
+			w.Fetches = append(w.Fetches, proxytest.RandomFetch(rnd))
+		}
+		fmt.Fprintf(&file, "http://%s {\n%s\treverse_proxy 127.0.0.1:%d\n}\n", w.Host, w.Text, upstream)
+		written = append(written, w)
+	}
 	var cases []proxytest.Case
 	for i, b := range bodies {
 		fmt.Fprintf(&file, "http://c%d.localhost:%d {\n%s}\n", i, port, b)
@@ -205,4 +217,5 @@ func TestDifferential(t *testing.T) {
 	proxytest.Serve(t, cmd, port, os.Kill)
 	t.Logf("%d sites (%d of them corners), seed %d", len(bodies), len(corners), seed)
 	proxytest.Run(t, port, model, cases)
+	t.Run("written", func(t *testing.T) { proxytest.RunWritten(t, port, written) })
 }

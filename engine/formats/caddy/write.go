@@ -65,12 +65,22 @@ func Write(p portable.Policy) string {
 		return b.String()
 	}
 	b.WriteString("@cors_preflight {\n\tmethod OPTIONS\n\theader Access-Control-Request-Method *\n}\n")
+	seen := map[string]bool{}
 	for i, r := range p.Rules {
-		name := "@cors_rule" + strconv.Itoa(i)
-		b.WriteString(name + " {\n\tpath_regexp " + pathsRegexp(r.Paths) + "\n")
+		m := "\tpath_regexp " + pathsRegexp(r.Paths) + "\n"
 		if !r.AnyOrigin() {
-			b.WriteString("\theader_regexp Origin " + OriginsRegexp(r.Origins) + "\n")
+			m += "\theader_regexp Origin " + OriginsRegexp(r.Origins) + "\n"
 		}
+		if seen[m] {
+			// An earlier rule matches the same requests: this one never
+			// answers, and Caddy would merge the two handle blocks into
+			// one route (httpcaddyfile consolidates adjacent routes with
+			// equal matchers), running both.
+			continue
+		}
+		seen[m] = true
+		name := "@cors_rule" + strconv.Itoa(i)
+		b.WriteString(name + " {\n" + m)
 		b.WriteString("}\nhandle " + name + " {\n\theader {\n")
 		star := r.AnyOrigin() && !r.Credentials
 		if star {
