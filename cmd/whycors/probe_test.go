@@ -313,6 +313,12 @@ func TestProbeAttack(t *testing.T) {
 	}
 
 	out.Reset()
+	run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://app.example.com", "--format", "sarif"}, strings.NewReader(""), &out, &errb)
+	if !strings.Contains(out.String(), `"uri": "`+srv.URL+`/me"`) {
+		t.Errorf("sarif of one URL: the finding is not placed at the URL:\n%s", out.String())
+	}
+
+	out.Reset()
 	if code := run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://www.example.org"}, strings.NewReader(""), &out, &errb); code != 0 {
 		t.Errorf("a trusted origin the server does not know: exit %d, want 0 (the server trusts no origin derived from it)\n%s", code, out.String())
 	}

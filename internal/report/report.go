@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -173,8 +174,12 @@ func ruleName(id string) string {
 // artifactOf is file as a URI relative to root under %SRCROOT%, with
 // forward slashes and each segment percent-encoded as a URI reference
 // needs; a file outside root is an absolute file: URI of its own, with
-// no base.
+// no base. A file that is an http or https URL (a finding about a live
+// server, such as probe --attack's) is that URL, with no base.
 func artifactOf(root, file string) (uri, base string) {
+	if u, err := url.Parse(file); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return u.String(), ""
+	}
 	ar, err1 := filepath.Abs(root)
 	af, err2 := filepath.Abs(file)
 	if err1 != nil || err2 != nil {
