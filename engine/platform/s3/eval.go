@@ -87,7 +87,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	var trace []policy.Rule
 	for i := range b.CORS.Rules {
 		r := &b.CORS.Rules[i]
-		t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path}
+		t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path, Line: r.At.Line}
 		t.Failed, t.Note = r.check(origin, method, reqHdrs)
 		if t.Failed != "" {
 			trace = append(trace, t)

@@ -22,6 +22,9 @@ type Verdict struct {
 	// Method and URL are the fetch's, as the file shows it.
 	Method string `json:"-"`
 	URL    string `json:"-"`
+	// Scenario is the scenario explained (Scenarios), browser set: what
+	// the simulator opens when the fetch is picked from the list.
+	Scenario explain.Scenario `json:"-"`
 }
 
 // Scenarios reads a HAR file and returns each cross-origin fetch in it
@@ -66,7 +69,7 @@ func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
 		if err != nil {
 			return nil, &EntryError{Entry: entries[i], Err: err}
 		}
-		out = append(out, Verdict{Entry: entries[i], Verdict: v, Method: s.Request.Method, URL: s.Request.URL})
+		out = append(out, Verdict{Entry: entries[i], Verdict: v, Method: s.Request.Method, URL: s.Request.URL, Scenario: s})
 	}
 	slices.SortStableFunc(out, func(a, b Verdict) int {
 		switch {
