@@ -670,11 +670,11 @@ var matrix = map[string]row{
 		"har":        no("a HAR holds the replies to the recorded page's origin: that the server echoes any origin cannot be seen in it"),
 	}),
 	"null-origin": one(rule{origins: []string{"null"}, methods: put, creds: true}, map[string]entry{
-		"native": refusedAtUpload, "gin-contrib-cors": refusedAtUpload,
+		"native": refusedAtUpload, "gin-contrib-cors": refusedAtUpload, "apigw-http": refusedAtUpload,
 		"ec2": no(ec2Fixed),
 	}),
 	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
-		"cloudfront-rhp": refusedAtUpload,
+		"cloudfront-rhp": refusedAtUpload, "apigw-http": refusedAtUpload,
 		// django-cors-headers and Starlette compare their origin lists exactly
 		// (urlsplit scheme and host; `in`): only their regexes can trap.
 		"django-cors-headers": {text: pyDjango(`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*example\.com$"]` + "\n")},
@@ -692,6 +692,7 @@ var matrix = map[string]row{
 		"ec2":                 no(ec2Fixed),
 	}),
 	"public-suffix-wildcard": one(rule{origins: []string{"https://*.github.io"}, methods: get}, map[string]entry{
+		"apigw-http":          refusedAtUpload,
 		"django-cors-headers": {text: pyDjango(`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://[a-z0-9-]+\.github\.io$"]` + "\n")},
 		"starlette":           {text: pyStarlette(`allow_origin_regex=r"https://[a-z0-9-]+\.github\.io"`)},
 		"flask-cors":          {text: pyFlask(`CORS(app, origins=[r"^https://[a-z0-9-]+\.github\.io$"])` + "\n")},
@@ -780,7 +781,7 @@ var matrix = map[string]row{
 		"ec2":         no(ec2Fixed),
 	})),
 	"forbidden-method": one(rule{origins: app, methods: []string{"TRACE"}}, map[string]entry{
-		"cloudformation": refusedAtUpload, "lambda-url": refusedAtUpload, "cloudfront-rhp": refusedAtUpload,
+		"cloudformation": refusedAtUpload, "apigw-http": refusedAtUpload, "lambda-url": refusedAtUpload, "cloudfront-rhp": refusedAtUpload,
 		"terraform": refusedAtUpload, "terraform-plan": refusedAtUpload,
 		"native": refusedAtUpload, "azure-xml": refusedAtUpload, "azure-json": refusedAtUpload,
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
