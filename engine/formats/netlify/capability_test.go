@@ -53,6 +53,48 @@ func TestThroughTheEngine(t *testing.T) {
 	if !found {
 		t.Errorf("no fix adds PUT to the file: %+v", v.Fixes)
 	}
+
+	// netlify.toml: a credentialed GET against *: the fix names the
+	// origin and sends credentials, in TOML.
+	toml := "[[headers]]\n  for = \"/api/*\"\n  [headers.values]\n    Access-Control-Allow-Origin = \"*\"\n"
+	s, err = explain.Decode([]byte(`{"browser": "chrome",
+	  "request": {"origin": "https://app.example", "url": "https://site.example/api/me.json", "method": "GET", "credentials": "include"},
+	  "policy": {"format": "netlify", "text": ` + quote(toml) + `}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err = explain.Explain(s, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "    Access-Control-Allow-Origin = \"https://app.example\"\n    Access-Control-Allow-Credentials = \"true\"\n"
+	found = false
+	for _, f := range v.Fixes {
+		found = found || strings.HasSuffix(f.Text, want)
+	}
+	if v.Allowed || !found {
+		t.Errorf("allowed %v; no fix ends with %q: %+v", v.Allowed, want, v.Fixes)
+	}
+
+	// Several origins in one value: the fix sends the page's alone.
+	several := "/*\n  Access-Control-Allow-Origin: https://a.example, https://app.example\n"
+	s, err = explain.Decode([]byte(`{"browser": "firefox",
+	  "request": {"origin": "https://app.example", "url": "https://site.example/x.json", "method": "GET"},
+	  "policy": {"format": "netlify", "text": ` + quote(several) + `}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err = explain.Explain(s, advise.Options(reg)); err != nil {
+		t.Fatal(err)
+	}
+	found = false
+	for _, f := range v.Fixes {
+		found = found || f.Text == "/*\n  Access-Control-Allow-Origin: https://app.example\n"
+	}
+	if v.Allowed || !found {
+		t.Errorf("allowed %v; no fix sends the one origin: %+v", v.Allowed, v.Fixes)
+	}
+
 	fs, err := lint.Lint(reg, "/api/\n  Access-Control-Allow-Origin: *\n  Access-Control-Allow-Credentials: true\n", "netlify")
 	if err != nil {
 		t.Fatal(err)

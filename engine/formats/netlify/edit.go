@@ -181,13 +181,14 @@ func editTOML(text string, r Rule, name, value string) (string, error) {
 // (Path "line N" of each header the reply got).
 func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	line := 0
-	star := false
+	acao := ""
 	for _, r := range b.Rules {
 		if r.ID == "Access-Control-Allow-Origin" && r.Matched {
 			line, _ = strconv.Atoi(strings.TrimPrefix(r.Path, "line "))
-			star = r.Note.Args[2] == "*"
+			acao = r.Note.Args[2]
 		}
 	}
+	star := acao == "*"
 	if line == 0 {
 		for _, r := range b.Rules {
 			if r.Matched {
@@ -202,10 +203,17 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	switch {
 	case b.Needs == "origin" && line == 0:
 		return fix.Edit{}, "", false
+	case b.Needs == "origin" && strings.ContainsAny(acao, ", "):
+		// Several origins in one value: no browser accepts it.
+		return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: acao, Values: []string{b.Origin}, Line: line},
+			"send the one origin " + b.Origin + " instead of " + strconv.Quote(acao) + " (browsers accept one origin; Netlify's headers are fixed per path)", true
+	case b.Needs == "origin" && acao != "":
+		return fix.Edit{}, "", false // another fixed origin: a static header cannot name two
 	case b.Needs == "origin":
 		return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line},
 			"send Access-Control-Allow-Origin: " + b.Origin + " for this path", true
-	case b.Needs == "credentials" && star:
+	case (b.Needs == "credentials" || b.Needs == "") && star:
+		// With credentials a browser refuses *.
 		return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{b.Origin}, Line: line},
 			"name " + b.Origin + " instead of * (credentials need the exact origin)", true
 	}
