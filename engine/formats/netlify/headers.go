@@ -94,7 +94,7 @@ func ParseHeaders(text string) (*Config, error) {
 		}
 		rules = append(rules, r)
 	}
-	c := &Config{Rules: dedupe(rules), Syntax: HeadersFile, text: text}
+	c := &Config{Rules: dedupe(rules), Syntax: HeadersFile}
 	if len(errs) > 0 {
 		return c, errs
 	}

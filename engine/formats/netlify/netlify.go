@@ -21,13 +21,23 @@
 // Answering follows docs.netlify.com/manage/routing/headers/ (custom
 // headers apply only to files Netlify serves itself, not to proxied or
 // function replies) and, for what the docs leave open, Netlify's own
-// local implementation (netlify-cli's headersForPath, @netlify/headers):
-// every rule whose path matches adds its headers, a later rule's value of
-// a name replacing an earlier one's; a path matches without regard to
-// case or a trailing slash, :name is one segment and * any rest (the
-// parser's forRegExp). netlify.toml's [[redirects]] decide which paths
-// are proxied, handled by a function (custom headers not applied) or
-// redirected (docs.netlify.com/manage/routing/redirects/).
+// local implementation: every rule whose path matches adds its headers,
+// merged as netlify-cli's headersForPath does (Object.assign of the
+// rules' values, then set on the reply in that order: a later rule's
+// value of a name replaces an earlier one's); a path matches without
+// regard to case or a trailing slash, :name is one segment, * alone any
+// rest (the parser's forRegExp). e2e/netlify checks both against the
+// parser's rules. How the CDN itself combines two matching rules, and
+// how it answers OPTIONS for a file, the docs do not say: OPTIONS gets
+// the reply given for the path, like any method. netlify.toml's
+// [[redirects]] decide which paths are proxied or sent to a function
+// (custom headers not applied) or redirected (a 3xx with Location, a
+// file at the path shadowing an unforced rule:
+// docs.netlify.com/manage/routing/redirects/rewrites-proxies/).
+//
+// Netlify's headers are fixed strings: no echo of the request's Origin,
+// so one path names one origin or *. Lint (CheckText) and fixes
+// (EditText, ChooseEdit) work in the user's own syntax.
 package netlify
 
 import (
@@ -39,7 +49,7 @@ import (
 const (
 	docHeaders   = "docs.netlify.com/manage/routing/headers/"
 	docRedirects = "docs.netlify.com/manage/routing/redirects/rewrites-proxies/"
-	source       = docHeaders + "; @netlify/headers-parser 7.3.0"
+	source       = docHeaders + "; " + docRedirects + "; @netlify/headers-parser 7.3.0"
 )
 
 // Formats are this package's formats, for a policy.Registry.
@@ -157,7 +167,6 @@ type Config struct {
 	// Redirects are netlify.toml's [[redirects]] (none for _headers).
 	Redirects []Redirect
 	Syntax    Syntax
-	text      string
 }
 
 // Rule is one path and its headers.

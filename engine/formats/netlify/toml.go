@@ -139,7 +139,7 @@ func pos(text string, off int) (int, int) {
 
 // ParseTOML reads the [[headers]] (and [[redirects]]) of netlify.toml.
 func ParseTOML(text string) (*Config, error) {
-	c := &Config{Syntax: TOML, text: text}
+	c := &Config{Syntax: TOML}
 	var doc map[string]any
 	if err := toml.Unmarshal([]byte(text), &doc); err != nil {
 		e := &policy.Error{Msg: err.Error(), Unreadable: true}
