@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // The scenario's "cdn" puts a shared cache (engine/cdn) between every page
@@ -18,6 +19,16 @@ import (
 // reaches the server. What it did for each request is kept beside the
 // exchange (cdnNote), so the steps can say whose stored reply answered,
 // and requests[].from_cdn is set.
+
+// CDNSource is an evaluator whose configuration puts a shared cache in
+// front of some URLs (a template's CloudFront distribution): CDNFor is
+// the cache in front of url and where the configuration says so (the
+// verdict's decided_by when a stored reply answers), ok false when none
+// is. explain uses it when the scenario states no "cdn"; a stated one
+// wins.
+type CDNSource interface {
+	CDNFor(url string) (c cdn.Config, at wire.Place, ok bool)
+}
 
 // CDN is the scenario's "cdn": the request headers its cache key names
 // and whether it honours Vary (engine/cdn).

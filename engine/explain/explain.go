@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // summaryBrowsers are the engines Verdict.Browsers compares.
@@ -104,6 +105,12 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 		if n := srv.note(&res.Exchanges[i]); n != nil {
 			v.Requests[i].FromCDN = n.hit != nil
 		}
+	}
+	if n := len(v.Requests); n > 0 && v.Requests[n-1].FromCDN && srv.cdnAt != nil {
+		// The configuration's cache answered with a reply stored for
+		// another request: it decided, not the server.
+		at := *srv.cdnAt
+		v.DecidedBy = &at
 	}
 	v.Warnings = append(v.Warnings, srv.cdn.warnings()...)
 	return v, nil
@@ -263,7 +270,10 @@ func inputErrors(path string, err error) error {
 // one (OPTIONS 404, others 200, no headers). A policy, when set, answers
 // every URL, with those replies as the application behind it.
 type server struct {
-	s      Scenario
+	s Scenario
+	// cdnAt is where the configuration puts its cache in front of the
+	// URL (CDNSource), when it does and the scenario states none.
+	cdnAt  *wire.Place
 	url    string         // the scenario's URL, serialized
 	routes map[string]int // index in s.Routes by serialized URL
 	eval   policy.Evaluator
@@ -362,6 +372,14 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	}
 	srv.eval = ev
 	srv.f = f
+	if c, ok := ev.(CDNSource); ok && s.CDN == nil {
+		// The configuration's own cache in front of the URL (a
+		// CloudFront distribution's cache behaviour), when the scenario
+		// states none.
+		if cfg, at, ok := c.CDNFor(srv.url); ok {
+			srv.s.CDN, srv.cdnAt = &cfg, &at
+		}
+	}
 	return srv, det, nil
 }
 

@@ -67,7 +67,13 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 	if answeredByCDN(v, which == "preflight") {
 		// The server never saw it: a shared cache replayed a stored
 		// reply (engine/cdn), which the step of that request names.
-		return "The CDN answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. "
+		cdn := "The CDN"
+		if p := v.DecidedBy; p != nil && p.Layer == "cdn" && p.Resource != "" {
+			// The configuration's own CDN (a template's distribution).
+			who, where := serverName(v, srv)
+			cdn += " " + who + where
+		}
+		return cdn + " answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. "
 	}
 	var s strings.Builder
 	who, where := serverName(v, srv)

@@ -162,8 +162,17 @@ func (t *Template) route(url string) *Resource {
 	switch {
 	case strings.Contains(host, ".lambda-url."):
 		return t.only(func(r *Resource) bool { return r.Lambda != nil })
-	case strings.HasSuffix(host, ".cloudfront.net"):
+	case strings.HasSuffix(host, ".cloudfront.net") && t.only(func(r *Resource) bool { return r.CloudFront != nil }) != nil:
 		return t.only(func(r *Resource) bool { return r.CloudFront != nil })
+	}
+	// A distribution's cache behaviour sends the path to one of the
+	// template's buckets.
+	if _, b := t.behaviorFor(url); b != nil && b.Bucket != "" {
+		for _, r := range t.Resources {
+			if r.ID == b.Bucket && r.S3 != nil {
+				return r
+			}
+		}
 	}
 	found, n = nil, 0
 	for _, r := range t.Resources {

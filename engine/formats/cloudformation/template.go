@@ -47,6 +47,9 @@ type Template struct {
 	// resources and SAM GatewayResponses entries, kept with their
 	// positions.
 	GatewayResponses []GatewayResponse
+	// Distributions are the AWS::CloudFront::Distribution resources:
+	// the caches in front of the template's buckets (CDNFor).
+	Distributions []Distribution
 	// Assumptions are the values the template leaves unresolved (a
 	// parameter without Default nor --param, !GetAtt, a pseudo
 	// parameter), each at its position, with what the verdict assumes.
@@ -261,6 +264,8 @@ func (rd *reader) resources() {
 			}
 		case TypeGatewayRe:
 			rd.gatewayResponse(k, props)
+		case TypeDistribution:
+			rd.distribution(k, props)
 		}
 	}
 	for i, k := range rd.res.keys {
