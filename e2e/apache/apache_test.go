@@ -171,6 +171,18 @@ func TestDifferential(t *testing.T) {
 			cases = append(cases, c)
 		}
 	}
+	// Written virtual hosts: convert --to apache's text for seeded random
+	// neutral policies, each before a ProxyPass to the upstream.
+	var written []proxytest.WrittenSite
+	for i := 0; i < 50; i++ {
+		w := proxytest.WrittenSite{Host: fmt.Sprintf("w%d.test", i), Policy: proxytest.Portable(rnd)}
+		w.Text = apache.Write(w.Policy)
+		for k := 0; k < 5; k++ {
+			w.Fetches = append(w.Fetches, proxytest.RandomFetch(rnd))
+		}
+		fmt.Fprintf(&file, "<VirtualHost 127.0.0.1:%d>\n  ServerName %s\n%s  ProxyPass / http://127.0.0.1:%d/\n</VirtualHost>\n", port, w.Host, w.Text, upstream)
+		written = append(written, w)
+	}
 	// Files from DocumentRoot, with <Directory> sections: the shorter
 	// path merges first; a missing file's 404 is Apache's own.
 	files := strings.ReplaceAll(filesSite, "{{dir}}", dir)
@@ -192,4 +204,5 @@ func TestDifferential(t *testing.T) {
 	proxytest.Serve(t, cmd, port, syscall.SIGTERM)
 	t.Logf("%d virtual hosts, seed %d", configs, seed)
 	proxytest.Run(t, port, model, cases)
+	t.Run("written", func(t *testing.T) { proxytest.RunWritten(t, port, written) })
 }

@@ -28,6 +28,10 @@
 //     covers is served by Apache itself, whose 4xx and 5xx (a missing
 //     file) carry only the always lines.
 //
+// WriteRules (write.go) writes a neutral policy as virtual host
+// directives, exactly: an <If> / <ElseIf> chain of Header always set
+// lines and a RewriteRule [R=204] a rule for its preflights.
+//
 // %{Name}i in a Header value is a fault: mod_headers reads it as %i, the
 // server's idle percentage. Directives that change the reply in ways not
 // modelled (ErrorDocument, Redirect, Include, RequestHeader, ...) are

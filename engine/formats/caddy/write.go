@@ -1,7 +1,6 @@
 package caddy
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -67,9 +66,9 @@ func Write(p portable.Policy) string {
 	b.WriteString("@cors_preflight {\n\tmethod OPTIONS\n\theader Access-Control-Request-Method *\n}\n")
 	seen := map[string]bool{}
 	for i, r := range p.Rules {
-		m := "\tpath_regexp " + pathsRegexp(r.Paths) + "\n"
+		m := "\tpath_regexp " + portable.PathsRegexp(r.Paths) + "\n"
 		if !r.AnyOrigin() {
-			m += "\theader_regexp Origin " + OriginsRegexp(r.Origins) + "\n"
+			m += "\theader_regexp Origin " + portable.OriginsRegexp(r.Origins) + "\n"
 		}
 		if seen[m] {
 			// An earlier rule matches the same requests: this one never
@@ -120,37 +119,4 @@ func listOrEcho(xs, def []string, echo string) string {
 		xs = def
 	}
 	return strconv.Quote(strings.Join(xs, ", "))
-}
-
-// pathsRegexp matches the paths portable.Rule.Paths covers: each path
-// and what is below it, segment by segment; every path for none or "/".
-func pathsRegexp(paths []string) string {
-	var alts []string
-	for _, p := range paths {
-		p = strings.TrimSuffix(p, "/")
-		if p == "" {
-			return "^/"
-		}
-		alts = append(alts, regexp.QuoteMeta(p)+"(?:/.*)?")
-	}
-	if len(alts) == 0 {
-		return "^/"
-	}
-	return "^(?:" + strings.Join(alts, "|") + ")$"
-}
-
-// OriginsRegexp is a Go (and PCRE) regular expression that matches the
-// origins portable.Rule.MatchOrigin allows: each exactly, a subdomain
-// pattern with at least one character for its "*". It holds no space,
-// quote or "#".
-func OriginsRegexp(origins []string) string {
-	alts := make([]string, 0, len(origins))
-	for _, o := range origins {
-		if pre, suf, ok := portable.SplitWildcard(o); ok {
-			alts = append(alts, regexp.QuoteMeta(pre)+".+"+regexp.QuoteMeta(suf))
-			continue
-		}
-		alts = append(alts, regexp.QuoteMeta(o))
-	}
-	return "^(?:" + strings.Join(alts, "|") + ")$"
 }
