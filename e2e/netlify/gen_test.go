@@ -37,7 +37,7 @@ func genHeaders(r *rand.Rand) string {
 	if r.Intn(8) == 0 {
 		nl = "\r\n"
 	}
-	if r.Intn(10) == 0 {
+	if r.Intn(25) == 0 {
 		b.WriteString(pick(r, names) + ": " + pick(r, values) + nl) // a header before any path
 	}
 	for k := r.Intn(4) + 1; k > 0; k-- {
@@ -47,7 +47,7 @@ func genHeaders(r *rand.Rand) string {
 		b.WriteString(pick(r, paths) + nl)
 		for m := r.Intn(4); m >= 0; m-- {
 			ind := pick(r, []string{"  ", "\t", "    ", ""})
-			switch r.Intn(14) {
+			switch r.Intn(40) {
 			case 0:
 				b.WriteString(ind + "# a comment: x" + nl)
 			case 1:
@@ -86,12 +86,12 @@ func genTOML(r *rand.Rand) string {
 	if r.Intn(6) == 0 {
 		b.WriteString("[build]\n  publish = \"dist\"\n\n")
 	}
-	if r.Intn(12) == 0 {
+	if r.Intn(30) == 0 {
 		b.WriteString("[headers]\n  for = \"/*\"\n") // not an array
 	}
 	for k := r.Intn(3) + 1; k > 0; k-- {
 		b.WriteString("[[headers]]\n")
-		switch r.Intn(12) {
+		switch r.Intn(30) {
 		case 0: // no for
 		case 1:
 			b.WriteString("  for = 42\n")
@@ -111,7 +111,7 @@ func genTOML(r *rand.Rand) string {
 				if r.Intn(8) == 0 {
 					key = `"` + n + ` "`
 				}
-				switch r.Intn(12) {
+				switch r.Intn(30) {
 				case 0:
 					kv = append(kv, key+" = 600")
 				case 1:
@@ -126,8 +126,8 @@ func genTOML(r *rand.Rand) string {
 			}
 			return kv
 		}
-		switch r.Intn(6) {
-		case 0:
+		switch r.Intn(8) {
+		case 0, 7:
 			v := vals(", ")
 			for i := range v {
 				v[i] = strings.ReplaceAll(v[i], "\n", " ")
@@ -135,7 +135,9 @@ func genTOML(r *rand.Rand) string {
 			}
 			b.WriteString("  values = { " + strings.Join(v, ", ") + " }\n")
 		case 1:
-			b.WriteString("  values = \"Access-Control-Allow-Origin: *\"\n")
+			if r.Intn(4) == 0 {
+				b.WriteString("  values = \"Access-Control-Allow-Origin: *\"\n")
+			}
 		case 2: // no values
 		default:
 			b.WriteString("  [headers.values]\n")
@@ -144,7 +146,7 @@ func genTOML(r *rand.Rand) string {
 			}
 		}
 	}
-	switch r.Intn(10) {
+	switch r.Intn(20) {
 	case 0:
 		b.WriteString("[[headers\n") // a syntax error
 	case 1:
@@ -190,6 +192,10 @@ func corners() []tcase {
 		tm("an empty value", "[[headers]]\n  for = \"/a\"\n  [headers.values]\n    X = \"\"\n"),
 		tm("a dotted key", "[[headers]]\n  for = \"/a\"\n  values.X = \"1\"\n"),
 		tm("two rules, one bad", "[[headers]]\n  for = \"/a\"\n  values = { X = 1 }\n[[headers]]\n  for = \"/b\"\n  values = { Y = \"2\" }\n"),
+		tm("headers of a deploy context are not the top-level headers", "[[context.production.headers]]\n  for = \"/a\"\n  values = { X = \"1\" }\n"),
+		tm("a quoted key with a dot", "[[headers]]\n  for = \"/a\"\n  [headers.values]\n    \"X.Y\" = \"1\"\n"),
+		tm("a redirect beside the headers", "[[redirects]]\n  from = \"/api/*\"\n  to = \"https://b.example/:splat\"\n  status = 200\n[[headers]]\n  for = \"/api/*\"\n  values = { Access-Control-Allow-Origin = \"*\" }\n"),
+		h("a path with non-ASCII letters", "/café/*\n  X: 1\n"),
 		tm("identical rules", "[[headers]]\nfor = \"/a\"\nvalues = { X = \"1\" }\n[[headers]]\nfor = \"/a\"\nvalues = { X = \"1\" }\n"),
 	}
 }

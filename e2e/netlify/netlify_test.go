@@ -57,7 +57,7 @@ type result struct {
 // real parser, once, and compares.
 func TestParserAgrees(t *testing.T) {
 	npmtest.Ensure(t, ".", "e2e/netlify")
-	cases := append(corners(), generate(rand.New(rand.NewSource(17)), 300)...)
+	cases := append(corners(), generate(rand.New(rand.NewSource(17)), 400)...)
 	file := filepath.Join(t.TempDir(), "cases.json")
 	b, _ := json.Marshal(cases)
 	if err := os.WriteFile(file, b, 0o644); err != nil {
@@ -82,7 +82,7 @@ func TestParserAgrees(t *testing.T) {
 			t.Errorf("%s is %s, the reader was checked against %s", n, got.Versions[n], v)
 		}
 	}
-	refused, agreed := 0, 0
+	refused, agreed := map[string]int{}, 0
 	for i, c := range cases {
 		want := got.Results[i]
 		var cfg *netlify.Config
@@ -96,7 +96,7 @@ func TestParserAgrees(t *testing.T) {
 			continue
 		}
 		if err != nil {
-			refused++
+			refused[c.Kind]++
 		}
 		if len(cfg.Rules) != len(want.Rules) {
 			t.Errorf("case %d (%s): %d rules, the parser has %d\nreader: %+v (%v)\nparser: %+v %q\n%s", i, c.desc, len(cfg.Rules), len(want.Rules), cfg.Rules, err, want.Rules, want.Errors, c.Text)
@@ -121,6 +121,9 @@ func TestParserAgrees(t *testing.T) {
 			}
 		}
 		for k, p := range c.Paths {
+			if len(cfg.Redirects) > 0 {
+				break // the CLI sets them on proxied replies too; the docs say Netlify does not
+			}
 			// setHeader of each merged entry in order: the last of a name wins.
 			var want headers.List
 			for _, kv := range got.Results[i].Merged[k] {
@@ -136,9 +139,15 @@ func TestParserAgrees(t *testing.T) {
 			agreed++
 		}
 	}
-	t.Logf("%d cases (%d refused by both), %d agree; %s", len(cases), refused, agreed, fmt.Sprint(got.Versions))
-	if refused == 0 || refused == len(cases) {
-		t.Errorf("the cases should hold both accepted and refused files: %d of %d refused", refused, len(cases))
+	kinds := map[string]int{}
+	for _, c := range cases {
+		kinds[c.Kind]++
+	}
+	t.Logf("%d cases (%v, refused by both: %v), %d agree; %s", len(cases), kinds, refused, agreed, fmt.Sprint(got.Versions))
+	for k, n := range kinds {
+		if refused[k] < n/10 || refused[k] > n/2 {
+			t.Errorf("the %s cases should be mostly accepted, some refused: %d of %d refused", k, refused[k], n)
+		}
 	}
 }
 
