@@ -112,6 +112,14 @@ func TestDifferential(t *testing.T) {
 	for i, c := range corners {
 		docs = append(docs, fmt.Sprintf("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: corner-%d\n  annotations:\n    nginx.ingress.kubernetes.io/%s\nspec:\n  rules:\n  - host: c%d.test\n    http:\n      paths:\n      - path: /\n        pathType: Prefix\n        backend:\n          service:\n            name: app\n            port:\n              number: 80\n", i, c, i))
 	}
+	// hosts routed by path: several Ingresses each
+	const routed = 14
+	for h := 0; h < routed; h++ {
+		used := map[string]bool{}
+		for k := 0; k < 2+rnd.Intn(2); k++ {
+			docs = append(docs, routedDoc(rnd, fmt.Sprintf("r%d-%d", h, k), fmt.Sprintf("r%d.test", h), used))
+		}
+	}
 	manifest := strings.Join(docs, "---\n")
 	model, err := ingressnginx.Parse(manifest)
 	if err != nil {
@@ -120,10 +128,11 @@ func TestDifferential(t *testing.T) {
 	if len(model.Ingresses) != len(docs) {
 		t.Fatalf("read %d Ingresses of %d", len(model.Ingresses), len(docs))
 	}
+	single := generated + len(corners)
 	var conf strings.Builder
 	conf.WriteString("load_module " + module + ";\n" + nginxtest.Head)
 	var cases []proxytest.Case
-	for i, in := range model.Ingresses {
+	for i, in := range model.Ingresses[:single] {
 		host := in.Rules[0].Host
 		block := serverBlock(host, in.Cors, upstream)
 		conf.WriteString(block)
@@ -143,8 +152,27 @@ func TestDifferential(t *testing.T) {
 			cases = append(cases, c)
 		}
 	}
+	byHost := map[string][]*ingressnginx.Ingress{}
+	var hosts []string
+	for _, in := range model.Ingresses[single:] {
+		h := in.Rules[0].Host
+		if byHost[h] == nil {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], in)
+	}
+	for _, h := range hosts {
+		block := routedServer(h, byHost[h], upstream)
+		conf.WriteString(block)
+		for k := 0; k < 10; k++ {
+			c := proxytest.Case{Host: h, Site: block}
+			c.Req, c.Up = request(rnd)
+			c.Req.URL = proxytest.Pick(rnd, "/", "/api", "/api/", "/api/v1/x", "/apix", "/API/v1", "/static/a.js", "/v2", "/v2/x", "/x", "/x/", "/other")
+			cases = append(cases, c)
+		}
+	}
 	conf.WriteString("}\n")
 	port := nginxtest.Start(t, conf.String(), nil)
-	t.Logf("%d Ingresses (%d of them corners), seed %d", len(docs), len(corners), seed)
+	t.Logf("%d Ingresses (%d of them corners, %d on %d hosts routed by path), seed %d", len(docs), len(corners), len(docs)-single, routed, seed)
 	proxytest.Run(t, port, model, cases)
 }
