@@ -27,6 +27,7 @@
 package firebase
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
@@ -72,7 +73,8 @@ func (*Format) Detect(text string) (bool, string) {
 			return false, ""
 		}
 	}
-	if strings.Contains(t, `"headers"`) && strings.Contains(t, `"key"`) && (strings.Contains(t, `"source"`) || strings.Contains(t, `"regex"`) || strings.Contains(t, `"glob"`)) {
+	key := func(n string) bool { return regexp.MustCompile(`"` + n + `"\s*:`).MatchString(t) }
+	if key("hosting") && key("headers") && key("key") && (key("source") || key("regex") || key("glob")) {
 		return true, `a JSON object whose "hosting" has "headers" entries with a source, glob or regex (firebase.json)`
 	}
 	return false, ""

@@ -94,20 +94,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			}
 		}
 	}
-	h, _ := set.Merge(app.Header, false)
-	d := policy.Note{Case: caseDecision, N: app.Status}
+	out := set.Outcome(req, app, rules, false, words{})
 	if s != nil {
-		d.Args[1] = s.Name
+		out.Decision.Args[1] = s.Name
 	}
-	for _, r := range rules {
-		if r.Matched {
-			d.M++
-		}
-	}
-	if req.Method == "OPTIONS" {
-		d.Args[0] = "options"
-	}
-	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: h, Body: app.Body}, Rules: rules, Decision: d, Words: words{}}
+	return out
 }
 
 const (
@@ -115,7 +106,7 @@ const (
 	caseApply = "apply"
 	// caseErrorPage: an entry matching /404.html, on a 404.
 	caseErrorPage = "error-page"
-	caseDecision  = "decision"
+	caseDecision  = hosthdr.CaseDecision
 )
 
 type words struct{}

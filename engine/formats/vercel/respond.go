@@ -142,23 +142,13 @@ func (c *Config) Set(req policy.Request) (hosthdr.Set, []policy.Rule) {
 // it sends one of the same name; the application's status, OPTIONS too.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	s, rules := c.Set(req)
-	h, kept := s.Merge(app.Header, true)
-	d := policy.Note{Case: caseDecision, N: app.Status, List: kept}
-	for _, r := range rules {
-		if r.Matched {
-			d.M++
-		}
-	}
-	if req.Method == "OPTIONS" {
-		d.Args[0] = "options"
-	}
-	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: h, Body: app.Body}, Rules: rules, Decision: d, Words: words{}}
+	return s.Outcome(req, app, rules, true, words{})
 }
 
 const (
 	caseSkip     = "skip"
 	caseApply    = "apply"
-	caseDecision = "decision"
+	caseDecision = hosthdr.CaseDecision
 )
 
 type words struct{}

@@ -31,6 +31,7 @@
 package vercel
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
@@ -73,16 +74,19 @@ func (*Format) Detect(text string) (bool, string) {
 	if !strings.HasPrefix(t, "{") {
 		return false, ""
 	}
-	for _, no := range []string{`"hosting"`, `"Resources"`, `"AWSTemplateFormatVersion"`, `"provider"`, `"CORSRules"`, `"cors"`, `"AllowedOrigins"`} {
+	for _, no := range []string{`"hosting"`, `"Resources"`, `"AWSTemplateFormatVersion"`, `"provider"`, `"CORSRules"`, `"cors"`, `"AllowedOrigins"`, `"log"`} {
 		if strings.Contains(t, no) {
 			return false, ""
 		}
 	}
-	if i := strings.Index(t, `"headers"`); i >= 0 && strings.Contains(t, `"source"`) && strings.Contains(t, `"key"`) && strings.Contains(t[i:], `"value"`) {
+	if keyRE("headers").MatchString(t) && keyRE("source").MatchString(t) && keyRE("key").MatchString(t) && keyRE("value").MatchString(t) {
 		return true, `a JSON object whose "headers" entries have "source" and {"key", "value"} headers (vercel.json)`
 	}
 	return false, ""
 }
+
+// keyRE matches "name" written as an object key.
+func keyRE(name string) *regexp.Regexp { return regexp.MustCompile(`"` + name + `"\s*:`) }
 
 // Parse reads a vercel.json.
 func (*Format) Parse(text string) (policy.Evaluator, error) {

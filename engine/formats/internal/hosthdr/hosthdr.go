@@ -210,3 +210,24 @@ func End(text string, off int) int {
 	}
 	return i
 }
+
+// CaseDecision is the case of an Outcome's decision: N the status, M the
+// entries that matched, Args[0] "options" for an OPTIONS request, List
+// the names where the application's own field was kept.
+const CaseDecision = "decision"
+
+// Outcome lays s on app (Merge) and says the decision: the status is the
+// application's, OPTIONS too, as neither platform answers a preflight.
+func (s *Set) Outcome(req policy.Request, app policy.Reply, rules []policy.Rule, appWins bool, w policy.Words) policy.Outcome {
+	h, kept := s.Merge(app.Header, appWins)
+	d := policy.Note{Case: CaseDecision, N: app.Status, List: kept}
+	for _, r := range rules {
+		if r.Matched {
+			d.M++
+		}
+	}
+	if req.Method == "OPTIONS" {
+		d.Args[0] = "options"
+	}
+	return policy.Outcome{Reply: policy.Reply{Status: app.Status, Header: h, Body: app.Body}, Rules: rules, Decision: d, Words: w}
+}

@@ -1,0 +1,62 @@
+package vercel
+
+import (
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// answers is what Vercel does with an OPTIONS request (docs only:
+// vercel.com/kb/guide/how-to-enable-cors).
+const answers = "an OPTIONS request reaches the deployment like any other method, so the Function or route behind the path must answer it with a 2xx status"
+
+// common is what the shared checks and edits read of the entries.
+func (c *Config) common() []hosthdr.Entry {
+	out := make([]hosthdr.Entry, 0, len(c.Entries))
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		sv, _ := e.obj.Get("source")
+		h := hosthdr.Entry{Obj: e.obj, Arr: e.arr, Headers: e.Headers, Pattern: e.Source, PatternV: sv,
+			Conditional: len(e.Has)+len(e.Missing) > 0}
+		for _, cd := range e.Has {
+			if cd.Type == "header" && cd.Key == "origin" {
+				h.ByOrigin = true
+			}
+		}
+		if parts, err := parse(e.Source); err == nil && len(parts) > 0 && !parts[0].isKey && !strings.HasPrefix(parts[0].lit, "/") {
+			h.Never = "a request path starts with \"/\""
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
+// CheckText lists the traps of a vercel.json's headers (hosthdr.Check:
+// several origins in one Access-Control-Allow-Origin, "*" with
+// credentials, a source that matches no path, preflight headers that
+// nothing answers, an origin-dependent header without Vary: Origin).
+func (*Format) CheckText(text string) []portable.Finding {
+	c, err := Parse(text)
+	if err != nil {
+		return nil
+	}
+	return c.doc.Check(c.common(), "Vercel", answers)
+}
+
+// EditText makes e in a vercel.json: a method or header name joins the
+// target entry's Access-Control-Allow-Methods or -Headers value (a new
+// header object when it has none), credentials set
+// Access-Control-Allow-Credentials to "true", Replace changes the
+// Access-Control-Allow-Origin value, and Add of an origin writes a new
+// entry after the target with a "has" condition on that origin. The
+// target is the entry at e.Line (an entry's or a header's line), else
+// the first that sets Access-Control-Allow-Origin.
+func (*Format) EditText(text string, e fix.Edit) (string, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	return c.doc.EditEntries(c.common(), e, true)
+}
