@@ -2,8 +2,24 @@ package portable
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
+
+// RefuseChars refuses in n each origin, method, header name or path of
+// p that holds one of chars, which target cannot carry as written.
+func RefuseChars(p Policy, n *Notes, chars, target string) {
+	fields := []string{"origins", "methods", "allow_headers", "expose_headers", "paths"}
+	for i, r := range p.Rules {
+		for k, xs := range [][]string{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders, r.Paths} {
+			for _, x := range xs {
+				if strings.ContainsAny(x, chars) {
+					n.Refuse(i, fields[k], strconv.Quote(x)+" has a character "+target+" cannot carry as written")
+				}
+			}
+		}
+	}
+}
 
 // OriginsRegexp is a regular expression, in the syntax Go's regexp and
 // PCRE share, that matches the origins a rule's Origins allow

@@ -13,23 +13,12 @@ func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (str
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
-	for i, r := range p.Rules {
-		for k, xs := range [][]string{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders, r.Paths} {
-			for _, x := range xs {
-				if strings.ContainsAny(x, "\"\\#%` \t\r\n") {
-					n.Refuse(i, fields[k], strconv.Quote(x)+" has a character an Apache directive cannot carry as written")
-				}
-			}
-		}
-	}
+	portable.RefuseChars(p, n, "\"\\#%` \t\r\n", "an Apache directive")
 	if err := n.Err(); err != nil {
 		return "", err
 	}
 	return Write(p), nil
 }
-
-// fields name the lists WriteRules checks, in its order.
-var fields = []string{"origins", "methods", "allow_headers", "expose_headers", "paths"}
 
 // Write renders a valid portable policy, without the characters
 // WriteRules refuses, as directives for a <VirtualHost> (mod_headers,

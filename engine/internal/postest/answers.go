@@ -96,6 +96,25 @@ func Verdict(t testing.TB, reg *policy.Registry, format, text string, req explai
 	return "allowed, reads " + strings.Join(v.ReadableHeaders, ",")
 }
 
+// WriterAnswersAsNative runs AnswersAsNative for the format name of fs
+// (a package's Formats(), which must be a convert.Writer) in reg, on 60
+// policies from seed with 25 fetches each, and fails when fewer than
+// half the policies were written.
+func WriterAnswersAsNative(t *testing.T, reg *policy.Registry, fs []policy.Format, name string, seed int64) {
+	t.Helper()
+	w, ok := Lookup(t, fs, name).(interface {
+		WriteRules(portable.Policy, []string, *portable.Notes) (string, error)
+	})
+	if !ok {
+		t.Fatalf("%s has no WriteRules", name)
+	}
+	compared, written := AnswersAsNative(t, reg, name, w.WriteRules, rand.New(rand.NewSource(seed)), 60, 25)
+	t.Logf("%d policies written, %d fetches answered alike", written, compared)
+	if written < 30 {
+		t.Errorf("only %d of 60 policies written", written)
+	}
+}
+
 // AnswersAsNative checks the promise of a convert.Writer (write, of the
 // format name in reg): for seeded random portable policies, the text it
 // writes, read back by the format's own reader, makes the browser
