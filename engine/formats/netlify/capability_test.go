@@ -22,6 +22,7 @@ var (
 	_ lint.Platformer    = (*netlify.Format)(nil)
 	_ explain.Documented = (*netlify.Format)(nil)
 	_ convert.NoRules    = (*netlify.Format)(nil)
+	_ lint.Targeter      = (*netlify.Format)(nil)
 )
 
 // TestThroughTheEngine: the explainer reads a _headers file through a

@@ -23,6 +23,9 @@ import (
 //   - "not-applied": a path that netlify.toml's [[redirects]] answer by
 //     a redirect, a proxy or a function, whose replies get no custom
 //     headers (docs: Limitations);
+//   - "no-preflight" (info): preflight headers (Allow-Methods or
+//     -Headers), which help only if Netlify answers the OPTIONS request
+//     for the path with a 2xx, which its docs do not say it does;
 //   - "origin-overlap": two rules whose paths overlap giving
 //     Access-Control-Allow-Origin different values: one replaces the
 //     other (the later, in Netlify's own implementation).
@@ -79,6 +82,16 @@ func (*Format) CheckText(text string) []portable.Finding {
 			add("warning", "origin-overlap", ob.Line, ob.Column, "the paths "+a.For+" (line "+strconv.Itoa(a.Line)+") and "+b.For+" both match some requests and give Access-Control-Allow-Origin different values ("+strconv.Quote(oa.Value)+", "+strconv.Quote(ob.Value)+"): only one is sent (the later rule's in Netlify's own implementation); keep one rule per path for this header")
 		}
 	}
+	for _, r := range c.Rules {
+		h, ok := r.Get("Access-Control-Allow-Methods")
+		if !ok {
+			h, ok = r.Get("Access-Control-Allow-Headers")
+		}
+		if ok {
+			add("info", "no-preflight", h.Line, h.Column, "Netlify's docs do not say how it answers a preflight (OPTIONS) for a file: "+h.Name+" helps only if that reply's status is 2xx; a function or an edge function on the path can answer OPTIONS itself")
+			break
+		}
+	}
 	if c.Syntax == HeadersFile {
 		out = append(out, ignoredPaths(text)...)
 	}
@@ -118,6 +131,20 @@ func ignoredPaths(text string) []portable.Finding {
 			out = append(out, portable.Finding{Severity: "error", Code: "path-never-matches", Pos: portable.Pos{Line: i + 1, Column: col},
 				Message: "a _headers path starts with /: Netlify ignores " + strconv.Quote(line) + ", and the headers below it go to the path above; write /" + strings.TrimLeft(line, "/")})
 		}
+	}
+	return out
+}
+
+// Targets lists a request path for each rule, at the rule's path, so
+// that lint probes every rule and not only "/" (lint.Targeter).
+func (*Format) Targets(text string) []portable.Target {
+	c, _ := Parse(text)
+	if c == nil {
+		return nil
+	}
+	var out []portable.Target
+	for _, r := range c.Rules {
+		out = append(out, portable.Target{Path: example(r.For), Pos: portable.Pos{Line: r.Line, Column: r.Column}})
 	}
 	return out
 }

@@ -87,16 +87,18 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	var set headers.List // the matching rules' values merged: Object.assign, names as written
 	setBy := map[string]int{}
 	for i, r := range c.Rules {
-		rule := policy.Rule{Index: i, ID: r.For, Path: "line " + strconv.Itoa(r.Line), Source: source}
+		// A rule that gives the reply nothing has no Path: lint places
+		// its probe's findings at the lines of the rules that answered.
+		rule := policy.Rule{Index: i, ID: r.For, Source: source}
 		if !r.re.match(p) {
 			rule.Failed = "path"
-			rule.Note = policy.Note{Case: caseNoMatch, Args: [4]string{r.For, p}}
+			rule.Note = policy.Note{Case: caseNoMatch, Args: [4]string{r.For, p}, N: r.Line}
 			rules = append(rules, rule)
 			continue
 		}
 		if how != servedStatic {
 			rule.Failed = how
-			rule.Note = policy.Note{Case: caseSkipped, Args: [4]string{r.For, how}}
+			rule.Note = policy.Note{Case: caseSkipped, Args: [4]string{r.For, how}, N: r.Line}
 			rules = append(rules, rule)
 			continue
 		}
@@ -111,6 +113,23 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			setBy[strings.ToLower(h.Name)] = r.Line
 			rules = append(rules, policy.Rule{Index: i, ID: h.Name, Path: "line " + strconv.Itoa(h.Line), Matched: true, Note: n, Source: source})
 		}
+	}
+	// The header a name ends with is the merge's last entry of it
+	// (setHeader in order); the trace's earlier ones were replaced.
+	winner := map[string]string{}
+	for _, f := range set {
+		winner[strings.ToLower(f.Name)] = f.Name
+	}
+	seen := map[string]bool{}
+	for i := len(rules) - 1; i >= 0; i-- {
+		r := &rules[i]
+		if !r.Matched {
+			continue
+		}
+		if r.ID != winner[strings.ToLower(r.ID)] || seen[r.ID] {
+			r.Matched, r.Failed, r.Path = false, "replaced", ""
+		}
+		seen[r.ID] = true
 	}
 	var reply policy.Reply
 	switch how {
@@ -148,13 +167,16 @@ func (words) Rule(r policy.Rule) string {
 	n := r.Note
 	switch n.Case {
 	case caseSet:
+		if r.Failed == "replaced" {
+			return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + " (line " + strconv.Itoa(n.N) + "), which a later matching rule replaces"
+		}
 		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2]
 	case caseReplaced:
 		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + ", replacing " + strconv.Quote(n.Args[3]) + " from the rule at line " + strconv.Itoa(n.M) + " (Netlify's own implementation keeps the later rule's value)"
 	case caseNoMatch:
-		return "the path " + n.Args[0] + " does not match " + n.Args[1]
+		return "the path " + n.Args[0] + " (line " + strconv.Itoa(n.N) + ") does not match " + n.Args[1]
 	case caseSkipped:
-		return "the path " + n.Args[0] + " matches, but the reply is a " + servedWhat(n.Args[1]) + ": Netlify applies custom headers only to the files it serves"
+		return "the path " + n.Args[0] + " (line " + strconv.Itoa(n.N) + ") matches, but the reply is a " + servedWhat(n.Args[1]) + ": Netlify applies custom headers only to the files it serves"
 	}
 	return ""
 }

@@ -142,6 +142,7 @@ func TestCheckText(t *testing.T) {
 		{desc: "headers on a redirected path", text: "[[headers]]\n  for = \"/old/*\"\n  values = { Access-Control-Allow-Origin = \"*\" }\n[[redirects]]\n  from = \"/old/*\"\n  to = \"/new/:splat\"\n", code: "not-applied", line: 2, source: docHeaders + " Limitations"},
 		{desc: "headers on a proxied path", text: "[[headers]]\n  for = \"/api/*\"\n  values = { Access-Control-Allow-Origin = \"*\" }\n[[redirects]]\n  from = \"/api/*\"\n  to = \"https://b.example/:splat\"\n  status = 200\n", code: "not-applied", line: 2, source: docHeaders + " Limitations"},
 		{desc: "a rewrite to a file keeps the headers", text: "[[headers]]\n  for = \"/app/*\"\n  values = { Access-Control-Allow-Origin = \"*\" }\n[[redirects]]\n  from = \"/app/*\"\n  to = \"/index.html\"\n  status = 200\n", code: "not-applied", source: docHeaders},
+		{desc: "preflight headers", text: "/api/*\n  Access-Control-Allow-Origin: *\n  Access-Control-Allow-Headers: Content-Type\n", code: "no-preflight", line: 3, source: docHeaders + " (says nothing of OPTIONS)"},
 		{desc: "overlapping rules with two origins", text: "/*\n  Access-Control-Allow-Origin: *\n/api/*\n  Access-Control-Allow-Origin: https://app.example\n", code: "origin-overlap", line: 4, source: cliMatch},
 		{desc: "disjoint rules", text: "/a/*\n  Access-Control-Allow-Origin: *\n/b/*\n  Access-Control-Allow-Origin: https://app.example\n", code: "origin-overlap", source: cliMatch},
 	}
