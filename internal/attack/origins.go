@@ -36,6 +36,18 @@ const (
 // TLD .test (RFC 2606), so that no candidate names a real site.
 const AttackerDomain = "evil.test"
 
+// Odd host characters. The URL Standard's forbidden domain code points
+// (https://url.spec.whatwg.org/#forbidden-domain-code-point) include
+// neither "_" nor "`", so a URL parser that follows it accepts both in a
+// host. Corben Leo's "Advanced CORS Exploitation Techniques" (2018)
+// reports Chrome and Firefox accepting "_" in a subdomain, and Safari
+// accepting more characters, "`" among them; a server whose pattern lets
+// any character but "." follow the trusted host then trusts
+// https://app.example.com_.evil.test, a host of the attacker's domain.
+// These browser facts come from that documentation, not from a browser
+// run here: KindUnderscore is marked for every browser, KindBacktick for
+// Safari only.
+
 // Candidate is one origin of the battery.
 type Candidate struct {
 	Kind   string `json:"kind"`
