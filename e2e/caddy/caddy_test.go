@@ -123,6 +123,9 @@ var corners = []string{
 	"\theader /api/* Access-Control-Allow-Origin *\n\treverse_proxy {{up}}\n",
 	// header_down before the copy
 	"\theader Access-Control-Allow-Origin https://a.test\n\treverse_proxy {{up}} {\n\t\theader_down -Access-Control-Allow-Origin\n\t}\n",
+	// two handle blocks with equal matchers (names aside) are one route
+	// to Caddy (httpcaddyfile consolidateRoutes): both run
+	"\t@a header Origin *\n\t@b header Origin *\n\thandle @a {\n\t\theader Access-Control-Allow-Origin https://a.test\n\t}\n\thandle @b {\n\t\theader Access-Control-Allow-Credentials true\n\t}\n\treverse_proxy {{up}}\n",
 	// replace with a regexp, and a delete by pattern
 	"\treverse_proxy {{up}}\n\theader {\n\t\tAccess-Control-Allow-Origin \"^\\*$\" https://r.test\n\t\t-Access-Control-Allow-Cred*\n\t}\n",
 }

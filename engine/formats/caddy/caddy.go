@@ -23,7 +23,9 @@
 //   - Caddy's directive order: header before handle, route, respond and
 //     reverse_proxy, whatever the order written; same directives by their
 //     single path's length, else those with a matcher first; handle
-//     blocks mutually exclusive; route blocks in written order;
+//     blocks mutually exclusive, but two adjacent ones with equal
+//     matchers (whatever their names) one route that runs both
+//     (consolidateRoutes); route blocks in written order;
 //   - respond [matcher] [body] [status]; reverse_proxy, php_fastcgi and
 //     file_server as the application: its header lines are added to
 //     those the header directives already set (an upstream ACAO plus an

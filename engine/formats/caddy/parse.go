@@ -2,6 +2,7 @@ package caddy
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -303,8 +304,50 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 				}
 			}
 		}
+		out = consolidate(out)
 	}
 	return out
+}
+
+// consolidate is httpcaddyfile's consolidateRoutes: a route whose
+// matchers equal those of the route before it, in the same group, joins
+// it, so that two handle blocks with equal matchers both run.
+func consolidate(rs []*route) []*route {
+	for i := 0; i+1 < len(rs); i++ {
+		a, b := rs[i], rs[i+1]
+		if a.group != 0 && a.group == b.group && a.dir == "handle" && b.dir == "handle" && sameMatcher(a.m, b.m) {
+			a.sub = append(append([]*route(nil), a.sub...), b.sub...)
+			rs = append(rs[:i+1], rs[i+2:]...)
+			i--
+		}
+	}
+	return rs
+}
+
+// sameMatcher reports whether two matcher sets are the same JSON to
+// Caddy: the same matchers and values, whatever their names.
+func sameMatcher(a, b *matcher) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	re := func(r *regexp.Regexp) string {
+		if r == nil {
+			return ""
+		}
+		return r.String()
+	}
+	if !slices.Equal(a.paths, b.paths) || !slices.Equal(a.methods, b.methods) || re(a.pathRE) != re(b.pathRE) || len(a.hdrREs) != len(b.hdrREs) ||
+		!slices.EqualFunc(a.hdrs, b.hdrs, func(x, y hdrMatch) bool {
+			return x.field == y.field && x.absent == y.absent && slices.Equal(x.vals, y.vals)
+		}) {
+		return false
+	}
+	for f, r := range a.hdrREs {
+		if re(r) != re(b.hdrREs[f]) {
+			return false
+		}
+	}
+	return true
 }
 
 // matcherArg takes the matcher token after a directive's name (*, a
