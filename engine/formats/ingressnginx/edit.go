@@ -182,9 +182,10 @@ func upper(vs []string) []string {
 
 // ChooseEdit picks the next edit of a blocked fetch from the trace of
 // the Ingress that answered (Respond's rules, Index the Ingress): CORS
-// not enabled needs enable-cors "true"; otherwise the header the
-// browser missed gets the page's origin (replacing a * the browser
-// refuses with credentials), method or headers, or credentials.
+// not enabled needs enable-cors "true"; an origin of * (written, absent
+// or refused) that the browser refused, with credentials, gives way to
+// the page's origin; otherwise the header the browser missed gets the
+// page's origin, method or headers, or credentials.
 func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	idx, star := -1, false
 	for _, r := range b.Rules {
@@ -203,8 +204,10 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		return fix.Edit{}, "", false
 	}
 	switch b.Needs {
-	case "origin":
-		if b.Origin == "" || b.Origin == "null" {
+	case "origin", "":
+		// "" with *: the browser refused a wildcard with credentials,
+		// the one refusal * leaves.
+		if b.Origin == "" || b.Origin == "null" || b.Needs == "" && !star {
 			return fix.Edit{}, "", false
 		}
 		if star {

@@ -3,6 +3,7 @@ package ingressnginx
 import (
 	"errors"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,8 @@ const Prefix = "nginx.ingress.kubernetes.io/"
 type Manifest struct {
 	Ingresses []*Ingress
 	text      string
-	lines     []int // byte offset of each line's start
+	lines     []int     // byte offset of each line's start
+	srv       []*server // the server blocks, built once
 }
 
 // Ingress is one networking.k8s.io/v1 Ingress as read.
@@ -43,6 +45,8 @@ type Ingress struct {
 	// annots is the annotations mapping (nil when absent); meta the
 	// metadata mapping.
 	annots, meta *yaml.Node
+	// origin is the template's origin test, nil for * or no origin.
+	origin *regexp.Regexp
 }
 
 // Annotation is one annotation: its key and value as Kubernetes stores
@@ -89,6 +93,7 @@ func Parse(text string) (*Manifest, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	m.srv = m.servers()
 	return m, nil
 }
 
@@ -240,6 +245,9 @@ func (m *Manifest) ingress(n, kind *yaml.Node, path string, errs *policy.Errors)
 		}
 	}
 	in.Cors = parseCors(in)
+	if o := in.Cors.AllowOrigin; len(o) > 0 && !(len(o) == 1 && o[0] == "*") {
+		in.origin, _ = regexp.Compile("(?i)" + OriginPattern(o))
+	}
 	if a, ok := in.Get("use-regex"); ok && a.Value == "true" {
 		in.Regex = true
 	}

@@ -193,7 +193,7 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		}
 	}
 	parts := requrl.Split(req)
-	s := pick(m.servers(), parts.Host)
+	s := pick(m.srv, parts.Host)
 	l := s.choose(parts.Path)
 	d.Args[1] = s.name
 	if l == nil {
@@ -240,7 +240,7 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		rule("cors-allow-origin", "", policy.Note{Case: caseStar})
 	} else if len(c.AllowOrigin) == 0 {
 		rule("cors-allow-origin", "origin", policy.Note{Case: caseNoOrigins})
-	} else if hasOrigin && originMatches(c.AllowOrigin, origin) {
+	} else if hasOrigin && in.origin != nil && in.origin.MatchString(origin) {
 		cors = "true"
 		rule("cors-allow-origin", "", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: c.AllowOrigin})
 	} else {
@@ -285,12 +285,6 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	d.List = notes(c)
 	out.Decision = d
 	return out
-}
-
-// originMatches is the template's if ($http_origin ~* (...)$ ).
-func originMatches(origins []string, origin string) bool {
-	re, err := regexp.Compile("(?i)" + OriginPattern(origins))
-	return err == nil && re.MatchString(origin)
 }
 
 func (in *Ingress) key() string {
