@@ -41,10 +41,10 @@ func needModules(t *testing.T) {
 		return
 	}
 	if !require {
-		t.Skip("e2e/hosting/node_modules is missing: run `npm ci` in e2e/hosting, or set WHYCORS_REQUIRE_BROWSER to have the test do it")
+		t.Skip("e2e/hosting/node_modules is missing: run `npm ci --omit=optional` in e2e/hosting, or set WHYCORS_REQUIRE_BROWSER to have the test do it")
 	}
 	npmOnce.Do(func() {
-		npmOut, npmErr = exec.Command("npm", "ci", "--no-audit", "--no-fund").CombinedOutput()
+		npmOut, npmErr = exec.Command("npm", "ci", "--omit=optional", "--no-audit", "--no-fund").CombinedOutput()
 	})
 	if npmErr != nil {
 		t.Fatalf("npm ci in e2e/hosting: %v\n%s", npmErr, npmOut)

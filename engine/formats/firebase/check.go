@@ -30,6 +30,10 @@ func (c *Config) common() []hosthdr.Entry {
 			case e.Kind == "regex" && anchoredWord.MatchString(e.Pattern):
 				h.Never = "the regex is anchored at the start, and a request path starts with \"/\""
 			}
+			h.All = true
+			for _, p := range hosthdr.Probes {
+				h.All = h.All && e.matches(p)
+			}
 			out = append(out, h)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -27,6 +29,10 @@ func (c *Config) common() []hosthdr.Entry {
 		}
 		if parts, err := parse(e.Source); err == nil && len(parts) > 0 && !parts[0].isKey && !strings.HasPrefix(parts[0].lit, "/") {
 			h.Never = "a request path starts with \"/\""
+		}
+		h.All = !h.Conditional
+		for _, p := range hosthdr.Probes {
+			h.All = h.All && e.re.MatchString(p)
 		}
 		out = append(out, h)
 	}
@@ -59,4 +65,32 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		return "", fix.ErrNotFound
 	}
 	return c.doc.EditEntries(c.common(), e, true)
+}
+
+// Traps lists what depends on the application's reply app: each
+// Access-Control-* or Vary header the application sends that an entry
+// sets too, for the application's wins
+// (vercel.com/docs/concepts/functions/serverless-functions/edge-caching:
+// a Function's headers override the route's).
+func (*Format) Traps(text string, app headers.List) []portable.Finding {
+	c, err := Parse(text)
+	if err != nil {
+		return nil
+	}
+	var out []portable.Finding
+	seen := map[string]bool{}
+	for _, e := range c.common() {
+		for _, h := range e.Headers {
+			k := strings.ToLower(h.Key)
+			if seen[k] || !(strings.HasPrefix(k, "access-control-") || k == "vary") || !app.Has(h.Key) {
+				continue
+			}
+			seen[k] = true
+			l, col := policy.LineCol(text, h.KeyV.Off)
+			v, _ := app.Get(h.Key)
+			out = append(out, portable.Finding{Severity: "warning", Code: "app-overrides", Pos: portable.Pos{Path: h.Path, Line: l, Column: col},
+				Message: "the application sends its own " + h.Key + " (" + v + "), which overrides vercel.json's where both apply: set it in one place"})
+		}
+	}
+	return out
 }

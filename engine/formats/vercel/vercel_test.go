@@ -140,6 +140,34 @@ func TestCheckText(t *testing.T) {
 	}
 }
 
+// TestTraps: an application that sends its own CORS header overrides the
+// file's.
+func TestTraps(t *testing.T) {
+	f := &vercel.Format{}
+	api := postest.Golden(t, "api.json")
+	tests := []struct {
+		desc string
+		app  headers.List
+		want []string
+	}{
+		{desc: "the application sends Access-Control-Allow-Origin, which the file sets too (" + override + ")",
+			app: headers.List{{Name: "access-control-allow-origin", Value: "*"}, {Name: "X-App", Value: "1"}}, want: []string{"app-overrides"}},
+		{desc: "the application sends no CORS header", app: headers.List{{Name: "Content-Type", Value: "text/plain"}}},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, fd := range f.Traps(api, tc.app) {
+			got = append(got, fd.Code)
+			if fd.Pos.Line != 7 {
+				t.Errorf("%s: at line %d, want 7", tc.desc, fd.Pos.Line)
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.desc, got, tc.want)
+		}
+	}
+}
+
 func TestEditText(t *testing.T) {
 	api := postest.Golden(t, "api.json")
 	tests := []struct {

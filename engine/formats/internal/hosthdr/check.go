@@ -23,7 +23,12 @@ type Entry struct {
 	ByOrigin bool
 	// Conditional is set when any condition guards it.
 	Conditional bool
+	// All is set when it applies to every path (Probes all match).
+	All bool
 }
+
+// Probes are paths a pattern that applies everywhere matches.
+var Probes = []string{"/", "/a", "/a/b.c/d/", "/x.json"}
 
 // Find returns the entry's header named name (the last, as it wins).
 func (e *Entry) Find(name string) (Header, bool) {
@@ -57,18 +62,18 @@ func (d *Doc) Check(entries []Entry, platform, answers string) []portable.Findin
 		l, c := policy.LineCol(d.Text, v.Off)
 		return portable.Pos{Path: path, Line: l, Column: c}
 	}
-	var creds *Header
-	var stars []Header
+	var creds []int // entries that set credentials
+	var stars []int // entries that set a wildcard origin
 	preflight := false
 	vary := false
 	for i := range entries {
 		for _, h := range entries[i].Headers {
+			never := entries[i].Never != ""
 			switch {
-			case strings.EqualFold(h.Key, "Access-Control-Allow-Credentials") && strings.EqualFold(strings.TrimSpace(h.Value), "true"):
-				hh := h
-				creds = &hh
-			case strings.EqualFold(h.Key, "Access-Control-Allow-Origin") && strings.TrimSpace(h.Value) == "*":
-				stars = append(stars, h)
+			case !never && strings.EqualFold(h.Key, "Access-Control-Allow-Credentials") && strings.EqualFold(strings.TrimSpace(h.Value), "true"):
+				creds = append(creds, i)
+			case !never && strings.EqualFold(h.Key, "Access-Control-Allow-Origin") && strings.TrimSpace(h.Value) == "*":
+				stars = append(stars, i)
 			case strings.EqualFold(h.Key, "Access-Control-Allow-Methods") || strings.EqualFold(h.Key, "Access-Control-Allow-Headers"):
 				preflight = true
 			case strings.EqualFold(h.Key, "Vary") && strings.Contains(strings.ToLower(h.Value), "origin"):
@@ -95,10 +100,18 @@ func (d *Doc) Check(entries []Entry, platform, answers string) []portable.Findin
 				Message: "Access-Control-Allow-Origin depends on the request's Origin here, but no entry sends Vary: Origin: a cache may serve one origin's reply to another, which the browser then blocks; add {\"key\": \"Vary\", \"value\": \"Origin\"}"})
 		}
 	}
-	if creds != nil {
-		for _, s := range stars {
-			out = append(out, portable.Finding{Severity: "error", Code: "wildcard-credentials", Pos: pos(s.ValV, s.Path),
-				Message: "Access-Control-Allow-Origin \"*\" with Access-Control-Allow-Credentials true (line " + strconv.Itoa(creds.Line) + "): browsers refuse credentialed replies with a wildcard origin; name the origin instead"})
+	// A wildcard and credentials meet where both entries apply: in one
+	// entry, or where either applies to every path.
+	for _, si := range stars {
+		for _, ci := range creds {
+			if si != ci && !entries[si].All && !entries[ci].All {
+				continue
+			}
+			star, _ := entries[si].Find("Access-Control-Allow-Origin")
+			cred, _ := entries[ci].Find("Access-Control-Allow-Credentials")
+			out = append(out, portable.Finding{Severity: "error", Code: "wildcard-credentials", Pos: pos(star.ValV, star.Path),
+				Message: "Access-Control-Allow-Origin \"*\" with Access-Control-Allow-Credentials true (line " + strconv.Itoa(cred.Line) + "): browsers refuse credentialed replies with a wildcard origin; name the origin instead"})
+			break
 		}
 	}
 	if preflight && answers != "" {
