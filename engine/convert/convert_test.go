@@ -94,7 +94,7 @@ func TestConvert(t *testing.T) {
 		{desc: "the source's platform refusal comes back positioned (S3 one-wildcard rule, §1.2)",
 			text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET"]}]`, from: "s3-json", to: "native", errHas: "line 1, column 21"},
 		{desc: "unknown target",
-			text: `{"origins":["*"]}`, from: "native", to: "caddy", errHas: "cannot write format"},
+			text: `{"origins":["*"]}`, from: "native", to: "har", errHas: "cannot write format"},
 		{desc: "EC2's fixed policy: any origin, max-age 1800 (§5.3)",
 			text: "ec2", from: "ec2", to: "native", want: []string{`"origins": ["*"]`, `"max_age": 1800`}},
 		{desc: "S3 to R2 keeps the rules as they are (R2 stores S3's model, §2)",
