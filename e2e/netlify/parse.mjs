@@ -1,4 +1,4 @@
-// Reads the cases of a JSON file (argv[2]: [{kind, text, paths}]), parses
+// Reads the cases of a JSON file (argv[2]: [{kind, text, toml, paths}]), parses
 // each with @netlify/headers-parser as Netlify's build does (a _headers
 // file, or netlify.toml), and prints one JSON line: the package versions,
 // then for each case its rules (for, values, and which of its paths each
@@ -20,6 +20,11 @@ try {
     const file = join(dir, c.kind === 'toml' ? `netlify-${i}.toml` : `_headers-${i}`)
     writeFileSync(file, c.text)
     const opts = c.kind === 'toml' ? { netlifyConfigPath: file } : { headersFiles: [file] }
+    if (c.kind === 'both') {
+      // A site with both files: _headers (text) and netlify.toml (toml).
+      opts.netlifyConfigPath = join(dir, `netlify-${i}.toml`)
+      writeFileSync(opts.netlifyConfigPath, c.toml)
+    }
     const { headers, errors } = await parseAllHeaders({ ...opts, minimal: false })
     out.push({
       rules: headers.map((h) => ({ for: h.for, values: h.values, matches: (c.paths || []).map((p) => h.forRegExp.test(p)) })),

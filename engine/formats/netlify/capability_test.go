@@ -16,13 +16,14 @@ import (
 
 // The capabilities the engine finds by type assertion (engine/policy).
 var (
-	_ fix.Editor         = (*netlify.Format)(nil)
-	_ fix.EditChooser    = (*netlify.Format)(nil)
-	_ lint.TextChecker   = (*netlify.Format)(nil)
-	_ lint.Platformer    = (*netlify.Format)(nil)
-	_ explain.Documented = (*netlify.Format)(nil)
-	_ convert.NoRules    = (*netlify.Format)(nil)
-	_ lint.Targeter      = (*netlify.Format)(nil)
+	_ fix.Editor          = (*netlify.Format)(nil)
+	_ fix.EditChooser     = (*netlify.Format)(nil)
+	_ lint.TextChecker    = (*netlify.Format)(nil)
+	_ lint.Platformer     = (*netlify.Format)(nil)
+	_ explain.Documented  = (*netlify.Format)(nil)
+	_ convert.NoRules     = (*netlify.Format)(nil)
+	_ lint.Targeter       = (*netlify.Format)(nil)
+	_ policy.SourceParser = (*netlify.Format)(nil)
 )
 
 // TestThroughTheEngine: the explainer reads a _headers file through a

@@ -111,7 +111,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			}
 			assign(&set, h.Name, h.Value)
 			setBy[strings.ToLower(h.Name)] = r.Line
-			rules = append(rules, policy.Rule{Index: i, ID: h.Name, Path: "line " + strconv.Itoa(h.Line), Matched: true, Note: n, Source: source})
+			rules = append(rules, policy.Rule{Index: i, ID: h.Name, Path: c.where(r, h.Line), Matched: true, Note: n, Source: source})
 		}
 	}
 	// The header a name ends with is the merge's last entry of it
@@ -146,6 +146,15 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		reply = policy.Reply{Status: app.Status, Header: h, Body: app.Body}
 	}
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: d, Words: words{}}
+}
+
+// where is a header's place in the trace: "line N", with its file's
+// name first when it is not the first of several.
+func (c *Config) where(r Rule, line int) string {
+	if r.file != c.main {
+		return r.file + ", line " + strconv.Itoa(line)
+	}
+	return "line " + strconv.Itoa(line)
 }
 
 // assign is Object.assign of one key: a name written the same way keeps

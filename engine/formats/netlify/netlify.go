@@ -167,6 +167,7 @@ type Config struct {
 	// Redirects are netlify.toml's [[redirects]] (none for _headers).
 	Redirects []Redirect
 	Syntax    Syntax
+	main      string // the first file, when read with others: its rules' lines stand alone in the trace
 }
 
 // Rule is one path and its headers.
@@ -175,7 +176,8 @@ type Rule struct {
 	Values       []Header // the headers, normalized, in first-written order
 	Line, Column int      // the path's line (or the [[headers]] table's) and column
 	re           *pattern
-	index        int // position among the rules as written (before drops)
+	index        int    // position among the rules as written (before drops)
+	file         string // the file it is in, when read with others (ParseFiles)
 }
 
 // Header is one header name and its value as Netlify sends it.

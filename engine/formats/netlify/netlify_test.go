@@ -353,3 +353,41 @@ func FuzzParseTOML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) { fuzzRead(t, text, netlify.ParseTOML) })
 }
+
+// TestParseSource: a site's _headers and netlify.toml read together, as
+// the parser's mergeHeaders keeps them (the file's rules, then the
+// configuration's, an identical rule once), faults naming their file.
+func TestParseSource(t *testing.T) {
+	src := policy.Source{Files: []policy.File{
+		{Name: "public/_headers", Text: "/a\n  X: 1\n/*\n  Access-Control-Allow-Origin: *\n  Y:\n"},
+		{Name: "netlify.toml", Text: "[[headers]]\n  for = \"/a\"\n  values = { X = \"1\" }\n[[headers]]\n  for = \"/api/*\"\n  values = { Access-Control-Allow-Origin = \"https://app.example\" }\n"},
+	}}
+	c, err := netlify.ParseFiles(src.Files)
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].File != "public/_headers" || es[0].Line != 5 {
+		t.Errorf("faults %v, want one at public/_headers line 5 (%s)", err, parser)
+	}
+	var fors []string
+	for _, r := range c.Rules {
+		fors = append(fors, r.For)
+	}
+	if want := []string{"/*", "/a", "/api/*"}; !slices.Equal(fors, want) {
+		t.Errorf("rules %q, want %q (merge.js: the last of identical rules kept)", fors, want)
+	}
+	out := c.Respond(policy.Request{Method: "GET", URL: "https://s/api/x"}, policy.Reply{Status: 200})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "https://app.example" {
+		t.Errorf("Access-Control-Allow-Origin %q, want netlify.toml's, the later rule (%s)", v, cliMatch)
+	}
+	at := ""
+	for _, r := range out.Rules {
+		if r.Matched && r.ID == "Access-Control-Allow-Origin" {
+			at = r.Path
+		}
+	}
+	if at != "netlify.toml, line 6" {
+		t.Errorf("the answering header is at %q, want netlify.toml, line 6", at)
+	}
+	if _, err := (&netlify.Format{}).ParseSource(src); err == nil {
+		t.Error("ParseSource accepted a file with a fault")
+	}
+}
