@@ -73,6 +73,11 @@ var corners = []string{
     nginx.ingress.kubernetes.io/cors-allow-credentials: "false"`,
 	// enable-cors absent: other cors-* annotations do nothing
 	`cors-allow-origin: "https://app.test"`,
+	// the backend down (its server block passes to a closed port):
+	// nginx's own 502 gets the CORS headers too, more_set_headers
+	// applying at every status
+	`enable-cors: "true"
+    nginx.ingress.kubernetes.io/cors-allow-origin: "https://*.app.test, https://admin.test"`,
 }
 
 var cornerRequests = []struct {
@@ -132,9 +137,14 @@ func TestDifferential(t *testing.T) {
 	var conf strings.Builder
 	conf.WriteString("load_module " + module + ";\n" + nginxtest.Head)
 	var cases []proxytest.Case
+	dead := proxytest.FreePort(t)
 	for i, in := range model.Ingresses[:single] {
 		host := in.Rules[0].Host
-		block := serverBlock(host, in.Cors, upstream)
+		up := upstream
+		if i == single-1 {
+			up = dead
+		}
+		block := serverBlock(host, in.Cors, up)
 		conf.WriteString(block)
 		for k := 0; k < 4; k++ {
 			c := proxytest.Case{Host: host, Site: docs[i] + block}
@@ -143,6 +153,9 @@ func TestDifferential(t *testing.T) {
 			} else {
 				c.Req, c.Up = cornerRequests[k].req, cornerRequests[k].up
 				c.Req.Header = c.Req.Header.Clone()
+			}
+			if up == dead {
+				c.Up = "502 none" // what the model's backend answers: nginx's 502
 			}
 			cases = append(cases, c)
 		}

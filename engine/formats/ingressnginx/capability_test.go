@@ -33,6 +33,8 @@ func TestCheckText(t *testing.T) {
 			want: []string{"origin-dropped@7", "no-origin-left@7"}, source: srcCors},
 		{desc: "* written with credentials written", text: doc(ann("enable-cors", `"true"`, "cors-allow-origin", `"*"`, "cors-allow-credentials", `"true"`, "cors-allow-headers", `"*"`)),
 			want: []string{"value-refused@9", "wildcard-credentials@7"}, source: srcCors},
+		{desc: "a snippet with CORS headers", text: doc(ann("enable-cors", `"true"`, "cors-allow-origin", `"https://a.test"`, "configuration-snippet", `"more_set_headers 'Access-Control-Allow-Origin: *';"`)),
+			want: []string{"snippet@8", "no-vary@7"}, source: "internal/ingress/controller/controller.go CheckIngress; config.go allow-snippet-annotations false"},
 		{desc: "enable-cors false", text: doc(ann("enable-cors", `"false"`, "cors-allow-origin", `"https://a.test"`)),
 			want: []string{"cors-disabled@6"}, source: srcCors},
 	}

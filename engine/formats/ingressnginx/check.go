@@ -30,6 +30,9 @@ var names = []string{"enable-cors", "cors-allow-origin", "cors-allow-methods", "
 //     and file: page;
 //   - "no-vary": an origin list is echoed with no Vary: Origin from the
 //     controller, so a cache may give one origin's reply to another;
+//   - "snippet": a -snippet annotation, which the controller's admission
+//     webhook refuses by default and whose nginx text is not evaluated
+//     here (with Access-Control-* in it, said so);
 //   - "misspelled": an annotation under the prefix that is not one of the
 //     controller's cors annotations but close to one, or a cors
 //     annotation under another prefix (ingress.kubernetes.io/,
@@ -46,6 +49,15 @@ func (*Format) CheckText(text string) []portable.Finding {
 	for _, in := range m.Ingresses {
 		c := in.Cors
 		misspelled(in, add)
+		for _, a := range in.Annotations {
+			if n, ok := strings.CutPrefix(a.Key, Prefix); ok && strings.HasSuffix(n, "-snippet") {
+				msg := n + ": with the controller's defaults (allow-snippet-annotations false, annotations-risk-level High) its admission webhook refuses this Ingress; where snippets are allowed, whycors does not evaluate them"
+				if strings.Contains(strings.ToLower(a.Value), "access-control-") {
+					msg += ", and Access-Control-* headers set there add to or fight with those of enable-cors: use one of them"
+				}
+				add("warning", "snippet", a.KeyPos, msg)
+			}
+		}
 		en, hasEn := in.Get("enable-cors")
 		if !c.Enabled {
 			for _, a := range in.Annotations {

@@ -28,16 +28,17 @@
 //   - servers by host (exact, then *.domain, then the default server for
 //     rules without a host and unknown hosts) and locations by path as
 //     the controller writes them (Prefix /p as /p/ and = /p, Exact,
-//     ImplementationSpecific as a plain prefix; use-regex or
-//     rewrite-target make every location of the host a ~* "^path"
-//     regex); the host's / falls to the default backend (404) with the
+//     ImplementationSpecific as a plain prefix; use-regex, or a
+//     rewrite-target other than the path, make every location of the
+//     host a ~* "^path" regex, tried longest first); the host's / falls to the default backend (404) with the
 //     annotations of the first Ingress naming the host; the order of
 //     Ingresses is the text's (the controller's is creation time).
 //
-// Not modelled: a changed --annotations-prefix, a global ConfigMap
-// (annotations-risk-level below Medium would refuse the Ingress), TLS
-// redirects, canary Ingresses, auth annotations, configuration-snippet
-// and other annotations that add their own headers.
+// Not modelled: a changed --annotations-prefix, the global ConfigMap
+// (annotations-risk-level below Medium would refuse the Ingress;
+// allow-snippet-annotations), TLS redirects, canary Ingresses, auth
+// annotations, and the nginx text of -snippet annotations (lint names
+// them).
 package ingressnginx
 
 import (

@@ -243,3 +243,36 @@ func TestOriginPattern(t *testing.T) {
 		t.Errorf("OriginPattern = %s, want %s (%s)", got, want, srcTemplate)
 	}
 }
+
+func TestRegexLocations(t *testing.T) {
+	host := func(name, ann, path, typ string) string {
+		return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name + "\n  annotations:\n    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n    nginx.ingress.kubernetes.io/cors-allow-origin: \"https://" + name + ".test\"\n" + ann +
+			"spec:\n  rules:\n  - host: h.test\n    http:\n      paths:\n      - path: " + path + "\n        pathType: " + typ + "\n        backend:\n          service:\n            name: s\n            port:\n              number: 80\n"
+	}
+	tests := []struct {
+		desc, text, path, want string // want: the origin allowed (the Ingress answering), "" for the default backend
+		source                 string
+	}{
+		{desc: "use-regex: Exact /api is ~* ^/api and serves /API/x", text: host("a", "", "/", "Prefix") + "---\n" + host("b", "    nginx.ingress.kubernetes.io/use-regex: \"True\"\n", "/api", "Exact"),
+			path: "/API/x", want: "https://b.test", source: srcServers + "; template.go enforceRegexModifier, buildLocation"},
+		{desc: "without it, Exact /api does not", text: host("a", "", "/", "Prefix") + "---\n" + host("b", "", "/api", "Exact"),
+			path: "/API/x", want: "https://a.test", source: srcServers},
+		{desc: "a rewrite-target equal to the path makes no regex", text: host("a", "", "/", "Prefix") + "---\n" + host("b", "    nginx.ingress.kubernetes.io/rewrite-target: /api\n", "/api", "Exact"),
+			path: "/api/x", want: "https://a.test", source: "location.go needsRewrite"},
+		{desc: "another target does", text: host("a", "", "/", "Prefix") + "---\n" + host("b", "    nginx.ingress.kubernetes.io/rewrite-target: /\n", "/api", "Exact"),
+			path: "/api/x", want: "https://b.test", source: "location.go needsRewrite"},
+	}
+	for _, tc := range tests {
+		m, err := ingressnginx.Parse(tc.text)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		for _, o := range []string{"https://a.test", "https://b.test"} {
+			out := m.Respond(req("GET", "http://h.test"+tc.path, "Origin", o), app)
+			got, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
+			if (got == o) != (o == tc.want) {
+				t.Errorf("%s (%s): origin %s got ACAO %q (%s)", tc.desc, tc.source, o, got, out.Text())
+			}
+		}
+	}
+}

@@ -37,9 +37,12 @@ type Ingress struct {
 	Cors Cors
 	// Rules are its spec.rules.
 	Rules []Rule
-	// Regex is set when a use-regex "true" or a rewrite-target annotation
-	// turns every location of its hosts into a case-insensitive regex.
-	Regex bool
+	// UseRegex and RewriteTarget are its use-regex and rewrite-target
+	// annotations: a location of the Ingress with either (a target other
+	// than its path) turns every location of its host into a
+	// case-insensitive regex.
+	UseRegex      bool
+	RewriteTarget string
 	// DefaultBackend is set when it has a spec.defaultBackend.
 	DefaultBackend bool
 	// annots is the annotations mapping (nil when absent); meta the
@@ -70,6 +73,12 @@ type Path struct {
 	Path string
 	Type string // Prefix, Exact or ImplementationSpecific
 	Pos  portable.Pos
+}
+
+// regex reports whether the location of path is a regex (the
+// template's needsRewrite or Rewrite.UseRegex).
+func (in *Ingress) regex(path string) bool {
+	return in != nil && (in.UseRegex || in.RewriteTarget != "" && in.RewriteTarget != path)
 }
 
 // Get returns the annotation named name (without the prefix).
@@ -248,11 +257,11 @@ func (m *Manifest) ingress(n, kind *yaml.Node, path string, errs *policy.Errors)
 	if o := in.Cors.AllowOrigin; len(o) > 0 && !(len(o) == 1 && o[0] == "*") {
 		in.origin, _ = regexp.Compile("(?i)" + OriginPattern(o))
 	}
-	if a, ok := in.Get("use-regex"); ok && a.Value == "true" {
-		in.Regex = true
+	if a, ok := in.Get("use-regex"); ok {
+		in.UseRegex, _ = strconv.ParseBool(a.Value)
 	}
-	if a, ok := in.Get("rewrite-target"); ok && a.Value != "" {
-		in.Regex = true
+	if a, ok := in.Get("rewrite-target"); ok {
+		in.RewriteTarget = a.Value
 	}
 	return in
 }

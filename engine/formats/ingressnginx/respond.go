@@ -30,6 +30,7 @@ type location struct {
 	in      *Ingress
 	index   int // in's index in the manifest
 	def     bool
+	regex   bool // its Ingress makes it a regex
 	pattern *regexp.Regexp
 }
 
@@ -53,7 +54,7 @@ func (m *Manifest) servers() []*server {
 	def := add("_")
 	for i, in := range m.Ingresses {
 		if in.DefaultBackend && len(in.Rules) == 0 && def.locs[0].in == nil {
-			def.locs[0].in, def.locs[0].index, def.locs[0].def = in, i, false
+			def.locs[0].in, def.locs[0].index, def.locs[0].def, def.locs[0].regex = in, i, false, in.regex("/")
 		}
 	}
 	for i, in := range m.Ingresses {
@@ -66,7 +67,7 @@ func (m *Manifest) servers() []*server {
 				continue
 			}
 			s := add(host)
-			s.locs[0].in, s.locs[0].index = in, i
+			s.locs[0].in, s.locs[0].index, s.locs[0].regex = in, i, in.regex("/")
 			s.locs[0].def = !in.DefaultBackend
 		}
 	}
@@ -88,12 +89,12 @@ func (m *Manifest) servers() []*server {
 					}
 					addLoc = false
 					if l.def {
-						l.def, l.in, l.index = false, in, i
+						l.def, l.in, l.index, l.regex = false, in, i, in.regex(p.Path)
 					}
 					break
 				}
 				if addLoc {
-					s.locs = append(s.locs, &location{path: p.Path, typ: p.Type, exact: p.Type == "Exact", in: in, index: i})
+					s.locs = append(s.locs, &location{path: p.Path, typ: p.Type, exact: p.Type == "Exact", in: in, index: i, regex: in.regex(p.Path)})
 				}
 			}
 		}
@@ -101,9 +102,7 @@ func (m *Manifest) servers() []*server {
 	for _, s := range out {
 		exact := map[string]bool{}
 		for _, l := range s.locs {
-			if l.in != nil && l.in.Regex {
-				s.regex = true
-			}
+			s.regex = s.regex || l.regex
 			if l.typ == "Exact" {
 				exact[l.path] = true
 			}
@@ -111,7 +110,7 @@ func (m *Manifest) servers() []*server {
 		var locs []*location
 		for _, l := range s.locs {
 			locs = append(locs, l)
-			if l.path == "/" || l.typ != "Prefix" || l.in != nil && l.in.Regex {
+			if l.path == "/" || l.typ != "Prefix" || l.regex {
 				continue
 			}
 			had := exact[l.path]
