@@ -11,6 +11,7 @@ import (
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Sources of the expected values: "hdr" is httpd.apache.org/docs/2.4/
@@ -225,6 +226,7 @@ func TestEditText(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(postest.Golden(f, "setenvif.conf"))
 	f.Add(postest.Golden(f, "onsuccess.conf"))
+	f.Add(apache.Write(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://*.a.test"}, Methods: []string{"*"}, Paths: []string{"/x"}, Credentials: true}, {Origins: []string{"*"}}}}))
 	f.Add("<If \"-n %{HTTP:Origin} && (%{REQUEST_METHOD} == 'GET' || !(%{HTTP:X} =~ m#a#i))\">\nHeader edit* Vary (a) \"$1b\"\n</If>\n<ElseIf \"true\">\n</ElseIf>\\\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		(&apache.Format{}).CheckText(s)

@@ -12,6 +12,7 @@ import (
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Sources of the expected values: "hdr" is Caddy v2.6.2's
@@ -235,6 +236,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(":80 {\n\t@c header Origin https://a.test\n\theader @c Access-Control-Allow-Origin {header.Origin}\n\trespond @c 204\n}")
 	f.Add("{\n\tadmin off\n}\nhttp://a {\n\thandle {\n\t\theader {\n\t\t\t-Server\n\t\t\t+Vary Origin\n\t\t}\n\t\treverse_proxy a {\n\t\t\theader_down X a b\n\t\t}\n\t}\n}")
 	f.Add("header \"a\\\"b\" `c`\n# c\nroute /x* {\n respond \"\" 204\n}")
+	f.Add(caddy.Write(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://*.a.test"}, Paths: []string{"/x"}}, {Origins: []string{"*"}}}}))
 	f.Fuzz(func(t *testing.T, s string) {
 		(&caddy.Format{}).CheckText(s)
 		(&caddy.Format{}).Detect(s)

@@ -306,6 +306,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(mapped)
 	f.Add("set $c '';\nif ($http_origin ~* \"^https://(a|b)\\.test$\") { set $c $http_origin; }\nadd_header A $c always; return 301 https://x$request_uri;")
 	f.Add("http { server { location ^~ /a { location ~ b$ { add_header X 1; } } } }")
+	f.Add(lowerConf)
 	f.Fuzz(func(t *testing.T, s string) {
 		(&nginx.Format{}).CheckText(s)
 		c, err := nginx.Parse(s)
@@ -313,8 +314,12 @@ func FuzzParse(f *testing.F) {
 			postest.Rejected(t, err) // a refusal says where the fault is
 			return
 		}
-		for _, m := range []string{"OPTIONS", "GET"} {
-			c.Respond(policy.Request{Method: m, URL: "https://h/a/b?q", Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}, policy.Reply{Status: 200})
+		for _, m := range []string{"OPTIONS", "GET", "patch"} {
+			for _, u := range []string{"https://h/a/b?q", "https://h/api", "https://h/a/%2e%2e//b/"} {
+				r := policy.Request{Method: m, URL: u, Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}
+				c.Respond(r, policy.Reply{Status: 200})
+				c.Passes(r)
+			}
 		}
 		(&nginx.Format{}).Detect(s)
 	})
