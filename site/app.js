@@ -16,8 +16,8 @@
 // is in the pasted text), state.mjs (form <-> scenario), exchange.mjs (the
 // exchange picture as data) and presets.mjs (the presets, as data); the
 // panels of the verdict have one renderer each in panels.mjs.
-import { browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, lineSpan, plain, summaryOf } from "./words.mjs";
-import { EXTRA_KEYS, formOf, replyText, scenario } from "./state.mjs";
+import { browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, plain, ruleSpan, summaryOf } from "./words.mjs";
+import { EXTRA_KEYS, formOf, scenario } from "./state.mjs";
 import { REQ_PRESETS, SRV_PRESETS } from "./presets.mjs";
 import { exchange } from "./exchange.mjs";
 import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, renderLater, renderLint, renderList, renderRules, renderSteps } from "./panels.mjs";
@@ -345,7 +345,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
         span = { first: v.decided_by.line, last: v.decided_by.line };
         note = "Marked: line " + v.decided_by.line + ", where the " + (v.decided_by.layer || "server").replace(/-/g, " ") + " decided.";
       } else if (r) {
-        span = lineSpan(text, r.path);
+        span = ruleSpan(text, r);
         if (span) note = "Marked: rule " + (r.index + 1) + (span.first === span.last ? ", line " + span.first : ", lines " + span.first + "–" + span.last) + (r.matched ? ", the rule that answered." : ", the rule that comes closest.");
       }
     } else if (!v.allowed) {
@@ -553,14 +553,25 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       return false;
     }
     if (v.request && typeof v.request === "object") {
-      const lost = [];
-      applyState(formOf(v, lost));
-      linkNote(lost.length ? "The link's scenario has " + lost.join(", ") + ", which this form cannot hold; the verdict is for the form as shown." : "");
+      applyScenario(v);
     } else {
       applyState(v);
       linkNote("");
     }
     return true;
+  }
+  // applyScenario puts a scenario of shared/design.md in the form,
+  // saying what the form cannot hold.
+  function applyScenario(v) {
+    const lost = [];
+    applyState(formOf(v, lost));
+    linkNote(lost.length ? "The scenario has " + lost.join(", ") + ", which this form cannot hold; the verdict is for the form as shown." : "");
+  }
+  // openScenario makes a scenario the page's (a HAR pick) and explains it.
+  function openScenario(v) {
+    applyScenario(v);
+    update();
+    $("verdict").focus();
   }
   function linkNote(text) {
     $("link-note").textContent = text;
@@ -588,6 +599,39 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     if (!Array.isArray(d) || !d.length) p.textContent = "Could not tell the format: choose one above.";
     else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + plain(d[0].why) + ".";
     else p.textContent = "Ambiguous: " + d.map((x) => x.format).join(", ") + ". Choose one above.";
+    return d;
+  }
+
+  // ---------- formats the page leaves to the command line ----------
+  // leftOut asks the full engine whether the policy is in a format the
+  // page leaves out (internal/pageformats.Left: Terraform), chosen by
+  // name or, when no format the page reads claims the text, recognised
+  // in it; it returns {format, why} or null.
+  function leftOut(st, detected) {
+    if (st.source !== "policy" || !full) return null;
+    let text = "";
+    if (st.format === "auto") {
+      if (!Array.isArray(detected) || detected.length) return null;
+      text = st.policy;
+    }
+    const l = call(full, "left", JSON.stringify({ text: text, format: st.format }));
+    return Array.isArray(l) && l.length ? l[0] : null;
+  }
+  // showLeft says, in the headline and at the policy, that the format is
+  // read by the command line, and why the page does not read it.
+  function showLeft(st, l) {
+    last = null;
+    clearFieldErrors();
+    highlight("policy", [], "");
+    $("policy-mark").hidden = true;
+    const what = l.format === "terraform-plan" ? "a Terraform plan" : "Terraform";
+    if (st.format === "auto") $("detected").textContent = "Detected: " + what + ", which this page does not read.";
+    fieldError($("policy"), "policy-err", "This is " + what + ". " + sentenceOf(plain(l.why)));
+    setSummary("error", "This page does not read " + what + ". " + sentenceOf(plain(l.why)), "Read by the command line");
+    $("details").hidden = true;
+  }
+  function sentenceOf(t) {
+    return /[.!?]$/.test(t) ? t : t + ".";
   }
 
   // ---------- wiring ----------
@@ -632,7 +676,13 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       return;
     }
     delete $("summary").dataset.stale;
-    showDetection(st);
+    const gone = leftOut(st, showDetection(st));
+    if (gone) {
+      showLeft(st, gone);
+      scheduleFixes();
+      performance.mark("whycors-verdict");
+      return;
+    }
     try {
       render(st, needsFull(st) || !core ? full : core);
     } catch (e) {
@@ -659,6 +709,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   });
   form.addEventListener("change", (e) => {
     if (e.target.name === "source") setSource(e.target.value);
+    if (e.target.id === "browser") listHar();
     schedule();
   });
   form.addEventListener("submit", (e) => e.preventDefault());
@@ -739,64 +790,67 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   });
   $("convert-copy").addEventListener("click", (e) => copyText($("convert-out").textContent, e.target));
 
-  // HAR import: the full engine reads the file and pairs each cross-origin
-  // fetch with its preflight (engine/formats/har, whycorsFull.harPairs);
-  // a pick puts the request in the form and its replies (the preflight's,
-  // then the fetch's own) in the raw replies, where the raw reader reads
-  // them.
-  let har = [];
+  // HAR import: the full engine reads the file, pairs each cross-origin
+  // fetch with its preflight and explains it with the replies the file
+  // holds (engine/formats/har/explainhar, whycorsFull.explainHar: what
+  // `whycors explain FILE.har` prints), the blocked ones first. The page
+  // lists them as the engine ordered them and pairs nothing itself; a
+  // pick opens the engine's scenario of that fetch, as a share link is.
+  let harText = "";
   function loadHar(file) {
     if (!file) return;
+    setSource("har");
+    $("src-har").checked = true;
+    $("har-list").textContent = "";
     if (file.size > limits.page_har) {
+      harText = "";
       setHarNote("The file is larger than " + (limits.page_har >> 20) + " MB; export fewer requests.");
       return;
     }
-    setSource("har");
-    $("src-har").checked = true;
     setHarNote("Reading the file…");
-    Promise.all([file.text(), loadFull()]).then(([text, api]) => {
-      const pairs = call(api, "harPairs", text);
-      if (!Array.isArray(pairs)) {
-        setHarNote("Not a HAR file: " + String(pairs.error).split("\n")[0]);
+    file.text().then((text) => {
+      harText = text;
+      listHar();
+    });
+  }
+  function listHar() {
+    if (!harText) return;
+    const browser = $("browser").value;
+    loadFull().then((api) => {
+      const r = call(api, "explainHar", JSON.stringify({ text: harText, browser: browser }));
+      const list = $("har-list");
+      list.textContent = "";
+      if (r.error) {
+        setHarNote("Not a HAR file the engine reads: " + plain(String(r.error).split("\n")[0]));
         return;
       }
-      har = pairs.slice(0, 2000);
-      const sel = $("har-entry");
-      sel.textContent = "";
-      sel.appendChild(el("option", null, har.length ? "Pick a request (" + har.length + ")" : "No cross-origin requests in this file")).value = "";
-      har.forEach((p, i) => {
-        const c = p.candidate;
-        const o = el("option", null, c.method + " " + c.url + " → " + c.status + (c.error ? " " + c.error : ""));
-        o.value = String(i);
-        sel.appendChild(o);
+      const xs = r.exchanges.slice(0, 2000);
+      const blocked = xs.filter((x) => !x.verdict.allowed).length;
+      setHarNote(xs.length
+        ? xs.length + (xs.length === 1 ? " cross-origin fetch" : " cross-origin fetches") + " in this file, " + blocked + " blocked in " + browserName(browser) + ". Pick one to see it in detail:"
+        : "No cross-origin fetches in this file.");
+      xs.forEach((x, i) => {
+        const v = x.verdict;
+        const rq = r.scenarios[i].request;
+        const li = el("li", v.allowed ? "allowed" : "blocked");
+        const b = el("button");
+        b.type = "button";
+        b.dataset.entry = String(x.entry);
+        b.dataset.allowed = String(!!v.allowed);
+        b.dataset.reason = v.reason || "";
+        b.dataset.summary = v.summary || "";
+        b.appendChild(el("span", "badge", v.allowed ? "allowed" : "blocked"));
+        b.appendChild(document.createTextNode((rq.method || "GET") + " " + rq.url));
+        b.appendChild(el("span", "why", plain(v.summary || v.reason || "")));
+        b.addEventListener("click", () => openScenario(r.scenarios[i]));
+        li.appendChild(b);
+        list.appendChild(li);
       });
-      sel.disabled = !har.length;
-      sel.focus();
     }, () => setHarNote("The full engine, which reads HAR files, did not load."));
   }
   function setHarNote(t) {
-    const sel = $("har-entry");
-    sel.textContent = "";
-    sel.appendChild(el("option", null, t)).value = "";
-    sel.disabled = true;
-    $("har-notes").textContent = "";
+    $("har-status").textContent = t;
   }
-  $("har-entry").addEventListener("change", (e) => {
-    const p = har[Number(e.target.value)];
-    if (!p || e.target.value === "") return;
-    const x = p.exchange;
-    const rq = x.request;
-    // The credentials mode stays as chosen unless the file shows a cookie.
-    applyRequest({ origin: rq.origin || $("origin").value, url: rq.url, method: rq.method, headers: rq.headers || [], credentials: rq.credentials, mode: "cors", body: "" });
-    let raw = "";
-    if (x.preflight) raw += replyText(x.preflight, p.preflight_status_text) + "\n";
-    if (x.actual) raw += replyText(x.actual, p.status_text);
-    $("raw").value = raw;
-    const notes = $("har-notes");
-    notes.textContent = "";
-    (x.notes || []).forEach((n) => notes.appendChild(el("li", null, plain(n))));
-    schedule();
-  });
   $("har-file").addEventListener("change", (e) => loadHar(e.target.files[0]));
   const drop = $("drop");
   drop.addEventListener("dragover", (e) => {

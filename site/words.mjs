@@ -256,6 +256,17 @@ export function lineSpan(text, path) {
   return { first: lineAt(span[0]), last: lineAt(span[1]) };
 }
 
+// ruleSpan returns the lines rule r of the engine's verdict spans in
+// text: the JSON value at its path, else the line the engine gives for
+// it (rules[].line: where the rule starts in XML or YAML), else null.
+export function ruleSpan(text, r) {
+  if (!r) return null;
+  const span = lineSpan(text, r.path);
+  if (span) return span;
+  const n = Number(r.line);
+  return Number.isInteger(n) && n > 0 ? { first: n, last: n } : null;
+}
+
 // jsonSpan finds the value at keys in JSON text by a small scanner that
 // keeps offsets; [start, end) or null.
 function jsonSpan(text, keys) {

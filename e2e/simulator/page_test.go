@@ -2,9 +2,6 @@ package simulator_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/convert"
-	"github.com/whycors/whycors/engine/explain"
 )
 
 // blocked is a scenario every browser blocks: a custom header the
@@ -78,78 +74,6 @@ func TestShareLinkRoundTrips(t *testing.T) {
 	}
 	if got := eval[string](p, `document.querySelector("#browsers tr[data-browser=chrome]").dataset.reason`); got != "HeaderDisallowedByPreflightResponse" {
 		t.Errorf("restored Chrome reason = %q, want HeaderDisallowedByPreflightResponse (catalog PF_HEADER_NOT_ALLOWED)", got)
-	}
-}
-
-// har is a small HAR 1.2 log as Chrome's DevTools exports it
-// (shared/reference/cloud-policies.md §6.6): a preflight and the PUT it
-// guards, whose reply lacks Access-Control-Allow-Origin.
-const har = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [], "entries": [
- {"startedDateTime": "2026-11-21T08:00:00.000Z", "time": 12, "_resourceType": "preflight",
-  "request": {"method": "OPTIONS", "url": "https://api.example/files/7", "httpVersion": "HTTP/1.1", "headers": [
-    {"name": "Origin", "value": "https://shop.example"}, {"name": "Access-Control-Request-Method", "value": "PUT"},
-    {"name": "Access-Control-Request-Headers", "value": "content-type"}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
-  "response": {"status": 204, "statusText": "No Content", "httpVersion": "HTTP/1.1", "headers": [
-    {"name": "Access-Control-Allow-Origin", "value": "https://shop.example"}, {"name": "Access-Control-Allow-Methods", "value": "GET, PUT"},
-    {"name": "Access-Control-Allow-Headers", "value": "content-type"}], "cookies": [], "content": {"size": 0, "mimeType": "x-unknown"}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
-  "cache": {}, "timings": {"send": 0, "wait": 10, "receive": 2}},
- {"startedDateTime": "2026-11-21T08:00:00.020Z", "time": 30, "_resourceType": "fetch",
-  "request": {"method": "PUT", "url": "https://api.example/files/7", "httpVersion": "HTTP/1.1", "headers": [
-    {"name": "Origin", "value": "https://shop.example"}, {"name": "Content-Type", "value": "application/json"},
-    {"name": "User-Agent", "value": "Mozilla/5.0"}, {"name": "Accept", "value": "*/*"}], "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 2,
-    "postData": {"mimeType": "application/json", "text": "{}"}},
-  "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/1.1", "headers": [
-    {"name": "Content-Type", "value": "application/json"}], "cookies": [], "content": {"size": 2, "mimeType": "application/json", "text": "{}"}, "redirectURL": "", "headersSize": -1, "bodySize": 2},
-  "cache": {}, "timings": {"send": 0, "wait": 28, "receive": 2}}]}}`
-
-// TestHARImport chooses a HAR file, picks the PUT by typing into the list,
-// and expects the request and both replies in the form and the engine's
-// verdict on screen.
-func TestHARImport(t *testing.T) {
-	t.Parallel() // each test has its own browser
-	file := filepath.Join(t.TempDir(), "capture.har")
-	if err := os.WriteFile(file, []byte(har), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p := startPage(t)
-	p.open("")
-	p.do(
-		chromedp.Click(chromedp.CSS("#src-har")),
-		chromedp.SetUploadFiles(chromedp.CSS("#har-file"), []string{file}),
-		chromedp.Poll[chromedp.Void](`!document.getElementById("har-entry").disabled`),
-		chromedp.SendKeys(chromedp.CSS("#har-entry"), "PUT"),
-	)
-	settled(p)
-	got := goScenario(t, p, input{origin: "https://shop.example", url: "https://api.example/files/7", method: "PUT", source: "har"})
-	// The request comes from the HAR entry, without the headers the
-	// browser sets itself (Origin, User-Agent).
-	want := [][2]string{{"Content-Type", "application/json"}, {"Accept", "*/*"}}
-	if len(got.Request.Headers) != len(want) {
-		t.Fatalf("imported headers = %v, want %v", got.Request.Headers, want)
-	}
-	for i, h := range got.Request.Headers {
-		if h.Name != want[i][0] || h.Value != want[i][1] {
-			t.Errorf("imported header %d = %s: %s, want %s: %s", i, h.Name, h.Value, want[i][0], want[i][1])
-		}
-	}
-	if got.Policy == nil || !strings.HasPrefix(got.Policy.Text, "HTTP/1.1 204 No Content\n") || !strings.Contains(got.Policy.Text, "\nHTTP/1.1 200 OK\n") {
-		t.Fatalf("imported replies = %+v, want the preflight reply then the PUT's reply", got.Policy)
-	}
-	var rows []pageRow
-	if err := json.Unmarshal([]byte(eval[string](p, readRows)), &rows); err != nil {
-		t.Fatal(err)
-	}
-	got.Browser = "chrome"
-	v, err := explain.Explain(got, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rows[0].Browser != "chrome" || rows[0].Reason != v.Reason {
-		t.Errorf("page shows %+v, engine says reason %q", rows[0], v.Reason)
-	}
-	// The PUT's reply has no ACAO (catalog ACAO_MISSING).
-	if v.Reason != "MissingAllowOriginHeader" {
-		t.Errorf("Chrome reason %q, want MissingAllowOriginHeader (catalog ACAO_MISSING)", v.Reason)
 	}
 }
 

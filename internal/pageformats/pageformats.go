@@ -9,6 +9,8 @@
 package pageformats
 
 import (
+	"strings"
+
 	"github.com/whycors/whycors/engine/formats/apache"
 	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/chicors"
@@ -51,6 +53,47 @@ var Left = map[string]string{
 // wasm (1 MB brotli), and encoding/json, which the full engine otherwise
 // avoids (2026-12-03: wasm/full 14,362,470 bytes with them).
 const terraformWhy = "Terraform is read by the command line: whycors explain --policy main.tf --policy terraform.tfvars scenario.json (the page leaves out HashiCorp's HCL parser, about 1 MB to download)"
+
+// LeftFor says whether the page leaves out what the user gave: format,
+// when named, or else text, when it looks like one of Left (Terraform's
+// HCL or a plan as `terraform show -json` writes it). It returns that
+// format's name and Left's reason, or "" and "". It reads no more than a
+// glance: the formats it names are not linked, so it cannot parse them,
+// and the page asks it only when no format it reads claimed the text.
+func LeftFor(text, format string) (name, why string) {
+	if format != "" && format != "auto" {
+		if w, ok := Left[format]; ok {
+			return format, w
+		}
+		return "", ""
+	}
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return "", ""
+	}
+	if t[0] == '{' {
+		if strings.Contains(t, `"format_version"`) && (strings.Contains(t, `"planned_values"`) || strings.Contains(t, `"terraform_version"`)) {
+			return tfname.Plan, Left[tfname.Plan]
+		}
+		return "", ""
+	}
+	for _, line := range strings.Split(t, "\n") {
+		line = strings.TrimSpace(line)
+		for _, kw := range hclBlocks {
+			if rest, ok := strings.CutPrefix(line, kw); ok && rest != "" && (rest[0] == ' ' || rest[0] == '{' || rest[0] == '"') {
+				if r := strings.TrimSpace(rest); strings.HasPrefix(r, "\"") || strings.HasPrefix(r, "{") {
+					return tfname.HCL, Left[tfname.HCL]
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
+// hclBlocks are the top-level block types of a Terraform module
+// (developer.hashicorp.com/terraform/language/syntax/configuration), each
+// followed by a quoted label or a brace.
+var hclBlocks = []string{"resource", "data", "provider", "module", "variable", "output", "locals", "terraform"}
 
 // Formats are the formats the page's full engine reads.
 func Formats() []policy.Format {

@@ -20,7 +20,8 @@
 //	whycorsFull.lint(req)          {"text", "format"} -> [Finding, ...]: lint.Lint
 //	whycorsFull.convert(req)       {"text", "from", "to"} -> {"text", "notes"}: convert.Convert
 //	whycorsFull.targets()          the formats convert writes: convert.Targets()
-//	whycorsFull.harPairs(text)     a HAR file's cross-origin fetches, paired: har.Pairs
+//	whycorsFull.left(req)          {"text", "format"} -> {"format", "why"} when the page leaves that format to the CLI: pageformats.LeftFor
+//	whycorsFull.explainHar(req)    {"text", "browser"} -> {"exchanges", "scenarios"}: explainhar.Explain
 package main
 
 import (
@@ -69,7 +70,8 @@ func main() {
 			}
 			return string(explain.AppendFixes(nil, f))
 		},
-		"harPairs": harPairs,
+		"explainHar": explainHAR,
+		"left":       left,
 		// readConsole is the console-line entry: the line read and the
 		// scenarios that print it (engine/consoleline), or the error.
 		"readConsole": func(text string) string {

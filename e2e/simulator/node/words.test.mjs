@@ -19,6 +19,19 @@ test("lineSpan finds a rule of a JSON policy by its path", () => {
   for (const c of cases) assert.deepEqual(w.lineSpan(c.text, c.path), c.want, c.desc);
 });
 
+test("ruleSpan takes the JSON path's lines, else the engine's rules[].line (XML, YAML)", () => {
+  const xml = "<CORSConfiguration>\n <CORSRule>\n  <AllowedMethod>GET</AllowedMethod>\n </CORSRule>\n</CORSConfiguration>\n";
+  const yaml = "Resources:\n  B:\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedMethods: [GET]\n";
+  const cases = [
+    { desc: "JSON: the path's whole value, though a line is given", text: s3, r: { path: "$[1]", line: 6 }, want: { first: 6, last: 9 } },
+    { desc: "S3 XML: the path is no JSON path; the engine's line", text: xml, r: { path: "CORSConfiguration/CORSRule[1]", line: 2 }, want: { first: 2, last: 2 } },
+    { desc: "YAML: the JSON path does not read; the engine's line", text: yaml, r: { path: "$.Resources.B.Properties.CorsConfiguration.CorsRules[0]", line: 6 }, want: { first: 6, last: 6 } },
+    { desc: "no line, no JSON", text: yaml, r: { path: "$.Resources" }, want: null },
+    { desc: "no rule", text: s3, r: null, want: null },
+  ];
+  for (const c of cases) assert.deepEqual(w.ruleSpan(c.text, c.r), c.want, c.desc);
+});
+
 test("redact replaces credentials and presigned signatures, and nothing else", () => {
   const sc = {
     request: {

@@ -1,0 +1,36 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/har/explainhar"
+)
+
+// explainHAR is whycorsFull.explainHar({"text", "browser"}): every
+// cross-origin fetch of a HAR file with its verdict in browser, the
+// blocked ones first, as `whycors explain FILE.har --json` prints them
+// ({"exchanges": [{"entry", "verdict"}]}: explainhar.AppendVerdicts),
+// and beside them "scenarios", the scenario of each exchange in the same
+// order (explain.AppendScenario), which the page opens when one is
+// picked. The engine pairs each fetch with its preflight; the page pairs
+// nothing.
+func explainHAR(arg string) string {
+	var text, browser string
+	if e := decode(arg, map[string]*string{"text": &text, "browser": &browser}); e != "" {
+		return e
+	}
+	vs, err := explainhar.Explain(text, browser, opts)
+	if err != nil {
+		return errorJSON(err)
+	}
+	b := explainhar.AppendVerdicts(nil, vs)
+	b = append(b[:len(b)-1], `,"scenarios":[`...)
+	for i := range vs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = explain.AppendScenario(b, &vs[i].Scenario)
+	}
+	return string(append(b, "]}"...))
+}
