@@ -24,11 +24,14 @@ var (
 		"/api/(.*)", "/api/:path*", "/(?!x)", "/api/:path+", "/api/:id", "/api", "/(.*)", "/:file",
 		"/user/:id(\\d+)", "/:a/:b?", "/docs/(.*).md", "/static/:name.json", "/a{/:b}?",
 		"/api/**", "/fonts/(.*)", "/API/(.*)", "/api/:v(v1|v2)/(.*)", "/:path*", "*",
-		"/x/:a-:b", "/api/(.*)/", "/a\\:b",
+		"/x/:a-:b", "/api/(.*)/", "/a\\:b", "/a/:b(\\d+)?", "/api/:path(.*)", "/(.*)\\.json", "/:slug.html",
+		"/:a.:b", "/a{-:b}*", "/a/:b+/c", "/\\(x\\)", "/static/(.*).(json|md)", "/:a{.:ext}?", "/user/:id(\\d+)/:rest*",
+		"/api/(?:v1|v2)/(.*)", "/a(b", "/a)", "/a/:", "/a{/b", "/a/:b{", "/api/(.*)*", "/:x(\\w+)-:y",
 	}
 	vercelKeys   = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Vary", "access-control-allow-origin", "X-Seg"}
-	vercelValues = []string{"*", "https://app.test", "GET, POST", "true", "Origin", "seg=:path", "id=:id", ":file", "https://:a.test"}
-	vercelPaths  = []string{"/", "/api", "/api/", "/api/x", "/api/x/y", "/API/x", "/user/12", "/user/ab", "/static/a.json", "/docs/a.md", "/a", "/a/b", "/x/1-2", "/fonts/f.woff2", "/api/v1/z", "/a:b"}
+	vercelValues = []string{"*", "https://app.test", "GET, POST", "true", "Origin", "seg=:path", "id=:id", ":file", "https://:a.test", ":slug:ext", ":b-:rest", "x=:x:y"}
+	vercelPaths  = []string{"/", "/api", "/api/", "/api/x", "/api/x/y", "/API/x", "/user/12", "/user/ab", "/static/a.json", "/docs/a.md", "/a", "/a/b", "/x/1-2", "/fonts/f.woff2", "/api/v1/z", "/a:b",
+		"/a/12", "/a/b/c", "/a/b/b/c", "/(x)", "/user/7/p/q", "/page.html", "/f.tar.gz", "/a-1-2", "/ab-cd"}
 )
 
 type vercelCase struct {

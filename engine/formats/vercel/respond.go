@@ -126,7 +126,7 @@ func (c *Config) Set(req policy.Request) (hosthdr.Set, []policy.Rule) {
 		rule.Matched = true
 		rule.Note = policy.Note{Case: caseApply, Args: [4]string{e.Source, r.path}, N: len(e.Headers), M: e.Line}
 		rules = append(rules, rule)
-		for _, h := range e.Headers {
+		for _, h := range routeHeaders(e.Headers) {
 			if e.segs {
 				h.Key = substitute(h.Key, vals)
 				h.Value = substitute(h.Value, vals)
@@ -135,6 +135,25 @@ func (c *Config) Set(req policy.Request) (hosthdr.Set, []policy.Rule) {
 		}
 	}
 	return s, rules
+}
+
+// routeHeaders is the entry's headers as the route's headers object
+// holds them (convertHeaders: obj[key] = value): one per key as written,
+// at the place of its first, with the value of its last. Keys that
+// differ in case only are two fields of the object; the later in that
+// order replaces the earlier on the reply.
+func routeHeaders(hs []hosthdr.Header) []hosthdr.Header {
+	out := make([]hosthdr.Header, 0, len(hs))
+	at := map[string]int{}
+	for _, h := range hs {
+		if i, ok := at[h.Key]; ok {
+			out[i].Value, out[i].ValV = h.Value, h.ValV
+			continue
+		}
+		at[h.Key] = len(out)
+		out = append(out, h)
+	}
+	return out
 }
 
 // Respond answers req as a Vercel deployment whose application answers
