@@ -69,14 +69,22 @@ func (*Format) CheckText(text string) []portable.Finding {
 			break
 		}
 	}
-	for i, a := range c.Rules {
-		oa, ok := a.Get("Access-Control-Allow-Origin")
-		if !ok {
-			continue
+	// Pairs of the rules that set Access-Control-Allow-Origin (the first
+	// maxOverlap of them: the pairs grow as their square).
+	var acao []Rule
+	var ex []string
+	for _, r := range c.Rules {
+		if _, ok := r.Get("Access-Control-Allow-Origin"); ok && len(acao) < maxOverlap {
+			acao = append(acao, r)
+			ex = append(ex, example(r.For))
 		}
-		for _, b := range c.Rules[i+1:] {
-			ob, ok := b.Get("Access-Control-Allow-Origin")
-			if !ok || ob.Value == oa.Value || !overlap(a, b) {
+	}
+	for i, a := range acao {
+		oa, _ := a.Get("Access-Control-Allow-Origin")
+		for j := i + 1; j < len(acao); j++ {
+			b := acao[j]
+			ob, _ := b.Get("Access-Control-Allow-Origin")
+			if ob.Value == oa.Value || !a.re.match(ex[j]) && !b.re.match(ex[i]) {
 				continue
 			}
 			add("warning", "origin-overlap", ob.Line, ob.Column, "the paths "+a.For+" (line "+strconv.Itoa(a.Line)+") and "+b.For+" both match some requests and give Access-Control-Allow-Origin different values ("+strconv.Quote(oa.Value)+", "+strconv.Quote(ob.Value)+"): only one is sent (the later rule's in Netlify's own implementation); keep one rule per path for this header")
@@ -109,9 +117,8 @@ func example(p string) string {
 	return strings.ReplaceAll(strings.Join(parts, "/"), "*", "x")
 }
 
-func overlap(a, b Rule) bool {
-	return a.re.match(example(b.For)) || b.re.match(example(a.For))
-}
+// maxOverlap bounds the rules the origin-overlap check pairs.
+const maxOverlap = 200
 
 // ignoredPaths finds _headers lines meant as paths that the parser reads
 // otherwise: a URL (a header named http or https) or a path without its
