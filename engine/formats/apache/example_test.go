@@ -6,6 +6,7 @@ import (
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/apache"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // Header set (onsuccess) does not reach the 204 a RewriteRule answers
@@ -31,4 +32,32 @@ func Example() {
 	// Output:
 	// 204 false
 	// 204 true
+}
+
+// Write says a neutral policy as virtual host directives: an <If> a
+// rule, whose condition holds the rule's paths and origins, and a
+// RewriteRule that answers its preflights.
+func ExampleWrite() {
+	fmt.Print(apache.Write(portable.Policy{Rules: []portable.Rule{{
+		Origins: []string{"https://app.test"}, Methods: []string{"PUT"}, AllowHeaders: []string{"*"}, Paths: []string{"/api"},
+	}}}))
+	// Output:
+	// # CORS (whycors): the first rule whose path and Origin match answers.
+	// # Put these lines in the <VirtualHost>, with mod_headers, mod_setenvif and
+	// # mod_rewrite loaded. A backend that sends its own Access-Control-*
+	// # headers doubles them.
+	// SetEnvIf Origin "^.+$" CORS_ORIGIN=$0
+	// SetEnvIf Access-Control-Request-Method "^.+$" CORS_REQUEST_METHOD=$0
+	// SetEnvIf Access-Control-Request-Headers "^.+$" CORS_REQUEST_HEADERS=$0
+	// RewriteEngine On
+	// # rule 1: its preflights answered with 204
+	// RewriteCond %{REQUEST_METHOD} ^OPTIONS$
+	// RewriteCond %{HTTP:Access-Control-Request-Method} .
+	// RewriteCond %{HTTP:Origin} ^(?:https://app\.test)$
+	// RewriteRule ^(?:/api(?:/.*)?)$ - [R=204,L]
+	// <If "%{REQUEST_URI} =~ m#^(?:/api(?:/.*)?)$# && %{HTTP:Origin} =~ m#^(?:https://app\.test)$#">
+	//     Header always set Access-Control-Allow-Origin "%{CORS_ORIGIN}e" env=CORS_ORIGIN
+	//     Header always set Access-Control-Allow-Methods "PUT"
+	//     Header always set Access-Control-Allow-Headers "%{CORS_REQUEST_HEADERS}e" env=CORS_REQUEST_HEADERS
+	// </If>
 }
