@@ -71,10 +71,11 @@ func (c *Config) route(path string, fileExists bool) (string, *Redirect) {
 // A file gets every matching rule's headers, each replacing the file's
 // own field of that name and an earlier rule's (netlify-cli's
 // headersForPath: Object.assign of the matching rules' values, each
-// entry then set on the reply with setHeader, in the object's order). Netlify answers OPTIONS for a file as for any method, its
-// docs say nothing else: app stands for that reply. A function's or
-// proxied reply goes out as it is (docs: Limitations). A redirect
-// answers its status with Location, without the custom headers.
+// entry then set on the reply with setHeader, in the object's order).
+// Netlify answers OPTIONS for a file as for any method, its docs say
+// nothing else: app stands for that reply. A function's or proxied reply
+// goes out as it is (docs: Limitations). A redirect answers its status
+// with Location, without the custom headers.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	p := requrl.Split(req).Path
 	how, redir := c.route(p, app.Status != 404)
@@ -174,11 +175,11 @@ type words struct{}
 
 func (words) Rule(r policy.Rule) string {
 	n := r.Note
+	if r.Failed == "replaced" {
+		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + " (line " + strconv.Itoa(n.N) + "), which a later matching rule replaces"
+	}
 	switch n.Case {
 	case caseSet:
-		if r.Failed == "replaced" {
-			return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + " (line " + strconv.Itoa(n.N) + "), which a later matching rule replaces"
-		}
 		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2]
 	case caseReplaced:
 		return n.Args[0] + " sets " + n.Args[1] + ": " + n.Args[2] + ", replacing " + strconv.Quote(n.Args[3]) + " from the rule at line " + strconv.Itoa(n.M) + " (Netlify's own implementation keeps the later rule's value)"
