@@ -276,3 +276,40 @@ func TestRegexLocations(t *testing.T) {
 		}
 	}
 }
+
+// TestJSON reads what kubectl get ingress -o json prints: a List in
+// JSON, which YAML reads too.
+func TestJSON(t *testing.T) {
+	text := `{
+  "apiVersion": "v1",
+  "kind": "List",
+  "items": [
+    {
+      "apiVersion": "networking.k8s.io/v1",
+      "kind": "Ingress",
+      "metadata": {
+        "name": "j",
+        "annotations": {
+          "nginx.ingress.kubernetes.io/enable-cors": "true",
+          "nginx.ingress.kubernetes.io/cors-allow-origin": "https://j.test",
+          "nginx.ingress.kubernetes.io/cors-max-age": 60
+        }
+      },
+      "spec": {"rules": [{"host": "j.test", "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {"service": {"name": "s", "port": {"number": 80}}}}]}}]}
+    }
+  ]
+}`
+	_, err := ingressnginx.Parse(text)
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != 13 || !strings.Contains(es[0].Msg, "quote it") {
+		t.Fatalf("a JSON number as an annotation: %v, want one fault at line 13 (%s)", err, srcK8s)
+	}
+	m, err := ingressnginx.Parse(strings.Replace(text, ": 60", `: "60"`, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := m.Respond(req("OPTIONS", "https://j.test/", "Origin", "https://j.test"), app)
+	if age, _ := out.Reply.Header.Get("Access-Control-Max-Age"); out.Reply.Status != 204 || age != "60" {
+		t.Errorf("preflight: %d, max age %q; want 204 and 60 (%s)", out.Reply.Status, age, srcTemplate)
+	}
+}

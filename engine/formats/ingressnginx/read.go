@@ -289,7 +289,11 @@ func (m *Manifest) annotations(in *Ingress, n *yaml.Node, path string, errs *pol
 		case v.Tag == "!!null":
 			a.Value = ""
 		case v.Tag != "!!str" && v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) == 0:
-			*errs = append(*errs, errAt(v, p, "the value "+v.Value+" is a YAML "+strings.TrimPrefix(v.Tag, "!!")+", and Kubernetes refuses an annotation that is not a string: quote it (\""+v.Value+"\")"))
+			what := "a number"
+			if v.Tag == "!!bool" {
+				what = "a boolean"
+			}
+			*errs = append(*errs, errAt(v, p, "the value "+v.Value+" is "+what+", not a string, and Kubernetes refuses such an annotation: quote it (\""+v.Value+"\")"))
 			continue
 		default:
 			a.Value = v.Value
