@@ -391,3 +391,22 @@ func TestParseSource(t *testing.T) {
 		t.Error("ParseSource accepted a file with a fault")
 	}
 }
+
+// TestTrace: the trace names the header that answered at its line, the
+// value a later rule replaced as replaced, an unmatched path as failed,
+// without a Path (lint places its findings at the Paths).
+func TestTrace(t *testing.T) {
+	c, err := netlify.Parse("/*\n  Access-Control-Allow-Origin: *\n/api/*\n  Access-Control-Allow-Origin: https://app.example\n/other\n  X: 1\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.Respond(policy.Request{Method: "GET", URL: "https://s/api/a"}, policy.Reply{Status: 200})
+	var got []string
+	for _, r := range out.Rules {
+		got = append(got, r.ID+"|"+r.Path+"|"+strconv.FormatBool(r.Matched)+"|"+r.Failed)
+	}
+	want := []string{"Access-Control-Allow-Origin|||replaced", "Access-Control-Allow-Origin|line 4|true|", "/other|||path"}
+	if !slices.Equal(got, want) {
+		t.Errorf("trace %q, want %q (%s)", got, want, cliMatch)
+	}
+}
