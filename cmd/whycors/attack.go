@@ -58,8 +58,9 @@ Examples:
   whycors probe --attack https://api.example.com/me --origin https://app.example.com --policy cors.json
   whycors probe --attack --urls urls.txt --origin https://app.example.com --format sarif > cors.sarif
 
-Exit status: 0 nothing accepted, 1 some origin accepted, 2 usage or input
-error, 3 some URL gave no HTTP reply (and nothing was accepted elsewhere).
+Exit status: 0 nothing accepted (at --fail-on's severity or above; default
+low, any finding), 1 some origin accepted, 2 usage or input error, 3 some
+URL gave no HTTP reply (and nothing was accepted elsewhere).
 
 Flags:`
 
@@ -75,6 +76,7 @@ func runAttack(args []string, stdout, stderr io.Writer) int {
 	policyFormat := fs.String("policy-format", "auto", "with --policy: the configuration's format, or auto")
 	output := fs.String("format", "text", "text, json or sarif")
 	asJSON := fs.Bool("json", false, "print the results as JSON (--format json)")
+	failOn := fs.String("fail-on", attack.Low, "exit 1 when a finding is at least this severe: high, medium or low")
 	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder the files' URIs are relative to")
 	timeout := fs.Duration("timeout", probe.DefaultTimeout, "each probe's time limit (a preflight and its request)")
 	connTimeout := fs.Duration("connect-timeout", probe.DefaultConnectTimeout, "each connection's time limit (TCP and TLS)")
@@ -93,6 +95,10 @@ func runAttack(args []string, stdout, stderr io.Writer) int {
 	}
 	if code, ok := c.output(output, *asJSON, "text", "json", "sarif"); !ok {
 		return code
+	}
+	rank := map[string]int{attack.High: 3, attack.Medium: 2, attack.Low: 1}
+	if rank[*failOn] == 0 {
+		return c.usageError(fmt.Sprintf("--fail-on %q: want high, medium or low", *failOn))
 	}
 	if *timeout <= 0 || *connTimeout <= 0 || *conc <= 0 {
 		return c.usageError("--timeout, --connect-timeout and --concurrency must be positive")
@@ -178,8 +184,10 @@ func runAttack(args []string, stdout, stderr io.Writer) int {
 	code = 0
 	failed := false
 	for _, r := range results {
-		if len(r.Findings) > 0 {
-			code = 1
+		for _, f := range r.Findings {
+			if rank[f.Severity] >= rank[*failOn] {
+				code = 1
+			}
 		}
 		if r.Error != "" {
 			failed = true

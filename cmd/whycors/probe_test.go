@@ -325,6 +325,11 @@ func TestProbeAttack(t *testing.T) {
 	if !strings.Contains(out.String(), "refused too; check --origin") {
 		t.Errorf("no hint that --origin is refused:\n%s", out.String())
 	}
+	for sev, want := range map[string]int{"high": 0, "medium": 1, "low": 1, "severe": 2} {
+		if code := run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://app.example.com", "--fail-on", sev}, strings.NewReader(""), io.Discard, io.Discard); code != want {
+			t.Errorf("--fail-on %s with two medium findings: exit %d, want %d", sev, code, want)
+		}
+	}
 	if code := run([]string{"probe", "--attack", srv.URL, "--urls", list}, strings.NewReader(""), &out, &errb); code != 2 {
 		t.Errorf("URL and --urls: exit %d, want 2", code)
 	}

@@ -1,7 +1,10 @@
 package attack_test
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 
 	"github.com/whycors/whycors/internal/attack"
@@ -34,4 +37,27 @@ func ExampleAdvice() {
 	fmt.Println(attack.Advice(attack.KindSuffix, "https://app.example.com"))
 	// Output:
 	// compare the Origin header with a list of exact origins (https://app.example.com); a pattern must end with $ right after the host (^https://app\.example\.com$)
+}
+
+// A server that checks the Origin with "ends with example.com" and
+// answers with credentials.
+func ExampleRun() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if o := r.Header.Get("Origin"); strings.HasSuffix(o, "example.com") {
+			w.Header().Set("Access-Control-Allow-Origin", o)
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+		}
+		w.Write([]byte(`{"me": "alice"}`))
+	}))
+	defer srv.Close()
+	res := attack.Run(context.Background(), attack.Options{URL: srv.URL + "/me", Origin: "https://app.example.com"})
+	for _, f := range res.Findings {
+		fmt.Printf("%-6s %-13s %s reads %q\n", f.Severity, f.Kind, f.Origin, f.Read.Body)
+	}
+	// Output:
+	// high   prefix-domain https://evil-example.com reads "{\"me\": \"alice\"}"
+	// medium prefix-host   https://evilapp.example.com reads "{\"me\": \"alice\"}"
+	// high   unescaped-dot https://appxexample.com reads "{\"me\": \"alice\"}"
+	// medium http          http://app.example.com reads "{\"me\": \"alice\"}"
+	// medium subdomain     https://evil.app.example.com reads "{\"me\": \"alice\"}"
 }
