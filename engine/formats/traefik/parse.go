@@ -134,6 +134,18 @@ func isTOML(text string) bool {
 // Read reads src's text and chooses the middleware src.Resource names;
 // "" chooses the one that takes part in CORS when there is one.
 func Read(src policy.Source) (*Config, error) {
+	c, err := readAll(src)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.choose(src.Resource); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// readAll reads every headers middleware of src's text.
+func readAll(src policy.Source) (*Config, error) {
 	text := src.Main()
 	c := &Config{toml: isTOML(text)}
 	var errs policy.Errors
@@ -162,9 +174,6 @@ func Read(src policy.Source) (*Config, error) {
 	}
 	if len(c.Middlewares) == 0 {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no headers middleware: Traefik's CORS settings live under http.middlewares.NAME.headers (file provider) or spec.headers of a kind: Middleware resource", Unreadable: true}}
-	}
-	if err := c.choose(src.Resource); err != nil {
-		return nil, err
 	}
 	for _, m := range c.Middlewares {
 		for _, f := range m.Untracked {

@@ -3,6 +3,7 @@ package traefik
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2/unstable"
 	"go.yaml.in/yaml/v3"
@@ -65,19 +66,10 @@ func (ls lines) offset(text string, line, col int) int {
 	}
 	off := ls[line-1]
 	for c := 1; c < col && off < len(text) && text[off] != '\n'; c++ {
-		_, size := decodeRune(text[off:])
+		_, size := utf8.DecodeRuneInString(text[off:])
 		off += size
 	}
 	return off
-}
-
-func decodeRune(s string) (rune, int) {
-	for i, r := range s {
-		if i == 0 {
-			return r, len(string(r))
-		}
-	}
-	return 0, 1
 }
 
 // fromYAML converts a YAML node.

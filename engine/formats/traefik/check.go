@@ -1,0 +1,146 @@
+package traefik
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/gohdr"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// CheckText lists the traps of each headers middleware that one reply
+// alone does not show, for engine/lint and the explainer's warnings:
+//   - "wildcard-credentials": "*" in accessControlAllowOriginList with
+//     accessControlAllowCredentials true: Traefik sends
+//     Access-Control-Allow-Origin "*" with credentials, which browsers
+//     refuse;
+//   - "vary-missing": an origin list or regex without addVaryHeader true:
+//     the reply names one origin without Vary: Origin, so a cache may
+//     give it to another origin;
+//   - "regex-unanchored": an accessControlAllowOriginListRegex without ^
+//     and $: Go's regexp matches anywhere, so
+//     https://app.example.attacker.net matches "https://app\.example";
+//     an error with credentials;
+//   - "origin-never-matches": a list item that no browser sends as an
+//     Origin (a path, a trailing slash, upper case): Traefik compares
+//     exactly;
+//   - "custom-cors-header": customResponseHeaders setting an
+//     Access-Control- header: it is set on every reply, whatever the
+//     origin, replacing the application's own;
+//   - "custom-header-case": two customResponseHeaders names for one
+//     header: Traefik applies them in a Go map's random order;
+//   - "max-age-zero": CORS fields without accessControlMaxAge: every
+//     preflight says Access-Control-Max-Age: 0, so the browser sends one
+//     before every request;
+//   - "app-headers-kept": the middleware sets Access-Control-Allow-Origin
+//     only for the origins it allows, and removes none of the
+//     application's own (info: an application that answers CORS too
+//     still answers for refused origins).
+func (*Format) CheckText(text string) []portable.Finding {
+	c, err := readAll(policy.Source{Text: text})
+	if err != nil {
+		return nil
+	}
+	var out []portable.Finding
+	for _, m := range c.Middlewares {
+		out = append(out, m.check()...)
+	}
+	return out
+}
+
+func at(n *node) portable.Pos {
+	p := portable.Pos{Path: n.path, Line: n.line, Column: n.col}
+	if n.keyLine > 0 && n.kind != 's' {
+		p.Line, p.Column = n.keyLine, n.keyCol
+	}
+	return p
+}
+
+// item is the position of a list field's i-th value.
+func (m *Middleware) item(field string, i int) portable.Pos {
+	f := m.fields[field]
+	if f == nil {
+		return at(m.headers)
+	}
+	if f.kind == 'l' && i < len(f.kids) {
+		return at(f.kids[i])
+	}
+	return at(f)
+}
+
+func (m *Middleware) check() []portable.Finding {
+	var out []portable.Finding
+	sev := func(base string) string {
+		if m.Credentials {
+			return "error"
+		}
+		return base
+	}
+	for i, o := range m.OriginList {
+		switch {
+		case o == "*" && m.Credentials:
+			out = append(out, portable.Finding{Severity: "error", Code: "wildcard-credentials", Pos: m.item(fOriginList, i),
+				Message: m.Name + ": \"*\" in accessControlAllowOriginList with accessControlAllowCredentials true: Traefik sends Access-Control-Allow-Origin: * with credentials, which browsers refuse; list the origins instead"})
+		case o != "*" && o != "null" && !isOrigin(o):
+			out = append(out, portable.Finding{Severity: "warning", Code: "origin-never-matches", Pos: m.item(fOriginList, i),
+				Message: m.Name + ": " + strconv.Quote(o) + " is not an origin as a browser sends it (scheme://host[:port], lower case, no path or trailing slash); Traefik compares exactly, so it never matches"})
+		}
+	}
+	for i, re := range m.OriginRegex {
+		if !strings.HasPrefix(re, "^") || !strings.HasSuffix(re, "$") {
+			out = append(out, portable.Finding{Severity: sev("warning"), Code: "regex-unanchored", Pos: m.item(fOriginRegex, i),
+				Message: m.Name + ": the origin regex " + strconv.Quote(re) + " is not anchored with ^ and $: Go's regexp matches it anywhere in the origin, so an attacker's https://app.example.attacker.net can match; write ^...$"})
+		}
+	}
+	specific := len(m.OriginRegex) > 0
+	for _, o := range m.OriginList {
+		specific = specific || o != "*"
+	}
+	if specific && !m.AddVary {
+		p := at(m.headers)
+		if f := m.fields[fVary]; f != nil {
+			p = at(f)
+		}
+		out = append(out, portable.Finding{Severity: "warning", Code: "vary-missing", Pos: p,
+			Message: m.Name + ": Access-Control-Allow-Origin names the request's origin but addVaryHeader is not true: no Vary: Origin, so a cache can give one origin's reply to another; set addVaryHeader: true"})
+	}
+	seen := map[string]Header{}
+	for _, h := range m.CustomResponse {
+		k := gohdr.Canonical(h.Name)
+		if prev, ok := seen[k]; ok {
+			out = append(out, portable.Finding{Severity: "warning", Code: "custom-header-case", Pos: portable.Pos{Line: h.Line, Column: h.Col},
+				Message: m.Name + ": customResponseHeaders names " + k + " twice (" + prev.Name + ", " + h.Name + "): Traefik applies them in random order"})
+		}
+		seen[k] = h
+		if strings.HasPrefix(k, "Access-Control-") && h.Value != "" {
+			msg := m.Name + ": customResponseHeaders sets " + k + ": " + h.Value + " on every reply, whatever the origin, replacing the application's own"
+			if k == "Access-Control-Allow-Origin" && (len(m.OriginList) > 0 || len(m.OriginRegex) > 0) {
+				msg += "; for an allowed origin accessControlAllowOriginList's value replaces it, for the others it stays"
+			} else if k == "Access-Control-Allow-Origin" {
+				msg += "; use accessControlAllowOriginList, which answers each origin"
+			}
+			out = append(out, portable.Finding{Severity: "warning", Code: "custom-cors-header", Pos: portable.Pos{Line: h.Line, Column: h.Col}, Message: msg})
+		}
+	}
+	if m.hasCors() && m.MaxAge == 0 {
+		out = append(out, portable.Finding{Severity: "info", Code: "max-age-zero", Pos: at(m.headers),
+			Message: m.Name + ": no accessControlMaxAge: every preflight Traefik answers says Access-Control-Max-Age: 0, so the browser sends one before each request; set it (seconds)"})
+	}
+	if len(m.OriginList) > 0 || len(m.OriginRegex) > 0 {
+		out = append(out, portable.Finding{Severity: "info", Code: "app-headers-kept", Pos: at(m.headers),
+			Message: m.Name + ": Traefik sets Access-Control-Allow-Origin only for the origins it allows and leaves the service's own CORS headers on every reply; a service that answers CORS too still answers refused origins"})
+	}
+	return out
+}
+
+// isOrigin reports whether s is written as a browser's Origin:
+// scheme://host[:port], lower case, nothing after.
+func isOrigin(s string) bool {
+	i := strings.Index(s, "://")
+	if i <= 0 || s != strings.ToLower(s) {
+		return false
+	}
+	rest := s[i+3:]
+	return rest != "" && !strings.ContainsAny(rest, "/?#")
+}

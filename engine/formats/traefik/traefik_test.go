@@ -1,0 +1,352 @@
+package traefik_test
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/traefik"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// hdr is the reference read for every expected reply: Traefik v3.6.12
+// pkg/middlewares/headers/header.go (processCorsHeaders for preflights,
+// PostRequestModifyResponseHeaders for every other reply), checked by
+// e2e/traefikmw against that code.
+const hdr = "Traefik v3.6.12 pkg/middlewares/headers/header.go"
+
+func yamlMW(fields string) string {
+	return "http:\n  middlewares:\n    cors:\n      headers:\n" + fields
+}
+
+func request(method, origin, acrm string) policy.Request {
+	var h headers.List
+	if origin != "" {
+		h.Add("Origin", origin)
+	}
+	if acrm != "" {
+		h.Add("Access-Control-Request-Method", acrm)
+	}
+	return policy.Request{Method: method, URL: "https://api.example/v1", Header: h}
+}
+
+func TestRespond(t *testing.T) {
+	tests := []struct {
+		desc, text string
+		req        policy.Request
+		app        policy.Reply
+		status     int
+		want       map[string]string // header: value ("-" absent)
+		source     string
+	}{
+		{desc: "preflight from a listed origin: Traefik answers 200 itself, lists joined with a comma, Max-Age always",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n        accessControlAllowMethods: [GET, PUT]\n        accessControlAllowHeaders: [Content-Type, X-Token]\n"),
+			req:    request("OPTIONS", "https://app.example", "PUT"),
+			app:    policy.Reply{Status: 404},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Access-Control-Allow-Methods": "GET,PUT", "Access-Control-Allow-Headers": "Content-Type,X-Token", "Access-Control-Max-Age": "0", "Content-Length": "0", "Vary": "-"},
+			source: hdr + " processCorsHeaders"},
+		{desc: "preflight from another origin: still 200, no Allow-Origin",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n        accessControlAllowCredentials: true\n        accessControlMaxAge: 600\n"),
+			req:    request("OPTIONS", "https://evil.example", "GET"),
+			app:    policy.Reply{Status: 404},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "-", "Access-Control-Allow-Credentials": "true", "Access-Control-Max-Age": "600"},
+			source: hdr + " processCorsHeaders"},
+		{desc: "OPTIONS without Access-Control-Request-Method is no preflight: the service answers",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n"),
+			req:    request("OPTIONS", "https://app.example", ""),
+			app:    policy.Reply{Status: 405},
+			status: 405,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Access-Control-Max-Age": "-"},
+			source: hdr + " processCorsHeaders (reqAcMethod != \"\")"},
+		{desc: "a regex match sends the request's origin back",
+			text:   yamlMW("        accessControlAllowOriginListRegex: ['^https://[a-z]+\\.app\\.example$']\n"),
+			req:    request("GET", "https://eu.app.example", ""),
+			app:    policy.Reply{Status: 200},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://eu.app.example"},
+			source: hdr + " isOriginAllowed"},
+		{desc: "\"*\" in the list is sent as \"*\", even with credentials and without Origin",
+			text:   yamlMW("        accessControlAllowOriginList: ['*']\n        accessControlAllowCredentials: true\n"),
+			req:    request("GET", "", ""),
+			app:    policy.Reply{Status: 200},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true"},
+			source: hdr + " isOriginAllowed (item == \"*\")"},
+		{desc: "a refused origin keeps the service's own Allow-Origin; credentials and expose headers are set anyway",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n        accessControlAllowCredentials: true\n        accessControlExposeHeaders: [X-Request-Id, ETag]\n"),
+			req:    request("GET", "https://evil.example", ""),
+			app:    policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Access-Control-Expose-Headers", Value: "X-App"}}},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true", "Access-Control-Expose-Headers": "X-Request-Id,ETag"},
+			source: hdr + " PostRequestModifyResponseHeaders"},
+		{desc: "addVaryHeader appends Origin to the service's first Vary value",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n        addVaryHeader: true\n"),
+			req:    request("GET", "https://app.example", ""),
+			app:    policy.Reply{Status: 200, Header: headers.List{{Name: "Vary", Value: "Accept"}, {Name: "Vary", Value: "Cookie"}}},
+			status: 200,
+			want:   map[string]string{"Vary": "Accept,Origin"},
+			source: hdr + " PostRequestModifyResponseHeaders (res.Header.Get(\"Vary\"), then Set)"},
+		{desc: "customResponseHeaders set first; the list's value replaces a hand-set Allow-Origin for an allowed origin",
+			text:   yamlMW("        accessControlAllowOriginList: [https://app.example]\n        customResponseHeaders:\n          Access-Control-Allow-Origin: https://fixed.example\n          X-Powered-By: ''\n"),
+			req:    request("GET", "https://app.example", ""),
+			app:    policy.Reply{Status: 200, Header: headers.List{{Name: "X-Powered-By", Value: "php"}}},
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://app.example", "X-Powered-By": "-"},
+			source: hdr + " PostRequestModifyResponseHeaders (\"\" deletes)"},
+		{desc: "customResponseHeaders alone: no preflight answered, the hand-set header on the service's reply",
+			text:   yamlMW("        customResponseHeaders:\n          Access-Control-Allow-Origin: https://fixed.example\n"),
+			req:    request("OPTIONS", "https://app.example", "GET"),
+			app:    policy.Reply{Status: 404},
+			status: 404,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://fixed.example", "Access-Control-Max-Age": "-"},
+			source: hdr + " processCorsHeaders (hasCorsHeaders false)"},
+		{desc: "TOML, a comma-separated string list, lower-case field names (traefik/paerser)",
+			text:   "[http.middlewares.cors.headers]\naccesscontrolalloworiginlist = 'https://a.example, https://app.example'\naccessControlAllowMethods = ['GET']\n",
+			req:    request("OPTIONS", "https://app.example", "GET"),
+			status: 200,
+			want:   map[string]string{"Access-Control-Allow-Origin": "https://app.example", "Access-Control-Allow-Methods": "GET"},
+			source: "traefik/paerser v0.2.2 parser/element_fill.go setSlice, nodes_metadata.go (EqualFold)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			ev, err := (&traefik.Format{}).Parse(tc.text)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			o := ev.Respond(tc.req, tc.app)
+			if o.Reply.Status != tc.status {
+				t.Errorf("status %d, want %d (%s)", o.Reply.Status, tc.status, tc.source)
+			}
+			for name, want := range tc.want {
+				got := strings.Join(o.Reply.Header.Values(name), "|")
+				if want == "-" && got != "" || want != "-" && got != want {
+					t.Errorf("%s: %q, want %q (%s)", name, got, want, tc.source)
+				}
+			}
+			if o.Text() == "" {
+				t.Error("no decision text")
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		desc, text string
+		resource   string
+		line, col  int
+		msg        string
+		source     string
+	}{
+		{desc: "unknown field, with the close one named", text: yamlMW("        accessControlAllowOrigin: [https://a.example]\n"), line: 5, col: 9,
+			msg: "did you mean accessControlAllowOriginList", source: "traefik/paerser nodes_metadata.go: field not found"},
+		{desc: "a regex Go refuses", text: yamlMW("        accessControlAllowOriginListRegex: ['^https://(a$']\n"), line: 5, col: 45,
+			msg: "refuses the origin regex", source: "header.go NewHeader: regexp.Compile"},
+		{desc: "a bool that is not one", text: yamlMW("        addVaryHeader: maybe\n"), line: 5, col: 24,
+			msg: "must be true or false", source: "paerser: strconv.ParseBool"},
+		{desc: "TOML key given twice", text: "[http.middlewares.cors.headers]\naddVaryHeader = true\naddVaryHeader = false\n", line: 3, col: 1,
+			msg: "defined twice", source: "TOML v1.0.0: keys must not be defined twice"},
+		{desc: "TOML syntax", text: "[http.middlewares.cors.headers]\naccessControlAllowOriginList = [\"a\"\n", line: 2, col: 36,
+			msg: "array is incomplete", source: "go-toml/v2 v2.4.3 unstable parser: the error at the input's last byte"},
+		{desc: "YAML syntax", text: "http:\n  middlewares:\n    cors:\n      headers:\n        addVaryHeader: [true\n", line: 4, col: 1,
+			msg: "did not find expected ',' or ']'", source: "go.yaml.in/yaml/v3 v3.0.6 names the line of the flow sequence's context as it counts it"},
+		{desc: "several middlewares with CORS fields, candidates listed", text: "http:\n  middlewares:\n    a:\n      headers:\n        addVaryHeader: true\n    b:\n      headers:\n        addVaryHeader: true\n", line: 4, col: 7,
+			msg: "a (line 4), b (line 7)", source: "design: policy.resource chooses, as cloudformation"},
+		{desc: "an unknown resource", text: yamlMW("        addVaryHeader: true\n"), resource: "nope", line: 1, col: 1,
+			msg: "no headers middleware named \"nope\"", source: "design: policy.resource"},
+		{desc: "Kubernetes: field names are exact", text: "apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata:\n  name: c\nspec:\n  headers:\n    addvaryheader: true\n", line: 7, col: 5,
+			msg: "unknown field", source: "Traefik CRD schema (traefik.io_middlewares.yaml): properties are case-sensitive"},
+		{desc: "no middleware at all", text: "http:\n  routers: {}\n", line: 1, col: 1, msg: "no headers middleware", source: "doc.traefik.io/traefik/middlewares/http/headers/"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			_, err := (&traefik.Format{}).ParseSource(policy.Source{Text: tc.text, Resource: tc.resource})
+			var es policy.Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("err = %v, want Errors (%s)", err, tc.source)
+			}
+			e := es[0]
+			if e.Line != tc.line || e.Column != tc.col || !strings.Contains(e.Msg, tc.msg) {
+				t.Errorf("got %d:%d %q, want %d:%d containing %q (%s)", e.Line, e.Column, e.Msg, tc.line, tc.col, tc.msg, tc.source)
+			}
+		})
+	}
+}
+
+func TestResourceChoice(t *testing.T) {
+	text, _ := os.ReadFile("testdata/several.yaml")
+	for _, name := range []string{"cors-a", "cors-b"} {
+		ev, err := (&traefik.Format{}).ParseSource(policy.Source{Text: string(text), Resource: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "https://" + name[len("cors-"):] + ".example"
+		o := ev.Respond(request("GET", want, ""), policy.Reply{Status: 200})
+		if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != want || o.DecidedBy == nil || o.DecidedBy.Resource != name {
+			t.Errorf("%s: ACAO %q, decided by %+v; want %s from %s (policy.resource chooses)", name, got, o.DecidedBy, want, name)
+		}
+	}
+	// Only one of two middlewares has CORS fields: it answers.
+	k8s, _ := os.ReadFile("testdata/middleware-k8s.yaml")
+	c, err := traefik.Read(policy.Source{Text: string(k8s)})
+	if err != nil || c.Chosen().Name != "cors" || !c.Chosen().Kubernetes {
+		t.Fatalf("chosen %+v, %v; want the Kubernetes Middleware cors", c, err)
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	tests := []struct {
+		desc, file string
+		want       []string // codes, in order
+		source     string
+	}{
+		{desc: "wildcard with credentials, unanchored regex, hand-set ACAO, no Vary, no max age", file: "traps.yaml",
+			want:   []string{"wildcard-credentials", "regex-unanchored", "vary-missing", "custom-cors-header", "max-age-zero", "app-headers-kept"},
+			source: "header.go (ACAO * with credentials; regexp.MatchString unanchored; Vary only with addVaryHeader); Fetch standard §3.2.5 (no * with credentials)"},
+		{desc: "a clean configuration has only the note on the service's own headers", file: "dynamic.yaml",
+			want: []string{"app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			text, _ := os.ReadFile("testdata/" + tc.file)
+			var got []string
+			for _, f := range (&traefik.Format{}).CheckText(string(text)) {
+				got = append(got, f.Code)
+				if f.Pos.Line == 0 {
+					t.Errorf("%s has no position", f.Code)
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("codes %v, want %v (%s)", got, tc.want, tc.source)
+			}
+		})
+	}
+}
+
+func TestEditText(t *testing.T) {
+	tests := []struct {
+		desc, file string
+		edit       fix.Edit
+		want       string // a line the result must hold
+		check      policy.Request
+		header     string // a header of the check request's reply...
+		value      string // ...and its value
+	}{
+		{desc: "an origin joins a YAML block list, a line of its own", file: "dynamic.yaml",
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
+			want: "          - \"https://new.example\"\n", check: request("GET", "https://new.example", ""), header: "Access-Control-Allow-Origin", value: "https://new.example"},
+		{desc: "a method joins a Kubernetes flow list, quoted as its items", file: "middleware-k8s.yaml",
+			edit: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"DELETE"}},
+			want: `["GET", "OPTIONS", "PATCH", "DELETE"]`, check: request("OPTIONS", "https://shop.example", "DELETE"), header: "Access-Control-Allow-Methods", value: "GET,OPTIONS,PATCH,DELETE"},
+		{desc: "a header joins a TOML array", file: "dynamic.toml",
+			edit: fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: []string{"X-Token"}},
+			want: `["Content-Type", "Authorization", "X-Token"]`, check: request("OPTIONS", "https://shop.example", "GET"), header: "Access-Control-Allow-Headers", value: "Content-Type,Authorization,X-Token"},
+		{desc: "a missing field is added before the first, in TOML's form", file: "dynamic.toml",
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
+			want: "  accessControlAllowOriginList = [\"https://new.example\"]\n", check: request("GET", "https://new.example", ""), header: "Access-Control-Allow-Origin", value: "https://new.example"},
+		{desc: "credentials added in YAML", file: "dynamic.yaml",
+			edit: fix.Edit{Op: fix.Enable, Field: fix.Credentials},
+			want: "        accessControlAllowCredentials: true\n", check: request("GET", "https://shop.example", ""), header: "Access-Control-Allow-Credentials", value: "true"},
+		{desc: "\"*\" replaced by the page's origin", file: "traps.yaml",
+			edit: fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{"https://shop.example"}},
+			want: "          - \"https://shop.example\"\n", check: request("GET", "https://shop.example", ""), header: "Access-Control-Allow-Origin", value: "https://shop.example"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			text, _ := os.ReadFile("testdata/" + tc.file)
+			out, err := fix.Apply(&traefik.Format{}, string(text), tc.edit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("result lacks %q:\n%s", tc.want, out)
+			}
+			ev, err := (&traefik.Format{}).Parse(out)
+			if err != nil {
+				t.Fatalf("the edited text does not parse: %v\n%s", err, out)
+			}
+			o := ev.Respond(tc.check, policy.Reply{Status: 200})
+			if got, _ := o.Reply.Header.Get(tc.header); got != tc.value {
+				t.Errorf("after the edit %s = %q, want %q", tc.header, got, tc.value)
+			}
+		})
+	}
+}
+
+func TestChooseEdit(t *testing.T) {
+	text, _ := os.ReadFile("testdata/dynamic.yaml")
+	ev, _ := (&traefik.Format{}).Parse(string(text))
+	o := ev.Respond(request("GET", "https://new.example", ""), policy.Reply{Status: 200})
+	e, why, ok := (&traefik.Format{}).ChooseEdit(fix.Blocked{Needs: "origin", Origin: "https://new.example", Rules: o.Rules})
+	if !ok || e.Op != fix.Add || e.Field != fix.Origins || e.Line != 18 || why == "" {
+		t.Errorf("ChooseEdit = %+v %q %v; want an origin added at line 18, the list's", e, why, ok)
+	}
+}
+
+// Every golden input of every format: the traefik ones are claimed by
+// traefik alone, no other is claimed by traefik.
+func TestDetectAgainstEveryFormat(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	n := 0
+	err := filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(p, string(filepath.Separator)+"testdata"+string(filepath.Separator)) {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil || len(b) > 256<<10 {
+			return err
+		}
+		n++
+		var names []string
+		for _, d := range reg.Detect(string(b)) {
+			names = append(names, d.Format)
+		}
+		ours := strings.Contains(p, filepath.Join("traefik", "testdata"))
+		switch {
+		case ours && !slices.Equal(names, []string{"traefik"}):
+			t.Errorf("%s: claimed by %v, want traefik alone", p, names)
+		case !ours && slices.Contains(names, "traefik"):
+			t.Errorf("%s: claimed by traefik too (%v)", p, names)
+		}
+		return nil
+	})
+	if err != nil || n < 50 {
+		t.Fatalf("walked %d files: %v", n, err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"dynamic.yaml", "dynamic.toml", "middleware-k8s.yaml", "traps.yaml", "several.yaml"} {
+		b, _ := os.ReadFile("testdata/" + name)
+		f.Add(string(b))
+	}
+	f.Add("[http.middlewares.x.headers]\naddVaryHeader = 'x'\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		ev, err := (&traefik.Format{}).Parse(text)
+		if err != nil {
+			var es policy.Errors
+			if !errors.As(err, &es) || len(es) == 0 {
+				t.Fatalf("error is not Errors: %v", err)
+			}
+			lines := strings.Count(text, "\n") + 1
+			for _, e := range es {
+				if e.Line < 1 || e.Line > lines || e.Column < 1 {
+					t.Fatalf("fault without a position in the text (%d lines): %+v", lines, e)
+				}
+			}
+			return
+		}
+		ev.Respond(request("OPTIONS", "https://a.example", "GET"), policy.Reply{Status: 200})
+		ev.Respond(request("GET", "https://a.example", ""), policy.Reply{Status: 200})
+		(&traefik.Format{}).CheckText(text)
+	})
+}
