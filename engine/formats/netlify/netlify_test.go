@@ -405,7 +405,7 @@ func TestTrace(t *testing.T) {
 	for _, r := range out.Rules {
 		got = append(got, r.ID+"|"+r.Path+"|"+strconv.FormatBool(r.Matched)+"|"+r.Failed)
 	}
-	want := []string{"Access-Control-Allow-Origin|||replaced", "Access-Control-Allow-Origin|line 4|true|", "/other|||path"}
+	want := []string{"Access-Control-Allow-Origin||false|replaced", "Access-Control-Allow-Origin|line 4|true|", "/other||false|path"}
 	if !slices.Equal(got, want) {
 		t.Errorf("trace %q, want %q (%s)", got, want, cliMatch)
 	}
