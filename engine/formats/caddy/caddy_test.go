@@ -55,6 +55,13 @@ func TestRespond(t *testing.T) {
 		want   map[string][]string // nil entry: absent
 		source string
 	}{
+		{desc: "header_regexp and path_regexp (with a capture name): Go regexps, the path cleaned and compared case-sensitively",
+			text: ":80 {\n\t@o {\n\t\theader_regexp o Origin ^https://.+\\.a\\.test$\n\t\tpath_regexp ^/api(/.*)?$\n\t}\n\theader @o Access-Control-Allow-Origin *\n}",
+			req: req("GET", "http://x//api/./v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
+			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "caddyhttp MatchPathRE cleans the path (matchers.go)"},
+		{desc: "path_regexp is case-sensitive, unlike path", text: ":80 {\n\t@o path_regexp ^/api(/.*)?$\n\theader @o Access-Control-Allow-Origin *\n}",
+			req: req("GET", "http://x/API/v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
+			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": nil}, source: "Go regexp; e2e/caddy written sites (/API/items)"},
 		{desc: "preflight answered by respond after header, whatever the written order", text: site,
 			req: req("OPTIONS", "http://x/", "Origin", "https://a.test", "Access-Control-Request-Method", "PUT"), app: policy.Reply{Status: 404},
 			status: 204, want: map[string][]string{"Access-Control-Allow-Origin": {"https://a.test"}, "Access-Control-Allow-Methods": {"GET, POST"}}, source: "order, respond, e2e"},
@@ -120,6 +127,9 @@ func TestParseErrors(t *testing.T) {
 		{desc: "inline field and block fields", text: ":80 {\n\theader X 1 {\n\t\tY 2\n\t}\n}", want: []policy.Error{{Line: 3, Column: 3}}},
 		{desc: "header matcher without value", text: ":80 {\n\t@m header Origin\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 12}}},
 		{desc: "? in header_down", text: ":80 {\n\treverse_proxy a {\n\t\theader_down ?X 1\n\t}\n}", want: []policy.Error{{Line: 3, Column: 15}}},
+		// caddyhttp MatchHeaderRE / MatchPathRE: Go's regexp syntax
+		{desc: "header_regexp: a regexp Go does not compile, at its token", text: ":80 {\n\t@m header_regexp Origin ^(a$\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 26}}},
+		{desc: "path_regexp without a regexp", text: ":80 {\n\t@m path_regexp\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 5}}},
 	}
 	for _, tc := range tests {
 		_, err := caddy.Parse(tc.text)
