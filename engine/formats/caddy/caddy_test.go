@@ -57,7 +57,7 @@ func TestRespond(t *testing.T) {
 	}{
 		{desc: "header_regexp and path_regexp (with a capture name): Go regexps, the path cleaned and compared case-sensitively",
 			text: ":80 {\n\t@o {\n\t\theader_regexp o Origin ^https://.+\\.a\\.test$\n\t\tpath_regexp ^/api(/.*)?$\n\t}\n\theader @o Access-Control-Allow-Origin *\n}",
-			req: req("GET", "http://x//api/./v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
+			req:  req("GET", "http://x//api/./v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
 			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "caddyhttp MatchPathRE cleans the path (matchers.go)"},
 		{desc: "path_regexp is case-sensitive, unlike path", text: ":80 {\n\t@o path_regexp ^/api(/.*)?$\n\theader @o Access-Control-Allow-Origin *\n}",
 			req: req("GET", "http://x/API/v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
