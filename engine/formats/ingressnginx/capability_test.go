@@ -55,8 +55,11 @@ func TestCheckText(t *testing.T) {
 	for _, x := range f.Traps(readFile(t, "basic.yaml"), app) {
 		codes = append(codes, x.Code)
 	}
-	if strings.Join(codes, " ") != "no-vary backend-cors" {
-		t.Errorf("Traps with a backend sending ACAO: %v, want no-vary backend-cors (%s)", codes, srcTemplate)
+	if strings.Join(codes, " ") != "backend-cors" {
+		t.Errorf("Traps with a backend sending ACAO: %v, want backend-cors (%s)", codes, srcTemplate)
+	}
+	if x := f.Traps(readFile(t, "basic.yaml"), nil); len(x) != 0 {
+		t.Errorf("Traps without the backend's ACAO: %v, want none", x)
 	}
 }
 

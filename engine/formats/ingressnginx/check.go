@@ -1,6 +1,7 @@
 package ingressnginx
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
@@ -62,7 +63,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 		if !c.Enabled {
 			for _, a := range in.Annotations {
 				if n, ok := strings.CutPrefix(a.Key, Prefix); ok && n != "enable-cors" && strings.HasPrefix(n, "cors-") {
-					at, msg := in.Pos, "Ingress "+in.key()+" has "+n+" but no nginx.ingress.kubernetes.io/enable-cors: \"true\": the controller writes no CORS block and ignores every cors-* annotation"
+					at, msg := in.Pos, "Ingress "+strconv.Quote(in.key())+" has "+n+" but no nginx.ingress.kubernetes.io/enable-cors: \"true\": the controller writes no CORS block and ignores every cors-* annotation"
 					if hasEn {
 						at, msg = en.ValuePos, "enable-cors is "+`"`+en.Value+`"`+", not true: the controller writes no CORS block and ignores every cors-* annotation"
 					}
@@ -120,21 +121,22 @@ func (*Format) CheckText(text string) []portable.Finding {
 	return out
 }
 
-// Traps are CheckText's, and the backend's own CORS headers: replaced
-// on the requests the Ingress allows, passed through on the others.
+// Traps are those of the exchange (CheckText's come through lint): the
+// backend's own CORS headers, replaced on the requests the Ingress
+// allows and passed through on the others.
 func (f *Format) Traps(text string, app headers.List) []portable.Finding {
-	out := f.CheckText(text)
 	if !app.Has("Access-Control-Allow-Origin") {
-		return out
+		return nil
 	}
 	m, err := Parse(text)
 	if err != nil {
-		return out
+		return nil
 	}
+	var out []portable.Finding
 	for _, in := range m.Ingresses {
 		if in.Cors.Enabled {
 			out = append(out, portable.Finding{Severity: "warning", Code: "backend-cors", Pos: in.Pos,
-				Message: "the backend sends its own Access-Control-Allow-Origin: on requests Ingress " + in.key() + " allows, more_set_headers replaces it, and on the others it passes through unchanged; let one of them do CORS"})
+				Message: "the backend sends its own Access-Control-Allow-Origin: on requests Ingress " + strconv.Quote(in.key()) + " allows, more_set_headers replaces it, and on the others it passes through unchanged; let one of them do CORS"})
 		}
 	}
 	return out
