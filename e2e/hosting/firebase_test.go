@@ -29,8 +29,11 @@ var (
 		"/index.html", "/api/{v1,v2}/**", "/api/v[0-9]/*", "**/.well-known/**", "/.well-known/*", "/docs/*.md",
 		"!/api/**", "/a/**/c.txt", "/a/*/c.txt", "/**/b.png", "/api/data.json", "/API/**", "/img/?.png",
 		"/api/**/*.json", "**/*", "/a/**", "/*/x.txt", "/*/*", "/?well-known/**", "/api/+(v1|v2)/*.json", "/{a,img}/**", "/api",
+		"/api/v{1..2}/*", "/{a,{img,fonts}}/*", "/[!a-h]*/**", "/**/*.?(json|md)", "/a/*(b)/c.txt", "#/api/**", "!!/api/**",
+		"/docs/../api/*", "/.well-known/**", "**/.*", "/a/**/**/c.txt", "/**/b/**", "/img/[bc].png", "/fonts/*.woff?", "/a/{b,}/c.txt",
+		"/api/data.json/", "/**/", "/a/[z-a]/c.txt", "/api/v1/x.{json,md}", "/a\\/c.txt", "/*.*",
 	}
-	fbRegexes = []string{"^/api/.*$", "\\.json$", "^/fonts/", "/v1/", "^/(img|a)/", "^/$", "data"}
+	fbRegexes = []string{"^/api/.*$", "\\.json$", "^/fonts/", "/v1/", "^/(img|a)/", "^/$", "data", "^/a/[^/]+/c\\.txt$", "\\.(?:png|woff2)$", "^/\\."}
 	fbKeys    = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Vary", "access-control-allow-origin"}
 	fbValues  = []string{"*", "https://app.test", "https://other.test", "GET, POST, OPTIONS", "Content-Type, Authorization", "true", "600", "Origin", "Accept-Encoding"}
 	fbFiles   = []string{"index.html", "api/data.json", "api/v1/x.json", "api/v2/y.json", "fonts/a.woff2", ".well-known/x.txt", "docs/a.md", "img/b.png", "a/b/c.txt", "a/c.txt"}
@@ -183,4 +186,71 @@ func startSuperstatic(t *testing.T, cfg, pub string) string {
 		t.Errorf("superstatic %s with minimatch %s here, the format models 9.2.0 with 6.2.3", info.Versions["superstatic"], info.Versions["minimatch"])
 	}
 	return fmt.Sprintf("http://127.0.0.1:%d", info.Port)
+}
+
+// TestFirebaseGlobs: every generated glob, regex and a set of corner
+// cases (minimatch's dot rules, globstars, braces, classes, extglobs,
+// negation, trailing slashes) against every path, by superstatic's own
+// matcher (globs.mjs: patterns.configMatcher after glob-slasher) and by
+// the format: the entry applies to the same paths.
+func TestFirebaseGlobs(t *testing.T) {
+	needModules(t)
+	start := time.Now()
+	var entries []entry
+	for _, g := range fbGlobs {
+		entries = append(entries, entry{"source": g}, entry{"glob": g})
+	}
+	for _, r := range fbRegexes {
+		entries = append(entries, entry{"regex": r})
+	}
+	for _, g := range []string{"", "/", "*", "**/**", "/a/**/c.txt/", "/a/b/**/c.txt", "/**/c.txt", "/a/**/**/b/c.txt", "/x/../a/*/c.txt",
+		"/{api,a}/{b,v1}/*", "/@(a|img)/*", "/a/?(b)/c.txt", "/a/+(b|c)/**", "/[[]x", "/a/[!b]/c.txt", "/{1..3}", "/a{,/b}/c.txt"} {
+		entries = append(entries, entry{"source": g})
+	}
+	paths := append(append([]string{}, fbPaths...), "/a/b/b/c.txt", "/a/./b/c.txt", "/a/../api/data.json", "/.x", "/a/.b/c.txt", "/x/", "/2", "/[x", "/a/b")
+	in, _ := json.Marshal(map[string]any{"entries": entries, "paths": paths})
+	cmd := exec.Command("node", "globs.mjs")
+	cmd.Stdin = strings.NewReader(string(in))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("globs.mjs: %v", err)
+	}
+	var got struct {
+		Versions map[string]string `json:"versions"`
+		Matches  [][]bool          `json:"matches"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	if v := got.Versions["superstatic"]; v != "9.2.0" {
+		t.Errorf("superstatic is %s here, the format models 9.2.0", v)
+	}
+	n := 0
+	for i, e := range entries {
+		b, _ := json.Marshal(map[string]any{"hosting": map[string]any{"headers": []any{map[string]any{e.kind(): e[e.kind()], "headers": []any{map[string]string{"key": "X-Hit", "value": "1"}}}}}})
+		c, err := firebase.Parse(string(b))
+		if err != nil {
+			t.Errorf("%v: %v", e, err)
+			continue
+		}
+		for j, p := range paths {
+			s, _, _ := c.Set(policy.Request{Method: "GET", URL: "https://site.test" + p})
+			if hit := len(s.Fields) > 0; hit != got.Matches[i][j] {
+				t.Errorf("%v on %s: format %v, superstatic %v", e, p, hit, got.Matches[i][j])
+			}
+			n++
+		}
+	}
+	t.Logf("%d pattern×path cases compared in %s", n, time.Since(start).Round(time.Millisecond))
+}
+
+// entry is one generated header entry's pattern: {"source": ...},
+// {"glob": ...} or {"regex": ...}.
+type entry map[string]string
+
+func (e entry) kind() string {
+	for k := range e {
+		return k
+	}
+	return ""
 }

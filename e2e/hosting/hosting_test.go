@@ -2,8 +2,9 @@
 // headers-file formats against the real npm packages (package.json here,
 // pinned): vercel against @vercel/routing-utils (routes.mjs turns each
 // generated vercel.json into routes and matches them), firebase against
-// superstatic, Firebase Hosting's local server (serve.mjs serves every
-// generated firebase.json at once on loopback).
+// superstatic, Firebase Hosting's local server (serve.mjs serves a
+// generated firebase.json of many entries once on loopback; globs.mjs
+// asks superstatic's own matcher about every pattern and path).
 //
 // Without node_modules here the tests skip, unless WHYCORS_REQUIRE_BROWSER
 // is set: then they run `npm ci` in this folder first.

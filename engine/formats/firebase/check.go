@@ -25,7 +25,9 @@ func (c *Config) common() []hosthdr.Entry {
 			pv, _ := e.obj.Get(e.Kind)
 			h := hosthdr.Entry{Obj: e.obj, Arr: e.arr, Headers: e.Headers, Pattern: e.Pattern, PatternV: pv}
 			switch {
-			case e.Kind == "glob" && (e.Pattern == "" || !strings.HasPrefix(e.Pattern, "/") && !strings.ContainsAny(e.Pattern[:1], "*?[{!")):
+			case e.Pattern == "":
+				h.Never = "an empty pattern matches nothing"
+			case e.Kind == "glob" && (!strings.HasPrefix(e.Pattern, "/") && !strings.ContainsAny(e.Pattern[:1], "*?[{!")):
 				h.Never = "a \"glob\" is matched as written against a path that starts with \"/\"; \"source\" adds the slash"
 			case e.Kind == "regex" && anchoredWord.MatchString(e.Pattern):
 				h.Never = "the regex is anchored at the start, and a request path starts with \"/\""

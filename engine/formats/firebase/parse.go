@@ -128,6 +128,11 @@ func entries(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors
 				e.re = re
 				continue
 			}
+			if pv.Str == "" {
+				// superstatic's configMatcher takes an empty pattern for
+				// none: the entry matches nothing.
+				continue
+			}
 			src := pv.Str
 			if k == "source" {
 				src = slash(src)
