@@ -137,6 +137,15 @@ func TestDifferential(t *testing.T) {
 	var conf strings.Builder
 	conf.WriteString("load_module " + module + ";\n" + nginxtest.Head)
 	var cases []proxytest.Case
+	// the default server: no Ingress without a host, so its / is the
+	// default backend, without CORS, for every unknown host
+	def := fmt.Sprintf("  server {\n    listen 127.0.0.1:{{port}} default_server;\n    server_name _;\n    location / {\n      proxy_set_header X-Up \"404 none\";\n      proxy_pass http://127.0.0.1:%d;\n    }\n  }\n", upstream)
+	conf.WriteString(def)
+	for k := 0; k < 6; k++ {
+		c := proxytest.Case{Host: proxytest.Pick(rnd, "unknown.test", "i0.test.evil", "test"), Site: def}
+		c.Req, c.Up = request(rnd)
+		cases = append(cases, c)
+	}
 	dead := proxytest.FreePort(t)
 	for i, in := range model.Ingresses[:single] {
 		host := in.Rules[0].Host
