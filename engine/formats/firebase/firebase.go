@@ -73,12 +73,15 @@ func (*Format) Detect(text string) (bool, string) {
 			return false, ""
 		}
 	}
-	key := func(n string) bool { return regexp.MustCompile(`"` + n + `"\s*:`).MatchString(t) }
-	if key("hosting") && key("headers") && key("key") && (key("source") || key("regex") || key("glob")) {
+	if detectKeys.MatchString(t) {
 		return true, `a JSON object whose "hosting" has "headers" entries with a source, glob or regex (firebase.json)`
 	}
 	return false, ""
 }
+
+// detectKeys finds "hosting", then "headers", then a pattern key and a
+// header's "key", written as object keys.
+var detectKeys = regexp.MustCompile(`(?s)"hosting"\s*:.*"headers"\s*:.*(?:"(?:source|glob|regex)"\s*:.*"key"\s*:|"key"\s*:.*"(?:source|glob|regex)"\s*:)`)
 
 // Parse reads a firebase.json.
 func (*Format) Parse(text string) (policy.Evaluator, error) {

@@ -79,14 +79,16 @@ func (*Format) Detect(text string) (bool, string) {
 			return false, ""
 		}
 	}
-	if keyRE("headers").MatchString(t) && keyRE("source").MatchString(t) && keyRE("key").MatchString(t) && keyRE("value").MatchString(t) {
+	if detectKeys.MatchString(t) {
 		return true, `a JSON object whose "headers" entries have "source" and {"key", "value"} headers (vercel.json)`
 	}
 	return false, ""
 }
 
-// keyRE matches "name" written as an object key.
-func keyRE(name string) *regexp.Regexp { return regexp.MustCompile(`"` + name + `"\s*:`) }
+// detectKeys finds "headers", "source", "key" and "value" written as
+// object keys, in that order (an entry's source comes before or after its
+// headers: both orders).
+var detectKeys = regexp.MustCompile(`(?s)"headers"\s*:.*(?:"source"\s*:.*"key"\s*:.*"value"\s*:|"key"\s*:.*"value"\s*:.*"source"\s*:)`)
 
 // Parse reads a vercel.json.
 func (*Format) Parse(text string) (policy.Evaluator, error) {
