@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/har/explainhar"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/sdkpreset"
 	"github.com/whycors/whycors/internal/probe"
 )
 
@@ -37,8 +40,12 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
 	console := fs.String("console", "", "start from a console line instead of a scenario: Chrome's, Firefox's or Safari's CORS error as pasted (- for standard input); prints the scenarios that produce it")
 	pick := fs.Int("pick", 0, "with --console: explain candidate N (from 1)")
+	preset := fs.String("preset", "", "the request an SDK makes, recorded from the real SDK in Chromium: its method and headers replace the scenario's, and the verdict says which response headers the SDK needs exposed ("+strings.Join(sdkpreset.Names(), ", ")+")")
+	origin := fs.String("origin", "", "with --preset or --policy and no FILE: the page's origin")
+	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|-")
+		fmt.Fprintln(stderr, "       whycors explain --preset NAME --policy FILE... --origin ORIGIN --url URL [--json]")
 		fmt.Fprintln(stderr, "       whycors explain --console LINE|- [--pick N] [--json]")
 		fmt.Fprint(stderr, `
 Reads one scenario (JSON: the page's fetch() and what the server has, as raw
@@ -79,6 +86,18 @@ Flags:
 	if *console != "" {
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
+	var p *sdkpreset.Preset
+	if *preset != "" {
+		pr, found := sdkpreset.Lookup(*preset)
+		if !found {
+			return c.usageError("--preset: no preset " + *preset + "; the presets are " + strings.Join(sdkpreset.Names(), ", "))
+		}
+		p = &pr
+	}
+	if len(pos) == 0 && (*origin != "" || *url != "") {
+		// No scenario file: the request from the flags.
+		return explainFlags(c, *origin, *url, p, files, params, *policyFormat, *resource, *browser, *noFixes, *asJSON)
+	}
 	name, code, ok := c.oneArg(pos, "FILE: the scenario to explain (a JSON file, or - for standard input)")
 	if !ok {
 		return code
@@ -113,6 +132,9 @@ Flags:
 	if err == nil && (len(files) > 0 || len(params) > 0 || *resource != "") {
 		err = policyFromFlags(&s, files, params, *policyFormat, *resource)
 	}
+	if err == nil && p != nil {
+		applyPreset(&s, *p)
+	}
 	var v explain.Verdict
 	if err == nil {
 		v, err = explain.Explain(s, opts)
@@ -120,13 +142,89 @@ Flags:
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
-	if *asJSON {
+	return printVerdict(stdout, v, p, s.Request.Credentials == "include", *asJSON)
+}
+
+// explainFlags explains the request the flags give (--origin, --url,
+// --preset's method and headers) against the --policy files.
+func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool) int {
+	if origin == "" || url == "" || len(files) == 0 {
+		return c.usageError("without a scenario FILE, give --origin, --url and --policy")
+	}
+	s := explain.Scenario{Browser: browser, Request: explain.Request{Origin: origin, URL: url}}
+	if noFixes {
+		off := false
+		s.Fixes = &off
+	}
+	err := policyFromFlags(&s, files, params, format, resource)
+	if err == nil && p != nil {
+		applyPreset(&s, *p)
+	}
+	var v explain.Verdict
+	if err == nil {
+		v, err = explain.Explain(s, opts)
+	}
+	if err != nil {
+		return c.inputError(2, files[0], err)
+	}
+	return printVerdict(c.stdout, v, p, false, asJSON)
+}
+
+// applyPreset makes the scenario's request the preset's: its method and
+// the headers the SDK sets.
+func applyPreset(s *explain.Scenario, p sdkpreset.Preset) {
+	s.Request.Method = p.Method
+	s.Request.Headers = p.Header.Clone()
+}
+
+// presetWarnings say which response headers the preset's SDK reads or
+// needs that the verdict's response does not expose: the reply's
+// Access-Control-Expose-Headers read as the browser reads it
+// (fetch.Readable), with the headers the SDK reads taken as sent, as
+// the real service sends them.
+func presetWarnings(v explain.Verdict, p sdkpreset.Preset, include bool) []explain.Warning {
+	if !v.Allowed || v.Reply == nil {
+		return nil
+	}
+	sent := v.Reply.Header.Clone()
+	for _, h := range append(slices.Clone(p.Reads), p.Needs...) {
+		sent.Add(h, "x")
+	}
+	readable, _ := fetch.Readable(sent, true, include)
+	var out []explain.Warning
+	if h := p.Hidden(readable, true); len(h) > 0 {
+		out = append(out, explain.Warning{Code: "sdk-needs-header", Severity: "error",
+			Message: p.Operation + " cannot work without reading " + strings.Join(h, ", ") + ", which the response does not expose: add " + strings.Join(h, ", ") + " to the configuration's exposed headers (Access-Control-Expose-Headers; S3 ExposeHeaders). Recorded: " + p.Source + "."})
+	}
+	if h := p.Hidden(readable, false); len(h) > 0 && len(p.Hidden(readable, true)) < len(h) {
+		out = append(out, explain.Warning{Code: "sdk-reads-header", Severity: "warning",
+			Message: p.Operation + " reads " + strings.Join(h, ", ") + ", which the response does not expose: its result lacks those fields unless the configuration exposes them."})
+	}
+	return out
+}
+
+// printVerdict writes v (with the preset's warnings) and returns the exit
+// status: 0 allowed, 1 blocked or, with a preset, allowed but missing a
+// response header the SDK needs.
+func printVerdict(stdout io.Writer, v explain.Verdict, p *sdkpreset.Preset, include, asJSON bool) int {
+	needs := false
+	if p != nil {
+		w := presetWarnings(v, *p, include)
+		v.Warnings = append(v.Warnings, w...)
+		needs = len(w) > 0 && w[0].Code == "sdk-needs-header"
+		if needs {
+			// The fetch passes but the SDK's operation fails: the
+			// headline says so.
+			v.Summary += " The SDK still fails: " + w[0].Message
+		}
+	}
+	if asJSON {
 		b, _ := json.MarshalIndent(v, "", "  ")
 		stdout.Write(append(b, '\n'))
 	} else {
 		writeVerdict(stdout, v)
 	}
-	if v.Allowed {
+	if v.Allowed && !needs {
 		return 0
 	}
 	return 1

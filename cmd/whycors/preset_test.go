@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExplainPreset: --preset makes the request the recorded SDK's
+// (engine/sdkpreset); the verdict names the headers to allow, and an
+// allowed fetch whose response hides a header the SDK needs still
+// exits 1, naming the header to expose (issue 16: ETag for multipart).
+func TestExplainPreset(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	narrow := write("narrow.json", `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["content-type"], "ExposeHeaders": ["ETag"]}]`)
+	hidden := write("hidden.json", `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"]}]`)
+	good := write("good.json", `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"]}]`)
+	url := "https://uploads.s3.us-east-1.amazonaws.com/big.bin?partNumber=1&uploadId=up-1"
+	for _, tc := range []struct {
+		desc   string
+		args   []string
+		code   int
+		output []string
+	}{
+		{desc: "the SDK's signing headers are not allowed: the fix lists them", code: 1,
+			args:   []string{"--preset", "s3-uploadpart", "--policy", narrow, "--origin", "https://app.example.com", "--url", url},
+			output: []string{"PreflightMissingAllowOriginHeader", "amz-sdk-invocation-id", "x-amz-checksum-crc32", "x-amz-content-sha256"}},
+		{desc: "allowed, but ETag is not exposed: UploadPart's ETag is needed", code: 1,
+			args:   []string{"--preset", "s3-uploadpart", "--policy", hidden, "--origin", "https://app.example.com", "--url", url},
+			output: []string{"ALLOWED", "The SDK still fails", "sdk-needs-header", "add ETag"}},
+		{desc: "allowed and ETag exposed", code: 0,
+			args:   []string{"--preset", "s3-uploadpart", "--policy", good, "--origin", "https://app.example.com", "--url", url},
+			output: []string{"ALLOWED"}},
+		{desc: "an unknown preset names the presets", code: 2,
+			args:   []string{"--preset", "s3-nothing", "--policy", good, "--origin", "https://app.example.com", "--url", url},
+			output: []string{"s3-putobject"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(append([]string{"explain"}, tc.args...), strings.NewReader(""), &out, &errb)
+			all := out.String() + errb.String()
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", code, tc.code, all)
+			}
+			for _, w := range tc.output {
+				if !strings.Contains(all, w) {
+					t.Errorf("no %q in:\n%s", w, all)
+				}
+			}
+		})
+	}
+}

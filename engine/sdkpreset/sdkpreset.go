@@ -1,0 +1,173 @@
+// Package sdkpreset holds the requests real SDKs make from a browser
+// page, as presets for a scenario's request: the method, the headers
+// the SDK sets (which decide the preflight and its
+// Access-Control-Request-Headers), and the response headers the SDK
+// reads, which the server must expose (Access-Control-Expose-Headers).
+//
+// They are recorded, not guessed: e2e/sdk bundles the pinned npm
+// packages with esbuild, runs each operation in headless Chromium
+// against a loopback server and records every request, then hides each
+// response header in turn to see which ones the SDK reads and which
+// ones it cannot do without (e2e/sdk/testdata/recordings.json, with the
+// package versions). TestPresetsMatchRecordings there fails when a
+// preset drifts from its recording. The one preset with no SDK to
+// record (a GCS resumable upload started from a page) rests on Google's
+// documentation, and says so (Recorded false).
+package sdkpreset
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
+)
+
+// Preset is one request an SDK makes from a page.
+type Preset struct {
+	// Name is how the CLI and the page call it (--preset s3-putobject).
+	Name string
+	// Operation says which SDK call makes the request, in the SDK's
+	// words ("@aws-sdk/client-s3 PutObjectCommand").
+	Operation string
+	// Recording and Request name the operation of
+	// e2e/sdk/testdata/recordings.json and the index of this request in
+	// it (preflights counted), for the test that checks the preset.
+	Recording string
+	Request   int
+	Method    string
+	// Header are the request headers the SDK sets, with the values of
+	// the recording where they do not change run to run and a stand-in
+	// value elsewhere (a signature, a date: what matters for CORS is the
+	// name, and Content-Type's value).
+	Header headers.List
+	// Query are the query parameters the URL carries (a presigned URL's
+	// X-Amz-Signature...), by name.
+	Query []string
+	// Reads are the response headers whose absence from
+	// Access-Control-Expose-Headers changes what the operation returns;
+	// Needs those without which it fails. Both as the server sends them,
+	// for the whole operation: a multipart upload's
+	// CompleteMultipartUpload needs the ETag its UploadPart replies
+	// expose.
+	Reads, Needs []string
+	// Recorded is false for a preset that rests on documentation only;
+	// Source then cites it.
+	Recorded bool
+	Source   string
+}
+
+// StandIn is the value of a header whose recorded value changes run to
+// run (a signature, a date, an ID): any value a browser sends stands for
+// it, since what CORS compares is the name.
+const StandIn = "x"
+
+// s3Signed are the headers @aws-sdk/client-s3 signs every request with
+// (SigV4: authorization, x-amz-date, x-amz-content-sha256) and its own
+// (amz-sdk-invocation-id, amz-sdk-request, x-amz-user-agent), as
+// e2e/sdk recorded them.
+var s3Signed = headers.List{
+	{Name: "amz-sdk-invocation-id", Value: StandIn},
+	{Name: "amz-sdk-request", Value: StandIn},
+	{Name: "authorization", Value: StandIn},
+	{Name: "x-amz-content-sha256", Value: StandIn},
+	{Name: "x-amz-date", Value: StandIn},
+	{Name: "x-amz-user-agent", Value: StandIn},
+}
+
+// with is s3Signed and more.
+func with(more ...headers.Field) headers.List {
+	out := slices.Clone(s3Signed)
+	out = append(out, more...)
+	slices.SortFunc(out, func(a, b headers.Field) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// The default checksum of PutObject and UploadPart (CRC32, since the
+// SDK's requestChecksumCalculation "WHEN_SUPPORTED"), and GetObject's
+// request for one.
+var (
+	crc32      = headers.Field{Name: "x-amz-checksum-crc32", Value: StandIn}
+	crc32Algo  = headers.Field{Name: "x-amz-sdk-checksum-algorithm", Value: "CRC32"}
+	octets     = headers.Field{Name: "content-type", Value: "application/octet-stream"}
+	upload     = "e2e/sdk recording with @aws-sdk/client-s3 (testdata/recordings.json)"
+	gcsSession = "https://cloud.google.com/storage/docs/performing-resumable-uploads (a browser starting the session itself needs the bucket's CORS to allow POST and x-goog-resumable; documentation only: Google publishes no browser SDK for it)"
+)
+
+// Presets are every preset, in the order the page lists them.
+func Presets() []Preset {
+	return []Preset{
+		{Name: "s3-putobject", Operation: "@aws-sdk/client-s3 PutObjectCommand (ContentType text/plain)", Recording: "s3-putobject", Request: 1,
+			Method: "PUT", Header: with(crc32, crc32Algo, headers.Field{Name: "content-type", Value: "text/plain"}), Query: []string{"x-id"},
+			Reads: []string{"ETag", "x-amz-version-id"}, Recorded: true, Source: upload},
+		{Name: "s3-getobject", Operation: "@aws-sdk/client-s3 GetObjectCommand", Recording: "s3-getobject", Request: 1,
+			Method: "GET", Header: with(headers.Field{Name: "x-amz-checksum-mode", Value: "ENABLED"}), Query: []string{"x-id"},
+			Reads: []string{"ETag", "x-amz-version-id"}, Recorded: true, Source: upload},
+		{Name: "s3-headobject", Operation: "@aws-sdk/client-s3 HeadObjectCommand", Recording: "s3-headobject", Request: 1,
+			Method: "HEAD", Header: with(),
+			Reads: []string{"ETag", "x-amz-version-id"}, Recorded: true, Source: upload},
+		{Name: "s3-uploadpart", Operation: "@aws-sdk/client-s3 UploadPartCommand (its ETag names the part in CompleteMultipartUpload)", Recording: "s3-multipart", Request: 3,
+			Method: "PUT", Header: with(crc32, crc32Algo, octets), Query: []string{"partNumber", "uploadId", "x-id"},
+			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
+		{Name: "s3-completemultipartupload", Operation: "@aws-sdk/client-s3 CompleteMultipartUploadCommand", Recording: "s3-multipart", Request: 5,
+			Method: "POST", Header: with(headers.Field{Name: "content-type", Value: "application/xml"}), Query: []string{"uploadId"},
+			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
+		{Name: "s3-lib-storage-upload", Operation: "@aws-sdk/lib-storage Upload (a body above its 5 MiB part size: multipart, each part an UploadPart)", Recording: "s3-lib-storage-upload", Request: 3,
+			Method: "PUT", Header: with(crc32, crc32Algo, octets), Query: []string{"partNumber", "uploadId", "x-id"},
+			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
+		{Name: "s3-presigned-put", Operation: "fetch(url, {method: \"PUT\", body}) of a URL from @aws-sdk/s3-request-presigner getSignedUrl(PutObjectCommand)", Recording: "s3-presigned-put", Request: 1,
+			Method: "PUT", Header: headers.List{{Name: "content-type", Value: "text/plain;charset=UTF-8"}},
+			Query:    []string{"X-Amz-Algorithm", "X-Amz-Content-Sha256", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature", "X-Amz-SignedHeaders", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "x-id"},
+			Recorded: true, Source: "e2e/sdk recording with @aws-sdk/s3-request-presigner (testdata/recordings.json)"},
+		{Name: "s3-presigned-post", Operation: "a form POST (FormData) of the fields from @aws-sdk/s3-presigned-post createPresignedPost: a simple request, no preflight", Recording: "s3-presigned-post", Request: 0,
+			Method: "POST", Header: headers.List{{Name: "content-type", Value: "multipart/form-data"}},
+			Recorded: true, Source: "e2e/sdk recording with @aws-sdk/s3-presigned-post (testdata/recordings.json)"},
+		{Name: "azure-upload-data", Operation: "@azure/storage-blob BlockBlobClient.uploadData (Put Blob)", Recording: "azure-upload-data", Request: 1,
+			Method: "PUT", Header: headers.List{
+				{Name: "content-type", Value: "application/octet-stream"},
+				{Name: "x-ms-blob-type", Value: "BlockBlob"},
+				{Name: "x-ms-client-request-id", Value: StandIn},
+				{Name: "x-ms-useragent", Value: StandIn},
+				{Name: "x-ms-version", Value: "2025-01-05"},
+			}, Query: []string{"sig", "sp", "sr", "sv"},
+			Reads: []string{"ETag", "x-ms-request-server-encrypted"}, Recorded: true, Source: "e2e/sdk recording with @azure/storage-blob (testdata/recordings.json)"},
+		{Name: "gcs-resumable-start", Operation: "a GCS resumable upload session started from the page (POST ?uploadType=resumable with x-goog-resumable: start); its Location names the session",
+			Method: "POST", Header: headers.List{{Name: "content-type", Value: "application/octet-stream"}, {Name: "x-goog-resumable", Value: "start"}},
+			Query: []string{"uploadType"}, Reads: []string{"Location"}, Needs: []string{"Location"}, Source: gcsSession},
+	}
+}
+
+// Lookup is the preset called name.
+func Lookup(name string) (Preset, bool) {
+	for _, p := range Presets() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Preset{}, false
+}
+
+// Names are the presets' names.
+func Names() []string {
+	var out []string
+	for _, p := range Presets() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Hidden are the headers of Reads (or of Needs, needs true) that the
+// page cannot read, given the names the verdict says it can read
+// (case-insensitive): the ones to add to Access-Control-Expose-Headers.
+func (p Preset) Hidden(readable []string, needs bool) []string {
+	list := p.Reads
+	if needs {
+		list = p.Needs
+	}
+	var out []string
+	for _, h := range list {
+		if !slices.ContainsFunc(readable, func(r string) bool { return strings.EqualFold(r, h) }) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
