@@ -313,3 +313,18 @@ func TestJSON(t *testing.T) {
 		t.Errorf("preflight: %d, max age %q; want 204 and 60 (%s)", out.Reply.Status, age, srcTemplate)
 	}
 }
+
+// TestDecisionNotes: a refused or dropped value is said in the decision,
+// whether or not the request got the CORS headers.
+func TestDecisionNotes(t *testing.T) {
+	m, err := ingressnginx.Parse(doc(ann("enable-cors", `"true"`, "cors-allow-origin", `"h.test, https://a.test"`, "cors-max-age", `"1h"`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []string{"https://a.test", "https://b.test"} {
+		text := m.Respond(req("GET", "http://h.test/", "Origin", o), app).Text()
+		if !strings.Contains(text, `"h.test"`) || !strings.Contains(text, "cors-max-age") {
+			t.Errorf("origin %s: %q does not say the dropped origin and the refused max age (%s)", o, text, srcCors)
+		}
+	}
+}

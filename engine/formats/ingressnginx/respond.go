@@ -248,6 +248,7 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	if req.Method == "OPTIONS" {
 		cors += "options"
 	}
+	d.List = notes(c)
 	switch cors {
 	case "true":
 		d.Args[3] = "headers"
@@ -281,7 +282,6 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		set("Content-Length", "0")
 	}
 	out.Reply = reply
-	d.List = notes(c)
 	out.Decision = d
 	return out
 }
