@@ -1,7 +1,6 @@
 package traefik
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
@@ -11,20 +10,9 @@ import (
 
 // CheckText lists the traps of each headers middleware that one reply
 // alone does not show, for engine/lint and the explainer's warnings:
-//   - "wildcard-credentials": "*" in accessControlAllowOriginList with
-//     accessControlAllowCredentials true: Traefik sends
-//     Access-Control-Allow-Origin "*" with credentials, which browsers
-//     refuse;
 //   - "vary-missing": an origin list or regex without addVaryHeader true:
 //     the reply names one origin without Vary: Origin, so a cache may
 //     give it to another origin;
-//   - "regex-unanchored": an accessControlAllowOriginListRegex without ^
-//     and $: Go's regexp matches anywhere, so
-//     https://app.example.attacker.net matches "https://app\.example";
-//     an error with credentials;
-//   - "origin-never-matches": a list item that no browser sends as an
-//     Origin (a path, a trailing slash, upper case): Traefik compares
-//     exactly;
 //   - "custom-cors-header": customResponseHeaders setting an
 //     Access-Control- header: it is set on every reply, whatever the
 //     origin, replacing the application's own;
@@ -71,28 +59,6 @@ func (m *Middleware) item(field string, i int) portable.Pos {
 
 func (m *Middleware) check() []portable.Finding {
 	var out []portable.Finding
-	sev := func(base string) string {
-		if m.Credentials {
-			return "error"
-		}
-		return base
-	}
-	for i, o := range m.OriginList {
-		switch {
-		case o == "*" && m.Credentials:
-			out = append(out, portable.Finding{Severity: "error", Code: "wildcard-credentials", Pos: m.item(fOriginList, i),
-				Message: m.Name + ": \"*\" in accessControlAllowOriginList with accessControlAllowCredentials true: Traefik sends Access-Control-Allow-Origin: * with credentials, which browsers refuse; list the origins instead"})
-		case o != "*" && o != "null" && !isOrigin(o):
-			out = append(out, portable.Finding{Severity: "warning", Code: "origin-never-matches", Pos: m.item(fOriginList, i),
-				Message: m.Name + ": " + strconv.Quote(o) + " is not an origin as a browser sends it (scheme://host[:port], lower case, no path or trailing slash); Traefik compares exactly, so it never matches"})
-		}
-	}
-	for i, re := range m.OriginRegex {
-		if !strings.HasPrefix(re, "^") || !strings.HasSuffix(re, "$") {
-			out = append(out, portable.Finding{Severity: sev("warning"), Code: "regex-unanchored", Pos: m.item(fOriginRegex, i),
-				Message: m.Name + ": the origin regex " + strconv.Quote(re) + " is not anchored with ^ and $: Go's regexp matches it anywhere in the origin, so an attacker's https://app.example.attacker.net can match; write ^...$"})
-		}
-	}
 	specific := len(m.OriginRegex) > 0
 	for _, o := range m.OriginList {
 		specific = specific || o != "*"
@@ -132,15 +98,4 @@ func (m *Middleware) check() []portable.Finding {
 			Message: m.Name + ": Traefik sets Access-Control-Allow-Origin only for the origins it allows and leaves the service's own CORS headers on every reply; a service that answers CORS too still answers refused origins"})
 	}
 	return out
-}
-
-// isOrigin reports whether s is written as a browser's Origin:
-// scheme://host[:port], lower case, nothing after.
-func isOrigin(s string) bool {
-	i := strings.Index(s, "://")
-	if i <= 0 || s != strings.ToLower(s) {
-		return false
-	}
-	rest := s[i+3:]
-	return rest != "" && !strings.ContainsAny(rest, "/?#")
 }

@@ -324,6 +324,7 @@ func readHeaders(name string, h *node, fold bool) (*Middleware, policy.Errors) {
 	if h.kind != 'm' {
 		return m, policy.Errors{errAt(h, "headers is not a map")}
 	}
+	secure := false
 	known := append(append([]string{fCredentials, fMaxAge, fVary, fCustomResp, fCustomReq}, listFields...), sortedKeys(otherFields)...)
 	for _, f := range h.kids {
 		canon := ""
@@ -414,12 +415,16 @@ func readHeaders(name string, h *node, fold bool) (*Middleware, policy.Errors) {
 				m.CustomResponse = append(m.CustomResponse, Header{Name: kv.key, Value: v, Line: kv.line, Col: kv.col})
 			}
 		default:
+			secure = true
 			for _, s := range statusFields {
 				if s == canon && !(f.kind == 's' && (f.tag == "null" || f.tag == "bool" && f.str == "false")) {
 					m.Untracked = append(m.Untracked, canon)
 				}
 			}
 		}
+	}
+	if len(errs) == 0 && !m.hasCors() && len(m.CustomResponse) == 0 && !m.customRequest && !secure {
+		errs = append(errs, errAt(h, "Traefik refuses a headers middleware with nothing set (\"headers configuration not valid\")"))
 	}
 	return m, errs
 }

@@ -13,7 +13,9 @@ import (
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/traefik"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 // hdr is the reference read for every expected reply: Traefik v3.6.12
@@ -210,8 +212,8 @@ func TestCheckText(t *testing.T) {
 		source     string
 	}{
 		{desc: "wildcard with credentials, unanchored regex, hand-set ACAO, no Vary, no max age", file: "traps.yaml",
-			want:   []string{"wildcard-credentials", "regex-unanchored", "vary-missing", "custom-cors-header", "max-age-zero", "app-headers-kept"},
-			source: "header.go (ACAO * with credentials; regexp.MatchString unanchored; Vary only with addVaryHeader); Fetch standard §3.2.5 (no * with credentials)"},
+			want:   []string{"vary-missing", "custom-cors-header", "max-age-zero", "app-headers-kept"},
+			source: "header.go (Vary only with addVaryHeader; customResponseHeaders set on every reply; Max-Age always sent)"},
 		{desc: "a clean configuration has only the note on the service's own headers", file: "dynamic.yaml",
 			want: []string{"app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders"},
 	}
@@ -229,6 +231,30 @@ func TestCheckText(t *testing.T) {
 				t.Errorf("codes %v, want %v (%s)", got, tc.want, tc.source)
 			}
 		})
+	}
+}
+
+// The rule-level traps come from engine/lint over ReadRules.
+func TestLint(t *testing.T) {
+	text, _ := os.ReadFile("testdata/traps.yaml")
+	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	fs, err := lint.Lint(reg, string(text), "traefik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range fs {
+		got[f.Code] = f.Line
+	}
+	for code, line := range map[string]int{
+		"wildcard-credentials": 9,  // "*" with accessControlAllowCredentials (line 9): Fetch standard, CORS check (no * with credentials)
+		"suffix-trap":          8,  // the regex at line 8 has no ^ and $ (Go regexp.MatchString finds a match anywhere)
+		"vary-missing":         4,  // CheckText: no addVaryHeader
+		"custom-cors-header":   12, // CheckText: customResponseHeaders' Access-Control-Allow-Origin
+	} {
+		if l, ok := got[code]; !ok || l != line {
+			t.Errorf("%s at line %d, want line %d (all: %v)", code, l, line, got)
+		}
 	}
 }
 
@@ -349,4 +375,59 @@ func FuzzParse(f *testing.F) {
 		ev.Respond(request("GET", "https://a.example", ""), policy.Reply{Status: 200})
 		(&traefik.Format{}).CheckText(text)
 	})
+}
+
+func TestWriteRules(t *testing.T) {
+	five := 5
+	tests := []struct {
+		desc    string
+		p       portable.Policy
+		refused string
+		origin  string // an origin the written middleware must allow...
+		acao    string // ...with this Access-Control-Allow-Origin
+		other   string // an origin it must refuse ("" none)
+		source  string
+	}{
+		{desc: "exact origins with credentials", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.example", "https://b.example"}, Methods: []string{"PUT"}, Credentials: true, MaxAge: &five}}},
+			origin: "https://b.example", acao: "https://b.example", other: "https://c.example", source: "header.go isOriginAllowed: an exact item"},
+		{desc: "any origin without credentials is *", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"*"}}}},
+			origin: "https://z.example", acao: "*", source: "header.go isOriginAllowed: item \"*\""},
+		{desc: "any origin with credentials echoes through a regex", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"*"}, Credentials: true}}},
+			origin: "https://z.example", acao: "https://z.example", source: "header.go isOriginAllowed: a regex match sends the origin"},
+		{desc: "a subdomain pattern becomes one anchored regex", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://*.a.example"}}}},
+			origin: "https://x.a.example", acao: "https://x.a.example", other: "https://a.example.evil", source: "portable.OriginsRegexp"},
+		{desc: "two rules are refused", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.example"}}, {Origins: []string{"https://b.example"}}}},
+			refused: "one rule", source: "a headers middleware has one configuration"},
+		{desc: "paths are refused", p: portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.example"}, Paths: []string{"/api"}}}},
+			refused: "PathPrefix", source: "a middleware covers every path of its routers"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			var n portable.Notes
+			out, err := (&traefik.Format{}).WriteRules(tc.p, nil, &n)
+			if tc.refused != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("err = %v, want a refusal naming %q (%s)", err, tc.refused, tc.source)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, err := (&traefik.Format{}).Parse(out)
+			if err != nil {
+				t.Fatalf("the written text does not parse: %v\n%s", err, out)
+			}
+			o := ev.Respond(request("GET", tc.origin, ""), policy.Reply{Status: 200})
+			if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != tc.acao {
+				t.Errorf("ACAO %q, want %q (%s)\n%s", got, tc.acao, tc.source, out)
+			}
+			if tc.other != "" {
+				o = ev.Respond(request("GET", tc.other, ""), policy.Reply{Status: 200})
+				if got, ok := o.Reply.Header.Get("Access-Control-Allow-Origin"); ok {
+					t.Errorf("%s allowed with %q\n%s", tc.other, got, out)
+				}
+			}
+		})
+	}
 }
