@@ -262,6 +262,27 @@ func FuzzParse(f *testing.F) {
 		if out.Reply.Status == 0 {
 			t.Fatal("no status")
 		}
-		(&ingressnginx.Format{}).CheckText(text)
+		f := &ingressnginx.Format{}
+		f.CheckText(text)
+		// an edit either refuses or gives a manifest that reads, with the
+		// origin allowed in the Ingress it edited
+		got, err := f.EditText(text, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://fuzz.test"}})
+		if err != nil {
+			return
+		}
+		m2, err := ingressnginx.Parse(got)
+		if err != nil {
+			t.Fatalf("the edit does not read: %v\n%s", err, got)
+		}
+		if len(m2.Ingresses) != len(m.Ingresses) {
+			t.Fatalf("the edit changed the Ingresses: %d, then %d\n%s", len(m.Ingresses), len(m2.Ingresses), got)
+		}
+		allowed := false
+		for _, o := range m2.Ingresses[0].Cors.AllowOrigin {
+			allowed = allowed || o == "https://fuzz.test" || o == "*"
+		}
+		if !allowed {
+			t.Fatalf("the edit did not allow the origin: %v\n%s", m2.Ingresses[0].Cors.AllowOrigin, got)
+		}
 	})
 }
