@@ -149,7 +149,7 @@ done
 # The same build with Go started on the first request instead of while
 # the module is evaluated (worker.mjs), to see what starting at load buys.
 mkdir -p "$dir/lazy"
-cp "$dir/app.wasm" "$dir/wasm_exec.js" "$dir/lazy/"
+cp "$dir/app.wasm" "$dir/wasm_exec.js" "$dir/policy.txt" "$dir/lazy/"
 sed 's|^  current = start(moduleEnv, undefined, true);$|  current = null;|' "$dir/worker.mjs" >"$dir/lazy/worker.mjs"
 cmp -s "$dir/worker.mjs" "$dir/lazy/worker.mjs" && { echo "worker.mjs no longer starts Go at load as this script expects" >&2; exit 1; }
 (worker_config "$dir/lazy" "127.0.0.1:$PORT" go) # a subshell: worker_config sets dir
@@ -165,7 +165,7 @@ fi
 # (scripts/worker-floor answers a fixed preflight).
 mkdir -p "$dir/floor"
 (cd "$root" && GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$dir/floor/app.wasm" ./scripts/worker-floor)
-cp "$dir/wasm_exec.js" "$dir/worker.mjs" "$dir/floor/"
+cp "$dir/wasm_exec.js" "$dir/worker.mjs" "$dir/policy.txt" "$dir/floor/"
 (worker_config "$dir/floor" "127.0.0.1:$PORT" go)
 (cd "$root" && go build -o "$dir/cold" ./scripts/worker-cold)
 natarg=()

@@ -3,6 +3,7 @@
 #   app.wasm      the Go program (GOOS=js GOARCH=wasm, -trimpath -s -w)
 #   wasm_exec.js  syumai/workers' copy of Go's wasm_exec.js (go.run(instance, context))
 #   worker.mjs    our entry module (one resident Go instance per isolate)
+#   policy.txt    empty: the bundled policy file (worker-wrangler-build.sh fills it)
 # usage: scripts/worker-build.sh [outdir]   (default: worker/build)
 # WORKER_TAGS (space-separated build tags):
 #   whycors_explain     adds the debug explain endpoint (/.whycors/explain/...)
@@ -23,3 +24,7 @@ syumai=$(go list -m -f '{{.Dir}}' github.com/syumai/workers)
 cp "$syumai/cmd/workers-assets-gen/assets/wasm_exec_go.js" "$out/wasm_exec.js"
 chmod u+w "$out/wasm_exec.js"
 cp worker/worker.mjs "$out/worker.mjs"
+# policy.txt: the policy as a file bundled with the worker (a Text module
+# the entry module imports). Empty here: the policy comes from
+# WHYCORS_POLICY; scripts/worker-wrangler-build.sh writes a checked file.
+: >"$out/policy.txt"

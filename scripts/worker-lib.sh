@@ -19,7 +19,8 @@ worker_config() {
 	else
 		mods='(name = "worker.mjs", esModule = embed "worker.mjs"),
     (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
-    (name = "app.wasm", wasm = embed "app.wasm"),'
+    (name = "app.wasm", wasm = embed "app.wasm"),
+    (name = "policy.txt", text = embed "policy.txt"),'
 		binds=''
 		for v in WHYCORS_POLICY WHYCORS_POLICY_FORMAT WHYCORS_UPSTREAM WHYCORS_DEBUG WHYCORS_DISALLOWED WHYCORS_UPSTREAM_TIMEOUT_MS; do
 			binds="$binds

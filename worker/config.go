@@ -22,6 +22,11 @@ const (
 	envDebug     = "WHYCORS_DEBUG"               // "true" adds the decision header and the explain endpoint
 	envRefuse    = "WHYCORS_DISALLOWED"          // "forward" (default) or "refuse"
 	envTimeoutMs = "WHYCORS_UPSTREAM_TIMEOUT_MS" // upstream deadline in ms (default 30000)
+	// envPolicyFile is no variable but the Text module the deploy build
+	// bundles with the worker (scripts/worker-wrangler-build.sh), the
+	// policy as a file: its name in the bundle. Empty when the policy
+	// comes from WHYCORS_POLICY.
+	envPolicyFile = "policy.txt"
 )
 
 // envNames lists every variable the worker reads, for the entry module.
@@ -92,7 +97,13 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 		fail(envUpstream, msg)
 	}
 
-	text := getenv(envPolicy)
+	text, name := getenv(envPolicy), envPolicy
+	if file := getenv(envPolicyFile); file != "" {
+		if strings.TrimSpace(text) != "" {
+			fail(envPolicy, "set twice: the policy is also bundled as a file ("+envPolicyFile+"); keep one (remove the variable, or deploy without the file)")
+		}
+		text, name = file, envPolicyFile
+	}
 	c.PolicyText = text
 	format := strings.ToLower(strings.TrimSpace(getenv(envFormat)))
 	if format == "" {
@@ -102,9 +113,9 @@ func LoadConfig(getenv func(string) string) (*Config, policy.Errors) {
 	case strings.TrimSpace(text) == "":
 		fail(envPolicy, "missing: set it to the policy text (native JSON, or any format in: "+strings.Join(sourceFormats(), ", ")+")")
 	case len(text) > maxPolicyBytes:
-		fail(envPolicy, "policy is "+strconv.Itoa(len(text))+" bytes; at most "+strconv.Itoa(maxPolicyBytes)+" are read")
+		fail(name, "policy is "+strconv.Itoa(len(text))+" bytes; at most "+strconv.Itoa(maxPolicyBytes)+" are read")
 	default:
-		errs = c.loadPolicy(format, text, errs)
+		errs = c.loadPolicy(name, format, text, errs)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -135,16 +146,17 @@ func DebugRequested(getenv func(string) string) bool {
 // other format with its own reader (platform_on.go), whose evaluator then
 // answers every request as the platform would. Captured replies (raw,
 // HAR) hold no rules to enforce and are refused.
-func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Errors {
+// name is where the text came from (the variable, or the bundled file).
+func (c *Config) loadPolicy(name, format, text string, errs policy.Errors) policy.Errors {
 	switch {
 	case format == "auto" && (looksNative(text) || !canPlatform):
 		format = "native"
 	case format == "auto" && looksCaptured(text):
-		return append(errs, &policy.Error{Path: envPolicy, Msg: capturedMsg})
+		return append(errs, &policy.Error{Path: name, Msg: capturedMsg})
 	case format == "auto":
 		f, err := detect(text)
 		if err != nil {
-			return append(errs, &policy.Error{Path: envPolicy, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
+			return append(errs, &policy.Error{Path: name, Msg: "not a policy in any known format: " + err.Error() + "; or set " + envFormat})
 		}
 		format = f
 	case capturedFormat(format):
@@ -156,14 +168,14 @@ func (c *Config) loadPolicy(format, text string, errs policy.Errors) policy.Erro
 	if format == "native" {
 		p, err := native.Parse(text)
 		if err != nil {
-			return append(errs, policyErrors("native", err)...)
+			return append(errs, policyErrors(name, "native", err)...)
 		}
 		c.Policy = p
 		return errs
 	}
 	ev, err := parsePlatform(text, format)
 	if err != nil {
-		return append(errs, policyErrors(format, err)...)
+		return append(errs, policyErrors(name, format, err)...)
 	}
 	if c.Refuse {
 		errs = append(errs, &policy.Error{Path: envRefuse, Msg: "refuse applies to native policies only: a " + format + " policy is answered as " + format + " answers it; remove the setting, or convert the policy (whycors convert --to native)"})
@@ -211,8 +223,8 @@ func looksNative(text string) bool {
 
 // policyErrors keeps the reader's own positions (JSON path, line, column)
 // and says which variable and format they refer to.
-func policyErrors(format string, err error) policy.Errors {
-	prefix := envPolicy + " (" + format + ")"
+func policyErrors(name, format string, err error) policy.Errors {
+	prefix := name + " (" + format + ")"
 	var out policy.Errors
 	switch e := err.(type) {
 	case policy.Errors:

@@ -85,7 +85,16 @@ func main() {
 // fromEnvironment of an unset variable) reads as empty rather than
 // "<null>", and a JSON var (wrangler.toml [vars] may hold a table) as its
 // JSON text.
+//
+// envPolicyFile is the Text module the deploy build bundles (policy.txt),
+// which the entry module imports and hands over on the bridge.
 func getenv(name string) string {
+	if name == envPolicyFile {
+		if f := js.Global().Get("context").Get(bridgeName).Get("policyFile"); f.Type() == js.TypeString {
+			return f.String()
+		}
+		return ""
+	}
 	v := cloudflare.GetBinding(name)
 	switch v.Type() {
 	case js.TypeString:

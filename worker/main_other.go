@@ -13,7 +13,13 @@ import (
 // Outside a JS runtime the worker is a plain net/http server on $PORT
 // (default 8787), reading the same variables from the process environment,
 // as syumai's own non-js build does (handler.go in syumai/workers).
+//
+// `worker check [-config wrangler.toml] [-policy FILE]` checks a deployment's
+// configuration instead (deploycheck.go).
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		os.Exit(deployCheck(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	cfg, errs := LoadConfig(os.Getenv)
 	if len(errs) > 0 {
 		os.Stderr.WriteString("whycors worker: configuration invalid; answering 500 to every request:\n" + errs.Error() + "\n")

@@ -25,6 +25,10 @@ import "./wasm_exec.js"; // syumai's copy of Go's wasm_exec.js (scripts/worker-b
 import { connect } from "cloudflare:sockets";
 import { env as moduleEnv } from "cloudflare:workers";
 import mod from "./app.wasm";
+// The policy as a file bundled with the worker (a Text module written by
+// scripts/worker-wrangler-build.sh; empty when the policy comes from the
+// WHYCORS_POLICY variable). Go reads it through the bridge (main_js.go).
+import policyFile from "./policy.txt";
 
 // Connection-level request and reply headers a proxy does not pass on
 // (RFC 9110 §7.6.1), plus Host and Content-Length, which fetch() and the
@@ -50,7 +54,7 @@ let current = null; // the running instance (start's result)
 // crypto.getRandomValues before main runs anything else, so crypto/rand
 // (the same import) is never served from it.
 function start(env, ctx, atLoad) {
-  const bridge = {};
+  const bridge = { policyFile };
   bridge.deadlineFetch = { fetch: (req, init) => deadlineFetch(bridge.timeoutMs, req, init) };
   const binding = {};
   const context = { env, ctx, connect, binding, whycors: bridge };

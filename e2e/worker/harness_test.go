@@ -40,7 +40,10 @@ var env struct {
 type workerConf struct {
 	name   string
 	policy string // written to <name>.policy and embedded as WHYCORS_POLICY; "" for none
-	vars   map[string]string
+	// file is the policy bundled as a file (the Text module policy.txt
+	// that scripts/worker-wrangler-build.sh writes); "" for none.
+	file string
+	vars map[string]string
 	// build is the worker build it runs: "" for the default one, "debug"
 	// for the one with the explain endpoint (WORKER_TAGS=whycors_explain).
 	build string
@@ -112,6 +115,10 @@ func run(m *testing.M) int {
 		// than main's 500 ms to upload.
 		{name: "patient", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "s3", policy: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		// The policy as a bundled file (the Text module policy.txt that
+		// scripts/worker-wrangler-build.sh writes), and set twice.
+		{name: "filed", file: s3Policy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "twice", file: s3Policy, policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true"}},
 		{name: "s3get", policy: s3GetPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
 		{name: "express", policy: expressPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "nginx", policy: nginxPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "nginx"}},
@@ -121,7 +128,7 @@ func run(m *testing.M) int {
 	// One worker per random platform policy (a bucket's rules are not
 	// per path, unlike native's): chromium_test.go.
 	for _, p := range chrome.platform {
-		confs = append(confs, workerConf{name: p.worker, policy: p.text, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}})
+		confs = append(confs, workerConf{name: p.worker, policy: p.text, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": p.format}})
 	}
 	cmd, urls, err := startWorkerd(wd, dir, confs)
 	if err != nil {
@@ -178,7 +185,17 @@ func WriteConfig(dir string, confs []workerConf) (string, error) {
 		if sub == "" {
 			sub = "prod"
 		}
-		fmt.Fprintf(&b, "  modules = [\n    (name = \"worker.mjs\", esModule = embed \"%[1]s/worker.mjs\"),\n    (name = \"wasm_exec.js\", esModule = embed \"%[1]s/wasm_exec.js\"),\n    (name = \"app.wasm\", wasm = embed \"%[1]s/app.wasm\"),\n  ],\n", sub)
+		fmt.Fprintf(&b, "  modules = [\n    (name = \"worker.mjs\", esModule = embed \"%[1]s/worker.mjs\"),\n    (name = \"wasm_exec.js\", esModule = embed \"%[1]s/wasm_exec.js\"),\n    (name = \"app.wasm\", wasm = embed \"%[1]s/app.wasm\"),\n", sub)
+		// The bundled policy file (a Text module): the conf's own, else
+		// the build's empty one.
+		pf := sub + "/policy.txt"
+		if c.file != "" {
+			pf = c.name + ".file"
+			if err := os.WriteFile(filepath.Join(dir, pf), []byte(c.file), 0o644); err != nil {
+				return "", err
+			}
+		}
+		fmt.Fprintf(&b, "    (name = \"policy.txt\", text = embed %q),\n  ],\n", pf)
 		b.WriteString("  compatibilityDate = \"2025-09-01\",\n  globalOutbound = \"net\",\n  bindings = [\n")
 		if c.policy != "" {
 			f := c.name + ".policy"

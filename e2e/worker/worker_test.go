@@ -309,6 +309,8 @@ func TestInvalidPolicy(t *testing.T) {
 		{desc: "a preflight is refused the same way", worker: "baddebug", method: "OPTIONS", hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}},
 			want: []string{"line 3, column 36"}},
 		{desc: "missing policy", worker: "missing", method: "GET", hdr: [][2]string{{"Origin", app}}, want: []string{"configuration is invalid"}},
+		{desc: "a policy both bundled as a file and in WHYCORS_POLICY: refused, as the deploy check refuses it", worker: "twice", method: "OPTIONS", hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}},
+			want: []string{"WHYCORS_POLICY: set twice"}},
 		{desc: "a captured reply is no policy: refused", worker: "captured", method: "OPTIONS", hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}},
 			want: []string{"configuration is invalid"}, notWant: []string{"captured"}},
 	}
@@ -337,6 +339,26 @@ func TestInvalidPolicy(t *testing.T) {
 	for _, want := range []string{"line 3, column 36: WHYCORS_POLICY (native)", "WHYCORS_POLICY: missing", "WHYCORS_POLICY: a captured reply (raw HTTP or HAR)"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("workerd log lacks %q", want)
+		}
+	}
+}
+
+// TestPolicyFile: a policy bundled as a file (the Text module policy.txt)
+// is the one enforced: issue 19's bucket, its second rule's PUT
+// preflight allowed and its first rule's refused (S3's 403).
+func TestPolicyFile(t *testing.T) {
+	need(t)
+	for _, tc := range []struct {
+		desc, origin string
+		status       int
+	}{
+		{"the second rule's origin: 200 and itself (S3's first match)", app, 200},
+		{"the first rule's origin asks for PUT: no rule matches, 403", "https://www.example.com", 403},
+	} {
+		r := do(t, "filed", "OPTIONS", "/k", [][2]string{{"Origin", tc.origin}, {"Access-Control-Request-Method", "PUT"}}, nil)
+		acao := r.header.Get("Access-Control-Allow-Origin")
+		if r.status != tc.status || (tc.status == 200) != (acao == tc.origin) {
+			t.Errorf("%s: %d, Access-Control-Allow-Origin %q", tc.desc, r.status, acao)
 		}
 	}
 }
