@@ -33,19 +33,22 @@ var (
 		"/docs/../api/*", "/.well-known/**", "**/.*", "/a/**/**/c.txt", "/**/b/**", "/img/[bc].png", "/fonts/*.woff?", "/a/{b,}/c.txt",
 		"/api/data.json/", "/**/", "/a/[z-a]/c.txt", "/api/v1/x.{json,md}", "/a\\/c.txt", "/*.*",
 	}
-	fbRegexes = []string{"^/api/.*$", "\\.json$", "^/fonts/", "/v1/", "^/(img|a)/", "^/$", "data", "^/a/[^/]+/c\\.txt$", "\\.(?:png|woff2)$", "^/\\."}
-	fbKeys    = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Vary", "access-control-allow-origin"}
-	fbValues  = []string{"*", "https://app.test", "https://other.test", "GET, POST, OPTIONS", "Content-Type, Authorization", "true", "600", "Origin", "Accept-Encoding"}
-	fbFiles   = []string{"index.html", "api/data.json", "api/v1/x.json", "api/v2/y.json", "fonts/a.woff2", ".well-known/x.txt", "docs/a.md", "img/b.png", "a/b/c.txt", "a/c.txt"}
-	fbPaths   = []string{"/", "/index.html", "/api/data.json", "/api/v1/x.json", "/api/v2/y.json", "/fonts/a.woff2", "/.well-known/x.txt", "/docs/a.md", "/img/b.png", "/a/b/c.txt", "/a/c.txt", "/api/missing", "/api/data.json/", "/nothing", "/API/data.json", "/a//b/c.txt"}
-	fbMethods = []string{"GET", "GET", "HEAD", "OPTIONS", "OPTIONS", "POST", "PUT", "DELETE"}
-	fbOrigins = []string{"https://app.test", "https://other.test", "null", ""}
+	fbRegexes       = []string{"^/api/.*$", "\\.json$", "^/fonts/", "/v1/", "^/(img|a)/", "^/$", "data", "^/a/[^/]+/c\\.txt$", "\\.(?:png|woff2)$", "^/\\."}
+	fbKeys          = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Allow-Credentials", "Access-Control-Expose-Headers", "Access-Control-Max-Age", "Vary", "access-control-allow-origin"}
+	fbValues        = []string{"*", "https://app.test", "https://other.test", "GET, POST, OPTIONS", "Content-Type, Authorization", "true", "600", "Origin", "Accept-Encoding"}
+	fbFiles         = []string{"index.html", "api/data.json", "api/v1/x.json", "api/v2/y.json", "fonts/a.woff2", ".well-known/x.txt", "docs/a.md", "img/b.png", "a/b/c.txt", "a/c.txt"}
+	fbPaths         = []string{"/", "/index.html", "/api/data.json", "/api/v1/x.json", "/api/v2/y.json", "/fonts/a.woff2", "/.well-known/x.txt", "/docs/a.md", "/img/b.png", "/a/b/c.txt", "/a/c.txt", "/api/missing", "/api/data.json/", "/nothing", "/API/data.json", "/a//b/c.txt", "/old/x", "/old/y?q=1"}
+	fbRedirectGlobs = []string{"/old/**", "/api/v2/**", "/docs/*.md", "/nothing", "/img/**", "/a/c.txt"}
+	fbDestinations  = []string{"/index.html", "https://example.com/moved", "/api/data.json"}
+	fbMethods       = []string{"GET", "GET", "HEAD", "OPTIONS", "OPTIONS", "POST", "PUT", "DELETE"}
+	fbOrigins       = []string{"https://app.test", "https://other.test", "null", ""}
 )
 
-// corsOrVary are the fields compared besides the status.
-func corsOrVary(n string) bool {
+// compared are the fields compared besides the status: every
+// Access-Control-*, Vary and a redirect's Location.
+func compared(n string) bool {
 	n = strings.ToLower(n)
-	return strings.HasPrefix(n, "access-control-") || n == "vary"
+	return strings.HasPrefix(n, "access-control-") || n == "vary" || n == "location"
 }
 
 // TestFirebaseSuperstatic: superstatic 9.2.0 serves a generated
@@ -74,7 +77,19 @@ func TestFirebaseSuperstatic(t *testing.T) {
 		}
 		entries = append(entries, e)
 	}
-	hosting := map[string]any{"public": ".", "headers": entries}
+	// A few redirects, which superstatic answers before any header
+	// applies (firebase.google.com/docs/hosting/full-config#redirects).
+	var redirects []any
+	for i := 0; i < 3; i++ {
+		r := map[string]any{"destination": fbDestinations[rng.Intn(len(fbDestinations))], "type": 301 + rng.Intn(2)}
+		if rng.Intn(4) == 0 {
+			r["regex"] = fbRegexes[rng.Intn(len(fbRegexes))]
+		} else {
+			r["source"] = fbRedirectGlobs[rng.Intn(len(fbRedirectGlobs))]
+		}
+		redirects = append(redirects, r)
+	}
+	hosting := map[string]any{"public": ".", "headers": entries, "redirects": redirects}
 	text, _ := json.MarshalIndent(map[string]any{"hosting": hosting}, "", "  ")
 	c, err := firebase.Parse(string(text))
 	if err != nil {
@@ -103,6 +118,7 @@ func TestFirebaseSuperstatic(t *testing.T) {
 		served["/"+f] = true
 	}
 	n := 0
+	statuses := map[int]int{}
 	for i := 0; i < 260; i++ {
 		path := fbPaths[rng.Intn(len(fbPaths))]
 		method := fbMethods[rng.Intn(len(fbMethods))]
@@ -130,17 +146,21 @@ func TestFirebaseSuperstatic(t *testing.T) {
 			}
 		}
 		app := policy.Reply{Status: 404}
-		if served[strings.ReplaceAll(path, "//", "/")] {
+		if served[strings.ReplaceAll(strings.Split(path, "?")[0], "//", "/")] {
 			app.Status = 200
 		}
 		out := c.Respond(policy.Request{Method: method, URL: "https://site.test" + path, Header: hl}, app)
-		g, w := lines(got, corsOrVary), lines(out.Reply.Header, corsOrVary)
+		g, w := lines(got, compared), lines(out.Reply.Header, compared)
 		if resp.StatusCode != out.Reply.Status || !slices.Equal(g, w) {
 			t.Errorf("%s %s (Origin %q): superstatic %d %q, format %d %q", method, path, origin, resp.StatusCode, g, out.Reply.Status, w)
 		}
+		statuses[resp.StatusCode]++
 		n++
 	}
-	t.Logf("%d requests compared in %s", n, time.Since(start).Round(time.Millisecond))
+	t.Logf("%d requests compared in %s; statuses %v", n, time.Since(start).Round(time.Millisecond), statuses)
+	if statuses[200] == 0 || statuses[404] == 0 || statuses[301]+statuses[302] == 0 {
+		t.Errorf("the requests should meet files, missing paths and redirects: statuses %v", statuses)
+	}
 	if t.Failed() {
 		t.Logf("firebase.json:\n%s", text)
 	}

@@ -18,7 +18,12 @@
 //     the served file's own of the same name;
 //   - no preflight is answered specially: an OPTIONS request is served
 //     as any other (superstatic serves the file, 200, or its 404), with
-//     the same headers.
+//     the same headers; a 404 also gets the headers of the entries
+//     matching /404.html;
+//   - "redirects" (source, glob or regex; destination; type) answer
+//     before any header applies: a 3xx with Location and none of the
+//     headers; a destination that captures :parameters is left out, with
+//     a note.
 //
 // What rests on Firebase's documentation alone: that the production CDN
 // behaves as superstatic there (firebase.google.com/docs/hosting/full-config

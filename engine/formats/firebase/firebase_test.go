@@ -21,6 +21,7 @@ const (
 	miss   = "superstatic 9.2.0 lib/middleware/missing.js: the 404 page's headers, checked in e2e/hosting"
 	sites  = "firebase.google.com/docs/hosting/multisites"
 	origin = "fetch.spec.whatwg.org#http-access-control-allow-origin: one origin, *, or null"
+	redir  = "superstatic 9.2.0 lib/middleware/redirects.js, before lib/middleware/headers.js; checked in e2e/hosting"
 )
 
 func TestRespond(t *testing.T) {
@@ -28,7 +29,8 @@ func TestRespond(t *testing.T) {
 	multi := postest.Golden(t, "sites.json")
 	tests := []struct {
 		desc, text, method, url string
-		status                  int
+		status                  int // the application's (the file's) status
+		reply                   int // the reply's, when it differs
 		app                     headers.List
 		want                    map[string]string // "" for absent
 	}{
@@ -52,6 +54,12 @@ func TestRespond(t *testing.T) {
 		{desc: "a leading ! negates the glob (" + glob + ")", method: "GET", url: "https://app.web.app/index.html", status: 200,
 			text: `{"hosting": {"headers": [{"source": "!/api/**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}}`,
 			want: map[string]string{"Access-Control-Allow-Origin": "*"}},
+		{desc: "a redirect answers before any header applies: a 301 without them, even to OPTIONS (" + redir + ")", method: "OPTIONS", url: "https://app.web.app/v1/items", status: 404, reply: 301,
+			text: `{"hosting": {"redirects": [{"source": "/v1/**", "destination": "/api/items", "type": 301}], "headers": [{"source": "**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}}`,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Location": "/api/items"}},
+		{desc: "a redirect whose destination captures :parameters is left out, with a note (" + redir + ")", method: "GET", url: "https://app.web.app/v1/items", status: 200,
+			text: `{"hosting": {"redirects": [{"source": "/v1/:rest*", "destination": "/api/:rest*", "type": 301}], "headers": [{"source": "**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}}`,
+			want: map[string]string{"Access-Control-Allow-Origin": "*"}},
 		{desc: "the site named by the host serves (" + sites + ")", text: multi, method: "GET", url: "https://cdn-assets.web.app/search-index.json", status: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": "*"}},
 		{desc: "another host: the first site (" + sites + ")", text: multi, method: "GET", url: "https://docs.example.com/search-index.json", status: 200,
@@ -63,8 +71,12 @@ func TestRespond(t *testing.T) {
 			t.Fatalf("%s: %v", tc.desc, err)
 		}
 		out := c.Respond(policy.Request{Method: tc.method, URL: tc.url}, policy.Reply{Status: tc.status, Header: tc.app})
-		if out.Reply.Status != tc.status {
-			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, tc.status)
+		want := tc.status
+		if tc.reply != 0 {
+			want = tc.reply
+		}
+		if out.Reply.Status != want {
+			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, want)
 		}
 		for k, v := range tc.want {
 			got, _ := out.Reply.Header.Get(k)

@@ -2,6 +2,7 @@ package firebase
 
 import (
 	"regexp"
+	"strconv"
 
 	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
 	"github.com/whycors/whycors/engine/internal/jsontext"
@@ -16,9 +17,23 @@ type Config struct {
 
 // Site is one element of "hosting".
 type Site struct {
-	Name    string // "site" or "target", "" when none
-	Path    string
-	Entries []Entry
+	Name      string // "site" or "target", "" when none
+	Path      string
+	Entries   []Entry
+	Redirects []Redirect
+	// Notes say what of the site is not modelled.
+	Notes []string
+}
+
+// Redirect is one element of a site's "redirects": superstatic answers a
+// matching path with it before the headers apply.
+type Redirect struct {
+	Pattern, Kind, Destination string
+	Type                       int
+	Path                       string
+	Line                       int
+	glob                       *glob
+	re                         *regexp.Regexp
 }
 
 // Entry is one element of a site's "headers".
@@ -81,6 +96,9 @@ func Parse(text string) (*Config, error) {
 		}
 		if hs, ok := sv.Get("headers"); ok {
 			s.Entries = entries(d, hs, p+".headers", &errs)
+		}
+		if rs, ok := sv.Get("redirects"); ok {
+			s.Redirects, s.Notes = redirects(d, rs, p+".redirects", &errs)
 		}
 		c.Sites = append(c.Sites, s)
 	}
@@ -166,4 +184,87 @@ func entries(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors
 		}
 	}
 	return out
+}
+
+// captures is superstatic's test for a destination with :parameters,
+// which it fills from a path-to-regexp match of the source.
+var captures = regexp.MustCompile(`(?:^|/):`)
+
+// redirects reads a site's "redirects". One whose destination captures
+// :parameters is left out, with a note: superstatic matches it with
+// path-to-regexp too, which this reader does not model.
+func redirects(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors) ([]Redirect, []string) {
+	if v.Kind != jsontext.Array {
+		*errs = append(*errs, d.Err(v, path, "want an array of redirects, got "+v.Kind.String()))
+		return nil, nil
+	}
+	var out []Redirect
+	var notes []string
+	for i, it := range v.Items {
+		p := jsontext.Index(path, i)
+		if it.Kind != jsontext.Object {
+			*errs = append(*errs, d.Err(it, p, "want a redirect object, got "+it.Kind.String()))
+			continue
+		}
+		r := Redirect{Path: p, Type: 301}
+		r.Line, _ = policy.LineCol(d.Text, it.Off)
+		dv, ok := it.Get("destination")
+		if !ok || dv.Kind != jsontext.String {
+			*errs = append(*errs, d.Err(it, p, "a redirect needs a \"destination\" string"))
+			continue
+		}
+		r.Destination = dv.Str
+		if tv, ok := it.Get("type"); ok {
+			n, isInt := tv.Int()
+			if !isInt || n < 300 || n > 399 {
+				*errs = append(*errs, d.Err(tv, p+".type", "a redirect's \"type\" is a 3xx status (301 or 302)"))
+				continue
+			}
+			r.Type = n
+		}
+		good := true
+		// superstatic reads glob || source, and regex only without one.
+		for _, k := range []string{"glob", "source", "regex"} {
+			pv, ok := it.Get(k)
+			if !ok {
+				continue
+			}
+			if pv.Kind != jsontext.String {
+				*errs = append(*errs, d.Err(pv, p+"."+k, "want a string, got "+pv.Kind.String()))
+				good = false
+				continue
+			}
+			if r.Kind != "" {
+				continue
+			}
+			r.Kind, r.Pattern = k, pv.Str
+			if k == "regex" {
+				re, err := regexp.Compile(pv.Str)
+				if err != nil {
+					*errs = append(*errs, d.Err(pv, p+".regex", "the regex \""+pv.Str+"\" is not an RE2 regular expression: "+err.Error()))
+					good = false
+				}
+				r.re = re
+				continue
+			}
+			if pv.Str == "" {
+				continue
+			}
+			g, msg := compileGlob(slash(pv.Str))
+			if msg != "" {
+				*errs = append(*errs, d.Err(pv, p+"."+k, "the glob \""+pv.Str+"\": "+msg))
+				good = false
+			}
+			r.glob = g
+		}
+		if !good {
+			continue
+		}
+		if captures.MatchString(r.Destination) {
+			notes = append(notes, "the redirect at line "+strconv.Itoa(r.Line)+" fills :parameters from a path-to-regexp match, which is not modelled: it may answer paths this evaluation sends on")
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, notes
 }

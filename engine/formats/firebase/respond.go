@@ -1,11 +1,13 @@
 package firebase
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/hosthdr"
 	"github.com/whycors/whycors/engine/formats/internal/requrl"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -80,6 +82,9 @@ const errorPage = "/404.html"
 // path's own (superstatic's missing middleware sets those too, and its
 // listener runs first).
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
+	if out, ok := c.redirect(req); ok {
+		return out
+	}
 	set, rules, s := c.Set(req)
 	if app.Status == 404 && s != nil {
 		page, more := s.set(errorPage)
@@ -97,16 +102,71 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	out := set.Outcome(req, app, rules, false, words{})
 	if s != nil {
 		out.Decision.Args[1] = s.Name
+		out.Decision.List = s.Notes
 	}
 	return out
 }
+
+// redirect answers req with the first of its site's redirects that
+// matches the request's decoded path, as superstatic's redirects
+// middleware does before the headers middleware: a 3xx with Location and
+// none of the configured headers.
+func (c *Config) redirect(req policy.Request) (policy.Outcome, bool) {
+	p := requrl.Split(req)
+	s, _ := c.site(p.Host)
+	if s == nil || len(s.Redirects) == 0 {
+		return policy.Outcome{}, false
+	}
+	path := p.Path
+	if u, err := url.PathUnescape(path); err == nil {
+		path = u
+	}
+	query := ""
+	if i := strings.IndexByte(req.URL, '?'); i >= 0 {
+		query = req.URL[i+1:]
+		if j := strings.IndexByte(query, '#'); j >= 0 {
+			query = query[:j]
+		}
+	}
+	for i, r := range s.Redirects {
+		hit := false
+		switch {
+		case r.glob != nil:
+			hit = r.glob.match(path)
+		case r.re != nil:
+			hit = r.re.MatchString(path)
+		}
+		if !hit {
+			continue
+		}
+		dest := r.Destination
+		if query != "" {
+			if strings.Contains(dest, "?") {
+				dest += "&" + query
+			} else {
+				dest += "?" + query
+			}
+		}
+		rule := policy.Rule{Index: i, ID: r.Pattern, Path: r.Path, Matched: true, Source: redirectSource,
+			Note: policy.Note{Case: caseRedirect, Args: [4]string{r.Kind, r.Pattern, path, dest}, N: r.Type, M: r.Line}}
+		h := headers.List{{Name: "Location", Value: dest}, {Name: "Content-Type", Value: "text/html; charset=utf-8"}}
+		d := policy.Note{Case: caseDecision, N: r.Type, Args: [4]string{"redirect", s.Name}, List: s.Notes}
+		return policy.Outcome{Reply: policy.Reply{Status: r.Type, Header: h, Body: "Redirecting to " + dest}, Rules: []policy.Rule{rule}, Decision: d, Words: words{}}, true
+	}
+	return policy.Outcome{}, false
+}
+
+const redirectSource = "firebase.google.com/docs/hosting/full-config#redirects; superstatic 9.2.0 lib/middleware/redirects.js (before the headers)"
 
 const (
 	caseSkip  = "skip"
 	caseApply = "apply"
 	// caseErrorPage: an entry matching /404.html, on a 404.
 	caseErrorPage = "error-page"
-	caseDecision  = hosthdr.CaseDecision
+	// caseRedirect: a redirect answered; Args kind, pattern, path,
+	// Location; N the status; M the line.
+	caseRedirect = "redirect"
+	caseDecision = hosthdr.CaseDecision
 )
 
 type words struct{}
@@ -119,6 +179,8 @@ func (words) Rule(r policy.Rule) string {
 		return what + " does not match the path " + n.Args[2]
 	case caseApply:
 		return what + " matches " + n.Args[2] + ": its " + strconv.Itoa(n.N) + " header(s) are set, replacing any earlier entry's or the file's own"
+	case caseRedirect:
+		return "the redirect " + what + " matches " + n.Args[2] + ": " + strconv.Itoa(n.N) + " to " + n.Args[3] + ", before any header entry applies"
 	case caseErrorPage:
 		return what + " matches the 404 page " + n.Args[2] + ": its header(s) go on the 404 too, under the request path's own"
 	}
@@ -129,13 +191,21 @@ func (words) Decision(n policy.Note) string {
 	if n.Case != caseDecision {
 		return ""
 	}
-	s := strconv.Itoa(n.M) + " header entr(ies) matched"
-	if n.Args[1] != "" {
-		s += " in the site " + n.Args[1]
+	var s string
+	if n.Args[0] == "redirect" {
+		s = "Firebase Hosting redirected with " + strconv.Itoa(n.N) + ": redirects come before the headers, so the reply has none of them, and a preflight that is redirected fails"
+	} else {
+		s = strconv.Itoa(n.M) + " header entr(ies) matched"
+		if n.Args[1] != "" {
+			s += " in the site " + n.Args[1]
+		}
+		s += "; Firebase Hosting served " + strconv.Itoa(n.N)
+		if n.Args[0] == "options" {
+			s += " to OPTIONS as to any method: it answers no preflight itself"
+		}
 	}
-	s += "; Firebase Hosting served " + strconv.Itoa(n.N)
-	if n.Args[0] == "options" {
-		s += " to OPTIONS as to any method: it answers no preflight itself"
+	if len(n.List) > 0 {
+		s += " (note: " + strings.Join(n.List, "; ") + ")"
 	}
 	return s
 }
