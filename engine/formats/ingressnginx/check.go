@@ -29,6 +29,9 @@ var names = []string{"enable-cors", "cors-allow-origin", "cors-allow-methods", "
 //     requests the reply "*"; an error when credentials are written;
 //   - "null-origin": null allowed, the origin of every sandboxed iframe
 //     and file: page;
+//   - "default-port": an origin with its scheme's default port (:443,
+//     :80), which no browser's Origin has;
+//   - "wildcard-one-label" (info): *.host stands for one label only;
 //   - "no-vary": an origin list is echoed with no Vary: Origin from the
 //     controller, so a cache may give one origin's reply to another;
 //   - "snippet": a -snippet annotation, which the controller's admission
@@ -111,8 +114,13 @@ func (*Format) CheckText(text string) []portable.Finding {
 		if !star && len(c.AllowOrigin) > 0 {
 			a, _ := in.Get("cors-allow-origin")
 			for _, o := range c.AllowOrigin {
-				if o == "null" {
+				switch {
+				case o == "null":
 					add("warning", "null-origin", a.ValuePos, "cors-allow-origin allows null, the origin of every sandboxed iframe and file: page: any site can get one")
+				case strings.HasPrefix(o, "https://") && strings.HasSuffix(o, ":443"), strings.HasPrefix(o, "http://") && strings.HasSuffix(o, ":80"):
+					add("warning", "default-port", a.ValuePos, "the origin "+o+" names its scheme's default port, which a browser's Origin never does: it matches no page; write "+o[:strings.LastIndexByte(o, ':')])
+				case strings.Contains(o, "*."):
+					add("info", "wildcard-one-label", a.ValuePos, o+" matches one label in place of *, not the domain itself nor deeper names (the controller's regex is [A-Za-z0-9-]+)")
 				}
 			}
 			add("info", "no-vary", a.ValuePos, "Access-Control-Allow-Origin echoes the request's Origin and the controller adds no Vary: Origin: a cache in front may serve one origin's reply to another; have the backend send Vary: Origin")
