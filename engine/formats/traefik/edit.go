@@ -268,7 +268,7 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		return fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{m}, Line: line},
 			"give the headers middleware accessControlAllowMethods, so that Traefik answers the preflight itself (the service answers " + strconv.Itoa(b.PreflightStatus) + ")", true
 	}
-	if b.Needs == "origin" || b.Needs == "credentials" && star {
+	if b.Needs == "origin" || star && (b.Needs == "" || b.Needs == "credentials") {
 		if star {
 			return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{b.Origin}, Line: line},
 				"replace \"*\" in accessControlAllowOriginList with " + b.Origin + " (a wildcard cannot carry credentials)", true

@@ -87,6 +87,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	}
 	if ok, v := m.allowed(origin, &out); ok {
 		hdr.Set("Access-Control-Allow-Origin", v)
+		for i := range out.Rules[:len(out.Rules)-1] {
+			if out.Rules[i].ID == "Access-Control-Allow-Origin" {
+				out.Rules[i].Matched = false // replaced by the list's value
+			}
+		}
 	}
 	if m.Credentials {
 		hdr.Set("Access-Control-Allow-Credentials", "true")

@@ -184,6 +184,15 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestResourceChoice(t *testing.T) {
 	text, _ := os.ReadFile("testdata/several.yaml")
 	for _, name := range []string{"cors-a", "cors-b"} {
