@@ -104,7 +104,7 @@ func TestConvertCommand(t *testing.T) {
 		{desc: "native per-path rule to S3 is refused", args: []string{"--to", "s3-json", "-"}, stdin: `{"path":"/api/*","origins":["https://app.test"]}`, code: 1, stderr: "rule 1 paths: S3 applies CORS"},
 		{desc: "JSON form", args: []string{"--to", "r2-api", "--json", s3}, code: 0, stdout: []string{`"output": "{`, `"notes": [`}},
 		{desc: "invalid source", args: []string{"--to", "native", "--from", "s3-json", "-"}, stdin: `[{"AllowedOrigins":["*"],"AllowedMethods":["OPTIONS"]}]`, code: 2, stderr: "Unsupported method is OPTIONS"},
-		{desc: "unknown target", args: []string{"--to", "caddy", s3}, code: 2, stderr: "cannot write format"},
+		{desc: "unknown target", args: []string{"--to", "har", s3}, code: 2, stderr: "cannot write format"},
 		{desc: "no --to: the missing flag is named", args: []string{s3}, code: 2, stderr: "missing --to FORMAT"},
 	}
 	for _, tc := range tests {
