@@ -227,6 +227,7 @@ func TestDetect(t *testing.T) {
 		{desc: "JSON from kubectl -o json", text: `{"apiVersion":"networking.k8s.io/v1","kind": "Ingress","metadata":{"annotations":{"nginx.ingress.kubernetes.io/enable-cors":"true"}}}`, want: true},
 		{desc: "an Ingress without ingress-nginx annotations", text: "kind: Ingress\nmetadata:\n  name: x\n", want: false},
 		{desc: "a Traefik Middleware", text: "apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/x: y\n", want: false},
+		{desc: "the annotations alone", text: "nginx.ingress.kubernetes.io/enable-cors: \"true\"\n", want: true},
 		{desc: "an IngressClass", text: "kind: IngressClass\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n", want: false},
 	} {
 		if got, why := f.Detect(tc.text); got != tc.want || got && why == "" {
@@ -236,7 +237,7 @@ func TestDetect(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, n := range []string{"basic.yaml", "multi.yaml", "list.yaml", "traps.yaml"} {
+	for _, n := range []string{"basic.yaml", "multi.yaml", "list.yaml", "traps.yaml", "annotations.yaml"} {
 		b, err := os.ReadFile("testdata/" + n)
 		if err != nil {
 			f.Fatal(err)

@@ -11,7 +11,8 @@
 // controller.go and location.go (servers and locations). Understood:
 //   - YAML with one or more documents (---), each an Ingress
 //     (networking.k8s.io/v1), a List of items, or another kind (skipped);
-//     annotation values must be strings, as the API server demands;
+//     or the annotations alone, as an Ingress serving every host and
+//     path; annotation values must be strings, as the API server demands;
 //   - nginx.ingress.kubernetes.io/enable-cors, cors-allow-origin (a comma
 //     list of scheme://host[:port], *.host wildcards of one label, null,
 //     or *), cors-allow-methods, -headers, -credentials,
@@ -74,17 +75,23 @@ func (*Format) NoRulesWhy() string {
 
 var (
 	kindIngress = regexp.MustCompile(`(?m)^\s*(-\s+)?kind:\s*["']?Ingress["']?\s*(#.*)?$|"kind"\s*:\s*"Ingress"`)
+	anyKind     = regexp.MustCompile(`(?m)^\s*(-\s+)?kind:|"kind"\s*:`)
 	annotation  = regexp.MustCompile(`nginx\.ingress\.kubernetes\.io/[a-z-]+`)
+	corsKey     = regexp.MustCompile(`(?m)^\s*["']?nginx\.ingress\.kubernetes\.io/(enable-cors|cors-[a-z-]+)["']?\s*:`)
 )
 
 // Detect claims a Kubernetes manifest with an Ingress (kind: Ingress)
-// and an nginx.ingress.kubernetes.io/ annotation.
+// and an nginx.ingress.kubernetes.io/ annotation, or, in a text with no
+// kind at all, the controller's cors annotations alone.
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 256<<10 {
 		text = text[:256<<10]
 	}
 	if kindIngress.MatchString(text) && annotation.MatchString(text) {
 		return true, "a Kubernetes Ingress with nginx.ingress.kubernetes.io/ annotations (ingress-nginx)"
+	}
+	if !anyKind.MatchString(text) && corsKey.MatchString(text) {
+		return true, "nginx.ingress.kubernetes.io/ cors annotations (ingress-nginx)"
 	}
 	return false, ""
 }

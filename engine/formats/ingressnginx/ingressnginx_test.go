@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/ingressnginx"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -326,5 +327,35 @@ func TestDecisionNotes(t *testing.T) {
 		if !strings.Contains(text, `"h.test"`) || !strings.Contains(text, "cors-max-age") {
 			t.Errorf("origin %s: %q does not say the dropped origin and the refused max age (%s)", o, text, srcCors)
 		}
+	}
+}
+
+// TestBare reads annotations pasted alone, bare or under annotations:.
+func TestBare(t *testing.T) {
+	under := "annotations:\n  nginx.ingress.kubernetes.io/enable-cors: \"true\"\n  nginx.ingress.kubernetes.io/cors-allow-origin: https://app.example\n"
+	for _, text := range []string{readFile(t, "annotations.yaml"), under, "metadata:\n  name: x\n  " + strings.ReplaceAll(under, "\n  ", "\n    ")} {
+		m, err := ingressnginx.Parse(text)
+		if err != nil {
+			t.Fatalf("%v\n%s", err, text)
+		}
+		out := m.Respond(req("OPTIONS", "https://any.host/any/path", "Origin", "https://app.example"), app)
+		if out.Reply.Status != 204 {
+			t.Errorf("a preflight from an allowed origin: %d, want 204 (%s)\n%s", out.Reply.Status, srcTemplate, text)
+		}
+		got, err := (&ingressnginx.Format{}).EditText(text, fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}})
+		if err != nil || !strings.Contains(got, `nginx.ingress.kubernetes.io/cors-allow-methods: "`+ingressnginx.DefaultMethods+`, PUT"`) {
+			t.Errorf("adding a method: %v\n%s", err, got)
+		}
+		if _, err := ingressnginx.Parse(got); err != nil {
+			t.Errorf("the edit does not read: %v\n%s", err, got)
+		}
+	}
+	_, err := ingressnginx.Parse("nginx.ingress.kubernetes.io/enable-cors: true\n")
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != 1 || es[0].Column != 42 {
+		t.Errorf("an unquoted true alone: %v, want one fault at 1:42 (%s)", err, srcK8s)
+	}
+	if ok, _ := (&ingressnginx.Format{}).Detect("kind: ConfigMap\ndata:\n  nginx.ingress.kubernetes.io/enable-cors: \"true\"\n"); ok {
+		t.Error("a ConfigMap claimed")
 	}
 }

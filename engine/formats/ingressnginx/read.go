@@ -95,8 +95,11 @@ func (in *Ingress) Get(name string) (Annotation, bool) {
 const maxDepth = 32
 
 // Parse reads the Ingress objects of text: YAML documents separated by
-// ---, each an Ingress, a List of items, or another kind (skipped).
-// Every fault is listed, positioned.
+// ---, each an Ingress, a List of items, or another kind (skipped); or,
+// with no Ingress, the annotations alone (a mapping of
+// nginx.ingress.kubernetes.io/ keys, bare or under annotations: or
+// metadata:), read as an Ingress serving every host and path. Every
+// fault is listed, positioned.
 func Parse(text string) (*Manifest, error) {
 	m, errs := read(text)
 	if len(errs) > 0 {
@@ -117,6 +120,7 @@ func read(text string) (*Manifest, policy.Errors) {
 		}
 	}
 	var errs policy.Errors
+	var first *yaml.Node
 	dec := yaml.NewDecoder(strings.NewReader(text))
 	for doc := 0; ; doc++ {
 		var n yaml.Node
@@ -130,7 +134,14 @@ func read(text string) (*Manifest, policy.Errors) {
 		if len(n.Content) == 0 {
 			continue
 		}
-		m.object(resolve(n.Content[0]), "$["+strconv.Itoa(doc)+"]", &errs, true)
+		root := resolve(n.Content[0])
+		if doc == 0 {
+			first = root
+		}
+		m.object(root, "$["+strconv.Itoa(doc)+"]", &errs, true)
+	}
+	if len(m.Ingresses) == 0 && len(errs) == 0 {
+		m.bare(first, &errs)
 	}
 	if len(m.Ingresses) == 0 && len(errs) == 0 {
 		errs = append(errs, &policy.Error{Line: 1, Column: 1, Msg: "no Ingress object in the text: want kind: Ingress (apiVersion networking.k8s.io/v1) with nginx.ingress.kubernetes.io/ annotations", Unreadable: true})
@@ -215,6 +226,43 @@ func (m *Manifest) object(n *yaml.Node, path string, errs *policy.Errors, top bo
 	}
 }
 
+// bare reads a text of annotations alone, as users paste them: a
+// mapping of nginx.ingress.kubernetes.io/ keys, or one under
+// annotations: (or metadata: annotations:), with no kind. It stands for
+// an Ingress whose one rule, with no host and the Prefix path /, serves
+// every request.
+func (m *Manifest) bare(n *yaml.Node, errs *policy.Errors) {
+	if n == nil || n.Kind != yaml.MappingNode || len(n.Content) < 2 {
+		return
+	}
+	path := "$"
+	var meta *yaml.Node
+	if md, _ := get(n, "metadata"); md != nil {
+		meta, n, path = md, md, "$.metadata"
+	}
+	if a, _ := get(n, "annotations"); a != nil {
+		if meta == nil {
+			meta = n
+		}
+		n, path = a, path+".annotations"
+	}
+	if n.Kind != yaml.MappingNode || len(n.Content) < 2 {
+		return
+	}
+	prefixed := false
+	for i := 0; i < len(n.Content); i += 2 {
+		prefixed = prefixed || strings.HasPrefix(n.Content[i].Value, Prefix)
+	}
+	if !prefixed {
+		return
+	}
+	in := &Ingress{Name: "(annotations)", Pos: pos(n.Content[0], path), meta: meta}
+	m.annotations(in, n, path, errs)
+	in.Rules = []Rule{{Paths: []Path{{Path: "/", Type: "Prefix", Pos: in.Pos}}}}
+	m.finish(in)
+	m.Ingresses = append(m.Ingresses, in)
+}
+
 // ingress reads one Ingress, as the API server would accept it.
 func (m *Manifest) ingress(n, kind *yaml.Node, path string, errs *policy.Errors) *Ingress {
 	in := &Ingress{Pos: pos(kind, path+".kind")}
@@ -253,6 +301,12 @@ func (m *Manifest) ingress(n, kind *yaml.Node, path string, errs *policy.Errors)
 			fail(rules, path+".spec.rules", "spec.rules is a list")
 		}
 	}
+	m.finish(in)
+	return in
+}
+
+// finish reads what the controller makes of in's annotations.
+func (m *Manifest) finish(in *Ingress) {
 	in.Cors = parseCors(in)
 	if o := in.Cors.AllowOrigin; len(o) > 0 && !(len(o) == 1 && o[0] == "*") {
 		in.origin, _ = regexp.Compile("(?i)" + OriginPattern(o))
@@ -263,7 +317,6 @@ func (m *Manifest) ingress(n, kind *yaml.Node, path string, errs *policy.Errors)
 	if a, ok := in.Get("rewrite-target"); ok {
 		in.RewriteTarget = a.Value
 	}
-	return in
 }
 
 // annotations reads metadata.annotations: Kubernetes stores a map of
