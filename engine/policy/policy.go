@@ -77,6 +77,9 @@ type (
 	Note = wire.Note
 	// Words turns a format's notes into sentences.
 	Words = wire.Words
+	// Place is where a reply was decided: the layer and its place in the
+	// user's text (an Outcome's DecidedBy).
+	Place = wire.Place
 )
 
 // Evaluator answers requests as one configured server would.

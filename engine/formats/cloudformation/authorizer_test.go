@@ -117,3 +117,59 @@ func addedLines(a, b string) string {
 	}
 	return out.String()
 }
+
+// httpAuthDoc cites the HTTP API's CORS and authorizers.
+const httpAuthDoc = "docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html"
+
+// TestHTTPAPIAuthorizer: an HTTP API answers preflights before its
+// authorizers, unless the $default route's authorizer catches them;
+// a refused caller gets the authorizer's 401 or 403. Documentation
+// only: no AWS account runs here.
+func TestHTTPAPIAuthorizer(t *testing.T) {
+	base := readFile(t, "sam-httpapi-auth.yaml")
+	catchAll := strings.Replace(base, "            Path: /items\n            Method: get\n", "", 1)
+	optionsRoute := catchAll + `        Preflight:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref Api
+            Path: /{proxy+}
+            Method: options
+            Auth:
+              Authorizer: NONE
+`
+	const api = "https://h1.execute-api.us-east-1.amazonaws.com"
+	tests := []struct {
+		desc, text, method string
+		unauthorized       bool
+		status             int
+		layer, acao        string
+		cites              string
+	}{
+		{desc: "explicit routes: API Gateway answers the preflight, no authorizer", text: base, method: "OPTIONS",
+			status: 204, layer: "cors-rule", acao: "https://app.example.com", cites: httpAuthDoc + " (answers preflights itself)"},
+		{desc: "the JWT authorizer refuses the caller: 401, with the CORS headers", text: base, method: "GET", unauthorized: true,
+			status: 401, layer: "authorizer", acao: "https://app.example.com", cites: "http-api-jwt-authorizer.html (401); CORS headers on it [UNVERIFIED]"},
+		{desc: "the $default route's authorizer catches the preflight: 401 without CORS headers", text: catchAll, method: "OPTIONS",
+			status: 401, layer: "authorizer", cites: httpAuthDoc + " ($default route and an authorizer)"},
+		{desc: "an OPTIONS /{proxy+} route without authorization takes the preflights back", text: optionsRoute, method: "OPTIONS",
+			status: 204, layer: "cors-rule", acao: "https://app.example.com", cites: httpAuthDoc + " (add an OPTIONS /{proxy+} route without authorization)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			ev := parse(t, policy.Source{Text: tc.text})
+			req := request(tc.method, api+"/items", "https://app.example.com", "", "")
+			if tc.method == "OPTIONS" {
+				req.Header.Add("Access-Control-Request-Method", "GET")
+			}
+			req.Unauthorized = tc.unauthorized
+			o := ev.Respond(req, policy.Reply{Status: 200})
+			acao, _ := o.Reply.Header.Get("Access-Control-Allow-Origin")
+			if o.Reply.Status != tc.status || acao != tc.acao || o.DecidedBy == nil || o.DecidedBy.Layer != tc.layer {
+				t.Fatalf("got %d ACAO %q decided by %+v; want %d ACAO %q by %s (%s)", o.Reply.Status, acao, o.DecidedBy, tc.status, tc.acao, tc.layer, tc.cites)
+			}
+			if tc.layer == "authorizer" && o.DecidedBy.Resource != "Jwt" {
+				t.Errorf("decided by %+v, want the authorizer Jwt", o.DecidedBy)
+			}
+		})
+	}
+}

@@ -45,6 +45,11 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		return o
 	}
 	o := ev.Respond(req, app)
+	if o.DecidedBy != nil && o.DecidedBy.Layer == "authorizer" {
+		a, _ := r.authorizerFor(urlPath(req.URL))
+		o.DecidedBy = &wire.Place{Layer: "authorizer", Resource: a.Name, File: t.File, Line: a.Line, Column: a.Column}
+		return o
+	}
 	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
 	if r.CloudFront != nil {
 		place.Layer = "cdn"
@@ -104,6 +109,27 @@ func (g *GatewayResponse) respond(app policy.Reply, file string) policy.Outcome 
 		DecidedBy: &wire.Place{Layer: "gateway-response", Resource: g.ID, File: file, Line: g.Line, Column: g.Column}}
 }
 
+// defaultRouteCatchesPreflights reports whether r's HTTP API has a
+// $default route whose authorizer runs on every request no other route
+// takes, preflights included, with no OPTIONS /{proxy+} route without
+// authorization to take them first (http-api-cors.html, "Configuring
+// CORS for an HTTP API with a $default route and an authorizer").
+func (r *Resource) defaultRouteCatchesPreflights() bool {
+	if r.Auth == nil {
+		return false
+	}
+	def := false
+	for _, rt := range r.Routes {
+		switch {
+		case rt.Path == "$default" && rt.Authorizer != "NONE" && (rt.Authorizer != "" || r.Auth.Default != ""):
+			def = true
+		case rt.Method == "OPTIONS" && rt.Path == "/{proxy+}" && rt.Authorizer == "NONE":
+			return false
+		}
+	}
+	return def
+}
+
 // Evaluator is r's platform evaluator for a request to url: an S3
 // bucket, an HTTP API's configuration, or a REST API's OPTIONS mock
 // with the methods of url's path when SAM computes them.
@@ -112,7 +138,14 @@ func (r *Resource) Evaluator(url string) policy.Evaluator {
 	case r.S3 != nil:
 		return s3.Bucket{CORS: r.S3, Name: r.BucketName}
 	case r.HTTP != nil:
-		return r.HTTP
+		a, ok := r.authorizerFor(urlPath(url))
+		if !ok {
+			return r.HTTP
+		}
+		c := *r.HTTP
+		c.Authorizer, c.AuthorizerLine, c.AuthorizerColumn = a.Kind, a.Line, a.Column
+		c.OnPreflight = r.defaultRouteCatchesPreflights()
+		return &c
 	case r.REST != nil:
 		c := *r.REST
 		if r.RESTMethodsDefault {

@@ -284,6 +284,9 @@ func (rd *reader) resources() {
 				parent = rd.glob.get("HttpApi")
 			}
 			res = rd.httpAPI(parent, "CorsConfiguration", typ)
+			if res != nil {
+				res.Auth = rd.samAuth(props, "HttpApi")
+			}
 		case TypeSAMAPI:
 			parent := props
 			if props.get("Cors") == nil {
@@ -291,7 +294,7 @@ func (rd *reader) resources() {
 			}
 			res = rd.restAPI(parent)
 			if res != nil {
-				res.Auth = rd.samAuth(props)
+				res.Auth = rd.samAuth(props, "Api")
 			}
 			rd.samGatewayResponses(id, props.get("GatewayResponses"))
 		case TypeLambdaURL:
@@ -315,7 +318,7 @@ func (rd *reader) resources() {
 		if rd.glob.get("Api").get("Cors") != nil {
 			if res := rd.restAPI(rd.glob.get("Api")); res != nil {
 				res.ID, res.Type, res.Routes = implicitREST, TypeSAMAPI, rs
-				res.Auth = rd.samAuth(nil)
+				res.Auth = rd.samAuth(nil, "Api")
 				rd.t.Resources = append(rd.t.Resources, res)
 			}
 		}
@@ -324,6 +327,7 @@ func (rd *reader) resources() {
 		if rd.glob.get("HttpApi").get("CorsConfiguration") != nil {
 			if res := rd.httpAPI(rd.glob.get("HttpApi"), "CorsConfiguration", TypeSAMHTTP); res != nil {
 				res.ID, res.Type, res.Routes = implicitHTTP, TypeSAMHTTP, rs
+				res.Auth = rd.samAuth(nil, "HttpApi")
 				rd.t.Resources = append(rd.t.Resources, res)
 			}
 		}
@@ -405,7 +409,8 @@ func (rd *reader) events(props *node, routes map[string][]Route) {
 			if path == "" {
 				path = "$default" // an HttpApi event without Path is the $default route
 			}
-			routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path})
+			auth, _ := rd.r.str(p.get("Auth").get("Authorizer"))
+			routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path, Authorizer: auth})
 		}
 	}
 }
@@ -453,14 +458,16 @@ func (rd *reader) samGatewayResponses(id string, gr *node) {
 	}
 }
 
-// samAuth reads a SAM API's Auth property, or the Globals' Api Auth when
-// props has none (sam-property-api-apiauth.html): DefaultAuthorizer
-// names one of Authorizers (a Lambda authorizer has FunctionArn, a
-// Cognito one UserPoolArn) or AWS_IAM. nil when no authorizer is set.
-func (rd *reader) samAuth(props *node) *Auth {
+// samAuth reads a SAM API's Auth property, or the Globals' (global is
+// "Api" or "HttpApi") when props has none (sam-property-api-apiauth.html,
+// sam-property-httpapi-httpapiauth.html): DefaultAuthorizer names one of
+// Authorizers (a Lambda authorizer has FunctionArn, a Cognito one
+// UserPoolArn, an HTTP API's JWT authorizer JwtConfiguration) or
+// AWS_IAM. nil when no authorizer is set.
+func (rd *reader) samAuth(props *node, global string) *Auth {
 	an := props.get("Auth")
 	if an == nil {
-		an = rd.glob.get("Api").get("Auth")
+		an = rd.glob.get(global).get("Auth")
 	}
 	if an == nil || an.kind != mapK {
 		return nil
@@ -476,8 +483,11 @@ func (rd *reader) samAuth(props *node) *Auth {
 	if as := an.get("Authorizers"); as != nil && as.kind == mapK {
 		for i, k := range as.keys {
 			kind := apigw.Lambda
-			if as.vals[i].get("UserPoolArn") != nil {
+			switch {
+			case as.vals[i].get("UserPoolArn") != nil:
 				kind = apigw.Cognito
+			case as.vals[i].get("JwtConfiguration") != nil:
+				kind = apigw.JWT
 			}
 			a.Authorizers[k.str] = Authorizer{Name: k.str, Kind: kind, Line: k.line, Column: k.col}
 		}
@@ -496,9 +506,20 @@ func (r *Resource) authorizerFor(path string) (a Authorizer, ok bool) {
 		return Authorizer{}, false
 	}
 	name := r.Auth.Default
-	for _, rt := range r.Routes {
-		if rt.Authorizer != "" && (pathMatches(rt.Path, path) || pathMatches(rt.Path, dropStage(path))) {
-			name = rt.Authorizer
+	// A route of the path's own before the $default route, which takes
+	// what no other route does.
+	for _, catchAll := range []bool{false, true} {
+		found := false
+		for _, rt := range r.Routes {
+			if (rt.Path == "$default") == catchAll && (pathMatches(rt.Path, path) || pathMatches(rt.Path, dropStage(path))) {
+				if rt.Authorizer != "" {
+					name = rt.Authorizer
+				}
+				found = true
+				break
+			}
+		}
+		if found {
 			break
 		}
 	}

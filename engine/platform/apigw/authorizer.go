@@ -162,3 +162,13 @@ func authorizerWords(n policy.Note) string {
 	}
 	return s + ", and no gateway response (" + n.Args[1] + " or " + responseClass(n.N) + ") adds CORS headers to it"
 }
+
+// httpAuthorizerWords is an HTTP API authorizer's refusal in words.
+func httpAuthorizerWords(n policy.Note) string {
+	who := map[string]string{JWT: "The JWT authorizer", Lambda: "The Lambda authorizer", IAM: "IAM authorization"}[n.Args[0]]
+	s := who + " refused the request: API Gateway answered " + strconv.Itoa(n.N)
+	if n.Args[1] == "cors" {
+		return s + ", with the CORS configuration's headers, so the page reads the refusal"
+	}
+	return s + " without CORS headers (the $default route's authorizer caught the preflight, which carries no token: add an OPTIONS /{proxy+} route without authorization)"
+}

@@ -47,6 +47,16 @@ type HTTPConfig struct {
 	AllowCredentials bool
 	// Path locates the configuration in the text it was read from.
 	Path string
+	// Authorizer is the authorizer of the route a request takes: JWT,
+	// Lambda or IAM ("" for none, as NoAuthorizer). OnPreflight is set
+	// when it also runs on preflights: the API's $default route has it
+	// and no OPTIONS route without authorization is there to catch them
+	// (http-api-cors.html, "Configuring CORS for an HTTP API with a
+	// $default route and an authorizer"). AuthorizerLine and
+	// AuthorizerColumn place it.
+	Authorizer                       string
+	OnPreflight                      bool
+	AuthorizerLine, AuthorizerColumn int
 	// root is the document as read, so that its values are placed
 	// without reading the text again (StateRules).
 	root *jsonpos.Value
@@ -63,6 +73,9 @@ const msgCredsStar = "allow-credentials is not supported if 'allow-origin' is *"
 func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	origin, hasOrigin := req.Header.Get("Origin")
 	_, hasACRM := req.Header.Get("Access-Control-Request-Method")
+	if o, ok := c.refused(req, hasOrigin && hasACRM); ok {
+		return o
+	}
 	// "ignores CORS headers returned by the backend" [DOC].
 	reply := app
 	reply.Header = stripCORS(app.Header)
@@ -108,6 +121,50 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	}
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "actual request: CORS headers added by API Gateway"}}
 }
+
+// The HTTP API authorizers (http-api-access-control.html).
+const JWT = "jwt"
+
+// refused is the outcome of a request the route's authorizer refuses:
+// a preflight only when the $default route's authorizer catches it (it
+// carries no token), an actual request when the caller is not
+// authorised. A JWT authorizer answers 401 {"message":"Unauthorized"}
+// (http-api-jwt-authorizer.html), a Lambda authorizer's false
+// isAuthorized 403 {"message":"Forbidden"}
+// (http-api-lambda-authorizer.html), IAM 403. Whether API Gateway adds
+// the CORS configuration's headers to these replies is [UNVERIFIED]:
+// taken as yes for an actual request (the CORS configuration is the
+// API's, "API Gateway adds the configured CORS headers" to its replies),
+// no for a preflight the route caught (it never reached the CORS
+// handling); a preflight fails on its status either way.
+func (c *HTTPConfig) refused(req policy.Request, preflight bool) (policy.Outcome, bool) {
+	if c.Authorizer == "" || c.Authorizer == NoAuthorizer || preflight && !c.OnPreflight || !preflight && (req.Method == "OPTIONS" || !req.Unauthorized) {
+		return policy.Outcome{}, false
+	}
+	status, body := 401, `{"message":"Unauthorized"}`
+	if c.Authorizer != JWT && !preflight {
+		status, body = 403, `{"message":"Forbidden"}`
+	}
+	reply := policy.Reply{Status: status, Body: body, Header: headers.List{{Name: "Content-Type", Value: "application/json"}}}
+	t := policy.Rule{Index: 0, Path: c.Path, Failed: "authorizer", Source: SourceAuthorizerHTTP,
+		Note: policy.Note{Case: caseHTTPAuthorizer, Args: [4]string{c.Authorizer}, N: status}}
+	if !preflight {
+		if origin, _ := req.Header.Get("Origin"); origin != "" {
+			if acao, ok := c.allowOrigin(origin); ok {
+				reply.Header.Set("access-control-allow-origin", acao)
+				if c.AllowCredentials {
+					reply.Header.Set("access-control-allow-credentials", "true")
+				}
+				t.Note.Args[1] = "cors"
+			}
+		}
+	}
+	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: t.Note, Words: words{},
+		DecidedBy: &policy.Place{Layer: "authorizer", Line: c.AuthorizerLine, Column: c.AuthorizerColumn}}, true
+}
+
+// SourceAuthorizerHTTP is cited on an HTTP API authorizer's refusal.
+const SourceAuthorizerHTTP = "API Gateway developer guide: http-api-cors.html ($default route and an authorizer), http-api-jwt-authorizer.html (401), http-api-lambda-authorizer.html (403 Forbidden)"
 
 // preflightHeaders are the configured headers, lowercase as HTTP APIs
 // send them; lists joined with "," ([UNVERIFIED] separator).

@@ -14,6 +14,7 @@ const (
 	caseNoGatewayResponse = "no-gateway-response"
 	caseNot200            = "not-200"
 	caseAuthorizer        = "authorizer"
+	caseHTTPAuthorizer    = "http-authorizer"
 )
 
 // words says API Gateway's notes (policy.Words).
@@ -30,6 +31,8 @@ func (words) Rule(r policy.Rule) string {
 		return "API Gateway error reply " + strconv.Itoa(n.N) + " and no " + responseClass(n.N) + " Gateway Response with CORS headers"
 	case caseAuthorizer:
 		return authorizerWords(n)
+	case caseHTTPAuthorizer:
+		return httpAuthorizerWords(n)
 	case caseNot200:
 		return "Enable CORS adds Access-Control-Allow-Origin to the 200 method response only; this reply is " + strconv.Itoa(n.N)
 	}
@@ -39,6 +42,9 @@ func (words) Rule(r policy.Rule) string {
 func (words) Decision(n policy.Note) string {
 	if n.Case == caseAuthorizer {
 		return authorizerWords(n)
+	}
+	if n.Case == caseHTTPAuthorizer {
+		return httpAuthorizerWords(n)
 	}
 	if n.Case == caseGatewayResponse {
 		return "gateway error with " + responseClass(n.N) + " configured: CORS headers added"
