@@ -18,7 +18,15 @@
 //     optional value, host with a value; a string value is a regular
 //     expression that must match the whole element (Next.js's matchHas,
 //     nextjs.org/docs/app/api-reference/config/next-config-js/headers);
-//     an object value ({"eq": ...}) is reported, not guessed.
+//     an object value ({"eq": ...}) is reported, not guessed;
+//   - the routes that come before the headers in routing-utils' list:
+//     cleanUrls' and trailingSlash's redirects (308), trailingSlash's
+//     /.well-known pass-through, and "redirects" (permanent 308 or 307,
+//     statusCode, 308 by default); the first matching route without
+//     continue ends the routing, so a redirected request gets none of
+//     the header entries (a redirected preflight fails), and a
+//     passed-through one neither
+//     (vercel.com/docs/build-output-api/v3/configuration#routes).
 //
 // What rests on Vercel's documentation alone: a Function's own header
 // overrides the route's of the same name

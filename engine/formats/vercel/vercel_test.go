@@ -41,8 +41,18 @@ func TestRespond(t *testing.T) {
 	tests := []struct {
 		desc, text, method, url string
 		req, app                headers.List
+		status                  int               // the reply's, when not the application's 200
 		want                    map[string]string // "" for absent
 	}{
+		{desc: "trailingSlash false redirects /api/items/ with 308 before any header entry: a preflight there fails (" + routing + " convertTrailingSlash)", method: "OPTIONS", url: "https://site.test/api/items/", status: 308,
+			text: `{"trailingSlash": false, "headers": [{"source": "/api/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Location": "/api/items"}},
+		{desc: "trailingSlash true passes /.well-known through, which ends the routes: no header entry (" + routing + " convertTrailingSlash)", method: "GET", url: "https://site.test/.well-known/x",
+			text: `{"trailingSlash": true, "headers": [{"source": "/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
+			want: map[string]string{"Access-Control-Allow-Origin": ""}},
+		{desc: "a redirect answers first, permanent false being 307, its :path filled (" + docs + "; " + routing + " convertRedirects)", method: "GET", url: "https://site.test/v1/a/b", status: 307,
+			text: `{"redirects": [{"source": "/v1/:path*", "destination": "/api/:path*", "permanent": false}], "headers": [{"source": "/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
+			want: map[string]string{"Access-Control-Allow-Origin": "", "Location": "/api/a/b"}},
 		{desc: "a path under /api/(.*) gets the entry's headers (" + docs + ")", text: api, method: "GET", url: "https://site.test/api/items",
 			want: map[string]string{"Access-Control-Allow-Origin": "https://shop.example", "Access-Control-Allow-Methods": "GET, POST"}},
 		{desc: "/api itself does not match /api/(.*): strict, no optional trailing part (" + p2r + ")", text: api, method: "GET", url: "https://site.test/api",
@@ -74,8 +84,12 @@ func TestRespond(t *testing.T) {
 	}
 	for _, tc := range tests {
 		out := get(t, tc.text, tc.method, tc.url, tc.req, tc.app)
-		if out.Reply.Status != 200 {
-			t.Errorf("%s: status %d, want the application's 200", tc.desc, out.Reply.Status)
+		want := 200
+		if tc.status != 0 {
+			want = tc.status
+		}
+		if out.Reply.Status != want {
+			t.Errorf("%s: status %d, want %d", tc.desc, out.Reply.Status, want)
 		}
 		for k, v := range tc.want {
 			got, _ := out.Reply.Header.Get(k)
@@ -103,6 +117,8 @@ func TestParseErrors(t *testing.T) {
 		{desc: "a modifier with nothing to modify is no path-to-regexp pattern (" + p2r + ")", text: `{"headers": [{"source": "/api/*", "headers": []}]}`, want: []policy.Error{{Line: 1, Column: 25}}},
 		{desc: "a capturing group inside a pattern is refused (" + p2r + ")", text: `{"headers": [{"source": "/a/((b))", "headers": []}]}`, want: []policy.Error{{Line: 1, Column: 25}}},
 		{desc: "a header name with a space", text: `{"headers": [{"source": "/a", "headers": [{"key": "X Y", "value": "1"}]}]}`, want: []policy.Error{{Line: 1, Column: 51}}},
+		{desc: "a redirect's destination names a segment its source lacks (" + routing + " checkPatternSyntax)", text: `{"redirects": [{"source": "/a", "destination": "/b/:id"}], "headers": []}`, want: []policy.Error{{Line: 1, Column: 48}}},
+		{desc: "routes cannot be used with headers (" + docs + ")", text: `{"routes": [], "headers": []}`, want: []policy.Error{{Line: 1, Column: 12}}},
 		{desc: "a condition value as an object is reported, not guessed (" + docs + ")", text: `{"headers": [{"source": "/a", "has": [{"type": "query", "key": "v", "value": {"eq": "1"}}], "headers": []}]}`, want: []policy.Error{{Line: 1, Column: 78}}},
 	}
 	for _, tc := range tests {
