@@ -35,6 +35,10 @@
 //     annotations of the first Ingress naming the host; the order of
 //     Ingresses is the text's (the controller's is creation time).
 //
+// A portable policy converts into Ingress manifests (WriteRules: one
+// host-less Ingress a rule, its paths as Prefix paths); manifests do not
+// convert into other formats (NoRulesWhy).
+//
 // Not modelled: a changed --annotations-prefix, the global ConfigMap
 // (annotations-risk-level below Medium would refuse the Ingress;
 // allow-snippet-annotations), TLS redirects, canary Ingresses, auth
@@ -68,7 +72,8 @@ func (*Format) Doc() string { return source }
 // FileName is the name a fix's diff gives the text.
 func (*Format) FileName() string { return "ingress.yaml" }
 
-// NoRulesWhy says why a manifest cannot be converted from.
+// NoRulesWhy says why a manifest cannot be converted from (it can be
+// converted to: WriteRules).
 func (*Format) NoRulesWhy() string {
 	return "the reader evaluates the Ingress annotations as the controller's nginx block does but exposes no rule model to convert from; write the rules in the native format"
 }
