@@ -27,6 +27,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
 	"github.com/whycors/whycors/engine/formats/koacors"
+	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
@@ -64,6 +65,9 @@ func Policies() []policy.Format {
 		cloudformation.Formats(),
 		serverless.Formats(),
 		terraform.Formats(),
+		// Hosting headers files: Netlify's _headers and netlify.toml
+		// (pelletier/go-toml/v2).
+		netlify.Formats(),
 	)
 }
 

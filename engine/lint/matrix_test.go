@@ -1,6 +1,7 @@
 package lint_test
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -278,6 +279,21 @@ func render(f string, rs []rule) (string, bool) {
 			b.WriteString("    Header always set " + h[0] + " " + strconv.Quote(h[1]) + "\n")
 		}
 		return b.String() + "</VirtualHost>\n", true
+	case "netlify":
+		// A _headers file's static headers for every path: like a
+		// Caddy site, the first rule's replies (Netlify answers no
+		// preflight itself; lint probes the rule's path).
+		r := rs[0]
+		hs := replyHeaders(r, true)
+		if len(r.expose) > 0 {
+			hs = append(hs, [2]string{"Access-Control-Expose-Headers", strings.Join(r.expose, ", ")})
+		}
+		var b strings.Builder
+		b.WriteString("/*\n")
+		for _, h := range hs {
+			b.WriteString("  " + h[0] + ": " + h[1] + "\n")
+		}
+		return b.String(), true
 	case "nginx":
 		for i, r := range rs {
 			var b strings.Builder
@@ -514,8 +530,9 @@ func harHeaders(h [][2]string) string {
 // S3 cannot state it cannot either. A text cell is not shared (the
 // syntax differs): the row's rules are rendered instead. Caddy's and
 // Apache's header directives, like nginx's add_header, state replies,
-// not rules: what nginx's lines cannot say, theirs cannot either.
-var inherits = map[string]string{"cloudformation": "s3-cloudformation", "caddy": "nginx", "apache": "nginx"}
+// not rules: what nginx's lines cannot say, theirs cannot either; so
+// do a hosting headers file's static headers (Netlify's _headers).
+var inherits = map[string]string{"cloudformation": "s3-cloudformation", "caddy": "nginx", "apache": "nginx", "netlify": "nginx"}
 
 // entry is one cell of the table: rules that format writes to trigger the
 // code (or a text of its own), or the reason the format cannot express
@@ -597,6 +614,17 @@ func cellsFor(e entry, names ...[]string) map[string]entry {
 }
 
 // with adds cells to m.
+// allBut is every format of the registry but those named.
+func allBut(names ...string) []string {
+	var out []string
+	for _, n := range reg.Names() {
+		if !slices.Contains(names, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 func with(m map[string]entry, more map[string]entry) map[string]entry {
 	for k, v := range more {
 		m[k] = v
@@ -616,6 +644,7 @@ var matrix = map[string]row{
 	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
 		"caddy":      no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
 		"apache":     no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
+		"netlify":    no("Netlify takes any header value in _headers and netlify.toml; what @netlify/headers-parser refuses (a line outside a path, a bad TOML table) the reader refuses too, an input error at its line (e2e/netlify)"),
 		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
@@ -810,8 +839,11 @@ var matrix = map[string]row{
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
 		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), nil)),
+	"overlapping-paths": {cells: with(cellsFor(no("native's own rule selection (the first rule whose path and origins match): other formats have no path per rule, pick rules by path alone, or run every rule"), allBut("native")), map[string]entry{
+		"native": {text: `{"rules": [{"path": "/api/*", "origins": ["https://app.test"]}, {"path": "/api/admin/*", "origins": ["https://admin.test"]}]}`},
+	})},
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify"}), map[string]entry{
 		"nginx":  {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 		"apache": {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
 		"caddy":  no("Caddy's header directive has no always to forget: it sets its fields on the replies of its site, its own errors included (caddyserver.com/docs/caddyfile/directives/header; e2e/caddy's upstream 404 and 500 cases), and defer only orders them"),
