@@ -48,7 +48,31 @@ func (*Format) CheckText(text string) []portable.Finding {
 	if err != nil {
 		return nil
 	}
-	return c.doc.Check(c.common(), "Vercel", answers)
+	out := c.doc.Check(c.common(), "Vercel", answers)
+	// trailingSlash redirects one form of every path before any header
+	// entry applies; a preflight that meets the redirect fails.
+	if v, ok := c.doc.Root.Get("trailingSlash"); ok && c.TrailingSlash != nil && c.setsCORS() {
+		form := "with a trailing slash (/api/items/) get"
+		if *c.TrailingSlash {
+			form = "without a trailing slash (/api/items) get"
+		}
+		l, col := policy.LineCol(text, v.Off)
+		out = append(out, portable.Finding{Severity: "warning", Code: "trailing-slash-redirect", Pos: portable.Pos{Path: "$.trailingSlash", Line: l, Column: col},
+			Message: "trailingSlash is set: requests " + form + " a 308 redirect before any header entry applies, and a preflight that is redirected fails; fetch the exact form, or leave trailingSlash out"})
+	}
+	return out
+}
+
+// setsCORS reports whether an entry sets an Access-Control-* header.
+func (c *Config) setsCORS() bool {
+	for _, e := range c.Entries {
+		for _, h := range e.Headers {
+			if strings.HasPrefix(strings.ToLower(h.Key), "access-control-") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // EditText makes e in a vercel.json: a method or header name joins the

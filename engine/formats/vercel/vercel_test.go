@@ -135,6 +135,8 @@ func TestCheckText(t *testing.T) {
 	}{
 		{desc: "a credentialed wildcard, a source without its slash, two origins in one value, preflight headers nothing answers (fetch.spec.whatwg.org#cors-protocol-and-credentials; " + p2r + "; " + preflight + ")",
 			text: postest.Golden(t, "traps.json"), want: []string{"never-matches", "several-origins", "wildcard-credentials", "no-preflight"}},
+		{desc: "trailingSlash redirects before the headers (" + routing + " convertTrailingSlash)", want: []string{"trailing-slash-redirect"},
+			text: `{"trailingSlash": true, "headers": [{"source": "/api/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`},
 		{desc: "an origin chosen by a has condition with Vary: Origin is fine", text: postest.Golden(t, "by-origin.json")},
 		{desc: "an origin chosen by a has condition without Vary: Origin (" + nextHas + ")", want: []string{"vary-origin"},
 			text: `{"headers": [{"source": "/a", "has": [{"type": "header", "key": "origin", "value": "https://a\\.test"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://a.test"}]}]}`},
