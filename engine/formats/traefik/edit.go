@@ -157,7 +157,7 @@ func (ed editor) add(field string, values []string, fold bool) (string, error) {
 		}
 		var b strings.Builder
 		for _, v := range add {
-			b.WriteString("\n" + prefix + ed.quote(v, last))
+			b.WriteString(ed.eol(at) + prefix + ed.quote(v, last))
 		}
 		return fix.Insert(ed.text, at, b.String()), nil
 	case f.kind == 's' && f.tag == "str" && f.off >= 0 && f.end > f.off:
@@ -213,7 +213,15 @@ func (ed editor) insertLine(field, value string) (string, error) {
 	if ed.toml {
 		sep = " = "
 	}
-	return fix.Insert(ed.text, start, prefix+field+sep+value+"\n"), nil
+	return fix.Insert(ed.text, start, prefix+field+sep+value+ed.eol(first.keyOff)), nil
+}
+
+// eol is the line break of the line holding off: "\r\n" or "\n".
+func (ed editor) eol(off int) string {
+	if nl := strings.IndexByte(ed.text[off:], '\n'); nl > 0 && ed.text[off+nl-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
 }
 
 // replace puts new in the place of the list item old.

@@ -149,17 +149,24 @@ func readAll(src policy.Source) (*Config, error) {
 	text := src.Main()
 	c := &Config{toml: isTOML(text)}
 	var errs policy.Errors
+	var root0 *node // the first document, for a bare headers block
 	if c.toml {
 		root, es := readTOML(text)
 		if root == nil {
+			clamp(text, es)
 			return nil, es
 		}
+		root0 = root
 		errs = append(errs, es...)
 		errs = append(errs, c.fileProvider(root)...)
 	} else {
 		docs, es := readYAML(text)
 		if es != nil {
+			clamp(text, es)
 			return nil, es
+		}
+		if len(docs) > 0 {
+			root0 = docs[0]
 		}
 		for _, d := range docs {
 			if d.kind == 'm' && d.get("kind") != nil {
@@ -169,7 +176,11 @@ func readAll(src policy.Source) (*Config, error) {
 			errs = append(errs, c.fileProvider(d)...)
 		}
 	}
+	if len(errs) == 0 && len(c.Middlewares) == 0 {
+		errs = c.bare(root0)
+	}
 	if len(errs) > 0 {
+		clamp(text, errs)
 		return nil, errs
 	}
 	if len(c.Middlewares) == 0 {
@@ -292,6 +303,45 @@ func (c *Config) kubernetes(d *node) policy.Errors {
 	m.Kubernetes = true
 	c.Middlewares = append(c.Middlewares, m)
 	return errs
+}
+
+// clamp keeps each fault's position in the text: YAML can place an
+// empty last document after the text's last line.
+func clamp(text string, errs policy.Errors) {
+	last := strings.Count(text, "\n") + 1
+	for _, e := range errs {
+		if e.Line > last {
+			e.Line, e.Column = last, 1
+		}
+		if e.Line < 1 {
+			e.Line, e.Column = 1, 1
+		}
+		if e.Column < 1 {
+			e.Column = 1
+		}
+	}
+}
+
+// bare reads a snippet: a headers block alone ("headers:" and its
+// fields, or the fields themselves), as users paste them, read as the
+// file provider reads its fields.
+func (c *Config) bare(root *node) policy.Errors {
+	if root == nil || root.kind != 'm' {
+		return nil
+	}
+	if h := getFold(root, "headers"); h != nil && len(root.kids) == 1 {
+		m, errs := readHeaders("headers", h, true)
+		c.Middlewares = append(c.Middlewares, m)
+		return errs
+	}
+	for _, k := range root.kids {
+		if strings.HasPrefix(strings.ToLower(k.key), "accesscontrol") || strings.EqualFold(k.key, fVary) {
+			m, errs := readHeaders("headers", root, true)
+			c.Middlewares = append(c.Middlewares, m)
+			return errs
+		}
+	}
+	return nil
 }
 
 // getFold is a map's entry by a name compared without regard to case,

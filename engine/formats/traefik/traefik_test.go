@@ -333,7 +333,8 @@ func TestDetectAgainstEveryFormat(t *testing.T) {
 	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
 	n := 0
 	err := filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.Contains(p, string(filepath.Separator)+"testdata"+string(filepath.Separator)) {
+		sep := string(filepath.Separator)
+		if err != nil || d.IsDir() || !strings.Contains(p, sep+"testdata"+sep) || strings.Contains(p, sep+"testdata"+sep+"fuzz"+sep) {
 			return err
 		}
 		b, err := os.ReadFile(p)
@@ -438,5 +439,74 @@ func TestWriteRules(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Edits keep what surrounds them: comments, an empty flow list, CRLF
+// lines, TOML dotted keys, a comma-separated string.
+func TestEditCorners(t *testing.T) {
+	tests := []struct {
+		desc, text string
+		edit       fix.Edit
+		want       string
+		source     string
+	}{
+		{desc: "a comment after the last item stays on its line",
+			text: yamlMW("        accessControlAllowOriginList:\n          - https://a.example # the shop\n        addVaryHeader: true\n"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			want: "          - https://a.example # the shop\n          - https://b.example\n", source: "YAML 1.2 §6.6: a comment runs to the line's end"},
+		{desc: "an empty flow list gets its first item",
+			text: yamlMW("        accessControlAllowMethods: []\n        accessControlAllowOriginList: ['https://a.example']\n"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}},
+			want: "accessControlAllowMethods: [PUT]", source: "YAML 1.2 §7.4.1 flow sequences"},
+		{desc: "CRLF lines keep their CR",
+			text: strings.ReplaceAll(yamlMW("        accessControlAllowOriginList:\n          - https://a.example\n        addVaryHeader: true\n"), "\n", "\r\n"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			want: "          - https://a.example\r\n          - https://b.example\r\n", source: "YAML 1.2 §5.4 line breaks"},
+		{desc: "TOML dotted keys: the new field takes the same prefix",
+			text: "[http.middlewares.cors]\n  headers.accessControlAllowOriginList = [\"https://a.example\"]\n",
+			edit: fix.Edit{Op: fix.Enable, Field: fix.Credentials},
+			want: "  headers.accessControlAllowCredentials = true\n  headers.accessControlAllowOriginList", source: "TOML v1.0.0 dotted keys"},
+		{desc: "a comma-separated string (paerser) grows by one value",
+			text: yamlMW("        accessControlAllowMethods: 'GET,PUT'\n"),
+			edit: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"DELETE"}},
+			want: "accessControlAllowMethods: 'GET,PUT,DELETE'", source: "traefik/paerser setSlice splits a string on ','"},
+		{desc: "credentials false becomes true in place",
+			text: yamlMW("        accessControlAllowOriginList: [https://a.example]\n        accessControlAllowCredentials: false # for now\n"),
+			edit: fix.Edit{Op: fix.Enable, Field: fix.Credentials},
+			want: "accessControlAllowCredentials: true # for now", source: "header.go: AccessControlAllowCredentials"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			out, err := fix.Apply(&traefik.Format{}, tc.text, tc.edit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("result lacks %q (%s):\n%q", tc.want, tc.source, out)
+			}
+			if _, err := (&traefik.Format{}).Parse(out); err != nil {
+				t.Errorf("the edited text does not parse: %v\n%s", err, out)
+			}
+		})
+	}
+}
+
+// A pasted headers block alone is read as the file provider reads it.
+func TestBare(t *testing.T) {
+	for _, text := range []string{
+		"headers:\n  accessControlAllowOriginList: [https://a.example]\n",
+		"accessControlAllowOriginList: [https://a.example]\naddVaryHeader: true\n",
+		"accessControlAllowOriginList = ['https://a.example']\n",
+	} {
+		ev, err := (&traefik.Format{}).Parse(text)
+		if err != nil {
+			t.Errorf("%q: %v", text, err)
+			continue
+		}
+		o := ev.Respond(request("GET", "https://a.example", ""), policy.Reply{Status: 200})
+		if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != "https://a.example" {
+			t.Errorf("%q: ACAO %q, want https://a.example (header.go isOriginAllowed)", text, got)
+		}
 	}
 }

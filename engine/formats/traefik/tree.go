@@ -211,8 +211,8 @@ func readYAML(text string) ([]*node, policy.Errors) {
 			}
 			return nil, policy.Errors{yamlError(err)}
 		}
-		if len(y.Content) == 0 {
-			continue
+		if len(y.Content) == 0 || y.Content[0].Kind == yaml.ScalarNode && y.Content[0].Tag == "!!null" {
+			continue // an empty document ("---" alone)
 		}
 		n, perr := fromYAML(text, ls, y.Content[0], "$", 0)
 		if perr != nil {
@@ -335,6 +335,24 @@ func readTOML(text string) (*node, policy.Errors) {
 			v := tomlValue(text, ls, &p, e.Value(), parent.path+"."+string(last.Data), 0)
 			v.key, v.keyOff = string(last.Data), int(last.Raw.Offset)
 			v.keyLine, v.keyCol = pos(v.keyOff)
+			if v.off < 0 {
+				// arrays and inline tables carry no range: find the
+				// value after the key's "="
+				if eq := strings.IndexByte(text[v.keyOff:], '='); eq >= 0 {
+					off := v.keyOff + eq + 1
+					for off < len(text) && (text[off] == ' ' || text[off] == '\t') {
+						off++
+					}
+					v.off = off
+					v.line, v.col = pos(off)
+					if v.kind == 'l' {
+						v.end = closing(text, off, '[', ']')
+					} else if v.kind == 'm' {
+						v.end = closing(text, off, '{', '}')
+					}
+				}
+			}
+			fill(v)
 			parent.kids = append(parent.kids, v)
 		}
 	}
@@ -408,6 +426,16 @@ func tomlValue(text string, ls lines, p *unstable.Parser, v *unstable.Node, path
 		n.kind, n.tag, n.str = 's', "other", string(v.Data)
 	}
 	return n
+}
+
+// fill gives the values inside n that carry no position n's own.
+func fill(n *node) {
+	for _, k := range n.kids {
+		if k.line == 0 {
+			k.line, k.col = n.line, n.col
+		}
+		fill(k)
+	}
 }
 
 // tomlStringEnd is the offset after the string starting at off.
