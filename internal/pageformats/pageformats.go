@@ -9,8 +9,6 @@
 package pageformats
 
 import (
-	"strings"
-
 	"github.com/whycors/whycors/engine/formats/apache"
 	"github.com/whycors/whycors/engine/formats/caddy"
 	"github.com/whycors/whycors/engine/formats/chicors"
@@ -24,6 +22,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
 	"github.com/whycors/whycors/engine/formats/koacors"
+	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
@@ -67,33 +66,11 @@ func LeftFor(text, format string) (name, why string) {
 		}
 		return "", ""
 	}
-	t := strings.TrimSpace(text)
-	if t == "" {
-		return "", ""
-	}
-	if t[0] == '{' {
-		if strings.Contains(t, `"format_version"`) && (strings.Contains(t, `"planned_values"`) || strings.Contains(t, `"terraform_version"`)) {
-			return tfname.Plan, Left[tfname.Plan]
-		}
-		return "", ""
-	}
-	for _, line := range strings.Split(t, "\n") {
-		line = strings.TrimSpace(line)
-		for _, kw := range hclBlocks {
-			if rest, ok := strings.CutPrefix(line, kw); ok && rest != "" && (rest[0] == ' ' || rest[0] == '{' || rest[0] == '"') {
-				if r := strings.TrimSpace(rest); strings.HasPrefix(r, "\"") || strings.HasPrefix(r, "{") {
-					return tfname.HCL, Left[tfname.HCL]
-				}
-			}
-		}
+	if name := tfname.Glance(text); name != "" {
+		return name, Left[name]
 	}
 	return "", ""
 }
-
-// hclBlocks are the top-level block types of a Terraform module
-// (developer.hashicorp.com/terraform/language/syntax/configuration), each
-// followed by a quoted label or a brace.
-var hclBlocks = []string{"resource", "data", "provider", "module", "variable", "output", "locals", "terraform"}
 
 // Formats are the formats the page's full engine reads.
 func Formats() []policy.Format {
@@ -103,7 +80,7 @@ func Formats() []policy.Format {
 		native.Formats(), apache.Formats(), caddy.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
 		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
 		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
-		cloudformation.Formats(), serverless.Formats(),
+		cloudformation.Formats(), serverless.Formats(), netlify.Formats(),
 		har.Formats(), raw.Formats(),
 	} {
 		fs = append(fs, l...)

@@ -4,8 +4,44 @@
 // line: internal/pageformats).
 package tfname
 
+import "strings"
+
 // The formats' names (policy.Format.Name).
 const (
 	HCL  = "terraform"
 	Plan = "terraform-plan"
 )
+
+// Glance says which of the two formats text looks like, without reading
+// it: a plan as `terraform show -json` writes it (format_version with
+// planned_values or terraform_version), or a module whose lines start a
+// top-level block (developer.hashicorp.com/terraform/language/syntax/configuration:
+// resource, data, provider, ... followed by a quoted label or a brace).
+// "" when neither. It is for a program that does not link the readers
+// and so cannot parse them (the simulator page).
+func Glance(text string) string {
+	t := strings.TrimSpace(text)
+	if t == "" {
+		return ""
+	}
+	if t[0] == '{' {
+		if strings.Contains(t, `"format_version"`) && (strings.Contains(t, `"planned_values"`) || strings.Contains(t, `"terraform_version"`)) {
+			return Plan
+		}
+		return ""
+	}
+	for _, line := range strings.Split(t, "\n") {
+		line = strings.TrimSpace(line)
+		for _, kw := range blocks {
+			if rest, ok := strings.CutPrefix(line, kw); ok && rest != "" && (rest[0] == ' ' || rest[0] == '{' || rest[0] == '"') {
+				if r := strings.TrimSpace(rest); strings.HasPrefix(r, "\"") || strings.HasPrefix(r, "{") {
+					return HCL
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// blocks are a module's top-level block types.
+var blocks = []string{"resource", "data", "provider", "module", "variable", "output", "locals", "terraform"}
