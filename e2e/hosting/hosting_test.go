@@ -11,46 +11,19 @@
 package hosting
 
 import (
-	"os"
-	"os/exec"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/whycors/whycors/e2e/internal/npmtest"
 	"github.com/whycors/whycors/engine/headers"
 )
 
-var (
-	npmOnce sync.Once
-	npmErr  error
-	npmOut  []byte
-)
-
 // needModules skips without node or node_modules, unless
-// WHYCORS_REQUIRE_BROWSER is set: then it runs npm ci.
-func needModules(t *testing.T) {
-	t.Helper()
-	require := os.Getenv("WHYCORS_REQUIRE_BROWSER") != ""
-	if _, err := exec.LookPath("node"); err != nil {
-		if require {
-			t.Fatal("node is not installed and WHYCORS_REQUIRE_BROWSER is set")
-		}
-		t.Skip("node is not installed; set WHYCORS_REQUIRE_BROWSER to require it")
-	}
-	if _, err := os.Stat("node_modules"); err == nil {
-		return
-	}
-	if !require {
-		t.Skip("e2e/hosting/node_modules is missing: run `npm ci --omit=optional` in e2e/hosting, or set WHYCORS_REQUIRE_BROWSER to have the test do it")
-	}
-	npmOnce.Do(func() {
-		npmOut, npmErr = exec.Command("npm", "ci", "--omit=optional", "--no-audit", "--no-fund").CombinedOutput()
-	})
-	if npmErr != nil {
-		t.Fatalf("npm ci in e2e/hosting: %v\n%s", npmErr, npmOut)
-	}
-}
+// WHYCORS_REQUIRE_BROWSER is set: then it runs npm ci (.npmrc here omits
+// superstatic's optional re2, a native addon that compiles from source
+// for minutes; superstatic then reads regexes with JavaScript's RegExp).
+func needModules(t *testing.T) { npmtest.Ensure(t, ".", "e2e/hosting") }
 
 // lines renders fields as sorted "name: value" lines, names lower case,
 // keeping only those relevant says.
