@@ -21,10 +21,12 @@ import (
 //   - "max-age-zero": CORS fields without accessControlMaxAge: every
 //     preflight says Access-Control-Max-Age: 0, so the browser sends one
 //     before every request;
+//   - "expose-replaced": accessControlExposeHeaders replaces the
+//     service's own Access-Control-Expose-Headers on every reply;
 //   - "app-headers-kept": the middleware sets Access-Control-Allow-Origin
-//     only for the origins it allows, and removes none of the
-//     application's own (info: an application that answers CORS too
-//     still answers for refused origins).
+//     only for the origins it allows and leaves the service's own for
+//     the others (info: a service that answers CORS too still answers
+//     refused origins).
 func (*Format) CheckText(text string) []portable.Finding {
 	c, err := readAll(policy.Source{Text: text})
 	if err != nil {
@@ -93,9 +95,13 @@ func (m *Middleware) check() []portable.Finding {
 		out = append(out, portable.Finding{Severity: "info", Code: "max-age-zero", Pos: at(m.headers),
 			Message: m.Name + ": no accessControlMaxAge: every preflight Traefik answers says Access-Control-Max-Age: 0, so the browser sends one before each request; set it (seconds)"})
 	}
+	if len(m.ExposeHeaders) > 0 {
+		out = append(out, portable.Finding{Severity: "info", Code: "expose-replaced", Pos: at(m.fields[fExpose]),
+			Message: m.Name + ": Traefik replaces the service's own Access-Control-Expose-Headers with " + strings.Join(m.ExposeHeaders, ",") + " on every reply: a header the service exposes itself and this list lacks becomes unreadable to the page"})
+	}
 	if len(m.OriginList) > 0 || len(m.OriginRegex) > 0 {
 		out = append(out, portable.Finding{Severity: "info", Code: "app-headers-kept", Pos: at(m.headers),
-			Message: m.Name + ": Traefik sets Access-Control-Allow-Origin only for the origins it allows and leaves the service's own CORS headers on every reply; a service that answers CORS too still answers refused origins"})
+			Message: m.Name + ": Traefik sets Access-Control-Allow-Origin only for the origins it allows; for the others the service's own passes as it sent it, so a service that answers CORS too still answers refused origins"})
 	}
 	return out
 }

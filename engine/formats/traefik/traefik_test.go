@@ -223,6 +223,8 @@ func TestCheckText(t *testing.T) {
 		{desc: "wildcard with credentials, unanchored regex, hand-set ACAO, no Vary, no max age", file: "traps.yaml",
 			want:   []string{"vary-missing", "custom-cors-header", "max-age-zero", "app-headers-kept"},
 			source: "header.go (Vary only with addVaryHeader; customResponseHeaders set on every reply; Max-Age always sent)"},
+		{desc: "expose headers replace the service's own", file: "dynamic.toml",
+			want: []string{"expose-replaced", "app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders: res.Header.Set(\"Access-Control-Expose-Headers\", ...)"},
 		{desc: "a clean configuration has only the note on the service's own headers", file: "dynamic.yaml",
 			want: []string{"app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders"},
 	}
@@ -508,5 +510,21 @@ func TestBare(t *testing.T) {
 		if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != "https://a.example" {
 			t.Errorf("%q: ACAO %q, want https://a.example (header.go isOriginAllowed)", text, got)
 		}
+	}
+}
+
+// The older CRD group is read like the current one.
+func TestLegacyGroup(t *testing.T) {
+	ev, err := (&traefik.Format{}).Parse(readFile(t, "legacy-k8s.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ev.Respond(request("OPTIONS", "https://pr-12.preview.shop.example", "GET"), policy.Reply{Status: 404})
+	// header.go processCorsHeaders: a regex match sends the origin, Max-Age as set.
+	if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != "https://pr-12.preview.shop.example" || o.Reply.Status != 200 {
+		t.Errorf("%d ACAO %q", o.Reply.Status, got)
+	}
+	if got, _ := o.Reply.Header.Get("Access-Control-Max-Age"); got != "3600" {
+		t.Errorf("Max-Age %q, want 3600", got)
 	}
 }
