@@ -41,6 +41,7 @@ func Codes() []CodeInfo {
 		{"missing-always", Warning, "nginx add_header without always: the header vanishes on 4xx and 5xx replies.", "cloud-policies.md §6.1"},
 		{"duplicate-rule", Warning, "A rule repeats an earlier one entry for entry: it never decides anything.", "cloud-policies.md §1.3 (first match), native doc"},
 		{"unreachable-rule", Warning, "An earlier rule answers every request a rule covers, so the rule is never used.", "cloud-policies.md §1.3, §3, §4 (first match); native doc (first path)"},
+		{"overlapping-paths", Warning, "A native rule's path overlaps an earlier rule's and it allows other origins: on the overlap it answers what the earlier rule refuses.", "native doc (the first rule whose path and origins match)"},
 		{"suppression-invalid", Warning, "A whycors:ignore directive without a known code or a reason: it suppresses nothing.", "engine/lint suppress.go"},
 		{"suppression-unused", Info, "A whycors:ignore directive that covers no finding: remove it.", "engine/lint suppress.go"},
 	}

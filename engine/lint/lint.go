@@ -81,6 +81,9 @@
 //	                                              rule for a path (one for every path, or the same path),
 //	                                              or S3, R2, GCS and Azure's first rule that matches origin
 //	                                              and method (and, S3 and R2, headers), entries written alike
+//	overlapping-paths           warning           a native rule whose path overlaps an earlier rule's, with    native doc (first rule whose path and origins match)
+//	                                              origins that rule lacks: on the overlap it answers
+//	                                              requests the earlier rule refuses (engine/native)
 //	suppression-invalid         warning           a whycors:ignore directive without a known code or a        suppress.go
 //	                                              reason: it suppresses nothing
 //	suppression-unused          info              a whycors:ignore directive that covers no finding           suppress.go

@@ -279,6 +279,34 @@ func render(f string, rs []rule) (string, bool) {
 			b.WriteString("    Header always set " + h[0] + " " + strconv.Quote(h[1]) + "\n")
 		}
 		return b.String() + "</VirtualHost>\n", true
+	case "ingress-nginx":
+		// One Ingress per rule, each on its own path, its CORS in the
+		// controller's annotations (values are strings in Kubernetes).
+		var b strings.Builder
+		for i, r := range rs {
+			if i > 0 {
+				b.WriteString("---\n")
+			}
+			a := "nginx.ingress.kubernetes.io/"
+			b.WriteString("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: r" + strconv.Itoa(i) + "\n  annotations:\n")
+			b.WriteString("    " + a + "enable-cors: \"true\"\n")
+			b.WriteString("    " + a + "cors-allow-origin: " + strconv.Quote(strings.Join(r.origins, ", ")) + "\n")
+			if len(r.methods) > 0 {
+				b.WriteString("    " + a + "cors-allow-methods: " + strconv.Quote(strings.Join(r.methods, ", ")) + "\n")
+			}
+			if len(r.headers) > 0 {
+				b.WriteString("    " + a + "cors-allow-headers: " + strconv.Quote(strings.Join(r.headers, ", ")) + "\n")
+			}
+			if len(r.expose) > 0 {
+				b.WriteString("    " + a + "cors-expose-headers: " + strconv.Quote(strings.Join(r.expose, ", ")) + "\n")
+			}
+			b.WriteString("    " + a + "cors-allow-credentials: \"" + strconv.FormatBool(r.creds) + "\"\n")
+			if r.maxAge != 0 {
+				b.WriteString("    " + a + "cors-max-age: \"" + strconv.Itoa(r.maxAge) + "\"\n")
+			}
+			b.WriteString("spec:\n  rules:\n    - http:\n        paths:\n          - path: /r" + strconv.Itoa(i) + "\n            pathType: Prefix\n            backend:\n              service:\n                name: api\n                port:\n                  number: 80\n")
+		}
+		return b.String(), true
 	case "netlify":
 		// A _headers file's static headers for every path: like a
 		// Caddy site, the first rule's replies (Netlify answers no
@@ -613,7 +641,6 @@ func cellsFor(e entry, names ...[]string) map[string]entry {
 	return out
 }
 
-// with adds cells to m.
 // allBut is every format of the registry but those named.
 func allBut(names ...string) []string {
 	var out []string
@@ -625,6 +652,7 @@ func allBut(names ...string) []string {
 	return out
 }
 
+// with adds cells to m.
 func with(m map[string]entry, more map[string]entry) map[string]entry {
 	for k, v := range more {
 		m[k] = v
