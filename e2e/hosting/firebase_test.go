@@ -1,9 +1,7 @@
 package hosting
 
 import (
-	"bufio"
 	"encoding/json"
-	"fmt"
 	"io"
 	"math/rand"
 	"net/http"
@@ -15,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/attack/attacktest"
+	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/formats/firebase"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -59,7 +59,7 @@ func compared(n string) bool {
 func TestFirebaseSuperstatic(t *testing.T) {
 	needModules(t)
 	start := time.Now()
-	rng := rand.New(rand.NewSource(17))
+	rng := rand.New(rand.NewSource(proxytest.Seed(17)))
 	var entries []any
 	for i := 0; i < 40; i++ {
 		var hs []any
@@ -169,43 +169,12 @@ func TestFirebaseSuperstatic(t *testing.T) {
 // startSuperstatic runs serve.mjs once and returns its base URL.
 func startSuperstatic(t *testing.T, cfg, pub string) string {
 	t.Helper()
-	cmd := exec.Command("node", "serve.mjs", cfg, pub)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	base, versions := attacktest.Serve(t, exec.Command("node", "serve.mjs", cfg, pub))
+	t.Logf("%s", versions)
+	if !strings.Contains(versions, "superstatic=9.2.0 minimatch=6.2.3") {
+		t.Errorf("%s here, the format models superstatic 9.2.0 with minimatch 6.2.3", versions)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line := make(chan string, 1)
-	go func() {
-		s := bufio.NewScanner(out)
-		if s.Scan() {
-			line <- s.Text()
-		}
-		close(line)
-	}()
-	var first string
-	select {
-	case first = <-line:
-	case <-time.After(20 * time.Second):
-		t.Fatalf("serve.mjs did not start in 20 s: %s", stderr.String())
-	}
-	var info struct {
-		Port     int               `json:"port"`
-		Versions map[string]string `json:"versions"`
-	}
-	if err := json.Unmarshal([]byte(first), &info); err != nil || info.Port == 0 {
-		t.Fatalf("serve.mjs: %q %v: %s", first, err, stderr.String())
-	}
-	t.Logf("superstatic %s, minimatch %s, re2 %s", info.Versions["superstatic"], info.Versions["minimatch"], info.Versions["re2"])
-	if info.Versions["superstatic"] != "9.2.0" || info.Versions["minimatch"] != "6.2.3" {
-		t.Errorf("superstatic %s with minimatch %s here, the format models 9.2.0 with 6.2.3", info.Versions["superstatic"], info.Versions["minimatch"])
-	}
-	return fmt.Sprintf("http://127.0.0.1:%d", info.Port)
+	return base
 }
 
 // TestFirebaseGlobs: every generated glob, regex and a set of corner

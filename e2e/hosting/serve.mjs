@@ -1,7 +1,8 @@
 // Serves a folder with superstatic (Firebase Hosting's local server) and
 // a firebase.json "hosting" object given as a JSON file, on loopback:
 //   node serve.mjs CONFIG.json PUBLIC_DIR
-// Prints {"port", "versions"} on its first line once it listens.
+// Prints "PORT <n> superstatic=<v> minimatch=<v> re2=<loaded|absent>" on
+// its first line once it listens.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -11,10 +12,8 @@ const { server } = require("superstatic");
 const [config, cwd] = process.argv.slice(2);
 const app = server({ config: JSON.parse(readFileSync(config, "utf8")), cwd, port: 0, hostname: "127.0.0.1" });
 const s = app.listen(() => {
-  const versions = {
-    superstatic: require("superstatic/package.json").version,
-    minimatch: JSON.parse(readFileSync(fileURLToPath(new URL("node_modules/minimatch/package.json", import.meta.url)), "utf8")).version,
-    re2: require("superstatic").RE2mode() ? "loaded" : "absent",
-  };
-  process.stdout.write(JSON.stringify({ port: s.address().port, versions }) + "\n");
+  const superstatic = require("superstatic/package.json").version;
+  const minimatch = JSON.parse(readFileSync(fileURLToPath(new URL("node_modules/minimatch/package.json", import.meta.url)), "utf8")).version;
+  const re2 = require("superstatic").RE2mode() ? "loaded" : "absent";
+  process.stdout.write(`PORT ${s.address().port} superstatic=${superstatic} minimatch=${minimatch} re2=${re2}\n`);
 });

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/formats/vercel"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -61,7 +62,7 @@ type vercelCase struct {
 func TestVercelRoutes(t *testing.T) {
 	needModules(t)
 	start := time.Now()
-	rng := rand.New(rand.NewSource(17))
+	rng := rand.New(rand.NewSource(proxytest.Seed(17)))
 	var cases []vercelCase
 	var texts []string
 	for i := 0; i < 240; i++ {
