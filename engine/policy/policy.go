@@ -359,14 +359,3 @@ func (es Errors) Err() error {
 	}
 	return es
 }
-
-// LineCol converts a byte offset in text to a 1-based line and column,
-// for readers whose decoder reports offsets (encoding/json's SyntaxError).
-func LineCol(text string, offset int) (line, col int) {
-	if offset > len(text) {
-		offset = len(text)
-	}
-	line = 1 + strings.Count(text[:offset], "\n")
-	col = offset - strings.LastIndexByte(text[:offset], '\n')
-	return line, col
-}
