@@ -130,6 +130,19 @@ const (
 
 func (e *SyntaxError) Error() string { return e.Msg + " at offset " + strconv.Itoa(e.Off) }
 
+// Reason words e for a reader's positioned error, as the JSON readers
+// word it: "invalid JSON: " and the fault, "JSON " and how deep it nests,
+// or "unexpected text after the JSON value".
+func (e *SyntaxError) Reason() string {
+	switch e.Fault {
+	case TooDeep:
+		return "JSON " + e.Msg
+	case AfterValue:
+		return "unexpected text after the JSON value"
+	}
+	return "invalid JSON: " + e.Msg
+}
+
 // Parse reads one JSON value filling data (whitespace around it allowed),
 // nested at most MaxDepth arrays and objects deep.
 func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data), MaxDepth) }

@@ -251,3 +251,20 @@ func TestPath(t *testing.T) {
 		}
 	}
 }
+
+// TestReason: each fault is worded as the JSON readers word it.
+func TestReason(t *testing.T) {
+	tests := []struct {
+		desc, text, want string
+	}{
+		{desc: "a byte that is not JSON", text: `{"a": x}`, want: "invalid JSON: invalid character 'x' looking for beginning of value"},
+		{desc: "too deep", text: "[[[[", want: "JSON nested deeper than 2 levels"},
+		{desc: "text after the value", text: `{} {}`, want: "unexpected text after the JSON value"},
+	}
+	for _, tc := range tests {
+		_, err := jsontext.ParseString(tc.text, 2)
+		if err == nil || !strings.HasPrefix(err.Reason(), tc.want) {
+			t.Errorf("%s: %v, want a reason starting %q", tc.desc, err, tc.want)
+		}
+	}
+}

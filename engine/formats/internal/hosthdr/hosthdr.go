@@ -26,15 +26,8 @@ type Doc struct {
 func Parse(text string) (*Doc, *policy.Error) {
 	root, serr := jsontext.ParseString(text, maxDepth)
 	if serr != nil {
-		msg := "invalid JSON: " + serr.Msg
-		switch serr.Fault {
-		case jsontext.TooDeep:
-			msg = "JSON " + serr.Msg
-		case jsontext.AfterValue:
-			msg = "unexpected text after the JSON value"
-		}
 		l, c := policy.LineCol(text, serr.Off)
-		return nil, &policy.Error{Line: l, Column: c, Msg: msg, Unreadable: true}
+		return nil, &policy.Error{Line: l, Column: c, Msg: serr.Reason(), Unreadable: true}
 	}
 	return &Doc{Text: text, Root: root}, nil
 }
