@@ -167,12 +167,20 @@ mkdir -p "$dir/floor"
 (cd "$root" && GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$dir/floor/app.wasm" ./scripts/worker-floor)
 cp "$dir/wasm_exec.js" "$dir/worker.mjs" "$dir/policy.txt" "$dir/floor/"
 (worker_config "$dir/floor" "127.0.0.1:$PORT" go)
+# The bare builds (WORKER_TAGS=whycors_bare, worker/main_bare.go): the
+# same entry module and exported call without syumai and net/http, the
+# default and the native-only readers.
+for b in "bare:whycors_bare" "barenat:whycors_bare whycors_nativeonly"; do
+	mkdir -p "$dir/${b%%:*}"
+	WORKER_TAGS=${b#*:} "$root/scripts/worker-build.sh" "$dir/${b%%:*}"
+	(worker_config "$dir/${b%%:*}" "127.0.0.1:$PORT" go)
+done
 (cd "$root" && go build -o "$dir/cold" ./scripts/worker-cold)
 natarg=()
 [ -d "$dir/nat" ] && natarg=("go-nativeonly=$dir/nat/config-go.capnp")
 cold=$("$dir/cold" -workerd "$WORKERD" -runs "$COLD_RUNS" -config both \
 	"go=$dir/config-go.capnp" "${natarg[@]}" "go-start-on-request=$dir/lazy/config-go.capnp" \
-	"floor-no-engine=$dir/floor/config-go.capnp" "js=$dir/config-js.capnp")
+	"floor-no-engine=$dir/floor/config-go.capnp" "bare=$dir/bare/config-go.capnp" "bare-nativeonly=$dir/barenat/config-go.capnp" "js=$dir/config-js.capnp")
 cold_go=$(echo "$cold" | grep '^go  ' | sed 's/^go *//')
 cold_nat=$(echo "$cold" | grep '^go-nativeonly  ' | sed 's/^go-nativeonly *//')
 first_go=$(node "$root/scripts/worker-first.mjs" "$WORKERD" "$dir/config-go.capnp" "$PORT" "$COLD_RUNS")
@@ -203,5 +211,5 @@ $([ -n "$nmed" ] && echo "                  native-only build: median=$nmed   ta
                   (ms, workerd spawn to first response, scripts/worker-cold; binary config unless marked text:)
 $(echo "$cold" | sed 's/^/                  /')
   first request   once workerd listens and has idled 300 ms (ms; worker-first.mjs): go $first_go | started on the first request: $first_lazy
-  app.wasm        $raw bytes raw, $gz bytes gzip -9 (floor, no engine: $(stat -c %s "$dir/floor/app.wasm") raw)
+  app.wasm        $raw bytes raw, $gz bytes gzip -9 (floor, no engine: $(stat -c %s "$dir/floor/app.wasm") raw; bare: $(stat -c %s "$dir/bare/app.wasm") raw, $(gzip -9 -c "$dir/bare/app.wasm" | wc -c) gzip; bare native-only: $(stat -c %s "$dir/barenat/app.wasm") raw)
 SUM

@@ -1,3 +1,5 @@
+//go:build !whycors_bare
+
 package main
 
 import (
