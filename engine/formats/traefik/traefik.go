@@ -50,11 +50,6 @@ func (*Format) Platform() string { return "Traefik" }
 // Doc is the reference the evaluation rests on.
 func (*Format) Doc() string { return source }
 
-// NoRulesWhy says why the middleware is not converted from.
-func (*Format) NoRulesWhy() string {
-	return "the reader evaluates the Traefik headers middleware but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
-}
-
 // Detect claims a text naming a headers middleware's CORS field
 // (accessControlAllow..., accessControlExposeHeaders,
 // accessControlMaxAge, addVaryHeader) as a YAML or TOML key, or a

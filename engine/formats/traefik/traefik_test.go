@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/traefik"
 	"github.com/whycors/whycors/engine/headers"
@@ -526,5 +527,35 @@ func TestLegacyGroup(t *testing.T) {
 	}
 	if got, _ := o.Reply.Header.Get("Access-Control-Max-Age"); got != "3600" {
 		t.Errorf("Max-Age %q, want 3600", got)
+	}
+}
+
+// convert reads the middleware as a rule and writes one from another
+// platform's rules.
+func TestConvert(t *testing.T) {
+	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	// traefik to native: the origins, methods and max age carry over.
+	out, _, err := convert.Convert(reg, readFile(t, "dynamic.yaml"), "traefik", "native")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"https://shop.example", "https://admin.shop.example", "600"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("native lacks %q:\n%s", want, out)
+		}
+	}
+	// S3 to traefik: one rule, written as a middleware Traefik answers with.
+	s3 := `[{"AllowedOrigins": ["https://shop.example"], "AllowedMethods": ["GET", "HEAD", "POST", "PUT"], "AllowedHeaders": ["Content-Type"], "MaxAgeSeconds": 300}]`
+	out, _, err = convert.Convert(reg, s3, "s3-json", "traefik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := (&traefik.Format{}).Parse(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	o := ev.Respond(request("OPTIONS", "https://shop.example", "PUT"), policy.Reply{Status: 404})
+	if got, _ := o.Reply.Header.Get("Access-Control-Allow-Methods"); !strings.Contains(got, "PUT") || o.Reply.Status != 200 {
+		t.Errorf("%d methods %q (S3 allows PUT from the origin)\n%s", o.Reply.Status, got, out)
 	}
 }

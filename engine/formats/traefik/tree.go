@@ -245,7 +245,6 @@ func yamlError(err error) *policy.Error {
 // readTOML reads a TOML text into one map, keeping each key's and value's
 // byte range, with TOML's own faults (a key defined twice) positioned.
 func readTOML(text string) (*node, policy.Errors) {
-	ls := lineStarts(text)
 	root := &node{kind: 'm', line: 1, col: 1, off: 0, end: -1, keyOff: -1, path: "$"}
 	var p unstable.Parser
 	p.Reset([]byte(text))
@@ -332,7 +331,7 @@ func readTOML(text string) (*node, policy.Errors) {
 				fault(int(last.Raw.Offset), prev.path, "the key "+strconv.Quote(prev.key)+" is defined twice (first at line "+strconv.Itoa(prev.line)+")")
 				continue
 			}
-			v := tomlValue(text, ls, &p, e.Value(), parent.path+"."+string(last.Data), 0)
+			v := tomlValue(text, e.Value(), parent.path+"."+string(last.Data), 0)
 			v.key, v.keyOff = string(last.Data), int(last.Raw.Offset)
 			v.keyLine, v.keyCol = pos(v.keyOff)
 			if v.off < 0 {
@@ -371,7 +370,7 @@ func readTOML(text string) (*node, policy.Errors) {
 }
 
 // tomlValue converts a TOML value node.
-func tomlValue(text string, ls lines, p *unstable.Parser, v *unstable.Node, path string, depth int) *node {
+func tomlValue(text string, v *unstable.Node, path string, depth int) *node {
 	off, end := -1, -1
 	if v.Raw.Length > 0 || v.Raw.Offset > 0 {
 		off, end = int(v.Raw.Offset), int(v.Raw.Offset+v.Raw.Length)
@@ -386,7 +385,7 @@ func tomlValue(text string, ls lines, p *unstable.Parser, v *unstable.Node, path
 		it := v.Children()
 		i := 0
 		for it.Next() && depth < 64 {
-			c := tomlValue(text, ls, p, it.Node(), path+"["+strconv.Itoa(i)+"]", depth+1)
+			c := tomlValue(text, it.Node(), path+"["+strconv.Itoa(i)+"]", depth+1)
 			n.kids = append(n.kids, c)
 			i++
 		}
@@ -406,7 +405,7 @@ func tomlValue(text string, ls lines, p *unstable.Parser, v *unstable.Node, path
 			if last == nil {
 				continue
 			}
-			c := tomlValue(text, ls, p, kv.Value(), path+"."+string(last.Data), depth+1)
+			c := tomlValue(text, kv.Value(), path+"."+string(last.Data), depth+1)
 			c.key, c.keyOff = string(last.Data), int(last.Raw.Offset)
 			c.keyLine, c.keyCol = policy.LineCol(text, c.keyOff)
 			n.kids = append(n.kids, c)
