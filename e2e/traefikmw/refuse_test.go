@@ -17,9 +17,12 @@ import (
 
 // traefikRefuses reports whether Traefik's file provider or the headers
 // middleware refuses the YAML text.
-func traefikRefuses(text string) bool {
+func traefikRefuses(text string) bool { return refuses(text, ".yaml") }
+
+// refuses reports whether Traefik refuses text of the file extension ext.
+func refuses(text, ext string) bool {
 	cfg := &dynamic.Configuration{}
-	if err := file.DecodeContent(text, ".yaml", cfg); err != nil {
+	if err := file.DecodeContent(text, ext, cfg); err != nil {
 		return true
 	}
 	if cfg.HTTP == nil || cfg.HTTP.Middlewares["gen"] == nil || cfg.HTTP.Middlewares["gen"].Headers == nil {
@@ -44,12 +47,42 @@ func TestRefusals(t *testing.T) {
 		{desc: "a boolean as a string is read", fields: "        addVaryHeader: 'true'\n"},
 		{desc: "a max age as a string is read", fields: "        accessControlMaxAge: '60'\n"},
 		{desc: "a security field alone is read", fields: "        frameDeny: true\n"},
+		{desc: "a boolean as 1 is read (strconv.ParseBool)", fields: "        addVaryHeader: 1\n"},
+		{desc: "a boolean as 2 is refused", fields: "        addVaryHeader: 2\n"},
+		{desc: "one string for a list is read", fields: "        accessControlAllowMethods: GET, PUT\n"},
+		{desc: "a list of maps is refused", fields: "        accessControlAllowMethods:\n          - a: b\n"},
+		{desc: "a map for a bool is refused", fields: "        addVaryHeader: {a: b}\n"},
+		{desc: "customResponseHeaders as a list is refused", fields: "        customResponseHeaders: [a]\n"},
+		{desc: "a negative max age is read", fields: "        accessControlMaxAge: -1\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
 			text := "http:\n  middlewares:\n    gen:\n      headers:\n" + tc.fields
 			_, err := (&traefik.Format{}).Parse(text)
 			if real := traefikRefuses(text); real != (err != nil) {
+				t.Errorf("Traefik refuses: %v; the reader: %v", real, err)
+			}
+		})
+	}
+}
+
+// TestRefusalsTOML: the same in TOML, with TOML's own rules.
+func TestRefusalsTOML(t *testing.T) {
+	tests := []struct {
+		desc, fields string
+	}{
+		{desc: "a key given twice", fields: "addVaryHeader = true\naddVaryHeader = true\n"},
+		{desc: "a string for a bool is read", fields: "addVaryHeader = 'true'\n"},
+		{desc: "an inline table of custom headers is read", fields: "customResponseHeaders = { X-A = 'b' }\n"},
+		{desc: "an unknown field", fields: "accessControlAllowOrigin = ['https://a.example']\n"},
+		{desc: "a lower-case field is read", fields: "addvaryheader = true\n"},
+		{desc: "a comma string for a list is read", fields: "accessControlAllowMethods = 'GET,PUT'\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			text := "[http.middlewares.gen.headers]\n" + tc.fields
+			_, err := (&traefik.Format{}).Parse(text)
+			if real := refuses(text, ".toml"); real != (err != nil) {
 				t.Errorf("Traefik refuses: %v; the reader: %v", real, err)
 			}
 		})

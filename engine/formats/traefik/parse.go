@@ -562,7 +562,7 @@ func boolean(f *node, fold bool) (bool, bool) {
 	if f.tag == "null" {
 		return false, true
 	}
-	if f.tag != "bool" && !(fold && f.tag == "str") {
+	if f.tag != "bool" && !(fold && (f.tag == "str" || f.tag == "int")) {
 		return false, false
 	}
 	b, err := strconv.ParseBool(f.str)
