@@ -7,8 +7,9 @@
 // core (whycors.wasm: the browser model, the explainer and the raw-replies
 // reader) loads with the page and gives the first verdict; the full engine
 // (whycors-full.wasm: every policy format, lint warnings, fixes, convert)
-// is fetched only when the page needs it: a policy to read, the fixes
-// panel on screen, the convert panel opened, a HAR file to read.
+// is fetched only when the page needs it: a policy to read, a fix for a
+// blocked verdict, the convert panel opened, a HAR file or a console
+// line to read; the offline cache keeps it once fetched.
 //
 // This module draws and wires; the pure parts are modules of their own,
 // tested with node --test (e2e/simulator/node): words.mjs (the headline,
@@ -179,6 +180,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     }).then((api) => {
       full = api;
       setStatus("Engine ready: whycors " + core.version() + " (full engine loaded)", "ready");
+      if (ready) setTimeout(cacheForOffline, 0);
       return api;
     }, (e) => {
       fullLoading = null;
@@ -638,7 +640,19 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   let ready = false;
   let pending = false;
   let fullTimer = 0;
+  // update, timed: the main thread's work for one input
+  // (globalThis.whycorsUpdateTimings; scripts/bench-site.sh reads it).
+  const updateTimings = [];
+  globalThis.whycorsUpdateTimings = updateTimings;
   function update() {
+    const t0 = performance.now();
+    updateNow();
+    if (ready) {
+      updateTimings.push(performance.now() - t0);
+      if (updateTimings.length > 1000) updateTimings.splice(0, updateTimings.length - 1000);
+    }
+  }
+  function updateNow() {
     if (!ready) return;
     const st = readState();
     saveFragment(st);
@@ -900,31 +914,47 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
 
   // ---------- offline ----------
   // cacheForOffline registers the service worker (sw.js) and puts the
-  // page's files, both engines included, into its cache, dropping the
-  // files of older versions; globalThis.whycorsOffline then says
-  // "ready" (or why not).
+  // page's files into its cache, dropping the files of older versions:
+  // after the first verdict the page and the core engine
+  // (globalThis.whycorsOffline then says "ready", or why not), and the
+  // full engine once the page has fetched it for a need of its own (a
+  // policy format, a fix, a HAR file, a console line, convert), never
+  // before: on a phone its 2 MB are not spent on a visit that does not
+  // use it (globalThis.whycorsOfflineFull then says "ready").
   const OFFLINE_CACHE = "whycors-offline";
   globalThis.whycorsOffline = "pending";
+  globalThis.whycorsOfflineFull = "pending";
+  let offlineRun = Promise.resolve();
   function cacheForOffline() {
     if (!("serviceWorker" in navigator) || !globalThis.caches) {
       globalThis.whycorsOffline = "unsupported";
+      globalThis.whycorsOfflineFull = "unsupported";
       return;
     }
+    const withFull = !!full;
     const page = new URL(".", location.href).href;
+    const fullURL = new URL("whycors-full.wasm", location.href).href;
     const urls = [page];
     document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload], link[rel=modulepreload]").forEach((e) => urls.push(e.src || e.href));
-    urls.push(new URL("whycors-full.wasm", location.href).href);
-    navigator.serviceWorker.register("sw.js").then(() => caches.open(OFFLINE_CACHE)).then((c) =>
+    if (withFull) urls.push(fullURL);
+    // One run at a time: the full engine's run waits for the first.
+    offlineRun = offlineRun.then(() => navigator.serviceWorker.register("sw.js")).then(() => caches.open(OFFLINE_CACHE)).then((c) =>
       c.keys().then((have) => {
         const haveURLs = new Set(have.map((r) => r.url));
-        const want = new Set(urls);
+        const want = new Set(urls.concat([fullURL]));
         globalThis.whycorsOfflineFiles = urls;
         return Promise.all([
           ...have.filter((r) => !want.has(r.url)).map((r) => c.delete(r)),
           ...urls.filter((u) => u === page || !haveURLs.has(u)).map((u) => c.add(new Request(u, u === page ? { cache: "no-cache" } : {}))),
         ]);
       }),
-    ).then(() => { globalThis.whycorsOffline = "ready"; }, (e) => { globalThis.whycorsOffline = "failed: " + e; });
+    ).then(() => {
+      globalThis.whycorsOffline = "ready";
+      if (withFull) globalThis.whycorsOfflineFull = "ready";
+    }, (e) => {
+      globalThis.whycorsOffline = "failed: " + e;
+      if (withFull) globalThis.whycorsOfflineFull = "failed: " + e;
+    });
   }
 
   function setStatus(text, state) {
@@ -962,9 +992,10 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
     ready = true;
     update();
-    // The full engine is fetched after the first verdict whatever the
-    // input, so that fixes come at once and the page works offline.
-    setTimeout(() => loadFull().then(cacheForOffline, () => { globalThis.whycorsOffline = "failed: the full engine did not load"; }), 0);
+    // The page and the core engine are kept for offline use after the
+    // first verdict; the full engine is fetched only when needed
+    // (loadFull), and kept then.
+    setTimeout(cacheForOffline, 0);
     if ($("convert-box").open) loadFull().then(fillTargets, () => {});
   };
   const go = new Go();

@@ -1,7 +1,8 @@
 // The simulator's service worker: it makes the page work offline once it
 // has been opened. The page itself puts its files (the page, its scripts
-// and styles, and both wasm engines) into the cache named CACHE after its
-// first verdict (app.js, cacheForOffline); this worker answers from
+// and styles, and the core engine) into the cache named CACHE after its
+// first verdict, and the full engine once it has fetched it for a need
+// (app.js, cacheForOffline); this worker answers from
 // there. The page is asked of the network first, so a new version shows
 // as soon as it is online; the other files have content-hashed names and
 // never change, so the cache answers them first.

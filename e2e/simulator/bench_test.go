@@ -78,6 +78,7 @@ func TestBenchSite(t *testing.T) {
 	})())`)), &after); err != nil {
 		t.Fatal(err)
 	}
+	big := benchBigPolicy(t, p)
 	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Printf("load average during the run: %s\n", strings.Join(strings.Fields(string(b))[:3], " "))
 	}
@@ -88,6 +89,73 @@ func TestBenchSite(t *testing.T) {
 	if len(fixes) > 0 {
 		fmt.Printf("fixes per search (full engine): median %.1f ms of %d\n", median(fixes), len(fixes))
 		fmt.Printf("fix on screen after its verdict while typing: median %.1f ms of %d (max %.1f)\n", median(after), len(after), slices.Max(after))
+	}
+	big()
+}
+
+// bigTemplate is a CloudFormation template (a CDK synth's shape: the
+// example's bucket, then n SNS topics) of just under size bytes.
+func bigTemplate(size int) string {
+	var b strings.Builder
+	b.WriteString(`{"Resources": {"UploadsBucketF2E4C1B0": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "notes-uploads",
+  "CorsConfiguration": {"CorsRules": [{"AllowedHeaders": ["content-type"], "AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["https://notes.example.com"], "MaxAge": 3000}]}}}`)
+	for i := 0; ; i++ {
+		r := fmt.Sprintf(",\n  \"Topic%05d\": {\"Type\": \"AWS::SNS::Topic\", \"Properties\": {\"TopicName\": \"notes-events-%05d\", \"DisplayName\": \"Notes events %05d, fanned out to the workers of the notes service\"}, \"Metadata\": {\"aws:cdk:path\": \"NotesStack/Topic%05d/Resource\"}}", i, i, i, i)
+		if b.Len()+len(r)+4 > size {
+			break
+		}
+		b.WriteString(r)
+	}
+	b.WriteString("\n}}\n")
+	return b.String()
+}
+
+// benchBigPolicy pastes a 1 MiB policy (issue 20: the paste budget) and
+// types into it; the returned func prints, per keystroke, the main
+// thread's work for the verdict (update, in globalThis.whycorsUpdateTimings)
+// and the slowest keystroke to next paint Chromium's Event Timing saw.
+func benchBigPolicy(t *testing.T, p *page) func() {
+	text := bigTemplate(1 << 20)
+	p.open(linkOf(`{"browser": "chrome", "request": {"origin": "https://notes.example.com", "url": "https://notes-uploads.s3.eu-west-1.amazonaws.com/a/r.pdf", "method": "PUT", "headers": [["Content-Type", "application/pdf"]]},
+	  "policy": {"format": "auto", "text": "{}"}}`))
+	settled(p)
+	t0 := eval[float64](p, `performance.now()`)
+	paste(p, "policy", text)
+	settled(p)
+	pasted := eval[float64](p, `performance.now()`) - t0
+	state := eval[string](p, `document.getElementById("summary").dataset.state`)
+	// Type into the first topic's DisplayName, which keeps the JSON whole.
+	at := strings.Index(text, "Notes events 00000") + len("Notes events")
+	p.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => { const ta = document.getElementById("policy"); ta.focus(); ta.setSelectionRange(%d, %d);
+	  whycorsUpdateTimings.length = 0; whycorsFixTimings.length = 0; globalThis.benchEvents = [];
+	  new PerformanceObserver((l) => { for (const e of l.getEntries()) benchEvents.push(e.duration); }).observe({type: "event", durationThreshold: 16}); })()`, at, at)))
+	const typed = " (urgent)"
+	for _, c := range typed {
+		p.do(chromedp.KeyEvent(string(c)))
+		settled(p)
+	}
+	var ups, fixes, events []float64
+	for expr, into := range map[string]*[]float64{`JSON.stringify(whycorsUpdateTimings)`: &ups, `JSON.stringify(whycorsFixTimings)`: &fixes, `JSON.stringify(benchEvents)`: &events} {
+		if err := json.Unmarshal([]byte(eval[string](p, expr)), into); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := eval[string](p, `document.getElementById("policy").value`); !strings.Contains(got, "Notes events"+typed+" 00000") {
+		t.Errorf("the typed text did not land in the policy: %q", got[max(0, at-40):at+40])
+	}
+	return func() {
+		fmt.Printf("1 MiB policy (%d bytes, CloudFormation): paste to verdict %.0f ms, state %s\n", len(text), pasted, state)
+		if len(ups) > 0 {
+			fmt.Printf("1 MiB policy: main-thread work per keystroke: median %.1f ms of %d (max %.1f; budget 50)\n", median(ups), len(ups), slices.Max(ups))
+		}
+		if len(fixes) > 0 {
+			fmt.Printf("1 MiB policy: fix search: median %.1f ms of %d (max %.1f)\n", median(fixes), len(fixes), slices.Max(fixes))
+		}
+		worst := 0.0
+		if len(events) > 0 {
+			worst = slices.Max(events)
+		}
+		fmt.Printf("1 MiB policy: keystroke to next paint (Event Timing): %d of %d keystrokes at 16 ms or more, slowest %.0f ms\n", len(events), len(typed), worst)
 	}
 }
 

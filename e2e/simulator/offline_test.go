@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,8 +63,10 @@ func TestOffline(t *testing.T) {
 	t.Parallel() // each test has its own browser
 	p, srv := servePage(t, nil)
 	p.open("")
-	waitFor(p, `globalThis.whycorsOffline !== "pending"`, 60*time.Second)
-	if got := eval[string](p, `globalThis.whycorsOffline`); got != "ready" {
+	// The default scenario is blocked: the page fetches the full engine
+	// for its fix, and keeps it.
+	waitFor(p, `globalThis.whycorsOffline !== "pending" && globalThis.whycorsOfflineFull !== "pending"`, 60*time.Second)
+	if got := eval[string](p, `globalThis.whycorsOffline + " " + globalThis.whycorsOfflineFull`); got != "ready ready" {
 		t.Fatalf("the page did not make itself available offline: %s", got)
 	}
 	srv.Close()
@@ -74,6 +77,39 @@ func TestOffline(t *testing.T) {
 	}
 	if n := eval[int](p, `document.querySelectorAll("#fixes .fix").length`); n == 0 {
 		t.Error("offline, no fix from the cached full engine")
+	}
+}
+
+// TestFullEngineOnDemand opens an allowed fetch with raw replies: the
+// page makes itself available offline without fetching the full engine
+// (2 MB that a phone need not spend). A policy then needs it: it is
+// fetched once and kept for offline use.
+func TestFullEngineOnDemand(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	var fetched atomic.Int32
+	p, _ := servePage(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/whycors-full.") {
+				fetched.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	p.open(linkOf(`{"browser": "chrome", "request": {"origin": "https://app.example", "url": "https://api.example/items", "method": "GET"},
+	  "response": {"status": 200, "headers": [["Access-Control-Allow-Origin", "*"]]}}`))
+	settled(p)
+	waitFor(p, `globalThis.whycorsOffline !== "pending"`, 60*time.Second)
+	if got := eval[string](p, `document.getElementById("summary").dataset.state + " " + globalThis.whycorsOffline`); got != "allowed ready" {
+		t.Fatalf("state and offline cache: %s, want allowed ready", got)
+	}
+	if n := fetched.Load(); n != 0 || eval[bool](p, `globalThis.whycorsFull !== undefined`) {
+		t.Errorf("an allowed fetch with raw replies fetched the full engine (%d requests)", n)
+	}
+	p.open(s3Link())
+	settled(p)
+	waitFor(p, `globalThis.whycorsOfflineFull !== "pending"`, 60*time.Second)
+	if got := eval[string](p, `globalThis.whycorsOfflineFull`); got != "ready" || fetched.Load() == 0 {
+		t.Errorf("after an S3 policy: full engine fetched %d times, offline cache %q", fetched.Load(), got)
 	}
 }
 
