@@ -14,7 +14,7 @@ import (
 // method or credentials included.
 func TestEdits(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 5))
-	forms := []string{"yaml", "toml", "k8s"}
+	forms := []string{"yaml", "toml", "k8s", "labels"}
 	edits := []fix.Edit{
 		{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
 		{Op: fix.Add, Field: fix.Methods, Values: []string{"PATCH"}},
@@ -23,8 +23,8 @@ func TestEdits(t *testing.T) {
 		{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{"https://new.example"}},
 	}
 	made := 0
-	for i := range 150 {
-		form := forms[i%3]
+	for i := range 200 {
+		form := forms[i%4]
 		text := generate(r, form).render(form)
 		e := edits[r.IntN(len(edits))]
 		out, err := fix.Apply(&traefik.Format{}, text, e)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/traefik/paerser/file"
 	"github.com/traefik/traefik/v3/pkg/config/dynamic"
+	"github.com/traefik/traefik/v3/pkg/config/label"
 	"github.com/traefik/traefik/v3/pkg/middlewares/headers"
 	"go.yaml.in/yaml/v3"
 
@@ -47,6 +48,23 @@ func tomlQ(s string) string { return "'" + s + "'" }
 // Kubernetes Middleware resource.
 func (c *conf) render(form string) string {
 	var b strings.Builder
+	if form == "labels" {
+		b.WriteString("services:\n  api:\n    labels:\n")
+		pre := "traefik.http.middlewares.gen.headers."
+		for _, k := range c.keys {
+			switch x := c.vals[k].(type) {
+			case []string:
+				fmt.Fprintf(&b, "      - \"%s%s=%s\"\n", pre, k, strings.Join(x, ","))
+			case map[string]string:
+				for _, n := range sortedNames(x) {
+					fmt.Fprintf(&b, "      - \"%s%s.%s=%s\"\n", pre, k, n, x[n])
+				}
+			default:
+				fmt.Fprintf(&b, "      - \"%s%s=%v\"\n", pre, k, x)
+			}
+		}
+		return b.String()
+	}
 	switch form {
 	case "yaml":
 		b.WriteString("http:\n  middlewares:\n    gen:\n      headers:\n")
@@ -124,8 +142,30 @@ func sortedNames(m map[string]string) []string {
 // the CRD's spec.headers) and builds the headers middleware in front of app.
 func real(t *testing.T, text, form string, app http.Handler) http.Handler {
 	t.Helper()
+	mw, err := build(text, form, app)
+	if err != nil {
+		t.Fatalf("Traefik refuses:\n%s\n%v", text, err)
+	}
+	return mw
+}
+
+// build is the real middleware of text, or Traefik's refusal.
+func build(text, form string, app http.Handler) (http.Handler, error) {
 	var h dynamic.Headers
 	switch form {
+	case "labels":
+		labels := map[string]string{}
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.TrimSpace(l)
+			if k, v, ok := strings.Cut(strings.Trim(strings.TrimPrefix(l, "- "), "\""), "="); ok && strings.HasPrefix(k, "traefik.") {
+				labels[k] = v
+			}
+		}
+		cfg, err := label.DecodeConfiguration(labels)
+		if err != nil {
+			return nil, err
+		}
+		h = *cfg.HTTP.Middlewares["gen"].Headers
 	case "k8s":
 		var res struct {
 			Spec struct {
@@ -133,21 +173,17 @@ func real(t *testing.T, text, form string, app http.Handler) http.Handler {
 			} `yaml:"spec"`
 		}
 		if err := yaml.Unmarshal([]byte(text), &res); err != nil {
-			t.Fatalf("decode %s: %v", text, err)
+			return nil, err
 		}
 		h = res.Spec.Headers
 	default:
 		cfg := &dynamic.Configuration{}
 		if err := file.DecodeContent(text, "."+form, cfg); err != nil {
-			t.Fatalf("paerser refuses:\n%s\n%v", text, err)
+			return nil, err
 		}
 		h = *cfg.HTTP.Middlewares["gen"].Headers
 	}
-	mw, err := headers.New(context.Background(), app, h, "gen")
-	if err != nil {
-		t.Fatalf("headers.New:\n%s\n%v", text, err)
-	}
-	return mw
+	return headers.New(context.Background(), app, h, "gen")
 }
 
 var (
@@ -319,19 +355,23 @@ func compare(t *testing.T, text, form string, ev policy.Evaluator, e exchange) b
 }
 
 // TestDifferential compares the evaluator with Traefik's headers
-// middleware on seeded generated configurations (YAML, TOML and
-// Kubernetes forms), six requests each.
+// middleware on seeded generated configurations (YAML, TOML, Kubernetes
+// and Docker labels), six requests each.
 func TestDifferential(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 2026))
-	forms := []string{"yaml", "toml", "k8s"}
-	cases, failed := 0, 0
-	for i := range 240 {
-		form := forms[i%3]
+	forms := []string{"yaml", "toml", "k8s", "labels"}
+	cases, failed, refused := 0, 0, 0
+	for i := range 320 {
+		form := forms[i%4]
 		c := generate(r, form)
 		text := c.render(form)
 		ev, err := (&traefik.Format{}).Parse(text)
+		if _, real := build(text, form, http.NotFoundHandler()); (err != nil) != (real != nil) {
+			t.Errorf("the reader and Traefik disagree on reading:\n%s\nreader: %v\nTraefik: %v", text, err, real)
+			continue
+		}
 		if err != nil {
-			t.Errorf("the reader refuses what Traefik reads:\n%s\n%v", text, err)
+			refused++
 			continue
 		}
 		for _, e := range generateReqs(r) {
@@ -344,7 +384,7 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d exchanges over 240 configurations agree", cases-failed)
+	t.Logf("%d exchanges over %d configurations agree; %d configurations refused by both", cases-failed, 320-refused, refused)
 }
 
 // TestCorners are the documented corners, one configuration each.

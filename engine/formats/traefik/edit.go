@@ -46,7 +46,7 @@ func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 			return "", fix.ErrNotFound
 		}
 	}
-	ed := editor{text: src.Main(), toml: c.toml, m: c.chosen}
+	ed := editor{text: src.Main(), toml: c.toml, labels: c.labels, m: c.chosen}
 	switch e.Op {
 	case fix.Add:
 		switch e.Field {
@@ -70,9 +70,10 @@ func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 }
 
 type editor struct {
-	text string
-	toml bool
-	m    *Middleware
+	text   string
+	toml   bool
+	labels bool // values are a label's raw text
+	m      *Middleware
 }
 
 var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9:/._+-]*$`)
@@ -80,6 +81,9 @@ var plainYAML = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9:/._+-]*$`)
 // quote writes v as the sibling like does (its quote), else plain in
 // YAML where YAML reads it as the same string, else double-quoted.
 func (ed editor) quote(v string, like *node) string {
+	if ed.labels {
+		return v
+	}
 	q := byte(0)
 	if like != nil && like.off >= 0 && like.off < len(ed.text) {
 		q = ed.text[like.off]
@@ -191,12 +195,18 @@ func (m *Middleware) listOf(field string) []string {
 // insert writes field with values as a line of its own before the
 // middleware's first field, keyed as that one is.
 func (ed editor) insert(field string, values []string) (string, error) {
+	if ed.labels {
+		return ed.insertLabel(field, strings.Join(values, ","))
+	}
 	v := "[" + ed.items(values, nil) + "]"
 	return ed.insertLine(field, v)
 }
 
 func (ed editor) insertLine(field, value string) (string, error) {
 	h := ed.m.headers
+	if ed.labels {
+		return ed.insertLabel(field, value)
+	}
 	if h.kind != 'm' || h.flow || len(h.kids) == 0 {
 		return "", fix.ErrUnsupported
 	}
@@ -224,9 +234,46 @@ func (ed editor) eol(off int) string {
 	return "\n"
 }
 
+// insertLabel writes field=value as a label of its own before the
+// middleware's first, its line as that one's (its list dash, quotes,
+// separator).
+func (ed editor) insertLabel(field, value string) (string, error) {
+	var first *node
+	for _, k := range ed.m.headers.kids {
+		if k.label != nil && k.kind == 's' {
+			first = k
+			break
+		}
+	}
+	if first == nil {
+		return "", fix.ErrUnsupported
+	}
+	start := first.label.line
+	line := ed.text[start:]
+	if nl := strings.IndexByte(line, '\n'); nl >= 0 {
+		line = line[:nl+1]
+	} else {
+		line += "\n"
+	}
+	sep := ed.text[first.keyOff+len(first.key) : first.off]
+	name := ed.m.headers.path + "." + field
+	return fix.Insert(ed.text, start, line[:first.label.key-start]+name+sep+value+line[first.end-start:]), nil
+}
+
 // replace puts new in the place of the list item old.
 func (ed editor) replace(field, old, new string) (string, error) {
 	f := ed.m.fields[field]
+	if f != nil && f.kind == 's' && f.tag == "str" && f.off >= 0 && f.end > f.off {
+		// one comma-separated value (a label, paerser's string)
+		parts := strings.Split(f.str, ",")
+		for i, p := range parts {
+			if strings.TrimSpace(p) == old {
+				parts[i] = strings.Replace(p, old, new, 1)
+				return ed.text[:f.off] + ed.quote(strings.Join(parts, ","), f) + ed.text[f.end:], nil
+			}
+		}
+		return "", fix.ErrNotFound
+	}
 	if f == nil || f.kind != 'l' {
 		return "", fix.ErrNotFound
 	}

@@ -106,6 +106,7 @@ type Config struct {
 	Notes  []string
 	chosen *Middleware
 	toml   bool
+	labels bool // Docker labels (labels.go)
 }
 
 // Chosen is the middleware that answers.
@@ -147,10 +148,13 @@ func Read(src policy.Source) (*Config, error) {
 // readAll reads every headers middleware of src's text.
 func readAll(src policy.Source) (*Config, error) {
 	text := src.Main()
-	c := &Config{toml: isTOML(text)}
+	c := &Config{toml: isTOML(text), labels: isLabels(text)}
 	var errs policy.Errors
 	var root0 *node // the first document, for a bare headers block
-	if c.toml {
+	if c.labels {
+		c.toml = false
+		errs = c.readLabels(text)
+	} else if c.toml {
 		root, es := readTOML(text)
 		if root == nil {
 			clamp(text, es)

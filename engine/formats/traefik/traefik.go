@@ -8,7 +8,9 @@
 // list may also be one comma-separated string, each value trimmed), or
 // from Kubernetes Middleware resources (apiVersion traefik.io/v1alpha1
 // or traefik.containo.us/v1alpha1, spec.headers, exact field names),
-// several YAML documents allowed. Fields: accessControlAllowOriginList,
+// several YAML documents allowed, or from Docker labels
+// (traefik.http.middlewares.NAME.headers.FIELD=VALUE, as a
+// docker-compose file or label lines hold them). Fields: accessControlAllowOriginList,
 // accessControlAllowOriginListRegex, accessControlAllowMethods,
 // accessControlAllowHeaders, accessControlAllowCredentials,
 // accessControlExposeHeaders, accessControlMaxAge, addVaryHeader and
@@ -52,14 +54,18 @@ func (*Format) Doc() string { return source }
 
 // Detect claims a text naming a headers middleware's CORS field
 // (accessControlAllow..., accessControlExposeHeaders,
-// accessControlMaxAge, addVaryHeader) as a YAML or TOML key, or a
-// Traefik Middleware resource with customResponseHeaders. Docker labels
-// (traefik.http.middlewares.NAME.headers....=) are not claimed.
+// accessControlMaxAge, addVaryHeader) as a YAML or TOML key or in a
+// Docker label (traefik.http.middlewares.NAME.headers.FIELD=), or a
+// Traefik Middleware resource with customResponseHeaders.
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 256<<10 {
 		text = text[:256<<10]
 	}
-	if strings.Contains(text, "traefik.http.middlewares.") {
+	if isLabels(text) {
+		l := strings.ToLower(text)
+		if strings.Contains(l, ".headers.accesscontrol") || strings.Contains(l, ".headers.addvaryheader") || strings.Contains(l, "customresponseheaders.access-control-") {
+			return true, "Traefik headers middleware labels (traefik.http.middlewares.NAME.headers.accessControl...)"
+		}
 		return false, ""
 	}
 	keys := []string{"accessControlAllow", "accessControlExposeHeaders", "accessControlMaxAge", "addVaryHeader"}

@@ -559,3 +559,49 @@ func TestConvert(t *testing.T) {
 		t.Errorf("%d methods %q (S3 allows PUT from the origin)\n%s", o.Reply.Status, got, out)
 	}
 }
+
+// Docker labels: read as Traefik's label provider reads them (names
+// without regard to case, lists as one comma-separated value), edited in
+// the label's own line.
+func TestLabels(t *testing.T) {
+	text := readFile(t, "docker-compose.yml")
+	ev, err := (&traefik.Format{}).Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// header.go processCorsHeaders with the labels' values.
+	o := ev.Respond(request("OPTIONS", "https://admin.shop.example", "PUT"), policy.Reply{Status: 404})
+	if got, _ := o.Reply.Header.Get("Access-Control-Allow-Methods"); got != "GET,POST,PUT" || o.Reply.Status != 200 {
+		t.Errorf("%d methods %q", o.Reply.Status, got)
+	}
+	if got, _ := o.Reply.Header.Get("Access-Control-Allow-Origin"); got != "https://admin.shop.example" {
+		t.Errorf("ACAO %q", got)
+	}
+	// customresponseheaders.X-Powered-By= deletes the service's header.
+	o = ev.Respond(request("GET", "https://shop.example", ""), policy.Reply{Status: 200, Header: headers.List{{Name: "X-Powered-By", Value: "php"}}})
+	if _, ok := o.Reply.Header.Get("X-Powered-By"); ok {
+		t.Error("X-Powered-By kept, want it deleted")
+	}
+	tests := []struct {
+		desc string
+		edit fix.Edit
+		want string
+	}{
+		{desc: "an origin joins the comma list", edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
+			want: `      - "traefik.http.middlewares.api-cors.headers.accesscontrolalloworiginlist=https://shop.example,https://admin.shop.example,https://new.example"` + "\n"},
+		{desc: "credentials: a label like the first", edit: fix.Edit{Op: fix.Enable, Field: fix.Credentials},
+			want: `      - "traefik.http.middlewares.api-cors.headers.accessControlAllowCredentials=true"` + "\n"},
+	}
+	for _, tc := range tests {
+		out, err := fix.Apply(&traefik.Format{}, text, tc.edit)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if !strings.Contains(out, tc.want) {
+			t.Errorf("%s: lacks %q:\n%s", tc.desc, tc.want, out)
+		}
+		if _, err := (&traefik.Format{}).Parse(out); err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+		}
+	}
+}

@@ -30,6 +30,7 @@ type node struct {
 	flow            bool   // a flow list or inline table/array ([a, b], {k: v})
 	kids            []*node
 	path            string
+	label           *labelAt // a Docker label's line (labels.go)
 }
 
 // get returns the entry key of a map.
