@@ -43,6 +43,10 @@ type Case struct {
 	// when Fixable is set.
 	Policy  string
 	Fixable bool
+	// Modeled, with Policy, requires the format's engine to allow each
+	// finding's origin too (the fix is not left at "the configuration
+	// given refuses ..."): the format models what the server did.
+	Modeled bool
 	// Formats read Policy (the format of the library under test): the
 	// tests' modules need not link every format.
 	Formats []policy.Format
@@ -77,6 +81,9 @@ func Check(t *testing.T, c Case) []attack.Finding {
 			fx := attack.FixFor(attack.Config{Name: "cors", Text: c.Policy, Format: "auto"}, c.URL, Trusted, f, eng)
 			if fx.Summary == "" || (c.Fixable && !fx.Verified) {
 				t.Errorf("%s: fix %+v, want a verified edit", f.Kind, fx)
+			}
+			if c.Modeled && (strings.Contains(fx.Note, "the configuration given refuses") || strings.Contains(fx.Note, "cannot be read")) {
+				t.Errorf("%s: the format does not model what the server did: %s", f.Kind, fx.Note)
 			}
 		}
 	}
