@@ -364,7 +364,7 @@ func TestDetectAgainstEveryFormat(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"dynamic.yaml", "dynamic.toml", "middleware-k8s.yaml", "traps.yaml", "several.yaml"} {
+	for _, name := range []string{"dynamic.yaml", "dynamic.toml", "middleware-k8s.yaml", "traps.yaml", "several.yaml", "docker-compose.yml", "legacy-k8s.yaml"} {
 		b, _ := os.ReadFile("testdata/" + name)
 		f.Add(string(b))
 	}
@@ -604,4 +604,32 @@ func TestLabels(t *testing.T) {
 			t.Errorf("%s: %v", tc.desc, err)
 		}
 	}
+}
+
+// FuzzEdit: an edit of any text the reader reads either fails or gives
+// a text the reader reads again.
+func FuzzEdit(f *testing.F) {
+	for _, name := range []string{"dynamic.yaml", "dynamic.toml", "middleware-k8s.yaml", "traps.yaml", "docker-compose.yml"} {
+		b, _ := os.ReadFile("testdata/" + name)
+		f.Add(string(b), uint8(0))
+	}
+	edits := []fix.Edit{
+		{Op: fix.Add, Field: fix.Origins, Values: []string{"https://new.example"}},
+		{Op: fix.Add, Field: fix.Methods, Values: []string{"PATCH"}},
+		{Op: fix.Add, Field: fix.AllowHeaders, Values: []string{"X-New"}},
+		{Op: fix.Enable, Field: fix.Credentials},
+		{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{"https://new.example"}},
+	}
+	f.Fuzz(func(t *testing.T, text string, which uint8) {
+		if _, err := (&traefik.Format{}).Parse(text); err != nil {
+			return
+		}
+		out, err := fix.Apply(&traefik.Format{}, text, edits[int(which)%len(edits)])
+		if err != nil {
+			return
+		}
+		if _, err := (&traefik.Format{}).Parse(out); err != nil {
+			t.Fatalf("the edited text is refused: %v\n%q\n%q", err, text, out)
+		}
+	})
 }
