@@ -5,17 +5,19 @@
 // Read from the dynamic configuration of the file provider, in YAML or
 // TOML (http.middlewares.NAME.headers; field names matched without
 // regard to case and unknown ones refused, as traefik/paerser does; a
-// list may also be one comma-separated string, each value trimmed), or
-// from Kubernetes Middleware resources (apiVersion traefik.io/v1alpha1
-// or traefik.containo.us/v1alpha1, spec.headers, exact field names),
-// several YAML documents allowed, or from Docker labels
+// list may also be one comma-separated string, each value trimmed), from
+// Kubernetes Middleware resources (apiVersion traefik.io/v1alpha1 or
+// traefik.containo.us/v1alpha1, spec.headers, exact field names; YAML
+// documents or JSON), or from Docker labels
 // (traefik.http.middlewares.NAME.headers.FIELD=VALUE, as a
-// docker-compose file or label lines hold them). Fields: accessControlAllowOriginList,
-// accessControlAllowOriginListRegex, accessControlAllowMethods,
-// accessControlAllowHeaders, accessControlAllowCredentials,
-// accessControlExposeHeaders, accessControlMaxAge, addVaryHeader and
-// customResponseHeaders; the security fields are accepted and left
-// alone (those that change the status are noted).
+// docker-compose file or label lines hold them); a headers block pasted
+// alone is read as the file provider reads it. Fields:
+// accessControlAllowOriginList, accessControlAllowOriginListRegex,
+// accessControlAllowMethods, accessControlAllowHeaders,
+// accessControlAllowCredentials, accessControlExposeHeaders,
+// accessControlMaxAge, addVaryHeader and customResponseHeaders; the
+// security fields are accepted and left alone (those that change the
+// status are noted). Every fault is positioned.
 //
 // Several headers middlewares: policy.Source.Resource names the one that
 // answers; without it the one with CORS fields (or Access-Control-
@@ -23,7 +25,11 @@
 // candidates listed.
 //
 // Respond follows pkg/middlewares/headers/header.go of Traefik v3.6.12
-// (see Config.Respond), checked by e2e/traefikmw against that very code.
+// (see Config.Respond). The format reads and writes one rule
+// (convert.Reader, Stater, Writer), edits the user's own text
+// (fix.Editor, SourceEditor, EditChooser) and lists the traps its rules
+// do not show (CheckText). e2e/traefikmw checks the reader, the replies,
+// the edits and the writer against Traefik's own code.
 package traefik
 
 import (
@@ -70,8 +76,8 @@ func (*Format) Detect(text string) (bool, string) {
 	}
 	keys := []string{"accessControlAllow", "accessControlExposeHeaders", "accessControlMaxAge", "addVaryHeader"}
 	for _, line := range strings.Split(text, "\n") {
-		t := strings.TrimLeft(line, " \t-")
-		t = strings.TrimPrefix(t, "headers.")
+		t := strings.TrimLeft(line, " \t-{,")
+		t = strings.TrimPrefix(strings.TrimLeft(t, "\"'"), "headers.")
 		for _, k := range keys {
 			if !strings.HasPrefix(t, k) {
 				continue

@@ -633,3 +633,27 @@ func FuzzEdit(f *testing.F) {
 		}
 	})
 }
+
+// JSON (kubectl get -o json, a JSON dynamic configuration) is YAML to
+// the reader, and detected by its field names.
+func TestJSON(t *testing.T) {
+	text := `{"apiVersion": "traefik.io/v1alpha1", "kind": "Middleware", "metadata": {"name": "cors"},
+ "spec": {"headers": {
+  "accessControlAllowOriginList": ["https://a.example"],
+  "addVaryHeader": true}}}`
+	if ok, _ := (&traefik.Format{}).Detect(text); !ok {
+		t.Error("not detected")
+	}
+	ev, err := (&traefik.Format{}).Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ev.Respond(request("GET", "https://a.example", ""), policy.Reply{Status: 200})
+	if got, _ := o.Reply.Header.Get("Vary"); got != "Origin" { // header.go: addVaryHeader
+		t.Errorf("Vary %q, want Origin", got)
+	}
+	out, err := fix.Apply(&traefik.Format{}, text, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}})
+	if err != nil || !strings.Contains(out, `["https://a.example", "https://b.example"]`) {
+		t.Errorf("edit: %v\n%s", err, out)
+	}
+}
