@@ -31,7 +31,7 @@ var (
 // leave out, and offers the file with PUT added; lint reports the
 // file's trap at its line.
 func TestThroughTheEngine(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Policies(), netlify.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	text := "/api/*\n  Access-Control-Allow-Origin: https://app.example\n  Access-Control-Allow-Methods: GET, POST\n  Access-Control-Allow-Headers: Content-Type\n"
 	s, err := explain.Decode([]byte(`{"browser": "chrome",
 	  "request": {"origin": "https://app.example", "url": "https://site.example/api/items.json", "method": "PUT", "headers": [["Content-Type", "application/json"]]},

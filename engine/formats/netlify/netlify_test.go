@@ -207,7 +207,7 @@ func TestEditText(t *testing.T) {
 // TestDetect: every golden file of every other format is not claimed as
 // netlify, and ours are claimed by netlify alone.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Policies(), netlify.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	root := filepath.Join("..", "..", "..")
 	var files []string
 	for _, dir := range []string{"engine/formats", "engine/platform", "engine/native", "examples"} {
@@ -247,7 +247,7 @@ func TestDetect(t *testing.T) {
 // TestDetectForms: the texts nearest to Netlify's, written here, are told
 // apart.
 func TestDetectForms(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Policies(), netlify.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	tests := []struct {
 		desc, text string
 		netlify    bool

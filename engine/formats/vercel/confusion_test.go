@@ -6,11 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/formats/firebase"
-	"github.com/whycors/whycors/engine/formats/vercel"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestConfusion: with vercel and firebase registered beside every
@@ -19,7 +14,7 @@ import (
 // fuzz corpora), nor the JSON forms of neighbouring formats, is claimed
 // by either.
 func TestConfusion(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), append(vercel.Formats(), firebase.Formats()...)...)...)
+	reg := registry()
 	claims := func(text string) []string {
 		var out []string
 		for _, d := range reg.Detect(text) {

@@ -4,19 +4,15 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
-	"github.com/whycors/whycors/engine/formats/firebase"
-	"github.com/whycors/whycors/engine/formats/vercel"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestExplainFix: through the whole engine, a blocked fetch gets a fix
 // written in the user's own vercel.json or firebase.json, which the
 // engine verified by reading it back.
 func TestExplainFix(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), append(vercel.Formats(), firebase.Formats()...)...)...)
+	reg := registry()
 	tests := []struct {
 		desc, format, text, creds, want string
 	}{

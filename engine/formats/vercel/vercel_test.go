@@ -6,9 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/fix"
-	"github.com/whycors/whycors/engine/formats/firebase"
 	"github.com/whycors/whycors/engine/formats/vercel"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
@@ -228,7 +226,7 @@ func TestEditText(t *testing.T) {
 // TestDetect: vercel.json is told apart from firebase.json and every
 // golden file of the registered formats.
 func TestDetect(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Formats(), append(vercel.Formats(), firebase.Formats()...)...)...)
+	reg := registry()
 	for _, name := range []string{"api.json", "by-origin.json", "traps.json"} {
 		got := reg.Detect(postest.Golden(t, name))
 		if len(got) != 1 || got[0].Format != "vercel" {

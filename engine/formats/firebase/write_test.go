@@ -1,0 +1,56 @@
+package firebase_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/formats/firebase"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// registry is every format with this package's, once, whether
+// engine/all registers it yet or not.
+func registry() *policy.Registry {
+	var fs []policy.Format
+	for _, f := range all.Formats() {
+		if f.Name() != "firebase" {
+			fs = append(fs, f)
+		}
+	}
+	return policy.NewRegistry(append(fs, firebase.Formats()...)...)
+}
+
+// TestWriteAnswersAsNative: seeded random portable policies written as
+// a firebase.json, read back by this package's reader, never make the
+// browser allow what native refuses for the same policy, and reach the
+// same verdict unless a note says why not (postest.AnswersAsNative).
+func TestWriteAnswersAsNative(t *testing.T) {
+	postest.WriterAnswersAsNativeOf(t, registry(), firebase.Formats(), "firebase", 17, 150, 75)
+}
+
+// WriteRules: what firebase.json's headers say exactly, and what they
+// note or refuse (firebase.google.com/docs/hosting/full-config#headers:
+// fixed values per source or regex).
+func TestWriteRules(t *testing.T) {
+	w := postest.Lookup(t, firebase.Formats(), "firebase").(convert.Writer)
+	postest.WriteCases(t, w.WriteRules, []postest.WriteCase{
+		{Desc: "one origin on a path, simple requests: no note", Rule: portable.Rule{Origins: []string{"https://a.test"}, Credentials: true, Paths: []string{"/api"}},
+			Cites: "Fetch §3.2.5: fixed Access-Control-Allow-Origin and -Credentials pass the CORS check for that origin"},
+		{Desc: "two origins: the first written", Rule: portable.Rule{Origins: []string{"https://a.test", "https://b.test"}}, Notes: "origins:narrower",
+			Cites: "Fetch §3.2.5: Access-Control-Allow-Origin holds one origin"},
+		{Desc: "headers need a preflight Firebase does not answer", Rule: portable.Rule{Origins: []string{"*"}, AllowHeaders: []string{"x-api-key"}}, Notes: "methods:narrower",
+			Cites: "superstatic 9.2.0: OPTIONS is served as any method"},
+		{Desc: "a path covering the 404 page", Rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/404.html"}}, Refuse: true,
+			Cites: "superstatic 9.2.0 lib/middleware/missing.js: a 404 gets /404.html's headers"},
+		{Desc: "any origin with credentials", Rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, Refuse: true,
+			Cites: "Fetch §3.2.5: * fails with credentials, and Firebase cannot echo"},
+	})
+	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/api"}}}}, nil, &portable.Notes{})
+	if err != nil || !strings.Contains(out, `"regex": "^(?:/api(?:/.*)?)$"`) {
+		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,47 @@
+package netlify_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/formats/netlify"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// TestWriteAnswersAsNative: seeded random portable policies written as
+// a _headers file, read back by this package's reader, never make the
+// browser allow what native refuses for the same policy, and reach the
+// same verdict unless a note says why not (postest.AnswersAsNative).
+// Netlify cannot say most per-path rules (it ignores case), so more
+// policies are drawn than the shared WriterAnswersAsNative does.
+func TestWriteAnswersAsNative(t *testing.T) {
+	postest.WriterAnswersAsNativeOf(t, all.Registry(), netlify.Formats(), "netlify", 17, 150, 50)
+}
+
+// WriteRules: what a _headers file says exactly, and what it notes or
+// refuses (docs.netlify.com/manage/routing/headers/: fixed values per
+// path; the parser's forRegExp ignores case).
+func TestWriteRules(t *testing.T) {
+	w := postest.Lookup(t, netlify.Formats(), "netlify").(convert.Writer)
+	postest.WriteCases(t, w.WriteRules, []postest.WriteCase{
+		{Desc: "one origin, every path, simple requests: no note", Rule: portable.Rule{Origins: []string{"https://a.test"}, Credentials: true, ExposeHeaders: []string{"ETag"}},
+			Cites: "Fetch §3.2.5: fixed Access-Control-Allow-Origin and -Credentials pass the CORS check for that origin"},
+		{Desc: "two origins: the first written", Rule: portable.Rule{Origins: []string{"https://a.test", "https://b.test"}}, Notes: "origins:narrower",
+			Cites: "Fetch §3.2.5: Access-Control-Allow-Origin holds one origin"},
+		{Desc: "methods need a preflight Netlify does not answer", Rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"PUT"}}, Notes: "methods:narrower",
+			Cites: "docs.netlify.com/manage/routing/headers/: custom headers only, no OPTIONS handling"},
+		{Desc: "a path with letters is left out, so nothing is left", Rule: portable.Rule{Origins: []string{"*"}, Paths: []string{"/api"}}, Refuse: true,
+			Cites: "@netlify/headers-parser forRegExp: the i flag"},
+		{Desc: "a subdomain pattern alone", Rule: portable.Rule{Origins: []string{"https://*.a.test"}}, Refuse: true,
+			Cites: "Fetch §3.2.5: the value is compared byte for byte"},
+		{Desc: "any origin with credentials", Rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, Refuse: true,
+			Cites: "Fetch §3.2.5: * fails with credentials, and Netlify cannot echo"},
+	})
+	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/1/"}}}}, nil, &portable.Notes{})
+	if err != nil || !strings.Contains(out, "\n/1\n  Access-Control-Allow-Origin: https://a.test\n/1/:seg/*\n") {
+		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}

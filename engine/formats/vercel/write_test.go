@@ -1,0 +1,55 @@
+package vercel_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/formats/firebase"
+	"github.com/whycors/whycors/engine/formats/vercel"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// registry is every format with this package's and firebase's, once
+// each, whether engine/all registers them yet or not.
+func registry() *policy.Registry {
+	var fs []policy.Format
+	for _, f := range all.Formats() {
+		if f.Name() != "vercel" && f.Name() != "firebase" {
+			fs = append(fs, f)
+		}
+	}
+	return policy.NewRegistry(append(fs, append(vercel.Formats(), firebase.Formats()...)...)...)
+}
+
+// TestWriteAnswersAsNative: seeded random portable policies written as
+// a vercel.json, read back by this package's reader, never make the
+// browser allow what native refuses for the same policy, and reach the
+// same verdict unless a note says why not (postest.AnswersAsNative).
+func TestWriteAnswersAsNative(t *testing.T) {
+	postest.WriterAnswersAsNativeOf(t, registry(), vercel.Formats(), "vercel", 17, 150, 90)
+}
+
+// WriteRules: what vercel.json's headers say exactly, and what they
+// note or refuse (vercel.com/docs/project-configuration#headers: fixed
+// values per source, "has" conditions on a request header).
+func TestWriteRules(t *testing.T) {
+	w := postest.Lookup(t, vercel.Formats(), "vercel").(convert.Writer)
+	postest.WriteCases(t, w.WriteRules, []postest.WriteCase{
+		{Desc: "two origins on a path, simple requests: no note", Rule: portable.Rule{Origins: []string{"https://a.test", "https://b.test"}, Credentials: true, Paths: []string{"/api"}},
+			Cites: "Next.js matchHas: a has value must match the whole header; Fetch §3.2.5"},
+		{Desc: "a subdomain pattern left out", Rule: portable.Rule{Origins: []string{"https://a.test", "https://*.b.test"}}, Notes: "origins:narrower",
+			Cites: "Vercel header values are fixed: no echo of the request's Origin"},
+		{Desc: "methods need a preflight Vercel does not answer", Rule: portable.Rule{Origins: []string{"*"}, Methods: []string{"PUT"}}, Notes: "methods:narrower",
+			Cites: "vercel.com/kb/guide/how-to-enable-cors: the deployment must answer OPTIONS"},
+		{Desc: "any origin with credentials", Rule: portable.Rule{Origins: []string{"*"}, Credentials: true}, Refuse: true,
+			Cites: "Fetch §3.2.5: * fails with credentials, and Vercel cannot echo"},
+	})
+	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/v1.0"}}}}, nil, &portable.Notes{})
+	if err != nil || !strings.Contains(out, `"source": "/v1\\.0(/.*)?"`) || !strings.Contains(out, `"value": "https://a\\.test"`) {
+		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}
