@@ -29,18 +29,34 @@ type List []Field
 // ok is false when the list has no such header, which the CORS check treats
 // differently from an empty value.
 func (l List) Get(name string) (value string, ok bool) {
-	var b strings.Builder
-	for _, f := range l {
+	// One line, as most are: its value as it is, with no copy.
+	first := -1
+	for i, f := range l {
 		if !strings.EqualFold(f.Name, name) {
 			continue
 		}
-		if ok {
-			b.WriteString(", ")
+		if first >= 0 {
+			return l.join(name, first), true
 		}
-		b.WriteString(f.Value)
-		ok = true
+		first = i
 	}
-	return b.String(), ok
+	if first < 0 {
+		return "", false
+	}
+	return l[first].Value, true
+}
+
+// join is Get for a name on several lines, from the first one's index.
+func (l List) join(name string, first int) string {
+	var b strings.Builder
+	b.WriteString(l[first].Value)
+	for _, f := range l[first+1:] {
+		if strings.EqualFold(f.Name, name) {
+			b.WriteString(", ")
+			b.WriteString(f.Value)
+		}
+	}
+	return b.String()
 }
 
 // Values returns the value of every line named name, in order.

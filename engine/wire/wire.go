@@ -20,6 +20,12 @@ type Request struct {
 	// with it, every other platform ignores it. The zero value is an
 	// authorised caller, as every scenario without a caller has.
 	Unauthorized bool `json:"-"`
+	// NoTrace says the caller reads only the Outcome's Reply and
+	// Decision, never its Rules: an evaluator may then leave Rules nil
+	// and skip building the per-rule trace, which on a long rule list
+	// costs more than the decision itself (issue 23). The reply and the
+	// decision must be the same with or without it. Not on the wire.
+	NoTrace bool `json:"-"`
 }
 
 // Reply is what the server answers.

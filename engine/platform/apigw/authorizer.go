@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	pwire "github.com/whycors/whycors/engine/platform/internal/wire"
 	"strconv"
 	"strings"
 
@@ -130,12 +131,12 @@ func (c *RESTConfig) refused(req policy.Request) policy.Outcome {
 		reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
 		t.Matched = true
 		t.Note = policy.Note{Case: caseAuthorizer, Args: [4]string{c.Authorizer, typ, g}, N: app.Status}
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: t.Note, Words: words{},
+		return policy.Outcome{Reply: reply, Rules: pwire.One(req, t), Decision: t.Note, Words: words{},
 			DecidedBy: &wire.Place{Layer: "gateway-response", Resource: g}}
 	}
 	t.Failed = "authorizer"
 	t.Note = policy.Note{Case: caseAuthorizer, Args: [4]string{c.Authorizer, typ}, N: app.Status}
-	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: t.Note, Words: words{}, DecidedBy: at}
+	return policy.Outcome{Reply: reply, Rules: pwire.One(req, t), Decision: t.Note, Words: words{}, DecidedBy: at}
 }
 
 // gatewayResponseFor is the gateway response type of c that answers API

@@ -89,7 +89,7 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 	} else {
 		t.Matched, t.Source, t.Note.Case = true, SourceHTTP, "Origin is allowed by AllowOrigins"
 	}
-	rules := []policy.Rule{t}
+	rules := wire.One(req, t)
 	if req.Method == "OPTIONS" && !hasACRM {
 		// Not a preflight: API Gateway routes it as any OPTIONS request
 		// (an OPTIONS route, else 404 Not Found) and adds no CORS

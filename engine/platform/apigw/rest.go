@@ -66,7 +66,7 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		c.optional(&h)
 		h.Add("Content-Type", "application/json")
 		t.Note.Case = "OPTIONS answered by the mock integration with static headers"
-		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "OPTIONS mock integration: 200 with the static CORS headers"}}
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: wire.One(req, t), Decision: policy.Note{Case: "OPTIONS mock integration: 200 with the static CORS headers"}}
 	}
 	reply := app
 	reply.Header = app.Header.Clone()
@@ -78,24 +78,24 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 			reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 			reply.Header.Set("Access-Control-Allow-Headers", c.AllowHeaders)
 			t.Note = policy.Note{Case: caseGatewayResponse, N: app.Status}
-			return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: caseGatewayResponse, N: app.Status}, Words: words{}}
+			return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: caseGatewayResponse, N: app.Status}, Words: words{}}
 		}
 		t.Matched, t.Failed = false, "status"
 		t.Note = policy.Note{Case: caseNoGatewayResponse, N: app.Status}
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "gateway error without CORS headers (configure Gateway Responses)"}, Words: words{}}
+		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "gateway error without CORS headers (configure Gateway Responses)"}, Words: words{}}
 	}
 	if c.Integration == LambdaProxy || c.Integration == HTTPProxy {
 		// "your backend is responsible for returning the
 		// Access-Control-Allow-Origin and Access-Control-Allow-Headers
 		// headers" (how-to-cors.md): the reply is the backend's, as is.
 		t.Note.Case = "proxy integration: the backend's own headers are returned"
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "proxy integration: backend reply passed through"}}
+		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "proxy integration: backend reply passed through"}}
 	}
 	if app.Status != 200 {
 		// ACAO is added to the method's 200 response only (§5.2).
 		t.Matched, t.Failed = false, "status"
 		t.Note = policy.Note{Case: caseNot200, N: app.Status}
-		return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "non-200 integration reply: no CORS headers"}, Words: words{}}
+		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "non-200 integration reply: no CORS headers"}, Words: words{}}
 	}
 	reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
 	if c.AllowCredentials {
@@ -107,7 +107,7 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		reply.Header.Set("Access-Control-Expose-Headers", c.ExposeHeaders)
 	}
 	t.Note.Case = "200 method response carries the static Access-Control-Allow-Origin"
-	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "200 reply: static Access-Control-Allow-Origin added"}}
+	return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "200 reply: static Access-Control-Allow-Origin added"}}
 }
 
 func (c *RESTConfig) optional(h *headers.List) {

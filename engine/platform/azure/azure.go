@@ -107,7 +107,7 @@ func (s Service) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		varyOrigin()
 		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: "no Origin header: not a CORS request"}}
 	}
-	i, viaStar, trace := s.selectRule(origin, req.Method)
+	i, viaStar, trace := s.selectRule(origin, req.Method, req.NoTrace)
 	if i < 0 {
 		varyOrigin()
 		return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: "no rule matches origin and method: served without CORS headers"}, Words: words{}}
@@ -125,7 +125,9 @@ func (s Service) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if eh := r.exposed(app.Header); eh != "" {
 		reply.Header.Set("Access-Control-Expose-Headers", eh)
 	}
-	trace[len(trace)-1].Note.Case = caseSelectedActual
+	if len(trace) > 0 {
+		trace[len(trace)-1].Note.Case = caseSelectedActual
+	}
 	return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: words{}}
 }
 
@@ -142,7 +144,7 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	if !enabled {
 		return refuse(nil, policy.Note{Case: "CORS is not enabled for the service: 403"})
 	}
-	i, _, trace := s.selectRule(origin, acrm)
+	i, _, trace := s.selectRule(origin, acrm, req.NoTrace)
 	if i < 0 {
 		return refuse(trace, policy.Note{Case: "no rule matches origin and method: 403"})
 	}
@@ -150,9 +152,11 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	acrh, hasACRH := req.Header.Get("Access-Control-Request-Headers")
 	for _, h := range splitList(acrh) {
 		if !r.allowsHeader(h) {
-			t := &trace[len(trace)-1]
-			t.Matched, t.Failed = false, "headers"
-			t.Note = policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
+			if len(trace) > 0 {
+				t := &trace[len(trace)-1]
+				t.Matched, t.Failed = false, "headers"
+				t.Note = policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
+			}
 			return refuse(trace, policy.Note{Case: caseRefusesHeader, N: i})
 		}
 	}
@@ -172,13 +176,23 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 
 // selectRule returns the first rule matching origin and method (origin
 // checked first, then method, as the documentation orders them), whether
-// its origin matched through "*", and the trace up to it.
-func (s Service) selectRule(origin, method string) (int, bool, []policy.Rule) {
+// its origin matched through "*", and the trace up to it (nil when
+// noTrace: policy.Request.NoTrace).
+func (s Service) selectRule(origin, method string, noTrace bool) (int, bool, []policy.Rule) {
 	var trace []policy.Rule
+	if !noTrace {
+		trace = make([]policy.Rule, 0, len(s.CORS.Rules))
+	}
 	for i := range s.CORS.Rules {
 		r := &s.CORS.Rules[i]
-		t := policy.Rule{Index: i, Path: r.Path}
 		literal, star := r.matchOrigin(origin)
+		if noTrace {
+			if (literal || star) && slices.Contains(r.AllowedMethods, method) {
+				return i, !literal, nil
+			}
+			continue
+		}
+		t := policy.Rule{Index: i, Path: r.Path}
 		switch {
 		case !literal && !star:
 			t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: r.AllowedOrigins}

@@ -40,6 +40,7 @@
 package cloudfront
 
 import (
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"strconv"
 	"strings"
 
@@ -231,7 +232,7 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 	} else {
 		t.Failed, t.Note = "origin", policy.Note{Case: caseOrigin, Args: [4]string{origin}, List: c.AccessControlAllowOrigins}
 	}
-	rules := []policy.Rule{t}
+	rules := wire.One(req, t)
 	// The preflight is not answered by CloudFront: it reaches the origin
 	// like any request the cache behavior allows, and the policy's headers
 	// are applied to the origin's reply ([UNVERIFIED]; sourceMod speaks

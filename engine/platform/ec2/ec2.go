@@ -11,6 +11,7 @@
 package ec2
 
 import (
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"strings"
 	"unicode"
 
@@ -44,13 +45,13 @@ func (Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			h.Add("Access-Control-Allow-Headers", acrh)
 		}
 		t.Note = policy.Note{Case: casePreflight, Args: [4]string{acrm}}
-		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "EC2 API preflight: fixed policy"}, Words: words{}}
+		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: wire.One(req, t), Decision: policy.Note{Case: "EC2 API preflight: fixed policy"}, Words: words{}}
 	}
 	reply := app
 	reply.Header = app.Header.Clone()
 	reply.Header.Set("Access-Control-Allow-Origin", "*")
 	t.Note.Case = "actual request: Access-Control-Allow-Origin * and never Access-Control-Allow-Credentials"
-	return policy.Outcome{Reply: reply, Rules: []policy.Rule{t}, Decision: policy.Note{Case: "EC2 API actual request: ACAO *"}}
+	return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "EC2 API actual request: ACAO *"}}
 }
 
 // Parse accepts the preset's text: empty or "ec2". Anything else is

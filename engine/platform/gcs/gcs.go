@@ -106,8 +106,14 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		method = acrm
 	}
 	var trace []policy.Rule
+	if !req.NoTrace {
+		trace = make([]policy.Rule, 0, len(b.CORS.Entries))
+	}
 	for i := range b.CORS.Entries {
 		e := &b.CORS.Entries[i]
+		if req.NoTrace && !(matchAny(e.Origin, origin) && matchAny(e.Method, method)) {
+			continue // the switch below, without its trace
+		}
 		t := policy.Rule{Index: i, Path: e.Path}
 		switch {
 		case !matchAny(e.Origin, origin):
@@ -118,7 +124,9 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			t.Matched, t.Source = true, Source
 			t.Note.Case = "origin and method match; requested headers are not part of GCS's selection"
 		}
-		trace = append(trace, t)
+		if !req.NoTrace {
+			trace = append(trace, t)
+		}
 		if !t.Matched {
 			continue
 		}

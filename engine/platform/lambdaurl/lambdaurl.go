@@ -33,6 +33,7 @@
 package lambdaurl
 
 import (
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"strconv"
 	"strings"
 
@@ -200,7 +201,7 @@ func (f Function) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	}
 	var rules []policy.Rule
 	if hasOrigin {
-		rules = []policy.Rule{t}
+		rules = wire.One(req, t)
 	}
 	if preflight {
 		// The function URL answers the preflight itself and the function

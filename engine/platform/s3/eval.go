@@ -83,30 +83,50 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		return policy.Outcome{Reply: pass(app), Decision: policy.Note{Case: "the bucket has no CORS configuration: served without CORS headers"}}
 	}
 	acrh, _ := req.Header.Get("Access-Control-Request-Headers")
-	reqHdrs := wire.HeaderNames(acrh) // consulted on actual requests too [AWS-REC] get-non-allowed-with-acl
+	var buf [16]string
+	reqHdrs := wire.AppendHeaderNames(buf[:0], acrh) // consulted on actual requests too [AWS-REC] get-non-allowed-with-acl
 	var trace []policy.Rule
-	for i := range b.CORS.Rules {
-		r := &b.CORS.Rules[i]
-		t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path, Line: r.At.Line}
-		t.Failed, t.Note = r.check(origin, method, reqHdrs)
-		if t.Failed != "" {
-			trace = append(trace, t)
-			continue
+	if !req.NoTrace {
+		trace = make([]policy.Rule, 0, len(b.CORS.Rules))
+	}
+	rules, start := b.CORS.Rules, 0
+	if req.NoTrace {
+		// The same test as check, without the notes it returns: start
+		// at the first rule that matches, or after the last.
+		if start = firstMatch(rules, origin, method, reqHdrs); start < 0 {
+			start = len(rules)
 		}
-		t.Matched, t.Note.Case, t.Source = true, "origin, method and every requested header match", Source
-		trace = append(trace, t)
-		cors := r.headers(origin, reqHdrs)
+	}
+	for i := start; i < len(rules); i++ {
+		r := &rules[i]
+		if !req.NoTrace {
+			t := policy.Rule{Index: i, ID: r.ID, Path: r.At.Path, Line: r.At.Line}
+			t.Failed, t.Note = r.check(origin, method, reqHdrs)
+			if t.Failed != "" {
+				trace = append(trace, t)
+				continue
+			}
+			t.Matched, t.Note.Case, t.Source = true, "origin, method and every requested header match", Source
+			trace = append(trace, t)
+		}
 		if isPreflight {
 			// [AWS-REC] opt-right-origin: 200, empty body, Content-Length 0.
-			reply := policy.Reply{Status: 200, Header: cors}
+			reply := policy.Reply{Status: 200, Header: r.headers(nil, origin, reqHdrs, 1)}
 			reply.Header.Add("Content-Length", "0")
 			return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: Words{}}
 		}
 		// [AWS-REC] get-right-origin; s3-tests L6950: CORS headers on error
 		// replies (404 NoSuchKey, 403) of actual requests as well.
-		reply := pass(app)
-		for _, f := range cors {
-			reply.Header.Set(f.Name, f.Value)
+		reply := app
+		if !hasCORS(app.Header) {
+			// No field of app's is among the CORS headers S3 sets: they
+			// all go at the end, on a list of the reply's own.
+			reply.Header = r.headers(slices.Clip(app.Header), origin, reqHdrs, 0)
+		} else {
+			reply = pass(app)
+			for _, f := range r.headers(nil, origin, reqHdrs, 0) {
+				reply.Header.Set(f.Name, f.Value)
+			}
 		}
 		return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: Words{}}
 	}
@@ -187,6 +207,39 @@ func (Words) Decision(n policy.Note) string {
 	return ""
 }
 
+// firstMatch returns the index of the first of rules that matches, -1
+// when none does.
+func firstMatch(rules []Rule, origin, method string, reqHdrs []string) int {
+	for i := range rules {
+		// matchOrigin, flattened: most rules fail here.
+		r := &rules[i]
+		for _, o := range r.AllowedOrigins {
+			// A pattern without '*' matches only its own length, and
+			// one with a '*' at least one less (wire.StarMatch).
+			if len(origin)+1 >= len(o) && (o == origin || wire.StarMatch(o, origin)) && r.matches(origin, method, reqHdrs) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// matches reports whether check finds no failed condition.
+func (r *Rule) matches(origin, method string, reqHdrs []string) bool {
+	if !r.matchOrigin(origin) || !slices.Contains(r.AllowedMethods, method) {
+		return false
+	}
+	if len(reqHdrs) > 0 && len(r.AllowedHeaders) == 0 {
+		return false
+	}
+	for _, h := range reqHdrs {
+		if !r.matchHeader(h) {
+			return false
+		}
+	}
+	return true
+}
+
 func (r *Rule) matchOrigin(origin string) bool {
 	for _, o := range r.AllowedOrigins {
 		// Origins are opaque strings compared literally with one '*'
@@ -208,11 +261,26 @@ func (r *Rule) matchHeader(h string) bool {
 	return false
 }
 
-// headers returns the CORS headers S3 sends for a matched rule
-// (cloud-policies.md §1.3 matched(rule)).
-func (r *Rule) headers(origin string, reqHdrs []string) headers.List {
-	var h headers.List
-	if slices.Contains(r.AllowedOrigins, "*") {
+// headers appends to dst the CORS headers S3 sends for a matched rule
+// (cloud-policies.md §1.3 matched(rule)), on a list with room for extra
+// more fields: one allocation.
+func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra int) headers.List {
+	n := len(dst) + 3 + extra
+	star := slices.Contains(r.AllowedOrigins, "*")
+	if !star {
+		n++
+	}
+	if len(reqHdrs) > 0 {
+		n++
+	}
+	if len(r.ExposeHeaders) > 0 {
+		n++
+	}
+	if r.MaxAgeSeconds != nil {
+		n++
+	}
+	h := slices.Grow(dst, n-len(dst))
+	if star {
 		// [AWS-REC] opt-random-wildcard-origin: "*" and no ACAC. A list
 		// holding "*" and other origins: LocalStack and Scality send "*",
 		// AWS [UNVERIFIED].
@@ -234,6 +302,17 @@ func (r *Rule) headers(origin string, reqHdrs []string) headers.List {
 	}
 	h.Add("Vary", vary)
 	return h
+}
+
+// hasCORS reports whether l holds a field S3's CORS headers would
+// replace (an Access-Control-* or Vary field).
+func hasCORS(l headers.List) bool {
+	for _, f := range l {
+		if len(f.Name) >= 15 && strings.EqualFold(f.Name[:15], "access-control-") || strings.EqualFold(f.Name, "vary") {
+			return true
+		}
+	}
+	return false
 }
 
 // subresource answers GetBucketCors and DeleteBucketCors (GET and DELETE
@@ -299,13 +378,18 @@ func isBucketPath(host, path string) bool {
 
 func errorReply(status int, code, msg, method, resourceType string) policy.Reply {
 	var b strings.Builder
+	b.Grow(64 + len(code) + len(msg) + len(method) + 192)
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>")
 	b.WriteString(code)
 	b.WriteString("</Code><Message>")
 	b.WriteString(xmlEscape(msg))
 	b.WriteString("</Message>")
 	if method != "" || resourceType != "" {
-		b.WriteString("<Method>" + xmlEscape(method) + "</Method><ResourceType>" + resourceType + "</ResourceType>")
+		b.WriteString("<Method>")
+		b.WriteString(xmlEscape(method))
+		b.WriteString("</Method><ResourceType>")
+		b.WriteString(resourceType)
+		b.WriteString("</ResourceType>")
 	}
 	b.WriteString("<RequestId>" + requestID + "</RequestId><HostId>" + hostID + "</HostId></Error>")
 	// [AWS-REC] opt-wrong-origin: application/xml, chunked.
@@ -325,5 +409,10 @@ func pass(app policy.Reply) policy.Reply {
 // xmlEscape escapes character data. Quotes stay as they are: S3's 403
 // message "resource's CORS spec" carries a bare apostrophe ([AWS-REC]).
 func xmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	if !strings.ContainsAny(s, "&<>") {
+		return s
+	}
+	return xmlEscaper.Replace(s)
 }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/limits"
+	cors "github.com/whycors/whycors/engine/wire"
 )
 
 // MaxText bounds every configuration text a reader accepts. No platform's
@@ -21,14 +22,36 @@ const TooLarge = "configuration text is larger than 1 MiB"
 // split at commas, trim spaces and tabs, lowercase, drop empty items
 // (cloud-policies.md §1.3: "content-type,,expires" -> "content-type, expires").
 func HeaderNames(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		p = strings.ToLower(strings.Trim(p, " \t"))
-		if p != "" {
-			out = append(out, p)
+	return AppendHeaderNames(nil, v)
+}
+
+// AppendHeaderNames appends the names of v, as HeaderNames splits them,
+// to dst. With a dst on the caller's stack and lowercase names, as
+// browsers send them, it allocates nothing.
+func AppendHeaderNames(dst []string, v string) []string {
+	for v != "" {
+		p := v
+		if i := strings.IndexByte(v, ','); i >= 0 {
+			p, v = v[:i], v[i+1:]
+		} else {
+			v = ""
+		}
+		if p = lower(strings.Trim(p, " \t")); p != "" {
+			dst = append(dst, p)
 		}
 	}
-	return out
+	return dst
+}
+
+// lower is strings.ToLower for the ASCII header names of a request line,
+// without its allocation when s is lowercase already.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= 0x80 {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // SplitURL returns the host, the path (with a leading "/") and the query
@@ -81,4 +104,14 @@ func QuoteList(list []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// One is the trace of a platform with one rule: t alone, or nil when
+// the caller reads no trace (policy.Request.NoTrace), which then costs
+// no allocation.
+func One(req cors.Request, t cors.Rule) []cors.Rule {
+	if req.NoTrace {
+		return nil
+	}
+	return []cors.Rule{t}
 }
