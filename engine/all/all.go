@@ -26,6 +26,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
+	"github.com/whycors/whycors/engine/formats/ingressnginx"
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
@@ -65,6 +66,8 @@ func Policies() []policy.Format {
 		cloudformation.Formats(),
 		serverless.Formats(),
 		terraform.Formats(),
+		// Kubernetes Ingress manifests' ingress-nginx annotations (YAML).
+		ingressnginx.Formats(),
 		// Hosting headers files: Netlify's _headers and netlify.toml
 		// (pelletier/go-toml/v2).
 		netlify.Formats(),

@@ -136,6 +136,7 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 	if r.PathNote != "" {
 		m.note("paths", Wider, r.PathNote, r.Pos)
 	}
+	m.notes = append(m.notes, r.Notes...)
 	if r.PreflightPass {
 		// The application's status decides every preflight at the
 		// source; a target that answers preflights itself (native's
@@ -296,6 +297,11 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 	if o == "*" {
 		return []string{"*"}, "", ""
 	}
+	if match == portable.OriginsLabel && o != strings.ToLower(o) && !strings.Contains(o, "*") {
+		// Compared without regard to case: a browser's Origin is
+		// lower case (RFC 6454 §6.2), which the lowered entry equals.
+		o = strings.ToLower(o)
+	}
 	if !strings.Contains(o, "*") {
 		if o == "" || strings.ContainsAny(o, " \t\r\n,") || strings.HasSuffix(o, "/") {
 			return nil, Same, strconv.Quote(o) + " never equals an Origin header a browser sends; left out"
@@ -303,6 +309,9 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 		return []string{o}, "", ""
 	}
 	glob := match == portable.OriginsGlob
+	if _, _, ok := portable.SplitWildcard(o); ok && match == portable.OriginsLabel {
+		return nil, Narrower, strconv.Quote(o) + " stands for one label only (a.example.com, not a.b.example.com), where the portable form's \"*.\" covers any depth; left out (list the subdomains)"
+	}
 	if _, _, ok := portable.SplitWildcard(o); ok && (glob || match == portable.OriginsSubdomain) {
 		// S3's "*" matches any run of characters; between "://" and a
 		// ".suffix" that is one or more host labels, as the portable

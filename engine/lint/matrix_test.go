@@ -577,6 +577,11 @@ type entry struct {
 	// given. The test logs it, and fails once lint finds the code (then
 	// the gap is closed: drop it).
 	gap string
+	// instead: the platform takes the row's rules, but not as written
+	// (its validation replaces the value with a default), and lint
+	// reports that with this code of the format's own; the cell checks
+	// it.
+	instead string
 }
 
 // no is a "cannot express" cell with its reason.
@@ -588,6 +593,30 @@ func gap(text, why string) entry { return entry{text: text, gap: why} }
 
 // refusedAtUpload is a cell whose platform refuses the problem itself.
 var refusedAtUpload = entry{refused: true}
+
+// replaced is a cell whose platform replaces the row's value by its
+// default, which lint reports as code.
+func replaced(code string) entry { return entry{instead: code} }
+
+// ingress renders rules as Ingress manifests (render's "ingress-nginx"),
+// then applies the replacements old, new, ... to the text.
+func ingress(rs []rule, oldNew ...string) string {
+	text, _ := render("ingress-nginx", rs)
+	return strings.NewReplacer(oldNew...).Replace(text)
+}
+
+// The ingress-nginx controller (kubernetes/ingress-nginx
+// controller-v1.15.1, internal/ingress/annotations/cors/main.go Parse)
+// refuses no Ingress for its cors annotations: a value its validation
+// refuses is logged and replaced by the default, cors-allow-origin by
+// "*" (the format's own lint code origin-refused), the others by their
+// default lists (value-refused). Its origins are scheme://host[:port],
+// *.host of one label, null or * alone; its headers letters, digits, -
+// and _.
+var (
+	ingressOriginRefused = replaced("origin-refused")
+	ingressValueRefused  = replaced("value-refused")
+)
 
 // Reasons shared by several cells.
 const (
@@ -607,6 +636,7 @@ const (
 	flaskEchoHeaders     = "flask-cors sends back the requested headers that match allow_headers, so \"*\" (the regex .*) echoes them, Authorization included, with credentials too (flask_cors/core.py 3.0.10, get_allow_headers)"
 	starletteEchoHeaders = "Starlette answers allow_headers [\"*\"] with the request's own Access-Control-Request-Headers (starlette/middleware/cors.py 0.26.1, preflight_response): it covers Authorization and works with credentials"
 	starletteStack       = "the outermost CORSMiddleware answers every preflight itself, 200 or 400, without calling what it wraps (starlette/middleware/cors.py 0.26.1, preflight_response), so an inner one never decides a preflight; lint's rule-order check (shadow.go) runs only for PathSelects or MethodSelects semantics, which the starlette reader does not state"
+	ingressOneLocation   = "the controller keeps the first Ingress's location for a host and path another Ingress already wrote (internal/ingress/controller/controller.go createServers, updateServerLocations at controller-v1.15.1), so the second never answers; lint does not compare Ingresses: the reader states no host and nginx picks the longest path, not the first rule (no PathSelects)"
 	noComment            = "suppress.go reads directives in # and // comments and in JSON members: an XML comment is not read (yet), and a capture has no comment"
 )
 
@@ -670,10 +700,13 @@ var app = []string{"https://app.test"}
 // package doc's table.
 var matrix = map[string]row{
 	"rejected": one(rule{origins: []string{"https://*.*.test"}, methods: get}, map[string]entry{
-		"caddy":      no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
-		"apache":     no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
-		"netlify":    no("Netlify takes any header value in _headers and netlify.toml; what @netlify/headers-parser refuses (a line outside a path, a bad TOML table) the reader refuses too, an input error at its line (e2e/netlify)"),
-		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
+		// The API server stores annotations as map[string]string: an
+		// unquoted true is a YAML boolean it refuses.
+		"ingress-nginx": {text: ingress([]rule{{origins: app, methods: get}}, `enable-cors: "true"`, `enable-cors: true`)},
+		"caddy":         no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
+		"apache":        no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
+		"netlify":       no("Netlify takes any header value in _headers and netlify.toml; what @netlify/headers-parser refuses (a line outside a path, a bad TOML table) the reader refuses too, an input error at its line (e2e/netlify)"),
+		"lambda-url":    {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
 		"starlette":           {text: starletteRejected},
@@ -709,6 +742,9 @@ var matrix = map[string]row{
 		"koa-cors":   no("@koa/cors sends the request's Origin instead of \"*\" when credentials is on (its index.js), so the reply is never \"*\" with credentials: lint reports reflect-any-origin there"),
 	})),
 	"reflect-any-origin": one(rule{origins: []string{"https://*"}, methods: put, creds: true}, map[string]entry{
+		// "https://*" fails the validation; the controller never
+		// echoes every origin ("*" is sent as *, nginx.tmpl CORS).
+		"ingress-nginx":       ingressOriginRefused,
 		"cloudfront-rhp":      refusedAtUpload,
 		"django-cors-headers": {text: pyDjango("CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n")},
 		"flask-cors":          {text: pyFlask("CORS(app, supports_credentials=True)\n")},
@@ -731,6 +767,10 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
+		// * is allowed only as a first label "*."; the regex it writes
+		// is anchored at the end, but an Origin cannot end with another
+		// whole "scheme://host" (template.go buildCorsOriginRegex).
+		"ingress-nginx":  ingressOriginRefused,
 		"cloudfront-rhp": refusedAtUpload, "apigw-http": refusedAtUpload,
 		// django-cors-headers and Starlette compare their origin lists exactly
 		// (urlsplit scheme and host; `in`): only their regexes can trap.
@@ -770,6 +810,7 @@ var matrix = map[string]row{
 		"native": refusedAtUpload,
 	}),
 	"regex-literal": one(rule{origins: []string{"https://(app|www).test"}, methods: get}, map[string]entry{
+		"ingress-nginx":  ingressOriginRefused,
 		"cloudfront-rhp": no("CloudFront's allowed origins are exact origins or one \"*\" wildcard (its CORS guide, understanding-response-headers-policies): no entry is read as a regular expression, and a pattern with regex characters is refused as an origin"),
 		"flask-cors":     no("flask-cors takes an origin with any of * \\ ] ? $ ^ [ ( ) for a regular expression and compares the others as strings (flask_cors/core.py 3.0.10, probably_regex): an entry that looks like a regular expression is one"),
 		"native":         refusedAtUpload,
@@ -777,6 +818,9 @@ var matrix = map[string]row{
 		"ec2":            no(ec2Fixed),
 	}),
 	"origin-never-matches": one(rule{origins: []string{"https://app.test/"}, methods: get}, map[string]entry{
+		// A trailing slash fails the validation (origin-refused); the
+		// default port passes it and no Origin has it.
+		"ingress-nginx":  {text: ingress([]rule{{origins: []string{"https://app.test:443"}, methods: get}})},
 		"cloudfront-rhp": refusedAtUpload,
 		// django-cors-headers compares scheme and host only (urlsplit), so the
 		// row's trailing slash matches at run time (its check corsheaders.E014
@@ -786,6 +830,9 @@ var matrix = map[string]row{
 		"ec2":                 no(ec2Fixed),
 	}),
 	"no-origins": one(rule{methods: get}, map[string]entry{
+		// An empty cors-allow-origin is "*"; an origin without a
+		// scheme is dropped, and none left writes no origin test.
+		"ingress-nginx":  {text: ingress([]rule{{origins: []string{"app.test"}, methods: get}})},
 		"cloudformation": refusedAtUpload, "serverless": no("an http event's or httpApi's cors origins default to \"*\" when left out (serverless.com docs, apigateway#enabling-cors, http-api#cors-setup), so a configuration allowing none cannot be written"),
 		"terraform": refusedAtUpload, "terraform-plan": refusedAtUpload,
 		"rs-cors": no(goEmptyAll), "go-chi-cors": no(goEmptyAll), "echo-cors": no(goEmptyAll),
@@ -801,7 +848,8 @@ var matrix = map[string]row{
 		"ec2":        no(ec2Fixed),
 	}),
 	"authorization-wildcard": one(rule{origins: app, methods: put, headers: []string{"*"}}, map[string]entry{
-		"flask-cors": no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
+		"ingress-nginx": ingressValueRefused,
+		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
 		"terraform": no(echoStar), "terraform-plan": no(echoStar),
 		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
@@ -809,7 +857,8 @@ var matrix = map[string]row{
 		"azure-xml": no(echoStar), "azure-json": no(echoStar), "native": no(echoStar), "ec2": no(ec2Fixed),
 	}),
 	"wildcard-headers-credentials": one(rule{origins: app, methods: put, headers: []string{"*"}, creds: true}, map[string]entry{
-		"flask-cors": no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
+		"ingress-nginx": ingressValueRefused,
+		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
 		"terraform": no(echoStar), "terraform-plan": no(echoStar),
 		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
@@ -866,15 +915,18 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
-		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), nil)),
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), map[string]entry{
+		"ingress-nginx": no("S3 and R2's own behaviour, Vary only on a match; the controller adds no Vary: Origin at all, which the format's own code no-vary reports (nginx.tmpl, define \"CORS\")"),
+	})),
 	"overlapping-paths": {cells: with(cellsFor(no("native's own rule selection (the first rule whose path and origins match): other formats have no path per rule, pick rules by path alone, or run every rule"), allBut("native")), map[string]entry{
 		"native": {text: `{"rules": [{"path": "/api/*", "origins": ["https://app.test"]}, {"path": "/api/admin/*", "origins": ["https://admin.test"]}]}`},
 	})},
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
 		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify"}), map[string]entry{
-		"nginx":  {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
-		"apache": {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
-		"caddy":  no("Caddy's header directive has no always to forget: it sets its fields on the replies of its site, its own errors included (caddyserver.com/docs/caddyfile/directives/header; e2e/caddy's upstream 404 and 500 cases), and defer only orders them"),
+		"nginx":         {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
+		"apache":        {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
+		"ingress-nginx": no("the controller's CORS block sets its headers with more_set_headers (headers-more), which sets them on replies of every status: there is no always to forget (rootfs/etc/nginx/template/nginx.tmpl, define \"CORS\", controller-v1.15.1; e2e/ingress)"),
+		"caddy":         no("Caddy's header directive has no always to forget: it sets its fields on the replies of its site, its own errors included (caddyserver.com/docs/caddyfile/directives/header; e2e/caddy's upstream 404 and 500 cases), and defer only orders them"),
 	})),
 	"duplicate-rule": {rules: []rule{{origins: app, methods: put}, {origins: app, methods: put}}, cells: map[string]entry{
 		"lambda-url": no(oneRule), "cloudfront-rhp": no(oneRule), "serverless": no(oneRule),
@@ -884,10 +936,11 @@ var matrix = map[string]row{
 		"apigw-http":          no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
 		"express":      no("every cors() middleware that matches runs (Express middleware order): a repeated one sets the same headers again, which lint does not model"),
 		"fastify-cors": no(fastifyOnce), "rs-cors": no(goOne), "go-chi-cors": no(goOne), "gin-contrib-cors": no(goOne), "echo-cors": no(goOne),
-		"koa-cors":  no("every cors() middleware runs in order (Koa's middleware stack): a repeated one sets the same headers again, which lint does not model"),
-		"hono-cors": no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
-		"nginx":     no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
-		"raw":       no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"koa-cors":      no("every cors() middleware runs in order (Koa's middleware stack): a repeated one sets the same headers again, which lint does not model"),
+		"hono-cors":     no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
+		"nginx":         no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
+		"ingress-nginx": gap(ingress([]rule{{origins: app, methods: put}, {origins: app, methods: put}}, "path: /r1", "path: /r0"), ingressOneLocation),
+		"raw":           no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
 		"lambda-url": no(oneRule), "cloudfront-rhp": no(oneRule), "serverless": no(oneRule),
@@ -897,10 +950,11 @@ var matrix = map[string]row{
 		"apigw-http":          no(oneRule), "apigw-rest": no(oneRule), "ec2": no(ec2Fixed),
 		"express":      no("every cors() middleware that matches runs (Express middleware order): no rule hides another"),
 		"fastify-cors": no(fastifyOnce), "rs-cors": no(goOne), "go-chi-cors": no(goOne), "gin-contrib-cors": no(goOne), "echo-cors": no(goOne),
-		"koa-cors":  no("every cors() middleware runs in order (Koa's middleware stack): no rule hides another"),
-		"hono-cors": no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
-		"nginx":     no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
-		"raw":       no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
+		"koa-cors":      no("every cors() middleware runs in order (Koa's middleware stack): no rule hides another"),
+		"hono-cors":     no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
+		"nginx":         no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
+		"ingress-nginx": gap(ingress([]rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, "path: /r1", "path: /r0"), ingressOneLocation),
+		"raw":           no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"suppression-invalid": {rules: []rule{{origins: app, methods: put}}, directive: "no-such-code because", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{
 		"ec2": no(ec2Fixed),
@@ -946,6 +1000,9 @@ func TestEveryCodeInEveryFormat(t *testing.T) {
 			want := c.Code
 			if cell.refused {
 				want = "rejected"
+			}
+			if cell.instead != "" {
+				want = cell.instead
 			}
 			fs, err := lint.Lint(reg, text, f)
 			if err != nil {

@@ -39,7 +39,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 	// patterns; Express's string entries too (its RegExp entries are
 	// marked Regex and checked as such), since cors() compares a string
 	// with ===.
-	literalOrigins := sem.Origins != portable.OriginsSubdomain
+	literalOrigins := sem.Origins != portable.OriginsSubdomain && sem.Origins != portable.OriginsLabel
 	{
 		if r.Disabled {
 			return
@@ -177,7 +177,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		case strings.ContainsAny(rest, "/?#"):
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches (cloud-policies.md §1.3)", o.Pos)
 			return
-		case strings.ToLower(s) != s:
+		case strings.ToLower(s) != s && src.Semantics.Origins != portable.OriginsLabel:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
 			return
 		case !isASCII(s):

@@ -105,6 +105,10 @@ const (
 	// OriginsProgram: the entries are the application's own code:
 	// strings, regular expressions, functions (Express).
 	OriginsProgram OriginMatch = "program"
+	// OriginsLabel: "*", origins compared without regard to case, or a
+	// "scheme://*." wildcard standing for exactly one label of letters,
+	// digits and hyphens (ingress-nginx's case-insensitive regex).
+	OriginsLabel OriginMatch = "label"
 )
 
 // ConfigRule is one rule of a configuration as its platform states it,
@@ -150,6 +154,10 @@ type ConfigRule struct {
 	// MethodOnly limits the rule to requests of this method (an Express
 	// route such as app.options).
 	MethodOnly string `json:"method_only,omitempty"`
+	// Notes are what the reader knows the portable form says otherwise
+	// for this rule (a path or host the form cannot hold), each with its
+	// Effect; a conversion reports them with its own.
+	Notes []Note `json:"-"`
 }
 
 // Config is a configuration read from one format: its rules as stated,

@@ -21,6 +21,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/honocors"
+	"github.com/whycors/whycors/engine/formats/ingressnginx"
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
@@ -80,7 +81,7 @@ func Formats() []policy.Format {
 		native.Formats(), apache.Formats(), caddy.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
 		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
 		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
-		cloudformation.Formats(), serverless.Formats(), netlify.Formats(),
+		cloudformation.Formats(), serverless.Formats(), netlify.Formats(), ingressnginx.Formats(),
 		har.Formats(), raw.Formats(),
 	} {
 		fs = append(fs, l...)

@@ -11,8 +11,9 @@ import (
 // names are the controller's cors annotations, without the prefix.
 var names = []string{"enable-cors", "cors-allow-origin", "cors-allow-methods", "cors-allow-headers", "cors-allow-credentials", "cors-expose-headers", "cors-max-age"}
 
-// CheckText lists the traps of the manifest that one reply alone does
-// not show, for engine/lint and the explainer's warnings:
+// CheckText lists the traps of the manifest that its rules (ReadRules)
+// do not show, for engine/lint (which checks the rules themselves: null,
+// a default port, names, max-age...):
 //   - "cors-disabled": cors-* annotations with enable-cors absent, false
 //     or not a boolean: the controller writes no CORS block, they do
 //     nothing;
@@ -21,16 +22,13 @@ var names = []string{"enable-cors", "cors-allow-origin", "cors-allow-methods", "
 //     line break): it
 //     logs a warning and allows every origin ("*");
 //   - "origin-dropped": an origin without a scheme (or two origins
-//     separated by a space, not a comma), dropped from the list; "no-origin-left" when none is left: no request gets CORS;
+//     separated by a space, not a comma), dropped from the list (none
+//     left: lint's no-origins, from the rules);
 //   - "value-refused": another cors-* value refused, replaced by the
 //     controller's default (cors-allow-headers "*", methods with ";");
 //   - "wildcard-credentials": origin "*" (written, absent or refused)
 //     with credentials true (the default): browsers refuse credentialed
 //     requests the reply "*"; an error when credentials are written;
-//   - "null-origin": null allowed, the origin of every sandboxed iframe
-//     and file: page;
-//   - "default-port": an origin with its scheme's default port (:443,
-//     :80), which no browser's Origin has;
 //   - "wildcard-one-label" (info): *.host stands for one label only;
 //   - "no-vary": an origin list is echoed with no Vary: Origin from the
 //     controller, so a cache may give one origin's reply to another;
@@ -95,10 +93,6 @@ func (*Format) CheckText(text string) []portable.Finding {
 				add("warning", "value-refused", d.Pos, d.Name+" is refused by the controller's validation ("+d.Why+"), which uses its default"+defaultOf(d.Name))
 			}
 		}
-		if len(c.AllowOrigin) == 0 {
-			a, _ := in.Get("cors-allow-origin")
-			add("error", "no-origin-left", a.ValuePos, "no origin of cors-allow-origin is scheme://host[:port]: the controller writes no origin test and no request gets the CORS headers")
-		}
 		if star && c.AllowCredentials {
 			a, written := in.Get("cors-allow-credentials")
 			at, sev := in.Pos, "warning"
@@ -114,12 +108,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 		if !star && len(c.AllowOrigin) > 0 {
 			a, _ := in.Get("cors-allow-origin")
 			for _, o := range c.AllowOrigin {
-				switch {
-				case o == "null":
-					add("warning", "null-origin", a.ValuePos, "cors-allow-origin allows null, the origin of every sandboxed iframe and file: page: any site can get one")
-				case strings.HasPrefix(o, "https://") && strings.HasSuffix(o, ":443"), strings.HasPrefix(o, "http://") && strings.HasSuffix(o, ":80"):
-					add("warning", "default-port", a.ValuePos, "the origin "+o+" names its scheme's default port, which a browser's Origin never does: it matches no page; write "+o[:strings.LastIndexByte(o, ':')])
-				case strings.Contains(o, "*."):
+				if strings.Contains(o, "*.") {
 					add("info", "wildcard-one-label", a.ValuePos, o+" matches one label in place of *, not the domain itself nor deeper names (the controller's regex is [A-Za-z0-9-]+)")
 				}
 			}

@@ -66,3 +66,41 @@ metadata:
 	// line 7: error origin-refused
 	// line 7: warning wildcard-credentials
 }
+
+func ExampleFormat_ReadRules() {
+	cfg, err := (&ingressnginx.Format{}).ReadRules(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  annotations:
+    nginx.ingress.kubernetes.io/enable-cors: "true"
+    nginx.ingress.kubernetes.io/cors-allow-origin: "https://App.example, https://*.app.example"
+    nginx.ingress.kubernetes.io/cors-allow-methods: "PUT"
+spec:
+  rules:
+  - http:
+      paths:
+      - path: /v1
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port:
+              number: 80
+`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := cfg.Rules[0]
+	for _, o := range r.Origins {
+		fmt.Printf("origin %s at line %d\n", o.Text, o.Pos.Line)
+	}
+	fmt.Println(r.Methods[0].Text, len(r.AllowHeaders), "default headers, credentials", r.Credentials, "max-age", *r.MaxAge, "paths", r.Paths)
+	fmt.Println(cfg.Semantics.Origins)
+	// Output:
+	// origin https://App.example at line 7
+	// origin https://*.app.example at line 7
+	// PUT 9 default headers, credentials true max-age 1728000 paths [/v1]
+	// label
+}

@@ -36,8 +36,12 @@
 //     Ingresses is the text's (the controller's is creation time).
 //
 // A portable policy converts into Ingress manifests (WriteRules: one
-// host-less Ingress a rule, its paths as Prefix paths); manifests do not
-// convert into other formats (NoRulesWhy).
+// host-less Ingress a rule, its paths as Prefix paths); manifests convert
+// into other formats through the neutral model (ReadRules: one rule an
+// Ingress with CORS, its values as the controller takes them, notes for
+// what the portable form cannot hold: hosts, Exact and regex paths,
+// overlapping locations, one-label wildcards), so lint's checks of rules
+// apply to them.
 //
 // Not modelled: a changed --annotations-prefix, the global ConfigMap
 // (annotations-risk-level below Medium would refuse the Ingress;
@@ -71,12 +75,6 @@ func (*Format) Doc() string { return source }
 
 // FileName is the name a fix's diff gives the text.
 func (*Format) FileName() string { return "ingress.yaml" }
-
-// NoRulesWhy says why a manifest cannot be converted from (it can be
-// converted to: WriteRules).
-func (*Format) NoRulesWhy() string {
-	return "the reader evaluates the Ingress annotations as the controller's nginx block does but exposes no rule model to convert from; write the rules in the native format"
-}
 
 var (
 	kindIngress = regexp.MustCompile(`(?m)^\s*(-\s+)?kind:\s*["']?Ingress["']?\s*(#.*)?$|"kind"\s*:\s*"Ingress"`)
