@@ -63,25 +63,7 @@ func TestParserAgrees(t *testing.T) {
 	for range 60 {
 		cases = append(cases, tcase{Kind: "both", Text: genHeaders(r), TOML: genTOML(r), Paths: reqPaths, desc: "generated _headers and netlify.toml"})
 	}
-	file := filepath.Join(t.TempDir(), "cases.json")
-	b, _ := json.Marshal(cases)
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("node", "parse.mjs", file)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("parse.mjs: %v\n%s", err, stderr.String())
-	}
-	var got struct {
-		Versions map[string]string `json:"versions"`
-		Results  []result          `json:"results"`
-	}
-	if err := json.Unmarshal(out, &got); err != nil || len(got.Results) != len(cases) {
-		t.Fatalf("parse.mjs answered %d results for %d cases: %v", len(got.Results), len(cases), err)
-	}
+	got := runParser(t, cases)
 	for n, v := range recorded {
 		if got.Versions[n] != v {
 			t.Errorf("%s is %s, the reader was checked against %s", n, got.Versions[n], v)
@@ -91,6 +73,7 @@ func TestParserAgrees(t *testing.T) {
 	for i, c := range cases {
 		want := got.Results[i]
 		var cfg *netlify.Config
+		var err error
 		switch c.Kind {
 		case "both":
 			cfg, err = netlify.ParseFiles([]policy.File{{Name: "_headers", Text: c.Text}, {Name: "netlify.toml", Text: c.TOML}})
@@ -170,4 +153,33 @@ func sameHeaders(a, b headers.List) bool {
 		}
 	}
 	return true
+}
+
+// parsed is what parse.mjs answers: the package versions, and a result
+// per case.
+type parsed struct {
+	Versions map[string]string `json:"versions"`
+	Results  []result          `json:"results"`
+}
+
+// runParser parses cases with the real parser (parse.mjs), once.
+func runParser(t *testing.T, cases []tcase) parsed {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "cases.json")
+	b, _ := json.Marshal(cases)
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", "parse.mjs", file)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("parse.mjs: %v\n%s", err, stderr.String())
+	}
+	var got parsed
+	if err := json.Unmarshal(out, &got); err != nil || len(got.Results) != len(cases) {
+		t.Fatalf("parse.mjs answered %d results for %d cases: %v", len(got.Results), len(cases), err)
+	}
+	return got
 }
