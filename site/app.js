@@ -27,7 +27,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   const $ = (id) => document.getElementById(id);
   // The engine's input bounds (engine/limits), as wasm/core reports them;
   // these are the same numbers until it has started.
-  let limits = { page_har: 8 << 20, link: 2 << 20 };
+  let limits = { page_har: 8 << 20, link: 2 << 20, policy_text: 1 << 20 };
   const timings = [];
   globalThis.whycorsTimings = timings; // per explain call, in ms (scripts/bench-site.sh reads it)
 
@@ -54,6 +54,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       li.querySelector(".hdel").setAttribute("aria-label", "Remove header " + n);
       li.querySelector(".field-error").id = "hdr-err-" + n;
       li.querySelector(".hname").setAttribute("aria-describedby", "hdr-err-" + n);
+      li.querySelector(".hvalue").setAttribute("aria-describedby", "hdr-err-" + n);
     });
   }
 
@@ -252,6 +253,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? " · DevTools reason: " + detail.reason : ""));
     $("details").hidden = false;
     markDeciding(st, detail);
+    markHeaderThrow(st, detail);
 
     renderBrowsers(results);
     renderConsoles(results, st.browser === "spec" ? Object.assign({ spec: detail }, results) : results);
@@ -328,6 +330,20 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     setSummary("error", general ? general.trim() : "The input has " + (faults.length === 1 ? "a problem" : faults.length + " problems") + ", marked at " + uniq.join(", ") + ".",
       "No verdict until the input reads");
     $("details").hidden = true;
+  }
+
+  // markHeaderThrow puts the browser's error at the header value fetch()
+  // refuses (a line break or NUL in it: the engine's verdict is that the
+  // fetch rejects before anything is sent, reason InvalidHeaderValue).
+  function markHeaderThrow(st, v) {
+    if (v.reason !== "InvalidHeaderValue" || !v.exception) return;
+    const rows = hdrList.querySelectorAll(".hdr");
+    st.headers.forEach((h, i) => {
+      if (!/[\r\n\0]/.test(h[1]) || !rows[i]) return;
+      const li = rows[i];
+      fieldError(li.querySelector(".hvalue"), li.querySelector(".field-error").id,
+        "fetch() rejects before sending anything: " + v.exception + " A header value may not hold a line break (CR or LF) or NUL.");
+    });
   }
 
   // ---------- the deciding rule in the pasted text ----------
@@ -655,6 +671,14 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   function updateNow() {
     if (!ready) return;
     const st = readState();
+    // The paste budget (engine/limits), checked before anything else is
+    // done with the text: no link, no engine call.
+    const big = tooBig(st);
+    if (big) {
+      showTooBig(st, big);
+      performance.mark("whycors-verdict");
+      return;
+    }
     saveFragment(st);
     // A policy waits for the full engine; the verdict on screen stays
     // (the core's, for the input before) and says so.
@@ -704,9 +728,33 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     }
     scheduleFixes();
   }
+  // tooBig returns the size in bytes of the pasted text when it is over
+  // the page's budget (limits.policy_text, 1 MiB), else 0.
+  function tooBig(st) {
+    const text = st.source === "policy" ? st.policy : st.raw;
+    const max = limits.policy_text || (1 << 20);
+    if (text.length <= max / 3) return 0; // at most 3 bytes a UTF-16 unit
+    const n = text.length > max ? text.length : new TextEncoder().encode(text).length;
+    return n > max ? n : 0;
+  }
+  function showTooBig(st, bytes) {
+    last = null;
+    clearFieldErrors();
+    const id = st.source === "policy" ? "policy" : "raw";
+    highlight(id, [], "");
+    $(id + "-mark").hidden = true;
+    const max = limits.policy_text || (1 << 20);
+    const msg = "This text is " + (bytes / (1 << 20)).toFixed(1) + " MiB; the page reads up to " + (max >> 20) + " MiB (" + max.toLocaleString("en-US") +
+      " bytes). Paste the part with the CORS rules.";
+    fieldError($(id), id + "-err", msg);
+    setSummary("error", msg, "Nothing was read");
+    $("details").hidden = true;
+    scheduleFixes();
+  }
+
   // For tests and the benchmark: whether an explanation, the full
   // engine's load or a fix search is still to come.
-  globalThis.whycorsBusy = () => pending || fullTimer !== 0 || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
+  globalThis.whycorsBusy = () => pending || bigTimer !== 0 || fullTimer !== 0 || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
   // Coalesce bursts of input into one explanation per frame.
   function schedule() {
     if (pending) return;
@@ -717,8 +765,26 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     });
   }
 
-  form.addEventListener("input", () => {
+  // A long pasted text (over BIG_TEXT) is read once typing pauses
+  // (BIG_PAUSE), so that each keystroke costs the main thread little; the
+  // verdict on screen says it is for the text before.
+  const BIG_TEXT = 64 << 10;
+  const BIG_PAUSE = 300; // ms
+  let bigTimer = 0;
+  form.addEventListener("input", (e) => {
     lastInput = performance.now();
+    const t = e.target;
+    if (t.classList && t.classList.contains("hvalue")) t.rows = Math.min(4, t.value.split(/\r\n|\r|\n/).length);
+    clearTimeout(bigTimer);
+    bigTimer = 0;
+    if ((t.id === "policy" || t.id === "raw") && t.value.length > BIG_TEXT) {
+      if ($("summary").dataset.state !== "none") $("summary").dataset.stale = "true";
+      bigTimer = setTimeout(() => {
+        bigTimer = 0;
+        schedule();
+      }, BIG_PAUSE);
+      return;
+    }
     schedule();
   });
   form.addEventListener("change", (e) => {
@@ -975,6 +1041,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     core = globalThis.whycors;
     const l = call(core, "limits", "");
     if (l && l.link) limits = l;
+    $("paste-limit").textContent = "Paste up to " + (limits.policy_text >> 20) + " MiB (" + limits.policy_text.toLocaleString("en-US") +
+      " bytes) of configuration or replies; a longer text is refused before anything is read.";
     // The format list is the full engine's, so that a format can be chosen
     // before the full engine is loaded.
     const names = call(core, "formats", "");
