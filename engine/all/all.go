@@ -22,6 +22,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/firebase"
 	"github.com/whycors/whycors/engine/formats/flaskcors"
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
@@ -35,6 +36,8 @@ import (
 	"github.com/whycors/whycors/engine/formats/serverless"
 	"github.com/whycors/whycors/engine/formats/starlette"
 	"github.com/whycors/whycors/engine/formats/terraform"
+	"github.com/whycors/whycors/engine/formats/traefik"
+	"github.com/whycors/whycors/engine/formats/vercel"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -68,9 +71,14 @@ func Policies() []policy.Format {
 		terraform.Formats(),
 		// Kubernetes Ingress manifests' ingress-nginx annotations (YAML).
 		ingressnginx.Formats(),
+		// Traefik's headers middleware: dynamic configuration in YAML
+		// or TOML, Kubernetes Middlewares, Docker labels.
+		traefik.Formats(),
 		// Hosting headers files: Netlify's _headers and netlify.toml
-		// (pelletier/go-toml/v2).
+		// (pelletier/go-toml/v2), vercel.json, firebase.json.
 		netlify.Formats(),
+		vercel.Formats(),
+		firebase.Formats(),
 	)
 }
 

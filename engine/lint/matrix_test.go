@@ -322,6 +322,46 @@ func render(f string, rs []rule) (string, bool) {
 			b.WriteString("  " + h[0] + ": " + h[1] + "\n")
 		}
 		return b.String(), true
+	case "vercel", "firebase":
+		// A hosting headers file's fixed headers for every path, like
+		// "netlify": the first rule's replies (neither platform answers
+		// a preflight itself; lint probes the source's path).
+		r := rs[0]
+		hs := replyHeaders(r, true)
+		if len(r.expose) > 0 {
+			hs = append(hs, [2]string{"Access-Control-Expose-Headers", strings.Join(r.expose, ", ")})
+		}
+		var kv []string
+		for _, h := range hs {
+			kv = append(kv, `{"key": `+strconv.Quote(h[0])+`, "value": `+strconv.Quote(h[1])+`}`)
+		}
+		if f == "vercel" {
+			return `{"headers": [{"source": "/(.*)", "headers": [` + strings.Join(kv, ", ") + `]}]}`, true
+		}
+		return `{"hosting": {"public": "dist", "headers": [{"source": "**", "headers": [` + strings.Join(kv, ", ") + `]}]}}`, true
+	case "traefik":
+		// One headers middleware of the file provider (Traefik applies
+		// one middleware's lists to a router; a second rule would be a
+		// second middleware, which the reader does not choose).
+		r := rs[0]
+		var b strings.Builder
+		b.WriteString("http:\n  middlewares:\n    cors:\n      headers:\n")
+		list := func(k string, ss []string) {
+			if len(ss) > 0 {
+				b.WriteString("        " + k + ": " + q(ss) + "\n")
+			}
+		}
+		list("accessControlAllowOriginList", r.origins)
+		list("accessControlAllowMethods", r.methods)
+		list("accessControlAllowHeaders", r.headers)
+		list("accessControlExposeHeaders", r.expose)
+		if r.creds {
+			b.WriteString("        accessControlAllowCredentials: true\n")
+		}
+		if r.maxAge != 0 {
+			b.WriteString("        accessControlMaxAge: " + strconv.Itoa(r.maxAge) + "\n")
+		}
+		return b.String(), true
 	case "nginx":
 		for i, r := range rs {
 			var b strings.Builder
@@ -560,7 +600,7 @@ func harHeaders(h [][2]string) string {
 // Apache's header directives, like nginx's add_header, state replies,
 // not rules: what nginx's lines cannot say, theirs cannot either; so
 // do a hosting headers file's static headers (Netlify's _headers).
-var inherits = map[string]string{"cloudformation": "s3-cloudformation", "caddy": "nginx", "apache": "nginx", "netlify": "nginx"}
+var inherits = map[string]string{"cloudformation": "s3-cloudformation", "caddy": "nginx", "apache": "nginx", "netlify": "nginx", "vercel": "nginx", "firebase": "nginx"}
 
 // entry is one cell of the table: rules that format writes to trigger the
 // code (or a text of its own), or the reason the format cannot express
@@ -637,6 +677,7 @@ const (
 	starletteEchoHeaders = "Starlette answers allow_headers [\"*\"] with the request's own Access-Control-Request-Headers (starlette/middleware/cors.py 0.26.1, preflight_response): it covers Authorization and works with credentials"
 	starletteStack       = "the outermost CORSMiddleware answers every preflight itself, 200 or 400, without calling what it wraps (starlette/middleware/cors.py 0.26.1, preflight_response), so an inner one never decides a preflight; lint's rule-order check (shadow.go) runs only for PathSelects or MethodSelects semantics, which the starlette reader does not state"
 	ingressOneLocation   = "the controller keeps the first Ingress's location for a host and path another Ingress already wrote (internal/ingress/controller/controller.go createServers, updateServerLocations at controller-v1.15.1), so the second never answers; lint does not compare Ingresses: the reader states no host and nginx picks the longest path, not the first rule (no PathSelects)"
+	traefikOne           = "the reader states one headers middleware (the one named, or the only one with CORS fields: several are refused with the candidates listed), as Traefik applies one middleware's lists to a router: its rules are not a list to compare"
 	noComment            = "suppress.go reads directives in # and // comments and in JSON members: an XML comment is not read (yet), and a capture has no comment"
 )
 
@@ -703,10 +744,18 @@ var matrix = map[string]row{
 		// The API server stores annotations as map[string]string: an
 		// unquoted true is a YAML boolean it refuses.
 		"ingress-nginx": {text: ingress([]rule{{origins: app, methods: get}}, `enable-cors: "true"`, `enable-cors: true`)},
-		"caddy":         no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
-		"apache":        no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
-		"netlify":       no("Netlify takes any header value in _headers and netlify.toml; what @netlify/headers-parser refuses (a line outside a path, a bad TOML table) the reader refuses too, an input error at its line (e2e/netlify)"),
-		"lambda-url":    {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
+		// Traefik refuses an origin regex Go's regexp does not compile
+		// (pkg/middlewares/headers, regexp.Compile at start); Vercel a
+		// source that is no valid regular expression
+		// (vercel.link/invalid-route-source-pattern); Firebase Hosting a
+		// regex that is not RE2 (firebase.google.com/docs/hosting/full-config).
+		"traefik":    {text: "http:\n  middlewares:\n    cors:\n      headers:\n        accessControlAllowOriginListRegex: [\"https://(app\"]\n"},
+		"vercel":     {text: `{"headers": [{"source": "/(", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`},
+		"firebase":   {text: `{"hosting": {"headers": [{"regex": "^/(?=a)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}}`},
+		"caddy":      no("what Caddy refuses to load (an unknown directive, a matcher it cannot parse) the reader refuses too, an input error at its line: caddy adapt reads the Caddyfile as a whole"),
+		"apache":     no("what httpd refuses to load (apache2 -t: an unknown directive, a regex it cannot compile) the reader refuses too, an input error at its line"),
+		"netlify":    no("Netlify takes any header value in _headers and netlify.toml; what @netlify/headers-parser refuses (a line outside a path, a bad TOML table) the reader refuses too, an input error at its line (e2e/netlify)"),
+		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
 		"starlette":           {text: starletteRejected},
@@ -917,12 +966,13 @@ var matrix = map[string]row{
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
 		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), map[string]entry{
 		"ingress-nginx": no("S3 and R2's own behaviour, Vary only on a match; the controller adds no Vary: Origin at all, which the format's own code no-vary reports (nginx.tmpl, define \"CORS\")"),
+		"traefik":       no("S3 and R2's own behaviour, Vary only on a match; Traefik adds Vary: Origin only with addVaryHeader, whose absence the format's own code vary-missing reports (pkg/middlewares/headers/header.go, Traefik v3.6.12)"),
 	})),
 	"overlapping-paths": {cells: with(cellsFor(no("native's own rule selection (the first rule whose path and origins match): other formats have no path per rule, pick rules by path alone, or run every rule"), allBut("native")), map[string]entry{
 		"native": {text: `{"rules": [{"path": "/api/*", "origins": ["https://app.test"]}, {"path": "/api/admin/*", "origins": ["https://admin.test"]}]}`},
 	})},
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify", "traefik", "vercel", "firebase"}), map[string]entry{
 		"nginx":         {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 		"apache":        {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
 		"ingress-nginx": no("the controller's CORS block sets its headers with more_set_headers (headers-more), which sets them on replies of every status: there is no always to forget (rootfs/etc/nginx/template/nginx.tmpl, define \"CORS\", controller-v1.15.1; e2e/ingress)"),
@@ -940,6 +990,7 @@ var matrix = map[string]row{
 		"hono-cors":     no("every cors() whose path pattern matches runs (Hono's middleware order): a repeated one sets the same headers again, which lint does not model"),
 		"nginx":         no("nginx refuses a duplicate location at load, and add_header lines are not rules lint can compare"),
 		"ingress-nginx": gap(ingress([]rule{{origins: app, methods: put}, {origins: app, methods: put}}, "path: /r1", "path: /r0"), ingressOneLocation),
+		"traefik":       no(traefikOne),
 		"raw":           no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"unreachable-rule": {rules: []rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}, headers: []string{"*"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, cells: map[string]entry{
@@ -954,6 +1005,7 @@ var matrix = map[string]row{
 		"hono-cors":     no("every cors() whose path pattern matches runs (Hono's middleware order): no rule hides another"),
 		"nginx":         no("nginx picks one location per request by its own order (ngx_http_core_module location); lint probes every location instead of comparing them"),
 		"ingress-nginx": gap(ingress([]rule{{origins: []string{"*"}, methods: []string{"GET", "PUT"}}, {origins: app, methods: put, headers: []string{"x-a"}}}, "path: /r1", "path: /r0"), ingressOneLocation),
+		"traefik":       no(traefikOne),
 		"raw":           no("a capture holds replies, not rules"), "har": no("a HAR holds replies, not rules"),
 	}},
 	"suppression-invalid": {rules: []rule{{origins: app, methods: put}}, directive: "no-such-code because", cells: with(cellsFor(no(noComment), xmlFormats, []string{"raw"}), map[string]entry{

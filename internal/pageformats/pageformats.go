@@ -17,6 +17,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/echocors"
 	"github.com/whycors/whycors/engine/formats/express"
 	"github.com/whycors/whycors/engine/formats/fastifycors"
+	"github.com/whycors/whycors/engine/formats/firebase"
 	"github.com/whycors/whycors/engine/formats/flaskcors"
 	"github.com/whycors/whycors/engine/formats/gincors"
 	"github.com/whycors/whycors/engine/formats/har"
@@ -30,6 +31,8 @@ import (
 	"github.com/whycors/whycors/engine/formats/serverless"
 	"github.com/whycors/whycors/engine/formats/starlette"
 	"github.com/whycors/whycors/engine/formats/terraform/tfname"
+	"github.com/whycors/whycors/engine/formats/traefik"
+	"github.com/whycors/whycors/engine/formats/vercel"
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/azure"
@@ -82,6 +85,7 @@ func Formats() []policy.Format {
 		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
 		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
 		cloudformation.Formats(), serverless.Formats(), netlify.Formats(), ingressnginx.Formats(),
+		traefik.Formats(), vercel.Formats(), firebase.Formats(),
 		har.Formats(), raw.Formats(),
 	} {
 		fs = append(fs, l...)

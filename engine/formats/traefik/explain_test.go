@@ -8,7 +8,6 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
-	"github.com/whycors/whycors/engine/formats/traefik"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -32,7 +31,7 @@ func TestExplainFix(t *testing.T) {
 			request: map[string]any{"origin": "https://shop.example", "url": "https://api.shop.example/items", "method": "GET", "credentials": "include"},
 			diff:    `+          - "https://shop.example"`, source: "Fetch standard CORS check: no * with credentials"},
 	}
-	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {
 			text := readFile(t, tc.file)

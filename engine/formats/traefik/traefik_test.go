@@ -249,7 +249,7 @@ func TestCheckText(t *testing.T) {
 // The rule-level traps come from engine/lint over ReadRules.
 func TestLint(t *testing.T) {
 	text, _ := os.ReadFile("testdata/traps.yaml")
-	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	fs, err := lint.Lint(reg, string(text), "traefik")
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +333,7 @@ func TestChooseEdit(t *testing.T) {
 // Every golden input of every format: the traefik ones are claimed by
 // traefik alone, no other is claimed by traefik.
 func TestDetectAgainstEveryFormat(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	n := 0
 	err := filepath.WalkDir("../..", func(p string, d fs.DirEntry, err error) error {
 		sep := string(filepath.Separator)
@@ -533,7 +533,7 @@ func TestLegacyGroup(t *testing.T) {
 // convert reads the middleware as a rule and writes one from another
 // platform's rules.
 func TestConvert(t *testing.T) {
-	reg := policy.NewRegistry(append(all.Policies(), traefik.Formats()...)...)
+	reg := policy.NewRegistry(all.Policies()...)
 	// traefik to native: the origins, methods and max age carry over.
 	out, _, err := convert.Convert(reg, readFile(t, "dynamic.yaml"), "traefik", "native")
 	if err != nil {
