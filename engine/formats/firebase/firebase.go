@@ -58,11 +58,6 @@ func (*Format) Doc() string { return source }
 // FileName is "firebase.json".
 func (*Format) FileName() string { return "firebase.json" }
 
-// NoRulesWhy says why a firebase.json is not converted from.
-func (*Format) NoRulesWhy() string {
-	return "a firebase.json adds fixed headers by path; it has no origin, method or header lists to convert; write the rules in the native format"
-}
-
 // Detect claims a JSON object with a top-level "hosting" whose headers
 // entries have "source", "glob" or "regex" and {"key", "value"} headers.
 func (*Format) Detect(text string) (bool, string) {

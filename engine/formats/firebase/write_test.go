@@ -1,6 +1,7 @@
 package firebase_test
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -10,6 +11,12 @@ import (
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
+)
+
+// The conversion capabilities (engine/convert), found by type assertion.
+var (
+	_ convert.Stater = (*firebase.Format)(nil)
+	_ convert.Writer = (*firebase.Format)(nil)
 )
 
 // registry is every format with this package's, once, whether
@@ -52,5 +59,31 @@ func TestWriteRules(t *testing.T) {
 	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/api"}}}}, nil, &portable.Notes{})
 	if err != nil || !strings.Contains(out, `"regex": "^(?:/api(?:/.*)?)$"`) {
 		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}
+
+// TestReadAnswersAsFormat: the firebase.json files written for seeded random
+// policies, and this package's golden files, read back (ReadRules) and
+// converted into native, make the browser reach the file's own verdict
+// on random fetches, or a note says which way (postest.ReaderAnswersAsFormat).
+func TestReadAnswersAsFormat(t *testing.T) {
+	texts := postest.WrittenTexts(&firebase.Format{}, 150)
+	// Patterns beside the written ones, each asked many fetches: exact,
+	// narrower and wider paths, overlapping entries, values no browser
+	// accepts, conditions.
+	corners := []string{
+		`{"hosting": {"headers": [{"source": "/api/**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}}`,
+		`{"hosting": {"headers": [{"source": "**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}, {"key": "Access-Control-Expose-Headers", "value": "ETag"}]}]}}`,
+		`{"hosting": {"headers": [{"regex": "^/api/", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}}`,
+		`{"hosting": {"headers": [{"source": "/api/*.json", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}}`,
+		`{"hosting": {"headers": [{"source": "**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}, {"source": "/api/**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://admin.test"}]}]}}`,
+	}
+	texts = append(texts, postest.Goldens()...)
+	exact, converted, refused := postest.ReaderAnswersAsFormat(t, registry(), "firebase", texts, rand.New(rand.NewSource(17)), 25)
+	cx, cc, cr := postest.ReaderAnswersAsFormat(t, registry(), "firebase", corners, rand.New(rand.NewSource(17)), 1500)
+	exact, converted, refused = exact+cx, converted+cc, refused+cr
+	t.Logf("%d texts: %d converted (%d exact), %d refused", len(texts)+len(corners), converted, exact, refused)
+	if exact < 40 {
+		t.Errorf("only %d exact conversions", exact)
 	}
 }

@@ -67,11 +67,6 @@ func (*Format) Platform() string { return "Netlify" }
 // Doc is the reference the evaluation rests on.
 func (*Format) Doc() string { return source }
 
-// NoRulesWhy says why Netlify's headers cannot be converted from.
-func (*Format) NoRulesWhy() string {
-	return "the reader evaluates Netlify's fixed header values per path but exposes no rule model to convert from; write the rules in the native format"
-}
-
 // Detect claims netlify.toml (a [[headers]] table, or [headers.values])
 // and _headers files (the first line that is not blank or a comment is a
 // path starting with /, and the next one an indented "Name: value").

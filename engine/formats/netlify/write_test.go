@@ -1,6 +1,7 @@
 package netlify_test
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -43,5 +44,32 @@ func TestWriteRules(t *testing.T) {
 	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/1/"}}}}, nil, &portable.Notes{})
 	if err != nil || !strings.Contains(out, "\n/1\n  Access-Control-Allow-Origin: https://a.test\n/1/:seg/*\n") {
 		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}
+
+// TestReadAnswersAsFormat: the _headers files written for seeded random
+// policies, and this package's golden files, read back (ReadRules) and
+// converted into native, make the browser reach the file's own verdict
+// on random fetches, or a note says which way (postest.ReaderAnswersAsFormat).
+func TestReadAnswersAsFormat(t *testing.T) {
+	texts := postest.WrittenTexts(&netlify.Format{}, 150)
+	// Patterns beside the written ones, each asked many fetches: exact,
+	// narrower and wider paths, overlapping entries, values no browser
+	// accepts, conditions.
+	corners := []string{
+		"/api\n  Access-Control-Allow-Origin: https://app.test\n",
+		"/api/*\n  Access-Control-Allow-Origin: https://app.test\n  Access-Control-Allow-Credentials: true\n",
+		"/*\n  Access-Control-Allow-Origin: *\n  Access-Control-Expose-Headers: ETag\n",
+		"/*\n  Access-Control-Allow-Origin: https://app.test\n/api/*\n  Access-Control-Allow-Origin: https://admin.test\n",
+		"/*\n  Access-Control-Allow-Origin: *\n  Access-Control-Allow-Credentials: true\n",
+		"/*\n  Access-Control-Allow-Origin: https://app.test, https://admin.test\n",
+	}
+	texts = append(texts, postest.Goldens()...)
+	exact, converted, refused := postest.ReaderAnswersAsFormat(t, all.Registry(), "netlify", texts, rand.New(rand.NewSource(17)), 25)
+	cx, cc, cr := postest.ReaderAnswersAsFormat(t, all.Registry(), "netlify", corners, rand.New(rand.NewSource(17)), 1500)
+	exact, converted, refused = exact+cx, converted+cc, refused+cr
+	t.Logf("%d texts: %d converted (%d exact), %d refused", len(texts)+len(corners), converted, exact, refused)
+	if exact < 20 {
+		t.Errorf("only %d exact conversions", exact)
 	}
 }

@@ -65,11 +65,6 @@ func (*Format) Doc() string { return source }
 // FileName is "vercel.json".
 func (*Format) FileName() string { return "vercel.json" }
 
-// NoRulesWhy says why a vercel.json is not converted from.
-func (*Format) NoRulesWhy() string {
-	return "a vercel.json adds fixed headers by path; it has no origin, method or header lists to convert; write the rules in the native format"
-}
-
 // Detect claims a JSON object with a top-level "headers" list of
 // {"source", "headers": [{"key", "value"}]} entries: not Firebase's
 // (under "hosting"), nor a CloudFormation, serverless or bucket CORS

@@ -1,6 +1,7 @@
 package vercel_test
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -11,6 +12,12 @@ import (
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
+)
+
+// The conversion capabilities (engine/convert), found by type assertion.
+var (
+	_ convert.Stater = (*vercel.Format)(nil)
+	_ convert.Writer = (*vercel.Format)(nil)
 )
 
 // registry is every format with this package's and firebase's, once
@@ -51,5 +58,32 @@ func TestWriteRules(t *testing.T) {
 	out, err := w.WriteRules(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://a.test"}, Paths: []string{"/v1.0"}}}}, nil, &portable.Notes{})
 	if err != nil || !strings.Contains(out, `"source": "/v1\\.0(/.*)?"`) || !strings.Contains(out, `"value": "https://a\\.test"`) {
 		t.Errorf("WriteRules = %v\n%s", err, out)
+	}
+}
+
+// TestReadAnswersAsFormat: the vercel.json files written for seeded random
+// policies, and this package's golden files, read back (ReadRules) and
+// converted into native, make the browser reach the file's own verdict
+// on random fetches, or a note says which way (postest.ReaderAnswersAsFormat).
+func TestReadAnswersAsFormat(t *testing.T) {
+	texts := postest.WrittenTexts(&vercel.Format{}, 150)
+	// Patterns beside the written ones, each asked many fetches: exact,
+	// narrower and wider paths, overlapping entries, values no browser
+	// accepts, conditions.
+	corners := []string{
+		`{"headers": [{"source": "/api/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`,
+		`{"headers": [{"source": "/api/:path*", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`,
+		`{"headers": [{"source": "/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}, {"key": "Access-Control-Expose-Headers", "value": "ETag"}]}]}`,
+		`{"headers": [{"source": "/(.*)", "has": [{"type": "cookie", "key": "s"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`,
+		`{"headers": [{"source": "/api(/.*)?", "has": [{"type": "header", "key": "origin", "value": "https://app\\.test"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}, {"key": "Access-Control-Allow-Credentials", "value": "true"}]}]}`,
+		`{"headers": [{"source": "/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}, {"source": "/API/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://admin.test"}]}]}`,
+	}
+	texts = append(texts, postest.Goldens()...)
+	exact, converted, refused := postest.ReaderAnswersAsFormat(t, registry(), "vercel", texts, rand.New(rand.NewSource(17)), 25)
+	cx, cc, cr := postest.ReaderAnswersAsFormat(t, registry(), "vercel", corners, rand.New(rand.NewSource(17)), 1500)
+	exact, converted, refused = exact+cx, converted+cc, refused+cr
+	t.Logf("%d texts: %d converted (%d exact), %d refused", len(texts)+len(corners), converted, exact, refused)
+	if exact < 40 {
+		t.Errorf("only %d exact conversions", exact)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
@@ -161,4 +162,66 @@ func AnswersAsNative(t *testing.T, reg *policy.Registry, name string, write func
 		}
 	}
 	return compared, written
+}
+
+// ReaderAnswersAsFormat checks a convert.Reader's promise: each of texts
+// (in the format name of reg) converted into native (convert.ToNative)
+// makes the browser reach the format's own verdict on random fetches
+// from r (allowed or not, and what the page reads), unless a note of
+// the conversion says which way: Narrower excuses a fetch the format
+// allows and native blocks, Differs either way; a conversion refused
+// (a wider note) is counted, not compared. It returns how many
+// conversions had no note changing a decision, were compared and were
+// refused.
+func ReaderAnswersAsFormat(t *testing.T, reg *policy.Registry, name string, texts []string, r *rand.Rand, fetches int) (exact, converted, refused int) {
+	t.Helper()
+	for _, text := range texts {
+		out, notes, err := convert.ToNative(reg, text, name)
+		if err != nil {
+			refused++
+			continue
+		}
+		converted++
+		effects := map[string]bool{}
+		for _, n := range convert.Changes(notes) {
+			effects[n.Effect] = true
+		}
+		if len(effects) == 0 {
+			exact++
+		}
+		for k := 0; k < fetches; k++ {
+			req := randomFetch(r)
+			want, got := Verdict(t, reg, name, text, req), Verdict(t, reg, "native", out, req)
+			if want == got || effects[convert.Differs] || got == "blocked" && effects[convert.Narrower] {
+				continue
+			}
+			t.Errorf("%s %s from %s (credentials %q, headers %v): %s %s, its rules in native %s, and no note says so\n%s\nnative:\n%s\nnotes: %+v", req.Method, req.URL, req.Origin, req.Credentials, req.Headers, name, want, got, text, out, notes)
+			return exact, converted, refused
+		}
+	}
+	return exact, converted, refused
+}
+
+// WrittenTexts are the texts w (a convert.Writer's WriteRules) writes
+// for n random policies from seed 5, those it does not refuse; half the
+// policies are for simple requests only (no methods or headers), which
+// a target that answers no preflight itself can be read back from
+// exactly.
+func WrittenTexts(w interface {
+	WriteRules(portable.Policy, []string, *portable.Notes) (string, error)
+}, n int) []string {
+	r := rand.New(rand.NewSource(5))
+	var out []string
+	for i := range n {
+		p := RandomPolicy(r)
+		for j := range p.Rules {
+			if i%2 == 0 {
+				p.Rules[j].Methods, p.Rules[j].AllowHeaders = nil, nil
+			}
+		}
+		if text, err := w.WriteRules(p, nil, &portable.Notes{}); err == nil {
+			out = append(out, text)
+		}
+	}
+	return out
 }

@@ -133,3 +133,15 @@ func Read(t testing.TB, desc string, err error, want []policy.Error) {
 	}
 	Positions(t, desc, err, want)
 }
+
+// Goldens are the texts of the files in testdata (not its folders).
+func Goldens() []string {
+	names, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	var out []string
+	for _, n := range names {
+		if b, err := os.ReadFile(n); err == nil {
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
