@@ -299,6 +299,18 @@ func splitOrigin(o string) requestOrigin {
 	return r
 }
 
+// mayMatch reports false when origin cannot match p, by tests that match
+// makes too: its scheme is p's, and, with the default port, its host ends
+// with p's (the scheme holds no ':', so the first "://" that splitOrigin
+// finds is the one after it).
+func (p *pattern) mayMatch(o string) bool {
+	n := len(p.scheme)
+	if len(o) < n+3 || o[:n] != p.scheme || o[n:n+3] != "://" {
+		return false
+	}
+	return p.port != "" || strings.HasSuffix(o, p.host)
+}
+
 // match reports whether a split request origin matches a (non-exact)
 // pattern. Comparison is byte-exact, as the CORS check is
 // (https://fetch.spec.whatwg.org/#cors-check, step 4).

@@ -1,16 +1,16 @@
 #!/bin/sh
 # Instructions per operation of Go benchmarks, counted by valgrind's
 # callgrind: repeatable whatever else the machine is doing, unlike time.
-#   instr.sh PACKAGE BENCH-REGEXP [N]
+#   instr.sh DIR BENCH-REGEXP [N]   (DIR: the package's directory, from the repository root)
 # Each benchmark the regexp selects runs alone, at N and 11*N iterations
 # (default N=1000); the difference over 10*N is its cost per operation
 # with the test binary's start-up taken out. Needs valgrind.
 set -eu
-pkg=$1 re=$2 n=${3:-1000}
+dir=$1 re=$2 n=${3:-1000}
 cd "$(dirname "$0")/../.."
 tmp=$(mktemp -d -t whycors-instr.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-go test -c -o "$tmp/t.test" "$pkg"
+go -C "$dir" test -c -o "$tmp/t.test" .
 count() { # BENCH ITERATIONS -> instructions
 	GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$tmp/t.test" \
 		-test.run '^$' -test.bench "^$1\$" -test.benchtime "$2x" >/dev/null 2>"$tmp/err" ||
