@@ -29,6 +29,11 @@
 // behaves as superstatic there (firebase.google.com/docs/hosting/full-config
 // gives the header entries' syntax and the glob and RE2 matching, not the
 // OPTIONS reply).
+//
+// Conversion: ReadRules states each entry's Access-Control-* headers as
+// a rule of the neutral model (read.go, hosthdr.ReadRules), and
+// WriteRules writes a portable policy as a firebase.json (write.go,
+// hosthdr.Plan): one origin per path, paths as anchored regexes, never answering what the policy refuses.
 package firebase
 
 import (

@@ -13,7 +13,7 @@ import (
 // Access-Control-Allow-Origin (consecutive entries with the same CORS
 // headers are one), its values as superstatic sets them, each
 // positioned at the value; the semantics and notes are
-// hosthdr.ReadRules'. A regex written as Write spells portable paths
+// hosthdr.ReadRules'. A regex written as WriteRules spells portable paths
 // ("^(?:/api(?:/.*)?)$") states them exactly. With several sites, the
 // first site's entries are stated, with a note (the portable form has
 // no host).

@@ -23,19 +23,19 @@ func pathWhy(p string) string {
 	return ""
 }
 
-// WriteRules writes p as a firebase.json (Write), noting in n what it
+// WriteRules writes p as a firebase.json (write), noting in n what it
 // leaves out (hosthdr.Plan).
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	return hosthdr.WriteRules(p, n, writeTarget, Write)
+	return hosthdr.WriteRules(p, n, writeTarget, write)
 }
 
-// Write renders planned entries as a firebase.json whose hosting has one
+// write renders planned entries as a firebase.json whose hosting has one
 // header entry each: "source": "**" for every path, else a "regex"
 // anchored at both ends ("/api" is "/api" and below, case-sensitive:
 // portable.PathsRegexp). Firebase Hosting adds them to the files it
 // serves and answers OPTIONS as the path serves it (no preflight of its
 // own).
-func Write(outs []hosthdr.Out) string {
+func write(outs []hosthdr.Out) string {
 	var b strings.Builder
 	b.WriteString("{\n  \"hosting\": {\n    \"public\": \"public\",\n    \"headers\": [")
 	for i, o := range outs {

@@ -38,6 +38,12 @@
 // Netlify's headers are fixed strings: no echo of the request's Origin,
 // so one path names one origin or *. Lint (CheckText) and fixes
 // (EditText, ChooseEdit) work in the user's own syntax.
+//
+// Conversion: ReadRules states each path's Access-Control-* headers as a
+// rule of the neutral model (read.go, hosthdr.ReadRules), and WriteRules
+// writes a portable policy as a _headers file (write.go, hosthdr.Plan):
+// one origin per path, paths without letters only (the match ignores
+// case), never answering what the policy refuses.
 package netlify
 
 import (

@@ -11,7 +11,7 @@ import (
 // ReadRules reads a _headers file or netlify.toml into the neutral model
 // (convert.Reader): a rule per path whose headers set
 // Access-Control-Allow-Origin (consecutive paths with the same CORS
-// headers, as Write spells one rule, are one), its values as Netlify
+// headers, as WriteRules spells one rule, are one), its values as Netlify
 // sends them, each positioned at the value; the semantics and notes are
 // hosthdr.ReadRules'. Netlify matches a path without regard to case, so
 // a pattern is narrower than the portable path of its letters' case

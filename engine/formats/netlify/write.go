@@ -30,17 +30,17 @@ func pathWhy(p string) string {
 	return ""
 }
 
-// WriteRules writes p as a _headers file (Write), noting in n what it
+// WriteRules writes p as a _headers file (write), noting in n what it
 // leaves out (hosthdr.Plan) and refusing values a line cannot carry.
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	return hosthdr.WriteRules(p, n, writeTarget, Write)
+	return hosthdr.WriteRules(p, n, writeTarget, write)
 }
 
-// Write renders planned entries as a _headers file: one block per path
+// write renders planned entries as a _headers file: one block per path
 // pattern. A portable path "/1" is the two patterns "/1" (the parser
 // allows a trailing slash) and "/1/:seg/*" (one segment or more below
 // it, never "/12"); every path is "/*".
-func Write(outs []hosthdr.Out) string {
+func write(outs []hosthdr.Out) string {
 	var b strings.Builder
 	b.WriteString("# CORS (whycors): Netlify adds these headers to the files it serves,\n" +
 		"# not to functions or proxied replies, and answers OPTIONS as the path\n" +

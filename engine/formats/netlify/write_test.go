@@ -2,6 +2,7 @@ package netlify_test
 
 import (
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,4 +73,49 @@ func TestReadAnswersAsFormat(t *testing.T) {
 	if exact < 20 {
 		t.Errorf("only %d exact conversions", exact)
 	}
+}
+
+// TestReadRulesPositions: ReadRules states a rule's values where they
+// are written (line and column of each header value), its paths, and
+// that it hands preflights to what is served (the host answers none).
+func TestReadRulesPositions(t *testing.T) {
+	cfg, err := (&netlify.Format{}).ReadRules("/api/*\n  Access-Control-Allow-Origin: https://app.test\n  Access-Control-Allow-Methods: GET, PUT\n")
+	if err != nil || len(cfg.Rules) != 1 {
+		t.Fatalf("ReadRules = %+v, %v", cfg, err)
+	}
+	r := cfg.Rules[0]
+	for _, c := range []struct {
+		desc      string
+		pos       portable.Pos
+		line, col int
+	}{
+		{"Origins[0]", r.Origins[0].Pos, 2, 32},
+		{"Methods[1]", r.Methods[1].Pos, 3, 33},
+	} {
+		if c.pos.Line != c.line || c.pos.Column != c.col {
+			t.Errorf("%s at %d:%d, want %d:%d", c.desc, c.pos.Line, c.pos.Column, c.line, c.col)
+		}
+	}
+	if !slices.Equal(r.Paths, []string{"/api"}) || r.PreflightPass != true || r.Methods[1].Text != "PUT" {
+		t.Errorf("paths %q, preflight pass %v, methods %+v", r.Paths, r.PreflightPass, r.Methods)
+	}
+	if len(r.Notes) != 1 || r.Notes[0].Effect != portable.Narrower {
+		t.Errorf("notes %+v, want one narrower: the pattern also matches other cases and longer segments (@netlify/headers-parser forRegExp)", r.Notes)
+	}
+}
+
+// FuzzReadRules: ReadRules never panics, refuses with positioned faults
+// and places every value it states.
+func FuzzReadRules(f *testing.F) {
+	f.Add("/*\n  Access-Control-Allow-Origin: *\n")
+	f.Add("/a\n  Access-Control-Allow-Origin: x, y\n/a/:b/*\n  Access-Control-Allow-Origin: x, y\n")
+	f.Add("[[headers]]\n  for = \"/a/*\"\n  [headers.values]\n    Access-Control-Allow-Origin = \"https://a.test\"\n")
+	f.Add("/api/*\n  Access-Control-Allow-Origin: https://app.test\n  Access-Control-Allow-Methods: GET, PUT\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg, err := (&netlify.Format{}).ReadRules(text)
+		postest.Rejected(t, err)
+		if err == nil {
+			postest.Stated(t, cfg)
+		}
+	})
 }

@@ -16,7 +16,7 @@ import (
 // headers and condition are one), its values as routing-utils keeps them
 // (the last of a key), each positioned at the value; the semantics and
 // notes are hosthdr.ReadRules'. A "has" condition on the Origin header
-// whose value is one origin, quoted (as Write spells it), limits the
+// whose value is one origin, quoted (as WriteRules spells it), limits the
 // rule to that origin; any other condition, or a "missing", is noted
 // (the portable rule applies always). A source "/api(/.*)?" is the
 // portable path "/api" exactly.

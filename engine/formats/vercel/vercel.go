@@ -36,6 +36,11 @@
 // itself: an OPTIONS request reaches the deployment like any other, and
 // its status is the application's (vercel.com/kb/guide/how-to-enable-cors:
 // Functions do not add CORS headers; the preflight must be answered).
+//
+// Conversion: ReadRules states each entry's Access-Control-* headers as
+// a rule of the neutral model (read.go, hosthdr.ReadRules), and
+// WriteRules writes a portable policy as a vercel.json (write.go,
+// hosthdr.Plan): one entry per origin, limited to it by a has condition on Origin, never answering what the policy refuses.
 package vercel
 
 import (

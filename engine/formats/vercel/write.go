@@ -13,13 +13,13 @@ import (
 // by a "has" condition on the Origin header.
 var writeTarget = hosthdr.Target{Platform: "Vercel", ByOrigin: true, Path: func(string) string { return "" }}
 
-// WriteRules writes p as a vercel.json (Write), noting in n what it
+// WriteRules writes p as a vercel.json (write), noting in n what it
 // leaves out (hosthdr.Plan).
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	return hosthdr.WriteRules(p, n, writeTarget, Write)
+	return hosthdr.WriteRules(p, n, writeTarget, write)
 }
 
-// Write renders planned entries as a vercel.json: one header entry per
+// write renders planned entries as a vercel.json: one header entry per
 // path and origin. A portable path "/api" is the source "/api(/.*)?"
 // ("/api" and below, never "/apix"; sources are case-sensitive), every
 // path "/(.*)"; characters path-to-regexp reads as syntax are escaped.
@@ -29,7 +29,7 @@ func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (str
 // every reply of the deployment, under a Function's own of the same
 // name, and answers OPTIONS as the deployment does (no preflight of its
 // own).
-func Write(outs []hosthdr.Out) string {
+func write(outs []hosthdr.Out) string {
 	var b strings.Builder
 	b.WriteString("{\n  \"headers\": [")
 	first := true

@@ -2,6 +2,7 @@ package vercel_test
 
 import (
 	"math/rand"
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,4 +87,50 @@ func TestReadAnswersAsFormat(t *testing.T) {
 	if exact < 40 {
 		t.Errorf("only %d exact conversions", exact)
 	}
+}
+
+// TestReadRulesPositions: ReadRules states a rule's values where they
+// are written (line and column of each header value), its paths, and
+// that it hands preflights to what is served (the host answers none).
+func TestReadRulesPositions(t *testing.T) {
+	cfg, err := (&vercel.Format{}).ReadRules(`{"headers": [
+  {"source": "/api(/.*)?", "headers": [
+    {"key": "Access-Control-Allow-Origin", "value": "https://app.test"},
+    {"key": "Access-Control-Allow-Methods", "value": "GET, PUT"}]}]}`)
+	if err != nil || len(cfg.Rules) != 1 {
+		t.Fatalf("ReadRules = %+v, %v", cfg, err)
+	}
+	r := cfg.Rules[0]
+	for _, c := range []struct {
+		desc      string
+		pos       portable.Pos
+		line, col int
+	}{
+		{"Origins[0]", r.Origins[0].Pos, 3, 53},
+		{"Methods[1]", r.Methods[1].Pos, 4, 54},
+	} {
+		if c.pos.Line != c.line || c.pos.Column != c.col {
+			t.Errorf("%s at %d:%d, want %d:%d", c.desc, c.pos.Line, c.pos.Column, c.line, c.col)
+		}
+	}
+	if !slices.Equal(r.Paths, []string{"/api"}) || r.PreflightPass != true || r.Methods[1].Text != "PUT" {
+		t.Errorf("paths %q, preflight pass %v, methods %+v", r.Paths, r.PreflightPass, r.Methods)
+	}
+}
+
+// FuzzReadRules: ReadRules never panics, refuses with positioned faults
+// and places every value it states.
+func FuzzReadRules(f *testing.F) {
+	f.Add(`{"headers": [{"source": "/(.*)", "has": [{"type": "header", "key": "origin", "value": "https://a\\.test"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`)
+	f.Add(`{"headers": [
+  {"source": "/api(/.*)?", "headers": [
+    {"key": "Access-Control-Allow-Origin", "value": "https://app.test"},
+    {"key": "Access-Control-Allow-Methods", "value": "GET, PUT"}]}]}`)
+	f.Fuzz(func(t *testing.T, text string) {
+		cfg, err := (&vercel.Format{}).ReadRules(text)
+		postest.Rejected(t, err)
+		if err == nil {
+			postest.Stated(t, cfg)
+		}
+	})
 }

@@ -145,3 +145,19 @@ func Goldens() []string {
 	}
 	return out
 }
+
+// Stated checks, for a fuzz target of a convert.Reader, that a read
+// text's rules place every origin, method and header where it is
+// written (a line or a path).
+func Stated(t testing.TB, cfg *portable.Config) {
+	t.Helper()
+	for _, r := range cfg.Rules {
+		for _, vs := range [][]portable.Value{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders} {
+			for _, v := range vs {
+				if v.Pos.Line <= 0 && v.Pos.Path == "" {
+					t.Fatalf("rule %d: %q stated without a position", r.Index, v.Text)
+				}
+			}
+		}
+	}
+}
