@@ -55,7 +55,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 			continue
 		}
 		q, _ := fetch.Lookup(name)
-		os, err := session(q, s, srv)
+		os, err := session(q, s, srv.summaryOnly())
 		if err != nil {
 			return Verdict{}, err
 		}
@@ -100,6 +100,9 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 	srv.cdn.begin(path)
 	res := p.RunCached(req, pre, srv, cache)
 	srv.cdn.end(res)
+	if srv.summary {
+		return summaryOf(res), nil
+	}
 	v := verdictOf(p, req, res, srv)
 	for i := range v.Requests {
 		if n := srv.note(&res.Exchanges[i]); n != nil {
@@ -145,6 +148,25 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// summaryOf is the part of verdictOf that a summary browser's
+// BrowserResult keeps: allowed, reason, console and the preflight's cache
+// seconds, by verdictOf's own rules.
+func summaryOf(res *fetch.Result) Verdict {
+	v := Verdict{Allowed: res.Allowed, Console: res.Console, Fixes: []Fix{}}
+	if res.Failure != nil {
+		v.Reason = res.Failure.Reason
+	}
+	for i := range res.Exchanges {
+		if res.Exchanges[i].Preflight {
+			if res.Failure == nil || !res.Failure.Preflight {
+				v.PreflightCacheSeconds = res.MaxAge
+			}
+			break
+		}
+	}
+	return v
 }
 
 // verdictOf turns the browser model's result into a verdict, with the
@@ -281,6 +303,8 @@ type server struct {
 	// byURL: every request meets the replies of its URL, the first of a
 	// fetch too (a later fetch of a session, which may go elsewhere).
 	byURL bool
+	// summary: the server of a summary browser (summaryOnly).
+	summary bool
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
@@ -320,6 +344,15 @@ func checkThen(s Scenario) policy.Errors {
 }
 
 // later is srv for the later fetches of a session.
+// summaryOnly is srv for a summary browser of Explain: its fetches
+// build only what a BrowserResult keeps (summaryOf), and its policy
+// builds no rule trace (policy.Request.NoTrace).
+func (srv *server) summaryOnly() *server {
+	l := *srv
+	l.summary = true
+	return &l
+}
+
 func (srv *server) later() *server {
 	l := *srv
 	l.byURL = true
@@ -409,6 +442,7 @@ func (srv *server) answer(req policy.Request, preflight bool, hop int) policy.Ou
 		return policy.Outcome{Reply: app}
 	}
 	req.Unauthorized = srv.s.Caller.unauthorized()
+	req.NoTrace = srv.summary
 	return srv.eval.Respond(req, app)
 }
 

@@ -1,0 +1,121 @@
+#!/bin/sh
+# Every side-by-side speed comparison of issue 23, interleaved: each round
+# runs every benchmark once, so the machine's noise falls on every
+# contender alike, and the figures are medians over the rounds with their
+# spread (min-max). Prints the load average before and after.
+#
+#   scripts/bench/all.sh            ROUNDS=6 BENCHTIME=200ms
+#   WITH_SITE=1 WITH_WORKER=1 ...   also scripts/bench-site.sh and
+#                                   scripts/worker-bench.sh (slow, not by default)
+#   INSTR=1 ...                     also instructions per op (callgrind,
+#                                   scripts/bench/instr.sh) for the target cases
+#
+# Comparisons:
+#   - middleware against rs/cors (scripts/bench BenchmarkCORS): whycors/rs
+#     ratio of process CPU per request (cpu-ns/op) per case, and bytes per
+#     request; target ratio <= 1.0 and bytes <= rs/cors's;
+#   - the wildcard-subdomain reject against the exact-origin reject
+#     (target <= 1.2x);
+#   - engine/middleware BenchmarkMiddleware, engine/platform
+#     BenchmarkRespond (every evaluator at 1/10/100 rules, trace on/off),
+#     engine/explain BenchmarkExplain*, with benchstat.
+set -eu
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+rounds=${ROUNDS:-6}
+bt=${BENCHTIME:-200ms}
+out=${OUT:-$(mktemp -d -t whycors-all.XXXXXX)}
+benchstat="go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $rounds rounds, -benchtime $bt; raw results in $out"
+
+# Build each test binary once; each round runs them in turn.
+go test -c -o "$out/mw.test" ./engine/middleware
+go test -c -o "$out/platform.test" ./engine/platform
+go test -c -o "$out/explain.test" ./engine/explain
+go -C scripts/bench test -c -o "$out/cors.test" .
+r=1
+while [ "$r" -le "$rounds" ]; do
+	echo "round $r/$rounds (load $(cut -d' ' -f1 /proc/loadavg))"
+	"$out/cors.test" -test.run '^$' -test.bench BenchmarkCORS -test.benchmem -test.benchtime "$bt" >>"$out/cors.txt"
+	"$out/mw.test" -test.run '^$' -test.bench BenchmarkMiddleware -test.benchmem -test.benchtime "$bt" >>"$out/middleware.txt"
+	(cd engine/platform && "$out/platform.test" -test.run '^$' -test.bench BenchmarkRespond -test.benchmem -test.benchtime "$bt" >>"$out/platform.txt")
+	(cd engine/explain && "$out/explain.test" -test.run '^$' -test.bench BenchmarkExplain -test.benchmem -test.benchtime "$bt" >>"$out/explain.txt")
+	r=$((r + 1))
+done
+
+# ratios FILE: per case (the name less /lib=...), the whycors/rs ratio of
+# cpu-ns/op in each round, then median [min-max], and each library's
+# median B/op.
+ratios() {
+	awk '
+	function val(unit,   i) { for (i = 3; i <= NF; i++) if ($i == unit) return $(i-1); return "" }
+	/^BenchmarkCORS\// {
+		name = $1; sub(/-[0-9]+$/, "", name)
+		lib = name; sub(/.*\/lib=/, "", lib); sub(/\/lib=[^\/]*$/, "", name)
+		n[name, lib]++; cpu[name, lib, n[name, lib]] = val("cpu-ns/op"); bytes[name, lib, n[name, lib]] = val("B/op")
+		if (!(name in seen)) { seen[name] = 1; order[++cases] = name }
+	}
+	function median(a, k,   i, j, t) {
+		for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+		return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
+	}
+	END {
+		printf "%-52s %7s %15s %6s %6s\n", "case (whycors / rs/cors, cpu-ns/op)", "median", "min-max", "B ours", "B rs"
+		for (c = 1; c <= cases; c++) {
+			name = order[c]; k = n[name, "whycors"]; if (n[name, "rs"] < k) k = n[name, "rs"]
+			split("", r); split("", bw); split("", br)
+			for (i = 1; i <= k; i++) { r[i] = cpu[name, "whycors", i] / cpu[name, "rs", i]; bw[i] = bytes[name, "whycors", i]; br[i] = bytes[name, "rs", i] }
+			lo = r[1]; hi = r[1]; for (i = 2; i <= k; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+			m = median(r, k)
+			printf "%-52s %6.2fx %6.2f-%-6.2f %6d %6d%s\n", substr(name, 15), m, lo, hi, median(bw, k), median(br, k), (m > 1.0 ? "  over 1.0x" : "")
+		}
+	}' "$1"
+}
+
+# within FILE A B: the median over rounds of cpu-ns/op(A)/cpu-ns/op(B),
+# both whycors cases of one file.
+within() {
+	awk -v a="$2" -v b="$3" '
+	function val(unit,   i) { for (i = 3; i <= NF; i++) if ($i == unit) return $(i-1); return "" }
+	{ name = $1; sub(/-[0-9]+$/, "", name) }
+	name == a { x[++na] = val("cpu-ns/op") }
+	name == b { y[++nb] = val("cpu-ns/op") }
+	END {
+		k = na < nb ? na : nb
+		for (i = 1; i <= k; i++) r[i] = x[i] / y[i]
+		for (i = 2; i <= k; i++) for (j = i; j > 1 && r[j-1] > r[j]; j--) { t = r[j]; r[j] = r[j-1]; r[j-1] = t }
+		printf "%.2fx [%.2f-%.2f] over %d rounds\n", (k % 2 ? r[(k+1)/2] : (r[k/2] + r[k/2+1]) / 2), r[1], r[k], k
+	}' "$1"
+}
+
+echo
+echo "== middleware against rs/cors (target: ratio <= 1.0x, bytes <= rs/cors's)"
+ratios "$out/cors.txt"
+echo
+printf "wildcard-subdomain reject / exact-origin reject (target <= 1.2x): "
+within "$out/cors.txt" BenchmarkCORS/cfg=wildcard/type=preflight/req=rejected/lib=whycors BenchmarkCORS/cfg=basic/type=preflight/req=rejected/lib=whycors
+for f in middleware platform explain; do
+	echo
+	echo "== $f (benchstat over $rounds rounds)"
+	$benchstat "$out/$f.txt" | grep -v '^\(goos\|goarch\|pkg\|cpu\):' || true
+done
+
+if [ "${INSTR:-}" = 1 ]; then
+	echo
+	echo "== instructions per op (callgrind)"
+	scripts/bench/instr.sh scripts/bench 'BenchmarkCORS/cfg=(basic|wildcard|10headers)/type=preflight' 2000
+	scripts/bench/instr.sh engine/platform 'BenchmarkRespond/platform=s3-xml/rules=100' 500
+fi
+# Others' comparisons: the page and the edge worker (slow; opt in).
+if [ "${WITH_SITE:-}" = 1 ]; then
+	echo
+	echo "== page (scripts/bench-site.sh)"
+	"$root/scripts/bench-site.sh"
+fi
+if [ "${WITH_WORKER:-}" = 1 ]; then
+	echo
+	echo "== edge worker (scripts/worker-bench.sh)"
+	"$root/scripts/worker-bench.sh"
+fi
+echo
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
