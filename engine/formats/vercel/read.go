@@ -36,21 +36,23 @@ func (*Format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 		e := &c.Entries[i]
 		line, col := policy.LineCol(text, e.obj.Off)
 		re := e.re
-		origin, cond := conditions(e.Match)
+		origin, exclude, cond := conditions(e.Match)
 		entries = append(entries, hosthdr.ReadEntry{
 			Index: i, Name: e.Source, Pos: portable.Pos{Path: e.Path, Line: line, Column: col},
 			Match:    func(p string) bool { return re != nil && re.MatchString(p) },
 			Prefixes: []string{hosthdr.Prefix(e.Source, "(:*+?{", true)},
 			Get:      hosthdr.Getter(text, e.Headers),
-			Origin:   origin, Cond: cond,
+			Origin:   origin, Cond: cond, Exclude: exclude,
 		})
 	}
 	return hosthdr.ReadRules("vercel", "Vercel", entries), true
 }
 
 // conditions are an entry's has on the Origin header, when its value is
-// one origin quoted, and the rest of its has and missing in words.
-func conditions(m Match) (origin, cond string) {
+// one origin quoted, its missing on the Origin header, when its value is
+// an alternation of origins quoted (as WriteRules spells it), and the
+// rest of its has and missing in words.
+func conditions(m Match) (origin string, exclude []string, cond string) {
 	var rest []string
 	for _, cd := range m.Has {
 		if cd.Type == "header" && cd.Key == "origin" && cd.Value != nil && origin == "" {
@@ -62,9 +64,15 @@ func conditions(m Match) (origin, cond string) {
 		rest = append(rest, "has "+cd.Type+" "+strconv.Quote(cd.Key)+value(cd))
 	}
 	for _, cd := range m.Missing {
+		if cd.Type == "header" && cd.Key == "origin" && cd.Value != nil && exclude == nil {
+			if os := quotedOrigins(*cd.Value); os != nil {
+				exclude = os
+				continue
+			}
+		}
 		rest = append(rest, "missing "+cd.Type+" "+strconv.Quote(cd.Key)+value(cd))
 	}
-	return origin, strings.Join(rest, " and ")
+	return origin, exclude, strings.Join(rest, " and ")
 }
 
 func value(cd Cond) string {
@@ -84,4 +92,23 @@ func unquoteMeta(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// quotedOrigins reads "(?:A|B)" (excludeRegexp's form) back into the
+// origins, nil when v is not of that form.
+func quotedOrigins(v string) []string {
+	inner, ok := strings.CutPrefix(v, "(?:")
+	inner, ok2 := strings.CutSuffix(inner, ")")
+	if !ok || !ok2 {
+		return nil
+	}
+	var out []string
+	for _, alt := range strings.Split(inner, "|") {
+		o := unquoteMeta(strings.ReplaceAll(alt, ".+", "*"))
+		if excludeRegexp([]string{o}) != "(?:"+alt+")" {
+			return nil
+		}
+		out = append(out, o)
+	}
+	return out
 }

@@ -25,7 +25,8 @@ func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (str
 // path "/(.*)"; characters path-to-regexp reads as syntax are escaped.
 // An entry for one origin has the condition {"type": "header", "key":
 // "origin", "value": the origin as a regular expression matching it
-// alone}, and Vary: Origin; "*" has none. Vercel adds the headers to
+// alone}, and Vary: Origin; "*" has none, or a "missing" condition on
+// the origins earlier rules answer on these paths. Vercel adds the headers to
 // every reply of the deployment, under a Function's own of the same
 // name, and answers OPTIONS as the deployment does (no preflight of its
 // own).
@@ -42,6 +43,9 @@ func write(outs []hosthdr.Out) string {
 			b.WriteString("\n    {\n      \"source\": " + hosthdr.Quote(src) + ",\n")
 			if o.Origin != "*" {
 				b.WriteString("      \"has\": [{\"type\": \"header\", \"key\": \"origin\", \"value\": " + hosthdr.Quote(regexp.QuoteMeta(o.Origin)) + "}],\n")
+			}
+			if len(o.Exclude) > 0 {
+				b.WriteString("      \"missing\": [{\"type\": \"header\", \"key\": \"origin\", \"value\": " + hosthdr.Quote(excludeRegexp(o.Exclude)) + "}],\n")
 			}
 			b.WriteString("      \"headers\": ")
 			hosthdr.JSONHeaders(&b, o.Headers, "      ")
@@ -76,4 +80,11 @@ func sources(paths []string) []string {
 		return []string{"/(.*)"}
 	}
 	return out
+}
+
+// excludeRegexp is a missing condition's value for origins: their
+// alternation (portable.OriginsRegexp without its anchors, as the
+// value must match the whole header anyway).
+func excludeRegexp(origins []string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(portable.OriginsRegexp(origins), "^"), "$")
 }

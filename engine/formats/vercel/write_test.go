@@ -72,6 +72,8 @@ func TestReadAnswersAsFormat(t *testing.T) {
 	// narrower and wider paths, overlapping entries, values no browser
 	// accepts, conditions.
 	corners := []string{
+		`{"headers": [{"source": "/(.*)", "missing": [{"type": "header", "key": "origin", "value": "(?:https://admin\\.test)"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
+		`{"headers": [{"source": "/api(/.*)?", "has": [{"type": "header", "key": "origin", "value": "https://admin\\.test"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://admin.test"}, {"key": "Access-Control-Allow-Credentials", "value": "true"}]}, {"source": "/(.*)", "missing": [{"type": "header", "key": "origin", "value": "(?:https://admin\\.test)"}], "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
 		`{"headers": [{"source": "/api/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`,
 		`{"headers": [{"source": "/api/:path*", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`,
 		`{"headers": [{"source": "/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}, {"key": "Access-Control-Expose-Headers", "value": "ETag"}]}]}`,

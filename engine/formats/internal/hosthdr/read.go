@@ -32,6 +32,9 @@ type ReadEntry struct {
 	// has), "" for none; Cond says a condition the rule cannot state
 	// (another has, a missing), "" for none.
 	Origin, Cond string
+	// Exclude are origins a condition keeps the entry from answering
+	// (Vercel's missing on Origin).
+	Exclude []string
 }
 
 // key is what makes consecutive entries one rule: the same CORS values
@@ -46,7 +49,7 @@ func (e ReadEntry) key() (string, bool) {
 		}
 		b.WriteString(strconv.Quote(v) + strconv.FormatBool(ok))
 	}
-	return b.String() + "\x00" + e.Origin + "\x00" + e.Cond, cors
+	return b.String() + "\x00" + e.Origin + "\x00" + e.Cond + "\x00" + strings.Join(e.Exclude, " "), cors
 }
 
 var corsNames = []string{"Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age"}
@@ -67,8 +70,8 @@ func ReadRules(format, platform string, entries []ReadEntry) *portable.Config {
 	cfg := &portable.Config{Format: format, Semantics: Semantics}
 	type group struct {
 		paths  []string
-		origin string
-		rule   int // index in cfg.Rules, -1 when no rule
+		origin string // the has condition's, else the one it sends
+		rule   int    // index in cfg.Rules, -1 when no rule
 	}
 	var groups []group
 	for i := 0; i < len(entries); {
@@ -114,6 +117,20 @@ func ReadRules(format, platform string, entries []ReadEntry) *portable.Config {
 			}
 			if e.Cond != "" {
 				note("origins", portable.Wider, "the entry applies only when "+e.Cond+"; the portable rule always does")
+			}
+			// Origins left out are the portable form's too when an
+			// earlier rule answers each of them on all these paths.
+			for _, x := range e.Exclude {
+				answered := false
+				for _, o := range groups {
+					answered = answered || o.rule >= 0 && o.origin == x && covers(o.paths, paths)
+				}
+				if !answered {
+					note("origins", portable.Wider, "the entry does not answer "+strconv.Quote(x)+" (a missing condition), and no earlier rule answers it on all these paths; the portable rule does")
+				}
+			}
+			if e.Origin == "" && acao != "*" {
+				g.origin = acao
 			}
 			v, p, _ := e.Get("Access-Control-Allow-Credentials")
 			r.Credentials, r.CredentialsPos = v == "true", p

@@ -29,6 +29,9 @@ type Out struct {
 	Paths   []string
 	Origin  string
 	Headers []Field
+	// Exclude are origins (portable patterns too) the entry must not
+	// answer, for Origin "*" on a host that limits entries by origin.
+	Exclude []string
 }
 
 // Field is one header an Out sets.
@@ -91,18 +94,26 @@ func Plan(p portable.Policy, n *portable.Notes, t Target) []Out {
 		if r.AnyOrigin() {
 			candidates = []string{"*"} // the others add nothing
 		}
+		var exclude []string
 		for _, o := range candidates {
 			if _, _, pat := portable.SplitWildcard(o); pat {
 				n.Note(j, "origins", portable.Narrower, t.Platform+" sends fixed header values, which name whole origins, so "+strconv.Quote(o)+" is left out")
 				continue
 			}
-			if i, clash := earlier(p, j, paths, o, outs, t.ByOrigin); clash {
-				n.Note(j, "origins", portable.Narrower, "rule "+strconv.Itoa(n.Src(i)+1)+" answers "+strconv.Quote(o)+" on some of these paths first, and "+t.Platform+" applies every matching entry, so this rule's entry for it is left out")
+			if ex, ok := clash(p, j, paths, o, n, t); !ok {
 				continue
+			} else if ex != nil {
+				exclude = ex
 			}
-			if !t.ByOrigin && len(origins) == 1 {
-				n.Note(j, "origins", portable.Narrower, t.Platform+" sends one fixed Access-Control-Allow-Origin per path, so only "+strconv.Quote(origins[0])+" is written and "+strconv.Quote(o)+" is left out")
-				continue
+			if !t.ByOrigin {
+				if i, ok := planned(outs, paths); ok {
+					n.Note(j, "origins", portable.Narrower, "rule "+strconv.Itoa(n.Src(i)+1)+" already names its origin on some of these paths, and "+t.Platform+" sends one fixed Access-Control-Allow-Origin per path, so "+strconv.Quote(o)+" is left out there")
+					continue
+				}
+				if len(origins) == 1 {
+					n.Note(j, "origins", portable.Narrower, t.Platform+" sends one fixed Access-Control-Allow-Origin per path, so only "+strconv.Quote(origins[0])+" is written and "+strconv.Quote(o)+" is left out")
+					continue
+				}
 			}
 			origins = append(origins, o)
 		}
@@ -118,7 +129,11 @@ func Plan(p portable.Policy, n *portable.Notes, t Target) []Out {
 			n.Note(j, "allow_headers", portable.Narrower, t.Platform+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to Authorization (Fetch §4.8)")
 		}
 		for _, o := range origins {
-			outs = append(outs, Out{Rule: j, Paths: paths, Origin: o, Headers: fields(r, o, t.ByOrigin)})
+			x := Out{Rule: j, Paths: paths, Origin: o, Headers: fields(r, o, t.ByOrigin)}
+			if o == "*" {
+				x.Exclude = exclude
+			}
+			outs = append(outs, x)
 		}
 	}
 	if len(outs) == 0 && len(p.Rules) > 0 && n.Err() == nil {
@@ -127,36 +142,78 @@ func Plan(p portable.Policy, n *portable.Notes, t Target) []Out {
 	return outs
 }
 
-// earlier reports the first rule before j that a request for one of
-// paths from origin o may match (the portable form stops there), or,
-// without byOrigin, an entry already planned on an overlapping path (it
-// names its own origin there).
-func earlier(p portable.Policy, j int, paths []string, o string, outs []Out, byOrigin bool) (int, bool) {
+// clash says whether rule j's entry for origin o on paths can be
+// written (ok), and which origins it must leave out (exclude, for "*"
+// on a host that can limit an entry by origin). The portable form
+// stops at the first rule whose path and origin match: an earlier rule
+// that may answer o on some of these paths leaves this entry out for
+// o, exactly when that rule covers all of them (the entry would never
+// answer), else narrower. "*" after rules of listed origins, with
+// ByOrigin, is written without those origins (a missing condition):
+// exactly when each such rule covers these paths.
+func clash(p portable.Policy, j int, paths []string, o string, n *portable.Notes, t Target) (exclude []string, ok bool) {
+	var rules []int
 	for i := 0; i < j; i++ {
-		r := p.Rules[i]
-		if PathsOverlap(r.Paths, paths) && (o == "*" || r.MatchOrigin(o) || hasPattern(r.Origins)) {
-			return i, true
+		if r := p.Rules[i]; PathsOverlap(r.Paths, paths) && (o == "*" || r.MatchOrigin(o)) {
+			rules = append(rules, i)
 		}
 	}
-	if !byOrigin {
-		for _, x := range outs {
-			if PathsOverlap(x.Paths, paths) {
-				return x.Rule, true
-			}
+	if len(rules) == 0 {
+		return nil, true
+	}
+	all, any, star := true, false, false
+	for _, i := range rules {
+		c := covers(p.Rules[i].Paths, paths)
+		all, any = all && c, any || c
+		star = star || p.Rules[i].AnyOrigin()
+	}
+	first := strconv.Itoa(n.Src(rules[0]) + 1)
+	if o != "*" || star || !t.ByOrigin {
+		if !any {
+			n.Note(j, "origins", portable.Narrower, "rule "+first+" answers "+strconv.Quote(o)+" on some of these paths first, and "+t.Platform+" applies every matching entry, so this rule's entry for it is left out")
+		}
+		return nil, false
+	}
+	for _, i := range rules {
+		for _, x := range p.Rules[i].Origins {
+			exclude = portable.AppendUnique(exclude, x)
+		}
+	}
+	if !all {
+		n.Note(j, "origins", portable.Narrower, "\"*\" is written without the origins of rule "+first+" (and any other earlier rule on these paths), which answer them first on some of these paths only")
+	}
+	return exclude, true
+}
+
+// covers reports whether portable paths a cover every path b covers.
+func covers(a, b []string) bool {
+	if len(a) == 0 {
+		return true
+	}
+	if len(b) == 0 {
+		return false
+	}
+	for _, y := range b {
+		in := false
+		for _, x := range a {
+			in = in || portable.UnderPath(y, x)
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
+// planned reports an entry already planned on a path overlapping paths,
+// and its rule.
+func planned(outs []Out, paths []string) (int, bool) {
+	for _, x := range outs {
+		if PathsOverlap(x.Paths, paths) {
+			return x.Rule, true
 		}
 	}
 	return 0, false
-}
-
-// hasPattern reports whether origins hold a subdomain pattern: o may
-// match it or not, so it is taken to (never wider).
-func hasPattern(origins []string) bool {
-	for _, o := range origins {
-		if _, _, ok := portable.SplitWildcard(o); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // PathsOverlap reports whether some request path is covered by both
