@@ -23,8 +23,10 @@ func AppendQuote(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
+			if plain[c] {
+				// The run of plain bytes, one table load each.
+				for i++; i < len(s) && s[i] < utf8.RuneSelf && plain[s[i]]; i++ {
+				}
 				continue
 			}
 			b = append(b, s[start:i]...)
@@ -71,6 +73,15 @@ func AppendQuote(b []byte, s string) []byte {
 
 // Scan returns the length of the JSON string at the start of t (quotes
 // included), or an error naming the offset of the fault in t.
+// plain is true for the ASCII bytes AppendQuote copies as they are: no
+// control character, '"', '\\', '<', '>' or '&'.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 func Scan(t string) (int, error) {
 	if t == "" || t[0] != '"' {
 		return 0, &Error{0, "want a string"}
