@@ -17,7 +17,7 @@
 // is in the pasted text), state.mjs (form <-> scenario), exchange.mjs (the
 // exchange picture as data) and presets.mjs (the presets, as data); the
 // panels of the verdict have one renderer each in panels.mjs.
-import { browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, plain, ruleSpan, summaryOf } from "./words.mjs";
+import { LINK_CAP, browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, plain, ruleSpan, summaryOf } from "./words.mjs";
 import { EXTRA_KEYS, formOf, scenario } from "./state.mjs";
 import { REQ_PRESETS, SRV_PRESETS } from "./presets.mjs";
 import { exchange } from "./exchange.mjs";
@@ -527,6 +527,17 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // they still open.
   let bigScenario = "";
   function saveFragment(st) {
+    // A text longer than a link can carry is not encoded on every
+    // keystroke: the file is written when asked for.
+    if ((st.source === "policy" ? st.policy : st.raw).length > LINK_CAP) {
+      bigScenario = null;
+      $("share-big").hidden = false;
+      $("copy-share").disabled = true;
+      history.replaceState(null, "", location.pathname + location.search);
+      $("share").value = "";
+      $("share").placeholder = "Too large for a link: download the file below";
+      return;
+    }
     const f = fragmentOf(scenario(st, st.browser), $("share-secrets").checked);
     const note = $("share-note");
     note.dataset.redacted = String(f.redacted.length);
@@ -552,6 +563,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   });
   $("share-download").addEventListener("click", () => {
     const a = el("a");
+    if (bigScenario === null) bigScenario = fragmentOf(scenario(readState(), $("browser").value), $("share-secrets").checked).json;
     a.href = URL.createObjectURL(new Blob([bigScenario], { type: "application/json" }));
     a.download = "whycors-scenario.json";
     document.body.appendChild(a);
