@@ -8,9 +8,10 @@ package limits
 const (
 	// Scenario is the most bytes of scenario JSON explain.Decode reads:
 	// `whycors explain`, the page's wasm and the worker's explain endpoint.
-	// A scenario holds its policy text, so it is a little more than
-	// PolicyText.
-	Scenario = PolicyText + 64<<10
+	// A scenario holds its policy text as a JSON string, where a newline
+	// or a quote takes two bytes: twice PolicyText, and room for the
+	// rest, so that a policy of PolicyText bytes always fits.
+	Scenario = 2*PolicyText + 64<<10
 
 	// PolicyText is the most bytes of one configuration text any format
 	// reads, and what convert, fix, lint and the worker take. The largest
@@ -65,4 +66,4 @@ const (
 // checks a HAR file's size and a link's length before it hands them to
 // the engine. It is written out (TestJSON keeps it equal to the
 // constants) so the page's first wasm needs no code to build it.
-const JSON = `{"scenario":1114112,"policy_text":1048576,"har":52428800,"page_har":8388608,"link":2097152}`
+const JSON = `{"scenario":2162688,"policy_text":1048576,"har":52428800,"page_har":8388608,"link":2097152}`
