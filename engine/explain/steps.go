@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -100,13 +101,8 @@ func hopID(x *fetch.Exchange, id string) string {
 }
 
 func requestStep(id, title string, r policy.Request, spec string) Step {
-	lines := make([]string, 0, len(r.Header)+1)
-	lines = append(lines, r.Method+" "+r.URL)
-	for _, f := range r.Header {
-		lines = append(lines, f.Name+": "+f.Value)
-	}
 	return Step{ID: id, Title: title, Status: fetch.Info, Spec: spec,
-		Detail: "The browser sends " + r.Method + " " + r.URL + " with these header lines.", Header: strings.Join(lines, "\n")}
+		Detail: "The browser sends " + r.Method + " " + r.URL + " with these header lines.", Header: headerLines(r.Method+" "+r.URL, r.Header)}
 }
 
 // serverSteps describes how the server answered: the reply's status line
@@ -211,14 +207,29 @@ func statusText(code int) string {
 }
 
 func replyLines(r policy.Reply) string {
-	lines := []string{"HTTP/1.1 " + statusText(r.Status)}
 	if r.Status == 0 {
 		return ""
 	}
-	for _, f := range r.Header {
-		lines = append(lines, f.Name+": "+f.Value)
+	return headerLines("HTTP/1.1 "+statusText(r.Status), r.Header)
+}
+
+// headerLines is first and then each field as "Name: value", one a line,
+// built in one allocation.
+func headerLines(first string, h headers.List) string {
+	n := len(first)
+	for _, f := range h {
+		n += 1 + len(f.Name) + 2 + len(f.Value)
 	}
-	return strings.Join(lines, "\n")
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(first)
+	for _, f := range h {
+		b.WriteByte('\n')
+		b.WriteString(f.Name)
+		b.WriteString(": ")
+		b.WriteString(f.Value)
+	}
+	return b.String()
 }
 
 // finishSteps adds what needs every browser's run: how long each caches

@@ -162,13 +162,20 @@ const (
 // headerLine renders "Name: value" of every line named name, one per line,
 // as received; "" when absent.
 func headerLine(h headers.List, name string) string {
-	var lines []string
+	var b strings.Builder
 	for _, f := range h {
 		if strings.EqualFold(f.Name, name) {
-			lines = append(lines, f.Name+": "+f.Value)
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			} else {
+				b.Grow(len(f.Name) + 2 + len(f.Value))
+			}
+			b.WriteString(f.Name)
+			b.WriteString(": ")
+			b.WriteString(f.Value)
 		}
 	}
-	return strings.Join(lines, "\n")
+	return b.String()
 }
 
 // combined is the header list "get" of name after HTTP parsing trimmed each

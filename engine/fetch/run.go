@@ -116,7 +116,9 @@ func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
 // passing preflight is stored in it. A nil cache is a browser that caches
 // nothing (a single fetch, as Run).
 func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
-	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: []Exchange{}}
+	// Room for the checks of a preflighted fetch and its exchanges, so
+	// that add rarely grows them.
+	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: make([]Exchange, 0, 2), Checks: make([]Check, 0, 24)}
 	if r != nil {
 		res.Checks = append(res.Checks, r.Checks...)
 	}

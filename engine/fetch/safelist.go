@@ -163,26 +163,29 @@ func simpleRange(v string) bool {
 // deduplicated and sorted (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
 // A non-empty result means a preflight.
 func (p *Profile) UnsafeNames(h headers.List) []string {
-	var unsafe, safe []string
-	total := 0
+	var unsafe []string
+	total, nsafe := 0, 0
 	for i, f := range h {
-		n := strings.ToLower(f.Name)
-		value := f.Value
-		if p.CombinedSafelist {
-			if firstOf(h, i) != i {
-				continue // judged with its first line
-			}
-			value, _ = h.Get(f.Name)
+		if p.CombinedSafelist && firstOf(h, i) != i {
+			continue // judged with its first line
 		}
-		if p.SafelistedRequestHeader(f.Name, value) {
-			total += wireLen(value)
-			safe = append(safe, n)
+		if p.safe(h, i) {
+			total += wireLen(p.value(h, i))
+			nsafe++
 		} else {
-			unsafe = append(unsafe, n)
+			if unsafe == nil {
+				unsafe = make([]string, 0, len(h)-i)
+			}
+			unsafe = append(unsafe, lowerName(f.Name))
 		}
 	}
-	if total > maxSafelistedTotal && !p.NoSafelistTotal {
-		unsafe = append(unsafe, safe...)
+	if total > maxSafelistedTotal && !p.NoSafelistTotal && nsafe > 0 {
+		// The safelisted ones count as unsafe too: a second pass, rare.
+		for i, f := range h {
+			if (!p.CombinedSafelist || firstOf(h, i) == i) && p.safe(h, i) {
+				unsafe = append(unsafe, lowerName(f.Name))
+			}
+		}
 	}
 	sort.Strings(unsafe)
 	if p.KeepDuplicateNames {
@@ -193,6 +196,39 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 	}
 	return compactStrings(unsafe)
 }
+
+// value is the value UnsafeNames judges h[i] by: its own, or with
+// CombinedSafelist every line of its name combined.
+func (p *Profile) value(h headers.List, i int) string {
+	if p.CombinedSafelist {
+		v, _ := h.Get(h[i].Name)
+		return v
+	}
+	return h[i].Value
+}
+
+// safe reports whether UnsafeNames finds h[i] safelisted.
+func (p *Profile) safe(h headers.List, i int) bool {
+	return p.SafelistedRequestHeader(h[i].Name, p.value(h, i))
+}
+
+// lowerName is strings.ToLower for a header name, without allocating for
+// a name already lowercase or spelled as a common one is.
+func lowerName(n string) string {
+	if l, ok := commonLower[n]; ok {
+		return l
+	}
+	return strings.ToLower(n)
+}
+
+// commonLower maps webkitCommonHeaders' spellings to their lowercase.
+var commonLower = func() map[string]string {
+	m := make(map[string]string, len(webkitCommonHeaders))
+	for lower, spelled := range webkitCommonHeaders {
+		m[spelled] = lower
+	}
+	return m
+}()
 
 // firstOf returns the index of the first line of h named as h[i] is.
 func firstOf(h headers.List, i int) int {

@@ -210,14 +210,11 @@ func punycode(label string) (string, bool) {
 
 // endsInNumber implements https://url.spec.whatwg.org/#ends-in-a-number-checker.
 func endsInNumber(h string) bool {
-	parts := strings.Split(h, ".")
-	if parts[len(parts)-1] == "" {
-		if len(parts) == 1 {
-			return false
-		}
-		parts = parts[:len(parts)-1]
+	if h == "" {
+		return false
 	}
-	last := parts[len(parts)-1]
+	h = strings.TrimSuffix(h, ".") // one empty last label goes
+	last := h[strings.LastIndexByte(h, '.')+1:]
 	if last != "" && allDigits(last) {
 		return true
 	}
@@ -242,6 +239,14 @@ func ipv4Number(s string) (uint64, bool) {
 	}
 	if len(s) > 20 {
 		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		// ParseUint's own refusal, without the error it allocates: most
+		// hosts' last label is a word.
+		c := s[i] | 0x20
+		if !(s[i] >= '0' && s[i] < '0'+byte(min(radix, 10)) || radix == 16 && c >= 'a' && c <= 'f') {
+			return 0, false
+		}
 	}
 	v, err := strconv.ParseUint(s, radix, 64)
 	return v, err == nil

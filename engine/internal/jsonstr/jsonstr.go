@@ -71,8 +71,6 @@ func AppendQuote(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// Scan returns the length of the JSON string at the start of t (quotes
-// included), or an error naming the offset of the fault in t.
 // plain is true for the ASCII bytes AppendQuote copies as they are: no
 // control character, '"', '\\', '<', '>' or '&'.
 var plain = func() (t [utf8.RuneSelf]bool) {
@@ -82,6 +80,8 @@ var plain = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
+// Scan returns the length of the JSON string at the start of t (quotes
+// included), or an error naming the offset of the fault in t.
 func Scan(t string) (int, error) {
 	if t == "" || t[0] != '"' {
 		return 0, &Error{0, "want a string"}
