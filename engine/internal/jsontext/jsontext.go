@@ -167,6 +167,21 @@ type parser struct {
 	b   string
 	i   int
 	max int
+	// slab holds the Values not handed out yet: a document's values come
+	// a chunk at a time, not one allocation each.
+	slab []Value
+}
+
+// newValue returns a Value at off from the slab.
+func (p *parser) newValue(off int) *Value {
+	if len(p.slab) == 0 {
+		// About one value per 24 bytes of JSON text, within bounds.
+		p.slab = make([]Value, min(max(len(p.b)/24, 8), 128))
+	}
+	v := &p.slab[0]
+	p.slab = p.slab[1:]
+	v.Off = off
+	return v
 }
 
 func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
@@ -188,7 +203,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 	if p.i >= len(p.b) {
 		return nil, p.fail("unexpected end of JSON input")
 	}
-	v := &Value{Off: p.i}
+	v := p.newValue(p.i)
 	if c := p.b[p.i]; (c == '{' || c == '[') && depth >= p.max {
 		return nil, &SyntaxError{Off: p.i, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
 	}
