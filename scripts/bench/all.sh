@@ -18,7 +18,7 @@
 #     (target <= 1.2x);
 #   - engine/middleware BenchmarkMiddleware, engine/platform
 #     BenchmarkRespond (every evaluator at 1/10/100 rules, trace on/off),
-#     engine/explain BenchmarkExplain*, with benchstat.
+#     engine/explain BenchmarkExplain* and BenchmarkSpeed, with benchstat.
 set -eu
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -39,7 +39,7 @@ while [ "$r" -le "$rounds" ]; do
 	"$out/cors.test" -test.run '^$' -test.bench BenchmarkCORS -test.benchmem -test.benchtime "$bt" >>"$out/cors.txt"
 	"$out/mw.test" -test.run '^$' -test.bench BenchmarkMiddleware -test.benchmem -test.benchtime "$bt" >>"$out/middleware.txt"
 	(cd engine/platform && "$out/platform.test" -test.run '^$' -test.bench BenchmarkRespond -test.benchmem -test.benchtime "$bt" >>"$out/platform.txt")
-	(cd engine/explain && "$out/explain.test" -test.run '^$' -test.bench BenchmarkExplain -test.benchmem -test.benchtime "$bt" >>"$out/explain.txt")
+	(cd engine/explain && "$out/explain.test" -test.run '^$' -test.bench 'Benchmark(Explain|Speed)' -test.benchmem -test.benchtime "$bt" >>"$out/explain.txt")
 	r=$((r + 1))
 done
 
