@@ -72,6 +72,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       credentials: $("credentials").value,
       mode: $("mode").value,
       body: $("body-type").value,
+      unauthorized: $("unauthorized").checked,
+      sdk: $("sdk-preset").value,
       source: form.querySelector("input[name=source]:checked").value,
       format: $("format").value,
       policy: $("policy").value,
@@ -122,6 +124,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     if (s.credentials) setSelect($("credentials"), s.credentials);
     if (s.mode) setSelect($("mode"), s.mode);
     if (typeof s.body === "string") setSelect($("body-type"), s.body);
+    if (typeof s.unauthorized === "boolean") $("unauthorized").checked = s.unauthorized;
   }
 
   function applyState(s) {
@@ -251,6 +254,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     }
     setSummary(detail.allowed ? "allowed" : "blocked", summaryOf(detail, st.browser),
       (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? " · DevTools reason: " + detail.reason : ""));
+    renderSdk(st, detail);
     $("details").hidden = false;
     markDeciding(st, detail);
     markHeaderThrow(st, detail);
@@ -268,6 +272,34 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     renderRules(detail.rules, detail.detected);
     renderLint(st, detail.warnings);
     performance.mark("whycors-verdict");
+  }
+
+  // renderSdk says, under the headline, which response headers the SDK
+  // chosen in "Request made by" needs or reads that the reply does not
+  // expose (whycors explain --preset's sdk-needs-header and
+  // sdk-reads-header warnings, from the core's sdkWarnings).
+  let sdkPresets = [];
+  function renderSdk(st, detail) {
+    const note = $("sdk-note");
+    note.textContent = "";
+    note.hidden = true;
+    delete note.dataset.codes;
+    if (!st.sdk || !core || !detail.allowed || !detail.reply) return;
+    const lines = [st.sdk, st.credentials].concat((detail.reply.headers || []).map((h) => h[0] + ": " + h[1]));
+    const w = call(core, "sdkWarnings", lines.join("\n"));
+    if (!Array.isArray(w) || w.length === 0) return;
+    note.textContent = w.map((x) => (x.severity === "error" ? "The fetch passes, but the SDK still fails: " : "") + x.message).join(" ");
+    note.dataset.codes = w.map((x) => x.code).join(" ");
+    note.hidden = false;
+  }
+  function fillSdkPresets() {
+    const l = call(core, "sdkPresets", "");
+    if (!Array.isArray(l)) return;
+    sdkPresets = l;
+    const sel = $("sdk-preset");
+    const chosen = sel.value;
+    for (const p of l) sel.appendChild(el("option", null, p.operation)).value = p.name;
+    sel.value = chosen;
   }
 
   // setSummary puts the verdict in words in the headline
@@ -823,6 +855,11 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const p = REQ_PRESETS[e.target.value];
     if (p) applyRequest(p);
   });
+  // An SDK's request: its method and headers replace the form's.
+  $("sdk-preset").addEventListener("change", (e) => {
+    const p = sdkPresets.find((x) => x.name === e.target.value);
+    if (p) applyRequest({ method: p.method, headers: p.headers });
+  });
   $("srv-preset").addEventListener("change", (e) => {
     const p = SRV_PRESETS[e.target.value];
     if (!p) return;
@@ -1068,6 +1105,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       });
       sel.value = chosen;
     }
+    fillSdkPresets();
     $("version").textContent = globalThis.whycors.version();
     setStatus("Engine ready: whycors " + globalThis.whycors.version(), "ready");
     ready = true;

@@ -124,6 +124,33 @@ export const SRV_PRESETS = {
     format: "auto",
     text: "<VirtualHost *:80>\n    ServerName api.example\n    SetEnvIf Origin \"^https://app\\.example$\" CORS_ORIGIN=$0\n    Header always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN\n    Header always merge Vary Origin\n    Header always set Access-Control-Allow-Methods \"GET, POST\" env=CORS_ORIGIN\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n",
   },
+  // A Kubernetes Ingress of ingress-nginx: two origins in one
+  // cors-allow-origin; the controller echoes the one that matches.
+  "ingress-nginx": {
+    format: "auto",
+    text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\n  annotations:\n    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n    nginx.ingress.kubernetes.io/cors-allow-origin: \"https://app.example, https://admin.app.example\"\n    nginx.ingress.kubernetes.io/cors-allow-methods: \"GET, POST\"\nspec:\n  ingressClassName: nginx\n  rules:\n  - host: api.example\n    http:\n      paths:\n      - path: /v1\n        pathType: Prefix\n        backend:\n          service:\n            name: api\n            port:\n              number: 80\n",
+  },
+  // A Traefik headers middleware with an origin list but no
+  // addVaryHeader: a cache between may serve one origin's reply to the
+  // other.
+  traefik: {
+    format: "auto",
+    text: "http:\n  middlewares:\n    api-cors:\n      headers:\n        accessControlAllowMethods: [\"GET\", \"POST\"]\n        accessControlAllowHeaders: [\"Content-Type\"]\n        accessControlAllowOriginList:\n          - https://app.example\n          - https://admin.app.example\n        accessControlMaxAge: 600\n",
+  },
+  // Static hosting: the headers are added to the files served; no rule
+  // answers OPTIONS, so a preflighted request fails.
+  netlify: {
+    format: "auto",
+    text: "/v1/*\n  Access-Control-Allow-Origin: https://app.example\n  Access-Control-Allow-Methods: GET, POST\n  Access-Control-Allow-Headers: Content-Type, Authorization\n",
+  },
+  vercel: {
+    format: "auto",
+    text: "{\n  \"headers\": [\n    {\n      \"source\": \"/v1/(.*)\",\n      \"headers\": [\n        { \"key\": \"Access-Control-Allow-Origin\", \"value\": \"https://app.example\" },\n        { \"key\": \"Access-Control-Allow-Methods\", \"value\": \"GET, POST, OPTIONS\" },\n        { \"key\": \"Access-Control-Allow-Headers\", \"value\": \"Content-Type, Authorization\" }\n      ]\n    }\n  ]\n}\n",
+  },
+  firebase: {
+    format: "auto",
+    text: "{\n  \"hosting\": {\n    \"public\": \"dist\",\n    \"headers\": [\n      {\n        \"source\": \"/v1/**\",\n        \"headers\": [\n          { \"key\": \"Access-Control-Allow-Origin\", \"value\": \"https://app.example\" },\n          { \"key\": \"Access-Control-Allow-Headers\", \"value\": \"Content-Type, Authorization\" }\n        ]\n      }\n    ]\n  }\n}\n",
+  },
   plain: {
     raw: "HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\nAccess-Control-Allow-Headers: Content-Type\nAccess-Control-Max-Age: 600\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nContent-Type: application/json\n",
   },

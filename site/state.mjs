@@ -20,6 +20,9 @@ export function scenario(st, browser) {
   if (st.body === "string") req.body = "";
   else if (st.body) req.body_type = st.body;
   const sc = { browser: browser, request: req };
+  // The authorizer beside CORS (API Gateway's Lambda, Cognito or IAM):
+  // the contract's caller, absent when it lets the caller through.
+  if (st.unauthorized) sc.caller = { authorized: false };
   // HAR imports land in the raw replies, so "har" reads them too.
   if (st.source === "policy" && st.policy.trim() !== "") sc.policy = { format: st.format, text: st.policy };
   if (st.source !== "policy" && st.raw.trim() !== "") sc.policy = { format: "raw", text: st.raw };
@@ -43,6 +46,7 @@ export function formOf(sc, lost) {
     credentials: rq.credentials || "same-origin",
     mode: rq.mode || "cors",
     body: rq.body_type ? String(rq.body_type) : typeof rq.body === "string" ? "string" : "",
+    unauthorized: !!(sc.caller && typeof sc.caller === "object" && sc.caller.authorized === false),
   };
   if (rq.redirect) lost.push("request.redirect");
   const ex = {};

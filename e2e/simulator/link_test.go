@@ -179,19 +179,25 @@ func TestScenarioLinkOpens(t *testing.T) {
 	}
 	t.Run("the application's replies behind a policy (examples/nginx-preflight-403.json)", func(t *testing.T) {
 		p.t = t
-		root, err := repoRoot()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(filepath.Join(root, "examples", "nginx-preflight-403.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		p.open("#s=" + base64.RawURLEncoding.EncodeToString(b))
+		p.open("#s=" + base64.RawURLEncoding.EncodeToString(example(t, "nginx-preflight-403.json")))
 		settled(p)
 		if note := eval[string](p, `document.getElementById("link-note").textContent`); !strings.Contains(note, "replies beside a policy") {
 			t.Errorf("the page says %q; want it to say the replies beside the policy are not in the form", note)
 		}
 	})
 	p.t = t
+}
+
+// example is the text of examples/name, the repository's scenarios.
+func example(t *testing.T, name string) []byte {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(root, "examples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

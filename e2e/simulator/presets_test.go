@@ -22,10 +22,11 @@ func TestPresets(t *testing.T) {
 		{desc: "API Gateway REST API: a simple GET", request: "A simple", server: "API Gateway REST", source: "policy", format: "auto"},
 		{desc: "plain server: a web font", request: "A web font", server: "A plain", source: "raw"},
 	}
-	// Every other source system of the list (issues 15, 17, 18): a
+	// Every other source system of the list (issues 15, 17, 18, and the
+	// proxies and hosting of issue 17): a
 	// template, a proxy or a framework's middleware in its own words,
 	// read by the full engine, with a JSON POST.
-	for _, server := range []string{"A SAM", "A CloudFormation", "serverless", "A Lambda", "A CloudFront", "nginx", "Caddy", "Apache", "Express", "Fastify", "Koa", "Hono", "FastAPI", "Django", "Flask", "Go rs", "Go go-chi", "Go gin", "Go Echo"} {
+	for _, server := range []string{"A SAM", "A CloudFormation", "serverless", "A Lambda", "A CloudFront", "nginx", "Caddy", "Apache", "Express", "Fastify", "Koa", "Hono", "FastAPI", "Django", "Flask", "Go rs", "Go go-chi", "Go gin", "Go Echo", "Kubernetes", "Traefik", "Netlify", "Vercel", "Firebase"} {
 		cases = append(cases, struct {
 			desc, request, server string
 			source, format        string

@@ -231,6 +231,21 @@ var scenarios = []struct {
 	{desc: "apache (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
 		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
 			text: "<VirtualHost *:80>\n    ServerName api.example\n    SetEnvIf Origin \"^https://app\\.example$\" CORS_ORIGIN=$0\n    Header always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN\n    Header always merge Vary Origin\n    Header always set Access-Control-Allow-Methods \"GET, POST\" env=CORS_ORIGIN\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"}},
+	{desc: "ingress-nginx (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: items\n  annotations:\n    nginx.ingress.kubernetes.io/enable-cors: \"true\"\n    nginx.ingress.kubernetes.io/cors-allow-origin: \"https://app.example, https://admin.app.example\"\n    nginx.ingress.kubernetes.io/cors-allow-methods: \"GET, PUT\"\nspec:\n  rules:\n  - host: api.example\n    http:\n      paths:\n      - path: /items\n        pathType: Prefix\n        backend:\n          service:\n            name: items\n            port:\n              number: 80\n"}},
+	{desc: "traefik (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "http:\n  middlewares:\n    items-cors:\n      headers:\n        accessControlAllowMethods: [\"GET\", \"PUT\"]\n        accessControlAllowOriginList: [\"https://app.example\"]\n"}},
+	{desc: "netlify (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "/items/*\n  Access-Control-Allow-Origin: https://app.example\n  Access-Control-Allow-Methods: GET, PUT\n"}},
+	{desc: "vercel (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "{\"headers\": [{\"source\": \"/items/:id\", \"headers\": [{\"key\": \"Access-Control-Allow-Origin\", \"value\": \"*\"}, {\"key\": \"Access-Control-Allow-Methods\", \"value\": \"GET, PUT\"}]}]}"}},
+	{desc: "firebase (detected): a PUT from the page, as the engine answers it (issue 17: every format the page reads)", want: "?",
+		in: input{method: "PUT", headers: [][2]string{{"Content-Type", "image/jpeg"}}, body: "a string", source: "policy", format: "Detect automatically",
+			text: "{\"hosting\": {\"public\": \"dist\", \"headers\": [{\"source\": \"/items/**\", \"headers\": [{\"key\": \"Access-Control-Allow-Origin\", \"value\": \"https://app.example\"}]}]}}"}},
 }
 
 // pageRow is one browser's verdict as the page shows it.
@@ -387,6 +402,7 @@ func goScenario(t *testing.T, p *page, in input) explain.Scenario {
 	type form struct {
 		Origin, URL, Method, Credentials, Mode, Body, Source, Format, Policy, Raw string
 		Headers                                                                   [][2]string
+		Unauthorized                                                              bool
 	}
 	var f form
 	js := `JSON.stringify({Origin: document.getElementById("origin").value, URL: document.getElementById("url").value,
@@ -394,6 +410,7 @@ func goScenario(t *testing.T, p *page, in input) explain.Scenario {
 	  Mode: document.getElementById("mode").value, Body: document.getElementById("body-type").value,
 	  Source: document.querySelector("input[name=source]:checked").value, Format: document.getElementById("format").value,
 	  Policy: document.getElementById("policy").value, Raw: document.getElementById("raw").value,
+	  Unauthorized: document.getElementById("unauthorized").checked,
 	  Headers: Array.from(document.querySelectorAll("#headers .hdr")).map(li => [li.querySelector(".hname").value, li.querySelector(".hvalue").value])})`
 	if err := json.Unmarshal([]byte(eval[string](p, js)), &f); err != nil {
 		t.Fatal(err)
@@ -442,6 +459,9 @@ func goScenario(t *testing.T, p *page, in input) explain.Scenario {
 		req.BodyType = f.Body
 	}
 	s := explain.Scenario{Request: req}
+	if f.Unauthorized {
+		s.Caller = &explain.Caller{Authorized: false}
+	}
 	if f.Source == "policy" && strings.TrimSpace(f.Policy) != "" {
 		s.Policy = &explain.Policy{Format: f.Format, Text: f.Policy}
 	}

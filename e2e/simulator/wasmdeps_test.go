@@ -10,13 +10,16 @@ import (
 // TestCoreWasmDeps keeps the first wasm small: wasm/core links the browser
 // model, the explainer and the raw reader, and none of encoding/json,
 // fmt, reflect, encoding/xml (the bulk of the old single wasm, see
-// scripts/bench-site.sh) or the optional engine packages.
+// scripts/bench-site.sh) or the optional engine packages. It links
+// engine/sdkpreset, the SDK presets as data (about 12 KB of code, over
+// engine/headers only), so that "Request made by" is offered with the
+// first verdict, whatever the server's text.
 func TestCoreWasmDeps(t *testing.T) {
 	t.Parallel()
 	deps := wasmDeps(t, "./wasm/core")
 	allowed := map[string]bool{}
 	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/headers", "engine/origin",
-		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/cdn", "engine/formats/raw", "wasm/internal/jsapi", "wasm/core"} {
+		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/cdn", "engine/formats/raw", "engine/sdkpreset", "wasm/internal/jsapi", "wasm/core"} {
 		allowed["github.com/whycors/whycors/"+p] = true
 	}
 	for _, p := range deps {

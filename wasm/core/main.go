@@ -16,6 +16,8 @@
 //	whycors.linked()           the formats this program reads
 //	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
 //	whycors.limits()           the input bounds of engine/limits: {"scenario", "policy_text", "har", "page_har", "link"}
+//	whycors.sdkPresets()       the requests real SDKs make (engine/sdkpreset): [{"name", "operation", "method", "headers", "reads", "needs", ...}]
+//	whycors.sdkWarnings(lines) the response headers a preset's SDK needs or reads that a reply does not expose (sdk.go)
 package main
 
 import (
@@ -46,10 +48,12 @@ func main() {
 		full = []string{}
 	}
 	jsapi.Register("whycors", map[string]jsapi.Func{
-		"version": func(string) string { return version },
-		"limits":  func(string) string { return limits.JSON },
-		"formats": func(string) string { return string(explain.AppendStrings(nil, full)) },
-		"linked":  func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
+		"version":     func(string) string { return version },
+		"limits":      func(string) string { return limits.JSON },
+		"sdkPresets":  sdkPresets,
+		"sdkWarnings": sdkWarnings,
+		"formats":     func(string) string { return string(explain.AppendStrings(nil, full)) },
+		"linked":      func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"explain": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))
 			if err == nil {

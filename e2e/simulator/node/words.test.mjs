@@ -102,16 +102,22 @@ import { REQ_PRESETS, SRV_PRESETS } from "../../../site/presets.mjs";
 
 test("scenario and formOf are each other's inverse on the form's fields", () => {
   const cases = [
-    { desc: "raw replies, a string body", st: { browser: "firefox", origin: "https://a.example", url: "https://b.example/x", method: "PUT", headers: [["X-A", "1"]], credentials: "include", mode: "cors", body: "string", source: "raw", format: "auto", policy: "", raw: "HTTP/1.1 204\n", extra: null } },
-    { desc: "a policy, a Blob body, a later fetch kept as extra", st: { browser: "chrome", origin: "https://a.example", url: "https://b.example/", method: "POST", headers: [], credentials: "same-origin", mode: "no-cors", body: "blob:application/json", source: "policy", format: "s3-json", policy: "[]", raw: "", extra: { then: [{ request: { url: "https://b.example/" } }] } } },
+    { desc: "raw replies, a string body", st: { browser: "firefox", origin: "https://a.example", url: "https://b.example/x", method: "PUT", headers: [["X-A", "1"]], credentials: "include", mode: "cors", body: "string", unauthorized: false, source: "raw", format: "auto", policy: "", raw: "HTTP/1.1 204\n", extra: null } },
+    { desc: "a policy, a Blob body, a later fetch kept as extra", st: { browser: "chrome", origin: "https://a.example", url: "https://b.example/", method: "POST", headers: [], credentials: "same-origin", mode: "no-cors", body: "blob:application/json", unauthorized: true, source: "policy", format: "s3-json", policy: "[]", raw: "", extra: { then: [{ request: { url: "https://b.example/" } }] } } },
   ];
   for (const c of cases) {
     const lost = [];
     const back = formOf(scenario(c.st, c.st.browser), lost);
     assert.deepEqual(lost, [], c.desc);
-    for (const k of ["browser", "origin", "url", "method", "headers", "credentials", "mode", "body", "source", "extra"]) assert.deepEqual(back[k], c.st[k], c.desc + ": " + k);
+    for (const k of ["browser", "origin", "url", "method", "headers", "credentials", "mode", "body", "unauthorized", "source", "extra"]) assert.deepEqual(back[k], c.st[k], c.desc + ": " + k);
     assert.equal(back[c.st.source === "raw" ? "raw" : "policy"], c.st.source === "raw" ? c.st.raw : c.st.policy, c.desc);
   }
+  // The authorizer's refusal is the contract's caller (engine/explain
+  // Caller), absent when the caller is let through.
+  const base = { origin: "https://a.example", url: "https://b.example/", method: "GET", headers: [], credentials: "include", mode: "cors", body: "", source: "raw", raw: "", extra: null };
+  assert.deepEqual(scenario({ ...base, unauthorized: true }, "chrome").caller, { authorized: false });
+  assert.equal("caller" in scenario({ ...base, unauthorized: false }, "chrome"), false);
+  assert.equal(formOf({ request: { url: "https://b.example/" }, caller: { authorized: true } }, []).unauthorized, false);
   const lost = [];
   formOf({ request: { url: "https://b.example/", redirect: "manual" }, response: { status: 0 } }, lost);
   assert.deepEqual(lost, ["request.redirect", "a reply with status 0"]);
@@ -138,4 +144,27 @@ test("exchange pictures a refused preflight as decided, with the reason", () => 
 test("presets are whole requests and servers", () => {
   for (const [k, p] of Object.entries(REQ_PRESETS)) for (const f of ["origin", "url", "method", "headers", "credentials", "mode", "body"]) assert.ok(f in p, k + " lacks " + f);
   for (const [k, p] of Object.entries(SRV_PRESETS)) assert.ok(typeof p.text === "string" || typeof p.raw === "string", k + " has no text");
+});
+
+import { readFileSync } from "node:fs";
+
+test("every server preset is offered in the page's list, and every option has its preset", () => {
+  const html = readFileSync(new URL("../../../site/index.html", import.meta.url), "utf8");
+  const list = html.slice(html.indexOf('<select id="srv-preset">'), html.indexOf("</select>", html.indexOf('<select id="srv-preset">')));
+  const offered = [...list.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual([...offered].sort(), Object.keys(SRV_PRESETS).sort());
+  // The proxies and hosting read by the full engine (issue 17), each in
+  // its own words, detected from its text.
+  const own = {
+    "ingress-nginx": /nginx\.ingress\.kubernetes\.io\/cors-allow-origin: "https:\/\/app\.example, https:\/\/admin\.app\.example"/,
+    traefik: /accessControlAllowOriginList:/,
+    netlify: /^\/v1\/\*\n  Access-Control-Allow-Origin: https:\/\/app\.example\n/,
+    vercel: /"headers": \[/,
+    firebase: /"hosting": \{/,
+  };
+  for (const [k, re] of Object.entries(own)) {
+    assert.equal(SRV_PRESETS[k].format, "auto", k);
+    assert.match(SRV_PRESETS[k].text, re, k);
+  }
+  assert.doesNotMatch(SRV_PRESETS.traefik.text, /addVaryHeader/, "the Traefik preset shows a list without Vary");
 });

@@ -1,0 +1,122 @@
+package simulator_test
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/sdkpreset"
+)
+
+// TestSDKPreset chooses "Request made by" @aws-sdk/client-s3's
+// UploadPartCommand (engine/sdkpreset, recorded in Chromium by e2e/sdk)
+// against an S3 bucket's rules: the form must hold the SDK's method and
+// headers, the verdict must be the engine's, and under the headline the
+// page must say what `whycors explain --preset s3-uploadpart` warns
+// (sdk-needs-header): the SDK cannot read the part's ETag unless the
+// rules expose it (ExposeHeaders, https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html).
+func TestSDKPreset(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	preset, ok := sdkpreset.Lookup("s3-uploadpart")
+	if !ok {
+		t.Fatal("engine/sdkpreset has no s3-uploadpart")
+	}
+	var want [][2]string
+	for _, h := range preset.Header {
+		want = append(want, [2]string{h.Name, h.Value})
+	}
+	rules := func(expose string) string {
+		return `[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"]` + expose + `}]`
+	}
+	cases := []struct {
+		desc, policy string
+		warned       bool
+	}{
+		{desc: "no ExposeHeaders: the SDK cannot read ETag", policy: rules(""), warned: true},
+		{desc: "ExposeHeaders ETag: nothing to say", policy: rules(`, "ExposeHeaders": ["ETag"]`), warned: false},
+	}
+	p := startPage(t)
+	for _, c := range cases {
+		t.Run(c.desc, func(t *testing.T) {
+			p.t = t
+			p.open("")
+			in := input{url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/big.bin", credentials: "same-origin", body: "a string",
+				source: "policy", format: "s3-json", text: c.policy}
+			fill(p, in)
+			p.do(chromedp.SendKeys(chromedp.CSS("#sdk-preset"), "@aws-sdk/client-s3 UploadPart"))
+			settled(p)
+			if got := eval[string](p, `document.getElementById("sdk-preset").value`); got != preset.Name {
+				t.Fatalf("Request made by = %q, want %q", got, preset.Name)
+			}
+			in.method, in.headers = preset.Method, want
+			v := compareWithEngine(t, p, in)
+			if v == nil || !v.Allowed {
+				t.Fatalf("the fetch is blocked (%v); the rules allow every header the SDK sends", v)
+			}
+			shown := eval[bool](p, `!document.getElementById("sdk-note").hidden`)
+			text := eval[string](p, `document.getElementById("sdk-note").textContent`)
+			codes := eval[string](p, `document.getElementById("sdk-note").dataset.codes || ""`)
+			if !c.warned {
+				if shown || text != "" {
+					t.Errorf("the page says %q; the rules expose ETag", text)
+				}
+				return
+			}
+			if !shown || codes != "sdk-needs-header" || !strings.Contains(text, preset.Operation) || !strings.Contains(text, "cannot work without reading ETag") {
+				t.Errorf("under the headline: shown %v, codes %q, %q; want the SDK's need of ETag (sdk-needs-header)", shown, codes, text)
+			}
+		})
+	}
+	p.t = t
+}
+
+// TestCallerRefused opens examples/sam-authorizer.json (a SAM API behind
+// a Cognito authorizer that refuses the caller: "caller": {"authorized":
+// false}) as a link: the checkbox must be ticked, the headline must be
+// the engine's and name the authorizer, and the link the page then
+// offers must carry the caller; unticking it drops the caller.
+func TestCallerRefused(t *testing.T) {
+	t.Parallel() // each test has its own browser
+	b := example(t, "sam-authorizer.json")
+	s, err := explain.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Caller == nil || s.Caller.Authorized {
+		t.Fatalf("examples/sam-authorizer.json's caller is %+v, want refused", s.Caller)
+	}
+	// The application's reply beside the policy is not in the form (the
+	// page says so); the policy answers.
+	s.Response, s.Preflight = nil, nil
+	p := startPage(t)
+	p.open("#s=" + base64.RawURLEncoding.EncodeToString(b))
+	settled(p)
+	if !eval[bool](p, `document.getElementById("unauthorized").checked`) {
+		t.Fatal("the link's caller is refused; the checkbox is not ticked")
+	}
+	compareScenario(t, p, s)
+	s.Browser = "chrome"
+	v, err := explain.Explain(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := eval[string](p, `document.getElementById("verdict-summary").textContent`)
+	if !strings.Contains(strings.ToLower(summary), "authorizer") || !strings.Contains(strings.ToLower(v.Summary), "authorizer") {
+		t.Errorf("the headline is %q (the engine's: %q); want it to name the authorizer", summary, v.Summary)
+	}
+	got := linkScenario(t, eval[string](p, `document.getElementById("share").value`), p.base)
+	if got.Caller == nil || got.Caller.Authorized {
+		t.Errorf("the link the page offers has caller %+v, want refused", got.Caller)
+	}
+	p.do(chromedp.Click(chromedp.CSS("#unauthorized")))
+	settled(p)
+	got = linkScenario(t, eval[string](p, `document.getElementById("share").value`), p.base)
+	if got.Caller != nil {
+		t.Errorf("after unticking, the link has caller %+v, want none", got.Caller)
+	}
+	s.Caller = nil
+	compareScenario(t, p, s)
+}
