@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/explain"
-	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/har/explainhar"
 	"github.com/whycors/whycors/engine/limits"
@@ -177,28 +175,19 @@ func applyPreset(s *explain.Scenario, p sdkpreset.Preset) {
 	s.Request.Headers = p.Header.Clone()
 }
 
-// presetWarnings say which response headers the preset's SDK reads or
-// needs that the verdict's response does not expose: the reply's
-// Access-Control-Expose-Headers read as the browser reads it
-// (fetch.Readable), with the headers the SDK reads taken as sent, as
-// the real service sends them.
+// presetWarnings are the preset's warnings (sdkpreset.Check) about the
+// verdict's reply, as the verdict's warnings; the error names the
+// recording it rests on.
 func presetWarnings(v explain.Verdict, p sdkpreset.Preset, include bool) []explain.Warning {
 	if !v.Allowed || v.Reply == nil {
 		return nil
 	}
-	sent := v.Reply.Header.Clone()
-	for _, h := range append(slices.Clone(p.Reads), p.Needs...) {
-		sent.Add(h, "x")
-	}
-	readable, _ := fetch.Readable(sent, true, include)
 	var out []explain.Warning
-	if h := p.Hidden(readable, true); len(h) > 0 {
-		out = append(out, explain.Warning{Code: "sdk-needs-header", Severity: "error",
-			Message: p.Operation + " cannot work without reading " + strings.Join(h, ", ") + ", which the response does not expose: add " + strings.Join(h, ", ") + " to the configuration's exposed headers (Access-Control-Expose-Headers; S3 ExposeHeaders). Recorded: " + p.Source + "."})
-	}
-	if h := p.Hidden(readable, false); len(h) > 0 && len(p.Hidden(readable, true)) < len(h) {
-		out = append(out, explain.Warning{Code: "sdk-reads-header", Severity: "warning",
-			Message: p.Operation + " reads " + strings.Join(h, ", ") + ", which the response does not expose: its result lacks those fields unless the configuration exposes them."})
+	for _, w := range p.Check(v.Reply.Header, include) {
+		if w.Severity == "error" {
+			w.Message += " Recorded: " + p.Source + "."
+		}
+		out = append(out, explain.Warning{Code: w.Code, Severity: w.Severity, Message: w.Message})
 	}
 	return out
 }

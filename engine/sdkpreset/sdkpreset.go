@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 )
 
@@ -168,6 +169,39 @@ func (p Preset) Hidden(readable []string, needs bool) []string {
 		if !slices.ContainsFunc(readable, func(r string) bool { return strings.EqualFold(r, h) }) {
 			out = append(out, h)
 		}
+	}
+	return out
+}
+
+// Warning is a response header the SDK reads, or cannot do without,
+// that a reply does not expose to the page.
+type Warning struct {
+	Code     string // sdk-needs-header or sdk-reads-header
+	Severity string // error or warning (engine/lint's scale)
+	Message  string
+	Headers  []string // the headers to expose
+}
+
+// Check says what p's SDK cannot read of a CORS reply with header fields
+// h to a request with credentials (include) or without: the headers it
+// reads count as sent, as the real service sends them, and what decides
+// is Access-Control-Expose-Headers, read as the browser reads it
+// (fetch.Readable). The CLI and the page both ask it.
+func (p Preset) Check(h headers.List, include bool) []Warning {
+	sent := h.Clone()
+	for _, n := range append(slices.Clone(p.Reads), p.Needs...) {
+		sent.Add(n, "x")
+	}
+	readable, _ := fetch.Readable(sent, true, include)
+	var out []Warning
+	needs, reads := p.Hidden(readable, true), p.Hidden(readable, false)
+	if len(needs) > 0 {
+		out = append(out, Warning{Code: "sdk-needs-header", Severity: "error", Headers: needs,
+			Message: p.Operation + " cannot work without reading " + strings.Join(needs, ", ") + ", which the response does not expose: add " + strings.Join(needs, ", ") + " to the configuration's exposed headers (Access-Control-Expose-Headers; S3 ExposeHeaders)."})
+	}
+	if len(reads) > len(needs) {
+		out = append(out, Warning{Code: "sdk-reads-header", Severity: "warning", Headers: reads,
+			Message: p.Operation + " reads " + strings.Join(reads, ", ") + ", which the response does not expose: its result lacks those fields unless the configuration exposes them."})
 	}
 	return out
 }

@@ -3,12 +3,10 @@
 package main
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
-	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/sdkpreset"
 )
@@ -71,22 +69,12 @@ func sdkWarnings(arg string) string {
 			sent.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 		}
 	}
-	for _, h := range append(slices.Clone(p.Reads), p.Needs...) {
-		sent.Add(h, "x")
-	}
-	readable, _ := fetch.Readable(sent, true, include)
 	b := []byte{'['}
-	needs, reads := p.Hidden(readable, true), p.Hidden(readable, false)
-	if len(needs) > 0 {
-		b = appendWarning(b, "sdk-needs-header", "error", needs,
-			p.Operation+" cannot work without reading "+strings.Join(needs, ", ")+", which the response does not expose: add "+strings.Join(needs, ", ")+" to the configuration's exposed headers (Access-Control-Expose-Headers; S3 ExposeHeaders).")
-	}
-	if len(reads) > len(needs) {
-		if len(needs) > 0 {
+	for i, w := range p.Check(sent, include) {
+		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendWarning(b, "sdk-reads-header", "warning", reads,
-			p.Operation+" reads "+strings.Join(reads, ", ")+", which the response does not expose: its result lacks those fields unless the configuration exposes them.")
+		b = appendWarning(b, w.Code, w.Severity, w.Headers, w.Message)
 	}
 	return string(append(b, ']'))
 }

@@ -34,8 +34,9 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		// API Gateway's refusal gets the headers of the template's
 		// gateway response of its type (or DEFAULT_4XX), when one sets
 		// them; otherwise the authorizer decided, with no CORS headers.
-		if g := t.gatewayResponse(r, c.Refusal(req)); g != nil {
-			return g.respond(c.Refusal(req), t.File)
+		refusal := c.Refusal(req)
+		if g := t.gatewayResponse(r, refusal); g != nil {
+			return g.respond(refusal, t.File)
 		}
 		bare := *c
 		bare.GatewayResponses = nil
