@@ -423,28 +423,8 @@ func (c *compiled) allows(in *Input) int {
 			return j
 		}
 	}
-	if len(c.patterns) == 0 {
-		return -1
-	}
-	// The cheap tests that every match needs (scheme, and the host's end
-	// when the port is the default) before splitOrigin checks each byte of
-	// the host: a rejected origin usually fails them.
-	maybe := false
 	for k := range c.patterns {
-		if c.patterns[k].mayMatch(origin) {
-			maybe = true
-			break
-		}
-	}
-	if !maybe {
-		return -1
-	}
-	ro := splitOrigin(origin)
-	if !ro.ok {
-		return -1
-	}
-	for k := range c.patterns {
-		if c.patterns[k].match(&ro) {
+		if c.patterns[k].matches(origin) {
 			return c.patternIdx[k]
 		}
 	}
