@@ -174,18 +174,8 @@ func appendPreflight(b []byte, p *PreflightTrace) []byte {
 		o.Bool("cached", true)
 	}
 	if len(p.Headers) > 0 {
-		// json.Marshal writes a map's keys sorted.
-		keys := make([]string, 0, len(p.Headers))
-		for k := range p.Headers {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		o.Key("headers")
-		h := jsontext.Members{B: o.B}
-		for _, k := range keys {
-			h.Str(k, p.Headers[k])
-		}
-		o.B = h.End()
+		o.B = appendStringMap(o.B, p.Headers)
 	}
 	if p.Request != nil {
 		o.Key("request")
@@ -196,6 +186,21 @@ func appendPreflight(b []byte, p *PreflightTrace) []byte {
 		o.B = appendReply(o.B, p.Reply)
 	}
 	return o.End()
+}
+
+// appendStringMap writes m as json.Marshal writes a map: its keys
+// sorted.
+func appendStringMap(b []byte, m map[string]string) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := jsontext.Members{B: b}
+	for _, k := range keys {
+		h.Str(k, m[k])
+	}
+	return h.End()
 }
 
 func appendPolicyRequest(b []byte, r *policy.Request) []byte {
@@ -331,6 +336,14 @@ func appendFix(b []byte, f *Fix) []byte {
 	o.StrOmit("format", f.Format)
 	o.StrOmit("diff", f.Diff)
 	o.StrOmit("text", f.Text)
+	if len(f.Files) > 0 {
+		o.Key("files")
+		o.B = jsontext.AppendList(o.B, f.Files, appendFileFix)
+	}
+	if len(f.Params) > 0 {
+		o.Key("params")
+		o.B = appendStringMap(o.B, f.Params)
+	}
 	if len(f.Steps) > 0 {
 		o.Key("steps")
 		o.B = appendStrings(o.B, f.Steps)
@@ -349,5 +362,13 @@ func appendFix(b []byte, f *Fix) []byte {
 	}
 	o.Key("allowed_in")
 	o.B = appendStrings(o.B, f.AllowedIn)
+	return o.End()
+}
+
+func appendFileFix(b []byte, f *FileFix) []byte {
+	o := jsontext.Members{B: b}
+	o.Str("name", f.Name)
+	o.Str("diff", f.Diff)
+	o.Str("text", f.Text)
 	return o.End()
 }

@@ -315,6 +315,19 @@ type Fix struct {
 	Format string `json:"format,omitempty"`
 	Diff   string `json:"diff,omitempty"` // unified diff of the user's text
 	Text   string `json:"text,omitempty"` // the whole changed text
+	// Files are the files a fix changes when the policy came as files
+	// (policy.files: a Terraform module's .tf and .tfvars, a template
+	// and its parameter file), each with its name, its diff and its
+	// whole changed text, in the policy's order: the fix edits the file
+	// where the value it changes is written. Diff is then their diffs
+	// one after another (each labelled with its file's name) and Text
+	// the main file's changed text, absent when only another file
+	// changed.
+	Files []FileFix `json:"files,omitempty"`
+	// Params are the new values of the policy's parameters (policy.params:
+	// whycors' --param, Terraform's -var) a fix changes, when the value
+	// it changes is given there and no file holds it.
+	Params map[string]string `json:"params,omitempty"`
 	// Steps lists each change made, in words, in the order applied.
 	Steps []string `json:"steps,omitempty"`
 	// Request is the changed request of a client fix; Preflight and
@@ -326,6 +339,14 @@ type Fix struct {
 	// AllowedIn lists the browsers in which the changed scenario passes,
 	// as the engine computed it; the chosen browser is always one.
 	AllowedIn []string `json:"allowed_in"`
+}
+
+// FileFix is one file a fix changes: its name (policy.files' name), the
+// unified diff of its text and its whole changed text.
+type FileFix struct {
+	Name string `json:"name"`
+	Diff string `json:"diff"`
+	Text string `json:"text"`
 }
 
 // Warning is a trap that did not block this fetch but may bite.

@@ -155,10 +155,8 @@ func ApplySource(f policy.Format, src policy.Source, e Edit) (string, error) {
 	if e.Op == Add && len(e.Values) == 0 {
 		return text, nil
 	}
-	for _, v := range e.Values {
-		if !safeValue(v) {
-			return "", errors.New("refusing to write " + v)
-		}
+	if err := check(text, e); err != nil {
+		return "", err
 	}
 	if se, ok := f.(SourceEditor); ok {
 		return se.EditSource(src, e)

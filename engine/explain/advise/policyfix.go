@@ -24,38 +24,41 @@ func (se *searcher) editable(format string) bool {
 
 // policyFix edits the policy text one condition at a time, following the
 // rule trace of each run, for up to three candidate rules, and keeps the
-// fix with the fewest edits.
+// fix with the fewest edits. A policy of several files (a Terraform
+// module and its .tfvars, a template and its parameter file) is edited
+// in the file where the value each edit changes is written, or in its
+// parameters when it is given there (fix.FileEditor); every run reads
+// all the files, with the edits made.
 func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	// The policy's main text (its first file when it came as files),
-	// edited with the rest of its source: a template's chosen resource
-	// and parameters (fix.ApplySource).
 	format, src0 := s.Policy.Format, s.Policy.Source()
 	text0 := src0.Main()
 	pf, ok := se.o.Formats.Lookup(format)
 	if !ok {
 		return explain.Fix{}, false
 	}
-	ed, ok := pf.(fix.Editor)
-	if !ok {
+	if _, ok := pf.(fix.Editor); !ok {
 		return explain.Fix{}, false
 	}
 	src, _ := se.reads.read(format, text0)
 	var best *explain.Fix
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
-		text, cur := text0, *v
+		cur, edited := *v, src0
 		var steps []string
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
-			e, why, ok := se.nextEdit(&cur, text, pf, t, s)
+			e, why, ok := se.nextEdit(&cur, edited.Main(), pf, t, s)
 			if !ok {
 				break
 			}
-			nt, err := fix.ApplySource(pf, withMain(src0, text), e)
-			if err != nil || nt == text {
+			c, next, err := fix.ApplyChange(pf, edited, e)
+			if err != nil || sameSource(next, edited) {
 				break
 			}
-			text = nt
+			edited = next
+			if c.Where != "" {
+				why += " (" + c.Where + ")"
+			}
 			steps = append(steps, why)
 			cost++
 			// Widening a rule that allows every origin widens it for
@@ -65,7 +68,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 				cost += 2
 			}
 			cs := s
-			cs.Policy = policyText(s.Policy, text)
+			cs.Policy = policyOf(s.Policy, edited)
 			var ran bool
 			if cur, ran = se.once(cs); !ran {
 				break
@@ -75,12 +78,12 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			continue
 		}
 		cs := s
-		cs.Policy = policyText(s.Policy, text)
+		cs.Policy = policyOf(s.Policy, edited)
 		if !se.safePolicy(cs) {
 			continue
 		}
-		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
-			Diff: fix.Diff("a/"+ed.FileName(), "b/"+ed.FileName(), text0, text), Text: text, AllowedIn: se.allowedIn(cs, se.browser)}
+		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedIn(cs, se.browser)}
+		changes(&f, pf, src0, edited)
 		best, bestCost = &f, cost
 		if cost <= 1 {
 			break
@@ -90,6 +93,66 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		return explain.Fix{}, false
 	}
 	return *best, true
+}
+
+// changes sets f's Diff, Text, Files and Params from src0 to src: for a
+// policy of one text, the diff of that text labelled with the format's
+// file name (fix.Editor's FileName) and the changed text; for a policy
+// of files, a diff per changed file labelled with its own name (Diff
+// holds them one after another), the main file's text when it changed,
+// and the parameters given new values.
+func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
+	if len(src0.Files) == 0 {
+		name := fix.MainName(pf, src0)
+		f.Diff = fix.Diff("a/"+name, "b/"+name, src0.Text, src.Text)
+		f.Text = src.Text
+	} else {
+		if src.Text != src0.Text {
+			name := fix.MainName(pf, policy.Source{Text: src0.Text})
+			f.Files = append(f.Files, explain.FileFix{Name: name, Diff: fix.Diff("a/"+name, "b/"+name, src0.Text, src.Text), Text: src.Text})
+		}
+		for i, old := range src0.Files {
+			if i < len(src.Files) && src.Files[i].Text != old.Text {
+				nt := src.Files[i].Text
+				f.Files = append(f.Files, explain.FileFix{Name: old.Name, Diff: fix.Diff("a/"+old.Name, "b/"+old.Name, old.Text, nt), Text: nt})
+			}
+		}
+		var diffs strings.Builder
+		for _, ff := range f.Files {
+			diffs.WriteString(ff.Diff)
+		}
+		f.Diff = diffs.String()
+		if m := src.Main(); m != src0.Main() {
+			f.Text = m
+		}
+	}
+	for k, v := range src.Params {
+		if old, ok := src0.Params[k]; !ok || old != v {
+			if f.Params == nil {
+				f.Params = map[string]string{}
+			}
+			f.Params[k] = v
+		}
+	}
+}
+
+// sameSource reports two sources of the same texts and parameters (an
+// edit that changed nothing).
+func sameSource(a, b policy.Source) bool {
+	if a.Text != b.Text || len(a.Files) != len(b.Files) || len(a.Params) != len(b.Params) {
+		return false
+	}
+	for i := range a.Files {
+		if a.Files[i] != b.Files[i] {
+			return false
+		}
+	}
+	for k, v := range a.Params {
+		if w, ok := b.Params[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
 }
 
 // withMain is src with text as its main text (Source.Main).
@@ -105,8 +168,13 @@ func withMain(src policy.Source, text string) policy.Source {
 // policyText is p with text as its main text, its other files, chosen
 // resource and parameters kept.
 func policyText(p *explain.Policy, text string) *explain.Policy {
-	src := withMain(p.Source(), text)
-	return &explain.Policy{Format: p.Format, Text: src.Text, Files: src.Files, Params: src.Params, Resource: src.Resource}
+	return policyOf(p, withMain(p.Source(), text))
+}
+
+// policyOf is p with src's texts, files and parameters, its format and
+// chosen resource kept.
+func policyOf(p *explain.Policy, src policy.Source) *explain.Policy {
+	return &explain.Policy{Format: p.Format, Text: src.Text, Files: src.Files, Params: src.Params, Resource: p.Resource}
 }
 
 // anyOrigin reports a rule that allows every origin ("*" or echoing any).

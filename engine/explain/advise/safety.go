@@ -40,7 +40,15 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	if !ok {
 		return false
 	}
-	ev, err := se.reads.parse(f, s.Policy.Text)
+	// A template with its parameters or a module of several files is
+	// read whole, as the verdict read it.
+	var ev policy.Evaluator
+	var err error
+	if src := s.Policy.Source(); src.OneText() {
+		ev, err = se.reads.parse(f, s.Policy.Text)
+	} else {
+		ev, err = policy.Parse(f, src)
+	}
 	if err != nil {
 		return false
 	}

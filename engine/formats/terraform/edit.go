@@ -3,6 +3,7 @@ package terraform
 import (
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/whycors/whycors/engine/fix"
@@ -55,11 +56,56 @@ func mainName(src policy.Source) string {
 // block, indented and aligned like its neighbours. It returns that
 // file's name and new text. e.Rule counts rules across the module
 // (ReadRules' order). A value computed another way (a function, a data
-// source) is not edited: fix.ErrUnsupported.
+// source) or given with -var is not edited: fix.ErrUnsupported.
 func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
+	c, _, err := editModule(src, e)
+	if err != nil {
+		return "", "", err
+	}
+	if c.Param != "" {
+		return "", "", fix.ErrUnsupported
+	}
+	return c.File, c.Text, nil
+}
+
+// EditFile implements fix.FileEditor: e made as EditSource makes it, in
+// whichever file of src holds the value, with a sentence saying where
+// when that is not the main file; a list given with -var (src.Params)
+// gets the value appended in that parameter, with the flag to give.
+func (*HCL) EditFile(src policy.Source, e fix.Edit) (fix.Change, error) {
+	c, at, err := editModule(src, e)
+	if err != nil {
+		return fix.Change{}, err
+	}
+	if at != nil && (c.Param != "" || c.File != mainName(src)) {
+		c.Where = where(at, c)
+	}
+	return c, nil
+}
+
+// where says where a list an edit changed is written, when not in the
+// module's main file: in a .tfvars file, a variable's default, a local,
+// or a -var value (with the flag to give instead).
+func where(at *editSite, c fix.Change) string {
+	switch {
+	case c.Param != "":
+		return at.Via + " is given with -var (whycors' --param " + c.Param + "), which no file holds: give -var '" + c.Param + "=" + c.Value + "' instead"
+	case at.Via == "":
+		return "in " + c.File
+	case at.From == "default":
+		return "in " + c.File + ", the default of " + at.Via
+	case strings.HasPrefix(at.Via, "var."):
+		return "in " + c.File + ", where " + at.Via + " is set"
+	}
+	return "in " + c.File + ", where " + at.Via + " is written"
+}
+
+// editModule makes e in the module src: the change, and the edit site
+// of the list it changed (nil for an attribute inserted or a scalar).
+func editModule(src policy.Source, e fix.Edit) (fix.Change, *editSite, error) {
 	m := readModule(src)
 	if len(m.errs) > 0 {
-		return "", "", m.errs
+		return fix.Change{}, nil, m.errs
 	}
 	var r *rule
 	var sh *shape
@@ -72,7 +118,7 @@ func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
 		n -= len(s.Rules)
 	}
 	if r == nil || n < 0 {
-		return "", "", fix.ErrNotFound
+		return fix.Change{}, nil, fix.ErrNotFound
 	}
 	texts := map[string]string{}
 	if src.Text != "" || len(src.Files) == 0 {
@@ -81,42 +127,38 @@ func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
 	for _, f := range src.Files {
 		texts[f.Name] = f.Text
 	}
-	splice := func(file string, from, to int, with string) (string, string, error) {
+	splice := func(file string, from, to int, with string, at *editSite) (fix.Change, *editSite, error) {
 		t, ok := texts[file]
 		if !ok || from < 0 || to > len(t) || from > to {
-			return "", "", fix.ErrNotFound
+			return fix.Change{}, nil, fix.ErrNotFound
 		}
-		return file, t[:from] + with + t[to:], nil
+		return fix.Change{File: file, Text: t[:from] + with + t[to:]}, at, nil
 	}
 	switch e.Op {
 	case fix.Add:
 		role, ok := fixRoles[e.Field]
 		if !ok {
-			return "", "", fix.ErrUnsupported
+			return fix.Change{}, nil, fix.ErrUnsupported
 		}
 		name := sh.Fields[role]
 		f := r.Lists[role]
 		if f == nil {
 			if strings.Contains(name, ".") {
-				return "", "", fix.ErrUnsupported
+				return fix.Change{}, nil, fix.ErrUnsupported
 			}
 			blk := ruleBlock(r, m)
 			if blk == nil {
-				return "", "", fix.ErrNotFound
+				return fix.Change{}, nil, fix.ErrNotFound
 			}
 			items := make([]string, len(e.Values))
 			for i, v := range e.Values {
 				items[i] = quote(v)
 			}
 			at, line := insertAttr(texts[blk.file], blk.block, name, "["+strings.Join(items, ", ")+"]", sh.Fields[roleOrigins])
-			return splice(blk.file, at, at, line)
+			return splice(blk.file, at, at, line, nil)
 		}
-		if f.edit == nil || f.edit.List == nil {
-			return "", "", fix.ErrUnsupported
-		}
-		t, ok := texts[f.edit.File]
-		if !ok {
-			return "", "", fix.ErrNotFound
+		if f.edit == nil {
+			return fix.Change{}, nil, fix.ErrUnsupported
 		}
 		// A value the list already holds is not written again (header
 		// names and methods compare without case, as S3, GCS and Azure
@@ -133,35 +175,62 @@ func EditSource(src policy.Source, e fix.Edit) (file, text string, err error) {
 				have = append(have, v)
 			}
 		}
-		if len(items) == 0 {
-			return f.edit.File, t, nil
+		if f.edit.List == nil {
+			return editParam(src, f.edit, items)
 		}
-		return f.edit.File, appendItems(t, f.edit.List, items), nil
+		t, ok := texts[f.edit.File]
+		if !ok {
+			return fix.Change{}, nil, fix.ErrNotFound
+		}
+		if len(items) == 0 {
+			return fix.Change{File: f.edit.File, Text: t}, f.edit, nil
+		}
+		return fix.Change{File: f.edit.File, Text: appendItems(t, f.edit.List, items)}, f.edit, nil
 	case fix.Replace:
 		role, ok := fixRoles[e.Field]
 		if !ok || len(e.Values) != 1 {
-			return "", "", fix.ErrUnsupported
+			return fix.Change{}, nil, fix.ErrUnsupported
 		}
-		for _, v := range r.list(role).Values {
+		l := r.list(role)
+		for _, v := range l.Values {
 			if v.Text == e.Old && v.item != nil {
 				rg := v.item.Range()
-				return splice(rg.Filename, rg.Start.Byte, rg.End.Byte, quote(e.Values[0]))
+				return splice(rg.Filename, rg.Start.Byte, rg.End.Byte, quote(e.Values[0]), l.edit)
 			}
 		}
-		return "", "", fix.ErrNotFound
+		return fix.Change{}, nil, fix.ErrNotFound
 	case fix.Enable:
 		if e.Field != fix.Credentials || r.creds == nil {
-			return "", "", fix.ErrUnsupported
+			return fix.Change{}, nil, fix.ErrUnsupported
 		}
 		c := r.creds
 		if c.Attr != nil {
 			rg := c.Attr.Expr.Range()
-			return splice(c.File, rg.Start.Byte, rg.End.Byte, "true")
+			return splice(c.File, rg.Start.Byte, rg.End.Byte, "true", nil)
 		}
 		at, line := insertAttr(texts[c.File], c.Block, c.Name, "true", sh.Fields[roleOrigins])
-		return splice(c.File, at, at, line)
+		return splice(c.File, at, at, line, nil)
 	}
-	return "", "", fix.ErrUnsupported
+	return fix.Change{}, nil, fix.ErrUnsupported
+}
+
+// editParam appends items to the list a -var value holds (an HCL list
+// literal in src.Params), as appendItems does in a file; a list computed
+// another way is fix.ErrUnsupported.
+func editParam(src policy.Source, at *editSite, items []string) (fix.Change, *editSite, error) {
+	raw, ok := src.Params[at.Param]
+	if at.Param == "" || !ok {
+		return fix.Change{}, nil, fix.ErrUnsupported
+	}
+	x, ds := hclsyntax.ParseExpression([]byte(raw), "-var "+at.Param, hcl.InitialPos)
+	t, lit := x.(*hclsyntax.TupleConsExpr)
+	if ds.HasErrors() || !lit {
+		return fix.Change{}, nil, fix.ErrUnsupported
+	}
+	if len(items) == 0 {
+		return fix.Change{Param: at.Param, Value: raw}, at, nil
+	}
+	return fix.Change{Param: at.Param, Value: appendItems(raw, t, items)}, at, nil
 }
 
 type blockIn struct {

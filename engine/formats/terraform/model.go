@@ -73,6 +73,12 @@ type editSite struct {
 	Attr  *hclsyntax.Attribute     // the attribute, when present
 	Block *hclsyntax.Block         // the block that holds (or would hold) the attribute
 	Name  string                   // the attribute's name in Block
+	// Via is the reference the list is written for, when the attribute
+	// names a variable or a local ("var.app_origins"), and From where
+	// that variable's value comes from (a .tfvars file, "default",
+	// "-var"); Param is the variable whose -var value (policy.Source's
+	// Params) holds the list, when no file does.
+	Via, From, Param string
 }
 
 // field is one list role of a rule.

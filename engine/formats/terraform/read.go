@@ -238,6 +238,12 @@ func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) 
 		if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok {
 			switch st.Traversal.RootName() {
 			case "var":
+				if v := m.vars[a.Name]; v != nil && f.edit != nil {
+					f.edit.Via, f.edit.From = "var."+a.Name, v.From
+					if v.From == "-var" {
+						f.edit.Param = a.Name
+					}
+				}
 				if v := m.vars[a.Name]; v != nil && v.Expr != nil {
 					if _, lit := v.Expr.(*hclsyntax.TupleConsExpr); lit {
 						m.listValues(v.Expr, "var."+a.Name, f, depth+1)
@@ -249,6 +255,9 @@ func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) 
 				}
 			case "local":
 				if le, ok := m.locals[a.Name]; ok {
+					if f.edit != nil {
+						f.edit.Via, f.edit.From = "local."+a.Name, ""
+					}
 					m.listValues(le, "local."+a.Name, f, depth+1)
 					return
 				}
