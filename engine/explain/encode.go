@@ -329,6 +329,20 @@ func appendRule(b []byte, r *Rule) []byte {
 	return o.End()
 }
 
+// appendCDN writes a "cdn" as json.Marshal does: both fields omitted
+// when empty.
+func appendCDN(b []byte, c *CDN) []byte {
+	o := jsontext.Members{B: b}
+	if len(c.KeyHeaders) > 0 {
+		o.Key("key_headers")
+		o.B = appendStrings(o.B, c.KeyHeaders)
+	}
+	if c.HonoursVary {
+		o.Bool("honours_vary", true)
+	}
+	return o.End()
+}
+
 func appendFix(b []byte, f *Fix) []byte {
 	o := jsontext.Members{B: b}
 	o.Str("where", f.Where)
@@ -359,6 +373,10 @@ func appendFix(b []byte, f *Fix) []byte {
 	if f.Response != nil {
 		o.Key("response")
 		o.B = appendReply(o.B, f.Response)
+	}
+	if f.CDN != nil {
+		o.Key("cdn")
+		o.B = appendCDN(o.B, f.CDN)
 	}
 	o.Key("allowed_in")
 	o.B = appendStrings(o.B, f.AllowedIn)

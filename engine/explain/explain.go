@@ -76,9 +76,25 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
 	}
 	if o.Advisor != nil {
-		o.Advisor.Advise(withFormat(s, srv), &v, !v.Allowed && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
+		// The advisor searches the fixes of the first fetch when it is
+		// blocked and of each blocked later fetch.
+		o.Advisor.Advise(withFormat(s, srv), &v, blockedAny(&v) && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
 	}
 	return v, nil
+}
+
+// blockedAny reports whether a fetch of v's session is blocked: the
+// first or a later one.
+func blockedAny(v *Verdict) bool {
+	if !v.Allowed {
+		return true
+	}
+	for i := range v.Then {
+		if !v.Then[i].Allowed {
+			return true
+		}
+	}
+	return false
 }
 
 // run explains the scenario's first fetch alone, as the first fetch of

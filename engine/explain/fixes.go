@@ -14,9 +14,11 @@ import (
 // and engine/all.Options passes it for the CLI and the tests.
 type Advisor interface {
 	// Advise appends warnings to v, the verdict of s for s.Browser with
-	// every browser's summary, and, when fixes is set (v is blocked and
-	// the caller wants fixes), sets v.Fixes. s.Policy.Format is the format
-	// read, never "auto". o is the Options Explain was called with.
+	// every browser's summary, and, when fixes is set (the caller wants
+	// fixes), sets v.Fixes when v is blocked and each blocked later
+	// fetch's v.Then[i].Fixes (a fix of a later fetch is checked on the
+	// whole session: RunSession). s.Policy.Format is the format read,
+	// never "auto". o is the Options Explain was called with.
 	Advise(s Scenario, v *Verdict, fixes bool, o Options)
 }
 
@@ -39,11 +41,7 @@ type Options struct {
 // user opens the fixes. The result is empty when the fetch passes. It is
 // an error when o has no Advisor.
 func Fixes(s Scenario, o Options) ([]Fix, error) {
-	p, ok := fetch.Lookup(s.Browser)
-	if !ok {
-		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
-	}
-	srv, _, err := newServer(s, o)
+	p, srv, err := setup(s, o)
 	if err != nil {
 		return nil, err
 	}
@@ -65,15 +63,39 @@ func Fixes(s Scenario, o Options) ([]Fix, error) {
 // Advisor warnings and no fixes. A fix search calls it on each changed
 // scenario and reads Verdict.Failure.
 func Run(s Scenario, o Options) (Verdict, error) {
-	p, ok := fetch.Lookup(s.Browser)
-	if !ok {
-		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
-	}
-	srv, _, err := newServer(s, o)
+	p, srv, err := setup(s, o)
 	if err != nil {
 		return Verdict{}, err
 	}
 	return run(p, s, srv)
+}
+
+// setup is s's browser profile and server, for Fixes, Run and
+// RunSession.
+func setup(s Scenario, o Options) (*fetch.Profile, *server, error) {
+	p, ok := fetch.Lookup(s.Browser)
+	if !ok {
+		return nil, nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
+	}
+	srv, _, err := newServer(s, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, srv, nil
+}
+
+// RunSession explains every fetch of s's session for its browser alone,
+// in order (the first, then each of s.Then), sharing the session's
+// preflight cache and CDN, as Explain does: no other browser's summary,
+// no Advisor warnings and no fixes. A fix search for a later fetch calls
+// it on each changed scenario, so that a fix is checked on the whole
+// session.
+func RunSession(s Scenario, o Options) ([]Verdict, error) {
+	p, srv, err := setup(s, o)
+	if err != nil {
+		return nil, err
+	}
+	return session(p, s, srv)
 }
 
 // Failure is the browser model's account of why the fetch failed (the

@@ -336,6 +336,10 @@ type Fix struct {
 	Request   *Request `json:"request,omitempty"`
 	Preflight *Reply   `json:"preflight,omitempty"`
 	Response  *Reply   `json:"response,omitempty"`
+	// CDN is the changed "cdn" of a fix of the scenario's own CDN (Format
+	// "cdn": its cache key, or honouring Vary): the scenario field to
+	// replace.
+	CDN *CDN `json:"cdn,omitempty"`
 	// AllowedIn lists the browsers in which the changed scenario passes,
 	// as the engine computed it; the chosen browser is always one.
 	AllowedIn []string `json:"allowed_in"`

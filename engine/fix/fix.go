@@ -114,6 +114,11 @@ type Blocked struct {
 	// the status of that exchange's reply.
 	DecidedBy string
 	Status    int
+	// Resource and Line are where the configuration holds that layer,
+	// when it names one (explain's decided_by: a CloudFront
+	// distribution's logical ID and its cache behaviour's line).
+	Resource string
+	Line     int
 }
 
 // LayerEditor is a format whose configuration has layers in front of

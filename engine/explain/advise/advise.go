@@ -53,14 +53,18 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 		f, _ := o.Formats.Lookup(s.Policy.Format)
 		v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 	}
-	if fixes && !v.Allowed {
+	if fixes {
 		errs := map[string]int{}
 		for _, f := range findings {
 			if f.Severity == lint.Error {
 				errs[f.Code]++
 			}
 		}
-		v.Fixes = findFixes(s, v, errs, o, r)
+		if !v.Allowed {
+			v.Fixes = findFixes(s, v, errs, o, r)
+		}
+		// A later fetch's search has its own budget of runs.
+		(&searcher{o: o, reads: r, browser: v.Browser, lintErrs: errs}).laterFixes(s, v)
 	}
 }
 

@@ -28,14 +28,15 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if e.Op == fix.CacheKey {
+		return editCacheKey(t, e) // cdnedit.go
+	}
 	r := t.chosen
 	if r == nil {
 		return "", fix.ErrUnsupported
 	}
 	ed := &editor{d: t.doc}
 	switch {
-	case r.Methods != nil:
-		return ed.restMethod(r, e)
 	case r.S3 != nil:
 		if e.Rule < 0 || e.Rule >= len(r.rules) {
 			return "", fix.ErrNotFound
@@ -155,6 +156,9 @@ func (ed *editor) gatewayResponse(r *Resource, e fix.Edit) (string, error) {
 // headers on its gateway response, so the page reads the 401 or 403
 // and can ask the user to sign in again, instead of a CORS error.
 func (*format) ChooseLayerEdit(b fix.Blocked) (fix.Edit, string, bool) {
+	if b.DecidedBy == "cdn" {
+		return chooseCacheKey(b) // cdnedit.go
+	}
 	if b.DecidedBy != "authorizer" {
 		return fix.Edit{}, "", false
 	}
@@ -511,16 +515,7 @@ func (ed *editor) sam(cors *node, e fix.Edit) (string, error) {
 		}
 		return ed.insertEntry(cors, key, ` "'`+strings.Join(e.Values, ",")+`'"`)
 	}
-	if e.Op != fix.Add {
-		return "", errIntrinsic
-	}
-	return ed.addToQuoted(v, e.Values)
-}
-
-// addToQuoted adds values to the comma list inside a mapping literal's
-// single quotes ("'a,b'" becomes "'a,b,c'"), separated as the list is.
-func (ed *editor) addToQuoted(v *node, values []string) (string, error) {
-	if v.kind != scalarK || v.tag != "" {
+	if v.kind != scalarK || v.tag != "" || e.Op != fix.Add {
 		return "", errIntrinsic
 	}
 	end := ed.valueEnd(v)
@@ -532,7 +527,7 @@ func (ed *editor) addToQuoted(v *node, values []string) (string, error) {
 	if strings.Contains(v.str, ", ") {
 		sep = ", "
 	}
-	return fix.Insert(ed.d.text, q, sep+strings.Join(values, sep)), nil
+	return fix.Insert(ed.d.text, q, sep+strings.Join(e.Values, sep)), nil
 }
 
 // samCloseQuote is the offset of the single quote that closes a SAM
