@@ -172,27 +172,27 @@ func (se *searcher) scenarioCDNFixes(s explain.Scenario, base []explain.Verdict,
 		cs.CDN = &keyed
 		if se.holds(cs, base, i) {
 			why := "add Origin to the CDN's cache key (key_headers; CloudFront: the cache policy's headers), so that each site gets the reply the server gave it, not the one stored for another site"
-			steps := []string{why}
+			f := se.cdnFix(old, keyed, why, cs, i)
 			if !old.HonoursVary && !varyOK {
-				steps = append(steps, "honouring Vary would not do: the stored reply carries no Vary: Origin (S3, for one, sends it only when a rule matched the request's Origin)")
+				f.Summary += " Honouring Vary would not do: the stored reply carries no Vary: Origin (S3, for one, sends it only when a rule matched the request's Origin)."
 			}
-			out = append(out, se.cdnFix(old, keyed, steps, cs, i))
+			out = append(out, f)
 		}
 	}
 	if varyOK {
 		cs := s
 		cs.CDN = &vary
-		why := "or have the CDN honour Vary (honours_vary), as nginx and most CDNs do (CloudFront does not): the server sends Vary: Origin with this reply, so the CDN stores each site's reply apart"
-		out = append(out, se.cdnFix(old, vary, []string{why}, cs, i))
+		why := "have the CDN honour Vary (honours_vary), as nginx and most CDNs do (CloudFront does not): the server sent Vary: Origin with the reply the CDN stored, so it would store each site's reply apart"
+		out = append(out, se.cdnFix(old, vary, why, cs, i))
 	}
 	return out
 }
 
 // cdnFix is a fix of the scenario's "cdn": its JSON before and after.
-func (se *searcher) cdnFix(old, cfg explain.CDN, steps []string, cs explain.Scenario, i int) explain.Fix {
+func (se *searcher) cdnFix(old, cfg explain.CDN, why string, cs explain.Scenario, i int) explain.Fix {
 	c := cfg
 	text := cdnJSON(c)
-	return explain.Fix{Where: "server", Format: "cdn", Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps,
+	return explain.Fix{Where: "server", Format: "cdn", Summary: upperFirst(why) + ".", Steps: []string{why},
 		Diff: fix.Diff("a/cdn.json", "b/cdn.json", cdnJSON(old), text), Text: text, CDN: &c, AllowedIn: se.sessionAllowedIn(cs, i)}
 }
 
