@@ -23,12 +23,12 @@ func (*HCL) EditText(text string, e fix.Edit) (string, error) {
 // FileName implements fix.Editor.
 func (*HCL) FileName() string { return mainFile }
 
-// EditSource implements fix.SourceEditor for the fix search, which edits
-// a source's main text (its first file): e made in the module src when
-// the value it changes is written in that file. A value written in
-// another file (a .tfvars list, a variable's default) is not a change
-// of the main text: fix.ErrUnsupported, and the search proposes no
-// edit of the module.
+// EditSource implements fix.SourceEditor, an edit of a source's main
+// text (its first file): e made in the module src when the value it
+// changes is written in that file. A value written in another file (a
+// .tfvars list, a variable's default) is not a change of the main text:
+// fix.ErrUnsupported here; the fix search makes it with EditFile
+// (fix.FileEditor), in that file.
 func (*HCL) EditSource(src policy.Source, e fix.Edit) (string, error) {
 	file, text, err := EditSource(src, e)
 	if err != nil {
@@ -175,6 +175,13 @@ func editModule(src policy.Source, e fix.Edit) (fix.Change, *editSite, error) {
 				have = append(have, v)
 			}
 		}
+		if f.edit.List == nil && f.edit.JSON != nil {
+			t, ok := texts[f.edit.File]
+			if !ok {
+				return fix.Change{}, nil, fix.ErrNotFound
+			}
+			return fix.Change{File: f.edit.File, Text: appendJSONItems(t, f.edit.JSON, items)}, f.edit, nil
+		}
 		if f.edit.List == nil {
 			return editParam(src, f.edit, items)
 		}
@@ -281,6 +288,29 @@ func appendItems(text string, t *hclsyntax.TupleConsExpr, items []string) string
 		return text[:at] + "\n" + indent + lines + "," + text[at:]
 	}
 	return text[:last] + ",\n" + indent + lines + text[last:]
+}
+
+// appendJSONItems adds items (quoted as JSON strings: quote writes a
+// value a fix may add, which has no character JSON escapes, as one)
+// after the last item of the JSON array arr in text: on the same line,
+// or each on a line of its own indented like the last item when that
+// is on another line than the "[".
+func appendJSONItems(text string, arr hcl.Expression, items []string) string {
+	if len(items) == 0 {
+		return text
+	}
+	rg := arr.Range()
+	els, _ := hcl.ExprList(arr)
+	if len(els) == 0 {
+		at := rg.Start.Byte + 1
+		return text[:at] + strings.Join(items, ", ") + text[at:]
+	}
+	last := els[len(els)-1].Range()
+	if last.Start.Line == rg.Start.Line {
+		return text[:last.End.Byte] + ", " + strings.Join(items, ", ") + text[last.End.Byte:]
+	}
+	indent, _ := fix.LineIndent(text, last.Start.Byte)
+	return text[:last.End.Byte] + ",\n" + indent + strings.Join(items, ",\n"+indent) + text[last.End.Byte:]
 }
 
 // insertAttr is where and what to insert in text for a new attribute

@@ -85,6 +85,11 @@ func TestFixEditsWhereWritten(t *testing.T) {
 				{Name: "a.auto.tfvars", Text: "allowed_origins = [\"https://a.example\"]\n"}},
 			diffs: map[string]string{"b.auto.tfvars": "--- a/b.auto.tfvars\n+++ b/b.auto.tfvars\n@@ -1 +1 @@\n-allowed_origins = [\"https://b.example\"]\n+allowed_origins = [\"https://b.example\", \"https://app.example\"]\n"},
 			where: "in b.auto.tfvars", source: precedence + " (*.auto.tfvars in lexical order)"},
+		{desc: "a JSON array in terraform.tfvars.json, one item a line", req: get,
+			files: []policy.File{{Name: "main.tf", Text: fixMain("var.allowed_origins")}, {Name: "variables.tf", Text: fixVariables},
+				{Name: "terraform.tfvars.json", Text: "{\n  \"allowed_origins\": [\n    \"https://a.example\"\n  ]\n}\n"}},
+			diffs: map[string]string{"terraform.tfvars.json": "--- a/terraform.tfvars.json\n+++ b/terraform.tfvars.json\n@@ -1,5 +1,6 @@\n {\n   \"allowed_origins\": [\n-    \"https://a.example\"\n+    \"https://a.example\",\n+    \"https://app.example\"\n   ]\n }\n"},
+			where: "in terraform.tfvars.json, where var.allowed_origins is set", source: precedence + " (terraform.tfvars.json after terraform.tfvars); Terraform docs, Variable Definitions (.tfvars) Files (the JSON form)"},
 		{desc: "no .tfvars sets it: the variable's default in variables.tf", req: get,
 			files: []policy.File{{Name: "main.tf", Text: fixMain("var.allowed_origins")},
 				{Name: "variables.tf", Text: strings.Replace(fixVariables, "[]", "[\"https://a.example\"]", 1)}},
@@ -164,24 +169,14 @@ func TestFixEditsWhereWritten(t *testing.T) {
 			}
 		}
 		// Every file with its edit, and the new parameters: it passes.
-		edited := append([]policy.File(nil), tc.files...)
-		for _, ff := range f.Files {
-			for i := range edited {
-				if edited[i].Name == ff.Name {
-					edited[i].Text = ff.Text
-				}
-			}
-		}
-		params := maps.Clone(tc.params)
-		maps.Copy(params, f.Params)
-		s2 := scenario(t, "terraform", policy.Source{Files: edited, Params: params}, tc.req)
+		s2 := s
+		s2.Policy = f.Applied(s.Policy)
 		if v2, err := explain.Explain(s2, explain.Options{Formats: reg}); err != nil || !v2.Allowed {
 			t.Errorf("%s: with the fix: allowed %v (%s), %v", tc.desc, v2.Allowed, v2.Reason, err)
 		}
 		// Another origin stays refused.
-		other := tc.req
-		other.Origin = "https://evil.example"
-		s3 := scenario(t, "terraform", policy.Source{Files: edited, Params: params}, other)
+		s3 := s2
+		s3.Request.Origin = "https://evil.example"
 		if v3, err := explain.Explain(s3, explain.Options{Formats: reg}); err != nil || v3.Allowed {
 			t.Errorf("%s: with the fix another origin is allowed %v, %v", tc.desc, v3.Allowed, err)
 		}

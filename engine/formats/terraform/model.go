@@ -79,6 +79,9 @@ type editSite struct {
 	// "-var"); Param is the variable whose -var value (policy.Source's
 	// Params) holds the list, when no file does.
 	Via, From, Param string
+	// JSON is the array of a .tfvars.json assignment the list comes
+	// from, in File, when it is one.
+	JSON hcl.Expression
 }
 
 // field is one list role of a rule.

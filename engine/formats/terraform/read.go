@@ -289,6 +289,9 @@ func (m *module) jsonList(v *variable, f *field) bool {
 			return false
 		}
 	}
+	if f.edit != nil {
+		f.edit.JSON, f.edit.File = v.Expr, v.Expr.Range().Filename
+	}
 	for i, it := range items {
 		x, _ := it.Value(nil)
 		f.Values = append(f.Values, value{Text: x.AsString(), At: posOf(it.Range(), "var."+v.Name+"["+strconv.Itoa(i)+"]")})

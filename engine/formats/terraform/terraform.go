@@ -41,8 +41,11 @@
 // resources (the plan: in its order), which is the order of ReadRules and
 // of a fix's Edit.Rule. A fix is an edit of the user's own text: one
 // more item in the literal list the value comes from (in the .tf, the
-// .tfvars or the variable's default), or one more attribute in the rule
-// block; nothing else moves (EditText, EditSource).
+// .tfvars or .tfvars.json that wins, the variable's default, a local),
+// or one more attribute in the rule block; nothing else moves (EditText,
+// EditSource). The fix search edits whichever file holds the value
+// (EditFile, fix.FileEditor), and a list given with -var as that
+// parameter's new value, with the flag to give.
 //
 // hcl/v2 and go-cty are large: this package lives in the full engine and
 // the CLI, not in the page's core wasm or the edge worker.
