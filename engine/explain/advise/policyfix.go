@@ -31,7 +31,6 @@ func (se *searcher) editable(format string) bool {
 // all the files, with the edits made.
 func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
 	format, src0 := s.Policy.Format, s.Policy.Source()
-	text0 := src0.Main()
 	pf, ok := se.o.Formats.Lookup(format)
 	if !ok {
 		return explain.Fix{}, false
@@ -39,7 +38,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	if _, ok := pf.(fix.Editor); !ok {
 		return explain.Fix{}, false
 	}
-	src, _ := se.reads.read(format, text0)
+	src := se.rulesOf(pf, src0)
 	var best *explain.Fix
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
@@ -93,6 +92,30 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		return explain.Fix{}, false
 	}
 	return *best, true
+}
+
+// rulesOf is the policy's rules, which chooseTargets ranks: read from
+// its text, or, for a policy of several files or with parameters, stated
+// from its whole source as the verdict read it (convert.Stater), since
+// its main file alone may not say them (a list from a .tfvars file);
+// nil when they cannot be read.
+func (se *searcher) rulesOf(pf policy.Format, src policy.Source) *convert.Source {
+	if src.OneText() {
+		rules, _ := se.reads.read(pf.Name(), src.Main())
+		return rules
+	}
+	st, ok := pf.(convert.Stater)
+	if !ok {
+		return nil
+	}
+	ev, err := policy.Parse(pf, src)
+	if err != nil {
+		return nil
+	}
+	if cfg, ok := st.StateRules(ev, src.Main()); ok {
+		return cfg
+	}
+	return nil
 }
 
 // changes sets f's Diff, Text, Files and Params from src0 to src: for a

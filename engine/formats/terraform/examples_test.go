@@ -65,3 +65,38 @@ func TestExampleTerraformS3(t *testing.T) {
 		t.Errorf("after the fix: allowed %v (%s), %v", v.Allowed, v.Reason, err)
 	}
 }
+
+// TestExampleTerraformS3Tfvars: the admin site's upload
+// (examples/terraform-s3/admin-request.json) comes from an origin
+// terraform.tfvars does not list; the fix search edits terraform.tfvars,
+// where var.app_origins is set, and the verdict, its fix diff included,
+// is admin-output.txt (-update rewrites it). With the fix's files the
+// upload passes.
+func TestExampleTerraformS3Tfvars(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "examples", "terraform-s3")
+	s, err := explain.Decode([]byte(readFile(t, filepath.Join(dir, "admin-request.json"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Policy.Files = loadDir(t, dir).Files
+	v, err := explain.Explain(s, advise.Options(registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || len(v.Fixes[0].Files) != 1 || v.Fixes[0].Files[0].Name != "terraform.tfvars" {
+		t.Fatalf("allowed %v, fixes %+v; want blocked with a fix of terraform.tfvars", v.Allowed, v.Fixes)
+	}
+	out := explain.Text(v, explain.TextOptions{})
+	p := filepath.Join(dir, "admin-output.txt")
+	if *update {
+		if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want := readFile(t, p); out != want {
+		t.Errorf("%s:\n%s\nwant\n%s", p, out, want)
+	}
+	s.Policy = v.Fixes[0].Applied(s.Policy)
+	if v, err := explain.Explain(s, explain.Options{Formats: registry()}); err != nil || !v.Allowed {
+		t.Errorf("after the fix: allowed %v (%s), %v", v.Allowed, v.Reason, err)
+	}
+}
