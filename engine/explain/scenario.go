@@ -31,7 +31,9 @@
 // each verified by running the engine on
 // the changed scenario (Fix.AllowedIn lists the browsers where it passes):
 // an edit of the user's own policy text (engine/fix; Fix.Diff and
-// Fix.Text), checked by engine/lint (no new error finding) and by a probe
+// Fix.Text; for a policy of several files, in the file where the value
+// is written, a diff per file in Fix.Files, or a parameter's new value in
+// Fix.Params), checked by engine/lint (no new error finding) and by a probe
 // from a foreign origin (never "*" or an echoed origin with credentials);
 // else the header lines the server must send (Format "headers", with the
 // changed replies in Fix.Preflight and Fix.Response); or a change to the
