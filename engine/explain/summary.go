@@ -88,6 +88,17 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 		_, detail, _ := strings.Cut(nearest.Detail, ": ")
 		return "The " + which + " was refused by " + by + ": " + strings.TrimSuffix(detail, ".") + ". "
 	}
+	if p := v.DecidedBy; p != nil && p.Layer == "integration" && matched == nil && nearest != nil && nearest.Detail != "" {
+		// No CORS rule answered: the method's integration did (a proxy's
+		// function returns its own headers; a non-proxy integration
+		// response maps them), and its words say what it returned and
+		// where the fix goes.
+		by := who + "'s integration"
+		if p.Resource != "" {
+			by = "the integration of " + p.Resource + where
+		}
+		return "The " + which + " was answered " + strconv.Itoa(status) + " by " + by + ". " + strings.TrimSuffix(nearest.Detail, ".") + ". "
+	}
 	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status) + where)
 	switch {
 	case matched != nil:

@@ -36,6 +36,10 @@ func TestSummary(t *testing.T) {
 			want: []string{"Chrome allows the fetch after a passing preflight", "status 201"}, not: []string{"Firefox", "Safari"}},
 		{desc: "the browsers differ: Firefox allows what Chrome blocks (Firefox ignores Local Network Access)", scenario: `{"request":{"origin":"https://a.test","url":"https://b.test/x"},"network":{"target":"loopback"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","https://a.test"]]}}`,
 			want: []string{"Chrome refuses", "Firefox allows it", "Safari allows it"}},
+		{desc: "a Lambda proxy's function returned no Access-Control-Allow-Origin: the integration layer, and the fix is the reply (how-to-cors.md)",
+			scenario: `{"request":{"origin":"https://a.test","url":"https://x1.execute-api.us-east-1.amazonaws.com/prod/items"},"response":{"status":200,"headers":[["Content-Type","application/json"]]},
+			"policy":{"format":"apigw-rest","text":"{\"RestApiCors\":{\"AllowMethods\":[\"GET\",\"OPTIONS\"],\"Integration\":\"lambda-proxy\"}}"}}`,
+			want: []string{"The request was answered 200 by API Gateway's integration", "Lambda proxy integration the function's own headers are the CORS answer", "returned no Access-Control-Allow-Origin", "the fix is the reply it must return", "Chrome then blocks the fetch"}},
 		{desc: "in Firefox the summary names Firefox", scenario: `{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/x"}}`,
 			want: []string{"The server answered the request 200", "Firefox then blocks the fetch"}},
 	}

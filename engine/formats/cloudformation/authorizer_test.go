@@ -38,7 +38,7 @@ func TestSAMAuthorizer(t *testing.T) {
 		{desc: "the Lambda authorizer denies the caller: 403", text: optOut, method: "GET", path: "/private", unauthorized: true,
 			status: 403, layer: "authorizer", resource: "TokenAuth", cites: "apigateway-lambda-authorizer-output.html (Deny: 403)"},
 		{desc: "an authorised caller reaches the function", text: optOut, method: "GET", path: "/private",
-			status: 200, layer: "cors-rule", resource: "Api", acao: "https://app.example.com", cites: "proxy integration: the function's reply"},
+			status: 200, layer: "integration", resource: "Fn", acao: "https://app.example.com", cites: "how-to-cors.md: a proxy integration's reply is the function's (design.md: decided_by integration, the function)"},
 		{desc: "the UNAUTHORIZED gateway response gives the preflight's 401 its headers", text: withGR, method: "OPTIONS", path: "/private",
 			status: 401, layer: "gateway-response", resource: "Api", acao: "https://app.example.com", cites: "sam-property-api-gatewayresponse.html"},
 	}

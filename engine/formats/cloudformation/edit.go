@@ -37,6 +37,8 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 	}
 	ed := &editor{d: t.doc}
 	switch {
+	case r.Methods != nil:
+		return ed.restMethod(r, e)
 	case r.S3 != nil:
 		if e.Rule < 0 || e.Rule >= len(r.rules) {
 			return "", fix.ErrNotFound
@@ -515,7 +517,16 @@ func (ed *editor) sam(cors *node, e fix.Edit) (string, error) {
 		}
 		return ed.insertEntry(cors, key, ` "'`+strings.Join(e.Values, ",")+`'"`)
 	}
-	if v.kind != scalarK || v.tag != "" || e.Op != fix.Add {
+	if e.Op != fix.Add {
+		return "", errIntrinsic
+	}
+	return ed.addToQuoted(v, e.Values)
+}
+
+// addToQuoted adds values to the comma list inside a mapping literal's
+// single quotes ("'a,b'" becomes "'a,b,c'"), separated as the list is.
+func (ed *editor) addToQuoted(v *node, values []string) (string, error) {
+	if v.kind != scalarK || v.tag != "" {
 		return "", errIntrinsic
 	}
 	end := ed.valueEnd(v)
@@ -527,7 +538,7 @@ func (ed *editor) sam(cors *node, e fix.Edit) (string, error) {
 	if strings.Contains(v.str, ", ") {
 		sep = ", "
 	}
-	return fix.Insert(ed.d.text, q, sep+strings.Join(e.Values, sep)), nil
+	return fix.Insert(ed.d.text, q, sep+strings.Join(values, sep)), nil
 }
 
 // samCloseQuote is the offset of the single quote that closes a SAM

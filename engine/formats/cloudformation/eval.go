@@ -29,6 +29,9 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 			return g.respond(app, t.File)
 		}
 	}
+	if r.Methods != nil {
+		return t.respondREST(r, req, app)
+	}
 	ev := r.Evaluator(req.URL)
 	if c, ok := ev.(*apigw.RESTConfig); ok && c.Refuses(req) {
 		// API Gateway's refusal gets the headers of the template's
@@ -49,6 +52,15 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	if o.DecidedBy != nil && o.DecidedBy.Layer == "authorizer" {
 		a, _ := r.authorizerFor(urlPath(req.URL))
 		o.DecidedBy = &wire.Place{Layer: "authorizer", Resource: a.Name, File: t.File, Line: a.Line, Column: a.Column}
+		return o
+	}
+	if o.DecidedBy != nil && o.DecidedBy.Layer == "integration" {
+		// A SAM API's methods are its functions' Lambda proxy
+		// integrations: the function of the route answered.
+		o.DecidedBy = &wire.Place{Layer: "integration", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
+		if rt := r.routeFor(req.Method, urlPath(req.URL)); rt != nil && rt.Function != "" {
+			o.DecidedBy.Resource, o.DecidedBy.Line, o.DecidedBy.Column = rt.Function, rt.Line, rt.Column
+		}
 		return o
 	}
 	place := &wire.Place{Layer: "cors-rule", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
@@ -322,6 +334,7 @@ func pathMatches(tmpl, path string) bool {
 const (
 	caseNoResource      = "no resource of the template answers this URL"
 	caseGatewayResponse = "API Gateway's own error, answered by a gateway response with its headers"
+	caseNoMethod        = "no method of the REST API takes this request: 403 Missing Authentication Token"
 )
 
 // words says this format's own notes.
@@ -332,6 +345,9 @@ func (words) Rule(r policy.Rule) string { return "" }
 func (words) Decision(n policy.Note) string {
 	if n.Case == caseGatewayResponse {
 		return "API Gateway's own error, answered by the gateway response " + n.Args[0] + " (" + n.Args[1] + ") with the headers it sets"
+	}
+	if n.Case == caseNoMethod {
+		return "no method of " + n.Args[2] + " takes " + n.Args[0] + " " + n.Args[1] + " (its methods: " + strings.Join(n.List, ", ") + "): API Gateway answers 403 Missing Authentication Token, without CORS headers unless a MISSING_AUTHENTICATION_TOKEN or DEFAULT_4XX gateway response adds them"
 	}
 	if n.Case == caseNoResource {
 		return "no resource of the template answers " + n.Args[0] + " (no bucket named in its host or path, no API route for its path): served without CORS headers; choose the resource with --resource (policy.resource)"

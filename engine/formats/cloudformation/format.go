@@ -168,7 +168,7 @@ func (f *format) Traps(text string, _ headers.List) []portable.Finding {
 // Access-Control-Allow-Credentials, so that a fetch with credentials
 // fails (cloud-policies.md §0 item 4).
 func (t *Template) Traps() []portable.Finding {
-	out := append([]portable.Finding(nil), t.Assumptions...)
+	out := append(append([]portable.Finding(nil), t.Assumptions...), t.Findings...)
 	for _, r := range t.Resources {
 		if r.S3 == nil {
 			continue

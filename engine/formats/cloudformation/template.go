@@ -50,6 +50,11 @@ type Template struct {
 	// Distributions are the AWS::CloudFront::Distribution resources:
 	// the caches in front of the template's buckets (CDNFor).
 	Distributions []Distribution
+	// Findings are what API Gateway refuses when the stack deploys, in
+	// a plain REST API's methods (an unquoted ResponseParameters
+	// literal, a header or status no method response declares), each at
+	// its position (restapi.go).
+	Findings []portable.Finding
 	// Assumptions are the values the template leaves unresolved (a
 	// parameter without Default nor --param, !GetAtt, a pseudo
 	// parameter), each at its position, with what the verdict assumes.
@@ -75,6 +80,10 @@ type Resource struct {
 	REST       *apigw.RESTConfig
 	Lambda     *lambdaurl.Cors
 	CloudFront *cloudfront.CorsConfig
+	// Methods are a plain REST API's AWS::ApiGateway::Method resources
+	// (restapi.go), nil for every other resource: each request is
+	// answered by the method that takes it.
+	Methods []*RestMethod
 	// RESTMethodsDefault: SAM computes the OPTIONS reply's
 	// Access-Control-Allow-Methods from the path's methods when Cors
 	// names none.
@@ -99,6 +108,11 @@ type Route struct {
 	// Authorizer is the event's Auth.Authorizer: "" for the API's
 	// DefaultAuthorizer, "NONE" for none, or an authorizer's name.
 	Authorizer string
+	// Function is the SAM function whose Api event this is (its Lambda
+	// proxy integration answers the route), and Line, Column where the
+	// event is; "" and 0 for other routes.
+	Function     string
+	Line, Column int
 }
 
 // Auth is a SAM API's Auth property (sam-property-api-apiauth.html):
@@ -253,7 +267,7 @@ func (rd *reader) resources() {
 		props := rn.get("Properties")
 		switch typ {
 		case "AWS::Serverless::Function":
-			rd.events(props, routes)
+			rd.events(k.str, props, routes)
 		case "AWS::ApiGatewayV2::Route":
 			key, _ := rd.r.str(props.get("RouteKey"))
 			api := refName(props.get("ApiId"))
@@ -332,6 +346,7 @@ func (rd *reader) resources() {
 			}
 		}
 	}
+	rd.restAPIs()
 	// Gateway responses of DEFAULT_4XX and DEFAULT_5XX that set
 	// Access-Control-Allow-Origin give API Gateway's own errors CORS
 	// headers (cloud-policies.md §5.2).
@@ -381,12 +396,12 @@ func refName(n *node) string {
 
 // events collects a SAM function's Api and HttpApi events
 // (sam-property-function-api.html, sam-property-function-httpapi.html).
-func (rd *reader) events(props *node, routes map[string][]Route) {
+func (rd *reader) events(fn string, props *node, routes map[string][]Route) {
 	evs := props.get("Events")
 	if evs == nil || evs.kind != mapK {
 		return
 	}
-	for _, ev := range evs.vals {
+	for i, ev := range evs.vals {
 		typ, _ := rd.r.str(ev.get("Type"))
 		p := ev.get("Properties")
 		path, _ := rd.r.str(p.get("Path"))
@@ -399,7 +414,8 @@ func (rd *reader) events(props *node, routes map[string][]Route) {
 			}
 			if path != "" {
 				auth, _ := rd.r.str(p.get("Auth").get("Authorizer"))
-				routes[api] = append(routes[api], Route{normMethod(method), path, auth})
+				at := evs.keys[i]
+				routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path, Authorizer: auth, Function: fn, Line: at.line, Column: at.col})
 			}
 		case "HttpApi":
 			api := refName(p.get("ApiId"))
@@ -854,7 +870,7 @@ func (rd *reader) choose(name string) *policy.Error {
 	case len(rs) == 0 && len(rd.errs) > 0:
 		return nil // the faults say why
 	case len(rs) == 0:
-		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
+		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::ApiGateway::RestApi with AWS::ApiGateway::Method resources, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
 	case len(rs) == 1:
 		rd.t.chosen = rs[0]
 		return nil

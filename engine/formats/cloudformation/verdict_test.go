@@ -70,7 +70,7 @@ func TestVerdicts(t *testing.T) {
 		{desc: "SAM REST API: the actual request is the function's (Lambda proxy), which sends no CORS header here",
 			file: "sam-app.yaml", method: "GET", url: "https://abc123.execute-api.us-east-1.amazonaws.com/Prod/items",
 			origin: "https://www.example.com", app: policy.Reply{Status: 200},
-			wantStatus: 200, wantResource: "ItemsApi", wantLayer: "cors-rule", wantLine: 20,
+			wantStatus: 200, wantResource: "ItemsFunction", wantLayer: "integration", wantLine: 42,
 			source: "sam-property-function-api.html (Lambda proxy integration); how-to-cors.html (the backend returns Access-Control-Allow-Origin)"},
 		{desc: "SAM HTTP API: the origin comes from the parameter's Default",
 			file: "sam-app.yaml", method: "GET", url: "https://xyz789.execute-api.us-east-1.amazonaws.com/events/7",

@@ -31,8 +31,8 @@ func TestRESTAuthorizer(t *testing.T) {
 			config: `"Authorizer":"cognito"`, method: "GET", unauthorized: true, status: 401, errorType: "UnauthorizedException", layer: "authorizer",
 			cites: docTypes + " (UNAUTHORIZED: 401, the Cognito or custom authorizer failed to authenticate the caller); serverless/serverless#3191 (the expired token's 401 has no Access-Control-Allow-Origin)"},
 		{desc: "Cognito accepts the caller: the proxy's own reply, untouched",
-			config: `"Authorizer":"cognito"`, method: "GET", status: 200, acao: "https://app.test",
-			cites: "how-to-cors.md: with a proxy integration the backend returns the CORS headers"},
+			config: `"Authorizer":"cognito"`, method: "GET", status: 200, acao: "https://app.test", layer: "integration",
+			cites: "how-to-cors.md: with a proxy integration the backend returns the CORS headers (design.md: decided_by integration)"},
 		{desc: "a Lambda authorizer's Deny policy: 403 ACCESS_DENIED",
 			config: `"Authorizer":"lambda"`, method: "GET", unauthorized: true, status: 403, errorType: "AccessDeniedException", layer: "authorizer",
 			cites: "apigateway-lambda-authorizer-output.html: an explicit Deny answers 403; " + docTypes + " (ACCESS_DENIED: 403)"},
@@ -58,8 +58,8 @@ func TestRESTAuthorizer(t *testing.T) {
 			config: `"Authorizer":"cognito","GatewayResponses":["DEFAULT_5XX"]`, method: "GET", unauthorized: true, status: 401, errorType: "UnauthorizedException", layer: "authorizer",
 			cites: docTypes + " (DEFAULT_5XX: the 5XX responses)"},
 		{desc: "no authorizer: an unauthorised caller is not refused by API Gateway",
-			config: `"Authorizer":"none"`, method: "GET", unauthorized: true, status: 200, acao: "https://app.test",
-			cites: "a method with authorization NONE runs its integration"},
+			config: `"Authorizer":"none"`, method: "GET", unauthorized: true, status: 200, acao: "https://app.test", layer: "integration",
+			cites: "a method with authorization NONE runs its integration (how-to-cors.md: the proxy's reply)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

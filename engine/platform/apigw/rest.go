@@ -47,6 +47,22 @@ type RESTConfig struct {
 	Authorizer                       string
 	AuthorizerOnOptions              bool
 	AuthorizerLine, AuthorizerColumn int
+	// Method names the actual method whose integration answers (a
+	// template's logical ID, or the JSON path of Integration) and
+	// MethodLine, MethodColumn place it: the verdict's decided_by when
+	// the integration decided (Integrate).
+	Method                   string
+	MethodLine, MethodColumn int
+	// Responses are a non-proxy (or mock) method's integration
+	// responses, when known (a template's AWS::ApiGateway::Method); nil
+	// for Enable CORS's Access-Control-Allow-Origin on the 200 only.
+	Responses []IntegrationResponse
+	// OptionsHeaders, when not nil, are exactly the headers the OPTIONS
+	// mock's integration response maps (a template's OPTIONS method),
+	// values unquoted, in place of the Allow* fields; OptionsStatus is
+	// its status (0: 200; cdk synth's default is 204).
+	OptionsHeaders headers.List
+	OptionsStatus  int
 }
 
 // Respond implements policy.Evaluator for a REST API resource.
@@ -64,9 +80,20 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 			{Name: "Access-Control-Allow-Origin", Value: c.AllowOrigin},
 		}
 		c.optional(&h)
+		status := 200
+		if c.OptionsHeaders != nil {
+			h = c.OptionsHeaders.Clone()
+		}
+		if c.OptionsStatus != 0 {
+			status = c.OptionsStatus
+		}
 		h.Add("Content-Type", "application/json")
 		t.Note.Case = "OPTIONS answered by the mock integration with static headers"
-		return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: wire.One(req, t), Decision: policy.Note{Case: "OPTIONS mock integration: 200 with the static CORS headers"}}
+		d := "OPTIONS mock integration: 200 with the static CORS headers"
+		if status != 200 {
+			d = "OPTIONS mock integration: " + strconv.Itoa(status) + " with the static CORS headers"
+		}
+		return policy.Outcome{Reply: policy.Reply{Status: status, Header: h}, Rules: wire.One(req, t), Decision: policy.Note{Case: d}}
 	}
 	reply := app
 	reply.Header = app.Header.Clone()
@@ -84,30 +111,7 @@ func (c *RESTConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		t.Note = policy.Note{Case: caseNoGatewayResponse, N: app.Status}
 		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "gateway error without CORS headers (configure Gateway Responses)"}, Words: words{}}
 	}
-	if c.Integration == LambdaProxy || c.Integration == HTTPProxy {
-		// "your backend is responsible for returning the
-		// Access-Control-Allow-Origin and Access-Control-Allow-Headers
-		// headers" (how-to-cors.md): the reply is the backend's, as is.
-		t.Note.Case = "proxy integration: the backend's own headers are returned"
-		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "proxy integration: backend reply passed through"}}
-	}
-	if app.Status != 200 {
-		// ACAO is added to the method's 200 response only (§5.2).
-		t.Matched, t.Failed = false, "status"
-		t.Note = policy.Note{Case: caseNot200, N: app.Status}
-		return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "non-200 integration reply: no CORS headers"}, Words: words{}}
-	}
-	reply.Header.Set("Access-Control-Allow-Origin", c.AllowOrigin)
-	if c.AllowCredentials {
-		// Where the console's credentials setting lands is [UNVERIFIED];
-		// the 200 response needs it for a credentialed fetch to pass.
-		reply.Header.Set("Access-Control-Allow-Credentials", "true")
-	}
-	if c.ExposeHeaders != "" {
-		reply.Header.Set("Access-Control-Expose-Headers", c.ExposeHeaders)
-	}
-	t.Note.Case = "200 method response carries the static Access-Control-Allow-Origin"
-	return policy.Outcome{Reply: reply, Rules: wire.One(req, t), Decision: policy.Note{Case: "200 reply: static Access-Control-Allow-Origin added"}}
+	return c.Integrate(req, app)
 }
 
 func (c *RESTConfig) optional(h *headers.List) {
@@ -201,6 +205,7 @@ func ParseREST(text string) (*RESTConfig, error) {
 			c.AuthorizerOnOptions = f.Bool
 		case "Integration":
 			c.Integration = str(f, fp)
+			c.MethodLine, c.MethodColumn = policy.LineCol(doc.Text, f.Off)
 			if !slices.Contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
 				errs = append(errs, doc.Err(f, fp, "", "want mock, non-proxy, lambda-proxy or http-proxy"))
 			}

@@ -33,6 +33,8 @@ func (words) Rule(r policy.Rule) string {
 		return authorizerWords(n)
 	case caseHTTPAuthorizer:
 		return httpAuthorizerWords(n)
+	case caseIntegration:
+		return integrationWords(n)
 	case caseNot200:
 		return "Enable CORS adds Access-Control-Allow-Origin to the 200 method response only; this reply is " + strconv.Itoa(n.N)
 	}
@@ -45,6 +47,9 @@ func (words) Decision(n policy.Note) string {
 	}
 	if n.Case == caseHTTPAuthorizer {
 		return httpAuthorizerWords(n)
+	}
+	if n.Case == caseIntegration {
+		return integrationWords(n)
 	}
 	if n.Case == caseGatewayResponse {
 		return "gateway error with " + responseClass(n.N) + " configured: CORS headers added"

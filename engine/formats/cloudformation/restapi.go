@@ -1,0 +1,529 @@
+package cloudformation
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+	"github.com/whycors/whycors/engine/wire"
+)
+
+// A plain CloudFormation REST API (not SAM) is three resource types
+// (AWS::ApiGateway::RestApi, ::Resource, ::Method): what the console's
+// "Enable CORS" exports and what cdk synth writes for a RestApi with
+// defaultCorsPreflightOptions. CORS is an OPTIONS method with a MOCK
+// integration whose integration response maps static headers
+// (ResponseParameters method.response.header.Access-Control-Allow-*:
+// "'value'", a literal in single quotes), declared in that method's
+// MethodResponses; each actual method answers with its integration:
+// AWS_PROXY and HTTP_PROXY pass the back end's reply on as it is, AWS,
+// HTTP and MOCK map headers through their integration responses
+// (how-to-cors.md, how-to-cors-console.md; the CloudFormation
+// reference's AWS::ApiGateway::Method, Integration and
+// IntegrationResponse pages; cloud-policies.md §5.2).
+const (
+	TypeRestAPI      = "AWS::ApiGateway::RestApi"
+	TypeRestResource = "AWS::ApiGateway::Resource"
+	TypeRestMethod   = "AWS::ApiGateway::Method"
+)
+
+// headerParam starts a method response header's key in ResponseParameters
+// and MethodResponses (aws-properties-apitgateway-method-integration-integrationresponse.html:
+// "method.response.header.name").
+const headerParam = "method.response.header."
+
+// The codes of a plain REST API's findings: what API Gateway refuses
+// when the stack deploys ("Invalid mapping expression specified",
+// aws/aws-cdk#11306 and serverless/serverless-graphql#67 for an
+// unquoted literal, deliveryhero/serverless-aws-documentation#91 for a
+// header the method response does not declare,
+// amazon-archives/aws-apigateway-importer#121 for a status without a
+// method response).
+const (
+	codeUnquoted   = "cfn-apigw-unquoted-value"
+	codeUndeclared = "cfn-apigw-undeclared-header"
+	codeNoMethodRe = "cfn-apigw-no-method-response"
+)
+
+// RestMethod is one AWS::ApiGateway::Method of a plain REST API: its
+// path (the AWS::ApiGateway::Resource chain by ParentId and PathPart),
+// its integration and where it is.
+type RestMethod struct {
+	ID         string // the method's logical ID
+	HTTPMethod string // upper case; ANY for any
+	Path       string // "/", "/items/{id}", "/{proxy+}"
+	// Kind is apigw.Mock, apigw.NonProxy, apigw.LambdaProxy or
+	// apigw.HTTPProxy, from Integration.Type (MOCK; AWS, HTTP;
+	// AWS_PROXY; HTTP_PROXY).
+	Kind string
+	// Responses are the integration responses (non-proxy and mock),
+	// with the headers API Gateway can deploy: a mapped header the
+	// method response does not declare, or an unquoted literal, is left
+	// out (and found: Template.Findings).
+	Responses []apigw.IntegrationResponse
+	// MockStatus is the status a MOCK integration's request template
+	// asks for ({"statusCode": 200}), which selects its integration
+	// response.
+	MockStatus int
+	// Authorizer is the method's AuthorizationType as an apigw kind
+	// (apigw.Lambda for CUSTOM, apigw.Cognito, apigw.IAM), "" for NONE;
+	// AuthorizerName is its AuthorizerId's logical ID (or AWS_IAM).
+	Authorizer, AuthorizerName string
+	AuthLine, AuthColumn       int
+	// Line and Column are where the method's logical ID is.
+	Line, Column int
+
+	irs []*node // the IntegrationResponses' ResponseParameters, parallel to Responses (nil when absent)
+}
+
+// restPiece is an AWS::ApiGateway::Resource: its parent ("" for the
+// API's root) and its path part.
+type restPiece struct {
+	parent, part string
+}
+
+// restAPIs reads the template's plain REST APIs: each AWS::ApiGateway::RestApi
+// with methods becomes a resource that answers by its methods' paths.
+func (rd *reader) restAPIs() {
+	pieces := map[string]restPiece{}
+	byAPI := map[string][]*RestMethod{}
+	for i, k := range rd.res.keys {
+		rn := rd.res.vals[i]
+		typ, _ := rd.r.str(rn.get("Type"))
+		props := rn.get("Properties")
+		switch typ {
+		case TypeRestResource:
+			part, _ := rd.r.str(props.get("PathPart"))
+			_, parent := rootOf(props.get("ParentId"))
+			pieces[k.str] = restPiece{parent: parent, part: part}
+		case TypeRestMethod:
+			if m := rd.restMethod(k, props); m != nil {
+				api := refName(props.get("RestApiId"))
+				_, res := rootOf(props.get("ResourceId"))
+				m.Path = res // resolved below, once every piece is known
+				byAPI[api] = append(byAPI[api], m)
+			}
+		}
+	}
+	for i, k := range rd.res.keys {
+		typ, _ := rd.r.str(rd.res.vals[i].get("Type"))
+		ms := byAPI[k.str]
+		if typ != TypeRestAPI || len(ms) == 0 {
+			continue
+		}
+		res := &Resource{ID: k.str, Type: TypeRestAPI, Line: k.line, Column: k.col, Path: k.path,
+			REST: &apigw.RESTConfig{AllowOrigin: "*", AllowHeaders: apigw.DefaultAllowHeaders, Integration: apigw.LambdaProxy, Path: k.path}}
+		for _, m := range ms {
+			m.Path = restPath(pieces, m.Path)
+			res.Routes = append(res.Routes, Route{Method: m.HTTPMethod, Path: m.Path})
+		}
+		res.Methods = ms
+		rd.t.Resources = append(rd.t.Resources, res)
+	}
+}
+
+// rootOf reads a ParentId or ResourceId: !GetAtt API.RootResourceId is
+// API's root (api set), !Ref R the resource R.
+func rootOf(n *node) (api, resource string) {
+	name, arg, ok := intrinsic(n)
+	if !ok {
+		return "", ""
+	}
+	switch name {
+	case "Ref":
+		return "", refName(n)
+	case "GetAtt":
+		var parts []string
+		switch arg.kind {
+		case scalarK:
+			parts = strings.SplitN(arg.str, ".", 2)
+		case seqK:
+			for _, it := range arg.items {
+				parts = append(parts, it.str)
+			}
+		}
+		if len(parts) == 2 && parts[1] == "RootResourceId" {
+			return parts[0], ""
+		}
+	}
+	return "", ""
+}
+
+// restPath is the path of the resource named id: its parts from the
+// root, "/" for the root itself ("" id).
+func restPath(pieces map[string]restPiece, id string) string {
+	var parts []string
+	for i := 0; id != "" && i < maxDepth; i++ {
+		p, ok := pieces[id]
+		if !ok {
+			break
+		}
+		parts = append(parts, p.part)
+		id = p.parent
+	}
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return "/" + strings.Join(parts, "/")
+}
+
+// restMethod reads one AWS::ApiGateway::Method: its HttpMethod,
+// AuthorizationType, Integration and MethodResponses.
+func (rd *reader) restMethod(k, props *node) *RestMethod {
+	hm, _ := rd.r.str(props.get("HttpMethod"))
+	if hm == "" {
+		return nil
+	}
+	m := &RestMethod{ID: k.str, HTTPMethod: normMethod(hm), Line: k.line, Column: k.col, MockStatus: 200}
+	if a := props.get("AuthorizationType"); a != nil {
+		typ, _ := rd.r.str(a)
+		m.Authorizer = map[string]string{"CUSTOM": apigw.Lambda, "COGNITO_USER_POOLS": apigw.Cognito, "AWS_IAM": apigw.IAM}[strings.ToUpper(typ)]
+		m.AuthorizerName = refName(props.get("AuthorizerId"))
+		if m.AuthorizerName == "" {
+			m.AuthorizerName = typ
+		}
+		m.AuthLine, m.AuthColumn = a.line, a.col
+	}
+	in := props.get("Integration")
+	typ, _ := rd.r.str(in.get("Type"))
+	switch strings.ToUpper(typ) {
+	case "AWS_PROXY":
+		m.Kind = apigw.LambdaProxy
+		return m
+	case "HTTP_PROXY":
+		m.Kind = apigw.HTTPProxy
+		return m
+	case "AWS", "HTTP":
+		m.Kind = apigw.NonProxy
+	default:
+		m.Kind = apigw.Mock
+	}
+	if t := in.get("RequestTemplates").get("application/json"); t != nil {
+		if s, ok := rd.r.str(t); ok {
+			if sm := mockStatus.FindStringSubmatch(s); sm != nil {
+				m.MockStatus, _ = strconv.Atoi(sm[1])
+			}
+		}
+	}
+	declared := rd.methodResponses(props.get("MethodResponses"))
+	m.Responses = []apigw.IntegrationResponse{}
+	irs, _ := rd.r.list(in.get("IntegrationResponses"))
+	for _, it := range irs {
+		ir := it.n
+		if ir.kind != mapK {
+			continue
+		}
+		code, _ := rd.r.str(ir.get("StatusCode"))
+		r := apigw.IntegrationResponse{}
+		r.StatusCode, _ = strconv.Atoi(code)
+		r.SelectionPattern, _ = rd.r.str(ir.get("SelectionPattern"))
+		params := ir.get("ResponseParameters")
+		decl, hasMR := declared[r.StatusCode]
+		if !hasMR && code != "" {
+			rd.t.Findings = append(rd.t.Findings, finding(ir.get("StatusCode"), codeNoMethodRe,
+				k.str+": the integration response maps to status "+code+", which MethodResponses does not declare: API Gateway refuses the method (\"No method response exists for method.\"); add a MethodResponse with StatusCode "+code))
+		}
+		if params.kind == mapK {
+			for i, pk := range params.keys {
+				name, ok := strings.CutPrefix(pk.str, headerParam)
+				if !ok {
+					continue
+				}
+				v, _ := rd.r.str(params.vals[i])
+				switch {
+				case !quotedOrExpression(v):
+					rd.t.Findings = append(rd.t.Findings, finding(params.vals[i], codeUnquoted,
+						k.str+": "+pk.str+" "+strconv.Quote(v)+" is not in single quotes: API Gateway reads it as a mapping expression and refuses the deploy (\"Invalid mapping expression specified: "+v+"\"); a literal is written \"'"+v+"'\""))
+					continue
+				case hasMR && !decl[strings.ToLower(name)]:
+					rd.t.Findings = append(rd.t.Findings, finding(pk, codeUndeclared,
+						k.str+": the integration response maps "+name+", which the method response "+code+" does not declare: API Gateway refuses the deploy (\"Invalid mapping expression parameter specified: "+pk.str+"\"); add "+pk.str+": true to its MethodResponses ResponseParameters"))
+					continue
+				}
+				r.Headers.Add(name, v)
+			}
+		}
+		m.Responses = append(m.Responses, r)
+		m.irs = append(m.irs, params)
+	}
+	return m
+}
+
+// mockStatus reads a MOCK integration's request template
+// ({"statusCode": 200}, or cdk's "{ statusCode: 200 }").
+var mockStatus = regexp.MustCompile(`"?statusCode"?\s*:\s*(\d{3})`)
+
+// methodResponses are the header names each status's MethodResponse
+// declares (ResponseParameters method.response.header.NAME: true or
+// false), lowercased, by status.
+func (rd *reader) methodResponses(n *node) map[int]map[string]bool {
+	out := map[int]map[string]bool{}
+	items, _ := rd.r.list(n)
+	for _, it := range items {
+		code, _ := rd.r.str(it.n.get("StatusCode"))
+		st, err := strconv.Atoi(code)
+		if err != nil {
+			continue
+		}
+		decl := map[string]bool{}
+		if p := it.n.get("ResponseParameters"); p.kind == mapK {
+			for _, pk := range p.keys {
+				if name, ok := strings.CutPrefix(pk.str, headerParam); ok {
+					decl[strings.ToLower(name)] = true
+				}
+			}
+		}
+		out[st] = decl
+	}
+	return out
+}
+
+// quotedOrExpression reports a ResponseParameters value API Gateway
+// takes: a literal in single quotes, or a mapping expression
+// (integration.response.header.NAME, integration.response.body...,
+// method.request..., context..., stageVariables...). A value that comes
+// from a parameter nobody gave is not judged.
+func quotedOrExpression(v string) bool {
+	if len(v) >= 2 && v[0] == '\'' && v[len(v)-1] == '\'' || strings.HasPrefix(v, unresolvedPrefix) {
+		return true
+	}
+	for _, p := range []string{"integration.response.", "method.request.", "context.", "stageVariables."} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func finding(n *node, code, msg string) portable.Finding {
+	f := portable.Finding{Severity: "error", Code: code, Message: msg}
+	if n != nil {
+		f.Pos = portable.Pos{Path: n.path, Line: n.line, Column: n.col}
+	}
+	return f
+}
+
+// methodFor is the index of the method of r that takes a request of
+// method to path, or -1: the most specific resource path that holds it
+// (a literal segment before {param}, before {proxy+}), then its method
+// of that name, else its ANY. A REST API's default endpoint has the
+// stage first (/prod/items), a custom domain's base path mapping not:
+// an execute-api host drops it.
+func (r *Resource) methodFor(method, url string) int {
+	path := urlPath(url)
+	if strings.Contains(urlHost(url), ".execute-api.") {
+		path = dropStage(path)
+	}
+	best, bestScore := "", -1
+	for _, m := range r.Methods {
+		for _, p := range []string{path, dropStage(path)} {
+			if sc, ok := pathScore(m.Path, p); ok && sc > bestScore {
+				best, bestScore = m.Path, sc
+			}
+		}
+	}
+	found := -1
+	for i, m := range r.Methods {
+		if m.Path != best {
+			continue
+		}
+		if m.HTTPMethod == method {
+			return i
+		}
+		if m.HTTPMethod == "ANY" {
+			found = i
+		}
+	}
+	return found
+}
+
+// pathScore is how specifically the resource path tmpl holds path: 4
+// for each literal segment, 2 for each {param}, 1 for {proxy+}; ok
+// false when it does not hold it.
+func pathScore(tmpl, path string) (int, bool) {
+	if !pathMatches(tmpl, path) {
+		return 0, false
+	}
+	sc := 0
+	for _, seg := range strings.Split(strings.Trim(tmpl, "/"), "/") {
+		switch {
+		case strings.HasSuffix(seg, "+}"):
+			sc++
+		case strings.HasPrefix(seg, "{"):
+			sc += 2
+		case seg != "":
+			sc += 4
+		}
+	}
+	return sc, true
+}
+
+// config is the apigw model of method m of r: the API's gateway
+// responses, m's integration, its responses and its authorizer; for a
+// MOCK OPTIONS method the headers its selected integration response maps.
+func (r *Resource) config(m *RestMethod) *apigw.RESTConfig {
+	c := *r.REST
+	c.Integration, c.Responses = m.Kind, m.Responses
+	c.Method, c.MethodLine, c.MethodColumn = m.ID, m.Line, m.Column
+	c.Authorizer, c.AuthorizerLine, c.AuthorizerColumn = m.Authorizer, m.AuthLine, m.AuthColumn
+	// The method's own authorizer runs on whatever request it takes,
+	// the preflight included when it is the OPTIONS (or ANY) method.
+	c.AuthorizerOnOptions = m.Authorizer != ""
+	c.AllowMethods = []string{"OPTIONS"}
+	if m.Kind == apigw.Mock {
+		if j, _ := apigw.SelectResponse(m.Responses, m.MockStatus); j >= 0 {
+			ir := m.Responses[j]
+			c.OptionsStatus = ir.StatusCode
+			c.OptionsHeaders = headers.List{}
+			for _, h := range ir.Headers {
+				if v, ok := apigw.MappedValue(h.Value, policy.Reply{}); ok {
+					c.OptionsHeaders.Add(h.Name, v)
+				}
+			}
+		}
+	}
+	return &c
+}
+
+// respondREST answers req with the method of r's plain REST API that
+// takes it: its authorizer, its OPTIONS mock, or its integration;
+// API Gateway's 403 Missing Authentication Token when no method does.
+// The trace's rule is the method's index in r.Methods, which a fix's
+// edit names (EditSource).
+func (t *Template) respondREST(r *Resource, req policy.Request, app policy.Reply) policy.Outcome {
+	i := r.methodFor(req.Method, req.URL)
+	if i < 0 {
+		// "Missing Authentication Token" is API Gateway's answer to a
+		// resource or method the API does not have
+		// (supported-gateway-response-types.html,
+		// MISSING_AUTHENTICATION_TOKEN 403), with CORS headers only from
+		// a gateway response.
+		reply, _ := apigw.AuthorizerRefusal(apigw.IAM, true)
+		if g := t.gatewayResponse(r, reply); g != nil {
+			return g.respond(reply, t.File)
+		}
+		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: caseNoMethod, Args: [4]string{req.Method, urlPath(req.URL), r.ID}, List: restMethodsOf(r)}, Words: words{},
+			DecidedBy: &wire.Place{Layer: "gateway-response", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}}
+	}
+	m := r.Methods[i]
+	c := r.config(m)
+	var o policy.Outcome
+	switch {
+	case c.Refuses(req):
+		refusal := c.Refusal(req)
+		if g := t.gatewayResponse(r, refusal); g != nil {
+			return g.respond(refusal, t.File)
+		}
+		c.GatewayResponses = nil
+		o = c.Respond(req, app)
+		o.DecidedBy = &wire.Place{Layer: "authorizer", Resource: m.AuthorizerName, File: t.File, Line: m.AuthLine, Column: m.AuthColumn}
+	case req.Method == "OPTIONS" && m.HTTPMethod == "OPTIONS" && m.Kind == apigw.Mock && c.OptionsHeaders != nil:
+		o = c.Respond(req, app)
+	case m.Kind == apigw.Mock:
+		// A mock calls no back end: its request template's status
+		// selects the integration response.
+		o = c.Integrate(req, policy.Reply{Status: m.MockStatus})
+	default:
+		o = c.Integrate(req, app)
+	}
+	for j := range o.Rules {
+		o.Rules[j].Index = i
+	}
+	switch {
+	case o.DecidedBy == nil:
+		o.DecidedBy = &wire.Place{Layer: "cors-rule", Resource: m.ID, File: t.File, Line: m.Line, Column: m.Column}
+	case o.DecidedBy.Layer == "integration":
+		o.DecidedBy.File = t.File
+	}
+	return o
+}
+
+// restMethodsOf lists r's methods for a message, sorted.
+func restMethodsOf(r *Resource) []string {
+	var out []string
+	for _, m := range r.Methods {
+		out = append(out, m.HTTPMethod+" "+m.Path)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// restHeaders are the method response headers a fix's field edits.
+var restHeaders = map[string]string{fix.Origins: "Access-Control-Allow-Origin", fix.Methods: "Access-Control-Allow-Methods",
+	fix.AllowHeaders: "Access-Control-Allow-Headers", fix.Credentials: "Access-Control-Allow-Credentials"}
+
+// restMethod makes e in the method e.Rule of a plain REST API (the
+// index respondREST gives its trace): in the ResponseParameters of the
+// integration response that answers (an OPTIONS mock's, selected by its
+// request template's status; a non-proxy method's 200), the static
+// value of the header e's field names, inside its single quotes: the
+// one origin replaced by the page's, a name added to a comma list,
+// credentials 'true'. A proxy method's headers are its back end's, not
+// the template's (ErrUnsupported: the fix is the reply to return).
+func (ed *editor) restMethod(r *Resource, e fix.Edit) (string, error) {
+	if e.Rule < 0 || e.Rule >= len(r.Methods) {
+		return "", fix.ErrNotFound
+	}
+	m := r.Methods[e.Rule]
+	name := restHeaders[e.Field]
+	if m.Kind == apigw.LambdaProxy || m.Kind == apigw.HTTPProxy || name == "" || len(e.Values) == 0 && e.Field != fix.Credentials {
+		return "", fix.ErrUnsupported
+	}
+	j, _ := apigw.SelectResponse(m.Responses, m.MockStatus)
+	if j < 0 || m.irs[j] == nil {
+		return "", fix.ErrNotFound
+	}
+	var v *node
+	for i, k := range m.irs[j].keys {
+		if strings.EqualFold(k.str, headerParam+name) {
+			v = m.irs[j].vals[i]
+		}
+	}
+	if v == nil {
+		// A header the response does not map needs its declaration in
+		// the method response too: not written.
+		return "", fix.ErrUnsupported
+	}
+	switch e.Field {
+	case fix.Credentials:
+		return ed.samReplace(v, "true")
+	case fix.Origins:
+		// One static origin: the page's replaces it.
+		return ed.samReplace(v, e.Values[0])
+	}
+	if e.Op != fix.Add {
+		return "", fix.ErrUnsupported
+	}
+	return ed.addToQuoted(v, e.Values)
+}
+
+// routeFor is r's route of method for path (a SAM function's Api
+// event): the most specific path, the method's own route before ANY;
+// nil when none holds the path.
+func (r *Resource) routeFor(method, path string) *Route {
+	var best *Route
+	bestScore := -1
+	for i := range r.Routes {
+		rt := &r.Routes[i]
+		if rt.Method != method && rt.Method != "ANY" {
+			continue
+		}
+		for _, p := range []string{path, dropStage(path)} {
+			sc, ok := pathScore(rt.Path, p)
+			sc *= 2
+			if rt.Method == method {
+				sc++ // the method's own route before ANY at the same path
+			}
+			if ok && sc > bestScore {
+				best, bestScore = rt, sc
+			}
+		}
+	}
+	return best
+}
