@@ -79,7 +79,8 @@ type RestMethod struct {
 	// Line and Column are where the method's logical ID is.
 	Line, Column int
 
-	irs []*node // the IntegrationResponses' ResponseParameters, parallel to Responses (nil when absent)
+	irs  []*node // the IntegrationResponses' ResponseParameters, parallel to Responses (nil when absent)
+	path string  // the method's JSON path in the template
 }
 
 // restPiece is an AWS::ApiGateway::Resource: its parent ("" for the
@@ -180,7 +181,7 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 	if hm == "" {
 		return nil
 	}
-	m := &RestMethod{ID: k.str, HTTPMethod: normMethod(hm), Line: k.line, Column: k.col, MockStatus: 200}
+	m := &RestMethod{ID: k.str, HTTPMethod: normMethod(hm), Line: k.line, Column: k.col, MockStatus: 200, path: k.path}
 	if a := props.get("AuthorizationType"); a != nil {
 		typ, _ := rd.r.str(a)
 		m.Authorizer = map[string]string{"CUSTOM": apigw.Lambda, "COGNITO_USER_POOLS": apigw.Cognito, "AWS_IAM": apigw.IAM}[strings.ToUpper(typ)]
@@ -213,12 +214,7 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 	}
 	declared := rd.methodResponses(props.get("MethodResponses"))
 	m.Responses = []apigw.IntegrationResponse{}
-	irs, _ := rd.r.list(in.get("IntegrationResponses"))
-	for _, it := range irs {
-		ir := it.n
-		if ir.kind != mapK {
-			continue
-		}
+	for _, ir := range rd.mappings(in.get("IntegrationResponses")) {
 		code, _ := rd.r.str(ir.get("StatusCode"))
 		r := apigw.IntegrationResponse{}
 		r.StatusCode, _ = strconv.Atoi(code)
@@ -229,7 +225,7 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 			rd.t.Findings = append(rd.t.Findings, finding(ir.get("StatusCode"), codeNoMethodRe,
 				k.str+": the integration response maps to status "+code+", which MethodResponses does not declare: API Gateway refuses the method (\"No method response exists for method.\"); add a MethodResponse with StatusCode "+code))
 		}
-		if params.kind == mapK {
+		if params != nil && params.kind == mapK {
 			for i, pk := range params.keys {
 				name, ok := strings.CutPrefix(pk.str, headerParam)
 				if !ok {
@@ -255,6 +251,21 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 	return m
 }
 
+// mappings are the mappings of the list n (IntegrationResponses,
+// MethodResponses), an !If's chosen branch taken, AWS::NoValue dropped.
+func (rd *reader) mappings(n *node) []*node {
+	var out []*node
+	if n = rd.pick(n); n == nil || n.kind != seqK || n.tag != "" {
+		return nil
+	}
+	for _, it := range n.items {
+		if it = rd.pick(it); it != nil && it.kind == mapK && it.tag == "" {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 // mockStatus reads a MOCK integration's request template
 // ({"statusCode": 200}, or cdk's "{ statusCode: 200 }").
 var mockStatus = regexp.MustCompile(`"?statusCode"?\s*:\s*(\d{3})`)
@@ -264,15 +275,14 @@ var mockStatus = regexp.MustCompile(`"?statusCode"?\s*:\s*(\d{3})`)
 // false), lowercased, by status.
 func (rd *reader) methodResponses(n *node) map[int]map[string]bool {
 	out := map[int]map[string]bool{}
-	items, _ := rd.r.list(n)
-	for _, it := range items {
-		code, _ := rd.r.str(it.n.get("StatusCode"))
+	for _, mr := range rd.mappings(n) {
+		code, _ := rd.r.str(mr.get("StatusCode"))
 		st, err := strconv.Atoi(code)
 		if err != nil {
 			continue
 		}
 		decl := map[string]bool{}
-		if p := it.n.get("ResponseParameters"); p.kind == mapK {
+		if p := mr.get("ResponseParameters"); p != nil && p.kind == mapK {
 			for _, pk := range p.keys {
 				if name, ok := strings.CutPrefix(pk.str, headerParam); ok {
 					decl[strings.ToLower(name)] = true
@@ -369,7 +379,7 @@ func pathScore(tmpl, path string) (int, bool) {
 // MOCK OPTIONS method the headers its selected integration response maps.
 func (r *Resource) config(m *RestMethod) *apigw.RESTConfig {
 	c := *r.REST
-	c.Integration, c.Responses = m.Kind, m.Responses
+	c.Integration, c.Responses, c.Path = m.Kind, m.Responses, m.path
 	c.Method, c.MethodLine, c.MethodColumn = m.ID, m.Line, m.Column
 	c.Authorizer, c.AuthorizerLine, c.AuthorizerColumn = m.Authorizer, m.AuthLine, m.AuthColumn
 	// The method's own authorizer runs on whatever request it takes,
