@@ -171,7 +171,7 @@ func (se *searcher) scenarioCDNFixes(s explain.Scenario, base []explain.Verdict,
 		cs := s
 		cs.CDN = &keyed
 		if se.holds(cs, base, i) {
-			why := "add Origin to the CDN's cache key (key_headers; CloudFront: the cache policy's headers), so that each site gets the reply the server gave it, not the one stored for another site"
+			why := "add Origin to the CDN's cache key (key_headers; CloudFront: the cache policy's headers), so that it stores the reply to each Origin (and to requests without one) apart, instead of answering one with the reply stored for another"
 			f := se.cdnFix(old, keyed, why, cs, i)
 			if !old.HonoursVary && !varyOK {
 				f.Summary += " Honouring Vary would not do: the stored reply carries no Vary: Origin (S3, for one, sends it only when a rule matched the request's Origin)."

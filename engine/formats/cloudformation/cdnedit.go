@@ -63,7 +63,7 @@ func chooseCacheKey(b fix.Blocked) (fix.Edit, string, bool) {
 	}
 	return fix.Edit{Op: fix.CacheKey, Old: b.Resource, Line: b.Line, Values: []string{hdrOrigin}},
 		"put Origin in the cache key of the CloudFront distribution " + b.Resource + "'s cache behaviour (line " + strconv.Itoa(b.Line) +
-			"; with Access-Control-Request-Method and -Headers where it caches OPTIONS), so that CloudFront stores each site's reply apart instead of serving one site the reply the bucket gave another (CloudFront ignores Vary: Origin)", true
+			"; with Access-Control-Request-Method and -Headers where it caches OPTIONS), so that CloudFront stores the bucket's reply to each Origin (and to requests without one) apart, instead of answering one with the reply stored for another (CloudFront ignores Vary: Origin)", true
 }
 
 // editCacheKey makes a fix.CacheKey edit: the behaviour at line e.Line
