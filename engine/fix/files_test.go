@@ -1,6 +1,7 @@
 package fix_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/whycors/whycors/engine/fix"
@@ -68,4 +69,27 @@ func TestApplyChange(t *testing.T) {
 	if _, _, err := fix.ApplyChange(f, src, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"*"}}); err == nil {
 		t.Error("a wildcard written")
 	}
+}
+
+// ApplyChange edits the file of a Terraform module where the origins
+// are written: terraform.tfvars, not main.tf.
+func ExampleApplyChange() {
+	src := policy.Source{Files: []policy.File{
+		{Name: "main.tf", Text: "resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  cors_rule {\n    allowed_origins = var.origins\n    allowed_methods = [\"GET\"]\n  }\n}\n"},
+		{Name: "variables.tf", Text: "variable \"origins\" {\n  type = list(string)\n}\n"},
+		{Name: "terraform.tfvars", Text: "origins = [\"https://a.example\"] # the shop\n"}}}
+	c, _, err := fix.ApplyChange(terraform.Formats()[0], src, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://app.example"}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(c.Where)
+	fmt.Print(fix.Diff("a/"+c.File, "b/"+c.File, src.Files[2].Text, c.Text))
+	// Output:
+	// in terraform.tfvars, where var.origins is set
+	// --- a/terraform.tfvars
+	// +++ b/terraform.tfvars
+	// @@ -1 +1 @@
+	// -origins = ["https://a.example"] # the shop
+	// +origins = ["https://a.example", "https://app.example"] # the shop
 }
