@@ -79,8 +79,10 @@ type RestMethod struct {
 	// Line and Column are where the method's logical ID is.
 	Line, Column int
 
-	irs  []*node // the IntegrationResponses' ResponseParameters, parallel to Responses (nil when absent)
-	path string  // the method's JSON path in the template
+	irs  []*node       // the IntegrationResponses' ResponseParameters, parallel to Responses (nil when absent)
+	ir   []*node       // the IntegrationResponses themselves, parallel to Responses
+	mrs  map[int]*node // the MethodResponses, by status
+	path string        // the method's JSON path in the template
 }
 
 // restPiece is an AWS::ApiGateway::Resource: its parent ("" for the
@@ -212,7 +214,8 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 			}
 		}
 	}
-	declared := rd.methodResponses(props.get("MethodResponses"))
+	declared, mrs := rd.methodResponses(props.get("MethodResponses"))
+	m.mrs = mrs
 	m.Responses = []apigw.IntegrationResponse{}
 	for _, ir := range rd.mappings(in.get("IntegrationResponses")) {
 		code, _ := rd.r.str(ir.get("StatusCode"))
@@ -246,7 +249,7 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 			}
 		}
 		m.Responses = append(m.Responses, r)
-		m.irs = append(m.irs, params)
+		m.irs, m.ir = append(m.irs, params), append(m.ir, ir)
 	}
 	return m
 }
@@ -272,9 +275,9 @@ var mockStatus = regexp.MustCompile(`"?statusCode"?\s*:\s*(\d{3})`)
 
 // methodResponses are the header names each status's MethodResponse
 // declares (ResponseParameters method.response.header.NAME: true or
-// false), lowercased, by status.
-func (rd *reader) methodResponses(n *node) map[int]map[string]bool {
-	out := map[int]map[string]bool{}
+// false), lowercased, by status, and the MethodResponses by status.
+func (rd *reader) methodResponses(n *node) (map[int]map[string]bool, map[int]*node) {
+	out, at := map[int]map[string]bool{}, map[int]*node{}
 	for _, mr := range rd.mappings(n) {
 		code, _ := rd.r.str(mr.get("StatusCode"))
 		st, err := strconv.Atoi(code)
@@ -289,9 +292,9 @@ func (rd *reader) methodResponses(n *node) map[int]map[string]bool {
 				}
 			}
 		}
-		out[st] = decl
+		out[st], at[st] = decl, mr
 	}
-	return out
+	return out, at
 }
 
 // quotedOrExpression reports a ResponseParameters value API Gateway
@@ -471,7 +474,8 @@ var restHeaders = map[string]string{fix.Origins: "Access-Control-Allow-Origin", 
 // restMethod makes e in the method e.Rule of a plain REST API (the
 // index respondREST gives its trace): in the ResponseParameters of the
 // integration response that answers (an OPTIONS mock's, selected by its
-// request template's status; a non-proxy method's 200), the static
+// request template's status; a non-proxy method's default, or the one
+// of the method response status e.Old names), the static
 // value of the header e's field names, inside its single quotes: the
 // one origin replaced by the page's, a name added to a comma list,
 // credentials 'true'. A proxy method's headers are its back end's, not
@@ -486,8 +490,21 @@ func (ed *editor) restMethod(r *Resource, e fix.Edit) (string, error) {
 		return "", fix.ErrUnsupported
 	}
 	j, _ := apigw.SelectResponse(m.Responses, m.MockStatus)
-	if j < 0 || m.irs[j] == nil {
+	if st, err := strconv.Atoi(e.Old); err == nil && e.Op == fix.Add {
+		// chooseIntegrationEdit: the integration response of that
+		// method response status.
+		j = -1
+		for i, r := range m.Responses {
+			if r.StatusCode == st && j < 0 {
+				j = i
+			}
+		}
+	}
+	if j < 0 {
 		return "", fix.ErrNotFound
+	}
+	if m.irs[j] == nil {
+		return ed.restInsert(m, j, name, e)
 	}
 	var v *node
 	for i, k := range m.irs[j].keys {
@@ -496,9 +513,7 @@ func (ed *editor) restMethod(r *Resource, e fix.Edit) (string, error) {
 		}
 	}
 	if v == nil {
-		// A header the response does not map needs its declaration in
-		// the method response too: not written.
-		return "", fix.ErrUnsupported
+		return ed.restInsert(m, j, name, e)
 	}
 	switch e.Field {
 	case fix.Credentials:
@@ -536,4 +551,112 @@ func (r *Resource) routeFor(method, path string) *Route {
 		}
 	}
 	return best
+}
+
+// restInsert maps the header name, which the integration response j of
+// m does not, with the edit's values as a static literal ("'x-a,x-b'";
+// for credentials 'true'), and declares it in the method response of
+// that status, without which API Gateway refuses the mapping ("Invalid
+// mapping expression parameter specified"): two splices, the second in
+// the template as the first left it.
+func (ed *editor) restInsert(m *RestMethod, j int, name string, e fix.Edit) (string, error) {
+	lit := strings.Join(e.Values, ",")
+	if e.Field == fix.Credentials {
+		lit = "true"
+	}
+	mr := m.mrs[m.Responses[j].StatusCode]
+	if mr == nil || lit == "" {
+		return "", fix.ErrUnsupported
+	}
+	key := headerParam + name
+	quoted := strconv.Quote("'" + lit + "'")
+	var text string
+	var err error
+	if params := m.irs[j]; params != nil {
+		text, err = ed.insertEntry(params, key, ed.sep()+quoted)
+	} else {
+		text, err = ed.insertEntry(m.ir[j], "ResponseParameters", ed.nested(m.ir[j], key, quoted))
+	}
+	if err != nil {
+		return "", err
+	}
+	if declared(mr, key) {
+		return text, nil
+	}
+	ed2 := &editor{d: ed.reread(text)}
+	if ed2.d == ed.d {
+		return "", fix.ErrUnsupported
+	}
+	mr2 := findPath(ed2.d.root, mr.path)
+	if mr2 == nil || mr2.kind != mapK {
+		return "", fix.ErrUnsupported
+	}
+	if p := mr2.get("ResponseParameters"); p != nil {
+		return ed2.insertEntry(p, key, ed2.sep()+"true")
+	}
+	return ed2.insertEntry(mr2, "ResponseParameters", ed2.nested(mr2, key, "true"))
+}
+
+// declared reports whether the method response mr declares key.
+func declared(mr *node, key string) bool {
+	for _, k := range mr.get("ResponseParameters").keysOf() {
+		if strings.EqualFold(k, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// keysOf is a mapping's key names (none for nil or another kind).
+func (n *node) keysOf() []string {
+	if n == nil || n.kind != mapK {
+		return nil
+	}
+	out := make([]string, len(n.keys))
+	for i, k := range n.keys {
+		out[i] = k.str
+	}
+	return out
+}
+
+// sep is what goes between a key and its value as insertEntry writes
+// them: JSON's ": " is insertEntry's own, YAML's value starts with its
+// space.
+func (ed *editor) sep() string {
+	if ed.d.json {
+		return ""
+	}
+	return " "
+}
+
+// nested is the value text of a new mapping {key: val} under m, as
+// insertEntry writes it: a JSON object, or a YAML block one level
+// deeper than m's keys.
+func (ed *editor) nested(m *node, key, val string) string {
+	if ed.d.json {
+		return "{" + strconv.Quote(key) + ": " + val + "}"
+	}
+	if len(m.keys) == 0 {
+		return ""
+	}
+	return "\n" + strings.Repeat(" ", m.keys[0].col+1) + key + ": " + val
+}
+
+// chooseIntegrationEdit is the fix of a blocked exchange a non-proxy
+// (or mock) method's integration response answered without the page's
+// origin: that response maps Access-Control-Allow-Origin to the page's
+// origin (declared in its method response when it was not). A proxy's
+// headers are its back end's: no edit of the template (ok false), the
+// fix is the reply to return.
+func chooseIntegrationEdit(b fix.Blocked) (fix.Edit, string, bool) {
+	for _, r := range b.Rules {
+		if r.Failed != "integration" || r.Note.Args[0] != apigw.NonProxy && r.Note.Args[0] != apigw.Mock {
+			continue
+		}
+		// Old names the method response status (the integration
+		// response's StatusCode) whose mapping the edit changes.
+		return fix.Edit{Op: fix.Add, Rule: r.Index, Field: fix.Origins, Values: []string{b.Origin}, Old: strconv.Itoa(b.Status)},
+			"map Access-Control-Allow-Origin '" + b.Origin + "' in the integration response that answered status " + strconv.Itoa(b.Status) + " (and declare it in its method response)", true
+	}
+	return fix.Edit{}, "", false
 }

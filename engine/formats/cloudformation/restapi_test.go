@@ -241,3 +241,27 @@ func TestRESTAPIExplain(t *testing.T) {
 		}
 	})
 }
+
+// TestRESTAPIIntegrationFix: a non-proxy method whose 400 integration
+// response maps no Access-Control-Allow-Origin is fixed in the template:
+// the 400 response maps the page's origin and its method response
+// declares it (the integration layer's edit, fix.LayerEditor).
+func TestRESTAPIIntegrationFix(t *testing.T) {
+	text := readFile(t, "rest-api.yaml")
+	v := explainScenario(t, map[string]any{"browser": "chrome",
+		"request":  map[string]any{"origin": "https://app.example.com", "url": "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/prod/items", "method": "POST"},
+		"response": map[string]any{"status": 422},
+		"policy":   map[string]any{"format": "cloudformation", "text": text}})
+	if v.Allowed || v.DecidedBy == nil || v.DecidedBy.Layer != "integration" || v.DecidedBy.Resource != "CreateItem" {
+		t.Fatalf("allowed %v decided by %+v, want blocked by CreateItem's integration (%s)", v.Allowed, v.DecidedBy, docIR)
+	}
+	if len(v.Fixes) == 0 || v.Fixes[0].Format != "cloudformation" {
+		t.Fatalf("fixes %+v, want an edit of the template", v.Fixes)
+	}
+	for _, w := range []string{"+            ResponseParameters:\n+              method.response.header.Access-Control-Allow-Origin: \"'https://app.example.com'\"",
+		"+          ResponseParameters:\n+            method.response.header.Access-Control-Allow-Origin: true"} {
+		if !strings.Contains(v.Fixes[0].Diff, w) {
+			t.Errorf("the fix lacks %q:\n%s", w, v.Fixes[0].Diff)
+		}
+	}
+}

@@ -190,7 +190,7 @@ func integrationWords(n policy.Note) string {
 			return "No integration response matches status " + strconv.Itoa(n.N) + " and none is the default: no header is mapped to the method response"
 		case "default":
 		default:
-			which = "the integration response of selection pattern " + strconv.Quote(pattern)
+			which = "the integration response of selection pattern \"" + pattern + "\""
 		}
 		s = "With a non-proxy integration " + which + " maps the method response's headers (status " + strconv.Itoa(n.N) + ")"
 		switch {
