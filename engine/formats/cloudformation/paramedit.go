@@ -69,10 +69,17 @@ func corsList(r *Resource, e fix.Edit) *node {
 	return m.get(keys[e.Field])
 }
 
-// listParam is the parameter a list node is a !Ref of, when that
-// parameter's type is a list (CommaDelimitedList, List<...>).
+// listParam is the parameter a list node takes its members from: a !Ref
+// of a list parameter (CommaDelimitedList, List<...>), or !Split [",",
+// !Ref P] of any parameter P, whose value is then a comma-separated list
+// too.
 func listParam(t *Template, l *node) (string, bool) {
 	name, arg, ok := intrinsic(l)
+	split := false
+	if ok && name == "Split" && arg.kind == seqK && len(arg.items) == 2 && arg.items[0].kind == scalarK && arg.items[0].tag == "" && arg.items[0].str == "," {
+		name, arg, ok = intrinsic(arg.items[1])
+		split = true
+	}
 	if !ok || name != "Ref" || arg.kind != scalarK {
 		return "", false
 	}
@@ -80,7 +87,7 @@ func listParam(t *Template, l *node) (string, bool) {
 	if p == nil {
 		return "", false
 	}
-	if typ := p.get("Type"); typ == nil || !strings.Contains(typ.str, "List") {
+	if typ := p.get("Type"); !split && (typ == nil || !strings.Contains(typ.str, "List")) {
 		return "", false
 	}
 	return arg.str, true

@@ -30,6 +30,24 @@ Resources:
         AllowMethods: [GET]
 `
 
+// splitTemplate is an S3 bucket whose rule's origins are a String
+// parameter split on commas, in the JSON form (Fn::Split, Ref).
+const splitTemplate = `{
+  "Parameters": {"Origins": {"Type": "String"}},
+  "Resources": {
+    "Photos": {
+      "Type": "AWS::S3::Bucket",
+      "Properties": {
+        "BucketName": "acme-photos",
+        "CorsConfiguration": {"CorsRules": [
+          {"AllowedOrigins": {"Fn::Split": [",", {"Ref": "Origins"}]}, "AllowedMethods": ["GET"]}
+        ]}
+      }
+    }
+  }
+}
+`
+
 func paramTemplateWith(def string) string {
 	if def == "" {
 		return strings.Replace(paramTemplate, "    DEFAULT\n", "", 1)
@@ -53,6 +71,8 @@ func TestFixEditsParameterValue(t *testing.T) {
 		wantParams map[string]string
 		where      string
 		source     string
+		// url is the request's, when not the HTTP API's.
+		url string
 	}{
 		{desc: "a parameter file as the CLI takes it", files: []policy.File{{Name: "template.yaml", Text: paramTemplateWith("")},
 			{Name: "params.json", Text: "[\n  {\"ParameterKey\": \"AllowedOrigins\", \"ParameterValue\": \"https://a.example\"}\n]\n"}},
@@ -66,6 +86,11 @@ func TestFixEditsParameterValue(t *testing.T) {
 		{desc: "no file sets it: the parameter's Default", files: []policy.File{{Name: "template.yaml", Text: paramTemplateWith(`Default: "https://a.example"`)}},
 			diffs: map[string]string{"template.yaml": "--- a/template.yaml\n+++ b/template.yaml\n@@ -2,7 +2,7 @@\n Parameters:\n   AllowedOrigins:\n     Type: CommaDelimitedList\n-    Default: \"https://a.example\"\n+    Default: \"https://a.example,https://app.example\"\n Resources:\n   Api:\n     Type: AWS::ApiGatewayV2::Api\n"},
 			where: "in the Default of the parameter AllowedOrigins", source: "parameters-section-structure.html (Default)"},
+		{desc: "a String parameter split on commas, in an S3 rule (JSON template)", files: []policy.File{{Name: "template.json", Text: splitTemplate},
+			{Name: "params.json", Text: `[{"ParameterKey": "Origins", "ParameterValue": ""}]`}},
+			url:   "https://acme-photos.s3.amazonaws.com/a.jpg",
+			diffs: map[string]string{"params.json": "--- a/params.json\n+++ b/params.json\n@@ -1 +1 @@\n-[{\"ParameterKey\": \"Origins\", \"ParameterValue\": \"\"}]\n+[{\"ParameterKey\": \"Origins\", \"ParameterValue\": \"https://app.example\"}]\n"},
+			where: "in params.json", source: "intrinsic-function-reference-split.html (Fn::Split); aws-properties-s3-bucket-corsrule.html (AllowedOrigins)"},
 		{desc: "--param wins over the file: the parameter's new value", files: []policy.File{{Name: "template.yaml", Text: paramTemplateWith("")},
 			{Name: "params.json", Text: `{"Parameters": {"AllowedOrigins": "https://b.example"}}`}},
 			params: map[string]string{"AllowedOrigins": "https://a.example"},
@@ -73,12 +98,16 @@ func TestFixEditsParameterValue(t *testing.T) {
 			where: "give --param AllowedOrigins=https://a.example,https://app.example", source: "aws cloudformation deploy --parameter-overrides"},
 	}
 	for _, tc := range tests {
+		url := tc.url
+		if url == "" {
+			url = "https://abc123.execute-api.us-east-1.amazonaws.com/items"
+		}
 		sc := func(files []policy.File, params map[string]string, origin string) map[string]any {
 			p := map[string]any{"format": "cloudformation", "files": files}
 			if len(params) > 0 {
 				p["params"] = params
 			}
-			return map[string]any{"request": map[string]any{"origin": origin, "url": "https://abc123.execute-api.us-east-1.amazonaws.com/items"},
+			return map[string]any{"request": map[string]any{"origin": origin, "url": url},
 				"response": map[string]any{"status": 200}, "policy": p}
 		}
 		v := explainScenario(t, sc(tc.files, tc.params, "https://app.example"))
