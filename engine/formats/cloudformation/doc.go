@@ -15,6 +15,9 @@
 //	AWS::Serverless::Function FunctionUrlConfig.Cors
 //	AWS::CloudFront::ResponseHeadersPolicy       cloudfront.CorsConfig (cloudfront.Validate)
 //	  ResponseHeadersPolicyConfig.CorsConfig
+//	AWS::ApiGateway::RestApi with its            apigw.RESTConfig of the method a request
+//	  ::Resource and ::Method resources          takes: an OPTIONS mock's mapped headers, an
+//	  (the console's Enable CORS, cdk synth)     integration's reply or response (restapi.go)
 //	AWS::ApiGateway::GatewayResponse,            kept with positions; a REST API's own
 //	SAM Api GatewayResponses                     errors get their headers
 //
@@ -33,7 +36,10 @@
 // otherwise reading refuses with the candidates and how to choose. The
 // outcome's DecidedBy names the resource, file, line and column of the
 // CORS block (an S3 rule's own line when one matched; a gateway
-// response's for API Gateway's errors).
+// response's for API Gateway's errors; the layer integration, at the
+// method or the SAM function's event, when a REST API's actual method
+// answered: a proxy's function returns its own CORS headers, a
+// non-proxy integration response maps them).
 //
 // The format (format.go) offers what the engine asks by type assertion:
 // policy.SourceParser, convert.Reader and Stater (the chosen resource's

@@ -26,6 +26,8 @@ func TestExamples(t *testing.T) {
 			wantDecided: "NotesApi", wantFix: "+          - authorization"},
 		{desc: "SAM REST API whose Cognito authorizer refuses the caller, no gateway response", template: "sam-authorizer.yaml", scenario: "sam-authorizer.json", output: "sam-authorizer.txt",
 			wantDecided: "ShopUsers", wantFix: "+        DEFAULT_4XX:"},
+		{desc: "plain REST API whose Lambda proxy returns no Access-Control-Allow-Origin: the reply to return", template: "rest-api-lambda-proxy.yaml", scenario: "rest-api-lambda-proxy.json", output: "rest-api-lambda-proxy.txt",
+			wantDecided: "GetOrders", wantFix: "+Access-Control-Allow-Origin: https://shop.example.com"},
 		{desc: "cdk synth bucket without PUT", template: "cdk.out/NotesStack.template.json", scenario: "cdk-synth.json", output: "cdk-synth.txt",
 			wantDecided: "UploadsBucketF2E4C1B0", wantFix: `+                "PUT"`},
 	} {

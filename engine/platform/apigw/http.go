@@ -18,7 +18,10 @@
 // HTTP APIs answer preflights themselves and ignore the backend's CORS
 // headers. REST APIs send static headers from an OPTIONS mock integration
 // and add Access-Control-Allow-Origin to the actual method's 200 only; with
-// a proxy integration the backend (the scenario's response) sends its own.
+// a proxy integration the backend (the scenario's response) sends its own,
+// and a non-proxy method's integration responses (RESTConfig.Responses)
+// map them by status; the verdict then names the layer integration
+// (integration.go).
 //
 // Both formats are edited for a fix and carry their traps (format.go);
 // apigw-http is also read into the neutral rule model (rules.go) and
