@@ -442,13 +442,21 @@ func (t *Template) respondREST(r *Resource, req policy.Request, app policy.Reply
 		// A mock calls no back end: its request template's status
 		// selects the integration response.
 		o = c.Integrate(req, policy.Reply{Status: m.MockStatus})
-	default:
+	case req.Method == "OPTIONS":
+		// A method other than the mock takes the preflight (ANY).
 		o = c.Integrate(req, app)
+	default:
+		// API Gateway's own errors first, then the integration.
+		o = c.Respond(req, app)
 	}
 	for j := range o.Rules {
 		o.Rules[j].Index = i
 	}
 	switch {
+	case o.DecidedBy == nil && app.Status >= 400 && app.Header.Has("x-amzn-ErrorType") && req.Method != "OPTIONS":
+		// API Gateway's own error, which no gateway response of the
+		// template gives headers (Template.Respond answered those).
+		o.DecidedBy = &wire.Place{Layer: "gateway-response", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}
 	case o.DecidedBy == nil:
 		o.DecidedBy = &wire.Place{Layer: "cors-rule", Resource: m.ID, File: t.File, Line: m.Line, Column: m.Column}
 	case o.DecidedBy.Layer == "integration":
