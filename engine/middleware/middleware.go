@@ -150,11 +150,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var a native.Answer
 	var l lines
 	h.m.decide(r, &a, &l)
-	if h.m.answerPreflight(w, l, &a) {
+	switch a.Kind {
+	case native.Actual:
+		setActual(w.Header(), &a, l.origin)
+	case native.PreflightOK, native.PreflightRejected:
+		h.m.answerPreflight(w, l, &a)
 		return
-	}
-	if a.Kind == native.Actual {
-		setHeaders(w.Header(), &a, l)
 	}
 	if h.m.debug {
 		h.m.addDebug(w.Header(), &a)
@@ -182,7 +183,7 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 		// Vary still names what decided, for a cache that stores OPTIONS
 		// (native package doc): the one allocation of this path.
 		if a.Vary != "" {
-			appendVary(w.Header(), a.Vary)
+			putVary(w.Header(), nil, 0, w.Header()[hVary], a.Vary)
 		}
 		if m.debug {
 			m.addDebug(w.Header(), a)
@@ -198,17 +199,6 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 		return true
 	}
 	return false
-}
-
-// appendVary adds v to h's Vary lines in a slice of its own (never
-// appending in place: the existing slice's spare capacity may be someone
-// else's).
-func appendVary(h http.Header, v string) {
-	old := h[hVary]
-	vals := make([]string, len(old)+1)
-	copy(vals, old)
-	vals[len(old)] = v
-	h[hVary] = vals
 }
 
 // ApplyActual applies the policy's headers for the actual request r to h,
@@ -247,24 +237,20 @@ func (m *Middleware) addDebug(h http.Header, a *native.Answer) {
 // appending to one value cannot overwrite another. Vary is appended to,
 // never replaced (RFC 9110 §12.5.5).
 func setHeaders(h http.Header, a *native.Answer, l lines) {
-	var acao, acah []string
-	if v := l.origin; len(v) == 1 && a.AllowOrigin != "" && v[0] == a.AllowOrigin {
-		acao = v[:1:1]
+	if a.Kind == native.Actual {
+		setActual(h, a, l.origin)
+		return
 	}
-	if v := l.acrh; len(v) == 1 && a.AllowHeaders != "" && v[0] == a.AllowHeaders {
-		acah = v[:1:1]
-	}
+	acao, acah := echo(l.origin, a.AllowOrigin), echo(l.acrh, a.AllowHeaders)
 	n := 0
-	if a.AllowOrigin != "" {
-		if acao == nil {
-			n++
-		}
-		if a.AllowCredentials {
-			n++
-		}
-		if a.ExposeHeaders != "" {
-			n++
-		}
+	if a.AllowOrigin != "" && acao == nil {
+		n++
+	}
+	if a.AllowOrigin != "" && a.AllowCredentials {
+		n++
+	}
+	if a.AllowOrigin != "" && a.ExposeHeaders != "" {
+		n++
 	}
 	if a.AllowMethods != "" {
 		n++
@@ -275,57 +261,140 @@ func setHeaders(h http.Header, a *native.Answer, l lines) {
 	if a.MaxAge != "" {
 		n++
 	}
-	vary := h[hVary]
-	if a.Vary != "" {
-		n += len(vary) + 1
+	vary, nv := oldVary(h, a.Vary)
+	n += nv
+	if n == 0 {
+		return
 	}
-	var vals []string
-	if n > 0 {
-		vals = make([]string, n)
-	}
+	vals := newValues(n)
 	i := 0
 	if a.AllowOrigin != "" {
-		if acao == nil {
-			vals[i] = a.AllowOrigin
-			acao = vals[i : i+1 : i+1]
-			i++
-		}
-		h[hACAO] = acao
-		if a.AllowCredentials {
-			vals[i] = "true"
-			h[hACAC] = vals[i : i+1 : i+1]
-			i++
-		}
+		i = putOrigin(h, vals, i, acao, a)
 		if a.ExposeHeaders != "" {
-			vals[i] = a.ExposeHeaders
-			h[hACEH] = vals[i : i+1 : i+1]
-			i++
+			i = put(h, hACEH, vals, i, a.ExposeHeaders)
 		}
 	}
 	if a.AllowMethods != "" {
-		vals[i] = a.AllowMethods
-		h[hACAM] = vals[i : i+1 : i+1]
-		i++
+		i = put(h, hACAM, vals, i, a.AllowMethods)
 	}
-	if a.AllowHeaders != "" {
-		if acah == nil {
-			vals[i] = a.AllowHeaders
-			acah = vals[i : i+1 : i+1]
-			i++
-		}
+	if acah != nil {
 		h[hACAH] = acah
+	} else if a.AllowHeaders != "" {
+		i = put(h, hACAH, vals, i, a.AllowHeaders)
 	}
 	if a.MaxAge != "" {
-		vals[i] = a.MaxAge
-		h[hACMA] = vals[i : i+1 : i+1]
-		i++
+		i = put(h, hACMA, vals, i, a.MaxAge)
 	}
 	if a.Vary != "" {
-		// Copy the existing lines rather than append in place: the
-		// existing slice may have spare capacity that belongs to someone
-		// else.
-		j := i + copy(vals[i:], vary)
-		vals[j] = a.Vary
-		h[hVary] = vals[i : j+1 : j+1]
+		putVary(h, vals, i, vary, a.Vary)
 	}
+}
+
+// setActual is setHeaders for the answer to an actual request, which
+// carries no Access-Control-Allow-Methods, -Headers or -Max-Age: the path
+// every request but a preflight takes, kept apart so that it tests only
+// what it can write.
+func setActual(h http.Header, a *native.Answer, origin []string) {
+	if a.AllowOrigin == "" {
+		if a.Vary != "" {
+			putVary(h, nil, 0, h[hVary], a.Vary)
+		}
+		return
+	}
+	acao := echo(origin, a.AllowOrigin)
+	vary, n := oldVary(h, a.Vary)
+	n += count(acao == nil) + count(a.AllowCredentials) + count(a.ExposeHeaders != "")
+	if n == 0 {
+		h[hACAO] = acao
+		return
+	}
+	vals := newValues(n)
+	i := putOrigin(h, vals, 0, acao, a)
+	if a.ExposeHeaders != "" {
+		i = put(h, hACEH, vals, i, a.ExposeHeaders)
+	}
+	if a.Vary != "" {
+		putVary(h, vals, i, vary, a.Vary)
+	}
+}
+
+// count is 1 for true.
+func count(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// oldVary returns h's Vary lines when v is to be appended to them, and
+// how many values they and v take.
+func oldVary(h http.Header, v string) ([]string, int) {
+	if v == "" {
+		return nil, 0
+	}
+	old := h[hVary]
+	return old, len(old) + 1
+}
+
+// echo returns line, the request's own header line, as the value v when
+// v repeats it unchanged: a capacity-one window on the request's slice.
+func echo(line []string, v string) []string {
+	if len(line) == 1 && v != "" && line[0] == v {
+		return line[:1:1]
+	}
+	return nil
+}
+
+// putOrigin sets Access-Control-Allow-Origin (acao, or a's value on
+// vals[i]) and, with credentials, Access-Control-Allow-Credentials; it
+// returns the next free index of vals.
+func putOrigin(h http.Header, vals []string, i int, acao []string, a *native.Answer) int {
+	if acao == nil {
+		vals[i] = a.AllowOrigin
+		acao = vals[i : i+1 : i+1]
+		i++
+	}
+	h[hACAO] = acao
+	if a.AllowCredentials {
+		i = put(h, hACAC, vals, i, "true")
+	}
+	return i
+}
+
+// put sets h[name] to v, on vals[i], and returns i+1.
+func put(h http.Header, name string, vals []string, i int, v string) int {
+	vals[i] = v
+	h[name] = vals[i : i+1 : i+1]
+	return i + 1
+}
+
+// putVary sets Vary to the lines old and then v, on vals[i:] (a new
+// array when vals is nil). It copies old rather than append in place:
+// the existing slice may have spare capacity that belongs to someone
+// else.
+func putVary(h http.Header, vals []string, i int, old []string, v string) {
+	if vals == nil {
+		vals = newValues(len(old) + 1)
+	}
+	j := i
+	if len(old) > 0 {
+		j += copy(vals[i:], old)
+	}
+	vals[j] = v
+	h[hVary] = vals[i : j+1 : j+1]
+}
+
+// newValues is make([]string, n), with the sizes answers to browsers'
+// requests need allocated as arrays: that skips makeslice's checks, on the
+// path every allowed request takes.
+func newValues(n int) []string {
+	switch n {
+	case 1:
+		return new([1]string)[:]
+	case 2:
+		return new([2]string)[:]
+	case 3:
+		return new([3]string)[:]
+	}
+	return make([]string, n)
 }

@@ -29,6 +29,7 @@ type pattern struct {
 
 	// Set by prepare, for matches.
 	prefix    string // scheme + "://"
+	web       uint8  // isHTTPS or isHTTP when the scheme is one of them
 	dotHost   string // "." + host, for subdomains
 	colonPort string // ":" + port, for a fixed port
 }
@@ -238,6 +239,12 @@ const maxOriginLen = 64 + 3 + 255 + 6
 // prepare keeps what matches compares, computed once per pattern.
 func (p *pattern) prepare() {
 	p.prefix = p.scheme + "://"
+	switch p.scheme {
+	case "https":
+		p.web = isHTTPS
+	case "http":
+		p.web = isHTTP
+	}
 	if p.subdomains {
 		p.dotHost = "." + p.host
 	}
@@ -262,10 +269,29 @@ func (p *pattern) prepare() {
 // property tests of origin_test.go hold it equal to the definition it
 // replaced (split the origin, validate every byte, then compare).
 func (p *pattern) matches(o string) bool {
-	if len(o) > maxOriginLen || len(o) < len(p.prefix) || o[:len(p.prefix)] != p.prefix {
+	if len(o) > maxOriginLen {
 		return false
 	}
-	rest := o[len(p.prefix):]
+	// The scheme: the two of the web compare with constants, which the
+	// compiler does with a load or two and no call.
+	var rest string
+	switch p.web {
+	case isHTTPS:
+		if len(o) < len("https://") || o[:len("https://")] != "https://" {
+			return false
+		}
+		rest = o[len("https://"):]
+	case isHTTP:
+		if len(o) < len("http://") || o[:len("http://")] != "http://" {
+			return false
+		}
+		rest = o[len("http://"):]
+	default:
+		if len(o) < len(p.prefix) || o[:len(p.prefix)] != p.prefix {
+			return false
+		}
+		rest = o[len(p.prefix):]
+	}
 	// Take the port off rest; what remains is the host.
 	switch {
 	case p.port == "":
@@ -297,6 +323,11 @@ func (p *pattern) matches(o string) bool {
 	n := len(rest) - len(p.dotHost)
 	return n > 0 && rest[n:] == p.dotHost && validLabels(rest[:n])
 }
+
+const (
+	isHTTPS = 1 + iota
+	isHTTP
+)
 
 // optionalPort reports whether s is "" or ':' and one to five digits.
 func optionalPort(s string) bool {
