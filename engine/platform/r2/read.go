@@ -78,6 +78,7 @@ func readAPI(text string) (*Configuration, policy.Errors) {
 		}
 		c.Rules = append(c.Rules, r)
 	}
+	c.Prepare()
 	return c, errs
 }
 

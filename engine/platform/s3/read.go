@@ -46,17 +46,24 @@ func Read(form Form, text string) (*Configuration, policy.Errors) {
 	if len(text) > wire.MaxText {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: wire.TooLarge}}
 	}
+	var c *Configuration
+	var errs policy.Errors
 	switch form {
 	case FormXML:
-		return readXML(text)
+		c, errs = readXML(text)
 	case FormJSON, FormCLI, FormCloudFormation:
 		doc, err := jsonpos.Parse(text)
 		if err != nil {
 			return nil, policy.Errors{err}
 		}
-		return readJSON(form, doc)
+		c, errs = readJSON(form, doc)
+	default:
+		return nil, policy.Errors{{Msg: "s3: unknown form " + strconv.Quote(string(form))}}
 	}
-	return nil, policy.Errors{{Msg: "s3: unknown form " + strconv.Quote(string(form))}}
+	if c != nil {
+		c.Prepare()
+	}
+	return c, errs
 }
 
 // Parse reads text written in form and validates it as PutBucketCors

@@ -29,6 +29,9 @@
 package s3
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -75,6 +78,39 @@ type Rule struct {
 	// index. Readers fill them; both are zero for a rule built by hand.
 	At     Position
 	Values map[string][]Position
+
+	// The header values the rule's lists make, joined once by Read
+	// (Configuration.Prepare), so that a reply costs no join;
+	// wire.Joined checks them against the lists, so a rule changed
+	// afterwards is joined anew.
+	acam, aceh string
+	maxAge     string // maxAgeOf in decimal
+	maxAgeOf   int
+}
+
+// Prepare joins, once, the header values each rule's lists make
+// (Access-Control-Allow-Methods, -Expose-Headers, -Max-Age), so that
+// Bucket.Respond builds a reply without joining them. Read calls it; a
+// reader of its own (R2's) calls it on what it built. It changes no
+// answer: a rule built or changed without it is joined per reply.
+func (c *Configuration) Prepare() {
+	for i := range c.Rules {
+		r := &c.Rules[i]
+		r.acam = strings.Join(r.AllowedMethods, ", ")
+		r.aceh = strings.Join(r.ExposeHeaders, ", ")
+		if r.MaxAgeSeconds != nil {
+			r.maxAge, r.maxAgeOf = strconv.Itoa(*r.MaxAgeSeconds), *r.MaxAgeSeconds
+		}
+	}
+}
+
+// maxAgeValue is strconv.Itoa(*r.MaxAgeSeconds), from r.maxAge when
+// that still says it.
+func (r *Rule) maxAgeValue() string {
+	if r.maxAge != "" && r.maxAgeOf == *r.MaxAgeSeconds {
+		return r.maxAge
+	}
+	return strconv.Itoa(*r.MaxAgeSeconds)
 }
 
 // Position is a place in the user's text: a JSON path or XML element

@@ -96,6 +96,35 @@ func StarMatch(pattern, s string) bool {
 	return len(s) >= len(prefix)+len(suffix) && strings.HasPrefix(s, prefix) && strings.HasSuffix(s, suffix)
 }
 
+// Joined is strings.Join(list, ", "), or cached when cached already
+// holds exactly that join, as a value a reader joined once at parse time
+// does, which then costs no allocation. A list built or changed after the
+// join is joined again, so the cache is never stale.
+func Joined(cached string, list []string) string {
+	if IsJoined(cached, list) {
+		return cached
+	}
+	return strings.Join(list, ", ")
+}
+
+// IsJoined reports whether s == strings.Join(list, ", "), without
+// building the join.
+func IsJoined(s string, list []string) bool {
+	for i, e := range list {
+		if i > 0 {
+			if len(s) < 2 || s[:2] != ", " {
+				return false
+			}
+			s = s[2:]
+		}
+		if !strings.HasPrefix(s, e) {
+			return false
+		}
+		s = s[len(e):]
+	}
+	return s == ""
+}
+
 // QuoteList writes a configured list as a trace says it: each entry
 // quoted, in brackets (["https://a.test", "*"]).
 func QuoteList(list []string) string {

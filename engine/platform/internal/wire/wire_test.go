@@ -68,3 +68,44 @@ func TestSplitURL(t *testing.T) {
 		})
 	}
 }
+
+// TestIsJoined: IsJoined(s, list) is s == strings.Join(list, ", ") for
+// every list of up to three items drawn from pieces that contain the
+// separator's bytes, and every s those pieces and separators make; and
+// Joined returns the cached value only then.
+func TestIsJoined(t *testing.T) {
+	pieces := []string{"", "a", ",", " ", ", ", "a, b", "GET"}
+	var lists [][]string
+	lists = append(lists, nil)
+	for _, a := range pieces {
+		lists = append(lists, []string{a})
+		for _, b := range pieces {
+			lists = append(lists, []string{a, b})
+			for _, c := range pieces {
+				lists = append(lists, []string{a, b, c})
+			}
+		}
+	}
+	var texts []string
+	for _, l := range lists {
+		texts = append(texts, strings.Join(l, ", "), strings.Join(l, ","), strings.Join(l, ", ")+" ", strings.Join(l, " ,"))
+	}
+	yes := 0
+	for _, l := range lists {
+		want := strings.Join(l, ", ")
+		for _, s := range texts {
+			if got := wire.IsJoined(s, l); got != (s == want) {
+				t.Fatalf("IsJoined(%q, %q) = %v, want %v", s, l, got, s == want)
+			}
+			if s == want {
+				yes++
+			}
+			if got := wire.Joined(s, l); got != want {
+				t.Fatalf("Joined(%q, %q) = %q, want %q", s, l, got, want)
+			}
+		}
+	}
+	if yes == 0 {
+		t.Fatal("no text was a join: the test tests nothing")
+	}
+}
