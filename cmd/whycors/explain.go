@@ -16,6 +16,7 @@ import (
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/sdkpreset"
+	"github.com/whycors/whycors/engine/sharelink"
 	"github.com/whycors/whycors/internal/probe"
 )
 
@@ -42,7 +43,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	origin := fs.String("origin", "", "with --preset or --policy and no FILE: the page's origin")
 	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|LINK|-")
 		fmt.Fprintln(stderr, "       whycors explain --preset NAME --policy FILE... --origin ORIGIN --url URL [--json]")
 		fmt.Fprintln(stderr, "       whycors explain --console LINE|- [--pick N] [--json]")
 		fmt.Fprint(stderr, `
@@ -50,6 +51,8 @@ Reads one scenario (JSON: the page's fetch() and what the server has, as raw
 replies or as a policy in any format whycors reads) and says whether the
 browser allows the fetch, at which check it fails, what it prints, and the
 smallest verified change (in the policy's own format) that lets it pass.
+A link the simulator page shares (https://…/#s=…, or its #s=… alone) is
+read as the scenario it shows, with the SDK its "Request made by" names.
 A record saved by 'whycors probe --json' is read too (its "scenario"), and
 so is a HAR file exported from the browser's network panel: every
 cross-origin fetch in it is explained with the replies it captured, the
@@ -103,7 +106,22 @@ Flags:
 	// Read up to a HAR file's bound; a scenario's own is Decode's.
 	var data []byte
 	var err error
-	if name == "-" {
+	if sharelink.Is(name) {
+		// The page's share link: the scenario it shows, and the SDK
+		// chosen in "Request made by" unless --preset names another.
+		l, err := sharelink.Parse(name)
+		if err != nil {
+			return c.inputError(2, "the link", err)
+		}
+		data = l.Scenario
+		if p == nil && l.SDK != "" {
+			pr, found := sdkpreset.Lookup(l.SDK)
+			if !found {
+				return c.inputError(2, "the link", errors.New("sdk="+l.SDK+": no such SDK preset; the presets are "+strings.Join(sdkpreset.Names(), ", ")))
+			}
+			p = &pr
+		}
+	} else if name == "-" {
 		data, err = io.ReadAll(io.LimitReader(stdin, limits.HAR+1))
 	} else {
 		data, err = readLimited(name, limits.HAR+1)
@@ -138,6 +156,9 @@ Flags:
 		v, err = explain.Explain(s, opts)
 	}
 	if err != nil {
+		if sharelink.Is(name) {
+			name = "the link's scenario"
+		}
 		return c.inputError(2, name, err)
 	}
 	return printVerdict(stdout, v, p, s.Request.Credentials == "include", *asJSON)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +55,42 @@ func TestExplainPreset(t *testing.T) {
 			for _, w := range tc.output {
 				if !strings.Contains(all, w) {
 					t.Errorf("no %q in:\n%s", w, all)
+				}
+			}
+		})
+	}
+}
+
+// TestExplainLink: a link the page shares (#s= and the base64url of the
+// scenario, &sdk= and the SDK preset of "Request made by") is explained
+// as the page shows it, the preset's headers and warnings included;
+// a link that does not read is an input error at its column.
+func TestExplainLink(t *testing.T) {
+	sc := `{"request": {"origin": "https://app.example.com", "url": "https://uploads.s3.us-east-1.amazonaws.com/big.bin?partNumber=1&uploadId=up-1", "method": "PUT"},
+	  "policy": {"format": "s3-json", "text": "[{\"AllowedOrigins\": [\"https://app.example.com\"], \"AllowedMethods\": [\"PUT\"], \"AllowedHeaders\": [\"*\"]}]"}}`
+	frag := "#s=" + base64.RawURLEncoding.EncodeToString([]byte(sc))
+	for _, tc := range []struct {
+		desc   string
+		link   string
+		code   int
+		output []string
+	}{
+		{desc: "a whole link with the UploadPart preset: ETag is not exposed (site/words.mjs fragmentOf)", link: "http://localhost:8080/" + frag + "&sdk=s3-uploadpart", code: 1,
+			output: []string{"ALLOWED", "sdk-needs-header", "add ETag", "x-amz-checksum-crc32"}},
+		{desc: "the fragment alone, no preset: the scenario's own PUT passes", link: frag, code: 0, output: []string{"ALLOWED"}},
+		{desc: "an unknown preset in the link", link: frag + "&sdk=s3-nothing", code: 2, output: []string{"no such SDK preset", "s3-putobject"}},
+		{desc: "a link whose state is not base64url", link: "#s=ab+c", code: 2, output: []string{"column 6"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run([]string{"explain", "--no-fixes", tc.link}, strings.NewReader(""), &out, &errb)
+			all := out.String() + errb.String()
+			if code != tc.code {
+				t.Errorf("exit %d, want %d\n%s", code, tc.code, all)
+			}
+			for _, w := range tc.output {
+				if !strings.Contains(all, w) {
+					t.Errorf("output lacks %q:\n%s", w, all)
 				}
 			}
 		})
