@@ -64,6 +64,25 @@ type Entry struct {
 	// Path, Line and Column locate the entry in the text it was read from.
 	Path         string
 	Line, Column int
+
+	// The header values the entry's lists make, joined once by Parse
+	// (prepare); wire.Joined checks them against the lists, so an entry
+	// built or changed by hand is joined per reply.
+	methods, responseHeaders string
+	maxAge                   wire.Decimal
+}
+
+// prepare joins the header values of c's entries (Entry.methods and the
+// rest), once.
+func (c *Configuration) prepare() {
+	for i := range c.Entries {
+		e := &c.Entries[i]
+		e.methods = strings.Join(e.Method, ", ")
+		e.responseHeaders = strings.Join(e.ResponseHeader, ", ")
+		if e.MaxAgeSeconds != nil {
+			e.maxAge = wire.NewDecimal(*e.MaxAgeSeconds)
+		}
+	}
 }
 
 // Source is cited on every trace entry.
@@ -135,26 +154,27 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// ([UNVERIFIED] for "*"); no Access-Control-Allow-Credentials and
 		// no Vary ([UNVERIFIED]).
 		if isPreflight {
-			h := headers.List{{Name: "Access-Control-Allow-Origin", Value: origin}}
+			h := make(headers.List, 0, 5) // the fields below, one allocation
+			h.Add("Access-Control-Allow-Origin", origin)
 			// "responds with the values of the allowed HTTP methods and
 			// headers" (cross-origin doc); the exact lists [UNVERIFIED].
-			methods := strings.Join(e.Method, ", ")
-			if slices.Contains(e.Method, "*") {
-				methods = method
+			methods := method
+			if !slices.Contains(e.Method, "*") {
+				methods = wire.Joined(e.methods, e.Method)
 			}
 			h.Add("Access-Control-Allow-Methods", methods)
 			if len(e.ResponseHeader) > 0 {
-				h.Add("Access-Control-Allow-Headers", strings.Join(e.ResponseHeader, ", "))
+				h.Add("Access-Control-Allow-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader))
 			}
 			if e.MaxAgeSeconds != nil {
-				h.Add("Access-Control-Max-Age", strconv.Itoa(*e.MaxAgeSeconds))
+				h.Add("Access-Control-Max-Age", e.maxAge.Of(*e.MaxAgeSeconds))
 			}
 			h.Add("Content-Length", "0")
 			return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: words{}}
 		}
 		app.Header.Set("Access-Control-Allow-Origin", origin)
 		if len(e.ResponseHeader) > 0 {
-			app.Header.Set("Access-Control-Expose-Headers", strings.Join(e.ResponseHeader, ", "))
+			app.Header.Set("Access-Control-Expose-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader))
 		}
 		return policy.Outcome{Reply: app, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: words{}}
 	}

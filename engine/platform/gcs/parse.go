@@ -39,6 +39,7 @@ func Parse(form Form, text string) (*Configuration, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	c.prepare()
 	return c, nil
 }
 

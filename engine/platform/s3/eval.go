@@ -298,7 +298,7 @@ func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra 
 	}
 	if r.MaxAgeSeconds != nil {
 		// MaxAgeSeconds 0: sent as "0"; AWS [UNVERIFIED].
-		h.Add("Access-Control-Max-Age", r.maxAgeValue())
+		h.Add("Access-Control-Max-Age", r.maxAge.Of(*r.MaxAgeSeconds))
 	}
 	h.Add("Vary", vary)
 	return h

@@ -29,9 +29,9 @@
 package s3
 
 import (
-	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -84,8 +84,7 @@ type Rule struct {
 	// wire.Joined checks them against the lists, so a rule changed
 	// afterwards is joined anew.
 	acam, aceh string
-	maxAge     string // maxAgeOf in decimal
-	maxAgeOf   int
+	maxAge     wire.Decimal
 }
 
 // Prepare joins, once, the header values each rule's lists make
@@ -99,18 +98,9 @@ func (c *Configuration) Prepare() {
 		r.acam = strings.Join(r.AllowedMethods, ", ")
 		r.aceh = strings.Join(r.ExposeHeaders, ", ")
 		if r.MaxAgeSeconds != nil {
-			r.maxAge, r.maxAgeOf = strconv.Itoa(*r.MaxAgeSeconds), *r.MaxAgeSeconds
+			r.maxAge = wire.NewDecimal(*r.MaxAgeSeconds)
 		}
 	}
-}
-
-// maxAgeValue is strconv.Itoa(*r.MaxAgeSeconds), from r.maxAge when
-// that still says it.
-func (r *Rule) maxAgeValue() string {
-	if r.maxAge != "" && r.maxAgeOf == *r.MaxAgeSeconds {
-		return r.maxAge
-	}
-	return strconv.Itoa(*r.MaxAgeSeconds)
 }
 
 // Position is a place in the user's text: a JSON path or XML element

@@ -125,6 +125,25 @@ func IsJoined(s string, list []string) bool {
 	return s == ""
 }
 
+// Decimal is a number's decimal text, kept with the number it was made
+// from, so that a reply can say a configured number (a max age) without
+// strconv.Itoa's allocation.
+type Decimal struct {
+	text string
+	of   int
+}
+
+// NewDecimal keeps n's decimal text.
+func NewDecimal(n int) Decimal { return Decimal{strconv.Itoa(n), n} }
+
+// Of returns n's decimal text: the kept one when d was made from n.
+func (d Decimal) Of(n int) string {
+	if d.text != "" && d.of == n {
+		return d.text
+	}
+	return strconv.Itoa(n)
+}
+
 // QuoteList writes a configured list as a trace says it: each entry
 // quoted, in brackets (["https://a.test", "*"]).
 func QuoteList(list []string) string {
