@@ -3,6 +3,7 @@ package explain
 import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/policy"
+	"strconv"
 )
 
 // An Advisor adds to a verdict what needs more of the engine than the
@@ -38,25 +39,42 @@ type Options struct {
 // Fixes computes the fixes of a blocked scenario for its browser, as
 // Explain does unless the scenario says "fixes": false. A page that
 // explains on every keystroke sets "fixes": false and calls Fixes when the
-// user opens the fixes. The result is empty when the fetch passes. It is
-// an error when o has no Advisor.
+// user opens the fixes. The first fetch's fixes come first, then those
+// of each later fetch of the session that is blocked (then[i].fixes in
+// Explain's verdict), each summary saying which fetch it is for. The
+// result is empty when every fetch passes. It is an error when o has no
+// Advisor.
 func Fixes(s Scenario, o Options) ([]Fix, error) {
 	p, srv, err := setup(s, o)
 	if err != nil {
 		return nil, err
 	}
-	v, err := run(p, s, srv)
+	vs, err := session(p, s, srv)
 	if err != nil {
 		return nil, err
 	}
-	if v.Allowed {
+	v := vs[0]
+	if len(vs) > 1 {
+		v.Then = vs[1:]
+	}
+	if !blockedAny(&v) {
 		return []Fix{}, nil
 	}
 	if o.Advisor == nil {
 		return nil, policy.Errors{{Path: "$", Msg: "this build has no fix search (engine/explain/advise is not linked)"}}
 	}
 	o.Advisor.Advise(withFormat(s, srv), &v, true, srv.reading(s, o))
-	return v.Fixes, nil
+	fs := v.Fixes
+	if fs == nil {
+		fs = []Fix{}
+	}
+	for i := range v.Then {
+		for _, f := range v.Then[i].Fixes {
+			f.Summary = "For fetch " + strconv.Itoa(i+2) + " of the session (then[" + strconv.Itoa(i) + "]): " + f.Summary
+			fs = append(fs, f)
+		}
+	}
+	return fs, nil
 }
 
 // Run explains s for its browser alone: no other browser's summary, no

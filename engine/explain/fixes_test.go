@@ -2,6 +2,7 @@ package explain_test
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -280,5 +281,46 @@ func TestPolicyFixesEditTheUsersText(t *testing.T) {
 				t.Errorf("%s: the fix adds lint error %s", tc.desc, code)
 			}
 		}
+	}
+}
+
+// TestFixesOfLaterFetch: Fixes (what the page asks for after a verdict
+// with "fixes": false) gives the fixes of a session's blocked later
+// fetch too, equal to Explain's then[i].fixes and saying which fetch,
+// when the first fetch passes (examples/cloudfront-img-then-cors.json: a
+// CDN keyed by URL alone answers a CORS fetch with the reply it stored
+// for an <img>; fixes in f89bb6d); and none when every fetch passes.
+func TestFixesOfLaterFetch(t *testing.T) {
+	b, err := os.ReadFile("../../examples/cloudfront-img-then-cors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := explain.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := explain.Explain(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Allowed || len(v.Then) != 1 || v.Then[0].Allowed || len(v.Then[0].Fixes) == 0 {
+		t.Fatalf("the example is no longer a passing fetch then a blocked one with fixes: allowed %v, then %+v", v.Allowed, v.Then)
+	}
+	fs, err := explain.Fixes(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != len(v.Then[0].Fixes) {
+		t.Fatalf("Fixes gives %d, Explain's then[0].fixes %d", len(fs), len(v.Then[0].Fixes))
+	}
+	for i, f := range fs {
+		want := v.Then[0].Fixes[i]
+		if f.Summary != "For fetch 2 of the session (then[0]): "+want.Summary || f.Diff != want.Diff {
+			t.Errorf("fix %d: %q\n%s\nwant then[0]'s %q\n%s", i, f.Summary, f.Diff, want.Summary, want.Diff)
+		}
+	}
+	s.Then = nil
+	if fs, err := explain.Fixes(s, opts); err != nil || len(fs) != 0 {
+		t.Errorf("the first fetch alone passes: Fixes = %+v, %v; want none", fs, err)
 	}
 }
