@@ -32,6 +32,7 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -70,6 +71,10 @@ type Rule struct {
 	// Path, Line and Column locate the rule in the text it was read from.
 	Path         string
 	Line, Column int
+
+	// maxAge is MaxAgeInSeconds in decimal, written once by Parse; a rule
+	// built or changed by hand writes its own per reply (wire.Decimal).
+	maxAge wire.Decimal
 }
 
 // Source is cited on every trace entry.
@@ -150,25 +155,24 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	}
 	r := &s.CORS.Rules[i]
 	acrh, hasACRH := req.Header.Get("Access-Control-Request-Headers")
-	for _, h := range splitList(acrh) {
-		if !r.allowsHeader(h) {
-			if len(trace) > 0 {
-				t := &trace[len(trace)-1]
-				t.Matched, t.Failed = false, "headers"
-				t.Note = policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
-			}
-			return refuse(trace, policy.Note{Case: caseRefusesHeader, N: i})
+	if h, ok := refusedHeader(r, acrh); !ok {
+		if len(trace) > 0 {
+			t := &trace[len(trace)-1]
+			t.Matched, t.Failed = false, "headers"
+			t.Note = policy.Note{Case: caseHeader, Args: [4]string{h}, List: r.AllowedHeaders}
 		}
+		return refuse(trace, policy.Note{Case: caseRefusesHeader, N: i})
 	}
 	// The preflight reply's values follow Azurite (ACAO echoed even for
 	// "*", ACAM the requested method, ACAH the request's list as sent,
 	// ACAC true); Azure's own are [UNVERIFIED] (§4, §9 item 4).
-	h := headers.List{{Name: "Access-Control-Allow-Origin", Value: origin}}
+	h := make(headers.List, 0, 6) // the fields below, one allocation
+	h.Add("Access-Control-Allow-Origin", origin)
 	h.Add("Access-Control-Allow-Methods", acrm)
 	if hasACRH && acrh != "" {
 		h.Add("Access-Control-Allow-Headers", acrh)
 	}
-	h.Add("Access-Control-Max-Age", strconv.Itoa(r.MaxAgeInSeconds))
+	h.Add("Access-Control-Max-Age", r.maxAge.Of(r.MaxAgeInSeconds))
 	h.Add("Access-Control-Allow-Credentials", "true")
 	h.Add("Content-Length", "0")
 	return policy.Outcome{Reply: policy.Reply{Status: 200, Header: h}, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: words{}}
@@ -260,14 +264,21 @@ func errorReply(status int, code, msg string) policy.Reply {
 		Body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>` + code + `</Code><Message>` + msg + "\nRequestId:whycors-simulated</Message></Error>"}
 }
 
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
-			out = append(out, p)
+// refusedHeader returns the first name of acrh (its comma-separated
+// items, trimmed, lowercased, empty ones skipped) that r does not allow,
+// and false; or true when r allows them all. It walks acrh in place,
+// allocating only for a name with capitals.
+func refusedHeader(r *Rule, acrh string) (string, bool) {
+	for {
+		p, rest, more := strings.Cut(acrh, ",")
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" && !r.allowsHeader(p) {
+			return p, false
 		}
+		if !more {
+			return "", true
+		}
+		acrh = rest
 	}
-	return out
 }
 
 // The cases of Azure's notes (words).

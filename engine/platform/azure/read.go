@@ -49,6 +49,9 @@ func Parse(form Form, text string) (*Configuration, error) {
 	if errs := validate(c, at); len(errs) > 0 {
 		return nil, errs
 	}
+	for i := range c.Rules {
+		c.Rules[i].maxAge = wire.NewDecimal(c.Rules[i].MaxAgeInSeconds)
+	}
 	return c, nil
 }
 
