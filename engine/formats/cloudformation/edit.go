@@ -28,6 +28,9 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if e.Op == fix.CacheKey {
+		return editCacheKey(t, e) // cdnedit.go
+	}
 	r := t.chosen
 	if r == nil {
 		return "", fix.ErrUnsupported
@@ -155,6 +158,9 @@ func (ed *editor) gatewayResponse(r *Resource, e fix.Edit) (string, error) {
 // headers on its gateway response, so the page reads the 401 or 403
 // and can ask the user to sign in again, instead of a CORS error.
 func (*format) ChooseLayerEdit(b fix.Blocked) (fix.Edit, string, bool) {
+	if b.DecidedBy == "cdn" {
+		return chooseCacheKey(b) // cdnedit.go
+	}
 	if b.DecidedBy == "integration" {
 		return chooseIntegrationEdit(b) // restapi.go
 	}
