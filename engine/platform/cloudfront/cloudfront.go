@@ -41,6 +41,7 @@ package cloudfront
 
 import (
 	"github.com/whycors/whycors/engine/platform/internal/wire"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,22 @@ type CorsConfig struct {
 	// Readers fill them; both are zero for a CorsConfig built by hand.
 	At     Position
 	Values map[string][]Position
+
+	// The header values the lists make, joined once by Parse (prepare);
+	// wire.Joined and wire.Decimal check them against the lists, so a
+	// CorsConfig built or changed by hand is joined per reply.
+	aceh, acam, acah string
+	maxAge           wire.Decimal
+}
+
+// prepare joins c's header values (aceh and the rest), once.
+func (c *CorsConfig) prepare() {
+	c.aceh = strings.Join(c.AccessControlExposeHeaders, ", ")
+	c.acam = strings.Join(c.methods(), ", ")
+	c.acah = strings.Join(c.AccessControlAllowHeaders, ", ")
+	if c.AccessControlMaxAgeSec != nil {
+		c.maxAge = wire.NewDecimal(*c.AccessControlMaxAgeSec)
+	}
 }
 
 // Position is a place in the user's text: a path (a JSON path such as
@@ -241,7 +258,8 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 	// requests (using the HTTP OPTIONS method), CloudFront adds all three
 	// of the following headers to the response", the origin's headers
 	// winning, as OriginOverride false does).
-	var add headers.List
+	var buf [6]headers.Field // what the policy adds, on the stack
+	add := buf[:0]
 	if allowed {
 		add = append(add, headers.Field{Name: "Access-Control-Allow-Origin", Value: acao})
 	}
@@ -251,18 +269,21 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 		add = append(add, headers.Field{Name: "Access-Control-Allow-Credentials", Value: "true"})
 	}
 	if len(c.AccessControlExposeHeaders) > 0 {
-		add = append(add, headers.Field{Name: "Access-Control-Expose-Headers", Value: strings.Join(c.AccessControlExposeHeaders, ", ")})
+		add = append(add, headers.Field{Name: "Access-Control-Expose-Headers", Value: wire.Joined(c.aceh, c.AccessControlExposeHeaders, ", ")})
 	}
 	if preflight {
 		if ms := c.methods(); len(ms) > 0 {
-			add = append(add, headers.Field{Name: "Access-Control-Allow-Methods", Value: strings.Join(ms, ", ")})
+			add = append(add, headers.Field{Name: "Access-Control-Allow-Methods", Value: wire.Joined(c.acam, ms, ", ")})
 		}
 		if len(c.AccessControlAllowHeaders) > 0 {
-			add = append(add, headers.Field{Name: "Access-Control-Allow-Headers", Value: strings.Join(c.AccessControlAllowHeaders, ", ")})
+			add = append(add, headers.Field{Name: "Access-Control-Allow-Headers", Value: wire.Joined(c.acah, c.AccessControlAllowHeaders, ", ")})
 		}
 		if c.AccessControlMaxAgeSec != nil {
-			add = append(add, headers.Field{Name: "Access-Control-Max-Age", Value: strconv.Itoa(*c.AccessControlMaxAgeSec)})
+			add = append(add, headers.Field{Name: "Access-Control-Max-Age", Value: c.maxAge.Of(*c.AccessControlMaxAgeSec)})
 		}
+	}
+	if len(add) > 0 {
+		reply.Header = slices.Grow(reply.Header, len(add)) // one allocation for the Sets below
 	}
 	kept := 0
 	for _, h := range add {

@@ -28,7 +28,11 @@ var wrappers = []string{"ResponseHeadersPolicy", "ResponseHeadersPolicyConfig", 
 // reads it, and what CloudFront refuses (Validate). A policy without
 // CorsConfig has no CORS settings: Parse returns nil and no error.
 func Parse(text string) (*CorsConfig, error) {
-	return place.Parse(text, read, Validate)
+	c, err := place.Parse(text, read, Validate)
+	if c != nil && err == nil {
+		c.prepare()
+	}
+	return c, err
 }
 
 func read(doc *jsonpos.Doc) (*CorsConfig, policy.Errors) {

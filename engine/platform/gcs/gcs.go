@@ -160,11 +160,11 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			// headers" (cross-origin doc); the exact lists [UNVERIFIED].
 			methods := method
 			if !slices.Contains(e.Method, "*") {
-				methods = wire.Joined(e.methods, e.Method)
+				methods = wire.Joined(e.methods, e.Method, ", ")
 			}
 			h.Add("Access-Control-Allow-Methods", methods)
 			if len(e.ResponseHeader) > 0 {
-				h.Add("Access-Control-Allow-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader))
+				h.Add("Access-Control-Allow-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader, ", "))
 			}
 			if e.MaxAgeSeconds != nil {
 				h.Add("Access-Control-Max-Age", e.maxAge.Of(*e.MaxAgeSeconds))
@@ -174,7 +174,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		app.Header.Set("Access-Control-Allow-Origin", origin)
 		if len(e.ResponseHeader) > 0 {
-			app.Header.Set("Access-Control-Expose-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader))
+			app.Header.Set("Access-Control-Expose-Headers", wire.Joined(e.responseHeaders, e.ResponseHeader, ", "))
 		}
 		return policy.Outcome{Reply: app, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: words{}}
 	}

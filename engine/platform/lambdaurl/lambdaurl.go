@@ -59,6 +59,22 @@ type Cors struct {
 	// scalar). Readers fill them; both are zero for a Cors built by hand.
 	At     Position
 	Values map[string][]Position
+
+	// The header values the lists make, joined once by Parse (prepare);
+	// wire.Joined and wire.Decimal check them against the lists, so a
+	// Cors built or changed by hand is joined per reply.
+	acam, acah, aceh string
+	maxAge           wire.Decimal
+}
+
+// prepare joins c's header values (acam and the rest), once.
+func (c *Cors) prepare() {
+	c.acam = strings.Join(c.AllowMethods, ",")
+	c.acah = strings.Join(c.AllowHeaders, ",")
+	c.aceh = strings.Join(c.ExposeHeaders, ",")
+	if c.MaxAge != nil {
+		c.maxAge = wire.NewDecimal(*c.MaxAge)
+	}
 }
 
 // Position is a place in the user's text: a path (a JSON path such as
@@ -266,24 +282,16 @@ func (c *Cors) allowOrigin(origin string) (string, bool) {
 // might narrow them to the request's; sending them as configured lets the
 // browser decide, as API Gateway HTTP APIs do).
 func (c *Cors) preflightHeaders(acao, _ string, _ headers.List) headers.List {
-	h := headers.List{{Name: "Access-Control-Allow-Origin", Value: acao}}
-	if acao != "*" {
-		h.Add("Vary", "Origin") // [UNVERIFIED]
-	}
-	if c.AllowCredentials {
-		h.Add("Access-Control-Allow-Credentials", "true")
-	}
+	h := c.originHeaders(acao, 7) // one allocation
 	if len(c.AllowMethods) > 0 {
-		h.Add("Access-Control-Allow-Methods", strings.Join(c.AllowMethods, ","))
+		h.Add("Access-Control-Allow-Methods", wire.Joined(c.acam, c.AllowMethods, ","))
 	}
 	if len(c.AllowHeaders) > 0 {
-		h.Add("Access-Control-Allow-Headers", strings.Join(c.AllowHeaders, ","))
+		h.Add("Access-Control-Allow-Headers", wire.Joined(c.acah, c.AllowHeaders, ","))
 	}
-	if len(c.ExposeHeaders) > 0 {
-		h.Add("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
-	}
+	c.addExpose(&h)
 	if c.MaxAge != nil {
-		h.Add("Access-Control-Max-Age", strconv.Itoa(*c.MaxAge))
+		h.Add("Access-Control-Max-Age", c.maxAge.Of(*c.MaxAge))
 	}
 	return h
 }
@@ -291,17 +299,31 @@ func (c *Cors) preflightHeaders(acao, _ string, _ headers.List) headers.List {
 // actualHeaders are the headers a function URL adds to the function's
 // reply for an allowed origin.
 func (c *Cors) actualHeaders(acao string) headers.List {
-	h := headers.List{{Name: "Access-Control-Allow-Origin", Value: acao}}
+	h := c.originHeaders(acao, 4)
+	c.addExpose(&h)
+	return h
+}
+
+// originHeaders starts a reply's CORS headers, on a list with room for
+// size fields: Access-Control-Allow-Origin, Vary and
+// Access-Control-Allow-Credentials.
+func (c *Cors) originHeaders(acao string, size int) headers.List {
+	h := make(headers.List, 0, size)
+	h.Add("Access-Control-Allow-Origin", acao)
 	if acao != "*" {
 		h.Add("Vary", "Origin") // [UNVERIFIED]
 	}
 	if c.AllowCredentials {
 		h.Add("Access-Control-Allow-Credentials", "true")
 	}
-	if len(c.ExposeHeaders) > 0 {
-		h.Add("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
-	}
 	return h
+}
+
+// addExpose adds Access-Control-Expose-Headers when c exposes any.
+func (c *Cors) addExpose(h *headers.List) {
+	if len(c.ExposeHeaders) > 0 {
+		h.Add("Access-Control-Expose-Headers", wire.Joined(c.aceh, c.ExposeHeaders, ","))
+	}
 }
 
 // addVary adds token to the reply's Vary unless it is there already: the

@@ -24,10 +24,17 @@ var urlConfigKeys = []string{"FunctionUrl", "FunctionArn", "FunctionName", "Auth
 // A function URL configuration without Cors has no CORS: Parse returns nil
 // and no error.
 func Parse(text string) (*Cors, error) {
+	var c *Cors
+	var err error
 	if IsShorthand(text) {
-		return parseShorthand(text)
+		c, err = parseShorthand(text)
+	} else {
+		c, err = place.Parse(text, read, Validate)
 	}
-	return place.Parse(text, read, Validate)
+	if c != nil && err == nil {
+		c.prepare()
+	}
+	return c, err
 }
 
 func read(doc *jsonpos.Doc) (*Cors, policy.Errors) {

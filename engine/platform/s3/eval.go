@@ -289,12 +289,12 @@ func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra 
 		h.Add("Access-Control-Allow-Origin", origin)
 		h.Add("Access-Control-Allow-Credentials", "true")
 	}
-	h.Add("Access-Control-Allow-Methods", wire.Joined(r.acam, r.AllowedMethods))
+	h.Add("Access-Control-Allow-Methods", wire.Joined(r.acam, r.AllowedMethods, ", "))
 	if len(reqHdrs) > 0 {
 		h.Add("Access-Control-Allow-Headers", strings.Join(reqHdrs, ", "))
 	}
 	if len(r.ExposeHeaders) > 0 {
-		h.Add("Access-Control-Expose-Headers", wire.Joined(r.aceh, r.ExposeHeaders))
+		h.Add("Access-Control-Expose-Headers", wire.Joined(r.aceh, r.ExposeHeaders, ", "))
 	}
 	if r.MaxAgeSeconds != nil {
 		// MaxAgeSeconds 0: sent as "0"; AWS [UNVERIFIED].

@@ -96,26 +96,26 @@ func StarMatch(pattern, s string) bool {
 	return len(s) >= len(prefix)+len(suffix) && strings.HasPrefix(s, prefix) && strings.HasSuffix(s, suffix)
 }
 
-// Joined is strings.Join(list, ", "), or cached when cached already
+// Joined is strings.Join(list, sep), or cached when cached already
 // holds exactly that join, as a value a reader joined once at parse time
 // does, which then costs no allocation. A list built or changed after the
 // join is joined again, so the cache is never stale.
-func Joined(cached string, list []string) string {
-	if IsJoined(cached, list) {
+func Joined(cached string, list []string, sep string) string {
+	if IsJoined(cached, list, sep) {
 		return cached
 	}
-	return strings.Join(list, ", ")
+	return strings.Join(list, sep)
 }
 
-// IsJoined reports whether s == strings.Join(list, ", "), without
+// IsJoined reports whether s == strings.Join(list, sep), without
 // building the join.
-func IsJoined(s string, list []string) bool {
+func IsJoined(s string, list []string, sep string) bool {
 	for i, e := range list {
 		if i > 0 {
-			if len(s) < 2 || s[:2] != ", " {
+			if !strings.HasPrefix(s, sep) {
 				return false
 			}
-			s = s[2:]
+			s = s[len(sep):]
 		}
 		if !strings.HasPrefix(s, e) {
 			return false

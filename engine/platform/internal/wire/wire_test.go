@@ -69,9 +69,9 @@ func TestSplitURL(t *testing.T) {
 	}
 }
 
-// TestIsJoined: IsJoined(s, list) is s == strings.Join(list, ", ") for
-// every list of up to three items drawn from pieces that contain the
-// separator's bytes, and every s those pieces and separators make; and
+// TestIsJoined: IsJoined(s, list, sep) is s == strings.Join(list, sep)
+// for every list of up to three items drawn from pieces that contain the
+// separators' bytes, and every s those pieces and separators make; and
 // Joined returns the cached value only then.
 func TestIsJoined(t *testing.T) {
 	pieces := []string{"", "a", ",", " ", ", ", "a, b", "GET"}
@@ -91,17 +91,19 @@ func TestIsJoined(t *testing.T) {
 		texts = append(texts, strings.Join(l, ", "), strings.Join(l, ","), strings.Join(l, ", ")+" ", strings.Join(l, " ,"))
 	}
 	yes := 0
-	for _, l := range lists {
-		want := strings.Join(l, ", ")
-		for _, s := range texts {
-			if got := wire.IsJoined(s, l); got != (s == want) {
-				t.Fatalf("IsJoined(%q, %q) = %v, want %v", s, l, got, s == want)
-			}
-			if s == want {
-				yes++
-			}
-			if got := wire.Joined(s, l); got != want {
-				t.Fatalf("Joined(%q, %q) = %q, want %q", s, l, got, want)
+	for _, sep := range []string{", ", ","} {
+		for _, l := range lists {
+			want := strings.Join(l, sep)
+			for _, s := range texts {
+				if got := wire.IsJoined(s, l, sep); got != (s == want) {
+					t.Fatalf("IsJoined(%q, %q, %q) = %v, want %v", s, l, sep, got, s == want)
+				}
+				if s == want {
+					yes++
+				}
+				if got := wire.Joined(s, l, sep); got != want {
+					t.Fatalf("Joined(%q, %q, %q) = %q, want %q", s, l, sep, got, want)
+				}
 			}
 		}
 	}
