@@ -183,7 +183,8 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 		// Vary still names what decided, for a cache that stores OPTIONS
 		// (native package doc): the one allocation of this path.
 		if a.Vary != "" {
-			putVary(w.Header(), nil, 0, w.Header()[hVary], a.Vary)
+			h := w.Header()
+			putVary(h, nil, 0, lookVary(h), a.Vary)
 		}
 		if m.debug {
 			m.addDebug(w.Header(), a)
@@ -297,7 +298,7 @@ func setHeaders(h http.Header, a *native.Answer, l lines) {
 func setActual(h http.Header, a *native.Answer, origin []string) {
 	if a.AllowOrigin == "" {
 		if a.Vary != "" {
-			putVary(h, nil, 0, h[hVary], a.Vary)
+			putVary(h, nil, 0, lookVary(h), a.Vary)
 		}
 		return
 	}
@@ -332,8 +333,17 @@ func oldVary(h http.Header, v string) ([]string, int) {
 	if v == "" {
 		return nil, 0
 	}
-	old := h[hVary]
+	old := lookVary(h)
 	return old, len(old) + 1
+}
+
+// lookVary returns h's Vary lines. An empty h, as a response's header is
+// when the middleware runs first, costs no lookup.
+func lookVary(h http.Header) []string {
+	if len(h) == 0 {
+		return nil
+	}
+	return h[hVary]
 }
 
 // echo returns line, the request's own header line, as the value v when

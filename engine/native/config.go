@@ -91,6 +91,7 @@ type Policy struct {
 	rules    []Rule
 	c        []compiled
 	pathList []pathEntry // the rules' path patterns, for Decide
+	oneRule  bool        // one rule, whose path is every path
 
 	bySegment  map[string][]int // rules by the first path segment they need, when many
 	anySegment []int            // rules whose first segment is not fixed
@@ -193,6 +194,7 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 		}
 		p.pathList = append(p.pathList, e)
 	}
+	p.oneRule = len(p.pathList) == 1 && p.pathList[0].kind == pathAll
 	p.indexPaths()
 	return p
 }

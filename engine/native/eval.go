@@ -116,9 +116,13 @@ func (p *Policy) Decide(in *Input, a *Answer) {
 	*a = Answer{Rule: -1, Origin: -1}
 	pre := in.IsPreflight()
 	f := fallback{first: -1}
-	if p.bySegment == nil {
-		// Few rules: each in turn, without the iterator (the common
-		// one-rule policy pays for no more than its own checks).
+	if p.oneRule {
+		// One rule for every path, the common policy: no loop.
+		if p.try(0, in, pre, a, &f) {
+			return
+		}
+	} else if p.bySegment == nil {
+		// Few rules: each in turn, without the iterator.
 		for i := range p.pathList {
 			if e := &p.pathList[i]; (e.kind == pathAll || e.matches(in.Path)) && p.try(i, in, pre, a, &f) {
 				return
