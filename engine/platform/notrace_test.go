@@ -135,14 +135,18 @@ func TestNoTrace(t *testing.T) {
 	}
 }
 
+// benchPreflight is the preflight BenchmarkRespond and
+// TestNoTraceAllocations send: the last rule of sized's policies allows it.
+var benchPreflight = policy.Request{Method: "OPTIONS", URL: "https://b.s3.amazonaws.com/k", Header: headers.List{{Name: "Origin", Value: "https://app.test"},
+	{Name: "Access-Control-Request-Method", Value: "PUT"}, {Name: "Access-Control-Request-Headers", Value: "content-type,x-api-key"}}}
+
 // BenchmarkRespond: every platform evaluator at 1, 10 and 100 rules (or
 // allowed origins, for a platform with one rule), the last matching, with
 // and without a trace; benchstat groups by platform=…/rules=…/trace=….
 // The cost grows at most linearly with the rules; without a trace the
 // evaluators allocate only the reply's own header list and values.
 func BenchmarkRespond(b *testing.B) {
-	pre := policy.Request{Method: "OPTIONS", URL: "https://b.s3.amazonaws.com/k", Header: headers.List{{Name: "Origin", Value: "https://app.test"},
-		{Name: "Access-Control-Request-Method", Value: "PUT"}, {Name: "Access-Control-Request-Headers", Value: "content-type,x-api-key"}}}
+	pre := benchPreflight
 	seen := map[string]bool{} // one form per evaluator: S3's JSON and XML evaluate alike
 	for _, f := range platformFormats() {
 		if ev, _, _ := sized(f, 1); ev == nil || seen[fmt.Sprintf("%T", ev)] {
