@@ -63,6 +63,11 @@ type HTTPConfig struct {
 	// root is the document as read, so that its values are placed
 	// without reading the text again (StateRules).
 	root *jsonpos.Value
+	// joins are the header values the lists make, joined once by
+	// ParseHTTP; wire.Joined and wire.Decimal check them against the
+	// lists, so a configuration built or changed by hand is joined per
+	// reply.
+	joins wire.Joins
 }
 
 // SourceHTTP is cited on HTTP API trace entries.
@@ -120,7 +125,7 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		reply.Header.Set("access-control-allow-credentials", "true")
 	}
 	if len(c.ExposeHeaders) > 0 {
-		reply.Header.Set("access-control-expose-headers", strings.Join(c.ExposeHeaders, ","))
+		reply.Header.Set("access-control-expose-headers", wire.Joined(c.joins.Expose, c.ExposeHeaders, ","))
 	}
 	return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "actual request: CORS headers added by API Gateway"}}
 }
@@ -172,18 +177,19 @@ const SourceAuthorizerHTTP = "API Gateway developer guide: http-api-cors.html ($
 // preflightHeaders are the configured headers, lowercase as HTTP APIs
 // send them; lists joined with "," ([UNVERIFIED] separator).
 func (c *HTTPConfig) preflightHeaders(acao string) headers.List {
-	h := headers.List{{Name: "access-control-allow-origin", Value: acao}}
+	h := make(headers.List, 0, 5) // the fields below, one allocation
+	h.Add("access-control-allow-origin", acao)
 	if c.AllowCredentials {
 		h.Add("access-control-allow-credentials", "true")
 	}
 	if len(c.AllowMethods) > 0 {
-		h.Add("access-control-allow-methods", strings.Join(c.AllowMethods, ","))
+		h.Add("access-control-allow-methods", wire.Joined(c.joins.Methods, c.AllowMethods, ","))
 	}
 	if len(c.AllowHeaders) > 0 {
-		h.Add("access-control-allow-headers", strings.Join(c.AllowHeaders, ","))
+		h.Add("access-control-allow-headers", wire.Joined(c.joins.Headers, c.AllowHeaders, ","))
 	}
 	if c.MaxAge != nil && *c.MaxAge >= 0 {
-		h.Add("access-control-max-age", strconv.Itoa(*c.MaxAge))
+		h.Add("access-control-max-age", c.joins.MaxAge.Of(*c.MaxAge))
 	}
 	return h
 }
@@ -299,6 +305,7 @@ func ParseHTTP(text string) (*HTTPConfig, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
+	c.joins = wire.JoinAll(c.AllowMethods, c.AllowHeaders, c.ExposeHeaders, c.MaxAge, ",")
 	return c, nil
 }
 

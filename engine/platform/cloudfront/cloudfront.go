@@ -70,21 +70,10 @@ type CorsConfig struct {
 	At     Position
 	Values map[string][]Position
 
-	// The header values the lists make, joined once by Parse (prepare);
+	// joins are the header values the lists make, joined once by Parse;
 	// wire.Joined and wire.Decimal check them against the lists, so a
 	// CorsConfig built or changed by hand is joined per reply.
-	aceh, acam, acah string
-	maxAge           wire.Decimal
-}
-
-// prepare joins c's header values (aceh and the rest), once.
-func (c *CorsConfig) prepare() {
-	c.aceh = strings.Join(c.AccessControlExposeHeaders, ", ")
-	c.acam = strings.Join(c.methods(), ", ")
-	c.acah = strings.Join(c.AccessControlAllowHeaders, ", ")
-	if c.AccessControlMaxAgeSec != nil {
-		c.maxAge = wire.NewDecimal(*c.AccessControlMaxAgeSec)
-	}
+	joins wire.Joins
 }
 
 // Position is a place in the user's text: a path (a JSON path such as
@@ -269,17 +258,17 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 		add = append(add, headers.Field{Name: "Access-Control-Allow-Credentials", Value: "true"})
 	}
 	if len(c.AccessControlExposeHeaders) > 0 {
-		add = append(add, headers.Field{Name: "Access-Control-Expose-Headers", Value: wire.Joined(c.aceh, c.AccessControlExposeHeaders, ", ")})
+		add = append(add, headers.Field{Name: "Access-Control-Expose-Headers", Value: wire.Joined(c.joins.Expose, c.AccessControlExposeHeaders, ", ")})
 	}
 	if preflight {
 		if ms := c.methods(); len(ms) > 0 {
-			add = append(add, headers.Field{Name: "Access-Control-Allow-Methods", Value: wire.Joined(c.acam, ms, ", ")})
+			add = append(add, headers.Field{Name: "Access-Control-Allow-Methods", Value: wire.Joined(c.joins.Methods, ms, ", ")})
 		}
 		if len(c.AccessControlAllowHeaders) > 0 {
-			add = append(add, headers.Field{Name: "Access-Control-Allow-Headers", Value: wire.Joined(c.acah, c.AccessControlAllowHeaders, ", ")})
+			add = append(add, headers.Field{Name: "Access-Control-Allow-Headers", Value: wire.Joined(c.joins.Headers, c.AccessControlAllowHeaders, ", ")})
 		}
 		if c.AccessControlMaxAgeSec != nil {
-			add = append(add, headers.Field{Name: "Access-Control-Max-Age", Value: c.maxAge.Of(*c.AccessControlMaxAgeSec)})
+			add = append(add, headers.Field{Name: "Access-Control-Max-Age", Value: c.joins.MaxAge.Of(*c.AccessControlMaxAgeSec)})
 		}
 	}
 	if len(add) > 0 {

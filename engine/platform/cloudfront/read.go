@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/place"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -30,7 +31,7 @@ var wrappers = []string{"ResponseHeadersPolicy", "ResponseHeadersPolicyConfig", 
 func Parse(text string) (*CorsConfig, error) {
 	c, err := place.Parse(text, read, Validate)
 	if c != nil && err == nil {
-		c.prepare()
+		c.joins = wire.JoinAll(c.methods(), c.AccessControlAllowHeaders, c.AccessControlExposeHeaders, c.AccessControlMaxAgeSec, ", ")
 	}
 	return c, err
 }

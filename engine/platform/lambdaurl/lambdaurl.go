@@ -60,21 +60,10 @@ type Cors struct {
 	At     Position
 	Values map[string][]Position
 
-	// The header values the lists make, joined once by Parse (prepare);
+	// joins are the header values the lists make, joined once by Parse;
 	// wire.Joined and wire.Decimal check them against the lists, so a
 	// Cors built or changed by hand is joined per reply.
-	acam, acah, aceh string
-	maxAge           wire.Decimal
-}
-
-// prepare joins c's header values (acam and the rest), once.
-func (c *Cors) prepare() {
-	c.acam = strings.Join(c.AllowMethods, ",")
-	c.acah = strings.Join(c.AllowHeaders, ",")
-	c.aceh = strings.Join(c.ExposeHeaders, ",")
-	if c.MaxAge != nil {
-		c.maxAge = wire.NewDecimal(*c.MaxAge)
-	}
+	joins wire.Joins
 }
 
 // Position is a place in the user's text: a path (a JSON path such as
@@ -284,14 +273,14 @@ func (c *Cors) allowOrigin(origin string) (string, bool) {
 func (c *Cors) preflightHeaders(acao, _ string, _ headers.List) headers.List {
 	h := c.originHeaders(acao, 7) // one allocation
 	if len(c.AllowMethods) > 0 {
-		h.Add("Access-Control-Allow-Methods", wire.Joined(c.acam, c.AllowMethods, ","))
+		h.Add("Access-Control-Allow-Methods", wire.Joined(c.joins.Methods, c.AllowMethods, ","))
 	}
 	if len(c.AllowHeaders) > 0 {
-		h.Add("Access-Control-Allow-Headers", wire.Joined(c.acah, c.AllowHeaders, ","))
+		h.Add("Access-Control-Allow-Headers", wire.Joined(c.joins.Headers, c.AllowHeaders, ","))
 	}
 	c.addExpose(&h)
 	if c.MaxAge != nil {
-		h.Add("Access-Control-Max-Age", c.maxAge.Of(*c.MaxAge))
+		h.Add("Access-Control-Max-Age", c.joins.MaxAge.Of(*c.MaxAge))
 	}
 	return h
 }
@@ -322,7 +311,7 @@ func (c *Cors) originHeaders(acao string, size int) headers.List {
 // addExpose adds Access-Control-Expose-Headers when c exposes any.
 func (c *Cors) addExpose(h *headers.List) {
 	if len(c.ExposeHeaders) > 0 {
-		h.Add("Access-Control-Expose-Headers", wire.Joined(c.aceh, c.ExposeHeaders, ","))
+		h.Add("Access-Control-Expose-Headers", wire.Joined(c.joins.Expose, c.ExposeHeaders, ","))
 	}
 }
 

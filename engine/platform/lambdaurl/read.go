@@ -3,6 +3,7 @@ package lambdaurl
 import (
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/place"
+	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -32,7 +33,7 @@ func Parse(text string) (*Cors, error) {
 		c, err = place.Parse(text, read, Validate)
 	}
 	if c != nil && err == nil {
-		c.prepare()
+		c.joins = wire.JoinAll(c.AllowMethods, c.AllowHeaders, c.ExposeHeaders, c.MaxAge, ",")
 	}
 	return c, err
 }

@@ -144,6 +144,25 @@ func (d Decimal) Of(n int) string {
 	return strconv.Itoa(n)
 }
 
+// Joins are the header values a configuration's lists make, joined with
+// one separator when the configuration is read, so that a reply costs no
+// join: give each to Joined (or Decimal.Of) with the list it was made
+// from.
+type Joins struct {
+	Methods, Headers, Expose string
+	MaxAge                   Decimal
+}
+
+// JoinAll joins methods, headers and expose with sep, and writes maxAge
+// (nil: none).
+func JoinAll(methods, headers, expose []string, maxAge *int, sep string) Joins {
+	j := Joins{Methods: strings.Join(methods, sep), Headers: strings.Join(headers, sep), Expose: strings.Join(expose, sep)}
+	if maxAge != nil {
+		j.MaxAge = NewDecimal(*maxAge)
+	}
+	return j
+}
+
 // QuoteList writes a configured list as a trace says it: each entry
 // quoted, in brackets (["https://a.test", "*"]).
 func QuoteList(list []string) string {
