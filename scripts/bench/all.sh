@@ -8,7 +8,9 @@
 #   WITH_SITE=1 WITH_WORKER=1 ...   also scripts/bench-site.sh and
 #                                   scripts/worker-bench.sh (slow, not by default)
 #   INSTR=1 ...                     also instructions per op (callgrind,
-#                                   scripts/bench/instr.sh) for the target cases
+#                                   scripts/bench/instr.sh): every middleware
+#                                   case with its whycors/rs ratio, and every
+#                                   platform evaluator at 100 rules without trace
 #
 # Comparisons:
 #   - middleware against rs/cors (scripts/bench BenchmarkCORS): whycors/rs
@@ -103,8 +105,12 @@ done
 if [ "${INSTR:-}" = 1 ]; then
 	echo
 	echo "== instructions per op (callgrind)"
-	scripts/bench/instr.sh scripts/bench 'BenchmarkCORS/cfg=(basic|wildcard|10headers)/type=preflight' 2000
-	scripts/bench/instr.sh engine/platform 'BenchmarkRespond/platform=s3-xml/rules=100' 500
+	# Every middleware case, with the whycors/rs ratio of each pair.
+	scripts/bench/instr.sh scripts/bench 'BenchmarkCORS' 2000 | awk -F'\t' '
+		{ print; name = $1; sub(/\/lib=[^\/]*$/, "", name); n = $2 + 0 }
+		$1 ~ /lib=whycors$/ { ours[name] = n }
+		$1 ~ /lib=rs$/ && (name in ours) { printf "%s\twhycors/rs %.2fx%s\n", name, ours[name] / n, (ours[name] > n ? "  over 1.0x" : "") }'
+	scripts/bench/instr.sh engine/platform 'BenchmarkRespond/platform=.*/rules=100/trace=off' 500
 fi
 # Others' comparisons: the page and the edge worker (slow; opt in).
 if [ "${WITH_SITE:-}" = 1 ]; then
