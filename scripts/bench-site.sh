@@ -23,10 +23,14 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 echo "== 1. transfer size (go run ./scripts/buildsite -out $tmp/site)"
 go run ./scripts/buildsite -out "$tmp/site" | tee "$tmp/sizes.txt"
-first=$(awk '$1 != "total" && $1 !~ /^whycors-full\./ && $4 ~ /^[0-9]+$/ {s += $4} END {print s}' "$tmp/sizes.txt")
-full=$(awk '$1 ~ /^whycors-full\./ {print $4}' "$tmp/sizes.txt")
+# The full engine and its worker come after the first verdict; the
+# Terraform engine only for a Terraform paste.
+first=$(awk '$1 != "total" && $1 !~ /^(whycors-full|whycors-terraform|engine-worker)\./ && $4 ~ /^[0-9]+$/ {s += $4} END {print s}' "$tmp/sizes.txt")
+full=$(awk '$1 ~ /^(whycors-full|engine-worker)\./ {s += $4} END {print s}' "$tmp/sizes.txt")
+tf=$(awk '$1 ~ /^whycors-terraform\./ {print $4}' "$tmp/sizes.txt")
 printf 'first-load transfer, brotli: %d bytes = %.1f KB (budget 900 KB)\n' "$first" "$(echo "$first / 1000" | bc -l)"
-printf 'full engine, on demand, brotli: %d bytes = %.1f KB\n' "$full" "$(echo "$full / 1000" | bc -l)"
+printf 'full engine and its worker, on demand, brotli: %d bytes = %.1f KB\n' "$full" "$(echo "$full / 1000" | bc -l)"
+printf 'Terraform engine, for a Terraform paste, brotli: %d bytes = %.1f KB\n' "$tf" "$(echo "$tf / 1000" | bc -l)"
 
 for prog in core full; do
   echo

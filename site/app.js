@@ -17,7 +17,7 @@
 // is in the pasted text), state.mjs (form <-> scenario), exchange.mjs (the
 // exchange picture as data) and presets.mjs (the presets, as data); the
 // panels of the verdict have one renderer each in panels.mjs.
-import { LINK_CAP, browserName, closestRule, fieldOf, fragmentOf, b64urlDecode, b64urlEncode, plain, ruleSpan, summaryOf } from "./words.mjs";
+import { LINK_CAP, browserName, closestRule, fieldOf, fragmentOf, readFragment, b64urlEncode, plain, ruleSpan, summaryOf } from "./words.mjs";
 import { EXTRA_KEYS, formOf, scenario } from "./state.mjs";
 import { REQ_PRESETS, SRV_PRESETS } from "./presets.mjs";
 import { exchange } from "./exchange.mjs";
@@ -146,9 +146,13 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   }
 
   // ---------- the engines ----------
+  // The core runs on the page's thread: its calls are synchronous and
+  // take about 2 ms. The full engine runs in a worker of its own
+  // (engine-worker.js), so that reading a large policy or searching for a
+  // fix never holds up typing: its calls (ask) answer promises.
   let core = null; // globalThis.whycors once the core is running
-  let full = null; // globalThis.whycorsFull once the full engine is running
-  let fullLoading = null; // the promise of the full engine while it loads
+  let full = null; // the full engine's client once its worker runs
+  let asking = 0; // calls to the full engine not yet answered
 
   function call(api, fn, arg) {
     let out;
@@ -165,85 +169,157 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     return st.source === "policy" && st.policy.trim() !== "";
   }
 
-  // loadFull fetches and starts the full engine, once; while it loads,
-  // the status line shows how much has arrived.
-  function loadFull() {
-    if (full) return Promise.resolve(full);
-    if (fullLoading) return fullLoading;
-    setStatus("Loading the full engine (policy formats, fixes, lint, convert)…", "loading");
-    fullLoading = new Promise((resolve, reject) => {
-      globalThis.whycorsFullReady = () => resolve(globalThis.whycorsFull);
-      const go = new Go();
-      fetch("whycors-full.wasm")
-        .then((r) => {
-          if (!r.ok) throw new Error("HTTP " + r.status);
-          return WebAssembly.instantiateStreaming(counted(r), go.importObject);
-        })
-        .then((r) => { go.run(r.instance); })
-        .catch(reject);
-    }).then((api) => {
-      full = api;
-      setStatus("Engine ready: whycors " + core.version() + " (full engine loaded)", "ready");
-      if (ready) setTimeout(cacheForOffline, 0);
-      return api;
-    }, (e) => {
-      fullLoading = null;
-      const why = navigator.onLine === false ? "you are offline" : String(e && e.message ? e.message : e);
-      setStatus("The full engine failed to load: " + why, "error");
-      throw why;
+  // startEngine starts the worker that runs the wasm program at url and
+  // resolves to its client, {version, ask(fn, arg)}, where ask answers a
+  // promise of the call's parsed JSON (an {error} object on failure, as
+  // the core's calls do). progress(bytes) is told how much has arrived.
+  function startEngine(url, progress) {
+    return new Promise((resolve, reject) => {
+      const w = new Worker("engine-worker.js");
+      const waiting = new Map();
+      let next = 1;
+      let up = false;
+      const fail = (why) => {
+        w.terminate();
+        for (const f of waiting.values()) f(JSON.stringify({ error: "the engine stopped: " + why }));
+        waiting.clear();
+        if (!up) reject(new Error(why));
+      };
+      const client = {
+        version: "",
+        ask(fn, arg) {
+          asking++;
+          return new Promise((res) => {
+            const id = next++;
+            waiting.set(id, (out) => {
+              asking--;
+              try {
+                res(JSON.parse(out));
+              } catch (e) {
+                res({ error: "the engine answered something that is not JSON: " + e });
+              }
+            });
+            w.postMessage({ id: id, fn: fn, arg: arg });
+          });
+        },
+      };
+      w.onmessage = (e) => {
+        const m = e.data;
+        if (typeof m.id === "number") {
+          const f = waiting.get(m.id);
+          waiting.delete(m.id);
+          if (f) f(m.out);
+        } else if (typeof m.progress === "number") progress(m.progress);
+        else if (typeof m.ready === "string") {
+          up = true;
+          client.version = m.ready;
+          resolve(client);
+        } else if (typeof m.failed === "string") fail(m.failed);
+      };
+      w.onerror = (e) => {
+        e.preventDefault();
+        fail(e.message || "its worker failed");
+      };
+      w.postMessage({ load: new URL(url, location.href).href });
     });
-    return fullLoading;
-  }
-  // counted passes a response through, telling the status line how many
-  // bytes of it have arrived.
-  function counted(r) {
-    if (!r.body || typeof TransformStream === "undefined") return r;
-    let got = 0;
-    let shown = 0;
-    const t = new TransformStream({
-      transform(chunk, c) {
-        got += chunk.byteLength;
-        if (got - shown > 256 << 10) {
-          shown = got;
-          setStatus("Loading the full engine (policy formats, fixes, lint, convert): " + (got / 1e6).toFixed(1) + " MB…", "loading");
-        }
-        c.enqueue(chunk);
-      },
-    });
-    return new Response(r.body.pipeThrough(t), { headers: { "Content-Type": "application/wasm" } });
   }
 
+  // loader returns a function that fetches and starts the engine at url
+  // in its worker, once (again after a failure), telling the status line
+  // how much has arrived; name says which engine in the status line, and
+  // onReady(api) is told when it runs. loading counts the loads under way.
+  let loading = 0;
+  function loader(url, name, detail, onReady) {
+    let started = null;
+    return function load() {
+      if (started) return started;
+      const what = "Loading the " + name + " (" + detail + ")";
+      setStatus(what + "…", "loading");
+      loading++;
+      started = startEngine(url, (got) => setStatus(what + ": " + (got / 1e6).toFixed(1) + " MB…", "loading")).then((api) => {
+        loading--;
+        onReady(api);
+        setStatus("Engine ready: whycors " + core.version() + " (" + name + " loaded)", "ready");
+        if (ready) setTimeout(cacheForOffline, 0);
+        return api;
+      }, (e) => {
+        loading--;
+        started = null;
+        const why = navigator.onLine === false ? "you are offline" : String(e && e.message ? e.message : e);
+        setStatus("The " + name + " failed to load: " + why, "error");
+        throw why;
+      });
+      return started;
+    };
+  }
+  // loadFull fetches and starts the full engine.
+  const loadFull = loader("whycors-full.wasm", "full engine", "policy formats, fixes, lint, convert", (api) => { full = api; });
+  // loadTerraform fetches and starts the Terraform engine
+  // (wasm/terraform: HashiCorp's HCL parser and the plan reader) when the
+  // pasted policy is Terraform: it is about 2 MB to download, which no
+  // other visit needs. It has the full engine's API.
+  let terraform = null;
+  const loadTerraform = loader("whycors-terraform.wasm", "Terraform engine", "HashiCorp's HCL parser", (api) => { terraform = api; });
+
   // Each keystroke asks for the verdict without the fix search
-  // ("fixes": false); the fixes come from the full engine after a pause,
-  // when the fixes panel is on screen (scheduleFixes).
-  function explainOne(api, st, browser) {
+  // ("fixes": false); the fixes come from the full engine after it
+  // (scheduleFixes).
+  function explainJSON(st, browser) {
     const sc = scenario(st, browser);
     sc.fixes = false;
-    const json = JSON.stringify(sc);
-    const t0 = performance.now();
-    const raw = api.explain(json);
+    return JSON.stringify(sc);
+  }
+  function timed(t0) {
     timings.push(performance.now() - t0);
     if (timings.length > 1000) timings.splice(0, timings.length - 1000);
+  }
+  function explainOne(api, st, browser) {
+    const t0 = performance.now();
+    const raw = api.explain(explainJSON(st, browser));
+    timed(t0);
     try {
       return JSON.parse(raw);
     } catch (e) {
       return { error: "the engine answered something that is not JSON: " + e };
     }
   }
+  // One call gives the chosen browser's verdict and, in its "browsers"
+  // list, the short verdict of the others; a browser missing from that
+  // list gets its own call. verdictsCore asks the core; verdictsFull the
+  // full engine's worker.
+  function gather(detail, browser) {
+    const results = {};
+    results[browser] = detail;
+    for (const r of detail.browsers || []) if (r && !results[r.browser]) results[r.browser] = r;
+    return results;
+  }
+  function verdictsCore(st) {
+    const detail = explainOne(core, st, st.browser);
+    const results = gather(detail, st.browser);
+    if (!detail.error) for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(core, st, b);
+    return { detail: detail, results: results };
+  }
+  async function verdictsFull(eng, st) {
+    const t0 = performance.now();
+    const detail = await eng.ask("explain", explainJSON(st, st.browser));
+    timed(t0);
+    const results = gather(detail, st.browser);
+    if (!detail.error) {
+      for (const [b] of BROWSERS) {
+        if (results[b]) continue;
+        const t1 = performance.now();
+        results[b] = await eng.ask("explain", explainJSON(st, b));
+        timed(t1);
+      }
+    }
+    return { detail: detail, results: results, engine: eng };
+  }
 
   // ---------- the verdict ----------
   let last = null;
 
-  function render(st, api) {
-    // One call gives the chosen browser's verdict and, in its "browsers"
-    // list, the short verdict of the others; a browser missing from that
-    // list gets its own call.
-    const detail = explainOne(api, st, st.browser);
-    const results = {};
-    results[st.browser] = detail;
-    for (const r of detail.browsers || []) if (r && !results[r.browser]) results[r.browser] = r;
-    if (!detail.error) for (const [b] of BROWSERS) if (!results[b]) results[b] = explainOne(api, st, b);
-    last = { st: st, detail: detail };
+  function render(st, { detail, results, engine }) {
+    last = { st: st, detail: detail, engine: engine };
 
     clearFieldErrors();
     if (detail.error) {
@@ -292,14 +368,21 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     note.dataset.codes = w.map((x) => x.code).join(" ");
     note.hidden = false;
   }
+  // The SDK a link names is chosen once the core has listed the presets
+  // (a link is read before the engine starts).
+  let linkSdk = "";
+  function setSdk(name) {
+    linkSdk = name;
+    const sel = $("sdk-preset");
+    if (Array.from(sel.options).some((o) => o.value === name)) sel.value = name;
+  }
   function fillSdkPresets() {
     const l = call(core, "sdkPresets", "");
     if (!Array.isArray(l)) return;
     sdkPresets = l;
     const sel = $("sdk-preset");
-    const chosen = sel.value;
     for (const p of l) sel.appendChild(el("option", null, p.operation)).value = p.name;
-    sel.value = chosen;
+    setSdk(linkSdk);
   }
 
   // setSummary puts the verdict in words in the headline
@@ -471,7 +554,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       fixHint("");
       return;
     }
-    if (last.detail.allowed) {
+    // Every fetch of the session passes (a later one may not: a CDN's
+    // stored reply, a cached preflight).
+    if (last.detail.allowed && !(last.detail.then || []).some((w) => !w.allowed)) {
       fixKey = "";
       fixHint("Nothing to fix: every browser check passes.");
       return;
@@ -479,21 +564,33 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const key = JSON.stringify(scenario(last.st, last.st.browser));
     if (key === fixKey) return;
     fixHint(full ? "Looking for a fix…" : "Loading the full engine, which searches for fixes…");
+    // A search still running for an older input starts the next one when
+    // it ends (the worker answers one call at a time).
+    if (fixing) return;
     const typing = performance.now() - lastInput < 400 && lastFixMs > FIX_SLOW;
     fixTimer = setTimeout(() => {
       fixTimer = 0;
       fixing = true;
-      loadFull().then((api) => {
-        fixing = false;
-        if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) return; // typed on
-        fixKey = key;
+      (last.engine ? Promise.resolve(last.engine) : loadFull()).then((api) => {
+        if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) { // typed on
+          fixing = false;
+          scheduleFixes();
+          return;
+        }
         const t0 = performance.now();
-        const out = call(api, "fixes", key);
-        lastFixMs = performance.now() - t0;
-        globalThis.whycorsFixTimings.push(lastFixMs);
-        if (out.error) fixHint("No fix: " + plain(out.error.split("\n")[0]));
-        else renderFixes(out);
-        performance.mark("whycors-fix");
+        return api.ask("fixes", key).then((out) => {
+          fixing = false;
+          lastFixMs = performance.now() - t0;
+          globalThis.whycorsFixTimings.push(lastFixMs);
+          if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) { // typed on while it searched
+            scheduleFixes();
+            return;
+          }
+          fixKey = key;
+          if (out.error) fixHint("No fix: " + plain(out.error.split("\n")[0]));
+          else renderFixes(out);
+          performance.mark("whycors-fix");
+        });
       }, (e) => {
         fixing = false;
         fixHint("No fix: the full engine, which searches for fixes, did not load (" + e + ").");
@@ -570,7 +667,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       $("share").placeholder = "Too large for a link: download the file below";
       return;
     }
-    const f = fragmentOf(scenario(st, st.browser), $("share-secrets").checked);
+    const f = fragmentOf(scenario(st, st.browser), $("share-secrets").checked, st.sdk);
     const note = $("share-note");
     note.dataset.redacted = String(f.redacted.length);
     note.firstChild.textContent = f.redacted.length
@@ -604,11 +701,12 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   });
   function loadFragment() {
-    const h = location.hash;
-    if (!h.startsWith("#s=")) return false;
     let v;
     try {
-      v = JSON.parse(b64urlDecode(h.slice(3)));
+      const f = readFragment(location.hash);
+      if (!f) return false;
+      setSdk(f.sdk);
+      v = JSON.parse(f.json);
       if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("not a JSON object");
     } catch (e) {
       linkNote("The link's state could not be read (" + e.message + "); showing the defaults.");
@@ -651,32 +749,35 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   }
 
   // ---------- format detection ----------
-  function showDetection(st) {
+  // detect asks the full engine which formats claim the pasted policy,
+  // when the format is "auto" (else null).
+  function detect(st) {
+    if (st.format !== "auto") return Promise.resolve(null);
+    return full.ask("detect", st.policy);
+  }
+  function showDetection(st, d) {
     const p = $("detected");
-    if (st.source !== "policy" || st.format !== "auto" || !st.policy.trim() || !full) {
+    if (st.source !== "policy" || st.format !== "auto" || !st.policy.trim() || !d) {
       p.textContent = st.source === "policy" && st.format !== "auto" ? "Read as " + st.format + "." : "";
       return;
     }
-    const d = call(full, "detect", st.policy);
     if (!Array.isArray(d) || !d.length) p.textContent = "Could not tell the format: choose one above.";
     else if (d.length === 1) p.textContent = "Detected: " + d[0].format + " — " + plain(d[0].why) + ".";
     else p.textContent = "Ambiguous: " + d.map((x) => x.format).join(", ") + ". Choose one above.";
-    return d;
   }
 
   // ---------- formats the page leaves to the command line ----------
   // leftOut asks the full engine whether the policy is in a format the
   // page leaves out (internal/pageformats.Left: Terraform), chosen by
   // name or, when no format the page reads claims the text, recognised
-  // in it; it returns {format, why} or null.
-  function leftOut(st, detected) {
-    if (st.source !== "policy" || !full) return null;
+  // in it; it answers {format, why} or null.
+  async function leftOut(st, detected) {
     let text = "";
     if (st.format === "auto") {
       if (!Array.isArray(detected) || detected.length) return null;
       text = st.policy;
     }
-    const l = call(full, "left", JSON.stringify({ text: text, format: st.format }));
+    const l = await full.ask("left", JSON.stringify({ text: text, format: st.format }));
     return Array.isArray(l) && l.length ? l[0] : null;
   }
   // showLeft says, in the headline and at the policy, that the format is
@@ -757,19 +858,66 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       }, 150);
       return;
     }
-    delete $("summary").dataset.stale;
-    const gone = leftOut(st, showDetection(st));
-    if (gone) {
-      showLeft(st, gone);
-      scheduleFixes();
-      performance.mark("whycors-verdict");
+    if (needsFull(st)) {
+      readPolicy(st);
       return;
     }
+    delete $("summary").dataset.stale;
+    showDetection(st, null);
     try {
-      render(st, needsFull(st) || !core ? full : core);
+      render(st, verdictsCore(st));
     } catch (e) {
       setSummary("error", "The page failed to show the verdict: " + e.message, "");
     }
+    scheduleFixes();
+  }
+
+  // readPolicy has the full engine read the pasted policy and explain the
+  // fetch, in its worker, one reading at a time: input typed while one
+  // runs is read once it ends (the latest state only), and the verdict
+  // on screen meanwhile is marked as being for the text before.
+  let reading = false;
+  let readAgain = false;
+  function readPolicy(st) {
+    if (reading) {
+      readAgain = true;
+      if ($("summary").dataset.state !== "none") $("summary").dataset.stale = "true";
+      return;
+    }
+    reading = true;
+    readPolicyNow(st).catch((e) => {
+      setSummary("error", "The page failed to show the verdict: " + (e && e.message ? e.message : e), "");
+    }).finally(() => {
+      reading = false;
+      if (readAgain) {
+        readAgain = false;
+        schedule();
+      }
+    });
+  }
+  async function readPolicyNow(st) {
+    let detected = await detect(st);
+    let gone = await leftOut(st, detected);
+    let eng = full;
+    if (gone) {
+      // Terraform: read by the Terraform engine, fetched now; if it does
+      // not load, the page says where Terraform is read instead.
+      try {
+        eng = await loadTerraform();
+        if (st.format === "auto") detected = await eng.ask("detect", st.policy);
+        gone = null;
+      } catch (e) {
+        gone.why += " The page's Terraform engine did not load (" + e + ").";
+      }
+    }
+    const v = gone ? null : await verdictsFull(eng, st);
+    if (readAgain) return; // typed on: the next reading draws
+    delete $("summary").dataset.stale;
+    showDetection(st, detected);
+    if (gone) {
+      showLeft(st, gone);
+      performance.mark("whycors-verdict");
+    } else render(st, v);
     scheduleFixes();
   }
   // tooBig returns the size in bytes of the pasted text when it is over
@@ -798,7 +946,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
 
   // For tests and the benchmark: whether an explanation, the full
   // engine's load or a fix search is still to come.
-  globalThis.whycorsBusy = () => pending || bigTimer !== 0 || fullTimer !== 0 || (!!fullLoading && !full) || fixTimer !== 0 || fixing;
+  globalThis.whycorsFullLoaded = () => !!full;
+  globalThis.whycorsBusy = () => pending || reading || asking > 0 || bigTimer !== 0 || fullTimer !== 0 || loading > 0 || fixTimer !== 0 || fixing;
   // Coalesce bursts of input into one explanation per frame.
   function schedule() {
     if (pending) return;
@@ -887,20 +1036,24 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   function fillTargets(api) {
     if (targetsFilled) return;
     targetsFilled = true;
-    const targets = call(api, "targets", "");
-    if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
+    return api.ask("targets", "").then((targets) => {
+      if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
+    });
   }
   $("convert").addEventListener("click", () => {
     if (!ready) return;
     if (!full) {
-      loadFull().then((api) => { fillTargets(api); $("convert").click(); }, () => {});
+      loadFull().then((api) => fillTargets(api)).then(() => $("convert").click(), () => {});
       return;
     }
     const st = readState();
+    const eng = last && last.engine && last.st.policy === st.policy ? last.engine : full;
+    eng.ask("convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value })).then(showConverted);
+  });
+  function showConverted(r) {
     const out = $("convert-out");
     const notes = $("convert-notes");
     notes.textContent = "";
-    const r = call(full, "convert", JSON.stringify({ text: st.policy, from: st.format, to: $("convert-to").value }));
     out.hidden = false;
     if (r.error) {
       out.textContent = "Cannot convert: " + plain(r.error);
@@ -916,7 +1069,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       li.appendChild(document.createTextNode(" " + plain(n.message)));
       notes.appendChild(li);
     });
-  });
+  }
   $("convert-copy").addEventListener("click", (e) => copyText($("convert-out").textContent, e.target));
 
   // HAR import: the full engine reads the file, pairs each cross-origin
@@ -945,8 +1098,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   function listHar() {
     if (!harText) return;
     const browser = $("browser").value;
-    loadFull().then((api) => {
-      const r = call(api, "explainHar", JSON.stringify({ text: harText, browser: browser }));
+    loadFull().then((api) => api.ask("explainHar", JSON.stringify({ text: harText, browser: browser }))).then((r) => {
       const list = $("har-list");
       list.textContent = "";
       if (r.error) {
@@ -1005,8 +1157,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const out = $("console-result"), list = $("console-candidates"), box = $("console-line");
     list.textContent = "";
     out.textContent = "Reading the line…";
-    loadFull().then((api) => {
-      const r = JSON.parse(api.readConsole(box.value));
+    loadFull().then((api) => api.ask("readConsole", box.value)).then((r) => {
       if (r.error) {
         box.setAttribute("aria-invalid", "true");
         out.textContent = plain(r.error);
@@ -1049,14 +1200,17 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const withFull = !!full;
     const page = new URL(".", location.href).href;
     const fullURL = new URL("whycors-full.wasm", location.href).href;
+    const workerURL = new URL("engine-worker.js", location.href).href;
     const urls = [page];
     document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload], link[rel=modulepreload]").forEach((e) => urls.push(e.src || e.href));
-    if (withFull) urls.push(fullURL);
+    if (withFull) urls.push(fullURL, workerURL);
+    const tfURL = new URL("whycors-terraform.wasm", location.href).href;
+    if (terraform) urls.push(tfURL);
     // One run at a time: the full engine's run waits for the first.
     offlineRun = offlineRun.then(() => navigator.serviceWorker.register("sw.js")).then(() => caches.open(OFFLINE_CACHE)).then((c) =>
       c.keys().then((have) => {
         const haveURLs = new Set(have.map((r) => r.url));
-        const want = new Set(urls.concat([fullURL]));
+        const want = new Set(urls.concat([fullURL, workerURL, tfURL]));
         globalThis.whycorsOfflineFiles = urls;
         return Promise.all([
           ...have.filter((r) => !want.has(r.url)).map((r) => c.delete(r)),

@@ -95,12 +95,27 @@ export function redact(sc) {
 }
 
 // fragmentOf is the link's fragment for a scenario: "#s=" and the
-// base64url (no padding) of its JSON; too is set when it is longer than
+// base64url (no padding) of its JSON, then, when "Request made by" names
+// an SDK, "&sdk=" and its preset's name (not a part of the scenario: it
+// says which response headers the SDK reads; engine/sharelink reads both
+// for `whycors explain LINK`); tooLong is set when it is longer than
 // LINK_CAP.
-export function fragmentOf(sc, withSecrets) {
+export function fragmentOf(sc, withSecrets, sdk) {
   const r = withSecrets ? { scenario: sc, redacted: [] } : redact(sc);
-  const frag = "#s=" + b64urlEncode(JSON.stringify(r.scenario));
+  let frag = "#s=" + b64urlEncode(JSON.stringify(r.scenario));
+  if (sdk) frag += "&sdk=" + encodeURIComponent(sdk);
   return { fragment: frag, redacted: r.redacted, tooLong: frag.length > LINK_CAP, json: JSON.stringify(r.scenario, null, 2) };
+}
+
+// readFragment is fragmentOf the other way round: the JSON text the
+// link's "#s=" holds and its SDK preset ("" when none), or null when the
+// fragment holds no state. It throws when the state is not base64url.
+export function readFragment(hash) {
+  if (!hash.startsWith("#s=")) return null;
+  const [data, ...rest] = hash.slice(3).split("&");
+  let sdk = "";
+  for (const kv of rest) if (kv.startsWith("sdk=")) sdk = decodeURIComponent(kv.slice(4));
+  return { json: b64urlDecode(data), sdk: sdk };
 }
 
 // ---------- words ----------

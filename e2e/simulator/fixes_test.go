@@ -20,7 +20,7 @@ func TestFixes(t *testing.T) {
 	for _, in := range []input{blocked, {method: "DELETE", headers: [][2]string{}, body: "none", source: "policy", format: "s3-json",
 		text: `[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`}} {
 		p.open("")
-		if got := eval[bool](p, `globalThis.whycorsFull !== undefined`); got {
+		if got := eval[bool](p, `whycorsFullLoaded()`); got {
 			t.Fatal("the full engine is loaded before anything needs it")
 		}
 		fill(p, in)

@@ -11,7 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
-	"github.com/whycors/whycors/internal/pageformats"
+	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/internal/pageformats/tfpage"
 )
 
 // policyLink is the share link of a GET from https://app.example to url
@@ -76,43 +77,70 @@ func TestDecidingLineXMLYAML(t *testing.T) {
 	}
 }
 
-// TestTerraformPaste pastes a Terraform module, which the page leaves to
-// the command line (internal/pageformats.Left): the page says so, with
-// the command and the reason, in the headline and at the policy, instead
-// of "Could not tell the format".
+// TestTerraformPaste pastes a Terraform module, which the page's full
+// engine leaves out (internal/pageformats.Left): the page fetches its
+// Terraform engine (wasm/terraform) and answers with it as it does for
+// any policy: the format detected, the verdict in words naming the header
+// no rule allows, and the fix as a diff of the pasted module, each equal
+// to what the engine with Terraform's formats (tfpage.Registry) says.
 func TestTerraformPaste(t *testing.T) {
 	t.Parallel() // each test has its own browser
-	root, err := repoRoot()
+	const tf = `# The upload bucket's CORS rules.
+resource "aws_s3_bucket_cors_configuration" "uploads" {
+  bucket = "my-bucket"
+
+  cors_rule {
+    allowed_origins = ["https://app.example"]
+    allowed_methods = ["PUT"]
+    allowed_headers = ["content-type", "x-amz-acl"]
+  }
+}
+`
+	b, err := json.Marshal(map[string]any{"browser": "chrome",
+		"request": map[string]any{"origin": "https://app.example", "url": "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/photo.jpg", "method": "PUT",
+			"headers": [][2]string{{"Content-Type", "image/jpeg"}, {"x-amz-meta-owner", "42"}}, "body": ""},
+		"policy": map[string]string{"format": "auto", "text": tf}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf, err := os.ReadFile(filepath.Join(root, "engine", "formats", "terraform", "testdata", "s3", "main.tf"))
+	sc, err := explain.Decode(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := startPage(t)
-	p.open("")
-	p.do(chromedp.Click(chromedp.CSS("#src-policy")))
-	paste(p, "policy", string(tf))
+	p.open(linkOf(string(b)))
 	settled(p)
-	head := eval[string](p, `document.getElementById("verdict-summary").textContent`)
-	at := eval[string](p, `document.getElementById("policy-err").hidden ? "" : document.getElementById("policy-err").textContent`)
-	why := pageformats.Left["terraform"]
-	for _, want := range []string{"whycors explain --policy main.tf", "HCL parser"} {
-		if !strings.Contains(why, want) {
-			t.Fatalf("Left's reason %q lacks %q; the test's words are out of date", why, want)
-		}
-		if !strings.Contains(head, want) || !strings.Contains(at, want) {
-			t.Errorf("headline %q / at the policy %q: want %q", head, at, want)
-		}
+	p.do(chromedp.ScrollIntoView(chromedp.CSS("#fixes")))
+	settled(p)
+
+	tfOpts := advise.Options(tfpage.Registry())
+	v, err := explain.Explain(sc, tfOpts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := eval[string](p, `document.getElementById("policy").getAttribute("aria-invalid") || ""`); got != "true" {
-		t.Errorf("the policy field's aria-invalid = %q, want true", got)
+	if v.Allowed || !strings.Contains(v.Summary, "x-amz-meta-owner") {
+		t.Fatalf("the engine's verdict is not the blocked upload the test needs: %+v", v.Summary)
 	}
-	if d := eval[string](p, `document.getElementById("detected").textContent`); strings.Contains(d, "Could not tell") || !strings.Contains(d, "Terraform") {
+	if got := eval[string](p, `document.getElementById("summary").dataset.state`); got != "blocked" {
+		t.Errorf("page state %q, want blocked", got)
+	}
+	if head := eval[string](p, `document.getElementById("verdict-summary").textContent`); head != v.Summary {
+		t.Errorf("headline\n%q\nengine's summary\n%q", head, v.Summary)
+	}
+	if d := eval[string](p, `document.getElementById("detected").textContent`); !strings.Contains(d, "Detected: terraform") {
 		t.Errorf("the detection line says %q", d)
 	}
-	if !eval[bool](p, `document.getElementById("details").hidden`) {
-		t.Error("the verdict's panels show beside the message")
+	if eval[string](p, `document.getElementById("policy").getAttribute("aria-invalid") || ""`) == "true" {
+		t.Error("the policy is marked invalid")
+	}
+	fixes, err := explain.Fixes(sc, tfOpts)
+	if err != nil || len(fixes) == 0 || !strings.Contains(fixes[0].Diff, "x-amz-meta-owner") {
+		t.Fatalf("the engine's fixes are not a diff of the module: %v %+v", err, fixes)
+	}
+	if got := eval[string](p, `(document.querySelector("#fixes .fix pre") || {}).textContent || ""`); strings.TrimRight(got, "\n") != strings.TrimRight(fixes[0].Diff, "\n") {
+		t.Errorf("page's first fix\n%s\nengine's\n%s", got, fixes[0].Diff)
+	}
+	if !eval[bool](p, `performance.getEntriesByType("resource").some(e => e.name.includes("/whycors-terraform."))`) {
+		t.Error("the page did not fetch its Terraform engine")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,7 +103,7 @@ func TestFullEngineOnDemand(t *testing.T) {
 	if got := eval[string](p, `document.getElementById("summary").dataset.state + " " + globalThis.whycorsOffline`); got != "allowed ready" {
 		t.Fatalf("state and offline cache: %s, want allowed ready", got)
 	}
-	if n := fetched.Load(); n != 0 || eval[bool](p, `globalThis.whycorsFull !== undefined`) {
+	if n := fetched.Load(); n != 0 || eval[bool](p, `whycorsFullLoaded()`) {
 		t.Errorf("an allowed fetch with raw replies fetched the full engine (%d requests)", n)
 	}
 	p.open(s3Link())
@@ -180,6 +181,12 @@ func TestRequestsSameOrigin(t *testing.T) {
 	defer mu.Unlock()
 	if len(urls) < 5 {
 		t.Fatalf("recorded %d requests, too few to be the page's: %v", len(urls), urls)
+	}
+	// The full engine runs in a worker (site/engine-worker.js): its
+	// fetch of the wasm must be among the requests recorded, or the
+	// worker's requests were not seen at all.
+	if !slices.ContainsFunc(urls, func(u string) bool { return strings.Contains(u, "/whycors-full.") }) {
+		t.Errorf("no request for the full engine among the %d recorded: the worker's requests were not seen", len(urls))
 	}
 	for _, u := range urls {
 		if !strings.HasPrefix(u, srv.URL+"/") && u != "about:blank" {

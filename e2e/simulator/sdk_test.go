@@ -9,6 +9,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/sdkpreset"
+	"github.com/whycors/whycors/engine/sharelink"
 )
 
 // TestSDKPreset chooses "Request made by" @aws-sdk/client-s3's
@@ -67,6 +68,22 @@ func TestSDKPreset(t *testing.T) {
 			}
 			if !shown || codes != "sdk-needs-header" || !strings.Contains(text, preset.Operation) || !strings.Contains(text, "cannot work without reading ETag") {
 				t.Errorf("under the headline: shown %v, codes %q, %q; want the SDK's need of ETag (sdk-needs-header)", shown, codes, text)
+			}
+			// The share link carries the SDK: the command line reads it
+			// (engine/sharelink, `whycors explain LINK`) and the page,
+			// opened on it, chooses the SDK again and says the same.
+			link := eval[string](p, `document.getElementById("share").value`)
+			l, err := sharelink.Parse(link)
+			if err != nil || l.SDK != preset.Name {
+				t.Fatalf("the share link %q reads as sdk %q, %v; want %q", link, l.SDK, err, preset.Name)
+			}
+			if _, err := explain.Decode(l.Scenario); err != nil {
+				t.Errorf("the share link's scenario does not decode: %v", err)
+			}
+			p.open(link[strings.Index(link, "#"):])
+			settled(p)
+			if got := eval[string](p, `document.getElementById("sdk-preset").value + " " + document.getElementById("sdk-note").dataset.codes`); got != preset.Name+" sdk-needs-header" {
+				t.Errorf("the page opened on its link: Request made by and warning %q, want %q", got, preset.Name+" sdk-needs-header")
 			}
 		})
 	}

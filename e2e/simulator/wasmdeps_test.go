@@ -51,6 +51,22 @@ func TestFullWasmDeps(t *testing.T) {
 	}
 }
 
+// TestFullWasmLeavesTerraform: the full engine, which every visit that
+// reads a policy fetches, does not link HashiCorp's HCL parser or
+// go-cty; the Terraform engine (wasm/terraform), fetched only for a
+// Terraform paste, does.
+func TestFullWasmLeavesTerraform(t *testing.T) {
+	t.Parallel()
+	for _, dep := range []string{"github.com/hashicorp/hcl/v2", "github.com/zclconf/go-cty/cty"} {
+		if ps := importersOf(t, "./wasm/full", dep); len(ps) > 0 {
+			t.Errorf("%v link %s into wasm/full", ps, dep)
+		}
+		if ps := importersOf(t, "./wasm/terraform", dep); len(ps) == 0 {
+			t.Errorf("wasm/terraform does not link %s: is it still the page's Terraform engine?", dep)
+		}
+	}
+}
+
 // importersOf are the packages pkg links (for the browser) that import
 // dep directly.
 func importersOf(t *testing.T, pkg, dep string) []string {

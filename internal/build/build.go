@@ -93,6 +93,7 @@ var Programs = []struct {
 }{
 	{"./wasm/core", "whycors.wasm", coreVars},
 	{"./wasm/full", "whycors-full.wasm", nil},
+	{"./wasm/terraform", "whycors-terraform.wasm", nil},
 }
 
 // coreVars tell wasm/core, which links no format but raw, the names of

@@ -1,7 +1,8 @@
 // Package pageformats lists the formats the simulator page's full engine
 // (wasm/full) reads: every format of engine/all but those whose parser
-// would cost the page more than it is worth to a visitor, each left out
-// with its reason (Left). It lists the format packages itself: importing
+// would cost every visitor more than it is worth, each left out with its
+// reason (Left) and read by an engine of its own that the page fetches
+// only when it needs it (wasm/terraform). It lists the format packages itself: importing
 // engine/all would link every format package (their package-level set-up
 // runs whether or not a format is registered), the left-out ones too.
 //
@@ -45,17 +46,19 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// Left are the formats of engine/all the page leaves out, by name, each
-// with why and where to read it instead.
+// Left are the formats of engine/all the page's full engine leaves out,
+// by name, each with why and where they are read instead.
 var Left = map[string]string{
 	tfname.HCL:  terraformWhy,
 	tfname.Plan: terraformWhy,
 }
 
-// terraformWhy: HashiCorp's hcl/v2 and go-cty add about 4 MB to the
-// wasm (1 MB brotli), and encoding/json, which the full engine otherwise
-// avoids (2026-12-03: wasm/full 14,362,470 bytes with them).
-const terraformWhy = "Terraform is read by the command line: whycors explain --policy main.tf --policy terraform.tfvars scenario.json (the page leaves out HashiCorp's HCL parser, about 1 MB to download)"
+// terraformWhy: HashiCorp's hcl/v2 and go-cty make a wasm program about
+// 4 MB larger, and bring encoding/json, which the full engine otherwise
+// avoids. The page reads Terraform with wasm/terraform (tfpage's
+// formats), fetched only for a Terraform paste; the command line reads
+// it too.
+const terraformWhy = "Terraform is read by the page's Terraform engine (HashiCorp's HCL parser, about 2 MB to download, fetched only for a Terraform paste) and by the command line: whycors explain --policy main.tf --policy terraform.tfvars scenario.json"
 
 // LeftFor says whether the page leaves out what the user gave: format,
 // when named, or else text, when it looks like one of Left (Terraform's

@@ -45,9 +45,10 @@ func Handler(dir string) http.Handler {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		if path.Ext(name) == ".html" {
-			h.Set("Content-Security-Policy", csp)
-		}
+		// The page and the full engine's worker (site/engine-worker.js)
+		// each take their policy from their own response; on other files
+		// the header has no effect, so every response carries it.
+		h.Set("Content-Security-Policy", csp)
 		encoding := ""
 		if build.Compressible(name) {
 			h.Add("Vary", "Accept-Encoding")

@@ -60,6 +60,17 @@ test("fragmentOf is #s= and base64url without padding, capped", () => {
   assert.equal(big.tooLong, true);
 });
 
+test("readFragment reads fragmentOf's link, the SDK preset with it", () => {
+  const sc = { request: { url: "https://a.example/?é" } };
+  const f = w.fragmentOf(sc, true, "s3-uploadpart");
+  assert.match(f.fragment, /^#s=[A-Za-z0-9_-]+&sdk=s3-uploadpart$/);
+  const r = w.readFragment(f.fragment);
+  assert.deepEqual(JSON.parse(r.json), sc);
+  assert.equal(r.sdk, "s3-uploadpart");
+  assert.equal(w.readFragment(w.fragmentOf(sc, true, "").fragment).sdk, "");
+  assert.equal(w.readFragment("#x=1"), null);
+});
+
 test("plain drops project files and section signs", () => {
   const cases = [
     ["The s3-json policy answered. (shared/reference/cloud-policies.md §1.3 (S3: first rule matching))", "The s3-json policy answered."],

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package fullapi
 
 import (
 	"github.com/whycors/whycors/engine/explain"
@@ -15,7 +15,7 @@ import (
 // order (explain.AppendScenario), which the page opens when one is
 // picked. The engine pairs each fetch with its preflight; the page pairs
 // nothing.
-func explainHAR(arg string) string {
+func explainHAR(arg string, opts explain.Options) string {
 	var text, browser string
 	if e := decode(arg, map[string]*string{"text": &text, "browser": &browser}); e != "" {
 		return e

@@ -1,6 +1,6 @@
 //go:build js && wasm
 
-package main
+package fullapi
 
 import (
 	"github.com/whycors/whycors/engine/explain"
