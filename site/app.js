@@ -503,7 +503,15 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     back.textContent = "";
     back.dataset.lines = "";
     if (!spans.length) return;
-    const lines = $(id).value.split("\n");
+    const text = $(id).value;
+    if (text.length > BIG_TEXT) {
+      // A long text is not drawn again behind the field on each verdict
+      // (its layout alone costs a keystroke's budget): the note under
+      // the field names the line instead.
+      back.dataset.lines = spans.map((sp) => sp.first).join(",");
+      return;
+    }
+    const lines = text.split("\n");
     const marked = new Set();
     for (const sp of spans) for (let l = sp.first; l <= sp.last && l <= lines.length; l++) marked.add(l);
     let plainRun = "";
@@ -1271,10 +1279,13 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     if ($("convert-box").open) loadFull().then(fillTargets, () => {});
   };
   const go = new Go();
-  WebAssembly.instantiateStreaming(fetch("whycors.wasm"), go.importObject)
-    .then((r) => {
+  performance.mark("whycors-fetch");
+  // boot.js started the fetch and the compilation in the page's head.
+  (globalThis.whycorsCore || WebAssembly.compileStreaming(fetch("whycors.wasm")))
+    .then((m) => WebAssembly.instantiate(m, go.importObject))
+    .then((instance) => {
       performance.mark("whycors-instantiated");
-      go.run(r.instance);
+      go.run(instance);
     })
     .catch((e) => {
       setStatus("The engine failed to load: " + e, "error");
