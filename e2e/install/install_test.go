@@ -200,8 +200,14 @@ func checkPage(t *testing.T, base string) {
 			wasm[w] = true
 		}
 	}
-	if len(wasm) != 2 {
-		t.Errorf("the scripts name %d wasm files, want 2 (core and full): %v", len(wasm), wasm)
+	// The core, the full engine and the Terraform engine
+	// (internal/build.Programs).
+	names := map[string]bool{}
+	for w := range wasm {
+		names[w[:strings.IndexByte(w, '.')]] = true
+	}
+	if len(wasm) != 3 || !names["whycors"] || !names["whycors-full"] || !names["whycors-terraform"] {
+		t.Errorf("the scripts name %d wasm files, want 3 (core, full and Terraform): %v", len(wasm), wasm)
 	}
 	for w := range wasm {
 		if b := get(t, base+w, "application/wasm"); !strings.HasPrefix(b, "\x00asm") {
