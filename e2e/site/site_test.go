@@ -62,8 +62,9 @@ func TestEngineAnswersOnThePage(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
 		// The page loads the full engine after its first verdict (for
-		// the fix and the offline cache): wait until that ends too.
-		chromedp.Poll[chromedp.Void](`["ready", "error"].includes(document.getElementById("status").dataset.state)`,
+		// the fix and the offline cache), in a worker: wait until that
+		// ends too (whycorsBusy), not only for the core's "ready".
+		chromedp.Poll[chromedp.Void](`!(globalThis.whycorsBusy && whycorsBusy()) && ["ready", "error"].includes(document.getElementById("status").dataset.state)`,
 			chromedp.WithPollingInterval(5*time.Millisecond)),
 	)
 	if err != nil {
