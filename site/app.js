@@ -554,6 +554,16 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     if (text) box.appendChild(el("p", "hint", text));
   }
 
+  // fixKeyOf is the scenario a verdict's fix search is for, as its JSON;
+  // stillFor says whether the verdict on screen is still at, or one for
+  // the same scenario (the JSON of a long policy is built only then).
+  function fixKeyOf(v) {
+    return v ? JSON.stringify(scenario(v.st, v.st.browser)) : "";
+  }
+  function stillFor(at, key) {
+    return last === at || fixKeyOf(last) === key;
+  }
+
   function scheduleFixes() {
     clearTimeout(fixTimer);
     fixTimer = 0;
@@ -569,7 +579,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       fixHint("Nothing to fix: every browser check passes.");
       return;
     }
-    const key = JSON.stringify(scenario(last.st, last.st.browser));
+    const at = last;
+    const key = fixKeyOf(at);
     if (key === fixKey) return;
     fixHint(full ? "Looking for a fix…" : "Loading the full engine, which searches for fixes…");
     // A search still running for an older input starts the next one when
@@ -580,7 +591,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       fixTimer = 0;
       fixing = true;
       (last.engine ? Promise.resolve(last.engine) : loadFull()).then((api) => {
-        if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) { // typed on
+        if (!stillFor(at, key)) { // typed on
           fixing = false;
           scheduleFixes();
           return;
@@ -590,7 +601,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
           fixing = false;
           lastFixMs = performance.now() - t0;
           globalThis.whycorsFixTimings.push(lastFixMs);
-          if (!last || JSON.stringify(scenario(last.st, last.st.browser)) !== key) { // typed on while it searched
+          if (!stillFor(at, key)) { // typed on while it searched
             scheduleFixes();
             return;
           }

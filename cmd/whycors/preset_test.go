@@ -45,19 +45,7 @@ func TestExplainPreset(t *testing.T) {
 			args:   []string{"--preset", "s3-nothing", "--policy", good, "--origin", "https://app.example.com", "--url", url},
 			output: []string{"s3-putobject"}},
 	} {
-		t.Run(tc.desc, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(append([]string{"explain"}, tc.args...), strings.NewReader(""), &out, &errb)
-			all := out.String() + errb.String()
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\n%s", code, tc.code, all)
-			}
-			for _, w := range tc.output {
-				if !strings.Contains(all, w) {
-					t.Errorf("no %q in:\n%s", w, all)
-				}
-			}
-		})
+		t.Run(tc.desc, func(t *testing.T) { checkExplain(t, append([]string{"explain"}, tc.args...), tc.code, tc.output) })
 	}
 }
 
@@ -81,18 +69,23 @@ func TestExplainLink(t *testing.T) {
 		{desc: "an unknown preset in the link", link: frag + "&sdk=s3-nothing", code: 2, output: []string{"no such SDK preset", "s3-putobject"}},
 		{desc: "a link whose state is not base64url", link: "#s=ab+c", code: 2, output: []string{"column 6"}},
 	} {
-		t.Run(tc.desc, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run([]string{"explain", "--no-fixes", tc.link}, strings.NewReader(""), &out, &errb)
-			all := out.String() + errb.String()
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\n%s", code, tc.code, all)
-			}
-			for _, w := range tc.output {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-		})
+		t.Run(tc.desc, func(t *testing.T) { checkExplain(t, []string{"explain", "--no-fixes", tc.link}, tc.code, tc.output) })
+	}
+}
+
+// checkExplain runs the command line with args and wants exit code and
+// each of output in what it printed (standard output and error).
+func checkExplain(t *testing.T, args []string, code int, output []string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	got := run(args, strings.NewReader(""), &out, &errb)
+	all := out.String() + errb.String()
+	if got != code {
+		t.Errorf("exit %d, want %d\n%s", got, code, all)
+	}
+	for _, w := range output {
+		if !strings.Contains(all, w) {
+			t.Errorf("no %q in:\n%s", w, all)
+		}
 	}
 }

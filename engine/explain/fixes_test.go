@@ -2,7 +2,6 @@ package explain_test
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -291,14 +290,7 @@ func TestPolicyFixesEditTheUsersText(t *testing.T) {
 // CDN keyed by URL alone answers a CORS fetch with the reply it stored
 // for an <img>; fixes in f89bb6d); and none when every fetch passes.
 func TestFixesOfLaterFetch(t *testing.T) {
-	b, err := os.ReadFile("../../examples/cloudfront-img-then-cors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := explain.Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := exampleScenario(t, "cloudfront-img-then-cors.json")
 	v, err := explain.Explain(s, opts)
 	if err != nil {
 		t.Fatal(err)

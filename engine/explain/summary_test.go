@@ -77,14 +77,7 @@ func TestSummary(t *testing.T) {
 // (examples/cloudfront-img-then-cors.json: an <img>-like no-cors GET
 // stored without CORS headers, then a CORS fetch of the same URL).
 func TestSummaryNamesTheCDN(t *testing.T) {
-	b, err := os.ReadFile("../../examples/cloudfront-img-then-cors.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := explain.Decode(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := exampleScenario(t, "cloudfront-img-then-cors.json")
 	v, err := explain.Explain(s, explain.Options{Formats: all.Registry()})
 	if err != nil {
 		t.Fatal(err)
@@ -93,4 +86,18 @@ func TestSummaryNamesTheCDN(t *testing.T) {
 	if !strings.HasPrefix(got, "The CDN answered the request 200 from its cache") || strings.Contains(got, "S3 answered") {
 		t.Errorf("summary %q, want the CDN named", got)
 	}
+}
+
+// exampleScenario is the scenario of examples/name, decoded.
+func exampleScenario(t *testing.T, name string) explain.Scenario {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := explain.Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
