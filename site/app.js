@@ -179,7 +179,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       const waiting = new Map();
       let next = 1;
       let up = false;
+      let stopped = ""; // why the worker stopped, once it has
       const fail = (why) => {
+        stopped = why;
         w.terminate();
         for (const f of waiting.values()) f(JSON.stringify({ error: "the engine stopped: " + why }));
         waiting.clear();
@@ -188,6 +190,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       const client = {
         version: "",
         ask(fn, arg) {
+          // A stopped worker answers nothing: say so at once rather
+          // than leave the call (and the page's busy state) pending.
+          if (stopped) return Promise.resolve({ error: "the engine stopped: " + stopped + "; reload the page" });
           asking++;
           return new Promise((res) => {
             const id = next++;
