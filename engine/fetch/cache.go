@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -175,6 +176,8 @@ func (p *Profile) store(c *PreflightCache, origin, url string, include bool, met
 		return
 	}
 	exp := c.now + float64(maxAge)
+	// Room for every entry at once rather than growing per entry.
+	c.entries = slices.Grow(c.entries, len(methods)+len(names))
 	put := func(method bool, name string) {
 		for i := range c.entries {
 			e := &c.entries[i]

@@ -298,6 +298,12 @@ type PreflightOutcome struct {
 // the browser will send them at this hop; h and status the preflight
 // response; redirect whether it was a redirect (3xx with Location).
 func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.List, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
+	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect)
+}
+
+// checkPreflight is CheckPreflight with reqHeader's CORS-unsafe names
+// (UnsafeNames) already worked out.
+func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
 	var out PreflightOutcome
 	failed := func(f *Failure) PreflightOutcome {
 		f.Preflight = true
@@ -409,17 +415,19 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 		return nil
 	}
 	matchNames := func() *Failure {
-		unsafe := p.UnsafeNames(reqHeader)
+		unsafe := unsafeNames
 		if len(unsafe) == 0 {
 			return nil
 		}
 		star := !include && containsFold(names, "*")
-		spelled := map[string]string{}
+		var spelled map[string]string // nil but with HeaderMapOrder
 		if p.HeaderMapOrder {
 			unsafe, spelled = headerMapOrder(reqHeader, unsafe)
 		}
+		// Every name's step shows the same lines.
+		line := headerLine(h, "Access-Control-Allow-Headers")
 		for _, n := range unsafe {
-			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Headers")}
+			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: line}
 			switch {
 			case containsFold(names, n):
 				c.Status, c.Detail = Pass, "Access-Control-Allow-Headers lists "+n+" (compared case-insensitively)."
@@ -517,12 +525,11 @@ var safelistedResponse = []string{"cache-control", "content-language", "content-
 // basic (same-origin) response: everything but Set-Cookie and Set-Cookie2.
 func Readable(h headers.List, cors, include bool) ([]string, Check) {
 	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: headerLine(h, "Access-Control-Expose-Headers")}
-	exposed := map[string]bool{}
+	// The names exposed beyond the safelist, as listed (tokens, so ASCII:
+	// exposedName compares them in ASCII case).
+	var listed []string
 	all := !cors
 	if cors {
-		for _, n := range safelistedResponse {
-			exposed[n] = true
-		}
 		if v, n := combined(h, "Access-Control-Expose-Headers"); n > 0 {
 			list, bad, ok := ParseList(v)
 			switch {
@@ -532,9 +539,7 @@ func Readable(h headers.List, cors, include bool) ([]string, Check) {
 				all = true
 				c.Detail = "\"*\" exposes every header (the request has no credentials). "
 			default:
-				for _, n := range list {
-					exposed[strings.ToLower(n)] = true
-				}
+				listed = list
 				if include && contains(list, "*") {
 					c.Detail = "With credentials, \"*\" exposes only a header literally named \"*\". "
 				}
@@ -543,12 +548,16 @@ func Readable(h headers.List, cors, include bool) ([]string, Check) {
 	}
 	var out []string
 	for _, f := range h {
-		n := strings.ToLower(f.Name)
-		if n == "set-cookie" || n == "set-cookie2" {
+		var buf [32]byte
+		n := lowerInto(buf[:0], f.Name) // compared, copied only when kept
+		if string(n) == "set-cookie" || string(n) == "set-cookie2" {
 			continue
 		}
-		if all || exposed[n] {
-			out = append(out, n)
+		if all || exposedName(string(n), listed) {
+			if out == nil {
+				out = make([]string, 0, len(h))
+			}
+			out = append(out, lowerName(f.Name))
 		}
 	}
 	sort.Strings(out)
@@ -562,6 +571,38 @@ func Readable(h headers.List, cors, include bool) ([]string, Check) {
 		c.Detail += "The page can read: " + strings.Join(out, ", ") + "."
 	}
 	return out, c
+}
+
+// exposedName reports whether a lowercase header name is a safelisted
+// response-header name or one of listed in ASCII case (listed are tokens).
+func exposedName(lower string, listed []string) bool {
+	if contains(safelistedResponse, lower) {
+		return true
+	}
+	for _, l := range listed {
+		if lowerEqual(l, lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerEqual reports whether strings.ToLower(ascii) == lower for an ASCII
+// string, without the copy.
+func lowerEqual(ascii, lower string) bool {
+	if len(ascii) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(ascii); i++ {
+		c := ascii[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func contains(list []string, s string) bool {

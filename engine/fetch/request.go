@@ -1,6 +1,7 @@
 package fetch
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
@@ -365,7 +366,8 @@ func xhrFaults(in Init) []error {
 }
 
 func (p *Profile) noCorsSafelisted(name, value string) bool {
-	switch strings.ToLower(name) {
+	var buf [32]byte
+	switch string(lowerInto(buf[:0], name)) {
 	case "accept", "accept-language", "content-language", "content-type":
 		return p.SafelistedRequestHeader(name, value)
 	}
@@ -405,13 +407,14 @@ var forbiddenNames = map[string]bool{
 // forbiddenHeader returns why (name, value) is a forbidden request-header,
 // or "" (https://fetch.spec.whatwg.org/#forbidden-request-header).
 func forbiddenHeader(name, value string) string {
-	n := strings.ToLower(name)
+	var buf [32]byte
+	n := lowerInto(buf[:0], name) // compared, not kept: no copy
 	switch {
-	case forbiddenNames[n]:
+	case forbiddenNames[string(n)]:
 		return "a forbidden request-header name"
-	case strings.HasPrefix(n, "proxy-"), strings.HasPrefix(n, "sec-"):
-		return "names starting with " + quote(n[:strings.IndexByte(n, '-')+1]) + " are forbidden request-headers"
-	case n == "x-http-method" || n == "x-http-method-override" || n == "x-method-override":
+	case bytes.HasPrefix(n, []byte("proxy-")), bytes.HasPrefix(n, []byte("sec-")):
+		return "names starting with " + quote(string(n[:bytes.IndexByte(n, '-')+1])) + " are forbidden request-headers"
+	case string(n) == "x-http-method" || string(n) == "x-http-method-override" || string(n) == "x-method-override":
 		for _, m := range strings.Split(value, ",") {
 			if ForbiddenMethod(strings.Trim(m, httpWS)) {
 				return "it names the forbidden method " + quote(strings.Trim(m, httpWS))
@@ -430,14 +433,21 @@ func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames
 // CORS-safelisted method or CORS-unsafe request-header names is not
 // empty)"), and why, in words.
 func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
+	return p.needsPreflight(r, r.Method, p.UnsafeNames(r.Header))
+}
+
+// needsPreflight is NeedsPreflight for method and the CORS-unsafe names
+// of the header list as sent at this hop (UnsafeNames), which the caller
+// has already worked out.
+func (p *Profile) needsPreflight(r *Request, method string, names []string) (bool, []string) {
 	var why []string
 	if r.UseCORSPreflight {
 		why = append(why, "the body is a ReadableStream, which sets the use-CORS-preflight flag")
 	}
-	if !SafelistedMethod(r.Method) {
-		why = append(why, "the method "+r.Method+" is not GET, HEAD or POST")
+	if !SafelistedMethod(method) {
+		why = append(why, "the method "+method+" is not GET, HEAD or POST")
 	}
-	if names := p.UnsafeNames(r.Header); len(names) > 0 {
+	if len(names) > 0 {
 		why = append(why, "these headers are not CORS-safelisted: "+strings.Join(names, ", "))
 	}
 	return len(why) > 0, why
@@ -450,12 +460,19 @@ func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
 // sorted and joined by "," without spaces (only when there are any), and
 // Origin. serializedOrigin is "null" after a tainting redirect.
 func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) wire.Request {
-	out := headers.List{{Name: "Accept", Value: "*/*"}, {Name: "Access-Control-Request-Method", Value: method}}
-	if names := p.UnsafeNames(h); len(names) > 0 {
+	return preflightRequest(url.String(), method, p.UnsafeNames(h), serializedOrigin)
+}
+
+// preflightRequest is PreflightRequest for the URL serialized and the
+// CORS-unsafe names already worked out.
+func preflightRequest(url, method string, names []string, serializedOrigin string) wire.Request {
+	out := make(headers.List, 0, 4)
+	out = append(out, headers.Field{Name: "Accept", Value: "*/*"}, headers.Field{Name: "Access-Control-Request-Method", Value: method})
+	if len(names) > 0 {
 		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}
 	out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
-	return wire.Request{Method: "OPTIONS", URL: url.String(), Header: out}
+	return wire.Request{Method: "OPTIONS", URL: url, Header: out}
 }
 
 // ActualRequest builds the request as sent: the page's headers in order,
@@ -463,14 +480,22 @@ func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h 
 // step 12), and Origin when the fetch is CORS or the method is not
 // GET or HEAD (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
 func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
-	out := h.Clone()
+	return actualRequest(url.String(), method, h, serializedOrigin, cors)
+}
+
+// actualRequest is ActualRequest for the URL serialized.
+func actualRequest(url, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
+	// One allocation: the page's lines and room for the two the browser
+	// adds.
+	out := make(headers.List, len(h), len(h)+2)
+	copy(out, h)
 	if !out.Has("Accept") {
 		out = append(out, headers.Field{Name: "Accept", Value: "*/*"})
 	}
 	if cors || (method != "GET" && method != "HEAD") {
 		out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
 	}
-	return wire.Request{Method: method, URL: url.String(), Header: out}
+	return wire.Request{Method: method, URL: url, Header: out}
 }
 
 // IsByteString reports whether every character of s is at most U+00FF,

@@ -137,23 +137,28 @@ func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *Preflig
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, url: r.URL, method: r.Method, header: r.Header.Clone()}
+	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, url: r.URL, urlText: r.URL.String(), originText: r.Origin.String(), method: r.Method, header: r.Header.Clone()}
 	return st.mainFetch()
 }
 
 type runState struct {
-	p        *Profile
-	r        *Request
-	srv      Server
-	res      *Result
-	cache    *PreflightCache
-	url      origin.URL
-	method   string
-	header   headers.List
-	tainting string // "", basic, cors, opaque
-	tainted  bool   // redirect-taint is not same-origin: Origin serializes as "null"
-	hop      int
-	initial  string
+	p     *Profile
+	r     *Request
+	srv   Server
+	res   *Result
+	cache *PreflightCache
+	url   origin.URL
+	// urlText and originText are url and the page's origin serialized,
+	// kept here because a fetch writes them into many requests and
+	// sentences and each serialization allocates.
+	urlText    string
+	originText string
+	method     string
+	header     headers.List
+	tainting   string // "", basic, cors, opaque
+	tainted    bool   // redirect-taint is not same-origin: Origin serializes as "null"
+	hop        int
+	initial    string
 	// preflighted: a preflight was sent earlier in this fetch
 	// (Profile.StickyPreflight).
 	preflighted bool
@@ -166,7 +171,7 @@ func (s *runState) serializedOrigin() string {
 	if s.tainted {
 		return "null"
 	}
-	return s.r.Origin.String()
+	return s.originText
 }
 
 func (p *Profile) fail(res *Result, f *Failure, r *Request) *Result {
@@ -191,14 +196,14 @@ func (p *Profile) fail(res *Result, f *Failure, r *Request) *Result {
 
 func (s *runState) failure(f *Failure) *Result {
 	if f.URL == "" {
-		f.URL = s.url.String()
+		f.URL = s.urlText
 	}
 	if s.hop > 0 && f.Initial == "" {
 		f.Initial = s.initial
 	}
-	f.Origin = s.r.Origin.String()
+	f.Origin = s.originText
 	if s.p.CacheClearedOnFailure && (s.preflighted || s.res.PreflightCached) {
-		s.cache.clear(s.cache.key(s.serializedOrigin(), s.r.Origin.Opaque()), s.url.String())
+		s.cache.clear(s.cache.key(s.serializedOrigin(), s.r.Origin.Opaque()), s.urlText)
 	}
 	return s.p.fail(s.res, f, s.r)
 }
@@ -234,7 +239,7 @@ func (s *runState) localNetwork() *Failure {
 	case !s.r.Origin.PotentiallyTrustworthy():
 		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
 			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space; " + s.p.Engine +
-				" lets only a secure context (https) ask for that, and " + s.r.Origin.String() + " is not one. Serve the page over https."})
+				" lets only a secure context (https) ask for that, and " + s.originText + " is not one. Serve the page over https."})
 		return &Failure{Reason: ReasonInsecureLocalNetwork, Value: n.Target}
 	case n.Permission != PermissionGranted:
 		why := "the user denied the " + quote(perm) + " permission"
@@ -243,7 +248,7 @@ func (s *runState) localNetwork() *Failure {
 		}
 		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
 			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space, and " + why +
-				"; no request is sent. Only the user can grant it (the site settings of " + s.r.Origin.String() + ")."})
+				"; no request is sent. Only the user can grant it (the site settings of " + s.originText + ")."})
 		return &Failure{Reason: ReasonLocalNetworkAccessPermissionDenied, Value: n.Target}
 	}
 	s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Pass, Spec: specLNA,
@@ -258,9 +263,9 @@ func (s *runState) mainFetch() *Result {
 		if r.Origin.Scheme == "https" && s.url.Scheme == "http" && !target.PotentiallyTrustworthy() {
 			// The page's URL is not in the scenario: its origin's root
 			// stands for it (the harness pages are at "/").
-			page := r.Origin.String() + "/"
+			page := s.originText + "/"
 			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Fail, Spec: "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch",
-				Detail: "The page is served over https and " + s.url.String() + " is http: the browser blocks it before sending anything. Serve the API over https."})
+				Detail: "The page is served over https and " + s.urlText + " is http: the browser blocks it before sending anything. Serve the API over https."})
 			return s.failure(&Failure{Reason: ReasonMixedContent, Value: page})
 		}
 		sameOrigin := origin.SameOrigin(r.Origin, target) && (s.tainting == "" || s.tainting == "basic")
@@ -268,10 +273,10 @@ func (s *runState) mainFetch() *Result {
 		case sameOrigin:
 			s.tainting = "basic"
 			s.add(Check{ID: "fetch.same-origin", Title: "Same origin", Status: Info, Spec: specMainFetch,
-				Detail: s.url.String() + " has the page's origin " + r.Origin.String() + ": CORS does not apply."})
+				Detail: s.urlText + " has the page's origin " + s.originText + ": CORS does not apply."})
 		case r.Mode == "same-origin":
 			s.add(Check{ID: "fetch.mode", Title: "Request mode", Status: Fail, Spec: specMainFetch,
-				Detail: "mode is \"same-origin\" but " + s.url.String() + " has the origin " + target.String() + ", not the page's " + r.Origin.String() + ". Use mode \"cors\" (the default)."})
+				Detail: "mode is \"same-origin\" but " + s.urlText + " has the origin " + target.String() + ", not the page's " + s.originText + ". Use mode \"cors\" (the default)."})
 			return s.failure(&Failure{Reason: ReasonDisallowedByMode})
 		case r.Mode == "no-cors":
 			if r.Redirect != "follow" {
@@ -291,7 +296,7 @@ func (s *runState) mainFetch() *Result {
 			s.tainting = "cors"
 			if s.hop == 0 {
 				s.add(Check{ID: "fetch.cross-origin", Title: "Cross-origin request", Status: Info, Spec: specMainFetch,
-					Detail: "The page's origin " + r.Origin.String() + " differs from " + target.String() + ": the browser applies CORS."})
+					Detail: "The page's origin " + s.originText + " differs from " + target.String() + ": the browser applies CORS."})
 			}
 			if f := s.localNetwork(); f != nil {
 				return s.failure(f)
@@ -306,7 +311,7 @@ func (s *runState) mainFetch() *Result {
 				Detail: p.Engine + " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate."})
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
-		req := ActualRequest(s.url, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
+		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
 		s.sentOrigin = s.sentOrigin || req.Header.Has("Origin")
 		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
@@ -372,22 +377,24 @@ func (s *runState) preflight() *Failure {
 	if p.PreflightOriginalHeaders && s.hop > 0 {
 		header = r.Header
 	}
-	need, why := p.needsPreflightAt(r, s.method, header)
+	// The CORS-unsafe names, worked out once: whether a preflight is
+	// needed, the cache, the preflight request and its check read them.
+	names := p.UnsafeNames(header)
+	need, why := p.needsPreflight(r, s.method, names)
 	// The origin the preflight sends and is checked against.
 	pfOrigin := s.serializedOrigin()
 	if p.PreflightKeepsOrigin {
-		pfOrigin = r.Origin.String()
+		pfOrigin = s.originText
 	}
-	names := p.UnsafeNames(header)
 	cacheKey := s.cache.key(pfOrigin, r.Origin.Opaque())
 	lacks := ""
 	if need {
-		ok, until, l := p.covers(s.cache, cacheKey, s.url.String(), r.Include(), r.UseCORSPreflight, s.method, names)
+		ok, until, l := p.covers(s.cache, cacheKey, s.urlText, r.Include(), r.UseCORSPreflight, s.method, names)
 		lacks = l
 		if ok {
 			s.res.PreflightCached = true
 			s.add(Check{ID: "preflight.cached", Title: "Preflight answered by the cache", Status: Pass, Spec: specCache,
-				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.url.String() +
+				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.urlText +
 					" allowed it and its answer is still cached (" + seconds(until-s.cache.now) + " left), so " + p.Engine + " sends no OPTIONS request."})
 			return nil
 		}
@@ -407,7 +414,7 @@ func (s *runState) preflight() *Failure {
 	}
 	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
 	s.preflighted = true
-	req := p.PreflightRequest(r, s.url, s.method, header, pfOrigin)
+	req := preflightRequest(s.urlText, s.method, names, pfOrigin)
 	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
@@ -415,21 +422,21 @@ func (s *runState) preflight() *Failure {
 		return &Failure{Reason: ReasonInvalidResponse, Preflight: true}
 	}
 	_, isRedirect := redirectLocation(reply)
-	out := p.CheckPreflight(r, s.method, header, reply.Status, reply.Header, pfOrigin, isRedirect)
+	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect)
 	for _, c := range out.Checks {
 		s.add(c)
 	}
 	if out.Failure != nil {
 		if out.KeepEntry {
-			p.store(s.cache, cacheKey, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
+			p.store(s.cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
 		}
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
-	p.store(s.cache, cacheKey, s.url.String(), r.Include(), out.Methods, out.Names, out.MaxAge)
+	p.store(s.cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
 	if out.AuthorizationByWildcard {
 		s.res.AuthorizationByWildcard = true
-		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.url.String())...)
+		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.urlText)...)
 	}
 	return nil
 }
@@ -456,12 +463,6 @@ func (p *Profile) attempts() string {
 		return ""
 	}
 	return ", each of the " + itoa(p.EmptyReplyAttempts) + " times " + p.Engine + " sent it"
-}
-
-func (p *Profile) needsPreflightAt(r *Request, method string, h headers.List) (bool, []string) {
-	cp := *r
-	cp.Method, cp.Header = method, h
-	return p.NeedsPreflight(&cp)
 }
 
 // locationURL is the URL text a Location value is parsed as: the value
@@ -536,8 +537,9 @@ func (s *runState) redirect(reply wire.Reply, loc string) (bool, *Result) {
 			Detail: "The Location includes a username or password, which a CORS redirect may not."})
 		return true, s.failure(&Failure{Reason: ReasonRedirectContainsCredentials, Value: next.String(), Status: reply.Status})
 	}
+	nextText := next.String()
 	c := Check{ID: "redirect.follow", Title: "Redirect followed", Status: Info, Spec: specRedirect, Header: "Location: " + loc,
-		Detail: "The browser follows " + itoa(reply.Status) + " to " + next.String() + "."}
+		Detail: "The browser follows " + itoa(reply.Status) + " to " + nextText + "."}
 	if (reply.Status == 301 || reply.Status == 302) && s.method == "POST" || reply.Status == 303 && s.method != "GET" && s.method != "HEAD" {
 		s.method = "GET"
 		for _, n := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
@@ -559,9 +561,9 @@ func (s *runState) redirect(reply wire.Reply, loc string) (bool, *Result) {
 	}
 	s.add(c)
 	if s.hop == 0 {
-		s.initial = s.url.String()
+		s.initial = s.urlText
 	}
-	s.url = next
+	s.url, s.urlText = next, nextText
 	s.hop++
 	return false, nil
 }
@@ -592,7 +594,7 @@ func (s *runState) finish(reply wire.Reply) *Result {
 		// An XMLHttpRequest exposes no response type to the page.
 		res.Type = ""
 		if s.p.XHRParsesEmptyBody && reply.Body == "" && !reply.Header.Has("Content-Type") {
-			res.Console = append(res.Console, "XML Parsing Error: no root element found\nLocation: "+s.url.String()+"\nLine Number 1, Column 1:")
+			res.Console = append(res.Console, "XML Parsing Error: no root element found\nLocation: "+s.urlText+"\nLine Number 1, Column 1:")
 		}
 	}
 	return res

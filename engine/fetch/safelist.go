@@ -61,13 +61,15 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 	if wireLen(value) > maxSafelistedValue {
 		return false
 	}
+	var buf [32]byte
+	lower := lowerInto(buf[:0], name)
 	if p.NonASCIIUnsafe && !isASCII(value) {
-		switch strings.ToLower(name) {
+		switch string(lower) {
 		case "accept", "content-type":
 			return false
 		}
 	}
-	switch strings.ToLower(name) {
+	switch string(lower) {
 	case "accept":
 		return !hasUnsafeByte(value)
 	case "accept-language", "content-language":
@@ -95,7 +97,7 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 		return simpleRange(value)
 	}
 	if p.ClientHints {
-		return clientHint(strings.ToLower(name), value)
+		return clientHint(string(lower), value)
 	}
 	return false
 }
@@ -210,6 +212,26 @@ func (p *Profile) value(h headers.List, i int) string {
 // safe reports whether UnsafeNames finds h[i] safelisted.
 func (p *Profile) safe(h headers.List, i int) bool {
 	return p.SafelistedRequestHeader(h[i].Name, p.value(h, i))
+}
+
+// lowerInto is strings.ToLower(name) written into buf's room when name
+// is ASCII and fits, so that comparing it or looking it up (string(b) in
+// a switch or a map index) allocates nothing: the model judges each
+// header by its lowercase name several times per fetch. Another name
+// takes strings.ToLower's own path.
+func lowerInto(buf []byte, name string) []byte {
+	if len(name) > cap(buf) || !isASCII(name) {
+		return []byte(strings.ToLower(name))
+	}
+	b := buf[:len(name)]
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }
 
 // lowerName is strings.ToLower for a header name, without allocating for
