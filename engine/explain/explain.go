@@ -196,7 +196,6 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		ReadableHeaders: res.Readable,
 		Console:         res.Console,
 		Exception:       res.Exception,
-		Steps:           make([]Step, 0, len(res.Checks)),
 		Fixes:           []Fix{},
 		Requests:        sentRequests(res.Exchanges),
 		failure:         res.Failure,
@@ -238,11 +237,13 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	if !(res.Failure != nil && res.Failure.Preflight) && act != nil && (act.Rules != nil || act.DecidedBy != nil || pre == nil) {
 		decider = act
 	}
-	v.Rules = rulesOf(decider)
+	v.Rules = rulesOf(decider, !srv.lean)
 	if decider != nil {
 		v.DecidedBy = decider.DecidedBy
 	}
-	v.Steps = weaveSteps(res, srv)
+	if !srv.lean {
+		v.Steps = weaveSteps(res, srv)
+	}
 	if req != nil {
 		for _, d := range req.Dropped {
 			v.Warnings = append(v.Warnings, Warning{Code: "header-dropped", Message: d.Name + " is not sent: " + d.Why + "."})
@@ -321,6 +322,8 @@ type server struct {
 	byURL bool
 	// summary: the server of a summary browser (summaryOnly).
 	summary bool
+	// lean: the verdict has no steps and its rules no words (Try).
+	lean bool
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
@@ -496,15 +499,18 @@ func firstExchanges(res *fetch.Result) (pre, act *fetch.Exchange) {
 	return pre, act
 }
 
-// rulesOf is x's rule trace in words.
-func rulesOf(x *fetch.Exchange) []Rule {
+// rulesOf is x's rule trace, in words when words is set.
+func rulesOf(x *fetch.Exchange, words bool) []Rule {
 	if x == nil || x.Rules == nil {
 		return nil
 	}
 	t := x.Trace()
 	out := make([]Rule, len(t.Rules))
 	for i, r := range t.Rules {
-		out[i] = Rule{Rule: r, Detail: t.Detail(r)}
+		out[i] = Rule{Rule: r}
+		if words {
+			out[i].Detail = t.Detail(r)
+		}
 	}
 	return out
 }

@@ -88,8 +88,34 @@ func Run(s Scenario, o Options) (Verdict, error) {
 	return run(p, s, srv)
 }
 
-// setup is s's browser profile and server, for Fixes, Run and
-// RunSession.
+// Try is Run for a search that reads a verdict's outcome and not its
+// words: the verdict has no Steps and its Rules no Detail, and the rest
+// is Run's. A fix search tries each changed scenario with it, where the
+// steps and the rules' words were most of a run's cost.
+func Try(s Scenario, o Options) (Verdict, error) {
+	p, srv, err := setup(s, o)
+	if err != nil {
+		return Verdict{}, err
+	}
+	srv.lean = true
+	return run(p, s, srv)
+}
+
+// Allows reports whether s's browser allows the fetch (Run's
+// Verdict.Allowed), building only what a summary browser of Explain
+// builds: a fix search asks it of each other browser for a fix's
+// AllowedIn.
+func Allows(s Scenario, o Options) (bool, error) {
+	p, srv, err := setup(s, o)
+	if err != nil {
+		return false, err
+	}
+	v, err := run(p, s, srv.summaryOnly())
+	return v.Allowed, err
+}
+
+// setup is s's browser profile and server, for Fixes, Run, Try, Allows
+// and RunSession.
 func setup(s Scenario, o Options) (*fetch.Profile, *server, error) {
 	p, ok := fetch.Lookup(s.Browser)
 	if !ok {

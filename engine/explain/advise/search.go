@@ -33,7 +33,7 @@ func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
 	}
 	se.runs++
 	s.Browser = se.browser
-	v, err := explain.Run(s, se.o)
+	v, err := explain.Try(s, se.o)
 	if err != nil {
 		return explain.Verdict{}, false
 	}
@@ -102,7 +102,7 @@ func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
 			continue
 		}
 		s.Browser = name
-		if v, err := explain.Run(s, se.o); err == nil && v.Allowed {
+		if ok, err := explain.Allows(s, se.o); err == nil && ok {
 			out = append(out, name)
 		}
 	}
