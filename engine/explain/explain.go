@@ -114,7 +114,14 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 		req.Network = srv.s.Network.fetchNetwork()
 	}
 	srv.cdn.begin(path)
-	res := p.RunCached(req, pre, srv, cache)
+	var res *fetch.Result
+	if srv.summary || srv.lean {
+		// Neither reads the browser's checks (summaryOf; Try's verdict
+		// has no steps).
+		res = p.RunOutcome(req, pre, srv, cache)
+	} else {
+		res = p.RunCached(req, pre, srv, cache)
+	}
 	srv.cdn.end(res)
 	if srv.summary {
 		return summaryOf(res), nil

@@ -200,10 +200,18 @@ func combined(h headers.List, name string) (string, int) {
 // order and returns nil on success. serializedOrigin is the request's
 // serialized origin ("null" after a tainting redirect).
 func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include bool) (*Failure, Check) {
+	return p.corsCheck(h, serializedOrigin, include, false)
+}
+
+// corsCheck is CORSCheck; when quiet (RunOutcome), a check that passes
+// has no sentence and no header line.
+func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, quiet bool) (*Failure, Check) {
 	acao, lines := combined(h, "Access-Control-Allow-Origin")
 	acac, _ := combined(h, "Access-Control-Allow-Credentials")
-	line := headerLine(h, "Access-Control-Allow-Origin")
-	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Header: line, Spec: specCORSCheck}
+	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Spec: specCORSCheck}
+	if !quiet {
+		c.Header = headerLine(h, "Access-Control-Allow-Origin")
+	}
 	fail := func(reason, value, detail string) (*Failure, Check) {
 		c.Status, c.Detail = Fail, detail
 		loc, _ := h.Get("Location")
@@ -242,7 +250,10 @@ func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include boo
 		}
 		return fail(reason, acao, detail)
 	} else {
-		c.Status, c.Detail = Pass, "Access-Control-Allow-Origin equals the request's origin "+serializedOrigin+"."
+		c.Status = Pass
+		if !quiet {
+			c.Detail = "Access-Control-Allow-Origin equals the request's origin " + serializedOrigin + "."
+		}
 	}
 	if !include {
 		return nil, c
@@ -254,7 +265,9 @@ func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include boo
 			Detail: "The request is sent" + credsDetail + ", so Access-Control-Allow-Credentials must be exactly \"true\"; it is " + quote(acac) + "."}
 		return f, c2
 	}
-	c.Detail += " Access-Control-Allow-Credentials is \"true\"."
+	if !quiet {
+		c.Detail += " Access-Control-Allow-Credentials is \"true\"."
+	}
 	return nil, c
 }
 
@@ -298,12 +311,13 @@ type PreflightOutcome struct {
 // the browser will send them at this hop; h and status the preflight
 // response; redirect whether it was a redirect (3xx with Location).
 func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.List, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
-	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect)
+	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect, false)
 }
 
 // checkPreflight is CheckPreflight with reqHeader's CORS-unsafe names
-// (UnsafeNames) already worked out.
-func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
+// (UnsafeNames) already worked out. When quiet (RunOutcome), it keeps
+// no checks: Checks is nil.
+func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool) PreflightOutcome {
 	var out PreflightOutcome
 	failed := func(f *Failure) PreflightOutcome {
 		f.Preflight = true
@@ -329,6 +343,9 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 	}
 	statusCheck := func() *Failure {
 		if status >= 200 && status <= 299 {
+			if quiet {
+				return nil
+			}
 			out.Checks = append(out.Checks, Check{ID: "preflight.status", Title: "Preflight status is ok", Status: Pass, Spec: specOKStatus,
 				Detail: "Status " + itoa(status) + " is in 200-299."})
 			return nil
@@ -338,9 +355,11 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		return &Failure{Reason: ReasonPreflightInvalidStatus}
 	}
 	originCheck := func() *Failure {
-		f, c := p.CORSCheck(h, serializedOrigin, r.Include())
-		c.ID = "preflight." + c.ID
-		out.Checks = append(out.Checks, c)
+		f, c := p.corsCheck(h, serializedOrigin, r.Include(), quiet)
+		if !quiet {
+			c.ID = "preflight." + c.ID
+			out.Checks = append(out.Checks, c)
+		}
 		if f != nil {
 			f.Reason = preflightPrefix + f.Reason
 		}
@@ -390,6 +409,11 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		if methods == nil && hasACAM == 0 && r.UseCORSPreflight {
 			methods = []string{method}
 		}
+		switch {
+		case quiet && (contains(methods, method) || SafelistedMethod(method) || !include && contains(methods, "*")):
+			// The cases below that pass, without their sentences.
+			return nil
+		}
 		c := Check{ID: "preflight.allow-methods", Title: "Method allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Methods")}
 		switch {
 		case contains(methods, method):
@@ -425,8 +449,15 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 			unsafe, spelled = headerMapOrder(reqHeader, unsafe)
 		}
 		// Every name's step shows the same lines.
-		line := headerLine(h, "Access-Control-Allow-Headers")
+		line := ""
+		if !quiet {
+			line = headerLine(h, "Access-Control-Allow-Headers")
+		}
 		for _, n := range unsafe {
+			if quiet && (containsFold(names, n) || star && n != "authorization") {
+				// The cases below that pass, without their sentences.
+				continue
+			}
 			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: line}
 			switch {
 			case containsFold(names, n):
@@ -468,13 +499,13 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		if f := s(); f != nil {
 			if p.CacheKeepsFailedMatch && (f.Reason == ReasonMethodDisallowed || f.Reason == ReasonHeaderDisallowed) {
 				out.KeepEntry = true
-				out.MaxAge = p.maxAge(h, &out.Checks)
+				out.MaxAge = p.maxAge(h, &out.Checks, quiet)
 				out.Methods, out.Names = methods, names
 			}
 			return failed(f)
 		}
 	}
-	out.MaxAge = p.maxAge(h, &out.Checks)
+	out.MaxAge = p.maxAge(h, &out.Checks, quiet)
 	out.Methods, out.Names = methods, names
 	return out
 }
@@ -482,34 +513,43 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 // maxAge reads Access-Control-Max-Age (delta-seconds) with the profile's
 // default and cap (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 // step 7; reference browser-cors.md §1.8 table).
-func (p *Profile) maxAge(h headers.List, checks *[]Check) int {
+// When quiet (RunOutcome) it adds no check, and says nothing.
+func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool) int {
 	v, n := combined(h, "Access-Control-Max-Age")
-	c := Check{ID: "preflight.max-age", Title: "Preflight cache lifetime", Status: Info, Spec: specCache, Header: headerLine(h, "Access-Control-Max-Age")}
+	var detail string
+	say := func(parts ...string) {
+		if !quiet {
+			detail = strings.Join(parts, "")
+		}
+	}
 	age := DefaultMaxAge
 	switch {
 	case n == 0:
-		c.Detail = "No Access-Control-Max-Age: the result is cached for the default " + itoa(DefaultMaxAge) + " seconds."
+		say("No Access-Control-Max-Age: the result is cached for the default ", itoa(DefaultMaxAge), " seconds.")
 	case v != "" && strings.Trim(v, "0123456789") == "":
 		if len(v) > 9 {
 			age = 999999999
 		} else {
 			age, _ = strconv.Atoi(v)
 		}
-		c.Detail = "Cached for " + itoa(age) + " seconds."
+		say("Cached for ", itoa(age), " seconds.")
 	case p.InvalidMaxAgeNotCached:
 		age = 0
-		c.Detail = quote(v) + " is not a number of seconds: " + p.Engine + " does not cache the result."
+		say(quote(v), " is not a number of seconds: ", p.Engine, " does not cache the result.")
 	case strings.HasPrefix(v, "-") && v != "-" && strings.Trim(v[1:], "0123456789") == "" && p.Name != "spec":
 		age = 0
-		c.Detail = "A negative Access-Control-Max-Age means the result is not cached."
+		say("A negative Access-Control-Max-Age means the result is not cached.")
 	default:
-		c.Detail = quote(v) + " is not a number of seconds: the default " + itoa(DefaultMaxAge) + " seconds apply."
+		say(quote(v), " is not a number of seconds: the default ", itoa(DefaultMaxAge), " seconds apply.")
 	}
 	if p.MaxAgeCap > 0 && age > p.MaxAgeCap {
-		c.Detail += " " + p.Engine + " caps it at " + itoa(p.MaxAgeCap) + " seconds."
+		say(detail, " ", p.Engine, " caps it at ", itoa(p.MaxAgeCap), " seconds.")
 		age = p.MaxAgeCap
 	}
-	*checks = append(*checks, c)
+	if !quiet {
+		*checks = append(*checks, Check{ID: "preflight.max-age", Title: "Preflight cache lifetime", Status: Info, Spec: specCache,
+			Header: headerLine(h, "Access-Control-Max-Age"), Detail: detail})
+	}
 	return age
 }
 
@@ -524,7 +564,15 @@ var safelistedResponse = []string{"cache-control", "content-language", "content-
 // (https://fetch.spec.whatwg.org/#concept-filtered-response-cors). For a
 // basic (same-origin) response: everything but Set-Cookie and Set-Cookie2.
 func Readable(h headers.List, cors, include bool) ([]string, Check) {
-	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: headerLine(h, "Access-Control-Expose-Headers")}
+	return readable(h, cors, include, false)
+}
+
+// readable is Readable; when quiet (RunOutcome) its check says nothing.
+func readable(h headers.List, cors, include, quiet bool) ([]string, Check) {
+	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed}
+	if !quiet {
+		c.Header = headerLine(h, "Access-Control-Expose-Headers")
+	}
 	// The names exposed beyond the safelist, as listed (tokens, so ASCII:
 	// exposedName compares them in ASCII case).
 	var listed []string
@@ -565,9 +613,12 @@ func Readable(h headers.List, cors, include bool) ([]string, Check) {
 	if out == nil {
 		out = []string{}
 	}
-	if len(out) == 0 {
+	switch {
+	case quiet:
+		c.Detail = ""
+	case len(out) == 0:
 		c.Detail += "The page can read no response header."
-	} else {
+	default:
 		c.Detail += "The page can read: " + strings.Join(out, ", ") + "."
 	}
 	return out, c

@@ -433,13 +433,18 @@ func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames
 // CORS-safelisted method or CORS-unsafe request-header names is not
 // empty)"), and why, in words.
 func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
-	return p.needsPreflight(r, r.Method, p.UnsafeNames(r.Header))
+	return p.needsPreflight(r, r.Method, p.UnsafeNames(r.Header), true)
 }
 
 // needsPreflight is NeedsPreflight for method and the CORS-unsafe names
 // of the header list as sent at this hop (UnsafeNames), which the caller
-// has already worked out.
-func (p *Profile) needsPreflight(r *Request, method string, names []string) (bool, []string) {
+// has already worked out; the reasons are in words only when words is
+// set.
+func (p *Profile) needsPreflight(r *Request, method string, names []string, words bool) (bool, []string) {
+	need := r.UseCORSPreflight || !SafelistedMethod(method) || len(names) > 0
+	if !need || !words {
+		return need, nil
+	}
 	var why []string
 	if r.UseCORSPreflight {
 		why = append(why, "the body is a ReadableStream, which sets the use-CORS-preflight flag")

@@ -116,10 +116,24 @@ func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
 // passing preflight is stored in it. A nil cache is a browser that caches
 // nothing (a single fetch, as Run).
 func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
-	// Room for the checks of a preflighted fetch and its exchanges, so
-	// that add rarely grows them.
-	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: make([]Exchange, 0, 2), Checks: make([]Check, 0, 24)}
-	if r != nil {
+	return p.run(r, pre, srv, cache, false)
+}
+
+// RunOutcome is RunCached for a caller that reads what the page sees and
+// what was sent, not why: the Result has no Checks (and every
+// Exchange.Check is 0), and the sentences of the checks are not built,
+// which were most of a run's cost. Everything else is RunCached's.
+func (p *Profile) RunOutcome(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
+	return p.run(r, pre, srv, cache, true)
+}
+
+// run is RunCached, without the checks when quiet (RunOutcome).
+func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCache, quiet bool) *Result {
+	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: make([]Exchange, 0, 2)}
+	if r != nil && !quiet {
+		// Room for the checks of a preflighted fetch, so that add
+		// rarely grows them.
+		res.Checks = make([]Check, 0, 24)
 		res.Checks = append(res.Checks, r.Checks...)
 	}
 	if r != nil && r.XHR && pre == nil {
@@ -128,16 +142,18 @@ func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *Preflig
 			res.Console = append(res.Console, p.msg.refusedHeader(d.Name)...)
 		}
 	}
-	if pre != nil {
+	if pre != nil && !quiet {
 		res.Checks = append(res.Checks, Check{ID: "request.constructor", Title: "fetch() accepts the request", Status: Fail, Spec: specRequest,
 			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
+	}
+	if pre != nil {
 		return p.fail(res, pre, r)
 	}
 	cache.enter(r.Origin.Opaque())
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, url: r.URL, urlText: r.URL.String(), originText: r.Origin.String(), method: r.Method, header: r.Header.Clone()}
+	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: r.Origin.String(), method: r.Method, header: r.Header.Clone()}
 	return st.mainFetch()
 }
 
@@ -147,6 +163,9 @@ type runState struct {
 	srv   Server
 	res   *Result
 	cache *PreflightCache
+	// quiet: the run keeps no checks (RunOutcome); add drops them, and
+	// the checks a run passes through build no sentences.
+	quiet bool
 	url   origin.URL
 	// urlText and originText are url and the page's origin serialized,
 	// kept here because a fetch writes them into many requests and
@@ -212,6 +231,9 @@ func (s *runState) failure(f *Failure) *Result {
 // ("hop[1].preflight.allow-origin"), as explain names the hop's requests,
 // so that every step of a chain has an ID of its own.
 func (s *runState) add(c Check) {
+	if s.quiet {
+		return
+	}
 	if s.hop > 0 {
 		c.ID = "hop[" + itoa(s.hop) + "]." + c.ID
 	}
@@ -294,7 +316,7 @@ func (s *runState) mainFetch() *Result {
 			return s.failure(&Failure{Reason: ReasonCorsDisabledScheme, Value: s.url.Scheme})
 		default:
 			s.tainting = "cors"
-			if s.hop == 0 {
+			if s.hop == 0 && !s.quiet {
 				s.add(Check{ID: "fetch.cross-origin", Title: "Cross-origin request", Status: Info, Spec: specMainFetch,
 					Detail: "The page's origin " + s.originText + " differs from " + target.String() + ": the browser applies CORS."})
 			}
@@ -319,13 +341,17 @@ func (s *runState) mainFetch() *Result {
 				Detail: req.Method + " " + req.URL + " got no response: the connection closed" + s.p.attempts() + "."})
 			return s.failure(&Failure{Reason: ReasonNetworkError})
 		}
-		s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Info, Spec: specMainFetch,
-			Detail: req.Method + " " + req.URL + " answered " + itoa(reply.Status) + "."})
+		if !s.quiet {
+			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Info, Spec: specMainFetch,
+				Detail: req.Method + " " + req.URL + " answered " + itoa(reply.Status) + "."})
+		}
 
 		if s.tainting == "cors" {
-			f, c := p.CORSCheck(reply.Header, s.serializedOrigin(), r.Include())
-			c.ID = "response." + c.ID
-			s.add(c)
+			f, c := p.corsCheck(reply.Header, s.serializedOrigin(), r.Include(), s.quiet)
+			if !s.quiet {
+				c.ID = "response." + c.ID
+				s.add(c)
+			}
 			if f != nil {
 				f.Status = reply.Status
 				_, f.Redirect = redirectLocation(reply)
@@ -380,7 +406,7 @@ func (s *runState) preflight() *Failure {
 	// The CORS-unsafe names, worked out once: whether a preflight is
 	// needed, the cache, the preflight request and its check read them.
 	names := p.UnsafeNames(header)
-	need, why := p.needsPreflight(r, s.method, names)
+	need, why := p.needsPreflight(r, s.method, names, !s.quiet)
 	// The origin the preflight sends and is checked against.
 	pfOrigin := s.serializedOrigin()
 	if p.PreflightKeepsOrigin {
@@ -393,6 +419,9 @@ func (s *runState) preflight() *Failure {
 		lacks = l
 		if ok {
 			s.res.PreflightCached = true
+			if s.quiet {
+				return nil
+			}
 			s.add(Check{ID: "preflight.cached", Title: "Preflight answered by the cache", Status: Pass, Spec: specCache,
 				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.urlText +
 					" allowed it and its answer is still cached (" + seconds(until-s.cache.now) + " left), so " + p.Engine + " sends no OPTIONS request."})
@@ -403,16 +432,20 @@ func (s *runState) preflight() *Failure {
 		need, why = true, []string{p.Engine + " asks again at every hop of a fetch that needed a preflight at its first"}
 	}
 	if !need {
-		s.add(Check{ID: "preflight.needed", Title: "No preflight", Status: Pass, Spec: specMainFetch,
-			Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
+		if !s.quiet {
+			s.add(Check{ID: "preflight.needed", Title: "No preflight", Status: Pass, Spec: specMainFetch,
+				Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
+		}
 		return nil
 	}
 	needed := len(s.res.Checks)
-	detail := "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."
-	if lacks != "" {
-		detail += " The preflight cache holds an earlier answer for this origin and URL, but it does not cover " + lacks + "."
+	if !s.quiet {
+		detail := "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."
+		if lacks != "" {
+			detail += " The preflight cache holds an earlier answer for this origin and URL, but it does not cover " + lacks + "."
+		}
+		s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
 	}
-	s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
 	s.preflighted = true
 	req := preflightRequest(s.urlText, s.method, names, pfOrigin)
 	reply := s.send(req, true, needed)
@@ -422,7 +455,7 @@ func (s *runState) preflight() *Failure {
 		return &Failure{Reason: ReasonInvalidResponse, Preflight: true}
 	}
 	_, isRedirect := redirectLocation(reply)
-	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect)
+	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect, s.quiet)
 	for _, c := range out.Checks {
 		s.add(c)
 	}
@@ -587,7 +620,7 @@ func (s *runState) finish(reply wire.Reply) *Result {
 	}
 	res.Status = reply.Status
 	var c Check
-	res.Readable, c = Readable(reply.Header, s.tainting == "cors", s.r.Include())
+	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet)
 	s.add(c)
 	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
 	if s.r.XHR {
