@@ -153,6 +153,23 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 	return v
 }
 
+// strField reads obj's field key as str does; the field's path (path
+// "." key) is built only for an error, as a scenario has dozens of
+// fields and the paths were most of what reading it allocated.
+//
+//go:noinline
+func (d *decoder) strField(path string, obj *jsontext.Value, key string, dst *string) {
+	v := field(obj, key)
+	if isNull(v) {
+		return
+	}
+	if v.Kind != jsontext.String {
+		d.add(path+"."+key, "want a string")
+		return
+	}
+	*dst = v.Str
+}
+
 // str reads a string; null (or nothing) leaves dst alone.
 //
 //go:noinline
@@ -177,20 +194,20 @@ func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
 			d.add(path+"."+req, "missing")
 		}
 	}
-	d.str(path+".origin", field(m, "origin"), &r.Origin)
-	d.str(path+".url", field(m, "url"), &r.URL)
-	d.str(path+".method", field(m, "method"), &r.Method)
-	d.str(path+".credentials", field(m, "credentials"), &r.Credentials)
-	d.str(path+".mode", field(m, "mode"), &r.Mode)
-	d.str(path+".body_type", field(m, "body_type"), &r.BodyType)
-	d.str(path+".redirect", field(m, "redirect"), &r.Redirect)
-	d.str(path+".api", field(m, "api"), &r.API)
+	d.strField(path, m, "origin", &r.Origin)
+	d.strField(path, m, "url", &r.URL)
+	d.strField(path, m, "method", &r.Method)
+	d.strField(path, m, "credentials", &r.Credentials)
+	d.strField(path, m, "mode", &r.Mode)
+	d.strField(path, m, "body_type", &r.BodyType)
+	d.strField(path, m, "redirect", &r.Redirect)
+	d.strField(path, m, "api", &r.API)
 	if b := field(m, "body"); !isNull(b) {
 		var s string
-		d.str(path+".body", b, &s)
+		d.strField(path, m, "body", &s)
 		r.Body = &s
 	}
-	r.Headers = d.headers(path+".headers", field(m, "headers"))
+	r.Headers = d.headers(path, ".headers", field(m, "headers"))
 }
 
 // network reads {"page", "target", "permission"}, each optional and one
@@ -239,8 +256,8 @@ func (d *decoder) files(path string, v *jsontext.Value) []policy.File {
 		if m == nil {
 			continue
 		}
-		d.str(p+".name", field(m, "name"), &out[i].Name)
-		d.str(p+".text", field(m, "text"), &out[i].Text)
+		d.strField(p, m, "name", &out[i].Name)
+		d.strField(p, m, "text", &out[i].Text)
 		if out[i].Name == "" {
 			d.add(p+".name", "missing: each file needs its name")
 		}
@@ -286,7 +303,7 @@ func (d *decoder) routes(path string, v *jsontext.Value) []Route {
 		if m == nil {
 			continue
 		}
-		d.str(p+".url", field(m, "url"), &out[i].URL)
+		d.strField(p, m, "url", &out[i].URL)
 		if r := field(m, "preflight"); !isNull(r) {
 			out[i].Preflight = d.reply(p+".preflight", r)
 		}
@@ -430,8 +447,8 @@ func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
 	} else {
 		d.add(path+".status", "missing")
 	}
-	d.str(path+".body", field(m, "body"), &r.Body)
-	r.Header = d.headers(path+".headers", field(m, "headers"))
+	d.strField(path, m, "body", &r.Body)
+	r.Header = d.headers(path, ".headers", field(m, "headers"))
 	if r.Header == nil {
 		r.Header = headers.List{}
 	}
@@ -440,7 +457,8 @@ func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
 
 // headers reads [["Name","value"], ...] or, for hand-written scenarios,
 // {"Name": "value"} in the order written (headers.List's JSON forms).
-func (d *decoder) headers(path string, v *jsontext.Value) headers.List {
+// Its path is base+key, built only for an error.
+func (d *decoder) headers(base, key string, v *jsontext.Value) headers.List {
 	if isNull(v) {
 		return nil
 	}
@@ -449,7 +467,7 @@ func (d *decoder) headers(path string, v *jsontext.Value) headers.List {
 		out := make(headers.List, 0, len(v.Items))
 		for i, it := range v.Items {
 			if it.Kind != jsontext.Array || len(it.Items) != 2 || !strOrNull(it.Items[0]) || !strOrNull(it.Items[1]) {
-				d.add(path+"["+strconv.Itoa(i)+"]", "want [name, value], two strings")
+				d.add(base+key+"["+strconv.Itoa(i)+"]", "want [name, value], two strings")
 				continue
 			}
 			out = append(out, headers.Field{Name: it.Items[0].Str, Value: it.Items[1].Str})
@@ -459,14 +477,14 @@ func (d *decoder) headers(path string, v *jsontext.Value) headers.List {
 		out := headers.List{}
 		for i, k := range v.Keys {
 			if !strOrNull(v.Fields[i]) {
-				d.add(path, "want a list of [name, value] pairs or an object of strings")
+				d.add(base+key, "want a list of [name, value] pairs or an object of strings")
 				return nil
 			}
 			out = append(out, headers.Field{Name: k, Value: v.Fields[i].Str})
 		}
 		return out
 	}
-	d.add(path, "want a list of [name, value] pairs or an object of strings")
+	d.add(base+key, "want a list of [name, value] pairs or an object of strings")
 	return nil
 }
 

@@ -175,8 +175,9 @@ type parser struct {
 // newValue returns a Value at off from the slab.
 func (p *parser) newValue(off int) *Value {
 	if len(p.slab) == 0 {
-		// About one value per 24 bytes of JSON text, within bounds.
-		p.slab = make([]Value, min(max(len(p.b)/24, 8), 128))
+		// About one value per 16 bytes of JSON text (a scenario's
+		// header pairs are dense), within bounds.
+		p.slab = make([]Value, min(max(len(p.b)/16, 8), 128))
 	}
 	v := &p.slab[0]
 	p.slab = p.slab[1:]
@@ -366,17 +367,10 @@ func (p *parser) str() (string, *SyntaxError) {
 	p.i++ // the quote
 	start := p.i
 	// The common case: no escapes and valid UTF-8 is a slice of the text.
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		if c == '"' {
-			s := p.b[start:p.i]
-			p.i++
-			return s, nil
-		}
-		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
-			break
-		}
+	if p.i = jsonstr.StringRun(p.b, p.i); p.i < len(p.b) && p.b[p.i] == '"' {
+		s := p.b[start:p.i]
 		p.i++
+		return s, nil
 	}
 	out := append([]byte(nil), p.b[start:p.i]...)
 	for p.i < len(p.b) {

@@ -268,3 +268,30 @@ func TestReason(t *testing.T) {
 		}
 	}
 }
+
+// TestStringEveryByteAtEveryOffset: a string's plain text is skipped
+// eight bytes at a time (jsonstr.StringRun, issue 23); each byte value,
+// and each escape, at each offset of a longer plain string still reads
+// as encoding/json reads it, or fails where it fails.
+func TestStringEveryByteAtEveryOffset(t *testing.T) {
+	var specials []string
+	for c := 0; c < 256; c++ {
+		specials = append(specials, string([]byte{byte(c)}))
+	}
+	specials = append(specials, `\"`, `\\`, `\n`, `\u00e9`, `\ud83d\ude00`, "é", "\u2028", "😀", "\xff\xfe")
+	plain := strings.Repeat("abcdefgh", 3)
+	for _, sp := range specials {
+		for off := 0; off <= 17; off++ {
+			doc := `"` + plain[:off] + sp + plain[off:] + `"`
+			var want string
+			werr := json.Unmarshal([]byte(doc), &want)
+			v, err := jsontext.ParseString(doc, jsontext.MaxDepth)
+			if (werr == nil) != (err == nil) {
+				t.Fatalf("%q: error %v, encoding/json's %v", doc, err, werr)
+			}
+			if err == nil && (v.Kind != jsontext.String || v.Str != want) {
+				t.Fatalf("%q: read %q, encoding/json reads %q", doc, v.Str, want)
+			}
+		}
+	}
+}
