@@ -21,6 +21,9 @@ func checkRoutes(s Scenario) policy.Errors {
 	if len(s.Routes) > limits.Routes {
 		return policy.Errors{{Path: "$.routes", Msg: strconv.Itoa(len(s.Routes)) + " routes; at most " + strconv.Itoa(limits.Routes)}}
 	}
+	if len(s.Routes) == 0 {
+		return nil
+	}
 	self := ""
 	if u, err := origin.ParseURL(s.Request.URL); err == nil {
 		self = u.String()

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
@@ -164,7 +165,7 @@ const (
 func headerLine(h headers.List, name string) string {
 	var b strings.Builder
 	for _, f := range h {
-		if strings.EqualFold(f.Name, name) {
+		if nameIs(f.Name, name) {
 			if b.Len() > 0 {
 				b.WriteByte('\n')
 			} else {
@@ -178,13 +179,35 @@ func headerLine(h headers.List, name string) string {
 	return b.String()
 }
 
+// nameIs is strings.EqualFold(name, ascii) for an ASCII ascii (a header
+// name the model looks for), without its rune-by-rune work on the many
+// lines that are not it: the browser model looks each name up in every
+// line of a reply, a few dozen times per fetch. A name of another length
+// can only fold to ascii through a character outside ASCII (U+212A
+// KELVIN SIGN folds to "k"), which strings.EqualFold then judges.
+func nameIs(name, ascii string) bool {
+	if len(name) < len(ascii) {
+		return false // a character folding to an ASCII one is at least as long
+	}
+	for i := range len(ascii) {
+		c, a := name[i], ascii[i]
+		if c >= utf8.RuneSelf {
+			return strings.EqualFold(name[i:], ascii[i:])
+		}
+		if c != a && (c|0x20 != a|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+			return false
+		}
+	}
+	return len(name) == len(ascii)
+}
+
 // combined is the header list "get" of name after HTTP parsing trimmed each
 // line's OWS (https://fetch.spec.whatwg.org/#concept-header-list-get).
 func combined(h headers.List, name string) (string, int) {
 	var b strings.Builder
 	n := 0
 	for _, f := range h {
-		if strings.EqualFold(f.Name, name) {
+		if nameIs(f.Name, name) {
 			if n > 0 {
 				b.WriteString(", ")
 			}

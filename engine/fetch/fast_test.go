@@ -1,0 +1,71 @@
+package fetch_test
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/fetch"
+)
+
+// fastNames are header names and pieces that fold in ASCII and outside
+// it: U+212A KELVIN SIGN folds to "k", U+017F LATIN SMALL LETTER LONG S
+// to "s", U+0130 lowercases to two runes.
+var fastNames = []string{"", "a", "A", "k", "K", "\u212a", "s", "S", "\u017f", "\u0130", "i", "é", "É", "-", "_", "@", "`", "[", "{", "\xff",
+	"Origin", "origin", "Access-Control-Allow-Origin", "access-control-allow-origin", "Access-Control-Allow-Credentials",
+	"Set-Cookie", "Content-Type", "X-Api-Key", "Location", "acce\u017f\u017f-control-allow-origin", "Loc\u212aation"}
+
+// randomName strings pieces of fastNames together.
+func randomName(r *rand.Rand) string {
+	var b strings.Builder
+	for n := r.IntN(4); n >= 0; n-- {
+		b.WriteString(fastNames[r.IntN(len(fastNames))])
+	}
+	return b.String()
+}
+
+// TestNameIs: the browser model's header-name comparison answers as
+// strings.EqualFold for every ASCII name it looks for, over names that
+// fold inside and outside ASCII.
+func TestNameIs(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 1))
+	var asciiNames []string
+	for _, n := range fastNames {
+		if fetch.IsToken(n) || n == "" {
+			asciiNames = append(asciiNames, n, strings.ToLower(n), strings.ToUpper(n))
+		}
+	}
+	for range 200000 {
+		name := randomName(r)
+		for _, a := range []string{asciiNames[r.IntN(len(asciiNames))], strings.ToUpper(name), strings.ToLower(name)} {
+			if !isASCII(a) {
+				continue
+			}
+			if got, want := fetch.NameIs(name, a), strings.EqualFold(name, a); got != want {
+				t.Fatalf("nameIs(%q, %q) = %v, strings.EqualFold says %v", name, a, got, want)
+			}
+		}
+	}
+}
+
+// TestLowerInto: the lowercase the model compares header names by is
+// strings.ToLower's, for every kind of name.
+func TestLowerInto(t *testing.T) {
+	r := rand.New(rand.NewPCG(23, 2))
+	for range 200000 {
+		name := randomName(r)
+		var buf [32]byte
+		if got, want := string(fetch.LowerInto(buf[:0], name)), strings.ToLower(name); got != want {
+			t.Fatalf("lowerInto(%q) = %q, strings.ToLower says %q", name, got, want)
+		}
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
