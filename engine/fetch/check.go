@@ -186,8 +186,20 @@ func headerLine(h headers.List, name string) string {
 // can only fold to ascii through a character outside ASCII (U+212A
 // KELVIN SIGN folds to "k"), which strings.EqualFold then judges.
 func nameIs(name, ascii string) bool {
-	if len(name) < len(ascii) {
+	switch {
+	case len(name) < len(ascii):
 		return false // a character folding to an ASCII one is at least as long
+	case len(name) == len(ascii):
+		// Then a character outside ASCII would leave name fewer
+		// characters than ascii: only an ASCII fold can match, and it is
+		// compared from the end, where the Access-Control-Allow-* names
+		// differ.
+		for i := len(ascii) - 1; i >= 0; i-- {
+			if c, a := name[i], ascii[i]; c != a && (c|0x20 != a|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+				return false
+			}
+		}
+		return true
 	}
 	for i := range len(ascii) {
 		c, a := name[i], ascii[i]
