@@ -157,6 +157,9 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 		return nil, err
 	}
 	out = append(out, v)
+	if len(s.Then) == 0 {
+		return out, nil
+	}
 	later := srv.later()
 	for i, t := range s.Then {
 		cache.Advance(t.AfterSeconds)

@@ -25,14 +25,16 @@ const (
 // that reports it, so every hop of a redirect chain gets its steps.
 func weaveSteps(res *fetch.Result, srv *server) []Step {
 	steps := make([]Step, 0, len(res.Checks)+8)
-	at := make(map[int][]*fetch.Exchange, len(res.Exchanges))
-	for i := range res.Exchanges {
-		// A request sent again after a closed connection is the same
-		// request and the same (absent) reply: its check says how many
-		// times (Verdict.Requests lists each).
-		x := &res.Exchanges[i]
-		if x.Attempt == 0 {
-			at[x.Check] = append(at[x.Check], x)
+	// at(i) are the exchanges check i reports, in order. A request sent
+	// again after a closed connection is the same request and the same
+	// (absent) reply: its check says how many times (Verdict.Requests
+	// lists each). A fetch has a few exchanges: a scan costs less than
+	// indexing them.
+	at := func(i int, yield func(*fetch.Exchange)) {
+		for j := range res.Exchanges {
+			if x := &res.Exchanges[j]; x.Attempt == 0 && x.Check == i {
+				yield(x)
+			}
 		}
 	}
 	// The exchanges each check reads: the latest preflight and the latest
@@ -40,13 +42,13 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 	// status and Location lines.
 	var pre, last *fetch.Exchange
 	for i, c := range res.Checks {
-		for _, x := range at[i] {
+		at(i, func(x *fetch.Exchange) {
 			if x.Preflight {
 				pre = x
 			} else {
 				last = x
 			}
-		}
+		})
 		// A check of the status or of a redirect reads the status line
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
@@ -59,24 +61,23 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 				}
 			}
 		}
-		xs := at[i]
 		// A request other than a preflight is shown as sent before the
 		// check that says it was answered; a preflight after the check
 		// that says it is needed.
-		for _, x := range xs {
+		at(i, func(x *fetch.Exchange) {
 			if !x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "actual.request"), "Request as sent", x.Request, specHTTPFetch))
 			}
-		}
+		})
 		steps = append(steps, c)
-		for _, x := range xs {
+		at(i, func(x *fetch.Exchange) {
 			if x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "preflight.request"), "Preflight request as sent", x.Request, specPreflightFetch))
-				steps = append(steps, serverSteps(hopID(x, "server.preflight"), x, srv)...)
+				steps = serverSteps(steps, hopID(x, "server.preflight"), x, srv)
 			} else {
-				steps = append(steps, serverSteps(hopID(x, "server.actual"), x, srv)...)
+				steps = serverSteps(steps, hopID(x, "server.actual"), x, srv)
 			}
-		}
+		})
 	}
 	return steps
 }
@@ -105,12 +106,11 @@ func requestStep(id, title string, r policy.Request, spec string) Step {
 		Detail: "The browser sends " + r.Method + " " + r.URL + " with these header lines.", Header: headerLines(r.Method+" "+r.URL, r.Header)}
 }
 
-// serverSteps describes how the server answered: the reply's status line
-// and, for a policy, its decision and each rule's trace.
-func serverSteps(id string, x *fetch.Exchange, srv *server) []Step {
+// serverSteps appends to out how the server answered: the reply's status
+// line and, for a policy, its decision and each rule's trace.
+func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server) []Step {
 	trace := x.Trace()
 	reply, rules, decision := trace.Reply, trace.Rules, trace.Text()
-	out := []Step{}
 	who := srv.viaCDN(x, srv.source(x))
 	d := who + " answered " + statusText(reply.Status) + "."
 	if decision != "" {

@@ -216,18 +216,29 @@ func nameIs(name, ascii string) bool {
 // combined is the header list "get" of name after HTTP parsing trimmed each
 // line's OWS (https://fetch.spec.whatwg.org/#concept-header-list-get).
 func combined(h headers.List, name string) (string, int) {
+	// One line, the usual case, is its own value: no copy.
+	var first string
 	var b strings.Builder
 	n := 0
 	for _, f := range h {
 		if nameIs(f.Name, name) {
-			if n > 0 {
+			switch n {
+			case 0:
+				first = TrimOWS(f.Value)
+			case 1:
+				b.WriteString(first)
+				fallthrough
+			default:
 				b.WriteString(", ")
+				b.WriteString(TrimOWS(f.Value))
 			}
-			b.WriteString(TrimOWS(f.Value))
 			n++
 		}
 	}
-	return b.String(), n
+	if n > 1 {
+		return b.String(), n
+	}
+	return first, n
 }
 
 // CORSCheck runs the CORS check on a response
