@@ -213,7 +213,8 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
-	for _, x := range res.Exchanges {
+	for i := range res.Exchanges {
+		x := &res.Exchanges[i] // the verdict points into it: no copy
 		if x.Preflight {
 			if v.Preflight.Sent {
 				continue

@@ -365,6 +365,10 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 // no checks: Checks is nil.
 func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool) PreflightOutcome {
 	var out PreflightOutcome
+	if !quiet {
+		// Room for the checks of a preflight that passes.
+		out.Checks = make([]Check, 0, 8)
+	}
 	failed := func(f *Failure) PreflightOutcome {
 		f.Preflight = true
 		f.Status = status

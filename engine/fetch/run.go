@@ -131,9 +131,9 @@ func (p *Profile) RunOutcome(r *Request, pre *Failure, srv Server, cache *Prefli
 func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCache, quiet bool) *Result {
 	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: make([]Exchange, 0, 2)}
 	if r != nil && !quiet {
-		// Room for the checks of a preflighted fetch, so that add
-		// rarely grows them.
-		res.Checks = make([]Check, 0, 24)
+		// Room for the checks of a preflighted fetch (a dozen), so
+		// that add rarely grows them.
+		res.Checks = make([]Check, 0, 16)
 		res.Checks = append(res.Checks, r.Checks...)
 	}
 	if r != nil && r.XHR && pre == nil {
