@@ -55,12 +55,11 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 			continue
 		}
 		q, _ := fetch.Lookup(name)
-		os, err := session(q, s, srv.summaryOnly())
+		err := eachFetch(q, s, srv.summaryOnly(), func(i int, o Verdict) {
+			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
+		})
 		if err != nil {
 			return Verdict{}, err
-		}
-		for i, o := range os {
-			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
 		}
 	}
 	for i := range vs {
@@ -149,16 +148,27 @@ func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.P
 // scenario's replies at request.url, a route's at its URL, an
 // unconfigured server elsewhere, or the policy).
 func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
-	cache := &fetch.PreflightCache{}
-	srv = srv.withSession()
 	out := make([]Verdict, 0, 1+len(s.Then))
-	v, err := runIn(p, s.Request, "$.request", srv, cache)
+	err := eachFetch(p, s, srv, func(_ int, v Verdict) { out = append(out, v) })
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, v)
+	return out, nil
+}
+
+// eachFetch runs the session as session does and hands each fetch's
+// verdict, by its index in the session, to keep: Explain's summary
+// browsers keep a few fields of each, without a list of verdicts.
+func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Verdict)) error {
+	cache := &fetch.PreflightCache{}
+	srv = srv.withSession()
+	v, err := runIn(p, s.Request, "$.request", srv, cache)
+	if err != nil {
+		return err
+	}
+	keep(0, v)
 	if len(s.Then) == 0 {
-		return out, nil
+		return nil
 	}
 	later := srv.later()
 	for i, t := range s.Then {
@@ -168,12 +178,12 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 		}
 		v, err := runIn(p, t.Request, "$.then["+strconv.Itoa(i)+"].request", later, cache)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		v.Fixes = []Fix{}
-		out = append(out, v)
+		keep(i+1, v)
 	}
-	return out, nil
+	return nil
 }
 
 // summaryOf is the part of verdictOf that a summary browser's
@@ -320,7 +330,9 @@ func inputErrors(path string, err error) error {
 // one (OPTIONS 404, others 200, no headers). A policy, when set, answers
 // every URL, with those replies as the application behind it.
 type server struct {
-	s Scenario
+	// s is the server's own copy of the scenario, shared by the copies
+	// of the server a run makes (summaryOnly, later, withSession).
+	s *Scenario
 	// cdnAt is where the configuration puts its cache in front of the
 	// URL (CDNSource), when it does and the scenario states none.
 	cdnAt  *wire.Place
@@ -399,7 +411,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	if errs := append(append(checkRoutes(s), checkThen(s)...), checkCDN(s)...); len(errs) > 0 {
 		return nil, nil, errs
 	}
-	srv := &server{s: s, routes: routeIndex(s)}
+	srv := &server{s: &s, routes: routeIndex(s)}
 	if u, err := origin.ParseURL(s.Request.URL); err == nil {
 		srv.url = u.String()
 	}
