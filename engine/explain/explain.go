@@ -335,8 +335,12 @@ type server struct {
 	s *Scenario
 	// cdnAt is where the configuration puts its cache in front of the
 	// URL (CDNSource), when it does and the scenario states none.
-	cdnAt  *wire.Place
-	url    string         // the scenario's URL, serialized
+	cdnAt *wire.Place
+	// self is the scenario's URL serialized, worked out when first
+	// asked (selfURL): a fetch that is not redirected and has no later
+	// fetches never needs it, and each parse is a few thousand
+	// instructions of a run.
+	self   *selfURL
 	routes map[string]int // index in s.Routes by serialized URL
 	eval   policy.Evaluator
 	f      policy.Format // the policy's format
@@ -403,7 +407,24 @@ func (srv *server) later() *server {
 
 // own reports whether the scenario's own replies answer url at hop.
 func (srv *server) own(url string, hop int) bool {
-	return hop == 0 && !srv.byURL || url == srv.url
+	return hop == 0 && !srv.byURL || url == srv.selfURL()
+}
+
+// selfURL is the scenario's URL serialized ("" when it does not parse).
+func (srv *server) selfURL() string {
+	if l := srv.self; !l.done {
+		if u, err := origin.ParseURL(srv.s.Request.URL); err == nil {
+			l.url = u.String()
+		}
+		l.done = true
+	}
+	return srv.self.url
+}
+
+// selfURL holds server.selfURL's answer, shared by a server's copies.
+type selfURL struct {
+	done bool
+	url  string
 }
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
@@ -411,10 +432,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	if errs := append(append(checkRoutes(s), checkThen(s)...), checkCDN(s)...); len(errs) > 0 {
 		return nil, nil, errs
 	}
-	srv := &server{s: &s, routes: routeIndex(s)}
-	if u, err := origin.ParseURL(s.Request.URL); err == nil {
-		srv.url = u.String()
-	}
+	srv := &server{s: &s, routes: routeIndex(s), self: &selfURL{}}
 	if s.Policy == nil {
 		return srv, nil, nil
 	}
@@ -451,7 +469,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 		// The configuration's own cache in front of the URL (a
 		// CloudFront distribution's cache behaviour), when the scenario
 		// states none.
-		if cfg, at, ok := c.CDNFor(srv.url); ok {
+		if cfg, at, ok := c.CDNFor(srv.selfURL()); ok {
 			srv.s.CDN, srv.cdnAt = &cfg, &at
 		}
 	}

@@ -88,9 +88,14 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 		if !ok {
 			return false
 		}
-		switch m.Essence() {
-		case "application/x-www-form-urlencoded", "multipart/form-data", "text/plain":
-			return true
+		// m.Essence() compared by its parts, without building it.
+		switch m.Type {
+		case "application":
+			return m.Subtype == "x-www-form-urlencoded"
+		case "multipart":
+			return m.Subtype == "form-data"
+		case "text":
+			return m.Subtype == "plain"
 		}
 		return false
 	case "range":
