@@ -216,29 +216,46 @@ func nameIs(name, ascii string) bool {
 // combined is the header list "get" of name after HTTP parsing trimmed each
 // line's OWS (https://fetch.spec.whatwg.org/#concept-header-list-get).
 func combined(h headers.List, name string) (string, int) {
+	v, n, _ := lookup(h, name, false)
+	return v, n
+}
+
+// lookup is combined(h, name) and, when withLine, headerLine(h, name), in
+// one pass over h: a check reads a header's value and shows its lines.
+func lookup(h headers.List, name string, withLine bool) (value string, n int, line string) {
 	// One line, the usual case, is its own value: no copy.
 	var first string
-	var b strings.Builder
-	n := 0
+	var vb, lb strings.Builder
 	for _, f := range h {
-		if nameIs(f.Name, name) {
-			switch n {
-			case 0:
-				first = TrimOWS(f.Value)
-			case 1:
-				b.WriteString(first)
-				fallthrough
-			default:
-				b.WriteString(", ")
-				b.WriteString(TrimOWS(f.Value))
+		if !nameIs(f.Name, name) {
+			continue
+		}
+		switch v := TrimOWS(f.Value); n {
+		case 0:
+			first = v
+		case 1:
+			vb.WriteString(first)
+			fallthrough
+		default:
+			vb.WriteString(", ")
+			vb.WriteString(v)
+		}
+		n++
+		if withLine {
+			if lb.Len() > 0 {
+				lb.WriteByte('\n')
+			} else {
+				lb.Grow(len(f.Name) + 2 + len(f.Value))
 			}
-			n++
+			lb.WriteString(f.Name)
+			lb.WriteString(": ")
+			lb.WriteString(f.Value)
 		}
 	}
 	if n > 1 {
-		return b.String(), n
+		first = vb.String()
 	}
-	return first, n
+	return first, n, lb.String()
 }
 
 // CORSCheck runs the CORS check on a response
@@ -252,12 +269,9 @@ func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include boo
 // corsCheck is CORSCheck; when quiet (RunOutcome), a check that passes
 // has no sentence and no header line.
 func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, quiet bool) (*Failure, Check) {
-	acao, lines := combined(h, "Access-Control-Allow-Origin")
+	acao, lines, line := lookup(h, "Access-Control-Allow-Origin", !quiet)
 	acac, _ := combined(h, "Access-Control-Allow-Credentials")
-	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Spec: specCORSCheck}
-	if !quiet {
-		c.Header = headerLine(h, "Access-Control-Allow-Origin")
-	}
+	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Spec: specCORSCheck, Header: line}
 	fail := func(reason, value, detail string) (*Failure, Check) {
 		c.Status, c.Detail = Fail, detail
 		loc, _ := h.Get("Location")
@@ -427,8 +441,8 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 	}
 
 	include := r.Include()
-	acam, hasACAM := combined(h, "Access-Control-Allow-Methods")
-	acah, hasACAH := combined(h, "Access-Control-Allow-Headers")
+	acam, hasACAM, acamLine := lookup(h, "Access-Control-Allow-Methods", !quiet)
+	acah, hasACAH, acahLine := lookup(h, "Access-Control-Allow-Headers", !quiet)
 	var methods, names []string
 	// parseAllow makes the step that reads one of the two lists into
 	// *list; a value that does not parse rejects the whole header
@@ -464,7 +478,7 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 			// The cases below that pass, without their sentences.
 			return nil
 		}
-		c := Check{ID: "preflight.allow-methods", Title: "Method allowed", Spec: specPreflight, Header: headerLine(h, "Access-Control-Allow-Methods")}
+		c := Check{ID: "preflight.allow-methods", Title: "Method allowed", Spec: specPreflight, Header: acamLine}
 		switch {
 		case contains(methods, method):
 			c.Status, c.Detail = Pass, "Access-Control-Allow-Methods lists "+method+" (compared case-sensitively)."
@@ -499,10 +513,7 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 			unsafe, spelled = headerMapOrder(reqHeader, unsafe)
 		}
 		// Every name's step shows the same lines.
-		line := ""
-		if !quiet {
-			line = headerLine(h, "Access-Control-Allow-Headers")
-		}
+		line := acahLine
 		for _, n := range unsafe {
 			if quiet && (containsFold(names, n) || star && n != "authorization") {
 				// The cases below that pass, without their sentences.
@@ -565,7 +576,7 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 // step 7; reference browser-cors.md §1.8 table).
 // When quiet (RunOutcome) it adds no check, and says nothing.
 func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool) int {
-	v, n := combined(h, "Access-Control-Max-Age")
+	v, n, line := lookup(h, "Access-Control-Max-Age", !quiet)
 	var detail string
 	say := func(parts ...string) {
 		if !quiet {
@@ -598,7 +609,7 @@ func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool) int {
 	}
 	if !quiet {
 		*checks = append(*checks, Check{ID: "preflight.max-age", Title: "Preflight cache lifetime", Status: Info, Spec: specCache,
-			Header: headerLine(h, "Access-Control-Max-Age"), Detail: detail})
+			Header: line, Detail: detail})
 	}
 	return age
 }
@@ -619,17 +630,15 @@ func Readable(h headers.List, cors, include bool) ([]string, Check) {
 
 // readable is Readable; when quiet (RunOutcome) its check says nothing.
 func readable(h headers.List, cors, include, quiet bool) ([]string, Check) {
-	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed}
-	if !quiet {
-		c.Header = headerLine(h, "Access-Control-Expose-Headers")
-	}
+	aceh, hasACEH, line := lookup(h, "Access-Control-Expose-Headers", !quiet)
+	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: line}
 	// The names exposed beyond the safelist, as listed (tokens, so ASCII:
 	// exposedName compares them in ASCII case).
 	var listed []string
 	all := !cors
 	if cors {
-		if v, n := combined(h, "Access-Control-Expose-Headers"); n > 0 {
-			list, bad, ok := ParseList(v)
+		if hasACEH > 0 {
+			list, bad, ok := ParseList(aceh)
 			switch {
 			case !ok:
 				c.Detail = "Access-Control-Expose-Headers does not parse (" + quote(bad) + " is not a header name), so only the safelisted headers are readable. "

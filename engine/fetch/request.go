@@ -311,6 +311,10 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 			r.Dropped = append(r.Dropped, Dropped{f.Name, v, why})
 			continue
 		}
+		if r.Header == nil {
+			// Room for every line and a Content-Type from the body.
+			r.Header = make(headers.List, 0, len(in.Headers)+1)
+		}
 		r.Header = append(r.Header, headers.Field{Name: f.Name, Value: v})
 	}
 	if contentType != "" && !r.Header.Has("Content-Type") {
