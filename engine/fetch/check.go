@@ -163,20 +163,8 @@ const (
 // headerLine renders "Name: value" of every line named name, one per line,
 // as received; "" when absent.
 func headerLine(h headers.List, name string) string {
-	var b strings.Builder
-	for _, f := range h {
-		if nameIs(f.Name, name) {
-			if b.Len() > 0 {
-				b.WriteByte('\n')
-			} else {
-				b.Grow(len(f.Name) + 2 + len(f.Value))
-			}
-			b.WriteString(f.Name)
-			b.WriteString(": ")
-			b.WriteString(f.Value)
-		}
-	}
-	return b.String()
+	_, _, line := lookup(h, name, true)
+	return line
 }
 
 // nameIs is strings.EqualFold(name, ascii) for an ASCII ascii (a header
