@@ -299,7 +299,13 @@ func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, qu
 		return fail(reason, acao, detail)
 	} else {
 		c.Status = Pass
-		if !quiet {
+		switch {
+		case quiet:
+		case include && acac == "true":
+			// The sentence of the credentials' check below, in the same
+			// string.
+			c.Detail = "Access-Control-Allow-Origin equals the request's origin " + serializedOrigin + ". Access-Control-Allow-Credentials is \"true\"."
+		default:
 			c.Detail = "Access-Control-Allow-Origin equals the request's origin " + serializedOrigin + "."
 		}
 	}
@@ -313,9 +319,8 @@ func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, qu
 			Detail: "The request is sent" + credsDetail + ", so Access-Control-Allow-Credentials must be exactly \"true\"; it is " + quote(acac) + "."}
 		return f, c2
 	}
-	if !quiet {
-		c.Detail += " Access-Control-Allow-Credentials is \"true\"."
-	}
+	// Only an exact origin passes with credentials: its sentence already
+	// says that Access-Control-Allow-Credentials is "true".
 	return nil, c
 }
 

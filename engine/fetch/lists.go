@@ -31,6 +31,8 @@ func TrimOWS(s string) string { return strings.Trim(s, " \t") }
 // CORSInvalidAllowMethod). On failure it returns the first element that is
 // not a token.
 func ParseList(value string) (items []string, bad string, ok bool) {
+	// Room for every item at once: one more than the commas, within bounds.
+	items = make([]string, 0, min(strings.Count(value, ",")+1, MaxListItems))
 	rest := value
 	for {
 		var item string
@@ -51,6 +53,9 @@ func ParseList(value string) (items []string, bad string, ok bool) {
 			items = append(items, item)
 		}
 		if i < 0 {
+			if len(items) == 0 {
+				return nil, "", true // as without the room made above
+			}
 			return items, "", true
 		}
 		rest = rest[i+1:]
