@@ -5,4 +5,5 @@ package fetch
 var (
 	NameIs    = nameIs
 	LowerInto = lowerInto
+	JoinIn    = joinIn
 )

@@ -61,6 +61,19 @@ func TestLowerInto(t *testing.T) {
 	}
 }
 
+// TestJoinIn: a sentence joined in one allocation is the one the
+// concatenation wrote.
+func TestJoinIn(t *testing.T) {
+	for _, parts := range [][]string{nil, {}, {""}, {"a"}, {"a", "b"}, {"x-api-key", "", "content-type"}} {
+		for _, sep := range []string{"", ", ", "; "} {
+			want := "because " + strings.Join(parts, sep) + "."
+			if got := fetch.JoinIn("because ", parts, sep, "."); got != want {
+				t.Errorf("joinIn(%q, %q) = %q, want %q", parts, sep, got, want)
+			}
+		}
+	}
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

@@ -449,7 +449,7 @@ func (p *Profile) needsPreflight(r *Request, method string, names []string, word
 	if !need || !words {
 		return need, nil
 	}
-	var why []string
+	why := make([]string, 0, 3)
 	if r.UseCORSPreflight {
 		why = append(why, "the body is a ReadableStream, which sets the use-CORS-preflight flag")
 	}
@@ -457,7 +457,7 @@ func (p *Profile) needsPreflight(r *Request, method string, names []string, word
 		why = append(why, "the method "+method+" is not GET, HEAD or POST")
 	}
 	if len(names) > 0 {
-		why = append(why, "these headers are not CORS-safelisted: "+strings.Join(names, ", "))
+		why = append(why, joinIn("these headers are not CORS-safelisted: ", names, ", ", ""))
 	}
 	return len(why) > 0, why
 }

@@ -440,7 +440,7 @@ func (s *runState) preflight() *Failure {
 	}
 	needed := len(s.res.Checks)
 	if !s.quiet {
-		detail := "The browser asks first with OPTIONS because " + strings.Join(why, "; ") + "."
+		detail := joinIn("The browser asks first with OPTIONS because ", why, "; ", ".")
 		if lacks != "" {
 			detail += " The preflight cache holds an earlier answer for this origin and URL, but it does not cover " + lacks + "."
 		}
@@ -487,6 +487,26 @@ func (s *runState) send(req wire.Request, preflight bool, check int) wire.Reply 
 			return reply
 		}
 	}
+}
+
+// joinIn is prefix + strings.Join(parts, sep) + suffix, built in one
+// allocation.
+func joinIn(prefix string, parts []string, sep, suffix string) string {
+	n := len(prefix) + len(suffix) + len(sep)*max(len(parts)-1, 0)
+	for _, p := range parts {
+		n += len(p)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(p)
+	}
+	b.WriteString(suffix)
+	return b.String()
 }
 
 // attempts says how many times a request without a reply was sent, when
