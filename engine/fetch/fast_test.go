@@ -82,3 +82,22 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// TestTrim: the model's trims are strings.Trim's.
+func TestTrim(t *testing.T) {
+	pieces := []string{"", " ", "\t", "\r", "\n", "a", "a b", "\x00", "é", "\v", "\f"}
+	r := rand.New(rand.NewPCG(23, 3))
+	for range 100000 {
+		var b strings.Builder
+		for n := r.IntN(6); n >= 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := fetch.TrimOWS(s), strings.Trim(s, " \t"); got != want {
+			t.Fatalf("TrimOWS(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := fetch.TrimHTTPWS(s), strings.Trim(s, " \t\r\n"); got != want {
+			t.Fatalf("trimHTTPWS(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -20,7 +20,25 @@ const httpWS = " \t\r\n"
 
 // TrimOWS strips leading and trailing HTTP tab or space, as HTTP parsing
 // does to every field value before a browser check reads it.
-func TrimOWS(s string) string { return strings.Trim(s, " \t") }
+func TrimOWS(s string) string { return trimBytes(s, false) }
+
+// trimHTTPWS is strings.Trim(s, httpWS).
+func trimHTTPWS(s string) string { return trimBytes(s, true) }
+
+// trimBytes is strings.Trim(s, " \t"), or with crlf strings.Trim(s,
+// httpWS), without the byte set strings.Trim builds on every call (the
+// model trims every header value it reads).
+func trimBytes(s string, crlf bool) string {
+	ws := func(c byte) bool { return c == ' ' || c == '\t' || crlf && (c == '\r' || c == '\n') }
+	i, j := 0, len(s)
+	for i < j && ws(s[i]) {
+		i++
+	}
+	for j > i && ws(s[j-1]) {
+		j--
+	}
+	return s[i:j]
+}
 
 // ParseList reads a comma-separated list of tokens, the `#method` and
 // `#field-name` ABNF of Access-Control-Allow-Methods, -Allow-Headers and

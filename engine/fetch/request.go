@@ -310,8 +310,8 @@ func (p *Profile) NewRequestParsed(o origin.Origin, u origin.URL, rawURL string,
 		if !IsToken(f.Name) {
 			return r, &Failure{Reason: ReasonInvalidHeader, Value: f.Name, URL: u.String()}, nil
 		}
-		v := strings.Trim(f.Value, httpWS)
-		if strings.ContainsAny(v, "\x00\r\n") {
+		v := trimHTTPWS(f.Value)
+		if strings.IndexByte(v, 0) >= 0 || strings.IndexByte(v, '\r') >= 0 || strings.IndexByte(v, '\n') >= 0 {
 			return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
 		}
 		if why := forbiddenHeader(f.Name, v); why != "" {

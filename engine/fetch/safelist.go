@@ -302,7 +302,7 @@ func ParseMIME(s string) (MIME, bool) {
 	if len(s) > 4096 {
 		return m, false
 	}
-	s = strings.Trim(s, httpWS)
+	s = trimHTTPWS(s)
 	slash := strings.IndexByte(s, '/')
 	if slash < 0 || !IsToken(s[:slash]) {
 		return m, false
