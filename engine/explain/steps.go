@@ -237,7 +237,7 @@ func headerLines(first string, h headers.List) string {
 // §1.8) and, when the browsers disagree, a step saying how.
 func finishSteps(v *Verdict) {
 	if v.Preflight.Sent {
-		var parts []string
+		parts := make([]string, 0, len(v.Browsers))
 		cached := false
 		for _, b := range v.Browsers {
 			if b.Allowed || b.PreflightCacheSeconds > 0 {
