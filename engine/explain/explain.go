@@ -105,7 +105,7 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 // runIn runs one fetch of a session with the session's cache; path is
 // the JSON path of its request, for input errors.
 func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
-	req, pre, err := srv.newRequest(p, r)
+	req, pre, err := p.NewRequest(r.Origin, r.URL, r.Init)
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
@@ -412,51 +412,19 @@ func (srv *server) own(url string, hop int) bool {
 
 // selfURL is the scenario's URL serialized ("" when it does not parse).
 func (srv *server) selfURL() string {
-	if l := srv.self; !l.serialized {
-		if o := l.parse(srv.s.Request); o.urlOK {
-			l.url = o.u.String()
+	if l := srv.self; !l.done {
+		if u, err := origin.ParseURL(srv.s.Request.URL); err == nil {
+			l.url = u.String()
 		}
-		l.serialized = true
+		l.done = true
 	}
 	return srv.self.url
 }
 
-// newRequest is p.NewRequest for r, with the scenario's own request's
-// origin and URL parsed once for every browser and server copy that runs
-// it (Explain runs it in three).
-func (srv *server) newRequest(p *fetch.Profile, r Request) (*fetch.Request, *fetch.Failure, error) {
-	if own := srv.s.Request; r.Origin == own.Origin && r.URL == own.URL {
-		if o := srv.self.parse(own); o.originOK && o.urlOK {
-			return p.NewRequestParsed(o.o, o.u, r.URL, r.Init)
-		}
-	}
-	// A fault is NewRequest's to report.
-	return p.NewRequest(r.Origin, r.URL, r.Init)
-}
-
-// selfURL holds what a server and its copies work out about the
-// scenario's own request when first asked: its origin and URL parsed,
-// and the URL serialized.
+// selfURL holds server.selfURL's answer, shared by a server's copies.
 type selfURL struct {
-	parsed          bool
-	o               origin.Origin
-	u               origin.URL
-	originOK, urlOK bool
-	serialized      bool
-	url             string
-}
-
-// parse parses r's page origin and URL, once.
-func (l *selfURL) parse(r Request) *selfURL {
-	if !l.parsed {
-		var err error
-		l.o, err = origin.Parse(r.Origin)
-		l.originOK = err == nil
-		l.u, err = origin.ParseURL(r.URL)
-		l.urlOK = err == nil
-		l.parsed = true
-	}
-	return l
+	done bool
+	url  string
 }
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
