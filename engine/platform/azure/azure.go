@@ -166,7 +166,7 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	// The preflight reply's values follow Azurite (ACAO echoed even for
 	// "*", ACAM the requested method, ACAH the request's list as sent,
 	// ACAC true); Azure's own are [UNVERIFIED] (§4, §9 item 4).
-	h := make(headers.List, 0, 6) // the fields below, one allocation
+	h := wire.NewList(req.Scratch, 6) // the fields below: lent, or one allocation
 	h.Add("Access-Control-Allow-Origin", origin)
 	h.Add("Access-Control-Allow-Methods", acrm)
 	if hasACRH && acrh != "" {

@@ -154,7 +154,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// ([UNVERIFIED] for "*"); no Access-Control-Allow-Credentials and
 		// no Vary ([UNVERIFIED]).
 		if isPreflight {
-			h := make(headers.List, 0, 5) // the fields below, one allocation
+			h := wire.NewList(req.Scratch, 5) // the fields below: lent, or one allocation
 			h.Add("Access-Control-Allow-Origin", origin)
 			// "responds with the values of the allowed HTTP methods and
 			// headers" (cross-origin doc); the exact lists [UNVERIFIED].
