@@ -306,14 +306,34 @@ func (c *CorsConfig) allowOrigin(origin string) (string, bool) {
 			return "*", true
 		}
 	}
+	ascii := isASCII(origin)
 	for _, o := range c.AccessControlAllowOrigins {
 		// A pattern without '*' is no wildcard (matchWildcard wants
-		// "*." in its host): most fail in EqualFold alone.
-		if strings.EqualFold(o, origin) || strings.IndexByte(o, '*') >= 0 && matchWildcard(o, origin) {
+		// "*." in its host): most fail in equalFold alone.
+		if equalFold(o, origin, ascii) || strings.IndexByte(o, '*') >= 0 && matchWildcard(o, origin) {
 			return origin, true
 		}
 	}
 	return "", false
+}
+
+// equalFold is strings.EqualFold(o, origin), where ascii says origin is
+// all ASCII: then an o shorter than origin has fewer runes and is not
+// equal (EqualFold compares rune by rune).
+func equalFold(o, origin string, ascii bool) bool {
+	if len(o) < len(origin) && ascii {
+		return false
+	}
+	return headers.EqualFold(o, origin)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // matchWildcard reports whether pattern, holding "*." as its domain's
