@@ -111,3 +111,39 @@ func clone(rules []s3.Rule) []s3.Rule {
 	}
 	return out
 }
+
+// FuzzPrepared: a configuration as read (its rules prepared) answers any
+// request, with a trace, without one and with a lent header list, as
+// the same rules built by hand and never prepared answer it with a trace.
+func FuzzPrepared(f *testing.F) {
+	f.Add(`[{"AllowedOrigins":["https://*.a.test","https://b.test"],"AllowedMethods":["GET","PUT"],"AllowedHeaders":["X-*","Content-Type"],"MaxAgeSeconds":5}]`,
+		"https://x.a.test", "PUT", "x-y,content-type")
+	f.Add(`[{"AllowedOrigins":["*"],"AllowedMethods":["GET"],"AllowedHeaders":["*"]},{"AllowedOrigins":["https://\u212a.test"],"AllowedMethods":["PUT"]}]`,
+		"https://k.test", "GET", "A,b, c")
+	f.Fuzz(func(t *testing.T, text, origin, method, acrh string) {
+		c, err := s3.Parse(s3.FormJSON, text)
+		if err != nil {
+			return
+		}
+		byHand := &s3.Configuration{Rules: make([]s3.Rule, len(c.Rules))}
+		for i, r := range c.Rules {
+			byHand.Rules[i] = s3.Rule{ID: r.ID, AllowedOrigins: r.AllowedOrigins, AllowedMethods: r.AllowedMethods,
+				AllowedHeaders: r.AllowedHeaders, ExposeHeaders: r.ExposeHeaders, MaxAgeSeconds: r.MaxAgeSeconds}
+		}
+		h := headers.List{{Name: "Origin", Value: origin}, {Name: "Access-Control-Request-Method", Value: method}, {Name: "Access-Control-Request-Headers", Value: acrh}}
+		for _, m := range []string{"OPTIONS", "GET"} {
+			req := policy.Request{Method: m, URL: "https://b.s3.amazonaws.com/k", Header: h}
+			want := s3.Bucket{CORS: byHand}.Respond(req, policy.Reply{Status: 200})
+			for _, mode := range []string{"trace", "no trace", "lent list"} {
+				req.NoTrace, req.Scratch = mode != "trace", nil
+				if mode == "lent list" {
+					req.Scratch = make(headers.List, 0, 8)
+				}
+				got := s3.Bucket{CORS: c}.Respond(req, policy.Reply{Status: 200})
+				if !reflect.DeepEqual(got.Reply, want.Reply) || got.Text() != want.Text() {
+					t.Fatalf("%s %s: prepared %+v %q, by hand %+v %q", m, mode, got.Reply, got.Text(), want.Reply, want.Text())
+				}
+			}
+		}
+	})
+}
