@@ -27,3 +27,15 @@ func IsToken(s string) bool {
 	}
 	return true
 }
+
+// TrimOWS strips the optional white space around a list element: spaces
+// and tabs (RFC 9110 §5.6.3).
+func TrimOWS(s string) string {
+	for s != "" && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}

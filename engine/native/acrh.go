@@ -3,6 +3,8 @@ package native
 import (
 	"slices"
 	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // Bounds on Access-Control-Request-Headers. A browser sends the CORS-unsafe
@@ -62,7 +64,7 @@ func checkACRH(lines []string, allowed []string, any bool, maxLen int) ACRHResul
 	for _, l := range lines {
 		for {
 			elem, rest, more := strings.Cut(l, ",")
-			trimmed := trimOWS(elem)
+			trimmed := headers.TrimOWS(elem)
 			if len(trimmed) != len(elem) {
 				clean = false
 			}
@@ -119,7 +121,7 @@ func checkACRH(lines []string, allowed []string, any bool, maxLen int) ACRHResul
 	var b strings.Builder
 	for _, l := range lines {
 		for _, e := range strings.Split(l, ",") {
-			e = trimOWS(e)
+			e = headers.TrimOWS(e)
 			if e == "" {
 				continue
 			}
@@ -150,17 +152,6 @@ const (
 	classBad   = 1
 	classUpper = 2
 )
-
-// trimOWS strips spaces and tabs (RFC 9110 §5.6.3).
-func trimOWS(s string) string {
-	for s != "" && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
-}
 
 // inSorted reports whether name, lowercase, is in set, a sorted list of
 // lowercase names, looking from set[from] on first: browsers send the

@@ -26,6 +26,14 @@ type Request struct {
 	// costs more than the decision itself (issue 23). The reply and the
 	// decision must be the same with or without it. Not on the wire.
 	NoTrace bool `json:"-"`
+	// Scratch lends an evaluator room for the reply's header list: an
+	// evaluator may build the reply's Header in Scratch's backing array
+	// (from length 0) when it has the room, instead of allocating a list,
+	// so that a caller evaluating many requests in turn allocates none
+	// (issue 23). The reply's Header may then share it: lend it again
+	// only when done with that reply. nil: the evaluator allocates. The
+	// reply is the same either way. Not on the wire.
+	Scratch headers.List `json:"-"`
 }
 
 // Reply is what the server answers.

@@ -111,7 +111,7 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 		// and the reply to a refused origin are [UNVERIFIED] (§5.1).
 		r := policy.Reply{Status: 204}
 		if ok {
-			r.Header = c.preflightHeaders(acao)
+			r.Header = c.preflightHeaders(req.Scratch, acao)
 			return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight answered by API Gateway's CORS configuration"}}
 		}
 		return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight from an origin not in AllowOrigins: 204 without CORS headers [UNVERIFIED]"}, Words: words{}}
@@ -175,9 +175,11 @@ func (c *HTTPConfig) refused(req policy.Request, preflight bool) (policy.Outcome
 const SourceAuthorizerHTTP = "API Gateway developer guide: http-api-cors.html ($default route and an authorizer), http-api-jwt-authorizer.html (401), http-api-lambda-authorizer.html (403 Forbidden)"
 
 // preflightHeaders are the configured headers, lowercase as HTTP APIs
-// send them; lists joined with "," ([UNVERIFIED] separator).
-func (c *HTTPConfig) preflightHeaders(acao string) headers.List {
-	h := make(headers.List, 0, 5) // the fields below, one allocation
+// send them; lists joined with "," ([UNVERIFIED] separator), on
+// scratch (policy.Request.Scratch) when it has room for them, else one
+// allocation.
+func (c *HTTPConfig) preflightHeaders(scratch headers.List, acao string) headers.List {
+	h := wire.NewList(scratch, 5) // the fields below
 	h.Add("access-control-allow-origin", acao)
 	if c.AllowCredentials {
 		h.Add("access-control-allow-credentials", "true")

@@ -166,7 +166,7 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 	// The preflight reply's values follow Azurite (ACAO echoed even for
 	// "*", ACAM the requested method, ACAH the request's list as sent,
 	// ACAC true); Azure's own are [UNVERIFIED] (§4, §9 item 4).
-	h := make(headers.List, 0, 6) // the fields below, one allocation
+	h := wire.NewList(req.Scratch, 6) // the fields below: lent, or one allocation
 	h.Add("Access-Control-Allow-Origin", origin)
 	h.Add("Access-Control-Allow-Methods", acrm)
 	if hasACRH && acrh != "" {
@@ -183,19 +183,13 @@ func (s Service) preflight(req policy.Request, origin string, hasOrigin, enabled
 // its origin matched through "*", and the trace up to it (nil when
 // noTrace: policy.Request.NoTrace).
 func (s Service) selectRule(origin, method string, noTrace bool) (int, bool, []policy.Rule) {
-	var trace []policy.Rule
-	if !noTrace {
-		trace = make([]policy.Rule, 0, len(s.CORS.Rules))
+	if noTrace {
+		return firstRule(s.CORS.Rules, origin, method)
 	}
+	trace := make([]policy.Rule, 0, len(s.CORS.Rules))
 	for i := range s.CORS.Rules {
 		r := &s.CORS.Rules[i]
 		literal, star := r.matchOrigin(origin)
-		if noTrace {
-			if (literal || star) && slices.Contains(r.AllowedMethods, method) {
-				return i, !literal, nil
-			}
-			continue
-		}
 		t := policy.Rule{Index: i, Path: r.Path}
 		switch {
 		case !literal && !star:
@@ -210,6 +204,18 @@ func (s Service) selectRule(origin, method string, noTrace bool) (int, bool, []p
 		trace = append(trace, t)
 	}
 	return -1, false, trace
+}
+
+// firstRule is selectRule without its trace: a loop of its own, which
+// the compiler keeps in registers.
+func firstRule(rules []Rule, origin, method string) (int, bool, []policy.Rule) {
+	for i := range rules {
+		r := &rules[i]
+		if literal, star := r.matchOrigin(origin); (literal || star) && slices.Contains(r.AllowedMethods, method) {
+			return i, !literal, nil
+		}
+	}
+	return -1, false, nil
 }
 
 // matchOrigin: "an exact case-sensitive match… or *" (§4). Subdomain

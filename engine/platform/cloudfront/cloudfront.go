@@ -41,7 +41,6 @@ package cloudfront
 
 import (
 	"github.com/whycors/whycors/engine/platform/internal/wire"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -219,7 +218,7 @@ type Distribution struct {
 // Respond implements policy.Evaluator.
 func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	reply := app
-	reply.Header = app.Header.Clone()
+	reply.Header = app.Header.Clone() // for the replies without CORS headers; a list of its own below otherwise
 	c := d.CORS
 	if c == nil {
 		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: caseNoCORS}, Words: words{}}
@@ -272,7 +271,9 @@ func (d Distribution) Respond(req policy.Request, app policy.Reply) policy.Outco
 		}
 	}
 	if len(add) > 0 {
-		reply.Header = slices.Grow(reply.Header, len(add)) // one allocation for the Sets below
+		// Room for the Sets below: lent (policy.Request.Scratch), or one
+		// allocation.
+		reply.Header = append(wire.NewList(req.Scratch, len(app.Header)+len(add)), app.Header...)
 	}
 	kept := 0
 	for _, h := range add {
@@ -305,12 +306,34 @@ func (c *CorsConfig) allowOrigin(origin string) (string, bool) {
 			return "*", true
 		}
 	}
+	ascii := isASCII(origin)
 	for _, o := range c.AccessControlAllowOrigins {
-		if strings.EqualFold(o, origin) || matchWildcard(o, origin) {
+		// A pattern without '*' is no wildcard (matchWildcard wants
+		// "*." in its host): most fail in equalFold alone.
+		if equalFold(o, origin, ascii) || strings.IndexByte(o, '*') >= 0 && matchWildcard(o, origin) {
 			return origin, true
 		}
 	}
 	return "", false
+}
+
+// equalFold is strings.EqualFold(o, origin), where ascii says origin is
+// all ASCII: then an o shorter than origin has fewer runes and is not
+// equal (EqualFold compares rune by rune).
+func equalFold(o, origin string, ascii bool) bool {
+	if len(o) < len(origin) && ascii {
+		return false
+	}
+	return headers.EqualFold(o, origin)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // matchWildcard reports whether pattern, holding "*." as its domain's

@@ -32,13 +32,13 @@ func (Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
 	if req.Method == "OPTIONS" && hasACRM {
 		// The status of the preflight reply is not documented; 200.
-		h := headers.List{
-			{Name: "Access-Control-Allow-Origin", Value: "*"},
-			{Name: "Access-Control-Max-Age", Value: "1800"},
+		// The fields below: lent (policy.Request.Scratch), or one allocation.
+		h := append(wire.NewList(req.Scratch, 4),
+			headers.Field{Name: "Access-Control-Allow-Origin", Value: "*"},
+			headers.Field{Name: "Access-Control-Max-Age", Value: "1800"},
 			// "The following methods are allowed: GET, POST, OPTIONS,
 			// DELETE, and PUT."
-			{Name: "Access-Control-Allow-Methods", Value: "GET, POST, OPTIONS, DELETE, PUT"},
-		}
+			headers.Field{Name: "Access-Control-Allow-Methods", Value: "GET, POST, OPTIONS, DELETE, PUT"})
 		// "Amazon EC2 accepts any headers in preflight requests": the
 		// requested names are allowed, echoed as sent.
 		if acrh, ok := req.Header.Get("Access-Control-Request-Headers"); ok && strings.TrimSpace(acrh) != "" {

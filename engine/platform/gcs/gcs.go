@@ -128,11 +128,12 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if !req.NoTrace {
 		trace = make([]policy.Rule, 0, len(b.CORS.Entries))
 	}
-	for i := range b.CORS.Entries {
+	start := 0
+	if req.NoTrace {
+		start = firstEntry(b.CORS.Entries, origin, method) // the switch below, without its trace
+	}
+	for i := start; i < len(b.CORS.Entries); i++ {
 		e := &b.CORS.Entries[i]
-		if req.NoTrace && !(matchAny(e.Origin, origin) && matchAny(e.Method, method)) {
-			continue // the switch below, without its trace
-		}
 		t := policy.Rule{Index: i, Path: e.Path}
 		switch {
 		case !matchAny(e.Origin, origin):
@@ -154,7 +155,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// ([UNVERIFIED] for "*"); no Access-Control-Allow-Credentials and
 		// no Vary ([UNVERIFIED]).
 		if isPreflight {
-			h := make(headers.List, 0, 5) // the fields below, one allocation
+			h := wire.NewList(req.Scratch, 5) // the fields below: lent, or one allocation
 			h.Add("Access-Control-Allow-Origin", origin)
 			// "responds with the values of the allowed HTTP methods and
 			// headers" (cross-origin doc); the exact lists [UNVERIFIED].
@@ -181,6 +182,18 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	out := noCORS("no entry matches origin and method")
 	out.Rules = trace
 	return out
+}
+
+// firstEntry returns the index of the first of entries whose origin and
+// method match, len(entries) when none does: a loop of its own, which
+// the compiler keeps in registers.
+func firstEntry(entries []Entry, origin, method string) int {
+	for i := range entries {
+		if e := &entries[i]; matchAny(e.Origin, origin) && matchAny(e.Method, method) {
+			return i
+		}
+	}
+	return len(entries)
 }
 
 // matchAny: "*" matches anything; other values compare exactly. Partial

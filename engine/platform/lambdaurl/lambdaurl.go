@@ -219,7 +219,7 @@ func (f Function) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			// ([UNVERIFIED]); the browser then fails the preflight.
 			return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: casePreflightRefused, Args: [4]string{origin}}, Words: words{}}
 		}
-		r.Header = c.preflightHeaders(acao, acrm, req.Header)
+		r.Header = c.preflightHeaders(wire.NewList(req.Scratch, 7), acao, acrm, req.Header)
 		return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: casePreflight}, Words: words{}}
 	}
 	reply := app
@@ -269,9 +269,10 @@ func (c *Cors) allowOrigin(origin string) (string, bool) {
 // preflightHeaders are a function URL's answer to an allowed preflight:
 // each configured list as a comma list, as configured ([UNVERIFIED]: Lambda
 // might narrow them to the request's; sending them as configured lets the
-// browser decide, as API Gateway HTTP APIs do).
-func (c *Cors) preflightHeaders(acao, _ string, _ headers.List) headers.List {
-	h := c.originHeaders(acao, 7) // one allocation
+// browser decide, as API Gateway HTTP APIs do), appended to h (room for
+// seven fields: no allocation).
+func (c *Cors) preflightHeaders(h headers.List, acao, _ string, _ headers.List) headers.List {
+	h = c.originHeaders(h, acao)
 	if len(c.AllowMethods) > 0 {
 		h.Add("Access-Control-Allow-Methods", wire.Joined(c.joins.Methods, c.AllowMethods, ","))
 	}
@@ -288,16 +289,14 @@ func (c *Cors) preflightHeaders(acao, _ string, _ headers.List) headers.List {
 // actualHeaders are the headers a function URL adds to the function's
 // reply for an allowed origin.
 func (c *Cors) actualHeaders(acao string) headers.List {
-	h := c.originHeaders(acao, 4)
+	h := c.originHeaders(make(headers.List, 0, 4), acao)
 	c.addExpose(&h)
 	return h
 }
 
-// originHeaders starts a reply's CORS headers, on a list with room for
-// size fields: Access-Control-Allow-Origin, Vary and
-// Access-Control-Allow-Credentials.
-func (c *Cors) originHeaders(acao string, size int) headers.List {
-	h := make(headers.List, 0, size)
+// originHeaders appends to h the start of a reply's CORS headers:
+// Access-Control-Allow-Origin, Vary and Access-Control-Allow-Credentials.
+func (c *Cors) originHeaders(h headers.List, acao string) headers.List {
 	h.Add("Access-Control-Allow-Origin", acao)
 	if acao != "*" {
 		h.Add("Vary", "Origin") // [UNVERIFIED]

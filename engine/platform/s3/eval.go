@@ -46,10 +46,14 @@ const Source = "shared/reference/cloud-policies.md §1.3 (S3 evaluation, recorde
 // (Access-Control-Request-Method when present, even on GET) and
 // AllowedHeader entries cover the request.
 func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
-	host, path, query := wire.SplitURL(req.URL)
 	isPreflight := req.Method == "OPTIONS"
-	if sub, ok := b.subresource(req, host, path, query); ok {
-		app = sub
+	// Only a URL with "?cors" can address GetBucketCors or
+	// DeleteBucketCors: its query starts with "cors".
+	if strings.Contains(req.URL, "?cors") {
+		host, path, query := wire.SplitURL(req.URL)
+		if sub, ok := b.subresource(req, host, path, query); ok {
+			app = sub
+		}
 	}
 	origin, hasOrigin := req.Header.Get("Origin")
 	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
@@ -111,7 +115,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		if isPreflight {
 			// [AWS-REC] opt-right-origin: 200, empty body, Content-Length 0.
-			reply := policy.Reply{Status: 200, Header: r.headers(nil, origin, reqHdrs, 1)}
+			reply := policy.Reply{Status: 200, Header: r.headers(req.Scratch, nil, origin, acrh, reqHdrs, 1)}
 			reply.Header.Add("Content-Length", "0")
 			return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: casePreflight, N: i}, Words: Words{}}
 		}
@@ -121,16 +125,17 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if !hasCORS(app.Header) {
 			// No field of app's is among the CORS headers S3 sets: they
 			// all go at the end, on a list of the reply's own.
-			reply.Header = r.headers(slices.Clip(app.Header), origin, reqHdrs, 0)
+			reply.Header = r.headers(req.Scratch, app.Header, origin, acrh, reqHdrs, 0)
 		} else {
 			reply = pass(app)
-			for _, f := range r.headers(nil, origin, reqHdrs, 0) {
+			for _, f := range r.headers(nil, nil, origin, acrh, reqHdrs, 0) {
 				reply.Header.Set(f.Name, f.Value)
 			}
 		}
 		return policy.Outcome{Reply: reply, Rules: trace, Decision: policy.Note{Case: caseActual, N: i}, Words: Words{}}
 	}
 	if isPreflight {
+		host, path, _ := wire.SplitURL(req.URL)
 		rt := "OBJECT"
 		if isBucketPath(host, path) {
 			rt = "BUCKET"
@@ -210,24 +215,62 @@ func (Words) Decision(n policy.Note) string {
 // firstMatch returns the index of the first of rules that matches, -1
 // when none does.
 func firstMatch(rules []Rule, origin, method string, reqHdrs []string) int {
+	key := wire.Key(origin)
 	for i := range rules {
-		// matchOrigin, flattened: most rules fail here.
 		r := &rules[i]
-		for _, o := range r.AllowedOrigins {
-			// A pattern without '*' matches only itself (which StarMatch
-			// would compare again), and one with a '*' an origin at least
-			// one byte shorter (wire.StarMatch).
-			if len(origin)+1 >= len(o) && (o == origin || strings.IndexByte(o, '*') >= 0 && wire.StarMatch(o, origin)) && r.matches(origin, method, reqHdrs) {
-				return i
-			}
+		if r.originMatch(origin, key) && r.allows(method, reqHdrs) {
+			return i
 		}
 	}
 	return -1
 }
 
+// originMatch is matchOrigin(origin), with the patterns Prepare kept:
+// a rule whose origins do not match fails in a few comparisons each.
+// key is wire.Key(origin).
+func (r *Rule) originMatch(origin string, key uint64) bool {
+	list := r.AllowedOrigins
+	pats := r.origins
+	if len(pats) != len(list) {
+		return r.matchOrigin(origin)
+	}
+	pats = pats[:len(list)]
+	for k, o := range list {
+		// A pattern matches an origin at most one byte shorter: its
+		// '*' may stand for nothing (wire.StarMatch).
+		if len(o) > len(origin)+1 {
+			continue
+		}
+		p := &pats[k]
+		if !wire.Same(o, p.src) {
+			// Replaced since Prepare: the rule is read as it is.
+			return r.matchOrigin(origin)
+		}
+		if p.star < 0 {
+			if len(o) == len(origin) && p.key == key && o == origin {
+				return true
+			}
+		} else if starAt(o, p.star, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// starAt is wire.StarMatch(pattern, s) for a pattern whose first '*'
+// is at star.
+func starAt(pattern string, star int, s string) bool {
+	return len(s) >= len(pattern)-1 && strings.HasPrefix(s, pattern[:star]) && strings.HasSuffix(s, pattern[star+1:])
+}
+
 // matches reports whether check finds no failed condition.
 func (r *Rule) matches(origin, method string, reqHdrs []string) bool {
-	if !r.matchOrigin(origin) || !slices.Contains(r.AllowedMethods, method) {
+	return r.matchOrigin(origin) && r.allows(method, reqHdrs)
+}
+
+// allows reports whether r's method and headers conditions hold.
+func (r *Rule) allows(method string, reqHdrs []string) bool {
+	if !slices.Contains(r.AllowedMethods, method) {
 		return false
 	}
 	if len(reqHdrs) > 0 && len(r.AllowedHeaders) == 0 {
@@ -254,7 +297,15 @@ func (r *Rule) matchOrigin(origin string) bool {
 }
 
 func (r *Rule) matchHeader(h string) bool {
-	for _, a := range r.AllowedHeaders {
+	prepared := len(r.allowHeaders) == len(r.AllowedHeaders)
+	for k, a := range r.AllowedHeaders {
+		if prepared && wire.Same(a, r.allowHeaders[k].src) {
+			// Lowercased by Prepare.
+			if p := &r.allowHeaders[k]; p.star < 0 && p.text == h || p.star >= 0 && starAt(p.text, p.star, h) {
+				return true
+			}
+			continue
+		}
 		if wire.StarMatch(strings.ToLower(a), h) {
 			return true
 		}
@@ -262,11 +313,14 @@ func (r *Rule) matchHeader(h string) bool {
 	return false
 }
 
-// headers appends to dst the CORS headers S3 sends for a matched rule
-// (cloud-policies.md §1.3 matched(rule)), on a list with room for extra
-// more fields: one allocation.
-func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra int) headers.List {
-	n := len(dst) + 3 + extra
+// headers returns base's fields followed by the CORS headers S3 sends
+// for a matched rule (cloud-policies.md §1.3 matched(rule)), on a list
+// of its own with room for extra more fields: scratch's
+// (policy.Request.Scratch) when it has the room, else one allocation.
+// acrh is the request's Access-Control-Request-Headers, of which
+// reqHdrs are the names.
+func (r *Rule) headers(scratch, base headers.List, origin, acrh string, reqHdrs []string, extra int) headers.List {
+	n := len(base) + 3 + extra
 	star := slices.Contains(r.AllowedOrigins, "*")
 	if !star {
 		n++
@@ -280,7 +334,7 @@ func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra 
 	if r.MaxAgeSeconds != nil {
 		n++
 	}
-	h := slices.Grow(dst, n-len(dst))
+	h := append(wire.NewList(scratch, n), base...)
 	if star {
 		// [AWS-REC] opt-random-wildcard-origin: "*" and no ACAC. A list
 		// holding "*" and other origins: LocalStack and Scality send "*",
@@ -292,7 +346,10 @@ func (r *Rule) headers(dst headers.List, origin string, reqHdrs []string, extra 
 	}
 	h.Add("Access-Control-Allow-Methods", wire.Joined(r.acam, r.AllowedMethods, ", "))
 	if len(reqHdrs) > 0 {
-		h.Add("Access-Control-Allow-Headers", strings.Join(reqHdrs, ", "))
+		// Cut from the rule's own list or the request's value when
+		// either holds the names so joined, as a rule listing exactly
+		// the requested headers does.
+		h.Add("Access-Control-Allow-Headers", wire.JoinedIn(reqHdrs, ", ", r.acah, acrh))
 	}
 	if len(r.ExposeHeaders) > 0 {
 		h.Add("Access-Control-Expose-Headers", wire.Joined(r.aceh, r.ExposeHeaders, ", "))

@@ -85,6 +85,35 @@ type Rule struct {
 	// afterwards is joined anew.
 	acam, aceh string
 	maxAge     wire.Decimal
+	// The rule's AllowedOrigins, each with the place of its '*', and its
+	// AllowedHeaders lowercased, with that list joined, kept by Prepare
+	// for the scan of a request without a trace (firstMatch), each item
+	// beside the string it was made from (wire.Same), so that an item
+	// replaced afterwards is matched as it is now.
+	origins, allowHeaders []pattern
+	acah                  string
+}
+
+// pattern is one item of a rule's list as Prepare read it: src, the
+// item; text, what is compared (src, or src lowercased); star, the
+// index of text's first '*', -1 when it has none; key, text's key
+// (wire.Key), which an equal text has too.
+type pattern struct {
+	src, text string
+	star      int
+	key       uint64
+}
+
+func patterns(list []string, lower bool) []pattern {
+	ps := make([]pattern, len(list))
+	for i, s := range list {
+		ps[i] = pattern{src: s, text: s}
+		if lower {
+			ps[i].text = strings.ToLower(s)
+		}
+		ps[i].star, ps[i].key = strings.IndexByte(ps[i].text, '*'), wire.Key(ps[i].text)
+	}
+	return ps
 }
 
 // Prepare joins, once, the header values each rule's lists make
@@ -100,6 +129,8 @@ func (c *Configuration) Prepare() {
 		if r.MaxAgeSeconds != nil {
 			r.maxAge = wire.NewDecimal(*r.MaxAgeSeconds)
 		}
+		r.origins, r.allowHeaders = patterns(r.AllowedOrigins, false), patterns(r.AllowedHeaders, true)
+		r.acah = strings.ToLower(strings.Join(r.AllowedHeaders, ", "))
 	}
 }
 

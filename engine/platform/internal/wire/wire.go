@@ -4,9 +4,12 @@
 package wire
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
+	"unsafe"
 
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/limits"
 	cors "github.com/whycors/whycors/engine/wire"
 )
@@ -36,7 +39,7 @@ func AppendHeaderNames(dst []string, v string) []string {
 		} else {
 			v = ""
 		}
-		if p = lower(strings.Trim(p, " \t")); p != "" {
+		if p = lower(headers.TrimOWS(p)); p != "" {
 			dst = append(dst, p)
 		}
 	}
@@ -107,6 +110,33 @@ func Joined(cached string, list []string, sep string) string {
 	return strings.Join(list, sep)
 }
 
+// JoinedIn is strings.Join(list, sep) cut from a or b when either
+// holds that text (a rule's own joined list, the request's header
+// value), which then costs no allocation; else the join. The text is
+// the same either way.
+func JoinedIn(list []string, sep, a, b string) string {
+	if len(list) < 2 {
+		return strings.Join(list, sep)
+	}
+	n := len(sep) * (len(list) - 1)
+	for _, e := range list {
+		n += len(e)
+	}
+	for _, s := range [2]string{a, b} {
+		for len(s) >= n {
+			i := strings.Index(s[:len(s)-n+len(list[0])], list[0])
+			if i < 0 {
+				break
+			}
+			if IsJoined(s[i:i+n], list, sep) {
+				return s[i : i+n]
+			}
+			s = s[i+1:]
+		}
+	}
+	return strings.Join(list, sep)
+}
+
 // IsJoined reports whether s == strings.Join(list, sep), without
 // building the join.
 func IsJoined(s string, list []string, sep string) bool {
@@ -161,6 +191,49 @@ func JoinAll(methods, headers, expose []string, maxAge *int, sep string) Joins {
 		j.MaxAge = NewDecimal(*maxAge)
 	}
 	return j
+}
+
+// NewList returns an empty header list with room for n fields:
+// scratch's backing array when it has that room (a caller's lent list,
+// policy.Request.Scratch), else a new one.
+func NewList(scratch headers.List, n int) headers.List {
+	if cap(scratch) >= n {
+		return scratch[:0]
+	}
+	return make(headers.List, 0, n)
+}
+
+// Same reports whether a and b are one string: the same bytes at the
+// same place, which a text kept beside what was derived from it (a
+// pattern's '*', a lowercased copy) compares with the list's item now,
+// so that an item replaced since is seen in two comparisons.
+// Micro-optimisation: comparing the text itself would cost a call.
+func Same(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
+}
+
+// Key is a digest of s that two equal strings share: three of its
+// eight-byte words (first, middle and last) folded into one, or its
+// bytes when it is shorter. Strings of one length whose keys differ
+// differ, so a scan compares a few keys, kept with the strings, before
+// any bytes; origins of one site differ mostly in their middle.
+func Key(s string) uint64 {
+	if len(s) < 8 {
+		var k uint64
+		for i := 0; i < len(s); i++ {
+			k = k<<8 | uint64(s[i])
+		}
+		return k
+	}
+	m := (len(s) - 8) / 2
+	return word(s) ^ bits.RotateLeft64(word(s[m:]), 21) ^ bits.RotateLeft64(word(s[len(s)-8:]), 42)
+}
+
+// word is s's first eight bytes, little-endian: one load.
+func word(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // QuoteList writes a configured list as a trace says it: each entry

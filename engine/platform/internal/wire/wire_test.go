@@ -1,6 +1,7 @@
 package wire_test
 
 import (
+	"math/rand"
 	"strings"
 	"testing"
 
@@ -109,5 +110,32 @@ func TestIsJoined(t *testing.T) {
 	}
 	if yes == 0 {
 		t.Fatal("no text was a join: the test tests nothing")
+	}
+}
+
+// TestJoinedIn: JoinedIn is strings.Join, whichever strings it may cut
+// the text from, and Key is the same for equal strings of every length.
+func TestJoinedIn(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	words := []string{"a", "ab", "b", "content-type", "x-api-key", ",", " ", ", ", ""}
+	text := func(n int) string {
+		var b strings.Builder
+		for ; n > 0; n-- {
+			b.WriteString(words[rng.Intn(len(words))])
+		}
+		return b.String()
+	}
+	for i := 0; i < 100000; i++ {
+		var list []string
+		for n := rng.Intn(4); n > 0; n-- {
+			list = append(list, words[rng.Intn(len(words))])
+		}
+		a, b := text(rng.Intn(8)), text(rng.Intn(8))
+		if got, want := wire.JoinedIn(list, ", ", a, b), strings.Join(list, ", "); got != want {
+			t.Fatalf("JoinedIn(%q, %q, %q) = %q, want %q", list, a, b, got, want)
+		}
+		if s := text(rng.Intn(6)); wire.Key(s) != wire.Key(strings.Clone(s)) {
+			t.Fatalf("Key(%q) differs between two copies", s)
+		}
 	}
 }
