@@ -79,6 +79,10 @@ func isDottedIPv4(h string) bool {
 
 // String returns the ASCII serialization: scheme "://" host [":" port],
 // or "null" for an opaque origin (HTML, "ASCII serialization of an origin").
+// It is not inlined: the engine calls it in some twenty places, and each
+// inlined copy cost more wasm than the call (issue 23).
+//
+//go:noinline
 func (o Origin) String() string {
 	if o.Opaque() {
 		return "null"
