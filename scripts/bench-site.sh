@@ -9,8 +9,10 @@
 #      fix, and the offline cache) and is listed apart.
 #      Then the core wasm against a bare Go syscall/js program
 #      (scripts/bench/bare) built with the same flags, raw and brotli:
-#      issue 23's target is at most 1.25x. Then each wasm's code size by
-#      Go package.
+#      issue 23's target is at most 1.25x; and both cut into code and
+#      the data section's regions (type data and strings, the runtime's
+#      per-function tables, variables), the profile that says where the
+#      difference lies. Then each wasm's code size by Go package.
 #   2. navigation to the first verdict on screen, headless Chromium on
 #      localhost, HTTP cache off, median of 10 loads: budget 300 ms
 #   3. one explain call in the page while typing, median: budget 2 ms;

@@ -7,8 +7,10 @@
 //
 // With -vs, it prints instead the raw and brotli (quality 11, as the site
 // serves it) sizes of file.wasm against a yardstick wasm, and their ratios
-// (issue 23 compares the core wasm with a bare syscall/js program); names
-// are not needed then.
+// (issue 23 compares the core wasm with a bare syscall/js program), then
+// both files cut into code, the data section's regions (type data and
+// strings, the runtime's per-function tables, Go variables) and the rest
+// (profile.go); names are not needed then.
 //
 //	go run ./e2e/simulator/wasmsize [-n 25] file.wasm
 //	go run ./e2e/simulator/wasmsize -vs bare.wasm core.wasm
@@ -48,6 +50,11 @@ func main() {
 			os.Exit(1)
 		}
 		compare(*vs, base, flag.Arg(0), b)
+		fmt.Println()
+		if err := printProfiles(*vs, base, flag.Arg(0), b); err != nil {
+			fmt.Fprintln(os.Stderr, "wasmsize:", err)
+			os.Exit(1)
+		}
 		return
 	}
 	sizes, data, total, err := measure(b, *funcs)
