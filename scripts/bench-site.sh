@@ -7,7 +7,12 @@
 #      whycors.wasm), brotli as served: budget 900 KB. The full engine
 #      (whycors-full.wasm) is fetched after the first verdict (for the
 #      fix, and the offline cache) and is listed apart.
-#      Then each wasm's code size by Go package.
+#      Then the core wasm against a bare Go syscall/js program
+#      (scripts/bench/bare) built with the same flags, raw and brotli:
+#      issue 23's target is at most 1.25x; and both cut into code and
+#      the data section's regions (type data and strings, the runtime's
+#      per-function tables, variables), the profile that says where the
+#      difference lies. Then each wasm's code size by Go package.
 #   2. navigation to the first verdict on screen, headless Chromium on
 #      localhost, HTTP cache off, median of 10 loads: budget 300 ms
 #   3. one explain call in the page while typing, median: budget 2 ms;
@@ -31,6 +36,14 @@ tf=$(awk '$1 ~ /^whycors-terraform\./ {print $4}' "$tmp/sizes.txt")
 printf 'first-load transfer, brotli: %d bytes = %.1f KB (budget 900 KB)\n' "$first" "$(echo "$first / 1000" | bc -l)"
 printf 'full engine and its worker, on demand, brotli: %d bytes = %.1f KB\n' "$full" "$(echo "$full / 1000" | bc -l)"
 printf 'Terraform engine, for a Terraform paste, brotli: %d bytes = %.1f KB\n' "$tf" "$(echo "$tf / 1000" | bc -l)"
+
+echo
+echo "== core wasm against a bare syscall/js program, both built as internal/build builds (-trimpath -ldflags='-s -w'): target at most 1.25x"
+(cd scripts/bench && GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/bare.wasm" ./bare)
+core=$(ls "$tmp"/site/whycors.??????????.wasm)
+cp "$core" "$tmp/whycors.wasm"
+go build -o "$tmp/wasmsize" ./e2e/simulator/wasmsize
+(cd "$tmp" && ./wasmsize -vs bare.wasm whycors.wasm)
 
 for prog in core full; do
   echo

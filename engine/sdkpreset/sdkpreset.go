@@ -75,11 +75,17 @@ var s3Signed = headers.List{
 	{Name: "x-amz-user-agent", Value: StandIn},
 }
 
-// with is s3Signed and more.
+// with is s3Signed and more, sorted by name. The names differ, and a
+// handful of fields wants no more than an insertion sort: slices.SortFunc
+// would link 25 KB of sort code into the page's first wasm (issue 23).
 func with(more ...headers.Field) headers.List {
 	out := slices.Clone(s3Signed)
 	out = append(out, more...)
-	slices.SortFunc(out, func(a, b headers.Field) int { return strings.Compare(a.Name, b.Name) })
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
 	return out
 }
 

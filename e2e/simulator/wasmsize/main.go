@@ -5,10 +5,19 @@
 // (strings, tables) are reported as one line. Build the wasm without
 // -ldflags=-s, which drops the name section.
 //
+// With -vs, it prints instead the raw and brotli (quality 11, as the site
+// serves it) sizes of file.wasm against a yardstick wasm, and their ratios
+// (issue 23 compares the core wasm with a bare syscall/js program), then
+// both files cut into code, the data section's regions (type data and
+// strings, the runtime's per-function tables, Go variables) and the rest
+// (profile.go); names are not needed then.
+//
 //	go run ./e2e/simulator/wasmsize [-n 25] file.wasm
+//	go run ./e2e/simulator/wasmsize -vs bare.wasm core.wasm
 package main
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -16,20 +25,37 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/andybalholm/brotli"
 )
 
 func main() {
 	top := flag.Int("n", 25, "packages to list")
 	funcs := flag.Bool("funcs", false, "list functions instead of packages (name and code bytes), for diffing two builds")
+	vs := flag.String("vs", "", "print file.wasm's raw and brotli sizes against this yardstick `wasm` and their ratios")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: wasmsize [-n 25] file.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmsize [-n 25] file.wasm | wasmsize -vs bare.wasm file.wasm")
 		os.Exit(2)
 	}
 	b, err := os.ReadFile(flag.Arg(0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "wasmsize:", err)
 		os.Exit(1)
+	}
+	if *vs != "" {
+		base, err := os.ReadFile(*vs)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "wasmsize:", err)
+			os.Exit(1)
+		}
+		compare(*vs, base, flag.Arg(0), b)
+		fmt.Println()
+		if err := printProfiles(*vs, base, flag.Arg(0), b); err != nil {
+			fmt.Fprintln(os.Stderr, "wasmsize:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	sizes, data, total, err := measure(b, *funcs)
 	if err != nil {
@@ -60,6 +86,26 @@ func main() {
 	fmt.Printf("%-60s %10d %5.1f%%\n", "(all github.com/whycors/... code)", engine, 100*float64(engine)/float64(total))
 	fmt.Printf("%-60s %10d %5.1f%%\n", "(data segments)", data, 100*float64(data)/float64(total))
 	fmt.Printf("%-60s %10d\n", "(file)", total)
+}
+
+// compare prints the sizes of b (named name) and of the yardstick base,
+// raw and brotli, and b's ratio to base.
+func compare(baseName string, base []byte, name string, b []byte) {
+	bb, br := brotliLen(base), brotliLen(b)
+	fmt.Printf("%-40s %10s %10s\n", "", "raw", "brotli")
+	fmt.Printf("%-40s %10d %10d\n", baseName, len(base), bb)
+	fmt.Printf("%-40s %10d %10d\n", name, len(b), br)
+	fmt.Printf("%-40s %9.2fx %9.2fx\n", "ratio", float64(len(b))/float64(len(base)), float64(br)/float64(bb))
+}
+
+// brotliLen is the size of b compressed as internal/build serves it
+// (brotli quality 11).
+func brotliLen(b []byte) int {
+	var out bytes.Buffer
+	w := brotli.NewWriterLevel(&out, brotli.BestCompression)
+	w.Write(b)
+	w.Close()
+	return out.Len()
 }
 
 // measure returns code bytes by package, data segment bytes and the file

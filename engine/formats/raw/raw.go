@@ -465,6 +465,13 @@ func readHeaderOnly(lines []line) (*block, policy.Errors) {
 	return b, nil
 }
 
+// lineNote is a note on line n: "line n: msg". It is called, not
+// inlined: group's copies of it were most of group's code in the page's
+// wasm (issue 23).
+//
+//go:noinline
+func lineNote(n int, msg string) string { return "line " + strconv.Itoa(n) + ": " + msg }
+
 func isPreflightReply(h headers.List) bool {
 	return h.Has("Access-Control-Allow-Methods") || h.Has("Access-Control-Allow-Headers") || h.Has("Access-Control-Max-Age")
 }
@@ -482,11 +489,11 @@ func group(blocks []*block) (*Capture, error) {
 			firstReq = b.req
 		}
 		if b.status < 200 && !last {
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(b.line)+": skipped interim reply "+strconv.Itoa(b.status))
+			c.Notes = append(c.Notes, lineNote(b.line, "skipped interim reply "+strconv.Itoa(b.status)))
 			continue
 		}
 		if b.status == 200 && !last && ((b.req != nil && strings.EqualFold(b.req.Method, "CONNECT")) || strings.EqualFold(trimOWS(b.reason), "Connection established")) {
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(b.line)+": skipped the proxy's reply to CONNECT")
+			c.Notes = append(c.Notes, lineNote(b.line, "skipped the proxy's reply to CONNECT"))
 			firstReq = nil
 			continue
 		}
@@ -525,16 +532,16 @@ func group(blocks []*block) (*Capture, error) {
 		switch {
 		case kinds[0] == 1:
 			c.Preflight = r
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": the preflight reply (it answers an OPTIONS request)")
+			c.Notes = append(c.Notes, lineNote(r.Line, "the preflight reply (it answers an OPTIONS request)"))
 		case kinds[0] == 2:
 			c.Actual = r
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": the actual reply (it answers a "+r.Request.Method+" request)")
+			c.Notes = append(c.Notes, lineNote(r.Line, "the actual reply (it answers a "+r.Request.Method+" request)"))
 		case isPreflightReply(r.Header):
 			c.Preflight = r
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": read as the preflight reply: it has Access-Control-Allow-Methods, -Allow-Headers or -Max-Age")
+			c.Notes = append(c.Notes, lineNote(r.Line, "read as the preflight reply: it has Access-Control-Allow-Methods, -Allow-Headers or -Max-Age"))
 		default:
 			c.Actual = r
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": read as the actual reply: no OPTIONS request line and no preflight-only headers")
+			c.Notes = append(c.Notes, lineNote(r.Line, "read as the actual reply: no OPTIONS request line and no preflight-only headers"))
 		}
 	case 2:
 		a, b := replies[0], replies[1]
@@ -550,17 +557,17 @@ func group(blocks []*block) (*Capture, error) {
 			a, b = b, a
 		}
 		c.Preflight, c.Actual = a, b
-		c.Notes = append(c.Notes, "line "+strconv.Itoa(a.Line)+": the preflight reply; line "+strconv.Itoa(b.Line)+": the actual reply")
+		c.Notes = append(c.Notes, lineNote(a.Line, "the preflight reply; "+lineNote(b.Line, "the actual reply")))
 	}
 	for _, r := range []*Reply{c.Preflight, c.Actual} {
 		if r == nil {
 			continue
 		}
 		if r.Assumed {
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": no status line: assumed 200")
+			c.Notes = append(c.Notes, lineNote(r.Line, "no status line: assumed 200"))
 		}
 		if len(r.Redirects) > 0 {
-			c.Notes = append(c.Notes, "line "+strconv.Itoa(r.Line)+": reached after "+strconv.Itoa(len(r.Redirects))+" redirect(s) that curl followed")
+			c.Notes = append(c.Notes, lineNote(r.Line, "reached after "+strconv.Itoa(len(r.Redirects))+" redirect(s) that curl followed"))
 		}
 	}
 	return c, nil
