@@ -1,11 +1,10 @@
 package explain
 
 import (
-	"errors"
-	"sort"
-
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
+
+	"github.com/whycors/whycors/engine/internal/strsort"
 )
 
 // AppendVerdict appends v as JSON: the same bytes json.Marshal writes for
@@ -117,10 +116,9 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 func AppendError(b []byte, err error) []byte {
 	w := jsontext.Members{B: b}
 	w.Str("error", err.Error())
-	var list policy.Errors
-	if !errors.As(err, &list) {
-		var one *policy.Error
-		if errors.As(err, &one) {
+	list, ok := findErr[policy.Errors](err)
+	if !ok {
+		if one, ok := findErr[*policy.Error](err); ok {
 			list = policy.Errors{one}
 		}
 	}
@@ -188,6 +186,34 @@ func appendPreflight(b []byte, p *PreflightTrace) []byte {
 	return o.End()
 }
 
+// findErr is errors.As for a concrete T, by type assertions along
+// the Unwrap chain (depth first, as errors.As walks it): errors.As
+// would bring reflection into the page's wasm, 9.4 KB brotli
+// (scripts/bench/WASM-SIZE.md). None of the engine's errors has an
+// As method, the one thing errors.As does that this does not.
+func findErr[T error](err error) (T, bool) {
+	for err != nil {
+		if t, ok := err.(T); ok {
+			return t, true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if t, ok := findErr[T](e); ok {
+					return t, true
+				}
+			}
+			err = nil
+		default:
+			err = nil
+		}
+	}
+	var zero T
+	return zero, false
+}
+
 // appendStringMap writes m as json.Marshal writes a map: its keys
 // sorted.
 func appendStringMap(b []byte, m map[string]string) []byte {
@@ -195,7 +221,7 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	strsort.Strings(keys)
 	h := jsontext.Members{B: b}
 	for _, k := range keys {
 		h.Str(k, m[k])

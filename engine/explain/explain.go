@@ -1,7 +1,6 @@
 package explain
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/whycors/whycors/engine/fetch"
@@ -438,9 +437,12 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	}
 	src := s.Policy.Source()
 	f, err := reg.Resolve(s.Policy.Format, src)
-	var rerr *policy.ResolveError
+	// Resolve returns its *policy.ResolveError unwrapped; a type
+	// assertion, not errors.As, which would bring reflection into the
+	// page's wasm (scripts/bench/WASM-SIZE.md: 9.4 KB brotli).
+	rerr, _ := err.(*policy.ResolveError)
 	switch {
-	case errors.As(err, &rerr) && rerr.Format == "" && len(rerr.Claims) == 0:
+	case rerr != nil && rerr.Format == "" && len(rerr.Claims) == 0:
 		return nil, nil, policy.Errors{{Path: "$.policy.text", Msg: rerr.Error()}}
 	case err != nil:
 		return nil, nil, policy.Errors{{Path: "$.policy.format", Msg: err.Error()}}

@@ -2,12 +2,12 @@ package fetch
 
 import (
 	"errors"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/strsort"
 	"github.com/whycors/whycors/engine/origin"
 )
 
@@ -660,7 +660,7 @@ func readable(h headers.List, cors, include, quiet bool) ([]string, Check) {
 			out = append(out, lowerName(f.Name))
 		}
 	}
-	sort.Strings(out)
+	strsort.Strings(out)
 	out = compactStrings(out)
 	if out == nil {
 		out = []string{}

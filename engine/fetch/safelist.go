@@ -1,11 +1,11 @@
 package fetch
 
 import (
-	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/strsort"
 )
 
 // Safelist sizes (https://fetch.spec.whatwg.org/#cors-safelisted-request-header
@@ -194,7 +194,7 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 			}
 		}
 	}
-	sort.Strings(unsafe)
+	strsort.Strings(unsafe)
 	if p.KeepDuplicateNames {
 		if len(unsafe) == 0 {
 			return nil
