@@ -39,7 +39,7 @@ func TestBenchSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.open("") // warm the browser process itself
-	var loads, start, got, inst, ready, coldFix []float64
+	var loads, start, got, inst, ready, explained, firstCall, coldFix []float64
 	for range 10 {
 		p.open("")
 		mark := func(name string) float64 {
@@ -50,6 +50,8 @@ func TestBenchSite(t *testing.T) {
 		got = append(got, eval[float64](p, `performance.getEntriesByType("resource").filter(e => /\/whycors\.[0-9a-f]+\.wasm$/.test(e.name)).map(e => e.responseEnd).pop() || 0`))
 		inst = append(inst, mark("whycors-instantiated"))
 		ready = append(ready, mark("whycors-ready"))
+		explained = append(explained, mark("whycors-explained"))
+		firstCall = append(firstCall, eval[float64](p, `whycorsTimings[0] || 0`))
 		settled(p)
 		coldFix = append(coldFix, mark("whycors-fix")-mark("whycors-verdict"))
 	}
@@ -85,7 +87,7 @@ func TestBenchSite(t *testing.T) {
 		fmt.Printf("load average during the run: %s\n", strings.Join(strings.Fields(string(b))[:3], " "))
 	}
 	fmt.Printf("first verdict after navigation: median %.1f ms of %d loads (min %.1f, max %.1f)\n", median(loads), len(loads), slices.Min(loads), slices.Max(loads))
-	fmt.Printf("  of which: app.js runs at %.1f ms, the wasm (fetched and compiled from the head by boot.js) has its last byte at %.1f ms, is instantiated at %.1f ms, Go main ready at %.1f ms (medians)\n", median(start), median(got), median(inst), median(ready))
+	fmt.Printf("  of which: app.js runs at %.1f ms, the wasm (fetched and compiled from the head by boot.js) has its last byte at %.1f ms, is instantiated at %.1f ms, Go main ready at %.1f ms, the first explain done at %.1f ms (its call %.1f ms), the verdict drawn at %.1f ms (medians)\n", median(start), median(got), median(inst), median(ready), median(explained), median(firstCall), median(loads))
 	fmt.Printf("explain per call while typing: median %.3f ms of %d calls (max %.3f)\n", median(calls), len(calls), slices.Max(calls))
 	fmt.Printf("fix on screen after the first verdict of a load (full engine fetched and started): median %.1f ms of %d\n", median(coldFix), len(coldFix))
 	if len(fixes) > 0 {

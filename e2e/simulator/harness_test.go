@@ -103,7 +103,7 @@ func describe(o *runtime.RemoteObject) string {
 }
 
 // open loads the page (with an optional fragment) and waits for the first
-// verdict.
+// verdict and the format and SDK lists filled after it.
 func (p *page) open(fragment string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 30*time.Second)
@@ -115,7 +115,7 @@ func (p *page) open(fragment string) {
 	// Chromium then reports that context gone, and polling again is right.
 	var err error
 	for range 5 {
-		err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("summary") !== null && (document.getElementById("summary").dataset.state !== "none" || document.getElementById("status").dataset.state === "error")`,
+		err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("summary") !== null && (document.getElementById("summary").dataset.state !== "none" && whycorsListed() || document.getElementById("status").dataset.state === "error")`,
 			chromedp.WithPollingInterval(5*time.Millisecond)))
 		if err == nil || !strings.Contains(err.Error(), "context") {
 			break
