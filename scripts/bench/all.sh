@@ -20,7 +20,10 @@
 #     (target <= 1.2x);
 #   - engine/middleware BenchmarkMiddleware, engine/platform
 #     BenchmarkRespond (every evaluator at 1/10/100 rules, trace on/off),
-#     engine/explain BenchmarkExplain* and BenchmarkSpeed, with benchstat.
+#     engine/explain BenchmarkExplain* and BenchmarkSpeed, with benchstat;
+#   - whycors explain of a HAR of 1,000 fetches and their preflights
+#     (engine/formats/har/explainhar BenchmarkExplain1000; target at most
+#     1 s of CPU, its cpu-ns/op).
 set -eu
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -35,6 +38,7 @@ go test -c -o "$out/mw.test" ./engine/middleware
 go test -c -o "$out/platform.test" ./engine/platform
 go test -c -o "$out/explain.test" ./engine/explain
 go -C scripts/bench test -c -o "$out/cors.test" .
+go test -c -o "$out/har.test" ./engine/formats/har/explainhar
 r=1
 while [ "$r" -le "$rounds" ]; do
 	echo "round $r/$rounds (load $(cut -d' ' -f1 /proc/loadavg))"
@@ -42,6 +46,7 @@ while [ "$r" -le "$rounds" ]; do
 	"$out/mw.test" -test.run '^$' -test.bench BenchmarkMiddleware -test.benchmem -test.benchtime "$bt" >>"$out/middleware.txt"
 	(cd engine/platform && "$out/platform.test" -test.run '^$' -test.bench BenchmarkRespond -test.benchmem -test.benchtime "$bt" >>"$out/platform.txt")
 	(cd engine/explain && "$out/explain.test" -test.run '^$' -test.bench 'Benchmark(Explain|Speed)' -test.benchmem -test.benchtime "$bt" >>"$out/explain.txt")
+	"$out/har.test" -test.run '^$' -test.bench BenchmarkExplain1000 -test.benchmem -test.benchtime 2x >>"$out/har.txt"
 	r=$((r + 1))
 done
 
@@ -96,7 +101,7 @@ ratios "$out/cors.txt"
 echo
 printf "wildcard-subdomain reject / exact-origin reject (target <= 1.2x): "
 within "$out/cors.txt" BenchmarkCORS/cfg=wildcard/type=preflight/req=rejected/lib=whycors BenchmarkCORS/cfg=basic/type=preflight/req=rejected/lib=whycors
-for f in middleware platform explain; do
+for f in middleware platform explain har; do
 	echo
 	echo "== $f (benchstat over $rounds rounds)"
 	$benchstat "$out/$f.txt" | grep -v '^\(goos\|goarch\|pkg\|cpu\):' || true
