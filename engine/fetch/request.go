@@ -167,6 +167,15 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	if err != nil {
 		return nil, nil, &InputError{"url", err.Error()}
 	}
+	return p.NewRequestParsed(o, u, rawURL, in)
+}
+
+// NewRequestParsed is NewRequest for a page origin and a URL already
+// parsed (origin.Parse of the page's origin, origin.ParseURL of rawURL;
+// both are values of strings, which no run changes): a fix search that
+// runs one request in several browsers and for several candidate
+// policies parses them once.
+func (p *Profile) NewRequestParsed(o origin.Origin, u origin.URL, rawURL string, in Init) (*Request, *Failure, error) {
 	r := &Request{Origin: o, URL: u}
 	var bad []error
 	pick := func(field, v, def string, allowed ...string) string {

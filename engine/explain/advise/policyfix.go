@@ -43,6 +43,9 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
 		cur, edited := *v, src0
+		// last is the trial of edited when its run let the fetch pass:
+		// the fix's AllowedIn runs on it.
+		var last *explain.Trial
 		var steps []string
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
@@ -54,7 +57,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if err != nil || sameSource(next, edited) {
 				break
 			}
-			edited = next
+			edited, last = next, nil
 			if c.Where != "" {
 				why += " (" + c.Where + ")"
 			}
@@ -69,7 +72,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			cs := s
 			cs.Policy = policyOf(s.Policy, edited)
 			var ran bool
-			if cur, ran = se.once(cs); !ran {
+			if cur, last, ran = se.trial(cs); !ran {
 				break
 			}
 		}
@@ -81,7 +84,10 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		if !se.safePolicy(cs) {
 			continue
 		}
-		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedIn(cs, se.browser)}
+		if last == nil {
+			last = se.newTrial(cs)
+		}
+		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedInTrial(last, se.browser)}
 		changes(&f, pf, src0, edited)
 		best, bestCost = &f, cost
 		if cost <= 1 {
