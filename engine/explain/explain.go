@@ -104,7 +104,7 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 // runIn runs one fetch of a session with the session's cache; path is
 // the JSON path of its request, for input errors.
 func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
-	req, pre, err := srv.newRequest(p, r)
+	req, pre, err := srv.newRequest(p, &r)
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}

@@ -174,7 +174,7 @@ type parsedRequest struct {
 // newRequest is p.NewRequest for r, with r's origin and URL parsed once
 // for every run that shares srv.parsed (a Trials' runs); a fault is
 // NewRequest's to report.
-func (srv *server) newRequest(p *fetch.Profile, r Request) (*fetch.Request, *fetch.Failure, error) {
+func (srv *server) newRequest(p *fetch.Profile, r *Request) (*fetch.Request, *fetch.Failure, error) {
 	if c := srv.parsed; c != nil {
 		if !c.done {
 			c.done, c.origin, c.rawURL = true, r.Origin, r.URL
