@@ -104,7 +104,7 @@ func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
 // runIn runs one fetch of a session with the session's cache; path is
 // the JSON path of its request, for input errors.
 func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
-	req, pre, err := p.NewRequest(r.Origin, r.URL, r.Init)
+	req, pre, err := srv.newRequest(p, &r)
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
@@ -353,6 +353,9 @@ type server struct {
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
+	// parsed, when set, is a fix search's parse of its requests' origin
+	// and URL (Trials), shared by its runs; nil parses for each run.
+	parsed *parsedRequest
 }
 
 // elsewhere reports whether a request to url at hop meets the routes

@@ -1,9 +1,11 @@
 package explain
 
 import (
-	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/policy"
 	"strconv"
+
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/origin"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // An Advisor adds to a verdict what needs more of the engine than the
@@ -111,6 +113,109 @@ func Allows(s Scenario, o Options) (bool, error) {
 		return false, err
 	}
 	v, err := run(p, s, srv.summaryOnly())
+	return v.Allowed, err
+}
+
+// A Trial is one changed scenario made ready once for a fix search that
+// runs it in several browsers: the chosen one (Try) and each other one
+// for the fix's AllowedIn (Allows). Its server, with the policy read, is
+// built once, where Try and Allows build it on each call; a server keeps
+// nothing between runs (Explain runs one in every browser), so each run
+// is Try's or Allows' own. The scenario's Browser is not read.
+type Trial struct {
+	s   Scenario
+	srv *server
+	err error
+}
+
+// newTrial makes s ready to run: its server built and its policy read
+// (an input error is kept, and every run reports it).
+func newTrial(s Scenario, o Options) *Trial {
+	srv, _, err := newServer(s, o)
+	return &Trial{s: s, srv: srv, err: err}
+}
+
+// Trials makes the Trials of one fix search. Its candidates change the
+// policy, the replies or the fetch() call, and most keep the page's
+// origin and the URL: those are parsed once for all the runs of all its
+// trials (each parse is a few thousand instructions of a run), and a
+// request with another origin or URL is parsed as NewRequest parses it.
+type Trials struct {
+	o      Options
+	parsed *parsedRequest
+}
+
+// NewTrials starts a search's trials with o.
+func NewTrials(o Options) *Trials { return &Trials{o: o} }
+
+// New makes s ready to run (its server built, its policy read; an input
+// error is kept and every run reports it), sharing the trials' parse of the origin and URL.
+func (ts *Trials) New(s Scenario) *Trial {
+	t := newTrial(s, ts.o)
+	if t.err == nil {
+		if ts.parsed == nil {
+			ts.parsed = &parsedRequest{}
+		}
+		t.srv.parsed = ts.parsed
+	}
+	return t
+}
+
+// parsedRequest is the page's origin and URL of one request, parsed
+// when first run (ok: both parsed).
+type parsedRequest struct {
+	done           bool
+	origin, rawURL string
+	o              origin.Origin
+	u              origin.URL
+	ok             bool
+}
+
+// newRequest is p.NewRequest for r, with r's origin and URL parsed once
+// for every run that shares srv.parsed (a Trials' runs); a fault is
+// NewRequest's to report.
+func (srv *server) newRequest(p *fetch.Profile, r *Request) (*fetch.Request, *fetch.Failure, error) {
+	if c := srv.parsed; c != nil {
+		if !c.done {
+			c.done, c.origin, c.rawURL = true, r.Origin, r.URL
+			o, err := origin.Parse(r.Origin)
+			u, uerr := origin.ParseURL(r.URL)
+			c.o, c.u, c.ok = o, u, err == nil && uerr == nil
+		}
+		if c.ok && r.Origin == c.origin && r.URL == c.rawURL {
+			return p.NewRequestParsed(c.o, c.u, r.URL, r.Init)
+		}
+	}
+	return p.NewRequest(r.Origin, r.URL, r.Init)
+}
+
+// profile is browser's profile, with setup's error for an unknown name.
+func (t *Trial) profile(browser string) (*fetch.Profile, error) {
+	p, ok := fetch.Lookup(browser)
+	if !ok {
+		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(browser)}}
+	}
+	return p, t.err
+}
+
+// Try is Try of the scenario in browser.
+func (t *Trial) Try(browser string) (Verdict, error) {
+	p, err := t.profile(browser)
+	if err != nil {
+		return Verdict{}, err
+	}
+	l := *t.srv
+	l.lean = true
+	return run(p, t.s, &l)
+}
+
+// Allows is Allows of the scenario in browser.
+func (t *Trial) Allows(browser string) (bool, error) {
+	p, err := t.profile(browser)
+	if err != nil {
+		return false, err
+	}
+	v, err := run(p, t.s, t.srv.summaryOnly())
 	return v.Allowed, err
 }
 

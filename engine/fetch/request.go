@@ -167,6 +167,21 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	if err != nil {
 		return nil, nil, &InputError{"url", err.Error()}
 	}
+	return p.newRequest(o, u, rawURL, &in)
+}
+
+// NewRequestParsed is NewRequest for a page origin and a URL already
+// parsed (origin.Parse of the page's origin, origin.ParseURL of rawURL;
+// both are values of strings, which no run changes): a fix search that
+// runs one request in several browsers and for several candidate
+// policies parses them once.
+func (p *Profile) NewRequestParsed(o origin.Origin, u origin.URL, rawURL string, in Init) (*Request, *Failure, error) {
+	return p.newRequest(o, u, rawURL, &in)
+}
+
+// newRequest is NewRequest's work once the origin and URL are parsed; in
+// is the caller's own copy, by pointer so that it is not copied again.
+func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *Init) (*Request, *Failure, error) {
 	r := &Request{Origin: o, URL: u}
 	var bad []error
 	pick := func(field, v, def string, allowed ...string) string {
@@ -184,7 +199,7 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	r.Credentials = pick("credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
 	r.XHR = pick("api", in.API, "fetch", "fetch", "xhr") == "xhr"
 	if r.XHR {
-		bad = append(bad, xhrFaults(in)...)
+		bad = append(bad, xhrFaults(*in)...)
 		in.Mode, in.Redirect = "", ""
 		if r.Credentials != "include" {
 			r.Credentials = "same-origin"

@@ -65,6 +65,18 @@ type jparser struct {
 	s     string
 	i     int
 	count int
+	// slab holds the nodes, 16 at a time: one allocation for
+	// many nodes (a fix search reads the text again for each edit).
+	slab []jnode
+}
+
+// node is a new node of kind at start, from the slab.
+func (p *jparser) node(kind byte, start int) *jnode {
+	if len(p.slab) == cap(p.slab) {
+		p.slab = make([]jnode, 0, 16)
+	}
+	p.slab = append(p.slab, jnode{kind: kind, start: start})
+	return &p.slab[len(p.slab)-1]
 }
 
 func (p *jparser) ws() {
@@ -82,7 +94,7 @@ func (p *jparser) value(depth int) *jnode {
 	if p.i >= len(p.s) {
 		return nil
 	}
-	n := &jnode{kind: p.s[p.i], start: p.i}
+	n := p.node(p.s[p.i], p.i)
 	switch p.s[p.i] {
 	case '{':
 		p.i++

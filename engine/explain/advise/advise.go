@@ -50,7 +50,7 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 	o = r.options(o)
 	if s.Policy != nil && s.Policy.Format != "" {
 		findings, _ = r.lint(s.Policy.Format, s.Policy.Text)
-		f, _ := o.Formats.Lookup(s.Policy.Format)
+		f, _ := r.lookup(s.Policy.Format)
 		v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 	}
 	if fixes {

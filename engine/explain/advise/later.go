@@ -211,7 +211,7 @@ func cdnJSON(c explain.CDN) string {
 // key, checked on the whole session, the CORS rules left as they were.
 func (se *searcher) cdnLayerFix(s explain.Scenario, base []explain.Verdict, i int) (explain.Fix, bool) {
 	format := s.Policy.Format
-	pf, ok := se.o.Formats.Lookup(format)
+	pf, ok := se.reads.lookup(format)
 	if !ok {
 		return explain.Fix{}, false
 	}

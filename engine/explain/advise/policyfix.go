@@ -10,6 +10,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -17,7 +18,7 @@ import (
 
 // editable reports a format the fix search can edit in the user's text.
 func (se *searcher) editable(format string) bool {
-	f, _ := se.o.Formats.Lookup(format)
+	f, _ := se.reads.lookup(format)
 	_, ed := f.(fix.Editor)
 	return ed
 }
@@ -31,7 +32,7 @@ func (se *searcher) editable(format string) bool {
 // all the files, with the edits made.
 func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
 	format, src0 := s.Policy.Format, s.Policy.Source()
-	pf, ok := se.o.Formats.Lookup(format)
+	pf, ok := se.reads.lookup(format)
 	if !ok {
 		return explain.Fix{}, false
 	}
@@ -43,6 +44,9 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
 		cur, edited := *v, src0
+		// last is the trial of edited when its run let the fetch pass:
+		// the fix's AllowedIn runs on it.
+		var last *explain.Trial
 		var steps []string
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
@@ -54,7 +58,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if err != nil || sameSource(next, edited) {
 				break
 			}
-			edited = next
+			edited, last = next, nil
 			if c.Where != "" {
 				why += " (" + c.Where + ")"
 			}
@@ -69,7 +73,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			cs := s
 			cs.Policy = policyOf(s.Policy, edited)
 			var ran bool
-			if cur, ran = se.once(cs); !ran {
+			if cur, last, ran = se.trial(cs); !ran {
 				break
 			}
 		}
@@ -81,7 +85,10 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		if !se.safePolicy(cs) {
 			continue
 		}
-		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedIn(cs, se.browser)}
+		if last == nil {
+			last = se.newTrial(cs)
+		}
+		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedInTrial(last, se.browser)}
 		changes(&f, pf, src0, edited)
 		best, bestCost = &f, cost
 		if cost <= 1 {
@@ -298,7 +305,11 @@ func requestMethod(v *explain.Verdict, s explain.Scenario) string {
 // Access-Control-Request-Headers, deduplicated.
 func requestedHeaders(v *explain.Verdict) []string {
 	var out []string
-	for _, h := range strings.Split(v.Preflight.Headers["access-control-request-headers"], ",") {
+	// Cut in a loop: strings.Split's list of the pieces is not needed.
+	rest, more := v.Preflight.Headers["access-control-request-headers"], true
+	for more {
+		var h string
+		h, rest, more = strings.Cut(rest, ",")
 		if h = strings.TrimSpace(h); h != "" && !slices.Contains(out, h) {
 			out = append(out, h)
 		}
@@ -311,7 +322,46 @@ func requestedHeaders(v *explain.Verdict) []string {
 // and Azure prefix patterns such as x-amz-meta-*).
 func covered(list []convert.Value, name string) bool {
 	for _, v := range list {
-		if glob(strings.ToLower(strings.TrimSpace(v.Text)), strings.ToLower(name)) {
+		pat := strings.TrimSpace(v.Text)
+		// ASCII text (every header name a browser sends) is matched
+		// folding case byte by byte, as strings.ToLower would fold it,
+		// without building the lowered copies: the search asks this of
+		// each rule and requested header.
+		if isASCII(pat) && isASCII(name) {
+			if globFold(pat, name) {
+				return true
+			}
+			continue
+		}
+		if glob(strings.ToLower(pat), strings.ToLower(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// globFold is glob of ASCII pat and s, both lowered: for ASCII text
+// headers.EqualFold is equality of the lowered bytes.
+func globFold(pat, s string) bool {
+	i := strings.IndexByte(pat, '*')
+	if i < 0 {
+		return len(pat) == len(s) && headers.EqualFold(pat, s)
+	}
+	if len(s) < i || !headers.EqualFold(s[:i], pat[:i]) {
+		return false
+	}
+	rest := pat[i+1:]
+	for j := i; j <= len(s); j++ {
+		if globFold(rest, s[j:]) {
 			return true
 		}
 	}

@@ -19,6 +19,23 @@ type reads struct {
 	base    func(f policy.Format, text string) (policy.Evaluator, error)
 	evals   map[readKey]parsed // made on first use
 	rules   map[readKey]readRules
+	// last is the format lookup looked up last: a search asks for its
+	// policy's format at every step, and Registry.Lookup walks every
+	// format's name.
+	last struct {
+		name string
+		f    policy.Format
+		ok   bool
+	}
+}
+
+// lookup is r.formats.Lookup(name).
+func (r *reads) lookup(name string) (policy.Format, bool) {
+	if l := &r.last; l.f == nil || l.name != name {
+		l.f, l.ok = r.formats.Lookup(name)
+		l.name = name
+	}
+	return r.last.f, r.last.ok
 }
 
 // readKey is a format's name and a text (a struct, so a lookup copies no
@@ -87,7 +104,7 @@ func (r *reads) read(format, text string) (*convert.Source, error) {
 // state is the rules of parse's evaluator for text, when format states
 // them (convert.Stater); nil, nil when it does not or cannot.
 func (r *reads) state(format, text string) (*convert.Source, error) {
-	f, ok := r.formats.Lookup(format)
+	f, ok := r.lookup(format)
 	st, isStater := f.(convert.Stater)
 	if !ok || !isStater || len(text) > convert.MaxText {
 		return nil, nil
@@ -106,7 +123,7 @@ func (r *reads) state(format, text string) (*convert.Source, error) {
 
 // lint is lint.Lint(text, format) on what read read.
 func (r *reads) lint(format, text string) ([]lint.Finding, bool) {
-	f, ok := r.formats.Lookup(format)
+	f, ok := r.lookup(format)
 	if !ok {
 		return nil, false
 	}

@@ -24,20 +24,39 @@ type searcher struct {
 	browser  string
 	lintErrs map[string]int
 	runs     int
+	// trials makes each run's explain.Trial (made on first use): they
+	// share the parse of the page's origin and URL.
+	trials *explain.Trials
+}
+
+// newTrial is the trial of s, from the search's trials.
+func (se *searcher) newTrial(s explain.Scenario) *explain.Trial {
+	if se.trials == nil {
+		se.trials = explain.NewTrials(se.o)
+	}
+	return se.trials.New(s)
 }
 
 // once runs the chosen browser alone on s.
 func (se *searcher) once(s explain.Scenario) (explain.Verdict, bool) {
+	v, _, ok := se.trial(s)
+	return v, ok
+}
+
+// trial is once, with the explain.Trial it ran: a caller that keeps s as
+// its fix runs the other browsers on it (allowedInTrial) without setting
+// up s again.
+func (se *searcher) trial(s explain.Scenario) (explain.Verdict, *explain.Trial, bool) {
 	if se.runs >= maxFixRuns {
-		return explain.Verdict{}, false
+		return explain.Verdict{}, nil, false
 	}
 	se.runs++
-	s.Browser = se.browser
-	v, err := explain.Try(s, se.o)
+	t := se.newTrial(s)
+	v, err := t.Try(se.browser)
 	if err != nil {
-		return explain.Verdict{}, false
+		return explain.Verdict{}, nil, false
 	}
-	return v, true
+	return v, t, true
 }
 
 // findFixes searches for the smallest change that lets the fetch pass:
@@ -95,14 +114,19 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 // allowedIn lists the browsers that let s pass: the chosen one (the
 // search verified it) and each other engine, run here.
 func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
+	return se.allowedInTrial(se.newTrial(s), browser)
+}
+
+// allowedInTrial is allowedIn of the scenario t was made from: one setup
+// serves every browser.
+func (se *searcher) allowedInTrial(t *explain.Trial, browser string) []string {
 	out := []string{}
 	for _, name := range summaryBrowsers {
 		if name == browser {
 			out = append(out, name)
 			continue
 		}
-		s.Browser = name
-		if ok, err := explain.Allows(s, se.o); err == nil && ok {
+		if ok, err := t.Allows(name); err == nil && ok {
 			out = append(out, name)
 		}
 	}
