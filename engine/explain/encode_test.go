@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -149,6 +150,13 @@ func TestAppendError(t *testing.T) {
 		{desc: "positioned list", err: policy.Errors{one, {Msg: "second"}}, list: []*policy.Error{one, {Msg: "second"}}},
 		{desc: "one positioned error", err: one, list: []*policy.Error{one}},
 		{desc: "plain error", err: errors.New("plain \"x\"")},
+		// AppendError finds the positioned faults as errors.As does, along
+		// Unwrap() error and, depth first, Unwrap() []error (the errors
+		// package's documentation of As), without its reflection.
+		{desc: "a list wrapped by %w", err: fmt.Errorf("reading: %w", policy.Errors{one}), list: []*policy.Error{one}},
+		{desc: "one error wrapped twice", err: fmt.Errorf("a: %w", fmt.Errorf("b: %w", one)), list: []*policy.Error{one}},
+		{desc: "joined: a single error found depth first", err: errors.Join(errors.New("plain"), fmt.Errorf("x: %w", one)), list: []*policy.Error{one}},
+		{desc: "joined: a list is looked for first, wherever it is", err: errors.Join(errors.New("plain"), fmt.Errorf("x: %w", one), policy.Errors{{Msg: "later"}}), list: []*policy.Error{{Msg: "later"}}},
 	} {
 		want, _ := json.Marshal(failure{Error: tc.err.Error(), Errors: tc.list})
 		if got := explain.AppendError(nil, tc.err); !bytes.Equal(got, want) {
