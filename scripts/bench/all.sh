@@ -9,8 +9,10 @@
 #                                   scripts/worker-bench.sh (slow, not by default)
 #   INSTR=1 ...                     also instructions per op (callgrind,
 #                                   scripts/bench/instr.sh): every middleware
-#                                   case with its whycors/rs ratio, and every
-#                                   platform evaluator at 100 rules without trace
+#                                   case with its whycors/rs ratio, every
+#                                   platform evaluator at 100 rules without
+#                                   trace, and engine/explain's benchmarks
+#                                   with and without the collector
 #
 # Comparisons:
 #   - middleware against rs/cors (scripts/bench BenchmarkCORS): whycors/rs
@@ -116,6 +118,11 @@ if [ "${INSTR:-}" = 1 ]; then
 		$1 ~ /lib=whycors$/ { ours[name] = n }
 		$1 ~ /lib=rs$/ && (name in ours) { printf "%s\twhycors/rs %.2fx%s\n", name, ours[name] / n, (ours[name] > n ? "  over 1.0x" : "") }'
 	scripts/bench/instr.sh engine/platform 'BenchmarkRespond/platform=.*/rules=100/trace=off' 500
+	# The verdict and the fix search, with the collector and without it
+	# (GOGC=off repeats within 0.2%; the difference is the garbage's cost).
+	scripts/bench/instr.sh engine/explain 'Benchmark(Speed|ExplainBlocked)' 300
+	echo "the same with GOGC=off:"
+	GOGC=off scripts/bench/instr.sh engine/explain 'Benchmark(Speed|ExplainBlocked)' 300
 fi
 # Others' comparisons: the page and the edge worker (slow; opt in).
 if [ "${WITH_SITE:-}" = 1 ]; then
