@@ -94,27 +94,13 @@ func Run(s Scenario, o Options) (Verdict, error) {
 // words: the verdict has no Steps and its Rules no Detail, and the rest
 // is Run's. A fix search tries each changed scenario with it, where the
 // steps and the rules' words were most of a run's cost.
-func Try(s Scenario, o Options) (Verdict, error) {
-	p, srv, err := setup(s, o)
-	if err != nil {
-		return Verdict{}, err
-	}
-	srv.lean = true
-	return run(p, s, srv)
-}
+func Try(s Scenario, o Options) (Verdict, error) { return newTrial(s, o).Try(s.Browser) }
 
 // Allows reports whether s's browser allows the fetch (Run's
 // Verdict.Allowed), building only what a summary browser of Explain
 // builds: a fix search asks it of each other browser for a fix's
 // AllowedIn.
-func Allows(s Scenario, o Options) (bool, error) {
-	p, srv, err := setup(s, o)
-	if err != nil {
-		return false, err
-	}
-	v, err := run(p, s, srv.summaryOnly())
-	return v.Allowed, err
-}
+func Allows(s Scenario, o Options) (bool, error) { return newTrial(s, o).Allows(s.Browser) }
 
 // A Trial is one changed scenario made ready once for a fix search that
 // runs it in several browsers: the chosen one (Try) and each other one
@@ -189,11 +175,12 @@ func (srv *server) newRequest(p *fetch.Profile, r *Request) (*fetch.Request, *fe
 	return p.NewRequest(r.Origin, r.URL, r.Init)
 }
 
-// profile is browser's profile, with setup's error for an unknown name.
+// profile is browser's profile, then the trial's own input error: an
+// unknown browser is reported first, as setup reports it.
 func (t *Trial) profile(browser string) (*fetch.Profile, error) {
-	p, ok := fetch.Lookup(browser)
-	if !ok {
-		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(browser)}}
+	p, err := profileOf(browser)
+	if err != nil {
+		return nil, err
 	}
 	return p, t.err
 }
@@ -222,15 +209,24 @@ func (t *Trial) Allows(browser string) (bool, error) {
 // setup is s's browser profile and server, for Fixes, Run, Try, Allows
 // and RunSession.
 func setup(s Scenario, o Options) (*fetch.Profile, *server, error) {
-	p, ok := fetch.Lookup(s.Browser)
-	if !ok {
-		return nil, nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser)}}
+	p, err := profileOf(s.Browser)
+	if err != nil {
+		return nil, nil, err
 	}
 	srv, _, err := newServer(s, o)
 	if err != nil {
 		return nil, nil, err
 	}
 	return p, srv, nil
+}
+
+// profileOf is browser's profile, or the input error for an unknown name.
+func profileOf(browser string) (*fetch.Profile, error) {
+	p, ok := fetch.Lookup(browser)
+	if !ok {
+		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(browser)}}
+	}
+	return p, nil
 }
 
 // RunSession explains every fetch of s's session for its browser alone,

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // fastNames are header names and pieces that fold in ASCII and outside
@@ -38,7 +39,7 @@ func TestNameIs(t *testing.T) {
 	for range 200000 {
 		name := randomName(r)
 		for _, a := range []string{asciiNames[r.IntN(len(asciiNames))], strings.ToUpper(name), strings.ToLower(name)} {
-			if !isASCII(a) {
+			if !headers.IsASCII(a) {
 				continue
 			}
 			if got, want := fetch.NameIs(name, a), strings.EqualFold(name, a); got != want {
@@ -72,15 +73,6 @@ func TestJoinIn(t *testing.T) {
 			}
 		}
 	}
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // TestTrim: the model's trims are strings.Trim's.

@@ -534,7 +534,7 @@ func (p *Profile) locationURL(loc string) string {
 // latin1 reads the bytes of s as ISO-8859-1: each byte is the code point
 // of its value, written back as UTF-8.
 func latin1(s string) string {
-	if isASCII(s) {
+	if headers.IsASCII(s) {
 		return s
 	}
 	b := make([]rune, 0, len(s))

@@ -28,19 +28,10 @@ func unsafeByte(c byte) bool {
 // value with a character above U+00FF makes fetch() throw before this
 // matters (Request); XMLHttpRequest's setRequestHeader() does too.
 func wireLen(v string) int {
-	if isASCII(v) || !IsByteString(v) {
+	if headers.IsASCII(v) || !IsByteString(v) {
 		return len(v)
 	}
 	return utf8.RuneCountInString(v)
-}
-
-func isASCII(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 func hasUnsafeByte(v string) bool {
@@ -63,7 +54,7 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 	}
 	var buf [32]byte
 	lower := lowerInto(buf[:0], name)
-	if p.NonASCIIUnsafe && !isASCII(value) {
+	if p.NonASCIIUnsafe && !headers.IsASCII(value) {
 		switch string(lower) {
 		case "accept", "content-type":
 			return false
@@ -225,7 +216,7 @@ func (p *Profile) safe(h headers.List, i int) bool {
 // header by its lowercase name several times per fetch. Another name
 // takes strings.ToLower's own path.
 func lowerInto(buf []byte, name string) []byte {
-	if len(name) > cap(buf) || !isASCII(name) {
+	if len(name) > cap(buf) || !headers.IsASCII(name) {
 		return []byte(strings.ToLower(name))
 	}
 	b := buf[:len(name)]

@@ -330,6 +330,17 @@ func EqualFold(s, t string) bool {
 	return true
 }
 
+// IsASCII reports whether s is all ASCII: where a name or value is,
+// byte comparison with ASCII's case fold is strings.EqualFold's answer.
+func IsASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // word is s[i:i+8] as one number: one load.
 func word(s string, i int) uint64 {
 	s = s[i : i+8]

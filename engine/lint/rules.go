@@ -180,7 +180,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		case strings.ToLower(s) != s && src.Semantics.Origins != portable.OriginsLabel:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
 			return
-		case !isASCII(s):
+		case !headers.IsASCII(s):
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has non-ASCII characters; browsers send the host in punycode (xn--...), so it never matches ("+refJub0bs+")", o.Pos)
 			return
 		case (scheme == "https" && strings.HasSuffix(rest, ":443")) || (scheme == "http" && strings.HasSuffix(rest, ":80")):
@@ -347,15 +347,6 @@ func isForbiddenRequestHeader(low string) bool {
 		return true
 	}
 	return strings.HasPrefix(low, "proxy-") || strings.HasPrefix(low, "sec-")
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // isToken: RFC 9110 §5.6.2 token, the syntax of methods and header names.

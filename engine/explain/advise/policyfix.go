@@ -327,63 +327,41 @@ func covered(list []convert.Value, name string) bool {
 		// folding case byte by byte, as strings.ToLower would fold it,
 		// without building the lowered copies: the search asks this of
 		// each rule and requested header.
-		if isASCII(pat) && isASCII(name) {
-			if globFold(pat, name) {
+		if headers.IsASCII(pat) && headers.IsASCII(name) {
+			if glob(pat, name, headers.EqualFold) {
 				return true
 			}
 			continue
 		}
-		if glob(strings.ToLower(pat), strings.ToLower(name)) {
+		if glob(strings.ToLower(pat), strings.ToLower(name), equal) {
 			return true
 		}
 	}
 	return false
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// globFold is glob of ASCII pat and s, both lowered: for ASCII text
-// headers.EqualFold is equality of the lowered bytes.
-func globFold(pat, s string) bool {
+// glob matches pat, where * stands for any run of bytes, against s,
+// comparing the fixed parts with eq: equal for text already lowered,
+// headers.EqualFold for ASCII text as written (the same answer, without
+// the lowered copies).
+func glob(pat, s string, eq func(a, b string) bool) bool {
 	i := strings.IndexByte(pat, '*')
 	if i < 0 {
-		return len(pat) == len(s) && headers.EqualFold(pat, s)
+		return len(pat) == len(s) && eq(pat, s)
 	}
-	if len(s) < i || !headers.EqualFold(s[:i], pat[:i]) {
+	if len(s) < i || !eq(s[:i], pat[:i]) {
 		return false
 	}
 	rest := pat[i+1:]
 	for j := i; j <= len(s); j++ {
-		if globFold(rest, s[j:]) {
+		if glob(rest, s[j:], eq) {
 			return true
 		}
 	}
 	return false
 }
 
-func glob(pat, s string) bool {
-	i := strings.IndexByte(pat, '*')
-	if i < 0 {
-		return pat == s
-	}
-	if !strings.HasPrefix(s, pat[:i]) {
-		return false
-	}
-	rest := pat[i+1:]
-	for j := i; j <= len(s); j++ {
-		if glob(rest, s[j:]) {
-			return true
-		}
-	}
-	return false
-}
+func equal(a, b string) bool { return a == b }
 
 // pageOrigin is the Origin the browser sent, the value a fix allows.
 func pageOrigin(v *explain.Verdict, s explain.Scenario) string {

@@ -306,7 +306,7 @@ func (c *CorsConfig) allowOrigin(origin string) (string, bool) {
 			return "*", true
 		}
 	}
-	ascii := isASCII(origin)
+	ascii := headers.IsASCII(origin)
 	for _, o := range c.AccessControlAllowOrigins {
 		// A pattern without '*' is no wildcard (matchWildcard wants
 		// "*." in its host): most fail in equalFold alone.
@@ -325,15 +325,6 @@ func equalFold(o, origin string, ascii bool) bool {
 		return false
 	}
 	return headers.EqualFold(o, origin)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // matchWildcard reports whether pattern, holding "*." as its domain's
