@@ -189,28 +189,25 @@ func (p *parser) chunk() int { return min(max(len(p.b)/16, 8), 128) }
 // popKids moves the children stacked since from to a slice of their own
 // (capacity its length, so that a caller's append copies).
 func (p *parser) popKids(from int) []*Value {
-	n := len(p.kids) - from
-	if n > len(p.ptrSlab) {
-		p.ptrSlab = make([]*Value, max(n, p.chunk()))
-	}
-	out := p.ptrSlab[:n:n]
-	p.ptrSlab = p.ptrSlab[n:]
-	copy(out, p.kids[from:])
-	clear(p.kids[from:])
-	p.kids = p.kids[:from]
-	return out
+	return pop(&p.kids, &p.ptrSlab, from, p.chunk())
 }
 
 // popKeys is popKids for an object's keys.
-func (p *parser) popKeys(from int) []string {
-	n := len(p.keys) - from
-	if n > len(p.keySlab) {
-		p.keySlab = make([]string, max(n, p.chunk()/2))
+func (p *parser) popKeys(from int) []string { return pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
+
+// pop moves (*stack)[from:] to the front of *slab, taking a new slab of
+// at least chunk when it has no room, and returns them; the stack's
+// emptied end is cleared, so that it holds no Value alive.
+func pop[T any](stack, slab *[]T, from, chunk int) []T {
+	n := len(*stack) - from
+	if n > len(*slab) {
+		*slab = make([]T, max(n, chunk))
 	}
-	out := p.keySlab[:n:n]
-	p.keySlab = p.keySlab[n:]
-	copy(out, p.keys[from:])
-	p.keys = p.keys[:from]
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	copy(out, (*stack)[from:])
+	clear((*stack)[from:])
+	*stack = (*stack)[:from]
 	return out
 }
 
