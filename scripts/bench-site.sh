@@ -20,8 +20,24 @@
 #      at most 100 ms once the full engine runs)
 #
 #   scripts/bench-site.sh
+#
+# To weigh a change to the page, build the page with and without it
+# (go run ./scripts/buildsite -out DIR, in two worktrees) and compare the
+# two builds loaded alternately in one Chromium, so that the machine's
+# load falls on both alike (e2e/simulator's TestBenchFirstVerdictAB:
+# ROUNDS rounds of LOADS loads of each, medians per round and over the
+# run, the load average, where each build's time went):
+#
+#   scripts/bench-site.sh ab DIR_A DIR_B [ROUNDS [LOADS]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = ab ]; then
+  [ $# -ge 3 ] || { echo "usage: $0 ab DIR_A DIR_B [ROUNDS [LOADS]]" >&2; exit 2; }
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+  WHYCORS_BENCH_AB="$(realpath "$2"),$(realpath "$3")" WHYCORS_BENCH_ROUNDS="${4:-6}" WHYCORS_BENCH_LOADS="${5:-4}" \
+    go test -count=1 -run '^TestBenchFirstVerdictAB$' -v ./e2e/simulator | grep -vE '^(=== RUN|--- PASS|PASS$)'
+  exit "${PIPESTATUS[0]}"
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"

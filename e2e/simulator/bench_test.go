@@ -28,17 +28,7 @@ func TestBenchSite(t *testing.T) {
 		t.Skip("set WHYCORS_BENCH_SITE=1 (scripts/bench-site.sh) to measure")
 	}
 	p := startPage(t)
-	if _, err := chromedp.Call(p.ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(p.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
-		t.Fatal(err)
-	}
-	// The service worker would answer every load after the first from its
-	// cache: the measure is of a first visit.
-	if _, err := chromedp.Call(p.ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
-		t.Fatal(err)
-	}
+	firstVisits(t, p)
 	p.open("") // warm the browser process itself
 	var loads, start, got, inst, ready, explained, firstCall, coldFix []float64
 	for range 10 {
@@ -96,6 +86,23 @@ func TestBenchSite(t *testing.T) {
 		fmt.Printf("fix on screen after its verdict while typing: median %.1f ms of %d (max %.1f)\n", median(after), len(after), slices.Max(after))
 	}
 	big()
+}
+
+// firstVisits makes every load of p's tab a first visit: the HTTP cache
+// off (so every load fetches and compiles the wasm) and the service
+// worker, which would answer every load after the first from its cache,
+// bypassed.
+func firstVisits(t *testing.T, p *page) {
+	t.Helper()
+	if _, err := chromedp.Call(p.ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(p.ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // bigTemplate is a CloudFormation template (a CDK synth's shape: the
