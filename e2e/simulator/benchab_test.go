@@ -3,12 +3,14 @@ package simulator_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -30,7 +32,8 @@ import (
 //	  go test -count=1 -run '^TestBenchFirstVerdictAB$' -v ./e2e/simulator
 //
 // Each round loads each build WHYCORS_BENCH_LOADS times, one after the
-// other (A B A B …, the first of the pair swapped every round), with the
+// other (A B A B …, the first of the pair swapped every other round, the
+// server that serves each swapped every round), with the
 // HTTP cache off and the service worker bypassed, as TestBenchSite does.
 // Per load it reads the page's marks, the first paint and Chromium's
 // Long Animation Frames (the frames that held the main thread 50 ms or
@@ -42,15 +45,27 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 		t.Skip("set WHYCORS_BENCH_AB=dirA,dirB (two built simulators) to compare them")
 	}
 	rounds, loads := envInt("WHYCORS_BENCH_ROUNDS", 6), envInt("WHYCORS_BENCH_LOADS", 4)
+	// Two servers, and which build each serves swaps every round: the
+	// second server's loads came out slower (its files asked for about
+	// 10 ms later) with the same build on both.
+	var swap atomic.Uint32
 	var bases [2]string
-	for i, d := range dirs {
-		srv := httptest.NewServer(site.Handler(d))
+	for i := range bases {
+		h := [2]http.Handler{site.Handler(dirs[0]), site.Handler(dirs[1])}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h[uint32(i)^swap.Load()].ServeHTTP(w, r)
+		}))
 		t.Cleanup(srv.Close)
 		bases[i] = srv.URL + "/"
 	}
 	p := newTab(t, browsertest.Start(t), bases[0])
 	firstVisits(t, p)
 	for _, b := range bases { // warm the browser and both servers
+		p.base = b
+		p.open("")
+	}
+	swap.Store(1)
+	for _, b := range bases {
 		p.base = b
 		p.open("")
 	}
@@ -87,9 +102,10 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 	var diffs []float64 // B's median less A's, per round
 	for r := range rounds {
 		var got [2][]load
+		swap.Store(uint32(r % 2))
 		for i := range 2 * loads {
-			b := (i + r) % 2
-			p.base = bases[b]
+			b := (i + r/2) % 2
+			p.base = bases[uint32(b)^swap.Load()]
 			p.open("")
 			var l load
 			if err := json.Unmarshal([]byte(evalAwait[string](p, read)), &l); err != nil {
