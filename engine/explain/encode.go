@@ -224,7 +224,8 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 	strsort.Strings(keys)
 	h := jsontext.Members{B: b}
 	for _, k := range keys {
-		h.Str(k, m[k])
+		h.KeyString(k)
+		h.B = jsontext.AppendString(h.B, m[k])
 	}
 	return h.End()
 }

@@ -5,13 +5,32 @@ import "strconv"
 // Members writes one compact JSON object's members in order, as
 // json.Marshal writes a struct: the caller writes the members its struct
 // tags name, leaving out what omitempty would.
+//
+// A member's name is a struct tag's, written as it is: letters, digits,
+// '_' and '-', which JSON never escapes. Escaping each name as a string
+// was half of a verdict's encoding (issue 23: about 160 names against
+// 150 values); a name that comes from data (a map's key) goes through
+// KeyString.
 type Members struct {
 	B    []byte
 	more bool
 }
 
-// Key starts a member; its value is appended to B next.
-func (o *Members) Key(k string) {
+// Key starts a member named name (a struct tag's name, written as it
+// is); its value is appended to B next.
+func (o *Members) Key(name string) {
+	sep := byte(',')
+	if !o.more {
+		sep, o.more = '{', true
+	}
+	o.B = append(o.B, sep, '"')
+	o.B = append(o.B, name...)
+	o.B = append(o.B, '"', ':')
+}
+
+// KeyString starts a member named by any text, escaped as a JSON string
+// (a map's key).
+func (o *Members) KeyString(k string) {
 	if o.more {
 		o.B = append(o.B, ',')
 	} else {
