@@ -36,3 +36,28 @@ func TestEveryByteAtEveryOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestStringRunEveryByte: StringRun tests eight bytes a word (issue 23);
+// each byte value at each offset of plain text, with text or nothing
+// after it, stops it exactly where a byte-by-byte reading of RFC 8259 §7
+// does.
+func TestStringRunEveryByte(t *testing.T) {
+	plain := strings.Repeat("abcdefgh", 3)
+	for c := 0; c < 256; c++ {
+		for n := 0; n <= len(plain); n++ {
+			for off := 0; off <= n; off++ {
+				for _, s := range []string{plain[:off] + string([]byte{byte(c)}) + plain[off:n], plain[:off] + "\xff" + string([]byte{byte(c)}) + plain[off:n]} {
+					for from := 0; from <= off; from++ {
+						want := from
+						for want < len(s) && s[want] >= 0x20 && s[want] < 0x80 && s[want] != '"' && s[want] != '\\' {
+							want++
+						}
+						if got := jsonstr.StringRun(s, from); got != want {
+							t.Fatalf("StringRun(%q, %d) = %d, want %d", s, from, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
