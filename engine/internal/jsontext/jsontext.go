@@ -49,7 +49,7 @@ type Value struct {
 	Kind   Kind
 	Bool   bool
 	Off    int
-	Str    string // a String's text, or a Number's literal
+	Str    string   // a String's text, or a Number's literal
 	Items  []*Value // Array
 	Keys   []string // Object, in document order
 	Fields []*Value // Object, parallel to Keys
