@@ -140,13 +140,7 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 		return nil
 	}
 	for _, k := range v.Keys {
-		found := false
-		for _, n := range known {
-			if n == k {
-				found = true
-			}
-		}
-		if !found {
+		if !slices.Contains(known, k) {
 			d.add(path+"."+k, "unknown field")
 		}
 	}
