@@ -140,7 +140,14 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 		return nil
 	}
 	for _, k := range v.Keys {
-		if !slices.Contains(known, k) {
+		found := false
+		for _, n := range known {
+			if n == k {
+				found = true
+				break
+			}
+		}
+		if !found {
 			d.add(path+"."+k, "unknown field")
 		}
 	}

@@ -72,28 +72,18 @@ func AppendQuote(b []byte, s string) []byte {
 // plainRun returns the index of the first byte at or after i that
 // AppendQuote does not copy as it is, or len(s): a control character,
 // '"', '\\', '<', '>', '&' or a byte from 0x80 on. Most of a verdict's
-// text is plain, so it tests sixteen bytes per step in two 64-bit words
-// (quoteMask) and finds the first byte to escape from their masks; the
+// text is plain, so it tests eight bytes per step in one 64-bit word
+// (quoteMask) and finds the first byte to escape from its mask; the
 // last bytes of a string are tested in the word that ends with them
 // (issue 23: the verdict's encoding was mostly this scan, at five
 // instructions a byte with a table, and byte by byte at each string's
 // end).
 func plainRun(s string, i int) int {
 	from := i
-	for ; len(s)-i >= 16; i += 16 {
-		lo, hi := quoteMask(load8(s[i:])), quoteMask(load8(s[i+8:]))
-		if lo|hi != 0 {
-			if lo != 0 {
-				return i + bits.TrailingZeros64(lo)/8
-			}
-			return i + 8 + bits.TrailingZeros64(hi)/8
-		}
-	}
-	if len(s)-i >= 8 {
+	for ; len(s)-i >= 8; i += 8 {
 		if m := quoteMask(load8(s[i:])); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
-		i += 8
 	}
 	if j := len(s) - 8; i < len(s) && j >= from {
 		// The word of the last eight bytes: those before i are plain, so

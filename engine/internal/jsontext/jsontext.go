@@ -16,6 +16,7 @@ package jsontext
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -159,7 +160,9 @@ func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	}
 	p.space()
 	if p.i < len(p.b) {
-		return nil, &SyntaxError{Off: p.i, Msg: "invalid character " + quoteChar(p.b[p.i]) + " after the top-level value", Fault: AfterValue}
+		err := p.badChar(p.b[p.i], " after the top-level value")
+		err.Fault = AfterValue
+		return nil, err
 	}
 	return v, nil
 }
@@ -183,16 +186,20 @@ type parser struct {
 }
 
 // reserve sizes the parser's slabs and stacks for text in three
-// allocations, from a quick count of its values and keys: a scenario's
+// allocations, from a count of its values and keys: a scenario's
 // decoding took fourteen allocations growing them a chunk at a time,
-// most of its collector's work (issue 23). The counts are exact for
-// valid JSON and only a hint otherwise; past maxReserve values the
-// slabs grow by chunks as before, so that a hostile text of commas
-// cannot make the parser allocate fifty times its length up front.
+// most of its collector's work (issue 23). A value follows each comma,
+// '{' or '[' and a key precedes each colon, so the counts are at least
+// the text's values and keys when it is valid JSON, and more by the
+// commas, colons and brackets inside its strings and its empty
+// containers (a few for a scenario: its URLs and lists of names); only a
+// hint otherwise. Past maxReserve values the slabs grow by chunks as
+// before, so that a hostile text of commas cannot make the parser
+// allocate fifty times its length up front.
 func (p *parser) reserve() {
-	values, keys := count(p.b)
+	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
 	values = min(values, maxReserve)
-	keys = min(keys, values)
+	keys := min(strings.Count(p.b, ":"), values)
 	p.slab = make([]Value, values)
 	// The stack of open containers' children never holds more than the
 	// values but the top one, nor do the containers' children together;
@@ -205,39 +212,6 @@ func (p *parser) reserve() {
 
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
-
-// count returns how many values and keys text holds if it is valid JSON:
-// one, and one more for each comma and each container that is not
-// empty; a key for each colon, each outside strings.
-func count(text string) (values, keys int) {
-	values = 1
-	for i := 0; i < len(text); i++ {
-		switch text[i] {
-		case '"':
-			for i++; ; i++ {
-				if i = jsonstr.StringRun(text, i); i >= len(text) || text[i] == '"' {
-					break
-				}
-				if text[i] == '\\' {
-					i++
-				}
-			}
-		case ',':
-			values++
-		case ':':
-			keys++
-		case '{', '[':
-			j := i + 1
-			for j < len(text) && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r') {
-				j++
-			}
-			if j < len(text) && text[j] != '}' && text[j] != ']' {
-				values++
-			}
-		}
-	}
-	return values, keys
-}
 
 // chunk is how many values, children or keys a slab takes at a time:
 // about one per 16 bytes of JSON text (a scenario's header pairs are
@@ -280,7 +254,19 @@ func (p *parser) newValue(off int) *Value {
 	return v
 }
 
+// fail is the fault msg at p.i; not inlined, as badChar.
+//
+//go:noinline
 func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
+
+// badChar is the fault of an unexpected byte c at p.i, worded as
+// encoding/json words it: "invalid character 'x'" and where. It is not
+// inlined: the parser's nine faults are rare, and one copy is smaller.
+//
+//go:noinline
+func (p *parser) badChar(c byte, where string) *SyntaxError {
+	return p.fail("invalid character " + quoteChar(c) + where)
+}
 
 func (p *parser) space() {
 	for p.i < len(p.b) {
@@ -319,7 +305,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return nil, p.fail("unexpected end of JSON input")
 			}
 			if p.b[p.i] != '"' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " looking for beginning of object key string")
+				return nil, p.badChar(p.b[p.i], " looking for beginning of object key string")
 			}
 			k, err := p.str()
 			if err != nil {
@@ -330,7 +316,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return nil, p.fail("unexpected end of JSON input")
 			}
 			if p.b[p.i] != ':' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key")
+				return nil, p.badChar(p.b[p.i], " after object key")
 			}
 			p.i++
 			p.space()
@@ -350,7 +336,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return v, nil
 			}
 			if p.b[p.i] != ',' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key:value pair")
+				return nil, p.badChar(p.b[p.i], " after object key:value pair")
 			}
 			p.i++
 		}
@@ -380,7 +366,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return v, nil
 			}
 			if p.b[p.i] != ',' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after array element")
+				return nil, p.badChar(p.b[p.i], " after array element")
 			}
 			p.i++
 		}
@@ -407,7 +393,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 	case c == 'n':
 		return v, p.literal("null")
 	default:
-		return nil, p.fail("invalid character " + quoteChar(c) + " looking for beginning of value")
+		return nil, p.badChar(c, " looking for beginning of value")
 	}
 }
 
@@ -417,7 +403,7 @@ func (p *parser) literal(word string) *SyntaxError {
 			return p.fail("unexpected end of JSON input")
 		}
 		if p.b[p.i] != word[k] {
-			return p.fail("invalid character " + quoteChar(p.b[p.i]) + " in literal " + word)
+			return p.badChar(p.b[p.i], " in literal "+word)
 		}
 		p.i++
 	}
@@ -479,7 +465,7 @@ func (p *parser) str() (string, *SyntaxError) {
 			p.i++
 			return string(out), nil
 		case c < 0x20:
-			return "", p.fail("invalid character " + quoteChar(c) + " in string literal")
+			return "", p.badChar(c, " in string literal")
 		case c == '\\':
 			var fault jsonstr.EscapeFault
 			out, p.i, fault = jsonstr.AppendEscape(out, p.b, p.i)
@@ -489,7 +475,7 @@ func (p *parser) str() (string, *SyntaxError) {
 			case jsonstr.EscapeHex:
 				return "", p.fail("invalid character in \\u hexadecimal character escape")
 			case jsonstr.EscapeChar:
-				return "", p.fail("invalid character " + quoteChar(p.b[p.i]) + " in string escape code")
+				return "", p.badChar(p.b[p.i], " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
