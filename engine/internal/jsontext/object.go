@@ -29,9 +29,9 @@ func (o *Members) Key(name string) {
 	if !o.more {
 		sep, o.more = '{', true
 	}
-	o.B = append(o.B, sep, '"')
-	o.B = append(o.B, name...)
-	o.B = append(o.B, '"', ':')
+	b := append(o.B, sep, '"')
+	b = append(b, name...)
+	o.B = append(b, '"', ':')
 }
 
 // End closes the object ({} when it has no member) and returns B.
