@@ -144,6 +144,7 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 		for _, n := range known {
 			if n == k {
 				found = true
+				break
 			}
 		}
 		if !found {

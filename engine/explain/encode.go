@@ -222,11 +222,18 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		keys = append(keys, k)
 	}
 	strsort.Strings(keys)
-	h := jsontext.Members{B: b}
-	for _, k := range keys {
-		h.Str(k, m[k])
+	// Its keys are data, escaped as strings, where jsontext.Members
+	// writes a struct tag's names as they are.
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsontext.AppendString(b, k)
+		b = append(b, ':')
+		b = jsontext.AppendString(b, m[k])
 	}
-	return h.End()
+	return append(b, '}')
 }
 
 func appendPolicyRequest(b []byte, r *policy.Request) []byte {

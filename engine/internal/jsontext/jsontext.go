@@ -16,6 +16,7 @@ package jsontext
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -47,9 +48,9 @@ const MaxDepth = 64
 // Value is one JSON value and the byte offset where it starts.
 type Value struct {
 	Kind   Kind
-	Off    int
-	Str    string // a String's text, or a Number's literal
 	Bool   bool
+	Off    int
+	Str    string   // a String's text, or a Number's literal
 	Items  []*Value // Array
 	Keys   []string // Object, in document order
 	Fields []*Value // Object, parallel to Keys
@@ -151,6 +152,7 @@ func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data)
 // arrays and objects deep. Strings without escapes share text's memory.
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	p := &parser{b: text, max: maxDepth}
+	p.reserve()
 	p.space()
 	v, err := p.value(0)
 	if err != nil {
@@ -158,7 +160,9 @@ func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	}
 	p.space()
 	if p.i < len(p.b) {
-		return nil, &SyntaxError{Off: p.i, Msg: "invalid character " + quoteChar(p.b[p.i]) + " after the top-level value", Fault: AfterValue}
+		err := p.badChar(p.b[p.i], " after the top-level value")
+		err.Fault = AfterValue
+		return nil, err
 	}
 	return v, nil
 }
@@ -180,6 +184,34 @@ type parser struct {
 	ptrSlab []*Value
 	keySlab []string
 }
+
+// reserve sizes the parser's slabs and stacks for text in three
+// allocations, from a count of its values and keys: a scenario's
+// decoding took fourteen allocations growing them a chunk at a time,
+// most of its collector's work (issue 23). A value follows each comma,
+// '{' or '[' and a key precedes each colon, so the counts are at least
+// the text's values and keys when it is valid JSON, and more by the
+// commas, colons and brackets inside its strings and its empty
+// containers (a few for a scenario: its URLs and lists of names); only a
+// hint otherwise. Past maxReserve values the slabs grow by chunks as
+// before, so that a hostile text of commas cannot make the parser
+// allocate fifty times its length up front.
+func (p *parser) reserve() {
+	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
+	values = min(values, maxReserve)
+	keys := min(strings.Count(p.b, ":"), values)
+	p.slab = make([]Value, values)
+	// The stack of open containers' children never holds more than the
+	// values but the top one, nor do the containers' children together;
+	// one allocation serves both, as do the keys' stack and slab.
+	kids := make([]*Value, 2*(values-1))
+	p.kids, p.ptrSlab = kids[:0:values-1], kids[values-1:]
+	ks := make([]string, 2*keys)
+	p.keys, p.keySlab = ks[:0:keys], ks[keys:]
+}
+
+// maxReserve bounds the values reserve counts on: 100 KB of them.
+const maxReserve = 1024
 
 // chunk is how many values, children or keys a slab takes at a time:
 // about one per 16 bytes of JSON text (a scenario's header pairs are
@@ -222,7 +254,19 @@ func (p *parser) newValue(off int) *Value {
 	return v
 }
 
+// fail is the fault msg at p.i; not inlined, as badChar.
+//
+//go:noinline
 func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
+
+// badChar is the fault of an unexpected byte c at p.i, worded as
+// encoding/json words it: "invalid character 'x'" and where. It is not
+// inlined: the parser's nine faults are rare, and one copy is smaller.
+//
+//go:noinline
+func (p *parser) badChar(c byte, where string) *SyntaxError {
+	return p.fail("invalid character " + quoteChar(c) + where)
+}
 
 func (p *parser) space() {
 	for p.i < len(p.b) {
@@ -261,7 +305,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return nil, p.fail("unexpected end of JSON input")
 			}
 			if p.b[p.i] != '"' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " looking for beginning of object key string")
+				return nil, p.badChar(p.b[p.i], " looking for beginning of object key string")
 			}
 			k, err := p.str()
 			if err != nil {
@@ -272,7 +316,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return nil, p.fail("unexpected end of JSON input")
 			}
 			if p.b[p.i] != ':' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key")
+				return nil, p.badChar(p.b[p.i], " after object key")
 			}
 			p.i++
 			p.space()
@@ -292,7 +336,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return v, nil
 			}
 			if p.b[p.i] != ',' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after object key:value pair")
+				return nil, p.badChar(p.b[p.i], " after object key:value pair")
 			}
 			p.i++
 		}
@@ -322,7 +366,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 				return v, nil
 			}
 			if p.b[p.i] != ',' {
-				return nil, p.fail("invalid character " + quoteChar(p.b[p.i]) + " after array element")
+				return nil, p.badChar(p.b[p.i], " after array element")
 			}
 			p.i++
 		}
@@ -349,7 +393,7 @@ func (p *parser) value(depth int) (*Value, *SyntaxError) {
 	case c == 'n':
 		return v, p.literal("null")
 	default:
-		return nil, p.fail("invalid character " + quoteChar(c) + " looking for beginning of value")
+		return nil, p.badChar(c, " looking for beginning of value")
 	}
 }
 
@@ -359,7 +403,7 @@ func (p *parser) literal(word string) *SyntaxError {
 			return p.fail("unexpected end of JSON input")
 		}
 		if p.b[p.i] != word[k] {
-			return p.fail("invalid character " + quoteChar(p.b[p.i]) + " in literal " + word)
+			return p.badChar(p.b[p.i], " in literal "+word)
 		}
 		p.i++
 	}
@@ -421,7 +465,7 @@ func (p *parser) str() (string, *SyntaxError) {
 			p.i++
 			return string(out), nil
 		case c < 0x20:
-			return "", p.fail("invalid character " + quoteChar(c) + " in string literal")
+			return "", p.badChar(c, " in string literal")
 		case c == '\\':
 			var fault jsonstr.EscapeFault
 			out, p.i, fault = jsonstr.AppendEscape(out, p.b, p.i)
@@ -431,7 +475,7 @@ func (p *parser) str() (string, *SyntaxError) {
 			case jsonstr.EscapeHex:
 				return "", p.fail("invalid character in \\u hexadecimal character escape")
 			case jsonstr.EscapeChar:
-				return "", p.fail("invalid character " + quoteChar(p.b[p.i]) + " in string escape code")
+				return "", p.badChar(p.b[p.i], " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)

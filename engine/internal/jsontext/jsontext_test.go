@@ -295,3 +295,32 @@ func TestStringEveryByteAtEveryOffset(t *testing.T) {
 		}
 	}
 }
+
+// TestBeyondReserve: the parser sizes its slabs from a count of commas,
+// brackets and colons up to a bound (issue 23); a document with more
+// values and keys than the bound, and one whose strings hold many
+// commas and colons, read as encoding/json reads them.
+func TestBeyondReserve(t *testing.T) {
+	var big strings.Builder
+	big.WriteString(`{"list":[`)
+	for i := range 3000 {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		big.WriteString(`{"a":[1,{}],"b":[]}`)
+	}
+	big.WriteString(`],"text":"` + strings.Repeat(",:[{", 2000) + `"}`)
+	for _, doc := range []string{big.String(), `"` + strings.Repeat(",", 5000) + `"`, `[` + strings.Repeat(`",:",`, 3000) + `1]`} {
+		v, err := jsontext.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, jerr := stdDecode([]byte(doc))
+		if jerr != nil {
+			t.Fatal(jerr)
+		}
+		if got := toAny(v); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Parse of a %d-byte document differs from encoding/json", len(doc))
+		}
+	}
+}
