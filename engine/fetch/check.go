@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/strsort"
@@ -177,24 +178,36 @@ func nameIs(name, ascii string) bool {
 	switch {
 	case len(name) < len(ascii):
 		return false // a character folding to an ASCII one is at least as long
+	case name == ascii:
+		return true // as written, most lines that match
 	case len(name) == len(ascii):
 		// Then a character outside ASCII would leave name fewer
 		// characters than ascii: only an ASCII fold can match, and it is
 		// compared from the end, where the Access-Control-Allow-* names
 		// differ.
 		for i := len(ascii) - 1; i >= 0; i-- {
-			if c, a := name[i], ascii[i]; c != a && (c|0x20 != a|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+			if !sameASCII(name[i], ascii[i]) {
 				return false
 			}
 		}
 		return true
+	case len(ascii) > 0 && name[len(name)-1] < utf8.RuneSelf && !sameASCII(name[len(name)-1], ascii[len(ascii)-1]):
+		// The last characters differ (an ASCII byte is a whole
+		// character): most longer lines.
+		return false
 	}
 	// A longer name folds to ascii only through a character outside
-	// ASCII: an ASCII one, most lines, is told apart without comparing.
+	// ASCII.
 	if headers.IsASCII(name) {
 		return false
 	}
 	return strings.EqualFold(name, ascii)
+}
+
+// sameASCII reports whether byte c of a name is a, ASCII, or a in the
+// other case.
+func sameASCII(c, a byte) bool {
+	return c == a || c|0x20 == a|0x20 && 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 // combined is the header list "get" of name after HTTP parsing trimmed each
@@ -208,9 +221,8 @@ func combined(h headers.List, name string, w *words.Arena) (string, int) {
 // one pass over h: a check reads a header's value and shows its lines.
 // What it builds is written in w.
 func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value string, n int, line string) {
-	// One line, the usual case, is its own value, and its "Name: value"
-	// is built alone; several lines (rare) are joined in passes of their
-	// own.
+	// One line, the usual case, is its own value; the lines are written
+	// in w, and so are the values of several (rare).
 	first := -1
 	for i := range h {
 		if !nameIs(h[i].Name, name) {
@@ -221,17 +233,14 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 		}
 		n++
 	}
-	switch {
-	case n == 0:
+	switch n {
+	case 0:
 		return "", 0, ""
-	case n == 1:
-		f := &h[first]
-		if withLine {
-			line = w.Cat(f.Name, ": ", f.Value)
-		}
-		return TrimOWS(f.Value), 1, line
+	case 1:
+		value = TrimOWS(h[first].Value)
+	default:
+		value = joinLines(h[first:], name, w, false)
 	}
-	value = joinLines(h[first:], name, w, false)
 	if withLine {
 		line = joinLines(h[first:], name, w, true)
 	}
@@ -241,22 +250,17 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 // joinLines writes the lines of h named name in w: their values trimmed
 // and joined with ", ", or asLines each "Name: value", one a line.
 func joinLines(h headers.List, name string, w *words.Arena, asLines bool) string {
-	m, n := w.Mark(), 0
+	m, sep := w.Mark(), ""
 	for _, f := range h {
-		if !nameIs(f.Name, name) {
-			continue
-		}
 		switch {
-		case asLines && n > 0:
-			w.Write("\n", f.Name, ": ", f.Value)
+		case !nameIs(f.Name, name):
 		case asLines:
-			w.Write(f.Name, ": ", f.Value)
-		case n > 0:
-			w.Write(", ", TrimOWS(f.Value))
+			w.Write(sep, f.Name, ": ", f.Value)
+			sep = "\n"
 		default:
-			w.Write(TrimOWS(f.Value))
+			w.Write(sep, TrimOWS(f.Value))
+			sep = ", "
 		}
-		n++
 	}
 	return w.Since(m)
 }
@@ -742,15 +746,14 @@ func readable(h headers.List, cors, include, quiet bool, w *words.Arena) ([]stri
 
 // readableName reports whether response.headers shows the page a line
 // named name: not Set-Cookie or Set-Cookie2, and every name when all,
-// else a safelisted response-header name or one of listed in ASCII case
-// (listed are tokens). Names compare as strings.ToLower lowercases them;
-// an ASCII name, most, is compared as it is, without a lowercase copy.
+// else a safelisted response-header name or one of listed (tokens).
+// Names compare as strings.ToLower lowercases them: an ASCII name, most,
+// is compared as it is, in ASCII case, without a lowercase copy.
 func readableName(name string, all bool, listed []string) bool {
-	if !headers.IsASCII(name) {
-		var buf [32]byte
-		n := lowerInto(buf[:0], name)
-		return string(n) != "set-cookie" && string(n) != "set-cookie2" &&
-			(all || contains(safelistedResponse, string(n)) || listedName(listed, string(n)))
+	ascii := headers.IsASCII(name)
+	var buf [32]byte
+	if !ascii {
+		name = string(lowerInto(buf[:0], name))
 	}
 	if lowerEqual(name, "set-cookie") || lowerEqual(name, "set-cookie2") {
 		return false
@@ -763,31 +766,15 @@ func readableName(name string, all bool, listed []string) bool {
 			return true
 		}
 	}
-	return listedName(listed, name)
-}
-
-// listedName reports whether name is one of listed in ASCII case.
-func listedName(listed []string, name string) bool {
 	for _, l := range listed {
-		if len(l) == len(name) && equalFoldASCII(l, name) {
+		// Two ASCII names fold alike as their lowercase compare;
+		// a lowercase copy with a character outside ASCII is compared
+		// by its bytes.
+		if ascii && headers.EqualFold(l, name) || !ascii && lowerEqual(l, name) {
 			return true
 		}
 	}
 	return false
-}
-
-// equalFoldASCII reports whether a and b are equal when their ASCII
-// letters are lowercased.
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if c, d := a[i], b[i]; c != d && (c|0x20 != d|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
-			return false
-		}
-	}
-	return true
 }
 
 // lowerEqual reports whether strings.ToLower(ascii) == lower for an ASCII

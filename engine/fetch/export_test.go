@@ -12,6 +12,6 @@ var (
 var (
 	ReadableName       = readableName
 	WebkitCommonHeader = webkitCommonHeader
-	ForbiddenName      = func(lower string) bool { return forbiddenName([]byte(lower)) }
+	ForbiddenName      = func(lower string) bool { return indexName(forbiddenNames[:], lower) >= 0 }
 	UnsafeByte         = unsafeByte
 )

@@ -9,74 +9,39 @@ import (
 // webkitCommonHeaders are the request-header names WebKit knows by name
 // (Source/WebCore/platform/network/HTTPHeaderNames.in; the names a page
 // can set or the engine adds to a request), spelled as that list spells
-// them, in the order of their lowercase. WebKit's HTTPHeaderMap keeps
-// these apart from every other name, spelled so, and iterates them
-// first. A sorted table, searched: a map is built when the package
-// starts, which costs the page's start-up, and a switch costs its wasm
-// 7 KB of code (issue 23).
+// them. WebKit's HTTPHeaderMap keeps these apart from every other name,
+// spelled so, and iterates them first. A table, not a map: a map is built
+// when the package starts, which costs the page's start-up (issue 23).
 var webkitCommonHeaders = [...]string{
-	"Accept", "Accept-Charset", "Accept-Encoding", "Accept-Language", "Authorization",
+	"Accept", "Accept-Charset", "Accept-Language", "Accept-Encoding", "Authorization",
 	"Cache-Control", "Connection", "Content-Disposition", "Content-Encoding", "Content-Language",
-	"Content-Length", "Content-Range", "Content-Transfer-Encoding", "Content-Type", "Cookie",
-	"Cookie2", "Date", "DNT", "Expect", "Host",
-	"If-Match", "If-Modified-Since", "If-None-Match", "If-Range", "If-Unmodified-Since",
-	"Keep-Alive", "Last-Event-ID", "Origin", "Ping-From", "Ping-To",
-	"Pragma", "Purpose", "Range", "Referer", "TE",
-	"Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via",
+	"Content-Length", "Content-Type", "Content-Transfer-Encoding", "Content-Range", "Cookie", "Cookie2",
+	"Date", "DNT", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+	"If-Unmodified-Since", "Keep-Alive", "Last-Event-ID", "Origin", "Ping-From", "Ping-To", "Purpose",
+	"Pragma", "Range", "Referer", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via",
 	"X-Content-Type-Options", "X-DNS-Prefetch-Control", "X-Frame-Options", "X-XSS-Protection",
 }
 
 // webkitCommonHeader is how WebKit spells lower, a lowercase header
 // name, when it is one of webkitCommonHeaders; "" otherwise.
 func webkitCommonHeader(lower string) string {
-	if i, ok := search(webkitCommonHeaders[:], lower, true); ok {
+	if i := indexName(webkitCommonHeaders[:], lower); i >= 0 {
 		return webkitCommonHeaders[i]
 	}
 	return ""
 }
 
-// search is slices.BinarySearch for a table of names, with names
-// compared by compareLower when fold: a key built in a caller's buffer
-// stays there (the generic search, or one calling a func value, lets it
-// escape: an allocation per search).
-func search(table []string, key string, fold bool) (int, bool) {
-	i, j := 0, len(table)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if compareName(table[h], key, fold) < 0 {
-			i = h + 1
-		} else {
-			j = h
+// indexName is the index in table of lower, a lowercase header name, its
+// entries compared in ASCII lowercase; -1 when it is none of them. A
+// table of a few dozen names is scanned faster than a map hashes, as
+// most entries differ in length.
+func indexName(table []string, lower string) int {
+	for i, name := range table {
+		if lowerEqual(name, lower) {
+			return i
 		}
 	}
-	return i, i < len(table) && compareName(table[i], key, fold) == 0
-}
-
-func compareName(name, key string, fold bool) int {
-	switch {
-	case fold:
-		return compareLower(name, key)
-	case name < key:
-		return -1
-	case name > key:
-		return 1
-	}
-	return 0
-}
-
-// compareLower compares strings.ToLower(ascii) with lower, as
-// strings.Compare does, for an ASCII ascii.
-func compareLower(ascii, lower string) int {
-	for i := 0; i < len(ascii) && i < len(lower); i++ {
-		c := ascii[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return int(c) - int(lower[i])
-		}
-	}
-	return len(ascii) - len(lower)
+	return -1
 }
 
 // spelledName is a CORS-unsafe request-header name, lowercase, and how

@@ -8,43 +8,62 @@
 // a substring of that buffer: a fetch's sentences cost an allocation or
 // two.
 //
-// The strings stay as written: an Arena only ever appends (a
-// strings.Builder), and a string it handed out keeps the buffer it points
-// into. Growing copies the bytes to a new buffer and leaves the old one
-// to the strings already out, so no later write changes an earlier
-// sentence.
+// The strings stay as written: an Arena only ever appends to its buffer,
+// and a string it handed out keeps the buffer it points into. Growing
+// copies the bytes to a new buffer and leaves the old one to the strings
+// already out, so no later write changes an earlier sentence. The buffer
+// may start as room in a caller's own allocation (Use): a run's result
+// holds the room for its sentences, so that they cost no allocation of
+// their own.
 package words
 
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Arena is one explanation's buffer of sentences. The zero value is an
-// empty arena; Grow gives it room at once.
+// empty arena; Grow gives it room at once, Use room of the caller's.
 //
-// Its writers are not inlined: a strings.Builder's inlined writes, at
-// each of the model's many sentences, cost the page's wasm far more code
-// than the calls (scripts/bench/WASM-SIZE.md).
-type Arena struct{ b strings.Builder }
+// Its writers are not inlined: an append inlined at each of the model's
+// many sentences cost the page's wasm about 100 KB (raw) more than the
+// calls.
+type Arena struct{ buf []byte }
+
+// Use makes room the arena's buffer, to write in until it is full. The
+// arena's strings point into room: the caller writes nothing there, ever.
+func (a *Arena) Use(room []byte) { a.buf = room[:0] }
 
 // Grow makes room for n more bytes.
-func (a *Arena) Grow(n int) { a.b.Grow(n) }
+func (a *Arena) Grow(n int) {
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = append(make([]byte, 0, len(a.buf)+n), a.buf...)
+	}
+}
 
 // Mark is where the next sentence starts: Write and the other writers
 // add to it, and Since returns what was written from Mark on, for a
-// sentence written piece by piece.
-func (a *Arena) Mark() int { return a.b.Len() }
+// sentence written piece by piece. Between the two, nothing else may
+// write in the arena: not Cat or Num in a writer's arguments (write
+// WriteNum's number in its place), which would write before the writer.
+func (a *Arena) Mark() int { return len(a.buf) }
 
-// Since is what was written from mark on.
-func (a *Arena) Since(mark int) string { return a.b.String()[mark:] }
+// Since is what was written from mark on: a string of the buffer's bytes,
+// not a copy, which no write changes.
+func (a *Arena) Since(mark int) string {
+	if mark == len(a.buf) {
+		return ""
+	}
+	return unsafe.String(&a.buf[mark], len(a.buf)-mark)
+}
 
 // Write writes parts.
 //
 //go:noinline
 func (a *Arena) Write(parts ...string) {
 	for _, p := range parts {
-		a.b.WriteString(p)
+		a.buf = append(a.buf, p...)
 	}
 }
 
@@ -59,8 +78,7 @@ func (a *Arena) Cat(parts ...string) string {
 //
 //go:noinline
 func (a *Arena) WriteNum(n int) {
-	var buf [20]byte
-	a.b.Write(strconv.AppendInt(buf[:0], int64(n), 10))
+	a.buf = strconv.AppendInt(a.buf, int64(n), 10)
 }
 
 // Num is n in decimal, as strconv.Itoa writes it.
@@ -119,6 +137,6 @@ func (a *Arena) Lower(s string) string {
 		return strings.ToLower(s)
 	}
 	m := a.Mark()
-	a.b.Write(buf[:len(s)])
+	a.buf = append(a.buf, buf[:len(s)]...)
 	return a.Since(m)
 }

@@ -28,7 +28,16 @@ func random(r *rand.Rand) string {
 // buffer).
 func TestArena(t *testing.T) {
 	r := rand.New(rand.NewPCG(23, 4))
-	var a words.Arena
+	for _, room := range []int{-1, 0, 64, 4096} {
+		var a words.Arena
+		if room >= 0 {
+			a.Use(make([]byte, 7, room+7)[7:])
+		}
+		arena(t, r, &a)
+	}
+}
+
+func arena(t *testing.T, r *rand.Rand, a *words.Arena) {
 	var got, want []string
 	for range 20000 {
 		var parts []string
