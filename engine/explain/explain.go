@@ -550,6 +550,10 @@ func fromReply(r *Reply) policy.Reply {
 	return policy.Reply{Status: r.Status, Header: slices.Clip(r.Header), Body: r.Body}
 }
 
+// quoteStr is s in double quotes. It is not inlined: one concatenation
+// instead of four made the page's wasm 1.1 KB smaller (brotli).
+//
+//go:noinline
 func quoteStr(s string) string { return "\"" + s + "\"" }
 
 // firstExchanges are the first preflight and the first other request the

@@ -114,29 +114,28 @@ func (a *Arena) Join(parts []string, sep string) string {
 }
 
 // Lower is strings.ToLower(s): s itself when it has no uppercase
-// letter, else written in the arena.
+// letter, else written in the arena when it is ASCII.
+//
+//go:noinline
 func (a *Arena) Lower(s string) string {
-	var buf [64]byte
-	lower, upper := true, false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		lower = lower && c < 0x80
-		upper = upper || 'A' <= c && c <= 'Z'
-		if i < len(buf) {
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			buf[i] = c
+	// Copied, then lowercased in place: bytes not yet handed out.
+	m := a.Mark()
+	a.buf = append(a.buf, s...)
+	upper := false
+	for i := m; i < len(a.buf); i++ {
+		switch c := a.buf[i]; {
+		case c >= 0x80:
+			// Unicode's lowercase, rare in a header name.
+			a.buf = a.buf[:m]
+			return strings.ToLower(s)
+		case 'A' <= c && c <= 'Z':
+			a.buf[i] = c + 'a' - 'A'
+			upper = true
 		}
 	}
-	switch {
-	case lower && !upper:
+	if !upper {
+		a.buf = a.buf[:m]
 		return s
-	case !lower || len(s) > len(buf):
-		// Unicode's lowercase (rare in a header name), or a long name.
-		return strings.ToLower(s)
 	}
-	m := a.Mark()
-	a.buf = append(a.buf, buf[:len(s)]...)
 	return a.Since(m)
 }
