@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/words"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -23,7 +24,9 @@ const (
 // order with the first condition that did not match. Every exchange
 // carries its own trace (fetch.Exchange.Rules) and the index of the check
 // that reports it, so every hop of a redirect chain gets its steps.
-func weaveSteps(res *fetch.Result, srv *server) []Step {
+//
+// The steps' sentences are written in w.
+func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 	steps := make([]Step, 0, len(res.Checks)+8)
 	// at(i) are the exchanges check i reports, in order. A request sent
 	// again after a closed connection is the same request and the same
@@ -54,10 +57,10 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 		if c.Header == "" {
 			switch id := baseID(c.ID); {
 			case id == "preflight.status" && pre != nil:
-				c.Header = "HTTP/1.1 " + statusText(pre.Reply.Status)
+				c.Header = w.Cat("HTTP/1.1 ", statusText(pre.Reply.Status))
 			case strings.HasPrefix(id, "redirect.") && last != nil:
 				if loc, ok := last.Reply.Header.Get("Location"); ok {
-					c.Header = "Location: " + loc
+					c.Header = w.Cat("Location: ", loc)
 				}
 			}
 		}
@@ -66,16 +69,16 @@ func weaveSteps(res *fetch.Result, srv *server) []Step {
 		// that says it is needed.
 		at(i, func(x *fetch.Exchange) {
 			if !x.Preflight {
-				steps = append(steps, requestStep(hopID(x, "actual.request"), "Request as sent", x.Request, specHTTPFetch))
+				steps = append(steps, requestStep(hopID(x, "actual.request", w), "Request as sent", x.Request, specHTTPFetch, w))
 			}
 		})
 		steps = append(steps, c)
 		at(i, func(x *fetch.Exchange) {
 			if x.Preflight {
-				steps = append(steps, requestStep(hopID(x, "preflight.request"), "Preflight request as sent", x.Request, specPreflightFetch))
-				steps = serverSteps(steps, hopID(x, "server.preflight"), x, srv)
+				steps = append(steps, requestStep(hopID(x, "preflight.request", w), "Preflight request as sent", x.Request, specPreflightFetch, w))
+				steps = serverSteps(steps, hopID(x, "server.preflight", w), x, srv, w)
 			} else {
-				steps = serverSteps(steps, hopID(x, "server.actual"), x, srv)
+				steps = serverSteps(steps, hopID(x, "server.actual", w), x, srv, w)
 			}
 		})
 	}
@@ -94,73 +97,85 @@ func baseID(id string) string {
 
 // hopID names a step of exchange x: id itself for the fetch's first URL,
 // prefixed with the redirect hop after it ("hop[1].server.actual").
-func hopID(x *fetch.Exchange, id string) string {
+func hopID(x *fetch.Exchange, id string, w *words.Arena) string {
 	if x.Hop == 0 {
 		return id
 	}
-	return "hop[" + strconv.Itoa(x.Hop) + "]." + id
+	return w.Cat("hop[", w.Num(x.Hop), "].", id)
 }
 
-func requestStep(id, title string, r policy.Request, spec string) Step {
+func requestStep(id, title string, r policy.Request, spec string, w *words.Arena) Step {
+	m := w.Mark()
+	w.Write(r.Method, " ", r.URL)
+	header := fieldLines(w, m, r.Header)
 	return Step{ID: id, Title: title, Status: fetch.Info, Spec: spec,
-		Detail: "The browser sends " + r.Method + " " + r.URL + " with these header lines.", Header: headerLines(r.Method+" "+r.URL, r.Header)}
+		Detail: w.Cat("The browser sends ", r.Method, " ", r.URL, " with these header lines."), Header: header}
 }
 
 // serverSteps appends to out how the server answered: the reply's status
 // line and, for a policy, its decision and each rule's trace.
-func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server) []Step {
+func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server, w *words.Arena) []Step {
 	trace := x.Trace()
 	reply, rules, decision := trace.Reply, trace.Rules, trace.Text()
-	who := srv.viaCDN(x, srv.source(x))
-	d := who + " answered " + statusText(reply.Status) + "."
+	who := srv.viaCDN(x, srv.source(x, w))
+	var d string
 	if decision != "" {
-		d = who + ": " + decision + "."
+		d = w.Cat(who, ": ", decision, ".")
+	} else {
+		d = w.Cat(who, " answered ", statusText(reply.Status), ".")
 	}
 	spec := formatSource(srv.f, rules)
-	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply), Spec: spec})
+	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply, w), Spec: spec})
 	for _, r := range rules {
 		st := fetch.Skip
-		title := "Rule " + strconv.Itoa(r.Index+1)
+		m := w.Mark()
+		w.Write("Rule ")
+		w.WriteNum(r.Index + 1)
 		if r.ID != "" {
-			title += " (" + r.ID + ")"
+			w.Write(" (", r.ID, ")")
 		}
+		title := w.Since(m)
 		said := trace.Detail(r)
-		detail := said
+		m = w.Mark()
 		switch {
+		case r.Matched && said == "":
+			st = fetch.Pass
+			w.Write("matched")
 		case r.Matched:
 			st = fetch.Pass
-			if detail == "" {
-				detail = "matched"
-			}
+			w.Write(said)
 		case r.Failed != "":
 			st = fetch.Fail
-			detail = "first condition that did not match: " + r.Failed + nonEmpty(": ", said)
+			w.Write("first condition that did not match: ", r.Failed, nonEmpty(": ", said))
+		default:
+			w.Write(said)
 		}
 		if r.Path != "" {
-			detail += " (at " + r.Path + ")"
+			w.Write(" (at ", r.Path, ")")
 		}
+		detail := w.Since(m)
 		src := r.Source
 		if src == "" {
 			src = spec
 		}
-		out = append(out, Step{ID: id + ".rule[" + strconv.Itoa(r.Index) + "]", Title: title, Status: st, Detail: detail, Spec: src})
+		out = append(out, Step{ID: w.Cat(id, ".rule[", w.Num(r.Index), "]"), Title: title, Status: st, Detail: detail, Spec: src})
 	}
 	return out
 }
 
 // source says who answered exchange x: the policy, or which of the
 // scenario's replies (its own, a route's, none).
-func (srv *server) source(x *fetch.Exchange) string {
+func (srv *server) source(x *fetch.Exchange, w *words.Arena) string {
 	if srv.eval != nil && !srv.elsewhere(x.Request.URL, x.Hop) {
-		return "The " + srv.f.Name() + " policy"
+		return w.Cat("The ", srv.f.Name(), " policy")
 	}
 	if srv.own(x.Request.URL, x.Hop) {
 		return "The reply given in the scenario"
 	}
 	if i, ok := srv.routes[x.Request.URL]; ok {
-		return "The reply of $.routes[" + strconv.Itoa(i) + "] (" + x.Request.URL + ")"
+		return w.Cat("The reply of $.routes[", w.Num(i), "] (", x.Request.URL, ")")
 	}
-	return "No reply is given for " + x.Request.URL + " (not in routes), so a server with no CORS configuration"
+	return w.Cat("No reply is given for ", x.Request.URL, " (not in routes), so a server with no CORS configuration")
 }
 
 func nonEmpty(sep, s string) string {
@@ -206,80 +221,91 @@ func statusText(code int) string {
 	return strconv.Itoa(code)
 }
 
-func replyLines(r policy.Reply) string {
+func replyLines(r policy.Reply, w *words.Arena) string {
 	if r.Status == 0 {
 		return ""
 	}
-	return headerLines("HTTP/1.1 "+statusText(r.Status), r.Header)
+	m := w.Mark()
+	w.Write("HTTP/1.1 ", statusText(r.Status))
+	return fieldLines(w, m, r.Header)
 }
 
-// headerLines is first and then each field as "Name: value", one a line,
-// built in one allocation.
-func headerLines(first string, h headers.List) string {
-	n := len(first)
+// fieldLines writes each field of h as "Name: value", one a line, after
+// the first line written in w from mark m, and returns the lines.
+func fieldLines(w *words.Arena, m int, h headers.List) string {
 	for _, f := range h {
-		n += 1 + len(f.Name) + 2 + len(f.Value)
+		w.Write("\n", f.Name, ": ", f.Value)
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(first)
-	for _, f := range h {
-		b.WriteByte('\n')
-		b.WriteString(f.Name)
-		b.WriteString(": ")
-		b.WriteString(f.Value)
-	}
-	return b.String()
+	return w.Since(m)
 }
 
 // finishSteps adds what needs every browser's run: how long each caches
 // the preflight (Fetch §4.9 leaves the cap to the browser; browser-cors.md
-// §1.8) and, when the browsers disagree, a step saying how.
-func finishSteps(v *Verdict) {
+// §1.8) and, when the browsers disagree, a step saying how. Its sentences
+// are written in w.
+func finishSteps(v *Verdict, w *words.Arena) {
 	if v.Preflight.Sent {
-		parts := make([]string, 0, len(v.Browsers))
 		cached := false
 		for _, b := range v.Browsers {
-			if b.Allowed || b.PreflightCacheSeconds > 0 {
-				parts = append(parts, title(b.Browser)+" "+strconv.Itoa(b.PreflightCacheSeconds)+" s")
-			} else {
-				parts = append(parts, title(b.Browser)+" not cached (blocked)")
-			}
 			cached = cached || b.PreflightCacheSeconds > 0
 		}
-		line := ""
-		if v.Preflight.Reply != nil {
-			if val, ok := v.Preflight.Reply.Header.Get("Access-Control-Max-Age"); ok {
-				line = "Access-Control-Max-Age: " + val
-			}
-		}
 		if cached {
+			line := ""
+			if v.Preflight.Reply != nil {
+				if val, ok := v.Preflight.Reply.Header.Get("Access-Control-Max-Age"); ok {
+					line = w.Cat("Access-Control-Max-Age: ", val)
+				}
+			}
+			m := w.Mark()
+			w.Write("How long each browser reuses this preflight's answer for the same request: ")
+			for i, b := range v.Browsers {
+				if i > 0 {
+					w.Write(", ")
+				}
+				if b.Allowed || b.PreflightCacheSeconds > 0 {
+					w.Write(title(b.Browser), " ")
+					w.WriteNum(b.PreflightCacheSeconds)
+					w.Write(" s")
+				} else {
+					w.Write(title(b.Browser), " not cached (blocked)")
+				}
+			}
+			w.Write(".")
 			v.Steps = append(v.Steps, Step{ID: "preflight.cache", Title: "Preflight cache", Status: fetch.Info, Header: line, Spec: specCache,
-				Detail: "How long each browser reuses this preflight's answer for the same request: " + strings.Join(parts, ", ") + "."})
+				Detail: w.Since(m)})
 		}
 	}
 	// The wording always differs between engines; a difference is in the
 	// verdict or the reason.
-	var diff []string
 	for _, b := range v.Browsers {
 		if b.Allowed != v.Allowed || b.Reason != v.Reason {
 			v.BrowsersDiffer = true
 		}
 	}
 	if v.BrowsersDiffer {
-		for _, b := range v.Browsers {
+		m := w.Mark()
+		for i, b := range v.Browsers {
+			if i > 0 {
+				w.Write("; ")
+			}
 			if b.Allowed {
-				diff = append(diff, title(b.Browser)+" allows it")
+				w.Write(title(b.Browser), " allows it")
 			} else {
-				diff = append(diff, title(b.Browser)+" blocks it ("+b.Reason+")")
+				w.Write(title(b.Browser), " blocks it (", b.Reason, ")")
 			}
 		}
+		w.Write(". Each browser's console text is in browsers[].")
 		v.Steps = append(v.Steps, Step{ID: "browsers.differ", Title: "Browsers disagree", Status: fetch.Warn,
 			Spec:   "shared/reference/browser-cors.md §3 (where browsers deviate)",
-			Detail: strings.Join(diff, "; ") + ". Each browser's console text is in browsers[]."})
+			Detail: w.Since(m)})
 	}
 }
 
+// title is the browser's name as the steps write it. It is not inlined:
+// its switch once instead of at each of a dozen calls is 0.9 KB less of
+// the page's wasm (brotli).
+//
+//go:noinline
 func title(browser string) string {
 	switch browser {
 	case "chrome":

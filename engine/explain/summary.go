@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/internal/words"
 )
 
 // summarize writes v's cause in one or two sentences of plain words
@@ -14,45 +15,50 @@ import (
 // with it, then which other browsers differ. It reads only what v
 // already holds (its steps, rules, replies and browsers) and the name
 // of the server's platform, so it says nothing the verdict does not.
-func summarize(v *Verdict, srv *server) string {
+//
+// It is written in w.
+func summarize(v *Verdict, srv *server, w *words.Arena) string {
 	b := title(v.Browser)
 	if v.Browser == "spec" {
 		b = "The Fetch standard"
 	}
 	fail := firstFailing(v.Steps)
-	var s strings.Builder
+	m := w.Mark()
 	switch {
 	case v.Allowed:
-		s.WriteString(serverSaid(v, srv, false))
-		s.WriteString(allowedSentence(v, b))
+		serverSaid(v, srv, false, w)
+		allowedSentence(v, b, w)
 	case fail == nil:
-		s.WriteString(b + " blocks the fetch (" + v.Reason + ").")
+		w.Write(b, " blocks the fetch (", v.Reason, ").")
 	case len(v.Requests) == 0 && !v.Preflight.Cached:
-		s.WriteString(b + " refuses the fetch before sending anything: " + lowerFirst(fail.Detail))
+		w.Write(b, " refuses the fetch before sending anything: ")
+		writeLowerFirst(w, fail.Detail)
 	default:
-		s.WriteString(serverSaid(v, srv, true))
-		s.WriteString(b + " then blocks the fetch")
+		serverSaid(v, srv, true, w)
+		w.Write(b, " then blocks the fetch")
 		if strings.HasPrefix(baseID(fail.ID), "preflight.") && v.Preflight.Sent {
-			s.WriteString(" at the preflight")
+			w.Write(" at the preflight")
 		}
-		s.WriteString(": " + lowerFirst(fail.Detail))
+		w.Write(": ")
+		writeLowerFirst(w, fail.Detail)
 	}
-	out := strings.TrimSpace(s.String())
+	out := strings.TrimSpace(w.Since(m))
 	if !strings.HasSuffix(out, ".") {
-		out += "."
+		out = w.Cat(out, ".")
 	}
 	if d := differ(v); d != "" {
-		out += " " + d
+		out = w.Cat(out, " ", d)
 	}
 	return out
 }
 
-// serverSaid is the sentence about the server's answer that decided:
-// the platform, the request it answered, its status and the rule (the
-// one that matched, or the nearest that did not), with the resource of a
-// template when the server names one. Empty when the replies are raw and
-// nothing about them needs saying before the browser's check.
-func serverSaid(v *Verdict, srv *server, blocked bool) string {
+// serverSaid writes the sentence about the server's answer that
+// decided: the platform, the request it answered, its status and the
+// rule (the one that matched, or the nearest that did not), with the
+// resource of a template when the server names one. Nothing when the
+// replies are raw and nothing about them needs saying before the
+// browser's check.
+func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	which, status := "request", 0
 	if v.Reply != nil {
 		status = v.Reply.Status
@@ -62,20 +68,22 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 		which, status = "preflight", v.Preflight.Reply.Status
 	}
 	if status == 0 {
-		return ""
+		return
 	}
 	if answeredByCDN(v, which == "preflight") {
 		// The server never saw it: a shared cache replayed a stored
 		// reply (engine/cdn), which the step of that request names.
-		cdn := "The CDN"
+		w.Write("The CDN")
 		if p := v.DecidedBy; p != nil && p.Layer == "cdn" && p.Resource != "" {
 			// The configuration's own CDN (a template's distribution).
 			who, where := serverName(v, srv)
-			cdn += " " + who + where
+			w.Write(" ", who, where)
 		}
-		return cdn + " answered the " + which + " " + strconv.Itoa(status) + " from its cache, with a reply stored for another request, without the server. "
+		w.Write(" answered the ", which, " ")
+		w.WriteNum(status)
+		w.Write(" from its cache, with a reply stored for another request, without the server. ")
+		return
 	}
-	var s strings.Builder
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
 	if p := v.DecidedBy; p != nil && p.Layer == "authorizer" && nearest != nil {
@@ -86,7 +94,8 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 			by = "the authorizer " + p.Resource + where
 		}
 		_, detail, _ := strings.Cut(nearest.Detail, ": ")
-		return "The " + which + " was refused by " + by + ": " + strings.TrimSuffix(detail, ".") + ". "
+		w.Write("The ", which, " was refused by ", by, ": ", strings.TrimSuffix(detail, "."), ". ")
+		return
 	}
 	if p := v.DecidedBy; p != nil && p.Layer == "integration" && matched == nil && nearest != nil && nearest.Detail != "" {
 		// No CORS rule answered: the method's integration did (a proxy's
@@ -97,22 +106,30 @@ func serverSaid(v *Verdict, srv *server, blocked bool) string {
 		if p.Resource != "" {
 			by = "the integration of " + p.Resource + where
 		}
-		return "The " + which + " was answered " + strconv.Itoa(status) + " by " + by + ". " + strings.TrimSuffix(nearest.Detail, ".") + ". "
+		w.Write("The ", which, " was answered ")
+		w.WriteNum(status)
+		w.Write(" by ", by, ". ", strings.TrimSuffix(nearest.Detail, "."), ". ")
+		return
 	}
-	s.WriteString(who + " answered the " + which + " " + strconv.Itoa(status) + where)
+	if matched == nil && nearest == nil && !blocked {
+		return
+	}
+	w.Write(who, " answered the ", which, " ")
+	w.WriteNum(status)
+	w.Write(where)
 	switch {
 	case matched != nil:
-		s.WriteString(" with rule " + ruleName(matched))
+		w.Write(" with rule ")
+		writeRuleName(w, matched)
 	case nearest != nil:
-		s.WriteString(": no rule allows it; the nearest, rule " + ruleName(nearest) + ", fails on " + nearest.Failed)
+		w.Write(": no rule allows it; the nearest, rule ")
+		writeRuleName(w, nearest)
+		w.Write(", fails on ", nearest.Failed)
 		if d := nearest.Detail; d != "" {
-			s.WriteString(": " + strings.TrimSuffix(d, "."))
+			w.Write(": ", strings.TrimSuffix(d, "."))
 		}
-	case !blocked:
-		return ""
 	}
-	s.WriteString(". ")
-	return s.String()
+	w.Write(". ")
 }
 
 // answeredByCDN reports that the last request of the kind the verdict turns on
@@ -159,22 +176,25 @@ func (v *Verdict) url() string {
 	return ""
 }
 
-func allowedSentence(v *Verdict, b string) string {
-	var s strings.Builder
-	s.WriteString(b + " allows the fetch")
+// allowedSentence writes what the browser does with an allowed fetch.
+func allowedSentence(v *Verdict, b string, w *words.Arena) {
+	w.Write(b, " allows the fetch")
 	switch {
 	case v.Type == "opaque":
-		return s.String() + ", but in no-cors mode the page gets an opaque response: status 0, no headers, no body."
+		w.Write(", but in no-cors mode the page gets an opaque response: status 0, no headers, no body.")
+		return
 	case v.Preflight.Cached:
-		s.WriteString(" without a preflight, from its preflight cache,")
+		w.Write(" without a preflight, from its preflight cache,")
 	case v.Preflight.Sent:
-		s.WriteString(" after a passing preflight,")
+		w.Write(" after a passing preflight,")
 	}
-	s.WriteString(" and the page reads status " + strconv.Itoa(v.Status))
+	w.Write(" and the page reads status ")
+	w.WriteNum(v.Status)
 	if len(v.ReadableHeaders) > 0 {
-		s.WriteString(" and the headers " + strings.Join(v.ReadableHeaders, ", "))
+		w.Write(" and the headers ")
+		w.WriteJoin(v.ReadableHeaders, ", ")
 	}
-	return s.String() + "."
+	w.Write(".")
 }
 
 // differ names the other browsers whose verdict is not v's.
@@ -234,13 +254,13 @@ func ruleOf(rules []Rule) (matched, nearest *Rule) {
 	return nil, nearest
 }
 
-// ruleName is the rule's number from 1, with its ID when it has one.
-func ruleName(r *Rule) string {
-	n := strconv.Itoa(r.Index + 1)
+// writeRuleName writes the rule's number from 1, with its ID when it
+// has one.
+func writeRuleName(w *words.Arena, r *Rule) {
+	w.WriteNum(r.Index + 1)
 	if r.ID != "" {
-		n += " (" + r.ID + ")"
+		w.Write(" (", r.ID, ")")
 	}
-	return n
 }
 
 // platformName is the platform's own name when its format gives one
@@ -253,14 +273,15 @@ func platformName(srv *server) string {
 	return srv.f.Name()
 }
 
-// lowerFirst lowercases the first word when it is a plain "The" or "A",
-// so a step's sentence reads on after a colon; header names and values
-// keep their case.
-func lowerFirst(s string) string {
-	for _, w := range []string{"The ", "A ", "An "} {
-		if strings.HasPrefix(s, w) {
-			return strings.ToLower(w[:1]) + s[1:]
+// writeLowerFirst writes s with its first word lowercased when it is a
+// plain "The" or "A", so a step's sentence reads on after a colon;
+// header names and values keep their case.
+func writeLowerFirst(w *words.Arena, s string) {
+	for _, p := range [...][2]string{{"The ", "the "}, {"A ", "a "}, {"An ", "an "}} {
+		if rest, ok := strings.CutPrefix(s, p[0]); ok {
+			w.Write(p[1], rest)
+			return
 		}
 	}
-	return s
+	w.Write(s)
 }

@@ -39,9 +39,10 @@ func replyWarnings(s Scenario, v *Verdict) []Warning {
 }
 
 func varyHas(vary, name string) bool {
-	for _, p := range strings.Split(vary, ",") {
-		p = strings.TrimSpace(p)
-		if p == "*" || strings.EqualFold(p, name) {
+	for more := true; more; {
+		var p string
+		p, vary, more = strings.Cut(vary, ",")
+		if p = strings.TrimSpace(p); p == "*" || strings.EqualFold(p, name) {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/strsort"
+	"github.com/whycors/whycors/engine/internal/words"
 	"github.com/whycors/whycors/engine/origin"
 )
 
@@ -162,8 +163,8 @@ const (
 
 // headerLine renders "Name: value" of every line named name, one per line,
 // as received; "" when absent.
-func headerLine(h headers.List, name string) string {
-	_, _, line := lookup(h, name, true)
+func headerLine(h headers.List, name string, w *words.Arena) string {
+	_, _, line := lookup(h, name, w, true)
 	return line
 }
 
@@ -177,73 +178,91 @@ func nameIs(name, ascii string) bool {
 	switch {
 	case len(name) < len(ascii):
 		return false // a character folding to an ASCII one is at least as long
+	case name == ascii:
+		return true // as written, most lines that match
 	case len(name) == len(ascii):
 		// Then a character outside ASCII would leave name fewer
 		// characters than ascii: only an ASCII fold can match, and it is
 		// compared from the end, where the Access-Control-Allow-* names
 		// differ.
 		for i := len(ascii) - 1; i >= 0; i-- {
-			if c, a := name[i], ascii[i]; c != a && (c|0x20 != a|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
+			if !sameASCII(name[i], ascii[i]) {
 				return false
 			}
 		}
 		return true
+	case len(ascii) > 0 && name[len(name)-1] < utf8.RuneSelf && !sameASCII(name[len(name)-1], ascii[len(ascii)-1]):
+		// The last characters differ (an ASCII byte is a whole
+		// character): most longer lines.
+		return false
 	}
-	for i := range len(ascii) {
-		c, a := name[i], ascii[i]
-		if c >= utf8.RuneSelf {
-			return strings.EqualFold(name[i:], ascii[i:])
-		}
-		if c != a && (c|0x20 != a|0x20 || c|0x20 < 'a' || c|0x20 > 'z') {
-			return false
-		}
+	// A longer name folds to ascii only through a character outside
+	// ASCII.
+	if headers.IsASCII(name) {
+		return false
 	}
-	return len(name) == len(ascii)
+	return strings.EqualFold(name, ascii)
+}
+
+// sameASCII reports whether byte c of a name is a, ASCII, or a in the
+// other case.
+func sameASCII(c, a byte) bool {
+	return c == a || c|0x20 == a|0x20 && 'a' <= c|0x20 && c|0x20 <= 'z'
 }
 
 // combined is the header list "get" of name after HTTP parsing trimmed each
 // line's OWS (https://fetch.spec.whatwg.org/#concept-header-list-get).
-func combined(h headers.List, name string) (string, int) {
-	v, n, _ := lookup(h, name, false)
+func combined(h headers.List, name string, w *words.Arena) (string, int) {
+	v, n, _ := lookup(h, name, w, false)
 	return v, n
 }
 
 // lookup is combined(h, name) and, when withLine, headerLine(h, name), in
 // one pass over h: a check reads a header's value and shows its lines.
-func lookup(h headers.List, name string, withLine bool) (value string, n int, line string) {
-	// One line, the usual case, is its own value: no copy.
-	var first string
-	var vb, lb strings.Builder
-	for _, f := range h {
-		if !nameIs(f.Name, name) {
+// What it builds is written in w.
+func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value string, n int, line string) {
+	// One line, the usual case, is its own value; the lines are written
+	// in w, and so are the values of several (rare).
+	first := -1
+	for i := range h {
+		if !nameIs(h[i].Name, name) {
 			continue
 		}
-		switch v := TrimOWS(f.Value); n {
-		case 0:
-			first = v
-		case 1:
-			vb.WriteString(first)
-			fallthrough
-		default:
-			vb.WriteString(", ")
-			vb.WriteString(v)
+		if n == 0 {
+			first = i
 		}
 		n++
-		if withLine {
-			if lb.Len() > 0 {
-				lb.WriteByte('\n')
-			} else {
-				lb.Grow(len(f.Name) + 2 + len(f.Value))
-			}
-			lb.WriteString(f.Name)
-			lb.WriteString(": ")
-			lb.WriteString(f.Value)
+	}
+	switch n {
+	case 0:
+		return "", 0, ""
+	case 1:
+		value = TrimOWS(h[first].Value)
+	default:
+		value = joinLines(h[first:], name, w, false)
+	}
+	if withLine {
+		line = joinLines(h[first:], name, w, true)
+	}
+	return value, n, line
+}
+
+// joinLines writes the lines of h named name in w: their values trimmed
+// and joined with ", ", or asLines each "Name: value", one a line.
+func joinLines(h headers.List, name string, w *words.Arena, asLines bool) string {
+	m, sep := w.Mark(), ""
+	for _, f := range h {
+		switch {
+		case !nameIs(f.Name, name):
+		case asLines:
+			w.Write(sep, f.Name, ": ", f.Value)
+			sep = "\n"
+		default:
+			w.Write(sep, TrimOWS(f.Value))
+			sep = ", "
 		}
 	}
-	if n > 1 {
-		first = vb.String()
-	}
-	return first, n, lb.String()
+	return w.Since(m)
 }
 
 // CORSCheck runs the CORS check on a response
@@ -251,52 +270,63 @@ func lookup(h headers.List, name string, withLine bool) (value string, n int, li
 // order and returns nil on success. serializedOrigin is the request's
 // serialized origin ("null" after a tainting redirect).
 func (p *Profile) CORSCheck(h headers.List, serializedOrigin string, include bool) (*Failure, Check) {
-	return p.corsCheck(h, serializedOrigin, include, false)
+	return p.corsCheck(h, serializedOrigin, include, false, &words.Arena{}, corsAlone)
 }
 
-// corsCheck is CORSCheck; when quiet (RunOutcome), a check that passes
-// has no sentence and no header line.
-func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, quiet bool) (*Failure, Check) {
-	acao, lines, line := lookup(h, "Access-Control-Allow-Origin", !quiet)
-	acac, _ := combined(h, "Access-Control-Allow-Credentials")
-	c := Check{ID: "allow-origin", Title: "Access-Control-Allow-Origin", Spec: specCORSCheck, Header: line}
+// Where a run's CORS check is, which its steps' IDs say: the check of a
+// preflight's response or of another response (CORSCheck's steps say
+// neither).
+const (
+	corsAlone = iota
+	corsPreflight
+	corsResponse
+)
+
+// corsIDs are the IDs of the CORS check's two steps, by where it is:
+// constants, so that a run builds none.
+var corsIDs = [...][2]string{
+	corsAlone:     {"allow-origin", "allow-credentials"},
+	corsPreflight: {"preflight.allow-origin", "preflight.allow-credentials"},
+	corsResponse:  {"response.allow-origin", "response.allow-credentials"},
+}
+
+// corsCheck is CORSCheck, its sentences written in w and its steps' IDs
+// those of where it is (corsIDs); when quiet (RunOutcome), a check that
+// passes has no sentence and no header line.
+func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, quiet bool, w *words.Arena, where int) (*Failure, Check) {
+	acao, lines, line := lookup(h, "Access-Control-Allow-Origin", w, !quiet)
+	acac, _ := combined(h, "Access-Control-Allow-Credentials", w)
+	c := Check{ID: corsIDs[where][0], Title: "Access-Control-Allow-Origin", Spec: specCORSCheck, Header: line}
 	fail := func(reason, value, detail string) (*Failure, Check) {
 		c.Status, c.Detail = Fail, detail
 		loc, _ := h.Get("Location")
 		return &Failure{Reason: reason, Value: value, Lines: lines, RequestOrigin: serializedOrigin, Location: loc}, c
 	}
-	credsDetail := ""
-	if include {
-		credsDetail = " with credentials mode \"include\""
-	}
 	if p.SplitOriginLines && lines > 1 {
-		return fail(ReasonMultipleAllowOriginValues, acao, "The response has "+itoa(lines)+" Access-Control-Allow-Origin lines; only one is allowed.")
+		return fail(ReasonMultipleAllowOriginValues, acao, w.Cat("The response has ", w.Num(lines), " Access-Control-Allow-Origin lines; only one is allowed."))
 	}
 	if lines == 0 {
 		return fail(ReasonMissingAllowOriginHeader, "", "The response has no Access-Control-Allow-Origin header.")
 	}
 	if acao == "*" {
 		if include {
-			return fail(ReasonWildcardOriginNotAllowed, acao, "Access-Control-Allow-Origin is \"*\", which does not cover a request with credentials mode \"include\"; the server must echo the origin "+serializedOrigin+" and send Access-Control-Allow-Credentials: true.")
+			return fail(ReasonWildcardOriginNotAllowed, acao, w.Cat("Access-Control-Allow-Origin is \"*\", which does not cover a request with credentials mode \"include\"; the server must echo the origin ", serializedOrigin, " and send Access-Control-Allow-Credentials: true."))
 		}
 		c.Status, c.Detail = Pass, "\"*\" allows any origin for a request without credentials."
 	} else if acao != serializedOrigin {
 		reason := ReasonAllowOriginMismatch
-		detail := "Access-Control-Allow-Origin is " + quote(acao) + " but the request's origin is " + quote(serializedOrigin) + "; they must be equal byte for byte."
 		if !p.SplitOriginLines {
 			// Chromium's classification (cors.cc CheckAccess, reference §2.3
 			// "Chromium evaluation order").
 			switch {
 			case strings.ContainsAny(acao, " ,"):
-				reason = ReasonMultipleAllowOriginValues
-				detail = "Access-Control-Allow-Origin has several values (" + quote(acao) + "); it must be exactly one origin or \"*\"."
+				return fail(ReasonMultipleAllowOriginValues, acao, w.Cat("Access-Control-Allow-Origin has several values (\"", acao, "\"); it must be exactly one origin or \"*\"."))
 			case acao == "null":
 			case !validURL(acao):
-				reason = ReasonInvalidAllowOriginValue
-				detail = "Access-Control-Allow-Origin is " + quote(acao) + ", which is not an origin; the request's origin is " + quote(serializedOrigin) + "."
+				return fail(ReasonInvalidAllowOriginValue, acao, w.Cat("Access-Control-Allow-Origin is \"", acao, "\", which is not an origin; the request's origin is \"", serializedOrigin, "\"."))
 			}
 		}
-		return fail(reason, acao, detail)
+		return fail(reason, acao, w.Cat("Access-Control-Allow-Origin is \"", acao, "\" but the request's origin is \"", serializedOrigin, "\"; they must be equal byte for byte."))
 	} else {
 		c.Status = Pass
 		switch {
@@ -304,9 +334,9 @@ func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, qu
 		case include && acac == "true":
 			// The sentence of the credentials' check below, in the same
 			// string.
-			c.Detail = "Access-Control-Allow-Origin equals the request's origin " + serializedOrigin + ". Access-Control-Allow-Credentials is \"true\"."
+			c.Detail = w.Cat("Access-Control-Allow-Origin equals the request's origin ", serializedOrigin, ". Access-Control-Allow-Credentials is \"true\".")
 		default:
-			c.Detail = "Access-Control-Allow-Origin equals the request's origin " + serializedOrigin + "."
+			c.Detail = w.Cat("Access-Control-Allow-Origin equals the request's origin ", serializedOrigin, ".")
 		}
 	}
 	if !include {
@@ -314,9 +344,9 @@ func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, qu
 	}
 	if acac != "true" {
 		f, _ := fail(ReasonInvalidAllowCredentials, acac, "")
-		c2 := Check{ID: "allow-credentials", Title: "Access-Control-Allow-Credentials", Status: Fail, Spec: specCORSCheck,
-			Header: headerLine(h, "Access-Control-Allow-Credentials"),
-			Detail: "The request is sent" + credsDetail + ", so Access-Control-Allow-Credentials must be exactly \"true\"; it is " + quote(acac) + "."}
+		c2 := Check{ID: corsIDs[where][1], Title: "Access-Control-Allow-Credentials", Status: Fail, Spec: specCORSCheck,
+			Header: headerLine(h, "Access-Control-Allow-Credentials", w),
+			Detail: w.Cat("The request is sent with credentials mode \"include\", so Access-Control-Allow-Credentials must be exactly \"true\"; it is \"", acac, "\".")}
 		return f, c2
 	}
 	// Only an exact origin passes with credentials: its sentence already
@@ -364,18 +394,17 @@ type PreflightOutcome struct {
 // the browser will send them at this hop; h and status the preflight
 // response; redirect whether it was a redirect (3xx with Location).
 func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.List, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
-	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect, false)
+	// Room for the checks of a preflight that passes.
+	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect, false, &words.Arena{}, make([]Check, 0, 8))
 }
 
 // checkPreflight is CheckPreflight with reqHeader's CORS-unsafe names
-// (UnsafeNames) already worked out. When quiet (RunOutcome), it keeps
-// no checks: Checks is nil.
-func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool) PreflightOutcome {
-	var out PreflightOutcome
-	if !quiet {
-		// Room for the checks of a preflight that passes.
-		out.Checks = make([]Check, 0, 8)
-	}
+// (UnsafeNames) already worked out, its sentences written in w and its
+// checks appended to checks (a run's own list: no list of their own).
+// When quiet (RunOutcome), it keeps no checks: the caller passes nil and
+// reads none.
+func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool, w *words.Arena, checks []Check) PreflightOutcome {
+	out := PreflightOutcome{Checks: checks}
 	failed := func(f *Failure) PreflightOutcome {
 		f.Preflight = true
 		f.Status = status
@@ -383,8 +412,7 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		return out
 	}
 	if redirect && p.CORSBeforePreflightRedirect {
-		f, c := p.CORSCheck(h, serializedOrigin, r.Include())
-		c.ID = "preflight." + c.ID
+		f, c := p.corsCheck(h, serializedOrigin, r.Include(), false, w, corsPreflight)
 		out.Checks = append(out.Checks, c)
 		if f != nil {
 			f.Reason = preflightPrefix + f.Reason
@@ -394,8 +422,8 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 	}
 	if redirect && p.Name != "spec" {
 		out.Checks = append(out.Checks, Check{ID: "preflight.redirect", Title: "Preflight not redirected", Status: Fail, Spec: specPreflight,
-			Header: headerLine(h, "Location"),
-			Detail: "The preflight was answered with a redirect (" + itoa(status) + "). A preflight never follows redirects; answer OPTIONS directly with 2xx."})
+			Header: headerLine(h, "Location", w),
+			Detail: w.Cat("The preflight was answered with a redirect (", w.Num(status), "). A preflight never follows redirects; answer OPTIONS directly with 2xx.")})
 		return failed(&Failure{Reason: ReasonPreflightDisallowedRedirect})
 	}
 	statusCheck := func() *Failure {
@@ -404,17 +432,16 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 				return nil
 			}
 			out.Checks = append(out.Checks, Check{ID: "preflight.status", Title: "Preflight status is ok", Status: Pass, Spec: specOKStatus,
-				Detail: "Status " + itoa(status) + " is in 200-299."})
+				Detail: w.Cat("Status ", w.Num(status), " is in 200-299.")})
 			return nil
 		}
 		out.Checks = append(out.Checks, Check{ID: "preflight.status", Title: "Preflight status is ok", Status: Fail, Spec: specOKStatus,
-			Detail: "Status " + itoa(status) + " is not an ok status (200-299). The server must answer OPTIONS itself, before any authentication or routing that rejects it."})
+			Detail: w.Cat("Status ", w.Num(status), " is not an ok status (200-299). The server must answer OPTIONS itself, before any authentication or routing that rejects it.")})
 		return &Failure{Reason: ReasonPreflightInvalidStatus}
 	}
 	originCheck := func() *Failure {
-		f, c := p.corsCheck(h, serializedOrigin, r.Include(), quiet)
+		f, c := p.corsCheck(h, serializedOrigin, r.Include(), quiet, w, corsPreflight)
 		if !quiet {
-			c.ID = "preflight." + c.ID
 			out.Checks = append(out.Checks, c)
 		}
 		if f != nil {
@@ -434,8 +461,8 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 	}
 
 	include := r.Include()
-	acam, hasACAM, acamLine := lookup(h, "Access-Control-Allow-Methods", !quiet)
-	acah, hasACAH, acahLine := lookup(h, "Access-Control-Allow-Headers", !quiet)
+	acam, hasACAM, acamLine := lookup(h, "Access-Control-Allow-Methods", w, !quiet)
+	acah, hasACAH, acahLine := lookup(h, "Access-Control-Allow-Headers", w, !quiet)
 	var methods, names []string
 	// parseAllow makes the step that reads one of the two lists into
 	// *list; a value that does not parse rejects the whole header
@@ -450,9 +477,9 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 			var ok bool
 			*list, bad, ok = ParseList(value)
 			if !ok {
-				out.Checks = append(out.Checks, Check{ID: id, Title: name + " parses", Status: Fail, Spec: specExtractVal,
-					Header: headerLine(h, name),
-					Detail: quote(bad) + detail})
+				out.Checks = append(out.Checks, Check{ID: id, Title: w.Cat(name, " parses"), Status: Fail, Spec: specExtractVal,
+					Header: headerLine(h, name, w),
+					Detail: w.Cat("\"", bad, "\"", detail)})
 				return &Failure{Reason: reason, Value: bad, Header: value}
 			}
 			return nil
@@ -474,21 +501,23 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		c := Check{ID: "preflight.allow-methods", Title: "Method allowed", Spec: specPreflight, Header: acamLine}
 		switch {
 		case contains(methods, method):
-			c.Status, c.Detail = Pass, "Access-Control-Allow-Methods lists "+method+" (compared case-sensitively)."
+			c.Status, c.Detail = Pass, w.Cat("Access-Control-Allow-Methods lists ", method, " (compared case-sensitively).")
 		case SafelistedMethod(method):
-			c.Status, c.Detail = Pass, method+" is a CORS-safelisted method and needs no listing."
+			c.Status, c.Detail = Pass, w.Cat(method, " is a CORS-safelisted method and needs no listing.")
 		case !include && contains(methods, "*"):
 			c.Status, c.Detail = Pass, "\"*\" allows any method for a request without credentials."
 		default:
 			c.Status = Fail
-			c.Detail = "Access-Control-Allow-Methods must list " + method + " exactly (methods compare case-sensitively)"
+			start := w.Mark()
+			w.Write("Access-Control-Allow-Methods must list ", method, " exactly (methods compare case-sensitively)")
 			if include && contains(methods, "*") {
-				c.Detail += "; \"*\" is only a wildcard for requests without credentials"
+				w.Write("; \"*\" is only a wildcard for requests without credentials")
 			}
 			if hasACAM == 0 {
-				c.Detail += "; the response has no Access-Control-Allow-Methods"
+				w.Write("; the response has no Access-Control-Allow-Methods")
 			}
-			c.Detail += "."
+			w.Write(".")
+			c.Detail = w.Since(start)
 			out.Checks = append(out.Checks, c)
 			return &Failure{Reason: ReasonMethodDisallowed, Value: method}
 		}
@@ -496,70 +525,82 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		return nil
 	}
 	matchNames := func() *Failure {
-		unsafe := unsafeNames
-		if len(unsafe) == 0 {
+		if len(unsafeNames) == 0 {
 			return nil
 		}
 		star := !include && containsFold(names, "*")
-		var spelled map[string]string // nil but with HeaderMapOrder
+		// The names in the order they are checked, each with the
+		// spelling a failure reports: the sorted lowercase names, or
+		// with HeaderMapOrder WebKit's order and spelling.
+		var order []spelledName
 		if p.HeaderMapOrder {
-			unsafe, spelled = headerMapOrder(reqHeader, unsafe)
+			order = headerMapOrder(reqHeader, unsafeNames)
+		}
+		count := len(unsafeNames)
+		if order != nil {
+			count = len(order)
 		}
 		// Every name's step shows the same lines.
 		line := acahLine
-		for _, n := range unsafe {
+		for i := range count {
+			n, spelled := "", ""
+			if order != nil {
+				n, spelled = order[i].lower, order[i].spelled
+			} else {
+				n = unsafeNames[i]
+				spelled = n
+			}
 			if quiet && (containsFold(names, n) || star && n != "authorization") {
 				// The cases below that pass, without their sentences.
 				continue
 			}
-			c := Check{ID: "preflight.allow-headers", Title: "Header " + n + " allowed", Spec: specPreflight, Header: line}
+			c := Check{ID: "preflight.allow-headers", Title: w.Cat("Header ", n, " allowed"), Spec: specPreflight, Header: line}
 			switch {
 			case containsFold(names, n):
-				c.Status, c.Detail = Pass, "Access-Control-Allow-Headers lists "+n+" (compared case-insensitively)."
+				c.Status, c.Detail = Pass, w.Cat("Access-Control-Allow-Headers lists ", n, " (compared case-insensitively).")
 			case n == "authorization" && star && p.Authorization != AuthBlocked:
 				out.AuthorizationByWildcard = true
 				c.Status, c.Spec = Warn, specNonWild
-				c.Detail = "Only \"*\" covers Authorization. The standard says \"*\" never covers Authorization; " + p.Engine + " allows it anyway, and browsers plan to stop. List authorization explicitly."
+				c.Detail = w.Cat("Only \"*\" covers Authorization. The standard says \"*\" never covers Authorization; ", p.Engine, " allows it anyway, and browsers plan to stop. List authorization explicitly.")
 			case star && n != "authorization":
 				c.Status, c.Detail = Pass, "\"*\" allows any header for a request without credentials."
 			default:
 				c.Status = Fail
-				c.Detail = "Access-Control-Allow-Headers must list " + n
+				start := w.Mark()
+				w.Write("Access-Control-Allow-Headers must list ", n)
 				switch {
 				case n == "authorization" && star:
 					c.Spec = specNonWild
-					c.Detail += "; \"*\" never covers Authorization in the standard"
+					w.Write("; \"*\" never covers Authorization in the standard")
 				case include && containsFold(names, "*"):
-					c.Detail += "; \"*\" is only a wildcard for requests without credentials"
+					w.Write("; \"*\" is only a wildcard for requests without credentials")
 				case hasACAH == 0:
-					c.Detail += "; the response has no Access-Control-Allow-Headers"
+					w.Write("; the response has no Access-Control-Allow-Headers")
 				}
-				c.Detail += "."
+				w.Write(".")
+				c.Detail = w.Since(start)
 				out.Checks = append(out.Checks, c)
-				if s, ok := spelled[n]; ok {
-					return &Failure{Reason: ReasonHeaderDisallowed, Value: s}
-				}
-				return &Failure{Reason: ReasonHeaderDisallowed, Value: n}
+				return &Failure{Reason: ReasonHeaderDisallowed, Value: spelled}
 			}
 			out.Checks = append(out.Checks, c)
 		}
 		return nil
 	}
-	steps := []func() *Failure{parseMethods, parseHeaders, matchMethod, matchNames}
+	steps := [...]func() *Failure{parseMethods, parseHeaders, matchMethod, matchNames}
 	if p.InterleaveLists {
-		steps = []func() *Failure{parseMethods, matchMethod, parseHeaders, matchNames}
+		steps = [...]func() *Failure{parseMethods, matchMethod, parseHeaders, matchNames}
 	}
 	for _, s := range steps {
 		if f := s(); f != nil {
 			if p.CacheKeepsFailedMatch && (f.Reason == ReasonMethodDisallowed || f.Reason == ReasonHeaderDisallowed) {
 				out.KeepEntry = true
-				out.MaxAge = p.maxAge(h, &out.Checks, quiet)
+				out.MaxAge = p.maxAge(h, &out.Checks, quiet, w)
 				out.Methods, out.Names = methods, names
 			}
 			return failed(f)
 		}
 	}
-	out.MaxAge = p.maxAge(h, &out.Checks, quiet)
+	out.MaxAge = p.maxAge(h, &out.Checks, quiet, w)
 	out.Methods, out.Names = methods, names
 	return out
 }
@@ -568,41 +609,62 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 // default and cap (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 // step 7; reference browser-cors.md §1.8 table).
 // When quiet (RunOutcome) it adds no check, and says nothing.
-func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool) int {
-	v, n, line := lookup(h, "Access-Control-Max-Age", !quiet)
-	var detail string
-	say := func(parts ...string) {
-		if !quiet {
-			detail = strings.Join(parts, "")
-		}
-	}
+func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool, w *words.Arena) int {
+	v, n, line := lookup(h, "Access-Control-Max-Age", w, !quiet)
 	age := DefaultMaxAge
+	// The sentence, when one is said: which case, then the cap.
+	const (
+		sayAbsent = iota
+		saySeconds
+		sayNotCached
+		sayNegative
+		sayNotNumber
+	)
+	var said int
 	switch {
 	case n == 0:
-		say("No Access-Control-Max-Age: the result is cached for the default ", itoa(DefaultMaxAge), " seconds.")
+		said = sayAbsent
 	case v != "" && strings.Trim(v, "0123456789") == "":
 		if len(v) > 9 {
 			age = 999999999
 		} else {
 			age, _ = strconv.Atoi(v)
 		}
-		say("Cached for ", itoa(age), " seconds.")
+		said = saySeconds
 	case p.InvalidMaxAgeNotCached:
-		age = 0
-		say(quote(v), " is not a number of seconds: ", p.Engine, " does not cache the result.")
+		age, said = 0, sayNotCached
 	case strings.HasPrefix(v, "-") && v != "-" && strings.Trim(v[1:], "0123456789") == "" && p.Name != "spec":
-		age = 0
-		say("A negative Access-Control-Max-Age means the result is not cached.")
+		age, said = 0, sayNegative
 	default:
-		say(quote(v), " is not a number of seconds: the default ", itoa(DefaultMaxAge), " seconds apply.")
+		said = sayNotNumber
 	}
-	if p.MaxAgeCap > 0 && age > p.MaxAgeCap {
-		say(detail, " ", p.Engine, " caps it at ", itoa(p.MaxAgeCap), " seconds.")
-		age = p.MaxAgeCap
-	}
+	capped := p.MaxAgeCap > 0 && age > p.MaxAgeCap
 	if !quiet {
+		start := w.Mark()
+		switch said {
+		case sayAbsent:
+			w.Write("No Access-Control-Max-Age: the result is cached for the default ", itoa(DefaultMaxAge), " seconds.")
+		case saySeconds:
+			w.Write("Cached for ")
+			w.WriteNum(age)
+			w.Write(" seconds.")
+		case sayNotCached:
+			w.Write("\"", v, "\" is not a number of seconds: ", p.Engine, " does not cache the result.")
+		case sayNegative:
+			w.Write("A negative Access-Control-Max-Age means the result is not cached.")
+		default:
+			w.Write("\"", v, "\" is not a number of seconds: the default ", itoa(DefaultMaxAge), " seconds apply.")
+		}
+		if capped {
+			w.Write(" ", p.Engine, " caps it at ")
+			w.WriteNum(p.MaxAgeCap)
+			w.Write(" seconds.")
+		}
 		*checks = append(*checks, Check{ID: "preflight.max-age", Title: "Preflight cache lifetime", Status: Info, Spec: specCache,
-			Header: line, Detail: detail})
+			Header: line, Detail: w.Since(start)})
+	}
+	if capped {
+		age = p.MaxAgeCap
 	}
 	return age
 }
@@ -618,46 +680,44 @@ var safelistedResponse = []string{"cache-control", "content-language", "content-
 // (https://fetch.spec.whatwg.org/#concept-filtered-response-cors). For a
 // basic (same-origin) response: everything but Set-Cookie and Set-Cookie2.
 func Readable(h headers.List, cors, include bool) ([]string, Check) {
-	return readable(h, cors, include, false)
+	return readable(h, cors, include, false, &words.Arena{})
 }
 
-// readable is Readable; when quiet (RunOutcome) its check says nothing.
-func readable(h headers.List, cors, include, quiet bool) ([]string, Check) {
-	aceh, hasACEH, line := lookup(h, "Access-Control-Expose-Headers", !quiet)
+// readable is Readable, its sentences written in w; when quiet
+// (RunOutcome) its check says nothing.
+func readable(h headers.List, cors, include, quiet bool, w *words.Arena) ([]string, Check) {
+	aceh, hasACEH, line := lookup(h, "Access-Control-Expose-Headers", w, !quiet)
 	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: line}
 	// The names exposed beyond the safelist, as listed (tokens, so ASCII:
 	// exposedName compares them in ASCII case).
 	var listed []string
 	all := !cors
+	// What the sentence says first about Access-Control-Expose-Headers.
+	var first string
 	if cors {
 		if hasACEH > 0 {
 			list, bad, ok := ParseList(aceh)
 			switch {
 			case !ok:
-				c.Detail = "Access-Control-Expose-Headers does not parse (" + quote(bad) + " is not a header name), so only the safelisted headers are readable. "
+				first = w.Cat("Access-Control-Expose-Headers does not parse (\"", bad, "\" is not a header name), so only the safelisted headers are readable. ")
 			case !include && contains(list, "*"):
 				all = true
-				c.Detail = "\"*\" exposes every header (the request has no credentials). "
+				first = "\"*\" exposes every header (the request has no credentials). "
 			default:
 				listed = list
 				if include && contains(list, "*") {
-					c.Detail = "With credentials, \"*\" exposes only a header literally named \"*\". "
+					first = "With credentials, \"*\" exposes only a header literally named \"*\". "
 				}
 			}
 		}
 	}
 	var out []string
 	for _, f := range h {
-		var buf [32]byte
-		n := lowerInto(buf[:0], f.Name) // compared, copied only when kept
-		if string(n) == "set-cookie" || string(n) == "set-cookie2" {
-			continue
-		}
-		if all || exposedName(string(n), listed) {
+		if readableName(f.Name, all, listed) {
 			if out == nil {
 				out = make([]string, 0, len(h))
 			}
-			out = append(out, lowerName(f.Name))
+			out = append(out, w.Lower(f.Name))
 		}
 	}
 	strsort.Strings(out)
@@ -667,23 +727,50 @@ func readable(h headers.List, cors, include, quiet bool) ([]string, Check) {
 	}
 	switch {
 	case quiet:
-		c.Detail = ""
 	case len(out) == 0:
-		c.Detail += "The page can read no response header."
+		c.Detail = w.Cat(first, "The page can read no response header.")
 	default:
-		c.Detail += "The page can read: " + strings.Join(out, ", ") + "."
+		start := w.Mark()
+		w.Write(first, "The page can read: ")
+		for i, n := range out {
+			if i > 0 {
+				w.Write(", ")
+			}
+			w.Write(n)
+		}
+		w.Write(".")
+		c.Detail = w.Since(start)
 	}
 	return out, c
 }
 
-// exposedName reports whether a lowercase header name is a safelisted
-// response-header name or one of listed in ASCII case (listed are tokens).
-func exposedName(lower string, listed []string) bool {
-	if contains(safelistedResponse, lower) {
+// readableName reports whether response.headers shows the page a line
+// named name: not Set-Cookie or Set-Cookie2, and every name when all,
+// else a safelisted response-header name or one of listed (tokens).
+// Names compare as strings.ToLower lowercases them: an ASCII name, most,
+// is compared as it is, in ASCII case, without a lowercase copy.
+func readableName(name string, all bool, listed []string) bool {
+	ascii := headers.IsASCII(name)
+	var buf [32]byte
+	if !ascii {
+		name = string(lowerInto(buf[:0], name))
+	}
+	if lowerEqual(name, "set-cookie") || lowerEqual(name, "set-cookie2") {
+		return false
+	}
+	if all {
 		return true
 	}
+	for _, s := range safelistedResponse {
+		if lowerEqual(name, s) {
+			return true
+		}
+	}
 	for _, l := range listed {
-		if lowerEqual(l, lower) {
+		// Two ASCII names fold alike as their lowercase compare;
+		// a lowercase copy with a character outside ASCII is compared
+		// by its bytes.
+		if ascii && headers.EqualFold(l, name) || !ascii && lowerEqual(l, name) {
 			return true
 		}
 	}

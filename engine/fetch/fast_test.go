@@ -2,11 +2,13 @@ package fetch_test
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 )
 
 // fastNames are header names and pieces that fold in ASCII and outside
@@ -62,14 +64,21 @@ func TestLowerInto(t *testing.T) {
 	}
 }
 
-// TestJoinIn: a sentence joined in one allocation is the one the
-// concatenation wrote.
-func TestJoinIn(t *testing.T) {
-	for _, parts := range [][]string{nil, {}, {""}, {"a"}, {"a", "b"}, {"x-api-key", "", "content-type"}} {
-		for _, sep := range []string{"", ", ", "; "} {
-			want := "because " + strings.Join(parts, sep) + "."
-			if got := fetch.JoinIn("because ", parts, sep, "."); got != want {
-				t.Errorf("joinIn(%q, %q) = %q, want %q", parts, sep, got, want)
+// TestSerializedFrom: an origin read from the start of a text is the
+// origin's own serialization, for URLs and origins written in every way.
+func TestSerializedFrom(t *testing.T) {
+	texts := []string{"http://app.test", "http://app.test/", "http://app.test:8080/x", "https://APP.test/", "HTTP://app.test",
+		"http://app.test:80/", "https://a.b:443", "http://[::1]:3000/p?q", "http://u:p@app.test/", "null", "file:///x",
+		"http://app.test.evil/", "http://app.tes", "http://app.test:8/", "http://xn--caf-dma.test/", "http://café.test/"}
+	for _, text := range texts {
+		for _, in := range texts {
+			u, err := origin.ParseURL(in)
+			if err != nil {
+				continue
+			}
+			o := u.Origin()
+			if got, want := fetch.SerializedFrom(o, text), o.String(); got != want {
+				t.Errorf("serializedFrom(%q of %q, %q) = %q, want %q", want, in, text, got, want)
 			}
 		}
 	}
@@ -90,6 +99,70 @@ func TestTrim(t *testing.T) {
 		}
 		if got, want := fetch.TrimHTTPWS(s), strings.Trim(s, " \t\r\n"); got != want {
 			t.Fatalf("trimHTTPWS(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// TestReadableName: a response header is readable as the standard
+// library's lowercase of its name says, for names that fold inside and
+// outside ASCII.
+func TestReadableName(t *testing.T) {
+	safelisted := []string{"cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"}
+	r := rand.New(rand.NewPCG(23, 5))
+	for range 200000 {
+		name := randomName(r)
+		var listed []string
+		for n := r.IntN(3); n > 0; n-- {
+			if l := randomName(r); fetch.IsToken(l) {
+				listed = append(listed, l)
+			}
+		}
+		all := r.IntN(4) == 0
+		lower := strings.ToLower(name)
+		want := lower != "set-cookie" && lower != "set-cookie2" && (all || slices.Contains(safelisted, lower) ||
+			slices.ContainsFunc(listed, func(l string) bool { return strings.ToLower(l) == lower }))
+		if got := fetch.ReadableName(name, all, listed); got != want {
+			t.Fatalf("readableName(%q, %v, %q) = %v, want %v", name, all, listed, got, want)
+		}
+	}
+}
+
+// TestTables: the sorted tables that replaced maps answer as the lists
+// they hold (https://fetch.spec.whatwg.org/#forbidden-request-header;
+// WebKit's HTTPHeaderNames.in), for every name in them and others.
+func TestTables(t *testing.T) {
+	forbidden := []string{"accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
+		"connection", "content-length", "cookie", "cookie2", "date", "dnt", "expect", "host", "keep-alive", "origin", "referer",
+		"set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via"}
+	webkit := []string{"Accept", "Accept-Charset", "Accept-Language", "Accept-Encoding", "Authorization",
+		"Cache-Control", "Connection", "Content-Disposition", "Content-Encoding", "Content-Language",
+		"Content-Length", "Content-Type", "Content-Transfer-Encoding", "Content-Range", "Cookie", "Cookie2",
+		"Date", "DNT", "Expect", "Host", "If-Match", "If-Modified-Since", "If-None-Match", "If-Range",
+		"If-Unmodified-Since", "Keep-Alive", "Last-Event-ID", "Origin", "Ping-From", "Ping-To", "Purpose",
+		"Pragma", "Range", "Referer", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "User-Agent", "Via",
+		"X-Content-Type-Options", "X-DNS-Prefetch-Control", "X-Frame-Options", "X-XSS-Protection"}
+	names := []string{"", "a", "x-api-key", "accept-charsets", "accep", "proxy-authorization", "sec-fetch-mode", "zz", "~"}
+	for _, n := range append(forbidden, webkit...) {
+		names = append(names, strings.ToLower(n), strings.ToLower(n)+"x", strings.ToLower(n)[1:])
+	}
+	for _, n := range names {
+		if got, want := fetch.ForbiddenName(n), slices.Contains(forbidden, n); got != want {
+			t.Errorf("forbiddenName(%q) = %v, want %v", n, got, want)
+		}
+		want := ""
+		for _, w := range webkit {
+			if strings.ToLower(w) == n {
+				want = w
+			}
+		}
+		if got := fetch.WebkitCommonHeader(n); got != want {
+			t.Errorf("webkitCommonHeader(%q) = %q, want %q", n, got, want)
+		}
+	}
+	for c := range 256 {
+		want := c < 0x20 && c != 0x09 || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", byte(c)) >= 0
+		if got := fetch.UnsafeByte(byte(c)); got != want {
+			t.Errorf("unsafeByte(%#x) = %v, want %v", c, got, want)
 		}
 	}
 }

@@ -245,6 +245,11 @@ func (chromeMessages) refusedHeader(string) []string { return nil }
 
 type firefoxMessages struct{}
 
+// ffBlocked is Firefox's "Cross-Origin Request Blocked" line. It is not
+// inlined: one concatenation instead of nineteen is 1.9 KB less of the
+// page's wasm (raw).
+//
+//go:noinline
 func ffBlocked(url, reason string) string {
 	return "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at " + url + ". (Reason: " + reason + ")."
 }

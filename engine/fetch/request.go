@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/words"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/wire"
 )
@@ -106,6 +107,10 @@ type Request struct {
 	UseCORSPreflight bool
 	// Checks traces the construction.
 	Checks []Check
+	// originText is the page's origin as NewRequest was given it, which
+	// the run reads Origin's serialization from when it is written so
+	// (serializedFrom); "" otherwise.
+	originText string
 }
 
 // Network places a fetch for Local Network Access
@@ -167,7 +172,11 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	if err != nil {
 		return nil, nil, &InputError{"url", err.Error()}
 	}
-	return p.newRequest(o, u, rawURL, &in)
+	r, f, err := p.newRequest(o, u, rawURL, &in)
+	if r != nil {
+		r.originText = pageOrigin
+	}
+	return r, f, err
 }
 
 // NewRequestParsed is NewRequest for a page origin and a URL already
@@ -415,12 +424,17 @@ func NormalizeMethod(m string) string {
 	return m
 }
 
-var forbiddenNames = map[string]bool{
-	"accept-charset": true, "accept-encoding": true, "access-control-request-headers": true,
-	"access-control-request-method": true, "connection": true, "content-length": true,
-	"cookie": true, "cookie2": true, "date": true, "dnt": true, "expect": true, "host": true,
-	"keep-alive": true, "origin": true, "referer": true, "set-cookie": true, "te": true,
-	"trailer": true, "transfer-encoding": true, "upgrade": true, "via": true,
+// forbiddenNames are the forbidden request-header names, lowercase,
+// other than those starting with "proxy-" or "sec-"
+// (https://fetch.spec.whatwg.org/#forbidden-request-header). A table,
+// not a map: a map is built when the package starts, which costs the
+// page's start-up (issue 23).
+var forbiddenNames = [...]string{
+	"accept-charset", "accept-encoding", "access-control-request-headers",
+	"access-control-request-method", "connection", "content-length",
+	"cookie", "cookie2", "date", "dnt", "expect", "host",
+	"keep-alive", "origin", "referer", "set-cookie", "te",
+	"trailer", "transfer-encoding", "upgrade", "via",
 }
 
 // forbiddenHeader returns why (name, value) is a forbidden request-header,
@@ -429,7 +443,7 @@ func forbiddenHeader(name, value string) string {
 	var buf [32]byte
 	n := lowerInto(buf[:0], name) // compared, not kept: no copy
 	switch {
-	case forbiddenNames[string(n)]:
+	case indexName(forbiddenNames[:], string(n)) >= 0:
 		return "a forbidden request-header name"
 	case bytes.HasPrefix(n, []byte("proxy-")), bytes.HasPrefix(n, []byte("sec-")):
 		return "names starting with " + quote(string(n[:bytes.IndexByte(n, '-')+1])) + " are forbidden request-headers"
@@ -452,29 +466,41 @@ func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames
 // CORS-safelisted method or CORS-unsafe request-header names is not
 // empty)"), and why, in words.
 func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
-	return p.needsPreflight(r, r.Method, p.UnsafeNames(r.Header), true)
+	var w words.Arena
+	names := p.unsafeNames(r.Header, &w)
+	if !needsPreflight(r, r.Method, names) {
+		return false, nil
+	}
+	why, n := p.preflightReasons(r, r.Method, names, &w)
+	return true, append(make([]string, 0, len(why)), why[:n]...)
 }
 
 // needsPreflight is NeedsPreflight for method and the CORS-unsafe names
 // of the header list as sent at this hop (UnsafeNames), which the caller
-// has already worked out; the reasons are in words only when words is
-// set.
-func (p *Profile) needsPreflight(r *Request, method string, names []string, words bool) (bool, []string) {
-	need := r.UseCORSPreflight || !SafelistedMethod(method) || len(names) > 0
-	if !need || !words {
-		return need, nil
-	}
-	why := make([]string, 0, 3)
+// has already worked out.
+func needsPreflight(r *Request, method string, names []string) bool {
+	return r.UseCORSPreflight || !SafelistedMethod(method) || len(names) > 0
+}
+
+// preflightReasons are the reasons of needsPreflight in words, written
+// in w: n of them, at most three.
+func (p *Profile) preflightReasons(r *Request, method string, names []string, w *words.Arena) (why [3]string, n int) {
 	if r.UseCORSPreflight {
-		why = append(why, "the body is a ReadableStream, which sets the use-CORS-preflight flag")
+		why[n] = "the body is a ReadableStream, which sets the use-CORS-preflight flag"
+		n++
 	}
 	if !SafelistedMethod(method) {
-		why = append(why, "the method "+method+" is not GET, HEAD or POST")
+		why[n] = w.Cat("the method ", method, " is not GET, HEAD or POST")
+		n++
 	}
 	if len(names) > 0 {
-		why = append(why, joinIn("these headers are not CORS-safelisted: ", names, ", ", ""))
+		start := w.Mark()
+		w.Write("these headers are not CORS-safelisted: ")
+		w.WriteJoin(names, ", ")
+		why[n] = w.Since(start)
+		n++
 	}
-	return len(why) > 0, why
+	return why, n
 }
 
 // PreflightRequest builds the OPTIONS request the browser sends before r
@@ -484,16 +510,17 @@ func (p *Profile) needsPreflight(r *Request, method string, names []string, word
 // sorted and joined by "," without spaces (only when there are any), and
 // Origin. serializedOrigin is "null" after a tainting redirect.
 func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) wire.Request {
-	return preflightRequest(url.String(), method, p.UnsafeNames(h), serializedOrigin)
+	var w words.Arena
+	return preflightRequest(url.String(), method, p.unsafeNames(h, &w), serializedOrigin, &w)
 }
 
 // preflightRequest is PreflightRequest for the URL serialized and the
-// CORS-unsafe names already worked out.
-func preflightRequest(url, method string, names []string, serializedOrigin string) wire.Request {
+// CORS-unsafe names already worked out; what it builds is written in w.
+func preflightRequest(url, method string, names []string, serializedOrigin string, w *words.Arena) wire.Request {
 	out := make(headers.List, 0, 4)
 	out = append(out, headers.Field{Name: "Accept", Value: "*/*"}, headers.Field{Name: "Access-Control-Request-Method", Value: method})
 	if len(names) > 0 {
-		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: w.Join(names, ",")})
 	}
 	out = append(out, headers.Field{Name: "Origin", Value: serializedOrigin})
 	return wire.Request{Method: "OPTIONS", URL: url, Header: out}
@@ -562,4 +589,8 @@ func isPrintableASCII(s string) bool {
 	return true
 }
 
+// quote is s in double quotes. It is not inlined: one concatenation
+// instead of one per message is 0.5 KB less of the page's wasm (brotli).
+//
+//go:noinline
 func quote(s string) string { return "\"" + s + "\"" }

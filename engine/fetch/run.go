@@ -4,8 +4,18 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/words"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/wire"
+)
+
+// The room a run's sentences start with, in its result's allocation:
+// those of a preflighted fetch that passes add up to 1.3 KB, and the
+// explainer writes its steps' after them (Result.Words), 0.9 KB; a run
+// without checks (RunOutcome) writes a few names.
+const (
+	wordsRoom      = 2560
+	quietWordsRoom = 128
 )
 
 // MaxRedirects is the redirect limit of HTTP-redirect fetch
@@ -95,7 +105,15 @@ type Result struct {
 	// AuthorizationByWildcard: Authorization passed only through
 	// Access-Control-Allow-Headers: * (not in the standard).
 	AuthorizationByWildcard bool
+
+	// w holds the run's sentences (Words).
+	w *words.Arena
 }
+
+// Words is the arena the run's sentences are written in, with room left
+// for a caller's own that go with them: explain writes its steps'
+// sentences there.
+func (r *Result) Words() *words.Arena { return r.w }
 
 const (
 	specMainFetch = "https://fetch.spec.whatwg.org/#main-fetch"
@@ -129,13 +147,30 @@ func (p *Profile) RunOutcome(r *Request, pre *Failure, srv Server, cache *Prefli
 
 // run is RunCached, without the checks when quiet (RunOutcome).
 func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCache, quiet bool) *Result {
-	res := &Result{Type: "error", Readable: []string{}, Console: []string{}, Exchanges: make([]Exchange, 0, 2)}
+	// The result, room for its exchanges, and its arena with room for
+	// its sentences, in one allocation.
+	var res *Result
+	var room []byte
 	if r != nil && !quiet {
-		// Room for the checks of a preflighted fetch (a dozen), so
-		// that add rarely grows them.
-		res.Checks = make([]Check, 0, 16)
-		res.Checks = append(res.Checks, r.Checks...)
+		b := &struct {
+			resultBlock
+			room [wordsRoom]byte
+		}{}
+		res, room = b.result(), b.room[:]
+		// Room for the checks of a preflighted fetch (a dozen), so that
+		// add rarely grows them. (Not in b: an array of Check would
+		// bring its equality's code, 2.7 KB, into the page's wasm.)
+		res.Checks = append(make([]Check, 0, 16), r.Checks...)
+	} else {
+		b := &struct {
+			resultBlock
+			room [quietWordsRoom]byte
+		}{}
+		res, room = b.result(), b.room[:]
 	}
+	res.w.Use(room)
+	w := res.w
+	res.Type, res.Readable, res.Console = "error", []string{}, []string{}
 	if r != nil && r.XHR && pre == nil {
 		// setRequestHeader() ran before send() and dropped these.
 		for _, d := range r.Dropped {
@@ -144,7 +179,7 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	}
 	if pre != nil && !quiet {
 		res.Checks = append(res.Checks, Check{ID: "request.constructor", Title: "fetch() accepts the request", Status: Fail, Spec: specRequest,
-			Detail: "fetch() throws before sending anything: " + typeErrorDetail(pre)})
+			Detail: w.Cat("fetch() throws before sending anything: ", typeErrorDetail(pre))})
 	}
 	if pre != nil {
 		return p.fail(res, pre, r)
@@ -153,15 +188,30 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: r.Origin.String(), method: r.Method, header: r.Header.Clone()}
+	st := &runState{p: p, r: r, srv: srv, res: res, w: w, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: serializedFrom(r.Origin, r.originText), method: r.Method, header: r.Header}
 	return st.mainFetch()
 }
 
+// resultBlock is a run's result and the room for its exchanges and its
+// arena, allocated as one with the arena's room (run).
+type resultBlock struct {
+	res Result
+	xs  [2]Exchange
+	w   words.Arena
+}
+
+func (b *resultBlock) result() *Result {
+	b.res.w, b.res.Exchanges = &b.w, b.xs[:0]
+	return &b.res
+}
+
 type runState struct {
-	p     *Profile
-	r     *Request
-	srv   Server
-	res   *Result
+	p   *Profile
+	r   *Request
+	srv Server
+	res *Result
+	// w holds the run's sentences.
+	w     *words.Arena
 	cache *PreflightCache
 	// quiet: the run keeps no checks (RunOutcome); add drops them, and
 	// the checks a run passes through build no sentences.
@@ -173,7 +223,11 @@ type runState struct {
 	urlText    string
 	originText string
 	method     string
+	// header is the request's header list as sent at this hop: r.Header
+	// until a redirect removes a line, then a copy of its own
+	// (ownHeader), so that a fetch that is not redirected copies none.
 	header     headers.List
+	ownsHeader bool
 	tainting   string // "", basic, cors, opaque
 	tainted    bool   // redirect-taint is not same-origin: Origin serializes as "null"
 	hop        int
@@ -184,6 +238,41 @@ type runState struct {
 	// sentOrigin: an earlier hop's request carried Origin
 	// (Profile.OriginKeptOnRedirect).
 	sentOrigin bool
+}
+
+// ownHeader makes s.header a copy of its own before a redirect changes
+// it: r.Header is the request's, which a later hop's preflight may read
+// (Profile.PreflightOriginalHeaders).
+//
+// It is not inlined: its copy inlined at its two calls cost the page's
+// wasm 0.4 KB (brotli).
+//
+//go:noinline
+func (s *runState) ownHeader() {
+	if !s.ownsHeader {
+		s.header, s.ownsHeader = s.header.Clone(), true
+	}
+}
+
+// serializedFrom is o serialized (origin.Origin.String): the start of
+// text when text starts with it, as a URL's serialization starts with its
+// origin's and a page's origin is mostly written as serialized, so that
+// a run builds no string for it.
+func serializedFrom(o origin.Origin, text string) string {
+	sep := ""
+	if o.Port != "" {
+		sep = ":"
+	}
+	rest, ok := text, !o.Opaque()
+	for _, p := range [...]string{o.Scheme, "://", o.Host, sep, o.Port} {
+		if rest, ok = strings.CutPrefix(rest, p); !ok {
+			break
+		}
+	}
+	if ok {
+		return text[:len(text)-len(rest)]
+	}
+	return o.String()
 }
 
 func (s *runState) serializedOrigin() string {
@@ -230,14 +319,29 @@ func (s *runState) failure(f *Failure) *Result {
 // add appends a check; after a redirect its ID names the hop
 // ("hop[1].preflight.allow-origin"), as explain names the hop's requests,
 // so that every step of a chain has an ID of its own.
+//
+// It is not inlined: its append, inlined at each of its thirty calls,
+// cost the page's wasm 18 KB (2.4 KB brotli).
+//
+//go:noinline
 func (s *runState) add(c Check) {
 	if s.quiet {
 		return
 	}
-	if s.hop > 0 {
-		c.ID = "hop[" + itoa(s.hop) + "]." + c.ID
-	}
 	s.res.Checks = append(s.res.Checks, c)
+	s.named(len(s.res.Checks) - 1)
+}
+
+// named gives the checks from index from on the IDs of the hop, as add
+// does.
+func (s *runState) named(from int) {
+	if s.hop == 0 {
+		return
+	}
+	for i := from; i < len(s.res.Checks); i++ {
+		c := &s.res.Checks[i]
+		c.ID = s.w.Cat("hop[", s.w.Num(s.hop), "].", c.ID)
+	}
 }
 
 const specLNA = "https://wicg.github.io/local-network-access/"
@@ -260,8 +364,8 @@ func (s *runState) localNetwork() *Failure {
 	switch {
 	case !s.r.Origin.PotentiallyTrustworthy():
 		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
-			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space; " + s.p.Engine +
-				" lets only a secure context (https) ask for that, and " + s.originText + " is not one. Serve the page over https."})
+			Detail: s.w.Cat("The page is on the public internet and the URL is in the ", n.Target, " address space; ", s.p.Engine,
+				" lets only a secure context (https) ask for that, and ", s.originText, " is not one. Serve the page over https.")})
 		return &Failure{Reason: ReasonInsecureLocalNetwork, Value: n.Target}
 	case n.Permission != PermissionGranted:
 		why := "the user denied the " + quote(perm) + " permission"
@@ -269,12 +373,12 @@ func (s *runState) localNetwork() *Failure {
 			why = "nobody answered the " + quote(perm) + " permission prompt, which counts as denied"
 		}
 		s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Fail, Spec: specLNA,
-			Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space, and " + why +
-				"; no request is sent. Only the user can grant it (the site settings of " + s.originText + ")."})
+			Detail: s.w.Cat("The page is on the public internet and the URL is in the ", n.Target, " address space, and ", why,
+				"; no request is sent. Only the user can grant it (the site settings of ", s.originText, ").")})
 		return &Failure{Reason: ReasonLocalNetworkAccessPermissionDenied, Value: n.Target}
 	}
 	s.add(Check{ID: "fetch.local-network", Title: "Local Network Access", Status: Pass, Spec: specLNA,
-		Detail: "The page is on the public internet and the URL is in the " + n.Target + " address space; the user granted the " + quote(perm) + " permission, so CORS applies as usual."})
+		Detail: s.w.Cat("The page is on the public internet and the URL is in the ", n.Target, " address space; the user granted the \"", perm, "\" permission, so CORS applies as usual.")})
 	return nil
 }
 
@@ -287,7 +391,7 @@ func (s *runState) mainFetch() *Result {
 			// stands for it (the harness pages are at "/").
 			page := s.originText + "/"
 			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Fail, Spec: "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch",
-				Detail: "The page is served over https and " + s.urlText + " is http: the browser blocks it before sending anything. Serve the API over https."})
+				Detail: s.w.Cat("The page is served over https and ", s.urlText, " is http: the browser blocks it before sending anything. Serve the API over https.")})
 			return s.failure(&Failure{Reason: ReasonMixedContent, Value: page})
 		}
 		sameOrigin := origin.SameOrigin(r.Origin, target) && (s.tainting == "" || s.tainting == "basic")
@@ -295,10 +399,10 @@ func (s *runState) mainFetch() *Result {
 		case sameOrigin:
 			s.tainting = "basic"
 			s.add(Check{ID: "fetch.same-origin", Title: "Same origin", Status: Info, Spec: specMainFetch,
-				Detail: s.urlText + " has the page's origin " + s.originText + ": CORS does not apply."})
+				Detail: s.w.Cat(s.urlText, " has the page's origin ", s.originText, ": CORS does not apply.")})
 		case r.Mode == "same-origin":
 			s.add(Check{ID: "fetch.mode", Title: "Request mode", Status: Fail, Spec: specMainFetch,
-				Detail: "mode is \"same-origin\" but " + s.urlText + " has the origin " + target.String() + ", not the page's " + s.originText + ". Use mode \"cors\" (the default)."})
+				Detail: s.w.Cat("mode is \"same-origin\" but ", s.urlText, " has the origin ", serializedFrom(target, s.urlText), ", not the page's ", s.originText, ". Use mode \"cors\" (the default).")})
 			return s.failure(&Failure{Reason: ReasonDisallowedByMode})
 		case r.Mode == "no-cors":
 			if r.Redirect != "follow" {
@@ -312,13 +416,13 @@ func (s *runState) mainFetch() *Result {
 			}
 		case !s.url.IsHTTP():
 			s.add(Check{ID: "fetch.scheme", Title: "URL scheme", Status: Fail, Spec: specMainFetch,
-				Detail: "CORS requests need http or https; the URL's scheme is " + quote(s.url.Scheme) + "."})
+				Detail: s.w.Cat("CORS requests need http or https; the URL's scheme is \"", s.url.Scheme, "\".")})
 			return s.failure(&Failure{Reason: ReasonCorsDisabledScheme, Value: s.url.Scheme})
 		default:
 			s.tainting = "cors"
 			if s.hop == 0 && !s.quiet {
 				s.add(Check{ID: "fetch.cross-origin", Title: "Cross-origin request", Status: Info, Spec: specMainFetch,
-					Detail: "The page's origin " + s.originText + " differs from " + target.String() + ": the browser applies CORS."})
+					Detail: s.w.Cat("The page's origin ", s.originText, " differs from ", serializedFrom(target, s.urlText), ": the browser applies CORS.")})
 			}
 			if f := s.localNetwork(); f != nil {
 				return s.failure(f)
@@ -330,7 +434,7 @@ func (s *runState) mainFetch() *Result {
 
 		if r.UseCORSPreflight && p.StreamNeedsHTTP2 && s.url.Scheme == "http" {
 			s.add(Check{ID: "actual.stream", Title: "Streaming upload", Status: Fail, Spec: specMainFetch,
-				Detail: p.Engine + " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate."})
+				Detail: s.w.Cat(p.Engine, " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate.")})
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
 		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
@@ -338,18 +442,17 @@ func (s *runState) mainFetch() *Result {
 		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
 			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Fail, Spec: specMainFetch,
-				Detail: req.Method + " " + req.URL + " got no response: the connection closed" + s.p.attempts() + "."})
+				Detail: s.w.Cat(req.Method, " ", req.URL, " got no response: the connection closed", s.p.attempts(), ".")})
 			return s.failure(&Failure{Reason: ReasonNetworkError})
 		}
 		if !s.quiet {
 			s.add(Check{ID: "actual.sent", Title: "Request sent", Status: Info, Spec: specMainFetch,
-				Detail: req.Method + " " + req.URL + " answered " + itoa(reply.Status) + "."})
+				Detail: s.w.Cat(req.Method, " ", req.URL, " answered ", s.w.Num(reply.Status), ".")})
 		}
 
 		if s.tainting == "cors" {
-			f, c := p.corsCheck(reply.Header, s.serializedOrigin(), r.Include(), s.quiet)
+			f, c := p.corsCheck(reply.Header, s.serializedOrigin(), r.Include(), s.quiet, s.w, corsResponse)
 			if !s.quiet {
-				c.ID = "response." + c.ID
 				s.add(c)
 			}
 			if f != nil {
@@ -389,7 +492,7 @@ func (s *runState) recheckRedirect(reply wire.Reply) *Failure {
 	}
 	c.ID = "response.redirect-credentials"
 	c.Title = "Redirect checked again with credentials"
-	c.Detail = p.Engine + " checks this redirect a second time as if the request carried credentials, because the fetch started on the page's origin with credentials \"same-origin\": " + c.Detail
+	c.Detail = s.w.Cat(p.Engine, " checks this redirect a second time as if the request carried credentials, because the fetch started on the page's origin with credentials \"same-origin\": ", c.Detail)
 	s.add(c)
 	f.Status, f.Redirect, f.RecheckedWithCredentials = reply.Status, true, true
 	return f
@@ -405,8 +508,13 @@ func (s *runState) preflight() *Failure {
 	}
 	// The CORS-unsafe names, worked out once: whether a preflight is
 	// needed, the cache, the preflight request and its check read them.
-	names := p.UnsafeNames(header)
-	need, why := p.needsPreflight(r, s.method, names, !s.quiet)
+	names := p.unsafeNames(header, s.w)
+	need := needsPreflight(r, s.method, names)
+	var why string // the reasons, in words
+	if need && !s.quiet {
+		reasons, n := p.preflightReasons(r, s.method, names, s.w)
+		why = s.w.Join(reasons[:n], "; ")
+	}
 	// The origin the preflight sends and is checked against.
 	pfOrigin := s.serializedOrigin()
 	if p.PreflightKeepsOrigin {
@@ -423,41 +531,52 @@ func (s *runState) preflight() *Failure {
 				return nil
 			}
 			s.add(Check{ID: "preflight.cached", Title: "Preflight answered by the cache", Status: Pass, Spec: specCache,
-				Detail: "A preflight is needed because " + strings.Join(why, "; ") + ", but an earlier preflight from " + pfOrigin + " for " + s.urlText +
-					" allowed it and its answer is still cached (" + seconds(until-s.cache.now) + " left), so " + p.Engine + " sends no OPTIONS request."})
+				Detail: s.w.Cat("A preflight is needed because ", why, ", but an earlier preflight from ", pfOrigin, " for ", s.urlText,
+					" allowed it and its answer is still cached (", seconds(until-s.cache.now), " left), so ", p.Engine, " sends no OPTIONS request.")})
 			return nil
 		}
 	}
 	if !need && p.StickyPreflight && s.preflighted {
-		need, why = true, []string{p.Engine + " asks again at every hop of a fetch that needed a preflight at its first"}
+		need = true
+		if !s.quiet {
+			why = s.w.Cat(p.Engine, " asks again at every hop of a fetch that needed a preflight at its first")
+		}
 	}
 	if !need {
 		if !s.quiet {
 			s.add(Check{ID: "preflight.needed", Title: "No preflight", Status: Pass, Spec: specMainFetch,
-				Detail: "The method is " + s.method + " and every header is CORS-safelisted, so the browser sends the request without asking first."})
+				Detail: s.w.Cat("The method is ", s.method, " and every header is CORS-safelisted, so the browser sends the request without asking first.")})
 		}
 		return nil
 	}
 	needed := len(s.res.Checks)
 	if !s.quiet {
-		detail := joinIn("The browser asks first with OPTIONS because ", why, "; ", ".")
+		start := s.w.Mark()
+		s.w.Write("The browser asks first with OPTIONS because ", why, ".")
 		if lacks != "" {
-			detail += " The preflight cache holds an earlier answer for this origin and URL, but it does not cover " + lacks + "."
+			s.w.Write(" The preflight cache holds an earlier answer for this origin and URL, but it does not cover ", lacks, ".")
 		}
-		s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: detail})
+		s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: s.w.Since(start)})
 	}
 	s.preflighted = true
-	req := preflightRequest(s.urlText, s.method, names, pfOrigin)
+	req := preflightRequest(s.urlText, s.method, names, pfOrigin, s.w)
 	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
-			Detail: "OPTIONS " + req.URL + " got no response: the connection closed" + p.attempts() + "."})
+			Detail: s.w.Cat("OPTIONS ", req.URL, " got no response: the connection closed", p.attempts(), ".")})
 		return &Failure{Reason: ReasonInvalidResponse, Preflight: true}
 	}
 	_, isRedirect := redirectLocation(reply)
-	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect, s.quiet)
-	for _, c := range out.Checks {
-		s.add(c)
+	// The checks go straight into the run's list (none when quiet).
+	var checks []Check
+	if !s.quiet {
+		checks = s.res.Checks
+	}
+	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect, s.quiet, s.w, checks)
+	if !s.quiet {
+		n := len(s.res.Checks)
+		s.res.Checks = out.Checks
+		s.named(n)
 	}
 	if out.Failure != nil {
 		if out.KeepEntry {
@@ -487,26 +606,6 @@ func (s *runState) send(req wire.Request, preflight bool, check int) wire.Reply 
 			return reply
 		}
 	}
-}
-
-// joinIn is prefix + strings.Join(parts, sep) + suffix, built in one
-// allocation.
-func joinIn(prefix string, parts []string, sep, suffix string) string {
-	n := len(prefix) + len(suffix) + len(sep)*max(len(parts)-1, 0)
-	for _, p := range parts {
-		n += len(p)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(prefix)
-	for i, p := range parts {
-		if i > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(p)
-	}
-	b.WriteString(suffix)
-	return b.String()
 }
 
 // attempts says how many times a request without a reply was sent, when
@@ -570,46 +669,48 @@ func (s *runState) redirect(reply wire.Reply, loc string) (bool, *Result) {
 	}
 	next, err := s.url.Resolve(s.p.locationURL(loc))
 	if err != nil {
-		s.add(Check{ID: "redirect.location", Title: "Location parses", Status: Fail, Spec: specRedirect, Header: "Location: " + loc, Detail: err.Error()})
+		s.add(Check{ID: "redirect.location", Title: "Location parses", Status: Fail, Spec: specRedirect, Header: s.w.Cat("Location: ", loc), Detail: err.Error()})
 		return true, s.failure(&Failure{Reason: ReasonInvalidRedirectLocation, Value: loc, Status: reply.Status})
 	}
 	if !next.IsHTTP() {
-		s.add(Check{ID: "redirect.scheme", Title: "Redirect to HTTP(S)", Status: Fail, Spec: specRedirect, Header: "Location: " + loc,
+		s.add(Check{ID: "redirect.scheme", Title: "Redirect to HTTP(S)", Status: Fail, Spec: specRedirect, Header: s.w.Cat("Location: ", loc),
 			Detail: "A fetch only follows redirects to http or https URLs."})
 		return true, s.failure(&Failure{Reason: ReasonRedirectSchemeNotHTTP, Value: loc, Status: reply.Status})
 	}
 	if s.hop+1 > MaxRedirects {
 		s.add(Check{ID: "redirect.limit", Title: "Redirect limit", Status: Fail, Spec: specRedirect,
-			Detail: "More than " + itoa(MaxRedirects) + " redirects."})
+			Detail: s.w.Cat("More than ", s.w.Num(MaxRedirects), " redirects.")})
 		return true, s.failure(&Failure{Reason: ReasonTooManyRedirects, Status: reply.Status})
 	}
 	// Userinfo in Location: cors mode to another origin, or any target
 	// once tainting is cors (step 8).
 	if next.HasCredentials() && (s.tainting == "cors" || r.Mode == "cors" && !origin.SameOrigin(r.Origin, next.Origin())) {
-		s.add(Check{ID: "redirect.credentials", Title: "Redirect without userinfo", Status: Fail, Spec: specRedirect, Header: "Location: " + loc,
+		s.add(Check{ID: "redirect.credentials", Title: "Redirect without userinfo", Status: Fail, Spec: specRedirect, Header: s.w.Cat("Location: ", loc),
 			Detail: "The Location includes a username or password, which a CORS redirect may not."})
 		return true, s.failure(&Failure{Reason: ReasonRedirectContainsCredentials, Value: next.String(), Status: reply.Status})
 	}
 	nextText := next.String()
-	c := Check{ID: "redirect.follow", Title: "Redirect followed", Status: Info, Spec: specRedirect, Header: "Location: " + loc,
-		Detail: "The browser follows " + itoa(reply.Status) + " to " + nextText + "."}
+	c := Check{ID: "redirect.follow", Title: "Redirect followed", Status: Info, Spec: specRedirect, Header: s.w.Cat("Location: ", loc),
+		Detail: s.w.Cat("The browser follows ", s.w.Num(reply.Status), " to ", nextText, ".")}
 	if (reply.Status == 301 || reply.Status == 302) && s.method == "POST" || reply.Status == 303 && s.method != "GET" && s.method != "HEAD" {
 		s.method = "GET"
+		s.ownHeader()
 		for _, n := range []string{"Content-Encoding", "Content-Language", "Content-Location", "Content-Type"} {
 			s.header.Del(n)
 		}
-		c.Detail += " The method becomes GET and the body is dropped."
+		c.Detail = s.w.Cat(c.Detail, " The method becomes GET and the body is dropped.")
 	}
 	from := s.url.Origin()
 	if !origin.SameOrigin(next.Origin(), from) {
 		if !origin.SameOrigin(r.Origin, from) && !s.tainted {
 			s.tainted = true
-			c.Detail += " The hop leaves " + from.String() + " for another origin after a cross-origin request, so the request's origin is now tainted: Origin is sent as \"null\" and the server must allow \"null\" (or \"*\" without credentials)."
+			c.Detail = s.w.Cat(c.Detail, " The hop leaves ", serializedFrom(from, s.urlText), " for another origin after a cross-origin request, so the request's origin is now tainted: Origin is sent as \"null\" and the server must allow \"null\" (or \"*\" without credentials).")
 			c.Spec = specTaint
 		}
 		if !s.p.KeepsAuthorizationOnRedirect && s.header.Has("Authorization") {
+			s.ownHeader()
 			s.header.Del("Authorization")
-			c.Detail += " Authorization is removed on a cross-origin redirect."
+			c.Detail = s.w.Cat(c.Detail, " Authorization is removed on a cross-origin redirect.")
 		}
 	}
 	s.add(c)
@@ -640,7 +741,7 @@ func (s *runState) finish(reply wire.Reply) *Result {
 	}
 	res.Status = reply.Status
 	var c Check
-	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet)
+	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet, s.w)
 	s.add(c)
 	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
 	if s.r.XHR {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/strsort"
+	"github.com/whycors/whycors/engine/internal/words"
 )
 
 // Safelist sizes (https://fetch.spec.whatwg.org/#cors-safelisted-request-header
@@ -18,7 +19,11 @@ const (
 // unsafeByte reports a CORS-unsafe request-header byte
 // (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte).
 func unsafeByte(c byte) bool {
-	return c < 0x20 && c != 0x09 || c == 0x7F || strings.IndexByte("\"():<>?@[\\]{}", c) >= 0
+	switch c {
+	case '"', '(', ')', ':', '<', '>', '?', '@', '[', '\\', ']', '{', '}', 0x7F:
+		return true
+	}
+	return c < 0x20 && c != 0x09
 }
 
 // wireLen is the length of v in bytes as fetch() sends it: a header value
@@ -160,7 +165,10 @@ func simpleRange(v string) bool {
 // when the safelisted values add up to more than 1024 bytes; lowercased,
 // deduplicated and sorted (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
 // A non-empty result means a preflight.
-func (p *Profile) UnsafeNames(h headers.List) []string {
+func (p *Profile) UnsafeNames(h headers.List) []string { return p.unsafeNames(h, &words.Arena{}) }
+
+// unsafeNames is UnsafeNames, the names lowercased in w.
+func (p *Profile) unsafeNames(h headers.List, w *words.Arena) []string {
 	var unsafe []string
 	total, nsafe := 0, 0
 	for i, f := range h {
@@ -174,14 +182,14 @@ func (p *Profile) UnsafeNames(h headers.List) []string {
 			if unsafe == nil {
 				unsafe = make([]string, 0, len(h)-i)
 			}
-			unsafe = append(unsafe, lowerName(f.Name))
+			unsafe = append(unsafe, w.Lower(f.Name))
 		}
 	}
 	if total > maxSafelistedTotal && !p.NoSafelistTotal && nsafe > 0 {
 		// The safelisted ones count as unsafe too: a second pass, rare.
 		for i, f := range h {
 			if (!p.CombinedSafelist || firstOf(h, i) == i) && p.safe(h, i) {
-				unsafe = append(unsafe, lowerName(f.Name))
+				unsafe = append(unsafe, w.Lower(f.Name))
 			}
 		}
 	}
@@ -229,24 +237,6 @@ func lowerInto(buf []byte, name string) []byte {
 	}
 	return b
 }
-
-// lowerName is strings.ToLower for a header name, without allocating for
-// a name already lowercase or spelled as a common one is.
-func lowerName(n string) string {
-	if l, ok := commonLower[n]; ok {
-		return l
-	}
-	return strings.ToLower(n)
-}
-
-// commonLower maps webkitCommonHeaders' spellings to their lowercase.
-var commonLower = func() map[string]string {
-	m := make(map[string]string, len(webkitCommonHeaders))
-	for lower, spelled := range webkitCommonHeaders {
-		m[spelled] = lower
-	}
-	return m
-}()
 
 // firstOf returns the index of the first line of h named as h[i] is.
 func firstOf(h headers.List, i int) int {
