@@ -68,6 +68,18 @@ type jparser struct {
 	// slab holds the nodes, 16 at a time: one allocation for
 	// many nodes (a fix search reads the text again for each edit).
 	slab []jnode
+	// kids, keys and starts hold the members of the objects and arrays
+	// being read, the innermost last; when a value ends, its own move
+	// to the room below, so that a tree costs a few allocations where
+	// growing each value's lists cost several per value.
+	kids   []*jnode
+	keys   []string
+	starts []int
+	// kidRoom, keyRoom and startRoom are where the finished values'
+	// lists are cut from.
+	kidRoom   []*jnode
+	keyRoom   []string
+	startRoom []int
 }
 
 // node is a new node of kind at start, from the slab.
@@ -79,9 +91,33 @@ func (p *jparser) node(kind byte, start int) *jnode {
 	return &p.slab[len(p.slab)-1]
 }
 
+// cut moves the last len(*stack)-base entries of *stack to a slice of
+// their own, cut from *room with its capacity capped so that no later
+// cut shares it; nil when there are none, as appending to a nil list
+// left them.
+func cut[T any](stack, room *[]T, base int) []T {
+	n := len(*stack) - base
+	if n == 0 {
+		return nil
+	}
+	if cap(*room)-len(*room) < n {
+		*room = make([]T, 0, max(16, n))
+	}
+	r := *room
+	out := append(r[len(r):len(r):len(r)+n], (*stack)[base:]...)
+	*room = r[:len(r)+n]
+	*stack = (*stack)[:base]
+	return out
+}
+
 func (p *jparser) ws() {
-	for p.i < len(p.s) && strings.IndexByte(" \t\r\n", p.s[p.i]) >= 0 {
-		p.i++
+	for p.i < len(p.s) {
+		switch p.s[p.i] {
+		case ' ', '\t', '\r', '\n':
+			p.i++
+			continue
+		}
+		return
 	}
 }
 
@@ -98,6 +134,7 @@ func (p *jparser) value(depth int) *jnode {
 	switch p.s[p.i] {
 	case '{':
 		p.i++
+		base, kbase := len(p.kids), len(p.keys)
 		for {
 			p.ws()
 			if p.i < len(p.s) && p.s[p.i] == '}' {
@@ -121,14 +158,18 @@ func (p *jparser) value(depth int) *jnode {
 			if v == nil {
 				return nil
 			}
-			n.keys, n.keyStart, n.kids = append(n.keys, k), append(n.keyStart, ks), append(n.kids, v)
+			p.keys, p.starts, p.kids = append(p.keys, k), append(p.starts, ks), append(p.kids, v)
 			p.ws()
 			if p.i < len(p.s) && p.s[p.i] == ',' {
 				p.i++
 			}
 		}
+		n.keys = cut(&p.keys, &p.keyRoom, kbase)
+		n.keyStart = cut(&p.starts, &p.startRoom, kbase)
+		n.kids = cut(&p.kids, &p.kidRoom, base)
 	case '[':
 		p.i++
+		base := len(p.kids)
 		for {
 			p.ws()
 			if p.i < len(p.s) && p.s[p.i] == ']' {
@@ -139,12 +180,13 @@ func (p *jparser) value(depth int) *jnode {
 			if v == nil {
 				return nil
 			}
-			n.kids = append(n.kids, v)
+			p.kids = append(p.kids, v)
 			p.ws()
 			if p.i < len(p.s) && p.s[p.i] == ',' {
 				p.i++
 			}
 		}
+		n.kids = cut(&p.kids, &p.kidRoom, base)
 	case '"':
 		s, ok := p.str()
 		if !ok {

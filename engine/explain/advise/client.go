@@ -85,7 +85,10 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 	return r, "", false
 }
 
-func (se *searcher) clientFix(before, after explain.Scenario, why string, browser string) explain.Fix {
+// clientFix is the fix that changes before's fetch() call into after's;
+// its caller sets AllowedIn (none when the change passes only together
+// with a server fix).
+func (se *searcher) clientFix(before, after explain.Scenario, why string) explain.Fix {
 	a, b := fetchCall(before.Request), fetchCall(after.Request)
 	req := after.Request
 	format := "fetch"
@@ -93,8 +96,7 @@ func (se *searcher) clientFix(before, after explain.Scenario, why string, browse
 		format = "xhr"
 	}
 	return explain.Fix{Where: "client", Summary: upperFirst(why) + ".", Format: format,
-		Diff: fix.Diff("a/"+format+".js", "b/"+format+".js", a, b), Text: b, Steps: []string{why}, Request: &req,
-		AllowedIn: se.allowedIn(after, browser)}
+		Diff: fix.Diff("a/"+format+".js", "b/"+format+".js", a, b), Text: b, Steps: []string{why}, Request: &req}
 }
 
 // fetchCall renders a request as the fetch() call a page makes, or as

@@ -85,10 +85,12 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		if !se.safePolicy(cs) {
 			continue
 		}
+		// cur is last's verdict in the chosen browser, when last ran.
+		ran := &cur
 		if last == nil {
-			last = se.newTrial(cs)
+			last, ran = se.newTrial(cs), nil
 		}
-		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedInTrial(last, se.browser)}
+		f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: se.allowedInTrial(last, cs, ran, se.browser)}
 		changes(&f, pf, src0, edited)
 		best, bestCost = &f, cost
 		if cost <= 1 {

@@ -34,11 +34,15 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	cs := s
 	cs.Policy, cs.Preflight, cs.Response = nil, pre, act
 	cur := *v
+	// ran is cur when it is the chosen browser's verdict of cs as it is
+	// now (for AllowedIn).
+	var ran *explain.Verdict
 	if s.Policy != nil {
 		var ok bool
 		if cur, ok = se.once(cs); !ok {
 			return explain.Fix{}, false
 		}
+		ran = &cur
 	}
 	var steps []string
 	for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
@@ -47,10 +51,10 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 			return explain.Fix{}, false
 		}
 		steps = append(steps, why)
-		var ran bool
-		if cur, ran = se.once(cs); !ran {
+		if cur, ok = se.once(cs); !ok {
 			return explain.Fix{}, false
 		}
+		ran = &cur
 	}
 	if !cur.Allowed {
 		return explain.Fix{}, false
@@ -69,7 +73,7 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	}
 	f.Text = strings.Join(after, "\n")
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
-	f.AllowedIn = se.allowedIn(cs, se.browser)
+	f.AllowedIn = se.allowedIn(cs, ran, se.browser)
 	return f, true
 }
 

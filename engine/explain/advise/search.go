@@ -27,6 +27,8 @@ type searcher struct {
 	// trials makes each run's explain.Trial (made on first use): they
 	// share the parse of the page's origin and URL.
 	trials *explain.Trials
+	// profiles are summaryBrowsers' profiles (summaryProfiles).
+	profiles [len(summaryBrowsers)]*fetch.Profile
 }
 
 // newTrial is the trial of s, from the search's trials.
@@ -79,9 +81,11 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 		cs.Request = req
 		if cv, ok := se.once(cs); ok {
 			if cv.Allowed {
-				out = append(out, se.clientFix(s, cs, why, p))
+				f := se.clientFix(s, cs, why)
+				f.AllowedIn = se.allowedIn(cs, &cv, p)
+				out = append(out, f)
 			} else if sf, ok := se.server(cs, &cv); ok {
-				f := se.clientFix(s, cs, why, p)
+				f := se.clientFix(s, cs, why)
 				f.Steps = append(f.Steps, "then change the server as the next fix says")
 				f.AllowedIn = []string{} // passes only with the server fix that follows
 				sf.Summary = "Together with the client change: " + sf.Summary
@@ -105,21 +109,30 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 			why = "if the request needs no cookies or HTTP authentication, do not send credentials (withCredentials false, the default)"
 		}
 		if cv, ok := se.once(cs); ok && cv.Allowed {
-			out = append(out, se.clientFix(s, cs, why, p))
+			f := se.clientFix(s, cs, why)
+			f.AllowedIn = se.allowedIn(cs, &cv, p)
+			out = append(out, f)
 		}
 	}
 	return out
 }
 
 // allowedIn lists the browsers that let s pass: the chosen one (the
-// search verified it) and each other engine, run here.
-func (se *searcher) allowedIn(s explain.Scenario, browser string) []string {
-	return se.allowedInTrial(se.newTrial(s), browser)
+// search verified it: v is its verdict of s, or nil) and each other
+// engine, run here unless v shows that they all pass (passesEverywhere).
+func (se *searcher) allowedIn(s explain.Scenario, v *explain.Verdict, browser string) []string {
+	if se.passesEverywhere(s, v, browser) {
+		return append([]string{}, summaryBrowsers[:]...)
+	}
+	return se.allowedInTrial(se.newTrial(s), s, nil, browser)
 }
 
-// allowedInTrial is allowedIn of the scenario t was made from: one setup
-// serves every browser.
-func (se *searcher) allowedInTrial(t *explain.Trial, browser string) []string {
+// allowedInTrial is allowedIn of s, the scenario t was made from: one
+// setup serves every browser.
+func (se *searcher) allowedInTrial(t *explain.Trial, s explain.Scenario, v *explain.Verdict, browser string) []string {
+	if se.passesEverywhere(s, v, browser) {
+		return append([]string{}, summaryBrowsers[:]...)
+	}
 	out := []string{}
 	for _, name := range summaryBrowsers {
 		if name == browser {
