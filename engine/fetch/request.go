@@ -526,13 +526,14 @@ func (p *Profile) preflightReasons(r *Request, method string, names []string, w 
 // Origin. serializedOrigin is "null" after a tainting redirect.
 func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) wire.Request {
 	var w words.Arena
-	return preflightRequest(url.String(), method, p.unsafeNames(h, &w, nil), serializedOrigin, &w)
+	return preflightRequest(url.String(), method, p.unsafeNames(h, &w, nil), serializedOrigin, &w, nil)
 }
 
 // preflightRequest is PreflightRequest for the URL serialized and the
-// CORS-unsafe names already worked out; what it builds is written in w.
-func preflightRequest(url, method string, names []string, serializedOrigin string, w *words.Arena) wire.Request {
-	out := make(headers.List, 0, 4)
+// CORS-unsafe names already worked out; what it builds is written in w,
+// its lines in m.
+func preflightRequest(url, method string, names []string, serializedOrigin string, w *words.Arena, m *lists) wire.Request {
+	out := m.takeLines(4)
 	out = append(out, headers.Field{Name: "Accept", Value: "*/*"}, headers.Field{Name: "Access-Control-Request-Method", Value: method})
 	if len(names) > 0 {
 		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: w.Join(names, ",")})
@@ -546,15 +547,13 @@ func preflightRequest(url, method string, names []string, serializedOrigin strin
 // step 12), and Origin when the fetch is CORS or the method is not
 // GET or HEAD (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
 func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
-	return actualRequest(url.String(), method, h, serializedOrigin, cors)
+	return actualRequest(url.String(), method, h, serializedOrigin, cors, nil)
 }
 
-// actualRequest is ActualRequest for the URL serialized.
-func actualRequest(url, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
-	// One allocation: the page's lines and room for the two the browser
-	// adds.
-	out := make(headers.List, len(h), len(h)+2)
-	copy(out, h)
+// actualRequest is ActualRequest for the URL serialized, its lines in m.
+func actualRequest(url, method string, h headers.List, serializedOrigin string, cors bool, m *lists) wire.Request {
+	// The page's lines and room for the two the browser adds.
+	out := append(m.takeLines(len(h)+2), h...)
 	if !out.Has("Accept") {
 		out = append(out, headers.Field{Name: "Accept", Value: "*/*"})
 	}

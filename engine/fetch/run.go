@@ -202,32 +202,52 @@ type resultBlock struct {
 	lists lists
 }
 
-// lists is a run's room for its short lists of names: its preflight's
-// and its readable headers'. It hands each list a part of its own, cut
-// to its length (an append past it copies it out), from one allocation
-// per run instead of one per list: a preflighted fetch with two headers
-// of its own takes nine names. A longer list is made alone, and a nil
-// *lists makes every list. (A slice, not an array in the result's block:
-// an array type brings its equality's code into the page's wasm.)
+// lists is a run's room for its short lists: the names of its preflight
+// and of its readable headers, in its result's allocation, and the lines
+// of the requests it sends, in one allocation of their own. It hands
+// each list a part of its own, cut to its length (an append past it
+// copies it out): a preflighted fetch with two headers of its own takes
+// nine names and eight lines. A longer list is made alone, and a nil
+// *lists makes every list. (The lines are not an array in the result's
+// allocation: an array of lines brings its equality's code, 1.5 KB,
+// into the page's wasm.)
 type lists struct {
-	names []string
+	names  [12]string
+	nNames int
+	lines  headers.List
 }
 
-// takeNames returns an empty list with room for n names. (Not inlined:
-// at its four calls it cost the page's wasm 2 KB.)
+// takeNames returns an empty list with room for n names. (Not inlined,
+// nor is takeLines: inlined at their calls they cost the page's wasm
+// KBs.)
 //
 //go:noinline
 func (m *lists) takeNames(n int) []string {
-	const room = 12
-	if m == nil || n > room {
+	k := 0
+	if m != nil {
+		k = m.nNames
+	}
+	if m == nil || n > len(m.names)-k {
 		return make([]string, 0, n)
 	}
-	if n > cap(m.names)-len(m.names) {
-		m.names = make([]string, 0, room)
-	}
-	k := len(m.names)
-	m.names = m.names[:k+n]
+	m.nNames += n
 	return m.names[k : k : k+n]
+}
+
+// takeLines returns an empty header list with room for n lines.
+//
+//go:noinline
+func (m *lists) takeLines(n int) headers.List {
+	const room = 8
+	if m == nil || n > room {
+		return make(headers.List, 0, n)
+	}
+	if n > cap(m.lines)-len(m.lines) {
+		m.lines = make(headers.List, 0, room)
+	}
+	k := len(m.lines)
+	m.lines = m.lines[:k+n]
+	return m.lines[k : k : k+n]
 }
 
 func (b *resultBlock) result() *Result {
@@ -468,7 +488,7 @@ func (s *runState) mainFetch() *Result {
 				Detail: s.w.Cat(p.Engine, " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate.")})
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
-		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
+		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin, s.lists)
 		s.sentOrigin = s.sentOrigin || req.Header.Has("Origin")
 		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
@@ -590,7 +610,7 @@ func (s *runState) preflight() *Failure {
 		s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: s.w.Since(start)})
 	}
 	s.preflighted = true
-	req := preflightRequest(s.urlText, s.method, names, pfOrigin, s.w)
+	req := preflightRequest(s.urlText, s.method, names, pfOrigin, s.w, s.lists)
 	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
