@@ -183,7 +183,9 @@ func (p *Profile) store(c *PreflightCache, origin, url string, include bool, met
 	put := func(method bool, name string) {
 		for i := range c.entries {
 			e := &c.entries[i]
-			if e.origin == origin && e.url == url && e.credentials == include && e.method == method && (e.name == name || !method && headers.EqualFold(e.name, name)) {
+			// The short fields first: a session's entries mostly share
+			// their origin and URL.
+			if e.method == method && e.credentials == include && (e.name == name || !method && headers.EqualFold(e.name, name)) && e.origin == origin && e.url == url {
 				e.expires = exp
 				return
 			}

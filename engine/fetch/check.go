@@ -238,6 +238,11 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 		return "", 0, ""
 	case 1:
 		value = TrimOWS(h[first].Value)
+		if withLine {
+			// joinLines's line, without looking through h again.
+			line = w.Cat(h[first].Name, ": ", h[first].Value)
+		}
+		return value, n, line
 	default:
 		value = joinLines(h[first:], name, w, false)
 	}
