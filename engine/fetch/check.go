@@ -225,7 +225,9 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 	// in w, and so are the values of several (rare).
 	first := -1
 	for i := range h {
-		if !nameIs(h[i].Name, name) {
+		// A shorter name is not name, nor one whose last byte is ASCII
+		// and another letter (nameIs), and most are: no call.
+		if l := h[i].Name; len(l) < len(name) || len(name) > 0 && l[len(l)-1] < utf8.RuneSelf && !sameASCII(l[len(l)-1], name[len(name)-1]) || !nameIs(l, name) {
 			continue
 		}
 		if n == 0 {
