@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // PreflightCache is one browser session's CORS-preflight cache
@@ -123,7 +125,7 @@ func (p *Profile) covers(c *PreflightCache, origin, url string, include, useFlag
 			}
 			ok := e.name == want
 			if !method {
-				ok = strings.EqualFold(e.name, want)
+				ok = headers.EqualFold(e.name, want)
 			}
 			// A "*" stored from a preflight with credentials was a literal
 			// name there (the preflight's check does not read it as a
@@ -181,7 +183,9 @@ func (p *Profile) store(c *PreflightCache, origin, url string, include bool, met
 	put := func(method bool, name string) {
 		for i := range c.entries {
 			e := &c.entries[i]
-			if e.origin == origin && e.url == url && e.credentials == include && e.method == method && (e.name == name || !method && strings.EqualFold(e.name, name)) {
+			// The short fields first: a session's entries mostly share
+			// their origin and URL.
+			if e.method == method && e.credentials == include && (e.name == name || !method && headers.EqualFold(e.name, name)) && e.origin == origin && e.url == url {
 				e.expires = exp
 				return
 			}

@@ -225,7 +225,9 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 	// in w, and so are the values of several (rare).
 	first := -1
 	for i := range h {
-		if !nameIs(h[i].Name, name) {
+		// A shorter name is not name, nor one whose last byte is ASCII
+		// and another letter (nameIs), and most are: no call.
+		if l := h[i].Name; len(l) < len(name) || len(name) > 0 && l[len(l)-1] < utf8.RuneSelf && !sameASCII(l[len(l)-1], name[len(name)-1]) || !nameIs(l, name) {
 			continue
 		}
 		if n == 0 {
@@ -238,6 +240,11 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 		return "", 0, ""
 	case 1:
 		value = TrimOWS(h[first].Value)
+		if withLine {
+			// joinLines's line, without looking through h again.
+			line = w.Cat(h[first].Name, ": ", h[first].Value)
+		}
+		return value, n, line
 	default:
 		value = joinLines(h[first:], name, w, false)
 	}
@@ -395,7 +402,7 @@ type PreflightOutcome struct {
 // response; redirect whether it was a redirect (3xx with Location).
 func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.List, status int, h headers.List, serializedOrigin string, redirect bool) PreflightOutcome {
 	// Room for the checks of a preflight that passes.
-	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect, false, &words.Arena{}, make([]Check, 0, 8))
+	return p.checkPreflight(r, method, reqHeader, p.UnsafeNames(reqHeader), status, h, serializedOrigin, redirect, false, &words.Arena{}, nil, make([]Check, 0, 8))
 }
 
 // checkPreflight is CheckPreflight with reqHeader's CORS-unsafe names
@@ -403,7 +410,7 @@ func (p *Profile) CheckPreflight(r *Request, method string, reqHeader headers.Li
 // checks appended to checks (a run's own list: no list of their own).
 // When quiet (RunOutcome), it keeps no checks: the caller passes nil and
 // reads none.
-func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool, w *words.Arena, checks []Check) PreflightOutcome {
+func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.List, unsafeNames []string, status int, h headers.List, serializedOrigin string, redirect, quiet bool, w *words.Arena, m *lists, checks []Check) PreflightOutcome {
 	out := PreflightOutcome{Checks: checks}
 	failed := func(f *Failure) PreflightOutcome {
 		f.Preflight = true
@@ -475,7 +482,7 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 			}
 			var bad string
 			var ok bool
-			*list, bad, ok = ParseList(value)
+			*list, bad, ok = parseList(value, m)
 			if !ok {
 				out.Checks = append(out.Checks, Check{ID: id, Title: w.Cat(name, " parses"), Status: Fail, Spec: specExtractVal,
 					Header: headerLine(h, name, w),
@@ -680,12 +687,12 @@ var safelistedResponse = []string{"cache-control", "content-language", "content-
 // (https://fetch.spec.whatwg.org/#concept-filtered-response-cors). For a
 // basic (same-origin) response: everything but Set-Cookie and Set-Cookie2.
 func Readable(h headers.List, cors, include bool) ([]string, Check) {
-	return readable(h, cors, include, false, &words.Arena{})
+	return readable(h, cors, include, false, &words.Arena{}, nil)
 }
 
 // readable is Readable, its sentences written in w; when quiet
 // (RunOutcome) its check says nothing.
-func readable(h headers.List, cors, include, quiet bool, w *words.Arena) ([]string, Check) {
+func readable(h headers.List, cors, include, quiet bool, w *words.Arena, m *lists) ([]string, Check) {
 	aceh, hasACEH, line := lookup(h, "Access-Control-Expose-Headers", w, !quiet)
 	c := Check{ID: "response.exposed", Title: "Headers the page can read", Status: Info, Spec: specExposed, Header: line}
 	// The names exposed beyond the safelist, as listed (tokens, so ASCII:
@@ -696,7 +703,7 @@ func readable(h headers.List, cors, include, quiet bool, w *words.Arena) ([]stri
 	var first string
 	if cors {
 		if hasACEH > 0 {
-			list, bad, ok := ParseList(aceh)
+			list, bad, ok := parseList(aceh, m)
 			switch {
 			case !ok:
 				first = w.Cat("Access-Control-Expose-Headers does not parse (\"", bad, "\" is not a header name), so only the safelisted headers are readable. ")
@@ -715,7 +722,7 @@ func readable(h headers.List, cors, include, quiet bool, w *words.Arena) ([]stri
 	for _, f := range h {
 		if readableName(f.Name, all, listed) {
 			if out == nil {
-				out = make([]string, 0, len(h))
+				out = m.takeNames(len(h))
 			}
 			out = append(out, w.Lower(f.Name))
 		}
@@ -806,7 +813,7 @@ func contains(list []string, s string) bool {
 
 func containsFold(list []string, s string) bool {
 	for _, v := range list {
-		if strings.EqualFold(v, s) {
+		if headers.EqualFold(v, s) {
 			return true
 		}
 	}

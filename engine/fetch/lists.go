@@ -49,8 +49,13 @@ func trimBytes(s string, crlf bool) string {
 // CORSInvalidAllowMethod). On failure it returns the first element that is
 // not a token.
 func ParseList(value string) (items []string, bad string, ok bool) {
+	return parseList(value, nil)
+}
+
+// parseList is ParseList, its items in m.
+func parseList(value string, m *lists) (items []string, bad string, ok bool) {
 	// Room for every item at once: one more than the commas, within bounds.
-	items = make([]string, 0, min(strings.Count(value, ",")+1, MaxListItems))
+	items = m.takeNames(min(strings.Count(value, ",")+1, MaxListItems))
 	rest := value
 	for {
 		var item string

@@ -193,20 +193,8 @@ func (p *Profile) NewRequestParsed(o origin.Origin, u origin.URL, rawURL string,
 func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *Init) (*Request, *Failure, error) {
 	r := &Request{Origin: o, URL: u}
 	var bad []error
-	pick := func(field, v, def string, allowed ...string) string {
-		if v == "" {
-			return def
-		}
-		for _, a := range allowed {
-			if v == a {
-				return v
-			}
-		}
-		bad = append(bad, &InputError{field, "unknown value " + quote(v) + "; want one of " + strings.Join(allowed, ", ")})
-		return def
-	}
-	r.Credentials = pick("credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
-	r.XHR = pick("api", in.API, "fetch", "fetch", "xhr") == "xhr"
+	r.Credentials = pick(&bad, "credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
+	r.XHR = pick(&bad, "api", in.API, "fetch", "fetch", "xhr") == "xhr"
 	if r.XHR {
 		bad = append(bad, xhrFaults(*in)...)
 		in.Mode, in.Redirect = "", ""
@@ -219,8 +207,8 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 			in.Body, in.BodyType = nil, ""
 		}
 	}
-	r.Mode = pick("mode", in.Mode, "cors", "cors", "no-cors", "same-origin", "navigate")
-	r.Redirect = pick("redirect", in.Redirect, "follow", "follow", "error", "manual")
+	r.Mode = pick(&bad, "mode", in.Mode, "cors", "cors", "no-cors", "same-origin", "navigate")
+	r.Redirect = pick(&bad, "redirect", in.Redirect, "follow", "follow", "error", "manual")
 	if len(in.Headers) > MaxHeaders {
 		bad = append(bad, &InputError{"headers", "more than " + itoa(MaxHeaders) + " headers"})
 	}
@@ -275,7 +263,7 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 	if !r.XHR {
 		for _, f := range in.Headers {
 			if !IsByteString(f.Value) {
-				return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+				return r, throws(ReasonInvalidHeaderValue, f.Value, u), nil
 			}
 		}
 	}
@@ -284,7 +272,7 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 	// XMLHttpRequest takes them as the request's username and password
 	// (https://xhr.spec.whatwg.org/#the-open()-method).
 	if u.HasCredentials() && !r.XHR {
-		return r, &Failure{Reason: ReasonURLCredentials, URL: u.String(), Value: rawURL}, nil
+		return r, throws(ReasonURLCredentials, rawURL, u), nil
 	}
 	if u.HasCredentials() {
 		// They are no part of the request line: a request whose
@@ -296,17 +284,17 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 		r.URL = u
 	}
 	if r.Mode == "navigate" {
-		return r, &Failure{Reason: ReasonModeNavigate, URL: u.String()}, nil
+		return r, throws(ReasonModeNavigate, "", u), nil
 	}
 	method := in.Method
 	if method == "" {
 		method = "GET"
 	}
 	if !IsToken(method) {
-		return r, &Failure{Reason: ReasonInvalidMethod, Value: method, URL: u.String()}, nil
+		return r, throws(ReasonInvalidMethod, method, u), nil
 	}
 	if ForbiddenMethod(method) {
-		return r, &Failure{Reason: ReasonForbiddenMethod, Value: method, URL: u.String()}, nil
+		return r, throws(ReasonForbiddenMethod, method, u), nil
 	}
 	r.Method = NormalizeMethod(method)
 	if r.Method != method {
@@ -314,7 +302,7 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 			Detail: quote(method) + " is sent as " + quote(r.Method) + ": only DELETE, GET, HEAD, OPTIONS, POST and PUT are uppercased (PATCH is not).", Spec: specNormalize})
 	}
 	if r.Mode == "no-cors" && !SafelistedMethod(r.Method) {
-		return r, &Failure{Reason: ReasonNoCorsMethod, Value: r.Method, URL: u.String()}, nil
+		return r, throws(ReasonNoCorsMethod, r.Method, u), nil
 	}
 	for _, f := range in.Headers {
 		if r.XHR && !IsByteString(f.Value) {
@@ -322,14 +310,14 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 			// ByteStrings before it checks the name
 			// (https://xhr.spec.whatwg.org/#the-setrequestheader()-method;
 			// the e2e recordings xhr-header-non-latin1).
-			return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+			return r, throws(ReasonInvalidHeaderValue, f.Value, u), nil
 		}
 		if !IsToken(f.Name) {
-			return r, &Failure{Reason: ReasonInvalidHeader, Value: f.Name, URL: u.String()}, nil
+			return r, throws(ReasonInvalidHeader, f.Name, u), nil
 		}
 		v := trimHTTPWS(f.Value)
 		if strings.IndexByte(v, 0) >= 0 || strings.IndexByte(v, '\r') >= 0 || strings.IndexByte(v, '\n') >= 0 {
-			return r, &Failure{Reason: ReasonInvalidHeaderValue, Value: f.Value, URL: u.String()}, nil
+			return r, throws(ReasonInvalidHeaderValue, f.Value, u), nil
 		}
 		if why := forbiddenHeader(f.Name, v); why != "" {
 			r.Dropped = append(r.Dropped, Dropped{f.Name, v, why})
@@ -360,20 +348,47 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 		}
 		r.Header = kept
 		if r.UseCORSPreflight {
-			return r, &Failure{Reason: ReasonStreamNoCors, URL: u.String()}, nil
+			return r, throws(ReasonStreamNoCors, "", u), nil
 		}
 	}
 	if in.BodyType == "stream" && p.NoStreamUploads {
-		return r, &Failure{Reason: ReasonStreamUnsupported, URL: u.String()}, nil
+		return r, throws(ReasonStreamUnsupported, "", u), nil
 	}
 	if r.HasBody && (r.Method == "GET" || r.Method == "HEAD") {
-		return r, &Failure{Reason: ReasonBodyWithGetHead, Value: r.Method, URL: u.String()}, nil
+		return r, throws(ReasonBodyWithGetHead, r.Method, u), nil
 	}
 	for _, d := range r.Dropped {
 		r.Checks = append(r.Checks, Check{ID: "request.header-dropped", Title: "Header dropped", Status: Warn,
 			Detail: d.Name + " is not sent: " + d.Why + ". fetch() drops it silently.", Header: d.Name + ": " + d.Value, Spec: specForbidden})
 	}
 	return r, nil, nil
+}
+
+// pick is the value of an option of fetch()'s init, v, which allowed
+// lists, or def when v is "" or not allowed, which adds an *InputError
+// to *bad. (Not inlined: at its four calls it cost the page's wasm KBs.)
+//
+//go:noinline
+func pick(bad *[]error, field, v, def string, allowed ...string) string {
+	if v == "" {
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	*bad = append(*bad, &InputError{field, "unknown value " + quote(v) + "; want one of " + strings.Join(allowed, ", ")})
+	return def
+}
+
+// throws is the Failure of a fetch() that throws for reason: the value
+// at fault and the URL. (Not inlined: its dozen calls in newRequest, each
+// an allocation and a URL's serialization, cost the page's wasm KBs.)
+//
+//go:noinline
+func throws(reason, value string, u origin.URL) *Failure {
+	return &Failure{Reason: reason, Value: value, URL: u.String()}
 }
 
 // xhrFaults are the options of in an XMLHttpRequest has no way to set:
@@ -409,7 +424,7 @@ func SafelistedMethod(m string) bool { return m == "GET" || m == "HEAD" || m == 
 // ForbiddenMethod reports CONNECT, TRACE and TRACK in any case
 // (https://fetch.spec.whatwg.org/#forbidden-method).
 func ForbiddenMethod(m string) bool {
-	return strings.EqualFold(m, "CONNECT") || strings.EqualFold(m, "TRACE") || strings.EqualFold(m, "TRACK")
+	return headers.EqualFold(m, "CONNECT") || headers.EqualFold(m, "TRACE") || headers.EqualFold(m, "TRACK")
 }
 
 // NormalizeMethod uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT and
@@ -417,7 +432,7 @@ func ForbiddenMethod(m string) bool {
 // (https://fetch.spec.whatwg.org/#concept-method-normalize).
 func NormalizeMethod(m string) string {
 	for _, n := range [...]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"} {
-		if strings.EqualFold(m, n) {
+		if headers.EqualFold(m, n) {
 			return n
 		}
 	}
@@ -467,7 +482,7 @@ func (p *Profile) RequestUnsafeNames(r *Request) []string { return p.UnsafeNames
 // empty)"), and why, in words.
 func (p *Profile) NeedsPreflight(r *Request) (bool, []string) {
 	var w words.Arena
-	names := p.unsafeNames(r.Header, &w)
+	names := p.unsafeNames(r.Header, &w, nil)
 	if !needsPreflight(r, r.Method, names) {
 		return false, nil
 	}
@@ -511,13 +526,14 @@ func (p *Profile) preflightReasons(r *Request, method string, names []string, w 
 // Origin. serializedOrigin is "null" after a tainting redirect.
 func (p *Profile) PreflightRequest(r *Request, url origin.URL, method string, h headers.List, serializedOrigin string) wire.Request {
 	var w words.Arena
-	return preflightRequest(url.String(), method, p.unsafeNames(h, &w), serializedOrigin, &w)
+	return preflightRequest(url.String(), method, p.unsafeNames(h, &w, nil), serializedOrigin, &w, nil)
 }
 
 // preflightRequest is PreflightRequest for the URL serialized and the
-// CORS-unsafe names already worked out; what it builds is written in w.
-func preflightRequest(url, method string, names []string, serializedOrigin string, w *words.Arena) wire.Request {
-	out := make(headers.List, 0, 4)
+// CORS-unsafe names already worked out; what it builds is written in w,
+// its lines in m.
+func preflightRequest(url, method string, names []string, serializedOrigin string, w *words.Arena, m *lists) wire.Request {
+	out := m.takeLines(4)
 	out = append(out, headers.Field{Name: "Accept", Value: "*/*"}, headers.Field{Name: "Access-Control-Request-Method", Value: method})
 	if len(names) > 0 {
 		out = append(out, headers.Field{Name: "Access-Control-Request-Headers", Value: w.Join(names, ",")})
@@ -531,15 +547,13 @@ func preflightRequest(url, method string, names []string, serializedOrigin strin
 // step 12), and Origin when the fetch is CORS or the method is not
 // GET or HEAD (https://fetch.spec.whatwg.org/#append-a-request-origin-header).
 func ActualRequest(url origin.URL, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
-	return actualRequest(url.String(), method, h, serializedOrigin, cors)
+	return actualRequest(url.String(), method, h, serializedOrigin, cors, nil)
 }
 
-// actualRequest is ActualRequest for the URL serialized.
-func actualRequest(url, method string, h headers.List, serializedOrigin string, cors bool) wire.Request {
-	// One allocation: the page's lines and room for the two the browser
-	// adds.
-	out := make(headers.List, len(h), len(h)+2)
-	copy(out, h)
+// actualRequest is ActualRequest for the URL serialized, its lines in m.
+func actualRequest(url, method string, h headers.List, serializedOrigin string, cors bool, m *lists) wire.Request {
+	// The page's lines and room for the two the browser adds.
+	out := append(m.takeLines(len(h)+2), h...)
 	if !out.Has("Accept") {
 		out = append(out, headers.Field{Name: "Accept", Value: "*/*"})
 	}

@@ -151,12 +151,13 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	// its sentences, in one allocation.
 	var res *Result
 	var room []byte
+	var ls *lists
 	if r != nil && !quiet {
 		b := &struct {
 			resultBlock
 			room [wordsRoom]byte
 		}{}
-		res, room = b.result(), b.room[:]
+		res, room, ls = b.result(), b.room[:], &b.lists
 		// Room for the checks of a preflighted fetch (a dozen), so that
 		// add rarely grows them. (Not in b: an array of Check would
 		// bring its equality's code, 2.7 KB, into the page's wasm.)
@@ -166,7 +167,7 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 			resultBlock
 			room [quietWordsRoom]byte
 		}{}
-		res, room = b.result(), b.room[:]
+		res, room, ls = b.result(), b.room[:], &b.lists
 	}
 	res.w.Use(room)
 	w := res.w
@@ -188,16 +189,65 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, w: w, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: serializedFrom(r.Origin, r.originText), method: r.Method, header: r.Header}
+	st := &runState{p: p, r: r, srv: srv, res: res, w: w, lists: ls, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: serializedFrom(r.Origin, r.originText), method: r.Method, header: r.Header}
 	return st.mainFetch()
 }
 
 // resultBlock is a run's result and the room for its exchanges and its
 // arena, allocated as one with the arena's room (run).
 type resultBlock struct {
-	res Result
-	xs  [2]Exchange
-	w   words.Arena
+	res   Result
+	xs    [2]Exchange
+	w     words.Arena
+	lists lists
+}
+
+// lists is a run's room for its short lists: the names of its preflight
+// and of its readable headers, in its result's allocation, and the lines
+// of the requests it sends, in one allocation of their own. It hands
+// each list a part of its own, cut to its length (an append past it
+// copies it out): a preflighted fetch with two headers of its own takes
+// nine names and eight lines. A longer list is made alone, and a nil
+// *lists makes every list. (The lines are not an array in the result's
+// allocation: an array of lines brings its equality's code, 1.5 KB,
+// into the page's wasm.)
+type lists struct {
+	names  [12]string
+	nNames int
+	lines  headers.List
+}
+
+// takeNames returns an empty list with room for n names. (Not inlined,
+// nor is takeLines: inlined at their calls they cost the page's wasm
+// KBs.)
+//
+//go:noinline
+func (m *lists) takeNames(n int) []string {
+	k := 0
+	if m != nil {
+		k = m.nNames
+	}
+	if m == nil || n > len(m.names)-k {
+		return make([]string, 0, n)
+	}
+	m.nNames += n
+	return m.names[k : k : k+n]
+}
+
+// takeLines returns an empty header list with room for n lines.
+//
+//go:noinline
+func (m *lists) takeLines(n int) headers.List {
+	const room = 8
+	if m == nil || n > room {
+		return make(headers.List, 0, n)
+	}
+	if n > cap(m.lines)-len(m.lines) {
+		m.lines = make(headers.List, 0, room)
+	}
+	k := len(m.lines)
+	m.lines = m.lines[:k+n]
+	return m.lines[k : k : k+n]
 }
 
 func (b *resultBlock) result() *Result {
@@ -210,8 +260,9 @@ type runState struct {
 	r   *Request
 	srv Server
 	res *Result
-	// w holds the run's sentences.
+	// w holds the run's sentences, lists its short lists.
 	w     *words.Arena
+	lists *lists
 	cache *PreflightCache
 	// quiet: the run keeps no checks (RunOutcome); add drops them, and
 	// the checks a run passes through build no sentences.
@@ -437,7 +488,7 @@ func (s *runState) mainFetch() *Result {
 				Detail: s.w.Cat(p.Engine, " sends a ReadableStream body only over HTTP/2 or QUIC, which an http: URL cannot negotiate.")})
 			return s.failure(&Failure{Reason: ReasonStreamNeedsHTTP2})
 		}
-		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin)
+		req := actualRequest(s.urlText, s.method, s.header, s.serializedOrigin(), s.tainting == "cors" || p.OriginKeptOnRedirect && s.sentOrigin, s.lists)
 		s.sentOrigin = s.sentOrigin || req.Header.Has("Origin")
 		reply := s.send(req, false, len(s.res.Checks))
 		if reply.Status == 0 {
@@ -508,7 +559,7 @@ func (s *runState) preflight() *Failure {
 	}
 	// The CORS-unsafe names, worked out once: whether a preflight is
 	// needed, the cache, the preflight request and its check read them.
-	names := p.unsafeNames(header, s.w)
+	names := p.unsafeNames(header, s.w, s.lists)
 	need := needsPreflight(r, s.method, names)
 	var why string // the reasons, in words
 	if need && !s.quiet {
@@ -559,7 +610,7 @@ func (s *runState) preflight() *Failure {
 		s.add(Check{ID: "preflight.needed", Title: "Preflight needed", Status: Info, Spec: specMainFetch, Detail: s.w.Since(start)})
 	}
 	s.preflighted = true
-	req := preflightRequest(s.urlText, s.method, names, pfOrigin, s.w)
+	req := preflightRequest(s.urlText, s.method, names, pfOrigin, s.w, s.lists)
 	reply := s.send(req, true, needed)
 	if reply.Status == 0 {
 		s.add(Check{ID: "preflight.sent", Title: "Preflight answered", Status: Fail, Spec: specPreflight,
@@ -572,7 +623,7 @@ func (s *runState) preflight() *Failure {
 	if !s.quiet {
 		checks = s.res.Checks
 	}
-	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect, s.quiet, s.w, checks)
+	out := p.checkPreflight(r, s.method, header, names, reply.Status, reply.Header, pfOrigin, isRedirect, s.quiet, s.w, s.lists, checks)
 	if !s.quiet {
 		n := len(s.res.Checks)
 		s.res.Checks = out.Checks
@@ -741,7 +792,7 @@ func (s *runState) finish(reply wire.Reply) *Result {
 	}
 	res.Status = reply.Status
 	var c Check
-	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet, s.w)
+	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet, s.w, s.lists)
 	s.add(c)
 	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
 	if s.r.XHR {

@@ -165,10 +165,10 @@ func simpleRange(v string) bool {
 // when the safelisted values add up to more than 1024 bytes; lowercased,
 // deduplicated and sorted (https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names).
 // A non-empty result means a preflight.
-func (p *Profile) UnsafeNames(h headers.List) []string { return p.unsafeNames(h, &words.Arena{}) }
+func (p *Profile) UnsafeNames(h headers.List) []string { return p.unsafeNames(h, &words.Arena{}, nil) }
 
 // unsafeNames is UnsafeNames, the names lowercased in w.
-func (p *Profile) unsafeNames(h headers.List, w *words.Arena) []string {
+func (p *Profile) unsafeNames(h headers.List, w *words.Arena, m *lists) []string {
 	var unsafe []string
 	total, nsafe := 0, 0
 	for i, f := range h {
@@ -180,7 +180,7 @@ func (p *Profile) unsafeNames(h headers.List, w *words.Arena) []string {
 			nsafe++
 		} else {
 			if unsafe == nil {
-				unsafe = make([]string, 0, len(h)-i)
+				unsafe = m.takeNames(len(h) - i)
 			}
 			unsafe = append(unsafe, w.Lower(f.Name))
 		}
@@ -241,7 +241,7 @@ func lowerInto(buf []byte, name string) []byte {
 // firstOf returns the index of the first line of h named as h[i] is.
 func firstOf(h headers.List, i int) int {
 	for j := 0; j < i; j++ {
-		if strings.EqualFold(h[j].Name, h[i].Name) {
+		if headers.EqualFold(h[j].Name, h[i].Name) {
 			return j
 		}
 	}

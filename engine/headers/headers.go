@@ -304,6 +304,17 @@ func EqualFold(s, t string) bool {
 		}
 	}
 	if len(s) != len(t) {
+		// Two ASCII characters fold to each other only if they are one
+		// byte each, and a character outside ASCII is two bytes or more:
+		// names of different lengths fold together only through such a
+		// character in the longer one (U+212A KELVIN SIGN folds to "k").
+		long := t
+		if len(s) > len(t) {
+			long = s
+		}
+		if IsASCII(long) {
+			return false
+		}
 		return strings.EqualFold(s, t)
 	}
 	if s == t {
