@@ -251,59 +251,18 @@ type linter struct {
 }
 
 func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
-	if len(l.out) >= MaxFindings || l.dup(code, msg, at) {
+	if len(l.out) >= MaxFindings {
 		return
 	}
-	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, Path: at.Path, Line: at.Line, Column: at.Column})
-}
-
-// dup says whether a finding with code and msg at at is out already
-// (the first one's severity stays), and else notes it. A text has a
-// few findings: they are looked through, which costs less than writing
-// each one's key (findingKey) for a map, as seen does from scanMax on.
-func (l *linter) dup(code, msg string, at convert.Pos) bool {
-	if len(l.out) < scanMax {
-		for i := range l.out {
-			f := &l.out[i]
-			if f.Line == at.Line && f.Column == at.Column && sameKey(f.Code, f.Message, f.Path, code, msg, at.Path) {
-				return true
-			}
-		}
-		return false
-	}
+	key := code + "\x00" + msg + "\x00" + at.Path + "\x00" + strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Column)
 	if l.seen == nil {
-		l.seen = make(map[string]bool, len(l.out)+1)
-		for _, f := range l.out {
-			l.seen[findingKey(f.Code, f.Message, f.Path, f.Line, f.Column)] = true
-		}
+		l.seen = map[string]bool{}
 	}
-	key := findingKey(code, msg, at.Path, at.Line, at.Column)
 	if l.seen[key] {
-		return true
+		return
 	}
 	l.seen[key] = true
-	return false
-}
-
-// findingKey is what tells findings apart.
-func findingKey(code, msg, path string, line, col int) string {
-	return code + "\x00" + msg + "\x00" + path + "\x00" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
-}
-
-// sameKey: findingKey(a0, a1, a2, ...) has the text of findingKey(b0,
-// b1, b2, ...) before the line, without writing either.
-func sameKey(a0, a1, a2, b0, b1, b2 string) bool {
-	switch {
-	case len(a0)+len(a1)+len(a2) != len(b0)+len(b1)+len(b2):
-		return false
-	case a0 == b0 && a1 == b1 && a2 == b2:
-		return true
-	case plainText(a0) && plainText(a1) && plainText(a2) && plainText(b0) && plainText(b1) && plainText(b2):
-		// Without the separator in any part, the parts are where the
-		// separators are: one part differs, so the texts do.
-		return false
-	}
-	return a0+"\x00"+a1+"\x00"+a2 == b0+"\x00"+b1+"\x00"+b2
+	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, Path: at.Path, Line: at.Line, Column: at.Column})
 }
 
 func (l *linter) rejected(e *policy.Error) {

@@ -157,7 +157,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		l.add(Warning, "regex-literal", plat+how+", so "+strconv.Quote(s)+" looks like a regular expression and never matches ("+cite+")", o.Pos)
 		return
 	}
-	if originBreaks.in(s) {
+	if strings.ContainsAny(s, " \t\r\n,") {
 		// RFC 6454 §7: the Origin header holds one serialized origin,
 		// which has no white space or comma.
 		l.add(Warning, "origin-never-matches", strconv.Quote(s)+" holds a space or a comma; an Origin header is one origin with neither, so it never matches: list each origin as an entry of its own (RFC 6454 §7)", o.Pos)
@@ -174,7 +174,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		case scheme == "file":
 			l.add(Warning, "origin-never-matches", "file: pages send the origin \"null\", never "+strconv.Quote(s), o.Pos)
 			return
-		case pathStarts.in(rest):
+		case strings.ContainsAny(rest, "/?#"):
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches (cloud-policies.md §1.3)", o.Pos)
 			return
 		case strings.ToLower(s) != s && src.Semantics.Origins != portable.OriginsLabel:
@@ -201,11 +201,11 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 // subdomain and port patterns, API Gateway's "https://*").
 func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme bool, at convert.Pos, creds bool) {
 	if hasScheme && rest == "*" {
-		sev := Info
+		sev, then := Info, ""
 		if creds {
-			sev = Error
+			sev, then = Error, ", and with credentials any such site can read your users' data"
 		}
-		l.add(sev, "reflect-any-origin", strconv.Quote(s)+" allows every "+scheme+" origin, the same as \"*\" for those pages"+map[bool]string{true: ", and with credentials any such site can read your users' data", false: ""}[creds], at)
+		l.add(sev, "reflect-any-origin", strconv.Quote(s)+" allows every "+scheme+" origin, the same as \"*\" for those pages"+then, at)
 		return
 	}
 	star := strings.IndexByte(s, '*')
@@ -290,41 +290,8 @@ func isAlnum(c byte) bool {
 // looksRegex: regex syntax in an entry; ".*" counts only where '*' is not
 // the platform's own wildcard (S3 reads "https://app.*" as a prefix).
 func looksRegex(s string, starWildcard bool) bool {
-	return regexSyntax.in(s) || (!starWildcard && strings.Contains(s, ".*"))
+	return strings.ContainsAny(s, "^$\\()|[]+?") || (!starWildcard && strings.Contains(s, ".*"))
 }
-
-// asciiSet is a set of ASCII bytes, a bit each. Lint asks of every
-// origin whether it holds one of a few bytes; strings.ContainsAny
-// builds its set anew at each call, which cost a tenth of linting an S3
-// rule (issue 23).
-type asciiSet [2]uint64
-
-func newASCIISet(chars string) asciiSet {
-	var a asciiSet
-	for i := 0; i < len(chars); i++ {
-		a[chars[i]/64] |= 1 << (chars[i] % 64)
-	}
-	return a
-}
-
-// in is strings.ContainsAny(s, chars) for the set's chars: an ASCII
-// byte is a character of its own in UTF-8 (every byte of a multi-byte
-// character is 0x80 or above).
-func (a *asciiSet) in(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 128 && a[c/64]&(1<<(c%64)) != 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// The bytes origin and looksRegex look for.
-var (
-	originBreaks = newASCIISet(" \t\r\n,")
-	pathStarts   = newASCIISet("/?#")
-	regexSyntax  = newASCIISet("^$\\()|[]+?")
-)
 
 func hostOf(rest string) string {
 	if strings.HasPrefix(rest, "[") {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
-	"github.com/whycors/whycors/engine/headers"
 )
 
 // shadowed finds rules that never decide anything: a rule equal to an
@@ -42,7 +41,7 @@ func (l *linter) shadowed(src *convert.Source) {
 			if e.Disabled {
 				continue
 			}
-			if sameRule(e, r) {
+			if ruleKey(e) == ruleKey(r) {
 				l.add(Warning, "duplicate-rule", "this rule repeats rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") entry for entry: the earlier one always answers first, so remove this one", r.Pos)
 				break
 			}
@@ -79,177 +78,26 @@ func covers(e, r *convert.Rule, pathSelects, originSelects, methodSelects, heade
 
 // within: every entry of inner is in outer, or outer has "*".
 func within(inner, outer []convert.Value, fold bool) bool {
+	have := map[string]bool{}
 	for _, v := range outer {
 		if v.Text == "*" {
 			return true
 		}
+		have[norm(v.Text, fold)] = true
 	}
-	if len(outer) > scanMax {
-		have := make(map[string]bool, len(outer))
-		for _, v := range outer {
-			have[norm(v.Text, fold)] = true
-		}
-		for _, v := range inner {
-			if !have[norm(v.Text, fold)] {
-				return false
-			}
-		}
-		return true
-	}
-	// A rule's lists are short: looking through outer for each entry
-	// costs less than a map of it.
 	for _, v := range inner {
-		if !holds(outer, nil, v.Text, false, fold) {
+		if !have[norm(v.Text, fold)] {
 			return false
 		}
 	}
 	return true
 }
-
-// scanMax is the longest list within and sameRule look through entry by
-// entry; a longer one is put in a map or sorted (ruleKey).
-const scanMax = 32
 
 func norm(s string, fold bool) string {
 	if fold {
 		return strings.ToLower(s)
 	}
 	return s
-}
-
-// sameNorm is norm(a, fold) == norm(b, fold), lowering neither when
-// both are ASCII.
-func sameNorm(a, b string, fold bool) bool {
-	switch {
-	case !fold:
-		return a == b
-	case headers.IsASCII(a) && headers.IsASCII(b):
-		return strings.EqualFold(a, b)
-	}
-	return strings.ToLower(a) == strings.ToLower(b)
-}
-
-// sameRule is ruleKey(a) == ruleKey(b), without writing the keys for
-// rules with short lists and no entry holding the keys' separators
-// (which could make two different rules' keys equal): the shadow check
-// compares every rule with every earlier one, and writing a key cost
-// more than the rest of linting an S3 rule (issue 23). It compares what
-// the key holds as the key does: lists as sets, a list of only "" as an
-// empty one (both are written as nothing), paths as joined.
-func sameRule(a, b *convert.Rule) bool {
-	if !plainRule(a) || !plainRule(b) {
-		return ruleKey(a) == ruleKey(b)
-	}
-	return maxAge(a) == maxAge(b) && a.ReflectAny == b.ReflectAny && a.EchoAllHeaders == b.EchoAllHeaders &&
-		a.Credentials == b.Credentials && a.Disabled == b.Disabled && a.PreflightPass == b.PreflightPass &&
-		a.PathNote == b.PathNote && a.MethodOnly == b.MethodOnly && sameJoined(a.Paths, b.Paths) &&
-		sameSet(a.Origins, a.Regex, b.Origins, b.Regex, false) && sameSet(a.Methods, nil, b.Methods, nil, false) &&
-		sameSet(a.AllowHeaders, nil, b.AllowHeaders, nil, true) && sameSet(a.ExposeHeaders, nil, b.ExposeHeaders, nil, true)
-}
-
-// plainRule: r's lists are at most scanMax long and no text of r holds
-// ruleKey's separators.
-func plainRule(r *convert.Rule) bool {
-	for _, l := range [][]convert.Value{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders} {
-		if len(l) > scanMax {
-			return false
-		}
-		for _, v := range l {
-			if !plainText(v.Text) {
-				return false
-			}
-		}
-	}
-	for _, p := range r.Paths {
-		if !plainText(p) {
-			return false
-		}
-	}
-	return plainText(r.PathNote) && plainText(r.MethodOnly)
-}
-
-func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= 1 {
-			return false
-		}
-	}
-	return true
-}
-
-func maxAge(r *convert.Rule) int {
-	if r.MaxAge != nil {
-		return *r.MaxAge
-	}
-	return -1
-}
-
-// sameJoined is strings.Join(a, "\x00") == strings.Join(b, "\x00") for
-// lists without "\x00".
-func sameJoined(a, b []string) bool {
-	if len(a) <= 1 && len(b) <= 1 {
-		return first(a) == first(b)
-	}
-	return slices.Equal(a, b)
-}
-
-// first is l's first entry, "" when it has none.
-func first(l []string) string {
-	if len(l) == 0 {
-		return ""
-	}
-	return l[0]
-}
-
-// sameSet: the entries of a, as ruleKey writes them (norm, a RegExp
-// between slashes), are those of b.
-func sameSet(a []convert.Value, aRegex map[int]bool, b []convert.Value, bRegex map[int]bool, fold bool) bool {
-	if ae, be := onlyEmpty(a, aRegex), onlyEmpty(b, bRegex); ae || be {
-		return ae && be
-	}
-	for i, v := range a {
-		if !holds(b, bRegex, v.Text, aRegex[i], fold) {
-			return false
-		}
-	}
-	for i, v := range b {
-		if !holds(a, aRegex, v.Text, bRegex[i], fold) {
-			return false
-		}
-	}
-	return true
-}
-
-// onlyEmpty: every entry of l is "" (none a RegExp), which ruleKey
-// writes as it writes no entry.
-func onlyEmpty(l []convert.Value, regex map[int]bool) bool {
-	for i, v := range l {
-		if v.Text != "" || regex[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// holds: list has an entry written as s is (a RegExp when sRegex).
-func holds(list []convert.Value, regex map[int]bool, s string, sRegex, fold bool) bool {
-	for i, v := range list {
-		x, y := v.Text, s
-		switch xRegex := regex[i]; {
-		case xRegex == sRegex:
-			if sameNorm(x, y, fold) {
-				return true
-			}
-			continue
-		case xRegex:
-			x, y = y, x
-		}
-		// x is a string, y a RegExp: ruleKey writes "/" + y + "/".
-		if len(x) == len(y)+2 && x[0] == '/' && x[len(x)-1] == '/' && sameNorm(x[1:len(x)-1], y, fold) {
-			return true
-		}
-	}
-	return false
 }
 
 // ruleKey is a rule's content, every list as a set, for comparing two

@@ -191,11 +191,8 @@ func readJSONRule(doc *jsonpos.Doc, at *lines, v *jsonpos.Value, path string, n 
 		p := path + "." + key
 		out := doc.Strings(f, p, &errs)
 		ps := make([]Position, len(f.Items))
-		paths := indexPaths(p, len(f.Items))
 		for i, it := range f.Items {
-			var ip string
-			ip, paths = nextPath(paths, len(p))
-			ps[i] = at.pos(it, ip)
+			ps[i] = at.pos(it, jsonpos.Index(p, i))
 		}
 		r.setValueAt(model, ps)
 		return out
@@ -232,7 +229,9 @@ func readJSONRule(doc *jsonpos.Doc, at *lines, v *jsonpos.Value, path string, n 
 // as policy.LineCol does, counting on from the offset asked about last:
 // a reader asks about each value in turn, mostly further on in the text,
 // and LineCol counts from the start of the text each time (a profile of
-// the S3 fix search spent an eighth of reading a policy there).
+// the S3 fix search spent an eighth of reading a policy there). A
+// value's offset is inside the text (jsonpos), so LineCol's clamping is
+// not needed.
 type lines struct {
 	text        string
 	off         int // the offset asked about last
@@ -240,42 +239,15 @@ type lines struct {
 }
 
 func (l *lines) pos(v *jsonpos.Value, path string) Position {
-	off := min(max(v.Off, 0), len(l.text))
-	if off < l.off {
+	if v.Off < l.off {
 		l.off, l.line, l.start = 0, 1, 0
 	}
-	for {
-		i := strings.IndexByte(l.text[l.off:off], '\n')
-		if i < 0 {
-			break
+	for ; l.off < v.Off; l.off++ {
+		if l.text[l.off] == '\n' {
+			l.line, l.start = l.line+1, l.off+1
 		}
-		l.off += i + 1
-		l.line, l.start = l.line+1, l.off
 	}
-	l.off = off
-	return Position{Path: path, Line: l.line, Column: off - l.start + 1}
-}
-
-// indexPaths are the paths of the first n items of the array at path
-// (jsonpos.Index), written one after the other into one string, which
-// nextPath cuts: one allocation for a list rather than one per item.
-func indexPaths(path string, n int) string {
-	var b strings.Builder
-	b.Grow(n * (len(path) + 5))
-	for i := range n {
-		b.WriteString(path)
-		b.WriteByte('[')
-		b.WriteString(strconv.Itoa(i))
-		b.WriteByte(']')
-	}
-	return b.String()
-}
-
-// nextPath cuts the first path off paths (indexPaths), the array's path
-// being n bytes long.
-func nextPath(paths string, n int) (string, string) {
-	j := n + strings.IndexByte(paths[n:], ']') + 1
-	return paths[:j], paths[j:]
+	return Position{Path: path, Line: l.line, Column: v.Off - l.start + 1}
 }
 
 // readXML reads the REST API document. S3 validates it against its schema:
