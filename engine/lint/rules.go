@@ -201,11 +201,11 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 // subdomain and port patterns, API Gateway's "https://*").
 func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme bool, at convert.Pos, creds bool) {
 	if hasScheme && rest == "*" {
-		sev := Info
+		sev, then := Info, ""
 		if creds {
-			sev = Error
+			sev, then = Error, ", and with credentials any such site can read your users' data"
 		}
-		l.add(sev, "reflect-any-origin", strconv.Quote(s)+" allows every "+scheme+" origin, the same as \"*\" for those pages"+map[bool]string{true: ", and with credentials any such site can read your users' data", false: ""}[creds], at)
+		l.add(sev, "reflect-any-origin", strconv.Quote(s)+" allows every "+scheme+" origin, the same as \"*\" for those pages"+then, at)
 		return
 	}
 	star := strings.IndexByte(s, '*')
