@@ -176,8 +176,8 @@ func headerLine(h headers.List, name string, w *words.Arena) string {
 // KELVIN SIGN folds to "k"), which strings.EqualFold then judges.
 func nameIs(name, ascii string) bool {
 	switch {
-	case len(name) < len(ascii):
-		return false // a character folding to an ASCII one is at least as long
+	case notName(name, ascii):
+		return false
 	case name == ascii:
 		return true // as written, most lines that match
 	case len(name) == len(ascii):
@@ -191,17 +191,18 @@ func nameIs(name, ascii string) bool {
 			}
 		}
 		return true
-	case len(ascii) > 0 && name[len(name)-1] < utf8.RuneSelf && !sameASCII(name[len(name)-1], ascii[len(ascii)-1]):
-		// The last characters differ (an ASCII byte is a whole
-		// character): most longer lines.
-		return false
 	}
 	// A longer name folds to ascii only through a character outside
-	// ASCII.
-	if headers.IsASCII(name) {
-		return false
-	}
-	return strings.EqualFold(name, ascii)
+	// ASCII, which headers.EqualFold judges.
+	return headers.EqualFold(name, ascii)
+}
+
+// notName is nameIs's quick rejection, which lookup tests before calling
+// it: a name shorter than ascii (a character folding to an ASCII one is
+// at least as long), or whose last byte is ASCII and another letter (an
+// ASCII byte is a whole character), as most lines of a reply are.
+func notName(name, ascii string) bool {
+	return len(name) < len(ascii) || len(ascii) > 0 && name[len(name)-1] < utf8.RuneSelf && !sameASCII(name[len(name)-1], ascii[len(ascii)-1])
 }
 
 // sameASCII reports whether byte c of a name is a, ASCII, or a in the
@@ -225,9 +226,8 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 	// in w, and so are the values of several (rare).
 	first := -1
 	for i := range h {
-		// A shorter name is not name, nor one whose last byte is ASCII
-		// and another letter (nameIs), and most are: no call.
-		if l := h[i].Name; len(l) < len(name) || len(name) > 0 && l[len(l)-1] < utf8.RuneSelf && !sameASCII(l[len(l)-1], name[len(name)-1]) || !nameIs(l, name) {
+		// Most lines are rejected by notName, inlined here: no call.
+		if l := h[i].Name; notName(l, name) || !nameIs(l, name) {
 			continue
 		}
 		if n == 0 {

@@ -62,3 +62,32 @@ func lineStarts(text string) []int {
 	lastLines.text, lastLines.starts = text, starts
 	return starts
 }
+
+// LineCursor is LineCol for a reader that asks about a document's values
+// in turn, mostly further on in the text: it counts on from the offset
+// asked about last, where LineCol counts from the start of a short text
+// each time (a profile of the S3 fix search spent an eighth of reading a
+// policy there). It starts over from the top for an earlier offset. The
+// zero value is not ready: use NewLineCursor.
+type LineCursor struct {
+	text        string
+	off         int // the offset asked about last
+	line, start int // its line, and the offset where that line starts
+}
+
+// NewLineCursor is a cursor at the start of text.
+func NewLineCursor(text string) *LineCursor { return &LineCursor{text: text, line: 1} }
+
+// LineCol is LineCol(c's text, offset), with its clamping.
+func (c *LineCursor) LineCol(offset int) (line, col int) {
+	offset = min(max(offset, 0), len(c.text))
+	if offset < c.off {
+		c.off, c.line, c.start = 0, 1, 0
+	}
+	for ; c.off < offset; c.off++ {
+		if c.text[c.off] == '\n' {
+			c.line, c.start = c.line+1, c.off+1
+		}
+	}
+	return c.line, offset - c.start + 1
+}

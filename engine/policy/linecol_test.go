@@ -75,3 +75,25 @@ func BenchmarkLineCol(b *testing.B) {
 		}
 	}
 }
+
+// TestLineCursorAgrees: a cursor answers as LineCol for every offset of
+// texts with and without a last newline, asked in order, backwards and
+// out of range (LineCol clamps).
+func TestLineCursorAgrees(t *testing.T) {
+	for _, text := range []string{"", "\n", "a", "{\n  \"a\": 1,\n\n  \"b\": [\"x\"]\n}", "one\r\ntwo\nthree\n"} {
+		c := policy.NewLineCursor(text)
+		offsets := []int{-1}
+		for i := 0; i <= len(text)+1; i++ {
+			offsets = append(offsets, i)
+		}
+		for i := len(text) + 1; i >= -1; i-- {
+			offsets = append(offsets, i)
+		}
+		for _, off := range offsets {
+			wl, wc := policy.LineCol(text, off)
+			if l, col := c.LineCol(off); l != wl || col != wc {
+				t.Errorf("%q at %d: cursor %d:%d, LineCol %d:%d", text, off, l, col, wl, wc)
+			}
+		}
+	}
+}

@@ -112,7 +112,7 @@ func readJSON(form Form, doc *jsonpos.Doc) (*Configuration, policy.Errors) {
 		return nil, append(errs, doc.Err(list, path, "", "want an array of CORS rules, got "+list.Kind.String()))
 	}
 	c := &Configuration{Rules: make([]Rule, 0, len(list.Items))}
-	at := &lines{text: doc.Text, line: 1}
+	at := policy.NewLineCursor(doc.Text)
 	for i, item := range list.Items {
 		p := jsonpos.Index(path, i)
 		r, rerrs := readJSONRule(doc, at, item, p, names, form == FormCloudFormation)
@@ -175,8 +175,8 @@ outer:
 	return errs
 }
 
-func readJSONRule(doc *jsonpos.Doc, at *lines, v *jsonpos.Value, path string, n fieldNames, lenientInt bool) (Rule, policy.Errors) {
-	r := Rule{At: at.pos(v, path)}
+func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, path string, n fieldNames, lenientInt bool) (Rule, policy.Errors) {
+	r := Rule{At: pos(at, v, path)}
 	if v.Kind != jsonpos.Object {
 		return r, policy.Errors{doc.Err(v, path, "", "want a CORS rule object, got "+v.Kind.String())}
 	}
@@ -192,7 +192,7 @@ func readJSONRule(doc *jsonpos.Doc, at *lines, v *jsonpos.Value, path string, n 
 		out := doc.Strings(f, p, &errs)
 		ps := make([]Position, len(f.Items))
 		for i, it := range f.Items {
-			ps[i] = at.pos(it, jsonpos.Index(p, i))
+			ps[i] = pos(at, it, jsonpos.Index(p, i))
 		}
 		r.setValueAt(model, ps)
 		return out
@@ -225,29 +225,10 @@ func readJSONRule(doc *jsonpos.Doc, at *lines, v *jsonpos.Value, path string, n 
 	return r, errs
 }
 
-// lines turns the offsets of a document's values into lines and columns
-// as policy.LineCol does, counting on from the offset asked about last:
-// a reader asks about each value in turn, mostly further on in the text,
-// and LineCol counts from the start of the text each time (a profile of
-// the S3 fix search spent an eighth of reading a policy there). A
-// value's offset is inside the text (jsonpos), so LineCol's clamping is
-// not needed.
-type lines struct {
-	text        string
-	off         int // the offset asked about last
-	line, start int // its line, and the offset where that line starts
-}
-
-func (l *lines) pos(v *jsonpos.Value, path string) Position {
-	if v.Off < l.off {
-		l.off, l.line, l.start = 0, 1, 0
-	}
-	for ; l.off < v.Off; l.off++ {
-		if l.text[l.off] == '\n' {
-			l.line, l.start = l.line+1, l.off+1
-		}
-	}
-	return Position{Path: path, Line: l.line, Column: v.Off - l.start + 1}
+// pos is the position of v, at path, read with at.
+func pos(at *policy.LineCursor, v *jsonpos.Value, path string) Position {
+	l, c := at.LineCol(v.Off)
+	return Position{Path: path, Line: l, Column: c}
 }
 
 // readXML reads the REST API document. S3 validates it against its schema:
