@@ -16,13 +16,14 @@ import (
 // first verdict, whatever the server's text.
 // engine/internal/strsort sorts header names where sort.Strings would
 // link the standard library's generic sort (3.2 KB brotli);
+// engine/internal/stack moves a JSON reader's finished members to a slab;
 // engine/internal/words holds a verdict's sentences (the browser
 // model's and the explainer's).
 func TestCoreWasmDeps(t *testing.T) {
 	t.Parallel()
 	deps := wasmDeps(t, "./wasm/core")
 	allowed := map[string]bool{}
-	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/internal/strsort", "engine/internal/words", "engine/headers", "engine/origin",
+	for _, p := range []string{"engine/explain", "engine/internal/jsontext", "engine/internal/jsonstr", "engine/internal/stack", "engine/internal/strsort", "engine/internal/words", "engine/headers", "engine/origin",
 		"engine/policy", "engine/wire", "engine/limits", "engine/fetch", "engine/cdn", "engine/formats/raw", "engine/sdkpreset", "wasm/internal/jsapi", "wasm/core"} {
 		allowed["github.com/whycors/whycors/"+p] = true
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/internal/jsonstr"
+	"github.com/whycors/whycors/engine/internal/stack"
 )
 
 // JSONKeys are one JSON format's names for a rule's fields, as its
@@ -75,8 +76,8 @@ type jparser struct {
 	kids   []*jnode
 	keys   []string
 	starts []int
-	// kidRoom, keyRoom and startRoom are where the finished values'
-	// lists are cut from.
+	// kidRoom, keyRoom and startRoom are the slabs the finished
+	// values' lists are cut from (stack.Pop).
 	kidRoom   []*jnode
 	keyRoom   []string
 	startRoom []int
@@ -91,23 +92,13 @@ func (p *jparser) node(kind byte, start int) *jnode {
 	return &p.slab[len(p.slab)-1]
 }
 
-// cut moves the last len(*stack)-base entries of *stack to a slice of
-// their own, cut from *room with its capacity capped so that no later
-// cut shares it; nil when there are none, as appending to a nil list
-// left them.
-func cut[T any](stack, room *[]T, base int) []T {
-	n := len(*stack) - base
-	if n == 0 {
+// cut is stack.Pop of (*stack)[base:] from *room, nil when there are
+// none, as appending to a nil list left them.
+func cut[T any](st, room *[]T, base int) []T {
+	if len(*st) == base {
 		return nil
 	}
-	if cap(*room)-len(*room) < n {
-		*room = make([]T, 0, max(16, n))
-	}
-	r := *room
-	out := append(r[len(r):len(r):len(r)+n], (*stack)[base:]...)
-	*room = r[:len(r)+n]
-	*stack = (*stack)[:base]
-	return out
+	return stack.Pop(st, room, base, 16)
 }
 
 func (p *jparser) ws() {

@@ -15,6 +15,7 @@ package jsontext
 
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
+	"github.com/whycors/whycors/engine/internal/stack"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -221,27 +222,11 @@ func (p *parser) chunk() int { return min(max(len(p.b)/16, 8), 128) }
 // popKids moves the children stacked since from to a slice of their own
 // (capacity its length, so that a caller's append copies).
 func (p *parser) popKids(from int) []*Value {
-	return pop(&p.kids, &p.ptrSlab, from, p.chunk())
+	return stack.Pop(&p.kids, &p.ptrSlab, from, p.chunk())
 }
 
 // popKeys is popKids for an object's keys.
-func (p *parser) popKeys(from int) []string { return pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
-
-// pop moves (*stack)[from:] to the front of *slab, taking a new slab of
-// at least chunk when it has no room, and returns them; the stack's
-// emptied end is cleared, so that it holds no Value alive.
-func pop[T any](stack, slab *[]T, from, chunk int) []T {
-	n := len(*stack) - from
-	if n > len(*slab) {
-		*slab = make([]T, max(n, chunk))
-	}
-	out := (*slab)[:n:n]
-	*slab = (*slab)[n:]
-	copy(out, (*stack)[from:])
-	clear((*stack)[from:])
-	*stack = (*stack)[:from]
-	return out
-}
+func (p *parser) popKeys(from int) []string { return stack.Pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
 
 // newValue returns a Value at off from the slab.
 func (p *parser) newValue(off int) *Value {
