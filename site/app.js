@@ -837,8 +837,14 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       if (updateTimings.length > 1000) updateTimings.splice(0, updateTimings.length - 1000);
     }
   }
+  // inputs counts the states update has read: a policy reading started
+  // for one of them draws only if no newer state came after it (a newer
+  // one read by the core draws at once, and a slow reading that returned
+  // later drew over it).
+  let inputs = 0;
   function updateNow() {
     if (!ready) return;
+    inputs++;
     const st = readState();
     // The paste budget (engine/limits), checked before anything else is
     // done with the text: no link, no engine call.
@@ -911,8 +917,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       return;
     }
     reading = true;
-    readPolicyNow(st).catch((e) => {
-      setSummary("error", "The page failed to show the verdict: " + (e && e.message ? e.message : e), "");
+    const input = inputs;
+    readPolicyNow(st, input).catch((e) => {
+      if (input === inputs) setSummary("error", "The page failed to show the verdict: " + (e && e.message ? e.message : e), "");
     }).finally(() => {
       reading = false;
       if (readAgain) {
@@ -921,7 +928,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       }
     });
   }
-  async function readPolicyNow(st) {
+  async function readPolicyNow(st, input) {
     let detected = await detect(st);
     let gone = await leftOut(st, detected);
     let eng = full;
@@ -937,7 +944,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       }
     }
     const v = gone ? null : await verdictsFull(eng, st);
-    if (readAgain) return; // typed on: the next reading draws
+    if (readAgain || input !== inputs) return; // typed on: the next reading or the core has drawn
     delete $("summary").dataset.stale;
     showDetection(st, detected);
     if (gone) {

@@ -51,5 +51,39 @@ func TestPresets(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a policy's reading that returns after the raw replies are drawn is dropped", func(t *testing.T) {
+		p.t = t
+		lateReadingIsDropped(t, p)
+	})
 	p.t = t
+}
+
+// lateReadingIsDropped switches the server preset from a policy,
+// which the full engine reads in its worker (site/app.js readPolicy), to
+// raw replies, which the core reads at once, while that reading is still
+// out, and expects the page to end on the raw replies' verdict: a reading
+// that returns after newer input was drawn must not draw over it. Under
+// load this race drew a policy's verdict over the plain server preset's
+// (TestPresets, CI rehearsal at f35b03b).
+// It runs in TestPresets's browser.
+func lateReadingIsDropped(t *testing.T, p *page) {
+	p.open("")
+	pick := func(id, value string) string {
+		return `(() => { const s = document.getElementById("` + id + `"); s.value = "` + value + `"; s.dispatchEvent(new Event("change", {bubbles: true})); })();`
+	}
+	eval[bool](p, pick("req-preset", "font")+pick("srv-preset", "sam")+" true")
+	settled(p) // the full engine is loaded and has read the template once
+	for _, policy := range []string{"cloudformation", "serverless", "sam", "express", "ingress-nginx"} {
+		// One frame after the policy preset, its reading is out (update
+		// runs on the next animation frame); the raw replies follow.
+		race := `new Promise(r => { ` + pick("srv-preset", policy) + ` requestAnimationFrame(() => setTimeout(() => { ` + pick("srv-preset", "plain") + ` r(true); }, 0)); })`
+		if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](race, chromedp.EvalAwaitPromise)); err != nil {
+			t.Fatal(err)
+		}
+		settled(p)
+		compareWithEngine(t, p, input{source: "raw"})
+		if t.Failed() {
+			t.Fatalf("after %s then the plain server, the page shows the verdict of an earlier input", policy)
+		}
+	}
 }
