@@ -843,7 +843,10 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // later drew over it).
   let inputs = 0;
   function updateNow() {
-    if (!ready) return;
+    if (!ready) {
+      if (globalThis.whycorsFirst.shown) $("summary").dataset.stale = "true";
+      return;
+    }
     inputs++;
     const st = readState();
     // The paste budget (engine/limits), checked before anything else is
@@ -1274,6 +1277,32 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   $("raw").value = SRV_PRESETS.plain.raw;
   setSource("raw");
   loadFragment();
+
+  // The verdict the build wrote into the page for the scenario it opens
+  // on (internal/build, first.go), drawn at once, while the core engine
+  // still starts: the same engine's answer to exactly the scenario the
+  // form now writes, or nothing (a link's scenario, a restored form). The
+  // engine's own verdict replaces it once it is ready (whycorsReady), and
+  // input typed before that marks it as being for the text before.
+  globalThis.whycorsFirst = { shown: false, scenario: "" };
+  {
+    const st = readState();
+    const key = explainJSON(st, st.browser);
+    globalThis.whycorsFirst.scenario = key;
+    let first = null;
+    try {
+      first = JSON.parse($("first-verdict").textContent || "null");
+    } catch (e) {
+      first = null;
+    }
+    if (first && first.scenario === key && first.verdict && !first.verdict.error) {
+      const results = gather(first.verdict, st.browser);
+      if (BROWSERS.every(([b]) => results[b])) {
+        render(st, { detail: first.verdict, results: results });
+        globalThis.whycorsFirst.shown = true;
+      }
+    }
+  }
 
 
   globalThis.whycorsReady = function () {

@@ -160,6 +160,9 @@ func Site(ctx context.Context, o Options) (*Manifest, error) {
 		return nil, err
 	}
 	src["wasm_exec.js"] = execJS
+	if err := placeFirstVerdict(src); err != nil {
+		return nil, err
+	}
 
 	o.progress("minifying and fingerprinting %d files", len(src))
 	out, names, err := process(src)

@@ -1,0 +1,72 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/raw"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// FirstScenario is the site file that holds the scenario the page opens
+// on, as the page writes it for the engine (site/app.js explainJSON of the
+// default form): the build explains it and writes the verdict into
+// index.html, so that the page can show it before its engine has started.
+// It is not published. e2e/simulator's TestFirstVerdict fails, with the
+// text to put here, when the page's default scenario no longer matches it.
+const FirstScenario = "first-scenario.json"
+
+// firstPlaceholder is where index.html takes the verdict.
+var firstPlaceholder = []byte(`<script type="application/json" id="first-verdict"></script>`)
+
+// firstVerdict explains scenario as the core engine does (wasm/core: the
+// raw-replies reader only, no fix search) and returns the element that
+// replaces firstPlaceholder: {"scenario": the scenario's text, "verdict":
+// the engine's verdict}. The page shows the verdict only while its form
+// still writes exactly that scenario text.
+func firstVerdict(scenario []byte) ([]byte, error) {
+	scenario = bytes.TrimSpace(scenario)
+	s, err := explain.Decode(scenario)
+	if err != nil {
+		return nil, fmt.Errorf("site/%s: %v", FirstScenario, err)
+	}
+	v, err := explain.Explain(s, explain.Options{Formats: policy.NewRegistry(raw.Formats()...)})
+	if err != nil {
+		return nil, fmt.Errorf("site/%s: the engine refuses the page's first scenario: %v", FirstScenario, err)
+	}
+	// Inside a script element, "</script" or "<!--" in the text would
+	// end or change it: every "<" is written as \u003c, which JSON reads
+	// back as "<" (a "<" can only be inside a string).
+	key, err := json.Marshal(string(scenario)) // escapes <, > and &
+	if err != nil {
+		return nil, err
+	}
+	b := append([]byte(nil), `<script type="application/json" id="first-verdict">{"scenario":`...)
+	b = append(b, key...)
+	b = append(b, `,"verdict":`...)
+	b = append(b, bytes.ReplaceAll(explain.AppendVerdict(nil, &v), []byte("<"), []byte(`\u003c`))...)
+	return append(b, "}</script>"...), nil
+}
+
+// placeFirstVerdict takes FirstScenario out of the site's files and puts
+// its verdict in index.html's placeholder; a site without the file is
+// built as it is.
+func placeFirstVerdict(src map[string][]byte) error {
+	scenario, ok := src[FirstScenario]
+	if !ok {
+		return nil
+	}
+	delete(src, FirstScenario)
+	page := src["index.html"]
+	if bytes.Count(page, firstPlaceholder) != 1 {
+		return fmt.Errorf("site/index.html: want one %s for site/%s's verdict", firstPlaceholder, FirstScenario)
+	}
+	el, err := firstVerdict(scenario)
+	if err != nil {
+		return err
+	}
+	src["index.html"] = bytes.Replace(page, firstPlaceholder, el, 1)
+	return nil
+}
