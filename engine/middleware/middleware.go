@@ -243,6 +243,15 @@ func setHeaders(h http.Header, a *native.Answer, l lines) {
 		return
 	}
 	acao, acah := echo(l.origin, a.AllowOrigin), echo(l.acrh, a.AllowHeaders)
+	if acao != nil && acah != nil && a.AllowCredentials && a.AllowMethods != "" && a.MaxAge != "" &&
+		a.ExposeHeaders == "" && a.Vary != "" && len(h) == 0 {
+		// A browser's credentialed preflight, allowed: the path of
+		// setActual's common answer (3,181 to 3,025 instructions).
+		v := new([4]string)
+		v[0], v[1], v[2], v[3] = "true", a.AllowMethods, a.MaxAge, a.Vary
+		h[hACAO], h[hACAC], h[hACAM], h[hACAH], h[hACMA], h[hVary] = acao, v[0:1:1], v[1:2:2], acah, v[2:3:3], v[3:4:4]
+		return
+	}
 	n := 0
 	if a.AllowOrigin != "" && acao == nil {
 		n++
@@ -303,6 +312,16 @@ func setActual(h http.Header, a *native.Answer, origin []string) {
 		return
 	}
 	acao := echo(origin, a.AllowOrigin)
+	if acao != nil && a.AllowCredentials && a.ExposeHeaders == "" && a.Vary != "" && len(h) == 0 {
+		// The common credentialed answer, written without the general
+		// path's counting and indexing (micro-optimisation: 1,640 to
+		// 1,560 instructions per allowed request from a subdomain,
+		// scripts/bench/instr.sh); the same headers, on one array of two.
+		v := new([2]string)
+		v[0], v[1] = "true", a.Vary
+		h[hACAO], h[hACAC], h[hVary] = acao, v[0:1:1], v[1:2:2]
+		return
+	}
 	vary, n := oldVary(h, a.Vary)
 	n += count(acao == nil) + count(a.AllowCredentials) + count(a.ExposeHeaders != "")
 	if n == 0 {
@@ -396,7 +415,9 @@ func putVary(h http.Header, vals []string, i int, old []string, v string) {
 
 // newValues is make([]string, n), with the sizes answers to browsers'
 // requests need allocated as arrays: that skips makeslice's checks, on the
-// path every allowed request takes.
+// path every allowed request takes. Four is an allowed preflight with
+// credentials (Access-Control-Allow-Credentials, -Methods, -Max-Age and
+// Vary beside the echoed Origin and Access-Control-Request-Headers).
 func newValues(n int) []string {
 	switch n {
 	case 1:
@@ -405,6 +426,8 @@ func newValues(n int) []string {
 		return new([2]string)[:]
 	case 3:
 		return new([3]string)[:]
+	case 4:
+		return new([4]string)[:]
 	}
 	return make([]string, n)
 }

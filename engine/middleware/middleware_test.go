@@ -463,3 +463,72 @@ func TestAllowedAllocatesOneArray(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonAnswers holds the answers most allowed requests get (the
+// request's Origin and Access-Control-Request-Headers echoed,
+// credentials, nothing exposed, an empty response header), which
+// setActual and setHeaders write on a path of their own, to what
+// Respond predicts and to the guarantees of TestNoSharedHeaderSlices.
+func TestCommonAnswers(t *testing.T) {
+	p := mustPolicy(t, `{"origins": ["https://app.test", "https://*.app.test"], "methods": ["GET", "PUT"], "request_headers": ["X-Custom"], "credentials": true, "max_age": 600}`)
+	m := middleware.New(p)
+	for _, c := range []struct {
+		desc string
+		hdr  []string
+		want http.Header
+	}{
+		{
+			desc: "allowed actual request",
+			hdr:  []string{"Origin", "https://a.app.test"},
+			want: http.Header{"Access-Control-Allow-Origin": {"https://a.app.test"}, "Access-Control-Allow-Credentials": {"true"}, "Vary": {"Origin"}},
+		},
+		{
+			desc: "allowed preflight",
+			hdr:  []string{"Origin", "https://app.test", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"},
+			want: http.Header{"Access-Control-Allow-Origin": {"https://app.test"}, "Access-Control-Allow-Credentials": {"true"},
+				"Access-Control-Allow-Methods": {"GET,PUT"}, "Access-Control-Allow-Headers": {"x-custom"}, "Access-Control-Max-Age": {"600"},
+				"Vary": {"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}},
+		},
+	} {
+		method := "GET"
+		if len(c.hdr) > 2 {
+			method = "OPTIONS"
+		}
+		// What the simulator predicts (native package doc).
+		var hl headers.List
+		for i := 0; i+1 < len(c.hdr); i += 2 {
+			hl.Add(c.hdr[i], c.hdr[i+1])
+		}
+		out := p.Respond(policy.Request{Method: method, URL: "http://api.test/x", Header: hl}, policy.Reply{Status: 200})
+		predicted := http.Header{}
+		for _, f := range out.Reply.Header {
+			predicted.Add(f.Name, f.Value)
+		}
+		if !equalHeader(predicted, c.want) {
+			t.Fatalf("%s: Respond %v, want %v", c.desc, predicted, c.want)
+		}
+		// The first response's handler writes into every value in place,
+		// then the second's appends to every value: neither may reach
+		// the second response's other values.
+		m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for _, v := range w.Header() {
+				clear(v)
+			}
+		})).ServeHTTP(httptest.NewRecorder(), req(method, "/x", c.hdr...))
+		rec := httptest.NewRecorder()
+		m.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for _, v := range w.Header() {
+				_ = append(v, "spill")
+			}
+		})).ServeHTTP(rec, req(method, "/x", c.hdr...))
+		if got := rec.Result().Header; !equalHeader(got, c.want) {
+			t.Errorf("%s after a vandal and an appender:\ngot  %v\nwant %v", c.desc, got, c.want)
+		}
+		h := m.Wrap(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		r := req(method, "/x", c.hdr...)
+		w := &nopWriter{h: make(http.Header, 8)}
+		if n := testing.AllocsPerRun(100, func() { clear(w.h); h.ServeHTTP(w, r) }); n != 1 {
+			t.Errorf("%s allocates %v times, want 1", c.desc, n)
+		}
+	}
+}
