@@ -38,8 +38,6 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	// Every browser's run parses the same origin and URL: once for all.
-	srv.parsed = &parsedRequest{}
 	vs, err := session(p, s, srv)
 	if err != nil {
 		return Verdict{}, err
@@ -106,17 +104,18 @@ func blockedAny(v *Verdict) bool {
 // run explains the scenario's first fetch alone, as the first fetch of
 // its session is (the session's cache starts empty).
 func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
-	return runIn(p, s.Request, "$.request", srv.withSession(), &fetch.PreflightCache{})
+	return runIn(p, s.Request, 0, "$.request", srv.withSession(), &fetch.PreflightCache{})
 }
 
-// runIn runs one fetch of a session with the session's cache; path is
-// the JSON path of its request, for input errors.
-func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
-	req, pre, err := srv.newRequest(p, &r)
+// runIn runs fetch i of a session (0 the first, i the scenario's
+// then[i-1]) with the session's cache; path is the JSON path of its
+// request, for input errors.
+func runIn(p *fetch.Profile, r Request, i int, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
+	req, pre, err := srv.newRequest(p, &r, i)
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
-	if req != nil {
+	if req != nil && req.Network == nil {
 		req.Network = srv.s.Network.fetchNetwork()
 	}
 	srv.cdn.begin(path)
@@ -169,7 +168,7 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Verdict)) error {
 	cache := &fetch.PreflightCache{}
 	srv = srv.withSession()
-	v, err := runIn(p, s.Request, "$.request", srv, cache)
+	v, err := runIn(p, s.Request, 0, "$.request", srv, cache)
 	if err != nil {
 		return err
 	}
@@ -183,7 +182,7 @@ func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Ver
 		if srv.cdn != nil {
 			srv.cdn.cache.Advance(t.AfterSeconds)
 		}
-		v, err := runIn(p, t.Request, "$.then["+strconv.Itoa(i)+"].request", later, cache)
+		v, err := runIn(p, t.Request, i+1, "$.then["+strconv.Itoa(i)+"].request", later, cache)
 		if err != nil {
 			return err
 		}
@@ -362,9 +361,13 @@ type server struct {
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
-	// parsed, when set, is a fix search's parse of its requests' origin
-	// and URL (Trials), shared by its runs; nil parses for each run.
+	// parsed is the parse of the requests' origin and URL shared by the
+	// server's runs, or by a fix search's (Trials).
 	parsed *parsedRequest
+	// built are the requests of the session's fetches, by index (0 the
+	// first), as newRequest built them for every browser's run (nil
+	// until built); shared by the server's copies.
+	built []*fetch.Request
 }
 
 // elsewhere reports whether a request to url at hop meets the routes
@@ -446,11 +449,16 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	// The server, its copy of the scenario and its selfURL, in one
 	// allocation.
 	b := &struct {
-		srv  server
-		s    Scenario
-		self selfURL
+		srv    server
+		s      Scenario
+		self   selfURL
+		parsed parsedRequest
+		built  [1]*fetch.Request
 	}{s: s}
-	b.srv = server{s: &b.s, routes: routeIndex(s), self: &b.self}
+	b.srv = server{s: &b.s, routes: routeIndex(s), self: &b.self, parsed: &b.parsed, built: b.built[:]}
+	if len(s.Then) > 0 {
+		b.srv.built = make([]*fetch.Request, 1+len(s.Then))
+	}
 	srv := &b.srv
 	if s.Policy == nil {
 		return srv, nil, nil

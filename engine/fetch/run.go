@@ -189,7 +189,12 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, w: w, lists: ls, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: serializedFrom(r.Origin, r.originText), method: r.Method, header: r.Header}
+	urlText, originText := r.urlText, r.originText
+	if urlText == "" {
+		// A Request not built by NewRequest.
+		urlText, originText = r.URL.String(), r.Origin.String()
+	}
+	st := &runState{p: p, r: r, srv: srv, res: res, w: w, lists: ls, cache: cache, quiet: quiet, url: r.URL, urlText: urlText, originText: originText, method: r.Method, header: r.Header}
 	return st.mainFetch()
 }
 
