@@ -120,11 +120,15 @@ func runIn(p *fetch.Profile, r Request, i int, path string, srv *server, cache *
 	}
 	srv.cdn.begin(path)
 	var res *fetch.Result
-	if srv.summary || srv.lean {
-		// Neither reads the browser's checks (summaryOf; Try's verdict
-		// has no steps).
+	switch {
+	case srv.summary:
+		// summaryOf reads neither the browser's checks nor the
+		// readable headers.
+		res = p.RunAllowed(req, pre, srv, cache)
+	case srv.lean:
+		// Try's verdict has no steps.
 		res = p.RunOutcome(req, pre, srv, cache)
-	} else {
+	default:
 		res = p.RunCached(req, pre, srv, cache)
 	}
 	srv.cdn.end(res)

@@ -193,8 +193,8 @@ func nameIs(name, ascii string) bool {
 		return true
 	}
 	// A longer name folds to ascii only through a character outside
-	// ASCII, which headers.EqualFold judges.
-	return headers.EqualFold(name, ascii)
+	// ASCII, which headers.EqualFold judges: an ASCII one never does.
+	return !headers.IsASCII(name) && headers.EqualFold(name, ascii)
 }
 
 // notName is nameIs's quick rejection, which lookup tests before calling

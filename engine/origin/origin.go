@@ -219,9 +219,13 @@ func parse(in string, base *URL) (URL, error) {
 		return URL{}, fail(in[:64], MaxLen, "longer than "+strconv.Itoa(MaxLen)+" bytes")
 	}
 	// Strip leading and trailing C0 controls and spaces; remove tabs and
-	// newlines anywhere (URL Standard, basic URL parser, steps 1-3).
-	s := strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
-	if strings.ContainsAny(s, "\t\n\r") {
+	// newlines anywhere (URL Standard, basic URL parser, steps 1-3). Most
+	// URLs have none, which two bytes and a scan tell.
+	s := in
+	if s != "" && (s[0] <= 0x20 || s[len(s)-1] <= 0x20) {
+		s = strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
+	}
+	if indexAny(s, "\t\n\r") >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' {
 				return -1
@@ -281,7 +285,7 @@ func cutScheme(s string) (scheme, rest string, ok bool) {
 
 // authority parses "userinfo@host:port/path?query#frag" into u.
 func authority(in, rest string, u *URL) error {
-	end := strings.IndexAny(rest, "/\\?#")
+	end := indexAny(rest, "/\\?#")
 	if end < 0 {
 		end = len(rest)
 	}
@@ -384,6 +388,9 @@ func normalizePath(p string) string {
 	if p == "" {
 		return "/"
 	}
+	if p[0] == '/' && plainPath(p) {
+		return p // as the steps below would rebuild it
+	}
 	segs := strings.Split(p[1:], "/")
 	if p[0] != '/' {
 		segs = strings.Split(p, "/")
@@ -408,6 +415,29 @@ func normalizePath(p string) string {
 		}
 	}
 	return "/" + strings.Join(out, "/")
+}
+
+// plainPath reports whether path p has no byte that normalizePath
+// changes or reads as part of a dot segment ("." or "%2e"), nor one of
+// the path percent-encode set.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c < 0x20 || c >= 0x7F || c == '.' || c == '%' || strings.IndexByte(pathSet, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// indexAny is strings.IndexAny for a set of ASCII bytes, without the
+// byte set strings.IndexAny builds on each call.
+func indexAny(s, set string) int {
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(set, s[i]) >= 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 const (
