@@ -77,7 +77,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		v.Then = vs[1:]
 	}
 	if s.Policy == nil {
-		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
+		v.Warnings = replyWarnings(v.Warnings, s, &v)
 	}
 	if o.Advisor != nil {
 		// The advisor searches the fixes of the first fetch when it is
@@ -233,6 +233,11 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
+	// The preflight's reply and the actual one, in one allocation.
+	var replies *[2]Reply
+	if len(res.Exchanges) > 0 {
+		replies = new([2]Reply)
+	}
 	for i := range res.Exchanges {
 		x := &res.Exchanges[i] // the verdict points into it: no copy
 		if x.Preflight {
@@ -241,11 +246,14 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			}
 			v.Preflight.Sent = true
 			v.Preflight.Request = &x.Request
-			v.Preflight.Reply = toReply(x.Reply)
+			v.Preflight.Reply = toReply(&replies[0], x.Reply)
 			v.Preflight.Headers = map[string]string{}
-			for _, n := range []string{"access-control-request-method", "access-control-request-headers"} {
-				if val, ok := x.Request.Header.Get(n); ok {
-					v.Preflight.Headers[n] = val
+			// Looked up as the browser model spells them (a header list
+			// compares names in any case; the same spelling compares at
+			// once), kept by their lowercase names.
+			for _, n := range [...][2]string{{"access-control-request-method", "Access-Control-Request-Method"}, {"access-control-request-headers", "Access-Control-Request-Headers"}} {
+				if val, ok := x.Request.Header.Get(n[1]); ok {
+					v.Preflight.Headers[n[0]] = val
 				}
 			}
 			continue
@@ -253,7 +261,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		if !v.ActualSent {
 			v.ActualSent = true
 			v.ActualRequest = &x.Request
-			v.Reply = toReply(x.Reply)
+			v.Reply = toReply(&replies[1], x.Reply)
 		}
 	}
 	v.Preflight.Cached = res.PreflightCached
@@ -303,12 +311,14 @@ func sentRequests(xs []fetch.Exchange) []SentRequest {
 	return out
 }
 
-func toReply(r policy.Reply) *Reply {
+// toReply is r as the verdict shows it, written in out.
+func toReply(out *Reply, r policy.Reply) *Reply {
 	h := r.Header
 	if h == nil {
 		h = headers.List{}
 	}
-	return &Reply{Status: r.Status, Header: h, Body: r.Body}
+	*out = Reply{Status: r.Status, Header: h, Body: r.Body}
+	return out
 }
 
 // inputErrors turns the browser model's input errors into JSON-path errors.
