@@ -453,6 +453,7 @@ func (srv *server) selfURL() string {
 type selfURL struct {
 	done bool
 	url  string
+	_    [0]func() // not comparable: no equality code in the wasm
 }
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {

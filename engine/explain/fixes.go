@@ -155,6 +155,7 @@ type parsedRequest struct {
 	o              origin.Origin
 	u              origin.URL
 	ok             bool
+	_              [0]func() // not comparable: no equality code in the wasm
 }
 
 // newRequest is p.NewRequest for r, the request of fetch i of the

@@ -69,6 +69,7 @@ type cacheEntry struct {
 	method      bool // a method entry; else a header-name entry
 	name        string
 	expires     float64
+	_           [0]func() // not comparable: no equality code in the wasm
 }
 
 // Advance moves the cache's clock on by seconds (a later fetch's

@@ -28,7 +28,7 @@ func trimHTTPWS(s string) string { return trimBytes(s, true) }
 // trimRightHTTPWS is strings.TrimRight(s, httpWS), without the byte set
 // strings.TrimRight builds on each call.
 func trimRightHTTPWS(s string) string {
-	for s != "" && strings.IndexByte(httpWS, s[len(s)-1]) >= 0 {
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r' || s[len(s)-1] == '\n') {
 		s = s[:len(s)-1]
 	}
 	return s

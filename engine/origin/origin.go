@@ -225,7 +225,7 @@ func parse(in string, base *URL) (URL, error) {
 	if s != "" && (s[0] <= 0x20 || s[len(s)-1] <= 0x20) {
 		s = strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
 	}
-	if indexAny(s, "\t\n\r") >= 0 {
+	if strings.ContainsAny(s, "\t\n\r") {
 		s = strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' {
 				return -1
@@ -285,9 +285,14 @@ func cutScheme(s string) (scheme, rest string, ok bool) {
 
 // authority parses "userinfo@host:port/path?query#frag" into u.
 func authority(in, rest string, u *URL) error {
-	end := indexAny(rest, "/\\?#")
-	if end < 0 {
-		end = len(rest)
+	// The authority ends at the first of "/\\?#" (strings.IndexAny
+	// builds a byte set on each call).
+	end := len(rest)
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c == '/' || c == '\\' || c == '?' || c == '#' {
+			end = i
+			break
+		}
 	}
 	auth, tail := rest[:end], rest[end:]
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
@@ -388,8 +393,10 @@ func normalizePath(p string) string {
 	if p == "" {
 		return "/"
 	}
-	if p[0] == '/' && plainPath(p) {
-		return p // as the steps below would rebuild it
+	if p[0] == '/' && strings.IndexByte(p, '.') < 0 && strings.IndexByte(p, '%') < 0 {
+		// No dot segment ("." or "%2e"): the steps below would encode
+		// each segment and join them again as they were.
+		return encode(p, pathSet)
 	}
 	segs := strings.Split(p[1:], "/")
 	if p[0] != '/' {
@@ -415,29 +422,6 @@ func normalizePath(p string) string {
 		}
 	}
 	return "/" + strings.Join(out, "/")
-}
-
-// plainPath reports whether path p has no byte that normalizePath
-// changes or reads as part of a dot segment ("." or "%2e"), nor one of
-// the path percent-encode set.
-func plainPath(p string) bool {
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; c < 0x20 || c >= 0x7F || c == '.' || c == '%' || strings.IndexByte(pathSet, c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// indexAny is strings.IndexAny for a set of ASCII bytes, without the
-// byte set strings.IndexAny builds on each call.
-func indexAny(s, set string) int {
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(set, s[i]) >= 0 {
-			return i
-		}
-	}
-	return -1
 }
 
 const (
