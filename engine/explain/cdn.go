@@ -51,7 +51,8 @@ type cdnSession struct {
 type cdnNote struct {
 	hit, stored *cdn.Entry
 	miss, store string
-	origin      string // the request's Origin, "" when it had none
+	origin      string    // the request's Origin, "" when it had none
+	_           [0]func() // not comparable: no equality code in the wasm
 }
 
 // checkCDN reports the faults of s.CDN, each at its JSON path: more than

@@ -38,8 +38,6 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	// Every browser's run parses the same origin and URL: once for all.
-	srv.parsed = &parsedRequest{}
 	vs, err := session(p, s, srv)
 	if err != nil {
 		return Verdict{}, err
@@ -79,7 +77,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		v.Then = vs[1:]
 	}
 	if s.Policy == nil {
-		v.Warnings = append(v.Warnings, replyWarnings(s, &v)...)
+		v.Warnings = replyWarnings(v.Warnings, s, &v)
 	}
 	if o.Advisor != nil {
 		// The advisor searches the fixes of the first fetch when it is
@@ -106,26 +104,31 @@ func blockedAny(v *Verdict) bool {
 // run explains the scenario's first fetch alone, as the first fetch of
 // its session is (the session's cache starts empty).
 func run(p *fetch.Profile, s Scenario, srv *server) (Verdict, error) {
-	return runIn(p, s.Request, "$.request", srv.withSession(), &fetch.PreflightCache{})
+	return runIn(p, s.Request, 0, "$.request", srv.withSession(), &fetch.PreflightCache{})
 }
 
-// runIn runs one fetch of a session with the session's cache; path is
-// the JSON path of its request, for input errors.
-func runIn(p *fetch.Profile, r Request, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
-	req, pre, err := srv.newRequest(p, &r)
+// runIn runs fetch i of a session (0 the first, i the scenario's
+// then[i-1]) with the session's cache; path is the JSON path of its
+// request, for input errors.
+func runIn(p *fetch.Profile, r Request, i int, path string, srv *server, cache *fetch.PreflightCache) (Verdict, error) {
+	req, pre, err := srv.newRequest(p, &r, i)
 	if err != nil {
 		return Verdict{}, inputErrors(path, err)
 	}
-	if req != nil {
+	if req != nil && req.Network == nil {
 		req.Network = srv.s.Network.fetchNetwork()
 	}
 	srv.cdn.begin(path)
 	var res *fetch.Result
-	if srv.summary || srv.lean {
-		// Neither reads the browser's checks (summaryOf; Try's verdict
-		// has no steps).
+	switch {
+	case srv.summary:
+		// summaryOf reads neither the browser's checks nor the
+		// readable headers.
+		res = p.RunAllowed(req, pre, srv, cache)
+	case srv.lean:
+		// Try's verdict has no steps.
 		res = p.RunOutcome(req, pre, srv, cache)
-	} else {
+	default:
 		res = p.RunCached(req, pre, srv, cache)
 	}
 	srv.cdn.end(res)
@@ -169,7 +172,7 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Verdict)) error {
 	cache := &fetch.PreflightCache{}
 	srv = srv.withSession()
-	v, err := runIn(p, s.Request, "$.request", srv, cache)
+	v, err := runIn(p, s.Request, 0, "$.request", srv, cache)
 	if err != nil {
 		return err
 	}
@@ -183,7 +186,7 @@ func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Ver
 		if srv.cdn != nil {
 			srv.cdn.cache.Advance(t.AfterSeconds)
 		}
-		v, err := runIn(p, t.Request, "$.then["+strconv.Itoa(i)+"].request", later, cache)
+		v, err := runIn(p, t.Request, i+1, "$.then["+strconv.Itoa(i)+"].request", later, cache)
 		if err != nil {
 			return err
 		}
@@ -230,6 +233,11 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
+	// The preflight's reply and the actual one, in one allocation.
+	var replies *[2]Reply
+	if len(res.Exchanges) > 0 {
+		replies = new([2]Reply)
+	}
 	for i := range res.Exchanges {
 		x := &res.Exchanges[i] // the verdict points into it: no copy
 		if x.Preflight {
@@ -238,11 +246,14 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			}
 			v.Preflight.Sent = true
 			v.Preflight.Request = &x.Request
-			v.Preflight.Reply = toReply(x.Reply)
+			v.Preflight.Reply = toReply(&replies[0], x.Reply)
 			v.Preflight.Headers = map[string]string{}
-			for _, n := range []string{"access-control-request-method", "access-control-request-headers"} {
-				if val, ok := x.Request.Header.Get(n); ok {
-					v.Preflight.Headers[n] = val
+			// Looked up as the browser model spells them (a header list
+			// compares names in any case; the same spelling compares at
+			// once), kept by their lowercase names.
+			for _, n := range [...][2]string{{"access-control-request-method", "Access-Control-Request-Method"}, {"access-control-request-headers", "Access-Control-Request-Headers"}} {
+				if val, ok := x.Request.Header.Get(n[1]); ok {
+					v.Preflight.Headers[n[0]] = val
 				}
 			}
 			continue
@@ -250,7 +261,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		if !v.ActualSent {
 			v.ActualSent = true
 			v.ActualRequest = &x.Request
-			v.Reply = toReply(x.Reply)
+			v.Reply = toReply(&replies[1], x.Reply)
 		}
 	}
 	v.Preflight.Cached = res.PreflightCached
@@ -300,12 +311,14 @@ func sentRequests(xs []fetch.Exchange) []SentRequest {
 	return out
 }
 
-func toReply(r policy.Reply) *Reply {
+// toReply is r as the verdict shows it, written in out.
+func toReply(out *Reply, r policy.Reply) *Reply {
 	h := r.Header
 	if h == nil {
 		h = headers.List{}
 	}
-	return &Reply{Status: r.Status, Header: h, Body: r.Body}
+	*out = Reply{Status: r.Status, Header: h, Body: r.Body}
+	return out
 }
 
 // inputErrors turns the browser model's input errors into JSON-path errors.
@@ -362,9 +375,13 @@ type server struct {
 	// cdn is the session's CDN in front of the server (scenario "cdn"),
 	// nil without one (withSession makes it).
 	cdn *cdnSession
-	// parsed, when set, is a fix search's parse of its requests' origin
-	// and URL (Trials), shared by its runs; nil parses for each run.
+	// parsed is the parse of the requests' origin and URL shared by the
+	// server's runs, or by a fix search's (Trials).
 	parsed *parsedRequest
+	// built are the requests of the session's fetches, by index (0 the
+	// first), as newRequest built them for every browser's run (nil
+	// until built); shared by the server's copies.
+	built []*fetch.Request
 }
 
 // elsewhere reports whether a request to url at hop meets the routes
@@ -436,6 +453,7 @@ func (srv *server) selfURL() string {
 type selfURL struct {
 	done bool
 	url  string
+	_    [0]func() // not comparable: no equality code in the wasm
 }
 
 func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
@@ -446,11 +464,16 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 	// The server, its copy of the scenario and its selfURL, in one
 	// allocation.
 	b := &struct {
-		srv  server
-		s    Scenario
-		self selfURL
+		srv    server
+		s      Scenario
+		self   selfURL
+		parsed parsedRequest
+		built  [1]*fetch.Request
 	}{s: s}
-	b.srv = server{s: &b.s, routes: routeIndex(s), self: &b.self}
+	b.srv = server{s: &b.s, routes: routeIndex(s), self: &b.self, parsed: &b.parsed, built: b.built[:]}
+	if len(s.Then) > 0 {
+		b.srv.built = make([]*fetch.Request, 1+len(s.Then))
+	}
 	srv := &b.srv
 	if s.Policy == nil {
 		return srv, nil, nil

@@ -155,24 +155,41 @@ type parsedRequest struct {
 	o              origin.Origin
 	u              origin.URL
 	ok             bool
+	_              [0]func() // not comparable: no equality code in the wasm
 }
 
-// newRequest is p.NewRequest for r, with r's origin and URL parsed once
-// for every run that shares srv.parsed (a Trials' runs); a fault is
-// NewRequest's to report.
-func (srv *server) newRequest(p *fetch.Profile, r *Request) (*fetch.Request, *fetch.Failure, error) {
-	if c := srv.parsed; c != nil {
-		if !c.done {
-			c.done, c.origin, c.rawURL = true, r.Origin, r.URL
-			o, err := origin.Parse(r.Origin)
-			u, uerr := origin.ParseURL(r.URL)
-			c.o, c.u, c.ok = o, u, err == nil && uerr == nil
-		}
-		if c.ok && r.Origin == c.origin && r.URL == c.rawURL {
-			return p.NewRequestParsed(c.o, c.u, r.URL, r.Init)
-		}
+// newRequest is p.NewRequest for r, the request of fetch i of the
+// session (0 the first, i the scenario's then[i-1]). A request the same
+// in every profile (fetch.Init.SameInEveryProfile) is built once for the
+// runs of every browser that share srv.built (Explain runs each fetch in
+// three, a Trial in the chosen one and each other for AllowedIn; no run
+// changes a fetch.Request); else r's origin and URL are parsed once for
+// every run that shares srv.parsed (a Trials' runs). A fault is
+// NewRequest's to report, for each run.
+func (srv *server) newRequest(p *fetch.Profile, r *Request, i int) (*fetch.Request, *fetch.Failure, error) {
+	shared := r.Init.SameInEveryProfile() && i < len(srv.built)
+	if shared && srv.built[i] != nil {
+		return srv.built[i], nil, nil
 	}
-	return p.NewRequest(r.Origin, r.URL, r.Init)
+	c := srv.parsed
+	if c != nil && !c.done {
+		c.done, c.origin, c.rawURL = true, r.Origin, r.URL
+		o, err := origin.Parse(r.Origin)
+		u, uerr := origin.ParseURL(r.URL)
+		c.o, c.u, c.ok = o, u, err == nil && uerr == nil
+	}
+	var req *fetch.Request
+	var pre *fetch.Failure
+	var err error
+	if c != nil && c.ok && r.Origin == c.origin && r.URL == c.rawURL {
+		req, pre, err = p.NewRequestParsed(r.Origin, c.o, c.u, r.URL, r.Init)
+	} else {
+		req, pre, err = p.NewRequest(r.Origin, r.URL, r.Init)
+	}
+	if shared && pre == nil && err == nil {
+		srv.built[i] = req
+	}
+	return req, pre, err
 }
 
 // profile is browser's profile, then the trial's own input error: an

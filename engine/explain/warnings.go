@@ -5,9 +5,8 @@ import (
 	"strings"
 )
 
-// replyWarnings are the traps visible in raw replies.
-func replyWarnings(s Scenario, v *Verdict) []Warning {
-	var out []Warning
+// replyWarnings appends to out the traps visible in raw replies.
+func replyWarnings(out []Warning, s Scenario, v *Verdict) []Warning {
 	// An actual reply that names one origin must say Vary: Origin, or a
 	// shared cache can serve it to another origin (Fetch, "CORS protocol
 	// and HTTP caches").

@@ -23,6 +23,9 @@ type PreflightCache struct {
 	// one (enter).
 	opaqueDocs int
 	opaqueLast bool
+	// room holds the first entries, in the cache's own allocation: a
+	// preflight stores an entry per method and header name, a few.
+	room [4]cacheEntry
 }
 
 // enter notes the page a fetch of the session runs on. Consecutive
@@ -66,6 +69,7 @@ type cacheEntry struct {
 	method      bool // a method entry; else a header-name entry
 	name        string
 	expires     float64
+	_           [0]func() // not comparable: no equality code in the wasm
 }
 
 // Advance moves the cache's clock on by seconds (a later fetch's
@@ -179,6 +183,9 @@ func (p *Profile) store(c *PreflightCache, origin, url string, include bool, met
 	}
 	exp := c.now + float64(maxAge)
 	// Room for every entry at once rather than growing per entry.
+	if c.entries == nil {
+		c.entries = c.room[:0]
+	}
 	c.entries = slices.Grow(c.entries, len(methods)+len(names))
 	put := func(method bool, name string) {
 		for i := range c.entries {

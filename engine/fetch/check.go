@@ -193,8 +193,8 @@ func nameIs(name, ascii string) bool {
 		return true
 	}
 	// A longer name folds to ascii only through a character outside
-	// ASCII, which headers.EqualFold judges.
-	return headers.EqualFold(name, ascii)
+	// ASCII, which headers.EqualFold judges: an ASCII one never does.
+	return !headers.IsASCII(name) && headers.EqualFold(name, ascii)
 }
 
 // notName is nameIs's quick rejection, which lookup tests before calling
@@ -631,7 +631,7 @@ func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool, w *words.A
 	switch {
 	case n == 0:
 		said = sayAbsent
-	case v != "" && strings.Trim(v, "0123456789") == "":
+	case digits(v):
 		if len(v) > 9 {
 			age = 999999999
 		} else {
@@ -640,7 +640,7 @@ func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool, w *words.A
 		said = saySeconds
 	case p.InvalidMaxAgeNotCached:
 		age, said = 0, sayNotCached
-	case strings.HasPrefix(v, "-") && v != "-" && strings.Trim(v[1:], "0123456789") == "" && p.Name != "spec":
+	case strings.HasPrefix(v, "-") && digits(v[1:]) && p.Name != "spec":
 		age, said = 0, sayNegative
 	default:
 		said = sayNotNumber
@@ -821,6 +821,18 @@ func containsFold(list []string, s string) bool {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// digits reports whether s is one or more ASCII digits: strings.Trim(s,
+// "0123456789") == "" for a non-empty s, without the byte set Trim
+// builds on each call.
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 func joinErrors(errs []error) error {
 	if len(errs) == 1 {

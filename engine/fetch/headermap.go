@@ -66,18 +66,22 @@ type spelledName struct {
 // scans of these short lists cost less than the two maps they replaced.
 func headerMapOrder(h headers.List, unsafe []string) []spelledName {
 	out := make([]spelledName, 0, len(unsafe))
-	// Two passes over h: WebKit's common names, then the others.
+	// Two passes over h: WebKit's common names, then the others. The
+	// first takes every unsafe name WebKit knows, so that a name the
+	// second finds not yet taken is another, without looking it up.
 	for _, common := range [...]bool{true, false} {
 		for _, f := range h {
 			var buf [32]byte
 			n := lowerInto(buf[:0], f.Name)
-			spelled := webkitCommonHeader(string(n))
 			i := slices.Index(unsafe, string(n))
-			if (spelled != "") != common || i < 0 || hasSpelled(out, string(n)) {
+			if i < 0 || hasSpelled(out, string(n)) {
 				continue
 			}
-			if spelled == "" {
-				spelled = f.Name
+			spelled := f.Name
+			if common {
+				if spelled = webkitCommonHeader(string(n)); spelled == "" {
+					continue
+				}
 			}
 			// The lowercase name as listed in unsafe (no copy of n).
 			out = append(out, spelledName{lower: unsafe[i], spelled: spelled})

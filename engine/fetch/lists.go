@@ -25,6 +25,15 @@ func TrimOWS(s string) string { return trimBytes(s, false) }
 // trimHTTPWS is strings.Trim(s, httpWS).
 func trimHTTPWS(s string) string { return trimBytes(s, true) }
 
+// trimRightHTTPWS is strings.TrimRight(s, httpWS), without the byte set
+// strings.TrimRight builds on each call.
+func trimRightHTTPWS(s string) string {
+	for s != "" && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r' || s[len(s)-1] == '\n') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
 // trimBytes is strings.Trim(s, " \t"), or with crlf strings.Trim(s,
 // httpWS), without the byte set strings.Trim builds on every call (the
 // model trims every header value it reads).

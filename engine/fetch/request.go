@@ -107,10 +107,14 @@ type Request struct {
 	UseCORSPreflight bool
 	// Checks traces the construction.
 	Checks []Check
-	// originText is the page's origin as NewRequest was given it, which
-	// the run reads Origin's serialization from when it is written so
-	// (serializedFrom); "" otherwise.
-	originText string
+	// originText and urlText are Origin and URL serialized, worked out
+	// once with the request (originText from the page's origin as
+	// NewRequest was given it, when it is written so: serializedFrom):
+	// every run writes them into its requests and sentences, and a
+	// request the same in every profile (Init.SameInEveryProfile) is run
+	// by several. Both are "" in a Request not built by NewRequest, whose
+	// runs serialize them.
+	originText, urlText string
 }
 
 // Network places a fetch for Local Network Access
@@ -172,25 +176,29 @@ func (p *Profile) NewRequest(pageOrigin, rawURL string, in Init) (*Request, *Fai
 	if err != nil {
 		return nil, nil, &InputError{"url", err.Error()}
 	}
-	r, f, err := p.newRequest(o, u, rawURL, &in)
-	if r != nil {
-		r.originText = pageOrigin
-	}
-	return r, f, err
+	return p.newRequest(pageOrigin, o, u, rawURL, &in)
 }
 
 // NewRequestParsed is NewRequest for a page origin and a URL already
-// parsed (origin.Parse of the page's origin, origin.ParseURL of rawURL;
-// both are values of strings, which no run changes): a fix search that
-// runs one request in several browsers and for several candidate
-// policies parses them once.
-func (p *Profile) NewRequestParsed(o origin.Origin, u origin.URL, rawURL string, in Init) (*Request, *Failure, error) {
-	return p.newRequest(o, u, rawURL, &in)
+// parsed (o is origin.Parse(pageOrigin), u origin.ParseURL(rawURL); both
+// are values of strings, which no run changes): a fix search that runs
+// one request in several browsers and for several candidate policies
+// parses them once.
+func (p *Profile) NewRequestParsed(pageOrigin string, o origin.Origin, u origin.URL, rawURL string, in Init) (*Request, *Failure, error) {
+	return p.newRequest(pageOrigin, o, u, rawURL, &in)
 }
+
+// SameInEveryProfile reports whether NewRequest builds the same Request,
+// Failure and error for in in every profile, so that a caller running
+// one fetch in several browsers may build it once: only a ReadableStream
+// body (Profile.NoStreamUploads, Profile.NoRequestStreams) and mode
+// "no-cors" (its safelist, SafelistedRequestHeader) read the profile.
+// TestSameInEveryProfile holds NewRequest to it.
+func (in *Init) SameInEveryProfile() bool { return in.BodyType != "stream" && in.Mode != "no-cors" }
 
 // newRequest is NewRequest's work once the origin and URL are parsed; in
 // is the caller's own copy, by pointer so that it is not copied again.
-func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *Init) (*Request, *Failure, error) {
+func (p *Profile) newRequest(pageOrigin string, o origin.Origin, u origin.URL, rawURL string, in *Init) (*Request, *Failure, error) {
 	r := &Request{Origin: o, URL: u}
 	var bad []error
 	r.Credentials = pick(&bad, "credentials", in.Credentials, "same-origin", "omit", "same-origin", "include")
@@ -361,6 +369,7 @@ func (p *Profile) newRequest(o origin.Origin, u origin.URL, rawURL string, in *I
 		r.Checks = append(r.Checks, Check{ID: "request.header-dropped", Title: "Header dropped", Status: Warn,
 			Detail: d.Name + " is not sent: " + d.Why + ". fetch() drops it silently.", Header: d.Name + ": " + d.Value, Spec: specForbidden})
 	}
+	r.originText, r.urlText = serializedFrom(o, pageOrigin), r.URL.String()
 	return r, nil, nil
 }
 

@@ -134,7 +134,7 @@ func (p *Profile) Run(r *Request, pre *Failure, srv Server) *Result {
 // passing preflight is stored in it. A nil cache is a browser that caches
 // nothing (a single fetch, as Run).
 func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
-	return p.run(r, pre, srv, cache, false)
+	return p.run(r, pre, srv, cache, false, true)
 }
 
 // RunOutcome is RunCached for a caller that reads what the page sees and
@@ -142,11 +142,21 @@ func (p *Profile) RunCached(r *Request, pre *Failure, srv Server, cache *Preflig
 // Exchange.Check is 0), and the sentences of the checks are not built,
 // which were most of a run's cost. Everything else is RunCached's.
 func (p *Profile) RunOutcome(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
-	return p.run(r, pre, srv, cache, true)
+	return p.run(r, pre, srv, cache, true, true)
 }
 
-// run is RunCached, without the checks when quiet (RunOutcome).
-func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCache, quiet bool) *Result {
+// RunAllowed is RunOutcome for a caller that reads whether fetch()
+// resolves, why not, the console and the preflight's cache lifetime, but
+// not which response headers the page can read: the Result's Readable is
+// empty, the response's Access-Control-Expose-Headers unread (explain's
+// summary browsers keep no more).
+func (p *Profile) RunAllowed(r *Request, pre *Failure, srv Server, cache *PreflightCache) *Result {
+	return p.run(r, pre, srv, cache, true, false)
+}
+
+// run is RunCached, without the checks when quiet (RunOutcome), and
+// without the readable headers unless exposed (RunAllowed).
+func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCache, quiet, exposed bool) *Result {
 	// The result, room for its exchanges, and its arena with room for
 	// its sentences, in one allocation.
 	var res *Result
@@ -189,7 +199,12 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 	if p.NoOpaqueOriginCache && r.Origin.Opaque() {
 		cache = nil
 	}
-	st := &runState{p: p, r: r, srv: srv, res: res, w: w, lists: ls, cache: cache, quiet: quiet, url: r.URL, urlText: r.URL.String(), originText: serializedFrom(r.Origin, r.originText), method: r.Method, header: r.Header}
+	urlText, originText := r.urlText, r.originText
+	if urlText == "" {
+		// A Request not built by NewRequest.
+		urlText, originText = r.URL.String(), r.Origin.String()
+	}
+	st := &runState{p: p, r: r, srv: srv, res: res, w: w, lists: ls, cache: cache, quiet: quiet, exposed: exposed, url: r.URL, urlText: urlText, originText: originText, method: r.Method, header: r.Header}
 	return st.mainFetch()
 }
 
@@ -267,7 +282,10 @@ type runState struct {
 	// quiet: the run keeps no checks (RunOutcome); add drops them, and
 	// the checks a run passes through build no sentences.
 	quiet bool
-	url   origin.URL
+	// exposed: the run works out the headers the page can read
+	// (RunAllowed's does not).
+	exposed bool
+	url     origin.URL
 	// urlText and originText are url and the page's origin serialized,
 	// kept here because a fetch writes them into many requests and
 	// sentences and each serialization allocates.
@@ -791,9 +809,11 @@ func (s *runState) finish(reply wire.Reply) *Result {
 		res.Type = "basic"
 	}
 	res.Status = reply.Status
-	var c Check
-	res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet, s.w, s.lists)
-	s.add(c)
+	if s.exposed {
+		var c Check
+		res.Readable, c = readable(reply.Header, s.tainting == "cors", s.r.Include(), s.quiet, s.w, s.lists)
+		s.add(c)
+	}
 	res.Console = append(res.Console, s.p.AllowedConsole(reply.Status)...)
 	if s.r.XHR {
 		// An XMLHttpRequest exposes no response type to the page.

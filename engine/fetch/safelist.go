@@ -106,7 +106,6 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 // clientHint is Chromium's extra safelist (services/network/public/cpp/cors/cors.cc
 // IsCorsSafelistedHeader, via reference browser-cors.md §1.2).
 func clientHint(name, value string) bool {
-	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
 	switch name {
 	case "intervention":
 		return true
@@ -295,7 +294,7 @@ func ParseMIME(s string) (MIME, bool) {
 	if semi >= 0 {
 		sub = s[:semi]
 	}
-	sub = strings.TrimRight(sub, httpWS)
+	sub = trimRightHTTPWS(sub)
 	if !IsToken(sub) {
 		return m, false
 	}
@@ -336,7 +335,7 @@ func ParseMIME(s string) (MIME, bool) {
 			} else {
 				value, s = s, ""
 			}
-			value = strings.TrimRight(value, httpWS)
+			value = trimRightHTTPWS(value)
 			if value == "" {
 				continue
 			}

@@ -344,7 +344,14 @@ func EqualFold(s, t string) bool {
 // IsASCII reports whether s is all ASCII: where a name or value is,
 // byte comparison with ASCII's case fold is strings.EqualFold's answer.
 func IsASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		// Eight bytes at a time: a header name is mostly longer.
+		if word(s, i)&0x8080808080808080 != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
 		}

@@ -219,8 +219,12 @@ func parse(in string, base *URL) (URL, error) {
 		return URL{}, fail(in[:64], MaxLen, "longer than "+strconv.Itoa(MaxLen)+" bytes")
 	}
 	// Strip leading and trailing C0 controls and spaces; remove tabs and
-	// newlines anywhere (URL Standard, basic URL parser, steps 1-3).
-	s := strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
+	// newlines anywhere (URL Standard, basic URL parser, steps 1-3). Most
+	// URLs have none, which two bytes and a scan tell.
+	s := in
+	if s != "" && (s[0] <= 0x20 || s[len(s)-1] <= 0x20) {
+		s = strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
+	}
 	if strings.ContainsAny(s, "\t\n\r") {
 		s = strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' {
@@ -281,9 +285,14 @@ func cutScheme(s string) (scheme, rest string, ok bool) {
 
 // authority parses "userinfo@host:port/path?query#frag" into u.
 func authority(in, rest string, u *URL) error {
-	end := strings.IndexAny(rest, "/\\?#")
-	if end < 0 {
-		end = len(rest)
+	// The authority ends at the first of "/\\?#" (strings.IndexAny
+	// builds a byte set on each call).
+	end := len(rest)
+	for i := 0; i < len(rest); i++ {
+		if c := rest[i]; c == '/' || c == '\\' || c == '?' || c == '#' {
+			end = i
+			break
+		}
 	}
 	auth, tail := rest[:end], rest[end:]
 	if at := strings.LastIndexByte(auth, '@'); at >= 0 {
@@ -383,6 +392,11 @@ func relative(in, ref string, base URL) (URL, error) {
 func normalizePath(p string) string {
 	if p == "" {
 		return "/"
+	}
+	if p[0] == '/' && strings.IndexByte(p, '.') < 0 && strings.IndexByte(p, '%') < 0 {
+		// No dot segment ("." or "%2e"): the steps below would encode
+		// each segment and join them again as they were.
+		return encode(p, pathSet)
 	}
 	segs := strings.Split(p[1:], "/")
 	if p[0] != '/' {
