@@ -41,3 +41,26 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzErrors: for any text in any format, Errors is Read's errors.
+func FuzzErrors(f *testing.F) {
+	f.Add("s3-json", `[{"AllowedOrigins":["https://*.com"],"AllowedMethods":["GET"]},{"AllowedOrigins":["https://*.com"],"AllowedMethods":["GET"]}]`)
+	f.Add("native", `{"origins":["*"],"credentials":true}`)
+	f.Add("nginx", "location / {\n    add_header Access-Control-Allow-Origin $http_origin;\n}\n")
+	f.Fuzz(func(t *testing.T, format, text string) {
+		fm, ok := reg.Lookup(format)
+		if !ok {
+			return
+		}
+		src, err := convert.Read(reg, text, format)
+		var want []lint.Finding
+		for _, x := range lint.Read(fm, text, src, err) {
+			if x.Severity == lint.Error {
+				want = append(want, x)
+			}
+		}
+		if got := lint.Errors(fm, text, src, err); len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Fatalf("Errors = %v, want Read's errors %v", got, want)
+		}
+	})
+}
