@@ -191,7 +191,12 @@ func safeValue(v string) bool {
 // lineIndent returns the whitespace that starts the line holding off,
 // and whether only whitespace precedes off on that line.
 func lineIndent(text string, off int) (string, bool) {
-	start := strings.LastIndexByte(text[:off], '\n') + 1
+	// IndexByte first: it answers a text of one line at once, where
+	// LastIndexByte reads it byte by byte from off.
+	start := 0
+	if strings.IndexByte(text[:off], '\n') >= 0 {
+		start = strings.LastIndexByte(text[:off], '\n') + 1
+	}
 	i := start
 	for i < off && (text[i] == ' ' || text[i] == '\t') {
 		i++

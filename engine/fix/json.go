@@ -198,15 +198,24 @@ func (p *jparser) value(depth int) *jnode {
 func (p *jparser) str() (string, bool) {
 	start := p.i
 	p.i++
+	// plain: no escape and no byte Unquote would check, so the value is
+	// the bytes as written (jsonstr.Unquote's own first case).
+	plain := true
 	for p.i < len(p.s) {
-		switch p.s[p.i] {
-		case '\\':
+		switch c := p.s[p.i]; {
+		case c == '\\':
 			p.i += 2
+			plain = false
 			continue
-		case '"':
+		case c == '"':
 			p.i++
+			if plain {
+				return p.s[start+1 : p.i-1], true
+			}
 			out, err := jsonstr.Unquote(p.s[start:p.i])
 			return out, err == nil
+		case c < 0x20 || c >= 0x80:
+			plain = false
 		}
 		p.i++
 	}

@@ -171,7 +171,31 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 // convert.Read returned for text in format f. A caller that reads the
 // same text for other reasons (the fix search) reads it once.
 func Read(f policy.Format, text string, src *convert.Source, err error) []Finding {
-	l := &linter{format: f}
+	return read(&linter{format: f}, text, src, err)
+}
+
+// Errors is Read's findings of severity Error, for a caller that reads
+// only those (the fix search: a fix may add no error). It leaves out
+// the checks that find only warnings and notes (the rules that never
+// decide, S3's Vary), the most of Read's cost for a policy of rules;
+// when what they would have found could have reached MaxFindings (and
+// so left out a later error), it is Read's, filtered.
+func Errors(f policy.Format, text string, src *convert.Source, err error) []Finding {
+	out := read(&linter{format: f, errorsOnly: true}, text, src, err)
+	if err == nil && len(out)+len(src.Rules)+1 >= MaxFindings {
+		out = Read(f, text, src, err)
+	}
+	errs := out[:0:0]
+	for _, x := range out {
+		if x.Severity == Error {
+			errs = append(errs, x)
+		}
+	}
+	return errs
+}
+
+func read(l *linter, text string, src *convert.Source, err error) []Finding {
+	f := l.format
 	var perrs policy.Errors
 	var cerr *convert.Error
 	switch {
@@ -246,8 +270,10 @@ type TextChecker interface {
 
 type linter struct {
 	format policy.Format
-	out    []Finding
-	seen   map[string]bool
+	// errorsOnly skips the checks that find no error (Errors).
+	errorsOnly bool
+	out        []Finding
+	seen       map[string]bool
 }
 
 func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {

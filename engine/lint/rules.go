@@ -23,6 +23,9 @@ func (l *linter) source(src *convert.Source) {
 	for i := range src.Rules {
 		l.rule(src, &src.Rules[i], false)
 	}
+	if l.errorsOnly {
+		return
+	}
 	l.shadowed(src)
 	if src.Semantics.VaryOnMissOnly && len(src.Rules) > 0 {
 		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches (cloud-policies.md §0 item 5): behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)

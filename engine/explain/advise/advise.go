@@ -49,7 +49,7 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 	r := newReads(o)
 	o = r.options(o)
 	if s.Policy != nil && s.Policy.Format != "" {
-		findings, _ = r.lint(s.Policy.Format, s.Policy.Text)
+		findings, _ = r.lint(s.Policy.Format, s.Policy.Text, lint.Read)
 		f, _ := r.lookup(s.Policy.Format)
 		v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 	}

@@ -121,12 +121,13 @@ func (r *reads) state(format, text string) (*convert.Source, error) {
 	return nil, nil
 }
 
-// lint is lint.Lint(text, format) on what read read.
-func (r *reads) lint(format, text string) ([]lint.Finding, bool) {
+// lint is lint.Lint(text, format) on what read read, with all its
+// findings (lint.Read) or its errors alone (lint.Errors).
+func (r *reads) lint(format, text string, findings func(policy.Format, string, *convert.Source, error) []lint.Finding) ([]lint.Finding, bool) {
 	f, ok := r.lookup(format)
 	if !ok {
 		return nil, false
 	}
 	src, err := r.read(format, text)
-	return lint.Read(f, text, src, err), true
+	return findings(f, text, src, err), true
 }

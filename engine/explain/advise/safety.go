@@ -15,7 +15,8 @@ import (
 // with Access-Control-Allow-Credentials: true.
 func (se *searcher) safePolicy(s explain.Scenario) bool {
 	format := s.Policy.Format
-	if fa, ok := se.reads.lint(format, s.Policy.Text); ok {
+	// Only errors count: a fix may keep the user's, never add one.
+	if fa, ok := se.reads.lint(format, s.Policy.Text, lint.Errors); ok {
 		had := map[string]int{}
 		for code, n := range se.lintErrs {
 			had[code] = n
