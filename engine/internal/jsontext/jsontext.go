@@ -172,9 +172,10 @@ type parser struct {
 	b   string
 	i   int
 	max int
-	// slab holds the Values not handed out yet: a document's values come
+	// slab[used:] holds the Values not handed out yet: a document's values come
 	// a chunk at a time, not one allocation each.
 	slab []Value
+	used int
 	// kids and keys stack the children of the arrays and objects still
 	// open; a container's move to ptrSlab and keySlab once it closes, at
 	// their final length: a chunk at a time, where appending to each
@@ -243,13 +244,15 @@ func (p *parser) popKids(from int) []*Value {
 // popKeys is popKids for an object's keys.
 func (p *parser) popKeys(from int) []string { return stack.Pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
 
-// newValue returns a Value at off from the slab.
+// newValue returns a Value at off from the slab. It counts the Values
+// handed out (used) rather than reslicing the slab past each, which took
+// three times the instructions (issue 23).
 func (p *parser) newValue(off int) *Value {
-	if len(p.slab) == 0 {
-		p.slab = make([]Value, p.chunk())
+	if p.used >= len(p.slab) {
+		p.slab, p.used = make([]Value, p.chunk()), 0
 	}
-	v := &p.slab[0]
-	p.slab = p.slab[1:]
+	v := &p.slab[p.used]
+	p.used++
 	v.Off = off
 	return v
 }
