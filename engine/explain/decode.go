@@ -37,39 +37,55 @@ func Decode(data []byte) (Scenario, error) {
 		return s, policy.Errors{{Path: "$", Msg: "a scenario is a JSON object"}}
 	}
 	d := &decoder{errs: &errs}
-	top := d.object("$", root, "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "network", "caller", "policy", "fixes")
+	const (
+		schemaKey = iota
+		browserKey
+		requestKey
+		preflightKey
+		responseKey
+		routesKey
+		thenKey
+		cdnKey
+		networkKey
+		callerKey
+		policyKey
+		fixesKey
+	)
+	var top [12]*jsontext.Value
+	d.object("$", root, top[:], "$schema", "browser", "request", "preflight", "response", "routes", "then", "cdn", "network", "caller", "policy", "fixes")
 	// "$schema" names schemas/scenario.schema.json for an editor; it is
 	// read as a string and otherwise ignored.
 	var schema string
-	d.str("$.$schema", field(top, "$schema"), &schema)
-	d.str("$.browser", field(top, "browser"), &s.Browser)
-	if v := field(top, "request"); v != nil {
+	d.str("$.$schema", top[schemaKey], &schema)
+	d.str("$.browser", top[browserKey], &s.Browser)
+	if v := top[requestKey]; v != nil {
 		d.request("$.request", v, &s.Request)
 	} else {
 		errs = append(errs, &policy.Error{Path: "$.request", Msg: "missing: a scenario needs the request"})
 	}
-	if v := field(top, "preflight"); !isNull(v) {
+	if v := top[preflightKey]; !isNull(v) {
 		s.Preflight = d.reply("$.preflight", v)
 	}
-	if v := field(top, "response"); !isNull(v) {
+	if v := top[responseKey]; !isNull(v) {
 		s.Response = d.reply("$.response", v)
 	}
-	if v := field(top, "routes"); !isNull(v) {
+	if v := top[routesKey]; !isNull(v) {
 		s.Routes = d.routes("$.routes", v)
 	}
-	if v := field(top, "then"); !isNull(v) {
+	if v := top[thenKey]; !isNull(v) {
 		s.Then = d.then("$.then", v)
 	}
-	if v := field(top, "cdn"); !isNull(v) {
+	if v := top[cdnKey]; !isNull(v) {
 		s.CDN = d.cdn("$.cdn", v)
 	}
-	if v := field(top, "network"); !isNull(v) {
+	if v := top[networkKey]; !isNull(v) {
 		s.Network = d.network("$.network", v)
 	}
-	if v := field(top, "caller"); !isNull(v) {
-		if m := d.object("$.caller", v, "authorized"); m != nil {
+	if v := top[callerKey]; !isNull(v) {
+		var f [1]*jsontext.Value
+		if d.object("$.caller", v, f[:], "authorized") {
 			s.Caller = &Caller{Authorized: true}
-			if a := field(m, "authorized"); !isNull(a) {
+			if a := f[0]; !isNull(a) {
 				if a.Kind != jsontext.Bool {
 					d.add("$.caller.authorized", "want true or false")
 				}
@@ -77,23 +93,24 @@ func Decode(data []byte) (Scenario, error) {
 			}
 		}
 	}
-	if v := field(top, "policy"); !isNull(v) {
-		pm := d.object("$.policy", v, "format", "text", "files", "resource", "params")
+	if v := top[policyKey]; !isNull(v) {
+		var pm [5]*jsontext.Value
+		d.object("$.policy", v, pm[:], "format", "text", "files", "resource", "params")
 		s.Policy = &Policy{}
-		d.str("$.policy.format", field(pm, "format"), &s.Policy.Format)
-		d.str("$.policy.text", field(pm, "text"), &s.Policy.Text)
-		d.str("$.policy.resource", field(pm, "resource"), &s.Policy.Resource)
-		if f := field(pm, "files"); !isNull(f) {
+		d.str("$.policy.format", pm[0], &s.Policy.Format)
+		d.str("$.policy.text", pm[1], &s.Policy.Text)
+		d.str("$.policy.resource", pm[3], &s.Policy.Resource)
+		if f := pm[2]; !isNull(f) {
 			s.Policy.Files = d.files("$.policy.files", f)
 		}
-		if f := field(pm, "params"); !isNull(f) {
+		if f := pm[4]; !isNull(f) {
 			s.Policy.Params = d.params("$.policy.params", f)
 		}
 		if s.Policy.Format == "" {
 			errs = append(errs, &policy.Error{Path: "$.policy.format", Msg: "missing: a registered format name or \"auto\""})
 		}
 	}
-	if v := field(top, "fixes"); !isNull(v) {
+	if v := top[fixesKey]; !isNull(v) {
 		if v.Kind != jsontext.Bool {
 			d.add("$.fixes", "want true or false")
 		} else {
@@ -110,39 +127,39 @@ func Decode(data []byte) (Scenario, error) {
 	return s, errs.Err()
 }
 
-// field is the object's last field named key, or nil. It, add and str
-// are not inlined: called at some eighty places, inlined they made the
-// decoder 55 KB of the simulator's first wasm (2026-12-03: 3,083,464 ->
-// 3,028,887 bytes, GOOS=js GOARCH=wasm go build -trimpath -ldflags=-s
-// -w ./wasm/core); a scenario is decoded once per verdict.
-//
-//go:noinline
-func field(obj *jsontext.Value, key string) *jsontext.Value {
-	v, _ := obj.Get(key)
-	return v
-}
-
 // isNull reports a missing value or JSON null.
 func isNull(v *jsontext.Value) bool { return v == nil || v.Kind == jsontext.Null }
 
 type decoder struct{ errs *policy.Errors }
 
+// add, strField and str are not inlined: called at some eighty places,
+// inlined they made the decoder 55 KB of the simulator's first wasm
+// (2026-12-03: 3,083,464 -> 3,028,887 bytes, GOOS=js GOARCH=wasm go build
+// -trimpath -ldflags=-s -w ./wasm/core); a scenario is decoded once per
+// verdict.
+//
 //go:noinline
 func (d *decoder) add(path, msg string) {
 	*d.errs = append(*d.errs, &policy.Error{Path: path, Msg: msg})
 }
 
 // object checks that v is an object and reports its unknown fields, in
-// the order written. It returns nil when v is not an object.
-func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsontext.Value {
+// the order written, and sets f[i] to its last field named known[i] (nil
+// when it has none; json.Unmarshal keeps the last of duplicate keys). It
+// reads each member once: looking each known field up with
+// jsontext.Value.Get scanned the object's members again, a seventh of a
+// scenario's decoding (issue 23). It reports false, f left nil, when v is
+// not an object.
+func (d *decoder) object(path string, v *jsontext.Value, f []*jsontext.Value, known ...string) bool {
 	if v == nil || v.Kind != jsontext.Object {
 		d.add(path, "want an object")
-		return nil
+		return false
 	}
-	for _, k := range v.Keys {
+	for i, k := range v.Keys {
 		found := false
-		for _, n := range known {
+		for j, n := range known {
 			if n == k {
+				f[j] = v.Fields[i]
 				found = true
 				break
 			}
@@ -151,16 +168,15 @@ func (d *decoder) object(path string, v *jsontext.Value, known ...string) *jsont
 			d.add(path+"."+k, "unknown field")
 		}
 	}
-	return v
+	return true
 }
 
-// strField reads obj's field key as str does; the field's path (path
+// strField reads the field key, v, as str does; the field's path (path
 // "." key) is built only for an error, as a scenario has dozens of
 // fields and the paths were most of what reading it allocated.
 //
 //go:noinline
-func (d *decoder) strField(path string, obj *jsontext.Value, key string, dst *string) {
-	v := field(obj, key)
+func (d *decoder) strField(path string, v *jsontext.Value, key string, dst *string) {
 	if isNull(v) {
 		return
 	}
@@ -186,43 +202,56 @@ func (d *decoder) str(path string, v *jsontext.Value, dst *string) {
 }
 
 func (d *decoder) request(path string, v *jsontext.Value, r *Request) {
-	m := d.object(path, v, "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect", "api")
-	if m == nil {
+	const (
+		origin = iota
+		url
+		method
+		hdrs
+		credentials
+		mode
+		body
+		bodyType
+		redirect
+		api
+	)
+	var m [10]*jsontext.Value
+	if !d.object(path, v, m[:], "origin", "url", "method", "headers", "credentials", "mode", "body", "body_type", "redirect", "api") {
 		return
 	}
-	for _, req := range []string{"origin", "url"} {
-		if _, ok := m.Get(req); !ok {
-			d.add(path+"."+req, "missing")
-		}
+	if m[origin] == nil {
+		d.add(path+".origin", "missing")
 	}
-	d.strField(path, m, "origin", &r.Origin)
-	d.strField(path, m, "url", &r.URL)
-	d.strField(path, m, "method", &r.Method)
-	d.strField(path, m, "credentials", &r.Credentials)
-	d.strField(path, m, "mode", &r.Mode)
-	d.strField(path, m, "body_type", &r.BodyType)
-	d.strField(path, m, "redirect", &r.Redirect)
-	d.strField(path, m, "api", &r.API)
-	if b := field(m, "body"); !isNull(b) {
+	if m[url] == nil {
+		d.add(path+".url", "missing")
+	}
+	d.strField(path, m[origin], "origin", &r.Origin)
+	d.strField(path, m[url], "url", &r.URL)
+	d.strField(path, m[method], "method", &r.Method)
+	d.strField(path, m[credentials], "credentials", &r.Credentials)
+	d.strField(path, m[mode], "mode", &r.Mode)
+	d.strField(path, m[bodyType], "body_type", &r.BodyType)
+	d.strField(path, m[redirect], "redirect", &r.Redirect)
+	d.strField(path, m[api], "api", &r.API)
+	if b := m[body]; !isNull(b) {
 		var s string
-		d.strField(path, m, "body", &s)
+		d.strField(path, b, "body", &s)
 		r.Body = &s
 	}
-	r.Headers = d.headers(path, ".headers", field(m, "headers"))
+	r.Headers = d.headers(path, ".headers", m[hdrs])
 }
 
 // network reads {"page", "target", "permission"}, each optional and one
 // of its names.
 func (d *decoder) network(path string, v *jsontext.Value) *Network {
-	m := d.object(path, v, "page", "target", "permission")
-	if m == nil {
+	var m [3]*jsontext.Value
+	if !d.object(path, v, m[:], "page", "target", "permission") {
 		return nil
 	}
 	// CDP's Network.IPAddressSpace and Browser.PermissionSetting names.
 	spaces := []string{fetch.SpacePublic, fetch.SpaceLocal, fetch.SpaceLoopback}
 	permissions := []string{fetch.PermissionGranted, fetch.PermissionDenied, fetch.PermissionPrompt}
 	n := &Network{}
-	for _, f := range []struct {
+	for i, f := range []struct {
 		key string
 		dst *string
 		one []string
@@ -231,7 +260,7 @@ func (d *decoder) network(path string, v *jsontext.Value) *Network {
 		{"target", &n.Target, spaces},
 		{"permission", &n.Permission, permissions},
 	} {
-		d.str(path+"."+f.key, field(m, f.key), f.dst)
+		d.str(path+"."+f.key, m[i], f.dst)
 		if *f.dst != "" && !slices.Contains(f.one, *f.dst) {
 			d.add(path+"."+f.key, "want one of "+strings.Join(f.one, ", "))
 		}
@@ -253,12 +282,12 @@ func (d *decoder) files(path string, v *jsontext.Value) []policy.File {
 	out := make([]policy.File, len(v.Items))
 	for i, it := range v.Items {
 		p := path + "[" + strconv.Itoa(i) + "]"
-		m := d.object(p, it, "name", "text")
-		if m == nil {
+		var m [2]*jsontext.Value
+		if !d.object(p, it, m[:], "name", "text") {
 			continue
 		}
-		d.strField(p, m, "name", &out[i].Name)
-		d.strField(p, m, "text", &out[i].Text)
+		d.strField(p, m[0], "name", &out[i].Name)
+		d.strField(p, m[1], "text", &out[i].Text)
 		if out[i].Name == "" {
 			d.add(p+".name", "missing: each file needs its name")
 		}
@@ -300,15 +329,15 @@ func (d *decoder) routes(path string, v *jsontext.Value) []Route {
 	out := make([]Route, len(v.Items))
 	for i, it := range v.Items {
 		p := path + "[" + strconv.Itoa(i) + "]"
-		m := d.object(p, it, "url", "preflight", "response")
-		if m == nil {
+		var m [3]*jsontext.Value
+		if !d.object(p, it, m[:], "url", "preflight", "response") {
 			continue
 		}
-		d.strField(p, m, "url", &out[i].URL)
-		if r := field(m, "preflight"); !isNull(r) {
+		d.strField(p, m[0], "url", &out[i].URL)
+		if r := m[1]; !isNull(r) {
 			out[i].Preflight = d.reply(p+".preflight", r)
 		}
-		if r := field(m, "response"); !isNull(r) {
+		if r := m[2]; !isNull(r) {
 			out[i].Response = d.reply(p+".response", r)
 		}
 	}
@@ -330,16 +359,16 @@ func (d *decoder) then(path string, v *jsontext.Value) []Later {
 	out := make([]Later, len(v.Items))
 	for i, it := range v.Items {
 		p := path + "[" + strconv.Itoa(i) + "]"
-		m := d.object(p, it, "request", "after_seconds")
-		if m == nil {
+		var m [2]*jsontext.Value
+		if !d.object(p, it, m[:], "request", "after_seconds") {
 			continue
 		}
-		if r := field(m, "request"); r != nil {
+		if r := m[0]; r != nil {
 			d.request(p+".request", r, &out[i].Request)
 		} else {
 			d.add(p+".request", "missing")
 		}
-		if w := field(m, "after_seconds"); !isNull(w) {
+		if w := m[1]; !isNull(w) {
 			f, ok := readSeconds(w)
 			if !ok || f < 0 || f > limits.AfterSeconds {
 				d.add(p+".after_seconds", "want a number of seconds from 0 to "+strconv.Itoa(limits.AfterSeconds))
@@ -355,12 +384,12 @@ func (d *decoder) then(path string, v *jsontext.Value) []Later {
 // optional (no key headers: the URL alone; Vary not honoured);
 // checkCDN judges the names and their number.
 func (d *decoder) cdn(path string, v *jsontext.Value) *CDN {
-	m := d.object(path, v, "key_headers", "honours_vary")
-	if m == nil {
+	var m [2]*jsontext.Value
+	if !d.object(path, v, m[:], "key_headers", "honours_vary") {
 		return nil
 	}
 	c := &CDN{}
-	if k := field(m, "key_headers"); !isNull(k) {
+	if k := m[0]; !isNull(k) {
 		if k.Kind != jsontext.Array {
 			d.add(path+".key_headers", "want a list of request header names")
 		}
@@ -369,7 +398,7 @@ func (d *decoder) cdn(path string, v *jsontext.Value) *CDN {
 			d.str(path+".key_headers["+strconv.Itoa(i)+"]", it, &c.KeyHeaders[i])
 		}
 	}
-	if h := field(m, "honours_vary"); !isNull(h) {
+	if h := m[1]; !isNull(h) {
 		c.HonoursVary = h.Bool
 		if h.Kind != jsontext.Bool {
 			d.add(path+".honours_vary", "want true or false")
@@ -429,12 +458,12 @@ func readSeconds(v *jsontext.Value) (float64, bool) {
 }
 
 func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
-	m := d.object(path, v, "status", "headers", "body")
-	if m == nil {
+	var m [3]*jsontext.Value
+	if !d.object(path, v, m[:], "status", "headers", "body") {
 		return nil
 	}
 	r := &Reply{}
-	if st, ok := m.Get("status"); ok {
+	if st := m[0]; st != nil {
 		// 0 means the server closed the connection without answering, as
 		// the e2e harnesses model a network failure.
 		if st.Kind != jsontext.Null {
@@ -448,8 +477,8 @@ func (d *decoder) reply(path string, v *jsontext.Value) *Reply {
 	} else {
 		d.add(path+".status", "missing")
 	}
-	d.strField(path, m, "body", &r.Body)
-	r.Header = d.headers(path, ".headers", field(m, "headers"))
+	d.strField(path, m[2], "body", &r.Body)
+	r.Header = d.headers(path, ".headers", m[1])
 	if r.Header == nil {
 		r.Header = headers.List{}
 	}
