@@ -71,4 +71,4 @@ done
 echo
 echo "== 2 and 3. time to first verdict, explain per keystroke (headless Chromium)"
 export WHYCORS_SITE_DIR="$tmp/site"
-WHYCORS_BENCH_SITE=1 go test -count=1 -run '^TestBenchSite$' -v ./e2e/simulator | grep -E "^(first verdict|  of which|explain per call|fixes per search|fix on screen|1 MiB policy|load average|--- |ok|FAIL)"
+WHYCORS_BENCH_SITE=1 go test -count=1 -run '^TestBenchSite$' -v ./e2e/simulator | grep -E "^(first verdict|  the engine|  of which|explain per call|fixes per search|fix on screen|1 MiB policy|load average|--- |ok|FAIL)"
