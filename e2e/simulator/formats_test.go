@@ -1,12 +1,14 @@
 package simulator_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -140,7 +142,13 @@ resource "aws_s3_bucket_cors_configuration" "uploads" {
 	if got := eval[string](p, `(document.querySelector("#fixes .fix pre") || {}).textContent || ""`); strings.TrimRight(got, "\n") != strings.TrimRight(fixes[0].Diff, "\n") {
 		t.Errorf("page's first fix\n%s\nengine's\n%s", got, fixes[0].Diff)
 	}
-	if !eval[bool](p, `performance.getEntriesByType("resource").some(e => e.name.includes("/whycors-terraform."))`) {
-		t.Error("the page did not fetch its Terraform engine")
+	// The engine's worker fetches the wasm (its resource entry is the
+	// worker's); the page's own fetch of it is the offline cache's copy
+	// (cacheForOffline), which starts once the engine is loaded and can end
+	// after the fix is drawn: wait for it.
+	ctx, cancel := context.WithTimeout(p.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`performance.getEntriesByType("resource").some(e => e.name.includes("/whycors-terraform."))`, chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+		t.Error("the page did not fetch its Terraform engine:", err)
 	}
 }
