@@ -30,7 +30,7 @@ var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 // scenario sets "fixes": false; without one the verdict has the warnings
 // of the browser model and of raw replies, and no fixes.
 func Explain(s Scenario, o Options) (Verdict, error) {
-	p, ok := fetch.Lookup(s.Browser)
+	p, ok := fetch.Shared(s.Browser)
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser) + "; want chrome, firefox, safari or spec"}}
 	}
@@ -56,7 +56,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 			}
 			continue
 		}
-		q, _ := fetch.Lookup(name)
+		q, _ := fetch.Shared(name)
 		err := eachFetch(q, s, sum, func(i int, o Verdict) {
 			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
 		})
