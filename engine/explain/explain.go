@@ -227,17 +227,25 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		Console:         res.Console,
 		Exception:       res.Exception,
 		Fixes:           []Fix{},
-		Requests:        sentRequests(res.Exchanges),
 		failure:         res.Failure,
 	}
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
-	// The preflight's reply and the actual one, in one allocation.
+	// The preflight's reply and the actual one, and the requests sent of
+	// a fetch of two exchanges or fewer (most), in one allocation.
 	var replies *[2]Reply
-	if len(res.Exchanges) > 0 {
+	var sent []SentRequest
+	if n := len(res.Exchanges); n > 0 && n <= 2 {
+		b := new(struct {
+			replies [2]Reply
+			sent    [2]SentRequest
+		})
+		replies, sent = &b.replies, b.sent[:0:n]
+	} else if n > 0 {
 		replies = new([2]Reply)
 	}
+	v.Requests = sentRequests(sent, res.Exchanges)
 	for i := range res.Exchanges {
 		x := &res.Exchanges[i] // the verdict points into it: no copy
 		if x.Preflight {
@@ -296,9 +304,13 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	return v
 }
 
-// sentRequests lists the exchanges as the server got them.
-func sentRequests(xs []fetch.Exchange) []SentRequest {
-	out := make([]SentRequest, 0, len(xs))
+// sentRequests lists the exchanges as the server got them, in room
+// when it has room for them.
+func sentRequests(room []SentRequest, xs []fetch.Exchange) []SentRequest {
+	out := room
+	if out == nil || cap(out) < len(xs) {
+		out = make([]SentRequest, 0, len(xs))
+	}
 	for _, x := range xs {
 		r := SentRequest{Preflight: x.Preflight, Method: x.Request.Method, URL: x.Request.URL, Status: x.Reply.Status}
 		r.Origin, _ = x.Request.Header.Get("Origin")
