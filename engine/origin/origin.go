@@ -252,7 +252,9 @@ func parse(in string, base *URL) (URL, error) {
 	if s != "" && (s[0] <= 0x20 || s[len(s)-1] <= 0x20) {
 		s = strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
 	}
-	if strings.ContainsAny(s, "\t\n\r") {
+	// Three byte searches, not strings.ContainsAny, which builds a byte
+	// set on each call.
+	if strings.IndexByte(s, '\t') >= 0 || strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' {
 				return -1
