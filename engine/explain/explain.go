@@ -259,8 +259,14 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			// Looked up as the browser model spells them (a header list
 			// compares names in any case; the same spelling compares at
 			// once), kept by their lowercase names.
-			for _, n := range [...][2]string{{"access-control-request-method", "Access-Control-Request-Method"}, {"access-control-request-headers", "Access-Control-Request-Headers"}} {
-				if val, ok := x.Request.Header.Get(n[1]); ok {
+			// The request sent has the values already (v.Requests[i]):
+			// a second look is for an empty value only, which may be a
+			// line's or no line's.
+			sent := &v.Requests[i]
+			for _, n := range [...][3]string{{"access-control-request-method", "Access-Control-Request-Method", sent.ACRM}, {"access-control-request-headers", "Access-Control-Request-Headers", sent.ACRH}} {
+				if n[2] != "" {
+					v.Preflight.Headers[n[0]] = n[2]
+				} else if val, ok := x.Request.Header.Get(n[1]); ok {
 					v.Preflight.Headers[n[0]] = val
 				}
 			}
