@@ -30,7 +30,7 @@ var summaryBrowsers = [...]string{"chrome", "firefox", "safari"}
 // scenario sets "fixes": false; without one the verdict has the warnings
 // of the browser model and of raw replies, and no fixes.
 func Explain(s Scenario, o Options) (Verdict, error) {
-	p, ok := fetch.Lookup(s.Browser)
+	p, ok := fetch.Shared(s.Browser)
 	if !ok {
 		return Verdict{}, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(s.Browser) + "; want chrome, firefox, safari or spec"}}
 	}
@@ -56,7 +56,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 			}
 			continue
 		}
-		q, _ := fetch.Lookup(name)
+		q, _ := fetch.Shared(name)
 		err := eachFetch(q, s, sum, func(i int, o Verdict) {
 			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
 		})
@@ -227,17 +227,25 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		Console:         res.Console,
 		Exception:       res.Exception,
 		Fixes:           []Fix{},
-		Requests:        sentRequests(res.Exchanges),
 		failure:         res.Failure,
 	}
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
-	// The preflight's reply and the actual one, in one allocation.
+	// The preflight's reply and the actual one, and the requests sent of
+	// a fetch of two exchanges or fewer (most), in one allocation.
 	var replies *[2]Reply
-	if len(res.Exchanges) > 0 {
+	var sent []SentRequest
+	if n := len(res.Exchanges); n > 0 && n <= 2 {
+		b := new(struct {
+			replies [2]Reply
+			sent    [2]SentRequest
+		})
+		replies, sent = &b.replies, b.sent[:0:n]
+	} else if n > 0 {
 		replies = new([2]Reply)
 	}
+	v.Requests = sentRequests(sent, res.Exchanges)
 	for i := range res.Exchanges {
 		x := &res.Exchanges[i] // the verdict points into it: no copy
 		if x.Preflight {
@@ -251,8 +259,14 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			// Looked up as the browser model spells them (a header list
 			// compares names in any case; the same spelling compares at
 			// once), kept by their lowercase names.
-			for _, n := range [...][2]string{{"access-control-request-method", "Access-Control-Request-Method"}, {"access-control-request-headers", "Access-Control-Request-Headers"}} {
-				if val, ok := x.Request.Header.Get(n[1]); ok {
+			// The request sent has the values already (v.Requests[i]):
+			// a second look is for an empty value only, which may be a
+			// line's or no line's.
+			sent := &v.Requests[i]
+			for _, n := range [...][3]string{{"access-control-request-method", "Access-Control-Request-Method", sent.ACRM}, {"access-control-request-headers", "Access-Control-Request-Headers", sent.ACRH}} {
+				if n[2] != "" {
+					v.Preflight.Headers[n[0]] = n[2]
+				} else if val, ok := x.Request.Header.Get(n[1]); ok {
 					v.Preflight.Headers[n[0]] = val
 				}
 			}
@@ -296,9 +310,13 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 	return v
 }
 
-// sentRequests lists the exchanges as the server got them.
-func sentRequests(xs []fetch.Exchange) []SentRequest {
-	out := make([]SentRequest, 0, len(xs))
+// sentRequests lists the exchanges as the server got them, in room
+// when it has room for them.
+func sentRequests(room []SentRequest, xs []fetch.Exchange) []SentRequest {
+	out := room
+	if out == nil || cap(out) < len(xs) {
+		out = make([]SentRequest, 0, len(xs))
+	}
 	for _, x := range xs {
 		r := SentRequest{Preflight: x.Preflight, Method: x.Request.Method, URL: x.Request.URL, Status: x.Reply.Status}
 		r.Origin, _ = x.Request.Header.Get("Origin")

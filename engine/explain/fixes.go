@@ -239,7 +239,7 @@ func setup(s Scenario, o Options) (*fetch.Profile, *server, error) {
 
 // profileOf is browser's profile, or the input error for an unknown name.
 func profileOf(browser string) (*fetch.Profile, error) {
-	p, ok := fetch.Lookup(browser)
+	p, ok := fetch.Shared(browser)
 	if !ok {
 		return nil, policy.Errors{{Path: "$.browser", Msg: "unknown browser " + quoteStr(browser)}}
 	}

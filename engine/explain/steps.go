@@ -44,14 +44,25 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 	// other request reported so far, so a later hop's checks show its own
 	// status and Location lines.
 	var pre, last *fetch.Exchange
+	// The checks below 64 that report an exchange, found in one scan:
+	// the others, most, need no scan of their own.
+	var mask uint64
+	for j := range res.Exchanges {
+		if x := &res.Exchanges[j]; x.Attempt == 0 && uint(x.Check) < 64 {
+			mask |= 1 << uint(x.Check)
+		}
+	}
 	for i, c := range res.Checks {
-		at(i, func(x *fetch.Exchange) {
-			if x.Preflight {
-				pre = x
-			} else {
-				last = x
-			}
-		})
+		reports := i >= 64 || mask&(1<<uint(i)) != 0
+		if reports {
+			at(i, func(x *fetch.Exchange) {
+				if x.Preflight {
+					pre = x
+				} else {
+					last = x
+				}
+			})
+		}
 		// A check of the status or of a redirect reads the status line
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
@@ -67,6 +78,10 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 		// A request other than a preflight is shown as sent before the
 		// check that says it was answered; a preflight after the check
 		// that says it is needed.
+		if !reports {
+			steps = append(steps, c)
+			continue
+		}
 		at(i, func(x *fetch.Exchange) {
 			if !x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "actual.request", w), "Request as sent", x.Request, specHTTPFetch, w))

@@ -329,13 +329,25 @@ var profiles = [...]Profile{
 // Names. The copy is the caller's own: changing its fields affects no other
 // caller and no later Lookup.
 func Lookup(name string) (*Profile, bool) {
+	s, ok := Shared(name)
+	if !ok {
+		return nil, false
+	}
+	p := *s
+	return &p, true
+}
+
+// Shared returns the profile named name ("" means chrome), one of Names,
+// as the package holds it: no copy, so no allocation on each verdict
+// (issue 23). The caller only reads it; a caller that changes a field
+// takes its own copy with Lookup.
+func Shared(name string) (*Profile, bool) {
 	if name == "" {
 		name = "chrome"
 	}
 	for i := range profiles {
 		if profiles[i].Name == name {
-			p := profiles[i]
-			return &p, true
+			return &profiles[i], true
 		}
 	}
 	return nil, false

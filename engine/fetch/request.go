@@ -369,7 +369,10 @@ func (p *Profile) newRequest(pageOrigin string, o origin.Origin, u origin.URL, r
 		r.Checks = append(r.Checks, Check{ID: "request.header-dropped", Title: "Header dropped", Status: Warn,
 			Detail: d.Name + " is not sent: " + d.Why + ". fetch() drops it silently.", Header: d.Name + ": " + d.Value, Spec: specForbidden})
 	}
-	r.originText, r.urlText = serializedFrom(o, pageOrigin), r.URL.String()
+	r.originText, r.urlText = serializedFrom(o, pageOrigin), rawURL
+	if !r.URL.Serializes(rawURL) {
+		r.urlText = r.URL.String()
+	}
 	return r, nil, nil
 }
 

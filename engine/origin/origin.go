@@ -185,7 +185,34 @@ func (u URL) String() string {
 	}
 	// One concatenation, one allocation: a strings.Builder here grew
 	// twice or more, and its inlined writes were 7 KB of the page's wasm.
-	var pwSep, at, portSep, qSep string
+	pwSep, at, portSep, qSep := u.separators()
+	return u.Scheme + "://" + u.Username + pwSep + u.Password + at + u.Host + portSep + u.Port + u.Path + qSep + u.Query
+}
+
+// Serializes reports whether s is u.String(), without building it: a
+// request's URL as written usually is its own serialization, and then
+// the caller keeps s and allocates nothing (issue 23).
+func (u URL) Serializes(s string) bool {
+	if !special(u.Scheme) {
+		n := len(u.Scheme)
+		return len(s) == n+1+len(u.Opaque) && s[:n] == u.Scheme && s[n] == ':' && s[n+1:] == u.Opaque
+	}
+	pwSep, at, portSep, qSep := u.separators()
+	schemeSep := "://"
+	// Pointers, not the strings: an array of strings brings its
+	// equality's code into the page's wasm.
+	for _, p := range [...]*string{&u.Scheme, &schemeSep, &u.Username, &pwSep, &u.Password, &at, &u.Host, &portSep, &u.Port, &u.Path, &qSep, &u.Query} {
+		if !strings.HasPrefix(s, *p) {
+			return false
+		}
+		s = s[len(*p):]
+	}
+	return s == ""
+}
+
+// separators are the punctuation a special URL's serialization writes
+// between its parts, each empty when its part is absent.
+func (u URL) separators() (pwSep, at, portSep, qSep string) {
 	if u.HasCredentials() {
 		at = "@"
 		if u.Password != "" {
@@ -198,7 +225,7 @@ func (u URL) String() string {
 	if u.HasQuery {
 		qSep = "?"
 	}
-	return u.Scheme + "://" + u.Username + pwSep + u.Password + at + u.Host + portSep + u.Port + u.Path + qSep + u.Query
+	return
 }
 
 // ParseURL parses an absolute URL.
@@ -225,7 +252,9 @@ func parse(in string, base *URL) (URL, error) {
 	if s != "" && (s[0] <= 0x20 || s[len(s)-1] <= 0x20) {
 		s = strings.TrimFunc(in, func(r rune) bool { return r <= 0x20 })
 	}
-	if strings.ContainsAny(s, "\t\n\r") {
+	// Three byte searches, not strings.ContainsAny, which builds a byte
+	// set on each call.
+	if strings.IndexByte(s, '\t') >= 0 || strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 {
 		s = strings.Map(func(r rune) rune {
 			if r == '\t' || r == '\n' || r == '\r' {
 				return -1
