@@ -322,6 +322,7 @@ func BenchmarkExplainBlocked(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()
+			defer cpuClock(b)()
 			for b.Loop() {
 				v, err := explain.Explain(s, opts)
 				if err != nil || v.Allowed || (mode == "on") != (len(v.Fixes) > 0) {

@@ -16,7 +16,8 @@ const speedScenario = `{"browser":"chrome","request":{"origin":"http://app.test"
 // part=run is one browser's verdict with steps (explain.Run, the first
 // fetch alone, no summary browsers), part=explain the three-browser
 // verdict, part=decode and part=encode the scenario's and the verdict's
-// JSON.
+// JSON. Each reports process CPU time per operation beside wall time
+// (cpuClock).
 func BenchmarkSpeed(b *testing.B) {
 	s, err := explain.Decode([]byte(speedScenario))
 	if err != nil {
@@ -28,6 +29,7 @@ func BenchmarkSpeed(b *testing.B) {
 	}
 	b.Run("part=run", func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuClock(b)()
 		for b.Loop() {
 			if v, err := explain.Run(s, opts); err != nil || !v.Allowed {
 				b.Fatal(err)
@@ -36,6 +38,7 @@ func BenchmarkSpeed(b *testing.B) {
 	})
 	b.Run("part=explain", func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuClock(b)()
 		for b.Loop() {
 			if v, err := explain.Explain(s, opts); err != nil || !v.Allowed {
 				b.Fatal(err)
@@ -44,6 +47,7 @@ func BenchmarkSpeed(b *testing.B) {
 	})
 	b.Run("part=decode", func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuClock(b)()
 		for b.Loop() {
 			if _, err := explain.Decode([]byte(speedScenario)); err != nil {
 				b.Fatal(err)
@@ -53,6 +57,7 @@ func BenchmarkSpeed(b *testing.B) {
 	buf := make([]byte, 0, 64<<10)
 	b.Run("part=encode", func(b *testing.B) {
 		b.ReportAllocs()
+		defer cpuClock(b)()
 		for b.Loop() {
 			buf = explain.AppendVerdict(buf[:0], &v)
 		}
