@@ -154,23 +154,25 @@ func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data)
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	p := &parser{b: text, max: maxDepth}
 	p.reserve()
-	p.space()
-	v, err := p.value(0)
+	v, i, err := p.value(space(text, 0), 0)
 	if err != nil {
 		return nil, err
 	}
-	p.space()
-	if p.i < len(p.b) {
-		err := p.badChar(p.b[p.i], " after the top-level value")
+	if i = space(text, i); i < len(text) {
+		err := p.badChar(i, " after the top-level value")
 		err.Fault = AfterValue
 		return nil, err
 	}
 	return v, nil
 }
 
+// parser reads one text. Its methods take the index of the byte they
+// start at and return the index after what they read, where they kept it
+// in the parser: held in a register, the index and the text's bounds cost
+// a load and a store less at each of the few bytes a value's syntax tests
+// (issue 23: a scenario's decoding 21,339 to NNN instructions).
 type parser struct {
 	b   string
-	i   int
 	max int
 	// slab[used:] holds the Values not handed out yet: a document's values come
 	// a chunk at a time, not one allocation each.
@@ -257,256 +259,246 @@ func (p *parser) newValue(off int) *Value {
 	return v
 }
 
-// fail is the fault msg at p.i; not inlined, as badChar.
+// fail is the fault msg at off; not inlined, as badChar.
 //
 //go:noinline
-func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
+func (p *parser) fail(off int, msg string) *SyntaxError { return &SyntaxError{Off: off, Msg: msg} }
 
-// badChar is the fault of an unexpected byte c at p.i, worded as
+// end is the fault of a text that ends at off inside a value.
+func (p *parser) end(off int) *SyntaxError { return p.fail(off, "unexpected end of JSON input") }
+
+// badChar is the fault of the unexpected byte at off, worded as
 // encoding/json words it: "invalid character 'x'" and where. It is not
 // inlined: the parser's nine faults are rare, and one copy is smaller.
 //
 //go:noinline
-func (p *parser) badChar(c byte, where string) *SyntaxError {
-	return p.fail("invalid character " + quoteChar(c) + where)
+func (p *parser) badChar(off int, where string) *SyntaxError {
+	return p.fail(off, "invalid character "+quoteChar(p.b[off])+where)
 }
 
-// space skips white space. Every byte above ' ' ends it with one test,
-// the common case: the parser calls it about five times a value, and a
-// switch on the four spaces took a tenth of a scenario's decoding (issue
-// 23).
-func (p *parser) space() {
-	for p.i < len(p.b) {
-		if c := p.b[p.i]; c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return
+// space returns the index of the first byte of b from i on that is not
+// white space. Every byte above ' ' ends it with one test, the common
+// case: the parser calls it about five times a value, and a switch on
+// the four spaces took a tenth of a scenario's decoding (issue 23).
+func space(b string, i int) int {
+	for ; i < len(b); i++ {
+		if c := b[i]; c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return i
 		}
-		p.i++
 	}
+	return i
 }
 
-// value reads the value at p.i; depth counts the arrays and objects
-// around it.
-func (p *parser) value(depth int) (*Value, *SyntaxError) {
-	if p.i >= len(p.b) {
-		return nil, p.fail("unexpected end of JSON input")
+// value reads the value at b[i], not white space; depth counts the
+// arrays and objects around it.
+func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
+	b := p.b
+	if i >= len(b) {
+		return nil, i, p.end(i)
 	}
-	v := p.newValue(p.i)
-	switch c := p.b[p.i]; {
+	v := p.newValue(i)
+	switch c := b[i]; {
+	case c == '"':
+		s, i, err := p.str(i)
+		v.Kind, v.Str = String, s
+		return v, i, err
 	case c == '{':
 		if depth >= p.max {
-			return nil, p.tooDeep()
+			return nil, i, p.tooDeep(i)
 		}
 		v.Kind = Object
-		p.i++
-		p.space()
-		if p.i < len(p.b) && p.b[p.i] == '}' {
-			p.i++
-			return v, nil
+		if i = space(b, i+1); i < len(b) && b[i] == '}' {
+			return v, i + 1, nil
 		}
 		kids, keys := len(p.kids), len(p.keys)
+		var k string
+		var f *Value
+		var err *SyntaxError
 		for {
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if i >= len(b) {
+				return nil, i, p.end(i)
 			}
-			if p.b[p.i] != '"' {
-				return nil, p.badChar(p.b[p.i], " looking for beginning of object key string")
+			if b[i] != '"' {
+				return nil, i, p.badChar(i, " looking for beginning of object key string")
 			}
-			k, err := p.str()
-			if err != nil {
-				return nil, err
+			if k, i, err = p.str(i); err != nil {
+				return nil, i, err
 			}
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if i = space(b, i); i >= len(b) {
+				return nil, i, p.end(i)
 			}
-			if p.b[p.i] != ':' {
-				return nil, p.badChar(p.b[p.i], " after object key")
+			if b[i] != ':' {
+				return nil, i, p.badChar(i, " after object key")
 			}
-			p.i++
-			p.space()
-			f, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
+			if f, i, err = p.value(space(b, i+1), depth+1); err != nil {
+				return nil, i, err
 			}
 			p.keys = append(p.keys, k)
 			p.kids = append(p.kids, f)
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if i = space(b, i); i >= len(b) {
+				return nil, i, p.end(i)
 			}
-			if p.b[p.i] == '}' {
-				p.i++
+			if b[i] == '}' {
 				v.Keys, v.Fields = p.popKeys(keys), p.popKids(kids)
-				return v, nil
+				return v, i + 1, nil
 			}
-			if p.b[p.i] != ',' {
-				return nil, p.badChar(p.b[p.i], " after object key:value pair")
+			if b[i] != ',' {
+				return nil, i, p.badChar(i, " after object key:value pair")
 			}
-			p.i++
+			i = space(b, i+1)
 		}
 	case c == '[':
 		if depth >= p.max {
-			return nil, p.tooDeep()
+			return nil, i, p.tooDeep(i)
 		}
 		v.Kind = Array
-		p.i++
-		p.space()
-		if p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
-			return v, nil
+		if i = space(b, i+1); i < len(b) && b[i] == ']' {
+			return v, i + 1, nil
 		}
 		kids := len(p.kids)
+		var it *Value
+		var err *SyntaxError
 		for {
-			p.space()
-			it, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
+			if it, i, err = p.value(i, depth+1); err != nil {
+				return nil, i, err
 			}
 			p.kids = append(p.kids, it)
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if i = space(b, i); i >= len(b) {
+				return nil, i, p.end(i)
 			}
-			if p.b[p.i] == ']' {
-				p.i++
+			if b[i] == ']' {
 				v.Items = p.popKids(kids)
-				return v, nil
+				return v, i + 1, nil
 			}
-			if p.b[p.i] != ',' {
-				return nil, p.badChar(p.b[p.i], " after array element")
+			if b[i] != ',' {
+				return nil, i, p.badChar(i, " after array element")
 			}
-			p.i++
+			i = space(b, i+1)
 		}
-	case c == '"':
-		s, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		v.Kind, v.Str = String, s
-		return v, nil
 	case c == '-' || c >= '0' && c <= '9':
-		n, err := p.number()
-		if err != nil {
-			return nil, err
-		}
-		v.Kind, v.Str = Number, n
-		return v, nil
+		j, err := p.number(i)
+		v.Kind, v.Str = Number, b[i:j]
+		return v, j, err
 	case c == 't':
 		v.Kind, v.Bool = Bool, true
-		return v, p.literal("true")
+		return p.literal(v, i, "true")
 	case c == 'f':
 		v.Kind = Bool
-		return v, p.literal("false")
+		return p.literal(v, i, "false")
 	case c == 'n':
-		return v, p.literal("null")
-	default:
-		return nil, p.badChar(c, " looking for beginning of value")
+		return p.literal(v, i, "null")
 	}
+	return nil, i, p.badChar(i, " looking for beginning of value")
 }
 
-// tooDeep is the fault of an array or object at p.i nested deeper than
+// tooDeep is the fault of an array or object at off nested deeper than
 // p.max; not inlined, as badChar.
 //
 //go:noinline
-func (p *parser) tooDeep() *SyntaxError {
-	return &SyntaxError{Off: p.i, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+func (p *parser) tooDeep(off int) *SyntaxError {
+	return &SyntaxError{Off: off, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
 }
 
-func (p *parser) literal(word string) *SyntaxError {
+// literal reads word at b[i], v's value.
+func (p *parser) literal(v *Value, i int, word string) (*Value, int, *SyntaxError) {
 	for k := 0; k < len(word); k++ {
-		if p.i >= len(p.b) {
-			return p.fail("unexpected end of JSON input")
+		if i >= len(p.b) {
+			return nil, i, p.end(i)
 		}
-		if p.b[p.i] != word[k] {
-			return p.badChar(p.b[p.i], " in literal "+word)
+		if p.b[i] != word[k] {
+			return nil, i, p.badChar(i, " in literal "+word)
 		}
-		p.i++
+		i++
 	}
-	return nil
+	return v, i, nil
 }
 
-// number checks the RFC 8259 §6 grammar and returns the literal.
-func (p *parser) number() (string, *SyntaxError) {
-	start := p.i
+// number checks the RFC 8259 §6 grammar of the number at b[i] and
+// returns the index after it.
+func (p *parser) number(i int) (int, *SyntaxError) {
+	b := p.b
 	digits := func() int {
 		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
 			n++
 		}
 		return n
 	}
-	if p.b[p.i] == '-' {
-		p.i++
+	if b[i] == '-' {
+		i++
 	}
-	if p.i < len(p.b) && p.b[p.i] == '0' {
-		p.i++
+	if i < len(b) && b[i] == '0' {
+		i++
 	} else if digits() == 0 {
-		return "", p.fail("invalid character in numeric literal")
+		return i, p.fail(i, "invalid character in numeric literal")
 	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
-		p.i++
+	if i < len(b) && b[i] == '.' {
+		i++
 		if digits() == 0 {
-			return "", p.fail("invalid character after decimal point in numeric literal")
+			return i, p.fail(i, "invalid character after decimal point in numeric literal")
 		}
 	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
-			p.i++
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
 		}
 		if digits() == 0 {
-			return "", p.fail("invalid character in exponent of numeric literal")
+			return i, p.fail(i, "invalid character in exponent of numeric literal")
 		}
 	}
-	return p.b[start:p.i], nil
+	return i, nil
 }
 
-// str reads a string starting at the opening quote (RFC 8259 §7).
-func (p *parser) str() (string, *SyntaxError) {
-	p.i++ // the quote
-	start := p.i
-	// The common case: no escapes and valid UTF-8 is a slice of the text.
-	if p.i = jsonstr.StringRun(p.b, p.i); p.i < len(p.b) && p.b[p.i] == '"' {
-		s := p.b[start:p.i]
-		p.i++
-		return s, nil
+// str reads the string at b[i], its opening quote (RFC 8259 §7). The
+// common case, no escape and valid UTF-8, is a slice of the text.
+func (p *parser) str(i int) (string, int, *SyntaxError) {
+	start := i + 1
+	if i = jsonstr.StringRun(p.b, start); i < len(p.b) && p.b[i] == '"' {
+		return p.b[start:i], i + 1, nil
 	}
-	out := append([]byte(nil), p.b[start:p.i]...)
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	return p.escaped(start, i)
+}
+
+// escaped reads the rest of a string that str found an escape, a control
+// character or a multi-byte sequence in at b[i], from its first byte at
+// b[start].
+func (p *parser) escaped(start, i int) (string, int, *SyntaxError) {
+	b := p.b
+	out := append([]byte(nil), b[start:i]...)
+	for i < len(b) {
+		c := b[i]
 		switch {
 		case c == '"':
-			p.i++
-			return string(out), nil
+			return string(out), i + 1, nil
 		case c < 0x20:
-			return "", p.badChar(c, " in string literal")
+			return "", i, p.badChar(i, " in string literal")
 		case c == '\\':
 			var fault jsonstr.EscapeFault
-			out, p.i, fault = jsonstr.AppendEscape(out, p.b, p.i)
+			out, i, fault = jsonstr.AppendEscape(out, b, i)
 			switch fault {
 			case jsonstr.EscapeEnd:
-				return "", p.fail("unexpected end of JSON input")
+				return "", i, p.end(i)
 			case jsonstr.EscapeHex:
-				return "", p.fail("invalid character in \\u hexadecimal character escape")
+				return "", i, p.fail(i, "invalid character in \\u hexadecimal character escape")
 			case jsonstr.EscapeChar:
-				return "", p.badChar(p.b[p.i], " in string escape code")
+				return "", i, p.badChar(i, " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
-			p.i++
+			i++
 		default:
-			r, size := utf8.DecodeRuneInString(p.b[p.i:])
+			r, size := utf8.DecodeRuneInString(b[i:])
 			if r == utf8.RuneError && size == 1 {
 				out = utf8.AppendRune(out, utf8.RuneError)
 			} else {
-				out = append(out, p.b[p.i:p.i+size]...)
+				out = append(out, b[i:i+size]...)
 			}
-			p.i += size
+			i += size
 		}
 	}
-	return "", p.fail("unexpected end of JSON input")
+	return "", i, p.end(i)
 }
 
 func quoteChar(c byte) string {
