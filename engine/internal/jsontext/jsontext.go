@@ -15,7 +15,6 @@ package jsontext
 
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
-	"github.com/whycors/whycors/engine/internal/stack"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -187,6 +186,10 @@ type parser struct {
 	keys    []string
 	ptrSlab []*Value
 	keySlab []string
+	// chunk is how many values, children or keys a slab takes at a
+	// time past the reserve: about one per 16 bytes of JSON text (a
+	// scenario's header pairs are dense), within bounds.
+	chunk int
 }
 
 // reserve sizes the parser's slabs and stacks for text in three
@@ -203,6 +206,7 @@ type parser struct {
 func (p *parser) reserve() {
 	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
 	values = min(values, maxReserve)
+	p.chunk = min(max(len(p.b)/16, 8), 128)
 	keys := min(strings.Count(p.b, ":"), values)
 	p.slab = make([]Value, values)
 	// The stack of open containers' children never holds more than the
@@ -217,41 +221,34 @@ func (p *parser) reserve() {
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
 
-// chunk is how many values, children or keys a slab takes at a time:
-// about one per 16 bytes of JSON text (a scenario's header pairs are
-// dense), within bounds.
-func (p *parser) chunk() int { return min(max(len(p.b)/16, 8), 128) }
-
-// popKids moves the children stacked since from to a slice of their own
-// (capacity its length, so that a caller's append copies). It copies
-// them one by one, not with stack.Pop: most containers have two or three
-// children (a header's name and value), and Pop's copy and clear of
-// pointers cost ten times the moves (issue 23). It leaves the moved
-// pointers on the stack past its length: each is a child in the tree the
-// parser returns, reachable from it anyway.
-func (p *parser) popKids(from int) []*Value {
-	n := len(p.kids) - from
-	if n > len(p.ptrSlab) {
-		p.ptrSlab = make([]*Value, max(n, p.chunk()))
+// pop moves (*stack)[from:], the children or keys of a container that
+// ended, to a slice of their own cut from *slab (capacity its length,
+// so that a caller's append copies), taking a new slab of at least chunk
+// when it has no room. It copies them one by one, not with stack.Pop:
+// most containers have two or three children (a header's name and
+// value), and Pop's copy and clear of pointers cost ten times the moves
+// (issue 23). It leaves the moved entries on the stack past its length:
+// each is in the tree the parser returns, reachable from it anyway.
+func pop[T any](stack, slab *[]T, from, chunk int) []T {
+	n := len(*stack) - from
+	if n > len(*slab) {
+		*slab = make([]T, max(n, chunk))
 	}
-	out := p.ptrSlab[:n:n]
-	p.ptrSlab = p.ptrSlab[n:]
-	for i, k := range p.kids[from:] {
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	for i, k := range (*stack)[from:] {
 		out[i] = k
 	}
-	p.kids = p.kids[:from]
+	*stack = (*stack)[:from]
 	return out
 }
-
-// popKeys is popKids for an object's keys.
-func (p *parser) popKeys(from int) []string { return stack.Pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
 
 // newValue returns a Value at off from the slab. It counts the Values
 // handed out (used) rather than reslicing the slab past each, which took
 // three times the instructions (issue 23).
 func (p *parser) newValue(off int) *Value {
 	if p.used >= len(p.slab) {
-		p.slab, p.used = make([]Value, p.chunk()), 0
+		p.slab, p.used = make([]Value, p.chunk), 0
 	}
 	v := &p.slab[p.used]
 	p.used++
@@ -330,7 +327,15 @@ func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
 			if b[i] != ':' {
 				return nil, i, p.badChar(i, " after object key")
 			}
-			if f, i, err = p.value(space(b, i+1), depth+1); err != nil {
+			// A string, most of a scenario's values, is read here
+			// rather than by a call of value (issue 23).
+			if i = space(b, i+1); i < len(b) && b[i] == '"' {
+				f = p.newValue(i)
+				f.Kind = String
+				if f.Str, i, err = p.str(i); err != nil {
+					return nil, i, err
+				}
+			} else if f, i, err = p.value(i, depth+1); err != nil {
 				return nil, i, err
 			}
 			p.keys = append(p.keys, k)
@@ -339,7 +344,8 @@ func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
 				return nil, i, p.end(i)
 			}
 			if b[i] == '}' {
-				v.Keys, v.Fields = p.popKeys(keys), p.popKids(kids)
+				v.Keys = pop(&p.keys, &p.keySlab, keys, p.chunk/2)
+				v.Fields = pop(&p.kids, &p.ptrSlab, kids, p.chunk)
 				return v, i + 1, nil
 			}
 			if b[i] != ',' {
@@ -359,7 +365,13 @@ func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
 		var it *Value
 		var err *SyntaxError
 		for {
-			if it, i, err = p.value(i, depth+1); err != nil {
+			if i < len(b) && b[i] == '"' { // as an object's member is read
+				it = p.newValue(i)
+				it.Kind = String
+				if it.Str, i, err = p.str(i); err != nil {
+					return nil, i, err
+				}
+			} else if it, i, err = p.value(i, depth+1); err != nil {
 				return nil, i, err
 			}
 			p.kids = append(p.kids, it)
@@ -367,7 +379,7 @@ func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
 				return nil, i, p.end(i)
 			}
 			if b[i] == ']' {
-				v.Items = p.popKids(kids)
+				v.Items = pop(&p.kids, &p.ptrSlab, kids, p.chunk)
 				return v, i + 1, nil
 			}
 			if b[i] != ',' {
