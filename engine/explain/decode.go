@@ -60,7 +60,7 @@ func Decode(data []byte) (Scenario, error) {
 	if v := top[requestKey]; v != nil {
 		d.request("$.request", v, &s.Request)
 	} else {
-		d.errs = append(d.errs, &policy.Error{Path: "$.request", Msg: "missing: a scenario needs the request"})
+		d.add("$.request", "missing: a scenario needs the request")
 	}
 	if v := top[preflightKey]; !isNull(v) {
 		s.Preflight = d.reply("$.preflight", v)
@@ -106,7 +106,7 @@ func Decode(data []byte) (Scenario, error) {
 			s.Policy.Params = d.params("$.policy.params", f)
 		}
 		if s.Policy.Format == "" {
-			d.errs = append(d.errs, &policy.Error{Path: "$.policy.format", Msg: "missing: a registered format name or \"auto\""})
+			d.add("$.policy.format", "missing: a registered format name or \"auto\"")
 		}
 	}
 	if v := top[fixesKey]; !isNull(v) {
@@ -122,48 +122,39 @@ func Decode(data []byte) (Scenario, error) {
 	if s.Routes != nil {
 		d.errs = append(d.errs, checkRoutes(s)...)
 	}
-	d.errs = append(d.errs, checkCDN(s)...)
+	if s.CDN != nil {
+		d.errs = append(d.errs, checkCDN(s)...)
+	}
 	return s, d.errs.Err()
 }
 
 // isNull reports a missing value or JSON null.
 func isNull(v *jsontext.Value) bool { return v == nil || v.Kind == jsontext.Null }
 
+// decoder reads one scenario. It holds what decoding a scenario
+// allocates beside its JSON tree, two replies, the request's body and
+// sixteen header pairs (the parts of a scenario of a preflight, a
+// response and their headers), in its own allocation, where they took
+// six (issue 23); what does not fit (routes' replies, later fetches'
+// bodies, more header pairs) is allocated on its own. replies, fields
+// and body count what was handed out.
 type decoder struct {
-	errs policy.Errors
-	// room is where the scenario's small parts come from; replies and
-	// fields count the replies and header pairs it handed out, body
-	// whether its body.
-	room    *room
+	errs    policy.Errors
 	replies int
 	fields  int
 	body    bool
-}
-
-// room holds what decoding a scenario allocates beside its JSON tree:
-// two replies, the request's body and sixteen header pairs, the parts of
-// a scenario of a preflight, a response and their headers, in one
-// allocation where they took six (issue 23). What does not fit (routes'
-// replies, later fetches' bodies, more header pairs) is allocated on its
-// own. It is taken at the first part asked for.
-type room struct {
-	replies [2]Reply
-	body    string
-	fields  [16]headers.Field
-}
-
-func (d *decoder) takeRoom() *room {
-	if d.room == nil {
-		d.room = new(room)
+	room    struct {
+		replies [2]Reply
+		body    string
+		fields  [16]headers.Field
 	}
-	return d.room
 }
 
 // newReply is a new(Reply), from the room while it has one.
 func (d *decoder) newReply() *Reply {
-	if d.replies < len(room{}.replies) {
+	if d.replies < len(d.room.replies) {
 		d.replies++
-		return &d.takeRoom().replies[d.replies-1]
+		return &d.room.replies[d.replies-1]
 	}
 	return &Reply{}
 }
@@ -172,7 +163,7 @@ func (d *decoder) newReply() *Reply {
 func (d *decoder) newBody() *string {
 	if !d.body {
 		d.body = true
-		return &d.takeRoom().body
+		return &d.room.body
 	}
 	return new(string)
 }
@@ -180,10 +171,9 @@ func (d *decoder) newBody() *string {
 // newFields is make(headers.List, 0, n), from the room while it has n
 // fields left.
 func (d *decoder) newFields(n int) headers.List {
-	if d.fields+n <= len(room{}.fields) {
-		r, i := d.takeRoom(), d.fields
+	if i := d.fields; i+n <= len(d.room.fields) {
 		d.fields += n
-		return r.fields[i:i:d.fields]
+		return d.room.fields[i:i:d.fields]
 	}
 	return make(headers.List, 0, n)
 }
@@ -217,22 +207,26 @@ func (d *decoder) object(path string, v *jsontext.Value, f []*jsontext.Value, kn
 		d.add(path, "want an object")
 		return false
 	}
-	j := 0
+	f = f[:len(known)]
+	next := 0 // the known name after the last matched
 	for i, k := range v.Keys {
-		found := false
-		for range known {
-			m := j
-			if j++; j == len(known) {
-				j = 0
+		m := next
+		for known[m] != k {
+			if m++; m == len(known) {
+				m = 0
 			}
-			if known[m] == k {
-				f[m] = v.Fields[i]
-				found = true
+			if m == next {
+				m = -1
 				break
 			}
 		}
-		if !found {
+		if m < 0 {
 			d.add(path+"."+k, "unknown field")
+			continue
+		}
+		f[m] = v.Fields[i]
+		if next = m + 1; next == len(known) {
+			next = 0
 		}
 	}
 	return true

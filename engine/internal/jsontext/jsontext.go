@@ -153,14 +153,14 @@ func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data)
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	p := &parser{b: text, max: maxDepth}
 	p.reserve()
-	v, i, err := p.value(space(text, 0), 0)
-	if err != nil {
-		return nil, err
+	v, i := p.value(space(text, 0), 0)
+	if v == nil {
+		return nil, p.err
 	}
 	if i = space(text, i); i < len(text) {
-		err := p.badChar(i, " after the top-level value")
-		err.Fault = AfterValue
-		return nil, err
+		p.badChar(i, " after the top-level value")
+		p.err.Fault = AfterValue
+		return nil, p.err
 	}
 	return v, nil
 }
@@ -169,7 +169,7 @@ func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 // start at and return the index after what they read, where they kept it
 // in the parser: held in a register, the index and the text's bounds cost
 // a load and a store less at each of the few bytes a value's syntax tests
-// (issue 23: a scenario's decoding 21,339 to NNN instructions).
+// (issue 23: a scenario's decoding 21,339 to 20,585 instructions).
 type parser struct {
 	b   string
 	max int
@@ -190,6 +190,11 @@ type parser struct {
 	// time past the reserve: about one per 16 bytes of JSON text (a
 	// scenario's header pairs are dense), within bounds.
 	chunk int
+	// err is the fault that stopped the parser. A method that meets one
+	// sets it and returns -1 for the index, and value a nil Value: one
+	// result less to pass back at each return, half a kilobyte of the
+	// simulator's first wasm, whose results go through memory.
+	err *SyntaxError
 }
 
 // reserve sizes the parser's slabs and stacks for text in three
@@ -221,7 +226,7 @@ func (p *parser) reserve() {
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
 
-// pop moves (*stack)[from:], the children or keys of a container that
+// popKids moves (*stack)[from:], the children of a container that
 // ended, to a slice of their own cut from *slab (capacity its length,
 // so that a caller's append copies), taking a new slab of at least chunk
 // when it has no room. It copies them one by one, not with stack.Pop:
@@ -229,10 +234,26 @@ const maxReserve = 1024
 // value), and Pop's copy and clear of pointers cost ten times the moves
 // (issue 23). It leaves the moved entries on the stack past its length:
 // each is in the tree the parser returns, reachable from it anyway.
-func pop[T any](stack, slab *[]T, from, chunk int) []T {
+func popKids(stack, slab *[]*Value, from, chunk int) []*Value {
 	n := len(*stack) - from
 	if n > len(*slab) {
-		*slab = make([]T, max(n, chunk))
+		*slab = make([]*Value, max(n, chunk))
+	}
+	out := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	for i, k := range (*stack)[from:] {
+		out[i] = k
+	}
+	*stack = (*stack)[:from]
+	return out
+}
+
+// popKeys is popKids for an object's keys. It is not generic: a generic
+// pop's dictionaries kept Kind's methods in the wasm.
+func popKeys(stack, slab *[]string, from, chunk int) []string {
+	n := len(*stack) - from
+	if n > len(*slab) {
+		*slab = make([]string, max(n, chunk))
 	}
 	out := (*slab)[:n:n]
 	*slab = (*slab)[n:]
@@ -256,20 +277,24 @@ func (p *parser) newValue(off int) *Value {
 	return v
 }
 
-// fail is the fault msg at off; not inlined, as badChar.
+// fail sets the fault msg at off and returns -1; not inlined, as
+// badChar.
 //
 //go:noinline
-func (p *parser) fail(off int, msg string) *SyntaxError { return &SyntaxError{Off: off, Msg: msg} }
+func (p *parser) fail(off int, msg string) int {
+	p.err = &SyntaxError{Off: off, Msg: msg}
+	return -1
+}
 
 // end is the fault of a text that ends at off inside a value.
-func (p *parser) end(off int) *SyntaxError { return p.fail(off, "unexpected end of JSON input") }
+func (p *parser) end(off int) int { return p.fail(off, "unexpected end of JSON input") }
 
 // badChar is the fault of the unexpected byte at off, worded as
 // encoding/json words it: "invalid character 'x'" and where. It is not
 // inlined: the parser's nine faults are rare, and one copy is smaller.
 //
 //go:noinline
-func (p *parser) badChar(off int, where string) *SyntaxError {
+func (p *parser) badChar(off int, where string) int {
 	return p.fail(off, "invalid character "+quoteChar(p.b[off])+where)
 }
 
@@ -286,111 +311,128 @@ func space(b string, i int) int {
 	return i
 }
 
-// value reads the value at b[i], not white space; depth counts the
-// arrays and objects around it.
-func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
+// value reads the value at b[i], not white space, and returns it and
+// the index after it, or nil and -1 at a fault (p.err); depth counts
+// the arrays and objects around it. Its faults leave by two exits, end
+// and bad (where says what the unexpected byte at i follows), so that
+// each fault is not a call of its own: one a call site, a dozen of them
+// cost the simulator's first wasm a kilobyte.
+func (p *parser) value(i, depth int) (*Value, int) {
 	b := p.b
+	var v, f *Value
+	var k, where string
 	if i >= len(b) {
-		return nil, i, p.end(i)
+		goto end
 	}
-	v := p.newValue(i)
+	v = p.newValue(i)
 	switch c := b[i]; {
 	case c == '"':
-		s, i, err := p.str(i)
-		v.Kind, v.Str = String, s
-		return v, i, err
+		v.Kind = String
+		if v.Str, i = p.str(i); i < 0 {
+			return nil, i
+		}
+		return v, i
 	case c == '{':
 		if depth >= p.max {
-			return nil, i, p.tooDeep(i)
+			return nil, p.tooDeep(i)
 		}
 		v.Kind = Object
 		if i = space(b, i+1); i < len(b) && b[i] == '}' {
-			return v, i + 1, nil
+			return v, i + 1
 		}
 		kids, keys := len(p.kids), len(p.keys)
-		var k string
-		var f *Value
-		var err *SyntaxError
 		for {
 			if i >= len(b) {
-				return nil, i, p.end(i)
+				goto end
 			}
 			if b[i] != '"' {
-				return nil, i, p.badChar(i, " looking for beginning of object key string")
+				where = " looking for beginning of object key string"
+				goto bad
 			}
-			if k, i, err = p.str(i); err != nil {
-				return nil, i, err
+			// A string, the key and most of a scenario's values, is
+			// read here rather than by a call of str or value (issue
+			// 23).
+			if j := jsonstr.StringRun(b, i+1); j < len(b) && b[j] == '"' {
+				k, i = b[i+1:j], j+1
+			} else if k, i = p.escaped(i+1, j); i < 0 {
+				return nil, i
 			}
 			if i = space(b, i); i >= len(b) {
-				return nil, i, p.end(i)
+				goto end
 			}
 			if b[i] != ':' {
-				return nil, i, p.badChar(i, " after object key")
+				where = " after object key"
+				goto bad
 			}
-			// A string, most of a scenario's values, is read here
-			// rather than by a call of value (issue 23).
 			if i = space(b, i+1); i < len(b) && b[i] == '"' {
 				f = p.newValue(i)
 				f.Kind = String
-				if f.Str, i, err = p.str(i); err != nil {
-					return nil, i, err
+				if j := jsonstr.StringRun(b, i+1); j < len(b) && b[j] == '"' {
+					f.Str, i = b[i+1:j], j+1
+				} else if f.Str, i = p.escaped(i+1, j); i < 0 {
+					return nil, i
 				}
-			} else if f, i, err = p.value(i, depth+1); err != nil {
-				return nil, i, err
+			} else if f, i = p.value(i, depth+1); f == nil {
+				return nil, i
 			}
 			p.keys = append(p.keys, k)
 			p.kids = append(p.kids, f)
 			if i = space(b, i); i >= len(b) {
-				return nil, i, p.end(i)
+				goto end
 			}
 			if b[i] == '}' {
-				v.Keys = pop(&p.keys, &p.keySlab, keys, p.chunk/2)
-				v.Fields = pop(&p.kids, &p.ptrSlab, kids, p.chunk)
-				return v, i + 1, nil
+				v.Keys = popKeys(&p.keys, &p.keySlab, keys, p.chunk/2)
+				v.Fields = popKids(&p.kids, &p.ptrSlab, kids, p.chunk)
+				return v, i + 1
 			}
 			if b[i] != ',' {
-				return nil, i, p.badChar(i, " after object key:value pair")
+				where = " after object key:value pair"
+				goto bad
 			}
 			i = space(b, i+1)
 		}
 	case c == '[':
 		if depth >= p.max {
-			return nil, i, p.tooDeep(i)
+			return nil, p.tooDeep(i)
 		}
 		v.Kind = Array
 		if i = space(b, i+1); i < len(b) && b[i] == ']' {
-			return v, i + 1, nil
+			return v, i + 1
 		}
 		kids := len(p.kids)
-		var it *Value
-		var err *SyntaxError
 		for {
 			if i < len(b) && b[i] == '"' { // as an object's member is read
-				it = p.newValue(i)
-				it.Kind = String
-				if it.Str, i, err = p.str(i); err != nil {
-					return nil, i, err
+				f = p.newValue(i)
+				f.Kind = String
+				if j := jsonstr.StringRun(b, i+1); j < len(b) && b[j] == '"' {
+					f.Str, i = b[i+1:j], j+1
+				} else if f.Str, i = p.escaped(i+1, j); i < 0 {
+					return nil, i
 				}
-			} else if it, i, err = p.value(i, depth+1); err != nil {
-				return nil, i, err
+			} else if f, i = p.value(i, depth+1); f == nil {
+				return nil, i
 			}
-			p.kids = append(p.kids, it)
+			p.kids = append(p.kids, f)
 			if i = space(b, i); i >= len(b) {
-				return nil, i, p.end(i)
+				goto end
 			}
 			if b[i] == ']' {
-				v.Items = pop(&p.kids, &p.ptrSlab, kids, p.chunk)
-				return v, i + 1, nil
+				v.Items = popKids(&p.kids, &p.ptrSlab, kids, p.chunk)
+				return v, i + 1
 			}
 			if b[i] != ',' {
-				return nil, i, p.badChar(i, " after array element")
+				where = " after array element"
+				goto bad
 			}
 			i = space(b, i+1)
 		}
 	case c == '-' || c >= '0' && c <= '9':
-		j, err := p.number(i)
+		j := p.number(i)
+		if j < 0 {
+			return nil, j
+		}
 		v.Kind, v.Str = Number, b[i:j]
-		return v, j, err
+		return v, j
 	case c == 't':
 		v.Kind, v.Bool = Bool, true
 		return p.literal(v, i, "true")
@@ -400,34 +442,39 @@ func (p *parser) value(i, depth int) (*Value, int, *SyntaxError) {
 	case c == 'n':
 		return p.literal(v, i, "null")
 	}
-	return nil, i, p.badChar(i, " looking for beginning of value")
+	where = " looking for beginning of value"
+bad:
+	return nil, p.badChar(i, where)
+end:
+	return nil, p.end(i)
 }
 
 // tooDeep is the fault of an array or object at off nested deeper than
 // p.max; not inlined, as badChar.
 //
 //go:noinline
-func (p *parser) tooDeep(off int) *SyntaxError {
-	return &SyntaxError{Off: off, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+func (p *parser) tooDeep(off int) int {
+	p.err = &SyntaxError{Off: off, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+	return -1
 }
 
 // literal reads word at b[i], v's value.
-func (p *parser) literal(v *Value, i int, word string) (*Value, int, *SyntaxError) {
+func (p *parser) literal(v *Value, i int, word string) (*Value, int) {
 	for k := 0; k < len(word); k++ {
 		if i >= len(p.b) {
-			return nil, i, p.end(i)
+			return nil, p.end(i)
 		}
 		if p.b[i] != word[k] {
-			return nil, i, p.badChar(i, " in literal "+word)
+			return nil, p.badChar(i, " in literal "+word)
 		}
 		i++
 	}
-	return v, i, nil
+	return v, i
 }
 
 // number checks the RFC 8259 §6 grammar of the number at b[i] and
 // returns the index after it.
-func (p *parser) number(i int) (int, *SyntaxError) {
+func (p *parser) number(i int) int {
 	b := p.b
 	digits := func() int {
 		n := 0
@@ -443,12 +490,12 @@ func (p *parser) number(i int) (int, *SyntaxError) {
 	if i < len(b) && b[i] == '0' {
 		i++
 	} else if digits() == 0 {
-		return i, p.fail(i, "invalid character in numeric literal")
+		return p.fail(i, "invalid character in numeric literal")
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		if digits() == 0 {
-			return i, p.fail(i, "invalid character after decimal point in numeric literal")
+			return p.fail(i, "invalid character after decimal point in numeric literal")
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -457,18 +504,18 @@ func (p *parser) number(i int) (int, *SyntaxError) {
 			i++
 		}
 		if digits() == 0 {
-			return i, p.fail(i, "invalid character in exponent of numeric literal")
+			return p.fail(i, "invalid character in exponent of numeric literal")
 		}
 	}
-	return i, nil
+	return i
 }
 
 // str reads the string at b[i], its opening quote (RFC 8259 §7). The
 // common case, no escape and valid UTF-8, is a slice of the text.
-func (p *parser) str(i int) (string, int, *SyntaxError) {
+func (p *parser) str(i int) (string, int) {
 	start := i + 1
 	if i = jsonstr.StringRun(p.b, start); i < len(p.b) && p.b[i] == '"' {
-		return p.b[start:i], i + 1, nil
+		return p.b[start:i], i + 1
 	}
 	return p.escaped(start, i)
 }
@@ -476,26 +523,26 @@ func (p *parser) str(i int) (string, int, *SyntaxError) {
 // escaped reads the rest of a string that str found an escape, a control
 // character or a multi-byte sequence in at b[i], from its first byte at
 // b[start].
-func (p *parser) escaped(start, i int) (string, int, *SyntaxError) {
+func (p *parser) escaped(start, i int) (string, int) {
 	b := p.b
 	out := append([]byte(nil), b[start:i]...)
 	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
-			return string(out), i + 1, nil
+			return string(out), i + 1
 		case c < 0x20:
-			return "", i, p.badChar(i, " in string literal")
+			return "", p.badChar(i, " in string literal")
 		case c == '\\':
 			var fault jsonstr.EscapeFault
 			out, i, fault = jsonstr.AppendEscape(out, b, i)
 			switch fault {
 			case jsonstr.EscapeEnd:
-				return "", i, p.end(i)
+				return "", p.end(i)
 			case jsonstr.EscapeHex:
-				return "", i, p.fail(i, "invalid character in \\u hexadecimal character escape")
+				return "", p.fail(i, "invalid character in \\u hexadecimal character escape")
 			case jsonstr.EscapeChar:
-				return "", i, p.badChar(i, " in string escape code")
+				return "", p.badChar(i, " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
@@ -510,7 +557,7 @@ func (p *parser) escaped(start, i int) (string, int, *SyntaxError) {
 			i += size
 		}
 	}
-	return "", i, p.end(i)
+	return "", p.end(i)
 }
 
 func quoteChar(c byte) string {
