@@ -134,10 +134,11 @@ func isNull(v *jsontext.Value) bool { return v == nil || v.Kind == jsontext.Null
 // decoder reads one scenario. It holds what decoding a scenario
 // allocates beside its JSON tree, two replies, the request's body and
 // sixteen header pairs (the parts of a scenario of a preflight, a
-// response and their headers), in its own allocation, where they took
-// six (issue 23); what does not fit (routes' replies, later fetches'
-// bodies, more header pairs) is allocated on its own. replies, fields
-// and body count what was handed out.
+// response and their headers), in room: the decoder, which the parts
+// point into, is one allocation where they took six (issue 23). What
+// does not fit (routes' replies, later fetches' bodies, more header
+// pairs) is allocated on its own. replies, fields and body count what
+// was handed out.
 type decoder struct {
 	errs    policy.Errors
 	replies int

@@ -5,7 +5,7 @@
 // to a slice of their own. Cut from a shared slab, those slices cost an
 // allocation per slab rather than one or more per container (issue 23):
 // engine/fix's reader moves them with Pop; engine/internal/jsontext
-// reads the same way, and moves them one by one (its popKids), its
+// reads the same way, and moves them one by one (its pop), its
 // containers being mostly of two or three members.
 package stack
 
