@@ -15,6 +15,7 @@ package jsontext
 
 import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
+	"github.com/whycors/whycors/engine/internal/stack"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -227,25 +228,26 @@ func (p *parser) reserve() {
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
 
-// pop moves (*stack)[from:], the children or keys of a container that
-// ended, to a slice of their own cut from *slab (capacity its length,
-// so that a caller's append copies), taking a new slab of at least chunk
-// when it has no room. It copies them one by one, not with stack.Pop:
-// most containers have two or three children (a header's name and
-// value), and Pop's copy and clear of pointers cost ten times the moves
-// (issue 23). It leaves the moved entries on the stack past its length:
-// each is in the tree the parser returns, reachable from it anyway.
-func pop[T any](stack, slab *[]T, from, chunk int) []T {
-	n := len(*stack) - from
-	if n > len(*slab) {
-		*slab = make([]T, max(n, chunk))
+// popKids moves the children stacked since from to a slice of their own
+// (capacity its length, so that a caller's append copies). It copies
+// them one by one, not with stack.Pop: most containers have two or three
+// children (a header's name and value), and Pop's copy and clear of
+// pointers cost ten times the moves (issue 23). It leaves the moved
+// pointers on the stack past its length: each is a child in the tree the
+// parser returns, reachable from it anyway. An object's keys move with
+// stack.Pop: a generic move for both brought its dictionaries, and
+// with them Kind's methods, into the simulator's first wasm (1.2 KB).
+func (p *parser) popKids(from int) []*Value {
+	n := len(p.kids) - from
+	if n > len(p.ptrSlab) {
+		p.ptrSlab = make([]*Value, max(n, p.chunk))
 	}
-	out := (*slab)[:n:n]
-	*slab = (*slab)[n:]
-	for i, k := range (*stack)[from:] {
+	out := p.ptrSlab[:n:n]
+	p.ptrSlab = p.ptrSlab[n:]
+	for i, k := range p.kids[from:] {
 		out[i] = k
 	}
-	*stack = (*stack)[:from]
+	p.kids = p.kids[:from]
 	return out
 }
 
@@ -371,8 +373,8 @@ func (p *parser) value(i, depth int) (*Value, int) {
 			}
 			p.kids = append(p.kids, f)
 			if i, c = next(b, i); c == closer {
-				if kids := pop(&p.kids, &p.ptrSlab, kids, p.chunk); obj {
-					v.Keys, v.Fields = pop(&p.keys, &p.keySlab, keys, p.chunk/2), kids
+				if kids := p.popKids(kids); obj {
+					v.Keys, v.Fields = stack.Pop(&p.keys, &p.keySlab, keys, p.chunk/2), kids
 				} else {
 					v.Items = kids
 				}
