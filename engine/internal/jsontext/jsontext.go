@@ -154,23 +154,26 @@ func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data)
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	p := &parser{b: text, max: maxDepth}
 	p.reserve()
-	p.space()
-	v, err := p.value(0)
-	if err != nil {
-		return nil, err
+	i, _ := next(text, 0)
+	v, i := p.value(i, 0)
+	if v == nil {
+		return nil, p.err
 	}
-	p.space()
-	if p.i < len(p.b) {
-		err := p.badChar(p.b[p.i], " after the top-level value")
-		err.Fault = AfterValue
-		return nil, err
+	if i, _ = next(text, i); i < len(text) {
+		p.badChar(i, " after the top-level value")
+		p.err.Fault = AfterValue
+		return nil, p.err
 	}
 	return v, nil
 }
 
+// parser reads one text. Its methods take the index of the byte they
+// start at and return the index after what they read, where they kept it
+// in the parser: held in a register, the index and the text's bounds cost
+// a load and a store less at each of the few bytes a value's syntax tests
+// (issue 23: a scenario's decoding 21,339 to 20,585 instructions).
 type parser struct {
 	b   string
-	i   int
 	max int
 	// slab[used:] holds the Values not handed out yet: a document's values come
 	// a chunk at a time, not one allocation each.
@@ -185,6 +188,15 @@ type parser struct {
 	keys    []string
 	ptrSlab []*Value
 	keySlab []string
+	// chunk is how many values, children or keys a slab takes at a
+	// time past the reserve: about one per 16 bytes of JSON text (a
+	// scenario's header pairs are dense), within bounds.
+	chunk int
+	// err is the fault that stopped the parser. A method that meets one
+	// sets it and returns -1 for the index, and value a nil Value: one
+	// result less to pass back at each return, half a kilobyte of the
+	// simulator's first wasm, whose results go through memory.
+	err *SyntaxError
 }
 
 // reserve sizes the parser's slabs and stacks for text in three
@@ -201,6 +213,7 @@ type parser struct {
 func (p *parser) reserve() {
 	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
 	values = min(values, maxReserve)
+	p.chunk = min(max(len(p.b)/16, 8), 128)
 	keys := min(strings.Count(p.b, ":"), values)
 	p.slab = make([]Value, values)
 	// The stack of open containers' children never holds more than the
@@ -215,22 +228,19 @@ func (p *parser) reserve() {
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
 
-// chunk is how many values, children or keys a slab takes at a time:
-// about one per 16 bytes of JSON text (a scenario's header pairs are
-// dense), within bounds.
-func (p *parser) chunk() int { return min(max(len(p.b)/16, 8), 128) }
-
 // popKids moves the children stacked since from to a slice of their own
 // (capacity its length, so that a caller's append copies). It copies
 // them one by one, not with stack.Pop: most containers have two or three
 // children (a header's name and value), and Pop's copy and clear of
 // pointers cost ten times the moves (issue 23). It leaves the moved
 // pointers on the stack past its length: each is a child in the tree the
-// parser returns, reachable from it anyway.
+// parser returns, reachable from it anyway. An object's keys move with
+// stack.Pop: a generic move for both brought its dictionaries, and
+// with them Kind's methods, into the simulator's first wasm (1.2 KB).
 func (p *parser) popKids(from int) []*Value {
 	n := len(p.kids) - from
 	if n > len(p.ptrSlab) {
-		p.ptrSlab = make([]*Value, max(n, p.chunk()))
+		p.ptrSlab = make([]*Value, max(n, p.chunk))
 	}
 	out := p.ptrSlab[:n:n]
 	p.ptrSlab = p.ptrSlab[n:]
@@ -241,15 +251,12 @@ func (p *parser) popKids(from int) []*Value {
 	return out
 }
 
-// popKeys is popKids for an object's keys.
-func (p *parser) popKeys(from int) []string { return stack.Pop(&p.keys, &p.keySlab, from, p.chunk()/2) }
-
 // newValue returns a Value at off from the slab. It counts the Values
 // handed out (used) rather than reslicing the slab past each, which took
 // three times the instructions (issue 23).
 func (p *parser) newValue(off int) *Value {
 	if p.used >= len(p.slab) {
-		p.slab, p.used = make([]Value, p.chunk()), 0
+		p.slab, p.used = make([]Value, p.chunk), 0
 	}
 	v := &p.slab[p.used]
 	p.used++
@@ -257,256 +264,258 @@ func (p *parser) newValue(off int) *Value {
 	return v
 }
 
-// fail is the fault msg at p.i; not inlined, as badChar.
+// fail sets the fault msg at off and returns -1; not inlined, as
+// badChar.
 //
 //go:noinline
-func (p *parser) fail(msg string) *SyntaxError { return &SyntaxError{Off: p.i, Msg: msg} }
+func (p *parser) fail(off int, msg string) int {
+	p.err = &SyntaxError{Off: off, Msg: msg}
+	return -1
+}
 
-// badChar is the fault of an unexpected byte c at p.i, worded as
+// end is the fault of a text that ends at off inside a value.
+func (p *parser) end(off int) int { return p.fail(off, "unexpected end of JSON input") }
+
+// badChar is the fault of the unexpected byte at off, worded as
 // encoding/json words it: "invalid character 'x'" and where. It is not
 // inlined: the parser's nine faults are rare, and one copy is smaller.
 //
 //go:noinline
-func (p *parser) badChar(c byte, where string) *SyntaxError {
-	return p.fail("invalid character " + quoteChar(c) + where)
+func (p *parser) badChar(off int, where string) int {
+	return p.fail(off, "invalid character "+quoteChar(p.b[off])+where)
 }
 
-// space skips white space. Every byte above ' ' ends it with one test,
-// the common case: the parser calls it about five times a value, and a
-// switch on the four spaces took a tenth of a scenario's decoding (issue
-// 23).
-func (p *parser) space() {
-	for p.i < len(p.b) {
-		if c := p.b[p.i]; c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\r' {
-			return
+// next returns the index of the first byte of b from i on that is not
+// white space, and that byte (0 at the end of b: a caller tells the end
+// from a NUL by the index). Every byte above ' ' ends it with one test,
+// the common case: the parser calls it about four times a value, and a
+// switch on the four spaces took a tenth of a scenario's decoding; the
+// byte it returns spares each caller a test of the end and a load
+// (issue 23).
+func next(b string, i int) (int, byte) {
+	for ; i < len(b); i++ {
+		if c := b[i]; c > ' ' || c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return i, c
 		}
-		p.i++
 	}
+	return i, 0
 }
 
-// value reads the value at p.i; depth counts the arrays and objects
-// around it.
-func (p *parser) value(depth int) (*Value, *SyntaxError) {
-	if p.i >= len(p.b) {
-		return nil, p.fail("unexpected end of JSON input")
+// value reads the value at b[i], not white space, and returns it and
+// the index after it, or nil and -1 at a fault (p.err); depth counts
+// the arrays and objects around it. Its faults leave by two exits, end
+// and bad (where says what the unexpected byte at i follows, when i is
+// not the end), so that each fault is not a call of its own: one a call
+// site, a dozen of them cost the simulator's first wasm a kilobyte.
+func (p *parser) value(i, depth int) (*Value, int) {
+	b := p.b
+	var v, f *Value
+	var k, where string
+	var c byte
+	if i >= len(b) {
+		goto end
 	}
-	v := p.newValue(p.i)
-	switch c := p.b[p.i]; {
-	case c == '{':
+	v = p.newValue(i)
+	switch c = b[i]; {
+	case c == '"':
+		v.Kind = String
+		if v.Str, i = p.str(i); i < 0 {
+			return nil, i
+		}
+		return v, i
+	case c == '{' || c == '[':
 		if depth >= p.max {
-			return nil, p.tooDeep()
+			return nil, p.tooDeep(i)
 		}
-		v.Kind = Object
-		p.i++
-		p.space()
-		if p.i < len(p.b) && p.b[p.i] == '}' {
-			p.i++
-			return v, nil
+		// An object and an array are read by one loop, an object's
+		// member its key and ':' before the element: a loop each, each
+		// with its copy of the string and pop code, cost the simulator's
+		// first wasm 4.5 KB for 3% fewer instructions (issue 23).
+		obj, closer := c == '{', byte(']')
+		if v.Kind = Array; obj {
+			v.Kind, closer = Object, '}'
+		}
+		if i, c = next(b, i+1); c == closer {
+			return v, i + 1
 		}
 		kids, keys := len(p.kids), len(p.keys)
 		for {
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if obj {
+				if c != '"' {
+					where = " looking for beginning of object key string"
+					goto bad
+				}
+				if j := jsonstr.StringRun(b, i+1); j < len(b) && b[j] == '"' {
+					k, i = b[i+1:j], j+1
+				} else if k, i = p.str(i); i < 0 {
+					return nil, i
+				}
+				if i, c = next(b, i); c != ':' {
+					where = " after object key"
+					goto bad
+				}
+				p.keys = append(p.keys, k)
+				i, c = next(b, i+1)
 			}
-			if p.b[p.i] != '"' {
-				return nil, p.badChar(p.b[p.i], " looking for beginning of object key string")
+			// A string, as the key above and most of a scenario's
+			// values, is read here rather than by a call of str or value
+			// (issue 23).
+			if c == '"' {
+				f = p.newValue(i)
+				f.Kind = String
+				if j := jsonstr.StringRun(b, i+1); j < len(b) && b[j] == '"' {
+					f.Str, i = b[i+1:j], j+1
+				} else if f.Str, i = p.str(i); i < 0 {
+					return nil, i
+				}
+			} else if f, i = p.value(i, depth+1); f == nil {
+				return nil, i
 			}
-			k, err := p.str()
-			if err != nil {
-				return nil, err
-			}
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
-			}
-			if p.b[p.i] != ':' {
-				return nil, p.badChar(p.b[p.i], " after object key")
-			}
-			p.i++
-			p.space()
-			f, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			p.keys = append(p.keys, k)
 			p.kids = append(p.kids, f)
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
+			if i, c = next(b, i); c == closer {
+				if kids := p.popKids(kids); obj {
+					v.Keys, v.Fields = stack.Pop(&p.keys, &p.keySlab, keys, p.chunk/2), kids
+				} else {
+					v.Items = kids
+				}
+				return v, i + 1
 			}
-			if p.b[p.i] == '}' {
-				p.i++
-				v.Keys, v.Fields = p.popKeys(keys), p.popKids(kids)
-				return v, nil
+			if c != ',' {
+				if where = " after array element"; obj {
+					where = " after object key:value pair"
+				}
+				goto bad
 			}
-			if p.b[p.i] != ',' {
-				return nil, p.badChar(p.b[p.i], " after object key:value pair")
-			}
-			p.i++
+			i, c = next(b, i+1)
 		}
-	case c == '[':
-		if depth >= p.max {
-			return nil, p.tooDeep()
-		}
-		v.Kind = Array
-		p.i++
-		p.space()
-		if p.i < len(p.b) && p.b[p.i] == ']' {
-			p.i++
-			return v, nil
-		}
-		kids := len(p.kids)
-		for {
-			p.space()
-			it, err := p.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			p.kids = append(p.kids, it)
-			p.space()
-			if p.i >= len(p.b) {
-				return nil, p.fail("unexpected end of JSON input")
-			}
-			if p.b[p.i] == ']' {
-				p.i++
-				v.Items = p.popKids(kids)
-				return v, nil
-			}
-			if p.b[p.i] != ',' {
-				return nil, p.badChar(p.b[p.i], " after array element")
-			}
-			p.i++
-		}
-	case c == '"':
-		s, err := p.str()
-		if err != nil {
-			return nil, err
-		}
-		v.Kind, v.Str = String, s
-		return v, nil
 	case c == '-' || c >= '0' && c <= '9':
-		n, err := p.number()
-		if err != nil {
-			return nil, err
+		j := p.number(i)
+		if j < 0 {
+			return nil, j
 		}
-		v.Kind, v.Str = Number, n
-		return v, nil
+		v.Kind, v.Str = Number, b[i:j]
+		return v, j
 	case c == 't':
 		v.Kind, v.Bool = Bool, true
-		return v, p.literal("true")
+		return p.literal(v, i, "true")
 	case c == 'f':
 		v.Kind = Bool
-		return v, p.literal("false")
+		return p.literal(v, i, "false")
 	case c == 'n':
-		return v, p.literal("null")
-	default:
-		return nil, p.badChar(c, " looking for beginning of value")
+		return p.literal(v, i, "null")
 	}
+	where = " looking for beginning of value"
+bad:
+	// The byte where the fault is, or the end of the text.
+	if i < len(b) {
+		return nil, p.badChar(i, where)
+	}
+end:
+	return nil, p.end(i)
 }
 
-// tooDeep is the fault of an array or object at p.i nested deeper than
+// tooDeep is the fault of an array or object at off nested deeper than
 // p.max; not inlined, as badChar.
 //
 //go:noinline
-func (p *parser) tooDeep() *SyntaxError {
-	return &SyntaxError{Off: p.i, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+func (p *parser) tooDeep(off int) int {
+	p.err = &SyntaxError{Off: off, Msg: "nested deeper than " + strconv.Itoa(p.max) + " levels", Fault: TooDeep}
+	return -1
 }
 
-func (p *parser) literal(word string) *SyntaxError {
+// literal reads word at b[i], v's value.
+func (p *parser) literal(v *Value, i int, word string) (*Value, int) {
 	for k := 0; k < len(word); k++ {
-		if p.i >= len(p.b) {
-			return p.fail("unexpected end of JSON input")
+		if i >= len(p.b) {
+			return nil, p.end(i)
 		}
-		if p.b[p.i] != word[k] {
-			return p.badChar(p.b[p.i], " in literal "+word)
+		if p.b[i] != word[k] {
+			return nil, p.badChar(i, " in literal "+word)
 		}
-		p.i++
+		i++
 	}
-	return nil
+	return v, i
 }
 
-// number checks the RFC 8259 §6 grammar and returns the literal.
-func (p *parser) number() (string, *SyntaxError) {
-	start := p.i
+// number checks the RFC 8259 §6 grammar of the number at b[i] and
+// returns the index after it.
+func (p *parser) number(i int) int {
+	b := p.b
 	digits := func() int {
 		n := 0
-		for p.i < len(p.b) && p.b[p.i] >= '0' && p.b[p.i] <= '9' {
-			p.i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
 			n++
 		}
 		return n
 	}
-	if p.b[p.i] == '-' {
-		p.i++
+	if b[i] == '-' {
+		i++
 	}
-	if p.i < len(p.b) && p.b[p.i] == '0' {
-		p.i++
+	if i < len(b) && b[i] == '0' {
+		i++
 	} else if digits() == 0 {
-		return "", p.fail("invalid character in numeric literal")
+		return p.fail(i, "invalid character in numeric literal")
 	}
-	if p.i < len(p.b) && p.b[p.i] == '.' {
-		p.i++
+	if i < len(b) && b[i] == '.' {
+		i++
 		if digits() == 0 {
-			return "", p.fail("invalid character after decimal point in numeric literal")
+			return p.fail(i, "invalid character after decimal point in numeric literal")
 		}
 	}
-	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
-		p.i++
-		if p.i < len(p.b) && (p.b[p.i] == '+' || p.b[p.i] == '-') {
-			p.i++
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
 		}
 		if digits() == 0 {
-			return "", p.fail("invalid character in exponent of numeric literal")
+			return p.fail(i, "invalid character in exponent of numeric literal")
 		}
 	}
-	return p.b[start:p.i], nil
+	return i
 }
 
-// str reads a string starting at the opening quote (RFC 8259 §7).
-func (p *parser) str() (string, *SyntaxError) {
-	p.i++ // the quote
-	start := p.i
-	// The common case: no escapes and valid UTF-8 is a slice of the text.
-	if p.i = jsonstr.StringRun(p.b, p.i); p.i < len(p.b) && p.b[p.i] == '"' {
-		s := p.b[start:p.i]
-		p.i++
-		return s, nil
+// str reads the string at b[i], its opening quote (RFC 8259 §7). The
+// common case, no escape and valid UTF-8, is a slice of the text, which
+// value reads without a call of str; str reads the others.
+func (p *parser) str(i int) (string, int) {
+	b, start := p.b, i+1
+	if i = jsonstr.StringRun(b, start); i < len(b) && b[i] == '"' {
+		return b[start:i], i + 1
 	}
-	out := append([]byte(nil), p.b[start:p.i]...)
-	for p.i < len(p.b) {
-		c := p.b[p.i]
+	out := append([]byte(nil), b[start:i]...)
+	for i < len(b) {
+		c := b[i]
 		switch {
 		case c == '"':
-			p.i++
-			return string(out), nil
+			return string(out), i + 1
 		case c < 0x20:
-			return "", p.badChar(c, " in string literal")
+			return "", p.badChar(i, " in string literal")
 		case c == '\\':
 			var fault jsonstr.EscapeFault
-			out, p.i, fault = jsonstr.AppendEscape(out, p.b, p.i)
+			out, i, fault = jsonstr.AppendEscape(out, b, i)
 			switch fault {
 			case jsonstr.EscapeEnd:
-				return "", p.fail("unexpected end of JSON input")
+				return "", p.end(i)
 			case jsonstr.EscapeHex:
-				return "", p.fail("invalid character in \\u hexadecimal character escape")
+				return "", p.fail(i, "invalid character in \\u hexadecimal character escape")
 			case jsonstr.EscapeChar:
-				return "", p.badChar(p.b[p.i], " in string escape code")
+				return "", p.badChar(i, " in string escape code")
 			}
 		case c < utf8.RuneSelf:
 			out = append(out, c)
-			p.i++
+			i++
 		default:
-			r, size := utf8.DecodeRuneInString(p.b[p.i:])
+			r, size := utf8.DecodeRuneInString(b[i:])
 			if r == utf8.RuneError && size == 1 {
 				out = utf8.AppendRune(out, utf8.RuneError)
 			} else {
-				out = append(out, p.b[p.i:p.i+size]...)
+				out = append(out, b[i:i+size]...)
 			}
-			p.i += size
+			i += size
 		}
 	}
-	return "", p.fail("unexpected end of JSON input")
+	return "", p.end(i)
 }
 
 func quoteChar(c byte) string {

@@ -4,7 +4,8 @@
 // one stack, the innermost last; when a container ends, its members move
 // to a slice of their own. Cut from a shared slab, those slices cost an
 // allocation per slab rather than one or more per container (issue 23):
-// engine/internal/jsontext and engine/fix's reader both read this way.
+// engine/internal/jsontext and engine/fix's reader both read this way
+// (jsontext moves the children by a loop of its own, popKids).
 package stack
 
 // Pop moves (*stack)[from:] to the front of *slab, taking a new slab of
