@@ -249,7 +249,7 @@ func replyLines(r policy.Reply, w *words.Arena) string {
 // the first line written in w from mark m, and returns the lines.
 func fieldLines(w *words.Arena, m int, h headers.List) string {
 	for _, f := range h {
-		w.Write("\n", f.Name, ": ", f.Value)
+		w.WriteField(f.Name, f.Value)
 	}
 	return w.Since(m)
 }

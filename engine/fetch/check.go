@@ -540,7 +540,10 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 		// spelling a failure reports: the sorted lowercase names, or
 		// with HeaderMapOrder WebKit's order and spelling.
 		var order []spelledName
-		if p.HeaderMapOrder {
+		if p.HeaderMapOrder && !(quiet && allAllowed(unsafeNames, names, star)) {
+			// The order decides only which name a failure reports, and
+			// the order of the steps: a quiet run whose names all pass
+			// (below, without a sentence) needs none.
 			order = headerMapOrder(reqHeader, unsafeNames)
 		}
 		count := len(unsafeNames)
@@ -610,6 +613,18 @@ func (p *Profile) checkPreflight(r *Request, method string, reqHeader headers.Li
 	out.MaxAge = p.maxAge(h, &out.Checks, quiet, w)
 	out.Methods, out.Names = methods, names
 	return out
+}
+
+// allAllowed reports whether every name in unsafe passes a quiet
+// run's check of Access-Control-Allow-Headers without a step: listed
+// (names), or covered by "*" (star) and not Authorization.
+func allAllowed(unsafe, names []string, star bool) bool {
+	for _, n := range unsafe {
+		if !containsFold(names, n) && !(star && n != "authorization") {
+			return false
+		}
+	}
+	return true
 }
 
 // maxAge reads Access-Control-Max-Age (delta-seconds) with the profile's

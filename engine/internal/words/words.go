@@ -71,6 +71,18 @@ func (a *Arena) Write(parts ...string) {
 	a.buf = b
 }
 
+// WriteField writes a header line after a line break: "\n", name, ": ",
+// value, as Write does, with less work per part (a verdict shows a few
+// dozen lines).
+//
+//go:noinline
+func (a *Arena) WriteField(name, value string) {
+	b := append(a.buf, '\n')
+	b = append(b, name...)
+	b = append(b, ':', ' ')
+	a.buf = append(b, value...)
+}
+
 // Cat is the concatenation of parts.
 func (a *Arena) Cat(parts ...string) string {
 	m := a.Mark()
@@ -98,13 +110,14 @@ func (a *Arena) Num(n int) string {
 
 // WriteJoin writes parts with sep between them.
 func (a *Arena) WriteJoin(parts []string, sep string) {
+	b := a.buf
 	for i, p := range parts {
 		if i > 0 {
-			a.Write(sep, p)
-		} else {
-			a.Write(p)
+			b = append(b, sep...)
 		}
+		b = append(b, p...)
 	}
+	a.buf = b
 }
 
 // Join is strings.Join(parts, sep) (a single part is itself, not a copy).
