@@ -38,40 +38,30 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	// The summary browsers' server, the verdicts with room for their
-	// browsers, and one preflight cache, in one allocation. Each session
-	// in turn has the cache, emptied: the verdicts keep nothing of it.
+	// The summary browsers' server, one preflight cache, and room for
+	// the verdicts and their browsers of a session of one fetch (most),
+	// in one allocation. Each session in turn has the cache, emptied:
+	// the verdicts keep nothing of it.
+	const nb = len(summaryBrowsers)
 	b := &struct {
 		sum   server
 		cache fetch.PreflightCache
 		vs    [1]Verdict
-		br    [len(summaryBrowsers)]BrowserResult
+		br    [nb]BrowserResult
 	}{sum: *srv}
 	b.sum.summary = true
-	var vs []Verdict
-	err = eachFetch(p, s, srv, &b.cache, func(i int, v Verdict) {
-		if i == 0 && len(s.Then) == 0 {
-			b.vs[0] = v
-			vs = b.vs[:]
-			return
-		}
-		if vs == nil {
-			vs = make([]Verdict, 0, 1+len(s.Then))
-		}
-		vs = append(vs, v)
-	})
+	vs, br := b.vs[:0], b.br[:]
+	if len(s.Then) > 0 {
+		vs, br = make([]Verdict, 0, 1+len(s.Then)), make([]BrowserResult, nb*(1+len(s.Then)))
+	}
+	err = eachFetch(p, s, srv, &b.cache, func(_ int, v Verdict) { vs = append(vs, v) })
 	if err != nil {
 		return Verdict{}, err
 	}
 	// Each other browser runs the whole session too: its cache answers
 	// its own later fetches.
-	if len(vs) == 1 {
-		vs[0].Browsers = b.br[:0]
-	} else {
-		br := make([]BrowserResult, len(summaryBrowsers)*len(vs))
-		for i := range vs {
-			vs[i].Browsers = br[i*len(summaryBrowsers) : i*len(summaryBrowsers) : (i+1)*len(summaryBrowsers)]
-		}
+	for i := range vs {
+		vs[i].Browsers = br[i*nb : i*nb : (i+1)*nb]
 	}
 	sum := &b.sum
 	for _, name := range summaryBrowsers {

@@ -616,47 +616,21 @@ func StatusLine(code int) string {
 	if code < 100 || code > 999 {
 		return ""
 	}
-	// A binary search of the lines by their codes, which ascend: a
-	// verdict writes a status line for every reply it shows, and a scan
-	// line by line cost a few hundred instructions each time.
-	t := reasonLines
-	lo, hi := 0, len(t)
-	for lo < hi {
-		mid := int(uint(lo+hi) >> 1)
-		switch c := int(t[mid].code); {
-		case c < code:
-			lo = mid + 1
-		case c > code:
-			hi = mid
-		default:
-			end := len(reasonPhrases) - 1 // the last line's newline
-			if mid+1 < len(t) {
-				end = int(t[mid+1].at) - 1
-			}
-			return reasonPhrases[t[mid].at:end]
+	d0, d1, d2 := byte('0'+code/100), byte('0'+code/10%10), byte('0'+code%10)
+	s := reasonPhrases
+	for i := 0; i+4 < len(s); {
+		// s[i] is the newline before a line.
+		if s[i+1] == d0 && s[i+2] == d1 && s[i+3] == d2 && s[i+4] == ' ' {
+			end := strings.IndexByte(s[i+1:], '\n')
+			return s[i+1 : i+1+end]
 		}
+		next := strings.IndexByte(s[i+1:], '\n')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
 	}
 	return itoa(code)
-}
-
-// reasonLines are the lines of reasonPhrases, in order: each one's code
-// and offset, worked out once from the text (lineStarts).
-var reasonLines = lineStarts(reasonPhrases)
-
-// reasonLine is a line of reasonPhrases: its status code and its offset.
-type reasonLine struct{ code, at uint16 }
-
-// lineStarts are the lines of s that follow a newline, each with the
-// number its first three bytes write.
-func lineStarts(s string) []reasonLine {
-	var out []reasonLine
-	for i := 0; i+4 < len(s); i++ {
-		if s[i] == '\n' {
-			c := uint16(s[i+1]-'0')*100 + uint16(s[i+2]-'0')*10 + uint16(s[i+3]-'0')
-			out = append(out, reasonLine{code: c, at: uint16(i + 1)})
-		}
-	}
-	return out
 }
 
 // reasonPhrases holds one "code phrase" per line, each line preceded by a

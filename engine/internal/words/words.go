@@ -109,6 +109,8 @@ func (a *Arena) Num(n int) string {
 }
 
 // WriteJoin writes parts with sep between them.
+//
+//go:noinline
 func (a *Arena) WriteJoin(parts []string, sep string) {
 	b := a.buf
 	for i, p := range parts {
@@ -127,6 +129,19 @@ func (a *Arena) Join(parts []string, sep string) string {
 	}
 	m := a.Mark()
 	a.WriteJoin(parts, sep)
+	return a.Since(m)
+}
+
+// Lowered is Lower(s) for lower, s lowercased by the caller: s itself
+// when they are equal, else lower written in the arena.
+//
+//go:noinline
+func (a *Arena) Lowered(s string, lower []byte) string {
+	if string(lower) == s {
+		return s
+	}
+	m := a.Mark()
+	a.buf = append(a.buf, lower...)
 	return a.Since(m)
 }
 
