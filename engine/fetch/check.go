@@ -194,6 +194,12 @@ func nameIs(name, ascii string) bool {
 	}
 	// A longer name folds to ascii only through a character outside
 	// ASCII, which headers.EqualFold judges: an ASCII one never does.
+	// First the byte before the last, which notName did not look at: an
+	// ASCII one is a whole character, which must fold to ascii's (as
+	// "Access-Control-Allow-Credentials" does not to "-Methods").
+	if n, k := len(name)-2, len(ascii)-2; k >= 0 && name[n] < utf8.RuneSelf && !sameASCII(name[n], ascii[k]) {
+		return false
+	}
 	return !headers.IsASCII(name) && headers.EqualFold(name, ascii)
 }
 
