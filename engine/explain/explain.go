@@ -38,16 +38,32 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	if err != nil {
 		return Verdict{}, err
 	}
-	vs, err := session(p, s, srv)
+	// The summary browsers' server, one preflight cache, and room for
+	// the verdicts and their browsers of a session of one fetch (most),
+	// in one allocation. Each session in turn has the cache, emptied:
+	// the verdicts keep nothing of it.
+	const nb = len(summaryBrowsers)
+	b := &struct {
+		sum   server
+		cache fetch.PreflightCache
+		vs    [1]Verdict
+		br    [nb]BrowserResult
+	}{sum: *srv}
+	b.sum.summary = true
+	vs, br := b.vs[:0], b.br[:]
+	if len(s.Then) > 0 {
+		vs, br = make([]Verdict, 0, 1+len(s.Then)), make([]BrowserResult, nb*(1+len(s.Then)))
+	}
+	err = eachFetch(p, s, srv, &b.cache, func(_ int, v Verdict) { vs = append(vs, v) })
 	if err != nil {
 		return Verdict{}, err
 	}
 	// Each other browser runs the whole session too: its cache answers
 	// its own later fetches.
 	for i := range vs {
-		vs[i].Browsers = make([]BrowserResult, 0, len(summaryBrowsers))
+		vs[i].Browsers = br[i*nb : i*nb : (i+1)*nb]
 	}
-	sum := srv.summaryOnly()
+	sum := &b.sum
 	for _, name := range summaryBrowsers {
 		if name == p.Name {
 			for i := range vs {
@@ -57,7 +73,8 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 			continue
 		}
 		q, _ := fetch.Shared(name)
-		err := eachFetch(q, s, sum, func(i int, o Verdict) {
+		b.cache = fetch.PreflightCache{}
+		err := eachFetch(q, s, sum, &b.cache, func(i int, o Verdict) {
 			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
 		})
 		if err != nil {
@@ -71,20 +88,23 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		finishSteps(&vs[i], &w)
 		vs[i].Summary = summarize(&vs[i], srv, &w)
 	}
-	v := vs[0]
+	// The first verdict is the one returned, with the others as its
+	// Then: used in place, not copied (a copy taken by the advisor's
+	// pointer was an allocation of its own).
+	v := &vs[0]
 	v.Detected = det
 	if len(vs) > 1 {
 		v.Then = vs[1:]
 	}
 	if s.Policy == nil {
-		v.Warnings = replyWarnings(v.Warnings, s, &v)
+		v.Warnings = replyWarnings(v.Warnings, s, v)
 	}
 	if o.Advisor != nil {
 		// The advisor searches the fixes of the first fetch when it is
 		// blocked and of each blocked later fetch.
-		o.Advisor.Advise(withFormat(s, srv), &v, blockedAny(&v) && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
+		o.Advisor.Advise(withFormat(s, srv), v, blockedAny(v) && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
 	}
-	return v, nil
+	return *v, nil
 }
 
 // blockedAny reports whether a fetch of v's session is blocked: the
@@ -159,7 +179,7 @@ func runIn(p *fetch.Profile, r Request, i int, path string, srv *server, cache *
 // unconfigured server elsewhere, or the policy).
 func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 	out := make([]Verdict, 0, 1+len(s.Then))
-	err := eachFetch(p, s, srv, func(_ int, v Verdict) { out = append(out, v) })
+	err := eachFetch(p, s, srv, &fetch.PreflightCache{}, func(_ int, v Verdict) { out = append(out, v) })
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +189,9 @@ func session(p *fetch.Profile, s Scenario, srv *server) ([]Verdict, error) {
 // eachFetch runs the session as session does and hands each fetch's
 // verdict, by its index in the session, to keep: Explain's summary
 // browsers keep a few fields of each, without a list of verdicts.
-func eachFetch(p *fetch.Profile, s Scenario, srv *server, keep func(i int, v Verdict)) error {
-	cache := &fetch.PreflightCache{}
+//
+// cache is the session's preflight cache, empty.
+func eachFetch(p *fetch.Profile, s Scenario, srv *server, cache *fetch.PreflightCache, keep func(i int, v Verdict)) error {
 	srv = srv.withSession()
 	v, err := runIn(p, s.Request, 0, "$.request", srv, cache)
 	if err != nil {

@@ -44,6 +44,10 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 	// other request reported so far, so a later hop's checks show its own
 	// status and Location lines.
 	var pre, last *fetch.Exchange
+	// shown is the latest preflight whose server step is written, with
+	// its reply's lines (shownLines).
+	var shown *fetch.Exchange
+	var shownLines string
 	// The checks below 64 that report an exchange, found in one scan:
 	// the others, most, need no scan of their own.
 	var mask uint64
@@ -67,6 +71,13 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
 			switch id := baseID(c.ID); {
+			case id == "preflight.status" && pre != nil && pre == shown && shownLines != "":
+				// The first line of the reply's lines its server step
+				// shows, the same words.
+				c.Header = shownLines
+				if i := strings.IndexByte(shownLines, '\n'); i >= 0 {
+					c.Header = shownLines[:i]
+				}
 			case id == "preflight.status" && pre != nil:
 				c.Header = w.Cat("HTTP/1.1 ", statusText(pre.Reply.Status))
 			case strings.HasPrefix(id, "redirect.") && last != nil:
@@ -91,7 +102,9 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 		at(i, func(x *fetch.Exchange) {
 			if x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "preflight.request", w), "Preflight request as sent", x.Request, specPreflightFetch, w))
+				n := len(steps)
 				steps = serverSteps(steps, hopID(x, "server.preflight", w), x, srv, w)
+				shown, shownLines = x, steps[n].Header
 			} else {
 				steps = serverSteps(steps, hopID(x, "server.actual", w), x, srv, w)
 			}
@@ -134,13 +147,14 @@ func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server, w *words
 	reply, rules, decision := trace.Reply, trace.Rules, trace.Text()
 	who := srv.viaCDN(x, srv.source(x, w))
 	var d string
+	status := statusText(reply.Status) // said once, written twice
 	if decision != "" {
 		d = w.Cat(who, ": ", decision, ".")
 	} else {
-		d = w.Cat(who, " answered ", statusText(reply.Status), ".")
+		d = w.Cat(who, " answered ", status, ".")
 	}
 	spec := formatSource(srv.f, rules)
-	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply, w), Spec: spec})
+	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply, status, w), Spec: spec})
 	for _, r := range rules {
 		st := fetch.Skip
 		m := w.Mark()
@@ -236,12 +250,14 @@ func statusText(code int) string {
 	return strconv.Itoa(code)
 }
 
-func replyLines(r policy.Reply, w *words.Arena) string {
+// replyLines writes r as received: its status line (status, r's status
+// in words) and its header lines.
+func replyLines(r policy.Reply, status string, w *words.Arena) string {
 	if r.Status == 0 {
 		return ""
 	}
 	m := w.Mark()
-	w.Write("HTTP/1.1 ", statusText(r.Status))
+	w.Write("HTTP/1.1 ", status)
 	return fieldLines(w, m, r.Header)
 }
 
@@ -249,7 +265,7 @@ func replyLines(r policy.Reply, w *words.Arena) string {
 // the first line written in w from mark m, and returns the lines.
 func fieldLines(w *words.Arena, m int, h headers.List) string {
 	for _, f := range h {
-		w.Write("\n", f.Name, ": ", f.Value)
+		w.WriteField(f.Name, f.Value)
 	}
 	return w.Since(m)
 }

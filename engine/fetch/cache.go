@@ -202,8 +202,11 @@ func (p *Profile) store(c *PreflightCache, origin, url string, include bool, met
 	for _, m := range methods {
 		put(true, m)
 	}
+	// A header name is kept as listed: names are tokens (parseList),
+	// ASCII, and the cache compares them in ASCII case (headers.EqualFold
+	// in covers and put), as it would their lowercase.
 	for _, n := range names {
-		put(false, strings.ToLower(n))
+		put(false, n)
 	}
 }
 

@@ -38,6 +38,9 @@ func trimRightHTTPWS(s string) string {
 // httpWS), without the byte set strings.Trim builds on every call (the
 // model trims every header value it reads).
 func trimBytes(s string, crlf bool) string {
+	if n := len(s); n == 0 || s[0] > ' ' && s[n-1] > ' ' {
+		return s // most values (white space is below '!')
+	}
 	ws := func(c byte) bool { return c == ' ' || c == '\t' || crlf && (c == '\r' || c == '\n') }
 	i, j := 0, len(s)
 	for i < j && ws(s[i]) {

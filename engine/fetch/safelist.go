@@ -54,11 +54,16 @@ func hasUnsafeByte(v string) bool {
 // Chromium's client hints when the profile has them (reference
 // browser-cors.md §1.2 "Chromium safelists extra names").
 func (p *Profile) SafelistedRequestHeader(name, value string) bool {
+	var buf [32]byte
+	return p.safelisted(lowerInto(buf[:0], name), value)
+}
+
+// safelisted is SafelistedRequestHeader of the name lowercased (lower,
+// lowerInto's).
+func (p *Profile) safelisted(lower []byte, value string) bool {
 	if wireLen(value) > maxSafelistedValue {
 		return false
 	}
-	var buf [32]byte
-	lower := lowerInto(buf[:0], name)
 	if p.NonASCIIUnsafe && !headers.IsASCII(value) {
 		switch string(lower) {
 		case "accept", "content-type":
@@ -80,18 +85,18 @@ func (p *Profile) SafelistedRequestHeader(name, value string) bool {
 		if hasUnsafeByte(value) {
 			return false
 		}
-		m, ok := ParseMIME(value)
-		if !ok {
+		// ParseMIME(value)'s essence compared by its parts, as written:
+		// tokens, ASCII, whose strings.ToLower is ASCII's (lowerEqual).
+		typ, sub, _, _, ok := mimeEssence(value)
+		switch {
+		case !ok:
 			return false
-		}
-		// m.Essence() compared by its parts, without building it.
-		switch m.Type {
-		case "application":
-			return m.Subtype == "x-www-form-urlencoded"
-		case "multipart":
-			return m.Subtype == "form-data"
-		case "text":
-			return m.Subtype == "plain"
+		case lowerEqual(typ, "application"):
+			return lowerEqual(sub, "x-www-form-urlencoded")
+		case lowerEqual(typ, "multipart"):
+			return lowerEqual(sub, "form-data")
+		case lowerEqual(typ, "text"):
+			return lowerEqual(sub, "plain")
 		}
 		return false
 	case "range":
@@ -174,14 +179,17 @@ func (p *Profile) unsafeNames(h headers.List, w *words.Arena, m *lists) []string
 		if p.CombinedSafelist && firstOf(h, i) != i {
 			continue // judged with its first line
 		}
-		if p.safe(h, i) {
+		// The name lowercased once: judged, and listed when unsafe.
+		var buf [32]byte
+		lower := lowerInto(buf[:0], f.Name)
+		if p.safelisted(lower, p.value(h, i)) {
 			total += wireLen(p.value(h, i))
 			nsafe++
 		} else {
 			if unsafe == nil {
 				unsafe = m.takeNames(len(h) - i)
 			}
-			unsafe = append(unsafe, w.Lower(f.Name))
+			unsafe = append(unsafe, w.Lowered(f.Name, lower))
 		}
 	}
 	if total > maxSafelistedTotal && !p.NoSafelistTotal && nsafe > 0 {
@@ -279,30 +287,18 @@ func (m MIME) Essence() string { return m.Type + "/" + m.Subtype }
 // (Fetch, CORS-safelisted request-header, content-type branch).
 func ParseMIME(s string) (MIME, bool) {
 	var m MIME
-	if len(s) > 4096 {
-		return m, false
+	typ, sub, params, more, ok := mimeEssence(s)
+	if typ != "" {
+		m.Type = strings.ToLower(typ)
 	}
-	s = trimHTTPWS(s)
-	slash := strings.IndexByte(s, '/')
-	if slash < 0 || !IsToken(s[:slash]) {
-		return m, false
-	}
-	m.Type = strings.ToLower(s[:slash])
-	s = s[slash+1:]
-	semi := strings.IndexByte(s, ';')
-	sub := s
-	if semi >= 0 {
-		sub = s[:semi]
-	}
-	sub = trimRightHTTPWS(sub)
-	if !IsToken(sub) {
-		return m, false
+	if !ok {
+		return m, false // with the type, when it parsed
 	}
 	m.Subtype = strings.ToLower(sub)
-	if semi < 0 {
+	if !more {
 		return m, true
 	}
-	s = s[semi+1:]
+	s = params
 	for s != "" && len(m.Params) < 64 {
 		s = strings.TrimLeft(s, httpWS)
 		end := strings.IndexAny(s, ";=")
@@ -345,6 +341,31 @@ func ParseMIME(s string) (MIME, bool) {
 		}
 	}
 	return m, true
+}
+
+// mimeEssence is the first steps of ParseMIME: the type and subtype as
+// written (tokens), and what follows their ";" (more says there is one),
+// of s trimmed. ok is false where ParseMIME fails (with the type when it
+// is a token and the subtype is not): the parameters never make it fail.
+func mimeEssence(s string) (typ, sub, params string, more, ok bool) {
+	if len(s) > 4096 {
+		return "", "", "", false, false
+	}
+	s = trimHTTPWS(s)
+	slash := strings.IndexByte(s, '/')
+	if slash < 0 || !IsToken(s[:slash]) {
+		return "", "", "", false, false
+	}
+	typ, s = s[:slash], s[slash+1:]
+	sub = s
+	if semi := strings.IndexByte(s, ';'); semi >= 0 {
+		sub, params, more = s[:semi], s[semi+1:], true
+	}
+	sub = trimRightHTTPWS(sub)
+	if !IsToken(sub) {
+		return typ, "", "", false, false
+	}
+	return typ, sub, params, more, true
 }
 
 func hasParam(ps [][2]string, name string) bool {

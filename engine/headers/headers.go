@@ -32,7 +32,7 @@ func (l List) Get(name string) (value string, ok bool) {
 	// One line, as most are: its value as it is, with no copy.
 	first := -1
 	for i, f := range l {
-		if !EqualFold(f.Name, name) {
+		if otherName(f.Name, name) || !EqualFold(f.Name, name) {
 			continue
 		}
 		if first >= 0 {
@@ -86,7 +86,7 @@ func (l List) Count(name string) int {
 // Has reports whether name is in the list.
 func (l List) Has(name string) bool {
 	for _, f := range l {
-		if EqualFold(f.Name, name) {
+		if !otherName(f.Name, name) && EqualFold(f.Name, name) {
 			return true
 		}
 	}
@@ -285,6 +285,14 @@ func (r *reader) str() (string, bool) {
 	}
 	r.i += n
 	return s, true
+}
+
+// otherName reports, without a call, what EqualFold(name, want) first
+// looks at: last bytes that are ASCII and differ in more than the case
+// bit (0x20), so are not one letter in two cases. It rejects most lines
+// of a list, and a lookup looks at each line.
+func otherName(name, want string) bool {
+	return len(name) > 0 && len(want) > 0 && (name[len(name)-1]|want[len(want)-1]) < 0x80 && name[len(name)-1]|0x20 != want[len(want)-1]|0x20
 }
 
 // EqualFold is strings.EqualFold, which the list's names are compared

@@ -71,6 +71,18 @@ func (a *Arena) Write(parts ...string) {
 	a.buf = b
 }
 
+// WriteField writes a header line after a line break: "\n", name, ": ",
+// value, as Write does, with less work per part (a verdict shows a few
+// dozen lines).
+//
+//go:noinline
+func (a *Arena) WriteField(name, value string) {
+	b := append(a.buf, '\n')
+	b = append(b, name...)
+	b = append(b, ':', ' ')
+	a.buf = append(b, value...)
+}
+
 // Cat is the concatenation of parts.
 func (a *Arena) Cat(parts ...string) string {
 	m := a.Mark()
@@ -97,14 +109,17 @@ func (a *Arena) Num(n int) string {
 }
 
 // WriteJoin writes parts with sep between them.
+//
+//go:noinline
 func (a *Arena) WriteJoin(parts []string, sep string) {
+	b := a.buf
 	for i, p := range parts {
 		if i > 0 {
-			a.Write(sep, p)
-		} else {
-			a.Write(p)
+			b = append(b, sep...)
 		}
+		b = append(b, p...)
 	}
+	a.buf = b
 }
 
 // Join is strings.Join(parts, sep) (a single part is itself, not a copy).
@@ -114,6 +129,19 @@ func (a *Arena) Join(parts []string, sep string) string {
 	}
 	m := a.Mark()
 	a.WriteJoin(parts, sep)
+	return a.Since(m)
+}
+
+// Lowered is Lower(s) for lower, s lowercased by the caller: s itself
+// when they are equal, else lower written in the arena.
+//
+//go:noinline
+func (a *Arena) Lowered(s string, lower []byte) string {
+	if string(lower) == s {
+		return s
+	}
+	m := a.Mark()
+	a.buf = append(a.buf, lower...)
 	return a.Since(m)
 }
 
