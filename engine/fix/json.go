@@ -202,6 +202,11 @@ func (p *jparser) str() (string, bool) {
 	// the bytes as written (jsonstr.Unquote's own first case).
 	plain := true
 	for p.i < len(p.s) {
+		// Skip the plain text up to the next byte the switch tests
+		// (jsonstr.StringRun: eight bytes a step).
+		if p.i = jsonstr.StringRun(p.s, p.i); p.i == len(p.s) {
+			break
+		}
 		switch c := p.s[p.i]; {
 		case c == '\\':
 			p.i += 2
