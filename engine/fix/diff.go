@@ -79,6 +79,10 @@ func Diff(nameA, nameB, a, b string) string {
 	}
 
 	var out strings.Builder
+	// Room for the diff of a small policy, most of it its changed lines
+	// (a policy on one line: both texts), where growing from nothing
+	// copied it several times; a larger one grows from there.
+	out.Grow(len(nameA) + len(nameB) + 64 + min(len(a)+len(b), 4096))
 	out.WriteString("--- " + nameA + "\n+++ " + nameB + "\n")
 	const ctx = 3
 	for k := 0; k < len(ops); {

@@ -2,7 +2,6 @@ package advise
 
 import (
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -266,7 +265,14 @@ func chooseTargets(v *explain.Verdict, src *convert.Source, s explain.Scenario) 
 			}
 			all = append(all, scored{i, sc})
 		}
-		sort.SliceStable(all, func(a, b int) bool { return all[a].score > all[b].score })
+		// Highest score first, rules of one score in their order: an
+		// insertion sort, stable, of the few rules a policy has, where
+		// sort.SliceStable's swapper cost an allocation.
+		for i := 1; i < len(all); i++ {
+			for j := i; j > 0 && all[j].score > all[j-1].score; j-- {
+				all[j], all[j-1] = all[j-1], all[j]
+			}
+		}
 		for _, x := range all {
 			add(x.i)
 		}

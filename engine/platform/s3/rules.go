@@ -20,15 +20,19 @@ func Semantics() portable.Semantics {
 // position the reader recorded (the rule's own when it has none).
 func PortableRules(c *Configuration) []portable.ConfigRule {
 	var out []portable.ConfigRule
+	if len(c.Rules) > 0 {
+		out = make([]portable.ConfigRule, 0, len(c.Rules))
+	}
 	for i := range c.Rules {
 		sr := &c.Rules[i]
 		at := portablePos(sr.At)
 		r := portable.ConfigRule{Index: i, Name: sr.ID, Pos: at, MaxAge: sr.MaxAgeSeconds}
 		list := func(name string, v []string) []portable.Value {
 			vs := make([]portable.Value, len(v))
+			ps := sr.Values[name]
 			for j, s := range v {
 				vs[j] = portable.Value{Text: s, Pos: at}
-				if ps := sr.Values[name]; j < len(ps) {
+				if j < len(ps) {
 					vs[j].Pos = portablePos(ps[j])
 				}
 			}
