@@ -188,12 +188,13 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		}
 		// The field names are plain identifiers: jsonpos.Key writes them
 		// after a dot.
-		p := path + "." + key
+		// The list's path p and its items', jsonpos.Index(p, i), are
+		// cut from one string: a concatenation each was a fifth of
+		// reading a policy.
+		all := listPaths(path, key, len(f.Items))
+		p, off := all[:len(path)+1+len(key)], len(path)+1+len(key)
 		out := doc.Strings(f, p, &errs)
 		ps := make([]Position, len(f.Items))
-		// The items' paths, jsonpos.Index(p, i), are cut from one
-		// string: a concatenation each was a fifth of reading a policy.
-		all, off := itemPaths(p, len(f.Items)), 0
 		for i, it := range f.Items {
 			n := len(p) + 2 + digits(i)
 			ps[i] = pos(at, it, all[off:off+n])
@@ -230,12 +231,27 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 	return r, errs
 }
 
-// itemPaths is jsonpos.Index(p, i) for each i below n, one after another.
-func itemPaths(p string, n int) string {
-	b := make([]byte, 0, n*(len(p)+4))
+// listPaths is path+"."+key, a list's path p, followed by
+// jsonpos.Index(p, i) for each i below n.
+func listPaths(path, key string, n int) string {
+	lp := len(path) + 1 + len(key)
+	size := lp
 	for i := 0; i < n; i++ {
-		b = append(append(b, p...), '[')
-		b = append(strconv.AppendInt(b, int64(i), 10), ']')
+		size += lp + 2 + digits(i)
+	}
+	b := make([]byte, size)
+	w := copy(b, path)
+	b[w] = '.'
+	copy(b[w+1:], key)
+	for i, w := 0, lp; i < n; i++ {
+		w += copy(b[w:], b[:lp])
+		b[w] = '['
+		d := digits(i)
+		for j, v := w+d, i; j > w; j, v = j-1, v/10 {
+			b[j] = byte('0' + v%10)
+		}
+		b[w+d+1] = ']'
+		w += d + 2
 	}
 	return string(b)
 }

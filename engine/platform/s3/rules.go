@@ -27,8 +27,12 @@ func PortableRules(c *Configuration) []portable.ConfigRule {
 		sr := &c.Rules[i]
 		at := portablePos(sr.At)
 		r := portable.ConfigRule{Index: i, Name: sr.ID, Pos: at, MaxAge: sr.MaxAgeSeconds}
+		// The rule's four lists are cut from one, each capped at its
+		// length: an allocation per rule where each list was one.
+		room := make([]portable.Value, len(sr.AllowedOrigins)+len(sr.AllowedMethods)+len(sr.AllowedHeaders)+len(sr.ExposeHeaders))
 		list := func(name string, v []string) []portable.Value {
-			vs := make([]portable.Value, len(v))
+			vs := room[:len(v):len(v)]
+			room = room[len(v):]
 			ps := sr.Values[name]
 			for j, s := range v {
 				vs[j] = portable.Value{Text: s, Pos: at}
