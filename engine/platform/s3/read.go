@@ -253,7 +253,7 @@ func listPaths(path, key string, n int) string {
 		b[w+d+1] = ']'
 		w += d + 2
 	}
-	return string(b)
+	return wire.String(b)
 }
 
 // digits is the length of i's decimal text, for i >= 0.

@@ -236,6 +236,11 @@ func word(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// String is b as a string, without a copy: for a reader that fills b
+// once and keeps it only as this string (as strings.Builder does), so
+// that the text costs one allocation.
+func String(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // QuoteList writes a configured list as a trace says it: each entry
 // quoted, in brackets (["https://a.test", "*"]).
 func QuoteList(list []string) string { return string(AppendQuoteList(nil, list)) }
