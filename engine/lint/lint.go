@@ -283,30 +283,16 @@ type linter struct {
 	// errorsOnly skips the checks that find no error (Errors).
 	errorsOnly bool
 	out        []Finding
-	seen       map[findingKey]bool
-}
-
-// findingKey is what makes two findings one (add): their code, message,
-// path, line and column. It was their join, separated by \x00, which a
-// finding whose texts hold none has exactly when its fields are the
-// same, without building it; one whose texts hold a \x00 is keyed by
-// that join, in msg, with the path "\x00" (no other key's path holds
-// one, and no other join has as many).
-type findingKey struct {
-	code, msg, path string
-	line, col       int
+	seen       map[string]bool
 }
 
 func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
 	if len(l.out) >= MaxFindings {
 		return
 	}
-	key := findingKey{code, msg, at.Path, at.Line, at.Column}
-	if strings.IndexByte(code, 0) >= 0 || strings.IndexByte(msg, 0) >= 0 || strings.IndexByte(at.Path, 0) >= 0 {
-		key = findingKey{msg: code + "\x00" + msg + "\x00" + at.Path + "\x00" + strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Column), path: "\x00"}
-	}
+	key := code + "\x00" + msg + "\x00" + at.Path + "\x00" + strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Column)
 	if l.seen == nil {
-		l.seen = map[findingKey]bool{}
+		l.seen = map[string]bool{}
 	}
 	if l.seen[key] {
 		return
