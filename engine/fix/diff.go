@@ -31,7 +31,8 @@ func Diff(nameA, nameB, a, b string) string {
 		kind byte
 		text string
 	}
-	var ops []op
+	// Every line of a and b is at most one op.
+	ops := make([]op, 0, len(la)+len(lb))
 	for _, l := range la[:pre] {
 		ops = append(ops, op{' ', l})
 	}
@@ -39,9 +40,10 @@ func Diff(nameA, nameB, a, b string) string {
 	if len(ma) <= maxDiffLines && len(mb) <= maxDiffLines {
 		// LCS table from the end.
 		n, m := len(ma), len(mb)
-		t := make([][]int, n+1)
+		// Its rows are cut from one list: an allocation in all.
+		t, cells := make([][]int, n+1), make([]int, (n+1)*(m+1))
 		for i := range t {
-			t[i] = make([]int, m+1)
+			t[i] = cells[i*(m+1) : (i+1)*(m+1) : (i+1)*(m+1)]
 		}
 		for i := n - 1; i >= 0; i-- {
 			for j := m - 1; j >= 0; j-- {
@@ -79,6 +81,10 @@ func Diff(nameA, nameB, a, b string) string {
 	}
 
 	var out strings.Builder
+	// Room for the diff of a small policy, most of it its changed lines
+	// (a policy on one line: both texts), where growing from nothing
+	// copied it several times; a larger one grows from there.
+	out.Grow(len(nameA) + len(nameB) + 64 + min(len(a)+len(b), 4096))
 	out.WriteString("--- " + nameA + "\n+++ " + nameB + "\n")
 	const ctx = 3
 	for k := 0; k < len(ops); {

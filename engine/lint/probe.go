@@ -32,7 +32,7 @@ func AskForeign(ev policy.Evaluator, req policy.Request, app policy.Reply) Forei
 // app being the application's reply, and returns the CORS headers that
 // came back with the whole outcome.
 func ask(ev policy.Evaluator, req policy.Request, origin string, app policy.Reply) (Foreign, policy.Outcome) {
-	h := headers.List{{Name: "Origin", Value: origin}}
+	h := append(make(headers.List, 0, 1+len(req.Header)), headers.Field{Name: "Origin", Value: origin})
 	for _, f := range req.Header {
 		if !strings.EqualFold(f.Name, "Origin") {
 			h = append(h, f)

@@ -152,7 +152,8 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+"; server-peers.md §4 item 18)", o.Pos)
 		return
 	}
-	if literal && looksRegex(s, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
+	b := classify(s)
+	if literal && looksRegex(s, b, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
 		how, cite := " compares origins as plain strings (with at most a * wildcard)", "cloud-policies.md §1.3"
 		if src.Semantics.Origins == portable.OriginsProgram {
 			how, cite = " compares a string origin with === (a regular expression is written /.../, not in quotes)", "cloud-policies.md §6.3"
@@ -160,14 +161,14 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		l.add(Warning, "regex-literal", plat+how+", so "+strconv.Quote(s)+" looks like a regular expression and never matches ("+cite+")", o.Pos)
 		return
 	}
-	if strings.ContainsAny(s, " \t\r\n,") {
+	if b.space {
 		// RFC 6454 §7: the Origin header holds one serialized origin,
 		// which has no white space or comma.
 		l.add(Warning, "origin-never-matches", strconv.Quote(s)+" holds a space or a comma; an Origin header is one origin with neither, so it never matches: list each origin as an entry of its own (RFC 6454 §7)", o.Pos)
 		return
 	}
 	scheme, rest, hasScheme := strings.Cut(s, "://")
-	if strings.Contains(s, "*") {
+	if b.star {
 		l.wildcard(src, s, scheme, rest, hasScheme, o.Pos, creds)
 	} else {
 		switch {
@@ -180,10 +181,10 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		case strings.ContainsAny(rest, "/?#"):
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches (cloud-policies.md §1.3)", o.Pos)
 			return
-		case strings.ToLower(s) != s && src.Semantics.Origins != portable.OriginsLabel:
+		case (b.upper || b.nonASCII && strings.ToLower(s) != s) && src.Semantics.Origins != portable.OriginsLabel:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
 			return
-		case !headers.IsASCII(s):
+		case b.nonASCII:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has non-ASCII characters; browsers send the host in punycode (xn--...), so it never matches ("+refJub0bs+")", o.Pos)
 			return
 		case (scheme == "https" && strings.HasSuffix(rest, ":443")) || (scheme == "http" && strings.HasSuffix(rest, ":80")):
@@ -290,10 +291,42 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// originBytes is what origin asks of an entry's bytes, read in one
+// pass (classify) where a scan of the entry for each question cost most
+// of checking an origin.
+type originBytes struct {
+	regex    bool // one of looksRegex's bytes: ^ $ \ ( ) | [ ] + ?
+	space    bool // a space, tab, CR, LF or comma
+	star     bool // '*'
+	upper    bool // an ASCII uppercase letter
+	nonASCII bool // a byte from 0x80 on (headers.IsASCII is false)
+}
+
+func classify(s string) originBytes {
+	var b originBytes
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '.', c == ':', c == '/', c == '-':
+		case c >= 'A' && c <= 'Z':
+			b.upper = true
+		case c >= 0x80:
+			b.nonASCII = true
+		case c == '*':
+			b.star = true
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',':
+			b.space = true
+		case strings.IndexByte(`^$\()|[]+?`, c) >= 0:
+			b.regex = true
+		}
+	}
+	return b
+}
+
 // looksRegex: regex syntax in an entry; ".*" counts only where '*' is not
 // the platform's own wildcard (S3 reads "https://app.*" as a prefix).
-func looksRegex(s string, starWildcard bool) bool {
-	return strings.ContainsAny(s, "^$\\()|[]+?") || (!starWildcard && strings.Contains(s, ".*"))
+// b is s's classify.
+func looksRegex(s string, b originBytes, starWildcard bool) bool {
+	return b.regex || (!starWildcard && strings.Contains(s, ".*"))
 }
 
 func hostOf(rest string) string {

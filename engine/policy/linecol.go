@@ -84,10 +84,16 @@ func (c *LineCursor) LineCol(offset int) (line, col int) {
 	if offset < c.off {
 		c.off, c.line, c.start = 0, 1, 0
 	}
-	for ; c.off < offset; c.off++ {
-		if c.text[c.off] == '\n' {
-			c.line, c.start = c.line+1, c.off+1
+	// strings.IndexByte finds each line end between, several bytes a
+	// step, where a test of each byte cost five instructions a byte.
+	for {
+		j := strings.IndexByte(c.text[c.off:offset], '\n')
+		if j < 0 {
+			break
 		}
+		c.off += j + 1
+		c.line, c.start = c.line+1, c.off
 	}
+	c.off = offset
 	return c.line, offset - c.start + 1
 }

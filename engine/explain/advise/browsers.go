@@ -78,11 +78,12 @@ func (se *searcher) passesEverywhere(s explain.Scenario, v *explain.Verdict, cho
 }
 
 // summaryProfiles are the profiles of summaryBrowsers, looked up once
-// per search (fetch.Lookup copies one on each call).
+// per search: the package's own (fetch.Shared), which the search only
+// reads, where fetch.Lookup copied each.
 func (se *searcher) summaryProfiles() *[len(summaryBrowsers)]*fetch.Profile {
 	if se.profiles[0] == nil {
 		for i, name := range summaryBrowsers {
-			se.profiles[i], _ = fetch.Lookup(name)
+			se.profiles[i], _ = fetch.Shared(name)
 		}
 	}
 	return &se.profiles

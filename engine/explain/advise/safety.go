@@ -57,11 +57,11 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	if method == "" {
 		method = "GET"
 	}
-	var names []string
+	names := make([]string, 0, len(s.Request.Headers))
 	for _, h := range s.Request.Headers {
 		names = append(names, strings.ToLower(h.Name))
 	}
-	pre := headers.List{{Name: "Access-Control-Request-Method", Value: method}}
+	pre := append(make(headers.List, 0, 2), headers.Field{Name: "Access-Control-Request-Method", Value: method})
 	if len(names) > 0 {
 		pre = append(pre, headers.Field{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
 	}

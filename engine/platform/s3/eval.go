@@ -32,6 +32,7 @@ const (
 	msgNotAllowed = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
 	msgNotEnabled = "CORSResponse: CORS is not enabled for this bucket."
 	msgNoBucket   = "CORSResponse: Bucket not found"
+	msgNoConfig   = "The CORS configuration does not exist" // GetBucketCors
 	// Our simulated replies carry these in place of AWS's per-request ids.
 	requestID = "WHYCORSSIMULATED"
 	hostID    = "simulated-by-whycors"
@@ -55,8 +56,9 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			app = sub
 		}
 	}
-	origin, hasOrigin := req.Header.Get("Origin")
-	acrm, hasACRM := req.Header.Get("Access-Control-Request-Method")
+	f, has := corsFields(req.Header)
+	origin, hasOrigin := f[0], has[0]
+	acrm, hasACRM := f[1], has[1]
 	if !hasACRM || acrm == "" {
 		acrm = ""
 	}
@@ -86,7 +88,7 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		return policy.Outcome{Reply: pass(app), Decision: policy.Note{Case: "the bucket has no CORS configuration: served without CORS headers"}}
 	}
-	acrh, _ := req.Header.Get("Access-Control-Request-Headers")
+	acrh := f[2]
 	var buf [16]string
 	reqHdrs := wire.AppendHeaderNames(buf[:0], acrh) // consulted on actual requests too [AWS-REC] get-non-allowed-with-acl
 	var trace []policy.Rule
@@ -147,6 +149,48 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	return policy.Outcome{Reply: pass(app), Rules: trace, Decision: policy.Note{Case: "no rule matched: served without CORS headers"}, Words: Words{}}
 }
 
+// corsNames are the request headers S3 reads, by the length of each.
+var corsNames = [3]string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"}
+
+// corsFields is l.Get of each of corsNames, read in one pass over l
+// where three Gets read each field three times (a fifth of answering a
+// request): an ASCII name folds to one of them only if it has its
+// length. A list with a name outside ASCII, which may fold to one of
+// another length (U+017F to "s"), or with one of them on several lines,
+// which Get joins, is read with Get.
+func corsFields(l headers.List) (f [3]string, has [3]bool) {
+	var n [3]int
+	slow := false
+	for _, x := range l {
+		k := 0
+		switch len(x.Name) {
+		case len(corsNames[0]):
+		case len(corsNames[1]):
+			k = 1
+		case len(corsNames[2]):
+			k = 2
+		default:
+			slow = slow || !headers.IsASCII(x.Name)
+			continue
+		}
+		if !headers.IsASCII(x.Name) {
+			slow = true
+		} else if headers.EqualFold(x.Name, corsNames[k]) {
+			if n[k] == 0 {
+				f[k] = x.Value
+			}
+			n[k]++
+		}
+	}
+	for k := range n {
+		has[k] = n[k] > 0
+		if n[k] > 1 || slow {
+			f[k], has[k] = l.Get(corsNames[k])
+		}
+	}
+	return f, has
+}
+
 // check returns the first condition of r that the request fails, in the
 // order S3's guide lists them (origin, method, headers; seed
 // "How Does Amazon S3 Evaluate the CORS Configuration"), with the values
@@ -188,17 +232,35 @@ type Words struct{}
 // Rule implements policy.Words.
 func (Words) Rule(r policy.Rule) string {
 	n := r.Note
+	// Each sentence is written into one buffer (on the stack when it
+	// fits), then copied once into its string.
+	var buf [256]byte
+	b := buf[:0]
 	switch n.Case {
 	case caseOrigin:
-		return "Origin " + strconv.Quote(n.Args[0]) + " matches no AllowedOrigin of " + wire.QuoteList(n.List)
+		b = append(b, "Origin "...)
+		b = wire.AppendQuote(b, n.Args[0])
+		b = append(b, " matches no AllowedOrigin of "...)
+		b = wire.AppendQuoteList(b, n.List)
 	case caseMethod:
-		return "method " + n.Args[0] + " is not in AllowedMethods " + wire.QuoteList(n.List) + " (case-sensitive)"
+		b = append(b, "method "...)
+		b = append(b, n.Args[0]...)
+		b = append(b, " is not in AllowedMethods "...)
+		b = wire.AppendQuoteList(b, n.List)
+		b = append(b, " (case-sensitive)"...)
 	case caseNoHeaders:
-		return "the rule has no AllowedHeader, so requested header " + strconv.Quote(n.Args[0]) + " is not allowed"
+		b = append(b, "the rule has no AllowedHeader, so requested header "...)
+		b = wire.AppendQuote(b, n.Args[0])
+		b = append(b, " is not allowed"...)
 	case caseHeader:
-		return "requested header " + strconv.Quote(n.Args[0]) + " matches no AllowedHeader of " + wire.QuoteList(n.List)
+		b = append(b, "requested header "...)
+		b = wire.AppendQuote(b, n.Args[0])
+		b = append(b, " matches no AllowedHeader of "...)
+		b = wire.AppendQuoteList(b, n.List)
+	default:
+		return ""
 	}
-	return ""
+	return string(b)
 }
 
 // Decision implements policy.Words.
@@ -387,7 +449,7 @@ func (b Bucket) subresource(req policy.Request, host, path, query string) (polic
 				name = "bucket"
 			}
 			// [AWS-REC] snapshot test_get_cors.
-			r := errorReply(404, "NoSuchCORSConfiguration", "The CORS configuration does not exist", "", "")
+			r := errorReply(404, "NoSuchCORSConfiguration", msgNoConfig, "", "")
 			r.Body = strings.Replace(r.Body, "<RequestId>", "<BucketName>"+xmlEscape(name)+"</BucketName><RequestId>", 1)
 			return r, true
 		}
@@ -434,13 +496,17 @@ func isBucketPath(host, path string) bool {
 	return path == "/"
 }
 
+// errorReply is S3's XML error reply. msg is one of this package's
+// messages, written as character data already (none holds '&', '<' or
+// '>'; TestErrorMessagesAreCharacterData): escaping it scanned a
+// 200-byte message on every refused preflight.
 func errorReply(status int, code, msg, method, resourceType string) policy.Reply {
 	var b strings.Builder
 	b.Grow(64 + len(code) + len(msg) + len(method) + 192)
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>")
 	b.WriteString(code)
 	b.WriteString("</Code><Message>")
-	b.WriteString(xmlEscape(msg))
+	b.WriteString(msg)
 	b.WriteString("</Message>")
 	if method != "" || resourceType != "" {
 		b.WriteString("<Method>")

@@ -188,11 +188,17 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		}
 		// The field names are plain identifiers: jsonpos.Key writes them
 		// after a dot.
-		p := path + "." + key
+		// The list's path p and its items', jsonpos.Index(p, i), are
+		// cut from one string: a concatenation each was a fifth of
+		// reading a policy.
+		all := listPaths(path, key, len(f.Items))
+		p, off := all[:len(path)+1+len(key)], len(path)+1+len(key)
 		out := doc.Strings(f, p, &errs)
 		ps := make([]Position, len(f.Items))
 		for i, it := range f.Items {
-			ps[i] = pos(at, it, jsonpos.Index(p, i))
+			n := len(p) + 2 + digits(i)
+			ps[i] = pos(at, it, all[off:off+n])
+			off += n
 		}
 		r.setValueAt(model, ps)
 		return out
@@ -223,6 +229,40 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		}
 	}
 	return r, errs
+}
+
+// listPaths is path+"."+key, a list's path p, followed by
+// jsonpos.Index(p, i) for each i below n.
+func listPaths(path, key string, n int) string {
+	lp := len(path) + 1 + len(key)
+	size := lp
+	for i := 0; i < n; i++ {
+		size += lp + 2 + digits(i)
+	}
+	b := make([]byte, size)
+	w := copy(b, path)
+	b[w] = '.'
+	copy(b[w+1:], key)
+	for i, w := 0, lp; i < n; i++ {
+		w += copy(b[w:], b[:lp])
+		b[w] = '['
+		d := digits(i)
+		for j, v := w+d, i; j > w; j, v = j-1, v/10 {
+			b[j] = byte('0' + v%10)
+		}
+		b[w+d+1] = ']'
+		w += d + 2
+	}
+	return wire.String(b)
+}
+
+// digits is the length of i's decimal text, for i >= 0.
+func digits(i int) int {
+	n := 1
+	for ; i >= 10; i /= 10 {
+		n++
+	}
+	return n
 }
 
 // pos is the position of v, at path, read with at.

@@ -20,15 +20,23 @@ func Semantics() portable.Semantics {
 // position the reader recorded (the rule's own when it has none).
 func PortableRules(c *Configuration) []portable.ConfigRule {
 	var out []portable.ConfigRule
+	if len(c.Rules) > 0 {
+		out = make([]portable.ConfigRule, 0, len(c.Rules))
+	}
 	for i := range c.Rules {
 		sr := &c.Rules[i]
 		at := portablePos(sr.At)
 		r := portable.ConfigRule{Index: i, Name: sr.ID, Pos: at, MaxAge: sr.MaxAgeSeconds}
+		// The rule's four lists are cut from one, each capped at its
+		// length: an allocation per rule where each list was one.
+		room := make([]portable.Value, len(sr.AllowedOrigins)+len(sr.AllowedMethods)+len(sr.AllowedHeaders)+len(sr.ExposeHeaders))
 		list := func(name string, v []string) []portable.Value {
-			vs := make([]portable.Value, len(v))
+			vs := room[:len(v):len(v)]
+			room = room[len(v):]
+			ps := sr.Values[name]
 			for j, s := range v {
 				vs[j] = portable.Value{Text: s, Pos: at}
-				if ps := sr.Values[name]; j < len(ps) {
+				if j < len(ps) {
 					vs[j].Pos = portablePos(ps[j])
 				}
 			}

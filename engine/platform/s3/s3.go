@@ -31,6 +31,7 @@ package s3
 import (
 	"strings"
 
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -104,11 +105,22 @@ type pattern struct {
 	key       uint64
 }
 
-func patterns(list []string, lower bool) []pattern {
+// patterns are list's items as Prepare keeps them, lowercased when
+// lower is set and lowered is strings.ToLower(strings.Join(list, ", ")):
+// each item is cut from lowered while the items are ASCII (each then
+// keeps its length there), where lowering each cost an allocation.
+func patterns(list []string, lower bool, lowered string) []pattern {
 	ps := make([]pattern, len(list))
+	off := 0
 	for i, s := range list {
 		ps[i] = pattern{src: s, text: s}
-		if lower {
+		switch {
+		case !lower:
+		case off >= 0 && headers.IsASCII(s):
+			ps[i].text = lowered[off : off+len(s)]
+			off += len(s) + len(", ")
+		default:
+			off = -1
 			ps[i].text = strings.ToLower(s)
 		}
 		ps[i].star, ps[i].key = strings.IndexByte(ps[i].text, '*'), wire.Key(ps[i].text)
@@ -129,8 +141,8 @@ func (c *Configuration) Prepare() {
 		if r.MaxAgeSeconds != nil {
 			r.maxAge = wire.NewDecimal(*r.MaxAgeSeconds)
 		}
-		r.origins, r.allowHeaders = patterns(r.AllowedOrigins, false), patterns(r.AllowedHeaders, true)
 		r.acah = strings.ToLower(strings.Join(r.AllowedHeaders, ", "))
+		r.origins, r.allowHeaders = patterns(r.AllowedOrigins, false, ""), patterns(r.AllowedHeaders, true, r.acah)
 	}
 }
 
@@ -264,12 +276,4 @@ func isMethod(m string) bool {
 	return false
 }
 
-func countStar(s string) int {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '*' {
-			n++
-		}
-	}
-	return n
-}
+func countStar(s string) int { return strings.Count(s, "*") }

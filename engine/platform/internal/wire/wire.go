@@ -236,14 +236,42 @@ func word(s string) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// String is b as a string, without a copy: for a reader that fills b
+// once and keeps it only as this string (as strings.Builder does), so
+// that the text costs one allocation.
+func String(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
+
 // QuoteList writes a configured list as a trace says it: each entry
 // quoted, in brackets (["https://a.test", "*"]).
-func QuoteList(list []string) string {
-	q := make([]string, len(list))
+func QuoteList(list []string) string { return string(AppendQuoteList(nil, list)) }
+
+// AppendQuoteList appends list as QuoteList writes it to b: a trace's
+// words are written into one buffer, where quoting each entry and
+// joining them cost an allocation each.
+func AppendQuoteList(b []byte, list []string) []byte {
+	b = append(b, '[')
 	for i, s := range list {
-		q[i] = strconv.Quote(s)
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = AppendQuote(b, s)
 	}
-	return "[" + strings.Join(q, ", ") + "]"
+	return append(b, ']')
+}
+
+// AppendQuote is strconv.AppendQuote. Printable ASCII without a quote
+// or a backslash, as configured origins and names are, is written as it
+// is, between quotes, which is what strconv writes for it: it then
+// costs no look-up of each character (strconv.IsPrint).
+func AppendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // One is the trace of a platform with one rule: t alone, or nil when
