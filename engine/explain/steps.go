@@ -27,7 +27,17 @@ const (
 //
 // The steps' sentences are written in w.
 func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
-	steps := make([]Step, 0, len(res.Checks)+8)
+	// Room for every step: each check, the request and server steps of
+	// each exchange it reports with one per rule of its trace, and the
+	// two finishSteps may add. (A fixed 8 more than the checks took the
+	// next size class up for most preflighted fetches.)
+	n := len(res.Checks) + 2
+	for j := range res.Exchanges {
+		if x := &res.Exchanges[j]; x.Attempt == 0 {
+			n += 2 + len(x.Rules)
+		}
+	}
+	steps := make([]Step, 0, n)
 	// at(i) are the exchanges check i reports, in order. A request sent
 	// again after a closed connection is the same request and the same
 	// (absent) reply: its check says how many times (Verdict.Requests

@@ -232,8 +232,9 @@ func lookup(h headers.List, name string, w *words.Arena, withLine bool) (value s
 	// in w, and so are the values of several (rare).
 	first := -1
 	for i := range h {
-		// Most lines are rejected by notName, inlined here: no call.
-		if l := h[i].Name; notName(l, name) || !nameIs(l, name) {
+		// Most lines are rejected by notName, inlined here: no call;
+		// most of the rest are name as written, also without one.
+		if l := h[i].Name; notName(l, name) || l != name && !nameIs(l, name) {
 			continue
 		}
 		if n == 0 {
