@@ -152,10 +152,16 @@ func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data)
 // ParseString reads one JSON value filling text, nested at most maxDepth
 // arrays and objects deep. Strings without escapes share text's memory.
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
+	// The stacks of open containers' children and keys start on the
+	// goroutine's stack (reserve): pushing onto them then stores no
+	// pointer into the heap.
+	var kids [stackRoom]*Value
+	var keys [stackRoom]string
+	o := &open{kids[:0], keys[:0]}
 	p := &parser{b: text, max: maxDepth}
 	p.reserve()
 	i, _ := next(text, 0)
-	v, i := p.value(i, 0)
+	v, i := p.value(i, 0, o)
 	if v == nil {
 		return nil, p.err
 	}
@@ -179,13 +185,11 @@ type parser struct {
 	// a chunk at a time, not one allocation each.
 	slab []Value
 	used int
-	// kids and keys stack the children of the arrays and objects still
-	// open; a container's move to ptrSlab and keySlab once it closes, at
-	// their final length: a chunk at a time, where appending to each
-	// container's own slices allocated at every doubling (85% of a
-	// scenario's decoding allocations, BenchmarkSpeed/part=decode).
-	kids    []*Value
-	keys    []string
+	// A container's children and keys move from their stacks (open) to
+	// ptrSlab and keySlab once it closes, at their final length: a chunk
+	// at a time, where appending to each container's own slices
+	// allocated at every doubling (85% of a scenario's decoding
+	// allocations, BenchmarkSpeed/part=decode).
 	ptrSlab []*Value
 	keySlab []string
 	// chunk is how many values, children or keys a slab takes at a
@@ -199,31 +203,73 @@ type parser struct {
 	err *SyntaxError
 }
 
-// reserve sizes the parser's slabs and stacks for text in three
-// allocations, from a count of its values and keys: a scenario's
-// decoding took fourteen allocations growing them a chunk at a time,
-// most of its collector's work (issue 23). A value follows each comma,
-// '{' or '[' and a key precedes each colon, so the counts are at least
-// the text's values and keys when it is valid JSON, and more by the
-// commas, colons and brackets inside its strings and its empty
-// containers (a few for a scenario: its URLs and lists of names); only a
-// hint otherwise. Past maxReserve values the slabs grow by chunks as
-// before, so that a hostile text of commas cannot make the parser
-// allocate fifty times its length up front.
+// open stacks the children and keys of the arrays and objects still
+// open. It is apart from the parser, whose slabs' values the parser hands
+// out: held there, the stacks' memory would escape with them (go build
+// -gcflags=-m), and could not stay on the goroutine's stack.
+type open struct {
+	kids []*Value
+	keys []string
+}
+
+// pushKid and pushKey push onto the stacks. They do not append: an
+// append's result stored through o lets the stack's memory escape, as
+// reslicing it in place does not.
+func (o *open) pushKid(v *Value) {
+	n := len(o.kids)
+	if n == cap(o.kids) {
+		grown := make([]*Value, n, 2*n+8)
+		copy(grown, o.kids)
+		o.kids = grown
+	}
+	o.kids = o.kids[:n+1]
+	o.kids[n] = v
+}
+
+func (o *open) pushKey(k string) {
+	n := len(o.keys)
+	if n == cap(o.keys) {
+		grown := make([]string, n, 2*n+8)
+		copy(grown, o.keys)
+		o.keys = grown
+	}
+	o.keys = o.keys[:n+1]
+	o.keys[n] = k
+}
+
+// reserve sizes the parser's slabs for text in three allocations, from
+// a count of its values and keys: a scenario's decoding took fourteen
+// allocations growing them a chunk at a time, most of its collector's
+// work (issue 23). A value follows each comma, '{' or '[' and a key
+// precedes each colon, so the counts are at least the text's values and
+// keys when it is valid JSON, and more by the commas, colons and
+// brackets inside its strings and its empty containers (a few for a
+// scenario: its URLs and lists of names); only a hint otherwise. Past
+// maxReserve values the slabs grow by chunks as before, so that a
+// hostile text of commas cannot make the parser allocate fifty times its
+// length up front.
+//
+// The stacks of open containers' children and keys are not sized here:
+// they hold the children of the containers open at once, far fewer
+// than the text's values, and start on ParseString's stack, moving to
+// the heap (pushKid, pushKey) only past stackRoom. Sized as the slabs,
+// with them, they took half of the 1,344 bytes a scenario's decoding
+// allocated for the two, and each push was a pointer store into the
+// heap (issue 23, BenchmarkSpeed/part=decode).
 func (p *parser) reserve() {
 	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
 	values = min(values, maxReserve)
 	p.chunk = min(max(len(p.b)/16, 8), 128)
 	keys := min(strings.Count(p.b, ":"), values)
 	p.slab = make([]Value, values)
-	// The stack of open containers' children never holds more than the
-	// values but the top one, nor do the containers' children together;
-	// one allocation serves both, as do the keys' stack and slab.
-	kids := make([]*Value, 2*(values-1))
-	p.kids, p.ptrSlab = kids[:0:values-1], kids[values-1:]
-	ks := make([]string, 2*keys)
-	p.keys, p.keySlab = ks[:0:keys], ks[keys:]
+	p.ptrSlab = make([]*Value, values-1)
+	p.keySlab = make([]string, keys)
 }
+
+// stackRoom is how many children and keys the open containers' stacks
+// hold on the goroutine's stack: a scenario's open containers hold a
+// dozen at most.
+const stackRoom = 32
 
 // maxReserve bounds the values reserve counts on: 100 KB of them.
 const maxReserve = 1024
@@ -237,17 +283,17 @@ const maxReserve = 1024
 // parser returns, reachable from it anyway. An object's keys move with
 // stack.Pop: a generic move for both brought its dictionaries, and
 // with them Kind's methods, into the simulator's first wasm (1.2 KB).
-func (p *parser) popKids(from int) []*Value {
-	n := len(p.kids) - from
+func (p *parser) popKids(o *open, from int) []*Value {
+	n := len(o.kids) - from
 	if n > len(p.ptrSlab) {
 		p.ptrSlab = make([]*Value, max(n, p.chunk))
 	}
 	out := p.ptrSlab[:n:n]
 	p.ptrSlab = p.ptrSlab[n:]
-	for i, k := range p.kids[from:] {
+	for i, k := range o.kids[from:] {
 		out[i] = k
 	}
-	p.kids = p.kids[:from]
+	o.kids = o.kids[:from]
 	return out
 }
 
@@ -307,7 +353,7 @@ func next(b string, i int) (int, byte) {
 // and bad (where says what the unexpected byte at i follows, when i is
 // not the end), so that each fault is not a call of its own: one a call
 // site, a dozen of them cost the simulator's first wasm a kilobyte.
-func (p *parser) value(i, depth int) (*Value, int) {
+func (p *parser) value(i, depth int, o *open) (*Value, int) {
 	b := p.b
 	var v, f *Value
 	var k, where string
@@ -338,7 +384,7 @@ func (p *parser) value(i, depth int) (*Value, int) {
 		if i, c = next(b, i+1); c == closer {
 			return v, i + 1
 		}
-		kids, keys := len(p.kids), len(p.keys)
+		kids, keys := len(o.kids), len(o.keys)
 		for {
 			if obj {
 				if c != '"' {
@@ -354,7 +400,7 @@ func (p *parser) value(i, depth int) (*Value, int) {
 					where = " after object key"
 					goto bad
 				}
-				p.keys = append(p.keys, k)
+				o.pushKey(k)
 				i, c = next(b, i+1)
 			}
 			// A string, as the key above and most of a scenario's
@@ -368,13 +414,13 @@ func (p *parser) value(i, depth int) (*Value, int) {
 				} else if f.Str, i = p.str(i); i < 0 {
 					return nil, i
 				}
-			} else if f, i = p.value(i, depth+1); f == nil {
+			} else if f, i = p.value(i, depth+1, o); f == nil {
 				return nil, i
 			}
-			p.kids = append(p.kids, f)
+			o.pushKid(f)
 			if i, c = next(b, i); c == closer {
-				if kids := p.popKids(kids); obj {
-					v.Keys, v.Fields = stack.Pop(&p.keys, &p.keySlab, keys, p.chunk/2), kids
+				if kids := p.popKids(o, kids); obj {
+					v.Keys, v.Fields = stack.Pop(&o.keys, &p.keySlab, keys, p.chunk/2), kids
 				} else {
 					v.Items = kids
 				}
