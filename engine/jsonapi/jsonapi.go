@@ -148,7 +148,7 @@ func DecodeFields(arg string, fields map[string]*string) error {
 		return nil
 	case jsontext.Object:
 	default:
-		line, col := policy.LineCol(arg, root.Off)
+		line, col := policy.LineCol(arg, int(root.Off))
 		return policy.Errors{{Path: "$", Line: line, Column: col, Msg: "want an object, found " + root.Kind.String()}}
 	}
 	var errs policy.Errors
@@ -162,7 +162,7 @@ func DecodeFields(arg string, fields map[string]*string) error {
 				*dst = v.Str
 			case jsontext.Null:
 			default:
-				line, col := policy.LineCol(arg, v.Off)
+				line, col := policy.LineCol(arg, int(v.Off))
 				errs = append(errs, &policy.Error{Path: jsontext.Key("$", k), Line: line, Column: col, Msg: "want a string, found " + v.Kind.String()})
 			}
 		}

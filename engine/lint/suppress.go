@@ -111,8 +111,8 @@ func jsonSuppressions(text string) (string, []*suppression, []Finding) {
 			}
 			val := v.Fields[i]
 			at := Finding{Path: jsontext.Key(path, k)}
-			at.Line, at.Column = policy.LineCol(text, val.Off)
-			if !blankMember(b, val.Off) {
+			at.Line, at.Column = policy.LineCol(text, int(val.Off))
+			if !blankMember(b, int(val.Off)) {
 				bad = append(bad, Finding{Severity: Warning, Code: "suppression-invalid", Message: `the "` + suppressKey + `" key could not be read out of the text (write it plainly, without escapes)`, Path: at.Path, Line: at.Line, Column: at.Column})
 				continue
 			}

@@ -49,7 +49,7 @@ func (l *Locator) record(path string, v *jsontext.Value) {
 	if len(l.off) >= maxLocated {
 		return
 	}
-	l.off[path] = v.Off
+	l.off[path] = int(v.Off)
 	for i, it := range v.Items {
 		l.record(jsontext.Index(path, i), it)
 	}

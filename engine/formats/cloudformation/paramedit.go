@@ -195,7 +195,7 @@ func paramValueAt(text, name string) (int, string, bool) {
 	if val == nil || val.Kind != jsontext.String {
 		return 0, "", false
 	}
-	end := stringEnd(text, val.Off)
+	end := stringEnd(text, int(val.Off))
 	if end < 0 {
 		return 0, "", false
 	}

@@ -242,14 +242,14 @@ func paramFile(f policy.File, given map[string]string) policy.Errors {
 		return nil
 	}
 	if v.Kind != jsontext.Array {
-		return bad(v.Off, `want a parameter file: [{"ParameterKey": ..., "ParameterValue": ...}] or {"Parameters": {...}}`)
+		return bad(int(v.Off), `want a parameter file: [{"ParameterKey": ..., "ParameterValue": ...}] or {"Parameters": {...}}`)
 	}
 	var errs policy.Errors
 	for _, it := range v.Items {
 		k, ok1 := it.Get("ParameterKey")
 		val, ok2 := it.Get("ParameterValue")
 		if !ok1 || !ok2 {
-			errs = append(errs, bad(it.Off, "want ParameterKey and ParameterValue")...)
+			errs = append(errs, bad(int(it.Off), "want ParameterKey and ParameterValue")...)
 			continue
 		}
 		given[k.Str] = val.Str

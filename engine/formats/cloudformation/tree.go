@@ -200,8 +200,8 @@ func (d *doc) offset(line, col int) int {
 }
 
 func (d *doc) fromJSON(v *jsontext.Value, path string) *node {
-	n := &node{off: v.Off, path: path, flow: true}
-	n.line, n.col = policy.LineCol(d.text, v.Off)
+	n := &node{off: int(v.Off), path: path, flow: true}
+	n.line, n.col = policy.LineCol(d.text, int(v.Off))
 	switch v.Kind {
 	case jsontext.Object:
 		n.kind = mapK
@@ -210,7 +210,7 @@ func (d *doc) fromJSON(v *jsontext.Value, path string) *node {
 			// The key precedes its value: find its opening quote.
 			kn.off = strings.LastIndex(d.text[:v.Fields[i].Off], `"`+escapeJSONKey(k)+`"`)
 			if kn.off < 0 {
-				kn.off = v.Fields[i].Off
+				kn.off = int(v.Fields[i].Off)
 			}
 			kn.line, kn.col = policy.LineCol(d.text, kn.off)
 			n.keys = append(n.keys, kn)

@@ -121,7 +121,7 @@ func entries(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors
 			continue
 		}
 		e := Entry{Path: p, obj: it}
-		e.Line, _ = policy.LineCol(d.Text, it.Off)
+		e.Line, _ = policy.LineCol(d.Text, int(it.Off))
 		d.Unknown(it, p, []string{"source", "glob", "regex", "headers"}, "a header entry", errs)
 		good := true
 		var kinds []string
@@ -207,7 +207,7 @@ func redirects(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Erro
 			continue
 		}
 		r := Redirect{Path: p, Type: 301}
-		r.Line, _ = policy.LineCol(d.Text, it.Off)
+		r.Line, _ = policy.LineCol(d.Text, int(it.Off))
 		dv, ok := it.Get("destination")
 		if !ok || dv.Kind != jsontext.String {
 			*errs = append(*errs, d.Err(it, p, "a redirect needs a \"destination\" string"))

@@ -37,7 +37,7 @@ func (*Format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 		e := &s.Entries[i]
 		line, col := policy.LineCol(text, 0)
 		if e.obj != nil {
-			line, col = policy.LineCol(text, e.obj.Off)
+			line, col = policy.LineCol(text, int(e.obj.Off))
 		}
 		entries = append(entries, hosthdr.ReadEntry{
 			Index: i, Name: e.Pattern, Pos: portable.Pos{Path: e.Path, Line: line, Column: col},

@@ -121,7 +121,7 @@ func Read(text string) (*Log, error) {
 		return nil, policy.Errors{{Path: "$.log.entries", Line: 1, Column: 1, Msg: "not a HAR file: no log.entries"}}
 	}
 	if len(entries.Items) > MaxEntries {
-		line, col := policy.LineCol(text, entries.Off)
+		line, col := policy.LineCol(text, int(entries.Off))
 		return nil, policy.Errors{{Path: "$.log.entries", Line: line, Column: col, Msg: "more than " + strconv.Itoa(MaxEntries) + " entries"}}
 	}
 	l.Creator = strings.TrimSpace(l.creatorName + " " + l.creatorVersion)
@@ -159,7 +159,7 @@ type decoder struct {
 }
 
 func (d *decoder) fault(v *jsontext.Value, path, msg string) {
-	line, col := policy.LineCol(d.text, v.Off)
+	line, col := policy.LineCol(d.text, int(v.Off))
 	d.errs = append(d.errs, &policy.Error{Path: path, Line: line, Column: col, Msg: msg})
 }
 

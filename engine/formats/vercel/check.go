@@ -56,7 +56,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 		if *c.TrailingSlash {
 			form = "without a trailing slash (/api/items) get"
 		}
-		l, col := policy.LineCol(text, v.Off)
+		l, col := policy.LineCol(text, int(v.Off))
 		out = append(out, portable.Finding{Severity: "warning", Code: "trailing-slash-redirect", Pos: portable.Pos{Path: "$.trailingSlash", Line: l, Column: col},
 			Message: "trailingSlash is set: requests " + form + " a 308 redirect before any header entry applies, and a preflight that is redirected fails; fetch the exact form, or leave trailingSlash out"})
 	}
@@ -110,7 +110,7 @@ func (*Format) Traps(text string, app headers.List) []portable.Finding {
 				continue
 			}
 			seen[k] = true
-			l, col := policy.LineCol(text, h.KeyV.Off)
+			l, col := policy.LineCol(text, int(h.KeyV.Off))
 			v, _ := app.Get(h.Key)
 			out = append(out, portable.Finding{Severity: "warning", Code: "app-overrides", Pos: portable.Pos{Path: h.Path, Line: l, Column: col},
 				Message: "the application sends its own " + h.Key + " (" + v + "), which overrides vercel.json's where both apply: set it in one place"})

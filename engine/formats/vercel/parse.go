@@ -152,7 +152,7 @@ func Parse(text string) (*Config, error) {
 // readMatch reads an entry's or a redirect's source, has and missing.
 func readMatch(d *hosthdr.Doc, it *jsontext.Value, p string, errs *policy.Errors) (Match, bool) {
 	m := Match{Path: p, obj: it}
-	m.Line, _ = policy.LineCol(d.Text, it.Off)
+	m.Line, _ = policy.LineCol(d.Text, int(it.Off))
 	good := true
 	sv, ok := it.Get("source")
 	switch {

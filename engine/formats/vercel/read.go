@@ -34,7 +34,7 @@ func (*Format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 	var entries []hosthdr.ReadEntry
 	for i := range c.Entries {
 		e := &c.Entries[i]
-		line, col := policy.LineCol(text, e.obj.Off)
+		line, col := policy.LineCol(text, int(e.obj.Off))
 		re := e.re
 		origin, exclude, cond := conditions(e.Match)
 		entries = append(entries, hosthdr.ReadEntry{

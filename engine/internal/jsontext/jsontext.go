@@ -48,9 +48,13 @@ const MaxDepth = 64
 
 // Value is one JSON value and the byte offset where it starts.
 type Value struct {
-	Kind   Kind
-	Bool   bool
-	Off    int
+	Kind Kind
+	Bool bool
+	// Off is an int32 beside Kind and Bool, where an int took 8 bytes
+	// of its own: a scenario's values fit a smaller size class (issue
+	// 23). ParseString reads no text longer than MaxText, and every
+	// reader's is far shorter (engine/limits: a HAR file 50 MB at most).
+	Off    int32
 	Str    string   // a String's text, or a Number's literal
 	Items  []*Value // Array
 	Keys   []string // Object, in document order
@@ -149,9 +153,16 @@ func (e *SyntaxError) Reason() string {
 // nested at most MaxDepth arrays and objects deep.
 func Parse(data []byte) (*Value, *SyntaxError) { return ParseString(string(data), MaxDepth) }
 
+// MaxText bounds the text ParseString reads, so that each Value's
+// offset fits its int32.
+const MaxText = 1<<31 - 1
+
 // ParseString reads one JSON value filling text, nested at most maxDepth
 // arrays and objects deep. Strings without escapes share text's memory.
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
+	if len(text) > MaxText {
+		return nil, &SyntaxError{Off: MaxText, Msg: "text longer than 2 GiB"}
+	}
 	// The stacks of open containers' children and keys start on the
 	// goroutine's stack (reserve): pushing onto them then stores no
 	// pointer into the heap.
@@ -306,7 +317,7 @@ func (p *parser) newValue(off int) *Value {
 	}
 	v := &p.slab[p.used]
 	p.used++
-	v.Off = off
+	v.Off = int32(off)
 	return v
 }
 

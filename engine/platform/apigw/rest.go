@@ -194,7 +194,7 @@ func ParseREST(text string) (*RESTConfig, error) {
 			}
 		case "Authorizer":
 			c.Authorizer = str(f, fp)
-			c.AuthorizerLine, c.AuthorizerColumn = policy.LineCol(doc.Text, f.Off)
+			c.AuthorizerLine, c.AuthorizerColumn = policy.LineCol(doc.Text, int(f.Off))
 			if !slices.Contains([]string{NoAuthorizer, Lambda, Cognito, IAM}, c.Authorizer) {
 				errs = append(errs, doc.Err(f, fp, "", "want none, lambda, cognito or iam"))
 			}
@@ -205,7 +205,7 @@ func ParseREST(text string) (*RESTConfig, error) {
 			c.AuthorizerOnOptions = f.Bool
 		case "Integration":
 			c.Integration = str(f, fp)
-			c.MethodLine, c.MethodColumn = policy.LineCol(doc.Text, f.Off)
+			c.MethodLine, c.MethodColumn = policy.LineCol(doc.Text, int(f.Off))
 			if !slices.Contains([]string{Mock, NonProxy, LambdaProxy, HTTPProxy}, c.Integration) {
 				errs = append(errs, doc.Err(f, fp, "", "want mock, non-proxy, lambda-proxy or http-proxy"))
 			}

@@ -236,7 +236,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 	var at []map[string]where
 	for i, item := range list.Items {
 		p := jsonpos.Index(path, i)
-		l, col := policy.LineCol(text, item.Off)
+		l, col := policy.LineCol(text, int(item.Off))
 		r := Rule{Path: p, Line: l, Column: col}
 		w := map[string]where{}
 		if item.Kind != jsonpos.Object {
@@ -256,7 +256,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 				continue
 			}
 			fp := jsonpos.Key(p, f)
-			fl, fc := policy.LineCol(text, fv.Off)
+			fl, fc := policy.LineCol(text, int(fv.Off))
 			w[fields[fi]] = where{fp, fl, fc}
 			switch f {
 			case "allowedOrigins":

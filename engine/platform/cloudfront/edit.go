@@ -52,7 +52,7 @@ func (*format) EditText(text string, e fix.Edit) (string, error) {
 		if f.Bool {
 			return text, nil
 		}
-		ss = []splice{{f.Off, f.Off + len("false"), "true"}}
+		ss = []splice{{int(f.Off), int(f.Off) + len("false"), "true"}}
 	case e.Op == fix.Add && editFields[e.Field] != "":
 		f, ok := v.Get(editFields[e.Field])
 		if !ok || f.Kind != jsonpos.Object {
@@ -86,25 +86,25 @@ func addItems(text string, list *jsonpos.Value, values []string) ([]splice, erro
 	switch {
 	case hasItems && items.Kind == jsonpos.Array && len(items.Items) > 0:
 		last := items.Items[len(items.Items)-1]
-		end := valueEnd(text, last.Off)
+		end := valueEnd(text, int(last.Off))
 		sep := ", "
-		if ind, own := ownLine(text, last.Off); own {
+		if ind, own := ownLine(text, int(last.Off)); own {
 			sep = ",\n" + ind
 		}
 		ss = append(ss, splice{end, end, sep + strings.Join(quoted, sep)})
 		n += len(items.Items)
 	case hasItems && items.Kind == jsonpos.Array:
-		ss = append(ss, splice{items.Off + 1, items.Off + 1, strings.Join(quoted, ", ")})
+		ss = append(ss, splice{int(items.Off) + 1, int(items.Off) + 1, strings.Join(quoted, ", ")})
 	case hasItems && items.Kind == jsonpos.Null:
-		ss = append(ss, splice{items.Off, items.Off + len("null"), "[" + strings.Join(quoted, ", ") + "]"})
+		ss = append(ss, splice{int(items.Off), int(items.Off) + len("null"), "[" + strings.Join(quoted, ", ") + "]"})
 	case !hasItems && hasQ:
-		end := valueEnd(text, q.Off)
+		end := valueEnd(text, int(q.Off))
 		ss = append(ss, splice{end, end, `, "Items": [` + strings.Join(quoted, ", ") + "]"})
 	default:
 		return nil, fix.ErrNotFound
 	}
 	if hasQ && q.Kind == jsonpos.Number {
-		ss = append(ss, splice{q.Off, valueEnd(text, q.Off), strconv.Itoa(n)})
+		ss = append(ss, splice{int(q.Off), valueEnd(text, int(q.Off)), strconv.Itoa(n)})
 	}
 	return ss, nil
 }

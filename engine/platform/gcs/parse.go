@@ -61,7 +61,7 @@ func readJSON(text string) (*Configuration, policy.Errors) {
 	c := &Configuration{Entries: []Entry{}, root: doc.Root}
 	for i, item := range list.Items {
 		p := jsonpos.Index(path, i)
-		l, col := policy.LineCol(text, item.Off)
+		l, col := policy.LineCol(text, int(item.Off))
 		e := Entry{Path: p, Line: l, Column: col}
 		if item.Kind != jsonpos.Object {
 			errs = append(errs, doc.Err(item, p, "", "want a CORS entry object, got "+item.Kind.String()))

@@ -97,6 +97,6 @@ func unknown(doc *jsonpos.Doc, obj *jsonpos.Value, path string, known ...string)
 }
 
 func position(doc *jsonpos.Doc, v *jsonpos.Value, path string) s3.Position {
-	l, c := policy.LineCol(doc.Text, v.Off)
+	l, c := policy.LineCol(doc.Text, int(v.Off))
 	return s3.Position{Path: path, Line: l, Column: c}
 }

@@ -267,7 +267,7 @@ func digits(i int) int {
 
 // pos is the position of v, at path, read with at.
 func pos(at *policy.LineCursor, v *jsonpos.Value, path string) Position {
-	l, c := at.LineCol(v.Off)
+	l, c := at.LineCol(int(v.Off))
 	return Position{Path: path, Line: l, Column: c}
 }
 

@@ -59,7 +59,7 @@ func (e *Entry) Find(name string) (Header, bool) {
 func (d *Doc) Check(entries []Entry, platform, answers string) []portable.Finding {
 	var out []portable.Finding
 	pos := func(v *jsontext.Value, path string) portable.Pos {
-		l, c := policy.LineCol(d.Text, v.Off)
+		l, c := policy.LineCol(d.Text, int(v.Off))
 		return portable.Pos{Path: path, Line: l, Column: c}
 	}
 	var creds []int // entries that set credentials

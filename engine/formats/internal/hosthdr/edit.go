@@ -23,7 +23,7 @@ var fieldHeader = map[string]string{
 func (d *Doc) Target(entries []Entry, line int) (*Entry, bool) {
 	if line > 0 {
 		for i := range entries {
-			if l, _ := policy.LineCol(d.Text, entries[i].Obj.Off); l == line {
+			if l, _ := policy.LineCol(d.Text, int(entries[i].Obj.Off)); l == line {
 				return &entries[i], true
 			}
 			for _, h := range entries[i].Headers {
@@ -90,7 +90,7 @@ func hasItem(list, x string) bool {
 
 // splice replaces the JSON string at v by s.
 func splice(text string, v *jsontext.Value, s string) string {
-	return text[:v.Off] + quote(s) + text[End(text, v.Off):]
+	return text[:v.Off] + quote(s) + text[End(text, int(v.Off)):]
 }
 
 func quote(s string) string { return string(jsontext.AppendString(nil, s)) }
@@ -113,7 +113,7 @@ func (d *Doc) addHeader(t *Entry, name, value string) (string, error) {
 	if h == nil {
 		return "", fix.ErrNotFound
 	}
-	end := End(text, last.Off)
+	end := End(text, int(last.Off))
 	item := text[last.Off:end]
 	// The copy, with its key and value replaced (value first: it may
 	// come after the key).
@@ -125,19 +125,19 @@ func (d *Doc) addHeader(t *Entry, name, value string) (string, error) {
 		kv[0], kv[1] = kv[1], kv[0]
 	}
 	for i := len(kv) - 1; i >= 0; i-- {
-		a := kv[i].v.Off - last.Off
-		b := End(text, kv[i].v.Off) - last.Off
+		a := int(kv[i].v.Off - last.Off)
+		b := End(text, int(kv[i].v.Off)) - int(last.Off)
 		item = item[:a] + quote(kv[i].s) + item[b:]
 	}
 	sep := ", "
 	if len(t.Arr.Items) > 1 {
 		prev := t.Arr.Items[len(t.Arr.Items)-2]
 		if strings.Contains(text[prev.Off:last.Off], "\n") {
-			ind, _ := fix.LineIndent(text, last.Off)
+			ind, _ := fix.LineIndent(text, int(last.Off))
 			sep = ",\n" + ind
 		}
 	} else if strings.Contains(text[t.Arr.Off:last.Off], "\n") {
-		ind, _ := fix.LineIndent(text, last.Off)
+		ind, _ := fix.LineIndent(text, int(last.Off))
 		sep = ",\n" + ind
 	}
 	return fix.Insert(text, end, sep+item), nil
@@ -153,8 +153,8 @@ func (d *Doc) AddOriginEntry(t *Entry, origin string) (string, error) {
 		return "", fix.ErrUnsupported
 	}
 	text := d.Text
-	end := End(text, t.Obj.Off)
-	ind, _ := fix.LineIndent(text, t.Obj.Off)
+	end := End(text, int(t.Obj.Off))
+	ind, _ := fix.LineIndent(text, int(t.Obj.Off))
 	unit := "  "
 	if len(t.Obj.Fields) > 0 {
 		if in, own := fix.LineIndent(text, keyOff(text, t.Obj)); own && len(in) > len(ind) {
@@ -186,11 +186,11 @@ func (d *Doc) AddOriginEntry(t *Entry, origin string) (string, error) {
 // keyOff returns the offset of the first key of object o (its opening
 // quote).
 func keyOff(text string, o *jsontext.Value) int {
-	i := o.Off + 1
+	i := int(o.Off) + 1
 	for i < len(text) && text[i] != '"' && text[i] != '}' {
 		i++
 	}
-	return i
+	return int(i)
 }
 
 // EditEntries makes e in the entry Target chooses: Edit, or with

@@ -17,7 +17,7 @@ func Getter(text string, hs []Header) func(string) (string, portable.Pos, bool) 
 			if strings.EqualFold(h.Key, name) {
 				p := portable.Pos{Path: h.Path + ".value"}
 				if h.ValV != nil {
-					p.Line, p.Column = policy.LineCol(text, h.ValV.Off)
+					p.Line, p.Column = policy.LineCol(text, int(h.ValV.Off))
 				}
 				return h.Value, p, true
 			}

@@ -36,7 +36,7 @@ func Parse(text string) (*Doc, *policy.Error) {
 func (d *Doc) Err(v *jsontext.Value, path, msg string) *policy.Error {
 	e := &policy.Error{Path: path, Msg: msg}
 	if v != nil {
-		e.Line, e.Column = policy.LineCol(d.Text, v.Off)
+		e.Line, e.Column = policy.LineCol(d.Text, int(v.Off))
 	}
 	return e
 }
@@ -96,7 +96,7 @@ func (d *Doc) Headers(v *jsontext.Value, path string, errs *policy.Errors) []Hea
 			}
 		}
 		if ok {
-			h.Line, _ = policy.LineCol(d.Text, it.Off)
+			h.Line, _ = policy.LineCol(d.Text, int(it.Off))
 			out = append(out, h)
 		}
 	}

@@ -48,7 +48,7 @@ type Doc struct {
 func (d *Doc) Err(v *Value, path, code, msg string) *policy.Error {
 	e := &policy.Error{Path: path, Code: code, Msg: msg}
 	if v != nil {
-		e.Line, e.Column = policy.LineCol(d.Text, v.Off)
+		e.Line, e.Column = policy.LineCol(d.Text, int(v.Off))
 	}
 	return e
 }

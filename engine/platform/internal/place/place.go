@@ -36,7 +36,7 @@ func At(values map[string][]Position, field string, i int, def Position) Positio
 
 // Of is the position of v, read from doc, at path.
 func Of(doc *jsonpos.Doc, v *jsonpos.Value, path string) Position {
-	l, c := policy.LineCol(doc.Text, v.Off)
+	l, c := policy.LineCol(doc.Text, int(v.Off))
 	return Position{Path: path, Line: l, Column: c}
 }
 
