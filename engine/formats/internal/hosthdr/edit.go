@@ -190,7 +190,7 @@ func keyOff(text string, o *jsontext.Value) int {
 	for i < len(text) && text[i] != '"' && text[i] != '}' {
 		i++
 	}
-	return int(i)
+	return i
 }
 
 // EditEntries makes e in the entry Target chooses: Edit, or with
