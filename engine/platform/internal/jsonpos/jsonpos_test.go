@@ -82,7 +82,7 @@ func FuzzParse(f *testing.F) {
 		}
 		var walk func(v *jsonpos.Value)
 		walk = func(v *jsonpos.Value) {
-			if v.Off < 0 || v.Off >= len(s) {
+			if v.Off < 0 || int(v.Off) >= len(s) {
 				t.Fatalf("Parse(%q): a value at offset %d", s, v.Off)
 			}
 			for _, it := range append(v.Items, v.Fields...) {
