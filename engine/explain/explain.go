@@ -48,8 +48,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		cache fetch.PreflightCache
 		vs    [1]Verdict
 		br    [nb]BrowserResult
-	}{sum: *srv}
-	b.sum.summary = true
+	}{sum: srv.summaryOnly()}
 	vs, br := b.vs[:0], b.br[:]
 	if len(s.Then) > 0 {
 		vs, br = make([]Verdict, 0, 1+len(s.Then)), make([]BrowserResult, nb*(1+len(s.Then)))
@@ -456,16 +455,17 @@ func checkThen(s Scenario) policy.Errors {
 	return errs
 }
 
-// later is srv for the later fetches of a session.
 // summaryOnly is srv for a summary browser of Explain: its fetches
 // build only what a BrowserResult keeps (summaryOf), and its policy
-// builds no rule trace (policy.Request.NoTrace).
-func (srv *server) summaryOnly() *server {
+// builds no rule trace (policy.Request.NoTrace). It is a value, so that
+// Explain can keep it in an allocation it makes anyway.
+func (srv *server) summaryOnly() server {
 	l := *srv
 	l.summary = true
-	return &l
+	return l
 }
 
+// later is srv for the later fetches of a session.
 func (srv *server) later() *server {
 	l := *srv
 	l.byURL = true

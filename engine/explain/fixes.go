@@ -219,7 +219,8 @@ func (t *Trial) Allows(browser string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	v, err := run(p, t.s, t.srv.summaryOnly())
+	sum := t.srv.summaryOnly()
+	v, err := run(p, t.s, &sum)
 	return v.Allowed, err
 }
 

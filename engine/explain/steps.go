@@ -54,10 +54,6 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 	// other request reported so far, so a later hop's checks show its own
 	// status and Location lines.
 	var pre, last *fetch.Exchange
-	// shown is the latest preflight whose server step is written, with
-	// its reply's lines (shownLines).
-	var shown *fetch.Exchange
-	var shownLines string
 	// The checks below 64 that report an exchange, found in one scan:
 	// the others, most, need no scan of their own.
 	var mask uint64
@@ -81,13 +77,6 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 		// or the Location line; show it as the line read.
 		if c.Header == "" {
 			switch id := baseID(c.ID); {
-			case id == "preflight.status" && pre != nil && pre == shown && shownLines != "":
-				// The first line of the reply's lines its server step
-				// shows, the same words.
-				c.Header = shownLines
-				if i := strings.IndexByte(shownLines, '\n'); i >= 0 {
-					c.Header = shownLines[:i]
-				}
 			case id == "preflight.status" && pre != nil:
 				c.Header = w.Cat("HTTP/1.1 ", statusText(pre.Reply.Status))
 			case strings.HasPrefix(id, "redirect.") && last != nil:
@@ -112,9 +101,7 @@ func weaveSteps(res *fetch.Result, srv *server, w *words.Arena) []Step {
 		at(i, func(x *fetch.Exchange) {
 			if x.Preflight {
 				steps = append(steps, requestStep(hopID(x, "preflight.request", w), "Preflight request as sent", x.Request, specPreflightFetch, w))
-				n := len(steps)
 				steps = serverSteps(steps, hopID(x, "server.preflight", w), x, srv, w)
-				shown, shownLines = x, steps[n].Header
 			} else {
 				steps = serverSteps(steps, hopID(x, "server.actual", w), x, srv, w)
 			}

@@ -287,10 +287,11 @@ func (r *reader) str() (string, bool) {
 	return s, true
 }
 
-// otherName reports, without a call, what EqualFold(name, want) first
-// looks at: last bytes that are ASCII and differ in more than the case
-// bit (0x20), so are not one letter in two cases. It rejects most lines
-// of a list, and a lookup looks at each line.
+// otherName is EqualFold(name, want)'s first test, small enough to be
+// inlined where a list's lookup looks at each line: last bytes that are
+// ASCII and differ in more than the case bit (0x20), so are not one
+// letter in two cases (nor any two equal ASCII characters). It rejects
+// most lines of a list without a call.
 func otherName(name, want string) bool {
 	return len(name) > 0 && len(want) > 0 && (name[len(name)-1]|want[len(want)-1]) < 0x80 && name[len(name)-1]|0x20 != want[len(want)-1]|0x20
 }
@@ -305,11 +306,8 @@ func otherName(name, want string) bool {
 // by byte with ASCII's fold up to a differing byte that is not ASCII,
 // from which EqualFold compares them from the start.
 func EqualFold(s, t string) bool {
-	if len(s) > 0 && len(t) > 0 {
-		a, b := s[len(s)-1], t[len(t)-1]
-		if a != b && a|b < 0x80 && lowerASCII(a) != lowerASCII(b) {
-			return false
-		}
+	if otherName(s, t) {
+		return false
 	}
 	if len(s) != len(t) {
 		// Two ASCII characters fold to each other only if they are one

@@ -110,7 +110,19 @@ func Key(path, key string) string {
 }
 
 // Index appends an array index to a JSON path ("$.rules[0]").
-func Index(path string, i int) string { return path + "[" + strconv.Itoa(i) + "]" }
+func Index(path string, i int) string {
+	var b [24]byte
+	return path + string(AppendIndex(b[:0], i))
+}
+
+// AppendIndex appends the array index Index writes after a path, "[i]",
+// to b: for a reader that writes the paths of a list's items into one
+// buffer.
+func AppendIndex(b []byte, i int) []byte {
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(i), 10)
+	return append(b, ']')
+}
 
 // SyntaxError is a fault in the JSON text at byte offset Off.
 type SyntaxError struct {

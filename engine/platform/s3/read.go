@@ -196,7 +196,8 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		out := doc.Strings(f, p, &errs)
 		ps := make([]Position, len(f.Items))
 		for i, it := range f.Items {
-			n := len(p) + 2 + digits(i)
+			// An item's path is p and its index, up to the "]" after p.
+			n := len(p) + strings.IndexByte(all[off+len(p):], ']') + 1
 			ps[i] = pos(at, it, all[off:off+n])
 			off += n
 		}
@@ -232,37 +233,15 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 }
 
 // listPaths is path+"."+key, a list's path p, followed by
-// jsonpos.Index(p, i) for each i below n.
+// jsonpos.Index(p, i) for each i below n, in one string.
 func listPaths(path, key string, n int) string {
-	lp := len(path) + 1 + len(key)
-	size := lp
+	b := make([]byte, 0, (n+1)*(len(path)+len(key)+5))
+	b = append(append(append(b, path...), '.'), key...)
+	lp := len(b)
 	for i := 0; i < n; i++ {
-		size += lp + 2 + digits(i)
-	}
-	b := make([]byte, size)
-	w := copy(b, path)
-	b[w] = '.'
-	copy(b[w+1:], key)
-	for i, w := 0, lp; i < n; i++ {
-		w += copy(b[w:], b[:lp])
-		b[w] = '['
-		d := digits(i)
-		for j, v := w+d, i; j > w; j, v = j-1, v/10 {
-			b[j] = byte('0' + v%10)
-		}
-		b[w+d+1] = ']'
-		w += d + 2
+		b = jsonpos.AppendIndex(append(b, b[:lp]...), i)
 	}
 	return wire.String(b)
-}
-
-// digits is the length of i's decimal text, for i >= 0.
-func digits(i int) int {
-	n := 1
-	for ; i >= 10; i /= 10 {
-		n++
-	}
-	return n
 }
 
 // pos is the position of v, at path, read with at.

@@ -60,6 +60,9 @@ func Key(path, key string) string { return jsontext.Key(path, key) }
 // Index appends an array index to a JSON path.
 func Index(path string, i int) string { return jsontext.Index(path, i) }
 
+// AppendIndex appends the index Index writes, "[i]", to b.
+func AppendIndex(b []byte, i int) []byte { return jsontext.AppendIndex(b, i) }
+
 // Parse decodes text. A syntax error comes back with the line and column
 // of the offending byte (the end of the text when it stops short).
 func Parse(text string) (*Doc, *policy.Error) {
