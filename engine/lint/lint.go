@@ -250,6 +250,8 @@ func sortFindings(out []Finding) {
 	if len(out) <= 16 {
 		// The few findings of most texts: an insertion sort, stable as
 		// sort.SliceStable, without its swapper's allocation.
+		// (slices.SortStableFunc, here and in advise's chooseTargets,
+		// cost the full engine's wasm 25 KB raw, 2.6 KB brotli.)
 		for i := 1; i < len(out); i++ {
 			for j := i; j > 0 && (out[j].Line < out[j-1].Line || out[j].Line == out[j-1].Line && out[j].Column < out[j-1].Column); j-- {
 				out[j], out[j-1] = out[j-1], out[j]
