@@ -172,6 +172,12 @@ const MaxText = 1<<31 - 1
 // ParseString reads one JSON value filling text, nested at most maxDepth
 // arrays and objects deep. Strings without escapes share text's memory.
 func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
+	return parseString(text, maxDepth, nil)
+}
+
+// parseString is ParseString, its reserve taken from s when s is not nil
+// (Scratch.ParseString).
+func parseString(text string, maxDepth int, s *Scratch) (*Value, *SyntaxError) {
 	if len(text) > MaxText {
 		return nil, &SyntaxError{Off: MaxText, Msg: "text longer than 2 GiB"}
 	}
@@ -182,7 +188,7 @@ func ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
 	var keys [stackRoom]string
 	o := &open{kids[:0], keys[:0]}
 	p := &parser{b: text, max: maxDepth}
-	p.reserve()
+	p.reserve(s)
 	i, _ := next(text, 0)
 	v, i := p.value(i, 0, o)
 	if v == nil {
@@ -279,11 +285,15 @@ func (o *open) pushKey(k string) {
 // with them, they took half of the 1,344 bytes a scenario's decoding
 // allocated for the two, and each push was a pointer store into the
 // heap (issue 23, BenchmarkSpeed/part=decode).
-func (p *parser) reserve() {
+func (p *parser) reserve(s *Scratch) {
 	values := 1 + strings.Count(p.b, ",") + strings.Count(p.b, "{") + strings.Count(p.b, "[")
 	values = min(values, maxReserve)
 	p.chunk = min(max(len(p.b)/16, 8), 128)
 	keys := min(strings.Count(p.b, ":"), values)
+	if s != nil {
+		p.slab, p.ptrSlab, p.keySlab = s.lend(values, keys)
+		return
+	}
 	p.slab = make([]Value, values)
 	p.ptrSlab = make([]*Value, values-1)
 	p.keySlab = make([]string, keys)

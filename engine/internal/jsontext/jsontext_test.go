@@ -77,10 +77,22 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// dirty is a text of every kind of value, objects and arrays, for a
+// Scratch to hold before the text check parses on it.
+var dirty = "[" + strings.Repeat(`{"a":[1,true,"x",{"k":null}],"b":{"c":[[],{}]},"d":"\u00e9"},`, 12) + `-0.5]`
+
 func check(t *testing.T, data []byte) {
 	v, err := jsontext.Parse(data)
 	if v2, err2 := jsontext.ParseString(string(data), jsontext.MaxDepth); !reflect.DeepEqual(v, v2) || !reflect.DeepEqual(err, err2) {
 		t.Fatalf("ParseString(%q) = %v, %v; Parse gives %v, %v", data, v2, err2, v, err)
+	}
+	// A Scratch whose memory held another tree parses the same tree.
+	var sc jsontext.Scratch
+	if _, err := sc.ParseString(dirty, jsontext.MaxDepth); err != nil {
+		t.Fatal(err)
+	}
+	if v3, err3 := sc.ParseString(string(data), jsontext.MaxDepth); !reflect.DeepEqual(v, v3) || !reflect.DeepEqual(err, err3) {
+		t.Fatalf("Scratch.ParseString(%q) after another text = %v, %v; Parse gives %v, %v", data, v3, err3, v, err)
 	}
 	if err != nil && err.Fault == jsontext.TooDeep {
 		// encoding/json nests 10000 deep; the bound is this package's own.
@@ -321,6 +333,11 @@ func TestBeyondReserve(t *testing.T) {
 		}
 		if got := toAny(v); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Parse of a %d-byte document differs from encoding/json", len(doc))
+		}
+		var sc jsontext.Scratch
+		sc.ParseString(dirty, jsontext.MaxDepth)
+		if v2, _ := sc.ParseString(doc, jsontext.MaxDepth); !reflect.DeepEqual(v, v2) {
+			t.Fatalf("Scratch.ParseString of a %d-byte document differs from Parse", len(doc))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/platform/internal/jsonpos"
 	"github.com/whycors/whycors/engine/platform/internal/wire"
 	"github.com/whycors/whycors/engine/platform/internal/xmlpos"
@@ -52,11 +53,18 @@ func Read(form Form, text string) (*Configuration, policy.Errors) {
 	case FormXML:
 		c, errs = readXML(text)
 	case FormJSON, FormCLI, FormCloudFormation:
-		doc, err := jsonpos.Parse(text)
+		// The Configuration keeps nothing of the JSON tree (its lists
+		// and positions are its own, TestReadKeepsNoTree): the tree is
+		// parsed on borrowed memory, where a fix search's every
+		// candidate allocated one (issue 23).
+		sc := jsontext.Borrow()
+		doc, err := jsonpos.ParseOn(text, sc)
 		if err != nil {
+			sc.Return()
 			return nil, policy.Errors{err}
 		}
 		c, errs = readJSON(form, doc)
+		sc.Return()
 	default:
 		return nil, policy.Errors{{Msg: "s3: unknown form " + strconv.Quote(string(form))}}
 	}

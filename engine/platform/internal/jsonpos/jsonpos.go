@@ -65,8 +65,19 @@ func AppendIndex(b []byte, i int) []byte { return jsontext.AppendIndex(b, i) }
 
 // Parse decodes text. A syntax error comes back with the line and column
 // of the offending byte (the end of the text when it stops short).
-func Parse(text string) (*Doc, *policy.Error) {
-	root, serr := jsontext.ParseString(text, MaxDepth)
+func Parse(text string) (*Doc, *policy.Error) { return ParseOn(text, nil) }
+
+// ParseOn is Parse on sc's memory when sc is not nil
+// (jsontext.Scratch): the Doc is valid until sc's next parse or
+// Release, for a reader that keeps nothing of the tree.
+func ParseOn(text string, sc *jsontext.Scratch) (*Doc, *policy.Error) {
+	var root *Value
+	var serr *jsontext.SyntaxError
+	if sc != nil {
+		root, serr = sc.ParseString(text, MaxDepth)
+	} else {
+		root, serr = jsontext.ParseString(text, MaxDepth)
+	}
 	if serr != nil {
 		msg := "invalid JSON: " + serr.Msg
 		switch serr.Fault {
