@@ -150,12 +150,17 @@ func run(m *testing.M) int {
 	}()
 	// The first request waits in the socket's backlog until workerd is up
 	// (it starts every worker's Go instance as it loads them: on a loaded
-	// 2-core machine that took over 20 s for 21 workers).
+	// 2-core machine that took over 20 s for 21 workers, 15 s idle, and
+	// over 60 s beside the simulator's Chromium at a load average of 12,
+	// where a 60 s wait for the first worker failed a rehearsal). One
+	// deadline for them all: readiness, not speed, is what this waits for.
+	deadline := time.Now().Add(3 * time.Minute)
+	start := time.Now()
 	for name, u := range urls {
-		c := &http.Client{Timeout: 60 * time.Second}
+		c := &http.Client{Timeout: time.Until(deadline)}
 		res, err := c.Get(u + "/warmup")
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "workerd not answering on", name, err)
+			fmt.Fprintf(os.Stderr, "workerd not answering on %s after %v: %v\n", name, time.Since(start).Round(time.Second), err)
 			return 1
 		}
 		res.Body.Close()
