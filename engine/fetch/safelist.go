@@ -182,8 +182,8 @@ func (p *Profile) unsafeNames(h headers.List, w *words.Arena, m *lists) []string
 		// The name lowercased once: judged, and listed when unsafe.
 		var buf [32]byte
 		lower := lowerInto(buf[:0], f.Name)
-		if p.safelisted(lower, p.value(h, i)) {
-			total += wireLen(p.value(h, i))
+		if v := p.value(h, i); p.safelisted(lower, v) {
+			total += wireLen(v)
 			nsafe++
 		} else {
 			if unsafe == nil {

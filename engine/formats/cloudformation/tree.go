@@ -122,15 +122,8 @@ func readDoc(text, file string) (*doc, *policy.Error) {
 		d.json = true
 		root, serr := jsontext.ParseString(text, maxDepth)
 		if serr != nil {
-			msg := "invalid JSON: " + serr.Msg
-			switch serr.Fault {
-			case jsontext.TooDeep:
-				msg = "JSON " + serr.Msg
-			case jsontext.AfterValue:
-				msg = "unexpected text after the JSON value"
-			}
 			l, c := policy.LineCol(text, serr.Off)
-			return nil, &policy.Error{File: file, Line: l, Column: c, Msg: msg, Unreadable: true}
+			return nil, &policy.Error{File: file, Line: l, Column: c, Msg: serr.Reason(), Unreadable: true}
 		}
 		d.root = d.fromJSON(root, "$")
 		return d, nil

@@ -26,9 +26,12 @@ type Scratch struct {
 // ParseString is ParseString on s's memory: the tree it returns is
 // valid until s's next ParseString or Release. Values past the reserve
 // (a text with more than maxReserve values) are allocated as
-// ParseString allocates them.
+// ParseString allocates them. A nil s parses as ParseString does, so
+// that a reader can take an optional Scratch (jsonpos.ParseOn).
 func (s *Scratch) ParseString(text string, maxDepth int) (*Value, *SyntaxError) {
-	s.Release()
+	if s != nil {
+		s.Release()
+	}
 	return parseString(text, maxDepth, s)
 }
 

@@ -59,12 +59,13 @@ func Read(form Form, text string) (*Configuration, policy.Errors) {
 		// candidate allocated one (issue 23).
 		sc := jsontext.Borrow()
 		doc, err := jsonpos.ParseOn(text, sc)
+		if err == nil {
+			c, errs = readJSON(form, doc)
+		}
+		sc.Return()
 		if err != nil {
-			sc.Return()
 			return nil, policy.Errors{err}
 		}
-		c, errs = readJSON(form, doc)
-		sc.Return()
 	default:
 		return nil, policy.Errors{{Msg: "s3: unknown form " + strconv.Quote(string(form))}}
 	}

@@ -71,23 +71,10 @@ func Parse(text string) (*Doc, *policy.Error) { return ParseOn(text, nil) }
 // (jsontext.Scratch): the Doc is valid until sc's next parse or
 // Release, for a reader that keeps nothing of the tree.
 func ParseOn(text string, sc *jsontext.Scratch) (*Doc, *policy.Error) {
-	var root *Value
-	var serr *jsontext.SyntaxError
-	if sc != nil {
-		root, serr = sc.ParseString(text, MaxDepth)
-	} else {
-		root, serr = jsontext.ParseString(text, MaxDepth)
-	}
+	root, serr := sc.ParseString(text, MaxDepth)
 	if serr != nil {
-		msg := "invalid JSON: " + serr.Msg
-		switch serr.Fault {
-		case jsontext.TooDeep:
-			msg = "JSON " + serr.Msg
-		case jsontext.AfterValue:
-			msg = "unexpected text after the JSON value"
-		}
 		l, c := policy.LineCol(text, serr.Off)
-		return nil, &policy.Error{Line: l, Column: c, Msg: msg, Unreadable: true}
+		return nil, &policy.Error{Line: l, Column: c, Msg: serr.Reason(), Unreadable: true}
 	}
 	return &Doc{Text: text, Root: root}, nil
 }
