@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -124,6 +125,19 @@ func (p *page) open(fragment string) {
 	if err != nil {
 		p.t.Fatal("the page did not show a verdict:", err)
 	}
+}
+
+// relink opens fragment in the page as it is: a link's new fragment
+// (hashchange), which loads the scenario it holds without a reload.
+func (p *page) relink(fragment string) {
+	p.t.Helper()
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`location.hash = `+strconv.Quote(fragment)+`, true`)); err != nil {
+		p.t.Fatal("opening the link:", err)
+	}
+	if got := eval[string](p, `location.hash`); got == fragment {
+		p.t.Fatalf("location.hash stayed %q: the page did not read the link", got)
+	}
+	settled(p)
 }
 
 func (p *page) do(steps ...chromedp.Action[chromedp.Void]) {

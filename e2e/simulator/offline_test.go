@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	cdpinput "github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -41,10 +40,7 @@ func servePage(t *testing.T, wrap func(http.Handler) http.Handler) (*page, *http
 // a paste does (Input.insertText).
 func paste(p *page, id, text string) {
 	p.t.Helper()
-	p.do(chromedp.Focus(chromedp.CSS("#"+id)), chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Backspace))
-	if _, err := chromedp.Call(p.ctx, cdpinput.InsertText, cdpinput.InsertTextParams{Text: text}); err != nil {
-		p.t.Fatal("pasting:", err)
-	}
+	p.do(chromedp.Focus(chromedp.CSS("#"+id)), chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Backspace), insertText(text))
 }
 
 func waitFor(p *page, expr string, d time.Duration) {
