@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/words"
@@ -13,11 +14,11 @@ import (
 // those of a preflighted fetch that passes add up to 1.3 KB, and the
 // explainer writes its steps' after them (Result.Words), 0.9 KB; a run
 // without checks (RunOutcome) writes a few names. wordsRoom fills the
-// allocator's 3,456-byte size class with the result block (1,104 bytes
+// allocator's 3,456-byte size class with the result block (1,112 bytes
 // on 64-bit and its 8-byte header): 2,560 took the 4,096-byte class, and
 // the room above 2.3 KB served 6 of 2,732 scenario runs (issue 23).
 const (
-	wordsRoom      = 2344
+	wordsRoom      = 2336
 	quietWordsRoom = 128
 )
 
@@ -111,6 +112,44 @@ type Result struct {
 
 	// w holds the run's sentences (Words).
 	w *words.Arena
+	// lent is the quiet run's block the result lives in, for Release.
+	lent *quietBlock
+}
+
+// quietBlock is a quiet run's result block (RunOutcome, RunAllowed) with
+// its arena's small room.
+type quietBlock struct {
+	resultBlock
+	room [quietWordsRoom]byte
+}
+
+// spareQuiet is the quiet block Release handed back, for the next quiet
+// run: one slot swapped atomically, as jsontext's spare Scratch (a
+// sync.Pool adds 36 KB to the page's wasm), enough for explain, whose
+// summary browsers and fix trials run one after another.
+var spareQuiet atomic.Pointer[quietBlock]
+
+// Release hands the memory of a quiet run's result (RunOutcome,
+// RunAllowed) to the next quiet run, which then allocates no result:
+// explain's two summary browsers each allocated one of 1.4 KB per
+// verdict, and a fix search one per trial (issue 23). The caller must
+// keep nothing read from r: neither r nor its exchanges, lists, failure
+// or console, nor a string of its sentences. A result of Run or
+// RunCached is left to the collector, as are the allocations a long run
+// added to its lists and arena.
+func (r *Result) Release() {
+	b := r.lent
+	if b == nil {
+		return
+	}
+	// The lines' own allocation is kept, emptied, for the next run's
+	// requests (takeLines); the rest is cleared, so that the spare keeps
+	// no string of this run reachable.
+	lines := b.lists.lines[:0]
+	clear(lines[:cap(lines)])
+	*b = quietBlock{}
+	b.lists.lines = lines
+	spareQuiet.Store(b)
 }
 
 // Words is the arena the run's sentences are written in, with room left
@@ -178,11 +217,12 @@ func (p *Profile) run(r *Request, pre *Failure, srv Server, cache *PreflightCach
 		// the page's wasm.)
 		res.Checks = append(make([]Check, 0, 14), r.Checks...)
 	} else {
-		b := &struct {
-			resultBlock
-			room [quietWordsRoom]byte
-		}{}
+		b := spareQuiet.Swap(nil)
+		if b == nil {
+			b = new(quietBlock)
+		}
 		res, room, ls = b.result(), b.room[:], &b.lists
+		res.lent = b
 	}
 	res.w.Use(room)
 	w := res.w
