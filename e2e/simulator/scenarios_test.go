@@ -293,11 +293,13 @@ func TestScenariosMatchEngine(t *testing.T) {
 	}
 
 	// The scenarios are independent: four tabs of one browser take them
-	// in turn, each tab in a goroutine of its own. A scenario's check
-	// mostly waits on the page (frames, the typing pause before the fix
-	// search), so four side by side take about a third of the time two
-	// do; subtests that are not parallel are not held to -parallel, which
-	// is 2 on a 2-core machine.
+	// in turn, each in a goroutine of its own (subtests that are not
+	// parallel are not held to -parallel, 2 on a 2-core machine). Each
+	// tab opens the page once and starts every later scenario from the
+	// first form's share link, a new fragment the page reads without a
+	// reload: reloading the page, its engines and the full engine's worker
+	// was most of the CPU a scenario cost (about 4 CPU-seconds, with both
+	// cores busy throughout; the test alone took 154 s, 63 s this way).
 	const tabs = 4
 	pool := startPage(t).pool(t, tabs-1)
 	var mu sync.Mutex
@@ -312,46 +314,22 @@ func TestScenariosMatchEngine(t *testing.T) {
 	for range tabs {
 		p := <-pool
 		wg.Go(func() {
-			// Each scenario starts from the page's first form, opened as
-			// a share link of it opens (a new fragment, no reload), so
-			// the page, its engines and the full engine's worker load
-			// once per tab: loading them was most of the CPU a scenario
-			// cost (4 CPU-seconds each, with the machine's two cores busy
-			// throughout).
-			first := ""
-			n := 0
+			first, n := "", 0 // the first form's link, and links opened
 			for j := range jobs {
 				t.Run(j.sc.desc, func(t *testing.T) {
 					p.t = t
 					if first == "" {
-						p.open("")
-						settled(p)
-						first = eval[string](p, `location.hash`)
-						if !strings.HasPrefix(first, "#s=") {
-							t.Fatalf("the page's first form has no link: location.hash = %q", first)
-						}
+						first = openFirstForm(p)
 					} else {
 						n++
 						p.relink(first + "&n=" + strconv.Itoa(n))
 					}
-					if j.i%10 == 0 {
-						t.Log("typed a key at a time")
-						typeIn(p, j.sc.in)
-					} else {
-						fill(p, j.sc.in)
-					}
-					settled(p)
-					v := compareWithEngine(t, p, j.sc.in)
-					if v == nil {
-						t.Log("the engine refused the scenario; the page showed the same error")
-					}
-					if v != nil {
-						t.Logf("Chrome: allowed=%v reason=%q", v.Allowed, v.Reason)
+					if reason, ok := checkScenario(t, p, j.sc.in, j.i%10 == 0); ok {
 						mu.Lock()
-						reasons[v.Reason] = true
+						reasons[reason] = true
 						mu.Unlock()
-						if j.sc.want != "?" && v.Reason != j.sc.want {
-							t.Errorf("chrome reason %q, the reference says %q", v.Reason, j.sc.want)
+						if j.sc.want != "?" && reason != j.sc.want {
+							t.Errorf("chrome reason %q, the reference says %q", reason, j.sc.want)
 						}
 					}
 				})
@@ -363,6 +341,41 @@ func TestScenariosMatchEngine(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
+}
+
+// openFirstForm opens the page and returns the share link of the form
+// it opens on (its location.hash).
+func openFirstForm(p *page) string {
+	p.t.Helper()
+	p.open("")
+	settled(p)
+	first := eval[string](p, `location.hash`)
+	if !strings.HasPrefix(first, "#s=") {
+		p.t.Fatalf("the page's first form has no link: location.hash = %q", first)
+	}
+	return first
+}
+
+// checkScenario enters in into the form (typed a key at a time when
+// typed, else pasted field by field), compares each browser's verdict on
+// the page with the engine's and returns Chrome's reason; ok is false
+// when the engine refused the scenario (the page showed the same error).
+func checkScenario(t *testing.T, p *page, in input, typed bool) (reason string, ok bool) {
+	t.Helper()
+	if typed {
+		t.Log("typed a key at a time")
+		typeIn(p, in)
+	} else {
+		fill(p, in)
+	}
+	settled(p)
+	v := compareWithEngine(t, p, in)
+	if v == nil {
+		t.Log("the engine refused the scenario; the page showed the same error")
+		return "", false
+	}
+	t.Logf("Chrome: allowed=%v reason=%q", v.Allowed, v.Reason)
+	return v.Reason, true
 }
 
 // compareWithEngine reads each browser's verdict from the page and checks
@@ -516,14 +529,15 @@ func goScenario(t *testing.T, p *page, in input) explain.Scenario {
 	return s
 }
 
-// fill types the input into the form, field by field, with key events and
-// clicks only.
+// fill enters the input into the form, field by field, as a person
+// does: clicks and choices in the lists by key events, each text pasted
+// (insertText).
 func fill(p *page, in input) {
 	p.t.Helper()
 	enter(p, in, false)
 }
 
-// typeIn is fill with the fields but the policy or the replies typed a
+// typeIn is fill with every field but the policy or the replies typed a
 // key at a time, as a person types them: the page explains on each
 // input event, and coalesces them per frame.
 func typeIn(p *page, in input) {
@@ -534,27 +548,24 @@ func typeIn(p *page, in input) {
 func enter(p *page, in input, typed bool) {
 	p.t.Helper()
 	var steps []chromedp.Action[chromedp.Void]
-	retype := func(id, v string) {
+	// write types v into sel a key at a time when typed, else pastes it.
+	write := func(sel chromedp.CSS, v string, typed bool) {
+		switch {
+		case v == "":
+		case typed:
+			steps = append(steps, chromedp.SendKeys(sel, v))
+		default:
+			steps = append(steps, chromedp.Focus(sel), insertText(v))
+		}
+	}
+	retype := func(id, v string, typed bool) {
 		sel := chromedp.CSS("#" + id)
 		steps = append(steps,
 			chromedp.Focus(sel),
 			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 			chromedp.KeyEvent(kb.Backspace),
 		)
-		switch {
-		case v == "":
-		case typed && id != "policy" && id != "raw":
-			steps = append(steps, chromedp.SendKeys(sel, v))
-		default:
-			steps = append(steps, insertText(v))
-		}
-	}
-	write := func(sel chromedp.CSS, v string) {
-		if typed {
-			steps = append(steps, chromedp.SendKeys(sel, v))
-		} else {
-			steps = append(steps, chromedp.Focus(sel), insertText(v))
-		}
+		write(sel, v, typed)
 	}
 	choose := func(id, option string) {
 		if option != "" {
@@ -562,13 +573,13 @@ func enter(p *page, in input, typed bool) {
 		}
 	}
 	if in.origin != "" {
-		retype("origin", in.origin)
+		retype("origin", in.origin, typed)
 	}
 	if in.url != "" {
-		retype("url", in.url)
+		retype("url", in.url, typed)
 	}
 	if in.method != "" {
-		retype("method", in.method)
+		retype("method", in.method, typed)
 	}
 	if in.headers != nil {
 		n := eval[int](p, `document.querySelectorAll("#headers .hdr").length`)
@@ -579,8 +590,8 @@ func enter(p *page, in input, typed bool) {
 			steps = append(steps,
 				chromedp.Click(chromedp.CSS("#add-header")),
 			)
-			write(chromedp.CSS("#headers .hdr:last-child .hname"), h[0])
-			write(chromedp.CSS("#headers .hdr:last-child .hvalue"), h[1])
+			write(chromedp.CSS("#headers .hdr:last-child .hname"), h[0], typed)
+			write(chromedp.CSS("#headers .hdr:last-child .hvalue"), h[1], typed)
 		}
 	}
 	choose("credentials", in.credentials)
@@ -595,7 +606,7 @@ func enter(p *page, in input, typed bool) {
 		steps = append(steps, chromedp.Click(chromedp.CSS("#src-raw")))
 	}
 	// The policy or the replies are pasted, as people do with a config.
-	retype(target, in.text)
+	retype(target, in.text, false)
 	p.do(steps...)
 }
 
