@@ -587,10 +587,10 @@ func (rd *reader) bucket(props *node) *Resource {
 			continue
 		}
 		rd.unknownKeys(rn, s3Keys)
-		r.AllowedOrigins = rd.strList(rn, "AllowedOrigins", &r)
-		r.AllowedMethods = rd.strList(rn, "AllowedMethods", &r)
-		r.AllowedHeaders = rd.strList(rn, "AllowedHeaders", &r)
-		r.ExposeHeaders = rd.strListAs(rn, "ExposedHeaders", "ExposeHeaders", &r)
+		r.AllowedOrigins = rd.strList(rn, "AllowedOrigins", s3.OriginsList, &r)
+		r.AllowedMethods = rd.strList(rn, "AllowedMethods", s3.MethodsList, &r)
+		r.AllowedHeaders = rd.strList(rn, "AllowedHeaders", s3.HeadersList, &r)
+		r.ExposeHeaders = rd.strList(rn, "ExposedHeaders", s3.ExposeList, &r)
 		if v := rn.get("Id"); v != nil {
 			r.ID, _ = rd.r.str(v)
 		}
@@ -618,13 +618,9 @@ func (rd *reader) bucket(props *node) *Resource {
 
 func s3Pos(n *node) s3.Position { return s3.Position{Path: n.path, Line: n.line, Column: n.col} }
 
-func (rd *reader) strList(rn *node, key string, r *s3.Rule) []string {
-	return rd.strListAs(rn, key, key, r)
-}
-
-// strListAs reads rn's list key into the rule's list model, each value
+// strList reads rn's list key into the rule's list l, each value
 // positioned.
-func (rd *reader) strListAs(rn *node, key, model string, r *s3.Rule) []string {
+func (rd *reader) strList(rn *node, key string, l s3.List, r *s3.Rule) []string {
 	out, at := rd.strings(rn, key)
 	if out == nil {
 		return nil
@@ -633,10 +629,7 @@ func (rd *reader) strListAs(rn *node, key, model string, r *s3.Rule) []string {
 	for i, n := range at {
 		ps[i] = s3Pos(n)
 	}
-	if r.Values == nil {
-		r.Values = map[string][]s3.Position{}
-	}
-	r.Values[model] = ps
+	r.Values[l] = ps
 	return out
 }
 

@@ -113,8 +113,8 @@ func (s *site) s3() *s3.Configuration {
 		sr := s3.Rule{ID: r.ID, AllowedOrigins: r.list(roleOrigins).texts(), AllowedMethods: r.list(roleMethods).texts(),
 			AllowedHeaders: r.list(roleHeaders).texts(), ExposeHeaders: r.list(roleExpose).texts(), MaxAgeSeconds: r.MaxAge,
 			At: s3.Position{Path: r.At.Path, Line: r.At.Line, Column: r.At.Column},
-			Values: map[string][]s3.Position{"AllowedOrigins": positions[s3.Position](r.Lists[roleOrigins]), "AllowedMethods": positions[s3.Position](r.Lists[roleMethods]),
-				"AllowedHeaders": positions[s3.Position](r.Lists[roleHeaders]), "ExposeHeaders": positions[s3.Position](r.Lists[roleExpose])}}
+			Values: [s3.NumLists][]s3.Position{s3.OriginsList: positions[s3.Position](r.Lists[roleOrigins]), s3.MethodsList: positions[s3.Position](r.Lists[roleMethods]),
+				s3.HeadersList: positions[s3.Position](r.Lists[roleHeaders]), s3.ExposeList: positions[s3.Position](r.Lists[roleExpose])}}
 		c.Rules = append(c.Rules, sr)
 	}
 	return c

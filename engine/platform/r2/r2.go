@@ -120,7 +120,7 @@ func Validate(c *Configuration) policy.Errors {
 		// ([UNVERIFIED] for R2).
 		errs = append(errs, s3.ValidateRule(r, false)...)
 		for j, o := range r.AllowedOrigins {
-			at := valueAt(r, "AllowedOrigins", j)
+			at := r.ValueAt(s3.OriginsList, j)
 			switch n := strings.Count(o, "*"); {
 			case n > 1:
 				errs = append(errs, errAt(at, "InvalidRequest", `AllowedOrigin "`+o+`" can not have more than one wildcard.`))
@@ -146,13 +146,6 @@ func portWildcard(o string) bool {
 	}
 	colon := strings.LastIndexByte(rest, ':')
 	return colon >= 0 && strings.Contains(rest[colon:], "*")
-}
-
-func valueAt(r *s3.Rule, list string, i int) s3.Position {
-	if ps := r.Values[list]; i < len(ps) {
-		return ps[i]
-	}
-	return r.At
 }
 
 func errAt(p s3.Position, code, msg string) *policy.Error {

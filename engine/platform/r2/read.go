@@ -32,14 +32,14 @@ func readAPI(text string) (*Configuration, policy.Errors) {
 	c := &Configuration{}
 	for i, item := range rules.Items {
 		p := jsonpos.Index(path, i)
-		r := s3.Rule{At: position(doc, item, p), Values: map[string][]s3.Position{}}
+		r := s3.Rule{At: position(doc, item, p)}
 		if item.Kind != jsonpos.Object {
 			errs = append(errs, doc.Err(item, p, "", "want a rule object, got "+item.Kind.String()))
 			c.Rules = append(c.Rules, r)
 			continue
 		}
 		errs = append(errs, unknown(doc, item, p, "allowed", "id", "exposeHeaders", "maxAgeSeconds")...)
-		list := func(obj *jsonpos.Value, op, key, model string) []string {
+		list := func(obj *jsonpos.Value, op, key string, l s3.List) []string {
 			f, ok := obj.Get(key)
 			if !ok {
 				return nil
@@ -47,7 +47,7 @@ func readAPI(text string) (*Configuration, policy.Errors) {
 			fp := jsonpos.Key(op, key)
 			out := doc.Strings(f, fp, &errs)
 			for j, it := range f.Items {
-				r.Values[model] = append(r.Values[model], position(doc, it, jsonpos.Index(fp, j)))
+				r.Values[l] = append(r.Values[l], position(doc, it, jsonpos.Index(fp, j)))
 			}
 			return out
 		}
@@ -57,12 +57,12 @@ func readAPI(text string) (*Configuration, policy.Errors) {
 				errs = append(errs, doc.Err(al, ap, "", "want an object with origins, methods, headers"))
 			} else {
 				errs = append(errs, unknown(doc, al, ap, "origins", "methods", "headers")...)
-				r.AllowedOrigins = list(al, ap, "origins", "AllowedOrigins")
-				r.AllowedMethods = list(al, ap, "methods", "AllowedMethods")
-				r.AllowedHeaders = list(al, ap, "headers", "AllowedHeaders")
+				r.AllowedOrigins = list(al, ap, "origins", s3.OriginsList)
+				r.AllowedMethods = list(al, ap, "methods", s3.MethodsList)
+				r.AllowedHeaders = list(al, ap, "headers", s3.HeadersList)
 			}
 		}
-		r.ExposeHeaders = list(item, p, "exposeHeaders", "ExposeHeaders")
+		r.ExposeHeaders = list(item, p, "exposeHeaders", s3.ExposeList)
 		if f, ok := item.Get("id"); ok {
 			if f.Kind != jsonpos.String {
 				errs = append(errs, doc.Err(f, p+".id", "", "want a string, got "+f.Kind.String()))

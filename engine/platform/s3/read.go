@@ -190,33 +190,60 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		return r, policy.Errors{doc.Err(v, path, "", "want a CORS rule object, got "+v.Kind.String())}
 	}
 	errs := unknownKeys(doc, v, path, n.all()...)
-	list := func(key, model string) []string {
-		f, ok := v.Get(key)
-		if !ok {
-			return nil
+	// The four lists' strings, their items' positions and their paths
+	// are cut from one allocation each: three for the rule, where each
+	// list took three and the positions' map two more (a fifth of
+	// reading a policy). A list's path p and its items',
+	// jsonpos.Index(p, i), are all in one string; the field names are
+	// plain identifiers, which jsonpos.Key writes after a dot.
+	keys := [NumLists]string{n.origins, n.methods, n.headers, n.expose}
+	var fs [NumLists]*jsonpos.Value
+	items, pathBytes, given := 0, 0, false
+	for l, key := range keys {
+		if f, ok := v.Get(key); ok {
+			fs[l], given = f, true
+			items += len(f.Items)
+			// The list's path, then each item's: that path, "[", its
+			// index, "]".
+			pathBytes += (len(f.Items)+1)*(len(path)+1+len(key)) + len(f.Items)*(2+len(strconv.Itoa(len(f.Items))))
 		}
-		// The field names are plain identifiers: jsonpos.Key writes them
-		// after a dot.
-		// The list's path p and its items', jsonpos.Index(p, i), are
-		// cut from one string: a concatenation each was a fifth of
-		// reading a policy.
-		all := listPaths(path, key, len(f.Items))
-		p, off := all[:len(path)+1+len(key)], len(path)+1+len(key)
-		out := doc.Strings(f, p, &errs)
-		ps := make([]Position, len(f.Items))
-		for i, it := range f.Items {
-			// An item's path is p and its index, up to the "]" after p.
-			n := len(p) + strings.IndexByte(all[off+len(p):], ']') + 1
-			ps[i] = pos(at, it, all[off:off+n])
-			off += n
-		}
-		r.setValueAt(model, ps)
-		return out
 	}
-	r.AllowedOrigins = list(n.origins, "AllowedOrigins")
-	r.AllowedMethods = list(n.methods, "AllowedMethods")
-	r.AllowedHeaders = list(n.headers, "AllowedHeaders")
-	r.ExposeHeaders = list(n.expose, "ExposeHeaders")
+	if given {
+		strs, ps, paths := make([]string, 0, items), make([]Position, items), make([]byte, 0, pathBytes)
+		for l, f := range fs {
+			if f != nil {
+				start := len(paths)
+				paths = append(append(append(paths, path...), '.'), keys[l]...)
+				end := len(paths)
+				for i := range f.Items {
+					paths = jsonpos.AppendIndex(append(paths, paths[start:end]...), i)
+				}
+			}
+		}
+		all, off := wire.String(paths), 0
+		for l, f := range fs {
+			if f == nil {
+				continue
+			}
+			p := all[off : off+len(path)+1+len(keys[l])]
+			off += len(p)
+			k := len(f.Items)
+			// out is in strs's memory, capped at its own length (nil when
+			// the field is not an array, as with no field).
+			out := doc.AppendStrings(strs[len(strs):len(strs):len(strs)+k], f, p, &errs)
+			strs = strs[:len(strs)+len(out)]
+			lps := ps[:k:k]
+			ps = ps[k:]
+			for i, it := range f.Items {
+				// An item's path is p and its index, up to the "]" after p.
+				n := len(p) + strings.IndexByte(all[off+len(p):], ']') + 1
+				lps[i] = pos(at, it, all[off:off+n])
+				off += n
+			}
+			r.Values[l] = lps
+			*r.list(List(l)) = out
+		}
+	}
 	if f, ok := v.Get(n.id); ok {
 		if f.Kind != jsonpos.String {
 			errs = append(errs, doc.Err(f, jsonpos.Key(path, n.id), "", "want a string, got "+f.Kind.String()))
@@ -239,18 +266,6 @@ func readJSONRule(doc *jsonpos.Doc, at *policy.LineCursor, v *jsonpos.Value, pat
 		}
 	}
 	return r, errs
-}
-
-// listPaths is path+"."+key, a list's path p, followed by
-// jsonpos.Index(p, i) for each i below n, in one string.
-func listPaths(path, key string, n int) string {
-	b := make([]byte, 0, (n+1)*(len(path)+len(key)+5))
-	b = append(append(append(b, path...), '.'), key...)
-	lp := len(b)
-	for i := 0; i < n; i++ {
-		b = jsonpos.AppendIndex(append(b, b[:lp]...), i)
-	}
-	return wire.String(b)
 }
 
 // pos is the position of v, at path, read with at.
@@ -283,13 +298,10 @@ func readXML(text string) (*Configuration, policy.Errors) {
 		n++
 		r := Rule{At: Position{p, el.Line, el.Column}}
 		seen := map[string]int{}
-		add := func(list *[]string, model string, child *xmlpos.Element) {
+		add := func(list *[]string, l List, child *xmlpos.Element) {
 			i := seen[child.Name]
 			*list = append(*list, child.Text)
-			if r.Values == nil {
-				r.Values = map[string][]Position{}
-			}
-			r.Values[model] = append(r.Values[model], Position{xmlpos.Path(p, child.Name, i), child.Line, child.Column})
+			r.Values[l] = append(r.Values[l], Position{xmlpos.Path(p, child.Name, i), child.Line, child.Column})
 		}
 		for _, ch := range el.Children {
 			cp := xmlpos.Path(p, ch.Name, seen[ch.Name])
@@ -298,13 +310,13 @@ func readXML(text string) (*Configuration, policy.Errors) {
 			}
 			switch ch.Name {
 			case "AllowedOrigin":
-				add(&r.AllowedOrigins, "AllowedOrigins", ch)
+				add(&r.AllowedOrigins, OriginsList, ch)
 			case "AllowedMethod":
-				add(&r.AllowedMethods, "AllowedMethods", ch)
+				add(&r.AllowedMethods, MethodsList, ch)
 			case "AllowedHeader":
-				add(&r.AllowedHeaders, "AllowedHeaders", ch)
+				add(&r.AllowedHeaders, HeadersList, ch)
 			case "ExposeHeader":
-				add(&r.ExposeHeaders, "ExposeHeaders", ch)
+				add(&r.ExposeHeaders, ExposeList, ch)
 			case "ID":
 				if seen["ID"] > 0 {
 					errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (more than one ID)"))

@@ -30,10 +30,10 @@ func PortableRules(c *Configuration) []portable.ConfigRule {
 		// The rule's four lists are cut from one, each capped at its
 		// length: an allocation per rule where each list was one.
 		room := make([]portable.Value, len(sr.AllowedOrigins)+len(sr.AllowedMethods)+len(sr.AllowedHeaders)+len(sr.ExposeHeaders))
-		list := func(name string, v []string) []portable.Value {
+		list := func(l List, v []string) []portable.Value {
 			vs := room[:len(v):len(v)]
 			room = room[len(v):]
-			ps := sr.Values[name]
+			ps := sr.Values[l]
 			for j, s := range v {
 				vs[j] = portable.Value{Text: s, Pos: at}
 				if j < len(ps) {
@@ -42,10 +42,10 @@ func PortableRules(c *Configuration) []portable.ConfigRule {
 			}
 			return vs
 		}
-		r.Origins = list("AllowedOrigins", sr.AllowedOrigins)
-		r.Methods = list("AllowedMethods", sr.AllowedMethods)
-		r.AllowHeaders = list("AllowedHeaders", sr.AllowedHeaders)
-		r.ExposeHeaders = list("ExposeHeaders", sr.ExposeHeaders)
+		r.Origins = list(OriginsList, sr.AllowedOrigins)
+		r.Methods = list(MethodsList, sr.AllowedMethods)
+		r.AllowHeaders = list(HeadersList, sr.AllowedHeaders)
+		r.ExposeHeaders = list(ExposeList, sr.ExposeHeaders)
 		r.MaxAgePos = at
 		// S3 sends Access-Control-Allow-Credentials: true whenever the
 		// rule has no "*" origin (cloud-policies.md §0 item 4, [AWS-REC]):

@@ -75,10 +75,12 @@ type Rule struct {
 	MaxAgeSeconds  *int
 
 	// At is where the rule is in the text it was read from, and Values
-	// where each list item is, by list name ("AllowedOrigins", ...) and
-	// index. Readers fill them; both are zero for a rule built by hand.
+	// where each list item is, by list (OriginsList, ...) and index.
+	// Readers fill them; both are zero for a rule built by hand. (An
+	// array, not a map by list name: the map and its group were two of
+	// a rule's allocations, a fifth of reading one.)
 	At     Position
-	Values map[string][]Position
+	Values [NumLists][]Position
 
 	// The header values the rule's lists make, joined once by Read
 	// (Configuration.Prepare), so that a reply costs no join;
@@ -158,18 +160,37 @@ func (p Position) err(code, msg string) *policy.Error {
 	return &policy.Error{Path: p.Path, Line: p.Line, Column: p.Column, Code: code, Msg: msg}
 }
 
-func (r *Rule) valueAt(list string, i int) Position {
-	if ps := r.Values[list]; i < len(ps) {
+// List names one of a rule's four lists, as Rule.Values indexes them.
+type List int
+
+const (
+	OriginsList List = iota // AllowedOrigins
+	MethodsList             // AllowedMethods
+	HeadersList             // AllowedHeaders
+	ExposeList              // ExposeHeaders
+	NumLists
+)
+
+// list is the rule's list l.
+func (r *Rule) list(l List) *[]string {
+	switch l {
+	case OriginsList:
+		return &r.AllowedOrigins
+	case MethodsList:
+		return &r.AllowedMethods
+	case HeadersList:
+		return &r.AllowedHeaders
+	}
+	return &r.ExposeHeaders
+}
+
+// ValueAt is where item i of list l is, or the rule's place when the
+// reader did not say.
+func (r *Rule) ValueAt(l List, i int) Position {
+	if ps := r.Values[l]; i < len(ps) {
 		return ps[i]
 	}
 	return r.At
-}
-
-func (r *Rule) setValueAt(list string, ps []Position) {
-	if r.Values == nil {
-		r.Values = map[string][]Position{}
-	}
-	r.Values[list] = ps
 }
 
 // Validate checks c as PutBucketCors does and returns every fault, each at
@@ -232,14 +253,14 @@ func ValidateRule(r *Rule, oneStar bool) policy.Errors {
 	for i, m := range r.AllowedMethods {
 		if !isMethod(m) {
 			// [AWS-REC] snapshot L641; OPTIONS and lowercase are refused too.
-			errs = append(errs, r.valueAt("AllowedMethods", i).err("InvalidRequest", msgBadMethod+m))
+			errs = append(errs, r.ValueAt(MethodsList, i).err("InvalidRequest", msgBadMethod+m))
 		}
 	}
 	if oneStar {
 		for i, o := range r.AllowedOrigins {
 			if countStar(o) > 1 {
 				// [AWS-REC] versitygw#1870.
-				errs = append(errs, r.valueAt("AllowedOrigins", i).err("InvalidRequest", `AllowedOrigin "`+o+`" can not have more than one wildcard.`))
+				errs = append(errs, r.ValueAt(OriginsList, i).err("InvalidRequest", `AllowedOrigin "`+o+`" can not have more than one wildcard.`))
 			}
 		}
 	}
@@ -247,13 +268,13 @@ func ValidateRule(r *Rule, oneStar bool) policy.Errors {
 		if countStar(h) > 1 {
 			// [DOC] "at most one * wildcard"; message [UNVERIFIED], shaped
 			// as the AllowedOrigin one.
-			errs = append(errs, r.valueAt("AllowedHeaders", i).err("InvalidRequest", `AllowedHeader "`+h+`" can not have more than one wildcard.`))
+			errs = append(errs, r.ValueAt(HeadersList, i).err("InvalidRequest", `AllowedHeader "`+h+`" can not have more than one wildcard.`))
 		}
 	}
 	for i, h := range r.ExposeHeaders {
 		if countStar(h) > 0 {
 			// libreliodev/javascript#53 (2014); code [UNVERIFIED].
-			errs = append(errs, r.valueAt("ExposeHeaders", i).err("InvalidRequest", "ExposeHeader "+h+" contains a wildcard. Wildcards are currently not supported for ExposeHeader."))
+			errs = append(errs, r.ValueAt(ExposeList, i).err("InvalidRequest", "ExposeHeader "+h+" contains a wildcard. Wildcards are currently not supported for ExposeHeader."))
 		}
 	}
 	if len(r.ID) > MaxIDLen {

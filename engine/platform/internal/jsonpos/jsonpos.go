@@ -84,10 +84,18 @@ func ParseOn(text string, sc *jsontext.Scratch) (*Doc, *policy.Error) {
 // v.Items.
 func (d *Doc) Strings(v *Value, path string, errs *policy.Errors) []string {
 	if v.Kind != Array {
+		return d.AppendStrings(nil, v, path, errs)
+	}
+	return d.AppendStrings(make([]string, 0, len(v.Items)), v, path, errs)
+}
+
+// AppendStrings is Strings appending to out, for a reader that cuts
+// several lists from one allocation; nil when v is not an array.
+func (d *Doc) AppendStrings(out []string, v *Value, path string, errs *policy.Errors) []string {
+	if v.Kind != Array {
 		*errs = append(*errs, d.Err(v, path, "", "want an array of strings, got "+v.Kind.String()))
 		return nil
 	}
-	out := make([]string, 0, len(v.Items))
 	for i, it := range v.Items {
 		if it.Kind != String {
 			*errs = append(*errs, d.Err(it, Index(path, i), "", "want a string, got "+it.Kind.String()))
