@@ -285,21 +285,21 @@ type linter struct {
 	// errorsOnly skips the checks that find no error (Errors).
 	errorsOnly bool
 	out        []Finding
-	seen       map[string]bool
 }
 
 func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
 	if len(l.out) >= MaxFindings {
 		return
 	}
-	key := code + "\x00" + msg + "\x00" + at.Path + "\x00" + strconv.Itoa(at.Line) + ":" + strconv.Itoa(at.Column)
-	if l.seen == nil {
-		l.seen = map[string]bool{}
+	// A finding said already is not said again. The list is short (at
+	// most MaxFindings, most policies a handful), so it is searched, not
+	// hashed: a map and a key per finding were a tenth of linting a
+	// fix search's changed policy.
+	for i := range l.out {
+		if f := &l.out[i]; f.Line == at.Line && f.Column == at.Column && f.Code == code && f.Path == at.Path && f.Message == msg {
+			return
+		}
 	}
-	if l.seen[key] {
-		return
-	}
-	l.seen[key] = true
 	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, Path: at.Path, Line: at.Line, Column: at.Column})
 }
 

@@ -220,3 +220,32 @@ func BenchmarkLint(b *testing.B) {
 		})
 	}
 }
+
+// A finding is said once, though several probes meet the place it is
+// about: a location whose rules whycors does not read is linted by asking
+// nginx's evaluator (probe), and the preflight and the actual request it
+// asks both come back with the add_header line of the methods, whose GET
+// each would report (cloud-policies.md §6.1: add_header lines serve every
+// request of their location).
+func TestFindingsSaidOnce(t *testing.T) {
+	text := "location / {\n    add_header Access-Control-Allow-Origin \"https://app.test\";\n" +
+		"    add_header Access-Control-Allow-Methods \"GET\";\n    add_header Access-Control-Allow-Headers \"Content-Type, X-Trace\";\n}\n"
+	fs, err := lint.Lint(reg, text, "nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, f := range fs {
+		if f.Code == "safelisted-method" {
+			n++
+		}
+		for _, g := range fs[:i] {
+			if g.Code == f.Code && g.Message == f.Message && g.Path == f.Path && g.Line == f.Line && g.Column == f.Column {
+				t.Errorf("said twice: %s %s at %d:%d", f.Code, f.Message, f.Line, f.Column)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d safelisted-method findings, want GET's; findings:\n%s", n, dump(fs))
+	}
+}

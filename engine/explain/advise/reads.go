@@ -12,13 +12,15 @@ import (
 // (convert.Read, which lint reads too). A fix search tries a few texts
 // and runs each in several browsers and checks; each is read once. (A
 // profile of the S3 fix search spent 17% of its time reading the same
-// texts again.) The maps hold at most a few dozen texts: the search is
-// bounded by maxFixRuns.
+// texts again.) The lists hold at most a few dozen texts, since the
+// search is bounded by maxFixRuns, so they are searched, not hashed: a
+// map hashed the whole text at each lookup, and its first entry cost
+// it a group.
 type reads struct {
 	formats *policy.Registry
 	base    func(f policy.Format, text string) (policy.Evaluator, error)
-	evals   map[readKey]parsed // made on first use
-	rules   map[readKey]readRules
+	evals   []parsed
+	rules   []readRules
 	// last is the format lookup looked up last: a search asks for its
 	// policy's format at every step, and Registry.Lookup walks every
 	// format's name.
@@ -43,11 +45,13 @@ func (r *reads) lookup(name string) (policy.Format, bool) {
 type readKey struct{ format, text string }
 
 type parsed struct {
+	key readKey
 	ev  policy.Evaluator
 	err error
 }
 
 type readRules struct {
+	key readKey
 	src *convert.Source
 	err error
 }
@@ -71,14 +75,14 @@ func (r *reads) options(o explain.Options) explain.Options {
 // parse is f.Parse(text), once per format and text.
 func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 	key := readKey{f.Name(), text}
-	p, ok := r.evals[key]
-	if !ok {
-		p.ev, p.err = r.base(f, text)
-		if r.evals == nil {
-			r.evals = map[readKey]parsed{}
+	for i := range r.evals {
+		if p := &r.evals[i]; p.key == key {
+			return p.ev, p.err
 		}
-		r.evals[key] = p
 	}
+	p := parsed{key: key}
+	p.ev, p.err = r.base(f, text)
+	r.evals = append(r.evals, p)
 	return p.ev, p.err
 }
 
@@ -87,17 +91,17 @@ func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 // states them from parse's reading, so the text is read once.
 func (r *reads) read(format, text string) (*convert.Source, error) {
 	key := readKey{format, text}
-	p, ok := r.rules[key]
-	if !ok {
-		p.src, p.err = r.state(format, text)
-		if p.src == nil && p.err == nil {
-			p.src, p.err = convert.Read(r.formats, text, format)
+	for i := range r.rules {
+		if p := &r.rules[i]; p.key == key {
+			return p.src, p.err
 		}
-		if r.rules == nil {
-			r.rules = map[readKey]readRules{}
-		}
-		r.rules[key] = p
 	}
+	p := readRules{key: key}
+	p.src, p.err = r.state(format, text)
+	if p.src == nil && p.err == nil {
+		p.src, p.err = convert.Read(r.formats, text, format)
+	}
+	r.rules = append(r.rules, p)
 	return p.src, p.err
 }
 

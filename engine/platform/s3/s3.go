@@ -168,7 +168,7 @@ const (
 	MethodsList             // AllowedMethods
 	HeadersList             // AllowedHeaders
 	ExposeList              // ExposeHeaders
-	NumLists
+	NumLists                // how many lists a rule has
 )
 
 // list is the rule's list l.
