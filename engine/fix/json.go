@@ -2,6 +2,7 @@ package fix
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"github.com/whycors/whycors/engine/internal/jsonstr"
 	"github.com/whycors/whycors/engine/internal/stack"
@@ -51,17 +52,47 @@ type jnode struct {
 
 const maxJSONNodes = 100000
 
-// parseJSON reads text into a tree of spans. The text was accepted by the
-// platform's reader already, so anything odd is simply "not found".
-func parseJSON(text string) (*jnode, bool) {
-	// The stacks start with room for the members a rule list has open at
-	// once, where growing each from nothing cost four allocations.
-	p := &jparser{s: text, kids: make([]*jnode, 0, 16), keys: make([]string, 0, 16), starts: make([]int, 0, 16)}
+// parseJSON reads text into a tree of spans, on the parser it returns:
+// the tree is valid until the parser's release. The text was accepted
+// by the platform's reader already, so anything odd is simply "not
+// found".
+func parseJSON(text string) (*jparser, *jnode, bool) {
+	p := spareParser.Swap(nil)
+	if p == nil {
+		// The stacks start with room for the members a rule list has
+		// open at once, where growing each from nothing cost four
+		// allocations.
+		p = &jparser{kids: make([]*jnode, 0, 16), keys: make([]string, 0, 16), starts: make([]int, 0, 16)}
+	}
+	p.s, p.i, p.count = text, 0, 0
+	// The last slab's nodes are written again from its start: the tree
+	// they made is gone (release).
+	p.slab = p.slab[:0]
 	n := p.value(0)
 	if n == nil {
-		return nil, false
+		// A value that stopped short leaves its members on the stacks.
+		clear(p.kids)
+		clear(p.keys)
+		p.kids, p.keys, p.starts = p.kids[:0], p.keys[:0], p.starts[:0]
+		return p, nil, false
 	}
-	return n, true
+	return p, n, true
+}
+
+// spareParser is the parser a finished EditJSON handed back, for the next
+// parse: a fix search parses its policy's text again for each edit, and
+// a parser's nodes and stacks were a fourteenth of the README's S3 fix
+// search's bytes. One spare, swapped atomically, as jsontext.Scratch
+// keeps its own: edits on several goroutines at once each take the spare
+// or make a parser.
+var spareParser atomic.Pointer[jparser]
+
+// release hands p back for the next parse. Its caller keeps nothing of
+// the tree: EditJSON returns the text, slices of it, or strings built
+// anew (TestEditKeepsNoTree).
+func (p *jparser) release() {
+	p.s = ""
+	spareParser.Store(p)
 }
 
 type jparser struct {
@@ -265,7 +296,8 @@ func quoteJSON(s string) string { return string(jsonstr.AppendQuote(nil, s)) }
 // EditJSON makes e in text, a JSON configuration whose rules' fields are
 // named by k, keeping the user's formatting.
 func EditJSON(text string, k *JSONKeys, e Edit) (string, error) {
-	root, ok := parseJSON(text)
+	p, root, ok := parseJSON(text)
+	defer p.release()
 	if !ok {
 		return "", errNotFound
 	}
