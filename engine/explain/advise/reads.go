@@ -12,15 +12,14 @@ import (
 // (convert.Read, which lint reads too). A fix search tries a few texts
 // and runs each in several browsers and checks; each is read once. (A
 // profile of the S3 fix search spent 17% of its time reading the same
-// texts again.) The lists hold at most a few dozen texts, since the
-// search is bounded by maxFixRuns, so they are searched, not hashed: a
-// map hashed the whole text at each lookup, and its first entry cost
-// it a group.
+// texts again.) The list holds at most a few dozen texts, since the
+// search is bounded by maxFixRuns, so it is searched, not hashed: a map
+// hashed the whole text at each lookup, and its first entry cost it a
+// group.
 type reads struct {
 	formats *policy.Registry
 	base    func(f policy.Format, text string) (policy.Evaluator, error)
-	evals   []parsed
-	rules   []readRules
+	texts   []readText
 	// last is the format lookup looked up last: a search asks for its
 	// policy's format at every step, and Registry.Lookup walks every
 	// format's name.
@@ -44,16 +43,35 @@ func (r *reads) lookup(name string) (policy.Format, bool) {
 // text).
 type readKey struct{ format, text string }
 
-type parsed struct {
-	key readKey
-	ev  policy.Evaluator
-	err error
+// readText is what one format's reading of one text gave: its evaluator
+// (parse, when parsed) and its rules (read, when read).
+type readText struct {
+	key          readKey
+	parsed, read bool
+	ev           policy.Evaluator
+	evErr        error
+	src          *convert.Source
+	srcErr       error
 }
 
-type readRules struct {
-	key readKey
-	src *convert.Source
-	err error
+// find is the entry of key, or nil.
+func (r *reads) find(key readKey) *readText {
+	for i := range r.texts {
+		if t := &r.texts[i]; t.key == key {
+			return t
+		}
+	}
+	return nil
+}
+
+// entry is the entry of key, made when there is none. (Not held across
+// a call that may add one: an append may move the list.)
+func (r *reads) entry(key readKey) *readText {
+	if t := r.find(key); t != nil {
+		return t
+	}
+	r.texts = append(r.texts, readText{key: key})
+	return &r.texts[len(r.texts)-1]
 }
 
 // newReads reads with o's formats and o's Parse (explain's, which hands
@@ -75,15 +93,13 @@ func (r *reads) options(o explain.Options) explain.Options {
 // parse is f.Parse(text), once per format and text.
 func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 	key := readKey{f.Name(), text}
-	for i := range r.evals {
-		if p := &r.evals[i]; p.key == key {
-			return p.ev, p.err
-		}
+	if t := r.find(key); t != nil && t.parsed {
+		return t.ev, t.evErr
 	}
-	p := parsed{key: key}
-	p.ev, p.err = r.base(f, text)
-	r.evals = append(r.evals, p)
-	return p.ev, p.err
+	ev, err := r.base(f, text)
+	t := r.entry(key)
+	t.ev, t.evErr, t.parsed = ev, err, true
+	return ev, err
 }
 
 // read is convert.Read(text, format), once per format and text. A
@@ -91,18 +107,16 @@ func (r *reads) parse(f policy.Format, text string) (policy.Evaluator, error) {
 // states them from parse's reading, so the text is read once.
 func (r *reads) read(format, text string) (*convert.Source, error) {
 	key := readKey{format, text}
-	for i := range r.rules {
-		if p := &r.rules[i]; p.key == key {
-			return p.src, p.err
-		}
+	if t := r.find(key); t != nil && t.read {
+		return t.src, t.srcErr
 	}
-	p := readRules{key: key}
-	p.src, p.err = r.state(format, text)
-	if p.src == nil && p.err == nil {
-		p.src, p.err = convert.Read(r.formats, text, format)
+	src, err := r.state(format, text)
+	if src == nil && err == nil {
+		src, err = convert.Read(r.formats, text, format)
 	}
-	r.rules = append(r.rules, p)
-	return p.src, p.err
+	t := r.entry(key)
+	t.src, t.srcErr, t.read = src, err, true
+	return src, err
 }
 
 // state is the rules of parse's evaluator for text, when format states
