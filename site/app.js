@@ -1354,7 +1354,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   }
   const go = new Go();
   performance.mark("whycors-fetch");
-  // boot.js started the fetch and the compilation in the page's head.
+  // boot.js started the compilation in the page's head when the page
+  // opened on a link; else it starts here, after the first verdict is
+  // drawn (the head's preload fetched the bytes).
   (globalThis.whycorsCore || WebAssembly.compileStreaming(fetch("whycors.wasm")))
     .then((m) => WebAssembly.instantiate(m, go.importObject))
     .then((instance) => {
