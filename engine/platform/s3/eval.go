@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/platform/internal/wire"
@@ -501,6 +502,32 @@ func isBucketPath(host, path string) bool {
 // '>'; TestErrorMessagesAreCharacterData): escaping it scanned a
 // 200-byte message on every refused preflight.
 func errorReply(status int, code, msg, method, resourceType string) policy.Reply {
+	// [AWS-REC] opt-wrong-origin: application/xml, chunked.
+	h := headers.List{
+		{Name: "Content-Type", Value: "application/xml"},
+		{Name: "Transfer-Encoding", Value: "chunked"},
+	}
+	if e := lastError.Load(); e != nil && e.code == code && e.msg == msg && e.method == method && e.resourceType == resourceType {
+		return policy.Reply{Status: status, Header: h, Body: e.body}
+	}
+	e := &errorBody{code: code, msg: msg, method: method, resourceType: resourceType, body: errorXML(code, msg, method, resourceType)}
+	lastError.Store(e)
+	return policy.Reply{Status: status, Header: h, Body: e.body}
+}
+
+// errorBody is an error reply's body and what it was written from.
+type errorBody struct{ code, msg, method, resourceType, body string }
+
+// lastError is the error body errorReply wrote last, which it hands out
+// again for the same error: a body is a string, which no reader can
+// change, and a refused preflight is refused alike in each browser of a
+// verdict and each trial of a fix search (about 2 KB of the README's S3
+// fix search's 33 KB were these bodies). One entry, swapped atomically:
+// replies made on several goroutines at once each find it or write one.
+var lastError atomic.Pointer[errorBody]
+
+// errorXML is S3's XML error document.
+func errorXML(code, msg, method, resourceType string) string {
 	var b strings.Builder
 	b.Grow(64 + len(code) + len(msg) + len(method) + 192)
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<Error><Code>")
@@ -516,11 +543,7 @@ func errorReply(status int, code, msg, method, resourceType string) policy.Reply
 		b.WriteString("</ResourceType>")
 	}
 	b.WriteString("<RequestId>" + requestID + "</RequestId><HostId>" + hostID + "</HostId></Error>")
-	// [AWS-REC] opt-wrong-origin: application/xml, chunked.
-	return policy.Reply{Status: status, Header: headers.List{
-		{Name: "Content-Type", Value: "application/xml"},
-		{Name: "Transfer-Encoding", Value: "chunked"},
-	}, Body: b.String()}
+	return b.String()
 }
 
 // pass returns app with a header list of its own, so that adding CORS
