@@ -298,8 +298,9 @@ func readXML(text string) (*Configuration, policy.Errors) {
 		n++
 		r := Rule{At: Position{p, el.Line, el.Column}}
 		seen := map[string]int{}
-		add := func(list *[]string, l List, child *xmlpos.Element) {
+		add := func(l List, child *xmlpos.Element) {
 			i := seen[child.Name]
+			list := r.list(l)
 			*list = append(*list, child.Text)
 			r.Values[l] = append(r.Values[l], Position{xmlpos.Path(p, child.Name, i), child.Line, child.Column})
 		}
@@ -310,13 +311,13 @@ func readXML(text string) (*Configuration, policy.Errors) {
 			}
 			switch ch.Name {
 			case "AllowedOrigin":
-				add(&r.AllowedOrigins, OriginsList, ch)
+				add(OriginsList, ch)
 			case "AllowedMethod":
-				add(&r.AllowedMethods, MethodsList, ch)
+				add(MethodsList, ch)
 			case "AllowedHeader":
-				add(&r.AllowedHeaders, HeadersList, ch)
+				add(HeadersList, ch)
 			case "ExposeHeader":
-				add(&r.ExposeHeaders, ExposeList, ch)
+				add(ExposeList, ch)
 			case "ID":
 				if seen["ID"] > 0 {
 					errs = append(errs, xmlpos.Err(ch, cp, "MalformedXML", MsgMalformedXML+" (more than one ID)"))

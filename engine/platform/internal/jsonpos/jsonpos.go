@@ -83,9 +83,6 @@ func ParseOn(text string, sc *jsontext.Scratch) (*Doc, *policy.Error) {
 // is reported at its own path and read as "", so that indexes still match
 // v.Items.
 func (d *Doc) Strings(v *Value, path string, errs *policy.Errors) []string {
-	if v.Kind != Array {
-		return d.AppendStrings(nil, v, path, errs)
-	}
 	return d.AppendStrings(make([]string, 0, len(v.Items)), v, path, errs)
 }
 
