@@ -32,6 +32,16 @@ var built = sync.OnceValues(func() (string, error) {
 	return build.ForTest(context.Background(), wd)
 })
 
+// chromium is the one Chromium of the package's tests: each test has a
+// browser context of its own in it (browsertest.Shared says why).
+var chromium browsertest.Shared
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	chromium.Close()
+	os.Exit(code)
+}
+
 func repoRoot() (string, error) {
 	wd, _ := os.Getwd()
 	return build.FindRoot(wd)
@@ -57,8 +67,7 @@ func startPage(t testing.TB) *page {
 	}
 	srv := httptest.NewServer(site.Handler(dir))
 	t.Cleanup(srv.Close)
-	bctx := browsertest.Start(t)
-	return newTab(t, bctx, srv.URL+"/")
+	return newTab(t, chromium.Context(t), srv.URL+"/")
 }
 
 // pool holds p and n more tabs on p's browser and server (each in a

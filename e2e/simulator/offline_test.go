@@ -15,7 +15,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/whycors/whycors/internal/browsertest"
 	"github.com/whycors/whycors/internal/site"
 )
 
@@ -33,7 +32,7 @@ func servePage(t *testing.T, wrap func(http.Handler) http.Handler) (*page, *http
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return newTab(t, browsertest.Start(t), srv.URL+"/"), srv
+	return newTab(t, chromium.Context(t), srv.URL+"/"), srv
 }
 
 // paste replaces the text of the field id by text in one input event, as
