@@ -51,8 +51,9 @@ type Options struct {
 	// Quick compresses with brotli at level 9 instead of 11: the full
 	// wasm 14% larger (1,378,404 bytes instead of 1,212,436), in 3 s
 	// instead of 25 s. For a page served on localhost (whycors serve),
-	// where bytes cost nothing; the published figures and the end-to-end
-	// tests use the best level.
+	// where bytes cost nothing, and for scripts/test's build, which the
+	// end-to-end tests serve and no test reads a size of; the published
+	// figures use the best level.
 	Quick bool
 }
 

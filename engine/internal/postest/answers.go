@@ -134,6 +134,7 @@ func WriterAnswersAsNativeOf(t *testing.T, reg *policy.Registry, fs []policy.For
 // returns the number of fetches compared and of policies written.
 func AnswersAsNative(t *testing.T, reg *policy.Registry, name string, write func(portable.Policy, []string, *portable.Notes) (string, error), r *rand.Rand, policies, fetches int) (compared, written int) {
 	t.Helper()
+	fetches = shortFetches(fetches)
 	for k := 0; k < policies; k++ {
 		p := RandomPolicy(r)
 		ref, err := native.FromPortable(p, nil, &portable.Notes{})
@@ -175,6 +176,7 @@ func AnswersAsNative(t *testing.T, reg *policy.Registry, name string, write func
 // refused.
 func ReaderAnswersAsFormat(t *testing.T, reg *policy.Registry, name string, texts []string, r *rand.Rand, fetches int) (exact, converted, refused int) {
 	t.Helper()
+	fetches = shortFetches(fetches)
 	for _, text := range texts {
 		out, notes, err := convert.ToNative(reg, text, name)
 		if err != nil {
@@ -224,4 +226,17 @@ func WrittenTexts(w interface {
 		}
 	}
 	return out
+}
+
+// shortFetches is fetches, or a fifth of it (at least one) under -short:
+// scripts/test runs the engine's tests again as js/wasm under Node with
+// -short, where a verdict costs five to ten times its native CPU and
+// these two checks were the most of the step's test time; every policy
+// and text is still written and read there, and the native run asks the
+// full count.
+func shortFetches(fetches int) int {
+	if testing.Short() {
+		return max(1, fetches/5)
+	}
+	return fetches
 }
