@@ -27,7 +27,7 @@ func TestBenchSite(t *testing.T) {
 	if os.Getenv("WHYCORS_BENCH_SITE") == "" {
 		t.Skip("set WHYCORS_BENCH_SITE=1 (scripts/bench-site.sh) to measure")
 	}
-	p := startPage(t)
+	p := startPageAlone(t)
 	firstVisits(t, p)
 	p.open("") // warm the browser process itself
 	var loads, start, got, inst, ready, explained, firstCall, coldFix []float64

@@ -220,7 +220,7 @@ func TestTraceFirstVerdict(t *testing.T) {
 	if out == "" {
 		t.Skip("set WHYCORS_BENCH_TRACE=file to trace a load")
 	}
-	p := startPage(t)
+	p := startPageAlone(t)
 	firstVisits(t, p)
 	p.open("")
 	var mu sync.Mutex

@@ -34,7 +34,17 @@ var built = sync.OnceValues(func() (string, error) {
 
 // chromium is the one Chromium of the package's tests: each test has a
 // browser context of its own in it (browsertest.Shared says why).
-var chromium browsertest.Shared
+//
+// Its V8 runs WebAssembly with its baseline compiler only (Liftoff, no
+// tier-up to TurboFan): a trace of ten preset switches
+// (devtools.timeline, v8.wasm) put 2.1 of its 6 CPU-seconds in
+// wasm.TopTierCompilation, recompiling the engines' hot functions in
+// the background, which these short checks do not run long enough to
+// repay. The code's meaning is the same in either tier; what it costs
+// is not, so the page's speed is measured without this flag
+// (scripts/bench-site.sh). TestScenariosMatchEngine alone: 148 -> 127
+// busy CPU-seconds; TestPresets 29 -> 25.
+var chromium = browsertest.Shared{Extra: []chromedp.ExecAllocatorOption{chromedp.Flag("js-flags", "--liftoff-only")}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -68,6 +78,20 @@ func startPage(t testing.TB) *page {
 	srv := httptest.NewServer(site.Handler(dir))
 	t.Cleanup(srv.Close)
 	return newTab(t, chromium.Context(t), srv.URL+"/")
+}
+
+// startPageAlone is startPage in a Chromium of its own with
+// browsertest.Start's flags, its WebAssembly tiered as users' is: for
+// the tests that measure the page (bench_test.go, benchab_test.go).
+func startPageAlone(t testing.TB) *page {
+	t.Helper()
+	dir, err := built()
+	if err != nil {
+		t.Fatal("building the simulator:", err)
+	}
+	srv := httptest.NewServer(site.Handler(dir))
+	t.Cleanup(srv.Close)
+	return newTab(t, browsertest.Start(t), srv.URL+"/")
 }
 
 // pool holds p and n more tabs on p's browser and server (each in a

@@ -100,6 +100,9 @@ func options(path, dir string, extra []chromedp.ExecAllocatorOption) []chromedp.
 // started one browser per test, 35 of them. The zero value is ready; the
 // test binary's TestMain calls Close after its tests.
 type Shared struct {
+	// Extra options are added to Start's flags.
+	Extra []chromedp.ExecAllocatorOption
+
 	mu     sync.Mutex
 	ctx    context.Context // the browser's first tab, once started
 	cancel []context.CancelFunc
@@ -140,7 +143,7 @@ func (s *Shared) start(path string) error {
 		return err
 	}
 	s.dir = dir
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), options(path, dir, nil)...)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), options(path, dir, s.Extra)...)
 	bctx, cancelB := chromedp.NewContext(actx)
 	s.cancel = []context.CancelFunc{cancelB, cancelA}
 	s.ctx = bctx
