@@ -68,16 +68,11 @@ type page struct {
 	problems []string
 }
 
-// startPage builds and serves the simulator and opens a tab.
+// startPage builds and serves the simulator and opens a tab in a browser
+// context of its own in the package's Chromium.
 func startPage(t testing.TB) *page {
 	t.Helper()
-	dir, err := built()
-	if err != nil {
-		t.Fatal("building the simulator:", err)
-	}
-	srv := httptest.NewServer(site.Handler(dir))
-	t.Cleanup(srv.Close)
-	return newTab(t, chromium.Context(t), srv.URL+"/")
+	return servedIn(t, chromium.Context(t))
 }
 
 // startPageAlone is startPage in a Chromium of its own with
@@ -85,13 +80,19 @@ func startPage(t testing.TB) *page {
 // the tests that measure the page (bench_test.go, benchab_test.go).
 func startPageAlone(t testing.TB) *page {
 	t.Helper()
+	return servedIn(t, browsertest.Start(t))
+}
+
+// servedIn serves the built simulator and opens a tab on it in bctx.
+func servedIn(t testing.TB, bctx context.Context) *page {
+	t.Helper()
 	dir, err := built()
 	if err != nil {
 		t.Fatal("building the simulator:", err)
 	}
 	srv := httptest.NewServer(site.Handler(dir))
 	t.Cleanup(srv.Close)
-	return newTab(t, browsertest.Start(t), srv.URL+"/")
+	return newTab(t, bctx, srv.URL+"/")
 }
 
 // pool holds p and n more tabs on p's browser and server (each in a
