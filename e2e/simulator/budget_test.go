@@ -14,7 +14,7 @@ import (
 // PolicyText, 1 MiB) before anything is pasted, and a text one byte over
 // it is refused at its field before any work: no engine call, no link.
 func TestPasteBudget(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	settled(p)
@@ -59,7 +59,7 @@ func TestPasteBudget(t *testing.T) {
 // (fetch() rejects before sending anything, reason InvalidHeaderValue),
 // and the browser's TypeError is shown at the value's field.
 func TestHeaderNewline(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	settled(p)

@@ -14,7 +14,7 @@ import (
 // that print it, and picking the first loads its scenario, whose verdict
 // on the page prints that very line in its console panel.
 func TestConsoleLine(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	lines := []struct{ desc, line string }{
 		{desc: "Chromium 156: a preflight without Access-Control-Allow-Origin (engine/fetch chromeDetail)",
 			line: "Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."},

@@ -87,7 +87,7 @@ func axeRun(t *testing.T, p *page) []axeViolation {
 // a field in error and an empty policy;
 // on the phone the exchange is one column as wide as its box.
 func TestAnyDevice(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	redirect := linkOf(`{"request": {"origin": "https://app.example", "url": "https://api.example/v1/report", "method": "GET"},
 	  "response": {"status": 302, "headers": [["Location", "https://files.example/r/7"], ["Access-Control-Allow-Origin", "https://app.example"]]},
 	  "routes": [{"url": "https://files.example/r/7", "response": {"status": 200, "headers": [["Content-Type", "application/json"]]}}]}`)

@@ -18,7 +18,7 @@ import (
 // the same page once it runs: the page never shows a verdict its engine
 // would not give.
 func TestFirstVerdict(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 // show explain.Fixes for the scenario the form holds (summary and diff of
 // each fix, in order). Then a policy scenario: the fix edits the policy.
 func TestFixes(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	for _, in := range []input{blocked, {method: "DELETE", headers: [][2]string{}, body: "none", source: "policy", format: "s3-json",
 		text: `[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET", "PUT"]}]`}} {

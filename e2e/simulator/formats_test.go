@@ -35,7 +35,7 @@ func policyLink(t *testing.T, url, format, text string) (string, explain.Scenari
 // engine gives (rules[].line), not by a JSON path, and expects that line
 // marked in the pasted text, as the engine's verdict names it.
 func TestDecidingLineXMLYAML(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +86,7 @@ func TestDecidingLineXMLYAML(t *testing.T) {
 // no rule allows, and the fix as a diff of the pasted module, each equal
 // to what the engine with Terraform's formats (tfpage.Registry) says.
 func TestTerraformPaste(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	const tf = `# The upload bucket's CORS rules.
 resource "aws_s3_bucket_cors_configuration" "uploads" {
   bucket = "my-bucket"

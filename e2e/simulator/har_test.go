@@ -33,7 +33,7 @@ const readHAR = `JSON.stringify(Array.from(document.querySelectorAll("#har-list 
 // choosing Firefox; axe finds nothing in the listing at 1366 and 390 px. Picking the first fetch opens it as the scenario:
 // the page's verdict for it is explainhar's.
 func TestHARImport(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	root, err := repoRoot()
 	if err != nil {
 		t.Fatal(err)

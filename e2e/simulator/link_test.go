@@ -47,7 +47,7 @@ func jsonOf(t *testing.T, v any) string {
 // offers and expects the scenario the form holds, which explain.Decode
 // accepts and whose verdict in each browser is the one the page shows.
 func TestShareLinkIsScenario(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	cases := []struct {
 		desc    string
 		in      input
@@ -107,7 +107,7 @@ type oldForm struct {
 // away from the page's defaults, and expects the same form state, the
 // engine's verdict on it, and the link rewritten as the scenario.
 func TestOldShareLinkOpens(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	old := oldForm{Browser: "firefox", Origin: "https://shop.example", URL: "https://api.example/items/2", Method: "DELETE",
 		Headers: [][2]string{{"X-Api-Key", "k1"}}, Credentials: "include", Mode: "cors", Body: "", Source: "policy", Format: "s3-json",
 		Policy: `[{"AllowedOrigins": ["https://shop.example"], "AllowedMethods": ["GET", "PUT"]}]`,
@@ -142,7 +142,7 @@ func TestOldShareLinkOpens(t *testing.T) {
 // "response" (headers in both JSON forms), and expects each browser's
 // verdict on the scenario; and a scenario the form cannot hold says so.
 func TestScenarioLinkOpens(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	cases := []struct {
 		desc, scenario string
 	}{

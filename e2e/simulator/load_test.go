@@ -9,7 +9,7 @@ import (
 // (or a graceful engine error) is on screen, and nothing was reported on
 // the console.
 func TestLoad(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	state := eval[string](p, `document.getElementById("summary").dataset.state`)

@@ -56,7 +56,7 @@ func waitFor(p *page, expr string, d time.Duration) {
 // verdict for raw replies (core engine) and one for an S3 policy (full
 // engine) come without a network.
 func TestOffline(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p, srv := servePage(t, nil)
 	p.open("")
 	// The default scenario is blocked: the page fetches the full engine
@@ -81,7 +81,7 @@ func TestOffline(t *testing.T) {
 // (2 MB that a phone need not spend). A policy then needs it: it is
 // fetched once and kept for offline use.
 func TestFullEngineOnDemand(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	var fetched atomic.Int32
 	p, _ := servePage(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +113,7 @@ func TestFullEngineOnDemand(t *testing.T) {
 // policy states, in the headline, that the engine did not load, instead
 // of leaving the verdict before on screen.
 func TestFullEngineFailure(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p, _ := servePage(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/whycors-full.") {
@@ -145,7 +145,7 @@ func TestFullEngineFailure(t *testing.T) {
 // expects each to go to the page's own origin; the page is served with a
 // Content-Security-Policy whose connect-src is 'self'.
 func TestRequestsSameOrigin(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p, srv := servePage(t, nil)
 	var mu sync.Mutex
 	var urls []string
@@ -217,7 +217,7 @@ func (w slowWriter) Write(b []byte) (int, error) {
 // the status line says how much of it has arrived, and then that it is
 // ready.
 func TestFullEngineProgress(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p, _ := servePage(t, func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasPrefix(r.URL.Path, "/whycors-full.") {

@@ -43,7 +43,7 @@ func settled(p *page) {
 // TestShareLinkRoundTrips types a scenario, opens the link the page
 // offers in a fresh load, and expects the same form and the same verdict.
 func TestShareLinkRoundTrips(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	fill(p, blocked)
@@ -82,7 +82,7 @@ func TestShareLinkRoundTrips(t *testing.T) {
 // fails on serious or critical violations. It also checks the page at
 // 360 px wide does not scroll sideways.
 func TestAccessibility(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	fill(p, blocked)
@@ -114,7 +114,7 @@ func TestAccessibility(t *testing.T) {
 // TestConvert opens the convert panel, converts the S3 preset to the
 // native format and expects engine/convert's text on the page.
 func TestConvert(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.open("")
 	p.do(

@@ -11,7 +11,7 @@ import (
 // show what explain.Explain says for the scenario the presets produce,
 // read in the system's own format where the build has its reader.
 func TestPresets(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	cases := []struct {
 		desc, request, server string
 		source, format        string // what the preset must select

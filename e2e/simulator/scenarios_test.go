@@ -270,7 +270,7 @@ const readRows = `JSON.stringify(Array.from(document.querySelectorAll("#browsers
 const settle = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
 
 func TestScenariosMatchEngine(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	// Every registered format has a scenario.
 	covered := map[string]bool{}
 	for _, sc := range scenarios {

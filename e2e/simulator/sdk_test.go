@@ -20,7 +20,7 @@ import (
 // (sdk-needs-header): the SDK cannot read the part's ETag unless the
 // rules expose it (ExposeHeaders, https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManageCorsUsing.html).
 func TestSDKPreset(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	preset, ok := sdkpreset.Lookup("s3-uploadpart")
 	if !ok {
 		t.Fatal("engine/sdkpreset has no s3-uploadpart")
@@ -96,7 +96,7 @@ func TestSDKPreset(t *testing.T) {
 // the engine's and name the authorizer, and the link the page then
 // offers must carry the caller; unticking it drops the caller.
 func TestCallerRefused(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	b := example(t, "sam-authorizer.json")
 	s, err := explain.Decode(b)
 	if err != nil {

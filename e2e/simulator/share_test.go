@@ -13,7 +13,7 @@ import (
 // one, and ticking "Include secrets" puts them back. A policy above 32 KB
 // is offered as a file instead of a link.
 func TestShareRedacts(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	in := blocked
 	in.url = "https://my-bucket.s3.us-east-1.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20261203&X-Amz-Signature=feedface"
 	in.headers = append(in.headers, [2]string{"Authorization", "Bearer s3cr3t"}, [2]string{"Cookie", "sid=abc123"})

@@ -58,7 +58,7 @@ func s3Link() string {
 // lines marked in the pasted policy, and the fix on screen at 1366x900;
 // at 390x844 the verdict comes before the form.
 func TestVerdictInWords(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	p := startPage(t)
 	p.do(chromedp.EmulateViewport(1366, 900))
 	p.open(s3Link())
@@ -138,7 +138,7 @@ func TestVerdictInWords(t *testing.T) {
 // its field or line, with aria-invalid, and the other panels hidden; an
 // empty policy asks for one.
 func TestErrorsAtFields(t *testing.T) {
-	t.Parallel() // each test has its own browser
+	t.Parallel() // each test has its own browser context
 	cases := []struct {
 		desc  string
 		in    input

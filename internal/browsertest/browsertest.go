@@ -97,7 +97,7 @@ func options(path, dir string, extra []chromedp.ExecAllocatorOption) []chromedp.
 // CPU-seconds on a 2-core machine of the CI's kind (measured by /proc/stat
 // over the start and the 4 s after it, with or without chromedp's usual
 // flags), where a browser context costs a few milliseconds; e2e/simulator
-// started one browser per test, 35 of them. The zero value is ready; the
+// started one browser per test, 31 of them. The zero value is ready; the
 // test binary's TestMain calls Close after its tests.
 type Shared struct {
 	// Extra options are added to Start's flags.
