@@ -7,6 +7,7 @@ package simulator_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -72,7 +73,8 @@ type page struct {
 // context of its own in the package's Chromium.
 func startPage(t testing.TB) *page {
 	t.Helper()
-	return servedIn(t, chromium.Context(t))
+	p, _ := servedIn(t, chromium.Context(t), nil)
+	return p
 }
 
 // startPageAlone is startPage in a Chromium of its own with
@@ -80,19 +82,26 @@ func startPage(t testing.TB) *page {
 // the tests that measure the page (bench_test.go, benchab_test.go).
 func startPageAlone(t testing.TB) *page {
 	t.Helper()
-	return servedIn(t, browsertest.Start(t))
+	p, _ := servedIn(t, browsertest.Start(t), nil)
+	return p
 }
 
-// servedIn serves the built simulator and opens a tab on it in bctx.
-func servedIn(t testing.TB, bctx context.Context) *page {
+// servedIn serves the built simulator through wrap (nil: as is) and
+// opens a tab on it in bctx; the server is returned so a test can stop
+// it.
+func servedIn(t testing.TB, bctx context.Context, wrap func(http.Handler) http.Handler) (*page, *httptest.Server) {
 	t.Helper()
 	dir, err := built()
 	if err != nil {
 		t.Fatal("building the simulator:", err)
 	}
-	srv := httptest.NewServer(site.Handler(dir))
+	h := site.Handler(dir)
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return newTab(t, bctx, srv.URL+"/")
+	return newTab(t, bctx, srv.URL+"/"), srv
 }
 
 // pool holds p and n more tabs on p's browser and server (each in a

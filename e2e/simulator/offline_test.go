@@ -14,25 +14,13 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/whycors/whycors/internal/site"
 )
 
 // servePage serves the built simulator through wrap (nil: as is) and
-// opens a tab on it; the server is returned so a test can stop it.
+// opens a tab on it in the package's Chromium (servedIn).
 func servePage(t *testing.T, wrap func(http.Handler) http.Handler) (*page, *httptest.Server) {
 	t.Helper()
-	dir, err := built()
-	if err != nil {
-		t.Fatal("building the simulator:", err)
-	}
-	h := site.Handler(dir)
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return newTab(t, chromium.Context(t), srv.URL+"/"), srv
+	return servedIn(t, chromium.Context(t), wrap)
 }
 
 // paste replaces the text of the field id by text in one input event, as

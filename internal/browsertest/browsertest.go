@@ -36,6 +36,16 @@ func Path() string {
 	return ""
 }
 
+// found is Path, and ends t (Missing) when there is no Chromium.
+func found(t testing.TB) string {
+	t.Helper()
+	path := Path()
+	if path == "" {
+		Missing(t, "no Chromium found; install Debian's chromium or set CHROME_PATH")
+	}
+	return path
+}
+
 // Missing ends a test that cannot find the browser (or server) it runs;
 // what says which is missing and how to install it. The test fails when
 // WHYCORS_REQUIRE_BROWSER is set (scripts/test sets it, so that a run
@@ -54,10 +64,7 @@ func Missing(t testing.TB, what string) {
 // WHYCORS_REQUIRE_BROWSER is set (Missing).
 func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
-	path := Path()
-	if path == "" {
-		Missing(t, "no Chromium found; install Debian's chromium or set CHROME_PATH")
-	}
+	path := found(t)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), options(path, t.TempDir(), extra)...)
 	t.Cleanup(cancelA)
 	bctx, cancelB := chromedp.NewContext(actx)
@@ -116,10 +123,7 @@ type Shared struct {
 // when there is no Chromium.
 func (s *Shared) Context(t testing.TB) context.Context {
 	t.Helper()
-	path := Path()
-	if path == "" {
-		Missing(t, "no Chromium found; install Debian's chromium or set CHROME_PATH")
-	}
+	path := found(t)
 	s.mu.Lock()
 	if s.ctx == nil && s.err == nil {
 		s.err = s.start(path)
