@@ -1244,8 +1244,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const page = new URL(".", location.href).href;
     const fullURL = new URL("whycors-full.wasm", location.href).href;
     const workerURL = new URL("engine-worker.js", location.href).href;
-    const urls = [page];
-    document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=preload], link[rel=modulepreload]").forEach((e) => urls.push(e.src || e.href));
+    // The core engine is fetched by a script, not named in the head.
+    const urls = [page, new URL("whycors.wasm", location.href).href];
+    document.querySelectorAll("script[src], link[rel=stylesheet], link[rel=modulepreload]").forEach((e) => urls.push(e.src || e.href));
     if (withFull) urls.push(fullURL, workerURL);
     const tfURL = new URL("whycors-terraform.wasm", location.href).href;
     if (terraform) urls.push(tfURL);
@@ -1354,9 +1355,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   }
   const go = new Go();
   performance.mark("whycors-fetch");
-  // boot.js started the compilation in the page's head when the page
-  // opened on a link; else it starts here, after the first verdict is
-  // drawn (the head's preload fetched the bytes).
+  // boot.js started the download and the compilation in the page's head
+  // when the page opened on a link; else both start here, after the
+  // first verdict is drawn (boot.js says why).
   (globalThis.whycorsCore || WebAssembly.compileStreaming(fetch("whycors.wasm")))
     .then((m) => WebAssembly.instantiate(m, go.importObject))
     .then((instance) => {

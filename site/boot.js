@@ -1,23 +1,27 @@
-// Starts compiling the core engine (whycors.wasm) in the page's head when
-// the page opens on a link (a "#s=" fragment, words.mjs readFragment):
-// that scenario's first verdict is the engine's, so it waits for both the
-// page's modules and the compilation, not for one after the other. The
-// head preloads the wasm (rel=preload as=fetch, high priority; this fetch
-// takes the preloaded response) and runs this script without async: an
-// async script is fetched at low priority and ran at about 170 ms in
-// headless Chromium on localhost, where the wasm then started to download.
+// Fetches and compiles the core engine (whycors.wasm) from the page's
+// head when the page opens on a link (a "#s=" fragment, words.mjs
+// readFragment): that scenario's first verdict is the engine's, so it
+// waits for both the page's modules and the compilation, not for one
+// after the other. This script runs without async: an async script is
+// fetched at low priority and ran at about 170 ms in headless Chromium on
+// localhost, and fetch() is asked at high priority.
 //
 // On the page's own first scenario the build's verdict is drawn before
-// the engine runs (first-scenario.json), and compiling in the head took
-// CPU from the page's scripts on this 2-core machine, so that app.js
-// ran, and drew that verdict, later: scripts/bench-site.sh ab, 4 rounds
-// of 8 loads at load 4 to 5, 420.5 ms with the head's compilation
-// against 365.0 ms without (46 ms sooner per round, 4 rounds of 4;
-// 384.2 against 306.0 in a run before). There app.js compiles the
-// engine once it has drawn, and the preload has the bytes on their way
-// all the same. The price: the engine's own verdict, the same one
-// drawn again, comes 35 to 80 ms later (503.9 against 539.3 ms, 529.9
-// against 609.9 in the same runs).
+// the engine runs (first-scenario.json), and app.js fetches and compiles
+// the engine once it has drawn. Neither starts in the head there: on this
+// 2-core machine both took the main thread and the CPU from the page's
+// scripts, so that app.js ran, and drew that verdict, later.
+// scripts/bench-site.sh ab, 4 rounds of 8 loads each:
+//   - compiling in the head: 420.5 ms against 365.0 ms without, at load
+//     4 to 5 (46 ms sooner per round, 4 rounds of 4);
+//   - then the head's rel=preload of the wasm, whose 3 MB body Chromium
+//     hands to the page's main thread as it arrives: 365.8 ms with it
+//     against 267.2 ms without, at load 1.3 to 4.3 (104 ms sooner per
+//     round, 4 rounds of 4), and the engine's own verdict sooner too
+//     (628.9 against 590.1 ms). On a link, without the preload, this
+//     script's own fetch starts about 80 ms later, and its first verdict
+//     moved by noise only (WHYCORS_BENCH_LINK=1: +7.9 ms per round, from
+//     -10.7 to +22.3).
 if (location.hash.startsWith("#s=")) {
   globalThis.whycorsCore = WebAssembly.compileStreaming(fetch("whycors.wasm"));
   globalThis.whycorsCore.catch(() => {}); // app.js reports a failure where the verdict goes

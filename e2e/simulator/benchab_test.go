@@ -39,12 +39,20 @@ import (
 // Long Animation Frames (the frames that held the main thread 50 ms or
 // more, with the scripts that ran in them), and prints medians per
 // round and over the run, with the load average.
+//
+// With WHYCORS_BENCH_LINK=1 each load opens a link (benchLink) instead of
+// the page's own first scenario: its first verdict is the engine's, so
+// the figures are those of a shared link.
 func TestBenchFirstVerdictAB(t *testing.T) {
 	dirs := strings.Split(os.Getenv("WHYCORS_BENCH_AB"), ",")
 	if len(dirs) != 2 {
 		t.Skip("set WHYCORS_BENCH_AB=dirA,dirB (two built simulators) to compare them")
 	}
 	rounds, loads := envInt("WHYCORS_BENCH_ROUNDS", 6), envInt("WHYCORS_BENCH_LOADS", 4)
+	fragment := ""
+	if os.Getenv("WHYCORS_BENCH_LINK") != "" {
+		fragment = benchLink
+	}
 	// Two servers, and which build each serves swaps every round: the
 	// second server's loads came out slower (its files asked for about
 	// 10 ms later) with the same build on both.
@@ -106,7 +114,7 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 		for i := range 2 * loads {
 			b := (i + r/2) % 2
 			p.base = bases[uint32(b)^swap.Load()]
-			p.open("")
+			p.open(fragment)
 			var l load
 			if err := json.Unmarshal([]byte(evalAwait[string](p, read)), &l); err != nil {
 				t.Fatal(err)
@@ -208,6 +216,15 @@ func evalAwait[T any](p *page, expr string) T {
 	}
 	return v
 }
+
+// benchLink is a link to the page's own first scenario
+// (site/first-scenario.json) with a DELETE in place of its POST: raw
+// replies, which the core engine reads, and a scenario the build drew no
+// verdict for, so the first verdict on screen is the engine's.
+var benchLink = linkOf(`{"browser":"chrome","request":{"origin":"https://app.example","url":"https://api.example/v1/orders","method":"DELETE",` +
+	`"headers":[["Content-Type","application/json"]],"credentials":"same-origin","mode":"cors","body":""},` +
+	`"policy":{"format":"raw","text":"HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\n` +
+	`Access-Control-Allow-Headers: Content-Type\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\n"}}`)
 
 // TestTraceFirstVerdict writes a Chromium performance trace (the JSON
 // DevTools' Performance panel opens) of one load of a built simulator to
