@@ -9,15 +9,16 @@
 #                                   scripts/worker-bench.sh (slow, not by default)
 #   INSTR=1 ...                     also instructions per op (callgrind,
 #                                   scripts/bench/instr.sh): every middleware
-#                                   case with its whycors/rs ratio, every
+#                                   case with its ratio to each peer, every
 #                                   platform evaluator at 100 rules without
 #                                   trace, and engine/explain's benchmarks
 #                                   with and without the collector
 #
 # Comparisons:
-#   - middleware against rs/cors (scripts/bench BenchmarkCORS): whycors/rs
-#     ratio of process CPU per request (cpu-ns/op) per case, and bytes per
-#     request; target ratio <= 1.0 and bytes <= rs/cors's;
+#   - middleware against rs/cors and jub0bs/cors (scripts/bench
+#     BenchmarkCORS): whycors's ratio to each of process CPU per request
+#     (cpu-ns/op) per case, and bytes per request; target ratio <= 1.0 and
+#     bytes <= rs/cors's;
 #   - the wildcard-subdomain reject against the exact-origin reject
 #     (target <= 1.2x);
 #   - engine/middleware BenchmarkMiddleware, engine/platform
@@ -63,11 +64,11 @@ while [ "$r" -le "$rounds" ]; do
 	r=$((r + 1))
 done
 
-# ratios FILE: per case (the name less /lib=...), the whycors/rs ratio of
-# cpu-ns/op in each round, then median [min-max], and each library's
-# median B/op.
+# ratios FILE PEER: per case (the name less /lib=...), the ratio of
+# whycors's cpu-ns/op to PEER's (rs or jub0bs) in each round, then
+# median [min-max], and each library's median B/op.
 ratios() {
-	awk '
+	awk -v peer="$2" '
 	function val(unit,   i) { for (i = 3; i <= NF; i++) if ($i == unit) return $(i-1); return "" }
 	/^BenchmarkCORS\// {
 		name = $1; sub(/-[0-9]+$/, "", name)
@@ -80,11 +81,12 @@ ratios() {
 		return k % 2 ? a[(k+1)/2] : (a[k/2] + a[k/2+1]) / 2
 	}
 	END {
-		printf "%-52s %7s %15s %6s %6s\n", "case (whycors / rs/cors, cpu-ns/op)", "median", "min-max", "B ours", "B rs"
+		printf "%-52s %7s %15s %6s %6s\n", "case (whycors / " peer "/cors, cpu-ns/op)", "median", "min-max", "B ours", "B " peer
 		for (c = 1; c <= cases; c++) {
-			name = order[c]; k = n[name, "whycors"]; if (n[name, "rs"] < k) k = n[name, "rs"]
+			name = order[c]; k = n[name, "whycors"]; if (n[name, peer] < k) k = n[name, peer]
+			if (k == 0) continue
 			split("", r); split("", bw); split("", br)
-			for (i = 1; i <= k; i++) { r[i] = cpu[name, "whycors", i] / cpu[name, "rs", i]; bw[i] = bytes[name, "whycors", i]; br[i] = bytes[name, "rs", i] }
+			for (i = 1; i <= k; i++) { r[i] = cpu[name, "whycors", i] / cpu[name, peer, i]; bw[i] = bytes[name, "whycors", i]; br[i] = bytes[name, peer, i] }
 			lo = r[1]; hi = r[1]; for (i = 2; i <= k; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
 			m = median(r, k)
 			printf "%-52s %6.2fx %6.2f-%-6.2f %6d %6d%s\n", substr(name, 15), m, lo, hi, median(bw, k), median(br, k), (m > 1.0 ? "  over 1.0x" : "")
@@ -110,7 +112,10 @@ within() {
 
 echo
 echo "== middleware against rs/cors (target: ratio <= 1.0x, bytes <= rs/cors's)"
-ratios "$out/cors.txt"
+ratios "$out/cors.txt" rs
+echo
+echo "== middleware against jub0bs/cors v1.0.1 (issue 23: no case where a peer wins)"
+ratios "$out/cors.txt" jub0bs
 echo
 printf "wildcard-subdomain reject / exact-origin reject (target <= 1.2x): "
 within "$out/cors.txt" BenchmarkCORS/cfg=wildcard/type=preflight/req=rejected/lib=whycors BenchmarkCORS/cfg=basic/type=preflight/req=rejected/lib=whycors
@@ -123,11 +128,11 @@ done
 if [ "${INSTR:-}" = 1 ]; then
 	echo
 	echo "== instructions per op (callgrind)"
-	# Every middleware case, with the whycors/rs ratio of each pair.
+	# Every middleware case, with whycors's ratio to each peer.
 	scripts/bench/instr.sh scripts/bench 'BenchmarkCORS' 2000 | awk -F'\t' '
 		{ print; name = $1; sub(/\/lib=[^\/]*$/, "", name); n = $2 + 0 }
 		$1 ~ /lib=whycors$/ { ours[name] = n }
-		$1 ~ /lib=rs$/ && (name in ours) { printf "%s\twhycors/rs %.2fx%s\n", name, ours[name] / n, (ours[name] > n ? "  over 1.0x" : "") }'
+		$1 ~ /lib=(rs|jub0bs)$/ && (name in ours) { peer = $1; sub(/.*\/lib=/, "", peer); printf "%s\twhycors/%s %.2fx%s\n", name, peer, ours[name] / n, (ours[name] > n ? "  over 1.0x" : "") }'
 	scripts/bench/instr.sh engine/platform 'BenchmarkRespond/platform=.*/rules=100/trace=off' 500
 	# The verdict and the fix search, with the collector and without it
 	# (GOGC=off repeats within 0.2%; the difference is the garbage's cost).

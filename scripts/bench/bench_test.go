@@ -1,8 +1,10 @@
-// Package bench compares engine/middleware with rs/cors on the same
-// requests, in the same run. (jub0bs/cors v1.0.2, which issue 23 names,
-// is refused by the Go module proxy this project reaches: 403, "This
-// module version is not available", 2026-12-03.) It is its own module so that rs/cors stays out
-// of the main module's dependencies.
+// Package bench compares engine/middleware with rs/cors and jub0bs/cors
+// on the same requests, in the same run. (jub0bs/cors v1.0.2, which
+// issue 23 names, is refused by the Go module proxy this project
+// reaches: 403, "This module version is not available", 2026-12-03 and
+// 2026-12-05; v1.0.1, whose changelog's only later entry is v1.0.2's, is
+// served since, and is the one measured.) It is its own module so that
+// the peers stay out of the main module's dependencies.
 //
 // Run it with ./run.sh (go test -bench, then benchstat with one column per
 // library).
@@ -17,6 +19,7 @@ import (
 	"syscall"
 	"testing"
 
+	jcors "github.com/jub0bs/cors"
 	"github.com/rs/cors"
 	"github.com/whycors/whycors/engine/middleware"
 	"github.com/whycors/whycors/engine/native"
@@ -106,6 +109,23 @@ func (c config) rs(app http.Handler) http.Handler {
 	return cors.New(o).Handler(app)
 }
 
+// jub0bs is c in jub0bs/cors's terms. It has no origin function, by
+// design: its own pattern "https://*.example.com" says func-suffix's
+// shape, and an origin list func-set's, as for whycors.
+func (c config) jub0bs(tb testing.TB, app http.Handler) http.Handler {
+	m, err := jcors.NewMiddleware(jcors.Config{
+		Origins:         c.origins,
+		Credentialed:    c.creds,
+		Methods:         []string{"GET", "POST", "PUT", "DELETE"},
+		RequestHeaders:  c.headers,
+		MaxAgeInSeconds: 600,
+	})
+	if err != nil {
+		tb.Fatalf("%s: jub0bs/cors refuses the config: %v", c.name, err)
+	}
+	return m.Wrap(app)
+}
+
 // allowedOrigin is the origin an allowed request of c sends.
 func (c config) allowedOrigin() string {
 	if strings.Contains(c.origins[0], "*") {
@@ -171,7 +191,7 @@ type lib struct {
 }
 
 func (c config) libs(tb testing.TB) []lib {
-	return []lib{{"lib=whycors", c.whycors(tb, app)}, {"lib=rs", c.rs(app)}}
+	return []lib{{"lib=whycors", c.whycors(tb, app)}, {"lib=rs", c.rs(app)}, {"lib=jub0bs", c.jub0bs(tb, app)}}
 }
 
 // TestBothAnswer checks that each library does what the benchmark claims
