@@ -2,9 +2,9 @@
 // on the same requests, in the same run. (jub0bs/cors v1.0.2, which
 // issue 23 names, is refused by the Go module proxy this project
 // reaches: 403, "This module version is not available", 2026-12-03 and
-// 2026-12-05; v1.0.1, whose changelog's only later entry is v1.0.2's, is
-// served since, and is the one measured.) It is its own module so that
-// the peers stay out of the main module's dependencies.
+// 2026-12-05. v1.0.1 is served on 2026-12-05, and is the one measured.)
+// It is its own module so that the peers stay out of the main module's
+// dependencies.
 //
 // Run it with ./run.sh (go test -bench, then benchstat with one column per
 // library).
