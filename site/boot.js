@@ -14,14 +14,15 @@
 // scripts/bench-site.sh ab, 4 rounds of 8 loads each:
 //   - compiling in the head: 420.5 ms against 365.0 ms without, at load
 //     4 to 5 (46 ms sooner per round, 4 rounds of 4);
-//   - then the head's rel=preload of the wasm, whose 3 MB body Chromium
-//     hands to the page's main thread as it arrives: 365.8 ms with it
-//     against 267.2 ms without, at load 1.3 to 4.3 (104 ms sooner per
-//     round, 4 rounds of 4), and the engine's own verdict sooner too
-//     (628.9 against 590.1 ms). On a link, without the preload, this
-//     script's own fetch starts about 80 ms later, and its first verdict
-//     moved by noise only (WHYCORS_BENCH_LINK=1: +7.9 ms per round, from
-//     -10.7 to +22.3).
+//   - then the head's rel=preload of the wasm, whose 3 MB body came
+//     with two main-thread tasks of 67 and 79 ms in a trace of one load
+//     (Mojo data-pipe reads), which a trace without it does not have:
+//     365.8 ms with it against 267.2 ms without, at load 1.3 to 4.3
+//     (104 ms sooner per round, 4 rounds of 4), and the engine's own
+//     verdict sooner too (628.9 against 590.1 ms). On a link, without the
+//     preload, this script's own fetch starts about 80 ms later, and its
+//     first verdict moved by noise only (WHYCORS_BENCH_LINK=1: +7.9 ms
+//     per round, from -10.7 to +22.3).
 if (location.hash.startsWith("#s=")) {
   globalThis.whycorsCore = WebAssembly.compileStreaming(fetch("whycors.wasm"));
   globalThis.whycorsCore.catch(() => {}); // app.js reports a failure where the verdict goes
