@@ -316,3 +316,84 @@ func TestFixesOfLaterFetch(t *testing.T) {
 		t.Errorf("the first fetch alone passes: Fixes = %+v, %v; want none", fs, err)
 	}
 }
+
+// TestHeadersFixKeepsThePolicysReplies: a "headers" fix of a policy
+// replaces the policy with the replies it lists (Fix.Preflight and
+// Fix.Response; the page's "Use this fix" writes Fix.Text as the raw
+// replies), so it lists every reply the policy gave, changed or not, with
+// each line the policy sent, and changes only what fails. When the
+// preflight fails, the actual request was never asked, and the fix
+// starts from what the policy answers it once the preflight passes.
+// Each case's fix is applied as the raw replies of its Text, and must
+// pass. (The first case is the simulator's own first scenario,
+// site/first-scenario.json, whose fix lost its Content-Type line and
+// added an Access-Control-Allow-Origin the reply already had.)
+func TestHeadersFixKeepsThePolicysReplies(t *testing.T) {
+	// preflightOf is a preflight reply, as raw reply text, allowing the
+	// request headers allowed. Each case's request is a POST with
+	// Content-Type and Authorization.
+	preflightOf := func(allowed string) string {
+		return "HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\n" +
+			"Access-Control-Allow-Headers: " + allowed + "\nAccess-Control-Max-Age: 600\n\n"
+	}
+	for _, tc := range []struct {
+		desc, raw string
+		steps     int      // the fix's steps
+		keep      []string // lines the fixed replies keep
+	}{
+		{
+			desc: "preflight lacks the requested header (Fetch §4.8 step 7.6): the reply's lines stay",
+			raw: preflightOf("Content-Type") +
+				"HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\nContent-Type: application/json\n",
+			steps: 1,
+			keep:  []string{"Content-Type: application/json", "Access-Control-Max-Age: 600"},
+		},
+		{
+			desc: "the reply lacks Access-Control-Allow-Origin (Fetch §4.9 step 2): the preflight's reply stays",
+			raw: preflightOf("Content-Type, Authorization") +
+				"HTTP/1.1 200 OK\nContent-Type: application/json\n",
+			steps: 1,
+			keep:  []string{"Content-Type: application/json", "Access-Control-Max-Age: 600", "Access-Control-Allow-Headers: Content-Type, Authorization"},
+		},
+		{
+			desc: "both fail in turn (Fetch §4.8, then §4.9): two steps, every other line stays",
+			raw: preflightOf("Content-Type") +
+				"HTTP/1.1 200 OK\nContent-Type: application/json\nX-Request-Id: 7\n",
+			steps: 2,
+			keep:  []string{"Content-Type: application/json", "X-Request-Id: 7", "Access-Control-Max-Age: 600"},
+		},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			text, _ := json.Marshal(tc.raw)
+			s, err := explain.Decode([]byte(`{"browser":"chrome","request":{"origin":"https://app.example","url":"https://api.example/v1/orders","method":"POST",` +
+				`"headers":[["Content-Type","application/json"],["Authorization","Bearer t"]]},"policy":{"format":"raw","text":` + string(text) + `}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := explain.Explain(s, opts)
+			if err != nil || v.Allowed || len(v.Fixes) == 0 {
+				t.Fatalf("allowed=%v fixes=%d err=%v, want blocked with a fix", v.Allowed, len(v.Fixes), err)
+			}
+			f := v.Fixes[0]
+			if f.Format != "headers" || f.Preflight == nil || f.Response == nil {
+				t.Fatalf("fix %s with preflight %v and response %v, want a headers fix naming both replies", f.Format, f.Preflight, f.Response)
+			}
+			if len(f.Steps) != tc.steps {
+				t.Errorf("steps %q, want %d", f.Steps, tc.steps)
+			}
+			for _, l := range tc.keep {
+				if !strings.Contains(f.Text, l+"\n") {
+					t.Errorf("the fixed replies lost %q:\n%s", l, f.Text)
+				}
+			}
+			if n := strings.Count(f.Text, "Access-Control-Allow-Origin:"); n != 2 {
+				t.Errorf("%d Access-Control-Allow-Origin lines, want one per reply:\n%s", n, f.Text)
+			}
+			applied := s
+			applied.Policy = &explain.Policy{Format: "raw", Text: f.Text}
+			if w, err := explain.Explain(applied, opts); err != nil || !w.Allowed {
+				t.Errorf("the fix's text as the raw replies: allowed=%v %s %v\n%s", w.Allowed, w.Reason, err, f.Text)
+			}
+		})
+	}
+}

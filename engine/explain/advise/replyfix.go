@@ -7,6 +7,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // headersFix changes the server's replies instead of a policy text: the
@@ -44,6 +45,13 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 		}
 		ran = &cur
 	}
+	// A policy whose preflight reply failed was never asked the actual
+	// request, so the verdict has no reply to it: act is the contract's
+	// placeholder (200, no headers) until a fixed preflight lets the
+	// request through, and then what the policy answers it, so that the
+	// fix keeps that reply's lines and adds only what it lacks.
+	askActual := s.Policy != nil && v.Reply == nil
+	gaveAct := s.Policy != nil && v.Reply != nil // the policy's reply to the actual request is act
 	var steps []string
 	for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 		why, ok := editReplies(&cur, s, pre, act)
@@ -54,19 +62,35 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 		if cur, ok = se.once(cs); !ok {
 			return explain.Fix{}, false
 		}
+		if askActual && cur.ActualRequest != nil {
+			askActual = false
+			r, ok := se.answerActual(s, *cur.ActualRequest)
+			if !ok {
+				return explain.Fix{}, false
+			}
+			*act, act0, gaveAct = *r, cloneReply(r), true
+			if cur, ok = se.once(cs); !ok {
+				return explain.Fix{}, false
+			}
+		}
 		ran = &cur
 	}
 	if !cur.Allowed {
 		return explain.Fix{}, false
 	}
 	f := explain.Fix{Where: "server", Format: "headers", Steps: steps, Summary: upperFirst(strings.Join(steps, "; ")) + "."}
+	// A fix of a policy's replies replaces the policy (explain.Fix: the
+	// scenario fields to replace; the page's "Use this fix" writes Text
+	// as the raw replies): it names every reply the policy gave, changed
+	// or not, so that none is lost.
+	gavePre := s.Policy != nil && v.Preflight.Reply != nil
 	var before, after []string
-	if !sameReply(pre, pre0) {
+	if gavePre || !sameReply(pre, pre0) {
 		f.Preflight = pre
 		before = append(before, "# reply to the preflight (OPTIONS)", replyText(pre0))
 		after = append(after, "# reply to the preflight (OPTIONS)", replyText(pre))
 	}
-	if !sameReply(act, act0) {
+	if gaveAct || !sameReply(act, act0) {
 		f.Response = act
 		before = append(before, "# reply to the "+requestMethod(v, s)+" request", replyText(act0))
 		after = append(after, "# reply to the "+requestMethod(v, s)+" request", replyText(act))
@@ -75,6 +99,25 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
 	f.AllowedIn = se.allowedIn(cs, ran, se.browser)
 	return f, true
+}
+
+// answerActual is what s's policy answers req, the actual request as the
+// browser sends it, as the verdict's server asks it (explain's
+// server.answer: the application's reply is 200 with no headers when the
+// scenario states none).
+func (se *searcher) answerActual(s explain.Scenario, req policy.Request) (*explain.Reply, bool) {
+	ev, ok := se.evaluator(s)
+	if !ok {
+		return nil, false
+	}
+	app := policy.Reply{Status: 200}
+	if s.Response != nil {
+		app = policy.Reply{Status: s.Response.Status, Header: s.Response.Header.Clone(), Body: s.Response.Body}
+	}
+	req.Unauthorized = s.Caller != nil && !s.Caller.Authorized
+	req.NoTrace = true // only the reply is read
+	out := ev.Respond(req, app)
+	return cloneReply(&out.Reply), true
 }
 
 func cloneReply(r *explain.Reply) *explain.Reply {

@@ -33,16 +33,13 @@ func (se *searcher) safePolicy(s explain.Scenario) bool {
 	return !se.credentialedWildcard(s)
 }
 
-// credentialedWildcard asks the policy what it answers a foreign origin
-// sending the scenario's request, preflight and actual, and reports a
-// reply that would let that origin read with credentials.
-func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
+// evaluator is s's policy as the verdict read it: a template with its
+// parameters or a module of several files is read whole.
+func (se *searcher) evaluator(s explain.Scenario) (policy.Evaluator, bool) {
 	f, ok := se.reads.lookup(s.Policy.Format)
 	if !ok {
-		return false
+		return nil, false
 	}
-	// A template with its parameters or a module of several files is
-	// read whole, as the verdict read it.
 	var ev policy.Evaluator
 	var err error
 	if src := s.Policy.Source(); src.OneText() {
@@ -50,7 +47,15 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 	} else {
 		ev, err = policy.Parse(f, src)
 	}
-	if err != nil {
+	return ev, err == nil
+}
+
+// credentialedWildcard asks the policy what it answers a foreign origin
+// sending the scenario's request, preflight and actual, and reports a
+// reply that would let that origin read with credentials.
+func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
+	ev, ok := se.evaluator(s)
+	if !ok {
 		return false
 	}
 	method := fetch.NormalizeMethod(s.Request.Method)
