@@ -5,8 +5,9 @@
 #
 #   1. transfer on first load (HTML, CSS, JS, wasm_exec and the core wasm,
 #      whycors.wasm), brotli as served: budget 900 KB. The full engine
-#      (whycors-full.wasm) is fetched after the first verdict (for the
-#      fix, and the offline cache) and is listed apart.
+#      (whycors-full.wasm) is fetched when an input needs it (a policy
+#      format, a fix the build did not write: the page's first scenario
+#      comes with its fixes) and is listed apart.
 #      Then the core wasm against a bare Go syscall/js program
 #      (scripts/bench/bare) built with the same flags, raw and brotli:
 #      issue 23's target is at most 1.25x; and both cut into code and
@@ -44,7 +45,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 echo "== 1. transfer size (go run ./scripts/buildsite -out $tmp/site)"
 go run ./scripts/buildsite -out "$tmp/site" | tee "$tmp/sizes.txt"
-# The full engine and its worker come after the first verdict; the
+# The full engine and its worker come when an input needs them; the
 # Terraform engine only for a Terraform paste.
 first=$(awk '$1 != "total" && $1 !~ /^(whycors-full|whycors-terraform|engine-worker)\./ && $4 ~ /^[0-9]+$/ {s += $4} END {print s}' "$tmp/sizes.txt")
 full=$(awk '$1 ~ /^(whycors-full|engine-worker)\./ {s += $4} END {print s}' "$tmp/sizes.txt")

@@ -8,8 +8,10 @@
 // reader) loads with the page and gives the first verdict; the full engine
 // (whycors-full.wasm: every policy format, lint warnings, fixes, convert)
 // is fetched only when the page needs it: a policy to read, a fix for a
-// blocked verdict, the convert panel opened, a HAR file or a console
-// line to read; the offline cache keeps it once fetched.
+// blocked verdict (the page's first scenario comes with its fixes, which
+// the build asked of the full engine), the convert panel opened, a HAR
+// file or a console line to read; the offline cache keeps it once
+// fetched.
 //
 // This module draws and wires; the pure parts are modules of their own,
 // tested with node --test (e2e/simulator/node): words.mjs (the headline,
@@ -1289,7 +1291,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // engine's own verdict replaces it once it is ready (whycorsReady), and
   // input typed before that marks it as being for the text before.
   // whycorsFirst tells the tests what was drawn (TestFirstVerdict).
-  globalThis.whycorsFirst = { shown: false, scenario: "" };
+  globalThis.whycorsFirst = { shown: false, fixes: false, scenario: "" };
   {
     const st = readState();
     const key = explainJSON(st, st.browser);
@@ -1305,6 +1307,15 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       if (BROWSERS.every(([b]) => results[b])) {
         render(st, { detail: first.verdict, results: results });
         builtShown = globalThis.whycorsFirst.shown = true;
+        // The build's fixes too, when the fetch is blocked: the fix is on
+        // screen with the verdict, and scheduleFixes finds them there
+        // (fixKey) instead of fetching the full engine to search again.
+        if (Array.isArray(first.fixes) && first.fixes_for === fixKeyOf(last)) {
+          renderFixes(first.fixes);
+          fixKey = first.fixes_for;
+          globalThis.whycorsFirst.fixes = true;
+          performance.mark("whycors-fix");
+        }
       }
     }
   }

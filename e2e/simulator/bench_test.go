@@ -81,7 +81,7 @@ func TestBenchSite(t *testing.T) {
 	fmt.Printf("  the engine's own first verdict (the page's first scenario has the build's verdict, site/first-scenario.json, drawn before the engine runs; a link's scenario waits for this): median %.1f ms (min %.1f, max %.1f)\n", median(explained), slices.Min(explained), slices.Max(explained))
 	fmt.Printf("  of which: app.js runs at %.1f ms, the wasm (fetched and compiled by app.js after the first verdict, or from the head by boot.js on a link) has its last byte at %.1f ms, is instantiated at %.1f ms, Go main ready at %.1f ms, the first explain done at %.1f ms (its call %.1f ms), the verdict drawn at %.1f ms (medians)\n", median(start), median(got), median(inst), median(ready), median(explained), median(firstCall), median(loads))
 	fmt.Printf("explain per call while typing: median %.3f ms of %d calls (max %.3f)\n", median(calls), len(calls), slices.Max(calls))
-	fmt.Printf("fix on screen after the first verdict of a load (full engine fetched and started): median %.1f ms of %d\n", median(coldFix), len(coldFix))
+	fmt.Printf("fix on screen after the first verdict of a load (the page's first scenario: the build's fixes, drawn with it): median %.1f ms of %d\n", median(coldFix), len(coldFix))
 	if len(fixes) > 0 {
 		fmt.Printf("fixes per search (full engine): median %.1f ms of %d\n", median(fixes), len(fixes))
 		fmt.Printf("fix on screen after its verdict while typing: median %.1f ms of %d (max %.1f)\n", median(after), len(after), slices.Max(after))

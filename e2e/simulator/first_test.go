@@ -1,13 +1,16 @@
 package simulator_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/internal/build"
 )
 
@@ -16,7 +19,8 @@ import (
 // first.go) to be drawn before the core engine is ready, for exactly the
 // scenario the form writes, and to be what the core engine answers in
 // the same page once it runs: the page never shows a verdict its engine
-// would not give.
+// would not give. The scenario is blocked, so the same holds for its
+// fixes, which the full engine would give.
 func TestFirstVerdict(t *testing.T) {
 	t.Parallel() // each test has its own browser context
 	root, err := repoRoot()
@@ -48,6 +52,41 @@ func TestFirstVerdict(t *testing.T) {
 	})()`
 	if diff := eval[string](p, same); diff != "" {
 		t.Errorf("the core engine answers the first scenario with\n%s\nnot the verdict the build wrote", diff)
+	}
+	// The scenario is blocked: the build's fixes are drawn with the
+	// verdict, are explain.Fixes of the scenario the page asks fixes for,
+	// and the page does not fetch the full engine to search again.
+	if !eval[bool](p, `whycorsFirst.fixes`) {
+		t.Fatal("the first scenario is blocked and the page did not draw the build's fixes with its verdict")
+	}
+	if at := eval[bool](p, `performance.getEntriesByName("whycors-fix")[0].startTime <= performance.getEntriesByName("whycors-ready")[0].startTime`); !at {
+		t.Error("the first fix came after the core engine was ready: it is not the build's")
+	}
+	var built struct {
+		FixesFor string          `json:"fixes_for"`
+		Fixes    json.RawMessage `json:"fixes"`
+	}
+	if err := json.Unmarshal([]byte(eval[string](p, `document.getElementById("first-verdict").textContent`)), &built); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := explain.Decode([]byte(built.FixesFor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixes, err := explain.Fixes(fs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var engines, builds any
+	if json.Unmarshal(explain.AppendFixes(nil, fixes), &engines) != nil || json.Unmarshal(built.Fixes, &builds) != nil || !reflect.DeepEqual(builds, engines) {
+		t.Errorf("the build's fixes are\n%s\nthe full engine's\n%s", built.Fixes, explain.AppendFixes(nil, fixes))
+	}
+	settled(p)
+	if n := eval[int](p, `document.querySelectorAll("#fixes .fix").length`); n != len(fixes) {
+		t.Errorf("%d fixes on screen once the engine runs, want the build's %d", n, len(fixes))
+	}
+	if eval[bool](p, `whycorsFullLoaded()`) {
+		t.Error("the page fetched the full engine for the first scenario, whose fixes the build wrote")
 	}
 	// Any other scenario, here a link's, is drawn by the engine alone.
 	fill(p, blocked)

@@ -16,7 +16,7 @@ func TestLoad(t *testing.T) {
 	if state != "allowed" && state != "blocked" && state != "error" {
 		t.Fatalf("summary state = %q, want allowed, blocked or error", state)
 	}
-	settled(p) // the full engine loads after the first verdict
+	settled(p) // the core engine's own verdict follows the build's
 	status := eval[string](p, `document.getElementById("status").textContent`)
 	if !strings.HasPrefix(status, "Engine ready: whycors ") {
 		t.Errorf("status = %q, want the engine's version", status)

@@ -39,16 +39,18 @@ func waitFor(p *page, expr string, d time.Duration) {
 	}
 }
 
-// TestOffline opens the page once, stops the server and reloads: the
-// service worker answers the page and both engines from its cache, so a
-// verdict for raw replies (core engine) and one for an S3 policy (full
-// engine) come without a network.
+// TestOffline opens the page on an S3 upload, stops the server and
+// reloads: the service worker answers the page and both engines from its
+// cache, so a verdict for an S3 policy (full engine) and its fix come
+// without a network.
 func TestOffline(t *testing.T) {
 	t.Parallel() // each test has its own browser context
 	p, srv := servePage(t, nil)
-	p.open("")
-	// The default scenario is blocked: the page fetches the full engine
-	// for its fix, and keeps it.
+	// An S3 policy needs the full engine: the page fetches it, and
+	// keeps it. (The page's own first scenario does not: the build wrote
+	// its fixes.)
+	p.open(s3Link())
+	settled(p)
 	waitFor(p, `globalThis.whycorsOffline !== "pending" && globalThis.whycorsOfflineFull !== "pending"`, 60*time.Second)
 	if got := eval[string](p, `globalThis.whycorsOffline + " " + globalThis.whycorsOfflineFull`); got != "ready ready" {
 		t.Fatalf("the page did not make itself available offline: %s", got)
@@ -201,9 +203,9 @@ func (w slowWriter) Write(b []byte) (int, error) {
 	return n, nil
 }
 
-// TestFullEngineProgress serves the full engine slowly: while it loads,
-// the status line says how much of it has arrived, and then that it is
-// ready.
+// TestFullEngineProgress serves the full engine slowly and opens an S3
+// policy, which needs it: while it loads, the status line says how much
+// of it has arrived, and then that it is ready.
 func TestFullEngineProgress(t *testing.T) {
 	t.Parallel() // each test has its own browser context
 	p, _ := servePage(t, func(h http.Handler) http.Handler {
@@ -214,7 +216,8 @@ func TestFullEngineProgress(t *testing.T) {
 			h.ServeHTTP(w, r)
 		})
 	})
-	p.open("")
+	// Not p.open, which waits for the verdict, and so for the full engine.
+	p.do(chromedp.Navigate(p.base + s3Link()))
 	waitFor(p, `/full engine.*: \d+\.\d MB…$/.test(document.getElementById("status").textContent)`, 30*time.Second)
 	settled(p)
 	if s := eval[string](p, `document.getElementById("status").textContent`); !strings.Contains(s, "full engine loaded") {

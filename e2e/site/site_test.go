@@ -61,9 +61,10 @@ func TestEngineAnswersOnThePage(t *testing.T) {
 
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(srv.URL+"/"),
-		// The page loads the full engine after its first verdict (for
-		// the fix and the offline cache), in a worker: wait until that
-		// ends too (whycorsBusy), not only for the core's "ready".
+		// The page loads the full engine, in a worker, when an input
+		// needs it (the first scenario's fixes come with the page):
+		// wait until any such load ends too (whycorsBusy), not only for
+		// the core's "ready".
 		chromedp.Poll[chromedp.Void](`!(globalThis.whycorsBusy && whycorsBusy()) && ["ready", "error"].includes(document.getElementById("status").dataset.state)`,
 			chromedp.WithPollingInterval(5*time.Millisecond)),
 	)

@@ -6,8 +6,10 @@ import (
 	"fmt"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/internal/pageformats"
 )
 
 // FirstScenario is the site file that holds the scenario the page opens
@@ -26,6 +28,15 @@ var firstPlaceholder = []byte(`<script type="application/json" id="first-verdict
 // replaces firstPlaceholder: {"scenario": the scenario's text, "verdict":
 // the engine's verdict}. The page shows the verdict only while its form
 // still writes exactly that scenario text.
+//
+// When the fetch is blocked, the element also holds the fixes the full
+// engine gives (wasm/full: explain.Fixes with advise.Options of the
+// page's formats), {"fixes_for": the scenario the page asks them for,
+// "fixes": [...]}, so that the page's first fix is on screen with its
+// first verdict, and the page fetches the full engine (2.6 MB brotli)
+// only when an input needs it. The page asks for fixes with the same
+// scenario less its "fixes": false (app.js explainJSON and fixKeyOf),
+// which scenario must end with.
 func firstVerdict(scenario []byte) ([]byte, error) {
 	scenario = bytes.TrimSpace(scenario)
 	s, err := explain.Decode(scenario)
@@ -47,6 +58,29 @@ func firstVerdict(scenario []byte) ([]byte, error) {
 	b = append(b, key...)
 	b = append(b, `,"verdict":`...)
 	b = append(b, bytes.ReplaceAll(explain.AppendVerdict(nil, &v), []byte("<"), []byte(`\u003c`))...)
+	if !v.Allowed {
+		fixesFor, ok := bytes.CutSuffix(scenario, []byte(`,"fixes":false}`))
+		if !ok {
+			return nil, fmt.Errorf(`site/%s: the scenario does not end with ,"fixes":false} as the page writes it`, FirstScenario)
+		}
+		fixesFor = append(fixesFor, '}')
+		fs, err := explain.Decode(fixesFor)
+		if err != nil {
+			return nil, fmt.Errorf("site/%s: %v", FirstScenario, err)
+		}
+		fixes, err := explain.Fixes(fs, advise.Options(pageformats.Registry()))
+		if err != nil {
+			return nil, fmt.Errorf("site/%s: the full engine refuses the page's first scenario: %v", FirstScenario, err)
+		}
+		forKey, err := json.Marshal(string(fixesFor))
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, `,"fixes_for":`...)
+		b = append(b, forKey...)
+		b = append(b, `,"fixes":`...)
+		b = append(b, bytes.ReplaceAll(explain.AppendFixes(nil, fixes), []byte("<"), []byte(`\u003c`))...)
+	}
 	return append(b, "}</script>"...), nil
 }
 
