@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	jsontext "github.com/chromedp/cdproto/cdp/jsonv2"
@@ -32,7 +33,7 @@ import (
 //	  go test -count=1 -run '^TestBenchFirstVerdictAB$' -v ./e2e/simulator
 //
 // Each round loads each build WHYCORS_BENCH_LOADS times, one after the
-// other (A B A B …, the first of the pair swapped every other round, the
+// other, each once the page before is idle (A B A B …, the first of the pair swapped every other round, the
 // server that serves each swapped every round), with the
 // HTTP cache off and the service worker bypassed, as TestBenchSite does.
 // Per load it reads the page's marks, the first paint and Chromium's
@@ -49,6 +50,10 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 		t.Skip("set WHYCORS_BENCH_AB=dirA,dirB (two built simulators) to compare them")
 	}
 	rounds, loads := envInt("WHYCORS_BENCH_ROUNDS", 6), envInt("WHYCORS_BENCH_LOADS", 4)
+	// WHYCORS_BENCH_GAP_MS more milliseconds between loads, for work a
+	// page leaves to background threads past its idle (V8 tiering up a
+	// wasm it compiled, say).
+	gap := time.Duration(envInt("WHYCORS_BENCH_GAP_MS", 0)) * time.Millisecond
 	fragment := ""
 	if os.Getenv("WHYCORS_BENCH_LINK") != "" {
 		fragment = benchLink
@@ -120,6 +125,12 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 				t.Fatal(err)
 			}
 			got[b] = append(got[b], l)
+			// The next load starts once this page is idle: a full engine
+			// this page fetched after its verdict (a fix to search, say)
+			// would otherwise still download and compile on the same
+			// cores, and weigh on the next load, the other build's.
+			settled(p)
+			time.Sleep(gap)
 		}
 		a, b := median(pick(got[0], func(l load) float64 { return l.Verdict })), median(pick(got[1], func(l load) float64 { return l.Verdict }))
 		diffs = append(diffs, b-a)
