@@ -246,7 +246,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       started = startEngine(url, (got) => setStatus(what + ": " + (got / 1e6).toFixed(1) + " MB…", "loading")).then((api) => {
         loading--;
         onReady(api);
-        setStatus("Engine ready: whycors " + core.version() + " (" + name + " loaded)", "ready");
+        // Before the core is ready (a link's policy starts the full
+        // engine at once, below), whycorsReady says it.
+        if (core) setStatus("Engine ready: whycors " + core.version() + " (" + name + " loaded)", "ready");
         if (ready) setTimeout(cacheForOffline, 0);
         return api;
       }, (e) => {
@@ -1342,7 +1344,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     // (scripts/bench-site.sh).
     if (linkSdk) fillSdkPresets();
     ready = true;
-    setStatus("Engine ready: whycors " + core.version(), "ready");
+    setStatus("Engine ready: whycors " + core.version() + (full ? " (full engine loaded)" : ""), "ready");
     update();
     setTimeout(() => {
       fillFormats();
@@ -1370,6 +1372,12 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     });
     sel.value = chosen;
   }
+  // A link whose scenario has a policy to read needs the full engine for
+  // its first verdict: its download and start begin now, beside the
+  // core's, rather than once the core is ready and input has paused
+  // (updateNow's 150 ms), which is for typing. updateNow takes the load
+  // under way (loadFull gives the same promise) and reports a failure.
+  if (needsFull(readState())) loadFull().catch(() => {});
   const go = new Go();
   performance.mark("whycors-fetch");
   // boot.js started the download and the compilation in the page's head

@@ -43,7 +43,9 @@ import (
 //
 // With WHYCORS_BENCH_LINK=1 each load opens a link (benchLink) instead of
 // the page's own first scenario: its first verdict is the engine's, so
-// the figures are those of a shared link.
+// the figures are those of a shared link. With WHYCORS_BENCH_LINK=s3 the
+// link is the S3 upload of the README (s3Link), whose first verdict
+// needs the full engine.
 func TestBenchFirstVerdictAB(t *testing.T) {
 	dirs := strings.Split(os.Getenv("WHYCORS_BENCH_AB"), ",")
 	if len(dirs) != 2 {
@@ -55,7 +57,11 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 	// wasm it compiled, say).
 	gap := time.Duration(envInt("WHYCORS_BENCH_GAP_MS", 0)) * time.Millisecond
 	fragment := ""
-	if os.Getenv("WHYCORS_BENCH_LINK") != "" {
+	switch os.Getenv("WHYCORS_BENCH_LINK") {
+	case "":
+	case "s3":
+		fragment = s3Link()
+	default:
 		fragment = benchLink
 	}
 	// Two servers, and which build each serves swaps every round: the
