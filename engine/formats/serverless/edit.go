@@ -176,11 +176,7 @@ func appendItems(d *doc, v *yaml.Node, values []string) string {
 		if end < 0 {
 			return text
 		}
-		sep := ", "
-		if len(v.Content) == 0 {
-			sep = ""
-		}
-		return text[:end] + sep + quoteAll(values, ", ") + text[end:]
+		return text[:end] + flowSep(text, end, len(v.Content) == 0) + quoteAll(values, ", ") + text[end:]
 	}
 	last := resolve(v.Content[len(v.Content)-1])
 	ls := d.offset(last)
@@ -207,15 +203,29 @@ func insertKey(d *doc, m *yaml.Node, line string) string {
 		if end < 0 {
 			return text
 		}
-		sep := ", "
-		if len(m.Content) == 0 {
-			sep = ""
-		}
-		return text[:end] + sep + line + text[end:]
+		return text[:end] + flowSep(text, end, len(m.Content) == 0) + line + text[end:]
 	}
 	end := lineEnd(text, d.lines[min(maxLine(m), len(d.lines))-1])
 	indent := strings.Repeat(" ", m.Content[0].Column-1)
 	return text[:end] + "\n" + indent + line + text[end:]
+}
+
+// flowSep is what goes before an entry written at end, just before the
+// "]" or "}" that closes a flow collection: ", " after an entry; nothing
+// in an empty collection; after a trailing comma, which YAML allows
+// ({a: [],}, YAML 1.2 §7.4), only a space when none follows it.
+func flowSep(text string, end int, empty bool) string {
+	before := strings.TrimRight(text[:end], " \t\r\n")
+	switch {
+	case empty:
+		return ""
+	case strings.HasSuffix(before, ","):
+		if len(before) < end {
+			return ""
+		}
+		return " "
+	}
+	return ", "
 }
 
 // maxLine is the last line any node under n starts on.

@@ -244,6 +244,9 @@ func FuzzParse(f *testing.F) {
 	f.Add("service: s\nprovider:\n  httpApi:\n    cors: {allowedOrigins: [a], maxAge: -1}\nfunctions:\n  f:\n    events:\n      - httpApi: GET /a\n")
 	f.Add("service: s\nx: &a {origins: [b]}\nfunctions:\n  f:\n    events:\n      - http:\n          path: a/{b+}\n          method: any\n          cors:\n            <<: *a\n")
 	f.Add("service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: {origin: '${env:A, ${self:x}}'}}\nx: '${opt:b, \"c\"}'\n")
+	// Trailing commas in flow collections, which YAML allows: an edit
+	// after one wrote ",," (testdata/fuzz/FuzzParse/15dc31c4ce7191dd).
+	f.Add("provider:\n  httpApi:\n    cors: {allowedOrigins: [a,], allowedHeaders: [b,],}\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := serverless.Parse(text)
 		if err != nil {
