@@ -1327,6 +1327,13 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
         }
       }
     }
+    // A link whose scenario has a policy to read needs the full engine
+    // for its first verdict: its download and start begin now, beside
+    // the core's (below), rather than once the core is ready and input
+    // has paused (updateNow's 150 ms), which is for typing. updateNow
+    // takes the load under way (loadFull gives the same promise) and
+    // reports a failure.
+    if (needsFull(st)) loadFull().catch(() => {});
   }
 
 
@@ -1373,12 +1380,6 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     });
     sel.value = chosen;
   }
-  // A link whose scenario has a policy to read needs the full engine for
-  // its first verdict: its download and start begin now, beside the
-  // core's, rather than once the core is ready and input has paused
-  // (updateNow's 150 ms), which is for typing. updateNow takes the load
-  // under way (loadFull gives the same promise) and reports a failure.
-  if (needsFull(readState())) loadFull().catch(() => {});
   const go = new Go();
   performance.mark("whycors-fetch");
   // boot.js started the download and the compilation in the page's head

@@ -47,9 +47,7 @@ func firstVerdict(scenario []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("site/%s: the engine refuses the page's first scenario: %v", FirstScenario, err)
 	}
-	// Inside a script element, "</script" or "<!--" in the text would
-	// end or change it: every "<" is written as \u003c, which JSON reads
-	// back as "<" (a "<" can only be inside a string).
+	// The text sits inside a script element (appendInScript).
 	key, err := json.Marshal(string(scenario)) // escapes <, > and &
 	if err != nil {
 		return nil, err
@@ -57,7 +55,7 @@ func firstVerdict(scenario []byte) ([]byte, error) {
 	b := append([]byte(nil), `<script type="application/json" id="first-verdict">{"scenario":`...)
 	b = append(b, key...)
 	b = append(b, `,"verdict":`...)
-	b = append(b, bytes.ReplaceAll(explain.AppendVerdict(nil, &v), []byte("<"), []byte(`\u003c`))...)
+	b = appendInScript(b, explain.AppendVerdict(nil, &v))
 	if !v.Allowed {
 		fixesFor, ok := bytes.CutSuffix(scenario, []byte(`,"fixes":false}`))
 		if !ok {
@@ -79,9 +77,17 @@ func firstVerdict(scenario []byte) ([]byte, error) {
 		b = append(b, `,"fixes_for":`...)
 		b = append(b, forKey...)
 		b = append(b, `,"fixes":`...)
-		b = append(b, bytes.ReplaceAll(explain.AppendFixes(nil, fixes), []byte("<"), []byte(`\u003c`))...)
+		b = appendInScript(b, explain.AppendFixes(nil, fixes))
 	}
 	return append(b, "}</script>"...), nil
+}
+
+// appendInScript appends JSON js to b to sit inside a script element:
+// "</script" or "<!--" in its text would end or change the element, so
+// every "<" is written as \u003c, which JSON reads back as "<" (a "<"
+// can only be inside a string).
+func appendInScript(b, js []byte) []byte {
+	return append(b, bytes.ReplaceAll(js, []byte("<"), []byte(`\u003c`))...)
 }
 
 // placeFirstVerdict takes FirstScenario out of the site's files and puts

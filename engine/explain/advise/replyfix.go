@@ -51,7 +51,6 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	// request through, and then what the policy answers it, so that the
 	// fix keeps that reply's lines and adds only what it lacks.
 	askActual := s.Policy != nil && v.Reply == nil
-	gaveAct := s.Policy != nil && v.Reply != nil // the policy's reply to the actual request is act
 	var steps []string
 	for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 		why, ok := editReplies(&cur, s, pre, act)
@@ -68,7 +67,7 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 			if !ok {
 				return explain.Fix{}, false
 			}
-			*act, act0, gaveAct = *r, cloneReply(r), true
+			*act, act0 = *r, cloneReply(r)
 			if cur, ok = se.once(cs); !ok {
 				return explain.Fix{}, false
 			}
@@ -84,6 +83,9 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	// as the raw replies): it names every reply the policy gave, changed
 	// or not, so that none is lost.
 	gavePre := s.Policy != nil && v.Preflight.Reply != nil
+	// act is the policy's reply when the verdict had it, or once the
+	// search asked for it: the fetch passes, so the request was sent.
+	gaveAct := s.Policy != nil && !askActual
 	var before, after []string
 	if gavePre || !sameReply(pre, pre0) {
 		f.Preflight = pre
@@ -103,20 +105,15 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 
 // answerActual is what s's policy answers req, the actual request as the
 // browser sends it, as the verdict's server asks it (explain's
-// server.answer: the application's reply is 200 with no headers when the
-// scenario states none).
+// server.answer).
 func (se *searcher) answerActual(s explain.Scenario, req policy.Request) (*explain.Reply, bool) {
 	ev, ok := se.evaluator(s)
 	if !ok {
 		return nil, false
 	}
-	app := policy.Reply{Status: 200}
-	if s.Response != nil {
-		app = policy.Reply{Status: s.Response.Status, Header: s.Response.Header.Clone(), Body: s.Response.Body}
-	}
 	req.Unauthorized = s.Caller != nil && !s.Caller.Authorized
 	req.NoTrace = true // only the reply is read
-	out := ev.Respond(req, app)
+	out := ev.Respond(req, appReply(s))
 	return cloneReply(&out.Reply), true
 }
 

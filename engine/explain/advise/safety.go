@@ -50,6 +50,17 @@ func (se *searcher) evaluator(s explain.Scenario) (policy.Evaluator, bool) {
 	return ev, err == nil
 }
 
+// appReply is the application's reply behind s's policy, as the
+// verdict's server gives it to the policy (explain's server.answer): the
+// scenario's response, else 200 with no headers. Each call is a copy of
+// its own, which the evaluator may append to.
+func appReply(s explain.Scenario) policy.Reply {
+	if s.Response == nil {
+		return policy.Reply{Status: 200}
+	}
+	return policy.Reply{Status: s.Response.Status, Header: s.Response.Header.Clone(), Body: s.Response.Body}
+}
+
 // credentialedWildcard asks the policy what it answers a foreign origin
 // sending the scenario's request, preflight and actual, and reports a
 // reply that would let that origin read with credentials.
@@ -81,11 +92,7 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 		reqs = reqs[:2] // the last is the same request again
 	}
 	for _, r := range reqs {
-		app := policy.Reply{Status: 200}
-		if s.Response != nil {
-			app = policy.Reply{Status: s.Response.Status, Header: s.Response.Header.Clone(), Body: s.Response.Body}
-		}
-		if lint.AskForeign(ev, r, app).Credentialed() {
+		if lint.AskForeign(ev, r, appReply(s)).Credentialed() {
 			return true
 		}
 	}
