@@ -175,9 +175,18 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // resolves to its client, {version, ask(fn, arg)}, where ask answers a
   // promise of the call's parsed JSON (an {error} object on failure, as
   // the core's calls do). progress(bytes) is told how much has arrived.
+  let fullFromHead = false;
   function startEngine(url, progress) {
     return new Promise((resolve, reject) => {
-      const w = new Worker("engine-worker.js");
+      // boot.js started the full engine's worker from the page's head
+      // when the page opened on a link with a policy to read: take it,
+      // once, with what it said before this listened.
+      const pre = url === "whycors-full.wasm" ? globalThis.whycorsFullWorker : null;
+      if (pre) {
+        globalThis.whycorsFullWorker = null;
+        fullFromHead = true;
+      }
+      const w = pre ? pre.worker : new Worker("engine-worker.js");
       const waiting = new Map();
       let next = 1;
       let up = false;
@@ -227,6 +236,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
         e.preventDefault();
         fail(e.message || "its worker failed");
       };
+      if (pre) for (const e of pre.early) (e.type === "error" ? w.onerror : w.onmessage)(e);
+      // A worker boot.js started has this load already, and ignores it.
       w.postMessage({ load: new URL(url, location.href).href });
     });
   }
@@ -990,6 +1001,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // For tests and the benchmark: whether an explanation, the full
   // engine's load or a fix search is still to come.
   globalThis.whycorsFullLoaded = () => !!full;
+  // For the tests: whether the full engine's worker is the one boot.js
+  // started from the page's head (TestLinkStartsFullEngineInHead).
+  globalThis.whycorsFullFromHead = () => fullFromHead;
   // whycorsListed: the format and SDK lists are filled (a moment after
   // the first verdict, whycorsReady).
   let listed = false;

@@ -23,7 +23,50 @@
 //     preload, this script's own fetch starts about 80 ms later, and its
 //     first verdict moved by noise only (WHYCORS_BENCH_LINK=1: +7.9 ms
 //     per round, from -10.7 to +22.3).
+//
+// A link whose scenario has a policy to read (an S3 bucket's CORS, say)
+// gets its first verdict from the full engine (whycors-full.wasm), which
+// runs in a worker of its own (engine-worker.js). That worker starts here
+// too, and fetches the full engine at once. Started by app.js, it came up
+// 300 ms after app.js asked for it in a trace of the README's S3 link: a
+// dedicated worker's thread starts, and a message to it is passed on, in
+// tasks of the page's main thread, which was running the core engine's
+// start and the page's first layout.
+// app.js takes this worker (whycorsFullWorker) and the messages it sent
+// before app.js listened.
 if (location.hash.startsWith("#s=")) {
   globalThis.whycorsCore = WebAssembly.compileStreaming(fetch("whycors.wasm"));
   globalThis.whycorsCore.catch(() => {}); // app.js reports a failure where the verdict goes
+  if (linkReadsPolicy(location.hash)) {
+    // Named "full", the worker fetches the full engine as it starts
+    // (engine-worker.js): a message to it would wait for the page's main
+    // thread too.
+    const worker = new Worker("engine-worker.js", { name: "full" });
+    const early = [];
+    worker.onmessage = worker.onerror = (e) => {
+      if (e.type === "error") e.preventDefault();
+      early.push(e);
+    };
+    globalThis.whycorsFullWorker = { worker: worker, early: early };
+  }
+}
+
+// linkReadsPolicy says whether the link's state (words.mjs readFragment:
+// base64url of JSON) has a policy for the full engine to read: a form's
+// state with source "policy", or a scenario whose policy is not raw
+// replies (state.mjs formOf), with text. Anything it cannot read is no:
+// app.js then starts the full engine itself when it needs it.
+function linkReadsPolicy(hash) {
+  try {
+    const bin = atob(hash.slice(3).split("&")[0].replace(/-/g, "+").replace(/_/g, "/"));
+    const v = JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0))));
+    if (!v || typeof v !== "object") return false;
+    if (v.request && typeof v.request === "object") {
+      const p = v.policy;
+      return !!p && typeof p === "object" && p.format !== "raw" && String(p.text ?? "").trim() !== "";
+    }
+    return v.source === "policy" && typeof v.policy === "string" && v.policy.trim() !== "";
+  } catch (e) {
+    return false;
+  }
 }

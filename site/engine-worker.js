@@ -7,6 +7,8 @@
 //
 // Messages, page to worker:
 //   {load: URL}                    fetch and start that wasm program, once
+//                                  (a worker named "full" has started the
+//                                  full engine already, and ignores it)
 //   {id, fn, arg}                  call whycorsFull[fn](arg)
 // worker to page:
 //   {progress: bytes}              how much of the wasm has arrived
@@ -66,6 +68,13 @@ function counted(r) {
 }
 
 let started = false;
+// A worker named "full" (boot.js, on a link with a policy to read)
+// fetches the full engine now, not when the page's first message
+// arrives: that message waits for the page's main thread.
+if (self.name === "full") {
+  start(new URL("whycors-full.wasm", location.href).href);
+  started = true;
+}
 self.onmessage = (e) => {
   const m = e.data;
   if (m && typeof m.load === "string") {

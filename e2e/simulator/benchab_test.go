@@ -56,14 +56,7 @@ func TestBenchFirstVerdictAB(t *testing.T) {
 	// page leaves to background threads past its idle (V8 tiering up a
 	// wasm it compiled, say).
 	gap := time.Duration(envInt("WHYCORS_BENCH_GAP_MS", 0)) * time.Millisecond
-	fragment := ""
-	switch os.Getenv("WHYCORS_BENCH_LINK") {
-	case "":
-	case "s3":
-		fragment = s3Link()
-	default:
-		fragment = benchLink
-	}
+	fragment := benchFragment()
 	// Two servers, and which build each serves swaps every round: the
 	// second server's loads came out slower (its files asked for about
 	// 10 ms later) with the same build on both.
@@ -243,6 +236,19 @@ var benchLink = linkOf(`{"browser":"chrome","request":{"origin":"https://app.exa
 	`"policy":{"format":"raw","text":"HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: https://app.example\nAccess-Control-Allow-Methods: GET, POST, PUT\n` +
 	`Access-Control-Allow-Headers: Content-Type\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.example\n"}}`)
 
+// benchFragment is the fragment each load opens, by WHYCORS_BENCH_LINK:
+// none (the page's own first scenario), "s3" (s3Link, whose first
+// verdict needs the full engine) or any other value (benchLink).
+func benchFragment() string {
+	switch os.Getenv("WHYCORS_BENCH_LINK") {
+	case "":
+		return ""
+	case "s3":
+		return s3Link()
+	}
+	return benchLink
+}
+
 // TestTraceFirstVerdict writes a Chromium performance trace (the JSON
 // DevTools' Performance panel opens) of one load of a built simulator to
 // the file WHYCORS_BENCH_TRACE names, after a warm load: where the main
@@ -256,7 +262,8 @@ func TestTraceFirstVerdict(t *testing.T) {
 	}
 	p := startPageAlone(t)
 	firstVisits(t, p)
-	p.open("")
+	fragment := benchFragment()
+	p.open(fragment)
 	var mu sync.Mutex
 	var events []jsontext.Value
 	done := make(chan struct{})
@@ -279,7 +286,7 @@ func TestTraceFirstVerdict(t *testing.T) {
 	if _, err := chromedp.Call(p.ctx, tracing.Start, tracing.StartParams{TraceConfig: &tracing.TraceConfig{IncludedCategories: cats}}); err != nil {
 		t.Fatal(err)
 	}
-	p.open("")
+	p.open(fragment)
 	if _, err := chromedp.Call(p.ctx, tracing.End, cdp.Empty{}); err != nil {
 		t.Fatal(err)
 	}

@@ -98,3 +98,33 @@ func TestFirstVerdict(t *testing.T) {
 		t.Error("a link to another scenario drew the build's verdict for the first one")
 	}
 }
+
+// TestLinkStartsFullEngineInHead opens a link whose scenario has a policy
+// to read, the README's S3 upload, and expects its verdict from the full
+// engine in the worker boot.js started from the page's head, named so
+// that it fetches the full engine as it starts: started by app.js, the
+// worker came up about 300 ms later in a trace, and the first verdict
+// came 100 ms later per round (scripts/bench-site.sh ab with
+// WHYCORS_BENCH_LINK=s3). A link to raw replies starts no such worker:
+// the core engine reads it (its fixes, blocked as it is, come from a full
+// engine app.js starts after the verdict).
+func TestLinkStartsFullEngineInHead(t *testing.T) {
+	t.Parallel() // each test has its own browser context
+	p := startPage(t)
+	p.open(s3Link())
+	if !eval[bool](p, `whycorsFullLoaded()`) {
+		t.Fatal("the S3 link's verdict is drawn and the full engine is not loaded")
+	}
+	if !eval[bool](p, `whycorsFullFromHead()`) {
+		t.Error("the S3 link's full engine runs in a worker app.js started, not in boot.js's from the head")
+	}
+	if s := eval[string](p, `document.getElementById("verdict-summary").textContent`); !strings.Contains(s, "x-amz-meta-owner") {
+		t.Errorf("the S3 link's verdict does not name the header its bucket does not allow: %q", s)
+	}
+	p.do(chromedp.Navigate("about:blank"))
+	p.open(benchLink)
+	settled(p)
+	if eval[bool](p, `whycorsFullFromHead()`) {
+		t.Error("a link to raw replies started the full engine from the page's head")
+	}
+}
