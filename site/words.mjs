@@ -1,7 +1,7 @@
 // Pure functions of the simulator page: no DOM, no engine. They turn the
 // engine's answers into words for a web developer, a scenario into a
 // share link and back, and find where a rule is in the pasted text.
-// e2e/simulator/words.test.mjs tests them with node --test.
+// e2e/simulator/node/words.test.mjs tests them with node --test.
 
 const NAMES = { chrome: "Chrome", firefox: "Firefox", safari: "Safari", spec: "The Fetch standard" };
 
@@ -120,9 +120,12 @@ export function readFragment(hash) {
 
 // ---------- words ----------
 
+// The documents of the platforms a step's note may be about, by a word it
+// uses; engine/explain (doclink.go, platformDocs) has the same list for
+// `whycors explain`'s text, TestReaderDocMatchesThePage holds them equal.
 const DOCS = [
   [/\bS3\b|s3-/i, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"],
-  [/API ?Gateway|apigw/i, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"],
+  [/API ?Gateway|apigw|REST API|HTTP API/i, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"],
   [/Azure/i, "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services"],
   [/GCS|Cloud Storage|gcs/i, "https://cloud.google.com/storage/docs/cross-origin"],
   [/CloudFront/i, "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/header-caching.html"],

@@ -24,7 +24,8 @@ const (
 
 // Text renders a verdict as the readable explanation `whycors explain`
 // prints: its summary, the verdict, what the console shows, every step with the header
-// lines it read and the document it rests on, the fixes as diffs, the
+// lines it read and the document it rests on (readerDoc: a link, not this
+// project's notes), the fixes as diffs, the
 // warnings, and where browsers differ. It renders the same Verdict the
 // JSON carries, so both say the same.
 func Text(v Verdict, o TextOptions) string {
@@ -106,7 +107,7 @@ func Text(v Verdict, o TextOptions) string {
 			}
 		}
 		if s.Spec != "" {
-			b.WriteString("         " + c(ansiDim, "see "+s.Spec) + "\n")
+			b.WriteString("         " + c(ansiDim, "see "+readerDoc(s.Spec)) + "\n")
 		}
 	}
 	if v.Allowed {
