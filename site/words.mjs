@@ -125,7 +125,8 @@ export function readFragment(hash) {
 // `whycors explain`'s text, TestReaderDocMatchesThePage holds them equal.
 const DOCS = [
   [/\bS3\b|s3-/i, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"],
-  [/API ?Gateway|apigw|REST API|HTTP API/i, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"],
+  [/HTTP API/i, "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html"],
+  [/API ?Gateway|apigw|REST API/i, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"],
   [/Azure/i, "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services"],
   [/GCS|Cloud Storage|gcs/i, "https://cloud.google.com/storage/docs/cross-origin"],
   [/CloudFront/i, "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/header-caching.html"],

@@ -20,7 +20,8 @@ var platformDocs = [...]struct {
 	url  string
 }{
 	{"S3", []string{"s3-"}, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"},
-	{"", []string{"api gateway", "apigateway", "apigw", "rest api", "http api"}, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"},
+	{"", []string{"http api"}, "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html"},
+	{"", []string{"api gateway", "apigateway", "apigw", "rest api"}, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"},
 	{"", []string{"azure"}, "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services"},
 	{"", []string{"gcs", "cloud storage"}, "https://cloud.google.com/storage/docs/cross-origin"},
 	{"", []string{"cloudfront"}, "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/header-caching.html"},

@@ -27,7 +27,7 @@ var readerDocCases = []struct {
 	{desc: "API Gateway's REST API", spec: "shared/reference/cloud-policies.md §5.2 (REST API Enable CORS, how-to-cors-console.md)",
 		want: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html", source: "site/words.mjs docLink: REST API"},
 	{desc: "API Gateway's HTTP API", spec: "shared/reference/cloud-policies.md §5.1 (HTTP API CORS, http-api-cors.html)",
-		want: "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html", source: "site/words.mjs docLink: HTTP API"},
+		want: "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html", source: "site/words.mjs docLink: HTTP API; cloud-policies.md §5.1 cites that page"},
 	{desc: "browsers' deviations", spec: "shared/reference/browser-cors.md §3 (where browsers deviate)",
 		want: "https://fetch.spec.whatwg.org/#http-cors-protocol", source: "site/words.mjs docLink: FETCH_CORS"},
 	{desc: "a host and path become a link, the notes go", spec: "nginx.org/en/docs/http/ngx_http_headers_module.html; shared/reference/cloud-policies.md §6.1",
