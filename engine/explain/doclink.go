@@ -67,7 +67,8 @@ func publicParts(spec string) []string {
 // parenthesis that cites one, its leading host and path made a link.
 func publicPart(part string) string {
 	part = strings.TrimSpace(part)
-	if part == "" || ownNote(part) {
+	if part == "" || strings.HasPrefix(part, "./") {
+		// A package of this repository by its path ("./cdn").
 		return ""
 	}
 	// Parentheses that cite the notes go ("(checked against the module:
@@ -92,8 +93,9 @@ func publicPart(part string) string {
 	}
 	out := strings.TrimSpace(strings.Join(strings.Fields(b.String()), " "))
 	if citesNotes(out) {
-		// A sentence about the notes ("the template references cited
-		// in engine/formats/cloudformation"), not a document.
+		// The notes themselves ("shared/reference/cloud-policies.md
+		// §6.5"), or a sentence about them or the code ("the template
+		// references cited in engine/formats/cloudformation").
 		return ""
 	}
 	// A document named by its host and path ("nginx.org/en/docs/…",
@@ -106,17 +108,6 @@ func publicPart(part string) string {
 		}
 	}
 	return out
-}
-
-// ownNote reports whether part starts with a path of this repository or
-// of the notes beside it.
-func ownNote(part string) bool {
-	for _, p := range [...]string{"shared/", "engine/", "e2e/", "./", "cloud-policies.md", "browser-cors.md", "server-peers.md"} {
-		if strings.HasPrefix(part, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // citesNotes reports whether s names this project's notes or code.
