@@ -175,16 +175,17 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // resolves to its client, {version, ask(fn, arg)}, where ask answers a
   // promise of the call's parsed JSON (an {error} object on failure, as
   // the core's calls do). progress(bytes) is told how much has arrived.
-  let fullFromHead = false;
+  const fromHead = new Set(); // the urls whose worker boot.js started
   function startEngine(url, progress) {
     return new Promise((resolve, reject) => {
-      // boot.js started the full engine's worker from the page's head
-      // when the page opened on a link with a policy to read: take it,
-      // once, with what it said before this listened.
-      const pre = url === "whycors-full.wasm" ? globalThis.whycorsFullWorker : null;
+      // A worker boot.js started from the page's head for url (the full
+      // engine's, on a link with a policy to read) is taken, once, with
+      // what it said before this listened.
+      const started = globalThis.whycorsStarted || {};
+      const pre = started[url];
       if (pre) {
-        globalThis.whycorsFullWorker = null;
-        fullFromHead = true;
+        delete started[url];
+        fromHead.add(url);
       }
       const w = pre ? pre.worker : new Worker("engine-worker.js");
       const waiting = new Map();
@@ -1003,7 +1004,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   globalThis.whycorsFullLoaded = () => !!full;
   // For the tests: whether the full engine's worker is the one boot.js
   // started from the page's head (TestLinkStartsFullEngineInHead).
-  globalThis.whycorsFullFromHead = () => fullFromHead;
+  globalThis.whycorsFullFromHead = () => fromHead.has("whycors-full.wasm");
   // whycorsListed: the format and SDK lists are filled (a moment after
   // the first verdict, whycorsReady).
   let listed = false;

@@ -32,8 +32,8 @@
 // dedicated worker's thread starts, and a message to it is passed on, in
 // tasks of the page's main thread, which was running the core engine's
 // start and the page's first layout.
-// app.js takes this worker (whycorsFullWorker) and the messages it sent
-// before app.js listened.
+// app.js takes this worker (whycorsStarted, by the wasm's URL, as app.js
+// names it) and the messages it sent before app.js listened.
 if (location.hash.startsWith("#s=")) {
   globalThis.whycorsCore = WebAssembly.compileStreaming(fetch("whycors.wasm"));
   globalThis.whycorsCore.catch(() => {}); // app.js reports a failure where the verdict goes
@@ -47,7 +47,7 @@ if (location.hash.startsWith("#s=")) {
       if (e.type === "error") e.preventDefault();
       early.push(e);
     };
-    globalThis.whycorsFullWorker = { worker: worker, early: early };
+    globalThis.whycorsStarted = { "whycors-full.wasm": { worker: worker, early: early } };
   }
 }
 
@@ -55,7 +55,9 @@ if (location.hash.startsWith("#s=")) {
 // base64url of JSON) has a policy for the full engine to read: a form's
 // state with source "policy", or a scenario whose policy is not raw
 // replies (state.mjs formOf), with text. Anything it cannot read is no:
-// app.js then starts the full engine itself when it needs it.
+// app.js then starts the full engine itself when it needs it. It decodes
+// as words.mjs's b64urlDecode does, inline: this is a classic script,
+// which cannot import a module.
 function linkReadsPolicy(hash) {
   try {
     const bin = atob(hash.slice(3).split("&")[0].replace(/-/g, "+").replace(/_/g, "/"));

@@ -19,11 +19,11 @@ import "strings"
 // notes names one: TestReaderDocMatchesThePage asks the page about every
 // source a step carries today.
 var platformDocs = [...]struct {
-	word string   // this word, in any case (JavaScript's \bS3\b), or
+	word string   // this word, lowercase, in any case (JavaScript's \bS3\b), or
 	subs []string // any of these, compared case-insensitively
 	url  string
 }{
-	{"S3", nil, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"},
+	{"s3", nil, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html"},
 	{"", []string{"http api"}, "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html"},
 	{"", []string{"api gateway", "apigateway", "apigw", "rest api"}, "https://docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"},
 	{"", []string{"azure"}, "https://learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services"},
@@ -162,7 +162,7 @@ func splitTop(s, sep string) []string {
 func platformDoc(spec string) string {
 	lower := strings.ToLower(spec)
 	for _, d := range platformDocs {
-		if d.word != "" && hasWord(lower, strings.ToLower(d.word)) {
+		if d.word != "" && hasWord(lower, d.word) {
 			return d.url
 		}
 		for _, w := range d.subs {
