@@ -146,15 +146,15 @@ export function docLink(spec) {
 }
 
 // plain removes from an engine text what only the project's own files
-// explain: references to shared/reference/ documents and their sections,
-// and turns the [UNVERIFIED] marker into a caveat.
+// explain: references to shared/reference/ documents and their sections.
+// The engine's messages no longer cite them (engine/all's
+// TestMessagesCiteNoNotes), so this guards what a step's text quotes; a
+// public standard's section ("Fetch §2.2.1") stays.
 export function plain(text) {
   if (typeof text !== "string") return "";
   return text
     .replace(/\s*\((?:see\s+)?(?:shared\/reference\/)?[\w./-]+\.md(?:\s*§\s*[\d.]+)?[^()]*(?:\([^()]*\)[^()]*)*\)/g, "")
     .replace(/\s*(?:see\s+)?(?:shared\/reference\/)?[\w./-]+\.md(?:\s*§\s*[\d.]+)?/g, "")
-    .replace(/\s*§\s*\d+(?:\.\d+)*/g, "")
-    .replace(/\[UNVERIFIED\]\s*/g, "(not yet confirmed in a real browser) ")
     .replace(/\s+([.,;:])/g, "$1")
     .trim();
 }

@@ -29,7 +29,7 @@ func replyWarnings(out []Warning, s Scenario, v *Verdict) []Warning {
 				}
 				if len(capped) > 0 {
 					out = append(out, Warning{Code: "max-age-cap", Severity: "info",
-						Message: "Access-Control-Max-Age: " + val + " is above what some browsers keep: " + strings.Join(capped, ", ") + " (browser-cors.md §1.8)."})
+						Message: "Access-Control-Max-Age: " + val + " is above what some browsers keep: " + strings.Join(capped, ", ") + "."})
 				}
 			}
 		}

@@ -34,59 +34,61 @@
 // # Codes
 //
 // Codes are stable; messages may improve. Severity is fixed per code
-// unless the table says otherwise.
+// unless the table says otherwise. Codes gives each code's public
+// references, which the SARIF report's rules carry; the checks'
+// comments cite the project's notes behind them.
 //
-//	code                        severity          what                                                        source
-//	rejected                    error             the platform refuses the text at upload (its own message)   cloud-policies.md §1.2, §2, §4, §5.1; native doc
-//	options-method              error / info      OPTIONS listed: S3 and R2 refuse it; elsewhere never needed  cloud-policies.md §1.2, §2 (workerd#4280)
-//	wildcard-credentials        error             "*" origin with credentials: browsers refuse the answer      server-peers.md §1.2 "wildcard"; browser-cors.md §1.5
-//	reflect-any-origin          error / info      every Origin echoed (Express origin: true, nginx             server-peers.md §4 item 1; cloud-policies.md §6.1, §6.3
+//	code                        severity          what
+//	rejected                    error             the platform refuses the text at upload (its own message)
+//	options-method              error / info      OPTIONS listed: S3 and R2 refuse it; elsewhere never needed
+//	wildcard-credentials        error             "*" origin with credentials: browsers refuse the answer
+//	reflect-any-origin          error / info      every Origin echoed (Express origin: true, nginx
 //	                                              $http_origin, API Gateway "https://*"): error with
 //	                                              credentials, info without (then it equals "*")
-//	null-origin                 warning           "null" allowed: every sandboxed iframe and file: page        server-peers.md §1.2 "prohibited", §4 item 18
+//	null-origin                 warning           "null" allowed: every sandboxed iframe and file: page
 //	                                              sends it
-//	suffix-trap                 error             a pattern or regular expression that also matches            server-peers.md §1.2 "invalid" (https://*example.com), §4 item 2
+//	suffix-trap                 error             a pattern or regular expression that also matches
 //	                                              attackers' domains (*example.com, /example.com$/)
-//	public-suffix-wildcard      error / warning   a wildcard over a public suffix (https://*.com,              server-peers.md §1.2 "psl"
+//	public-suffix-wildcard      error / warning   a wildcard over a public suffix (https://*.com,
 //	                                              https://*.github.io): error with credentials
-//	insecure-origin             error / warning   an http:// origin with credentials: error when the user      server-peers.md §1.2 "insecure"
+//	insecure-origin             error / warning   an http:// origin with credentials: error when the user
 //	                                              enabled credentials, warning when the platform adds them
 //	                                              (S3, Azure)
-//	regex-literal               warning           an entry that looks like a regular expression on a          cloud-policies.md §1.3 (origins are opaque strings), §3
+//	regex-literal               warning           an entry that looks like a regular expression on a
 //	                                              platform that compares strings: it never matches
-//	origin-never-matches        warning           an origin no browser sends (trailing slash, path, default    cloud-policies.md §1.3 (options_fails_partial_origin);
-//	                                              port, uppercase, no scheme, file:, a space or comma)       server-peers.md §1.2 "prohibited"; RFC 6454 §7
-//	no-origins                  error             a rule that allows no origin                                 server-peers.md §1.2 "missing"
-//	authorization-wildcard      warning           Authorization relying on Access-Control-Allow-Headers: *     browser-cors.md §1.4 item 4, §1.7 table
-//	wildcard-headers-credentials error            "*" request headers or methods sent literally with           browser-cors.md §1.4 (wildcard only without credentials)
+//	origin-never-matches        warning           an origin no browser sends (trailing slash, path, default
+//	                                              port, uppercase, no scheme, file:, a space or comma)
+//	no-origins                  error             a rule that allows no origin
+//	authorization-wildcard      warning           Authorization relying on Access-Control-Allow-Headers: *
+//	wildcard-headers-credentials error            "*" request headers or methods sent literally with
 //	                                              credentials: browsers read it as a name
-//	wildcard-expose-credentials error             Access-Control-Expose-Headers: * with credentials            server-peers.md §1.2 (IncompatibleWildcardResponseHeaderName)
-//	invalid-name                warning           a method or header name that is not an HTTP token            server-peers.md §1.2 "invalid"; RFC 9110 §5.6.2
-//	safelisted-method           info              GET, HEAD or POST listed where methods do not pick a rule    browser-cors.md §1.1 (CORS-safelisted method)
-//	forbidden-method            warning           CONNECT, TRACE or TRACK: fetch() never sends them            server-peers.md §1.2 "forbidden"
-//	safelisted-header           info              Accept, Accept-Language or Content-Language listed: the     browser-cors.md §1.2
+//	wildcard-expose-credentials error             Access-Control-Expose-Headers: * with credentials
+//	invalid-name                warning           a method or header name that is not an HTTP token
+//	safelisted-method           info              GET, HEAD or POST listed where methods do not pick a rule
+//	forbidden-method            warning           CONNECT, TRACE or TRACK: fetch() never sends them
+//	safelisted-header           info              Accept, Accept-Language or Content-Language listed: the
 //	                                              browser never asks for them
-//	forbidden-header            warning           a header a page cannot set (Cookie, Host, Sec-*, ...)        server-peers.md §1.2 (forbidden request-header name)
-//	response-header-requested   warning           a response header (Access-Control-Allow-Origin, ...)         server-peers.md §1.2 (prohibited request-header name)
+//	forbidden-header            warning           a header a page cannot set (Cookie, Host, Sec-*, ...)
+//	response-header-requested   warning           a response header (Access-Control-Allow-Origin, ...)
 //	                                              listed as a request header
-//	forbidden-exposed           warning           Set-Cookie or a request-only header listed as exposed        server-peers.md §1.2 (forbidden/prohibited response-header)
-//	max-age-cap                 info / warning    max-age above a browser's cap (Safari 600, Chrome 7200);    browser-cors.md §1.8 table; server-peers.md §1.2
+//	forbidden-exposed           warning           Set-Cookie or a request-only header listed as exposed
+//	max-age-cap                 info / warning    max-age above a browser's cap (Safari 600, Chrome 7200);
 //	                                              warning above 86400 (Firefox's cap, jub0bs's bound)
-//	s3-vary                     info              S3/R2 send Vary only on a match: a CDN in front may replay   cloud-policies.md §0 item 5, §1.3
+//	s3-vary                     info              S3/R2 send Vary only on a match: a CDN in front may replay
 //	                                              an answer without CORS headers
-//	missing-always              warning           nginx add_header Access-Control-... without always:         cloud-policies.md §6.1
+//	missing-always              warning           nginx add_header Access-Control-... without always:
 //	                                              the header vanishes on 4xx and 5xx replies
-//	duplicate-rule              warning           a rule that repeats an earlier one entry for entry           cloud-policies.md §1.3 (first match); native doc
-//	unreachable-rule            warning           a rule an earlier one always answers for: native's first     cloud-policies.md §1.3, §3, §4; native doc
+//	duplicate-rule              warning           a rule that repeats an earlier one entry for entry
+//	unreachable-rule            warning           a rule an earlier one always answers for: native's first
 //	                                              rule for a path (one for every path, or the same path),
 //	                                              or S3, R2, GCS and Azure's first rule that matches origin
 //	                                              and method (and, S3 and R2, headers), entries written alike
-//	overlapping-paths           warning           a native rule whose path overlaps an earlier rule's, with    native doc (first rule whose path and origins match)
+//	overlapping-paths           warning           a native rule whose path overlaps an earlier rule's, with
 //	                                              origins that rule lacks: on the overlap it answers
 //	                                              requests the earlier rule refuses (engine/native)
-//	suppression-invalid         warning           a whycors:ignore directive without a known code or a        suppress.go
+//	suppression-invalid         warning           a whycors:ignore directive without a known code or a
 //	                                              reason: it suppresses nothing
-//	suppression-unused          info              a whycors:ignore directive that covers no finding           suppress.go
+//	suppression-unused          info              a whycors:ignore directive that covers no finding
 package lint
 
 import (

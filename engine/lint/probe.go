@@ -106,7 +106,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 			switch {
 			case echoed:
 			case f.Echoes() && f.Credentialed():
-				l.addOnce(Error, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+" to "+ask+") with Access-Control-Allow-Credentials: true: any website can read your users' data; check the origin against a list (server-peers.md §4 item 1)", at)
+				l.addOnce(Error, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+" to "+ask+") with Access-Control-Allow-Credentials: true: any website can read your users' data; check the origin against a list", at)
 			case f.Echoes():
 				l.addOnce(Info, "reflect-any-origin", "the server echoes any Origin (it answered "+ProbeOrigin+" to "+ask+"); without credentials that is the same as \"*\"", at)
 			case f.Credentialed():
@@ -116,7 +116,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 				// Fetch §3.2.5: the header's value is the combined list,
 				// which no origin equals (cloud-policies.md §6.5,
 				// MultipleAllowOriginValues).
-				l.addOnce(Warning, "origin-never-matches", "the answer to "+ask+" has "+strconv.Itoa(n)+" Access-Control-Allow-Origin lines: a browser combines them into one list, which never equals an origin (MultipleAllowOriginValues, cloud-policies.md §6.5); send one", at)
+				l.addOnce(Warning, "origin-never-matches", "the answer to "+ask+" has "+strconv.Itoa(n)+" Access-Control-Allow-Origin lines: a browser combines them into one list, which never equals an origin (Fetch §3.2.5 CORS check); send one", at)
 			} else if strings.ContainsAny(f.ACAO, " \t,") {
 				l.addOnce(Warning, "origin-never-matches", "Access-Control-Allow-Origin "+strconv.Quote(f.ACAO)+" (the answer to "+ask+") is not one origin: browsers compare the whole value with the page's origin, so it never matches; send the one origin that asked (Fetch §3.2.5 CORS check)", at)
 			}
@@ -133,7 +133,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 				if strings.TrimSpace(n.ACAC) == "true" {
 					why = " with Access-Control-Allow-Credentials: true, so any such page reads your users' replies with their cookies"
 				}
-				l.addOnce(Warning, "null-origin", "the server allows the origin \"null\" (the answer to "+ask+")"+why+": every sandboxed iframe, file: page and some redirects send it, so any site can ("+refJub0bs+"; server-peers.md §4 item 18)", at)
+				l.addOnce(Warning, "null-origin", "the server allows the origin \"null\" (the answer to "+ask+")"+why+": every sandboxed iframe, file: page and some redirects send it, so any site can ("+refJub0bs+")", at)
 			}
 		}
 		l.replies(answers, idx, t.Pos)
@@ -187,7 +187,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 				if tr.code == "public-suffix-wildcard" && !creds {
 					sev = Warning
 				}
-				msg := "the server allows " + tr.origin + " (asked GET " + t.Path + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins (server-peers.md §4 item 2)"
+				msg := "the server allows " + tr.origin + " (asked GET " + t.Path + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins"
 				if creds {
 					msg += "; with Access-Control-Allow-Credentials: true such a site reads your users' replies"
 				}

@@ -9,11 +9,14 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// Sources cited by the checks (shared/reference/...).
+// What the messages cite, for a reader who wants to check them: the
+// Fetch standard's section, and jub0bs/cors, a public peer that refuses
+// the same configuration (its Config doc). The project's notes behind
+// them (shared/reference/server-peers.md §1.2, browser-cors.md §1.1-1.2)
+// are for the next developer, not for a message: a user has no copy.
 const (
-	refJub0bs   = "jub0bs/cors refuses it, server-peers.md §1.2"
-	refMaxAge   = "browser-cors.md §1.8"
-	refSafelist = "Fetch §2.2.1, browser-cors.md §1.1-1.2"
+	refJub0bs   = "jub0bs/cors refuses it"
+	refSafelist = "Fetch §2.2.1"
 )
 
 // source checks every rule of a configuration read with its platform's
@@ -28,7 +31,7 @@ func (l *linter) source(src *convert.Source) {
 	}
 	l.shadowed(src)
 	if src.Semantics.VaryOnMissOnly && len(src.Rules) > 0 {
-		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches (cloud-policies.md §0 item 5): behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)
+		l.add(Info, "s3-vary", plat+" sends Vary: Origin only when a rule matches: behind a CDN such as CloudFront, an answer cached for a request without Origin (or from another origin) is replayed without CORS headers; add Origin to the cache key or a Vary header at the CDN", src.Rules[0].Pos)
 	}
 }
 
@@ -58,7 +61,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		}
 		if r.ReflectAny && !fromReplies {
 			if creds {
-				l.add(Error, "reflect-any-origin", "origin: true echoes every Origin and credentials are on: any website can read your users' data with their cookies; list the origins instead (server-peers.md §4 item 1)", r.Pos)
+				l.add(Error, "reflect-any-origin", "origin: true echoes every Origin and credentials are on: any website can read your users' data with their cookies; list the origins instead", r.Pos)
 			} else {
 				l.add(Info, "reflect-any-origin", "origin: true echoes every Origin; without credentials that is the same as \"*\", which says so more plainly", r.Pos)
 			}
@@ -84,7 +87,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !sem.MethodSelects && !sem.MethodsAsDefaults:
 				l.add(Info, "safelisted-method", m.Text+" never needs listing: it is a CORS-safelisted method, allowed without a preflight ("+refSafelist+")", m.Pos)
 			case m.Text == "*" && creds && !sem.EchoMethods:
-				l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Methods: * as written, and with credentials browsers read it as a method named \"*\": list the methods (browser-cors.md §1.4)", m.Pos)
+				l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Methods: * as written, and with credentials browsers read it as a method named \"*\": list the methods", m.Pos)
 			}
 		}
 		// Request headers.
@@ -96,9 +99,9 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 					break
 				}
 				if creds {
-					l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Headers: * as written, and with credentials browsers read it as a header named \"*\", so every non-safelisted header fails: list the headers (browser-cors.md §1.4)", h.Pos)
+					l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Headers: * as written, and with credentials browsers read it as a header named \"*\", so every non-safelisted header fails: list the headers", h.Pos)
 				} else {
-					l.add(Warning, "authorization-wildcard", "Access-Control-Allow-Headers: * does not cover Authorization by the Fetch standard (Chrome still lets it through for now, Firefox warns): list \"Authorization\" if pages send it (browser-cors.md §1.4 item 4, §1.7)", h.Pos)
+					l.add(Warning, "authorization-wildcard", "Access-Control-Allow-Headers: * does not cover Authorization by the Fetch standard (Chrome still lets it through for now, Firefox warns): list \"Authorization\" if pages send it", h.Pos)
 				}
 			case !strings.Contains(h.Text, "*") && !isToken(h.Text):
 				l.add(Warning, "invalid-name", strconv.Quote(h.Text)+" is not a header name (a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", h.Pos)
@@ -127,11 +130,11 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 			v := *r.MaxAge
 			switch {
 			case v > 86400:
-				l.add(Warning, "max-age-cap", "max-age "+strconv.Itoa(v)+" is above every browser's cap (Firefox 86400, Chrome 7200, Safari 600; "+refMaxAge+"); jub0bs/cors refuses values above 86400 (server-peers.md §1.2)", r.MaxAgePos)
+				l.add(Warning, "max-age-cap", "max-age "+strconv.Itoa(v)+" is above every browser's cap (Firefox 86400, Chrome 7200, Safari 600); jub0bs/cors refuses values above 86400", r.MaxAgePos)
 			case v > 7200:
-				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Chrome caps it at 7200 and Safari at 600 ("+refMaxAge+")", r.MaxAgePos)
+				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Chrome caps it at 7200 and Safari at 600", r.MaxAgePos)
 			case v > 600:
-				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Safari caps it at 600 ("+refMaxAge+")", r.MaxAgePos)
+				l.add(Info, "max-age-cap", "max-age "+strconv.Itoa(v)+": Safari caps it at 600", r.MaxAgePos)
 			}
 		}
 	}
@@ -149,16 +152,17 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 	}
 	plat := platformName(l.format)
 	if s == "null" {
-		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+"; server-peers.md §4 item 18)", o.Pos)
+		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+")", o.Pos)
 		return
 	}
 	b := classify(s)
 	if literal && looksRegex(s, b, src.Semantics.Origins != portable.OriginsLiteral && src.Semantics.Origins != portable.OriginsExact) {
-		how, cite := " compares origins as plain strings (with at most a * wildcard)", "cloud-policies.md §1.3"
+		// cloud-policies.md §1.3 (S3's match) and §6.3 (expressjs/cors).
+		how := " compares origins as plain strings (with at most a * wildcard)"
 		if src.Semantics.Origins == portable.OriginsProgram {
-			how, cite = " compares a string origin with === (a regular expression is written /.../, not in quotes)", "cloud-policies.md §6.3"
+			how = " compares a string origin with === (a regular expression is written /.../, not in quotes)"
 		}
-		l.add(Warning, "regex-literal", plat+how+", so "+strconv.Quote(s)+" looks like a regular expression and never matches ("+cite+")", o.Pos)
+		l.add(Warning, "regex-literal", plat+how+", so "+strconv.Quote(s)+" looks like a regular expression and never matches", o.Pos)
 		return
 	}
 	if b.space {
@@ -179,7 +183,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 			l.add(Warning, "origin-never-matches", "file: pages send the origin \"null\", never "+strconv.Quote(s), o.Pos)
 			return
 		case strings.ContainsAny(rest, "/?#"):
-			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches (cloud-policies.md §1.3)", o.Pos)
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches", o.Pos)
 			return
 		case (b.upper || b.nonASCII && strings.ToLower(s) != s) && src.Semantics.Origins != portable.OriginsLabel:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)
@@ -223,7 +227,7 @@ func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme
 		l.add(Error, "suffix-trap", strconv.Quote(s)+" also matches "+strconv.Quote(before+"attacker.example")+": a '*' after the last dot accepts any domain that starts the same way; list the origins", at)
 		return
 	case after == "" && before != "" && !strings.HasSuffix(before, ":"):
-		l.add(Error, "suffix-trap", strconv.Quote(s)+" matches any origin that starts with "+strconv.Quote(before)+", including "+strconv.Quote(before+".attacker.example")+" (server-peers.md §4 item 2)", at)
+		l.add(Error, "suffix-trap", strconv.Quote(s)+" matches any origin that starts with "+strconv.Quote(before)+", including "+strconv.Quote(before+".attacker.example"), at)
 		return
 	}
 	if strings.HasPrefix(after, ".") {
@@ -270,7 +274,7 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 		}
 	}
 	if why != "" {
-		l.add(Error, "suffix-trap", "the regular expression /"+re+"/ "+why+" (server-peers.md §4 item 2)", at)
+		l.add(Error, "suffix-trap", "the regular expression /"+re+"/ "+why, at)
 		return
 	}
 	// A wildcard run ending in ".<public suffix>$" (/^https:\/\/[a-z-]+\.github\.io$/)

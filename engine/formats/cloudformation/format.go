@@ -180,7 +180,7 @@ func (t *Template) Traps() []portable.Finding {
 				}
 				p := rule.ValueAt(s3.OriginsList, i)
 				out = append(out, portable.Finding{Severity: "warning", Code: "cfn-s3-star-credentials",
-					Message: r.ID + ": S3 answers AllowedOrigins '*' with Access-Control-Allow-Origin: * and no Access-Control-Allow-Credentials, so a fetch with credentials (cookies, credentials: 'include') from a page is refused; list the page's origins instead (cloud-policies.md §0 item 4)",
+					Message: r.ID + ": S3 answers AllowedOrigins '*' with Access-Control-Allow-Origin: * and no Access-Control-Allow-Credentials, so a fetch with credentials (cookies, credentials: 'include') from a page is refused; list the page's origins instead",
 					Pos:     portable.Pos{Path: p.Path, Line: p.Line, Column: p.Column}})
 			}
 		}

@@ -36,7 +36,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 				if strings.Contains(strings.ToLower(text), "access-control-allow-credentials") {
 					sev = "error"
 				}
-				out = append(out, portable.Finding{Severity: sev, Code: "reflect-any-origin", Message: n + " (cloud-policies.md §6.1)", Pos: at})
+				out = append(out, portable.Finding{Severity: sev, Code: "reflect-any-origin", Message: n, Pos: at})
 			}
 		}
 	}
@@ -55,7 +55,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 		if !strings.HasSuffix(strings.TrimSuffix(low, ";"), "always") {
 			col := strings.Index(line, strings.Fields(line)[0]) + 1
 			out = append(out, portable.Finding{Severity: "warning", Code: "missing-always",
-				Message: "add_header without always applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: on a 4xx or 5xx reply the header is missing and the browser reports a CORS error instead of the real status; add always (cloud-policies.md §6.1)",
+				Message: "add_header without always applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: on a 4xx or 5xx reply the header is missing and the browser reports a CORS error instead of the real status; add always",
 				Pos:     portable.Pos{Line: i + 1, Column: col}})
 		}
 	}

@@ -135,7 +135,7 @@ func (*httpFormat) Traps(text string, app headers.List) []portable.Finding {
 	for _, f := range app {
 		if strings.HasPrefix(strings.ToLower(f.Name), "access-control-") {
 			return []portable.Finding{{Severity: "warning", Code: "apigw-http-backend-ignored",
-				Message: "An HTTP API with a CORS configuration answers CORS itself and ignores the Access-Control-* headers the integration sends (cloud-policies.md §5.1); change the API's CorsConfiguration, not the backend."}}
+				Message: "An HTTP API with a CORS configuration answers CORS itself and ignores the Access-Control-* headers the integration sends; change the API's CorsConfiguration, not the backend."}}
 		}
 	}
 	return nil
@@ -148,7 +148,7 @@ func (*httpFormat) Traps(text string, app headers.List) []portable.Finding {
 func (*restFormat) Traps(text string, app headers.List) []portable.Finding {
 	if c, err := ParseREST(text); err == nil && len(c.GatewayResponses) < 2 {
 		return []portable.Finding{{Severity: "warning", Code: "apigw-rest-gateway-errors",
-			Message: "API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the Gateway Responses DEFAULT_4XX and DEFAULT_5XX add them, so the browser reports a CORS error instead of the real status (cloud-policies.md §5.2)."}}
+			Message: "API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the Gateway Responses DEFAULT_4XX and DEFAULT_5XX add them, so the browser reports a CORS error instead of the real status."}}
 	}
 	return nil
 }

@@ -114,7 +114,7 @@ func (c *HTTPConfig) Respond(req policy.Request, app policy.Reply) policy.Outcom
 			r.Header = c.preflightHeaders(req.Scratch, acao)
 			return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight answered by API Gateway's CORS configuration"}}
 		}
-		return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight from an origin not in AllowOrigins: 204 without CORS headers [UNVERIFIED]"}, Words: words{}}
+		return policy.Outcome{Reply: r, Rules: rules, Decision: policy.Note{Case: "preflight from an origin not in AllowOrigins: 204 without CORS headers (not yet checked against AWS)"}, Words: words{}}
 	}
 	if !ok {
 		return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: "origin not allowed: no CORS headers"}, Words: words{}}

@@ -30,7 +30,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *HTTPConfig {
 	}
 	r := p.Rules[0]
 	c := &HTTPConfig{AllowMethods: r.Methods, AllowHeaders: r.AllowHeaders, ExposeHeaders: r.ExposeHeaders, MaxAge: r.MaxAge, AllowCredentials: r.Credentials}
-	c.AllowOrigins, _ = portable.WholeOrigins(n, 0, r.Origins, "API Gateway", "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns (cloud-policies.md §5.1)", "")
+	c.AllowOrigins, _ = portable.WholeOrigins(n, 0, r.Origins, "API Gateway", "API Gateway takes only \"*\", \"https://*\" and \"http://*\" patterns", "")
 	if r.AnyOrigin() && r.Credentials {
 		n.Refuse(0, "origins", "API Gateway refuses credentials with origin * ("+msgCredsStar+")")
 	}

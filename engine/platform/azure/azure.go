@@ -312,7 +312,7 @@ func (words) Rule(r policy.Rule) string {
 	case caseHeader:
 		return "rule selected by origin and method, but requested header " + strconv.Quote(n.Args[0]) + " is not in AllowedHeaders " + strings.Join(n.List, ",") + "; Azure does not try later rules"
 	case caseSelectedActual:
-		return caseSelected + "; requested headers of an actual request are not checked ([UNVERIFIED])"
+		return caseSelected + "; requested headers of an actual request are not checked (not yet checked against Azure)"
 	}
 	return ""
 }

@@ -64,7 +64,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 	for i, r := range p.Rules {
 		ar := Rule{AllowedHeaders: r.AllowHeaders, ExposedHeaders: r.ExposeHeaders}
 		var ok bool
-		if ar.AllowedOrigins, ok = portable.WholeOrigins(n, i, r.Origins, "Azure", "Azure documents exact origins or \"*\" only (cloud-policies.md §4)", ""); !ok {
+		if ar.AllowedOrigins, ok = portable.WholeOrigins(n, i, r.Origins, "Azure", "Azure documents exact origins or \"*\" only", ""); !ok {
 			continue
 		}
 		ar.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods, "Azure")
@@ -74,9 +74,9 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		star := slices.Contains(ar.AllowedOrigins, "*")
 		switch {
 		case star && r.Credentials:
-			n.Note(i, "credentials", portable.Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: * (cloud-policies.md §4), so credentialed requests fail")
+			n.Note(i, "credentials", portable.Narrower, "Azure answers a \"*\" rule with Access-Control-Allow-Origin: *, so credentialed requests fail")
 		case !star && !r.Credentials:
-			n.Note(i, "credentials", portable.Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (Azurite; [UNVERIFIED] for Azure, cloud-policies.md §4)")
+			n.Note(i, "credentials", portable.Wider, "Azure sends Access-Control-Allow-Credentials: true with an echoed origin (as Azurite does; not yet checked against Azure)")
 		}
 		c.Rules = append(c.Rules, ar)
 	}

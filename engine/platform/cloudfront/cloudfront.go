@@ -151,7 +151,7 @@ func Validate(c *CorsConfig) policy.Errors {
 	}
 	if c.AccessControlMaxAgeSec != nil && *c.AccessControlMaxAgeSec < 0 {
 		errs = append(errs, c.ValueAt(FieldMaxAgeSec, 0).Err(codeInvalid,
-			"AccessControlMaxAgeSec must be a whole number of seconds, 0 or more [UNVERIFIED bound]"))
+			"AccessControlMaxAgeSec must be a whole number of seconds, 0 or more (the bound not yet checked against CloudFront)"))
 	}
 	return errs
 }

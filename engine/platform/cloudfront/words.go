@@ -43,9 +43,9 @@ func (words) Decision(n policy.Note) string {
 	case caseNotCORS:
 		return "no Origin header: not a CORS request, CloudFront adds no CORS headers"
 	case caseOriginRefused:
-		return "Origin " + strconv.Quote(n.Args[0]) + " is not in AccessControlAllowOrigins: CloudFront adds no Access-Control-Allow-Origin to the origin's reply [UNVERIFIED]" + kept
+		return "Origin " + strconv.Quote(n.Args[0]) + " is not in AccessControlAllowOrigins: CloudFront adds no Access-Control-Allow-Origin to the origin's reply (not yet checked against CloudFront)" + kept
 	case casePreflight:
-		return "preflight passed to the origin [UNVERIFIED]; CloudFront added the policy's preflight headers to the origin's reply" + kept
+		return "preflight passed to the origin (not yet checked against CloudFront); CloudFront added the policy's preflight headers to the origin's reply" + kept
 	case caseActual:
 		return "CloudFront added the policy's CORS headers to the origin's reply" + kept
 	}

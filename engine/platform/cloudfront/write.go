@@ -104,7 +104,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *CorsConfig {
 		n.Refuse(0, "origins", "no origin CloudFront can express")
 	}
 	if r.AnyOrigin() && r.Credentials {
-		n.Refuse(0, "origins", "CloudFront sends \"*\" as written [UNVERIFIED], which browsers refuse with credentials; list the origins")
+		n.Refuse(0, "origins", "CloudFront sends \"*\" as written (not yet checked against CloudFront), which browsers refuse with credentials; list the origins")
 	}
 	for _, m := range r.Methods {
 		switch {
@@ -130,6 +130,6 @@ func fromPortable(n *portable.Notes, p portable.Policy) *CorsConfig {
 		n.Note(0, "max_age", portable.Same, "CloudFront's AccessControlMaxAgeSec is 0 or more; left out")
 		c.AccessControlMaxAgeSec = nil
 	}
-	n.Note(0, "preflight", portable.Differs, "CloudFront passes the preflight to the origin and adds the policy's headers to its reply [UNVERIFIED]: the cache behavior must allow OPTIONS and the origin must answer it with a 2xx status")
+	n.Note(0, "preflight", portable.Differs, "CloudFront passes the preflight to the origin and adds the policy's headers to its reply (not yet checked against CloudFront): the cache behavior must allow OPTIONS and the origin must answer it with a 2xx status")
 	return c
 }

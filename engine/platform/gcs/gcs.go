@@ -238,7 +238,7 @@ func (words) Decision(n policy.Note) string {
 	case caseActual:
 		return "actual request matched entry " + strconv.Itoa(n.N+1) + ": CORS headers added"
 	case caseRefusedPreflight:
-		return n.Args[0] + ": preflight answered without CORS headers [UNVERIFIED status]"
+		return n.Args[0] + ": preflight answered without CORS headers (its status not yet checked against GCS)"
 	case caseServed:
 		return n.Args[0] + ": served without CORS headers"
 	}

@@ -49,7 +49,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 	for i, r := range p.Rules {
 		e := Entry{MaxAgeSeconds: r.MaxAge}
 		var ok bool
-		if e.Origin, ok = portable.WholeOrigins(n, i, r.Origins, "GCS", "GCS takes no partial wildcard (cloud-policies.md §3)", "; list the origins"); !ok {
+		if e.Origin, ok = portable.WholeOrigins(n, i, r.Origins, "GCS", "GCS takes no partial wildcard", "; list the origins"); !ok {
 			continue
 		}
 		if slices.Contains(r.Methods, "*") {
@@ -73,7 +73,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 			n.Note(i, "allow_headers", portable.Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
 		}
 		if r.Credentials {
-			n.Note(i, "credentials", portable.Narrower, "GCS sends no Access-Control-Allow-Credentials (cloud-policies.md §3, [UNVERIFIED]), so credentialed requests fail")
+			n.Note(i, "credentials", portable.Narrower, "GCS sends no Access-Control-Allow-Credentials (documented, not yet checked against GCS), so credentialed requests fail")
 		}
 		c.Entries = append(c.Entries, e)
 	}

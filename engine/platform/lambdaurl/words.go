@@ -37,9 +37,9 @@ func (words) Decision(n policy.Note) string {
 	case caseNoCORS:
 		return "the function URL has no CORS configuration: the function answers every request, OPTIONS included, and its own headers go out"
 	case casePreflight:
-		return "preflight answered by the function URL's CORS configuration; the function is not invoked [UNVERIFIED]"
+		return "preflight answered by the function URL's CORS configuration; the function is not invoked (not yet checked against AWS)"
 	case casePreflightRefused:
-		return "preflight from " + strconv.Quote(n.Args[0]) + ", an origin not in AllowOrigins: answered without CORS headers [UNVERIFIED], the function is not invoked"
+		return "preflight from " + strconv.Quote(n.Args[0]) + ", an origin not in AllowOrigins: answered without CORS headers (not yet checked against AWS), the function is not invoked"
 	case caseActual:
 		return "the function's reply, with the function URL's CORS headers in place of any the function sent"
 	case caseActualNone:

@@ -63,7 +63,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Cors {
 	c := &Cors{AllowHeaders: r.AllowHeaders, ExposeHeaders: r.ExposeHeaders, AllowCredentials: r.Credentials}
 	c.AllowOrigins, _ = portable.WholeOrigins(n, 0, r.Origins, platform, "a function URL takes \"*\" or exact origins ("+sourceAPICors+")", "")
 	if r.AnyOrigin() && r.Credentials {
-		n.Refuse(0, "origins", "a function URL sends \"*\" as written [UNVERIFIED], which browsers refuse with credentials; list the origins")
+		n.Refuse(0, "origins", "a function URL sends \"*\" as written (not yet checked against AWS), which browsers refuse with credentials; list the origins")
 	}
 	for _, m := range r.Methods {
 		switch {

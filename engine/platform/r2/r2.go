@@ -82,7 +82,7 @@ type words struct{ s3.Words }
 
 // Decision implements policy.Words.
 func (w words) Decision(n policy.Note) string {
-	return "R2 (as S3, [UNVERIFIED]): " + policy.Outcome{Decision: n, Words: w.Words}.Text()
+	return "R2 (taken as S3, not yet checked against R2): " + policy.Outcome{Decision: n, Words: w.Words}.Text()
 }
 
 // Parse reads text written in form and validates it as R2 does.

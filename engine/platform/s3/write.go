@@ -80,21 +80,21 @@ func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat str
 		}
 		for _, h := range r.ExposeHeaders {
 			if h == "*" {
-				n.Note(i, "expose_headers", portable.Narrower, plat+" refuses \"*\" in ExposeHeader (cloud-policies.md §1.2); left out, list the headers")
+				n.Note(i, "expose_headers", portable.Narrower, plat+" refuses \"*\" in ExposeHeader; left out, list the headers")
 				continue
 			}
 			sr.ExposeHeaders = append(sr.ExposeHeaders, h)
 		}
 		switch {
 		case r.AnyOrigin() && r.Credentials:
-			n.Note(i, "credentials", portable.Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials (cloud-policies.md §0 item 4), so credentialed requests fail; list the origins to allow them")
+			n.Note(i, "credentials", portable.Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials, so credentialed requests fail; list the origins to allow them")
 		case !r.AnyOrigin() && !r.Credentials:
-			n.Note(i, "credentials", portable.Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\" (cloud-policies.md §0 item 4), so credentialed requests from these origins are allowed too")
+			n.Note(i, "credentials", portable.Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\", so credentialed requests from these origins are allowed too")
 		}
 		c.Rules = append(c.Rules, sr)
 	}
 	portable.FallThrough(n, p, plat, "method or requested headers")
-	n.Note(-1, "", portable.Same, plat+" sends Vary only when a rule matches (cloud-policies.md §0 item 5): behind a CDN, put Origin in the cache key")
+	n.Note(-1, "", portable.Same, plat+" sends Vary only when a rule matches: behind a CDN, put Origin in the cache key")
 	return c
 }
 
