@@ -55,7 +55,10 @@ export function renderBrowsers(results) {
     tbody.appendChild(tr);
   }
   $("browsers").dataset.differ = String(differ);
-  $("browsers").caption.textContent = differ ? "Each browser — they disagree (highlighted)" : "Each browser";
+  // Blocked everywhere, for different reasons (WebKit checks a
+  // preflight's status first), is not a disagreement.
+  const verdicts = new Set(BROWSERS.map(([b]) => results[b].error ? "error" : String(!!results[b].allowed)));
+  $("browsers").caption.textContent = !differ ? "Each browser" : verdicts.size > 1 ? "Each browser — they disagree (highlighted)" : "Each browser — same result, different reasons (highlighted)";
 }
 
 export function renderConsoles(results, all) {

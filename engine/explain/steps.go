@@ -311,22 +311,44 @@ func finishSteps(v *Verdict, w *words.Arena) {
 		}
 	}
 	if v.BrowsersDiffer {
-		m := w.Mark()
-		for i, b := range v.Browsers {
-			if i > 0 {
-				w.Write("; ")
-			}
-			if b.Allowed {
-				w.Write(title(b.Browser), " allows it")
-			} else {
-				w.Write(title(b.Browser), " blocks it (", b.Reason, ")")
-			}
-		}
-		w.Write(". Each browser's console text is in browsers[].")
-		v.Steps = append(v.Steps, Step{ID: "browsers.differ", Title: "Browsers disagree", Status: fetch.Warn,
-			Spec:   "shared/reference/browser-cors.md §3 (where browsers deviate)",
-			Detail: w.Since(m)})
+		v.Steps = append(v.Steps, browsersDiffer(w, v.Allowed, v.Browsers))
 	}
+}
+
+// browsersDiffer is the "browsers.differ" step. Browsers that reach
+// different verdicts disagree, a warning. Browsers that all block, each
+// naming another check (WebKit checks a preflight's status before its
+// Access-Control-Allow-Origin), agree on the verdict: tried as a new
+// user would, on the S3 upload, "Browsers disagree" above three
+// "blocks it" read as a contradiction, so that is said as it is.
+func browsersDiffer(w *words.Arena, allowed bool, browsers []BrowserResult) Step {
+	m := w.Mark()
+	same := !allowed // the verdict's own browser blocks it, and so does each
+	for _, b := range browsers {
+		same = same && !b.Allowed
+	}
+	st := Step{ID: "browsers.differ", Title: "Browsers disagree", Status: fetch.Warn,
+		Spec: "shared/reference/browser-cors.md §3 (where browsers deviate)"}
+	if same {
+		st.Title, st.Status = "Browsers give different reasons", fetch.Info
+		w.Write("Every browser blocks it, not all at the same check: ")
+	}
+	for i, b := range browsers {
+		if i > 0 {
+			w.Write("; ")
+		}
+		switch {
+		case same:
+			w.Write(title(b.Browser), " ", b.Reason)
+		case b.Allowed:
+			w.Write(title(b.Browser), " allows it")
+		default:
+			w.Write(title(b.Browser), " blocks it (", b.Reason, ")")
+		}
+	}
+	w.Write(".")
+	st.Detail = w.Since(m)
+	return st
 }
 
 // title is the browser's name as the steps write it. It is not inlined:

@@ -2,6 +2,7 @@ package explain_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
@@ -59,6 +60,18 @@ func TestBrowsersDiffer(t *testing.T) {
 	}
 	if st := v.Steps[len(v.Steps)-1]; st.ID != "browsers.differ" || st.Status != "warn" {
 		t.Errorf("last step %+v, want browsers.differ", st)
+	}
+	// Every browser blocks a preflight refused with 403 and no
+	// Access-Control-Allow-Origin, WebKit at its status (recorded,
+	// e2e/webkit): the same verdict, told as different reasons, not as a
+	// disagreement.
+	reasons := mustExplain(t, `{"request":{"origin":"https://app.test","url":"https://api.test/x","method":"PUT"},"preflight":{"status":403,"headers":[]}}`)
+	if !reasons.BrowsersDiffer {
+		t.Fatalf("a 403 preflight: differ=false, want the reasons flagged: %+v", reasons.Browsers)
+	}
+	if st := reasons.Steps[len(reasons.Steps)-1]; st.ID != "browsers.differ" || st.Status != "info" || st.Title != "Browsers give different reasons" ||
+		!strings.HasPrefix(st.Detail, "Every browser blocks it") || !strings.Contains(st.Detail, "Safari PreflightInvalidStatus") {
+		t.Errorf("a 403 preflight: last step %+v, want the reasons as info", st)
 	}
 	same := mustExplain(t, `{"request":{"origin":"https://app.test","url":"https://api.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}`)
 	if same.BrowsersDiffer {
