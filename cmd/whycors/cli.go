@@ -123,7 +123,11 @@ func faults(file string, err error) []Fault {
 			if x.Code != "" {
 				msg = x.Code + ": " + msg
 			}
-			out = append(out, Fault{Message: msg, File: file, Line: x.Line, Column: x.Column, Path: x.Path})
+			at := file
+			if x.File != "" {
+				at = x.File // a --policy file, or one of a template's files
+			}
+			out = append(out, Fault{Message: msg, File: at, Line: x.Line, Column: x.Column, Path: x.Path})
 		}
 	case *fetch.InputError:
 		out = append(out, Fault{Message: e.Msg, File: file, Path: "$.request." + e.Field})

@@ -58,3 +58,27 @@ func TestTestCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestTestHelpExample runs the expectations file test --help shows
+// against an S3 configuration that meets it: the example must read, and
+// hold.
+func TestTestHelpExample(t *testing.T) {
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "cors.json")
+	exp := filepath.Join(dir, "expect.yaml")
+	if err := os.WriteFile(policy, []byte(`[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["content-type", "x-amz-meta-owner"]}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exp, []byte(testHelpExample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	if code := runTest([]string{policy, exp}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("exit %d, want 0: %s%s", code, out.String(), errOut.String())
+	}
+	var help bytes.Buffer
+	runTest([]string{"--help"}, strings.NewReader(""), &bytes.Buffer{}, &help)
+	if !strings.Contains(help.String(), testHelpExample) {
+		t.Errorf("the help does not show the example this test runs:\n%s", help.String())
+	}
+}

@@ -153,7 +153,9 @@ Flags:
 	}
 	var v explain.Verdict
 	if err == nil {
-		v, err = explain.Explain(s, opts)
+		if v, err = explain.Explain(s, opts); err != nil && len(files) == 0 {
+			err = inPolicyText(err, name)
+		}
 	}
 	if err != nil {
 		if sharelink.Is(name) {
@@ -167,8 +169,19 @@ Flags:
 // explainFlags explains the request the flags give (--origin, --url,
 // --preset's method and headers) against the --policy files.
 func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool) int {
-	if origin == "" || url == "" || len(files) == 0 {
-		return c.usageError("without a scenario FILE, give --origin, --url and --policy")
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		empty bool
+	}{{"--origin", origin == ""}, {"--url", url == ""}, {"--policy", len(files) == 0}} {
+		if f.empty {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		// Name what is missing or empty: a shell variable left unset
+		// gives --origin "" (tried as a new user would).
+		return c.usageError("without a scenario FILE, give --origin, --url and --policy; " + strings.Join(missing, " and ") + " missing or empty")
 	}
 	s := explain.Scenario{Browser: browser, Request: explain.Request{Origin: origin, URL: url}}
 	if noFixes {
@@ -416,11 +429,35 @@ func printInputError(w io.Writer, name string, err error) {
 	var es policy.Errors
 	if errors.As(err, &es) {
 		for _, e := range es {
-			fmt.Fprintf(w, "%s: %s\n", name, e.Error())
+			// A fault names its own file when it is in another than
+			// name (a --policy file, one of a template's files).
+			at := *e
+			if at.File != "" {
+				name, at.File = at.File, ""
+			}
+			fmt.Fprintf(w, "%s: %s\n", name, at.Error())
 		}
 		return
 	}
 	fmt.Fprintf(w, "%s: %s\n", name, err)
+}
+
+// inPolicyText marks the faults of err that a reader numbered in the
+// policy text inside the scenario (explain's "policy": {"text": ...}),
+// as the scenario file name's "$.policy.text": their lines are the
+// text's, not the file's. Faults with a file of their own (--policy
+// FILE), or without a line, are left as they are.
+func inPolicyText(err error, name string) error {
+	es, ok := err.(policy.Errors)
+	if !ok {
+		return err
+	}
+	for _, e := range es {
+		if e.File == "" && e.Line > 0 {
+			e.File = name + " $.policy.text"
+		}
+	}
+	return err
 }
 
 // writeVerdict prints the readable explanation, in colour only when

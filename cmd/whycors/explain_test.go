@@ -44,6 +44,17 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--console with a line no browser prints", args: []string{"--console", "hello"}, code: 2, errOut: "--console"},
 		{desc: "--pick out of range", args: []string{"--console", chromeLine, "--pick", "9"}, code: 2, errOut: "--pick"},
 		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
+		// A fault of the --policy file is filed under that file, at its
+		// own line; tried as a new user would, it was filed under the
+		// scenario's name, at a line the scenario does not have.
+		{desc: "a fault of the --policy file names that file", stdin: blocked, args: []string{"--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,
+			errOut: "testdata/s3-trailing-comma.json: line 2, column 69: invalid JSON: invalid character '}' after a comma: JSON allows no comma before a closing bracket; remove the comma\n"},
+		{desc: "an empty --origin is named", args: []string{"--policy", "testdata/s3-put.json", "--origin", "", "--url", "http://api.test/x"}, code: 2,
+			errOut: "--origin missing or empty"},
+		{desc: "the same as JSON", stdin: blocked, args: []string{"--json", "--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,
+			out: `"file": "testdata/s3-trailing-comma.json",`},
+		{desc: "a fault of the scenario's own policy text says its lines are the text's", stdin: `{"request":{"origin":"http://a.test","url":"http://b.test"},"policy":{"format":"s3-json","text":"[\n {\"AllowedOrigins\": [\"*\"],}]"}}`, args: []string{"-"}, code: 2,
+			errOut: "- $.policy.text: line 2, column 27: invalid JSON"},
 	}
 	for _, tc := range tests {
 		var out, errOut bytes.Buffer

@@ -17,6 +17,18 @@ func init() {
 
 // runTest checks one configuration against an expectations file. Exit 0
 // every case holds, 1 some case does not, 2 bad input.
+// testHelpExample is the expectations file the help shows; a user copies
+// it first, so TestTestHelpExample runs it. A header with its value is
+// quoted: unquoted, YAML reads "content-type: image/png" in a flow list
+// as a mapping (tried as a new user would, the help's own example
+// failed so).
+const testHelpExample = `  url: https://uploads.example.com        # where the paths are requested (optional)
+  cases:
+    - {origin: https://app.example.com, method: PUT, path: /u/x, headers: ["content-type: image/png", x-amz-meta-owner],
+       credentials: include, browser: all, expect: allow}
+    - {origin: https://evil.example, method: GET, path: /, expect: deny}
+`
+
 func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -29,11 +41,7 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration, in any format whycors reads, against the requests")
 		fmt.Fprintln(stderr, "it must allow and refuse, each in the browsers named (the browser model of")
 		fmt.Fprintln(stderr, "whycors explain). EXPECTATIONS is YAML or JSON (schemas/expectations.schema.json):")
-		fmt.Fprintln(stderr, "\n  url: https://uploads.example.com        # where the paths are requested (optional)")
-		fmt.Fprintln(stderr, "  cases:")
-		fmt.Fprintln(stderr, "    - {origin: https://app.example.com, method: PUT, path: /u/x, headers: [content-type: image/png, x-amz-meta-owner],")
-		fmt.Fprintln(stderr, "       credentials: include, browser: all, expect: allow}")
-		fmt.Fprintln(stderr, "    - {origin: https://evil.example, method: GET, path: /, expect: deny}")
+		fmt.Fprint(stderr, "\n"+testHelpExample)
 		fmt.Fprintln(stderr, "\nA header given as a name alone is sent with the value x. Each case that does not")
 		fmt.Fprintln(stderr, "hold is printed with the browser's reason and the rule of the configuration")
 		fmt.Fprintln(stderr, "that decided.\n\nExit status: 0 every case holds, 1 some does not, 2 bad input.\n\nFlags:")

@@ -557,7 +557,7 @@ func newServer(s Scenario, o Options) (*server, *policy.Detection, error) {
 		ev, err = policy.Parse(f, src)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, src.NameFile(err)
 	}
 	srv.eval = ev
 	srv.f = f

@@ -216,6 +216,24 @@ func Parse(f Format, src Source) (Evaluator, error) {
 	return f.Parse(src.Main())
 }
 
+// NameFile sets the file of err's faults that name none to src's one
+// file, when src is a single named file (the command line's --policy
+// FILE): the reader numbered that file's lines, and a fault without its
+// name would be filed under the scenario's. A type assertion, not
+// errors.As, which would bring reflection into the page's wasm.
+func (s Source) NameFile(err error) error {
+	es, ok := err.(Errors)
+	if !ok || s.Text != "" || len(s.Files) != 1 || s.Files[0].Name == "" {
+		return err
+	}
+	for _, e := range es {
+		if e.File == "" {
+			e.File = s.Files[0].Name
+		}
+	}
+	return err
+}
+
 // OneText reports a source that is one text and nothing else: no files,
 // parameters or chosen resource, which only a SourceParser reads.
 func (s Source) OneText() bool {

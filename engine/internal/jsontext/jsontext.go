@@ -465,7 +465,13 @@ func (p *parser) value(i, depth int, o *open) (*Value, int) {
 				}
 				goto bad
 			}
-			i, c = next(b, i+1)
+			if i, c = next(b, i+1); c == closer {
+				// The fault a hand-edited policy has most (a member or
+				// an element deleted, its comma left): encoding/json
+				// words it as a missing key or value.
+				where = " after a comma: JSON allows no comma before a closing bracket; remove the comma"
+				goto bad
+			}
 		}
 	case c == '-' || c >= '0' && c <= '9':
 		j := p.number(i)

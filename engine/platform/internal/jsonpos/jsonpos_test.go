@@ -18,7 +18,8 @@ func TestSyntaxPosition(t *testing.T) {
 		msg        string
 	}{
 		{desc: "missing comma between strings", text: `["a" "b"]`, line: 1, col: 6, msg: `invalid JSON: invalid character '"' after array element`},
-		{desc: "trailing comma", text: "[1,\n]", line: 2, col: 1, msg: "invalid JSON: invalid character ']' looking for beginning of value"},
+		{desc: "trailing comma", text: "[1,\n]", line: 2, col: 1, msg: "invalid JSON: invalid character ']' after a comma: JSON allows no comma before a closing bracket; remove the comma"},
+		{desc: "trailing comma in an object", text: "{\"a\": 1,\n  }", line: 2, col: 3, msg: "invalid JSON: invalid character '}' after a comma: JSON allows no comma before a closing bracket; remove the comma"},
 		{desc: "missing colon", text: `{"a" 1}`, line: 1, col: 6, msg: "invalid JSON: invalid character '1' after object key"},
 		{desc: "truncated", text: `{"a": [1`, line: 1, col: 9, msg: "invalid JSON: unexpected end of JSON input"},
 		{desc: "text after the value", text: "[] x", line: 1, col: 4, msg: "unexpected text after the JSON value"},
