@@ -163,6 +163,13 @@ func upperFirst(s string) string {
 // server finds a server-side fix: an edit of the policy text when the
 // format can be edited in place, else the header lines to send.
 func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
+	if s.Policy != nil {
+		if f, _ := se.reads.lookup(s.Policy.Format); f != nil {
+			if _, fixed := f.(Fixed); fixed {
+				return explain.Fix{}, false
+			}
+		}
+	}
 	if s.Policy != nil && se.editable(s.Policy.Format) {
 		if f, ok := se.policyFix(s, v); ok {
 			return f, true

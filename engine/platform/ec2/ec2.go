@@ -100,6 +100,10 @@ func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	return &portable.Config{Format: "ec2", Semantics: portable.Semantics{EchoHeaders: true}, Rules: []portable.ConfigRule{r}}, true
 }
 
+// FixedPolicy implements advise.Fixed: AWS sets the EC2 API's CORS, so
+// a fix is a change of the page, never of this policy.
+func (*format) FixedPolicy() {}
+
 // Formats are this package's formats, for a policy.Registry (engine/all lists them).
 func Formats() []policy.Format { return []policy.Format{&format{}} }
 

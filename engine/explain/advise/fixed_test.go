@@ -1,0 +1,51 @@
+package advise_test
+
+import (
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+)
+
+// TestFixedPolicyGetsNoServerFix: the EC2 API's CORS is AWS's ("always
+// returned with a * value", Access-Control-Allow-Credentials "never
+// returned": seed "Cross-Origin Resource Sharing Support", EC2 API
+// Reference), so a fetch with credentials gets the page's fix only, and
+// no warning about a policy the user cannot change. Tried as a new user
+// would, the search rewrote EC2's replies and warned of its max-age.
+func TestFixedPolicyGetsNoServerFix(t *testing.T) {
+	opts := advise.Options(all.Registry())
+	for _, tc := range []struct {
+		desc, scenario string
+		fixes          int
+	}{
+		{desc: "a GET with credentials: the page stops sending them", fixes: 1,
+			scenario: `{"request":{"origin":"https://app.example.com","url":"https://ec2.us-east-1.amazonaws.com/?Action=DescribeInstances","credentials":"include"},"policy":{"format":"ec2","text":""}}`},
+		{desc: "a PUT with credentials: the same, after the preflight", fixes: 1,
+			scenario: `{"request":{"origin":"https://app.example.com","url":"https://ec2.us-east-1.amazonaws.com/","method":"PUT","credentials":"include"},"policy":{"format":"ec2","text":"ec2"}}`},
+	} {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := explain.Explain(s, opts)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if v.Allowed {
+			t.Fatalf("%s: allowed, want blocked (credentials against ACAO *)", tc.desc)
+		}
+		if len(v.Fixes) != tc.fixes {
+			t.Errorf("%s: %d fixes, want %d: %+v", tc.desc, len(v.Fixes), tc.fixes, v.Fixes)
+		}
+		for _, f := range v.Fixes {
+			if f.Where != "client" {
+				t.Errorf("%s: a %s fix (%s) of a policy AWS fixes", tc.desc, f.Where, f.Summary)
+			}
+		}
+		if len(v.Warnings) != 0 {
+			t.Errorf("%s: warnings about a fixed policy: %+v", tc.desc, v.Warnings)
+		}
+	}
+}
