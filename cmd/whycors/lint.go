@@ -30,11 +30,13 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder the file's URI is relative to (the repository's root)")
 	baseline := fs.String("baseline", "", "a baseline file (--write-baseline): report only findings it does not hold")
 	writeBase := fs.String("write-baseline", "", "write the findings to this baseline file and exit 0 (accept them for now)")
+	listCodes := fs.Bool("codes", false, "list every finding code (its most severe level, what it means, what it rests on) and exit")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|- [FILE...]")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration (S3, R2, GCS, Azure, API Gateway, nginx, Express,")
 		fmt.Fprintln(stderr, "native, raw replies, HAR) and prints each finding as FILE:LINE:COLUMN: severity")
-		fmt.Fprintln(stderr, "code: message. Codes are listed in `go doc github.com/whycors/whycors/engine/lint`.")
+		fmt.Fprintln(stderr, "code: message (at its JSON path). --codes lists every code, what it means and")
+		fmt.Fprintln(stderr, "what it rests on (also "+lintHelp+").")
 		fmt.Fprintln(stderr, "--format sarif writes SARIF 2.1.0 for code scanning; github, workflow annotations;")
 		fmt.Fprintln(stderr, "markdown, a table for a pull-request comment. (--format with a configuration")
 		fmt.Fprintln(stderr, "format's name, as earlier releases took it, still names the configuration's format.)")
@@ -73,6 +75,14 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	threshold := lint.Severity(*failOn).Rank()
 	if threshold == 0 {
 		return c.usageError(fmt.Sprintf("--fail-on %q: want error, warning or info", *failOn))
+	}
+	if *listCodes {
+		if c.json {
+			writeJSON(stdout, lint.Codes())
+			return 0
+		}
+		writeCodes(stdout)
+		return 0
 	}
 	if len(pos) == 0 {
 		return c.usageError("missing FILE: the configuration to check (or - for standard input; several files may follow)")
@@ -151,14 +161,19 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	for _, r := range runs {
 		for _, f := range r.findings {
+			// FILE:LINE:COLUMN: severity code: message, as the help says
+			// and editors' and CI's problem matchers read it (the
+			// compilers' form); the value's path, for a reader, ends
+			// the line.
 			where := r.file
 			if f.Line > 0 {
 				where += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
 			}
+			at := ""
 			if f.Path != "" {
-				where += ": " + f.Path
+				at = " (at " + f.Path + ")"
 			}
-			fmt.Fprintf(stdout, "%s: %s %s: %s\n", where, f.Severity, f.Code, f.Message)
+			fmt.Fprintf(stdout, "%s: %s %s: %s%s\n", where, f.Severity, f.Code, f.Message, at)
 		}
 		if len(r.findings) == 0 {
 			fmt.Fprintln(stderr, r.file+": no findings")
@@ -259,4 +274,14 @@ func reportLevel(s lint.Severity) string {
 		return "note"
 	}
 	return string(s)
+}
+
+// writeCodes lists lint's codes as a reader looks one up: the code and
+// its most severe level, then what it means and what it rests on,
+// indented (tried as a new user would, the help sent a user without a Go
+// toolchain to go doc).
+func writeCodes(w io.Writer) {
+	for _, c := range lint.Codes() {
+		fmt.Fprintf(w, "%s (%s)\n    %s\n    Rests on: %s\n", c.Code, c.Severity, c.Summary, c.Source)
+	}
 }

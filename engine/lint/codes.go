@@ -10,10 +10,10 @@ package lint
 // says the same at more length (TestCodesAreDocumented keeps the two
 // together).
 type CodeInfo struct {
-	Code     string
-	Severity Severity // the most severe level the code is reported at
-	Summary  string
-	Source   string
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"` // the most severe level the code is reported at
+	Summary  string   `json:"summary"`
+	Source   string   `json:"source"`
 }
 
 // Codes lists every finding code, in the package doc's order.

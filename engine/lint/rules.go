@@ -176,6 +176,9 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		l.wildcard(src, s, scheme, rest, hasScheme, o.Pos, creds)
 	} else {
 		switch {
+		case s == "":
+			l.add(Warning, "origin-never-matches", "an empty origin never matches: browsers send an origin as scheme://host[:port]; write the page's origin, or remove the entry", o.Pos)
+			return
 		case !hasScheme:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has no scheme; browsers send origins as scheme://host[:port], so it never matches", o.Pos)
 			return
@@ -183,7 +186,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 			l.add(Warning, "origin-never-matches", "file: pages send the origin \"null\", never "+strconv.Quote(s), o.Pos)
 			return
 		case strings.ContainsAny(rest, "/?#"):
-			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches", o.Pos)
+			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has a path or trailing slash; an Origin header never does, so it never matches: write "+strconv.Quote(scheme+"://"+rest[:strings.IndexAny(rest, "/?#")]), o.Pos)
 			return
 		case (b.upper || b.nonASCII && strings.ToLower(s) != s) && src.Semantics.Origins != portable.OriginsLabel:
 			l.add(Warning, "origin-never-matches", strconv.Quote(s)+" has uppercase letters; browsers send origins in lowercase and the comparison is exact, so it never matches", o.Pos)

@@ -15,7 +15,6 @@ import (
 // no warning about a policy the user cannot change. Tried as a new user
 // would, the search rewrote EC2's replies and warned of its max-age.
 func TestFixedPolicyGetsNoServerFix(t *testing.T) {
-	opts := advise.Options(all.Registry())
 	for _, tc := range []struct {
 		desc, scenario string
 		fixes          int
@@ -25,14 +24,7 @@ func TestFixedPolicyGetsNoServerFix(t *testing.T) {
 		{desc: "a PUT with credentials: the same, after the preflight", fixes: 1,
 			scenario: `{"request":{"origin":"https://app.example.com","url":"https://ec2.us-east-1.amazonaws.com/","method":"PUT","credentials":"include"},"policy":{"format":"ec2","text":"ec2"}}`},
 	} {
-		s, err := explain.Decode([]byte(tc.scenario))
-		if err != nil {
-			t.Fatal(err)
-		}
-		v, err := explain.Explain(s, opts)
-		if err != nil {
-			t.Fatalf("%s: %v", tc.desc, err)
-		}
+		v := explainAll(t, tc.scenario)
 		if v.Allowed {
 			t.Fatalf("%s: allowed, want blocked (credentials against ACAO *)", tc.desc)
 		}
@@ -48,4 +40,18 @@ func TestFixedPolicyGetsNoServerFix(t *testing.T) {
 			t.Errorf("%s: warnings about a fixed policy: %+v", tc.desc, v.Warnings)
 		}
 	}
+}
+
+// explainAll explains the scenario with every format and the fix search.
+func explainAll(t *testing.T, scenario string) explain.Verdict {
+	t.Helper()
+	s, err := explain.Decode([]byte(scenario))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := explain.Explain(s, advise.Options(all.Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -435,6 +435,10 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 	if entry != nil && !entry.Matched {
 		switch entry.Failed {
 		case "origin":
+			if old := se.misspelt(text, format, t, page); old != "" {
+				return fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: old, Values: []string{page}},
+					"replace the origin " + strconv.Quote(old) + " by " + page + " in " + rule + " (an Origin header is scheme://host[:port] in lowercase, without a path, a trailing slash or a default port)", true
+			}
 			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Origins, Values: []string{page}}, "allow the origin " + page + " in " + rule, true
 		case "method":
 			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Methods, Values: []string{method}}, "allow the method " + method + " in " + rule, true
@@ -491,6 +495,33 @@ func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t 
 		}
 	}
 	return out
+}
+
+// misspelt is the entry of rule t's origins that means page but never
+// matches it: page with a path or trailing slash, in other case, or with
+// its default port ("https://app.example.com/"), else "". A fix replaces
+// it rather than add page beside an entry that never matches (tried as a
+// new user would, the fix kept the dead entry).
+func (se *searcher) misspelt(text, format string, t int, page string) string {
+	src, err := se.reads.read(format, text)
+	if err != nil || t >= len(src.Rules) {
+		return ""
+	}
+	for _, o := range src.Rules[t].Origins {
+		v := strings.TrimSpace(o.Text)
+		if v == page || strings.ContainsRune(v, '*') {
+			continue
+		}
+		low := strings.ToLower(v)
+		switch {
+		case low == page,
+			strings.HasPrefix(low, page) && strings.ContainsRune("/?#", rune(low[len(page)])),
+			strings.HasPrefix(page, "https://") && low == page+":443",
+			strings.HasPrefix(page, "http://") && low == page+":80":
+			return o.Text
+		}
+	}
+	return ""
 }
 
 // replyMissingHeaders are the requested names the preflight reply's

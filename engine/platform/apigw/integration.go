@@ -14,8 +14,11 @@ import (
 // SourceIntegration is cited on the trace of the actual method's
 // integration: with a proxy integration the backend's reply is the
 // answer, with a non-proxy one the integration response that its status
-// selects maps the method response's headers.
-const SourceIntegration = "API Gateway developer guide: how-to-cors.md (\"your backend is responsible for returning the Access-Control-Allow-Origin and Access-Control-Allow-Headers headers, because a proxy integration doesn't return an integration response\"), api-gateway-integration-settings-integration-response.html (selection pattern, default response); AWS::ApiGateway::Method IntegrationResponse (ResponseParameters: static values in single quotes)"
+// selects maps the method response's headers (api-gateway-integration-
+// settings-integration-response.html: the selection pattern and the
+// default response; AWS::ApiGateway::Method IntegrationResponse: static
+// ResponseParameters values in single quotes).
+const SourceIntegration = "docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html (\"your backend is responsible for returning the Access-Control-Allow-Origin and Access-Control-Allow-Headers headers, because a proxy integration doesn't return an integration response\")"
 
 // caseIntegration is the note of the actual method's integration: Args
 // are the integration kind, the Access-Control-Allow-Origin the reply

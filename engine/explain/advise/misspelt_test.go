@@ -1,0 +1,34 @@
+package advise_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestFixReplacesAMisspeltOrigin: an allowed origin that means the page's
+// but never equals an Origin header (S3 compares origins as strings,
+// cloud-policies.md §1.3; a browser serializes an origin without path,
+// in lowercase, without a default port: RFC 6454 §6.2) is replaced by
+// the fix, not kept beside the page's origin. Tried as a new user would,
+// the fix added "https://app.example.com" next to
+// "https://app.example.com/".
+func TestFixReplacesAMisspeltOrigin(t *testing.T) {
+	for _, tc := range []struct{ desc, origin string }{
+		{desc: "a trailing slash", origin: "https://app.example.com/"},
+		{desc: "a path", origin: "https://app.example.com/app"},
+		{desc: "uppercase", origin: "https://App.Example.com"},
+		{desc: "the default port", origin: "https://app.example.com:443"},
+	} {
+		sc := `{"request":{"origin":"https://app.example.com","url":"https://b.s3.amazonaws.com/x"},"policy":{"format":"s3-json","text":"[{\"AllowedOrigins\":[\"` +
+			tc.origin + `\", \"https://other.example\"],\"AllowedMethods\":[\"GET\"]}]"}}`
+		v := explainAll(t, sc)
+		if v.Allowed || len(v.Fixes) == 0 {
+			t.Fatalf("%s: allowed %v, %d fixes; want blocked with a fix", tc.desc, v.Allowed, len(v.Fixes))
+		}
+		f := v.Fixes[0]
+		if !strings.HasPrefix(f.Summary, `Replace the origin "`+tc.origin+`" by https://app.example.com in rule 1`) ||
+			strings.Contains(f.Text, tc.origin) || !strings.Contains(f.Text, `"https://app.example.com", "https://other.example"`) {
+			t.Errorf("%s: fix %q\n%s\nwant the entry replaced, the other kept", tc.desc, f.Summary, f.Text)
+		}
+	}
+}
