@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/whycors/whycors/engine/consoleline"
@@ -278,7 +279,7 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 			if total += len(b); total > limits.PolicyText {
 				return fmt.Errorf("%s: the policy's files hold more than %d bytes together", f, limits.PolicyText)
 			}
-			s.Policy.Files = append(s.Policy.Files, policy.File{Name: f, Text: string(b)})
+			s.Policy.Files = append(s.Policy.Files, policy.File{Name: diffName(f), Text: string(b)})
 		}
 	}
 	for _, p := range params {
@@ -295,6 +296,24 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 		s.Policy.Resource = resource
 	}
 	return nil
+}
+
+// diffName is the name a fix's diff gives the file at path: the path as
+// typed when relative, else relative to the working directory, so that
+// "patch -p1" and "git apply" find it there ("a//tmp/x.json" names no
+// file to either: tried as a new user would).
+func diffName(path string) string {
+	if !filepath.IsAbs(path) {
+		return path
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	if rel, err := filepath.Rel(wd, path); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return path
 }
 
 // explainConsole reads a console line (engine/consoleline) and prints the

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -71,6 +72,23 @@ func TestRunExplain(t *testing.T) {
 		}
 		if !strings.Contains(errOut.String(), tc.errOut) {
 			t.Errorf("%s: stderr lacks %q:\n%s", tc.desc, tc.errOut, errOut.String())
+		}
+	}
+}
+
+// TestDiffName: a fix's diff names a --policy file as typed when
+// relative, else relative to the working directory, so that "patch -p1"
+// and "git apply" find it ("a//tmp/x" names no file to either).
+func TestDiffName(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, tc := range []struct{ desc, path, want string }{
+		{desc: "relative, as typed", path: "infra/cors.json", want: "infra/cors.json"},
+		{desc: "absolute, under the working directory", path: filepath.Join(dir, "infra", "cors.json"), want: "infra/cors.json"},
+		{desc: "absolute, beside it", path: filepath.Join(filepath.Dir(dir), "other.json"), want: "../other.json"},
+	} {
+		if got := diffName(tc.path); got != tc.want {
+			t.Errorf("%s: diffName(%q) = %q, want %q", tc.desc, tc.path, got, tc.want)
 		}
 	}
 }
