@@ -34,7 +34,7 @@ func TestTestCommand(t *testing.T) {
 	}{
 		{desc: "every case holds", args: []string{pol, holds}, code: 0, stderr: "6 of 6 checks hold"},
 		{desc: "a case that does not hold: its line, the reason, the rule", args: []string{pol, breaks}, code: 1,
-			stdout: []string{breaks + ":2:5: case 1 (PUT / from https://app.example.com with x-other): expected allow, chrome blocks it: PreflightMissingAllowOriginHeader (decided by rule 1 at $, which did not match: headers)"}},
+			stdout: []string{breaks + ":2:5: case 1 (PUT / from https://app.example.com with x-other): expected allow, chrome blocks it: PreflightMissingAllowOriginHeader (decided by rule 1 at $, which did not match on headers: path \"/\" matches \"/*\"; origin \"https://app.example.com\" matches \"https://app.example.com\" ($.origins[0]); request header \"x-other\" is not in $.request_headers)"}},
 		{desc: "SARIF at the expectations file", args: []string{"--format", "sarif", pol, breaks}, code: 1, stdout: []string{`"ruleId": "contract-mismatch"`, `"startLine": 2`}},
 		{desc: "JSON", args: []string{pol, holds, "--json"}, code: 0, stdout: []string{`"failed": 0`, `"browser": "safari"`}},
 		{desc: "a fault of the expectations at its place", args: []string{pol, bad}, code: 2, stderr: "$.cases[0].expect"},

@@ -301,7 +301,13 @@ func decidingRule(rules []explain.Rule) string {
 	if r.Path != "" {
 		s += " at " + r.Path
 	}
-	if !r.Matched && r.Failed != "" {
+	switch {
+	case !r.Matched && r.Detail != "":
+		// The condition with the values compared names what to change
+		// (the header, the method, the origin), where its kind alone
+		// ("headers") did not.
+		s += ", which did not match on " + r.Failed + ": " + r.Detail
+	case !r.Matched && r.Failed != "":
 		s += ", which did not match: " + r.Failed
 	}
 	return s
