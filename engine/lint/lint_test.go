@@ -9,6 +9,19 @@ import (
 
 // TestLint has one case per code (at least), each naming the reference the
 // expected finding rests on. at is "line:column" of the finding, or "".
+// samCors is a SAM REST API with Cors and nothing else.
+const samCors = `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "'https://shop.example.com'"
+        AllowMethods: "'GET,PUT'"
+`
+
 func TestLint(t *testing.T) {
 	tests := []struct {
 		desc   string
@@ -21,6 +34,14 @@ func TestLint(t *testing.T) {
 	}{
 		{desc: "S3 refuses two wildcards in an AllowedOrigin (cloud-policies.md §1.2, versitygw#1870)", format: "s3-json",
 			text: `[{"AllowedOrigins":["https://*.*.test"],"AllowedMethods":["GET"]}]`, code: "rejected", sev: lint.Error, at: "1:21", path: "$[0].AllowedOrigins[0]"},
+		// A template names a probed header by a key of its own (SAM's
+		// Cors AllowMethods): the finding is at that key, and the
+		// template's REST API without gateway responses is said
+		// (supported-gateway-response-types.html).
+		{desc: "SAM's Cors: a finding of the probed reply at its key", format: "cloudformation",
+			text: samCors, code: "safelisted-method", sev: lint.Info, at: "10:9"},
+		{desc: "SAM's REST API without DEFAULT_4XX and DEFAULT_5XX gateway responses", format: "cloudformation",
+			text: samCors, code: "apigw-rest-gateway-errors", sev: lint.Warning, at: "8:7"},
 		{desc: "S3 refuses OPTIONS (cloud-policies.md §1.2, aws-sdk-js#3667)", format: "s3-json",
 			text: "[{\"AllowedOrigins\":[\"https://app.test\"],\n  \"AllowedMethods\":[\"GET\",\"OPTIONS\"]}]", code: "options-method", sev: lint.Error, at: "2:27"},
 		{desc: "R2 refuses OPTIONS as S3 does (cloud-policies.md §2, workerd#4280)", format: "r2-api",

@@ -348,6 +348,13 @@ func (x *textIndex) find(needle string, from int) convert.Pos {
 		start, i = 0, strings.Index(x.low, needle)
 	}
 	if i < 0 {
+		// A template names the header by a key of its own: SAM's Cors
+		// AllowMethods, MaxAge ("access-control-allow-methods" is
+		// "allowmethods" there). Tried as a new user would, SAM's
+		// findings had no line.
+		if key, ok := strings.CutPrefix(needle, "access-control-"); ok {
+			return x.find(strings.ReplaceAll(key, "-", ""), from)
+		}
 		return convert.Pos{}
 	}
 	line, col := policy.LineCol(x.text, start+i)

@@ -170,6 +170,16 @@ func (f *format) Traps(text string, _ headers.List) []portable.Finding {
 func (t *Template) Traps() []portable.Finding {
 	out := append(append([]portable.Finding(nil), t.Assumptions...), t.Findings...)
 	for _, r := range t.Resources {
+		if r.REST != nil && len(r.REST.GatewayResponses) < 2 {
+			// As apigw-rest's trap: API Gateway's own errors get CORS
+			// headers only from DEFAULT_4XX and DEFAULT_5XX gateway
+			// responses (supported-gateway-response-types.html). Tried
+			// as a new user would, lint of a SAM API behind an
+			// authorizer said nothing of it.
+			out = append(out, portable.Finding{Severity: "warning", Code: "apigw-rest-gateway-errors",
+				Message: r.ID + ": API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the gateway responses DEFAULT_4XX and DEFAULT_5XX add them (SAM: the API's GatewayResponses), so the browser reports a CORS error instead of the real status",
+				Pos:     portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}})
+		}
 		if r.S3 == nil {
 			continue
 		}
