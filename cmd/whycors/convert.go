@@ -11,6 +11,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 func init() {
@@ -101,7 +102,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if n.Rule >= 0 {
 			where = "rule " + strconv.Itoa(n.Rule+1) // from 1, as rules are numbered everywhere
 			if n.Field != "" {
-				where += " " + n.Field
+				where += " " + portable.FieldWords(n.Field)
 			}
 		}
 		if n.Pos.Line > 0 {

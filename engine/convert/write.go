@@ -2,6 +2,8 @@ package convert
 
 import (
 	"errors"
+	"strconv"
+	"strings"
 
 	"github.com/whycors/whycors/engine/native"
 	"github.com/whycors/whycors/engine/policy"
@@ -42,7 +44,42 @@ func render(p portable.Policy, from []int, to string, target func(n *portable.No
 		// The target's own writer or validation refuses the result
 		// (Azure's five rules, R2's limits, nginx's one location per
 		// path): the source is fine, the target cannot hold it.
-		err = &Error{Msg: to + " refuses the converted policy: " + err.Error(), Refused: true}
+		err = &Error{Msg: to + " refuses the converted policy: " + ruleWords(err.Error()), Refused: true}
 	}
 	return out, n.List(), err
+}
+
+// ruleWords words a target's validation of the converted policy for the
+// user, whose policy has neither its JSON paths nor its field names:
+// "rules[0].paths: empty" is "rule 1 paths: empty", as the notes number
+// rules from 1 (tried as a new user would, "rules[0].allow_headers" named
+// nothing in an S3 bucket's configuration).
+func ruleWords(msg string) string {
+	const open = "rules["
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, open)
+		if i < 0 {
+			break
+		}
+		rest := msg[i+len(open):]
+		j := strings.IndexByte(rest, ']')
+		n, err := 0, error(nil)
+		if j >= 0 {
+			n, err = strconv.Atoi(rest[:j])
+		}
+		if j < 0 || err != nil {
+			b.WriteString(msg[:i+len(open)])
+			msg = rest
+			continue
+		}
+		b.WriteString(msg[:i])
+		b.WriteString("rule " + strconv.Itoa(n+1))
+		msg = rest[j+1:]
+		if strings.HasPrefix(msg, ".") {
+			msg = " " + msg[1:]
+		}
+	}
+	b.WriteString(msg)
+	return b.String()
 }

@@ -68,9 +68,24 @@ func (n *Notes) Refuse(i int, field, msg string) {
 	// Rules are numbered from 1 in words, as everywhere users read them.
 	where := "rule " + strconv.Itoa(n.Src(i)+1)
 	if field != "" {
-		where += " " + field
+		where += " " + FieldWords(field)
 	}
 	n.refused = append(n.refused, where+": "+msg)
+}
+
+// FieldWords is a Note's field as a user reads it beside a rule number:
+// the neutral model's names are no platform's ("allow_headers" is S3's
+// AllowedHeaders, Azure's AllowedHeaders, GCS's responseHeader).
+func FieldWords(field string) string {
+	switch field {
+	case "allow_headers":
+		return "allowed request headers"
+	case "expose_headers":
+		return "exposed headers"
+	case "max_age":
+		return "max age"
+	}
+	return field
 }
 
 // List is every Note recorded.
