@@ -27,6 +27,20 @@ var readCases = []struct {
 			Reason: "Preflight" + fetch.ReasonMissingAllowOriginHeader, Preflight: true},
 	},
 	{
+		desc:   "Chrome's line as most pages quote it, with the suggestion of an opaque response, which goes",
+		source: "ASP.NET Core Blazor documentation, Cross-Origin Resource Sharing (the exception it quotes); Chromium before the recorded release",
+		in:     "Access to fetch at 'https://api.example.com/items' from origin 'http://localhost:3000' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+		want: consoleline.Line{Browser: "chrome", API: "fetch", Origin: "http://localhost:3000", URL: "https://api.example.com/items",
+			Reason: fetch.ReasonMissingAllowOriginHeader},
+	},
+	{
+		desc:   "the same after a preflight",
+		source: "as above",
+		in:     "Access to fetch at 'http://localhost:8888/api' from origin 'http://localhost:9999' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+		want: consoleline.Line{Browser: "chrome", API: "fetch", Origin: "http://localhost:9999", URL: "http://localhost:8888/api",
+			Reason: "Preflight" + fetch.ReasonMissingAllowOriginHeader, Preflight: true},
+	},
+	{
 		desc:   "Chrome names the Access-Control-Allow-Origin value; the hint and the source location on the right go",
 		source: "e2e/chromium recording acao-mismatch-get (chromeHint)",
 		in:     "Access to fetch at 'http://api.test/t/x/items' from origin 'http://app.test' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://other.test' that is not equal to the supplied origin. Have the server send the header with a valid value.   (index):12  ",
