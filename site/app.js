@@ -664,15 +664,24 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
         d.appendChild(copy);
       }
       if (f.text && f.where !== "client") {
-        const use = el("button", null, "Use this fix");
+        // A fix of the replies ("headers", what the search gives a
+        // format it cannot edit, nginx's or a hosting file's) is raw
+        // replies: it goes to that pane, and the policy stays in its own.
+        // Tried as a new user would, it replaced the pasted policy and
+        // left a text no format reads.
+        const replies = f.format === "headers" && last.st.source === "policy";
+        const use = el("button", null, replies ? "Try these replies" : "Use this fix");
         use.type = "button";
         use.addEventListener("click", () => {
-          const src = last.st.source;
-          if (src === "policy") $("policy").value = f.text;
-          else $("raw").value = f.text;
+          if (last.st.source === "policy" && !replies) $("policy").value = f.text;
+          else {
+            $("raw").value = f.text;
+            setSource("raw");
+          }
           update();
         });
         d.appendChild(use);
+        if (replies) d.appendChild(el("p", "hint", "The page cannot write this change in your configuration's own syntax: these are the replies it must give. “Try these replies” checks them under “Raw replies”; your configuration stays under “A policy or config”."));
       }
       box.appendChild(d);
     });
