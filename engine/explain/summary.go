@@ -86,6 +86,23 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	}
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
+	if pastedHere(v, srv) {
+		// The replies as pasted: the server's own, with no rule but
+		// themselves; a request whose reply was not pasted is answered
+		// by an assumption, which is said as one. Tried as a new user
+		// would, the page's first verdict began "raw answered the
+		// preflight 204 with rule 1 (preflight)".
+		if matched == nil {
+			w.Write("No reply to the ", which, " was pasted, so the server is taken to answer it ")
+			w.WriteNum(status)
+			w.Write(". ")
+			return
+		}
+		w.Write("The server answered the ", which, " ")
+		w.WriteNum(status)
+		w.Write(". ")
+		return
+	}
 	if p := v.DecidedBy; p != nil && p.Layer == "authorizer" && nearest != nil {
 		// The CORS rule never ran: the authorizer beside it refused the
 		// request, and its error reply is what the browser checked.
@@ -141,6 +158,23 @@ func answeredByCDN(v *Verdict, preflight bool) bool {
 		}
 	}
 	return false
+}
+
+// Pasted is a format whose text is the server's replies as captured
+// (raw replies, a HAR file): the summary calls its answer the server's,
+// and names no rule, for there is none but the replies themselves.
+type Pasted interface {
+	PastedReplies()
+}
+
+// pastedHere reports that the replies the verdict turns on are pasted
+// ones (Pasted) of this URL.
+func pastedHere(v *Verdict, srv *server) bool {
+	if srv == nil || srv.f == nil || srv.eval == nil {
+		return false
+	}
+	_, ok := srv.f.(Pasted)
+	return ok && !srv.elsewhere(v.url(), 0)
 }
 
 // serverName is who answered, and where it is (" (FILE, line N)", or

@@ -33,6 +33,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "har" policy format.
 type Format struct{}
 
+// PastedReplies implements explain.Pasted: the text is the server's
+// replies as captured.
+func (*Format) PastedReplies() {}
+
 // Name returns "har".
 func (*Format) Name() string { return "har" }
 

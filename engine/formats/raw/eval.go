@@ -17,6 +17,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "raw" policy format: pasted replies.
 type Format struct{}
 
+// PastedReplies implements explain.Pasted: the text is the server's
+// replies as captured.
+func (*Format) PastedReplies() {}
+
 // Name returns "raw".
 func (*Format) Name() string { return "raw" }
 

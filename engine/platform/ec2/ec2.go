@@ -100,6 +100,10 @@ func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	return &portable.Config{Format: "ec2", Semantics: portable.Semantics{EchoHeaders: true}, Rules: []portable.ConfigRule{r}}, true
 }
 
+// Platform implements lint.Platformer: who answers, in the summary's
+// and lint's sentences ("ec2 answered the request" named the format).
+func (*format) Platform() string { return "The EC2 API" }
+
 // FixedPolicy implements advise.Fixed: AWS sets the EC2 API's CORS, so
 // a fix is a change of the page, never of this policy.
 func (*format) FixedPolicy() {}
