@@ -350,7 +350,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       return;
     }
     setSummary(detail.allowed ? "allowed" : "blocked", summaryOf(detail, st.browser),
-      (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? " · DevTools reason: " + detail.reason : ""));
+      (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? (st.browser === "chrome" ? " · DevTools reason: " : " · reason, as Chrome's DevTools names it: ") + detail.reason : ""));
     renderSdk(st, detail);
     $("details").hidden = false;
     markDeciding(st, detail);
@@ -653,6 +653,9 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       if (body) {
         const pre = el("pre", "diff");
         pre.id = "fix-" + i;
+        // It scrolls sideways: reachable by keyboard, with a name.
+        pre.tabIndex = 0;
+        pre.setAttribute("aria-label", "Fix " + (i + 1) + (f.diff ? ", the diff" : ", the text"));
         body.split("\n").forEach((line) => {
           const c = line.startsWith("+") && !line.startsWith("+++") ? "add" : line.startsWith("-") && !line.startsWith("---") ? "del" : "";
           pre.appendChild(el("span", c, line + "\n"));

@@ -107,7 +107,11 @@ function replyLines(reply, steps, preflight) {
     const s = stepFor(steps, h[0], preflight);
     const l = { t: h[0] + ": " + h[1] };
     if (s && s.status === "pass") Object.assign(l, { c: "pass", mark: "✓", why: s.title });
-    else if (s && s.status === "fail") Object.assign(l, { c: "fail", mark: "✗", why: s.title });
+    // A failed check's title names the check ("Header authorization
+    // allowed"), which beside a ✗ reads as its opposite: its detail
+    // says what is wrong ("Access-Control-Allow-Headers must list
+    // authorization.").
+    else if (s && s.status === "fail") Object.assign(l, { c: "fail", mark: "✗", why: plain(s.detail || s.title).replace(/\s*\(at \$[^)]*\)/g, "") });
     return l;
   });
 }

@@ -30,6 +30,19 @@ export function posText(e) {
 }
 
 
+// camelBreaks writes name into node with a line-break opportunity (wbr)
+// before each capital of a CamelCase word: a DevTools reason breaks
+// between its words in a narrow column ("WildcardOrigin NotAllowed"),
+// not inside one ("WildcardOriginNotAl lowed", tried as a new user would
+// at 390 px).
+function camelBreaks(node, name) {
+  name.split(/(?=[A-Z][a-z])/).forEach((part, i) => {
+    if (i > 0) node.appendChild(document.createElement("wbr"));
+    node.appendChild(document.createTextNode(part));
+  });
+  return node;
+}
+
 export function renderBrowsers(results) {
   const tbody = $("browsers").tBodies[0];
   tbody.textContent = "";
@@ -49,7 +62,7 @@ export function renderBrowsers(results) {
       tr.dataset.allowed = String(!!v.allowed);
       tr.dataset.reason = v.reason || "";
       tr.appendChild(el("td", "res nowrap " + (v.allowed ? "ok" : "no"), v.allowed ? "✓ allowed" : "✗ blocked"));
-      tr.appendChild(el("td", "reason", v.reason || "—"));
+      tr.appendChild(camelBreaks(el("td", "reason"), v.reason || "—"));
     }
     if (differ && key(v) !== first) tr.classList.add("differs");
     tbody.appendChild(tr);

@@ -152,6 +152,23 @@ test("exchange pictures a refused preflight as decided, with the reason", () => 
   assert.equal(x.msgs[1].why, "The response has no Access-Control-Allow-Origin header.");
 });
 
+test("exchange marks a reply's header line with what its failed check says, a passed one with the check", () => {
+  // engine/explain's steps for the page's first scenario: the check's
+  // title names it, the detail says what is wrong.
+  const st = { origin: "https://a.example", url: "https://b.example/x", method: "POST", extra: null };
+  const v = {
+    allowed: false, actual_sent: false,
+    preflight: { sent: true, request: { headers: [] }, reply: { status: 204, headers: [["Access-Control-Allow-Origin", "https://a.example"], ["Access-Control-Allow-Headers", "Content-Type"]] } },
+    steps: [
+      { id: "preflight.allow-origin", status: "pass", title: "Access-Control-Allow-Origin", header: "Access-Control-Allow-Origin: https://a.example" },
+      { id: "preflight.allow-headers[authorization]", status: "fail", title: "Header authorization allowed", detail: "Access-Control-Allow-Headers must list authorization.", header: "Access-Control-Allow-Headers: Content-Type" },
+    ],
+    requests: [{ preflight: true, method: "OPTIONS", url: st.url, status: 204 }],
+  };
+  const lines = exchange(st, v).msgs[1].lines;
+  assert.deepEqual(lines.map((l) => [l.mark, l.why]), [["✓", "Access-Control-Allow-Origin"], ["✗", "Access-Control-Allow-Headers must list authorization."]]);
+});
+
 test("presets are whole requests and servers", () => {
   for (const [k, p] of Object.entries(REQ_PRESETS)) for (const f of ["origin", "url", "method", "headers", "credentials", "mode", "body"]) assert.ok(f in p, k + " lacks " + f);
   for (const [k, p] of Object.entries(SRV_PRESETS)) assert.ok(typeof p.text === "string" || typeof p.raw === "string", k + " has no text");
