@@ -450,11 +450,11 @@ func printInputError(w io.Writer, name string, err error) {
 		for _, e := range es {
 			// A fault names its own file when it is in another than
 			// name (a --policy file, one of a template's files).
-			at := *e
+			at, file := *e, name
 			if at.File != "" {
-				name, at.File = at.File, ""
+				file, at.File = at.File, ""
 			}
-			fmt.Fprintf(w, "%s: %s\n", name, at.Error())
+			fmt.Fprintf(w, "%s: %s\n", file, at.Error())
 		}
 		return
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/whycors/whycors/engine/policy"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,5 +91,17 @@ func TestDiffName(t *testing.T) {
 		if got := diffName(tc.path); got != tc.want {
 			t.Errorf("%s: diffName(%q) = %q, want %q", tc.desc, tc.path, got, tc.want)
 		}
+	}
+}
+
+// TestPrintInputErrorFiles: each fault is filed under its own file when
+// it names one, and the others under the input's name, whatever their
+// order.
+func TestPrintInputErrorFiles(t *testing.T) {
+	var b bytes.Buffer
+	printInputError(&b, "scenario.json", policy.Errors{{File: "cors.json", Line: 2, Column: 3, Msg: "a"}, {Path: "$.request.url", Msg: "b"}})
+	want := "cors.json: line 2, column 3: a\nscenario.json: $.request.url: b\n"
+	if b.String() != want {
+		t.Errorf("got\n%swant\n%s", b.String(), want)
 	}
 }
