@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"github.com/whycors/whycors/engine/policy"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // chromeLine is Chromium 156's line for a preflight answered without
