@@ -270,3 +270,23 @@ func TestFindingsSaidOnce(t *testing.T) {
 		t.Errorf("%d safelisted-method findings, want GET's; findings:\n%s", n, dump(fs))
 	}
 }
+
+// TestProbeSaysNoMadeUpPath: a configuration that names no path is
+// probed at a made-up one, which the findings do not name (tried as a
+// new user would: "the answer to GET /whycors-probe").
+func TestProbeSaysNoMadeUpPath(t *testing.T) {
+	fs, err := lint.Lint(reg, "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: null\nAccess-Control-Allow-Credentials: true\n", "raw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		if strings.Contains(f.Message, "whycors-probe") {
+			t.Errorf("%s names the probe's path: %s", f.Code, f.Message)
+		}
+		found = found || f.Code == "null-origin" && strings.Contains(f.Message, "(the answer to a GET)")
+	}
+	if !found {
+		t.Errorf("no null-origin finding naming the answer to a GET:\n%s", dump(fs))
+	}
+}

@@ -72,6 +72,9 @@ type Targeter interface {
 // send (Fetch §2.2.1: every method but CONNECT, TRACE and TRACK).
 var probeMethods = []string{"OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
 
+// probePath is the path lint asks of a configuration that names none.
+const probePath = "/whycors-probe"
+
 // maxTargets bounds the paths probed in one text.
 const maxTargets = 64
 
@@ -80,7 +83,7 @@ const maxTargets = 64
 // whose reader keeps no rules (nginx, raw replies, HAR): at every path a
 // Targeter names (else one), with every method and a preflight.
 func (l *linter) probe(ev policy.Evaluator, text string) {
-	targets := []portable.Target{{Path: "/whycors-probe"}}
+	targets := []portable.Target{{Path: probePath}}
 	if t, ok := l.format.(Targeter); ok {
 		if ts := t.Targets(text); len(ts) > 0 {
 			targets = ts[:min(len(ts), maxTargets)]
@@ -95,12 +98,17 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 		var answers []policy.Outcome
 		for _, m := range probeMethods {
 			req := policy.Request{Method: m, URL: "https://api.example" + t.Path}
-			ask := m
+			ask := "a " + m
 			if m == "OPTIONS" {
 				req.Header = headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}
 				ask = "a preflight (OPTIONS)"
 			}
-			ask += " " + t.Path
+			if t.Path != probePath {
+				// A path of the user's own (an nginx location); the
+				// made-up one is no business of theirs (tried as a new
+				// user would: "the answer to GET /whycors-probe").
+				ask += " " + t.Path
+			}
 			f, out, at := askAt(ev, req, ProbeOrigin, idx, t.Pos)
 			answers = append(answers, out)
 			switch {
@@ -187,7 +195,11 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 				if tr.code == "public-suffix-wildcard" && !creds {
 					sev = Warning
 				}
-				msg := "the server allows " + tr.origin + " (asked GET " + t.Path + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins"
+				asked := "asked"
+				if t.Path != probePath {
+					asked = "asked GET " + t.Path
+				}
+				msg := "the server allows " + tr.origin + " (" + asked + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins"
 				if creds {
 					msg += "; with Access-Control-Allow-Credentials: true such a site reads your users' replies"
 				}
