@@ -46,10 +46,23 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 	if !strings.HasSuffix(out, ".") {
 		out = w.Cat(out, ".")
 	}
+	if _, fixed := fixedHere(v, srv); fixed && !v.Allowed && fail != nil {
+		out = w.Cat(out, " ", platformName(srv), "'s CORS cannot be changed: the fix is in the page's request.")
+	}
 	if d := differ(v); d != "" {
 		out = w.Cat(out, " ", d)
 	}
 	return out
+}
+
+// fixedHere reports that the policy that answered is a Fixed one, for
+// this URL.
+func fixedHere(v *Verdict, srv *server) (Fixed, bool) {
+	if srv == nil || srv.f == nil || srv.eval == nil || srv.elsewhere(v.url(), 0) {
+		return nil, false
+	}
+	f, ok := srv.f.(Fixed)
+	return f, ok
 }
 
 // serverSaid writes the sentence about the server's answer that
@@ -86,6 +99,10 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	}
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
+	if _, fixed := fixedHere(v, srv); fixed {
+		// One policy, the service's own: no rule of it is the user's.
+		matched, nearest = nil, nil
+	}
 	if pastedHere(v, srv) {
 		// The replies as pasted: the server's own, with no rule but
 		// themselves; a request whose reply was not pasted is answered
@@ -158,6 +175,16 @@ func answeredByCDN(v *Verdict, preflight bool) bool {
 		}
 	}
 	return false
+}
+
+// Fixed is a format whose CORS the user cannot change: the service
+// answers with a policy of its own (the EC2 API's, which AWS fixes: seed
+// "Cross-Origin Resource Sharing Support"). The summary of a blocked
+// fetch says the fix is in the page, and the fix search (advise) offers
+// no server fix: tried as a new user would, it offered the EC2 API's
+// replies rewritten, and the summary said what "the server must" send.
+type Fixed interface {
+	FixedPolicy()
 }
 
 // Pasted is a format whose text is the server's replies as captured

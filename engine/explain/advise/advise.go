@@ -41,15 +41,6 @@ type Trapper interface {
 	Traps(text string, app headers.List) []portable.Finding
 }
 
-// Fixed is a format whose CORS the user cannot change: the service
-// answers with a policy of its own (the EC2 API's, which AWS fixes: seed
-// "Cross-Origin Resource Sharing Support"). The search offers no server
-// fix for it, only a change of the page: tried as a new user would, it
-// offered the EC2 API's replies rewritten.
-type Fixed interface {
-	FixedPolicy()
-}
-
 // Advise implements explain.Advisor: it lints the policy once and uses
 // the findings for the warnings and for the fix check (a fix may add no
 // lint error).
@@ -61,7 +52,7 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 		f, _ := r.lookup(s.Policy.Format)
 		// A fixed policy's traps are not the user's to change (EC2's
 		// max-age 1800 above Safari's cap): no warning.
-		if _, fixed := f.(Fixed); !fixed {
+		if _, fixed := f.(explain.Fixed); !fixed {
 			findings, _ = r.lint(s.Policy.Format, s.Policy.Text, lint.Read)
 			v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 		}

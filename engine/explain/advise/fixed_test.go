@@ -1,6 +1,7 @@
 package advise_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
@@ -35,6 +36,9 @@ func TestFixedPolicyGetsNoServerFix(t *testing.T) {
 			if f.Where != "client" {
 				t.Errorf("%s: a %s fix (%s) of a policy AWS fixes", tc.desc, f.Where, f.Summary)
 			}
+		}
+		if want := "The EC2 API's CORS cannot be changed: the fix is in the page's request."; !strings.Contains(v.Summary, want) || strings.Contains(v.Summary, "with rule") {
+			t.Errorf("%s: summary %q, want it to say %q and name no rule", tc.desc, v.Summary, want)
 		}
 		if len(v.Warnings) != 0 {
 			t.Errorf("%s: warnings about a fixed policy: %+v", tc.desc, v.Warnings)

@@ -165,7 +165,7 @@ func upperFirst(s string) string {
 func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
 	if s.Policy != nil {
 		if f, _ := se.reads.lookup(s.Policy.Format); f != nil {
-			if _, fixed := f.(Fixed); fixed {
+			if _, fixed := f.(explain.Fixed); fixed {
 				return explain.Fix{}, false
 			}
 		}

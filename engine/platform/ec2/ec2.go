@@ -104,7 +104,7 @@ func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 // and lint's sentences ("ec2 answered the request" named the format).
 func (*format) Platform() string { return "The EC2 API" }
 
-// FixedPolicy implements advise.Fixed: AWS sets the EC2 API's CORS, so
+// FixedPolicy implements explain.Fixed: AWS sets the EC2 API's CORS, so
 // a fix is a change of the page, never of this policy.
 func (*format) FixedPolicy() {}
 
