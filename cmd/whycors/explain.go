@@ -171,13 +171,14 @@ Flags:
 // --preset's method and headers) against the --policy files.
 func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool) int {
 	var missing []string
-	for _, f := range []struct {
-		name  string
-		empty bool
-	}{{"--origin", origin == ""}, {"--url", url == ""}, {"--policy", len(files) == 0}} {
-		if f.empty {
-			missing = append(missing, f.name)
-		}
+	if origin == "" {
+		missing = append(missing, "--origin")
+	}
+	if url == "" {
+		missing = append(missing, "--url")
+	}
+	if len(files) == 0 {
+		missing = append(missing, "--policy")
 	}
 	if len(missing) > 0 {
 		// Name what is missing or empty: a shell variable left unset

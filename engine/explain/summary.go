@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/internal/words"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // summarize writes v's cause in one or two sentences of plain words
@@ -46,7 +47,7 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 	if !strings.HasSuffix(out, ".") {
 		out = w.Cat(out, ".")
 	}
-	if _, fixed := fixedHere(v, srv); fixed && !v.Allowed && fail != nil {
+	if _, fixed := answering(v, srv).(Fixed); fixed && !v.Allowed && fail != nil {
 		out = w.Cat(out, " ", platformName(srv), "'s CORS cannot be changed: the fix is in the page's request.")
 	}
 	if d := differ(v); d != "" {
@@ -55,14 +56,15 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 	return out
 }
 
-// fixedHere reports that the policy that answered is a Fixed one, for
-// this URL.
-func fixedHere(v *Verdict, srv *server) (Fixed, bool) {
+// answering is the format of the policy that answered the verdict's
+// URL, or nil: no policy, or a captured reply of another URL. Who
+// answered is named by it (serverName), and said as its capabilities
+// say (Fixed, Pasted).
+func answering(v *Verdict, srv *server) policy.Format {
 	if srv == nil || srv.f == nil || srv.eval == nil || srv.elsewhere(v.url(), 0) {
-		return nil, false
+		return nil
 	}
-	f, ok := srv.f.(Fixed)
-	return f, ok
+	return srv.f
 }
 
 // serverSaid writes the sentence about the server's answer that
@@ -99,11 +101,12 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	}
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
-	if _, fixed := fixedHere(v, srv); fixed {
+	f := answering(v, srv)
+	if _, fixed := f.(Fixed); fixed {
 		// One policy, the service's own: no rule of it is the user's.
 		matched, nearest = nil, nil
 	}
-	if pastedHere(v, srv) {
+	if _, pasted := f.(Pasted); pasted {
 		// The replies as pasted: the server's own, with no rule but
 		// themselves; a request whose reply was not pasted is answered
 		// by an assumption, which is said as one. Tried as a new user
@@ -194,22 +197,12 @@ type Pasted interface {
 	PastedReplies()
 }
 
-// pastedHere reports that the replies the verdict turns on are pasted
-// ones (Pasted) of this URL.
-func pastedHere(v *Verdict, srv *server) bool {
-	if srv == nil || srv.f == nil || srv.eval == nil {
-		return false
-	}
-	_, ok := srv.f.(Pasted)
-	return ok && !srv.elsewhere(v.url(), 0)
-}
-
 // serverName is who answered, and where it is (" (FILE, line N)", or
 // ""): a template's resource in its own name, else the platform's name
 // when the policy answered this URL (not a captured reply of another
 // URL), else "The server".
 func serverName(v *Verdict, srv *server) (who, where string) {
-	if srv == nil || srv.f == nil || srv.eval == nil || srv.elsewhere(v.url(), 0) {
+	if answering(v, srv) == nil {
 		return "The server", ""
 	}
 	p := v.DecidedBy

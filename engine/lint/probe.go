@@ -75,6 +75,17 @@ var probeMethods = []string{"OPTIONS", "GET", "HEAD", "POST", "PUT", "PATCH", "D
 // probePath is the path lint asks of a configuration that names none.
 const probePath = "/whycors-probe"
 
+// shownPath is " " and t's path when the user's text names it (an nginx
+// location), for a finding's words; "" for the made-up probePath, which
+// is no business of theirs (tried as a new user would: "the answer to
+// GET /whycors-probe").
+func shownPath(t portable.Target) string {
+	if t.Path == probePath {
+		return ""
+	}
+	return " " + t.Path
+}
+
 // maxTargets bounds the paths probed in one text.
 const maxTargets = 64
 
@@ -103,12 +114,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 				req.Header = headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}
 				ask = "a preflight (OPTIONS)"
 			}
-			if t.Path != probePath {
-				// A path of the user's own (an nginx location); the
-				// made-up one is no business of theirs (tried as a new
-				// user would: "the answer to GET /whycors-probe").
-				ask += " " + t.Path
-			}
+			ask += shownPath(t)
 			f, out, at := askAt(ev, req, ProbeOrigin, idx, t.Pos)
 			answers = append(answers, out)
 			switch {
@@ -196,8 +202,8 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 					sev = Warning
 				}
 				asked := "asked"
-				if t.Path != probePath {
-					asked = "asked GET " + t.Path
+				if p := shownPath(t); p != "" {
+					asked += " GET" + p
 				}
 				msg := "the server allows " + tr.origin + " (" + asked + "), " + tr.what + ": its check of the Origin matches attackers' domains; anchor the pattern and escape its dots, or list the origins"
 				if creds {
