@@ -131,6 +131,12 @@ func fromYAML(text string, ls lines, y *yaml.Node, path string, depth int) (*nod
 		}
 		if n.off >= 0 {
 			n.end = yamlScalarEnd(text, n.off, y.Style)
+			// A plain scalar continued on the next lines ("a\n  b" is
+			// "a b") does not end where its first line does: no edit
+			// splices it.
+			if y.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && n.end >= n.off && text[n.off:n.end] != y.Value {
+				n.end = -1
+			}
 		}
 	default:
 		return nil, &policy.Error{Line: y.Line, Column: y.Column, Path: path, Msg: "unexpected YAML node", Unreadable: true}
