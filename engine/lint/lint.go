@@ -282,6 +282,14 @@ type TextChecker interface {
 	CheckText(text string) []portable.Finding
 }
 
+// Coder is a format whose own checks (TextChecker, the explainer's
+// Trapper) report codes of their own: LintCodes lists each, so that
+// `whycors lint --codes` and the SARIF report name it and a
+// whycors:ignore directive may (CodesOf).
+type Coder interface {
+	LintCodes() []portable.Code
+}
+
 type linter struct {
 	format policy.Format
 	// errorsOnly skips the checks that find no error (Errors).

@@ -188,3 +188,17 @@ type Finding struct {
 	Message  string
 	Pos      Pos
 }
+
+// Code is a finding code a format's own checks report (a Finding's
+// Code, from lint.TextChecker or advise.Trapper), as `whycors lint
+// --codes` and the SARIF report list it and a whycors:ignore directive
+// names it: the most severe level it is reported at ("error",
+// "warning" or "info"), what it means in a line, and the public
+// references it rests on (the platform's page by host and path, a
+// standard's section), which a user can open.
+type Code struct {
+	Code     string
+	Severity string
+	Summary  string
+	Source   string
+}
