@@ -71,7 +71,11 @@ func readBaseline(name string) (map[string]bool, error) {
 func withoutBaseline(set map[string]bool, file string, fs []lint.Finding) []lint.Finding {
 	var out []lint.Finding
 	for _, f := range fs {
-		if !set[baselineKey(file, f.Code, f.Path, f.Message)] {
+		in := file
+		if f.File != "" {
+			in = f.File // a module's file
+		}
+		if !set[baselineKey(in, f.Code, f.Path, f.Message)] {
 			out = append(out, f)
 		}
 	}
@@ -84,7 +88,7 @@ func writeBaseline(name string, runs []fileFindings) error {
 	out := baselineFile{Version: baselineVersion, Findings: []baselineEntry{}}
 	for _, r := range runs {
 		for _, f := range r.findings {
-			e := baselineEntry{File: filepath.ToSlash(r.file), Code: f.Code, Path: f.Path, Line: f.Line}
+			e := baselineEntry{File: filepath.ToSlash(r.fileOf(f)), Code: f.Code, Path: f.Path, Line: f.Line}
 			if f.Path == "" {
 				e.Message = f.Message
 			}

@@ -283,11 +283,11 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 			s.Policy.Files = append(s.Policy.Files, policy.File{Name: diffName(f), Text: string(b)})
 		}
 	}
-	for _, p := range params {
-		k, v, ok := strings.Cut(p, "=")
-		if !ok || k == "" {
-			return fmt.Errorf("--param %q: want Name=value", p)
-		}
+	pm, err := paramMap(params)
+	if err != nil {
+		return err
+	}
+	for k, v := range pm {
 		if s.Policy.Params == nil {
 			s.Policy.Params = map[string]string{}
 		}

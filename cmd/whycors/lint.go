@@ -31,8 +31,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	baseline := fs.String("baseline", "", "a baseline file (--write-baseline): report only findings it does not hold")
 	writeBase := fs.String("write-baseline", "", "write the findings to this baseline file and exit 0 (accept them for now)")
 	listCodes := fs.Bool("codes", false, "list every finding code (its most severe level, what it means, what it rests on) and exit")
+	var params listFlag
+	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable (repeatable)")
+	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|- [FILE...]")
+		fmt.Fprintln(stderr, "Usage: whycors lint [--policy-format F] [--fail-on error|warning|info] [--format text|json|sarif|github|markdown] FILE|DIR|- [FILE|DIR...]")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration (S3, R2, GCS, Azure, API Gateway, nginx, Express,")
 		fmt.Fprintln(stderr, "native, raw replies, HAR) and prints each finding as FILE:LINE:COLUMN: severity")
 		fmt.Fprintln(stderr, "code: message (at its JSON path). --codes lists every code, what it means and")
@@ -44,6 +47,11 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "  whycors lint --fail-on warning --json nginx.conf\n  whycors lint --format sarif cors.json > whycors.sarif")
 		fmt.Fprintln(stderr, "  whycors lint --write-baseline .whycors-baseline.json cors.json   # accept what is there")
 		fmt.Fprintln(stderr, "  whycors lint --baseline .whycors-baseline.json cors.json         # report only new findings")
+		fmt.Fprintln(stderr, "\nA Terraform module is read as terraform reads it: a folder (DIR) is its .tf files,")
+		fmt.Fprintln(stderr, "terraform.tfvars and *.auto.tfvars; .tf and .tfvars files named in one folder are")
+		fmt.Fprintln(stderr, "read together; --param gives a variable's or a template parameter's value.")
+		fmt.Fprintln(stderr, "  whycors lint infra/                  # main.tf, variables.tf, terraform.tfvars")
+		fmt.Fprintln(stderr, "  whycors lint --param Origins=https://app.example.com template.yaml")
 		fmt.Fprintln(stderr, "\nA finding can also be accepted where it is, with a reason: a comment")
 		fmt.Fprintln(stderr, "\"whycors:ignore CODE reason\" (nginx, JavaScript, YAML, HCL) or a JSON member")
 		fmt.Fprintln(stderr, "\"whycors:ignore\": {\"CODE\": \"reason\"} in the object it concerns.")
@@ -78,7 +86,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *listCodes {
 		if c.json {
-			writeJSON(stdout, lint.Codes())
+			writeJSON(stdout, lint.CodesOf(opts.Formats))
 			return 0
 		}
 		writeCodes(stdout)
@@ -95,25 +103,29 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		set = b
 	}
-	// Each file is read and linted on its own; a file that cannot be
-	// read is reported and the others still are (exit 2 at the end).
+	inputs := lintInputs(pos)
+	pmap, err := paramMap(params)
+	if err != nil {
+		return c.usageError(err.Error())
+	}
+	// Each input (a file, or a Terraform module's files) is read and
+	// linted on its own; one that cannot be read is reported and the
+	// others still are (exit 2 at the end).
 	var runs []fileFindings
 	var bad []ErrorBody
 	unreadable := 0
-	for _, name := range pos {
-		text, err := readTextArg(name, stdin)
+	for _, in := range inputs {
+		name := in.name
+		fs, err := in.lint(stdin, *format, pmap, *resource)
 		if err == nil {
-			var fs []lint.Finding
-			if fs, err = lint.Lint(opts.Formats, text, *format); err == nil {
-				if set != nil {
-					fs = withoutBaseline(set, name, fs)
-				}
-				runs = append(runs, fileFindings{name, fs})
-				continue
+			if set != nil {
+				fs = withoutBaseline(set, name, fs)
 			}
+			runs = append(runs, fileFindings{name, fs})
+			continue
 		}
 		unreadable++
-		if len(pos) == 1 {
+		if len(inputs) == 1 {
 			return c.inputError(2, name, err)
 		}
 		if c.json {
@@ -165,7 +177,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			// and editors' and CI's problem matchers read it (the
 			// compilers' form); the value's path, for a reader, ends
 			// the line.
-			where := r.file
+			where := r.fileOf(f)
 			if f.Line > 0 {
 				where += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
 			}
@@ -182,10 +194,19 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// fileFindings are the findings of one file.
+// fileFindings are the findings of one file, or of a module's files
+// (each finding then names its own: lint.Finding.File).
 type fileFindings struct {
 	file     string
 	findings []lint.Finding
+}
+
+// fileOf is the file f is in.
+func (r fileFindings) fileOf(f lint.Finding) string {
+	if f.File != "" {
+		return f.File
+	}
+	return r.file
 }
 
 // writeLintJSON prints {"findings": [...]}: for one file each finding as
@@ -212,7 +233,7 @@ func writeLintJSON(w io.Writer, runs []fileFindings, bad []ErrorBody, one bool) 
 	}{Findings: []withFile{}, Errors: bad}
 	for _, r := range runs {
 		for _, f := range r.findings {
-			out.Findings = append(out.Findings, withFile{r.file, f})
+			out.Findings = append(out.Findings, withFile{r.fileOf(f), f})
 		}
 	}
 	writeJSON(w, out)
@@ -252,7 +273,7 @@ func writeReport(w io.Writer, form, root string, runs []fileFindings) error {
 		names = append(names, r.file)
 		for _, f := range r.findings {
 			results = append(results, report.Result{RuleID: f.Code, Level: reportLevel(f.Severity), Message: f.Message,
-				File: r.file, Line: f.Line, Column: f.Column, Path: f.Path})
+				File: r.fileOf(f), Line: f.Line, Column: f.Column, Path: f.Path})
 		}
 	}
 	switch form {
@@ -262,7 +283,7 @@ func writeReport(w io.Writer, form, root string, runs []fileFindings) error {
 		return report.Markdown(w, "whycors lint: "+strings.Join(names, ", "), results)
 	}
 	var rules []report.Rule
-	for _, c := range lint.Codes() {
+	for _, c := range lint.CodesOf(opts.Formats) {
 		rules = append(rules, report.Rule{ID: c.Code, Level: reportLevel(c.Severity), Summary: c.Summary + " (" + c.Source + ")", HelpURI: lintHelp})
 	}
 	return report.SARIF(w, report.Tool{Name: "whycors", Version: moduleVersion(), InformationURI: "https://github.com/whycors/whycors"}, rules, results, root)
@@ -281,7 +302,7 @@ func reportLevel(s lint.Severity) string {
 // indented (tried as a new user would, the help sent a user without a Go
 // toolchain to go doc).
 func writeCodes(w io.Writer) {
-	for _, c := range lint.Codes() {
+	for _, c := range lint.CodesOf(opts.Formats) {
 		fmt.Fprintf(w, "%s (%s)\n    %s\n    Rests on: %s\n", c.Code, c.Severity, c.Summary, c.Source)
 	}
 }

@@ -25,14 +25,7 @@ func TestLintCommand(t *testing.T) {
 	}
 	trap := write("trap.json", `[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`)
 	info := write("info.json", `{"origins":["https://app.test"],"methods":["GET","PUT"]}`)
-	tests := []struct {
-		desc   string
-		args   []string
-		stdin  string
-		code   int
-		stdout []string
-		stderr string
-	}{
+	tests := []lintCase{
 		{desc: "an error finding exits 1, with file, line and column", args: []string{trap}, code: 1,
 			stdout: []string{trap + ":1:21: error suffix-trap: "}},
 		{desc: "info findings pass the default --fail-on error", args: []string{info}, code: 0,
@@ -68,21 +61,40 @@ func TestLintCommand(t *testing.T) {
 			stdout: []string{"error suffix-trap"}, stderr: "no such file"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.desc, func(t *testing.T) {
-			var out, errb bytes.Buffer
-			code := run(append([]string{"lint"}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
-			if code != tc.code {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
-			}
-			for _, w := range tc.stdout {
-				if !strings.Contains(out.String(), w) {
-					t.Errorf("stdout lacks %q:\n%s", w, out.String())
-				}
-			}
-			if tc.stderr != "" && !strings.Contains(errb.String(), tc.stderr) {
-				t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
-			}
-		})
+		t.Run(tc.desc, tc.check)
+	}
+}
+
+// lintCase is one run of `whycors lint`: its exit code, what its output
+// holds and what it does not.
+type lintCase struct {
+	desc   string
+	args   []string
+	stdin  string
+	code   int
+	stdout []string
+	not    []string
+	stderr string
+}
+
+func (tc lintCase) check(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"lint"}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
+	if code != tc.code {
+		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+	}
+	for _, w := range tc.stdout {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("stdout lacks %q:\n%s", w, out.String())
+		}
+	}
+	for _, w := range tc.not {
+		if strings.Contains(out.String(), w) {
+			t.Errorf("stdout has %q:\n%s", w, out.String())
+		}
+	}
+	if tc.stderr != "" && !strings.Contains(errb.String(), tc.stderr) {
+		t.Errorf("stderr lacks %q:\n%s", tc.stderr, errb.String())
 	}
 }
 
@@ -133,5 +145,96 @@ func TestConvertCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLintModule: lint reads a Terraform module as terraform reads its
+// folder (developer.hashicorp.com/terraform/language/values/variables:
+// terraform.tfvars and *.auto.tfvars load themselves; a .tfvars named is
+// a -var-file). examples/terraform-s3 takes app_origins from
+// terraform.tfvars: read alone, main.tf leaves it unknown, which is no
+// refusal of the platform's but a value to give.
+func TestLintModule(t *testing.T) {
+	ex := filepath.Join("..", "..", "examples", "terraform-s3")
+	main, vars, tfvars := filepath.Join(ex, "main.tf"), filepath.Join(ex, "variables.tf"), filepath.Join(ex, "terraform.tfvars")
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// A module whose "*" comes from its terraform.tfvars: the finding is
+	// filed at the tfvars' line, and a directive there accepts it.
+	star := `resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = var.origins
+    allowed_methods = ["GET"]
+  }
+}
+variable "origins" { type = list(string) }
+`
+	write("star/main.tf", star)
+	starVars := write("star/terraform.tfvars", "\norigins = [\"*\"]\n")
+	write("accepted/main.tf", star)
+	write("accepted/terraform.tfvars", "# whycors:ignore terraform-star-origin-credentials public assets, no cookies\norigins = [\"*\"]\n")
+	write("accepted/other.auto.tfvars", "")
+	// Its variables in a file that sorts first: each finding is still
+	// filed in the file it is in.
+	for _, n := range []string{"main.tf", "terraform.tfvars"} {
+		b, err := os.ReadFile(filepath.Join(ex, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write("first/"+n, string(b))
+	}
+	b, err := os.ReadFile(vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("first/a_variables.tf", string(b))
+	// A .tfvars terraform does not load itself, named: a -var-file.
+	prod := write("first/prod.tfvars", "app_origins = [\"https://app.example.com/\"]\n")
+	mainB, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainText := string(mainB)
+	empty := filepath.Join(dir, "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []lintCase{
+		{desc: "main.tf read alone (standard input): app_origins is unknown, a warning and not the resource's refusal", args: []string{"--policy-format", "terraform", "-"}, stdin: mainText,
+			stdout: []string{"-:17:23: warning terraform-unresolved: allowed_origins is not known here"}, not: []string{"rejected"}},
+		{desc: "main.tf named: its folder's module is read, as terraform reads it", args: []string{main}, code: 0,
+			stdout: []string{main + ":16:3: info max-age-cap"}, not: []string{"terraform-unresolved", "rejected"}},
+		{desc: "the module's folder: its .tf files and terraform.tfvars", args: []string{ex}, code: 0,
+			stdout: []string{main + ":16:3: info max-age-cap"}, not: []string{"terraform-unresolved", "rejected"}},
+		{desc: "the module's files named one by one are read together", args: []string{main, vars, tfvars}, code: 0,
+			stdout: []string{main + ":16:3: info max-age-cap"}, not: []string{"terraform-unresolved"}},
+		{desc: "--param over terraform.tfvars: its value is the one read", args: []string{"--param", `app_origins=["https://app.example.com/"]`, main}, code: 0,
+			stdout: []string{"origin-never-matches"}},
+		{desc: "a finding of a value set in terraform.tfvars is filed there", args: []string{filepath.Join(dir, "star")}, code: 0,
+			stdout: []string{starVars + ":2:"}},
+		{desc: "in JSON each finding names its file", args: []string{"--json", filepath.Join(dir, "star")}, code: 0,
+			stdout: []string{`"file": "` + starVars + `"`, `"code": "terraform-star-origin-credentials"`}},
+		{desc: "a directive in terraform.tfvars accepts the finding there", args: []string{"--fail-on", "warning", filepath.Join(dir, "accepted")}, code: 0,
+			not: []string{"terraform-star-origin-credentials", "suppression-"}},
+		{desc: "a finding is filed in its own file, whichever file comes first", args: []string{filepath.Join(dir, "first")}, code: 0,
+			stdout: []string{filepath.Join(dir, "first", "main.tf") + ":16:3: info max-age-cap"}, not: []string{"a_variables.tf:"}},
+		{desc: "a .tfvars named is a -var-file, over terraform.tfvars", args: []string{prod}, code: 0,
+			stdout: []string{prod + ":1:16: warning origin-never-matches"}},
+		{desc: "a folder without .tf files is an input error; the others are linted", args: []string{empty, ex}, code: 2,
+			stdout: []string{"info max-age-cap"}, stderr: empty + ": no .tf file in " + empty},
+		{desc: "a bad --param", args: []string{"--param", "origins", main}, code: 2, stderr: `--param "origins": want Name=value`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, tc.check)
 	}
 }

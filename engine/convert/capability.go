@@ -17,6 +17,16 @@ type Reader interface {
 	ReadRules(text string) (*portable.Config, error)
 }
 
+// SourceReader is a Reader whose configuration can span several files or
+// take parameters and a chosen resource (policy.SourceParser: a Terraform
+// module and its .tfvars, a CloudFormation template and its --param
+// values): ReadSourceRules reads all of src, and each position names its
+// file (portable.Pos.File) when src has several.
+type SourceReader interface {
+	Reader
+	ReadSourceRules(src policy.Source) (*portable.Config, error)
+}
+
 // Stater is a Reader that states the rules of an evaluator its own Parse
 // returned for text, without reading text again: one reading then
 // serves the verdict, lint and the fix search (explain reads a policy

@@ -73,6 +73,31 @@ func Read(reg *policy.Registry, text, format string) (*Source, error) {
 	return nil, &Error{Msg: f.Name() + ": converting from this format is not supported"}
 }
 
+// ReadSource is Read of src: one text alone is Read's; several files, or
+// a text with parameters or a chosen resource, need a format that reads
+// them (SourceReader), and each file is bounded as Read bounds a text.
+func ReadSource(reg *policy.Registry, src policy.Source, format string) (*Source, error) {
+	if src.OneText() {
+		return Read(reg, src.Text, format)
+	}
+	if len(src.Text) > MaxText {
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes"}}
+	}
+	for _, f := range src.Files {
+		if len(f.Text) > MaxText {
+			return nil, policy.Errors{{File: f.Name, Line: 1, Column: 1, Msg: "file longer than " + strconv.Itoa(MaxText) + " bytes"}}
+		}
+	}
+	f, err := reg.Resolve(format, src)
+	if err != nil {
+		return nil, &Error{Msg: err.Error()}
+	}
+	if r, ok := f.(SourceReader); ok {
+		return r.ReadSourceRules(src)
+	}
+	return nil, &Error{Msg: f.Name() + " reads one text: several files, parameters and a chosen resource are read for Terraform and CloudFormation"}
+}
+
 func texts(v []Value) []string {
 	out := make([]string, len(v))
 	for i, x := range v {

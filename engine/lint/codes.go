@@ -1,5 +1,7 @@
 package lint
 
+import "github.com/whycors/whycors/engine/policy"
+
 // CodeInfo describes one finding code: the most severe level it is
 // reported at, what it means in a line, and the public references it
 // rests on (a standard's section, a page by host and path, a peer's
@@ -14,6 +16,60 @@ type CodeInfo struct {
 	Severity Severity `json:"severity"` // the most severe level the code is reported at
 	Summary  string   `json:"summary"`
 	Source   string   `json:"source"`
+}
+
+// CodesOf is Codes and then each format's own codes (Coder) in reg's
+// order, each code once: a format's entry for a code lint already
+// lists gives way to lint's, and of two formats' entries for one code
+// the first is kept, at the more severe of their levels.
+func CodesOf(reg *policy.Registry) []CodeInfo {
+	out := Codes()
+	at := make(map[string]int, len(out))
+	for i, c := range out {
+		at[c.Code] = i
+	}
+	generic := len(out)
+	for _, n := range reg.Names() {
+		f, _ := reg.Lookup(n)
+		for _, c := range formatCodes(f) {
+			i, seen := at[c.Code]
+			switch {
+			case !seen:
+				at[c.Code] = len(out)
+				out = append(out, c)
+			case i >= generic && c.Severity.Rank() > out[i].Severity.Rank():
+				out[i].Severity = c.Severity
+			}
+		}
+	}
+	return out
+}
+
+// formatCodes are f's own codes (Coder), as CodeInfo.
+func formatCodes(f policy.Format) []CodeInfo {
+	c, ok := f.(Coder)
+	if !ok {
+		return nil
+	}
+	codes := c.LintCodes()
+	out := make([]CodeInfo, len(codes))
+	for i, x := range codes {
+		out[i] = CodeInfo{Code: x.Code, Severity: Severity(x.Severity), Summary: x.Summary, Source: x.Source}
+	}
+	return out
+}
+
+// known are the codes a whycors:ignore directive in a text of format f
+// may name: lint's and f's own.
+func known(f policy.Format) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range Codes() {
+		out[c.Code] = true
+	}
+	for _, c := range formatCodes(f) {
+		out[c.Code] = true
+	}
+	return out
 }
 
 // Codes lists every finding code, in the package doc's order.

@@ -130,9 +130,12 @@ type Finding struct {
 	Severity Severity `json:"severity"`
 	Code     string   `json:"code"`
 	Message  string   `json:"message"`
-	Path     string   `json:"path,omitempty"`
-	Line     int      `json:"line,omitempty"`
-	Column   int      `json:"column,omitempty"`
+	// File is the file of a configuration of several files (LintSource)
+	// the finding is in; "" for a configuration of one text.
+	File   string `json:"file,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
 }
 
 // MaxFindings bounds what one text can produce.
@@ -161,10 +164,15 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 		return nil, err
 	}
 	out := Read(f, text, src, err)
+	for i := range out {
+		// One text: its name is the caller's (a reader names it as a
+		// diff would, main.tf).
+		out[i].File = ""
+	}
 	if sups == nil && bad == nil {
 		return out, nil
 	}
-	out = append(applySuppressions(out, sups), bad...)
+	out = append(applySuppressions(out, sups, known(f)), bad...)
 	sortFindings(out)
 	return out, nil
 }
@@ -217,7 +225,7 @@ func read(l *linter, text string, src *convert.Source, err error) []Finding {
 		// No rules to read: lint the text's own traps and probe the
 		// evaluator.
 		l.checkText(f, text)
-		ev, perr := f.Parse(text)
+		ev, perr := l.parse(text)
 		if perr != nil {
 			if errors.As(perr, &perrs) {
 				for _, e := range perrs {
@@ -237,8 +245,15 @@ func read(l *linter, text string, src *convert.Source, err error) []Finding {
 	return out
 }
 
-// checkText adds the findings of f's own check of text (TextChecker).
+// checkText adds the findings of f's own check of text (TextChecker),
+// or of the linter's source (SourceChecker).
 func (l *linter) checkText(f policy.Format, text string) {
+	if c, ok := f.(SourceChecker); ok && l.files != nil {
+		for _, x := range c.CheckSource(*l.files) {
+			l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
+		}
+		return
+	}
 	if c, ok := f.(TextChecker); ok {
 		for _, x := range c.CheckText(text) {
 			l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
@@ -292,9 +307,20 @@ type Coder interface {
 
 type linter struct {
 	format policy.Format
+	// files is the configuration of several files (or parameters)
+	// LintSource reads; nil for one text.
+	files *policy.Source
 	// errorsOnly skips the checks that find no error (Errors).
 	errorsOnly bool
 	out        []Finding
+}
+
+// parse is the format's evaluator of text, or of the linter's source.
+func (l *linter) parse(text string) (policy.Evaluator, error) {
+	if l.files != nil {
+		return policy.Parse(l.format, *l.files)
+	}
+	return l.format.Parse(text)
 }
 
 func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
@@ -306,15 +332,20 @@ func (l *linter) add(sev Severity, code, msg string, at convert.Pos) {
 	// hashed: a map and a key per finding were a tenth of linting a
 	// fix search's changed policy.
 	for i := range l.out {
-		if f := &l.out[i]; f.Line == at.Line && f.Column == at.Column && f.Code == code && f.Path == at.Path && f.Message == msg {
+		if f := &l.out[i]; f.Line == at.Line && f.Column == at.Column && f.Code == code && f.File == at.File && f.Path == at.Path && f.Message == msg {
 			return
 		}
 	}
-	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, Path: at.Path, Line: at.Line, Column: at.Column})
+	l.out = append(l.out, Finding{Severity: sev, Code: code, Message: msg, File: at.File, Path: at.Path, Line: at.Line, Column: at.Column})
 }
 
 func (l *linter) rejected(e *policy.Error) {
-	at := convert.Pos{Path: e.Path, Line: e.Line, Column: e.Column}
+	at := convert.Pos{File: e.File, Path: e.Path, Line: e.Line, Column: e.Column}
+	if e.LintCode != "" {
+		// No refusal: a value not given here, which the user can give.
+		l.add(Warning, e.LintCode, e.Msg, at)
+		return
+	}
 	msg := e.Msg
 	if e.Code != "" {
 		msg = e.Code + ": " + msg

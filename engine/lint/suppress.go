@@ -241,11 +241,9 @@ func (s *suppression) covers(f Finding) bool {
 
 // applySuppressions drops the findings valid suppressions cover and adds
 // findings for the invalid and unused suppressions.
-func applySuppressions(findings []Finding, sups []*suppression) []Finding {
-	known := map[string]bool{}
-	for _, c := range Codes() {
-		known[c.Code] = true
-	}
+// known holds the codes a directive may name (the text format's and
+// lint's own).
+func applySuppressions(findings []Finding, sups []*suppression, known map[string]bool) []Finding {
 	var valid []*suppression
 	var extra []Finding
 	for _, s := range sups {
@@ -253,7 +251,7 @@ func applySuppressions(findings []Finding, sups []*suppression) []Finding {
 		at.Severity, at.Code = Warning, "suppression-invalid"
 		switch {
 		case !known[s.code]:
-			at.Message = strconv.Quote(s.code) + " is not a lint code; write " + suppressKey + " CODE reason (codes: go doc github.com/whycors/whycors/engine/lint)"
+			at.Message = strconv.Quote(s.code) + " is not a lint code of this format; write " + suppressKey + " CODE reason (whycors lint --codes lists them)"
 			extra = append(extra, at)
 		case s.reason == "":
 			at.Message = suppressKey + " " + s.code + " has no reason: say why the finding is accepted"

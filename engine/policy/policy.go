@@ -308,6 +308,12 @@ type Error struct {
 	// opposed to a text the platform reads and refuses. Lint reports the
 	// first kind as an input error, the second as a finding.
 	Unreadable bool `json:"unreadable,omitempty"`
+	// LintCode marks a fault that is no refusal: a value the
+	// configuration takes from elsewhere and that was not given (a
+	// Terraform variable without a value), without which no verdict can
+	// be given. It is the lint code (the format's own) that lint reports
+	// it under, as a warning, where a refusal is "rejected".
+	LintCode string `json:"lint_code,omitempty"`
 }
 
 func (e *Error) Error() string {

@@ -7,8 +7,12 @@ import (
 )
 
 // Pos is where a value is in the user's text: a JSON path or XML element
-// path, and a 1-based line and column when known.
+// path, and a 1-based line and column when known. File names the file
+// of a configuration of several files (policy.Source.Files: a Terraform
+// module's .tf and .tfvars) the value is in; "" in a configuration of
+// one text.
 type Pos struct {
+	File   string `json:"file,omitempty"`
 	Path   string `json:"path,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`

@@ -143,7 +143,7 @@ func (rd *reader) cacheKey(b *node) (hs []string, cached, known bool) {
 		s, ok := rd.r.str(id)
 		hs, found := managedCachePolicies[strings.ToLower(s)]
 		if !ok || !found {
-			rd.t.Assumptions = append(rd.t.Assumptions, portable.Finding{Code: "unresolved", Severity: "info",
+			rd.t.Assumptions = append(rd.t.Assumptions, portable.Finding{Code: codeUnresolved, Severity: "info",
 				Message: "CachePolicyId " + s + " is no cache policy whycors knows: the cache key is taken to hold no header",
 				Pos:     portable.Pos{Path: id.path, Line: id.line, Column: id.col}})
 			return nil, true, false

@@ -8,6 +8,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // cacheKeyDoc cites CloudFront's cache key: only the headers in the
@@ -74,4 +76,24 @@ func TestDistributionCacheKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUnknownCachePolicySaysWhatItAssumes: a CachePolicyId that is none
+// of CloudFront's managed policies (using-managed-cache-policies.html)
+// and no policy of the template is read as keying on no header, and the
+// template's traps say so at the id. The note was written and then
+// dropped: the reader's own notes replaced the list after the resources
+// were read.
+func TestUnknownCachePolicySaysWhatItAssumes(t *testing.T) {
+	text := strings.Replace(readFile(t, "cloudfront-s3.yaml"), "658327ea-f89d-4fab-a63d-7e88639e58f6", "00000000-0000-0000-0000-000000000000", 1)
+	tpl, err := cloudformation.Read(policy.Source{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range tpl.Traps() {
+		if f.Code == "cfn-unresolved" && strings.Contains(f.Message, "CachePolicyId 00000000-0000-0000-0000-000000000000") && f.Pos.Line > 0 {
+			return
+		}
+	}
+	t.Errorf("no cfn-unresolved at the unknown CachePolicyId in %+v", tpl.Traps())
 }

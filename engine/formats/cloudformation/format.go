@@ -72,7 +72,14 @@ func (*format) ParseSource(src policy.Source) (policy.Evaluator, error) {
 // neutral model, positioned in the template, with its platform's
 // semantics. A REST API's static headers are no rule list (as apigw-rest).
 func (f *format) ReadRules(text string) (*portable.Config, error) {
-	ev, err := f.Parse(text)
+	return f.ReadSourceRules(policy.Source{Text: text})
+}
+
+// ReadSourceRules implements convert.SourceReader: ReadRules of a
+// template with its parameter files and --param values and a chosen
+// resource.
+func (f *format) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	ev, err := f.ParseSource(src)
 	if err != nil {
 		return nil, err
 	}
@@ -142,8 +149,14 @@ func (*format) Doc() string { return docRef }
 // CheckText implements lint.TextChecker: what the verdict assumes for
 // values the template leaves unresolved, and an S3 rule whose "*" origin
 // S3 answers without Access-Control-Allow-Credentials.
-func (*format) CheckText(text string) []portable.Finding {
-	t, err := Read(policy.Source{Text: text})
+func (f *format) CheckText(text string) []portable.Finding {
+	return f.CheckSource(policy.Source{Text: text})
+}
+
+// CheckSource implements lint.SourceChecker: CheckText of a template with
+// its parameter files, --param values and chosen resource.
+func (*format) CheckSource(src policy.Source) []portable.Finding {
+	t, err := Read(src)
 	if err != nil {
 		return nil
 	}

@@ -208,7 +208,9 @@ func Read(src policy.Source) (*Template, error) {
 		}
 	}
 	rd.resources()
-	rd.t.Assumptions = rd.r.notes
+	// The reader's notes, then what the resources' reading assumed (a
+	// cache policy it does not know).
+	rd.t.Assumptions = append(rd.r.notes, rd.t.Assumptions...)
 	if err := rd.choose(src.Resource); err != nil {
 		rd.errs = append(rd.errs, err)
 	}

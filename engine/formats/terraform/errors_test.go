@@ -246,7 +246,7 @@ variable "origins" {
 		o := cfg.Rules[0].Origins
 		got := ""
 		if len(o) == 1 {
-			got = o[0].Text + " " + strings.SplitN(o[0].Pos.Path, ":", 2)[0] + ":" + itoa(o[0].Pos.Line)
+			got = o[0].Text + " " + o[0].Pos.File + ":" + itoa(o[0].Pos.Line)
 		}
 		if got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.desc, got, tc.want)

@@ -51,8 +51,14 @@ func twiceNotes(sites []*site) []portable.Finding {
 // leaves unresolved (each with what the verdict assumes), variables
 // without a value, and "*" origins on a bucket that decides credentials
 // from its origins.
-func (*HCL) CheckText(text string) []portable.Finding {
-	m, err := ReadModule(policy.Source{Text: text})
+func (f *HCL) CheckText(text string) []portable.Finding {
+	return f.CheckSource(policy.Source{Text: text})
+}
+
+// CheckSource implements lint.SourceChecker: CheckText of a module of
+// several files, its --param values and chosen resource.
+func (*HCL) CheckSource(src policy.Source) []portable.Finding {
+	m, err := ReadModule(src)
 	if err != nil {
 		return nil
 	}
@@ -60,8 +66,14 @@ func (*HCL) CheckText(text string) []portable.Finding {
 }
 
 // CheckText implements lint.TextChecker for a plan: its traps.
-func (*Plan) CheckText(text string) []portable.Finding {
-	m, err := ReadPlan(policy.Source{Text: text})
+func (p *Plan) CheckText(text string) []portable.Finding {
+	return p.CheckSource(policy.Source{Text: text})
+}
+
+// CheckSource implements lint.SourceChecker: a plan's traps, with its
+// chosen resource.
+func (*Plan) CheckSource(src policy.Source) []portable.Finding {
+	m, err := ReadPlan(src)
 	if err != nil {
 		return nil
 	}

@@ -30,6 +30,14 @@ func (p pos) err(msg string) *policy.Error {
 	return &policy.Error{File: p.File, Path: p.Path, Line: p.Line, Column: p.Column, Msg: msg}
 }
 
+// unknown is err for a value not given here: no refusal, so lint reports
+// it as terraform-unresolved (policy.Error.LintCode).
+func (p pos) unknown(msg string) *policy.Error {
+	e := p.err(msg)
+	e.LintCode = codeUnresolved
+	return e
+}
+
 // place is p as the platforms' Position types hold it (a struct of the
 // same fields, converted).
 func (p pos) place() struct {
@@ -44,14 +52,11 @@ func (p pos) place() struct {
 	}{p.Path, p.Line, p.Column}
 }
 
-// portable is p in the neutral model, whose positions have no file: the
-// path names the file ("terraform.tfvars: var.app_origins[1]").
+// portable is p in the neutral model. A module of one text has its
+// positions in mainFile, the name a diff gives that text; lint names the
+// text as its caller does.
 func (p pos) portable() portable.Pos {
-	path := p.Path
-	if p.File != "" {
-		path = p.File + ": " + path
-	}
-	return portable.Pos{Path: path, Line: p.Line, Column: p.Column}
+	return portable.Pos{File: p.File, Path: p.Path, Line: p.Line, Column: p.Column}
 }
 
 // value is one list item as resolved, where it is written.

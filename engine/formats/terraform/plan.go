@@ -35,6 +35,7 @@ type planReader struct {
 
 func (p *planReader) note(sev, code, msg string, at pos) { p.notes.add(sev, code, msg, at) }
 func (p *planReader) fail(at pos, msg string)            { p.errs = append(p.errs, at.err(msg)) }
+func (p *planReader) unknown(at pos, msg string)         { p.errs = append(p.errs, at.unknown(msg)) }
 
 // ReadPlan reads a plan's JSON (src's main text) and chooses the
 // answering resource as ReadModule does.

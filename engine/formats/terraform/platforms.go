@@ -244,6 +244,59 @@ func (s *site) portable() (portable.Semantics, []portable.ConfigRule, policy.Err
 	return portable.Semantics{}, nil, nil
 }
 
+// fileAll names the file of each position of rules and rejects that has
+// none: the platform packages' positions (S3's, a Lambda URL's,
+// CloudFront's) carry a path, line and column, and a module's values may
+// be in a .tfvars file. A position is in the file of the place of s with
+// its path, else in s's own.
+func (s *site) fileAll(rules []portable.ConfigRule, rejects policy.Errors) {
+	files := map[string]string{}
+	note := func(p pos) {
+		if p.Path != "" && p.File != "" {
+			files[p.Path] = p.File
+		}
+	}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		note(r.At)
+		note(r.MaxAgeAt)
+		note(r.CredsAt)
+		for _, f := range r.Lists {
+			note(f.At)
+			for _, v := range f.Values {
+				note(v.At)
+			}
+		}
+	}
+	fileOf := func(path string) string {
+		if f, ok := files[path]; ok {
+			return f
+		}
+		return s.At.File
+	}
+	set := func(p *portable.Pos) {
+		if p.File == "" {
+			p.File = fileOf(p.Path)
+		}
+	}
+	for i := range rules {
+		r := &rules[i]
+		set(&r.Pos)
+		set(&r.MaxAgePos)
+		set(&r.CredentialsPos)
+		for _, vs := range [][]portable.Value{r.Origins, r.Methods, r.AllowHeaders, r.ExposeHeaders} {
+			for j := range vs {
+				set(&vs[j].Pos)
+			}
+		}
+	}
+	for _, e := range rejects {
+		if e.File == "" {
+			e.File = fileOf(e.Path)
+		}
+	}
+}
+
 // place puts each rule and value at its position in the user's files.
 func (s *site) place(rules []portable.ConfigRule) {
 	for i := range rules {

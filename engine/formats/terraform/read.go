@@ -26,6 +26,9 @@ type obj interface {
 type noter interface {
 	note(sev, code, msg string, at pos)
 	fail(at pos, msg string)
+	// unknown is fail for a value not given here, which lint reports as
+	// terraform-unresolved rather than as a refusal (policy.Error.LintCode).
+	unknown(at pos, msg string)
 }
 
 // readRules reads the rule blocks of one resource body as sh lays them out.
@@ -55,7 +58,7 @@ func readRules(sh *shape, top obj, n noter) []rule {
 			}
 			if f.Unknown {
 				if contains(sh.Required, role) || role == roleOrigins || role == roleMethods {
-					n.fail(f.At, name+" is not known here, so no verdict can be given: give its value (with --param for a variable, or a .tfvars file)")
+					n.unknown(f.At, name+" is not known here, so no verdict can be given: give its value (with --param for a variable, or a .tfvars file)")
 				} else {
 					n.note("warning", codeUnresolved, name+" is not known here: the verdict assumes it is empty", f.At)
 				}
@@ -323,6 +326,7 @@ func (m *module) addItems(v cty.Value, at pos, f *field) {
 
 func (m *module) note(sev, code, msg string, at pos) { m.notes.add(sev, code, msg, at) }
 func (m *module) fail(at pos, msg string)            { m.errs = append(m.errs, at.err(msg)) }
+func (m *module) unknown(at pos, msg string)         { m.errs = append(m.errs, at.unknown(msg)) }
 
 // noteUnres notes each unresolved reference with what the verdict
 // assumes of it.

@@ -18,6 +18,7 @@ func (m *Module) config(format string) *portable.Config {
 	}
 	for _, s := range m.sites {
 		semantics, rules, rejects := s.portable()
+		s.fileAll(rules, rejects)
 		if s == sem {
 			cfg.Semantics = semantics
 		}
@@ -38,7 +39,14 @@ func (m *Module) config(format string) *portable.Config {
 // ReadRules implements convert.Reader: the rules of the module of one
 // text (main.tf).
 func (*HCL) ReadRules(text string) (*portable.Config, error) {
-	return readConfig(ReadModule, NameHCL, text)
+	return readConfig(ReadModule, NameHCL, policy.Source{Text: text})
+}
+
+// ReadSourceRules implements convert.SourceReader: the rules of a module
+// of several files (its .tf and .tfvars files), with src.Params as -var
+// values and src.Resource chosen; each position names its file.
+func (*HCL) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	return readConfig(ReadModule, NameHCL, src)
 }
 
 // StateRules implements convert.Stater.
@@ -48,7 +56,13 @@ func (*HCL) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
 
 // ReadRules implements convert.Reader: the rules of a plan.
 func (*Plan) ReadRules(text string) (*portable.Config, error) {
-	return readConfig(ReadPlan, NamePlan, text)
+	return readConfig(ReadPlan, NamePlan, policy.Source{Text: text})
+}
+
+// ReadSourceRules implements convert.SourceReader: the plan is src's main
+// text, and src.Resource chooses among its resources.
+func (*Plan) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	return readConfig(ReadPlan, NamePlan, src)
 }
 
 // StateRules implements convert.Stater.
@@ -56,8 +70,8 @@ func (*Plan) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) 
 	return stateConfig(ev, NamePlan)
 }
 
-func readConfig(read func(policy.Source) (*Module, error), format, text string) (*portable.Config, error) {
-	m, err := read(policy.Source{Text: text})
+func readConfig(read func(policy.Source) (*Module, error), format string, src policy.Source) (*portable.Config, error) {
+	m, err := read(src)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/whycors/whycors/engine/limits"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// lintInput is what one lint run reads: a file (or standard input), or
+// the files of one Terraform module.
+type lintInput struct {
+	name   string   // as the user named it: the file, or the module's folder
+	files  []string // the paths read; one for a file
+	module bool     // a Terraform module: its files are read together
+	err    error    // why the input cannot be read (a folder with no .tf file)
+}
+
+// tfModuleFile reports a name terraform reads as part of a module (a .tf
+// file, its JSON form) or as a variable definitions file (.tfvars, its
+// JSON form), which lint reads with the module in the same folder.
+func tfModuleFile(name string) bool {
+	for _, ext := range []string{".tf", ".tf.json", ".tfvars", ".tfvars.json"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// tfAutoLoaded reports a file terraform reads from a module's folder
+// without being told: every .tf and .tf.json file, terraform.tfvars(.json)
+// and *.auto.tfvars(.json) (developer.hashicorp.com/terraform/language/
+// values/variables, "Variable Definitions (.tfvars) Files").
+func tfAutoLoaded(name string) bool {
+	switch {
+	case strings.HasSuffix(name, ".tf"), strings.HasSuffix(name, ".tf.json"):
+		return true
+	case name == "terraform.tfvars", name == "terraform.tfvars.json":
+		return true
+	}
+	return strings.HasSuffix(name, ".auto.tfvars") || strings.HasSuffix(name, ".auto.tfvars.json")
+}
+
+// lintInputs groups lint's arguments into runs: a folder is a Terraform
+// module, its files as terraform loads them, and a .tf or .tfvars file
+// named brings its folder's module, as terraform reads no .tf file alone
+// (a .tfvars file named that terraform does not load itself is a
+// -var-file); any other file is read alone. Runs keep the order of their
+// first argument.
+func lintInputs(args []string) []lintInput {
+	var out []lintInput
+	module := map[string]int{} // folder → its run in out
+	addTo := func(dir, name string, files ...string) {
+		i, ok := module[dir]
+		if !ok {
+			i = len(out)
+			module[dir] = i
+			out = append(out, lintInput{name: name, module: true})
+		}
+		for _, f := range files {
+			if !contains(out[i].files, f) {
+				out[i].files = append(out[i].files, f)
+			}
+		}
+	}
+	for _, a := range args {
+		if a == "-" || !tfModuleFile(a) {
+			st, err := os.Stat(a)
+			if a == "-" || err != nil || !st.IsDir() {
+				out = append(out, lintInput{name: a, files: []string{a}})
+				continue
+			}
+			files, err := moduleFiles(a)
+			if err != nil {
+				out = append(out, lintInput{name: a, err: err})
+				continue
+			}
+			addTo(filepath.Clean(a), a, files...)
+			continue
+		}
+		// A file of a module brings the module: terraform reads the
+		// folder, never a .tf file alone.
+		dir := filepath.Dir(a)
+		files, err := moduleFiles(dir)
+		if err != nil {
+			out = append(out, lintInput{name: a, err: err})
+			continue
+		}
+		addTo(dir, moduleName(dir), append(files, a)...)
+	}
+	for i := range out {
+		in := &out[i]
+		if !in.module {
+			continue
+		}
+		if len(in.files) > limits.PolicyFiles {
+			in.err = fmt.Errorf("a module of %d files; at most %d are read", len(in.files), limits.PolicyFiles)
+		}
+		if len(in.files) == 1 {
+			// One file is linted as a file, under its own name.
+			in.name, in.module = in.files[0], false
+		}
+	}
+	return out
+}
+
+// moduleName names the run of a module's files named one by one.
+func moduleName(dir string) string {
+	return dir + string(filepath.Separator)
+}
+
+// moduleFiles lists the files terraform loads from the folder dir: its
+// .tf files, then its variable definitions files in the order terraform
+// applies them (terraform.tfvars, then *.auto.tfvars by name).
+func moduleFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var tf, vars []string
+	for _, e := range ents {
+		n := e.Name()
+		if e.IsDir() || !e.Type().IsRegular() && e.Type()&fs.ModeSymlink == 0 || !tfAutoLoaded(n) {
+			continue
+		}
+		if strings.HasSuffix(n, ".tfvars") || strings.HasSuffix(n, ".tfvars.json") {
+			vars = append(vars, n)
+		} else {
+			tf = append(tf, n)
+		}
+	}
+	if len(tf) == 0 {
+		return nil, errors.New("no .tf file in " + dir + ": a folder is read as a Terraform module, its .tf files with their .tfvars")
+	}
+	sort.Strings(tf)
+	sort.SliceStable(vars, func(i, j int) bool {
+		// terraform.tfvars(.json) before the *.auto.tfvars files.
+		ti, tj := strings.HasPrefix(vars[i], "terraform.tfvars"), strings.HasPrefix(vars[j], "terraform.tfvars")
+		if ti != tj {
+			return ti
+		}
+		return vars[i] < vars[j]
+	})
+	var out []string
+	for _, n := range append(tf, vars...) {
+		out = append(out, filepath.Join(dir, n))
+	}
+	return out, nil
+}
+
+// lint lints the input: a file alone with lint.Lint; a module, or a file
+// with --param values or --resource, with lint.LintSource, each finding
+// naming its file.
+func (in lintInput) lint(stdin io.Reader, format string, params map[string]string, resource string) ([]lint.Finding, error) {
+	if in.err != nil {
+		return nil, in.err
+	}
+	if !in.module && len(params) == 0 && resource == "" {
+		text, err := readTextArg(in.files[0], stdin)
+		if err != nil {
+			return nil, err
+		}
+		return lint.Lint(opts.Formats, text, format)
+	}
+	src := policy.Source{Params: params, Resource: resource}
+	total := 0
+	for _, f := range in.files {
+		text, err := readTextArg(f, stdin)
+		if err != nil {
+			return nil, err
+		}
+		if total += len(text); total > limits.PolicyText {
+			return nil, fmt.Errorf("the module's files hold more than %d bytes together", limits.PolicyText)
+		}
+		src.Files = append(src.Files, policy.File{Name: f, Text: text})
+	}
+	if in.module && format == "auto" {
+		// Its first file may declare only variables, which no format
+		// detects: the module's format is the first file's that one has.
+		for _, f := range src.Files {
+			if pf, err := opts.Formats.Resolve("auto", policy.Source{Text: f.Text}); err == nil {
+				format = pf.Name()
+				break
+			}
+		}
+	}
+	return lint.LintSource(opts.Formats, src, format)
+}
+
+// paramMap reads --param Name=value flags.
+func paramMap(params []string) (map[string]string, error) {
+	var out map[string]string
+	for _, p := range params {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--param %q: want Name=value", p)
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,20 @@
+package nginx
+
+import "github.com/whycors/whycors/engine/portable"
+
+// LintCodes implements lint.Coder: the codes CheckText reports, so that
+// `whycors lint --codes`, the SARIF report and whycors:ignore know them.
+func (*Format) LintCodes() []portable.Code { return lintCodes() }
+
+// lintCodes are CheckText's codes in the order it checks, each at the
+// most severe level it is reported at.
+func lintCodes() []portable.Code {
+	return []portable.Code{
+		{Code: "reflect-any-origin", Severity: "error",
+			Summary: "Access-Control-Allow-Origin $http_origin (or a map that defaults to it) echoes every Origin: with credentials, any site reads your users' data.",
+			Source:  "portswigger.net/web-security/cors; nginx.org/en/docs/http/ngx_http_core_module.html#var_http_"},
+		{Code: "missing-always", Severity: "warning",
+			Summary: "nginx add_header without always: the header vanishes on 4xx and 5xx replies, and the browser reports a CORS error instead of the status.",
+			Source:  "nginx.org/en/docs/http/ngx_http_headers_module.html#add_header"},
+	}
+}

@@ -1,0 +1,103 @@
+package lint_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// TestLintSource: a configuration of several files is linted as its
+// platform reads it whole, and each finding names its file. The
+// Terraform cases rest on Terraform's variable precedence
+// (developer.hashicorp.com/terraform/language/values/variables,
+// "Variable Definition Precedence"); the "*" trap on S3's answer to "*"
+// without Access-Control-Allow-Credentials
+// (docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html).
+func TestLintSource(t *testing.T) {
+	const mainTF = `resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = var.origins
+    allowed_methods = ["GET"]
+  }
+}
+variable "origins" { type = list(string) }
+`
+	tests := []struct {
+		desc   string
+		src    policy.Source
+		format string
+		want   []string // "FILE:LINE code", each present
+		not    []string // codes absent
+	}{
+		{desc: "main.tf alone: the variable has no value, a warning of its own code, not a refusal",
+			src: policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}}}, format: "terraform",
+			want: []string{"main.tf:4 terraform-unresolved"}, not: []string{"rejected"}},
+		{desc: "with terraform.tfvars: the value is read, and its trap filed in the tfvars at its line",
+			src:  policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}, {Name: "terraform.tfvars", Text: "\norigins = [\"*\"]\n"}}},
+			want: []string{"terraform.tfvars:2 terraform-star-origin-credentials"}, not: []string{"terraform-unresolved", "rejected"}},
+		{desc: "-var (Params) over terraform.tfvars",
+			src: policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}, {Name: "terraform.tfvars", Text: "origins = [\"*\"]\n"}}, Params: map[string]string{"origins": `["https://app.example"]`}},
+			not: []string{"terraform-star-origin-credentials", "terraform-unresolved"}},
+		{desc: "a directive covers its own file's finding",
+			src: policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}, {Name: "terraform.tfvars", Text: "# whycors:ignore terraform-star-origin-credentials public files\norigins = [\"*\"]\n"}}},
+			not: []string{"terraform-star-origin-credentials", "suppression-unused", "suppression-invalid"}},
+		{desc: "a directive of main.tf's line 2 does not cover the tfvars' line 2, and is unused",
+			src:  policy.Source{Files: []policy.File{{Name: "main.tf", Text: "# whycors:ignore terraform-star-origin-credentials public files\n" + mainTF}, {Name: "terraform.tfvars", Text: "\norigins = [\"*\"]\n"}}},
+			want: []string{"terraform.tfvars:2 terraform-star-origin-credentials", "main.tf:1 suppression-unused"}},
+		{desc: "a CloudFormation template with a --param value: an S3 rule's \"*\" comes from it",
+			src: policy.Source{Files: []policy.File{{Name: "template.yaml", Text: `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  AppOrigin:
+    Type: String
+    Default: https://app.example.com
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: [!Ref AppOrigin]
+            AllowedMethods: [GET]
+`}}, Params: map[string]string{"AppOrigin": "*"}},
+			want: []string{"template.yaml:12 cfn-s3-star-credentials"}},
+	}
+	for _, tc := range tests {
+		format := tc.format
+		if format == "" {
+			format = "auto"
+		}
+		fs, err := lint.LintSource(reg, tc.src, format)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		got := map[string]bool{}
+		codes := map[string]bool{}
+		for _, f := range fs {
+			got[f.File+":"+itoa(f.Line)+" "+f.Code] = true
+			codes[f.Code] = true
+		}
+		for _, w := range tc.want {
+			if !got[w] {
+				t.Errorf("%s: no %s in\n%s", tc.desc, w, dump(fs))
+			}
+		}
+		for _, n := range tc.not {
+			if codes[n] {
+				t.Errorf("%s: %s found in\n%s", tc.desc, n, dump(fs))
+			}
+		}
+	}
+}
+
+// TestLintSourceRefusesOneTextFormats: only a format that reads several
+// files takes them; the others are linted a file at a time.
+func TestLintSourceRefusesOneTextFormats(t *testing.T) {
+	_, err := lint.LintSource(reg, policy.Source{Files: []policy.File{{Name: "a.json", Text: `[{"AllowedOrigins":["*"],"AllowedMethods":["GET"]}]`}, {Name: "b.json", Text: `[]`}}}, "s3-json")
+	if err == nil || !strings.Contains(err.Error(), "reads one text") {
+		t.Errorf("err = %v, want the format named as reading one text", err)
+	}
+}
