@@ -359,6 +359,15 @@ func (l *linter) rejected(e *policy.Error) {
 	l.add(Error, "rejected", platformName(l.format)+" refuses this: "+msg, at)
 }
 
+// platform names what answers src: its own platform when the format is
+// a template of another's (Config.Platform), else the format's.
+func (l *linter) platform(src *convert.Source) string {
+	if src != nil && src.Platform != "" {
+		return src.Platform
+	}
+	return platformName(l.format)
+}
+
 func platformName(f policy.Format) string {
 	if p, ok := f.(Platformer); ok {
 		return p.Platform()

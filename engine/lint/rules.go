@@ -22,7 +22,7 @@ const (
 // source checks every rule of a configuration read with its platform's
 // semantics.
 func (l *linter) source(src *convert.Source) {
-	plat := platformName(l.format)
+	plat := l.platform(src)
 	for i := range src.Rules {
 		l.rule(src, &src.Rules[i], false)
 	}
@@ -39,7 +39,7 @@ func (l *linter) source(src *convert.Source) {
 // from the headers a configuration sent (replies): its ReflectAny only
 // means that no fixed origin was seen.
 func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
-	plat := platformName(l.format)
+	plat := l.platform(src)
 	sem := src.Semantics
 	// Origins compared as strings: every platform's but native's
 	// patterns; Express's string entries too (its RegExp entries are
@@ -150,7 +150,7 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 	if s == "*" {
 		return
 	}
-	plat := platformName(l.format)
+	plat := l.platform(src)
 	if s == "null" {
 		l.add(Warning, "null-origin", "\"null\" is the origin of every sandboxed iframe, file: page and some redirects, so any site can send it; do not allow it ("+refJub0bs+")", o.Pos)
 		return

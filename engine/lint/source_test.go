@@ -101,3 +101,42 @@ func TestLintSourceRefusesOneTextFormats(t *testing.T) {
 		t.Errorf("err = %v, want the format named as reading one text", err)
 	}
 }
+
+// TestTemplateNamesItsPlatform: lint's sentences about a template's
+// rules name the platform that answers them (S3 sends Vary: Origin only
+// on a match, docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html),
+// not the template's format ("Terraform's resource sends", "AWS sends").
+func TestTemplateNamesItsPlatform(t *testing.T) {
+	texts := map[string]string{
+		"terraform": `resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = ["https://app.example"]
+    allowed_methods = ["GET"]
+  }
+}
+`,
+		"cloudformation": `Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: [https://app.example]
+            AllowedMethods: [GET]
+`,
+	}
+	for format, text := range texts {
+		fs, err := lint.Lint(reg, text, format)
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		found := false
+		for _, f := range fs {
+			found = found || f.Code == "s3-vary" && strings.HasPrefix(f.Message, "S3 sends Vary")
+		}
+		if !found {
+			t.Errorf("%s: no s3-vary naming S3 in\n%s", format, dump(fs))
+		}
+	}
+}

@@ -173,6 +173,11 @@ type Config struct {
 	// Rejects are the faults the platform itself refuses at upload, when
 	// the reader could still build the rules (S3's PutBucketCors checks).
 	Rejects policy.Errors `json:"rejects,omitempty"`
+	// Platform names what answers when the format is a template of
+	// another platform's configuration (a Terraform module's S3 bucket:
+	// "S3"), for lint's sentences ("S3 sends Vary: Origin only when a
+	// rule matches"); "" leaves the format's own name (lint.Platformer).
+	Platform string `json:"platform,omitempty"`
 }
 
 // Target is a request path that a configuration without a rule model

@@ -107,7 +107,7 @@ func rules(t *Template) (*portable.Config, bool, string) {
 	}
 	switch {
 	case r.S3 != nil:
-		return &portable.Config{Format: Name, Semantics: s3.Semantics(), Rules: s3.PortableRules(r.S3)}, true, ""
+		return &portable.Config{Format: Name, Platform: "S3", Semantics: s3.Semantics(), Rules: s3.PortableRules(r.S3)}, true, ""
 	case r.HTTP != nil:
 		c := r.HTTP
 		at := portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}
@@ -125,14 +125,14 @@ func rules(t *Template) (*portable.Config, bool, string) {
 		cr.Origins, cr.Methods = vals("AllowOrigins", c.AllowOrigins), vals("AllowMethods", c.AllowMethods)
 		cr.AllowHeaders, cr.ExposeHeaders = vals("AllowHeaders", c.AllowHeaders), vals("ExposeHeaders", c.ExposeHeaders)
 		// Origins compared exactly, or by scheme for https://* (§5.1), as apigw-http.
-		return &portable.Config{Format: Name, Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{cr}}, true, ""
+		return &portable.Config{Format: Name, Platform: "API Gateway HTTP API", Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{cr}}, true, ""
 	case r.Lambda != nil:
 		cfg := lambdaurl.Rules(r.Lambda)
-		cfg.Format = Name
+		cfg.Format, cfg.Platform = Name, "Lambda function URL"
 		return cfg, true, ""
 	case r.CloudFront != nil:
 		cfg := cloudfront.Rules(r.CloudFront)
-		cfg.Format = Name
+		cfg.Format, cfg.Platform = Name, "CloudFront"
 		return cfg, true, ""
 	}
 	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"

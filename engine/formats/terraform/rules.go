@@ -16,7 +16,15 @@ func (m *Module) config(format string) *portable.Config {
 	if sem == nil && len(m.sites) > 0 {
 		sem = m.sites[0]
 	}
+	// What answers, for lint's sentences: the chosen resource's
+	// platform, or the one platform of every resource.
+	if sem != nil {
+		cfg.Platform = sem.Shape.Platform
+	}
 	for _, s := range m.sites {
+		if m.chosen == nil && s.Shape.Platform != cfg.Platform {
+			cfg.Platform = ""
+		}
 		semantics, rules, rejects := s.portable()
 		s.fileAll(rules, rejects)
 		if s == sem {
