@@ -30,8 +30,11 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(opts.Formats), ", ")+", or auto")
 	asJSON := fs.Bool("json", false, "print {\"output\", \"notes\"} as JSON")
 	narrower := fs.Bool("allow-narrower", false, "write the policy even where it refuses requests the source allows (the notes say which)")
+	var params listFlag
+	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable (repeatable)")
+	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] [--allow-narrower] FILE|-")
+		fmt.Fprintln(stderr, "Usage: whycors convert --to FORMAT [--from F] [--json] [--allow-narrower] [--param N=V] [--resource R] FILE|DIR|-")
 		fmt.Fprintln(stderr, "\nWrites the configuration in another format. A conversion never allows more")
 		fmt.Fprintln(stderr, "than the source: what the target cannot express without widening is refused,")
 		fmt.Fprintln(stderr, "naming the rule and field. Where the target would refuse some request the")
@@ -40,6 +43,7 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "\nExamples:\n  whycors convert --to native s3-cors.json > policy.json")
 		fmt.Fprintln(stderr, "  aws s3api get-bucket-cors --bucket b | whycors convert --from s3-cli --to r2-api -")
 		fmt.Fprintln(stderr, "  whycors convert --to nginx --json policy.json")
+		fmt.Fprintln(stderr, "  whycors convert --to native infra/       # a Terraform module, its .tf and .tfvars files")
 		fmt.Fprintln(stderr, "\nExit status: 0 converted, 1 the target cannot express it (or only narrower,")
 		fmt.Fprintln(stderr, "without --allow-narrower), 2 bad input. With --json")
 		fmt.Fprintln(stderr, "an error is the \"error\" member: {\"message\", \"file\", \"line\", \"column\", \"path\", \"faults\"}.\n\nFlags:")
@@ -53,15 +57,23 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *to == "" {
 		return c.usageError("missing --to FORMAT: the format to write (" + strings.Join(convert.Targets(opts.Formats), ", ") + ")")
 	}
-	name, code, ok := c.oneArg(pos, "FILE: the configuration to convert (or - for standard input)")
-	if !ok {
-		return code
+	if len(pos) == 0 {
+		return c.usageError("missing FILE: the configuration to convert (or - for standard input, or a Terraform module's folder)")
 	}
-	text, err := readTextArg(name, stdin)
+	pmap, err := paramMap(params)
+	if err != nil {
+		return c.usageError(err.Error())
+	}
+	inputs := configInputs(pos)
+	if len(inputs) != 1 {
+		return c.usageError(fmt.Sprintf("one FILE only (or one Terraform module's folder or files); unexpected %q", inputs[1].name))
+	}
+	name := inputs[0].name
+	src, format, err := inputs[0].source(stdin, *from, pmap, *resource)
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
-	out, notes, err := convert.Convert(opts.Formats, text, *from, *to)
+	out, notes, err := convert.ConvertSource(opts.Formats, src, format, *to)
 	if changes := convert.Changes(notes); err == nil && len(changes) > 0 && !*narrower {
 		out, err = "", narrowerError(changes)
 	}
@@ -106,7 +118,11 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 		if n.Pos.Line > 0 {
-			where = name + ":" + strconv.Itoa(n.Pos.Line) + ":" + strconv.Itoa(n.Pos.Column) + ": " + where
+			file := name
+			if n.Pos.File != "" && !src.OneText() {
+				file = n.Pos.File // a module's file
+			}
+			where = file + ":" + strconv.Itoa(n.Pos.Line) + ":" + strconv.Itoa(n.Pos.Column) + ": " + where
 		}
 		fmt.Fprintf(stderr, "note: %s (%s): %s\n", where, n.Effect, n.Message)
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -70,5 +72,40 @@ func TestConvertNeverWider(t *testing.T) {
 				t.Errorf("stderr has %q:\n%s", tc.notStderr, errb.String())
 			}
 		})
+	}
+}
+
+// TestConvertModule: convert reads a Terraform module as lint and
+// explain do, its variables from terraform.tfvars or --param
+// (developer.hashicorp.com/terraform/language/values/variables); before,
+// it read main.tf alone and refused the unknown app_origins.
+func TestConvertModule(t *testing.T) {
+	ex := filepath.Join("..", "..", "examples", "terraform-s3")
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "main.tf"), []byte(`resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = ["https://a.example"]
+    allowed_methods = ["GET"]
+  }
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []lintCase{
+		{desc: "the folder: app_origins from terraform.tfvars", args: []string{"--to", "native", ex}, code: 0,
+			stdout: []string{`"origins": ["https://app.example.com"]`}},
+		{desc: "main.tf named brings its folder's module", args: []string{"--to", "native", filepath.Join(ex, "main.tf")}, code: 0,
+			stdout: []string{`"origins": ["https://app.example.com"]`}},
+		{desc: "--param over terraform.tfvars", args: []string{"--to", "native", "--param", `app_origins=["https://param.example"]`, ex}, code: 0,
+			stdout: []string{`"origins": ["https://param.example"]`}, not: []string{"https://app.example.com"}},
+		{desc: "a note names the module's file and the platform", args: []string{"--to", "nginx", ex}, code: 1,
+			stderr: filepath.Join(ex, "main.tf") + ":11:3: rule 1 methods (wider): S3 picks a rule by method too"},
+		{desc: "two modules are two configurations", args: []string{"--to", "native", ex, other}, code: 2,
+			stderr: "one FILE only (or one Terraform module's folder or files); unexpected"},
+	}
+	for _, tc := range tests {
+		tc.command = "convert"
+		t.Run(tc.desc, tc.check)
 	}
 }

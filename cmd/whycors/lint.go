@@ -103,7 +103,7 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		set = b
 	}
-	inputs := lintInputs(pos)
+	inputs := configInputs(pos)
 	pmap, err := paramMap(params)
 	if err != nil {
 		return c.usageError(err.Error())

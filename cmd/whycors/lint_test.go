@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -65,21 +66,22 @@ func TestLintCommand(t *testing.T) {
 	}
 }
 
-// lintCase is one run of `whycors lint`: its exit code, what its output
-// holds and what it does not.
+// lintCase is one run of `whycors lint` (or of command): its exit code,
+// what its output holds and what it does not.
 type lintCase struct {
-	desc   string
-	args   []string
-	stdin  string
-	code   int
-	stdout []string
-	not    []string
-	stderr string
+	command string
+	desc    string
+	args    []string
+	stdin   string
+	code    int
+	stdout  []string
+	not     []string
+	stderr  string
 }
 
 func (tc lintCase) check(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run(append([]string{"lint"}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
+	code := run(append([]string{cmp.Or(tc.command, "lint")}, tc.args...), strings.NewReader(tc.stdin), &out, &errb)
 	if code != tc.code {
 		t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
 	}

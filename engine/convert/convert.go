@@ -55,20 +55,30 @@ import (
 // (positioned) when the source is refused by its platform, or an *Error
 // naming the rule and field the target cannot express.
 func Convert(reg *policy.Registry, text, from, to string) (out string, notes []Note, err error) {
+	return ConvertSource(reg, policy.Source{Text: text}, from, to)
+}
+
+// ConvertSource is Convert of a configuration of several files, or of
+// one text with values for its parameters or a chosen resource (a
+// Terraform module and its .tfvars, a CloudFormation template and its
+// --param values): its format must read such a source (SourceReader).
+func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out string, notes []Note, err error) {
 	target, ok := reg.Lookup(to)
 	if ok && to == native.FormatName {
-		return ToNative(reg, text, from)
+		return toNative(reg, in, from)
 	}
 	w, isWriter := target.(Writer)
 	if !ok || !isWriter {
 		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(reg), ", ")}
 	}
-	src, err := readAccepted(reg, text, from)
+	src, err := readAccepted(reg, in, from)
 	if err != nil {
 		return "", nil, err
 	}
-	if out, ok, err := sameModel(reg, text, src.Format, target); ok {
-		return out, nil, err
+	if in.OneText() {
+		if out, ok, err := sameModel(reg, in.Text, src.Format, target); ok {
+			return out, nil, err
+		}
 	}
 	p, names, from2, notes := toPortable(src)
 	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
@@ -123,12 +133,16 @@ func Changes(notes []Note) []Note {
 // writer: each writer it leaves out is wasm the worker's cold start would
 // otherwise load.
 func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note, err error) {
-	src, err := readAccepted(reg, text, from)
+	return toNative(reg, policy.Source{Text: text}, from)
+}
+
+func toNative(reg *policy.Registry, in policy.Source, from string) (out string, notes []Note, err error) {
+	src, err := readAccepted(reg, in, from)
 	if err != nil {
 		return "", nil, err
 	}
 	if src.Format == native.FormatName {
-		p, err := native.Parse(text)
+		p, err := native.Parse(in.Main())
 		if err != nil {
 			return "", nil, err
 		}
@@ -143,8 +157,8 @@ func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note
 
 // readAccepted reads the source and refuses one its platform refuses at
 // upload: converting what never runs would only move the fault.
-func readAccepted(reg *policy.Registry, text, from string) (*Source, error) {
-	src, err := Read(reg, text, from)
+func readAccepted(reg *policy.Registry, in policy.Source, from string) (*Source, error) {
+	src, err := ReadSource(reg, in, from)
 	if err != nil {
 		return nil, err
 	}

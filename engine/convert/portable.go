@@ -127,7 +127,7 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 			// Azure (after Azurite) echoes an origin listed literally,
 			// with credentials, even beside "*" (§4); S3 sends "*"
 			// (§1.3, [UNVERIFIED] on AWS for mixed lists).
-			m.note("origins", Narrower, "this rule lists \"*\" beside other origins: "+m.src.Format+" may echo those with credentials, where the converted rule answers every origin with \"*\" and no credentials", r.Pos)
+			m.note("origins", Narrower, "this rule lists \"*\" beside other origins: "+platformWords(m.src)+" may echo those with credentials, where the converted rule answers every origin with \"*\" and no credentials", r.Pos)
 		}
 	}
 	pr.Methods = m.methods()
@@ -198,7 +198,7 @@ func (m *ruleMapper) methods() []string {
 			}
 		}
 		if len(missing) > 0 {
-			m.note("methods", Wider, m.src.Format+" picks a rule by method too, so this rule gives no CORS headers to "+strings.Join(missing, ", ")+" requests; the converted rule answers them, as those methods never need listing (Fetch §2.2.1)", r.Pos)
+			m.note("methods", Wider, platformWords(m.src)+" picks a rule by method too, so this rule gives no CORS headers to "+strings.Join(missing, ", ")+" requests; the converted rule answers them, as those methods never need listing (Fetch §2.2.1)", r.Pos)
 		}
 	}
 	return out
@@ -213,7 +213,7 @@ func (m *ruleMapper) allowHeaders() []string {
 		switch {
 		case h.Text == "*":
 			if !m.src.Semantics.EchoHeaders {
-				m.note("allow_headers", Wider, m.src.Format+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
+				m.note("allow_headers", Wider, platformWords(m.src)+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
 			}
 			out = portable.AppendUnique(out, "*")
 		case strings.Contains(h.Text, "*"):
@@ -279,7 +279,7 @@ func selectionNotes(src *Source) []Note {
 		for i := 0; i < j; i++ {
 			if portable.Overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
 				r := &src.Rules[j]
-				notes = append(notes, noteOn(r, "origins", Narrower, src.Format+" goes on to this rule when rule "+strconv.Itoa(i+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i+1)+" for origins both rules allow", r.Pos))
+				notes = append(notes, noteOn(r, "origins", Narrower, platformWords(src)+" goes on to this rule when rule "+strconv.Itoa(i+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i+1)+" for origins both rules allow", r.Pos))
 				break
 			}
 		}
@@ -337,4 +337,14 @@ func equalRules(a, b portable.Rule) bool {
 
 func equalSelection(a, b native.Selection) bool {
 	return strings.Join(a.Match, "\x00") == strings.Join(b.Match, "\x00") && a.UnmatchedPreflight == b.UnmatchedPreflight
+}
+
+// platformWords names what answers src in a note: the platform a
+// template configures (Config.Platform: "S3" for a Terraform module's
+// bucket), else the source's format.
+func platformWords(src *Source) string {
+	if src.Platform != "" {
+		return src.Platform
+	}
+	return src.Format
 }

@@ -15,9 +15,10 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// lintInput is what one lint run reads: a file (or standard input), or
-// the files of one Terraform module.
-type lintInput struct {
+// configInput is one configuration a command reads (lint reads several,
+// convert one): a file (or standard input), or the files of one
+// Terraform module.
+type configInput struct {
 	name   string   // as the user named it: the file, or the module's folder
 	files  []string // the paths read; one for a file
 	module bool     // a Terraform module: its files are read together
@@ -50,21 +51,21 @@ func tfAutoLoaded(name string) bool {
 	return strings.HasSuffix(name, ".auto.tfvars") || strings.HasSuffix(name, ".auto.tfvars.json")
 }
 
-// lintInputs groups lint's arguments into runs: a folder is a Terraform
+// configInputs groups a command's arguments into configurations: a folder is a Terraform
 // module, its files as terraform loads them, and a .tf or .tfvars file
 // named brings its folder's module, as terraform reads no .tf file alone
 // (a .tfvars file named that terraform does not load itself is a
 // -var-file); any other file is read alone. Runs keep the order of their
 // first argument.
-func lintInputs(args []string) []lintInput {
-	var out []lintInput
+func configInputs(args []string) []configInput {
+	var out []configInput
 	module := map[string]int{} // folder → its run in out
 	addTo := func(dir, name string, files ...string) {
 		i, ok := module[dir]
 		if !ok {
 			i = len(out)
 			module[dir] = i
-			out = append(out, lintInput{name: name, module: true})
+			out = append(out, configInput{name: name, module: true})
 		}
 		for _, f := range files {
 			if !contains(out[i].files, f) {
@@ -76,12 +77,12 @@ func lintInputs(args []string) []lintInput {
 		if a == "-" || !tfModuleFile(a) {
 			st, err := os.Stat(a)
 			if a == "-" || err != nil || !st.IsDir() {
-				out = append(out, lintInput{name: a, files: []string{a}})
+				out = append(out, configInput{name: a, files: []string{a}})
 				continue
 			}
 			files, err := moduleFiles(a)
 			if err != nil {
-				out = append(out, lintInput{name: a, err: err})
+				out = append(out, configInput{name: a, err: err})
 				continue
 			}
 			addTo(filepath.Clean(a), a, files...)
@@ -92,10 +93,10 @@ func lintInputs(args []string) []lintInput {
 		dir := filepath.Dir(a)
 		files, err := moduleFiles(dir)
 		if err != nil {
-			out = append(out, lintInput{name: a, err: err})
+			out = append(out, configInput{name: a, err: err})
 			continue
 		}
-		addTo(dir, moduleName(dir), append(files, a)...)
+		addTo(dir, a, append(files, a)...)
 	}
 	for i := range out {
 		in := &out[i]
@@ -111,11 +112,6 @@ func lintInputs(args []string) []lintInput {
 		}
 	}
 	return out
-}
-
-// moduleName names the run of a module's files named one by one.
-func moduleName(dir string) string {
-	return dir + string(filepath.Separator)
 }
 
 // moduleFiles lists the files terraform loads from the folder dir: its
@@ -157,41 +153,50 @@ func moduleFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// lint lints the input: a file alone with lint.Lint; a module, or a file
-// with --param values or --resource, with lint.LintSource, each finding
-// naming its file.
-func (in lintInput) lint(stdin io.Reader, format string, params map[string]string, resource string) ([]lint.Finding, error) {
+// source reads the input: a file's text, or a module's files (or a
+// file's, with --param values or --resource), and the format to read it
+// as: a module's first file that a format detects names it, where its
+// first file may declare only variables.
+func (in configInput) source(stdin io.Reader, format string, params map[string]string, resource string) (policy.Source, string, error) {
 	if in.err != nil {
-		return nil, in.err
+		return policy.Source{}, "", in.err
 	}
 	if !in.module && len(params) == 0 && resource == "" {
 		text, err := readTextArg(in.files[0], stdin)
-		if err != nil {
-			return nil, err
-		}
-		return lint.Lint(opts.Formats, text, format)
+		return policy.Source{Text: text}, format, err
 	}
 	src := policy.Source{Params: params, Resource: resource}
 	total := 0
 	for _, f := range in.files {
 		text, err := readTextArg(f, stdin)
 		if err != nil {
-			return nil, err
+			return src, "", err
 		}
 		if total += len(text); total > limits.PolicyText {
-			return nil, fmt.Errorf("the module's files hold more than %d bytes together", limits.PolicyText)
+			return src, "", fmt.Errorf("the module's files hold more than %d bytes together", limits.PolicyText)
 		}
 		src.Files = append(src.Files, policy.File{Name: f, Text: text})
 	}
 	if in.module && format == "auto" {
-		// Its first file may declare only variables, which no format
-		// detects: the module's format is the first file's that one has.
 		for _, f := range src.Files {
 			if pf, err := opts.Formats.Resolve("auto", policy.Source{Text: f.Text}); err == nil {
 				format = pf.Name()
 				break
 			}
 		}
+	}
+	return src, format, nil
+}
+
+// lint lints the input: one text with lint.Lint, else lint.LintSource,
+// each finding naming its file.
+func (in configInput) lint(stdin io.Reader, format string, params map[string]string, resource string) ([]lint.Finding, error) {
+	src, format, err := in.source(stdin, format, params, resource)
+	if err != nil {
+		return nil, err
+	}
+	if src.OneText() {
+		return lint.Lint(opts.Formats, src.Text, format)
 	}
 	return lint.LintSource(opts.Formats, src, format)
 }
