@@ -266,6 +266,10 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 		}
 		s.Policy = &explain.Policy{}
 	}
+	files, err := withModules(files)
+	if err != nil {
+		return err
+	}
 	if len(files) > limits.PolicyFiles {
 		return fmt.Errorf("--policy: at most %d files", limits.PolicyFiles)
 	}

@@ -201,6 +201,41 @@ func (in configInput) lint(stdin io.Reader, format string, params map[string]str
 	return lint.LintSource(opts.Formats, src, format)
 }
 
+// withModules is explain's --policy files with each Terraform module
+// whole, as lint and convert read it: a folder is its module's files,
+// and a .tf or .tfvars file brings its folder's; any other file (a
+// template, its parameter files) stays as named, in order.
+func withModules(names []string) ([]string, error) {
+	var out []string
+	add := func(fs ...string) {
+		for _, f := range fs {
+			if !contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, n := range names {
+		st, err := os.Stat(n)
+		switch {
+		case err == nil && st.IsDir():
+			fs, err := moduleFiles(n)
+			if err != nil {
+				return nil, fmt.Errorf("--policy %s: %w", n, err)
+			}
+			add(fs...)
+		case tfModuleFile(n):
+			fs, err := moduleFiles(filepath.Dir(n))
+			if err != nil {
+				return nil, fmt.Errorf("--policy %s: %w", n, err)
+			}
+			add(append(fs, n)...)
+		default:
+			add(n)
+		}
+	}
+	return out, nil
+}
+
 // paramMap reads --param Name=value flags.
 func paramMap(params []string) (map[string]string, error) {
 	var out map[string]string
