@@ -95,6 +95,14 @@ func TestGroupsInWords(t *testing.T) {
 				"no longer allows https://app.example without credentials on GET"},
 		},
 		{
+			desc:   "an Ingress with a host: its rules answer only requests that name the host",
+			source: "ingress-nginx writes one nginx server per host (its createServers); a request for another host reaches the default server, so a diff asked only there saw no change (tried as a new user would: \"*\" for a listed origin was 'the same decisions')",
+			old:    diff.Config{Format: "ingress-nginx", Text: ingressWithHost(`"https://shop.example"`)},
+			new:    diff.Config{Format: "ingress-nginx", Text: ingressWithHost(`"*"`)},
+			want: []string{"newly allows https://evilshop.example, https://shop.example.evil.test, https://whycors-probe.shop.example and 3 more origins without credentials on GET api.shop.example/, api.shop.example/v1, api.shop.example/v1/*",
+				"no longer allows https://shop.example with credentials on GET api.shop.example/, api.shop.example/v1, api.shop.example/v1/*"},
+		},
+		{
 			desc:   "S3 replaced by nginx reflecting every origin",
 			source: "an Access-Control-Allow-Origin of $http_origin echoes whatever page asks (cloud-policies.md §6.1; issue 22's arbitrary reflection); S3's ETag exposure is not carried over",
 			old:    s3Cfg(`[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["GET"], "ExposeHeaders": ["ETag"]}]`),
@@ -171,4 +179,32 @@ func TestInputErrors(t *testing.T) {
 // nginxIf is an nginx server that answers origin alone, on every status.
 func nginxIf(origin string) string {
 	return "server {\n  location / {\n    if ($http_origin = \"" + origin + "\") {\n      add_header Access-Control-Allow-Origin $http_origin always;\n    }\n  }\n}\n"
+}
+
+// ingressWithHost is an Ingress for host api.shop.example whose
+// cors-allow-origin is origin (a YAML scalar), with credentials.
+func ingressWithHost(origin string) string {
+	return `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: api
+  annotations:
+    nginx.ingress.kubernetes.io/enable-cors: "true"
+    nginx.ingress.kubernetes.io/cors-allow-origin: ` + origin + `
+    nginx.ingress.kubernetes.io/cors-allow-methods: "GET"
+    nginx.ingress.kubernetes.io/cors-allow-credentials: "true"
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: api.shop.example
+      http:
+        paths:
+          - path: /v1
+            pathType: Prefix
+            backend:
+              service:
+                name: api
+                port:
+                  number: 8080
+`
 }

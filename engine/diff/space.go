@@ -50,6 +50,7 @@ func newSpace(sides ...*side) *space {
 	hdrs := map[string]bool{unlistedHdr: true}
 	expose := map[string]bool{}
 	paths := map[string]bool{}
+	hosts := map[string]bool{}
 	names := func(set map[string]bool, list []string) {
 		for _, v := range list {
 			h := strings.ToLower(strings.TrimSpace(v))
@@ -85,15 +86,34 @@ func newSpace(sides ...*side) *space {
 				paths[p] = true
 			}
 		}
+		for _, h := range l.hosts {
+			if h = strings.ToLower(strings.TrimSpace(h)); isHostName(h) {
+				hosts[h] = true
+			}
+		}
 	}
 	add(&probes, "null")
 	add(&probes, foreignOrig)
 	sp.origins = append(lits, probes...)
 	sp.methods = sortedKeys(methods)
 	sp.headers = sortedKeys(hdrs)
+	ps := sortedKeys(paths)
 	sp.paths = []path{{"/", "/"}}
-	for _, p := range sortedKeys(paths) {
+	for _, p := range ps {
 		sp.paths = append(sp.paths, path{p, p}, path{p + "/x", p + "/*"})
+	}
+	// A configuration that routes by host (an Ingress's rules) answers the space's own host from its default
+	// server: each host it names is asked the same paths, by URL.
+	hs := sortedKeys(hosts)
+	if len(hs) > maxHosts {
+		hs = hs[:maxHosts]
+	}
+	for _, h := range hs {
+		base := "https://" + h
+		sp.paths = append(sp.paths, path{base + "/", h + "/"})
+		for _, p := range ps {
+			sp.paths = append(sp.paths, path{base + p, h + p}, path{base + p + "/x", h + p + "/*"})
+		}
 	}
 	sp.app = &explain.Reply{Status: 200}
 	for _, h := range sortedKeys(expose) {
@@ -153,7 +173,31 @@ func originProbes(text string) (lit string, probes []string) {
 
 func isToken(s string) bool { return headers.IsToken(s) }
 
-func (sp *space) url(p string) string { return target + p }
+// url is the URL of a path of the space: on the space's own host, or
+// the URL itself for a path of a named host.
+func (sp *space) url(p string) string {
+	if strings.HasPrefix(p, "https://") {
+		return p
+	}
+	return target + p
+}
+
+// maxHosts bounds the named hosts asked: each multiplies the space.
+const maxHosts = 4
+
+// isHostName reports a host name a request can name: no wildcard or
+// regular expression (*.example.com, ~^api), no default "_".
+func isHostName(h string) bool {
+	if h == "" || h == "_" || strings.HasPrefix(h, "~") || strings.Contains(h, "*") {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
 
 // size counts the requests of the space, header variants included.
 func (sp *space) size() int {

@@ -26,6 +26,7 @@ var (
 // textLiterals are the literals of a configuration without rules.
 type textLiterals struct {
 	origins, methods, allow, expose, paths []string
+	hosts                                  []string // routed by name: a request must name one to reach its rules
 }
 
 func literalsOf(text string) textLiterals {
@@ -55,7 +56,7 @@ func (s *side) literals() textLiterals {
 	if s.cfg == nil {
 		return literalsOf(s.text)
 	}
-	var l textLiterals
+	l := textLiterals{hosts: s.cfg.Hosts}
 	for _, r := range s.cfg.Rules {
 		for j, v := range r.Origins {
 			if !r.Regex[j] { // a regular expression names no origin

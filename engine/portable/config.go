@@ -178,6 +178,11 @@ type Config struct {
 	// "S3"), for lint's sentences ("S3 sends Vary: Origin only when a
 	// rule matches"); "" leaves the format's own name (lint.Platformer).
 	Platform string `json:"platform,omitempty"`
+	// Hosts are the hosts the configuration routes by (an Ingress's
+	// rules' hosts, in the order written): a request reaches a host's
+	// rules only when its URL names the host, so a comparison of two
+	// configurations asks its requests at each (engine/diff).
+	Hosts []string `json:"hosts,omitempty"`
 }
 
 // Target is a request path that a configuration without a rule model

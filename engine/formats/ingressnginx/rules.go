@@ -55,6 +55,11 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		for _, r := range in.Rules {
 			if first[r.Host] == nil {
 				first[r.Host] = in
+				if r.Host != "" {
+					// The controller's servers are per host: a
+					// request for another reaches none of them.
+					cfg.Hosts = append(cfg.Hosts, r.Host)
+				}
 			}
 		}
 	}
