@@ -116,9 +116,15 @@ func (s *Service) Rules() *portable.Config {
 		r.Paths = []string{prefix(ep.Path)}
 		if r.Paths[0] != ep.Path {
 			r.PathNote = "the event's path " + ep.Path + " has parameters; the rule covers " + r.Paths[0] + " and below"
+		} else {
+			// A REST API resource is its path alone: another path is
+			// another resource, which API Gateway answers 403
+			// ("Missing Authentication Token") without CORS headers.
+			r.PathNote = "the event's path " + ep.Path + " is one REST API resource; the portable form covers it and every path below it"
 		}
 		cfg.Rules = append(cfg.Rules, r)
 	}
+	rest := len(cfg.Rules) > 0
 	if s.HTTPCORS != nil {
 		c := s.HTTPCORS
 		r := rule(c, len(cfg.Rules), "allowedOrigins", "allowedHeaders")
@@ -128,6 +134,13 @@ func (s *Service) Rules() *portable.Config {
 		}
 		for i, h := range c.ExposeHeaders {
 			r.ExposeHeaders = append(r.ExposeHeaders, portable.Value{Text: h, Pos: c.valueAt("exposedResponseHeaders", i)})
+		}
+		if rest {
+			// The http events make a REST API and the httpApi events
+			// an HTTP API: two APIs, each on a host of its own
+			// (DocHTTP), which one rule list cannot keep apart.
+			r.Notes = append(r.Notes, portable.Note{Rule: r.Index, Field: "paths", Effect: portable.Wider, Pos: c.At,
+				Message: "provider.httpApi.cors is the HTTP API's (httpApi events), an API apart from the REST API of the http events; the portable form has no host, so this rule would also answer the REST API's paths, for origins and methods its events refuse"})
 		}
 		cfg.Rules = append(cfg.Rules, r)
 	}

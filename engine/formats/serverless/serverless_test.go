@@ -323,3 +323,55 @@ func TestVariables(t *testing.T) {
 		t.Errorf("policy.Parse with params: %v", err)
 	}
 }
+
+// TestConvertNeverWider: a conversion of a serverless.yml never answers
+// more than its APIs do (issue 19). An http event's path is one REST API
+// resource (API Gateway answers another path 403, "Missing
+// Authentication Token", repost.aws/knowledge-center/api-gateway-
+// authentication-token-errors), and the httpApi events make an HTTP API
+// apart from the REST API (DocHTTP). Tried as a new user would, the
+// service below converted to native with /todos/* and an HTTP API rule
+// answering the REST API's paths, exit 0 and no note.
+func TestConvertNeverWider(t *testing.T) {
+	const both = `service: todo
+provider:
+  name: aws
+  httpApi:
+    cors:
+      allowedOrigins: [http://localhost:3000]
+      allowedMethods: [GET, POST]
+functions:
+  create:
+    handler: h.create
+    events:
+      - http:
+          path: todos
+          method: post
+          cors:
+            origin: https://todo.example.com
+`
+	reg := all.Registry()
+	_, notes, err := convert.Convert(reg, both, "serverless", "native")
+	var ce *convert.Error
+	if !errors.As(err, &ce) || !ce.Refused {
+		t.Fatalf("err = %v, want a refusal", err)
+	}
+	var wider []string
+	for _, n := range notes {
+		if n.Effect == convert.Wider {
+			wider = append(wider, n.Message)
+		}
+	}
+	want := []string{"the event's path /todos is one REST API resource", "provider.httpApi.cors is the HTTP API's"}
+	for _, w := range want {
+		if !strings.Contains(strings.Join(wider, "\n"), w) {
+			t.Errorf("no wider note %q in %q", w, wider)
+		}
+	}
+	// The HTTP API alone converts: its rule covers every path, as the
+	// HTTP API's cors does.
+	httpOnly := strings.Split(both, "functions:")[0] + "functions:\n  list:\n    handler: h.list\n    events:\n      - httpApi: 'GET /todos'\n"
+	if out, _, err := convert.Convert(reg, httpOnly, "serverless", "native"); err != nil || !strings.Contains(out, "http://localhost:3000") {
+		t.Errorf("the HTTP API alone: %v\n%s", err, out)
+	}
+}
