@@ -154,10 +154,17 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 	}
 	// The user's own suppressions come out first (suppress.go): a JSON
 	// directive is blanked, so the platform's reader does not see it.
+	orig := text
 	text, sups, bad := suppressions(text)
 	f, err := reg.Resolve(format, policy.Source{Text: text})
 	if err != nil {
 		return nil, &convert.Error{Msg: err.Error()}
+	}
+	if out, ok, err := eachResource(reg, f, policy.Source{Text: orig}); ok {
+		for i := range out {
+			out[i].File = "" // the one text's name is the caller's
+		}
+		return out, err
 	}
 	src, err := convert.Read(reg, text, f.Name())
 	if err := unreadable(f, text, err); err != nil {

@@ -16,6 +16,16 @@ type SourceChecker interface {
 	CheckSource(src policy.Source) []portable.Finding
 }
 
+// Resourcer is a format whose configuration can hold several resources
+// that answer apart, each on its own platform (a Terraform module's S3
+// bucket beside its HTTP API, a template's): Resources lists those with a
+// CORS configuration, and lint checks each (policy.Source.Resource), read
+// with its own platform's semantics, where one reading would have to
+// choose one.
+type Resourcer interface {
+	Resources(src policy.Source) []string
+}
+
 // LintSource is Lint of src: a configuration of several files (a
 // Terraform module's .tf and .tfvars files, read together as terraform
 // reads a folder), or of one text with values for its parameters or a
@@ -57,10 +67,14 @@ func LintSource(reg *policy.Registry, src policy.Source, format string) ([]Findi
 			bad = append(bad, x)
 		}
 	}
+	orig := src
 	src.Files = files
 	f, err := reg.Resolve(format, src)
 	if err != nil {
 		return nil, &convert.Error{Msg: err.Error()}
+	}
+	if out, ok, err := eachResource(reg, f, orig); ok {
+		return out, err
 	}
 	if _, ok := f.(convert.SourceReader); !ok {
 		return nil, &convert.Error{Msg: f.Name() + " reads one text: lint each file on its own (several files, parameters and a chosen resource are read for Terraform and CloudFormation)"}
@@ -121,4 +135,48 @@ func isUnreadable(err error) bool {
 		}
 	}
 	return false
+}
+
+// eachResource lints each resource of src on its own when src names none
+// and its format lists several (Resourcer); ok is false otherwise. A
+// finding of the text that every reading shares is said once, and a
+// directive is unused only when no resource's reading used it.
+func eachResource(reg *policy.Registry, f policy.Format, src policy.Source) (out []Finding, ok bool, err error) {
+	r, isR := f.(Resourcer)
+	if !isR || src.Resource != "" {
+		return nil, false, nil
+	}
+	names := r.Resources(src)
+	if len(names) < 2 {
+		return nil, false, nil
+	}
+	type key struct {
+		file, code, path, msg string
+		line, col             int
+	}
+	seen := map[key]bool{}
+	unused := map[key]int{}
+	for _, n := range names {
+		one := src
+		one.Resource = n
+		fs, err := LintSource(reg, one, f.Name())
+		if err != nil {
+			return nil, true, err
+		}
+		for _, x := range fs {
+			k := key{x.File, x.Code, x.Path, x.Message, x.Line, x.Column}
+			if x.Code == "suppression-unused" {
+				unused[k]++
+				if unused[k] < len(names) {
+					continue
+				}
+			}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, x)
+			}
+		}
+	}
+	sortFindings(out)
+	return out, true, nil
 }

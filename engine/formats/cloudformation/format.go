@@ -138,6 +138,21 @@ func rules(t *Template) (*portable.Config, bool, string) {
 	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"
 }
 
+// Resources implements lint.Resourcer: the logical IDs of the
+// template's resources with a CORS configuration, for a lint of each
+// with its own platform's semantics.
+func (*format) Resources(src policy.Source) []string {
+	t, err := read(src, false)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(t.Resources))
+	for i, r := range t.Resources {
+		out[i] = r.ID
+	}
+	return out
+}
+
 // Platform implements lint.Platformer: the template's resources are AWS
 // services (S3, API Gateway, Lambda, CloudFront), which answer; the
 // template does not.

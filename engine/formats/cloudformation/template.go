@@ -166,6 +166,12 @@ func (rd *reader) fail(n *node, msg string) {
 // both, and src.Resource, the resource that answers ("" to choose by
 // the request's URL, or the only one).
 func Read(src policy.Source) (*Template, error) {
+	return read(src, true)
+}
+
+// read is Read; choose false leaves the answering resource unchosen
+// (Resources lists them all).
+func read(src policy.Source, choose bool) (*Template, error) {
 	text, file, rest := src.Text, "", src.Files
 	if text == "" && len(src.Files) > 0 {
 		text, file, rest = src.Files[0].Text, src.Files[0].Name, src.Files[1:]
@@ -211,8 +217,10 @@ func Read(src policy.Source) (*Template, error) {
 	// The reader's notes, then what the resources' reading assumed (a
 	// cache policy it does not know).
 	rd.t.Assumptions = append(rd.r.notes, rd.t.Assumptions...)
-	if err := rd.choose(src.Resource); err != nil {
-		rd.errs = append(rd.errs, err)
+	if choose {
+		if err := rd.choose(src.Resource); err != nil {
+			rd.errs = append(rd.errs, err)
+		}
 	}
 	if len(rd.errs) > 0 {
 		// In the template's order, as the user reads it.

@@ -51,7 +51,7 @@ func TestFaults(t *testing.T) {
 		{desc: "a resource that has no CORS", text: bucketTF + "variable \"origins\" {\n  default = [\"https://a.example\"]\n}\n", resource: "aws_s3_bucket.other",
 			want: []string{"main.tf:1:1: no resource aws_s3_bucket.other with a CORS configuration in the module; resources with one: aws_s3_bucket_cors_configuration.b (main.tf line 1)"}, source: "policy.resource names an address"},
 		{desc: "two resources the host cannot tell apart", text: "resource \"aws_apigatewayv2_api\" \"a\" {\n  cors_configuration {\n    allow_origins = [\"https://a.example\"]\n  }\n}\nresource \"aws_apigatewayv2_api\" \"b\" {\n  cors_configuration {\n    allow_origins = [\"https://b.example\"]\n  }\n}\n",
-			want: []string{"main.tf:1:1: the module has several resources with CORS (aws_apigatewayv2_api.a (main.tf line 1), aws_apigatewayv2_api.b (main.tf line 6)) and aws_apigatewayv2_api.a is not named in a request's host: choose the one that answers with --resource ADDRESS"}, source: "an API's host is its generated id"},
+			want: []string{"main.tf:1:1: the module has several resources with CORS (aws_apigatewayv2_api.a (main.tf line 1), aws_apigatewayv2_api.b (main.tf line 6)) and no request's host names one: choose the one that answers with --resource ADDRESS"}, source: "an API's host is its generated id"},
 		{desc: "credentials with \"*\" on an HTTP API", text: "resource \"aws_apigatewayv2_api\" \"a\" {\n  cors_configuration {\n    allow_origins     = [\"*\"]\n    allow_credentials = true\n  }\n}\n",
 			want: []string{"main.tf:4:25: BadRequestException"}, source: "cloud-policies.md §5.1"},
 		{desc: "no CORS resource at all", text: "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",

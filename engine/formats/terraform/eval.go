@@ -68,15 +68,36 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 	case len(sites) == 1:
 		mod.chosen = sites[0]
 	default:
+		// The request's host chooses among those it can name (a bucket
+		// by its endpoint); an API's host is its generated id, which no
+		// request here names. A request that names none is answered
+		// with the list to choose from (caseNoSite), and only a module
+		// none of whose resources a host names is refused.
 		for _, s := range sites {
-			if s.Name == "" || s.Shape.NameAttr == "" && s.Shape.BucketRef == "" {
-				e := s.At.err("the module has several resources with CORS (" + addresses(sites) + ") and " + s.Address +
-					" is not named in a request's host: choose the one that answers with --resource ADDRESS (policy.resource)")
-				return nil, policy.Errors{e}
+			if nameable(s) {
+				return mod, nil
 			}
 		}
+		e := sites[0].At.err("the module has several resources with CORS (" + addresses(sites) + ") and no request's host names one: choose the one that answers with --resource ADDRESS (policy.resource)")
+		return nil, policy.Errors{e}
 	}
 	return mod, nil
+}
+
+// nameable reports a site a request's host can name (a bucket by its
+// endpoint, hostNames).
+func nameable(s *site) bool {
+	return s.Name != "" && (s.Shape.NameAttr != "" || s.Shape.BucketRef != "")
+}
+
+// Resources implements lint.Resourcer: the addresses of the module's
+// resources with CORS, in rule order, for a lint of each.
+func (*HCL) Resources(src policy.Source) []string {
+	m := readModule(src)
+	if len(m.errs) > 0 {
+		return nil
+	}
+	return (&Module{sites: m.sites}).Sites()
 }
 
 // Sites lists the addresses of the resources with CORS, in rule order.

@@ -386,3 +386,79 @@ func TestRulesAndLint(t *testing.T) {
 		t.Errorf("lint: %+v, want the \"*\" trap at line 10", fs)
 	}
 }
+
+// TestBucketBesideAnAPI: a module with an S3 bucket, an HTTP API and a
+// GCS bucket. A request to the S3 bucket's endpoint names it
+// (docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html),
+// so it answers; the API's host is its generated id, which no request
+// names. Tried as a new user would, the module was refused whole ("choose
+// the one that answers with --resource"), and lint found nothing but
+// that refusal; now lint reads each resource with its own platform's
+// semantics (lint.Resourcer).
+func TestBucketBesideAnAPI(t *testing.T) {
+	const mainTF = `resource "aws_s3_bucket" "assets" {
+  bucket = "acme-assets"
+}
+resource "aws_s3_bucket_cors_configuration" "assets" {
+  bucket = aws_s3_bucket.assets.id
+  cors_rule {
+    allowed_origins = ["https://www.acme.io/"]
+    allowed_methods = ["GET"]
+  }
+}
+resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins = ["https://www.acme.io"]
+    allow_methods = ["GET"]
+    max_age       = 86400
+  }
+}
+resource "google_storage_bucket" "media" {
+  name     = "acme-media"
+  location = "EU"
+  cors {
+    origin = ["https://www.acme.io"]
+    method = ["GET"]
+  }
+}
+`
+	reg := registry()
+	fs, err := lint.Lint(reg, mainTF, terraform.NameHCL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range fs {
+		got[f.Code] = f.Line
+		if f.Code == "rejected" {
+			t.Errorf("a refusal: %+v", f)
+		}
+	}
+	// The S3 origin's trailing slash, and the API's max_age above
+	// Chrome's cap: each resource's own finding, at its own line.
+	if got["origin-never-matches"] != 7 || got["max-age-cap"] != 17 {
+		t.Errorf("findings %+v: want origin-never-matches at line 7 and max-age-cap at line 17", fs)
+	}
+	for _, tc := range []struct{ url, want string }{
+		{"https://acme-assets.s3.eu-west-1.amazonaws.com/logo.png", "aws_s3_bucket_cors_configuration.assets"},
+		{"https://storage.googleapis.com/acme-media/a.mp4", "google_storage_bucket.media"},
+	} {
+		v := explainText(t, reg, mainTF, tc.url)
+		if v.DecidedBy == nil || v.DecidedBy.Resource != tc.want {
+			t.Errorf("%s: decided by %+v, want %s", tc.url, v.DecidedBy, tc.want)
+		}
+	}
+}
+
+func explainText(t *testing.T, reg *policy.Registry, text, url string) *explain.Verdict {
+	t.Helper()
+	s := explain.Scenario{Browser: "chrome", Request: explain.Request{Origin: "https://www.acme.io", URL: url},
+		Policy: &explain.Policy{Format: terraform.NameHCL, Text: text}}
+	v, err := explain.Explain(s, explain.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
+}
