@@ -53,7 +53,14 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 		// A fixed policy's traps are not the user's to change (EC2's
 		// max-age 1800 above Safari's cap): no warning.
 		if _, fixed := f.(explain.Fixed); !fixed {
-			findings, _ = r.lint(s.Policy.Format, s.Policy.Text, lint.Read)
+			if src := s.Policy.Source(); !src.OneText() {
+				// Several files, parameters or a chosen resource:
+				// the text alone would be linted as the template
+				// without them (or as empty).
+				findings, _ = lint.LintSource(r.formats, src, s.Policy.Format)
+			} else {
+				findings, _ = r.lint(s.Policy.Format, s.Policy.Text, lint.Read)
+			}
 			v.Warnings = append(v.Warnings, trapWarnings(s, f, findings)...)
 		}
 	}
@@ -70,6 +77,16 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 		// A later fetch's search has its own budget of runs.
 		(&searcher{o: o, reads: r, browser: v.Browser, lintErrs: errs}).laterFixes(s, v)
 	}
+}
+
+// hasWarning reports a warning of w's code and message at w's place.
+func hasWarning(ws []explain.Warning, w explain.Warning) bool {
+	for _, x := range ws {
+		if x.Code == w.Code && x.Message == w.Message && x.Line == w.Line && x.Column == w.Column {
+			return true
+		}
+	}
+	return false
 }
 
 // quietLint are lint codes that say nothing about this fetch's risk (a
@@ -95,7 +112,10 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 			app = s.Response.Header
 		}
 		for _, x := range t.Traps(s.Policy.Text, app) {
-			out = append(out, explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path})
+			w := explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path}
+			if !hasWarning(out, w) { // lint's own check may have said it (a template's traps)
+				out = append(out, w)
+			}
 		}
 	}
 	return out

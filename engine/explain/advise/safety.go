@@ -16,7 +16,15 @@ import (
 func (se *searcher) safePolicy(s explain.Scenario) bool {
 	format := s.Policy.Format
 	// Only errors count: a fix may keep the user's, never add one.
-	if fa, ok := se.reads.lint(format, s.Policy.Text, lint.Errors); ok {
+	fa, ok := se.reads.lint(format, s.Policy.Text, lint.Errors)
+	if src := s.Policy.Source(); !src.OneText() {
+		// Files, parameters or a resource: linted whole, as Advise
+		// linted the policy before the change.
+		var err error
+		fa, err = lint.LintSource(se.reads.formats, src, format)
+		ok = err == nil
+	}
+	if ok {
 		had := map[string]int{}
 		for code, n := range se.lintErrs {
 			had[code] = n
