@@ -143,6 +143,9 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 // origin checks one origin entry.
 func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, regex, creds, literal bool) {
 	s := o.Text
+	if strings.HasPrefix(s, portable.UnresolvedPrefix) {
+		return // a value not given here: the format's own finding says so
+	}
 	if regex {
 		l.regex(s, o.Pos, creds)
 		return

@@ -24,6 +24,12 @@ type Value struct {
 	Pos  Pos    `json:"pos"`
 }
 
+// UnresolvedPrefix starts a value a template leaves unresolved ("<unresolved
+// !Ref Origins>": a parameter without a Default), which matches nothing a
+// browser sends. The format's own finding says what a verdict assumes of
+// it; a check of what the user wrote has nothing to check in it.
+const UnresolvedPrefix = "<unresolved "
+
 // Values turns the entries of field (a list under the JSON path base) into
 // Values, each positioned at base.field[i]; with field "" they carry no
 // position (a platform's fixed policy).

@@ -21,8 +21,9 @@ import (
 const codeUnresolved = "cfn-unresolved"
 
 // unresolvedPrefix starts a placeholder: "<" is in no origin, method or
-// header name, so it matches nothing a browser sends.
-const unresolvedPrefix = "<unresolved "
+// header name, so it matches nothing a browser sends
+// (portable.UnresolvedPrefix, which lint knows).
+const unresolvedPrefix = portable.UnresolvedPrefix
 
 // resolver evaluates intrinsic functions against a template's
 // parameters, mappings and conditions.
