@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/diff"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/internal/report"
 )
 
@@ -24,6 +27,10 @@ them: every origin, method, request header, path and credentials either names, a
 the origins attackers use (null, a prefix or suffix added, http, a subdomain), run
 through the browser model against both. Each line is a group of requests that
 changed the same way: widen (blocked to allowed, a header newly exposed) or narrow.
+
+OLD and NEW may each be a Terraform module's folder (or a .tf file of it), read whole;
+--param and --resource apply to both sides. What either side leaves unresolved (a
+parameter without a Default) is printed as a note: the requests ran on that assumption.
 
 Examples:
   whycors diff old-cors.json cors.json
@@ -52,6 +59,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	output := fs.String("format", "text", "how to print the changes: text, json, sarif (SARIF 2.1.0, each change a result at NEW) or markdown")
 	asJSON := fs.Bool("json", false, "print the report as JSON (--format json)")
 	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder NEW's URI is relative to (the repository's root)")
+	var params listFlag
+	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable, on both sides (repeatable)")
+	resource := fs.String("resource", "", "which resource of a template answers, on both sides: a CloudFormation logical ID or a Terraform address")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, diffUsage)
 		fs.PrintDefaults()
@@ -77,17 +87,23 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case pos[0] == "-" && pos[1] == "-":
 		return c.usageError("OLD and NEW cannot both be standard input")
 	}
+	pmap, err := paramMap(params)
+	if err != nil {
+		return c.usageError(err.Error())
+	}
 	names := [2]string{pos[0], pos[1]}
-	var texts [2]string
+	var sides [2]diff.Config
 	for i, n := range names {
-		t, err := readTextArg(n, stdin)
+		// A Terraform module's folder, or a .tf file of it, is read
+		// whole, as lint, convert and explain read it.
+		in := configInputs([]string{n})[0]
+		src, format, err := in.source(stdin, []string{*oldFormat, *newFormat}[i], pmap, *resource)
 		if err != nil {
 			return c.inputError(2, n, err)
 		}
-		texts[i] = t
+		sides[i] = diff.Config{Format: format, Text: src.Text, Files: src.Files, Params: src.Params, Resource: src.Resource}
 	}
-	rep, err := diff.Diff(diff.Config{Format: *oldFormat, Text: texts[0]}, diff.Config{Format: *newFormat, Text: texts[1]},
-		diff.Options{Formats: opts.Formats, Browser: *browser})
+	rep, err := diff.Diff(sides[0], sides[1], diff.Options{Formats: opts.Formats, Browser: *browser})
 	var ie *diff.InputError
 	var se *diff.SpaceError
 	switch {
@@ -104,6 +120,10 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case err != nil:
 		return c.usageError(err.Error())
 	}
+	assumed := assumptions(names, sides)
+	for _, a := range assumed {
+		fmt.Fprintln(stderr, "note: "+a)
+	}
 	failing := func(g diff.Group) bool { return *failOn == "any" || *failOn == g.Direction }
 	code = 0
 	for _, g := range rep.Groups {
@@ -117,7 +137,8 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Old string `json:"old"`
 			New string `json:"new"`
 			*diff.Report
-		}{names[0], names[1], rep}, "", "  ")
+			Assumed []string `json:"assumed,omitempty"`
+		}{names[0], names[1], rep, assumed}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	case "sarif", "markdown":
 		if err := writeDiffReport(stdout, *output, names, *srcRoot, rep, failing); err != nil {
@@ -128,6 +149,33 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		writeDiffText(stdout, stderr, names, rep)
 	}
 	return code
+}
+
+// assumptions are what either side leaves unresolved (a template
+// parameter without a Default, a Terraform variable without a value),
+// as lint states it with what the verdicts assume: every request of the
+// diff ran on that assumption, so a change hidden behind it is not seen.
+// Each reads "FILE:LINE:COLUMN: message".
+func assumptions(names [2]string, sides [2]diff.Config) []string {
+	var out []string
+	for i, c := range sides {
+		src := policy.Source{Text: c.Text, Files: c.Files, Params: c.Params, Resource: c.Resource}
+		fs, err := lint.LintSource(opts.Formats, src, c.Format)
+		if err != nil {
+			continue
+		}
+		for _, f := range fs {
+			if !strings.HasSuffix(f.Code, "-unresolved") {
+				continue
+			}
+			where := cmp.Or(f.File, names[i])
+			if f.Line > 0 {
+				where += ":" + strconv.Itoa(f.Line) + ":" + strconv.Itoa(f.Column)
+			}
+			out = append(out, where+": "+f.Message)
+		}
+	}
+	return out
 }
 
 // writeDiffText prints one line a group, widening ones first, each with

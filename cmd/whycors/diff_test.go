@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,4 +86,47 @@ func runDiffCase(t *testing.T, args []string, stdin string, want int) (stdout, s
 		}
 	}
 	return out.String(), errb.String()
+}
+
+// TestDiffParamsAndModules: diff reads a template's parameters and a
+// Terraform module as explain, lint and convert read them. A parameter
+// without a Default matches nothing (what cfn-unresolved says), so a
+// header added under it changed no decision and diff said "the same
+// decisions" with nothing to say why (tried as a new user would); it now
+// names what it assumed, and --param gives the value.
+func TestDiffParamsAndModules(t *testing.T) {
+	dir := t.TempDir()
+	tpl := func(headers string) string {
+		return `Parameters:
+  Origins:
+    Type: CommaDelimitedList
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: !Ref Origins
+            AllowedMethods: [PUT]
+            AllowedHeaders: [` + headers + `]
+`
+	}
+	old, new := filepath.Join(dir, "old.yaml"), filepath.Join(dir, "new.yaml")
+	for name, text := range map[string]string{old: tpl("Content-Type"), new: tpl("Content-Type, x-amz-acl")} {
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ex := filepath.Join("..", "..", "examples", "terraform-s3")
+	for _, tc := range []lintCase{
+		{desc: "a parameter without a Default: what the diff assumed is said", args: []string{old, new}, code: 0,
+			stderr: "note: " + new + ":10:29: !Ref Origins is a parameter without a Default"},
+		{desc: "--param gives it, and the added header is a widening", args: []string{"--param", "Origins=https://app.example", old, new}, code: 1,
+			stdout: []string{"newly allows the header x-amz-acl from https://app.example on PUT"}},
+		{desc: "a module's folder against its main.tf, which brings the folder: the same", args: []string{ex, filepath.Join(ex, "main.tf")}, code: 0,
+			stderr: "make the same decisions"},
+	} {
+		tc.command = "diff"
+		t.Run(tc.desc, tc.check)
+	}
 }

@@ -64,10 +64,21 @@ import (
 )
 
 // Config is one side of a diff: a configuration's text in a registered
-// format ("auto" or "" detects it).
+// format ("auto" or "" detects it), or its files (a Terraform module's
+// .tf and .tfvars, a template and its parameter files), with values for
+// its parameters and the resource that answers, as policy.Source has
+// them.
 type Config struct {
-	Format string
-	Text   string
+	Format   string
+	Text     string
+	Files    []policy.File
+	Params   map[string]string
+	Resource string
+}
+
+// source is c as its format's reader takes it.
+func (c Config) source() policy.Source {
+	return policy.Source{Text: c.Text, Files: c.Files, Params: c.Params, Resource: c.Resource}
 }
 
 // Options are what Diff works with besides the two configurations.
@@ -207,22 +218,24 @@ func (r *Report) has(dir string) bool {
 // side is one configuration as the diff asks it.
 type side struct {
 	format policy.Format
-	text   string
+	src    policy.Source
+	text   string // src's main text
 	eval   policy.Evaluator
 	cfg    *portable.Config // nil for a format without rules
 }
 
 func readSide(name string, c Config, reg *policy.Registry) (*side, error) {
-	f, err := reg.Resolve(c.Format, policy.Source{Text: c.Text})
+	src := c.source()
+	f, err := reg.Resolve(c.Format, src)
 	if err != nil {
 		return nil, &InputError{name, err}
 	}
-	ev, err := f.Parse(c.Text)
+	ev, err := policy.Parse(f, src)
 	if err != nil {
 		return nil, &InputError{name, err}
 	}
-	s := &side{format: f, text: c.Text, eval: ev}
-	cfg, err := convert.Read(reg, c.Text, f.Name())
+	s := &side{format: f, src: src, text: src.Main(), eval: ev}
+	cfg, err := convert.ReadSource(reg, src, f.Name())
 	var cerr *convert.Error
 	switch {
 	case errors.As(err, &cerr):
@@ -424,7 +437,7 @@ func oracle(s *side, o Options, sp *space, req Request) (Outcome, error) {
 		Browser:  o.Browser,
 		Request:  explain.Request{Origin: req.Origin, URL: sp.url(req.Path), Init: fetch.Init{Method: req.Method, Credentials: "omit"}},
 		Response: sp.app,
-		Policy:   &explain.Policy{Format: s.format.Name(), Text: s.text},
+		Policy:   &explain.Policy{Format: s.format.Name(), Text: s.src.Text, Files: s.src.Files, Params: s.src.Params, Resource: s.src.Resource},
 	}
 	if req.Credentials {
 		sc.Request.Credentials = "include"
