@@ -76,7 +76,42 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 		}
 	}
 	o.DecidedBy = place
+	if doc := r.doc(); doc != "" && len(o.Rules) > 0 {
+		// The resource's platform's document, not the template's
+		// list of every platform (whose first, S3's, an HTTP API's
+		// steps then linked).
+		rules := make([]policy.Rule, len(o.Rules))
+		copy(rules, o.Rules)
+		for i := range rules {
+			if rules[i].Source == "" {
+				rules[i].Source = doc
+			}
+		}
+		o.Rules = rules
+	}
 	return o
+}
+
+// doc is what the evaluation of r's platform rests on, for a rule trace
+// that names none.
+func (r *Resource) doc() string {
+	var fs []policy.Format
+	switch {
+	case r.S3 != nil:
+		fs = s3.Formats()
+	case r.HTTP != nil:
+		return apigw.SourceHTTP
+	case r.Lambda != nil:
+		return lambdaurl.Source
+	case r.CloudFront != nil:
+		return cloudfront.SourceGuide
+	}
+	for _, f := range fs {
+		if d, ok := f.(interface{ Doc() string }); ok {
+			return d.Doc()
+		}
+	}
+	return ""
 }
 
 // gatewayResponse is the gateway response of r's API that answers API

@@ -182,11 +182,18 @@ func (m *Module) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if len(out.Rules) > 0 {
 		rules := make([]policy.Rule, len(out.Rules))
 		copy(rules, out.Rules)
+		doc := s.doc()
 		for i := range rules {
 			if rules[i].Matched {
 				at = s.rulePos(rules[i].Index)
 			}
 			rules[i].Index += s.first
+			if rules[i].Source == "" {
+				// The resource's platform's document, not the
+				// module's list of every platform (whose first,
+				// S3's, an HTTP API's steps then linked).
+				rules[i].Source = doc
+			}
 		}
 		out.Rules = rules
 	}

@@ -333,3 +333,29 @@ func (s *site) place(rules []portable.ConfigRule) {
 		}
 	}
 }
+
+// doc is what the evaluation of s's platform rests on: its platform
+// format's own document (explain.Documented), else the module's.
+func (s *site) doc() string {
+	var fs []policy.Format
+	switch s.Shape.Platform {
+	case platS3:
+		fs = s3.Formats()
+	case platGCS:
+		fs = gcs.Formats()
+	case platAzure:
+		fs = azure.Formats()
+	case platAPIGW:
+		return apigw.SourceHTTP
+	case platLambdaURL:
+		fs = lambdaurl.Formats()
+	case platCloudFront:
+		fs = cloudfront.Formats()
+	}
+	for _, f := range fs {
+		if d, ok := f.(interface{ Doc() string }); ok {
+			return d.Doc()
+		}
+	}
+	return doc
+}

@@ -12,9 +12,11 @@ import (
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/terraform"
 	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -461,4 +463,40 @@ func explainText(t *testing.T, reg *policy.Registry, text, url string) *explain.
 		t.Fatal(err)
 	}
 	return &v
+}
+
+// TestStepsCiteTheResourcesPlatform: a step of a module's HTTP API cites
+// API Gateway's CORS (the apigw package's source,
+// docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html),
+// not the module's list of every platform, whose first word, S3, the
+// reader's link followed (tried as a new user would: an HTTP API's steps
+// linked S3's CORS page).
+func TestStepsCiteTheResourcesPlatform(t *testing.T) {
+	const mainTF = `resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins = ["https://app.example"]
+    allow_methods = ["PUT"]
+  }
+}
+`
+	s := explain.Scenario{Browser: "chrome", Request: explain.Request{Origin: "https://www.acme.io", URL: "https://a1b2.execute-api.eu-west-1.amazonaws.com/x", Init: fetch.Init{Method: "PUT"}},
+		Policy: &explain.Policy{Format: terraform.NameHCL, Text: mainTF}}
+	v, err := explain.Explain(s, explain.Options{Formats: registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, st := range v.Steps {
+		if st.Spec == apigw.SourceHTTP {
+			n++
+		}
+		if strings.Contains(st.Spec, "S3") {
+			t.Errorf("a step cites S3: %q", st.Spec)
+		}
+	}
+	if n == 0 {
+		t.Errorf("no step cites %q", apigw.SourceHTTP)
+	}
 }
