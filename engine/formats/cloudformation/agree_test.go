@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/formats/cloudformation"
@@ -140,6 +141,14 @@ func TestAgreesWithPlatform(t *testing.T) {
 					app.Header = append(app.Header, headers.Field{Name: "Access-Control-Allow-Origin", Value: "*"})
 				}
 				a := ours.Respond(req, app)
+				if r.Type == cloudformation.TypeSAMAPI && len(r.Routes) > 0 && a.DecidedBy != nil && a.DecidedBy.Layer == "gateway-response" &&
+					strings.Contains(replyText(a.Reply), "MissingAuthenticationTokenException") {
+					// A path or method no event of the SAM API gives:
+					// API Gateway's 403 before its CORS configuration
+					// (TestSAMRouteNotGiven), which the platform's
+					// evaluator, given no routes, does not know.
+					continue
+				}
 				b := platformEvaluator(t, r, url).Respond(req, app)
 				if replyText(a.Reply) != replyText(b.Reply) {
 					t.Fatalf("%s %s: %s %s %v:\ntemplate: %s\nplatform: %s", file, r.ID, req.Method, req.URL, req.Header, replyText(a.Reply), replyText(b.Reply))

@@ -32,6 +32,11 @@ func (t *Template) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	if r.Methods != nil {
 		return t.respondREST(r, req, app)
 	}
+	if r.REST != nil && r.routesAll && len(r.Routes) > 0 && !r.routed(req) {
+		// A path or method no function's event gives: no method of
+		// the API takes it.
+		return t.missingToken(r, req, routeList(r))
+	}
 	ev := r.Evaluator(req.URL)
 	if c, ok := ev.(*apigw.RESTConfig); ok && c.Refuses(req) {
 		// API Gateway's refusal gets the headers of the template's

@@ -412,17 +412,7 @@ func (r *Resource) config(m *RestMethod) *apigw.RESTConfig {
 func (t *Template) respondREST(r *Resource, req policy.Request, app policy.Reply) policy.Outcome {
 	i := r.methodFor(req.Method, req.URL)
 	if i < 0 {
-		// "Missing Authentication Token" is API Gateway's answer to a
-		// resource or method the API does not have
-		// (supported-gateway-response-types.html,
-		// MISSING_AUTHENTICATION_TOKEN 403), with CORS headers only from
-		// a gateway response.
-		reply, _ := apigw.AuthorizerRefusal(apigw.IAM, true)
-		if g := t.gatewayResponse(r, reply); g != nil {
-			return g.respond(reply, t.File)
-		}
-		return policy.Outcome{Reply: reply, Decision: policy.Note{Case: caseNoMethod, Args: [4]string{req.Method, urlPath(req.URL), r.ID}, List: restMethodsOf(r)}, Words: words{},
-			DecidedBy: &wire.Place{Layer: "gateway-response", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}}
+		return t.missingToken(r, req, restMethodsOf(r))
 	}
 	m := r.Methods[i]
 	c := r.config(m)
@@ -463,6 +453,49 @@ func (t *Template) respondREST(r *Resource, req policy.Request, app policy.Reply
 		o.DecidedBy.File = t.File
 	}
 	return o
+}
+
+// missingToken is API Gateway's answer to a resource or method the API
+// does not have: 403 Missing Authentication Token
+// (supported-gateway-response-types.html, MISSING_AUTHENTICATION_TOKEN
+// 403), with CORS headers only from a gateway response. methods lists
+// what the API has, for the step's words.
+func (t *Template) missingToken(r *Resource, req policy.Request, methods []string) policy.Outcome {
+	reply, _ := apigw.AuthorizerRefusal(apigw.IAM, true)
+	if g := t.gatewayResponse(r, reply); g != nil {
+		return g.respond(reply, t.File)
+	}
+	return policy.Outcome{Reply: reply, Decision: policy.Note{Case: caseNoMethod, Args: [4]string{req.Method, urlPath(req.URL), r.ID}, List: methods}, Words: words{},
+		DecidedBy: &wire.Place{Layer: "gateway-response", Resource: r.ID, File: t.File, Line: r.Line, Column: r.Column}}
+}
+
+// routed reports whether a SAM REST API whose routes are all it has
+// (routesAll) has a method for req: its route, or for a preflight any
+// route of its path (SAM's Cors adds OPTIONS to each path of its
+// events).
+func (r *Resource) routed(req policy.Request) bool {
+	path := urlPath(req.URL)
+	if req.Method != "OPTIONS" {
+		return r.routeFor(req.Method, path) != nil
+	}
+	for _, rt := range r.Routes {
+		for _, p := range []string{path, dropStage(path)} {
+			if _, ok := pathScore(rt.Path, p); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// routeList is r.Routes as "METHOD PATH", sorted.
+func routeList(r *Resource) []string {
+	var out []string
+	for _, rt := range r.Routes {
+		out = append(out, rt.Method+" "+rt.Path)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // restMethodsOf lists r's methods for a message, sorted.

@@ -268,3 +268,55 @@ func TestRESTAPIIntegrationFix(t *testing.T) {
 		}
 	}
 }
+
+// TestSAMRouteNotGiven: a SAM API whose methods come from its functions'
+// events alone answers a path or method no event gives 403 Missing
+// Authentication Token, as API Gateway answers a resource or method the
+// API does not have (docs.aws.amazon.com/apigateway/latest/developerguide/
+// supported-gateway-response-types.html, MISSING_AUTHENTICATION_TOKEN;
+// repost.aws/knowledge-center/api-gateway-authentication-token-errors).
+// Tried as a new user would, /Prod/nothing/here was "answered 200 by
+// the integration". A preflight to a path of an event is SAM's OPTIONS.
+func TestSAMRouteNotGiven(t *testing.T) {
+	const text = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors: "'*'"
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.h
+      Runtime: nodejs20.x
+      Events:
+        Put:
+          Type: Api
+          Properties:
+            Path: /items/{id}
+            Method: put
+`
+	tpl, err := cloudformation.Read(policy.Source{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const base = "https://abc.execute-api.us-east-1.amazonaws.com/Prod"
+	for _, tc := range []struct {
+		method, path, acrm string
+		status             int
+	}{
+		{"PUT", "/items/7", "", 200},
+		{"GET", "/items/7", "", 403},
+		{"PUT", "/nothing/here", "", 403},
+		{"OPTIONS", "/items/7", "PUT", 200},
+		{"OPTIONS", "/nothing/here", "PUT", 403},
+	} {
+		h := headers.List{{Name: "Origin", Value: "https://x.example"}}
+		if tc.acrm != "" {
+			h = append(h, headers.Field{Name: "Access-Control-Request-Method", Value: tc.acrm})
+		}
+		o := tpl.Respond(policy.Request{Method: tc.method, URL: base + tc.path, Header: h}, policy.Reply{Status: 200})
+		if o.Reply.Status != tc.status {
+			t.Errorf("%s %s: %d, want %d", tc.method, tc.path, o.Reply.Status, tc.status)
+		}
+	}
+}

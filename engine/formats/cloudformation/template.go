@@ -90,6 +90,10 @@ type Resource struct {
 	RESTMethodsDefault bool
 	// Routes are the methods and paths the template gives the API.
 	Routes []Route
+	// routesAll marks a SAM REST API whose Routes are all it has: the
+	// implicit one, or one without a DefinitionBody or DefinitionUri
+	// (SAM makes its methods from the functions' events alone).
+	routesAll bool
 	// Auth is a SAM API's authorizers (its Auth property, or the
 	// Globals' Api Auth), nil when it has none.
 	Auth *Auth
@@ -318,6 +322,7 @@ func (rd *reader) resources() {
 			}
 			res = rd.restAPI(parent)
 			if res != nil {
+				res.routesAll = props.get("DefinitionBody") == nil && props.get("DefinitionUri") == nil
 				res.Auth = rd.samAuth(props, "Api")
 			}
 			rd.samGatewayResponses(id, props.get("GatewayResponses"))
@@ -342,6 +347,7 @@ func (rd *reader) resources() {
 		if rd.glob.get("Api").get("Cors") != nil {
 			if res := rd.restAPI(rd.glob.get("Api")); res != nil {
 				res.ID, res.Type, res.Routes = implicitREST, TypeSAMAPI, rs
+				res.routesAll = true
 				res.Auth = rd.samAuth(nil, "Api")
 				rd.t.Resources = append(rd.t.Resources, res)
 			}
