@@ -10,6 +10,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -20,6 +21,23 @@ func (se *searcher) editable(format string) bool {
 	f, _ := se.reads.lookup(format)
 	_, ed := f.(fix.Editor)
 	return ed
+}
+
+// answering is src with the resource that answered the verdict's
+// request chosen, when src names none and its format holds several
+// (lint.Resourcer): an edit of a template is made in one resource, and
+// without one chosen it was made in none (the search fell back to the
+// replies, a diff of "a/replies" nobody can apply).
+func answering(f policy.Format, src policy.Source, v *explain.Verdict) policy.Source {
+	r, ok := f.(lint.Resourcer)
+	if !ok || src.Resource != "" || v.DecidedBy == nil || v.DecidedBy.Resource == "" {
+		return src
+	}
+	names := r.Resources(src)
+	if len(names) > 1 && slices.Contains(names, v.DecidedBy.Resource) {
+		src.Resource = v.DecidedBy.Resource
+	}
+	return src
 }
 
 // policyFix edits the policy text one condition at a time, following the
@@ -38,6 +56,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	if _, ok := pf.(fix.Editor); !ok {
 		return explain.Fix{}, false
 	}
+	src0 = answering(pf, src0, v)
 	src := se.rulesOf(pf, src0)
 	var best *explain.Fix
 	bestCost := 0
