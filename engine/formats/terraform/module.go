@@ -271,7 +271,11 @@ func (m *module) assign(tfvars []policy.File, params map[string]string) {
 			}
 			for _, d := range ds {
 				if d.Severity == hcl.DiagError {
-					m.errs = append(m.errs, &policy.Error{Path: "params." + n, Msg: "the value of " + n + " is not an HCL value: " + d.Summary})
+					// A list or map variable's -var is an HCL
+					// expression, as terraform parses it
+					// (developer.hashicorp.com/terraform/language/values/variables,
+					// "Variables on the Command Line").
+					m.errs = append(m.errs, &policy.Error{Path: "params." + n, Msg: "the value of " + n + " is not an HCL value (" + d.Summary + "): variable " + strconv.Quote(n) + " is a list, set, map or object, so its value is written in HCL, as terraform's -var takes it: --param '" + n + "=[\"https://app.example.com\"]'"})
 				}
 			}
 			if ds.HasErrors() {
