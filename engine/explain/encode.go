@@ -62,6 +62,7 @@ func AppendVerdict(b []byte, v *Verdict) []byte {
 			o.Str("code", x.Code)
 			o.Str("message", x.Message)
 			o.StrOmit("severity", x.Severity)
+			o.StrOmit("file", x.File)
 			o.IntOmit("line", x.Line)
 			o.IntOmit("column", x.Column)
 			o.StrOmit("path", x.Path)

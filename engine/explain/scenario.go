@@ -361,8 +361,10 @@ type Warning struct {
 	Message string `json:"message"`
 	// Severity is "error", "warning" or "info" (engine/lint's scale).
 	Severity string `json:"severity,omitempty"`
-	// Line, Column and Path say where the trap is in the policy text,
-	// when it comes from there.
+	// File, Line, Column and Path say where the trap is in the
+	// policy, when it comes from there: File names the file of a policy
+	// of several (policy.files), as decided_by's "file" does.
+	File   string `json:"file,omitempty"`
 	Line   int    `json:"line,omitempty"`
 	Column int    `json:"column,omitempty"`
 	Path   string `json:"path,omitempty"`

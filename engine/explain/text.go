@@ -148,6 +148,9 @@ func Text(v Verdict, o TextOptions) string {
 			at := ""
 			if w.Line > 0 {
 				at = " (line " + strconv.Itoa(w.Line) + ")"
+				if w.File != "" {
+					at = " (" + w.File + ", line " + strconv.Itoa(w.Line) + ")"
+				}
 			}
 			sev := w.Severity
 			if sev == "" {

@@ -104,7 +104,7 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		if quietLint[f.Code] || f.Code == "options-method" && f.Severity == lint.Info {
 			continue
 		}
-		out = append(out, explain.Warning{Code: f.Code, Message: f.Message, Severity: string(f.Severity), Line: f.Line, Column: f.Column, Path: f.Path})
+		out = append(out, explain.Warning{Code: f.Code, Message: f.Message, Severity: string(f.Severity), File: f.File, Line: f.Line, Column: f.Column, Path: f.Path})
 	}
 	if t, ok := f.(Trapper); ok {
 		var app headers.List

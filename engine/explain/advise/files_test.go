@@ -43,6 +43,10 @@ func TestWarningsOfAPolicyOfFiles(t *testing.T) {
 			}
 			if w.Code == "apigw-rest-gateway-errors" {
 				n++
+				// A policy of files names the file, as decided_by does.
+				if want := map[bool]string{true: "template.yaml", false: ""}[p.Files != nil]; w.File != want {
+					t.Errorf("files %v: warning file %q, want %q", p.Files != nil, w.File, want)
+				}
 			}
 		}
 		if n != 1 {
