@@ -93,7 +93,8 @@ func runDiffCase(t *testing.T, args []string, stdin string, want int) (stdout, s
 // without a Default matches nothing (what cfn-unresolved says), so a
 // header added under it changed no decision and diff said "the same
 // decisions" with nothing to say why (tried as a new user would); it now
-// names what it assumed, and --param gives the value.
+// names what it assumed, and --param gives the value. The widening is
+// placed at the header's entry, where it was at the origins'.
 func TestDiffParamsAndModules(t *testing.T) {
 	dir := t.TempDir()
 	tpl := func(headers string) string {
@@ -122,7 +123,7 @@ Resources:
 		{desc: "a parameter without a Default: what the diff assumed is said", args: []string{old, new}, code: 0,
 			stderr: "note: " + new + ":10:29: !Ref Origins is a parameter without a Default"},
 		{desc: "--param gives it, and the added header is a widening", args: []string{"--param", "Origins=https://app.example", old, new}, code: 1,
-			stdout: []string{"newly allows the header x-amz-acl from https://app.example on PUT"}},
+			stdout: []string{"newly allows the header x-amz-acl from https://app.example on PUT", new + ":12:"}},
 		{desc: "a module's folder against its main.tf, which brings the folder: the same", args: []string{ex, filepath.Join(ex, "main.tf")}, code: 0,
 			stderr: "make the same decisions"},
 	} {

@@ -176,9 +176,10 @@ type Group struct {
 	Requests []Request `json:"-"`
 	// Count is len(Requests).
 	Count int `json:"requests"`
-	// Pos is where NEW names one of the group's origins (its Pattern,
-	// when NEW has it), else where one of its patterns matches one, else
-	// its first rule (zero when it has none).
+	// Pos is where NEW names one of the group's headers, for a group of
+	// headers; else where it names one of the group's origins (its
+	// Pattern, when NEW has it), else where one of its patterns matches
+	// one, else its first rule (zero when it has none).
 	Pos portable.Pos `json:"pos"`
 	// Pattern, for a group of more origins than its words name, is an
 	// origin pattern of NEW (of OLD, for a narrowing) that matches them
@@ -275,6 +276,9 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
 		g.Pos = b.pos(g.Origins)
+		if p, ok := b.headerPos(g); ok {
+			g.Pos = p
+		}
 		by := b
 		if g.Direction == Narrow {
 			by = a
@@ -489,6 +493,30 @@ func (s *side) pos(origins []string) portable.Pos {
 		}
 	}
 	return cfg.Rules[0].Pos
+}
+
+// headerPos is where NEW names one of a group's headers, when the group
+// is about headers (a request header newly allowed, a response header
+// newly exposed) and NEW lists one: the change is that entry's doing,
+// not the origins'.
+func (s *side) headerPos(g *Group) (portable.Pos, bool) {
+	if s.cfg == nil || len(g.Headers) == 0 {
+		return portable.Pos{}, false
+	}
+	for _, r := range s.cfg.Rules {
+		list := r.AllowHeaders
+		if g.Change == Exposes || g.Change == NoLongerExpose {
+			list = r.ExposeHeaders
+		}
+		for _, v := range list {
+			for _, h := range g.Headers {
+				if v.Pos.Line > 0 && strings.EqualFold(strings.TrimSpace(v.Text), h) {
+					return v.Pos, true
+				}
+			}
+		}
+	}
+	return portable.Pos{}, false
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
