@@ -22,7 +22,10 @@ type configInput struct {
 	name   string   // as the user named it: the file, or the module's folder
 	files  []string // the paths read; one for a file
 	module bool     // a Terraform module: its files are read together
-	err    error    // why the input cannot be read (a folder with no .tf file)
+	// together marks a file with companions read with it (a template
+	// and its parameter files: policy.Companion).
+	together bool
+	err      error // why the input cannot be read (a folder with no .tf file)
 }
 
 // tfModuleFile reports a name terraform reads as part of a module (a .tf
@@ -98,6 +101,7 @@ func configInputs(args []string) []configInput {
 		}
 		addTo(dir, a, append(files, a)...)
 	}
+	out = withCompanions(out)
 	for i := range out {
 		in := &out[i]
 		if !in.module {
@@ -112,6 +116,70 @@ func configInputs(args []string) []configInput {
 		}
 	}
 	return out
+}
+
+// withCompanions joins each file that a format reads only beside its
+// main file (a CloudFormation parameter file: policy.Companion) to the
+// nearest file before it of that format, as explain --policy T --policy P
+// reads them; one with no such file before it is an input error that
+// says so.
+func withCompanions(ins []configInput) []configInput {
+	var out []configInput
+	for _, in := range ins {
+		f := companionOf(in)
+		if f == nil {
+			out = append(out, in)
+			continue
+		}
+		joined := false
+		for i := len(out) - 1; i >= 0 && !joined; i-- {
+			if formatOf(out[i]) == f.Name() {
+				out[i].files = append(out[i].files, in.files[0])
+				out[i].together, joined = true, true
+			}
+		}
+		if !joined {
+			in.err = errors.New("a parameter file of the " + f.Name() + " format, which is read with its main file: name that file before it")
+			out = append(out, in)
+		}
+	}
+	return out
+}
+
+// companionOf is the format that claims in's one file as a companion
+// (policy.Companion), or nil.
+func companionOf(in configInput) policy.Format {
+	if in.module || in.err != nil || len(in.files) != 1 || in.files[0] == "-" {
+		return nil
+	}
+	text, err := readTextArg(in.files[0], nil)
+	if err != nil {
+		return nil
+	}
+	for _, n := range opts.Formats.Names() {
+		f, _ := opts.Formats.Lookup(n)
+		if c, ok := f.(policy.Companion); ok && c.Companion(text) {
+			return f
+		}
+	}
+	return nil
+}
+
+// formatOf is the name of the format in's first file is detected as, or
+// "" (standard input is not read here: it is read once, later).
+func formatOf(in configInput) string {
+	if in.err != nil || len(in.files) == 0 || in.files[0] == "-" || in.module {
+		return ""
+	}
+	text, err := readTextArg(in.files[0], nil)
+	if err != nil {
+		return ""
+	}
+	f, err := opts.Formats.Resolve("auto", policy.Source{Text: text})
+	if err != nil {
+		return ""
+	}
+	return f.Name()
 }
 
 // moduleFiles lists the files terraform loads from the folder dir: its
@@ -161,7 +229,7 @@ func (in configInput) source(stdin io.Reader, format string, params map[string]s
 	if in.err != nil {
 		return policy.Source{}, "", in.err
 	}
-	if !in.module && len(params) == 0 && resource == "" {
+	if !in.module && !in.together && len(params) == 0 && resource == "" {
 		text, err := readTextArg(in.files[0], stdin)
 		return policy.Source{Text: text}, format, err
 	}

@@ -240,3 +240,47 @@ variable "origins" { type = list(string) }
 		t.Run(tc.desc, tc.check)
 	}
 }
+
+// TestLintTemplateWithParameterFile: a CloudFormation parameter file
+// named after its template is read with it, as explain --policy T
+// --policy P reads them (policy.Companion), so its values resolve the
+// template's parameters. Tried as a new user would, the parameter file
+// was linted as an S3 policy ("S3 refuses this: unknown field
+// ParameterKey"), its "AllowedOrigins" being a value S3's detector took
+// for a key.
+func TestLintTemplateWithParameterFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tpl := write("template.yaml", `Parameters:
+  AllowedOrigins:
+    Type: CommaDelimitedList
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: !Ref AllowedOrigins
+            AllowedMethods: [GET]
+`)
+	params := write("params.json", `[{"ParameterKey": "AllowedOrigins", "ParameterValue": "https://shop.example.com/"}]`)
+	good := write("params-good.json", `{"Parameters": {"AllowedOrigins": "https://shop.example.com"}}`)
+	for _, tc := range []lintCase{
+		{desc: "the template and its parameter file: the value is read, and checked", args: []string{tpl, params}, code: 0,
+			stdout: []string{"origin-never-matches"}, not: []string{"cfn-unresolved", "rejected"}},
+		{desc: "the template alone: the parameter is unresolved", args: []string{tpl}, code: 0,
+			stdout: []string{"cfn-unresolved"}},
+		{desc: "the parameter file alone says what it is", args: []string{params}, code: 2,
+			stderr: "a parameter file of the cloudformation format, which is read with its main file"},
+		{desc: "convert reads them together too (a template configuration file)", command: "convert", args: []string{"--to", "native", tpl, good}, code: 0,
+			stdout: []string{`"origins": ["https://shop.example.com"]`}},
+	} {
+		t.Run(tc.desc, tc.check)
+	}
+}

@@ -207,6 +207,15 @@ type SourceParser interface {
 	ParseSource(src Source) (Evaluator, error)
 }
 
+// Companion is a SourceParser whose configuration's other files have a
+// shape of their own that no format claims alone (a CloudFormation
+// parameter file): Companion reports text as one, so that a command
+// given it beside its main file reads the two together.
+type Companion interface {
+	SourceParser
+	Companion(text string) bool
+}
+
 // Parse reads src with f: ParseSource when f is a SourceParser, else
 // f.Parse of src's main text.
 func Parse(f Format, src Source) (Evaluator, error) {

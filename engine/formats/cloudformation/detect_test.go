@@ -47,3 +47,38 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestCompanion: the parameter files the AWS CLI's --parameters and
+// CodePipeline's template configuration take
+// (docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/continuous-delivery-codepipeline-cfn-artifacts.html)
+// are this format's companions, read beside a template; no format claims
+// one alone (S3's took a ParameterKey "AllowedOrigins" for its key).
+func TestCompanion(t *testing.T) {
+	reg := registry()
+	f, _ := reg.Lookup("cloudformation")
+	c, ok := f.(policy.Companion)
+	if !ok {
+		t.Fatal("not a policy.Companion")
+	}
+	b, err := os.ReadFile("testdata/params-cli.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{string(b), true},
+		{`{"Parameters": {"AllowedOrigins": "https://a.example"}}`, true},
+		{`{"Resources": {}, "Parameters": {"A": {"Type": "String"}}}`, false},
+		{`[{"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]`, false},
+		{`[]`, false},
+	} {
+		if got := c.Companion(tc.text); got != tc.want {
+			t.Errorf("Companion(%s) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	if got, err := reg.Resolve("auto", policy.Source{Text: string(b)}); err == nil {
+		t.Errorf("a parameter file alone is claimed by %s", got.Name())
+	}
+}

@@ -138,6 +138,18 @@ func rules(t *Template) (*portable.Config, bool, string) {
 	return nil, false, r.ID + " (" + r.Type + ") sends static headers from an OPTIONS mock integration, which is no rule list"
 }
 
+// Companion implements policy.Companion: a parameter file, the CLI's
+// [{"ParameterKey": ..., "ParameterValue": ...}] or a template
+// configuration file {"Parameters": {...}} that is no template.
+func (*format) Companion(text string) bool {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "[") && !strings.HasPrefix(t, "{") || strings.Contains(t, `"Resources"`) {
+		return false
+	}
+	given := map[string]string{}
+	return len(paramFile(policy.File{Text: text}, given)) == 0 && len(given) > 0
+}
+
 // Resources implements lint.Resourcer: the logical IDs of the
 // template's resources with a CORS configuration, for a lint of each
 // with its own platform's semantics.

@@ -78,6 +78,26 @@ func (f *format) Platform() string { return "S3" }
 // Doc implements explain.Documented.
 func (f *format) Doc() string { return doc }
 
+// jsonKey reports whether text has "name" followed by a colon (spaces
+// between), as an object's key has it.
+func jsonKey(text, name string) bool {
+	q := `"` + name + `"`
+	for i := 0; ; {
+		j := strings.Index(text[i:], q)
+		if j < 0 {
+			return false
+		}
+		k := i + j + len(q)
+		for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+			k++
+		}
+		if k < len(text) && text[k] == ':' {
+			return true
+		}
+		i = i + j + 1
+	}
+}
+
 // Formats are this package's formats, for a policy.Registry (engine/all
 // lists them). The console, CLI and XML forms are conversion targets;
 // CloudFormation is read only (whycors writes no template).
@@ -89,7 +109,10 @@ func Formats() []policy.Format {
 		return false, ""
 	}}},
 		&target{format{FormJSON, func(t string) (bool, string) {
-			if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) {
+			// "AllowedOrigins" as a key: a CloudFormation parameter
+			// file ([{"ParameterKey": "AllowedOrigins", ...}]) has it
+			// as a value.
+			if strings.HasPrefix(t, "[") && jsonKey(t, "AllowedOrigins") {
 				return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
 			}
 			return false, ""
