@@ -1,6 +1,7 @@
 package advise_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -31,4 +32,37 @@ func TestFixReplacesAMisspeltOrigin(t *testing.T) {
 			t.Errorf("%s: fix %q\n%s\nwant the entry replaced, the other kept", tc.desc, f.Summary, f.Text)
 		}
 	}
+}
+
+// TestFixReplacesAMisspeltOriginInATfvars: the same in a Terraform
+// module whose list is set in terraform.tfvars: the entry there is
+// replaced. The search read main.tf alone to find the dead entry, where
+// the list is unknown, so the fix added the origin beside it (tried as a
+// new user would).
+func TestFixReplacesAMisspeltOriginInATfvars(t *testing.T) {
+	const mainTF = `variable "origins" { type = list(string) }
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = var.origins
+    allowed_methods = ["GET"]
+  }
+}
+`
+	sc := `{"request":{"origin":"https://app.example.com","url":"https://b.s3.amazonaws.com/x"},"policy":{"format":"terraform","files":[` +
+		`{"name":"main.tf","text":` + quoteJSON(mainTF) + `},{"name":"terraform.tfvars","text":"origins = [\"https://app.example.com/\"]\n"}]}}`
+	v := explainAll(t, sc)
+	if v.Allowed || len(v.Fixes) == 0 {
+		t.Fatalf("allowed %v, %d fixes; want blocked with a fix", v.Allowed, len(v.Fixes))
+	}
+	f := v.Fixes[0]
+	if !strings.HasPrefix(f.Summary, `Replace the origin "https://app.example.com/" by https://app.example.com in rule 1`) ||
+		!strings.Contains(f.Diff, `+origins = ["https://app.example.com"]`) {
+		t.Errorf("fix %q\n%s\nwant the tfvars entry replaced", f.Summary, f.Diff)
+	}
+}
+
+func quoteJSON(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

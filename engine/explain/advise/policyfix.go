@@ -68,7 +68,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		var steps []string
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
-			e, why, ok := se.nextEdit(&cur, edited.Main(), pf, t, s)
+			e, why, ok := se.nextEdit(&cur, edited, pf, t, s)
 			if !ok {
 				break
 			}
@@ -420,7 +420,7 @@ func baseReason(r string) string {
 
 // nextEdit is the one change the current verdict asks for next, in rule
 // t (or the rule that decided), with its description.
-func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format, t int, s explain.Scenario) (fix.Edit, string, bool) {
+func (se *searcher) nextEdit(cur *explain.Verdict, edited policy.Source, f policy.Format, t int, s explain.Scenario) (fix.Edit, string, bool) {
 	page := pageOrigin(cur, s)
 	if page == "null" || page == "" {
 		return fix.Edit{}, "", false
@@ -434,7 +434,6 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 	if c, ok := f.(fix.EditChooser); ok {
 		return c.ChooseEdit(blocked(cur, page, method))
 	}
-	format := f.Name()
 	reason := baseReason(cur.Reason)
 	var entry *policy.Rule
 	for i := range cur.Rules {
@@ -454,7 +453,7 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 	if entry != nil && !entry.Matched {
 		switch entry.Failed {
 		case "origin":
-			if old := se.misspelt(text, format, t, page); old != "" {
+			if old := misspelt(se.rulesOf(f, edited), t, page); old != "" {
 				return fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: old, Values: []string{page}},
 					"replace the origin " + strconv.Quote(old) + " by " + page + " in " + rule + " (an Origin header is scheme://host[:port] in lowercase, without a path, a trailing slash or a default port)", true
 			}
@@ -462,7 +461,7 @@ func (se *searcher) nextEdit(cur *explain.Verdict, text string, f policy.Format,
 		case "method":
 			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Methods, Values: []string{method}}, "allow the method " + method + " in " + rule, true
 		case "headers":
-			miss := se.missingHeaders(cur, text, format, t)
+			miss := missingHeaders(cur, se.rulesOf(f, edited), t)
 			if len(miss) == 0 {
 				return fix.Edit{}, "", false
 			}
@@ -499,12 +498,11 @@ func plural(l []string) string {
 	return ""
 }
 
-// missingHeaders are the requested names rule t of the text does not
+// missingHeaders are the requested names rule t of src does not
 // cover.
-func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t int) []string {
+func missingHeaders(cur *explain.Verdict, src *convert.Source, t int) []string {
 	requested := requestedHeaders(cur)
-	src, err := se.reads.read(format, text)
-	if err != nil || t >= len(src.Rules) {
+	if src == nil || t >= len(src.Rules) {
 		return requested
 	}
 	var out []string
@@ -521,9 +519,8 @@ func (se *searcher) missingHeaders(cur *explain.Verdict, text, format string, t 
 // its default port ("https://app.example.com/"), else "". A fix replaces
 // it rather than add page beside an entry that never matches (tried as a
 // new user would, the fix kept the dead entry).
-func (se *searcher) misspelt(text, format string, t int, page string) string {
-	src, err := se.reads.read(format, text)
-	if err != nil || t >= len(src.Rules) {
+func misspelt(src *convert.Source, t int, page string) string {
+	if src == nil || t >= len(src.Rules) {
 		return ""
 	}
 	for _, o := range src.Rules[t].Origins {
