@@ -125,6 +125,13 @@ func (s *Service) Rules() *portable.Config {
 		cfg.Rules = append(cfg.Rules, r)
 	}
 	rest := len(cfg.Rules) > 0
+	if rest {
+		// An http event's method is its route's: the REST API answers
+		// another method of the path from another event, or 403. So
+		// GET is no needless CORS list entry there (lint's
+		// safelisted-method), and a rule is picked by method.
+		cfg.Semantics.MethodSelects = true
+	}
 	if s.HTTPCORS != nil {
 		c := s.HTTPCORS
 		r := rule(c, len(cfg.Rules), "allowedOrigins", "allowedHeaders")

@@ -375,3 +375,31 @@ functions:
 		t.Errorf("the HTTP API alone: %v\n%s", err, out)
 	}
 }
+
+// TestEventMethodIsARoute: an http event's method is its route's, so
+// lint does not call GET a needless CORS entry there (removing it would
+// remove the route; tried as a new user would, safelisted-method was
+// filed on "- http:").
+func TestEventMethodIsARoute(t *testing.T) {
+	const text = `service: todo
+provider:
+  name: aws
+functions:
+  list:
+    handler: h.list
+    events:
+      - http:
+          path: todos
+          method: get
+          cors: true
+`
+	fs, err := lint.Lint(all.Registry(), text, "serverless")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == "safelisted-method" {
+			t.Errorf("%+v", f)
+		}
+	}
+}
