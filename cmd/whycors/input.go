@@ -54,12 +54,13 @@ func tfAutoLoaded(name string) bool {
 	return strings.HasSuffix(name, ".auto.tfvars") || strings.HasSuffix(name, ".auto.tfvars.json")
 }
 
-// configInputs groups a command's arguments into configurations: a folder is a Terraform
-// module, its files as terraform loads them, and a .tf or .tfvars file
-// named brings its folder's module, as terraform reads no .tf file alone
-// (a .tfvars file named that terraform does not load itself is a
-// -var-file); any other file is read alone. Runs keep the order of their
-// first argument.
+// configInputs groups a command's arguments into configurations: a
+// folder is a Terraform module, its files as terraform loads them, and a
+// .tf or .tfvars file named brings its folder's module, as terraform
+// reads no .tf file alone (a .tfvars file named that terraform does not
+// load itself is a -var-file); a parameter file joins the template named
+// before it (withCompanions); any other file is read alone.
+// Configurations keep the order of their first argument.
 func configInputs(args []string) []configInput {
 	var out []configInput
 	module := map[string]int{} // folder → its run in out
