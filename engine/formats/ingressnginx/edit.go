@@ -97,7 +97,14 @@ func (m *Manifest) setValue(in *Ingress, name, value string) (string, error) {
 		if !ok {
 			return "", fix.ErrUnsupported
 		}
-		return m.text[:start] + quoted(value) + m.text[end:], nil
+		with := quoted(value)
+		if start > 0 && m.text[start-1] == ':' {
+			// An empty value written as nothing after its key's colon
+			// (key: at the end of the text): YAML wants a space before
+			// the value (FuzzParse found key:"v").
+			with = " " + with
+		}
+		return m.text[:start] + with + m.text[end:], nil
 	}
 	line := Prefix + name + ": " + quoted(value) + "\n"
 	if in.annots != nil && len(in.annots.Content) >= 2 {
