@@ -55,6 +55,13 @@ type ModelReader interface {
 	ReadModel(text string) (any, error)
 }
 
+// SourceModelReader is a ModelReader of a configuration of several files
+// or with parameters (a Terraform module: the model of the platform its
+// one answering resource configures).
+type SourceModelReader interface {
+	ReadSourceModel(src policy.Source) (any, error)
+}
+
 // ModelWriter: see ModelReader.
 type ModelWriter interface {
 	WriteModel(m any) (out string, ok bool, err error)

@@ -75,10 +75,8 @@ func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out
 	if err != nil {
 		return "", nil, err
 	}
-	if in.OneText() {
-		if out, ok, err := sameModel(reg, in.Text, src.Format, target); ok {
-			return out, nil, err
-		}
+	if out, ok, err := sameModel(reg, in, src.Format, target); ok {
+		return out, nil, err
 	}
 	p, names, from2, notes := toPortable(src)
 	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
@@ -169,16 +167,28 @@ func readAccepted(reg *policy.Registry, in policy.Source, from string) (*Source,
 }
 
 // sameModel converts between forms of one platform's model directly,
-// when the source can read its model and the target holds it.
-func sameModel(reg *policy.Registry, text, from string, target policy.Format) (string, bool, error) {
+// when the source can read its model (a template: of its one answering
+// resource) and the target holds it.
+func sameModel(reg *policy.Registry, in policy.Source, from string, target policy.Format) (string, bool, error) {
 	f, _ := reg.Lookup(from)
-	mr, ok := f.(ModelReader)
-	mw, ok2 := target.(ModelWriter)
-	if !ok || !ok2 {
+	mw, ok := target.(ModelWriter)
+	if !ok {
 		return "", false, nil
 	}
-	m, err := mr.ReadModel(text)
-	if err != nil {
+	var m any
+	var err error
+	switch r := f.(type) {
+	case SourceModelReader:
+		m, err = r.ReadSourceModel(in)
+	case ModelReader:
+		if !in.OneText() {
+			return "", false, nil
+		}
+		m, err = r.ReadModel(in.Text)
+	default:
+		return "", false, nil
+	}
+	if err != nil || m == nil {
 		return "", false, nil // Read accepted the text: leave it to the neutral path
 	}
 	return mw.WriteModel(m)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/formats/cloudformation"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/platform/s3"
 	"github.com/whycors/whycors/engine/policy"
@@ -125,4 +126,46 @@ func registryFormat(t *testing.T) policy.Format {
 		t.Fatal("not registered")
 	}
 	return f
+}
+
+// TestConvertToItsOwnPlatform: a template's one S3 bucket converts to
+// S3's own JSON rule for rule (convert.SourceModelReader), with no note:
+// S3's rules picked by method and requested headers are kept as S3 keeps
+// them, where the neutral form could not say them. A value the template
+// leaves unresolved is not written: the neutral form converts it, with
+// its note.
+func TestConvertToItsOwnPlatform(t *testing.T) {
+	reg := registry()
+	text := readFile(t, "s3-bucket.yaml")
+	out, notes, err := convert.Convert(reg, text, "cloudformation", "s3-json")
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("%v, notes %+v", err, notes)
+	}
+	want, err := s3.Parse(s3.FormJSON, out)
+	if err != nil {
+		t.Fatalf("the output does not read: %v\n%s", err, out)
+	}
+	tpl, err := cloudformation.Read(policy.Source{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want.Rules) != len(tpl.Chosen().S3.Rules) {
+		t.Errorf("%d rules written, the bucket has %d", len(want.Rules), len(tpl.Chosen().S3.Rules))
+	}
+	const unresolved = `Parameters:
+  Origins:
+    Type: CommaDelimitedList
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: !Ref Origins
+            AllowedMethods: [GET]
+`
+	out, _, _ = convert.Convert(reg, unresolved, "cloudformation", "s3-json")
+	if strings.Contains(out, "unresolved") {
+		t.Errorf("a placeholder written:\n%s", out)
+	}
 }

@@ -90,6 +90,44 @@ func (f *format) ReadSourceRules(src policy.Source) (*portable.Config, error) {
 	return cfg, nil
 }
 
+// ReadSourceModel implements convert.SourceModelReader: the answering
+// resource's configuration in its platform's own model (an S3 bucket's
+// CorsConfiguration, an HTTP API's), so that a conversion to a format of
+// that platform keeps every rule as written; nil when no one resource
+// answers or its platform has no such model (the neutral form converts
+// it).
+func (*format) ReadSourceModel(src policy.Source) (any, error) {
+	t, err := Read(src)
+	if err != nil || t.chosen == nil {
+		return nil, err
+	}
+	var lists [][]string
+	var model any
+	switch r := t.chosen; {
+	case r.S3 != nil:
+		for _, x := range r.S3.Rules {
+			lists = append(lists, x.AllowedOrigins, x.AllowedMethods, x.AllowedHeaders, x.ExposeHeaders)
+		}
+		model = r.S3
+	case r.HTTP != nil:
+		lists = append(lists, r.HTTP.AllowOrigins, r.HTTP.AllowMethods, r.HTTP.AllowHeaders, r.HTTP.ExposeHeaders)
+		model = r.HTTP
+	default:
+		return nil, nil
+	}
+	for _, l := range lists {
+		for _, v := range l {
+			if strings.HasPrefix(v, unresolvedPrefix) {
+				// A value not given here: the neutral form leaves it
+				// out with a note; the platform's text would hold the
+				// placeholder.
+				return nil, nil
+			}
+		}
+	}
+	return model, nil
+}
+
 // StateRules implements convert.Stater.
 func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
 	t, ok := ev.(*Template)

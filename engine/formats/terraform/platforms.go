@@ -359,3 +359,47 @@ func (s *site) doc() string {
 	}
 	return doc
 }
+
+// ReadSourceModel implements convert.SourceModelReader: the answering
+// resource's configuration in its platform's own model (S3's, GCS's,
+// Azure's, an HTTP API's), so that a conversion to a format of that
+// platform keeps every rule as written (Azure's x-ms-* prefixes, a rule
+// picked by method). nil, with no error, when no one resource answers
+// or its platform has no such model: the neutral form converts it.
+func (*HCL) ReadSourceModel(src policy.Source) (any, error) {
+	m, err := ReadModule(src)
+	if err != nil {
+		return nil, err
+	}
+	return m.model(), nil
+}
+
+// ReadSourceModel implements convert.SourceModelReader for a plan.
+func (*Plan) ReadSourceModel(src policy.Source) (any, error) {
+	m, err := ReadPlan(src)
+	if err != nil {
+		return nil, err
+	}
+	return m.model(), nil
+}
+
+// model is the chosen site's platform model, or nil.
+func (m *Module) model() any {
+	s := m.chosen
+	if s == nil {
+		return nil
+	}
+	switch s.Shape.Platform {
+	case platS3:
+		return s.s3()
+	case platGCS:
+		return s.gcs()
+	case platAzure:
+		return s.azure()
+	case platAPIGW:
+		if c := s.apigw(); c != nil {
+			return c
+		}
+	}
+	return nil
+}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
@@ -498,5 +499,40 @@ func TestStepsCiteTheResourcesPlatform(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("no step cites %q", apigw.SourceHTTP)
+	}
+}
+
+// TestConvertToItsOwnPlatform: a module's one resource converts to a
+// format of its own platform rule for rule, as the platform's model has
+// it (convert.SourceModelReader): Azure's x-ms-* prefixes and a rule
+// picked by method are kept. Through the neutral form they were refused
+// (tried as a new user would: "x-ms-* is a prefix pattern the portable
+// form cannot express").
+func TestConvertToItsOwnPlatform(t *testing.T) {
+	const mainTF = `resource "azurerm_storage_account" "media" {
+  name                     = "acmemedia"
+  resource_group_name      = "rg"
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+  blob_properties {
+    cors_rule {
+      allowed_headers    = ["x-ms-*", "content-type"]
+      allowed_methods    = ["GET", "PUT"]
+      allowed_origins    = ["https://app.example.com"]
+      exposed_headers    = ["x-ms-*"]
+      max_age_in_seconds = 3600
+    }
+  }
+}
+`
+	out, notes, err := convert.ConvertSource(registry(), policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}}}, terraform.NameHCL, "azure-xml")
+	if err != nil || len(notes) != 0 {
+		t.Fatalf("%v, notes %+v", err, notes)
+	}
+	for _, want := range []string{"<AllowedHeaders>x-ms-*,content-type</AllowedHeaders>", "<AllowedMethods>GET,PUT</AllowedMethods>", "<ExposedHeaders>x-ms-*</ExposedHeaders>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("lacks %s:\n%s", want, out)
+		}
 	}
 }
