@@ -109,3 +109,29 @@ func TestConvertModule(t *testing.T) {
 		t.Run(tc.desc, tc.check)
 	}
 }
+
+// TestConvertLiteralStar: Traefik and nginx both send
+// Access-Control-Allow-Headers: * as written (Traefik's headers
+// middleware joins the list; nginx's add_header sends its value), so the
+// conversion changes nothing there: one "same" note where the source's
+// "wider" and the target's "narrower" made it a refusal (tried as a new
+// user would).
+func TestConvertLiteralStar(t *testing.T) {
+	const text = `http:
+  middlewares:
+    cors:
+      headers:
+        accessControlAllowMethods: [GET, PUT]
+        accessControlAllowHeaders: "*"
+        accessControlAllowOriginList: [https://app.example.com]
+        addVaryHeader: true
+`
+	for _, tc := range []lintCase{
+		{desc: "to nginx: the same line", command: "convert", args: []string{"--to", "nginx", "-"}, stdin: text, code: 0,
+			stdout: []string{"Access-Control-Allow-Headers"}, stderr: "(same): both send Access-Control-Allow-Headers: * as written"},
+		{desc: "to native, which echoes the names: wider, refused", command: "convert", args: []string{"--to", "native", "-"}, stdin: text, code: 1,
+			stderr: "(wider): traefik sends Access-Control-Allow-Headers: * as written"},
+	} {
+		t.Run(tc.desc, tc.check)
+	}
+}

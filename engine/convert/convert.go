@@ -82,8 +82,36 @@ func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out
 	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
 		return w.WriteRules(p, names, n)
 	})
-	notes = append(notes, wnotes...)
+	notes = pairLiteral(append(notes, wnotes...))
 	return noWider(out, notes, err)
+}
+
+// pairLiteral replaces the source's note that a rule's "*" allowed
+// headers are sent as written (wider than the portable form's "*",
+// which echoes the names) and the target's note that it sends "*" as
+// written (narrower) by one note that nothing changes: both sides send
+// the same line (tried as a new user would: Traefik's "*" to nginx was
+// refused as wider).
+func pairLiteral(notes []Note) []Note {
+	used := make([]bool, len(notes))
+	var out []Note
+	for i, a := range notes {
+		if used[i] {
+			continue
+		}
+		if a.Literal && a.Effect == Wider {
+			for j := i + 1; j < len(notes); j++ {
+				if b := notes[j]; !used[j] && b.Literal && b.Effect != Wider && b.Rule == a.Rule {
+					used[j] = true
+					a = Note{Rule: a.Rule, Field: a.Field, Effect: Same, Pos: a.Pos,
+						Message: "both send Access-Control-Allow-Headers: * as written, which browsers apply neither to credentialed requests nor, by the standard, to Authorization"}
+					break
+				}
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // noWider refuses a conversion any note says is wider: convert never

@@ -213,7 +213,9 @@ func (m *ruleMapper) allowHeaders() []string {
 		switch {
 		case h.Text == "*":
 			if !m.src.Semantics.EchoHeaders {
-				m.note("allow_headers", Wider, platformWords(m.src)+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
+				n := noteOn(m.r, "allow_headers", Wider, platformWords(m.src)+" sends Access-Control-Allow-Headers: * as written, which browsers do not apply to Authorization or to credentialed requests; the converted \"*\" allows every header (native echoes the names)", h.Pos)
+				n.Literal = true
+				m.notes = append(m.notes, n)
 			}
 			out = portable.AppendUnique(out, "*")
 		case strings.Contains(h.Text, "*"):

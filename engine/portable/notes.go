@@ -25,6 +25,17 @@ type Note struct {
 	Message string `json:"message"`
 	// Pos is where the value is in the source text, when known.
 	Pos Pos `json:"pos"`
+	// Literal marks a note that a side sends Access-Control-Allow-Headers:
+	// * as written (LiteralHeaderStar): the source's wider note and the
+	// target's narrower one about the same rule cancel, both sides
+	// sending the same "*" (convert pairs them).
+	Literal bool `json:"-"`
+}
+
+// LiteralHeaderStar is the Note of a side that sends
+// Access-Control-Allow-Headers: * as written.
+func LiteralHeaderStar(rule int, effect, msg string, pos Pos) Note {
+	return Note{Rule: rule, Field: "allow_headers", Effect: effect, Message: msg, Pos: pos, Literal: true}
 }
 
 // Notes is what a format's writer says while it maps a Policy onto its
@@ -54,6 +65,13 @@ func (n *Notes) Note(i int, field, effect, msg string) {
 		rule = n.Src(i)
 	}
 	n.notes = append(n.notes, Note{Rule: rule, Field: field, Effect: effect, Message: msg})
+}
+
+// NoteLiteral is Note of the Policy's rule i's allowed headers, for a
+// target that sends Access-Control-Allow-Headers: * as written
+// (LiteralHeaderStar).
+func (n *Notes) NoteLiteral(i int, effect, msg string) {
+	n.notes = append(n.notes, LiteralHeaderStar(n.Src(i), effect, msg, Pos{}))
 }
 
 // NoteSource records a difference about the source's rule (not the

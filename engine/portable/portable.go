@@ -196,7 +196,7 @@ func (e *Error) Error() string { return strings.Join(e.Msgs, "; ") }
 func NoteLiteralHeaderStar(p Policy, n *Notes, platform string) {
 	for i, r := range p.Rules {
 		if Contains(r.AllowHeaders, "*") {
-			n.Note(i, "allow_headers", Narrower, platform+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it)")
+			n.notes = append(n.notes, LiteralHeaderStar(n.Src(i), Narrower, platform+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to credentialed requests, and by the standard not to Authorization (Fetch §4.8 CORS-preflight fetch; Chrome still allows it)", Pos{}))
 		}
 	}
 }

@@ -126,7 +126,7 @@ func Plan(p portable.Policy, n *portable.Notes, t Target) []Out {
 		if r.Credentials && (portable.Contains(r.Methods, "*") || portable.Contains(r.AllowHeaders, "*")) {
 			n.Note(j, "methods", portable.Narrower, t.Platform+" sends \"*\" methods or headers as written, which browsers read as the name \"*\" with credentials; list them")
 		} else if portable.Contains(r.AllowHeaders, "*") {
-			n.Note(j, "allow_headers", portable.Narrower, t.Platform+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to Authorization (Fetch §4.8)")
+			n.NoteLiteral(j, portable.Narrower, t.Platform+" sends Access-Control-Allow-Headers: * as written: browsers do not apply it to Authorization (Fetch §4.8)")
 		}
 		for _, o := range origins {
 			x := Out{Rule: j, Paths: paths, Origin: o, Headers: fields(r, o, t.ByOrigin)}
