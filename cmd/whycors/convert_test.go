@@ -81,6 +81,7 @@ func TestConvertNeverWider(t *testing.T) {
 // it read main.tf alone and refused the unknown app_origins.
 func TestConvertModule(t *testing.T) {
 	ex := filepath.Join("..", "..", "examples", "terraform-s3")
+	multi := filepath.Join("..", "..", "engine", "formats", "terraform", "testdata", "multi") // two buckets
 	other := t.TempDir()
 	if err := os.WriteFile(filepath.Join(other, "main.tf"), []byte(`resource "aws_s3_bucket_cors_configuration" "b" {
   bucket = "b"
@@ -101,6 +102,10 @@ func TestConvertModule(t *testing.T) {
 			stdout: []string{`"origins": ["https://param.example"]`}, not: []string{"https://app.example.com"}},
 		{desc: "a note names the module's file and the platform", args: []string{"--to", "nginx", ex}, code: 1,
 			stderr: filepath.Join(ex, "main.tf") + ":11:3: rule 1 methods (wider): S3 picks a rule by method too"},
+		{desc: "a module of several CORS resources is converted one at a time", args: []string{"--to", "native", multi}, code: 1,
+			stderr: "several resources have a CORS configuration (aws_s3_bucket.a, aws_s3_bucket.b), each answering its own requests: convert one at a time with --resource NAME"},
+		{desc: "--resource chooses one; the other's rule is left out", args: []string{"--to", "native", "--resource", "aws_s3_bucket.b", multi}, code: 0,
+			stdout: []string{"https://b.example.com"}, not: []string{"https://a.example.com"}},
 		{desc: "two modules are two configurations", args: []string{"--to", "native", ex, other}, code: 2,
 			stderr: "one FILE only (or one Terraform module's folder or files); unexpected"},
 	}

@@ -71,6 +71,9 @@ func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out
 	if !ok || !isWriter {
 		return "", nil, &Error{Msg: "cannot write format " + strconv.Quote(to) + "; targets are " + strings.Join(Targets(reg), ", ")}
 	}
+	if err := oneResource(reg, in, from); err != nil {
+		return "", nil, err
+	}
 	src, err := readAccepted(reg, in, from)
 	if err != nil {
 		return "", nil, err
@@ -163,6 +166,9 @@ func ToNative(reg *policy.Registry, text, from string) (out string, notes []Note
 }
 
 func toNative(reg *policy.Registry, in policy.Source, from string) (out string, notes []Note, err error) {
+	if err := oneResource(reg, in, from); err != nil {
+		return "", nil, err
+	}
 	src, err := readAccepted(reg, in, from)
 	if err != nil {
 		return "", nil, err
@@ -179,6 +185,30 @@ func toNative(reg *policy.Registry, in policy.Source, from string) (out string, 
 		return native.FromPortableSelect(nt.p, nt.sel, nt.names, n)
 	})
 	return noWider(out, append(nt.notes, wnotes...), err)
+}
+
+// oneResource refuses a template or module of several resources with
+// CORS when none is chosen: each answers its own host, which no rule
+// list of one policy can keep apart, so their rules together would
+// answer each one's requests with the others' (tried as a new user
+// would: a bucket, an HTTP API and a GCS bucket became three rules of
+// one native policy, wider than each).
+func oneResource(reg *policy.Registry, in policy.Source, from string) error {
+	if in.Resource != "" {
+		return nil
+	}
+	f, err := reg.Resolve(from, in)
+	if err != nil {
+		return nil // ReadSource says why
+	}
+	r, ok := f.(interface{ Resources(policy.Source) []string })
+	if !ok {
+		return nil
+	}
+	if names := r.Resources(in); len(names) > 1 {
+		return &Error{Msg: "several resources have a CORS configuration (" + strings.Join(names, ", ") + "), each answering its own requests: convert one at a time with --resource NAME", Refused: true}
+	}
+	return nil
 }
 
 // readAccepted reads the source and refuses one its platform refuses at

@@ -57,7 +57,7 @@ func toNeutral(src *Source, selects bool) neutral {
 	for i := range src.Rules {
 		r := &src.Rules[i]
 		if r.Disabled {
-			notes = append(notes, noteOn(r, "origin", Same, "the middleware is disabled (a falsy origin): it sends no CORS headers, so it is left out", r.Pos))
+			notes = append(notes, noteOn(r, "origin", Same, "the rule sends no CORS headers here (a middleware disabled by a falsy origin, or a resource of a template other than the one chosen), so it is left out", r.Pos))
 			continue
 		}
 		m := ruleMapper{src: src, r: r, selects: selects}
