@@ -97,6 +97,9 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		// A Terraform module's folder, or a .tf file of it, is read
 		// whole, as lint, convert and explain read it.
 		in := configInputs([]string{n})[0]
+		if in.err == nil {
+			names[i] = in.name // a module's one file by its own name
+		}
 		src, format, err := in.source(stdin, []string{*oldFormat, *newFormat}[i], pmap, *resource)
 		if err != nil {
 			return c.inputError(2, n, err)
@@ -119,6 +122,13 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	case err != nil:
 		return c.usageError(err.Error())
+	}
+	for i := range rep.Groups {
+		if len(sides[1].Files) == 0 {
+			// One text: its reader's name for it (main.tf) is not the
+			// user's; names[1] is.
+			rep.Groups[i].Pos.File = ""
+		}
 	}
 	assumed := assumptions(names, sides)
 	for _, a := range assumed {
@@ -191,7 +201,7 @@ func writeDiffText(stdout, stderr io.Writer, names [2]string, rep *diff.Report) 
 	}
 	fmt.Fprintf(stdout, "%s -> %s (%s, %s): %d widening, %d narrowing\n", names[0], names[1], formats(rep), rep.Browser, counts[diff.Widen], counts[diff.Narrow])
 	for _, g := range rep.Groups {
-		where := names[1]
+		where := cmp.Or(g.Pos.File, names[1]) // a module's file, else NEW
 		if g.Pos.Line > 0 {
 			where += ":" + strconv.Itoa(g.Pos.Line) + ":" + strconv.Itoa(g.Pos.Column)
 		}
@@ -225,7 +235,7 @@ func writeDiffReport(w io.Writer, form string, names [2]string, root string, rep
 		}
 		results = append(results, report.Result{RuleID: "cors-" + g.Direction, Level: level,
 			Message: g.Summary + " (" + strconv.Itoa(g.Count) + " request" + plural(g.Count) + " of " + names[0] + " -> " + names[1] + ")",
-			File:    names[1], Line: g.Pos.Line, Column: g.Pos.Column, Path: g.Pos.Path})
+			File:    cmp.Or(g.Pos.File, names[1]), Line: g.Pos.Line, Column: g.Pos.Column, Path: g.Pos.Path})
 	}
 	if form == "markdown" {
 		return report.Markdown(w, "whycors diff: "+names[0]+" -> "+names[1], results)

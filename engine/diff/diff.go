@@ -51,6 +51,7 @@ package diff
 
 import (
 	"errors"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -249,6 +250,73 @@ func readSide(name string, c Config, reg *policy.Registry) (*side, error) {
 	return s, nil
 }
 
+// resourcesOf lists the resources with CORS of c's template or module
+// (a format that lists them: lint.Resourcer's method), none otherwise.
+func resourcesOf(reg *policy.Registry, c Config) []string {
+	src := c.source()
+	f, err := reg.Resolve(c.Format, src)
+	if err != nil {
+		return nil
+	}
+	if r, ok := f.(interface{ Resources(policy.Source) []string }); ok {
+		return r.Resources(src)
+	}
+	return nil
+}
+
+// eachResource compares two templates or modules of several resources
+// with CORS resource by resource, when neither names one: each answers
+// its own requests (a bucket's host, an API's), and one reading of the
+// whole would ask only one of them (tried as a new user would: every
+// origin list changed to "*" was "the same decisions"). Each group's
+// summary starts with its resource. Resources on one side only are an
+// error that names them. ok is false when neither side has several.
+func eachResource(old, new Config, o Options) (*Report, bool, error) {
+	if old.Resource != "" || new.Resource != "" {
+		return nil, false, nil
+	}
+	a, b := resourcesOf(o.Formats, old), resourcesOf(o.Formats, new)
+	if len(a) < 2 && len(b) < 2 {
+		return nil, false, nil
+	}
+	var onlyOld, onlyNew []string
+	for _, n := range a {
+		if !slices.Contains(b, n) {
+			onlyOld = append(onlyOld, n)
+		}
+	}
+	for _, n := range b {
+		if !slices.Contains(a, n) {
+			onlyNew = append(onlyNew, n)
+		}
+	}
+	if len(onlyOld)+len(onlyNew) > 0 {
+		return nil, true, errors.New("the two configurations have different resources with CORS (only in OLD: " + strings.Join(onlyOld, ", ") +
+			"; only in NEW: " + strings.Join(onlyNew, ", ") + "): compare one resource at a time with --resource NAME")
+	}
+	rep := &Report{}
+	for _, n := range b {
+		oc, nc := old, new
+		oc.Resource, nc.Resource = n, n
+		r, err := Diff(oc, nc, o)
+		if err != nil {
+			return nil, true, err
+		}
+		rep.Browser, rep.OldFormat, rep.NewFormat = r.Browser, r.OldFormat, r.NewFormat
+		rep.Space += r.Space
+		rep.Asked += r.Asked
+		for _, g := range r.Groups {
+			g.Summary = n + ": " + g.Summary
+			rep.Groups = append(rep.Groups, g)
+		}
+	}
+	// Widening groups first, as one diff orders them.
+	sort.SliceStable(rep.Groups, func(i, j int) bool {
+		return rep.Groups[i].Direction == Widen && rep.Groups[j].Direction != Widen
+	})
+	return rep, true, nil
+}
+
 // Diff compares OLD and NEW over the request space both define.
 func Diff(old, new Config, o Options) (*Report, error) {
 	if o.Browser == "" {
@@ -256,6 +324,9 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	}
 	if _, ok := fetch.Lookup(o.Browser); !ok {
 		return nil, errors.New("unknown browser " + quote(o.Browser))
+	}
+	if rep, ok, err := eachResource(old, new, o); ok {
+		return rep, err
 	}
 	a, b, err := readBoth(old, new, o.Formats)
 	if err != nil {
@@ -481,6 +552,9 @@ func (s *side) pos(origins []string) portable.Pos {
 	for _, exact := range []bool{true, false} {
 		for _, o := range origins {
 			for _, r := range cfg.Rules {
+				if r.Disabled {
+					continue // another resource's: answers none of these requests
+				}
 				for _, v := range r.Origins {
 					if v.Pos.Line == 0 {
 						continue
@@ -504,6 +578,9 @@ func (s *side) headerPos(g *Group) (portable.Pos, bool) {
 		return portable.Pos{}, false
 	}
 	for _, r := range s.cfg.Rules {
+		if r.Disabled {
+			continue
+		}
 		list := r.AllowHeaders
 		if g.Change == Exposes || g.Change == NoLongerExpose {
 			list = r.ExposeHeaders

@@ -208,3 +208,40 @@ spec:
                   number: 8080
 `
 }
+
+// TestEachResource: two versions of a module with two buckets are
+// compared bucket by bucket (each answers its own host,
+// docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html).
+// Tried as a new user would, one reading of the whole asked only one of
+// them, and every origin list changed to "*" was "the same decisions".
+func TestEachResource(t *testing.T) {
+	module := func(b string) string {
+		return `resource "aws_s3_bucket" "a" {
+  bucket = "acme-a"
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["https://a.example"]
+  }
+}
+resource "aws_s3_bucket" "b" {
+  bucket = "acme-b"
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = [` + b + `]
+  }
+}
+`
+	}
+	rep, err := diff.Diff(diff.Config{Format: "terraform", Text: module(`"https://b.example"`)}, diff.Config{Format: "terraform", Text: module(`"*"`)}, diff.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Widens() || len(rep.Groups) == 0 || !strings.HasPrefix(rep.Groups[0].Summary, "aws_s3_bucket.b: newly allows") || rep.Groups[0].Pos.Line != 12 {
+		t.Errorf("groups %+v: want bucket b's widening first, at its origins (line 12)", rep.Groups)
+	}
+	renamed := strings.Replace(module(`"*"`), `"aws_s3_bucket" "b"`, `"aws_s3_bucket" "c"`, 1)
+	if _, err := diff.Diff(diff.Config{Format: "terraform", Text: module(`"https://b.example"`)}, diff.Config{Format: "terraform", Text: renamed}, diff.Options{Formats: reg}); err == nil ||
+		!strings.Contains(err.Error(), "only in OLD: aws_s3_bucket.b; only in NEW: aws_s3_bucket.c") {
+		t.Errorf("err = %v, want the resources on one side named", err)
+	}
+}
