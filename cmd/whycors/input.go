@@ -26,6 +26,9 @@ type configInput struct {
 	// and its parameter files: policy.Companion).
 	together bool
 	err      error // why the input cannot be read (a folder with no .tf file)
+	// skip says why the input is not read, and is no fault (a parameter
+	// file given without its template).
+	skip string
 }
 
 // tfModuleFile reports a name terraform reads as part of a module (a .tf
@@ -121,28 +124,46 @@ func configInputs(args []string) []configInput {
 
 // withCompanions joins each file that a format reads only beside its
 // main file (a CloudFormation parameter file: policy.Companion) to the
-// nearest file before it of that format, as explain --policy T --policy P
-// reads them; one with no such file before it is an input error that
-// says so.
+// file of that format in the same folder, before or after it, as explain
+// --policy T --policy P reads them (pre-commit and the Action pass files
+// in path order: params.json before template.yaml). One with no such
+// file, or several, is skipped with a note (skip): a hook given only a
+// changed parameter file has nothing to lint it with.
 func withCompanions(ins []configInput) []configInput {
 	var out []configInput
-	for _, in := range ins {
+	joinTo := map[int][]string{} // input index -> companions to add
+	for i, in := range ins {
 		f := companionOf(in)
 		if f == nil {
-			out = append(out, in)
 			continue
 		}
-		joined := false
-		for i := len(out) - 1; i >= 0 && !joined; i-- {
-			if formatOf(out[i]) == f.Name() {
-				out[i].files = append(out[i].files, in.files[0])
-				out[i].together, joined = true, true
+		dir := filepath.Dir(in.files[0])
+		var mains []int
+		for j, m := range ins {
+			if j != i && companionOf(m) == nil && len(m.files) > 0 && filepath.Dir(m.files[0]) == dir && formatOf(m) == f.Name() {
+				mains = append(mains, j)
 			}
 		}
-		if !joined {
-			in.err = errors.New("a parameter file of the " + f.Name() + " format, which is read with its main file: name that file before it")
-			out = append(out, in)
+		if len(mains) == 1 {
+			joinTo[mains[0]] = append(joinTo[mains[0]], in.files[0])
+			ins[i].skip = "-" // joined
+			continue
 		}
+		why := "a parameter file of the " + f.Name() + " format, read with its main file, and no file of that format in its folder was given with it: not linted"
+		if len(mains) > 1 {
+			why = "a parameter file of the " + f.Name() + " format, and several files of that format in its folder were given with it: not linted (lint it with one: explain --policy takes both)"
+		}
+		ins[i].skip = why
+	}
+	for i, in := range ins {
+		if in.skip == "-" {
+			continue
+		}
+		if extra := joinTo[i]; len(extra) > 0 {
+			in.files = append(in.files, extra...)
+			in.together = true
+		}
+		out = append(out, in)
 	}
 	return out
 }
@@ -229,6 +250,9 @@ func moduleFiles(dir string) ([]string, error) {
 func (in configInput) source(stdin io.Reader, format string, params map[string]string, resource string) (policy.Source, string, error) {
 	if in.err != nil {
 		return policy.Source{}, "", in.err
+	}
+	if in.skip != "" {
+		return policy.Source{}, "", errors.New(in.skip)
 	}
 	if !in.module && !in.together && len(params) == 0 && resource == "" {
 		text, err := readTextArg(in.files[0], stdin)

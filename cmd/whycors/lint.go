@@ -110,6 +110,12 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.usageError(err.Error())
 	}
+	if (len(pmap) > 0 || *resource != "") && len(inputs) > 1 {
+		// A value for one configuration's parameter is a fault in
+		// every other's ("no parameter Env"), which would hide their
+		// findings (tried as a new user would).
+		return c.usageError("--param and --resource are for one configuration, and " + strconv.Itoa(len(inputs)) + " were given: lint it alone")
+	}
 	// Each input (a file, or a Terraform module's files) is read and
 	// linted on its own; one that cannot be read is reported and the
 	// others still are (exit 2 at the end).
@@ -118,6 +124,10 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	unreadable := 0
 	for _, in := range inputs {
 		name := in.name
+		if in.skip != "" {
+			fmt.Fprintln(stderr, name+": "+in.skip)
+			continue
+		}
 		fs, err := in.lint(stdin, *format, pmap, *resource)
 		if err == nil {
 			if set != nil {

@@ -235,6 +235,7 @@ variable "origins" { type = list(string) }
 		{desc: "a folder without .tf files is an input error; the others are linted", args: []string{empty, ex}, code: 2,
 			stdout: []string{"info max-age-cap"}, stderr: empty + ": no .tf file in " + empty},
 		{desc: "a bad --param", args: []string{"--param", "origins", main}, code: 2, stderr: `--param "origins": want Name=value`},
+		{desc: "--param with several configurations", args: []string{"--param", "Env=prod", main, empty}, code: 2, stderr: "--param and --resource are for one configuration, and 2 were given"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, tc.check)
@@ -271,13 +272,25 @@ Resources:
 `)
 	params := write("params.json", `[{"ParameterKey": "AllowedOrigins", "ParameterValue": "https://shop.example.com/"}]`)
 	good := write("params-good.json", `{"Parameters": {"AllowedOrigins": "https://shop.example.com"}}`)
+	if err := os.MkdirAll(filepath.Join(dir, "other"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tplText, err := os.ReadFile(tpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := write(filepath.Join("other", "template.yaml"), string(tplText))
 	for _, tc := range []lintCase{
 		{desc: "the template and its parameter file: the value is read, and checked", args: []string{tpl, params}, code: 0,
 			stdout: []string{"origin-never-matches"}, not: []string{"cfn-unresolved", "rejected"}},
 		{desc: "the template alone: the parameter is unresolved", args: []string{tpl}, code: 0,
 			stdout: []string{"cfn-unresolved"}},
-		{desc: "the parameter file alone says what it is", args: []string{params}, code: 2,
-			stderr: "a parameter file of the cloudformation format, which is read with its main file"},
+		{desc: "in path order, as pre-commit passes them: the parameter file first", args: []string{params, tpl}, code: 0,
+			stdout: []string{"origin-never-matches"}, not: []string{"cfn-unresolved"}},
+		{desc: "the parameter file alone is not linted, and says why (a hook given only it still passes)", args: []string{params}, code: 0,
+			stderr: "a parameter file of the cloudformation format, read with its main file, and no file of that format in its folder was given with it: not linted"},
+		{desc: "a template of another folder does not take it", args: []string{other, params}, code: 0,
+			stdout: []string{"cfn-unresolved"}, stderr: "no file of that format in its folder"},
 		{desc: "convert reads them together too (a template configuration file)", command: "convert", args: []string{"--to", "native", tpl, good}, code: 0,
 			stdout: []string{`"origins": ["https://shop.example.com"]`}},
 	} {
