@@ -154,7 +154,8 @@ func runLint(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		for _, r := range runs {
 			n += len(r.findings)
 		}
-		fmt.Fprintf(stderr, "%d finding(s) of %d file(s) written to %s\n", n, len(runs), *writeBase)
+		// A module is one configuration of several files.
+		fmt.Fprintf(stderr, "%d finding(s) of %d configuration(s) written to %s\n", n, len(runs), *writeBase)
 		if unreadable > 0 {
 			return 2
 		}
@@ -314,7 +315,15 @@ func reportLevel(s lint.Severity) string {
 // indented (tried as a new user would, the help sent a user without a Go
 // toolchain to go doc).
 func writeCodes(w io.Writer) {
+	byFormat := lint.CodeFormats(opts.Formats)
+	for _, c := range lint.Codes() {
+		delete(byFormat, c.Code) // lint's own: any format may get it
+	}
 	for _, c := range lint.CodesOf(opts.Formats) {
-		fmt.Fprintf(w, "%s (%s)\n    %s\n    Rests on: %s\n", c.Code, c.Severity, c.Summary, c.Source)
+		of := ""
+		if fs := byFormat[c.Code]; len(fs) > 0 {
+			of = "; " + strings.Join(fs, ", ") // the formats whose own checks report it
+		}
+		fmt.Fprintf(w, "%s (%s%s)\n    %s\n    Rests on: %s\n", c.Code, c.Severity, of, c.Summary, c.Source)
 	}
 }

@@ -45,6 +45,21 @@ func CodesOf(reg *policy.Registry) []CodeInfo {
 	return out
 }
 
+// CodeFormats maps each code a format's own checks report (Coder) to
+// the formats of reg that report it, in reg's order: what `whycors lint
+// --codes` labels a code with, so that "misspelled" reads as
+// ingress-nginx's.
+func CodeFormats(reg *policy.Registry) map[string][]string {
+	out := map[string][]string{}
+	for _, n := range reg.Names() {
+		f, _ := reg.Lookup(n)
+		for _, c := range formatCodes(f) {
+			out[c.Code] = append(out[c.Code], n)
+		}
+	}
+	return out
+}
+
 // formatCodes are f's own codes (Coder), as CodeInfo.
 func formatCodes(f policy.Format) []CodeInfo {
 	c, ok := f.(Coder)
