@@ -67,6 +67,20 @@ func answering(v *Verdict, srv *server) policy.Format {
 	return srv.f
 }
 
+// unnamedResources are the resources of the policy (a format that lists
+// them) when none answered the verdict's request and the scenario chose
+// none; nil otherwise.
+func unnamedResources(v *Verdict, srv *server, f policy.Format) []string {
+	if f == nil || v.DecidedBy != nil || srv.s == nil || srv.s.Policy == nil || srv.s.Policy.Resource != "" {
+		return nil
+	}
+	r, ok := f.(interface{ Resources(policy.Source) []string })
+	if !ok {
+		return nil
+	}
+	return r.Resources(srv.s.Policy.Source())
+}
+
 // serverSaid writes the sentence about the server's answer that
 // decided: the platform, the request it answered, its status and the
 // rule (the one that matched, or the nearest that did not), with the
@@ -102,6 +116,16 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
 	f := answering(v, srv)
+	if names := unnamedResources(v, srv, f); len(names) > 1 {
+		// A template's or module's resources each answer their own
+		// host, and the URL names none of them (an API's host is its
+		// generated id): no resource answered, and which one the user
+		// means is theirs to say (tried as a new user would, the
+		// sentence was "Terraform's resource answered the preflight
+		// 404").
+		w.Write("No resource of the configuration answered: the URL names none of ", strings.Join(names, ", "), ". Choose the one that answers with --resource NAME (policy.resource). ")
+		return
+	}
 	if _, fixed := f.(Fixed); fixed {
 		// One policy, the service's own: no rule of it is the user's.
 		matched, nearest = nil, nil

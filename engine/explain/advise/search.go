@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/lint"
 )
 
 // maxFixRuns bounds the browser-model runs one fix search may spend (each
@@ -68,6 +69,17 @@ func (se *searcher) trial(s explain.Scenario) (explain.Verdict, *explain.Trial, 
 // scenario, and a policy fix also by engine/lint (no new error) and by a
 // probe from a foreign origin (no wildcard or echoed origin with
 // credentials). s.Policy.Format is the format read, never "auto".
+// noResourceAnswered reports a template or module of several resources,
+// none chosen, none of which the request's URL names.
+func noResourceAnswered(s explain.Scenario, v *explain.Verdict, r *reads) bool {
+	if s.Policy == nil || s.Policy.Resource != "" || v.DecidedBy != nil {
+		return false
+	}
+	f, ok := r.lookup(s.Policy.Format)
+	rs, isR := f.(lint.Resourcer)
+	return ok && isR && len(rs.Resources(s.Policy.Source())) > 1
+}
+
 func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options, r *reads) []explain.Fix {
 	out := []explain.Fix{}
 	if v.Failure() == nil {
@@ -95,6 +107,12 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 		if clientOnly[reason] {
 			return out
 		}
+	}
+	if noResourceAnswered(s, v, r) {
+		// Which resource the user means is theirs to say (the summary
+		// asks for --resource); replies made up for none would be
+		// nobody's to give.
+		return out
 	}
 	if sf, ok := se.server(s, v); ok {
 		out = append(out, sf)

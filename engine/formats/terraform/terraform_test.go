@@ -444,6 +444,18 @@ resource "google_storage_bucket" "media" {
 	if got["origin-never-matches"] != 7 || got["max-age-cap"] != 17 {
 		t.Errorf("findings %+v: want origin-never-matches at line 7 and max-age-cap at line 17", fs)
 	}
+	// The API's host is its generated id: a request to it names no
+	// resource, and the verdict says to choose one, with no made-up fix.
+	api := explainText(t, reg, mainTF, "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/x")
+	if !strings.HasPrefix(api.Summary, "No resource of the configuration answered: the URL names none of aws_s3_bucket_cors_configuration.assets, aws_apigatewayv2_api.api, google_storage_bucket.media. Choose the one that answers with --resource NAME") {
+		t.Errorf("summary %q", api.Summary)
+	}
+	fixed := explainWith(t, reg, mainTF, "https://a1b2c3.execute-api.eu-west-1.amazonaws.com/x")
+	for _, f := range fixed.Fixes {
+		if f.Where == "server" {
+			t.Errorf("a server fix for no resource: %+v", f)
+		}
+	}
 	for _, tc := range []struct{ url, want string }{
 		{"https://acme-assets.s3.eu-west-1.amazonaws.com/logo.png", "aws_s3_bucket_cors_configuration.assets"},
 		{"https://storage.googleapis.com/acme-media/a.mp4", "google_storage_bucket.media"},
@@ -453,6 +465,18 @@ resource "google_storage_bucket" "media" {
 			t.Errorf("%s: decided by %+v, want %s", tc.url, v.DecidedBy, tc.want)
 		}
 	}
+}
+
+// explainWith is explainText with the advisor: warnings and fixes.
+func explainWith(t *testing.T, reg *policy.Registry, text, url string) *explain.Verdict {
+	t.Helper()
+	s := explain.Scenario{Browser: "chrome", Request: explain.Request{Origin: "https://www.acme.io", URL: url},
+		Policy: &explain.Policy{Format: terraform.NameHCL, Text: text}}
+	v, err := explain.Explain(s, advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &v
 }
 
 func explainText(t *testing.T, reg *policy.Registry, text, url string) *explain.Verdict {
