@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/formats/terraform"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -282,4 +284,59 @@ resource "aws_s3_bucket_cors_configuration" "b" {
 		}
 	}
 	t.Errorf("findings %+v, want terraform-cors-set-twice at line 8", m.Findings())
+}
+
+// TestUnusedVariableIsNoConcern: a variable without a value that no
+// resource with CORS uses (directly or through a local) is no finding:
+// terraform would ask for it, but it decides nothing this reader reads
+// (tried as a new user would: a network module's variable beside the
+// CORS resource failed lint --fail-on warning). One that the CORS
+// resource uses, here through a local, still is.
+func TestUnusedVariableIsNoConcern(t *testing.T) {
+	const mainTF = `variable "ports" { type = list(number) }
+variable "max_age" { type = number }
+locals {
+  age = var.max_age
+}
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = var.ports
+    content {
+      from_port = ingress.value
+    }
+  }
+}
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = ["https://app.example"]
+    allowed_methods = ["GET"]
+    max_age_seconds = local.age
+  }
+}
+`
+	m, err := terraform.ReadModule(policy.Source{Text: mainTF, Params: map[string]string{}})
+	var notes []string
+	if err == nil {
+		for _, f := range m.Findings() {
+			if f.Code == "terraform-variable-without-value" {
+				notes = append(notes, f.Message)
+			}
+		}
+	} else {
+		t.Fatal(err)
+	}
+	fs, lerr := lint.Lint(all.Registry(), mainTF, terraform.NameHCL)
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	got := map[string]bool{}
+	for _, f := range fs {
+		if f.Code == "terraform-variable-without-value" {
+			got[f.Message[:strings.Index(f.Message, " has")]] = true
+		}
+	}
+	if got[`variable "ports"`] || !got[`variable "max_age"`] {
+		t.Errorf("findings about %v, want max_age (through a local) and not ports (notes %v)", got, notes)
+	}
 }

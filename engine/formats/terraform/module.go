@@ -112,7 +112,67 @@ func readModule(src policy.Source) *module {
 			}
 		}
 	}
+	m.dropUnusedNoValue()
 	return m
+}
+
+// dropUnusedNoValue keeps terraform-variable-without-value only for the
+// variables a resource with CORS (or its bucket) uses, directly or
+// through locals: a module's other variables are no concern of its CORS
+// (tried as a new user would: a network module's variable beside the
+// CORS resource failed lint --fail-on warning).
+func (m *module) dropUnusedNoValue() {
+	used := map[string]bool{}
+	seen := map[string]bool{}
+	var visit func(e hcl.Expression, depth int)
+	visit = func(e hcl.Expression, depth int) {
+		for _, t := range e.Variables() {
+			if len(t) < 2 {
+				continue
+			}
+			a, ok := t[1].(hcl.TraverseAttr)
+			if !ok {
+				continue
+			}
+			switch t.RootName() {
+			case "var":
+				used[a.Name] = true
+			case "local":
+				if le, ok := m.locals[a.Name]; ok && !seen[a.Name] && depth < 16 {
+					seen[a.Name] = true
+					visit(le, depth+1)
+				}
+			}
+		}
+	}
+	var body func(b *hclsyntax.Body)
+	body = func(b *hclsyntax.Body) {
+		for _, a := range b.Attributes {
+			visit(a.Expr, 0)
+		}
+		for _, blk := range b.Blocks {
+			body(blk.Body)
+		}
+	}
+	for _, r := range m.res {
+		if shapes[r.Type] != nil && r.Block != nil {
+			body(r.Block.Body)
+		}
+	}
+	unused := map[pos]bool{}
+	for name, v := range m.vars {
+		if !used[name] {
+			unused[v.At] = true
+		}
+	}
+	kept := m.notes.list[:0]
+	for _, n := range m.notes.list {
+		if n.Code == codeNoValue && unused[pos{File: n.Pos.File, Path: n.Pos.Path, Line: n.Pos.Line, Column: n.Pos.Column}] {
+			continue
+		}
+		kept = append(kept, n)
+	}
+	m.notes.list = kept
 }
 
 // diags turns HCL's diagnostics into positioned faults; unreadable marks
