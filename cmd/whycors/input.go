@@ -130,33 +130,51 @@ func configInputs(args []string) []configInput {
 // file, or several, is skipped with a note (skip): a hook given only a
 // changed parameter file has nothing to lint it with.
 func withCompanions(ins []configInput) []configInput {
-	var out []configInput
-	joinTo := map[int][]string{} // input index -> companions to add
+	// Each file is read once here: whether it is a companion, and then
+	// the format of those in a companion's folder.
+	comp := make([]policy.Format, len(ins))
+	some := false
 	for i, in := range ins {
-		f := companionOf(in)
+		comp[i] = companionOf(in)
+		some = some || comp[i] != nil
+	}
+	if !some {
+		return ins
+	}
+	formats := map[int]string{}
+	formatAt := func(j int) string {
+		if n, ok := formats[j]; ok {
+			return n
+		}
+		formats[j] = formatOf(ins[j])
+		return formats[j]
+	}
+	joinTo := map[int][]string{} // input index -> companions to add
+	joined := make([]bool, len(ins))
+	for i, f := range comp {
 		if f == nil {
 			continue
 		}
-		dir := filepath.Dir(in.files[0])
+		dir := filepath.Dir(ins[i].files[0])
 		var mains []int
 		for j, m := range ins {
-			if j != i && companionOf(m) == nil && len(m.files) > 0 && filepath.Dir(m.files[0]) == dir && formatOf(m) == f.Name() {
+			if comp[j] == nil && len(m.files) > 0 && filepath.Dir(m.files[0]) == dir && formatAt(j) == f.Name() {
 				mains = append(mains, j)
 			}
 		}
-		if len(mains) == 1 {
-			joinTo[mains[0]] = append(joinTo[mains[0]], in.files[0])
-			ins[i].skip = "-" // joined
-			continue
+		switch {
+		case len(mains) == 1:
+			joinTo[mains[0]] = append(joinTo[mains[0]], ins[i].files[0])
+			joined[i] = true
+		case len(mains) > 1:
+			ins[i].skip = "a parameter file of the " + f.Name() + " format, and several files of that format in its folder were given with it: not linted (lint it with one: explain --policy takes both)"
+		default:
+			ins[i].skip = "a parameter file of the " + f.Name() + " format, read with its main file, and no file of that format in its folder was given with it: not linted"
 		}
-		why := "a parameter file of the " + f.Name() + " format, read with its main file, and no file of that format in its folder was given with it: not linted"
-		if len(mains) > 1 {
-			why = "a parameter file of the " + f.Name() + " format, and several files of that format in its folder were given with it: not linted (lint it with one: explain --policy takes both)"
-		}
-		ins[i].skip = why
 	}
+	var out []configInput
 	for i, in := range ins {
-		if in.skip == "-" {
+		if joined[i] {
 			continue
 		}
 		if extra := joinTo[i]; len(extra) > 0 {

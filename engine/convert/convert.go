@@ -194,18 +194,11 @@ func toNative(reg *policy.Registry, in policy.Source, from string) (out string, 
 // would: a bucket, an HTTP API and a GCS bucket became three rules of
 // one native policy, wider than each).
 func oneResource(reg *policy.Registry, in policy.Source, from string) error {
-	if in.Resource != "" {
-		return nil
-	}
 	f, err := reg.Resolve(from, in)
 	if err != nil {
 		return nil // ReadSource says why
 	}
-	r, ok := f.(interface{ Resources(policy.Source) []string })
-	if !ok {
-		return nil
-	}
-	if names := r.Resources(in); len(names) > 1 {
+	if names := policy.Unchosen(f, in); names != nil {
 		return &Error{Msg: "several resources have a CORS configuration (" + strings.Join(names, ", ") + "), each answering its own requests: convert one at a time with --resource NAME", Refused: true}
 	}
 	return nil

@@ -251,17 +251,14 @@ func readSide(name string, c Config, reg *policy.Registry) (*side, error) {
 }
 
 // resourcesOf lists the resources with CORS of c's template or module
-// (a format that lists them: lint.Resourcer's method), none otherwise.
+// when it holds several and names none (policy.Unchosen).
 func resourcesOf(reg *policy.Registry, c Config) []string {
 	src := c.source()
 	f, err := reg.Resolve(c.Format, src)
 	if err != nil {
 		return nil
 	}
-	if r, ok := f.(interface{ Resources(policy.Source) []string }); ok {
-		return r.Resources(src)
-	}
-	return nil
+	return policy.Unchosen(f, src)
 }
 
 // eachResource compares two templates or modules of several resources

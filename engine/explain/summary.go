@@ -71,14 +71,10 @@ func answering(v *Verdict, srv *server) policy.Format {
 // them) when none answered the verdict's request and the scenario chose
 // none; nil otherwise.
 func unnamedResources(v *Verdict, srv *server, f policy.Format) []string {
-	if f == nil || v.DecidedBy != nil || srv.s == nil || srv.s.Policy == nil || srv.s.Policy.Resource != "" {
+	if f == nil || v.DecidedBy != nil || srv.s == nil || srv.s.Policy == nil {
 		return nil
 	}
-	r, ok := f.(interface{ Resources(policy.Source) []string })
-	if !ok {
-		return nil
-	}
-	return r.Resources(srv.s.Policy.Source())
+	return policy.Unchosen(f, srv.s.Policy.Source())
 }
 
 // serverSaid writes the sentence about the server's answer that
@@ -116,7 +112,7 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	who, where := serverName(v, srv)
 	matched, nearest := ruleOf(v.Rules)
 	f := answering(v, srv)
-	if names := unnamedResources(v, srv, f); len(names) > 1 {
+	if names := unnamedResources(v, srv, f); names != nil {
 		// A template's or module's resources each answer their own
 		// host, and the URL names none of them (an API's host is its
 		// generated id): no resource answered, and which one the user

@@ -16,16 +16,6 @@ type SourceChecker interface {
 	CheckSource(src policy.Source) []portable.Finding
 }
 
-// Resourcer is a format whose configuration can hold several resources
-// that answer apart, each on its own platform (a Terraform module's S3
-// bucket beside its HTTP API, a template's): Resources lists those with a
-// CORS configuration, and lint checks each (policy.Source.Resource), read
-// with its own platform's semantics, where one reading would have to
-// choose one.
-type Resourcer interface {
-	Resources(src policy.Source) []string
-}
-
 // LintSource is Lint of src: a configuration of several files (a
 // Terraform module's .tf and .tfvars files, read together as terraform
 // reads a folder), or of one text with values for its parameters or a
@@ -138,16 +128,12 @@ func isUnreadable(err error) bool {
 }
 
 // eachResource lints each resource of src on its own when src names none
-// and its format lists several (Resourcer); ok is false otherwise. A
+// and its format lists several (policy.Unchosen), each read with its own platform's semantics; ok is false otherwise. A
 // finding of the text that every reading shares is said once, and a
 // directive is unused only when no resource's reading used it.
 func eachResource(reg *policy.Registry, f policy.Format, src policy.Source) (out []Finding, ok bool, err error) {
-	r, isR := f.(Resourcer)
-	if !isR || src.Resource != "" {
-		return nil, false, nil
-	}
-	names := r.Resources(src)
-	if len(names) < 2 {
+	names := policy.Unchosen(f, src)
+	if names == nil {
 		return nil, false, nil
 	}
 	type key struct {

@@ -207,6 +207,29 @@ type SourceParser interface {
 	ParseSource(src Source) (Evaluator, error)
 }
 
+// Resourcer is a format whose configuration can hold several resources
+// that answer apart, each on its own platform (a Terraform module's S3
+// bucket beside its HTTP API, a template's): Resources lists those with
+// a CORS configuration.
+type Resourcer interface {
+	Resources(src Source) []string
+}
+
+// Unchosen lists src's resources with CORS when f holds several
+// (Resourcer) and src chooses none (Source.Resource): what lint checks
+// one by one, diff compares one by one, and convert and the verdict ask
+// the user to choose from. Nil otherwise.
+func Unchosen(f Format, src Source) []string {
+	r, ok := f.(Resourcer)
+	if !ok || src.Resource != "" {
+		return nil
+	}
+	if names := r.Resources(src); len(names) > 1 {
+		return names
+	}
+	return nil
+}
+
 // Companion is a SourceParser whose configuration's other files have a
 // shape of their own that no format claims alone (a CloudFormation
 // parameter file): Companion reports text as one, so that a command

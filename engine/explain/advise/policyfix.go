@@ -10,7 +10,6 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -25,16 +24,14 @@ func (se *searcher) editable(format string) bool {
 
 // answering is src with the resource that answered the verdict's
 // request chosen, when src names none and its format holds several
-// (lint.Resourcer): an edit of a template is made in one resource, and
+// (policy.Unchosen): an edit of a template is made in one resource, and
 // without one chosen it was made in none (the search fell back to the
 // replies, a diff of "a/replies" nobody can apply).
 func answering(f policy.Format, src policy.Source, v *explain.Verdict) policy.Source {
-	r, ok := f.(lint.Resourcer)
-	if !ok || src.Resource != "" || v.DecidedBy == nil || v.DecidedBy.Resource == "" {
+	if v.DecidedBy == nil || v.DecidedBy.Resource == "" {
 		return src
 	}
-	names := r.Resources(src)
-	if len(names) > 1 && slices.Contains(names, v.DecidedBy.Resource) {
+	if slices.Contains(policy.Unchosen(f, src), v.DecidedBy.Resource) {
 		src.Resource = v.DecidedBy.Resource
 	}
 	return src

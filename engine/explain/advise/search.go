@@ -5,7 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // maxFixRuns bounds the browser-model runs one fix search may spend (each
@@ -72,12 +72,11 @@ func (se *searcher) trial(s explain.Scenario) (explain.Verdict, *explain.Trial, 
 // noResourceAnswered reports a template or module of several resources,
 // none chosen, none of which the request's URL names.
 func noResourceAnswered(s explain.Scenario, v *explain.Verdict, r *reads) bool {
-	if s.Policy == nil || s.Policy.Resource != "" || v.DecidedBy != nil {
+	if s.Policy == nil || v.DecidedBy != nil {
 		return false
 	}
 	f, ok := r.lookup(s.Policy.Format)
-	rs, isR := f.(lint.Resourcer)
-	return ok && isR && len(rs.Resources(s.Policy.Source())) > 1
+	return ok && policy.Unchosen(f, s.Policy.Source()) != nil
 }
 
 func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options, r *reads) []explain.Fix {

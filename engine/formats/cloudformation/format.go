@@ -188,7 +188,7 @@ func (*format) Companion(text string) bool {
 	return len(paramFile(policy.File{Text: text}, given)) == 0 && len(given) > 0
 }
 
-// Resources implements lint.Resourcer: the logical IDs of the
+// Resources implements policy.Resourcer: the logical IDs of the
 // template's resources with a CORS configuration, for a lint of each
 // with its own platform's semantics.
 func (*format) Resources(src policy.Source) []string {

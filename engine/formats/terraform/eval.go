@@ -90,7 +90,7 @@ func nameable(s *site) bool {
 	return s.Name != "" && (s.Shape.NameAttr != "" || s.Shape.BucketRef != "")
 }
 
-// Resources implements lint.Resourcer: the addresses of the module's
+// Resources implements policy.Resourcer: the addresses of the module's
 // resources with CORS, in rule order, for a lint of each.
 func (*HCL) Resources(src policy.Source) []string {
 	m := readModule(src)

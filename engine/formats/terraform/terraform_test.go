@@ -397,7 +397,7 @@ func TestRulesAndLint(t *testing.T) {
 // names. Tried as a new user would, the module was refused whole ("choose
 // the one that answers with --resource"), and lint found nothing but
 // that refusal; now lint reads each resource with its own platform's
-// semantics (lint.Resourcer).
+// semantics (policy.Resourcer).
 func TestBucketBesideAnAPI(t *testing.T) {
 	const mainTF = `resource "aws_s3_bucket" "assets" {
   bucket = "acme-assets"
