@@ -43,6 +43,12 @@ func tfModuleFile(name string) bool {
 	return false
 }
 
+// tfVarsFile reports a variable definitions file (.tfvars, its JSON
+// form).
+func tfVarsFile(name string) bool {
+	return strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+}
+
 // tfAutoLoaded reports a file terraform reads from a module's folder
 // without being told: every .tf and .tf.json file, terraform.tfvars(.json)
 // and *.auto.tfvars(.json) (developer.hashicorp.com/terraform/language/
@@ -80,6 +86,14 @@ func configInputs(args []string) []configInput {
 			}
 		}
 	}
+	// Variable definitions files whose folder holds no module (a
+	// -var-file kept apart, ../envs/prod.tfvars): each sets the one
+	// module named with it.
+	type looseVars struct {
+		name string
+		err  error
+	}
+	var loose []looseVars
 	for _, a := range args {
 		if a == "-" || !tfModuleFile(a) {
 			st, err := os.Stat(a)
@@ -100,10 +114,36 @@ func configInputs(args []string) []configInput {
 		dir := filepath.Dir(a)
 		files, err := moduleFiles(dir)
 		if err != nil {
+			if tfVarsFile(a) {
+				loose = append(loose, looseVars{a, err})
+				continue
+			}
 			out = append(out, configInput{name: a, err: err})
 			continue
 		}
 		addTo(dir, a, append(files, a)...)
+	}
+	if len(loose) > 0 {
+		// terraform applies -var-file values after the files it loads
+		// itself, in the order given (the page cited at tfAutoLoaded).
+		var mods []int
+		for i, in := range out {
+			if in.module {
+				mods = append(mods, i)
+			}
+		}
+		for _, v := range loose {
+			switch {
+			case len(mods) == 1:
+				if in := &out[mods[0]]; !contains(in.files, v.name) {
+					in.files = append(in.files, v.name)
+				}
+			case len(mods) == 0:
+				out = append(out, configInput{name: v.name, err: fmt.Errorf("%w; name the module it sets with it, as terraform -var-file reads it in the module's folder", v.err)})
+			default:
+				out = append(out, configInput{name: v.name, err: fmt.Errorf("a variable definitions file outside its module's folder, and %d modules named: name it with the one it sets", len(mods))})
+			}
+		}
 	}
 	out = withCompanions(out)
 	for i := range out {
@@ -325,6 +365,8 @@ func withModules(names []string) ([]string, error) {
 			}
 		}
 	}
+	var loose []string // .tfvars files of folders with no module
+	modules := 0
 	for _, n := range names {
 		st, err := os.Stat(n)
 		switch {
@@ -334,16 +376,27 @@ func withModules(names []string) ([]string, error) {
 				return nil, fmt.Errorf("--policy %s: %w", n, err)
 			}
 			add(fs...)
+			modules++
 		case tfModuleFile(n):
 			fs, err := moduleFiles(filepath.Dir(n))
+			if err != nil && tfVarsFile(n) {
+				loose = append(loose, n)
+				continue
+			}
 			if err != nil {
 				return nil, fmt.Errorf("--policy %s: %w", n, err)
 			}
 			add(append(fs, n)...)
+			modules++
 		default:
 			add(n)
 		}
 	}
+	if len(loose) > 0 && modules == 0 {
+		return nil, fmt.Errorf("--policy %s: no .tf file in %s; name the module it sets with it, as terraform -var-file reads it in the module's folder", loose[0], filepath.Dir(loose[0]))
+	}
+	// explain reads one policy: its module is the one these set.
+	add(loose...)
 	return out, nil
 }
 

@@ -203,6 +203,9 @@ variable "origins" { type = list(string) }
 	write("first/a_variables.tf", string(b))
 	// A .tfvars terraform does not load itself, named: a -var-file.
 	prod := write("first/prod.tfvars", "app_origins = [\"https://app.example.com/\"]\n")
+	// One kept apart from the module, as terraform -var-file=../envs/x
+	// reads it: tried as a new user would, it was "no .tf file in envs".
+	apart := write("envs/prod.tfvars", "app_origins = [\"https://app.example.com/\"]\n")
 	mainB, err := os.ReadFile(main)
 	if err != nil {
 		t.Fatal(err)
@@ -233,6 +236,13 @@ variable "origins" { type = list(string) }
 			stdout: []string{filepath.Join(dir, "first", "main.tf") + ":16:3: info max-age-cap"}, not: []string{"a_variables.tf:"}},
 		{desc: "a .tfvars named is a -var-file, over terraform.tfvars", args: []string{prod}, code: 0,
 			stdout: []string{prod + ":1:16: warning origin-never-matches"}},
+		{desc: "a .tfvars in a folder of no module sets the one module named with it", args: []string{apart, ex}, code: 0,
+			stdout: []string{apart + ":1:16: warning origin-never-matches", main + ":16:3: info max-age-cap"}},
+		{desc: "a .tfvars apart with no module named: an input error that says what to name", args: []string{apart}, code: 2,
+			stderr: apart + ": no .tf file in " + filepath.Dir(apart) + ": a folder is read as a Terraform module, its .tf files with their .tfvars; name the module it sets with it"},
+		{desc: "a .tfvars apart with two modules named: which one it sets is not guessed", args: []string{ex, apart, filepath.Join(dir, "star")}, code: 2,
+			stdout: []string{"info max-age-cap", "terraform-star-origin-credentials"}, not: []string{"origin-never-matches"},
+			stderr: apart + ": a variable definitions file outside its module's folder, and 2 modules named: name it with the one it sets"},
 		{desc: "a folder without .tf files is an input error; the others are linted", args: []string{empty, ex}, code: 2,
 			stdout: []string{"info max-age-cap"}, stderr: empty + ": no .tf file in " + empty},
 		{desc: "a bad --param", args: []string{"--param", "origins", main}, code: 2, stderr: `--param "origins": want Name=value`},

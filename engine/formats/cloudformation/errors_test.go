@@ -93,13 +93,41 @@ func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 // TestUnresolvedMethod: a method from a parameter nobody gave is left
 // out, with its finding, rather than refused as a method S3 does not know.
+// When every method of a rule is such a value, the rule answers nothing
+// (as the finding says of every unresolved value) and is no refusal:
+// tried as a new user would, `AllowedMethods: !Ref Methods` of a
+// parameter without a Default was "AWS refuses this: ... the rule has no
+// AllowedMethod", where a literal empty list is S3's refusal
+// (PutBucketCors, docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html:
+// AllowedMethod is required).
 func TestUnresolvedMethod(t *testing.T) {
-	tpl, err := cloudformation.Read(policy.Source{Text: "Parameters:\n  Verb: {Type: String}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ['*']\n            AllowedMethods: [GET, !Ref Verb]\n"})
-	if err != nil {
-		t.Fatal(err)
+	const head = "Parameters:\n  Verb: {Type: String}\n  Verbs: {Type: CommaDelimitedList}\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ['*']\n"
+	tests := []struct {
+		desc, methods string
+		want          int    // methods kept
+		refused       string // the fault S3 would give, or ""
+	}{
+		{desc: "one of two methods unresolved: the other is kept", methods: "[GET, !Ref Verb]", want: 1},
+		{desc: "a list parameter without a Default: no method, no refusal", methods: "!Ref Verbs", want: 0},
+		{desc: "every item unresolved: no method, no refusal", methods: "[!Ref Verb]", want: 0},
+		{desc: "a literal empty list: S3 refuses the rule", methods: "[]", refused: "no AllowedMethod"},
 	}
-	r := tpl.Chosen().S3.Rules[0]
-	if len(r.AllowedMethods) != 1 || len(tpl.Assumptions) != 1 || tpl.Assumptions[0].Pos.Line != 10 {
-		t.Errorf("methods %q, assumptions %+v", r.AllowedMethods, tpl.Assumptions)
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			tpl, err := cloudformation.Read(policy.Source{Text: head + "            AllowedMethods: " + tc.methods + "\n"})
+			if tc.refused != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.refused) {
+					t.Fatalf("err %v, want %q", err, tc.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := tpl.Chosen().S3.Rules[0]
+			if len(r.AllowedMethods) != tc.want || len(tpl.Assumptions) != 1 || tpl.Assumptions[0].Pos.Line != 11 {
+				t.Errorf("methods %q, assumptions %+v", r.AllowedMethods, tpl.Assumptions)
+			}
+		})
 	}
 }

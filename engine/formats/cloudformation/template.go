@@ -159,6 +159,9 @@ type reader struct {
 	res  *node // Resources
 	glob *node // Globals
 	t    *Template
+	// unknownMethods counts the methods left out as unresolved
+	// (stringsOf).
+	unknownMethods int
 }
 
 func (rd *reader) fail(n *node, msg string) {
@@ -593,6 +596,12 @@ func (rd *reader) bucket(props *node) *Resource {
 		return nil
 	}
 	c := &s3.Configuration{}
+	// stand is c as S3 validates it: a rule whose every method is a
+	// value nobody gave (a parameter without a Default) keeps no method
+	// in c, so it answers nothing, as the resolver's finding says of
+	// every unresolved value; S3 would refuse a rule without a method,
+	// which this template, given its parameters, does not have.
+	var stand []int
 	for _, rn := range rules.items {
 		if rn = rd.pick(rn); rn == nil {
 			continue // AWS::NoValue: the rule is not there
@@ -604,7 +613,11 @@ func (rd *reader) bucket(props *node) *Resource {
 		}
 		rd.unknownKeys(rn, s3Keys)
 		r.AllowedOrigins = rd.strList(rn, "AllowedOrigins", s3.OriginsList, &r)
+		unknown := rd.unknownMethods
 		r.AllowedMethods = rd.strList(rn, "AllowedMethods", s3.MethodsList, &r)
+		if len(r.AllowedMethods) == 0 && rd.unknownMethods > unknown {
+			stand = append(stand, len(c.Rules))
+		}
 		r.AllowedHeaders = rd.strList(rn, "AllowedHeaders", s3.HeadersList, &r)
 		r.ExposeHeaders = rd.strList(rn, "ExposedHeaders", s3.ExposeList, &r)
 		if v := rn.get("Id"); v != nil {
@@ -624,7 +637,16 @@ func (rd *reader) bucket(props *node) *Resource {
 		rd.fail(rules, "CorsRules is empty: S3 refuses a CORS configuration without rules ("+s3.MsgMalformedXML+")")
 		return nil
 	}
-	for _, e := range s3.Validate(c) {
+	valid := c
+	if len(stand) > 0 {
+		v := *c
+		v.Rules = slices.Clone(c.Rules)
+		for _, i := range stand {
+			v.Rules[i].AllowedMethods = []string{"GET"}
+		}
+		valid = &v
+	}
+	for _, e := range s3.Validate(valid) {
 		e.File = rd.d.file
 		rd.errs = append(rd.errs, e)
 	}
@@ -672,6 +694,7 @@ func (rd *reader) stringsOf(m *node, key, field string) ([]string, []*node) {
 		if strings.Contains(field, "Methods") && strings.HasPrefix(it.s, unresolvedPrefix) {
 			// A method nobody gave is left out (its finding says so):
 			// the platform would refuse the placeholder as a method.
+			rd.unknownMethods++
 			continue
 		}
 		out, at = append(out, it.s), append(at, it.n)
