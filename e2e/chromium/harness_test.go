@@ -262,7 +262,8 @@ func startHarness(t *testing.T, ntabs int) *harness {
 		chromedp.Flag("disable-background-networking", true),
 		// Keep Translate off as chromedp does, and keep navigations on
 		// plain http: HTTPS-Upgrades would first try https://app.test.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"),
+		// browsertest.IdleFeatures: the window's own WebUI popups.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,"+browsertest.IdleFeatures),
 	)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, bcancel := chromedp.NewContext(actx)

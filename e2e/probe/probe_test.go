@@ -164,7 +164,7 @@ type browser struct {
 func startBrowser(t *testing.T, w world) *browser {
 	ctx := browsertest.Start(t,
 		chromedp.Flag("host-resolver-rules", w.rules()),
-		chromedp.Flag("disable-features", "Translate,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"),
+		chromedp.Flag("disable-features", "Translate,HttpsUpgrades,HttpsFirstBalancedModeAutoEnable,"+browsertest.IdleFeatures),
 	)
 	b := &browser{ctx: ctx, col: &collector{reqs: map[network.RequestID]string{}, logs: map[string][]string{}, cors: map[string]string{}, pcors: map[string]string{}}}
 	if err := chromedp.Listen(ctx, b.col.event); err != nil {

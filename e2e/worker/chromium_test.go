@@ -25,6 +25,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/internal/browsertest"
 )
 
 // Agreement with the edge (shared/design.md, quality bars): real Chromium
@@ -377,7 +378,9 @@ func TestChromiumThroughWorker(t *testing.T) {
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.UserDataDir(t.TempDir()), chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("no-proxy-server", true))
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("no-proxy-server", true),
+		// chromedp's own list, and the window's WebUI popups.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,"+browsertest.IdleFeatures))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelA()
 	bctx, cancelB := chromedp.NewContext(actx)

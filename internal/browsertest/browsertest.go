@@ -75,6 +75,22 @@ func Start(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context 
 	return bctx
 }
 
+// IdleFeatures are features of Chromium's own window that a test never
+// uses, and that cost CPU in every window it opens: --disable-features
+// lists them (a harness that disables other features appends its own).
+//
+// Since about Chromium 140, headless Chromium opens each window (each
+// browser context chromedp creates is one) with the omnibox's popup
+// preloaded as a WebUI page, chrome://omnibox-popup.top-chrome/ and its
+// omnibox_popup_aim.html, each rendered in a --top-chrome-webui renderer
+// (the DevTools endpoint's /json/list names them as "browser_ui"
+// targets). Here, with Chromium 156: a browser alone for 8 s, 4.2 to 5.1
+// busy CPU-seconds with them and 2.3 to 2.9 without; e2e/simulator's
+// TestLoad with a blank-tab test, 16.2 and 17.3 against 8.2 and 8.7
+// (scripts/bench/busy.sh, alternating). Disabling a feature a version
+// does not have is no error, so no version is assumed.
+const IdleFeatures = "WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"
+
 // options are Start's flags for the binary path, with the profile in dir.
 func options(path, dir string, extra []chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
 	opts := append([]chromedp.ExecAllocatorOption{
@@ -90,6 +106,7 @@ func options(path, dir string, extra []chromedp.ExecAllocatorOption) []chromedp.
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-proxy-server", true),
+		chromedp.Flag("disable-features", IdleFeatures),
 	}, extra...)
 	if os.Getuid() == 0 {
 		opts = append(opts, chromedp.NoSandbox)
