@@ -42,6 +42,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pick := fs.Int("pick", 0, "with --console: explain candidate N (from 1)")
 	preset := fs.String("preset", "", "the request an SDK makes, recorded from the real SDK in Chromium: its method and headers replace the scenario's, and the verdict says which response headers the SDK needs exposed ("+strings.Join(sdkpreset.Names(), ", ")+")")
 	origin := fs.String("origin", "", "with --preset or --policy and no FILE: the page's origin")
+	patch := fs.Int("patch", 0, "print fix N's unified diff alone, unindented, as git apply and patch -p1 read it: whycors explain --policy cors.json SCENARIO --patch 1 | git apply")
 	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|LINK|-")
@@ -85,6 +86,16 @@ Flags:
 	if !ok {
 		return code
 	}
+	switch {
+	case *patch < 0:
+		return c.usageError(fmt.Sprintf("--patch %d: fixes are numbered from 1", *patch))
+	case *patch > 0 && *asJSON:
+		return c.usageError("--patch prints a diff, --json the verdict: give one of them")
+	case *patch > 0 && *noFixes:
+		return c.usageError("--patch prints a fix, and --no-fixes skips their search")
+	case *patch > 0 && *console != "":
+		return c.usageError("--patch is for one scenario: with --console, choose one with --pick and run explain on it")
+	}
 	if *console != "" {
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
@@ -98,7 +109,7 @@ Flags:
 	}
 	if len(pos) == 0 && (*origin != "" || *url != "") {
 		// No scenario file: the request from the flags.
-		return explainFlags(c, *origin, *url, p, files, params, *policyFormat, *resource, *browser, *noFixes, *asJSON)
+		return explainFlags(c, *origin, *url, p, files, params, *policyFormat, *resource, *browser, *noFixes, *asJSON, *patch)
 	}
 	name, code, ok := c.oneArg(pos, "FILE: the scenario to explain (a JSON file, or - for standard input)")
 	if !ok {
@@ -131,6 +142,9 @@ Flags:
 		return c.inputError(2, name, err)
 	}
 	if ok, _ := (&har.Format{}).Detect(string(data)); ok {
+		if *patch > 0 {
+			return c.usageError("--patch is for one scenario, and " + name + " is a HAR file of several fetches")
+		}
 		return explainHAR(c, name, data, *asJSON, *browser)
 	}
 	// A record saved by `whycors probe --json` holds the scenario with
@@ -164,12 +178,42 @@ Flags:
 		}
 		return c.inputError(2, name, err)
 	}
+	if *patch > 0 {
+		return writePatch(c, v, *patch)
+	}
 	return printVerdict(stdout, v, p, s.Request.Credentials == "include", *asJSON)
+}
+
+// writePatch writes fix n's unified diff as git apply and patch read it:
+// the text shows it indented under the fix's summary, which git apply
+// refuses ("corrupt patch"). Exit 0 with the diff, 2 when there is none.
+func writePatch(c *cli, v explain.Verdict, n int) int {
+	switch {
+	case len(v.Fixes) == 0 && v.Allowed:
+		return c.usageError(fmt.Sprintf("--patch %d: the fetch is allowed, and there is no fix to print", n))
+	case n > len(v.Fixes):
+		return c.usageError(fmt.Sprintf("--patch %d: the verdict has %d fix%s", n, len(v.Fixes), map[bool]string{true: "", false: "es"}[len(v.Fixes) == 1]))
+	}
+	f := v.Fixes[n-1]
+	// A client fix's diff is of the fetch() call as the scenario states
+	// it (fetch.js), a file the page's code does not have.
+	if f.Diff == "" || f.Where == "client" {
+		what := "no file's change"
+		if f.Where == "client" {
+			what = "a change of the page's request (its fetch() call), not of a file"
+		}
+		return c.usageError(fmt.Sprintf("--patch %d: fix %d is %s; its text is in the verdict (explain without --patch, or --json's fixes[%d])", n, n, what, n-1))
+	}
+	io.WriteString(c.stdout, f.Diff)
+	if !strings.HasSuffix(f.Diff, "\n") {
+		io.WriteString(c.stdout, "\n")
+	}
+	return 0
 }
 
 // explainFlags explains the request the flags give (--origin, --url,
 // --preset's method and headers) against the --policy files.
-func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool) int {
+func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool, patch int) int {
 	var missing []string
 	if origin == "" {
 		missing = append(missing, "--origin")
@@ -200,6 +244,9 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 	}
 	if err != nil {
 		return c.inputError(2, files[0], err)
+	}
+	if patch > 0 {
+		return writePatch(c, v, patch)
 	}
 	return printVerdict(c.stdout, v, p, false, asJSON)
 }

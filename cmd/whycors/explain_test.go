@@ -45,6 +45,15 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--policy of a .tfvars kept apart sets the module named with it, as terraform -var-file does", args: []string{"--policy", "../../examples/terraform-s3", "--policy", "testdata/other-origins.tfvars", "../../examples/terraform-s3/request.json"}, code: 1,
 			out: `fails on origin: Origin "https://app.example.com" matches no AllowedOrigin`},
 		{desc: "--policy of a .tfvars kept apart, alone", stdin: blocked, args: []string{"--policy", "testdata/other-origins.tfvars", "-"}, code: 2, errOut: "--policy testdata/other-origins.tfvars: no .tf file in testdata; name the module it sets with it"},
+		// The text indents a fix's diff under its summary, which git
+		// apply refuses as a corrupt patch (tried as a new user would).
+		{desc: "--patch prints fix 1's diff alone, unindented", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "1"}, code: 0,
+			out: "--- a/../../examples/terraform-s3/main.tf\n+++ b/../../examples/terraform-s3/main.tf\n@@ -16,7 +16,7 @@\n   cors_rule {\n"},
+		{desc: "--patch of a fix the verdict does not have", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "2"}, code: 2, errOut: "--patch 2: the verdict has 1 fix\n"},
+		{desc: "--patch of a change of the page's request", args: []string{"../../examples/api-credentials-wildcard.json", "--patch", "2"}, code: 2, errOut: "--patch 2: fix 2 is a change of the page's request (its fetch() call), not of a file"},
+		{desc: "--patch of an allowed fetch", stdin: allowed, args: []string{"--patch", "1", "-"}, code: 2, errOut: "--patch 1: the fetch is allowed, and there is no fix to print"},
+		{desc: "--patch with --json", stdin: blocked, args: []string{"--patch", "1", "--json", "-"}, code: 2, out: `"message": "--patch prints a diff, --json the verdict: give one of them"`},
+		{desc: "--patch of a HAR file", args: []string{"../../examples/capture-preflight-403.har", "--patch", "1"}, code: 2, errOut: "--patch is for one scenario"},
 		{desc: "--policy of a folder that is no module", stdin: blocked, args: []string{"--policy", "testdata", "-"}, code: 2, errOut: "--policy testdata: no .tf file in testdata"},
 		{desc: "--param without a policy", stdin: blocked, args: []string{"--param", "Stage=prod", "-"}, code: 2, errOut: "--param and --resource need a policy"},
 		{desc: "--param not Name=value", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "--param", "Stage", "-"}, code: 2, errOut: `--param "Stage": want Name=value`},
