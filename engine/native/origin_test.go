@@ -38,6 +38,14 @@ func TestPatternMatchEqualsSplit(t *testing.T) {
 	pieces := []string{"", "a", "b1", ".", "-", "_", "A", "#", "@", ":", "[", "]", "%", "\x80", "/", "?", " ", "*"}
 	hosts := []string{"", "example.com", ".example.com", "example.com.evil", "a-b_c.x1", "localhost", "127.0.0.1", "[::1]", "app.example.com"}
 	ports := []string{"", ":", ":8443", ":1", ":65535", ":99999", ":123456", ":0", ":x", ":*", "#", "/", "]"}
+	// -short (the js/wasm run, where the whole grid took 8.4 s under
+	// Node's baseline compiler): the second piece is one of a few, and
+	// the native run walks the grid whole. What the matcher computes does
+	// not depend on the architecture.
+	second := pieces
+	if testing.Short() {
+		second = []string{"", ".", "@", "*"}
+	}
 	n, matched := 0, 0
 	for _, pat := range matchPatterns {
 		check := func(o string) {
@@ -55,7 +63,7 @@ func TestPatternMatchEqualsSplit(t *testing.T) {
 		}
 		for _, s := range schemes {
 			for _, p1 := range pieces {
-				for _, p2 := range pieces {
+				for _, p2 := range second {
 					for _, h := range hosts {
 						for _, port := range ports {
 							check(s + p1 + p2 + h + port)
