@@ -1110,8 +1110,8 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   function fillTargets(api) {
     if (targetsFilled) return;
     targetsFilled = true;
-    return api.ask("targets", "").then((targets) => {
-      if (Array.isArray(targets)) targets.forEach((n) => { $("convert-to").appendChild(el("option", null, n)).value = n; });
+    return Promise.all([api.ask("targets", ""), api.ask("targetTitles", "")]).then(([targets, titles]) => {
+      if (Array.isArray(targets)) targets.forEach((n, i) => { $("convert-to").appendChild(el("option", null, (Array.isArray(titles) && titles[i]) || n)).value = n; });
     });
   }
   $("convert").addEventListener("click", () => {
@@ -1398,12 +1398,16 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   function fillFormats() {
     const names = call(core, "formats", "");
     if (!Array.isArray(names)) return;
+    // Each format as a person names it (policy.Titled); the name is the
+    // value a scenario and a link keep.
+    const titles = call(core, "titles", "");
     const sel = $("format");
     const chosen = sel.value;
-    names.forEach((n) => {
+    names.forEach((n, i) => {
+      const title = Array.isArray(titles) && titles[i] ? titles[i] : n;
       const have = Array.from(sel.options).find((o) => o.value === n);
-      if (have) have.textContent = n;
-      else sel.appendChild(el("option", null, n)).value = n;
+      if (have) have.textContent = title;
+      else sel.appendChild(el("option", null, title)).value = n;
     });
     sel.value = chosen;
   }

@@ -124,13 +124,14 @@ func TestConvert(t *testing.T) {
 	// Opening the panel loads the full engine, which lists the targets.
 	settled(p)
 	p.do(
-		chromedp.SendKeys(chromedp.CSS("#convert-to"), "native"),
+		// The target as the page lists it: its title.
+		chromedp.SendKeys(chromedp.CSS("#convert-to"), formatOption("native")),
 		chromedp.Click(chromedp.CSS("#convert")),
 	)
 	settled(p)
 	text := eval[string](p, `document.getElementById("policy").value`)
 	if got := eval[string](p, `document.getElementById("convert-to").value`); got != "native" {
-		t.Fatalf("target = %q after typing native", got)
+		t.Fatalf("target = %q after typing %q", got, formatOption("native"))
 	}
 	want, _, err := convert.Convert(opts.Formats, text, "s3-json", "native")
 	if err != nil {

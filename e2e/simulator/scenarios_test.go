@@ -17,6 +17,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 	// The formats the wasm links (wasm/formats.go), so that explain here
 	// reads the same policies as the page.
 )
@@ -268,6 +269,15 @@ const readRows = `JSON.stringify(Array.from(document.querySelectorAll("#browsers
 // settle waits until the page has handled every input event (its renders
 // run on the next animation frame).
 const settle = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`
+
+// formatOption is the text of a format's option in the page's format
+// choice, which a person types or picks: its title (policy.Title).
+func formatOption(name string) string {
+	if f, ok := opts.Formats.Lookup(name); ok {
+		return policy.Title(f)
+	}
+	return name // "Detect automatically"
+}
 
 func TestScenariosMatchEngine(t *testing.T) {
 	t.Parallel() // each test has its own browser context
@@ -601,7 +611,7 @@ func enter(p *page, in input, typed bool) {
 	if in.source == "policy" {
 		target = "policy"
 		steps = append(steps, chromedp.Click(chromedp.CSS("#src-policy")))
-		choose("format", in.format)
+		choose("format", formatOption(in.format))
 	} else {
 		steps = append(steps, chromedp.Click(chromedp.CSS("#src-raw")))
 	}

@@ -23,6 +23,9 @@ const FormatName = "native"
 
 func (*format) Name() string { return FormatName }
 
+// Title implements policy.Titled.
+func (*format) Title() string { return "whycors native policy" }
+
 // Detect looks for an "origins" field where this format puts it: in the
 // top-level object (the one-rule form) or in an object of the top-level
 // "rules" array, two levels down. S3 says AllowedOrigins, GCS "origin",

@@ -107,6 +107,23 @@ type Format interface {
 	Parse(text string) (Evaluator, error)
 }
 
+// Titled is a Format that says what it reads as a person names it: the
+// product and, where it is written several ways, which one ("S3 bucket
+// CORS: JSON (the console)"). Lists a person chooses from show it (the
+// page's format choice, its conversion targets); Name stays the key.
+// Every format of engine/all has one (TestEveryFormatHasATitle).
+type Titled interface {
+	Title() string
+}
+
+// Title is f's Title, else its Name.
+func Title(f Format) string {
+	if t, ok := f.(Titled); ok {
+		return t.Title()
+	}
+	return f.Name()
+}
+
 // Registry is a set of formats, by name. It is a value, built once from
 // the list of formats a program links (engine/all.Registry for the whole
 // engine; a smaller one where size counts, as the worker's native-only

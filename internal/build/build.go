@@ -35,6 +35,7 @@ import (
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // Options say where the sources are and where the output goes.
@@ -102,7 +103,14 @@ var Programs = []struct {
 // fetches wasm/full: they come from engine/all's registry, not a list
 // kept by hand.
 func coreVars() map[string]string {
-	return map[string]string{"main.fullFormats": strings.Join(all.Registry().Names(), ",")}
+	reg := all.Registry()
+	names := reg.Names()
+	titles := make([]string, len(names))
+	for i, n := range names {
+		f, _ := reg.Lookup(n)
+		titles[i] = policy.Title(f) // no comma or quote: TestEveryFormatHasATitle
+	}
+	return map[string]string{"main.fullFormats": strings.Join(names, ","), "main.fullTitles": strings.Join(titles, ",")}
 }
 
 // Site builds the simulator into o.Out.
@@ -227,8 +235,9 @@ func compileWasm(ctx context.Context, root, pkg, wasmName string, vars map[strin
 	outFile := filepath.Join(tmp, wasmName)
 	ldflags := "-s -w"
 	for _, k := range sortedKeys(vars) {
-		// -X takes no spaces: the values are format names and commas.
-		ldflags += " -X " + k + "=" + vars[k]
+		// Quoted, as the go command splits -ldflags: the titles have
+		// spaces (and no quote).
+		ldflags += " -X '" + k + "=" + vars[k] + "'"
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags="+ldflags, "-o", outFile, pkg)
 	cmd.Dir = root

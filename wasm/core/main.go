@@ -13,6 +13,7 @@
 //
 //	whycors.version()          "dev" or the release version (a plain string)
 //	whycors.formats()          every format name the full engine reads (fullFormats)
+//	whycors.titles()           their titles (policy.Titled), in the same order (fullTitles)
 //	whycors.linked()           the formats this program reads
 //	whycors.explain(scenario)  a Verdict (engine/explain/scenario.go)
 //	whycors.limits()           the input bounds of engine/limits: {"scenario", "policy_text", "har", "page_har", "link"}
@@ -38,14 +39,22 @@ var version = "dev"
 // links none of them but raw).
 var fullFormats = ""
 
+// fullTitles are their titles (policy.Title), in the same order and
+// comma-separated too, set with them.
+var fullTitles = ""
+
 func main() {
 	// One output buffer, reused: a verdict is a few KB and the page calls
 	// explain on every keystroke.
 	var buf []byte
 	opts := explain.Options{Formats: policy.NewRegistry(raw.Formats()...)}
 	full := strings.Split(fullFormats, ",")
+	titles := strings.Split(fullTitles, ",")
 	if fullFormats == "" {
 		full = []string{}
+	}
+	if len(titles) != len(full) {
+		titles = full // a build without titles: the names say it
 	}
 	jsapi.Register("whycors", map[string]jsapi.Func{
 		"version":     func(string) string { return version },
@@ -53,6 +62,7 @@ func main() {
 		"sdkPresets":  sdkPresets,
 		"sdkWarnings": sdkWarnings,
 		"formats":     func(string) string { return string(explain.AppendStrings(nil, full)) },
+		"titles":      func(string) string { return string(explain.AppendStrings(nil, titles)) },
 		"linked":      func(string) string { return string(explain.AppendStrings(nil, opts.Formats.Names())) },
 		"explain": func(arg string) string {
 			s, err := explain.Decode([]byte(arg))

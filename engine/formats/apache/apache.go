@@ -56,6 +56,9 @@ type Format struct{}
 // Name returns "apache".
 func (*Format) Name() string { return "apache" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Apache httpd: Header directives" }
+
 // Platform names Apache in messages.
 func (*Format) Platform() string { return "Apache httpd" }
 

@@ -58,6 +58,9 @@ type Format struct{}
 // Name returns "caddy".
 func (*Format) Name() string { return "caddy" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Caddy: a Caddyfile" }
+
 // Platform names Caddy in messages.
 func (*Format) Platform() string { return "Caddy" }
 

@@ -54,6 +54,9 @@ type Format struct{}
 // Name returns "go-chi-cors".
 func (*Format) Name() string { return "go-chi-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Go: go-chi/cors options" }
+
 // Detect claims Go source that imports github.com/go-chi/cors, and a
 // snippet without imports that calls cors.Handler(cors.Options{.
 func (*Format) Detect(text string) (bool, string) {

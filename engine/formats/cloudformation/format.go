@@ -28,6 +28,9 @@ func Formats() []policy.Format { return []policy.Format{&format{}} }
 
 func (*format) Name() string { return Name }
 
+// Title implements policy.Titled.
+func (*format) Title() string { return "CloudFormation or SAM template" }
+
 // Detect implements policy.Format: a JSON object with Resources whose
 // types are AWS::, or YAML with a top-level Resources (or
 // AWSTemplateFormatVersion, or SAM's Transform) and an AWS:: type.

@@ -62,6 +62,9 @@ type Format struct{}
 // Name returns "django-cors-headers".
 func (*Format) Name() string { return "django-cors-headers" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Django: django-cors-headers settings" }
+
 var settingNames = []string{"CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL", "CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", "CORS_ALLOW_HEADERS", "CORS_ALLOW_METHODS", "CORS_EXPOSE_HEADERS", "CORS_ALLOW_CREDENTIALS", "CORS_PREFLIGHT_MAX_AGE", "CORS_URLS_REGEX"}
 
 // Detect claims a Django settings module that configures corsheaders.

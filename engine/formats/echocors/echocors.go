@@ -65,6 +65,9 @@ type Format struct{}
 // Name returns "echo-cors".
 func (*Format) Name() string { return "echo-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Go: Echo CORS middleware" }
+
 // Detect claims Go source with Echo's CORS middleware.
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 64<<10 {

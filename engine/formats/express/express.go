@@ -62,6 +62,9 @@ type Format struct{}
 // Name returns "express".
 func (*Format) Name() string { return "express" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Express: cors() options" }
+
 // Detect claims JavaScript that calls cors(...), and object literals
 // whose keys are expressjs/cors options that no cloud format uses.
 func (*Format) Detect(text string) (bool, string) {

@@ -63,6 +63,9 @@ type Format struct{}
 // Name returns "fastify-cors".
 func (*Format) Name() string { return "fastify-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Fastify: @fastify/cors options" }
+
 // Detect claims JavaScript that imports @fastify/cors.
 func (*Format) Detect(text string) (bool, string) {
 	return jsmw.DetectImport(text, Module)

@@ -54,6 +54,9 @@ type Format struct{}
 // Name returns "firebase".
 func (*Format) Name() string { return "firebase" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Firebase Hosting: firebase.json headers" }
+
 // Platform names Firebase Hosting in messages.
 func (*Format) Platform() string { return "Firebase Hosting" }
 

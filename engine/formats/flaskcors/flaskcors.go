@@ -59,6 +59,9 @@ type Format struct{}
 // Name returns "flask-cors".
 func (*Format) Name() string { return "flask-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Flask: flask-cors" }
+
 // Detect claims Python that uses flask-cors.
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 64<<10 {

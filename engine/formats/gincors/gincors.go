@@ -65,6 +65,9 @@ type Format struct{}
 // Name returns "gin-contrib-cors".
 func (*Format) Name() string { return "gin-contrib-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Go: gin-contrib/cors config" }
+
 // Detect claims Go source that imports github.com/gin-contrib/cors, and
 // a snippet without imports with a cors.Config literal.
 func (*Format) Detect(text string) (bool, string) {

@@ -40,6 +40,9 @@ func (*Format) PastedReplies() {}
 // Name returns "har".
 func (*Format) Name() string { return "har" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "HAR file: a network capture" }
+
 // NoRulesWhy says why a HAR cannot be converted: it holds what the browser
 // received, not the rules the server answered from.
 func (*Format) NoRulesWhy() string {

@@ -56,6 +56,9 @@ type Format struct{}
 // Name returns "hono-cors".
 func (*Format) Name() string { return "hono-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Hono: its cors() middleware" }
+
 // Detect claims JavaScript that imports hono/cors.
 func (*Format) Detect(text string) (bool, string) {
 	return jsmw.DetectImport(text, Module)

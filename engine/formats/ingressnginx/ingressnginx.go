@@ -67,6 +67,9 @@ type Format struct{}
 // Name returns "ingress-nginx".
 func (*Format) Name() string { return "ingress-nginx" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Kubernetes Ingress: ingress-nginx annotations" }
+
 // Platform names the controller in messages.
 func (*Format) Platform() string { return "ingress-nginx" }
 

@@ -56,6 +56,9 @@ type Format struct{}
 // Name returns "koa-cors".
 func (*Format) Name() string { return "koa-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Koa: @koa/cors options" }
+
 // Detect claims JavaScript that imports @koa/cors.
 func (*Format) Detect(text string) (bool, string) {
 	return jsmw.DetectImport(text, Module)

@@ -67,6 +67,9 @@ type Format struct{}
 // Name returns "netlify".
 func (*Format) Name() string { return "netlify" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Netlify: _headers or netlify.toml" }
+
 // Platform names Netlify in messages.
 func (*Format) Platform() string { return "Netlify" }
 

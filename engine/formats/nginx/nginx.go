@@ -69,6 +69,9 @@ type Format struct{}
 // Name returns "nginx".
 func (*Format) Name() string { return "nginx" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "nginx: add_header configuration" }
+
 // Detect claims text with an add_header of an Access-Control- header, or
 // nginx blocks that set CORS headers through a map.
 func (*Format) Detect(text string) (bool, string) {

@@ -24,6 +24,9 @@ func (*Format) PastedReplies() {}
 // Name returns "raw".
 func (*Format) Name() string { return "raw" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Raw replies: header lines as received" }
+
 // NoRulesWhy says why pasted replies cannot be converted: they are what a
 // server answered, not the rules it answered from.
 func (*Format) NoRulesWhy() string {

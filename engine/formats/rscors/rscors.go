@@ -59,6 +59,9 @@ type Format struct{}
 // Name returns "rs-cors".
 func (*Format) Name() string { return "rs-cors" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Go: rs/cors options" }
+
 // Detect claims Go source that imports github.com/rs/cors, and a
 // snippet that writes cors.Options{ with no other library's mark.
 func (*Format) Detect(text string) (bool, string) {

@@ -27,6 +27,9 @@ type format struct{}
 // Name implements policy.Format.
 func (*format) Name() string { return Name }
 
+// Title implements policy.Titled.
+func (*format) Title() string { return "Serverless Framework: serverless.yml" }
+
 // Detect implements policy.Format: YAML with a top-level "service:" and
 // "functions:" or "provider:", the keys of a serverless.yml, and none of a
 // CloudFormation template's top-level keys (a serverless.yml nests its

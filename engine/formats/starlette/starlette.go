@@ -59,6 +59,9 @@ type Format struct{}
 // Name returns "starlette".
 func (*Format) Name() string { return "starlette" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Starlette or FastAPI: CORSMiddleware" }
+
 // Detect claims Python that adds Starlette's CORSMiddleware.
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 64<<10 {

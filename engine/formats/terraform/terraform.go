@@ -79,6 +79,12 @@ func (*HCL) Name() string { return NameHCL }
 // Name implements policy.Format.
 func (*Plan) Name() string { return NamePlan }
 
+// Title implements policy.Titled.
+func (*HCL) Title() string { return "Terraform: a module of .tf files" }
+
+// Title implements policy.Titled.
+func (*Plan) Title() string { return "Terraform plan: terraform show -json" }
+
 // Detect implements policy.Format: a resource block of a type this
 // package reads, in a text that is not JSON or XML.
 func (*HCL) Detect(text string) (bool, string) {

@@ -52,6 +52,9 @@ type Format struct{}
 // Name returns "traefik".
 func (*Format) Name() string { return Name }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Traefik: headers middleware" }
+
 // Platform names Traefik in messages.
 func (*Format) Platform() string { return "Traefik" }
 

@@ -61,6 +61,9 @@ type Format struct{}
 // Name returns "vercel".
 func (*Format) Name() string { return "vercel" }
 
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Vercel: vercel.json headers" }
+
 // Platform names Vercel in messages.
 func (*Format) Platform() string { return "Vercel" }
 

@@ -36,6 +36,12 @@ func Formats() []policy.Format { return []policy.Format{&httpFormat{}, &restForm
 func (*httpFormat) Name() string { return nameHTTP }
 func (*restFormat) Name() string { return nameREST }
 
+// Title implements policy.Titled.
+func (*httpFormat) Title() string { return "API Gateway HTTP API: CorsConfiguration" }
+
+// Title implements policy.Titled.
+func (*restFormat) Title() string { return "API Gateway REST API: Enable CORS settings" }
+
 func (*httpFormat) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)
 	// A "Cors" member is a Lambda function URL's configuration

@@ -31,6 +31,17 @@ type propertiesFormat struct{ format }
 // Name implements policy.Format.
 func (f *format) Name() string { return string(f.form) }
 
+// Title implements policy.Titled.
+func (f *format) Title() string {
+	switch f.form {
+	case FormXML:
+		return "Azure Storage CORS rules: XML (service properties)"
+	case FormJSON:
+		return "Azure Storage CORS rules: JSON (az CLI)"
+	}
+	return string(f.form)
+}
+
 // Detect implements policy.Format: a cheap look at the text, no parse.
 func (f *format) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)

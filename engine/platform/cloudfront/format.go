@@ -30,6 +30,9 @@ type format struct{}
 // Name implements policy.Format.
 func (*format) Name() string { return Name }
 
+// Title implements policy.Titled.
+func (*format) Title() string { return "CloudFront response headers policy" }
+
 // Detect implements policy.Format: a JSON object with CorsConfig's own
 // member names (no other format spells them), or a ResponseHeadersPolicyConfig,
 // and not a CloudFormation template (whose AWS::CloudFront::ResponseHeadersPolicy

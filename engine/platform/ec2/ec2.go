@@ -69,6 +69,9 @@ func Parse(text string) (Policy, error) {
 type format struct{}
 
 func (*format) Name() string { return "ec2" }
+
+// Title implements policy.Titled.
+func (*format) Title() string { return "Amazon EC2 API: its fixed CORS" }
 func (*format) Detect(text string) (bool, string) {
 	if strings.EqualFold(strings.TrimSpace(text), "ec2") {
 		return true, `the word "ec2": the EC2 API's fixed CORS policy`

@@ -31,6 +31,17 @@ type listFormat struct{ format }
 // Name implements policy.Format.
 func (f *format) Name() string { return string(f.form) }
 
+// Title implements policy.Titled.
+func (f *format) Title() string {
+	switch f.form {
+	case FormJSON:
+		return "Cloud Storage bucket CORS: JSON (gcloud)"
+	case FormXML:
+		return "Cloud Storage bucket CORS: XML API"
+	}
+	return string(f.form)
+}
+
 // Detect implements policy.Format: a cheap look at the text, no parse.
 func (f *format) Detect(text string) (bool, string) {
 	t := strings.TrimSpace(text)

@@ -31,6 +31,9 @@ type format struct{}
 // Name implements policy.Format.
 func (*format) Name() string { return Name }
 
+// Title implements policy.Titled.
+func (*format) Title() string { return "Lambda function URL: its Cors configuration" }
+
 // Detect implements policy.Format. It claims a JSON object with a "Cors"
 // member (get-function-url-config output, --cli-input-json) or a function
 // URL's own keys, and not a CloudFormation template (which holds "Cors"

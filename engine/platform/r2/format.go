@@ -21,6 +21,21 @@ const doc = "shared/reference/cloud-policies.md §2 (R2; taken as S3's §1.3 [UN
 type format Form
 
 func (f *format) Name() string { return string(*f) }
+
+// Title implements policy.Titled.
+func (f *format) Title() string {
+	switch Form(*f) {
+	case FormAPI:
+		return "R2 bucket CORS: Cloudflare API JSON"
+	case FormJSON:
+		return "R2 bucket CORS: dashboard JSON"
+	case FormCLI:
+		return "R2 bucket CORS: S3-compatible CLI JSON"
+	case FormXML:
+		return "R2 bucket CORS: S3-compatible XML"
+	}
+	return string(*f)
+}
 func (f *format) Detect(text string) (bool, string) {
 	if Form(*f) != FormAPI {
 		return false, ""

@@ -23,7 +23,22 @@ type format struct {
 	detect func(t string) (bool, string)
 }
 
-func (f *format) Name() string                      { return string(f.form) }
+func (f *format) Name() string { return string(f.form) }
+
+// Title implements policy.Titled.
+func (f *format) Title() string {
+	switch f.form {
+	case FormXML:
+		return "S3 bucket CORS: XML (PutBucketCors)"
+	case FormJSON:
+		return "S3 bucket CORS: JSON (the console)"
+	case FormCLI:
+		return "S3 bucket CORS: aws s3api JSON"
+	case FormCloudFormation:
+		return "S3 bucket CORS: CloudFormation CorsRules"
+	}
+	return string(f.form)
+}
 func (f *format) Detect(text string) (bool, string) { return f.detect(strings.TrimSpace(text)) }
 func (f *format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Parse(f.form, text)

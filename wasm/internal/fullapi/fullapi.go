@@ -20,6 +20,7 @@
 //	whycorsFull.lint(req)          {"text", "format"} -> [Finding, ...]: lint.Lint
 //	whycorsFull.convert(req)       {"text", "from", "to"} -> {"text", "notes"}: convert.Convert
 //	whycorsFull.targets()          the formats convert writes: convert.Targets()
+//	whycorsFull.targetTitles()     their titles (policy.Title), in the same order
 //	whycorsFull.left(req)          {"text", "format"} -> [{"format", "why"}] when this program leaves that format to another (Program.Left)
 //	whycorsFull.explainHar(req)    {"text", "browser"} -> {"exchanges", "scenarios"}: explainhar.Explain
 //	whycorsFull.readConsole(line)  the console line read and the scenarios that print it: engine/consoleline
@@ -125,6 +126,14 @@ func Register(p Program) {
 			return string(jsonapi.AppendConverted(nil, out, notes))
 		},
 		"targets": func(string) string { return string(explain.AppendStrings(nil, convert.Targets(opts.Formats))) },
+		"targetTitles": func(string) string {
+			names := convert.Targets(opts.Formats)
+			for i, n := range names {
+				f, _ := opts.Formats.Lookup(n)
+				names[i] = policy.Title(f)
+			}
+			return string(explain.AppendStrings(nil, names))
+		},
 	})
 	select {}
 }
