@@ -15,7 +15,7 @@ import (
 // them (shared/reference/server-peers.md §1.2, browser-cors.md §1.1-1.2)
 // are for the next developer, not for a message: a user has no copy.
 const (
-	refJub0bs   = "jub0bs/cors refuses it"
+	refJub0bs   = "the jub0bs/cors middleware refuses such a configuration as invalid"
 	refSafelist = "Fetch §2.2.1"
 )
 

@@ -75,7 +75,7 @@ test("plain drops project files and their sections, not a standard's", () => {
   const cases = [
     ["The s3-json policy answered. (shared/reference/cloud-policies.md §1.3 (S3: first rule matching))", "The s3-json policy answered."],
     ["Chrome differs (browser-cors.md §1.8).", "Chrome differs."],
-    ["a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; jub0bs/cors refuses it)", "a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; jub0bs/cors refuses it)"],
+    ["a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; the jub0bs/cors middleware refuses such a configuration as invalid)", "a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; the jub0bs/cors middleware refuses such a configuration as invalid)"],
   ];
   for (const [in_, want] of cases) assert.equal(w.plain(in_), want);
   assert.equal(w.docLink("shared/reference/cloud-policies.md §1.3 (S3: first rule)"), "https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html");
