@@ -75,6 +75,8 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		// Methods.
 		for _, m := range r.Methods {
 			switch {
+			case m.Default && !(m.Text == "*" && creds):
+				// A default the user did not write (portable.Value.Default).
 			case m.Text == "OPTIONS":
 				if sem.OptionsRejected {
 					break // reported by the platform's own check
@@ -94,6 +96,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		for _, h := range r.AllowHeaders {
 			low := strings.ToLower(h.Text)
 			switch {
+			case h.Default && !(h.Text == "*" && creds):
 			case h.Text == "*":
 				if src.Semantics.EchoHeaders {
 					break
@@ -117,6 +120,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		for _, h := range r.ExposeHeaders {
 			low := strings.ToLower(h.Text)
 			switch {
+			case h.Default && !(h.Text == "*" && creds):
 			case h.Text == "*" && creds:
 				l.add(Error, "wildcard-expose-credentials", "Access-Control-Expose-Headers: * with credentials exposes only a header named \"*\": list the headers ("+refJub0bs+")", h.Pos)
 			case low == "set-cookie" || low == "set-cookie2":
@@ -126,7 +130,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 			}
 		}
 		// Max-age.
-		if r.MaxAge != nil {
+		if r.MaxAge != nil && !r.MaxAgeDefault {
 			v := *r.MaxAge
 			switch {
 			case v > 86400:

@@ -22,6 +22,13 @@ type Pos struct {
 type Value struct {
 	Text string `json:"text"`
 	Pos  Pos    `json:"pos"`
+	// Default marks a value the user wrote no setting for: the
+	// platform's or the library's own default (ingress-nginx's
+	// cors-allow-headers, django-cors-headers' CORS_ALLOW_HEADERS), at
+	// the position of what holds it. Lint's checks of what was written
+	// (a forbidden or safelisted name listed) skip it: the user cannot
+	// remove it from a list they did not write.
+	Default bool `json:"default,omitempty"`
 }
 
 // UnresolvedPrefix starts a value a template leaves unresolved ("<unresolved
@@ -152,6 +159,8 @@ type ConfigRule struct {
 	CredentialsImplied bool `json:"credentials_implied,omitempty"`
 	MaxAge             *int `json:"max_age,omitempty"`
 	MaxAgePos          Pos  `json:"max_age_pos"`
+	// MaxAgeDefault: MaxAge is the platform's default (Value.Default).
+	MaxAgeDefault bool `json:"max_age_default,omitempty"`
 	// Paths the rule covers in portable form ("/api" covers "/api" and
 	// below); empty covers every path. PathNote explains a difference
 	// between the platform's path and that form.

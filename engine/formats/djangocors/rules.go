@@ -48,10 +48,21 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	}
 	r := portable.ConfigRule{Pos: pos("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"),
 		Credentials: c.Credentials, CredentialsPos: pos("CORS_ALLOW_CREDENTIALS"), MaxAgePos: pos("CORS_PREFLIGHT_MAX_AGE")}
-	list := func(items []string, p portable.Pos) []portable.Value {
+	// written reports a setting the text assigns; a list it does not is
+	// corsheaders' default (portable.Value.Default).
+	written := func(names ...string) bool {
+		for _, n := range names {
+			if _, ok := c.At[n]; ok {
+				return true
+			}
+		}
+		return false
+	}
+	list := func(items []string, p portable.Pos, settings ...string) []portable.Value {
 		var vs []portable.Value
+		def := !written(settings...)
 		for _, x := range items {
-			vs = append(vs, portable.Value{Text: x, Pos: p})
+			vs = append(vs, portable.Value{Text: x, Pos: p, Default: def})
 		}
 		return vs
 	}
@@ -72,11 +83,12 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(re, false), Pos: pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")})
 		}
 	}
-	r.Methods = list(c.AllowMethods.Elems(), pos("CORS_ALLOW_METHODS"))
-	r.AllowHeaders = list(c.AllowHeaders.Elems(), pos("CORS_ALLOW_HEADERS"))
-	r.ExposeHeaders = list(c.ExposeHeaders.Elems(), pos("CORS_EXPOSE_HEADERS"))
+	r.Methods = list(c.AllowMethods.Elems(), pos("CORS_ALLOW_METHODS"), "CORS_ALLOW_METHODS")
+	r.AllowHeaders = list(c.AllowHeaders.Elems(), pos("CORS_ALLOW_HEADERS"), "CORS_ALLOW_HEADERS")
+	r.ExposeHeaders = list(c.ExposeHeaders.Elems(), pos("CORS_EXPOSE_HEADERS"), "CORS_EXPOSE_HEADERS")
 	if n, err := strconv.Atoi(c.MaxAge); err == nil {
 		r.MaxAge = &n
+		r.MaxAgeDefault = !written("CORS_PREFLIGHT_MAX_AGE")
 	}
 	if c.URLsRegex != `^.*$` {
 		r.PathNote = "CORS_URLS_REGEX " + strconv.Quote(c.URLsRegex) + " limits the paths; the portable form covers every path"

@@ -97,9 +97,10 @@ func (m *Manifest) rule(i int, in *Ingress, manyHosts bool, first map[string]*In
 	}
 	list := func(name, v string) []portable.Value {
 		var out []portable.Value
+		_, written := in.Get(name)
 		for _, x := range strings.Split(v, ",") {
 			if x = strings.TrimSpace(x); x != "" {
-				out = append(out, portable.Value{Text: x, Pos: at(name)})
+				out = append(out, portable.Value{Text: x, Pos: at(name), Default: !written})
 			}
 		}
 		return out
@@ -109,6 +110,8 @@ func (m *Manifest) rule(i int, in *Ingress, manyHosts bool, first map[string]*In
 	r.ExposeHeaders = list("cors-expose-headers", c.ExposeHeaders)
 	age := c.MaxAge
 	r.MaxAge = &age
+	_, written := in.Get("cors-max-age")
+	r.MaxAgeDefault = !written
 
 	every := false
 	for _, ru := range in.Rules {
