@@ -340,3 +340,54 @@ resource "aws_s3_bucket_cors_configuration" "b" {
 		t.Errorf("findings about %v, want max_age (through a local) and not ports (notes %v)", got, notes)
 	}
 }
+
+// TestValueTakesTheVariablesType: terraform converts a value to its
+// variable's primitive type (developer.hashicorp.com/terraform/language/
+// values/variables, "Type Constraints"), so -var max_age=5, a string on
+// the command line, and max_age = "120" in a .tfvars are numbers for a
+// `type = number` variable. Tried as a new user would, both were
+// "max_age_seconds must be a whole number of seconds".
+func TestValueTakesTheVariablesType(t *testing.T) {
+	const mainTF = `variable "max_age" { type = number }
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = ["https://app.example"]
+    allowed_methods = ["GET"]
+    max_age_seconds = var.max_age
+  }
+}
+`
+	tests := []struct {
+		desc   string
+		params map[string]string
+		tfvars string
+		want   int    // max_age_seconds read
+		err    string // or the fault
+	}{
+		{desc: "-var max_age=5", params: map[string]string{"max_age": "5"}, want: 5},
+		{desc: `max_age = "120" in terraform.tfvars`, tfvars: `max_age = "120"`, want: 120},
+		{desc: "-var max_age=abc: terraform's Invalid value for input variable", params: map[string]string{"max_age": "abc"}, err: `the value of variable "max_age" (from -var) is not a number`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			src := policy.Source{Files: []policy.File{{Name: "main.tf", Text: mainTF}}, Params: tc.params}
+			if tc.tfvars != "" {
+				src.Files = append(src.Files, policy.File{Name: "terraform.tfvars", Text: tc.tfvars})
+			}
+			cfg, err := (&terraform.HCL{}).ReadSourceRules(src)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("err %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := cfg.Rules[0]; r.MaxAge == nil || *r.MaxAge != tc.want {
+				t.Errorf("max age %v, want %d", r.MaxAge, tc.want)
+			}
+		})
+	}
+}

@@ -25,7 +25,11 @@ type variable struct {
 	Name    string
 	At      pos
 	Complex bool // a list, set, map, object or tuple type: -var values are HCL
-	Val     cty.Value
+	// Prim is its primitive type constraint (string, number, bool),
+	// cty.NilType for none or another: terraform converts every value
+	// given to it ("5" from -var or a .tfvars to the number 5).
+	Prim cty.Type
+	Val  cty.Value
 	// From says where the value comes from ("-var", a .tfvars file,
 	// "default"); "" when it has none.
 	From string
@@ -205,6 +209,14 @@ func (m *module) declare(file string, body *hclsyntax.Body) {
 			v := &variable{Name: name, At: posOf(b.TypeRange, "var."+name), Val: cty.DynamicVal}
 			if t, ok := b.Body.Attributes["type"]; ok {
 				v.Complex = complexType(t.Expr)
+				switch hcl.ExprAsKeyword(t.Expr) {
+				case "string":
+					v.Prim = cty.String
+				case "number":
+					v.Prim = cty.Number
+				case "bool":
+					v.Prim = cty.Bool
+				}
 			}
 			if d, ok := b.Body.Attributes["default"]; ok {
 				val, ds := d.Expr.Value(nil)
@@ -345,6 +357,26 @@ func (m *module) assign(tfvars []policy.File, params map[string]string) {
 		v.Val, v.From, v.Expr = val, "-var", nil
 	}
 	for _, v := range m.vars {
+		// terraform converts each value to the variable's type
+		// (developer.hashicorp.com/terraform/language/values/variables,
+		// "Type Constraints": a -var value is a string, and "5" given
+		// to a number variable is 5); a value it cannot convert is
+		// terraform's "Invalid value for input variable".
+		if v.Prim != cty.NilType && v.From != "" && v.Val.IsWhollyKnown() && !v.Val.IsNull() && !v.Val.Type().Equals(v.Prim) {
+			if c, err := convert.Convert(v.Val, v.Prim); err == nil {
+				v.Val = c
+			} else {
+				at := v.At
+				if v.Expr != nil {
+					at = posOf(v.Expr.Range(), "var."+v.Name)
+				}
+				e := at.err("the value of variable " + strconv.Quote(v.Name) + " (from " + v.From + ") is not a " + v.Prim.FriendlyName() + ": " + err.Error())
+				if v.From == "-var" {
+					e = &policy.Error{Path: "params." + v.Name, Msg: e.Msg}
+				}
+				m.errs = append(m.errs, e)
+			}
+		}
 		if v.From == "" {
 			m.notes.add("warning", codeNoValue, "variable "+strconv.Quote(v.Name)+" has no default and no value is given (no -var, .tfvars or default): terraform would ask for it; values that use it are unresolved", v.At)
 		}
