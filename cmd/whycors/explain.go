@@ -42,7 +42,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pick := fs.Int("pick", 0, "with --console: explain candidate N (from 1)")
 	preset := fs.String("preset", "", "the request an SDK makes, recorded from the real SDK in Chromium: its method and headers replace the scenario's, and the verdict says which response headers the SDK needs exposed ("+strings.Join(sdkpreset.Names(), ", ")+")")
 	origin := fs.String("origin", "", "with --preset or --policy and no FILE: the page's origin")
-	patch := fs.Int("patch", 0, "print fix N's unified diff alone, unindented, as git apply and patch -p1 read it: whycors explain --policy cors.json SCENARIO --patch 1 | git apply")
+	patch := fs.Int("patch", 0, "print fix N's unified diff alone, unindented, as git apply and patch -p1 read it: whycors explain --policy cors.json SCENARIO --patch 1 | git apply (git apply refuses a path through \"..\": name the files from a folder above them, or use patch -p1)")
 	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|LINK|-")
@@ -86,8 +86,10 @@ Flags:
 	if !ok {
 		return code
 	}
+	patchSet := false
+	fs.Visit(func(f *flag.Flag) { patchSet = patchSet || f.Name == "patch" })
 	switch {
-	case *patch < 0:
+	case patchSet && *patch < 1:
 		return c.usageError(fmt.Sprintf("--patch %d: fixes are numbered from 1", *patch))
 	case *patch > 0 && *asJSON:
 		return c.usageError("--patch prints a diff, --json the verdict: give one of them")
@@ -354,9 +356,12 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 // typed when relative, else relative to the working directory, so that
 // "patch -p1" and "git apply" find it there ("a//tmp/x.json" names no
 // file to either: tried as a new user would).
+//
+// A relative path is cleaned: git apply refuses "./s3/cors.json" and
+// any path through "..", which patch -p1 reads the same once clean.
 func diffName(path string) string {
 	if !filepath.IsAbs(path) {
-		return path
+		return filepath.ToSlash(filepath.Clean(path))
 	}
 	wd, err := os.Getwd()
 	if err != nil {

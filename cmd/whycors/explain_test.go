@@ -52,6 +52,7 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--patch of a fix the verdict does not have", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "2"}, code: 2, errOut: "--patch 2: the verdict has 1 fix\n"},
 		{desc: "--patch of a change of the page's request", args: []string{"../../examples/api-credentials-wildcard.json", "--patch", "2"}, code: 2, errOut: "--patch 2: fix 2 is a change of the page's request (its fetch() call), not of a file"},
 		{desc: "--patch of an allowed fetch", stdin: allowed, args: []string{"--patch", "1", "-"}, code: 2, errOut: "--patch 1: the fetch is allowed, and there is no fix to print"},
+		{desc: "--patch 0 is no fix's number", stdin: blocked, args: []string{"--patch", "0", "-"}, code: 2, errOut: "--patch 0: fixes are numbered from 1"},
 		{desc: "--patch with --json", stdin: blocked, args: []string{"--patch", "1", "--json", "-"}, code: 2, out: `"message": "--patch prints a diff, --json the verdict: give one of them"`},
 		{desc: "--patch of a HAR file", args: []string{"../../examples/capture-preflight-403.har", "--patch", "1"}, code: 2, errOut: "--patch is for one scenario"},
 		{desc: "--policy of a folder that is no module", stdin: blocked, args: []string{"--policy", "testdata", "-"}, code: 2, errOut: "--policy testdata: no .tf file in testdata"},
@@ -103,6 +104,10 @@ func TestDiffName(t *testing.T) {
 	t.Chdir(dir)
 	for _, tc := range []struct{ desc, path, want string }{
 		{desc: "relative, as typed", path: "infra/cors.json", want: "infra/cors.json"},
+		// git apply refuses "./s3/cors.json" ("invalid path") and any path
+		// through ".." (tried as a new user would, with --patch).
+		{desc: "relative with ./, cleaned", path: "./s3/cors.json", want: "s3/cors.json"},
+		{desc: "relative through a folder and back, cleaned", path: "infra/../envs/prod.tfvars", want: "envs/prod.tfvars"},
 		{desc: "absolute, under the working directory", path: filepath.Join(dir, "infra", "cors.json"), want: "infra/cors.json"},
 		{desc: "absolute, beside it", path: filepath.Join(filepath.Dir(dir), "other.json"), want: "../other.json"},
 	} {
