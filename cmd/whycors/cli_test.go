@@ -99,6 +99,11 @@ func TestCLIConventions(t *testing.T) {
 		{desc: "probe without URL", source: "issue 21", args: []string{"probe", "--origin", "http://app.test"}, code: 2, stderr: []string{"missing URL"}},
 		{desc: "probe without --origin", source: "issue 21", args: []string{"probe", "http://127.0.0.1:1/"}, code: 2, stderr: []string{"missing --origin ORIGIN"}},
 		{desc: "respond without --policy", source: "issue 21", args: []string{"respond"}, code: 2, stderr: []string{"missing --policy FILE"}},
+		// Help asked for is the output (git and go do the same): tried as
+		// a new user would, `whycors lint --help | less` showed nothing.
+		{desc: "a command's --help is standard output", source: "the top-level --help's own stream", args: []string{"lint", "--help"}, code: 0, stdout: []string{"Examples:", "-fail-on"}},
+		{desc: "help COMMAND is standard output", source: "the top-level --help's own stream", args: []string{"help", "diff"}, code: 0, stdout: []string{"Usage: whycors diff"}},
+		{desc: "--help after -- is an argument", source: "flag: -- ends the flags", args: []string{"lint", "--", "--help"}, code: 2, stderr: []string{"--help"}},
 		{desc: "two files where one is read", source: "issue 21", args: []string{"convert", "--to", "native", s3, s3}, code: 2, stderr: []string{"one FILE only"}},
 		// --json reports errors as JSON.
 		{desc: "explain --json: an unknown field at its path, line and column", source: "issue 21; README 'Exit codes'",

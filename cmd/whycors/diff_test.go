@@ -54,7 +54,7 @@ func TestDiffCommand(t *testing.T) {
 		{desc: "one file only: NEW is named", args: []string{old}, code: 2, stderr: "missing NEW"},
 		{desc: "bad --fail-on", args: []string{"--fail-on", "wider", old, wider}, code: 2, stderr: "want widen, narrow or any"},
 		{desc: "unknown browser", args: []string{"--browser", "lynx", old, wider}, code: 2, stderr: "unknown browser"},
-		{desc: "help", args: []string{"--help"}, code: 0, stderr: "Examples:"},
+		{desc: "help, on standard output", args: []string{"--help"}, code: 0, stdout: []string{"Examples:"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

@@ -38,7 +38,7 @@ func TestLintCommand(t *testing.T) {
 		{desc: "bad --fail-on", args: []string{"--fail-on", "fatal", trap}, code: 2, stderr: "want error, warning or info"},
 		{desc: "undetectable text", args: []string{"-"}, stdin: "hello", code: 2, stderr: "cannot tell the format"},
 		{desc: "missing file", args: []string{filepath.Join(dir, "none")}, code: 2, stderr: "no such file"},
-		{desc: "help", args: []string{"--help"}, code: 0, stderr: "Examples:"},
+		{desc: "help, on standard output", args: []string{"--help"}, code: 0, stdout: []string{"Examples:"}},
 		{desc: "--codes lists every code with what it rests on, without a file", args: []string{"--codes"}, code: 0,
 			stdout: []string{"wildcard-credentials (error)\n", "Rests on: fetch.spec.whatwg.org/#concept-cors-check", "suppression-unused (info)\n",
 				"misspelled (warning; ingress-nginx)\n", "terraform-unresolved (warning; terraform)\n"}},

@@ -53,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				return c.run([]string{"--help"}, stdin, stdout, stderr)
+				return c.run([]string{"--help"}, stdin, stdout, stdout)
 			}
 		}
 		usage(stdout)
@@ -75,7 +75,27 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	if asksHelp(args[1:]) {
+		// Help asked for is the output, as the top-level --help's is,
+		// so that `whycors lint --help | less` shows it (tried as a new
+		// user would: it went to standard error).
+		stderr = stdout
+	}
 	return c.run(args[1:], stdin, stdout, stderr)
+}
+
+// asksHelp reports -h, -help or --help among a command's flags (before
+// "--", after which they are arguments).
+func asksHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 func usage(w io.Writer) {
