@@ -89,11 +89,7 @@ func configInputs(args []string) []configInput {
 	// Variable definitions files whose folder holds no module (a
 	// -var-file kept apart, ../envs/prod.tfvars): each sets the one
 	// module named with it.
-	type looseVars struct {
-		name string
-		err  error
-	}
-	var loose []looseVars
+	var loose []string
 	for _, a := range args {
 		if a == "-" || !tfModuleFile(a) {
 			st, err := os.Stat(a)
@@ -115,7 +111,7 @@ func configInputs(args []string) []configInput {
 		files, err := moduleFiles(dir)
 		if err != nil {
 			if tfVarsFile(a) {
-				loose = append(loose, looseVars{a, err})
+				loose = append(loose, a)
 				continue
 			}
 			out = append(out, configInput{name: a, err: err})
@@ -135,13 +131,15 @@ func configInputs(args []string) []configInput {
 		for _, v := range loose {
 			switch {
 			case len(mods) == 1:
-				if in := &out[mods[0]]; !contains(in.files, v.name) {
-					in.files = append(in.files, v.name)
+				if in := &out[mods[0]]; !contains(in.files, v) {
+					in.files = append(in.files, v)
 				}
 			case len(mods) == 0:
-				out = append(out, configInput{name: v.name, err: fmt.Errorf("%w; name the module it sets with it, as terraform -var-file reads it in the module's folder", v.err)})
+				// Alone, as a hook that passes the changed files gives
+				// it: no fault, as a lone parameter file is none.
+				out = append(out, configInput{name: v, skip: "a variable definitions file in a folder of no module, and no module was given with it: not linted (name the module it sets with it, as terraform -var-file reads it in the module's folder)"})
 			default:
-				out = append(out, configInput{name: v.name, err: fmt.Errorf("a variable definitions file outside its module's folder, and %d modules named: name it with the one it sets", len(mods))})
+				out = append(out, configInput{name: v, err: fmt.Errorf("a variable definitions file outside its module's folder, and %d modules named: name it with the one it sets", len(mods))})
 			}
 		}
 	}
