@@ -304,6 +304,11 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 		// lower case (RFC 6454 §6.2), which the lowered entry equals.
 		o = strings.ToLower(o)
 	}
+	if strings.HasPrefix(o, portable.UnresolvedPrefix) {
+		// A template's value nobody gave: its reader's placeholder.
+		what := strings.TrimSuffix(strings.TrimPrefix(o, portable.UnresolvedPrefix), ">")
+		return nil, Same, what + " has no value here (a parameter without a Default, or a value of the deployment), so the rule's origins are unknown; left out: give it with --param to convert this rule"
+	}
 	if !strings.Contains(o, "*") {
 		if o == "" || strings.ContainsAny(o, " \t\r\n,") || strings.HasSuffix(o, "/") {
 			return nil, Same, strconv.Quote(o) + " never equals an Origin header a browser sends; left out"

@@ -169,3 +169,38 @@ Resources:
 		t.Errorf("a placeholder written:\n%s", out)
 	}
 }
+
+// TestConvertUnknownMethods: a bucket rule whose every AllowedMethods
+// value is a parameter without a Default answers nothing here
+// (TestUnresolvedMethod), and no target can write its methods: written
+// with none, native's rule gave it the safelisted methods, wider than the
+// model, and S3's own JSON was "MalformedXML ... no AllowedMethod" (both
+// tried as a new user would). Each conversion refuses, naming the
+// parameter; with --param's value it converts.
+func TestConvertUnknownMethods(t *testing.T) {
+	reg := registry()
+	const tpl = `Parameters:
+  Methods:
+    Type: CommaDelimitedList
+Resources:
+  B:
+    Type: AWS::S3::Bucket
+    Properties:
+      CorsConfiguration:
+        CorsRules:
+          - AllowedOrigins: ["https://app.example"]
+            AllowedMethods: !Ref Methods
+`
+	for _, to := range []string{"native", "s3-json", "nginx"} {
+		t.Run(to, func(t *testing.T) {
+			out, _, err := convert.Convert(reg, tpl, "cloudformation", to)
+			if err == nil || !strings.Contains(err.Error(), "AllowedMethods is !Ref Methods, which has no value here") {
+				t.Errorf("err %v, out:\n%s", err, out)
+			}
+		})
+	}
+	out, _, err := convert.ConvertSource(reg, policy.Source{Text: tpl, Params: map[string]string{"Methods": "GET,PUT"}}, "cloudformation", "s3-json")
+	if err != nil || !strings.Contains(out, `"PUT"`) {
+		t.Errorf("with --param: %v\n%s", err, out)
+	}
+}

@@ -108,6 +108,9 @@ func (*format) ReadSourceModel(src policy.Source) (any, error) {
 	var model any
 	switch r := t.chosen; {
 	case r.S3 != nil:
+		if len(r.unknownMethods) > 0 {
+			return nil, nil // a rule with no method known: the neutral form says so
+		}
 		for _, x := range r.S3.Rules {
 			lists = append(lists, x.AllowedOrigins, x.AllowedMethods, x.AllowedHeaders, x.ExposeHeaders)
 		}
@@ -148,7 +151,16 @@ func rules(t *Template) (*portable.Config, bool, string) {
 	}
 	switch {
 	case r.S3 != nil:
-		return &portable.Config{Format: Name, Platform: "S3", Semantics: s3.Semantics(), Rules: s3.PortableRules(r.S3)}, true, ""
+		cfg := &portable.Config{Format: Name, Platform: "S3", Semantics: s3.Semantics(), Rules: s3.PortableRules(r.S3)}
+		for i, what := range r.unknownMethods {
+			// The rule answers nothing here; written with no method,
+			// a target would give it its own default methods.
+			what = strings.TrimSuffix(strings.TrimPrefix(what, unresolvedPrefix), ">")
+			cr := &cfg.Rules[i]
+			cr.Notes = append(cr.Notes, portable.Note{Rule: i, Field: "methods", Effect: portable.Wider, Pos: cr.Pos,
+				Message: "AllowedMethods is " + what + ", which has no value here (a parameter without a Default, or a value of the deployment), so the rule's methods are unknown: give it with --param to convert this rule"})
+		}
+		return cfg, true, ""
 	case r.HTTP != nil:
 		c := r.HTTP
 		at := portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}

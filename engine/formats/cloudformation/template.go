@@ -74,12 +74,16 @@ type Resource struct {
 	Line, Column int
 	Path         string
 
-	S3         *s3.Configuration
-	BucketName string // "" when not set or not resolved
-	HTTP       *apigw.HTTPConfig
-	REST       *apigw.RESTConfig
-	Lambda     *lambdaurl.Cors
-	CloudFront *cloudfront.CorsConfig
+	S3 *s3.Configuration
+	// unknownMethods are the S3 rules (by index) whose every method is a
+	// value nobody gave, with that value's placeholder: such a rule
+	// answers nothing here, and no conversion can write its methods.
+	unknownMethods map[int]string
+	BucketName     string // "" when not set or not resolved
+	HTTP           *apigw.HTTPConfig
+	REST           *apigw.RESTConfig
+	Lambda         *lambdaurl.Cors
+	CloudFront     *cloudfront.CorsConfig
 	// Methods are a plain REST API's AWS::ApiGateway::Method resources
 	// (restapi.go), nil for every other resource: each request is
 	// answered by the method that takes it.
@@ -160,8 +164,9 @@ type reader struct {
 	glob *node // Globals
 	t    *Template
 	// unknownMethods counts the methods left out as unresolved
-	// (stringsOf).
+	// (stringsOf), and lastUnknown is the last one's placeholder.
 	unknownMethods int
+	lastUnknown    string
 }
 
 func (rd *reader) fail(n *node, msg string) {
@@ -617,6 +622,10 @@ func (rd *reader) bucket(props *node) *Resource {
 		r.AllowedMethods = rd.strList(rn, "AllowedMethods", s3.MethodsList, &r)
 		if len(r.AllowedMethods) == 0 && rd.unknownMethods > unknown {
 			stand = append(stand, len(c.Rules))
+			if res.unknownMethods == nil {
+				res.unknownMethods = map[int]string{}
+			}
+			res.unknownMethods[len(c.Rules)] = rd.lastUnknown
 		}
 		r.AllowedHeaders = rd.strList(rn, "AllowedHeaders", s3.HeadersList, &r)
 		r.ExposeHeaders = rd.strList(rn, "ExposedHeaders", s3.ExposeList, &r)
@@ -695,6 +704,7 @@ func (rd *reader) stringsOf(m *node, key, field string) ([]string, []*node) {
 			// A method nobody gave is left out (its finding says so):
 			// the platform would refuse the placeholder as a method.
 			rd.unknownMethods++
+			rd.lastUnknown = it.s
 			continue
 		}
 		out, at = append(out, it.s), append(at, it.n)
