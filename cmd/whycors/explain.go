@@ -45,7 +45,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	patch := fs.Int("patch", 0, "print fix N's unified diff alone, unindented, as git apply and patch -p1 read it: whycors explain --policy cors.json SCENARIO --patch 1 | git apply (git apply refuses a path through \"..\": name the files from a folder above them, or use patch -p1)")
 	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] FILE|LINK|-")
+		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] [--patch N] FILE|LINK|-")
 		fmt.Fprintln(stderr, "       whycors explain --preset NAME --policy FILE... --origin ORIGIN --url URL [--json]")
 		fmt.Fprintln(stderr, "       whycors explain --console LINE|- [--pick N] [--json]")
 		fmt.Fprint(stderr, `
@@ -194,7 +194,11 @@ func writePatch(c *cli, v explain.Verdict, n int) int {
 	case len(v.Fixes) == 0 && v.Allowed:
 		return c.usageError(fmt.Sprintf("--patch %d: the fetch is allowed, and there is no fix to print", n))
 	case n > len(v.Fixes):
-		return c.usageError(fmt.Sprintf("--patch %d: the verdict has %d fix%s", n, len(v.Fixes), map[bool]string{true: "", false: "es"}[len(v.Fixes) == 1]))
+		fixes := "fixes"
+		if len(v.Fixes) == 1 {
+			fixes = "fix"
+		}
+		return c.usageError(fmt.Sprintf("--patch %d: the verdict has %d %s", n, len(v.Fixes), fixes))
 	}
 	f := v.Fixes[n-1]
 	// A client fix's diff is of the fetch() call as the scenario states

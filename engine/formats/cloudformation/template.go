@@ -601,12 +601,6 @@ func (rd *reader) bucket(props *node) *Resource {
 		return nil
 	}
 	c := &s3.Configuration{}
-	// stand is c as S3 validates it: a rule whose every method is a
-	// value nobody gave (a parameter without a Default) keeps no method
-	// in c, so it answers nothing, as the resolver's finding says of
-	// every unresolved value; S3 would refuse a rule without a method,
-	// which this template, given its parameters, does not have.
-	var stand []int
 	for _, rn := range rules.items {
 		if rn = rd.pick(rn); rn == nil {
 			continue // AWS::NoValue: the rule is not there
@@ -621,7 +615,6 @@ func (rd *reader) bucket(props *node) *Resource {
 		unknown := rd.unknownMethods
 		r.AllowedMethods = rd.strList(rn, "AllowedMethods", s3.MethodsList, &r)
 		if len(r.AllowedMethods) == 0 && rd.unknownMethods > unknown {
-			stand = append(stand, len(c.Rules))
 			if res.unknownMethods == nil {
 				res.unknownMethods = map[int]string{}
 			}
@@ -646,11 +639,16 @@ func (rd *reader) bucket(props *node) *Resource {
 		rd.fail(rules, "CorsRules is empty: S3 refuses a CORS configuration without rules ("+s3.MsgMalformedXML+")")
 		return nil
 	}
+	// A rule whose every method is a value nobody gave (a parameter
+	// without a Default) keeps no method in c, so it answers nothing, as
+	// the resolver's finding says of every unresolved value; S3 would
+	// refuse a rule without a method, which this template, given its
+	// parameters, does not have: it is validated with a stand-in.
 	valid := c
-	if len(stand) > 0 {
+	if len(res.unknownMethods) > 0 {
 		v := *c
 		v.Rules = slices.Clone(c.Rules)
-		for _, i := range stand {
+		for i := range res.unknownMethods {
 			v.Rules[i].AllowedMethods = []string{"GET"}
 		}
 		valid = &v
