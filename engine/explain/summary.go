@@ -210,6 +210,16 @@ type Fixed interface {
 	FixedPolicy()
 }
 
+// RulesOnly is a format whose every reply comes from its rules: the
+// storage service sends no header line one writes (an S3, R2, GCS or
+// Azure Storage bucket). When no edit of its rules lets the fetch
+// through, the fix search (advise) offers no server fix: tried as a new
+// user would, a PATCH to an S3 bucket, a method S3 cannot allow, got
+// "Send ... Access-Control-Allow-Methods: PATCH" as replies to write.
+type RulesOnly interface {
+	RepliesFromRulesOnly()
+}
+
 // Pasted is a format whose text is the server's replies as captured
 // (raw replies, a HAR file): the summary calls its answer the server's,
 // and names no rule, for there is none but the replies themselves.

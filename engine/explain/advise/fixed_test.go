@@ -59,3 +59,36 @@ func explainAll(t *testing.T, scenario string) explain.Verdict {
 	}
 	return v
 }
+
+// TestRulesOnlyGetsNoReplies: a storage service answers from its CORS
+// rules alone (explain.RulesOnly), so when no edit of them lets the fetch
+// through there is no server fix, not replies to write in their place.
+// S3 allows GET, PUT, POST, DELETE and HEAD in AllowedMethod
+// (docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html), so a PATCH
+// has none; tried as a new user would, it got "Send ...
+// Access-Control-Allow-Methods: PATCH" as a diff of "replies". A fetch an
+// edit fixes still gets the edit.
+func TestRulesOnlyGetsNoReplies(t *testing.T) {
+	const policy = `"policy":{"format":"s3-json","text":"[{\"AllowedOrigins\":[\"https://a.test\"],\"AllowedMethods\":[\"GET\"]}]"}`
+	for _, tc := range []struct {
+		desc, method string
+		server       int // server fixes
+	}{
+		{desc: "PATCH, which S3 cannot allow: no server fix", method: "PATCH", server: 0},
+		{desc: "PUT, which an edit allows: the edit", method: "PUT", server: 1},
+	} {
+		v := explainAll(t, `{"request":{"origin":"https://a.test","url":"https://b.s3.amazonaws.com/x","method":"`+tc.method+`"},`+policy+`}`)
+		n := 0
+		for _, f := range v.Fixes {
+			if f.Where == "server" {
+				n++
+				if f.Format == "headers" {
+					t.Errorf("%s: a fix of replies to write (%s)", tc.desc, f.Summary)
+				}
+			}
+		}
+		if n != tc.server {
+			t.Errorf("%s: %d server fixes, want %d: %+v", tc.desc, n, tc.server, v.Fixes)
+		}
+	}
+}

@@ -191,6 +191,11 @@ func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix,
 		if f, ok := se.policyFix(s, v); ok {
 			return f, true
 		}
+		if f, _ := se.reads.lookup(s.Policy.Format); f != nil {
+			if _, only := f.(explain.RulesOnly); only {
+				return explain.Fix{}, false
+			}
+		}
 	}
 	return se.headersFix(s, v)
 }

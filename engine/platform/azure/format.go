@@ -70,6 +70,10 @@ func (f *format) Parse(text string) (policy.Evaluator, error) {
 // Platform implements lint.Platformer.
 func (*format) Platform() string { return "Azure" }
 
+// RepliesFromRulesOnly implements explain.RulesOnly: the service
+// answers from its CORS rules alone.
+func (*format) RepliesFromRulesOnly() {}
+
 // Doc implements explain.Documented: the section Azure's evaluation
 // rests on.
 func (*format) Doc() string {

@@ -70,6 +70,10 @@ func (f *format) Parse(text string) (policy.Evaluator, error) {
 // Platform implements lint.Platformer.
 func (*format) Platform() string { return "GCS" }
 
+// RepliesFromRulesOnly implements explain.RulesOnly: the service
+// answers from its CORS rules alone.
+func (*format) RepliesFromRulesOnly() {}
+
 // Doc implements explain.Documented: the section GCS's evaluation rests on.
 func (*format) Doc() string {
 	return "shared/reference/cloud-policies.md §3 (GCS: first entry matching Origin and Method)"

@@ -111,6 +111,10 @@ func (f *format) FileName() string {
 // Platform implements lint.Platformer.
 func (f *format) Platform() string { return "R2" }
 
+// RepliesFromRulesOnly implements explain.RulesOnly: the service
+// answers from its CORS rules alone.
+func (*format) RepliesFromRulesOnly() {}
+
 // Doc implements explain.Documented.
 func (f *format) Doc() string { return doc }
 

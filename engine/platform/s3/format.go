@@ -90,6 +90,10 @@ func (f *format) FileName() string { return FileName(f.form) }
 // Platform implements lint.Platformer.
 func (f *format) Platform() string { return "S3" }
 
+// RepliesFromRulesOnly implements explain.RulesOnly: the service
+// answers from its CORS rules alone.
+func (*format) RepliesFromRulesOnly() {}
+
 // Doc implements explain.Documented.
 func (f *format) Doc() string { return doc }
 
