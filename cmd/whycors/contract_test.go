@@ -14,13 +14,7 @@ import (
 // its position; SARIF and JSON forms.
 func TestTestCommand(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
 	pol := write("policy.json", `{"origins": ["https://app.example.com"], "methods": ["PUT"], "request_headers": ["x-key"]}`)
 	holds := write("holds.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-key], expect: allow}\n  - {origin: https://evil.example, expect: deny}\n")
 	breaks := write("breaks.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-other], browser: chrome, expect: allow}\n")

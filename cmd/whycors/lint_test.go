@@ -17,13 +17,7 @@ import (
 // safelisted).
 func TestLintCommand(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
 	trap := write("trap.json", `[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`)
 	info := write("info.json", `{"origins":["https://app.test"],"methods":["GET","PUT"]}`)
 	tests := []lintCase{
@@ -161,16 +155,7 @@ func TestLintModule(t *testing.T) {
 	ex := filepath.Join("..", "..", "examples", "terraform-s3")
 	main, vars, tfvars := filepath.Join(ex, "main.tf"), filepath.Join(ex, "variables.tf"), filepath.Join(ex, "terraform.tfvars")
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
 	// A module whose "*" comes from its terraform.tfvars: the finding is
 	// filed at the tfvars' line, and a directive there accepts it.
 	star := `resource "aws_s3_bucket_cors_configuration" "b" {
@@ -262,13 +247,7 @@ variable "origins" { type = list(string) }
 // for a key.
 func TestLintTemplateWithParameterFile(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
 	tpl := write("template.yaml", `Parameters:
   AllowedOrigins:
     Type: CommaDelimitedList

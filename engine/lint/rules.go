@@ -72,11 +72,14 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		for j, o := range r.Origins {
 			l.origin(src, r, o, r.Regex[j], creds, literalOrigins)
 		}
+		// A default the user did not write (portable.Value.Default) is
+		// not theirs to remove; only its "*" with credentials, which
+		// fails their requests, is still said.
+		unwritten := func(v portable.Value) bool { return v.Default && !(v.Text == "*" && creds) }
 		// Methods.
 		for _, m := range r.Methods {
 			switch {
-			case m.Default && !(m.Text == "*" && creds):
-				// A default the user did not write (portable.Value.Default).
+			case unwritten(m):
 			case m.Text == "OPTIONS":
 				if sem.OptionsRejected {
 					break // reported by the platform's own check
@@ -96,7 +99,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		for _, h := range r.AllowHeaders {
 			low := strings.ToLower(h.Text)
 			switch {
-			case h.Default && !(h.Text == "*" && creds):
+			case unwritten(h):
 			case h.Text == "*":
 				if src.Semantics.EchoHeaders {
 					break
@@ -120,7 +123,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		for _, h := range r.ExposeHeaders {
 			low := strings.ToLower(h.Text)
 			switch {
-			case h.Default && !(h.Text == "*" && creds):
+			case unwritten(h):
 			case h.Text == "*" && creds:
 				l.add(Error, "wildcard-expose-credentials", "Access-Control-Expose-Headers: * with credentials exposes only a header named \"*\": list the headers ("+refJub0bs+")", h.Pos)
 			case low == "set-cookie" || low == "set-cookie2":

@@ -124,6 +124,19 @@ func Title(f Format) string {
 	return f.Name()
 }
 
+// Titles are the titles of the formats of r named in names, in order
+// (a name r lacks stands as itself).
+func (r *Registry) Titles(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = n
+		if f, ok := r.Lookup(n); ok {
+			out[i] = Title(f)
+		}
+	}
+	return out
+}
+
 // Registry is a set of formats, by name. It is a value, built once from
 // the list of formats a program links (engine/all.Registry for the whole
 // engine; a smaller one where size counts, as the worker's native-only

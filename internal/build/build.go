@@ -35,7 +35,6 @@ import (
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/whycors/whycors/engine/all"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // Options say where the sources are and where the output goes.
@@ -105,12 +104,8 @@ var Programs = []struct {
 func coreVars() map[string]string {
 	reg := all.Registry()
 	names := reg.Names()
-	titles := make([]string, len(names))
-	for i, n := range names {
-		f, _ := reg.Lookup(n)
-		titles[i] = policy.Title(f) // no comma or quote: TestEveryFormatHasATitle
-	}
-	return map[string]string{"main.fullFormats": strings.Join(names, ","), "main.fullTitles": strings.Join(titles, ",")}
+	// Titles have no comma or quote: TestEveryFormatHasATitle.
+	return map[string]string{"main.fullFormats": strings.Join(names, ","), "main.fullTitles": strings.Join(reg.Titles(names), ",")}
 }
 
 // Site builds the simulator into o.Out.

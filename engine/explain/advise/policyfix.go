@@ -15,13 +15,6 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// editable reports a format the fix search can edit in the user's text.
-func (se *searcher) editable(format string) bool {
-	f, _ := se.reads.lookup(format)
-	_, ed := f.(fix.Editor)
-	return ed
-}
-
 // answering is src with the resource that answered the verdict's
 // request chosen, when src names none and its format holds several
 // (policy.Unchosen): an edit of a template is made in one resource, and

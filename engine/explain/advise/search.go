@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -69,16 +70,6 @@ func (se *searcher) trial(s explain.Scenario) (explain.Verdict, *explain.Trial, 
 // scenario, and a policy fix also by engine/lint (no new error) and by a
 // probe from a foreign origin (no wildcard or echoed origin with
 // credentials). s.Policy.Format is the format read, never "auto".
-// noResourceAnswered reports a template or module of several resources,
-// none chosen, none of which the request's URL names.
-func noResourceAnswered(s explain.Scenario, v *explain.Verdict, r *reads) bool {
-	if s.Policy == nil || v.DecidedBy != nil {
-		return false
-	}
-	f, ok := r.lookup(s.Policy.Format)
-	return ok && policy.Unchosen(f, s.Policy.Source()) != nil
-}
-
 func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, o explain.Options, r *reads) []explain.Fix {
 	out := []explain.Fix{}
 	if v.Failure() == nil {
@@ -177,24 +168,35 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// server finds a server-side fix: an edit of the policy text when the
-// format can be edited in place, else the header lines to send.
-func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	if s.Policy != nil {
-		if f, _ := se.reads.lookup(s.Policy.Format); f != nil {
-			if _, fixed := f.(explain.Fixed); fixed {
-				return explain.Fix{}, false
-			}
-		}
+// noResourceAnswered reports a template or module of several resources,
+// none chosen, none of which the request's URL names.
+func noResourceAnswered(s explain.Scenario, v *explain.Verdict, r *reads) bool {
+	if s.Policy == nil || v.DecidedBy != nil {
+		return false
 	}
-	if s.Policy != nil && se.editable(s.Policy.Format) {
-		if f, ok := se.policyFix(s, v); ok {
-			return f, true
+	f, ok := r.lookup(s.Policy.Format)
+	return ok && policy.Unchosen(f, s.Policy.Source()) != nil
+}
+
+// server finds a server-side fix: an edit of the policy text when the
+// format can be edited in place (fix.Editor), else the header lines to
+// send; none for a policy the user cannot change (explain.Fixed), nor
+// for one whose service answers from its rules alone when no edit
+// passes (explain.RulesOnly).
+func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
+	if s.Policy == nil {
+		return se.headersFix(s, v)
+	}
+	f, _ := se.reads.lookup(s.Policy.Format)
+	if _, fixed := f.(explain.Fixed); fixed {
+		return explain.Fix{}, false
+	}
+	if _, ed := f.(fix.Editor); ed {
+		if fx, ok := se.policyFix(s, v); ok {
+			return fx, true
 		}
-		if f, _ := se.reads.lookup(s.Policy.Format); f != nil {
-			if _, only := f.(explain.RulesOnly); only {
-				return explain.Fix{}, false
-			}
+		if _, only := f.(explain.RulesOnly); only {
+			return explain.Fix{}, false
 		}
 	}
 	return se.headersFix(s, v)

@@ -127,12 +127,7 @@ func Register(p Program) {
 		},
 		"targets": func(string) string { return string(explain.AppendStrings(nil, convert.Targets(opts.Formats))) },
 		"targetTitles": func(string) string {
-			names := convert.Targets(opts.Formats)
-			for i, n := range names {
-				f, _ := opts.Formats.Lookup(n)
-				names[i] = policy.Title(f)
-			}
-			return string(explain.AppendStrings(nil, names))
+			return string(explain.AppendStrings(nil, opts.Formats.Titles(convert.Targets(opts.Formats))))
 		},
 	})
 	select {}
