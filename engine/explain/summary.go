@@ -7,6 +7,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/internal/words"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // summarize writes v's cause in one or two sentences of plain words
@@ -218,6 +219,17 @@ type Fixed interface {
 // "Send ... Access-Control-Allow-Methods: PATCH" as replies to write.
 type RulesOnly interface {
 	RepliesFromRulesOnly()
+}
+
+// RulesOnlyAt is the evaluator of a template or module, whose resources
+// differ: a bucket answers from its CORS rules alone, where a REST API's
+// Lambda proxy answers with what its code returns. It reports whether
+// the resource at decided (Verdict.DecidedBy) is of the first kind, so
+// the fix search treats it as RulesOnly: tried as a new user would, a
+// template's bucket whose AllowedMethods was a parameter without a
+// Default got replies to write.
+type RulesOnlyAt interface {
+	RepliesFromRulesOnlyAt(decided wire.Place) bool
 }
 
 // Pasted is a format whose text is the server's replies as captured

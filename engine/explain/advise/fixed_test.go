@@ -67,17 +67,35 @@ func explainAll(t *testing.T, scenario string) explain.Verdict {
 // (docs.aws.amazon.com/AmazonS3/latest/API/API_CORSRule.html), so a PATCH
 // has none; tried as a new user would, it got "Send ...
 // Access-Control-Allow-Methods: PATCH" as a diff of "replies". A fetch an
-// edit fixes still gets the edit.
+// edit fixes still gets the edit. A template's or module's bucket is the
+// same (explain.RulesOnlyAt), where a REST API's Lambda proxy still gets
+// the replies its code must return (cloudformation's TestExamples).
 func TestRulesOnlyGetsNoReplies(t *testing.T) {
-	const policy = `"policy":{"format":"s3-json","text":"[{\"AllowedOrigins\":[\"https://a.test\"],\"AllowedMethods\":[\"GET\"]}]"}`
+	const (
+		s3JSON = `"policy":{"format":"s3-json","text":"[{\"AllowedOrigins\":[\"https://a.test\"],\"AllowedMethods\":[\"GET\"]}]"}`
+		// A template's bucket beside an HTTP API, chosen.
+		template = `"policy":{"format":"cloudformation","text":"Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: b\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [https://a.test]\n            AllowedMethods: [GET]\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      ProtocolType: HTTP\n      CorsConfiguration:\n        AllowOrigins: [https://a.test]\n","resource":"B"}`
+		// The same bucket's methods, a parameter nobody gave: no edit
+		// of a !Ref passes, and the fix is the parameter's value.
+		unresolved = `"policy":{"format":"cloudformation","text":"Parameters:\n  Methods:\n    Type: CommaDelimitedList\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [https://a.test]\n            AllowedMethods: !Ref Methods\n"}`
+		module     = `"policy":{"format":"terraform","text":"resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  cors_rule {\n    allowed_origins = [\"https://a.test\"]\n    allowed_methods = [\"GET\"]\n  }\n}\n"}`
+	)
 	for _, tc := range []struct {
-		desc, method string
-		server       int // server fixes
+		desc, policy, method string
+		server               int // server fixes
 	}{
-		{desc: "PATCH, which S3 cannot allow: no server fix", method: "PATCH", server: 0},
-		{desc: "PUT, which an edit allows: the edit", method: "PUT", server: 1},
+		{desc: "PATCH, which S3 cannot allow: no server fix", policy: s3JSON, method: "PATCH", server: 0},
+		{desc: "PUT, which an edit allows: the edit", policy: s3JSON, method: "PUT", server: 1},
+		{desc: "a template's bucket, PATCH: no server fix", policy: template, method: "PATCH", server: 0},
+		{desc: "a template's bucket, PUT: the edit", policy: template, method: "PUT", server: 1},
+		{desc: "a template's bucket whose methods are an unresolved parameter: no server fix", policy: unresolved, method: "PUT", server: 0},
+		{desc: "a module's bucket, PATCH: no server fix", policy: module, method: "PATCH", server: 0},
+		{desc: "a module's bucket, PUT: the edit", policy: module, method: "PUT", server: 1},
 	} {
-		v := explainAll(t, `{"request":{"origin":"https://a.test","url":"https://b.s3.amazonaws.com/x","method":"`+tc.method+`"},`+policy+`}`)
+		v := explainAll(t, `{"request":{"origin":"https://a.test","url":"https://b.s3.amazonaws.com/x","method":"`+tc.method+`"},`+tc.policy+`}`)
+		if v.Allowed {
+			t.Fatalf("%s: allowed, want blocked", tc.desc)
+		}
 		n := 0
 		for _, f := range v.Fixes {
 			if f.Where == "server" {

@@ -195,9 +195,24 @@ func (se *searcher) server(s explain.Scenario, v *explain.Verdict) (explain.Fix,
 		if fx, ok := se.policyFix(s, v); ok {
 			return fx, true
 		}
-		if _, only := f.(explain.RulesOnly); only {
+		if se.rulesOnly(f, s, v) {
 			return explain.Fix{}, false
 		}
 	}
 	return se.headersFix(s, v)
+}
+
+// rulesOnly reports that the resource whose reply decided v answers from
+// its rules alone: every resource of a RulesOnly format, or the one a
+// template or module names in v.DecidedBy (explain.RulesOnlyAt).
+func (se *searcher) rulesOnly(f policy.Format, s explain.Scenario, v *explain.Verdict) bool {
+	if _, only := f.(explain.RulesOnly); only {
+		return true
+	}
+	if v.DecidedBy == nil {
+		return false
+	}
+	ev, ok := se.evaluator(s)
+	at, isAt := ev.(explain.RulesOnlyAt)
+	return ok && isAt && at.RepliesFromRulesOnlyAt(*v.DecidedBy)
 }

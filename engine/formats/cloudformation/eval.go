@@ -12,6 +12,22 @@ import (
 	"github.com/whycors/whycors/engine/wire"
 )
 
+// RepliesFromRulesOnlyAt implements explain.RulesOnlyAt: a bucket's
+// CORS rules decide its whole reply (S3 sends no header one writes), so
+// a bucket's rule that decided leaves no replies to write in the fix's
+// place; an API's replies may be its integration's (a Lambda proxy).
+func (t *Template) RepliesFromRulesOnlyAt(decided wire.Place) bool {
+	if decided.Layer != "cors-rule" {
+		return false
+	}
+	for _, r := range t.Resources {
+		if r.ID == decided.Resource {
+			return r.S3 != nil
+		}
+	}
+	return false
+}
+
 // Respond implements policy.Evaluator: the resource that answers (the
 // chosen one, else the one the request's URL names) answers with its
 // platform's evaluator, and the outcome names it (DecidedBy).

@@ -163,6 +163,26 @@ func hostNames(platform, host, first, name string) bool {
 	return false
 }
 
+// RepliesFromRulesOnlyAt implements explain.RulesOnlyAt: a storage
+// bucket's or account's CORS rules decide its whole reply (S3, Cloud
+// Storage and Azure Storage send no header one writes), so such a
+// resource that decided leaves no replies to write in the fix's place.
+func (m *Module) RepliesFromRulesOnlyAt(decided wire.Place) bool {
+	if decided.Layer != "cors-rule" {
+		return false
+	}
+	for _, s := range m.sites {
+		if s.Address == decided.Resource {
+			switch s.Shape.Platform {
+			case platS3, platGCS, platAzure:
+				return true
+			}
+			return false
+		}
+	}
+	return false
+}
+
 // Respond implements policy.Evaluator: the answering resource's
 // platform answers, and the outcome names the resource and the rule
 // block that decided (the resource's own block when no rule matched).

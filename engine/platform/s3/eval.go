@@ -248,7 +248,14 @@ func (Words) Rule(r policy.Rule) string {
 		b = append(b, n.Args[0]...)
 		b = append(b, " is not in AllowedMethods "...)
 		b = wire.AppendQuoteList(b, n.List)
-		b = append(b, " (case-sensitive)"...)
+		if isMethod(n.Args[0]) {
+			b = append(b, " (case-sensitive)"...)
+		} else {
+			// Said here, since the fix search then offers no edit
+			// (explain.RulesOnly): AllowedMethod is an enum (s3.go's
+			// methods).
+			b = append(b, " (case-sensitive); S3 takes only GET, PUT, HEAD, POST and DELETE in AllowedMethod, so no rule can allow it"...)
+		}
 	case caseNoHeaders:
 		b = append(b, "the rule has no AllowedHeader, so requested header "...)
 		b = wire.AppendQuote(b, n.Args[0])

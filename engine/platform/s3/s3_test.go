@@ -298,3 +298,31 @@ func TestActualRequestKeepsApp(t *testing.T) {
 
 // reg holds this package's formats.
 var reg = policy.NewRegistry(s3.Formats()...)
+
+// TestMethodNoteSaysWhatS3Takes: a method S3 cannot list in AllowedMethod
+// (GET, PUT, HEAD, POST and DELETE only, cloud-policies.md §1.2) is said
+// to be one no rule can allow, since the fix search then offers no edit;
+// a method it takes is said to be missing, case-sensitively.
+func TestMethodNoteSaysWhatS3Takes(t *testing.T) {
+	c, err := s3.Parse(s3.FormJSON, `[{"AllowedOrigins":["https://app.test"],"AllowedMethods":["GET"]}]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		desc, method, want string
+	}{
+		{desc: "PUT, which a rule can list", method: "PUT", want: `method PUT is not in AllowedMethods ["GET"] (case-sensitive)`},
+		{desc: "PATCH, which none can", method: "PATCH", want: `method PATCH is not in AllowedMethods ["GET"] (case-sensitive); S3 takes only GET, PUT, HEAD, POST and DELETE in AllowedMethod, so no rule can allow it`},
+		{desc: "a method of the page's own: the browser sends it as written", method: "put-x", want: `method put-x is not in AllowedMethods ["GET"] (case-sensitive); S3 takes only`},
+	} {
+		out := s3.Bucket{CORS: c}.Respond(policy.Request{Method: "OPTIONS", URL: "https://b.s3.amazonaws.com/k", Header: headers.List{
+			{Name: "Origin", Value: "https://app.test"}, {Name: "Access-Control-Request-Method", Value: tc.method},
+		}}, policy.Reply{})
+		if len(out.Rules) != 1 {
+			t.Fatalf("%s: trace %+v", tc.desc, out.Rules)
+		}
+		if got := out.Detail(out.Rules[0]); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want it to start %q", tc.desc, got, tc.want)
+		}
+	}
+}
