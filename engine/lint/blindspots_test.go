@@ -61,6 +61,8 @@ func TestBlindSpots(t *testing.T) {
 			format: "native", text: "{\"rules\": [\n {\"origins\": [\"https://app.test\", \"https://admin.test\"]},\n {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
 		{desc: "a native rule after one with the same path that allows its origins", source: "native doc (issue 19)",
 			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"*\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://other.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
+		{desc: "a module's bucket whose second rule its first covers, beside a bucket with the same rule", source: "cloud-policies.md §1.3: the first matching rule",
+			format: "terraform", text: twoBuckets + "resource \"aws_s3_bucket_cors_configuration\" \"more\" {\n  bucket = \"more\"\n  cors_rule {\n    allowed_origins = [\"*\"]\n    allowed_methods = [\"GET\"]\n  }\n  cors_rule {\n    allowed_origins = [\"https://app.test\"]\n    allowed_methods = [\"GET\"]\n  }\n}\n", code: "unreachable-rule", sev: lint.Warning, line: 24},
 		{desc: "an S3 rule whose origins and methods an earlier rule lists", source: "cloud-policies.md §1.3: the first matching rule",
 			format: "s3-json", text: "[{\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\", \"PUT\"], \"AllowedHeaders\": [\"*\"]},\n {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]", code: "unreachable-rule", sev: lint.Warning, line: 2},
 	}
@@ -86,6 +88,11 @@ func TestBlindSpots(t *testing.T) {
 		// A later native rule answers the origins an earlier one for the same paths does not allow (issue 19).
 		{"native", "{\"rules\": [{\"origins\": [\"https://app.test\"]}, {\"path\": \"/admin/*\", \"origins\": [\"https://admin.test\"]}]}"},
 		{"s3-json", "[{\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"GET\"]}, {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]"},
+		// Two buckets of one module, each with its own rules: one
+		// bucket's rule never answers for the other's (tried as a new
+		// user would, the Cloud Storage bucket's one rule was "never
+		// used" for the S3 bucket's first).
+		{"terraform", twoBuckets},
 	} {
 		fs, _ := lint.Lint(reg, tc.text, tc.format)
 		for _, f := range fs {
@@ -95,3 +102,24 @@ func TestBlindSpots(t *testing.T) {
 		}
 	}
 }
+
+// twoBuckets is a module of an S3 bucket and a Cloud Storage bucket with
+// the same origin and method.
+const twoBuckets = `resource "aws_s3_bucket_cors_configuration" "uploads" {
+  bucket = "uploads"
+  cors_rule {
+    allowed_origins = ["https://app.test"]
+    allowed_methods = ["GET", "PUT"]
+  }
+}
+
+resource "google_storage_bucket" "assets" {
+  name     = "assets"
+  location = "EU"
+  cors {
+    origin = ["https://app.test"]
+    method = ["GET"]
+  }
+}
+
+`

@@ -36,6 +36,12 @@ func (l *linter) shadowed(src *convert.Source) {
 	}
 	for j := 1; j < len(src.Rules); j++ {
 		r := &src.Rules[j]
+		if r.Disabled {
+			// It answers nothing here (another resource's rule, when
+			// a module's resource is linted on its own): it is neither
+			// reached nor unreached.
+			continue
+		}
 		rk := ruleKey(r)
 		for i := 0; i < j; i++ {
 			e := &src.Rules[i]
