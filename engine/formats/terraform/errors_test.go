@@ -113,6 +113,7 @@ func TestFindings(t *testing.T) {
     allowed_methods = ["GET"]
     allowed_origins = ["*", data.aws_ssm_parameter.origin.value, upper("https://b.example")]
     allowed_headers = local.headers
+    expose_headers  = concat(var.extra, ["X-Total"])
   }
 }
 
@@ -136,9 +137,11 @@ module "cdn" {
 		"warning terraform-unresolved 6:29 data.aws_ssm_parameter.origin.value comes from a data source, read only when Terraform plans: the verdict assumes the list does not hold it",
 		"warning terraform-star-origin-credentials 6:24 allowed_origins = [\"*\"]",
 		"warning terraform-unresolved 7:23 allowed_headers is not known here: the verdict assumes it is empty",
-		"warning terraform-variable-without-value 15:1 variable \"extra\" has no default",
-		"warning terraform-unresolved 12:13 var.extra has no value",
-		"info terraform-unresolved 19:1 module \"cdn\" is not read",
+		"warning terraform-variable-without-value 16:1 variable \"extra\" has no default",
+		"warning terraform-unresolved 13:13 var.extra has no value",
+		// concat()'s lists: one not known is left out, the others kept.
+		"warning terraform-unresolved 8:30 var.extra has no value (no -var, .tfvars or default): the verdict assumes the list does not hold its items",
+		"info terraform-unresolved 20:1 module \"cdn\" is not read",
 	}
 	var got []string
 	for _, f := range m.Findings() {
@@ -157,6 +160,9 @@ module "cdn" {
 	cfg, _ := (&terraform.HCL{}).StateRules(m, text)
 	if len(cfg.Rules) != 1 || len(cfg.Rules[0].Origins) != 2 || cfg.Rules[0].Origins[1].Text != "HTTPS://B.EXAMPLE" {
 		t.Errorf("rules %+v, want origins * and HTTPS://B.EXAMPLE", cfg.Rules)
+	}
+	if e := cfg.Rules[0].ExposeHeaders; len(e) != 1 || e[0].Text != "X-Total" || e[0].Pos.Line != 8 {
+		t.Errorf("exposed %+v, want X-Total at line 8, concat()'s known list", e)
 	}
 	// CheckText gives the same findings.
 	if n := len((&terraform.HCL{}).CheckText(text)); n != len(m.Findings()) {

@@ -237,6 +237,37 @@ func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) 
 		}
 		return
 	}
+	if fc, ok := e.(*hclsyntax.FunctionCallExpr); ok && fc.Name == "concat" && !fc.ExpandFinal && depth < 8 && f.edit != nil {
+		// concat(a, b, ...) is its lists' items in order (Terraform's
+		// concat function): each list's items are placed as that list
+		// places them, so a misspelt origin is replaced where it is
+		// written, and a value to add goes into the last list written
+		// as a literal (none: the list is not edited).
+		orig := *f.edit
+		var last *editSite
+		for _, arg := range fc.Args {
+			*f.edit = orig
+			if v, us := m.eval(arg); !v.IsWhollyKnown() {
+				// As an item of a literal list that is not known: the
+				// other lists' items still answer.
+				m.noteUnres(us, "the verdict assumes the list does not hold its items")
+				if len(us) == 0 {
+					m.note("warning", codeUnresolved, path+" is built from a list not known here: the verdict assumes the list does not hold its items", posOf(arg.Range(), path))
+				}
+				continue
+			}
+			m.listValues(arg, path, f, depth+1)
+			if _, lit := arg.(*hclsyntax.TupleConsExpr); lit {
+				at := *f.edit
+				last = &at
+			}
+		}
+		*f.edit = orig
+		if last != nil {
+			*f.edit = *last
+		}
+		return
+	}
 	if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok && depth < 8 && len(st.Traversal) == 2 {
 		if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok {
 			switch st.Traversal.RootName() {
