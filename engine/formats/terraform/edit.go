@@ -107,10 +107,20 @@ func editModule(src policy.Source, e fix.Edit) (fix.Change, *editSite, error) {
 	if len(m.errs) > 0 {
 		return fix.Change{}, nil, m.errs
 	}
+	// e.Rule numbers the chosen resource's rules, or the module's when
+	// none is chosen (config's numbering).
+	sites := m.sites
+	if src.Resource != "" {
+		s := siteNamed(sites, src.Resource)
+		if s == nil {
+			return fix.Change{}, nil, fix.ErrNotFound
+		}
+		sites = []*site{s}
+	}
 	var r *rule
 	var sh *shape
 	n := e.Rule
-	for _, s := range m.sites {
+	for _, s := range sites {
 		if n < len(s.Rules) {
 			r, sh = &s.Rules[n], s.Shape
 			break

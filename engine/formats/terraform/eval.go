@@ -18,7 +18,6 @@ type Module struct {
 	// chosen is the answering site; nil when the request's host chooses.
 	chosen *site
 	notes  []portable.Finding
-	rules  int
 }
 
 // ReadModule reads a module's files (src.Text as main.tf, or src.Files),
@@ -41,8 +40,6 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 	var errs policy.Errors
 	mod := &Module{sites: sites, notes: notes}
 	for _, s := range sites {
-		s.first = mod.rules
-		mod.rules += len(s.Rules)
 		errs = append(errs, s.build()...)
 	}
 	if len(errs) > 0 {
@@ -51,12 +48,7 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 	mod.notes = append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...)
 	switch {
 	case resource != "":
-		for _, s := range sites {
-			if s.Address == resource || strings.TrimPrefix(s.Address, "module.") == resource {
-				mod.chosen = s
-			}
-		}
-		if mod.chosen == nil {
+		if mod.chosen = siteNamed(sites, resource); mod.chosen == nil {
 			e := at.err("no resource " + resource + " with a CORS configuration in the module")
 			if len(sites) > 0 {
 				e.Msg += "; resources with one: " + addresses(sites)
@@ -82,6 +74,18 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 		return nil, policy.Errors{e}
 	}
 	return mod, nil
+}
+
+// siteNamed is the site whose address is resource (a module's own
+// resource may be named without its "module." prefix), or nil.
+func siteNamed(sites []*site, resource string) *site {
+	var out *site
+	for _, s := range sites {
+		if s.Address == resource || strings.TrimPrefix(s.Address, "module.") == resource {
+			out = s
+		}
+	}
+	return out
 }
 
 // nameable reports a site a request's host can name (a bucket by its
@@ -186,7 +190,9 @@ func (m *Module) RepliesFromRulesOnlyAt(decided wire.Place) bool {
 // Respond implements policy.Evaluator: the answering resource's
 // platform answers, and the outcome names the resource and the rule
 // block that decided (the resource's own block when no rule matched).
-// Rule indexes count across the module's resources.
+// Rule indexes count the resource's own rule blocks: "rule 1" of a
+// Cloud Storage bucket is its first cors block, whatever comes before
+// it in the module.
 func (m *Module) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	s := m.siteFor(req.URL)
 	if s == nil {
@@ -207,7 +213,6 @@ func (m *Module) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			if rules[i].Matched {
 				at = s.rulePos(rules[i].Index)
 			}
-			rules[i].Index += s.first
 			if rules[i].Source == "" {
 				// The resource's platform's document, not the
 				// module's list of every platform (whose first,

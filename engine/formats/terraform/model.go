@@ -139,12 +139,10 @@ type site struct {
 	// Name is the bucket's or account's name when the configuration
 	// spells it (for choosing by the request's host); "" otherwise.
 	Name string
-	// first is the global index of its first rule among the module's.
-	first int
-	ev    policy.Evaluator
+	ev   policy.Evaluator
 }
 
-// rulePos is where rule i of the module is (global index).
+// rulePos is where the site's rule i is.
 func (s *site) rulePos(i int) pos {
 	if i >= 0 && i < len(s.Rules) {
 		return s.Rules[i].At

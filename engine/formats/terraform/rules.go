@@ -5,38 +5,41 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// config states m's rules in the neutral model, numbered across the
-// module. The answering resource's platform gives the semantics; when a
-// resource is chosen, the other resources' rules are Disabled (they
-// answer no request of this configuration). When the request's host
-// chooses, the first resource's platform gives the semantics.
+// config states m's rules in the neutral model. A chosen resource's
+// rules are the whole configuration, numbered as its own blocks are
+// written ("rule 1" of a bucket is its first cors block, as the
+// verdict's steps number it; the others answer no request of this
+// configuration). When the request's host chooses, every resource's
+// rules are stated, numbered across the module, and the first
+// resource's platform gives the semantics.
 func (m *Module) config(format string) *portable.Config {
 	cfg := &portable.Config{Format: format}
-	sem := m.chosen
-	if sem == nil && len(m.sites) > 0 {
-		sem = m.sites[0]
+	sites := m.sites
+	if m.chosen != nil {
+		sites = []*site{m.chosen}
 	}
-	// What answers, for lint's sentences: the chosen resource's
-	// platform, or the one platform of every resource.
-	if sem != nil {
-		cfg.Platform = sem.Shape.Platform
+	if len(sites) > 0 {
+		// What answers, for lint's sentences: the chosen resource's
+		// platform, or the one platform of every resource.
+		cfg.Platform = sites[0].Shape.Platform
 	}
-	for _, s := range m.sites {
-		if m.chosen == nil && s.Shape.Platform != cfg.Platform {
+	n := 0
+	for k, s := range sites {
+		if s.Shape.Platform != cfg.Platform {
 			cfg.Platform = ""
 		}
 		semantics, rules, rejects := s.portable()
 		s.fileAll(rules, rejects)
-		if s == sem {
+		if k == 0 {
 			cfg.Semantics = semantics
 		}
 		for i := range rules {
-			rules[i].Index = s.first + i
+			rules[i].Index = n
+			n++
 			rules[i].Name = s.Address
 			if id := s.Rules[i].ID; id != "" {
 				rules[i].Name += " " + id
 			}
-			rules[i].Disabled = rules[i].Disabled || m.chosen != nil && s != m.chosen
 		}
 		cfg.Rules = append(cfg.Rules, rules...)
 		cfg.Rejects = append(cfg.Rejects, rejects...)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -558,5 +559,84 @@ func TestConvertToItsOwnPlatform(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("lacks %s:\n%s", want, out)
 		}
+	}
+}
+
+// TestRulesNumberedInTheirResource: a module's rules are numbered within
+// the resource that holds them, as the user reads its blocks. Tried as a
+// new user would, a Cloud Storage bucket's one cors block was "rule 3"
+// after an S3 bucket's two cors_rule blocks, in the verdict, its fix and
+// lint. Each resource's own rules are still told apart: a request to the
+// S3 bucket gets its second rule fixed.
+func TestRulesNumberedInTheirResource(t *testing.T) {
+	const module = `resource "aws_s3_bucket_cors_configuration" "uploads" {
+  bucket = "uploads"
+  cors_rule {
+    allowed_origins = ["https://app.example"]
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_origins = ["https://admin.example"]
+    allowed_methods = ["PUT"]
+  }
+}
+
+resource "google_storage_bucket" "assets" {
+  name     = "assets"
+  location = "EU"
+  cors {
+    origin = ["https://app.example"]
+    method = ["GET"]
+  }
+  cors {
+    origin = ["https://app.example"]
+    method = ["GET"]
+  }
+}
+`
+	reg := registry()
+	for _, tc := range []struct {
+		desc             string
+		req              request
+		nearest          int // the verdict's nearest rule, from 0
+		summary, fixLine string
+	}{
+		{desc: "the Cloud Storage bucket's first block", req: request{Origin: "https://app.example", URL: "https://assets.storage.googleapis.com/x", Method: "PUT"},
+			nearest: 0, summary: "the nearest, rule 1, fails on method", fixLine: `+    method = ["GET", "PUT"]`},
+		{desc: "the S3 bucket's second rule", req: request{Origin: "https://admin.example", URL: "https://uploads.s3.amazonaws.com/x", Method: "DELETE"},
+			nearest: 1, summary: "the nearest, rule 2, fails on method", fixLine: `+    allowed_methods = ["PUT", "DELETE"]`},
+	} {
+		v, err := explain.Explain(scenario(t, terraform.NameHCL, policy.Source{Text: module}, tc.req), advise.Options(reg))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if !strings.Contains(v.Summary, tc.summary) {
+			t.Errorf("%s: summary %q, want %q", tc.desc, v.Summary, tc.summary)
+		}
+		var failed []int
+		for _, r := range v.Rules {
+			if r.Failed == "method" {
+				failed = append(failed, r.Index)
+			}
+		}
+		if len(failed) == 0 || failed[0] != tc.nearest {
+			t.Errorf("%s: rules failing on method %v, want first %d", tc.desc, failed, tc.nearest)
+		}
+		if len(v.Fixes) == 0 || !strings.Contains(v.Fixes[0].Diff, tc.fixLine) || !strings.Contains(v.Fixes[0].Summary, "rule "+strconv.Itoa(tc.nearest+1)) {
+			t.Errorf("%s: fixes %+v, want rule %d's line %s", tc.desc, v.Fixes, tc.nearest+1, tc.fixLine)
+		}
+	}
+	fs, err := lint.Lint(reg, module, terraform.NameHCL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shadow []string
+	for _, f := range fs {
+		if f.Code == "duplicate-rule" {
+			shadow = append(shadow, strconv.Itoa(f.Line)+": "+f.Message)
+		}
+	}
+	if want := "20: this rule repeats rule 1 (at line 16"; len(shadow) != 1 || !strings.HasPrefix(shadow[0], want) {
+		t.Errorf("duplicate-rule findings %q, want one: %q", shadow, want)
 	}
 }
