@@ -20,7 +20,8 @@ func init() {
 	register("diff", "compare two CORS configurations by the requests they allow, not their text", runDiff)
 }
 
-const diffUsage = `Usage: whycors diff [--old-format F] [--new-format F] [--browser B] [--fail-on widen|narrow|any] [--format text|json|sarif|markdown] OLD NEW
+const diffUsage = `Usage: whycors diff [--old-format F] [--new-format F] [--browser B] [--fail-on widen|narrow|any] [--format text|json|sarif|markdown]
+                    [--param N=V]... [--old-param N=V]... [--new-param N=V]... [--old-var-file F]... [--new-var-file F]... [--resource R] OLD NEW
 
 Compares two CORS configurations, in any two formats, by what a browser does with
 them: every origin, method, request header, path and credentials either names, and
@@ -29,8 +30,11 @@ through the browser model against both. Each line is a group of requests that
 changed the same way: widen (blocked to allowed, a header newly exposed) or narrow.
 
 OLD and NEW may each be a Terraform module's folder (or a .tf file of it), read whole;
---param and --resource apply to both sides. What either side leaves unresolved (a
-parameter without a Default) is printed as a note: the requests ran on that assumption.
+--param and --resource apply to both sides, --old-param and --new-param to one, and
+--old-var-file and --new-var-file read a .tfvars with one side's module (one module's
+environments: diff --old-var-file envs/staging.tfvars --new-var-file envs/prod.tfvars
+infra infra). What either side leaves unresolved (a parameter without a Default) is
+printed as a note: the requests ran on that assumption.
 
 Examples:
   whycors diff old-cors.json cors.json
@@ -62,6 +66,15 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var params listFlag
 	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable, on both sides (repeatable)")
 	resource := fs.String("resource", "", "which resource of a template answers, on both sides: a CloudFormation logical ID or a Terraform address")
+	// One side's own values, for comparing one module's environments
+	// (staging.tfvars against prod.tfvars) or a change that inlines a
+	// parameter.
+	var varFiles [2]listFlag
+	fs.Var(&varFiles[0], "old-var-file", "a .tfvars file read with OLD's Terraform module after its own, as terraform -var-file reads it (repeatable)")
+	fs.Var(&varFiles[1], "new-var-file", "the same for NEW (repeatable)")
+	var sideParams [2]listFlag
+	fs.Var(&sideParams[0], "old-param", "Name=value for OLD alone, over --param (repeatable)")
+	fs.Var(&sideParams[1], "new-param", "Name=value for NEW alone, over --param (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, diffUsage)
 		fs.PrintDefaults()
@@ -92,15 +105,47 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return c.usageError(err.Error())
 	}
 	names := [2]string{pos[0], pos[1]}
+	// labels are the sides as the report names them: with their own
+	// .tfvars, which tell one module's two readings apart.
+	var labels [2]string
 	var sides [2]diff.Config
 	for i, n := range names {
+		side := [2]string{"old", "new"}[i]
+		for _, v := range varFiles[i] {
+			if !tfVarsFile(v) {
+				return c.usageError(fmt.Sprintf("--%s-var-file %q: want a variable definitions file (.tfvars or .tfvars.json)", side, v))
+			}
+		}
+		own, err := paramMap(sideParams[i])
+		if err != nil {
+			return c.usageError("--" + side + "-" + strings.TrimPrefix(err.Error(), "--"))
+		}
+		pm := pmap
+		if own != nil {
+			pm = map[string]string{}
+			for k, v := range pmap {
+				pm[k] = v
+			}
+			for k, v := range own {
+				pm[k] = v
+			}
+		}
 		// A Terraform module's folder, or a .tf file of it, is read
-		// whole, as lint, convert and explain read it.
-		in := configInputs([]string{n})[0]
+		// whole, as lint, convert and explain read it, with the side's
+		// own .tfvars after its files.
+		ins := configInputs(append([]string{n}, varFiles[i]...))
+		if len(ins) != 1 || !ins[0].module && len(varFiles[i]) > 0 {
+			return c.usageError(fmt.Sprintf("--%s-var-file: %s is not the one Terraform module those files set (name a module's folder or a .tf file of it, and .tfvars files of it or of no module's folder)", side, n))
+		}
+		in := ins[0]
 		if in.err == nil {
 			names[i] = in.name // a module's one file by its own name
 		}
-		src, format, err := in.source(stdin, []string{*oldFormat, *newFormat}[i], pmap, *resource)
+		labels[i] = names[i]
+		if len(varFiles[i]) > 0 {
+			labels[i] += " (" + strings.Join(varFiles[i], ", ") + ")"
+		}
+		src, format, err := in.source(stdin, []string{*oldFormat, *newFormat}[i], pm, *resource)
 		if err != nil {
 			return c.inputError(2, n, err)
 		}
@@ -144,19 +189,21 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch *output {
 	case "json":
 		b, _ := json.MarshalIndent(struct {
-			Old string `json:"old"`
-			New string `json:"new"`
+			Old         string   `json:"old"`
+			New         string   `json:"new"`
+			OldVarFiles []string `json:"old_var_files,omitempty"`
+			NewVarFiles []string `json:"new_var_files,omitempty"`
 			*diff.Report
 			Assumed []string `json:"assumed,omitempty"`
-		}{names[0], names[1], rep, assumed}, "", "  ")
+		}{names[0], names[1], varFiles[0], varFiles[1], rep, assumed}, "", "  ")
 		fmt.Fprintln(stdout, string(b))
 	case "sarif", "markdown":
-		if err := writeDiffReport(stdout, *output, names, *srcRoot, rep, failing); err != nil {
+		if err := writeDiffReport(stdout, *output, names, labels, *srcRoot, rep, failing); err != nil {
 			fmt.Fprintln(stderr, "whycors diff:", err)
 			return 2
 		}
 	default:
-		writeDiffText(stdout, stderr, names, rep)
+		writeDiffText(stdout, stderr, names, labels, rep)
 	}
 	return code
 }
@@ -190,16 +237,16 @@ func assumptions(names [2]string, sides [2]diff.Config) []string {
 
 // writeDiffText prints one line a group, widening ones first, each with
 // where NEW says it and how many requests of the space it covers.
-func writeDiffText(stdout, stderr io.Writer, names [2]string, rep *diff.Report) {
+func writeDiffText(stdout, stderr io.Writer, names, labels [2]string, rep *diff.Report) {
 	if len(rep.Groups) == 0 {
-		fmt.Fprintf(stderr, "%s and %s make the same decisions (%s: %d requests asked of each, %s)\n", names[0], names[1], rep.Browser, rep.Asked, formats(rep))
+		fmt.Fprintf(stderr, "%s and %s make the same decisions (%s: %d requests asked of each, %s)\n", labels[0], labels[1], rep.Browser, rep.Asked, formats(rep))
 		return
 	}
 	counts := map[string]int{}
 	for _, g := range rep.Groups {
 		counts[g.Direction]++
 	}
-	fmt.Fprintf(stdout, "%s -> %s (%s, %s): %d widening, %d narrowing\n", names[0], names[1], formats(rep), rep.Browser, counts[diff.Widen], counts[diff.Narrow])
+	fmt.Fprintf(stdout, "%s -> %s (%s, %s): %d widening, %d narrowing\n", labels[0], labels[1], formats(rep), rep.Browser, counts[diff.Widen], counts[diff.Narrow])
 	for _, g := range rep.Groups {
 		where := cmp.Or(g.Pos.File, names[1]) // a module's file, else NEW
 		if g.Pos.Line > 0 {
@@ -226,7 +273,7 @@ func plural(n int) string {
 // writeDiffReport prints the groups as SARIF or Markdown
 // (internal/report): each group a result at NEW, rule cors-widen or
 // cors-narrow, an error when it fails the run (--fail-on), else a note.
-func writeDiffReport(w io.Writer, form string, names [2]string, root string, rep *diff.Report, failing func(diff.Group) bool) error {
+func writeDiffReport(w io.Writer, form string, names, labels [2]string, root string, rep *diff.Report, failing func(diff.Group) bool) error {
 	var results []report.Result
 	for _, g := range rep.Groups {
 		level := "note"
@@ -234,11 +281,11 @@ func writeDiffReport(w io.Writer, form string, names [2]string, root string, rep
 			level = "error"
 		}
 		results = append(results, report.Result{RuleID: "cors-" + g.Direction, Level: level,
-			Message: g.Summary + " (" + strconv.Itoa(g.Count) + " request" + plural(g.Count) + " of " + names[0] + " -> " + names[1] + ")",
+			Message: g.Summary + " (" + strconv.Itoa(g.Count) + " request" + plural(g.Count) + " of " + labels[0] + " -> " + labels[1] + ")",
 			File:    cmp.Or(g.Pos.File, names[1]), Line: g.Pos.Line, Column: g.Pos.Column, Path: g.Pos.Path})
 	}
 	if form == "markdown" {
-		return report.Markdown(w, "whycors diff: "+names[0]+" -> "+names[1], results)
+		return report.Markdown(w, "whycors diff: "+labels[0]+" -> "+labels[1], results)
 	}
 	rules := []report.Rule{
 		{ID: "cors-widen", Level: "error", Summary: "A request the old configuration blocked is allowed, or a response header it hid is exposed", HelpURI: diffHelp},

@@ -119,6 +119,20 @@ Resources:
 		}
 	}
 	ex := filepath.Join("..", "..", "examples", "terraform-s3")
+	mod := writeTemp(t, dir, "infra/main.tf", `variable "origins" {
+  type = list(string)
+}
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_origins = var.origins
+    allowed_methods = ["GET", "PUT"]
+  }
+}
+`)
+	mod = filepath.Dir(mod)
+	staging := writeTemp(t, dir, "envs/staging.tfvars", `origins = ["https://staging.example"]`+"\n")
+	prod := writeTemp(t, dir, "envs/prod.tfvars", `origins = ["https://app.example", "https://staging.example"]`+"\n")
 	for _, tc := range []lintCase{
 		{desc: "a parameter without a Default: what the diff assumed is said", args: []string{old, new}, code: 0,
 			stderr: "note: " + new + ":10:29: !Ref Origins is a parameter without a Default"},
@@ -126,6 +140,20 @@ Resources:
 			stdout: []string{"newly allows the header x-amz-acl from https://app.example on PUT", new + ":12:"}},
 		{desc: "a module's folder against its main.tf, which brings the folder: the same", args: []string{ex, filepath.Join(ex, "main.tf")}, code: 0,
 			stderr: "make the same decisions"},
+		// One module's two environments, each a .tfvars kept apart
+		// (terraform -var-file): prod allows an origin staging does not.
+		{desc: "--old-var-file and --new-var-file: one module's environments", args: []string{"--old-var-file", staging, "--new-var-file", prod, mod, mod}, code: 1,
+			stdout: []string{mod + " (" + staging + ") -> " + mod + " (" + prod + ")", "newly allows https://app.example on GET, PUT", prod + ":1:"}},
+		{desc: "the same environment on both sides: the same decisions", args: []string{"--old-var-file", staging, "--new-var-file", staging, mod, mod}, code: 0,
+			stderr: "make the same decisions"},
+		{desc: "--old-param and --new-param: one side's value", args: []string{"--old-param", `origins=["https://a.example"]`, "--new-param", `origins=["https://a.example", "https://b.example"]`, mod, mod}, code: 1,
+			stdout: []string{"newly allows https://b.example"}},
+		{desc: "--new-param over --param", args: []string{"--param", `origins=["https://a.example"]`, "--new-param", `origins=["https://c.example"]`, mod, mod}, code: 1,
+			stdout: []string{"no longer allows https://a.example", "newly allows https://c.example"}},
+		{desc: "a var file of no .tfvars name", args: []string{"--old-var-file", filepath.Join(dir, "old.yaml"), mod, mod}, code: 2,
+			stderr: "want a variable definitions file"},
+		{desc: "a var file with a side that is no module", args: []string{"--old-var-file", staging, old, mod}, code: 2,
+			stderr: "is not the one Terraform module those files set"},
 	} {
 		tc.command = "diff"
 		t.Run(tc.desc, tc.check)
