@@ -59,11 +59,21 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 		if len(r.Origins) == 0 && !r.ReflectAny {
 			l.add(Error, "no-origins", "this rule allows no origin at all, so it never adds CORS headers; "+refJub0bs, r.Pos)
 		}
-		if r.ReflectAny && !fromReplies {
+		switch {
+		case r.ReflectAny && r.ReflectAssumed:
+			// Code the reader does not run: what it allows is the
+			// code's, and the verdict's assumption is no finding of
+			// the configuration (tried as a new user would, an
+			// @fastify/cors callback that allows localhost alone was
+			// "origin: true echoes every Origin", an error).
 			if creds {
-				l.add(Error, "reflect-any-origin", "origin: true echoes every Origin and credentials are on: any website can read your users' data with their cookies; list the origins instead", r.Pos)
+				l.add(Info, "reflect-any-origin", "the origin check is code, which is not run here: the verdicts assume it allows the request's Origin, echoed with credentials; make sure it compares the Origin with a list of exact origins", r.Pos)
+			}
+		case r.ReflectAny && !fromReplies:
+			if creds {
+				l.add(Error, "reflect-any-origin", "every Origin is echoed and credentials are on: any website can read your users' data with their cookies; list the origins instead", r.Pos)
 			} else {
-				l.add(Info, "reflect-any-origin", "origin: true echoes every Origin; without credentials that is the same as \"*\", which says so more plainly", r.Pos)
+				l.add(Info, "reflect-any-origin", "every Origin is echoed; without credentials that is the same as \"*\", which says so more plainly", r.Pos)
 			}
 		}
 		if star && creds && !r.CredentialsImplied {

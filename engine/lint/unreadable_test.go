@@ -23,7 +23,7 @@ func TestUnreadableIsAnInputError(t *testing.T) {
 		{desc: "Azure XML not well-formed", source: "XML 1.0 §2.1", format: "azure-xml", text: "<Cors><CorsRule>", unreadable: true, line: 1},
 		{desc: "native JSON cut short", source: "RFC 8259", format: "native", text: "{\"origins\": [", unreadable: true, line: 1},
 		{desc: "nginx directive without ;", source: "nginx.org/en/docs/beginners_guide.html#conf_structure", format: "nginx", text: "location / {\n  add_header X y\n}\n", unreadable: true, line: 2},
-		{desc: "Express options the reader cannot evaluate offline", source: "engine/formats/express: literal values only", format: "express", text: "app.use(cors({origin: pick()}))", unreadable: true, line: 1},
+		{desc: "Express options the reader cannot evaluate offline", source: "engine/formats/express: literal values only", format: "express", text: "app.use(cors({methods: pick()}))", unreadable: true, line: 1},
 		{desc: "raw text that is not an HTTP reply", source: "RFC 9112 §4 status-line", format: "raw", text: "hello world", unreadable: true, line: 1},
 		{desc: "HAR that is not JSON", source: "HAR 1.2 is JSON", format: "har", text: "{\"log\":", unreadable: true, line: 1},
 		{desc: "S3 reads OPTIONS and refuses it: a finding", source: "cloud-policies.md §1.2", format: "s3-json", text: `[{"AllowedOrigins":["https://a.test"],"AllowedMethods":["OPTIONS"]}]`},

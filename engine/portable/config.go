@@ -142,9 +142,13 @@ type ConfigRule struct {
 	Regex map[int]bool `json:"regex,omitempty"`
 	// ReflectAny: the platform echoes every request's Origin (Express
 	// origin: true).
-	ReflectAny   bool    `json:"reflect_any,omitempty"`
-	Methods      []Value `json:"methods,omitempty"`
-	AllowHeaders []Value `json:"allow_headers,omitempty"`
+	ReflectAny bool `json:"reflect_any,omitempty"`
+	// ReflectAssumed: ReflectAny stands for code the reader does not
+	// run (an origin callback, an environment value), which the verdict
+	// assumes allows the request's Origin.
+	ReflectAssumed bool    `json:"reflect_assumed,omitempty"`
+	Methods        []Value `json:"methods,omitempty"`
+	AllowHeaders   []Value `json:"allow_headers,omitempty"`
 	// EchoAllHeaders: no header list at all, and the platform reflects
 	// every requested header (Express without allowedHeaders).
 	EchoAllHeaders bool    `json:"echo_all_headers,omitempty"`

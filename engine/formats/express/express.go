@@ -134,8 +134,10 @@ type Options struct {
 	AnyOrigin bool `json:"any_origin,omitempty"`
 	// Fixed is a string origin other than '*', sent as is.
 	Fixed string `json:"fixed,omitempty"`
-	// ReflectAll is origin: true.
+	// ReflectAll is origin: true, or (Assumed) an origin the reader
+	// cannot evaluate, taken as allowing the request's Origin.
 	ReflectAll bool `json:"reflect_all,omitempty"`
+	Assumed    bool `json:"assumed,omitempty"`
 	// Allowed are the entries of an array or RegExp origin.
 	Allowed []Origin `json:"allowed,omitempty"`
 	// Methods is the ACAM value (an array is joined with ",").
@@ -184,7 +186,11 @@ func Parse(text string) (*Config, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p := &jslit.Parser{Toks: toks}
+	// Names declared with a literal (const allowedOrigins = [...]) are
+	// read as their values; a function or any other expression (an
+	// origin callback, process.env.X) is read as code, which resolve
+	// says what it assumes of.
+	p := &jslit.Parser{Toks: toks, Funcs: true, Names: jslit.Bindings(toks, true)}
 	c := &Config{}
 	vars := map[string]jslit.Value{}
 	var calls []int // token index of each "cors" in "cors("
@@ -359,6 +365,12 @@ func resolve(v jslit.Value, c *Config) (Options, policy.Errors) {
 			continue
 		}
 		val := &pr.Val
+		if val.Code() && pr.Key != "origin" && pr.Key != "credentials" {
+			// What the reader cannot evaluate is a text it cannot
+			// read, not one cors refuses.
+			r.errs = append(r.errs, &policy.Error{Line: val.Line, Column: val.Col, Path: pr.Key, Msg: pr.Key + " is " + code(val) + ", which cannot be evaluated offline: write its value", Unreadable: true})
+			continue
+		}
 		switch pr.Key {
 		case "origin":
 			r.origin(pr.Key, val)
@@ -432,7 +444,13 @@ func (r *resolver) badRegex(key string, err error) {
 // note tells the author, at line, of something cors does that they may
 // not expect; it is no fault.
 func (r *resolver) note(line int, msg string) {
-	r.c.Notes = append(r.c.Notes, "line "+strconv.Itoa(line)+": "+msg)
+	n := "line " + strconv.Itoa(line) + ": " + msg
+	for _, old := range r.c.Notes {
+		if old == n {
+			return // one options object passed to cors() twice
+		}
+	}
+	r.c.Notes = append(r.c.Notes, n)
 }
 
 // known notes a repeated option and an unknown one (cors ignores it:
@@ -459,8 +477,19 @@ func (r *resolver) known(pr *jslit.Prop, seen map[string]bool) bool {
 // whatever an earlier origin key set.
 func (r *resolver) origin(key string, val *jslit.Value) {
 	o := &r.o
-	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Allowed = false, false, "", false, nil
+	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Assumed, o.Allowed = false, false, "", false, false, nil
 	switch {
+	case val.Code():
+		// A callback (the expressjs/cors README's whitelist function)
+		// or a value of the environment: which origins it allows is
+		// the code's, so the verdict assumes the request's, echoed,
+		// and says so; lint reports it as assumed, not as origin: true.
+		o.ReflectAll, o.Assumed = true, true
+		if val.Kind == jslit.VFunc {
+			r.note(val.Line, "origin is a function, which cannot be evaluated offline; the verdict assumes it allows the request's Origin (callback(null, true)): Access-Control-Allow-Origin echoes it")
+		} else {
+			r.note(val.Line, "origin is "+val.Str+", which is not known offline; the verdict assumes it holds the request's Origin: Access-Control-Allow-Origin names it")
+		}
 	case !val.Truthy():
 		o.Disabled = true
 	case val.Kind == jslit.VString && val.Str == "*":
@@ -480,6 +509,15 @@ func (r *resolver) origin(key string, val *jslit.Value) {
 	default:
 		r.bad(key, val, "origin must be a string, boolean, RegExp or array, not a "+val.KindName())
 	}
+}
+
+// code names a value the reader does not run, for a message: "a
+// function", or the expression as written.
+func code(v *jslit.Value) string {
+	if v.Kind == jslit.VFunc {
+		return "a function"
+	}
+	return v.Str
 }
 
 // originList reads an array origin, whose entries isOriginAllowed tries

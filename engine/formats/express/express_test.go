@@ -1,6 +1,7 @@
 package express_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,9 +180,9 @@ func TestParseErrors(t *testing.T) {
 		text string
 		want []policy.Error // Line, Column
 	}{
-		{desc: "origin function cannot be evaluated offline", text: "{\n  origin: function (o, cb) { cb(null, true) },\n}", want: []policy.Error{{Line: 2, Column: 11}}},
-		{desc: "process.env", text: "{ origin: process.env.ORIGIN, maxAge: 10 }", want: []policy.Error{{Line: 1, Column: 11}}},
-		{desc: "every fault listed", text: "{ origin: x, methods: y }", want: []policy.Error{{Line: 1, Column: 11}, {Line: 1, Column: 23}}},
+		{desc: "a methods function cannot be evaluated offline", text: "{\n  methods: function () { return 'GET' },\n}", want: []policy.Error{{Line: 2, Column: 12}}},
+		{desc: "process.env in maxAge", text: "{ origin: 'https://a.test', maxAge: process.env.MAX_AGE }", want: []policy.Error{{Line: 1, Column: 37}}},
+		{desc: "every fault listed", text: "{ maxAge: x, methods: y }", want: []policy.Error{{Line: 1, Column: 11}, {Line: 1, Column: 23}}},
 		{desc: "lookahead in a RegExp origin: column of the construct", text: "{ origin: /^https:\\/\\/(?=a)/ }", want: []policy.Error{{Line: 1, Column: 23}}},
 		{desc: "global flag makes test() stateful", text: "{ origin: /a/g }", want: []policy.Error{{Line: 1, Column: 11}}},
 		{desc: "unknown variable", text: "app.use(cors(opts))", want: []policy.Error{{Line: 1, Column: 14}}},
@@ -312,4 +313,58 @@ func FuzzParse(f *testing.F) {
 		c.Respond(policy.Request{Method: "get", URL: "/api/x"}, policy.Reply{Status: 200})
 		(&express.Format{}).Detect(s)
 	})
+}
+
+// TestNamesAndCode: the shapes of expressjs/cors's README and of most
+// applications, which the reader refused (tried as a new user would): a
+// list declared before cors() is read as its value, where it is written;
+// an origin callback or an environment value is code, which the verdict
+// assumes allows the request's Origin and says so, and lint reports it
+// as assumed, not as origin: true.
+func TestNamesAndCode(t *testing.T) {
+	for _, tc := range []struct {
+		desc, text string
+		allowed    []string // Allowed's exact origins, with their lines
+		lines      []int
+		assumed    string // a note that holds it, when the origin is code
+	}{
+		{desc: "a list declared with const", text: "const allowedOrigins = ['https://a.test',\n  'https://b.test'];\napp.use(cors({ origin: allowedOrigins, credentials: true }));",
+			allowed: []string{"https://a.test", "https://b.test"}, lines: []int{1, 2}},
+		{desc: "a string declared with let, in TypeScript", text: "let ORIGIN: string = 'https://a.test';\napp.use(cors({ origin: ORIGIN }));",
+			allowed: nil, lines: nil},
+		{desc: "the README's whitelist callback", text: "const whitelist = ['https://a.test'];\nconst corsOptions = {\n  origin: function (origin, callback) {\n    if (whitelist.indexOf(origin) !== -1) callback(null, true); else callback(new Error('no'));\n  },\n};\napp.use(cors(corsOptions));",
+			assumed: "line 3: origin is a function, which cannot be evaluated offline; the verdict assumes it allows the request's Origin"},
+		{desc: "an arrow callback", text: "app.use(cors({ origin: (origin, cb) => cb(null, true), credentials: true }));",
+			assumed: "origin is a function"},
+		{desc: "an environment value", text: "app.use(cors({ origin: process.env.CORS_ORIGIN }));",
+			assumed: "line 1: origin is process.env.CORS_ORIGIN, which is not known offline; the verdict assumes it holds the request's Origin"},
+		{desc: "a name assigned twice is not taken for either value", text: "let o = 'https://a.test';\no = 'https://b.test';\napp.use(cors({ origin: o }));",
+			assumed: "origin is o, which is not known offline"},
+	} {
+		c, err := express.Parse(tc.text)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		m := c.Middlewares[0]
+		var got []string
+		var lines []int
+		for _, o := range m.Allowed {
+			got, lines = append(got, o.Exact), append(lines, o.Line)
+		}
+		if !slices.Equal(got, tc.allowed) || !slices.Equal(lines, tc.lines) {
+			t.Errorf("%s: allowed %q at lines %v, want %q at %v", tc.desc, got, lines, tc.allowed, tc.lines)
+		}
+		notes := strings.Join(c.Notes, "\n")
+		if tc.assumed != "" && (!m.ReflectAll || !m.Assumed || !strings.Contains(notes, tc.assumed)) {
+			t.Errorf("%s: reflect %v assumed %v, notes %q, want the assumption %q", tc.desc, m.ReflectAll, m.Assumed, notes, tc.assumed)
+		}
+		if tc.assumed == "" && m.Assumed {
+			t.Errorf("%s: assumed, notes %q", tc.desc, notes)
+		}
+	}
+	// The string bound with let: a fixed origin.
+	if c, err := express.Parse("let ORIGIN: string = 'https://a.test';\napp.use(cors({ origin: ORIGIN }));"); err != nil || c.Middlewares[0].Fixed != "https://a.test" {
+		t.Errorf("a bound string: %+v, %v", c, err)
+	}
 }

@@ -77,8 +77,9 @@ func configRule(i int, m Middleware) portable.ConfigRule {
 	case m.Fixed != "":
 		r.Origins = []portable.Value{{Text: m.Fixed, Pos: opt("origin")}}
 	case m.ReflectAll:
-		// origin: true echoes every request's Origin.
-		r.ReflectAny = true
+		// origin: true echoes every request's Origin; an origin
+		// function or expression is assumed to.
+		r.ReflectAny, r.ReflectAssumed = true, m.Assumed
 	default:
 		for _, o := range m.Allowed {
 			p := portable.Pos{Line: o.Line, Column: o.Column}

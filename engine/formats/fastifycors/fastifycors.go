@@ -95,6 +95,8 @@ type Config struct {
 	// ReflectAll is origin true (or another truthy non-string value, or
 	// an unresolved function, assumed to allow).
 	ReflectAll bool `json:"reflect_all,omitempty"`
+	// Assumed: ReflectAll stands for code the reader cannot run.
+	Assumed bool `json:"assumed,omitempty"`
 	// Allowed are the entries of an array or RegExp origin.
 	Allowed []jsmw.Origin `json:"allowed,omitempty"`
 	// VaryOrigin: origin is neither a string nor false.
@@ -208,8 +210,11 @@ func (c *Config) resolve(obj jslit.Value) policy.Errors {
 	c.At = map[string]jsmw.Pos{}
 	for k, pr := range o.Props {
 		c.At[k] = jsmw.At(pr.Val)
-		if pr.Val.Kind == jslit.VFunc && k != "origin" && k != "delegator" {
+		switch {
+		case pr.Val.Kind == jslit.VFunc && k != "origin" && k != "delegator":
 			errs = append(errs, jsmw.Bad(k, pr.Val, k+" is a function, which @fastify/cors does not call: it is not a "+k+" value"))
+		case pr.Val.Kind == jslit.VExpr && k != "origin":
+			errs = append(errs, jsmw.NotEvaluated(k, pr.Val))
 		}
 	}
 	if v, ok := o.Get("delegator"); ok {
@@ -288,9 +293,9 @@ func (c *Config) origin(v jslit.Value) policy.Errors {
 	c.AnyOrigin = false
 	c.VaryOrigin = v.Kind != jslit.VString && !(v.Kind == jslit.VBool && !v.B)
 	switch {
-	case v.Kind == jslit.VFunc:
-		c.ReflectAll = true
-		c.Unresolved = append(c.Unresolved, jsmw.Unresolved{Option: "origin", Line: v.Line, Column: v.Col, Assumes: "it allows the request's Origin (cb(null, true)): Access-Control-Allow-Origin echoes it"})
+	case v.Code():
+		c.ReflectAll, c.Assumed = true, true
+		c.Unresolved = append(c.Unresolved, jsmw.Unresolve("origin", v, jsmw.AssumesOrigin(v, "cb(null, true)")))
 	case v.Kind == jslit.VBool && !v.B:
 		c.Disabled = true
 	case !v.Truthy():

@@ -49,7 +49,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	case c.Fixed != "":
 		r.Origins = []portable.Value{{Text: c.Fixed, Pos: opt("origin")}}
 	case c.ReflectAll:
-		r.ReflectAny = true
+		r.ReflectAny, r.ReflectAssumed = true, c.Assumed
 	default:
 		jsmw.AddOrigins(&r, c.Allowed)
 	}

@@ -161,16 +161,19 @@ func (c *Config) resolve(obj jslit.Value) (Options, policy.Errors) {
 	var errs policy.Errors
 	for k, pr := range props.Props {
 		o.At[k] = jsmw.At(pr.Val)
-		if pr.Val.Kind == jslit.VFunc && k != "origin" && k != "allowMethods" {
+		switch {
+		case pr.Val.Kind == jslit.VFunc && k != "origin" && k != "allowMethods":
 			errs = append(errs, jsmw.Bad(k, pr.Val, k+" is a function, which Hono's cors() does not call"))
+		case pr.Val.Kind == jslit.VExpr && k != "origin":
+			errs = append(errs, jsmw.NotEvaluated(k, pr.Val))
 		}
 	}
 	if v, ok := props.Get("origin"); ok {
 		o.Any = false
 		switch v.Kind {
-		case jslit.VFunc:
+		case jslit.VFunc, jslit.VExpr:
 			o.Func = true
-			o.Unresolved = append(o.Unresolved, jsmw.Unresolved{Option: "origin", Line: v.Line, Column: v.Col, Assumes: "it returns the request's Origin: Access-Control-Allow-Origin echoes it"})
+			o.Unresolved = append(o.Unresolved, jsmw.Unresolve("origin", v, jsmw.AssumesOrigin(v, "")))
 		case jslit.VString:
 			if v.Str == "*" {
 				o.Any = true

@@ -44,7 +44,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		r := portable.ConfigRule{Index: i, Pos: call.Portable(), Credentials: o.Credentials, CredentialsPos: opt("credentials"), MaxAgePos: opt("maxAge")}
 		switch {
 		case o.Func:
-			r.ReflectAny = true
+			r.ReflectAny, r.ReflectAssumed = true, true
 		case o.Any:
 			r.Origins = []portable.Value{{Text: "*", Pos: opt("origin")}}
 		default:

@@ -159,8 +159,11 @@ func (c *Config) resolve(obj jslit.Value) (Options, policy.Errors) {
 	var errs policy.Errors
 	for k, pr := range props.Props {
 		o.At[k] = jsmw.At(pr.Val)
-		if pr.Val.Kind == jslit.VFunc && k != "origin" && k != "credentials" {
+		switch {
+		case pr.Val.Kind == jslit.VFunc && k != "origin" && k != "credentials":
 			errs = append(errs, jsmw.Bad(k, pr.Val, k+" is a function, which @koa/cors does not call: it would be sent as its source text"))
+		case pr.Val.Kind == jslit.VExpr && k != "origin":
+			errs = append(errs, jsmw.NotEvaluated(k, pr.Val))
 		}
 	}
 	note := func(v jslit.Value, msg string) {
@@ -169,9 +172,9 @@ func (c *Config) resolve(obj jslit.Value) (Options, policy.Errors) {
 	if v, ok := props.Get("origin"); ok {
 		o.Any = false
 		switch {
-		case v.Kind == jslit.VFunc:
+		case v.Code():
 			o.Func = true
-			o.Unresolved = append(o.Unresolved, jsmw.Unresolved{Option: "origin", Line: v.Line, Column: v.Col, Assumes: "it returns the request's Origin: Access-Control-Allow-Origin echoes it"})
+			o.Unresolved = append(o.Unresolved, jsmw.Unresolve("origin", v, jsmw.AssumesOrigin(v, "")))
 		case !v.Truthy() || v.Kind == jslit.VString && v.Str == "*":
 			if !v.Truthy() {
 				note(v, "a falsy origin is '*' to @koa/cors (options.origin || '*'), not CORS turned off")

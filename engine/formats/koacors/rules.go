@@ -46,7 +46,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		case o.Func || o.Any && o.Credentials:
 			// echoes every request's Origin (credentials with '*', or
 			// the function assumed to)
-			r.ReflectAny = true
+			r.ReflectAny, r.ReflectAssumed = true, o.Func
 		case o.Any:
 			r.Origins = []portable.Value{{Text: "*", Pos: opt("origin")}}
 		case len(o.Origins) == 1:

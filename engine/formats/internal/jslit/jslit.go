@@ -269,6 +269,10 @@ const (
 	VRegex
 	// VFunc is a function expression (Parser.Funcs).
 	VFunc
+	// VExpr is an expression this reader does not evaluate
+	// (Parser.Funcs): process.env.CORS_ORIGIN, a name not bound to a
+	// literal, a call. Str is its text as written.
+	VExpr
 )
 
 // Value is one literal as written, positioned where it starts.
@@ -293,8 +297,12 @@ type Prop struct {
 
 // KindName names the value's kind in messages ("string", "RegExp").
 func (v Value) KindName() string {
-	return [...]string{"string", "number", "boolean", "null", "undefined", "array", "object", "RegExp", "function"}[v.Kind]
+	return [...]string{"string", "number", "boolean", "null", "undefined", "array", "object", "RegExp", "function", "computed value"}[v.Kind]
 }
+
+// Code reports a value that is code the reader does not run: a function
+// or an expression (Parser.Funcs). Its caller says what it assumes.
+func (v Value) Code() bool { return v.Kind == VFunc || v.Kind == VExpr }
 
 // Truthy is JavaScript's ToBoolean (ECMA-262 §7.1.2).
 func (v Value) Truthy() bool {
@@ -314,13 +322,16 @@ func (v Value) Truthy() bool {
 // Parser reads literals from Toks starting at I; Errs collects what it
 // could not read (Unreadable faults). With Funcs set, a function
 // expression (function ..., async ..., x => ..., (a, b) => ...) is read
-// as a VFunc value, positioned, instead of a fault: the caller reports it
-// as something it cannot evaluate offline.
+// as a VFunc value, and any other expression that starts with a name
+// (process.env.X, config.origins, a call) as a VExpr value, positioned,
+// instead of a fault: the caller reports it as something it cannot
+// evaluate offline. A name in Names (Bindings) is read as its value.
 type Parser struct {
 	Toks  []Token
 	I     int
 	Errs  policy.Errors
 	Funcs bool
+	Names map[string]Value
 }
 
 // Peek returns the token at I.
@@ -397,6 +408,12 @@ func (p *Parser) Literal(depth int) (Value, bool) {
 			if p.Funcs && p.Peek().Text == "=" && p.I+1 < len(p.Toks) && p.Toks[p.I+1].Text == ">" {
 				return p.function(t), true
 			}
+			if b, ok := p.Names[t.Text]; ok && p.ends() {
+				return b, true
+			}
+			if p.Funcs {
+				return p.expr(t), true
+			}
 			p.Fail(t, "unsupported expression starting with "+strconv.Quote(t.Text)+": only literal values can be evaluated offline")
 			return v, false
 		}
@@ -438,6 +455,111 @@ func (p *Parser) function(start Token) Value {
 	}
 	p.Skip()
 	return Value{Kind: VFunc, Str: start.Text, Line: start.Line, Col: start.Col}
+}
+
+// expr reads an expression that starts at start (already read) as a
+// VExpr: everything up to the next ',' '}' ']' or ')' outside brackets,
+// its text rebuilt from its tokens (strings quoted).
+func (p *Parser) expr(start Token) Value {
+	from := p.I - 1
+	p.Skip()
+	var b strings.Builder
+	for _, t := range p.Toks[from:p.I] {
+		if b.Len() > 80 {
+			b.WriteString("...")
+			break
+		}
+		if t.Kind == TString {
+			b.WriteString(strconv.Quote(t.Text))
+			continue
+		}
+		b.WriteString(t.Text)
+	}
+	return Value{Kind: VExpr, Str: b.String(), Line: start.Line, Col: start.Col}
+}
+
+// ends reports that the value just read ends here: a name followed by
+// '.', '(' or an operator is an expression that uses it, not its value.
+func (p *Parser) ends() bool {
+	t := p.Peek()
+	if t.Kind == TEOF {
+		return true
+	}
+	return t.Kind == TPunct && (t.Text == "," || t.Text == "}" || t.Text == "]" || t.Text == ")" || t.Text == ";")
+}
+
+// Bindings are the names toks declares with a literal value (const
+// origins = ['https://a.example'], let maxAge = 600, and a TypeScript
+// type annotation before the '='), each value positioned where it is
+// written, so that a fix edits the list where it is declared. A name
+// declared or assigned more than once is left out: which value a call
+// sees then depends on the order the code runs in. funcs reads functions
+// and expressions in the values as Parser.Funcs does.
+func Bindings(toks []Token, funcs bool) map[string]Value {
+	out := map[string]Value{}
+	assigned := map[string]int{}
+	p := &Parser{Toks: toks, Funcs: funcs, Names: out}
+	for i := 0; i+2 < len(toks); i++ {
+		t := toks[i]
+		if t.Kind != TIdent || !isAssign(toks, i+1) || i > 0 && toks[i-1].Kind == TPunct && toks[i-1].Text == "." {
+			continue
+		}
+		assigned[t.Text]++
+		if i == 0 || toks[i-1].Kind != TIdent || (toks[i-1].Text != "const" && toks[i-1].Text != "let" && toks[i-1].Text != "var") {
+			continue
+		}
+		p.I, p.Errs = i+2, nil
+		if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.statementEnds() {
+			out[t.Text] = v
+		}
+	}
+	// TypeScript: const origins: string[] = [...]
+	for i := 1; i+1 < len(toks); i++ {
+		if toks[i].Kind == TPunct && toks[i].Text == ":" && toks[i-1].Kind == TIdent && i >= 2 && toks[i-2].Kind == TIdent && (toks[i-2].Text == "const" || toks[i-2].Text == "let" || toks[i-2].Text == "var") {
+			j := i + 1
+			for j < len(toks) && j < i+12 && !isAssign(toks, j) && !(toks[j].Kind == TPunct && toks[j].Text == ";") {
+				j++
+			}
+			if j < len(toks) && isAssign(toks, j) {
+				name := toks[i-1].Text
+				assigned[name]++
+				p.I, p.Errs = j+1, nil
+				if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.statementEnds() {
+					out[name] = v
+				}
+			}
+		}
+	}
+	for name, n := range assigned {
+		if n > 1 {
+			delete(out, name)
+		}
+	}
+	return out
+}
+
+// statementEnds reports that the declaration just read ends here: at a
+// separator, or where the next token is on a later line (a newline ends
+// a statement there: ECMA-262 §12.10, automatic semicolon insertion).
+func (p *Parser) statementEnds() bool {
+	return p.ends() || p.I > 0 && p.Peek().Line > p.Toks[p.I-1].Line
+}
+
+// isAssign reports a lone '=' at toks[i]: not part of ==, ===, =>, <=,
+// >=, != or an operator-assignment.
+func isAssign(toks []Token, i int) bool {
+	if i >= len(toks) || toks[i].Kind != TPunct || toks[i].Text != "=" {
+		return false
+	}
+	if n := toks[i+1]; n.Kind == TPunct && (n.Text == "=" || n.Text == ">") {
+		return false
+	}
+	if i > 0 {
+		if b := toks[i-1]; b.Kind == TPunct && strings.Contains("=!<>+-*/%&|^?", b.Text) {
+			return false
+		}
+	}
+	return true
 }
 
 // newRegExp reads new RegExp('source'[, 'flags']).

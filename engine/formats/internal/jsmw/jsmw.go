@@ -22,6 +22,9 @@ type Source struct {
 	Text string
 	Toks []jslit.Token
 	Vars map[string]jslit.Value
+	// Names are the names it declares with any literal (jslit.Bindings),
+	// read as their values inside the options.
+	Names map[string]jslit.Value
 }
 
 // Read lexes text and collects its declared object literals. Function
@@ -34,8 +37,8 @@ func Read(text string) (*Source, policy.Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	s := &Source{Text: text, Toks: toks, Vars: map[string]jslit.Value{}}
-	p := &jslit.Parser{Toks: toks, Funcs: true}
+	s := &Source{Text: text, Toks: toks, Vars: map[string]jslit.Value{}, Names: jslit.Bindings(toks, true)}
+	p := &jslit.Parser{Toks: toks, Funcs: true, Names: s.Names}
 	for i := 1; i+1 < len(toks); i++ {
 		if toks[i].Kind == jslit.TPunct && toks[i].Text == "=" && toks[i-1].Kind == jslit.TIdent && toks[i+1].Kind == jslit.TPunct && toks[i+1].Text == "{" {
 			p.I = i + 1
@@ -157,7 +160,7 @@ func (s *Source) Options(i int, what string) (jslit.Value, int, policy.Errors) {
 		}
 		return v, i + 1, nil
 	}
-	p := &jslit.Parser{Toks: s.Toks, I: i, Funcs: true}
+	p := &jslit.Parser{Toks: s.Toks, I: i, Funcs: true, Names: s.Names}
 	v, ok := p.Literal(0)
 	if !ok {
 		return v, p.I, p.Errs
@@ -234,11 +237,49 @@ type Unresolved struct {
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
 	Assumes string `json:"assumes"`
+	// Expr is the expression the option is written as (process.env.X),
+	// "" for a function.
+	Expr string `json:"expr,omitempty"`
+}
+
+// Unresolve is the Unresolved of option written as v (a function or an
+// expression: jslit.Value.Code), with what the verdict assumes of it.
+func Unresolve(option string, v jslit.Value, assumes string) Unresolved {
+	u := Unresolved{Option: option, Line: v.Line, Column: v.Col, Assumes: assumes}
+	if v.Kind == jslit.VExpr {
+		u.Expr = v.Str
+	}
+	return u
+}
+
+// AssumesOrigin is what the verdict assumes of an origin option written
+// as code v: a function allows the request's Origin (call: how it says
+// so, "cb(null, true)", or ""), an expression holds it.
+func AssumesOrigin(v jslit.Value, call string) string {
+	if v.Kind == jslit.VExpr {
+		return "it holds the request's Origin: Access-Control-Allow-Origin names it"
+	}
+	if call != "" {
+		return "it allows the request's Origin (" + call + "): Access-Control-Allow-Origin echoes it"
+	}
+	return "it returns the request's Origin: Access-Control-Allow-Origin echoes it"
+}
+
+// NotEvaluated is the fault of option key written as an expression
+// (process.env.X, a call) where the reader needs its value.
+func NotEvaluated(key string, v jslit.Value) *policy.Error {
+	e := Bad(key, v, key+" is "+v.Str+", which cannot be evaluated offline: write its value")
+	e.Unreadable = true // the reader's limit, not the library's refusal
+	return e
 }
 
 // Note is the sentence that tells the author about u.
 func (u Unresolved) Note() string {
-	return "line " + strconv.Itoa(u.Line) + ": " + u.Option + " is a function, which cannot be evaluated offline; the verdict assumes " + u.Assumes
+	what := "a function, which cannot be evaluated offline"
+	if u.Expr != "" {
+		what = u.Expr + ", which is not known offline"
+	}
+	return "line " + strconv.Itoa(u.Line) + ": " + u.Option + " is " + what + "; the verdict assumes " + u.Assumes
 }
 
 // Origin is one allowed origin an application wrote: a string, or a
