@@ -165,6 +165,14 @@ func (f *Format) EditText(text string, e fix.Edit) (string, error) {
 			return m.setValue(in, "cors-allow-headers", fix.AppendList(c.AllowHeaders, e.Values, ","))
 		}
 	case fix.Replace:
+		if a, ok := in.Get("cors-allow-origin"); ok && e.Field == fix.Origins && len(e.Values) == 1 && e.Old != "*" && e.Old == a.Value {
+			// The list as written, refused: mended, with the origin.
+			list, _, ok := mend(a.Value, e.Values[0])
+			if !ok {
+				return "", fix.ErrUnsupported
+			}
+			return m.setValue(in, "cors-allow-origin", list)
+		}
 		if e.Field == fix.Origins && len(e.Values) == 1 {
 			return m.setValue(in, "cors-allow-origin", e.Values[0])
 		}
@@ -177,6 +185,52 @@ func (f *Format) EditText(text string, e fix.Edit) (string, error) {
 		}
 	}
 	return "", fix.ErrUnsupported
+}
+
+// mend rewrites an origin list the controller's validation refuses
+// (originListValid) so that it passes, with origin added when it is not
+// there: each entry it refuses is written as scheme://host[:port] (a
+// path or trailing slash dropped, the scheme in lower case), and one
+// that cannot be is left out. why says what changed; ok is false when
+// the result still fails the validation.
+func mend(written, origin string) (list, why string, ok bool) {
+	var out, said []string
+	for _, o := range strings.Split(written, ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if originValid.MatchString(o) {
+			out = append(out, o)
+			continue
+		}
+		fixed := o
+		if scheme, rest, found := strings.Cut(o, "://"); found {
+			if i := strings.IndexByte(rest, '/'); i >= 0 {
+				rest = rest[:i]
+			}
+			fixed = strings.ToLower(scheme) + "://" + rest
+		}
+		if originValid.MatchString(fixed) && fixed != "" {
+			out = append(out, fixed)
+			said = append(said, "write "+o+" as "+fixed)
+		} else {
+			said = append(said, "remove "+o+", which is no origin")
+		}
+	}
+	has := false
+	for _, o := range out {
+		has = has || o == origin || o == "*"
+	}
+	if !has {
+		out = append(out, origin)
+		said = append(said, "add "+origin)
+	}
+	list = strings.Join(out, ", ")
+	if !noSpaces(originListValid)(list) || crlf.MatchString(list) {
+		return "", "", false
+	}
+	return list, strings.Join(said, "; "), true
 }
 
 func upper(vs []string) []string {
@@ -194,7 +248,7 @@ func upper(vs []string) []string {
 // the page's origin; otherwise the header the browser missed gets the
 // page's origin, method or headers, or credentials.
 func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
-	idx, star := -1, false
+	idx, star, refused := -1, false, ""
 	for _, r := range b.Rules {
 		if r.Source != source {
 			continue
@@ -204,7 +258,7 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 			return fix.Edit{Op: fix.Enable, Field: EnableCORS, Rule: idx}, "set nginx.ingress.kubernetes.io/enable-cors to \"true\": without it the other cors-* annotations do nothing", true
 		}
 		if r.Note.Case == caseStar {
-			star = true
+			star, refused = true, r.Note.Args[0]
 		}
 	}
 	if idx < 0 {
@@ -216,6 +270,16 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		// the one refusal * leaves.
 		if b.Origin == "" || b.Origin == "null" || b.Needs == "" && !star {
 			return fix.Edit{}, "", false
+		}
+		if star && refused != "" {
+			// The list as written, which validation refused: mend it
+			// (tried as a new user would, the fix replaced two origins
+			// with the page's, one of them written with a slash).
+			// Values holds the page's origin alone (fix.Edit's values
+			// are checked one by one); EditText mends the rest.
+			if _, why, ok := mend(refused, b.Origin); ok {
+				return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: refused, Values: []string{b.Origin}, Rule: idx}, "mend cors-allow-origin, which the controller refuses whole and replaces by *, which browsers refuse with credentials: " + why, true
+			}
 		}
 		if star {
 			return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{b.Origin}, Rule: idx}, "allow only " + b.Origin + " in cors-allow-origin instead of *, which browsers refuse with credentials", true

@@ -26,7 +26,11 @@ func TestExplainFix(t *testing.T) {
 			init: fetch.Init{Method: "PUT"}, want: `cors-allow-origin: "https://shop.example, https://*.shop.example, https://b.example"`, source: srcTemplate},
 		{desc: "a header outside the list: added", text: strings.Replace(readFile(t, "basic.yaml"), "https://shop.example,", "https://b.example,", 1),
 			init: fetch.Init{Method: "POST", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}, want: `cors-allow-headers: "Content-Type, Authorization, X-Request-Id, x-custom"`, source: srcTemplate},
-		{desc: "a refused origin list is *, and credentials are sent: * replaced by the page's origin", text: strings.Replace(readFile(t, "traps.yaml"), "dash-api.example", "api.shop.example", 1),
+		// Tried as a new user would, the fix replaced the list by the
+		// page's origin alone, dropping the others.
+		{desc: "a refused origin list is *, and credentials are sent: the list mended (its trailing slash dropped), the page's origin added", text: strings.Replace(readFile(t, "traps.yaml"), "dash-api.example", "api.shop.example", 1),
+			init: fetch.Init{Method: "GET", Credentials: "include"}, want: `cors-allow-origin: "https://dash.example, https://admin.example, https://b.example"`, source: srcParser},
+		{desc: "* written: replaced by the page's origin", text: doc(ann("enable-cors", `"true"`, "cors-allow-origin", `"*"`, "cors-allow-credentials", `"true"`)),
 			init: fetch.Init{Method: "GET", Credentials: "include"}, want: `cors-allow-origin: "https://b.example"`, source: srcParser},
 		{desc: "cors-* without enable-cors", text: doc(ann("cors-allow-origin", `"https://b.example"`)),
 			init: fetch.Init{Method: "GET"}, want: `nginx.ingress.kubernetes.io/enable-cors: "true"`, source: srcTemplate},

@@ -236,7 +236,15 @@ func (m *Manifest) Respond(req policy.Request, app policy.Reply) policy.Outcome 
 	cors := ""
 	if len(c.AllowOrigin) == 1 && c.AllowOrigin[0] == "*" {
 		origin, cors = "*", "true"
-		rule("cors-allow-origin", "", policy.Note{Case: caseStar})
+		// Args[0]: the value as written when the controller refused
+		// it, so that a fix mends that list rather than replace it.
+		n := policy.Note{Case: caseStar}
+		for _, d := range c.Defaulted {
+			if a, ok := in.Get("cors-allow-origin"); ok && d.Name == "cors-allow-origin" && d.Why == "invalid" {
+				n.Args[0] = a.Value
+			}
+		}
+		rule("cors-allow-origin", "", n)
 	} else if len(c.AllowOrigin) == 0 {
 		rule("cors-allow-origin", "origin", policy.Note{Case: caseNoOrigins})
 	} else if hasOrigin && in.origin != nil && in.origin.MatchString(origin) {
