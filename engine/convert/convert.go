@@ -82,7 +82,7 @@ func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out
 		return out, nil, err
 	}
 	p, names, from2, notes := toPortable(src)
-	out, wnotes, err := render(p, from2, to, func(n *portable.Notes) (string, error) {
+	out, wnotes, err := render(p, from2, to, notes, func(n *portable.Notes) (string, error) {
 		return w.WriteRules(p, names, n)
 	})
 	notes = pairLiteral(append(notes, wnotes...))
@@ -181,7 +181,7 @@ func toNative(reg *policy.Registry, in policy.Source, from string) (out string, 
 		return native.Write(p), nil, nil
 	}
 	nt := toNeutral(src, true)
-	out, wnotes, err := render(nt.p, nt.from, native.FormatName, func(n *portable.Notes) (string, error) {
+	out, wnotes, err := render(nt.p, nt.from, native.FormatName, nil, func(n *portable.Notes) (string, error) {
 		return native.FromPortableSelect(nt.p, nt.sel, nt.names, n)
 	})
 	return noWider(out, append(nt.notes, wnotes...), err)

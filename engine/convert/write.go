@@ -24,11 +24,19 @@ func Targets(reg *policy.Registry) []string {
 
 // render runs the checks every target shares, then target's writer (in
 // a function of its own so that ToNative links only native's).
-func render(p portable.Policy, from []int, to string, target func(n *portable.Notes) (string, error)) (string, []Note, error) {
+func render(p portable.Policy, from []int, to string, srcNotes []Note, target func(n *portable.Notes) (string, error)) (string, []Note, error) {
 	if len(p.Rules) == 0 {
 		return "", nil, &Error{Msg: "no rule is left to write: the target cannot express any rule of the source", Refused: true}
 	}
 	n := &portable.Notes{From: from}
+	for _, s := range srcNotes {
+		if s.Literal && s.Effect == Wider {
+			if n.LiteralStar == nil {
+				n.LiteralStar = map[int]bool{}
+			}
+			n.LiteralStar[s.Rule] = true
+		}
+	}
 	var out string
 	err := p.Validate()
 	if err == nil {

@@ -44,10 +44,19 @@ func LiteralHeaderStar(rule int, effect, msg string, pos Pos) Note {
 // reports them by the source rule they came from.
 type Notes struct {
 	// From maps each rule of the Policy to its source rule's index.
-	From    []int
-	notes   []Note
-	refused []string
+	From []int
+	// LiteralStar marks the source rules (by index) whose allowed
+	// headers "*" the source sends as written: a target that can echo
+	// the requested names (the portable "*") writes a literal "*" for
+	// them instead, the same line (NoteLiteral).
+	LiteralStar map[int]bool
+	notes       []Note
+	refused     []string
 }
+
+// Literal reports that the Policy's rule i's allowed headers "*" are
+// sent as written by its source (LiteralStar).
+func (n *Notes) Literal(i int) bool { return n.LiteralStar[n.Src(i)] }
 
 // Src is the source rule index of the Policy's rule i.
 func (n *Notes) Src(i int) int {

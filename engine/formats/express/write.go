@@ -7,11 +7,18 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// WriteRules writes p as Express code (Write), noting first each rule
-// whose allowed headers are "*": cors() sends it as written.
+// WriteRules writes p as Express code (Write). Allowed headers "*" are
+// written as cors()'s own reflection of the requested headers, which
+// holds with credentials too; but a source that sends its "*" as written
+// (n.Literal) gets allowedHeaders ['*'], the same line, noted.
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	portable.NoteLiteralHeaderStar(p, n, "express")
-	return Write(p)
+	return write(p, func(i int) bool {
+		if n.Literal(i) {
+			n.NoteLiteral(i, portable.Narrower, "express sends allowedHeaders ['*'] as written")
+			return true
+		}
+		return false
+	})
 }
 
 // Write renders a portable policy as Express code that mounts cors() with
@@ -24,8 +31,15 @@ func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (str
 // Where a portable rule is silent, the writer spells out the narrow choice
 // instead of the library's wide defaults: methods GET,HEAD,POST rather than
 // all six, and allowedHeaders [] rather than reflecting every requested
-// header.
+// header (which it writes for the allowed headers "*", by leaving
+// allowedHeaders out).
 func Write(p portable.Policy) (string, error) {
+	return write(p, func(int) bool { return false })
+}
+
+// write is Write, with rule i's allowed headers "*" written as a literal
+// '*' when literal(i).
+func write(p portable.Policy, literal func(i int) bool) (string, error) {
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
@@ -42,7 +56,8 @@ func Write(p portable.Policy) (string, error) {
 	}
 	var b strings.Builder
 	b.WriteString("const cors = require('cors');\n\n")
-	for _, r := range p.Rules {
+	for i, r := range p.Rules {
+		lit := portable.Contains(r.AllowHeaders, "*") && literal(i)
 		paths := r.Paths
 		if len(paths) == 0 {
 			paths = []string{""}
@@ -54,14 +69,14 @@ func Write(p portable.Policy) (string, error) {
 				b.WriteString(", ")
 			}
 			b.WriteString("cors(")
-			writeOptions(&b, r)
+			writeOptions(&b, r, lit)
 			b.WriteString("));\n")
 		}
 	}
 	return b.String(), nil
 }
 
-func writeOptions(b *strings.Builder, r portable.Rule) {
+func writeOptions(b *strings.Builder, r portable.Rule, literalStar bool) {
 	b.WriteString("{\n  origin: ")
 	switch {
 	case r.AnyOrigin() && r.Credentials:
@@ -92,8 +107,15 @@ func writeOptions(b *strings.Builder, r portable.Rule) {
 		methods = []string{"GET", "HEAD", "POST"}
 	}
 	writeList(b, methods)
-	b.WriteString(",\n  allowedHeaders: ")
-	writeList(b, r.AllowHeaders)
+	if literalStar || !portable.Contains(r.AllowHeaders, "*") {
+		// Without allowedHeaders cors() echoes the requested ones
+		// (configureAllowedHeaders), the portable "*": any header,
+		// credentials or not. Tried as a new user would, a cors() with
+		// no allowedHeaders converted to itself wrote ['*'], which no
+		// credentialed request passes.
+		b.WriteString(",\n  allowedHeaders: ")
+		writeList(b, r.AllowHeaders)
+	}
 	if len(r.ExposeHeaders) > 0 {
 		b.WriteString(",\n  exposedHeaders: ")
 		writeList(b, r.ExposeHeaders)

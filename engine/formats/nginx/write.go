@@ -7,11 +7,19 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// WriteRules writes p as nginx configuration (Write), noting first each
-// rule whose allowed headers are "*": add_header sends it as written.
+// WriteRules writes p as nginx configuration (Write). Allowed headers
+// "*" are written as the requested ones echoed
+// ($http_access_control_request_headers), which holds with credentials
+// too; but a source that sends its "*" as written (n.Literal) gets the
+// same line, noted.
 func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
-	portable.NoteLiteralHeaderStar(p, n, "nginx")
-	return Write(p)
+	return write(p, func(i int) bool {
+		if n.Literal(i) {
+			n.NoteLiteral(i, portable.Narrower, "nginx sends Access-Control-Allow-Headers: * as written")
+			return true
+		}
+		return false
+	})
 }
 
 // Write renders a portable policy as nginx configuration: one map per
@@ -28,6 +36,12 @@ func (*Format) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (str
 // that would need two locations for the same path (nginx picks one
 // location per request) and values nginx cannot quote ("$").
 func Write(p portable.Policy) (string, error) {
+	return write(p, func(int) bool { return false })
+}
+
+// write is Write, with rule i's allowed headers "*" sent as written when
+// literal(i).
+func write(p portable.Policy, literal func(i int) bool) (string, error) {
 	if err := p.Validate(); err != nil {
 		return "", err
 	}
@@ -80,6 +94,7 @@ func Write(p portable.Policy) (string, error) {
 	}
 	b.WriteString("\n# server level: the locations that serve these paths; an add_header here\n# drops the server's own add_header lines, and an upstream that sends its\n# own CORS headers needs proxy_hide_header for them\n")
 	for i, r := range p.Rules {
+		lit := portable.Contains(r.AllowHeaders, "*") && literal(i)
 		paths := r.Paths
 		if len(paths) == 0 {
 			paths = []string{"/"}
@@ -87,12 +102,12 @@ func Write(p portable.Policy) (string, error) {
 		for _, path := range paths {
 			path = strings.TrimSuffix(path, "/")
 			if path == "" {
-				writeLocation(&b, "/", i, r)
+				writeLocation(&b, "/", i, r, lit)
 				continue
 			}
 			// "/api" covers "/api" and "/api/..." (portable.Rule.Paths).
-			writeLocation(&b, "= "+path, i, r)
-			writeLocation(&b, path+"/", i, r)
+			writeLocation(&b, "= "+path, i, r, lit)
+			writeLocation(&b, path+"/", i, r, lit)
 		}
 	}
 	return b.String(), nil
@@ -118,7 +133,7 @@ func regexQuote(s string) string {
 
 func quote(s string) string { return "\"" + s + "\"" }
 
-func writeLocation(b *strings.Builder, where string, i int, r portable.Rule) {
+func writeLocation(b *strings.Builder, where string, i int, r portable.Rule, literalStar bool) {
 	n := strconv.Itoa(i)
 	acao, acac := "$cors_origin_"+n, ""
 	if r.AnyOrigin() && !r.Credentials {
@@ -128,6 +143,20 @@ func writeLocation(b *strings.Builder, where string, i int, r portable.Rule) {
 		acac = "$cors_credentials_" + n
 	}
 	vary := !(r.AnyOrigin() && !r.Credentials)
+	// "*": the requested headers echoed, which a literal * is not for
+	// a credentialed request or Authorization (Fetch §4.8); nginx sends
+	// no add_header whose value is empty, so a preflight without
+	// Access-Control-Request-Headers gets none.
+	echo := portable.Contains(r.AllowHeaders, "*") && !literalStar
+	preVary := ""
+	switch {
+	case vary && echo:
+		preVary = "Origin, Access-Control-Request-Headers"
+	case vary:
+		preVary = "Origin"
+	case echo:
+		preVary = "Access-Control-Request-Headers"
+	}
 	common := func(ind string) {
 		b.WriteString(ind + "add_header Access-Control-Allow-Origin " + acao + " always;\n")
 		if acac != "" {
@@ -142,14 +171,17 @@ func writeLocation(b *strings.Builder, where string, i int, r portable.Rule) {
 		methods = []string{"GET", "HEAD", "POST"}
 	}
 	b.WriteString("        add_header Access-Control-Allow-Methods " + quote(strings.Join(methods, ", ")) + " always;\n")
-	if len(r.AllowHeaders) > 0 {
+	switch {
+	case echo:
+		b.WriteString("        add_header Access-Control-Allow-Headers $http_access_control_request_headers always;\n")
+	case len(r.AllowHeaders) > 0:
 		b.WriteString("        add_header Access-Control-Allow-Headers " + quote(strings.Join(r.AllowHeaders, ", ")) + " always;\n")
 	}
 	if r.MaxAge != nil {
 		b.WriteString("        add_header Access-Control-Max-Age " + strconv.Itoa(*r.MaxAge) + " always;\n")
 	}
-	if vary {
-		b.WriteString("        add_header Vary Origin always;\n")
+	if preVary != "" {
+		b.WriteString("        add_header Vary " + quote(preVary) + " always;\n")
 	}
 	b.WriteString("        return 204;\n    }\n")
 	common("    ")
