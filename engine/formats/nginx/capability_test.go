@@ -64,15 +64,7 @@ func TestWriteRules(t *testing.T) {
 	if notes := n.List(); len(notes) != 0 {
 		t.Errorf("notes %+v, want none", notes)
 	}
-	ev, err := format(t).Parse(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pre := ev.Respond(policy.Request{Method: "OPTIONS", URL: "https://api.example/x", Header: headers.List{{Name: "Origin", Value: "https://app.example"},
-		{Name: "Access-Control-Request-Method", Value: "PUT"}, {Name: "Access-Control-Request-Headers", Value: "authorization,content-type"}}}, policy.Reply{Status: 200})
-	if got, _ := pre.Reply.Header.Get("Access-Control-Allow-Headers"); got != "authorization,content-type" {
-		t.Errorf("the written policy's preflight: Access-Control-Allow-Headers %q, want the requested names echoed", got)
-	}
+	postest.EchoesRequestedHeaders(t, format(t), out)
 }
 
 // EditText adds always to the Access-Control-* add_header lines only

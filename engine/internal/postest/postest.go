@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -159,5 +160,23 @@ func Stated(t testing.TB, cfg *portable.Config) {
 				}
 			}
 		}
+	}
+}
+
+// EchoesRequestedHeaders holds a text written by format f to echo the
+// requested headers: its answer to a credentialed preflight for PUT from
+// https://app.example that asks for authorization and content-type
+// allows both (the portable allowed headers "*", which a literal * does
+// not for such a request: Fetch §4.8 CORS-preflight fetch).
+func EchoesRequestedHeaders(t testing.TB, f policy.Format, text string) {
+	t.Helper()
+	ev, err := f.Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pre := ev.Respond(policy.Request{Method: "OPTIONS", URL: "https://api.example/x", Header: headers.List{{Name: "Origin", Value: "https://app.example"},
+		{Name: "Access-Control-Request-Method", Value: "PUT"}, {Name: "Access-Control-Request-Headers", Value: "authorization,content-type"}}}, policy.Reply{Status: 200})
+	if got, _ := pre.Reply.Header.Get("Access-Control-Allow-Headers"); got != "authorization,content-type" {
+		t.Errorf("%s: the written policy's preflight: Access-Control-Allow-Headers %q, want the requested names echoed", f.Name(), got)
 	}
 }
