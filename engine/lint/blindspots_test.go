@@ -40,6 +40,14 @@ func TestBlindSpots(t *testing.T) {
 		{desc: "an nginx origin check whose regular expression lacks ^ and its dot: the probe from whycors-probe-example.com is echoed", source: "server-peers.md §4 item 2",
 			format: "nginx", text: "location / {\n  if ($http_origin ~* (example\\.com)$) {\n    add_header Access-Control-Allow-Origin $http_origin always;\n    add_header Access-Control-Allow-Credentials true always;\n  }\n}\n",
 			code: "suffix-trap", sev: lint.Error, line: 3},
+		{desc: "an Express RegExp without ^ that starts with a name: a domain that merely ends like it", source: "server-peers.md §4 item 2",
+			format: "express", text: "app.use(cors({ origin: [/example\\.com$/], credentials: true }))", code: "suffix-trap", sev: lint.Error, line: 1},
+		// expressjs/cors's README: an Origin is scheme://host[:port]
+		// (RFC 6454 §6.2), so the pattern matches subdomains alone, but
+		// over http too. Tried as a new user would, it was an error
+		// naming https://evil.test?x=..., which no Origin can be.
+		{desc: "an Express RegExp /\\.example\\.com$/ with credentials: subdomains over any scheme, a warning", source: "expressjs/cors README; RFC 6454 §6.2; portswigger.net/web-security/cors (trusting insecure protocols)",
+			format: "express", text: "app.use(cors({ origin: [/\\.example\\.com$/], credentials: true }))", code: "suffix-trap", sev: lint.Warning, line: 1},
 		{desc: "an nginx map that lets a name through without $", source: "server-peers.md §4 item 2",
 			format: "nginx", text: "map $http_origin $cors {\n  default \"\";\n  ~^https://app\\.example\\.com $http_origin;\n}\nserver {\n  add_header Access-Control-Allow-Origin $cors always;\n}\n",
 			code: "suffix-trap", sev: lint.Error, line: 6},
@@ -93,6 +101,14 @@ func TestBlindSpots(t *testing.T) {
 		// user would, the Cloud Storage bucket's one rule was "never
 		// used" for the S3 bucket's first).
 		{"terraform", twoBuckets},
+		// Every subdomain of example.com, anchored and escaped, on a
+		// server named api.example.com: the probe whycors-probe-api.example.com
+		// is one of those subdomains, not a name that merely ends in
+		// api.example.com (tried as a new user would, it was an error).
+		{"nginx", "map $http_origin $cors_origin { default \"\"; \"~^https://[a-z0-9-]+\\.example\\.com$\" $http_origin; }\nserver { server_name api.example.com;\n  location / { add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary Origin always; } }\n"},
+		// No ^, but the scheme first: it can match only from an
+		// Origin's start (RFC 6454 §6.2).
+		{"express", "app.use(cors({ origin: [/https:\\/\\/app\\.example\\.com$/], credentials: true }))"},
 	} {
 		fs, _ := lint.Lint(reg, tc.text, tc.format)
 		for _, f := range fs {

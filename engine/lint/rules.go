@@ -270,11 +270,27 @@ func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme
 
 // regex checks an Express RegExp origin for the traps of server-peers.md
 // §4 item 2: unanchored patterns and unescaped dots.
+//
+// An Origin is scheme://host[:port] and nothing else (RFC 6454 §6.2), so
+// a pattern without ^ matches only where its start can fall in one: one
+// that starts with a scheme and // can only match from the origin's
+// start, and one that starts with \. and ends with a literal domain and
+// $ matches that domain's subdomains and nothing else (expressjs/cors's
+// README example /\.example\.com$/), over any scheme, http included.
 func (l *linter) regex(re string, at convert.Pos, creds bool) {
 	var why string
+	schemeFirst := strings.HasPrefix(re, `https:\/\/`) || strings.HasPrefix(re, `http:\/\/`) || strings.HasPrefix(re, `https?:\/\/`)
 	switch {
-	case !strings.HasPrefix(re, "^"):
-		why = "is not anchored with ^, so it also matches origins that merely contain the domain, such as https://evil.test?x=...; add ^"
+	case !strings.HasPrefix(re, "^") && strings.HasPrefix(re, `\.`) && strings.HasSuffix(re, "$") && literalDomain(re[2:len(re)-1]):
+		domain := strings.ReplaceAll(re[2:len(re)-1], `\.`, ".")
+		sev := Info
+		if creds {
+			sev = Warning
+		}
+		l.add(sev, "suffix-trap", "the regular expression /"+re+"/ matches every subdomain of "+domain+" over any scheme, http:// included, where a network attacker can answer for the page; write /^https:\\/\\/([a-z0-9-]+\\.)*"+strings.ReplaceAll(domain, ".", "\\.")+"$/ for https alone", at)
+		return
+	case !strings.HasPrefix(re, "^") && !schemeFirst:
+		why = "is not anchored with ^, so it also matches a domain that merely ends like it, such as https://evil" + strings.ReplaceAll(strings.TrimSuffix(re, "$"), `\.`, ".") + "; add ^"
 	case !strings.HasSuffix(re, "$"):
 		why = "is not anchored with $, so it also matches https://example.com.attacker.example; add $"
 	default:
@@ -312,6 +328,25 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 			l.add(sev, "public-suffix-wildcard", "the regular expression /"+re+"/ matches every site under the public suffix "+strconv.Quote(suffix)+", which anyone can register ("+refJub0bs+")", at)
 		}
 	}
+}
+
+// literalDomain reports a regular expression that is a domain written
+// literally: labels of letters, digits and hyphens joined by \.
+func literalDomain(re string) bool {
+	if re == "" {
+		return false
+	}
+	for _, label := range strings.Split(re, `\.`) {
+		if label == "" {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			if !isAlnum(label[i]) && label[i] != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isAlnum(c byte) bool {
