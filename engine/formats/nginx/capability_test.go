@@ -143,3 +143,36 @@ func TestCheckText(t *testing.T) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
 }
+
+// TestMissingAlwaysByStatus: add_header without always is reported where
+// a reply of another status can go without it, and not in a block that
+// answers with return and a status add_header applies to
+// (ngx_http_headers_module add_header: 200, 201, 204, 206, 301, 302, 303,
+// 304, 307, 308), as enable-cors.org's preflight block does; tried as a
+// new user would, its four lines were warnings.
+func TestMissingAlwaysByStatus(t *testing.T) {
+	c := format(t).(lint.TextChecker)
+	for _, tc := range []struct {
+		desc, text string
+		want       []string // missing-always positions
+	}{
+		{desc: "a preflight block that returns 204: none", want: nil,
+			text: "location / {\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin https://a.test;\n    return 204;\n  }\n  proxy_pass http://b;\n}\n"},
+		{desc: "a block that returns 403: its replies drop the header", want: []string{"3:5"},
+			text: "location / {\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin https://a.test;\n    return 403;\n  }\n}\n"},
+		{desc: "beside proxy_pass, whose replies may be 4xx or 5xx", want: []string{"2:3"},
+			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test;\n  proxy_pass http://b;\n}\n"},
+		{desc: "two on one line, one with always", want: []string{"1:14"},
+			text: "location / { add_header Access-Control-Allow-Origin https://a.test; add_header Access-Control-Allow-Credentials true always; }\n"},
+	} {
+		var got []string
+		for _, f := range c.CheckText(tc.text) {
+			if f.Code == "missing-always" {
+				got = append(got, strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: missing-always at %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}

@@ -16,7 +16,10 @@ import (
 //     can then read the users' replies, information otherwise;
 //   - "missing-always": an add_header of an Access-Control-* header without
 //     always, which nginx adds only to 200, 201, 204, 206, 301, 302, 303,
-//     304, 307 and 308 replies (ngx_http_headers_module add_header).
+//     304, 307 and 308 replies (ngx_http_headers_module add_header); not
+//     one in a block that answers with return and one of those statuses
+//     (the enable-cors.org preflight block's return 204), whose reply
+//     always gets it.
 func (*Format) CheckText(text string) []portable.Finding {
 	var out []portable.Finding
 	if c, err := Parse(text); err == nil {
@@ -40,6 +43,10 @@ func (*Format) CheckText(text string) []portable.Finding {
 			}
 		}
 	}
+	if ds, errs := parseConf(text); len(errs) == 0 {
+		return append(out, withoutAlways(ds)...)
+	}
+	// Text nginx would not load: each add_header line on its own.
 	for i, line := range strings.Split(text, "\n") {
 		if i >= 100000 {
 			break
@@ -54,9 +61,42 @@ func (*Format) CheckText(text string) []portable.Finding {
 		}
 		if !strings.HasSuffix(strings.TrimSuffix(low, ";"), "always") {
 			col := strings.Index(line, strings.Fields(line)[0]) + 1
-			out = append(out, portable.Finding{Severity: "warning", Code: "missing-always",
-				Message: "add_header without always applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: on a 4xx or 5xx reply the header is missing and the browser reports a CORS error instead of the real status; add always",
-				Pos:     portable.Pos{Line: i + 1, Column: col}})
+			out = append(out, missingAlways(i+1, col))
+		}
+	}
+	return out
+}
+
+func missingAlways(line, col int) portable.Finding {
+	return portable.Finding{Severity: "warning", Code: "missing-always",
+		Message: "add_header without always applies only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: on a 4xx or 5xx reply the header is missing and the browser reports a CORS error instead of the real status; add always",
+		Pos:     portable.Pos{Line: line, Column: col}}
+}
+
+// withoutAlways is missing-always of each block of ds: its
+// Access-Control-* add_header directives without always, unless the
+// block answers with return and a status add_header applies to.
+func withoutAlways(ds []*directive) []portable.Finding {
+	var out []portable.Finding
+	fixed := false
+	for _, d := range ds {
+		if d.name == "return" && len(d.args) > 0 {
+			switch d.args[0].text {
+			case "200", "201", "204", "206", "301", "302", "303", "304", "307", "308":
+				fixed = true
+			}
+		}
+	}
+	for _, d := range ds {
+		if d.hasBlock {
+			out = append(out, withoutAlways(d.block)...)
+			continue
+		}
+		if d.name != "add_header" || len(d.args) < 2 || fixed || !strings.HasPrefix(strings.ToLower(d.args[0].text), "access-control-") {
+			continue
+		}
+		if last := d.args[len(d.args)-1]; len(d.args) < 3 || last.text != "always" {
+			out = append(out, missingAlways(d.line, d.col))
 		}
 	}
 	return out
