@@ -40,6 +40,15 @@ func TestDefaultsAreNoFinding(t *testing.T) {
 			not: []string{"forbidden-header", "max-age-cap", "safelisted-header", "options-method"}},
 		{desc: "django-cors-headers: the same names written", format: "django-cors-headers", text: "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_HEADERS = ['dnt', 'x-custom']\nCORS_PREFLIGHT_MAX_AGE = 86400\n",
 			want: []string{"forbidden-header 3:", "max-age-cap 4:"}},
+		// flask-cors's README: methods defaults to every method
+		// (flask_cors/core.py ALL_METHODS), OPTIONS among them.
+		{desc: "flask-cors: its default methods", format: "flask-cors", text: "from flask_cors import CORS\nCORS(app, origins=['https://app.example.com'])\n",
+			not: []string{"options-method", "safelisted-method"}},
+		{desc: "flask-cors: OPTIONS written", format: "flask-cors", text: "from flask_cors import CORS\nCORS(app, origins=['https://app.example.com'], methods=['PUT', 'OPTIONS'])\n",
+			want: []string{"options-method 2:"}},
+		// Starlette's cors.py: "*" in allow_methods is ALL_METHODS.
+		{desc: "starlette: allow_methods=['*'] is not the names it stands for", format: "starlette", text: "from starlette.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=['https://app.example.com'], allow_methods=['*'])\n",
+			not: []string{"options-method", "safelisted-method"}},
 	}
 	reg := all.Registry()
 	for _, tc := range tests {

@@ -257,15 +257,30 @@ func read(l *linter, text string, src *convert.Source, err error) []Finding {
 func (l *linter) checkText(f policy.Format, text string) {
 	if c, ok := f.(SourceChecker); ok && l.files != nil {
 		for _, x := range c.CheckSource(*l.files) {
-			l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
+			l.addOwn(Severity(x.Severity), x.Code, x.Message, x.Pos)
 		}
 		return
 	}
 	if c, ok := f.(TextChecker); ok {
 		for _, x := range c.CheckText(text) {
-			l.add(Severity(x.Severity), x.Code, x.Message, x.Pos)
+			l.addOwn(Severity(x.Severity), x.Code, x.Message, x.Pos)
 		}
 	}
+}
+
+// addOwn adds a finding of the format's own check, which says in the
+// format's words what a check of the rules said at the same place with
+// the same code: it takes that finding's place. Tried as a new user
+// would, flask-cors's default origins with credentials were two
+// reflect-any-origin errors at one line.
+func (l *linter) addOwn(sev Severity, code, msg string, at convert.Pos) {
+	for i := range l.out {
+		if f := &l.out[i]; f.Line == at.Line && f.Column == at.Column && f.Code == code && f.File == at.File && at.Line > 0 {
+			f.Severity, f.Message, f.Path = sev, msg, at.Path
+			return
+		}
+	}
+	l.add(sev, code, msg, at)
 }
 
 // sortFindings orders findings by position, keeping the order of those

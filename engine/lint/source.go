@@ -66,6 +66,18 @@ func LintSource(reg *policy.Registry, src policy.Source, format string) ([]Findi
 	if out, ok, err := eachResource(reg, f, orig); ok {
 		return out, err
 	}
+	if _, ok := f.(convert.SourceReader); !ok && len(orig.Files) == 1 && len(src.Params) == 0 && src.Resource == "" {
+		// One file of a format that reads one text (explain --policy
+		// app.py): Lint's findings, each in that file. Tried as a new
+		// user would, such a policy's verdict had no warnings at all.
+		out, err := Lint(reg, orig.Files[0].Text, f.Name())
+		for i := range out {
+			if out[i].File == "" {
+				out[i].File = orig.Files[0].Name
+			}
+		}
+		return out, err
+	}
 	if _, ok := f.(convert.SourceReader); !ok {
 		return nil, &convert.Error{Msg: f.Name() + " reads one text: lint each file on its own (several files, parameters and a chosen resource are read for Terraform and CloudFormation)"}
 	}

@@ -100,6 +100,14 @@ func TestLintSourceRefusesOneTextFormats(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "reads one text") {
 		t.Errorf("err = %v, want the format named as reading one text", err)
 	}
+	// One file of such a format is Lint's, each finding in that file
+	// (explain --policy main.py reads the policy so): tried as a new
+	// user would, such a verdict had no warnings at all.
+	fs, err := lint.LintSource(reg, policy.Source{Files: []policy.File{{Name: "cors.json", Text: `[{"AllowedOrigins":["*"],"AllowedMethods":["GET", "PUT"]}]`}}}, "s3-json")
+	one, _ := lint.Lint(reg, `[{"AllowedOrigins":["*"],"AllowedMethods":["GET", "PUT"]}]`, "s3-json")
+	if err != nil || len(fs) == 0 || len(fs) != len(one) || fs[0].File != "cors.json" {
+		t.Errorf("one file: %v, %+v; want Lint's %d findings in cors.json", err, fs, len(one))
+	}
 }
 
 // TestTemplateNamesItsPlatform: lint's sentences about a template's

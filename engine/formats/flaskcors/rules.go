@@ -121,6 +121,14 @@ func configRule(i int, at portable.Pos, o *Options, vals map[string]pylit.Value)
 		return vs
 	}
 	r.Methods = split(o.Methods, "methods")
+	if _, written := vals["methods"]; !written {
+		// flask-cors's default methods, which the user did not write
+		// (portable.Value.Default): tried as a new user would, every
+		// configuration got "OPTIONS never needs listing".
+		for j := range r.Methods {
+			r.Methods[j].Default = true
+		}
+	}
 	for _, p := range o.AllowHeaders {
 		if p.Text == ".*" {
 			r.EchoAllHeaders = true

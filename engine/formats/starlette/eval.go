@@ -87,6 +87,9 @@ func (c *Config) layer(k int, req policy.Request, app policy.Reply, rules *[]pol
 	case mw.allOrigins && cookie:
 		explicitOrigin(&h, origin)
 		r.Matched, r.Note = true, policy.Note{Case: caseCookie, Args: [4]string{origin}}
+	case mw.allOrigins && mw.Credentials:
+		// The verdict turns on a cookie the page cannot show: said.
+		r.Matched, r.Note = true, policy.Note{Case: caseStarNoCookie}
 	case mw.allOrigins:
 		r.Matched, r.Note = true, policy.Note{Case: caseStar}
 	case mw.allowed(origin):
@@ -144,7 +147,12 @@ func (mw *Middleware) preflight(req policy.Request, origin string) (policy.Reply
 			h.Set("Access-Control-Allow-Origin", origin)
 		}
 		r.Note = mw.whyAllowed(origin)
-		if mw.allOrigins {
+		switch {
+		case mw.allOrigins && mw.explicit:
+			// preflight_explicit_allow_origin: "*" with credentials
+			// echoes the origin on a preflight.
+			r.Note = policy.Note{Case: caseStarEcho, Args: [4]string{origin}}
+		case mw.allOrigins:
 			r.Note = policy.Note{Case: caseStar}
 		}
 	} else {
@@ -192,18 +200,22 @@ func contains(list []string, s string) bool {
 
 // The cases of the notes (words).
 const (
-	caseNoOrigin    = "no Origin header: CORSMiddleware passes the request to the app untouched"
-	caseNotSent     = "the app raised: the exception passes through CORSMiddleware, which adds nothing"
-	caseCookie      = "cookie"
-	caseStar        = "allow_origins has \"*\": Access-Control-Allow-Origin: *"
-	caseRegex       = "regex"
-	caseListed      = "listed"
-	caseNotAllowed  = "not-allowed"
-	caseMethod      = "method"
-	caseHeader      = "header"
-	casePreflight   = "preflight"
-	caseApplication = "application"
-	caseRaised      = "raised"
+	caseNoOrigin = "no Origin header: CORSMiddleware passes the request to the app untouched"
+	caseNotSent  = "the app raised: the exception passes through CORSMiddleware, which adds nothing"
+	caseCookie   = "cookie"
+	caseStar     = "allow_origins has \"*\": Access-Control-Allow-Origin: *"
+	caseStarEcho = "star-echo"
+	// caseStarNoCookie: the browser sends a site's cookies itself, so
+	// whether a credentialed request carries one is not in the scenario.
+	caseStarNoCookie = "allow_origins has \"*\" and the request sends no Cookie: Access-Control-Allow-Origin: * (with a Cookie header Starlette echoes the origin instead; the verdict assumes the browser holds no cookie for this site, and a page whose user is logged in sends one)"
+	caseRegex        = "regex"
+	caseListed       = "listed"
+	caseNotAllowed   = "not-allowed"
+	caseMethod       = "method"
+	caseHeader       = "header"
+	casePreflight    = "preflight"
+	caseApplication  = "application"
+	caseRaised       = "raised"
 )
 
 // words says the notes (policy.Words).
@@ -214,6 +226,8 @@ func (words) Rule(r policy.Rule) string {
 	switch n.Case {
 	case caseCookie:
 		return "allow_origins has \"*\" and the request sends a Cookie: " + strconv.Quote(n.Args[0]) + " echoed, with Vary: Origin"
+	case caseStarEcho:
+		return "allow_origins has \"*\" and allow_credentials=True: a preflight gets " + strconv.Quote(n.Args[0]) + " echoed (preflight_explicit_allow_origin)"
 	case caseRegex:
 		return strconv.Quote(n.Args[0]) + " matches allow_origin_regex " + strconv.Quote(n.Args[1]) + " in full (re.fullmatch): echoed"
 	case caseListed:

@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestExplainFix runs each Python format through the explainer as the
@@ -31,15 +32,53 @@ func TestExplainFix(t *testing.T) {
 			want: "CORS(app, origins=['https://a.example', 'https://b.example'], methods=['GET', 'PUT'])"},
 	}
 	for _, tt := range tests {
-		s := explain.Scenario{Request: explain.Request{Origin: "https://b.example", URL: "https://api.example/items",
-			Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}},
-			Policy: &explain.Policy{Format: tt.format, Text: tt.text}}
-		v, err := explain.Explain(s, advise.Options(reg))
-		if err != nil {
-			t.Fatalf("%s: %v", tt.desc, err)
+		firstFix(t, reg, tt.desc, tt.format, tt.text, fetch.Init{Method: "PUT", Headers: headers.List{{Name: "X-Custom", Value: "1"}}}, tt.want)
+	}
+}
+
+// firstFix explains a fetch from https://b.example with init against
+// text in format, and holds its first fix to be an edit of that text
+// holding want.
+func firstFix(t *testing.T, reg *policy.Registry, desc, format, text string, init fetch.Init, want string) explain.Verdict {
+	t.Helper()
+	s := explain.Scenario{Request: explain.Request{Origin: "https://b.example", URL: "https://api.example/items", Init: init},
+		Policy: &explain.Policy{Format: format, Text: text}}
+	v, err := explain.Explain(s, advise.Options(reg))
+	if err != nil {
+		t.Fatalf("%s: %v", desc, err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != format || !strings.Contains(v.Fixes[0].Text, want) {
+		t.Errorf("%s: allowed %v, fixes %+v; want a %s fix with %q", desc, v.Allowed, v.Fixes, format, want)
+	}
+	return v
+}
+
+// TestWildcardWithCredentials: FastAPI's documented allow_origins=["*"]
+// with allow_credentials=True blocks a credentialed fetch when the
+// browser holds no cookie for the API (starlette/middleware/cors.py send:
+// "*" unless the request has a Cookie), which the verdict's step says;
+// the fix replaces the "*" where it is written. Tried as a new user
+// would, it got replies to write, and nothing said the verdict turns on
+// a cookie.
+func TestWildcardWithCredentials(t *testing.T) {
+	reg := all.Registry()
+	for _, tt := range []struct {
+		desc, format, text, want, step string
+	}{
+		{desc: "FastAPI's allow_origins=[\"*\"]", format: "starlette",
+			text: "from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(\n    CORSMiddleware,\n    allow_origins=[\"*\"],\n    allow_credentials=True,\n    allow_methods=[\"*\"],\n)\n",
+			want: `allow_origins=["https://b.example"],`, step: "the verdict assumes the browser holds no cookie for this site"},
+		{desc: "a named list holding \"*\"", format: "starlette",
+			text: "origins = [\"*\"]\napp.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=True, allow_methods=[\"PUT\"])\n",
+			want: `origins = ["https://b.example"]`, step: "the verdict assumes the browser holds no cookie for this site"},
+	} {
+		v := firstFix(t, reg, tt.desc, tt.format, tt.text, fetch.Init{Method: "PUT", Credentials: "include"}, tt.want)
+		said := ""
+		for _, st := range v.Steps {
+			said += st.Detail + "\n"
 		}
-		if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != tt.format || !strings.Contains(v.Fixes[0].Text, tt.want) {
-			t.Errorf("%s: allowed %v, fixes %+v; want a %s fix with %q", tt.desc, v.Allowed, v.Fixes, tt.format, tt.want)
+		if !strings.Contains(said, tt.step) {
+			t.Errorf("%s: no step says %q:\n%s", tt.desc, tt.step, said)
 		}
 	}
 }

@@ -77,6 +77,16 @@ func configRule(i int, m *Middleware) portable.ConfigRule {
 		}
 	}
 	r.Methods = list("allow_methods", m.methods.Elems())
+	if _, written := m.At["allow_methods"]; !written || m.AllowMethods.Contains("*") {
+		// The library's default ("GET",), or the methods "*" stands
+		// for (cors.py ALL_METHODS): not names the user listed, so not
+		// theirs to remove (portable.Value.Default). Tried as a new
+		// user would, allow_methods=["*"] got four findings about GET,
+		// HEAD, POST and OPTIONS.
+		for j := range r.Methods {
+			r.Methods[j].Default = true
+		}
+	}
 	if m.allHeaders {
 		r.EchoAllHeaders = true
 	} else {

@@ -137,6 +137,25 @@ func EditOptions(text string, e fix.Edit, kw map[string]string, vals map[string]
 			return out, nil
 		}
 		return "", fix.ErrNotFound
+	case fix.Replace:
+		// One entry as written (the "*" a credentialed fetch cannot
+		// use), in the option's list or as the option's one string.
+		if !has || len(e.Values) != 1 {
+			return "", fix.ErrNotFound
+		}
+		at, found := v, v.Kind == Str && v.S == e.Old
+		for _, it := range v.Items {
+			if !found && it.Kind == Str && it.S == e.Old {
+				at, found = it, true
+			}
+		}
+		if !found {
+			return "", fix.ErrNotFound
+		}
+		if out, ok := Replace(text, at, Lit(e.Values[0], q)); ok {
+			return out, nil
+		}
+		return "", fix.ErrNotFound
 	case fix.Add:
 	default:
 		return "", fix.ErrUnsupported
