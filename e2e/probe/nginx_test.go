@@ -27,6 +27,8 @@ import (
 //   - /k/n/ holds nested locations: /k/n/a/ (redirect from "/k/n/a",
 //     add_header inherited from /k/n/) and a nested regex;
 //   - /k/s/ serves files: 405 to any method but GET, HEAD and POST;
+//   - /k/w/ includes Debian's /etc/nginx/proxy_params (proxy_set_header
+//     lines), which the model reads as changing no reply;
 //   - a path no location matches is served by the server level.
 const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; }
     location /k/p/ {
@@ -38,7 +40,7 @@ const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; 
     location ~ ^/k/v { add_header X-Loc kv-re always; return 207; }
     location /k/v/ { proxy_pass http://127.0.0.1:{{upstream}}; }
     location = /k/w { add_header X-Loc kw-exact always; return 208; }
-    location /k/w/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /k/w/ { include /etc/nginx/proxy_params; proxy_pass http://127.0.0.1:{{upstream}}; }
     location /k/y { add_header X-Loc ky always; return 209; }
     location /k/y/ { proxy_pass http://127.0.0.1:{{upstream}}; }
     location /k/n/ {
@@ -50,7 +52,7 @@ const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; 
 `
 
 var nginxCornerRequests = []string{
-	"GET /k/p", "GET /k/p?x=1", "OPTIONS /k/p", "OPTIONS /k/p/", "GET /k/p/a", "GET /k/v", "GET /k/v/", "GET /k/w", "GET /k/y",
+	"GET /k/p", "GET /k/p?x=1", "OPTIONS /k/p", "OPTIONS /k/p/", "GET /k/p/a", "GET /k/v", "GET /k/v/", "GET /k/w", "GET /k/w/a", "GET /k/y",
 	"GET /k/n/a", "GET /k/n/a/b.x", "GET /k/n/b.x", "OPTIONS /k/s/", "POST /k/s/x", "DELETE /k/s/x", "GET /nowhere", "OPTIONS /nowhere",
 	"patch /k/p/", "get /k/", "Patch /k/", "PATCH /k/", "options /k/p/", "GET /k/p/../w", "GET /k//p/", "GET /k/%70/",
 }

@@ -51,6 +51,7 @@
 package nginx
 
 import (
+	"path"
 	"strconv"
 	"strings"
 
@@ -251,7 +252,7 @@ var unsupported = map[string]string{
 	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
 	"error_page":             "answers errors from another location with its own add_header",
 	"rewrite":                "changes the URI and so the location",
-	"include":                "its file is not in the paste",
+	"include":                "its file is not in the paste (paste its lines in its place)",
 	"auth_basic":             "answers 401 before add_header (preflights carry no credentials)",
 	"auth_request":           "answers 401/403 from a subrequest",
 	"limit_except":           "answers 403 to other methods",
@@ -272,6 +273,23 @@ func (b *builder) err(line, col int, msg string) {
 		b.errs = append(b.errs, &policy.Error{Line: line, Column: col, Msg: msg})
 	}
 }
+
+// unread is err of what nginx loads but this reader does not model: a
+// text it cannot read (lint's input error), not one nginx refuses (lint's
+// "nginx refuses this"), which it said of an include, tried as a new user
+// would.
+func (b *builder) unread(line, col int, msg string) {
+	if len(b.errs) < 100 {
+		b.errs = append(b.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true})
+	}
+}
+
+// paramFiles are the files Debian's nginx-common ships for an include
+// in a location that passes requests on: proxy_set_header, fastcgi_param,
+// uwsgi_param and scgi_param lines, or the types map, no response header
+// (/etc/nginx/proxy_params, fastcgi_params, fastcgi.conf, uwsgi_params,
+// scgi_params, mime.types). An include of one changes no reply here.
+var paramFiles = map[string]bool{"proxy_params": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true, "scgi_params": true, "mime.types": true}
 
 // Parse reads an nginx configuration: a whole http block, a server
 // block, or the directives of one (location blocks, add_header lines).
@@ -400,9 +418,14 @@ func (b *builder) directive(d *directive, lvl *level) {
 			return
 		}
 		b.mapBlock(d)
+	case "include":
+		if len(d.args) == 1 && paramFiles[path.Base(d.args[0].text)] {
+			return
+		}
+		b.unread(d.line, d.col, "include "+wordsText(d.args)+" is not read: "+unsupported["include"])
 	default:
 		if why, ok := unsupported[d.name]; ok {
-			b.err(d.line, d.col, d.name+" is not supported: "+why+"; remove it from the paste if it does not apply to these requests")
+			b.unread(d.line, d.col, d.name+" is not supported: "+why+"; remove it from the paste if it does not apply to these requests")
 			return
 		}
 		if handlers[d.name] {
@@ -417,7 +440,7 @@ func (b *builder) directive(d *directive, lvl *level) {
 			}
 			return
 		}
-		b.err(d.line, d.col, "unknown or unsupported directive "+strconv.Quote(d.name))
+		b.unread(d.line, d.col, "unknown or unsupported directive "+strconv.Quote(d.name))
 	}
 }
 

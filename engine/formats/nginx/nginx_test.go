@@ -1,6 +1,7 @@
 package nginx_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -323,4 +324,23 @@ func FuzzParse(f *testing.F) {
 		}
 		(&nginx.Format{}).Detect(s)
 	})
+}
+
+// TestInclude: an include of one of the parameter files Debian's
+// nginx-common ships (proxy_params: proxy_set_header lines) changes no
+// reply and is read past (e2e/probe's TestNginxModel holds it to real
+// nginx); any other include is a text this reader cannot read, an input
+// error that says what to do, not nginx's refusal. Tried as a new user
+// would, a Debian location with include proxy_params was unreadable,
+// and lint said "nginx refuses this".
+func TestInclude(t *testing.T) {
+	ok := "location / {\n  include proxy_params;\n  include /etc/nginx/fastcgi_params;\n  add_header Access-Control-Allow-Origin https://a.test always;\n  proxy_pass http://b;\n}\n"
+	if _, err := nginx.Parse(ok); err != nil {
+		t.Errorf("parameter files: %v", err)
+	}
+	_, err := nginx.Parse("location / {\n  include snippets/cors.conf;\n}\n")
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 1 || !es[0].Unreadable || es[0].Line != 2 || !strings.Contains(es[0].Msg, "include snippets/cors.conf is not read") {
+		t.Errorf("another include: %v, want one unreadable fault at line 2", err)
+	}
 }
