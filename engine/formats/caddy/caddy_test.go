@@ -199,6 +199,20 @@ func TestCheckText(t *testing.T) {
 	if got := f.CheckText(postest.Golden(t, "matcher.Caddyfile")); len(got) != 0 {
 		t.Errorf("the golden matcher site has traps: %+v", got)
 	}
+	// A handle block that answers the preflight with respond passes
+	// nothing on: its header is no duplicate of an upstream's, where the
+	// other block's, before reverse_proxy, is (Caddy's handle blocks are
+	// exclusive, and respond ends the route: caddyserver.com/docs/caddyfile/directives/handle).
+	// Tried as a new user would, both were duplicate-origin.
+	var lines []int
+	for _, x := range f.CheckText(":80 {\n\t@pre method OPTIONS\n\thandle @pre {\n\t\theader Access-Control-Allow-Origin https://a.test\n\t\trespond \"\" 204\n\t}\n\thandle {\n\t\theader Access-Control-Allow-Origin https://a.test\n\t\treverse_proxy app:80\n\t}\n}") {
+		if x.Code == "duplicate-origin" {
+			lines = append(lines, x.Pos.Line)
+		}
+	}
+	if len(lines) != 1 || lines[0] != 8 {
+		t.Errorf("duplicate-origin at lines %v, want 8 alone", lines)
+	}
 }
 
 func TestEditText(t *testing.T) {

@@ -46,6 +46,28 @@ func (*Format) CheckText(text string) []portable.Finding {
 				}
 			}
 		}
+		// The list each route is in: a handle block that answers with
+		// an unmatched respond and passes nothing on ends its requests
+		// there, before any reverse_proxy (tried as a new user would,
+		// the preflight block's header was duplicate-origin).
+		holder := map[*route][]*route{}
+		var walk func([]*route)
+		walk = func(rs []*route) {
+			for _, r := range rs {
+				holder[r] = rs
+				walk(r.sub)
+			}
+		}
+		walk(s.routes)
+		proxied := func(r *route) bool {
+			l := holder[r]
+			for _, x := range l {
+				if x.dir == "respond" && x.m == nil && !passesOn(l) {
+					return false
+				}
+			}
+			return proxy
+		}
 		sev := func(base string) string {
 			if creds {
 				return "error"
@@ -76,7 +98,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 				if o.kind == "add" {
 					out = append(out, portable.Finding{Severity: "warning", Code: "duplicate-origin", Pos: at,
 						Message: "+Access-Control-Allow-Origin adds a line: with another one (an upstream's, another header directive's) the browser sees \"contains multiple values\" and blocks; set it (no +) with defer instead"})
-				} else if proxy && !r.deferred {
+				} else if proxied(r) && !r.deferred {
 					out = append(out, portable.Finding{Severity: "warning", Code: "duplicate-origin", Pos: at,
 						Message: "Access-Control-Allow-Origin is set before reverse_proxy adds the upstream's header lines: an upstream that sends its own makes two, \"contains multiple values\", and the browser blocks; add defer to the header block, or delete the upstream's with header_down -Access-Control-Allow-Origin"})
 				}
@@ -114,6 +136,16 @@ func flatten(rs []*route) []*route {
 		out = append(out, flatten(r.sub)...)
 	}
 	return out
+}
+
+// passesOn reports a reverse_proxy or php_fastcgi in rs or below.
+func passesOn(rs []*route) bool {
+	for _, r := range rs {
+		if r.dir == "reverse_proxy" || r.dir == "php_fastcgi" || passesOn(r.sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // touches reports whether ops delete or set field (header_down on the
