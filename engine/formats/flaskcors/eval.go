@@ -52,7 +52,10 @@ func (c *Config) respond(req policy.Request, app policy.Reply, thrown bool) poli
 		rules = append(rules, r)
 		return policy.Outcome{Reply: reply, Rules: rules, Decision: policy.Note{Case: caseDecorated, N: rt.Line, List: c.Notes}, Words: words{}}
 	}
-	decision := policy.Note{Case: caseApplication, N: app.Status, List: c.Notes}
+	// The status of the reply the hook sees: Flask's own 200 to an
+	// OPTIONS request, not the view's (tried as a new user would, the
+	// step said "the app answered 404" above the 200 it shows).
+	decision := policy.Note{Case: caseApplication, N: reply.Status, List: c.Notes}
 	if !c.Extension {
 		return policy.Outcome{Reply: reply, Decision: decision, Words: words{}}
 	}

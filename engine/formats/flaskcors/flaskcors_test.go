@@ -8,6 +8,7 @@ import (
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/flaskcors"
 	"github.com/whycors/whycors/engine/formats/internal/pylit/pylittest"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
@@ -137,4 +138,21 @@ func TestFullApp(t *testing.T) {
 // offers the capabilities the engine looks for.
 func TestCapabilities(t *testing.T) {
 	pylittest.Capabilities(t, postest.Lookup(t, flaskcors.Formats(), "flask-cors"), "flask-cors", "app.py", "3.0.10")
+}
+
+// TestPreflightDecisionNamesFlasksStatus: Flask answers an OPTIONS
+// request itself, 200 (provide_automatic_options), whatever the view
+// would answer, and the decision says that status, the one its reply
+// has; tried as a new user would, it said "the app answered 404" above
+// a 200.
+func TestPreflightDecisionNamesFlasksStatus(t *testing.T) {
+	ev, err := (&flaskcors.Format{}).Parse("from flask_cors import CORS\nCORS(app, origins=['https://a.test'])\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := ev.Respond(policy.Request{Method: "OPTIONS", URL: "https://api.test/x", Header: headers.List{{Name: "Origin", Value: "https://a.test"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}},
+		policy.Reply{Status: 404})
+	if out.Reply.Status != 200 || !strings.Contains(out.Text(), "the app answered 200") {
+		t.Errorf("status %d, decision %q: want 200 said as such", out.Reply.Status, out.Text())
+	}
 }
