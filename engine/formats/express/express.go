@@ -537,6 +537,12 @@ func (r *resolver) originList(key string, arr []jslit.Value) {
 			r.o.Allowed = append(r.o.Allowed, or)
 		case jslit.VArray:
 			r.bad(key, el, "nested arrays in origin are not supported")
+		case jslit.VExpr:
+			// A value of the program (`https://${process.env.HOST}`):
+			// most likely an origin string, whose value is not known
+			// here; the verdict assumes it matches no Origin, as an
+			// unknown entry of any list.
+			r.note(el.Line, "the origin entry "+el.Str+" is not known offline; the verdict assumes it matches no Origin")
 		default:
 			// isOriginAllowed: !!entry, true for any truthy non-string.
 			if el.Truthy() {

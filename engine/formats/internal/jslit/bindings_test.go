@@ -44,3 +44,56 @@ func TestBindings(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplatesAndAssertions: a template literal whose substitutions are
+// literals or bound names is its string (ECMA-262 §13.2.8.6), any other
+// is code (VExpr) under Funcs and a fault without; a TypeScript type
+// assertion after a value changes nothing. Tried as a new user would,
+// `http://localhost:${3000}` and ['https://a.test'] as string[] were
+// unreadable.
+func TestTemplatesAndAssertions(t *testing.T) {
+	for _, tc := range []struct {
+		desc, text string
+		kind       jslit.ValKind
+		want       string // the origin's Str, or its first item's
+	}{
+		{desc: "a number substituted", text: "{origin: `http://localhost:${3000}`}", kind: jslit.VString, want: "http://localhost:3000"},
+		{desc: "a bound name substituted", text: "const HOST = 'a.test'\nx({origin: `https://${HOST}`})", kind: jslit.VString, want: "https://a.test"},
+		{desc: "an environment value: code", text: "{origin: `https://${process.env.HOST}`}", kind: jslit.VExpr, want: "`https://${process.env.HOST}`"},
+		{desc: "as string[]", text: "{origin: ['https://a.test'] as string[], credentials: true}", kind: jslit.VArray, want: "https://a.test"},
+		{desc: "as const, bound", text: "const list = ['https://a.test'] as const;\nx({origin: list})", kind: jslit.VArray, want: "https://a.test"},
+		{desc: "satisfies, generic", text: "{origin: ['https://a.test'] satisfies Array<string>}", kind: jslit.VArray, want: "https://a.test"},
+	} {
+		toks, errs := jslit.Lex(tc.text)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", tc.desc, errs)
+		}
+		i := 0
+		for i < len(toks) && toks[i].Text != "{" {
+			i++
+		}
+		p := &jslit.Parser{Toks: toks, I: i, Funcs: true, Names: jslit.Bindings(toks, true)}
+		v, ok := p.Literal(0)
+		if !ok || len(v.Obj) == 0 {
+			t.Errorf("%s: %v %v", tc.desc, ok, p.Errs)
+			continue
+		}
+		o := v.Obj[0].Val
+		got := o.Str
+		if o.Kind == jslit.VArray && len(o.Arr) > 0 {
+			got = o.Arr[0].Str
+		}
+		if o.Kind != tc.kind || got != tc.want {
+			t.Errorf("%s: %s %q, want %s %q", tc.desc, o.KindName(), got, (jslit.Value{Kind: tc.kind}).KindName(), tc.want)
+		}
+		if len(v.Obj) > 1 && v.Obj[1].Key != "credentials" {
+			t.Errorf("%s: the next key %q", tc.desc, v.Obj[1].Key)
+		}
+	}
+	// Without Funcs a substitution is a fault at the literal.
+	toks, _ := jslit.Lex("{origin: `https://${h}`}")
+	p := &jslit.Parser{Toks: toks}
+	if _, ok := p.Literal(0); ok || len(p.Errs) == 0 || p.Errs[0].Column != 10 {
+		t.Errorf("without Funcs: %v", p.Errs)
+	}
+}

@@ -35,6 +35,10 @@ const (
 	TRegex
 	// TPunct is one punctuation character (or "...").
 	TPunct
+	// TTemplate is a template literal with a substitution
+	// (`https://${host}`), Text as written between its backticks: its
+	// value is the program's (Parser.Funcs reads it as a VExpr).
+	TTemplate
 )
 
 // Token is one lexical token, positioned (1-based line, column in
@@ -162,6 +166,7 @@ func isIdentStart(c byte) bool {
 
 func (lx *lexer) str(q byte, line, col int) {
 	var b strings.Builder
+	open := lx.i
 	lx.advance(1)
 	for {
 		if lx.i >= len(lx.s) || (lx.s[lx.i] == '\n' && q != '`') {
@@ -174,7 +179,8 @@ func (lx *lexer) str(q byte, line, col int) {
 			break
 		}
 		if q == '`' && strings.HasPrefix(lx.s[lx.i:], "${") {
-			lx.errAt(lx.line, lx.col, "template substitution ${...} is not supported: write the Value out")
+			lx.template(open, line, col)
+			return
 		}
 		if c == '\\' && lx.i+1 < len(lx.s) {
 			e := lx.s[lx.i+1]
@@ -212,6 +218,33 @@ func (lx *lexer) str(q byte, line, col int) {
 		lx.advance(1)
 	}
 	lx.toks = append(lx.toks, Token{Kind: TString, Text: b.String(), Line: line, Col: col})
+}
+
+// template reads the rest of a template literal from a substitution
+// ("${") to its closing backtick, braces nested, as one TTemplate token
+// of the text after its opening backtick (at start).
+func (lx *lexer) template(start, line, col int) {
+	depth := 0
+	for lx.i < len(lx.s) {
+		c := lx.s[lx.i]
+		switch {
+		case c == '\\' && lx.i+1 < len(lx.s):
+			lx.advance(2)
+			continue
+		case depth == 0 && c == '`':
+			lx.advance(1)
+			lx.toks = append(lx.toks, Token{Kind: TTemplate, Text: lx.s[start+1 : lx.i-1], Line: line, Col: col})
+			return
+		case strings.HasPrefix(lx.s[lx.i:], "${"):
+			depth++
+			lx.advance(2)
+			continue
+		case c == '}' && depth > 0:
+			depth--
+		}
+		lx.advance(1)
+	}
+	lx.errAt(line, col, "unclosed template literal")
 }
 
 func (lx *lexer) regex(line, col int) {
@@ -388,6 +421,16 @@ func (p *Parser) Literal(depth int) (Value, bool) {
 		v.Kind, v.Str, v.Num = VNumber, t.Text, n
 	case TRegex:
 		v.Kind, v.Str, v.Flags = VRegex, t.Text, t.Flags
+	case TTemplate:
+		if !p.Funcs {
+			p.Fail(t, "template substitution ${...} is not supported: write the value out")
+			return v, false
+		}
+		if s, ok := p.evalTemplate(t.Text); ok {
+			v.Kind, v.Str = VString, s
+			break
+		}
+		v.Kind, v.Str = VExpr, "`"+t.Text+"`"
 	case TIdent:
 		switch t.Text {
 		case "true", "false":
@@ -478,6 +521,105 @@ func (p *Parser) expr(start Token) Value {
 	return Value{Kind: VExpr, Str: b.String(), Line: start.Line, Col: start.Col}
 }
 
+// evalTemplate is the value of a template literal's text (between its
+// backticks) when each substitution is a literal string or number or a
+// name bound to one (`http://localhost:${PORT}` with const PORT = 3000),
+// as ToString makes them (ECMA-262 §13.2.8.6); ok is false otherwise.
+func (p *Parser) evalTemplate(text string) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, "${")
+		if i < 0 {
+			b.WriteString(text)
+			break
+		}
+		b.WriteString(text[:i])
+		j := strings.IndexByte(text[i:], '}')
+		if j < 0 {
+			return "", false
+		}
+		toks, errs := Lex(strings.TrimSpace(text[i+2 : i+j]))
+		if len(errs) > 0 || len(toks) != 2 {
+			return "", false // one token, then the end
+		}
+		switch t := toks[0]; {
+		case t.Kind == TString:
+			b.WriteString(t.Text)
+		case t.Kind == TNumber:
+			n, ok := ParseNumber(t.Text)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(NumberString(n))
+		case t.Kind == TIdent:
+			v, ok := p.Names[t.Text]
+			switch {
+			case ok && v.Kind == VString:
+				b.WriteString(v.Str)
+			case ok && v.Kind == VNumber:
+				b.WriteString(NumberString(v.Num))
+			default:
+				return "", false
+			}
+		default:
+			return "", false
+		}
+		text = text[i+j+1:]
+	}
+	if strings.ContainsAny(b.String(), "\\`") {
+		return "", false // escapes the reader does not decode
+	}
+	return b.String(), true
+}
+
+// skipAssertion moves past a TypeScript type assertion after a value
+// (['https://a.test'] as string[], {...} satisfies CorsOptions, as
+// const), which changes no value: a type of names, dots, [], <...>
+// and | or &.
+func (p *Parser) skipAssertion() {
+	for t := p.Peek(); t.Kind == TIdent && (t.Text == "as" || t.Text == "satisfies"); t = p.Peek() {
+		p.Next()
+		for {
+			t := p.Next()
+			if t.Kind == TIdent && (t.Text == "readonly" || t.Text == "keyof" || t.Text == "typeof") {
+				continue
+			}
+			if t.Kind != TIdent {
+				return // not a type: the caller reports what follows
+			}
+			for p.Peek().Text == "." && p.Peek().Kind == TPunct {
+				p.Next()
+				p.Next()
+			}
+			for n := p.Peek(); n.Kind == TPunct && (n.Text == "[" || n.Text == "<"); n = p.Peek() {
+				close := "]"
+				if n.Text == "<" {
+					close = ">"
+				}
+				for d := 0; ; {
+					x := p.Next()
+					if x.Kind == TEOF {
+						return
+					}
+					if x.Kind == TPunct && x.Text == n.Text {
+						d++
+					} else if x.Kind == TPunct && x.Text == close {
+						d--
+						if d == 0 {
+							break
+						}
+					}
+				}
+			}
+			if n := p.Peek(); n.Kind == TPunct && (n.Text == "|" || n.Text == "&") {
+				p.Next()
+				continue
+			}
+			break
+		}
+	}
+}
+
 // ends reports that the value just read ends here: a name followed by
 // '.', '(' or an operator is an expression that uses it, not its value.
 func (p *Parser) ends() bool {
@@ -509,7 +651,7 @@ func Bindings(toks []Token, funcs bool) map[string]Value {
 			continue
 		}
 		p.I, p.Errs = i+2, nil
-		if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.statementEnds() {
+		if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.assertedEnds() {
 			out[t.Text] = v
 		}
 	}
@@ -524,7 +666,7 @@ func Bindings(toks []Token, funcs bool) map[string]Value {
 				name := toks[i-1].Text
 				assigned[name]++
 				p.I, p.Errs = j+1, nil
-				if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.statementEnds() {
+				if v, ok := p.Literal(0); ok && len(p.Errs) == 0 && p.assertedEnds() {
 					out[name] = v
 				}
 			}
@@ -536,6 +678,12 @@ func Bindings(toks []Token, funcs bool) map[string]Value {
 		}
 	}
 	return out
+}
+
+// assertedEnds is statementEnds after a type assertion (skipAssertion).
+func (p *Parser) assertedEnds() bool {
+	p.skipAssertion()
+	return p.statementEnds()
 }
 
 // statementEnds reports that the declaration just read ends here: at a
@@ -639,6 +787,7 @@ func (p *Parser) object(open Token, depth int) (Value, bool) {
 			p.SkipSep()
 			continue
 		}
+		p.skipAssertion()
 		v.Obj = append(v.Obj, Prop{Key: key, Val: val, Line: t.Line, Col: t.Col})
 		switch c := p.Peek(); {
 		case c.Text == "," && c.Kind == TPunct:
@@ -672,6 +821,7 @@ func (p *Parser) array(open Token, depth int) (Value, bool) {
 			p.Skip()
 		} else {
 			v.Arr = append(v.Arr, el)
+			p.skipAssertion()
 		}
 		switch c := p.Peek(); {
 		case c.Text == "," && c.Kind == TPunct:
