@@ -27,6 +27,12 @@ func TestExplainFix(t *testing.T) {
 		{desc: "Django: origin appended, headers added with the defaults", format: "django-cors-headers",
 			text: "from corsheaders.defaults import default_headers\nCORS_ALLOWED_ORIGINS = ['https://a.example']\n",
 			want: "CORS_ALLOW_HEADERS = (*default_headers, 'x-custom')"},
+		// django-cors-headers' README: extend the defaults with
+		// list(default_headers) + [...]; tried as a new user would, the
+		// fix was replies to write.
+		{desc: "Django: a header appended to the list concatenated with default_headers", format: "django-cors-headers",
+			text: "from corsheaders.defaults import default_headers\nCORS_ALLOWED_ORIGINS = ['https://b.example']\nCORS_ALLOW_HEADERS = list(default_headers) + [\n    'x-request-id',  # tracing\n]\n",
+			want: "CORS_ALLOW_HEADERS = list(default_headers) + [\n    'x-request-id',  # tracing\n    'x-custom',\n]"},
 		{desc: "Flask: origin and method appended (headers are '*' already)", format: "flask-cors",
 			text: "from flask_cors import CORS\nCORS(app, origins=['https://a.example'], methods=['GET'])\n",
 			want: "CORS(app, origins=['https://a.example', 'https://b.example'], methods=['GET', 'PUT'])"},

@@ -41,7 +41,16 @@ func AppendItems(text string, v Value, items []string) (string, bool) {
 	}
 	open, close := text[v.Off], text[v.End-1]
 	if !(open == '[' && close == ']' || open == '(' && close == ')' || open == '{' && close == '}') {
-		return "", false
+		// A concatenation whose last operand is a display
+		// (list(default_headers) + ["x-request-id"], django-cors-headers'
+		// README): the items go into that display.
+		at := lastDisplay(text[v.Off:v.End])
+		if at <= 0 {
+			return "", false
+		}
+		d := v
+		d.Off = v.Off + at
+		return AppendItems(text, d, items)
 	}
 	// After the last item written inside this display.
 	last := -1
@@ -65,6 +74,26 @@ func AppendItems(text string, v Value, items []string) (string, bool) {
 		for ind < len(text) && (text[ind] == ' ' || text[ind] == '\t') {
 			ind++
 		}
+		if i := strings.IndexByte(text[last:v.End], '\n'); i >= 0 {
+			// A comment or a trailing comma after the last item stays
+			// on its line: the new items go on lines after it.
+			eol := last + i
+			rest := strings.TrimSpace(text[last:eol])
+			if comma := strings.HasPrefix(rest, ","); comma || strings.HasPrefix(rest, "#") {
+				pre := text[:eol]
+				if !comma {
+					pre = text[:last] + "," + text[last:eol]
+				}
+				var b strings.Builder
+				for j, it := range items {
+					b.WriteString("\n" + text[ls:ind] + it)
+					if comma || j < len(items)-1 {
+						b.WriteString(",")
+					}
+				}
+				return pre + b.String() + text[eol:], true
+			}
+		}
 		var b strings.Builder
 		for _, it := range items {
 			b.WriteString(",\n" + text[ls:ind] + it)
@@ -80,6 +109,46 @@ func Replace(text string, v Value, repl string) (string, bool) {
 		return "", false
 	}
 	return text[:v.Off] + repl + text[v.End:], true
+}
+
+// lastDisplay is the offset in expr of the opening bracket of the list
+// or tuple display that ends it (expr's last byte is its closing one),
+// read as Python's tokenizer reads it (strings and comments skipped), or
+// -1.
+func lastDisplay(expr string) int {
+	closing := expr[len(expr)-1]
+	opening := map[byte]byte{']': '[', ')': '('}[closing]
+	if opening == 0 {
+		return -1
+	}
+	var stack []int
+	last := -1
+	for i := 0; i < len(expr); i++ {
+		switch c := expr[i]; c {
+		case '\'', '"':
+			for i++; i < len(expr) && expr[i] != c; i++ {
+				if expr[i] == '\\' {
+					i++
+				}
+			}
+		case '#':
+			for i < len(expr) && expr[i] != '\n' {
+				i++
+			}
+		case '[', '(', '{':
+			stack = append(stack, i)
+		case ']', ')', '}':
+			if len(stack) == 0 {
+				return -1
+			}
+			o := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if i == len(expr)-1 && len(stack) == 0 && expr[o] == opening {
+				last = o
+			}
+		}
+	}
+	return last
 }
 
 // AddKeyword adds "name=value" as the last argument of call c.
