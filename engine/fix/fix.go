@@ -49,6 +49,12 @@ const (
 	// for the origin Values[0] (or the configuration's own static value
 	// when that already admits it).
 	ErrorHeaders = "error-headers"
+	// Inherit repeats, in the nginx block whose add_header is at line
+	// Line, the Access-Control-* and Vary add_header lines of the levels
+	// around it, which any add_header of its own drops
+	// (ngx_http_headers_module: inherited only when the level has none;
+	// cloud-policies.md §6.1).
+	Inherit = "inherit"
 	// PreflightWithoutAuth lets the preflight through without the
 	// authorizer that refuses it (a browser sends no credentials on a
 	// preflight): SAM's AddDefaultAuthorizerToCorsPreflight: false.

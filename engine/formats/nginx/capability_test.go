@@ -176,3 +176,39 @@ func TestMissingAlwaysByStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestInheritFix: a location whose own add_header (a Cache-Control) makes
+// nginx drop the server's CORS lines (ngx_http_headers_module: add_header
+// is inherited only by a level with none; cloud-policies.md §6.1) gets
+// those lines repeated in it, as written, after its own, and the fetch
+// then passes. Tried as a new user would, the fix was replies to write.
+func TestInheritFix(t *testing.T) {
+	const conf = "server {\n" +
+		"    add_header Access-Control-Allow-Origin https://app.test always;\n" +
+		"    add_header Access-Control-Allow-Credentials true always;\n" +
+		"    add_header Vary Origin always;\n" +
+		"    location /uploads/ {\n" +
+		"        add_header Cache-Control \"public, max-age=3600\";\n" +
+		"        add_header Vary Accept-Encoding;\n" +
+		"        root /var/www;\n" +
+		"    }\n" +
+		"}\n"
+	c := format(t).(fix.EditChooser)
+	ev, err := nginx.Parse(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := ev.Respond(policy.Request{Method: "GET", URL: "https://api.test/uploads/a.png", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, policy.Reply{Status: 200}).Rules
+	e, _, ok := c.ChooseEdit(fix.Blocked{Needs: "origin", Rules: rules, Origin: "https://app.test"})
+	if !ok || e.Op != fix.Inherit || e.Line != 6 {
+		t.Fatalf("edit %+v %v, want Inherit at line 6", e, ok)
+	}
+	got, err := format(t).(fix.Editor).EditText(conf, e)
+	want := strings.Replace(conf, "        add_header Vary Accept-Encoding;\n", "        add_header Vary Accept-Encoding;\n"+
+		"        add_header Access-Control-Allow-Origin https://app.test always;\n"+
+		"        add_header Access-Control-Allow-Credentials true always;\n"+
+		"        add_header Vary Origin always;\n", 1)
+	if err != nil || got != want {
+		t.Errorf("edited (%v):\n%s\nwant (the block's own Vary kept, the server's Origin added to it):\n%s", err, got, want)
+	}
+}

@@ -20,12 +20,13 @@ import (
 // Access-Control-Allow-Origin), method or headers, or credentials.
 func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	line := 0
-	statusFailed := false
+	statusFailed, droppedACAO := false, false
 	var acao *policy.Rule
 	for i, r := range b.Rules {
 		if r.Failed == "inheritance" {
 			// An outer level's add_header, dropped: not the block that
 			// answered.
+			droppedACAO = droppedACAO || strings.EqualFold(r.ID, "Access-Control-Allow-Origin")
 			continue
 		}
 		if n, err := strconv.Atoi(strings.TrimPrefix(r.Path, "line ")); err == nil && line == 0 {
@@ -50,6 +51,12 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	}
 	switch b.Needs {
 	case "origin":
+		if acao == nil && droppedACAO {
+			// The block's own add_header (a Cache-Control) drops the
+			// server's CORS lines: tried as a new user would, the fix
+			// was replies to write.
+			return fix.Edit{Op: fix.Inherit, Line: line}, "repeat the Access-Control-* add_header lines of the levels around it in the block of line " + strconv.Itoa(line) + ", whose own add_header makes nginx drop theirs", true
+		}
 		if acao != nil {
 			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line}, "allow the origin " + b.Origin + " in the map that sets Access-Control-Allow-Origin", true
 		}

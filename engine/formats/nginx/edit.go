@@ -149,6 +149,8 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		return fix.Insert(text, lineStart, block), nil
 	case fix.Add:
 		return addToList(text, ds, e)
+	case fix.Inherit:
+		return inherit(text, ds, e.Line)
 	case fix.Enable:
 		if e.Field != fix.Credentials {
 			return "", fix.ErrUnsupported
@@ -195,6 +197,58 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// inherit repeats, after the last add_header of the level whose
+// add_header is at line, the Access-Control-* and Vary add_header lines
+// of the levels around it that it lacks, as written.
+func inherit(text string, ds []headerLine, line int) (string, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	lvl := c.levelOf(line)
+	if lvl == nil {
+		return "", fix.ErrNotFound
+	}
+	// A header the block sends itself is its own; Vary is a list, so
+	// an outer Vary of another value (Origin beside the block's
+	// Accept-Encoding) is repeated too: a second Vary line adds to it
+	// (RFC 9110 §5.3).
+	has := map[string]bool{}
+	last := 0
+	for _, a := range lvl.adds {
+		key := strings.ToLower(a.name)
+		if key == "vary" {
+			key += " " + strings.ToLower(a.value.raw)
+		}
+		has[key] = true
+		last = max(last, a.line)
+	}
+	var add []string
+	for up := lvl.parent; up != nil; up = up.parent {
+		for _, a := range up.adds {
+			low := strings.ToLower(a.name)
+			key := low
+			if low == "vary" {
+				key += " " + strings.ToLower(a.value.raw)
+			}
+			if has[key] || !strings.HasPrefix(low, "access-control-") && low != "vary" {
+				continue
+			}
+			has[key] = true
+			if d, ok := directiveAt(ds, a.line); ok && d.line == a.line {
+				add = append(add, text[d.start:d.end])
+			}
+		}
+	}
+	at, ok := directiveAt(ds, last)
+	if len(add) == 0 || !ok || at.line != last {
+		return "", fix.ErrNotFound
+	}
+	lineStart := strings.LastIndexByte(text[:at.start], '\n') + 1
+	ind := text[lineStart:at.start]
+	return fix.Insert(text, at.end, "\n"+ind+strings.Join(add, "\n"+ind)), nil
 }
 
 // addLine puts a new add_header after d, indented like it and with its

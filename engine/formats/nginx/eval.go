@@ -523,3 +523,36 @@ func (words) Decision(n policy.Note) string {
 	}
 	return s
 }
+
+// levelOf is the level (location, if block or server) with an
+// add_header at line, or nil.
+func (c *Config) levelOf(line int) *level {
+	var find func(l *level) *level
+	find = func(l *level) *level {
+		if l == nil {
+			return nil
+		}
+		for _, a := range l.adds {
+			if a.line == line {
+				return l
+			}
+		}
+		for _, loc := range l.locations {
+			if x := find(loc.conf); x != nil {
+				return x
+			}
+		}
+		for _, st := range l.stmts {
+			if st.ifb != nil {
+				if x := find(st.ifb.conf); x != nil {
+					return x
+				}
+			}
+		}
+		return nil
+	}
+	if x := find(c.server); x != nil {
+		return x
+	}
+	return find(c.http)
+}
