@@ -340,7 +340,7 @@ func Diff(old, new Config, o Options) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Browser: o.Browser, OldFormat: a.format.Name(), NewFormat: b.format.Name(), Space: sp.size(), Asked: asked}
-	rep.Groups = group(ch, sp.pathsShown())
+	rep.Groups = group(ch, sp.pathsShown(), sp.pathNoted)
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
 		g.Pos = b.pos(g.Origins)

@@ -111,6 +111,13 @@ func TestGroupsInWords(t *testing.T) {
 				"no longer allows https://app.example with credentials on GET",
 				"no longer exposes etag to https://app.example without credentials on GET"},
 		},
+		{
+			desc:   "a flask-cors resource regex limits the paths: the path asked is named",
+			source: "flask-cors matches a resource regex from the path's start (flask_cors/core.py, re.match), which no rule path holds; tried as a new user would, the narrowing named no path",
+			old:    diff.Config{Format: "flask-cors", Text: "CORS(app, origins=['https://app.example'])\n"},
+			new:    diff.Config{Format: "flask-cors", Text: "CORS(app, resources={r'/api/*': {'origins': ['https://app.example']}})\n"},
+			want:   []string{"no longer allows https://app.example without credentials on DELETE, GET, HEAD, PATCH, POST, PUT /"},
+		},
 	}
 	for _, tc := range tests {
 		rep, err := diff.Diff(tc.old, tc.new, diff.Options{Formats: reg})

@@ -193,7 +193,7 @@ func merge(in []*draft, dim int) []*draft {
 // group merges the atoms over credentials, methods, paths, origins and
 // headers in turn, and says each group in words. shown maps a sent path to
 // the way it is shown.
-func group(atoms []atom, shown map[string]string) []Group {
+func group(atoms []atom, shown map[string]string, pathNoted bool) []Group {
 	drafts := make([]*draft, len(atoms))
 	for i, a := range atoms {
 		c := "omit"
@@ -210,7 +210,11 @@ func group(atoms []atom, shown map[string]string) []Group {
 	for _, dim := range []int{dimCreds, dimMethods, dimPaths, dimOrigins, dimHeaders} {
 		drafts = merge(drafts, dim)
 	}
-	onlyRoot := len(shown) == 1
+	// With only "/" asked the path says nothing, unless a side limits
+	// its paths in a way no rule path shows (flask-cors's regex
+	// resource): tried as a new user would, "no longer allows ... on
+	// GET" named no path where the change was outside /api alone.
+	onlyRoot := len(shown) == 1 && !pathNoted
 	rank := map[string]int{Allows: 0, Exposes: 1, NoLongerAllow: 2, NoLongerExpose: 3}
 	sort.SliceStable(drafts, func(x, y int) bool {
 		if rx, ry := rank[drafts[x].change], rank[drafts[y].change]; rx != ry {

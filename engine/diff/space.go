@@ -34,6 +34,10 @@ type space struct {
 	methods []string
 	headers []string
 	app     *explain.Reply // what the application behind a configuration answers
+	// pathNoted: a side limits its paths beyond its rules' Paths
+	// (textLiterals.pathNoted): groups name their paths even when only
+	// "/" is asked.
+	pathNoted bool
 }
 
 func newSpace(sides ...*side) *space {
@@ -81,6 +85,7 @@ func newSpace(sides ...*side) *space {
 		}
 		names(hdrs, l.allow)
 		names(expose, l.expose)
+		sp.pathNoted = sp.pathNoted || l.pathNoted
 		for _, p := range l.paths {
 			if p = strings.TrimSuffix(p, "/"); strings.HasPrefix(p, "/") {
 				paths[p] = true

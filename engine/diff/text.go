@@ -26,6 +26,10 @@ var (
 // textLiterals are the literals of a configuration without rules.
 type textLiterals struct {
 	origins, methods, allow, expose, paths []string
+	// pathNoted: a rule limits its paths in a way its portable form
+	// does not hold (PathNote), so the paths asked are not all that
+	// matter and the report names them.
+	pathNoted bool
 	hosts                                  []string // routed by name: a request must name one to reach its rules
 }
 
@@ -67,6 +71,7 @@ func (s *side) literals() textLiterals {
 		l.allow = append(l.allow, texts(r.AllowHeaders)...)
 		l.expose = append(l.expose, texts(r.ExposeHeaders)...)
 		l.paths = append(l.paths, r.Paths...)
+		l.pathNoted = l.pathNoted || r.PathNote != ""
 	}
 	return l
 }

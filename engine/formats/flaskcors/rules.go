@@ -58,7 +58,9 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		r := configRule(i, at, &res.Options, merged(c.vals, res.vals))
 		if res.Path.Regex {
 			if res.Path.Text != "/*" && res.Path.Text != ".*" {
-				r.PathNote = "the resource " + strconv.Quote(res.Path.Text) + " is a regex matched from the start of the path (re.match): it covers every path that starts like it"
+				// Said as what the converted rule would do: tried as a new
+				// user would, the note described the regex alone.
+				r.PathNote = "the resource " + strconv.Quote(res.Path.Text) + " is a regex flask-cors matches from the start of the path (re.match), which the portable form cannot hold: the converted rule would answer every path, where flask-cors answers only those the regex matches"
 			}
 		} else {
 			r.Paths = []string{res.Path.Text}
