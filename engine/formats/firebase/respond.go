@@ -195,7 +195,7 @@ func (words) Decision(n policy.Note) string {
 	if n.Args[0] == "redirect" {
 		s = "Firebase Hosting redirected with " + strconv.Itoa(n.N) + ": redirects come before the headers, so the reply has none of them, and a preflight that is redirected fails"
 	} else {
-		s = strconv.Itoa(n.M) + " header entr(ies) matched"
+		s = hosthdr.Matched(n.M)
 		if n.Args[1] != "" {
 			s += " in the site " + n.Args[1]
 		}
@@ -209,3 +209,4 @@ func (words) Decision(n policy.Note) string {
 	}
 	return s
 }
+

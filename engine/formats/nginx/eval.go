@@ -172,7 +172,16 @@ func (s *state) run(stmts []stmt, conf *level, trace *[]string) (ret *stmt, out 
 				*trace = append(*trace, stepFalse, st.ifb.conf.name)
 				continue
 			}
-			*trace = append(*trace, stepTrue, st.ifb.conf.name)
+			if out != conf && len(out.adds) > 0 {
+				// An earlier true if's block, with add_header lines
+				// this one replaces (the request takes the last true
+				// if's configuration): tried as a new user would, the
+				// steps listed both as true and left the reader to
+				// guess why the first one's headers were missing.
+				*trace = append(*trace, stepReplaces, st.ifb.conf.name+"\x00"+out.name)
+			} else {
+				*trace = append(*trace, stepTrue, st.ifb.conf.name)
+			}
 			out = st.ifb.conf
 			r, _, stop := s.run(st.ifb.conf.stmts, st.ifb.conf, trace)
 			if r != nil || stop {
@@ -454,6 +463,7 @@ const (
 	caseSteps        = "steps"
 
 	stepTrue       = "true"
+	stepReplaces   = "replaces"
 	stepFalse      = "false"
 	stepChose      = "chose"
 	stepNoLocation = "no-location"
@@ -493,6 +503,9 @@ func (words) Decision(n policy.Note) string {
 		switch n.List[i] {
 		case stepTrue:
 			steps = append(steps, v+": true")
+		case stepReplaces:
+			now, before, _ := strings.Cut(v, "\x00")
+			steps = append(steps, now+": true, so its block, not the one of "+before+", gives the request its configuration, and that block's add_header lines do not apply")
 		case stepFalse:
 			steps = append(steps, v+": false")
 		case stepChose:

@@ -615,7 +615,7 @@ func (b *builder) ifBlock(d *directive, parent *level) {
 		b.err(d.line, d.col, "if condition not understood: use ($var), ($var = value) or ($var ~ regex)")
 		return
 	}
-	name := "if (" + wordsText(d.args) + " at line " + strconv.Itoa(d.line)
+	name := "if " + strings.TrimSuffix(strings.TrimSuffix(wordsText(d.args), ")"), " ") + ") at line " + strconv.Itoa(d.line)
 	ib := &ifBlock{cond: c, line: d.line, col: d.col, conf: &level{kind: "if", parent: parent, name: name, line: d.line}}
 	for _, x := range d.block {
 		switch x.name {

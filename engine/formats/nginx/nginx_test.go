@@ -344,3 +344,23 @@ func TestInclude(t *testing.T) {
 		t.Errorf("another include: %v, want one unreadable fault at line 2", err)
 	}
 }
+
+// TestLastTrueIfTakesOver: of two true if blocks the last one gives the
+// request its configuration (nginx.org/en/docs/http/ngx_http_rewrite_module.html#if;
+// "If is Evil"), so the first one's add_header lines do not apply, and
+// the decision says so where it lists the two; the doubled parenthesis
+// of the condition is gone.
+func TestLastTrueIfTakesOver(t *testing.T) {
+	c, err := nginx.Parse("location / {\n  set $cors '';\n  if ($http_origin = 'https://a.test') { set $cors 'true'; }\n  if ($cors = 'true') { add_header Access-Control-Allow-Origin https://a.test always; }\n  if ($request_method = 'OPTIONS') { return 204; }\n}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.Respond(policy.Request{Method: "OPTIONS", URL: "https://api.test/x", Header: headers.List{{Name: "Origin", Value: "https://a.test"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}}, policy.Reply{Status: 200})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "" {
+		t.Errorf("Access-Control-Allow-Origin %q, want none: the last true if's block answers", v)
+	}
+	want := "if ($request_method = 'OPTIONS') at line 5: true, so its block, not the one of if ($cors = 'true') at line 4, gives the request its configuration"
+	if !strings.Contains(out.Text(), want) {
+		t.Errorf("decision %q, want it to say %q", out.Text(), want)
+	}
+}

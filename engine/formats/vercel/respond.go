@@ -324,7 +324,7 @@ func (words) Decision(n policy.Note) string {
 	if n.Args[0] == "redirect" {
 		return "Vercel redirected with " + strconv.Itoa(n.N) + " before the header entries: the reply has none of them, and a preflight that is redirected fails"
 	}
-	s := strconv.Itoa(n.M) + " header entr(ies) matched; the application answered " + strconv.Itoa(n.N)
+	s := hosthdr.Matched(n.M) + "; the application answered " + strconv.Itoa(n.N)
 	if n.Args[0] == "options" {
 		s += " to OPTIONS: Vercel answers no preflight itself"
 	}
@@ -333,3 +333,4 @@ func (words) Decision(n policy.Note) string {
 	}
 	return s
 }
+

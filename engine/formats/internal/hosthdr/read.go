@@ -254,3 +254,12 @@ func ReadText[C policy.Evaluator](text string, parse func(string) (C, error), st
 	cfg, _ := state(c, text)
 	return cfg, nil
 }
+
+// Matched says how many header entries matched a request: "1 header
+// entry matched", "2 header entries matched".
+func Matched(n int) string {
+	if n == 1 {
+		return "1 header entry matched"
+	}
+	return strconv.Itoa(n) + " header entries matched"
+}
