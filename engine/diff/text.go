@@ -30,7 +30,7 @@ type textLiterals struct {
 	// does not hold (PathNote), so the paths asked are not all that
 	// matter and the report names them.
 	pathNoted bool
-	hosts                                  []string // routed by name: a request must name one to reach its rules
+	hosts     []string // routed by name: a request must name one to reach its rules
 }
 
 func literalsOf(text string) textLiterals {

@@ -209,4 +209,3 @@ func (words) Decision(n policy.Note) string {
 	}
 	return s
 }
-

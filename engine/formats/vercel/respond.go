@@ -333,4 +333,3 @@ func (words) Decision(n policy.Note) string {
 	}
 	return s
 }
-
