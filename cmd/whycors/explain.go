@@ -203,10 +203,16 @@ func writePatch(c *cli, v explain.Verdict, n int) int {
 	f := v.Fixes[n-1]
 	// A client fix's diff is of the fetch() call as the scenario states
 	// it (fetch.js), a file the page's code does not have.
-	if f.Diff == "" || f.Where == "client" {
+	// A fix of the replies (--- a/replies) says what the server must
+	// send, no file's change: tried as a new user would, git apply
+	// was handed a patch of a file named replies.
+	if f.Diff == "" || f.Where == "client" || f.Format == "headers" {
 		what := "no file's change"
-		if f.Where == "client" {
+		switch {
+		case f.Where == "client":
 			what = "a change of the page's request (its fetch() call), not of a file"
+		case f.Format == "headers":
+			what = "the header lines the server must send (a diff of its replies), not a change of a file"
 		}
 		return c.usageError(fmt.Sprintf("--patch %d: fix %d is %s; its text is in the verdict (explain without --patch, or --json's fixes[%d])", n, n, what, n-1))
 	}

@@ -11,6 +11,7 @@
 package advise
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
@@ -111,8 +112,16 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		if s.Response != nil {
 			app = s.Response.Header
 		}
-		for _, x := range t.Traps(s.Policy.Text, app) {
-			w := explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path}
+		// The main text: a policy given as a file (explain --policy
+		// serverless.yml) has it in Files, and its Text is empty;
+		// tried as a new user would, such a verdict lost every trap.
+		src := s.Policy.Source()
+		file := ""
+		if src.Text == "" && len(src.Files) > 0 {
+			file = src.Files[0].Name
+		}
+		for _, x := range t.Traps(src.Main(), app) {
+			w := explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, File: cmp.Or(x.Pos.File, file), Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path}
 			if !hasWarning(out, w) { // lint's own check may have said it (a template's traps)
 				out = append(out, w)
 			}

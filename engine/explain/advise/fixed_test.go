@@ -110,3 +110,29 @@ func TestRulesOnlyGetsNoReplies(t *testing.T) {
 		}
 	}
 }
+
+// TestTrapsOfAPolicyFile: a format's traps (advise.Trapper) are found in a
+// policy given as a file (explain --policy serverless.yml puts it in
+// policy.files), each in that file, as in the same policy given as text.
+// Tried as a new user would, the file's verdict had none.
+func TestTrapsOfAPolicyFile(t *testing.T) {
+	const yml = "service: todo\\nprovider:\\n  name: aws\\nfunctions:\\n  list:\\n    handler: h.list\\n    events:\\n      - http:\\n          path: todos\\n          method: get\\n          cors: true\\n"
+	for _, policy := range []string{
+		`"policy":{"format":"serverless","text":"` + yml + `"}`,
+		`"policy":{"format":"serverless","files":[{"name":"serverless.yml","text":"` + yml + `"}]}`,
+	} {
+		v := explainAll(t, `{"request":{"origin":"https://a.test","url":"https://abc.execute-api.us-east-1.amazonaws.com/dev/todos"},`+policy+`}`)
+		found := false
+		for _, w := range v.Warnings {
+			if w.Code == "serverless-proxy-cors" {
+				found = true
+				if strings.Contains(policy, `"files"`) && w.File != "serverless.yml" {
+					t.Errorf("the trap's file %q, want serverless.yml", w.File)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no serverless-proxy-cors among %+v", policy[:40], v.Warnings)
+		}
+	}
+}
