@@ -51,7 +51,7 @@ func TestRunExplain(t *testing.T) {
 			out: "--- a/../../examples/terraform-s3/main.tf\n+++ b/../../examples/terraform-s3/main.tf\n@@ -16,7 +16,7 @@\n   cors_rule {\n"},
 		{desc: "--patch of a fix the verdict does not have", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "2"}, code: 2, errOut: "--patch 2: the verdict has 1 fix\n"},
 		{desc: "--patch of a change of the page's request", args: []string{"../../examples/api-credentials-wildcard.json", "--patch", "2"}, code: 2, errOut: "--patch 2: fix 2 is a change of the page's request (its fetch() call), not of a file"},
-		{desc: "--patch of a fix of the replies, no file's change", args: []string{"../../examples/capture-preflight-403.json", "--patch", "1"}, code: 2, errOut: "--patch 1: fix 1 is the header lines the server must send (a diff of its replies), not a change of a file"},
+		{desc: "--patch of a fix of the replies, no file's change", args: []string{"../../examples/rest-api-lambda-proxy.json", "--patch", "1"}, code: 2, errOut: "--patch 1: fix 1 is the header lines the server must send (a diff of its replies), not a change of a file"},
 		{desc: "--patch of an allowed fetch", stdin: allowed, args: []string{"--patch", "1", "-"}, code: 2, errOut: "--patch 1: the fetch is allowed, and there is no fix to print"},
 		{desc: "--patch 0 is no fix's number", stdin: blocked, args: []string{"--patch", "0", "-"}, code: 2, errOut: "--patch 0: fixes are numbered from 1"},
 		{desc: "--patch with --json", stdin: blocked, args: []string{"--patch", "1", "--json", "-"}, code: 2, out: `"message": "--patch prints a diff, --json the verdict: give one of them"`},
