@@ -114,7 +114,13 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 	}
 	if x.ActualIndex >= 0 {
 		a := &l.entries[x.ActualIndex]
-		origin, _ := a.reqHeader("Origin")
+		origin, from := l.originOf(x.ActualIndex)
+		switch from {
+		case "preflight":
+			x.Notes = append(x.Notes, "the request shows Chrome's provisional headers, without Origin (it was blocked before the network): its origin is its preflight's")
+		case "referer":
+			x.Notes = append(x.Notes, "the request shows Chrome's provisional headers, without Origin (it was blocked before the network): its origin is its Referer's, "+origin)
+		}
 		x.Request = Request{Method: a.Request.Method, URL: a.Request.URL, Origin: origin}
 		for _, f := range a.Request.Headers {
 			if !browserSet(f.Name) {

@@ -73,6 +73,36 @@ func (l *Log) pair() {
 	}
 }
 
+// originOf is the origin entry i was sent from, and where it was read:
+// its Origin header (""), else, for a request the file shows with
+// Chrome's provisional headers (a request blocked before the network:
+// no Origin, as the network stack adds it), its preflight's Origin
+// ("preflight"), else the origin of its Referer when a fetch or XHR
+// names another origin than its URL's ("referer": a cross-origin
+// Referer is the page's origin under the default referrer policy,
+// strict-origin-when-cross-origin). Tried as a new user would, such a
+// blocked request and its preflight were left out: "0 blocked".
+func (l *Log) originOf(i int) (origin, from string) {
+	e := &l.entries[i]
+	if o, ok := e.reqHeader("Origin"); ok {
+		return o, ""
+	}
+	if p, ok := l.pairs[i]; ok {
+		if o, ok := l.entries[p].reqHeader("Origin"); ok {
+			return o, "preflight"
+		}
+	}
+	if e.ResourceType != "fetch" && e.ResourceType != "xhr" {
+		return "", ""
+	}
+	if ref, ok := e.reqHeader("Referer"); ok {
+		if o := serializedOrigin(ref); o != "" && o != serializedOrigin(e.Request.URL) {
+			return o, "referer"
+		}
+	}
+	return "", ""
+}
+
 // Candidate is an entry the page may have fetched cross-origin.
 type Candidate struct {
 	Index     int    `json:"index"` // entry index in log.entries
@@ -107,8 +137,8 @@ func (l *Log) Candidates() []Candidate {
 	}
 	for i := range l.entries {
 		e := &l.entries[i]
-		origin, ok := e.reqHeader("Origin")
-		if !ok {
+		origin, _ := l.originOf(i)
+		if origin == "" {
 			continue
 		}
 		if l.pre[i] && paired[i] {

@@ -33,9 +33,16 @@ type Verdict struct {
 // file has no reply for, status 0, gets none: the browser blocked it or
 // never sent it). Entries are parallel to the scenarios.
 func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err error) {
+	entries, scenarios, _, err = read(text)
+	return entries, scenarios, err
+}
+
+// read is Scenarios, with what the export lost for each fetch
+// (har.Exchange's Notes).
+func read(text string) (entries []int, scenarios []explain.Scenario, notes [][]string, err error) {
 	ps, err := har.Pairs(text)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, p := range ps {
 		x := p.Exchange
@@ -49,8 +56,9 @@ func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err er
 		s.Preflight, s.Response = x.Preflight, x.Actual
 		entries = append(entries, p.Candidate.Index)
 		scenarios = append(scenarios, s)
+		notes = append(notes, x.Notes)
 	}
-	return entries, scenarios, nil
+	return entries, scenarios, notes, nil
 }
 
 // Explain explains every cross-origin fetch of a HAR file (Scenarios)
@@ -58,7 +66,7 @@ func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err er
 // first, each group in file order: what `whycors explain FILE.har` and
 // the simulator list.
 func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
-	entries, ss, err := Scenarios(text)
+	entries, ss, notes, err := read(text)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +76,13 @@ func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
 		v, err := explain.Explain(s, o)
 		if err != nil {
 			return nil, &EntryError{Entry: entries[i], Err: err}
+		}
+		// What the capture does not show, which the verdict rests on
+		// (a reply Chrome did not export, an origin taken from the
+		// preflight): tried as a new user would, these were read and
+		// never said.
+		for _, n := range notes[i] {
+			v.Warnings = append(v.Warnings, explain.Warning{Code: "har-capture", Severity: "info", Message: n})
 		}
 		out = append(out, Verdict{Entry: entries[i], Verdict: v, Method: s.Request.Method, URL: s.Request.URL, Scenario: s})
 	}
