@@ -484,7 +484,11 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 				blocked++
 			}
 		}
-		fmt.Fprintf(c.stdout, "%s: %d cross-origin fetches, %d blocked\n", name, len(vs), blocked)
+		fetches := "fetches"
+		if len(vs) == 1 {
+			fetches = "fetch"
+		}
+		fmt.Fprintf(c.stdout, "%s: %d cross-origin %s, %d blocked\n", name, len(vs), fetches, blocked)
 		for _, v := range vs {
 			fmt.Fprintf(c.stdout, "\n== log.entries[%d]: %s %s\n", v.Entry, v.Method, v.URL)
 			if v.Verdict.Allowed {
