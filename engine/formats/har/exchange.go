@@ -43,9 +43,20 @@ type Exchange struct {
 	Preflight *policy.Reply `json:"preflight,omitempty"`
 	Actual    *policy.Reply `json:"actual,omitempty"`
 	// PreflightIndex and ActualIndex are entry indexes, -1 when absent.
-	PreflightIndex int      `json:"preflight_index"`
-	ActualIndex    int      `json:"actual_index"`
-	Notes          []string `json:"notes,omitempty"`
+	PreflightIndex int `json:"preflight_index"`
+	ActualIndex    int `json:"actual_index"`
+	// Hops are the entries of the redirects the reply starts, in order:
+	// each the URL the browser went to next and the reply it got there
+	// (its own entry in the file), which a scenario gives as a route.
+	Hops  []Hop    `json:"hops,omitempty"`
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Hop is one redirect target of an exchange, as the file captured it.
+type Hop struct {
+	URL   string        `json:"url"`
+	Reply *policy.Reply `json:"reply,omitempty"` // nil: no reply captured (status 0)
+	Index int           `json:"index"`
 }
 
 // browserSet are request headers the browser adds itself; a page cannot
@@ -139,8 +150,15 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 			if a.FromCache != "" {
 				x.Notes = append(x.Notes, "the reply came from the "+a.FromCache+" cache: the server did not see this request")
 			}
-			if a.Response.RedirectURL != "" {
-				x.Notes = append(x.Notes, "the reply redirects to "+a.Response.RedirectURL+"; the next hop is a separate entry")
+			for _, h := range l.hopsOf(x.ActualIndex) {
+				hop := Hop{URL: l.entries[h].Request.URL, Index: h}
+				if l.entries[h].Response.Status != 0 {
+					hop.Reply = reply(&l.entries[h])
+				}
+				x.Hops = append(x.Hops, hop)
+			}
+			if u := a.Response.RedirectURL; u != "" && len(x.Hops) == 0 {
+				x.Notes = append(x.Notes, "the reply redirects to "+u+", which has no entry in the HAR: its reply is taken as a server's with no CORS configuration")
 			}
 		}
 	} else if x.PreflightIndex >= 0 {

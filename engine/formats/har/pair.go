@@ -73,6 +73,39 @@ func (l *Log) pair() {
 	}
 }
 
+// maxHops bounds the redirects followed from one request (Fetch's limit
+// is 20; a scenario holds limits.Routes).
+const maxHops = 5
+
+// hopsOf lists the entries of the redirects entry i's reply starts: each
+// the first later entry (not too far) whose URL is the previous reply's
+// redirectURL, with the same method or GET (after a 303, or a 301 or
+// 302 of a POST: Fetch §4.4 HTTP-redirect fetch), in order.
+func (l *Log) hopsOf(i int) []int {
+	var out []int
+	for len(out) < maxHops {
+		e := &l.entries[i]
+		next := e.Response.RedirectURL
+		if next == "" || e.Response.Status < 300 || e.Response.Status > 399 {
+			return out
+		}
+		j := -1
+		for k, n := i+1, 0; k < len(l.entries) && n < maxLookahead; k, n = k+1, n+1 {
+			c := &l.entries[k]
+			if c.Request.URL == next && !l.pre[k] && (c.Request.Method == e.Request.Method || c.Request.Method == "GET") {
+				j = k
+				break
+			}
+		}
+		if j < 0 {
+			return out
+		}
+		out = append(out, j)
+		i = j
+	}
+	return out
+}
+
 // originOf is the origin entry i was sent from, and where it was read:
 // its Origin header (""), else, for a request the file shows with
 // Chrome's provisional headers (a request blocked before the network:
@@ -135,13 +168,22 @@ func (l *Log) Candidates() []Candidate {
 	for _, p := range l.pairs {
 		paired[p] = true
 	}
+	// A redirect's next hop is the same fetch, listed with the request
+	// that started it (Exchange.Hops): tried as a new user would, it was
+	// explained again as a fetch of its own, from origin "null".
+	hop := map[int]bool{}
+	for i := range l.entries {
+		for _, h := range l.hopsOf(i) {
+			hop[h] = true
+		}
+	}
 	for i := range l.entries {
 		e := &l.entries[i]
 		origin, _ := l.originOf(i)
 		if origin == "" {
 			continue
 		}
-		if l.pre[i] && paired[i] {
+		if l.pre[i] && paired[i] || hop[i] {
 			continue // listed with its request
 		}
 		if !l.pre[i] && origin != "null" && origin == serializedOrigin(e.Request.URL) {

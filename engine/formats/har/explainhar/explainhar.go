@@ -54,6 +54,14 @@ func read(text string) (entries []int, scenarios []explain.Scenario, notes [][]s
 			s.Request.API = "xhr"
 		}
 		s.Preflight, s.Response = x.Preflight, x.Actual
+		for _, h := range x.Hops {
+			// The next hop's reply as captured; without one (status 0)
+			// the route is left out, and the URL answers as a server
+			// with no configuration.
+			if h.Reply != nil {
+				s.Routes = append(s.Routes, explain.Route{URL: h.URL, Response: h.Reply})
+			}
+		}
 		entries = append(entries, p.Candidate.Index)
 		scenarios = append(scenarios, s)
 		notes = append(notes, x.Notes)

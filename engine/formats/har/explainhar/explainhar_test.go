@@ -63,3 +63,30 @@ func TestExplainHAR(t *testing.T) {
 		t.Error("a file that is no HAR: no error")
 	}
 }
+
+// TestRedirectHop: a reply that redirects is followed to its next hop's
+// entry, whose reply the scenario gives as a route, and the hop is not
+// explained again as a fetch of its own. After a cross-origin redirect
+// the browser sends Origin "null" (Fetch §4.4, the tainted origin), so
+// the hop's Access-Control-Allow-Origin naming the page is refused as
+// not the supplied origin (Chrome's AllowOriginMismatch). Tried as a new
+// user would, the route was missing ("a server with no CORS
+// configuration"), the reason invented, and the hop counted twice.
+func TestRedirectHop(t *testing.T) {
+	const doc = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://api.test/files/7", "headers": [{"name": "origin", "value": "https://app.test"}]},
+  "response": {"status": 302, "redirectURL": "https://cdn.test/7?sig=abc", "headers": [{"name": "location", "value": "https://cdn.test/7?sig=abc"}, {"name": "access-control-allow-origin", "value": "https://app.test"}]}},
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://cdn.test/7?sig=abc", "headers": [{"name": "origin", "value": "null"}]},
+  "response": {"status": 200, "headers": [{"name": "access-control-allow-origin", "value": "https://app.test"}]}}
+]}}`
+	vs, err := explainhar.Explain(doc, "", explain.Options{Formats: all.Registry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 1 || vs[0].Entry != 0 {
+		t.Fatalf("%d fetches (%+v), want entry 0 alone", len(vs), vs)
+	}
+	if v := vs[0].Verdict; v.Allowed || v.Reason != "AllowOriginMismatch" || len(vs[0].Scenario.Routes) != 1 || vs[0].Scenario.Routes[0].URL != "https://cdn.test/7?sig=abc" {
+		t.Errorf("allowed %v, reason %s, routes %+v; want AllowOriginMismatch at the hop's captured reply", v.Allowed, v.Reason, vs[0].Scenario.Routes)
+	}
+}
