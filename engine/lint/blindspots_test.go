@@ -48,6 +48,13 @@ func TestBlindSpots(t *testing.T) {
 		// naming https://evil.test?x=..., which no Origin can be.
 		{desc: "an Express RegExp /\\.example\\.com$/ with credentials: subdomains over any scheme, a warning", source: "expressjs/cors README; RFC 6454 §6.2; portswigger.net/web-security/cors (trusting insecure protocols)",
 			format: "express", text: "app.use(cors({ origin: [/\\.example\\.com$/], credentials: true }))", code: "suffix-trap", sev: lint.Warning, line: 1},
+		// The SetEnvIf of a common answer for Apache: dots unescaped and
+		// http allowed, with credentials; tried as a new user would,
+		// lint said nothing.
+		{desc: "an Apache SetEnvIf whose dot is unescaped: appxexample.org is echoed", source: "server-peers.md §4 item 2",
+			format: "apache", text: apacheSetEnvIf, code: "suffix-trap", sev: lint.Error, line: 2},
+		{desc: "an Apache SetEnvIf that lets http:// in, with credentials", source: "server-peers.md §1.2 (insecure); w3c.github.io/webappsec-secure-contexts",
+			format: "apache", text: apacheSetEnvIf, code: "insecure-origin", sev: lint.Error, line: 2},
 		{desc: "an nginx map that lets a name through without $", source: "server-peers.md §4 item 2",
 			format: "nginx", text: "map $http_origin $cors {\n  default \"\";\n  ~^https://app\\.example\\.com $http_origin;\n}\nserver {\n  add_header Access-Control-Allow-Origin $cors always;\n}\n",
 			code: "suffix-trap", sev: lint.Error, line: 6},
@@ -138,4 +145,10 @@ resource "google_storage_bucket" "assets" {
   }
 }
 
+`
+
+// apacheSetEnvIf echoes the origins a pattern lets in, with credentials.
+const apacheSetEnvIf = `SetEnvIf Origin "http(s)?://(www\\.)?(app.example.org)$" ACAO=$0
+Header set Access-Control-Allow-Origin %{ACAO}e env=ACAO
+Header set Access-Control-Allow-Credentials "true"
 `

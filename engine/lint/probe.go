@@ -187,6 +187,18 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 		if isPublicSuffix(d) {
 			trials = append(trials, trial{"https://whycors-probe." + d, "public-suffix-wildcard", "a site under the public suffix " + strconv.Quote(d) + ", which anyone can register"})
 		}
+		if _, ok := parentDomain(d); ok {
+			// app.example.org's first dot as a letter, appxexample.org:
+			// a domain of its own, which a pattern with the dot left
+			// unescaped lets in (Apache's SetEnvIf Origin
+			// "(app.example.org)$"; tried as a new user would, lint
+			// said nothing).
+			trials = append(trials, trial{"https://" + strings.Replace(d, ".", "x", 1), "suffix-trap", "a domain that differs from " + strconv.Quote(d) + " only where it has a dot, which a pattern's unescaped '.' matches"})
+		}
+		// The same name over plain http, which a pattern such as
+		// "https?://" lets in: with credentials, a network attacker can
+		// act as that page.
+		trials = append(trials, trial{"http://" + d, "insecure-origin", "its http:// origin"})
 		for _, t := range targets {
 			for _, tr := range trials {
 				if asks >= maxTrapAsks {
@@ -196,6 +208,14 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 				req := policy.Request{Method: "GET", URL: "https://api.example" + t.Path}
 				f, _, at := askAt(ev, req, tr.origin, idx, t.Pos)
 				if f.ACAO != tr.origin {
+					continue
+				}
+				if tr.code == "insecure-origin" {
+					if strings.TrimSpace(f.ACAC) == "true" && !strings.Contains(idx.low, tr.origin) {
+						// A pattern let it in: an http:// origin the
+						// text lists itself is the rule check's.
+						l.addOnce(Error, "insecure-origin", "the server allows "+tr.origin+" with Access-Control-Allow-Credentials: true (asked GET"+shownPath(t)+"): anyone on the network path can act as that page and read your users' replies; allow https:// alone", at)
+					}
 					continue
 				}
 				if parent, ok := parentDomain(d); ok && tr.origin == "https://whycors-probe-"+d {
