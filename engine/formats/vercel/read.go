@@ -36,13 +36,15 @@ func (*Format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 		e := &c.Entries[i]
 		line, col := policy.LineCol(text, int(e.obj.Off))
 		re := e.re
-		origin, exclude, cond := conditions(e.Match)
+		get := hosthdr.Getter(text, e.Headers)
+		acao, _, _ := get("Access-Control-Allow-Origin")
+		origin, exclude, cond, originRe := conditions(e.Match, acao)
 		entries = append(entries, hosthdr.ReadEntry{
 			Index: i, Name: e.Source, Pos: portable.Pos{Path: e.Path, Line: line, Column: col},
 			Match:    func(p string) bool { return re != nil && re.MatchString(p) },
 			Prefixes: []string{hosthdr.Prefix(e.Source, "(:*+?{", true)},
-			Get:      hosthdr.Getter(text, e.Headers),
-			Origin:   origin, Cond: cond, Exclude: exclude,
+			Get:      get,
+			Origin:   origin, Cond: cond, Exclude: exclude, OriginRegex: originRe,
 		})
 	}
 	return hosthdr.ReadRules("vercel", "Vercel", entries), true
@@ -52,12 +54,23 @@ func (*Format) StateRules(ev policy.Evaluator, text string) (*portable.Config, b
 // one origin quoted, its missing on the Origin header, when its value is
 // an alternation of origins quoted (as WriteRules spells it), and the
 // rest of its has and missing in words.
-func conditions(m Match) (origin string, exclude []string, cond string) {
+//
+// A has on the Origin header whose value is a regular expression with a
+// named capture that Access-Control-Allow-Origin (acao) substitutes
+// (":allowed", Vercel's has capture) is originRe: the rule echoes the
+// origins it matches, anchored as Vercel matches a has value (parse.go).
+// Tried as a new user would, ":allowed" was linted as an origin with no
+// scheme, and the regex's unescaped dot went unseen.
+func conditions(m Match, acao string) (origin string, exclude []string, cond, originRe string) {
 	var rest []string
 	for _, cd := range m.Has {
 		if cd.Type == "header" && cd.Key == "origin" && cd.Value != nil && origin == "" {
 			if o := unquoteMeta(*cd.Value); regexp.QuoteMeta(o) == *cd.Value {
 				origin = o
+				continue
+			}
+			if name, ok := strings.CutPrefix(acao, ":"); ok && name != "" && originRe == "" && (strings.Contains(*cd.Value, "(?<"+name+">") || strings.Contains(*cd.Value, "(?P<"+name+">")) {
+				originRe = "^(?:" + *cd.Value + ")$"
 				continue
 			}
 		}
@@ -72,7 +85,7 @@ func conditions(m Match) (origin string, exclude []string, cond string) {
 		}
 		rest = append(rest, "missing "+cd.Type+" "+strconv.Quote(cd.Key)+value(cd))
 	}
-	return origin, exclude, strings.Join(rest, " and ")
+	return origin, exclude, strings.Join(rest, " and "), originRe
 }
 
 func value(cd Cond) string {

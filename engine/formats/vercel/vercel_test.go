@@ -247,3 +247,33 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestHasCaptureOrigin: a has on the Origin header whose named capture
+// Access-Control-Allow-Origin sends back (":allowed", Vercel's has
+// capture) states a rule whose origin is that regular expression,
+// anchored as Vercel matches a has value, so lint checks the regex (its
+// unescaped dot) rather than ":allowed" as an origin without a scheme.
+// Tried as a new user would, it was the latter.
+func TestHasCaptureOrigin(t *testing.T) {
+	const text = `{"headers": [{"source": "/api/:path*",
+  "has": [{"type": "header", "key": "origin", "value": "(?<allowed>https://(app|admin).example.com)"}],
+  "headers": [{"key": "Access-Control-Allow-Origin", "value": ":allowed"}, {"key": "Access-Control-Allow-Credentials", "value": "true"}]}]}`
+	cfg, err := (&vercel.Format{}).ReadRules(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := cfg.Rules[0]; len(r.Origins) != 1 || !r.Regex[0] || r.Origins[0].Text != "^(?:(?<allowed>https://(app|admin).example.com))$" {
+		t.Errorf("origins %+v regex %v, want the has regex, anchored", r.Origins, r.Regex)
+	}
+	fs, err := lint.Lint(registry(), text, "vercel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, f := range fs {
+		codes = append(codes, f.Code)
+	}
+	if all := strings.Join(codes, " "); !strings.Contains(all, "suffix-trap") || strings.Contains(all, "origin-never-matches") {
+		t.Errorf("findings %q, want suffix-trap and no origin-never-matches", all)
+	}
+}

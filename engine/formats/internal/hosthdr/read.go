@@ -35,6 +35,11 @@ type ReadEntry struct {
 	// Exclude are origins a condition keeps the entry from answering
 	// (Vercel's missing on Origin).
 	Exclude []string
+	// OriginRegex is a condition's regular expression on the Origin
+	// (anchored) whose match Access-Control-Allow-Origin sends back
+	// (Vercel's has with a named capture): the rule's one origin entry,
+	// a regular expression.
+	OriginRegex string
 }
 
 // key is what makes consecutive entries one rule: the same CORS values
@@ -106,6 +111,9 @@ func ReadRules(format, platform string, entries []ReadEntry) *portable.Config {
 		if ok {
 			g.rule = len(cfg.Rules)
 			r.Origins = []portable.Value{{Text: acao, Pos: at}}
+			if e.OriginRegex != "" {
+				r.Origins[0].Text, r.Regex = e.OriginRegex, map[int]bool{0: true}
+			}
 			if acao == "*" {
 				r.CredentialsImplied = true // "*" never carries credentials (Fetch §3.2.5)
 			}
