@@ -94,7 +94,10 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 				if sem.OptionsRejected {
 					break // reported by the platform's own check
 				}
-				l.add(Info, "options-method", "OPTIONS never needs listing: the preflight is answered from the rule that allows the real method ("+plat+")", m.Pos)
+				// Said of the browser, which every platform meets: tried as
+				// a new user would, S3's way of answering a preflight was
+				// said of Apache.
+				l.add(Info, "options-method", "OPTIONS never needs listing: a preflight asks for the real request's method in Access-Control-Request-Method, and "+plat+"'s answer to it is checked against that (Fetch §4.8 CORS-preflight fetch)", m.Pos)
 			case m.Text != "*" && !isToken(m.Text):
 				l.add(Warning, "invalid-name", strconv.Quote(m.Text)+" is not an HTTP method (a method is a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", m.Pos)
 			case m.Text == "CONNECT" || m.Text == "TRACE" || m.Text == "TRACK":

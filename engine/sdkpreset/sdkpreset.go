@@ -121,10 +121,23 @@ func Presets() []Preset {
 		{Name: "s3-lib-storage-upload", Operation: "@aws-sdk/lib-storage Upload (a body above its 5 MiB part size: multipart, each part an UploadPart)", Recording: "s3-lib-storage-upload", Request: 3,
 			Method: "PUT", Header: with(crc32, crc32Algo, octets), Query: []string{"partNumber", "uploadId", "x-id"},
 			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
-		{Name: "s3-presigned-put", Operation: "fetch(url, {method: \"PUT\", body}) of a URL from @aws-sdk/s3-request-presigner getSignedUrl(PutObjectCommand)", Recording: "s3-presigned-put", Request: 1,
+		{Name: "s3-presigned-put", Operation: "fetch(url, {method: \"PUT\", body}) of a URL from @aws-sdk/s3-request-presigner getSignedUrl(PutObjectCommand), body a string (Content-Type text/plain;charset=UTF-8; a File sends its own type: s3-presigned-put-file)", Recording: "s3-presigned-put", Request: 1,
 			Method: "PUT", Header: headers.List{{Name: "content-type", Value: "text/plain;charset=UTF-8"}},
 			Query:    []string{"X-Amz-Algorithm", "X-Amz-Content-Sha256", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature", "X-Amz-SignedHeaders", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "x-id"},
 			Recorded: true, Source: "e2e/sdk recording with @aws-sdk/s3-request-presigner (testdata/recordings.json)"},
+		// The upload most pages make: a file the user picked, whose
+		// type becomes the request's Content-Type (Fetch "extract a
+		// body": a Blob's type, when not empty), which is not
+		// CORS-safelisted (Fetch "CORS-safelisted request-header":
+		// application/x-www-form-urlencoded, multipart/form-data and
+		// text/plain only), so the preflight asks for content-type.
+		// Tried as a new user would, the string-body preset was
+		// allowed by a bucket whose rule has no AllowedHeaders, where
+		// a real photo upload is blocked.
+		{Name: "s3-presigned-put-file", Operation: "fetch(url, {method: \"PUT\", body: file}) of a URL from @aws-sdk/s3-request-presigner getSignedUrl(PutObjectCommand), file a JPEG picked with <input type=file> (its type is the Content-Type)",
+			Method: "PUT", Header: headers.List{{Name: "content-type", Value: "image/jpeg"}},
+			Query:  []string{"X-Amz-Algorithm", "X-Amz-Content-Sha256", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature", "X-Amz-SignedHeaders", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "x-id"},
+			Source: "the s3-presigned-put recording, with a File body: fetch.spec.whatwg.org/#concept-bodyinit-extract (a Blob's type is the Content-Type) and #cors-safelisted-request-header"},
 		{Name: "s3-presigned-post", Operation: "a form POST (FormData) of the fields from @aws-sdk/s3-presigned-post createPresignedPost: a simple request, no preflight", Recording: "s3-presigned-post", Request: 0,
 			Method: "POST", Header: headers.List{{Name: "content-type", Value: "multipart/form-data"}},
 			Recorded: true, Source: "e2e/sdk recording with @aws-sdk/s3-presigned-post (testdata/recordings.json)"},
