@@ -343,7 +343,7 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	rep.Groups = group(ch, sp.pathsShown(), sp.pathNoted)
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
-		g.Pos = b.pos(g.Origins)
+		g.Pos = b.pos(g.Origins, g.Paths)
 		if p, ok := b.headerPos(g); ok {
 			g.Pos = p
 		}
@@ -528,7 +528,7 @@ func oracle(s *side, o Options, sp *space, req Request) (Outcome, error) {
 // where an entry of it that may match one of them is (a pattern), else its
 // first rule; for a configuration without rules, where its text first
 // names one of origins.
-func (s *side) pos(origins []string) portable.Pos {
+func (s *side) pos(origins, paths []string) portable.Pos {
 	cfg := s.cfg
 	if cfg == nil {
 		lower := strings.ToLower(s.text)
@@ -549,8 +549,11 @@ func (s *side) pos(origins []string) portable.Pos {
 	for _, exact := range []bool{true, false} {
 		for _, o := range origins {
 			for _, r := range cfg.Rules {
-				if r.Disabled {
-					continue // another resource's: answers none of these requests
+				if r.Disabled || !coversShown(r.Paths, paths) {
+					// Another resource's, or another path's: tried as a
+					// new user would, a group of /public/* was placed
+					// at the /api rule's origin.
+					continue
 				}
 				for _, v := range r.Origins {
 					if v.Pos.Line == 0 {
@@ -563,7 +566,43 @@ func (s *side) pos(origins []string) portable.Pos {
 			}
 		}
 	}
+	// No entry names them: the origins of the first rule of these paths,
+	// which decides them there.
+	for _, r := range cfg.Rules {
+		if !r.Disabled && coversShown(r.Paths, paths) {
+			for _, v := range r.Origins {
+				if v.Pos.Line > 0 {
+					return v.Pos
+				}
+			}
+			return r.Pos
+		}
+	}
 	return cfg.Rules[0].Pos
+}
+
+// coversShown reports that a rule of rulePaths (empty: every path)
+// covers one of a group's paths as the report shows them ("/api/*",
+// "api.example.com/v1", "/"): nil shown paths are covered.
+func coversShown(rulePaths, shown []string) bool {
+	if len(rulePaths) == 0 || len(shown) == 0 {
+		return true
+	}
+	for _, s := range shown {
+		if i := strings.IndexByte(s, '/'); i > 0 {
+			s = s[i:] // a host's path
+		}
+		s = strings.TrimSuffix(s, "/*")
+		if s == "" {
+			s = "/"
+		}
+		for _, p := range rulePaths {
+			if portable.UnderPath(s, p) || portable.UnderPath(s+"/x", p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // headerPos is where NEW names one of a group's headers, when the group

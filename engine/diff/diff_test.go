@@ -252,3 +252,29 @@ resource "aws_s3_bucket" "b" {
 		t.Errorf("err = %v, want the resources on one side named", err)
 	}
 }
+
+// TestGroupPositionByPath: a group of one path points at the entry of
+// the rule of that path, not at another path's entry for the same
+// origins. Tried as a new user would, a Vercel file's /public/* widening
+// was placed at the /api rule's origin, and the /api narrowing at
+// /public's "*".
+func TestGroupPositionByPath(t *testing.T) {
+	rule := func(source, origin string) string {
+		return `{"source": "` + source + `", "headers": [{"key": "Access-Control-Allow-Origin", "value": "` + origin + `"}]}`
+	}
+	old := diff.Config{Format: "vercel", Text: `{"headers": [` + rule("/api/(.*)", "*") + `]}`}
+	new := diff.Config{Format: "vercel", Text: "{\"headers\": [\n" + rule("/api/(.*)", "https://app.example.com") + ",\n" + rule("/public/(.*)", "*") + "\n]}"}
+	rep, err := diff.Diff(old, new, diff.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range rep.Groups {
+		want := 2 // the /api rule's line
+		if strings.Join(g.Paths, ",") == "/public/*" {
+			want = 3
+		}
+		if g.Pos.Line != want {
+			t.Errorf("%q at line %d, want %d", g.Summary, g.Pos.Line, want)
+		}
+	}
+}
