@@ -15,6 +15,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/wire"
 )
 
 // MaxCases bounds the cases of one file: each runs the browser model
@@ -274,7 +275,7 @@ func Run(f *File, policyText, format string, o explain.Options) ([]Result, error
 			if err != nil {
 				r.Error = err.Error()
 			} else {
-				r.Allowed, r.Reason, r.Rule = v.Allowed, v.Reason, decidingRule(v.Rules)
+				r.Allowed, r.Reason, r.Rule = v.Allowed, v.Reason, decidingRule(v.Rules, v.DecidedBy)
 			}
 			out = append(out, r)
 		}
@@ -284,7 +285,7 @@ func Run(f *File, policyText, format string, o explain.Options) ([]Result, error
 
 // decidingRule names the rule of the trace that decided: the one that
 // matched, else the last one tried.
-func decidingRule(rules []explain.Rule) string {
+func decidingRule(rules []explain.Rule, at *wire.Place) string {
 	if len(rules) == 0 {
 		return ""
 	}
@@ -300,6 +301,14 @@ func decidingRule(rules []explain.Rule) string {
 	}
 	if r.Path != "" {
 		s += " at " + r.Path
+	}
+	// The line, as explain's summary gives it: tried as a new user
+	// would, a failed case named a JSON path alone.
+	switch {
+	case r.Line > 0:
+		s += " (line " + strconv.Itoa(r.Line) + ")"
+	case at != nil && at.Line > 0:
+		s += " (line " + strconv.Itoa(at.Line) + ")"
 	}
 	switch {
 	case !r.Matched && r.Detail != "":

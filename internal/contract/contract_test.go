@@ -80,7 +80,7 @@ func TestRunTheExample(t *testing.T) {
 			failed = append(failed, fmt.Sprintf("%d/%s/%s", r.Case.Index+1, r.Browser, r.Rule))
 		}
 	}
-	want := "2/chrome/rule 2 at $[1], which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"] 2/firefox/rule 2 at $[1], which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"] 2/safari/rule 2 at $[1], which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"]"
+	want := "2/chrome/rule 2 at $[1] (line 7), which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"] 2/firefox/rule 2 at $[1] (line 7), which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"] 2/safari/rule 2 at $[1] (line 7), which did not match on headers: requested header \"x-amz-meta-uploaded-by\" matches no AllowedHeader of [\"Content-Type\", \"x-amz-acl\"]"
 	if len(results) != 10 || strings.Join(failed, " ") != want {
 		t.Errorf("%d checks; failed %q, want %q", len(results), failed, want)
 	}
