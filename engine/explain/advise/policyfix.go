@@ -48,7 +48,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	}
 	src0 = answering(pf, src0, v)
 	src := se.rulesOf(pf, src0)
-	var best *explain.Fix
+	var best, partial *explain.Fix
 	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
 		cur, edited := *v, src0
@@ -85,6 +85,9 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 				break
 			}
 		}
+		if !cur.Allowed && partial == nil && cost > 0 {
+			partial = se.withFunction(s, &cur, pf, src0, edited, steps)
+		}
 		if !cur.Allowed || best != nil && cost >= bestCost {
 			continue
 		}
@@ -105,10 +108,41 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			break
 		}
 	}
+	if best == nil && partial != nil {
+		return *partial, true
+	}
 	if best == nil {
 		return explain.Fix{}, false
 	}
 	return *best, true
+}
+
+// withFunction is the fix of edits that leave one thing to do outside
+// the configuration: the reply of the code behind it (a REST API's
+// Lambda proxy, whose function's own headers are the actual request's
+// CORS answer), when the edits let the preflight pass and that reply is
+// what still fails. Its diff is the edits; its steps end with the header
+// lines the function must return (headersFix of the edited scenario,
+// which checks that the two together pass). Tried as a new user would, a
+// SAM API missing DELETE in AllowMethods got replies alone, the
+// template's own edit left out. Nil when it does not apply.
+func (se *searcher) withFunction(s explain.Scenario, cur *explain.Verdict, pf policy.Format, src0, edited policy.Source, steps []string) *explain.Fix {
+	if cur.DecidedBy == nil || cur.DecidedBy.Layer != "integration" || cur.Failure() == nil || cur.Failure().Preflight {
+		return nil
+	}
+	cs := s
+	cs.Policy = policyOf(s.Policy, edited)
+	if !se.safePolicy(cs) {
+		return nil
+	}
+	hf, ok := se.headersFix(cs, cur)
+	if !ok || len(hf.Steps) == 0 {
+		return nil
+	}
+	steps = append(steps, "then make "+cur.DecidedBy.Resource+"'s code "+strings.Join(hf.Steps, "; "))
+	f := explain.Fix{Where: "server", Format: s.Policy.Format, Summary: upperFirst(strings.Join(steps, "; ")) + ".", Steps: steps, AllowedIn: hf.AllowedIn}
+	changes(&f, pf, src0, edited)
+	return &f
 }
 
 // rulesOf is the policy's rules, which chooseTargets ranks: read from

@@ -1,0 +1,55 @@
+package cloudformation_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
+)
+
+// TestFixWithTheFunction: a SAM REST API whose Globals.Api.Cors lacks
+// the method, on the Lambda proxy integration, needs two changes: the
+// template's AllowMethods (SAM's OPTIONS mock, aws/serverless-application-model
+// swagger.py add_cors), and the function's own
+// Access-Control-Allow-Origin on the actual request, which the proxy
+// passes as is (docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html).
+// The fix is the template's diff with the function's part said in its
+// steps, checked together. Tried as a new user would, it was replies
+// alone, the template's edit left out.
+func TestFixWithTheFunction(t *testing.T) {
+	const tpl = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors:
+      AllowMethods: "'GET,POST,OPTIONS'"
+      AllowOrigin: "'https://app.example.com'"
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        DeleteOrder:
+          Type: Api
+          Properties:
+            Path: /orders/{id}
+            Method: delete
+`
+	s := explain.Scenario{Request: explain.Request{Origin: "https://app.example.com", URL: "https://abc123.execute-api.us-east-1.amazonaws.com/Prod/orders/7"},
+		Policy: &explain.Policy{Format: "cloudformation", Text: tpl}}
+	s.Request.Method = "DELETE"
+	v, err := explain.Explain(s, advise.Options(registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 {
+		t.Fatalf("allowed %v, fixes %+v", v.Allowed, v.Fixes)
+	}
+	f := v.Fixes[0]
+	if f.Format != "cloudformation" || !strings.Contains(f.Diff, `+      AllowMethods: "'GET,POST,OPTIONS,DELETE'"`) ||
+		!strings.Contains(f.Summary, "then make OrdersFunction's code send Access-Control-Allow-Origin: https://app.example.com") || len(f.AllowedIn) == 0 {
+		t.Errorf("fix %+v: want the template's AllowMethods edited and the function's header said, checked", f)
+	}
+}
