@@ -29,6 +29,11 @@ import (
 //   - /k/s/ serves files: 405 to any method but GET, HEAD and POST;
 //   - /k/w/ includes Debian's /etc/nginx/proxy_params (proxy_set_header
 //     lines), which the model reads as changing no reply;
+//   - /k/h/ hides the upstream's Access-Control-Allow-Origin and sends its
+//     own, and its nested /k/h/n/ inherits the hiding;
+//   - generated locations hide the upstream's Access-Control-Allow-Origin,
+//     Vary or Access-Control-Allow-Credentials with proxy_hide_header,
+//     inherited by a nested location that has none of its own;
 //   - a path no location matches is served by the server level.
 const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; }
     location /k/p/ {
@@ -49,12 +54,19 @@ const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; 
       location ~ \.x$ { return 201; }
     }
     location /k/s/ { add_header X-Loc ks always; }
+    location /k/h/ {
+      proxy_hide_header Access-Control-Allow-Origin;
+      add_header Access-Control-Allow-Origin "https://app.test" always;
+      proxy_pass http://127.0.0.1:{{upstream}};
+      location /k/h/n/ { proxy_pass http://127.0.0.1:{{upstream}}; }
+    }
 `
 
 var nginxCornerRequests = []string{
 	"GET /k/p", "GET /k/p?x=1", "OPTIONS /k/p", "OPTIONS /k/p/", "GET /k/p/a", "GET /k/v", "GET /k/v/", "GET /k/w", "GET /k/w/a", "GET /k/y",
 	"GET /k/n/a", "GET /k/n/a/b.x", "GET /k/n/b.x", "OPTIONS /k/s/", "POST /k/s/x", "DELETE /k/s/x", "GET /nowhere", "OPTIONS /nowhere",
 	"patch /k/p/", "get /k/", "Patch /k/", "PATCH /k/", "options /k/p/", "GET /k/p/../w", "GET /k//p/", "GET /k/%70/",
+	"GET /k/h/a", "POST /k/h/b", "GET /k/h/c", "PUT /k/h/d", "GET /k/h/n/a", "GET /k/h/n/b", "DELETE /k/h/n/c",
 }
 
 // genLocations writes n generated locations under /g (prefix, exact,
@@ -82,6 +94,11 @@ func genLocations(r *rand.Rand, n int) string {
 		}
 		if r.Intn(3) == 0 {
 			fmt.Fprintf(&b, "%sif ($request_method = OPTIONS) { return 204; }\n", ind)
+		}
+		if r.Intn(3) == 0 {
+			// The upstream's own CORS lines hidden before add_header's
+			// (the cure of a doubled Access-Control-Allow-Origin).
+			fmt.Fprintf(&b, "%sproxy_hide_header %s;\n", ind, proxytest.Pick(r, "Access-Control-Allow-Origin", "Vary", "access-control-allow-credentials"))
 		}
 		switch r.Intn(3) {
 		case 0:

@@ -212,3 +212,34 @@ func TestInheritFix(t *testing.T) {
 		t.Errorf("edited (%v):\n%s\nwant (the block's own Vary kept, the server's Origin added to it):\n%s", err, got, want)
 	}
 }
+
+// TestDuplicateOrigin: Access-Control-Allow-Origin added where proxy_pass
+// passes on is reported unless proxy_hide_header hides the upstream's
+// (ngx_http_proxy_module; inherited by a nested location with no
+// proxy_hide_header of its own); the same header before a return is not.
+func TestDuplicateOrigin(t *testing.T) {
+	c := format(t).(lint.TextChecker)
+	for _, tc := range []struct {
+		desc, text string
+		want       []string
+	}{
+		{desc: "beside proxy_pass", want: []string{"2:3"},
+			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  proxy_pass http://b;\n}\n"},
+		{desc: "the upstream's hidden", want: nil,
+			text: "location / {\n  proxy_hide_header Access-Control-Allow-Origin;\n  add_header Access-Control-Allow-Origin https://a.test always;\n  proxy_pass http://b;\n}\n"},
+		{desc: "hidden at the server, inherited", want: nil,
+			text: "server {\n  proxy_hide_header access-control-allow-origin;\n  location / {\n    add_header Access-Control-Allow-Origin https://a.test always;\n    proxy_pass http://b;\n  }\n}\n"},
+		{desc: "answered by nginx itself", want: nil,
+			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  return 204;\n}\n"},
+	} {
+		var got []string
+		for _, f := range c.CheckText(tc.text) {
+			if f.Code == "duplicate-origin" {
+				got = append(got, strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
+			}
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: duplicate-origin at %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}

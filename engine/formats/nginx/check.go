@@ -14,6 +14,9 @@ import (
 //     map whose default is $http_origin) echoes every origin; an error when
 //     the text also sends Access-Control-Allow-Credentials, since any site
 //     can then read the users' replies, information otherwise;
+//   - "duplicate-origin": an Access-Control-Allow-Origin add_header where
+//     proxy_pass passes on and nothing hides the upstream's own
+//     (proxy_hide_header);
 //   - "missing-always": an add_header of an Access-Control-* header without
 //     always, which nginx adds only to 200, 201, 204, 206, 301, 302, 303,
 //     304, 307 and 308 replies (ngx_http_headers_module add_header); not
@@ -43,6 +46,9 @@ func (*Format) CheckText(text string) []portable.Finding {
 			}
 		}
 	}
+	if c, err := Parse(text); err == nil {
+		out = append(out, c.duplicateOrigin()...)
+	}
 	if ds, errs := parseConf(text); len(errs) == 0 {
 		return append(out, withoutAlways(ds)...)
 	}
@@ -64,6 +70,53 @@ func (*Format) CheckText(text string) []portable.Finding {
 			out = append(out, missingAlways(i+1, col))
 		}
 	}
+	return out
+}
+
+// duplicateOrigin finds an Access-Control-Allow-Origin add_header that
+// applies where proxy_pass passes requests on and no proxy_hide_header
+// hides the upstream's own: an upstream that sends one makes two lines,
+// which browsers refuse ("contains multiple values"; Fetch §3.2.5 CORS
+// check), as Caddy's and Apache's checks say of theirs. Tried as a new
+// user would, nginx had no such finding.
+func (c *Config) duplicateOrigin() []portable.Finding {
+	var out []portable.Finding
+	said := map[int]bool{}
+	var walk func(l *level)
+	walk = func(l *level) {
+		if l == nil {
+			return
+		}
+		if l.handler && l.proxied {
+			from := l
+			for from != nil && len(from.adds) == 0 {
+				from = from.parent
+			}
+			hid := false
+			for _, h := range hidden(l) {
+				hid = hid || strings.EqualFold(h, "Access-Control-Allow-Origin")
+			}
+			if from != nil && !hid {
+				for _, a := range from.adds {
+					if strings.EqualFold(a.name, "Access-Control-Allow-Origin") && !said[a.line] {
+						said[a.line] = true
+						out = append(out, portable.Finding{Severity: "warning", Code: "duplicate-origin", Pos: portable.Pos{Line: a.line, Column: a.col},
+							Message: "Access-Control-Allow-Origin is added to the replies proxy_pass passes on, which keep the upstream's own: an upstream that sends one makes two lines, \"contains multiple values\", and the browser blocks; hide the upstream's with proxy_hide_header Access-Control-Allow-Origin"})
+					}
+				}
+			}
+		}
+		for _, loc := range l.locations {
+			walk(loc.conf)
+		}
+		for _, st := range l.stmts {
+			if st.ifb != nil {
+				walk(st.ifb.conf)
+			}
+		}
+	}
+	walk(c.server)
+	walk(c.http)
 	return out
 }
 

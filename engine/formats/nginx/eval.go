@@ -272,6 +272,31 @@ func (s *state) find(lvl *level) (*location, found) {
 
 // passes says whether conf passes the request on (a content handler of
 // its location's, an if block having its location's).
+// proxied reports that the handler conf passes requests on with is
+// proxy_pass (passes: the level's own, or its location's for an if).
+func proxied(conf *level) bool {
+	for l := conf; l != nil; l = l.parent {
+		if l.handler {
+			return l.proxied
+		}
+		if l.kind != "if" {
+			return false
+		}
+	}
+	return false
+}
+
+// hidden are the proxy_hide_header names that apply at conf: the
+// innermost level's with any.
+func hidden(conf *level) []string {
+	for l := conf; l != nil; l = l.parent {
+		if len(l.hides) > 0 {
+			return l.hides
+		}
+	}
+	return nil
+}
+
 func passes(conf *level) bool {
 	for l := conf; l != nil; l = l.parent {
 		if l.handler {
@@ -359,6 +384,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		reply.Body = app.Body
 		if reply.Header == nil {
 			reply.Header = headers.List{}
+		}
+		if proxied(conf) {
+			for _, name := range hidden(conf) {
+				reply.Header.Del(name)
+			}
 		}
 		trace = append(trace, stepApp, "")
 		decision.N = app.Status

@@ -16,5 +16,8 @@ func lintCodes() []portable.Code {
 		{Code: "missing-always", Severity: "warning",
 			Summary: "nginx add_header without always: the header vanishes on 4xx and 5xx replies, and the browser reports a CORS error instead of the status.",
 			Source:  "nginx.org/en/docs/http/ngx_http_headers_module.html#add_header"},
+		{Code: "duplicate-origin", Severity: "warning",
+			Summary: "Access-Control-Allow-Origin added to what proxy_pass passes on, with no proxy_hide_header of the upstream's: an upstream that sends one makes two lines, which browsers refuse.",
+			Source:  "nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_hide_header; fetch.spec.whatwg.org/#cors-check"},
 	}
 }

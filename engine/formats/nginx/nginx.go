@@ -167,7 +167,14 @@ type level struct {
 	// handler is a content handler of the level's own (proxy_pass,
 	// fastcgi_pass, ...): nginx passes the request on instead of serving
 	// files. An if block has its location's (the modules merge it in).
-	handler bool
+	// proxied: that handler is proxy_pass, whose upstream's headers
+	// proxy_hide_header hides.
+	handler, proxied bool
+	// hides are the level's proxy_hide_header names: the upstream's
+	// lines of those headers are dropped before add_header adds its own
+	// (ngx_http_proxy_module proxy_hide_header; inherited, as add_header
+	// is, only by a level with none of its own).
+	hides []string
 }
 
 type location struct {
@@ -247,7 +254,6 @@ var handlers = map[string]bool{"proxy_pass": true, "fastcgi_pass": true, "uwsgi_
 var unsupported = map[string]string{
 	"more_set_headers":       "headers-more changes headers after add_header",
 	"more_clear_headers":     "headers-more removes headers",
-	"proxy_hide_header":      "hides upstream headers (an upstream ACAO) before add_header",
 	"proxy_pass_header":      "changes which upstream headers pass",
 	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
 	"error_page":             "answers errors from another location with its own add_header",
@@ -418,6 +424,12 @@ func (b *builder) directive(d *directive, lvl *level) {
 			return
 		}
 		b.mapBlock(d)
+	case "proxy_hide_header":
+		if len(d.args) != 1 {
+			b.err(d.line, d.col, "proxy_hide_header takes one header name")
+			return
+		}
+		lvl.hides = append(lvl.hides, d.args[0].text)
 	case "include":
 		if len(d.args) == 1 && paramFiles[path.Base(d.args[0].text)] {
 			return
@@ -430,12 +442,13 @@ func (b *builder) directive(d *directive, lvl *level) {
 		}
 		if handlers[d.name] {
 			lvl.handler = true
+			lvl.proxied = lvl.proxied || d.name == "proxy_pass"
 		}
 		if handlers[d.name] || d.name == "root" || d.name == "alias" {
 			b.c.served = true
 		}
 		if ignored[d.name] || strings.HasPrefix(d.name, "proxy_") || strings.HasPrefix(d.name, "ssl_") || strings.HasPrefix(d.name, "fastcgi_") {
-			if strings.HasPrefix(d.name, "proxy_hide") || strings.HasPrefix(d.name, "proxy_pass_header") || strings.HasPrefix(d.name, "proxy_intercept") {
+			if strings.HasPrefix(d.name, "proxy_pass_header") || strings.HasPrefix(d.name, "proxy_intercept") {
 				b.err(d.line, d.col, d.name+" is not supported")
 			}
 			return

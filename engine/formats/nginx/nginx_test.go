@@ -213,7 +213,7 @@ func TestParseErrors(t *testing.T) {
 		want []policy.Error
 	}{
 		{desc: "unknown directive", conf: "location / {\n  frobnicate on;\n}", want: []policy.Error{{Line: 2, Column: 3}}},
-		{desc: "proxy_hide_header is reported, not skipped", conf: "proxy_hide_header Access-Control-Allow-Origin;", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "proxy_pass_header is reported, not skipped", conf: "proxy_pass_header Server;", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "unsupported variable", conf: "add_header X $remote_addr;", want: []policy.Error{{Line: 1, Column: 14}}},
 		{desc: "unsupported regex in map, with the column of the construct", conf: "map $http_origin $o {\n  ~^a(?=b) 1;\n}", want: []policy.Error{{Line: 2, Column: 6}}},
 		{desc: "syntax: missing semicolon and a stray }", conf: "add_header A b\n}\nadd_header C;", want: []policy.Error{{Line: 1, Column: 1}, {Line: 2, Column: 1}}},
