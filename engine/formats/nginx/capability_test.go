@@ -165,13 +165,7 @@ func TestMissingAlwaysByStatus(t *testing.T) {
 		{desc: "two on one line, one with always", want: []string{"1:14"},
 			text: "location / { add_header Access-Control-Allow-Origin https://a.test; add_header Access-Control-Allow-Credentials true always; }\n"},
 	} {
-		var got []string
-		for _, f := range c.CheckText(tc.text) {
-			if f.Code == "missing-always" {
-				got = append(got, strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
-			}
-		}
-		if !reflect.DeepEqual(got, tc.want) {
+		if got := positionsOf(c, tc.text, "missing-always"); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: missing-always at %q, want %q", tc.desc, got, tc.want)
 		}
 	}
@@ -232,14 +226,19 @@ func TestDuplicateOrigin(t *testing.T) {
 		{desc: "answered by nginx itself", want: nil,
 			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  return 204;\n}\n"},
 	} {
-		var got []string
-		for _, f := range c.CheckText(tc.text) {
-			if f.Code == "duplicate-origin" {
-				got = append(got, strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
-			}
-		}
-		if !reflect.DeepEqual(got, tc.want) {
+		if got := positionsOf(c, tc.text, "duplicate-origin"); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: duplicate-origin at %q, want %q", tc.desc, got, tc.want)
 		}
 	}
+}
+
+// positionsOf lists the line:column of each finding of code in text.
+func positionsOf(c lint.TextChecker, text, code string) []string {
+	var out []string
+	for _, f := range c.CheckText(text) {
+		if f.Code == code {
+			out = append(out, strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
+		}
+	}
+	return out
 }
