@@ -49,6 +49,11 @@ const (
 	// for the origin Values[0] (or the configuration's own static value
 	// when that already admits it).
 	ErrorHeaders = "error-headers"
+	// HideUpstream drops the upstream's lines of the header Values[0]
+	// in the nginx block whose add_header is at line Line
+	// (proxy_hide_header), so that the block's own add_header is the one
+	// the browser reads.
+	HideUpstream = "hide-upstream"
 	// Inherit repeats, in the nginx block whose add_header is at line
 	// Line, the Access-Control-* and Vary add_header lines of the levels
 	// around it, which any add_header of its own drops
@@ -102,7 +107,8 @@ type Editor interface {
 type Blocked struct {
 	// Needs is what the browser found missing: "origin" (no or another
 	// Access-Control-Allow-Origin), "method", "headers" or "credentials";
-	// empty for anything else.
+	// "one-origin" for several Access-Control-Allow-Origin values (a
+	// proxy's and its upstream's); empty for anything else.
 	Needs string
 	// PreflightFailed is set when the preflight failed with a status other
 	// than 2xx (PreflightStatus; 0 when the connection closed).

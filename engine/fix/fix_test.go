@@ -145,7 +145,7 @@ func FuzzApply(f *testing.F) {
 	f.Add("add_header X-A 1;\nserver { add_header Access-Control-Allow-Origin * always; location / { add_header X-B 2; } }", "nginx", "", "")
 	f.Fuzz(func(t *testing.T, text, format, field, value string) {
 		pf, _ := reg.Lookup(format)
-		for _, op := range []string{fix.Add, fix.Replace, fix.Enable, fix.Always, fix.AnswerOptions, fix.Inherit} {
+		for _, op := range []string{fix.Add, fix.Replace, fix.Enable, fix.Always, fix.AnswerOptions, fix.Inherit, fix.HideUpstream} {
 			out, err := fix.Apply(pf, text, fix.Edit{Op: op, Field: field, Values: []string{value}, Old: "*", Line: 1})
 			if err == nil && op == fix.Add && len(out) < len(text) {
 				t.Fatalf("add shrank the text: %q -> %q", text, out)

@@ -617,6 +617,8 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 		b.Headers = replyMissingHeaders(cur)
 	case fetch.ReasonInvalidAllowCredentials:
 		b.Needs = "credentials"
+	case fetch.ReasonMultipleAllowOriginValues:
+		b.Needs = "one-origin"
 	}
 	return b
 }

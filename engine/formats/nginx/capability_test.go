@@ -242,3 +242,34 @@ func positionsOf(c lint.TextChecker, text, code string) []string {
 	}
 	return out
 }
+
+// TestHideUpstreamFix: nginx's Access-Control-Allow-Origin beside an
+// upstream's own makes two lines (MultipleAllowOriginValues), fixed by
+// hiding the upstream's (proxy_hide_header, ngx_http_proxy_module) in
+// the block that adds nginx's, after which the fetch passes. Tried as a
+// new user would, the fix was replies to write.
+func TestHideUpstreamFix(t *testing.T) {
+	const conf = "location / {\n    add_header Access-Control-Allow-Origin https://app.test always;\n    proxy_pass http://b;\n}\n"
+	ev, err := nginx.Parse(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := policy.Request{Method: "GET", URL: "https://api.test/x", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+	up := policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}}
+	rules := ev.Respond(get, up).Rules
+	e, _, ok := format(t).(fix.EditChooser).ChooseEdit(fix.Blocked{Needs: "one-origin", Rules: rules, Origin: "https://app.test"})
+	if !ok || e.Op != fix.HideUpstream || e.Line != 2 {
+		t.Fatalf("edit %+v %v, want HideUpstream at line 2", e, ok)
+	}
+	got, err := format(t).(fix.Editor).EditText(conf, e)
+	if want := strings.Replace(conf, "    add_header", "    proxy_hide_header Access-Control-Allow-Origin;\n    add_header", 1); err != nil || got != want {
+		t.Fatalf("edited (%v):\n%s\nwant:\n%s", err, got, want)
+	}
+	fixed, err := nginx.Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vs := fixed.Respond(get, up).Reply.Header.Values("Access-Control-Allow-Origin"); len(vs) != 1 || vs[0] != "https://app.test" {
+		t.Errorf("after the fix: Access-Control-Allow-Origin %q, want nginx's alone", vs)
+	}
+}

@@ -50,6 +50,12 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		return fix.Edit{Op: fix.Always}, "add \"always\" to the Access-Control-* add_header lines, so nginx sends them on every status", true
 	}
 	switch b.Needs {
+	case "one-origin":
+		if acao != nil {
+			// nginx's line and the upstream's: tried as a new user
+			// would, the fix was replies to write.
+			return fix.Edit{Op: fix.HideUpstream, Values: []string{"Access-Control-Allow-Origin"}, Line: line}, "hide the upstream's own Access-Control-Allow-Origin (proxy_hide_header) in the block of line " + strconv.Itoa(line) + ", so that the browser reads nginx's alone", true
+		}
 	case "origin":
 		if acao == nil && droppedACAO {
 			// The block's own add_header (a Cache-Control) drops the

@@ -151,6 +151,11 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		return addToList(text, ds, e)
 	case fix.Inherit:
 		return inherit(text, ds, e.Line)
+	case fix.HideUpstream:
+		if len(e.Values) != 1 {
+			return "", fix.ErrUnsupported
+		}
+		return hideUpstream(text, ds, e.Line, e.Values[0])
 	case fix.Enable:
 		if e.Field != fix.Credentials {
 			return "", fix.ErrUnsupported
@@ -249,6 +254,29 @@ func inherit(text string, ds []headerLine, line int) (string, error) {
 	lineStart := strings.LastIndexByte(text[:at.start], '\n') + 1
 	ind := text[lineStart:at.start]
 	return fix.Insert(text, at.end, "\n"+ind+strings.Join(add, "\n"+ind)), nil
+}
+
+// hideUpstream puts "proxy_hide_header name;" before the first
+// add_header of the level whose add_header is at line, indented like it.
+func hideUpstream(text string, ds []headerLine, line int, name string) (string, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	lvl := c.levelOf(line)
+	if lvl == nil || len(lvl.adds) == 0 {
+		return "", fix.ErrNotFound
+	}
+	first := lvl.adds[0].line
+	for _, a := range lvl.adds {
+		first = min(first, a.line)
+	}
+	d, ok := directiveAt(ds, first)
+	if !ok || d.line != first {
+		return "", fix.ErrNotFound
+	}
+	lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
+	return fix.Insert(text, lineStart, text[lineStart:d.start]+"proxy_hide_header "+name+";\n"), nil
 }
 
 // addLine puts a new add_header after d, indented like it and with its
