@@ -66,6 +66,13 @@ func TestConvert(t *testing.T) {
 		{desc: "API Gateway sends AllowHeaders * literally; native would echo every name: wider, so refused (§5.1; browser-cors.md §1.4; issue 19)",
 			text: `{"AllowOrigins":["https://app.test"],"AllowHeaders":["*"]}`, from: "apigw-http", to: "native",
 			errHas: "rule 1 allow_headers: apigw-http sends Access-Control-Allow-Headers: * as written", refused: true},
+		// Tried as a new user would, this one was written, exit 0.
+		{desc: "API Gateway sends AllowMethods * literally, a wildcard only without credentials; native would echo every method with them: wider, so refused (Fetch §4.8)",
+			text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["*"],"AllowCredentials":true}`, from: "apigw-http", to: "native",
+			errHas: "rule 1 methods: apigw-http sends Access-Control-Allow-Methods: * as written, which with credentials", refused: true},
+		{desc: "the same without credentials: * is a wildcard there, the same",
+			text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["*"]}`, from: "apigw-http", to: "native",
+			want: []string{`"methods": ["*"]`}},
 		{desc: "an HTTP API has one CORS configuration (§5.1)",
 			text: `{"rules":[{"path":"/a/*","origins":["https://a.test"]},{"origins":["https://b.test"]}]}`, from: "native", to: "apigw-http",
 			errHas: "rule 2: an HTTP API has one CORS configuration", refused: true},

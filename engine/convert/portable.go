@@ -187,6 +187,12 @@ func (m *ruleMapper) methods() []string {
 		case sem.MethodSelects && strings.Contains(x.Text, "*") && x.Text != "*":
 			m.note("methods", Narrower, strconv.Quote(x.Text)+" is not a method the portable form can list; left out", x.Pos)
 			continue
+		case x.Text == "*" && !sem.EchoMethods && r.Credentials:
+			// Sent as written, "*" is a wildcard only without
+			// credentials (Fetch §4.8 CORS-preflight fetch); tried as
+			// a new user would, an HTTP API's "*" with credentials
+			// became native's "*", which echoes every method.
+			m.note("methods", Wider, platformWords(m.src)+" sends Access-Control-Allow-Methods: * as written, which with credentials browsers read as a method named \"*\"; the converted \"*\" allows every method with credentials: list the methods", x.Pos)
 		}
 		out = portable.AppendUnique(out, x.Text)
 	}
