@@ -6,6 +6,8 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // TestFixWithTheFunction: a SAM REST API whose Globals.Api.Cors lacks
@@ -51,5 +53,63 @@ Resources:
 	if f.Format != "cloudformation" || !strings.Contains(f.Diff, `+      AllowMethods: "'GET,POST,OPTIONS,DELETE'"`) ||
 		!strings.Contains(f.Summary, "then make OrdersFunction's code send Access-Control-Allow-Origin: https://app.example.com") || len(f.AllowedIn) == 0 {
 		t.Errorf("fix %+v: want the template's AllowMethods edited and the function's header said, checked", f)
+	}
+}
+
+// TestDefaultRouteAuthorizerInPlainTemplate: a plain HTTP API (the shape
+// CDK's HttpApi with a defaultAuthorizer synthesizes) whose $default
+// route has a JWT authorizer answers a preflight with the authorizer's
+// 401, as SAM's does (http-api-cors.html: the $default route catches
+// OPTIONS), unless an OPTIONS /{proxy+} route without authorization
+// takes it first. Tried as a new user would, the route's authorizer was
+// not read and the fetch was allowed.
+func TestDefaultRouteAuthorizerInPlainTemplate(t *testing.T) {
+	const tpl = `Resources:
+  Api:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      ProtocolType: HTTP
+      CorsConfiguration:
+        AllowOrigins: ["https://app.example.com"]
+        AllowMethods: [GET, PUT]
+        AllowHeaders: [authorization, content-type]
+  Auth:
+    Type: AWS::ApiGatewayV2::Authorizer
+    Properties:
+      ApiId: !Ref Api
+      AuthorizerType: JWT
+      IdentitySource: ["$request.header.Authorization"]
+  Default:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: $default
+      AuthorizationType: JWT
+      AuthorizerId: !Ref Auth
+`
+	const options = `  Options:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref Api
+      RouteKey: OPTIONS /{proxy+}
+      AuthorizationType: NONE
+`
+	for _, tc := range []struct {
+		desc, text string
+		allowed    bool
+	}{
+		{desc: "the $default route's authorizer catches the preflight", text: tpl},
+		{desc: "an OPTIONS /{proxy+} route without authorization takes it first", text: tpl + options, allowed: true},
+	} {
+		s := explain.Scenario{Request: explain.Request{Origin: "https://app.example.com", URL: "https://abc123.execute-api.us-east-1.amazonaws.com/items",
+			Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "Authorization", Value: "Bearer t"}, {Name: "Content-Type", Value: "application/json"}}}},
+			Policy: &explain.Policy{Format: "cloudformation", Text: tc.text}}
+		v, err := explain.Explain(s, explain.Options{Formats: registry()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Allowed != tc.allowed || !tc.allowed && (v.Preflight.Reply == nil || v.Preflight.Reply.Status != 401) {
+			t.Errorf("%s: allowed %v (%s), preflight %+v", tc.desc, v.Allowed, v.Reason, v.Preflight.Reply)
+		}
 	}
 }

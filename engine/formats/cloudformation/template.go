@@ -283,6 +283,26 @@ func paramFile(f policy.File, given map[string]string) policy.Errors {
 // gateway responses.
 func (rd *reader) resources() {
 	routes := map[string][]Route{}
+	// A plain HTTP API's authorizers (AWS::ApiGatewayV2::Authorizer),
+	// by API and logical ID, which its routes name in AuthorizerId.
+	authz := map[string]map[string]Authorizer{}
+	for i, k := range rd.res.keys {
+		rn := rd.res.vals[i]
+		if typ, _ := rd.r.str(rn.get("Type")); typ == "AWS::ApiGatewayV2::Authorizer" {
+			props := rn.get("Properties")
+			api := refName(props.get("ApiId"))
+			kind := apigw.Lambda
+			if t, _ := rd.r.str(props.get("AuthorizerType")); t == "JWT" {
+				kind = apigw.JWT
+			}
+			if api != "" {
+				if authz[api] == nil {
+					authz[api] = map[string]Authorizer{}
+				}
+				authz[api][k.str] = Authorizer{Name: k.str, Kind: kind, Line: k.line, Column: k.col}
+			}
+		}
+	}
 	for i, k := range rd.res.keys {
 		rn := rd.res.vals[i]
 		typ, _ := rd.r.str(rn.get("Type"))
@@ -293,10 +313,27 @@ func (rd *reader) resources() {
 		case "AWS::ApiGatewayV2::Route":
 			key, _ := rd.r.str(props.get("RouteKey"))
 			api := refName(props.get("ApiId"))
+			// Its authorization, as a SAM event's Auth.Authorizer
+			// says it: tried as a new user would, a $default route
+			// with a JWT authorizer (CDK's defaultAuthorizer) was read
+			// without it, and its 401 to every preflight went unseen.
+			auth := "NONE"
+			switch t, _ := rd.r.str(props.get("AuthorizationType")); t {
+			case "AWS_IAM":
+				auth = "AWS_IAM"
+				if authz[api] == nil {
+					authz[api] = map[string]Authorizer{}
+				}
+				authz[api]["AWS_IAM"] = Authorizer{Name: "AWS_IAM", Kind: apigw.IAM, Line: k.line, Column: k.col}
+			case "JWT", "CUSTOM":
+				if id := refName(props.get("AuthorizerId")); id != "" {
+					auth = id
+				}
+			}
 			if m, p, ok := strings.Cut(key, " "); ok && api != "" {
-				routes[api] = append(routes[api], Route{Method: strings.ToUpper(m), Path: p})
+				routes[api] = append(routes[api], Route{Method: strings.ToUpper(m), Path: p, Authorizer: auth})
 			} else if key == "$default" && api != "" {
-				routes[api] = append(routes[api], Route{Method: "ANY", Path: "$default"})
+				routes[api] = append(routes[api], Route{Method: "ANY", Path: "$default", Authorizer: auth})
 			}
 		case TypeGatewayRe:
 			rd.gatewayResponse(k, props)
@@ -314,6 +351,9 @@ func (rd *reader) resources() {
 			res = rd.bucket(props)
 		case TypeHTTPAPI:
 			res = rd.httpAPI(props, "CorsConfiguration", typ)
+			if res != nil && len(authz[id]) > 0 {
+				res.Auth = &Auth{Authorizers: authz[id]}
+			}
 		case TypeSAMHTTP:
 			parent := props
 			if props.get("CorsConfiguration") == nil {
