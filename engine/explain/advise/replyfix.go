@@ -74,7 +74,7 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 		}
 		ran = &cur
 	}
-	if !cur.Allowed {
+	if !cur.Allowed || s.Policy != nil && noRoute(act) {
 		return explain.Fix{}, false
 	}
 	f := explain.Fix{Where: "server", Format: "headers", Steps: steps, Summary: upperFirst(strings.Join(steps, "; ")) + "."}
@@ -101,6 +101,17 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
 	f.AllowedIn = se.allowedIn(cs, ran, se.browser)
 	return f, true
+}
+
+// noRoute reports API Gateway's reply to a request no route or method
+// takes (403 with x-amzn-ErrorType MissingAuthenticationTokenException):
+// CORS headers on it would only let the page read that error, so replies
+// that add them are no fix (the verdict's summary names the missing
+// route). Tried as a new user would, a URL that matched no resource got
+// a diff of replies turning the 403 into a readable one.
+func noRoute(r *explain.Reply) bool {
+	v, _ := r.Header.Get("x-amzn-ErrorType")
+	return r.Status == 403 && strings.HasPrefix(v, "MissingAuthenticationTokenException")
 }
 
 // answerActual is what s's policy answers req, the actual request as the

@@ -20,20 +20,7 @@ import (
 // steps, checked together. Tried as a new user would, it was replies
 // alone, the template's edit left out.
 func TestFixWithTheFunction(t *testing.T) {
-	const tpl = `Transform: AWS::Serverless-2016-10-31
-Globals:
-  Api:
-    Cors:
-      AllowMethods: "'GET,POST,OPTIONS'"
-      AllowOrigin: "'https://app.example.com'"
-Resources:
-  OrdersFunction:
-    Type: AWS::Serverless::Function
-    Properties:
-      Handler: app.handler
-      Runtime: python3.12
-      Events:
-        DeleteOrder:
+	const tpl = samOrders + `        DeleteOrder:
           Type: Api
           Properties:
             Path: /orders/{id}
@@ -113,3 +100,47 @@ func TestDefaultRouteAuthorizerInPlainTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRouteGetsNoReplies: a request no method of a REST API takes gets
+// API Gateway's 403 Missing Authentication Token, which no CORS header
+// turns into the API's answer: no replies to write (the verdict names
+// the missing route). Tried as a new user would, the fix turned the 403
+// into a readable one.
+func TestNoRouteGetsNoReplies(t *testing.T) {
+	const tpl = samOrders + `        List:
+          Type: Api
+          Properties:
+            Path: /orders
+            Method: get
+`
+	for _, url := range []string{"https://abc123.execute-api.us-east-1.amazonaws.com/Prod/order", "https://abc123.execute-api.us-east-1.amazonaws.com/Prod/orders"} {
+		s := explain.Scenario{Request: explain.Request{Origin: "https://app.example.com", URL: url, Init: fetch.Init{Method: "PUT"}},
+			Policy: &explain.Policy{Format: "cloudformation", Text: tpl}}
+		v, err := explain.Explain(s, advise.Options(registry()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range v.Fixes {
+			if f.Format == "headers" {
+				t.Errorf("%s: a fix of replies (%s)", url, f.Summary)
+			}
+		}
+	}
+}
+
+// samOrders is a SAM template whose Globals.Api.Cors allows GET and POST
+// from https://app.example.com, up to its function's Events.
+const samOrders = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    Cors:
+      AllowMethods: "'GET,POST,OPTIONS'"
+      AllowOrigin: "'https://app.example.com'"
+Resources:
+  OrdersFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+`
