@@ -214,3 +214,32 @@ func TestWriteRules(t *testing.T) {
 		t.Error("WriteModel accepted a model it does not hold")
 	}
 }
+
+// TestOneListWidensNoSafelistedName: GCS's one responseHeader list
+// exposes an allowed request header too, which widens nothing for a
+// name every page may read anyway (a CORS-safelisted response-header
+// name, Fetch: Content-Type among them). Tried as a new user would,
+// allowing content-type alone was refused as a widening.
+func TestOneListWidensNoSafelistedName(t *testing.T) {
+	for _, tc := range []struct {
+		desc  string
+		allow []string
+		wider bool
+	}{
+		{desc: "content-type: readable anyway", allow: []string{"content-type"}},
+		{desc: "x-api-key: now exposed", allow: []string{"x-api-key"}, wider: true},
+	} {
+		p := portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://app.test"}, Methods: []string{"PUT"}, AllowHeaders: tc.allow}}}
+		n := &portable.Notes{From: []int{0}}
+		if _, err := lookup(t, "gcs-json").(convert.Writer).WriteRules(p, nil, n); err != nil {
+			t.Fatal(err)
+		}
+		wider := false
+		for _, note := range n.List() {
+			wider = wider || note.Field == "allow_headers" && note.Effect == portable.Wider
+		}
+		if wider != tc.wider {
+			t.Errorf("%s: wider %v, want %v (%+v)", tc.desc, wider, tc.wider, n.List())
+		}
+	}
+}

@@ -66,8 +66,8 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		for _, h := range r.ExposeHeaders {
 			e.ResponseHeader = portable.AppendUnique(e.ResponseHeader, h)
 		}
-		if strings.Join(r.AllowHeaders, ",") != strings.Join(r.ExposeHeaders, ",") && len(e.ResponseHeader) > 0 {
-			n.Note(i, "allow_headers", portable.Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry allows and exposes "+strings.Join(e.ResponseHeader, ", "))
+		if extra := oneList(r.AllowHeaders, r.ExposeHeaders); len(extra) > 0 {
+			n.Note(i, "allow_headers", portable.Wider, "GCS has one responseHeader list for the headers a page may send and the ones it may read; the converted entry also allows or exposes "+strings.Join(extra, ", "))
 		}
 		if slices.Contains(r.AllowHeaders, "*") {
 			n.Note(i, "allow_headers", portable.Narrower, "GCS sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
@@ -80,3 +80,28 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 	portable.FallThrough(n, p, "GCS", "method")
 	return c
 }
+
+// oneList is what GCS's one responseHeader list adds to a rule's allowed
+// and exposed headers: a name allowed but not exposed is exposed too,
+// unless a page may read it anyway (a CORS-safelisted response-header
+// name: Fetch, "CORS-safelisted response-header name"); a name exposed
+// but not allowed is allowed too. Tried as a new user would, allowing
+// Content-Type alone was refused as a widening.
+func oneList(allow, expose []string) []string {
+	var out []string
+	for _, h := range allow {
+		if !slices.ContainsFunc(expose, func(x string) bool { return strings.EqualFold(x, h) }) && !safelistedResponse[strings.ToLower(h)] {
+			out = append(out, h)
+		}
+	}
+	for _, h := range expose {
+		if !slices.ContainsFunc(allow, func(x string) bool { return strings.EqualFold(x, h) }) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// safelistedResponse are the CORS-safelisted response-header names,
+// which every page may read (fetch.spec.whatwg.org/#cors-safelisted-response-header-name).
+var safelistedResponse = map[string]bool{"cache-control": true, "content-language": true, "content-length": true, "content-type": true, "expires": true, "last-modified": true, "pragma": true}
