@@ -39,6 +39,7 @@
 package convert
 
 import (
+	"errors"
 	"strconv"
 
 	"strings"
@@ -242,5 +243,19 @@ func sameModel(reg *policy.Registry, in policy.Source, from string, target polic
 	if err != nil || m == nil {
 		return "", false, nil // Read accepted the text: leave it to the neutral path
 	}
-	return mw.WriteModel(m)
+	out, ok, err := mw.WriteModel(m)
+	var es policy.Errors
+	if errors.As(err, &es) {
+		// The target's own limits, on a source its own platform takes
+		// (R2's port wildcard and max age on an S3 rule): the target
+		// refuses the conversion, which is no fault of the input.
+		// Tried as a new user would, it was an input error, exit 2,
+		// positioned as if the S3 text were wrong.
+		msgs := make([]string, len(es))
+		for i, e := range es {
+			msgs[i] = e.Error()
+		}
+		return "", true, &Error{Msg: target.Name() + " refuses the converted policy: " + strings.Join(msgs, "; "), Refused: true}
+	}
+	return out, ok, err
 }

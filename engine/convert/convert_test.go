@@ -73,6 +73,11 @@ func TestConvert(t *testing.T) {
 		{desc: "the same without credentials: * is a wildcard there, the same",
 			text: `{"AllowOrigins":["https://app.test"],"AllowMethods":["*"]}`, from: "apigw-http", to: "native",
 			want: []string{`"methods": ["*"]`}},
+		// Tried as a new user would, this was an input error (exit 2)
+		// positioned as if the S3 text were wrong.
+		{desc: "R2 refuses a port wildcard that S3 takes: the target refuses the conversion (cloudflare-docs#32888)",
+			text: `[{"AllowedOrigins": ["http://localhost:*"], "AllowedMethods": ["GET"]}]`, from: "s3-json", to: "r2-api",
+			errHas: "r2-api refuses the converted policy", refused: true},
 		{desc: "an HTTP API has one CORS configuration (§5.1)",
 			text: `{"rules":[{"path":"/a/*","origins":["https://a.test"]},{"origins":["https://b.test"]}]}`, from: "native", to: "apigw-http",
 			errHas: "rule 2: an HTTP API has one CORS configuration", refused: true},
