@@ -89,7 +89,9 @@ func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat str
 		case r.AnyOrigin() && r.Credentials:
 			n.Note(i, "credentials", portable.Narrower, plat+" answers a \"*\" origin with Access-Control-Allow-Origin: * and no credentials, so credentialed requests fail; list the origins to allow them")
 		case !r.AnyOrigin() && !r.Credentials:
-			n.Note(i, "credentials", portable.Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\", so credentialed requests from these origins are allowed too")
+			// With what to do, as a dead end without one left the user
+			// guessing (tried as a new user would).
+			n.Note(i, "credentials", portable.Wider, plat+" sends Access-Control-Allow-Credentials: true whenever the origin is not \"*\", so credentialed requests from these origins are allowed too, which the source refuses; no "+plat+" rule can refuse them: if they should pass, allow credentials in the source (a native rule's \"credentials\": true) and convert again")
 		}
 		c.Rules = append(c.Rules, sr)
 	}
