@@ -125,18 +125,40 @@ func noWider(out string, notes []Note, err error) (string, []Note, error) {
 	if err != nil {
 		return "", notes, err
 	}
+	// One sentence said of many rules is said once, with their numbers
+	// (tried as a new user would, 101 rules made one line of 14 KB).
 	var why []string
+	rules := map[string][]string{}
 	for _, n := range notes {
-		if n.Effect == Wider {
-			where := "policy"
-			if n.Rule >= 0 {
-				where = "rule " + strconv.Itoa(n.Rule+1)
-				if n.Field != "" {
-					where += " " + n.Field
-				}
-			}
-			why = append(why, where+": "+n.Message)
+		if n.Effect != Wider {
+			continue
 		}
+		key := n.Field + "\x00" + n.Message
+		if _, seen := rules[key]; !seen {
+			why = append(why, key)
+		}
+		if n.Rule >= 0 {
+			rules[key] = append(rules[key], strconv.Itoa(n.Rule+1))
+		} else {
+			rules[key] = append(rules[key], "")
+		}
+	}
+	for i, key := range why {
+		field, msg, _ := strings.Cut(key, "\x00")
+		where := "policy"
+		switch ns := rules[key]; {
+		case len(ns) == 1 && ns[0] == "":
+		case len(ns) == 1:
+			where = "rule " + ns[0]
+		case len(ns) > 5:
+			where = "rules " + strings.Join(ns[:5], ", ") + " and " + strconv.Itoa(len(ns)-5) + " more"
+		default:
+			where = "rules " + strings.Join(ns, ", ")
+		}
+		if field != "" && where != "policy" {
+			where += " " + field
+		}
+		why[i] = where + ": " + msg
 	}
 	if len(why) > 0 {
 		return "", notes, &Error{Msg: "the converted policy would allow requests the source refuses, so nothing is written: " + strings.Join(why, "; "), Refused: true}
