@@ -683,8 +683,11 @@ func (words) Rule(r policy.Rule) string {
 func (words) Decision(n policy.Note) string {
 	var b strings.Builder
 	rule := func() {
+		// Numbered from 1, as the trace's rules are (n.N is the
+		// index): tried as a new user would, one rule was "rule 1"
+		// and then "rule 0".
 		b.WriteString("rule ")
-		b.WriteString(strconv.Itoa(n.N))
+		b.WriteString(strconv.Itoa(n.N + 1))
 		if name := n.Args[1]; name != "" {
 			b.WriteString(" (" + name + ")")
 		}

@@ -43,7 +43,7 @@ func Example() {
 		fmt.Printf("%s: %s\n", h.Name, h.Value)
 	}
 	// Output:
-	// preflight answered 204 by rule 0 (api)
+	// preflight answered 204 by rule 1 (api)
 	// 204
 	// Access-Control-Allow-Origin: https://pr-42.preview.example.com
 	// Access-Control-Allow-Credentials: true
