@@ -139,6 +139,9 @@ type site struct {
 	// Name is the bucket's or account's name when the configuration
 	// spells it (for choosing by the request's host); "" otherwise.
 	Name string
+	// auth is an HTTP API's routes' word on its preflights (routeAuth),
+	// nil when none names it.
+	auth *routeAuth
 	ev   policy.Evaluator
 }
 

@@ -109,9 +109,11 @@ func readModule(src policy.Source) *module {
 		return m
 	}
 	m.buildContext()
+	auths := m.routeAuths()
 	for _, r := range m.res {
 		if sh := shapes[r.Type]; sh != nil {
 			if s := m.readSite(sh, r); s != nil {
+				s.auth = auths[s.Address]
 				m.sites = append(m.sites, s)
 			}
 		}

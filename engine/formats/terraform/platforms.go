@@ -43,6 +43,15 @@ func (s *site) build() policy.Errors {
 			// No cors_configuration: API Gateway adds no CORS header.
 			c = &apigw.HTTPConfig{Path: s.At.Path}
 		}
+		if a := s.auth; a != nil && a.kind != "" {
+			// The $default route's authorizer: on the preflights it
+			// catches, and on the requests it takes when no other
+			// route is written (another route's own is not read).
+			c.OnPreflight = !a.optionsOpen
+			if !a.others || c.OnPreflight {
+				c.Authorizer, c.AuthorizerLine, c.AuthorizerColumn = a.kind, a.at.Line, a.at.Column
+			}
+		}
 		s.ev = c
 	case platLambdaURL:
 		c := s.lambda()

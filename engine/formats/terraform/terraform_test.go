@@ -640,3 +640,59 @@ resource "google_storage_bucket" "assets" {
 		t.Errorf("duplicate-rule findings %q, want one: %q", shadow, want)
 	}
 }
+
+// TestDefaultRouteAuthorizer: an HTTP API whose $default route has a JWT
+// authorizer answers a preflight with the authorizer's 401, as API
+// Gateway does (http-api-cors.html, "Configuring CORS for an HTTP API
+// with a $default route and an authorizer"), unless an OPTIONS
+// /{proxy+} route without authorization takes it first. Tried as a new
+// user would, the routes were not read and the fetch was allowed.
+func TestDefaultRouteAuthorizer(t *testing.T) {
+	const module = `resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins = ["https://app.example.com"]
+    allow_methods = ["GET", "PUT"]
+    allow_headers = ["authorization", "content-type"]
+  }
+}
+
+resource "aws_apigatewayv2_authorizer" "jwt" {
+  api_id          = aws_apigatewayv2_api.api.id
+  authorizer_type = "JWT"
+  name            = "jwt"
+}
+
+resource "aws_apigatewayv2_route" "default" {
+  api_id             = aws_apigatewayv2_api.api.id
+  route_key          = "$default"
+  authorization_type = "JWT"
+  authorizer_id      = aws_apigatewayv2_authorizer.jwt.id
+}
+`
+	const options = `
+resource "aws_apigatewayv2_route" "options" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "OPTIONS /{proxy+}"
+}
+`
+	reg := registry()
+	for _, tc := range []struct {
+		desc, text string
+		allowed    bool
+	}{
+		{desc: "the $default route's authorizer catches the preflight", text: module},
+		{desc: "an OPTIONS /{proxy+} route without authorization takes it first", text: module + options, allowed: true},
+	} {
+		req := request{Origin: "https://app.example.com", URL: "https://abc.execute-api.us-east-1.amazonaws.com/items", Method: "PUT",
+			Headers: [][2]string{{"Authorization", "Bearer t"}, {"Content-Type", "application/json"}}}
+		v, err := explain.Explain(scenario(t, terraform.NameHCL, policy.Source{Text: tc.text}, req), explain.Options{Formats: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Allowed != tc.allowed || !tc.allowed && (v.Preflight.Reply == nil || v.Preflight.Reply.Status != 401) {
+			t.Errorf("%s: allowed %v (%s), preflight %+v", tc.desc, v.Allowed, v.Reason, v.Preflight.Reply)
+		}
+	}
+}
