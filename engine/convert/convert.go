@@ -105,10 +105,13 @@ func pairLiteral(notes []Note) []Note {
 		}
 		if a.Literal && a.Effect == Wider {
 			for j := i + 1; j < len(notes); j++ {
-				if b := notes[j]; !used[j] && b.Literal && b.Effect != Wider && b.Rule == a.Rule {
+				if b := notes[j]; !used[j] && b.Literal && b.Effect != Wider && b.Rule == a.Rule && b.Field == a.Field {
 					used[j] = true
-					a = Note{Rule: a.Rule, Field: a.Field, Effect: Same, Pos: a.Pos,
-						Message: "both send Access-Control-Allow-Headers: * as written, which browsers apply neither to credentialed requests nor, by the standard, to Authorization"}
+					msg := "both send Access-Control-Allow-Headers: * as written, which browsers apply neither to credentialed requests nor, by the standard, to Authorization"
+					if a.Field == "methods" {
+						msg = "both send Access-Control-Allow-Methods: * as written, which browsers do not apply to credentialed requests"
+					}
+					a = Note{Rule: a.Rule, Field: a.Field, Effect: Same, Pos: a.Pos, Message: msg}
 					break
 				}
 			}

@@ -192,7 +192,9 @@ func (m *ruleMapper) methods() []string {
 			// credentials (Fetch §4.8 CORS-preflight fetch); tried as
 			// a new user would, an HTTP API's "*" with credentials
 			// became native's "*", which echoes every method.
-			m.note("methods", Wider, platformWords(m.src)+" sends Access-Control-Allow-Methods: * as written, which with credentials browsers read as a method named \"*\"; the converted \"*\" allows every method with credentials: list the methods", x.Pos)
+			n := noteOn(m.r, "methods", Wider, platformWords(m.src)+" sends Access-Control-Allow-Methods: * as written, which with credentials browsers read as a method named \"*\"; the converted \"*\" allows every method with credentials: list the methods", x.Pos)
+			n.Literal = true // a target that sends it as written too pairs it away
+			m.notes = append(m.notes, n)
 		}
 		out = portable.AppendUnique(out, x.Text)
 	}

@@ -83,6 +83,13 @@ func (n *Notes) NoteLiteral(i int, effect, msg string) {
 	n.notes = append(n.notes, LiteralHeaderStar(n.Src(i), effect, msg, Pos{}))
 }
 
+// NoteLiteralMethods is Note of the Policy's rule i's methods, for a
+// target that sends Access-Control-Allow-Methods: * as written: paired
+// with the source's note when the source sends it so too (convert).
+func (n *Notes) NoteLiteralMethods(i int, effect, msg string) {
+	n.notes = append(n.notes, Note{Rule: n.Src(i), Field: "methods", Effect: effect, Message: msg, Literal: true})
+}
+
 // NoteSource records a difference about the source's rule (not the
 // Policy's), for a writer that has already mapped its rules back.
 func (n *Notes) NoteSource(rule int, field, effect, msg string) {

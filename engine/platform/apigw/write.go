@@ -41,7 +41,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *HTTPConfig {
 		n.Note(0, "allow_headers", portable.Narrower, "API Gateway sends \"*\" as written: browsers do not apply it to credentialed requests, nor by the standard to Authorization")
 	}
 	if portable.Contains(r.Methods, "*") && r.Credentials {
-		n.Note(0, "methods", portable.Narrower, "API Gateway sends \"*\" as written, which is not a wildcard for credentialed requests")
+		n.NoteLiteralMethods(0, portable.Narrower, "API Gateway sends \"*\" as written, which is not a wildcard for credentialed requests")
 	}
 	return c
 }

@@ -76,7 +76,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Cors {
 		}
 	}
 	if slices.Contains(c.AllowMethods, "*") && r.Credentials {
-		n.Note(0, "methods", portable.Narrower, "a function URL sends \"*\" as written, which is not a wildcard for credentialed requests")
+		n.NoteLiteralMethods(0, portable.Narrower, "a function URL sends \"*\" as written, which is not a wildcard for credentialed requests")
 	}
 	portable.NoteLiteralHeaderStar(p, n, platform)
 	for _, l := range []struct {
