@@ -24,6 +24,16 @@ func TestBindings(t *testing.T) {
 		{desc: "a property assigned is not the name", text: "const o = 'https://a.test'\nx.o = 'https://b.test'", name: "o", want: "https://a.test", line: 1},
 		{desc: "== is no assignment", text: "const o = 'https://a.test'\nif (o == 'x') {}", name: "o", want: "https://a.test", line: 1},
 		{desc: "a call's value: left out", text: "const o = pick()\n", name: "o"},
+		// Tried as a new user would, these three were read as their
+		// literals, and a fix edited a declaration the call did not see
+		// as written.
+		{desc: "changed in place: left out", text: "const a = ['https://a.test']\nif (dev) a.push('http://localhost:5173')", name: "a"},
+		{desc: "shadowed by a parameter: left out", text: "const a = ['https://a.test']\nfunction make(a: string[]) { use(a) }", name: "a"},
+		{desc: "a property assigned: left out", text: "const o = {origin: 'https://a.test'}\no.origin = other", name: "o"},
+		{desc: "an index assigned: left out", text: "const a = ['https://a.test']\na[0] = other", name: "a"},
+		{desc: "declared again in a block: left out", text: "const a = ['https://a.test']\nfor (const a of lists) {}", name: "a"},
+		{desc: "an arrow's parameter: left out", text: "const a = 'https://a.test'\nconst f = a => a", name: "a"},
+		{desc: "a call with the name as argument is no change", text: "const a = ['https://a.test']\nuse(cors({origin: a}))", name: "a", want: "https://a.test", line: 1},
 		{desc: "an expression after the literal: left out", text: "const o = 'https://' + host\n", name: "o"},
 	} {
 		toks, errs := jslit.Lex(tc.text)
@@ -95,5 +105,43 @@ func TestTemplatesAndAssertions(t *testing.T) {
 	p := &jslit.Parser{Toks: toks}
 	if _, ok := p.Literal(0); ok || len(p.Errs) == 0 || p.Errs[0].Column != 10 {
 		t.Errorf("without Funcs: %v", p.Errs)
+	}
+}
+
+// TestNamesAfterAssertions: a bound name with a TypeScript assertion
+// after it (ORIGINS as string[], ORIGINS!) is read as its value; an
+// expression declared without a semicolon ends at the line that starts
+// a new statement (ECMA-262 §12.10), so its text names it alone. Tried
+// as a new user would, the first was code ("ORIGINSasstring[]") and the
+// second took in the next statement.
+func TestNamesAfterAssertions(t *testing.T) {
+	for _, tc := range []struct {
+		desc, text string
+		kind       jslit.ValKind
+		want       string
+	}{
+		{desc: "as string[] after a name", text: "const ORIGINS = ['https://a.test']\nx({origin: ORIGINS as string[]})", kind: jslit.VArray, want: "https://a.test"},
+		{desc: "a non-null assertion", text: "const ORIGINS = ['https://a.test']\nx({origin: ORIGINS!})", kind: jslit.VArray, want: "https://a.test"},
+		{desc: "an expression without a semicolon", text: "const allowed = process.env.A?.split(',') ?? ['https://a.test']\napp.use(x({origin: allowed}))", kind: jslit.VExpr,
+			want: `process.env.A?.split(",")??["https://a.test"]`},
+	} {
+		toks, _ := jslit.Lex(tc.text)
+		i := len(toks) - 1
+		for i > 0 && toks[i].Text != "{" {
+			i--
+		}
+		p := &jslit.Parser{Toks: toks, I: i, Funcs: true, Names: jslit.Bindings(toks, true)}
+		v, ok := p.Literal(0)
+		if !ok || len(v.Obj) == 0 {
+			t.Fatalf("%s: %v %v", tc.desc, ok, p.Errs)
+		}
+		o := v.Obj[0].Val
+		got := o.Str
+		if o.Kind == jslit.VArray && len(o.Arr) > 0 {
+			got = o.Arr[0].Str
+		}
+		if o.Kind != tc.kind || got != tc.want {
+			t.Errorf("%s: %s %q, want %q", tc.desc, o.KindName(), got, tc.want)
+		}
 	}
 }

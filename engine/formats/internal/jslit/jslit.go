@@ -451,8 +451,18 @@ func (p *Parser) Literal(depth int) (Value, bool) {
 			if p.Funcs && p.Peek().Text == "=" && p.I+1 < len(p.Toks) && p.Toks[p.I+1].Text == ">" {
 				return p.function(t), true
 			}
-			if b, ok := p.Names[t.Text]; ok && p.ends() {
-				return b, true
+			if b, ok := p.Names[t.Text]; ok {
+				// A TypeScript assertion after the name changes nothing
+				// (ORIGINS as string[], ORIGINS!).
+				at := p.I
+				if n := p.Peek(); n.Kind == TPunct && n.Text == "!" {
+					p.Next()
+				}
+				p.skipAssertion()
+				if p.ends() {
+					return b, true
+				}
+				p.I = at
 			}
 			if p.Funcs {
 				return p.expr(t), true
@@ -505,12 +515,15 @@ func (p *Parser) function(start Token) Value {
 // its text rebuilt from its tokens (strings quoted).
 func (p *Parser) expr(start Token) Value {
 	from := p.I - 1
-	p.Skip()
+	p.skipExpr()
 	var b strings.Builder
-	for _, t := range p.Toks[from:p.I] {
+	for k, t := range p.Toks[from:p.I] {
 		if b.Len() > 80 {
 			b.WriteString("...")
 			break
+		}
+		if k > 0 && word(t) && word(p.Toks[from+k-1]) {
+			b.WriteByte(' ') // ORIGINS as string[]
 		}
 		if t.Kind == TString {
 			b.WriteString(strconv.Quote(t.Text))
@@ -519,6 +532,45 @@ func (p *Parser) expr(start Token) Value {
 		b.WriteString(t.Text)
 	}
 	return Value{Kind: VExpr, Str: b.String(), Line: start.Line, Col: start.Col}
+}
+
+// word reports a token written with letters or digits.
+func word(t Token) bool { return t.Kind == TIdent || t.Kind == TNumber }
+
+// skipExpr is Skip, which also stops where a statement ends: at a ';',
+// or at a name that starts a later line after a token that can end an
+// expression (ECMA-262 §12.10, automatic semicolon insertion). Tried as
+// a new user would, a declaration without a semicolon took in the next
+// statement.
+func (p *Parser) skipExpr() {
+	depth := 0
+	for {
+		t := p.Peek()
+		if t.Kind == TEOF {
+			return
+		}
+		if t.Kind == TPunct {
+			switch t.Text {
+			case "{", "[", "(":
+				depth++
+			case "}", "]", ")":
+				if depth == 0 {
+					return
+				}
+				depth--
+			case ",", ";":
+				if depth == 0 {
+					return
+				}
+			}
+		}
+		if depth == 0 && p.I > 0 && t.Line > p.Toks[p.I-1].Line && t.Kind == TIdent {
+			if prev := p.Toks[p.I-1]; word(prev) || prev.Kind == TString || prev.Kind == TTemplate || prev.Kind == TPunct && strings.Contains(")]}", prev.Text) {
+				return
+			}
+		}
+		p.Next()
+	}
 }
 
 // evalTemplate is the value of a template literal's text (between its
@@ -675,6 +727,108 @@ func Bindings(toks []Token, funcs bool) map[string]Value {
 	for name, n := range assigned {
 		if n > 1 {
 			delete(out, name)
+		}
+	}
+	for name := range changed(toks) {
+		delete(out, name)
+	}
+	return out
+}
+
+// mutators are the methods that change an array, a Set or a Map in place.
+var mutators = map[string]bool{"push": true, "unshift": true, "splice": true, "pop": true, "shift": true, "fill": true,
+	"sort": true, "reverse": true, "copyWithin": true, "add": true, "set": true, "delete": true, "clear": true}
+
+// changed are the names whose value the code may change after their
+// declaration, or that another binding shadows, so that the literal a
+// name is declared with is not what a call sees: one changed in place
+// (origins.push(...), origins[i] = ..., options.origin = ...,
+// Object.assign(options, ...)), one declared again (in a loop, a block),
+// and a function's or catch's parameter. Tried as a new user would, a
+// list pushed to outside production was read as its literal, and a
+// parameter named like a top-level const was read as that const.
+func changed(toks []Token) map[string]bool {
+	out := map[string]bool{}
+	declared := map[string]int{}
+	punct := func(i int, s string) bool {
+		return i >= 0 && i < len(toks) && toks[i].Kind == TPunct && toks[i].Text == s
+	}
+	ident := func(i int) bool { return i >= 0 && i < len(toks) && toks[i].Kind == TIdent }
+	for i := range toks {
+		t := toks[i]
+		if t.Kind != TIdent {
+			continue
+		}
+		switch {
+		case (t.Text == "const" || t.Text == "let" || t.Text == "var") && ident(i+1):
+			declared[toks[i+1].Text]++
+		case punct(i-1, "."):
+			// a property, not the name
+		case punct(i+1, ".") && ident(i+2) && (mutators[toks[i+2].Text] && punct(i+3, "(") || isAssign(toks, i+3)):
+			out[t.Text] = true
+		case punct(i+1, "["):
+			// name[...] = ...
+			d, j := 0, i+1
+			for ; j < len(toks); j++ {
+				if punct(j, "[") {
+					d++
+				} else if punct(j, "]") {
+					if d--; d == 0 {
+						break
+					}
+				}
+			}
+			if isAssign(toks, j+1) {
+				out[t.Text] = true
+			}
+		case punct(i+1, "=") && punct(i+2, ">"):
+			out[t.Text] = true // a single parameter: x => ...
+		}
+		if t.Text == "Object" && punct(i+1, ".") && ident(i+2) && toks[i+2].Text == "assign" && punct(i+3, "(") && ident(i+4) {
+			out[toks[i+4].Text] = true
+		}
+	}
+	// Parameters: the names in a parenthesized list followed by => or
+	// by the { of a function or method body (not if, for, while,
+	// switch, catch's is a parameter too).
+	for i := range toks {
+		if !punct(i, "(") {
+			continue
+		}
+		if ident(i - 1) {
+			switch toks[i-1].Text {
+			case "if", "for", "while", "switch", "with", "return", "typeof", "await", "new", "in", "of":
+				continue
+			}
+		}
+		d, j := 0, i
+		for ; j < len(toks); j++ {
+			if punct(j, "(") {
+				d++
+			} else if punct(j, ")") {
+				if d--; d == 0 {
+					break
+				}
+			}
+		}
+		k := j + 1
+		if punct(k, ":") { // a TypeScript return type
+			for k < len(toks) && !punct(k, "{") && !punct(k, "=") && k < j+16 {
+				k++
+			}
+		}
+		if !(punct(k, "{") || punct(k, "=") && punct(k+1, ">")) {
+			continue
+		}
+		for x := i + 1; x < j; x++ {
+			if ident(x) && !punct(x-1, ":") && !punct(x-1, ".") {
+				out[toks[x].Text] = true
+			}
+		}
+	}
+	for name, n := range declared {
+		if n > 1 {
+			out[name] = true
 		}
 	}
 	return out
