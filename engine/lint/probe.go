@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -178,7 +179,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 		}
 	}
 	asks := 0
-	for _, d := range domainsIn(idx.low, maxTrapDomains) {
+	for _, d := range append(domainsIn(idx.low, maxTrapDomains), grouped(idx.low, maxTrapDomains)...) {
 		type trial struct{ origin, code, what string }
 		trials := []trial{
 			{"https://whycors-probe-" + d, "suffix-trap", "a domain that merely ends in " + strconv.Quote(d)},
@@ -245,6 +246,33 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 			}
 		}
 	}
+}
+
+// groupedName is a pattern's group of labels before a domain:
+// "(www|app).example.com", "(www\.)?example\.com".
+var groupedName = regexp.MustCompile(`\(((?:[a-z0-9-]+\|)*[a-z0-9-]+)(\\?\.)?\)\??(\\?\.)?([a-z0-9-]+(?:\\?\.[a-z0-9-]+)+)`)
+
+// grouped lists up to max domains a pattern's group of labels makes
+// with the domain after it (www.example.com and app.example.com of
+// "(www|app).example.com"), which domainsIn, reading words, splits
+// apart. Tried as a new user would, Apache's SetEnvIf
+// "^http(s)?://(www|app).example.com$" linted clean, its unescaped dot
+// and http:// unasked.
+func grouped(low string, max int) []string {
+	var out []string
+	for _, m := range groupedName.FindAllStringSubmatch(low, -1) {
+		domain := strings.ReplaceAll(m[4], "\\.", ".")
+		if m[2] == "" && m[3] == "" || !strings.Contains(domain, ".") {
+			continue // no dot between the group and the domain
+		}
+		for _, label := range strings.Split(m[1], "|") {
+			if len(out) >= max {
+				return out
+			}
+			out = append(out, label+"."+domain)
+		}
+	}
+	return out
 }
 
 // parentDomain is d without its first label (example.com for

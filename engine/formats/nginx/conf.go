@@ -99,20 +99,7 @@ func (lx *lexer) next() (w word, punct bool, ok bool) {
 				break
 			}
 			if d == '\\' && lx.i < len(lx.s) {
-				e := lx.adv()
-				switch e {
-				case '"', '\'', '\\':
-					b.WriteByte(e)
-				case 'n':
-					b.WriteByte('\n')
-				case 'r':
-					b.WriteByte('\r')
-				case 't':
-					b.WriteByte('\t')
-				default:
-					b.WriteByte('\\')
-					b.WriteByte(e)
-				}
+				unescape(&b, lx.adv())
 				continue
 			}
 			b.WriteByte(d)
@@ -140,7 +127,12 @@ func (lx *lexer) next() (w word, punct bool, ok bool) {
 		}
 		lx.adv()
 		if d == '\\' && lx.i < len(lx.s) {
-			b.WriteByte(lx.adv())
+			// As in a quoted word (ngx_conf_read_token copies every
+			// word so): only \", \', \\, \t, \r and \n are escapes; any
+			// other backslash stays, so a regex's \. is a literal dot.
+			// Tried as a new user would, ^https://(app|www)\.example\.com$
+			// lost its backslashes and matched appxexample.com.
+			unescape(&b, lx.adv())
 			continue
 		}
 		b.WriteByte(d)
@@ -220,4 +212,23 @@ func parseConf(text string) ([]*directive, policy.Errors) {
 	lx := &lexer{s: text, line: 1, col: 1}
 	ds := lx.parse(0, nil)
 	return ds, lx.errs
+}
+
+// unescape writes the character a backslash escapes, as
+// ngx_conf_read_token copies a word: \", \', \\, \t, \r and \n are
+// escapes; any other backslash stays with its character.
+func unescape(b *strings.Builder, e byte) {
+	switch e {
+	case '"', '\'', '\\':
+		b.WriteByte(e)
+	case 'n':
+		b.WriteByte('\n')
+	case 'r':
+		b.WriteByte('\r')
+	case 't':
+		b.WriteByte('\t')
+	default:
+		b.WriteByte('\\')
+		b.WriteByte(e)
+	}
 }
