@@ -30,6 +30,8 @@ import (
 //   - /k/w/ includes Debian's /etc/nginx/proxy_params (proxy_set_header
 //     lines), which the model reads as changing no reply;
 //   - ~ ^/k/e\.x$ keeps its backslash, an escaped dot: /k/ezx is /k/'s;
+//   - /k/i/ hides it too, and its if block, which takes the location's
+//     configuration, sends nginx's;
 //   - /k/h/ hides the upstream's Access-Control-Allow-Origin and sends its
 //     own, and its nested /k/h/n/ inherits the hiding;
 //   - generated locations hide the upstream's Access-Control-Allow-Origin,
@@ -56,6 +58,11 @@ const nginxCorners = `    location /k/ { add_header X-Loc k always; return 200; 
     }
     location /k/s/ { add_header X-Loc ks always; }
     location ~ ^/k/e\.x$ { add_header X-Loc ke always; return 200; }
+    location /k/i/ {
+      proxy_hide_header Access-Control-Allow-Origin;
+      if ($http_origin) { add_header Access-Control-Allow-Origin "https://app.test" always; }
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
     location /k/h/ {
       proxy_hide_header Access-Control-Allow-Origin;
       add_header Access-Control-Allow-Origin "https://app.test" always;
@@ -68,7 +75,7 @@ var nginxCornerRequests = []string{
 	"GET /k/p", "GET /k/p?x=1", "OPTIONS /k/p", "OPTIONS /k/p/", "GET /k/p/a", "GET /k/v", "GET /k/v/", "GET /k/w", "GET /k/w/a", "GET /k/y",
 	"GET /k/n/a", "GET /k/n/a/b.x", "GET /k/n/b.x", "OPTIONS /k/s/", "POST /k/s/x", "DELETE /k/s/x", "GET /nowhere", "OPTIONS /nowhere",
 	"patch /k/p/", "get /k/", "Patch /k/", "PATCH /k/", "options /k/p/", "GET /k/p/../w", "GET /k//p/", "GET /k/%70/",
-	"GET /k/e.x", "GET /k/ezx", "GET /k/h/a", "POST /k/h/b", "GET /k/h/c", "PUT /k/h/d", "GET /k/h/n/a", "GET /k/h/n/b", "DELETE /k/h/n/c",
+	"GET /k/e.x", "GET /k/ezx", "GET /k/i/a", "GET /k/i/b", "POST /k/i/c", "GET /k/h/a", "POST /k/h/b", "GET /k/h/c", "PUT /k/h/d", "GET /k/h/n/a", "GET /k/h/n/b", "DELETE /k/h/n/c",
 }
 
 // genLocations writes n generated locations under /g (prefix, exact,

@@ -273,3 +273,29 @@ func TestHideUpstreamFix(t *testing.T) {
 		t.Errorf("after the fix: Access-Control-Allow-Origin %q, want nginx's alone", vs)
 	}
 }
+
+// TestHideUpstreamInIf: an if block's Access-Control-Allow-Origin in a
+// location that passes on is a duplicate too, and proxy_hide_header,
+// which nginx does not allow in an if block (its context is http,
+// server and location: ngx_http_proxy_module), goes before the if, in
+// the location, whose configuration the if block takes. Tried as a new
+// user would, it linted clean and got replies to write.
+func TestHideUpstreamInIf(t *testing.T) {
+	const conf = "location /api/ {\n    if ($http_origin ~* \"^https://a\\.test$\") {\n        add_header Access-Control-Allow-Origin $http_origin always;\n    }\n    proxy_pass http://b;\n}\n"
+	if got := positionsOf(format(t).(lint.TextChecker), conf, "duplicate-origin"); !reflect.DeepEqual(got, []string{"3:9"}) {
+		t.Errorf("duplicate-origin at %q, want 3:9", got)
+	}
+	got, err := format(t).(fix.Editor).EditText(conf, fix.Edit{Op: fix.HideUpstream, Values: []string{"Access-Control-Allow-Origin"}, Line: 3})
+	if want := strings.Replace(conf, "    if (", "    proxy_hide_header Access-Control-Allow-Origin;\n    if (", 1); err != nil || got != want {
+		t.Fatalf("edited (%v):\n%s\nwant:\n%s", err, got, want)
+	}
+	fixed, err := nginx.Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := policy.Request{Method: "GET", URL: "https://api.test/api/x", Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}
+	up := policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://a.test"}}}
+	if vs := fixed.Respond(get, up).Reply.Header.Values("Access-Control-Allow-Origin"); len(vs) != 1 {
+		t.Errorf("after the fix: Access-Control-Allow-Origin %q, want one line", vs)
+	}
+}

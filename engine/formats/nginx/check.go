@@ -87,7 +87,9 @@ func (c *Config) duplicateOrigin() []portable.Finding {
 		if l == nil {
 			return
 		}
-		if l.handler && l.proxied {
+		if proxied(l) && (l.handler || l.kind == "if") {
+			// A location that passes on, or an if block in one
+			// (its add_header lines are the reply's then).
 			from := l
 			for from != nil && len(from.adds) == 0 {
 				from = from.parent

@@ -267,6 +267,21 @@ func hideUpstream(text string, ds []headerLine, line int, name string) (string, 
 	if lvl == nil || len(lvl.adds) == 0 {
 		return "", fix.ErrNotFound
 	}
+	if lvl.kind == "if" {
+		// proxy_hide_header is not allowed in an if block (its
+		// context is http, server and location): before the if, in
+		// its location, with the if's indentation. Tried as a new
+		// user would, an if block's add_header got replies to write.
+		off := lineOffset(text, lvl.line)
+		if off < 0 {
+			return "", fix.ErrNotFound
+		}
+		ind := off
+		for ind < len(text) && (text[ind] == ' ' || text[ind] == '\t') {
+			ind++
+		}
+		return fix.Insert(text, off, text[off:ind]+"proxy_hide_header "+name+";\n"), nil
+	}
 	first := lvl.adds[0].line
 	for _, a := range lvl.adds {
 		first = min(first, a.line)
@@ -277,6 +292,19 @@ func hideUpstream(text string, ds []headerLine, line int, name string) (string, 
 	}
 	lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
 	return fix.Insert(text, lineStart, text[lineStart:d.start]+"proxy_hide_header "+name+";\n"), nil
+}
+
+// lineOffset is the offset of line n's start (1-based), or -1.
+func lineOffset(text string, n int) int {
+	off := 0
+	for i := 1; i < n; i++ {
+		j := strings.IndexByte(text[off:], '\n')
+		if j < 0 {
+			return -1
+		}
+		off += j + 1
+	}
+	return off
 }
 
 // addLine puts a new add_header after d, indented like it and with its
