@@ -72,6 +72,9 @@ func (o *Options) origin(req policy.Request, res *response) (failed string, n po
 	}
 	allowed := o.ReflectAll
 	which := policy.Note{Case: caseReflected}
+	if o.Assumed {
+		which.Case = caseAssumed // code: the note says what is assumed
+	}
 	for i := range o.Allowed {
 		if allowed {
 			break
@@ -200,6 +203,7 @@ const (
 	caseFixedOther  = "fixed-other"
 	caseFixed       = "fixed"
 	caseReflected   = "reflected"
+	caseAssumed     = "assumed"
 	caseEchoed      = "echoed"
 	caseNoEntry     = "no-entry"
 	caseNotMounted  = "not-mounted"
@@ -222,6 +226,8 @@ func (words) Rule(r policy.Rule) string {
 		s = "string origin " + strconv.Quote(n.Args[0]) + " sent as Access-Control-Allow-Origin"
 	case caseReflected:
 		s = strconv.Quote(n.Args[0]) + " origin: true reflects any origin: echoed"
+	case caseAssumed:
+		s = strconv.Quote(n.Args[0]) + " is echoed, as assumed of the origin option's code (see the note)"
 	case caseEchoed:
 		s = strconv.Quote(n.Args[0]) + " matches " + describeOrigin(Origin{Regex: n.Args[1], Exact: n.Args[2]}) + ": echoed"
 	case caseNoEntry:

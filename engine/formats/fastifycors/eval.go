@@ -16,6 +16,7 @@ const (
 	caseAny       = "origin '*': Access-Control-Allow-Origin: *"
 	caseFixed     = "fixed"
 	caseReflected = "reflected"
+	caseAssumed   = "assumed"
 	caseEchoed    = "echoed"
 	caseNoEntry   = "no-entry"
 	caseNoOrigin  = "no Origin header: nothing to echo, no Access-Control-Allow-Origin"
@@ -171,6 +172,9 @@ func (c *Config) allowOrigin(reqOrigin string, has bool, res *jsmw.Reply) (strin
 	}
 	if c.ReflectAll {
 		res.Set("Access-Control-Allow-Origin", reqOrigin)
+		if c.Assumed {
+			return "", policy.Note{Case: caseAssumed, Args: [4]string{reqOrigin}}
+		}
 		return "", policy.Note{Case: caseReflected, Args: [4]string{reqOrigin}}
 	}
 	for _, o := range c.Allowed {
@@ -195,6 +199,8 @@ func (words) Rule(r policy.Rule) string {
 		return "string origin " + strconv.Quote(n.Args[0]) + " sent as Access-Control-Allow-Origin"
 	case caseReflected:
 		return strconv.Quote(n.Args[0]) + ": origin true reflects any origin: echoed"
+	case caseAssumed:
+		return strconv.Quote(n.Args[0]) + " is echoed, as assumed of the origin option's code (see the note)"
 	case caseEchoed:
 		return strconv.Quote(n.Args[0]) + " matches " + n.Args[1] + ": echoed"
 	case caseNoEntry:

@@ -120,6 +120,11 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 		if p.FromCache != "" {
 			x.Notes = append(x.Notes, "the preflight reply came from the "+p.FromCache+" cache")
 		}
+	} else if _, from := l.originOf(x.ActualIndex); x.ActualIndex >= 0 && from != "" {
+		// Provisional headers: the request never reached the network,
+		// so a preflight it needed was sent or refused without an
+		// entry; the verdict's preflight reply is not the server's.
+		x.Notes = append(x.Notes, "no preflight in the HAR, and the request shows provisional headers: if it needed one, its reply is not in the capture, and the verdict takes the server's as one with no CORS configuration")
 	} else {
 		x.Notes = append(x.Notes, "no preflight in the HAR: none was needed, or the browser used its preflight cache (cached preflights have no entry)")
 	}
