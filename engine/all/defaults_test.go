@@ -40,6 +40,10 @@ func TestDefaultsAreNoFinding(t *testing.T) {
 			not: []string{"forbidden-header", "max-age-cap", "safelisted-header", "options-method"}},
 		{desc: "django-cors-headers: the same names written", format: "django-cors-headers", text: "INSTALLED_APPS = ['corsheaders']\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_HEADERS = ['dnt', 'x-custom']\nCORS_PREFLIGHT_MAX_AGE = 86400\n",
 			want: []string{"forbidden-header 3:", "max-age-cap 4:"}},
+		// Its README's way to extend the defaults: the library's names
+		// are not the user's to remove, the one added is theirs.
+		{desc: "django-cors-headers: list(default_headers) + [...]", format: "django-cors-headers", text: "INSTALLED_APPS = ['corsheaders']\nfrom corsheaders.defaults import default_headers\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_HEADERS = list(default_headers) + [\n    'dnt',\n    'x-custom',\n]\n",
+			want: []string{"forbidden-header 4:"}, not: []string{"safelisted-header"}},
 		// flask-cors's README: methods defaults to every method
 		// (flask_cors/core.py ALL_METHODS), OPTIONS among them.
 		{desc: "flask-cors: its default methods", format: "flask-cors", text: "from flask_cors import CORS\nCORS(app, origins=['https://app.example.com'])\n",

@@ -61,8 +61,22 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	list := func(items []string, p portable.Pos, settings ...string) []portable.Value {
 		var vs []portable.Value
 		def := !written(settings...)
+		// An item the text does not spell, which the setting takes from
+		// corsheaders.defaults (list(default_headers) + [...], the
+		// library's README's way to extend them), is a default too:
+		// tried as a new user would, it got three forbidden-header
+		// warnings about the library's own names.
+		spelt, listed := map[string]bool{}, false
+		for _, n := range settings {
+			listed = listed || len(c.At[n].Items) > 0
+			for _, it := range c.At[n].Items {
+				if it.Line > 0 {
+					spelt[strings.ToLower(it.S)] = true
+				}
+			}
+		}
 		for _, x := range items {
-			vs = append(vs, portable.Value{Text: x, Pos: p, Default: def})
+			vs = append(vs, portable.Value{Text: x, Pos: p, Default: def || listed && !spelt[strings.ToLower(x)]})
 		}
 		return vs
 	}
