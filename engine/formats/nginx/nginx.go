@@ -86,6 +86,12 @@ func (*Format) Detect(text string) (bool, string) {
 	if strings.Contains(low, "add_header") && (strings.Contains(low, "location ") || strings.Contains(low, "server {") || strings.Contains(low, "$http_origin")) {
 		return true, "nginx blocks with add_header"
 	}
+	// Its CORS lines in an included file (include snippets/cors.conf):
+	// nginx's, so that the reader says what to paste. Tried as a new
+	// user would, it was "cannot tell the format".
+	if strings.Contains(low, "location ") && strings.Contains(low, "include ") && (strings.Contains(low, "proxy_pass") || strings.Contains(low, "server {")) {
+		return true, "nginx blocks with include"
+	}
 	return false, ""
 }
 

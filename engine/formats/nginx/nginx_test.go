@@ -239,6 +239,9 @@ func TestDetect(t *testing.T) {
 		{desc: "raw reply", text: "HTTP/1.1 200 OK\nAccess-Control-Allow-Origin: *\n", want: false},
 		{desc: "Express", text: "app.use(cors({ origin: 'https://a' }))", want: false},
 		{desc: "S3 XML", text: "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule></CORSConfiguration>", want: false},
+		// Its CORS lines in an included file: nginx's, so the reader
+		// can say to paste them (it was "cannot tell the format").
+		{desc: "CORS in an included snippet", text: "server {\n  location / {\n    include snippets/cors.conf;\n    proxy_pass http://b;\n  }\n}\n", want: true},
 	}
 	for _, tc := range tests {
 		if got, why := (&nginx.Format{}).Detect(tc.text); got != tc.want {
