@@ -37,6 +37,14 @@ func TestRunExplain(t *testing.T) {
 		{desc: "a HAR file: every cross-origin fetch, the blocked first", args: []string{"../../examples/capture-preflight-403.har"}, code: 1,
 			out: "2 cross-origin fetches, 1 blocked\n\n== log.entries[2]: POST https://api.example.com/items\nThe server answered the preflight 403."},
 		{desc: "a HAR file as JSON", args: []string{"--json", "../../examples/capture-preflight-403.har"}, code: 1, out: `{"exchanges":[{"entry":2,"verdict":{"browser":"chrome","allowed":false,`},
+		// Chrome exports a fetch it blocked without Origin; under referrer
+		// policy no-referrer nothing in the file tells its origin. Tried
+		// as a new user would, the file read "0 cross-origin fetches, 0
+		// blocked", exit 0.
+		{desc: "a HAR file whose one failed fetch has no origin to tell", args: []string{"testdata/no-referrer-blocked.har"}, code: 2,
+			errOut: "log.entries[0]: GET https://api.test/me failed (net::ERR_FAILED), and the file shows no Origin, preflight or cross-origin Referer for it"},
+		{desc: "a HAR file with such a fetch beside an explained one names it", args: []string{"testdata/no-referrer-and-allowed.har"}, code: 0,
+			out: "1 cross-origin fetch, 0 blocked\nlog.entries[1]: GET https://api.test/me failed (net::ERR_FAILED); the file shows no Origin, preflight or cross-origin Referer for it, so it is not explained"},
 		{desc: "--policy reads the server's configuration from a file", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "-"}, code: 0, out: "S3 answered"},
 		{desc: "--policy main.tf reads its folder's module, as lint and convert do (app_origins from terraform.tfvars)", args: []string{"--policy", "../../examples/terraform-s3/main.tf", "../../examples/terraform-s3/request.json"}, code: 1,
 			out: `fails on headers: requested header "x-amz-meta-uploaded-by"`},

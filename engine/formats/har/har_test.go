@@ -233,3 +233,31 @@ func TestProvisionalHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestUnattributed: a fetch Chrome blocked, exported with provisional
+// headers and no Referer (referrer policy no-referrer), has no origin
+// the file tells; it is listed apart, not guessed and not dropped. A
+// fetch with a Referer, a document and a fetch that got a reply are not.
+func TestUnattributed(t *testing.T) {
+	const doc = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://api.test/me", "headers": [{"name": "Referer", "value": "https://app.test/"}]},
+  "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}},
+ {"_resourceType": "fetch", "request": {"method": "PUT", "url": "https://api.test/me", "headers": [{"name": "Accept", "value": "*/*"}]},
+  "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}},
+ {"_resourceType": "document", "request": {"method": "GET", "url": "https://api.test/page", "headers": []},
+  "response": {"status": 0, "headers": []}},
+ {"_resourceType": "xhr", "request": {"method": "GET", "url": "https://api.test/ok", "headers": []},
+  "response": {"status": 200, "headers": []}}
+]}}`
+	l, err := har.Read(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := l.Unattributed()
+	if len(u) != 1 || u[0].Index != 1 || u[0].Method != "PUT" || u[0].Error != "net::ERR_FAILED" {
+		t.Fatalf("Unattributed = %+v, want entry 1 alone", u)
+	}
+	if cs := l.Candidates(); len(cs) != 1 || cs[0].Index != 0 {
+		t.Fatalf("Candidates = %+v, want entry 0 alone", cs)
+	}
+}

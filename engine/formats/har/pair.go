@@ -106,6 +106,17 @@ func (l *Log) hopsOf(i int) []int {
 	return out
 }
 
+// hops is the set of entries that are a redirect's next hop (hopsOf).
+func (l *Log) hops() map[int]bool {
+	hop := map[int]bool{}
+	for i := range l.entries {
+		for _, h := range l.hopsOf(i) {
+			hop[h] = true
+		}
+	}
+	return hop
+}
+
 // originOf is the origin entry i was sent from, and where it was read:
 // its Origin header (""), else, for a request the file shows with
 // Chrome's provisional headers (a request blocked before the network:
@@ -171,12 +182,7 @@ func (l *Log) Candidates() []Candidate {
 	// A redirect's next hop is the same fetch, listed with the request
 	// that started it (Exchange.Hops): tried as a new user would, it was
 	// explained again as a fetch of its own, from origin "null".
-	hop := map[int]bool{}
-	for i := range l.entries {
-		for _, h := range l.hopsOf(i) {
-			hop[h] = true
-		}
-	}
+	hop := l.hops()
 	for i := range l.entries {
 		e := &l.entries[i]
 		origin, _ := l.originOf(i)
@@ -201,6 +207,35 @@ func (l *Log) Candidates() []Candidate {
 			if acrm, ok := e.reqHeader("Access-Control-Request-Method"); ok {
 				c.Method = acrm
 			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Unattributed lists the fetch and XHR entries that failed (status 0)
+// with no origin the file shows (originOf: no Origin, no preflight, no
+// cross-origin Referer), in file order. Chrome exports a request it
+// blocked before the network with provisional headers, so a page whose
+// referrer policy is no-referrer leaves nothing to tell the fetch's
+// origin by: tried as a new user would, such a file read "0 cross-origin
+// fetches, 0 blocked", with the blocked fetch never named. They are not
+// Candidates: a same-origin fetch that failed on the network looks the
+// same, and no origin is guessed.
+func (l *Log) Unattributed() []Candidate {
+	var out []Candidate
+	hop := l.hops()
+	for i := range l.entries {
+		e := &l.entries[i]
+		if e.ResourceType != "fetch" && e.ResourceType != "xhr" || e.Response.Status != 0 || l.pre[i] || hop[i] {
+			continue
+		}
+		if o, _ := l.originOf(i); o != "" {
+			continue
+		}
+		c := Candidate{Index: i, Method: e.Request.Method, URL: e.Request.URL, Type: e.ResourceType, Preflight: -1, Started: e.StartedDateTime}
+		if e.Response.Error != nil {
+			c.Error = *e.Response.Error
 		}
 		out = append(out, c)
 	}
