@@ -232,6 +232,37 @@ func TestDuplicateOrigin(t *testing.T) {
 	}
 }
 
+// TestAddHeaderNotInherited: a block whose own add_header lines hold no
+// Access-Control-Allow-Origin drops the one of the block around it
+// (ngx_http_headers_module add_header: inherited "if and only if there
+// are no add_header directives defined on the current level"); a block
+// that repeats it, or has no add_header, is not reported. The same
+// inheritance is held to real nginx by e2e/probe's TestNginxModel.
+func TestAddHeaderNotInherited(t *testing.T) {
+	c := format(t).(lint.TextChecker)
+	for _, tc := range []struct {
+		desc, text string
+		want       []string
+	}{
+		{desc: "a location's Cache-Control under the server's CORS lines", want: []string{"4:5"},
+			text: "server {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  location /static/ {\n    add_header Cache-Control public;\n  }\n}\n"},
+		{desc: "a location with no add_header inherits", want: nil,
+			text: "server {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  location /static/ {\n    root /srv;\n  }\n}\n"},
+		{desc: "a location that repeats the origin", want: nil,
+			text: "server {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  location /static/ {\n    add_header Cache-Control public;\n    add_header Access-Control-Allow-Origin https://a.test always;\n  }\n}\n"},
+		{desc: "an if block's Max-Age alone under the location's origin", want: []string{"4:5"},
+			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Max-Age 600;\n    return 204;\n  }\n}\n"},
+		{desc: "the http level's origin, a server's own Vary", want: []string{"4:3"},
+			text: "http {\n add_header Access-Control-Allow-Origin https://a.test always;\n server {\n  add_header Vary Origin;\n }\n}\n"},
+		{desc: "no CORS line anywhere", want: nil,
+			text: "server {\n  add_header X-Frame-Options DENY;\n  location / {\n    add_header Cache-Control public;\n  }\n}\n"},
+	} {
+		if got := positionsOf(c, tc.text, "add-header-not-inherited"); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: add-header-not-inherited at %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}
+
 // positionsOf lists the line:column of each finding of code in text.
 func positionsOf(c lint.TextChecker, text, code string) []string {
 	var out []string

@@ -17,6 +17,10 @@ import (
 //   - "duplicate-origin": an Access-Control-Allow-Origin add_header where
 //     proxy_pass passes on and nothing hides the upstream's own
 //     (proxy_hide_header);
+//   - "add-header-not-inherited": a block with add_header lines of its
+//     own, none of them Access-Control-Allow-Origin, inside one that
+//     adds it: nginx inherits add_header only into a level with none of
+//     its own, so the block's replies carry no CORS headers;
 //   - "missing-always": an add_header of an Access-Control-* header without
 //     always, which nginx adds only to 200, 201, 204, 206, 301, 302, 303,
 //     304, 307 and 308 replies (ngx_http_headers_module add_header); not
@@ -48,6 +52,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 	}
 	if c, err := Parse(text); err == nil {
 		out = append(out, c.duplicateOrigin()...)
+		out = append(out, c.notInherited()...)
 	}
 	if ds, errs := parseConf(text); len(errs) == 0 {
 		return append(out, withoutAlways(ds)...)
@@ -82,11 +87,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 func (c *Config) duplicateOrigin() []portable.Finding {
 	var out []portable.Finding
 	said := map[int]bool{}
-	var walk func(l *level)
-	walk = func(l *level) {
-		if l == nil {
-			return
-		}
+	c.eachLevel(func(l *level) {
 		if proxied(l) && (l.handler || l.kind == "if") {
 			// A location that passes on, or an if block in one
 			// (its add_header lines are the reply's then).
@@ -108,6 +109,46 @@ func (c *Config) duplicateOrigin() []portable.Finding {
 				}
 			}
 		}
+	})
+	return out
+}
+
+// notInherited finds the blocks (server, location, if) whose own
+// add_header lines, none of them Access-Control-Allow-Origin, drop the
+// Access-Control-Allow-Origin of the level around them: add_header is
+// "inherited from the previous configuration level if and only if there
+// are no add_header directives defined on the current level"
+// (ngx_http_headers_module add_header). A location that adds
+// Cache-Control under a server's CORS lines is the classic shape
+// (cloud-policies.md §6.1). Tried as a new user would, explain told it
+// for the one URL asked about, and lint said nothing of it.
+func (c *Config) notInherited() []portable.Finding {
+	var out []portable.Finding
+	c.eachLevel(func(l *level) {
+		if len(l.adds) > 0 && !addsOrigin(l.adds) {
+			up := l.parent
+			for up != nil && len(up.adds) == 0 {
+				up = up.parent
+			}
+			if up != nil && addsOrigin(up.adds) {
+				a := l.adds[0]
+				out = append(out, portable.Finding{Severity: "warning", Code: "add-header-not-inherited", Pos: portable.Pos{Line: a.line, Column: a.col},
+					Message: "this " + l.kind + " block's own add_header " + a.name + " drops every add_header of the " + up.name + " (nginx inherits add_header only into a block with none of its own): its replies carry no Access-Control-Allow-Origin; repeat those Access-Control-* lines here, or keep them in a file both include"})
+			}
+		}
+	})
+	return out
+}
+
+// eachLevel calls f with each level of c: the server, its locations and
+// if blocks, nested ones included, then the http level.
+func (c *Config) eachLevel(f func(*level)) {
+	var walk func(l *level)
+	walk = func(l *level) {
+		if l == nil {
+			return
+		}
+		f(l)
 		for _, loc := range l.locations {
 			walk(loc.conf)
 		}
@@ -119,7 +160,16 @@ func (c *Config) duplicateOrigin() []portable.Finding {
 	}
 	walk(c.server)
 	walk(c.http)
-	return out
+}
+
+// addsOrigin reports whether adds has an Access-Control-Allow-Origin.
+func addsOrigin(adds []addHeader) bool {
+	for _, a := range adds {
+		if strings.EqualFold(a.name, "Access-Control-Allow-Origin") {
+			return true
+		}
+	}
+	return false
 }
 
 func missingAlways(line, col int) portable.Finding {
