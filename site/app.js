@@ -1176,7 +1176,11 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       const list = $("har-list");
       list.textContent = "";
       if (r.error) {
-        setHarNote("Not a HAR file the engine reads: " + plain(String(r.error).split("\n")[0]));
+        // A fault of one entry (log.entries[N]: a fetch no page could
+        // make, or one whose origin the file does not show) is said as
+        // the engine words it; any other, the file is not one it reads.
+        const msg = plain(String(r.error).split("\n")[0]);
+        setHarNote(/^log\.entries\[/.test(msg) ? msg : "Not a HAR file the engine reads: " + msg);
         return;
       }
       const xs = r.exchanges.slice(0, 2000);

@@ -475,16 +475,6 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
-	var unknown []har.Candidate
-	if l, err := har.Read(string(data)); err == nil {
-		unknown = l.Unattributed()
-	}
-	if len(vs) == 0 && len(unknown) > 0 {
-		// Nothing explained, and a fetch failed: "0 blocked", exit 0,
-		// would call a file with a blocked fetch in it clean.
-		u := unknown[0]
-		return c.inputError(2, name, fmt.Errorf("log.entries[%d]: %s %s failed%s, and the file shows no Origin, preflight or cross-origin Referer for it (a page with referrer policy no-referrer sends none, and Chrome exports a request it blocked without Origin): its origin cannot be told, so it is not explained; give it as a scenario with the page's origin (whycors explain --help)", u.Index, u.Method, u.URL, failure(u)))
-	}
 	if asJSON {
 		c.stdout.Write(append(explainhar.AppendVerdicts(nil, vs), '\n'))
 	} else {
@@ -499,8 +489,8 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 			fetches = "fetch"
 		}
 		fmt.Fprintf(c.stdout, "%s: %d cross-origin %s, %d blocked\n", name, len(vs), fetches, blocked)
-		for _, u := range unknown {
-			fmt.Fprintf(c.stdout, "log.entries[%d]: %s %s failed%s; the file shows no Origin, preflight or cross-origin Referer for it, so it is not explained (its origin cannot be told)\n", u.Index, u.Method, u.URL, failure(u))
+		for _, u := range explainhar.Unattributed(string(data)) {
+			fmt.Fprintf(c.stdout, "log.entries[%d]: %s %s failed%s; the file shows no Origin, preflight or cross-origin Referer for it, so it is not explained (its origin cannot be told)\n", u.Index, u.Method, u.URL, explainhar.Failure(u))
 		}
 		for _, v := range vs {
 			fmt.Fprintf(c.stdout, "\n== log.entries[%d]: %s %s\n", v.Entry, v.Method, v.URL)
@@ -517,15 +507,6 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 		}
 	}
 	return 0
-}
-
-// failure is how an entry failed, as the file says: " (net::ERR_FAILED)"
-// from Chrome's _error, else nothing.
-func failure(c har.Candidate) string {
-	if c.Error == "" {
-		return ""
-	}
-	return " (" + c.Error + ")"
 }
 
 func readLimited(name string, n int64) ([]byte, error) {

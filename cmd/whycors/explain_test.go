@@ -42,7 +42,7 @@ func TestRunExplain(t *testing.T) {
 		// as a new user would, the file read "0 cross-origin fetches, 0
 		// blocked", exit 0.
 		{desc: "a HAR file whose one failed fetch has no origin to tell", args: []string{"testdata/no-referrer-blocked.har"}, code: 2,
-			errOut: "log.entries[0]: GET https://api.test/me failed (net::ERR_FAILED), and the file shows no Origin, preflight or cross-origin Referer for it"},
+			errOut: "log.entries[0]: GET https://api.test/me failed (net::ERR_FAILED), and the file shows no Origin, preflight or cross-origin Referer for it (a page with referrer policy no-referrer sends none"},
 		{desc: "a HAR file with such a fetch beside an explained one names it", args: []string{"testdata/no-referrer-and-allowed.har"}, code: 0,
 			out: "1 cross-origin fetch, 0 blocked\nlog.entries[1]: GET https://api.test/me failed (net::ERR_FAILED); the file shows no Origin, preflight or cross-origin Referer for it, so it is not explained"},
 		{desc: "--policy reads the server's configuration from a file", stdin: blocked, args: []string{"--policy", "testdata/s3-put.json", "-"}, code: 0, out: "S3 answered"},

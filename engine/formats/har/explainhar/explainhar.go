@@ -78,6 +78,13 @@ func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(ss) == 0 {
+		// Nothing to explain, and a fetch failed: "0 blocked" would call
+		// a file with a blocked fetch in it clean.
+		if u := Unattributed(text); len(u) > 0 {
+			return nil, &UnattributedError{Candidate: u[0]}
+		}
+	}
 	out := make([]Verdict, 0, len(ss))
 	for i, s := range ss {
 		s.Browser = browser
@@ -104,6 +111,40 @@ func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
 		return 1
 	})
 	return out, nil
+}
+
+// Unattributed lists the fetches of a HAR file that failed with no
+// origin the file shows (har.Log.Unattributed), which Explain leaves
+// out; nil when the file is not one Read reads.
+func Unattributed(text string) []har.Candidate {
+	l, err := har.Read(text)
+	if err != nil {
+		return nil
+	}
+	return l.Unattributed()
+}
+
+// UnattributedError is a HAR file with no fetch to explain but one that
+// failed with no origin the file shows (Unattributed): under referrer
+// policy no-referrer, Chrome exports a fetch it blocked with neither
+// Origin nor Referer.
+type UnattributedError struct {
+	Candidate har.Candidate
+}
+
+func (e *UnattributedError) Error() string {
+	c := e.Candidate
+	return "log.entries[" + strconv.Itoa(c.Index) + "]: " + c.Method + " " + c.URL + " failed" + Failure(c) +
+		", and the file shows no Origin, preflight or cross-origin Referer for it (a page with referrer policy no-referrer sends none, and Chrome exports a request it blocked without Origin): its origin cannot be told, so it is not explained; give it as a scenario with the page's origin"
+}
+
+// Failure is how an entry failed, as the file says: " (net::ERR_FAILED)"
+// from Chrome's _error, else "".
+func Failure(c har.Candidate) string {
+	if c.Error == "" {
+		return ""
+	}
+	return " (" + c.Error + ")"
 }
 
 // EntryError is a fetch of the file the engine cannot explain (a request

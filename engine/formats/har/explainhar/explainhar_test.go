@@ -2,6 +2,7 @@ package explainhar_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"strings"
 	"testing"
@@ -88,5 +89,22 @@ func TestRedirectHop(t *testing.T) {
 	}
 	if v := vs[0].Verdict; v.Allowed || v.Reason != "AllowOriginMismatch" || len(vs[0].Scenario.Routes) != 1 || vs[0].Scenario.Routes[0].URL != "https://cdn.test/7?sig=abc" {
 		t.Errorf("allowed %v, reason %s, routes %+v; want AllowOriginMismatch at the hop's captured reply", v.Allowed, v.Reason, vs[0].Scenario.Routes)
+	}
+}
+
+// TestUnattributed: a file whose one fetch failed with neither Origin
+// nor Referer (Chrome's provisional headers under referrer policy
+// no-referrer) has nothing Explain can explain: it says so, naming the
+// entry, where it read "0 blocked", which the page and the CLI showed as
+// a clean file.
+func TestUnattributed(t *testing.T) {
+	const doc = `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "DELETE", "url": "https://api.test/me", "headers": [{"name": "Accept", "value": "*/*"}]},
+  "response": {"status": 0, "headers": [], "_error": "net::ERR_FAILED"}}
+]}}`
+	vs, err := explainhar.Explain(doc, "", explain.Options{})
+	var ue *explainhar.UnattributedError
+	if !errors.As(err, &ue) || ue.Candidate.Index != 0 || !strings.HasPrefix(err.Error(), "log.entries[0]: DELETE https://api.test/me failed (net::ERR_FAILED), and the file shows no Origin") {
+		t.Fatalf("Explain = %d verdicts, %v; want the UnattributedError of entry 0", len(vs), err)
 	}
 }
