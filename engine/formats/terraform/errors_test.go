@@ -292,6 +292,87 @@ resource "aws_s3_bucket_cors_configuration" "b" {
 	t.Errorf("findings %+v, want terraform-cors-set-twice at line 8", m.Findings())
 }
 
+// TestRuleOrder: two cors_rule blocks of an
+// aws_s3_bucket_cors_configuration that match one request are reported,
+// since the provider sends them in its set's hash order
+// (terraform-provider-aws internal/service/s3/bucket_cors_configuration.go:
+// schema.TypeSet); disjoint rules, rules alike, and aws_s3_bucket's
+// inline cors_rule (a schema.TypeList) are not.
+func TestRuleOrder(t *testing.T) {
+	for _, tc := range []struct {
+		desc, rules string
+		typ         string
+		want        string // the message's start, "" for none
+	}{
+		{desc: "a wildcard and a literal origin, one method in common", typ: "aws_s3_bucket_cors_configuration",
+			rules: `cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["PUT", "POST"]
+  }
+  cors_rule {
+    allowed_origins = ["https://*.example.com"]
+    allowed_methods = ["GET", "PUT"]
+    max_age_seconds = 600
+  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match PUT from https://app.example.com:"},
+		{desc: "two wildcards that share origins", typ: "aws_s3_bucket_cors_configuration",
+			rules: `cors_rule {
+    allowed_origins = ["https://*.example.com"]
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_origins = ["https://app.*"]
+    allowed_methods = ["GET"]
+    expose_headers  = ["ETag"]
+  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match GET from https://app.x.example.com:"},
+		{desc: "disjoint origins", typ: "aws_s3_bucket_cors_configuration",
+			rules: `cors_rule {
+    allowed_origins = ["https://*.example.com"]
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_origins = ["https://partner.test"]
+    allowed_methods = ["GET"]
+    expose_headers  = ["ETag"]
+  }`},
+		{desc: "disjoint methods", typ: "aws_s3_bucket_cors_configuration",
+			rules: `cors_rule {
+    allowed_origins = ["*"]
+    allowed_methods = ["GET"]
+  }
+  cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["PUT"]
+  }`},
+		{desc: "aws_s3_bucket's inline rules, a list", typ: "aws_s3_bucket",
+			rules: `cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["PUT"]
+  }
+  cors_rule {
+    allowed_origins = ["*"]
+    allowed_methods = ["PUT"]
+  }`},
+	} {
+		text := "resource \"" + tc.typ + "\" \"b\" {\n  bucket = \"acme\"\n  " + tc.rules + "\n}\n"
+		m, err := terraform.ReadModule(policy.Source{Text: text})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		got := ""
+		for _, f := range m.Findings() {
+			if f.Code == "terraform-cors-rule-order" {
+				got = f.Message
+				if f.Pos.Line != 7 {
+					t.Errorf("%s: at line %d, want 7 (the second block)", tc.desc, f.Pos.Line)
+				}
+			}
+		}
+		if tc.want == "" && got != "" || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}
+
 // TestUnusedVariableIsNoConcern: a variable without a value that no
 // resource with CORS uses (directly or through a local) is no finding:
 // terraform would ask for it, but it decides nothing this reader reads

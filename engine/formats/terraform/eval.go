@@ -45,7 +45,7 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	mod.notes = append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...)
+	mod.notes = append(append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...), orderNotes(sites)...)
 	switch {
 	case resource != "":
 		if mod.chosen = siteNamed(sites, resource); mod.chosen == nil {

@@ -1,6 +1,10 @@
 package terraform
 
 import (
+	"slices"
+	"strconv"
+	"strings"
+
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -45,6 +49,122 @@ func twiceNotes(sites []*site) []portable.Finding {
 		}
 	}
 	return f.list
+}
+
+// orderNotes are the S3 rules whose order as written may not be the
+// order S3 gets: the AWS provider keeps aws_s3_bucket_cors_configuration's
+// cors_rule as a set (schema.TypeSet in its
+// internal/service/s3/bucket_cors_configuration.go) and sends
+// PutBucketCors the set's List(), which terraform-plugin-sdk's
+// helper/schema Set orders by the elements' hash codes. S3 answers with
+// the first rule that matches the origin and method, so where two rules
+// match the same request, which one answers is the hashes' choice, not
+// the file's, nor that of whycors's verdict, which takes them as written.
+// Tried as a new user would, two overlapping rules were read in file
+// order with no word of it. Only pairs whose values are known, and
+// differ, are reported. aws_s3_bucket's own cors_rule (deprecated) is a
+// schema.TypeList in the same provider, sent in order: not reported.
+func orderNotes(sites []*site) []portable.Finding {
+	var f findings
+	for _, s := range sites {
+		if s.Shape.Type != "aws_s3_bucket_cors_configuration" {
+			continue
+		}
+		for j := 1; j < len(s.Rules); j++ {
+			for i := 0; i < j; i++ {
+				origin, method := overlap(&s.Rules[i], &s.Rules[j])
+				if origin == "" {
+					continue
+				}
+				f.add("warning", codeRuleOrder, "cors_rule blocks "+strconv.Itoa(i+1)+" and "+strconv.Itoa(j+1)+" of "+s.Address+" both match "+method+" from "+origin+
+					": the AWS provider keeps cors_rule as a set and sends S3 the rules in the order of their hashes, not as written, and S3 answers with the first that matches, so which of the two answers can differ from this file (and from this verdict, which takes them as written); make their origins or methods disjoint, or merge them", s.Rules[j].At)
+				break
+			}
+		}
+	}
+	return f.list
+}
+
+// overlap is an origin and a method that rules a and b both allow, or ""
+// when they share none, a value is unknown, or the rules are alike.
+func overlap(a, b *rule) (origin, method string) {
+	for _, r := range []*rule{a, b} {
+		for _, role := range []string{roleOrigins, roleMethods, roleHeaders, roleExpose} {
+			if r.list(role).Unknown {
+				return "", ""
+			}
+		}
+	}
+	if alike(a, b) {
+		return "", ""
+	}
+	for _, m := range a.list(roleMethods).texts() {
+		if slices.Contains(b.list(roleMethods).texts(), m) {
+			method = m
+			break
+		}
+	}
+	if method == "" {
+		return "", ""
+	}
+	for _, x := range a.list(roleOrigins).texts() {
+		for _, y := range b.list(roleOrigins).texts() {
+			if o := bothMatch(x, y); o != "" {
+				return o, method
+			}
+		}
+	}
+	return "", ""
+}
+
+// alike reports whether two rules answer alike: the same lists, as
+// sets, and max age.
+func alike(a, b *rule) bool {
+	for _, role := range []string{roleOrigins, roleMethods, roleHeaders, roleExpose} {
+		x, y := slices.Clone(a.list(role).texts()), slices.Clone(b.list(role).texts())
+		slices.Sort(x)
+		slices.Sort(y)
+		if !slices.Equal(slices.Compact(x), slices.Compact(y)) {
+			return false
+		}
+	}
+	return (a.MaxAge == nil) == (b.MaxAge == nil) && (a.MaxAge == nil || *a.MaxAge == *b.MaxAge)
+}
+
+// bothMatch is an origin that S3 origin patterns x and y both match,
+// each at most one "*" that matches any run of characters
+// (cloud-policies.md §0 item 7), or "" when none does: a pattern without
+// "*" is that origin; two with one "*" each share an origin when one's
+// part before the "*" starts the other's, and one's part after it ends
+// the other's.
+func bothMatch(x, y string) string {
+	xp, xs, xw := strings.Cut(x, "*")
+	yp, ys, yw := strings.Cut(y, "*")
+	switch {
+	case !xw && !yw:
+		if x == y {
+			return x
+		}
+	case !xw:
+		if len(x) >= len(yp)+len(ys) && strings.HasPrefix(x, yp) && strings.HasSuffix(x, ys) {
+			return x
+		}
+	case !yw:
+		return bothMatch(y, x)
+	default:
+		if !strings.HasPrefix(xp, yp) && !strings.HasPrefix(yp, xp) || !strings.HasSuffix(xs, ys) && !strings.HasSuffix(ys, xs) {
+			return ""
+		}
+		p, s := xp, xs
+		if len(yp) > len(p) {
+			p = yp
+		}
+		if len(ys) > len(s) {
+			s = ys
+		}
+		return p + "x" + s
+	}
+	return ""
 }
 
 // CheckText implements lint.TextChecker: what a module of one text

@@ -14,7 +14,7 @@ func (*HCL) LintCodes() []portable.Code { return lintCodes() }
 func (*Plan) LintCodes() []portable.Code {
 	var out []portable.Code
 	for _, c := range lintCodes() {
-		if c.Code == codeStarCreds || c.Code == codeConflict {
+		if c.Code == codeStarCreds || c.Code == codeConflict || c.Code == codeRuleOrder {
 			out = append(out, c)
 		}
 	}
@@ -40,5 +40,8 @@ func lintCodes() []portable.Code {
 		{Code: codeConflict, Severity: "warning",
 			Summary: "Two resources set the CORS rules of one bucket (aws_s3_bucket's cors_rule and aws_s3_bucket_cors_configuration): each apply overwrites the other's.",
 			Source:  "registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket; registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket_cors_configuration"},
+		{Code: codeRuleOrder, Severity: "warning",
+			Summary: "Two cors_rule blocks of an aws_s3_bucket_cors_configuration match the same request: the provider sends the rules in its set's hash order, not as written, and S3 answers with the first that matches.",
+			Source:  "github.com/hashicorp/terraform-provider-aws internal/service/s3/bucket_cors_configuration.go (cors_rule: schema.TypeSet); github.com/hashicorp/terraform-plugin-sdk helper/schema/set.go (List: sorted by hash code); docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html (the first matching rule)"},
 	}
 }

@@ -189,4 +189,5 @@ const (
 	codeStarCreds  = "terraform-star-origin-credentials"
 	codeRepeated   = "terraform-count-for-each"
 	codeConflict   = "terraform-cors-set-twice"
+	codeRuleOrder  = "terraform-cors-rule-order"
 )
