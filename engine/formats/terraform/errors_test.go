@@ -293,10 +293,11 @@ resource "aws_s3_bucket_cors_configuration" "b" {
 }
 
 // TestRuleOrder: two cors_rule blocks of an
-// aws_s3_bucket_cors_configuration that match one request are reported,
-// since the provider sends them in its set's hash order
-// (terraform-provider-aws internal/service/s3/bucket_cors_configuration.go:
-// schema.TypeSet); disjoint rules, rules alike, and aws_s3_bucket's
+// aws_s3_bucket_cors_configuration that match one request, the later
+// sent first, are reported, since the provider sends them in its set's
+// hash order (terraform-provider-aws
+// internal/service/s3/bucket_cors_configuration.go: schema.TypeSet;
+// e2e/tfsdk); blocks sent as written, disjoint rules, and aws_s3_bucket's
 // inline cors_rule (a schema.TypeList) are not.
 func TestRuleOrder(t *testing.T) {
 	for _, tc := range []struct {
@@ -313,7 +314,18 @@ func TestRuleOrder(t *testing.T) {
     allowed_origins = ["https://*.example.com"]
     allowed_methods = ["GET", "PUT"]
     max_age_seconds = 600
-  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match PUT from https://app.example.com:"},
+  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match PUT from https://app.example.com, and S3 gets block 2 first: the AWS provider keeps cors_rule as a set and sends the rules in the order of their hashes (2, 1)"},
+		{desc: "overlapping, but sent as written", typ: "aws_s3_bucket_cors_configuration",
+			rules: `cors_rule {
+    allowed_origins = ["https://app.example.com"]
+    allowed_methods = ["PUT"]
+    expose_headers  = ["x-amz-request-id"]
+  }
+  cors_rule {
+    allowed_origins = ["https://*.example.com"]
+    allowed_methods = ["GET", "PUT"]
+    expose_headers  = ["ETag"]
+  }`},
 		{desc: "two wildcards that share origins", typ: "aws_s3_bucket_cors_configuration",
 			rules: `cors_rule {
     allowed_origins = ["https://*.example.com"]
@@ -323,7 +335,7 @@ func TestRuleOrder(t *testing.T) {
     allowed_origins = ["https://app.*"]
     allowed_methods = ["GET"]
     expose_headers  = ["ETag"]
-  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match GET from https://app.x.example.com:"},
+  }`, want: "cors_rule blocks 1 and 2 of aws_s3_bucket_cors_configuration.b both match GET from https://app.x.example.com, and S3 gets block 2 first"},
 		{desc: "disjoint origins", typ: "aws_s3_bucket_cors_configuration",
 			rules: `cors_rule {
     allowed_origins = ["https://*.example.com"]

@@ -210,6 +210,9 @@ func (m *Module) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		copy(rules, out.Rules)
 		doc := s.doc()
 		for i := range rules {
+			if s.sent != nil && rules[i].Index >= 0 && rules[i].Index < len(s.sent) {
+				rules[i].Index = s.sent[rules[i].Index] // as written
+			}
 			if rules[i].Matched {
 				at = s.rulePos(rules[i].Index)
 			}

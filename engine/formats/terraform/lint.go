@@ -51,33 +51,43 @@ func twiceNotes(sites []*site) []portable.Finding {
 	return f.list
 }
 
-// orderNotes are the S3 rules whose order as written may not be the
-// order S3 gets: the AWS provider keeps aws_s3_bucket_cors_configuration's
-// cors_rule as a set (schema.TypeSet in its
-// internal/service/s3/bucket_cors_configuration.go) and sends
-// PutBucketCors the set's List(), which terraform-plugin-sdk's
-// helper/schema Set orders by the elements' hash codes. S3 answers with
-// the first rule that matches the origin and method, so where two rules
-// match the same request, which one answers is the hashes' choice, not
-// the file's, nor that of whycors's verdict, which takes them as written.
-// Tried as a new user would, two overlapping rules were read in file
-// order with no word of it. Only pairs whose values are known, and
-// differ, are reported. aws_s3_bucket's own cors_rule (deprecated) is a
-// schema.TypeList in the same provider, sent in order: not reported.
+// orderNotes are the S3 rules that S3 gets in another order than
+// written, where the order decides: the AWS provider keeps
+// aws_s3_bucket_cors_configuration's cors_rule as a set (sentOrder), and
+// S3 answers with the first rule that matches the origin and method, so
+// where two rules match the same request and the later one written is
+// sent first, it decides. The verdict takes the rules in the order sent;
+// the finding says why a block the user reads as second decides, and
+// that any edit of a block can change the order. Tried as a new user
+// would, two overlapping rules were read in file order with no word of
+// it. Pairs whose values are not all known, or that are alike, are not
+// reported. aws_s3_bucket's own cors_rule (deprecated) is a
+// schema.TypeList in the same provider, sent as written: not reported.
 func orderNotes(sites []*site) []portable.Finding {
 	var f findings
 	for _, s := range sites {
-		if s.Shape.Type != "aws_s3_bucket_cors_configuration" {
+		if s.sent == nil {
 			continue
+		}
+		rank := make([]int, len(s.Rules))
+		for k, i := range s.sent {
+			rank[i] = k + 1
 		}
 		for j := 1; j < len(s.Rules); j++ {
 			for i := 0; i < j; i++ {
+				if rank[i] == 0 || rank[j] == 0 || rank[j] > rank[i] {
+					continue // alike, or sent in the written order
+				}
 				origin, method := overlap(&s.Rules[i], &s.Rules[j])
 				if origin == "" {
 					continue
 				}
-				f.add("warning", codeRuleOrder, "cors_rule blocks "+strconv.Itoa(i+1)+" and "+strconv.Itoa(j+1)+" of "+s.Address+" both match "+method+" from "+origin+
-					": the AWS provider keeps cors_rule as a set and sends S3 the rules in the order of their hashes, not as written, and S3 answers with the first that matches, so which of the two answers can differ from this file (and from this verdict, which takes them as written); make their origins or methods disjoint, or merge them", s.Rules[j].At)
+				order := make([]string, len(s.sent))
+				for k, b := range s.sent {
+					order[k] = strconv.Itoa(b + 1)
+				}
+				bi, bj := strconv.Itoa(i+1), strconv.Itoa(j+1)
+				f.add("warning", codeRuleOrder, "cors_rule blocks "+bi+" and "+bj+" of "+s.Address+" both match "+method+" from "+origin+", and S3 gets block "+bj+" first: the AWS provider keeps cors_rule as a set and sends the rules in the order of their hashes ("+strings.Join(order, ", ")+"), not as written, and S3 answers with the first that matches, so block "+bj+" decides such requests (as the verdict takes it); an edit of any block can change the order: make their origins or methods disjoint, or merge them", s.Rules[j].At)
 				break
 			}
 		}

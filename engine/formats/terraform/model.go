@@ -143,6 +143,10 @@ type site struct {
 	// nil when none names it.
 	auth *routeAuth
 	ev   policy.Evaluator
+	// sent is the order ev holds the rules in, as indexes into Rules,
+	// when it is not the written one (an aws_s3_bucket_cors_configuration:
+	// sentOrder); nil otherwise.
+	sent []int
 }
 
 // rulePos is where the site's rule i is.

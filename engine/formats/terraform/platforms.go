@@ -23,6 +23,18 @@ func (s *site) build() policy.Errors {
 		c := s.s3()
 		errs = s3.Validate(c)
 		s.ev = s3.Bucket{CORS: c, Name: s.Name}
+		if s.Shape.Type == "aws_s3_bucket_cors_configuration" && known(s.Rules) {
+			// S3 gets the rules in the provider's set order
+			// (sentOrder), and answers with the first that matches:
+			// the evaluator takes them so, and the outcome numbers
+			// them as written (Module.Respond).
+			s.sent = sentOrder(s.Rules)
+			sent := &s3.Configuration{}
+			for _, i := range s.sent {
+				sent.Rules = append(sent.Rules, c.Rules[i])
+			}
+			s.ev = s3.Bucket{CORS: sent, Name: s.Name}
+		}
 	case platGCS:
 		s.ev = gcs.Bucket{CORS: s.gcs()}
 	case platAzure:
