@@ -223,6 +223,8 @@ func TestDuplicateOrigin(t *testing.T) {
 			text: "location / {\n  proxy_hide_header Access-Control-Allow-Origin;\n  add_header Access-Control-Allow-Origin https://a.test always;\n  proxy_pass http://b;\n}\n"},
 		{desc: "hidden at the server, inherited", want: nil,
 			text: "server {\n  proxy_hide_header access-control-allow-origin;\n  location / {\n    add_header Access-Control-Allow-Origin https://a.test always;\n    proxy_pass http://b;\n  }\n}\n"},
+		{desc: "the preflight's if block answers with return, the location passes on", want: []string{"6:3"},
+			text: "location / {\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Allow-Origin https://a.test always;\n    return 204;\n  }\n  add_header Access-Control-Allow-Origin https://a.test always;\n  proxy_pass http://b;\n}\n"},
 		{desc: "answered by nginx itself", want: nil,
 			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  return 204;\n}\n"},
 	} {
@@ -254,6 +256,8 @@ func TestAddHeaderNotInherited(t *testing.T) {
 			text: "location / {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  if ($request_method = OPTIONS) {\n    add_header Access-Control-Max-Age 600;\n    return 204;\n  }\n}\n"},
 		{desc: "the http level's origin, a server's own Vary", want: []string{"4:3"},
 			text: "http {\n add_header Access-Control-Allow-Origin https://a.test always;\n server {\n  add_header Vary Origin;\n }\n}\n"},
+		{desc: "an if block's own origin drops the server's credentials line", want: []string{"6:7"},
+			text: "server {\n  add_header Access-Control-Allow-Origin https://a.test always;\n  add_header Access-Control-Allow-Credentials true always;\n  location / {\n    if ($http_origin ~ '^https://b\\.test$') {\n      add_header Access-Control-Allow-Origin $http_origin always;\n    }\n  }\n}\n"},
 		{desc: "no CORS line anywhere", want: nil,
 			text: "server {\n  add_header X-Frame-Options DENY;\n  location / {\n    add_header Cache-Control public;\n  }\n}\n"},
 	} {

@@ -18,9 +18,10 @@ import (
 //     proxy_pass passes on and nothing hides the upstream's own
 //     (proxy_hide_header);
 //   - "add-header-not-inherited": a block with add_header lines of its
-//     own, none of them Access-Control-Allow-Origin, inside one that
-//     adds it: nginx inherits add_header only into a level with none of
-//     its own, so the block's replies carry no CORS headers;
+//     own inside one that adds Access-Control-Allow-Origin, or
+//     Access-Control-Allow-Credentials, the block does not repeat: nginx
+//     inherits add_header only into a level with none of its own, so the
+//     block's replies lack it;
 //   - "missing-always": an add_header of an Access-Control-* header without
 //     always, which nginx adds only to 200, 201, 204, 206, 301, 302, 303,
 //     304, 307 and 308 replies (ngx_http_headers_module add_header); not
@@ -88,9 +89,14 @@ func (c *Config) duplicateOrigin() []portable.Finding {
 	var out []portable.Finding
 	said := map[int]bool{}
 	c.eachLevel(func(l *level) {
-		if proxied(l) && (l.handler || l.kind == "if") {
+		if proxied(l) && (l.handler || l.kind == "if" && !returns(l)) {
 			// A location that passes on, or an if block in one
-			// (its add_header lines are the reply's then).
+			// (its add_header lines are the reply's then) unless
+			// the block answers with return, which ends the request
+			// in the rewrite phase: no upstream reply exists there
+			// (ngx_http_rewrite_module return; the enable-cors.org
+			// preflight block, tried as a new user would, was
+			// warned of).
 			from := l
 			for from != nil && len(from.adds) == 0 {
 				from = from.parent
@@ -125,19 +131,41 @@ func (c *Config) duplicateOrigin() []portable.Finding {
 func (c *Config) notInherited() []portable.Finding {
 	var out []portable.Finding
 	c.eachLevel(func(l *level) {
-		if len(l.adds) > 0 && !addsOrigin(l.adds) {
-			up := l.parent
-			for up != nil && len(up.adds) == 0 {
-				up = up.parent
-			}
-			if up != nil && addsOrigin(up.adds) {
-				a := l.adds[0]
-				out = append(out, portable.Finding{Severity: "warning", Code: "add-header-not-inherited", Pos: portable.Pos{Line: a.line, Column: a.col},
-					Message: "this " + l.kind + " block's own add_header " + a.name + " drops every add_header of the " + up.name + " (nginx inherits add_header only into a block with none of its own): its replies carry no Access-Control-Allow-Origin; repeat those Access-Control-* lines here, or keep them in a file both include"})
-			}
+		if len(l.adds) == 0 {
+			return
+		}
+		up := l.parent
+		for up != nil && len(up.adds) == 0 {
+			up = up.parent
+		}
+		if up == nil {
+			return
+		}
+		a := l.adds[0]
+		why := "every add_header of the " + up.name + " (nginx inherits add_header only into a block with none of its own): "
+		switch {
+		case !adds(l.adds, "Access-Control-Allow-Origin") && adds(up.adds, "Access-Control-Allow-Origin"):
+			out = append(out, portable.Finding{Severity: "warning", Code: "add-header-not-inherited", Pos: portable.Pos{Line: a.line, Column: a.col},
+				Message: "this " + l.kind + " block's own add_header " + a.name + " drops " + why + "its replies carry no Access-Control-Allow-Origin; repeat those Access-Control-* lines here, or keep them in a file both include"})
+		case !adds(l.adds, "Access-Control-Allow-Credentials") && adds(up.adds, "Access-Control-Allow-Credentials"):
+			// Its own Access-Control-Allow-Origin, without the
+			// credentials line around it: a fetch with credentials
+			// through it is blocked (Fetch §3.2.5 CORS check).
+			out = append(out, portable.Finding{Severity: "warning", Code: "add-header-not-inherited", Pos: portable.Pos{Line: a.line, Column: a.col},
+				Message: "this " + l.kind + " block's own add_header lines drop " + why + "its replies carry no Access-Control-Allow-Credentials, so a fetch with credentials through it is blocked; repeat that line here"})
 		}
 	})
 	return out
+}
+
+// returns reports whether l has a return of its own.
+func returns(l *level) bool {
+	for _, st := range l.stmts {
+		if st.kind == stReturn {
+			return true
+		}
+	}
+	return false
 }
 
 // eachLevel calls f with each level of c: the server, its locations and
@@ -162,10 +190,10 @@ func (c *Config) eachLevel(f func(*level)) {
 	walk(c.http)
 }
 
-// addsOrigin reports whether adds has an Access-Control-Allow-Origin.
-func addsOrigin(adds []addHeader) bool {
+// adds reports whether adds has a line of the header name.
+func adds(adds []addHeader, name string) bool {
 	for _, a := range adds {
-		if strings.EqualFold(a.name, "Access-Control-Allow-Origin") {
+		if strings.EqualFold(a.name, name) {
 			return true
 		}
 	}

@@ -14,7 +14,7 @@ func lintCodes() []portable.Code {
 			Summary: "Access-Control-Allow-Origin $http_origin (or a map that defaults to it) echoes every Origin: with credentials, any site reads your users' data.",
 			Source:  "portswigger.net/web-security/cors; nginx.org/en/docs/http/ngx_http_core_module.html#var_http_"},
 		{Code: "add-header-not-inherited", Severity: "warning",
-			Summary: "A block with add_header lines of its own, none of them Access-Control-Allow-Origin, inside one that adds it: nginx inherits add_header only into a block with none, so its replies carry no CORS headers.",
+			Summary: "A block with add_header lines of its own inside one that adds Access-Control-Allow-Origin (or -Credentials) it does not repeat: nginx inherits add_header only into a block with none, so its replies lack that header.",
 			Source:  "nginx.org/en/docs/http/ngx_http_headers_module.html#add_header"},
 		{Code: "missing-always", Severity: "warning",
 			Summary: "nginx add_header without always: the header vanishes on 4xx and 5xx replies, and the browser reports a CORS error instead of the status.",
