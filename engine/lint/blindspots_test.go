@@ -62,6 +62,12 @@ func TestBlindSpots(t *testing.T) {
 			format: "apache", text: strings.Replace(apacheSetEnvIf, `(www\\.)?(app.example.org)`, `(www|app).example.org`, 1), code: "suffix-trap", sev: lint.Error, line: 2},
 		{desc: "an optional group (www.)?example.org", source: "server-peers.md §4 item 2",
 			format: "apache", text: strings.Replace(apacheSetEnvIf, `(www\\.)?(app.example.org)`, `(www.)?example.org`, 1), code: "suffix-trap", sev: lint.Error, line: 2},
+		// A site with a host: lint's probe asked a host no site serves,
+		// so an unanchored header_regexp linted clean (tried as a new
+		// user would); Targets asks each site's own host.
+		{desc: "a Caddy site's header_regexp Origin without ^ and $", source: "server-peers.md §4 item 2; caddyserver.com/docs/caddyfile/matchers#header-regexp",
+			format: "caddy", text: "api.example.com {\n\t@o header_regexp Origin https://.*example.com\n\theader @o Access-Control-Allow-Origin {header.Origin}\n\theader @o Access-Control-Allow-Credentials true\n\trespond 200\n}\n",
+			code: "suffix-trap", sev: lint.Error, line: 3},
 		{desc: "an nginx map that lets a name through without $", source: "server-peers.md §4 item 2",
 			format: "nginx", text: "map $http_origin $cors {\n  default \"\";\n  ~^https://app\\.example\\.com $http_origin;\n}\nserver {\n  add_header Access-Control-Allow-Origin $cors always;\n}\n",
 			code: "suffix-trap", sev: lint.Error, line: 6},

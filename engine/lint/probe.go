@@ -87,6 +87,17 @@ func shownPath(t portable.Target) string {
 	return " " + t.Path
 }
 
+// targetURL is the URL lint asks for t: its Path on a made-up host,
+// or Path itself when it is a whole URL (a Caddyfile's site: tried as a
+// new user would, no probe reached a site with a host, so an unanchored
+// header_regexp Origin linted clean).
+func targetURL(t portable.Target) string {
+	if strings.HasPrefix(t.Path, "https://") || strings.HasPrefix(t.Path, "http://") {
+		return t.Path
+	}
+	return "https://api.example" + t.Path
+}
+
 // maxTargets bounds the paths probed in one text.
 const maxTargets = 64
 
@@ -109,7 +120,7 @@ func (l *linter) probe(ev policy.Evaluator, text string) {
 	for _, t := range targets {
 		var answers []policy.Outcome
 		for _, m := range probeMethods {
-			req := policy.Request{Method: m, URL: "https://api.example" + t.Path}
+			req := policy.Request{Method: m, URL: targetURL(t)}
 			ask := "a " + m
 			if m == "OPTIONS" {
 				req.Header = headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}
@@ -206,7 +217,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 					return
 				}
 				asks++
-				req := policy.Request{Method: "GET", URL: "https://api.example" + t.Path}
+				req := policy.Request{Method: "GET", URL: targetURL(t)}
 				f, _, at := askAt(ev, req, tr.origin, idx, t.Pos)
 				if f.ACAO != tr.origin {
 					continue

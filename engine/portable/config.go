@@ -206,7 +206,9 @@ type Config struct {
 
 // Target is a request path that a configuration without a rule model
 // answers in a way of its own (an nginx location), with where that is in
-// the text: engine/lint probes each one.
+// the text: engine/lint probes each one. Path is a whole URL
+// ("https://api.example.com/") where the configuration answers by host
+// (a Caddyfile's sites).
 type Target struct {
 	Path string
 	Pos  Pos

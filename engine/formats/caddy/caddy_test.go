@@ -196,6 +196,15 @@ func TestCheckText(t *testing.T) {
 			t.Errorf("%s: no %s in %+v", tc.desc, tc.code, f.CheckText(tc.text))
 		}
 	}
+	// An echo under an anchored header_regexp Origin matcher lets in
+	// what the regexp matches, not every origin (caddyserver.com/docs/
+	// caddyfile/matchers#header-regexp); tried as a new user would, it
+	// was reflect-any-origin, an error.
+	for _, x := range f.CheckText(":80 {\n\t@o header_regexp Origin ^https://[a-z]+\\.example\\.com$\n\theader @o Access-Control-Allow-Origin {header.Origin}\n\theader @o Access-Control-Allow-Credentials true\n\trespond 200\n}") {
+		if x.Code == "reflect-any-origin" {
+			t.Errorf("an echo under a header_regexp Origin matcher: %+v", x)
+		}
+	}
 	if got := f.CheckText(postest.Golden(t, "matcher.Caddyfile")); len(got) != 0 {
 		t.Errorf("the golden matcher site has traps: %+v", got)
 	}

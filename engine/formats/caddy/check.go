@@ -109,10 +109,15 @@ func (*Format) CheckText(text string) []portable.Finding {
 }
 
 // originValues counts the origins a matcher lets in: its header Origin
-// values, 2 for a * pattern (any number).
+// values, 2 for a * pattern or a header_regexp Origin (any number).
+// Tried as a new user would, an echo under an anchored header_regexp
+// Origin matcher was "every origin is allowed", an error.
 func originValues(m *matcher) int {
 	if m == nil {
 		return 0
+	}
+	if m.hdrREs["Origin"] != nil {
+		return 2
 	}
 	for _, h := range m.hdrs {
 		if h.field == "Origin" && !h.absent {
@@ -157,4 +162,38 @@ func touches(ops []op, field string) bool {
 		}
 	}
 	return false
+}
+
+// Targets implements lint.Targeter: "/" on each site address's host, a
+// site being chosen by the request's host (Caddyfile site addresses), so
+// that lint's probes reach a site with a host, not only one for any host
+// (":80"). A wildcard host gets a name under it.
+func (*Format) Targets(text string) []portable.Target {
+	c, err := Parse(text)
+	if err != nil {
+		return nil
+	}
+	var out []portable.Target
+	for _, s := range c.sites {
+		for i, h := range s.hosts {
+			if h == "" || h == "*" {
+				continue
+			}
+			if rest, ok := strings.CutPrefix(h, "*."); ok {
+				h = "whycors-probe-host." + rest
+			}
+			scheme, port := "https://", s.ports[i]
+			switch port {
+			case "80":
+				scheme, port = "http://", ""
+			case "443":
+				port = ""
+			}
+			if port != "" {
+				h += ":" + port
+			}
+			out = append(out, portable.Target{Path: scheme + h + "/", Pos: portable.Pos{Line: s.line, Column: 1}})
+		}
+	}
+	return out
 }
