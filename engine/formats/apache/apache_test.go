@@ -114,6 +114,17 @@ func TestParseErrors(t *testing.T) {
 		_, err := apache.Parse(tc.text)
 		postest.Positions(t, tc.desc, err, tc.want)
 	}
+	// What the reader does not model is an input error (Unreadable),
+	// not Apache's refusal: a RewriteRule in a <Directory> is ordinary
+	// Apache (httpd.apache.org/docs/2.4/mod/mod_rewrite.html#rewriterule,
+	// Context: directory). Tried as a new user would, lint reported it
+	// as "rejected: Apache httpd refuses this". A fault Apache itself
+	// refuses (an unknown Header action) stays a refusal.
+	_, err := apache.Parse("<Directory /srv>\n  RewriteEngine On\n  RewriteRule ^ - [R=204,L]\n  Header frob X 1\n</Directory>\n")
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 2 || !es[0].Unreadable || es[1].Unreadable {
+		t.Errorf("errors %+v: want the RewriteRule unread (Unreadable), the Header action refused", err)
+	}
 }
 
 func TestDetect(t *testing.T) {

@@ -129,7 +129,11 @@ type parser struct {
 
 func (p *parser) err(line, col int, msg string) {
 	if len(p.errs) < 100 {
-		p.errs = append(p.errs, &policy.Error{Line: line, Column: col, Msg: msg})
+		// What the reader does not model is its limit, not Apache's
+		// refusal: an input error, where lint called it "rejected",
+		// "Apache httpd refuses this" (tried as a new user would, of a
+		// RewriteRule in a <Directory>, which Apache takes).
+		p.errs = append(p.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: strings.Contains(msg, "not modelled")})
 	}
 }
 

@@ -87,7 +87,7 @@ var upstreams = map[string]bool{"reverse_proxy": true, "php_fastcgi": true, "fil
 // Directives that change the reply or the request in ways not modelled:
 // reported with their position.
 var unsupported = map[string]string{
-	"import":         "its snippet or file is not modelled",
+	"import":         "is not modelled: paste the snippet's or file's lines in its place",
 	"map":            "sets variables from the request (not modelled)",
 	"vars":           "sets variables (not modelled)",
 	"redir":          "answers a redirect (not modelled)",
@@ -122,7 +122,11 @@ type parser struct {
 
 func (p *parser) err(t token, msg string) {
 	if len(p.errs) < 100 {
-		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg})
+		// What the reader does not model (import, a matcher type) is
+		// its limit, not Caddy's refusal: an input error, where lint
+		// called it "rejected", "Caddy refuses this" (tried as a new user
+		// would).
+		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg, Unreadable: strings.Contains(msg, "not modelled")})
 	}
 }
 
