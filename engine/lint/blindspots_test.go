@@ -165,3 +165,36 @@ const apacheSetEnvIf = `SetEnvIf Origin "http(s)?://(www\\.)?(app.example.org)$"
 Header set Access-Control-Allow-Origin %{ACAO}e env=ACAO
 Header set Access-Control-Allow-Credentials "true"
 `
+
+// TestRegexExample: a pattern's finding names an origin the pattern
+// matches, made from the pattern: tried as a new user would, Traefik's
+// "https://.*\.example\.com" was told to add ^ (it lacks $), with the
+// pattern's own text as the attacker's origin, and every pattern
+// without $ was said to match https://example.com.attacker.example.
+func TestRegexExample(t *testing.T) {
+	for _, tc := range []struct{ desc, re, want string }{
+		{desc: "a scheme first, no anchors: $ is what it lacks", re: `https://.*\\.example\\.com`,
+			want: "is not anchored with $, so it also matches an origin that goes on past it, such as https://x.example.com.attacker.example; add $"},
+		{desc: "^ without $", re: `^https://(www\\.)?example\\.com`,
+			want: "such as https://example.com.attacker.example; add $"},
+		{desc: "a class run", re: `^https://[a-z]+\\.example\\.com`,
+			want: "such as https://x.example.com.attacker.example; add $"},
+		{desc: "a name first, without ^", re: `app\\.example\\.com$`,
+			want: "is not anchored with ^, so it also matches a domain that merely ends like it, such as https://evilapp.example.com; add ^"},
+	} {
+		text := "http:\n  middlewares:\n    c:\n      headers:\n        accessControlAllowMethods: [\"GET\"]\n        accessControlAllowOriginListRegex:\n          - \"" + tc.re + "\"\n        accessControlAllowCredentials: true\n"
+		fs, err := lint.Lint(reg, text, "traefik")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		got := ""
+		for _, f := range fs {
+			if f.Code == "suffix-trap" {
+				got = f.Message
+			}
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: suffix-trap %q, want %q in it", tc.desc, got, tc.want)
+		}
+	}
+}

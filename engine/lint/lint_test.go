@@ -187,6 +187,10 @@ func FuzzLint(f *testing.F) {
 	f.Add(`[{"whycors:ignore": {"null-origin": "widget"}, "AllowedOrigins":["null"],"AllowedMethods":["GET"],"whycors:ignore":"s3-vary no CDN"}]`, 0)
 	f.Add("# whycors:ignore missing-always reason\nlocation / { add_header Access-Control-Allow-Origin * ; # whycors:ignore x\n}\n", 3)
 	f.Add(`{"AllowOrigins":["https://*"],"AllowHeaders":["*"]}`, 5)
+	// Patterns without $ or ^, whose examples are made from the pattern
+	// (sampleOrigin).
+	f.Add("app.use(cors({origin: [/^https:\\/\\/(www\\.)?[a-z]+\\.(a|b)\\.com/, /x\\.test$/], credentials: true}))", 2)
+	f.Add("app.use(cors({origin: [/^https:\\/\\/((a)|[b-/, /(?:x)?.+\\/], credentials: true}))", 2)
 	formats := []string{"s3-json", "native", "express", "nginx", "raw", "apigw-http", "auto", "gcs-json", "azure-xml", "r2-api", "har", "s3-xml"}
 	f.Fuzz(func(t *testing.T, text string, fi int) {
 		if fi < 0 {

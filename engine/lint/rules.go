@@ -2,6 +2,7 @@ package lint
 
 import (
 	"github.com/whycors/whycors/engine/headers"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -271,6 +272,81 @@ func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme
 	}
 }
 
+// sampleOrigin is a string pattern re matches, made from its text: the
+// anchors dropped, escapes undone, a wildcard run (".*", ".+", a class
+// with + or *) one letter, an optional group left out, an alternation
+// its first branch; "" when re has a construct it does not make.
+func sampleOrigin(re string) string {
+	re = strings.TrimSuffix(strings.TrimPrefix(re, "^"), "$")
+	var b strings.Builder
+	for i := 0; i < len(re); i++ {
+		c := re[i]
+		switch {
+		case c == '\\' && i+1 < len(re):
+			i++
+			b.WriteByte(re[i])
+		case c == '.' && i+1 < len(re) && (re[i+1] == '*' || re[i+1] == '+'):
+			b.WriteByte('x')
+			i++
+		case c == '[':
+			j := strings.IndexByte(re[i:], ']')
+			if j < 0 {
+				return ""
+			}
+			i += j
+			if i+1 < len(re) && (re[i+1] == '+' || re[i+1] == '*') {
+				i++
+			}
+			b.WriteByte('x')
+		case c == '(':
+			j := strings.IndexByte(re[i:], ')')
+			if j < 0 {
+				return ""
+			}
+			group := strings.TrimPrefix(re[i+1:i+j], "?:")
+			i += j
+			if i+1 < len(re) && re[i+1] == '?' {
+				i++
+				continue // left out
+			}
+			first, _, _ := strings.Cut(group, "|")
+			if strings.ContainsAny(first, `\[(.*+?`) {
+				return ""
+			}
+			b.WriteString(first)
+		case strings.IndexByte(".*+?{}|)", c) >= 0:
+			if c == '?' && i > 0 && re[i-1] == 's' {
+				continue // https?: the s kept
+			}
+			return ""
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// matching is prefix+sample+suffix when pattern re (read as Go's
+// regexp, which the simple patterns of origins share with JavaScript's
+// and Python's) matches it, else "".
+func matching(re, prefix, sample, suffix string) string {
+	if sample == "" {
+		return ""
+	}
+	if !strings.Contains(sample, "://") {
+		sample = strings.TrimPrefix(sample, ".")
+	}
+	ex := prefix + sample + suffix
+	if prefix != "" && strings.Contains(sample, "://") {
+		return ""
+	}
+	c, err := regexp.Compile(re)
+	if err != nil || !c.MatchString(ex) {
+		return ""
+	}
+	return ex
+}
+
 // regex checks an Express RegExp origin for the traps of server-peers.md
 // §4 item 2: unanchored patterns and unescaped dots.
 //
@@ -282,7 +358,10 @@ func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme
 // README example /\.example\.com$/), over any scheme, http included.
 func (l *linter) regex(re string, at convert.Pos, creds bool) {
 	var why string
-	schemeFirst := strings.HasPrefix(re, `https:\/\/`) || strings.HasPrefix(re, `http:\/\/`) || strings.HasPrefix(re, `https?:\/\/`)
+	// A scheme written with its slashes escaped (JavaScript's /https:\/\//)
+	// or not (Go's, Python's, Traefik's and Caddy's patterns).
+	bare := strings.TrimPrefix(strings.ReplaceAll(re, `\/`, "/"), "^")
+	schemeFirst := strings.HasPrefix(bare, "https://") || strings.HasPrefix(bare, "http://") || strings.HasPrefix(bare, "https?://")
 	switch {
 	case !strings.HasPrefix(re, "^") && strings.HasPrefix(re, `\.`) && strings.HasSuffix(re, "$") && literalDomain(re[2:len(re)-1]):
 		domain := strings.ReplaceAll(re[2:len(re)-1], `\.`, ".")
@@ -293,9 +372,20 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 		l.add(sev, "suffix-trap", "the regular expression /"+re+"/ matches every subdomain of "+domain+" over any scheme, http:// included, where a network attacker can answer for the page; write /^https:\\/\\/([a-z0-9-]+\\.)*"+strings.ReplaceAll(domain, ".", "\\.")+"$/ for https alone", at)
 		return
 	case !strings.HasPrefix(re, "^") && !schemeFirst:
-		why = "is not anchored with ^, so it also matches a domain that merely ends like it, such as https://evil" + strings.ReplaceAll(strings.TrimSuffix(re, "$"), `\.`, ".") + "; add ^"
+		why = "is not anchored with ^, so it also matches a domain that merely ends like it"
+		if ex := matching(re, "https://evil", sampleOrigin(re), ""); ex != "" {
+			why += ", such as " + ex
+		}
+		why += "; add ^"
 	case !strings.HasSuffix(re, "$"):
-		why = "is not anchored with $, so it also matches https://example.com.attacker.example; add $"
+		// The example is one the pattern matches, made from it: tried
+		// as a new user would, every pattern was said to match
+		// https://example.com.attacker.example, which most do not.
+		why = "is not anchored with $, so it also matches an origin that goes on past it"
+		if ex := matching(re, "", sampleOrigin(re), ".attacker.example"); ex != "" {
+			why += ", such as " + ex
+		}
+		why += "; add $"
 	default:
 		for i := 0; i < len(re)-1; i++ {
 			if re[i] == '\\' {
