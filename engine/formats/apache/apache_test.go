@@ -155,6 +155,12 @@ func TestCheckText(t *testing.T) {
 	}{
 		{desc: "onsuccess with a RewriteRule answer", code: "missing-always", sev: "warning", line: 3, text: postest.Golden(t, "onsuccess.conf")},
 		{desc: "%{VAR}e without env=", code: "null-origin", sev: "warning", line: 2, text: "SetEnvIf Origin ^https://a\\.test$ OK=$0\nHeader always set Access-Control-Allow-Origin %{OK}e\n"},
+		// <If>'s %{HTTP:Origin} written as a Header value: the
+		// environment variable "HTTP:Origin", which nothing sets, so
+		// every reply says "(null)" (Debian's apache2 2.4.71 answered
+		// so; e2e/apache generates it).
+		{desc: "%{HTTP:Origin}e, the request header as <If> reads it", code: "null-origin", sev: "error", line: 2,
+			text: "<If \"%{HTTP:Origin} =~ m#^https://(app|admin)\\.example\\.com$#\">\n    Header always set Access-Control-Allow-Origin \"%{HTTP:Origin}e\"\n</If>\n"},
 		{desc: "add duplicates", code: "duplicate-origin", sev: "warning", line: 1, text: "Header always add Access-Control-Allow-Origin https://a.test\n"},
 		{desc: "always set with a backend", code: "duplicate-origin", sev: "warning", line: 1, text: "Header always set Access-Control-Allow-Origin https://a.test\nProxyPass / http://b/\n"},
 		{desc: "fixed origin for several with credentials", code: "fixed-origin-several", sev: "error", line: 2,

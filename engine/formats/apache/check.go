@@ -79,7 +79,21 @@ func (*Format) CheckText(text string) []portable.Finding {
 			for _, p := range o.value {
 				envValue = envValue || p.env != ""
 			}
+			lastEnv := ""
+			if envValue {
+				lastEnv = o.value[len(o.value)-1].env
+			}
 			switch {
+			case strings.Contains(lastEnv, ":"):
+				// %{HTTP:Origin} is ap_expr's way to read a request
+				// header (<If>, mod_rewrite); in a Header value,
+				// %{NAME}e is the environment variable NAME, and none
+				// is named with a colon, so every reply gets "(null)"
+				// (mod_headers: Header format specifiers). Tried as a
+				// new user would, the advice was to add env=HTTP:Origin,
+				// which no request ever sets.
+				out = append(out, portable.Finding{Severity: "error", Code: "null-origin", Pos: at,
+					Message: "Access-Control-Allow-Origin " + o.raw + " reads the environment variable " + lastEnv + ", which nothing sets: %{HTTP:Origin} is how <If> and RewriteCond read a request header, and in a Header value %{NAME}e is an environment variable, so every reply gets \"(null)\" and the browser blocks; set one with SetEnvIf Origin \"^(https://app\\.example\\.com)$\" ORIGIN_OK=$1 and send %{ORIGIN_OK}e env=ORIGIN_OK"})
 			case envValue && o.env == "":
 				out = append(out, portable.Finding{Severity: "warning", Code: "null-origin", Pos: at,
 					Message: "Access-Control-Allow-Origin " + o.raw + " has no env= condition: a request whose origin no SetEnvIf matched gets \"(null)\"; add env=" + o.value[len(o.value)-1].env + " (the variable it sends)"})
