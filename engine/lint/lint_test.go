@@ -57,7 +57,7 @@ func TestLint(t *testing.T) {
 		{desc: "origin: true with credentials reflects any origin (server-peers.md §4 item 1)", format: "express",
 			text: `app.use(cors({origin: true, credentials: true}))`, code: "reflect-any-origin", sev: lint.Error, at: "1:9"},
 		{desc: "nginx ACAO $http_origin reflects any origin (cloud-policies.md §6.1)", format: "nginx",
-			text: "location / {\n    add_header Access-Control-Allow-Origin $http_origin always;\n    add_header Access-Control-Allow-Credentials true always;\n}\n", code: "reflect-any-origin", sev: lint.Error, at: "2:1"},
+			text: "location / {\n    add_header Access-Control-Allow-Origin $http_origin always;\n    add_header Access-Control-Allow-Credentials true always;\n}\n", code: "reflect-any-origin", sev: lint.Error, at: "2:5"},
 		{desc: "API Gateway https://* allows every https origin (cloud-policies.md §5.1), with credentials", format: "apigw-http",
 			text: `{"AllowOrigins":["https://*"],"AllowCredentials":true}`, code: "reflect-any-origin", sev: lint.Error, path: "$.AllowOrigins[0]"},
 		{desc: "null is refused by jub0bs/cors (server-peers.md §1.2, §4 item 18)", format: "s3-json",

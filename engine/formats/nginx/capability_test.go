@@ -138,7 +138,7 @@ func TestCheckText(t *testing.T) {
 	for _, f := range c.CheckText(reflecting) {
 		got = append(got, f.Severity+" "+f.Code+" "+strconv.Itoa(f.Pos.Line)+":"+strconv.Itoa(f.Pos.Column))
 	}
-	want := []string{"error reflect-any-origin 2:1", "warning missing-always 2:5"}
+	want := []string{"error reflect-any-origin 2:5", "warning missing-always 2:5"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("findings %q, want %q", got, want)
 	}

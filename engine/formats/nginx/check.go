@@ -38,7 +38,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 			if rest, ok := strings.CutPrefix(n, "line "); ok {
 				if i := strings.IndexByte(rest, ':'); i > 0 {
 					if ln, err := strconv.Atoi(rest[:i]); err == nil {
-						at.Line, at.Column, n = ln, 1, strings.TrimSpace(rest[i+1:])
+						at.Line, at.Column, n = ln, lineStart(text, ln), strings.TrimSpace(rest[i+1:])
 					}
 				}
 			}
@@ -156,6 +156,21 @@ func (c *Config) notInherited() []portable.Finding {
 		}
 	})
 	return out
+}
+
+// lineStart is the column of the first character of line ln of text
+// that is not a space or a tab: where the directive a note names
+// starts (tried as a new user would, the note was placed at column 1,
+// and another finding on the same directive at its own column).
+func lineStart(text string, ln int) int {
+	for i := 1; i < ln; i++ {
+		j := strings.IndexByte(text, '\n')
+		if j < 0 {
+			return 1
+		}
+		text = text[j+1:]
+	}
+	return len(text) - len(strings.TrimLeft(text, " \t")) + 1
 }
 
 // returns reports whether l has a return of its own.
