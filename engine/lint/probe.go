@@ -191,6 +191,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 	}
 	asks := 0
 	for _, d := range append(domainsIn(idx.low, maxTrapDomains), grouped(idx.low, maxTrapDomains)...) {
+		asks += l.varies(ev, idx, targets, "https://"+d)
 		type trial struct{ origin, code, what string }
 		trials := []trial{
 			{"https://whycors-probe-" + d, "suffix-trap", "a domain that merely ends in " + strconv.Quote(d)},
@@ -257,6 +258,48 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 			}
 		}
 	}
+}
+
+// varies reports vary-origin where ev answers origin, a domain the text
+// names, with Access-Control-Allow-Origin naming it, and a foreign
+// origin otherwise, without Vary: Origin on that reply: the reply
+// depends on the Origin, so a shared cache that keys it by URL alone
+// replays one origin's answer to another (Fetch, "CORS protocol and
+// HTTP caches"). Tried as a new user would, an nginx map, an Apache
+// SetEnvIf with $0 and a Caddy header_regexp that echo the allowed
+// origins linted clean without it; the formats with a rule model say it
+// from their rules. It returns the asks it made (at most two a target).
+func (l *linter) varies(ev policy.Evaluator, idx *textIndex, targets []portable.Target, origin string) int {
+	asks := 0
+	for _, t := range targets[:min(len(targets), 8)] {
+		req := policy.Request{Method: "GET", URL: targetURL(t)}
+		f, out, at := askAt(ev, req, origin, idx, t.Pos)
+		asks++
+		if f.ACAO != origin {
+			continue
+		}
+		g, _, _ := askAt(ev, req, ProbeOrigin, idx, t.Pos)
+		asks++
+		vary, _ := out.Reply.Header.Get("Vary")
+		if g.ACAO == origin || varyHas(vary, "origin") {
+			continue
+		}
+		l.addOnce(Warning, "vary-origin", "the server names the page's origin in Access-Control-Allow-Origin only for the origins it allows (asked GET"+shownPath(t)+" from "+origin+" and from another) without Vary: Origin: a CDN or browser cache can replay one origin's reply to another, which is then blocked; send Vary: Origin with it", at)
+		return asks
+	}
+	return asks
+}
+
+// varyHas reports whether a Vary value lists name, or is "*".
+func varyHas(vary, name string) bool {
+	for more := true; more; {
+		var p string
+		p, vary, more = strings.Cut(vary, ",")
+		if p = strings.TrimSpace(p); p == "*" || strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // groupedName is a pattern's group of labels before a domain:

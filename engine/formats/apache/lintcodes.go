@@ -25,5 +25,8 @@ func lintCodes() []portable.Code {
 		{Code: "duplicate-origin", Severity: "warning",
 			Summary: "Access-Control-Allow-Origin added beside one already there (another line, or the backend's own): the reply carries two and the browser blocks it.",
 			Source:  "httpd.apache.org/docs/2.4/mod/mod_headers.html#header (add, and the onsuccess and always tables); fetch.spec.whatwg.org/#concept-cors-check; checked against Debian 12's apache2 (e2e/apache)"},
+		{Code: "vary-origin", Severity: "warning",
+			Summary: "Access-Control-Allow-Origin names the origin only for the origins allowed (lint's probe from one and from another), without Vary: Origin: a cache may replay one origin's reply to another.",
+			Source:  "fetch.spec.whatwg.org/#cors-protocol-and-http-caches"},
 	}
 }

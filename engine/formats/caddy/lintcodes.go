@@ -22,5 +22,8 @@ func lintCodes() []portable.Code {
 		{Code: "duplicate-origin", Severity: "warning",
 			Summary: "Access-Control-Allow-Origin added beside one already there (another line, or the backend's own): the reply carries two and the browser blocks it.",
 			Source:  "caddyserver.com/docs/caddyfile/directives/header (+field, defer); caddyserver.com/docs/caddyfile/directives/reverse_proxy (header_down); checked against Debian 12's caddy (e2e/caddy)"},
+		{Code: "vary-origin", Severity: "warning",
+			Summary: "Access-Control-Allow-Origin names the origin only for the origins allowed (lint's probe from one and from another), without Vary: Origin: a cache may replay one origin's reply to another.",
+			Source:  "fetch.spec.whatwg.org/#cors-protocol-and-http-caches"},
 	}
 }

@@ -22,5 +22,8 @@ func lintCodes() []portable.Code {
 		{Code: "duplicate-origin", Severity: "warning",
 			Summary: "Access-Control-Allow-Origin added to what proxy_pass passes on, with no proxy_hide_header of the upstream's: an upstream that sends one makes two lines, which browsers refuse.",
 			Source:  "nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_hide_header; fetch.spec.whatwg.org/#cors-check"},
+		{Code: "vary-origin", Severity: "warning",
+			Summary: "Access-Control-Allow-Origin names the origin only for the origins allowed (lint's probe from one and from another), without Vary: Origin: a cache may replay one origin's reply to another.",
+			Source:  "fetch.spec.whatwg.org/#cors-protocol-and-http-caches"},
 	}
 }
