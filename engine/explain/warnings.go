@@ -3,6 +3,8 @@ package explain
 import (
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/headers"
 )
 
 // replyWarnings appends to out the traps visible in raw replies.
@@ -13,7 +15,7 @@ func replyWarnings(out []Warning, s Scenario, v *Verdict) []Warning {
 	if v.Reply != nil {
 		acao, ok := v.Reply.Header.Get("Access-Control-Allow-Origin")
 		vary, _ := v.Reply.Header.Get("Vary")
-		if ok && acao != "*" && acao != "" && !varyHas(vary, "origin") {
+		if ok && acao != "*" && acao != "" && !headers.VaryHas(vary, "origin") {
 			out = append(out, Warning{Code: "vary-origin", Severity: "warning",
 				Message: "The reply names one origin in Access-Control-Allow-Origin without Vary: Origin, so a CDN or browser cache may replay it to another origin, which is then blocked (https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches)."})
 		}
@@ -35,15 +37,4 @@ func replyWarnings(out []Warning, s Scenario, v *Verdict) []Warning {
 		}
 	}
 	return out
-}
-
-func varyHas(vary, name string) bool {
-	for more := true; more; {
-		var p string
-		p, vary, more = strings.Cut(vary, ",")
-		if p = strings.TrimSpace(p); p == "*" || strings.EqualFold(p, name) {
-			return true
-		}
-	}
-	return false
 }

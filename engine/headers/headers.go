@@ -378,3 +378,16 @@ func lowerASCII(c byte) byte {
 	}
 	return c
 }
+
+// VaryHas reports whether a Vary value lists the header name, compared
+// case-insensitively, or is "*" (RFC 9110 §12.5.5).
+func VaryHas(vary, name string) bool {
+	for more := true; more; {
+		var p string
+		p, vary, more = strings.Cut(vary, ",")
+		if p = strings.TrimSpace(p); p == "*" || strings.EqualFold(p, name) {
+			return true
+		}
+	}
+	return false
+}

@@ -281,25 +281,13 @@ func (l *linter) varies(ev policy.Evaluator, idx *textIndex, targets []portable.
 		g, _, _ := askAt(ev, req, ProbeOrigin, idx, t.Pos)
 		asks++
 		vary, _ := out.Reply.Header.Get("Vary")
-		if g.ACAO == origin || varyHas(vary, "origin") {
+		if g.ACAO == origin || headers.VaryHas(vary, "origin") {
 			continue
 		}
 		l.addOnce(Warning, "vary-origin", "the server names the page's origin in Access-Control-Allow-Origin only for the origins it allows (asked GET"+shownPath(t)+" from "+origin+" and from another) without Vary: Origin: a CDN or browser cache can replay one origin's reply to another, which is then blocked; send Vary: Origin with it", at)
 		return asks
 	}
 	return asks
-}
-
-// varyHas reports whether a Vary value lists name, or is "*".
-func varyHas(vary, name string) bool {
-	for more := true; more; {
-		var p string
-		p, vary, more = strings.Cut(vary, ",")
-		if p = strings.TrimSpace(p); p == "*" || strings.EqualFold(p, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // groupedName is a pattern's group of labels before a domain:

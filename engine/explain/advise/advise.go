@@ -12,7 +12,6 @@ package advise
 
 import (
 	"cmp"
-	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -128,15 +127,4 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		}
 	}
 	return out
-}
-
-// varyHas reports whether a Vary value names the header (or is "*").
-func varyHas(vary, name string) bool {
-	for _, p := range strings.Split(vary, ",") {
-		p = strings.TrimSpace(p)
-		if p == "*" || strings.EqualFold(p, name) {
-			return true
-		}
-	}
-	return false
 }

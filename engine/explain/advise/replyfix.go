@@ -171,7 +171,7 @@ func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Rep
 		r.Header.Del("Access-Control-Allow-Origin")
 		r.Header.Add("Access-Control-Allow-Origin", page)
 		why := "send Access-Control-Allow-Origin: " + page + " in " + which
-		if !f.Preflight && !varyHas(joined(r.Header, "Vary"), "origin") {
+		if !f.Preflight && !headers.VaryHas(joined(r.Header, "Vary"), "origin") {
 			r.Header.Add("Vary", "Origin")
 			why += " with Vary: Origin"
 		}
