@@ -209,3 +209,23 @@ func TestRegexExample(t *testing.T) {
 		}
 	}
 }
+
+// TestOnceALine: a trap the format's own check finds at a directive is
+// not found again by the probe at the same line's value (tried as a new
+// user would, Apache's "*" with credentials was two errors, 1:1 and 1:19).
+func TestOnceALine(t *testing.T) {
+	text := "Header always set Access-Control-Allow-Origin \"*\"\nHeader always set Access-Control-Allow-Credentials \"true\"\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^(.*)$ $1 [R=204,L]\n"
+	fs, err := lint.Lint(reg, text, "apache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range fs {
+		if f.Code == "wildcard-credentials" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d wildcard-credentials, want 1:\n%s", n, dump(fs))
+	}
+}

@@ -437,12 +437,15 @@ func askAt(ev policy.Evaluator, req policy.Request, origin string, idx *textInde
 	return f, out, idx.find("access-control-allow-origin", answeredAt(out, from.Line))
 }
 
-// addOnce adds a finding unless one of the same code is already at that
-// place: a configuration that answers every method the same way is one
-// finding, not seven.
+// addOnce adds a finding unless one of the same code is already on that
+// line: a configuration that answers every method the same way is one
+// finding, not seven, and one the format's own check found at the
+// directive (Apache's "*" with credentials, at its Header line) is not
+// said again at the value's column (tried as a new user would, it was
+// said twice, in other words).
 func (l *linter) addOnce(sev Severity, code, msg string, at convert.Pos) {
 	for _, f := range l.out {
-		if f.Code == code && f.Line == at.Line && f.Column == at.Column && f.Path == at.Path {
+		if f.Code == code && f.Line == at.Line && f.Path == at.Path && f.File == at.File {
 			return
 		}
 	}
