@@ -63,6 +63,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		if ok, v := m.allowed(origin, &out); ok {
 			hdr.Set("Access-Control-Allow-Origin", v)
+		} else if n := len(out.Rules); n > 0 && out.Rules[n-1].Note.Case == caseRefused {
+			// The middleware answered the preflight itself: no
+			// application reply passes (tried as a new user would,
+			// the step said "the application's own, if any, passes").
+			out.Rules[n-1].Note.N = 1
 		}
 		hdr.Set("Access-Control-Max-Age", strconv.Itoa(int(m.MaxAge)))
 		hdr.Set("Content-Length", "0")
@@ -172,6 +177,9 @@ func (w words) Rule(r policy.Rule) string {
 	case caseRefused:
 		if n.Args[0] == "" {
 			return "no Origin header: no Access-Control-Allow-Origin from the middleware"
+		}
+		if n.N == 1 {
+			return strconv.Quote(n.Args[0]) + " is not in [" + strings.Join(n.List, ", ") + "]: the middleware answers the preflight without Access-Control-Allow-Origin"
 		}
 		return strconv.Quote(n.Args[0]) + " is not in [" + strings.Join(n.List, ", ") + "]: no Access-Control-Allow-Origin from the middleware (the application's own, if any, passes)"
 	case caseCustom:

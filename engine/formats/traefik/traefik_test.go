@@ -657,3 +657,30 @@ func TestJSON(t *testing.T) {
 		t.Errorf("edit: %v\n%s", err, out)
 	}
 }
+
+// TestPreflightRefusalWords: a preflight from an origin the middleware
+// does not allow is answered by the middleware alone (hdr:
+// processCorsHeaders), so its step does not say the application's own
+// header passes; an actual request's does.
+func TestPreflightRefusalWords(t *testing.T) {
+	ev, err := (&traefik.Format{}).Parse(yamlMW("        accessControlAllowMethods: [\"PUT\"]\n        accessControlAllowOriginList: [\"https://app.test\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		req        policy.Request
+		want, lack string
+	}{
+		{request("OPTIONS", "https://evil.test", "PUT"), "the middleware answers the preflight without Access-Control-Allow-Origin", "passes"},
+		{request("GET", "https://evil.test", ""), "the application's own, if any, passes", "answers the preflight"},
+	} {
+		out := ev.Respond(tc.req, policy.Reply{Status: 200})
+		said := ""
+		for _, r := range out.Rules {
+			said += out.Words.Rule(r) + "\n"
+		}
+		if !strings.Contains(said, tc.want) || strings.Contains(said, tc.lack) {
+			t.Errorf("%s: steps %q, want %q and not %q", tc.req.Method, said, tc.want, tc.lack)
+		}
+	}
+}
