@@ -481,3 +481,25 @@ func encode(s, set string) string {
 	}
 	return string(b)
 }
+
+// Misspells reports whether entry, an allowed origin as a configuration
+// writes it, means page, a serialized origin, but never equals an Origin
+// header: page in capitals, or with a path, a trailing slash, a query
+// or its scheme's default port (an Origin is scheme://host[:port] in
+// lowercase, the default port left out: RFC 6454 §6.2). Entries with
+// "*" are patterns, and are not misspellings.
+func Misspells(entry, page string) bool {
+	v := strings.TrimSpace(entry)
+	if v == page || strings.ContainsRune(v, '*') {
+		return false
+	}
+	low := strings.ToLower(v)
+	switch {
+	case low == page,
+		strings.HasPrefix(low, page) && len(low) > len(page) && strings.ContainsRune("/?#", rune(low[len(page)])),
+		strings.HasPrefix(page, "https://") && low == page+":443",
+		strings.HasPrefix(page, "http://") && low == page+":80":
+		return true
+	}
+	return false
+}

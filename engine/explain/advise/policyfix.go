@@ -548,16 +548,7 @@ func misspelt(src *convert.Source, t int, page string) string {
 		return ""
 	}
 	for _, o := range src.Rules[t].Origins {
-		v := strings.TrimSpace(o.Text)
-		if v == page || strings.ContainsRune(v, '*') {
-			continue
-		}
-		low := strings.ToLower(v)
-		switch {
-		case low == page,
-			strings.HasPrefix(low, page) && strings.ContainsRune("/?#", rune(low[len(page)])),
-			strings.HasPrefix(page, "https://") && low == page+":443",
-			strings.HasPrefix(page, "http://") && low == page+":80":
+		if origin.Misspells(o.Text, page) {
 			return o.Text
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/formats/internal/lineedit"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -309,10 +310,22 @@ func (ed editor) enable(field string) (string, error) {
 func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	line := 0
 	star := false
+	misspelt := ""
 	for _, r := range b.Rules {
 		if r.ID == "Access-Control-Allow-Origin" && r.Line > 0 {
 			line = r.Line
 			star = star || r.Note.Case == caseListed && r.Note.Args[1] == "*"
+		}
+		if r.Note.Case == caseRefused && misspelt == "" {
+			// An entry that means the page's origin but never equals
+			// an Origin (a trailing slash): replaced, where the fix
+			// added the origin beside it (tried as a new user would).
+			for _, o := range r.Note.List {
+				if origin.Misspells(o, b.Origin) {
+					misspelt = o
+					break
+				}
+			}
 		}
 	}
 	if b.PreflightFailed {
@@ -327,6 +340,10 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		if star {
 			return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{b.Origin}, Line: line},
 				"replace \"*\" in accessControlAllowOriginList with " + b.Origin + " (a wildcard cannot carry credentials)", true
+		}
+		if misspelt != "" {
+			return fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: misspelt, Values: []string{b.Origin}, Line: line},
+				"replace " + strconv.Quote(misspelt) + " in accessControlAllowOriginList with " + b.Origin + " (an Origin header is scheme://host[:port] in lowercase, without a path, a trailing slash or a default port)", true
 		}
 		return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line},
 			"add " + b.Origin + " to accessControlAllowOriginList", true

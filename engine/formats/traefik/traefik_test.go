@@ -328,6 +328,17 @@ func TestChooseEdit(t *testing.T) {
 	if !ok || e.Op != fix.Add || e.Field != fix.Origins || e.Line != 18 || why == "" {
 		t.Errorf("ChooseEdit = %+v %q %v; want an origin added at line 18, the list's", e, why, ok)
 	}
+	// An entry with a trailing slash means the page's origin but never
+	// equals an Origin (RFC 6454 §6.2): it is replaced, where the fix
+	// added the origin beside it (tried as a new user would).
+	mw := yamlMW("        accessControlAllowMethods: [\"GET\"]\n        accessControlAllowOriginList:\n          - \"https://app.test\"\n          - \"https://admin.test/\"\n")
+	ev, _ = (&traefik.Format{}).Parse(mw)
+	o = ev.Respond(request("GET", "https://admin.test", ""), policy.Reply{Status: 200})
+	e, _, ok = (&traefik.Format{}).ChooseEdit(fix.Blocked{Needs: "origin", Origin: "https://admin.test", Rules: o.Rules})
+	got, err := (&traefik.Format{}).EditText(mw, e)
+	if !ok || e.Op != fix.Replace || e.Old != "https://admin.test/" || err != nil || strings.Contains(got, "admin.test/") || !strings.Contains(got, "- \"https://admin.test\"") {
+		t.Errorf("ChooseEdit = %+v %v, edited (%v):\n%s\nwant the slash entry replaced", e, ok, err, got)
+	}
 }
 
 // Every golden input of every format: the traefik ones are claimed by
