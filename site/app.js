@@ -1185,9 +1185,15 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       }
       const xs = r.exchanges.slice(0, 2000);
       const blocked = xs.filter((x) => !x.verdict.allowed).length;
-      setHarNote(xs.length
+      // Fetches that failed with no origin the file shows (Chrome's
+      // provisional headers under referrer policy no-referrer) are named,
+      // not explained (explainhar.Unattributed).
+      const unknown = (r.unattributed || []).slice(0, 20).map((u) =>
+        "log.entries[" + u.entry + "]: " + u.method + " " + u.url + (u.error ? " failed (" + u.error + ")" : " failed")).join("; ");
+      const unsaid = unknown ? " Not explained, the file showing no Origin, preflight or cross-origin Referer for them: " + plain(unknown) + "." : "";
+      setHarNote((xs.length
         ? xs.length + (xs.length === 1 ? " cross-origin fetch" : " cross-origin fetches") + " in this file, " + blocked + " blocked in " + browserName(browser) + ". Pick one to see it in detail:"
-        : "No cross-origin fetches in this file.");
+        : "No cross-origin fetches in this file.") + unsaid);
       xs.forEach((x, i) => {
         const v = x.verdict;
         const rq = r.scenarios[i].request;

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,5 +104,33 @@ func TestHARImport(t *testing.T) {
 	}
 	if got := eval[string](p, `document.getElementById("method").value + " " + document.getElementById("url").value`); got != want[0].Method+" "+want[0].URL {
 		t.Errorf("the form holds %q, want the picked fetch %s %s", got, want[0].Method, want[0].URL)
+	}
+}
+
+// TestHARUnattributed: a fetch Chrome exported with provisional headers
+// and no Referer (referrer policy no-referrer) has no origin the file
+// shows. Beside an explained fetch, the page names it under its count;
+// alone, it says so, where it said "No cross-origin fetches in this
+// file" (explainhar.Unattributed, as `whycors explain FILE.har` does).
+func TestHARUnattributed(t *testing.T) {
+	t.Parallel()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startPage(t)
+	p.open("")
+	p.do(chromedp.Click(chromedp.CSS("#src-har")))
+	for _, tc := range []struct{ file, want string }{
+		{"no-referrer-and-allowed.har", "1 cross-origin fetch in this file, 0 blocked in Chrome. Pick one to see it in detail: Not explained, the file showing no Origin, preflight or cross-origin Referer for them: log.entries[1]: GET https://api.test/me failed (net::ERR_FAILED)."},
+		{"no-referrer-blocked.har", "log.entries[0]: GET https://api.test/me failed (net::ERR_FAILED), and the file shows no Origin, preflight or cross-origin Referer for it"},
+	} {
+		p.do(
+			chromedp.SetUploadFiles(chromedp.CSS("#har-file"), []string{filepath.Join(root, "cmd", "whycors", "testdata", tc.file)}),
+			chromedp.Poll[chromedp.Void](`document.querySelector("#har-status").textContent.includes("log.entries[")`, chromedp.WithPollingInterval(5*time.Millisecond)),
+		)
+		if got := eval[string](p, `document.querySelector("#har-status").textContent`); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: the page says %q, want %q", tc.file, got, tc.want)
+		}
 	}
 }

@@ -14,7 +14,9 @@ import (
 // and beside them "scenarios", the scenario of each exchange in the same
 // order (explain.AppendScenario), which the page opens when one is
 // picked. The engine pairs each fetch with its preflight; the page pairs
-// nothing.
+// nothing. "unattributed" lists, when there are any, the fetches that
+// failed with no origin the file shows ({"entry", "method", "url",
+// "error"}: explainhar.Unattributed).
 func explainHAR(arg string, opts explain.Options) string {
 	var text, browser string
 	if e := decode(arg, map[string]*string{"text": &text, "browser": &browser}); e != "" {
@@ -32,5 +34,13 @@ func explainHAR(arg string, opts explain.Options) string {
 		}
 		b = explain.AppendScenario(b, &vs[i].Scenario)
 	}
-	return string(append(b, "]}"...))
+	b = append(b, ']')
+	if u := explainhar.Unattributed(text); len(u) > 0 {
+		// The fetches that failed with no origin the file shows
+		// (explainhar.Unattributed), which the page names under its
+		// list, as the command line does under its count.
+		b = append(b, `,"unattributed":`...)
+		b = explainhar.AppendUnattributed(b, u)
+	}
+	return string(append(b, '}'))
 }

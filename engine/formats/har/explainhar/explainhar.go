@@ -147,6 +147,20 @@ func Failure(c har.Candidate) string {
 	return " (" + c.Error + ")"
 }
 
+// AppendUnattributed appends the fetches of Unattributed as a JSON list
+// of {"entry", "method", "url", "error"}: what the simulator names under
+// its list of a file's fetches.
+func AppendUnattributed(b []byte, cs []har.Candidate) []byte {
+	return jsontext.AppendList(b, cs, func(b []byte, c *har.Candidate) []byte {
+		o := jsontext.Members{B: b}
+		o.Int("entry", c.Index)
+		o.Str("method", c.Method)
+		o.Str("url", c.URL)
+		o.StrOmit("error", c.Error)
+		return o.End()
+	})
+}
+
 // EntryError is a fetch of the file the engine cannot explain (a request
 // no page could make), with its entry.
 type EntryError struct {
