@@ -471,7 +471,7 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 	if len(data) > limits.HAR {
 		return c.inputError(2, name, fmt.Errorf("a HAR file of more than %d bytes", limits.HAR))
 	}
-	vs, err := explainhar.Explain(string(data), browser, opts)
+	vs, unattributed, err := explainhar.ExplainFile(string(data), browser, opts)
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
@@ -489,7 +489,7 @@ func explainHAR(c *cli, name string, data []byte, asJSON bool, browser string) i
 			fetches = "fetch"
 		}
 		fmt.Fprintf(c.stdout, "%s: %d cross-origin %s, %d blocked\n", name, len(vs), fetches, blocked)
-		for _, u := range explainhar.Unattributed(string(data)) {
+		for _, u := range unattributed {
 			fmt.Fprintf(c.stdout, "log.entries[%d]: %s %s failed%s; the file shows no Origin, preflight or cross-origin Referer for it, so it is not explained (its origin cannot be told)\n", u.Index, u.Method, u.URL, explainhar.Failure(u))
 		}
 		for _, v := range vs {

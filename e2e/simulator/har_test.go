@@ -111,7 +111,7 @@ func TestHARImport(t *testing.T) {
 // and no Referer (referrer policy no-referrer) has no origin the file
 // shows. Beside an explained fetch, the page names it under its count;
 // alone, it says so, where it said "No cross-origin fetches in this
-// file" (explainhar.Unattributed, as `whycors explain FILE.har` does).
+// file" (explainhar.ExplainFile, as `whycors explain FILE.har` does).
 func TestHARUnattributed(t *testing.T) {
 	t.Parallel()
 	root, err := repoRoot()

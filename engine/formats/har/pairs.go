@@ -21,6 +21,12 @@ func Pairs(text string) ([]Pair, error) {
 	if err != nil {
 		return nil, err
 	}
+	return l.Pairs()
+}
+
+// Pairs is each candidate fetch of l (Candidates, in file order) with
+// its exchange (Log.Exchange).
+func (l *Log) Pairs() ([]Pair, error) {
 	cs := l.Candidates()
 	out := make([]Pair, 0, len(cs))
 	for _, c := range cs {

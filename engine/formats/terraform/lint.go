@@ -95,16 +95,10 @@ func orderNotes(sites []*site) []portable.Finding {
 	return f.list
 }
 
-// overlap is an origin and a method that rules a and b both allow, or ""
-// when they share none, a value is unknown, or the rules are alike.
+// overlap is an origin and a method that rules a and b, whose values are
+// known (sentOrder), both allow, or "" when they share none or the
+// rules are alike.
 func overlap(a, b *rule) (origin, method string) {
-	for _, r := range []*rule{a, b} {
-		for _, role := range []string{roleOrigins, roleMethods, roleHeaders, roleExpose} {
-			if r.list(role).Unknown {
-				return "", ""
-			}
-		}
-	}
 	if alike(a, b) {
 		return "", ""
 	}

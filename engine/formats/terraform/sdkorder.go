@@ -91,15 +91,12 @@ func sentOrder(rules []rule) []int {
 // is no such resource or a value of its rules is not known.
 func (m *Module) RuleOrder(address string) []int {
 	s := siteNamed(m.sites, address)
-	if s == nil || s.Shape.Type != "aws_s3_bucket_cors_configuration" {
+	if s == nil || s.sent == nil {
 		return nil
 	}
-	if !known(s.Rules) {
-		return nil
-	}
-	order := sentOrder(s.Rules)
-	for k := range order {
-		order[k]++
+	order := make([]int, len(s.sent))
+	for k, i := range s.sent {
+		order[k] = i + 1
 	}
 	return order
 }

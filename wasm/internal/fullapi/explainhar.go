@@ -16,13 +16,13 @@ import (
 // picked. The engine pairs each fetch with its preflight; the page pairs
 // nothing. "unattributed" lists, when there are any, the fetches that
 // failed with no origin the file shows ({"entry", "method", "url",
-// "error"}: explainhar.Unattributed).
+// "error"}: explainhar.ExplainFile's).
 func explainHAR(arg string, opts explain.Options) string {
 	var text, browser string
 	if e := decode(arg, map[string]*string{"text": &text, "browser": &browser}); e != "" {
 		return e
 	}
-	vs, err := explainhar.Explain(text, browser, opts)
+	vs, unattributed, err := explainhar.ExplainFile(text, browser, opts)
 	if err != nil {
 		return errorJSON(err)
 	}
@@ -35,12 +35,12 @@ func explainHAR(arg string, opts explain.Options) string {
 		b = explain.AppendScenario(b, &vs[i].Scenario)
 	}
 	b = append(b, ']')
-	if u := explainhar.Unattributed(text); len(u) > 0 {
-		// The fetches that failed with no origin the file shows
-		// (explainhar.Unattributed), which the page names under its
-		// list, as the command line does under its count.
+	if len(unattributed) > 0 {
+		// The fetches that failed with no origin the file shows, which
+		// the page names under its list, as the command line does
+		// under its count.
 		b = append(b, `,"unattributed":`...)
-		b = explainhar.AppendUnattributed(b, u)
+		b = explainhar.AppendUnattributed(b, unattributed)
 	}
 	return string(append(b, '}'))
 }

@@ -33,14 +33,18 @@ type Verdict struct {
 // file has no reply for, status 0, gets none: the browser blocked it or
 // never sent it). Entries are parallel to the scenarios.
 func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err error) {
-	entries, scenarios, _, err = read(text)
+	l, err := har.Read(text)
+	if err != nil {
+		return nil, nil, err
+	}
+	entries, scenarios, _, err = read(l)
 	return entries, scenarios, err
 }
 
-// read is Scenarios, with what the export lost for each fetch
-// (har.Exchange's Notes).
-func read(text string) (entries []int, scenarios []explain.Scenario, notes [][]string, err error) {
-	ps, err := har.Pairs(text)
+// read is Scenarios of a file read, with what the export lost for each
+// fetch (har.Exchange's Notes).
+func read(l *har.Log) (entries []int, scenarios []explain.Scenario, notes [][]string, err error) {
+	ps, err := l.Pairs()
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -74,23 +78,34 @@ func read(text string) (entries []int, scenarios []explain.Scenario, notes [][]s
 // first, each group in file order: what `whycors explain FILE.har` and
 // the simulator list.
 func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
-	entries, ss, notes, err := read(text)
+	vs, _, err := ExplainFile(text, browser, o)
+	return vs, err
+}
+
+// ExplainFile is Explain, with the fetches that failed with no origin
+// the file shows (har.Log.Unattributed), which it leaves out: the file
+// is read once for both.
+func ExplainFile(text, browser string, o explain.Options) ([]Verdict, []har.Candidate, error) {
+	l, err := har.Read(text)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if len(ss) == 0 {
+	entries, ss, notes, err := read(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	unattributed := l.Unattributed()
+	if len(ss) == 0 && len(unattributed) > 0 {
 		// Nothing to explain, and a fetch failed: "0 blocked" would call
 		// a file with a blocked fetch in it clean.
-		if u := Unattributed(text); len(u) > 0 {
-			return nil, &UnattributedError{Candidate: u[0]}
-		}
+		return nil, nil, &UnattributedError{Candidate: unattributed[0]}
 	}
 	out := make([]Verdict, 0, len(ss))
 	for i, s := range ss {
 		s.Browser = browser
 		v, err := explain.Explain(s, o)
 		if err != nil {
-			return nil, &EntryError{Entry: entries[i], Err: err}
+			return nil, nil, &EntryError{Entry: entries[i], Err: err}
 		}
 		// What the capture does not show, which the verdict rests on
 		// (a reply Chrome did not export, an origin taken from the
@@ -110,22 +125,11 @@ func Explain(text, browser string, o explain.Options) ([]Verdict, error) {
 		}
 		return 1
 	})
-	return out, nil
-}
-
-// Unattributed lists the fetches of a HAR file that failed with no
-// origin the file shows (har.Log.Unattributed), which Explain leaves
-// out; nil when the file is not one Read reads.
-func Unattributed(text string) []har.Candidate {
-	l, err := har.Read(text)
-	if err != nil {
-		return nil
-	}
-	return l.Unattributed()
+	return out, unattributed, nil
 }
 
 // UnattributedError is a HAR file with no fetch to explain but one that
-// failed with no origin the file shows (Unattributed): under referrer
+// failed with no origin the file shows (har.Log.Unattributed): under referrer
 // policy no-referrer, Chrome exports a fetch it blocked with neither
 // Origin nor Referer.
 type UnattributedError struct {
@@ -147,7 +151,7 @@ func Failure(c har.Candidate) string {
 	return " (" + c.Error + ")"
 }
 
-// AppendUnattributed appends the fetches of Unattributed as a JSON list
+// AppendUnattributed appends the unattributed fetches of ExplainFile as a JSON list
 // of {"entry", "method", "url", "error"}: what the simulator names under
 // its list of a file's fetches.
 func AppendUnattributed(b []byte, cs []har.Candidate) []byte {

@@ -542,36 +542,7 @@ func word(t Token) bool { return t.Kind == TIdent || t.Kind == TNumber }
 // expression (ECMA-262 §12.10, automatic semicolon insertion). Tried as
 // a new user would, a declaration without a semicolon took in the next
 // statement.
-func (p *Parser) skipExpr() {
-	depth := 0
-	for {
-		t := p.Peek()
-		if t.Kind == TEOF {
-			return
-		}
-		if t.Kind == TPunct {
-			switch t.Text {
-			case "{", "[", "(":
-				depth++
-			case "}", "]", ")":
-				if depth == 0 {
-					return
-				}
-				depth--
-			case ",", ";":
-				if depth == 0 {
-					return
-				}
-			}
-		}
-		if depth == 0 && p.I > 0 && t.Line > p.Toks[p.I-1].Line && t.Kind == TIdent {
-			if prev := p.Toks[p.I-1]; word(prev) || prev.Kind == TString || prev.Kind == TTemplate || prev.Kind == TPunct && strings.Contains(")]}", prev.Text) {
-				return
-			}
-		}
-		p.Next()
-	}
-}
+func (p *Parser) skipExpr() { p.skip(true) }
 
 // evalTemplate is the value of a template literal's text (between its
 // backticks) when each substitution is a literal string or number or a
@@ -1003,7 +974,12 @@ func (p *Parser) SkipSep() {
 }
 
 // Skip moves to the next ',' '}' or ']' at this nesting level.
-func (p *Parser) Skip() {
+func (p *Parser) Skip() { p.skip(false) }
+
+// skip moves to the next ',' or closing bracket at this nesting level;
+// with statement, also to a ';' or to where automatic semicolon
+// insertion ends the statement (skipExpr).
+func (p *Parser) skip(statement bool) {
 	depth := 0
 	for {
 		t := p.Peek()
@@ -1019,10 +995,15 @@ func (p *Parser) Skip() {
 					return
 				}
 				depth--
-			case ",":
-				if depth == 0 {
+			case ",", ";":
+				if depth == 0 && (t.Text == "," || statement) {
 					return
 				}
+			}
+		}
+		if statement && depth == 0 && p.I > 0 && t.Line > p.Toks[p.I-1].Line && t.Kind == TIdent {
+			if prev := p.Toks[p.I-1]; word(prev) || prev.Kind == TString || prev.Kind == TTemplate || prev.Kind == TPunct && strings.Contains(")]}", prev.Text) {
+				return
 			}
 		}
 		p.Next()
