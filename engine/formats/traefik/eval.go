@@ -61,13 +61,8 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if s := strings.Join(m.Methods, ","); s != "" {
 			hdr.Set("Access-Control-Allow-Methods", s)
 		}
-		if ok, v := m.allowed(origin, &out); ok {
+		if ok, v := m.allowed(origin, &out, true); ok {
 			hdr.Set("Access-Control-Allow-Origin", v)
-		} else if n := len(out.Rules); n > 0 && out.Rules[n-1].Note.Case == caseRefused {
-			// The middleware answered the preflight itself: no
-			// application reply passes (tried as a new user would,
-			// the step said "the application's own, if any, passes").
-			out.Rules[n-1].Note.N = 1
 		}
 		hdr.Set("Access-Control-Max-Age", strconv.Itoa(int(m.MaxAge)))
 		hdr.Set("Content-Length", "0")
@@ -90,7 +85,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 				Line: ch.Line, Matched: true, Note: policy.Note{Case: caseCustom, Args: [4]string{gohdr.Canonical(ch.Name), ch.Value}}, Source: source})
 		}
 	}
-	if ok, v := m.allowed(origin, &out); ok {
+	if ok, v := m.allowed(origin, &out, false); ok {
 		hdr.Set("Access-Control-Allow-Origin", v)
 		for i := range out.Rules[:len(out.Rules)-1] {
 			if out.Rules[i].ID == "Access-Control-Allow-Origin" {
@@ -125,8 +120,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 }
 
 // allowed is isOriginAllowed: the list in order ("*" or the exact
-// origin), then the regexes; traced in out.
-func (m *Middleware) allowed(origin string, out *policy.Outcome) (bool, string) {
+// origin), then the regexes; traced in out. A refusal of a preflight,
+// which the middleware answers itself, is told without the
+// application's reply (tried as a new user would, the step said "the
+// application's own, if any, passes").
+func (m *Middleware) allowed(origin string, out *policy.Outcome, preflight bool) (bool, string) {
 	if !m.hasCors() && len(m.OriginList) == 0 && len(m.regexes) == 0 {
 		return false, ""
 	}
@@ -151,6 +149,9 @@ func (m *Middleware) allowed(origin string, out *policy.Outcome) (bool, string) 
 	}
 	r.Failed = "origin"
 	r.Note = policy.Note{Case: caseRefused, Args: [4]string{origin}, List: append(append([]string(nil), m.OriginList...), m.OriginRegex...)}
+	if preflight {
+		r.Note.N = 1
+	}
 	return false, ""
 }
 
