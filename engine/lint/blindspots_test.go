@@ -102,6 +102,8 @@ func TestBlindSpots(t *testing.T) {
 			format: "native", text: "{\"rules\": [\n {\"path\": \"/api/*\", \"origins\": [\"*\"]},\n {\"path\": \"/api/*\", \"origins\": [\"https://other.test\"]}\n]}", code: "unreachable-rule", sev: lint.Warning, line: 3},
 		{desc: "a module's bucket whose second rule its first covers, beside a bucket with the same rule", source: "cloud-policies.md §1.3: the first matching rule",
 			format: "terraform", text: twoBuckets + "resource \"aws_s3_bucket_cors_configuration\" \"more\" {\n  bucket = \"more\"\n  cors_rule {\n    allowed_origins = [\"*\"]\n    allowed_methods = [\"GET\"]\n  }\n  cors_rule {\n    allowed_origins = [\"https://app.test\"]\n    allowed_methods = [\"GET\"]\n  }\n}\n", code: "unreachable-rule", sev: lint.Warning, line: 24},
+		{desc: "a module's S3 rule written first that the provider sends after one covering it", source: "cloud-policies.md §1.3: the first matching rule; terraform-provider-aws keeps cors_rule as a set (schema.TypeSet), sent in its hash order (e2e/tfsdk)",
+			format: "terraform", text: "resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"acme\"\n  cors_rule {\n    allowed_origins = [\"https://app.example.com\"]\n    allowed_methods = [\"PUT\"]\n    expose_headers  = [\"ETag\"]\n  }\n  cors_rule {\n    allowed_origins = [\"https://app.example.com\", \"https://www.example.com\"]\n    allowed_methods = [\"GET\", \"PUT\"]\n  }\n}\n", code: "unreachable-rule", sev: lint.Warning, line: 3},
 		{desc: "an S3 rule whose origins and methods an earlier rule lists", source: "cloud-policies.md §1.3: the first matching rule",
 			format: "s3-json", text: "[{\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\", \"PUT\"], \"AllowedHeaders\": [\"*\"]},\n {\"AllowedOrigins\": [\"https://app.test\"], \"AllowedMethods\": [\"PUT\"]}]", code: "unreachable-rule", sev: lint.Warning, line: 2},
 	}
@@ -132,6 +134,12 @@ func TestBlindSpots(t *testing.T) {
 		// user would, the Cloud Storage bucket's one rule was "never
 		// used" for the S3 bucket's first).
 		{"terraform", twoBuckets},
+		// The second block, a rule the first covers, is the one the
+		// AWS provider sends first (its set's hash order): S3 takes
+		// it first, and the first then answers GET and
+		// https://b.example.com, so neither is idle. Read as written,
+		// the second was "never used".
+		{"terraform", "resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"acme\"\n  cors_rule {\n    allowed_origins = [\"https://app.example.com\", \"https://b.example.com\"]\n    allowed_methods = [\"GET\", \"PUT\"]\n  }\n  cors_rule {\n    allowed_origins = [\"https://app.example.com\"]\n    allowed_methods = [\"PUT\"]\n  }\n}\n"},
 		// Every subdomain of example.com, anchored and escaped, on a
 		// server named api.example.com: the probe whycors-probe-api.example.com
 		// is one of those subdomains, not a name that merely ends in

@@ -27,6 +27,10 @@ import (
 //     later origin ("https://*.a.test" before "https://b.a.test") is not
 //     worked out, so nothing is reported that is not certain.
 //
+// Rules are taken in the order the platform gets them (a Terraform
+// module's S3 rules in the provider's set order), and named by their
+// numbers as written.
+//
 // Formats that run every rule (Express middlewares) or keep one rule get
 // neither check: there a repeated rule is not idle.
 func (l *linter) shadowed(src *convert.Source) {
@@ -49,11 +53,19 @@ func (l *linter) shadowed(src *convert.Source) {
 				continue
 			}
 			if ruleKey(e) == rk {
-				l.add(Warning, "duplicate-rule", "this rule repeats rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") entry for entry: the earlier one always answers first, so remove this one", r.Pos)
+				l.add(Warning, "duplicate-rule", "this rule repeats rule "+strconv.Itoa(e.Index+1)+" (at "+where(e.Pos)+") entry for entry: the earlier one always answers first, so remove this one", r.Pos)
 				break
 			}
 			if why := covers(e, r, sem.PathSelects, sem.OriginSelects && !sem.MethodSelects, sem.MethodSelects, sem.HeaderFallThrough); why != "" {
-				l.add(Warning, "unreachable-rule", "this rule is never used: rule "+strconv.Itoa(i+1)+" (at "+where(e.Pos)+") comes first and "+why+"; merge the two or put this one first", r.Pos)
+				mend := "merge the two or put this one first"
+				if e.Index > r.Index {
+					// Taken before a rule written above it: the
+					// platform's order, not the writer's (a
+					// Terraform module's S3 rules), so moving the
+					// block changes nothing.
+					mend = "the platform takes the rules in its own order, not as written, so merge the two"
+				}
+				l.add(Warning, "unreachable-rule", "this rule is never used: rule "+strconv.Itoa(e.Index+1)+" (at "+where(e.Pos)+") comes first and "+why+"; "+mend, r.Pos)
 				break
 			}
 		}

@@ -5,9 +5,9 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// config states m's rules in the neutral model. A chosen resource's
-// rules are the whole configuration, numbered as its own blocks are
-// written ("rule 1" of a bucket is its first cors block, as the
+// config states m's rules in the neutral model, each resource's in the
+// order its platform gets them. A chosen resource's rules are the whole
+// configuration, numbered as its own blocks are written ("rule 1" of a bucket is its first cors block, as the
 // verdict's steps number it; the others answer no request of this
 // configuration). When the request's host chooses, every resource's
 // rules are stated, numbered across the module, and the first
@@ -34,12 +34,25 @@ func (m *Module) config(format string) *portable.Config {
 			cfg.Semantics = semantics
 		}
 		for i := range rules {
-			rules[i].Index = n
-			n++
+			rules[i].Index = n + i
 			rules[i].Name = s.Address
 			if id := s.Rules[i].ID; id != "" {
 				rules[i].Name += " " + id
 			}
+		}
+		n += len(rules)
+		if s.sent != nil && len(s.Rules) == len(rules) {
+			// S3 answers with the first rule that matches in the
+			// order the provider sends them (sentOrder): a
+			// conversion and lint's first-match checks take them in
+			// that order, as the verdict does, and each keeps its
+			// number as written.
+			order := withAlike(s.Rules, s.sent)
+			sent := make([]portable.ConfigRule, len(order))
+			for k, i := range order {
+				sent[k] = rules[i]
+			}
+			rules = sent
 		}
 		cfg.Rules = append(cfg.Rules, rules...)
 		cfg.Rejects = append(cfg.Rejects, rejects...)

@@ -85,6 +85,30 @@ func sentOrder(rules []rule) []int {
 	return out
 }
 
+// withAlike is sent with the blocks it counts once (alike an earlier
+// one, so the set holds one) put back, each right after its twin: the
+// same first match, and lint can still say a block repeats another.
+func withAlike(rules []rule, sent []int) []int {
+	if len(sent) == len(rules) {
+		return sent
+	}
+	kept := make(map[int]bool, len(sent))
+	for _, i := range sent {
+		kept[i] = true
+	}
+	out := make([]int, 0, len(rules))
+	for _, i := range sent {
+		out = append(out, i)
+		c := sdkCode(sdkRule(&rules[i]))
+		for j := range rules {
+			if !kept[j] && sdkCode(sdkRule(&rules[j])) == c {
+				out = append(out, j)
+			}
+		}
+	}
+	return out
+}
+
 // RuleOrder is the order the AWS provider sends the cors_rule blocks of
 // the aws_s3_bucket_cors_configuration at address to S3, as block
 // numbers from 1 in the order written (sentOrder), or nil when address
