@@ -23,9 +23,10 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	statusFailed, droppedACAO := false, false
 	var acao *policy.Rule
 	for i, r := range b.Rules {
-		if r.Failed == "inheritance" {
-			// An outer level's add_header, dropped: not the block that
-			// answered.
+		if r.Note.Case == caseNotInherited {
+			// An outer level's add_header, dropped (failed, or said
+			// when the reply has its header all the same): not the
+			// block that answered.
 			droppedACAO = droppedACAO || strings.EqualFold(r.ID, "Access-Control-Allow-Origin")
 			continue
 		}

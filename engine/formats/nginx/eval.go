@@ -418,11 +418,20 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			rules = append(rules, r)
 		}
 		// The levels around it lose their add_header: say so, it is the
-		// classic trap (§6.1).
+		// classic trap (§6.1). A dropped line whose header the reply
+		// has all the same (the inner level's own, or the upstream's)
+		// failed nothing: it is said, not marked failed, so that an
+		// allowed verdict does not list it as a failure.
 		for up := from.parent; up != nil; up = up.parent {
 			for _, a := range up.adds {
-				rules = append(rules, policy.Rule{Index: len(rules), ID: a.name, Path: a.at, Failed: "inheritance", Source: source,
-					Note: policy.Note{Case: caseNotInherited, Args: [4]string{from.name, up.name}}})
+				r := policy.Rule{Index: len(rules), ID: a.name, Path: a.at, Source: source,
+					Note: policy.Note{Case: caseNotInherited, Args: [4]string{from.name, up.name}}}
+				if _, has := reply.Header.Get(a.name); has {
+					r.Note.Args[2] = a.name
+				} else {
+					r.Failed = failedInheritance
+				}
+				rules = append(rules, r)
 			}
 		}
 	}
@@ -490,7 +499,10 @@ const (
 	caseStatus       = "status"
 	caseAdded        = "added"
 	caseNotInherited = "not-inherited"
-	caseSteps        = "steps"
+	// failedInheritance is the Failed of an outer level's add_header
+	// that the inner level's own drops, when the reply lacks its header.
+	failedInheritance = "inheritance"
+	caseSteps         = "steps"
 
 	stepTrue       = "true"
 	stepReplaces   = "replaces"
@@ -518,7 +530,11 @@ func (words) Rule(r policy.Rule) string {
 	case caseAdded:
 		return "added " + n.Args[0] + ": " + n.Args[1] + " from the " + n.Args[2]
 	case caseNotInherited:
-		return "not inherited: the " + n.Args[0] + " has its own add_header, which drops every add_header of the " + n.Args[1]
+		said := "not inherited: the " + n.Args[0] + " has its own add_header, which drops every add_header of the " + n.Args[1]
+		if n.Args[2] != "" {
+			said += "; the reply has " + n.Args[2] + " all the same"
+		}
+		return said
 	}
 	return ""
 }

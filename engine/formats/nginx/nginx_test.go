@@ -174,6 +174,41 @@ func TestRespond(t *testing.T) {
 	}
 }
 
+// TestDroppedLineWithItsHeaderIsNoFailure: an outer level's add_header
+// that the inner level's own drops fails only when the reply lacks its
+// header (ngx_http_headers_module: add_header is inherited only when the
+// level has none of its own). An if block that repeats the location's
+// CORS lines and answers a preflight with return 204 (the enable-cors.org
+// shape) drops the location's lines, but the reply has their headers:
+// tried as a new user would, the allowed verdict listed four FAIL
+// steps. The location's Access-Control-Max-Age, which the if block does
+// not repeat, still fails.
+func TestDroppedLineWithItsHeaderIsNoFailure(t *testing.T) {
+	c, err := nginx.Parse(`location /api/ {
+  if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin https://app.test always;
+    add_header Access-Control-Allow-Methods "GET, PUT" always;
+    return 204;
+  }
+  add_header Access-Control-Allow-Origin https://app.test always;
+  add_header Access-Control-Max-Age 600 always;
+}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := c.Respond(policy.Request{Method: "OPTIONS", URL: "https://api.test/api/x", Header: headers.List{{Name: "Origin", Value: "https://app.test"}, {Name: "Access-Control-Request-Method", Value: "PUT"}}}, policy.Reply{Status: 200})
+	got := map[string]string{}
+	for _, r := range out.Rules {
+		got[r.Path] = r.Failed + "|" + out.Words.Rule(r)
+	}
+	if g := got["line 7"]; !strings.HasPrefix(g, "|not inherited") || !strings.Contains(g, "the reply has Access-Control-Allow-Origin all the same") {
+		t.Errorf("line 7 (dropped, its header in the reply): %q, want not failed, said", g)
+	}
+	if g := got["line 8"]; !strings.HasPrefix(g, "inheritance|not inherited") || strings.Contains(g, "all the same") {
+		t.Errorf("line 8 (dropped, its header missing): %q, want failed: inheritance", g)
+	}
+}
+
 func TestInheritanceTrace(t *testing.T) {
 	c, err := nginx.Parse("server {\n  add_header Access-Control-Allow-Origin *;\n  location /x {\n    add_header X-A 1;\n  }\n}")
 	if err != nil {
