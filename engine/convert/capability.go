@@ -17,6 +17,17 @@ type Reader interface {
 	ReadRules(text string) (*portable.Config, error)
 }
 
+// MethodSelector is a Writer whose platform picks a rule by the
+// request's method as well as its origin, so that a rule listing PUT
+// gives a GET no CORS headers (S3, R2, GCS, Azure: cloud-policies.md
+// §1.3, §3, §4). From a source that picks by method too, rules keep
+// their method lists exact (portable.Rule.MethodsOnly); from any other,
+// the writer adds GET, HEAD and POST, which the source answers unlisted.
+type MethodSelector interface {
+	Writer
+	SelectsByMethod()
+}
+
 // SourceReader is a Reader whose configuration can span several files or
 // take parameters and a chosen resource (policy.SourceParser: a Terraform
 // module and its .tfvars, a CloudFormation template and its --param

@@ -82,7 +82,8 @@ func ConvertSource(reg *policy.Registry, in policy.Source, from, to string) (out
 	if out, ok, err := sameModel(reg, in, src.Format, target); ok {
 		return out, nil, err
 	}
-	p, names, from2, notes := toPortable(src)
+	_, byMethod := w.(MethodSelector)
+	p, names, from2, notes := toPortable(src, byMethod)
 	out, wnotes, err := render(p, from2, to, notes, func(n *portable.Notes) (string, error) {
 		return w.WriteRules(p, names, n)
 	})
@@ -123,9 +124,13 @@ func pairLiteral(notes []Note) []Note {
 
 // noWider refuses a conversion any note says is wider: convert never
 // writes a policy that allows what the source refuses (issue 19). The
-// notes stay, to say why.
+// notes stay, to say why. A target's refusal of what it cannot express
+// comes first; the refusal of wider rules comes before the target's
+// validation of what was written, which such a rule may cause (a rule
+// whose methods are unknown here has none to write).
 func noWider(out string, notes []Note, err error) (string, []Note, error) {
-	if err != nil {
+	var ce *Error
+	if err != nil && (!errors.As(err, &ce) || !ce.written) {
 		return "", notes, err
 	}
 	// One sentence said of many rules is said once, with their numbers
@@ -165,6 +170,9 @@ func noWider(out string, notes []Note, err error) (string, []Note, error) {
 	}
 	if len(why) > 0 {
 		return "", notes, &Error{Msg: "the converted policy would allow requests the source refuses, so nothing is written: " + strings.Join(why, "; "), Refused: true}
+	}
+	if err != nil {
+		return "", notes, err
 	}
 	return out, notes, nil
 }
@@ -206,7 +214,7 @@ func toNative(reg *policy.Registry, in policy.Source, from string) (out string, 
 		}
 		return native.Write(p), nil, nil
 	}
-	nt := toNeutral(src, true)
+	nt := toNeutral(src, true, false)
 	out, wnotes, err := render(nt.p, nt.from, native.FormatName, nil, func(n *portable.Notes) (string, error) {
 		return native.FromPortableSelect(nt.p, nt.sel, nt.names, n)
 	})

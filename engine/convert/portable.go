@@ -28,9 +28,11 @@ type Note = portable.Note
 // source means that this form cannot say is dropped (never widened) and
 // reported; where the source's own selection differs, a Note says which
 // way. names are the rules' names and from their source rule indexes,
-// parallel to the result's Rules.
-func toPortable(src *Source) (portable.Policy, []string, []int, []Note) {
-	n := toNeutral(src, false)
+// parallel to the result's Rules. byMethod is a target that picks its
+// rule by method too (MethodSelector): a source that does keeps its
+// method lists exact (portable.Rule.MethodsOnly).
+func toPortable(src *Source, byMethod bool) (portable.Policy, []string, []int, []Note) {
+	n := toNeutral(src, false, byMethod)
 	return n.p, n.names, n.from, n.notes
 }
 
@@ -48,8 +50,8 @@ type neutral struct {
 // source does (selects: native, whose rules match on method and request
 // headers when told, cloud-policies.md §0 item 1): then the source's
 // method lists stay exact and its choice of rule is kept in sel instead
-// of noted.
-func toNeutral(src *Source, selects bool) neutral {
+// of noted. byMethod is toPortable's.
+func toNeutral(src *Source, selects, byMethod bool) neutral {
 	var notes []Note
 	// Rules are kept pending until duplicates are known: an Express
 	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
@@ -60,7 +62,7 @@ func toNeutral(src *Source, selects bool) neutral {
 			notes = append(notes, noteOn(r, "origin", Same, "the rule sends no CORS headers here (a middleware disabled by a falsy origin, or a resource of a template other than the one chosen), so it is left out", r.Pos))
 			continue
 		}
-		m := ruleMapper{src: src, r: r, selects: selects}
+		m := ruleMapper{src: src, r: r, selects: selects, byMethod: byMethod && src.Semantics.MethodSelects}
 		pr, ok := m.rule()
 		if !ok {
 			notes = append(notes, m.notes...)
@@ -72,7 +74,7 @@ func toNeutral(src *Source, selects bool) neutral {
 	out, keptNotes := dedupe(kept)
 	out.notes = append(notes, keptNotes...)
 	if !selects {
-		out.notes = append(out.notes, selectionNotes(src)...)
+		out.notes = append(out.notes, selectionNotes(src, byMethod)...)
 	}
 	return out
 }
@@ -98,9 +100,12 @@ func noteOn(r *Rule, field, effect, msg string, pos Pos) Note {
 type ruleMapper struct {
 	src     *Source
 	r       *Rule
-	selects bool             // the target chooses its rule as the source does (native)
-	sel     native.Selection // what the target's rule says for that
-	notes   []Note
+	selects bool // the target chooses its rule as the source does (native)
+	// byMethod: source and target both pick a rule by method, so the
+	// rule's method list is exact (portable.Rule.MethodsOnly).
+	byMethod bool
+	sel      native.Selection // what the target's rule says for that
+	notes    []Note
 }
 
 func (m *ruleMapper) note(field, effect, msg string, pos Pos) {
@@ -131,6 +136,7 @@ func (m *ruleMapper) rule() (pr portable.Rule, ok bool) {
 		}
 	}
 	pr.Methods = m.methods()
+	pr.MethodsOnly = m.byMethod
 	pr.AllowHeaders = m.allowHeaders()
 	pr.ExposeHeaders = m.exposeHeaders()
 	if r.PathNote != "" {
@@ -177,7 +183,7 @@ func (m *ruleMapper) origins() []string {
 func (m *ruleMapper) methods() []string {
 	sem, r := m.src.Semantics, m.r
 	var out []string
-	exact := m.selects && sem.MethodSelects // the target's list is exact too
+	exact := (m.selects || m.byMethod) && sem.MethodSelects // the target's list is exact too
 	for _, x := range r.Methods {
 		switch {
 		case x.Text == "OPTIONS" && !exact:
@@ -275,13 +281,17 @@ func dedupe(kept []pending) (out neutral, notes []Note) {
 
 // selectionNotes: platforms that choose a rule by method (and headers) go
 // on to later rules where the portable form stops at the first rule
-// matching the origin.
-func selectionNotes(src *Source) []Note {
-	if !src.Semantics.MethodSelects {
+// matching the origin; for a target that picks by method too (byMethod),
+// only the requested headers differ.
+func selectionNotes(src *Source, byMethod bool) []Note {
+	if !src.Semantics.MethodSelects || byMethod && !src.Semantics.HeaderFallThrough {
 		return nil
 	}
 	what := "method"
-	if src.Semantics.HeaderFallThrough {
+	switch {
+	case byMethod:
+		what = "requested headers"
+	case src.Semantics.HeaderFallThrough:
 		what = "method and requested headers"
 	}
 	var notes []Note

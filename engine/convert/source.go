@@ -35,6 +35,9 @@ type Error struct {
 	// Refused is true when the source is fine but the target cannot
 	// express it without allowing more (or at all).
 	Refused bool
+	// written: the target's validation refused what was written, which
+	// a wider rule may cause (noWider says the rule instead).
+	written bool
 }
 
 func (e *Error) Error() string { return e.Msg }

@@ -52,7 +52,7 @@ func render(p portable.Policy, from []int, to string, srcNotes []Note, target fu
 		// The target's own writer or validation refuses the result
 		// (Azure's five rules, R2's limits, nginx's one location per
 		// path): the source is fine, the target cannot hold it.
-		err = &Error{Msg: to + " refuses the converted policy: " + ruleWords(err.Error()), Refused: true}
+		err = &Error{Msg: to + " refuses the converted policy: " + ruleWords(err.Error()), Refused: true, written: true}
 	}
 	return out, n.List(), err
 }

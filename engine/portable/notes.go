@@ -138,13 +138,17 @@ type Refusal struct{ Msg string }
 
 func (e *Refusal) Error() string { return e.Msg }
 
-// WithSimple is the method list for a platform that selects rules by
-// method (and accepts only the methods in accepted): the CORS-safelisted
-// methods, which the portable form never lists (Fetch §2.2.1), plus the
-// rule's own, noting what plat cannot list.
-func WithSimple(n *Notes, i int, methods, accepted []string, plat string) []string {
-	out := []string{"GET", "HEAD", "POST"}
-	for _, m := range methods {
+// WithSimple is the method list of rule i of p for a platform that
+// selects rules by method (and accepts only the methods in accepted):
+// the CORS-safelisted methods, which the portable form never lists
+// (Fetch §2.2.1), plus the rule's own, noting what plat cannot list; a
+// rule whose methods are the whole list (MethodsOnly) gets its own only.
+func WithSimple(n *Notes, i int, r Rule, accepted []string, plat string) []string {
+	var out []string
+	if !r.MethodsOnly {
+		out = []string{"GET", "HEAD", "POST"}
+	}
+	for _, m := range r.Methods {
 		switch {
 		case m == "*":
 			for _, a := range accepted {
@@ -162,15 +166,27 @@ func WithSimple(n *Notes, i int, methods, accepted []string, plat string) []stri
 }
 
 // FallThrough notes every rule a platform that goes on past a rule
-// matching the origin (but not the what) would reach, where the portable
-// form stops.
-func FallThrough(n *Notes, p Policy, plat, what string) {
+// matching the origin but not the method (nor, with headers, the
+// requested headers) would reach, where the portable form stops. Between
+// two rules whose source picks by method too (MethodsOnly), only the
+// headers differ.
+func FallThrough(n *Notes, p Policy, plat string, headers bool) {
 	for j := range p.Rules {
 		for i := 0; i < j; i++ {
-			if Overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
-				n.Note(j, "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(n.Src(i)+1)+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(n.Src(i)+1))
-				break
+			if !Overlap(p.Rules[i].Origins, p.Rules[j].Origins) {
+				continue
 			}
+			what := "method"
+			switch {
+			case p.Rules[i].MethodsOnly && p.Rules[j].MethodsOnly && !headers:
+				continue
+			case p.Rules[i].MethodsOnly && p.Rules[j].MethodsOnly:
+				what = "requested headers"
+			case headers:
+				what = "method or requested headers"
+			}
+			n.Note(j, "origins", Wider, plat+" goes on to this rule when rule "+strconv.Itoa(n.Src(i)+1)+" matches the origin but not the "+what+"; the source stops at rule "+strconv.Itoa(n.Src(i)+1))
+			break
 		}
 	}
 }

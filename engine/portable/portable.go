@@ -48,6 +48,13 @@ type Rule struct {
 	// and "/api/items" but not "/apiv2" (the way Express's app.use mounts
 	// middleware). Empty means every path.
 	Paths []string `json:"paths,omitempty"`
+	// MethodsOnly: the rule answers only the methods it lists, GET, HEAD
+	// and POST included (a source that picks its rule by method as well
+	// as origin: S3, GCS, Azure, cloud-policies.md §1.3, §3, §4), for a
+	// target that picks by method too, which writes the list as it is
+	// (WithSimple) where another adds the methods that never need
+	// listing. Set only for such a target (convert.MethodSelector).
+	MethodsOnly bool `json:"methods_only,omitempty"`
 }
 
 // MatchPath reports whether path is covered by the rule's Paths.

@@ -42,6 +42,9 @@ func escape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
+// SelectsByMethod implements convert.MethodSelector.
+func (*propertiesFormat) SelectsByMethod() {}
+
 // WriteRules implements convert.Writer for the service properties XML:
 // p's rules become CorsRules, and n says where Azure cannot say the same
 // thing. Write's validation (five rules at most, Azure's limits) has the
@@ -67,7 +70,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		if ar.AllowedOrigins, ok = portable.WholeOrigins(n, i, r.Origins, "Azure", "Azure documents exact origins or \"*\" only", ""); !ok {
 			continue
 		}
-		ar.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods, "Azure")
+		ar.AllowedMethods = portable.WithSimple(n, i, r, methods, "Azure")
 		if r.MaxAge != nil {
 			ar.MaxAgeInSeconds = *r.MaxAge
 		}
@@ -80,6 +83,6 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		}
 		c.Rules = append(c.Rules, ar)
 	}
-	portable.FallThrough(n, p, "Azure", "method")
+	portable.FallThrough(n, p, "Azure", false)
 	return c
 }

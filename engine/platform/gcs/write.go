@@ -29,6 +29,9 @@ func Write(c *Configuration) (string, error) {
 // keeps a rule's method only when it is one of them).
 var methods = []string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"}
 
+// SelectsByMethod implements convert.MethodSelector.
+func (*listFormat) SelectsByMethod() {}
+
 // WriteRules implements convert.Writer for the gcloud list: p's rules
 // become entries, and n says where GCS cannot say the same thing.
 func (*listFormat) WriteRules(p portable.Policy, _ []string, n *portable.Notes) (string, error) {
@@ -56,7 +59,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 			// "*" in method is any method (§3, JSON API field docs).
 			e.Method = []string{"*"}
 		} else {
-			e.Method = portable.WithSimple(n, i, r.Methods, methods, "GCS")
+			e.Method = portable.WithSimple(n, i, r, methods, "GCS")
 		}
 		// One responseHeader list serves as Access-Control-Allow-Headers
 		// and -Expose-Headers (cloud-policies.md §3, [UNVERIFIED]).
@@ -77,7 +80,7 @@ func fromPortable(n *portable.Notes, p portable.Policy) *Configuration {
 		}
 		c.Entries = append(c.Entries, e)
 	}
-	portable.FallThrough(n, p, "GCS", "method")
+	portable.FallThrough(n, p, "GCS", false)
 	return c
 }
 

@@ -9,6 +9,9 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
+// SelectsByMethod implements convert.MethodSelector (S3's model).
+func (*format) SelectsByMethod() {}
+
 // WriteRules implements convert.Writer: p in S3's model, which R2 stores,
 // with the notes S3's mapping makes in R2's name (s3.FromPortable), then
 // in this form, refused as R2 would refuse it.

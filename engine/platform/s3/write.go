@@ -13,6 +13,9 @@ import (
 // a format that also implements convert.Writer and convert.ModelWriter.
 type target struct{ format }
 
+// SelectsByMethod implements convert.MethodSelector.
+func (*target) SelectsByMethod() {}
+
 // WriteRules implements convert.Writer: p in S3's model (FromPortable),
 // then in this form.
 func (t *target) WriteRules(p portable.Policy, names []string, n *portable.Notes) (string, error) {
@@ -74,7 +77,7 @@ func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat str
 		if i < len(names) && len(names[i]) <= MaxIDLen {
 			sr.ID = names[i]
 		}
-		sr.AllowedMethods = portable.WithSimple(n, i, r.Methods, methods[:], plat)
+		sr.AllowedMethods = portable.WithSimple(n, i, r, methods[:], plat)
 		for _, h := range r.AllowHeaders {
 			sr.AllowedHeaders = portable.AppendUnique(sr.AllowedHeaders, h)
 		}
@@ -95,7 +98,7 @@ func FromPortable(n *portable.Notes, p portable.Policy, names []string, plat str
 		}
 		c.Rules = append(c.Rules, sr)
 	}
-	portable.FallThrough(n, p, plat, "method or requested headers")
+	portable.FallThrough(n, p, plat, true)
 	n.Note(-1, "", portable.Same, plat+" sends Vary only when a rule matches: behind a CDN, put Origin in the cache key")
 	return c
 }
