@@ -151,6 +151,11 @@ func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server, w *words
 		d = w.Cat(who, " answered ", status, ".")
 	}
 	spec := formatSource(srv.f, rules)
+	if sw, ok := trace.Words.(policy.SourcedWords); ok && len(rules) == 0 {
+		if s := sw.DecisionSource(trace.Decision); s != "" {
+			spec = s
+		}
+	}
 	out = append(out, Step{ID: id, Title: "Server reply", Status: fetch.Info, Detail: d, Header: replyLines(reply, status, w), Spec: spec})
 	for _, r := range rules {
 		st := fetch.Skip

@@ -172,6 +172,18 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	if matched == nil && nearest == nil && !blocked {
 		return
 	}
+	if p := v.DecidedBy; p != nil && p.Layer == "gateway-response" && matched == nil && nearest == nil {
+		// API Gateway's own refusal, no CORS rule in it (a path or
+		// method no route takes): the server step's sentence is the
+		// cause, where the summary said only "answered the preflight
+		// 403" (tried as a new user would).
+		if why := serverDecision(v, which); why != "" {
+			w.Write(who, " answered the ", which, " ")
+			w.WriteNum(status)
+			w.Write(where, ": ", strings.TrimSuffix(why, "."), ". ")
+			return
+		}
+	}
 	w.Write(who, " answered the ", which, " ")
 	w.WriteNum(status)
 	w.Write(where)
@@ -188,6 +200,26 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 		}
 	}
 	w.Write(". ")
+}
+
+// serverDecision is the decision the server step of the verdict's last
+// exchange of kind which ("preflight" or "request") says, without who
+// said it: serverSteps writes "who: decision.".
+func serverDecision(v *Verdict, which string) string {
+	id := "server.actual"
+	if which == "preflight" {
+		id = "server.preflight"
+	}
+	for i := len(v.Steps) - 1; i >= 0; i-- {
+		if s := &v.Steps[i]; s.ID == id || strings.HasSuffix(s.ID, "."+id) {
+			_, why, ok := strings.Cut(s.Detail, ": ")
+			if !ok {
+				return ""
+			}
+			return why
+		}
+	}
+	return ""
 }
 
 // answeredByCDN reports that the last request of the kind the verdict turns on

@@ -77,6 +77,8 @@ type (
 	Note = wire.Note
 	// Words turns a format's notes into sentences.
 	Words = wire.Words
+	// SourcedWords are Words that name a decision's document.
+	SourcedWords = wire.SourcedWords
 	// Place is where a reply was decided: the layer and its place in the
 	// user's text (an Outcome's DecidedBy).
 	Place = wire.Place

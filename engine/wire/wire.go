@@ -90,6 +90,15 @@ type Words interface {
 	Decision(n Note) string
 }
 
+// SourcedWords are Words that also name the document a decision rests
+// on, for a decision no rule carries (API Gateway's own refusal of a
+// path no route takes, where the format's document is its bucket's);
+// "" leaves the format's.
+type SourcedWords interface {
+	Words
+	DecisionSource(n Note) string
+}
+
 // Outcome is an Evaluator's answer: the reply, plus how it was reached.
 type Outcome struct {
 	Reply Reply `json:"reply"`

@@ -398,6 +398,21 @@ type words struct{}
 
 func (words) Rule(r policy.Rule) string { return "" }
 
+// DecisionSource implements policy.SourcedWords: API Gateway's own 403
+// for a request no method takes rests on its gateway responses'
+// document, not on the bucket's that Doc names first.
+func (words) DecisionSource(n policy.Note) string {
+	if n.Case == caseNoMethod {
+		return sourceMissingToken
+	}
+	return ""
+}
+
+// sourceMissingToken is the gateway response API Gateway answers a
+// request no method of a REST API takes with (MISSING_AUTHENTICATION_TOKEN,
+// 403).
+const sourceMissingToken = "https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html"
+
 func (words) Decision(n policy.Note) string {
 	if n.Case == caseGatewayResponse {
 		return "API Gateway's own error, answered by the gateway response " + n.Args[0] + " (" + n.Args[1] + ") with the headers it sets"

@@ -105,7 +105,9 @@ func TestDefaultRouteAuthorizerInPlainTemplate(t *testing.T) {
 // API Gateway's 403 Missing Authentication Token, which no CORS header
 // turns into the API's answer: no replies to write (the verdict names
 // the missing route). Tried as a new user would, the fix turned the 403
-// into a readable one.
+// into a readable one; the summary said only "answered the preflight
+// 403", the missing route a screen lower, and that step cited S3's CORS
+// page.
 func TestNoRouteGetsNoReplies(t *testing.T) {
 	const tpl = samOrders + `        List:
           Type: Api
@@ -123,6 +125,17 @@ func TestNoRouteGetsNoReplies(t *testing.T) {
 		for _, f := range v.Fixes {
 			if f.Format == "headers" {
 				t.Errorf("%s: a fix of replies (%s)", url, f.Summary)
+			}
+		}
+		if !strings.HasSuffix(url, "/order") {
+			continue // the path has a route: its preflight passes, PUT is refused
+		}
+		if !strings.Contains(v.Summary, "answered the preflight 403") || !strings.Contains(v.Summary, "(its methods: GET /orders)") {
+			t.Errorf("%s: summary %q does not name the methods the API has", url, v.Summary)
+		}
+		for _, st := range v.Steps {
+			if st.ID == "server.preflight" && !strings.Contains(st.Spec, "supported-gateway-response-types") {
+				t.Errorf("%s: the server step rests on %q, want API Gateway's gateway responses", url, st.Spec)
 			}
 		}
 	}
