@@ -56,16 +56,34 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		// the fix's AllowedIn runs on it.
 		var last *explain.Trial
 		var steps []string
+		var done []applied
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 			e, why, ok := se.nextEdit(&cur, edited, pf, t, s)
 			if !ok {
 				break
 			}
+			if repeated(done, e) {
+				// The same edit again: the one before changed
+				// nothing the browser checks (the reply that still
+				// fails is the code's behind the configuration,
+				// such as a Lambda proxy's). Tried as a new user
+				// would, a serverless.yml got its origin added ten
+				// times. Undo the edits since the last that
+				// helped, and stop.
+				for len(done) > 0 && !done[len(done)-1].helped {
+					d := done[len(done)-1]
+					done = done[:len(done)-1]
+					edited, steps, cost, last = d.before, steps[:len(steps)-1], d.cost, nil
+				}
+				break
+			}
 			c, next, err := fix.ApplyChange(pf, edited, e)
 			if err != nil || sameSource(next, edited) {
 				break
 			}
+			done = append(done, applied{edit: e, before: edited, cost: cost})
+			was := failureKey(&cur)
 			edited, last = next, nil
 			if c.Where != "" {
 				why += " (" + c.Where + ")"
@@ -84,6 +102,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if cur, last, ran = se.trial(cs); !ran {
 				break
 			}
+			done[len(done)-1].helped = cur.Allowed || failureKey(&cur) != was
 		}
 		if !cur.Allowed && partial == nil && cost > 0 {
 			partial = se.withFunction(s, &cur, pf, src0, edited, steps)
@@ -115,6 +134,31 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		return explain.Fix{}, false
 	}
 	return *best, true
+}
+
+// applied is an edit policyFix made: the source before it, the cost
+// before it, and whether the verdict after it differs (helped).
+type applied struct {
+	edit   fix.Edit
+	before policy.Source
+	cost   int
+	helped bool
+}
+
+// repeated reports whether e is an edit already made.
+func repeated(done []applied, e fix.Edit) bool {
+	for _, d := range done {
+		if d.edit.Op == e.Op && d.edit.Rule == e.Rule && d.edit.Field == e.Field && d.edit.Old == e.Old && d.edit.Line == e.Line && slices.Equal(d.edit.Values, e.Values) {
+			return true
+		}
+	}
+	return false
+}
+
+// failureKey is what a blocked verdict's browser says, for telling
+// whether an edit changed it: its reason and console lines.
+func failureKey(v *explain.Verdict) string {
+	return v.Reason + "\x00" + strings.Join(v.Console, "\n")
 }
 
 // withFunction is the fix of edits that leave one thing to do outside

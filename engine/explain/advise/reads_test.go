@@ -2,13 +2,16 @@ package advise_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -89,5 +92,46 @@ func TestVerdictReadsPolicyOnce(t *testing.T) {
 				t.Errorf("ReadRules read a text %d times, want none (StateRules states the parsed rules):\n%s", n, text)
 			}
 		})
+	}
+}
+
+// echoing is a format whose editor, asked to add an origin, also writes
+// it in a comment: a change of the text that changes nothing the browser
+// checks, as an editor that adds an origin already listed makes (the
+// serverless editor did, before it dropped listed values). Otherwise it
+// is the format it wraps, with what the fix search uses.
+type echoing struct{ counting }
+
+func (e *echoing) EditText(text string, ed fix.Edit) (string, error) {
+	out, err := e.counting.EditText(text, ed)
+	if err == nil && ed.Op == fix.Add && ed.Field == fix.Origins {
+		out += "# " + strings.Join(ed.Values, ",") + "\n"
+	}
+	return out, err
+}
+
+// TestAnEditThatChangesNothingIsUndone: the fix search stops at an edit it
+// made before, and undoes the edits since the last that changed what the
+// browser says. A credentialed POST to a serverless http event with
+// lambda-proxy: allowing credentials lets the preflight pass; the
+// function's reply then lacks Access-Control-Allow-Origin, which no edit
+// of the origins mends. Tried as a new user would, the origin was added
+// until the search's bound (ten times).
+func TestAnEditThatChangesNothingIsUndone(t *testing.T) {
+	const yml = "service: todos\nprovider:\n  name: aws\nfunctions:\n  create:\n    handler: h.create\n    events:\n      - http:\n          path: todos\n          method: post\n          cors:\n            origin: 'https://app.example.com'\n"
+	real, _ := all.Registry().Lookup("serverless")
+	f := &echoing{counting{f: real, parses: map[string]int{}, reads: map[string]int{}}}
+	s := explain.Scenario{Request: explain.Request{Origin: "https://app.example.com", URL: "https://abc.execute-api.us-east-1.amazonaws.com/dev/todos",
+		Init: fetch.Init{Method: "POST", Credentials: "include", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}},
+		Policy: &explain.Policy{Format: "serverless", Text: yml}}
+	v, err := explain.Explain(s, advise.Options(policy.NewRegistry(f)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Fixes) == 0 {
+		t.Fatal("no fix")
+	}
+	if fx := v.Fixes[0]; strings.Contains(fx.Diff, "# https://") || strings.Contains(fx.Summary, "allow the origin") || !strings.Contains(fx.Summary, "then make") {
+		t.Errorf("fix 1: %s\n%s", fx.Summary, fx.Diff)
 	}
 }

@@ -148,6 +148,11 @@ func editMapping(d *doc, m *yaml.Node, k string, implied []string, e fix.Edit) (
 			// A Serverless variable: the value lives elsewhere.
 			return "", fix.ErrUnsupported
 		}
+		if e.Values = missing(v, k, e.Values); len(e.Values) == 0 {
+			// Listed already: an edit that adds nothing changes
+			// nothing (the fix search stops on it).
+			return text, nil
+		}
 		if kn != nil && v.Kind == yaml.ScalarNode {
 			start := d.offset(v)
 			end := scalarEnd(text, start, inFlow(m))
@@ -163,6 +168,36 @@ func editMapping(d *doc, m *yaml.Node, k string, implied []string, e fix.Edit) (
 		return appendItems(d, v, e.Values), nil
 	}
 	return "", fix.ErrUnsupported
+}
+
+// missing is values less those v (a scalar, for origin a comma-separated
+// list, or a sequence) already holds: origins compared exactly, header
+// names and methods without regard to case.
+func missing(v *yaml.Node, k string, values []string) []string {
+	var have []string
+	switch v.Kind {
+	case yaml.ScalarNode:
+		have = []string{v.Value}
+		if k == "origin" {
+			have = strings.Split(v.Value, ",")
+		}
+	case yaml.SequenceNode:
+		for _, it := range v.Content {
+			have = append(have, resolve(it).Value)
+		}
+	}
+	var out []string
+	for _, x := range values {
+		found := false
+		for _, h := range have {
+			h = strings.TrimSpace(h)
+			found = found || h == x || k != "origin" && k != "origins" && k != "allowedOrigins" && strings.EqualFold(h, x)
+		}
+		if !found {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // appendItems adds values after the last item of sequence v: a new "- "

@@ -284,6 +284,53 @@ func TestExplainFix(t *testing.T) {
 	}
 }
 
+// TestCredentialsWithLambdaProxyIsOneFix: a credentialed POST to an http
+// event whose cors names the page's origin but not allowCredentials
+// (docREST: the preflight is the gateway's, the actual reply the
+// function's, lambda-proxy). The fix is the one edit that lets the
+// preflight pass, then the header lines the function must return; tried
+// as a new user would, the fix search added the origin ten times (the
+// function's reply, not the origin list, still failed) and the diff's
+// origin line repeated it. Adding an origin the list holds changes
+// nothing.
+func TestCredentialsWithLambdaProxyIsOneFix(t *testing.T) {
+	const yml = `service: todos
+provider:
+  name: aws
+  runtime: nodejs20.x
+functions:
+  create:
+    handler: handler.create
+    events:
+      - http:
+          path: todos
+          method: post
+          cors:
+            origin: 'https://app.example.com'
+            headers:
+              - Content-Type
+`
+	req := explain.Request{Origin: "https://app.example.com", URL: "https://abc.execute-api.us-east-1.amazonaws.com/dev/todos",
+		Init: fetch.Init{Method: "POST", Credentials: "include", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}}
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "serverless", Text: yml}}, advise.Options(all.Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 {
+		t.Fatalf("allowed %v, %d fixes", v.Allowed, len(v.Fixes))
+	}
+	f := v.Fixes[0]
+	if f.Format != "serverless" || strings.Count(f.Diff, "\n+ ") != 1 || !strings.Contains(f.Diff, "+            allowCredentials: true") ||
+		!strings.Contains(f.Summary, "then make") || !strings.Contains(f.Summary, "Access-Control-Allow-Credentials: true") || strings.Count(f.Summary, "allow the origin") != 0 {
+		t.Errorf("fix 1: %s\n%s", f.Summary, f.Diff)
+	}
+	ed, _ := all.Registry().Lookup("serverless")
+	out, err := ed.(fix.Editor).EditText(yml, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://app.example.com"}})
+	if err != nil || out != yml {
+		t.Errorf("adding a listed origin: %v\n%s", err, out)
+	}
+}
+
 // TestVariables: a cors value from a variable is its fallback, a
 // parameter's value (--param), or a fault at its position.
 func TestVariables(t *testing.T) {
