@@ -56,7 +56,7 @@ func toNeutral(src *Source, selects, byMethod bool) neutral {
 	// Rules are kept pending until duplicates are known: an Express
 	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
 	var kept []pending
-	for i := range src.Rules {
+	for _, i := range src.InOrder() {
 		r := &src.Rules[i]
 		if r.Disabled {
 			notes = append(notes, noteOn(r, "origin", Same, "the rule sends no CORS headers here (a middleware disabled by a falsy origin, or a resource of a template other than the one chosen), so it is left out", r.Pos))
@@ -295,11 +295,12 @@ func selectionNotes(src *Source, byMethod bool) []Note {
 		what = "method and requested headers"
 	}
 	var notes []Note
-	for j := range src.Rules {
-		for i := 0; i < j; i++ {
+	order := src.InOrder()
+	for k, j := range order {
+		for _, i := range order[:k] {
 			if portable.Overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
-				r := &src.Rules[j]
-				notes = append(notes, noteOn(r, "origins", Narrower, platformWords(src)+" goes on to this rule when rule "+strconv.Itoa(i+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(i+1)+" for origins both rules allow", r.Pos))
+				r, e := &src.Rules[j], &src.Rules[i]
+				notes = append(notes, noteOn(r, "origins", Narrower, platformWords(src)+" goes on to this rule when rule "+strconv.Itoa(e.Index+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(e.Index+1)+" for origins both rules allow", r.Pos))
 				break
 			}
 		}

@@ -27,9 +27,9 @@ import (
 //     later origin ("https://*.a.test" before "https://b.a.test") is not
 //     worked out, so nothing is reported that is not certain.
 //
-// Rules are taken in the order the platform gets them (a Terraform
-// module's S3 rules in the provider's set order), and named by their
-// numbers as written.
+// Rules are taken in the order the platform tries them (Config.InOrder:
+// a Terraform module's S3 rules in the provider's set order), and named
+// by their numbers as written.
 //
 // Formats that run every rule (Express middlewares) or keep one rule get
 // neither check: there a repeated rule is not idle.
@@ -38,7 +38,8 @@ func (l *linter) shadowed(src *convert.Source) {
 	if !sem.PathSelects && !sem.MethodSelects && !sem.OriginSelects {
 		return
 	}
-	for j := 1; j < len(src.Rules); j++ {
+	order := src.InOrder()
+	for k, j := range order {
 		r := &src.Rules[j]
 		if r.Disabled {
 			// It answers nothing here (another resource's rule, when
@@ -47,7 +48,7 @@ func (l *linter) shadowed(src *convert.Source) {
 			continue
 		}
 		rk := ruleKey(r)
-		for i := 0; i < j; i++ {
+		for _, i := range order[:k] {
 			e := &src.Rules[i]
 			if e.Disabled {
 				continue

@@ -202,6 +202,25 @@ type Config struct {
 	// rules only when its URL names the host, so a comparison of two
 	// configurations asks its requests at each (engine/diff).
 	Hosts []string `json:"hosts,omitempty"`
+	// Order is the order the platform tries Rules in, as indexes into
+	// Rules, when it is not the order written (a Terraform module's S3
+	// rules, which the AWS provider sends in its set's order): a
+	// conversion and lint's first-match checks take the rules so (InOrder).
+	// Rules stay as written, each at its Index. nil: as listed.
+	Order []int `json:"order,omitempty"`
+}
+
+// InOrder is the order the platform tries c's rules in, as indexes into
+// c.Rules (Order, else as listed).
+func (c *Config) InOrder() []int {
+	if len(c.Order) == len(c.Rules) {
+		return c.Order
+	}
+	out := make([]int, len(c.Rules))
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // Target is a request path that a configuration without a rule model

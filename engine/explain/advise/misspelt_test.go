@@ -38,9 +38,13 @@ func TestFixReplacesAMisspeltOrigin(t *testing.T) {
 // module whose list is set in terraform.tfvars: the entry there is
 // replaced. The search read main.tf alone to find the dead entry, where
 // the list is unknown, so the fix added the origin beside it (tried as a
-// new user would).
+// new user would). With a second block that the AWS provider sends
+// first (its set's order), the rule is still found by its number as
+// written: tried as a new user would, the fix added the origin beside
+// the dead one once convert's rules were listed in the sent order.
 func TestFixReplacesAMisspeltOriginInATfvars(t *testing.T) {
-	const mainTF = `variable "origins" { type = list(string) }
+	for _, tc := range []struct{ desc, mainTF, method string }{
+		{"one block", `variable "origins" { type = list(string) }
 resource "aws_s3_bucket_cors_configuration" "b" {
   bucket = "b"
   cors_rule {
@@ -48,17 +52,35 @@ resource "aws_s3_bucket_cors_configuration" "b" {
     allowed_methods = ["GET"]
   }
 }
-`
-	sc := `{"request":{"origin":"https://app.example.com","url":"https://b.s3.amazonaws.com/x"},"policy":{"format":"terraform","files":[` +
-		`{"name":"main.tf","text":` + quoteJSON(mainTF) + `},{"name":"terraform.tfvars","text":"origins = [\"https://app.example.com/\"]\n"}]}}`
-	v := explainAll(t, sc)
-	if v.Allowed || len(v.Fixes) == 0 {
-		t.Fatalf("allowed %v, %d fixes; want blocked with a fix", v.Allowed, len(v.Fixes))
-	}
-	f := v.Fixes[0]
-	if !strings.HasPrefix(f.Summary, `Replace the origin "https://app.example.com/" by https://app.example.com in rule 1`) ||
-		!strings.Contains(f.Diff, `+origins = ["https://app.example.com"]`) {
-		t.Errorf("fix %q\n%s\nwant the tfvars entry replaced", f.Summary, f.Diff)
+`, "GET"},
+		{"a second block, sent first", `variable "origins" { type = list(string) }
+resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "b"
+  cors_rule {
+    allowed_headers = ["*"]
+    allowed_methods = ["PUT", "POST"]
+    allowed_origins = var.origins
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }
+  cors_rule {
+    allowed_methods = ["GET"]
+    allowed_origins = ["*"]
+  }
+}
+`, "PUT"},
+	} {
+		sc := `{"request":{"origin":"https://app.example.com","url":"https://b.s3.amazonaws.com/x","method":"` + tc.method + `"},"policy":{"format":"terraform","files":[` +
+			`{"name":"main.tf","text":` + quoteJSON(tc.mainTF) + `},{"name":"terraform.tfvars","text":"origins = [\"https://app.example.com/\"]\n"}]}}`
+		v := explainAll(t, sc)
+		if v.Allowed || len(v.Fixes) == 0 {
+			t.Fatalf("%s: allowed %v, %d fixes; want blocked with a fix", tc.desc, v.Allowed, len(v.Fixes))
+		}
+		f := v.Fixes[0]
+		if !strings.HasPrefix(f.Summary, `Replace the origin "https://app.example.com/" by https://app.example.com in rule 1`) ||
+			!strings.Contains(f.Diff, `+origins = ["https://app.example.com"]`) {
+			t.Errorf("%s: fix %q\n%s\nwant the tfvars entry replaced", tc.desc, f.Summary, f.Diff)
+		}
 	}
 }
 

@@ -5,9 +5,10 @@ import (
 	"github.com/whycors/whycors/engine/portable"
 )
 
-// config states m's rules in the neutral model, each resource's in the
-// order its platform gets them. A chosen resource's rules are the whole
-// configuration, numbered as its own blocks are written ("rule 1" of a bucket is its first cors block, as the
+// config states m's rules in the neutral model, as written, with the
+// order each resource's platform gets them in (Config.Order). A chosen
+// resource's rules are the whole configuration, numbered as its own
+// blocks are written ("rule 1" of a bucket is its first cors block, as the
 // verdict's steps number it; the others answer no request of this
 // configuration). When the request's host chooses, every resource's
 // rules are stated, numbered across the module, and the first
@@ -23,7 +24,7 @@ func (m *Module) config(format string) *portable.Config {
 		// platform, or the one platform of every resource.
 		cfg.Platform = sites[0].Shape.Platform
 	}
-	n := 0
+	n, sent := 0, false
 	for k, s := range sites {
 		if s.Shape.Platform != cfg.Platform {
 			cfg.Platform = ""
@@ -33,29 +34,32 @@ func (m *Module) config(format string) *portable.Config {
 		if k == 0 {
 			cfg.Semantics = semantics
 		}
+		order := make([]int, len(rules))
 		for i := range rules {
 			rules[i].Index = n + i
+			order[i] = n + i
 			rules[i].Name = s.Address
 			if id := s.Rules[i].ID; id != "" {
 				rules[i].Name += " " + id
 			}
 		}
-		n += len(rules)
 		if s.sent != nil && len(s.Rules) == len(rules) {
 			// S3 answers with the first rule that matches in the
 			// order the provider sends them (sentOrder): a
 			// conversion and lint's first-match checks take them in
-			// that order, as the verdict does, and each keeps its
-			// number as written.
-			order := withAlike(s.Rules, s.sent)
-			sent := make([]portable.ConfigRule, len(order))
-			for k, i := range order {
-				sent[k] = rules[i]
+			// that order, as the verdict does.
+			for k, i := range withAlike(s.Rules, s.sent) {
+				order[k] = n + i
 			}
-			rules = sent
+			sent = true
 		}
+		n += len(rules)
+		cfg.Order = append(cfg.Order, order...)
 		cfg.Rules = append(cfg.Rules, rules...)
 		cfg.Rejects = append(cfg.Rejects, rejects...)
+	}
+	if !sent {
+		cfg.Order = nil // as written
 	}
 	return cfg
 }
