@@ -184,11 +184,19 @@ func (s *Server) Decide(r *Request) Decision {
 		}
 		d.Action, d.StripOwned = Forward, true
 		a.AddTo(&d.Header)
+	case native.NoRule:
+		// No rule covers the path: the policy allows no origin there,
+		// so the upstream's own CORS headers go (the edge owns CORS on
+		// every path, as native.Policy.Respond models it). Passed
+		// through untouched, a permissive upstream answered any origin
+		// with credentials on such a path, and through it on a covered
+		// path spelt otherwise ("/%61pi/x"; Decide now compares
+		// native.CanonicalPath).
+		d = Decision{Action: Forward, StripOwned: true}
 	default:
-		// No rule covers the path, or the rule hands a preflight it does
-		// not allow to the application (unmatched_preflight: pass): the
-		// upstream's reply goes back untouched, as
-		// native.Policy.Respond models it.
+		// The rule hands a preflight it does not allow to the
+		// application (unmatched_preflight: pass): the upstream's reply
+		// goes back untouched, as native.Policy.Respond models it.
 		d = Decision{Action: Forward}
 	}
 	if s.cfg.Debug {

@@ -58,9 +58,12 @@ func TestDecide(t *testing.T) {
 		{desc: "the query is not part of the path a rule matches (native doc: path)", env: base,
 			req:    Request{Method: "GET", Target: "/public/x?/api/y", Origin: evil, HasOrigin: true},
 			action: Forward, strip: true, want: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}},
-		{desc: "no rule covers the path: forwarded untouched (native doc: a request no rule covers gets no CORS headers)", env: base,
+		{desc: "no rule covers the path: forwarded, the upstream's own CORS headers stripped (native doc: a request no rule covers gets no CORS headers; the edge owns CORS on every path)", env: base,
 			req:    Request{Method: "GET", Target: "/other", Origin: app, HasOrigin: true},
-			action: Forward},
+			action: Forward, strip: true},
+		{desc: "a covered path spelt with an escaped unreserved letter is that path, as the upstream decodes it (RFC 3986 §6.2.2.2): the rule decides", env: base,
+			req:    Request{Method: "GET", Target: "/%61pi/items", Origin: evil, HasOrigin: true},
+			action: Forward, strip: true, want: headers.List{{Name: "Vary", Value: "Origin"}}},
 		{desc: "unmatched_preflight pass: the preflight goes to the upstream, its answer untouched (native doc: unmatched_preflight)", env: base,
 			req:    Request{Method: "OPTIONS", Target: "/legacy/x", Origin: app, HasOrigin: true, ACRM: "DELETE", HasACRM: true},
 			action: Forward},
@@ -79,7 +82,7 @@ func TestDecide(t *testing.T) {
 			action: Explain},
 		{desc: "without debug the explain path is an ordinary one (worker/README.md)", env: base,
 			req:    Request{Method: "GET", Target: "/.whycors/explain/api/items", Origin: app, HasOrigin: true},
-			action: Forward},
+			action: Forward, strip: true},
 	}
 	for _, tc := range tests {
 		s := mustServer(t, tc.env)

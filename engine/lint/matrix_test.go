@@ -842,7 +842,7 @@ var matrix = map[string]row{
 		"django-cors-headers": {text: pyDjango(`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://[a-z0-9-]+\.github\.io$"]` + "\n")},
 		"starlette":           {text: pyStarlette(`allow_origin_regex=r"https://[a-z0-9-]+\.github\.io"`)},
 		"flask-cors":          {text: pyFlask(`CORS(app, origins=[r"^https://[a-z0-9-]+\.github\.io$"])` + "\n")},
-		"native":              {text: `{"origins": ["https://*.github.io"]}`},
+		"native":              refusedAtUpload,
 		"express":             {text: `app.use(cors({origin: [/^https:\/\/[a-z0-9-]+\.github\.io$/]}))`},
 		"gcs-json":            no("GCS compares origins literally (cloud-policies.md §3): \"https://*.github.io\" matches only itself"),
 		"gcs-xml":             no("GCS compares origins literally (cloud-policies.md §3)"),

@@ -1,12 +1,13 @@
 package lint
 
 import (
-	"github.com/whycors/whycors/engine/headers"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -502,31 +503,8 @@ func isLoopback(h string) bool {
 	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "[::1]"
 }
 
-// publicSuffixes is a small list of suffixes that anyone can register
-// under; the full list costs about 180 KB in the wasm page
-// (server-peers.md §7), so one-label suffixes (com, io, ...) are caught by
-// shape and the multi-label ones people actually write are listed.
-var publicSuffixes = []string{
-	"github.io", "gitlab.io", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
-	"web.app", "firebaseapp.com", "appspot.com", "cloudfront.net", "azurewebsites.net", "azurestaticapps.net",
-	"s3.amazonaws.com", "amazonaws.com", "blogspot.com", "onrender.com", "fly.dev", "glitch.me", "ngrok.io", "ngrok-free.app",
-	"co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.nz", "com.br", "co.in", "co.za", "com.cn", "com.mx",
-}
-
-func isPublicSuffix(s string) bool {
-	if s == "" {
-		return false
-	}
-	if !strings.Contains(s, ".") {
-		return s != "localhost"
-	}
-	for _, p := range publicSuffixes {
-		if s == p {
-			return true
-		}
-	}
-	return false
-}
+// isPublicSuffix is origin.IsPublicSuffix.
+func isPublicSuffix(s string) bool { return origin.IsPublicSuffix(s) }
 
 // isForbiddenRequestHeader: https://fetch.spec.whatwg.org/#forbidden-request-header
 // (names only; browser-cors.md §1.2).

@@ -92,6 +92,7 @@ type Policy struct {
 	c        []compiled
 	pathList []pathEntry // the rules' path patterns, for Decide
 	oneRule  bool        // one rule, whose path is every path
+	pathless bool        // no rule has a path: Decide reads no path
 
 	bySegment  map[string][]int // rules by the first path segment they need, when many
 	anySegment []int            // rules whose first segment is not fixed
@@ -195,6 +196,7 @@ func build(rules []Rule, base []string, errs *policy.Errors) *Policy {
 		p.pathList = append(p.pathList, e)
 	}
 	p.oneRule = len(p.pathList) == 1 && p.pathList[0].kind == pathAll
+	p.pathless = p.PathIndependent()
 	p.indexPaths()
 	return p
 }
@@ -333,6 +335,9 @@ func (c *compiled) compilePath(path string, f *ruleFaults) {
 			c.pathPrefix = true
 			c.path = path[:len(path)-1]
 		}
+		// As requests are compared (CanonicalPath): "/caf%c3%a9/*"
+		// matches what a browser sends, "/caf%C3%A9/...".
+		c.path = CanonicalPath(c.path)
 	}
 }
 

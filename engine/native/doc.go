@@ -98,7 +98,10 @@
 // When every rule is skipped, the first rule that allowed the origin, or
 // else the first whose path covers the request, refuses it: a preflight
 // gets its unmatched_preflight, an actual request no CORS headers. No rule's path covers it: no CORS
-// headers and no Vary, the application answers.
+// headers and no Vary, the application answers (the edge worker removes
+// the application's own CORS headers there too: the policy allows no
+// origin on that path). Paths compare as the server behind decodes them
+// (CanonicalPath: "/%61pi" is "/api", dot segments removed).
 //
 // This says every platform's choice without loss (shared/reference/
 // cloud-policies.md):

@@ -12,7 +12,8 @@ import (
 // borrowed, never kept or modified.
 type Input struct {
 	Method string
-	// Path is the request target's path, as sent (not percent-decoded).
+	// Path is the request target's path, as sent (not percent-decoded);
+	// Decide compares its CanonicalPath.
 	Path string
 	// Origin is the first Origin line; HasOrigin tells an absent header
 	// from an empty one.
@@ -114,6 +115,14 @@ const (
 // "Which rule answers").
 func (p *Policy) Decide(in *Input, a *Answer) {
 	*a = Answer{Rule: -1, Origin: -1}
+	if !p.pathless {
+		// Paths compare as the server behind decodes them.
+		if cp := CanonicalPath(in.Path); cp != in.Path {
+			c := *in
+			c.Path = cp
+			in = &c
+		}
+	}
 	pre := in.IsPreflight()
 	f := fallback{first: -1}
 	if p.oneRule {
@@ -468,13 +477,18 @@ var ownedHeaders = [...]string{
 // controls on actual responses, in canonical form.
 func OwnedHeaders() []string { return append([]string(nil), ownedHeaders[:]...) }
 
-// Respond implements policy.Evaluator. For actual requests it models the
-// edge worker and the middleware's ApplyActual: the application's own CORS
-// headers are removed and the policy's set, Vary is appended to. (The
-// middleware's Wrap sets the headers before the handler runs, so there a
-// handler that sets Access-Control-* itself overrides the policy.)
+// Respond implements policy.Evaluator. For actual requests, and for
+// requests on a path no rule covers, it models the edge worker and the
+// middleware's ApplyActual: the application's own CORS headers are
+// removed (the edge owns CORS on every path) and the policy's set, Vary
+// is appended to; a preflight the rule hands on (unmatched_preflight:
+// pass) gets the application's reply untouched. (The middleware's Wrap
+// sets the headers before the handler runs, so there a handler that sets
+// Access-Control-* itself overrides the policy.)
 func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
-	in := Input{Method: req.Method, Path: pathOf(req.URL)}
+	// The path as Decide compares it, so that the trace's rules say the
+	// same (CanonicalPath).
+	in := Input{Method: req.Method, Path: CanonicalPath(pathOf(req.URL))}
 	if v := req.Header.Values("Origin"); len(v) > 0 {
 		in.Origin, in.HasOrigin = v[0], true
 	}
@@ -486,7 +500,7 @@ func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	p.Decide(&in, &a)
 	out := policy.Outcome{Rules: p.trace(&in, &a), Decision: p.decision(&in, &a), Words: words{}}
 	switch a.Kind {
-	case NoRule, PreflightPassed:
+	case PreflightPassed:
 		out.Reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
 	case PreflightRejected:
 		h := headers.List{}
@@ -496,7 +510,7 @@ func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		h := headers.List{}
 		a.AddTo(&h)
 		out.Reply = policy.Reply{Status: a.Status, Header: h}
-	case Actual:
+	case Actual, NoRule:
 		h := app.Header.Clone()
 		if h == nil {
 			h = headers.List{}

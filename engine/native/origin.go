@@ -152,10 +152,15 @@ func (p *pattern) read(s string) (reason, why string) {
 		return "", ""
 	}
 	if p.subdomains && strings.IndexByte(host, '.') < 0 && host != "localhost" {
-		// Without the public suffix list (too large for the wasm build,
-		// server-peers.md §1.6) this catches only top-level domains; a
-		// pattern such as https://*.co.uk is not detected.
 		return "psl", "it allows every site under the top-level domain " + strconv.Quote(host)
+	}
+	if p.subdomains && origin.IsPublicSuffix(host) {
+		// Without the whole public suffix list (too large for the wasm
+		// build, server-peers.md §1.6), the suffixes people write:
+		// anyone can register a name under them. Tried as a new user
+		// would, lint refused https://*.github.io while the middleware
+		// and the worker enforced it.
+		return "psl", "anyone can register a site under the public suffix " + strconv.Quote(host) + ", so this allows every stranger's site there"
 	}
 	return "", ""
 }

@@ -258,6 +258,8 @@ func TestFaultMessages(t *testing.T) {
 			msg: `prohibited origin pattern "null": every sandboxed iframe, data: URL and file: page sends Origin: null, so allowing it allows them all`},
 		{desc: "a top-level domain's subdomains", policy: `{"origins": ["https://*.com"]}`, path: "$.origins[0]", code: "psl",
 			msg: `prohibited origin pattern "https://*.com": it allows every site under the top-level domain "com"`},
+		{desc: "a public suffix's subdomains (jub0bs/cors refuses them with the public suffix list; lint's public-suffix-wildcard refused them while native enforced them, found as a new user would)", policy: `{"origins": ["https://*.github.io"], "credentials": true}`, path: "$.origins[0]", code: "psl",
+			msg: `prohibited origin pattern "https://*.github.io": anyone can register a site under the public suffix "github.io", so this allows every stranger's site there`},
 		{desc: "an item of a list", policy: `{"origins": ["https://a.example"], "methods": ["GET", "TRACE"]}`, path: "$.methods[1]", code: "forbidden",
 			msg: `forbidden method "TRACE": fetch() refuses to send it (https://fetch.spec.whatwg.org/#forbidden-method)`},
 		{desc: "a field of a second rule", policy: `{"rules": [{"origins": ["https://a.example"]}, {"origins": ["https://b.example"], "max_age": -1}]}`, path: "$.rules[1].max_age", code: "range",

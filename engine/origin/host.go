@@ -448,3 +448,42 @@ func allHex(s string) bool {
 	}
 	return true
 }
+
+// publicSuffixes is a small list of suffixes anyone can register a name
+// under (publicsuffix.org's private and country sections), those people
+// write in CORS configurations: the full list costs about 180 KB in the
+// page's wasm (server-peers.md §7), so one-label suffixes (com, io, ...)
+// are caught by shape and these are listed.
+var publicSuffixes = [...]string{
+	"github.io", "gitlab.io", "herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "workers.dev",
+	"web.app", "firebaseapp.com", "appspot.com", "cloudfront.net", "azurewebsites.net", "azurestaticapps.net",
+	"s3.amazonaws.com", "amazonaws.com", "blogspot.com", "onrender.com", "fly.dev", "glitch.me", "ngrok.io", "ngrok-free.app",
+	"co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.nz", "com.br", "co.in", "co.za", "com.cn", "com.mx",
+}
+
+// IsPublicSuffix reports whether s, a host without a trailing dot, is a
+// suffix anyone can register a name under: a single label other than
+// localhost (a top-level domain), or one of the multi-label suffixes
+// people write ("github.io", "co.uk"). A wildcard over one ("https://*.github.io")
+// allows every stranger's site (jub0bs/cors refuses it, server-peers.md §1.2).
+func IsPublicSuffix(s string) bool {
+	if s == "" {
+		return false
+	}
+	if !strings.Contains(s, ".") {
+		return s != "localhost"
+	}
+	for _, p := range publicSuffixes {
+		if s == p {
+			return true
+		}
+	}
+	return false
+}
+
+// PercentByte is the byte the escape "%" hi lo stands for (RFC 3986
+// §2.1), and whether hi and lo are hex digits.
+func PercentByte(hi, lo byte) (byte, bool) {
+	h, l := hexVal(hi), hexVal(lo)
+	return byte(h<<4 | l), h >= 0 && l >= 0
+}
