@@ -12,6 +12,7 @@ import (
 
 	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/har/explainhar"
 	"github.com/whycors/whycors/engine/limits"
@@ -180,6 +181,7 @@ Flags:
 		}
 		return c.inputError(2, name, err)
 	}
+	exposeFix(s, &v, p, s.Request.Credentials == "include")
 	if *patch > 0 {
 		return writePatch(c, v, *patch)
 	}
@@ -257,6 +259,7 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 	if err != nil {
 		return c.inputError(2, files[0], err)
 	}
+	exposeFix(s, &v, p, false)
 	if patch > 0 {
 		return writePatch(c, v, patch)
 	}
@@ -268,6 +271,43 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 func applyPreset(s *explain.Scenario, p sdkpreset.Preset) {
 	s.Request.Method = p.Method
 	s.Request.Headers = p.Header.Clone()
+}
+
+// exposeFix adds to v, an allowed fetch whose SDK cannot do without a
+// response header the reply does not expose (the preset's
+// sdk-needs-header), the fix that exposes it in the policy's own syntax
+// (advise.ExposeFix), checked by the preset's own check of the new reply.
+// Nothing without a preset, a policy, or with fixes off.
+func exposeFix(s explain.Scenario, v *explain.Verdict, p *sdkpreset.Preset, include bool) {
+	if p == nil || !v.Allowed || v.Reply == nil || s.Policy == nil || s.Fixes != nil && !*s.Fixes {
+		return
+	}
+	needs := func(v *explain.Verdict) []string {
+		if v.Reply == nil {
+			return []string{"(no reply)"}
+		}
+		for _, w := range p.Check(v.Reply.Header, include) {
+			if w.Code == "sdk-needs-header" {
+				return w.Headers
+			}
+		}
+		return nil
+	}
+	need := needs(v)
+	if len(need) == 0 {
+		return
+	}
+	if f := s.Policy.Format; f == "" || f == "auto" {
+		if v.Detected == nil {
+			return
+		}
+		pol := *s.Policy
+		pol.Format = v.Detected.Format
+		s.Policy = &pol
+	}
+	if f, ok := advise.ExposeFix(s, v, need, opts, func(v *explain.Verdict) bool { return len(needs(v)) == 0 }); ok {
+		v.Fixes = append(v.Fixes, f)
+	}
 }
 
 // presetWarnings are the preset's warnings (sdkpreset.Check) about the

@@ -26,6 +26,10 @@ const (
 	Methods      = "methods"
 	AllowHeaders = "allow_headers"
 	Credentials  = "credentials"
+	// ExposeHeaders: the response headers the page may read (an SDK that
+	// reads ETag); a format whose editor has no such list answers
+	// ErrUnsupported.
+	ExposeHeaders = "expose_headers"
 )
 
 // Ops of an Edit.

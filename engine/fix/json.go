@@ -15,6 +15,8 @@ import (
 // its own to EditJSON.
 type JSONKeys struct {
 	Origins, Methods, Headers, Credentials string
+	// Expose is the exposed headers' key, "" when the form has none.
+	Expose string
 	// CommaHeaders: the header list is one comma-separated string (API
 	// Gateway REST's AllowHeaders, as the console writes it).
 	CommaHeaders bool
@@ -36,6 +38,8 @@ func (k *JSONKeys) name(field string) string {
 		return k.Headers
 	case Credentials:
 		return k.Credentials
+	case ExposeHeaders:
+		return k.Expose
 	}
 	return ""
 }

@@ -43,7 +43,7 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 		if e.Rule < 0 || e.Rule >= len(r.rules) {
 			return "", fix.ErrNotFound
 		}
-		key := map[string]string{fix.Origins: "AllowedOrigins", fix.Methods: "AllowedMethods", fix.AllowHeaders: "AllowedHeaders"}[e.Field]
+		key := map[string]string{fix.Origins: "AllowedOrigins", fix.Methods: "AllowedMethods", fix.AllowHeaders: "AllowedHeaders", fix.ExposeHeaders: "ExposedHeaders"}[e.Field]
 		if key == "" {
 			// S3 decides credentials from the origins (§0 item 4).
 			return "", fix.ErrUnsupported

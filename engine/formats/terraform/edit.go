@@ -11,7 +11,7 @@ import (
 )
 
 // roles of fix's fields.
-var fixRoles = map[string]string{fix.Origins: roleOrigins, fix.Methods: roleMethods, fix.AllowHeaders: roleHeaders}
+var fixRoles = map[string]string{fix.Origins: roleOrigins, fix.Methods: roleMethods, fix.AllowHeaders: roleHeaders, fix.ExposeHeaders: roleExpose}
 
 // EditText implements fix.Editor: e made in a module of one text
 // (main.tf), touching only the bytes it must.

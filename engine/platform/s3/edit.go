@@ -3,15 +3,15 @@ package s3
 import "github.com/whycors/whycors/engine/fix"
 
 var (
-	// The console, CLI and CloudFormation forms name a rule's lists alike
-	// (ManageCorsUsing.md; aws-properties-s3-bucket-corsrule): only the
-	// ID, expose and max-age keys differ, and a fix edits none of them.
-	jsonKeys = &fix.JSONKeys{Origins: "AllowedOrigins", Methods: "AllowedMethods", Headers: "AllowedHeaders"}
+	// The console's and the CLI's JSON name a rule's lists alike
+	// (ManageCorsUsing.md; put-bucket-cors): ExposeHeaders, where
+	// CloudFormation writes ExposedHeaders (its own editor).
+	jsonKeys = &fix.JSONKeys{Origins: "AllowedOrigins", Methods: "AllowedMethods", Headers: "AllowedHeaders", Expose: "ExposeHeaders"}
 	// The PutBucketCors document repeats one element per value
 	// (cloud-policies.md §1.1). S3 has no credentials field to enable:
 	// it decides credentials from the origins (§0 item 4).
 	xmlShape = &fix.XMLShape{Rule: "CORSRule", Item: map[string]string{
-		fix.Origins: "AllowedOrigin", fix.Methods: "AllowedMethod", fix.AllowHeaders: "AllowedHeader"}}
+		fix.Origins: "AllowedOrigin", fix.Methods: "AllowedMethod", fix.AllowHeaders: "AllowedHeader", fix.ExposeHeaders: "ExposeHeader"}}
 )
 
 // Edit makes e in text written in form, touching only the bytes it must
