@@ -2,6 +2,7 @@ package diff_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -276,5 +277,32 @@ func TestGroupPositionByPath(t *testing.T) {
 		if g.Pos.Line != want {
 			t.Errorf("%q at line %d, want %d", g.Summary, g.Pos.Line, want)
 		}
+	}
+}
+
+// TestRESTAPIAskedAtItsRoutes: a REST API answers only its resources'
+// paths (API Gateway: another path gets 403 Missing Authentication
+// Token, which no CORS setting changes), so the requests are asked
+// there (policy.Routed), with the methods and headers its template
+// spells (SAM's "Method: post", a mapped
+// method.response.header.Access-Control-Allow-Headers quoted twice).
+// Tried as a new user would, the OPTIONS mock's Access-Control-Allow-Origin
+// changed from '*' to one origin was "the same decisions": only "/" was
+// asked, 403 on both sides.
+func TestRESTAPIAskedAtItsRoutes(t *testing.T) {
+	old, err := os.ReadFile("testdata/rest-api.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	narrowed := strings.Replace(string(old), `method.response.header.Access-Control-Allow-Origin: "'*'"`, `method.response.header.Access-Control-Allow-Origin: "'https://www.example.com'"`, 1)
+	if narrowed == string(old) {
+		t.Fatal("the template's OPTIONS mock has no '*' origin to change")
+	}
+	rep, err := diff.Diff(diff.Config{Format: "cloudformation", Text: string(old)}, diff.Config{Format: "cloudformation", Text: narrowed}, diff.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Narrows() || len(rep.Groups) == 0 || !strings.Contains(rep.Groups[0].Summary, "POST /pets") {
+		t.Errorf("groups %+v: want a narrowing of POST /pets", rep.Groups)
 	}
 }

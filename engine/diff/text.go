@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -17,9 +18,14 @@ import (
 // (an nginx map of patterns) stays unnamed; the probe origins still ask
 // it the usual traps.
 var (
-	textOrigin   = regexp.MustCompile(`(?i)\bhttps?://[a-z0-9*][a-z0-9.*-]*(?::[0-9]{1,5})?`)
-	textMethod   = regexp.MustCompile(`\b(GET|HEAD|POST|PUT|DELETE|PATCH)\b`)
-	textHeaders  = regexp.MustCompile(`(?i)access-control-(allow|expose)-headers["']?\s*[:\s]\s*["']?([^"';\r\n]*)`)
+	textOrigin = regexp.MustCompile(`(?i)\bhttps?://[a-z0-9*][a-z0-9.*-]*(?::[0-9]{1,5})?`)
+	// Methods in any case: a SAM event's "Method: post".
+	textMethod = regexp.MustCompile(`(?i)\b(GET|HEAD|POST|PUT|DELETE|PATCH)\b`)
+	// Header lists on a header line, and under the keys templates use
+	// (SAM's AllowHeaders, API Gateway's mapped
+	// method.response.header.Access-Control-Allow-Headers), whose value
+	// may be quoted twice ("'Content-Type,X-Api-Key'").
+	textHeaders  = regexp.MustCompile(`(?i)(?:access-control-|\b)(allow|expose)-?headers["']*\s*[:\s]\s*["'\[]*([^"';\r\n\]]*)`)
 	textLocation = regexp.MustCompile(`\blocation\s+(?:[=^~]+\s*)?(/[^\s{;]*)`)
 )
 
@@ -37,7 +43,7 @@ func literalsOf(text string) textLiterals {
 	var l textLiterals
 	l.origins = textOrigin.FindAllString(text, -1)
 	for _, m := range textMethod.FindAllStringSubmatch(text, -1) {
-		l.methods = append(l.methods, m[1])
+		l.methods = append(l.methods, strings.ToUpper(m[1]))
 	}
 	for _, m := range textHeaders.FindAllStringSubmatch(text, -1) {
 		for _, h := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
@@ -54,9 +60,43 @@ func literalsOf(text string) textLiterals {
 	return l
 }
 
-// literals are the side's literals: its rules' through the neutral
-// model, else its text's.
+// literals are the side's literals (ruleLiterals), with the paths of an
+// API's routes (policy.Routed).
 func (s *side) literals() textLiterals {
+	l := s.ruleLiterals()
+	if rt, ok := s.eval.(policy.Routed); ok {
+		// An API answers its routes' paths alone: asked only at "/",
+		// both sides gave API Gateway's 403 and every change of a REST
+		// API's CORS was "the same decisions" (tried as a new user
+		// would).
+		for _, p := range rt.RoutePaths() {
+			if p = concretePath(p); p != "" {
+				l.paths = append(l.paths, p)
+			}
+		}
+	}
+	return l
+}
+
+// concretePath is a request path a route pattern takes: each "{...}"
+// segment (a parameter, "{proxy+}") made "x"; "" for a route that is no
+// path ("$default", "*").
+func concretePath(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		return ""
+	}
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			segs[i] = "x"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// ruleLiterals are the side's literals: its rules' through the neutral
+// model, else its text's.
+func (s *side) ruleLiterals() textLiterals {
 	if s.cfg == nil {
 		return literalsOf(s.text)
 	}

@@ -239,6 +239,16 @@ type SourceParser interface {
 	ParseSource(src Source) (Evaluator, error)
 }
 
+// Routed is an Evaluator of an API whose methods are its routes (a REST
+// API's resources, a serverless.yml's http events): a request on another
+// path gets the platform's own refusal (API Gateway's 403 Missing
+// Authentication Token), whatever its CORS settings say. RoutePaths are
+// those paths as written ("/items/{id}", "/{proxy+}"); engine/diff asks
+// its requests there.
+type Routed interface {
+	RoutePaths() []string
+}
+
 // Resourcer is a format whose configuration can hold several resources
 // that answer apart, each on its own platform (a Terraform module's S3
 // bucket beside its HTTP API, a template's): Resources lists those with

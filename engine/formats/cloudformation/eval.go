@@ -28,6 +28,25 @@ func (t *Template) RepliesFromRulesOnlyAt(decided wire.Place) bool {
 	return false
 }
 
+// RoutePaths implements policy.Routed: the paths of the answering
+// resource's routes and methods (every resource's when none is chosen).
+func (t *Template) RoutePaths() []string {
+	rs := t.Resources
+	if t.chosen != nil {
+		rs = []*Resource{t.chosen}
+	}
+	var out []string
+	for _, r := range rs {
+		for _, rt := range r.Routes {
+			out = append(out, rt.Path)
+		}
+		for _, m := range r.Methods {
+			out = append(out, m.Path)
+		}
+	}
+	return out
+}
+
 // Respond implements policy.Evaluator: the resource that answers (the
 // chosen one, else the one the request's URL names) answers with its
 // platform's evaluator, and the outcome names it (DecidedBy).

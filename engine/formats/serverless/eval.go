@@ -15,6 +15,19 @@ import (
 // MISSING_AUTHENTICATION_TOKEN).
 const SourceMissingToken = "https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html (MISSING_AUTHENTICATION_TOKEN, 403)"
 
+// RoutePaths implements policy.Routed: the http events' and the httpApi
+// events' paths.
+func (s *Service) RoutePaths() []string {
+	var out []string
+	for _, e := range s.Endpoints {
+		out = append(out, e.Path)
+	}
+	for _, r := range s.Routes {
+		out = append(out, r.Path)
+	}
+	return out
+}
+
 // Respond implements policy.Evaluator: the request goes to the REST API
 // when its path is one of the http events' paths, else to the HTTP API
 // when it is one of the httpApi events' routes (a serverless.yml may
