@@ -88,3 +88,30 @@ func quoteJSON(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestFixReplacesAMisspeltOriginInCode: the same in cors() options,
+// where a string origin is sent as written, so the rule matches and the
+// browser finds the value wrong (hono dist/middleware/cors, expressjs/cors
+// configureOrigin: a string is the header's value), and in a list of
+// them. Tried as a new user would, the fix added the page's origin beside
+// the trailing-slash one.
+func TestFixReplacesAMisspeltOriginInCode(t *testing.T) {
+	for _, tc := range []struct{ desc, format, text, want string }{
+		{"Hono, one string", "hono-cors", "import { cors } from 'hono/cors'\napp.use('/api/*', cors({ origin: 'https://app.example.com/', credentials: true }))\n",
+			"cors({ origin: 'https://app.example.com', credentials: true })"},
+		{"Hono, a list", "hono-cors", "import { cors } from 'hono/cors'\napp.use('/api/*', cors({ origin: ['https://app.example.com/', 'https://admin.example.com'], credentials: true }))\n",
+			"origin: ['https://app.example.com', 'https://admin.example.com']"},
+		{"Express, one string", "express", "const cors = require('cors')\napp.use(cors({ origin: 'https://app.example.com/', credentials: true }))\n",
+			"cors({ origin: 'https://app.example.com', credentials: true })"},
+	} {
+		sc := `{"request":{"origin":"https://app.example.com","url":"https://api.example.com/api/me","credentials":"include"},"policy":{"format":"` + tc.format + `","text":` + quoteJSON(tc.text) + `}}`
+		v := explainAll(t, sc)
+		if v.Allowed || len(v.Fixes) == 0 {
+			t.Fatalf("%s: allowed %v, %d fixes; want blocked with a fix", tc.desc, v.Allowed, len(v.Fixes))
+		}
+		f := v.Fixes[0]
+		if !strings.HasPrefix(f.Summary, `Replace the origin "https://app.example.com/" by https://app.example.com in rule 1`) || !strings.Contains(f.Text, tc.want) {
+			t.Errorf("%s: fix %q\n%s\nwant the entry replaced", tc.desc, f.Summary, f.Text)
+		}
+	}
+}

@@ -79,6 +79,13 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 				break
 			}
 			c, next, err := fix.ApplyChange(pf, edited, e)
+			if err != nil && e.Op == fix.Replace && e.Field == fix.Origins && e.Old != "*" && len(e.Values) == 1 {
+				// An editor that cannot replace that entry where
+				// it is: the page's origin beside it passes too.
+				e = fix.Edit{Op: fix.Add, Rule: e.Rule, Field: fix.Origins, Values: e.Values}
+				why = "allow the origin " + e.Values[0] + " in rule " + strconv.Itoa(e.Rule+1)
+				c, next, err = fix.ApplyChange(pf, edited, e)
+			}
 			if err != nil || sameSource(next, edited) {
 				break
 			}
@@ -518,12 +525,20 @@ func (se *searcher) nextEdit(cur *explain.Verdict, edited policy.Source, f polic
 		}
 	}
 	rule := "rule " + strconv.Itoa(t+1)
+	// replaceMisspelt replaces an entry of rule t that means page but
+	// never matches it, rather than add page beside the dead entry.
+	replaceMisspelt := func() (fix.Edit, string, bool) {
+		if old := misspelt(se.rulesOf(f, edited), t, page); old != "" {
+			return fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: old, Values: []string{page}},
+				"replace the origin " + strconv.Quote(old) + " by " + page + " in " + rule + " (an Origin header is scheme://host[:port] in lowercase, without a path, a trailing slash or a default port)", true
+		}
+		return fix.Edit{}, "", false
+	}
 	if entry != nil && !entry.Matched {
 		switch entry.Failed {
 		case "origin":
-			if old := misspelt(se.rulesOf(f, edited), t, page); old != "" {
-				return fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: old, Values: []string{page}},
-					"replace the origin " + strconv.Quote(old) + " by " + page + " in " + rule + " (an Origin header is scheme://host[:port] in lowercase, without a path, a trailing slash or a default port)", true
+			if e, why, ok := replaceMisspelt(); ok {
+				return e, why, ok
 			}
 			return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Origins, Values: []string{page}}, "allow the origin " + page + " in " + rule, true
 		case "method":
@@ -554,6 +569,13 @@ func (se *searcher) nextEdit(cur *explain.Verdict, edited policy.Source, f polic
 		}
 		return fix.Edit{Op: fix.Add, Rule: t, Field: fix.AllowHeaders, Values: miss}, "allow the request header" + plural(miss) + " " + strings.Join(miss, ", ") + " in " + rule, true
 	case fetch.ReasonMissingAllowOriginHeader, fetch.ReasonAllowOriginMismatch:
+		// A rule that sends its one origin as written (Hono's and
+		// Express's cors() with a string) matched, and the browser
+		// found the value wrong: tried as a new user would, a trailing
+		// slash got the page's origin added beside it.
+		if e, why, ok := replaceMisspelt(); ok {
+			return e, why, ok
+		}
 		return fix.Edit{Op: fix.Add, Rule: t, Field: fix.Origins, Values: []string{page}}, "allow the origin " + page + " in " + rule, true
 	}
 	return fix.Edit{}, "", false

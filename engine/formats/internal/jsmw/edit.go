@@ -85,6 +85,13 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		if len(tok) >= 2 && strings.IndexByte("'\"`", tok[0]) >= 0 && tok[1:len(tok)-1] == e.Old {
 			return text[:start] + tok[:1] + e.Values[0] + tok[:1] + text[end:], nil
 		}
+		if tok[0] == '[' {
+			// An entry of the list (a trailing-slash origin among
+			// others), in its own quotes.
+			if out, ok := replaceItem(tok, e.Old, e.Values[0]); ok {
+				return text[:start] + out + text[end:], nil
+			}
+		}
 		return "", fix.ErrNotFound
 	case fix.Add:
 	default:
@@ -118,6 +125,27 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		return appendArray(text, start, end, quoteAll(e.Values, lit)), nil
 	}
 	return "", fix.ErrUnsupported
+}
+
+// replaceItem replaces the string literal old of the array literal arr
+// (its text between the quotes, which hold no escape) by repl, in the
+// same quotes.
+func replaceItem(arr, old, repl string) (string, bool) {
+	for i := 1; i < len(arr); i++ {
+		q := arr[i]
+		if q != '\'' && q != '"' && q != '`' {
+			continue
+		}
+		j := strings.IndexByte(arr[i+1:], q)
+		if j < 0 {
+			return "", false
+		}
+		if s := arr[i+1 : i+1+j]; s == old && !strings.ContainsRune(s, '\\') {
+			return arr[:i+1] + repl + arr[i+1+j:], true
+		}
+		i += j + 1
+	}
+	return "", false
 }
 
 func quoteAll(vs []string, lit func(string) string) []string {
