@@ -199,7 +199,12 @@ func TestRegexExample(t *testing.T) {
 		{desc: "a class run", re: `^https://[a-z]+\\.example\\.com`,
 			want: "such as https://x.example.com.attacker.example; add $"},
 		{desc: "a name first, without ^", re: `app\\.example\\.com$`,
-			want: "is not anchored with ^, so it also matches a domain that merely ends like it, such as https://evilapp.example.com; add ^"},
+			want: "is not anchored with ^, so it also matches a domain that merely ends like it, such as https://evilapp.example.com; write /^https:\\/\\/app\\.example\\.com$/ for that host"},
+		// expressjs/cors's users write /example\.com$/; ^ alone would
+		// never match, as an Origin starts with its scheme (RFC 6454
+		// §6.2): tried as a new user would, the advice was "add ^".
+		{desc: "a name first, no dot before it, without ^", re: `example\\.com$`,
+			want: "or /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ for its subdomains too (^ alone before a host never matches"},
 	} {
 		text := "http:\n  middlewares:\n    c:\n      headers:\n        accessControlAllowMethods: [\"GET\"]\n        accessControlAllowOriginListRegex:\n          - \"" + tc.re + "\"\n        accessControlAllowCredentials: true\n"
 		fs, err := lint.Lint(reg, text, "traefik")

@@ -377,7 +377,17 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 		if ex := matching(re, "https://evil", sampleOrigin(re), ""); ex != "" {
 			why += ", such as " + ex
 		}
-		why += "; add ^"
+		// An Origin starts with its scheme, so ^ before a host alone
+		// never matches: tried as a new user would, /example\.com$/
+		// was told to add ^.
+		switch body := strings.TrimSuffix(re, "$"); {
+		case strings.HasSuffix(re, "$") && literalDomain(body):
+			why += "; write /^https:\\/\\/" + body + "$/ for that host, or /^https:\\/\\/([a-z0-9-]+\\.)*" + body + "$/ for its subdomains too (^ alone before a host never matches: an Origin starts with its scheme)"
+		case strings.Contains(bare, "://"):
+			why += "; add ^"
+		default:
+			why += "; add ^ and the scheme (^https:\\/\\/): an Origin starts with it, so ^ alone before a host never matches"
+		}
 	case !strings.HasSuffix(re, "$"):
 		// The example is one the pattern matches, made from it: tried
 		// as a new user would, every pattern was said to match
