@@ -18,6 +18,9 @@ func TestErrors(t *testing.T) {
 		wantN                int // faults
 		line, col            int // of the first
 		msg, source          string
+		// unreadable: a fault of what the reader reads, not the
+		// platform's refusal (lint's input error, exit 2).
+		unreadable bool
 	}{
 		{desc: "SAM: an unquoted Cors value",
 			text:  "Resources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      Cors:\n        AllowOrigin: \"*\"\n",
@@ -46,7 +49,10 @@ func TestErrors(t *testing.T) {
 			wantN: 1, line: 7, col: 17, msg: "from -1 to 86400", source: "cloud-policies.md §5.1"},
 		{desc: "no resource has CORS",
 			text:  "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
-			wantN: 1, line: 2, col: 3, msg: "no resource has a CORS configuration", source: "the format's own refusal"},
+			wantN: 1, line: 2, col: 3, msg: "no resource has a CORS configuration", source: "the format's own refusal", unreadable: true},
+		{desc: "a REST API whose methods are an OpenAPI Body: not read, said at its key (tried as a new user would, lint said \"AWS refuses this\")",
+			text:  "Resources:\n  PetApi:\n    Type: AWS::ApiGateway::RestApi\n    Properties:\n      Name: pets\n      Body:\n        openapi: 3.0.1\n",
+			wantN: 1, line: 6, col: 7, msg: "defines its methods in an OpenAPI document (Body), which whycors does not read", source: "AWS::ApiGateway::RestApi Body (aws-resource-apigateway-restapi.html)", unreadable: true},
 		{desc: "several resources and nothing in a URL to tell them apart",
 			text:  "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration: {CorsRules: [{AllowedOrigins: ['*'], AllowedMethods: [GET]}]}\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration: {CorsRules: [{AllowedOrigins: ['*'], AllowedMethods: [PUT]}]}\n",
 			wantN: 1, line: 2, col: 3, msg: "--resource NAME (policy.resource): A (AWS::S3::Bucket, line 5), B (AWS::S3::Bucket, line 9)", source: "design.md, The contract grows (policy.resource)"},
@@ -84,6 +90,9 @@ func TestErrors(t *testing.T) {
 			e := es[0]
 			if e.Line != tc.line || e.Column != tc.col || !strings.Contains(e.Msg, tc.msg) {
 				t.Errorf("first fault %d:%d %q, want %d:%d containing %q (%s)", e.Line, e.Column, e.Msg, tc.line, tc.col, tc.msg, tc.source)
+			}
+			if tc.unreadable && !e.Unreadable {
+				t.Errorf("first fault %q: not marked Unreadable, so lint calls it AWS's refusal", e.Msg)
 			}
 		})
 	}

@@ -950,7 +950,15 @@ func (rd *reader) choose(name string) *policy.Error {
 	case len(rs) == 0 && len(rd.errs) > 0:
 		return nil // the faults say why
 	case len(rs) == 0:
-		return rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::ApiGateway::RestApi with AWS::ApiGateway::Method resources, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
+		// What this reader found, not what AWS refuses (Unreadable:
+		// an input error, where lint said "AWS refuses this" of a
+		// deployable template, tried as a new user would).
+		if e := rd.openAPIBody(); e != nil {
+			return e
+		}
+		e := rd.d.errAt(rd.res, "no resource has a CORS configuration (AWS::S3::Bucket CorsConfiguration, AWS::ApiGatewayV2::Api or AWS::Serverless::HttpApi CorsConfiguration, AWS::Serverless::Api Cors, AWS::ApiGateway::RestApi with AWS::ApiGateway::Method resources, AWS::Lambda::Url Cors, AWS::Serverless::Function FunctionUrlConfig.Cors, AWS::CloudFront::ResponseHeadersPolicy CorsConfig, or Globals)")
+		e.Unreadable = true
+		return e
 	case len(rs) == 1:
 		rd.t.chosen = rs[0]
 		return nil
@@ -958,6 +966,28 @@ func (rd *reader) choose(name string) *policy.Error {
 	for _, r := range rs {
 		if !rd.t.routable(r) {
 			return rd.d.errAt(rd.res, "several resources have a CORS configuration and the request's URL cannot tell which answers; "+candidates(rs))
+		}
+	}
+	return nil
+}
+
+// openAPIBody is the fault of a template whose API defines its methods
+// in an OpenAPI document (a RestApi's Body or BodyS3Location, a SAM Api's
+// DefinitionBody or DefinitionUri), which this reader does not read:
+// an input error at that key, saying what to do; nil when there is none.
+func (rd *reader) openAPIBody() *policy.Error {
+	if rd.res == nil {
+		return nil
+	}
+	for i, v := range rd.res.vals {
+		props := v.get("Properties")
+		for _, key := range [...]string{"Body", "BodyS3Location", "DefinitionBody", "DefinitionUri"} {
+			if k := props.keyNode(key); k != nil {
+				typ, _ := rd.r.str(v.get("Type"))
+				e := rd.d.errAt(k, rd.res.keys[i].str+" ("+typ+") defines its methods in an OpenAPI document ("+key+"), which whycors does not read: explain the API's replies instead (curl -i of a preflight and of the request, or a HAR file), or write its methods as AWS::ApiGateway::Method resources")
+				e.Unreadable = true
+				return e
+			}
 		}
 	}
 	return nil
