@@ -103,6 +103,21 @@ func (o *Options) origin(req policy.Request, res *response) (failed string, n po
 	return "", which
 }
 
+// listed reports whether req's Origin is one the origin callback allows
+// (Allowed).
+func (o *Options) listed(req policy.Request) bool {
+	reqOrigin, has := req.Header.Get("Origin")
+	if !has {
+		return false
+	}
+	for i := range o.Allowed {
+		if o.Allowed[i].match(reqOrigin) {
+			return true
+		}
+	}
+	return false
+}
+
 func describeOrigin(o Origin) string {
 	if o.Regex != "" {
 		return "/" + o.Regex + "/"
@@ -129,6 +144,16 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if mw.Disabled {
 			r.Failed = "origin"
 			r.Note.Case = "origin is falsy: cors() calls next() and sets no header"
+			rules = append(rules, r)
+			continue
+		}
+		if mw.Callback && !mw.listed(req) {
+			// The origin callback refuses: cors() passes its Error (or
+			// false) to next() before setting any header
+			// (lib/index.js middlewareWrapper).
+			o, _ := req.Header.Get("Origin")
+			r.Failed = "origin"
+			r.Note = policy.Note{Case: caseCallbackRefuses, Args: [4]string{o}}
 			rules = append(rules, r)
 			continue
 		}
@@ -200,17 +225,20 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 // when preflightContinue passed the OPTIONS on; a decision's List is the
 // configuration's own notes.
 const (
-	caseFixedOther  = "fixed-other"
-	caseFixed       = "fixed"
-	caseReflected   = "reflected"
-	caseAssumed     = "assumed"
-	caseEchoed      = "echoed"
-	caseNoEntry     = "no-entry"
-	caseNotMounted  = "not-mounted"
-	caseOptions     = "options"
-	caseNoCORS      = "no-cors"
-	caseApplication = "application"
-	continued       = 1
+	caseFixedOther = "fixed-other"
+	caseFixed      = "fixed"
+	caseReflected  = "reflected"
+	caseAssumed    = "assumed"
+	caseEchoed     = "echoed"
+	caseNoEntry    = "no-entry"
+	// caseCallbackRefuses: Args[0] is the Origin an origin callback
+	// refuses.
+	caseCallbackRefuses = "callback-refuses"
+	caseNotMounted      = "not-mounted"
+	caseOptions         = "options"
+	caseNoCORS          = "no-cors"
+	caseApplication     = "application"
+	continued           = 1
 )
 
 // words says Express's notes (policy.Words).
@@ -232,6 +260,8 @@ func (words) Rule(r policy.Rule) string {
 		s = strconv.Quote(n.Args[0]) + " matches " + describeOrigin(Origin{Regex: n.Args[1], Exact: n.Args[2]}) + ": echoed"
 	case caseNoEntry:
 		s = strconv.Quote(n.Args[0]) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
+	case caseCallbackRefuses:
+		s = strconv.Quote(n.Args[0]) + " is not in the origin callback's list: it calls back an Error (or false), and cors() passes it to next() without any CORS header"
 	case caseNotMounted:
 		s = "not mounted for " + n.Args[0] + " " + n.Args[1]
 	default:

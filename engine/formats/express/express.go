@@ -140,6 +140,10 @@ type Options struct {
 	Assumed    bool `json:"assumed,omitempty"`
 	// Allowed are the entries of an array or RegExp origin.
 	Allowed []Origin `json:"allowed,omitempty"`
+	// Callback: Allowed is what an origin callback allows
+	// (jslit.Allowlist); for another origin it calls back an Error or
+	// false, and cors() calls next() with it and sets no header at all.
+	Callback bool `json:"callback,omitempty"`
 	// Methods is the ACAM value (an array is joined with ",").
 	Methods string `json:"methods"`
 	// AllowedHeaders is the ACAH value; nil reflects the request's ACRH.
@@ -235,7 +239,7 @@ func Parse(text string) (*Config, error) {
 		if len(p.Errs) > 0 {
 			return nil, p.Errs
 		}
-		m, es := resolve(v, c)
+		m, es := resolve(v, c, p.Names)
 		if len(es) > 0 {
 			return nil, es
 		}
@@ -278,7 +282,7 @@ func Parse(text string) (*Config, error) {
 			all = append(all, &policy.Error{Line: t.Line, Column: t.Col, Msg: "cors() takes one argument"})
 			continue
 		}
-		m, es := resolve(v, c)
+		m, es := resolve(v, c, p.Names)
 		all = append(all, es...)
 		mw.Options = m
 		c.Middlewares = append(c.Middlewares, mw)
@@ -351,12 +355,13 @@ var known = map[string]bool{"origin": true, "methods": true, "allowedHeaders": t
 
 // resolve applies the defaults to an options object (middlewareWrapper:
 // assign({}, defaults, options)), one step an option, in the order they
-// are written: a later key wins, as in JavaScript.
-func resolve(v jslit.Value, c *Config) (Options, policy.Errors) {
+// are written: a later key wins, as in JavaScript. names are the text's
+// names declared with a literal.
+func resolve(v jslit.Value, c *Config, names map[string]jslit.Value) (Options, policy.Errors) {
 	if v.Kind != jslit.VObject {
 		return Options{}, policy.Errors{{Line: v.Line, Column: v.Col, Msg: "cors() options must be an object, not a " + v.KindName()}}
 	}
-	r := resolver{o: Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}, c: c}
+	r := resolver{o: Options{AnyOrigin: true, Methods: DefaultMethods, OptionsSuccessStatus: DefaultOptionsSuccessStatus}, c: c, names: names}
 	seen := map[string]bool{}
 	allowed, hdrs := jslit.Value{Kind: jslit.VUndefined}, jslit.Value{Kind: jslit.VUndefined}
 	for i := range v.Obj {
@@ -421,6 +426,9 @@ type resolver struct {
 	o    Options
 	errs policy.Errors
 	c    *Config
+	// names are the text's names declared with a literal (an origin
+	// callback's allow-list).
+	names map[string]jslit.Value
 }
 
 // bad reports a fault in option key, at its value v. Not inlined: as the
@@ -477,8 +485,9 @@ func (r *resolver) known(pr *jslit.Prop, seen map[string]bool) bool {
 // whatever an earlier origin key set.
 func (r *resolver) origin(key string, val *jslit.Value) {
 	o := &r.o
-	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Assumed, o.Allowed = false, false, "", false, false, nil
+	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Assumed, o.Allowed, o.Callback = false, false, "", false, false, nil, false
 	switch {
+	case val.Kind == jslit.VFunc && r.allowlist(key, val):
 	case val.Code():
 		// A callback (the expressjs/cors README's whitelist function)
 		// or a value of the environment: which origins it allows is
@@ -518,6 +527,24 @@ func code(v *jslit.Value) string {
 		return "a function"
 	}
 	return v.Str
+}
+
+// allowlist reads an origin callback that allows the origins of a list
+// the text declares (jslit.Allowlist: the expressjs/cors README's
+// whitelist function) as that list: cors echoes an origin the callback
+// allows (callback(null, true)), and sends no CORS header for another
+// (an Error reaches Express's error handler, a 500; false, the route's
+// own answer). Tried as a new user would, every origin was assumed
+// allowed, the README's own example included.
+func (r *resolver) allowlist(key string, val *jslit.Value) bool {
+	arr, ok := jslit.Allowlist(val.Fn, r.names)
+	if !ok {
+		return false
+	}
+	r.originList(key, arr.Arr)
+	r.o.Callback = true
+	r.note(val.Line, "origin is a function that allows the origins of the list declared at line "+strconv.Itoa(arr.Line)+", read as that list; another origin gets no CORS headers (with callback(new Error(...)), Express's error handler answers 500)")
+	return true
 }
 
 // originList reads an array origin, whose entries isOriginAllowed tries

@@ -318,6 +318,9 @@ type Value struct {
 	Arr       []Value
 	Obj       []Prop
 	Line, Col int
+	// Fn is a VFunc's tokens, from its first to its last (Allowlist
+	// reads them).
+	Fn []Token
 }
 
 // Prop is one property of an object literal: its key where it is
@@ -506,8 +509,9 @@ func (p *Parser) function(start Token) Value {
 	if p.I > 0 && p.Toks[p.I-1] == start {
 		p.I--
 	}
+	from := p.I
 	p.Skip()
-	return Value{Kind: VFunc, Str: start.Text, Line: start.Line, Col: start.Col}
+	return Value{Kind: VFunc, Str: start.Text, Line: start.Line, Col: start.Col, Fn: p.Toks[from:p.I]}
 }
 
 // expr reads an expression that starts at start (already read) as a
@@ -1030,4 +1034,110 @@ func NumberString(f float64) string {
 		return strconv.FormatInt(int64(f), 10)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// Allowlist reads the origin callback of the expressjs/cors README
+// (function (origin, callback) { if (list.indexOf(origin) !== -1)
+// callback(null, true) else callback(new Error(...)) }, or with
+// list.includes(origin), an arrow function, a "!origin ||" first): the
+// array of strings names bind list to, and true, when fn's tokens are
+// that shape and nothing else reads origin or calls back true; false
+// for any other function, which only running it would tell.
+func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
+	// The parameters: the first "(" name "," name ")".
+	i := 0
+	for i < len(fn) && !(fn[i].Kind == TPunct && fn[i].Text == "(") {
+		i++
+	}
+	if i+4 >= len(fn) || fn[i+1].Kind != TIdent || fn[i+2].Text != "," || fn[i+3].Kind != TIdent || fn[i+4].Text != ")" {
+		return Value{}, false
+	}
+	o, cb := fn[i+1].Text, fn[i+3].Text
+	body := fn[i+5:]
+	var list string
+	tests, trues := 0, 0
+	for k := 0; k < len(body); k++ {
+		t := body[k]
+		if t.Kind != TIdent {
+			continue
+		}
+		switch {
+		case t.Text == o:
+			// origin is read only where the list is tested, or as
+			// "!origin" (a request without Origin, which is no CORS
+			// request).
+			if k > 0 && body[k-1].Text == "!" && body[k-1].Kind == TPunct {
+				continue
+			}
+			if k >= 4 && body[k-1].Text == "(" && (body[k-2].Text == "indexOf" || body[k-2].Text == "includes") && body[k-3].Text == "." && body[k-4].Kind == TIdent &&
+				k+1 < len(body) && body[k+1].Text == ")" && membership(body[k-2].Text, body[k+2:]) {
+				if list != "" && list != body[k-4].Text {
+					return Value{}, false
+				}
+				list = body[k-4].Text
+				tests++
+				continue
+			}
+			return Value{}, false
+		case t.Text == cb && k+4 < len(body) && body[k+1].Text == "(" && body[k+2].Text == "null" && body[k+3].Text == ",":
+			if body[k+4].Text == "true" {
+				trues++
+			}
+		case t.Text == cb || k > 0 && body[k-1].Text == "." && (t.Text == "indexOf" || t.Text == "includes"):
+		case k+2 < len(body) && body[k+1].Text == "." && (body[k+2].Text == "indexOf" || body[k+2].Text == "includes"):
+			// The list, tested where origin is read below.
+		case allowlistWords[t.Text]:
+		default:
+			// Any other name (process.env.NODE_ENV, a second list, a
+			// helper) may allow what the list does not: the function
+			// is code.
+			return Value{}, false
+		}
+	}
+	arr, ok := names[list]
+	if tests != 1 || trues != 1 || !ok || arr.Kind != VArray {
+		return Value{}, false
+	}
+	for _, el := range arr.Arr {
+		if el.Kind != VString {
+			return Value{}, false
+		}
+	}
+	return arr, true
+}
+
+// allowlistWords are the names an allow-list callback may use besides
+// its parameters and its list.
+var allowlistWords = map[string]bool{"function": true, "async": true, "if": true, "else": true, "return": true,
+	"null": true, "true": true, "false": true, "undefined": true, "new": true, "Error": true, "TypeError": true}
+
+// membership reports whether after, the tokens after "list.method(origin)",
+// make it a test that the list holds origin: includes as it is,
+// indexOf compared with -1 (!== -1, != -1, > -1) or 0 (>= 0).
+func membership(method string, after []Token) bool {
+	// The lexer gives an operator one character a token ("!==" is "!",
+	// "=", "=").
+	op, n := "", 0
+	for n < len(after) && after[n].Kind == TPunct && len(after[n].Text) == 1 && strings.Contains("!=<>", after[n].Text) {
+		op += after[n].Text
+		n++
+	}
+	if method == "includes" {
+		return op == "" || op != "===" && op != "==" && op != "!==" && op != "!="
+	}
+	rest := after[n:]
+	if len(rest) == 0 {
+		return false
+	}
+	neg := rest[0].Text == "-" && len(rest) > 1
+	if neg {
+		rest = rest[1:]
+	}
+	switch op {
+	case "!==", "!=", ">":
+		return neg && rest[0].Text == "1"
+	case ">=":
+		return !neg && rest[0].Text == "0"
+	}
+	return false
 }
