@@ -115,3 +115,36 @@ func TestFixReplacesAMisspeltOriginInCode(t *testing.T) {
 		}
 	}
 }
+
+// TestFixRestrictsAnEchoBeforeWidening: a policy that echoes every
+// origin (cors() origin: true) with credentials, or when the page sends
+// them, must not be widened as it is: allowing PUT for the page allows
+// it for every site. The fix first allows the page's origin alone, then
+// what the fetch lacks, in the code's own options (the safety check,
+// which probes a foreign origin, holds it). Tried as a new user would,
+// such a policy got raw replies to write, not its methods array.
+func TestFixRestrictsAnEchoBeforeWidening(t *testing.T) {
+	for _, tc := range []struct {
+		desc, format, text string
+		want               []string
+	}{
+		{"Express, origin: true with credentials", "express", "const cors = require('cors')\napp.use(cors({ origin: true, credentials: true, methods: ['GET', 'POST'] }))\n",
+			[]string{"origin: 'https://app.example.com'", "methods: ['GET', 'POST', 'PUT']"}},
+		{"Fastify, origin: true, credentials sent by the page", "fastify-cors", "fastify.register(require('@fastify/cors'), {\n  origin: true,\n})\n",
+			[]string{"origin: 'https://app.example.com'", "credentials: true", "PUT"}},
+	} {
+		sc := `{"request":{"origin":"https://app.example.com","url":"https://api.example.com/items/1","method":"PUT","headers":[["Content-Type","application/json"]],"credentials":"include"},"policy":{"format":"` + tc.format + `","text":` + quoteJSON(tc.text) + `}}`
+		v := explainAll(t, sc)
+		if v.Allowed || len(v.Fixes) == 0 {
+			t.Fatalf("%s: allowed %v, %d fixes; want blocked with a fix", tc.desc, v.Allowed, len(v.Fixes))
+		}
+		f := v.Fixes[0]
+		ok := f.Format == tc.format && strings.HasPrefix(f.Summary, "Allow only the origin https://app.example.com in rule 1")
+		for _, w := range tc.want {
+			ok = ok && strings.Contains(f.Text, w)
+		}
+		if !ok {
+			t.Errorf("%s: fix %q (%s)\n%s\nwant the origin restricted, then widened in the code", tc.desc, f.Summary, f.Format, f.Text)
+		}
+	}
+}

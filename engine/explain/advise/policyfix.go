@@ -50,6 +50,24 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	src := se.rulesOf(pf, src0)
 	var best, partial *explain.Fix
 	bestCost := 0
+	// A policy that lets any site read with credentials (origin: true,
+	// a "*" echoed): widening its methods or headers widens them for
+	// every site, which the safety check refuses, so the fix first
+	// allows only the page's origin. Tried as a new user would, such
+	// a policy got raw replies to write instead of its methods array.
+	// So too one that echoes any origin when the page sends credentials,
+	// which the fix must allow.
+	// A format that chooses its own edits (fix.EditChooser: an
+	// Ingress whose refused list the controller makes "*" mends the
+	// list) is left to them.
+	restrict := ""
+	if _, chooses := pf.(fix.EditChooser); !chooses {
+		if page := pageOrigin(v, s); page != "" && page != "null" {
+			if echoed, cred := se.foreign(s); cred || echoed && s.Request.Credentials == "include" {
+				restrict = page
+			}
+		}
+	}
 	for _, t := range chooseTargets(v, src, s) {
 		cur, edited := *v, src0
 		// last is the trial of edited when its run let the fetch pass:
@@ -60,6 +78,13 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 			e, why, ok := se.nextEdit(&cur, edited, pf, t, s)
+			// (Unless the search replaces the origin itself first:
+			// a "*" with credentials.)
+			first := i == 0 && restrict != "" && !(ok && e.Op == fix.Replace && e.Field == fix.Origins)
+			if first {
+				e, why, ok = fix.Edit{Op: fix.Replace, Rule: t, Field: fix.Origins, Old: "*", Values: []string{restrict}},
+					"allow only the origin "+restrict+" in rule "+strconv.Itoa(t+1)+", which echoes every origin (with credentials, any site could read the replies as the signed-in user)", true
+			}
 			if !ok {
 				break
 			}
@@ -109,7 +134,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if cur, last, ran = se.trial(cs); !ran {
 				break
 			}
-			done[len(done)-1].helped = cur.Allowed || failureKey(&cur) != was
+			done[len(done)-1].helped = first || cur.Allowed || failureKey(&cur) != was
 		}
 		if !cur.Allowed && partial == nil && cost > 0 {
 			partial = se.withFunction(s, &cur, pf, src0, edited, steps)

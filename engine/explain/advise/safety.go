@@ -73,9 +73,17 @@ func appReply(s explain.Scenario) policy.Reply {
 // sending the scenario's request, preflight and actual, and reports a
 // reply that would let that origin read with credentials.
 func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
+	_, cred := se.foreign(s)
+	return cred
+}
+
+// foreign asks the policy what it answers a foreign origin sending the
+// scenario's request, preflight and actual: whether a reply names that
+// origin (echoed), and whether one lets it read with credentials.
+func (se *searcher) foreign(s explain.Scenario) (echoed, credentialed bool) {
 	ev, ok := se.evaluator(s)
 	if !ok {
-		return false
+		return false, false
 	}
 	method := fetch.NormalizeMethod(s.Request.Method)
 	if method == "" {
@@ -100,9 +108,11 @@ func (se *searcher) credentialedWildcard(s explain.Scenario) bool {
 		reqs = reqs[:2] // the last is the same request again
 	}
 	for _, r := range reqs {
-		if lint.AskForeign(ev, r, appReply(s)).Credentialed() {
-			return true
+		f := lint.AskForeign(ev, r, appReply(s))
+		echoed = echoed || f.Echoes()
+		if f.Credentialed() {
+			return true, true
 		}
 	}
-	return false
+	return echoed, false
 }

@@ -71,6 +71,10 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		if len(tok) >= 2 && tok[1:len(tok)-1] == e.Old && strings.IndexByte("'\"`", tok[0]) >= 0 {
 			return text[:start] + tok[:1] + e.Values[0] + tok[:1] + text[end:], nil
 		}
+		if tok == "true" && e.Field == fix.Origins && e.Old == "*" {
+			// origin: true echoes every origin: the page's alone.
+			return text[:start] + lit(e.Values[0]) + text[end:], nil
+		}
 		return "", fix.ErrNotFound
 	case fix.Add:
 	default:

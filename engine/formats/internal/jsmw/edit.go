@@ -85,6 +85,10 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		if len(tok) >= 2 && strings.IndexByte("'\"`", tok[0]) >= 0 && tok[1:len(tok)-1] == e.Old {
 			return text[:start] + tok[:1] + e.Values[0] + tok[:1] + text[end:], nil
 		}
+		if tok == "true" && e.Field == fix.Origins && e.Old == "*" {
+			// origin: true echoes every origin: the page's alone.
+			return text[:start] + lit(e.Values[0]) + text[end:], nil
+		}
 		if tok[0] == '[' {
 			// An entry of the list (a trailing-slash origin among
 			// others), in its own quotes.
