@@ -94,6 +94,11 @@ type Semantics struct {
 	// (Express's "GET,HEAD,PUT,PATCH,POST,DELETE"), so listing a
 	// safelisted method is not the user's redundancy.
 	MethodsAsDefaults bool `json:"methods_as_defaults,omitempty"`
+	// OriginURLs: an exact origin entry is read as a URL whose scheme
+	// and host are compared, so a path in it is ignored at run time
+	// (django-cors-headers' urlsplit; its own check E014 says the
+	// path), where elsewhere such an entry never matches.
+	OriginURLs bool `json:"origin_urls,omitempty"`
 }
 
 // OriginMatch is how a platform compares an origin entry with the

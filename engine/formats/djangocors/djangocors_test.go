@@ -124,6 +124,30 @@ func TestLint(t *testing.T) {
 	}
 }
 
+// TestTrailingSlashIsCheckedOnce: django-cors-headers compares an
+// allowed origin by scheme and host (corsheaders/middleware.py 3.14.0,
+// origin_found_in_white_lists: urlsplit), so a trailing slash still
+// matches at run time, and its check E014 refuses it at manage.py
+// runserver: lint says that (origin-with-path, at the entry), not the
+// generic "never matches", which stood beside a verdict that matched it
+// (tried as a new user would).
+func TestTrailingSlashIsCheckedOnce(t *testing.T) {
+	fs, err := lint.Lint(all.Registry(), "CORS_ALLOWED_ORIGINS = [\n    \"https://app.example.com/\",\n]\nCORS_ALLOW_CREDENTIALS = True\n", "django-cors-headers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := false
+	for _, f := range fs {
+		if f.Code == "origin-never-matches" {
+			t.Errorf("origin-never-matches: %s", f.Message)
+		}
+		path = path || f.Code == "origin-with-path" && f.Line == 2 && f.Column == 5
+	}
+	if !path {
+		t.Errorf("no origin-with-path at line 2, column 5: %+v", fs)
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	_, err := djangocors.Parse("CORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\nCORS_ALLOWED_ORIGIN_REGEXES = [r'^https://(?P<x>a)$']\n")
 	postest.Positions(t, "computed value and unsupported regex", err, []policy.Error{{Line: 1, Column: 24}, {Line: 2, Column: 43}})

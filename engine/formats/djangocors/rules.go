@@ -108,7 +108,7 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 		r.PathNote = "CORS_URLS_REGEX " + strconv.Quote(c.URLsRegex) + " limits the paths; the portable form covers every path"
 	}
 	_, methods := c.At["CORS_ALLOW_METHODS"]
-	return &portable.Config{Format: "django-cors-headers", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: !methods}, Rules: []portable.ConfigRule{r}}, true
+	return &portable.Config{Format: "django-cors-headers", Semantics: portable.Semantics{Origins: portable.OriginsProgram, MethodsAsDefaults: !methods, OriginURLs: true}, Rules: []portable.ConfigRule{r}}, true
 }
 
 // FileName is "settings.py", the name a fix's diff gives the text.
