@@ -103,16 +103,25 @@ func TestRespond(t *testing.T) {
 }
 
 // An array origin is sent as one line per entry (koa's ctx.set of an
-// array): no browser accepts it, and the reader says so.
+// array): no browser accepts it, and the format's check says so, at the
+// option (koa-array-origin). It is no refusal of @koa/cors's, and the
+// rule lets no origin through (Disabled): tried as a new user would,
+// lint said "@koa/cors refuses this" and "allows no origin at all, so it
+// never adds CORS headers".
 func TestArrayOrigin(t *testing.T) {
 	c := parse(t, "{ origin: ['https://a.test', 'https://b.test'] }")
 	out := c.Respond(jsmwtest.Req("GET", url, "https://a.test"), policy.Reply{Status: 200})
 	if n := out.Reply.Header.Count("Access-Control-Allow-Origin"); n != 2 {
 		t.Errorf("%d ACAO lines, want 2", n)
 	}
-	rc, err := (&koacors.Format{}).ReadRules(strings.Replace(app, "%s", "{ origin: ['https://a.test', 'https://b.test'] }", 1))
-	if err != nil || len(rc.Rejects) != 1 || rc.Rejects[0].Line != 5 {
-		t.Errorf("rules %+v, %v: want one reject at line 5", rc, err)
+	text := strings.Replace(app, "%s", "{ origin: ['https://a.test', 'https://b.test'] }", 1)
+	rc, err := (&koacors.Format{}).ReadRules(text)
+	if err != nil || len(rc.Rejects) != 0 || len(rc.Rules) != 1 || !rc.Rules[0].Disabled {
+		t.Errorf("rules %+v, %v: want one rule that lets nothing through, no reject", rc, err)
+	}
+	fs := (&koacors.Format{}).CheckText(text)
+	if len(fs) != 1 || fs[0].Code != "koa-array-origin" || fs[0].Pos.Line != 5 {
+		t.Errorf("findings %+v: want koa-array-origin at line 5", fs)
 	}
 }
 
