@@ -23,10 +23,38 @@ func (mw *Middleware) applies(method, path string) (bool, string) {
 	}
 	p := strings.ToLower(strings.TrimSuffix(path, "/"))
 	m := strings.ToLower(strings.TrimSuffix(mw.Path, "/"))
+	if strings.Contains(m, "/:") {
+		if segmentsMatch(m, p, mw.Prefix) {
+			return true, ""
+		}
+		return false, "path"
+	}
 	if p == m || (mw.Prefix && strings.HasPrefix(p, m+"/")) {
 		return true, ""
 	}
 	return false, "path"
+}
+
+// segmentsMatch matches path against pattern segment by segment, a
+// named parameter (":id") taking any one non-empty segment (Express's
+// path-to-regexp); with prefix, path may go on below it (app.use).
+func segmentsMatch(pattern, path string, prefix bool) bool {
+	ps, qs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(qs) < len(ps) || !prefix && len(qs) != len(ps) {
+		return false
+	}
+	for i, s := range ps {
+		if strings.HasPrefix(s, ":") {
+			if qs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if s != qs[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // response is res as the middleware chain sees it: setHeader replaces a

@@ -342,13 +342,31 @@ func mount(toks []jslit.Token, ci int, mw *Middleware, errs *policy.Errors) {
 	switch {
 	case ps == "*" || ps == "/*" || ps == "/{*splat}" || ps == "*splat" || (mw.Prefix && ps == "/"):
 		// every path (Express 4 '*', Express 5 '/{*splat}')
-	case strings.ContainsAny(ps, ":*?+()[]{}"):
-		*errs = append(*errs, &policy.Error{Line: path.Line, Column: path.Col, Msg: "route path " + strconv.Quote(ps) + " has parameters or patterns: only literal paths are understood"})
+	case strings.ContainsAny(ps, "*?+()[]{}") || strings.Contains(ps, ":") && !namedParams(ps):
+		// The reader's limit, not a refusal of Express's: said as an
+		// input error (Unreadable).
+		*errs = append(*errs, &policy.Error{Line: path.Line, Column: path.Col, Unreadable: true, Msg: "route path " + strconv.Quote(ps) + " has a pattern this reader does not follow (named parameters such as /products/:id are read; optional, wildcard and regular-expression parts are not): mount cors() on a literal path, or on every path"})
 	case !strings.HasPrefix(ps, "/"):
 		*errs = append(*errs, &policy.Error{Line: path.Line, Column: path.Col, Msg: "route path " + strconv.Quote(ps) + " must start with /"})
 	default:
 		mw.Path = ps
 	}
+}
+
+// namedParams reports a route path whose only patterns are whole named
+// segments ("/products/:id": path-to-regexp matches one non-empty
+// segment there).
+func namedParams(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if name, ok := strings.CutPrefix(seg, ":"); ok {
+			if name == "" || strings.IndexFunc(name, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) >= 0 {
+				return false
+			}
+		} else if strings.Contains(seg, ":") {
+			return false
+		}
+	}
+	return true
 }
 
 var known = map[string]bool{"origin": true, "methods": true, "allowedHeaders": true, "headers": true, "exposedHeaders": true, "credentials": true, "maxAge": true, "preflightContinue": true, "optionsSuccessStatus": true}

@@ -152,6 +152,27 @@ func TestRespond(t *testing.T) {
 			req:  req("GET", "https://a.test"), wantStatus: 200,
 			want: map[string]string{"Access-Control-Allow-Origin": ""},
 		},
+		// The expressjs/cors README's per-route pattern: a named
+		// parameter takes one non-empty segment (path-to-regexp); tried
+		// as a new user would, it was an input error.
+		{
+			desc: "a route with a named parameter answers a path with that segment",
+			text: "app.options('/products/:id', cors({ origin: 'https://a.test' }))\n",
+			req:  policy.Request{Method: "OPTIONS", URL: "http://api.test/products/42", Header: headers.List{{Name: "Origin", Value: "https://a.test"}, {Name: "Access-Control-Request-Method", Value: "DELETE"}}}, wantStatus: 204,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test"},
+		},
+		{
+			desc: "a route with a named parameter: a path below it is another route",
+			text: "app.options('/products/:id', cors({ origin: 'https://a.test' }))\n",
+			req:  policy.Request{Method: "OPTIONS", URL: "http://api.test/products/42/reviews", Header: headers.List{{Name: "Origin", Value: "https://a.test"}, {Name: "Access-Control-Request-Method", Value: "DELETE"}}}, wantStatus: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": ""},
+		},
+		{
+			desc: "app.use with a named parameter covers the paths below it",
+			text: "app.use('/shops/:shop', cors({ origin: 'https://a.test' }))\n",
+			req:  policy.Request{Method: "GET", URL: "http://api.test/shops/acme/items", Header: headers.List{{Name: "Origin", Value: "https://a.test"}}}, wantStatus: 200,
+			want: map[string]string{"Access-Control-Allow-Origin": "https://a.test"},
+		},
 	}
 	for _, tc := range tests {
 		ev, err := (&express.Format{}).Parse(tc.text)
@@ -188,6 +209,7 @@ func TestParseErrors(t *testing.T) {
 		{desc: "unknown variable", text: "app.use(cors(opts))", want: []policy.Error{{Line: 1, Column: 14}}},
 		{desc: "unclosed object", text: "{ origin: 'a'", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "nothing", text: "// nothing\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		{desc: "an optional parameter is not followed", text: "app.options('/products/:id?', cors())", want: []policy.Error{{Line: 1, Column: 13}}},
 	}
 	for _, tc := range tests {
 		_, err := express.Parse(tc.text)

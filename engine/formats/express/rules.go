@@ -122,6 +122,15 @@ func configRule(i int, m Middleware) portable.ConfigRule {
 		if !m.Prefix {
 			r.PathNote = "the route covers exactly " + strconv.Quote(m.Path) + "; the portable form covers it and every path below it"
 		}
+		if i := strings.Index(m.Path, "/:"); i >= 0 {
+			// Up to the first named parameter: the portable form has
+			// no segment pattern.
+			r.Paths = []string{m.Path[:i]}
+			if i == 0 {
+				r.Paths = nil
+			}
+			r.PathNote = "the route " + strconv.Quote(m.Path) + " takes one segment for each named parameter; the portable form covers every path below " + strconv.Quote(m.Path[:i]+"/")
+		}
 	}
 	return r
 }
