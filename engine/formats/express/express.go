@@ -359,7 +359,9 @@ func mount(toks []jslit.Token, ci int, mw *Middleware, errs *policy.Errors) {
 func namedParams(p string) bool {
 	for _, seg := range strings.Split(p, "/") {
 		if name, ok := strings.CutPrefix(seg, ":"); ok {
-			if name == "" || strings.IndexFunc(name, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) >= 0 {
+			if name == "" || strings.IndexFunc(name, func(r rune) bool {
+				return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+			}) >= 0 {
 				return false
 			}
 		} else if strings.Contains(seg, ":") {
