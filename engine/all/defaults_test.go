@@ -44,6 +44,14 @@ func TestDefaultsAreNoFinding(t *testing.T) {
 		// are not the user's to remove, the one added is theirs.
 		{desc: "django-cors-headers: list(default_headers) + [...]", format: "django-cors-headers", text: "INSTALLED_APPS = ['corsheaders']\nfrom corsheaders.defaults import default_headers\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\nCORS_ALLOW_HEADERS = list(default_headers) + [\n    'dnt',\n    'x-custom',\n]\n",
 			want: []string{"forbidden-header 4:"}, not: []string{"safelisted-header"}},
+		// rs/cors's Options doc: AllowedHeaders defaults to Accept,
+		// Content-Type and X-Requested-With; AllowedMethods to GET,
+		// POST and HEAD. Tried as a new user would: "accept never needs
+		// listing" of a list the user never wrote.
+		{desc: "rs/cors: its default headers and methods", format: "rs-cors", text: "package main\n\nimport \"github.com/rs/cors\"\n\nvar c = cors.New(cors.Options{\n\tAllowedOrigins:   []string{\"https://app.example.com\"},\n\tAllowCredentials: true,\n})\n",
+			not: []string{"safelisted-header", "safelisted-method"}},
+		{desc: "rs/cors: Accept written", format: "rs-cors", text: "package main\n\nimport \"github.com/rs/cors\"\n\nvar c = cors.New(cors.Options{\n\tAllowedOrigins:   []string{\"https://app.example.com\"},\n\tAllowedHeaders:   []string{\"Accept\", \"X-Custom\"},\n})\n",
+			want: []string{"safelisted-header 7:"}},
 		// flask-cors's README: methods defaults to every method
 		// (flask_cors/core.py ALL_METHODS), OPTIONS among them.
 		{desc: "flask-cors: its default methods", format: "flask-cors", text: "from flask_cors import CORS\nCORS(app, origins=['https://app.example.com'])\n",

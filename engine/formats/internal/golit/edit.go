@@ -173,6 +173,20 @@ func (o *Options) Lists(r *portable.ConfigRule, k Keys, at Pos, origins, methods
 	r.Methods = o.Values(k.Fields[fix.Methods], methods, at)
 	r.AllowHeaders = o.Values(k.Fields[fix.AllowHeaders], headers, at)
 	r.ExposeHeaders = o.Values(k.Expose, nil, at)
+	// A list the user wrote no setting for is the library's default
+	// (portable.Value.Default), which lint's checks of what was written
+	// skip: tried as a new user would, rs/cors's default AllowedHeaders
+	// gave "accept never needs listing".
+	for _, f := range []struct {
+		name string
+		vs   []portable.Value
+	}{{k.Fields[fix.Methods], r.Methods}, {k.Fields[fix.AllowHeaders], r.AllowHeaders}} {
+		if !o.Has(f.name) {
+			for i := range f.vs {
+				f.vs[i].Default = true
+			}
+		}
+	}
 }
 
 // Targets are ms' options literals, for Edit.
