@@ -65,12 +65,40 @@ func (*Format) CheckText(text string) []portable.Finding {
 			}
 		}
 	}
+	if v, ok := c.At["MIDDLEWARE"]; ok && c.Installed {
+		// django-cors-headers' README: "CorsMiddleware should be placed
+		// as high as possible, especially before any middleware that can
+		// generate responses such as Django's CommonMiddleware or
+		// Whitenoise's WhiteNoiseMiddleware": their replies (APPEND_SLASH's
+		// 301, a static file) leave before it runs, without CORS headers.
+		var before string
+		for _, it := range v.Items {
+			if it.S == Middleware {
+				if before != "" {
+					out = append(out, portable.Finding{Severity: "warning", Code: "middleware-order",
+						Message: strconv.Quote(Middleware) + " comes after " + strconv.Quote(before) + ", which answers some requests itself (CommonMiddleware's APPEND_SLASH redirect of /api/items to /api/items/, WhiteNoise's static files) before CorsMiddleware runs, so those replies carry no CORS headers and the browser blocks them; move it above",
+						Pos:     portable.Pos{Line: it.Line, Column: it.Col}})
+				}
+				break
+			}
+			if before == "" && responders[it.S] {
+				before = it.S
+			}
+		}
+	}
 	if c.HasMiddleware && !c.Installed {
 		out = append(out, portable.Finding{Severity: "error", Code: "middleware-missing",
 			Message: "MIDDLEWARE does not list " + strconv.Quote(Middleware) + ": the CORS_* settings do nothing; add it, above CommonMiddleware",
 			Pos:     at("MIDDLEWARE")})
 	}
 	return out
+}
+
+// responders are the middlewares django-cors-headers' README names as
+// answering requests themselves, which CorsMiddleware must precede.
+var responders = map[string]bool{
+	"django.middleware.common.CommonMiddleware":  true,
+	"whitenoise.middleware.WhiteNoiseMiddleware": true,
 }
 
 // Traps implements advise.Trapper: the same traps, for the explainer's

@@ -148,6 +148,32 @@ func TestTrailingSlashIsCheckedOnce(t *testing.T) {
 	}
 }
 
+// TestMiddlewareOrder: CorsMiddleware below CommonMiddleware, whose
+// APPEND_SLASH redirect leaves before CorsMiddleware runs (the
+// django-cors-headers README's Setup: "as high as possible"); above it,
+// or with no responder before it, nothing.
+func TestMiddlewareOrder(t *testing.T) {
+	for _, tc := range []struct {
+		mw   string
+		want int // line of middleware-order, 0 for none
+	}{
+		{"\"django.middleware.security.SecurityMiddleware\",\n    \"django.middleware.common.CommonMiddleware\",\n    \"corsheaders.middleware.CorsMiddleware\",\n", 4},
+		{"\"corsheaders.middleware.CorsMiddleware\",\n    \"django.middleware.common.CommonMiddleware\",\n", 0},
+		{"\"django.middleware.security.SecurityMiddleware\",\n    \"corsheaders.middleware.CorsMiddleware\",\n", 0},
+	} {
+		text := "MIDDLEWARE = [\n    " + tc.mw + "]\nCORS_ALLOWED_ORIGINS = ['https://app.example.com']\n"
+		got := 0
+		for _, f := range (&djangocors.Format{}).CheckText(text) {
+			if f.Code == "middleware-order" {
+				got = f.Pos.Line
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: middleware-order at line %d, want %d", tc.mw, got, tc.want)
+		}
+	}
+}
+
 func TestParseErrors(t *testing.T) {
 	_, err := djangocors.Parse("CORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\nCORS_ALLOWED_ORIGIN_REGEXES = [r'^https://(?P<x>a)$']\n")
 	postest.Positions(t, "computed value and unsupported regex", err, []policy.Error{{Line: 1, Column: 24}, {Line: 2, Column: 43}})
