@@ -89,6 +89,16 @@ func hasWarning(ws []explain.Warning, w explain.Warning) bool {
 	return false
 }
 
+// samePlace is the index of a warning of w's code at w's place, or -1.
+func samePlace(ws []explain.Warning, w explain.Warning) int {
+	for i, x := range ws {
+		if x.Code == w.Code && x.Line == w.Line && x.Column == w.Column {
+			return i
+		}
+	}
+	return -1
+}
+
 // quietLint are lint codes that say nothing about this fetch's risk (a
 // needless list entry), left out of a verdict's warnings.
 var quietLint = map[string]bool{"safelisted-method": true, "safelisted-header": true}
@@ -121,7 +131,13 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		}
 		for _, x := range t.Traps(src.Main(), app) {
 			w := explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, File: cmp.Or(x.Pos.File, file), Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path}
-			if !hasWarning(out, w) { // lint's own check may have said it (a template's traps)
+			switch i := samePlace(out, w); {
+			case hasWarning(out, w): // lint's own check said it (a template's traps)
+			case i >= 0:
+				// lint said it without this exchange's reply (a
+				// reminder); the trap, which saw the reply, says it.
+				out[i] = w
+			default:
 				out = append(out, w)
 			}
 		}

@@ -199,7 +199,19 @@ func prefix(path string) string {
 // replies (a missing route, an authorizer's 401 or 403, throttling) carry
 // no CORS headers unless the file's resources add GatewayResponses
 // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-gatewayResponse-definition.html).
-func (*format) Traps(text string, app headers.List) []portable.Finding {
+func (f *format) Traps(text string, app headers.List) []portable.Finding {
+	return traps(text, app, true)
+}
+
+// CheckText implements lint.TextChecker: the traps, without a reply of
+// the function's to look at, so the lambda-proxy reminder is said as
+// one (info). Tried as a new user would, lint said nothing of it while
+// explain warned.
+func (*format) CheckText(text string) []portable.Finding { return traps(text, nil, false) }
+
+// traps are Traps; withReply: app is the function's reply, whose own
+// Access-Control-Allow-Origin decides the lambda-proxy warning.
+func traps(text string, app headers.List, withReply bool) []portable.Finding {
 	s, err := Parse(text)
 	if err != nil {
 		return nil
@@ -210,8 +222,13 @@ func (*format) Traps(text string, app headers.List) []portable.Finding {
 		if ep.CORS == nil || ep.Integration != apigw.LambdaProxy || app.Has("Access-Control-Allow-Origin") {
 			continue
 		}
-		out = append(out, portable.Finding{Severity: "warning", Code: "serverless-proxy-cors", Pos: ep.CORS.At,
-			Message: "cors on " + ep.At.Path + " answers only the preflight: with the lambda-proxy integration the function's response must carry Access-Control-Allow-Origin itself, and this one has none (" + DocREST + ")."})
+		f := portable.Finding{Severity: "warning", Code: "serverless-proxy-cors", Pos: ep.CORS.At,
+			Message: "cors on " + ep.At.Path + " answers only the preflight: with the lambda-proxy integration the function's response must carry Access-Control-Allow-Origin itself, and this one has none (" + DocREST + ")."}
+		if !withReply {
+			f.Severity = "info"
+			f.Message = "cors on " + ep.At.Path + " answers only the preflight: with the lambda-proxy integration (the default) the function's response must carry Access-Control-Allow-Origin (and, with credentials, Access-Control-Allow-Credentials) itself (" + DocREST + ")."
+		}
+		out = append(out, f)
 		break
 	}
 	if len(s.Endpoints) > 0 && !strings.Contains(text, "AWS::ApiGateway::GatewayResponse") {

@@ -331,6 +331,42 @@ functions:
 	}
 }
 
+// TestLintSaysTheProxyTrap: lint reminds that a lambda-proxy function's
+// reply must carry the CORS headers (info: it does not see the reply),
+// as explain warns when the reply lacks them; the verdict says it once,
+// as the warning. Tried as a new user would, lint said nothing.
+func TestLintSaysTheProxyTrap(t *testing.T) {
+	const yml = "service: s\nprovider:\n  name: aws\nfunctions:\n  f:\n    handler: h.f\n    events:\n      - http:\n          path: todos\n          method: post\n          cors: true\n"
+	fs, err := lint.Lint(all.Registry(), yml, "serverless")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range fs {
+		found = found || f.Code == "serverless-proxy-cors" && f.Severity == lint.Info && f.Line == 11
+	}
+	if !found {
+		t.Errorf("no info serverless-proxy-cors at line 11: %+v", fs)
+	}
+	v, err := explain.Explain(explain.Scenario{Request: explain.Request{Origin: "https://app.example.com", URL: "https://abc.execute-api.us-east-1.amazonaws.com/dev/todos", Init: fetch.Init{Method: "POST"}},
+		Policy: &explain.Policy{Format: "serverless", Text: yml}}, advise.Options(all.Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, w := range v.Warnings {
+		if w.Code == "serverless-proxy-cors" {
+			n++
+			if w.Severity != "warning" {
+				t.Errorf("the verdict's serverless-proxy-cors is %s, want the warning of the reply it saw", w.Severity)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d serverless-proxy-cors warnings, want 1: %+v", n, v.Warnings)
+	}
+}
+
 // TestVariables: a cors value from a variable is its fallback, a
 // parameter's value (--param), or a fault at its position.
 func TestVariables(t *testing.T) {
