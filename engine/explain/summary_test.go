@@ -40,6 +40,10 @@ func TestSummary(t *testing.T) {
 			scenario: `{"request":{"origin":"https://a.test","url":"https://x1.execute-api.us-east-1.amazonaws.com/prod/items"},"response":{"status":200,"headers":[["Content-Type","application/json"]]},
 			"policy":{"format":"apigw-rest","text":"{\"RestApiCors\":{\"AllowMethods\":[\"GET\",\"OPTIONS\"],\"Integration\":\"lambda-proxy\"}}"}}`,
 			want: []string{"The request was answered 200 by API Gateway's integration", "Lambda proxy integration the function's own headers are the CORS answer", "returned no Access-Control-Allow-Origin", "the fix is the reply it must return", "Chrome then blocks the fetch"}},
+		{desc: "a native policy: the nearest rule is the one whose path covers the request and refused the origin, not an earlier rule for another path (native package doc)",
+			scenario: `{"request":{"origin":"https://evil.example","url":"https://api.example.com/api/items"},"response":{"status":200},
+			"policy":{"format":"native","text":"{\"rules\": [{\"name\": \"admin\", \"path\": \"/admin/*\", \"origins\": [\"https://admin.example.com\"]}, {\"name\": \"api\", \"path\": \"/api/*\", \"origins\": [\"https://app.example.com\"]}]}"}}`,
+			want: []string{"no rule allows it; the nearest, rule 2 (api), fails on origin"}, not: []string{"rule 1"}},
 		{desc: "in Firefox the summary names Firefox", scenario: `{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/x"}}`,
 			want: []string{"The server answered the request 200", "Firefox then blocks the fetch"}},
 	}
