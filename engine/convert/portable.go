@@ -329,7 +329,14 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 		return nil, Same, what + " has no value here (a parameter without a Default, or a value of the deployment), so the rule's origins are unknown; left out: give it with --param to convert this rule"
 	}
 	if !strings.Contains(o, "*") {
-		if o == "" || strings.ContainsAny(o, " \t\r\n,") || strings.HasSuffix(o, "/") {
+		// Compared exactly, as these entries are (a case-insensitive
+		// platform's were lowered above): a browser serializes an
+		// origin in lowercase, without a path or its default port
+		// (RFC 6454 §6.2). Tried as a new user would, an uppercase
+		// entry failed the whole conversion where a trailing slash was
+		// left out.
+		if o == "" || strings.ContainsAny(o, " \t\r\n,") || strings.HasSuffix(o, "/") || o != strings.ToLower(o) ||
+			strings.HasPrefix(o, "https://") && strings.HasSuffix(o, ":443") || strings.HasPrefix(o, "http://") && strings.HasSuffix(o, ":80") {
 			return nil, Same, strconv.Quote(o) + " never equals an Origin header a browser sends; left out"
 		}
 		return []string{o}, "", ""
