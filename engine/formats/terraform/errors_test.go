@@ -135,7 +135,7 @@ module "cdn" {
 	}
 	want := []string{
 		"warning terraform-unresolved 6:29 data.aws_ssm_parameter.origin.value comes from a data source, read only when Terraform plans: the verdict assumes the list does not hold it",
-		"warning terraform-star-origin-credentials 6:24 allowed_origins = [\"*\"]",
+		"info terraform-star-origin-credentials 6:24 allowed_origins = [\"*\"]",
 		"warning terraform-unresolved 7:23 allowed_headers is not known here: the verdict assumes it is empty",
 		"warning terraform-variable-without-value 16:1 variable \"extra\" has no default",
 		"warning terraform-unresolved 13:13 var.extra has no value",
