@@ -824,18 +824,21 @@ var matrix = map[string]row{
 		// django-cors-headers and Starlette compare their origin lists exactly
 		// (urlsplit scheme and host; `in`): only their regexes can trap.
 		"django-cors-headers": {text: pyDjango(`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://.*example\.com$"]` + "\n")},
-		"starlette":           {text: pyStarlette(`allow_origin_regex=r"https://.*example\.com"`)},
-		"express":             {text: `app.use(cors({origin: [/example\.com$/]}))`},
-		"native":              no("native's only pattern is \"scheme://*.domain\", which cannot run into a name; anything else is refused at read"),
-		"gcs-json":            no("GCS compares origins literally (cloud-policies.md §3): a \"*\" inside an entry matches only itself"),
-		"gcs-xml":             no("GCS compares origins literally (cloud-policies.md §3)"),
-		"azure-xml":           no("Azure allows \"*\" or exact origins (cloud-policies.md §4): no pattern to trap"),
-		"azure-json":          no("Azure allows \"*\" or exact origins (cloud-policies.md §4)"),
-		"apigw-rest":          no(oneValue),
-		"nginx":               {text: "location / {\n    if ($http_origin ~* (example\\.com)$) {\n        add_header Access-Control-Allow-Origin $http_origin always;\n    }\n}\n"},
-		"raw":                 no(oneValue),
-		"har":                 no(oneValue),
-		"ec2":                 no(ec2Fixed),
+		// A pattern without $ is flask-cors's own regex-without-end-anchor
+		// (lint.sameFinding); the wildcard running into a name is this.
+		"flask-cors": {text: pyFlask(`CORS(app, origins=[r"^https://.*example\.com$"])` + "\n")},
+		"starlette":  {text: pyStarlette(`allow_origin_regex=r"https://.*example\.com"`)},
+		"express":    {text: `app.use(cors({origin: [/example\.com$/]}))`},
+		"native":     no("native's only pattern is \"scheme://*.domain\", which cannot run into a name; anything else is refused at read"),
+		"gcs-json":   no("GCS compares origins literally (cloud-policies.md §3): a \"*\" inside an entry matches only itself"),
+		"gcs-xml":    no("GCS compares origins literally (cloud-policies.md §3)"),
+		"azure-xml":  no("Azure allows \"*\" or exact origins (cloud-policies.md §4): no pattern to trap"),
+		"azure-json": no("Azure allows \"*\" or exact origins (cloud-policies.md §4)"),
+		"apigw-rest": no(oneValue),
+		"nginx":      {text: "location / {\n    if ($http_origin ~* (example\\.com)$) {\n        add_header Access-Control-Allow-Origin $http_origin always;\n    }\n}\n"},
+		"raw":        no(oneValue),
+		"har":        no(oneValue),
+		"ec2":        no(ec2Fixed),
 	}),
 	"public-suffix-wildcard": one(rule{origins: []string{"https://*.github.io"}, methods: get}, map[string]entry{
 		"apigw-http":          refusedAtUpload,

@@ -75,8 +75,21 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 				}
 			}
 		}
-		for _, x := range items {
-			vs = append(vs, portable.Value{Text: x, Pos: p, Default: def || listed && !spelt[strings.ToLower(x)]})
+		// Each item at its own place where the setting spells it:
+		// tried as a new user would, a finding about one origin
+		// pointed at the list's "[".
+		var spelling []pylit.Value
+		for _, n := range settings {
+			if its := c.At[n].Items; len(its) == len(items) {
+				spelling = its
+			}
+		}
+		for j, x := range items {
+			at := p
+			if spelling != nil && spelling[j].Line > 0 && spelling[j].S == x {
+				at = portable.Pos{Line: spelling[j].Line, Column: spelling[j].Col}
+			}
+			vs = append(vs, portable.Value{Text: x, Pos: at, Default: def || listed && !spelt[strings.ToLower(x)]})
 		}
 		return vs
 	}
@@ -88,13 +101,21 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	case c.AllowAll:
 		r.Origins = []portable.Value{{Text: "*", Pos: pos("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")}}
 	default:
-		r.Origins = list(c.AllowedOrigins.Elems(), pos("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"))
-		for _, re := range c.Regexes {
+		r.Origins = list(c.AllowedOrigins.Elems(), pos("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"), "CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST")
+		reAt := c.At["CORS_ALLOWED_ORIGIN_REGEXES"].Items
+		if len(reAt) == 0 {
+			reAt = c.At["CORS_ORIGIN_REGEX_WHITELIST"].Items
+		}
+		for j, re := range c.Regexes {
 			if r.Regex == nil {
 				r.Regex = map[int]bool{}
 			}
 			r.Regex[len(r.Origins)] = true
-			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(re, false), Pos: pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")})
+			at := pos("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST")
+			if len(reAt) == len(c.Regexes) && reAt[j].Line > 0 {
+				at = portable.Pos{Line: reAt[j].Line, Column: reAt[j].Col}
+			}
+			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(re, false), Pos: at})
 		}
 	}
 	r.Methods = list(c.AllowMethods.Elems(), pos("CORS_ALLOW_METHODS"), "CORS_ALLOW_METHODS")

@@ -97,7 +97,15 @@ func configRule(i int, at portable.Pos, o *Options, vals map[string]pylit.Value)
 		return at
 	}
 	r := portable.ConfigRule{Index: i, Pos: at, Credentials: o.Credentials, CredentialsPos: pos("supports_credentials"), MaxAgePos: pos("max_age")}
-	for _, p := range o.Origins {
+	// Each origin at its own place where the list spells it: tried as
+	// a new user would, a finding about one pointed at the list.
+	originAt := func(j int) portable.Pos {
+		if its := vals["origins"].Items; len(its) == len(o.Origins) && its[j].Line > 0 {
+			return portable.Pos{Line: its[j].Line, Column: its[j].Col}
+		}
+		return pos("origins")
+	}
+	for j, p := range o.Origins {
 		switch {
 		case p.Text == ".*" && !p.Compiled && o.SendWildcard:
 			r.Origins = append(r.Origins, portable.Value{Text: "*", Pos: pos("origins")})
@@ -108,9 +116,9 @@ func configRule(i int, at portable.Pos, o *Options, vals map[string]pylit.Value)
 				r.Regex = map[int]bool{}
 			}
 			r.Regex[len(r.Origins)] = true
-			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(p.Text, false), Pos: pos("origins")})
+			r.Origins = append(r.Origins, portable.Value{Text: pylit.Anchored(p.Text, false), Pos: originAt(j)})
 		default:
-			r.Origins = append(r.Origins, portable.Value{Text: p.Text, Pos: pos("origins")})
+			r.Origins = append(r.Origins, portable.Value{Text: p.Text, Pos: originAt(j)})
 		}
 	}
 	split := func(s, key string) []portable.Value {

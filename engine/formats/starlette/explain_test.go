@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -87,4 +88,25 @@ func TestWildcardWithCredentials(t *testing.T) {
 			t.Errorf("%s: no step says %q:\n%s", tt.desc, tt.step, said)
 		}
 	}
+}
+
+// TestFindingAtTheEntry: a finding about one origin of a list bound to a
+// name (FastAPI's documented origins = [...]) is at that entry, where
+// SARIF and GitHub annotations put it; tried as a new user would, it was
+// at the list's "[".
+func TestFindingAtTheEntry(t *testing.T) {
+	const text = "from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\n\napp = FastAPI()\n\norigins = [\n    \"http://localhost:3000\",\n    \"https://app.example.com/\",\n]\n\napp.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=True)\n"
+	fs, err := lint.Lint(all.Registry(), text, "starlette")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == "origin-never-matches" {
+			if f.Line != 8 || f.Column != 5 {
+				t.Errorf("origin-never-matches at %d:%d, want 8:5 (the entry)", f.Line, f.Column)
+			}
+			return
+		}
+	}
+	t.Errorf("no origin-never-matches: %+v", fs)
 }

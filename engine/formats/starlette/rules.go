@@ -60,10 +60,18 @@ func configRule(i int, m *Middleware) portable.ConfigRule {
 		return at
 	}
 	r := portable.ConfigRule{Index: i, Pos: at, Credentials: m.Credentials, CredentialsPos: opt("allow_credentials"), MaxAgePos: opt("max_age")}
+	// Each item at its own place where the list spells it (a list bound
+	// to a name included): tried as a new user would, a finding about
+	// one origin pointed at the list's "[".
 	list := func(key string, items []string) []portable.Value {
 		var vs []portable.Value
-		for _, x := range items {
-			vs = append(vs, portable.Value{Text: x, Pos: opt(key)})
+		v := m.vals[key]
+		for j, x := range items {
+			p := opt(key)
+			if len(v.Items) == len(items) && v.Items[j].Line > 0 {
+				p = portable.Pos{Line: v.Items[j].Line, Column: v.Items[j].Col}
+			}
+			vs = append(vs, portable.Value{Text: x, Pos: p})
 		}
 		return vs
 	}
