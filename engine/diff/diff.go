@@ -344,6 +344,15 @@ func Diff(old, new Config, o Options) (*Report, error) {
 	for i := range rep.Groups {
 		g := &rep.Groups[i]
 		g.Pos = b.pos(g.Origins, g.Paths)
+		if g.Direction == Narrow {
+			// An origin the new side no longer names is where the old
+			// side named it, in the rule the new side keeps in its
+			// place: tried as a new user would, the narrowing of rule
+			// 1's origin was placed at rule 3's "*".
+			if p, ok := movedFrom(a, b, g.Origins); ok {
+				g.Pos = p
+			}
+		}
 		if p, ok := b.headerPos(g); ok {
 			g.Pos = p
 		}
@@ -579,6 +588,37 @@ func (s *side) pos(origins, paths []string) portable.Pos {
 		}
 	}
 	return cfg.Rules[0].Pos
+}
+
+// movedFrom is the place, in new, of the rule that stands where old's
+// rule naming one of origins exactly stood (the same number), when new
+// names none of them exactly: its first origin entry.
+func movedFrom(old, new *side, origins []string) (portable.Pos, bool) {
+	if old.cfg == nil || new.cfg == nil || exactIndex(new.cfg, origins) >= 0 {
+		return portable.Pos{}, false
+	}
+	k := exactIndex(old.cfg, origins)
+	for _, r := range new.cfg.Rules {
+		if r.Index == k && k >= 0 && len(r.Origins) > 0 && r.Origins[0].Pos.Line > 0 {
+			return r.Origins[0].Pos, true
+		}
+	}
+	return portable.Pos{}, false
+}
+
+// exactIndex is the Index of cfg's first rule naming one of origins
+// exactly, or -1.
+func exactIndex(cfg *portable.Config, origins []string) int {
+	for _, r := range cfg.Rules {
+		for _, v := range r.Origins {
+			for _, o := range origins {
+				if strings.EqualFold(v.Text, o) {
+					return r.Index
+				}
+			}
+		}
+	}
+	return -1
 }
 
 // coversShown reports that a rule of rulePaths (empty: every path)

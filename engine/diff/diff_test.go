@@ -306,3 +306,32 @@ func TestRESTAPIAskedAtItsRoutes(t *testing.T) {
 		t.Errorf("groups %+v: want a narrowing of POST /pets", rep.Groups)
 	}
 }
+
+// TestNarrowingAtTheRuleThatChanged: an origin the new side no longer
+// names is placed where the old side named it, in the rule that stands
+// there now; tried as a new user would (the S3 user guide's three-rule
+// example, rule 1's origin changed from http to https), the narrowing was
+// placed at rule 3's "*", which covers GET only.
+func TestNarrowingAtTheRuleThatChanged(t *testing.T) {
+	rules := func(o string) string {
+		return "[\n {\"AllowedOrigins\": [\"" + o + "\"], \"AllowedMethods\": [\"PUT\", \"POST\", \"DELETE\"]},\n" +
+			" {\"AllowedOrigins\": [\"http://www.example2.com\"], \"AllowedMethods\": [\"PUT\", \"POST\", \"DELETE\"]},\n" +
+			" {\"AllowedOrigins\": [\"*\"], \"AllowedMethods\": [\"GET\"]}\n]"
+	}
+	rep, err := diff.Diff(s3Cfg(rules("http://www.example1.com")), s3Cfg(rules("https://www.example1.com")), diff.Options{Formats: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range rep.Groups {
+		if g.Direction == diff.Narrow {
+			found = true
+			if g.Pos.Line != 2 {
+				t.Errorf("narrowing %q at line %d, want 2 (rule 1)", g.Summary, g.Pos.Line)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no narrowing: %+v", rep.Groups)
+	}
+}
