@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/cloudfront"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -49,6 +50,8 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 			return "", fix.ErrUnsupported
 		}
 		return ed.list(r.rules[e.Rule], key, e)
+	case r.HTTP != nil && e.Op == fix.PreflightWithoutAuth:
+		return ed.preflightRoute(r)
 	case r.HTTP != nil || r.Lambda != nil:
 		// An HTTP API's and a function URL's Cors name their lists alike.
 		if e.Rule != 0 {
@@ -151,6 +154,43 @@ func (ed *editor) gatewayResponse(r *Resource, e fix.Edit) (string, error) {
 	return ed.insertEntry(into, key, b.String())
 }
 
+// preflightRoute adds, beside a SAM HttpApi's $default event with an
+// authorizer, the event of an OPTIONS /{proxy+} route without one (SAM's
+// Auth.Authorizer: NONE), on the same function and API: API Gateway
+// answers a preflight there with the API's CORS configuration, where
+// the $default route's authorizer refused it (http-api-cors.html,
+// "Configuring CORS for an HTTP API with a $default route and an
+// authorizer"). Only the SAM event form is written.
+func (ed *editor) preflightRoute(r *Resource) (string, error) {
+	if ed.d.json {
+		return "", fix.ErrUnsupported
+	}
+	for _, rt := range r.Routes {
+		if rt.Path != "$default" || rt.Function == "" || rt.Authorizer == "NONE" {
+			continue
+		}
+		events := ed.d.root.get("Resources").get(rt.Function).get("Properties").get("Events")
+		if events == nil || events.kind != mapK || events.flow || len(events.keys) == 0 {
+			return "", fix.ErrUnsupported
+		}
+		var def *node
+		for i, k := range events.keys {
+			if k.line == rt.Line || events.vals[i].line == rt.Line {
+				def = events.vals[i]
+			}
+		}
+		api := def.get("Properties").get("ApiId")
+		if def == nil || api == nil || api.line < 1 || api.line > len(ed.d.lines) || events.get("CorsPreflight") != nil {
+			return "", fix.ErrUnsupported
+		}
+		apiText := strings.TrimSpace(ed.d.text[api.off:lineEnd(ed.d.text, ed.d.lines[api.line-1])])
+		lvl := strings.Repeat(" ", events.keys[0].col-1) + "  "
+		body := "\n" + lvl + "Type: HttpApi\n" + lvl + "Properties:\n" + lvl + "  ApiId: " + apiText + "\n" + lvl + "  Path: /{proxy+}\n" + lvl + "  Method: options\n" + lvl + "  Auth:\n" + lvl + "    Authorizer: NONE"
+		return ed.insertEntry(events, "CorsPreflight", body)
+	}
+	return "", fix.ErrUnsupported
+}
+
 // ChooseLayerEdit implements fix.LayerEditor for an API whose authorizer
 // refused the exchange: a refused preflight is let through without the
 // authorizer (a browser sends no credentials on a preflight, so an
@@ -168,6 +208,12 @@ func (*format) ChooseLayerEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		return fix.Edit{}, "", false
 	}
 	if b.PreflightFailed {
+		for _, r := range b.Rules {
+			if r.Source == apigw.SourceAuthorizerHTTP {
+				return fix.Edit{Op: fix.PreflightWithoutAuth},
+					"add an OPTIONS /{proxy+} route without authorization beside the $default route, which API Gateway then answers preflights on with the API's CORS configuration: a browser sends no credentials on a preflight, so the authorizer refuses every one (http-api-cors.html)", true
+			}
+		}
 		return fix.Edit{Op: fix.PreflightWithoutAuth},
 			"set AddDefaultAuthorizerToCorsPreflight: false in the API's Auth: a browser sends no credentials on a preflight, so the authorizer refuses every one", true
 	}

@@ -157,3 +157,59 @@ Resources:
       Runtime: python3.12
       Events:
 `
+
+// TestHTTPAPIPreflightRouteFix: a SAM HttpApi whose $default route has
+// the API's DefaultAuthorizer refuses every preflight with its 401
+// (http-api-cors.html, "Configuring CORS for an HTTP API with a $default
+// route and an authorizer": add an OPTIONS /{proxy+} route without
+// authorization). The fix adds that event beside the $default one, on
+// the same function and API, where it was raw replies to write (tried as
+// a new user would).
+func TestHTTPAPIPreflightRouteFix(t *testing.T) {
+	const tpl = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  NotesApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowOrigins: [https://notes.example.com]
+        AllowMethods: [GET, POST]
+        AllowHeaders: [content-type, authorization]
+      Auth:
+        DefaultAuthorizer: Cognito
+        Authorizers:
+          Cognito:
+            IdentitySource: $request.header.Authorization
+            JwtConfiguration:
+              issuer: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc
+              audience: [client123]
+  NotesFunction:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: notes.handler
+      Runtime: nodejs20.x
+      Events:
+        Create:
+          Type: HttpApi
+          Properties:
+            ApiId: !Ref NotesApi
+            Path: $default
+            Method: any
+`
+	s := explain.Scenario{Request: explain.Request{Origin: "https://notes.example.com", URL: "https://k3n9x2.execute-api.eu-west-1.amazonaws.com/notes",
+		Init: fetch.Init{Method: "POST", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}, {Name: "Authorization", Value: "Bearer x"}}}},
+		Policy: &explain.Policy{Format: "cloudformation", Text: tpl}}
+	v, err := explain.Explain(s, advise.Options(registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 {
+		t.Fatalf("allowed %v, %d fixes", v.Allowed, len(v.Fixes))
+	}
+	f := v.Fixes[0]
+	for _, want := range []string{"+        CorsPreflight:", "+            ApiId: !Ref NotesApi", "+            Path: /{proxy+}", "+            Method: options", "+              Authorizer: NONE"} {
+		if f.Format != "cloudformation" || !strings.Contains(f.Diff, want) {
+			t.Errorf("fix 1 (%s) lacks %q:\n%s", f.Format, want, f.Diff)
+		}
+	}
+}

@@ -490,7 +490,8 @@ func (rd *reader) events(fn string, props *node, routes map[string][]Route) {
 				path = "$default" // an HttpApi event without Path is the $default route
 			}
 			auth, _ := rd.r.str(p.get("Auth").get("Authorizer"))
-			routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path, Authorizer: auth})
+			at := evs.keys[i]
+			routes[api] = append(routes[api], Route{Method: normMethod(method), Path: path, Authorizer: auth, Function: fn, Line: at.line, Column: at.col})
 		}
 	}
 }
