@@ -132,6 +132,15 @@ func readOne(raw string) (*Line, error) {
 	if strings.HasPrefix(s, "Failed to load resource: the server responded with a status of ") {
 		return nil, fail("this line reports an error status the page may read, not a CORS block")
 	}
+	if name, ok := strings.CutPrefix(s, "Refused to get unsafe header "); ok {
+		// Chrome's XMLHttpRequest getResponseHeader() of a header the
+		// response does not expose (Fetch "CORS-exposed header-name
+		// list"): the fetch passed, no CORS block to explain. Tried as a
+		// new user would, the AWS SDK's ETag line (multipart uploads)
+		// was "not a CORS console message".
+		name = strings.Trim(name, `"`)
+		return nil, fail("this line is the page reading the response header " + strconv.Quote(name) + ", which the response does not expose (the request itself passed): add " + name + " to the server's Access-Control-Expose-Headers (S3: the rule's ExposeHeaders); for the AWS SDK's uploads, whycors explain --preset s3-uploadpart --policy YOUR-CORS --origin ORIGIN --url URL writes that fix")
+	}
 	return nil, fail("not a CORS console message of Chrome, Firefox or Safari: " + short(s))
 }
 

@@ -191,6 +191,8 @@ var rejectCases = []struct {
 		in: "Failed to load resource: net::ERR_FAILED", line: 1, want: "paste the line above it"},
 	{desc: "an error status the page may read is no block", source: "chromeMessages.allowed",
 		in: "Failed to load resource: the server responded with a status of 404 (Not Found)", line: 1, want: "not a CORS block"},
+	{desc: "XHR's getResponseHeader of a header not exposed: no block, the header to expose (tried as a new user would: the AWS SDK's ETag line was \"not a CORS console message\")", source: "Chromium xml_http_request.cc (\"Refused to get unsafe header\"); Fetch: CORS-exposed header-name list",
+		in: `Refused to get unsafe header "ETag"`, line: 1, want: `the response header "ETag", which the response does not expose`},
 	{desc: "a line of no browser's", source: "none of chromeMessages, firefoxMessages, webkitMessages",
 		in: "Uncaught (in promise) TypeError: Failed to fetch", line: 1, want: "not a CORS console message"},
 	{desc: "Chrome's line cut before the origin", source: "chromeMessages.console: \"from origin '...' has been blocked by CORS policy: \"",
