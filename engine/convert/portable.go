@@ -56,8 +56,8 @@ func toNeutral(src *Source, selects, byMethod bool) neutral {
 	// Rules are kept pending until duplicates are known: an Express
 	// app.options('*', cors(opts)) next to app.use(cors(opts)) is one rule.
 	var kept []pending
-	for _, i := range src.InOrder() {
-		r := &src.Rules[i]
+	for k := range src.Rules {
+		r := &src.Rules[src.Tried(k)]
 		if r.Disabled {
 			notes = append(notes, noteOn(r, "origin", Same, "the rule sends no CORS headers here (a middleware disabled by a falsy origin, or a resource of a template other than the one chosen), so it is left out", r.Pos))
 			continue
@@ -295,9 +295,10 @@ func selectionNotes(src *Source, byMethod bool) []Note {
 		what = "method and requested headers"
 	}
 	var notes []Note
-	order := src.InOrder()
-	for k, j := range order {
-		for _, i := range order[:k] {
+	for k := range src.Rules {
+		j := src.Tried(k)
+		for m := 0; m < k; m++ {
+			i := src.Tried(m)
 			if portable.Overlap(texts(src.Rules[i].Origins), texts(src.Rules[j].Origins)) {
 				r, e := &src.Rules[j], &src.Rules[i]
 				notes = append(notes, noteOn(r, "origins", Narrower, platformWords(src)+" goes on to this rule when rule "+strconv.Itoa(e.Index+1)+" matches the origin but not the "+what+"; the converted policy stops at rule "+strconv.Itoa(e.Index+1)+" for origins both rules allow", r.Pos))

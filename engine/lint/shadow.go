@@ -27,7 +27,7 @@ import (
 //     later origin ("https://*.a.test" before "https://b.a.test") is not
 //     worked out, so nothing is reported that is not certain.
 //
-// Rules are taken in the order the platform tries them (Config.InOrder:
+// Rules are taken in the order the platform tries them (Config.Tried:
 // a Terraform module's S3 rules in the provider's set order), and named
 // by their numbers as written.
 //
@@ -38,9 +38,8 @@ func (l *linter) shadowed(src *convert.Source) {
 	if !sem.PathSelects && !sem.MethodSelects && !sem.OriginSelects {
 		return
 	}
-	order := src.InOrder()
-	for k, j := range order {
-		r := &src.Rules[j]
+	for k := 1; k < len(src.Rules); k++ {
+		r := &src.Rules[src.Tried(k)]
 		if r.Disabled {
 			// It answers nothing here (another resource's rule, when
 			// a module's resource is linted on its own): it is neither
@@ -48,8 +47,8 @@ func (l *linter) shadowed(src *convert.Source) {
 			continue
 		}
 		rk := ruleKey(r)
-		for _, i := range order[:k] {
-			e := &src.Rules[i]
+		for m := 0; m < k; m++ {
+			e := &src.Rules[src.Tried(m)]
 			if e.Disabled {
 				continue
 			}

@@ -210,22 +210,20 @@ type Config struct {
 	// Order is the order the platform tries Rules in, as indexes into
 	// Rules, when it is not the order written (a Terraform module's S3
 	// rules, which the AWS provider sends in its set's order): a
-	// conversion and lint's first-match checks take the rules so (InOrder).
+	// conversion and lint's first-match checks take the rules so (Tried).
 	// Rules stay as written, each at its Index. nil: as listed.
 	Order []int `json:"order,omitempty"`
 }
 
-// InOrder is the order the platform tries c's rules in, as indexes into
-// c.Rules (Order, else as listed).
-func (c *Config) InOrder() []int {
+// Tried is the index into c.Rules of the k-th rule the platform tries
+// (Order, else as listed): a loop over k from 0 takes them in the
+// platform's order without a list of its own (lint runs it on every
+// policy a fix search tries).
+func (c *Config) Tried(k int) int {
 	if len(c.Order) == len(c.Rules) {
-		return c.Order
+		return c.Order[k]
 	}
-	out := make([]int, len(c.Rules))
-	for i := range out {
-		out[i] = i
-	}
-	return out
+	return k
 }
 
 // Target is a request path that a configuration without a rule model

@@ -48,33 +48,54 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 	}
 	src0 = answering(pf, src0, v)
 	src := se.rulesOf(pf, src0)
-	var best, partial *explain.Fix
-	bestCost := 0
+	best, partial := se.editSearch(s, v, pf, src0, src, "")
 	// A policy that lets any site read with credentials (origin: true,
-	// a "*" echoed): widening its methods or headers widens them for
-	// every site, which the safety check refuses, so the fix first
-	// allows only the page's origin. Tried as a new user would, such
-	// a policy got raw replies to write instead of its methods array.
-	// So too one that echoes any origin when the page sends credentials,
-	// which the fix must allow.
-	// A format that chooses its own edits (fix.EditChooser: an
-	// Ingress whose refused list the controller makes "*" mends the
-	// list) is left to them.
-	restrict := ""
-	if _, chooses := pf.(fix.EditChooser); !chooses {
+	// a "*" echoed), or that echoes any origin when the page sends
+	// credentials, which the fix must allow: widening its methods or
+	// headers widens them for every site, which the safety check
+	// refuses, so the search tries again, first allowing the page's
+	// origin alone. Tried as a new user would, such a policy got raw
+	// replies to write instead of its methods array. Asked only when
+	// no fix passed, so that the common search pays nothing for it. A
+	// format that chooses its own edits (fix.EditChooser: an Ingress
+	// whose refused list the controller makes "*" mends the list) is
+	// left to them.
+	if _, chooses := pf.(fix.EditChooser); best == nil && !chooses {
 		if page := pageOrigin(v, s); page != "" && page != "null" {
 			if echoed, cred := se.foreign(s); cred || echoed && s.Request.Credentials == "include" {
-				restrict = page
+				b, p := se.editSearch(s, v, pf, src0, src, page)
+				if best = b; partial == nil {
+					partial = p
+				}
 			}
 		}
 	}
+	if best == nil && partial != nil {
+		return *partial, true
+	}
+	if best == nil {
+		return explain.Fix{}, false
+	}
+	return *best, true
+}
+
+// editSearch is policyFix's search: for each candidate rule, edits one
+// condition at a time following the rule trace of each run, and keeps
+// the fix with the fewest edits (best), else the edits that leave the
+// code behind the configuration to do the rest (partial). With restrict
+// (the page's origin), each chain starts by allowing that origin alone.
+func (se *searcher) editSearch(s explain.Scenario, v *explain.Verdict, pf policy.Format, src0 policy.Source, src *convert.Source, restrict string) (best, partial *explain.Fix) {
+	format := s.Policy.Format
+	bestCost := 0
 	for _, t := range chooseTargets(v, src, s) {
 		cur, edited := *v, src0
 		// last is the trial of edited when its run let the fetch pass:
 		// the fix's AllowedIn runs on it.
 		var last *explain.Trial
 		var steps []string
-		var done []applied
+		// Room for a fix's usual few edits without an allocation.
+		var room [4]applied
+		done := room[:0]
 		cost := 0
 		for i := 0; i < maxEditsPerFix && !cur.Allowed; i++ {
 			e, why, ok := se.nextEdit(&cur, edited, pf, t, s)
@@ -115,7 +136,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 				break
 			}
 			done = append(done, applied{edit: e, before: edited, cost: cost})
-			was := failureKey(&cur)
+			wasReason, wasConsole := cur.Reason, cur.Console
 			edited, last = next, nil
 			if c.Where != "" {
 				why += " (" + c.Where + ")"
@@ -134,7 +155,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			if cur, last, ran = se.trial(cs); !ran {
 				break
 			}
-			done[len(done)-1].helped = first || cur.Allowed || failureKey(&cur) != was
+			done[len(done)-1].helped = first || cur.Allowed || cur.Reason != wasReason || !slices.Equal(cur.Console, wasConsole)
 		}
 		if !cur.Allowed && partial == nil && cost > 0 {
 			partial = se.withFunction(s, &cur, pf, src0, edited, steps)
@@ -159,13 +180,7 @@ func (se *searcher) policyFix(s explain.Scenario, v *explain.Verdict) (explain.F
 			break
 		}
 	}
-	if best == nil && partial != nil {
-		return *partial, true
-	}
-	if best == nil {
-		return explain.Fix{}, false
-	}
-	return *best, true
+	return best, partial
 }
 
 // applied is an edit policyFix made: the source before it, the cost
@@ -185,12 +200,6 @@ func repeated(done []applied, e fix.Edit) bool {
 		}
 	}
 	return false
-}
-
-// failureKey is what a blocked verdict's browser says, for telling
-// whether an edit changed it: its reason and console lines.
-func failureKey(v *explain.Verdict) string {
-	return v.Reason + "\x00" + strings.Join(v.Console, "\n")
 }
 
 // withFunction is the fix of edits that leave one thing to do outside
