@@ -114,15 +114,28 @@ const (
 // else the first whose path covers it, refuses it (the package doc,
 // "Which rule answers").
 func (p *Policy) Decide(in *Input, a *Answer) {
-	*a = Answer{Rule: -1, Origin: -1}
-	if !p.pathless {
-		// Paths compare as the server behind decodes them.
-		if cp := CanonicalPath(in.Path); cp != in.Path {
-			c := *in
-			c.Path = cp
-			in = &c
-		}
+	if !p.pathless && needsCanonical(in.Path) {
+		// Paths compare as the server behind decodes them: the rare
+		// path with an escape or a dot segment goes the long way, so
+		// that the common one copies nothing.
+		p.decideCanonical(in, a)
+		return
 	}
+	p.decide(in, a)
+}
+
+// decideCanonical is decide with in.Path made CanonicalPath.
+//
+//go:noinline
+func (p *Policy) decideCanonical(in *Input, a *Answer) {
+	c := *in
+	c.Path = CanonicalPath(in.Path)
+	p.decide(&c, a)
+}
+
+// decide is Decide of a path compared as it is.
+func (p *Policy) decide(in *Input, a *Answer) {
+	*a = Answer{Rule: -1, Origin: -1}
 	pre := in.IsPreflight()
 	f := fallback{first: -1}
 	if p.oneRule {
