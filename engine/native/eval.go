@@ -529,6 +529,14 @@ func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			h = headers.List{}
 		}
 		for _, n := range ownedHeaders {
+			if h.Has(n) {
+				// Said in the decision: the prediction is the
+				// worker's and ApplyActual's, and a handler under
+				// middleware.Wrap would override the policy (found
+				// as a new user would: a handler's "*" let every
+				// origin read, which explain did not say).
+				out.Decision.List = append(out.Decision.List, n)
+			}
 			h.Del(n)
 		}
 		a.AddTo(&h)
@@ -747,6 +755,9 @@ func (words) Decision(n policy.Note) string {
 			b.WriteString("actual response with the CORS headers of ")
 			rule()
 		}
+	}
+	if len(n.List) > 0 && (n.Case == Actual.String() || n.Case == NoRule.String()) {
+		b.WriteString("; the application's own " + strings.Join(n.List, ", ") + " removed, as the edge worker and middleware.ApplyActual remove them (under middleware.Wrap a handler that sets them overrides the policy: remove them from the handler)")
 	}
 	return b.String()
 }

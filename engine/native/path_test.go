@@ -1,9 +1,12 @@
 package native_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/native"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // TestCanonicalPath: RFC 3986's normalizations a server applies before
@@ -59,5 +62,26 @@ func TestPercentEncodedPathMeetsItsRule(t *testing.T) {
 		if a.Rule != tc.rule || a.Kind != tc.kind {
 			t.Errorf("%s: rule %d, %v; want rule %d, %v", tc.path, a.Rule, a.Kind, tc.rule, tc.kind)
 		}
+	}
+}
+
+// TestRespondSaysTheApplicationsHeadersGo: the verdict models the edge
+// worker and middleware.ApplyActual, which remove the application's own
+// CORS headers; its decision says so, and that under middleware.Wrap a
+// handler's own would override the policy. Found as a new user would: a
+// handler's Access-Control-Allow-Origin: * let every origin read through
+// Wrap, where the verdict said BLOCKED without a word of it.
+func TestRespondSaysTheApplicationsHeadersGo(t *testing.T) {
+	p, err := native.Parse(`{"origins": ["https://app.example.com"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := p.Respond(policy.Request{Method: "GET", URL: "https://api.example.com/x", Header: headers.List{{Name: "Origin", Value: "https://evil.example"}}},
+		policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}})
+	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "" {
+		t.Errorf("Access-Control-Allow-Origin %q, want the application's removed", v)
+	}
+	if txt := out.Text(); !strings.Contains(txt, "the application's own Access-Control-Allow-Origin removed") || !strings.Contains(txt, "middleware.Wrap") {
+		t.Errorf("decision %q: want the removal and Wrap said", txt)
 	}
 }
