@@ -191,6 +191,13 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 	case matched != nil:
 		w.Write(" with rule ")
 		writeRuleName(w, matched)
+		if a := assumed(matched.Detail); a != "" {
+			// What the rule's answer rests on, in the headline: tried
+			// as a new user would, Starlette's "*" with credentials
+			// was BLOCKED with its assumption (no cookie) a screen
+			// lower.
+			w.Write(" (the verdict assumes ", a, ")")
+		}
 	case nearest != nil:
 		w.Write(": no rule allows it; the nearest, rule ")
 		writeRuleName(w, nearest)
@@ -220,6 +227,19 @@ func serverDecision(v *Verdict, which string) string {
 		}
 	}
 	return ""
+}
+
+// assumed is what a rule's detail says the verdict assumes ("the verdict
+// assumes X, ..." up to the end of its clause), or "".
+func assumed(detail string) string {
+	_, a, ok := strings.Cut(detail, "the verdict assumes ")
+	if !ok {
+		return ""
+	}
+	if i := strings.IndexAny(a, ",;)"); i >= 0 {
+		a = a[:i]
+	}
+	return strings.TrimSpace(a)
 }
 
 // answeredByCDN reports that the last request of the kind the verdict turns on

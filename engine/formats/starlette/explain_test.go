@@ -87,6 +87,10 @@ func TestWildcardWithCredentials(t *testing.T) {
 		if !strings.Contains(said, tt.step) {
 			t.Errorf("%s: no step says %q:\n%s", tt.desc, tt.step, said)
 		}
+		// The headline too: the verdict turns on it.
+		if !strings.Contains(v.Summary, "(the verdict assumes the browser holds no cookie for this site)") {
+			t.Errorf("%s: the summary does not say the assumption: %s", tt.desc, v.Summary)
+		}
 	}
 }
 
