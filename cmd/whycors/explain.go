@@ -466,8 +466,9 @@ func explainConsole(c *cli, text string, stdin io.Reader, pick int, asJSON bool)
 		}
 		res := struct {
 			Line       *consoleline.Line `json:"line"`
+			Hint       string            `json:"hint,omitempty"`
 			Candidates []out             `json:"candidates"`
-		}{Line: l}
+		}{Line: l, Hint: consoleline.Hint(l)}
 		for i, cand := range cs {
 			o := out{Desc: cand.Desc, Scenario: cand.Scenario}
 			if pick == 0 || i == pick-1 {
@@ -483,6 +484,9 @@ func explainConsole(c *cli, text string, stdin io.Reader, pick int, asJSON bool)
 	fmt.Fprintf(c.stdout, "%s's console line: %s\n", name, l.Text)
 	if l.Reason != "" {
 		fmt.Fprintf(c.stdout, "The failing check: %s\n", l.Reason)
+	}
+	if h := consoleline.Hint(l); h != "" {
+		fmt.Fprintf(c.stdout, "%s\n", h)
 	}
 	if pick == 0 && len(cs) > 1 {
 		fmt.Fprintf(c.stdout, "\n%d configurations print it; explain one with --pick N:\n", len(cs))
