@@ -206,18 +206,22 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 // the header of a response to it (an upstream's, in an edge worker): it
 // removes the CORS response headers the policy owns (so an upstream's own,
 // possibly wider, CORS headers never reach the browser, and a disallowed
-// origin gets none), sets the policy's, and appends to Vary. It does
-// nothing when no rule covers r's path, or when r is a preflight handed to
-// the application (unmatched_preflight: pass), whose answer is the
-// application's. It returns the decision.
+// origin gets none), sets the policy's, and appends to Vary. On a path
+// no rule covers it removes them too (the policy allows no origin there,
+// as the edge worker does and native.Policy.Respond models). It does
+// nothing when r is a preflight handed to the application
+// (unmatched_preflight: pass), whose answer is the application's. It
+// returns the decision.
 func (m *Middleware) ApplyActual(r *http.Request, h http.Header) native.Answer {
 	var a native.Answer
 	var l lines
 	m.decide(r, &a, &l)
-	if a.Kind == native.Actual {
+	if a.Kind == native.Actual || a.Kind == native.NoRule {
 		for _, k := range [...]string{hACAO, hACAC, hACAM, hACAH, hACMA, hACEH} {
 			delete(h, k)
 		}
+	}
+	if a.Kind == native.Actual {
 		setHeaders(h, &a, l)
 	}
 	if m.debug {

@@ -335,9 +335,11 @@ func (c *compiled) compilePath(path string, f *ruleFaults) {
 			c.pathPrefix = true
 			c.path = path[:len(path)-1]
 		}
-		// As requests are compared (CanonicalPath): "/caf%c3%a9/*"
-		// matches what a browser sends, "/caf%C3%A9/...".
-		c.path = CanonicalPath(c.path)
+		// As requests are compared (CanonicalPath), but for dot
+		// segments, which a pattern means literally ("/.*" is not
+		// "/*"): "/caf%c3%a9/*" matches what a browser sends,
+		// "/caf%C3%A9/...".
+		c.path = canonicalPattern(c.path)
 	}
 }
 

@@ -24,6 +24,11 @@ func TestCanonicalPath(t *testing.T) {
 		{"a trailing dot segment keeps the slash", "/a/b/..", "/a/"},
 		{"a lone or short escape is kept as written", "/a%2/b%", "/a%2/b%"},
 		{"dots inside a segment are no dot segment", "/a..b/.c/d.", "/a..b/.c/d."},
+		// Found as a new adversary would: nginx merges slashes
+		// (merge_slashes on), Tomcat and Spring cut ";" parameters.
+		{"empty segments merged, as nginx's merge_slashes", "//admin//x", "/admin/x"},
+		{"a segment's parameters cut, as Tomcat and Spring do", "/admin;a=b/x;c", "/admin/x"},
+		{"an escaped ';' is no parameter", "/a%3Bb/x", "/a%3Bb/x"},
 	} {
 		if got := native.CanonicalPath(tc.in); got != tc.want {
 			t.Errorf("%s: CanonicalPath(%q) = %q, want %q", tc.desc, tc.in, got, tc.want)
@@ -55,6 +60,8 @@ func TestPercentEncodedPathMeetsItsRule(t *testing.T) {
 		{"/api/%2e%2e/admin/users/1", 0, native.PreflightRejected},
 		{"/items/1", 2, native.PreflightOK},
 		{"/caf%C3%A9/menu", 1, native.PreflightOK},
+		{"//admin/users/1", 0, native.PreflightRejected},
+		{"/admin;jsessionid=1/users/1", 0, native.PreflightRejected},
 	} {
 		in := native.Input{Method: "OPTIONS", Path: tc.path, Origin: "https://app.example.com", HasOrigin: true, ACRM: "DELETE", HasACRM: true}
 		var a native.Answer
@@ -83,5 +90,23 @@ func TestRespondSaysTheApplicationsHeadersGo(t *testing.T) {
 	}
 	if txt := out.Text(); !strings.Contains(txt, "the application's own Access-Control-Allow-Origin removed") || !strings.Contains(txt, "middleware.Wrap") {
 		t.Errorf("decision %q: want the removal and Wrap said", txt)
+	}
+}
+
+// TestPatternKeepsItsDots: a rule's pattern is normalized as requests
+// are, but for dot segments, which it means literally: "/.*" covers the
+// dotfiles, not every path. Found as a new adversary would: it was "/".
+func TestPatternKeepsItsDots(t *testing.T) {
+	p, err := native.Parse(`{"rules": [{"path": "/.*", "origins": ["https://a.example"]}]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, covered := range map[string]bool{"/.well-known/x": true, "/.env": true, "/api/x": false, "/": false} {
+		in := native.Input{Method: "GET", Path: path, Origin: "https://a.example", HasOrigin: true}
+		var a native.Answer
+		p.Decide(&in, &a)
+		if got := a.Kind != native.NoRule; got != covered {
+			t.Errorf("%s: covered %v, want %v", path, got, covered)
+		}
 	}
 }

@@ -364,6 +364,23 @@ func TestNamesAndCode(t *testing.T) {
 			assumed: "origin is a function"},
 		{desc: "a callback that also allows by another condition is code", text: "const allowed = ['https://a.test'];\napp.use(cors({ origin: (origin, cb) => { if (process.env.NODE_ENV === 'development' || allowed.includes(origin)) cb(null, true); else cb(new Error('x')) } }));",
 			assumed: "origin is a function"},
+		// Read as the README's shape and nothing looser: tried as a new
+		// adversary would, a blocklist (the test's branches the other
+		// way round), a negated test, an || true, a second argument
+		// that is no boolean, and a test whose result is unused were
+		// each read as the allow-list.
+		{desc: "a blocklist is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { if (list.includes(origin)) { callback(new Error('blocked')) } else { callback(null, true) } } }));",
+			assumed: "origin is a function"},
+		{desc: "a negated test is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { if (!list.includes(origin)) { callback(null, true) } else { callback(new Error('no')) } } }));",
+			assumed: "origin is a function"},
+		{desc: "false then true is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { if (list.includes(origin)) return callback(null, false); return callback(null, true) } }));",
+			assumed: "origin is a function"},
+		{desc: "|| true is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { if (list.indexOf(origin) !== -1 || true) { callback(null, true) } else { callback(new Error('x')) } } }));",
+			assumed: "origin is a function"},
+		{desc: "a refusal that sends '*' is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { if (list.includes(origin)) { callback(null, true) } else { callback(null, '*') } } }));",
+			assumed: "origin is a function"},
+		{desc: "a test whose result is unused is code", text: "const list = ['https://a.test'];\napp.use(cors({ origin: function (origin, callback) { list.includes(origin); callback(null, true) } }));",
+			assumed: "origin is a function"},
 		{desc: "a callback that tests indexOf the wrong way is code", text: "const allowed = ['https://a.test'];\napp.use(cors({ origin: (origin, cb) => { if (allowed.indexOf(origin) === -1) cb(null, true); else cb(new Error('x')) } }));",
 			assumed: "origin is a function"},
 		{desc: "an arrow callback", text: "app.use(cors({ origin: (origin, cb) => cb(null, true), credentials: true }));",

@@ -1036,66 +1036,103 @@ func NumberString(f float64) string {
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
-// Allowlist reads the origin callback of the expressjs/cors README
-// (function (origin, callback) { if (list.indexOf(origin) !== -1)
-// callback(null, true) else callback(new Error(...)) }, or with
-// list.includes(origin), an arrow function, a "!origin ||" first): the
-// array of strings names bind list to, and true, when fn's tokens are
-// that shape and nothing else reads origin or calls back true; false
-// for any other function, which only running it would tell.
+// Allowlist reads the origin callback of the expressjs/cors README, and
+// nothing looser: its tokens must be exactly
+//
+//	function (origin, callback) {
+//	  if ([!origin ||] LIST.indexOf(origin) !== -1) [return] callback(null, true) [else] [return] callback(new Error(...))
+//	}
+//
+// (or an arrow function; LIST.includes(origin), or indexOf compared
+// with != -1, > -1 or >= 0; braces and semicolons optional; the refusal
+// callback(null, false) or an Error), over a LIST that names binds to an
+// array of strings. It returns that array and true; false for any other
+// function, which only running it would tell. Tried as a new adversary
+// would, a looser reading took a blocklist (if (list.includes(origin))
+// callback(new Error(...)) else callback(null, true)) for an allow-list.
 func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
-	// The parameters: the first "(" name "," name ")".
-	i := 0
-	for i < len(fn) && !(fn[i].Kind == TPunct && fn[i].Text == "(") {
-		i++
+	m := &tokMatch{toks: fn}
+	m.word("async")
+	arrowParams := false
+	if !m.word("function") {
+		arrowParams = true
+	} else {
+		m.kind(TIdent) // a name, if any
 	}
-	if i+4 >= len(fn) || fn[i+1].Kind != TIdent || fn[i+2].Text != "," || fn[i+3].Kind != TIdent || fn[i+4].Text != ")" {
+	if !m.punct("(") {
 		return Value{}, false
 	}
-	o, cb := fn[i+1].Text, fn[i+3].Text
-	body := fn[i+5:]
-	var list string
-	tests, trues := 0, 0
-	for k := 0; k < len(body); k++ {
-		t := body[k]
-		if t.Kind != TIdent {
-			continue
-		}
-		switch {
-		case t.Text == o:
-			// origin is read only where the list is tested, or as
-			// "!origin" (a request without Origin, which is no CORS
-			// request).
-			if k > 0 && body[k-1].Text == "!" && body[k-1].Kind == TPunct {
-				continue
-			}
-			if k >= 4 && body[k-1].Text == "(" && (body[k-2].Text == "indexOf" || body[k-2].Text == "includes") && body[k-3].Text == "." && body[k-4].Kind == TIdent &&
-				k+1 < len(body) && body[k+1].Text == ")" && membership(body[k-2].Text, body[k+2:]) {
-				if list != "" && list != body[k-4].Text {
-					return Value{}, false
-				}
-				list = body[k-4].Text
-				tests++
-				continue
-			}
-			return Value{}, false
-		case t.Text == cb && k+4 < len(body) && body[k+1].Text == "(" && body[k+2].Text == "null" && body[k+3].Text == ",":
-			if body[k+4].Text == "true" {
-				trues++
-			}
-		case t.Text == cb || k > 0 && body[k-1].Text == "." && (t.Text == "indexOf" || t.Text == "includes"):
-		case k+2 < len(body) && body[k+1].Text == "." && (body[k+2].Text == "indexOf" || body[k+2].Text == "includes"):
-			// The list, tested where origin is read below.
-		case allowlistWords[t.Text]:
-		default:
-			// Any other name (process.env.NODE_ENV, a second list, a
-			// helper) may allow what the list does not: the function
-			// is code.
+	o, ok1 := m.ident()
+	ok2 := m.punct(",")
+	cb, ok3 := m.ident()
+	if !ok1 || !ok2 || !ok3 || !m.punct(")") {
+		return Value{}, false
+	}
+	if arrowParams && !(m.punct("=") && m.punct(">")) {
+		return Value{}, false
+	}
+	braced := m.punct("{")
+	// if (COND)
+	if !m.word("if") || !m.punct("(") {
+		return Value{}, false
+	}
+	if m.punct("!") {
+		// "!origin ||": a request without Origin, which is no CORS
+		// request.
+		if !m.is(o) || !m.punct("|") || !m.punct("|") {
 			return Value{}, false
 		}
 	}
+	list, okL := m.ident()
+	if !okL || !m.punct(".") {
+		return Value{}, false
+	}
+	switch {
+	case m.word("includes"):
+		if !m.punct("(") || !m.is(o) || !m.punct(")") {
+			return Value{}, false
+		}
+	case m.word("indexOf"):
+		if !m.punct("(") || !m.is(o) || !m.punct(")") || !m.notMinusOne() {
+			return Value{}, false
+		}
+	default:
+		return Value{}, false
+	}
+	if !m.punct(")") {
+		return Value{}, false
+	}
+	// THEN: callback(null, true)
+	thenBraced := m.punct("{")
+	ret := m.word("return")
+	if !m.call(cb, true) {
+		return Value{}, false
+	}
+	m.punct(";")
+	if thenBraced && !m.punct("}") {
+		return Value{}, false
+	}
+	// ELSE (or, after a return, what follows): the refusal.
+	if !m.word("else") && !ret {
+		return Value{}, false
+	}
+	elseBraced := m.punct("{")
+	m.word("return")
+	if !m.call(cb, false) {
+		return Value{}, false
+	}
+	m.punct(";")
+	if elseBraced && !m.punct("}") {
+		return Value{}, false
+	}
+	if braced && !m.punct("}") {
+		return Value{}, false
+	}
+	if m.i != len(m.toks) {
+		return Value{}, false
+	}
 	arr, ok := names[list]
-	if tests != 1 || trues != 1 || !ok || arr.Kind != VArray {
+	if !ok || arr.Kind != VArray {
 		return Value{}, false
 	}
 	for _, el := range arr.Arr {
@@ -1106,38 +1143,95 @@ func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
 	return arr, true
 }
 
-// allowlistWords are the names an allow-list callback may use besides
-// its parameters and its list.
-var allowlistWords = map[string]bool{"function": true, "async": true, "if": true, "else": true, "return": true,
-	"null": true, "true": true, "false": true, "undefined": true, "new": true, "Error": true, "TypeError": true}
+// tokMatch walks tokens for Allowlist: each method takes the next token
+// when it is what is asked, and reports whether it did.
+type tokMatch struct {
+	toks []Token
+	i    int
+}
 
-// membership reports whether after, the tokens after "list.method(origin)",
-// make it a test that the list holds origin: includes as it is,
-// indexOf compared with -1 (!== -1, != -1, > -1) or 0 (>= 0).
-func membership(method string, after []Token) bool {
-	// The lexer gives an operator one character a token ("!==" is "!",
-	// "=", "=").
-	op, n := "", 0
-	for n < len(after) && after[n].Kind == TPunct && len(after[n].Text) == 1 && strings.Contains("!=<>", after[n].Text) {
-		op += after[n].Text
-		n++
+func (m *tokMatch) next() (Token, bool) {
+	if m.i >= len(m.toks) {
+		return Token{}, false
 	}
-	if method == "includes" {
-		return op == "" || op != "===" && op != "==" && op != "!==" && op != "!="
+	return m.toks[m.i], true
+}
+
+func (m *tokMatch) take(ok bool) bool {
+	if ok {
+		m.i++
 	}
-	rest := after[n:]
-	if len(rest) == 0 {
-		return false
+	return ok
+}
+
+func (m *tokMatch) punct(p string) bool {
+	t, ok := m.next()
+	return m.take(ok && t.Kind == TPunct && t.Text == p)
+}
+
+func (m *tokMatch) word(w string) bool {
+	t, ok := m.next()
+	return m.take(ok && t.Kind == TIdent && t.Text == w)
+}
+
+func (m *tokMatch) is(name string) bool { return m.word(name) }
+
+func (m *tokMatch) kind(k TokKind) bool {
+	t, ok := m.next()
+	return m.take(ok && t.Kind == k)
+}
+
+func (m *tokMatch) ident() (string, bool) {
+	t, ok := m.next()
+	if !ok || t.Kind != TIdent {
+		return "", false
 	}
-	neg := rest[0].Text == "-" && len(rest) > 1
-	if neg {
-		rest = rest[1:]
+	m.i++
+	return t.Text, true
+}
+
+// notMinusOne takes "!== -1", "!= -1", "> -1" or ">= 0" (the lexer gives
+// an operator one character a token).
+func (m *tokMatch) notMinusOne() bool {
+	op := ""
+	for {
+		t, ok := m.next()
+		if !ok || t.Kind != TPunct || len(t.Text) != 1 || !strings.Contains("!=<>", t.Text) {
+			break
+		}
+		op += t.Text
+		m.i++
 	}
 	switch op {
 	case "!==", "!=", ">":
-		return neg && rest[0].Text == "1"
+		return m.punct("-") && m.number("1")
 	case ">=":
-		return !neg && rest[0].Text == "0"
+		return m.number("0")
 	}
 	return false
+}
+
+func (m *tokMatch) number(n string) bool {
+	t, ok := m.next()
+	return m.take(ok && t.Kind == TNumber && t.Text == n)
+}
+
+// call takes cb(null, true) when allow, else cb(null, false) or
+// cb(new Error(...)) with string arguments.
+func (m *tokMatch) call(cb string, allow bool) bool {
+	if !m.is(cb) || !m.punct("(") {
+		return false
+	}
+	if allow {
+		return m.word("null") && m.punct(",") && m.word("true") && m.punct(")")
+	}
+	if m.word("null") {
+		return m.punct(",") && m.word("false") && m.punct(")")
+	}
+	if !m.word("new") || !(m.word("Error") || m.word("TypeError")) || !m.punct("(") {
+		return false
+	}
+	for m.kind(TString) || m.punct("+") {
+	}
+	return m.punct(")") && m.punct(")")
 }
