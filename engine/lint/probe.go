@@ -7,6 +7,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
@@ -197,7 +198,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 			{"https://whycors-probe-" + d, "suffix-trap", "a domain that merely ends in " + strconv.Quote(d)},
 			{"https://" + d + ".whycors-probe.invalid", "suffix-trap", "a domain that merely starts with " + strconv.Quote(d)},
 		}
-		if isPublicSuffix(d) {
+		if origin.IsPublicSuffix(d) {
 			trials = append(trials, trial{"https://whycors-probe." + d, "public-suffix-wildcard", "a site under the public suffix " + strconv.Quote(d) + ", which anyone can register"})
 		}
 		if _, ok := parentDomain(d); ok {
@@ -322,7 +323,7 @@ func grouped(low string, max int) []string {
 // suffix, whose subdomains anyone can register.
 func parentDomain(d string) (string, bool) {
 	_, parent, ok := strings.Cut(d, ".")
-	if !ok || !strings.Contains(parent, ".") || isPublicSuffix(parent) {
+	if !ok || !strings.Contains(parent, ".") || origin.IsPublicSuffix(parent) {
 		return "", false
 	}
 	return parent, true

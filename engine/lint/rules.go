@@ -267,7 +267,7 @@ func (l *linter) wildcard(src *convert.Source, s, scheme, rest string, hasScheme
 		if i := strings.IndexByte(suffix, ':'); i >= 0 {
 			suffix = suffix[:i]
 		}
-		if isPublicSuffix(suffix) {
+		if origin.IsPublicSuffix(suffix) {
 			sev := Warning
 			if creds {
 				sev = Error
@@ -428,7 +428,7 @@ func (l *linter) regex(re string, at convert.Pos, creds bool) {
 	// covers every site anyone registers there, as "https://*.github.io".
 	if i := strings.LastIndexAny(re, "+*?}"); i >= 0 {
 		tail := strings.ReplaceAll(strings.TrimSuffix(re[i+1:], "$"), "\\.", ".")
-		if suffix, ok := strings.CutPrefix(tail, "."); ok && !strings.ContainsAny(suffix, "\\[](){}|^$*+?") && isPublicSuffix(suffix) {
+		if suffix, ok := strings.CutPrefix(tail, "."); ok && !strings.ContainsAny(suffix, "\\[](){}|^$*+?") && origin.IsPublicSuffix(suffix) {
 			sev := Warning
 			if creds {
 				sev = Error
@@ -516,9 +516,6 @@ func hostOf(rest string) string {
 func isLoopback(h string) bool {
 	return h == "localhost" || strings.HasSuffix(h, ".localhost") || strings.HasPrefix(h, "127.") || h == "[::1]"
 }
-
-// isPublicSuffix is origin.IsPublicSuffix.
-func isPublicSuffix(s string) bool { return origin.IsPublicSuffix(s) }
 
 // isForbiddenRequestHeader: https://fetch.spec.whatwg.org/#forbidden-request-header
 // (names only; browser-cors.md §1.2).

@@ -79,24 +79,21 @@ func (advisor) Advise(s explain.Scenario, v *explain.Verdict, fixes bool, o expl
 	}
 }
 
-// hasWarning reports a warning of w's code and message at w's place.
-func hasWarning(ws []explain.Warning, w explain.Warning) bool {
-	for _, x := range ws {
-		if x.Code == w.Code && x.Message == w.Message && x.Line == w.Line && x.Column == w.Column {
-			return true
-		}
-	}
-	return false
-}
-
-// samePlace is the index of a warning of w's code at w's place, or -1.
-func samePlace(ws []explain.Warning, w explain.Warning) int {
+// samePlace is the index of the first warning of w's code at w's place
+// (-1 for none), and whether one of them says w's message too.
+func samePlace(ws []explain.Warning, w explain.Warning) (int, bool) {
+	first := -1
 	for i, x := range ws {
 		if x.Code == w.Code && x.Line == w.Line && x.Column == w.Column {
-			return i
+			if x.Message == w.Message {
+				return i, true
+			}
+			if first < 0 {
+				first = i
+			}
 		}
 	}
-	return -1
+	return first, false
 }
 
 // quietLint are lint codes that say nothing about this fetch's risk (a
@@ -131,8 +128,8 @@ func trapWarnings(s explain.Scenario, f policy.Format, findings []lint.Finding) 
 		}
 		for _, x := range t.Traps(src.Main(), app) {
 			w := explain.Warning{Code: x.Code, Severity: x.Severity, Message: x.Message, File: cmp.Or(x.Pos.File, file), Line: x.Pos.Line, Column: x.Pos.Column, Path: x.Pos.Path}
-			switch i := samePlace(out, w); {
-			case hasWarning(out, w): // lint's own check said it (a template's traps)
+			switch i, said := samePlace(out, w); {
+			case said: // lint's own check said it (a template's traps)
 			case i >= 0:
 				// lint said it without this exchange's reply (a
 				// reminder); the trap, which saw the reply, says it.

@@ -103,17 +103,12 @@ func (o *Options) origin(req policy.Request, res *response) (failed string, n po
 	if o.Assumed {
 		which.Case = caseAssumed // code: the note says what is assumed
 	}
-	for i := range o.Allowed {
-		if allowed {
-			break
-		}
-		// isOriginAllowed(undefined, ...) compares "undefined" with
-		// strings and tests the RegExp on "undefined"; without an Origin
-		// the echoed value is undefined and no header is set either way.
-		if o.Allowed[i].match(reqOrigin) && has {
-			allowed = true
-			which = policy.Note{Case: caseEchoed, Args: [4]string{1: o.Allowed[i].Regex, 2: o.Allowed[i].Exact}}
-		}
+	// isOriginAllowed(undefined, ...) compares "undefined" with strings
+	// and tests the RegExp on "undefined"; without an Origin the echoed
+	// value is undefined and no header is set either way.
+	if i := o.entry(reqOrigin, has); !allowed && i >= 0 {
+		allowed = true
+		which = policy.Note{Case: caseEchoed, Args: [4]string{1: o.Allowed[i].Regex, 2: o.Allowed[i].Exact}}
 	}
 	// configureOrigin lists ACAO (the echoed origin, or false) before
 	// Vary: Origin, and applyHeaders sets them in that order.
@@ -131,19 +126,18 @@ func (o *Options) origin(req policy.Request, res *response) (failed string, n po
 	return "", which
 }
 
-// listed reports whether req's Origin is one the origin callback allows
-// (Allowed).
-func (o *Options) listed(req policy.Request) bool {
-	reqOrigin, has := req.Header.Get("Origin")
+// entry is the index of the first entry of Allowed that matches the
+// request's Origin (has: the request sends one), or -1.
+func (o *Options) entry(reqOrigin string, has bool) int {
 	if !has {
-		return false
+		return -1
 	}
 	for i := range o.Allowed {
 		if o.Allowed[i].match(reqOrigin) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func describeOrigin(o Origin) string {
@@ -175,11 +169,10 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			rules = append(rules, r)
 			continue
 		}
-		if mw.Callback && !mw.listed(req) {
+		if o, has := req.Header.Get("Origin"); mw.Callback && mw.entry(o, has) < 0 {
 			// The origin callback refuses: cors() passes its Error (or
 			// false) to next() before setting any header
 			// (lib/index.js middlewareWrapper).
-			o, _ := req.Header.Get("Origin")
 			r.Failed = "origin"
 			r.Note = policy.Note{Case: caseCallbackRefuses, Args: [4]string{o}}
 			rules = append(rules, r)

@@ -96,12 +96,16 @@ func withAlike(rules []rule, sent []int) []int {
 	for _, i := range sent {
 		kept[i] = true
 	}
+	// Each block's code once (a serialization of the block).
+	codes := make([]string, len(rules))
+	for j := range rules {
+		codes[j] = sdkCode(sdkRule(&rules[j]))
+	}
 	out := make([]int, 0, len(rules))
 	for _, i := range sent {
 		out = append(out, i)
-		c := sdkCode(sdkRule(&rules[i]))
 		for j := range rules {
-			if !kept[j] && sdkCode(sdkRule(&rules[j])) == c {
+			if !kept[j] && codes[j] == codes[i] {
 				out = append(out, j)
 			}
 		}

@@ -1079,7 +1079,7 @@ func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
 	if m.punct("!") {
 		// "!origin ||": a request without Origin, which is no CORS
 		// request.
-		if !m.is(o) || !m.punct("|") || !m.punct("|") {
+		if !m.word(o) || !m.punct("|") || !m.punct("|") {
 			return Value{}, false
 		}
 	}
@@ -1089,11 +1089,11 @@ func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
 	}
 	switch {
 	case m.word("includes"):
-		if !m.punct("(") || !m.is(o) || !m.punct(")") {
+		if !m.punct("(") || !m.word(o) || !m.punct(")") {
 			return Value{}, false
 		}
 	case m.word("indexOf"):
-		if !m.punct("(") || !m.is(o) || !m.punct(")") || !m.notMinusOne() {
+		if !m.punct("(") || !m.word(o) || !m.punct(")") || !m.notMinusOne() {
 			return Value{}, false
 		}
 	default:
@@ -1174,8 +1174,6 @@ func (m *tokMatch) word(w string) bool {
 	return m.take(ok && t.Kind == TIdent && t.Text == w)
 }
 
-func (m *tokMatch) is(name string) bool { return m.word(name) }
-
 func (m *tokMatch) kind(k TokKind) bool {
 	t, ok := m.next()
 	return m.take(ok && t.Kind == k)
@@ -1219,7 +1217,7 @@ func (m *tokMatch) number(n string) bool {
 // call takes cb(null, true) when allow, else cb(null, false) or
 // cb(new Error(...)) with string arguments.
 func (m *tokMatch) call(cb string, allow bool) bool {
-	if !m.is(cb) || !m.punct("(") {
+	if !m.word(cb) || !m.punct("(") {
 		return false
 	}
 	if allow {
