@@ -46,3 +46,26 @@ func ExampleMiddleware_ApplyActual() {
 	// Output:
 	// map[Vary:[Accept-Encoding Origin]]
 }
+
+// A handler written for an older CORS setup still sets
+// Access-Control-Allow-Origin itself. Under Enforce the policy's answer
+// reaches the browser, not the handler's.
+func ExampleMiddleware_Enforce() {
+	p, _ := native.Parse(`{"origins": ["https://app.example.com"]}`)
+	legacy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		fmt.Fprintln(w, "item")
+	})
+	h := middleware.New(p).Enforce(true).Wrap(legacy)
+
+	for _, origin := range []string{"https://evil.example", "https://app.example.com"} {
+		r := httptest.NewRequest("GET", "/items/1", nil)
+		r.Header.Set("Origin", origin)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		fmt.Printf("%s: %q\n", origin, w.Header().Get("Access-Control-Allow-Origin"))
+	}
+	// Output:
+	// https://evil.example: ""
+	// https://app.example.com: "https://app.example.com"
+}

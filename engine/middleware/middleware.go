@@ -16,12 +16,16 @@
 // # Handlers that set CORS headers themselves
 //
 // Wrap sets the policy's headers on the ResponseWriter before it calls the
-// wrapped handler, and does not wrap the ResponseWriter (wrapping would
-// cost an allocation per request and hide optional interfaces such as
-// http.Flusher and http.Hijacker). A handler that then sets an
-// Access-Control-* header itself overrides the policy: don't. A proxy that
-// copies an upstream's headers should call ApplyActual on them instead,
-// which removes the upstream's CORS headers and applies the policy's.
+// wrapped handler, and by default does not wrap the ResponseWriter
+// (wrapping costs an allocation per request). A handler that then sets an
+// Access-Control-* header itself, or replaces Vary, overrides the policy:
+// a handler's "Access-Control-Allow-Origin: *" lets every site read.
+// Enforce(true) holds the handler to the policy instead: Wrap then hands
+// the handler a ResponseWriter that, before the header is written,
+// removes the CORS headers the handler set and puts the policy's back, as
+// the edge worker and ApplyActual do with an upstream's, so the response
+// is the one explain predicts. A proxy that copies an upstream's headers
+// may call ApplyActual on them instead.
 //
 // # Sharing
 //
@@ -66,6 +70,7 @@ const (
 type Middleware struct {
 	p        *native.Policy
 	debug    bool
+	enforce  bool // Wrap removes the handler's own CORS headers
 	needPath bool // the policy has per-path rules
 }
 
@@ -83,6 +88,20 @@ func New(p *native.Policy) *Middleware {
 func (m *Middleware) Debug(on bool) *Middleware {
 	c := *m
 	c.debug = on
+	return &c
+}
+
+// Enforce returns a copy of m whose Wrap holds the wrapped handler to the
+// policy on every request it hands on (the package doc, "Handlers that
+// set CORS headers themselves"): the handler's Access-Control-Allow-*,
+// -Expose-Headers and -Max-Age headers are removed and the policy's set
+// when the handler writes its header (or returns without writing), and
+// the policy's Vary entry is put back if the handler dropped it. A
+// preflight the rule hands on (unmatched_preflight: pass) stays the
+// handler's to answer. It costs one allocation per request handed on.
+func (m *Middleware) Enforce(on bool) *Middleware {
+	c := *m
+	c.enforce = on
 	return &c
 }
 
@@ -160,6 +179,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.m.debug {
 		h.m.addDebug(w.Header(), &a)
 	}
+	if h.m.enforce && (a.Kind == native.Actual || a.Kind == native.NoRule) {
+		e := &enforcer{ResponseWriter: w, a: a, origin: l.origin}
+		h.next.ServeHTTP(e, r)
+		// net/http writes the header of a handler that wrote nothing
+		// after it returns, past this wrapper.
+		e.restore()
+		return
+	}
 	h.next.ServeHTTP(w, r)
 }
 
@@ -202,6 +229,10 @@ func (m *Middleware) answerPreflight(w http.ResponseWriter, l lines, a *native.A
 	return false
 }
 
+// ownedHeaders are the CORS response headers the policy alone writes on
+// an actual request's response (native.OwnedHeaders).
+var ownedHeaders = [...]string{hACAO, hACAC, hACAM, hACAH, hACMA, hACEH}
+
 // ApplyActual applies the policy's headers for the actual request r to h,
 // the header of a response to it (an upstream's, in an edge worker): it
 // removes the CORS response headers the policy owns (so an upstream's own,
@@ -217,7 +248,7 @@ func (m *Middleware) ApplyActual(r *http.Request, h http.Header) native.Answer {
 	var l lines
 	m.decide(r, &a, &l)
 	if a.Kind == native.Actual || a.Kind == native.NoRule {
-		for _, k := range [...]string{hACAO, hACAC, hACAM, hACAH, hACMA, hACEH} {
+		for _, k := range ownedHeaders {
 			delete(h, k)
 		}
 	}

@@ -497,7 +497,7 @@ func OwnedHeaders() []string { return append([]string(nil), ownedHeaders[:]...) 
 // is appended to; a preflight the rule hands on (unmatched_preflight:
 // pass) gets the application's reply untouched. (The middleware's Wrap
 // sets the headers before the handler runs, so there a handler that sets
-// Access-Control-* itself overrides the policy.)
+// Access-Control-* itself overrides the policy, unless Enforce is on.)
 func (p *Policy) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	// The path as Decide compares it, so that the trace's rules say the
 	// same (CanonicalPath).
@@ -757,7 +757,7 @@ func (words) Decision(n policy.Note) string {
 		}
 	}
 	if len(n.List) > 0 && (n.Case == Actual.String() || n.Case == NoRule.String()) {
-		b.WriteString("; the application's own " + strings.Join(n.List, ", ") + " removed, as the edge worker and middleware.ApplyActual remove them (under middleware.Wrap a handler that sets them overrides the policy: remove them from the handler)")
+		b.WriteString("; the application's own " + strings.Join(n.List, ", ") + " removed, as the edge worker, middleware.ApplyActual and middleware.Wrap with Enforce(true) remove them (under a plain middleware.Wrap a handler that sets them overrides the policy: remove them from the handler, or turn Enforce on)")
 	}
 	return b.String()
 }
