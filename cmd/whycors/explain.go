@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/consoleline"
@@ -182,6 +183,9 @@ Flags:
 		return c.inputError(2, name, err)
 	}
 	exposeFix(s, &v, p, s.Request.Credentials == "include")
+	if v, err = operationVerdict(s, v, p); err != nil {
+		return c.inputError(2, name, err)
+	}
 	if *patch > 0 {
 		return writePatch(c, v, *patch)
 	}
@@ -260,6 +264,9 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 		return c.inputError(2, files[0], err)
 	}
 	exposeFix(s, &v, p, false)
+	if v, err = operationVerdict(s, v, p); err != nil {
+		return c.inputError(2, files[0], err)
+	}
 	if patch > 0 {
 		return writePatch(c, v, patch)
 	}
@@ -308,6 +315,103 @@ func exposeFix(s explain.Scenario, v *explain.Verdict, p *sdkpreset.Preset, incl
 	if f, ok := advise.ExposeFix(s, v, need, opts, func(v *explain.Verdict) bool { return len(needs(v)) == 0 }); ok {
 		v.Fixes = append(v.Fixes, f)
 	}
+}
+
+// operationVerdict is the verdict of p's whole operation when it sends
+// several requests (sdkpreset.Preset.Others; v is the verdict of p's own
+// request): each is explained against the scenario's policy, and the
+// first a browser blocks, in the order the SDK sends them, is the
+// verdict, since the operation stops there (lib-storage's Upload at
+// CreateMultipartUpload when the bucket allows PUT alone). Its fixes say
+// which requests each still leaves blocked. A warning lists every
+// request with its verdict. A scenario of raw replies answers the
+// preset's own request only: the warning says the others are not
+// checked.
+func operationVerdict(s explain.Scenario, v explain.Verdict, p *sdkpreset.Preset) (explain.Verdict, error) {
+	if p == nil || len(p.Others) == 0 {
+		return v, nil
+	}
+	flow := p.Flow()
+	if s.Policy == nil {
+		var others []string
+		for _, r := range flow {
+			if r.Call != p.Call {
+				others = append(others, r.Label())
+			}
+		}
+		v.Warnings = append(v.Warnings, explain.Warning{Code: "sdk-operation", Severity: "info",
+			Message: p.Operation + " also sends " + strings.Join(others, " and ") + ", which this scenario's replies do not answer: explain the policy (--policy) to check every request."})
+		return v, nil
+	}
+	verdicts, err := flowVerdicts(s, flow, p.Call, &v)
+	if err != nil {
+		return v, err
+	}
+	words := make([]string, len(flow))
+	blocked := -1
+	for i, r := range flow {
+		words[i] = r.Label() + " allowed"
+		if !verdicts[i].Allowed {
+			words[i] = r.Label() + " blocked"
+			if blocked < 0 {
+				blocked = i
+			}
+		}
+	}
+	msg := p.Operation + " sends " + strconv.Itoa(len(flow)) + " kinds of request, each with its own preflight: " + strings.Join(words, ", ") + "."
+	if blocked < 0 {
+		v.Warnings = append(v.Warnings, explain.Warning{Code: "sdk-operation", Severity: "info", Message: msg})
+		return v, nil
+	}
+	out := verdicts[blocked]
+	op, _, _ := strings.Cut(p.Operation, " (")
+	out.Summary = flow[blocked].Label() + ", request " + strconv.Itoa(blocked+1) + " of " + op + ": " + out.Summary
+	out.Warnings = append(out.Warnings, explain.Warning{Code: "sdk-operation", Severity: "error",
+		Message: msg + " The operation fails at " + flow[blocked].Call + "."})
+	for i := range out.Fixes {
+		f := &out.Fixes[i]
+		if f.Where != "server" || f.Format == "headers" {
+			continue
+		}
+		fixed := s
+		fixed.Policy = f.Applied(s.Policy)
+		after, err := flowVerdicts(fixed, flow, "", nil)
+		if err != nil {
+			return v, err
+		}
+		var still []string
+		for j, a := range after {
+			if !a.Allowed {
+				still = append(still, flow[j].Call)
+			}
+		}
+		if len(still) > 0 {
+			f.Summary += " (" + strings.Join(still, " and ") + " still blocked after it: explain again once it is applied)"
+		} else {
+			f.Summary += " (every request of the operation then passes)"
+		}
+	}
+	return out, nil
+}
+
+// flowVerdicts explains each request of flow as s's request (its method
+// and headers), but the one called own, whose verdict is given.
+func flowVerdicts(s explain.Scenario, flow []sdkpreset.Request, own string, v *explain.Verdict) ([]explain.Verdict, error) {
+	out := make([]explain.Verdict, len(flow))
+	for i, r := range flow {
+		if v != nil && r.Call == own {
+			out[i] = *v
+			continue
+		}
+		o := s
+		o.Request.Method = r.Method
+		o.Request.Headers = r.Header.Clone()
+		var err error
+		if out[i], err = explain.Explain(o, opts); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // presetWarnings are the preset's warnings (sdkpreset.Check) about the

@@ -47,4 +47,24 @@ func TestFixApplied(t *testing.T) {
 	if p.Files[1].Text != "v" || p.Params["b"] != "2" {
 		t.Errorf("the policy itself changed: %+v", p)
 	}
+
+	// A policy of one text: a server fix gives its text (and the format
+	// it was read as, for "auto"); a client or raw replies' fix none.
+	one := &explain.Policy{Format: "auto", Text: "old"}
+	for _, tc := range []struct {
+		desc             string
+		fix              explain.Fix
+		wantText, format string
+	}{
+		{"a fix of the policy's text", explain.Fix{Where: "server", Format: "s3-json", Text: "new"}, "new", "s3-json"},
+		{"a client fix", explain.Fix{Where: "client", Format: "fetch", Text: "fetch(u)"}, "old", "auto"},
+		{"a fix of raw replies", explain.Fix{Where: "server", Format: "headers", Text: "Access-Control-Allow-Origin: *"}, "old", "auto"},
+	} {
+		if got := tc.fix.Applied(one); got.Text != tc.wantText || got.Format != tc.format {
+			t.Errorf("%s: %q as %s, want %q as %s", tc.desc, got.Text, got.Format, tc.wantText, tc.format)
+		}
+	}
+	if one.Text != "old" {
+		t.Errorf("the one-text policy itself changed: %+v", one)
+	}
 }

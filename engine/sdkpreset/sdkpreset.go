@@ -55,6 +55,55 @@ type Preset struct {
 	// Source then cites it.
 	Recorded bool
 	Source   string
+	// Call names the preset's own request in the SDK's words when the
+	// operation sends others, and Others are those, from the same
+	// recording: lib-storage's Upload sends CreateMultipartUpload
+	// before its UploadPart requests and CompleteMultipartUpload after,
+	// and fails when the browser blocks any of them, whatever the
+	// UploadPart's verdict (found as a new user would: a bucket
+	// allowing PUT alone passed the preset's one request).
+	Call   string
+	Others []Request
+}
+
+// Request is one request of an SDK operation that sends several.
+type Request struct {
+	// Call names it in the SDK's words ("CreateMultipartUpload").
+	Call string
+	// Request is its index in the preset's recording (preflights
+	// counted), for the test that checks it.
+	Request int
+	Method  string
+	Header  headers.List
+	Query   []string
+}
+
+// Flow is every request of p's operation in the order the SDK sends
+// them, p's own among them; a preset of one request is its own alone.
+func (p Preset) Flow() []Request {
+	own := Request{Call: p.Call, Request: p.Request, Method: p.Method, Header: p.Header, Query: p.Query}
+	out := make([]Request, 0, len(p.Others)+1)
+	placed := false
+	for _, r := range p.Others {
+		if !placed && r.Request > p.Request {
+			out, placed = append(out, own), true
+		}
+		out = append(out, r)
+	}
+	if !placed {
+		out = append(out, own)
+	}
+	return out
+}
+
+// Label is r as a reader finds it in the SDK and on the wire:
+// "CreateMultipartUpload (POST ?uploads)".
+func (r Request) Label() string {
+	q := ""
+	if len(r.Query) > 0 {
+		q = " ?" + strings.Join(r.Query, "&")
+	}
+	return r.Call + " (" + r.Method + q + ")"
 }
 
 // StandIn is the value of a header whose recorded value changes run to
@@ -120,7 +169,15 @@ func Presets() []Preset {
 			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
 		{Name: "s3-lib-storage-upload", Operation: "@aws-sdk/lib-storage Upload (a body above its 5 MiB part size: multipart, each part an UploadPart)", Recording: "s3-lib-storage-upload", Request: 3,
 			Method: "PUT", Header: with(crc32, crc32Algo, octets), Query: []string{"partNumber", "uploadId", "x-id"},
-			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload},
+			Reads: []string{"ETag"}, Needs: []string{"ETag"}, Recorded: true, Source: upload,
+			Call: "UploadPart", Others: []Request{
+				{Call: "CreateMultipartUpload", Request: 1, Method: "POST", Query: []string{"uploads"},
+					// The checksum lib-storage asks S3 to keep
+					// (CRC32, as each part's).
+					Header: with(headers.Field{Name: "x-amz-checksum-algorithm", Value: StandIn})},
+				{Call: "CompleteMultipartUpload", Request: 7, Method: "POST", Query: []string{"uploadId"},
+					Header: with(headers.Field{Name: "content-type", Value: "application/xml"})},
+			}},
 		{Name: "s3-presigned-put", Operation: "fetch(url, {method: \"PUT\", body}) of a URL from @aws-sdk/s3-request-presigner getSignedUrl(PutObjectCommand), body a string (Content-Type text/plain;charset=UTF-8; a File sends its own type: s3-presigned-put-file)", Recording: "s3-presigned-put", Request: 1,
 			Method: "PUT", Header: headers.List{{Name: "content-type", Value: "text/plain;charset=UTF-8"}},
 			Query:    []string{"X-Amz-Algorithm", "X-Amz-Content-Sha256", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-Signature", "X-Amz-SignedHeaders", "x-amz-checksum-crc32", "x-amz-sdk-checksum-algorithm", "x-id"},
