@@ -99,7 +99,7 @@ var (
 		`{"request": {"origin": "https://app.test", "url": "https://b.s3.amazonaws.com/k"}, "policy": {"format": "s3-json", "text": "[{\"AllowedOrigins\":[\"*\"],\"AllowedMethods\":[\"GET\"]}]"}}`,
 	}
 	nativeSeeds = []string{
-		`{"rules": [{"name": "api", "path": "/api/*", "origins": ["https://app.test", "https://*.app.test"], "methods": ["PUT", "DELETE"], "request_headers": ["X-Key"], "exposed_headers": ["ETag"], "credentials": true, "max_age": 600, "preflight_status": 204, "unmatched_preflight": "pass"},
+		`{"rules": [{"name": "api", "path": "/api/*", "origins": ["https://app.test", "https://*.app.test"], "methods": ["PUT", "DELETE"], "request_headers": ["X-Key"], "exposed_headers": ["ETag"], "credentials": true, "max_age": 600, "preflight_status": 204, "unmatched_preflight": "pass", "final": true},
 		  {"path": "/*", "origins": ["*"]}]}`,
 		`{"origins": ["http://localhost:3000"], "dangerously_allow_insecure_origins": true, "credentials": true}`,
 	}

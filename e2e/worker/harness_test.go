@@ -121,6 +121,7 @@ func run(m *testing.M) int {
 		{name: "twice", file: s3Policy, policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_DEBUG": "true"}},
 		{name: "s3get", policy: s3GetPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "s3-json"}},
 		{name: "express", policy: expressPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
+		{name: "final", policy: finalPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL}},
 		{name: "nginx", policy: nginxPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": srv.URL, "WHYCORS_POLICY_FORMAT": "nginx"}},
 		{name: "down", policy: mainPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},
 		{name: "nginxdown", policy: nginxPolicy, vars: map[string]string{"WHYCORS_UPSTREAM": down}},

@@ -715,6 +715,14 @@ func TestPlatformPolicies(t *testing.T) {
 			hdr: [][2]string{{"Origin", evil}, {"Access-Control-Request-Method", "PUT"}}, status: 204},
 		{desc: "Express: actual request, origin reflected on the upstream's reply", worker: "express", format: "express", text: expressPolicy, method: "GET", path: "/api/items",
 			hdr: [][2]string{{"Origin", app}}, status: 200, acao: app, hits: 1},
+		{desc: "native final rule: its path refuses another origin's preflight, where the broader rule after it would allow it (native doc: final)", worker: "final", format: "native", text: finalPolicy, method: "OPTIONS", path: "/api/items",
+			hdr: [][2]string{{"Origin", evil}, {"Access-Control-Request-Method", "PUT"}}, status: 403},
+		{desc: "native final rule: its own origin is answered on its path", worker: "final", format: "native", text: finalPolicy, method: "OPTIONS", path: "/api/items",
+			hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}}, status: 204, acao: app},
+		{desc: "native final rule: another origin's GET on its path gets no CORS headers (the upstream's removed)", worker: "final", format: "native", text: finalPolicy, method: "GET", path: "/api/items",
+			hdr: [][2]string{{"Origin", evil}}, status: 200, hits: 1},
+		{desc: "native final rule: elsewhere the broader rule answers every origin", worker: "final", format: "native", text: finalPolicy, method: "OPTIONS", path: "/public/x",
+			hdr: [][2]string{{"Origin", evil}, {"Access-Control-Request-Method", "PUT"}}, status: 204, acao: "*"},
 		{desc: "nginx: preflight answered by return 204", worker: "nginx", format: "nginx", text: nginxPolicy, method: "OPTIONS", path: "/api/items",
 			hdr: [][2]string{{"Origin", app}, {"Access-Control-Request-Method", "PUT"}}, status: 204, acao: app},
 		{desc: "nginx: actual request, upstream 200: add_header applies", worker: "nginx", format: "nginx", text: nginxPolicy, method: "GET", path: "/api/items",
@@ -744,6 +752,13 @@ func TestPlatformPolicies(t *testing.T) {
 		}
 	}
 }
+
+// finalPolicy keeps /api/ to one origin with a final rule, before a rule
+// that allows every origin everywhere (engine/native doc: final).
+const finalPolicy = `{"rules": [
+  {"path": "/api/*", "origins": ["https://app.example.com"], "methods": ["PUT"], "credentials": true, "final": true},
+  {"origins": ["*"], "methods": ["PUT"]}
+]}`
 
 // nginxPolicy: a map of allowed origins, preflights answered by nginx with
 // always headers, actual replies with add_header without always.

@@ -63,6 +63,14 @@ type Rule struct {
 	// methods and request headers are checked by the rule, which refuses
 	// a preflight they do not allow).
 	Match []string
+	// Final stops the search at the rule for the requests its path
+	// covers: one it does not answer (an origin it does not allow, or
+	// what Match names) is refused there, and the rules after it are not
+	// tried. It is how a path is kept for some origins while a later,
+	// broader rule allows others elsewhere ("/admin/*" for one origin,
+	// then "/*" for "*"): without it the broader rule answers the other
+	// origins on "/admin" too.
+	Final bool
 	// ExposedHeaders lists response header names the page may read beyond
 	// the safelisted ones; "*" exposes all (not with credentials).
 	ExposedHeaders []string
@@ -130,6 +138,7 @@ type compiled struct {
 
 	matchMethod  bool // a method the rule does not list goes on to the next rule
 	matchHeaders bool // a request header the rule does not allow goes on to the next rule
+	final        bool // a request on the rule's path goes on to no later rule
 
 	anyHeader    bool
 	headers      []string // lowercase, sorted, unique
@@ -292,6 +301,7 @@ func compileRule(r *Rule, f *ruleFaults) compiled {
 			f.addQuoted("match", j, "invalid", "unknown match ", m, ": want \"method\" or \"request_headers\"")
 		}
 	}
+	c.final = r.Final
 	c.compileExposedHeaders(r, f)
 	c.compilePreflight(r, f)
 	c.compileVary()

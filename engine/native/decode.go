@@ -152,7 +152,7 @@ func (d *decoder) document(root *node) ([]Rule, []string) {
 const schemaKey = "$schema"
 
 // fieldNames are the fields of a rule, in the order Write writes them.
-var fieldNames = []string{"name", "path", "origins", "methods", "request_headers", "match", "exposed_headers",
+var fieldNames = []string{"name", "path", "origins", "methods", "request_headers", "match", "final", "exposed_headers",
 	"credentials", "max_age", "preflight_status", "unmatched_preflight", "dangerously_allow_insecure_origins"}
 
 // aliases maps names people bring from other libraries and platforms
@@ -187,6 +187,8 @@ func (d *decoder) ruleObject(n *node, at string) Rule {
 			r.RequestHeaders = d.strs(path, v)
 		case "match":
 			r.Match = d.strs(path, v)
+		case "final":
+			r.Final = d.boolean(path, v)
 		case "exposed_headers":
 			r.ExposedHeaders = d.strs(path, v)
 		case "credentials":

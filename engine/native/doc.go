@@ -61,6 +61,12 @@
 //   - match: what selects the rule besides its path and origins, a list
 //     of "method" and "request_headers" (below). With "method" the rule
 //     covers only the methods it lists, GET, HEAD and POST included.
+//   - final: true stops at this rule every request its path covers: one
+//     it skips (below) is refused, and no later rule is tried. It keeps
+//     a path for some origins while a later, broader rule allows others
+//     elsewhere: {"path": "/admin/*", "origins": [A], "final": true},
+//     then {"origins": ["*"]}; without it the second rule answers any
+//     origin on /admin/ too.
 //   - exposed_headers: response headers the page may read besides the
 //     safelisted ones; "*" exposes all, but not with credentials.
 //   - credentials: true to allow cookies and HTTP authentication. Then
@@ -95,6 +101,8 @@
 // a header it does not allow. The first rule not skipped answers: it
 // allows the request, or refuses a preflight whose method or headers it
 // does not allow (and does not match on) with its unmatched_preflight.
+// A rule with "final" that is skipped ends the search: the rules after
+// it are not tried, as if the policy ended there.
 // When every rule is skipped, the first rule that allowed the origin, or
 // else the first whose path covers the request, refuses it: a preflight
 // gets its unmatched_preflight, an actual request no CORS headers. No rule's path covers it: no CORS

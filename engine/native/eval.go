@@ -170,6 +170,11 @@ func (p *Policy) decide(in *Input, a *Answer) {
 	if f.first < 0 {
 		return // no rule's path covers the request
 	}
+	p.refuse(&f, pre, a)
+}
+
+// refuse fills a for a request no rule answers, with the fallback's rule.
+func (p *Policy) refuse(f *fallback, pre bool, a *Answer) {
 	a.Rule, a.Failed, a.bad, a.Origin = f.first, f.failed, f.bad, f.origin
 	p.c[f.first].refuse(pre, f.vary, a)
 }
@@ -224,6 +229,12 @@ func (p *Policy) try(i int, in *Input, pre bool, a *Answer, f *fallback) bool {
 	// from the first whose path matched.
 	if f.first < 0 || failed != CheckOrigin && f.failed == CheckOrigin {
 		f.first, f.failed, f.bad, f.origin = i, failed, a.bad, a.Origin
+	}
+	if c.final {
+		// Rule.Final: no later rule is tried, so the request is refused
+		// as if the rules ended here.
+		p.refuse(f, pre, a)
+		return true
 	}
 	return false
 }
@@ -628,7 +639,11 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 		t.Matched = selected && failed == CheckNone
 		t.Failed = failed.String()
 		t.Note = policy.Note{Case: casePath, Args: [4]string{in.Path, pat, in.Origin, b.bad}, M: b.Origin, List: r.Origins}
-		if !selected {
+		final := !selected && p.c[i].final
+		switch {
+		case final:
+			t.Note.Case = caseFinal
+		case !selected:
 			t.Note.Case = caseNext
 		}
 		switch {
@@ -648,7 +663,7 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 		}
 		out = append(out, t)
 		last = len(out)
-		if selected {
+		if selected || final {
 			break
 		}
 	}
@@ -667,7 +682,8 @@ func (p *Policy) trace(in *Input, a *Answer) []policy.Rule {
 const (
 	caseOtherPath = "other-path"
 	casePath      = "path"
-	caseNext      = "path-next" // as casePath, and the rule leaves the request to the next one
+	caseNext      = "path-next"  // as casePath, and the rule leaves the request to the next one
+	caseFinal     = "path-final" // as casePath, and the rule is final: no later rule is tried
 	hasOrigin     = "origin"
 
 	originAbsent  = 1 // no Origin header
@@ -684,7 +700,7 @@ func (words) Rule(r policy.Rule) string {
 	if n.Case == caseOtherPath {
 		return "path " + strconv.Quote(n.Args[0]) + " does not match " + strconv.Quote(n.Args[1])
 	}
-	if n.Case != casePath && n.Case != caseNext {
+	if n.Case != casePath && n.Case != caseNext && n.Case != caseFinal {
 		return ""
 	}
 	d := "path " + strconv.Quote(n.Args[0]) + " matches " + strconv.Quote(n.Args[1])
@@ -709,8 +725,11 @@ func (words) Rule(r policy.Rule) string {
 			d += "; request header " + strconv.Quote(n.Args[3]) + " is not in " + r.Path + ".request_headers"
 		}
 	}
-	if n.Case == caseNext {
+	switch n.Case {
+	case caseNext:
 		d += "; the next rule is tried"
+	case caseFinal:
+		d += "; the rule is final (" + r.Path + ".final), so no later rule is tried"
 	}
 	return d
 }

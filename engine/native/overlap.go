@@ -18,7 +18,8 @@ import (
 // second origin /api/admin/ as intended, but a rule for every path after
 // "/api/*" also opens /api/ to its origins. Rules with the same pattern
 // (one rule per origin, S3's shape) are what origin selection is for,
-// and are not reported. Positions: the later rule's path.
+// and are not reported, nor is a later rule after a "final" one, which
+// stops every request on its paths. Positions: the later rule's path.
 func (*format) CheckText(text string) []portable.Finding {
 	p, err := Parse(text)
 	if err != nil {
@@ -28,12 +29,12 @@ func (*format) CheckText(text string) []portable.Finding {
 	for j := 1; j < len(p.pathList); j++ {
 		for i := 0; i < j; i++ {
 			a, b := p.pathList[i], p.pathList[j]
-			if a == b || !pathsOverlap(a, b) || !widens(p.rules[i].Origins, p.rules[j].Origins) {
+			if a == b || p.rules[i].Final || !pathsOverlap(a, b) || !widens(p.rules[i].Origins, p.rules[j].Origins) {
 				continue
 			}
 			out = append(out, portable.Finding{Severity: "warning", Code: "overlapping-paths",
 				Message: "this rule's path " + pathWritten(b) + " overlaps rule " + strconv.Itoa(i+1) + "'s " + pathWritten(a) +
-					": on the paths both cover, a request from an origin only this rule allows is answered by this rule (the first rule whose path and origins match answers; read path first, rule " + strconv.Itoa(i+1) + " would have refused it); make the paths disjoint, or give both rules the same origins",
+					": on the paths both cover, a request from an origin only this rule allows is answered by this rule (the first rule whose path and origins match answers; read path first, rule " + strconv.Itoa(i+1) + " would have refused it); to keep rule " + strconv.Itoa(i+1) + "'s paths to its own origins, give it \"final\": true (no later rule is then tried on them), or make the paths disjoint, or give both rules the same origins",
 				Pos: p.pos(text, j)})
 			break
 		}

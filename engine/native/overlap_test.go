@@ -35,6 +35,8 @@ func TestOverlappingPaths(t *testing.T) {
 			text: "{\"rules\": [\n  {\"path\": \"/api/*\", \"origins\": [\"https://app.test\", \"https://admin.test\"]},\n  {\"path\": \"/api/admin/*\", \"origins\": [\"https://admin.test\"]}\n]}"},
 		{desc: "the earlier rule allows every origin",
 			text: "{\"rules\": [\n  {\"path\": \"/api/*\", \"origins\": [\"*\"]},\n  {\"origins\": [\"https://admin.test\"], \"credentials\": true}\n]}"},
+		{desc: "the earlier rule is final: no later rule is tried on its paths (the finding's advice)",
+			text: "{\"rules\": [\n  {\"path\": \"/api/*\", \"origins\": [\"https://app.test\"], \"final\": true},\n  {\"origins\": [\"https://admin.test\"]}\n]}"},
 		{desc: "exact paths that differ do not overlap",
 			text: "{\"rules\": [\n  {\"path\": \"/a\", \"origins\": [\"https://app.test\"]},\n  {\"path\": \"/a/b\", \"origins\": [\"https://admin.test\"]}\n]}"},
 	}

@@ -41,6 +41,7 @@ func TestSelectionAgainstTheDoc(t *testing.T) {
 			if r.Intn(3) == 0 {
 				ru.UnmatchedPreflight = native.Pass
 			}
+			ru.Final = r.Intn(4) == 0
 			rules[i] = ru
 		}
 		p, err := native.New(rules)
@@ -110,15 +111,14 @@ func docSelect(rules []native.Rule, in *native.Input) (native.Kind, int) {
 		return native.PreflightRejected, i
 	}
 	first, firstOrigin := -1, -1
-	for i, ru := range rules {
-		if !covers(ru) {
-			continue
-		}
+	// try is one rule: answered when it answers the request, else it is
+	// skipped.
+	try := func(i int, ru native.Rule) (native.Kind, int, bool) {
 		if first < 0 {
 			first = i
 		}
 		if !originOK(ru) {
-			continue
+			return 0, 0, false
 		}
 		if firstOrigin < 0 {
 			firstOrigin = i
@@ -130,20 +130,34 @@ func docSelect(rules []native.Rule, in *native.Input) (native.Kind, int) {
 		selectsMethod := slices.Contains(ru.Match, native.MatchMethod)
 		if (pre || selectsMethod) && !methodOK(ru, m) {
 			if selectsMethod {
-				continue
+				return 0, 0, false
 			}
-			return refuse(i)
+			k, j := refuse(i)
+			return k, j, true
 		}
 		if !pre {
-			return native.Actual, i
+			return native.Actual, i, true
 		}
 		if !headersOK(ru) {
 			if slices.Contains(ru.Match, native.MatchHeaders) {
-				continue
+				return 0, 0, false
 			}
-			return refuse(i)
+			k, j := refuse(i)
+			return k, j, true
 		}
-		return native.PreflightOK, i
+		return native.PreflightOK, i, true
+	}
+	for i, ru := range rules {
+		if !covers(ru) {
+			continue
+		}
+		if k, j, ok := try(i, ru); ok {
+			return k, j
+		}
+		if ru.Final {
+			// A final rule skipped: the rules after it are not tried.
+			break
+		}
 	}
 	switch {
 	case firstOrigin >= 0:

@@ -55,6 +55,10 @@ func Write(p *Policy) string {
 		list("methods", r.Methods)
 		list("request_headers", r.RequestHeaders)
 		list("match", r.Match)
+		if r.Final {
+			field("final")
+			b.WriteString("true")
+		}
 		list("exposed_headers", r.ExposedHeaders)
 		if r.Credentials {
 			field("credentials")
