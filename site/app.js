@@ -339,7 +339,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // ---------- the verdict ----------
   let last = null;
 
-  function render(st, { detail, results, engine }) {
+  function render(st, { detail, results, engine, flow }) {
     last = { st: st, detail: detail, engine: engine };
 
     clearFieldErrors();
@@ -351,7 +351,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     }
     setSummary(detail.allowed ? "allowed" : "blocked", summaryOf(detail, st.browser),
       (detail.allowed ? "Allowed in " : "Blocked in ") + browserName(st.browser) + (detail.reason ? (st.browser === "chrome" ? " · DevTools reason: " : " · reason, as Chrome's DevTools names it: ") + detail.reason : ""));
-    renderSdk(st, detail);
+    renderSdk(st, detail, flow);
     $("details").hidden = false;
     markDeciding(st, detail);
     markHeaderThrow(st, detail);
@@ -376,18 +376,70 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
   // expose (whycors explain --preset's sdk-needs-header and
   // sdk-reads-header warnings, from the core's sdkWarnings).
   let sdkPresets = [];
-  function renderSdk(st, detail) {
+  function renderSdk(st, detail, flow) {
     const note = $("sdk-note");
     note.textContent = "";
     note.hidden = true;
     delete note.dataset.codes;
-    if (!st.sdk || !core || !detail.allowed || !detail.reply) return;
-    const lines = [st.sdk, st.credentials].concat((detail.reply.headers || []).map((h) => h[0] + ": " + h[1]));
-    const w = call(core, "sdkWarnings", lines.join("\n"));
-    if (!Array.isArray(w) || w.length === 0) return;
-    note.textContent = w.map((x) => (x.severity === "error" ? "The fetch passes, but the SDK still fails: " : "") + x.message).join(" ");
-    note.dataset.codes = w.map((x) => x.code).join(" ");
+    const parts = [];
+    const codes = [];
+    // The operation's other requests a browser blocks (sdkFlow): the
+    // SDK stops at the first, whatever this request's verdict.
+    const blocked = (flow || []).filter((f) => !f.allowed);
+    if (blocked.length) {
+      const p = sdkPresets.find((x) => x.name === st.sdk);
+      const op = p ? p.operation.split(" (")[0] : "The SDK";
+      parts.push(op + " also sends " + blocked.map((f) => f.label).join(" and ") + ", which " + browserName(st.browser) +
+        " blocks, and the operation stops there: " + blocked[0].summary);
+      codes.push("sdk-operation");
+    }
+    if (st.sdk && core && detail.allowed && detail.reply) {
+      const lines = [st.sdk, st.credentials].concat((detail.reply.headers || []).map((h) => h[0] + ": " + h[1]));
+      const w = call(core, "sdkWarnings", lines.join("\n"));
+      if (Array.isArray(w)) {
+        for (const x of w) {
+          parts.push((x.severity === "error" ? "The fetch passes, but the SDK still fails: " : "") + x.message);
+          codes.push(x.code);
+        }
+      }
+    }
+    if (!parts.length) return;
+    note.textContent = parts.join(" ");
+    // Each blocked request can be put in the form, where its own
+    // verdict and fixes show (the SDK choice is then none: the form
+    // holds that one request).
+    for (const f of blocked) {
+      const b = el("button", "sdk-check", "Check " + f.call);
+      b.type = "button";
+      b.addEventListener("click", () => {
+        $("sdk-preset").value = "";
+        applyRequest({ method: f.method, headers: f.headers });
+        update();
+      });
+      note.append(" ", b);
+    }
+    note.dataset.codes = codes.join(" ");
     note.hidden = false;
+  }
+  // sdkFlow explains the other requests of the chosen SDK operation
+  // (sdkPresets' others: lib-storage's Upload sends CreateMultipartUpload
+  // before its UploadPart requests and CompleteMultipartUpload after)
+  // against the same policy, as `whycors explain --preset` does: [{call,
+  // label, method, headers, allowed, summary}], [] for an operation of
+  // one request.
+  async function sdkFlow(eng, st) {
+    const p = sdkPresets.find((x) => x.name === st.sdk);
+    if (!p || !Array.isArray(p.others) || !p.others.length) return [];
+    const out = [];
+    for (const o of p.others) {
+      const sc = scenario(st, st.browser);
+      sc.fixes = false;
+      sc.request.method = o.method;
+      sc.request.headers = o.headers;
+      const d = await eng.ask("explain", JSON.stringify(sc));
+      out.push({ call: o.call, label: o.label, method: o.method, headers: o.headers, allowed: !d.error && !!d.allowed, summary: d.error ? String(d.error) : summaryOf(d, st.browser) });
+    }
+    return out;
   }
   // The SDK a link names is chosen once the core has listed the presets
   // (a link is read before the engine starts).
@@ -978,6 +1030,7 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
       }
     }
     const v = gone ? null : await verdictsFull(eng, st);
+    if (v && !v.detail.error) v.flow = await sdkFlow(eng, st);
     if (readAgain || input !== inputs) return; // typed on: the next reading or the core has drawn
     delete $("summary").dataset.stale;
     showDetection(st, detected);

@@ -137,3 +137,66 @@ func TestCallerRefused(t *testing.T) {
 	s.Caller = nil
 	compareScenario(t, p, s)
 }
+
+// TestSDKOperation chooses @aws-sdk/lib-storage's Upload, whose
+// multipart upload sends CreateMultipartUpload (POST ?uploads) before
+// its UploadPart requests, against a bucket that allows PUT alone: the
+// UploadPart the form holds passes, and under the headline the page must
+// say that the SDK's first request is blocked, with the engine's own
+// summary of it (as `whycors explain --preset s3-lib-storage-upload`
+// makes it the verdict); its button puts that request in the form, whose
+// verdict is then the engine's and blocked.
+func TestSDKOperation(t *testing.T) {
+	t.Parallel() // each test has its own browser context
+	preset, ok := sdkpreset.Lookup("s3-lib-storage-upload")
+	if !ok || len(preset.Others) == 0 {
+		t.Fatal("engine/sdkpreset has no s3-lib-storage-upload with other requests")
+	}
+	create := preset.Others[0]
+	p := startPage(t)
+	p.open("")
+	in := input{url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/big.bin", credentials: "same-origin", body: "a string",
+		source: "policy", format: "s3-json", text: `[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"]}]`}
+	fill(p, in)
+	p.do(chromedp.SendKeys(chromedp.CSS("#sdk-preset"), "@aws-sdk/lib-storage Upload"))
+	settled(p)
+	if got := eval[string](p, `document.getElementById("sdk-preset").value`); got != preset.Name {
+		t.Fatalf("Request made by = %q, want %q", got, preset.Name)
+	}
+	for _, h := range preset.Header {
+		in.headers = append(in.headers, [2]string{h.Name, h.Value})
+	}
+	in.method = preset.Method
+	if v := compareWithEngine(t, p, in); v == nil || !v.Allowed {
+		t.Fatalf("UploadPart is blocked (%v); the bucket allows PUT and every header", v)
+	}
+	// The engine's verdict of the operation's first request.
+	s := goScenario(t, p, in)
+	s.Request.Method, s.Request.Headers = create.Method, create.Header.Clone()
+	s.Browser = "chrome"
+	want, err := explain.Explain(s, opts)
+	if err != nil || want.Allowed {
+		t.Fatalf("the engine allows %s (%v): the bucket allows PUT alone", create.Label(), err)
+	}
+	// Its first clause, which the page's words (site/words.mjs plain)
+	// leave as the engine wrote it.
+	clause, _, _ := strings.Cut(want.Summary, ":")
+	text := eval[string](p, `document.getElementById("sdk-note").textContent`)
+	codes := eval[string](p, `document.getElementById("sdk-note").dataset.codes || ""`)
+	if !strings.Contains(codes, "sdk-operation") || !strings.Contains(text, "also sends "+create.Label()) || !strings.Contains(text, clause) {
+		t.Fatalf("under the headline: codes %q, %q; want sdk-operation naming %s and the engine's %q", codes, text, create.Label(), want.Summary)
+	}
+	p.do(chromedp.Click(chromedp.CSS("#sdk-note button")))
+	settled(p)
+	in.method, in.headers = create.Method, nil
+	for _, h := range create.Header {
+		in.headers = append(in.headers, [2]string{h.Name, h.Value})
+	}
+	if v := compareWithEngine(t, p, in); v == nil || v.Allowed {
+		t.Errorf("after Check %s the form's verdict is %v; want the engine's, blocked", create.Call, v)
+	}
+	if got := eval[string](p, `document.getElementById("sdk-preset").value`); got != "" {
+		t.Errorf("Request made by = %q after the button; want none (the form holds one request)", got)
+	}
+	p.t = t
+}

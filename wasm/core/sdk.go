@@ -14,7 +14,10 @@ import (
 // sdkPresets is whycors.sdkPresets(): the requests real SDKs make
 // (engine/sdkpreset.Presets, in its order), for the page's "Request made
 // by" list: [{"name", "operation", "method", "headers": [[name, value],
-// ...], "reads": [...], "needs": [...], "recorded", "source"}].
+// ...], "reads": [...], "needs": [...], "recorded", "source", "call",
+// "others": [{"call", "label", "method", "headers"}, ...]}]: others are
+// the operation's other requests (sdkpreset.Preset.Others), in the
+// order the SDK sends them, which the page explains too.
 func sdkPresets(string) string {
 	b := []byte{'['}
 	for i, p := range sdkpreset.Presets() {
@@ -37,7 +40,24 @@ func sdkPresets(string) string {
 		b = strconv.AppendBool(b, p.Recorded)
 		b = append(b, `,"source":`...)
 		b = appendString(b, p.Source)
-		b = append(b, '}')
+		b = append(b, `,"call":`...)
+		b = appendString(b, p.Call)
+		b = append(b, `,"others":[`...)
+		for j, r := range p.Others {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"call":`...)
+			b = appendString(b, r.Call)
+			b = append(b, `,"label":`...)
+			b = appendString(b, r.Label())
+			b = append(b, `,"method":`...)
+			b = appendString(b, r.Method)
+			b = append(b, `,"headers":`...)
+			b = r.Header.AppendJSON(b)
+			b = append(b, '}')
+		}
+		b = append(b, ']', '}')
 	}
 	return string(append(b, ']'))
 }
