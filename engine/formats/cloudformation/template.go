@@ -356,8 +356,8 @@ func (rd *reader) resources() {
 			}
 		case TypeSAMHTTP:
 			parent := props
-			if props.get("CorsConfiguration") == nil {
-				parent = rd.glob.get("HttpApi")
+			if g := rd.glob.get("HttpApi").get("CorsConfiguration"); g != nil {
+				parent = withProperty(props, "CorsConfiguration", samMerged(g, props.get("CorsConfiguration")))
 			}
 			res = rd.httpAPI(parent, "CorsConfiguration", typ)
 			if res != nil {
@@ -365,8 +365,8 @@ func (rd *reader) resources() {
 			}
 		case TypeSAMAPI:
 			parent := props
-			if props.get("Cors") == nil {
-				parent = rd.glob.get("Api")
+			if g := rd.glob.get("Api").get("Cors"); g != nil {
+				parent = withProperty(props, "Cors", samMerged(g, props.get("Cors")))
 			}
 			res = rd.restAPI(parent)
 			if res != nil {
@@ -377,10 +377,7 @@ func (rd *reader) resources() {
 		case TypeLambdaURL:
 			res = rd.lambdaURL(props)
 		case TypeSAMFunction:
-			fu := props.get("FunctionUrlConfig")
-			if fu == nil {
-				fu = rd.glob.get("Function").get("FunctionUrlConfig")
-			}
+			fu := samMerged(rd.glob.get("Function").get("FunctionUrlConfig"), props.get("FunctionUrlConfig"))
 			res = rd.lambdaURL(fu)
 		case TypeCFPolicy:
 			res = rd.responseHeadersPolicy(props)
@@ -540,16 +537,14 @@ func (rd *reader) samGatewayResponses(id string, gr *node) {
 }
 
 // samAuth reads a SAM API's Auth property, or the Globals' (global is
-// "Api" or "HttpApi") when props has none (sam-property-api-apiauth.html,
+// "Api" or "HttpApi") merged in (sam-property-api-apiauth.html,
 // sam-property-httpapi-httpapiauth.html): DefaultAuthorizer names one of
 // Authorizers (a Lambda authorizer has FunctionArn, a Cognito one
 // UserPoolArn, an HTTP API's JWT authorizer JwtConfiguration) or
 // AWS_IAM. nil when no authorizer is set.
 func (rd *reader) samAuth(props *node, global string) *Auth {
-	an := props.get("Auth")
-	if an == nil {
-		an = rd.glob.get(global).get("Auth")
-	}
+	// Merged as SAM merges the Globals (samMerged).
+	an := samMerged(rd.glob.get(global).get("Auth"), props.get("Auth"))
 	if an == nil || an.kind != mapK {
 		return nil
 	}
