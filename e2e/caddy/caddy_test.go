@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +27,17 @@ func site(r *rand.Rand, upstream int) string {
 	var b strings.Builder
 	allowed := r.Perm(3)[:1+r.Intn(2)]
 	// the matcher of allowed origins
-	switch r.Intn(3) {
+	re := false
+	switch r.Intn(4) {
+	case 3:
+		// A regexp whose capture the header echoes ({re.NAME.0}, or
+		// Caddy 2.6's {http.regexp.NAME.0}).
+		re = true
+		var alts []string
+		for _, i := range allowed {
+			alts = append(alts, regexp.QuoteMeta(proxytest.Origins[i]))
+		}
+		fmt.Fprintf(&b, "\t@cors header_regexp origin Origin ^(%s)$\n", strings.Join(alts, "|"))
 	case 0:
 		fmt.Fprintf(&b, "\t@cors header Origin %s\n", proxytest.Origins[allowed[0]])
 	case 1:
@@ -39,6 +50,9 @@ func site(r *rand.Rand, upstream int) string {
 		b.WriteString("\t@cors header Origin https://*\n")
 	}
 	acao := proxytest.Pick(r, "{header.Origin}", "{http.request.header.Origin}", proxytest.Origins[allowed[0]], "*")
+	if re {
+		acao = proxytest.Pick(r, "{re.origin.0}", "{http.regexp.origin.1}", "{header.Origin}")
+	}
 	cred := r.Intn(2) == 0
 	matcher := proxytest.Pick(r, "@cors ", "@cors ", "", "/api/* ")
 	switch r.Intn(4) {

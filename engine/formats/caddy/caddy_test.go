@@ -59,6 +59,14 @@ func TestRespond(t *testing.T) {
 			text: ":80 {\n\t@o {\n\t\theader_regexp o Origin ^https://.+\\.a\\.test$\n\t\tpath_regexp ^/api(/.*)?$\n\t}\n\theader @o Access-Control-Allow-Origin *\n}",
 			req:  req("GET", "http://x//api/./v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
 			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "caddyhttp MatchPathRE cleans the path (matchers.go)"},
+		{desc: "header_regexp's capture echoed: {re.NAME.0} is the Origin it matched (found as a new user would: the placeholder was sent as written and an allowed fetch BLOCKED)",
+			text: ":80 {\n\t@allowed header_regexp origin Origin ^https://(app|admin)\\.example\\.com$\n\theader @allowed Access-Control-Allow-Origin {re.origin.0}\n\theader X-Who {http.regexp.origin.1}\n}",
+			req:  req("GET", "http://x/", "Origin", "https://admin.example.com"), app: policy.Reply{Status: 200},
+			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"https://admin.example.com"}, "X-Who": {"admin"}}, source: "caddyhttp MatchRegexp.Match sets {http.regexp.NAME.N}; Debian caddy 2.6.2 sends the origin (e2e/caddy)"},
+		{desc: "header_regexp's capture unset (the matcher let another origin by): the placeholder is sent in its long form",
+			text: ":80 {\n\t@allowed header_regexp origin Origin ^https://app\\.example\\.com$\n\theader Access-Control-Allow-Origin {re.origin.0}\n}",
+			req:  req("GET", "http://x/", "Origin", "https://evil.example"), app: policy.Reply{Status: 200},
+			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"{http.regexp.origin.0}"}}, source: "Debian caddy 2.6.2 (e2e/caddy): the Caddyfile adapter writes the long form, ReplaceKnown leaves an unset one"},
 		{desc: "path_regexp is case-sensitive, unlike path", text: ":80 {\n\t@o path_regexp ^/api(/.*)?$\n\theader @o Access-Control-Allow-Origin *\n}",
 			req: req("GET", "http://x/API/v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
 			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": nil}, source: "Go regexp; e2e/caddy written sites (/API/items)"},
@@ -203,6 +211,13 @@ func TestCheckText(t *testing.T) {
 	for _, x := range f.CheckText(":80 {\n\t@o header_regexp Origin ^https://[a-z]+\\.example\\.com$\n\theader @o Access-Control-Allow-Origin {header.Origin}\n\theader @o Access-Control-Allow-Credentials true\n\trespond 200\n}") {
 		if x.Code == "reflect-any-origin" {
 			t.Errorf("an echo under a header_regexp Origin matcher: %+v", x)
+		}
+	}
+	// Its capture echoed ({re.NAME.0}) is the origin too, not a fixed
+	// value (found as a new user would: fixed-origin-several, an error).
+	for _, x := range f.CheckText(":80 {\n\t@o header_regexp o Origin ^https://(a|b)\\.example\\.com$\n\theader @o Access-Control-Allow-Origin {re.o.0}\n\theader @o Access-Control-Allow-Credentials true\n\trespond 200\n}") {
+		if x.Code == "fixed-origin-several" || x.Code == "reflect-any-origin" {
+			t.Errorf("a header_regexp Origin matcher's capture echoed: %+v", x)
 		}
 	}
 	if got := f.CheckText(postest.Golden(t, "matcher.Caddyfile")); len(got) != 0 {

@@ -83,7 +83,10 @@ func (*Format) CheckText(text string) []portable.Finding {
 					continue
 				}
 				at := portable.Pos{Line: o.line, Column: o.col}
-				reflects := strings.Contains(o.value, "{header.Origin}") || strings.Contains(strings.ToLower(o.value), "{http.request.header.origin}")
+				reflects := strings.Contains(o.value, "{header.Origin}") || strings.Contains(strings.ToLower(o.value), "{http.request.header.origin}") ||
+					// What a header_regexp Origin matcher captured
+					// ({re.NAME.0}): the Origin it let in.
+					r.m != nil && r.m.hdrREs["Origin"] != nil && (strings.Contains(o.value, "{re.") || strings.Contains(o.value, "{http.regexp."))
 				switch {
 				case o.value == "*" && creds:
 					out = append(out, portable.Finding{Severity: "error", Code: "wildcard-credentials", Pos: at,

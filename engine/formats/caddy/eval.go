@@ -2,7 +2,9 @@ package caddy
 
 import (
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
@@ -60,11 +62,14 @@ type request struct {
 	port   string
 	scheme string
 	hdr    map[string][]string
+	// captures are the placeholders regexp matchers set as they match
+	// ("http.regexp.NAME.1"), for the handlers after them.
+	captures map[string]string
 }
 
 func newRequest(req policy.Request) request {
 	p := requrl.Split(req)
-	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header}
+	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header, captures: map[string]string{}}
 }
 
 // matches is MatcherSet.Match for the matchers read.
@@ -90,7 +95,11 @@ func (m *matcher) matches(r request) bool {
 	for f, re := range m.hdrREs {
 		ok := false
 		for _, v := range r.hdr[f] {
-			ok = ok || re.MatchString(v)
+			if sub := re.FindStringSubmatch(v); sub != nil {
+				ok = true
+				r.capture(m, f, re, sub)
+				break
+			}
 		}
 		if !ok {
 			return false
@@ -112,6 +121,30 @@ func (m *matcher) matches(r request) bool {
 		}
 	}
 	return true
+}
+
+// capture sets the placeholders of a header_regexp match, as
+// caddyhttp's MatchRegexp.Match does: {http.regexp.NAME.N} for each group
+// and {http.regexp.NAME.GROUP} for each named one, NAME the matcher's
+// name for its captures. Without one, Caddy 2.6 writes
+// {http.regexp.N} and later versions take the matcher set's name
+// (without "@"): both are set. Found as a new user would: the origin a
+// header_regexp Origin matcher captured, echoed as {re.origin.0}, was
+// read as that text, and an allowed fetch was BLOCKED.
+func (r request) capture(m *matcher, field string, re *regexp.Regexp, sub []string) {
+	prefixes := []string{"http.regexp." + m.reNames[field]}
+	if m.reNames[field] == "" {
+		prefixes = []string{"http.regexp", "http.regexp." + strings.TrimPrefix(m.name, "@")}
+	}
+	names := re.SubexpNames()
+	for _, pre := range prefixes {
+		for i, g := range sub {
+			r.captures[pre+"."+strconv.Itoa(i)] = g
+			if names[i] != "" {
+				r.captures[pre+"."+names[i]] = g
+			}
+		}
+	}
 }
 
 // matchValues is matchHeaders for one field: exact, or * at either end.
@@ -205,13 +238,15 @@ func (r request) expand(s string) string {
 		if j < 0 {
 			break
 		}
-		key := s[i+1 : i+j]
+		key := longForm(s[i+1 : i+j])
 		v, ok := r.placeholder(key)
 		b.WriteString(s[:i])
 		if ok {
 			b.WriteString(v)
 		} else {
-			b.WriteString(s[i : i+j+1])
+			// Unset, it stays, in the long form the Caddyfile adapter
+			// wrote ({re.o.0} is sent as {http.regexp.o.0}: e2e/caddy).
+			b.WriteString("{" + key + "}")
 		}
 		s = s[i+j+1:]
 	}
@@ -219,11 +254,22 @@ func (r request) expand(s string) string {
 	return b.String()
 }
 
-func (r request) placeholder(key string) (string, bool) {
-	// Caddyfile shorthands (httpcaddyfile's replacer of {header.*} and
-	// friends).
+// longForm is a Caddyfile shorthand's placeholder as the Caddyfile
+// adapter writes it (httpcaddyfile's replacer of {header.*}, {re.*} and
+// friends); any other as it is.
+func longForm(key string) string {
 	if rest, ok := strings.CutPrefix(key, "header."); ok {
-		key = "http.request.header." + rest
+		return "http.request.header." + rest
+	}
+	if rest, ok := strings.CutPrefix(key, "re."); ok {
+		return "http.regexp." + rest
+	}
+	return key
+}
+
+func (r request) placeholder(key string) (string, bool) {
+	if v, ok := r.captures[key]; ok {
+		return v, true
 	}
 	switch key {
 	case "method", "http.request.method":

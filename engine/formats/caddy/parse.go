@@ -20,9 +20,12 @@ type matcher struct {
 	// hdrREs are header_regexp fields (one regexp a field, the last
 	// written), pathRE path_regexp's: Go regular expressions, as Caddy's.
 	hdrREs map[string]*regexp.Regexp
-	pathRE *regexp.Regexp
-	line   int
-	col    int
+	// reNames are the names header_regexp gives its captures, by field:
+	// its placeholders are {http.regexp.NAME.N} ({re.NAME.N}).
+	reNames map[string]string
+	pathRE  *regexp.Regexp
+	line    int
+	col     int
 }
 
 // hdrMatch is one field of a header matcher: any of vals (with *
@@ -458,8 +461,9 @@ func (p *parser) matcherLine(m *matcher, args []token, open bool) {
 		if kind.text == "path_regexp" {
 			want = 1
 		}
+		name := ""
 		if len(vals) == want+1 {
-			vals = vals[1:] // the name of the captures
+			name, vals = vals[0].text, vals[1:] // the name of the captures
 		}
 		if len(vals) != want {
 			p.err(kind, kind.text+" takes "+map[bool]string{true: "a field and a regexp", false: "a regexp"}[want == 2]+", after an optional name")
@@ -476,9 +480,10 @@ func (p *parser) matcherLine(m *matcher, args []token, open bool) {
 			return
 		}
 		if m.hdrREs == nil {
-			m.hdrREs = map[string]*regexp.Regexp{}
+			m.hdrREs, m.reNames = map[string]*regexp.Regexp{}, map[string]string{}
 		}
 		m.hdrREs[gohdr.Canonical(vals[0].text)] = re
+		m.reNames[gohdr.Canonical(vals[0].text)] = name
 	default:
 		p.err(kind, "the "+kind.text+" matcher is not modelled (method, path, path_regexp, header and header_regexp are)")
 	}
