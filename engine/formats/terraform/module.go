@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	hcljson "github.com/hashicorp/hcl/v2/json"
 	"github.com/zclconf/go-cty/cty"
@@ -55,9 +56,13 @@ type module struct {
 	localVals map[string]cty.Value
 	res       []*resBlock
 	ctx       *hcl.EvalContext
-	errs      policy.Errors
-	notes     findings
-	sites     []*site
+	// iters are the names of dynamic blocks' iterators: an attribute
+	// missing from one's value is a fault try() may catch, not a value
+	// unknown here.
+	iters map[string]bool
+	errs  policy.Errors
+	notes findings
+	sites []*site
 }
 
 // readModule reads every file of src: .tf files (HCL), .tfvars and
@@ -407,6 +412,16 @@ func functions() map[string]function.Function {
 		"compact": stdlib.CompactFunc, "format": stdlib.FormatFunc, "trimspace": stdlib.TrimSpaceFunc,
 		"tolist": stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType)), "toset": stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType)),
 		"tostring": stdlib.MakeToFunc(cty.String), "tonumber": stdlib.MakeToFunc(cty.Number),
+		// What modules write to pick a value or a default (found as a
+		// new user would: lookup(local.origins, var.env, []) and the
+		// terraform-aws-modules S3 module's try(jsondecode(...), ...)
+		// were "not known here" though every value was in the text).
+		"lookup": stdlib.LookupFunc, "merge": stdlib.MergeFunc, "coalesce": stdlib.CoalesceFunc, "coalescelist": stdlib.CoalesceListFunc,
+		"try": tryfunc.TryFunc, "can": tryfunc.CanFunc, "jsondecode": stdlib.JSONDecodeFunc,
+		"keys": stdlib.KeysFunc, "values": stdlib.ValuesFunc, "length": stdlib.LengthFunc, "contains": stdlib.ContainsFunc,
+		"element": stdlib.ElementFunc, "trimprefix": stdlib.TrimPrefixFunc, "trimsuffix": stdlib.TrimSuffixFunc,
+		"setunion": stdlib.SetUnionFunc, "sort": stdlib.SortFunc, "formatlist": stdlib.FormatListFunc,
+		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 	}
 }
 
@@ -502,6 +517,9 @@ func (m *module) evalQuiet(e hcl.Expression) (cty.Value, []unres) {
 		root := t.RootName()
 		v, ds := t.TraverseAbs(m.ctx)
 		if !ds.HasErrors() && v.IsWhollyKnown() {
+			continue
+		}
+		if m.iters[root] && ds.HasErrors() {
 			continue
 		}
 		us = append(us, unres{At: posOf(t.SourceRange(), ""), What: describe(t, m.vars)})

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"maps"
 	"math/big"
 	"strconv"
 	"strings"
@@ -162,6 +163,20 @@ type hclObj struct {
 	block *hclsyntax.Block
 	file  string
 	path  string
+	// ctx is the context of a block a dynamic block made (its iterator
+	// beside the module's values); nil for a block as written.
+	ctx *hcl.EvalContext
+}
+
+// in has the module evaluate in h's context until the returned func
+// runs.
+func (h *hclObj) in() func() {
+	if h.ctx == nil {
+		return func() {}
+	}
+	old := h.m.ctx
+	h.m.ctx = h.ctx
+	return func() { h.m.ctx = old }
 }
 
 func (h *hclObj) at() pos { return posOf(h.block.TypeRange, h.path) }
@@ -171,10 +186,68 @@ func (h *hclObj) blocks(name string) []obj {
 	for _, b := range h.block.Body.Blocks {
 		switch {
 		case b.Type == name:
-			out = append(out, &hclObj{m: h.m, block: b, file: h.file, path: h.path + "." + name + "[" + strconv.Itoa(len(out)) + "]"})
+			out = append(out, &hclObj{m: h.m, block: b, file: h.file, path: h.path + "." + name + "[" + strconv.Itoa(len(out)) + "]", ctx: h.ctx})
 		case b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == name:
-			h.m.note("warning", codeUnresolved, "dynamic \""+name+"\" blocks are not expanded here: the verdict assumes they add no "+name+" block", posOf(b.TypeRange, h.path+".dynamic."+name))
+			for _, d := range h.dynamic(b, name) {
+				d.path = h.path + "." + name + "[" + strconv.Itoa(len(out)) + "]"
+				out = append(out, d)
+			}
 		}
+	}
+	return out
+}
+
+// dynamic expands a dynamic block as Terraform does (the dynblock
+// extension of hcl/v2; developer.hashicorp.com/terraform/language/
+// expressions/dynamic-blocks): one block of its content for each
+// element of for_each, in order, with the iterator (the block's label,
+// or its iterator argument) holding the element's key and value. A
+// for_each not known here adds none, and says so. Found as a new user
+// would: a bucket whose cors_rule blocks were all dynamic, as the
+// terraform-aws-modules S3 module writes them, was "no CORSRule".
+func (h *hclObj) dynamic(b *hclsyntax.Block, name string) []*hclObj {
+	at := posOf(b.TypeRange, h.path+".dynamic."+name)
+	var content *hclsyntax.Block
+	for _, c := range b.Body.Blocks {
+		if c.Type == "content" {
+			content = c
+		}
+	}
+	fe, ok := b.Body.Attributes["for_each"]
+	if !ok || content == nil {
+		h.m.note("warning", codeUnresolved, "dynamic \""+name+"\" has no for_each or no content block: the verdict assumes it adds no "+name+" block", at)
+		return nil
+	}
+	iter := name
+	if a, ok := b.Body.Attributes["iterator"]; ok {
+		if t, ds := hcl.AbsTraversalForExpr(a.Expr); !ds.HasErrors() && len(t) == 1 {
+			iter = t.RootName()
+		}
+	}
+	restore := h.in()
+	v, us := h.m.eval(fe.Expr)
+	base := h.m.ctx
+	restore()
+	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+		h.m.noteUnres(us, "")
+		h.m.note("warning", codeUnresolved, "dynamic \""+name+"\"'s for_each is not known here: the verdict assumes it adds no "+name+" block", at)
+		return nil
+	}
+	var out []*hclObj
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		// A whole context, not a child: the module's reading looks its
+		// functions up in the context itself.
+		ctx := &hcl.EvalContext{Variables: maps.Clone(base.Variables), Functions: base.Functions}
+		if ctx.Variables == nil {
+			ctx.Variables = map[string]cty.Value{}
+		}
+		ctx.Variables[iter] = cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})
+		if h.m.iters == nil {
+			h.m.iters = map[string]bool{}
+		}
+		h.m.iters[iter] = true
+		out = append(out, &hclObj{m: h.m, block: content, file: h.file, ctx: ctx})
 	}
 	return out
 }
@@ -193,6 +266,7 @@ func (h *hclObj) scalar(name string) (cty.Value, pos, bool, bool) {
 		return cty.NilVal, h.at(), false, false
 	}
 	at := posOf(a.Expr.Range(), h.path+"."+name)
+	defer h.in()()
 	v, us := h.m.eval(a.Expr)
 	h.m.noteUnres(us, "")
 	return v, at, v.IsWhollyKnown(), true
@@ -205,6 +279,7 @@ func (h *hclObj) list(name string) *field {
 	}
 	p := h.path + "." + name
 	f := &field{Set: true, At: posOf(a.Expr.Range(), p), edit: h.editOf(name)}
+	defer h.in()()
 	h.m.listValues(a.Expr, p, f, 0)
 	return f
 }

@@ -699,3 +699,92 @@ resource "aws_apigatewayv2_route" "options" {
 		}
 	}
 }
+
+// TestDynamicBlocks: a dynamic block is expanded as Terraform expands it
+// (developer.hashicorp.com/terraform/language/expressions/dynamic-blocks):
+// one block of its content for each element of for_each, the iterator
+// (the label, or the iterator argument) holding key and value; and the
+// functions modules pick values with (lookup, try, jsondecode) are
+// evaluated. Found as a new user would: a bucket whose cors_rule blocks
+// were all dynamic, as the terraform-aws-modules S3 module writes them
+// (for_each = try(jsondecode(var.cors_rule), var.cors_rule)), was "no
+// CORSRule", an error, and a lookup() of a local "not known here".
+func TestDynamicBlocks(t *testing.T) {
+	const s3Module = `variable "cors_rule" {
+  type    = any
+  default = [
+    { allowed_origins = ["https://app.example"], allowed_methods = ["GET"] },
+    { allowed_origins = ["https://admin.example"], allowed_methods = ["PUT", "POST"], allowed_headers = ["*"] },
+  ]
+}
+resource "aws_s3_bucket_cors_configuration" "this" {
+  bucket = "uploads"
+  dynamic "cors_rule" {
+    for_each = try(jsondecode(var.cors_rule), var.cors_rule)
+    content {
+      allowed_origins = cors_rule.value.allowed_origins
+      allowed_methods = cors_rule.value.allowed_methods
+      allowed_headers = try(cors_rule.value.allowed_headers, null)
+    }
+  }
+}
+`
+	const gcsModule = `locals {
+  origins = { prod = ["https://app.example"], dev = ["http://localhost:3000"] }
+}
+variable "env" {
+  default = "prod"
+}
+resource "google_storage_bucket" "assets" {
+  name     = "assets"
+  location = "EU"
+  dynamic "cors" {
+    for_each = [1]
+    iterator = c
+    content {
+      origin = lookup(local.origins, var.env, [])
+      method = ["GET"]
+    }
+  }
+}
+`
+	reg := registry()
+	for _, tc := range []struct {
+		desc, module string
+		req          request
+		allowed      bool
+		source       string
+	}{
+		{desc: "the second dynamic rule allows admin's PUT", module: s3Module,
+			req: request{Origin: "https://admin.example", URL: "https://uploads.s3.amazonaws.com/x", Method: "PUT"}, allowed: true,
+			source: "dynamic-blocks (one block per element, in order); cloud-policies.md §1.3 (the first rule matching origin, method, headers)"},
+		{desc: "the first dynamic rule does not allow app's PUT, and the second is admin's", module: s3Module,
+			req: request{Origin: "https://app.example", URL: "https://uploads.s3.amazonaws.com/x", Method: "PUT"}, allowed: false,
+			source: "dynamic-blocks; cloud-policies.md §1.3"},
+		{desc: "lookup() of a local picks the environment's origins", module: gcsModule,
+			req: request{Origin: "https://app.example", URL: "https://assets.storage.googleapis.com/x", Method: "GET", Credentials: "omit"}, allowed: true,
+			source: "Terraform's lookup function; cloud-policies.md §3 (GCS)"},
+		{desc: "lookup() of a local leaves out another environment's", module: gcsModule,
+			req: request{Origin: "http://localhost:3000", URL: "https://assets.storage.googleapis.com/x", Method: "GET", Credentials: "omit"}, allowed: false,
+			source: "Terraform's lookup function"},
+	} {
+		v, err := explain.Explain(scenario(t, terraform.NameHCL, policy.Source{Text: tc.module}, tc.req), advise.Options(reg))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if v.Allowed != tc.allowed {
+			t.Errorf("%s: allowed %v, want %v (%s): %s", tc.desc, v.Allowed, tc.allowed, tc.source, v.Summary)
+		}
+	}
+	for _, module := range []string{s3Module, gcsModule} {
+		fs, err := lint.Lint(reg, module, terraform.NameHCL)
+		if err != nil {
+			t.Fatalf("lint: %v", err)
+		}
+		for _, f := range fs {
+			if f.Severity == "error" || f.Code == "terraform-unresolved" {
+				t.Errorf("lint: %s %s at %d:%d", f.Code, f.Message, f.Line, f.Column)
+			}
+		}
+	}
+}
