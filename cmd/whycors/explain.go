@@ -14,8 +14,10 @@ import (
 	"github.com/whycors/whycors/engine/consoleline"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
+	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/formats/har"
 	"github.com/whycors/whycors/engine/formats/har/explainhar"
+	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/sdkpreset"
@@ -46,8 +48,16 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	origin := fs.String("origin", "", "with --preset or --policy and no FILE: the page's origin")
 	patch := fs.Int("patch", 0, "print fix N's unified diff alone, unindented, as git apply and patch -p1 read it: whycors explain --policy cors.json SCENARIO --patch 1 | git apply (git apply refuses a path through \"..\": name the files from a folder above them, or use patch -p1)")
 	url := fs.String("url", "", "with --preset or --policy and no FILE: the URL fetched")
+	// The fetch() call's method, headers and credentials mode, as probe
+	// takes them: tried as a new user would, a PUT or an Authorization
+	// header needed a scenario file.
+	method := fs.String("method", "", "the fetch() method (replaces the scenario's; default GET)")
+	var hdrs listFlag
+	fs.Var(&hdrs, "H", "a request header the page sets, 'Name: value' (repeatable; replaces the scenario's headers)")
+	creds := fs.String("credentials", "", "the fetch() credentials mode: omit, same-origin or include (replaces the scenario's)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] [--patch N] FILE|LINK|-")
+		fmt.Fprintln(stderr, "       whycors explain --policy FILE... --origin ORIGIN --url URL [--method M] [-H 'Name: value']... [--credentials C] [--json]")
 		fmt.Fprintln(stderr, "       whycors explain --preset NAME --policy FILE... --origin ORIGIN --url URL [--json]")
 		fmt.Fprintln(stderr, "       whycors explain --console LINE|- [--pick N] [--json]")
 		fmt.Fprint(stderr, `
@@ -103,6 +113,13 @@ Flags:
 	if *console != "" {
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
+	req, msg := requestFlags(*method, hdrs, *creds)
+	if msg != "" {
+		return c.usageError(msg)
+	}
+	if *preset != "" && (*method != "" || len(hdrs) > 0) {
+		return c.usageError("--preset sets the method and headers the SDK sends: give --method and -H without it")
+	}
 	var p *sdkpreset.Preset
 	if *preset != "" {
 		pr, found := sdkpreset.Lookup(*preset)
@@ -113,7 +130,7 @@ Flags:
 	}
 	if len(pos) == 0 && (*origin != "" || *url != "") {
 		// No scenario file: the request from the flags.
-		return explainFlags(c, *origin, *url, p, files, params, *policyFormat, *resource, *browser, *noFixes, *asJSON, *patch)
+		return explainFlags(c, *origin, *url, p, req, files, params, *policyFormat, *resource, *browser, *noFixes, *asJSON, *patch)
 	}
 	name, code, ok := c.oneArg(pos, "FILE: the scenario to explain (a JSON file, or - for standard input)")
 	if !ok {
@@ -163,6 +180,9 @@ Flags:
 	if err == nil && *noFixes {
 		off := false
 		s.Fixes = &off
+	}
+	if err == nil {
+		req.apply(&s)
 	}
 	if err == nil && (len(files) > 0 || len(params) > 0 || *resource != "") {
 		err = policyFromFlags(&s, files, params, *policyFormat, *resource)
@@ -231,7 +251,7 @@ func writePatch(c *cli, v explain.Verdict, n int) int {
 
 // explainFlags explains the request the flags give (--origin, --url,
 // --preset's method and headers) against the --policy files.
-func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params []string, format, resource, browser string, noFixes, asJSON bool, patch int) int {
+func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, req reqFlags, files, params []string, format, resource, browser string, noFixes, asJSON bool, patch int) int {
 	var missing []string
 	if origin == "" {
 		missing = append(missing, "--origin")
@@ -248,6 +268,7 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 		return c.usageError("without a scenario FILE, give --origin, --url and --policy; " + strings.Join(missing, " and ") + " missing or empty")
 	}
 	s := explain.Scenario{Browser: browser, Request: explain.Request{Origin: origin, URL: url}}
+	req.apply(&s)
 	if noFixes {
 		off := false
 		s.Fixes = &off
@@ -271,6 +292,56 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, files, params
 		return writePatch(c, v, patch)
 	}
 	return printVerdict(c.stdout, v, p, false, asJSON)
+}
+
+// reqFlags are --method, -H and --credentials: what they replace in a
+// scenario's request (an empty field replaces nothing).
+type reqFlags struct {
+	method, creds string
+	headers       headers.List
+	hasHeaders    bool
+}
+
+// requestFlags reads the request flags; a message for a usage error.
+func requestFlags(method string, hdrs []string, creds string) (reqFlags, string) {
+	r := reqFlags{method: method, creds: creds, hasHeaders: len(hdrs) > 0}
+	switch creds {
+	case "", "omit", "same-origin", "include":
+	default:
+		return r, "--credentials " + strconv.Quote(creds) + ": want omit, same-origin or include"
+	}
+	var msg string
+	r.headers, msg = headerFlags(hdrs)
+	return r, msg
+}
+
+// headerFlags reads -H flags, 'Name: value' each, as explain and probe
+// take them; a message for a usage error.
+func headerFlags(hdrs []string) (headers.List, string) {
+	if len(hdrs) > fetch.MaxHeaders {
+		return nil, fmt.Sprintf("more than %d -H flags", fetch.MaxHeaders)
+	}
+	var out headers.List
+	for i, h := range hdrs {
+		name, value, ok := strings.Cut(h, ":")
+		if !ok || name == "" || strings.ContainsAny(name, " \t") {
+			return nil, fmt.Sprintf("-H #%d %q: want 'Name: value'", i+1, h)
+		}
+		out = append(out, headers.Field{Name: name, Value: strings.Trim(value, " \t")})
+	}
+	return out, ""
+}
+
+func (r reqFlags) apply(s *explain.Scenario) {
+	if r.method != "" {
+		s.Request.Method = r.method
+	}
+	if r.hasHeaders {
+		s.Request.Headers = r.headers.Clone()
+	}
+	if r.creds != "" {
+		s.Request.Credentials = r.creds
+	}
 }
 
 // applyPreset makes the scenario's request the preset's: its method and

@@ -112,3 +112,42 @@ func checkExplain(t *testing.T, args []string, code int, output []string) {
 		}
 	}
 }
+
+// TestExplainRequestFlags: --method, -H and --credentials make the
+// request without a scenario file (as probe takes them), and replace
+// the scenario's; tried as a new user would, a PUT or an Authorization
+// header needed a scenario file ("flag provided but not defined:
+// -method").
+func TestExplainRequestFlags(t *testing.T) {
+	dir := t.TempDir()
+	pol := writeTemp(t, dir, "cors.json", `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["content-type"]}]`)
+	url := "https://uploads.s3.us-east-1.amazonaws.com/x"
+	sc := writeTemp(t, dir, "s.json", `{"request": {"origin": "https://app.example.com", "url": "`+url+`", "method": "PUT"}, "policy": {"format": "s3-json", "text": "[{\"AllowedOrigins\": [\"https://app.example.com\"], \"AllowedMethods\": [\"PUT\"]}]"}}`)
+	for _, tc := range []struct {
+		desc   string
+		args   []string
+		code   int
+		output []string
+	}{
+		{desc: "a PUT with a listed header is allowed", code: 0,
+			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "--method", "PUT", "-H", "Content-Type: application/json"},
+			output: []string{"ALLOWED"}},
+		{desc: "an Authorization header the rule does not list is refused, and named", code: 1,
+			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "--method", "PUT", "-H", "Authorization: Bearer t"},
+			output: []string{"BLOCKED", "authorization"}},
+		{desc: "--method replaces the scenario file's", code: 1,
+			args:   []string{sc, "--method", "DELETE"},
+			output: []string{"method DELETE is not in AllowedMethods"}},
+		{desc: "--credentials include with S3: the reply carries credentials true", code: 0,
+			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "--credentials", "include"},
+			output: []string{"ALLOWED"}},
+		{desc: "a header flag that is not Name: value", code: 2,
+			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "-H", "Authorization"},
+			output: []string{`-H #1 "Authorization": want 'Name: value'`}},
+		{desc: "--preset sets the method and headers itself", code: 2,
+			args:   []string{"--preset", "s3-uploadpart", "--policy", pol, "--origin", "https://app.example.com", "--url", url, "--method", "PUT"},
+			output: []string{"--preset sets the method and headers"}},
+	} {
+		t.Run(tc.desc, func(t *testing.T) { checkExplain(t, append([]string{"explain"}, tc.args...), tc.code, tc.output) })
+	}
+}

@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
-	"github.com/whycors/whycors/engine/fetch"
-	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/internal/probe"
 )
@@ -130,15 +128,9 @@ func runProbe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Browser: *browser, Origin: *org, URL: target, Method: *method, Credentials: *creds, Send: *send,
 		Timeout: *timeout, ConnectTimeout: *connTimeout, Insecure: *insecure, MaxBodyBytes: *maxBody, UserAgent: *ua,
 	}
-	for i, h := range hdrs {
-		name, value, ok := strings.Cut(h, ":")
-		if !ok || name == "" || strings.ContainsAny(name, " \t") {
-			return usageErr(fmt.Sprintf("-H #%d %q: want 'Name: value'", i+1, h))
-		}
-		if len(o.Headers) >= fetch.MaxHeaders {
-			return usageErr(fmt.Sprintf("more than %d -H flags", fetch.MaxHeaders))
-		}
-		o.Headers = append(o.Headers, headers.Field{Name: name, Value: strings.Trim(value, " \t")})
+	var msg string
+	if o.Headers, msg = headerFlags(hdrs); msg != "" {
+		return usageErr(msg)
 	}
 	if len(resolve) > 0 {
 		o.Resolve = map[string]string{}
