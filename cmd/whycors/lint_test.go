@@ -200,6 +200,7 @@ variable "origins" { type = list(string) }
 	if err := os.MkdirAll(empty, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	broken := write("broken/cors.tf", "resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n cors_rule {\n allowed_origins = [\"https://a\"\n allowed_methods = [\"GET\"]\n }\n}\n")
 	tests := []lintCase{
 		{desc: "main.tf read alone (standard input): app_origins is unknown, a warning and not the resource's refusal", args: []string{"--policy-format", "terraform", "-"}, stdin: mainText,
 			stdout: []string{"-:17:23: warning terraform-unresolved: allowed_origins is not known here"}, not: []string{"rejected"}},
@@ -230,6 +231,8 @@ variable "origins" { type = list(string) }
 			stderr: apart + ": a variable definitions file outside its module's folder, and 2 modules named: name it with the one it sets"},
 		{desc: "a folder without .tf files is an input error; the others are linted", args: []string{empty, ex}, code: 2,
 			stdout: []string{"info max-age-cap"}, stderr: empty + ": no .tf file in " + empty},
+		{desc: "a syntax error of a .tf file read alone names that file, not main.tf (found as a new user would)", args: []string{"--policy-format", "terraform", broken}, code: 2,
+			stderr: broken + ": line 4, column 2: Missing item separator", not: []string{"main.tf"}},
 		{desc: "a bad --param", args: []string{"--param", "origins", main}, code: 2, stderr: `--param "origins": want Name=value`},
 		{desc: "--param with several configurations", args: []string{"--param", "Env=prod", main, empty}, code: 2, stderr: "--param and --resource are for one configuration, and 2 were given"},
 	}

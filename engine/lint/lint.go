@@ -164,11 +164,11 @@ func Lint(reg *policy.Registry, text, format string) ([]Finding, error) {
 		for i := range out {
 			out[i].File = "" // the one text's name is the caller's
 		}
-		return out, err
+		return out, unnamed(err)
 	}
 	src, err := convert.Read(reg, text, f.Name())
 	if err := unreadable(f, text, err); err != nil {
-		return nil, err
+		return nil, unnamed(err)
 	}
 	out := Read(f, text, src, err)
 	for i := range out {

@@ -31,3 +31,17 @@ func unreadable(f policy.Format, text string, err error) error {
 	}
 	return nil
 }
+
+// unnamed is err with its faults' files cleared: the one text Lint reads
+// is the caller's, whatever name a reader gives it (a Terraform text is
+// main.tf to its reader; found as a new user would: a fault of cors.tf
+// was "main.tf: line 4", in SARIF too).
+func unnamed(err error) error {
+	var es policy.Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			e.File = ""
+		}
+	}
+	return err
+}

@@ -112,15 +112,26 @@ func (*Plan) Detect(text string) (bool, string) {
 	return false, ""
 }
 
-// Parse implements policy.Format: one .tf text, as main.tf.
+// Parse implements policy.Format: one .tf text, read as main.tf.
 func (f *HCL) Parse(text string) (policy.Evaluator, error) {
 	return f.ParseSource(policy.Source{Text: text})
 }
 
 // ParseSource implements policy.SourceParser: every file of src, its
-// params as -var values and its chosen resource.
+// params as -var values and its chosen resource. The faults of a source
+// of one text (no Files) name no file: the text is the caller's,
+// whatever its name (found as a new user would: a fault of cors.tf was
+// "main.tf: line 4", in SARIF too).
 func (*HCL) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	return ReadModule(src)
+	ev, err := ReadModule(src)
+	if errs, ok := err.(policy.Errors); ok && len(src.Files) == 0 {
+		for _, e := range errs {
+			if e.File == mainFile {
+				e.File = ""
+			}
+		}
+	}
+	return ev, err
 }
 
 // Parse implements policy.Format.
