@@ -177,6 +177,14 @@ func rules(t *Template) (*portable.Config, bool, string) {
 		}
 		cr.Origins, cr.Methods = vals("AllowOrigins", c.AllowOrigins), vals("AllowMethods", c.AllowMethods)
 		cr.AllowHeaders, cr.ExposeHeaders = vals("AllowHeaders", c.AllowHeaders), vals("ExposeHeaders", c.ExposeHeaders)
+		if r.defaultRouteCatchesPreflights() {
+			// The rules alone would allow what the API refuses: every
+			// preflight gets the authorizer's 401 (found as a new user
+			// would: convert wrote the rules, exit 0, and diff then
+			// called the converted policy wider).
+			cr.Notes = append(cr.Notes, portable.Note{Rule: 0, Field: "origins", Effect: portable.Wider, Pos: at,
+				Message: r.ID + "'s $default route has an authorizer and no OPTIONS /{proxy+} route without authorization takes the preflights first, so API Gateway answers every preflight with the authorizer's 401 (http-api-cors.html); the converted rules would answer them: add an OPTIONS /{proxy+} route without authorization to the source, then convert"})
+		}
 		// Origins compared exactly, or by scheme for https://* (§5.1), as apigw-http.
 		return &portable.Config{Format: Name, Platform: "API Gateway HTTP API", Semantics: portable.Semantics{Origins: portable.OriginsScheme}, Rules: []portable.ConfigRule{cr}}, true, ""
 	case r.Lambda != nil:

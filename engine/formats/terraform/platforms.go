@@ -259,6 +259,15 @@ func (s *site) portable() (portable.Semantics, []portable.ConfigRule, policy.Err
 				return portable.Semantics{}, nil, policy.Errors{s.At.err(err.Error())}
 			}
 			s.place(cfg.Rules)
+			if a := s.auth; s.Shape.Platform == platAPIGW && a != nil && a.kind != "" && !a.optionsOpen && len(cfg.Rules) > 0 {
+				// The rules alone would allow what the API refuses:
+				// every preflight gets the $default route's
+				// authorizer's 401 (found as a new user would:
+				// convert wrote them, exit 0).
+				cr := &cfg.Rules[0]
+				cr.Notes = append(cr.Notes, portable.Note{Rule: 0, Field: "origins", Effect: portable.Wider, Pos: cr.Pos,
+					Message: "the API's $default route has an authorizer and no OPTIONS /{proxy+} route without authorization takes the preflights first, so API Gateway answers every preflight with the authorizer's 401 (http-api-cors.html); the converted rules would answer them: add an aws_apigatewayv2_route \"OPTIONS /{proxy+}\" without authorization to the module, then convert"})
+			}
 			return cfg.Semantics, cfg.Rules, cfg.Rejects
 		}
 	}

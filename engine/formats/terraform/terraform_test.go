@@ -697,6 +697,12 @@ resource "aws_apigatewayv2_route" "options" {
 		if v.Allowed != tc.allowed || !tc.allowed && (v.Preflight.Reply == nil || v.Preflight.Reply.Status != 401) {
 			t.Errorf("%s: allowed %v (%s), preflight %+v", tc.desc, v.Allowed, v.Reason, v.Preflight.Reply)
 		}
+		// convert never allows more than the source (found as a new
+		// user would: the rules were written, exit 0).
+		_, _, err = convert.Convert(reg, tc.text, terraform.NameHCL, "native")
+		if refused := err != nil && strings.Contains(err.Error(), "authorizer's 401"); refused == tc.allowed {
+			t.Errorf("%s: convert to native: %v", tc.desc, err)
+		}
 	}
 }
 
