@@ -91,6 +91,18 @@ func (*format) ReadRules(text string) (*portable.Config, error) {
 	return s.Rules(), nil
 }
 
+// ReadSourceRules implements convert.SourceReader: the file with its
+// variables' values from src.Params, as ParseSource reads it (lint and
+// convert take --param for it too; found as a new user would: lint
+// refused the --param its own error asked for).
+func (*format) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	s, err := ParseParams(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return s.Rules(), nil
+}
+
 // StateRules implements convert.Stater.
 func (*format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
 	s, ok := ev.(*Service)

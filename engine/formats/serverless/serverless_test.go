@@ -405,6 +405,34 @@ func TestVariables(t *testing.T) {
 	if _, err := policy.Parse(f, policy.Source{Text: text, Params: map[string]string{"admin": "https://admin.example"}}); err != nil {
 		t.Errorf("policy.Parse with params: %v", err)
 	}
+	// And so do lint and convert (convert.SourceReader): found as a new
+	// user would, lint refused the --param its own error asked for.
+	if _, err := convert.ReadSource(policy.NewRegistry(serverless.Formats()...), policy.Source{Text: text, Params: map[string]string{"admin": "https://admin.example"}}, "serverless"); err != nil {
+		t.Errorf("convert.ReadSource with params: %v", err)
+	}
+
+	// The file's own params section: the stage's values, else default's
+	// (serverless.DocParams; found as a new user would: ${param:webOrigin}
+	// beside a params section was an unresolved variable, an error).
+	staged := "service: s\nparams:\n  prod:\n    web: https://shop.example\n  default:\n    web: http://localhost:3000\nprovider:\n  name: aws\n  stage: ${opt:stage, 'dev'}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http:\n          path: a\n          method: get\n          cors:\n            origins:\n              - ${param:web}\n"
+	for _, tc := range []struct {
+		desc   string
+		params map[string]string
+		want   string
+	}{
+		{desc: "no stage given: provider.stage's fallback, dev, has none, so default's", want: "http://localhost:3000"},
+		{desc: "--param opt:stage=prod: prod's", params: map[string]string{"opt:stage": "prod"}, want: "https://shop.example"},
+		{desc: "--param web over the file's", params: map[string]string{"web": "https://x.example"}, want: "https://x.example"},
+	} {
+		s, err := serverless.ParseParams(staged, tc.params)
+		if err != nil {
+			t.Errorf("%s: %v", tc.desc, err)
+			continue
+		}
+		if got := strings.Join(s.Endpoints[0].CORS.Origins, " "); got != tc.want {
+			t.Errorf("%s: origins %s, want %s (%s)", tc.desc, got, tc.want, serverless.DocParams)
+		}
+	}
 }
 
 // TestConvertNeverWider: a conversion of a serverless.yml never answers

@@ -10,6 +10,10 @@ import (
 // with a fallback after a comma (${env:STAGE, 'dev'}).
 const DocVariables = "https://www.serverless.com/framework/docs/guides/variables"
 
+// DocParams is its page on parameters: a params section of values by
+// stage, with default for every stage, read as ${param:name}.
+const DocParams = "https://www.serverless.com/framework/docs/guides/parameters"
+
 // maxVariables bounds the variables one file resolves.
 const maxVariables = 10000
 
@@ -108,6 +112,39 @@ func (r *reader) lookup(ref string, depth int) (string, bool) {
 	if _, name, ok := strings.Cut(ref, ":"); ok {
 		if v, ok := r.params[name]; ok {
 			return v, true
+		}
+	}
+	if name, ok := strings.CutPrefix(ref, "param:"); ok {
+		return r.fileParam(name, depth)
+	}
+	return "", false
+}
+
+// fileParam is the value the file's own params section gives a
+// ${param:name}: the stage's, else params.default's (DocParams). The
+// stage is provider.stage as it resolves (an --param stage=prod or
+// opt:stage=prod given), else "dev", the framework's default. Found as a
+// new user would: ${param:webOrigin} with a params section was an
+// unresolved variable, an error.
+func (r *reader) fileParam(name string, depth int) (string, bool) {
+	params, ok := get(r.d.root, "params")
+	if !ok {
+		return "", false
+	}
+	stage := "dev"
+	if p, ok := get(r.d.root, "provider"); ok {
+		if s, ok := get(p, "stage"); ok && s.Kind == yaml.ScalarNode {
+			if v, un := r.expand(s.Value, depth+1); len(un) == 0 && v != "" {
+				stage = v
+			}
+		}
+	}
+	for _, section := range []string{stage, "default"} {
+		if sec, ok := get(params, section); ok {
+			if v, ok := get(sec, name); ok && v.Kind == yaml.ScalarNode {
+				s, un := r.expand(v.Value, depth+1)
+				return s, len(un) == 0
+			}
 		}
 	}
 	return "", false
