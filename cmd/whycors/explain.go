@@ -209,7 +209,7 @@ Flags:
 	if *patch > 0 {
 		return writePatch(c, v, *patch)
 	}
-	return printVerdict(stdout, v, p, s.Request.Credentials == "include", *asJSON)
+	return printVerdict(stdout, v, p, s.Request.Credentials == "include", *asJSON, s.Fixes == nil || *s.Fixes)
 }
 
 // writePatch writes fix n's unified diff as git apply and patch read it:
@@ -291,7 +291,7 @@ func explainFlags(c *cli, origin, url string, p *sdkpreset.Preset, req reqFlags,
 	if patch > 0 {
 		return writePatch(c, v, patch)
 	}
-	return printVerdict(c.stdout, v, p, false, asJSON)
+	return printVerdict(c.stdout, v, p, false, asJSON, !noFixes)
 }
 
 // reqFlags are --method, -H and --credentials: what they replace in a
@@ -505,7 +505,7 @@ func presetWarnings(v explain.Verdict, p sdkpreset.Preset, include bool) []expla
 // printVerdict writes v (with the preset's warnings) and returns the exit
 // status: 0 allowed, 1 blocked or, with a preset, allowed but missing a
 // response header the SDK needs.
-func printVerdict(stdout io.Writer, v explain.Verdict, p *sdkpreset.Preset, include, asJSON bool) int {
+func printVerdict(stdout io.Writer, v explain.Verdict, p *sdkpreset.Preset, include, asJSON, searched bool) int {
 	needs := false
 	if p != nil {
 		w := presetWarnings(v, *p, include)
@@ -521,7 +521,7 @@ func printVerdict(stdout io.Writer, v explain.Verdict, p *sdkpreset.Preset, incl
 		b, _ := json.MarshalIndent(v, "", "  ")
 		stdout.Write(append(b, '\n'))
 	} else {
-		writeVerdict(stdout, v)
+		io.WriteString(stdout, explain.Text(v, explain.TextOptions{Color: colorOK(stdout), Searched: searched}))
 	}
 	if v.Allowed && !needs {
 		return 0

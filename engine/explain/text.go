@@ -10,6 +10,11 @@ type TextOptions struct {
 	// Color adds ANSI colours (the CLI sets it only on a terminal and
 	// never with NO_COLOR, https://no-color.org).
 	Color bool
+	// Searched says fixes were searched for (the scenario's fixes not
+	// off): a blocked verdict without one then says none was found,
+	// where it said nothing (found as a new user would: the verdict
+	// ended after its steps, and --json had "fixes": []).
+	Searched bool
 }
 
 // ANSI SGR sequences (ECMA-48 §8.3.117).
@@ -140,6 +145,10 @@ func Text(v Verdict, o TextOptions) string {
 			}
 			b.WriteString("  Checked: with this change the fetch passes in " + strings.Join(names, ", ") + ".\n")
 		}
+	}
+
+	if o.Searched && !v.Allowed && len(v.Fixes) == 0 {
+		b.WriteString("\n" + c(ansiBold, "No fix found: ") + "no change of the configuration whycors can write lets this fetch pass in every browser without letting in more than it asks for; the FAIL steps above say what the server must send instead.\n")
 	}
 
 	if len(v.Warnings) > 0 {
