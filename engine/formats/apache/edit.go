@@ -217,6 +217,20 @@ func addToList(text string, ds []*dir, acao *dir, hasACAO bool, name string, val
 // group is "prefix(alt|alt)suffix" with one group of alternatives.
 var group = regexp.MustCompile(`^(\^?[^()|]*)\(((?:[^()|]+\|)*[^()|]+)\)([^()|]*\$?)$`)
 
+// variesByOrigin reports a Header directive that sends Vary: Origin.
+func variesByOrigin(ds []*dir) bool {
+	for _, d := range ds {
+		if d.section || !strings.EqualFold(d.name, "Header") {
+			continue
+		}
+		_, _, name, v, _ := headerWords(d)
+		if name != nil && v != nil && strings.EqualFold(name.text, "Vary") && strings.Contains(strings.ToLower(v.text), "origin") {
+			return true
+		}
+	}
+	return false
+}
+
 // addOrigins lets values in: into the SetEnvIf Origin regular expression
 // whose variable the Header sends, or a new SetEnvIf for a fixed value.
 func addOrigins(text string, ds []*dir, acao *dir, values []string) (string, error) {
@@ -245,6 +259,19 @@ func addOrigins(text string, ds []*dir, acao *dir, values []string) (string, err
 		}
 		if last := acao.args[len(acao.args)-1]; last.start == v.start {
 			cs = append(cs, lineedit.Replace(v.end, v.end, " env=CORS_ORIGIN"))
+		}
+		if !variesByOrigin(ds) {
+			// The reply now depends on the origin: every reply says
+			// so, whatever its status (found as a new user would: the
+			// fixed file was lint's vary-origin).
+			end := lineedit.LineStart(text, acao.start)
+			if nl := strings.IndexByte(text[acao.start:], '\n'); nl >= 0 {
+				end = acao.start + nl + 1
+			} else {
+				cs = append(cs, lineedit.Replace(len(text), len(text), "\n"))
+				end = len(text)
+			}
+			cs = append(cs, lineedit.Replace(end, end, ind+"Header always merge Vary Origin\n"))
 		}
 		return lineedit.Apply(text, cs), nil
 	}

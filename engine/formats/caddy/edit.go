@@ -129,7 +129,14 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 			if !hasACAO {
 				return "", fix.ErrNotFound
 			}
-			return addOrigins(text, acao, named, e.Values)
+			out, err := addOrigins(text, acao, named, e.Values)
+			if err != nil || acao.value == nil || strings.Contains(acao.value.text, "{") || varies(fs) {
+				return out, err
+			}
+			// A fixed value became an echo, which answers origins
+			// differently: every reply says so (found as a new user
+			// would: the fixed file was lint's vary-origin).
+			return withVary(out), nil
 		case fix.Methods:
 			return addToField(text, fs, acao, hasACAO, "Access-Control-Allow-Methods", e.Values, e.Line)
 		case fix.AllowHeaders:
@@ -232,6 +239,34 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 		cs = append(cs, lineedit.Replace(m.args[1].start, m.args[3].end, "{\n"+ind+unit+"header Origin "+first+"\n"+lines(ind+unit, values)+ind+"}"))
 	}
 	return lineedit.Apply(text, cs), nil
+}
+
+// varies reports a header field that sends Vary: Origin.
+func varies(fs []field) bool {
+	for _, f := range fs {
+		if f.is("Vary") && f.value != nil && strings.Contains(strings.ToLower(f.value.text), "origin") {
+			return true
+		}
+	}
+	return false
+}
+
+// withVary adds "header Vary Origin", with no matcher so that every
+// reply has it (RFC 9110 §12.5.5: a cache keys the stored reply on it),
+// after the directive that sets Access-Control-Allow-Origin. Not
+// deferred, as the origin's: reverse_proxy adds the upstream's Vary
+// lines beside it.
+func withVary(text string) string {
+	fs, _, ok := scan(text)
+	acao, found := find(fs, "Access-Control-Allow-Origin", 0)
+	if !ok || !found {
+		return text
+	}
+	end := acao.dir.args[len(acao.dir.args)-1].end
+	if acao.dir.open {
+		end = acao.dir.close.end
+	}
+	return fix.Insert(text, end, "\n"+indentOf(text, acao.dir.args[0].start)+"header Vary Origin")
 }
 
 // addToField appends values to the list of the field name, or adds the
