@@ -5,6 +5,7 @@ import (
 
 	"github.com/whycors/whycors/engine/convert"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/platform/cloudfront"
 	"github.com/whycors/whycors/engine/platform/lambdaurl"
 	"github.com/whycors/whycors/engine/platform/s3"
@@ -279,6 +280,14 @@ func (t *Template) Traps() []portable.Finding {
 			// authorizer said nothing of it.
 			out = append(out, portable.Finding{Severity: "warning", Code: "apigw-rest-gateway-errors",
 				Message: r.ID + ": API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the gateway responses DEFAULT_4XX and DEFAULT_5XX add them (SAM: the API's GatewayResponses), so the browser reports a CORS error instead of the real status",
+				Pos:     portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}})
+		}
+		if r.HTTP != nil && r.defaultRouteCatchesPreflights() {
+			// The classic HTTP API trap, which explain finds at the
+			// preflight: found as a new user would, lint said nothing
+			// of it in SAM, CloudFormation or Terraform.
+			out = append(out, portable.Finding{Severity: "error", Code: apigw.CodeDefaultAuthorizer,
+				Message: apigw.DefaultAuthorizerMessage(r.ID, "add an AWS::ApiGatewayV2::Route with RouteKey OPTIONS /{proxy+} and AuthorizationType NONE (SAM: an HttpApi event of Method OPTIONS, Path /{proxy+}, Auth.Authorizer NONE)"),
 				Pos:     portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}})
 		}
 		if r.S3 == nil {

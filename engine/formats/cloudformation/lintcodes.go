@@ -1,6 +1,9 @@
 package cloudformation
 
-import "github.com/whycors/whycors/engine/portable"
+import (
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/portable"
+)
 
 // LintCodes implements lint.Coder: the codes of the template's traps
 // (CheckText, and Traps, which leaves out cfn-unresolved), so that
@@ -27,6 +30,7 @@ func lintCodes() []portable.Code {
 		{Code: "apigw-rest-gateway-errors", Severity: "warning",
 			Summary: "A REST API without DEFAULT_4XX and DEFAULT_5XX gateway responses carrying CORS headers: API Gateway's own errors (an authorizer's denial, throttling, a missing key) reach the browser as a CORS error instead of their status.",
 			Source:  "docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html; docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-api-gatewayresponse.html"},
+		apigw.DefaultAuthorizerCode(),
 		{Code: "cfn-s3-star-credentials", Severity: "warning",
 			Summary: "An S3 CORS rule allows the origin \"*\": S3 then answers without Access-Control-Allow-Credentials, so every fetch with credentials is blocked.",
 			Source:  "docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-corsrule.html; docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html; recorded against S3 (LocalStack's AWS snapshots)"},

@@ -1,6 +1,9 @@
 package terraform
 
-import "github.com/whycors/whycors/engine/portable"
+import (
+	"github.com/whycors/whycors/engine/platform/apigw"
+	"github.com/whycors/whycors/engine/portable"
+)
 
 // LintCodes implements lint.Coder: the codes of a module's findings
 // (CheckText, and the unresolved values ReadModule refuses to judge), so
@@ -34,6 +37,7 @@ func lintCodes() []portable.Code {
 		{Code: codeRepeated, Severity: "info",
 			Summary: "A resource with count or for_each: the verdict reads its configuration once, as every instance has it.",
 			Source:  "developer.hashicorp.com/terraform/language/meta-arguments/count; developer.hashicorp.com/terraform/language/meta-arguments/for_each"},
+		apigw.DefaultAuthorizerCode(),
 		{Code: codeStarCreds, Severity: "info",
 			Summary: "An S3 or Azure CORS rule allows the origin \"*\": the platform then answers without Access-Control-Allow-Credentials, so every fetch with credentials is blocked.",
 			Source:  "docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html; recorded against S3 (LocalStack's AWS snapshots); learn.microsoft.com/en-us/rest/api/storageservices/cross-origin-resource-sharing--cors--support-for-the-azure-storage-services"},

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/whycors/whycors/engine/limits"
+	"github.com/whycors/whycors/engine/platform/apigw"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -119,6 +120,13 @@ func readModule(src policy.Source) *module {
 		if sh := shapes[r.Type]; sh != nil {
 			if s := m.readSite(sh, r); s != nil {
 				s.auth = auths[s.Address]
+				if a := s.auth; a != nil && a.kind != "" && !a.optionsOpen {
+					// The classic HTTP API trap, which explain finds at
+					// the preflight (found as a new user would: lint
+					// said nothing of it).
+					m.note("error", apigw.CodeDefaultAuthorizer, apigw.DefaultAuthorizerMessage(s.Address,
+						"add an aws_apigatewayv2_route with route_key = \"OPTIONS /{proxy+}\" and no authorization beside it"), a.at)
+				}
 				m.sites = append(m.sites, s)
 			}
 		}

@@ -27,3 +27,23 @@ func restLintCodes() []portable.Code {
 			Source:  "docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html; docs.aws.amazon.com/apigateway/latest/developerguide/how-to-cors.html"},
 	}
 }
+
+// CodeDefaultAuthorizer is the finding of an HTTP API whose $default
+// route's authorizer answers every preflight with 401, which the
+// templates that write the routes (CloudFormation, SAM, Terraform)
+// report (DefaultAuthorizerCode).
+const CodeDefaultAuthorizer = "http-api-default-authorizer"
+
+// DefaultAuthorizerCode is CodeDefaultAuthorizer's entry for their
+// LintCodes.
+func DefaultAuthorizerCode() portable.Code {
+	return portable.Code{Code: CodeDefaultAuthorizer, Severity: "error",
+		Summary: "An HTTP API whose $default route has an authorizer, with no OPTIONS /{proxy+} route without authorization: API Gateway answers every preflight with the authorizer's 401.",
+		Source:  "docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html (Configuring CORS for an HTTP API with a $default route and an authorizer)"}
+}
+
+// DefaultAuthorizerMessage says the finding of the API id, with how to
+// add the route in the template's own words.
+func DefaultAuthorizerMessage(id, how string) string {
+	return id + ": the $default route has an authorizer and no OPTIONS /{proxy+} route without authorization takes the preflights first, so API Gateway answers every preflight with the authorizer's 401 (a browser sends no credentials on a preflight) and every fetch that needs one is blocked; " + how
+}
