@@ -347,6 +347,9 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 		return text[:d.valStart] + q + v + q + text[d.valEnd:], nil
 	case fix.Origins:
 		d, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
+		if !ok && e.Line == 0 && !hasCORSLine(ds) && len(e.Values) == 1 {
+			return firstCORSLines(text, e.Values[0])
+		}
 		if !ok {
 			return "", fix.ErrNotFound
 		}
@@ -357,6 +360,58 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 		return addMapEntries(text, v[1:], e.Values)
 	}
 	return "", fix.ErrUnsupported
+}
+
+// hasCORSLine reports an add_header of an Access-Control-* field.
+func hasCORSLine(ds []headerLine) bool {
+	for _, d := range ds {
+		if strings.HasPrefix(strings.ToLower(d.name), "access-control-") {
+			return true
+		}
+	}
+	return false
+}
+
+// firstCORSLines gives a configuration with no CORS line its first: an
+// add_header of origin at the top of the server block, with always (so
+// that error statuses carry it too), which every location inherits that
+// sets no add_header of its own (ngx_http_headers_module), and Vary:
+// Origin. The search then answers OPTIONS and adds methods and headers
+// beside it. Found as a new user would: "add CORS to my proxy" starts
+// from a server with none, and the fix was replies to write.
+func firstCORSLines(text, origin string) (string, error) {
+	i := 0
+	for {
+		j := strings.Index(text[i:], "server")
+		if j < 0 {
+			return "", fix.ErrNotFound
+		}
+		i += j
+		k := i + len("server")
+		for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
+			k++
+		}
+		before := i == 0 || strings.ContainsRune(" \t\n\r{;", rune(text[i-1]))
+		if before && k < len(text) && text[k] == '{' {
+			i = k + 1
+			break
+		}
+		i += len("server")
+	}
+	nl := strings.IndexByte(text[i:], '\n')
+	if nl < 0 {
+		return "", fix.ErrNotFound
+	}
+	at := i + nl + 1
+	// The indentation of the server's first line, else four spaces
+	// more than the server's.
+	ind := "    "
+	rest := text[at:]
+	if n := len(rest) - len(strings.TrimLeft(rest, " \t")); n > 0 && !strings.HasPrefix(strings.TrimLeft(rest, " \t"), "}") {
+		ind = rest[:n]
+	}
+	lines := ind + "add_header Access-Control-Allow-Origin \"" + origin + "\" always;\n" + ind + "add_header Vary Origin always;\n"
+	return fix.Insert(text, at, lines), nil
 }
 
 // addMapEntries adds an exact entry for each origin to the map block that sets

@@ -92,6 +92,12 @@ func (*Format) Detect(text string) (bool, string) {
 	if strings.Contains(low, "location ") && strings.Contains(low, "include ") && (strings.Contains(low, "proxy_pass") || strings.Contains(low, "server {")) {
 		return true, "nginx blocks with include"
 	}
+	// A server with no CORS line yet, where "add CORS to my proxy"
+	// starts: tried as a new user would, it was "cannot tell the
+	// format", and no fix could be asked for.
+	if strings.Contains(low, "server {") && strings.Contains(low, "location ") && (strings.Contains(low, "proxy_pass ") || strings.Contains(low, "listen ") || strings.Contains(low, "root ")) {
+		return true, "an nginx server block with locations"
+	}
 	return false, ""
 }
 

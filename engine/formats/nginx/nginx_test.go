@@ -277,6 +277,9 @@ func TestDetect(t *testing.T) {
 		// Its CORS lines in an included file: nginx's, so the reader
 		// can say to paste them (it was "cannot tell the format").
 		{desc: "CORS in an included snippet", text: "server {\n  location / {\n    include snippets/cors.conf;\n    proxy_pass http://b;\n  }\n}\n", want: true},
+		// No CORS line yet, where "add CORS to my proxy" starts (found
+		// as a new user would: "cannot tell the format").
+		{desc: "a server with no CORS line", text: "server {\n    listen 80;\n    location /api/ {\n        proxy_pass http://127.0.0.1:9000;\n    }\n}\n", want: true},
 	}
 	for _, tc := range tests {
 		if got, why := (&nginx.Format{}).Detect(tc.text); got != tc.want {
