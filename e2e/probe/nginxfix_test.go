@@ -1,6 +1,7 @@
 package probe_test
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,52 +16,90 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-// TestNginxFixFromNoCORS: the fix of an nginx server with no CORS line
-// (where "add CORS to my proxy" starts) is nginx's own text, and Debian's
-// nginx, running it in front of an upstream, answers the page's PUT and
-// its preflight as the fix says: each real reply, explained as raw
-// replies, lets the fetch through. Found as a new user would: the fix
-// was header lines to write, not a change of the file.
-func TestNginxFixFromNoCORS(t *testing.T) {
+// TestNginxFixes: the fix of an nginx configuration is nginx's own text,
+// and Debian's nginx, running it in front of an upstream, answers as the
+// fix says: each real reply, explained as raw replies, lets the page's
+// fetch through, an origin the configuration allowed before is still
+// answered, and one it never allowed is not (nor given "*").
+// Found as a new user would: both fixes were header lines to write, not
+// a change of the file (and the second dropped the origin allowed
+// before).
+func TestNginxFixes(t *testing.T) {
 	// Ports the model reads as numbers, replaced by the real ones.
-	const conf = "server {\n    listen 127.0.0.1:65001;\n    server_name api.test;\n    location /api/ {\n        proxy_pass http://127.0.0.1:65002;\n    }\n}\n"
-	req := explain.Request{Origin: "https://app.test", URL: "https://api.test/api/items",
-		Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}}
+	const head = "server {\n    listen 127.0.0.1:65001;\n    server_name api.test;\n"
+	const loc = "    location /api/ {\n        proxy_pass http://127.0.0.1:65002;\n    }\n}\n"
 	reg := policy.NewRegistry(all.Formats()...)
-	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "nginx", Text: conf}}, advise.Options(reg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "nginx" {
-		t.Fatalf("allowed %v, fixes %+v: want a blocked fetch and an nginx fix", v.Allowed, v.Fixes)
-	}
-	fixed := strings.NewReplacer(":65001;", ":{{port}};", ":65002;", ":{{upstream}};").Replace(v.Fixes[0].Text)
-	port := nginxtest.Start(t, nginxtest.Head+fixed+"}\n", map[string]string{"{{upstream}}": strconv.Itoa(proxytest.Upstream(t))})
-
-	pre := policy.Request{Method: "OPTIONS", URL: "/api/items", Header: headers.List{{Name: "Origin", Value: req.Origin},
-		{Name: "Access-Control-Request-Method", Value: "PUT"}, {Name: "Access-Control-Request-Headers", Value: "content-type"}}}
-	preStatus, preHeader := proxytest.Send(t, port, "api.test", pre, "405 none")
-	act := policy.Request{Method: "PUT", URL: "/api/items", Header: headers.List{{Name: "Origin", Value: req.Origin}, {Name: "Content-Type", Value: "application/json"}}}
-	actStatus, actHeader := proxytest.Send(t, port, "api.test", act, "200 none")
-
-	// The real replies, as raw replies: the browser model must let the
-	// fetch through.
-	raw := func(status int, h map[string][]string) string {
-		var b strings.Builder
-		b.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " X\n")
-		for k, vs := range h {
-			for _, x := range vs {
-				b.WriteString(k + ": " + x + "\n")
+	for _, tc := range []struct {
+		desc, conf    string
+		req           explain.Request
+		kept, refused string // origins another fetch keeps and never gets
+		preflight     bool
+	}{
+		{desc: "a server with no CORS line: where \"add CORS to my proxy\" starts", conf: head + loc, preflight: true,
+			req: explain.Request{Origin: "https://app.test", URL: "https://api.test/api/items",
+				Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}},
+			refused: "https://evil.test"},
+		{desc: "a second origin for a fixed Access-Control-Allow-Origin: a map of both, echoed, with Vary: Origin",
+			conf: head + "    add_header Access-Control-Allow-Origin \"https://app.test\" always;\n" + loc,
+			req:  explain.Request{Origin: "https://admin.test", URL: "https://api.test/api/items"},
+			kept: "https://app.test", refused: "https://evil.test"},
+	} {
+		t.Run(tc.desc, func(t *testing.T) {
+			v, err := explain.Explain(explain.Scenario{Request: tc.req, Policy: &explain.Policy{Format: "nginx", Text: tc.conf}}, advise.Options(reg))
+			if err != nil {
+				t.Fatal(err)
 			}
+			if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "nginx" {
+				t.Fatalf("allowed %v, fixes %+v: want a blocked fetch and an nginx fix", v.Allowed, v.Fixes)
+			}
+			fixed := strings.NewReplacer(":65001;", ":{{port}};", ":65002;", ":{{upstream}};").Replace(v.Fixes[0].Text)
+			port := nginxtest.Start(t, nginxtest.Head+fixed+"}\n", map[string]string{"{{upstream}}": strconv.Itoa(proxytest.Upstream(t))})
+
+			send := func(method, origin string, more ...headers.Field) (int, http.Header) {
+				h := append(headers.List{{Name: "Origin", Value: origin}}, more...)
+				return proxytest.Send(t, port, "api.test", policy.Request{Method: method, URL: "/api/items", Header: h}, "200 none")
+			}
+			method := tc.req.Init.Method
+			if method == "" {
+				method = "GET"
+			}
+			var text string
+			if tc.preflight {
+				st, h := send("OPTIONS", tc.req.Origin, headers.Field{Name: "Access-Control-Request-Method", Value: method},
+					headers.Field{Name: "Access-Control-Request-Headers", Value: "content-type"})
+				text = raw(st, h) + "\n"
+			}
+			st, h := send(method, tc.req.Origin, tc.req.Init.Headers...)
+			text += raw(st, h)
+			got, err := explain.Explain(explain.Scenario{Request: tc.req, Policy: &explain.Policy{Format: "raw", Text: text}}, advise.Options(reg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !got.Allowed {
+				t.Errorf("nginx with the fix:\n%s\nanswers\n%s\nwhich the browser blocks: %s", fixed, text, got.Summary)
+			}
+			if tc.kept != "" {
+				if _, h := send("GET", tc.kept); h.Get("Access-Control-Allow-Origin") != tc.kept {
+					t.Errorf("%s, allowed before the fix, gets %q", tc.kept, h.Values("Access-Control-Allow-Origin"))
+				}
+			}
+			// Nothing widened: the origin never allowed is not named
+			// (nor "*"), and the reply says it varies by Origin.
+			if _, h := send("GET", tc.refused); h.Get("Access-Control-Allow-Origin") == tc.refused || h.Get("Access-Control-Allow-Origin") == "*" || !strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+				t.Errorf("%s, never allowed, gets Access-Control-Allow-Origin %q and Vary %q: want it not allowed, and Vary: Origin", tc.refused, h.Values("Access-Control-Allow-Origin"), h.Values("Vary"))
+			}
+		})
+	}
+}
+
+// raw is a reply as raw reply text.
+func raw(status int, h http.Header) string {
+	var b strings.Builder
+	b.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " X\n")
+	for k, vs := range h {
+		for _, x := range vs {
+			b.WriteString(k + ": " + x + "\n")
 		}
-		return b.String()
 	}
-	text := raw(preStatus, preHeader) + "\n" + raw(actStatus, actHeader)
-	got, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "raw", Text: text}}, advise.Options(reg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !got.Allowed {
-		t.Errorf("nginx with the fix:\n%s\nanswers\n%s\nwhich the browser blocks: %s", fixed, text, got.Summary)
-	}
+	return b.String()
 }

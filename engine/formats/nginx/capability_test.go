@@ -334,3 +334,36 @@ func TestHideUpstreamInIf(t *testing.T) {
 		t.Errorf("after the fix: Access-Control-Allow-Origin %q, want one line", vs)
 	}
 }
+
+// TestFixedOriginBecomesAMap: a second origin where Access-Control-Allow-
+// Origin is one fixed origin makes a map of both, echoed, in http
+// context (at the top of a file of server blocks, or inside its http
+// block), the add_header sending the map's variable with Vary: Origin;
+// the model then answers each origin with itself and another with
+// nothing. e2e/probe's TestNginxFixes runs it in Debian's nginx.
+func TestFixedOriginBecomesAMap(t *testing.T) {
+	ed := format(t).(fix.Editor)
+	const server = "server {\n    listen 80;\n    add_header Access-Control-Allow-Origin \"https://a.test\" always;\n    location / { proxy_pass http://b; }\n}\n"
+	for _, tc := range []struct{ desc, text, mapAt string }{
+		{desc: "a file of server blocks", text: server, mapAt: "map $http_origin $cors_origin {"},
+		{desc: "a whole nginx.conf", text: "events {}\nhttp {\n" + server + "}\n", mapAt: "http {\n    map $http_origin $cors_origin {"},
+	} {
+		got, err := ed.EditText(tc.text, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.test"}, Line: 3})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if !strings.Contains(got, tc.mapAt) || !strings.Contains(got, "add_header Access-Control-Allow-Origin $cors_origin always;\n    add_header Vary Origin always;") {
+			t.Errorf("%s:\n%s", tc.desc, got)
+		}
+		c, err := nginx.Parse(got)
+		if err != nil {
+			t.Fatalf("%s: the edited text does not read: %v\n%s", tc.desc, err, got)
+		}
+		for origin, want := range map[string]string{"https://a.test": "https://a.test", "https://b.test": "https://b.test", "https://evil.test": ""} {
+			out := c.Respond(policy.Request{Method: "GET", URL: "https://api.test/x", Header: headers.List{{Name: "Origin", Value: origin}}}, policy.Reply{Status: 200})
+			if got, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); got != want {
+				t.Errorf("%s: %s gets %q, want %q", tc.desc, origin, got, want)
+			}
+		}
+	}
+}

@@ -354,8 +354,11 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 			return "", fix.ErrNotFound
 		}
 		v := unquote(d.value)
+		if !strings.HasPrefix(v, "$") && v != "*" && !strings.ContainsAny(v, " $,") {
+			return toMap(text, ds, d, v, e.Values)
+		}
 		if !strings.HasPrefix(v, "$") || strings.ContainsAny(v[1:], " $\"'") {
-			return "", fix.ErrUnsupported // a literal origin: one value only
+			return "", fix.ErrUnsupported // "*", or several values
 		}
 		return addMapEntries(text, v[1:], e.Values)
 	}
@@ -412,6 +415,75 @@ func firstCORSLines(text, origin string) (string, error) {
 	}
 	lines := ind + "add_header Access-Control-Allow-Origin \"" + origin + "\" always;\n" + ind + "add_header Vary Origin always;\n"
 	return fix.Insert(text, at, lines), nil
+}
+
+// toMap lets more origins in where Access-Control-Allow-Origin is the
+// fixed origin fixed (d): a map of $http_origin to $cors_origin, each
+// allowed origin echoed and any other "" (for which add_header sends
+// nothing, ngx_http_headers_module), before the server block at the
+// top of the file, which is http context when the file is a server
+// block included from nginx.conf, or inside the file's http block; the
+// add_header then sends $cors_origin, with Vary: Origin beside it, as
+// the answer now depends on the origin (RFC 9110 §12.5.5). Found as a
+// new user would: a second origin was header lines to write, which
+// dropped the first.
+func toMap(text string, ds []headerLine, d headerLine, fixed string, origins []string) (string, error) {
+	name := "cors_origin"
+	for n := 2; strings.Contains(text, "$"+name); n++ {
+		name = "cors_origin" + strconv.Itoa(n)
+	}
+	at := 0
+	if i := strings.Index(text, "http {"); i >= 0 {
+		at = i + len("http {")
+		if nl := strings.IndexByte(text[at:], '\n'); nl >= 0 {
+			at += nl + 1
+		}
+	} else if i := firstServer(text); i >= 0 {
+		at = strings.LastIndexByte(text[:i], '\n') + 1
+	}
+	ind := ""
+	if strings.Contains(text, "http {") {
+		ind = "    "
+	}
+	var b strings.Builder
+	b.WriteString(ind + "map $http_origin $" + name + " {\n" + ind + "    default \"\";\n")
+	for _, o := range append([]string{fixed}, origins...) {
+		b.WriteString(ind + "    " + strconv.Quote(o) + " $http_origin;\n")
+	}
+	b.WriteString(ind + "}\n\n")
+	// From the end of the text to its start, so offsets stay valid.
+	out := text
+	varies := false
+	for _, x := range ds {
+		varies = varies || strings.EqualFold(x.name, "Vary") && strings.Contains(strings.ToLower(x.value), "origin")
+	}
+	if !varies {
+		lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
+		always := ""
+		if d.always {
+			always = " always"
+		}
+		out = fix.Insert(out, d.end, "\n"+text[lineStart:d.start]+"add_header Vary Origin"+always+";")
+	}
+	out = out[:d.valStart] + "$" + name + out[d.valEnd:]
+	return fix.Insert(out, at, b.String()), nil
+}
+
+// firstServer is the offset of the first "server {" at the start of a
+// line, or -1.
+func firstServer(text string) int {
+	for off := 0; off < len(text); {
+		l := text[off:]
+		if nl := strings.IndexByte(l, '\n'); nl >= 0 {
+			l = l[:nl]
+		}
+		t := strings.TrimLeft(l, " \t")
+		if rest, ok := strings.CutPrefix(t, "server"); ok && strings.HasPrefix(strings.TrimLeft(rest, " \t"), "{") {
+			return off + len(l) - len(t)
+		}
+		off += len(l) + 1
+	}
+	return -1
 }
 
 // addMapEntries adds an exact entry for each origin to the map block that sets
