@@ -166,6 +166,26 @@ func editMapping(d *doc, m *yaml.Node, k string, implied []string, e fix.Edit) (
 			return "", fix.ErrNotFound
 		}
 		return appendItems(d, v, e.Values), nil
+	case fix.Replace:
+		// A misspelt origin replaced where it is written (found as a
+		// new user would: the page's origin went beside a dead
+		// https://notes.example.com/, which lint then reported).
+		if e.Field != fix.Origins || v == nil || len(e.Values) != 1 {
+			return "", fix.ErrUnsupported
+		}
+		items := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			items = v.Content
+		}
+		for _, it := range items {
+			it = resolve(it)
+			if it.Kind != yaml.ScalarNode || it.Value != e.Old || strings.Contains(it.Value, "${") {
+				continue
+			}
+			start := d.offset(it)
+			return text[:start] + quote(e.Values[0]) + text[scalarEnd(text, start, inFlow(v) || it == v && inFlow(m)):], nil
+		}
+		return "", fix.ErrNotFound
 	}
 	return "", fix.ErrUnsupported
 }

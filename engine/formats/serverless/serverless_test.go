@@ -284,6 +284,22 @@ func TestExplainFix(t *testing.T) {
 	}
 }
 
+// TestMisspeltOriginReplaced: an httpApi origin with a trailing slash,
+// which no Origin header equals, is replaced by the page's origin where
+// it is written, not kept beside it (found as a new user would: lint
+// then reported the dead entry the fix left).
+func TestMisspeltOriginReplaced(t *testing.T) {
+	const text = "service: notes\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins:\n        - https://notes.example.com/\n      allowedMethods:\n        - GET\n        - PUT\nfunctions:\n  api:\n    handler: h.main\n    events:\n      - httpApi:\n          path: /notes/{id}\n          method: PUT\n"
+	req := explain.Request{Origin: "https://notes.example.com", URL: "https://abc.execute-api.eu-west-1.amazonaws.com/notes/3", Init: fetch.Init{Method: "PUT"}}
+	v, err := explain.Explain(explain.Scenario{Request: req, Policy: &explain.Policy{Format: "serverless", Text: text}}, advise.Options(all.Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Allowed || len(v.Fixes) == 0 || !strings.Contains(v.Fixes[0].Diff, "-        - https://notes.example.com/\n+        - 'https://notes.example.com'") {
+		t.Errorf("allowed %v, fixes %+v: want the misspelt origin replaced", v.Allowed, v.Fixes)
+	}
+}
+
 // TestCredentialsWithLambdaProxyIsOneFix: a credentialed POST to an http
 // event whose cors names the page's origin but not allowCredentials
 // (docREST: the preflight is the gateway's, the actual reply the
