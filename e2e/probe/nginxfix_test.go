@@ -12,6 +12,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -102,4 +103,53 @@ func raw(status int, h http.Header) string {
 		}
 	}
 	return b.String()
+}
+
+// TestNginxServerSelection: with several server blocks on one port, the
+// model answers each Host as Debian's nginx does: the block whose
+// server_name is the host, a "*." name covering it, else the
+// default_server (nginx.org/en/docs/http/request_processing.html). Each
+// reply's status and Access-Control-Allow-Origin are compared.
+func TestNginxServerSelection(t *testing.T) {
+	const conf = `  server {
+    listen 127.0.0.1:{{port}};
+    server_name api.test;
+    add_header Access-Control-Allow-Origin "https://app.test" always;
+    location / { proxy_pass http://127.0.0.1:{{upstream}}; }
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name *.cdn.test;
+    add_header Access-Control-Allow-Origin "*" always;
+    location / { return 200; }
+  }
+  server {
+    listen 127.0.0.1:{{port}} default_server;
+    server_name _;
+    add_header X-Default yes always;
+    return 404;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name late.test;
+    return 301 https://late.test/;
+  }
+}
+`
+	upstream := strconv.Itoa(proxytest.Upstream(t))
+	port := nginxtest.Start(t, nginxtest.Head+conf, map[string]string{"{{upstream}}": upstream})
+	model, err := nginx.Parse(strings.NewReplacer("{{port}}", strconv.Itoa(port), "{{upstream}}", upstream).Replace("http {\n" + conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, host := range []string{"api.test", "img.cdn.test", "cdn.test", "other.test", "late.test"} {
+		req := policy.Request{Method: "GET", URL: "/x", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+		st, h := proxytest.Send(t, port, host, req, "200 none")
+		req.URL = "http://" + host + ":" + strconv.Itoa(port) + "/x"
+		out := model.Respond(req, proxytest.Reply("200 none", "https://app.test"))
+		want, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
+		if out.Reply.Status != st || h.Get("Access-Control-Allow-Origin") != want {
+			t.Errorf("Host %s: nginx %d %q, model %d %q", host, st, h.Get("Access-Control-Allow-Origin"), out.Reply.Status, want)
+		}
+	}
 }

@@ -201,7 +201,9 @@ func (c *Config) eachLevel(f func(*level)) {
 			}
 		}
 	}
-	walk(c.server)
+	for _, srv := range c.serverLevels() {
+		walk(srv)
+	}
 	walk(c.http)
 }
 

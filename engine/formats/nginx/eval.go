@@ -449,7 +449,8 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 	s = &state{c: c, req: req, sets: map[string]string{}}
 	s.scheme, s.host, s.raw, s.query = splitURL(req.URL)
 	s.path = normalize(s.raw)
-	conf = c.server
+	srv := c.pick(hostPort(s.scheme, s.host))
+	conf = srv
 	switch {
 	case !validMethod(req.Method):
 		// The request line is refused before any phase, under the
@@ -460,11 +461,11 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		// Server rewrite phase, then location selection, then the
 		// location's rewrite phase (ngx_http_core_module phases).
 		var stop bool
-		ret, conf, stop = s.run(c.server.stmts, c.server, &trace)
+		ret, conf, stop = s.run(srv.stmts, srv, &trace)
 		if ret != nil || stop {
 			break
 		}
-		loc, rc := s.find(c.server)
+		loc, rc := s.find(srv)
 		switch {
 		case loc == nil:
 			trace = append(trace, stepNoLocation, s.path)
@@ -610,8 +611,35 @@ func (c *Config) levelOf(line int) *level {
 		}
 		return nil
 	}
-	if x := find(c.server); x != nil {
-		return x
+	for _, srv := range c.serverLevels() {
+		if x := find(srv); x != nil {
+			return x
+		}
 	}
 	return find(c.http)
+}
+
+// serverLevels are the server blocks' levels, or the paste's server
+// level.
+func (c *Config) serverLevels() []*level {
+	if len(c.servers) < 2 {
+		return []*level{c.server}
+	}
+	out := make([]*level, len(c.servers))
+	for i, s := range c.servers {
+		out[i] = s.lvl
+	}
+	return out
+}
+
+// hostPort splits a URL's host into its name and port, the scheme's
+// default when it names none.
+func hostPort(scheme, host string) (string, string) {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		return host[:i], host[i+1:]
+	}
+	if scheme == "https" {
+		return host, "443"
+	}
+	return host, "80"
 }

@@ -223,9 +223,13 @@ type Config struct {
 	Notes []string
 
 	http   *level
-	server *level
-	maps   map[string]*mapVar
-	sets   map[string]bool
+	server *level // the first server block, or the paste's server level
+	// servers are the server blocks with what selects them, when the
+	// paste has several (a site's https server and its port 80
+	// redirect): a request goes to the one nginx picks (pick).
+	servers []*serverBlock
+	maps    map[string]*mapVar
+	sets    map[string]bool
 	// static: the paste shows how content is served (a server block with
 	// a content handler, root or alias somewhere), so a location without
 	// a handler serves files and refuses other methods than GET, HEAD
@@ -255,6 +259,14 @@ var ignored = map[string]bool{
 	"resolver": true, "server_tokens": true, "log_not_found": true, "alias": true, "types": true,
 	"http2": true, "upstream": true, "worker_processes": true, "events": true, "user": true, "pid": true,
 	"proxy_cache": true, "proxy_cache_valid": true, "proxy_cache_key": true, "internal": true,
+	// Expires and Cache-Control on 200-class replies (ngx_http_headers_
+	// module): no CORS header, and no part in add_header's inheritance,
+	// which is add_header's own (found as a new user would: a static
+	// location's expires made the file an input error).
+	"expires": true,
+	// keepalive of an upstream block; ssl_dhparam, ssl_stapling: TLS.
+	"keepalive": true, "ssl_dhparam": true, "ssl_stapling": true, "ssl_stapling_verify": true,
+	"ssl_trusted_certificate": true, "ssl_session_tickets": true, "add_trailer": true,
 }
 
 // Content handlers that pass a request on (proxy_pass...); each sets a
@@ -275,7 +287,6 @@ var unsupported = map[string]string{
 	"auth_request":           "answers 401/403 from a subrequest",
 	"limit_except":           "answers 403 to other methods",
 	"deny":                   "answers 403",
-	"expires":                "adds Cache-Control and Expires (not modelled)",
 	"headers_more":           "changes headers",
 	"proxy_intercept_errors": "replaces upstream error replies",
 }
@@ -307,10 +318,104 @@ func (b *builder) unread(line, col int, msg string) {
 // uwsgi_param and scgi_param lines, or the types map, no response header
 // (/etc/nginx/proxy_params, fastcgi_params, fastcgi.conf, uwsgi_params,
 // scgi_params, mime.types). An include of one changes no reply here.
-var paramFiles = map[string]bool{"proxy_params": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true, "scgi_params": true, "mime.types": true}
+var paramFiles = map[string]bool{"proxy_params": true, "fastcgi_params": true, "fastcgi.conf": true, "uwsgi_params": true, "scgi_params": true, "mime.types": true,
+	// certbot's TLS settings (ssl_* directives alone), which every
+	// site it configures includes: found as a new user would, a
+	// certbot-managed file was an input error.
+	"options-ssl-nginx.conf": true}
 
-// Parse reads an nginx configuration: a whole http block, a server
-// block, or the directives of one (location blocks, add_header lines).
+// serverBlock is a server block and what nginx selects it by
+// (ngx_http_core_module listen and server_name; "How nginx processes a
+// request", nginx.org/en/docs/http/request_processing.html).
+type serverBlock struct {
+	lvl   *level
+	ports []string // the ports it listens on: "80" when it has no listen
+	def   []bool   // listen ... default_server, by port
+	names []string // server_name, lowercased
+}
+
+func newServerBlock(d *directive, lvl *level) *serverBlock {
+	s := &serverBlock{lvl: lvl}
+	for _, x := range d.block {
+		switch x.name {
+		case "listen":
+			if len(x.args) == 0 {
+				continue
+			}
+			addr := x.args[0].text
+			port := addr
+			if i := strings.LastIndexByte(addr, ':'); i >= 0 && !strings.HasSuffix(addr, "]") {
+				port = addr[i+1:]
+			}
+			if _, err := strconv.Atoi(port); err != nil {
+				port = "80" // an address alone listens on port 80
+			}
+			def := false
+			for _, a := range x.args[1:] {
+				def = def || a.text == "default_server" || a.text == "default"
+			}
+			s.ports, s.def = append(s.ports, port), append(s.def, def)
+		case "server_name":
+			for _, a := range x.args {
+				s.names = append(s.names, strings.ToLower(a.text))
+			}
+		}
+	}
+	if len(s.ports) == 0 {
+		s.ports, s.def = []string{"80"}, []bool{false}
+	}
+	return s
+}
+
+// pick is the server block nginx gives a request for host on port:
+// among the blocks that listen on the port (every block when none
+// does: the paste's ports may not be the URL's), the one whose
+// server_name is the host, else a "*.suffix" or "prefix.*" name that
+// covers it, else the port's default_server, else the first.
+func (c *Config) pick(host, port string) *level {
+	if len(c.servers) < 2 {
+		return c.server
+	}
+	var on []*serverBlock
+	for _, s := range c.servers {
+		for _, p := range s.ports {
+			if p == port {
+				on = append(on, s)
+				break
+			}
+		}
+	}
+	if len(on) == 0 {
+		on = c.servers
+	}
+	for _, s := range on {
+		for _, n := range s.names {
+			if n == host {
+				return s.lvl
+			}
+		}
+	}
+	for _, s := range on {
+		for _, n := range s.names {
+			if rest, ok := strings.CutPrefix(n, "*."); ok && strings.HasSuffix(host, "."+rest) ||
+				strings.HasPrefix(n, ".") && (host == n[1:] || strings.HasSuffix(host, n)) ||
+				strings.HasSuffix(n, ".*") && strings.HasPrefix(host, strings.TrimSuffix(n, "*")) {
+				return s.lvl
+			}
+		}
+	}
+	for _, s := range on {
+		for i, p := range s.ports {
+			if p == port && s.def[i] {
+				return s.lvl
+			}
+		}
+	}
+	return on[0].lvl
+}
+
+// Parse reads an nginx configuration: a whole http block, server
+// blocks, or the directives of one (location blocks, add_header lines).
 func Parse(text string) (*Config, error) {
 	ds, errs := parseConf(text)
 	if len(errs) > 0 {
@@ -337,13 +442,14 @@ func Parse(text string) (*Config, error) {
 					continue
 				}
 				servers++
+				lvl := c.server
 				if servers > 1 {
-					b.err(d.line, d.col, "a second server block: paste the one server that answers the request (server selection by server_name is not modelled)")
-					continue
+					lvl = &level{kind: "server", parent: c.http}
 				}
-				c.server.line = d.line
-				c.server.name = "server block at line " + strconv.Itoa(d.line)
-				b.block(d.block, c.server)
+				lvl.line = d.line
+				lvl.name = "server block at line " + strconv.Itoa(d.line)
+				c.servers = append(c.servers, newServerBlock(d, lvl))
+				b.block(d.block, lvl)
 			case "map":
 				b.mapBlock(d)
 			case "add_header":

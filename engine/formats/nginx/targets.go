@@ -30,7 +30,7 @@ func (*Format) Targets(text string) []portable.Target {
 			walk(l.conf.locations)
 		}
 	}
-	for _, lvl := range []*level{c.http, c.server} {
+	for _, lvl := range append([]*level{c.http}, c.serverLevels()...) {
 		if lvl != nil {
 			walk(lvl.locations)
 		}
