@@ -122,9 +122,9 @@ func TestExplainRequestFlags(t *testing.T) {
 	dir := t.TempDir()
 	pol := writeTemp(t, dir, "cors.json", `[{"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["content-type"]}]`)
 	url := "https://uploads.s3.us-east-1.amazonaws.com/x"
-	// Two origins in one nginx value: every fetch fails, and no edit of
-	// its lines passes (a map and an echo are what it needs).
-	multi := writeTemp(t, dir, "multi.conf", "server {\n    location / {\n        add_header Access-Control-Allow-Origin \"https://app.example.com https://admin.example.com\" always;\n        add_header Access-Control-Allow-Methods \"GET, PUT\" always;\n        add_header Access-Control-Allow-Headers \"Content-Type\" always;\n        if ($request_method = OPTIONS) { return 204; }\n        proxy_pass http://127.0.0.1:9000;\n    }\n}\n")
+	// Origins computed by !Split and !Join: no edit of the template
+	// passes, and S3 answers its replies itself.
+	split := writeTemp(t, dir, "split.yaml", "Parameters:\n  Extra:\n    Type: CommaDelimitedList\n    Default: \"https://app.example.com, https://admin.example.com\"\nResources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: !Split [\",\", !Join [\",\", [\"https://www.example.com\", !Join [\",\", !Ref Extra]]]]\n            AllowedMethods: [GET, HEAD]\n")
 	sc := writeTemp(t, dir, "s.json", `{"request": {"origin": "https://app.example.com", "url": "`+url+`", "method": "PUT"}, "policy": {"format": "s3-json", "text": "[{\"AllowedOrigins\": [\"https://app.example.com\"], \"AllowedMethods\": [\"PUT\"]}]"}}`)
 	for _, tc := range []struct {
 		desc   string
@@ -145,10 +145,10 @@ func TestExplainRequestFlags(t *testing.T) {
 			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "--credentials", "include"},
 			output: []string{"ALLOWED"}},
 		{desc: "blocked and no fix found: the verdict says so (found as a new user would: it ended after its steps)", code: 1,
-			args:   []string{"--policy", multi, "--origin", "https://admin.example.com", "--url", "https://api.example.com/x", "--method", "PUT", "-H", "Content-Type: application/json"},
+			args:   []string{"--policy", split, "--origin", "https://shop.example.org", "--url", "https://assets.s3.amazonaws.com/x"},
 			output: []string{"BLOCKED", "No fix found: no change of the configuration"}},
 		{desc: "with --no-fixes it says nothing of fixes", code: 1,
-			args:   []string{"--policy", multi, "--origin", "https://admin.example.com", "--url", "https://api.example.com/x", "--method", "PUT", "--no-fixes"},
+			args:   []string{"--policy", split, "--origin", "https://shop.example.org", "--url", "https://assets.s3.amazonaws.com/x", "--no-fixes"},
 			output: []string{"BLOCKED"}},
 		{desc: "a header flag that is not Name: value", code: 2,
 			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "-H", "Authorization"},

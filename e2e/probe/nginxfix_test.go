@@ -44,6 +44,10 @@ func TestNginxFixes(t *testing.T) {
 			conf: head + "    add_header Access-Control-Allow-Origin \"https://app.test\" always;\n" + loc,
 			req:  explain.Request{Origin: "https://admin.test", URL: "https://api.test/api/items"},
 			kept: "https://app.test", refused: "https://evil.test"},
+		{desc: "two origins in one Access-Control-Allow-Origin value, which no browser takes: a map of both, echoed",
+			conf: head + "    add_header Access-Control-Allow-Origin \"https://app.test https://admin.test\" always;\n" + loc,
+			req:  explain.Request{Origin: "https://admin.test", URL: "https://api.test/api/items"},
+			kept: "https://app.test", refused: "https://evil.test"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			v, err := explain.Explain(explain.Scenario{Request: tc.req, Policy: &explain.Policy{Format: "nginx", Text: tc.conf}}, advise.Options(reg))

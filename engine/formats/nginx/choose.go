@@ -58,6 +58,14 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	}
 	switch b.Needs {
 	case "one-origin":
+		if acao != nil && acao.Note.Case == caseAdded {
+			if olds, ok := literalOrigins(acao.Note.Args[1]); ok && len(olds) > 1 {
+				// Several origins in one value, which no browser
+				// takes: a map that echoes each (toMap).
+				return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line},
+					"send one origin at a time: a map of " + strings.Join(olds, ", ") + " that echoes the request's, with Vary: Origin", true
+			}
+		}
 		if acao != nil {
 			// nginx's line and the upstream's: tried as a new user
 			// would, the fix was replies to write.

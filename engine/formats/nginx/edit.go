@@ -354,8 +354,8 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 			return "", fix.ErrNotFound
 		}
 		v := unquote(d.value)
-		if !strings.HasPrefix(v, "$") && v != "*" && !strings.ContainsAny(v, " $,") {
-			return toMap(text, ds, d, v, e.Values)
+		if olds, ok := literalOrigins(v); ok {
+			return toMap(text, ds, d, olds, e.Values)
 		}
 		if !strings.HasPrefix(v, "$") || strings.ContainsAny(v[1:], " $\"'") {
 			return "", fix.ErrUnsupported // "*", or several values
@@ -418,7 +418,7 @@ func firstCORSLines(text, origin string) (string, error) {
 }
 
 // toMap lets more origins in where Access-Control-Allow-Origin is the
-// fixed origin fixed (d): a map of $http_origin to $cors_origin, each
+// fixed origins fixed (d): a map of $http_origin to $cors_origin, each
 // allowed origin echoed and any other "" (for which add_header sends
 // nothing, ngx_http_headers_module), before the server block at the
 // top of the file, which is http context when the file is a server
@@ -427,7 +427,7 @@ func firstCORSLines(text, origin string) (string, error) {
 // the answer now depends on the origin (RFC 9110 §12.5.5). Found as a
 // new user would: a second origin was header lines to write, which
 // dropped the first.
-func toMap(text string, ds []headerLine, d headerLine, fixed string, origins []string) (string, error) {
+func toMap(text string, ds []headerLine, d headerLine, fixed []string, origins []string) (string, error) {
 	name := "cors_origin"
 	for n := 2; strings.Contains(text, "$"+name); n++ {
 		name = "cors_origin" + strconv.Itoa(n)
@@ -447,7 +447,10 @@ func toMap(text string, ds []headerLine, d headerLine, fixed string, origins []s
 	}
 	var b strings.Builder
 	b.WriteString(ind + "map $http_origin $" + name + " {\n" + ind + "    default \"\";\n")
-	for _, o := range append([]string{fixed}, origins...) {
+	for _, o := range append(append([]string(nil), fixed...), origins...) {
+		if strings.Contains(b.String(), strconv.Quote(o)+" ") {
+			continue // listed: nginx refuses a map's repeated key
+		}
 		b.WriteString(ind + "    " + strconv.Quote(o) + " $http_origin;\n")
 	}
 	b.WriteString(ind + "}\n\n")
@@ -467,6 +470,24 @@ func toMap(text string, ds []headerLine, d headerLine, fixed string, origins []s
 	}
 	out = out[:d.valStart] + "$" + name + out[d.valEnd:]
 	return fix.Insert(out, at, b.String()), nil
+}
+
+// literalOrigins are the origins a fixed Access-Control-Allow-Origin
+// value names: one, or several separated by spaces or commas (which a
+// browser refuses whole, "contains multiple values": found as a new user
+// would, that file had no fix at all). Not "*", a variable, or a value
+// that is not origins.
+func literalOrigins(v string) ([]string, bool) {
+	if v == "" || v == "*" || strings.Contains(v, "$") {
+		return nil, false
+	}
+	out := strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+	for _, o := range out {
+		if !strings.Contains(o, "://") {
+			return nil, false
+		}
+	}
+	return out, len(out) > 0
 }
 
 // firstServer is the offset of the first "server {" at the start of a
