@@ -51,7 +51,15 @@ func (*Format) CheckText(text string) []portable.Finding {
 	if err != nil {
 		return nil
 	}
-	return c.doc.Check(c.common(), "Firebase Hosting", answers)
+	out := c.doc.Check(c.common(), "Firebase Hosting", answers)
+	for _, s := range c.Sites {
+		if s.rewritesLine > 0 {
+			out = append(out, portable.Finding{Severity: "info", Code: "rewrites-unread",
+				Message: "a rewrite to a function or a Cloud Run service is not read: that service answers the path, and its own reply (and CORS headers) the verdict does not model; it takes Hosting's files and headers there",
+				Pos:     portable.Pos{Path: s.Path + ".rewrites", Line: s.rewritesLine, Column: s.rewritesCol}})
+		}
+	}
+	return out
 }
 
 // EditText makes e in a firebase.json: a method or header name joins the

@@ -119,7 +119,9 @@ func TestCheckText(t *testing.T) {
 	}{
 		{desc: "two origins in one value, a glob without its slash, a credentialed wildcard, preflight headers a 404 defeats (" + origin + "; " + glob + "; " + ss + ")",
 			text: postest.Golden(t, "traps.json"), want: []string{"several-origins", "never-matches", "wildcard-credentials", "no-preflight"}},
-		{desc: "fonts for everyone are fine", text: postest.Golden(t, "fonts.json")},
+		{desc: "fonts for everyone are fine (its rewrite to /index.html is a file's)", text: postest.Golden(t, "fonts.json")},
+		{desc: "a rewrite to a function is not read, and said (found as a new user would: the verdict said nothing of it)", want: []string{"rewrites-unread"},
+			text: `{"hosting": {"headers": [{"source": "/api/**", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://a.test"}]}], "rewrites": [{"source": "/api/**", "function": "api"}]}}`},
 		{desc: "a regex anchored on a word never matches a path (" + docs + ")", want: []string{"never-matches"},
 			text: `{"hosting": {"headers": [{"regex": "^api/.*", "headers": [{"key": "X", "value": "1"}]}]}}`},
 	}

@@ -23,6 +23,10 @@ type Site struct {
 	Redirects []Redirect
 	// Notes say what of the site is not modelled.
 	Notes []string
+	// rewritesLine and rewritesCol are where the site's first rewrite
+	// to a function or a Cloud Run service is, which is not read
+	// (CheckText says so); 0 when it has none.
+	rewritesLine, rewritesCol int
 }
 
 // Redirect is one element of a site's "redirects": superstatic answers a
@@ -100,12 +104,40 @@ func Parse(text string) (*Config, error) {
 		if rs, ok := sv.Get("redirects"); ok {
 			s.Redirects, s.Notes = redirects(d, rs, p+".redirects", &errs)
 		}
+		if rw, ok := serviceRewrite(sv); ok {
+			// Found as a new user would: a PUT to a path rewritten to
+			// a function was "Firebase Hosting served 404 to OPTIONS",
+			// and the verdict never said rewrites are not read.
+			s.Notes = append(s.Notes, "the site's rewrites to functions and Cloud Run services ("+p+".rewrites) are not read: such a path is answered here as Hosting's own files are, so the service's own reply, and its CORS headers, are not modelled")
+			s.rewritesLine, s.rewritesCol = policy.LineCol(d.Text, int(rw.Off))
+		}
 		c.Sites = append(c.Sites, s)
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return c, nil
+}
+
+// serviceRewrite is the site's first rewrite to a function or a Cloud
+// Run service (firebase.google.com/docs/hosting/full-config#rewrites),
+// whose replies are that service's; a rewrite to a file is Hosting's.
+func serviceRewrite(site *jsontext.Value) (*jsontext.Value, bool) {
+	rw, ok := site.Get("rewrites")
+	if !ok || rw.Kind != jsontext.Array {
+		return nil, false
+	}
+	for _, it := range rw.Items {
+		if it.Kind != jsontext.Object {
+			continue
+		}
+		for _, k := range []string{"function", "run"} {
+			if _, ok := it.Get(k); ok {
+				return it, true
+			}
+		}
+	}
+	return nil, false
 }
 
 func entries(d *hosthdr.Doc, v *jsontext.Value, path string, errs *policy.Errors) []Entry {
