@@ -388,7 +388,11 @@ func (l *linter) rejected(e *policy.Error) {
 		l.add(Error, "options-method", platformName(l.format)+" refuses OPTIONS in AllowedMethods ("+msg+"); remove it: the preflight itself is answered from the rule that allows the real method", at)
 		return
 	}
-	l.add(Error, "rejected", platformName(l.format)+" refuses this: "+msg, at)
+	who := platformName(l.format)
+	if e.Platform != "" {
+		who = e.Platform
+	}
+	l.add(Error, "rejected", who+" refuses this: "+msg, at)
 }
 
 // platform names what answers src: its own platform when the format is

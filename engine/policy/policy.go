@@ -388,6 +388,12 @@ type Error struct {
 	// be given. It is the lint code (the format's own) that lint reports
 	// it under, as a warning, where a refusal is "rejected".
 	LintCode string `json:"lint_code,omitempty"`
+	// Platform names what refuses, when the format is a template of
+	// another platform's configuration (a Terraform module's API
+	// Gateway API: "API Gateway HTTP API"); lint says it in place of the
+	// format's name (found as a new user would: "Terraform's resource
+	// refuses this: BadRequestException").
+	Platform string `json:"platform,omitempty"`
 }
 
 func (e *Error) Error() string {

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/convert"
@@ -278,8 +279,16 @@ func (t *Template) Traps() []portable.Finding {
 			// responses (supported-gateway-response-types.html). Tried
 			// as a new user would, lint of a SAM API behind an
 			// authorizer said nothing of it.
+			// Only what is missing is named (found as a new user
+			// would: DEFAULT_4XX was asked for beside itself).
+			var missing, kinds []string
+			for _, g := range []struct{ t, k string }{{"DEFAULT_4XX", "4xx"}, {"DEFAULT_5XX", "5xx"}} {
+				if !slices.Contains(r.REST.GatewayResponses, g.t) {
+					missing, kinds = append(missing, g.t), append(kinds, g.k)
+				}
+			}
 			out = append(out, portable.Finding{Severity: "warning", Code: "apigw-rest-gateway-errors",
-				Message: r.ID + ": API Gateway's own 4xx and 5xx replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the gateway responses DEFAULT_4XX and DEFAULT_5XX add them (SAM: the API's GatewayResponses), so the browser reports a CORS error instead of the real status",
+				Message: r.ID + ": API Gateway's own " + strings.Join(kinds, " and ") + " replies (authorizer denials, throttling, a missing API key, timeouts) carry no CORS headers unless the gateway response" + plural(len(missing)) + " " + strings.Join(missing, " and ") + " add" + singular(len(missing)) + " them (SAM: the API's GatewayResponses), so the browser reports a CORS error instead of the real status",
 				Pos:     portable.Pos{Path: r.Path, Line: r.Line, Column: r.Column}})
 		}
 		if r.HTTP != nil && r.defaultRouteCatchesPreflights() {
@@ -306,4 +315,19 @@ func (t *Template) Traps() []portable.Finding {
 		}
 	}
 	return out
+}
+
+// plural is "s" for n other than 1; singular "s" for n of 1 (a verb's).
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func singular(n int) string {
+	if n == 1 {
+		return "s"
+	}
+	return ""
 }

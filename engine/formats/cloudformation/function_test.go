@@ -9,6 +9,7 @@ import (
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/lint"
 )
 
 // TestFixWithTheFunction: a SAM REST API whose Globals.Api.Cors lacks
@@ -214,4 +215,37 @@ Resources:
 			t.Errorf("fix 1 (%s) lacks %q:\n%s", f.Format, want, f.Diff)
 		}
 	}
+}
+
+// TestGatewayErrorsNamesWhatIsMissing: apigw-rest-gateway-errors names
+// only the gateway responses the API lacks (found as a new user would:
+// it asked for DEFAULT_4XX beside the template's own).
+func TestGatewayErrorsNamesWhatIsMissing(t *testing.T) {
+	const tpl = `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: Prod
+      Cors:
+        AllowOrigin: "'https://shop.example.com'"
+      GatewayResponses:
+        DEFAULT_4XX:
+          ResponseParameters:
+            Headers:
+              Access-Control-Allow-Origin: "'https://shop.example.com'"
+`
+	fs, err := lint.Lint(registry(), tpl, "cloudformation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == "apigw-rest-gateway-errors" {
+			if !strings.Contains(f.Message, "own 5xx replies") || !strings.Contains(f.Message, "response DEFAULT_5XX adds them") || strings.Contains(f.Message, "DEFAULT_4XX") {
+				t.Errorf("message: %s", f.Message)
+			}
+			return
+		}
+	}
+	t.Errorf("no apigw-rest-gateway-errors: %+v", fs)
 }

@@ -75,6 +75,9 @@ func (s *site) build() policy.Errors {
 		s.ev = cloudfront.Distribution{CORS: c}
 	}
 	for _, e := range errs {
+		if e.Platform == "" {
+			e.Platform = s.Shape.Platform
+		}
 		if e.File == "" {
 			e.File = s.fileOf(e.Path)
 		}

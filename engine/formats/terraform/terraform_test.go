@@ -790,3 +790,33 @@ resource "google_storage_bucket" "assets" {
 		}
 	}
 }
+
+// TestRefusalNamesThePlatform: lint names the platform that refuses a
+// module's value (API Gateway's BadRequestException for credentials with
+// "*"), not Terraform (found as a new user would: "Terraform's resource
+// refuses this").
+func TestRefusalNamesThePlatform(t *testing.T) {
+	const module = `resource "aws_apigatewayv2_api" "http" {
+  name          = "h"
+  protocol_type = "HTTP"
+  cors_configuration {
+    allow_origins     = ["*"]
+    allow_methods     = ["GET"]
+    allow_credentials = true
+  }
+}
+`
+	fs, err := lint.Lint(registry(), module, terraform.NameHCL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Code == "rejected" {
+			if !strings.HasPrefix(f.Message, "API Gateway HTTP API refuses this: BadRequestException") {
+				t.Errorf("rejected: %s", f.Message)
+			}
+			return
+		}
+	}
+	t.Errorf("no rejected finding: %+v", fs)
+}
