@@ -509,7 +509,7 @@ func (b *builder) directive(d *directive, lvl *level) {
 		// ($http_origin ~ ...)): whether it echoes any origin is for
 		// lint's probe to find, not for this note to assume.
 		if strings.EqualFold(d.args[0].text, "Access-Control-Allow-Origin") && strings.TrimSpace(d.args[1].text) == "$http_origin" && lvl.kind != "if" {
-			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": Access-Control-Allow-Origin $http_origin reflects any origin (shared/reference/cloud-policies.md §6.1); with Access-Control-Allow-Credentials any site can read the replies")
+			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": Access-Control-Allow-Origin $http_origin reflects any origin (every site gets its own origin back); with Access-Control-Allow-Credentials any site can read the replies")
 		}
 		lvl.adds = append(lvl.adds, addHeader{name: d.args[0].text, value: b.template(d.args[1]), always: len(d.args) == 3, line: d.line, col: d.col, at: "line " + strconv.Itoa(d.line)})
 	case "location":
