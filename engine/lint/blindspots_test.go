@@ -79,6 +79,11 @@ func TestBlindSpots(t *testing.T) {
 		{desc: "a Caddy header_regexp echo without Vary", source: "fetch.spec.whatwg.org/#cors-protocol-and-http-caches",
 			format: "caddy", text: "api.example.com {\n\t@o header_regexp Origin ^https://[a-z]+\\.example\\.com$\n\theader @o Access-Control-Allow-Origin {header.Origin}\n\trespond 200\n}\n",
 			code: "vary-origin", sev: lint.Warning, line: 3},
+		// A preflight answered without the CORS lines its GET has
+		// (tried as a new user would, it linted clean).
+		{desc: "an nginx server-level if that answers every OPTIONS with 204 and no Access-Control-Allow-Origin", source: "fetch.spec.whatwg.org/#cors-preflight-fetch; nginx.org/en/docs/http/ngx_http_headers_module.html (add_header is not inherited by a server-level return)",
+			format: "nginx", text: "server {\n  if ($request_method = OPTIONS) {\n    return 204;\n  }\n  location /api/ {\n    add_header Access-Control-Allow-Origin \"https://app.example.com\" always;\n    proxy_pass http://app;\n  }\n}\n",
+			code: "preflight-refused", sev: lint.Warning, line: 6},
 		{desc: "an nginx map that lets a name through without $", source: "server-peers.md §4 item 2",
 			format: "nginx", text: "map $http_origin $cors {\n  default \"\";\n  ~^https://app\\.example\\.com $http_origin;\n}\nserver {\n  add_header Access-Control-Allow-Origin $cors always;\n}\n",
 			code: "suffix-trap", sev: lint.Error, line: 6},

@@ -193,6 +193,7 @@ func (l *linter) traps(ev policy.Evaluator, idx *textIndex, targets []portable.T
 	asks := 0
 	for _, d := range append(domainsIn(idx.low, maxTrapDomains), grouped(idx.low, maxTrapDomains)...) {
 		asks += l.varies(ev, idx, targets, "https://"+d)
+		asks += l.preflights(ev, idx, targets, "https://"+d)
 		type trial struct{ origin, code, what string }
 		trials := []trial{
 			{"https://whycors-probe-" + d, "suffix-trap", "a domain that merely ends in " + strconv.Quote(d)},
@@ -286,6 +287,40 @@ func (l *linter) varies(ev policy.Evaluator, idx *textIndex, targets []portable.
 			continue
 		}
 		l.addOnce(Warning, "vary-origin", "the server names the page's origin in Access-Control-Allow-Origin only for the origins it allows (asked GET"+shownPath(t)+" from "+origin+" and from another) without Vary: Origin: a CDN or browser cache can replay one origin's reply to another, which is then blocked; send Vary: Origin with it", at)
+		return asks
+	}
+	return asks
+}
+
+// preflights reports preflight-refused where ev answers origin's GET at
+// a target with Access-Control-Allow-Origin naming it, and its preflight
+// there (for a PUT) without it or with a status a browser fails: every
+// fetch that needs a preflight (another method, a JSON body, an
+// Authorization header) is then blocked though the configuration means
+// to allow the origin. Found as a new user would: an nginx server-level
+// "if ($request_method = OPTIONS) { return 204; }" answered every
+// preflight without the location's CORS lines, and lint exited 0. It
+// returns the asks it made.
+func (l *linter) preflights(ev policy.Evaluator, idx *textIndex, targets []portable.Target, origin string) int {
+	asks := 0
+	for _, t := range targets[:min(len(targets), 8)] {
+		f, _, _ := askAt(ev, policy.Request{Method: "GET", URL: targetURL(t)}, origin, idx, t.Pos)
+		asks++
+		if f.ACAO != origin {
+			continue
+		}
+		pre := policy.Request{Method: "OPTIONS", URL: targetURL(t), Header: headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}}
+		g, out, at := askAt(ev, pre, origin, idx, t.Pos)
+		asks++
+		st := out.Reply.Status
+		if (g.ACAO == origin || g.ACAO == "*") && st >= 200 && st < 300 {
+			continue
+		}
+		why := "without Access-Control-Allow-Origin"
+		if g.ACAO == origin || g.ACAO == "*" {
+			why = "with status " + strconv.Itoa(st) + ", which fails a preflight"
+		}
+		l.addOnce(Warning, "preflight-refused", "the server allows "+origin+"'s GET"+shownPath(t)+" but answers its preflight there "+why+": every fetch that needs one (another method, a JSON body, an Authorization header) is blocked; send the CORS headers, with a 2xx status, on the reply to OPTIONS too", at)
 		return asks
 	}
 	return asks
