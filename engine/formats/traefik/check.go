@@ -1,6 +1,8 @@
 package traefik
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/gohdr"
@@ -99,9 +101,29 @@ func (m *Middleware) check() []portable.Finding {
 		out = append(out, portable.Finding{Severity: "info", Code: "expose-replaced", Pos: at(m.fields[fExpose]),
 			Message: m.Name + ": Traefik replaces the service's own Access-Control-Expose-Headers with " + strings.Join(m.ExposeHeaders, ",") + " on every reply: a header the service exposes itself and this list lacks becomes unreadable to the page"})
 	}
+	for i, o := range m.OriginList {
+		if o != "*" && strings.Contains(o, "*") {
+			// isOriginAllowed compares each entry exactly, "*" alone
+			// aside (e2e/traefikmw holds the model to it). Found as a
+			// new user would: such an entry linted clean.
+			out = append(out, portable.Finding{Severity: "warning", Code: "origin-list-wildcard", Pos: m.item(fOriginList, i),
+				Message: m.Name + ": accessControlAllowOriginList compares " + strconv.Quote(o) + " exactly (only \"*\" alone matches every origin), so it matches no Origin; write it in accessControlAllowOriginListRegex, anchored: " + strconv.Quote(wildcardRegex(o))})
+		}
+	}
 	if len(m.OriginList) > 0 || len(m.OriginRegex) > 0 {
 		out = append(out, portable.Finding{Severity: "info", Code: "app-headers-kept", Pos: at(m.headers),
 			Message: m.Name + ": Traefik sets Access-Control-Allow-Origin only for the origins it allows; for the others the service's own passes as it sent it, so a service that answers CORS too still answers refused origins"})
 	}
 	return out
+}
+
+// wildcardRegex is the anchored regular expression an origin with "*"
+// means: "*" one host label or more (one label and its dots), the rest
+// literal.
+func wildcardRegex(o string) string {
+	parts := strings.Split(o, "*")
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return "^" + strings.Join(parts, "[a-z0-9-]+(?:\\.[a-z0-9-]+)*") + "$"
 }

@@ -226,6 +226,8 @@ func TestCheckText(t *testing.T) {
 			source: "header.go (Vary only with addVaryHeader; customResponseHeaders set on every reply; Max-Age always sent)"},
 		{desc: "expose headers replace the service's own", file: "dynamic.toml",
 			want: []string{"expose-replaced", "app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders: res.Header.Set(\"Access-Control-Expose-Headers\", ...)"},
+		{desc: "a \"*\" inside an origin list entry, which Traefik compares exactly (found as a new user would: it linted clean)", file: "wildcard-list.yaml",
+			want: []string{"origin-list-wildcard", "app-headers-kept"}, source: "header.go isOriginAllowed (item == \"*\" || item == origin)"},
 		{desc: "a clean configuration has only the note on the service's own headers", file: "dynamic.yaml",
 			want: []string{"app-headers-kept"}, source: "header.go PostRequestModifyResponseHeaders"},
 	}
