@@ -48,6 +48,9 @@ const headerParam = "method.response.header."
 const (
 	codeUnquoted   = "cfn-apigw-unquoted-value"
 	codeUndeclared = "cfn-apigw-undeclared-header"
+	// codeStarCreds: '*' with credentials 'true' in an integration
+	// response.
+	codeStarCreds = "cfn-apigw-star-credentials"
 	codeNoMethodRe = "cfn-apigw-no-method-response"
 )
 
@@ -228,6 +231,8 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 			rd.t.Findings = append(rd.t.Findings, finding(ir.get("StatusCode"), codeNoMethodRe,
 				k.str+": the integration response maps to status "+code+", which MethodResponses does not declare: API Gateway refuses the method (\"No method response exists for method.\"); add a MethodResponse with StatusCode "+code))
 		}
+		var star *node // an Access-Control-Allow-Origin of '*'
+		creds := false
 		if params != nil && params.kind == mapK {
 			for i, pk := range params.keys {
 				name, ok := strings.CutPrefix(pk.str, headerParam)
@@ -246,7 +251,22 @@ func (rd *reader) restMethod(k, props *node) *RestMethod {
 					continue
 				}
 				r.Headers.Add(name, v)
+				switch strings.ToLower(name) {
+				case "access-control-allow-origin":
+					if v == "'*'" {
+						star = params.vals[i]
+					}
+				case "access-control-allow-credentials":
+					creds = v == "'true'"
+				}
 			}
+		}
+		if star != nil && creds {
+			// API Gateway deploys it; every browser refuses it for a
+			// fetch with credentials (found as a new user would: SAM's
+			// Cors said so, the same mock written out linted clean).
+			rd.t.Findings = append(rd.t.Findings, finding(star, codeStarCreds,
+				k.str+": the integration response sends Access-Control-Allow-Origin '*' with Access-Control-Allow-Credentials 'true': a browser refuses '*' for a fetch with credentials (the Fetch standard's CORS check), so every such fetch is blocked; send the page's origin, e.g. \"'https://app.example.com'\""))
 		}
 		m.Responses = append(m.Responses, r)
 		m.irs, m.ir = append(m.irs, params), append(m.ir, ir)

@@ -165,6 +165,13 @@ func TestRESTAPIFindings(t *testing.T) {
 		{desc: "a mapped header the 200 method response does not declare", code: "cfn-apigw-undeclared-header",
 			text: strings.Replace(base, "            method.response.header.Access-Control-Allow-Origin: true\n", "", 1),
 			at:   "              method.response.header.Access-Control-Allow-Origin"},
+		{desc: "'*' with credentials 'true' in the mock, which API Gateway deploys and browsers refuse (found as a new user would: it linted clean, where SAM's Cors says so)", code: "cfn-apigw-star-credentials",
+			text: strings.NewReplacer(
+				`              method.response.header.Access-Control-Allow-Origin: "'https://app.example.com'"`+"\n      MethodResponses:",
+				`              method.response.header.Access-Control-Allow-Origin: "'*'"`+"\n"+`              method.response.header.Access-Control-Allow-Credentials: "'true'"`+"\n      MethodResponses:",
+				"            method.response.header.Access-Control-Allow-Origin: true\n\n  ListItems:",
+				"            method.response.header.Access-Control-Allow-Origin: true\n            method.response.header.Access-Control-Allow-Credentials: true\n\n  ListItems:").Replace(base),
+			at: `              method.response.header.Access-Control-Allow-Origin: "'*'"`},
 		{desc: "a status without a method response", code: "cfn-apigw-no-method-response",
 			text: strings.Replace(base, "\n        - StatusCode: \"400\"\n", "\n", 1),
 			at:   "          - StatusCode: \"400\""},
