@@ -50,7 +50,7 @@ const (
 	codeUndeclared = "cfn-apigw-undeclared-header"
 	// codeStarCreds: '*' with credentials 'true' in an integration
 	// response.
-	codeStarCreds = "cfn-apigw-star-credentials"
+	codeStarCreds  = "cfn-apigw-star-credentials"
 	codeNoMethodRe = "cfn-apigw-no-method-response"
 )
 
