@@ -69,14 +69,14 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		if acao != nil {
 			// nginx's line and the upstream's: tried as a new user
 			// would, the fix was replies to write.
-			return fix.Edit{Op: fix.HideUpstream, Values: []string{"Access-Control-Allow-Origin"}, Line: line}, "hide the upstream's own Access-Control-Allow-Origin (proxy_hide_header) in the block of line " + strconv.Itoa(line) + ", so that the browser reads nginx's alone", true
+			return fix.Edit{Op: fix.HideUpstream, Values: []string{"Access-Control-Allow-Origin"}, Line: line}, "hide the upstream's own Access-Control-Allow-Origin (proxy_hide_header) in the block of the add_header at line " + strconv.Itoa(line) + ", so that the browser reads nginx's alone", true
 		}
 	case "origin":
 		if acao == nil && droppedACAO {
 			// The block's own add_header (a Cache-Control) drops the
 			// server's CORS lines: tried as a new user would, the fix
 			// was replies to write.
-			return fix.Edit{Op: fix.Inherit, Line: line}, "repeat the Access-Control-* add_header lines of the levels around it in the block of line " + strconv.Itoa(line) + ", whose own add_header makes nginx drop theirs", true
+			return fix.Edit{Op: fix.Inherit, Line: line}, "repeat the Access-Control-* add_header lines of the levels around it in the block of the add_header at line " + strconv.Itoa(line) + ", whose own add_header makes nginx drop theirs", true
 		}
 		if acao != nil {
 			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line}, "allow the origin " + b.Origin + " in the map that sets Access-Control-Allow-Origin", true
