@@ -2,6 +2,8 @@ package probe_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -154,6 +156,68 @@ func TestNginxServerSelection(t *testing.T) {
 		want, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
 		if out.Reply.Status != st || h.Get("Access-Control-Allow-Origin") != want {
 			t.Errorf("Host %s: nginx %d %q, model %d %q", host, st, h.Get("Access-Control-Allow-Origin"), out.Reply.Status, want)
+		}
+	}
+}
+
+// TestNginxAccessPhase: auth_basic, deny all and limit_except answer as
+// Debian's nginx answers them: in the access phase, after a location's
+// return (which wins), limit_except before it; auth_basic's 401 to a
+// request without credentials, a preflight always (it carries none),
+// with only the always headers; a nested location's auth_basic off.
+// Found as a new user would: each was an input error ("not supported"),
+// though auth_basic is a classic cause of a 401 preflight.
+func TestNginxAccessPhase(t *testing.T) {
+	const conf = `  server {
+    listen 127.0.0.1:{{port}};
+    server_name api.test;
+    add_header Access-Control-Allow-Origin "https://app.test" always;
+    location /a/ { auth_basic "a"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /b/ { auth_basic "b"; auth_basic_user_file {{htpasswd}}; if ($request_method = OPTIONS) { return 204; } proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /c/ { limit_except GET POST { deny all; } proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /c2/ { limit_except GET { deny all; } return 200 "c2"; }
+    location /d/ { deny all; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /d2/ { deny all; return 200 "d2"; }
+    location /e/ { auth_basic "e"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}};
+      location /e/n/ { auth_basic off; proxy_pass http://127.0.0.1:{{upstream}}; }
+    }
+    location /f/ { add_header X-F 1; auth_basic "f"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
+  }
+}
+`
+	upstream := strconv.Itoa(proxytest.Upstream(t))
+	// {PLAIN} passwords (ngx_http_auth_basic_module): the request with
+	// Authorization below passes, as the model takes it to.
+	htpasswd := filepath.Join(t.TempDir(), "htpasswd")
+	if err := os.WriteFile(htpasswd, []byte("u:{PLAIN}p\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := nginxtest.Start(t, nginxtest.Head+conf, map[string]string{"{{upstream}}": upstream, "{{htpasswd}}": htpasswd})
+	model, err := nginx.Parse(strings.NewReplacer("{{port}}", strconv.Itoa(port), "{{upstream}}", upstream, "{{htpasswd}}", htpasswd).Replace("http {\n" + conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/a/x", "/b/x", "/c/x", "/c2/x", "/d/x", "/d2/x", "/e/x", "/e/n/x", "/f/x"} {
+		for _, tc := range []struct {
+			method string
+			hdr    headers.List
+		}{
+			{"OPTIONS", headers.List{{Name: "Access-Control-Request-Method", Value: "PUT"}}},
+			{"GET", nil},
+			{"PUT", nil},
+			{"GET", headers.List{{Name: "Authorization", Value: "Basic dTpw"}}}, // u:p
+		} {
+			h := append(headers.List{{Name: "Origin", Value: "https://app.test"}}, tc.hdr...)
+			req := policy.Request{Method: tc.method, URL: path, Header: h}
+			st, got := proxytest.Send(t, port, "api.test", req, "200 none")
+			req.URL = "http://api.test:" + strconv.Itoa(port) + path
+			out := model.Respond(req, proxytest.Reply("200 none", "https://app.test"))
+			want, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
+			wantAuth, _ := out.Reply.Header.Get("WWW-Authenticate")
+			if out.Reply.Status != st || got.Get("Access-Control-Allow-Origin") != want || got.Get("WWW-Authenticate") != wantAuth {
+				t.Errorf("%s %s %v: nginx %d %q %q, model %d %q %q (%s)", tc.method, path, tc.hdr, st, got.Get("Access-Control-Allow-Origin"), got.Get("WWW-Authenticate"),
+					out.Reply.Status, want, wantAuth, out.Text())
+			}
 		}
 	}
 }

@@ -110,7 +110,7 @@ func TestChooseEdit(t *testing.T) {
 	}{
 		{desc: "the application answers the preflight 403",
 			blocked: fix.Blocked{PreflightFailed: true, PreflightStatus: 403, Rules: rules, Origin: "https://app.test", Method: "PUT"},
-			want:    fix.Edit{Op: fix.AnswerOptions, Line: 2}, why: "answer OPTIONS in nginx itself with 204 (the application behind it answers 403)"},
+			want:    fix.Edit{Op: fix.AnswerOptions, Line: 2}, why: "answer OPTIONS in nginx itself with 204, before its access checks and the application (it is answered 403 now)"},
 		{desc: "the method is not listed",
 			blocked: fix.Blocked{Needs: "method", Rules: rules, Origin: "https://app.test", Method: "PUT"},
 			want:    fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}, Line: 2}, why: "add PUT to Access-Control-Allow-Methods"},

@@ -51,7 +51,7 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 	}
 	if st := b.PreflightStatus; b.PreflightFailed {
 		return fix.Edit{Op: fix.AnswerOptions, Line: line},
-			"answer OPTIONS in nginx itself with 204 (the application behind it answers " + strconv.Itoa(st) + ")", true
+			"answer OPTIONS in nginx itself with 204, before its access checks and the application (it is answered " + strconv.Itoa(st) + " now)", true
 	}
 	if statusFailed {
 		return fix.Edit{Op: fix.Always}, "add \"always\" to the Access-Control-* add_header lines, so nginx sends them on every status", true

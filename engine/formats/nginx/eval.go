@@ -2,6 +2,7 @@ package nginx
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -371,6 +372,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		reply.Status = ret.code
 		reply.Header = headers.List{}
 		v := s.expand(ret.value)
+		if ret.realm != "" {
+			reply.Header.Add("WWW-Authenticate", "Basic realm=\""+ret.realm+"\"")
+		}
 		if ret.url {
 			reply.Header.Add("Location", v)
 		} else {
@@ -480,7 +484,31 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		default:
 			trace = append(trace, stepChose, loc.conf.name)
 			conf = loc.conf
+			if m := loc.conf.limitExcept; m != nil && !slices.Contains(m, req.Method) {
+				trace = append(trace, stepLimitExcept, req.Method)
+				ret = &stmt{kind: stReturn, code: 403}
+				break
+			}
 			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, &trace)
+		}
+		if ret == nil {
+			// The access phase, after the rewrite phase: deny all,
+			// then auth_basic, which no preflight passes (it carries
+			// no credentials; a request with Authorization is taken
+			// to pass).
+			if realm := inherited(conf, func(l *level) (string, bool) { return l.auth, l.auth != "" }); realm != "" && realm != "off" && !req.Header.Has("Authorization") {
+				trace = append(trace, stepAuth, realm)
+				ret = &stmt{kind: stReturn, code: 401, realm: realm}
+			}
+			if denied := inherited(conf, func(l *level) (string, bool) {
+				if l.deny {
+					return "deny", true
+				}
+				return "", false
+			}); denied != "" {
+				trace = append(trace, stepDeny, "")
+				ret = &stmt{kind: stReturn, code: 403}
+			}
 		}
 		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" && req.Method != "POST" {
 			// Files are served to GET, HEAD and POST only.
@@ -505,18 +533,33 @@ const (
 	failedInheritance = "inheritance"
 	caseSteps         = "steps"
 
-	stepTrue       = "true"
-	stepReplaces   = "replaces"
-	stepFalse      = "false"
-	stepChose      = "chose"
-	stepNoLocation = "no-location"
-	stepReturn     = "return"
-	stepApp        = "app"
-	stepNote       = "note"
-	stepBadMethod  = "bad-method"
-	stepRedirect   = "redirect"
-	stepStatic     = "static"
+	stepTrue        = "true"
+	stepReplaces    = "replaces"
+	stepFalse       = "false"
+	stepChose       = "chose"
+	stepNoLocation  = "no-location"
+	stepReturn      = "return"
+	stepApp         = "app"
+	stepNote        = "note"
+	stepBadMethod   = "bad-method"
+	stepRedirect    = "redirect"
+	stepStatic      = "static"
+	stepLimitExcept = "limit-except"
+	stepAuth        = "auth"
+	stepDeny        = "deny"
 )
+
+// inherited is the first value get finds from l outwards, as nginx
+// merges a level's setting into the levels inside it that set none; an
+// if block has its location's.
+func inherited(l *level, get func(*level) (string, bool)) string {
+	for ; l != nil; l = l.parent {
+		if v, ok := get(l); ok {
+			return v
+		}
+	}
+	return ""
+}
 
 // words says nginx's notes (policy.Words).
 type words struct{}
@@ -565,6 +608,12 @@ func (words) Decision(n policy.Note) string {
 			steps = append(steps, "the path without its final \"/\" of "+v+", which passes requests on: nginx redirects with 301 before its if and return run")
 		case stepStatic:
 			steps = append(steps, "no content handler: nginx serves files, and answers "+v+" with 405")
+		case stepLimitExcept:
+			steps = append(steps, "limit_except does not list "+v+": nginx answers 403 before the location's own return")
+		case stepAuth:
+			steps = append(steps, "auth_basic \""+v+"\" asks for credentials, which a preflight never carries: nginx answers 401")
+		case stepDeny:
+			steps = append(steps, "deny all: nginx answers 403")
 		case stepReturn:
 			if n.M == 0 {
 				steps = append(steps, "nginx answers "+strconv.Itoa(n.N))

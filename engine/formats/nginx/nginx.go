@@ -150,6 +150,7 @@ type stmt struct {
 	value     template // set: value; return: text or URL
 	code      int      // return
 	url       bool     // return: value is a URL (Location)
+	realm     string   // auth_basic's 401: its WWW-Authenticate realm
 	ifb       *ifBlock
 	line, col int
 }
@@ -187,6 +188,19 @@ type level struct {
 	// (ngx_http_proxy_module proxy_hide_header; inherited, as add_header
 	// is, only by a level with none of its own).
 	hides []string
+	// auth is the level's auth_basic: its realm, "off", or "" when it
+	// has none (inherited from the level around it). deny: "deny all"
+	// (ngx_http_access_module), inherited the same way. Both answer in
+	// the access phase, after the rewrite phase's return
+	// (ngx_http_core_module phases; checked against Debian's nginx: a
+	// location's return 200 wins over its auth_basic and deny all).
+	auth string
+	deny bool
+	// limitExcept are the methods a location's limit_except { deny
+	// all; } lets through (GET brings HEAD); any other gets 403 before
+	// the location's rewrite phase runs, its return included (checked
+	// against Debian's nginx). nil: none.
+	limitExcept []string
 }
 
 type location struct {
@@ -283,10 +297,7 @@ var unsupported = map[string]string{
 	"error_page":             "answers errors from another location with its own add_header",
 	"rewrite":                "changes the URI and so the location",
 	"include":                "its file is not in the paste (paste its lines in its place)",
-	"auth_basic":             "answers 401 before add_header (preflights carry no credentials)",
 	"auth_request":           "answers 401/403 from a subrequest",
-	"limit_except":           "answers 403 to other methods",
-	"deny":                   "answers 403",
 	"headers_more":           "changes headers",
 	"proxy_intercept_errors": "replaces upstream error replies",
 }
@@ -542,6 +553,37 @@ func (b *builder) directive(d *directive, lvl *level) {
 			return
 		}
 		b.mapBlock(d)
+	case "auth_basic":
+		if len(d.args) != 1 {
+			b.err(d.line, d.col, "auth_basic takes a realm or off")
+			return
+		}
+		lvl.auth = d.args[0].text
+	case "auth_basic_user_file", "satisfy":
+		// Which passwords pass is not a request's to say here: a
+		// request with Authorization is taken to pass.
+	case "deny", "allow":
+		if len(d.args) != 1 || d.args[0].text != "all" {
+			b.unread(d.line, d.col, d.name+" "+wordsText(d.args)+" is not supported: whether it lets a request in depends on the client's address, which a request here does not have; remove it from the paste if it does not apply to these requests")
+			return
+		}
+		lvl.deny = d.name == "deny"
+	case "limit_except":
+		if lvl.kind != "location" || !d.hasBlock || len(d.args) == 0 {
+			b.err(d.line, d.col, "limit_except takes methods and a block, in a location")
+			return
+		}
+		if len(d.block) != 1 || d.block[0].name != "deny" || len(d.block[0].args) != 1 || d.block[0].args[0].text != "all" {
+			b.unread(d.line, d.col, "limit_except with anything but \"deny all;\" is not supported: what it lets in depends on the client's address or credentials")
+			return
+		}
+		for _, a := range d.args {
+			m := strings.ToUpper(a.text)
+			lvl.limitExcept = append(lvl.limitExcept, m)
+			if m == "GET" {
+				lvl.limitExcept = append(lvl.limitExcept, "HEAD")
+			}
+		}
 	case "proxy_hide_header":
 		if len(d.args) != 1 {
 			b.err(d.line, d.col, "proxy_hide_header takes one header name")
