@@ -137,12 +137,19 @@ var corners = []string{
 	"\theader /api/* Access-Control-Allow-Origin *\n\treverse_proxy {{up}}\n",
 	// header_down before the copy
 	"\theader Access-Control-Allow-Origin https://a.test\n\treverse_proxy {{up}} {\n\t\theader_down -Access-Control-Allow-Origin\n\t}\n",
+	// the snippet (snippet, defined at the top of the file) with the
+	// requests' origin and with another: its {args.0} substituted
+	"\timport cors https://q.test\n\treverse_proxy {{up}}\n",
+	"\timport cors https://a.test\n\treverse_proxy {{up}}\n",
 	// two handle blocks with equal matchers (names aside) are one route
 	// to Caddy (httpcaddyfile consolidateRoutes): both run
 	"\t@a header Origin *\n\t@b header Origin *\n\thandle @a {\n\t\theader Access-Control-Allow-Origin https://a.test\n\t}\n\thandle @b {\n\t\theader Access-Control-Allow-Credentials true\n\t}\n\treverse_proxy {{up}}\n",
 	// replace with a regexp, and a delete by pattern
 	"\treverse_proxy {{up}}\n\theader {\n\t\tAccess-Control-Allow-Origin \"^\\*$\" https://r.test\n\t\t-Access-Control-Allow-Cred*\n\t}\n",
 }
+
+// corsSnippet is the snippet the corners import.
+const corsSnippet = "(cors) {\n\t@origin header Origin {args.0}\n\theader @origin {\n\t\tAccess-Control-Allow-Origin \"{args.0}\"\n\t\tVary Origin\n\t\tdefer\n\t}\n}\n"
 
 var cornerRequests = []struct {
 	req policy.Request
@@ -188,6 +195,9 @@ func TestDifferential(t *testing.T) {
 	const configs = 70
 	var file strings.Builder
 	file.WriteString("{\n\tadmin off\n\tauto_https off\n}\n")
+	// A snippet, as Caddy's documentation writes CORS (the corners
+	// import it): Caddy 2.6 substitutes {args.N}.
+	file.WriteString(corsSnippet)
 	bodies := make([]string, configs, configs+len(corners))
 	for i := range bodies {
 		bodies[i] = site(rnd, upstream)

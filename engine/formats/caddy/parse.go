@@ -90,7 +90,7 @@ var upstreams = map[string]bool{"reverse_proxy": true, "php_fastcgi": true, "fil
 // Directives that change the reply or the request in ways not modelled:
 // reported with their position.
 var unsupported = map[string]string{
-	"import":         "is not modelled: paste the snippet's or file's lines in its place",
+	"import":         "of a file is not modelled (a snippet defined in the text is): paste the file's lines in its place",
 	"map":            "sets variables from the request (not modelled)",
 	"vars":           "sets variables (not modelled)",
 	"redir":          "answers a redirect (not modelled)",
@@ -142,6 +142,9 @@ func Parse(text string) (*Config, error) {
 	}
 	nodes, errs := tree(toks)
 	if len(errs) > 0 {
+		return nil, errs
+	}
+	if nodes, errs = snippets(nodes); len(errs) > 0 {
 		return nil, errs
 	}
 	c := &Config{}
