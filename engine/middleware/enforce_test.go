@@ -244,3 +244,68 @@ func TestEnforceOverHTTP(t *testing.T) {
 		t.Errorf("hijacked: body %q", body)
 	}
 }
+
+// TestEnforceCannotBeBypassed: ways an adversarial review found for a
+// handler's own CORS headers to reach a refused origin past Enforce,
+// each behind a real net/http server: an informational 103 before the
+// final reply (a proxied Early Hints), a header key in lower case (which
+// net/http sends as it is), a panic answered by a recovering middleware
+// outside Wrap, and no Unwrap to the writer beneath.
+func TestEnforceCannotBeBypassed(t *testing.T) {
+	m := middleware.New(mustPolicy(t, testPolicy)).Enforce(true)
+	handlers := map[string]http.HandlerFunc{
+		"after a 103": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Link", "</a.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			w.Header().Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			w.Header().Set("Access-Control-Allow-Credentials", "true")
+			w.WriteHeader(http.StatusOK)
+		},
+		"a lower-case key": func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["access-control-allow-origin"] = []string{"*"}
+			w.WriteHeader(http.StatusOK)
+		},
+		"a panic answered outside": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			panic("boom")
+		},
+		"an Unwrap to the writer beneath": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			if u, ok := w.(interface{ Unwrap() http.ResponseWriter }); ok {
+				u.Unwrap().WriteHeader(http.StatusOK)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		},
+	}
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			inner := m.Wrap(h)
+			recovering := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer func() {
+					if recover() != nil {
+						http.Error(w, "internal error", http.StatusInternalServerError)
+					}
+				}()
+				inner.ServeHTTP(w, r)
+			})
+			srv := httptest.NewServer(recovering)
+			defer srv.Close()
+			r, _ := http.NewRequest("GET", srv.URL+"/api/x", nil)
+			r.Header.Set("Origin", "https://evil.test")
+			resp, err := srv.Client().Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			for k, v := range resp.Header {
+				if strings.HasPrefix(strings.ToLower(k), "access-control-") {
+					t.Errorf("a refused origin gets %s: %q", k, v)
+				}
+			}
+			if !slices.Contains(varyFields(resp.Header), "origin") {
+				t.Errorf("Vary %q lacks Origin", resp.Header.Values("Vary"))
+			}
+		})
+	}
+}

@@ -181,10 +181,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.m.enforce && (a.Kind == native.Actual || a.Kind == native.NoRule) {
 		e := &enforcer{ResponseWriter: w, a: a, origin: l.origin}
+		// Deferred: net/http writes the header of a handler that wrote
+		// nothing after it returns, past this wrapper, and a handler
+		// that panics may be answered by a recovering middleware
+		// outside it (http.Error on the writer beneath).
+		defer e.restore()
 		h.next.ServeHTTP(e, r)
-		// net/http writes the header of a handler that wrote nothing
-		// after it returns, past this wrapper.
-		e.restore()
 		return
 	}
 	h.next.ServeHTTP(w, r)
