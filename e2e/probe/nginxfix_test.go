@@ -140,6 +140,38 @@ func TestNginxServerSelection(t *testing.T) {
     server_name late.test;
     return 301 https://late.test/;
   }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name *.w.test;
+    add_header Access-Control-Allow-Origin "https://w.test" always;
+    return 200;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name *.x.w.test;
+    return 210;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name www.r.test;
+    add_header Access-Control-Allow-Origin "https://r.test" always;
+    return 200;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name ~^api\.r\.test$;
+    return 211;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name mail.*;
+    return 212;
+  }
+  server {
+    listen 127.0.0.1:{{port}};
+    server_name .dot.test;
+    return 213;
+  }
 }
 `
 	upstream := strconv.Itoa(proxytest.Upstream(t))
@@ -148,7 +180,9 @@ func TestNginxServerSelection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, host := range []string{"api.test", "img.cdn.test", "cdn.test", "other.test", "late.test"} {
+	// The longest wildcard wins over the first (found by an adversarial
+	// review), a regex comes after names, ".dot.test" covers itself.
+	for _, host := range []string{"api.test", "img.cdn.test", "cdn.test", "other.test", "late.test", "a.x.w.test", "b.w.test", "api.r.test", "www.r.test", "mail.q.test", "dot.test", "a.dot.test"} {
 		req := policy.Request{Method: "GET", URL: "/x", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
 		st, h := proxytest.Send(t, port, host, req, "200 none")
 		req.URL = "http://" + host + ":" + strconv.Itoa(port) + "/x"

@@ -179,7 +179,7 @@ func varyFields(h http.Header) []string {
 // TestEnforceOverHTTP runs Enforce behind a real net/http server: a
 // streamed response that flushes before it ends (http.Flusher and
 // http.ResponseController both reach the connection), a write deadline
-// set through http.ResponseController (Unwrap), a file served with
+// set through http.ResponseController (the writer's own SetWriteDeadline), a file served with
 // http.ServeContent, and a hijacked connection, each with the policy's
 // CORS headers and not the handler's.
 func TestEnforceOverHTTP(t *testing.T) {

@@ -343,6 +343,7 @@ type serverBlock struct {
 	ports []string // the ports it listens on: "80" when it has no listen
 	def   []bool   // listen ... default_server, by port
 	names []string // server_name, lowercased
+	res   []*rx.Regexp // server_name ~regex names, in order
 }
 
 func newServerBlock(d *directive, lvl *level) *serverBlock {
@@ -368,7 +369,17 @@ func newServerBlock(d *directive, lvl *level) *serverBlock {
 			s.ports, s.def = append(s.ports, port), append(s.def, def)
 		case "server_name":
 			for _, a := range x.args {
-				s.names = append(s.names, strings.ToLower(a.text))
+				n := strings.ToLower(a.text)
+				if re, ok := strings.CutPrefix(a.text, "~"); ok {
+					// A regular expression, matched case-insensitively
+					// as host names are; one this reader cannot read
+					// matches nothing.
+					if r, err := rx.Compile(re, true); err == nil {
+						s.res = append(s.res, r)
+					}
+					continue
+				}
+				s.names = append(s.names, n)
 			}
 		}
 	}
@@ -378,11 +389,14 @@ func newServerBlock(d *directive, lvl *level) *serverBlock {
 	return s
 }
 
-// pick is the server block nginx gives a request for host on port:
-// among the blocks that listen on the port (every block when none
-// does: the paste's ports may not be the URL's), the one whose
-// server_name is the host, else a "*.suffix" or "prefix.*" name that
-// covers it, else the port's default_server, else the first.
+// pick is the server block nginx gives a request for host on port, in
+// nginx's order (nginx.org/en/docs/http/server_names.html): among the
+// blocks that listen on the port (every block when none does: the
+// paste's ports may not be the URL's), the exact name; else the longest
+// name with a leading "*." (or ".", which also covers the name itself);
+// else the longest with a trailing ".*"; else the first regular
+// expression that matches, in the order written; else the port's
+// default_server, else the first.
 func (c *Config) pick(host, port string) *level {
 	if len(c.servers) < 2 {
 		return c.server
@@ -401,16 +415,42 @@ func (c *Config) pick(host, port string) *level {
 	}
 	for _, s := range on {
 		for _, n := range s.names {
-			if n == host {
+			if n == host || strings.HasPrefix(n, ".") && host == n[1:] {
 				return s.lvl
 			}
 		}
 	}
+	best, bestLen := (*serverBlock)(nil), 0
 	for _, s := range on {
 		for _, n := range s.names {
-			if rest, ok := strings.CutPrefix(n, "*."); ok && strings.HasSuffix(host, "."+rest) ||
-				strings.HasPrefix(n, ".") && (host == n[1:] || strings.HasSuffix(host, n)) ||
-				strings.HasSuffix(n, ".*") && strings.HasPrefix(host, strings.TrimSuffix(n, "*")) {
+			suffix := ""
+			switch {
+			case strings.HasPrefix(n, "*."):
+				suffix = n[1:]
+			case strings.HasPrefix(n, "."):
+				suffix = n
+			}
+			if suffix != "" && strings.HasSuffix(host, suffix) && len(suffix) > bestLen {
+				best, bestLen = s, len(suffix)
+			}
+		}
+	}
+	if best != nil {
+		return best.lvl
+	}
+	for _, s := range on {
+		for _, n := range s.names {
+			if prefix, ok := strings.CutSuffix(n, ".*"); ok && strings.HasPrefix(host, prefix+".") && len(prefix) > bestLen {
+				best, bestLen = s, len(prefix)
+			}
+		}
+	}
+	if best != nil {
+		return best.lvl
+	}
+	for _, s := range on {
+		for _, re := range s.res {
+			if m, _ := re.Match(host); m {
 				return s.lvl
 			}
 		}
