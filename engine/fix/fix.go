@@ -84,6 +84,9 @@ type Edit struct {
 	Old string
 	// Line is a line of the nginx block AnswerOptions changes.
 	Line int
+	// URL is the blocked request's, for an editor that places new lines
+	// where that request is answered (nginx's location).
+	URL string
 }
 
 // ErrUnsupported is returned for an edit this package cannot make in
@@ -122,9 +125,10 @@ type Blocked struct {
 	// Rules is the server's rule trace of the exchange that decided.
 	Rules []policy.Rule
 	// Origin, Method and Headers are what the page sends: its origin, the
-	// method, and the requested header names the server did not allow.
-	Origin, Method string
-	Headers        []string
+	// method, and the requested header names the server did not allow;
+	// URL the request's URL.
+	Origin, Method, URL string
+	Headers             []string
 	// DecidedBy is the layer that decided the blocked exchange, when the
 	// server names one besides its CORS rules ("authorizer"), and Status
 	// the status of that exchange's reply.

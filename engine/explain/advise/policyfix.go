@@ -684,6 +684,10 @@ func replyMissingHeaders(cur *explain.Verdict) []string {
 // current verdict.
 func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 	b := fix.Blocked{Origin: page, Method: method}
+	if n := len(cur.Requests); n > 0 {
+		// The exchange that failed is the last one sent.
+		b.URL = cur.Requests[n-1].URL
+	}
 	if cur.DecidedBy != nil {
 		b.DecidedBy = cur.DecidedBy.Layer
 	}

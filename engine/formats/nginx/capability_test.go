@@ -1,6 +1,7 @@
 package nginx_test
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -365,5 +366,81 @@ func TestFixedOriginBecomesAMap(t *testing.T) {
 				t.Errorf("%s: %s gets %q, want %q", tc.desc, origin, got, want)
 			}
 		}
+	}
+}
+
+// TestFirstCORSLinesWhereTheRequestIsAnswered: the first CORS lines of a
+// configuration with none go into the block that answers the blocked
+// request, in the server block nginx picks, past a comment that says
+// "server {": found by an adversarial review, the first version put them
+// at the first server's level (opening every location of it, /admin/
+// with credentials) or, after such a comment, at http level (every
+// server).
+func TestFirstCORSLinesWhereTheRequestIsAnswered(t *testing.T) {
+	ed := format(t).(fix.Editor)
+	const conf = `http {
+    # Each site gets its own server { block below.
+    server {
+        listen 80;
+        server_name api.example.com;
+        return 301 https://$host$request_uri;
+    }
+    server {
+        listen 443 ssl;
+        server_name api.example.com;
+        location /api/ {
+            proxy_pass http://127.0.0.1:9000;
+        }
+        location /admin/ {
+            proxy_pass http://127.0.0.1:9001;
+        }
+    }
+}
+`
+	got, err := ed.EditText(conf, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://app.example.com"}, URL: "https://api.example.com/api/x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(conf, "        location /api/ {\n", "        location /api/ {\n            add_header Access-Control-Allow-Origin \"https://app.example.com\" always;\n            add_header Vary Origin always;\n", 1)
+	if got != want {
+		t.Errorf("edited:\n%s\nwant:\n%s", got, want)
+	}
+	c, err := nginx.Parse(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for url, acao := range map[string]string{"https://api.example.com/api/x": "https://app.example.com", "https://api.example.com/admin/x": "", "http://api.example.com/api/x": ""} {
+		out := c.Respond(policy.Request{Method: "GET", URL: url, Header: headers.List{{Name: "Origin", Value: "https://app.example.com"}}}, policy.Reply{Status: 200})
+		if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != acao {
+			t.Errorf("%s: %q, want %q", url, v, acao)
+		}
+	}
+}
+
+// TestMapFixPlacement: an adversarial review's cases for the map fix: a
+// comment that says "http {" is no place for it (nginx -t refused the
+// map in main context), a paste of locations alone has no place for one
+// (unsupported, so the search says so rather than write invalid
+// nginx), the map's name is the site's own (map variables are global to
+// nginx's http block, across included files), and a Vary: Origin of
+// another location does not stand for this one's.
+func TestMapFixPlacement(t *testing.T) {
+	ed := format(t).(fix.Editor)
+	add := fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example.com"}}
+	const full = "# Site settings live in the http { block below.\nevents {}\nhttp {\n    server {\n        server_name api.example.com;\n        location / {\n            add_header Access-Control-Allow-Origin \"https://a.example.com\" always;\n            proxy_pass http://app;\n        }\n        location /static/ {\n            add_header Vary \"X-Origin-Token\";\n            root /srv;\n        }\n    }\n}\n"
+	got, err := ed.EditText(full, add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"http {\n    map $http_origin $cors_origin_api_example_com {\n", "add_header Access-Control-Allow-Origin $cors_origin_api_example_com always;\n            add_header Vary Origin always;"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("edited text lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Index(got, "map $http_origin") < strings.Index(got, "http {") {
+		t.Errorf("the map is outside the http block:\n%s", got)
+	}
+	if _, err := ed.EditText("location /api/ {\n    add_header Access-Control-Allow-Origin \"https://a.example.com\" always;\n    proxy_pass http://app;\n}\n", add); !errors.Is(err, fix.ErrUnsupported) {
+		t.Errorf("locations alone: err %v, want ErrUnsupported", err)
 	}
 }

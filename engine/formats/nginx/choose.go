@@ -44,8 +44,8 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		if b.Needs == "origin" && b.Origin != "" && !b.PreflightFailed || b.PreflightFailed && b.Origin != "" {
 			// No add_header answered: the configuration has no CORS
 			// line yet (firstCORSLines).
-			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}},
-				"add Access-Control-Allow-Origin " + b.Origin + " (always) to the server block, which its locations inherit", true
+			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, URL: b.URL},
+				"add Access-Control-Allow-Origin " + b.Origin + " (always) and Vary: Origin to the block that answers the request", true
 		}
 		return fix.Edit{}, "", false
 	}

@@ -1,10 +1,12 @@
 package nginx
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // nginx edits work line by line on add_header directives, the way people
@@ -348,7 +350,7 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 	case fix.Origins:
 		d, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
 		if !ok && e.Line == 0 && !hasCORSLine(ds) && len(e.Values) == 1 {
-			return firstCORSLines(text, e.Values[0])
+			return firstCORSLines(text, e.Values[0], e.URL)
 		}
 		if !ok {
 			return "", fix.ErrNotFound
@@ -376,45 +378,83 @@ func hasCORSLine(ds []headerLine) bool {
 }
 
 // firstCORSLines gives a configuration with no CORS line its first: an
-// add_header of origin at the top of the server block, with always (so
-// that error statuses carry it too), which every location inherits that
-// sets no add_header of its own (ngx_http_headers_module), and Vary:
-// Origin. The search then answers OPTIONS and adds methods and headers
-// beside it. Found as a new user would: "add CORS to my proxy" starts
-// from a server with none, and the fix was replies to write.
-func firstCORSLines(text, origin string) (string, error) {
-	i := 0
-	for {
-		j := strings.Index(text[i:], "server")
-		if j < 0 {
-			return "", fix.ErrNotFound
-		}
-		i += j
-		k := i + len("server")
-		for k < len(text) && (text[k] == ' ' || text[k] == '\t' || text[k] == '\n' || text[k] == '\r') {
-			k++
-		}
-		before := i == 0 || strings.ContainsRune(" \t\n\r{;", rune(text[i-1]))
-		if before && k < len(text) && text[k] == '{' {
-			i = k + 1
-			break
-		}
-		i += len("server")
-	}
-	nl := strings.IndexByte(text[i:], '\n')
-	if nl < 0 {
+// add_header of origin, with always (so that error statuses carry it
+// too), and Vary: Origin, at the top of the block that answers url: the
+// location nginx chooses for it, in the server block it picks, or that
+// server's level when no location matches (ngx_http_headers_module: a
+// level with add_header lines of its own keeps them; the locations
+// inside it inherit them only when they have none). The search then
+// answers OPTIONS and adds methods and headers beside it. Found as a new
+// user would: "add CORS to my proxy" starts from a server with none, and
+// the fix was replies to write; an adversarial review found the first
+// version, at the first server's level, opening every location of it,
+// or every server when a comment said "server {".
+func firstCORSLines(text, origin, url string) (string, error) {
+	c, err := Parse(text)
+	if err != nil {
 		return "", fix.ErrNotFound
 	}
-	at := i + nl + 1
-	// The indentation of the server's first line, else four spaces
-	// more than the server's.
+	_, _, conf, _ := c.route(policy.Request{Method: "GET", URL: url})
+	for conf != nil && conf.kind != "location" && conf.kind != "server" {
+		conf = conf.parent
+	}
+	at := 0
+	if conf != nil && conf.line > 0 {
+		open := blockOpen(text, conf.line)
+		if open < 0 {
+			return "", fix.ErrNotFound
+		}
+		nl := strings.IndexByte(text[open:], '\n')
+		if nl < 0 {
+			return "", fix.ErrNotFound
+		}
+		at = open + nl + 1
+	}
+	// The indentation of the block's first line, else four spaces more
+	// than the block's.
 	ind := "    "
 	rest := text[at:]
 	if n := len(rest) - len(strings.TrimLeft(rest, " \t")); n > 0 && !strings.HasPrefix(strings.TrimLeft(rest, " \t"), "}") {
 		ind = rest[:n]
+	} else if conf != nil && conf.line > 0 {
+		if ls := lineOffset(text, conf.line); ls >= 0 {
+			t := text[ls:]
+			ind = t[:len(t)-len(strings.TrimLeft(t, " \t"))] + "    "
+		}
 	}
 	lines := ind + "add_header Access-Control-Allow-Origin \"" + origin + "\" always;\n" + ind + "add_header Vary Origin always;\n"
 	return fix.Insert(text, at, lines), nil
+}
+
+// blockOpen is the offset of the "{" that opens the block of the
+// directive at line (1-based), past comments and quoted text; -1 when
+// there is none.
+func blockOpen(text string, line int) int {
+	var q byte
+	start := lineOffset(text, line)
+	if start < 0 {
+		return -1
+	}
+	for i := start; i < len(text); i++ {
+		ch := text[i]
+		switch {
+		case q != 0:
+			if ch == q && i > 0 && text[i-1] != '\\' {
+				q = 0
+			}
+		case ch == '"' || ch == '\'':
+			q = ch
+		case ch == '#':
+			for i < len(text) && text[i] != '\n' {
+				i++
+			}
+		case ch == '{':
+			return i
+		case ch == ';':
+			return -1
+		}
+	}
+	return -1
 }
 
 // toMap lets more origins in where Access-Control-Allow-Origin is the
@@ -428,39 +468,71 @@ func firstCORSLines(text, origin string) (string, error) {
 // new user would: a second origin was header lines to write, which
 // dropped the first.
 func toMap(text string, ds []headerLine, d headerLine, fixed []string, origins []string) (string, error) {
-	name := "cors_origin"
-	for n := 2; strings.Contains(text, "$"+name); n++ {
-		name = "cors_origin" + strconv.Itoa(n)
+	top, errs := parseConf(text)
+	if len(errs) > 0 {
+		return "", fix.ErrNotFound
 	}
-	at := 0
-	if i := strings.Index(text, "http {"); i >= 0 {
-		at = i + len("http {")
-		if nl := strings.IndexByte(text[at:], '\n'); nl >= 0 {
-			at += nl + 1
+	// Where a map may go: inside the file's http block, else before its
+	// first server block (http context, for a file nginx.conf includes
+	// there); a paste of locations alone has no such place. The
+	// directives are the parser's, so a comment that says "http {" or a
+	// name that ends in "http" is no place (found by an adversarial
+	// review: the map went into main context, and nginx -t refused it).
+	at, ind, server := -1, "", ""
+	for _, x := range top {
+		if x.name == "http" && x.hasBlock {
+			if open := blockOpen(text, x.line); open >= 0 {
+				if nl := strings.IndexByte(text[open:], '\n'); nl >= 0 {
+					at, ind = open+nl+1, "    "
+				}
+			}
+			for _, y := range x.block {
+				if y.name == "server" && server == "" {
+					server = serverName(y)
+				}
+			}
+			break
 		}
-	} else if i := firstServer(text); i >= 0 {
-		at = strings.LastIndexByte(text[:i], '\n') + 1
+		if x.name == "server" && x.hasBlock && at < 0 {
+			at = lineOffset(text, x.line)
+			server = serverName(x)
+		}
 	}
-	ind := ""
-	if strings.Contains(text, "http {") {
-		ind = "    "
+	if at < 0 {
+		return "", fix.ErrUnsupported
+	}
+	// Map variables are global to nginx's http block, across files: a
+	// name of the site's own (nginx compares them without regard to
+	// case), unless the text already has it.
+	name := "cors_origin"
+	if server != "" {
+		name += "_" + strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, strings.ToLower(server))
+	}
+	low := strings.ToLower(text)
+	for n, base := 2, name; strings.Contains(low, "$"+name); n++ {
+		name = base + strconv.Itoa(n)
 	}
 	var b strings.Builder
 	b.WriteString(ind + "map $http_origin $" + name + " {\n" + ind + "    default \"\";\n")
+	var listed []string
 	for _, o := range append(append([]string(nil), fixed...), origins...) {
-		if strings.Contains(b.String(), strconv.Quote(o)+" ") {
-			continue // listed: nginx refuses a map's repeated key
+		if slices.Contains(listed, o) {
+			continue // nginx refuses a map's repeated key
 		}
+		listed = append(listed, o)
+		// An exact key: one that starts with "~" would be a regular
+		// expression, which literalOrigins never lets through.
 		b.WriteString(ind + "    " + strconv.Quote(o) + " $http_origin;\n")
 	}
 	b.WriteString(ind + "}\n\n")
 	// From the end of the text to its start, so offsets stay valid.
 	out := text
-	varies := false
-	for _, x := range ds {
-		varies = varies || strings.EqualFold(x.name, "Vary") && strings.Contains(strings.ToLower(x.value), "origin")
-	}
-	if !varies {
+	if !variesInBlock(text, ds, d) {
 		lineStart := strings.LastIndexByte(text[:d.start], '\n') + 1
 		always := ""
 		if d.always {
@@ -470,6 +542,67 @@ func toMap(text string, ds []headerLine, d headerLine, fixed []string, origins [
 	}
 	out = out[:d.valStart] + "$" + name + out[d.valEnd:]
 	return fix.Insert(out, at, b.String()), nil
+}
+
+// serverName is a server block's first server_name, "" when none or
+// "_".
+func serverName(d *directive) string {
+	for _, x := range d.block {
+		if x.name == "server_name" && len(x.args) > 0 && x.args[0].text != "_" {
+			return strings.TrimPrefix(x.args[0].text, "*.")
+		}
+	}
+	return ""
+}
+
+// variesInBlock reports an add_header Vary naming Origin (or "*") in the
+// block of d itself, where d's reply takes it from (found by an
+// adversarial review: a Vary: X-Origin-Token in another location counted).
+func variesInBlock(text string, ds []headerLine, d headerLine) bool {
+	in := innermostOpen(text, d.start)
+	for _, x := range ds {
+		if !strings.EqualFold(x.name, "Vary") || innermostOpen(text, x.start) != in {
+			continue
+		}
+		for f := range strings.SplitSeq(unquote(x.value), ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "origin") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// innermostOpen is the offset of the "{" of the innermost block open at
+// off, past comments and quoted text; -1 at the top.
+func innermostOpen(text string, off int) int {
+	var stack []int
+	var q byte
+	for i := 0; i < off && i < len(text); i++ {
+		ch := text[i]
+		switch {
+		case q != 0:
+			if ch == q && text[i-1] != '\\' {
+				q = 0
+			}
+		case ch == '"' || ch == '\'':
+			q = ch
+		case ch == '#':
+			for i < off && text[i] != '\n' {
+				i++
+			}
+		case ch == '{':
+			stack = append(stack, i)
+		case ch == '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return -1
+	}
+	return stack[len(stack)-1]
 }
 
 // literalOrigins are the origins a fixed Access-Control-Allow-Origin
@@ -488,23 +621,6 @@ func literalOrigins(v string) ([]string, bool) {
 		}
 	}
 	return out, len(out) > 0
-}
-
-// firstServer is the offset of the first "server {" at the start of a
-// line, or -1.
-func firstServer(text string) int {
-	for off := 0; off < len(text); {
-		l := text[off:]
-		if nl := strings.IndexByte(l, '\n'); nl >= 0 {
-			l = l[:nl]
-		}
-		t := strings.TrimLeft(l, " \t")
-		if rest, ok := strings.CutPrefix(t, "server"); ok && strings.HasPrefix(strings.TrimLeft(rest, " \t"), "{") {
-			return off + len(l) - len(t)
-		}
-		off += len(l) + 1
-	}
-	return -1
 }
 
 // addMapEntries adds an exact entry for each origin to the map block that sets

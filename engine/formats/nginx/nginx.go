@@ -340,9 +340,9 @@ var paramFiles = map[string]bool{"proxy_params": true, "fastcgi_params": true, "
 // request", nginx.org/en/docs/http/request_processing.html).
 type serverBlock struct {
 	lvl   *level
-	ports []string // the ports it listens on: "80" when it has no listen
-	def   []bool   // listen ... default_server, by port
-	names []string // server_name, lowercased
+	ports []string     // the ports it listens on: "80" when it has no listen
+	def   []bool       // listen ... default_server, by port
+	names []string     // server_name, lowercased
 	res   []*rx.Regexp // server_name ~regex names, in order
 }
 
