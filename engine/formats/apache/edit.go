@@ -217,18 +217,37 @@ func addToList(text string, ds []*dir, acao *dir, hasACAO bool, name string, val
 // group is "prefix(alt|alt)suffix" with one group of alternatives.
 var group = regexp.MustCompile(`^(\^?[^()|]*)\(((?:[^()|]+\|)*[^()|]+)\)([^()|]*\$?)$`)
 
-// variesByOrigin reports a Header directive that sends Vary: Origin.
-func variesByOrigin(ds []*dir) bool {
+// variesByOrigin reports a Header directive of at's own section that
+// sends Vary: Origin (or "*"), the field named whole (found by an
+// adversarial review: another vhost's Vary: X-Origin-Region counted).
+func variesByOrigin(ds []*dir, at *dir) bool {
+	in := sectionOf(ds, at)
 	for _, d := range ds {
-		if d.section || !strings.EqualFold(d.name, "Header") {
+		if d.section || !strings.EqualFold(d.name, "Header") || sectionOf(ds, d) != in {
 			continue
 		}
 		_, _, name, v, _ := headerWords(d)
-		if name != nil && v != nil && strings.EqualFold(name.text, "Vary") && strings.Contains(strings.ToLower(v.text), "origin") {
-			return true
+		if name == nil || v == nil || !strings.EqualFold(name.text, "Vary") {
+			continue
+		}
+		for f := range strings.SplitSeq(v.text, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "origin") {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// sectionOf is the innermost section of ds that holds d, nil at the top.
+func sectionOf(ds []*dir, d *dir) *dir {
+	var in *dir
+	for _, s := range ds {
+		if s.section && s != d && s.line < d.line && d.line < s.endLine && (in == nil || s.line > in.line) {
+			in = s
+		}
+	}
+	return in
 }
 
 // addOrigins lets values in: into the SetEnvIf Origin regular expression
@@ -260,7 +279,7 @@ func addOrigins(text string, ds []*dir, acao *dir, values []string) (string, err
 		if last := acao.args[len(acao.args)-1]; last.start == v.start {
 			cs = append(cs, lineedit.Replace(v.end, v.end, " env=CORS_ORIGIN"))
 		}
-		if !variesByOrigin(ds) {
+		if !variesByOrigin(ds, acao) {
 			// The reply now depends on the origin: every reply says
 			// so, whatever its status (found as a new user would: the
 			// fixed file was lint's vary-origin).

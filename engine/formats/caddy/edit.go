@@ -26,6 +26,7 @@ type field struct {
 	value  *token
 	inline bool
 	indent string
+	site   int // the index of the top-level block (site) that holds it
 }
 
 // scan lists the header fields and the named matchers of the text.
@@ -40,6 +41,7 @@ func scan(text string) ([]field, map[string]*node, bool) {
 	}
 	var fs []field
 	named := map[string]*node{}
+	site := 0
 	var walk func([]*node)
 	walk = func(ns []*node) {
 		for _, n := range ns {
@@ -60,14 +62,14 @@ func scan(text string) ([]field, map[string]*node, bool) {
 				args = args[1:]
 			}
 			if len(args) > 0 {
-				f := field{dir: n, match: m, name: args[0], inline: true, indent: indentOf(text, n.args[0].start)}
+				f := field{dir: n, match: m, name: args[0], inline: true, indent: indentOf(text, n.args[0].start), site: site}
 				if len(args) > 1 {
 					f.value = &args[1]
 				}
 				fs = append(fs, f)
 			}
 			for _, l := range n.block {
-				f := field{dir: n, match: m, name: l.args[0], indent: indentOf(text, l.args[0].start)}
+				f := field{dir: n, match: m, name: l.args[0], indent: indentOf(text, l.args[0].start), site: site}
 				if len(l.args) > 1 {
 					f.value = &l.args[1]
 				}
@@ -75,7 +77,19 @@ func scan(text string) ([]field, map[string]*node, bool) {
 			}
 		}
 	}
-	walk(nodes)
+	bare := true
+	for _, n := range nodes {
+		bare = bare && !(n.open && !isDirective(n.name()))
+	}
+	if bare {
+		// Directives alone: one site's body.
+		walk(nodes)
+		return fs, named, true
+	}
+	for i, n := range nodes {
+		site = i
+		walk([]*node{n})
+	}
 	return fs, named, true
 }
 
@@ -130,7 +144,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 				return "", fix.ErrNotFound
 			}
 			out, err := addOrigins(text, acao, named, e.Values)
-			if err != nil || acao.value == nil || strings.Contains(acao.value.text, "{") || varies(fs) {
+			if err != nil || acao.value == nil || strings.Contains(acao.value.text, "{") || varies(fs, acao.site) {
 				return out, err
 			}
 			// A fixed value became an echo, which answers origins
@@ -241,11 +255,18 @@ func addOrigins(text string, acao field, named map[string]*node, values []string
 	return lineedit.Apply(text, cs), nil
 }
 
-// varies reports a header field that sends Vary: Origin.
-func varies(fs []field) bool {
+// varies reports a header field of site that sends Vary: Origin (or
+// "*"), the field named whole (found by an adversarial review: another
+// site's counted).
+func varies(fs []field, site int) bool {
 	for _, f := range fs {
-		if f.is("Vary") && f.value != nil && strings.Contains(strings.ToLower(f.value.text), "origin") {
-			return true
+		if !f.is("Vary") || f.value == nil || f.site != site {
+			continue
+		}
+		for v := range strings.SplitSeq(f.value.text, ",") {
+			if v = strings.TrimSpace(v); v == "*" || strings.EqualFold(v, "origin") {
+				return true
+			}
 		}
 	}
 	return false
