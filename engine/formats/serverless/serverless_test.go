@@ -432,15 +432,21 @@ func TestVariables(t *testing.T) {
 	// beside a params section was an unresolved variable, an error).
 	staged := "service: s\nparams:\n  prod:\n    web: https://shop.example\n  default:\n    web: http://localhost:3000\nprovider:\n  name: aws\n  stage: ${opt:stage, 'dev'}\nfunctions:\n  f:\n    handler: h\n    events:\n      - http:\n          path: a\n          method: get\n          cors:\n            origins:\n              - ${param:web}\n"
 	for _, tc := range []struct {
-		desc   string
-		params map[string]string
-		want   string
+		desc    string
+		params  map[string]string
+		want    string
+		noStage bool
 	}{
 		{desc: "no stage given: provider.stage's fallback, dev, has none, so default's", want: "http://localhost:3000"},
 		{desc: "--param opt:stage=prod: prod's", params: map[string]string{"opt:stage": "prod"}, want: "https://shop.example"},
 		{desc: "--param web over the file's", params: map[string]string{"web": "https://x.example"}, want: "https://x.example"},
+		{desc: "--param stage=prod with no provider.stage: prod's (found by an adversarial review)", params: map[string]string{"stage": "prod"}, want: "https://shop.example", noStage: true},
 	} {
-		s, err := serverless.ParseParams(staged, tc.params)
+		text := staged
+		if tc.noStage {
+			text = strings.Replace(staged, "  stage: ${opt:stage, 'dev'}\n", "", 1)
+		}
+		s, err := serverless.ParseParams(text, tc.params)
 		if err != nil {
 			t.Errorf("%s: %v", tc.desc, err)
 			continue

@@ -131,8 +131,16 @@ func (r *reader) fileParam(name string, depth int) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	// The stage asked for (--param stage=prod, or opt:stage as
+	// serverless deploy --stage prod gives it), else provider.stage,
+	// else "dev" (found by an adversarial review: with no
+	// provider.stage, --param stage=prod still read default's).
 	stage := "dev"
-	if p, ok := get(r.d.root, "provider"); ok {
+	if v, ok := r.params["opt:stage"]; ok {
+		stage = v
+	} else if v, ok := r.params["stage"]; ok {
+		stage = v
+	} else if p, ok := get(r.d.root, "provider"); ok {
 		if s, ok := get(p, "stage"); ok && s.Kind == yaml.ScalarNode {
 			if v, un := r.expand(s.Value, depth+1); len(un) == 0 && v != "" {
 				stage = v
