@@ -253,6 +253,14 @@ func (h *hclObj) dynamic(b *hclsyntax.Block, name string) []*hclObj {
 }
 
 func (h *hclObj) editOf(name string) *editSite {
+	if h.ctx != nil {
+		// A dynamic block's content stands for every block it makes:
+		// an edit there changes them all, where a fix is of one rule
+		// (found by an adversarial review: a GET rule's fix let a new
+		// origin DELETE too). No edit is offered; the fix is the
+		// reply's lines.
+		return nil
+	}
 	e := &editSite{File: h.file, Block: h.block, Name: name}
 	if a, ok := h.block.Body.Attributes[name]; ok {
 		e.Attr = a
@@ -291,8 +299,10 @@ func (h *hclObj) list(name string) *field {
 // expression. depth bounds the following of locals.
 func (m *module) listValues(e hcl.Expression, path string, f *field, depth int) {
 	if t, ok := e.(*hclsyntax.TupleConsExpr); ok {
-		f.edit.List = t
-		f.edit.File = t.SrcRange.Filename
+		if f.edit != nil {
+			f.edit.List = t
+			f.edit.File = t.SrcRange.Filename
+		}
 		for i, el := range t.Exprs {
 			ip := path + "[" + strconv.Itoa(i) + "]"
 			v, us := m.eval(el)

@@ -778,6 +778,29 @@ resource "google_storage_bucket" "assets" {
 			t.Errorf("%s: allowed %v, want %v (%s): %s", tc.desc, v.Allowed, tc.allowed, tc.source, v.Summary)
 		}
 	}
+	// A fix never edits a dynamic block's content, which stands for
+	// every rule it makes (found by an adversarial review: a GET rule's
+	// fix let the new origin DELETE too).
+	const shared = `resource "aws_s3_bucket_cors_configuration" "b" {
+  bucket = "uploads"
+  dynamic "cors_rule" {
+    for_each = ["GET", "DELETE"]
+    content {
+      allowed_origins = ["https://app.example"]
+      allowed_methods = [cors_rule.value]
+    }
+  }
+}
+`
+	v, err := explain.Explain(scenario(t, terraform.NameHCL, policy.Source{Text: shared}, request{Origin: "https://new.example", URL: "https://uploads.s3.amazonaws.com/x", Method: "GET"}), advise.Options(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range v.Fixes {
+		if strings.Contains(f.Diff, "allowed_origins") {
+			t.Errorf("a fix edits the dynamic block's content:\n%s", f.Diff)
+		}
+	}
 	for _, module := range []string{s3Module, gcsModule} {
 		fs, err := lint.Lint(reg, module, terraform.NameHCL)
 		if err != nil {
