@@ -57,6 +57,11 @@ func (*format) EditSource(src policy.Source, e fix.Edit) (string, error) {
 		if e.Rule != 0 {
 			return "", fix.ErrNotFound
 		}
+		if strings.HasPrefix(r.block.path, "$.Globals") && sharedGlobals(t) {
+			// The resource has no configuration of its own: an edit of
+			// the Globals would change every resource that takes them.
+			return "", fix.ErrUnsupported
+		}
 		if e.Field == fix.Credentials {
 			return ed.enable(r.block, "AllowCredentials")
 		}
@@ -234,12 +239,26 @@ var errIntrinsic = errors.New("the value comes from an intrinsic function (!Ref,
 
 // list makes e in the list under key of the mapping m.
 func (ed *editor) list(m *node, key string, e fix.Edit) (string, error) {
+	own := m
+	if m.own != nil {
+		own = m.own
+	}
 	l := m.get(key)
+	if l != nil && own != m && own.get(key) == nil {
+		// The Globals' list alone: the resource's own list of the new
+		// values, which SAM adds to it, changes this resource only
+		// (found by an adversarial review: the Globals were edited,
+		// and every other API allowed the origin too).
+		if e.Op != fix.Add {
+			return "", fix.ErrUnsupported
+		}
+		return ed.insertKey(own, key, e.Values)
+	}
 	if l == nil {
 		if e.Op != fix.Add {
 			return "", fix.ErrNotFound
 		}
-		return ed.insertKey(m, key, e.Values)
+		return ed.insertKey(own, key, e.Values)
 	}
 	if l.kind != seqK || l.tag != "" {
 		return "", errIntrinsic
@@ -416,9 +435,15 @@ func (ed *editor) replaceScalar(n *node, v string) (string, error) {
 
 // enable sets the boolean key of m to true.
 func (ed *editor) enable(m *node, key string) (string, error) {
+	own := m
+	if m.own != nil {
+		own = m.own
+	}
 	v := m.get(key)
-	if v == nil {
-		return ed.insertKey(m, key, nil)
+	if v == nil || own != m && own.get(key) == nil {
+		// The resource's own key, over the Globals' (SAM: its
+		// value wins).
+		return ed.insertKey(own, key, nil)
 	}
 	if v.kind != scalarK || v.tag != "" {
 		return "", errIntrinsic
@@ -723,4 +748,17 @@ func closeOf(text string, open int) int {
 		}
 	}
 	return -1
+}
+
+// sharedGlobals reports more than one resource of t that takes the
+// Globals: configured by them alone (their block's path in them), or
+// with its own merged in (samMerged).
+func sharedGlobals(t *Template) bool {
+	n := 0
+	for _, r := range t.Resources {
+		if r.block != nil && (strings.HasPrefix(r.block.path, "$.Globals") || r.block.own != nil) {
+			n++
+		}
+	}
+	return n > 1
 }

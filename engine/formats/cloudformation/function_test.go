@@ -249,3 +249,54 @@ Resources:
 	}
 	t.Errorf("no apigw-rest-gateway-errors: %+v", fs)
 }
+
+// TestGlobalsFixStaysInItsResource: a fix of a SAM API that takes the
+// Globals' CorsConfiguration goes into its own (which SAM appends to the
+// Globals' lists), so that the other APIs stay as they were; an API with
+// no configuration of its own gets no edit of the Globals others share.
+// Found by an adversarial review: the origin went into the Globals, and
+// every API allowed it (aws-sam-translator 1.110's output).
+func TestGlobalsFixStaysInItsResource(t *testing.T) {
+	const tpl = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  HttpApi:
+    CorsConfiguration:
+      AllowOrigins:
+        - https://www.example.com
+      AllowMethods: [GET]
+Resources:
+  PublicApi:
+    Type: AWS::Serverless::HttpApi
+  AdminApi:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration:
+        AllowHeaders:
+          - authorization
+`
+	ask := func(text, resource string) explain.Verdict {
+		t.Helper()
+		s := explain.Scenario{Request: explain.Request{Origin: "https://admin.example.com", URL: "https://x.execute-api.us-east-1.amazonaws.com/x"},
+			Policy: &explain.Policy{Format: "cloudformation", Text: text, Resource: resource}}
+		v, err := explain.Explain(s, advise.Options(registry()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	v := ask(tpl, "AdminApi")
+	if v.Allowed || len(v.Fixes) == 0 || v.Fixes[0].Format != "cloudformation" || !strings.Contains(v.Fixes[0].Diff, "+        AllowOrigins:\n+          - https://admin.example.com") {
+		t.Fatalf("AdminApi's fix: %+v", v.Fixes)
+	}
+	if after := ask(v.Fixes[0].Text, "PublicApi"); after.Allowed {
+		t.Errorf("after AdminApi's fix PublicApi allows https://admin.example.com:\n%s", v.Fixes[0].Text)
+	}
+	if after := ask(v.Fixes[0].Text, "AdminApi"); !after.Allowed {
+		t.Errorf("AdminApi's fix does not let its fetch through: %s", after.Summary)
+	}
+	for _, f := range ask(tpl, "PublicApi").Fixes {
+		if f.Format == "cloudformation" && strings.Contains(f.Diff, "Globals") {
+			t.Errorf("PublicApi's fix edits the Globals AdminApi shares:\n%s", f.Diff)
+		}
+	}
+}

@@ -25,7 +25,7 @@ func samMerged(global, local *node) *node {
 		return global
 	case global.kind == mapK && local.kind == mapK && !isIntrinsic(global) && !isIntrinsic(local):
 		m := *local
-		m.keys, m.vals = nil, nil
+		m.keys, m.vals, m.own = nil, nil, local
 		for i, k := range global.keys {
 			if local.index(k.str) < 0 {
 				m.keys, m.vals = append(m.keys, k), append(m.vals, global.vals[i])

@@ -48,6 +48,10 @@ type node struct {
 	line, col int // 1-based
 	off       int // byte offset of the node's first byte
 	path      string
+	// own is, for a SAM resource's value the Globals' is merged into
+	// (samMerged), the resource's own node: an edit of this resource
+	// goes there, not into the Globals every resource shares.
+	own *node
 }
 
 // get returns the value of key in a map node (the last, if repeated).
