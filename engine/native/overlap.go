@@ -2,6 +2,7 @@ package native
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -32,14 +33,41 @@ func (*format) CheckText(text string) []portable.Finding {
 			if a == b || p.rules[i].Final || !pathsOverlap(a, b) || !widens(p.rules[i].Origins, p.rules[j].Origins) {
 				continue
 			}
-			out = append(out, portable.Finding{Severity: "warning", Code: "overlapping-paths",
-				Message: "this rule's path " + pathWritten(b) + " overlaps rule " + strconv.Itoa(i+1) + "'s " + pathWritten(a) +
-					": on the paths both cover, a request from an origin only this rule allows is answered by this rule (the first rule whose path and origins match answers; read path first, rule " + strconv.Itoa(i+1) + " would have refused it); to keep rule " + strconv.Itoa(i+1) + "'s paths to its own origins, give it \"final\": true (no later rule is then tried on them), or make the paths disjoint, or give both rules the same origins",
-				Pos: p.pos(text, j)})
+			ri, rj := "rule "+strconv.Itoa(i+1), "rule "+strconv.Itoa(j+1)
+			msg := "this rule's path " + pathWritten(b) + " overlaps " + ri + "'s " + pathWritten(a) +
+				": on the paths both cover, a request from an origin only this rule allows is answered by this rule (the first rule whose path and origins match answers; read path first, " + ri + " would have refused it); "
+			switch {
+			case p.rules[j].Final:
+				// Its final keeps its paths from the rules after it
+				// only (found by an adversarial review: the advice was
+				// to make the broader rule final, which leaves this one
+				// unreachable).
+				msg += "its \"final\" keeps its paths only from the rules after it, and " + ri + " comes first and answers them for its own origins: put this rule before " + ri
+			case pathCovers(a, b):
+				msg += "if this rule's origins are meant for its paths alone, put it before " + ri + "; if " + ri + "'s paths are meant for its own origins only, give " + ri + " \"final\": true (" + rj + " is then never tried: " + ri + " covers all its paths)"
+			default:
+				msg += "to keep " + ri + "'s paths to its own origins, give it \"final\": true (no later rule is then tried on them), or make the paths disjoint, or give both rules the same origins"
+			}
+			out = append(out, portable.Finding{Severity: "warning", Code: "overlapping-paths", Message: msg, Pos: p.pos(text, j)})
 			break
 		}
 	}
 	return out
+}
+
+// pathCovers: every path b matches, a matches too.
+func pathCovers(a, b pathEntry) bool {
+	switch {
+	case a.kind == pathAll:
+		return true
+	case b.kind == pathAll:
+		return false
+	case a.kind == pathExact:
+		return b.kind == pathExact && a.path == b.path
+	case b.kind == pathExact:
+		return a.matches(b.path)
+	}
+	return strings.HasPrefix(b.path, a.path)
 }
 
 // pathsOverlap: some path matches both patterns.

@@ -64,3 +64,29 @@ func TestOverlappingPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlappingPathsAdvice: the advice fits the order of the rules
+// (found by an adversarial review: a later final rule under a broader
+// one was told to make the broader one final, which leaves the final
+// rule unreachable).
+func TestOverlappingPathsAdvice(t *testing.T) {
+	for _, tc := range []struct{ desc, text, want, not string }{
+		{desc: "a final rule after a broader one: move it first",
+			text: `{"rules": [{"origins": ["https://app.test"]}, {"path": "/admin/*", "origins": ["https://admin.test"], "final": true}]}`,
+			want: "put this rule before rule 1", not: "give rule 1"},
+		{desc: "a narrower rule after a broader one: either order, said with what final does",
+			text: `{"rules": [{"path": "/api/*", "origins": ["https://app.test"]}, {"path": "/api/admin/*", "origins": ["https://admin.test"]}]}`,
+			want: "rule 2 is then never tried"},
+		{desc: "a broader rule after a narrower one: final on the narrower keeps its paths",
+			text: `{"rules": [{"path": "/admin/*", "origins": ["https://app.test"]}, {"origins": ["https://admin.test"]}]}`,
+			want: "to keep rule 1's paths to its own origins, give it \"final\": true"},
+	} {
+		var got string
+		for _, f := range native.Formats()[0].(lint.TextChecker).CheckText(tc.text) {
+			got += f.Message
+		}
+		if !strings.Contains(got, tc.want) || tc.not != "" && strings.Contains(got, tc.not) {
+			t.Errorf("%s: %q, want %q", tc.desc, got, tc.want)
+		}
+	}
+}
