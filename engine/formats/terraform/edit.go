@@ -96,6 +96,11 @@ func where(at *editSite, c fix.Change) string {
 		return "in " + c.File + ", the default of " + at.Via
 	case strings.HasPrefix(at.Via, "var."):
 		return "in " + c.File + ", where " + at.Via + " is set"
+	case strings.HasSuffix(c.File, ".tfvars") || strings.HasSuffix(c.File, ".tfvars.json"):
+		// A local built from a variable set there (found as a new user
+		// would: "where local.app_origins is written", in a file that
+		// sets var.frontend_origins).
+		return "in " + c.File + ", which sets a variable " + at.Via + " is built from"
 	}
 	return "in " + c.File + ", where " + at.Via + " is written"
 }
