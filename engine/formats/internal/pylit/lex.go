@@ -52,7 +52,15 @@ func lex(text string) ([]token, policy.Errors) {
 			i++
 		case c == '\\' && i+1 < len(text) && (text[i+1] == '\n' || text[i+1] == '\r'):
 			i++
-			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			if text[i] == '\r' && (i+1 >= len(text) || text[i+1] != '\n') {
+				// A lone carriage return: a line break to Python, but
+				// positions count lines by "\n" (policy.LineCol), so
+				// the line stays (found by the CI rehearsal's fuzz run:
+				// a value at line 2 of a one-line text).
+				i++
+				continue
+			}
+			if text[i] == '\r' {
 				i++
 			}
 			i++
