@@ -50,6 +50,26 @@ type Exchange struct {
 	// (its own entry in the file), which a scenario gives as a route.
 	Hops  []Hop    `json:"hops,omitempty"`
 	Notes []string `json:"notes,omitempty"`
+	// NetError is the _error of a request or preflight that failed at
+	// the network, not by CORS (net::ERR_NAME_NOT_RESOLVED,
+	// ERR_CONNECTION_REFUSED, ERR_BLOCKED_BY_CLIENT: Chrome exports a
+	// CORS failure as net::ERR_FAILED); "" otherwise.
+	NetError string `json:"net_error,omitempty"`
+}
+
+// netError is e's _error when it names a failure of the network, not a
+// CORS check: anything but Chrome's net::ERR_FAILED, which it exports
+// for the requests CORS blocks (and the empty value).
+func netError(e *entry) string {
+	if e.Response.Status != 0 || e.Response.Error == nil {
+		return ""
+	}
+	switch v := strings.TrimSpace(*e.Response.Error); v {
+	case "", "net::ERR_FAILED":
+		return ""
+	default:
+		return v
+	}
 }
 
 // Hop is one redirect target of an exchange, as the file captured it.
@@ -105,6 +125,7 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 		p := &l.entries[x.PreflightIndex]
 		x.Preflight = reply(p)
 		if p.Response.Status == 0 {
+			x.NetError = netError(p)
 			x.Preflight = nil
 			x.Notes = append(x.Notes, "the preflight has no reply in the HAR (status 0"+errText(p)+"): Chrome does not export the CORS error; the verdict is re-derived from headers")
 		}
@@ -149,6 +170,9 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 			x.Notes = append(x.Notes, "credentials mode unknown: the request carries no Cookie, which fits credentials 'omit' or 'same-origin', or an export sanitized of Cookie, Authorization and Set-Cookie")
 		}
 		if a.Response.Status == 0 {
+			if x.NetError == "" {
+				x.NetError = netError(a)
+			}
 			x.Notes = append(x.Notes, "the request has no reply in the HAR (status 0"+errText(a)+"): it was blocked or never sent; Chrome does not export the CORS error, so the verdict is re-derived from headers")
 		} else {
 			x.Actual = reply(a)

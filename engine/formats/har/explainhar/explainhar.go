@@ -7,6 +7,7 @@ package explainhar
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/formats/har"
@@ -37,16 +38,16 @@ func Scenarios(text string) (entries []int, scenarios []explain.Scenario, err er
 	if err != nil {
 		return nil, nil, err
 	}
-	entries, scenarios, _, err = read(l)
+	entries, scenarios, _, _, err = read(l)
 	return entries, scenarios, err
 }
 
 // read is Scenarios of a file read, with what the export lost for each
 // fetch (har.Exchange's Notes).
-func read(l *har.Log) (entries []int, scenarios []explain.Scenario, notes [][]string, err error) {
+func read(l *har.Log) (entries []int, scenarios []explain.Scenario, notes [][]string, netErrs []string, err error) {
 	ps, err := l.Pairs()
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	for _, p := range ps {
 		x := p.Exchange
@@ -69,8 +70,9 @@ func read(l *har.Log) (entries []int, scenarios []explain.Scenario, notes [][]st
 		entries = append(entries, p.Candidate.Index)
 		scenarios = append(scenarios, s)
 		notes = append(notes, x.Notes)
+		netErrs = append(netErrs, x.NetError)
 	}
-	return entries, scenarios, notes, nil
+	return entries, scenarios, notes, netErrs, nil
 }
 
 // Explain explains every cross-origin fetch of a HAR file (Scenarios)
@@ -90,7 +92,7 @@ func ExplainFile(text, browser string, o explain.Options) ([]Verdict, []har.Cand
 	if err != nil {
 		return nil, nil, err
 	}
-	entries, ss, notes, err := read(l)
+	entries, ss, notes, netErrs, err := read(l)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -113,6 +115,19 @@ func ExplainFile(text, browser string, o explain.Options) ([]Verdict, []har.Cand
 		// never said.
 		for _, n := range notes[i] {
 			v.Warnings = append(v.Warnings, explain.Warning{Code: "har-capture", Severity: "info", Message: n})
+		}
+		if e := netErrs[i]; e != "" {
+			// The request never got a reply: DNS, the connection, an
+			// extension that blocked it. No CORS check ran, and no
+			// change of CORS headers makes it pass (found as a new
+			// user would: "the response has no Access-Control-Allow-
+			// Origin header", and a fix that sends one).
+			// What the browser says is the network's error, and the
+			// CORS steps re-derived from the headers do not apply.
+			v.Allowed, v.Fixes, v.Reason, v.Steps, v.Browsers = false, []explain.Fix{}, e, nil, nil
+			v.Console = []string{s.Request.Method + " " + s.Request.URL + " " + e}
+			v.Summary = "The request failed at the network (" + e + "), not by CORS: it got no reply, so no CORS check ran and no CORS header would change it. " + netWhy(e)
+			v.Warnings = append(v.Warnings, explain.Warning{Code: "har-network-error", Severity: "error", Message: v.Summary})
 		}
 		out = append(out, Verdict{Entry: entries[i], Verdict: v, Method: s.Request.Method, URL: s.Request.URL, Scenario: s})
 	}
@@ -191,4 +206,23 @@ func AppendVerdicts(b []byte, vs []Verdict) []byte {
 		return o.End()
 	})
 	return w.End()
+}
+
+// netWhy says what a Chrome network error means, for the summary.
+func netWhy(e string) string {
+	switch {
+	case strings.Contains(e, "NAME_NOT_RESOLVED"):
+		return "The host name did not resolve (DNS)."
+	case strings.Contains(e, "CONNECTION_REFUSED"):
+		return "Nothing listens on that host and port."
+	case strings.Contains(e, "BLOCKED_BY_CLIENT"):
+		return "An extension (an ad or privacy blocker) blocked it."
+	case strings.Contains(e, "CERT") || strings.Contains(e, "SSL"):
+		return "The TLS handshake failed (the certificate or the protocol)."
+	case strings.Contains(e, "TIMED_OUT"):
+		return "The connection timed out."
+	case strings.Contains(e, "ABORTED"):
+		return "The request was cancelled (the page navigated away, or the code aborted it)."
+	}
+	return "The failure is the network's, as the browser recorded it."
 }

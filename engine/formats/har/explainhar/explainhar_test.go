@@ -108,3 +108,26 @@ func TestUnattributed(t *testing.T) {
 		t.Fatalf("Explain = %d verdicts, %v; want the UnattributedError of entry 0", len(vs), err)
 	}
 }
+
+// TestNetworkErrorIsNoCORSFailure: a request Chrome exports with status 0
+// and an _error other than net::ERR_FAILED (a DNS failure, a refused
+// connection, an extension's block) got no reply: no CORS check ran, so
+// the verdict says so, with the network's error, and offers no CORS fix.
+// Found as a new user would: "the response has no
+// Access-Control-Allow-Origin header", and a fix that sends one.
+func TestNetworkErrorIsNoCORSFailure(t *testing.T) {
+	for _, e := range []string{"net::ERR_NAME_NOT_RESOLVED", "net::ERR_CONNECTION_REFUSED", "net::ERR_BLOCKED_BY_CLIENT"} {
+		doc := `{"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://down.test/x", "headers": [{"name": "Origin", "value": "https://app.test"}]},
+  "response": {"status": 0, "headers": [], "_error": "` + e + `"}}
+]}}`
+		vs, err := explainhar.Explain(doc, "", explain.Options{Formats: all.Registry()})
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("%s: %d verdicts, %v", e, len(vs), err)
+		}
+		v := vs[0].Verdict
+		if v.Allowed || len(v.Fixes) != 0 || v.Reason != e || !strings.HasPrefix(v.Summary, "The request failed at the network ("+e+"), not by CORS") {
+			t.Errorf("%s: allowed %v, reason %q, %d fixes, summary %q", e, v.Allowed, v.Reason, len(v.Fixes), v.Summary)
+		}
+	}
+}
