@@ -358,9 +358,9 @@ func (b *builder) add(reason string) {
 		r.Method = "PUT"
 		b.emit("A PUT with the request header "+name+"; the preflight allows the origin and PUT but not the header", explain.Scenario{Request: r, Preflight: reply(204, acao, o, acam, "PUT")})
 	case reason == fetch.ReasonInsecureLocalNetwork:
-		b.emit("A page on plain http fetches a URL in the "+l.Value+" address space, which only a secure context may reach", explain.Scenario{Network: &explain.Network{Page: fetch.SpacePublic, Target: l.Value}, Response: reply(200, acao, "*")})
+		b.emit("A page on plain http fetches a URL in the "+l.Value+" address space, which only a secure context may reach", explain.Scenario{Network: &explain.Network{Page: fetch.SpacePublic, Target: addressSpace(l.Value)}, Response: reply(200, acao, "*")})
 	case reason == fetch.ReasonLocalNetworkAccessPermissionDenied:
-		b.emit("A public page fetches a URL in the "+l.Value+" address space, and the local-network permission is denied", explain.Scenario{Network: &explain.Network{Page: fetch.SpacePublic, Target: l.Value, Permission: fetch.PermissionDenied}, Response: reply(200, acao, "*")})
+		b.emit("A public page fetches a URL in the "+l.Value+" address space, and the local-network permission is denied", explain.Scenario{Network: &explain.Network{Page: fetch.SpacePublic, Target: addressSpace(l.Value), Permission: fetch.PermissionDenied}, Response: reply(200, acao, "*")})
 	case reason == fetch.ReasonRedirectContainsCredentials:
 		target := l.Value
 		if target == "" { // Chrome's line names none.
@@ -426,4 +426,16 @@ func unsafeValue(name string) string {
 		return "(x)"
 	}
 	return "1"
+}
+
+// addressSpace is the scenario's name of an address space a console
+// line names: Chrome's Private Network Access lines (before Local
+// Network Access) call the local one "private" (found as a new user
+// would: the scenario took "private" as given, which no space is, and
+// the fetch was ALLOWED).
+func addressSpace(v string) string {
+	if v == "private" {
+		return fetch.SpaceLocal
+	}
+	return v
 }
