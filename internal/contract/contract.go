@@ -266,7 +266,10 @@ func Run(f *File, policyText, format string, o explain.Options) ([]Result, error
 			s.Request.Method = c.Method
 			s.Request.Headers = c.Headers
 			s.Request.Credentials = c.Credentials
-			if c.Method != "GET" && c.Method != "HEAD" {
+			// fetch() normalizes get and head to GET and HEAD, which
+			// send no body (found as a new user would: "method: get"
+			// failed every case with BodyWithGetHead).
+			if !strings.EqualFold(c.Method, "GET") && !strings.EqualFold(c.Method, "HEAD") {
 				body := ""
 				s.Request.Body = &body
 			}

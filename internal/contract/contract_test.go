@@ -108,3 +108,22 @@ cases:
 	// 2 firefox false true
 	// 2 safari false true
 }
+
+// TestLowercaseMethod: "method: get" is fetch()'s GET, which sends no
+// body (fetch normalizes get and head); found as a new user would:
+// every browser failed it with BodyWithGetHead.
+func TestLowercaseMethod(t *testing.T) {
+	f, err := contract.Read("cases:\n  - {origin: https://app.example.com, method: get, path: /items, expect: allow}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := contract.Run(f, `{"origins": ["https://app.example.com"]}`, "native", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if !r.OK() {
+			t.Errorf("%s: %+v", r.Browser, r)
+		}
+	}
+}
