@@ -182,6 +182,14 @@ func editReplies(cur *explain.Verdict, s explain.Scenario, pre, act *explain.Rep
 	case fetch.ReasonPreflightInvalidStatus, fetch.ReasonPreflightDisallowedRedirect, fetch.ReasonInvalidResponse:
 		pre.Status = 204
 		pre.Header.Del("Location")
+		// A 204 has no content: a server sends no Content-Length
+		// with it, nor the body's type or length in chunks (RFC 9110
+		// §8.6, §15.3.5; found as a new user would: the 403's
+		// Content-Length: 9 stayed on the 204).
+		for _, h := range []string{"Content-Length", "Content-Type", "Transfer-Encoding"} {
+			pre.Header.Del(h)
+		}
+		pre.Body = ""
 		return "answer the preflight with 204 No Content (any 2xx, no redirect)", true
 	case fetch.ReasonMethodDisallowed, fetch.ReasonInvalidAllowMethods:
 		m := requestMethod(cur, s)
