@@ -196,7 +196,9 @@ func splitResolve(s string) (string, string, error) {
 	if addr == "" {
 		return "", "", errors.New("want HOST:PORT:ADDR")
 	}
-	return net.JoinHostPort(host, port), addr, nil
+	// Host names compare without regard to case, as curl's --resolve
+	// and DNS do (the dialer asks with the URL's host, lowercased).
+	return net.JoinHostPort(strings.ToLower(host), port), addr, nil
 }
 
 func isFlagSet(fs *flag.FlagSet, name string) bool {

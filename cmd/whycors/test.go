@@ -118,7 +118,11 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%s:%d:%d: %s\n", expName, r.Case.Line, r.Case.Column, mismatch(r))
 		}
 	}
-	fmt.Fprintf(stderr, "%d of %d checks hold (%d cases", len(results)-failed, len(results), len(f.Cases))
+	cases := "cases"
+	if len(f.Cases) == 1 {
+		cases = "case"
+	}
+	fmt.Fprintf(stderr, "%d of %d checks hold (%d %s", len(results)-failed, len(results), len(f.Cases), cases)
 	fmt.Fprintf(stderr, ", each in the browsers it names)\n")
 	return code
 }

@@ -96,6 +96,10 @@ func Read(text string) (*File, error) {
 		fail(top, "$.cases", "missing: the list of expected requests")
 	case cases.Kind != yaml.SequenceNode:
 		fail(cases, "$.cases", "want a list of cases")
+	case len(cases.Content) == 0:
+		// A contract of no case checks nothing, and would pass in CI
+		// (found as a new user would: "0 of 0 checks hold", exit 0).
+		fail(cases, "$.cases", "empty: the file checks nothing; list at least one expected request")
 	case len(cases.Content) > MaxCases:
 		fail(cases, "$.cases", strconv.Itoa(len(cases.Content))+" cases; at most "+strconv.Itoa(MaxCases))
 	default:

@@ -24,8 +24,8 @@ func TestReadFaults(t *testing.T) {
 	}{
 		{"not YAML", "cases: [", []string{"@1:1"}},
 		{"no cases", "url: https://a.test\n", []string{"$.cases@1:1"}},
-		{"an unknown top field", "cases: []\ncase: []\n", []string{"$.case@2:1"}},
-		{"a url that is not http(s)", "url: ftp://x\ncases: []\n", []string{"$.url@1:6"}},
+		{"an unknown top field (and an empty list, which checks nothing)", "cases: []\ncase: []\n", []string{"$.case@2:1", "$.cases@1:8"}},
+		{"a url that is not http(s) (and an empty list)", "url: ftp://x\ncases: []\n", []string{"$.url@1:6", "$.cases@2:8"}},
 		{"a case without origin or expect", "cases:\n  - {method: GET}\n", []string{"$.cases[0].origin@2:5", "$.cases[0].expect@2:5"}},
 		{"bad values, each at its place", "cases:\n  - origin: https://a.test\n    expect: maybe\n    browser: edge\n    credentials: yes\n    path: api\n",
 			[]string{"$.cases[0].expect@3:13", "$.cases[0].browser@4:14", "$.cases[0].credentials@5:18", "$.cases[0].path@6:11"}},
@@ -107,6 +107,17 @@ cases:
 	// 2 chrome false true
 	// 2 firefox false true
 	// 2 safari false true
+}
+
+// TestNoCases: a contract of no case is an input error at its list, not
+// a run that passes (found as a new user would: "0 of 0 checks hold",
+// exit 0).
+func TestNoCases(t *testing.T) {
+	_, err := contract.Read("cases: []\n")
+	var es policy.Errors
+	if !errors.As(err, &es) || len(es) != 1 || es[0].Line != 1 || !strings.Contains(es[0].Msg, "checks nothing") {
+		t.Errorf("err %v, want the empty list's fault at line 1", err)
+	}
 }
 
 // TestLowercaseMethod: "method: get" is fetch()'s GET, which sends no

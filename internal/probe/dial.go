@@ -24,7 +24,7 @@ type dialer struct {
 }
 
 func (d *dialer) target(addr string) string {
-	to, ok := d.o.Resolve[addr]
+	to, ok := d.o.Resolve[strings.ToLower(addr)]
 	if !ok {
 		return addr
 	}
