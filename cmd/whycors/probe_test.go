@@ -334,3 +334,13 @@ func TestProbeAttack(t *testing.T) {
 		t.Errorf("URL and --urls: exit %d, want 2", code)
 	}
 }
+
+// TestResolveHostCase: --resolve names a host in any case, as curl's
+// does; the dialer asks with the URL's host in lower case (found as a
+// new user would: API.TEST was ignored, and DNS failed).
+func TestResolveHostCase(t *testing.T) {
+	hp, addr, err := splitResolve("API.Test:443:127.0.0.1")
+	if err != nil || hp != "api.test:443" || addr != "127.0.0.1" {
+		t.Errorf("splitResolve = %q %q %v", hp, addr, err)
+	}
+}
