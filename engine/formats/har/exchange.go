@@ -32,6 +32,10 @@ type Request struct {
 	// Authorization, "" (unknown) otherwise: a sanitized export drops
 	// both.
 	Credentials string `json:"credentials,omitempty"`
+	// Mode is "no-cors" when the request says Sec-Fetch-Mode: no-cors (a
+	// fetch the page made with mode: 'no-cors', whose reply is opaque),
+	// "" otherwise.
+	Mode string `json:"mode,omitempty"`
 }
 
 // Exchange is one fetch: the request, and the replies the server gave.
@@ -159,6 +163,12 @@ func (l *Log) Exchange(i int) (Exchange, error) {
 			x.Notes = append(x.Notes, "the request shows Chrome's provisional headers, without Origin (it was blocked before the network): its origin is its Referer's, "+origin)
 		}
 		x.Request = Request{Method: a.Request.Method, URL: a.Request.URL, Origin: origin}
+		if m, _ := a.reqHeader("Sec-Fetch-Mode"); strings.EqualFold(m, "no-cors") {
+			// Found as a new user would: such a fetch, whose reply
+			// the page cannot read and no CORS check refuses, was
+			// BLOCKED for its missing Access-Control-Allow-Origin.
+			x.Request.Mode = "no-cors"
+		}
 		for _, f := range a.Request.Headers {
 			if !browserSet(f.Name) {
 				x.Request.Headers = append(x.Request.Headers, headers.Field{Name: f.Name, Value: f.Value})

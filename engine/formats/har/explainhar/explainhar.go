@@ -55,6 +55,7 @@ func read(l *har.Log) (entries []int, scenarios []explain.Scenario, notes [][]st
 		s.Request.Method = x.Request.Method
 		s.Request.Headers = x.Request.Headers
 		s.Request.Credentials = x.Request.Credentials
+		s.Request.Mode = x.Request.Mode
 		if p.Candidate.Type == "xhr" {
 			s.Request.API = "xhr"
 		}
@@ -101,6 +102,11 @@ func ExplainFile(text, browser string, o explain.Options) ([]Verdict, []har.Cand
 		// Nothing to explain, and a fetch failed: "0 blocked" would call
 		// a file with a blocked fetch in it clean.
 		return nil, nil, &UnattributedError{Candidate: unattributed[0]}
+	}
+	if browser == "" && strings.HasPrefix(strings.ToLower(l.Creator), "firefox") {
+		// A Firefox export is Firefox's fetches (found as a new user
+		// would: they were explained with Chrome's words).
+		browser = "firefox"
 	}
 	out := make([]Verdict, 0, len(ss))
 	for i, s := range ss {

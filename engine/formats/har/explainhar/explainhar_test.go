@@ -131,3 +131,39 @@ func TestNetworkErrorIsNoCORSFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCorsAndFirefox: a fetch the file shows with Sec-Fetch-Mode:
+// no-cors is explained in that mode (its reply opaque, no CORS check),
+// and a Firefox export in Firefox (found as a new user would: the first
+// was BLOCKED for a missing Access-Control-Allow-Origin, the second told
+// in Chrome's words).
+func TestNoCorsAndFirefox(t *testing.T) {
+	doc := func(creator string) string {
+		return `{"log": {"version": "1.2", "creator": {"name": "` + creator + `", "version": "1"}, "entries": [
+ {"_resourceType": "fetch", "request": {"method": "POST", "url": "https://api.test/beacon", "headers": [{"name": "Origin", "value": "https://app.test"}, {"name": "Sec-Fetch-Mode", "value": "no-cors"}]},
+  "response": {"status": 200, "headers": []}},
+ {"_resourceType": "fetch", "request": {"method": "GET", "url": "https://api.test/me", "headers": [{"name": "Origin", "value": "https://app.test"}]},
+  "response": {"status": 200, "headers": []}}
+]}}`
+	}
+	vs, err := explainhar.Explain(doc("WebInspector"), "", explain.Options{})
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("%d verdicts, %v", len(vs), err)
+	}
+	for _, v := range vs {
+		switch v.URL {
+		case "https://api.test/beacon":
+			if !v.Verdict.Allowed || v.Scenario.Request.Mode != "no-cors" {
+				t.Errorf("the no-cors POST: allowed %v, mode %q (%s)", v.Verdict.Allowed, v.Scenario.Request.Mode, v.Verdict.Summary)
+			}
+		case "https://api.test/me":
+			if v.Verdict.Allowed || v.Verdict.Browser != "chrome" {
+				t.Errorf("the cors GET: allowed %v in %s", v.Verdict.Allowed, v.Verdict.Browser)
+			}
+		}
+	}
+	vs, err = explainhar.Explain(doc("Firefox"), "", explain.Options{})
+	if err != nil || len(vs) != 2 || vs[0].Verdict.Browser != "firefox" {
+		t.Errorf("a Firefox export: %d verdicts, %v, browser %q", len(vs), err, vs[0].Verdict.Browser)
+	}
+}
