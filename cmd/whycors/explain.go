@@ -87,7 +87,8 @@ Examples:
   whycors probe --json https://api.example/items --origin https://app.example > rec.json && whycors explain rec.json
 
 Exit status: 0 allowed, 1 blocked, 2 bad input (with the JSON path of the fault;
-with --json, as {"error": {...}} on standard output).
+with --json, as {"error": {...}} on standard output). With --console: 0 when
+it lists several candidates or with --json, else as the one it explains.
 
 Flags:
 `)
@@ -111,7 +112,27 @@ Flags:
 		return c.usageError("--patch is for one scenario: with --console, choose one with --pick and run explain on it")
 	}
 	if *console != "" {
+		// The console line is the whole input: it names its browser and
+		// the candidates are the scenarios. Tried as a new user would, a
+		// scenario FILE or --policy beside it was silently dropped.
+		if len(pos) > 0 {
+			return c.usageError("--console reads the console line instead of a scenario: give " + pos[0] + " or --console, not both")
+		}
+		var beside []string
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "console", "pick", "json", "no-fixes": // the candidates search no fixes
+			default:
+				beside = append(beside, "--"+f.Name)
+			}
+		})
+		if len(beside) > 0 {
+			return c.usageError(strings.Join(beside, ", ") + " with --console: the console line names its browser, and the candidates it lists are whole scenarios; explain a candidate's scenario (--json prints them) to change one")
+		}
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
+	}
+	if *pick != 0 {
+		return c.usageError("--pick chooses among the candidates of --console")
 	}
 	req, msg := requestFlags(*method, hdrs, *creds)
 	if msg != "" {

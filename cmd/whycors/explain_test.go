@@ -73,6 +73,10 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--console from standard input, as JSON", stdin: chromeLine, args: []string{"--console", "-", "--json"}, code: 0, out: `"reason": "PreflightMissingAllowOriginHeader"`},
 		{desc: "--console with a line no browser prints", args: []string{"--console", "hello"}, code: 2, errOut: "--console"},
 		{desc: "--pick out of range", args: []string{"--console", chromeLine, "--pick", "9"}, code: 2, errOut: "--pick"},
+		{desc: "--console beside a scenario FILE is a usage error, not a dropped FILE", args: []string{"--console", chromeLine, "scenario.json"}, code: 2, errOut: "give scenario.json or --console, not both"},
+		{desc: "--console with --browser: the line names its browser", args: []string{"--console", chromeLine, "--browser", "firefox"}, code: 2, errOut: "--browser with --console"},
+		{desc: "--console with --policy", args: []string{"--console", chromeLine, "--policy", "cors.json"}, code: 2, errOut: "--policy with --console"},
+		{desc: "--pick without --console", args: []string{"--pick", "1", "scenario.json"}, code: 2, errOut: "--pick chooses among the candidates of --console"},
 		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
 		// A fault of the --policy file is filed under that file, at its
 		// own line; tried as a new user would, it was filed under the
