@@ -142,6 +142,9 @@ func TestParseErrors(t *testing.T) {
 		// caddyhttp MatchHeaderRE / MatchPathRE: Go's regexp syntax
 		{desc: "header_regexp: a regexp Go does not compile, at its token", text: ":80 {\n\t@m header_regexp Origin ^(a$\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 26}}},
 		{desc: "path_regexp without a regexp", text: ":80 {\n\t@m path_regexp\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 5}}},
+		// An adversarial review: 2,000 lines imported 100 times took 1.4 GB.
+		{desc: "snippet imports past 20,000 directives in all, at the import that passes it", text: "(a) {\n" + strings.Repeat("\theader X-A b\n", 2000) + "}\n:80 {\n" + strings.Repeat("\timport a\n", 11) + "}",
+			want: []policy.Error{{Line: 2014, Column: 2}}},
 	}
 	for _, tc := range tests {
 		_, err := caddy.Parse(tc.text)
