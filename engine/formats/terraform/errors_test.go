@@ -60,6 +60,10 @@ func TestFaults(t *testing.T) {
 			want: []string{"main.tf:1:1: no resource with a CORS configuration"}, source: "the bucket has no cors_rule"},
 		{desc: "Azure's max_age_in_seconds is required", text: "resource \"azurerm_storage_account\" \"s\" {\n  name = \"acct\"\n  blob_properties {\n    cors_rule {\n      allowed_headers = []\n      allowed_methods = [\"GET\"]\n      allowed_origins = [\"https://a.example\"]\n      exposed_headers = []\n    }\n  }\n}\n",
 			want: []string{"main.tf:4:5: the max_age_in_seconds argument is required"}, source: "hashicorp/azurerm docs, cors_rule (all five required)"},
+		// An adversarial review: a 1 KB file's template built a for_each
+		// of a million, and the expansion took more than 4 GB.
+		{desc: "a dynamic block's for_each of more than 1,000 elements, at the dynamic block", text: "locals {\n  n = [" + strings.Repeat("1, ", 1001) + "]\n}\nresource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = local.n\n    content {\n      allowed_origins = [\"https://a.example\"]\n      allowed_methods = [\"GET\"]\n    }\n  }\n}\n",
+			want: []string{"main.tf:6:3: dynamic \"cors_rule\"'s for_each has 1001 elements; whycors expands at most 1000"}, source: "a bound of this reader (S3 takes at most 100 CORS rules: cloud-policies.md, S3 limits)"},
 		{desc: "plan: not JSON", plan: true, text: "{\"format_version\": \"1.2\",\n  \"planned_values\": [}", want: []string{"plan.json:2:"}, unreadable: true, source: "hcl/v2/json's diagnostic"},
 		{desc: "plan: a number among origins, at the item", plan: true,
 			text: `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.m","mode":"managed","type":"google_storage_bucket",` + "\n" +

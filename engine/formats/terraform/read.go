@@ -206,6 +206,7 @@ func (h *hclObj) blocks(name string) []obj {
 // would: a bucket whose cors_rule blocks were all dynamic, as the
 // terraform-aws-modules S3 module writes them, was "no CORSRule".
 func (h *hclObj) dynamic(b *hclsyntax.Block, name string) []*hclObj {
+	const maxDynamic = 1000
 	at := posOf(b.TypeRange, h.path+".dynamic."+name)
 	var content *hclsyntax.Block
 	for _, c := range b.Body.Blocks {
@@ -231,6 +232,13 @@ func (h *hclObj) dynamic(b *hclsyntax.Block, name string) []*hclObj {
 	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 		h.m.noteUnres(us, "")
 		h.m.note("warning", codeUnresolved, "dynamic \""+name+"\"'s for_each is not known here: the verdict assumes it adds no "+name+" block", at)
+		return nil
+	}
+	if n := v.LengthInt(); n > maxDynamic {
+		// Each element is a block with a context of its own: a
+		// for_each of a million, built by a 1 KB file's template,
+		// took more than 4 GB (found by an adversarial review).
+		h.m.fail(at, "dynamic \""+name+"\"'s for_each has "+strconv.Itoa(n)+" elements; whycors expands at most "+strconv.Itoa(maxDynamic)+" (S3 takes at most 100 CORS rules)")
 		return nil
 	}
 	var out []*hclObj
