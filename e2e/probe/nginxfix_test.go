@@ -200,7 +200,10 @@ func TestNginxServerSelection(t *testing.T) {
 // request without credentials, a preflight always (it carries none),
 // with only the always headers; a nested location's auth_basic off.
 // Found as a new user would: each was an input error ("not supported"),
-// though auth_basic is a classic cause of a 401 preflight.
+// though auth_basic is a classic cause of a 401 preflight. A level's
+// first access rule decides and a level with rules inherits none, and
+// satisfy any lets in what one check passes (found by an adversarial
+// review: allow all; deny all; was a 403, satisfy was not read).
 func TestNginxAccessPhase(t *testing.T) {
 	const conf = `  server {
     listen 127.0.0.1:{{port}};
@@ -216,6 +219,14 @@ func TestNginxAccessPhase(t *testing.T) {
       location /e/n/ { auth_basic off; proxy_pass http://127.0.0.1:{{upstream}}; }
     }
     location /f/ { add_header X-F 1; auth_basic "f"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /g/ { allow all; deny all; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /h/ { deny all; proxy_pass http://127.0.0.1:{{upstream}};
+      location /h/n/ { allow all; proxy_pass http://127.0.0.1:{{upstream}}; }
+    }
+    location /s/ { satisfy any; allow all; auth_basic "s"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /s2/ { satisfy any; deny all; auth_basic "s2"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /s3/ { satisfy any; deny all; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /s4/ { satisfy any; auth_basic "s4"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
   }
 }
 `
@@ -231,7 +242,7 @@ func TestNginxAccessPhase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/a/x", "/b/x", "/c/x", "/c2/x", "/d/x", "/d2/x", "/e/x", "/e/n/x", "/f/x"} {
+	for _, path := range []string{"/a/x", "/b/x", "/c/x", "/c2/x", "/d/x", "/d2/x", "/e/x", "/e/n/x", "/f/x", "/g/x", "/h/x", "/h/n/x", "/s/x", "/s2/x", "/s3/x", "/s4/x"} {
 		for _, tc := range []struct {
 			method string
 			hdr    headers.List

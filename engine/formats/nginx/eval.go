@@ -495,19 +495,34 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 			// The access phase, after the rewrite phase: deny all,
 			// then auth_basic, which no preflight passes (it carries
 			// no credentials; a request with Authorization is taken
-			// to pass).
-			if realm := inherited(conf, func(l *level) (string, bool) { return l.auth, l.auth != "" }); realm != "" && realm != "off" && !req.Header.Has("Authorization") {
-				trace = append(trace, stepAuth, realm)
-				ret = &stmt{kind: stReturn, code: 401, realm: realm}
-			}
-			if denied := inherited(conf, func(l *level) (string, bool) {
-				if l.deny {
-					return "deny", true
+			// to pass). With satisfy all every check must pass, and
+			// deny answers 403 first; with satisfy any one that passes
+			// lets the request in, and of those that fail a 401 wins
+			// over a 403 (ngx_http_core_module, satisfy; held to
+			// Debian's nginx in e2e/probe).
+			realm := inherited(conf, func(l *level) (string, bool) { return l.auth, l.auth != "" })
+			authFails := realm != "" && realm != "off" && !req.Header.Has("Authorization")
+			authPasses := realm != "" && realm != "off" && !authFails
+			access := inherited(conf, func(l *level) (string, bool) { return l.access, l.access != "" })
+			if inherited(conf, func(l *level) (string, bool) { return l.satisfy, l.satisfy != "" }) == "any" {
+				switch {
+				case access == "allow" || authPasses:
+				case authFails:
+					trace = append(trace, stepAuth, realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: realm}
+				case access == "deny":
+					trace = append(trace, stepDeny, "")
+					ret = &stmt{kind: stReturn, code: 403}
 				}
-				return "", false
-			}); denied != "" {
-				trace = append(trace, stepDeny, "")
-				ret = &stmt{kind: stReturn, code: 403}
+			} else {
+				if authFails {
+					trace = append(trace, stepAuth, realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: realm}
+				}
+				if access == "deny" {
+					trace = append(trace, stepDeny, "")
+					ret = &stmt{kind: stReturn, code: 403}
+				}
 			}
 		}
 		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" && req.Method != "POST" {

@@ -189,13 +189,16 @@ type level struct {
 	// is, only by a level with none of its own).
 	hides []string
 	// auth is the level's auth_basic: its realm, "off", or "" when it
-	// has none (inherited from the level around it). deny: "deny all"
-	// (ngx_http_access_module), inherited the same way. Both answer in
-	// the access phase, after the rewrite phase's return
+	// has none (inherited from the level around it). access is its
+	// first rule of ngx_http_access_module, "allow" or "deny" (all):
+	// the first rule that matches decides, and a level with rules of
+	// its own inherits none. satisfy is "any" or "all", or "". All
+	// answer in the access phase, after the rewrite phase's return
 	// (ngx_http_core_module phases; checked against Debian's nginx: a
 	// location's return 200 wins over its auth_basic and deny all).
-	auth string
-	deny bool
+	auth    string
+	access  string
+	satisfy string
 	// limitExcept are the methods a location's limit_except { deny
 	// all; } lets through (GET brings HEAD); any other gets 403 before
 	// the location's rewrite phase runs, its return included (checked
@@ -599,15 +602,26 @@ func (b *builder) directive(d *directive, lvl *level) {
 			return
 		}
 		lvl.auth = d.args[0].text
-	case "auth_basic_user_file", "satisfy":
+	case "auth_basic_user_file":
 		// Which passwords pass is not a request's to say here: a
 		// request with Authorization is taken to pass.
+	case "satisfy":
+		if len(d.args) != 1 || (d.args[0].text != "any" && d.args[0].text != "all") {
+			b.err(d.line, d.col, "satisfy takes any or all")
+			return
+		}
+		lvl.satisfy = d.args[0].text
 	case "deny", "allow":
 		if len(d.args) != 1 || d.args[0].text != "all" {
 			b.unread(d.line, d.col, d.name+" "+wordsText(d.args)+" is not supported: whether it lets a request in depends on the client's address, which a request here does not have; remove it from the paste if it does not apply to these requests")
 			return
 		}
-		lvl.deny = d.name == "deny"
+		// The first rule that matches decides: "all" matches every
+		// address, so a later rule of the level never runs (found by an
+		// adversarial review: allow all; deny all; was a 403).
+		if lvl.access == "" {
+			lvl.access = d.name
+		}
 	case "limit_except":
 		if lvl.kind != "location" || !d.hasBlock || len(d.args) == 0 {
 			b.err(d.line, d.col, "limit_except takes methods and a block, in a location")
