@@ -99,8 +99,12 @@ Flags:
 	if !ok {
 		return code
 	}
-	patchSet := false
-	fs.Visit(func(f *flag.Flag) { patchSet = patchSet || f.Name == "patch" })
+	// Whether a flag was given, not its value: --console "" or --pick 0
+	// beside a scenario FILE were dropped silently (found by an
+	// adversarial review).
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	patchSet := set["patch"]
 	switch {
 	case patchSet && *patch < 1:
 		return c.usageError(fmt.Sprintf("--patch %d: fixes are numbered from 1", *patch))
@@ -108,10 +112,13 @@ Flags:
 		return c.usageError("--patch prints a diff, --json the verdict: give one of them")
 	case *patch > 0 && *noFixes:
 		return c.usageError("--patch prints a fix, and --no-fixes skips their search")
-	case *patch > 0 && *console != "":
+	case *patch > 0 && set["console"]:
 		return c.usageError("--patch is for one scenario: with --console, choose one with --pick and run explain on it")
 	}
-	if *console != "" {
+	if set["console"] && strings.TrimSpace(*console) == "" {
+		return c.usageError("--console is empty: give the console line, or - to read it from standard input")
+	}
+	if set["console"] {
 		// The console line is the whole input: it names its browser and
 		// the candidates are the scenarios. Tried as a new user would, a
 		// scenario FILE or --policy beside it was silently dropped.
@@ -131,7 +138,7 @@ Flags:
 		}
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
-	if *pick != 0 {
+	if set["pick"] {
 		return c.usageError("--pick chooses among the candidates of --console")
 	}
 	req, msg := requestFlags(*method, hdrs, *creds)

@@ -77,6 +77,8 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--console with --browser: the line names its browser", args: []string{"--console", chromeLine, "--browser", "firefox"}, code: 2, errOut: "--browser with --console"},
 		{desc: "--console with --policy", args: []string{"--console", chromeLine, "--policy", "cors.json"}, code: 2, errOut: "--policy with --console"},
 		{desc: "--pick without --console", args: []string{"--pick", "1", "scenario.json"}, code: 2, errOut: "--pick chooses among the candidates of --console"},
+		{desc: "--pick 0 without --console: given, not its value", args: []string{"--pick", "0", "scenario.json"}, code: 2, errOut: "--pick chooses among the candidates of --console"},
+		{desc: "an empty --console beside a FILE", args: []string{"--console", "", "scenario.json"}, code: 2, errOut: "--console is empty"},
 		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
 		// A fault of the --policy file is filed under that file, at its
 		// own line; tried as a new user would, it was filed under the
