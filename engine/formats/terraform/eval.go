@@ -43,7 +43,17 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 		errs = append(errs, s.build()...)
 	}
 	if len(errs) > 0 {
-		return nil, errs
+		// What stayed unknown is said with the refusal it may have
+		// caused: a bucket whose cors_rule blocks were all a dynamic
+		// block with a for_each not known here was S3's "no CORSRule"
+		// alone.
+		var why policy.Errors
+		for _, n := range notes {
+			if n.Code == codeUnresolved {
+				why = append(why, pos(n.Pos).unknown(n.Message))
+			}
+		}
+		return nil, append(why, errs...)
 	}
 	mod.notes = append(append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...), orderNotes(sites)...)
 	switch {
