@@ -750,6 +750,22 @@ resource "google_storage_bucket" "assets" {
   }
 }
 `
+	// A for in a for over each site's origins, inside the bound on
+	// runs (maxForRuns) that a for whose collection uses the outer
+	// iterator counts at the largest value kept.
+	const nestedFor = `locals {
+  sites   = { app = { origins = ["https://app.example"] }, admin = { origins = ["https://admin.example", "https://ops.example"] } }
+  origins = flatten([for k, v in local.sites : [for o in v.origins : o]])
+}
+resource "google_storage_bucket" "assets" {
+  name     = "assets"
+  location = "EU"
+  cors {
+    origin = local.origins
+    method = ["GET"]
+  }
+}
+`
 	reg := registry()
 	for _, tc := range []struct {
 		desc, module string
@@ -757,6 +773,9 @@ resource "google_storage_bucket" "assets" {
 		allowed      bool
 		source       string
 	}{
+		{desc: "a for in a for over each site's origins is evaluated", module: nestedFor,
+			req: request{Origin: "https://ops.example", URL: "https://assets.storage.googleapis.com/x", Method: "GET", Credentials: "omit"}, allowed: true,
+			source: "Terraform's for expressions and flatten; cloud-policies.md §3 (GCS)"},
 		{desc: "the second dynamic rule allows admin's PUT", module: s3Module,
 			req: request{Origin: "https://admin.example", URL: "https://uploads.s3.amazonaws.com/x", Method: "PUT"}, allowed: true,
 			source: "dynamic-blocks (one block per element, in order); cloud-policies.md §1.3 (the first rule matching origin, method, headers)"},
