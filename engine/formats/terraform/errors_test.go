@@ -70,6 +70,14 @@ func TestFaults(t *testing.T) {
 			want: []string{"main.tf:8:24: local.s: for expressions (or %{for} directives) that may run more than 1000000 times are not evaluated here"}, source: "a bound of this reader"},
 		{desc: "a value of more than 10,000 elements is not kept, and the dynamic block it feeds says so before S3's refusal", text: "locals {\n  x = [" + strings.Repeat("1, ", 101) + "]\n  n = [for a in local.x : [for b in local.x : 1]]\n}\nresource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  dynamic \"cors_rule\" {\n    for_each = flatten(local.n)\n    content {\n      allowed_origins = [\"https://a.example\"]\n      allowed_methods = [\"GET\"]\n    }\n  }\n}\n",
 			want: []string{"main.tf:8:24: local.n: a value of more than 10000 elements is not kept here", "main.tf:7:3: dynamic \"cors_rule\"'s for_each is not known here", "MalformedXML"}, source: "a bound of this reader; S3 refuses a configuration of no rule"},
+		// An adversarial review: functions that make a small text's
+		// values, or their work, large are refused at the call.
+		{desc: "format with a width of four digits or more is refused at the call (format(\"%1000000000s\", \"x\") took 3.9 GB)", text: fnRule(`format("%1000000000s", "x")`),
+			want: []string{"main.tf:4:24: Error in function call: Call to function \"format\" failed: format() with a width or precision of four digits or more is not evaluated here"}, source: "a bound of this reader"},
+		{desc: "jsondecode of a text nested more than 64 deep is refused at the call (3,000,000 brackets overflowed Go's stack)", text: fnRule(`jsondecode("` + strings.Repeat("[", 65) + strings.Repeat("]", 65) + `")[0]`),
+			want: []string{"main.tf:4:24: Error in function call: Call to function \"jsondecode\" failed: jsondecode() of a text nested more than 64 deep is not evaluated here"}, source: "a bound of this reader"},
+		{desc: "flatten of a list of references larger than 10,000 elements is refused at the call (it took 555 s and 14 GB)", text: "locals {\n  x = [" + strings.Repeat("\"a\", ", 200) + "]\n}\n" + fnRule(`flatten([for a in local.x : local.x])[0]`),
+			want: []string{"main.tf:7:24: Error in function call: Call to function \"flatten\" failed: flatten() of a value of more than 10000 elements is not evaluated here"}, source: "a bound of this reader"},
 		{desc: "plan: not JSON", plan: true, text: "{\"format_version\": \"1.2\",\n  \"planned_values\": [}", want: []string{"plan.json:2:"}, unreadable: true, source: "hcl/v2/json's diagnostic"},
 		{desc: "plan: a number among origins, at the item", plan: true,
 			text: `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.m","mode":"managed","type":"google_storage_bucket",` + "\n" +
@@ -499,4 +507,10 @@ resource "aws_s3_bucket_cors_configuration" "b" {
 			}
 		})
 	}
+}
+
+// fnRule is a bucket whose one rule's origin is expr, at line 4,
+// column 24 of its text.
+func fnRule(expr string) string {
+	return "resource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  cors_rule {\n    allowed_origins = [" + expr + "]\n    allowed_methods = [\"GET\"]\n  }\n}\n"
 }

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -417,7 +419,7 @@ func (m *module) declared() string {
 // cty's standard library (Terraform's own are built on it); any other
 // call leaves its value unresolved.
 func functions() map[string]function.Function {
-	return map[string]function.Function{
+	fs := map[string]function.Function{
 		"concat": stdlib.ConcatFunc, "distinct": stdlib.DistinctFunc, "flatten": stdlib.FlattenFunc,
 		"lower": stdlib.LowerFunc, "upper": stdlib.UpperFunc, "join": stdlib.JoinFunc, "split": stdlib.SplitFunc,
 		"compact": stdlib.CompactFunc, "format": stdlib.FormatFunc, "trimspace": stdlib.TrimSpaceFunc,
@@ -434,6 +436,80 @@ func functions() map[string]function.Function {
 		"setunion": stdlib.SetUnionFunc, "sort": stdlib.SortFunc, "formatlist": stdlib.FormatListFunc,
 		"tomap": stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
 	}
+	for name, f := range fs {
+		if name != "try" && name != "can" { // they take expressions, each evaluated with these functions
+			fs[name] = boundedFunc(name, f)
+		}
+	}
+	return fs
+}
+
+// boundedFunc is f refusing what would make its result, or its work,
+// larger than a CORS configuration needs: an argument of more than
+// maxElements elements (flatten of a list of 10,000 references to a
+// list of 10,000 took 555 s and 14 GB), a format width or precision of
+// four digits or more (format("%1000000000s", "x") took 3.9 GB), a
+// JSON text nested more than maxJSONDepth deep (cty's decoder recursed
+// past Go's stack on 3,000,000 brackets), and a distinct over more than
+// 1,000 elements (quadratic in cty). Each found by an adversarial
+// review.
+func boundedFunc(name string, f function.Function) function.Function {
+	return function.New(&function.Spec{
+		Params:   f.Params(),
+		VarParam: f.VarParam(),
+		Type:     f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			limit := maxElements
+			if name == "distinct" || name == "setunion" || name == "toset" {
+				limit = 1000
+			}
+			for _, a := range args {
+				if !within(a, limit) {
+					return cty.DynamicVal, fmt.Errorf("%s() of a value of more than %d elements is not evaluated here", name, limit)
+				}
+				if !a.IsKnown() || a.IsNull() || !a.Type().Equals(cty.String) {
+					continue
+				}
+				switch text := a.AsString(); {
+				case (name == "format" || name == "formatlist") && wideVerb.MatchString(text):
+					return cty.DynamicVal, fmt.Errorf("%s() with a width or precision of four digits or more is not evaluated here", name)
+				case name == "jsondecode" && jsonDepth(text) > maxJSONDepth:
+					return cty.DynamicVal, fmt.Errorf("jsondecode() of a text nested more than %d deep is not evaluated here", maxJSONDepth)
+				}
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// wideVerb is a format verb with a width or precision of four digits or
+// more (Terraform's format: %[flags][width][.precision]verb).
+var wideVerb = regexp.MustCompile(`%[-+ #0]*(\[[0-9]+\])?([0-9]{4,}|[0-9]*\.[0-9]{4,})`)
+
+const maxJSONDepth = 64
+
+// jsonDepth is how deep brackets nest in a JSON text, outside strings.
+func jsonDepth(text string) int {
+	depth, most, inString, escaped := 0, 0, false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inString && escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			if depth++; depth > most {
+				most = depth
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return most
 }
 
 // unknownFunc stands for a function not evaluated here.
@@ -455,25 +531,45 @@ func (m *module) buildContext() {
 		vars[n] = v.Val
 	}
 	m.ctx = &hcl.EvalContext{Variables: map[string]cty.Value{"var": cty.ObjectVal(vars)}, Functions: functions()}
-	// Locals may use one another: evaluate until nothing changes, at
-	// most once per local (a longer chain is a cycle).
-	for i := 0; i <= len(m.locals); i++ {
-		m.ctx.Variables["local"] = cty.ObjectVal(m.localObject())
-		changed := false
-		for n, e := range m.locals {
-			v, us := m.evalQuiet(e)
-			for _, u := range us {
-				if u.Bound {
-					m.localWhy[n] = u.What
+	// Locals may use one another: each is evaluated once, after the
+	// locals it names; one in a cycle stays unknown. Evaluating all of
+	// them until nothing changed took a chain of 300 locals past 120 s
+	// (found by an adversarial review).
+	state := map[string]int{} // 1: being evaluated, 2: done
+	var visit func(n string)
+	visit = func(n string) {
+		if state[n] != 0 {
+			return
+		}
+		state[n] = 1
+		e := m.locals[n]
+		for _, t := range e.Variables() {
+			if t.RootName() != "local" || len(t) < 2 {
+				continue
+			}
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				if _, ok := m.locals[a.Name]; ok {
+					visit(a.Name)
 				}
 			}
-			if old, ok := m.localVals[n]; !ok || !old.RawEquals(v) {
-				m.localVals[n], changed = v, true
+		}
+		m.ctx.Variables["local"] = cty.ObjectVal(m.localObject())
+		v, us := m.evalQuiet(e)
+		for _, u := range us {
+			if u.Bound {
+				m.localWhy[n] = u.What
 			}
 		}
-		if !changed {
-			break
-		}
+		m.localVals[n] = v
+		state[n] = 2
+	}
+	names := make([]string, 0, len(m.locals))
+	for n := range m.locals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		visit(n)
 	}
 	m.ctx.Variables["local"] = cty.ObjectVal(m.localObject())
 	byType := map[string]map[string]cty.Value{}
@@ -598,6 +694,7 @@ func forRuns(n hclsyntax.Node, ctx *hcl.EvalContext) float64 {
 type forWalker struct {
 	ctx   *hcl.EvalContext
 	mult  []float64 // the runs of each for entered, the outermost first
+	inner []float64 // the elements its collection holds at any depth
 	iters []string  // their key and value variables
 	runs  float64
 }
@@ -607,10 +704,11 @@ func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
 	if !ok {
 		return nil
 	}
-	k := w.length(f.CollExpr)
+	k, inner := w.length(f.CollExpr)
 	runs := w.mult[len(w.mult)-1] * k
 	w.runs += runs
 	w.mult = append(w.mult, runs)
+	w.inner = append(w.inner, inner)
 	w.iters = append(w.iters, f.KeyVar, f.ValVar)
 	return nil
 }
@@ -618,40 +716,62 @@ func (w *forWalker) Enter(n hclsyntax.Node) hcl.Diagnostics {
 func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
 	if _, ok := n.(*hclsyntax.ForExpr); ok {
 		w.mult = w.mult[:len(w.mult)-1]
+		w.inner = w.inner[:len(w.inner)-1]
 		w.iters = w.iters[:len(w.iters)-2]
 	}
 	return nil
 }
 
-// length is the number of elements of a for's collection, or
-// maxElements when it cannot be told before the fors run.
-func (w *forWalker) length(coll hclsyntax.Expression) float64 {
+// length is the number of elements of a for's collection and the
+// number it holds at any depth, or maxElements when they cannot be
+// told before the fors run. A collection built from the iterators of
+// the fors around it alone (a site's origins, for each site) holds at
+// most what the collection they come from holds at any depth: the
+// functions evaluated here refuse arguments larger than maxElements
+// (boundedFunc), so none multiplies it past that. Found by an
+// adversarial review: counting every such collection at maxElements
+// refused a three-level for over apps, environments and hosts.
+func (w *forWalker) length(coll hclsyntax.Expression) (float64, float64) {
+	fromIters := false
 	for _, t := range coll.Variables() {
-		if slices.Contains(w.iters, t.RootName()) {
-			return maxElements
+		if !slices.Contains(w.iters, t.RootName()) {
+			return w.evaluate(coll, fromIters)
 		}
+		fromIters = true
 	}
-	nested := false
+	if fromIters {
+		b := w.inner[len(w.inner)-1]
+		return b, b
+	}
+	return w.evaluate(coll, false)
+}
+
+func (w *forWalker) evaluate(coll hclsyntax.Expression, fromIters bool) (float64, float64) {
+	nested := fromIters
 	hclsyntax.VisitAll(coll, func(n hclsyntax.Node) hcl.Diagnostics {
 		_, ok := n.(*hclsyntax.ForExpr)
 		nested = nested || ok
 		return nil
 	})
 	if nested {
-		return maxElements
+		return maxElements, maxElements
 	}
 	v, ds := coll.Value(w.ctx)
 	if ds.HasErrors() || !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
-		return 1
+		return 1, 1
 	}
-	return float64(v.LengthInt())
+	return float64(v.LengthInt()), float64(elements(v, maxElements+1))
 }
 
 // within says whether v holds at most limit elements and characters in
-// all, counting each element where it appears, and stops counting past
-// limit: a list of references to one large list is as large as it reads.
-func within(v cty.Value, limit int) bool {
-	left := limit
+// all (elements).
+func within(v cty.Value, limit int) bool { return elements(v, limit+1) <= limit }
+
+// elements counts v's elements and a string's characters by 64, each
+// element where it appears, and stops counting past stop: a list of
+// references to one large list is as large as it reads.
+func elements(v cty.Value, stop int) int {
+	n := 0
 	var walk func(v cty.Value) bool
 	walk = func(v cty.Value) bool {
 		if !v.IsKnown() || v.IsNull() {
@@ -660,18 +780,19 @@ func within(v cty.Value, limit int) bool {
 		ty := v.Type()
 		switch {
 		case ty == cty.String:
-			left -= len(v.AsString()) / 64
+			n += len(v.AsString()) / 64
 		case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType() || ty.IsObjectType():
 			for it := v.ElementIterator(); it.Next(); {
-				left--
-				if _, e := it.Element(); left < 0 || !walk(e) {
+				n++
+				if _, e := it.Element(); n >= stop || !walk(e) {
 					return false
 				}
 			}
 		}
-		return left >= 0
+		return n < stop
 	}
-	return walk(v)
+	walk(v)
+	return min(n, stop)
 }
 
 // eval is evalQuiet keeping its faults (a wrong type, a missing

@@ -756,12 +756,14 @@ resource "google_storage_bucket" "assets" {
 	const nestedFor = `locals {
   sites   = { app = { origins = ["https://app.example"] }, admin = { origins = ["https://admin.example", "https://ops.example"] } }
   origins = flatten([for k, v in local.sites : [for o in v.origins : o]])
+  apps    = { shop = { prod = ["shop.example"], staging = ["staging.shop.example"] }, admin = { prod = ["admin.example"] } }
+  hosts   = flatten([for app, envs in local.apps : [for env, hosts in envs : [for h in hosts : "https://${h}"]]])
 }
 resource "google_storage_bucket" "assets" {
   name     = "assets"
   location = "EU"
   cors {
-    origin = local.origins
+    origin = concat(local.origins, local.hosts)
     method = ["GET"]
   }
 }
@@ -773,6 +775,9 @@ resource "google_storage_bucket" "assets" {
 		allowed      bool
 		source       string
 	}{
+		{desc: "a for in a for in a for over apps, environments and hosts is evaluated (an adversarial review: the first bound refused it)", module: nestedFor,
+			req: request{Origin: "https://staging.shop.example", URL: "https://assets.storage.googleapis.com/x", Method: "GET", Credentials: "omit"}, allowed: true,
+			source: "Terraform's for expressions and flatten; cloud-policies.md §3 (GCS)"},
 		{desc: "a for in a for over each site's origins is evaluated", module: nestedFor,
 			req: request{Origin: "https://ops.example", URL: "https://assets.storage.googleapis.com/x", Method: "GET", Credentials: "omit"}, allowed: true,
 			source: "Terraform's for expressions and flatten; cloud-policies.md §3 (GCS)"},
