@@ -145,6 +145,8 @@ func TestParseErrors(t *testing.T) {
 		// An adversarial review: 2,000 lines imported 100 times took 1.4 GB.
 		{desc: "snippet imports past 20,000 directives in all, at the import that passes it", text: "(a) {\n" + strings.Repeat("\theader X-A b\n", 2000) + "}\n:80 {\n" + strings.Repeat("\timport a\n", 11) + "}",
 			want: []policy.Error{{Line: 2014, Column: 2}}},
+		{desc: "snippet imports whose arguments put in more than 1 MiB in all, at the import that passes it", text: "(a) {\n\theader X " + strings.Repeat("{args.0}", 64) + "\n}\n:80 {\n\timport a " + strings.Repeat("x", 20000) + "\n}",
+			want: []policy.Error{{Line: 5, Column: 2}}},
 	}
 	for _, tc := range tests {
 		_, err := caddy.Parse(tc.text)

@@ -17,6 +17,12 @@ const maxImports = 1000
 // a dozen lines.
 const maxImported = 20000
 
+// maxImportedBytes bounds the text the arguments of imports put in:
+// {args.0} passed on through 8 snippets, each using it 8 times, made a
+// 797-byte file's header 8^8 times its argument and took 7 GB (found by
+// an adversarial review).
+const maxImportedBytes = 1 << 20
+
 // snippets expands the Caddyfile's snippets as its adapter does
 // (caddyconfig/caddyfile: a top-level "(name) { ... }" block, and
 // "import name args..." in its place, each {args.N} the N-th argument):
@@ -41,7 +47,7 @@ func snippets(nodes []*node) ([]*node, policy.Errors) {
 		return nodes, nil
 	}
 	var errs policy.Errors
-	count, imported := 0, 0
+	count, imported, room := 0, 0, maxImportedBytes
 	var expand func(ns []*node, depth int) []*node
 	expand = func(ns []*node, depth int) []*node {
 		var out []*node
@@ -57,7 +63,12 @@ func snippets(nodes []*node) ([]*node, policy.Errors) {
 						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: "snippet imports that add more than " + strconv.Itoa(maxImported) + " directives in all"})
 						return out
 					}
-					out = append(out, expand(withArgs(body, n.args[2:]), depth+1)...)
+					copied := withArgs(body, n.args[2:], &room)
+					if room < 0 {
+						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: "snippet imports whose arguments add more than " + strconv.Itoa(maxImportedBytes) + " bytes in all"})
+						return out
+					}
+					out = append(out, expand(copied, depth+1)...)
 					continue
 				}
 			}
@@ -76,7 +87,7 @@ func snippets(nodes []*node) ([]*node, policy.Errors) {
 // withArgs is a copy of body with each {args.N} replaced by args[N]: a
 // token that is the placeholder alone becomes the argument token, at
 // its place; one that holds it among other text keeps its own.
-func withArgs(body []*node, args []token) []*node {
+func withArgs(body []*node, args []token, room *int) []*node {
 	sub := func(t token) token {
 		if !strings.Contains(t.text, "{args.") {
 			return t
@@ -85,9 +96,15 @@ func withArgs(body []*node, args []token) []*node {
 			ph := "{args." + strconv.Itoa(i) + "}"
 			if t.text == ph {
 				a.quoted = a.quoted || t.quoted
+				*room -= len(a.text)
 				return a
 			}
-			t.text = strings.ReplaceAll(t.text, ph, a.text)
+			if k := strings.Count(t.text, ph); k > 0 {
+				if *room -= k * len(a.text); *room < 0 {
+					return t
+				}
+				t.text = strings.ReplaceAll(t.text, ph, a.text)
+			}
 		}
 		return t
 	}
@@ -98,7 +115,7 @@ func withArgs(body []*node, args []token) []*node {
 		for j, t := range n.args {
 			c.args[j] = sub(t)
 		}
-		c.block = withArgs(n.block, args)
+		c.block = withArgs(n.block, args, room)
 		out[i] = &c
 	}
 	return out
