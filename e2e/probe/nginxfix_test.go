@@ -226,6 +226,7 @@ func TestNginxAccessPhase(t *testing.T) {
     location /s/ { satisfy any; allow all; auth_basic "s"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
     location /s2/ { satisfy any; deny all; auth_basic "s2"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
     location /s3/ { satisfy any; deny all; proxy_pass http://127.0.0.1:{{upstream}}; }
+    location /l/ { satisfy any; auth_basic "l"; auth_basic_user_file {{htpasswd}}; limit_except GET { deny all; } proxy_pass http://127.0.0.1:{{upstream}}; }
     location /s4/ { satisfy any; auth_basic "s4"; auth_basic_user_file {{htpasswd}}; proxy_pass http://127.0.0.1:{{upstream}}; }
   }
 }
@@ -242,7 +243,7 @@ func TestNginxAccessPhase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/a/x", "/b/x", "/c/x", "/c2/x", "/d/x", "/d2/x", "/e/x", "/e/n/x", "/f/x", "/g/x", "/h/x", "/h/n/x", "/s/x", "/s2/x", "/s3/x", "/s4/x"} {
+	for _, path := range []string{"/a/x", "/b/x", "/c/x", "/c2/x", "/d/x", "/d2/x", "/e/x", "/e/n/x", "/f/x", "/g/x", "/h/x", "/h/n/x", "/s/x", "/s2/x", "/s3/x", "/s4/x", "/l/x"} {
 		for _, tc := range []struct {
 			method string
 			hdr    headers.List

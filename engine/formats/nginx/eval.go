@@ -485,6 +485,17 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 			trace = append(trace, stepChose, loc.conf.name)
 			conf = loc.conf
 			if m := loc.conf.limitExcept; m != nil && !slices.Contains(m, req.Method) {
+				// limit_except's block takes the location's auth_basic
+				// and satisfy: with satisfy any a request auth_basic
+				// asks credentials of gets its 401, a preflight
+				// always (held to Debian's nginx; found by an
+				// adversarial review).
+				realm := inherited(loc.conf, func(l *level) (string, bool) { return l.auth, l.auth != "" })
+				if inherited(loc.conf, func(l *level) (string, bool) { return l.satisfy, l.satisfy != "" }) == "any" && realm != "" && realm != "off" && !req.Header.Has("Authorization") {
+					trace = append(trace, stepAuth, realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: realm}
+					break
+				}
 				trace = append(trace, stepLimitExcept, req.Method)
 				ret = &stmt{kind: stReturn, code: 403}
 				break
