@@ -78,6 +78,8 @@ func TestFaults(t *testing.T) {
 			want: []string{"main.tf:4:24: Error in function call: Call to function \"jsondecode\" failed: jsondecode() of a text nested more than 64 deep is not evaluated here"}, source: "a bound of this reader"},
 		{desc: "flatten of a list of references larger than 10,000 elements is refused at the call (it took 555 s and 14 GB)", text: "locals {\n  x = [" + strings.Repeat("\"a\", ", 200) + "]\n}\n" + fnRule(`flatten([for a in local.x : local.x])[0]`),
 			want: []string{"main.tf:7:24: Error in function call: Call to function \"flatten\" failed: flatten() of a value of more than 10000 elements is not evaluated here"}, source: "a bound of this reader"},
+		{desc: "an argument that is a local past a bound says why before 'give its value' (an adversarial review: the reason was lost)", text: "locals {\n  x = [" + strings.Repeat("\"a\", ", 101) + "]\n  o = [for a in local.x : [for b in local.x : [for c in local.x : c]]]\n}\nresource \"aws_s3_bucket_cors_configuration\" \"b\" {\n  bucket = \"b\"\n  cors_rule {\n    allowed_origins = local.o\n    allowed_methods = [\"GET\"]\n  }\n}\n",
+			want: []string{"main.tf:3:7: for expressions (or %{for} directives) that may run more than 1000000 times are not evaluated here", "main.tf:8:23: allowed_origins is not known here"}, source: "a bound of this reader"},
 		{desc: "plan: not JSON", plan: true, text: "{\"format_version\": \"1.2\",\n  \"planned_values\": [}", want: []string{"plan.json:2:"}, unreadable: true, source: "hcl/v2/json's diagnostic"},
 		{desc: "plan: a number among origins, at the item", plan: true,
 			text: `{"format_version":"1.2","planned_values":{"root_module":{"resources":[{"address":"google_storage_bucket.m","mode":"managed","type":"google_storage_bucket",` + "\n" +

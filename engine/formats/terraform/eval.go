@@ -26,17 +26,17 @@ type Module struct {
 func ReadModule(src policy.Source) (*Module, error) {
 	m := readModule(src)
 	if len(m.errs) > 0 {
-		return nil, m.errs
+		return nil, append(m.why[:len(m.why):len(m.why)], m.errs...)
 	}
 	at := pos{File: mainFile, Line: 1, Column: 1}
 	if src.Text == "" && len(src.Files) > 0 {
 		at.File = src.Files[0].Name
 	}
-	return assemble(m.sites, m.notes.list, src.Resource, at)
+	return assemble(m.sites, m.notes.list, m.why, src.Resource, at)
 }
 
 // assemble builds each site's evaluator and chooses the answering one.
-func assemble(sites []*site, notes []portable.Finding, resource string, at pos) (*Module, error) {
+func assemble(sites []*site, notes []portable.Finding, why policy.Errors, resource string, at pos) (*Module, error) {
 	var errs policy.Errors
 	mod := &Module{sites: sites, notes: notes}
 	for _, s := range sites {
@@ -47,13 +47,7 @@ func assemble(sites []*site, notes []portable.Finding, resource string, at pos) 
 		// caused: a bucket whose cors_rule blocks were all a dynamic
 		// block with a for_each not known here was S3's "no CORSRule"
 		// alone.
-		var why policy.Errors
-		for _, n := range notes {
-			if n.Code == codeUnresolved {
-				why = append(why, pos(n.Pos).unknown(n.Message))
-			}
-		}
-		return nil, append(why, errs...)
+		return nil, append(why[:len(why):len(why)], errs...)
 	}
 	mod.notes = append(append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...), orderNotes(sites)...)
 	switch {

@@ -58,7 +58,11 @@ type module struct {
 	vars   map[string]*variable
 	locals map[string]hcl.Expression
 	// localWhy says why a local passed a bound of the evaluation.
-	localWhy  map[string]string
+	localWhy map[string]string
+	// why are what stayed unknown that may explain a refusal: a bound
+	// passed, a dynamic block's for_each not known. They come before
+	// the module's faults (ReadModule).
+	why       policy.Errors
 	localVals map[string]cty.Value
 	res       []*resBlock
 	ctx       *hcl.EvalContext
@@ -636,11 +640,12 @@ func (m *module) evalQuiet(e hcl.Expression) (cty.Value, []unres) {
 		if m.iters[root] && ds.HasErrors() {
 			continue
 		}
-		what := describe(t, m.vars)
+		what, bound := describe(t, m.vars), false
 		if a, ok := t[min(1, len(t)-1)].(hcl.TraverseAttr); ok && root == "local" && m.localWhy[a.Name] != "" {
 			what = traversalText(t) + ": " + m.localWhy[a.Name]
+			bound = true
 		}
-		us = append(us, unres{At: posOf(t.SourceRange(), ""), What: what})
+		us = append(us, unres{At: posOf(t.SourceRange(), ""), What: what, Bound: bound})
 		ctx.Variables[root] = cty.DynamicVal
 	}
 	if n, ok := e.(hclsyntax.Node); ok {

@@ -98,7 +98,7 @@ func ReadPlan(src policy.Source) (*Module, error) {
 			}
 		}
 	}
-	return assemble(p.sites, p.notes.list, src.Resource, pos{File: p.file, Line: 1, Column: 1})
+	return assemble(p.sites, p.notes.list, nil, src.Resource, pos{File: p.file, Line: 1, Column: 1})
 }
 
 func (p *planReader) at(e hcl.Expression, path string) pos {

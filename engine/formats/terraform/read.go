@@ -231,7 +231,9 @@ func (h *hclObj) dynamic(b *hclsyntax.Block, name string) []*hclObj {
 	restore()
 	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
 		h.m.noteUnres(us, "")
-		h.m.note("warning", codeUnresolved, "dynamic \""+name+"\"'s for_each is not known here: the verdict assumes it adds no "+name+" block", at)
+		msg := "dynamic \"" + name + "\"'s for_each is not known here: the verdict assumes it adds no " + name + " block"
+		h.m.note("warning", codeUnresolved, msg, at)
+		h.m.why = append(h.m.why, at.unknown(msg))
 		return nil
 	}
 	if n := v.LengthInt(); n > maxDynamic {
@@ -461,6 +463,9 @@ func (m *module) noteUnres(us []unres, assumes string) {
 			msg += ": " + assumes
 		}
 		m.note("warning", codeUnresolved, msg, u.At)
+		if u.Bound {
+			m.why = append(m.why, u.At.unknown(msg))
+		}
 	}
 }
 
