@@ -136,6 +136,9 @@ Flags:
 		if len(beside) > 0 {
 			return c.usageError(strings.Join(beside, ", ") + " with --console: the console line names its browser, and the candidates it lists are whole scenarios; explain a candidate's scenario (--json prints them) to change one")
 		}
+		if set["pick"] && *pick < 1 {
+			return c.usageError(fmt.Sprintf("--pick %d: candidates are numbered from 1 (without --pick, every one is listed)", *pick))
+		}
 		return explainConsole(c, *console, stdin, *pick, *asJSON)
 	}
 	if set["pick"] {

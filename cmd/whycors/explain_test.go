@@ -78,6 +78,7 @@ func TestRunExplain(t *testing.T) {
 		{desc: "--console with --policy", args: []string{"--console", chromeLine, "--policy", "cors.json"}, code: 2, errOut: "--policy with --console"},
 		{desc: "--pick without --console", args: []string{"--pick", "1", "scenario.json"}, code: 2, errOut: "--pick chooses among the candidates of --console"},
 		{desc: "--pick 0 without --console: given, not its value", args: []string{"--pick", "0", "scenario.json"}, code: 2, errOut: "--pick chooses among the candidates of --console"},
+		{desc: "--console --pick 0 is no candidate's number", args: []string{"--console", chromeLine, "--pick", "0"}, code: 2, errOut: "--pick 0: candidates are numbered from 1"},
 		{desc: "an empty --console beside a FILE", args: []string{"--console", "", "scenario.json"}, code: 2, errOut: "--console is empty"},
 		{desc: "--policy of a missing file", stdin: blocked, args: []string{"--policy", "testdata/none.json", "-"}, code: 2, errOut: "none.json"},
 		// A fault of the --policy file is filed under that file, at its
