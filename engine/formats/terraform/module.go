@@ -737,28 +737,27 @@ func (w *forWalker) Exit(n hclsyntax.Node) hcl.Diagnostics {
 // adversarial review: counting every such collection at maxElements
 // refused a three-level for over apps, environments and hosts.
 func (w *forWalker) length(coll hclsyntax.Expression) (float64, float64) {
-	fromIters := false
+	fromIters, fromOthers := false, false
 	for _, t := range coll.Variables() {
-		if !slices.Contains(w.iters, t.RootName()) {
-			return w.evaluate(coll, fromIters)
+		if slices.Contains(w.iters, t.RootName()) {
+			fromIters = true
+		} else {
+			fromOthers = true
 		}
-		fromIters = true
 	}
-	if fromIters {
+	if fromIters && !fromOthers {
 		b := w.inner[len(w.inner)-1]
 		return b, b
 	}
-	return w.evaluate(coll, false)
-}
-
-func (w *forWalker) evaluate(coll hclsyntax.Expression, fromIters bool) (float64, float64) {
-	nested := fromIters
+	holdsFor := false
 	hclsyntax.VisitAll(coll, func(n hclsyntax.Node) hcl.Diagnostics {
 		_, ok := n.(*hclsyntax.ForExpr)
-		nested = nested || ok
+		holdsFor = holdsFor || ok
 		return nil
 	})
-	if nested {
+	if fromIters || holdsFor {
+		// An iterator beside other values (concat(local.x, [a])), or a
+		// for inside: its length is not known before the fors run.
 		return maxElements, maxElements
 	}
 	v, ds := coll.Value(w.ctx)
