@@ -490,10 +490,9 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 				// asks credentials of gets its 401, a preflight
 				// always (held to Debian's nginx; found by an
 				// adversarial review).
-				realm := inherited(loc.conf, func(l *level) (string, bool) { return l.auth, l.auth != "" })
-				if inherited(loc.conf, func(l *level) (string, bool) { return l.satisfy, l.satisfy != "" }) == "any" && realm != "" && realm != "off" && !req.Header.Has("Authorization") {
-					trace = append(trace, stepAuth, realm)
-					ret = &stmt{kind: stReturn, code: 401, realm: realm}
+				if a := accessOf(loc.conf, req); a.any && a.authFails {
+					trace = append(trace, stepAuth, a.realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
 					break
 				}
 				trace = append(trace, stepLimitExcept, req.Method)
@@ -511,26 +510,23 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 			// lets the request in, and of those that fail a 401 wins
 			// over a 403 (ngx_http_core_module, satisfy; held to
 			// Debian's nginx in e2e/probe).
-			realm := inherited(conf, func(l *level) (string, bool) { return l.auth, l.auth != "" })
-			authFails := realm != "" && realm != "off" && !req.Header.Has("Authorization")
-			authPasses := realm != "" && realm != "off" && !authFails
-			access := inherited(conf, func(l *level) (string, bool) { return l.access, l.access != "" })
-			if inherited(conf, func(l *level) (string, bool) { return l.satisfy, l.satisfy != "" }) == "any" {
+			a := accessOf(conf, req)
+			if a.any {
 				switch {
-				case access == "allow" || authPasses:
-				case authFails:
-					trace = append(trace, stepAuth, realm)
-					ret = &stmt{kind: stReturn, code: 401, realm: realm}
-				case access == "deny":
+				case a.rule == "allow" || (a.realm != "" && !a.authFails):
+				case a.authFails:
+					trace = append(trace, stepAuth, a.realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
+				case a.rule == "deny":
 					trace = append(trace, stepDeny, "")
 					ret = &stmt{kind: stReturn, code: 403}
 				}
 			} else {
-				if authFails {
-					trace = append(trace, stepAuth, realm)
-					ret = &stmt{kind: stReturn, code: 401, realm: realm}
+				if a.authFails {
+					trace = append(trace, stepAuth, a.realm)
+					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
 				}
-				if access == "deny" {
+				if a.rule == "deny" {
 					trace = append(trace, stepDeny, "")
 					ret = &stmt{kind: stReturn, code: 403}
 				}
@@ -574,6 +570,27 @@ const (
 	stepAuth        = "auth"
 	stepDeny        = "deny"
 )
+
+// access is what nginx's access phase reads at a level for a request.
+type access struct {
+	realm     string // auth_basic's realm when it asks for credentials
+	authFails bool   // it asks, and the request carries no Authorization
+	rule      string // the first access rule in effect: "allow", "deny" or ""
+	any       bool   // satisfy any
+}
+
+// accessOf is the access phase's settings in effect at l, each
+// inherited as nginx merges it, for req.
+func accessOf(l *level, req policy.Request) access {
+	a := access{
+		rule: inherited(l, func(l *level) (string, bool) { return l.access, l.access != "" }),
+		any:  inherited(l, func(l *level) (string, bool) { return l.satisfy, l.satisfy != "" }) == "any",
+	}
+	if r := inherited(l, func(l *level) (string, bool) { return l.auth, l.auth != "" }); r != "off" {
+		a.realm, a.authFails = r, r != "" && !req.Header.Has("Authorization")
+	}
+	return a
+}
 
 // inherited is the first value get finds from l outwards, as nginx
 // merges a level's setting into the levels inside it that set none; an
