@@ -55,17 +55,22 @@ func snippets(nodes []*node) ([]*node, policy.Errors) {
 			if n.name() == "import" && len(n.args) >= 2 && !n.open {
 				body, ok := defs[n.args[1].text]
 				if ok {
-					if count++; count > maxImports || depth > 10 {
-						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: "more than " + strconv.Itoa(maxImports) + " snippet imports, or snippets that import each other more than 10 deep"})
-						return out
+					var copied []*node
+					msg := "" // the bound this import passes
+					count++
+					imported += size(body)
+					switch {
+					case count > maxImports || depth > 10:
+						msg = "more than " + strconv.Itoa(maxImports) + " snippet imports, or snippets that import each other more than 10 deep"
+					case imported > maxImported:
+						msg = "snippet imports that add more than " + strconv.Itoa(maxImported) + " directives in all"
+					default:
+						if copied = withArgs(body, n.args[2:], &room); room < 0 {
+							msg = "snippet imports whose arguments add more than " + strconv.Itoa(maxImportedBytes) + " bytes in all"
+						}
 					}
-					if imported += size(body); imported > maxImported {
-						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: "snippet imports that add more than " + strconv.Itoa(maxImported) + " directives in all"})
-						return out
-					}
-					copied := withArgs(body, n.args[2:], &room)
-					if room < 0 {
-						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: "snippet imports whose arguments add more than " + strconv.Itoa(maxImportedBytes) + " bytes in all"})
+					if msg != "" {
+						errs = append(errs, &policy.Error{Line: n.args[0].line, Column: n.args[0].col, Msg: msg})
 						return out
 					}
 					out = append(out, expand(copied, depth+1)...)
