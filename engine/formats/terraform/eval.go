@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/whycors/whycors/engine/headers"
@@ -26,7 +27,7 @@ type Module struct {
 func ReadModule(src policy.Source) (*Module, error) {
 	m := readModule(src)
 	if len(m.errs) > 0 {
-		return nil, append(m.why[:len(m.why):len(m.why)], m.errs...)
+		return nil, slices.Concat(m.why, m.errs)
 	}
 	at := pos{File: mainFile, Line: 1, Column: 1}
 	if src.Text == "" && len(src.Files) > 0 {
@@ -47,7 +48,7 @@ func assemble(sites []*site, notes []portable.Finding, why policy.Errors, resour
 		// caused: a bucket whose cors_rule blocks were all a dynamic
 		// block with a for_each not known here was S3's "no CORSRule"
 		// alone.
-		return nil, append(why[:len(why):len(why)], errs...)
+		return nil, slices.Concat(why, errs)
 	}
 	mod.notes = append(append(append(mod.notes, starNotes(sites)...), twiceNotes(sites)...), orderNotes(sites)...)
 	switch {
