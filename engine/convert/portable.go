@@ -248,6 +248,12 @@ func (m *ruleMapper) exposeHeaders() []string {
 			m.note("expose_headers", Narrower, strconv.Quote(h.Text)+" is a prefix pattern the portable form cannot express; left out", h.Pos)
 			continue
 		}
+		if h.Text == "*" && m.src.Semantics.ExposeExpands && m.r.Credentials {
+			// The source lists every header of its reply by name; a
+			// "*" sent as written exposes none with credentials.
+			m.note("expose_headers", Narrower, platformWords(m.src)+" answers \"*\" with the names of every header of its reply, which the portable form cannot do with credentials (browsers read a sent \"*\" as a header named \"*\"); left out, list the headers", h.Pos)
+			continue
+		}
 		out = portable.AppendUnique(out, h.Text)
 	}
 	return out

@@ -624,6 +624,11 @@ type entry struct {
 	instead string
 }
 
+// azureExposes: Azure answers a "*" in ExposedHeaders with the names of
+// the reply's headers (Azurite's reply, cloud-policies.md §4; the Azure
+// evaluator's exposed), so no browser sees a "*".
+const azureExposes = `Azure sends the reply's header names for "*" (Azurite's reply, cloud-policies.md §4), never a "*"`
+
 // no is a "cannot express" cell with its reason.
 func no(why string) entry { return entry{cannot: why} }
 
@@ -924,6 +929,7 @@ var matrix = map[string]row{
 		"r2-json": refusedAtUpload, "r2-cli": refusedAtUpload, "r2-xml": refusedAtUpload, "r2-api": refusedAtUpload,
 		"native":   refusedAtUpload,
 		"gcs-json": no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
+		"azure-xml": no(azureExposes), "azure-json": no(azureExposes),
 	}),
 	"invalid-name": one(rule{origins: app, methods: put, headers: []string{"X Bad"}}, map[string]entry{
 		"cloudfront-rhp": refusedAtUpload,

@@ -139,7 +139,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 			low := strings.ToLower(h.Text)
 			switch {
 			case unwritten(h):
-			case h.Text == "*" && creds:
+			case h.Text == "*" && creds && !src.Semantics.ExposeExpands:
 				l.add(Error, "wildcard-expose-credentials", "Access-Control-Expose-Headers: * with credentials exposes only a header named \"*\": list the headers ("+refJub0bs+")", h.Pos)
 			case low == "set-cookie" || low == "set-cookie2":
 				l.add(Warning, "forbidden-exposed", h.Text+" is never exposed to a page, whatever the server says (Fetch §2.2.6 forbidden response-header name; "+refJub0bs+")", h.Pos)

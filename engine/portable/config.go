@@ -68,6 +68,13 @@ type Semantics struct {
 	// credentials (S3 §0 item 3, native's request_headers "*"). Otherwise
 	// "*" is sent literally and the browser reads it (Fetch §3.3.3).
 	EchoHeaders bool `json:"echo_headers,omitempty"`
+	// ExposeExpands: a "*" (or a prefix "x-ms-meta-*") in the exposed
+	// headers is matched against the reply's header names and those
+	// are sent, so "*" exposes every header even with credentials
+	// (Azure, as Azurite answers; cloud-policies.md §4). Otherwise "*"
+	// is sent literally, and with credentials the browser reads a
+	// header named "*" (Fetch §3.3.3).
+	ExposeExpands bool `json:"expose_expands,omitempty"`
 	// EchoMethods: a "*" in the allowed methods makes the platform echo
 	// the requested method, so it works with credentials (native).
 	EchoMethods bool `json:"echo_methods,omitempty"`

@@ -85,8 +85,10 @@ func (*Format) Detect(text string) (bool, string) {
 	if !strings.HasPrefix(t, "{") && !strings.HasPrefix(t, "const ") && !strings.HasPrefix(t, "let ") && !strings.HasPrefix(t, "var ") && !strings.HasPrefix(t, "cors(") {
 		return false, ""
 	}
+	// Azure's CORS rules (ARM, the az CLI) name allowedHeaders and
+	// exposedHeaders too, inside "corsRules".
 	for _, k := range []string{"allowedHeaders", "exposedHeaders", "optionsSuccessStatus", "preflightContinue"} {
-		if strings.Contains(t, k) {
+		if strings.Contains(t, k) && !strings.Contains(t, `"corsRules"`) {
 			return true, "an object with the expressjs/cors option " + k
 		}
 	}

@@ -58,6 +58,9 @@ type Configuration struct {
 	// root is the JSON form's tree as read, so that its rules are placed
 	// without reading the text again (StateRules); nil for XML.
 	root *jsonpos.Value
+	// cli: read from `az storage cors list`'s output, whose lists are
+	// comma-separated strings.
+	cli bool
 }
 
 // Rule is one CorsRule. Lists hold the comma-separated items of the XML
@@ -75,6 +78,9 @@ type Rule struct {
 	// maxAge is MaxAgeInSeconds in decimal, written once by Parse; a rule
 	// built or changed by hand writes its own per reply (wire.Decimal).
 	maxAge wire.Decimal
+	// at places each field read, by its XML element name, so that a
+	// value of a comma-separated list is placed at its element.
+	at map[string]where
 }
 
 // Source is cited on every trace entry.

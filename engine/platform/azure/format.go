@@ -8,7 +8,8 @@ import (
 
 // Formats are this package's formats, for a policy.Registry (engine/all
 // lists them): the Set Blob Service Properties XML, which conversion
-// also writes, and the ARM / Bicep / az CLI JSON, which it only reads.
+// also writes, and the JSON of ARM templates (Bicep's compiled ones
+// too) and the az CLI, which it only reads.
 func Formats() []policy.Format {
 	return []policy.Format{&propertiesFormat{format{FormXML}}, &format{FormJSON}}
 }
@@ -37,7 +38,7 @@ func (f *format) Title() string {
 	case FormXML:
 		return "Azure Storage CORS rules: XML (service properties)"
 	case FormJSON:
-		return "Azure Storage CORS rules: JSON (az CLI)"
+		return "Azure Storage CORS rules: JSON (ARM template or az CLI)"
 	}
 	return string(f.form)
 }
@@ -52,7 +53,10 @@ func (f *format) Detect(text string) (bool, string) {
 		}
 	case FormJSON:
 		if strings.HasPrefix(t, "{") && strings.Contains(t, `"corsRules"`) {
-			return true, `a JSON object with "corsRules" (Azure ARM / Bicep / az CLI)`
+			return true, `a JSON object with "corsRules" (an Azure ARM template, or the az CLI's blob service properties)`
+		}
+		if strings.HasPrefix(t, "[") && strings.Contains(t, `"AllowedOrigins"`) && strings.Contains(t, `"MaxAgeInSeconds"`) {
+			return true, "a JSON list of rules with MaxAgeInSeconds (`az storage cors list`)"
 		}
 	}
 	return false, ""

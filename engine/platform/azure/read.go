@@ -203,6 +203,7 @@ func readXML(text string) (*Configuration, []map[string]where, policy.Errors) {
 				errs = append(errs, xmlpos.Err(el, p, errDocument, "CorsRule lacks "+f+" (required)"))
 			}
 		}
+		r.at = w
 		c.Rules = append(c.Rules, r)
 		at = append(at, w)
 	}
@@ -211,12 +212,35 @@ func readXML(text string) (*Configuration, []map[string]where, policy.Errors) {
 
 var jsonFields = []string{"allowedOrigins", "allowedMethods", "allowedHeaders", "exposedHeaders", "maxAgeInSeconds"}
 
+// blobServices is the ARM resource type whose properties hold a storage
+// account's Blob CORS rules (Microsoft.Storage/storageAccounts/
+// blobServices, properties.cors.corsRules); nested in a storage account's
+// own "resources", its type is the last segment alone.
+const blobServices = "Microsoft.Storage/storageAccounts/blobServices"
+
+// readJSON reads the JSON forms: the rules as ARM, Bicep's compiled
+// template and `az storage account blob-service-properties show` spell
+// them ({"corsRules": [...]}, under "cors" and "properties"), a whole ARM
+// template (its blobServices resource), or the list `az storage cors
+// list` prints.
 func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 	doc, perr := jsonpos.Parse(text)
 	if perr != nil {
+		if looksBicep(text) {
+			perr.Msg = "this is Bicep, which whycors does not read: `az bicep build --file FILE` writes the ARM template it deploys, and whycors reads that (" + perr.Msg + ")"
+		}
 		return nil, nil, policy.Errors{perr}
 	}
 	v, path := doc.Root, "$"
+	if v.Kind == jsonpos.Array {
+		return readCLIList(doc, text)
+	}
+	if res, ok := v.Get("resources"); ok {
+		var err *policy.Error
+		if v, path, err = armBlobService(doc, res, "$.resources"); err != nil {
+			return nil, nil, policy.Errors{err}
+		}
+	}
 	if p, ok := v.Get("properties"); ok {
 		v, path = p, path+".properties"
 	}
@@ -229,7 +253,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 	}
 	path += ".corsRules"
 	if list.Kind != jsonpos.Array {
-		return nil, nil, policy.Errors{doc.Err(list, path, "", "want an array of CORS rules, got "+list.Kind.String())}
+		return nil, nil, policy.Errors{doc.Err(list, path, "", "want an array of CORS rules, got "+got(list))}
 	}
 	var errs policy.Errors
 	c := &Configuration{root: doc.Root}
@@ -240,7 +264,7 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 		r := Rule{Path: p, Line: l, Column: col}
 		w := map[string]where{}
 		if item.Kind != jsonpos.Object {
-			errs = append(errs, doc.Err(item, p, "", "want a CORS rule object, got "+item.Kind.String()))
+			errs = append(errs, doc.Err(item, p, "", "want a CORS rule object, got "+got(item)))
 			continue
 		}
 		for j, k := range item.Keys {
@@ -258,15 +282,19 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 			fp := jsonpos.Key(p, f)
 			fl, fc := policy.LineCol(text, int(fv.Off))
 			w[fields[fi]] = where{fp, fl, fc}
+			if armHint(fv) != "" {
+				errs = append(errs, doc.Err(fv, fp, "", "want the rule's values, got "+armHint(fv)))
+				continue
+			}
 			switch f {
 			case "allowedOrigins":
-				r.AllowedOrigins = doc.Strings(fv, fp, &errs)
+				r.AllowedOrigins = armStrings(doc, fv, fp, &errs)
 			case "allowedMethods":
-				r.AllowedMethods = doc.Strings(fv, fp, &errs)
+				r.AllowedMethods = armStrings(doc, fv, fp, &errs)
 			case "allowedHeaders":
-				r.AllowedHeaders = doc.Strings(fv, fp, &errs)
+				r.AllowedHeaders = armStrings(doc, fv, fp, &errs)
 			case "exposedHeaders":
-				r.ExposedHeaders = doc.Strings(fv, fp, &errs)
+				r.ExposedHeaders = armStrings(doc, fv, fp, &errs)
 			case "maxAgeInSeconds":
 				n, ok := fv.Int()
 				if !ok {
@@ -275,8 +303,172 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 				r.MaxAgeInSeconds = n
 			}
 		}
+		r.at = w
 		c.Rules = append(c.Rules, r)
 		at = append(at, w)
+	}
+	return c, at, errs
+}
+
+// armStrings is doc.Strings, with each item that is an ARM template
+// expression ("[parameters('origins')]") a fault of its own: whycors
+// does not evaluate a template's parameters.
+func armStrings(doc *jsonpos.Doc, v *jsonpos.Value, path string, errs *policy.Errors) []string {
+	out := doc.Strings(v, path, errs)
+	for i, it := range v.Items {
+		if h := armHint(it); h != "" {
+			*errs = append(*errs, doc.Err(it, jsonpos.Index(path, i), "", "want a value, got "+h))
+		}
+	}
+	return out
+}
+
+// armHint says why a string is not read when it is an ARM template
+// expression (a string in brackets; "[[" escapes a literal bracket), and
+// is "" otherwise.
+func armHint(v *jsonpos.Value) string {
+	if v.Kind != jsonpos.String || !strings.HasPrefix(v.Str, "[") || strings.HasPrefix(v.Str, "[[") || !strings.HasSuffix(v.Str, "]") {
+		return ""
+	}
+	return "the ARM template expression " + strconv.Quote(v.Str) + ", which whycors does not evaluate: write the values in the template, or give it the deployed rules (`az storage account blob-service-properties show`)"
+}
+
+// got names what v is, for a fault: its ARM expression, or its kind.
+func got(v *jsonpos.Value) string {
+	if h := armHint(v); h != "" {
+		return h
+	}
+	return v.Kind.String()
+}
+
+// armBlobService finds, in an ARM template's resources, the one
+// blobServices resource, at the top level or nested in a storage
+// account, and returns it and its path.
+func armBlobService(doc *jsonpos.Doc, res *jsonpos.Value, path string) (*jsonpos.Value, string, *policy.Error) {
+	if res.Kind != jsonpos.Array {
+		return nil, "", doc.Err(res, path, "", "want the template's resources as an array, got "+res.Kind.String())
+	}
+	var found *jsonpos.Value
+	var foundPath string
+	for i, r := range res.Items {
+		p := jsonpos.Index(path, i)
+		t, _ := r.Get("type")
+		if t == nil || t.Kind != jsonpos.String {
+			continue
+		}
+		var hit *jsonpos.Value
+		var hitPath string
+		switch {
+		case strings.EqualFold(t.Str, blobServices):
+			hit, hitPath = r, p
+		case strings.EqualFold(t.Str, "Microsoft.Storage/storageAccounts"):
+			if kids, ok := r.Get("resources"); ok && kids.Kind == jsonpos.Array {
+				for j, k := range kids.Items {
+					if kt, _ := k.Get("type"); kt != nil && kt.Kind == jsonpos.String && (strings.EqualFold(kt.Str, "blobServices") || strings.EqualFold(kt.Str, blobServices)) {
+						if hit != nil {
+							return nil, "", doc.Err(k, jsonpos.Index(p+".resources", j), "", "a second "+blobServices+" resource; whycors reads one service's CORS rules: give it a template with one")
+						}
+						hit, hitPath = k, jsonpos.Index(p+".resources", j)
+					}
+				}
+			}
+		}
+		if hit == nil {
+			continue
+		}
+		if found != nil {
+			return nil, "", doc.Err(hit, hitPath, "", "a second "+blobServices+" resource (the first is at "+foundPath+"); whycors reads one service's CORS rules: give it a template with one")
+		}
+		found, foundPath = hit, hitPath
+	}
+	if found == nil {
+		return nil, "", doc.Err(res, path, "", "no "+blobServices+" resource: a storage account's Blob CORS rules are in that resource's properties.cors.corsRules")
+	}
+	return found, foundPath, nil
+}
+
+// looksBicep reports a text that is Bicep, not JSON: a resource
+// declaration with a type in quotes.
+func looksBicep(text string) bool {
+	return strings.Contains(text, "resource ") && strings.Contains(text, "'Microsoft.")
+}
+
+// cliFields are the keys of an item of `az storage cors list`'s output,
+// each a CorsRule element: the lists comma-separated strings, as in the
+// XML.
+var cliFields = []string{"AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders", "MaxAgeInSeconds"}
+
+// readCLIList reads what `az storage cors list` prints: a list of every
+// service's rules, each with its Service. The Blob service's are read;
+// another service's rules answer that service's requests, not a blob's,
+// and are left out.
+func readCLIList(doc *jsonpos.Doc, text string) (*Configuration, []map[string]where, policy.Errors) {
+	var errs policy.Errors
+	c := &Configuration{cli: true}
+	var at []map[string]where
+	var others []string
+	for i, item := range doc.Root.Items {
+		p := jsonpos.Index("$", i)
+		if item.Kind != jsonpos.Object {
+			errs = append(errs, doc.Err(item, p, "", "want a CORS rule object, got "+item.Kind.String()))
+			continue
+		}
+		if s, ok := item.Get("Service"); ok {
+			if s.Kind != jsonpos.String {
+				errs = append(errs, doc.Err(s, jsonpos.Key(p, "Service"), "", "want a service name (blob, file, queue, table), got "+s.Kind.String()))
+				continue
+			}
+			if !strings.EqualFold(s.Str, "blob") && !strings.EqualFold(s.Str, "b") {
+				others = append(others, s.Str)
+				continue
+			}
+		}
+		for j, k := range item.Keys {
+			if k != "Service" && !slices.Contains(cliFields, k) {
+				errs = append(errs, doc.Err(item.Fields[j], jsonpos.Key(p, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: Service, "+strings.Join(cliFields, ", ")))
+			}
+		}
+		l, col := policy.LineCol(text, int(item.Off))
+		r := Rule{Path: p, Line: l, Column: col}
+		w := map[string]where{}
+		for _, f := range cliFields {
+			fv, ok := item.Get(f)
+			fp := jsonpos.Key(p, f)
+			if !ok {
+				errs = append(errs, doc.Err(item, p, "", "missing required field "+strconv.Quote(f)))
+				continue
+			}
+			fl, fc := policy.LineCol(text, int(fv.Off))
+			w[f] = where{fp, fl, fc}
+			if f == "MaxAgeInSeconds" {
+				n, ok := fv.Int()
+				if !ok {
+					errs = append(errs, doc.Err(fv, fp, "", "want a whole number of seconds, got "+fv.Kind.String()))
+				}
+				r.MaxAgeInSeconds = n
+				continue
+			}
+			if fv.Kind != jsonpos.String {
+				errs = append(errs, doc.Err(fv, fp, "", "want a comma-separated string, as `az storage cors list` prints it, got "+fv.Kind.String()))
+				continue
+			}
+			switch list := splitComma(fv.Str); f {
+			case "AllowedOrigins":
+				r.AllowedOrigins = list
+			case "AllowedMethods":
+				r.AllowedMethods = list
+			case "AllowedHeaders":
+				r.AllowedHeaders = list
+			case "ExposedHeaders":
+				r.ExposedHeaders = list
+			}
+		}
+		r.at = w
+		c.Rules = append(c.Rules, r)
+		at = append(at, w)
+	}
+	if len(errs) == 0 && len(c.Rules) == 0 && len(others) > 0 {
+		errs = append(errs, doc.Err(doc.Root, "$", "", "no rule of the Blob service: these rules are for "+strings.Join(others, ", ")))
 	}
 	return c, at, errs
 }

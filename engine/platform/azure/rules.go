@@ -14,8 +14,10 @@ import (
 // later rules (no HeaderFallThrough, the documentation's worked example);
 // a "*" in AllowedHeaders lets any requested header through and the
 // preflight answers with the request's list (EchoHeaders, Azurite's
-// reply, [UNVERIFIED] for Azure); origins are exact or "*".
-var semantics = portable.Semantics{MethodSelects: true, EchoHeaders: true}
+// reply, [UNVERIFIED] for Azure); a "*" or a prefix in ExposedHeaders
+// is expanded against the reply's header names (ExposeExpands, Azurite's
+// reply, the same); origins are exact or "*".
+var semantics = portable.Semantics{MethodSelects: true, EchoHeaders: true, ExposeExpands: true}
 
 // ReadRules implements convert.Reader: the rules in order, in the
 // neutral model, each value at its path (base.allowedOrigins[i] in the
@@ -40,15 +42,18 @@ func (f *format) StateRules(ev policy.Evaluator, text string) (*portable.Config,
 }
 
 func (f *format) rules(c *Configuration, text string) *portable.Config {
-	cfg := &portable.Config{Format: string(f.form), Semantics: semantics}
+	cfg := &portable.Config{Format: string(f.form), Semantics: semantics, Platform: "Azure"}
 	for i, ar := range c.Rules {
 		r := portable.ConfigRule{Index: i, Pos: portable.Pos{Path: ar.Path, Line: ar.Line, Column: ar.Column}}
-		r.Origins = portable.Values(ar.Path, f.field("AllowedOrigins"), ar.AllowedOrigins)
-		r.Methods = portable.Values(ar.Path, f.field("AllowedMethods"), ar.AllowedMethods)
-		r.AllowHeaders = portable.Values(ar.Path, f.field("AllowedHeaders"), ar.AllowedHeaders)
-		r.ExposeHeaders = portable.Values(ar.Path, f.field("ExposedHeaders"), ar.ExposedHeaders)
+		r.Origins = f.values(c, &ar, "AllowedOrigins", ar.AllowedOrigins)
+		r.Methods = f.values(c, &ar, "AllowedMethods", ar.AllowedMethods)
+		r.AllowHeaders = f.values(c, &ar, "AllowedHeaders", ar.AllowedHeaders)
+		r.ExposeHeaders = f.values(c, &ar, "ExposedHeaders", ar.ExposedHeaders)
 		age := ar.MaxAgeInSeconds
 		r.MaxAge = &age
+		if w, ok := ar.at["MaxAgeInSeconds"]; ok {
+			r.MaxAgePos = portable.Pos{Path: w.path, Line: w.line, Column: w.col}
+		}
 		// Azure echoes the origin with credentials for a non-"*"
 		// rule (Azurite, [UNVERIFIED] for Azure; cloud-policies.md §4).
 		r.Credentials, r.CredentialsImplied = !slices.Contains(ar.AllowedOrigins, "*"), true
@@ -58,10 +63,25 @@ func (f *format) rules(c *Configuration, text string) *portable.Config {
 	return cfg
 }
 
+// values are a rule's list named by its XML element, each at its path.
+// A comma-separated list (the XML, `az storage cors list`) has one
+// position for all its values, its element's or field's; the JSON
+// arrays' values are placed one by one (LocatorOf).
+func (f *format) values(c *Configuration, ar *Rule, element string, list []string) []portable.Value {
+	vs := portable.Values(ar.Path, f.field(c, element), list)
+	if w, ok := ar.at[element]; ok && (c.root == nil || c.cli) {
+		for i := range vs {
+			vs[i].Pos.Line, vs[i].Pos.Column = w.line, w.col
+		}
+	}
+	return vs
+}
+
 // field is the name form gives a CorsRule element: the ARM JSON spells
-// each in lowerCamelCase (allowedOrigins), the XML as the element.
-func (f *format) field(element string) string {
-	if f.form == FormJSON {
+// each in lowerCamelCase (allowedOrigins), the XML and the list `az
+// storage cors list` prints as the element.
+func (f *format) field(c *Configuration, element string) string {
+	if f.form == FormJSON && !c.cli {
 		return strings.ToLower(element[:1]) + element[1:]
 	}
 	return element

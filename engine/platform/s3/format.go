@@ -131,7 +131,9 @@ func Formats() []policy.Format {
 			// "AllowedOrigins" as a key: a CloudFormation parameter
 			// file ([{"ParameterKey": "AllowedOrigins", ...}]) has it
 			// as a value.
-			if strings.HasPrefix(t, "[") && jsonKey(t, "AllowedOrigins") {
+			// MaxAgeInSeconds is Azure's (`az storage cors list`),
+			// where S3 spells it MaxAgeSeconds.
+			if strings.HasPrefix(t, "[") && jsonKey(t, "AllowedOrigins") && !jsonKey(t, "MaxAgeInSeconds") {
 				return true, "a JSON array whose items have AllowedOrigins (the S3 console's form)"
 			}
 			return false, ""
