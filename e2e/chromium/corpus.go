@@ -139,7 +139,9 @@ func AddressSpace(host string) string {
 	switch {
 	case strings.HasSuffix(host, "."+PublicDomain):
 		return "public"
-	case strings.HasSuffix(host, "."+LocalDomain):
+	case strings.HasSuffix(host, "."+LocalDomain), strings.HasSuffix(host, ".local"):
+		// A .local name (mDNS) is also what Local Network Access's
+		// mixed-content exemption looks for.
 		return "local"
 	}
 	return "loopback"

@@ -230,10 +230,11 @@ func startHarness(t *testing.T, ntabs int) *harness {
 	}
 	t.Cleanup(func() { srv.Close() })
 
-	// Hosts under pub.test and lan.test reach the server on ports of
-	// their own, which Chromium is told are in the public and the local
-	// IP address space (Local Network Access, scenario "network"); every
-	// other *.test host is on loopback, as 127.0.0.1 is.
+	// Hosts under pub.test and lan.test (and .local names) reach the
+	// server on ports of their own, which Chromium is told are in the
+	// public and the local IP address space (Local Network Access,
+	// scenario "network"); every other *.test host is on loopback, as
+	// 127.0.0.1 is.
 	pub, err := srv.Listen()
 	if err != nil {
 		t.Fatalf("loopback server: %v", err)
@@ -250,8 +251,8 @@ func startHarness(t *testing.T, ntabs int) *harness {
 		// Every *.test host is this server; the port in the rule replaces
 		// the URL's, so origins stay http://app.test and http://api.test.
 		// The first rule that matches a host applies.
-		chromedp.Flag("host-resolver-rules", fmt.Sprintf("MAP *.%s 127.0.0.1:%d, MAP *.%s 127.0.0.1:%d, MAP *.test 127.0.0.1:%d",
-			PublicDomain, pub, LocalDomain, lan, srv.Port())),
+		chromedp.Flag("host-resolver-rules", fmt.Sprintf("MAP *.%s 127.0.0.1:%d, MAP *.%s 127.0.0.1:%d, MAP *.local 127.0.0.1:%d, MAP *.test 127.0.0.1:%d",
+			PublicDomain, pub, LocalDomain, lan, lan, srv.Port())),
 		chromedp.Flag("ip-address-space-overrides", fmt.Sprintf("127.0.0.1:%d=public,127.0.0.1:%d=local", pub, lan)),
 		// The server's certificate, and only it, is trusted: https pages
 		// are secure contexts.

@@ -391,6 +391,12 @@ func readChrome(s string) (*Line, bool, error) {
 		l.URL, l.Reason, l.Value = u, fetch.ReasonCorsDisabledScheme, "file"
 		return l, true, nil
 	}
+	if _, ok := between(s, "Mixed Content: The page at '", "'. This content should also be served over HTTPS."); ok {
+		// Printed before Local Network Access decides an http URL of
+		// the local network (e2e/chromium recordings
+		// lna-https-page-http-local-name-*): the fetch may still pass.
+		return nil, true, fail("Chrome's warning for an https page's fetch of an http URL on the local network (a .local name or a private address): it blocks nothing itself, the user's Local Network Access permission decides; paste the line after it, if Chrome printed one")
+	}
 	if v, ok := between(s, "Mixed Content: The page at '", "'. This request has been blocked; the content must be served over HTTPS."); ok {
 		return mixedContent(l, v, "' was loaded over HTTPS, but requested an insecure resource '")
 	}

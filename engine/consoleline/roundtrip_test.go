@@ -43,6 +43,8 @@ var unsupported = map[string]struct {
 }{
 	"chrome-err-failed": {browser: "chrome", match: regexp.MustCompile(`^Failed to load resource: net::ERR_FAILED$`),
 		why: "Chrome prints it after every blocked fetch: it names no check, and Read asks for the line above it"},
+	"chrome-mixed-content-warning": {browser: "chrome", match: regexp.MustCompile(`^Mixed Content: .*This content should also be served over HTTPS\.$`),
+		why: "Chrome's warning before Local Network Access decides an http URL of the local network: it blocks nothing, and Read says so"},
 	"error-status": {match: regexp.MustCompile(`^Failed to load resource: the server responded with a status of `),
 		why: "an error status the page may read: no block to explain"},
 	"firefox-xml-parsing": {browser: "firefox", match: regexp.MustCompile(`^XML Parsing Error: `),

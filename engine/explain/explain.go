@@ -335,6 +335,9 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 			v.Warnings = append(v.Warnings, Warning{Code: "header-dropped", Message: d.Name + " is not sent: " + d.Why + "."})
 		}
 	}
+	if req != nil && req.Network == nil && p.LocalNetworkAccess {
+		v.Warnings = unstatedNetwork(v.Warnings, p, req)
+	}
 	if res.AuthorizationByWildcard {
 		v.Warnings = append(v.Warnings, Warning{Code: "authorization-wildcard",
 			Message: "Authorization passed only because of Access-Control-Allow-Headers: *. The Fetch standard does not allow that and browsers plan to stop; list authorization explicitly."})
@@ -659,4 +662,28 @@ func rulesOf(x *fetch.Exchange, words bool) []Rule {
 		}
 	}
 	return out
+}
+
+// unstatedNetwork appends a warning when the scenario says nothing of the
+// network but the URL's host names a more private address space than the
+// page's (a private IP address, a .local name, localhost): the verdict
+// took both as public, where Local Network Access would ask the user
+// first (found as a new user would: a public page's fetch of
+// http://192.168.1.10 was allowed without a word).
+func unstatedNetwork(out []Warning, p *fetch.Profile, req *fetch.Request) []Warning {
+	target := origin.AddressSpaceOf(req.URL.Host)
+	page := origin.AddressSpaceOf(req.Origin.Host)
+	if target == "" || page == "loopback" || page == target {
+		return out
+	}
+	if page == "" {
+		page = "public"
+	}
+	perm := "local-network"
+	if target == "loopback" {
+		perm = "loopback-network"
+	}
+	return append(out, Warning{Code: "network-unstated", Severity: "info",
+		Message: req.URL.Host + " is in the " + target + " address space and this verdict took the page and the URL as public: " + title(p.Name) +
+			" refuses a " + page + " page's fetch of it unless the user grants the \"" + perm + "\" permission (Local Network Access). Say where each is to check it: \"network\": {\"page\": \"" + page + "\", \"target\": \"" + target + "\", \"permission\": \"granted\"}."})
 }

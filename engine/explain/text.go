@@ -3,6 +3,8 @@ package explain
 import (
 	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/fetch"
 )
 
 // TextOptions shape the plain-text rendering of a verdict.
@@ -148,7 +150,11 @@ func Text(v Verdict, o TextOptions) string {
 	}
 
 	if o.Searched && !v.Allowed && len(v.Fixes) == 0 {
-		b.WriteString("\n" + c(ansiBold, "No fix found: ") + "no change of the configuration whycors can write lets this fetch pass in every browser without letting in more than it asks for; the FAIL steps above say what the server must send instead.\n")
+		if clientSide(v.Reason) {
+			b.WriteString("\n" + c(ansiBold, "No fix found: ") + "the browser refuses this fetch before the server has a say, so no change of the server's configuration lets it pass; the FAIL steps above say what the page or the user must change.\n")
+		} else {
+			b.WriteString("\n" + c(ansiBold, "No fix found: ") + "no change of the configuration whycors can write lets this fetch pass in every browser without letting in more than it asks for; the FAIL steps above say what the server must send instead.\n")
+		}
 	}
 
 	if len(v.Warnings) > 0 {
@@ -273,4 +279,18 @@ func wrap(text string, width int) []string {
 		}
 	}
 	return out
+}
+
+// clientSide reports a reason decided by the page, the browser or the
+// user before the server answers anything: mixed content, Local Network
+// Access, the request's mode or scheme (found as a new user would: a
+// refused Local Network Access permission was told "the FAIL steps say
+// what the server must send").
+func clientSide(reason string) bool {
+	switch reason {
+	case fetch.ReasonMixedContent, fetch.ReasonLocalNetworkAccessPermissionDenied, fetch.ReasonInsecureLocalNetwork,
+		fetch.ReasonDisallowedByMode, fetch.ReasonNoCorsRedirectModeNotFollow, fetch.ReasonCorsDisabledScheme:
+		return true
+	}
+	return false
 }

@@ -78,3 +78,72 @@ func TestBrowsersDiffer(t *testing.T) {
 		t.Errorf("a plain allowed GET is flagged as differing: %+v", same.Browsers)
 	}
 }
+
+// TestNetworkUnstated: a scenario without "network" whose URL's host
+// names a more private space than the page's gets the warning that says
+// how to state it, in Chrome, whose Local Network Access would ask the
+// user first (found as a new user would: a public page's fetch of
+// http://192.168.1.10 was allowed without a word); Firefox has no such
+// gate in the model, and a page as private as the URL gets none.
+func TestNetworkUnstated(t *testing.T) {
+	reply := `"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}`
+	tests := []struct {
+		desc, browser, origin, url string
+		warn                       bool
+	}{
+		{"public page, private IPv4 over https", "chrome", "https://app.example", "https://192.168.1.10/api", true},
+		{"public page, localhost", "chrome", "https://app.example", "http://localhost:3000/api", true},
+		{"public page, a .local name", "chrome", "https://app.example", "https://nas.local/api", true},
+		{"public page, an ordinary name", "chrome", "https://app.example", "https://api.example/x", false},
+		{"a localhost page to localhost", "chrome", "http://localhost:5173", "http://localhost:3000/api", false},
+		{"Firefox has no Local Network Access gate here", "firefox", "https://app.example", "https://192.168.1.10/api", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.desc, func(t *testing.T) {
+			s, err := explain.Decode([]byte(`{"browser":"` + tc.browser + `","request":{"origin":"` + tc.origin + `","url":"` + tc.url + `"},` + reply + `}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			v, err := explain.Explain(s, explain.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := false
+			for _, w := range v.Warnings {
+				if w.Code == "network-unstated" {
+					got = true
+					if !strings.Contains(w.Message, `"network": {"page": "public"`) {
+						t.Errorf("the warning does not say how to state the network: %s", w.Message)
+					}
+				}
+			}
+			if got != tc.warn {
+				t.Errorf("network-unstated %v, want %v (%+v)", got, tc.warn, v.Warnings)
+			}
+		})
+	}
+}
+
+// TestNoFixSaysWhoDecides: a fetch the browser refuses before the
+// server answers (mixed content, Local Network Access) gets no fix, and
+// the text says no server change helps, where it said the FAIL steps
+// tell what the server must send (found as a new user would).
+func TestNoFixSaysWhoDecides(t *testing.T) {
+	for _, tc := range []struct{ desc, scenario, want string }{
+		{"mixed content", `{"request":{"origin":"https://app.example","url":"http://api.example/x"},"response":{"status":200}}`, "before the server has a say"},
+		{"Local Network Access, permission denied", `{"request":{"origin":"https://m.pub.example","url":"https://dev.lan.example/x"},"network":{"page":"public","target":"local","permission":"denied"},"response":{"status":200}}`, "before the server has a say"},
+		{"a missing Access-Control-Allow-Origin is the server's", `{"request":{"origin":"https://app.example","url":"https://api.example/x"},"response":{"status":200}}`, "what the server must send"},
+	} {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := explain.Explain(s, explain.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if txt := explain.Text(v, explain.TextOptions{Searched: true}); !strings.Contains(txt, tc.want) {
+			t.Errorf("%s: the text does not say %q:\n%s", tc.desc, tc.want, txt)
+		}
+	}
+}

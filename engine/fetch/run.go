@@ -496,6 +496,20 @@ func (s *runState) localNetwork() *Failure {
 	return nil
 }
 
+// mixedContentExempt reports an https page's fetch of an http URL that
+// Local Network Access takes from mixed content's hands: a public page's
+// first request to a local target whose host says so itself
+// (origin.NamesLocalNetwork). Chromium 156 sends it once the permission
+// is granted and refuses it as Local Network Access does otherwise (the
+// e2e/chromium recordings lna-https-page-http-local-name-*); an http URL
+// of an ordinary name in the same space is still mixed content (the
+// recording lna-https-page-http-lan-hostname-granted).
+func (s *runState) mixedContentExempt() bool {
+	n := s.r.Network
+	return s.p.LocalNetworkAccess && n != nil && s.hop == 0 && n.Page == SpacePublic && n.Target == SpaceLocal &&
+		origin.NamesLocalNetwork(s.url.Host)
+}
+
 func (s *runState) mainFetch() *Result {
 	p, r := s.p, s.r
 	for {
@@ -504,9 +518,18 @@ func (s *runState) mainFetch() *Result {
 			// The page's URL is not in the scenario: its origin's root
 			// stands for it (the harness pages are at "/").
 			page := s.originText + "/"
-			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Fail, Spec: "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch",
-				Detail: s.w.Cat("The page is served over https and ", s.urlText, " is http: the browser blocks it before sending anything. Serve the API over https.")})
-			return s.failure(&Failure{Reason: ReasonMixedContent, Value: page})
+			if !s.mixedContentExempt() {
+				s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Fail, Spec: "https://w3c.github.io/webappsec-mixed-content/#should-block-fetch",
+					Detail: s.w.Cat("The page is served over https and ", s.urlText, " is http: the browser blocks it before sending anything. Serve the API over https.")})
+				return s.failure(&Failure{Reason: ReasonMixedContent, Value: page})
+			}
+			// Chrome warns and leaves the fetch to Local Network
+			// Access's permission (e2e/chromium recordings
+			// lna-https-page-http-local-name-*).
+			s.res.Console = append(s.res.Console, "Mixed Content: The page at '"+page+"' was loaded over HTTPS, but requested an insecure resource '"+s.urlText+"'. This content should also be served over HTTPS.")
+			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Info, Spec: specLNA,
+				Detail: s.w.Cat("The page is served over https and ", s.urlText, " is http, but its host names the local network (a .local name or a private IP address): ", s.p.Engine,
+					" does not block it as mixed content and asks the user's Local Network Access permission instead. It warns in the console.")})
 		}
 		sameOrigin := origin.SameOrigin(r.Origin, target) && (s.tainting == "" || s.tainting == "basic")
 		switch {

@@ -37,3 +37,38 @@ func TestIsSerializedHost(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressSpaceOf: the address space a URL's host names before any
+// DNS, as Local Network Access reads it (Chrome's Local Network Access
+// guide: RFC 1918, link-local, IPv6 unique-local and link-local, .local
+// names are local; 127.0.0.0/8, ::1 and localhost are loopback).
+func TestAddressSpaceOf(t *testing.T) {
+	tests := []struct{ desc, url, want string }{
+		{"RFC 1918 10/8", "http://10.1.2.3/", "local"},
+		{"RFC 1918 172.16/12, its first block", "http://172.16.0.1/", "local"},
+		{"RFC 1918 172.16/12, its last block", "http://172.31.255.1/", "local"},
+		{"172.32 is past 172.16/12", "http://172.32.0.1/", ""},
+		{"RFC 1918 192.168/16", "http://192.168.1.10/", "local"},
+		{"IPv4 link-local", "http://169.254.1.1/", "local"},
+		{"an IPv4 written in hex, which the URL parser serializes dotted", "http://0xc0.0xa8.0.1/", "local"},
+		{"IPv6 unique-local fd00::/8", "http://[fd12::1]/", "local"},
+		{"IPv6 unique-local fc00::/8", "http://[fc00::1]/", "local"},
+		{"IPv6 link-local", "http://[fe80::1]/", "local"},
+		{"an mDNS name", "http://printer.local/", "local"},
+		{"a name ending in local without the dot", "http://notlocal/", ""},
+		{"loopback IPv4", "http://127.0.0.1:3000/", "loopback"},
+		{"loopback IPv6", "http://[::1]/", "loopback"},
+		{"localhost", "http://localhost:8080/", "loopback"},
+		{"a public address", "http://8.8.8.8/", ""},
+		{"an ordinary name, which only DNS places", "http://router.lan/", ""},
+	}
+	for _, tc := range tests {
+		u, err := origin.ParseURL(tc.url)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		if got := origin.AddressSpaceOf(u.Host); got != tc.want {
+			t.Errorf("%s: AddressSpaceOf(%q) = %q, want %q", tc.desc, u.Host, got, tc.want)
+		}
+	}
+}

@@ -64,6 +64,39 @@ func (o Origin) PotentiallyTrustworthy() bool {
 		h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
 
+// NamesLocalNetwork reports whether a serialized host names the local
+// address space by itself, as Local Network Access reads a URL before
+// any DNS: an mDNS name (".local"), or an IP literal of a private range
+// (IPv4 10/8, 172.16/12, 192.168/16 and link-local 169.254/16; IPv6
+// unique-local fc00::/7 and link-local fe80::/10). Chrome's Local Network
+// Access guide (developer.chrome.com, "Local network access") lists
+// these as the local space.
+func NamesLocalNetwork(host string) bool {
+	if strings.HasSuffix(host, ".local") {
+		return true
+	}
+	if strings.HasPrefix(host, "[") {
+		a, ok := parseIPv6(strings.Trim(host, "[]"))
+		return ok && (a[0]&0xfe00 == 0xfc00 || a[0]&0xffc0 == 0xfe80)
+	}
+	v, ok := parseDotted(host)
+	return ok && (v>>24 == 10 || v>>20 == 0xac1 || v>>16 == 0xc0a8 || v>>16 == 0xa9fe)
+}
+
+// AddressSpaceOf is the IP address space a serialized host names by
+// itself, before any DNS: "loopback" for localhost and the loopback
+// addresses, "local" where NamesLocalNetwork, and "" for any other name
+// (which only its address places).
+func AddressSpaceOf(host string) string {
+	switch {
+	case host == "[::1]" || strings.HasPrefix(host, "127.") && isDottedIPv4(host) || host == "localhost" || strings.HasSuffix(host, ".localhost"):
+		return "loopback"
+	case NamesLocalNetwork(host):
+		return "local"
+	}
+	return ""
+}
+
 func isDottedIPv4(h string) bool {
 	dots := 0
 	for i := 0; i < len(h); i++ {
