@@ -30,7 +30,8 @@ func init() {
 }
 
 // runExplain reads one scenario and prints the verdict: text by default,
-// the verdict JSON with --json. Exit 0 allowed, 1 blocked, 2 bad input.
+// the verdict JSON with --json. Exit 0 allowed, 1 blocked (any fetch of
+// a session), 2 bad input.
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -86,7 +87,7 @@ Examples:
   whycors explain --browser firefox --json scenario.json
   whycors probe --json https://api.example/items --origin https://app.example > rec.json && whycors explain rec.json
 
-Exit status: 0 allowed, 1 blocked, 2 bad input (with the JSON path of the fault;
+Exit status: 0 allowed, 1 blocked (any fetch of a session), 2 bad input (with the JSON path of the fault;
 with --json, as {"error": {...}} on standard output). With --console: 0 when
 it lists several candidates or with --json, else as the one it explains.
 
@@ -554,10 +555,23 @@ func printVerdict(stdout io.Writer, v explain.Verdict, p *sdkpreset.Preset, incl
 	} else {
 		io.WriteString(stdout, explain.Text(v, explain.TextOptions{Color: colorOK(stdout), Searched: searched}))
 	}
-	if v.Allowed && !needs {
+	if v.Allowed && !needs && !laterBlocked(&v) {
 		return 0
 	}
 	return 1
+}
+
+// laterBlocked reports a session whose first fetch passes and a later
+// one is blocked: the session fails there, so the exit status says so
+// (found as a new user would: examples/upload-preflight-cache.json,
+// whose third fetch is blocked, exited 0).
+func laterBlocked(v *explain.Verdict) bool {
+	for i := range v.Then {
+		if !v.Then[i].Allowed {
+			return true
+		}
+	}
+	return false
 }
 
 // policyFromFlags sets s's policy from --policy files (each named by its

@@ -25,6 +25,10 @@ func TestRunExplain(t *testing.T) {
 	}{
 		{desc: "blocked exits 1", stdin: blocked, args: []string{"-"}, code: 1, out: "Chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
 		{desc: "allowed exits 0", stdin: allowed, args: []string{"-"}, code: 0, out: "Chrome: ALLOWED"},
+		// Tried as a new user would: the session's third fetch is
+		// blocked, and the run exited 0 with a headline of the first.
+		{desc: "a session whose later fetch is blocked exits 1 and says it in the headline", args: []string{"../../examples/upload-preflight-cache.json"}, code: 1,
+			out: "Chrome allows the fetch after a passing preflight, and the page reads status 200. Later fetch 2 of the session ($.then[1]) is blocked: The server answered the preflight 204."},
 		{desc: "json", stdin: blocked, args: []string{"--json", "-"}, code: 1, out: `"reason": "PreflightMissingAllowOriginHeader"`},
 		{desc: "browser flag", stdin: blocked, args: []string{"--browser", "firefox", "-"}, code: 1, out: "Cross-Origin Request Blocked"},
 		{desc: "unknown field exits 2 with its path", stdin: `{"request":{"origin":"http://a.test","url":"http://b.test"},"x":1}`, args: []string{"-"}, code: 2, errOut: "$.x: unknown field"},

@@ -94,6 +94,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 	v.Detected = det
 	if len(vs) > 1 {
 		v.Then = vs[1:]
+		v.Summary = sessionSummary(v)
 	}
 	if s.Policy == nil {
 		v.Warnings = replyWarnings(v.Warnings, s, v)
@@ -104,6 +105,24 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		o.Advisor.Advise(withFormat(s, srv), v, blockedAny(v) && (s.Fixes == nil || *s.Fixes), srv.reading(s, o))
 	}
 	return *v, nil
+}
+
+// sessionSummary is the headline of a session whose first fetch passes
+// and a later one is blocked: the first's, then the first blocked
+// later fetch's (found as a new user would: the headline of
+// examples/upload-preflight-cache.json said only that Chrome allows the
+// fetch, where its third fetch is blocked).
+func sessionSummary(v *Verdict) string {
+	if !v.Allowed {
+		return v.Summary
+	}
+	for i := range v.Then {
+		if t := &v.Then[i]; !t.Allowed {
+			n := strconv.Itoa(i + 1)
+			return v.Summary + " Later fetch " + n + " of the session ($.then[" + strconv.Itoa(i) + "]) is blocked: " + t.Summary
+		}
+	}
+	return v.Summary
 }
 
 // blockedAny reports whether a fetch of v's session is blocked: the
