@@ -247,18 +247,32 @@ Flags:
 // writePatch writes fix n's unified diff as git apply and patch read it:
 // the text shows it indented under the fix's summary, which git apply
 // refuses ("corrupt patch"). Exit 0 with the diff, 2 when there is none.
+//
+// In a session whose first fetch passes, the fixes are those of the
+// first later fetch that is blocked, the one the headline names, as the
+// text numbers them under it (found as a new user would: --patch 1 of
+// such a session said the fetch is allowed).
 func writePatch(c *cli, v explain.Verdict, n int) int {
-	switch {
-	case len(v.Fixes) == 0 && v.Allowed:
-		return c.usageError(fmt.Sprintf("--patch %d: the fetch is allowed, and there is no fix to print", n))
-	case n > len(v.Fixes):
-		fixes := "fixes"
-		if len(v.Fixes) == 1 {
-			fixes = "fix"
+	fixes, whose := v.Fixes, "the verdict"
+	if v.Allowed {
+		for i := range v.Then {
+			if !v.Then[i].Allowed {
+				fixes, whose = v.Then[i].Fixes, fmt.Sprintf("later fetch %d of the session ($.then[%d])", i+1, i)
+				break
+			}
 		}
-		return c.usageError(fmt.Sprintf("--patch %d: the verdict has %d %s", n, len(v.Fixes), fixes))
 	}
-	f := v.Fixes[n-1]
+	switch {
+	case len(fixes) == 0 && v.Allowed && !laterBlocked(&v):
+		return c.usageError(fmt.Sprintf("--patch %d: the fetch is allowed, and there is no fix to print", n))
+	case n > len(fixes):
+		word := "fixes"
+		if len(fixes) == 1 {
+			word = "fix"
+		}
+		return c.usageError(fmt.Sprintf("--patch %d: %s has %d %s", n, whose, len(fixes), word))
+	}
+	f := fixes[n-1]
 	// A client fix's diff is of the fetch() call as the scenario states
 	// it (fetch.js), a file the page's code does not have.
 	// A fix of the replies (--- a/replies) says what the server must

@@ -61,6 +61,11 @@ func TestRunExplain(t *testing.T) {
 		// apply refuses as a corrupt patch (tried as a new user would).
 		{desc: "--patch prints fix 1's diff alone, unindented", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "1"}, code: 0,
 			out: "--- a/../../examples/terraform-s3/main.tf\n+++ b/../../examples/terraform-s3/main.tf\n@@ -16,7 +16,7 @@\n   cors_rule {\n"},
+		// Tried as a new user would: a later fetch's fix of a template's
+		// CDN was labelled template.yaml, and --patch 1 said the fetch
+		// is allowed.
+		{desc: "--patch of a session whose later fetch is blocked prints that fetch's fix, labelled with the file's name", args: []string{"--policy", "testdata/cdn-session/template.cf.yaml", "testdata/cdn-session/session.json", "--patch", "1"}, code: 0,
+			out: "--- a/testdata/cdn-session/template.cf.yaml\n+++ b/testdata/cdn-session/template.cf.yaml\n"},
 		{desc: "--patch of a fix the verdict does not have", args: []string{"--policy", "../../examples/terraform-s3", "../../examples/terraform-s3/request.json", "--patch", "2"}, code: 2, errOut: "--patch 2: the verdict has 1 fix\n"},
 		{desc: "--patch of a change of the page's request", args: []string{"../../examples/api-credentials-wildcard.json", "--patch", "2"}, code: 2, errOut: "--patch 2: fix 2 is a change of the page's request (its fetch() call), not of a file"},
 		{desc: "--patch of a fix of the replies, no file's change", args: []string{"../../examples/rest-api-lambda-proxy.json", "--patch", "1"}, code: 2, errOut: "--patch 1: fix 1 is the header lines the server must send (a diff of its replies), not a change of a file"},

@@ -216,7 +216,7 @@ func (se *searcher) cdnLayerFix(s explain.Scenario, base []explain.Verdict, i in
 		return explain.Fix{}, false
 	}
 	le, isLayer := pf.(fix.LayerEditor)
-	ed, isEditor := pf.(fix.Editor)
+	_, isEditor := pf.(fix.Editor)
 	if !isLayer || !isEditor {
 		return explain.Fix{}, false
 	}
@@ -240,8 +240,12 @@ func (se *searcher) cdnLayerFix(s explain.Scenario, base []explain.Verdict, i in
 	if !se.sameRules(format, text0, text) || !se.safePolicy(cs) || !se.holds(cs, base, i) {
 		return explain.Fix{}, false
 	}
-	return explain.Fix{Where: "server", Format: format, Summary: upperFirst(why) + ".", Steps: []string{why},
-		Diff: fix.Diff("a/"+ed.FileName(), "b/"+ed.FileName(), text0, text), Text: text, AllowedIn: se.sessionAllowedIn(cs, i)}, true
+	// Labelled as the first fetch's fixes are: each file by its own
+	// name (found as a new user would: "--- a/template.yaml" for a
+	// template given as --policy cf.yaml, which git apply refused).
+	f := explain.Fix{Where: "server", Format: format, Summary: upperFirst(why) + ".", Steps: []string{why}, AllowedIn: se.sessionAllowedIn(cs, i)}
+	changes(&f, pf, src0, cs.Policy.Source())
+	return f, true
 }
 
 // ruleTexts are the CORS rules of text as their values read, positions
