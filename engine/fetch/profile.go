@@ -153,6 +153,14 @@ type Profile struct {
 	// first's Access-Control-Max-Age; Firefox ESR 153 and WebKitGTK 2.50
 	// do not).
 	NoOpaqueOriginCache bool
+	// NoTaintedOriginCache: a preflight whose origin a redirect tainted
+	// to "null" neither uses nor fills the CORS-preflight cache, where
+	// the standard keys it by "null" like any other: Chromium 156 and
+	// WebKitGTK 2.50 preflight the redirect's target again a second
+	// later, within its Access-Control-Max-Age; Firefox ESR 153 does not
+	// (the recordings sess-redirect-tainted-preflight-again; found as a
+	// new user would).
+	NoTaintedOriginCache bool
 	// CacheKeyedByCredentials: the CORS-preflight cache keys its entries
 	// by the request's credentials flag, so an entry answers only requests
 	// of the same flag (Firefox ESR 153: the e2e/firefox recording
@@ -296,7 +304,7 @@ var profiles = [...]Profile{
 	{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
-		StreamNeedsHTTP2: true, CacheDropsUncovering: true, NoOpaqueOriginCache: true,
+		StreamNeedsHTTP2: true, CacheDropsUncovering: true, NoOpaqueOriginCache: true, NoTaintedOriginCache: true,
 		LocalNetworkAccess: true,
 		msg:                chromeMessages{},
 	},
@@ -316,7 +324,8 @@ var profiles = [...]Profile{
 		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
 		CacheStarByRequest: true, CacheKeepsFailedMatch: true, OriginKeptOnRedirect: true,
 		PreflightOriginalHeaders: true, LocationLatin1: true, StickyPreflight: true, RedirectCheckedWithCredentials: true,
-		msg: webkitMessages{},
+		NoTaintedOriginCache: true,
+		msg:                  webkitMessages{},
 	},
 	{
 		Name: "spec", Engine: "Fetch Living Standard",

@@ -658,9 +658,13 @@ func (s *runState) preflight() *Failure {
 		pfOrigin = s.originText
 	}
 	cacheKey := s.cache.key(pfOrigin, r.Origin.Opaque())
+	cache := s.cache
+	if p.NoTaintedOriginCache && s.tainted && pfOrigin == "null" {
+		cache = nil
+	}
 	lacks := ""
 	if need {
-		ok, until, l := p.covers(s.cache, cacheKey, s.urlText, r.Include(), r.UseCORSPreflight, s.method, names)
+		ok, until, l := p.covers(cache, cacheKey, s.urlText, r.Include(), r.UseCORSPreflight, s.method, names)
 		lacks = l
 		if ok {
 			s.res.PreflightCached = true
@@ -717,12 +721,12 @@ func (s *runState) preflight() *Failure {
 	}
 	if out.Failure != nil {
 		if out.KeepEntry {
-			p.store(s.cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
+			p.store(cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
 		}
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
-	p.store(s.cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
+	p.store(cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
 	if out.AuthorizationByWildcard {
 		s.res.AuthorizationByWildcard = true
 		s.res.Console = append(s.res.Console, p.AuthorizationWarning(s.urlText)...)
