@@ -31,7 +31,8 @@ const maxSafelistedTotal = 1024
 //   - redirects and what a hop after one sends or checks (the Location
 //     readings, the tainted origin, sticky preflights, Authorization
 //     removed, WebKit's second check, the preflight cache consulted
-//     again): v's requests got no 3xx;
+//     again, or not for a tainted origin (NoTaintedOriginCache)): v's
+//     requests got no 3xx;
 //   - the order of the preflight's checks (StatusFirst,
 //     InterleaveLists, HeaderMapOrder): only which failure is reported
 //     changes, and every check passed;

@@ -38,6 +38,7 @@ var profileFields = map[string]string{
 	"StickyPreflight":                "no redirect",
 	"RedirectCheckedWithCredentials": "no redirect",
 	"NoOpaqueOriginCache":            "the page's origin is not opaque",
+	"NoTaintedOriginCache":           "no redirect, and one fetch with an empty cache",
 	"CacheKeyedByCredentials":        "one fetch, an empty cache",
 	"CacheLiteralStar":               "one fetch, an empty cache",
 	"CacheDropsUncovering":           "one fetch, an empty cache",
