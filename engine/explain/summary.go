@@ -37,6 +37,7 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 		writeLowerFirst(w, fail.Detail)
 	default:
 		serverSaid(v, srv, true, w)
+		redirectSaid(v, w)
 		w.Write(b, " then blocks the fetch")
 		if strings.HasPrefix(baseID(fail.ID), "preflight.") && v.Preflight.Sent {
 			w.Write(" at the preflight")
@@ -55,6 +56,42 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 		out = w.Cat(out, " ", d)
 	}
 	return out
+}
+
+// redirectSaid writes where a redirected fetch ended, when a redirect
+// came before the request whose answer failed: the summary's server
+// sentence is about the first reply, and the failing check is about the
+// last (found as a new user would: "The server answered the request
+// 302. Chrome then blocks the fetch: ... the request's origin is null",
+// where the redirect's target answered, and the 302 carried the header).
+func redirectSaid(v *Verdict, w *words.Arena) {
+	n := len(v.Requests)
+	if n < 2 {
+		return
+	}
+	redirected := false
+	for _, q := range v.Requests[:n-1] {
+		if !q.Preflight && q.Status >= 300 && q.Status < 400 {
+			redirected = true
+		}
+	}
+	last := &v.Requests[n-1]
+	if !redirected || last.Status == 0 {
+		return
+	}
+	w.Write("It was redirected to ", last.URL, ", ")
+	if last.Origin == "null" && v.Requests[0].Origin != "null" {
+		// The tainted origin (Fetch, "HTTP-redirect fetch"): the
+		// cause of most such blocks, said where the user reads first.
+		w.Write("where the browser sent Origin: null (a fetch redirected across origins does from then on), and ")
+	}
+	if last.Preflight {
+		w.Write("its preflight answered ")
+	} else {
+		w.Write("that answered ")
+	}
+	w.WriteNum(last.Status)
+	w.Write(". ")
 }
 
 // answering is the format of the policy that answered the verdict's

@@ -28,6 +28,12 @@ func TestSummary(t *testing.T) {
 			not:  []string{"PreflightMissingAllowOriginHeader", "rule 1"}},
 		{desc: "raw replies: the server and its status, then the check", scenario: `{"request":{"origin":"http://a.test","url":"http://b.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://c.test"]]}}`,
 			want: []string{"The server answered the request 200", "Chrome then blocks the fetch", "http://c.test"}},
+		// Found as a new user would: the headline named the 302 and
+		// then the origin null, with nothing between.
+		{desc: "a redirect across origins: where it went, the Origin: null it carried there, and that hop's answer (Fetch, HTTP-redirect fetch)",
+			scenario: `{"request":{"origin":"https://app.example","url":"https://api.example/a"},"response":{"status":302,"headers":[["Location","https://cdn.example/b"],["Access-Control-Allow-Origin","https://app.example"]]},
+			"routes":[{"url":"https://cdn.example/b","response":{"status":200,"headers":[["Access-Control-Allow-Origin","https://app.example"]]}}]}`,
+			want: []string{"The server answered the request 302", "It was redirected to https://cdn.example/b", "Origin: null", "that answered 200", "Chrome then blocks the fetch", `the request's origin is "null"`}},
 		{desc: "refused before sending (Local Network Access)", scenario: `{"request":{"origin":"https://a.test","url":"https://b.test/x"},"network":{"target":"local","permission":"denied"}}`,
 			want: []string{"Chrome refuses the fetch before sending anything", "local address space", "denied"}, not: []string{"answered"}},
 		{desc: "allowed after a preflight, and the other browsers agree", scenario: `{"request":{"origin":"http://a.test","url":"http://b.test/x","method":"PUT"},
