@@ -67,14 +67,14 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		if name == p.Name {
 			for i := range vs {
 				w := &vs[i]
-				w.Browsers = append(w.Browsers, BrowserResult{Browser: name, Allowed: w.Allowed, Reason: w.Reason, Console: w.Console, PreflightCacheSeconds: w.PreflightCacheSeconds})
+				w.Browsers = append(w.Browsers, BrowserResult{Browser: name, Allowed: w.Allowed, Reason: w.Reason, Console: w.Console, PreflightCacheSeconds: w.PreflightCacheSeconds, fromCache: w.Preflight.Cached})
 			}
 			continue
 		}
 		q, _ := fetch.Shared(name)
 		b.cache = fetch.PreflightCache{}
 		err := eachFetch(q, s, sum, &b.cache, func(i int, o Verdict) {
-			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds})
+			vs[i].Browsers = append(vs[i].Browsers, BrowserResult{Browser: name, Allowed: o.Allowed, Reason: o.Reason, Console: o.Console, PreflightCacheSeconds: o.PreflightCacheSeconds, fromCache: o.Preflight.Cached})
 		})
 		if err != nil {
 			return Verdict{}, err
@@ -252,6 +252,7 @@ func eachFetch(p *fetch.Profile, s Scenario, srv *server, cache *fetch.Preflight
 // seconds, by verdictOf's own rules.
 func summaryOf(res *fetch.Result) Verdict {
 	v := Verdict{Allowed: res.Allowed, Console: res.Console, Fixes: []Fix{}}
+	v.Preflight.Cached = res.PreflightCached
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}

@@ -373,10 +373,15 @@ type Warning struct {
 // BrowserResult is the short verdict of one browser, so that a page can
 // show where browsers disagree.
 type BrowserResult struct {
-	Browser string   `json:"browser"`
-	Allowed bool     `json:"allowed"`
-	Reason  string   `json:"reason"`
-	Console []string `json:"console"`
+	Browser string `json:"browser"`
+	Allowed bool   `json:"allowed"`
+	// fromCache: this browser's preflight cache answered the fetch, so
+	// it sent no preflight and set no lifetime (the steps say so, where
+	// "0 s" read as "not cached"; found as a new user would). Beside
+	// Allowed, in its padding: the struct keeps its size.
+	fromCache bool
+	Reason    string   `json:"reason"`
+	Console   []string `json:"console"`
 	// PreflightCacheSeconds is how long this browser caches the preflight.
 	PreflightCacheSeconds int `json:"preflight_cache_seconds"`
 }

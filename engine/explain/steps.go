@@ -295,7 +295,9 @@ func finishSteps(v *Verdict, w *words.Arena) {
 				if i > 0 {
 					w.Write(", ")
 				}
-				if b.Allowed || b.PreflightCacheSeconds > 0 {
+				if b.fromCache && b.Allowed {
+					w.Write(title(b.Browser), " answered from its cache (no preflight)")
+				} else if b.Allowed || b.PreflightCacheSeconds > 0 {
 					w.Write(title(b.Browser), " ")
 					w.WriteNum(b.PreflightCacheSeconds)
 					w.Write(" s")
