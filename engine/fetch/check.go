@@ -661,6 +661,10 @@ func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool, w *words.A
 	switch {
 	case n == 0:
 		said = sayAbsent
+	case p.MaxAgePlusSign && len(v) > 1 && v[0] == '+' && digits(v[1:]):
+		// Read as the number it signs (Profile.MaxAgePlusSign).
+		v = v[1:]
+		fallthrough
 	case digits(v):
 		if len(v) > 9 {
 			age = 999999999

@@ -153,6 +153,13 @@ type Profile struct {
 	// first's Access-Control-Max-Age; Firefox ESR 153 and WebKitGTK 2.50
 	// do not).
 	NoOpaqueOriginCache bool
+	// MaxAgePlusSign: an Access-Control-Max-Age with a leading '+'
+	// ("+30") is read as its number, where the standard's delta-seconds
+	// has no sign and the default 5 s apply: Chromium 156 and
+	// WebKitGTK 2.50 sent no preflight 7 s later (the recordings
+	// sess-max-age-plus-sign; Firefox ESR 153 does not cache such a
+	// value; found as a new user would).
+	MaxAgePlusSign bool
 	// NoTaintedOriginCache: a preflight whose origin a redirect tainted
 	// to "null" neither uses nor fills the CORS-preflight cache, where
 	// the standard keys it by "null" like any other: Chromium 156 and
@@ -305,6 +312,7 @@ var profiles = [...]Profile{
 		Name: "chrome", Engine: "Chromium 156",
 		ClientHints: true, CombinedSafelist: true, MaxAgeCap: 7200, Authorization: AuthAllowed,
 		StreamNeedsHTTP2: true, CacheDropsUncovering: true, NoOpaqueOriginCache: true, NoTaintedOriginCache: true,
+		MaxAgePlusSign:     true,
 		LocalNetworkAccess: true,
 		msg:                chromeMessages{},
 	},
@@ -324,8 +332,8 @@ var profiles = [...]Profile{
 		CombinedSafelist: true, HeaderMapOrder: true, NoStreamUploads: true, CacheDropsUncovering: true,
 		CacheStarByRequest: true, CacheKeepsFailedMatch: true, OriginKeptOnRedirect: true,
 		PreflightOriginalHeaders: true, LocationLatin1: true, StickyPreflight: true, RedirectCheckedWithCredentials: true,
-		NoTaintedOriginCache: true,
-		msg:                  webkitMessages{},
+		NoTaintedOriginCache: true, MaxAgePlusSign: true,
+		msg: webkitMessages{},
 	},
 	{
 		Name: "spec", Engine: "Fetch Living Standard",

@@ -39,6 +39,7 @@ var profileFields = map[string]string{
 	"RedirectCheckedWithCredentials": "no redirect",
 	"NoOpaqueOriginCache":            "the page's origin is not opaque",
 	"NoTaintedOriginCache":           "no redirect, and one fetch with an empty cache",
+	"MaxAgePlusSign":                 "cache lifetime: one fetch, an empty cache",
 	"CacheKeyedByCredentials":        "one fetch, an empty cache",
 	"CacheLiteralStar":               "one fetch, an empty cache",
 	"CacheDropsUncovering":           "one fetch, an empty cache",
