@@ -144,6 +144,29 @@ func (b Bucket) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			t.Matched, t.Source = true, Source
 			t.Note.Case = "origin and method match; requested headers are not part of GCS's selection"
 		}
+		if t.Matched && isPreflight {
+			// The entry origin and method chose answers a preflight
+			// without any CORS header when it lacks a requested header
+			// in responseHeader: "the UploadServer returns a 200 OK
+			// response to the preflight request, but all of the
+			// Access-Control-[X] headers are missing" until
+			// X-Requested-With was added (googleapis/nodejs-storage#1145,
+			// a user's report the maintainer took up; the same of
+			// Content-Type in GoogleCloudPlatform/magic-modules#12326).
+			// Whether a later entry is tried is not known: none is.
+			if acrh, ok := req.Header.Get("Access-Control-Request-Headers"); ok {
+				if h, ok := refusedHeader(e.ResponseHeader, acrh); !ok {
+					t.Matched, t.Source = false, ""
+					t.Failed, t.Note = "headers", policy.Note{Case: caseHeaders, Args: [4]string{h}, List: e.ResponseHeader}
+					if !req.NoTrace {
+						trace = append(trace, t)
+					}
+					out := noCORS("entry " + strconv.Itoa(i+1) + " lacks the requested header " + h + " in responseHeader")
+					out.Rules = trace
+					return out
+				}
+			}
+		}
 		if !req.NoTrace {
 			trace = append(trace, t)
 		}
@@ -196,6 +219,26 @@ func firstEntry(entries []Entry, origin, method string) int {
 	return len(entries)
 }
 
+// refusedHeader returns the first name of acrh (comma-separated,
+// trimmed, empty items skipped) that list does not hold in any letter
+// case, and false; or true when list holds them all or holds "*" (taken
+// as any header, not yet checked against GCS).
+func refusedHeader(list []string, acrh string) (string, bool) {
+	if slices.Contains(list, "*") {
+		return "", true
+	}
+	for {
+		p, rest, more := strings.Cut(acrh, ",")
+		if p = strings.TrimSpace(p); p != "" && !slices.ContainsFunc(list, func(h string) bool { return strings.EqualFold(h, p) }) {
+			return strings.ToLower(p), false
+		}
+		if !more {
+			return "", true
+		}
+		acrh = rest
+	}
+}
+
 // matchAny: "*" matches anything; other values compare exactly. Partial
 // wildcards are not documented and are taken literally ([UNVERIFIED]).
 func matchAny(list []string, s string) bool {
@@ -211,6 +254,7 @@ func matchAny(list []string, s string) bool {
 const (
 	caseOrigin           = "origin"
 	caseMethod           = "method"
+	caseHeaders          = "headers"
 	casePreflight        = "preflight"
 	caseActual           = "actual"
 	caseRefusedPreflight = "refused-preflight"
@@ -227,6 +271,8 @@ func (words) Rule(r policy.Rule) string {
 		return "Origin " + strconv.Quote(n.Args[0]) + " is not in origin " + wire.QuoteList(n.List)
 	case caseMethod:
 		return "method " + n.Args[0] + " is not in method " + wire.QuoteList(n.List)
+	case caseHeaders:
+		return "the requested header " + strconv.Quote(n.Args[0]) + " is not in responseHeader " + wire.QuoteList(n.List) + ": GCS answers the preflight without any CORS header"
 	}
 	return ""
 }
