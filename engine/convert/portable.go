@@ -171,7 +171,7 @@ func (m *ruleMapper) origins() []string {
 		out = []string{"*"}
 	}
 	for j, o := range m.r.Origins {
-		os, effect, why := originToPortable(m.src.Semantics.Origins, o.Text, m.r.Regex[j])
+		os, effect, why := originToPortable(m.src.Semantics.Origins, o.Text, m.r.Regex[j], platformWords(m.src))
 		out = append(out, os...)
 		if why != "" {
 			m.note("origins", effect, why, o.Pos)
@@ -318,7 +318,7 @@ func selectionNotes(src *Source, byMethod bool) []Note {
 // originToPortable maps one origin entry of platform plat. It returns the
 // portable origins (none when inexpressible) and, when the mapping is not
 // exact, the effect and why.
-func originToPortable(match portable.OriginMatch, o string, regex bool) ([]string, string, string) {
+func originToPortable(match portable.OriginMatch, o string, regex bool, plat string) ([]string, string, string) {
 	if regex {
 		return nil, Narrower, "regular expression /" + o + "/ cannot be written in the portable form; left out (list the origins, or use one \"https://*.example.com\" pattern)"
 	}
@@ -362,7 +362,7 @@ func originToPortable(match portable.OriginMatch, o string, regex bool) ([]strin
 		return []string{"https://" + o, "http://" + o}, Narrower, strconv.Quote(o) + " matches any scheme on S3; written for https:// and http:// only"
 	}
 	if match == portable.OriginsLiteral {
-		return nil, Same, "GCS compares " + strconv.Quote(o) + " literally, so it matches no browser's Origin; left out"
+		return nil, Same, plat + " compares " + strconv.Quote(o) + " literally, so it matches no browser's Origin; left out"
 	}
 	return nil, Narrower, strconv.Quote(o) + " is a pattern the portable form cannot express (it allows only \"*\" and \"scheme://*.domain\"); left out"
 }

@@ -72,8 +72,14 @@ func TestLint(t *testing.T) {
 			text: `app.use(cors({origin: [/^https:\/\/.*example\.com$/]}))`, code: "suffix-trap", sev: lint.Error},
 		{desc: "https://*.github.io covers a public suffix; S3 adds credentials (server-peers.md §1.2 psl)", format: "s3-json",
 			text: `[{"AllowedOrigins":["https://*.github.io"],"AllowedMethods":["GET"]}]`, code: "public-suffix-wildcard", sev: lint.Error},
-		{desc: "https://*.com without credentials (server-peers.md §1.2 psl)", format: "gcs-json",
-			text: `[{"origin":["https://*.com"],"method":["GET"]}]`, code: "public-suffix-wildcard", sev: lint.Warning},
+		{desc: "https://*.com without credentials (server-peers.md §1.2 psl)", format: "rs-cors",
+			text: "package main\n\nimport \"github.com/rs/cors\"\n\nvar c = cors.New(cors.Options{AllowedOrigins: []string{\"https://*.com\"}})\n", code: "public-suffix-wildcard", sev: lint.Warning},
+		// Found as a new user would: GCS and Azure compare such an entry
+		// as written, which explain failed and lint did not say.
+		{desc: "a partial wildcard where GCS compares origins as written (cloud-policies.md §3)", format: "gcs-json",
+			text: `[{"origin":["https://*.example.com"],"method":["GET"]}]`, code: "origin-never-matches", sev: lint.Warning},
+		{desc: "a partial wildcard where Azure compares origins as written (cloud-policies.md §4)", format: "azure-json",
+			text: `{"corsRules":[{"allowedOrigins":["https://*.example.com"],"allowedMethods":["GET"],"allowedHeaders":[],"exposedHeaders":[],"maxAgeInSeconds":0}]}`, code: "origin-never-matches", sev: lint.Warning},
 		{desc: "http:// origin with credentials the user enabled (server-peers.md §1.2 insecure)", format: "apigw-http",
 			text: `{"AllowOrigins":["http://app.test"],"AllowCredentials":true}`, code: "insecure-origin", sev: lint.Error},
 		{desc: "http:// origin where S3 adds credentials itself (cloud-policies.md §0 item 4)", format: "s3-json",

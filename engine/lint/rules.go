@@ -197,6 +197,12 @@ func (l *linter) origin(src *convert.Source, r *convert.Rule, o convert.Value, r
 		return
 	}
 	scheme, rest, hasScheme := strings.Cut(s, "://")
+	if b.star && src.Semantics.Origins == portable.OriginsLiteral {
+		// The evaluator compares it as written (found as a new user
+		// would: lint said nothing where explain failed the entry).
+		l.add(Warning, "origin-never-matches", plat+" compares "+strconv.Quote(s)+" as it is written, a '*' inside it included, so it matches no Origin a browser sends: list each origin, or \"*\" alone for any", o.Pos)
+		return
+	}
 	if b.star {
 		l.wildcard(src, s, scheme, rest, hasScheme, o.Pos, creds)
 	} else {

@@ -129,7 +129,7 @@ const (
 	// §5.1).
 	OriginsScheme OriginMatch = "scheme"
 	// OriginsLiteral: every entry but "*" is compared literally, a "*"
-	// inside it included (GCS).
+	// inside it included (GCS, Azure).
 	OriginsLiteral OriginMatch = "literal"
 	// OriginsProgram: the entries are the application's own code:
 	// strings, regular expressions, functions (Express).

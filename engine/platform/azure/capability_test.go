@@ -57,7 +57,7 @@ func TestCapabilities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantSem := portable.Semantics{MethodSelects: true, EchoHeaders: true, ExposeExpands: true}
+			wantSem := portable.Semantics{MethodSelects: true, EchoHeaders: true, ExposeExpands: true, Origins: portable.OriginsLiteral}
 			if cfg.Format != tc.name || cfg.Semantics != wantSem || len(cfg.Rules) != 1 || len(cfg.Rejects) != 0 {
 				t.Fatalf("ReadRules = %+v", cfg)
 			}

@@ -16,8 +16,10 @@ import (
 // preflight answers with the request's list (EchoHeaders, Azurite's
 // reply, [UNVERIFIED] for Azure); a "*" or a prefix in ExposedHeaders
 // is expanded against the reply's header names (ExposeExpands, Azurite's
-// reply, the same); origins are exact or "*".
-var semantics = portable.Semantics{MethodSelects: true, EchoHeaders: true, ExposeExpands: true}
+// reply, the same); origins are exact or "*", a "*" inside an entry
+// compared as it is written (OriginsLiteral: the evaluator's
+// allowsOrigin; the documentation names no other pattern).
+var semantics = portable.Semantics{MethodSelects: true, EchoHeaders: true, ExposeExpands: true, Origins: portable.OriginsLiteral}
 
 // ReadRules implements convert.Reader: the rules in order, in the
 // neutral model, each value at its path (base.allowedOrigins[i] in the

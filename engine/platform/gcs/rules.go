@@ -36,7 +36,7 @@ func (f *format) StateRules(ev policy.Evaluator, text string) (*portable.Config,
 }
 
 func (f *format) rules(c *Configuration, text string) *portable.Config {
-	cfg := &portable.Config{Format: string(f.form), Semantics: semantics}
+	cfg := &portable.Config{Format: string(f.form), Semantics: semantics, Platform: "GCS"}
 	for i, e := range c.Entries {
 		r := portable.ConfigRule{Index: i, Pos: portable.Pos{Path: e.Path, Line: e.Line, Column: e.Column}, MaxAge: e.MaxAgeSeconds}
 		r.Origins = portable.Values(e.Path, "origin", e.Origin)
