@@ -86,6 +86,8 @@ func TestParse(t *testing.T) {
 			text: `<?xml version="1.0" encoding="UTF-8"?><CorsConfig><Cors><Origins><Origin>http://example.appspot.com</Origin></Origins><Methods><Method>GET</Method><Method>HEAD</Method></Methods><ResponseHeaders><ResponseHeader>foo</ResponseHeader></ResponseHeaders><MaxAgeSec>1800</MaxAgeSec></Cors></CorsConfig>`},
 		{desc: "empty list removes the configuration", form: gcs.FormJSON, entries: 0, text: `[]`, cites: "gsutil cors doc: [] removes"},
 		{desc: "bucket resource form", form: gcs.FormJSON, entries: 1, text: `{"cors":[{"origin":["*"],"method":["GET"]}]}`, cites: "JSON API bucket resource"},
+		{desc: "gcloud storage buckets describe --format=json: cors_config beside the bucket's other fields", form: gcs.FormJSON, entries: 1,
+			text: `{"cors_config":[{"maxAgeSeconds":3600,"method":["GET"],"origin":["https://app.test"],"responseHeader":["Content-Type"]}],"name":"b","location":"US"}`, cites: "GCS docs, Set up and view CORS configurations (--format=\"default(cors_config)\")"},
 		{desc: "misspelt key", form: gcs.FormJSON, errPath: "$[0].origins", text: `[{"origins":["*"],"method":["GET"]}]`, cites: "field names: origin, method, responseHeader, maxAgeSeconds"},
 		{desc: "origin as a string", form: gcs.FormJSON, errPath: "$[0].origin", text: `[{"origin":"*","method":["GET"]}]`, cites: "origin is a list"},
 	}

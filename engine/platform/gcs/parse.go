@@ -53,9 +53,17 @@ func readJSON(text string) (*Configuration, policy.Errors) {
 	list, path := doc.Root, "$"
 	if v, ok := list.Get("cors"); ok {
 		list, path = v, "$.cors"
+	} else if v, ok := list.Get("cors_config"); ok {
+		// gcloud storage buckets describe --format=json spells the
+		// bucket's cors as cors_config (its entries as the API does).
+		list, path = v, "$.cors_config"
 	}
 	if list.Kind != jsonpos.Array {
-		return nil, policy.Errors{doc.Err(list, path, "", "want a list of CORS entries, got "+list.Kind.String())}
+		what := "want a list of CORS entries"
+		if list.Kind == jsonpos.Object {
+			what += ", or an object with one under \"cors\" (the JSON API's bucket) or \"cors_config\" (gcloud storage buckets describe --format=json)"
+		}
+		return nil, policy.Errors{doc.Err(list, path, "", what+", got "+list.Kind.String())}
 	}
 	var errs policy.Errors
 	c := &Configuration{Entries: []Entry{}, root: doc.Root}
