@@ -28,6 +28,10 @@ func runConvert(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	to := fs.String("to", "", "the format to write: "+strings.Join(convert.Targets(opts.Formats), ", ")+" (required)")
 	from := fs.String("from", "auto", "the input's format: "+strings.Join(convert.Sources(opts.Formats), ", ")+", or auto")
+	// lint and explain name the input's format --policy-format: the
+	// same flag here (tried as a new user would, it was "flag
+	// provided but not defined").
+	fs.StringVar(from, "policy-format", "auto", "the same as --from, as lint and explain name it")
 	asJSON := fs.Bool("json", false, "print {\"output\", \"notes\"} as JSON")
 	narrower := fs.Bool("allow-narrower", false, "write the policy even where it refuses requests the source allows (the notes say which)")
 	var params listFlag

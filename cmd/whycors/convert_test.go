@@ -140,3 +140,18 @@ func TestConvertLiteralStar(t *testing.T) {
 		t.Run(tc.desc, tc.check)
 	}
 }
+
+// TestConvertPolicyFormat: convert takes --policy-format, as lint and
+// explain name the input's format (tried as a new user would, it was
+// "flag provided but not defined").
+func TestConvertPolicyFormat(t *testing.T) {
+	const text = `[{"origin": ["https://app.test"], "method": ["PUT"], "responseHeader": ["Content-Type"]}]`
+	for _, tc := range []lintCase{
+		{desc: "--policy-format names the source", command: "convert", args: []string{"--policy-format", "gcs-json", "--to", "native", "-"}, stdin: text, code: 0,
+			stdout: []string{`"origins": ["https://app.test"]`}},
+		{desc: "--from still does", command: "convert", args: []string{"--from", "gcs-json", "--to", "native", "-"}, stdin: text, code: 0,
+			stdout: []string{`"origins": ["https://app.test"]`}},
+	} {
+		t.Run(tc.desc, tc.check)
+	}
+}
