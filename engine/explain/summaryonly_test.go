@@ -15,7 +15,8 @@ import (
 // that browser's own full verdict says: allowed, reason, console and
 // preflight cache seconds, for every fetch of the session. The scenarios
 // are examples/ (S3, nginx, raw replies, a CDN, an authorizer, a
-// preflight cache across fetches) and two here.
+// preflight cache across fetches), the scenarios of the browsers'
+// recordings (e2e/*/testdata) and two here.
 func TestSummaryBrowsers(t *testing.T) {
 	scenarios := map[string][]byte{
 		"firefox refuses Authorization under a wildcard": []byte(`{"request":{"origin":"http://a.test","url":"http://b.test/","headers":[["Authorization","x"]]},
@@ -23,6 +24,27 @@ func TestSummaryBrowsers(t *testing.T) {
 		"max-age capped differently": []byte(`{"request":{"origin":"http://a.test","url":"http://b.test/","method":"PUT"},
 			"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","*"],["Access-Control-Allow-Methods","PUT"],["Access-Control-Max-Age","86400"]]},
 			"response":{"status":200,"headers":[["Access-Control-Allow-Origin","*"]]}}`),
+	}
+	// The browsers' recordings too: every scenario whose verdict
+	// passes where the profiles cannot differ gets its summaries
+	// without a run (summaryAlike), and each must still be that
+	// browser's own verdict.
+	for _, file := range []string{"chromium/testdata/corpus.json", "chromium/testdata/observed-chromium.json",
+		"firefox/testdata/observed-firefox.json", "webkit/testdata/observed-webkit.json"} {
+		b, err := os.ReadFile("../../e2e/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cases []struct {
+			ID       string          `json:"id"`
+			Scenario json.RawMessage `json:"scenario"`
+		}
+		if err := json.Unmarshal(b, &cases); err != nil {
+			t.Fatal(file, err)
+		}
+		for _, c := range cases {
+			scenarios[file+" "+c.ID] = c.Scenario
+		}
 	}
 	files, _ := filepath.Glob("../../examples/*.json")
 	for _, f := range files {
@@ -64,7 +86,7 @@ func TestSummaryBrowsers(t *testing.T) {
 			}
 		}
 	}
-	if checked < 20 {
+	if checked < 2000 {
 		t.Fatalf("only %d summaries compared", checked)
 	}
 }

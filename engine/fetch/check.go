@@ -646,6 +646,16 @@ func passesQuietly(names []string, n string, star bool) bool {
 // default and cap (https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 // step 7; reference browser-cors.md §1.8 table).
 // When quiet (RunOutcome) it adds no check, and says nothing.
+// PreflightLifetime is how long p keeps a passing preflight whose reply
+// has the header lines h in its CORS-preflight cache: the seconds of its
+// Access-Control-Max-Age as p reads them (the default when it has none,
+// 0 for what p does not cache), capped at p's MaxAgeCap, as a run
+// reports them (Result.MaxAge).
+func (p *Profile) PreflightLifetime(h headers.List) int {
+	var w words.Arena
+	return p.maxAge(h, nil, true, &w)
+}
+
 func (p *Profile) maxAge(h headers.List, checks *[]Check, quiet bool, w *words.Arena) int {
 	v, n, line := lookup(h, "Access-Control-Max-Age", w, !quiet)
 	age := DefaultMaxAge

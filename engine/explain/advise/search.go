@@ -29,8 +29,6 @@ type searcher struct {
 	// trials makes each run's explain.Trial (made on first use): they
 	// share the parse of the page's origin and URL.
 	trials *explain.Trials
-	// profiles are summaryBrowsers' profiles (summaryProfiles).
-	profiles [len(summaryBrowsers)]*fetch.Profile
 }
 
 // newTrial is the trial of s, from the search's trials.
