@@ -65,8 +65,14 @@ export function formOf(sc, lost) {
     const pre = sc.preflight || { status: 404, headers: [] };
     const act = sc.response || { status: 200, headers: [] };
     if (pre.status === 0 || act.status === 0) lost.push("a reply with status 0");
-    if (pre.status >= 300 && pre.status < 400) lost.push("a redirected preflight");
     st.raw = replyText(pre, sc.preflight ? "" : "Not Found") + "\n" + replyText(act, sc.response ? "" : "OK");
+    if (pre.status >= 300 && pre.status < 400) {
+      // Without the notes the reader takes a 3xx followed by a reply
+      // for a redirect curl -L followed (engine/formats/raw): they say
+      // which reply answers the preflight.
+      const method = String((sc.request && sc.request.method) || "GET").toUpperCase();
+      st.raw = "# reply to the preflight (OPTIONS)\n" + replyText(pre, "") + "\n# reply to the " + method + " request\n" + replyText(act, sc.response ? "" : "OK");
+    }
   }
   return st;
 }

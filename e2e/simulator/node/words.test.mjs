@@ -132,6 +132,13 @@ test("scenario and formOf are each other's inverse on the form's fields", () => 
   const lost = [];
   formOf({ request: { url: "https://b.example/", redirect: "manual" }, response: { status: 0 } }, lost);
   assert.deepEqual(lost, ["request.redirect", "a reply with status 0"]);
+  // A redirected preflight is held, with the notes that tell the
+  // engine's raw reader which reply answers the preflight (found as a
+  // new user would: it read as a redirect curl -L followed).
+  const held = [];
+  const st = formOf({ request: { url: "https://b.example/x", method: "put" }, preflight: { status: 301, headers: [["Location", "https://b.example/y"]] }, response: { status: 200, headers: [] } }, held);
+  assert.deepEqual(held, []);
+  assert.equal(st.raw, "# reply to the preflight (OPTIONS)\nHTTP/1.1 301\nLocation: https://b.example/y\n\n# reply to the PUT request\nHTTP/1.1 200\n");
 });
 
 test("exchange pictures a refused preflight as decided, with the reason", () => {

@@ -249,6 +249,15 @@ func Read(text string) (*Capture, error) {
 				pending = r
 			}
 			i = next
+		case l.kind == plain && strings.HasPrefix(l.text, "# reply to the "):
+			// The note a fix's replies and the page's form write above
+			// each reply ("# reply to the preflight (OPTIONS)", "# reply
+			// to the PUT request"): it says which request the reply
+			// answers, as curl -v's request lines do.
+			if m := hintMethod(l.text); m != "" {
+				pending = &Request{Method: m, Line: l.no}
+			}
+			i++
 		case (l.kind == resp || l.kind == plain) && isStatusLine(l.text):
 			if len(blocks) >= maxBlocks {
 				errs = append(errs, &policy.Error{Line: l.no, Column: l.col, Msg: "more than " + strconv.Itoa(maxBlocks) + " replies"})
@@ -286,6 +295,20 @@ func Read(text string) (*Capture, error) {
 		}
 	}
 	return group(blocks)
+}
+
+// hintMethod is the method a "# reply to the ..." note names: OPTIONS
+// for "the preflight", else the word before " request"; "" when it names
+// none.
+func hintMethod(note string) string {
+	rest := strings.TrimPrefix(note, "# reply to the ")
+	if strings.HasPrefix(rest, "preflight") {
+		return "OPTIONS"
+	}
+	if m, ok := strings.CutSuffix(strings.TrimSpace(rest), " request"); ok && isToken(m) {
+		return m
+	}
+	return ""
 }
 
 func absURL(scheme string, r *Request) string {
@@ -497,7 +520,10 @@ func group(blocks []*block) (*Capture, error) {
 			firstReq = nil
 			continue
 		}
-		if b.status >= 300 && b.status < 400 && !last {
+		// A redirect of a preflight is its reply: the browser never
+		// follows one (Fetch §4.8 step 7), and what comes after it is
+		// the reply to another request.
+		if b.status >= 300 && b.status < 400 && !last && !(b.req != nil && strings.EqualFold(b.req.Method, "OPTIONS")) {
 			chain = append(chain, b)
 			continue
 		}

@@ -56,6 +56,21 @@ func TestRead(t *testing.T) {
 			},
 		},
 		{
+			// Found as a new user would: the page's console-line
+			// candidate for "Redirect is not allowed for a preflight
+			// request" wrote a 301 then a 200, read as a redirect curl
+			// followed, and the verdict said no preflight reply was
+			// pasted.
+			desc:          "the notes a fix and the page write above each reply say which request it answers: a 301 to the preflight is its reply, not a redirect curl followed",
+			text:          "# reply to the preflight (OPTIONS)\nHTTP/1.1 301 Moved Permanently\nLocation: https://api.test/y\n\n# reply to the PUT request\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.test\n",
+			wantPreflight: 301, wantActual: 200,
+		},
+		{
+			desc:       "without the notes, a 3xx then a reply is still a redirect curl -L followed (§6.5)",
+			text:       "HTTP/1.1 301 Moved Permanently\nLocation: https://api.test/y\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.test\n",
+			wantActual: 200,
+		},
+		{
 			desc:          "curl -v of an OPTIONS request: the request line makes it the preflight reply",
 			text:          curlVPreflight,
 			wantPreflight: 204,
