@@ -142,6 +142,13 @@ func Parse(s string) (Origin, error) {
 	if s == "null" {
 		return Origin{}, nil
 	}
+	if host, port, ok := strings.Cut(s, ":"); ok && host != "" && port != "" && allDigits(port) {
+		// "localhost:3000" parses as a URL of the scheme "localhost",
+		// whose origin is opaque: no page has it, and its serialization
+		// "null" hid the missing scheme (found as a new user would). A
+		// data: or blob: page's opaque origin is still one.
+		return Origin{}, fail(s, 0, "a host and port without a scheme: an origin is scheme://host[:port], such as "+strconv.Quote("http://"+s))
+	}
 	u, err := ParseURL(s)
 	if err != nil {
 		return Origin{}, err

@@ -27,6 +27,8 @@ func TestParseOrigin(t *testing.T) {
 		{desc: "data is opaque", in: "data:text/html,hi", want: "null", source: "URL Standard concept-url-origin"},
 		{desc: "blob takes the inner origin", in: "blob:https://app.test/uuid", want: "https://app.test", source: "URL Standard concept-url-origin, blob"},
 		{desc: "no scheme", in: "app.test", wantErr: true, source: "URL Standard: no scheme, no base => failure"},
+		// Found as a new user would: the origin was "null", silently.
+		{desc: "a host and port without a scheme, which the URL parser reads as the scheme localhost", in: "localhost:3000", wantErr: true, source: "HTML ASCII serialization of an origin: scheme \"://\" host [\":\" port]"},
 		{desc: "empty host", in: "http://", wantErr: true, source: "URL Standard: host-missing validation error"},
 		{desc: "port out of range", in: "http://a.test:65536", wantErr: true, source: "URL Standard port-out-of-range"},
 		{desc: "forbidden host code point", in: "http://a<b.test", wantErr: true, source: "URL Standard forbidden domain code point"},
