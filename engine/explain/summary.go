@@ -170,7 +170,11 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 		// by an assumption, which is said as one. Tried as a new user
 		// would, the page's first verdict began "raw answered the
 		// preflight 204 with rule 1 (preflight)".
-		if matched == nil {
+		// A preflight's pasted reply is the only rule when the actual
+		// reply was not pasted: the request was answered by the
+		// assumption all the same (found as a new user would: "The
+		// server answered the request 200" of a reply nobody pasted).
+		if matched == nil || which == "request" && matched.ID == "preflight" {
 			w.Write("No reply to the ", which, " was pasted, so the server is taken to answer it ")
 			w.WriteNum(status)
 			w.Write(". ")
