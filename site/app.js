@@ -1131,11 +1131,13 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     const p = REQ_PRESETS[e.target.value];
     if (p) applyRequest(p);
   });
-  // An SDK's request: its method and headers replace the form's.
+  // An SDK's request: its method and headers replace the form's, and a
+  // GET or HEAD sends no body (the form's would make fetch() throw).
   $("sdk-preset").addEventListener("change", (e) => {
     const p = sdkPresets.find((x) => x.name === e.target.value);
-    if (p) applyRequest({ method: p.method, headers: p.headers });
+    if (p) applyRequest({ method: p.method, headers: p.headers, ...(p.method === "GET" || p.method === "HEAD" ? { body: "" } : {}) });
   });
+  let formatOfPreset = false;
   $("srv-preset").addEventListener("change", (e) => {
     const p = SRV_PRESETS[e.target.value];
     if (!p) return;
@@ -1144,12 +1146,23 @@ import { BROWSERS, drawTimeline, el, posText, renderBrowsers, renderConsoles, re
     if (p.text !== undefined && known) {
       $("policy").value = p.text;
       setSelect($("format"), p.format);
+      formatOfPreset = p.format !== "auto";
       setSource("policy");
     } else {
       $("raw").value = p.raw || "";
       setSource("raw");
       if (p.format) $("detected").textContent = "";
     }
+  });
+  // A preset names its format; text pasted over it is the user's own,
+  // whatever its format, so it is detected again (found as a new user
+  // would: an S3 preset, then a pasted nginx file, "Read as s3-json").
+  // A format the user chose stays (formatOfPreset, set by srv-preset).
+  $("format").addEventListener("change", () => { formatOfPreset = false; });
+  $("policy").addEventListener("paste", () => {
+    if (!formatOfPreset) return;
+    formatOfPreset = false;
+    setSelect($("format"), "auto");
   });
   $("copy-share").addEventListener("click", (e) => copyText($("share").value, e.target));
   $("extra-drop").addEventListener("click", () => { setExtra(null); update(); });

@@ -395,6 +395,12 @@ func (r reqFlags) apply(s *explain.Scenario) {
 func applyPreset(s *explain.Scenario, p sdkpreset.Preset) {
 	s.Request.Method = p.Method
 	s.Request.Headers = p.Header.Clone()
+	if p.Method == "GET" || p.Method == "HEAD" {
+		// The SDK sends no body with them; the scenario's own would make
+		// fetch() throw (found as a new user would: GetObject over the
+		// page's first scenario, a POST with a body, was BodyWithGetHead).
+		s.Request.Body, s.Request.BodyType = nil, ""
+	}
 }
 
 // exposeFix adds to v, an allowed fetch whose SDK cannot do without a

@@ -56,6 +56,12 @@ func TestPresets(t *testing.T) {
 			}
 		})
 	}
+	// Found as a new user would: after the S3 preset, a pasted nginx
+	// file was "Read as s3-json" and refused.
+	t.Run("text pasted over a preset's is detected again", func(t *testing.T) {
+		p.t = t
+		pastedOverPresetIsDetected(t, p)
+	})
 	t.Run("a policy's reading that returns after the raw replies are drawn is dropped", func(t *testing.T) {
 		p.t = t
 		lateReadingIsDropped(t, p)
@@ -91,4 +97,25 @@ func lateReadingIsDropped(t *testing.T, p *page) {
 			t.Fatalf("after %s then the plain server, the page shows the verdict of an earlier input", policy)
 		}
 	}
+}
+
+// pastedOverPresetIsDetected picks the S3 preset, whose format is
+// s3-json, pastes an nginx server block over its text, and expects the
+// format detected again and the page's verdict the engine's for it.
+// It runs in TestPresets's browser.
+func pastedOverPresetIsDetected(t *testing.T, p *page) {
+	p.open("")
+	paste := `(() => {
+	  const s = document.getElementById("srv-preset"); s.value = "s3"; s.dispatchEvent(new Event("change", {bubbles: true}));
+	  const t = document.getElementById("policy");
+	  t.dispatchEvent(new ClipboardEvent("paste", {bubbles: true, cancelable: true}));
+	  t.value = "server {\n  location / {\n    add_header Access-Control-Allow-Origin https://app.example always;\n  }\n}\n";
+	  t.dispatchEvent(new Event("input", {bubbles: true}));
+	  return document.getElementById("format").value;
+	})()`
+	if got := eval[string](p, paste); got != "auto" {
+		t.Fatalf("format after a paste over the S3 preset's text: %q, want auto", got)
+	}
+	settled(p)
+	compareWithEngine(t, p, input{source: "policy", format: "Detect automatically"})
 }
