@@ -84,6 +84,9 @@ var reasonCases = []struct {
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X-A","1"]]},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Headers","x-a x-b"]]},` + okResponse + `}`},
 	{desc: "method not in ACAM (Fetch §4.8 step 10)", reason: fetch.ReasonMethodDisallowed, where: "server",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"DELETE"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","PUT"]]},` + okResponse + `}`},
+	// Found as a new user would: no fix was offered.
+	{desc: "a lowercase method fetch() does not normalize, listed uppercase in ACAM (Fetch, normalize a method; §4.8 step 10)", reason: fetch.ReasonMethodDisallowed, where: "client",
+		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","method":"patch"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Methods","GET, POST, PATCH"]]},` + okResponse + `}`},
 	{desc: "header not in ACAH (Fetch §4.8 step 11)", reason: fetch.ReasonHeaderDisallowed, where: "server",
 		scenario: `{"request":{"origin":"http://app.test","url":"http://api.test/x","headers":[["X-A","1"],["X-B","2"]]},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","http://app.test"],["Access-Control-Allow-Headers","x-a"]]},` + okResponse + `}`},
 	{desc: "redirect with userinfo (Fetch §4.4 step 8)", reason: fetch.ReasonRedirectContainsCredentials, where: "server",

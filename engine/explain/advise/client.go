@@ -35,6 +35,15 @@ func clientChange(s explain.Scenario, v *explain.Verdict) (explain.Request, stri
 		}
 		r.Method = m
 		return r, "fetch() refuses the method " + strconv.Quote(f.Value) + "; send " + m + " (or another method the server allows)", true
+	case fetch.ReasonMethodDisallowed:
+		// fetch() uppercases only DELETE, GET, HEAD, OPTIONS, POST and
+		// PUT (Fetch "normalize a method"), and the preflight compares
+		// methods byte for byte: a lowercase "patch" is not "PATCH"
+		// (found as a new user would: no fix was offered).
+		if up := strings.ToUpper(r.Method); up != r.Method && fetch.NormalizeMethod(r.Method) == r.Method {
+			r.Method = up
+			return r, "write the method " + strconv.Quote(up) + ": fetch() sends " + strconv.Quote(f.Value) + " as written (it uppercases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and the preflight's answer is compared byte for byte", true
+		}
 	case fetch.ReasonNoCorsMethod, fetch.ReasonModeNavigate, fetch.ReasonStreamNoCors, fetch.ReasonDisallowedByMode:
 		r.Mode = "cors"
 		return r, "use mode \"cors\" (the default), the only mode that lets the page read another origin's response", true
