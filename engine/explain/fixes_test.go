@@ -392,6 +392,18 @@ func TestHeadersFixKeepsThePolicysReplies(t *testing.T) {
 			if n := strings.Count(f.Text, "Access-Control-Allow-Origin:"); n != 2 {
 				t.Errorf("%d Access-Control-Allow-Origin lines, want one per reply:\n%s", n, f.Text)
 			}
+			// The diff is from the pasted replies, so that it applies
+			// to them (found as a new user would: its context lines
+			// were notes the pasted text did not have).
+			var before []string
+			for _, l := range strings.Split(f.Diff, "\n") {
+				if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "---") {
+					before = append(before, l[1:])
+				}
+			}
+			if got := strings.Join(before, "\n"); !strings.Contains(tc.raw, got) {
+				t.Errorf("the diff's old side is not the pasted replies:\n%s\npasted:\n%s", got, tc.raw)
+			}
 			applied := s
 			applied.Policy = &explain.Policy{Format: "raw", Text: f.Text}
 			if w, err := explain.Explain(applied, opts); err != nil || !w.Allowed {

@@ -99,6 +99,14 @@ func (se *searcher) headersFix(s explain.Scenario, v *explain.Verdict) (explain.
 	}
 	f.Text = strings.Join(after, "\n")
 	f.Diff = fix.Diff("a/replies", "b/replies", strings.Join(before, "\n"), f.Text)
+	if s.Policy != nil && se.pasted(s.Policy.Format) {
+		// The replies the user pasted are the text the fix replaces
+		// ("Use this fix" writes Text in their place): the diff is from
+		// that text, so that it applies to it (found as a new user
+		// would: patch refused a diff whose context lines, the notes
+		// above each reply, were not in the pasted text).
+		f.Diff = fix.Diff("a/replies", "b/replies", s.Policy.Source().Main(), f.Text)
+	}
 	f.AllowedIn = se.allowedIn(cs, ran, se.browser)
 	return f, true
 }
@@ -247,4 +255,15 @@ func appendList(l []string, add ...string) string {
 		}
 	}
 	return strings.Join(l, ", ")
+}
+
+// pasted reports a format whose text is the server's replies as pasted
+// (explain.Pasted).
+func (se *searcher) pasted(format string) bool {
+	pf, ok := se.reads.lookup(format)
+	if !ok {
+		return false
+	}
+	_, is := pf.(explain.Pasted)
+	return is
 }
