@@ -203,6 +203,12 @@ Flags:
 	// A record saved by `whycors probe --json` holds the scenario with
 	// the replies received; explain reads that member.
 	if inner, ok := probe.ScenarioOf(data); ok {
+		if note, stopped := probe.Unfinished(data); stopped {
+			// Found as a new user would: the replay answered the
+			// request the probe never sent with a made-up 200 and
+			// blocked it.
+			return c.inputError(2, name, errors.New("the probe stopped before the fetch's end, so there is no reply to replay past it: "+note))
+		}
 		data = inner
 	}
 	s, err := explain.Decode(data)

@@ -25,6 +25,10 @@ func TestRunExplain(t *testing.T) {
 	}{
 		{desc: "blocked exits 1", stdin: blocked, args: []string{"-"}, code: 1, out: "Chrome: BLOCKED (PreflightMissingAllowOriginHeader)"},
 		{desc: "allowed exits 0", stdin: allowed, args: []string{"-"}, code: 0, out: "Chrome: ALLOWED"},
+		// Tried as a new user would: the replay made up a 200 for the
+		// PUT the probe withheld, and blocked it.
+		{desc: "a probe record that stopped after its preflight is not replayed past it", stdin: `{"scenario":{"request":{"origin":"https://a.test","url":"https://b.test/x","method":"PUT"},"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin","https://a.test"],["Access-Control-Allow-Methods","PUT"]]}},"probe":{"outcome":"preflight-passed","note":"the preflight passed; the actual PUT was not sent"}}`,
+			args: []string{"-"}, code: 2, errOut: "the probe stopped before the fetch's end, so there is no reply to replay past it: the preflight passed"},
 		// Tried as a new user would: the session's third fetch is
 		// blocked, and the run exited 0 with a headline of the first.
 		{desc: "a session whose later fetch is blocked exits 1 and says it in the headline", args: []string{"../../examples/upload-preflight-cache.json"}, code: 1,

@@ -50,6 +50,7 @@ import (
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -225,7 +226,20 @@ func Run(ctx context.Context, o Options) (*Record, error) {
 		rec.Probe.Outcome = PreflightPassed
 		if ls.withheld == "redirect" {
 			rec.Probe.Outcome = RedirectNotFollowed
-			rec.Probe.Note = "the reply redirects and passed the CORS check; the browser would follow it to " + ls.location + ", which the probe does not: probe that URL (the page's Origin becomes \"null\" after a cross-origin redirect)."
+			// The Location as the browser resolves it, and the tainted
+			// origin only when the redirect leaves the URL's origin
+			// (found as a new user would: "/echo/after", and "null"
+			// said of a same-origin redirect).
+			to, taint := ls.location, ""
+			if base, err := origin.ParseURL(o.URL); err == nil {
+				if u, err := base.Resolve(ls.location); err == nil {
+					to = u.String()
+					if !origin.SameOrigin(u.Origin(), base.Origin()) {
+						taint = " with Origin: null (a redirect to another origin taints it)"
+					}
+				}
+			}
+			rec.Probe.Note = "the reply redirects and passed the CORS check; the browser would follow it to " + to + ", which the probe does not: probe that URL" + taint + "."
 		} else {
 			rec.Probe.Note = "the preflight passed; the actual " + ls.method + " was not sent because it is not a safe method (pass --send to send it and check its reply's CORS headers too)."
 		}
@@ -281,6 +295,24 @@ func ScenarioOf(data []byte) (scenario []byte, ok bool) {
 		return nil, false
 	}
 	return s, true
+}
+
+// Unfinished returns the note of a probe record that stopped before the
+// fetch's end (PreflightPassed, RedirectNotFollowed): its scenario has no
+// reply for the request it did not send, so a replay would take one
+// nobody received. ok is false for any other record or text.
+func Unfinished(data []byte) (note string, ok bool) {
+	var rec struct {
+		Probe Report `json:"probe"`
+	}
+	if json.Unmarshal(data, &rec) != nil {
+		return "", false
+	}
+	switch rec.Probe.Outcome {
+	case PreflightPassed, RedirectNotFollowed:
+		return rec.Probe.Note, true
+	}
+	return "", false
 }
 
 // ReorderHead puts the field lines of an HTTP/1.1 request head (request
