@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +28,8 @@ import (
 //     naming the path itself win over it;
 //   - /k/n/ holds nested locations: /k/n/a/ (redirect from "/k/n/a",
 //     add_header inherited from /k/n/) and a nested regex;
-//   - /k/s/ serves files: 405 to any method but GET, HEAD and POST;
+//   - /k/s/ serves files: 405 to any method but GET, HEAD and POST (to
+//     a POST once the file is found: TestNginxStaticFile);
 //   - /k/w/ includes Debian's /etc/nginx/proxy_params (proxy_set_header
 //     lines), which the model reads as changing no reply;
 //   - ~ ^/k/e\.x$ keeps its backslash, an escaped dot: /k/ezx is /k/'s;
@@ -228,4 +231,42 @@ func TestNginxModel(t *testing.T) {
 // with the Location and X-Loc lines.
 func nginxSummary(status int, h http.Header) string {
 	return proxytest.Summary(status, h) + fmt.Sprintf(" Location=%q X-Loc=%q", h["Location"], h["X-Loc"])
+}
+
+// TestNginxStaticFile: a location that serves files answers GET and HEAD
+// from the file, refuses other methods with 405 at once, and a POST with
+// 405 once it has found the file, 404 when it has not
+// (ngx_http_static_module). Debian's nginx against the model, with the
+// application's reply standing for the file's (200 when it exists, 404
+// when not). Found as a new user would: a POST to a file was modelled as
+// served, with the add_header line.
+func TestNginxStaticFile(t *testing.T) {
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "f.txt"), []byte("file\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf := "  server {\n    listen 127.0.0.1:{{port}};\n    root {{root}};\n" +
+		"    add_header Access-Control-Allow-Origin \"*\";\n  }\n"
+	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{root}}", "/srv").Replace(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", map[string]string{"{{root}}": root})
+	host := "127.0.0.1:" + strconv.Itoa(port)
+	for _, line := range []string{"GET /f.txt", "HEAD /f.txt", "POST /f.txt", "PUT /f.txt", "DELETE /f.txt", "GET /missing", "POST /missing", "PUT /missing"} {
+		method, path, _ := strings.Cut(line, " ")
+		req := policy.Request{Method: method, URL: path}
+		req.Header.Add("Origin", "https://app.test")
+		status, h := proxytest.Send(t, port, host, req, "200 none")
+		app := policy.Reply{Status: 200, Header: headers.List{}}
+		if path == "/missing" {
+			app.Status = 404
+		}
+		full := req
+		full.URL = "http://" + host + path
+		got := model.Respond(full, app)
+		if real, modelled := proxytest.Summary(status, h), proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
+			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
+		}
+	}
 }

@@ -366,6 +366,11 @@ func normalize(p string) string {
 // static content answers when nginx does not return by itself.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	s, ret, conf, trace := c.route(req)
+	if ret != nil && ret.onFile && (app.Status < 200 || app.Status > 299) {
+		// No file to refuse the POST for: the missing file's reply.
+		ret = nil
+		trace = trace[:len(trace)-2]
+	}
 	reply := policy.Reply{}
 	decision := policy.Note{Case: caseSteps}
 	if ret != nil {
@@ -532,10 +537,14 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 				}
 			}
 		}
-		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" && req.Method != "POST" {
-			// Files are served to GET, HEAD and POST only.
+		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" {
+			// Files are served to GET and HEAD only: the static module
+			// refuses other methods at once, and POST once it has
+			// opened the file (ngx_http_static_module; Debian's nginx
+			// answered a POST to a file 405 and to a missing one 404,
+			// found as a new user would).
 			trace = append(trace, stepStatic, req.Method)
-			ret = &stmt{kind: stReturn, code: 405}
+			ret = &stmt{kind: stReturn, code: 405, onFile: req.Method == "POST"}
 		}
 	}
 	return s, ret, conf, trace

@@ -23,9 +23,10 @@
 //     it) is refused with 400 under the server level's add_header;
 //   - in a server block that shows how content is served (a content
 //     handler, root or alias somewhere), a location without a content
-//     handler serves files: 405 to other methods than GET, HEAD and POST
+//     handler serves files: 405 to other methods than GET and HEAD, to
+//     POST once the file is found (a missing one is 404)
 //     (ngx_http_static_module); checked against nginx 1.22.1 by
-//     e2e/probe's TestNginxModel;
+//     e2e/probe's TestNginxModel and TestNginxStaticFile;
 //   - if (...) with $var, = / != and ~ ~* !~ !~* conditions; set; return
 //     (code, code text, code URL, URL); break; at server and location
 //     level: a true if makes its block the configuration of the request,
@@ -145,12 +146,16 @@ const (
 )
 
 type stmt struct {
-	kind      stmtKind
-	name      string   // set: variable
-	value     template // set: value; return: text or URL
-	code      int      // return
-	url       bool     // return: value is a URL (Location)
-	realm     string   // auth_basic's 401: its WWW-Authenticate realm
+	kind  stmtKind
+	name  string   // set: variable
+	value template // set: value; return: text or URL
+	code  int      // return
+	url   bool     // return: value is a URL (Location)
+	realm string   // auth_basic's 401: its WWW-Authenticate realm
+	// onFile: the static module's 405 to a POST, which comes after it
+	// opened the file: a missing one is its 404 (the application's
+	// reply stands for the file's).
+	onFile    bool
 	ifb       *ifBlock
 	line, col int
 }
@@ -249,8 +254,8 @@ type Config struct {
 	sets    map[string]bool
 	// static: the paste shows how content is served (a server block with
 	// a content handler, root or alias somewhere), so a location without
-	// a handler serves files and refuses other methods than GET, HEAD
-	// and POST with 405 (ngx_http_static_module). A snippet without one
+	// a handler serves files and refuses other methods than GET and HEAD
+	// with 405 (ngx_http_static_module). A snippet without one
 	// leaves every reply to the application.
 	static bool
 	served bool
