@@ -14,6 +14,7 @@ import (
 
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/origin"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/wire"
 )
@@ -84,6 +85,14 @@ func Read(text string) (*File, error) {
 				fail(v, "$.url", "want the http(s) scheme and host the paths are requested at, e.g. https://api.example.com")
 				continue
 			}
+			if strings.ContainsAny(v.Value, "?#") {
+				// Each case's path is appended to it: after a query
+				// or a fragment it would be neither path nor request
+				// (found as a new user would: the cases went to the
+				// url's own path).
+				fail(v, "$.url", "want the scheme and host, with a path prefix at most: each case's path is appended to it, so it can have no query or fragment (put a query in each case's path)")
+				continue
+			}
 			f.URL = strings.TrimSuffix(v.Value, "/")
 		case "cases":
 			cases = v
@@ -141,7 +150,17 @@ func readCase(i int, n *yaml.Node, fail func(*yaml.Node, string, string)) (Case,
 		seen[k.Value] = true
 		switch k.Value {
 		case "origin":
-			c.Origin, _ = str(v, p)
+			if s, good := str(v, p); good {
+				c.Origin = s
+				// A page's origin, checked here so that a typo is an
+				// input error at its place (found as a new user
+				// would: "app.example.com" was a case that "could
+				// not be run", exit 1).
+				if _, err := origin.Parse(s); err != nil || s != "null" && !strings.Contains(s, "://") {
+					fail(v, p, "want a page's origin, scheme://host[:port] (such as https://app.example.com), or null")
+					ok = false
+				}
+			}
 		case "method":
 			if s, good := str(v, p); good {
 				c.Method = s

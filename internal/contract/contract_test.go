@@ -26,11 +26,14 @@ func TestReadFaults(t *testing.T) {
 		{"no cases", "url: https://a.test\n", []string{"$.cases@1:1"}},
 		{"an unknown top field (and an empty list, which checks nothing)", "cases: []\ncase: []\n", []string{"$.case@2:1", "$.cases@1:8"}},
 		{"a url that is not http(s) (and an empty list)", "url: ftp://x\ncases: []\n", []string{"$.url@1:6", "$.cases@2:8"}},
+		// Found as a new user would: the cases went to the url's path.
+		{"a url with a query, after which no case's path can go (and an empty list)", "url: https://a.test/base?x=1\ncases: []\n", []string{"$.url@1:6", "$.cases@2:8"}},
 		{"a case without origin or expect", "cases:\n  - {method: GET}\n", []string{"$.cases[0].origin@2:5", "$.cases[0].expect@2:5"}},
 		{"bad values, each at its place", "cases:\n  - origin: https://a.test\n    expect: maybe\n    browser: edge\n    credentials: yes\n    path: api\n",
 			[]string{"$.cases[0].expect@3:13", "$.cases[0].browser@4:14", "$.cases[0].credentials@5:18", "$.cases[0].path@6:11"}},
 		{"an unknown case field", "cases:\n  - {origin: https://a.test, expect: allow, methods: [GET]}\n", []string{"$.cases[0].methods@2:45"}},
 		{"an origin written as YAML null", "cases:\n  - {origin: null, expect: deny}\n", []string{"$.cases[0].origin@2:14"}},
+		{"an origin without a scheme", "cases:\n  - {origin: app.example.com, expect: deny}\n", []string{"$.cases[0].origin@2:14"}},
 	}
 	for _, tc := range tests {
 		_, err := contract.Read(tc.text)
