@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"strconv"
 	"time"
@@ -59,6 +60,15 @@ Examples:
 		return 2
 	}
 	out := *dir
+	if out != "" {
+		// A folder that is not there, or holds no page, would be served
+		// as 404s behind a "simulator at" line (found as a new user
+		// would).
+		if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
+			fmt.Fprintf(stderr, "whycors serve: --dir %s holds no built simulator (no index.html): build one with go run ./scripts/buildsite -out %s, or leave out --dir\n", out, out)
+			return 2
+		}
+	}
 	if out == "" {
 		wd, _ := os.Getwd()
 		place, err := build.Locate(context.Background(), wd)
