@@ -19,6 +19,7 @@ func TestTestCommand(t *testing.T) {
 	holds := write("holds.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-key], expect: allow}\n  - {origin: https://evil.example, expect: deny}\n")
 	breaks := write("breaks.yaml", "cases:\n  - {origin: https://app.example.com, method: PUT, headers: [x-other], browser: chrome, expect: allow}\n")
 	bad := write("bad.yaml", "cases:\n  - {origin: https://app.example.com, expect: perhaps}\n")
+	module := write("module.yaml", "url: https://photos-uploads.s3.amazonaws.com\ncases:\n  - {origin: https://app.example.com, method: PUT, path: /k, headers: [content-type], expect: allow}\n  - {origin: https://evil.example, expect: deny}\n")
 	tests := []struct {
 		desc   string
 		args   []string
@@ -33,6 +34,12 @@ func TestTestCommand(t *testing.T) {
 		{desc: "JSON", args: []string{pol, holds, "--json"}, code: 0, stdout: []string{`"failed": 0`, `"browser": "safari"`}},
 		{desc: "a fault of the expectations at its place", args: []string{pol, bad}, code: 2, stderr: "$.cases[0].expect"},
 		{desc: "a missing expectations file is named", args: []string{pol}, code: 2, stderr: "missing EXPECTATIONS"},
+		// Tried as a new user would: a module's folder was "is a
+		// directory", its main.tf a fault telling to use --param, which
+		// test did not take.
+		{desc: "a Terraform module's folder, read with its .tfvars as explain reads it", args: []string{"../../examples/terraform-s3", module}, code: 0, stderr: "6 of 6 checks hold"},
+		{desc: "one of its .tf files brings the folder", args: []string{"../../examples/terraform-s3/main.tf", module}, code: 0, stderr: "6 of 6 checks hold"},
+		{desc: "--param sets a variable", args: []string{"--param", `app_origins=["https://other.example"]`, "../../examples/terraform-s3", module}, code: 1, stderr: "3 of 6 checks hold"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.desc, func(t *testing.T) {

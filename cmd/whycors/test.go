@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/internal/contract"
 	"github.com/whycors/whycors/internal/report"
 )
@@ -36,8 +37,11 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	output := fs.String("format", "text", "how to print the results: text, json, sarif (for code scanning) or markdown")
 	asJSON := fs.Bool("json", false, "print the results as JSON (--format json)")
 	srcRoot := fs.String("srcroot", ".", "with --format sarif: the folder the expectations file's URI is relative to")
+	var params listFlag
+	fs.Var(&params, "param", "Name=value: a value for a template parameter or Terraform variable (repeatable)")
+	resource := fs.String("resource", "", "which resource of a template answers: a CloudFormation logical ID or a Terraform address")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: whycors test [--policy-format F] [--format text|json|sarif|markdown] POLICY EXPECTATIONS")
+		fmt.Fprintln(stderr, "Usage: whycors test [--policy-format F] [--param N=V]... [--resource R] [--format text|json|sarif|markdown] POLICY EXPECTATIONS")
 		fmt.Fprintln(stderr, "\nChecks a CORS configuration, in any format whycors reads, against the requests")
 		fmt.Fprintln(stderr, "it must allow and refuse, each in the browsers named (the browser model of")
 		fmt.Fprintln(stderr, "whycors explain). EXPECTATIONS is YAML or JSON (schemas/expectations.schema.json):")
@@ -65,9 +69,30 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if policyName == "-" && expName == "-" {
 		return c.usageError("only one of POLICY and EXPECTATIONS can be standard input")
 	}
-	policyText, err := readTextArg(policyName, stdin)
-	if err != nil {
-		return c.inputError(2, policyName, err)
+	// The policy as explain's --policy reads it: a Terraform module's
+	// folder (or one of its .tf files, which brings the folder), with
+	// --param and --resource (found as a new user would: test read a
+	// module as one text, and its fault told to use --param, which test
+	// did not take).
+	pol := &explain.Policy{Format: *format}
+	if policyName == "-" {
+		text, err := readTextArg(policyName, stdin)
+		if err != nil {
+			return c.inputError(2, policyName, err)
+		}
+		pol.Text = text
+		if len(params) > 0 || *resource != "" {
+			s := explain.Scenario{Policy: pol}
+			if err := policyFromFlags(&s, nil, params, *format, *resource); err != nil {
+				return c.inputError(2, policyName, err)
+			}
+		}
+	} else {
+		s := explain.Scenario{}
+		if err := policyFromFlags(&s, []string{policyName}, params, *format, *resource); err != nil {
+			return c.inputError(2, policyName, err)
+		}
+		pol = s.Policy
 	}
 	expText, err := readTextArg(expName, stdin)
 	if err != nil {
@@ -77,9 +102,9 @@ func runTest(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return c.inputError(2, expName, err)
 	}
-	results, err := contract.Run(f, policyText, *format, opts)
+	results, err := contract.RunPolicy(f, pol, opts)
 	if err != nil {
-		return c.inputError(2, policyName, err)
+		return c.inputError(2, policyName, pol.Source().NameFile(err))
 	}
 	failed := 0
 	for _, r := range results {

@@ -271,20 +271,34 @@ func (r Result) OK() bool { return r.Error == "" && r.Allowed == r.Case.Allow }
 // model (explain.Run: no advice, no fix search). The policy is read
 // once. The error is the policy's own (unreadable, unknown format).
 func Run(f *File, policyText, format string, o explain.Options) ([]Result, error) {
-	fm, err := o.Formats.Resolve(format, policy.Source{Text: policyText})
+	return RunPolicy(f, &explain.Policy{Format: format, Text: policyText}, o)
+}
+
+// RunPolicy is Run of a policy of several files, parameters or a chosen
+// resource (a Terraform module with its .tfvars, a template with a
+// parameter file), as explain's --policy reads them; its Format may be
+// auto or "".
+func RunPolicy(f *File, pol *explain.Policy, o explain.Options) ([]Result, error) {
+	src := pol.Source()
+	fm, err := o.Formats.Resolve(pol.Format, src)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := fm.Parse(policyText)
+	ev, err := policy.Parse(fm, src)
 	if err != nil {
 		return nil, err
 	}
 	o.Advisor = nil
-	o = o.Read(fm, policyText, ev)
+	if src.OneText() {
+		// Read once for every case.
+		o = o.Read(fm, src.Main(), ev)
+	}
+	run := *pol
+	run.Format = fm.Name()
 	var out []Result
 	for _, c := range f.Cases {
 		for _, b := range c.Browsers {
-			s := explain.Scenario{Browser: b, Policy: &explain.Policy{Format: fm.Name(), Text: policyText},
+			s := explain.Scenario{Browser: b, Policy: &run,
 				Request: explain.Request{Origin: c.Origin, URL: f.URL + c.Path}}
 			s.Request.Method = c.Method
 			s.Request.Headers = c.Headers
