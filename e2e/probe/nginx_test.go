@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -266,6 +267,61 @@ func TestNginxStaticFile(t *testing.T) {
 		full.URL = "http://" + host + path
 		got := model.Respond(full, app)
 		if real, modelled := proxytest.Summary(status, h), proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
+			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
+		}
+	}
+}
+
+// TestNginxDump reads what Debian's `nginx -T` prints of a configuration
+// in three files (the main one, an http-level file it includes, a
+// snippet of CORS lines a location includes) and compares the model of
+// that dump with the running nginx, request by request. Found as a new
+// user would: a real configuration, spread over files by include, could
+// not be read.
+func TestNginxDump(t *testing.T) {
+	bin := nginxtest.Path()
+	if bin == "" {
+		t.Skip("no nginx")
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write("conf.d/headers.conf", "add_header X-Http h always;\n")
+	snippet := write("snippets/cors.conf", "add_header Access-Control-Allow-Origin \"https://app.test\" always;\nadd_header Vary Origin always;\n")
+	conf := nginxtest.Head + "  include " + filepath.Join(dir, "conf.d", "*.conf") + ";\n  include " + filepath.Join(dir, "empty", "*.conf") + ";\n" +
+		"  server {\n    listen 127.0.0.1:{{port}};\n    location /api/ {\n      include " + snippet + ";\n      return 200;\n    }\n    location /other/ { return 204; }\n  }\n}\n"
+	port := nginxtest.Start(t, conf, nil)
+	// The same configuration, its prefix this test's folder, dumped by
+	// nginx -T as a user would paste it.
+	main := write("nginx.conf", strings.NewReplacer("{{prefix}}", dir, "{{port}}", strconv.Itoa(port)).Replace(conf))
+	out, err := exec.Command(bin, "-T", "-p", dir, "-c", main).CombinedOutput()
+	if err != nil {
+		t.Fatalf("nginx -T: %v\n%s", err, out)
+	}
+	model, err := nginx.Parse(string(out))
+	if err != nil {
+		t.Fatalf("the dump is not read: %v\n%s", err, out)
+	}
+	host := "127.0.0.1:" + strconv.Itoa(port)
+	for _, line := range []string{"GET /api/x", "OPTIONS /api/x", "GET /other/", "GET /nowhere"} {
+		method, path, _ := strings.Cut(line, " ")
+		req := policy.Request{Method: method, URL: path}
+		req.Header.Add("Origin", "https://app.test")
+		status, h := proxytest.Send(t, port, host, req, "200 none")
+		full := req
+		full.URL = "http://" + host + path
+		got := model.Respond(full, policy.Reply{Status: 404, Header: headers.List{}})
+		real := proxytest.Summary(status, h) + fmt.Sprintf(" X-Http=%q", h["X-Http"])
+		modelled := proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)) + fmt.Sprintf(" X-Http=%q", proxytest.Header(got.Reply.Header)["X-Http"])
+		if real != modelled {
 			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
 		}
 	}

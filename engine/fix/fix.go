@@ -109,6 +109,14 @@ type Editor interface {
 	FileName() string
 }
 
+// Parted is a format whose one text can hold several files (an nginx
+// -T dump): Part names the file a change from old to new falls in, with
+// that file's text before and after, so that a fix's diff is of the
+// file the user edits; ok is false when the change is not within one.
+type Parted interface {
+	Part(old, new string) (name, before, after string, ok bool)
+}
+
 // Blocked is what a fix search knows of a blocked fetch, for a format
 // that chooses its own edits (EditChooser).
 type Blocked struct {

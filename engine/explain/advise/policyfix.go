@@ -265,6 +265,11 @@ func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
 		name := fix.MainName(pf, src0)
 		f.Diff = fix.Diff("a/"+name, "b/"+name, src0.Text, src.Text)
 		f.Text = src.Text
+		if file, before, after, ok := partOf(pf, src0.Text, src.Text); ok {
+			name := strings.TrimPrefix(file, "/")
+			f.Diff = fix.Diff("a/"+name, "b/"+name, before, after)
+			f.Files = []explain.FileFix{{Name: file, Diff: f.Diff, Text: after}}
+		}
 	} else {
 		if src.Text != src0.Text {
 			name := fix.MainName(pf, policy.Source{Text: src0.Text})
@@ -273,6 +278,11 @@ func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
 		for i, old := range src0.Files {
 			if i < len(src.Files) && src.Files[i].Text != old.Text {
 				nt := src.Files[i].Text
+				if file, before, after, ok := partOf(pf, old.Text, nt); ok {
+					name := strings.TrimPrefix(file, "/")
+					f.Files = append(f.Files, explain.FileFix{Name: file, Diff: fix.Diff("a/"+name, "b/"+name, before, after), Text: after})
+					continue
+				}
 				f.Files = append(f.Files, explain.FileFix{Name: old.Name, Diff: fix.Diff("a/"+old.Name, "b/"+old.Name, old.Text, nt), Text: nt})
 			}
 		}
@@ -716,4 +726,16 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 		b.Needs = "one-origin"
 	}
 	return b
+}
+
+// partOf is the file a change falls in when the format's one text holds
+// several (fix.Parted: an nginx -T dump), so that the diff is of the
+// file the user edits, named by its path, as patch -p1 applies it from
+// the root; ok is false otherwise.
+func partOf(pf policy.Format, old, new string) (file, before, after string, ok bool) {
+	pt, is := pf.(fix.Parted)
+	if !is {
+		return "", "", "", false
+	}
+	return pt.Part(old, new)
 }

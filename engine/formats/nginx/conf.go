@@ -206,10 +206,16 @@ func (lx *lexer) parse(depth int, open *word) []*directive {
 }
 
 func parseConf(text string) ([]*directive, policy.Errors) {
+	return parseConfAt(text, 1)
+}
+
+// parseConfAt is parseConf of text that starts at line of a longer one
+// (a file of an nginx -T dump), its positions those of the longer text.
+func parseConfAt(text string, line int) ([]*directive, policy.Errors) {
 	if len(text) > maxText {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(maxText) + " bytes"}}
 	}
-	lx := &lexer{s: text, line: 1, col: 1}
+	lx := &lexer{s: text, line: line, col: 1}
 	ds := lx.parse(0, nil)
 	return ds, lx.errs
 }

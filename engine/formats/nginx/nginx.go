@@ -289,6 +289,12 @@ var ignored = map[string]bool{
 	// keepalive of an upstream block; ssl_dhparam, ssl_stapling: TLS.
 	"keepalive": true, "ssl_dhparam": true, "ssl_stapling": true, "ssl_stapling_verify": true,
 	"ssl_trusted_certificate": true, "ssl_session_tickets": true, "add_trailer": true,
+	// The rest of Debian's nginx.conf and its modules-enabled files, read
+	// from an nginx -T dump: process, hash and module settings.
+	"types_hash_max_size": true, "types_hash_bucket_size": true, "server_names_hash_bucket_size": true,
+	"server_names_hash_max_size": true, "load_module": true, "worker_connections": true, "multi_accept": true,
+	"worker_rlimit_nofile": true, "daemon": true, "master_process": true, "client_body_temp_path": true, "uwsgi_temp_path": true,
+	"scgi_temp_path": true,
 }
 
 // Content handlers that pass a request on (proxy_pass...); each sets a
@@ -304,7 +310,7 @@ var unsupported = map[string]string{
 	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
 	"error_page":             "answers errors from another location with its own add_header",
 	"rewrite":                "changes the URI and so the location",
-	"include":                "its file is not in the paste (paste its lines in its place)",
+	"include":                "its file is not in the paste (paste its lines in its place, or paste what nginx -T prints, which holds every file)",
 	"auth_request":           "answers 401/403 from a subrequest",
 	"headers_more":           "changes headers",
 	"proxy_intercept_errors": "replaces upstream error replies",
@@ -476,7 +482,7 @@ func (c *Config) pick(host, port string) *level {
 // Parse reads an nginx configuration: a whole http block, server
 // blocks, or the directives of one (location blocks, add_header lines).
 func Parse(text string) (*Config, error) {
-	ds, errs := parseConf(text)
+	ds, errs := parseDump(text)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -534,6 +540,33 @@ func Parse(text string) (*Config, error) {
 		return nil, b.errs
 	}
 	return c, nil
+}
+
+// parseDump is parseConf, and of an `nginx -T` dump (dumpFiles), each
+// file at its place in the dump and its includes spliced.
+func parseDump(text string) ([]*directive, policy.Errors) {
+	files := dumpFiles(text)
+	if files == nil {
+		return parseConf(text)
+	}
+	if len(text) > maxText {
+		return parseConf(text) // its own error
+	}
+	parsed := map[string][]*directive{}
+	var errs policy.Errors
+	for _, f := range files {
+		if _, seen := parsed[f.path]; seen {
+			continue
+		}
+		// Read where it is, with the lines it has in the dump.
+		ds, es := parseConfAt(text[f.start:f.end], 1+strings.Count(text[:f.start], "\n"))
+		parsed[f.path], errs = ds, append(errs, es...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	budget := maxSpliced
+	return spliceIncludes(parsed[files[0].path], files, parsed, path.Dir(files[0].path), 0, &budget), nil
 }
 
 func (c *Config) knownVar(name string) bool {

@@ -348,6 +348,8 @@ func FuzzParse(f *testing.F) {
 	f.Add("set $c '';\nif ($http_origin ~* \"^https://(a|b)\\.test$\") { set $c $http_origin; }\nadd_header A $c always; return 301 https://x$request_uri;")
 	f.Add("http { server { location ^~ /a { location ~ b$ { add_header X 1; } } } }")
 	f.Add(lowerConf)
+	f.Add(dump) // an nginx -T dump (dump_test.go)
+	f.Add("# configuration file /a:\ninclude /a;\n# configuration file /b:\ninclude /a;\ninclude /*;\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		(&nginx.Format{}).CheckText(s)
 		c, err := nginx.Parse(s)

@@ -1,0 +1,140 @@
+package nginx
+
+import (
+	"path"
+	"strings"
+)
+
+// The output of `nginx -T` is every file of a configuration, each after
+// a line "# configuration file PATH:", the main file first, in the order
+// nginx read them (ngx_conf_parse dumps each file it opens, includes in
+// the order their globs expand). It is what a user can paste of a
+// configuration spread over nginx.conf, conf.d/ and sites-enabled/, so
+// an include of a file the dump holds is read as nginx reads it: the
+// file's directives in the include's place (found as a new user would:
+// Debian's nginx.conf was refused at its includes).
+
+const dumpMarker = "# configuration file "
+
+// maxDumpFiles and maxIncludeDepth bound what a dump can make the reader
+// do: nginx itself has no bound on files, and an include of a file that
+// includes itself loops (nginx refuses it when reading the files; a
+// dump could still be edited to say so).
+const (
+	maxDumpFiles    = 200
+	maxIncludeDepth = 10
+	// maxSpliced bounds the directives includes bring in, all copies
+	// counted: a file included twice by a file included twice, ten
+	// deep, would otherwise be a thousand copies.
+	maxSpliced = 20000
+)
+
+// dumpFile is one file of a dump: its path and where its text is.
+type dumpFile struct {
+	path       string
+	start, end int // byte offsets in the dump, the marker line left out
+}
+
+// dumpFiles splits an `nginx -T` dump into its files, or returns nil for
+// a text that is not one (no marker at its first line that is not
+// nginx's own "syntax is ok" lines).
+func dumpFiles(text string) []dumpFile {
+	var files []dumpFile
+	off := 0
+	for off < len(text) {
+		end := strings.IndexByte(text[off:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += off
+		}
+		line := strings.TrimSuffix(text[off:end], "\r")
+		if p, ok := strings.CutPrefix(line, dumpMarker); ok && strings.HasSuffix(p, ":") {
+			if n := len(files); n > 0 {
+				files[n-1].end = off
+			}
+			if len(files) == maxDumpFiles {
+				break
+			}
+			files = append(files, dumpFile{path: strings.TrimSuffix(p, ":"), start: min(end+1, len(text)), end: len(text)})
+		} else if len(files) == 0 && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "nginx: ") {
+			return nil
+		}
+		off = end + 1
+	}
+	return files
+}
+
+// spliceIncludes replaces each include of ds whose pattern names files
+// of the dump with their directives, nested blocks included. A relative
+// pattern is taken from the main file's folder, as nginx takes it from
+// its configuration prefix. An include the dump does not hold stays, for
+// the reader to report.
+// budget counts down the directives spliced (maxSpliced): past it an
+// include stays, and the reader reports it.
+func spliceIncludes(ds []*directive, files []dumpFile, parsed map[string][]*directive, dir string, depth int, budget *int) []*directive {
+	var out []*directive
+	for _, d := range ds {
+		if d.name == "include" && len(d.args) == 1 && depth < maxIncludeDepth && *budget > 0 {
+			pat := d.args[0].text
+			if !path.IsAbs(pat) {
+				pat = path.Join(dir, pat)
+			}
+			hit := false
+			for _, f := range files {
+				if ok, _ := path.Match(pat, f.path); ok && *budget > 0 {
+					hit = true
+					*budget -= count(parsed[f.path])
+					out = append(out, spliceIncludes(parsed[f.path], files, parsed, dir, depth+1, budget)...)
+				}
+			}
+			if hit || strings.ContainsAny(pat, "*?[") && *budget > 0 {
+				// A mask that matched no file is one nginx read as
+				// nothing (conf.d/*.conf of an empty folder): the dump
+				// holds every file it read.
+				continue
+			}
+		}
+		if d.hasBlock {
+			d.block = spliceIncludes(d.block, files, parsed, dir, depth, budget)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// count is the number of directives of ds, nested ones included.
+func count(ds []*directive) int {
+	n := len(ds)
+	for _, d := range ds {
+		n += count(d.block)
+	}
+	return n
+}
+
+// Part implements fix.Parted: the file of an nginx -T dump that a change
+// from old to new falls in, and its text before and after, so that the
+// fix is a diff of that file (sites-enabled/default), not of the dump.
+func (*Format) Part(old, new string) (name, before, after string, ok bool) {
+	files := dumpFiles(old)
+	if files == nil {
+		return "", "", "", false
+	}
+	i := 0
+	for i < len(old) && i < len(new) && old[i] == new[i] {
+		i++
+	}
+	delta := len(new) - len(old)
+	for _, f := range files {
+		if i < f.start || i > f.end || f.end+delta < i {
+			continue
+		}
+		// The change ends within the file too: the texts after it
+		// are the same.
+		if old[f.end:] != new[f.end+delta:] {
+			return "", "", "", false
+		}
+		return f.path, old[f.start:f.end], new[f.start : f.end+delta], true
+	}
+	return "", "", "", false
+}

@@ -1,0 +1,99 @@
+package nginx_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// dump is what `nginx -T` prints of a configuration in three files: its
+// own two lines first (on standard error, which users paste too), then
+// each file after "# configuration file PATH:", the main file first
+// (ngx_conf_parse; the form checked by hand against Debian's nginx
+// 1.22.1). The site's location includes a snippet of CORS lines, and an
+// include of an empty folder's files matches none.
+const dump = `nginx: the configuration file /etc/nginx/nginx.conf syntax is ok
+nginx: configuration file /etc/nginx/nginx.conf test is successful
+# configuration file /etc/nginx/nginx.conf:
+user www-data;
+worker_processes auto;
+events { worker_connections 768; }
+http {
+	types_hash_max_size 2048;
+	include /etc/nginx/mime.types;
+	include /etc/nginx/conf.d/*.conf;
+	include /etc/nginx/sites-enabled/*;
+}
+
+# configuration file /etc/nginx/mime.types:
+types {
+    text/html html;
+}
+
+# configuration file /etc/nginx/sites-enabled/api:
+server {
+	listen 80;
+	server_name api.test;
+	location /api/ {
+		include snippets/cors.conf;
+		return 200;
+	}
+}
+
+# configuration file /etc/nginx/snippets/cors.conf:
+add_header Access-Control-Allow-Origin "https://app.test" always;
+add_header Vary Origin always;
+`
+
+// TestDump: an nginx -T dump is read as nginx reads its files: each
+// include replaced by the files it names, in a location too (found as a
+// new user would: Debian's nginx.conf was refused at its includes).
+func TestDump(t *testing.T) {
+	c, err := nginx.Parse(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		desc, path, acao string
+	}{
+		{"the location's include of the snippet", "http://api.test/api/x", "https://app.test"},
+		{"a path the snippet's location does not cover", "http://api.test/other", ""},
+	} {
+		req := policy.Request{Method: "GET", URL: tc.path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+		out := c.Respond(req, policy.Reply{Status: 200})
+		if got, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); got != tc.acao {
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want %q\n%s", tc.desc, got, tc.acao, out.Text())
+		}
+	}
+}
+
+// TestDumpFaults: a dump's fault is at its line in the dump, and an
+// include of a file the dump does not hold is still one.
+func TestDumpFaults(t *testing.T) {
+	bad := strings.Replace(dump, "return 200;", "return 200", 1)
+	_, err := nginx.Parse(bad)
+	if es, ok := err.(policy.Errors); !ok || len(es) == 0 || es[0].Line != 25 {
+		t.Errorf("a missing ';' in the site's file: %v, want a fault at line 25 of the dump, where the return is", err)
+	}
+	missing := strings.Replace(dump, "include snippets/cors.conf;", "include snippets/other.conf;", 1)
+	if _, err := nginx.Parse(missing); err == nil || !strings.Contains(err.Error(), "snippets/other.conf is not read") {
+		t.Errorf("an include of a file not in the dump: %v", err)
+	}
+}
+
+// TestDumpPart: a change in a dump is a change of the file it falls in,
+// with that file's text before and after (fix.Parted), so that a fix is
+// a diff of the file the user edits.
+func TestDumpPart(t *testing.T) {
+	after := strings.Replace(dump, "\treturn 200;", "\tadd_header X-A a always;\n\t\treturn 200;", 1)
+	name, before, fixed, ok := (&nginx.Format{}).Part(dump, after)
+	if !ok || name != "/etc/nginx/sites-enabled/api" || !strings.HasPrefix(before, "server {") || !strings.Contains(fixed, "add_header X-A a always;") || strings.Contains(fixed, "snippets") && !strings.Contains(before, "snippets") {
+		t.Errorf("Part = %q, %q, %q, %v", name, before, fixed, ok)
+	}
+	if _, _, _, ok := (&nginx.Format{}).Part("server { return 200; }", "server { return 204; }"); ok {
+		t.Error("a text that is no dump has no part")
+	}
+}
