@@ -120,6 +120,10 @@ export function renderSteps(steps, ol) {
       const a = el("a", "spec", /fetch\.spec\.whatwg\.org/.test(href) ? "Fetch standard" : "platform documentation");
       a.href = href;
       a.rel = "noopener noreferrer";
+      // Each link says which step it documents: a screen reader's list
+      // of links read "Fetch standard" nine times (found as a new user
+      // would, keyboard only).
+      a.setAttribute("aria-label", a.textContent + ": " + (s.title || s.id || ""));
       li.appendChild(a);
     }
     ol.appendChild(li);
