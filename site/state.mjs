@@ -49,6 +49,10 @@ export function formOf(sc, lost) {
     unauthorized: !!(sc.caller && typeof sc.caller === "object" && sc.caller.authorized === false),
   };
   if (rq.redirect) lost.push("request.redirect");
+  // The form makes fetch() calls: an XMLHttpRequest's scenario (a
+  // console line of one) is said to be held as a fetch (found as a new
+  // user would: it came back "Access to fetch at", silently).
+  if (rq.api === "xhr") lost.push("an XMLHttpRequest (the form sends it with fetch())");
   const ex = {};
   for (const k of EXTRA_KEYS) if (sc[k] !== undefined && sc[k] !== null) ex[k] = sc[k];
   st.extra = Object.keys(ex).length ? ex : null;

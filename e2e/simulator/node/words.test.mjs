@@ -138,6 +138,9 @@ test("scenario and formOf are each other's inverse on the form's fields", () => 
   const held = [];
   const st = formOf({ request: { url: "https://b.example/x", method: "put" }, preflight: { status: 301, headers: [["Location", "https://b.example/y"]] }, response: { status: 200, headers: [] } }, held);
   assert.deepEqual(held, []);
+  const xhr = [];
+  formOf({ request: { url: "https://b.example/x", api: "xhr" } }, xhr);
+  assert.deepEqual(xhr, ["an XMLHttpRequest (the form sends it with fetch())"]);
   assert.equal(st.raw, "# reply to the preflight (OPTIONS)\nHTTP/1.1 301\nLocation: https://b.example/y\n\n# reply to the PUT request\nHTTP/1.1 200\n");
 });
 
