@@ -53,6 +53,14 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(pos) != 0 {
 		return c.usageError(fmt.Sprintf("unexpected argument %q: the request is read from standard input", pos[0]))
 	}
+	// Found as a new user would: "-" was "open -", and a status of -1
+	// was written as "HTTP/1.1 -1".
+	if *file == "-" {
+		return c.usageError("--policy -: standard input holds the request; name the policy's file")
+	}
+	if *status < 100 || *status > 999 {
+		return c.usageError(fmt.Sprintf("--status %d: an HTTP status is three digits, from 100 to 999", *status))
+	}
 	text, err := readPolicyFile(*file)
 	if err != nil {
 		fmt.Fprintln(stderr, "whycors respond:", err)
