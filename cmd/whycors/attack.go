@@ -119,9 +119,21 @@ func runAttack(args []string, stdout, stderr io.Writer) int {
 		}
 		sc := bufio.NewScanner(strings.NewReader(string(b)))
 		for n := 1; sc.Scan(); n++ {
-			l := strings.TrimSpace(sc.Text())
-			if l == "" || strings.HasPrefix(l, "#") {
+			l := sc.Text()
+			// "#" starts a comment anywhere on a line after white space
+			// (a URL's own fragment has none before it): found as a new
+			// user would, "https://h/a  # note" was probed as
+			// /a%20%20.
+			if i := strings.Index(l, " #"); i >= 0 {
+				l = l[:i]
+			} else if i := strings.Index(l, "\t#"); i >= 0 {
+				l = l[:i]
+			}
+			if l = strings.TrimSpace(l); l == "" || strings.HasPrefix(l, "#") {
 				continue
+			}
+			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") {
+				return c.inputError(2, *urls, fmt.Errorf("line %d: %q is not an http or https URL", n, l))
 			}
 			targets = append(targets, target{l, *urls, n})
 		}

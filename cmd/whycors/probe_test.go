@@ -277,7 +277,9 @@ func TestProbeAttack(t *testing.T) {
 	pol := filepath.Join(dir, "cors.json")
 	os.WriteFile(pol, []byte(wide), 0o644)
 	list := filepath.Join(dir, "urls.txt")
-	os.WriteFile(list, []byte("# the API\n"+srv.URL+"/me\n\n"+srv.URL+"/other\n"), 0o644)
+	// A comment after a URL is a comment (found as a new user would:
+	// it was probed as part of the path).
+	os.WriteFile(list, []byte("# the API\n"+srv.URL+"/me\n\n"+srv.URL+"/other   # the other one\n"), 0o644)
 
 	var out, errb bytes.Buffer
 	code := run([]string{"probe", "--attack", srv.URL + "/me", "--origin", "https://app.example.com", "--policy", pol}, strings.NewReader(""), &out, &errb)
@@ -310,6 +312,15 @@ func TestProbeAttack(t *testing.T) {
 	code = run([]string{"probe", "--attack", "--urls", list, "--origin", "https://app.example.com", "--format", "sarif"}, strings.NewReader(""), &out, &errb)
 	if code != 1 || !strings.Contains(out.String(), `"ruleId": "cors-attack-subdomain"`) || !strings.Contains(out.String(), `"level": "warning"`) || !strings.Contains(out.String(), `"startLine": 4`) {
 		t.Errorf("sarif (exit %d):\n%s", code, out.String())
+	}
+
+	// A line that is no URL is an input error at its line, not a
+	// network failure (exit 3).
+	bad := filepath.Join(dir, "bad.txt")
+	os.WriteFile(bad, []byte(srv.URL+"/me\nnot a url\n"), 0o644)
+	errb.Reset()
+	if code := run([]string{"probe", "--attack", "--urls", bad, "--origin", "https://app.example.com"}, strings.NewReader(""), &out, &errb); code != 2 || !strings.Contains(errb.String(), `line 2: "not a url" is not an http or https URL`) {
+		t.Errorf("a line that is no URL: exit %d, %s", code, errb.String())
 	}
 
 	out.Reset()
