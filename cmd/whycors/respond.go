@@ -31,6 +31,9 @@ func runRespond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	file := fs.String("policy", "", "the platform's CORS configuration (required)")
 	format := fs.String("format", "auto", "the configuration's format: "+strings.Join(opts.Formats.Names(), ", ")+", or auto")
+	// lint, explain, test and convert name it --policy-format (found as
+	// a new user would).
+	fs.StringVar(format, "policy-format", "auto", "the same as --format, as lint, explain and test name it")
 	status := fs.Int("status", 200, "status of the application's reply to an actual request (the object, the backend)")
 	trace := fs.Bool("trace", false, "also print the rule trace and decision on standard error")
 	fs.Usage = func() {

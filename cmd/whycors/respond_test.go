@@ -38,6 +38,9 @@ func TestRespond(t *testing.T) {
 			want:  []string{"HTTP/1.1 200 OK\r\n", "Access-Control-Allow-Origin: *\r\n"}, notWant: []string{"Vary"}},
 		// Tried as a new user would: "open -", and "HTTP/1.1 -1".
 		{desc: "--policy - is refused: standard input holds the request", args: []string{"--policy", "-"}, code: 2, stderr: "standard input holds the request"},
+		{desc: "--policy-format names the format, as elsewhere", args: []string{"--policy", ec2, "--policy-format", "ec2"},
+			stdin: "OPTIONS / HTTP/1.1\r\nHost: ec2.amazonaws.com\r\nOrigin: https://a.test\r\nAccess-Control-Request-Method: POST\r\n\r\n",
+			want:  []string{"HTTP/1.1 200 OK\r\n"}},
 		{desc: "a status that is not three digits is refused", args: []string{"--policy", ec2, "--status", "-1"}, code: 2, stderr: "an HTTP status is three digits"},
 		{desc: "EC2 preset", args: []string{"--policy", ec2},
 			stdin: "OPTIONS / HTTP/1.1\r\nHost: ec2.amazonaws.com\r\nOrigin: https://a.test\r\nAccess-Control-Request-Method: POST\r\n\r\n",
