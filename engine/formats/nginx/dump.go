@@ -2,7 +2,10 @@ package nginx
 
 import (
 	"path"
+	"strconv"
 	"strings"
+
+	"github.com/whycors/whycors/engine/policy"
 )
 
 // The output of `nginx -T` is every file of a configuration, each after
@@ -65,38 +68,70 @@ func dumpFiles(text string) []dumpFile {
 	return files
 }
 
-// spliceIncludes replaces each include of ds whose pattern names files
-// of the dump with their directives, nested blocks included. A relative
-// pattern is taken from the main file's folder, as nginx takes it from
-// its configuration prefix. An include the dump does not hold stays, for
-// the reader to report.
-// budget counts down the directives spliced (maxSpliced): past it an
-// include stays, and the reader reports it.
-func spliceIncludes(ds []*directive, files []dumpFile, parsed map[string][]*directive, dir string, depth int, budget *int) []*directive {
+// maxIncludePath bounds an include's pattern and a dump's file paths
+// (PATH_MAX): path.Match's cost is their product (found by a review: a
+// 60,000-byte pattern against a 120,000-byte path took 19 s).
+const maxIncludePath = 4096
+
+// splicer replaces each include of a dump's directives whose pattern
+// names files of the dump with their directives, nested blocks included.
+// A relative pattern is taken from the main file's folder, as nginx takes
+// it from its configuration prefix. An include the dump does not hold
+// stays, for the reader to report. An include past the bounds (depth,
+// the directives it would bring in, a path's length) is a fault: a dump
+// read in part could answer what the configuration refuses.
+type splicer struct {
+	files  []dumpFile
+	parsed map[string][]*directive
+	dir    string
+	budget int // directives left to splice, all copies counted
+	err    *policy.Error
+}
+
+func (sp *splicer) splice(ds []*directive, depth int) []*directive {
 	var out []*directive
 	for _, d := range ds {
-		if d.name == "include" && len(d.args) == 1 && depth < maxIncludeDepth && *budget > 0 {
+		if sp.err != nil {
+			return out
+		}
+		if d.name == "include" && len(d.args) == 1 {
 			pat := d.args[0].text
 			if !path.IsAbs(pat) {
-				pat = path.Join(dir, pat)
+				pat = path.Join(sp.dir, pat)
 			}
-			hit := false
-			for _, f := range files {
-				if ok, _ := path.Match(pat, f.path); ok && *budget > 0 {
-					hit = true
-					*budget -= count(parsed[f.path])
-					out = append(out, spliceIncludes(parsed[f.path], files, parsed, dir, depth+1, budget)...)
+			var hits []string
+			if len(pat) <= maxIncludePath {
+				for _, f := range sp.files {
+					if len(f.path) > maxIncludePath {
+						continue
+					}
+					if ok, _ := path.Match(pat, f.path); ok {
+						hits = append(hits, f.path)
+					}
 				}
 			}
-			if hit || strings.ContainsAny(pat, "*?[") && *budget > 0 {
+			if len(hits) > 0 || strings.ContainsAny(pat, "*?[") && len(pat) <= maxIncludePath {
+				n := 0
+				for _, h := range hits {
+					n += count(sp.parsed[h])
+				}
+				if depth >= maxIncludeDepth || n > sp.budget {
+					sp.err = &policy.Error{Line: d.line, Column: d.col, Msg: "include " + wordsText(d.args) + " is not read: the dump's includes nest more than " +
+						strconv.Itoa(maxIncludeDepth) + " deep or bring in more than " + strconv.Itoa(maxSpliced) + " directives in all, and a dump read in part could allow what the configuration refuses"}
+					return out
+				}
+				sp.budget -= n
 				// A mask that matched no file is one nginx read as
 				// nothing (conf.d/*.conf of an empty folder): the dump
 				// holds every file it read.
+				for _, h := range hits {
+					out = append(out, sp.splice(sp.parsed[h], depth+1)...)
+				}
 				continue
 			}
 		}
 		if d.hasBlock {
-			d.block = spliceIncludes(d.block, files, parsed, dir, depth, budget)
+			d.block = sp.splice(d.block, depth)
 		}
 		out = append(out, d)
 	}

@@ -3,6 +3,7 @@ package nginx_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/whycors/whycors/engine/formats/nginx"
 	"github.com/whycors/whycors/engine/headers"
@@ -95,5 +96,35 @@ func TestDumpPart(t *testing.T) {
 	}
 	if _, _, _, ok := (&nginx.Format{}).Part("server { return 200; }", "server { return 204; }"); ok {
 		t.Error("a text that is no dump has no part")
+	}
+}
+
+// TestDumpBounds: a dump whose includes go past the reader's bounds is
+// refused at the include, never read in part (found by a review: a glob
+// whose files ran past the directive budget was dropped after the first
+// few, and a later file's server block with it, so that the model sent
+// a default server's "*" where nginx sent one origin); a pattern and a
+// path of any length cost little (path.Match's cost is their product: 19 s
+// before the bound).
+func TestDumpBounds(t *testing.T) {
+	many := "# configuration file /etc/nginx/nginx.conf:\nhttp { include /etc/nginx/conf.d/*.conf; }\n"
+	for i := 0; i < 6; i++ {
+		many += "# configuration file /etc/nginx/conf.d/a" + strings.Repeat("x", i) + ".conf:\ntypes {\n" + strings.Repeat("a b;\n", 4000) + "}\n"
+	}
+	self := "# configuration file /etc/nginx/nginx.conf:\ninclude /etc/nginx/nginx.conf;\n"
+	long := "# configuration file /etc/nginx/nginx.conf:\nhttp { include /*" + strings.Repeat("a", 60000) + "c; }\n# configuration file /" + strings.Repeat("a", 120000) + ":\n"
+	for _, tc := range []struct{ desc, text, want string }{
+		{"includes past the directive budget", many, "bring in more than 20000 directives"},
+		{"a file that includes itself", self, "nest more than 10 deep"},
+	} {
+		_, err := nginx.Parse(tc.text)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want a fault saying %q", tc.desc, err, tc.want)
+		}
+	}
+	start := time.Now()
+	nginx.Parse(long)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("a 60,000-byte pattern against a 120,000-byte path took %s", d)
 	}
 }

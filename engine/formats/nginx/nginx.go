@@ -565,8 +565,12 @@ func parseDump(text string) ([]*directive, policy.Errors) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	budget := maxSpliced
-	return spliceIncludes(parsed[files[0].path], files, parsed, path.Dir(files[0].path), 0, &budget), nil
+	sp := &splicer{files: files, parsed: parsed, dir: path.Dir(files[0].path), budget: maxSpliced}
+	ds := sp.splice(parsed[files[0].path], 0)
+	if sp.err != nil {
+		return nil, policy.Errors{sp.err}
+	}
+	return ds, nil
 }
 
 func (c *Config) knownVar(name string) bool {
