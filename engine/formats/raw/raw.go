@@ -80,6 +80,9 @@ type Request struct {
 	URL    string       `json:"url"`    // absolute when the Host is known
 	Header headers.List `json:"headers"`
 	Line   int          `json:"line"`
+	// Noted: named by a "# reply to ..." note, not by a request curl
+	// sent, so a 3xx it gets is a reply no one followed.
+	Noted bool `json:"noted,omitempty"`
 }
 
 // Capture is everything read from one paste.
@@ -255,7 +258,7 @@ func Read(text string) (*Capture, error) {
 			// to the PUT request"): it says which request the reply
 			// answers, as curl -v's request lines do.
 			if m := hintMethod(l.text); m != "" {
-				pending = &Request{Method: m, Line: l.no}
+				pending = &Request{Method: m, Line: l.no, Noted: true}
 			}
 			i++
 		case (l.kind == resp || l.kind == plain) && isStatusLine(l.text):
@@ -520,10 +523,12 @@ func group(blocks []*block) (*Capture, error) {
 			firstReq = nil
 			continue
 		}
-		// A redirect of a preflight is its reply: the browser never
-		// follows one (Fetch §4.8 step 7), and what comes after it is
-		// the reply to another request.
-		if b.status >= 300 && b.status < 400 && !last && !(b.req != nil && strings.EqualFold(b.req.Method, "OPTIONS")) {
+		// A redirect a note names as the preflight's reply is its
+		// reply: no one followed it (a browser never does, Fetch §4.8
+		// step 7), and the next reply is the other request's. A 3xx of
+		// an OPTIONS curl -L followed stays a followed redirect, as
+		// before the notes (found by a review).
+		if b.status >= 300 && b.status < 400 && !last && !(b.req != nil && b.req.Noted && strings.EqualFold(b.req.Method, "OPTIONS")) {
 			chain = append(chain, b)
 			continue
 		}

@@ -66,6 +66,13 @@ func TestRead(t *testing.T) {
 			wantPreflight: 301, wantActual: 200,
 		},
 		{
+			// Found by a review: the exemption of a preflight's 3xx
+			// made this an input error ("two replies to OPTIONS").
+			desc:          "curl -v -L of an OPTIONS request that is redirected: the 3xx is still a redirect curl followed, before the preflight reply",
+			text:          "> OPTIONS /x HTTP/1.1\n> Host: api.test\n> Origin: https://app.test\n> Access-Control-Request-Method: PUT\n>\n< HTTP/1.1 301 Moved Permanently\n< Location: /y\n<\n> OPTIONS /y HTTP/1.1\n> Host: api.test\n>\n< HTTP/1.1 204 No Content\n< Access-Control-Allow-Origin: https://app.test\n< Access-Control-Allow-Methods: PUT\n<\n",
+			wantPreflight: 204,
+		},
+		{
 			desc:       "without the notes, a 3xx then a reply is still a redirect curl -L followed (§6.5)",
 			text:       "HTTP/1.1 301 Moved Permanently\nLocation: https://api.test/y\n\nHTTP/1.1 200 OK\nAccess-Control-Allow-Origin: https://app.test\n",
 			wantActual: 200,
