@@ -41,13 +41,17 @@ const armTemplate = `{
 }`
 
 // cliList is what `az storage cors list` prints: every service's rules,
-// each with its Service, the lists as comma-separated strings (the
-// service properties' own form, cloud-policies.md §4).
+// each numbered (Rule) with its Service, which azure-cli writes on a
+// service's first rule and leaves "" on the ones after it
+// (transform_cors_list_output), the lists as comma-separated strings
+// (the service properties' own form, cloud-policies.md §4).
 const cliList = `[
   {"AllowedHeaders": "x-ms-meta-*", "AllowedMethods": "GET", "AllowedOrigins": "https://q.contoso.com",
-   "ExposedHeaders": "", "MaxAgeInSeconds": 60, "Service": "queue"},
+   "ExposedHeaders": "", "MaxAgeInSeconds": 60, "Rule": 1, "Service": "queue"},
   {"AllowedHeaders": "x-ms-blob-type,content-type", "AllowedMethods": "GET,PUT", "AllowedOrigins": "https://app.contoso.com, https://admin.contoso.com",
-   "ExposedHeaders": "etag", "MaxAgeInSeconds": 600, "Service": "blob"}
+   "ExposedHeaders": "etag", "MaxAgeInSeconds": 600, "Rule": 1, "Service": "blob"},
+  {"AllowedHeaders": "", "AllowedMethods": "GET", "AllowedOrigins": "https://cdn.contoso.com",
+   "ExposedHeaders": "", "MaxAgeInSeconds": 0, "Rule": 2, "Service": ""}
 ]`
 
 // TestForms: the JSON users hold beside the rules themselves (an ARM
@@ -67,8 +71,8 @@ func TestForms(t *testing.T) {
   {"type": "blobServices", "name": "default", "properties": {"cors": {"corsRules": [
     {"allowedOrigins": ["https://a.test"], "allowedMethods": ["GET"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}}}]}]}`,
 			origins: []string{"https://a.test"}},
-		{desc: "az storage cors list: the Blob service's rules, the queue's left out", text: cliList,
-			origins: []string{"https://app.contoso.com", "https://admin.contoso.com"}},
+		{desc: "az storage cors list: the Blob service's rules (its second with Service \"\"), the queue's left out", text: cliList,
+			origins: []string{"https://app.contoso.com", "https://admin.contoso.com", "https://cdn.contoso.com"}},
 		{desc: "an ARM expression in place of the origins is said, not read as text",
 			text: `{"resources": [{"type": "Microsoft.Storage/storageAccounts/blobServices", "properties": {"cors": {"corsRules": [
   {"allowedOrigins": "[parameters('origins')]", "allowedMethods": ["GET"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}}}]}`,

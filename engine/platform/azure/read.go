@@ -407,6 +407,8 @@ func readCLIList(doc *jsonpos.Doc, text string) (*Configuration, []map[string]wh
 	c := &Configuration{cli: true}
 	var at []map[string]where
 	var others []string
+	// A list without Service names is of the blob service alone.
+	service := "blob"
 	for i, item := range doc.Root.Items {
 		p := jsonpos.Index("$", i)
 		if item.Kind != jsonpos.Object {
@@ -418,14 +420,24 @@ func readCLIList(doc *jsonpos.Doc, text string) (*Configuration, []map[string]wh
 				errs = append(errs, doc.Err(s, jsonpos.Key(p, "Service"), "", "want a service name (blob, file, queue, table), got "+s.Kind.String()))
 				continue
 			}
-			if !strings.EqualFold(s.Str, "blob") && !strings.EqualFold(s.Str, "b") {
-				others = append(others, s.Str)
-				continue
+			// azure-cli prints the service on a service's first rule
+			// and "" on the ones after it (found by a review): an
+			// empty one is the service before it.
+			if s.Str != "" {
+				service = s.Str
 			}
 		}
+		if !strings.EqualFold(service, "blob") && !strings.EqualFold(service, "b") {
+			if !slices.Contains(others, service) {
+				others = append(others, service)
+			}
+			continue
+		}
 		for j, k := range item.Keys {
-			if k != "Service" && !slices.Contains(cliFields, k) {
-				errs = append(errs, doc.Err(item.Fields[j], jsonpos.Key(p, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: Service, "+strings.Join(cliFields, ", ")))
+			// Rule numbers the service's rules (azure-cli's
+			// transform_cors_list_output).
+			if k != "Service" && k != "Rule" && !slices.Contains(cliFields, k) {
+				errs = append(errs, doc.Err(item.Fields[j], jsonpos.Key(p, k), "", "unknown field "+strconv.Quote(k)+"; must be one of: Service, Rule, "+strings.Join(cliFields, ", ")))
 			}
 		}
 		l, col := policy.LineCol(text, int(item.Off))
