@@ -73,7 +73,7 @@ func Explain(s Scenario, o Options) (Verdict, error) {
 		if name == p.Name {
 			for i := range vs {
 				w := &vs[i]
-				w.Browsers = append(w.Browsers, BrowserResult{Browser: name, Allowed: w.Allowed, Reason: w.Reason, Console: w.Console, PreflightCacheSeconds: w.PreflightCacheSeconds, fromCache: w.Preflight.Cached})
+				w.Browsers = append(w.Browsers, BrowserResult{Browser: name, Allowed: w.Allowed, Reason: w.Reason, Console: w.Console, PreflightCacheSeconds: w.PreflightCacheSeconds, fromCache: w.Preflight.Cached && !preflightSent(w)})
 			}
 			continue
 		}
@@ -129,6 +129,17 @@ func sessionSummary(v *Verdict) string {
 		}
 	}
 	return v.Summary
+}
+
+// preflightSent reports a preflight among the requests v's fetch sent,
+// at any hop.
+func preflightSent(v *Verdict) bool {
+	for i := range v.Requests {
+		if v.Requests[i].Preflight {
+			return true
+		}
+	}
+	return false
 }
 
 // summaryAlike reports that each summary browser's BrowserResult for
@@ -292,18 +303,22 @@ func eachFetch(p *fetch.Profile, s Scenario, srv *server, cache *fetch.Preflight
 // seconds, by verdictOf's own rules.
 func summaryOf(res *fetch.Result) Verdict {
 	v := Verdict{Allowed: res.Allowed, Console: res.Console, Fixes: []Fix{}}
-	v.Preflight.Cached = res.PreflightCached
 	if res.Failure != nil {
 		v.Reason = res.Failure.Reason
 	}
+	sent := false
 	for i := range res.Exchanges {
 		if res.Exchanges[i].Preflight {
+			sent = true
 			if res.Failure == nil || !res.Failure.Preflight {
 				v.PreflightCacheSeconds = res.MaxAge
 			}
 			break
 		}
 	}
+	// Answered from the cache with no preflight sent at any hop (a
+	// redirect's hop may preflight again: found by a review).
+	v.Preflight.Cached = res.PreflightCached && !sent
 	return v
 }
 
