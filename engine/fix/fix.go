@@ -110,11 +110,17 @@ type Editor interface {
 }
 
 // Parted is a format whose one text can hold several files (an nginx
-// -T dump): Part names the file a change from old to new falls in, with
-// that file's text before and after, so that a fix's diff is of the
-// file the user edits; ok is false when the change is not within one.
+// -T dump): Parts are the files a change from old to new changes, each
+// with its text before and after, so that a fix's diffs are of the
+// files the user edits; ok is false when old is no such text or the
+// change is not within its files.
 type Parted interface {
-	Part(old, new string) (name, before, after string, ok bool)
+	Parts(old, new string) ([]Part, bool)
+}
+
+// Part is one file of a Parted text that a change changes.
+type Part struct {
+	Name, Before, After string
 }
 
 // Blocked is what a fix search knows of a blocked fetch, for a format

@@ -265,10 +265,8 @@ func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
 		name := fix.MainName(pf, src0)
 		f.Diff = fix.Diff("a/"+name, "b/"+name, src0.Text, src.Text)
 		f.Text = src.Text
-		if file, before, after, ok := partOf(pf, src0.Text, src.Text); ok {
-			name := strings.TrimPrefix(file, "/")
-			f.Diff = fix.Diff("a/"+name, "b/"+name, before, after)
-			f.Files = []explain.FileFix{{Name: file, Diff: f.Diff, Text: after}}
+		if parts, ok := partsOf(pf, src0.Text, src.Text); ok {
+			f.Files, f.Diff = parts, joinDiffs(parts)
 		}
 	} else {
 		if src.Text != src0.Text {
@@ -278,9 +276,8 @@ func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
 		for i, old := range src0.Files {
 			if i < len(src.Files) && src.Files[i].Text != old.Text {
 				nt := src.Files[i].Text
-				if file, before, after, ok := partOf(pf, old.Text, nt); ok {
-					name := strings.TrimPrefix(file, "/")
-					f.Files = append(f.Files, explain.FileFix{Name: file, Diff: fix.Diff("a/"+name, "b/"+name, before, after), Text: after})
+				if parts, ok := partsOf(pf, old.Text, nt); ok {
+					f.Files = append(f.Files, parts...)
 					continue
 				}
 				f.Files = append(f.Files, explain.FileFix{Name: old.Name, Diff: fix.Diff("a/"+old.Name, "b/"+old.Name, old.Text, nt), Text: nt})
@@ -728,14 +725,32 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 	return b
 }
 
-// partOf is the file a change falls in when the format's one text holds
-// several (fix.Parted: an nginx -T dump), so that the diff is of the
-// file the user edits, named by its path, as patch -p1 applies it from
-// the root; ok is false otherwise.
-func partOf(pf policy.Format, old, new string) (file, before, after string, ok bool) {
+// partsOf are the files a change changes when the format's one text
+// holds several (fix.Parted: an nginx -T dump), each a diff of its own
+// named by its path, as patch -p1 applies it from the root; ok is false
+// otherwise.
+func partsOf(pf policy.Format, old, new string) ([]explain.FileFix, bool) {
 	pt, is := pf.(fix.Parted)
 	if !is {
-		return "", "", "", false
+		return nil, false
 	}
-	return pt.Part(old, new)
+	parts, ok := pt.Parts(old, new)
+	if !ok {
+		return nil, false
+	}
+	out := make([]explain.FileFix, len(parts))
+	for i, p := range parts {
+		name := strings.TrimPrefix(p.Name, "/")
+		out[i] = explain.FileFix{Name: p.Name, Diff: fix.Diff("a/"+name, "b/"+name, p.Before, p.After), Text: p.After}
+	}
+	return out, true
+}
+
+// joinDiffs is the diffs of files one after another, as one patch.
+func joinDiffs(files []explain.FileFix) string {
+	var b strings.Builder
+	for _, f := range files {
+		b.WriteString(f.Diff)
+	}
+	return b.String()
 }

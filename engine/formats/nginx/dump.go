@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/fix"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -147,29 +148,25 @@ func count(ds []*directive) int {
 	return n
 }
 
-// Part implements fix.Parted: the file of an nginx -T dump that a change
-// from old to new falls in, and its text before and after, so that the
-// fix is a diff of that file (sites-enabled/default), not of the dump.
-func (*Format) Part(old, new string) (name, before, after string, ok bool) {
-	files := dumpFiles(old)
-	if files == nil {
-		return "", "", "", false
+// Parts implements fix.Parted: the files of an nginx -T dump that a
+// change from old to new changes, each with its text before and after,
+// so that the fix is a diff of each (sites-enabled/default, a snippet),
+// not of the dump; ok is false when either text is no dump or their
+// files differ in number or name.
+func (*Format) Parts(old, new string) ([]fix.Part, bool) {
+	a, b := dumpFiles(old), dumpFiles(new)
+	if a == nil || len(a) != len(b) {
+		return nil, false
 	}
-	i := 0
-	for i < len(old) && i < len(new) && old[i] == new[i] {
-		i++
-	}
-	delta := len(new) - len(old)
-	for _, f := range files {
-		if i < f.start || i > f.end || f.end+delta < i {
-			continue
+	var out []fix.Part
+	for i := range a {
+		if a[i].path != b[i].path {
+			return nil, false
 		}
-		// The change ends within the file too: the texts after it
-		// are the same.
-		if old[f.end:] != new[f.end+delta:] {
-			return "", "", "", false
+		before, after := old[a[i].start:a[i].end], new[b[i].start:b[i].end]
+		if before != after {
+			out = append(out, fix.Part{Name: a[i].path, Before: before, After: after})
 		}
-		return f.path, old[f.start:f.end], new[f.start : f.end+delta], true
 	}
-	return "", "", "", false
+	return out, len(out) > 0
 }

@@ -85,17 +85,24 @@ func TestDumpFaults(t *testing.T) {
 	}
 }
 
-// TestDumpPart: a change in a dump is a change of the file it falls in,
-// with that file's text before and after (fix.Parted), so that a fix is
-// a diff of the file the user edits.
-func TestDumpPart(t *testing.T) {
-	after := strings.Replace(dump, "\treturn 200;", "\tadd_header X-A a always;\n\t\treturn 200;", 1)
-	name, before, fixed, ok := (&nginx.Format{}).Part(dump, after)
-	if !ok || name != "/etc/nginx/sites-enabled/api" || !strings.HasPrefix(before, "server {") || !strings.Contains(fixed, "add_header X-A a always;") || strings.Contains(fixed, "snippets") && !strings.Contains(before, "snippets") {
-		t.Errorf("Part = %q, %q, %q, %v", name, before, fixed, ok)
+// TestDumpParts: a change in a dump is a change of each file it falls
+// in, with that file's text before and after (fix.Parted), so that a fix
+// is a diff of each file the user edits (found by a review: a fix that
+// added a map to nginx.conf and changed a snippet was a diff of the
+// dump, which patch could not apply).
+func TestDumpParts(t *testing.T) {
+	one := strings.Replace(dump, "\treturn 200;", "\tadd_header X-A a always;\n\t\treturn 200;", 1)
+	parts, ok := (&nginx.Format{}).Parts(dump, one)
+	if !ok || len(parts) != 1 || parts[0].Name != "/etc/nginx/sites-enabled/api" || !strings.HasPrefix(parts[0].Before, "server {") || !strings.Contains(parts[0].After, "add_header X-A a always;") {
+		t.Errorf("one file changed: %+v, %v", parts, ok)
 	}
-	if _, _, _, ok := (&nginx.Format{}).Part("server { return 200; }", "server { return 204; }"); ok {
-		t.Error("a text that is no dump has no part")
+	two := strings.Replace(strings.Replace(dump, "worker_processes auto;", "worker_processes 2;", 1), "add_header Vary Origin always;", "add_header Vary \"Origin\" always;", 1)
+	parts, ok = (&nginx.Format{}).Parts(dump, two)
+	if !ok || len(parts) != 2 || parts[0].Name != "/etc/nginx/nginx.conf" || parts[1].Name != "/etc/nginx/snippets/cors.conf" {
+		t.Errorf("two files changed: %+v, %v", parts, ok)
+	}
+	if _, ok := (&nginx.Format{}).Parts("server { return 200; }", "server { return 204; }"); ok {
+		t.Error("a text that is no dump has no parts")
 	}
 }
 
