@@ -198,3 +198,18 @@ func TestARMTemplateFix(t *testing.T) {
 		t.Errorf("the fix lost the rest of the template:\n%s", out)
 	}
 }
+
+// TestLintARMExpression: an ARM expression where a value is, which Azure
+// takes and whycors does not evaluate, is lint's warning
+// azure-arm-expression, not a refusal (found by a review: "Azure refuses
+// this", exit 1).
+func TestLintARMExpression(t *testing.T) {
+	text := `{"corsRules": [{"allowedOrigins": ["[parameters('origin')]"], "allowedMethods": ["GET"], "allowedHeaders": [], "exposedHeaders": [], "maxAgeInSeconds": 0}]}`
+	fs, err := lint.Lint(all.Registry(), text, string(azure.FormJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Code != "azure-arm-expression" || fs[0].Severity != lint.Warning || fs[0].Line != 1 || fs[0].Column != 36 {
+		t.Errorf("findings %+v, want one azure-arm-expression warning at 1:36", fs)
+	}
+}

@@ -283,7 +283,9 @@ func readJSON(text string) (*Configuration, []map[string]where, policy.Errors) {
 			fl, fc := policy.LineCol(text, int(fv.Off))
 			w[fields[fi]] = where{fp, fl, fc}
 			if armHint(fv) != "" {
-				errs = append(errs, doc.Err(fv, fp, "", "want the rule's values, got "+armHint(fv)))
+				e := doc.Err(fv, fp, "", "want the rule's values, got "+armHint(fv))
+				e.LintCode = codeARMExpression
+				errs = append(errs, e)
 				continue
 			}
 			switch f {
@@ -317,7 +319,9 @@ func armStrings(doc *jsonpos.Doc, v *jsonpos.Value, path string, errs *policy.Er
 	out := doc.Strings(v, path, errs)
 	for i, it := range v.Items {
 		if h := armHint(it); h != "" {
-			*errs = append(*errs, doc.Err(it, jsonpos.Index(path, i), "", "want a value, got "+h))
+			e := doc.Err(it, jsonpos.Index(path, i), "", "want a value, got "+h)
+			e.LintCode = codeARMExpression
+			*errs = append(*errs, e)
 		}
 	}
 	return out
