@@ -271,7 +271,9 @@ func readTextArg(name string, stdin io.Reader) (string, error) {
 		return "", err
 	}
 	if len(b) > convert.MaxText {
-		return "", errors.New(name + ": larger than " + strconv.Itoa(convert.MaxText) + " bytes")
+		// The caller names the file (found as a new user would:
+		// "huge.yaml: huge.yaml: larger than ...").
+		return "", errors.New("larger than " + strconv.Itoa(convert.MaxText) + " bytes, the most a configuration may hold")
 	}
 	return string(b), nil
 }

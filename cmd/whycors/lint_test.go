@@ -31,6 +31,9 @@ func TestLintCommand(t *testing.T) {
 		{desc: "JSON output", args: []string{"--json", trap}, code: 1, stdout: []string{`"code": "suffix-trap"`, `"line": 1`, `"column": 21`}},
 		{desc: "bad --fail-on", args: []string{"--fail-on", "fatal", trap}, code: 2, stderr: "want error, warning or info"},
 		{desc: "undetectable text", args: []string{"-"}, stdin: "hello", code: 2, stderr: "cannot tell the format"},
+		// Tried as a new user would: "cannot tell the format", naming
+		// every format.
+		{desc: "an empty text", args: []string{"-"}, stdin: " \n", code: 2, stderr: "the text is empty: there is no configuration to read"},
 		{desc: "missing file", args: []string{filepath.Join(dir, "none")}, code: 2, stderr: "no such file"},
 		{desc: "help, on standard output", args: []string{"--help"}, code: 0, stdout: []string{"Examples:"}},
 		{desc: "--codes lists every code with what it rests on, without a file", args: []string{"--codes"}, code: 0,

@@ -331,6 +331,10 @@ type ResolveError struct {
 	Claims []Detection
 	// Known are the registry's names, for the message.
 	Known []string
+	// Empty: the text holds nothing but white space, which no format
+	// claims (found as a new user would: an empty file was "cannot tell
+	// the format", naming every format).
+	Empty bool
 }
 
 func (e *ResolveError) Error() string {
@@ -338,6 +342,8 @@ func (e *ResolveError) Error() string {
 	switch {
 	case e.Format != "":
 		return "unknown format " + strconv.Quote(e.Format) + "; formats are " + known
+	case e.Empty:
+		return "the text is empty: there is no configuration to read"
 	case len(e.Claims) == 0:
 		return "cannot tell the format of the text; name it (one of " + known + ")"
 	}
@@ -363,7 +369,7 @@ func (r *Registry) Resolve(format string, src Source) (Format, error) {
 		f, _ := r.Lookup(ds[0].Format)
 		return f, nil
 	}
-	return nil, &ResolveError{Claims: ds, Known: r.Names()}
+	return nil, &ResolveError{Claims: ds, Known: r.Names(), Empty: len(ds) == 0 && strings.TrimSpace(src.Main()) == "" && len(src.Files) <= 1}
 }
 
 // Error is one fault in the user's input, with where it is.
