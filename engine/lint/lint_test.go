@@ -300,3 +300,24 @@ func TestProbeSaysNoMadeUpPath(t *testing.T) {
 		t.Errorf("no null-origin finding naming the answer to a GET:\n%s", dump(fs))
 	}
 }
+
+// TestProbePathNotShown: a finding of lint's probe names the user's
+// location, not the made-up name lint asked under it (found as a new
+// user would: "asked GET /api/whycors-probe").
+func TestProbePathNotShown(t *testing.T) {
+	text := "server {\n  location /api/ {\n    if ($http_origin ~ \"^https://app\\.test$\") { add_header Access-Control-Allow-Origin $http_origin always; }\n    return 200;\n  }\n}\n"
+	fs, err := lint.Lint(reg, text, "nginx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := false
+	for _, f := range fs {
+		if strings.Contains(f.Message, "whycors-probe") {
+			t.Errorf("%s: %s", f.Code, f.Message)
+		}
+		seen = seen || f.Code == "vary-origin" && strings.Contains(f.Message, "GET /api/…")
+	}
+	if !seen {
+		t.Errorf("no vary-origin naming the location /api/ in %+v", fs)
+	}
+}

@@ -82,8 +82,14 @@ const probePath = "/whycors-probe"
 // is no business of theirs (tried as a new user would: "the answer to
 // GET /whycors-probe").
 func shownPath(t portable.Target) string {
-	if t.Path == probePath {
+	switch {
+	case t.Path == probePath:
 		return ""
+	case strings.HasSuffix(t.Path, probePath[1:]):
+		// A location's prefix with the made-up name after it (nginx's
+		// targets): the prefix is the user's, the name is not (found as
+		// a new user would: "GET /api/whycors-probe").
+		return " " + strings.TrimSuffix(t.Path, probePath[1:]) + "…"
 	}
 	return " " + t.Path
 }
