@@ -106,7 +106,10 @@ function replyLines(reply, steps, preflight) {
   return (reply.headers || []).map((h) => {
     const s = stepFor(steps, h[0], preflight);
     const l = { t: h[0] + ": " + h[1] };
-    if (s && s.status === "pass") Object.assign(l, { c: "pass", mark: "✓", why: s.title });
+    // A passed check's title, unless it is the header's own name, which
+    // the line already shows (found as a new user would: "✓
+    // Access-Control-Allow-Origin: ... — Access-Control-Allow-Origin").
+    if (s && s.status === "pass") Object.assign(l, { c: "pass", mark: "✓", why: (s.title || "").toLowerCase() === h[0].toLowerCase() ? "" : s.title });
     // A failed check's title names the check ("Header authorization
     // allowed"), which beside a ✗ reads as its opposite: its detail
     // says what is wrong ("Access-Control-Allow-Headers must list
