@@ -412,3 +412,27 @@ func TestHeadersFixKeepsThePolicysReplies(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectTargetFix: a fetch a redirect to another origin left with
+// Origin: null, which the target refuses though it allows the page's
+// origin, gets the client fix of fetching the target directly, checked
+// in every browser (Fetch, HTTP-redirect fetch: the tainted origin).
+// Found as a new user would: "No fix found".
+func TestRedirectTargetFix(t *testing.T) {
+	s, err := explain.Decode([]byte(`{"request":{"origin":"https://app.example","url":"https://api.example/a"},
+ "response":{"status":302,"headers":[["Location","https://cdn.example/b"],["Access-Control-Allow-Origin","https://app.example"]]},
+ "routes":[{"url":"https://cdn.example/b","response":{"status":200,"headers":[["Access-Control-Allow-Origin","https://app.example"]]}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := explain.Explain(s, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range v.Fixes {
+		if f.Where == "client" && f.Request != nil && f.Request.URL == "https://cdn.example/b" && len(f.AllowedIn) == 3 {
+			return
+		}
+	}
+	t.Errorf("no client fix fetching the redirect's target, passing in every browser: %+v", v.Fixes)
+}

@@ -105,6 +105,9 @@ func findFixes(s explain.Scenario, v *explain.Verdict, lintErrs map[string]int, 
 	if sf, ok := se.server(s, v); ok {
 		out = append(out, sf)
 	}
+	if f, ok := se.redirectTarget(s, v); ok {
+		out = append(out, f)
+	}
 	// A credentialed request the server answers with "*" can also stop
 	// sending credentials, when it does not need them.
 	if reason == fetch.ReasonWildcardOriginNotAllowed || strings.TrimPrefix(reason, "Preflight") == fetch.ReasonWildcardOriginNotAllowed {
@@ -213,4 +216,46 @@ func (se *searcher) rulesOnly(f policy.Format, s explain.Scenario, v *explain.Ve
 	ev, ok := se.evaluator(s)
 	at, isAt := ev.(explain.RulesOnlyAt)
 	return ok && isAt && at.RepliesFromRulesOnlyAt(*v.DecidedBy)
+}
+
+// redirectTarget is the client fix of a fetch a redirect to another
+// origin left with Origin: null, which the redirect's target refuses:
+// fetch that target directly, so that the page's own origin goes with
+// it (Fetch, "HTTP-redirect fetch": a redirect across origins taints the
+// request's origin). Found as a new user would: a bucket's 307 to its
+// regional endpoint was blocked with "No fix found".
+func (se *searcher) redirectTarget(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
+	n := len(v.Requests)
+	if n < 2 {
+		return explain.Fix{}, false
+	}
+	last := v.Requests[n-1]
+	redirected := false
+	for _, q := range v.Requests[:n-1] {
+		redirected = redirected || !q.Preflight && q.Status >= 300 && q.Status < 400
+	}
+	if !redirected || last.Origin != "null" || v.Requests[0].Origin == "null" || last.URL == s.Request.URL {
+		return explain.Fix{}, false
+	}
+	cs := s
+	cs.Request.URL = last.URL
+	// The target's replies are the scenario's own for that URL: its
+	// route's, or the policy's (which answers by URL).
+	routed := false
+	for _, r := range s.Routes {
+		if r.URL == last.URL {
+			cs.Preflight, cs.Response, cs.Routes, routed = r.Preflight, r.Response, nil, true
+		}
+	}
+	if !routed && s.Policy == nil {
+		return explain.Fix{}, false
+	}
+	cv, ok := se.once(cs)
+	if !ok || !cv.Allowed {
+		return explain.Fix{}, false
+	}
+	why := "fetch " + last.URL + " directly: the redirect to it from another origin made the browser send Origin: null there, which it does not allow, where it allows the page's own origin"
+	f := se.clientFix(s, cs, why)
+	f.AllowedIn = se.allowedIn(cs, &cv, se.browser)
+	return f, true
 }
