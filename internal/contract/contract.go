@@ -7,6 +7,7 @@
 package contract
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -201,13 +202,39 @@ func readCase(i int, n *yaml.Node, fail func(*yaml.Node, string, string)) (Case,
 				}
 			}
 		case "browser":
-			if s, good := str(v, p); good {
+			// One browser, all, or a list of browsers (found as a new
+			// user would: [chrome, firefox] was "want a string").
+			items := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+				items = v.Content
+				c.Browsers = nil
+			}
+			for j, it := range items {
+				ip := p
+				if v.Kind == yaml.SequenceNode {
+					ip = p + "[" + strconv.Itoa(j) + "]"
+				}
+				s, good := str(it, ip)
+				if !good {
+					ok = false
+					continue
+				}
 				switch s {
 				case "all":
+					if v.Kind == yaml.SequenceNode {
+						fail(it, ip, "want chrome, firefox, safari or spec in a list (all is the whole list)")
+						ok = false
+					}
 				case "chrome", "firefox", "safari", "spec":
-					c.Browsers = []string{s}
+					if v.Kind == yaml.SequenceNode {
+						if !slices.Contains(c.Browsers, s) {
+							c.Browsers = append(c.Browsers, s)
+						}
+					} else {
+						c.Browsers = []string{s}
+					}
 				default:
-					fail(v, p, "want chrome, firefox, safari, spec or all")
+					fail(it, ip, "want chrome, firefox, safari, spec or all")
 					ok = false
 				}
 			}

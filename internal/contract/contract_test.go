@@ -34,6 +34,7 @@ func TestReadFaults(t *testing.T) {
 		{"an unknown case field", "cases:\n  - {origin: https://a.test, expect: allow, methods: [GET]}\n", []string{"$.cases[0].methods@2:45"}},
 		{"an origin written as YAML null", "cases:\n  - {origin: null, expect: deny}\n", []string{"$.cases[0].origin@2:14"}},
 		{"an origin without a scheme", "cases:\n  - {origin: app.example.com, expect: deny}\n", []string{"$.cases[0].origin@2:14"}},
+		{"a list of browsers with one that is none, and all in a list", "cases:\n  - {origin: https://a.test, browser: [chrome, edge, all], expect: deny}\n", []string{"$.cases[0].browser[1]@2:48", "$.cases[0].browser[2]@2:54"}},
 	}
 	for _, tc := range tests {
 		_, err := contract.Read(tc.text)
