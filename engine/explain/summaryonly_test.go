@@ -167,4 +167,12 @@ func TestCacheWordsAfterARedirect(t *testing.T) {
 			t.Errorf("Chrome sent a preflight to the redirect's target, yet: %s", st.Detail)
 		}
 	}
+	// The tainted hop's preflight is the fetch's last: Chrome and Safari
+	// keep it for no time (NoTaintedOriginCache), Firefox for its 600 s.
+	want := map[string]int{"chrome": 0, "firefox": 600, "safari": 0}
+	for _, b := range v.Browsers {
+		if b.PreflightCacheSeconds != want[b.Browser] {
+			t.Errorf("%s keeps the tainted hop's preflight %d s, want %d", b.Browser, b.PreflightCacheSeconds, want[b.Browser])
+		}
+	}
 }

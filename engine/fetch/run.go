@@ -659,7 +659,8 @@ func (s *runState) preflight() *Failure {
 	}
 	cacheKey := s.cache.key(pfOrigin, r.Origin.Opaque())
 	cache := s.cache
-	if p.NoTaintedOriginCache && s.tainted && pfOrigin == "null" {
+	uncached := p.NoTaintedOriginCache && s.tainted && pfOrigin == "null"
+	if uncached {
 		cache = nil
 	}
 	lacks := ""
@@ -726,6 +727,11 @@ func (s *runState) preflight() *Failure {
 		return out.Failure
 	}
 	s.res.MaxAge = out.MaxAge
+	if uncached {
+		// Not kept at all (found by a review: Chrome "600 s" for a
+		// preflight it does not store).
+		s.res.MaxAge = 0
+	}
 	p.store(cache, cacheKey, s.urlText, r.Include(), out.Methods, out.Names, out.MaxAge)
 	if out.AuthorizationByWildcard {
 		s.res.AuthorizationByWildcard = true
