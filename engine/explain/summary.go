@@ -65,18 +65,8 @@ func summarize(v *Verdict, srv *server, w *words.Arena) string {
 // 302. Chrome then blocks the fetch: ... the request's origin is null",
 // where the redirect's target answered, and the 302 carried the header).
 func redirectSaid(v *Verdict, w *words.Arena) {
-	n := len(v.Requests)
-	if n < 2 {
-		return
-	}
-	redirected := false
-	for _, q := range v.Requests[:n-1] {
-		if !q.Preflight && q.Status >= 300 && q.Status < 400 {
-			redirected = true
-		}
-	}
-	last := &v.Requests[n-1]
-	if !redirected || last.Status == 0 {
+	last, ok := v.RedirectedTo()
+	if !ok || last.Status == 0 {
 		return
 	}
 	w.Write("It was redirected to ", last.URL, ", ")
@@ -92,6 +82,22 @@ func redirectSaid(v *Verdict, w *words.Arena) {
 	}
 	w.WriteNum(last.Status)
 	w.Write(". ")
+}
+
+// RedirectedTo is the last request the fetch sent when a redirect came
+// before it (a 3xx answered an earlier request that was no preflight);
+// ok is false for a fetch that was not redirected.
+func (v *Verdict) RedirectedTo() (last *SentRequest, ok bool) {
+	n := len(v.Requests)
+	if n < 2 {
+		return nil, false
+	}
+	for _, q := range v.Requests[:n-1] {
+		if !q.Preflight && q.Status >= 300 && q.Status < 400 {
+			return &v.Requests[n-1], true
+		}
+	}
+	return nil, false
 }
 
 // answering is the format of the policy that answered the verdict's

@@ -66,6 +66,14 @@ func (p *Profile) AuthorizationWarning(url string) []string { return p.msg.authW
 
 type chromeMessages struct{}
 
+// chromeMixedContent is Chrome's mixed-content line for page and url,
+// ending in what it did: blocked, or a warning when Local Network Access
+// takes the request (e2e/chromium recordings mixed-content-* and
+// lna-https-page-http-local-name-*).
+func chromeMixedContent(page, url, then string) string {
+	return "Mixed Content: The page at '" + page + "' was loaded over HTTPS, but requested an insecure resource '" + url + "'. " + then
+}
+
 const chromeFailed = "Failed to load resource: net::ERR_FAILED"
 
 // Chromium 156 appends this hint to the three "bad value" details, and no
@@ -131,7 +139,7 @@ func (chromeMessages) console(f *Failure) []string {
 	switch f.Reason {
 	case ReasonMixedContent:
 		// e2e/chromium recordings mixed-content-*: this line only.
-		return []string{"Mixed Content: The page at '" + f.Value + "' was loaded over HTTPS, but requested an insecure resource '" + f.URL + "'. This request has been blocked; the content must be served over HTTPS."}
+		return []string{chromeMixedContent(f.Value, f.URL, "This request has been blocked; the content must be served over HTTPS.")}
 	case ReasonDisallowedByMode:
 		return []string{"Fetch API cannot load " + f.URL + ". Request mode is \"same-origin\" but the URL's origin is not same as the request origin " + f.Origin + "."}
 	case ReasonNoCorsRedirectModeNotFollow:

@@ -526,7 +526,7 @@ func (s *runState) mainFetch() *Result {
 			// Chrome warns and leaves the fetch to Local Network
 			// Access's permission (e2e/chromium recordings
 			// lna-https-page-http-local-name-*).
-			s.res.Console = append(s.res.Console, "Mixed Content: The page at '"+page+"' was loaded over HTTPS, but requested an insecure resource '"+s.urlText+"'. This content should also be served over HTTPS.")
+			s.res.Console = append(s.res.Console, chromeMixedContent(page, s.urlText, "This content should also be served over HTTPS."))
 			s.add(Check{ID: "fetch.mixed-content", Title: "Mixed content", Status: Info, Spec: specLNA,
 				Detail: s.w.Cat("The page is served over https and ", s.urlText, " is http, but its host names the local network (a .local name or a private IP address): ", s.p.Engine,
 					" does not block it as mixed content and asks the user's Local Network Access permission instead. It warns in the console.")})

@@ -59,7 +59,13 @@ func (o Origin) PotentiallyTrustworthy() bool {
 	case o.Scheme != "http" && o.Scheme != "ws":
 		return false
 	}
-	h := o.Host
+	return namesLoopback(o.Host)
+}
+
+// namesLoopback reports a serialized host that is the loopback itself:
+// 127.0.0.0/8, [::1], localhost and its subdomains (Secure Contexts'
+// potentially trustworthy hosts; Local Network Access's loopback space).
+func namesLoopback(h string) bool {
 	return h == "[::1]" || strings.HasPrefix(h, "127.") && isDottedIPv4(h) ||
 		h == "localhost" || strings.HasSuffix(h, ".localhost")
 }
@@ -89,7 +95,7 @@ func NamesLocalNetwork(host string) bool {
 // (which only its address places).
 func AddressSpaceOf(host string) string {
 	switch {
-	case host == "[::1]" || strings.HasPrefix(host, "127.") && isDottedIPv4(host) || host == "localhost" || strings.HasSuffix(host, ".localhost"):
+	case namesLoopback(host):
 		return "loopback"
 	case NamesLocalNetwork(host):
 		return "local"

@@ -283,11 +283,7 @@ func changes(f *explain.Fix, pf policy.Format, src0, src policy.Source) {
 				f.Files = append(f.Files, explain.FileFix{Name: old.Name, Diff: fix.Diff("a/"+old.Name, "b/"+old.Name, old.Text, nt), Text: nt})
 			}
 		}
-		var diffs strings.Builder
-		for _, ff := range f.Files {
-			diffs.WriteString(ff.Diff)
-		}
-		f.Diff = diffs.String()
+		f.Diff = joinDiffs(f.Files)
 		if m := src.Main(); m != src0.Main() {
 			f.Text = m
 		}

@@ -225,16 +225,8 @@ func (se *searcher) rulesOnly(f policy.Format, s explain.Scenario, v *explain.Ve
 // request's origin). Found as a new user would: a bucket's 307 to its
 // regional endpoint was blocked with "No fix found".
 func (se *searcher) redirectTarget(s explain.Scenario, v *explain.Verdict) (explain.Fix, bool) {
-	n := len(v.Requests)
-	if n < 2 {
-		return explain.Fix{}, false
-	}
-	last := v.Requests[n-1]
-	redirected := false
-	for _, q := range v.Requests[:n-1] {
-		redirected = redirected || !q.Preflight && q.Status >= 300 && q.Status < 400
-	}
-	if !redirected || last.Origin != "null" || v.Requests[0].Origin == "null" || last.URL == s.Request.URL {
+	last, ok := v.RedirectedTo()
+	if !ok || last.Origin != "null" || v.Requests[0].Origin == "null" || last.URL == s.Request.URL {
 		return explain.Fix{}, false
 	}
 	cs := s

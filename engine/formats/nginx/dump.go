@@ -37,6 +37,7 @@ const (
 type dumpFile struct {
 	path       string
 	start, end int // byte offsets in the dump, the marker line left out
+	line       int // the dump's line its text starts at
 }
 
 // dumpFiles splits an `nginx -T` dump into its files, or returns nil for
@@ -44,15 +45,11 @@ type dumpFile struct {
 // nginx's own "syntax is ok" lines).
 func dumpFiles(text string) []dumpFile {
 	var files []dumpFile
-	off := 0
-	for off < len(text) {
-		end := strings.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += off
-		}
-		line := strings.TrimSuffix(text[off:end], "\r")
+	off, no := 0, 0
+	for raw := range strings.Lines(text) {
+		no++
+		next := off + len(raw)
+		line := strings.TrimSuffix(strings.TrimSuffix(raw, "\n"), "\r")
 		if p, ok := strings.CutPrefix(line, dumpMarker); ok && strings.HasSuffix(p, ":") {
 			if n := len(files); n > 0 {
 				files[n-1].end = off
@@ -60,11 +57,11 @@ func dumpFiles(text string) []dumpFile {
 			if len(files) == maxDumpFiles {
 				break
 			}
-			files = append(files, dumpFile{path: strings.TrimSuffix(p, ":"), start: min(end+1, len(text)), end: len(text)})
+			files = append(files, dumpFile{path: strings.TrimSuffix(p, ":"), start: next, end: len(text), line: no + 1})
 		} else if len(files) == 0 && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "nginx: ") {
 			return nil
 		}
-		off = end + 1
+		off = next
 	}
 	return files
 }

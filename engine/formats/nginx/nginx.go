@@ -559,7 +559,7 @@ func parseDump(text string) ([]*directive, policy.Errors) {
 			continue
 		}
 		// Read where it is, with the lines it has in the dump.
-		ds, es := parseConfAt(text[f.start:f.end], 1+strings.Count(text[:f.start], "\n"))
+		ds, es := parseConfAt(text[f.start:f.end], f.line)
 		parsed[f.path], errs = ds, append(errs, es...)
 	}
 	if len(errs) > 0 {

@@ -219,24 +219,21 @@ func firstEntry(entries []Entry, origin, method string) int {
 	return len(entries)
 }
 
-// refusedHeader returns the first name of acrh (comma-separated,
-// trimmed, empty items skipped) that list does not hold in any letter
-// case, and false; or true when list holds them all or holds "*" (taken
-// as any header, not yet checked against GCS).
+// refusedHeader returns the first name of acrh (wire.HeaderNames:
+// trimmed, lowercased, empty ones skipped) that list does not hold in
+// any letter case, and false; or true when list holds them all or holds
+// "*" (taken as any header, not yet checked against GCS).
 func refusedHeader(list []string, acrh string) (string, bool) {
 	if slices.Contains(list, "*") {
 		return "", true
 	}
-	for {
-		p, rest, more := strings.Cut(acrh, ",")
-		if p = strings.TrimSpace(p); p != "" && !slices.ContainsFunc(list, func(h string) bool { return strings.EqualFold(h, p) }) {
-			return strings.ToLower(p), false
+	var room [16]string
+	for _, name := range wire.AppendHeaderNames(room[:0], acrh) {
+		if !slices.ContainsFunc(list, func(h string) bool { return strings.EqualFold(h, name) }) {
+			return name, false
 		}
-		if !more {
-			return "", true
-		}
-		acrh = rest
 	}
+	return "", true
 }
 
 // matchAny: "*" matches anything; other values compare exactly. Partial
