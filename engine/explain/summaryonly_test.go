@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/internal/postest"
 )
 
 // TestSummaryBrowsers: the summary browsers of a verdict run without
@@ -29,22 +30,8 @@ func TestSummaryBrowsers(t *testing.T) {
 	// passes where the profiles cannot differ gets its summaries
 	// without a run (summaryAlike), and each must still be that
 	// browser's own verdict.
-	for _, file := range []string{"chromium/testdata/corpus.json", "chromium/testdata/observed-chromium.json",
-		"firefox/testdata/observed-firefox.json", "webkit/testdata/observed-webkit.json"} {
-		b, err := os.ReadFile("../../e2e/" + file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cases []struct {
-			ID       string          `json:"id"`
-			Scenario json.RawMessage `json:"scenario"`
-		}
-		if err := json.Unmarshal(b, &cases); err != nil {
-			t.Fatal(file, err)
-		}
-		for _, c := range cases {
-			scenarios[file+" "+c.ID] = c.Scenario
-		}
+	for _, r := range postest.RecordedScenarios(t, "../../e2e") {
+		scenarios[r.Name] = r.Scenario
 	}
 	files, _ := filepath.Glob("../../examples/*.json")
 	for _, f := range files {

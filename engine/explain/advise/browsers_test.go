@@ -1,14 +1,13 @@
 package advise
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
 	"github.com/whycors/whycors/engine/explain"
 	"github.com/whycors/whycors/engine/fetch"
+	"github.com/whycors/whycors/engine/internal/postest"
 )
 
 // profileFields are fetch.Profile's fields, each with the condition of
@@ -74,26 +73,13 @@ func TestPassesEverywhere(t *testing.T) {
 	}
 	var scenarios []explain.Scenario
 	seen := map[string]bool{}
-	for _, file := range []string{"chromium/testdata/corpus.json", "chromium/testdata/observed-chromium.json",
-		"firefox/testdata/observed-firefox.json", "webkit/testdata/observed-webkit.json"} {
-		b, err := os.ReadFile("../../../e2e/" + file)
-		if err != nil {
-			t.Fatal(err)
+	for _, r := range postest.RecordedScenarios(t, "../../../e2e") {
+		s, err := explain.Decode(r.Scenario)
+		if err != nil || seen[string(r.Scenario)] {
+			continue
 		}
-		var cases []struct {
-			Scenario json.RawMessage `json:"scenario"`
-		}
-		if err := json.Unmarshal(b, &cases); err != nil {
-			t.Fatal(file, err)
-		}
-		for _, c := range cases {
-			s, err := explain.Decode(c.Scenario)
-			if err != nil || seen[string(c.Scenario)] {
-				continue
-			}
-			seen[string(c.Scenario)] = true
-			scenarios = append(scenarios, s)
-		}
+		seen[string(r.Scenario)] = true
+		scenarios = append(scenarios, s)
 	}
 	// Cases where the browsers split on the headers alone: a client hint
 	// (Chromium sends no preflight), a non-ASCII Content-Type (Firefox
