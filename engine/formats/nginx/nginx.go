@@ -295,7 +295,38 @@ var ignored = map[string]bool{
 	"server_names_hash_max_size": true, "load_module": true, "worker_connections": true, "multi_accept": true,
 	"worker_rlimit_nofile": true, "daemon": true, "master_process": true, "client_body_temp_path": true, "uwsgi_temp_path": true,
 	"scgi_temp_path": true,
+	// Found as a new user would, in an ordinary site's configuration:
+	// the client's address (ngx_http_realip_module), logging, timeouts,
+	// buffers and file caching change no reply's status or headers.
+	"set_real_ip_from": true, "real_ip_header": true, "real_ip_recursive": true, "log_format": true,
+	"open_log_file_cache": true, "log_subrequest": true, "client_header_timeout": true, "client_body_timeout": true,
+	"send_timeout": true, "client_header_buffer_size": true, "large_client_header_buffers": true,
+	"client_body_in_file_only": true, "client_body_in_single_buffer": true, "keepalive_requests": true,
+	"keepalive_time": true, "keepalive_disable": true, "lingering_close": true, "lingering_time": true,
+	"lingering_timeout": true, "reset_timedout_connection": true, "send_lowat": true, "postpone_output": true,
+	"output_buffers": true, "sendfile_max_chunk": true, "aio": true, "aio_write": true, "directio": true,
+	"directio_alignment": true, "read_ahead": true, "open_file_cache": true, "open_file_cache_valid": true,
+	"open_file_cache_min_uses": true, "open_file_cache_errors": true, "etag": true, "if_modified_since": true,
+	"variables_hash_max_size": true, "variables_hash_bucket_size": true, "map_hash_max_size": true,
+	"map_hash_bucket_size": true, "worker_cpu_affinity": true, "worker_priority": true,
+	"worker_shutdown_timeout": true, "thread_pool": true, "pcre_jit": true, "timer_resolution": true, "env": true,
+	"accept_mutex": true, "accept_mutex_delay": true, "use": true, "chunked_transfer_encoding": true,
+	"mirror": true, "mirror_request_body": true, "charset_types": true, "source_charset": true, "override_charset": true,
+	// The body alone (ngx_http_sub_module, ngx_http_addition_module,
+	// ngx_http_ssi_module).
+	"sub_filter": true, "sub_filter_once": true, "sub_filter_types": true, "sub_filter_last_modified": true,
+	"add_before_body": true, "add_after_body": true, "addition_types": true, "ssi": true, "ssi_types": true,
+	// Bandwidth (ngx_http_core_module limit_rate), and the zones and
+	// settings of limit_req and limit_conn, whose own lines are limits.
+	"limit_rate": true, "limit_rate_after": true, "limit_req_zone": true, "limit_req_log_level": true,
+	"limit_req_dry_run": true, "limit_conn_zone": true, "limit_conn_log_level": true, "limit_conn_dry_run": true,
 }
+
+// Prefixes of directives that change no reply's status or headers, as
+// ignored: the settings of the modules that pass a request on, of
+// compression and of HTTP/2. Their *_hide_header and *_intercept_errors
+// are not among them (passedOn).
+var ignoredPrefixes = []string{"proxy_", "ssl_", "fastcgi_", "uwsgi_", "scgi_", "grpc_", "gzip_", "http2_"}
 
 // Content handlers that pass a request on (proxy_pass...); each sets a
 // location's auto_redirect when its path ends in "/".
@@ -317,9 +348,10 @@ var unsupported = map[string]string{
 }
 
 type builder struct {
-	c    *Config
-	errs policy.Errors
-	refs []word // variable references to check once every set is known
+	c       *Config
+	limited bool // a limit_req or limit_conn has its note
+	errs    policy.Errors
+	refs    []word // variable references to check once every set is known
 }
 
 func (b *builder) err(line, col int, msg string) {
@@ -680,6 +712,16 @@ func (b *builder) directive(d *directive, lvl *level) {
 				lvl.limitExcept = append(lvl.limitExcept, "HEAD")
 			}
 		}
+	case "limit_req", "limit_conn":
+		// Both run in the preaccess phase, after the rewrite phase's
+		// return, so a location's return 204 to a preflight is never
+		// limited (ngx_http_limit_req_module; checked against Debian's
+		// nginx: TestNginxRateLimit).
+		if !b.limited {
+			b.limited = true
+			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": "+d.name+" (and any limit after it) answers a request over the limit with 503, or its "+d.name+"_status, which gets only the add_header lines marked always; the requests here are taken to be within the limit")
+		}
+	case "limit_req_status", "limit_conn_status":
 	case "proxy_hide_header":
 		if len(d.args) != 1 {
 			b.err(d.line, d.col, "proxy_hide_header takes one header name")
@@ -703,14 +745,41 @@ func (b *builder) directive(d *directive, lvl *level) {
 		if handlers[d.name] || d.name == "root" || d.name == "alias" {
 			b.c.served = true
 		}
-		if ignored[d.name] || strings.HasPrefix(d.name, "proxy_") || strings.HasPrefix(d.name, "ssl_") || strings.HasPrefix(d.name, "fastcgi_") {
-			if strings.HasPrefix(d.name, "proxy_pass_header") || strings.HasPrefix(d.name, "proxy_intercept") {
-				b.err(d.line, d.col, d.name+" is not supported")
-			}
+		if ignored[d.name] {
 			return
+		}
+		for _, p := range ignoredPrefixes {
+			if strings.HasPrefix(d.name, p) {
+				b.passedOn(d)
+				return
+			}
 		}
 		b.unread(d.line, d.col, "unknown or unsupported directive "+strconv.Quote(d.name))
 	}
+}
+
+// passedOn checks a setting of a module that passes requests on
+// (fastcgi_, uwsgi_, scgi_, grpc_; proxy_'s own are cases of directive):
+// one that hides a header the browser's check reads from the
+// application's reply, or hands its error replies to error_page, is not
+// read, where the rest change no reply. fastcgi_hide_header
+// X-Powered-By, common in PHP sites, is read; fastcgi_hide_header
+// Access-Control-Allow-Origin was passed over, so the model kept the
+// header nginx removes.
+func (b *builder) passedOn(d *directive) {
+	switch {
+	case strings.HasSuffix(d.name, "_intercept_errors"):
+		b.unread(d.line, d.col, d.name+" is not supported: hands the application's error replies to error_page")
+	case strings.HasSuffix(d.name, "_hide_header") && len(d.args) == 1 && corsRead(d.args[0].text):
+		b.unread(d.line, d.col, d.name+" "+d.args[0].text+" is not supported: it removes the application's "+d.args[0].text+" (only proxy_hide_header is modelled)")
+	}
+}
+
+// corsRead reports whether the browser's CORS check, or a cache in
+// front, reads the response header name: Access-Control-* and Vary.
+func corsRead(name string) bool {
+	n := strings.ToLower(name)
+	return strings.HasPrefix(n, "access-control-") || n == "vary"
 }
 
 func (b *builder) template(w word) template {

@@ -235,6 +235,15 @@ func TestNotes(t *testing.T) {
 	if len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "line 1") {
 		t.Errorf("notes = %q", c.Notes)
 	}
+	// A limit's note, once for all of them (TestNginxRateLimit checks
+	// what it says against Debian's nginx).
+	l, err := nginx.Parse("limit_req_zone $binary_remote_addr zone=a:1m rate=1r/s;\nlocation / {\n  limit_req zone=a;\n  limit_conn c 1;\n}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Notes) != 1 || !strings.HasPrefix(l.Notes[0], "line 3: limit_req") || !strings.Contains(l.Notes[0], "503") {
+		t.Errorf("limit notes = %q", l.Notes)
+	}
 	out := c.Respond(policy.Request{Method: "GET", URL: "/", Header: headers.List{{Name: "Origin", Value: "https://evil.test"}}}, policy.Reply{Status: 200})
 	if v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin"); v != "https://evil.test" {
 		t.Errorf("ACAO = %q, want the echoed origin", v)
@@ -255,6 +264,12 @@ func TestParseErrors(t *testing.T) {
 		{desc: "every directive fault is listed", conf: "add_header C;\nlocation / {\n  more_set_headers 'A: b';\n  add_header X $binary_remote_addr;\n}", want: []policy.Error{{Line: 1, Column: 1}, {Line: 3, Column: 3}, {Line: 4, Column: 16}}},
 		{desc: "unclosed block", conf: "location / {\n add_header A b;", want: []policy.Error{{Line: 1, Column: 12}}},
 		{desc: "add_header with a bad third argument", conf: "add_header A b sometimes;", want: []policy.Error{{Line: 1, Column: 1}}},
+		// The settings of FastCGI, uwsgi, SCGI and gRPC are read as
+		// changing no reply (TestNginxRateLimit), but for hiding a header
+		// the browser reads, which only proxy_hide_header is modelled for,
+		// and handing errors to error_page (ngx_http_fastcgi_module).
+		{desc: "fastcgi_hide_header of a CORS header is reported", conf: "location / {\n  fastcgi_hide_header X-Powered-By;\n  fastcgi_hide_header Access-Control-Allow-Origin;\n}", want: []policy.Error{{Line: 3, Column: 3}}},
+		{desc: "uwsgi_intercept_errors is reported", conf: "uwsgi_read_timeout 5s;\nuwsgi_intercept_errors on;", want: []policy.Error{{Line: 2, Column: 1}}},
 	}
 	for _, tc := range tests {
 		_, err := nginx.Parse(tc.conf)
