@@ -85,7 +85,8 @@ func axeRun(t *testing.T, p *page) []axeViolation {
 // checkAxe: the S3 upload (a policy, rules, a fix with a diff), a
 // redirect chain (the exchange of several hops), the default raw replies,
 // a field in error and an empty policy;
-// on the phone the exchange is one column as wide as its box.
+// on the phone the exchange is one column as wide as its box, and the
+// header links to the form.
 func TestAnyDevice(t *testing.T) {
 	t.Parallel() // each test has its own browser context
 	redirect := linkOf(`{"request": {"origin": "https://app.example", "url": "https://api.example/v1/report", "method": "GET"},
@@ -113,6 +114,13 @@ func TestAnyDevice(t *testing.T) {
 			checkAxe(t, p, s.desc)
 			if got := eval[string](p, `document.getElementById("summary").dataset.state`); got != s.state {
 				t.Errorf("%s: the page shows state %q, want %q", s.desc, got, s.state)
+			}
+			// On the phone the verdict comes first and the form screens
+			// below it: the header's link to the form shows there, above
+			// the verdict, and only there (found as a new user would).
+			shown := eval[bool](p, `(() => { const a = document.querySelector(".to-form a"); return !!a && a.getClientRects().length > 0 && a.getBoundingClientRect().bottom < document.getElementById("verdict").getBoundingClientRect().top && document.querySelector(a.getAttribute("href")) === document.getElementById("form"); })()`)
+			if narrow := size[0] == 390; shown != narrow {
+				t.Errorf("%s at %d px: the link to the form above the verdict shows: %v, want %v", s.desc, size[0], shown, narrow)
 			}
 			if size[0] == 390 && eval[bool](p, `!document.getElementById("details").hidden`) {
 				if w := eval[string](p, `JSON.stringify(Array.from(document.querySelectorAll("#timeline .msg")).map(m => [m.getBoundingClientRect().left, m.getBoundingClientRect().right]))`); w == "[]" {
