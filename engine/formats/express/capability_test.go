@@ -116,6 +116,13 @@ func TestEditText(t *testing.T) {
 	if want := "app.use(cors({ origin: ['https://a.test', 'https://b.test'] }));\n"; err != nil || got != want {
 		t.Errorf("EditText = %q, %v; want %q", got, err, want)
 	}
+	// The README's origin callback: the origin goes into the list it
+	// tests (found as a new user would: the fix was the replies' lines).
+	cb := "const allowed = [\n  'https://a.test', // dev\n]\napp.use(cors({ origin: function (origin, callback) { if (allowed.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('no')) } } }));\n"
+	got, err = ed.EditText(cb, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.test"}})
+	if want := strings.Replace(cb, "// dev\n", "// dev\n  'https://b.test',\n", 1); err != nil || got != want {
+		t.Errorf("EditText of the callback's list = %q, %v; want %q", got, err, want)
+	}
 	if _, err := ed.EditText("app.use(cors());\n", fix.Edit{Op: fix.Add, Rule: 1, Field: fix.Origins, Values: []string{"https://b.test"}}); err != fix.ErrNotFound {
 		t.Errorf("a rule the text does not have: err %v, want ErrNotFound", err)
 	}

@@ -108,27 +108,11 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		inner := fix.AppendList(tok[1:len(tok)-1], e.Values, ",")
 		return text[:start] + tok[:1] + inner + tok[:1] + text[end:], nil
 	case '[':
-		close := end - 1
-		j := close
-		for j > start+1 && strings.IndexByte(" \t\r\n,", text[j-1]) >= 0 {
-			j--
+		items := make([]string, len(e.Values))
+		for i, v := range e.Values {
+			items[i] = lit(v)
 		}
-		if j == start+1 {
-			return fix.Insert(text, j, lit(strings.Join(e.Values, q+", "+q))), nil
-		}
-		lineStart := strings.LastIndexByte(text[:j], '\n') + 1
-		ind, _ := fix.LineIndent(text, lineStart)
-		own := strings.LastIndexByte(text[start:j], '\n') >= 0
-		var b strings.Builder
-		for _, v := range e.Values {
-			if own {
-				b.WriteString(",\n" + ind)
-			} else {
-				b.WriteString(", ")
-			}
-			b.WriteString(lit(v))
-		}
-		return fix.Insert(text, j, b.String()), nil
+		return jslit.AppendArray(text, start, end, items), nil
 	case '/':
 		if e.Field != fix.Origins {
 			return "", fix.ErrUnsupported

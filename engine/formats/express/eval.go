@@ -176,6 +176,21 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			r.Failed = "origin"
 			r.Note = policy.Note{Case: caseCallbackRefuses, Args: [4]string{o}}
 			rules = append(rules, r)
+			if mw.CallbackError {
+				// next(err) skips every later middleware and route, and
+				// Express's default error handler (finalhandler) answers
+				// 500 with its own headers beside those already set
+				// (checked against Express 5.3.0: TestExpressOriginCallback).
+				res.set("Content-Security-Policy", "default-src 'none'")
+				res.set("X-Content-Type-Options", "nosniff")
+				res.set("Content-Type", "text/html; charset=utf-8")
+				return policy.Outcome{
+					Reply:    policy.Reply{Status: 500, Header: res.h, Body: "Internal Server Error"},
+					Rules:    rules,
+					Decision: policy.Note{Case: caseCallbackError, N: mw.Line, List: c.Notes},
+					Words:    words{},
+				}
+			}
 			continue
 		}
 		r.Matched = true
@@ -255,11 +270,14 @@ const (
 	// caseCallbackRefuses: Args[0] is the Origin an origin callback
 	// refuses.
 	caseCallbackRefuses = "callback-refuses"
-	caseNotMounted      = "not-mounted"
-	caseOptions         = "options"
-	caseNoCORS          = "no-cors"
-	caseApplication     = "application"
-	continued           = 1
+	// caseCallbackError: the decision of an origin callback's Error,
+	// N the line of its cors().
+	caseCallbackError = "callback-error"
+	caseNotMounted    = "not-mounted"
+	caseOptions       = "options"
+	caseNoCORS        = "no-cors"
+	caseApplication   = "application"
+	continued         = 1
 )
 
 // words says Express's notes (policy.Words).
@@ -282,7 +300,7 @@ func (words) Rule(r policy.Rule) string {
 	case caseNoEntry:
 		s = strconv.Quote(n.Args[0]) + " matches no entry of the origin option: no Access-Control-Allow-Origin"
 	case caseCallbackRefuses:
-		s = strconv.Quote(n.Args[0]) + " is not in the origin callback's list: it calls back an Error (or false), and cors() passes it to next() without any CORS header"
+		s = strconv.Quote(n.Args[0]) + " is not in the origin callback's list: cors() passes its refusal to next() without any CORS header"
 	case caseNotMounted:
 		s = "not mounted for " + n.Args[0] + " " + n.Args[1]
 	default:
@@ -301,6 +319,8 @@ func (words) Decision(n policy.Note) string {
 		s = "OPTIONS answered by cors() at line " + strconv.Itoa(n.N) + " with " + strconv.Itoa(n.M)
 	case caseNoCORS:
 		s = "no cors() middleware set headers; the application answered"
+	case caseCallbackError:
+		s = "the origin callback of cors() at line " + strconv.Itoa(n.N) + " called back an Error: cors() passed it to next(), and Express's error handler answered 500 without CORS headers"
 	case caseApplication:
 		s = "cors() set its headers; the application answered " + strconv.Itoa(n.N)
 	}

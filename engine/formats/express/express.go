@@ -146,6 +146,10 @@ type Options struct {
 	// (jslit.Allowlist); for another origin it calls back an Error or
 	// false, and cors() calls next() with it and sets no header at all.
 	Callback bool `json:"callback,omitempty"`
+	// CallbackError: the callback's refusal is an Error, which cors()
+	// passes to next(err): Express skips every later middleware and
+	// route and its default error handler (finalhandler) answers 500.
+	CallbackError bool `json:"callback_error,omitempty"`
 	// Methods is the ACAM value (an array is joined with ",").
 	Methods string `json:"methods"`
 	// AllowedHeaders is the ACAH value; nil reflects the request's ACRH.
@@ -507,7 +511,7 @@ func (r *resolver) known(pr *jslit.Prop, seen map[string]bool) bool {
 // whatever an earlier origin key set.
 func (r *resolver) origin(key string, val *jslit.Value) {
 	o := &r.o
-	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Assumed, o.Allowed, o.Callback = false, false, "", false, false, nil, false
+	o.AnyOrigin, o.Disabled, o.Fixed, o.ReflectAll, o.Assumed, o.Allowed, o.Callback, o.CallbackError = false, false, "", false, false, nil, false, false
 	switch {
 	case val.Kind == jslit.VFunc && r.allowlist(key, val):
 	case val.Code():
@@ -559,13 +563,20 @@ func code(v *jslit.Value) string {
 // own answer). Tried as a new user would, every origin was assumed
 // allowed, the README's own example included.
 func (r *resolver) allowlist(key string, val *jslit.Value) bool {
-	arr, ok := jslit.Allowlist(val.Fn, r.names)
+	arr, callsError, ok := jslit.Allowlist(val.Fn, r.names)
 	if !ok {
 		return false
 	}
 	r.originList(key, arr.Arr)
-	r.o.Callback = true
-	r.note(val.Line, "origin is a function that allows the origins of the list declared at line "+strconv.Itoa(arr.Line)+", read as that list; another origin gets no CORS headers (with callback(new Error(...)), Express's error handler answers 500)")
+	r.o.Callback, r.o.CallbackError = true, callsError
+	// A fix adds an origin to the list, where the callback reads it
+	// (found as a new user would: it fell back to the replies' lines).
+	r.o.At[key] = Position{arr.Line, arr.Col}
+	refusal := "calls back false, and the application answers without CORS headers"
+	if callsError {
+		refusal = "calls back an Error, which Express's error handler answers with 500 and no CORS headers"
+	}
+	r.note(val.Line, "origin is a function that allows the origins of the list declared at line "+strconv.Itoa(arr.Line)+", read as that list; for another origin it "+refusal)
 	return true
 }
 

@@ -1046,11 +1046,13 @@ func NumberString(f float64) string {
 // (or an arrow function; LIST.includes(origin), or indexOf compared
 // with != -1, > -1 or >= 0; braces and semicolons optional; the refusal
 // callback(null, false) or an Error), over a LIST that names binds to an
-// array of strings. It returns that array and true; false for any other
-// function, which only running it would tell. Tried as a new adversary
+// array of strings. It returns that array, whether the refusal is an
+// Error (which cors() passes to next(), so that Express's error handler
+// answers 500) and true; false for any other function, which only
+// running it would tell. Tried as a new adversary
 // would, a looser reading took a blocklist (if (list.includes(origin))
 // callback(new Error(...)) else callback(null, true)) for an allow-list.
-func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
+func Allowlist(fn []Token, names map[string]Value) (list Value, callsError bool, ok bool) {
 	m := &tokMatch{toks: fn}
 	m.word("async")
 	arrowParams := false
@@ -1060,87 +1062,87 @@ func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
 		m.kind(TIdent) // a name, if any
 	}
 	if !m.punct("(") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	o, ok1 := m.ident()
 	ok2 := m.punct(",")
 	cb, ok3 := m.ident()
 	if !ok1 || !ok2 || !ok3 || !m.punct(")") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	if arrowParams && !(m.punct("=") && m.punct(">")) {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	braced := m.punct("{")
 	// if (COND)
 	if !m.word("if") || !m.punct("(") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	if m.punct("!") {
 		// "!origin ||": a request without Origin, which is no CORS
 		// request.
 		if !m.word(o) || !m.punct("|") || !m.punct("|") {
-			return Value{}, false
+			return Value{}, false, false
 		}
 	}
-	list, okL := m.ident()
+	name, okL := m.ident()
 	if !okL || !m.punct(".") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	switch {
 	case m.word("includes"):
 		if !m.punct("(") || !m.word(o) || !m.punct(")") {
-			return Value{}, false
+			return Value{}, false, false
 		}
 	case m.word("indexOf"):
 		if !m.punct("(") || !m.word(o) || !m.punct(")") || !m.notMinusOne() {
-			return Value{}, false
+			return Value{}, false, false
 		}
 	default:
-		return Value{}, false
+		return Value{}, false, false
 	}
 	if !m.punct(")") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	// THEN: callback(null, true)
 	thenBraced := m.punct("{")
 	ret := m.word("return")
 	if !m.call(cb, true) {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	m.punct(";")
 	if thenBraced && !m.punct("}") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	// ELSE (or, after a return, what follows): the refusal.
 	if !m.word("else") && !ret {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	elseBraced := m.punct("{")
 	m.word("return")
 	if !m.call(cb, false) {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	m.punct(";")
 	if elseBraced && !m.punct("}") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	if braced && !m.punct("}") {
-		return Value{}, false
+		return Value{}, false, false
 	}
 	if m.i != len(m.toks) {
-		return Value{}, false
+		return Value{}, false, false
 	}
-	arr, ok := names[list]
-	if !ok || arr.Kind != VArray {
-		return Value{}, false
+	arr, okA := names[name]
+	if !okA || arr.Kind != VArray {
+		return Value{}, false, false
 	}
 	for _, el := range arr.Arr {
 		if el.Kind != VString {
-			return Value{}, false
+			return Value{}, false, false
 		}
 	}
-	return arr, true
+	return arr, m.errored, true
 }
 
 // tokMatch walks tokens for Allowlist: each method takes the next token
@@ -1148,6 +1150,8 @@ func Allowlist(fn []Token, names map[string]Value) (Value, bool) {
 type tokMatch struct {
 	toks []Token
 	i    int
+	// errored: the refusal taken was callback(new Error(...)).
+	errored bool
 }
 
 func (m *tokMatch) next() (Token, bool) {
@@ -1229,6 +1233,7 @@ func (m *tokMatch) call(cb string, allow bool) bool {
 	if !m.word("new") || !(m.word("Error") || m.word("TypeError")) || !m.punct("(") {
 		return false
 	}
+	m.errored = true
 	for m.kind(TString) || m.punct("+") {
 	}
 	return m.punct(")") && m.punct(")")

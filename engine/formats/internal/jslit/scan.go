@@ -126,3 +126,69 @@ func SkipSpace(text string, i int) int {
 	}
 	return i
 }
+
+// AppendArray adds items (JavaScript source, quoted) at the end of the
+// array literal text[start:end], in the array's own layout: after ", "
+// when its entries share a line; otherwise each on a line of its own,
+// indented as the last entry, after that entry's line with the comment
+// it may end with, and with a trailing comma when the last entry has one
+// (a comma is added after the last entry when it has none). Found as a
+// new user would: the last entry's "// ng serve" comment ended up with
+// the comma, and without a trailing comma the new entry was inside the
+// comment's line, so the fix did not parse. An entry it cannot read
+// (End) leaves the entries as they are and puts the items before the
+// closing bracket.
+func AppendArray(text string, start, end int, items []string) string {
+	last := -1 // the end of the last entry
+	trailing := false
+	for i := SkipSpace(text, start+1); i < end-1; {
+		e, ok := End(text, i)
+		if !ok || e > end-1 {
+			last = -2
+			break
+		}
+		last, trailing = e, false
+		i = SkipSpace(text, e)
+		if i >= end-1 || text[i] != ',' {
+			break
+		}
+		trailing = true
+		i = SkipSpace(text, i+1)
+	}
+	switch {
+	case last == -1:
+		return text[:start+1] + strings.Join(items, ", ") + text[start+1:]
+	case last == -2:
+		j := end - 1
+		for j > start+1 && strings.IndexByte(" \t\r\n,", text[j-1]) >= 0 {
+			j--
+		}
+		return text[:j] + ", " + strings.Join(items, ", ") + text[j:]
+	}
+	nl := strings.IndexByte(text[last:end-1], '\n')
+	if strings.IndexByte(text[start:last], '\n') < 0 || nl < 0 {
+		// One line, or the closing bracket on the last entry's line.
+		return text[:last] + ", " + strings.Join(items, ", ") + text[last:]
+	}
+	lineStart := strings.LastIndexByte(text[:last], '\n') + 1
+	ind := lineStart
+	for ind < last && (text[ind] == ' ' || text[ind] == '\t') {
+		ind++
+	}
+	eol, newline := last+nl, "\n"
+	if text[eol-1] == '\r' {
+		eol, newline = eol-1, "\r\n"
+	}
+	var b strings.Builder
+	for k, it := range items {
+		b.WriteString(newline + text[lineStart:ind] + it)
+		if trailing || k < len(items)-1 {
+			b.WriteByte(',')
+		}
+	}
+	out := text[:eol] + b.String() + text[eol:]
+	if !trailing {
+		out = out[:last] + "," + out[last:]
+	}
+	return out
+}

@@ -126,7 +126,7 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		if e.Field == fix.Origins && !t.OriginList {
 			return "", fix.ErrUnsupported
 		}
-		return appendArray(text, start, end, quoteAll(e.Values, lit)), nil
+		return jslit.AppendArray(text, start, end, quoteAll(e.Values, lit)), nil
 	}
 	return "", fix.ErrUnsupported
 }
@@ -158,30 +158,6 @@ func quoteAll(vs []string, lit func(string) string) []string {
 		out[i] = lit(v)
 	}
 	return out
-}
-
-// appendArray adds items at the end of the array literal text[start:end],
-// one a line when its entries are one a line.
-func appendArray(text string, start, end int, items []string) string {
-	j := end - 1
-	for j > start+1 && strings.IndexByte(" \t\r\n,", text[j-1]) >= 0 {
-		j--
-	}
-	if j == start+1 {
-		return fix.Insert(text, j, strings.Join(items, ", "))
-	}
-	ind, _ := fix.LineIndent(text, strings.LastIndexByte(text[:j], '\n')+1)
-	own := strings.LastIndexByte(text[start:j], '\n') >= 0
-	var b strings.Builder
-	for _, it := range items {
-		if own {
-			b.WriteString(",\n" + ind)
-		} else {
-			b.WriteString(", ")
-		}
-		b.WriteString(it)
-	}
-	return fix.Insert(text, j, b.String())
 }
 
 // quote is the quote the options already use, ' by default.

@@ -1,0 +1,87 @@
+package node
+
+import (
+	"net/http"
+	"os/exec"
+	"testing"
+
+	"github.com/whycors/whycors/e2e/attack/attacktest"
+	"github.com/whycors/whycors/e2e/internal/proxytest"
+	"github.com/whycors/whycors/engine/formats/express"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// expressCallbacks is the expressjs/cors README's origin callback in
+// an Express application, mounted twice: under /err it refuses with an
+// Error, under /no with false. The first line the server prints is
+// "PORT <n> express=<version> cors=<version>".
+const expressCallbacks = `
+import { createRequire } from 'node:module';
+const require = createRequire(process.cwd() + '/');
+const express = require('express');
+const cors = require('cors');
+const allowList = ['https://app.example.com'];
+const app = express();
+app.use('/err', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } }, credentials: true }));
+app.use('/no', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(null, false) } }, credentials: true }));
+for (const p of ['/err/me', '/no/me']) {
+  app.get(p, (req, res) => res.json({ me: 'alice' }));
+  app.put(p, (req, res) => res.json({ ok: true }));
+}
+const server = app.listen(0, '127.0.0.1', () => console.log('PORT ' + server.address().port + ' express=' + require('express/package.json').version + ' cors=' + require('cors/package.json').version));
+`
+
+// expressCallbacksPolicy is the same configuration as whycors reads it.
+const expressCallbacksPolicy = `const allowList = ['https://app.example.com'];
+app.use('/err', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } }, credentials: true }));
+app.use('/no', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(null, false) } }, credentials: true }));
+`
+
+// TestExpressOriginCallback: an origin the README's callback refuses
+// with an Error gets Express's error handler's 500 without a CORS header,
+// a preflight too, before any route runs; refused with false, the route
+// answers without one; an allowed origin is echoed. Found as a new user
+// would: whycors showed the route's 200 for the Error, while its own
+// note said 500. The model is given the application's 200 for every
+// request (Express answers OPTIONS of a route with 200 itself).
+func TestExpressOriginCallback(t *testing.T) {
+	ensureModules(t)
+	base, versions := attacktest.Serve(t, exec.Command("node", "--input-type=module", "-e", expressCallbacks))
+	t.Logf("ran against %s", versions)
+	model, err := express.Formats()[0].Parse(expressCallbacksPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ method, path, origin string }{
+		{"GET", "/err/me", "https://evil.example"},
+		{"OPTIONS", "/err/me", "https://evil.example"},
+		{"PUT", "/err/me", "https://evil.example"},
+		{"GET", "/err/me", "https://app.example.com"},
+		{"OPTIONS", "/err/me", "https://app.example.com"},
+		{"GET", "/no/me", "https://evil.example"},
+		{"OPTIONS", "/no/me", "https://evil.example"},
+		{"GET", "/no/me", "https://app.example.com"},
+	} {
+		req, _ := http.NewRequest(c.method, base+c.path, nil)
+		req.Header.Set("Origin", c.origin)
+		mreq := policy.Request{Method: c.method, URL: base + c.path, Header: headers.List{{Name: "Origin", Value: c.origin}}}
+		if c.method == "OPTIONS" {
+			req.Header.Set("Access-Control-Request-Method", "PUT")
+			mreq.Header.Add("Access-Control-Request-Method", "PUT")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		got := model.Respond(mreq, policy.Reply{Status: 200, Header: headers.List{}})
+		mh := http.Header{}
+		for _, f := range got.Reply.Header {
+			mh.Add(f.Name, f.Value)
+		}
+		if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, mh); real != modelled {
+			t.Errorf("%s %s from %s\nexpress: %s\nmodel:   %s", c.method, c.path, c.origin, real, modelled)
+		}
+	}
+}
