@@ -1,6 +1,7 @@
 package explain
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -425,8 +426,22 @@ func firstFailing(steps []Step) *Step {
 
 // ruleOf is the rule that matched, else the nearest miss: the rule
 // whose first failed condition comes latest (origin, then method, then
-// headers), the first of those.
+// headers), the first of those. Where the rules are a server's header
+// lines (nginx, Apache, Caddy, a hosting headers file: each rule's ID
+// its header's name), only the Access-Control-Allow-Origin lines are
+// considered when there are any, else only the Access-Control-* ones:
+// tried as a new user would, the headline read "answered the request
+// 200 with rule 1 (Strict-Transport-Security)", and "with rule 2
+// (Access-Control-Allow-Credentials)" where the origin's line sent
+// nothing.
 func ruleOf(rules []Rule) (matched, nearest *Rule) {
+	relevant := func(*Rule) bool { return true }
+	for _, prefix := range [...]string{"access-control-allow-origin", "access-control-"} {
+		if slices.ContainsFunc(rules, func(r Rule) bool { return names(r.ID, prefix) }) {
+			relevant = func(r *Rule) bool { return names(r.ID, prefix) }
+			break
+		}
+	}
 	// A rule whose path does not cover the request is the farthest: it
 	// never answers there (tried as a new user would, a native policy's
 	// /admin/* rule was "the nearest" for /api/items, where the /api/*
@@ -445,6 +460,7 @@ func ruleOf(rules []Rule) (matched, nearest *Rule) {
 	for i := range rules {
 		r := &rules[i]
 		switch {
+		case !relevant(r):
 		case r.Matched:
 			return r, nil
 		case r.Failed == "":
@@ -453,6 +469,13 @@ func ruleOf(rules []Rule) (matched, nearest *Rule) {
 		}
 	}
 	return nil, nearest
+}
+
+// names reports whether a rule's ID is a header name starting with
+// prefix (lower case), whatever its case: "Access-Control-Allow-Origin"
+// as nginx's add_header wrote it.
+func names(id, prefix string) bool {
+	return len(id) >= len(prefix) && strings.EqualFold(id[:len(prefix)], prefix) && (len(id) == len(prefix) || prefix[len(prefix)-1] == '-')
 }
 
 // writeRuleName writes the rule's number from 1, with its ID when it

@@ -54,6 +54,16 @@ func TestSummary(t *testing.T) {
 			scenario: `{"request":{"origin":"https://evil.example","url":"https://api.example.com/api/items"},"response":{"status":200},
 			"policy":{"format":"native","text":"{\"rules\": [{\"name\": \"admin\", \"path\": \"/admin/*\", \"origins\": [\"https://admin.example.com\"]}, {\"name\": \"api\", \"path\": \"/api/*\", \"origins\": [\"https://app.example.com\"]}]}"}}`,
 			want: []string{"no rule allows it; the nearest, rule 2 (api), fails on origin"}, not: []string{"rule 1"}},
+		// Tried as a new user would: the header lines before the CORS
+		// ones (HSTS) were "rule 1" of the headline.
+		{desc: "header lines: the headline's rule is the Access-Control-Allow-Origin line, not the first line (nginx add_header)",
+			scenario: `{"request":{"origin":"https://app.example","url":"https://api.example/x"},
+			"policy":{"format":"nginx","text":"add_header Strict-Transport-Security max-age=1 always;\nadd_header X-Frame-Options DENY always;\nadd_header Access-Control-Allow-Origin https://app.example always;\nreturn 200;"}}`,
+			want: []string{"nginx answered the request 200 with rule 3 (Access-Control-Allow-Origin)", "Chrome allows the fetch"}, not: []string{"Strict-Transport-Security", "X-Frame-Options"}},
+		{desc: "header lines: an origin line that sends nothing is the nearest, not the credentials line that matched (nginx map)",
+			scenario: `{"request":{"origin":"https://evil.example","url":"https://api.example/x"},
+			"policy":{"format":"nginx","text":"map $http_origin $cors { default \"\"; https://app.example $http_origin; }\nadd_header Access-Control-Allow-Origin $cors always;\nadd_header Access-Control-Allow-Credentials true always;\nreturn 200;"}}`,
+			want: []string{"no rule allows it; the nearest, rule 1 (Access-Control-Allow-Origin)", "Chrome then blocks the fetch"}, not: []string{"Access-Control-Allow-Credentials)"}},
 		{desc: "in Firefox the summary names Firefox", scenario: `{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/x"}}`,
 			want: []string{"The server answered the request 200", "Firefox then blocks the fetch"}},
 	}
