@@ -123,8 +123,10 @@ Group nogroup
 ServerName localhost
 `
 
-func TestDifferential(t *testing.T) {
-	const mods = "/usr/lib/apache2/modules"
+const mods = "/usr/lib/apache2/modules"
+
+// httpd finds Debian's apache2 and its modules, and says its version.
+func httpd(t *testing.T) string {
 	bin, err := exec.LookPath("apache2")
 	if err != nil {
 		bin, err = exec.LookPath("/usr/sbin/apache2")
@@ -143,6 +145,53 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 	proxytest.Recorded(t, "apache2", version)
+	return bin
+}
+
+// TestVirtualHostByPort: name-based virtual hosts are chosen among
+// those whose address has the connection's port, then by ServerName
+// (httpd core, "Name-based Virtual Host Support"). The usual pair, a
+// host on one port that redirects to https and the same ServerName on
+// the TLS port with the CORS lines, stands here as two loopback ports.
+// Tried as a new user would, the model answered the second port from
+// the first host.
+func TestVirtualHostByPort(t *testing.T) {
+	bin := httpd(t)
+	upstream := proxytest.Upstream(t)
+	plain, tls := proxytest.FreePort(t), proxytest.FreePort(t)
+	dir := t.TempDir()
+	conf := strings.NewReplacer("{{dir}}", dir, "{{port}}", strconv.Itoa(plain), "{{mods}}", mods).Replace(head) +
+		fmt.Sprintf("Listen 127.0.0.1:%d\n", tls) +
+		fmt.Sprintf("<VirtualHost *:%d>\n  ServerName api.test\n  Header always set X-Host plain\n  ProxyPass / http://127.0.0.1:%d/\n</VirtualHost>\n", plain, upstream) +
+		fmt.Sprintf("<VirtualHost *:%d>\n  ServerName api.test\n  Header always set Access-Control-Allow-Origin \"https://app.test\"\n  Header always merge Vary Origin\n  RewriteEngine On\n  RewriteCond %%{REQUEST_METHOD} OPTIONS\n  RewriteRule ^ - [R=204,L]\n  ProxyPass / http://127.0.0.1:%d/\n</VirtualHost>\n", tls, upstream)
+	path := filepath.Join(dir, "httpd.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	model, err := apache.Parse(conf)
+	if err != nil {
+		t.Fatalf("the reader rejects the pair: %v", err)
+	}
+	// httpd binds every Listen before it serves: one port answering says
+	// both do.
+	proxytest.Serve(t, exec.Command(bin, "-f", path, "-DFOREGROUND"), plain, syscall.SIGTERM)
+	for _, port := range []int{plain, tls} {
+		host := "api.test:" + strconv.Itoa(port)
+		for _, method := range []string{"GET", "OPTIONS"} {
+			req := policy.Request{Method: method, URL: "/items", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+			status, h := proxytest.Send(t, port, host, req, "200 none")
+			full := req
+			full.URL = "http://" + host + req.URL
+			got := model.Respond(full, proxytest.Reply("200 none", "https://app.test"))
+			if real, modelled := proxytest.Summary(status, h), proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
+				t.Errorf("%s http://%s/items\napache: %s\nmodel:  %s\ntrace:  %s", method, host, real, modelled, got.Text())
+			}
+		}
+	}
+}
+
+func TestDifferential(t *testing.T) {
+	bin := httpd(t)
 
 	upstream := proxytest.Upstream(t)
 	port := proxytest.FreePort(t)

@@ -15,7 +15,8 @@
 //   - SetEnvIf / SetEnvIfNoCase attribute regex [!]VAR[=value] with $0..$9,
 //     in the server and virtual host (before anything else) and in
 //     matching sections;
-//   - <VirtualHost> chosen by ServerName / ServerAlias, else the first;
+//   - <VirtualHost> chosen among those with the request's port by ServerName /
+//     ServerAlias, else the first of them;
 //     <Location> (prefix, a prefix not ending in / ends at a /),
 //     <LocationMatch>, <Directory> (for a file under DocumentRoot, not a
 //     proxied request; shorter paths first), <If> / <ElseIf> / <Else>

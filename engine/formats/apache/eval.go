@@ -99,12 +99,13 @@ func hasToken(have, v string) bool {
 // request is what the configuration reads of a request.
 type request struct {
 	method, path, host, scheme string
+	port                       string // the URL's or Host's, "" when it has none
 	hdr                        map[string][]string
 }
 
 func newRequest(req policy.Request) request {
 	p := requrl.Split(req)
-	return request{method: p.Method, path: p.Path, host: p.Host, scheme: p.Scheme, hdr: p.Header}
+	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header}
 }
 
 // header is the first line of a request header, as apr_table_get.
@@ -131,25 +132,48 @@ func (r request) attribute(name string, env map[string]string) string {
 	return env[name]
 }
 
-// vhost chooses the <VirtualHost> whose ServerName or ServerAlias is the
-// request's host, else the first one (the default), else the server.
+// vhost chooses the <VirtualHost> as Apache does (core's name-based
+// virtual hosts): among those whose address has the request's port (the
+// URL's, else 80 or 443 by its scheme; an address without a port, or
+// *, takes any), the one whose ServerName or ServerAlias is the
+// request's host, else the first of them; else the server. When no
+// <VirtualHost> has the port, as when Apache sits behind a proxy that
+// terminates TLS on its own port, they are chosen among alike. Tried as
+// a new user would, the usual pair (*:80 redirecting, *:443 with the
+// CORS lines, one ServerName) answered an https URL from the *:80 host.
 func (c *Config) vhost(r request) *scope {
-	var first *scope
+	port := r.port
+	if port == "" {
+		port = "80"
+		if r.scheme == "https" {
+			port = "443"
+		}
+	}
+	var hosts, onPort []*scope
 	for _, s := range c.server.sections {
 		if s.kind != "VirtualHost" {
 			continue
 		}
-		if first == nil {
-			first = s
+		hosts = append(hosts, s)
+		for _, p := range s.ports {
+			if p == "" || p == "*" || p == port {
+				onPort = append(onPort, s)
+				break
+			}
 		}
+	}
+	if len(onPort) > 0 {
+		hosts = onPort
+	}
+	for _, s := range hosts {
 		for _, n := range s.names {
 			if n == r.host || strings.HasPrefix(n, "*.") && strings.HasSuffix(r.host, n[1:]) {
 				return s
 			}
 		}
 	}
-	if first != nil {
-		return first
+	if len(hosts) > 0 {
+		return hosts[0]
 	}
 	return c.server
 }

@@ -66,11 +66,13 @@ type rwCond struct {
 
 // scope is the server, a <VirtualHost>, or a section inside one.
 type scope struct {
-	kind     string // "server", "VirtualHost", "Location", "LocationMatch", "Directory", "If", "ElseIf", "Else"
-	path     string
-	re       *regexp.Regexp
-	cond     expr
-	names    []string // ServerName, ServerAlias (lower case)
+	kind  string // "server", "VirtualHost", "Location", "LocationMatch", "Directory", "If", "ElseIf", "Else"
+	path  string
+	re    *regexp.Regexp
+	cond  expr
+	names []string // ServerName, ServerAlias (lower case)
+	// ports are a <VirtualHost>'s addresses' ports ("" or "*": any).
+	ports    []string
 	headers  []hdrOp
 	setenvs  []setEnv
 	rewrite  bool
@@ -233,6 +235,13 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 			return
 		}
 		c.kind = "VirtualHost"
+		for _, a := range d.args {
+			port := ""
+			if i := strings.LastIndexByte(a.text, ':'); i >= 0 && !strings.HasSuffix(a.text, "]") {
+				port = a.text[i+1:]
+			}
+			c.ports = append(c.ports, port)
+		}
 	case "location", "directory":
 		c.kind = "Location"
 		if low == "directory" {
