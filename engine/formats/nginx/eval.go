@@ -467,19 +467,30 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		trace = append(trace, stepBadMethod, req.Method)
 		ret = &stmt{kind: stReturn, code: 400}
 	default:
-		// Server rewrite phase, then location selection, then the
-		// location's rewrite phase (ngx_http_core_module phases).
+		ret, conf = s.phases(srv, &trace)
+	}
+	return s, ret, conf, trace
+}
+
+// phases runs a request through a server's phases: the server rewrite
+// phase, location selection, the location's rewrite phase, the access
+// phase and try_files (ngx_http_core_module phases), again after each
+// internal redirect try_files makes, ten at most as nginx allows.
+func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
+	c, req := s.c, s.req
+	for hops := 0; ; hops++ {
+		conf = srv
 		var stop bool
-		ret, conf, stop = s.run(srv.stmts, srv, &trace)
+		ret, conf, stop = s.run(srv.stmts, srv, trace)
 		if ret != nil || stop {
-			break
+			return ret, conf
 		}
 		loc, rc := s.find(srv)
 		switch {
 		case loc == nil:
-			trace = append(trace, stepNoLocation, s.path)
+			*trace = append(*trace, stepNoLocation, s.path)
 		case rc == redirect:
-			trace = append(trace, stepRedirect, loc.conf.name)
+			*trace = append(*trace, stepRedirect, loc.conf.name)
 			conf = loc.conf
 			v := loc.path
 			if s.query != "" {
@@ -487,7 +498,7 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 			}
 			ret = &stmt{kind: stReturn, code: 301, url: true, value: template{parts: []part{{lit: s.scheme + "://" + s.host + v}}}}
 		default:
-			trace = append(trace, stepChose, loc.conf.name)
+			*trace = append(*trace, stepChose, loc.conf.name)
 			conf = loc.conf
 			if m := loc.conf.limitExcept; m != nil && !slices.Contains(m, req.Method) {
 				// limit_except's block takes the location's auth_basic
@@ -496,15 +507,15 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 				// always (held to Debian's nginx; found by an
 				// adversarial review).
 				if a := accessOf(loc.conf, req); a.any && a.authFails {
-					trace = append(trace, stepAuth, a.realm)
+					*trace = append(*trace, stepAuth, a.realm)
 					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
 					break
 				}
-				trace = append(trace, stepLimitExcept, req.Method)
+				*trace = append(*trace, stepLimitExcept, req.Method)
 				ret = &stmt{kind: stReturn, code: 403}
 				break
 			}
-			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, &trace)
+			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, trace)
 		}
 		if ret == nil {
 			// The access phase, after the rewrite phase: deny all,
@@ -520,21 +531,40 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 				switch {
 				case a.rule == "allow" || (a.realm != "" && !a.authFails):
 				case a.authFails:
-					trace = append(trace, stepAuth, a.realm)
+					*trace = append(*trace, stepAuth, a.realm)
 					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
 				case a.rule == "deny":
-					trace = append(trace, stepDeny, "")
+					*trace = append(*trace, stepDeny, "")
 					ret = &stmt{kind: stReturn, code: 403}
 				}
 			} else {
 				if a.authFails {
-					trace = append(trace, stepAuth, a.realm)
+					*trace = append(*trace, stepAuth, a.realm)
 					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
 				}
 				if a.rule == "deny" {
-					trace = append(trace, stepDeny, "")
+					*trace = append(*trace, stepDeny, "")
 					ret = &stmt{kind: stReturn, code: 403}
 				}
+			}
+		}
+		if ret == nil {
+			switch code, uri, to := s.tryFiles(srv, conf, trace); {
+			case code != 0:
+				ret = &stmt{kind: stReturn, code: code}
+			case to != nil:
+				// A named location: its rewrite phase, then its content.
+				ret, conf, _ = s.run(to.stmts, to, trace)
+			case uri != "":
+				if hops == 10 {
+					// ngx_http_internal_redirect: "rewrite or internal
+					// redirection cycle".
+					*trace = append(*trace, stepCycle, uri)
+					return &stmt{kind: stReturn, code: 500}, conf
+				}
+				s.path, s.query, _ = strings.Cut(uri, "?")
+				s.path = normalize(s.path)
+				continue
 			}
 		}
 		if ret == nil && c.static && !passes(conf) && req.Method != "GET" && req.Method != "HEAD" {
@@ -543,11 +573,82 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 			// opened the file (ngx_http_static_module; Debian's nginx
 			// answered a POST to a file 405 and to a missing one 404,
 			// found as a new user would).
-			trace = append(trace, stepStatic, req.Method)
+			*trace = append(*trace, stepStatic, req.Method)
 			ret = &stmt{kind: stReturn, code: 405, onFile: req.Method == "POST"}
 		}
+		return ret, conf
 	}
-	return s, ret, conf, trace
+}
+
+// tryFiles is try_files of the location that conf is (or is an if
+// block of), or of the server level when no location matched: it says
+// nothing (zeros) when the request is served there, a status (=code), a
+// URI to redirect the request to internally, or a named location.
+// Whether a file exists is not in the configuration: a parameter naming
+// a directory (ending in "/") is taken to exist for "/" alone, and one
+// naming a file when its last segment has an extension (a ".") after
+// its first character; so /api/users goes on to the last parameter, as
+// try_files $uri $uri/ /index.php?$query_string sends an API's paths to
+// its application, and /app.js is served (ngx_http_core_module
+// try_files; TestNginxTryFiles against Debian's nginx, whose root holds
+// the files these take to exist). Tried as a new user would, try_files
+// was passed over, so a Laravel site's add_header of location / was
+// said to answer requests nginx passes to its PHP location, which has
+// none.
+func (s *state) tryFiles(srv, conf *level, trace *[]string) (code int, uri string, to *level) {
+	at := conf
+	for at.kind == "if" {
+		at = at.parent
+	}
+	if at.tryFiles == nil {
+		return 0, "", nil
+	}
+	params := at.tryFiles
+	for _, p := range params[:len(params)-1] {
+		name := s.tryExpand(p)
+		if dir, ok := strings.CutSuffix(name, "/"); ok {
+			if dir == "" || dir == "/" {
+				*trace = append(*trace, stepTryFound, p)
+				return 0, "", nil
+			}
+			continue
+		}
+		last := name[strings.LastIndexByte(name, '/')+1:]
+		if strings.IndexByte(last, '.') > 0 {
+			*trace = append(*trace, stepTryFound, p)
+			return 0, "", nil
+		}
+	}
+	last := params[len(params)-1]
+	switch {
+	case strings.HasPrefix(last, "="):
+		n, _ := strconv.Atoi(last[1:])
+		*trace = append(*trace, stepTryCode, last)
+		return n, "", nil
+	case strings.HasPrefix(last, "@"):
+		l := srv.named[last]
+		if l == nil {
+			// nginx logs "could not find named location" and answers 500.
+			*trace = append(*trace, stepTryNoNamed, last)
+			return 500, "", nil
+		}
+		*trace = append(*trace, stepTryNamed, l.name)
+		return 0, "", l
+	}
+	u := s.tryExpand(last)
+	*trace = append(*trace, stepTryURI, u)
+	return 0, u, nil
+}
+
+// tryExpand is a try_files parameter with $uri, $args, $query_string
+// and $is_args read from the request, as the ones these configurations
+// write; another variable is left as written.
+func (s *state) tryExpand(p string) string {
+	isArgs := ""
+	if s.query != "" {
+		isArgs = "?"
+	}
+	return strings.NewReplacer("$uri", s.path, "${uri}", s.path, "$query_string", s.query, "$args", s.query, "$is_args", isArgs).Replace(p)
 }
 
 // The cases of nginx's notes (words). The decision's List holds the
@@ -578,6 +679,12 @@ const (
 	stepLimitExcept = "limit-except"
 	stepAuth        = "auth"
 	stepDeny        = "deny"
+	stepTryFound    = "try-found"
+	stepTryCode     = "try-code"
+	stepTryNamed    = "try-named"
+	stepTryNoNamed  = "try-no-named"
+	stepTryURI      = "try-uri"
+	stepCycle       = "cycle"
 )
 
 // access is what nginx's access phase reads at a level for a request.
@@ -666,6 +773,18 @@ func (words) Decision(n policy.Note) string {
 			steps = append(steps, "auth_basic \""+v+"\" asks for credentials, which a preflight never carries: nginx answers 401")
 		case stepDeny:
 			steps = append(steps, "deny all: nginx answers 403")
+		case stepTryFound:
+			steps = append(steps, "try_files: "+v+" is taken to be on disk, and served")
+		case stepTryCode:
+			steps = append(steps, "try_files: no file is taken to be on disk, so "+v)
+		case stepTryNamed:
+			steps = append(steps, "try_files: no file is taken to be on disk, so the request goes to "+v)
+		case stepTryNoNamed:
+			steps = append(steps, "try_files: no named location "+v+": nginx answers 500")
+		case stepTryURI:
+			steps = append(steps, "try_files: no file is taken to be on disk, so nginx redirects the request internally to "+v)
+		case stepCycle:
+			steps = append(steps, "the internal redirects repeat ("+v+"): nginx answers 500")
 		case stepReturn:
 			if n.M == 0 {
 				steps = append(steps, "nginx answers "+strconv.Itoa(n.N))

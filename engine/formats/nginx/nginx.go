@@ -68,6 +68,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "nginx" policy format.
 type Format struct{}
 
+// RulesAreHeaderLines: each rule is a header line, named by its header
+// (explain.HeaderLines).
+func (*Format) RulesAreHeaderLines() {}
+
 // Name returns "nginx".
 func (*Format) Name() string { return "nginx" }
 
@@ -204,6 +208,13 @@ type level struct {
 	auth    string
 	access  string
 	satisfy string
+	// tryFiles is the level's try_files: its parameters as written and
+	// its line (ngx_http_core_module try_files), nil when it has none.
+	tryFiles []string
+	tryLine  int
+	// named are a server level's named locations (location @name),
+	// reached only by try_files here.
+	named map[string]*level
 	// limitExcept are the methods a location's limit_except { deny
 	// all; } lets through (GET brings HEAD); any other gets 403 before
 	// the location's rewrite phase runs, its return included (checked
@@ -272,7 +283,7 @@ var ignored = map[string]bool{
 	"proxy_connect_timeout": true, "proxy_send_timeout": true, "proxy_buffering": true, "proxy_buffer_size": true,
 	"proxy_buffers": true, "proxy_redirect": true, "proxy_ssl_server_name": true, "proxy_cache_bypass": true,
 	"fastcgi_pass": true, "fastcgi_param": true, "fastcgi_index": true, "uwsgi_pass": true, "uwsgi_param": true,
-	"grpc_pass": true, "scgi_pass": true, "memcached_pass": true, "try_files": true, "access_log": true, "error_log": true,
+	"grpc_pass": true, "scgi_pass": true, "memcached_pass": true, "access_log": true, "error_log": true,
 	"client_max_body_size": true, "client_body_buffer_size": true, "gzip": true, "gzip_types": true,
 	"gzip_vary": true, "gzip_proxied": true, "gzip_min_length": true, "gzip_comp_level": true, "charset": true,
 	"ssl_certificate": true, "ssl_certificate_key": true, "ssl_protocols": true, "ssl_ciphers": true,
@@ -721,6 +732,26 @@ func (b *builder) directive(d *directive, lvl *level) {
 			b.limited = true
 			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": "+d.name+" (and any limit after it) answers a request over the limit with 503, or its "+d.name+"_status, which gets only the add_header lines marked always; the requests here are taken to be within the limit")
 		}
+	case "try_files":
+		if len(d.args) < 2 {
+			b.err(d.line, d.col, "try_files takes files and a last URI, @name or =code")
+			return
+		}
+		if lvl.kind != "server" && lvl.kind != "location" {
+			b.err(d.line, d.col, "try_files is not allowed here")
+			return
+		}
+		last := d.args[len(d.args)-1].text
+		if code, ok := strings.CutPrefix(last, "="); ok {
+			if n, err := strconv.Atoi(code); err != nil || n < 100 || n > 999 {
+				b.err(d.args[len(d.args)-1].line, d.args[len(d.args)-1].col, "try_files's =code must be a status")
+				return
+			}
+		}
+		lvl.tryFiles, lvl.tryLine = nil, d.line
+		for _, a := range d.args {
+			lvl.tryFiles = append(lvl.tryFiles, a.text)
+		}
 	case "limit_req_status", "limit_conn_status":
 	case "proxy_hide_header":
 		if len(d.args) != 1 {
@@ -856,7 +887,20 @@ func (b *builder) location(d *directive, parent *level) {
 		a := d.args[0]
 		switch {
 		case strings.HasPrefix(a.text, "@"):
-			return // named location: only reached by error_page/try_files
+			// A named location, reached only by try_files here (and by
+			// error_page, which is not read); nginx allows one only at
+			// server level.
+			if parent.kind != "server" {
+				b.err(d.line, d.col, "named location "+a.text+" is only allowed at server level")
+				return
+			}
+			conf := &level{kind: "location", parent: parent, name: "location " + a.text + " (line " + strconv.Itoa(d.line) + ")", line: d.line}
+			b.block(d.block, conf)
+			if parent.named == nil {
+				parent.named = map[string]*level{}
+			}
+			parent.named[a.text] = conf
+			return
 		case strings.HasPrefix(a.text, "~*"):
 			loc.mod, loc.path = "~*", a.text[2:]
 		case strings.HasPrefix(a.text, "^~"):

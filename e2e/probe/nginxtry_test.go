@@ -1,0 +1,102 @@
+package probe_test
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/e2e/internal/nginxtest"
+	"github.com/whycors/whycors/e2e/internal/proxytest"
+	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+// nginxTryFiles is the shape of a PHP framework's site (Laravel's
+// documented location / with try_files to index.php, its CORS lines
+// there), a single-page application's fallback to its index.html, a
+// named location for an application, and a files location whose
+// missing file is a 404. The upstream stands for PHP-FPM.
+const nginxTryFiles = `  server {
+    listen 127.0.0.1:{{port}};
+    root {{root}};
+    location / {
+      add_header Access-Control-Allow-Origin "https://app.test" always;
+      add_header X-Loc root always;
+      try_files $uri $uri/ /index.php?$query_string;
+    }
+    location ~ \.php$ {
+      add_header X-Loc php always;
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
+    location /spa/ {
+      add_header X-Loc spa always;
+      add_header Access-Control-Allow-Origin "*";
+      try_files $uri /spa/index.html;
+    }
+    location /named/ {
+      add_header X-Loc named always;
+      try_files $uri @backend;
+    }
+    location @backend {
+      add_header X-Loc backend always;
+      add_header Access-Control-Allow-Origin "https://app.test" always;
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
+    location /static/ {
+      add_header X-Loc static always;
+      add_header Access-Control-Allow-Origin "*" always;
+      try_files $uri =404;
+    }
+  }
+`
+
+// TestNginxTryFiles compares the model of try_files with Debian's nginx.
+// The root holds the files whose names have an extension, and no file
+// for a path without one, as the model takes it (it cannot see the
+// disk): each request's status, Access-Control-* lines, Vary and X-Loc
+// (which location's add_header applied) must be nginx's. Tried as a new
+// user would, try_files was passed over: /api/users was answered by
+// location /'s add_header, where nginx passes it to the PHP location,
+// which has none.
+func TestNginxTryFiles(t *testing.T) {
+	upstream := proxytest.Upstream(t)
+	root := t.TempDir()
+	for _, f := range []string{"app.js", "spa/index.html", "spa/main.css", "named/x.png", "static/font.woff2"} {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("file\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conf := strings.ReplaceAll(nginxTryFiles, "{{upstream}}", strconv.Itoa(upstream))
+	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{root}}", "/srv").Replace(conf))
+	if err != nil {
+		t.Fatalf("the reader rejects the site: %v", err)
+	}
+	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", map[string]string{"{{root}}": root})
+	host := "127.0.0.1:" + strconv.Itoa(port)
+	for _, line := range []string{
+		"GET /api/users", "GET /api/users?page=2", "PUT /api/users", "OPTIONS /api/users", "GET /app.js", "POST /app.js",
+		"GET /spa/route/deep", "GET /spa/main.css", "OPTIONS /spa/route",
+		"GET /named/thing", "OPTIONS /named/thing", "GET /named/x.png",
+		"GET /static/font.woff2", "GET /static/missing", "OPTIONS /static/missing",
+	} {
+		method, path, _ := strings.Cut(line, " ")
+		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+		if method == "OPTIONS" {
+			req.Header.Add("Access-Control-Request-Method", "PUT")
+		}
+		status, h := proxytest.Send(t, port, host, req, "200 none")
+		full := req
+		full.URL = "http://" + host + path
+		got := model.Respond(full, proxytest.Reply("200 none", "https://app.test"))
+		if real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
+			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
+		}
+	}
+}
