@@ -155,8 +155,9 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 		return
 	}
 	who, where := serverName(v, srv)
-	matched, nearest := ruleOf(v.Rules)
 	f := answering(v, srv)
+	_, lines := f.(HeaderLines)
+	matched, nearest := ruleOf(v.Rules, lines)
 	if names := unnamedResources(v, srv, f); names != nil {
 		// A template's or module's resources each answer their own
 		// host, and the URL names none of them (an API's host is its
@@ -332,6 +333,16 @@ type RulesOnlyAt interface {
 	RepliesFromRulesOnlyAt(decided wire.Place) bool
 }
 
+// HeaderLines is a format whose rules are the server's header lines,
+// each rule's ID the header's name (nginx's add_header, Apache's Header,
+// Caddy's header, a hosting headers file, Traefik's custom headers): the
+// summary names a rule only when it is an Access-Control-* line. Tried
+// as a new user would, it named "rule 1 (X-Frame-Options)" of a PHP
+// location nginx passed the request to, which has no CORS line.
+type HeaderLines interface {
+	RulesAreHeaderLines()
+}
+
 // Pasted is a format whose text is the server's replies as captured
 // (raw replies, a HAR file): the summary calls its answer the server's,
 // and names no rule, for there is none but the replies themselves.
@@ -427,15 +438,15 @@ func firstFailing(steps []Step) *Step {
 // ruleOf is the rule that matched, else the nearest miss: the rule
 // whose first failed condition comes latest (origin, then method, then
 // headers), the first of those. Where the rules are a server's header
-// lines (nginx, Apache, Caddy, a hosting headers file: each rule's ID
-// its header's name), only the Access-Control-Allow-Origin lines are
-// considered when there are any, else only the Access-Control-* ones:
+// lines (HeaderLines; and any rules with an Access-Control-* ID), only
+// the Access-Control-Allow-Origin lines are considered when there are
+// any, else only the Access-Control-* ones, else none:
 // tried as a new user would, the headline read "answered the request
 // 200 with rule 1 (Strict-Transport-Security)", and "with rule 2
 // (Access-Control-Allow-Credentials)" where the origin's line sent
 // nothing.
-func ruleOf(rules []Rule) (matched, nearest *Rule) {
-	relevant := func(*Rule) bool { return true }
+func ruleOf(rules []Rule, headerLines bool) (matched, nearest *Rule) {
+	relevant := func(*Rule) bool { return !headerLines }
 	for _, prefix := range [...]string{"access-control-allow-origin", "access-control-"} {
 		if slices.ContainsFunc(rules, func(r Rule) bool { return names(r.ID, prefix) }) {
 			relevant = func(r *Rule) bool { return names(r.ID, prefix) }

@@ -64,6 +64,10 @@ func TestSummary(t *testing.T) {
 			scenario: `{"request":{"origin":"https://evil.example","url":"https://api.example/x"},
 			"policy":{"format":"nginx","text":"map $http_origin $cors { default \"\"; https://app.example $http_origin; }\nadd_header Access-Control-Allow-Origin $cors always;\nadd_header Access-Control-Allow-Credentials true always;\nreturn 200;"}}`,
 			want: []string{"no rule allows it; the nearest, rule 1 (Access-Control-Allow-Origin)", "Chrome then blocks the fetch"}, not: []string{"Access-Control-Allow-Credentials)"}},
+		{desc: "header lines without a CORS one: the headline names no rule (found as a new user would: \"rule 1 (X-Frame-Options)\" of the location nginx passed the request to)",
+			scenario: `{"request":{"origin":"https://app.example","url":"https://api.example/x"},
+			"policy":{"format":"nginx","text":"add_header X-Frame-Options DENY always;\nreturn 200;"}}`,
+			want: []string{"nginx answered the request 200. Chrome then blocks the fetch"}, not: []string{"rule", "X-Frame-Options"}},
 		{desc: "in Firefox the summary names Firefox", scenario: `{"browser":"firefox","request":{"origin":"http://a.test","url":"http://b.test/x"}}`,
 			want: []string{"The server answered the request 200", "Firefox then blocks the fetch"}},
 	}

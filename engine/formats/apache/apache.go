@@ -54,6 +54,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "apache" policy format.
 type Format struct{}
 
+// RulesAreHeaderLines: each rule is a header line, named by its header
+// (explain.HeaderLines).
+func (*Format) RulesAreHeaderLines() {}
+
 // Name returns "apache".
 func (*Format) Name() string { return "apache" }
 

@@ -55,6 +55,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "caddy" policy format.
 type Format struct{}
 
+// RulesAreHeaderLines: each rule is a header line, named by its header
+// (explain.HeaderLines).
+func (*Format) RulesAreHeaderLines() {}
+
 // Name returns "caddy".
 func (*Format) Name() string { return "caddy" }
 

@@ -64,6 +64,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "netlify" policy format: a _headers file or netlify.toml.
 type Format struct{}
 
+// RulesAreHeaderLines: each rule is a header line, named by its header
+// (explain.HeaderLines).
+func (*Format) RulesAreHeaderLines() {}
+
 // Name returns "netlify".
 func (*Format) Name() string { return "netlify" }
 

@@ -49,6 +49,10 @@ func Formats() []policy.Format { return []policy.Format{&Format{}} }
 // Format is the "traefik" policy format.
 type Format struct{}
 
+// RulesAreHeaderLines: each rule is a header line, named by its header
+// (explain.HeaderLines).
+func (*Format) RulesAreHeaderLines() {}
+
 // Name returns "traefik".
 func (*Format) Name() string { return Name }
 
