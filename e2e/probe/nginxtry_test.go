@@ -17,8 +17,10 @@ import (
 // nginxTryFiles is the shape of a PHP framework's site (Laravel's
 // documented location / with try_files to index.php, its CORS lines
 // there), a single-page application's fallback to its index.html, a
-// named location for an application, and a files location whose
-// missing file is a 404. The upstream stands for PHP-FPM.
+// named location for an application, a files location whose missing
+// file is a 404, and Laravel's location that hides dotfiles but
+// .well-known (a negative lookahead, which the reader refused). The
+// upstream stands for PHP-FPM.
 const nginxTryFiles = `  server {
     listen 127.0.0.1:{{port}};
     root {{root}};
@@ -45,6 +47,10 @@ const nginxTryFiles = `  server {
       add_header Access-Control-Allow-Origin "https://app.test" always;
       proxy_pass http://127.0.0.1:{{upstream}};
     }
+    location ~ /\.(?!well-known).* {
+      add_header X-Loc dotfiles always;
+      deny all;
+    }
     location /static/ {
       add_header X-Loc static always;
       add_header Access-Control-Allow-Origin "*" always;
@@ -64,7 +70,7 @@ const nginxTryFiles = `  server {
 func TestNginxTryFiles(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	root := t.TempDir()
-	for _, f := range []string{"app.js", "spa/index.html", "spa/main.css", "named/x.png", "static/font.woff2"} {
+	for _, f := range []string{"app.js", "spa/index.html", "spa/main.css", "named/x.png", "static/font.woff2", ".well-known/x.txt", ".env"} {
 		p := filepath.Join(root, f)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -85,6 +91,7 @@ func TestNginxTryFiles(t *testing.T) {
 		"GET /spa/route/deep", "GET /spa/main.css", "OPTIONS /spa/route",
 		"GET /named/thing", "OPTIONS /named/thing", "GET /named/x.png",
 		"GET /static/font.woff2", "GET /static/missing", "OPTIONS /static/missing",
+		"GET /.env", "GET /.well-known/x.txt", "GET /static/.hidden",
 	} {
 		method, path, _ := strings.Cut(line, " ")
 		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}

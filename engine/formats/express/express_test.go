@@ -204,7 +204,7 @@ func TestParseErrors(t *testing.T) {
 		{desc: "a methods function cannot be evaluated offline", text: "{\n  methods: function () { return 'GET' },\n}", want: []policy.Error{{Line: 2, Column: 12}}},
 		{desc: "process.env in maxAge", text: "{ origin: 'https://a.test', maxAge: process.env.MAX_AGE }", want: []policy.Error{{Line: 1, Column: 37}}},
 		{desc: "every fault listed", text: "{ maxAge: x, methods: y }", want: []policy.Error{{Line: 1, Column: 11}, {Line: 1, Column: 23}}},
-		{desc: "lookahead in a RegExp origin: column of the construct", text: "{ origin: /^https:\\/\\/(?=a)/ }", want: []policy.Error{{Line: 1, Column: 23}}},
+		{desc: "lookbehind in a RegExp origin: column of the construct", text: "{ origin: /^https:\\/\\/(?<=a)/ }", want: []policy.Error{{Line: 1, Column: 23}}},
 		{desc: "global flag makes test() stateful", text: "{ origin: /a/g }", want: []policy.Error{{Line: 1, Column: 11}}},
 		{desc: "unknown variable", text: "app.use(cors(opts))", want: []policy.Error{{Line: 1, Column: 14}}},
 		{desc: "unclosed object", text: "{ origin: 'a'", want: []policy.Error{{Line: 1, Column: 1}}},

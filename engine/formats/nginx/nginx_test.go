@@ -259,7 +259,7 @@ func TestParseErrors(t *testing.T) {
 		{desc: "unknown directive", conf: "location / {\n  frobnicate on;\n}", want: []policy.Error{{Line: 2, Column: 3}}},
 		{desc: "proxy_pass_header is reported, not skipped", conf: "proxy_pass_header Server;", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "unsupported variable", conf: "add_header X $remote_addr;", want: []policy.Error{{Line: 1, Column: 14}}},
-		{desc: "unsupported regex in map, with the column of the construct", conf: "map $http_origin $o {\n  ~^a(?=b) 1;\n}", want: []policy.Error{{Line: 2, Column: 6}}},
+		{desc: "unsupported regex in map, with the column of the construct", conf: "map $http_origin $o {\n  ~^a(?<=b) 1;\n}", want: []policy.Error{{Line: 2, Column: 6}}},
 		{desc: "syntax: missing semicolon and a stray }", conf: "add_header A b\n}\nadd_header C;", want: []policy.Error{{Line: 1, Column: 1}, {Line: 2, Column: 1}}},
 		{desc: "every directive fault is listed", conf: "add_header C;\nlocation / {\n  more_set_headers 'A: b';\n  add_header X $binary_remote_addr;\n}", want: []policy.Error{{Line: 1, Column: 1}, {Line: 3, Column: 3}, {Line: 4, Column: 16}}},
 		{desc: "unclosed block", conf: "location / {\n add_header A b;", want: []policy.Error{{Line: 1, Column: 12}}},

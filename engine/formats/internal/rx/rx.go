@@ -10,6 +10,8 @@
 //	literals and escaped punctuation (\. \/ \- ...), . ^ $
 //	\d \w \s \D \W \S, [classes] with ranges and negation
 //	groups ( ) and (?: ), alternation |
+//	lookahead (?= ) and (?! ), which both read alike (nginx configurations
+//	write location ~ /\.(?!well-known) to hide dotfiles but one)
 //	quantifiers ? * + {n} {n,} {n,m} (greedy or lazy: a yes/no match does not care)
 //
 // Matching is a search, as PCRE's and RegExp.prototype.test are: the
@@ -17,7 +19,10 @@
 // serialized origins are ASCII (hosts are in punycode).
 package rx
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Bounds on what is compiled and matched, so that no input can make the
 // backtracking matcher run for long.
@@ -45,6 +50,7 @@ const (
 	kBegin
 	kEnd
 	kGroup
+	kLook // lookahead: alts must match (neg: must not) at the position
 )
 
 type set [4]uint64
@@ -72,6 +78,7 @@ type node struct {
 	set      set
 	alts     [][]node
 	min, max int // max < 0: unbounded
+	neg      bool
 }
 
 // Regexp is a compiled pattern.
@@ -145,12 +152,16 @@ func (p *parser) sequence(depth int) ([]node, error) {
 			continue
 		case '(':
 			p.i++
+			look, neg := false, false
 			if p.i < len(p.s) && p.s[p.i] == '?' {
-				if p.i+1 < len(p.s) && p.s[p.i+1] == ':' {
-					p.i += 2
-				} else {
-					return nil, &Error{start, "lookaround, named groups and inline flags are not supported"}
+				switch {
+				case p.i+1 < len(p.s) && p.s[p.i+1] == ':':
+				case p.i+1 < len(p.s) && (p.s[p.i+1] == '=' || p.s[p.i+1] == '!'):
+					look, neg = true, p.s[p.i+1] == '!'
+				default:
+					return nil, &Error{start, "lookbehind, named groups and inline flags are not supported"}
 				}
+				p.i += 2
 			}
 			alts, err := p.alternation(depth + 1)
 			if err != nil {
@@ -160,6 +171,13 @@ func (p *parser) sequence(depth int) ([]node, error) {
 				return nil, &Error{start, "unclosed ("}
 			}
 			p.i++
+			if look {
+				if p.i < len(p.s) && strings.IndexByte("*+?{", p.s[p.i]) >= 0 {
+					return nil, &Error{p.i, "a quantifier after a lookahead is not supported"}
+				}
+				seq = append(seq, node{kind: kLook, alts: alts, neg: neg})
+				continue
+			}
 			n = node{kind: kGroup, alts: alts}
 		case '[':
 			s, err := p.class()
@@ -457,6 +475,17 @@ func (m *matcher) seq(nodes []node, pos int, k func(int) bool) bool {
 		return pos == 0 && m.seq(rest, pos, k)
 	case kEnd:
 		return pos == len(m.s) && m.seq(rest, pos, k)
+	case kLook:
+		// The assertion consumes nothing: its alternatives are tried at
+		// pos on their own, and the rest goes on from pos.
+		found := false
+		for _, alt := range n.alts {
+			if m.seq(alt, pos, func(int) bool { return true }) {
+				found = true
+				break
+			}
+		}
+		return found != n.neg && m.seq(rest, pos, k)
 	}
 	return m.rep(n, rest, pos, 0, k)
 }

@@ -36,6 +36,15 @@ func TestMatch(t *testing.T) {
 		{desc: "negated class", pattern: `^https://[^.]+\.example\.com$`, subject: "https://a.b.example.com", want: false},
 		{desc: "\\d shorthand", pattern: `:\d+$`, subject: "http://h:8080", want: true},
 		{desc: "empty alternative", pattern: `^(|www\.)x$`, subject: "x", want: true},
+		// Lookahead reads alike in PCRE and ECMAScript: nginx's own
+		// regex locations hold these (TestNginxTryFiles), Laravel's
+		// documented server hides dotfiles but .well-known.
+		{desc: "negative lookahead, a dotfile", pattern: `/\.(?!well-known).*`, subject: "/.env", want: true},
+		{desc: "negative lookahead, the one excepted", pattern: `/\.(?!well-known).*`, subject: "/.well-known/acme-challenge/x", want: false},
+		{desc: "lookahead consumes nothing", pattern: `^a(?=b)b$`, subject: "ab", want: true},
+		{desc: "lookahead fails", pattern: `^a(?=b)`, subject: "ac", want: false},
+		{desc: "negative lookahead with alternatives", pattern: `^/(?!api|static)[a-z]+$`, subject: "/static", want: false},
+		{desc: "negative lookahead lets another word through", pattern: `^/(?!api|static)[a-z]+$`, subject: "/home", want: true},
 	}
 	for _, tc := range tests {
 		re, err := rx.Compile(tc.pattern, tc.fold)
@@ -56,7 +65,8 @@ func TestCompileUnsupported(t *testing.T) {
 		pattern string
 		offset  int
 	}{
-		{desc: "lookahead", pattern: `^a(?=b)`, offset: 2},
+		{desc: "lookbehind, which PCRE and JavaScript bound differently", pattern: `^a(?<=b)`, offset: 2},
+		{desc: "a quantifier after a lookahead", pattern: `a(?=b)*`, offset: 6},
 		{desc: "backreference", pattern: `(a)\1`, offset: 3},
 		{desc: "word boundary", pattern: `\bexample`, offset: 0},
 		{desc: "unclosed group", pattern: `^(a|b`, offset: 1},
