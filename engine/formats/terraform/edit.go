@@ -190,6 +190,20 @@ func editModule(src policy.Source, e fix.Edit) (fix.Change, *editSite, error) {
 				have = append(have, v)
 			}
 		}
+		if len(items) > 0 && f.edit.Via != "" && f.edit.Attr != nil && sharedList(m, f) {
+			// The list is a variable's or local's that another rule
+			// reads too: adding there would allow the value in that
+			// rule as well. The rule's own attribute takes it instead:
+			// concat(local.x, [...]) (found as a new user would: an
+			// API's fix to a local its bucket reads let the origin
+			// upload to the bucket, and said nothing of it).
+			rg := f.edit.Attr.Expr.Range()
+			t, ok := texts[rg.Filename]
+			if !ok || rg.End.Byte > len(t) {
+				return fix.Change{}, nil, fix.ErrNotFound
+			}
+			return splice(rg.Filename, rg.Start.Byte, rg.End.Byte, "concat("+t[rg.Start.Byte:rg.End.Byte]+", ["+strings.Join(items, ", ")+"])", nil)
+		}
 		if f.edit.List == nil && f.edit.JSON != nil {
 			t, ok := texts[f.edit.File]
 			if !ok {
@@ -234,6 +248,28 @@ func editModule(src policy.Source, e fix.Edit) (fix.Change, *editSite, error) {
 		return splice(c.File, at, at, line, nil)
 	}
 	return fix.Change{}, nil, fix.ErrUnsupported
+}
+
+// sharedList reports whether a rule's field other than f, of any
+// resource of the module, takes its values from the list f would be
+// edited in: the same literal, the same .tfvars array or the same -var.
+func sharedList(m *module, f *field) bool {
+	for _, s := range m.sites {
+		for i := range s.Rules {
+			for _, g := range s.Rules[i].Lists {
+				if g == f || g == nil || g.edit == nil {
+					continue
+				}
+				switch {
+				case f.edit.List != nil && g.edit.List == f.edit.List,
+					f.edit.JSON != nil && g.edit.JSON == f.edit.JSON,
+					f.edit.List == nil && f.edit.JSON == nil && f.edit.Param != "" && g.edit.Param == f.edit.Param:
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // editParam appends items to the list a -var value holds (an HCL list
