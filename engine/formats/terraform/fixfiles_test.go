@@ -105,7 +105,7 @@ func TestFixEditsWhereWritten(t *testing.T) {
 		{desc: "a local another resource's rule reads too: the rule's own attribute takes the origin, the local stays as it is", req: get,
 			files: []policy.File{{Name: "main.tf", Text: fixMain("local.origins") + "\nresource \"aws_s3_bucket_cors_configuration\" \"uploads\" {\n  bucket = \"acme-uploads\"\n  cors_rule {\n    allowed_origins = local.origins\n    allowed_methods = [\"PUT\"]\n  }\n}\n"},
 				{Name: "locals.tf", Text: "locals {\n  origins = [\"https://a.example\"]\n}\n"}},
-			diffs: map[string]string{"main.tf": "--- a/main.tf\n+++ b/main.tf\n@@ -6,7 +6,7 @@\n   bucket = aws_s3_bucket.photos.id\n \n   cors_rule {\n-    allowed_origins = local.origins\n+    allowed_origins = concat(local.origins, [\"https://app.example\"])\n     allowed_methods = [\"GET\"]\n   }\n }\n"},
+			diffs:  map[string]string{"main.tf": "--- a/main.tf\n+++ b/main.tf\n@@ -6,7 +6,7 @@\n   bucket = aws_s3_bucket.photos.id\n \n   cors_rule {\n-    allowed_origins = local.origins\n+    allowed_origins = concat(local.origins, [\"https://app.example\"])\n     allowed_methods = [\"GET\"]\n   }\n }\n"},
 			source: "Terraform docs, Local Values and concat function (a local's value reaches every rule that names it)"},
 		{desc: "a local built from a variable that terraform.tfvars sets: the summary names the file, not the local as written there (found as a new user would)", req: get,
 			files: []policy.File{{Name: "main.tf", Text: fixMain("local.origins")}, {Name: "variables.tf", Text: fixVariables},
