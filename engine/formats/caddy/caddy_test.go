@@ -152,6 +152,17 @@ func TestParseErrors(t *testing.T) {
 		_, err := caddy.Parse(tc.text)
 		postest.Positions(t, tc.desc, err, tc.want)
 	}
+	// What Caddy runs and the reader does not model is the reader's
+	// limit, an input error, never Caddy's refusal (tried as a new user
+	// would: lint said basicauth was "rejected", which caddy validate
+	// accepts).
+	for _, d := range []string{"basicauth {\n\t\tbob x\n\t}", "forward_auth a:9091 {\n\t\turi /auth\n\t}", "redir /a /b", "import cors"} {
+		_, err := caddy.Parse(":80 {\n\t" + d + "\n\theader X 1\n}")
+		var errs policy.Errors
+		if !errors.As(err, &errs) || len(errs) != 1 || !errs[0].Unreadable {
+			t.Errorf("%s: %v, want one error the reader cannot read (Unreadable)", d, err)
+		}
+	}
 }
 
 func TestDetect(t *testing.T) {

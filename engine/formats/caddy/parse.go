@@ -99,9 +99,9 @@ var unsupported = map[string]string{
 	"try_files":      "changes the path the matchers see (not modelled)",
 	"method":         "changes the request's method (not modelled)",
 	"handle_path":    "strips a path prefix before its routes (not modelled)",
-	"basicauth":      "answers 401 before the headers' handlers reply",
-	"basic_auth":     "answers 401 before the headers' handlers reply",
-	"forward_auth":   "answers from an authentication service",
+	"basicauth":      "answers 401 before the headers' handlers reply (not modelled)",
+	"basic_auth":     "answers 401 before the headers' handlers reply (not modelled)",
+	"forward_auth":   "answers from an authentication service (not modelled)",
 	"request_header": "changes the request's headers (not modelled)",
 	"abort":          "closes the connection (not modelled)",
 	"error":          "answers through the error routes (not modelled)",
@@ -130,6 +130,14 @@ func (p *parser) err(t token, msg string) {
 		// called it "rejected", "Caddy refuses this" (tried as a new user
 		// would).
 		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg, Unreadable: strings.Contains(msg, "not modelled")})
+	}
+}
+
+// unread reports what Caddy runs and the reader does not model: an
+// input error (policy.Error.Unreadable), never the platform's refusal.
+func (p *parser) unread(t token, msg string) {
+	if len(p.errs) < 100 {
+		p.errs = append(p.errs, &policy.Error{Line: t.line, Column: t.col, Msg: msg, Unreadable: true})
 	}
 }
 
@@ -289,7 +297,10 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 		case noted[name] != "":
 			p.notes = append(p.notes, "line "+strconv.Itoa(n.args[0].line)+": "+name+" "+noted[name])
 		case unsupported[name] != "":
-			p.err(n.args[0], name+" "+unsupported[name])
+			// Caddy runs these; the reader does not model them (tried as
+			// a new user would, lint called basicauth "rejected", "Caddy
+			// refuses this", which caddy validate accepts).
+			p.unread(n.args[0], name+" "+unsupported[name])
 		case name == "{":
 			p.err(n.args[0], "a block with no directive before it")
 		default:
