@@ -309,7 +309,7 @@ var corsIDs = [...][2]string{
 // passes has no sentence and no header line.
 func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, quiet bool, w *words.Arena, where int) (*Failure, Check) {
 	acao, lines, line := lookup(h, "Access-Control-Allow-Origin", w, !quiet)
-	acac, _ := combined(h, "Access-Control-Allow-Credentials", w)
+	acac, acacLines := combined(h, "Access-Control-Allow-Credentials", w)
 	c := Check{ID: corsIDs[where][0], Title: "Access-Control-Allow-Origin", Spec: specCORSCheck, Header: line}
 	fail := func(reason, value, detail string) (*Failure, Check) {
 		c.Status, c.Detail = Fail, detail
@@ -361,6 +361,11 @@ func (p *Profile) corsCheck(h headers.List, serializedOrigin string, include, qu
 		c2 := Check{ID: corsIDs[where][1], Title: "Access-Control-Allow-Credentials", Status: Fail, Spec: specCORSCheck,
 			Header: headerLine(h, "Access-Control-Allow-Credentials", w),
 			Detail: w.Cat("The request is sent with credentials mode \"include\", so Access-Control-Allow-Credentials must be exactly \"true\"; it is \"", acac, "\".")}
+		if acacLines == 0 {
+			// Tried as a new user would: an absent header read
+			// 'it is ""', as if one were sent empty.
+			c2.Detail = "The request is sent with credentials mode \"include\", so Access-Control-Allow-Credentials must be exactly \"true\"; the response has no Access-Control-Allow-Credentials header."
+		}
 		return f, c2
 	}
 	// Only an exact origin passes with credentials: its sentence already

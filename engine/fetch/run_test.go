@@ -418,3 +418,34 @@ func TestRecordedFirefox(t *testing.T) {
 		runOne(t, tc)
 	}
 }
+
+// TestCredentialsCheckWords: the failing credentials check says the
+// header is absent when it is, and quotes the value when one was sent
+// (Fetch, CORS check step 6). Tried as a new user would, an absent
+// header read 'it is ""'.
+func TestCredentialsCheckWords(t *testing.T) {
+	inc := fetch.Init{Credentials: "include"}
+	for _, tc := range []struct {
+		desc string
+		srv  raw
+		want string
+	}{
+		{desc: "absent", srv: raw{resp: reply(200, acao, app)}, want: "the response has no Access-Control-Allow-Credentials header."},
+		{desc: "sent empty", srv: raw{resp: reply(200, acao, app, acac, "")}, want: `it is "".`},
+		{desc: "True", srv: raw{resp: reply(200, acao, app, acac, "True")}, want: `it is "True".`},
+	} {
+		res := runOne(t, runCase{desc: tc.desc, browser: "chrome", init: inc, srv: tc.srv, reason: "InvalidAllowCredentials", source: "Fetch CORS check step 6"})
+		found := false
+		for _, c := range res.Checks {
+			if c.Title == "Access-Control-Allow-Credentials" && c.Status == fetch.Fail {
+				found = true
+				if !strings.HasSuffix(c.Detail, tc.want) {
+					t.Errorf("%s: %q, want it to end %q", tc.desc, c.Detail, tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no failing credentials check", tc.desc)
+		}
+	}
+}
