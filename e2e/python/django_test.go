@@ -11,13 +11,13 @@ import (
 // genDjango writes one settings module for django-cors-headers, from a
 // seeded generator.
 func genDjango(r *rand.Rand) string {
-	src := "from corsheaders.defaults import default_headers, default_methods\n\n"
+	src := "import os\nfrom corsheaders.defaults import default_headers, default_methods\n\n"
 	if r.Intn(5) != 0 {
 		src += "MIDDLEWARE = [\n    \"corsheaders.middleware.CorsMiddleware\",\n]\n"
 	} else {
 		src += "MIDDLEWARE = []\n"
 	}
-	switch r.Intn(6) {
+	switch r.Intn(8) {
 	case 0:
 		src += "CORS_ALLOW_ALL_ORIGINS = True\n"
 	case 1:
@@ -30,6 +30,12 @@ func genDjango(r *rand.Rand) string {
 		src += "CORS_ORIGIN_ALLOW_ALL = True\nCORS_ALLOWED_ORIGINS = [\"null\"]\n"
 	case 5:
 		src += "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\nCORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://b\\.example$\"]\n"
+	case 6:
+		// The environment, as settings read it: a value given, and
+		// none (the default the code writes).
+		src += "CORS_ALLOWED_ORIGINS = os.environ.get(\"WHYCORS_ORIGINS\", \"https://default.example\").split(\",\")\n"
+	case 7:
+		src += "CORS_ALLOWED_ORIGINS = os.getenv(\"WHYCORS_UNSET\", \"https://app.example,http://localhost:3000\").split(\",\")\n"
 	}
 	if r.Intn(2) == 0 {
 		src += "CORS_ALLOW_METHODS = " + pick(r, `["GET", "POST"]`, `(*default_methods, "PURGE")`, `list(default_methods) + ["PROPFIND"]`) + "\n"
@@ -58,8 +64,11 @@ func genDjango(r *rand.Rand) string {
 func TestDjangoCorsHeaders(t *testing.T) {
 	r := rand.New(rand.NewSource(18))
 	var s suite
-	s.generated(t, r, "d", 30, genDjango, func(src string) (policy.Evaluator, error) { return djangocors.Parse(src) }, []string{"/items", "/api/x", "/boom", "/api/vary"})
+	s.generated(t, r, "d", 30, genDjango, func(src string) (policy.Evaluator, error) { return djangocors.ParseEnviron(src, environ) }, []string{"/items", "/api/x", "/boom", "/api/vary"})
 	s.golden(t, r, "djangocors", []string{"settings.py"}, func(src string) (policy.Evaluator, error) { return djangocors.Parse(src) })
+	if !s.reads("WHYCORS_ORIGINS", "WHYCORS_UNSET") {
+		t.Fatal("no generated configuration reads the environment, with a value given and without")
+	}
 	srv := start(t, "django", "corsheaders", s.configs)
 	run(t, srv, s.cases)
 }

@@ -62,6 +62,9 @@ func start(t *testing.T, library, module string, configs []config) *server {
 	script, _ := filepath.Abs(filepath.Join("testdata", "server.py"))
 	cmd := exec.Command(python, script, library, path)
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	for k, v := range environ {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +109,12 @@ func start(t *testing.T, library, module string, configs []config) *server {
 	}
 	return s
 }
+
+// environ is the environment of every server, which the generated
+// configurations read with os.environ.get and os.getenv, and the models
+// with ParseEnviron (pylit.ReadEnviron); WHYCORS_UNSET is never set, so
+// the code's default applies.
+var environ = map[string]string{"WHYCORS_ORIGINS": "https://b.example,https://app.example"}
 
 var debianPackages = map[string]string{
 	"starlette": "python3-starlette python3-fastapi python3-uvicorn",
@@ -306,6 +315,21 @@ type testCase struct {
 type suite struct {
 	configs []config
 	cases   []testCase
+}
+
+// reads reports whether some configuration reads each environment
+// variable of names.
+func (s *suite) reads(names ...string) bool {
+	for _, n := range names {
+		found := false
+		for _, c := range s.configs {
+			found = found || strings.Contains(c.Source, n)
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // add parses src (with parse, the format's reader) as configuration id

@@ -13,7 +13,7 @@ import (
 // from a seeded generator.
 func genStarlette(r *rand.Rand) string {
 	var kw []string
-	switch r.Intn(5) {
+	switch r.Intn(7) {
 	case 0:
 		kw = append(kw, `allow_origins=["*"]`)
 	case 1:
@@ -24,6 +24,12 @@ func genStarlette(r *rand.Rand) string {
 		kw = append(kw, `allow_origins=ORIGINS`, `allow_origin_regex=r"https://[a-z]+\.app\.example"`)
 	case 4:
 		kw = append(kw, `allow_origins="https://app.example"`)
+	case 5:
+		// The environment, as settings read it: a value given.
+		kw = append(kw, `allow_origins=os.environ.get("WHYCORS_ORIGINS", "https://default.example").split(",")`)
+	case 6:
+		// None given: the default the code writes.
+		kw = append(kw, `allow_origins=os.getenv("WHYCORS_UNSET", " https://app.example  https://c.example ").split()`)
 	}
 	if r.Intn(2) == 0 {
 		kw = append(kw, "allow_methods="+pick(r, `["*"]`, `["GET", "POST"]`, `("PUT",)`, `["get", "put"]`, `"GET"`))
@@ -40,7 +46,7 @@ func genStarlette(r *rand.Rand) string {
 	if r.Intn(3) == 0 {
 		kw = append(kw, "max_age="+pick(r, "0", "3600", `"60"`))
 	}
-	src := "ORIGINS = [\"https://app.example\"]\n"
+	src := "import os\nORIGINS = [\"https://app.example\"]\n"
 	if r.Intn(2) == 0 {
 		src += "from fastapi import FastAPI\n\napp = FastAPI()\n"
 	} else {
@@ -60,8 +66,11 @@ func genStarlette(r *rand.Rand) string {
 func TestStarlette(t *testing.T) {
 	r := rand.New(rand.NewSource(18))
 	var s suite
-	s.generated(t, r, "c", 30, genStarlette, func(src string) (policy.Evaluator, error) { return starlette.Parse(src) }, []string{"/items", "/api/x", "/boom", "/vary/x"})
+	s.generated(t, r, "c", 30, genStarlette, func(src string) (policy.Evaluator, error) { return starlette.ParseEnviron(src, environ) }, []string{"/items", "/api/x", "/boom", "/vary/x"})
 	s.golden(t, r, "starlette", []string{"main.py", "app_full.py"}, func(src string) (policy.Evaluator, error) { return starlette.Parse(src) })
+	if !s.reads("WHYCORS_ORIGINS", "WHYCORS_UNSET") {
+		t.Fatal("no generated configuration reads the environment, with a value given and without")
+	}
 	srv := start(t, "starlette", "starlette", s.configs)
 	run(t, srv, s.cases)
 }

@@ -44,6 +44,11 @@ func ApplyChange(f policy.Format, src policy.Source, e Edit) (Change, policy.Sou
 	fe, ok := f.(FileEditor)
 	if !ok {
 		text, err := ApplySource(f, src, e)
+		var pc *ParamChange
+		if errors.As(err, &pc) {
+			c := Change{Param: pc.Param, Value: pc.Value, Where: pc.Where}
+			return c, c.In(src), nil
+		}
 		if err != nil {
 			return Change{}, src, err
 		}
@@ -67,6 +72,14 @@ func ApplyChange(f policy.Format, src policy.Source, e Edit) (Change, policy.Sou
 	}
 	return c, c.In(src), nil
 }
+
+// ParamChange is what an Editor answers an edit with when the value it
+// changes is not written in the text but read from a parameter (a Python
+// module's os.getenv("ORIGINS", "").split(",")): the fix is the
+// parameter's new value, and Where says where it is set.
+type ParamChange struct{ Param, Value, Where string }
+
+func (p *ParamChange) Error() string { return "the value is read from " + p.Param }
 
 // MainName is the name of src's main text (policy.Source.Main): its first
 // file's when it came as files, else the Editor's FileName ("" for a

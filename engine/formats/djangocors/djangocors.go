@@ -92,6 +92,17 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 	return c, nil
 }
 
+// ParseSource implements policy.SourceParser: the settings with the
+// values of the environment variables they read from src.Params
+// (--param).
+func (*Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	c, err := ParseEnviron(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Config is the settings django-cors-headers reads, with its defaults.
 type Config struct {
 	AllowedOrigins pylit.Strs `json:"allowed_origins"`
@@ -130,8 +141,13 @@ func env() map[string]pylit.Value {
 }
 
 // Parse reads a settings module.
-func Parse(text string) (*Config, error) {
-	m, err := pylit.Read(text, env())
+func Parse(text string) (*Config, error) { return ParseEnviron(text, nil) }
+
+// ParseEnviron is Parse with the values of the environment variables the
+// settings read (the command line's --param NAME=VALUE;
+// pylit.ReadEnviron).
+func ParseEnviron(text string, environ map[string]string) (*Config, error) {
+	m, err := pylit.ReadEnviron(text, env(), environ)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +164,9 @@ func Parse(text string) (*Config, error) {
 		for _, n := range names {
 			for i := len(m.Assigns) - 1; i >= 0; i-- {
 				if a := m.Assigns[i]; a.Name == n && !a.Indented {
+					if note := a.Value.EnvNote(n); note != "" {
+						c.Notes = append(c.Notes, note)
+					}
 					return a.Value, n, true
 				}
 			}

@@ -139,8 +139,19 @@ func (*Format) FileName() string { return "settings.py" }
 // list or tuple the setting is written as (CORS_ALLOWED_ORIGINS or the
 // older name the text uses), or the setting added at the end of the
 // module, with the library's defaults kept for methods and headers.
-func (*Format) EditText(text string, e fix.Edit) (string, error) {
-	c, err := Parse(text)
+func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, e) }
+
+// EditSource implements fix.SourceEditor: EditText with the values of the
+// environment variables the code reads from src.Params (--param), so
+// that an option read from one is edited as the verdict read it: its
+// value is the fix (fix.ParamChange).
+func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
+	return editIn(src.Main(), src.Params, e)
+}
+
+// editIn is EditText of text with environ's values.
+func editIn(text string, environ map[string]string, e fix.Edit) (string, error) {
+	c, err := ParseEnviron(text, environ)
 	if err != nil || e.Rule != 0 {
 		return "", fix.ErrNotFound
 	}

@@ -37,6 +37,7 @@
 package flaskcors
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -76,6 +77,16 @@ func (*Format) Detect(text string) (bool, string) {
 // Parse reads text into a Config.
 func (*Format) Parse(text string) (policy.Evaluator, error) {
 	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParseSource implements policy.SourceParser: the module with the values
+// of the environment variables it reads from src.Params (--param).
+func (*Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	c, err := ParseEnviron(src.Main(), src.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -145,8 +156,13 @@ var known = map[string]bool{"origins": true, "methods": true, "allow_headers": t
 func probablyRegex(s string) bool { return strings.ContainsAny(s, `*\]?$^[()`) }
 
 // Parse reads the flask-cors calls of a module.
-func Parse(text string) (*Config, error) {
-	m, err := pylit.Read(text, nil)
+func Parse(text string) (*Config, error) { return ParseEnviron(text, nil) }
+
+// ParseEnviron is Parse with the values of the environment variables the
+// module reads (the command line's --param NAME=VALUE;
+// pylit.ReadEnviron).
+func ParseEnviron(text string, environ map[string]string) (*Config, error) {
+	m, err := pylit.ReadEnviron(text, nil, environ)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +180,7 @@ func Parse(text string) (*Config, error) {
 			c.Extension, c.Line, c.call = true, call.Line, *call
 			kw, es := kwargs(call, true)
 			errs = append(errs, es...)
+			c.envNotes(kw)
 			c.vals = kw
 			base, es := resolve(defaults(), kw)
 			errs = append(errs, es...)
@@ -172,6 +189,7 @@ func Parse(text string) (*Config, error) {
 		case name == "cross_origin" && call.Decorator:
 			kw, es := kwargs(call, false)
 			errs = append(errs, es...)
+			c.envNotes(kw)
 			o, es := resolve(defaults(), kw)
 			errs = append(errs, es...)
 			rt := Route{Options: o, Line: call.Line, call: *call, vals: kw}
@@ -220,6 +238,19 @@ func Parse(text string) (*Config, error) {
 }
 
 func defaults() map[string]pylit.Value { return map[string]pylit.Value{} }
+
+// envNotes notes the options of kw read from the environment, in the
+// order of their lines.
+func (c *Config) envNotes(kw map[string]pylit.Value) {
+	var notes []string
+	for k, v := range kw {
+		if n := v.EnvNote(k); n != "" {
+			notes = append(notes, n)
+		}
+	}
+	slices.Sort(notes)
+	c.Notes = append(c.Notes, notes...)
+}
 
 // kwargs are a call's keyword options (CORS(app, **kw) / cross_origin(**kw)).
 func kwargs(call *pylit.Call, extension bool) (map[string]pylit.Value, policy.Errors) {

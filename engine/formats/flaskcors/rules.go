@@ -165,8 +165,19 @@ var keywords = map[string]string{fix.Origins: "origins", fix.Methods: "methods",
 // "*" (every origin, every header): the value is already allowed and the
 // text is left as it is (a list would narrow them); absent methods
 // become all seven plus the new one.
-func (*Format) EditText(text string, e fix.Edit) (string, error) {
-	c, err := Parse(text)
+func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, e) }
+
+// EditSource implements fix.SourceEditor: EditText with the values of the
+// environment variables the code reads from src.Params (--param), so
+// that an option read from one is edited as the verdict read it: its
+// value is the fix (fix.ParamChange).
+func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
+	return editIn(src.Main(), src.Params, e)
+}
+
+// editIn is EditText of text with environ's values.
+func editIn(text string, environ map[string]string, e fix.Edit) (string, error) {
+	c, err := ParseEnviron(text, environ)
 	if err != nil || e.Rule < 0 || e.Rule >= len(c.Resources)+len(c.Routes) {
 		return "", fix.ErrNotFound
 	}

@@ -85,6 +85,16 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 	return c, nil
 }
 
+// ParseSource implements policy.SourceParser: the module with the values
+// of the environment variables it reads from src.Params (--param).
+func (*Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	c, err := ParseEnviron(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Span is where an option's value is: line and column, and its bytes.
 type Span struct {
 	Line   int `json:"line"`
@@ -140,8 +150,12 @@ var safelisted = []string{"Accept", "Accept-Language", "Content-Language", "Cont
 var allMethods = []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 
 // Parse reads the CORSMiddleware options of a Python module.
-func Parse(text string) (*Config, error) {
-	m, err := pylit.Read(text, nil)
+func Parse(text string) (*Config, error) { return ParseEnviron(text, nil) }
+
+// ParseEnviron is Parse with the values of the environment variables the
+// module reads (the command line's --param NAME=VALUE; pylit.ReadEnviron).
+func ParseEnviron(text string, environ map[string]string) (*Config, error) {
+	m, err := pylit.ReadEnviron(text, nil, environ)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +222,9 @@ func read(call *pylit.Call, c *Config) (Middleware, policy.Errors) {
 			continue
 		}
 		v := a.Value
+		if n := v.EnvNote(a.Name); n != "" {
+			c.Notes = append(c.Notes, n)
+		}
 		mw.At[a.Name] = Span{Line: v.Line, Column: v.Col, Off: v.Off, End: v.End}
 		mw.vals[a.Name] = v
 		seq := func(dst *pylit.Strs, orderMatters bool) {

@@ -1,6 +1,7 @@
 package pylit
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/whycors/whycors/engine/fix"
@@ -194,6 +195,9 @@ func EditOptions(text string, e fix.Edit, kw map[string]string, vals map[string]
 	}
 	q := Quote(text)
 	v, has := vals[key]
+	if has && v.Env != "" {
+		return "", envChange(v, e)
+	}
 	switch e.Op {
 	case fix.Enable:
 		if has {
@@ -262,4 +266,43 @@ func addOption(text string, call *Call, key, value string) (string, bool) {
 		return text + key + " = " + value + "\n", true
 	}
 	return AddKeyword(text, call, key+"="+value)
+}
+
+// envChange is the edit e of a value read from an environment variable
+// (v.Env): for a list split from it, the variable's new value, its items
+// and the ones added (or the one replaced) joined as the code splits
+// them (fix.ParamChange); any other edit of such a value is
+// fix.ErrUnsupported, for the text does not hold it.
+func envChange(v Value, e fix.Edit) error {
+	if v.Kind != List || v.EnvSep == "" {
+		return fix.ErrUnsupported
+	}
+	var items []string
+	for _, it := range v.Items {
+		if it.S != "" {
+			items = append(items, it.S)
+		}
+	}
+	switch e.Op {
+	case fix.Add:
+		items = append(items, e.Values...)
+	case fix.Replace:
+		if len(e.Values) != 1 {
+			return fix.ErrUnsupported
+		}
+		found := false
+		for i := range items {
+			if items[i] == e.Old {
+				items[i], found = e.Values[0], true
+			}
+		}
+		if !found {
+			return fix.ErrNotFound
+		}
+	default:
+		return fix.ErrUnsupported
+	}
+	value := strings.Join(items, v.EnvSep)
+	return &fix.ParamChange{Param: v.Env, Value: value,
+		Where: "in the environment variable " + v.Env + ", which the code reads: set it to " + strconv.Quote(value) + " where the app runs (--param " + v.Env + "=... here)"}
 }

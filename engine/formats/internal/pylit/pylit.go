@@ -53,7 +53,8 @@ func (k Kind) String() string { return kindNames[k] }
 // Value is one evaluated Python expression and where it is written.
 type Value struct {
 	Kind Kind
-	// S is a Str's value, a Name's dotted name, an Invalid's reason.
+	// S is a Str's value, a Name's dotted name, an Invalid's reason, or
+	// the text a list read from the environment was split from.
 	S string
 	// Raw is a Str written as a raw string; Compiled one passed through
 	// re.compile.
@@ -68,6 +69,30 @@ type Value struct {
 	// bytes in the text.
 	Line, Col int
 	Off, End  int
+	// Env is the environment variable a value was read from
+	// (os.getenv("NAME"), os.environ["NAME"], and a split of one), with
+	// EnvDefault when no value was given for it (ReadEnviron's environ)
+	// and the value is the default the text writes. An edit of the text
+	// cannot change such a value.
+	Env        string
+	EnvDefault bool
+	// EnvSep is the separator a list read from the environment was
+	// split on (" " for split()).
+	EnvSep string
+}
+
+// EnvNote is a note of where a value read from the environment came
+// from, for the option or setting what, or "" for a value the text
+// writes: "line N: what is read from the environment variable NAME: ...".
+func (v Value) EnvNote(what string) string {
+	if v.Env == "" {
+		return ""
+	}
+	n := "line " + strconv.Itoa(v.Line) + ": " + what + " is read from the environment variable " + v.Env
+	if v.EnvDefault {
+		return n + ": the verdict takes the default the code writes, " + strconv.Quote(v.S) + ", for want of its value; give it with --param " + v.Env + "=VALUE"
+	}
+	return n + ", given with --param"
 }
 
 // Truthy is Python's bool(v); an Invalid or a Name counts as true.
@@ -229,6 +254,18 @@ func (m *Module) Last(name string) (Assign, bool) {
 // policy.Errors for text that is not Python the lexer can split (an
 // unterminated string); unsupported values are not errors here.
 func Read(text string, env map[string]Value) (*Module, error) {
+	return ReadEnviron(text, env, nil)
+}
+
+// ReadEnviron is Read with the values of the environment variables the
+// text reads (the command line's --param NAME=VALUE): os.getenv("NAME"
+// [, default]), os.environ.get("NAME"[, default]) and
+// os.environ["NAME"] are the value given, else the default written,
+// else Invalid; str.split and str.strip of one are evaluated. Tried as a
+// new user would, CORS_ALLOWED_ORIGINS =
+// os.environ.get("CORS_ALLOWED_ORIGINS", "...").split(","), the most
+// common way settings are written, could not be read.
+func ReadEnviron(text string, env map[string]Value, environ map[string]string) (*Module, error) {
 	if len(text) > MaxText {
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "text longer than " + strconv.Itoa(MaxText) + " bytes"}}
 	}
@@ -236,7 +273,7 @@ func Read(text string, env map[string]Value) (*Module, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p := &parser{toks: toks, env: map[string]Value{}, text: text}
+	p := &parser{toks: toks, env: map[string]Value{}, text: text, environ: environ}
 	for k, v := range env {
 		p.env[k] = v
 	}
@@ -305,10 +342,11 @@ func decoratedDef(toks []token, i int) (string, int) {
 }
 
 type parser struct {
-	toks []token
-	i    int
-	env  map[string]Value
-	text string
+	toks    []token
+	i       int
+	env     map[string]Value
+	text    string
+	environ map[string]string
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -472,9 +510,17 @@ func (p *parser) atom() Value {
 		}
 		name := p.text[t.off:p.toks[p.i-1].end]
 		if p.isOp("(") {
-			return p.call(start, name)
+			return p.methods(start, p.call(start, name))
 		}
 		if p.isOp("[") {
+			if (name == "os.environ" || name == "environ") && p.toks[p.i+1].kind == tString && p.toks[p.i+2].kind == tOp && p.toks[p.i+2].text == "]" {
+				key, _, why := decodeString(p.toks[p.i+1].text)
+				p.i += 3
+				if why != "" {
+					return invalid(p.at(Invalid, start), why)
+				}
+				return p.methods(start, p.environValue(p.at(Str, start), key, nil))
+			}
 			p.skip()
 			return invalid(p.at(Invalid, start), "a subscript of "+name+" is computed when the program runs")
 		}
@@ -726,6 +772,21 @@ func (p *parser) call(start int, name string) Value {
 	p.i++ // (
 	args, _ := p.args()
 	v := p.at(Invalid, start)
+	switch name {
+	case "os.getenv", "getenv", "os.environ.get", "environ.get":
+		if len(args) == 0 || len(args) > 2 || args[0].Name != "" || args[0].Star != 0 || args[0].Value.Kind != Str {
+			return invalid(v, "the call "+name+"(...) is computed when the program runs")
+		}
+		var def *Value
+		if len(args) == 2 {
+			if d := args[1].Value; d.Kind == Str && args[1].Name == "" && args[1].Star == 0 {
+				def = &d
+			} else if d.Kind != None {
+				return invalid(v, "the default of "+name+"(...) is computed when the program runs")
+			}
+		}
+		return p.environValue(p.at(Str, start), args[0].Value.S, def)
+	}
 	if len(args) != 1 || args[0].Name != "" || args[0].Star != 0 {
 		if name == "re.compile" && len(args) == 2 {
 			return invalid(v, "re.compile with flags is not supported")
@@ -770,6 +831,65 @@ func (p *parser) call(start int, name string) Value {
 		return out
 	}
 	return invalid(v, "the call "+name+"(...) is computed when the program runs")
+}
+
+// environValue is the environment variable key's value: the one given
+// (ReadEnviron), else the default written (def), else Invalid.
+func (p *parser) environValue(v Value, key string, def *Value) Value {
+	v.Env = key
+	if s, ok := p.environ[key]; ok {
+		v.S = s
+		return v
+	}
+	if def == nil {
+		return invalid(v, "the environment variable "+key+" is read when the program runs: give its value with --param "+key+"=VALUE")
+	}
+	v.S, v.EnvDefault = def.S, true
+	return v
+}
+
+// methods applies the str methods written after v, a value read from
+// the environment: split (with a separator, or on whitespace) and strip
+// (of whitespace), as Python's str does. Another method leaves the
+// expression to the program.
+func (p *parser) methods(start int, v Value) Value {
+	for p.isOp(".") && p.toks[p.i+1].kind == tName && p.toks[p.i+2].kind == tOp && p.toks[p.i+2].text == "(" {
+		method := p.toks[p.i+1].text
+		p.i += 3
+		args, _ := p.args()
+		w := p.at(v.Kind, start)
+		if v.Kind == Invalid {
+			continue
+		}
+		switch {
+		case v.Kind != Str || v.Env == "":
+			v = invalid(w, "the call of "+method+"(...) is computed when the program runs")
+		case method == "strip" && len(args) == 0:
+			v.S = strings.TrimSpace(v.S)
+		case method == "split" && len(args) == 0:
+			v = splitValue(w, v, strings.Fields(v.S))
+			v.EnvSep = " "
+		case method == "split" && len(args) == 1 && args[0].Name == "" && args[0].Star == 0 && args[0].Value.Kind == Str && args[0].Value.S != "":
+			v = splitValue(w, v, strings.Split(v.S, args[0].Value.S))
+			v.EnvSep = args[0].Value.S
+		default:
+			v = invalid(w, "the call of "+method+"(...) is computed when the program runs")
+		}
+	}
+	return v
+}
+
+// splitValue is the list of parts of v, each at the whole expression w.
+func splitValue(w, v Value, parts []string) Value {
+	out := w
+	// S keeps the text split, for a note of where the list came from.
+	out.Kind, out.S, out.Env, out.EnvDefault = List, v.S, v.Env, v.EnvDefault
+	for _, s := range parts {
+		it := w
+		it.Kind, it.S, it.Env, it.EnvDefault = Str, s, v.Env, v.EnvDefault
+		out.Items = append(out.Items, it)
+	}
+	return out
 }
 
 // sortStrings sorts items by their str values, as Python's sorted does

@@ -46,7 +46,18 @@ func TestValues(t *testing.T) {
 		{desc: "list() of a tuple", source: "library list()", expr: `list(imported) + ["z"]`, kind: pylit.List, strs: []string{"i", "z"}},
 		{desc: "set drops duplicates", source: "reference §6.2.6", expr: `{"a", "b", "a"}`, kind: pylit.Set, strs: []string{"a", "b"}},
 		{desc: "int product", source: "reference §6.7", expr: `60 * 60 * 24`, kind: pylit.Int},
-		{desc: "a call is computed at run time", source: "not a literal", expr: `os.environ.get("X", "")`, kind: pylit.Invalid},
+		{desc: "a call is computed at run time", source: "not a literal", expr: `os.cpu_count()`, kind: pylit.Invalid},
+		// The environment, as settings read it (library os.getenv,
+		// os.environ, str.split, str.strip): with no value given, the
+		// default written; with none written, the program's to say.
+		{desc: "os.environ.get's default", source: "library os.environ (a mapping: get)", expr: `os.environ.get("X", "a")`, kind: pylit.Str, s: "a"},
+		{desc: "os.getenv's default, split", source: "library os.getenv, str.split(sep)", expr: `os.getenv("X", "https://a,https://b").split(",")`, kind: pylit.List, strs: []string{"https://a", "https://b"}},
+		{desc: "split of an empty default is one empty str", source: "library str.split(sep): ''.split(',') == ['']", expr: `os.getenv("X", "").split(",")`, kind: pylit.List, strs: []string{""}},
+		{desc: "split() on whitespace drops empty parts", source: "library str.split()", expr: `os.getenv("X", " https://a  https://b ").split()`, kind: pylit.List, strs: []string{"https://a", "https://b"}},
+		{desc: "strip", source: "library str.strip", expr: `os.getenv("X", " a ").strip()`, kind: pylit.Str, s: "a"},
+		{desc: "os.environ[...] with no value given", source: "library os.environ (KeyError when unset)", expr: `os.environ["X"]`, kind: pylit.Invalid},
+		{desc: "os.getenv without a default and no value given", source: "library os.getenv (None when unset)", expr: `os.getenv("X")`, kind: pylit.Invalid},
+		{desc: "another method of a value read from the environment", source: "not modelled", expr: `os.getenv("X", "a").lower()`, kind: pylit.Invalid},
 		{desc: "an f-string is computed", source: "reference §2.4.3", expr: `f"https://{host}"`, kind: pylit.Invalid},
 		{desc: "a comprehension is computed", source: "reference §6.2.4", expr: `[o for o in imported]`, kind: pylit.Invalid},
 		{desc: "unbound name", source: "reference §4.2.2", expr: `ORIGINS`, kind: pylit.Name, s: "ORIGINS"},
@@ -69,6 +80,26 @@ func TestValues(t *testing.T) {
 	}
 	if v := value(t, "60 * 60 * 24"); v.I != 86400 {
 		t.Errorf("60 * 60 * 24 = %d", v.I)
+	}
+}
+
+// TestEnviron: a value given for an environment variable (the command
+// line's --param) is what the text reads, over its default, and says
+// where it came from (library os.getenv, os.environ).
+func TestEnviron(t *testing.T) {
+	m, err := pylit.ReadEnviron("A = os.environ.get('ORIGINS', 'https://d').split(',')\nB = os.environ['HOST']\nC = os.getenv('UNSET', 'x')\n", nil, map[string]string{"ORIGINS": "https://a,https://b", "HOST": "h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := m.Last("A")
+	if got, _ := a.Value.Strings(); !reflect.DeepEqual(got, []string{"https://a", "https://b"}) || a.Value.Env != "ORIGINS" || a.Value.EnvDefault {
+		t.Errorf("A = %q (env %q, default %v), want the value given", got, a.Value.Env, a.Value.EnvDefault)
+	}
+	if b, _ := m.Last("B"); b.Value.Kind != pylit.Str || b.Value.S != "h" {
+		t.Errorf("B = %v %q, want h", b.Value.Kind, b.Value.S)
+	}
+	if c, _ := m.Last("C"); c.Value.S != "x" || !c.Value.EnvDefault || c.Value.Env != "UNSET" {
+		t.Errorf("C = %q (default %v), want its default", c.Value.S, c.Value.EnvDefault)
 	}
 }
 
