@@ -87,11 +87,30 @@ const filesSite = `  DocumentRoot {{dir}}/www
   <Directory {{dir}}/www/api>
     Header set Access-Control-Allow-Origin "*"
     Header always set Access-Control-Max-Age 600
+    <Files "*.txt">
+      Header always set Access-Control-Expose-Headers "X-In-Dir"
+    </Files>
   </Directory>
   <Directory {{dir}}/www>
     Header always set Access-Control-Max-Age 60
     Header merge Vary Origin
   </Directory>
+  <IfModule mod_headers.c>
+    <FilesMatch "\.(eot|otf|tt[cf]|woff2?)$">
+      Header set Access-Control-Allow-Origin "*"
+    </FilesMatch>
+  </IfModule>
+  <Files ~ "^f\.txt$">
+    Header always set Access-Control-Max-Age 30
+  </Files>
+`
+
+// proxiedFilesSite proxies every path, with a <FilesMatch> that names
+// the fonts: the request maps to no file, and the section does not
+// apply (as the model takes it; held to apache2 here).
+const proxiedFilesSite = `  <FilesMatch "\.(woff2?|json)$">
+    Header always set Access-Control-Allow-Origin "https://files.test"
+  </FilesMatch>
 `
 
 // fileRequests ask files.test for files; the up field is the reply the
@@ -104,6 +123,11 @@ var fileRequests = []struct {
 	{policy.Request{Method: "GET", URL: "/api/missing.txt", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "404 none"},
 	{policy.Request{Method: "GET", URL: "/f.txt"}, "200 none"},
 	{policy.Request{Method: "GET", URL: "/missing.txt"}, "404 none"},
+	// The fonts snippet of every .htaccess guide (<FilesMatch> in
+	// <IfModule>), and <Files> by wildcard and by regular expression.
+	{policy.Request{Method: "GET", URL: "/font.woff2", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
+	{policy.Request{Method: "GET", URL: "/api/font.ttf", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
+	{policy.Request{Method: "GET", URL: "/f.css", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
 }
 
 const head = `ServerRoot {{dir}}
@@ -202,7 +226,7 @@ func TestDifferential(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "www", "api"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"www/f.txt", "www/api/f.txt"} {
+	for _, f := range []string{"www/f.txt", "www/api/f.txt", "www/font.woff2", "www/api/font.ttf", "www/f.css"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("file\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -242,6 +266,11 @@ func TestDifferential(t *testing.T) {
 		r := fr.req
 		r.Header = r.Header.Clone()
 		cases = append(cases, proxytest.Case{Host: "files.test", Site: files, Req: r, Up: fr.up})
+	}
+	fmt.Fprintf(&file, "<VirtualHost 127.0.0.1:%d>\n  ServerName proxyfiles.test\n%s  ProxyPass / http://127.0.0.1:%d/\n</VirtualHost>\n", port, proxiedFilesSite, upstream)
+	for _, p := range []string{"/a.woff2", "/b.json", "/c.css"} {
+		cases = append(cases, proxytest.Case{Host: "proxyfiles.test", Site: proxiedFilesSite, Up: "200 none",
+			Req: policy.Request{Method: "GET", URL: p, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}})
 	}
 	conf := filepath.Join(dir, "httpd.conf")
 	if err := os.WriteFile(conf, []byte(file.String()), 0o644); err != nil {

@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -223,6 +224,16 @@ func dollars(s string) string {
 	return b.String()
 }
 
+// filesMatch reports whether the <Files> or <FilesMatch> section l
+// takes a file named name.
+func filesMatch(l *scope, name string) bool {
+	if l.re != nil {
+		return l.re.MatchString(name)
+	}
+	ok, _ := path.Match(l.path, name)
+	return ok
+}
+
 // Respond answers req as Apache httpd 2.4 would, with app as what the
 // proxied backend (or the handler) answers.
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
@@ -282,6 +293,23 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		sort.SliceStable(dirs, func(i, j int) bool {
 			return strings.Count(strings.TrimSuffix(dirs[i].path, "/"), "/") < strings.Count(strings.TrimSuffix(dirs[j].path, "/"), "/")
 		})
+	}
+	if !proxied {
+		// <Files> and <FilesMatch> of the server, the virtual host and
+		// the matching <Directory> sections, in that order, on the
+		// file's last segment, after the <Directory> ones
+		// (sections.html, merging); a pasted .htaccess has no
+		// DocumentRoot, and its file is the request's.
+		name := x.req.path[strings.LastIndexByte(x.req.path, '/')+1:]
+		var files []*scope
+		for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
+			for _, l := range s.sections {
+				if l.kind == "Files" && filesMatch(l, name) {
+					files = append(files, l)
+				}
+			}
+		}
+		dirs = append(dirs, files...)
 	}
 	dirs = append(dirs, locs...)
 	cx := &ctx{get: x.req.header, env: x.env, vars: map[string]string{

@@ -256,6 +256,36 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 			p.err(d.line, d.col, "<"+d.name+" ~ regex> is not modelled; use <"+d.name+"Match>")
 			return
 		}
+	case "files", "filesmatch":
+		// The last segment of the file a request maps to, by wildcard
+		// (<Files name>) or regular expression (<Files ~ re>,
+		// <FilesMatch re>): core's file_walk. Tried as a new user
+		// would, the fonts snippet every .htaccess guide gives was
+		// refused.
+		c.kind = "Files"
+		args := d.args
+		regex := low == "filesmatch"
+		if !regex && len(args) == 2 && args[0].text == "~" {
+			regex, args = true, args[1:]
+		}
+		if len(args) != 1 {
+			p.err(d.line, d.col, "<"+d.name+"> takes one name or regular expression")
+			return
+		}
+		if regex {
+			re, err := regexp.Compile(args[0].text)
+			if err != nil {
+				p.err(d.line, d.col, "<"+d.name+"> regular expression: "+err.Error())
+				return
+			}
+			c.re = re
+		} else {
+			if _, err := path.Match(args[0].text, ""); err != nil {
+				p.err(d.line, d.col, "<Files> name: "+err.Error())
+				return
+			}
+			c.path = args[0].text
+		}
 	case "locationmatch":
 		c.kind = "LocationMatch"
 		if len(d.args) != 1 {
