@@ -51,6 +51,40 @@ const nginxTryFiles = `  server {
       add_header X-Loc dotfiles always;
       deny all;
     }
+    location /when/ {
+      add_header X-Loc when always;
+      try_files $uri @backend;
+      if ($http_origin) { add_header X-Loc when-if always; }
+    }
+    location /pages/ {
+      add_header X-Loc pages always;
+      try_files /maintenance.html $uri.html $uri/index.html $uri @backend;
+    }
+    location /locked/ {
+      add_header X-Loc locked-outer always;
+      try_files $uri @locked;
+    }
+    location @locked {
+      add_header X-Loc locked always;
+      deny all;
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
+    location /esc/ {
+      add_header X-Loc esc always;
+      try_files $uri /to$uri;
+    }
+    location /to/esc/a/ {
+      add_header X-Loc to-slash always;
+      return 200;
+    }
+    location /to/ {
+      add_header X-Loc to always;
+      return 200;
+    }
+    location /cycle/ {
+      add_header X-Loc cycle always;
+      try_files $uri /cycle/again;
+    }
     location /static/ {
       add_header X-Loc static always;
       add_header Access-Control-Allow-Origin "*" always;
@@ -86,22 +120,36 @@ func TestNginxTryFiles(t *testing.T) {
 	}
 	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", map[string]string{"{{root}}": root})
 	host := "127.0.0.1:" + strconv.Itoa(port)
-	for _, line := range []string{
+	for _, entry := range []string{
 		"GET /api/users", "GET /api/users?page=2", "PUT /api/users", "OPTIONS /api/users", "GET /app.js", "POST /app.js",
 		"GET /spa/route/deep", "GET /spa/main.css", "OPTIONS /spa/route",
 		"GET /named/thing", "OPTIONS /named/thing", "GET /named/x.png",
 		"GET /static/font.woff2", "GET /static/missing", "OPTIONS /static/missing",
 		"GET /.env", "GET /.well-known/x.txt", "GET /static/.hidden",
+		// An adversarial review's corners: an if block has no
+		// try_files of its location's; only $uri is judged by its name;
+		// a named location's access phase runs; the redirect's URI is
+		// not decoded again; a redirect to the same location repeats
+		// until nginx's 500.
+		"GET /when/users 404", "GET /pages/users", "GET /locked/users", "GET /esc/a%252Fb", "GET /cycle/x",
 	} {
+		// "404" after a request: it is served from files, and the file
+		// is missing, which the reply the model is given stands for
+		// (as in TestNginxStaticFile).
+		line, missing := strings.CutSuffix(entry, " 404")
+		up := "200 none"
+		if missing {
+			up = "404 none"
+		}
 		method, path, _ := strings.Cut(line, " ")
 		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
 		if method == "OPTIONS" {
 			req.Header.Add("Access-Control-Request-Method", "PUT")
 		}
-		status, h := proxytest.Send(t, port, host, req, "200 none")
+		status, h := proxytest.Send(t, port, host, req, up)
 		full := req
 		full.URL = "http://" + host + path
-		got := model.Respond(full, proxytest.Reply("200 none", "https://app.test"))
+		got := model.Respond(full, proxytest.Reply(up, "https://app.test"))
 		if real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
 			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
 		}

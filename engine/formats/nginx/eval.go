@@ -478,15 +478,28 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 // internal redirect try_files makes, ten at most as nginx allows.
 func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
 	c, req := s.c, s.req
+	var named *level // the named location try_files sent the request to
 	for hops := 0; ; hops++ {
-		conf = srv
-		var stop bool
-		ret, conf, stop = s.run(srv.stmts, srv, trace)
-		if ret != nil || stop {
-			return ret, conf
+		var loc *location
+		var rc found
+		fromNamed := named != nil
+		if fromNamed {
+			// A named location: its rewrite phase, then the access
+			// phase and try_files as any location's (an adversarial
+			// review: its deny all was passed over).
+			ret, conf, _ = s.run(named.stmts, named, trace)
+			named = nil
+		} else {
+			conf = srv
+			var stop bool
+			ret, conf, stop = s.run(srv.stmts, srv, trace)
+			if ret != nil || stop {
+				return ret, conf
+			}
+			loc, rc = s.find(srv)
 		}
-		loc, rc := s.find(srv)
 		switch {
+		case fromNamed:
 		case loc == nil:
 			*trace = append(*trace, stepNoLocation, s.path)
 		case rc == redirect:
@@ -552,18 +565,21 @@ func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
 			switch code, uri, to := s.tryFiles(srv, conf, trace); {
 			case code != 0:
 				ret = &stmt{kind: stReturn, code: code}
-			case to != nil:
-				// A named location: its rewrite phase, then its content.
-				ret, conf, _ = s.run(to.stmts, to, trace)
-			case uri != "":
+			case to != nil || uri != "":
 				if hops == 10 {
 					// ngx_http_internal_redirect: "rewrite or internal
 					// redirection cycle".
 					*trace = append(*trace, stepCycle, uri)
 					return &stmt{kind: stReturn, code: 500}, conf
 				}
+				if to != nil {
+					named = to
+					continue
+				}
+				// The URI as try_files made it, not decoded again
+				// (ngx_http_internal_redirect; an adversarial review:
+				// %252F became "/").
 				s.path, s.query, _ = strings.Cut(uri, "?")
-				s.path = normalize(s.path)
 				continue
 			}
 		}
@@ -584,10 +600,10 @@ func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
 // block of), or of the server level when no location matched: it says
 // nothing (zeros) when the request is served there, a status (=code), a
 // URI to redirect the request to internally, or a named location.
-// Whether a file exists is not in the configuration: a parameter naming
-// a directory (ending in "/") is taken to exist for "/" alone, and one
-// naming a file when its last segment has an extension (a ".") after
-// its first character; so /api/users goes on to the last parameter, as
+// Whether a file exists is not in the configuration: $uri is taken to
+// exist when the path's last segment has an extension (a ".") after its
+// first character, $uri/ for "/" alone, and any other file not at all;
+// so /api/users goes on to the last parameter, as
 // try_files $uri $uri/ /index.php?$query_string sends an API's paths to
 // its application, and /app.js is served (ngx_http_core_module
 // try_files; TestNginxTryFiles against Debian's nginx, whose root holds
@@ -596,27 +612,30 @@ func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
 // said to answer requests nginx passes to its PHP location, which has
 // none.
 func (s *state) tryFiles(srv, conf *level, trace *[]string) (code int, uri string, to *level) {
-	at := conf
-	for at.kind == "if" {
-		at = at.parent
-	}
-	if at.tryFiles == nil {
+	// An if block's configuration has no try_files of its own, and
+	// takes none from its location (an adversarial review against
+	// Debian's nginx: the request was served by the if block).
+	if conf.tryFiles == nil {
 		return 0, "", nil
 	}
-	params := at.tryFiles
+	params := conf.tryFiles
 	for _, p := range params[:len(params)-1] {
-		name := s.tryExpand(p)
-		if dir, ok := strings.CutSuffix(name, "/"); ok {
-			if dir == "" || dir == "/" {
+		// Only the request's own path is judged by its name: any other
+		// file ($uri.html, /maintenance.html, $uri/index.html) is taken
+		// to be absent (an adversarial review: "$uri.html" always had
+		// an extension).
+		switch p {
+		case "$uri", "${uri}":
+			last := s.path[strings.LastIndexByte(s.path, '/')+1:]
+			if strings.IndexByte(last, '.') > 0 {
 				*trace = append(*trace, stepTryFound, p)
 				return 0, "", nil
 			}
-			continue
-		}
-		last := name[strings.LastIndexByte(name, '/')+1:]
-		if strings.IndexByte(last, '.') > 0 {
-			*trace = append(*trace, stepTryFound, p)
-			return 0, "", nil
+		case "$uri/", "${uri}/":
+			if s.path == "/" {
+				*trace = append(*trace, stepTryFound, p)
+				return 0, "", nil
+			}
 		}
 	}
 	last := params[len(params)-1]
