@@ -164,9 +164,7 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		for _, n := range names {
 			for i := len(m.Assigns) - 1; i >= 0; i-- {
 				if a := m.Assigns[i]; a.Name == n && !a.Indented {
-					if note := a.Value.EnvNote(n); note != "" {
-						c.Notes = append(c.Notes, note)
-					}
+					c.Notes = append(c.Notes, a.Value.EnvNotes(n)...)
 					return a.Value, n, true
 				}
 			}

@@ -244,9 +244,7 @@ func defaults() map[string]pylit.Value { return map[string]pylit.Value{} }
 func (c *Config) envNotes(kw map[string]pylit.Value) {
 	var notes []string
 	for k, v := range kw {
-		if n := v.EnvNote(k); n != "" {
-			notes = append(notes, n)
-		}
+		notes = append(notes, v.EnvNotes(k)...)
 	}
 	slices.Sort(notes)
 	c.Notes = append(c.Notes, notes...)

@@ -222,9 +222,7 @@ func read(call *pylit.Call, c *Config) (Middleware, policy.Errors) {
 			continue
 		}
 		v := a.Value
-		if n := v.EnvNote(a.Name); n != "" {
-			c.Notes = append(c.Notes, n)
-		}
+		c.Notes = append(c.Notes, v.EnvNotes(a.Name)...)
 		mw.At[a.Name] = Span{Line: v.Line, Column: v.Col, Off: v.Off, End: v.End}
 		mw.vals[a.Name] = v
 		seq := func(dst *pylit.Strs, orderMatters bool) {

@@ -196,7 +196,7 @@ func EditOptions(text string, e fix.Edit, kw map[string]string, vals map[string]
 	q := Quote(text)
 	v, has := vals[key]
 	if has && v.Env != "" {
-		return "", envChange(v, e)
+		return "", envChange(text, v, e)
 	}
 	switch e.Op {
 	case fix.Enable:
@@ -269,12 +269,16 @@ func addOption(text string, call *Call, key, value string) (string, bool) {
 }
 
 // envChange is the edit e of a value read from an environment variable
-// (v.Env): for a list split from it, the variable's new value, its items
-// and the ones added (or the one replaced) joined as the code splits
-// them (fix.ParamChange); any other edit of such a value is
-// fix.ErrUnsupported, for the text does not hold it.
-func envChange(v Value, e fix.Edit) error {
-	if v.Kind != List || v.EnvSep == "" {
+// (v.Env): for a list split from a value given (--param), the
+// variable's new value, its items and the ones added (or the one
+// replaced) joined as the code splits them (fix.ParamChange). Any other
+// is fix.ErrUnsupported: the text does not hold the value; the default
+// the code writes is often a development one, which a fix must not
+// carry to where the app runs; and a variable the code reads in more
+// than one place would change there too. (An adversarial review: the fix
+// was "set it to http://localhost:3000,https://app.example".)
+func envChange(text string, v Value, e fix.Edit) error {
+	if v.Kind != List || v.EnvSep == "" || v.EnvDefault || strings.Count(text, `"`+v.Env+`"`)+strings.Count(text, `'`+v.Env+`'`) > 1 {
 		return fix.ErrUnsupported
 	}
 	var items []string

@@ -95,6 +95,27 @@ func (v Value) EnvNote(what string) string {
 	return n + ", given with --param"
 }
 
+// EnvNotes are the EnvNote of v and of every value inside it (a list's
+// items, a dict's values), once for each variable: an environment read
+// within a list or a resource's options is noted as one at the top is.
+func (v Value) EnvNotes(what string) []string {
+	var out []string
+	seen := map[string]bool{}
+	var walk func(Value)
+	walk = func(x Value) {
+		if n := x.EnvNote(what); n != "" && !seen[x.Env] {
+			seen[x.Env] = true
+			out = append(out, n)
+			return
+		}
+		for _, it := range x.Items {
+			walk(it)
+		}
+	}
+	walk(v)
+	return out
+}
+
 // Truthy is Python's bool(v); an Invalid or a Name counts as true.
 func (v Value) Truthy() bool {
 	switch v.Kind {
@@ -450,6 +471,10 @@ func (p *parser) term() Value {
 func add(a, b Value) Value {
 	out := a
 	out.End = b.End
+	// A sum is no longer the variable's value alone (an adversarial
+	// review: a fix moved the literal list into the variable); its
+	// items keep where each came from.
+	out.Env, out.EnvDefault, out.EnvSep = "", false, ""
 	switch {
 	case a.Kind == Invalid:
 		return a
