@@ -149,7 +149,14 @@ func AppendArray(text string, start, end int, items []string) string {
 		}
 		last, trailing = e, false
 		i = SkipSpace(text, e)
-		if i >= end-1 || text[i] != ',' {
+		if i < end-1 && text[i] != ',' {
+			// An entry of more than one literal (new RegExp(...),
+			// f(...), x as string): its end is not known here (an
+			// adversarial review: the item went inside it).
+			last = -2
+			break
+		}
+		if i >= end-1 {
 			break
 		}
 		trailing = true
@@ -178,6 +185,16 @@ func AppendArray(text string, start, end int, items []string) string {
 	eol, newline := last+nl, "\n"
 	if text[eol-1] == '\r' {
 		eol, newline = eol-1, "\r\n"
+	}
+	after := last
+	if trailing {
+		after = strings.IndexByte(text[last:], ',') + last + 1
+	}
+	if rest := strings.TrimSpace(text[after:eol]); rest != "" && !strings.HasPrefix(rest, "//") && !(strings.HasPrefix(rest, "/*") && strings.Index(rest, "*/") == len(rest)-2) {
+		// The line goes on with more than a comment that ends on it (a
+		// block comment over several lines, as an adversarial review
+		// wrote): the items go right after the last entry instead.
+		eol = after
 	}
 	var b strings.Builder
 	for k, it := range items {

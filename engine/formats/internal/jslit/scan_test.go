@@ -22,6 +22,11 @@ func TestAppendArray(t *testing.T) {
 		{desc: "a line each, no comment", text: "x = [\n\t'a',\n\t'b'\n]", want: "x = [\n\t'a',\n\t'b',\n\t'N',\n\t'M'\n]"},
 		{desc: "CRLF lines", text: "x = [\r\n  'a', /* one */\r\n]", want: "x = [\r\n  'a', /* one */\r\n  'N',\r\n  'M',\r\n]"},
 		{desc: "the bracket on the last entry's line", text: "x = [\n  'a',\n  'b']", want: "x = [\n  'a',\n  'b', 'N', 'M']"},
+		// An adversarial review: a block comment over two lines took the
+		// items, and an entry of several tokens was cut.
+		{desc: "a block comment over two lines after the last entry", text: "x = [\n  'a' /* prod,\n  and staging */\n]", want: "x = [\n  'a',\n  'N',\n  'M' /* prod,\n  and staging */\n]"},
+		{desc: "an entry of several tokens: before the bracket", text: "x = ['a', new RegExp('b')]", want: "x = ['a', new RegExp('b'), 'N', 'M']"},
+		{desc: "a call as the last entry, a line each", text: "x = [\n  'a',\n  f('b')\n]", want: "x = [\n  'a',\n  f('b'), 'N', 'M'\n]"},
 		{desc: "a RegExp and a nested array", text: "x = [\n  /a$/,\n  ['b'] // n\n]", want: "x = [\n  /a$/,\n  ['b'], // n\n  'N',\n  'M'\n]"},
 	}
 	for _, tc := range tests {
