@@ -25,6 +25,11 @@ const allowList = ['https://app.example.com'];
 const app = express();
 app.use('/err', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } }, credentials: true }));
 app.use('/no', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(null, false) } }, credentials: true }));
+const own = express.Router();
+own.use(cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } } }));
+own.get('/me', (req, res) => res.json({ me: 'alice' }));
+own.use((err, req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); res.status(403).json({ error: err.message }); });
+app.use('/own', own);
 for (const p of ['/err/me', '/no/me']) {
   app.get(p, (req, res) => res.json({ me: 'alice' }));
   app.put(p, (req, res) => res.json({ ok: true }));
@@ -36,6 +41,14 @@ const server = app.listen(0, '127.0.0.1', () => console.log('PORT ' + server.add
 const expressCallbacksPolicy = `const allowList = ['https://app.example.com'];
 app.use('/err', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } }, credentials: true }));
 app.use('/no', cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(null, false) } }, credentials: true }));
+`
+
+// expressOwnHandlerPolicy is the /own router of expressCallbacks as
+// whycors reads it: the callback's Error goes to the application's own
+// error handler (four parameters), which answers 403 with "*".
+const expressOwnHandlerPolicy = `const allowList = ['https://app.example.com'];
+app.use(cors({ origin: function (origin, callback) { if (allowList.indexOf(origin) !== -1) { callback(null, true) } else { callback(new Error('Not allowed by CORS')) } } }));
+app.use((err, req, res, next) => { res.set('Access-Control-Allow-Origin', '*'); res.status(403).json({ error: err.message }); });
 `
 
 // TestExpressOriginCallback: an origin the README's callback refuses
@@ -83,5 +96,28 @@ func TestExpressOriginCallback(t *testing.T) {
 		if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, mh); real != modelled {
 			t.Errorf("%s %s from %s\nexpress: %s\nmodel:   %s", c.method, c.path, c.origin, real, modelled)
 		}
+	}
+	// With the application's own error handler, its reply is the
+	// answer, not Express's 500 (an adversarial review: the model said
+	// 500 and blocked where the handler's "*" let the fetch through).
+	own, err := express.Formats()[0].Parse(expressOwnHandlerPolicy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", base+"/own/me", nil)
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	got := own.Respond(policy.Request{Method: "GET", URL: base + "/own/me", Header: headers.List{{Name: "Origin", Value: "https://evil.example"}}},
+		policy.Reply{Status: 403, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}})
+	mh := http.Header{}
+	for _, f := range got.Reply.Header {
+		mh.Add(f.Name, f.Value)
+	}
+	if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, mh); real != modelled {
+		t.Errorf("GET /own/me from https://evil.example, the application's error handler\nexpress: %s\nmodel:   %s", real, modelled)
 	}
 }

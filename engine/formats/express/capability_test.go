@@ -123,6 +123,12 @@ func TestEditText(t *testing.T) {
 	if want := strings.Replace(cb, "// dev\n", "// dev\n  'https://b.test',\n", 1); err != nil || got != want {
 		t.Errorf("EditText of the callback's list = %q, %v; want %q", got, err, want)
 	}
+	// A list two cors() calls read: no edit of it, which would open the
+	// other mount too (an adversarial review).
+	shared := "const allowed = ['https://a.test'];\napp.use('/api', cors({ origin: allowed }));\napp.use('/admin', cors({ origin: allowed, credentials: true }));\n"
+	if got, err := ed.EditText(shared, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.test"}}); err != fix.ErrUnsupported {
+		t.Errorf("EditText of a shared list = %q, %v; want ErrUnsupported", got, err)
+	}
 	if _, err := ed.EditText("app.use(cors());\n", fix.Edit{Op: fix.Add, Rule: 1, Field: fix.Origins, Values: []string{"https://b.test"}}); err != fix.ErrNotFound {
 		t.Errorf("a rule the text does not have: err %v, want ErrNotFound", err)
 	}

@@ -185,6 +185,11 @@ type Config struct {
 	// Notes are things the library ignores that the author may not
 	// expect, such as a misspelt option name.
 	Notes []string `json:"notes,omitempty"`
+	// ErrorHandler is the line of the application's own error handler
+	// (app.use with a function of four parameters, err first), 0 when
+	// the text has none: an Error an origin callback calls back goes
+	// there, not to Express's default 500.
+	ErrorHandler int `json:"error_handler,omitempty"`
 }
 
 // Parse reads cors() options or JavaScript that mounts cors().
@@ -217,6 +222,9 @@ func Parse(text string) (*Config, error) {
 		}
 		if t.Kind == jslit.TIdent && t.Text == "cors" && toks[i+1].Text == "(" && toks[i+1].Kind == jslit.TPunct && (i == 0 || toks[i-1].Text != ".") {
 			calls = append(calls, i)
+		}
+		if c.ErrorHandler == 0 && t.Kind == jslit.TIdent && t.Text == "use" && i > 0 && toks[i-1].Text == "." && errorHandler(toks[i+1:]) {
+			c.ErrorHandler = t.Line
 		}
 	}
 	if len(p.Errs) > 0 {
@@ -297,6 +305,43 @@ func Parse(text string) (*Config, error) {
 		return nil, all
 	}
 	return c, nil
+}
+
+// errorHandler reports whether toks, after app.use, open a call whose
+// argument is a function of four parameters: Express's error-handling
+// middleware (function (err, req, res, next) {...} or (err, req, res,
+// next) => ...), which an adversarial review saw answer an origin
+// callback's Error with 403 and its own CORS header, where the model
+// said Express's default 500.
+func errorHandler(toks []jslit.Token) bool {
+	i := 0
+	next := func(text string) bool {
+		if i < len(toks) && toks[i].Text == text {
+			i++
+			return true
+		}
+		return false
+	}
+	if !next("(") {
+		return false
+	}
+	next("async")
+	if next("function") && i < len(toks) && toks[i].Kind == jslit.TIdent {
+		i++
+	}
+	if !next("(") {
+		return false
+	}
+	for k := 0; k < 4; k++ {
+		if i >= len(toks) || toks[i].Kind != jslit.TIdent {
+			return false
+		}
+		i++
+		if k < 3 && !next(",") {
+			return false
+		}
+	}
+	return next(")")
 }
 
 // mount reads what cors( ... ) is passed to: app.use([path,] cors()) or
