@@ -103,6 +103,9 @@ const filesSite = `  DocumentRoot {{dir}}/www
   <Files ~ "^f\.txt$">
     Header always set Access-Control-Max-Age 30
   </Files>
+  <Files "[!.]*.css">
+    Header always set Access-Control-Expose-Headers "X-Css"
+  </Files>
 `
 
 // proxiedFilesSite proxies every path, with a <FilesMatch> that names
@@ -128,6 +131,8 @@ var fileRequests = []struct {
 	{policy.Request{Method: "GET", URL: "/font.woff2", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
 	{policy.Request{Method: "GET", URL: "/api/font.ttf", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
 	{policy.Request{Method: "GET", URL: "/f.css", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
+	// The name as the file system has it: %2E is a dot.
+	{policy.Request{Method: "GET", URL: "/font%2Ewoff2", Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}, "200 none"},
 }
 
 const head = `ServerRoot {{dir}}

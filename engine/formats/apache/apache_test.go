@@ -105,6 +105,8 @@ func TestParseErrors(t *testing.T) {
 		{desc: "every fault at its line", text: "<VirtualHost *:80>\n  Include cors.conf\n  Header set Access-Control-Allow-Origin %{Origin}i\n  Header frob X 1\n</VirtualHost>\n",
 			want: []policy.Error{{Line: 2, Column: 3}, {Line: 3, Column: 42}, {Line: 4, Column: 10}}},
 		{desc: "section never closed", text: "<Location /a>\n Header set X 1\n", want: []policy.Error{{Line: 1, Column: 1}}},
+		// apache2 -t: "<Files> cannot occur within <Location> section".
+		{desc: "<Files> in <Location>", text: "<Location /a>\n  <Files \"*.woff\">\n    Header set X 1\n  </Files>\n</Location>\n", want: []policy.Error{{Line: 2, Column: 3}}},
 		{desc: "stray closing", text: "</Location>\n", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "bad If expression", text: "<If \"%{HTTP:Origin} ~~ 'x'\">\n</If>\n", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "unterminated quote", text: "Header set X \"a\n", want: []policy.Error{{Line: 1, Column: 1}}},

@@ -224,6 +224,36 @@ func dollars(s string) string {
 	return b.String()
 }
 
+// percentDecode decodes each %XX of s (RFC 3986 §2.1), leaving a "%"
+// that no two hex digits follow as it is.
+func percentDecode(s string) string {
+	if strings.IndexByte(s, '%') < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) && unhex(s[i+1]) >= 0 && unhex(s[i+2]) >= 0 {
+			b.WriteByte(byte(unhex(s[i+1])<<4 | unhex(s[i+2])))
+			i += 2
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
 // filesMatch reports whether the <Files> or <FilesMatch> section l
 // takes a file named name.
 func filesMatch(l *scope, name string) bool {
@@ -300,7 +330,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// file's last segment, after the <Directory> ones
 		// (sections.html, merging); a pasted .htaccess has no
 		// DocumentRoot, and its file is the request's.
-		name := x.req.path[strings.LastIndexByte(x.req.path, '/')+1:]
+		// The name as the file system has it: %XX decoded (an
+		// adversarial review: /a/b%2Ewoff matched *.woff in apache2).
+		name := percentDecode(x.req.path[strings.LastIndexByte(x.req.path, '/')+1:])
 		var files []*scope
 		for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
 			for _, l := range s.sections {

@@ -262,6 +262,13 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 		// <FilesMatch re>): core's file_walk. Tried as a new user
 		// would, the fonts snippet every .htaccess guide gives was
 		// refused.
+		if s.kind == "Location" || s.kind == "LocationMatch" {
+			// apache2 -t: "<Files> cannot occur within <Location>
+			// section" (an adversarial review: it was read and never
+			// applied).
+			p.err(d.line, d.col, "<"+d.name+"> cannot occur within a <"+s.kind+"> section")
+			return
+		}
 		c.kind = "Files"
 		args := d.args
 		regex := low == "filesmatch"
@@ -280,11 +287,14 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 			}
 			c.re = re
 		} else {
-			if _, err := path.Match(args[0].text, ""); err != nil {
+			if _, err := path.Match(strings.ReplaceAll(args[0].text, "[!", "[^"), ""); err != nil {
 				p.err(d.line, d.col, "<Files> name: "+err.Error())
 				return
 			}
-			c.path = args[0].text
+			// apr_fnmatch reads "[!" as a negated class, which path.Match
+			// writes "[^" (an adversarial review: <Files "[!.]*"> matched
+			// in apache2 and not here).
+			c.path = strings.ReplaceAll(args[0].text, "[!", "[^")
 		}
 	case "locationmatch":
 		c.kind = "LocationMatch"
