@@ -89,11 +89,7 @@ func TestExpressOriginCallback(t *testing.T) {
 		}
 		res.Body.Close()
 		got := model.Respond(mreq, policy.Reply{Status: 200, Header: headers.List{}})
-		mh := http.Header{}
-		for _, f := range got.Reply.Header {
-			mh.Add(f.Name, f.Value)
-		}
-		if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, mh); real != modelled {
+		if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
 			t.Errorf("%s %s from %s\nexpress: %s\nmodel:   %s", c.method, c.path, c.origin, real, modelled)
 		}
 	}
@@ -113,11 +109,7 @@ func TestExpressOriginCallback(t *testing.T) {
 	res.Body.Close()
 	got := own.Respond(policy.Request{Method: "GET", URL: base + "/own/me", Header: headers.List{{Name: "Origin", Value: "https://evil.example"}}},
 		policy.Reply{Status: 403, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}}})
-	mh := http.Header{}
-	for _, f := range got.Reply.Header {
-		mh.Add(f.Name, f.Value)
-	}
-	if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, mh); real != modelled {
+	if real, modelled := proxytest.Summary(res.StatusCode, res.Header), proxytest.Summary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
 		t.Errorf("GET /own/me from https://evil.example, the application's error handler\nexpress: %s\nmodel:   %s", real, modelled)
 	}
 }
