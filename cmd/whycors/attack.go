@@ -156,7 +156,7 @@ func runAttack(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return c.inputError(2, *policyFile, err)
 		}
-		cfg = &attack.Config{Name: *policyFile, Text: string(b), Format: *policyFormat}
+		cfg = &attack.Config{Name: *policyFile, Text: string(withoutBOM(b)), Format: *policyFormat}
 	}
 	po := probe.Options{Engine: opts, Browser: "chrome", Timeout: *timeout, ConnectTimeout: *connTimeout, Insecure: *insecure, UserAgent: *ua}
 	for _, r := range resolve {

@@ -194,6 +194,7 @@ Flags:
 	if err != nil {
 		return c.inputError(2, name, err)
 	}
+	data = withoutBOM(data)
 	if ok, _ := (&har.Format{}).Detect(string(data)); ok {
 		if *patch > 0 {
 			return c.usageError("--patch is for one scenario, and " + name + " is a HAR file of several fetches")
@@ -629,7 +630,7 @@ func policyFromFlags(s *explain.Scenario, files, params []string, format, resour
 			if total += len(b); total > limits.PolicyText {
 				return fmt.Errorf("%s: the policy's files hold more than %d bytes together", f, limits.PolicyText)
 			}
-			s.Policy.Files = append(s.Policy.Files, policy.File{Name: diffName(f), Text: string(b)})
+			s.Policy.Files = append(s.Policy.Files, policy.File{Name: diffName(f), Text: string(withoutBOM(b))})
 		}
 	}
 	pm, err := paramMap(params)

@@ -99,6 +99,10 @@ func TestRunExplain(t *testing.T) {
 		// scenario's name, at a line the scenario does not have.
 		{desc: "a fault of the --policy file names that file", stdin: blocked, args: []string{"--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,
 			errOut: "testdata/s3-trailing-comma.json: line 2, column 69: invalid JSON: invalid character '}' after a comma: JSON allows no comma before a closing bracket; remove the comma\n"},
+		// Found as a new user would: "cannot tell the format" of a file a
+		// Windows editor saved (RFC 8259 §8.1).
+		{desc: "a --policy file's UTF-8 byte order mark is read past", args: []string{"--policy", "testdata/s3-bom.json", "--origin", "https://app.example", "--url", "https://b.s3.amazonaws.com/x"}, code: 0,
+			out: "Chrome: ALLOWED"},
 		{desc: "an empty --origin is named", args: []string{"--policy", "testdata/s3-put.json", "--origin", "", "--url", "http://api.test/x"}, code: 2,
 			errOut: "--origin missing or empty"},
 		{desc: "the same as JSON", stdin: blocked, args: []string{"--json", "--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -422,3 +423,10 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// withoutBOM is b without a leading UTF-8 byte order mark, which editors
+// on Windows write and which XML allows and JSON readers may ignore (RFC
+// 8259 §8.1): a configuration file is read past it, where it was "cannot
+// tell the format of the text" (found as a new user would). A request
+// body is sent as it is.
+func withoutBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }

@@ -275,7 +275,7 @@ func readTextArg(name string, stdin io.Reader) (string, error) {
 		// "huge.yaml: huge.yaml: larger than ...").
 		return "", errors.New("larger than " + strconv.Itoa(convert.MaxText) + " bytes, the most a configuration may hold")
 	}
-	return string(b), nil
+	return string(withoutBOM(b)), nil
 }
 
 // lintHelp is where each code is explained: the lint package's table.

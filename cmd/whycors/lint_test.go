@@ -35,6 +35,11 @@ func TestLintCommand(t *testing.T) {
 		// every format.
 		{desc: "an empty text", args: []string{"-"}, stdin: " \n", code: 2, stderr: "the text is empty: there is no configuration to read"},
 		{desc: "missing file", args: []string{filepath.Join(dir, "none")}, code: 2, stderr: "no such file"},
+		// Found as a new user would: a file a Windows editor saved with a
+		// byte order mark was "cannot tell the format" (RFC 8259 §8.1
+		// lets a JSON reader ignore it; XML allows it).
+		{desc: "a UTF-8 byte order mark is read past", args: []string{write("bom.json", "\xef\xbb\xbf"+`[{"AllowedOrigins":["https://*example.com"],"AllowedMethods":["GET"]}]`)}, code: 1,
+			stdout: []string{":1:21: error suffix-trap: "}},
 		{desc: "help, on standard output", args: []string{"--help"}, code: 0, stdout: []string{"Examples:"}},
 		{desc: "--codes lists every code with what it rests on, without a file", args: []string{"--codes"}, code: 0,
 			stdout: []string{"wildcard-credentials (error)\n", "Rests on: fetch.spec.whatwg.org/#concept-cors-check", "suppression-unused (info)\n",

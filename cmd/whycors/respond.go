@@ -119,7 +119,7 @@ func readPolicyFile(name string) (string, error) {
 	if len(b) > maxPolicyBytes {
 		return "", errors.New(name + ": larger than 1 MiB")
 	}
-	return string(b), nil
+	return string(withoutBOM(b)), nil
 }
 
 // readRawRequest reads the request on r (at most raw.MaxRequestBytes; the
