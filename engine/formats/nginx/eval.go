@@ -12,15 +12,21 @@ import (
 
 // state is one request's variables while nginx processes it.
 type state struct {
-	c      *Config
-	req    policy.Request
-	path   string // normalized ($uri)
-	raw    string // as sent ($request_uri without the query)
-	query  string
-	host   string
-	scheme string
-	sets   map[string]string
-	depth  int
+	c   *Config
+	srv *level // the server level that answers
+	req policy.Request
+	// errorPaged: an error_page sent the request on (once: nginx's
+	// recursive_error_pages is off by default); status is the status it
+	// gives the answer, 0 for the answer's own.
+	errorPaged bool
+	status     int
+	path       string // normalized ($uri)
+	raw        string // as sent ($request_uri without the query)
+	query      string
+	host       string
+	scheme     string
+	sets       map[string]string
+	depth      int
 }
 
 func splitURL(u string) (scheme, host, path, query string) {
@@ -371,6 +377,13 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		ret = nil
 		trace = trace[:len(trace)-2]
 	}
+	if ret == nil && c.static && !passes(conf) && app.Status == 404 && s.srv != nil {
+		// The static module's 404 of a missing file, which error_page
+		// may take as any 404 of nginx's own.
+		if r, l, ok := s.errorPage(conf, 404, &trace); ok {
+			ret, conf = r, l
+		}
+	}
 	reply := policy.Reply{}
 	decision := policy.Note{Case: caseSteps}
 	if ret != nil {
@@ -401,6 +414,10 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		}
 		trace = append(trace, stepApp, "")
 		decision.N = app.Status
+	}
+	if s.status != 0 {
+		// error_page keeps the status it took (or its =N).
+		reply.Status = s.status
 	}
 	// add_header inheritance: the innermost level with its own add_header.
 	from := conf
@@ -459,6 +476,7 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 	s.scheme, s.host, s.raw, s.query = splitURL(req.URL)
 	s.path = normalize(s.raw)
 	srv := c.pick(hostPort(s.scheme, s.host))
+	s.srv = srv
 	conf = srv
 	switch {
 	case !validMethod(req.Method):
@@ -467,18 +485,86 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		trace = append(trace, stepBadMethod, req.Method)
 		ret = &stmt{kind: stReturn, code: 400}
 	default:
-		ret, conf = s.phases(srv, &trace)
+		ret, conf = s.phases(srv, nil, &trace)
+		if ret != nil && ret.code >= 300 && !ret.url && ret.value.raw == "" {
+			// nginx's own answer with a status, no text: error_page
+			// may take it.
+			if r, l, ok := s.errorPage(conf, ret.code, &trace); ok {
+				ret, conf = r, l
+			}
+		}
 	}
 	return s, ret, conf, trace
+}
+
+// errorPageFor is the error_page line in effect at conf that takes
+// code: the innermost level's with any (a level with error_page lines of
+// its own takes none from around it; ngx_http_core_module error_page).
+func errorPageFor(conf *level, code int) *errorPage {
+	for l := conf; l != nil; l = l.parent {
+		if len(l.errorPages) > 0 {
+			for i := range l.errorPages {
+				if slices.Contains(l.errorPages[i].codes, code) {
+					return &l.errorPages[i]
+				}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// errorPage sends a request nginx answered code at conf where its
+// error_page says, once: to a URL with a redirect (302, or the
+// =status), to a named location, or to a URI, as an internal redirect
+// with the method made GET unless it is HEAD. The answer keeps code
+// unless the line says "=" (the target's) or "=N" (s.status). Tried as
+// a new user would, Laravel's documented server (error_page 404
+// /index.php) could not be read; held to Debian's nginx by
+// TestNginxErrorPage.
+func (s *state) errorPage(conf *level, code int, trace *[]string) (*stmt, *level, bool) {
+	ep := errorPageFor(conf, code)
+	if ep == nil || s.errorPaged {
+		return nil, conf, false
+	}
+	s.errorPaged = true
+	*trace = append(*trace, stepErrorPage, strconv.Itoa(code)+" "+ep.uri+" (line "+strconv.Itoa(ep.line)+")")
+	s.status = code
+	if ep.override != 0 {
+		s.status = max(ep.override, 0)
+	}
+	if strings.Contains(ep.uri, "://") {
+		st := 302
+		switch ep.override {
+		case 301, 303, 307, 308:
+			st = ep.override
+		}
+		s.status = 0
+		return &stmt{kind: stReturn, code: st, url: true, value: template{raw: ep.uri, parts: []part{{lit: ep.uri}}}}, conf, true
+	}
+	var start *level
+	if strings.HasPrefix(ep.uri, "@") {
+		if start = s.srv.named[ep.uri]; start == nil {
+			*trace = append(*trace, stepTryNoNamed, ep.uri)
+			return &stmt{kind: stReturn, code: 500}, conf, true
+		}
+	} else {
+		if s.req.Method != "GET" && s.req.Method != "HEAD" {
+			s.req.Method = "GET"
+		}
+		s.path, s.query, _ = strings.Cut(ep.uri, "?")
+	}
+	ret, out := s.phases(s.srv, start, trace)
+	return ret, out, true
 }
 
 // phases runs a request through a server's phases: the server rewrite
 // phase, location selection, the location's rewrite phase, the access
 // phase and try_files (ngx_http_core_module phases), again after each
 // internal redirect try_files makes, ten at most as nginx allows.
-func (s *state) phases(srv *level, trace *[]string) (ret *stmt, conf *level) {
+func (s *state) phases(srv, start *level, trace *[]string) (ret *stmt, conf *level) {
 	c, req := s.c, s.req
-	var named *level // the named location try_files sent the request to
+	named := start // the named location try_files (or error_page) sent the request to
 	for hops := 0; ; hops++ {
 		var loc *location
 		var rc found
@@ -704,6 +790,7 @@ const (
 	stepTryNoNamed  = "try-no-named"
 	stepTryURI      = "try-uri"
 	stepCycle       = "cycle"
+	stepErrorPage   = "error-page"
 )
 
 // access is what nginx's access phase reads at a level for a request.
@@ -802,6 +889,8 @@ func (words) Decision(n policy.Note) string {
 			steps = append(steps, "try_files: no named location "+v+": nginx answers 500")
 		case stepTryURI:
 			steps = append(steps, "try_files: no file is taken to be on disk, so nginx redirects the request internally to "+v)
+		case stepErrorPage:
+			steps = append(steps, "error_page "+v+" takes the answer")
 		case stepCycle:
 			steps = append(steps, "the internal redirects repeat ("+v+"): nginx answers 500")
 		case stepReturn:

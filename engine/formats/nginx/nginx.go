@@ -212,6 +212,9 @@ type level struct {
 	// its line (ngx_http_core_module try_files), nil when it has none.
 	tryFiles []string
 	tryLine  int
+	// errorPages are the level's error_page lines (ngx_http_core_module
+	// error_page); a level with none of its own takes its parent's.
+	errorPages []errorPage
 	// named are a server level's named locations (location @name),
 	// reached only by try_files here.
 	named map[string]*level
@@ -220,6 +223,17 @@ type level struct {
 	// the location's rewrite phase runs, its return included (checked
 	// against Debian's nginx). nil: none.
 	limitExcept []string
+}
+
+// errorPage is one error_page line: the statuses it takes, the URI
+// (or @name, or URL) it sends them to, and the status of the answer:
+// the original one (override 0), the target's ("=", -1), or its own
+// ("=N").
+type errorPage struct {
+	codes    []int
+	override int
+	uri      string
+	line     int
 }
 
 type location struct {
@@ -350,7 +364,6 @@ var unsupported = map[string]string{
 	"more_clear_headers":     "headers-more removes headers",
 	"proxy_pass_header":      "changes which upstream headers pass",
 	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
-	"error_page":             "answers errors from another location with its own add_header",
 	"rewrite":                "changes the URI and so the location",
 	"include":                "its file is not in the paste (paste its lines in its place, or paste what nginx -T prints, which holds every file)",
 	"auth_request":           "answers 401/403 from a subrequest",
@@ -732,6 +745,41 @@ func (b *builder) directive(d *directive, lvl *level) {
 			b.limited = true
 			b.c.Notes = append(b.c.Notes, "line "+strconv.Itoa(d.line)+": "+d.name+" (and any limit after it) answers a request over the limit with 503, or its "+d.name+"_status, which gets only the add_header lines marked always; the requests here are taken to be within the limit")
 		}
+	case "error_page":
+		if lvl.kind == "if" && lvl.parent.kind == "server" {
+			b.err(d.line, d.col, "error_page is not allowed in an if block at server level")
+			return
+		}
+		ep := errorPage{line: d.line}
+		args := d.args
+		if len(args) >= 2 {
+			ep.uri, args = args[len(args)-1].text, args[:len(args)-1]
+			if last := args[len(args)-1].text; strings.HasPrefix(last, "=") {
+				ep.override = -1
+				if last != "=" {
+					n, err := strconv.Atoi(last[1:])
+					if err != nil || n < 100 || n > 999 {
+						b.err(args[len(args)-1].line, args[len(args)-1].col, "error_page's =response must be a status")
+						return
+					}
+					ep.override = n
+				}
+				args = args[:len(args)-1]
+			}
+		}
+		for _, a := range args {
+			n, err := strconv.Atoi(a.text)
+			if err != nil || n < 300 || n > 599 {
+				b.err(a.line, a.col, "error_page takes statuses from 300 to 599, then the URI")
+				return
+			}
+			ep.codes = append(ep.codes, n)
+		}
+		if len(ep.codes) == 0 || ep.uri == "" {
+			b.err(d.line, d.col, "error_page takes statuses and a URI")
+			return
+		}
+		lvl.errorPages = append(lvl.errorPages, ep)
 	case "try_files":
 		if len(d.args) < 2 {
 			b.err(d.line, d.col, "try_files takes files and a last URI, @name or =code")
