@@ -65,6 +65,11 @@ const nginxErrorPage = `  server {
     location /files/ {
       add_header X-Loc files always;
     }
+    location /posted/ {
+      add_header X-Loc posted always;
+      error_page 405 =200 /ok.html;
+      error_page 404 /index.php;
+    }
   }
 `
 
@@ -76,11 +81,13 @@ const nginxErrorPage = `  server {
 func TestNginxErrorPage(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	root := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(root, "files"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "files", "a.txt"), []byte("file\n"), 0o644); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"files/a.txt", "posted/a.txt"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, f), []byte("file\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	conf := strings.ReplaceAll(nginxErrorPage, "{{upstream}}", strconv.Itoa(upstream))
 	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{root}}", "/srv").Replace(conf))
@@ -92,6 +99,9 @@ func TestNginxErrorPage(t *testing.T) {
 	for _, entry := range []string{
 		"GET /api/users", "OPTIONS /api/users", "PUT /api/users", "GET /users", "GET /favicon.ico 404", "GET /.env",
 		"GET /gone/x", "POST /gone/x", "GET /away/x", "GET /named/x", "DELETE /named/x", "GET /files/a.txt", "GET /files/missing.txt 404",
+		// A POST to a file: 405 when it is there, 404 when not, each
+		// taken by its own error_page.
+		"POST /posted/a.txt", "POST /posted/missing.txt 404",
 	} {
 		line, missing := strings.CutSuffix(entry, " 404")
 		up := "200 none"

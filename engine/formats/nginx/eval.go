@@ -377,7 +377,15 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		ret = nil
 		trace = trace[:len(trace)-2]
 	}
-	if ret == nil && c.static && !passes(conf) && app.Status == 404 && s.srv != nil {
+	switch {
+	case s.srv == nil:
+	case ret != nil && ret.onFile:
+		// The static module's 405 to a POST of a file that is there,
+		// known only now: error_page may take it.
+		if r, l, ok := s.errorPage(conf, 405, &trace); ok {
+			ret, conf = r, l
+		}
+	case ret == nil && c.static && !passes(conf) && app.Status == 404:
 		// The static module's 404 of a missing file, which error_page
 		// may take as any 404 of nginx's own.
 		if r, l, ok := s.errorPage(conf, 404, &trace); ok {
@@ -486,7 +494,7 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		ret = &stmt{kind: stReturn, code: 400}
 	default:
 		ret, conf = s.phases(srv, nil, &trace)
-		if ret != nil && ret.code >= 300 && !ret.url && ret.value.raw == "" {
+		if ret != nil && ret.code >= 300 && !ret.url && ret.value.raw == "" && !ret.onFile {
 			// nginx's own answer with a status, no text: error_page
 			// may take it.
 			if r, l, ok := s.errorPage(conf, ret.code, &trace); ok {
