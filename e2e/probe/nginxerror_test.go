@@ -20,7 +20,8 @@ import (
 // an =status, = with a named location, a URL, a location's own
 // error_page over the server's, and a preflight that the error page
 // receives as a GET.
-const nginxErrorPage = `  server {
+const nginxErrorPage = `  error_page 403 /http403;
+  server {
     listen 127.0.0.1:{{port}};
     root {{root}};
     add_header X-Frame-Options "SAMEORIGIN";
@@ -65,6 +66,46 @@ const nginxErrorPage = `  server {
     location /files/ {
       add_header X-Loc files always;
     }
+    location /twice/ {
+      error_page 404 =200 /denied;
+      return 404;
+    }
+    location = /denied {
+      add_header X-Loc denied always;
+      add_header Access-Control-Allow-Origin "*";
+      return 403;
+    }
+    location /lim/ {
+      try_files $uri @limited;
+    }
+    location @limited {
+      add_header X-Loc limited always;
+      add_header Access-Control-Allow-Origin "*";
+      limit_except GET { deny all; }
+      proxy_pass http://127.0.0.1:{{upstream}};
+    }
+    location /cyc/ {
+      error_page 500 =200 /ok.html;
+      try_files $uri /cyc/x$uri;
+    }
+    location /same/ {
+      add_header X-Loc same always;
+      add_header Access-Control-Allow-Origin "*";
+      error_page 405 =200 $uri;
+    }
+    location /rel/ {
+      error_page 403 other.html;
+      deny all;
+    }
+    location /moved/ {
+      error_page 301 /ok.html;
+      return 301 https://example.test/x;
+    }
+    location /int/ {
+      internal;
+      add_header X-Loc int always;
+      return 200 "inside";
+    }
     location /posted/ {
       add_header X-Loc posted always;
       error_page 405 =200 /ok.html;
@@ -81,7 +122,7 @@ const nginxErrorPage = `  server {
 func TestNginxErrorPage(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	root := t.TempDir()
-	for _, f := range []string{"files/a.txt", "posted/a.txt"} {
+	for _, f := range []string{"files/a.txt", "posted/a.txt", "same/f.txt"} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, f)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -102,6 +143,15 @@ func TestNginxErrorPage(t *testing.T) {
 		// A POST to a file: 405 when it is there, 404 when not, each
 		// taken by its own error_page.
 		"POST /posted/a.txt", "POST /posted/missing.txt 404",
+		// An adversarial review's corners: an error of the page's own
+		// keeps its status; a named location's limit_except; no page
+		// after the redirects run out; $uri in the page's URI; a name
+		// without "/" is a redirect; a redirect's status is taken too;
+		// an internal location from outside; the http level's
+		// error_page, which a server with lines of its own does not
+		// take.
+		"GET /twice/x", "OPTIONS /lim/x", "POST /lim/x", "GET /lim/x", "GET /cyc/a", "POST /same/f.txt", "GET /rel/x",
+		"GET /moved/x", "GET /int/", "GET /.env",
 	} {
 		line, missing := strings.CutSuffix(entry, " 404")
 		up := "200 none"

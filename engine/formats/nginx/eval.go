@@ -20,13 +20,19 @@ type state struct {
 	// gives the answer, 0 for the answer's own.
 	errorPaged bool
 	status     int
-	path       string // normalized ($uri)
-	raw        string // as sent ($request_uri without the query)
-	query      string
-	host       string
-	scheme     string
-	sets       map[string]string
-	depth      int
+	// location is the Location of the redirect an error_page took,
+	// which the answer keeps.
+	location string
+	// internal: the request came by a redirect of nginx's own
+	// (try_files, error_page), which internal locations take.
+	internal bool
+	path     string // normalized ($uri)
+	raw      string // as sent ($request_uri without the query)
+	query    string
+	host     string
+	scheme   string
+	sets     map[string]string
+	depth    int
 }
 
 func splitURL(u string) (scheme, host, path, query string) {
@@ -379,6 +385,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	}
 	switch {
 	case s.srv == nil:
+	case s.errorPaged && (ret != nil && ret.onFile || ret == nil && c.static && !passes(conf) && app.Status == 404):
+		// The error page's own 405 or 404: its status is the answer's.
+		s.status = 0
 	case ret != nil && ret.onFile:
 		// The static module's 405 to a POST of a file that is there,
 		// known only now: error_page may take it.
@@ -426,6 +435,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	if s.status != 0 {
 		// error_page keeps the status it took (or its =N).
 		reply.Status = s.status
+	}
+	if s.location != "" && !reply.Header.Has("Location") {
+		reply.Header.Add("Location", s.location)
 	}
 	// add_header inheritance: the innermost level with its own add_header.
 	from := conf
@@ -494,15 +506,26 @@ func (c *Config) route(req policy.Request) (s *state, ret *stmt, conf *level, tr
 		ret = &stmt{kind: stReturn, code: 400}
 	default:
 		ret, conf = s.phases(srv, nil, &trace)
-		if ret != nil && ret.code >= 300 && !ret.url && ret.value.raw == "" && !ret.onFile {
-			// nginx's own answer with a status, no text: error_page
-			// may take it.
-			if r, l, ok := s.errorPage(conf, ret.code, &trace); ok {
-				ret, conf = r, l
-			}
+	}
+	if special(ret) && !ret.onFile {
+		// nginx's own answer with a status: error_page may take it,
+		// and keeps a redirect's Location (held to Debian's nginx).
+		loc := ""
+		if ret.url {
+			loc = s.expand(ret.value)
+		}
+		if r, l, ok := s.errorPage(conf, ret.code, &trace); ok {
+			ret, conf, s.location = r, l, loc
 		}
 	}
 	return s, ret, conf, trace
+}
+
+// special reports whether ret is an answer nginx makes itself with a
+// status error_page can take (ngx_http_special_response_handler): a
+// status from 300 on without text, or a redirect with its URL.
+func special(ret *stmt) bool {
+	return ret != nil && ret.code >= 300 && (ret.url || ret.value.raw == "")
 }
 
 // errorPageFor is the error_page line in effect at conf that takes
@@ -541,28 +564,40 @@ func (s *state) errorPage(conf *level, code int, trace *[]string) (*stmt, *level
 	if ep.override != 0 {
 		s.status = max(ep.override, 0)
 	}
-	if strings.Contains(ep.uri, "://") {
+	uri := s.tryExpand(ep.uri)
+	if !strings.HasPrefix(uri, "/") && !strings.HasPrefix(uri, "@") {
+		// A URL, or a name without "/", which nginx sends as a
+		// redirect's Location as written (an adversarial review:
+		// "other.html" was a 302).
 		st := 302
 		switch ep.override {
 		case 301, 303, 307, 308:
 			st = ep.override
 		}
 		s.status = 0
-		return &stmt{kind: stReturn, code: st, url: true, value: template{raw: ep.uri, parts: []part{{lit: ep.uri}}}}, conf, true
+		return &stmt{kind: stReturn, code: st, url: true, value: template{raw: uri, parts: []part{{lit: uri}}}}, conf, true
 	}
 	var start *level
-	if strings.HasPrefix(ep.uri, "@") {
-		if start = s.srv.named[ep.uri]; start == nil {
-			*trace = append(*trace, stepTryNoNamed, ep.uri)
+	if strings.HasPrefix(uri, "@") {
+		if start = s.srv.named[uri]; start == nil {
+			*trace = append(*trace, stepTryNoNamed, uri)
+			s.status = 0
 			return &stmt{kind: stReturn, code: 500}, conf, true
 		}
 	} else {
 		if s.req.Method != "GET" && s.req.Method != "HEAD" {
 			s.req.Method = "GET"
 		}
-		s.path, s.query, _ = strings.Cut(ep.uri, "?")
+		s.path, s.query, _ = strings.Cut(uri, "?")
 	}
+	s.internal = true
 	ret, out := s.phases(s.srv, start, trace)
+	if special(ret) {
+		// An error of the page's own is the answer, with its status,
+		// and no error_page takes it (recursive_error_pages off; an
+		// adversarial review: the first status was kept).
+		s.status = 0
+	}
 	return ret, out, true
 }
 
@@ -576,13 +611,14 @@ func (s *state) phases(srv, start *level, trace *[]string) (ret *stmt, conf *lev
 	for hops := 0; ; hops++ {
 		var loc *location
 		var rc found
-		fromNamed := named != nil
-		if fromNamed {
-			// A named location: its rewrite phase, then the access
-			// phase and try_files as any location's (an adversarial
-			// review: its deny all was passed over).
-			ret, conf, _ = s.run(named.stmts, named, trace)
-			named = nil
+		// at is the location (or named location) the request is in.
+		var at *level
+		if named != nil {
+			// A named location: its limit_except and rewrite phase, then
+			// the access phase and try_files as any location's (an
+			// adversarial review: its deny all and its limit_except were
+			// passed over).
+			at, conf, ret, named = named, named, nil, nil
 		} else {
 			conf = srv
 			var stop bool
@@ -591,38 +627,45 @@ func (s *state) phases(srv, start *level, trace *[]string) (ret *stmt, conf *lev
 				return ret, conf
 			}
 			loc, rc = s.find(srv)
-		}
-		switch {
-		case fromNamed:
-		case loc == nil:
-			*trace = append(*trace, stepNoLocation, s.path)
-		case rc == redirect:
-			*trace = append(*trace, stepRedirect, loc.conf.name)
-			conf = loc.conf
-			v := loc.path
-			if s.query != "" {
-				v += "?" + s.query
+			switch {
+			case loc == nil:
+				*trace = append(*trace, stepNoLocation, s.path)
+			case rc == redirect:
+				*trace = append(*trace, stepRedirect, loc.conf.name)
+				conf = loc.conf
+				v := loc.path
+				if s.query != "" {
+					v += "?" + s.query
+				}
+				ret = &stmt{kind: stReturn, code: 301, url: true, value: template{parts: []part{{lit: s.scheme + "://" + s.host + v}}}}
+			case loc.conf.internal && !s.internal:
+				// internal: not for a request from outside.
+				*trace = append(*trace, stepInternal, loc.conf.name)
+				conf = loc.conf
+				ret = &stmt{kind: stReturn, code: 404}
+			default:
+				*trace = append(*trace, stepChose, loc.conf.name)
+				at = loc.conf
 			}
-			ret = &stmt{kind: stReturn, code: 301, url: true, value: template{parts: []part{{lit: s.scheme + "://" + s.host + v}}}}
-		default:
-			*trace = append(*trace, stepChose, loc.conf.name)
-			conf = loc.conf
-			if m := loc.conf.limitExcept; m != nil && !slices.Contains(m, req.Method) {
+		}
+		if at != nil {
+			conf = at
+			if m := at.limitExcept; m != nil && !slices.Contains(m, req.Method) {
 				// limit_except's block takes the location's auth_basic
 				// and satisfy: with satisfy any a request auth_basic
 				// asks credentials of gets its 401, a preflight
 				// always (held to Debian's nginx; found by an
 				// adversarial review).
-				if a := accessOf(loc.conf, req); a.any && a.authFails {
+				if a := accessOf(at, req); a.any && a.authFails {
 					*trace = append(*trace, stepAuth, a.realm)
 					ret = &stmt{kind: stReturn, code: 401, realm: a.realm}
-					break
+				} else {
+					*trace = append(*trace, stepLimitExcept, req.Method)
+					ret = &stmt{kind: stReturn, code: 403}
 				}
-				*trace = append(*trace, stepLimitExcept, req.Method)
-				ret = &stmt{kind: stReturn, code: 403}
-				break
+			} else {
+				ret, conf, _ = s.run(at.stmts, at, trace)
 			}
-			ret, conf, _ = s.run(loc.conf.stmts, loc.conf, trace)
 		}
 		if ret == nil {
 			// The access phase, after the rewrite phase: deny all,
@@ -664,8 +707,12 @@ func (s *state) phases(srv, start *level, trace *[]string) (ret *stmt, conf *lev
 					// ngx_http_internal_redirect: "rewrite or internal
 					// redirection cycle".
 					*trace = append(*trace, stepCycle, uri)
+					// No error_page takes it: nginx has no redirect left
+					// (an adversarial review).
+					s.errorPaged, s.status = true, 0
 					return &stmt{kind: stReturn, code: 500}, conf
 				}
+				s.internal = true
 				if to != nil {
 					named = to
 					continue
@@ -799,6 +846,7 @@ const (
 	stepTryURI      = "try-uri"
 	stepCycle       = "cycle"
 	stepErrorPage   = "error-page"
+	stepInternal    = "internal"
 )
 
 // access is what nginx's access phase reads at a level for a request.
@@ -897,6 +945,8 @@ func (words) Decision(n policy.Note) string {
 			steps = append(steps, "try_files: no named location "+v+": nginx answers 500")
 		case stepTryURI:
 			steps = append(steps, "try_files: no file is taken to be on disk, so nginx redirects the request internally to "+v)
+		case stepInternal:
+			steps = append(steps, v+" is internal: nginx answers a request from outside 404")
 		case stepErrorPage:
 			steps = append(steps, "error_page "+v+" takes the answer")
 		case stepCycle:

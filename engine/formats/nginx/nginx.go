@@ -212,6 +212,8 @@ type level struct {
 	// its line (ngx_http_core_module try_files), nil when it has none.
 	tryFiles []string
 	tryLine  int
+	// internal: a location only a redirect of nginx's own reaches.
+	internal bool
 	// errorPages are the level's error_page lines (ngx_http_core_module
 	// error_page); a level with none of its own takes its parent's.
 	errorPages []errorPage
@@ -305,7 +307,7 @@ var ignored = map[string]bool{
 	"keepalive_timeout": true, "sendfile": true, "tcp_nopush": true, "tcp_nodelay": true, "default_type": true,
 	"resolver": true, "server_tokens": true, "log_not_found": true, "alias": true, "types": true,
 	"http2": true, "upstream": true, "worker_processes": true, "events": true, "user": true, "pid": true,
-	"proxy_cache": true, "proxy_cache_valid": true, "proxy_cache_key": true, "internal": true,
+	"proxy_cache": true, "proxy_cache_valid": true, "proxy_cache_key": true,
 	// Expires and Cache-Control on 200-class replies (ngx_http_headers_
 	// module): no CORS header, and no part in add_header's inheritance,
 	// which is add_header's own (found as a new user would: a static
@@ -535,6 +537,16 @@ func (c *Config) pick(host, port string) *level {
 	return on[0].lvl
 }
 
+// hasServer reports whether ds has a server block.
+func hasServer(ds []*directive) bool {
+	for _, d := range ds {
+		if d.name == "server" {
+			return true
+		}
+	}
+	return false
+}
+
 // Parse reads an nginx configuration: a whole http block, server
 // blocks, or the directives of one (location blocks, add_header lines).
 func Parse(text string) (*Config, error) {
@@ -573,6 +585,16 @@ func Parse(text string) (*Config, error) {
 				b.block(d.block, lvl)
 			case "map":
 				b.mapBlock(d)
+			case "error_page":
+				// The http level's lines (in an http block, or beside
+				// the server blocks of a paste) reach each server that
+				// has none of its own (an adversarial review: they went
+				// into the first server, beside its own).
+				if inHTTP || servers > 0 || hasServer(ds) {
+					b.directive(d, c.http)
+				} else {
+					b.directive(d, c.server)
+				}
 			case "add_header":
 				if inHTTP {
 					b.directive(d, c.http)
@@ -720,6 +742,15 @@ func (b *builder) directive(d *directive, lvl *level) {
 		if lvl.access == "" {
 			lvl.access = d.name
 		}
+	case "internal":
+		// An external request gets 404 there; a try_files or
+		// error_page redirect reaches it (ngx_http_core_module
+		// internal; an adversarial review: it was passed over).
+		if lvl.kind != "location" {
+			b.err(d.line, d.col, "internal is only allowed in a location")
+			return
+		}
+		lvl.internal = true
 	case "limit_except":
 		if lvl.kind != "location" || !d.hasBlock || len(d.args) == 0 {
 			b.err(d.line, d.col, "limit_except takes methods and a block, in a location")
