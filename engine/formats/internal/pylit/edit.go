@@ -278,7 +278,18 @@ func addOption(text string, call *Call, key, value string) (string, bool) {
 // than one place would change there too. (An adversarial review: the fix
 // was "set it to http://localhost:3000,https://app.example".)
 func envChange(text string, v Value, e fix.Edit) error {
-	if v.Kind != List || v.EnvSep == "" || v.EnvDefault || strings.Count(text, `"`+v.Env+`"`)+strings.Count(text, `'`+v.Env+`'`) > 1 {
+	quoted := strings.Count(text, `"`+v.Env+`"`) + strings.Count(text, `'`+v.Env+`'`)
+	bound := 0
+	if v.EnvBound != "" {
+		bound = names(text, v.EnvBound)
+		if v.EnvBound == v.Env {
+			bound -= quoted // the variable's own name in its quotes
+		}
+	}
+	if v.Kind != List || v.EnvSep == "" || v.EnvDefault || quoted > 1 || bound > 2 {
+		// A name bound once and read in more than one place (a second
+		// look's review: ORIGINS = os.getenv(...) read by two
+		// resources) is as shared as the variable read twice.
 		return fix.ErrUnsupported
 	}
 	var items []string
@@ -309,4 +320,28 @@ func envChange(text string, v Value, e fix.Edit) error {
 	value := strings.Join(items, v.EnvSep)
 	return &fix.ParamChange{Param: v.Env, Value: value,
 		Where: "in the environment variable " + v.Env + ", which the code reads: set it to " + strconv.Quote(value) + " where the app runs (--param " + v.Env + "=... here)"}
+}
+
+// names counts the places the Python name n is written in text, as a
+// whole word (a comment or a string naming it counts too, which errs
+// toward no fix).
+func names(text, n string) int {
+	count := 0
+	for i := 0; ; {
+		j := strings.Index(text[i:], n)
+		if j < 0 {
+			return count
+		}
+		at := i + j
+		end := at + len(n)
+		if (at == 0 || !word(text[at-1])) && (end == len(text) || !word(text[end])) {
+			count++
+		}
+		i = end
+	}
+}
+
+// word reports whether c may be part of a Python name.
+func word(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'z' || c >= 0x80
 }

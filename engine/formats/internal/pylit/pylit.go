@@ -77,8 +77,9 @@ type Value struct {
 	Env        string
 	EnvDefault bool
 	// EnvSep is the separator a list read from the environment was
-	// split on (" " for split()).
-	EnvSep string
+	// split on (" " for split()); EnvBound the name it is bound to
+	// (ORIGINS = os.getenv(...)), when it is.
+	EnvSep, EnvBound string
 }
 
 // EnvNote is a note of where a value read from the environment came
@@ -312,6 +313,9 @@ func ReadEnviron(text string, env map[string]Value, environ map[string]string) (
 					v = invalid(v, t.text+" += before "+t.text+" is bound")
 				}
 			}
+			if v.Env != "" {
+				v.EnvBound = t.text
+			}
 			p.env[t.text] = v
 			m.Assigns = append(m.Assigns, Assign{Name: t.text, Value: v, Line: t.line, Col: t.col, Indented: t.col > 1})
 			continue
@@ -474,7 +478,7 @@ func add(a, b Value) Value {
 	// A sum is no longer the variable's value alone (an adversarial
 	// review: a fix moved the literal list into the variable); its
 	// items keep where each came from.
-	out.Env, out.EnvDefault, out.EnvSep = "", false, ""
+	out.Env, out.EnvDefault, out.EnvSep, out.EnvBound = "", false, "", ""
 	switch {
 	case a.Kind == Invalid:
 		return a
