@@ -122,7 +122,10 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		for i, v := range e.Values {
 			items[i] = lit(v)
 		}
-		return jslit.AppendArray(text, start, end, items), nil
+		if out, ok := jslit.AppendArray(text, start, end, items); ok {
+			return out, nil
+		}
+		return "", fix.ErrUnsupported
 	case '/':
 		if e.Field != fix.Origins {
 			return "", fix.ErrUnsupported

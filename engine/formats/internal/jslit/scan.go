@@ -137,8 +137,8 @@ func SkipSpace(text string, i int) int {
 // the comma, and without a trailing comma the new entry was inside the
 // comment's line, so the fix did not parse. An entry it cannot read
 // (End) leaves the entries as they are and puts the items before the
-// closing bracket.
-func AppendArray(text string, start, end int, items []string) string {
+// closing bracket, unless a comment may end the array (ok false).
+func AppendArray(text string, start, end int, items []string) (string, bool) {
 	last := -1 // the end of the last entry
 	trailing := false
 	for i := SkipSpace(text, start+1); i < end-1; {
@@ -164,18 +164,24 @@ func AppendArray(text string, start, end int, items []string) string {
 	}
 	switch {
 	case last == -1:
-		return text[:start+1] + strings.Join(items, ", ") + text[start+1:]
+		return text[:start+1] + strings.Join(items, ", ") + text[start+1:], true
 	case last == -2:
+		if strings.Contains(text[start:end], "//") || strings.Contains(text[start:end], "/*") {
+			// Where the last entry ends is not known, and a comment
+			// may end the array's last line: no edit (a second look's
+			// review: the item went into a // comment).
+			return "", false
+		}
 		j := end - 1
 		for j > start+1 && strings.IndexByte(" \t\r\n,", text[j-1]) >= 0 {
 			j--
 		}
-		return text[:j] + ", " + strings.Join(items, ", ") + text[j:]
+		return text[:j] + ", " + strings.Join(items, ", ") + text[j:], true
 	}
 	nl := strings.IndexByte(text[last:end-1], '\n')
 	if strings.IndexByte(text[start:last], '\n') < 0 || nl < 0 {
 		// One line, or the closing bracket on the last entry's line.
-		return text[:last] + ", " + strings.Join(items, ", ") + text[last:]
+		return text[:last] + ", " + strings.Join(items, ", ") + text[last:], true
 	}
 	lineStart := strings.LastIndexByte(text[:last], '\n') + 1
 	ind := lineStart
@@ -207,5 +213,5 @@ func AppendArray(text string, start, end int, items []string) string {
 	if !trailing {
 		out = out[:last] + "," + out[last:]
 	}
-	return out
+	return out, true
 }

@@ -27,12 +27,14 @@ func TestAppendArray(t *testing.T) {
 		{desc: "a block comment over two lines after the last entry", text: "x = [\n  'a' /* prod,\n  and staging */\n]", want: "x = [\n  'a',\n  'N',\n  'M' /* prod,\n  and staging */\n]"},
 		{desc: "an entry of several tokens: before the bracket", text: "x = ['a', new RegExp('b')]", want: "x = ['a', new RegExp('b'), 'N', 'M']"},
 		{desc: "a call as the last entry, a line each", text: "x = [\n  'a',\n  f('b')\n]", want: "x = [\n  'a',\n  f('b'), 'N', 'M'\n]"},
+		// A second look's review: the item went into the comment.
+		{desc: "an entry of several tokens and a comment: no edit", text: "x = [\n  'a',\n  f('b') // prod\n]", want: ""},
 		{desc: "a RegExp and a nested array", text: "x = [\n  /a$/,\n  ['b'] // n\n]", want: "x = [\n  /a$/,\n  ['b'], // n\n  'N',\n  'M'\n]"},
 	}
 	for _, tc := range tests {
 		start := strings.IndexByte(tc.text, '[')
 		end := strings.LastIndexByte(tc.text, ']') + 1
-		if got := jslit.AppendArray(tc.text, start, end, []string{"'N'", "'M'"}); got != tc.want {
+		if got, _ := jslit.AppendArray(tc.text, start, end, []string{"'N'", "'M'"}); got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.desc, got, tc.want)
 		}
 	}

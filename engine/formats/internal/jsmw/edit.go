@@ -126,7 +126,10 @@ func Edit(text string, t Target, e fix.Edit) (string, error) {
 		if e.Field == fix.Origins && !t.OriginList {
 			return "", fix.ErrUnsupported
 		}
-		return jslit.AppendArray(text, start, end, quoteAll(e.Values, lit)), nil
+		if out, ok := jslit.AppendArray(text, start, end, quoteAll(e.Values, lit)); ok {
+			return out, nil
+		}
+		return "", fix.ErrUnsupported
 	}
 	return "", fix.ErrUnsupported
 }
