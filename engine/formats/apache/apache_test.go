@@ -106,6 +106,7 @@ func TestParseErrors(t *testing.T) {
 			want: []policy.Error{{Line: 2, Column: 3}, {Line: 3, Column: 42}, {Line: 4, Column: 10}}},
 		{desc: "section never closed", text: "<Location /a>\n Header set X 1\n", want: []policy.Error{{Line: 1, Column: 1}}},
 		// apache2 -t: "<Files> cannot occur within <Location> section".
+		{desc: "<Files> in <If> in <Location> (a second look's review)", text: "<Location /a>\n  <If \"%{HTTP:Origin} == 'x'\">\n    <Files \"*.woff\">\n      Header set X 1\n    </Files>\n  </If>\n</Location>\n", want: []policy.Error{{Line: 3, Column: 5}}},
 		{desc: "<Files> in <Location>", text: "<Location /a>\n  <Files \"*.woff\">\n    Header set X 1\n  </Files>\n</Location>\n", want: []policy.Error{{Line: 2, Column: 3}}},
 		{desc: "stray closing", text: "</Location>\n", want: []policy.Error{{Line: 1, Column: 1}}},
 		{desc: "bad If expression", text: "<If \"%{HTTP:Origin} ~~ 'x'\">\n</If>\n", want: []policy.Error{{Line: 1, Column: 1}}},

@@ -72,14 +72,17 @@ type scope struct {
 	cond  expr
 	names []string // ServerName, ServerAlias (lower case)
 	// ports are a <VirtualHost>'s addresses' ports ("" or "*": any).
-	ports    []string
-	headers  []hdrOp
-	setenvs  []setEnv
-	rewrite  bool
-	rules    []rwRule
-	proxies  []proxyPass
-	sections []*scope
-	line     int
+	ports []string
+	// inLocation: the section is within a <Location> or <LocationMatch>,
+	// however deep.
+	inLocation bool
+	headers    []hdrOp
+	setenvs    []setEnv
+	rewrite    bool
+	rules      []rwRule
+	proxies    []proxyPass
+	sections   []*scope
+	line       int
 
 	docroot      string   // DocumentRoot, for <Directory>
 	pendingConds []rwCond // RewriteConds waiting for their RewriteRule
@@ -227,7 +230,7 @@ func (p *parser) fill(s *scope, ds []*dir) {
 }
 
 func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
-	c := &scope{kind: d.name, line: d.line}
+	c := &scope{kind: d.name, line: d.line, inLocation: s.inLocation || s.kind == "Location" || s.kind == "LocationMatch"}
 	switch low {
 	case "virtualhost":
 		if s.kind != "server" {
@@ -262,11 +265,11 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 		// <FilesMatch re>): core's file_walk. Tried as a new user
 		// would, the fonts snippet every .htaccess guide gives was
 		// refused.
-		if s.kind == "Location" || s.kind == "LocationMatch" {
+		if c.inLocation {
 			// apache2 -t: "<Files> cannot occur within <Location>
 			// section" (an adversarial review: it was read and never
 			// applied).
-			p.err(d.line, d.col, "<"+d.name+"> cannot occur within a <"+s.kind+"> section")
+			p.err(d.line, d.col, "<"+d.name+"> cannot occur within a <Location> or <LocationMatch> section")
 			return
 		}
 		c.kind = "Files"
