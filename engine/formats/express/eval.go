@@ -176,14 +176,14 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			r.Failed = "origin"
 			r.Note = policy.Note{Case: caseCallbackRefuses, Args: [4]string{o}}
 			rules = append(rules, r)
-			if mw.CallbackError && c.ErrorHandler != 0 {
+			if mw.CallbackError && mw.ErrorHandler != 0 {
 				// The application's own error handler answers it, as it
 				// answers: the reply is the application's.
 				c2 := *c
-				c2.Notes = append(append([]string(nil), c.Notes...), "line "+strconv.Itoa(c.ErrorHandler)+": the application's error handler answers the Error the origin callback calls back; its reply is the application's")
+				c2.Notes = append(append([]string(nil), c.Notes...), "line "+strconv.Itoa(mw.ErrorHandler)+": the application's error handler answers the Error the origin callback calls back; its reply is the application's")
 				c = &c2
 			}
-			if mw.CallbackError && c.ErrorHandler == 0 {
+			if mw.CallbackError && mw.ErrorHandler == 0 {
 				// next(err) skips every later middleware and route, and
 				// Express's default error handler (finalhandler) answers
 				// 500 with its own headers beside those already set

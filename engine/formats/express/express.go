@@ -175,8 +175,16 @@ type Middleware struct {
 	Prefix bool   `json:"prefix,omitempty"`
 	// Method limits a route to one method ("" for app.use and app.all).
 	Method string `json:"method,omitempty"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
+	// ErrorHandler is the line of the application's error handler that
+	// an Error this middleware's origin callback calls back reaches:
+	// one mounted after it on the same object (Express runs error
+	// handlers after the middleware that failed, in its own router),
+	// 0 for Express's default 500.
+	ErrorHandler int `json:"error_handler,omitempty"`
+	object       string
+	tok          int
+	Line         int `json:"line"`
+	Column       int `json:"column"`
 }
 
 // Config is every cors() middleware in the text, in order.
@@ -185,11 +193,16 @@ type Config struct {
 	// Notes are things the library ignores that the author may not
 	// expect, such as a misspelt option name.
 	Notes []string `json:"notes,omitempty"`
-	// ErrorHandler is the line of the application's own error handler
-	// (app.use with a function of four parameters, err first), 0 when
-	// the text has none: an Error an origin callback calls back goes
-	// there, not to Express's default 500.
-	ErrorHandler int `json:"error_handler,omitempty"`
+	// handlers are the application's own error handlers (.use with a
+	// function of four parameters, err first), in text order.
+	handlers []handler
+}
+
+// handler is an error handler: the object it is mounted on ("app", a
+// router) and its token's index and line.
+type handler struct {
+	object    string
+	tok, line int
 }
 
 // Parse reads cors() options or JavaScript that mounts cors().
@@ -223,8 +236,8 @@ func Parse(text string) (*Config, error) {
 		if t.Kind == jslit.TIdent && t.Text == "cors" && toks[i+1].Text == "(" && toks[i+1].Kind == jslit.TPunct && (i == 0 || toks[i-1].Text != ".") {
 			calls = append(calls, i)
 		}
-		if c.ErrorHandler == 0 && t.Kind == jslit.TIdent && t.Text == "use" && i > 0 && toks[i-1].Text == "." && errorHandler(toks[i+1:]) {
-			c.ErrorHandler = t.Line
+		if t.Kind == jslit.TIdent && t.Text == "use" && i > 1 && toks[i-1].Text == "." && toks[i-2].Kind == jslit.TIdent && errorHandler(toks[i+1:]) {
+			c.handlers = append(c.handlers, handler{object: toks[i-2].Text, tok: i, line: t.Line})
 		}
 	}
 	if len(p.Errs) > 0 {
@@ -299,6 +312,15 @@ func Parse(text string) (*Config, error) {
 		m, es := resolve(v, c, p.Names)
 		all = append(all, es...)
 		mw.Options = m
+		for _, h := range c.handlers {
+			// A second look's review: a handler before cors(), or on
+			// another router, was taken to answer (real Express: its
+			// default 500).
+			if mw.object != "" && h.object == mw.object && h.tok > mw.tok {
+				mw.ErrorHandler = h.line
+				break
+			}
+		}
 		c.Middlewares = append(c.Middlewares, mw)
 	}
 	if len(all) > 0 {
@@ -376,6 +398,9 @@ func mount(toks []jslit.Token, ci int, mw *Middleware, errs *policy.Errors) {
 		return // cors() not passed straight to app.use/route: applies everywhere it is used; assume every path
 	}
 	verb := toks[j-1].Text
+	if j >= 3 && toks[j-3].Kind == jslit.TIdent {
+		mw.object, mw.tok = toks[j-3].Text, j-1
+	}
 	switch verb {
 	case "use":
 		mw.Prefix = true
