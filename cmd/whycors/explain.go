@@ -295,8 +295,9 @@ func writePatch(c *cli, v explain.Verdict, n int) int {
 		}
 		return c.usageError(fmt.Sprintf("--patch %d: fix %d is %s; its text is in the verdict (explain without --patch, or --json's fixes[%d])", n, n, what, n-1))
 	}
-	io.WriteString(c.stdout, f.Diff)
-	if !strings.HasSuffix(f.Diff, "\n") {
+	diff := withBOMLines(f.Diff, hasBOM)
+	io.WriteString(c.stdout, diff)
+	if !strings.HasSuffix(diff, "\n") {
 		io.WriteString(c.stdout, "\n")
 	}
 	return 0

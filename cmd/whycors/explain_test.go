@@ -103,6 +103,10 @@ func TestRunExplain(t *testing.T) {
 		// Windows editor saved (RFC 8259 §8.1).
 		{desc: "a --policy file's UTF-8 byte order mark is read past", args: []string{"--policy", "testdata/s3-bom.json", "--origin", "https://app.example", "--url", "https://b.s3.amazonaws.com/x"}, code: 0,
 			out: "Chrome: ALLOWED"},
+		// A second look's review: the diff's first line lacked the mark,
+		// so git apply and patch refused it.
+		{desc: "--patch of a file with a byte order mark keeps the mark on its first line", args: []string{"--policy", "testdata/s3-bom.json", "--origin", "https://evil.example", "--url", "https://b.s3.amazonaws.com/x", "--patch", "1"}, code: 0,
+			out: "-\xef\xbb\xbf[{\"AllowedOrigins\""},
 		{desc: "an empty --origin is named", args: []string{"--policy", "testdata/s3-put.json", "--origin", "", "--url", "http://api.test/x"}, code: 2,
 			errOut: "--origin missing or empty"},
 		{desc: "the same as JSON", stdin: blocked, args: []string{"--json", "--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,

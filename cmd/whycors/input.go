@@ -430,3 +430,52 @@ func contains(list []string, s string) bool {
 // tell the format of the text" (found as a new user would). A request
 // body is sent as it is.
 func withoutBOM(b []byte) []byte { return bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")) }
+
+// hasBOM reports whether the file name starts with a UTF-8 byte order
+// mark.
+func hasBOM(name string) bool {
+	f, err := os.Open(name)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [3]byte
+	n, _ := io.ReadFull(f, b[:])
+	return n == 3 && string(b[:]) == "\xef\xbb\xbf"
+}
+
+// withBOMLines puts back the byte order mark whycors read past
+// (withoutBOM) into a diff's first line of each file that has one
+// (bom), old side and new, so that git apply and patch find the line:
+// a second look's review saw "patch does not apply" to such a file.
+func withBOMLines(diff string, bom func(name string) bool) string {
+	var b strings.Builder
+	mark, oldLine, newLine := false, false, false
+	for _, l := range strings.SplitAfter(diff, "\n") {
+		switch {
+		case strings.HasPrefix(l, "--- a/"):
+			mark = bom(strings.TrimSuffix(strings.TrimPrefix(l, "--- a/"), "\n"))
+			oldLine, newLine = false, false
+		case strings.HasPrefix(l, "@@ -1,") || strings.HasPrefix(l, "@@ -1 "):
+			// A hunk from the first line: its first old and new lines.
+			oldLine, newLine = mark, mark
+		case strings.HasPrefix(l, "@@"):
+			oldLine, newLine = false, false
+		case (oldLine || newLine) && len(l) > 0 && (l[0] == ' ' || l[0] == '-' || l[0] == '+'):
+			first := l[0] == ' ' && oldLine && newLine || l[0] == '-' && oldLine || l[0] == '+' && newLine
+			if first {
+				l = l[:1] + "\xef\xbb\xbf" + l[1:]
+			}
+			switch l[0] {
+			case ' ':
+				oldLine, newLine = false, false
+			case '-':
+				oldLine = false
+			case '+':
+				newLine = false
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
