@@ -107,6 +107,10 @@ func TestRunExplain(t *testing.T) {
 		// so git apply and patch refused it.
 		{desc: "--patch of a file with a byte order mark keeps the mark on its first line", args: []string{"--policy", "testdata/s3-bom.json", "--origin", "https://evil.example", "--url", "https://b.s3.amazonaws.com/x", "--patch", "1"}, code: 0,
 			out: "-\xef\xbb\xbf[{\"AllowedOrigins\""},
+		// Found as a new user would: a second file of a format that reads
+		// one was left unread, unsaid.
+		{desc: "two --policy files of a one-file format: the second is named", args: []string{"--policy", "testdata/s3-put.json", "--policy", "testdata/s3-bom.json", "--origin", "https://app.example", "--url", "https://b.s3.amazonaws.com/x"}, code: 2,
+			errOut: "testdata/s3-bom.json: line 1, column 1: s3-json reads one file, testdata/s3-put.json: testdata/s3-bom.json would be left unread"},
 		{desc: "an empty --origin is named", args: []string{"--policy", "testdata/s3-put.json", "--origin", "", "--url", "http://api.test/x"}, code: 2,
 			errOut: "--origin missing or empty"},
 		{desc: "the same as JSON", stdin: blocked, args: []string{"--json", "--policy", "testdata/s3-trailing-comma.json", "-"}, code: 2,

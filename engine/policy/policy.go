@@ -282,12 +282,27 @@ type Companion interface {
 }
 
 // Parse reads src with f: ParseSource when f is a SourceParser, else
-// f.Parse of src's main text.
+// f.Parse of src's main text, which must then be its only one.
 func Parse(f Format, src Source) (Evaluator, error) {
 	if sp, ok := f.(SourceParser); ok {
 		return sp.ParseSource(src)
 	}
+	if err := src.OneFile(f.Name()); err != nil {
+		return nil, err
+	}
 	return f.Parse(src.Main())
+}
+
+// OneFile is an error at src's second file when src has several and the
+// format named format reads one (its main text): another would be left
+// unread (found as a new user would: explain of a Django settings.py and
+// a Flask app.py read the first alone, and said nothing).
+func (s Source) OneFile(format string) error {
+	if s.Text != "" || len(s.Files) < 2 {
+		return nil
+	}
+	return Errors{{File: s.Files[1].Name, Line: 1, Column: 1,
+		Msg: format + " reads one file, " + s.Files[0].Name + ": " + s.Files[1].Name + " would be left unread; give each to its own explain"}}
 }
 
 // NameFile sets the file of err's faults that name none to src's one
