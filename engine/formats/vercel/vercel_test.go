@@ -202,6 +202,11 @@ func TestEditText(t *testing.T) {
 		{desc: "a second origin: a new entry with a has condition on it (" + docs + ")", text: `{"headers": [{"source": "/a", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://a.test"}]}]}`,
 			edit: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.test"}},
 			want: `{"headers": [{"source": "/a", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://a.test"}]}, { "source": "/a", "has": [{ "type": "header", "key": "origin", "value": "https://b\\.test" }], "headers": [ { "key": "Access-Control-Allow-Origin", "value": "https://b.test" }, { "key": "Vary", "value": "Origin" } ] }]}`},
+		// Found as a new user would: the rule's entry, /data/, not the
+		// /fonts/ entry before it that sets the header too.
+		{desc: "the rule's own entry when no line is given", text: `{"headers": [{"source": "/fonts/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://www.test"}]}, {"source": "/data/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "*"}]}]}`,
+			edit: fix.Edit{Op: fix.Replace, Rule: 1, Field: fix.Origins, Old: "*", Values: []string{"https://app.test"}},
+			want: `{"headers": [{"source": "/fonts/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://www.test"}]}, {"source": "/data/(.*)", "headers": [{"key": "Access-Control-Allow-Origin", "value": "https://app.test"}]}]}`},
 		{desc: "answering OPTIONS is no edit of vercel.json (" + preflight + ")", text: api, edit: fix.Edit{Op: fix.AnswerOptions}, wantErr: fix.ErrUnsupported},
 	}
 	f := &vercel.Format{}

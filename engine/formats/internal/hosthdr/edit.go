@@ -18,9 +18,13 @@ var fieldHeader = map[string]string{
 }
 
 // Target returns the entry a fix edits: the one whose header object or
-// entry object starts on line (the rule trace's entry), else the first
-// that sets Access-Control-Allow-Origin.
-func (d *Doc) Target(entries []Entry, line int) (*Entry, bool) {
+// entry object starts on line (the rule trace's entry), else the rule's
+// own (entries[rule], the entry the trace numbered rule) when it sets
+// Access-Control-Allow-Origin, else the first that sets it. Found as a
+// new user would: a credentialed fetch of /data/ was fixed in the
+// /fonts/ entry before it, which did not pass, so the fix was the
+// replies' lines.
+func (d *Doc) Target(entries []Entry, line, rule int) (*Entry, bool) {
 	if line > 0 {
 		for i := range entries {
 			if l, _ := policy.LineCol(d.Text, int(entries[i].Obj.Off)); l == line {
@@ -31,6 +35,11 @@ func (d *Doc) Target(entries []Entry, line int) (*Entry, bool) {
 					return &entries[i], true
 				}
 			}
+		}
+	}
+	if rule >= 0 && rule < len(entries) {
+		if _, ok := entries[rule].Find("Access-Control-Allow-Origin"); ok {
+			return &entries[rule], true
 		}
 	}
 	for i := range entries {
@@ -197,7 +206,7 @@ func keyOff(text string, o *jsontext.Value) int {
 // byOrigin (a platform whose entries can be conditioned on the request's
 // Origin) AddOriginEntry for one more origin.
 func (d *Doc) EditEntries(entries []Entry, e fix.Edit, byOrigin bool) (string, error) {
-	t, ok := d.Target(entries, e.Line)
+	t, ok := d.Target(entries, e.Line, e.Rule)
 	if !ok {
 		return "", fix.ErrNotFound
 	}
