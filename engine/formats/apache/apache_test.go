@@ -128,6 +128,16 @@ func TestParseErrors(t *testing.T) {
 	if !errors.As(err, &es) || len(es) != 2 || !es[0].Unreadable || es[1].Unreadable {
 		t.Errorf("errors %+v: want the RewriteRule unread (Unreadable), the Header action refused", err)
 	}
+	// What Apache runs and the reader does not model is the reader's
+	// limit, an input error, never Apache's refusal (found as a new user
+	// would: lint said an Include was "rejected").
+	for _, d := range []string{"Include conf/cors.conf", "Redirect /a /b", "ErrorDocument 404 /e.html", "RequestHeader set X 1"} {
+		_, err := apache.Parse("<VirtualHost *:80>\n  " + d + "\n</VirtualHost>\n")
+		var errs policy.Errors
+		if !errors.As(err, &errs) || len(errs) != 1 || !errs[0].Unreadable {
+			t.Errorf("%s: %v, want one error the reader cannot read (Unreadable)", d, err)
+		}
+	}
 }
 
 func TestDetect(t *testing.T) {

@@ -111,8 +111,8 @@ var skipped = map[string]bool{
 // Directives that change headers, status or the request in ways not
 // modelled: reported with their position.
 var unsupported = map[string]string{
-	"include":            "its file is not in the paste",
-	"includeoptional":    "its file is not in the paste",
+	"include":            "is not read: whycors reads the text it is given, not the files that text includes; put the file's lines in its place",
+	"includeoptional":    "is not read: whycors reads the text it is given, not the files that text includes; put the file's lines in its place",
 	"errordocument":      "answers errors with another document (not modelled)",
 	"proxyerroroverride": "replaces the upstream's error replies (not modelled)",
 	"redirect":           "answers a redirect (not modelled)",
@@ -130,6 +130,14 @@ var unsupported = map[string]string{
 
 type parser struct {
 	errs policy.Errors
+}
+
+// unread reports what Apache runs and the reader does not model: an
+// input error (policy.Error.Unreadable).
+func (p *parser) unread(line, col int, msg string) {
+	if len(p.errs) < 100 {
+		p.errs = append(p.errs, &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true})
+	}
 }
 
 func (p *parser) err(line, col int, msg string) {
@@ -218,7 +226,11 @@ func (p *parser) fill(s *scope, ds []*dir) {
 				continue
 			}
 			if why, ok := unsupported[low]; ok {
-				p.err(d.line, d.col, d.name+" "+why)
+				// Apache runs these; the reader does not model them: an
+				// input error, never Apache's refusal (found as a new user
+				// would: lint called an Include "rejected", "Apache httpd
+				// refuses this").
+				p.unread(d.line, d.col, d.name+" "+why)
 				continue
 			}
 			if strings.HasPrefix(low, "proxy") || strings.HasPrefix(low, "ssl") || strings.HasPrefix(low, "log") {

@@ -367,7 +367,7 @@ var unsupported = map[string]string{
 	"proxy_pass_header":      "changes which upstream headers pass",
 	"add_header_inherit":     "changes add_header inheritance (nginx 1.29.3)",
 	"rewrite":                "changes the URI and so the location",
-	"include":                "its file is not in the paste (paste its lines in its place, or paste what nginx -T prints, which holds every file)",
+	"include":                "whycors reads the text it is given, not the files that text includes: give what nginx -T prints, which holds every file nginx reads, or put the file's lines in its place",
 	"auth_request":           "answers 401/403 from a subrequest",
 	"headers_more":           "changes headers",
 	"proxy_intercept_errors": "replaces upstream error replies",
