@@ -150,6 +150,16 @@ func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server, w *words
 	} else {
 		d = w.Cat(who, " answered ", status, ".")
 	}
+	if x.Preflight && reply.Status == 404 && srv.eval != nil && !srv.elsewhere(x.Request.URL, x.Hop) {
+		if pre, _ := srv.replies(x.Request.URL, x.Hop); pre == nil {
+			// What the application behind the policy answers OPTIONS with
+			// is no part of the policy: the verdict assumes 404 (answer),
+			// which the step says as an assumption, not a fact (found as
+			// a new user would: "the application answered 404" of an
+			// application that answers OPTIONS 200).
+			d = w.Cat(d, " No reply of the application to OPTIONS was given: it is taken to answer 404, as one that does not handle OPTIONS does; if yours answers it, give its reply as the scenario's preflight.")
+		}
+	}
 	spec := formatSource(srv.f, rules)
 	if sw, ok := trace.Words.(policy.SourcedWords); ok && len(rules) == 0 {
 		if s := sw.DecisionSource(trace.Decision); s != "" {

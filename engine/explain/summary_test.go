@@ -129,3 +129,37 @@ func exampleScenario(t *testing.T, name string) explain.Scenario {
 	}
 	return s
 }
+
+// TestAssumedOptionsReply: when no reply of the application to OPTIONS
+// is given, the server step says the 404 it is taken to answer is an
+// assumption (found as a new user would: "the application answered 404"
+// of an application that answers OPTIONS 200); with the reply given, it
+// says nothing of it.
+func TestAssumedOptionsReply(t *testing.T) {
+	const nginxAPI = `"policy":{"format":"nginx","text":"location /api/ {\n  add_header Access-Control-Allow-Origin https://app.example always;\n  proxy_pass http://127.0.0.1:9000;\n}"}`
+	for _, tc := range []struct {
+		desc, scenario string
+		want           bool
+	}{
+		{desc: "no reply to OPTIONS given", scenario: `{"request":{"origin":"https://app.example","url":"https://api.example/api/x","method":"PUT"},` + nginxAPI + `}`, want: true},
+		{desc: "the application's reply to OPTIONS given", scenario: `{"request":{"origin":"https://app.example","url":"https://api.example/api/x","method":"PUT"},"preflight":{"status":404},` + nginxAPI + `}`, want: false},
+	} {
+		s, err := explain.Decode([]byte(tc.scenario))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		v, err := explain.Explain(s, explain.Options{Formats: all.Registry()})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.desc, err)
+		}
+		said := false
+		for _, st := range v.Steps {
+			if st.Title == "Server reply" && strings.Contains(st.Detail, "it is taken to answer 404") {
+				said = true
+			}
+		}
+		if said != tc.want {
+			t.Errorf("%s: the server step says the 404 is assumed: %v, want %v", tc.desc, said, tc.want)
+		}
+	}
+}
