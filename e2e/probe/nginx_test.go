@@ -228,6 +228,52 @@ func TestNginxModel(t *testing.T) {
 	}
 }
 
+// nginxFiles writes each file (a path under root) with one line: the
+// files a server's root holds, which the model takes to be there.
+func nginxFiles(t *testing.T, root string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		p := filepath.Join(root, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("file\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// compareNginx sends each entry ("METHOD /path") to the nginx on port
+// and to model, with Origin https://app.test (and, for OPTIONS, a
+// preflight's Access-Control-Request-Method PUT), the upstream answering
+// 200; " 404" after an entry says nginx serves it from a missing file,
+// which the reply the model is given stands for (TestNginxStaticFile).
+// Each reply's status, Access-Control-*, Vary, Location and X-Loc must
+// be nginx's (nginxSummary).
+func compareNginx(t *testing.T, model *nginx.Config, port int, entries []string) {
+	t.Helper()
+	host := "127.0.0.1:" + strconv.Itoa(port)
+	for _, entry := range entries {
+		line, missing := strings.CutSuffix(entry, " 404")
+		up := "200 none"
+		if missing {
+			up = "404 none"
+		}
+		method, path, _ := strings.Cut(line, " ")
+		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
+		if method == "OPTIONS" {
+			req.Header.Add("Access-Control-Request-Method", "PUT")
+		}
+		status, h := proxytest.Send(t, port, host, req, up)
+		full := req
+		full.URL = "http://" + host + path
+		got := model.Respond(full, proxytest.Reply(up, "https://app.test"))
+		if real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
+			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
+		}
+	}
+}
+
 // nginxSummary is proxytest's summary (status, Access-Control-*, Vary)
 // with the Location and X-Loc lines.
 func nginxSummary(status int, h http.Header) string {

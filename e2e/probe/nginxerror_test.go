@@ -1,8 +1,6 @@
 package probe_test
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,8 +8,6 @@ import (
 	"github.com/whycors/whycors/e2e/internal/nginxtest"
 	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/formats/nginx"
-	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // nginxErrorPage is Laravel's documented server (its error_page 404
@@ -122,22 +118,14 @@ const nginxErrorPage = `  error_page 403 /http403;
 func TestNginxErrorPage(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	root := t.TempDir()
-	for _, f := range []string{"files/a.txt", "posted/a.txt", "same/f.txt"} {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, f)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(root, f), []byte("file\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	nginxFiles(t, root, "files/a.txt", "posted/a.txt", "same/f.txt")
 	conf := strings.ReplaceAll(nginxErrorPage, "{{upstream}}", strconv.Itoa(upstream))
 	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{root}}", "/srv").Replace(conf))
 	if err != nil {
 		t.Fatalf("the reader rejects Laravel's server: %v", err)
 	}
 	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", map[string]string{"{{root}}": root})
-	host := "127.0.0.1:" + strconv.Itoa(port)
-	for _, entry := range []string{
+	compareNginx(t, model, port, []string{
 		"GET /api/users", "OPTIONS /api/users", "PUT /api/users", "GET /users", "GET /favicon.ico 404", "GET /.env",
 		"GET /gone/x", "POST /gone/x", "GET /away/x", "GET /named/x", "DELETE /named/x", "GET /files/a.txt", "GET /files/missing.txt 404",
 		// A POST to a file: 405 when it is there, 404 when not, each
@@ -152,25 +140,5 @@ func TestNginxErrorPage(t *testing.T) {
 		// take.
 		"GET /twice/x", "OPTIONS /lim/x", "POST /lim/x", "GET /lim/x", "GET /cyc/a", "POST /same/f.txt", "GET /rel/x",
 		"GET /moved/x", "GET /int/", "GET /.env",
-	} {
-		line, missing := strings.CutSuffix(entry, " 404")
-		up := "200 none"
-		if missing {
-			// Served from files, and missing: the reply the model is
-			// given stands for the file's (TestNginxStaticFile).
-			up = "404 none"
-		}
-		method, path, _ := strings.Cut(line, " ")
-		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
-		if method == "OPTIONS" {
-			req.Header.Add("Access-Control-Request-Method", "PUT")
-		}
-		status, h := proxytest.Send(t, port, host, req, up)
-		full := req
-		full.URL = "http://" + host + path
-		got := model.Respond(full, proxytest.Reply(up, "https://app.test"))
-		if real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
-			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
-		}
-	}
+	})
 }

@@ -1,8 +1,6 @@
 package probe_test
 
 import (
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,8 +8,6 @@ import (
 	"github.com/whycors/whycors/e2e/internal/nginxtest"
 	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/formats/nginx"
-	"github.com/whycors/whycors/engine/headers"
-	"github.com/whycors/whycors/engine/policy"
 )
 
 // nginxTryFiles is the shape of a PHP framework's site (Laravel's
@@ -104,23 +100,14 @@ const nginxTryFiles = `  server {
 func TestNginxTryFiles(t *testing.T) {
 	upstream := proxytest.Upstream(t)
 	root := t.TempDir()
-	for _, f := range []string{"app.js", "spa/index.html", "spa/main.css", "named/x.png", "static/font.woff2", ".well-known/x.txt", ".env"} {
-		p := filepath.Join(root, f)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("file\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	nginxFiles(t, root, "app.js", "spa/index.html", "spa/main.css", "named/x.png", "static/font.woff2", ".well-known/x.txt", ".env")
 	conf := strings.ReplaceAll(nginxTryFiles, "{{upstream}}", strconv.Itoa(upstream))
 	model, err := nginx.Parse(strings.NewReplacer("{{port}}", "80", "{{root}}", "/srv").Replace(conf))
 	if err != nil {
 		t.Fatalf("the reader rejects the site: %v", err)
 	}
 	port := nginxtest.Start(t, nginxtest.Head+conf+"}\n", map[string]string{"{{root}}": root})
-	host := "127.0.0.1:" + strconv.Itoa(port)
-	for _, entry := range []string{
+	compareNginx(t, model, port, []string{
 		"GET /api/users", "GET /api/users?page=2", "PUT /api/users", "OPTIONS /api/users", "GET /app.js", "POST /app.js",
 		"GET /spa/route/deep", "GET /spa/main.css", "OPTIONS /spa/route",
 		"GET /named/thing", "OPTIONS /named/thing", "GET /named/x.png",
@@ -132,26 +119,5 @@ func TestNginxTryFiles(t *testing.T) {
 		// not decoded again; a redirect to the same location repeats
 		// until nginx's 500.
 		"GET /when/users 404", "GET /pages/users", "GET /locked/users", "GET /esc/a%252Fb", "GET /cycle/x",
-	} {
-		// "404" after a request: it is served from files, and the file
-		// is missing, which the reply the model is given stands for
-		// (as in TestNginxStaticFile).
-		line, missing := strings.CutSuffix(entry, " 404")
-		up := "200 none"
-		if missing {
-			up = "404 none"
-		}
-		method, path, _ := strings.Cut(line, " ")
-		req := policy.Request{Method: method, URL: path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
-		if method == "OPTIONS" {
-			req.Header.Add("Access-Control-Request-Method", "PUT")
-		}
-		status, h := proxytest.Send(t, port, host, req, up)
-		full := req
-		full.URL = "http://" + host + path
-		got := model.Respond(full, proxytest.Reply(up, "https://app.test"))
-		if real, modelled := nginxSummary(status, h), nginxSummary(got.Reply.Status, proxytest.Header(got.Reply.Header)); real != modelled {
-			t.Errorf("%s\nnginx: %s\nmodel: %s\ntrace: %s", line, real, modelled, got.Text())
-		}
-	}
+	})
 }
