@@ -96,14 +96,7 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 // values of the environment variables they read from src.Params
 // (--param).
 func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	if err := src.OneFile(f.Name()); err != nil {
-		return nil, err
-	}
-	c, err := ParseEnviron(src.Main(), src.Params)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return pylit.ParseSource(f.Name(), src, ParseEnviron)
 }
 
 // Config is the settings django-cors-headers reads, with its defaults.

@@ -86,14 +86,7 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 // ParseSource implements policy.SourceParser: the module with the values
 // of the environment variables it reads from src.Params (--param).
 func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	if err := src.OneFile(f.Name()); err != nil {
-		return nil, err
-	}
-	c, err := ParseEnviron(src.Main(), src.Params)
-	if err != nil {
-		return nil, err
-	}
-	return c, nil
+	return pylit.ParseSource(f.Name(), src, ParseEnviron)
 }
 
 // Pattern is one origins, allow_headers or resources entry.

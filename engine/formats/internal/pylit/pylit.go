@@ -82,6 +82,20 @@ type Value struct {
 	EnvSep, EnvBound string
 }
 
+// ParseSource is a Python format's policy.SourceParser: src's one file
+// (policy.Source.OneFile) read by parse with the values of the
+// environment variables src.Params gives (the command line's --param).
+func ParseSource[C policy.Evaluator](format string, src policy.Source, parse func(text string, environ map[string]string) (C, error)) (policy.Evaluator, error) {
+	if err := src.OneFile(format); err != nil {
+		return nil, err
+	}
+	c, err := parse(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // EnvNote is a note of where a value read from the environment came
 // from, for the option or setting what, or "" for a value the text
 // writes: "line N: what is read from the environment variable NAME: ...".
