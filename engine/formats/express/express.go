@@ -193,9 +193,6 @@ type Config struct {
 	// Notes are things the library ignores that the author may not
 	// expect, such as a misspelt option name.
 	Notes []string `json:"notes,omitempty"`
-	// handlers are the application's own error handlers (.use with a
-	// function of four parameters, err first), in text order.
-	handlers []handler
 }
 
 // handler is an error handler: the object it is mounted on ("app", a
@@ -222,6 +219,9 @@ func Parse(text string) (*Config, error) {
 	c := &Config{}
 	vars := map[string]jslit.Value{}
 	var calls []int // token index of each "cors" in "cors("
+	// handlers are the application's own error handlers (.use with a
+	// function of four parameters, err first), in text order.
+	var handlers []handler
 	for i := 0; i+1 < len(toks); i++ {
 		t := toks[i]
 		if t.Kind == jslit.TPunct && t.Text == "=" && i > 0 && toks[i-1].Kind == jslit.TIdent && toks[i+1].Text == "{" && toks[i+1].Kind == jslit.TPunct {
@@ -237,7 +237,7 @@ func Parse(text string) (*Config, error) {
 			calls = append(calls, i)
 		}
 		if t.Kind == jslit.TIdent && t.Text == "use" && i > 1 && toks[i-1].Text == "." && toks[i-2].Kind == jslit.TIdent && errorHandler(toks[i+1:]) {
-			c.handlers = append(c.handlers, handler{object: toks[i-2].Text, tok: i, line: t.Line})
+			handlers = append(handlers, handler{object: toks[i-2].Text, tok: i, line: t.Line})
 		}
 	}
 	if len(p.Errs) > 0 {
@@ -312,7 +312,7 @@ func Parse(text string) (*Config, error) {
 		m, es := resolve(v, c, p.Names)
 		all = append(all, es...)
 		mw.Options = m
-		for _, h := range c.handlers {
+		for _, h := range handlers {
 			// A second look's review: a handler before cors(), or on
 			// another router, was taken to answer (real Express: its
 			// default 500).
