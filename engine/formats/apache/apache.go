@@ -24,7 +24,15 @@
 //     server, virtual host, Directory, Location, If sections; the Header
 //     lists of them all apply in that order;
 //   - RewriteEngine, RewriteCond %{VAR} regex [NC,OR] and RewriteRule
-//     pattern - [R=2xx|F|G,L] in the server or virtual host;
+//     pattern - [R=2xx|F|G,L], or a target with R=3xx, in the server or
+//     virtual host;
+//   - a .htaccess in DocumentRoot (told by what only one holds:
+//     RewriteBase, a file test, a relative rewrite; htaccessLike), as
+//     WordPress and Laravel ship them: RewriteBase, RewriteCond
+//     %{REQUEST_FILENAME} -f / -d (whycors cannot see the disk, and
+//     says what it took it to hold), RewriteRule rewrites with $N, %N,
+//     E=, END, each an internal redirect that runs the file again
+//     (htaccess.go); a .php target or "/" is the application's;
 //   - ProxyPass (which replies are the backend's); a request no ProxyPass
 //     covers is served by Apache itself, whose 4xx and 5xx (a missing
 //     file) carry only the always lines.
@@ -168,7 +176,20 @@ func (words) Decision(n policy.Note) string {
 			steps = append(steps, "SetEnvIf at line "+n.List[i+1]+" did not match")
 		case stepIf:
 			steps = append(steps, "<If> at line "+n.List[i+1]+" is true")
+		case stepRewrite, stepFile, stepNoFile, stepDir, stepNoDir:
+			p := ""
+			if i+3 < len(n.List) && n.List[i+2] == stepPath {
+				p = n.List[i+3]
+			}
+			steps = append(steps, rewriteStep(n.List[i], n.List[i+1], p))
+		case stepLong:
+			steps = append(steps, "RewriteRule at line "+n.List[i+1]+" made a path longer than 8,190 bytes, where whycors stops with 500")
+		case stepLoop:
+			steps = append(steps, "RewriteRule at line "+n.List[i+1]+" rewrote the request an eleventh time: Apache answers 500 (LimitInternalRecursion 10)")
 		}
+	}
+	if assumedDisk(n.List) {
+		steps = append(steps, "whycors cannot see the disk: it takes a path whose last segment has an extension as a file, and / as the only directory")
 	}
 	switch {
 	case n.Args[0] == "generated" && n.M > 0:
@@ -177,8 +198,38 @@ func (words) Decision(n policy.Note) string {
 		steps = append(steps, "Apache answered "+strconv.Itoa(n.N)+" itself (not proxied)")
 	case n.Args[1] == "proxied":
 		steps = append(steps, "the backend answered "+strconv.Itoa(n.N)+" through ProxyPass")
+	case n.Args[1] == "script":
+		steps = append(steps, "the application answered "+strconv.Itoa(n.N)+" for "+n.Args[2]+" (taken to be a script Apache hands to PHP, whose replies keep the Header lines without always)")
 	default:
 		steps = append(steps, "the application answered "+strconv.Itoa(n.N))
 	}
 	return strings.Join(steps, "; ")
+}
+
+// rewriteStep says what a .htaccess's RewriteRule or RewriteCond at
+// line did with the path p.
+func rewriteStep(step, line, p string) string {
+	switch step {
+	case stepRewrite:
+		return "RewriteRule at line " + line + " rewrote the request to " + p + ", which runs again as a new request"
+	case stepFile:
+		return "RewriteCond at line " + line + " takes " + p + " as a file"
+	case stepNoFile:
+		return "RewriteCond at line " + line + " takes " + p + " as no file"
+	case stepDir:
+		return "RewriteCond at line " + line + " takes " + p + " as a directory"
+	}
+	return "RewriteCond at line " + line + " takes " + p + " as no directory"
+}
+
+// assumedDisk reports whether steps hold a file test, whose answer
+// whycors assumed.
+func assumedDisk(steps []string) bool {
+	for i := 0; i < len(steps); i += 2 {
+		switch steps[i] {
+		case stepFile, stepNoFile, stepDir, stepNoDir:
+			return true
+		}
+	}
+	return false
 }

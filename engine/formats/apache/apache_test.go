@@ -2,6 +2,7 @@ package apache_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/whycors/whycors/engine/all"
@@ -34,19 +35,23 @@ func get(t *testing.T, text string) *apache.Config {
 
 var req = servertest.Req
 
+// respondCase is one request to a configuration and the reply expected,
+// with the source that says so.
+type respondCase struct {
+	desc   string
+	text   string
+	req    policy.Request
+	app    policy.Reply
+	status int
+	want   map[string][]string // nil: absent
+	source string
+}
+
 func TestRespond(t *testing.T) {
 	golden := postest.Golden(t, "setenvif.conf")
 	onsuccess := postest.Golden(t, "onsuccess.conf")
 	star := policy.Reply{Status: 200, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "*"}, {Name: "Vary", Value: "Origin"}}}
-	tests := []struct {
-		desc   string
-		text   string
-		req    policy.Request
-		app    policy.Reply
-		status int
-		want   map[string][]string // nil: absent
-		source string
-	}{
+	tests := []respondCase{
 		{desc: "matched origin echoed, backend's dropped", text: golden,
 			req: req("GET", "http://api.example.com/api/x", "Origin", "https://admin.example.com"), app: star, status: 200,
 			want:   map[string][]string{"Access-Control-Allow-Origin": {"https://admin.example.com"}, "Vary": {"Origin"}, "Access-Control-Allow-Methods": {"GET, POST"}},
@@ -265,6 +270,8 @@ func FuzzParse(f *testing.F) {
 	f.Add(postest.Golden(f, "onsuccess.conf"))
 	f.Add(apache.Write(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://*.a.test"}, Methods: []string{"*"}, Paths: []string{"/x"}, Credentials: true}, {Origins: []string{"*"}}}}))
 	f.Add("<If \"-n %{HTTP:Origin} && (%{REQUEST_METHOD} == 'GET' || !(%{HTTP:X} =~ m#a#i))\">\nHeader edit* Vary (a) \"$1b\"\n</If>\n<ElseIf \"true\">\n</ElseIf>\\\n")
+	f.Add(wordpress)
+	f.Add("RewriteEngine On\nRewriteRule ^(.*)$ $1$1$1$1$1$1$1$1 [L]\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		(&apache.Format{}).CheckText(s)
 		(&apache.Format{}).Detect(s)
@@ -277,4 +284,99 @@ func FuzzParse(f *testing.F) {
 			c.Respond(req(m, "http://a/x?q", "Origin", "https://a.test"), policy.Reply{Status: 200})
 		}
 	})
+}
+
+// wordpress is WordPress's permalinks .htaccess after a REST API
+// tutorial's CORS lines, as e2e/apache TestHtaccess runs it in apache2.
+const wordpress = `Header set Access-Control-Allow-Origin "https://app.example"
+Header always set Access-Control-Allow-Methods "GET, POST, OPTIONS"
+<IfModule mod_rewrite.c>
+RewriteEngine On
+RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]
+RewriteBase /
+RewriteRule ^index\.php$ - [L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{REQUEST_FILENAME} !-d
+RewriteRule . /index.php [L]
+</IfModule>
+`
+
+// TestHtaccess: a .htaccess's rules run per directory, each rewrite a
+// new request (source "rw": mod_rewrite.html, rewrite/tech.html
+// "Ruleset Processing"; "e2e": e2e/apache TestHtaccess, where apache2
+// 2.4.71 answered so).
+func TestHtaccess(t *testing.T) {
+	app401 := policy.Reply{Status: 401}
+	tests := []respondCase{
+		{desc: "a REST route is rewritten to index.php, whose 401 keeps the onsuccess line", text: wordpress,
+			req: req("GET", "https://blog.example/wp-json/wp/v2/private", "Origin", "https://app.example"), app: app401, status: 401,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}}, source: "rw, e2e"},
+		{desc: "a file (an extension) is served as it is: Apache's own 404 has only the always lines", text: wordpress,
+			req: req("GET", "https://blog.example/wp-content/a.jpg", "Origin", "https://app.example"), app: policy.Reply{Status: 404}, status: 404,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Access-Control-Allow-Methods": {"GET, POST, OPTIONS"}}, source: "hdr always, e2e"},
+		{desc: "a trailing slash redirected, with the always lines and a full Location",
+			text: "Header always set Access-Control-Allow-Origin *\nRewriteEngine On\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteCond %{REQUEST_URI} (.+)/$\nRewriteRule ^ %1 [L,R=301]\nRewriteRule ^ index.php [L]\n",
+			req:  req("GET", "https://api.example:8443/items/", "Origin", "https://app.example"), app: policy.Reply{Status: 200}, status: 301,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}, "Location": {"https://api.example:8443/items"}}, source: "rw (R, %N), e2e"},
+		{desc: "a variable of the first request is REDIRECT_NAME in the rewritten one",
+			text: "Header always set X-Was %{REDIRECT_API}e env=REDIRECT_API\nHeader always set X-Is 1 env=API\nRewriteEngine On\nRewriteRule ^api/ - [E=API:yes]\nRewriteRule ^api/(.*)$ index.php?r=$1 [L]\n",
+			req:  req("GET", "http://api.example/api/items"), app: policy.Reply{Status: 200}, status: 200,
+			want: map[string][]string{"X-Was": {"yes"}, "X-Is": nil}, source: "rw (E=), e2e"},
+		{desc: "END: the rewritten request's rules do not run",
+			text: "RewriteEngine On\nRewriteRule ^end$ d.php [END]\nRewriteRule ^d\\.php$ - [F]\n",
+			req:  req("GET", "http://api.example/end"), app: policy.Reply{Status: 200}, status: 200, source: "rw (END), e2e"},
+		{desc: "L: the rewritten request's rules run again",
+			text: "RewriteEngine On\nRewriteRule ^end$ d.php [L]\nRewriteRule ^d\\.php$ - [F]\n",
+			req:  req("GET", "http://api.example/end"), app: policy.Reply{Status: 200}, status: 403, source: "rw (L), e2e"},
+		{desc: "two rules rewriting to each other: 500 after ten redirects",
+			text: "RewriteEngine On\nRewriteRule ^a$ b [L]\nRewriteRule ^b$ a [L]\n",
+			req:  req("GET", "http://api.example/a"), app: policy.Reply{Status: 200}, status: 500, source: "core (LimitInternalRecursion), e2e"},
+		{desc: "a pattern without its / marks a .htaccess: it matches there",
+			text: "Header always set Access-Control-Allow-Origin *\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^api/ - [R=204,L]\n",
+			req:  req("OPTIONS", "http://api.example/api/x"), app: policy.Reply{Status: 404}, status: 204,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "rw (per-directory prefix)"},
+		{desc: "the same pattern in a <VirtualHost> sees /api/x and never matches",
+			text: "<VirtualHost *:80>\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^api/ - [R=204,L]\n</VirtualHost>\n",
+			req:  req("OPTIONS", "http://api.example/api/x"), app: policy.Reply{Status: 404}, status: 404, source: "rw (server context)"},
+	}
+	for _, tc := range tests {
+		servertest.Reply(t, tc.desc, tc.source, get(t, tc.text).Respond(tc.req, tc.app), tc.status, tc.want)
+	}
+	// The trace says what whycors took the disk to hold.
+	got := get(t, wordpress).Respond(req("GET", "https://blog.example/wp-json/wp/v2/posts"), policy.Reply{Status: 200}).Text()
+	for _, w := range []string{"takes /wp-json/wp/v2/posts as no file", "rewrote the request to /index.php", "cannot see the disk"} {
+		if !strings.Contains(got, w) {
+			t.Errorf("trace %q: want %q", got, w)
+		}
+	}
+}
+
+// TestHtaccessErrors: what a .htaccess's reading refuses, at its
+// position, in the words written.
+func TestHtaccessErrors(t *testing.T) {
+	tests := []struct {
+		desc string
+		text string
+		want []policy.Error
+		msg  string
+	}{
+		{desc: "a file test in a <VirtualHost>, where REQUEST_FILENAME is the URL path",
+			text: "<VirtualHost *:80>\n  RewriteEngine On\n  RewriteCond %{REQUEST_FILENAME} !-f\n  RewriteRule ^ - [F]\n</VirtualHost>\n",
+			want: []policy.Error{{Line: 3, Column: 35}}, msg: "in a .htaccess"},
+		{desc: "a rewrite in a <VirtualHost>", text: "<VirtualHost *:80>\n  RewriteEngine On\n  RewriteRule ^ index.php [L]\n</VirtualHost>\n",
+			want: []policy.Error{{Line: 3, Column: 17}}, msg: "in a .htaccess"},
+		{desc: "a symbolic link test", text: "RewriteBase /\nRewriteCond %{REQUEST_FILENAME} -l\nRewriteRule ^ - [F]\n",
+			want: []policy.Error{{Line: 2, Column: 33}}, msg: "-l is not modelled"},
+		{desc: "a flag quoted as written", text: "RewriteBase /\nRewriteRule ^ - [E=Auth:%{HTTP:Authorization},Frob]\n",
+			want: []policy.Error{{Line: 2, Column: 1}}, msg: "flag Frob is"},
+		{desc: "a redirect to -", text: "RewriteRule ^a$ - [R=301]\n", want: []policy.Error{{Line: 1, Column: 17}}, msg: "needs a target"},
+		{desc: "RewriteBase in a <VirtualHost>", text: "<VirtualHost *:80>\n  RewriteBase /\n</VirtualHost>\n", want: []policy.Error{{Line: 2, Column: 3}}, msg: "in a .htaccess"},
+	}
+	for _, tc := range tests {
+		_, err := apache.Parse(tc.text)
+		postest.Positions(t, tc.desc, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("%s: %v, want %q", tc.desc, err, tc.msg)
+		}
+	}
 }

@@ -269,28 +269,27 @@ func filesMatch(l *scope, name string) bool {
 func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	x := &run{req: newRequest(req), env: map[string]string{}}
 	vh := c.vhost(x.req)
-	// post_read_request: the server's and the virtual host's SetEnvIf.
-	x.setEnv(c.server.setenvs)
+	// post_read_request: the server's and the virtual host's SetEnvIf
+	// (a .htaccess's run with its rules, htaccess.go).
+	if !c.perDir {
+		x.setEnv(c.server.setenvs)
+	}
 	if vh != c.server {
 		x.setEnv(vh.setenvs)
 	}
-	// mod_rewrite in the server or virtual host context (translate_name).
-	status := 0
-	rwLine := 0
-	if vh.rewrite {
-		for _, r := range vh.rules {
-			if r.re.MatchString(x.req.path) == r.neg || !x.conds(r.conds) {
-				continue
-			}
-			if r.status != 0 {
-				status, rwLine = r.status, r.line
-				break
-			}
-			if r.last {
-				break
-			}
-		}
+	// mod_rewrite: in the server or virtual host context
+	// (translate_name), or a .htaccess's (fixups, htaccess.go).
+	var rw rewritten
+	if c.perDir {
+		rw = x.htaccess(c.server)
+	} else if vh.rewrite {
+		rw = x.rewrite(vh.rules, false, "/")
 	}
+	status, rwLine := rw.status, rw.line
+	// A .htaccess's script (WordPress's and Laravel's index.php) is the
+	// application's, which answers with any status, as a proxied
+	// backend does.
+	isScript := c.perDir && status == 0 && script(x.req.path)
 	// Per-directory sections: Location and LocationMatch in order (the
 	// server's, then the virtual host's), then the If sections.
 	scopes := []*scope{c.server}
@@ -384,7 +383,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	reply := policy.Reply{}
 	d := policy.Note{Case: caseDecision}
 	generated := status != 0
-	if !generated && !proxied && app.Status >= 400 {
+	if !generated && !proxied && !isScript && app.Status >= 400 {
 		// Not proxied: an error status comes from Apache's own handlers.
 		generated, status = true, app.Status
 		d.Args[1] = "local"
@@ -402,6 +401,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		d.Args[0], d.N = "app", app.Status
 		if proxied {
 			d.Args[1] = "proxied"
+		}
+		if isScript {
+			d.Args[1], d.Args[2] = "script", x.req.path
 		}
 	}
 	if generated && status == 204 && len(cx.vary) > 0 {
@@ -470,6 +472,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	for _, f := range errT {
 		reply.Header.Add(f.Name, f.Value)
 	}
+	if rw.location != "" {
+		reply.Header.Add("Location", rw.location)
+	}
 	for _, f := range out {
 		reply.Header.Add(f.Name, f.Value)
 	}
@@ -512,25 +517,6 @@ func (x *run) value(ps []part) string {
 	return b.String()
 }
 
-func (x *run) conds(cs []rwCond) bool {
-	ok := true
-	pendingOr := false
-	for i, c := range cs {
-		v := x.condValue(c.test)
-		m := c.re.MatchString(v) != c.neg
-		if i == 0 || !pendingOr {
-			if i > 0 && !ok {
-				return false
-			}
-			ok = m
-		} else {
-			ok = ok || m
-		}
-		pendingOr = c.or
-	}
-	return ok
-}
-
 func (x *run) condValue(t string) string {
 	v := strings.TrimSuffix(strings.TrimPrefix(t, "%{"), "}")
 	switch strings.ToUpper(v) {
@@ -540,6 +526,15 @@ func (x *run) condValue(t string) string {
 		return x.req.path
 	case "HTTP_HOST":
 		return x.req.host
+	case "REQUEST_FILENAME", "SCRIPT_FILENAME":
+		// The file in a .htaccess, of which file tests read the path
+		// (htaccess.go); the URL path in the server.
+		return x.req.path
+	case "HTTPS":
+		if x.req.scheme == "https" {
+			return "on"
+		}
+		return "off"
 	case "HTTP_ORIGIN":
 		s, _ := x.req.header("Origin")
 		return s

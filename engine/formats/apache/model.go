@@ -54,14 +54,28 @@ type rwRule struct {
 	neg    bool
 	status int // R=, F (403), G (410); 0 for "-" with no answer
 	last   bool
-	line   int
+	// end: END, which also stops the rewriting of the internal
+	// redirect a per-directory rewrite makes (mod_rewrite.html, flag
+	// END).
+	end bool
+	// sub is the substitution as written: "-" for none, else a path
+	// (a .htaccess's rewrite, or a redirect's target) with $N and %N.
+	sub  string
+	envs []envSet // E=VAR:VALUE and E=!VAR
+	line int
 }
 
 type rwCond struct {
 	test string // %{REQUEST_METHOD}, %{HTTP:Origin}, ...
 	re   *regexp.Regexp
+	// file is a file test in place of re, of %{REQUEST_FILENAME} in a
+	// .htaccess: 'f' (-f, -s), 'd' (-d); whycors cannot see the disk
+	// and takes a path's last segment with an extension as a file,
+	// "/" as the only directory (htaccess.go).
+	file byte
 	neg  bool
 	or   bool
+	line int
 }
 
 // scope is the server, a <VirtualHost>, or a section inside one.
@@ -86,6 +100,9 @@ type scope struct {
 
 	docroot      string   // DocumentRoot, for <Directory>
 	pendingConds []rwCond // RewriteConds waiting for their RewriteRule
+	// base is a .htaccess's RewriteBase: the URL path its relative
+	// substitutions are put under ("/" when none).
+	base string
 }
 
 type proxyPass struct {
@@ -121,7 +138,7 @@ var unsupported = map[string]string{
 	"setenv":             "sets variables (not modelled)",
 	"browsermatch":       "sets variables (not modelled)",
 	"rewritemap":         "is not modelled",
-	"rewritebase":        "is not modelled",
+	"rewritebase":        "is modelled in a .htaccess, not in the server, a <VirtualHost> or a section",
 	"authtype":           "answers 401 before the headers are sent (not modelled)",
 	"script":             "answers methods with a script (not modelled)",
 	"limitexcept":        "answers 403 to other methods (not modelled)",
@@ -130,6 +147,9 @@ var unsupported = map[string]string{
 
 type parser struct {
 	errs policy.Errors
+	// perDir: the text's top level is a .htaccess in DocumentRoot
+	// (Config.perDir).
+	perDir bool
 }
 
 // unread reports what Apache runs and the reader does not model: an
@@ -155,22 +175,28 @@ type Config struct {
 	// Notes are traps that do not stop Apache from loading it.
 	Notes  []string
 	server *scope
+	// perDir: the top level is a .htaccess in DocumentRoot, whose
+	// RewriteRules run per directory (htaccess.go).
+	perDir bool
 }
 
 // Parse reads an Apache httpd configuration: httpd.conf, a
-// <VirtualHost>, or the directives of one (Header lines, SetEnvIf).
+// <VirtualHost>, the directives of one (Header lines, SetEnvIf), or a
+// .htaccess in DocumentRoot, which it tells by the text alone, what
+// only a .htaccess holds (htaccessLike), the same in the page as on
+// the command line, whatever the file's name.
 func Parse(text string) (*Config, error) {
 	ds, errs := parseConf(text)
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p := &parser{}
-	s := &scope{kind: "server", line: 1}
+	p := &parser{perDir: htaccessLike(ds)}
+	s := &scope{kind: "server", line: 1, base: "/"}
 	p.fill(s, ds)
 	if len(p.errs) > 0 {
 		return nil, p.errs
 	}
-	return &Config{server: s}, nil
+	return &Config{server: s, perDir: p.perDir}, nil
 }
 
 func (p *parser) fill(s *scope, ds []*dir) {
@@ -208,6 +234,19 @@ func (p *parser) fill(s *scope, ds []*dir) {
 			}
 		case "rewriteengine":
 			s.rewrite = len(d.args) > 0 && strings.EqualFold(d.args[0].text, "on")
+		case "rewritebase":
+			if !p.perDir || s.kind != "server" {
+				p.unread(d.line, d.col, d.name+" "+unsupported[low])
+				continue
+			}
+			if len(d.args) != 1 || !strings.HasPrefix(d.args[0].text, "/") {
+				p.err(d.line, d.col, "RewriteBase takes one URL path, starting with /")
+				continue
+			}
+			s.base = d.args[0].text
+			if !strings.HasSuffix(s.base, "/") {
+				s.base += "/"
+			}
 		case "rewritecond":
 			p.rewriteCond(s, d)
 		case "rewriterule":
@@ -537,30 +576,53 @@ func (p *parser) rewriteCond(s *scope, d *dir) {
 		p.err(d.line, d.col, "RewriteCond needs a test string and a condition")
 		return
 	}
-	c := rwCond{test: d.args[0].text}
+	c := rwCond{test: d.args[0].text, line: d.line}
 	pat := d.args[1].text
 	if strings.HasPrefix(pat, "!") {
 		c.neg, pat = true, pat[1:]
 	}
-	flags := ""
+	nc := false
 	if len(d.args) > 2 {
-		flags = strings.ToUpper(strings.Trim(d.args[2].text, "[]"))
-	}
-	for _, f := range strings.Split(flags, ",") {
-		switch f {
-		case "NC", "NOCASE":
-			pat = "(?i)" + pat
-		case "OR", "ORNEXT":
-			c.or = true
-		case "":
-		default:
-			p.err(d.line, d.col, "RewriteCond flag "+f+" is not modelled")
-			return
+		for _, f := range strings.Split(strings.Trim(d.args[2].text, "[]"), ",") {
+			switch strings.ToUpper(f) {
+			case "NC", "NOCASE":
+				nc = true
+			case "OR", "ORNEXT":
+				c.or = true
+			case "":
+			default:
+				p.err(d.line, d.col, "RewriteCond flag "+f+" is not modelled")
+				return
+			}
 		}
 	}
-	if strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
-		p.err(d.args[1].line, d.args[1].col, "RewriteCond "+pat+" is not modelled (regular expressions are)")
+	if v := c.test; !(strings.HasPrefix(v, "%{") && strings.HasSuffix(v, "}")) {
+		p.err(d.args[0].line, d.args[0].col, "RewriteCond test string "+v+" is not modelled (one %{VARIABLE} is)")
 		return
+	}
+	switch pat {
+	case "-f", "-s", "-d":
+		// A file test, of the file the request maps to: in a .htaccess
+		// REQUEST_FILENAME is that file; in the server and a
+		// <VirtualHost> it is still the URL path (mod_rewrite.html,
+		// RewriteCond), which names no file.
+		if !p.perDir || s.kind != "server" || !strings.EqualFold(c.test, "%{REQUEST_FILENAME}") {
+			p.err(d.args[1].line, d.args[1].col, "RewriteCond "+pat+" is modelled on %{REQUEST_FILENAME} in a .htaccess")
+			return
+		}
+		c.file = pat[1]
+		if c.file == 's' {
+			c.file = 'f'
+		}
+		s.pendingConds = append(s.pendingConds, c)
+		return
+	}
+	if strings.HasPrefix(pat, "-") || strings.HasPrefix(pat, "=") || strings.HasPrefix(pat, "<") || strings.HasPrefix(pat, ">") {
+		p.err(d.args[1].line, d.args[1].col, "RewriteCond "+pat+" is not modelled (regular expressions, -f and -d are)")
+		return
+	}
+	if nc {
+		pat = "(?i)" + pat
 	}
 	re, err := regexp.Compile(pat)
 	if err != nil {
@@ -568,10 +630,6 @@ func (p *parser) rewriteCond(s *scope, d *dir) {
 		return
 	}
 	c.re = re
-	if v := c.test; !(strings.HasPrefix(v, "%{") && strings.HasSuffix(v, "}")) {
-		p.err(d.args[0].line, d.args[0].col, "RewriteCond test string "+v+" is not modelled (one %{VARIABLE} is)")
-		return
-	}
 	s.pendingConds = append(s.pendingConds, c)
 }
 
@@ -583,47 +641,65 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 		return
 	}
 	if s.kind != "server" && s.kind != "VirtualHost" {
-		p.err(d.line, d.col, "RewriteRule inside <"+s.kind+"> is not modelled (in the server or a <VirtualHost> it is)")
+		p.err(d.line, d.col, "RewriteRule inside <"+s.kind+"> is not modelled (in the server, a <VirtualHost> or a .htaccess it is)")
 		return
 	}
-	r := rwRule{conds: conds, line: d.line}
+	r := rwRule{conds: conds, line: d.line, sub: d.args[1].text}
 	pat := d.args[0].text
 	if strings.HasPrefix(pat, "!") {
 		r.neg, pat = true, pat[1:]
 	}
-	flags := ""
-	if len(d.args) > 2 {
-		flags = strings.ToUpper(strings.Trim(d.args[2].text, "[]"))
-	}
 	nc := false
-	for _, f := range strings.Split(flags, ",") {
-		switch {
-		case f == "L" || f == "LAST" || f == "END":
-			r.last = true
-		case f == "NC" || f == "NOCASE":
-			nc = true
-		case f == "F" || f == "FORBIDDEN":
-			r.status, r.last = 403, true
-		case f == "G" || f == "GONE":
-			r.status, r.last = 410, true
-		case strings.HasPrefix(f, "R=") || f == "R" || strings.HasPrefix(f, "REDIRECT"):
-			code := 302
-			if i := strings.IndexByte(f, '='); i >= 0 {
-				v, err := strconv.Atoi(f[i+1:])
-				if err != nil {
-					p.err(d.line, d.col, "RewriteRule status "+f[i+1:]+" is not a number")
-					return
+	if len(d.args) > 2 {
+		for _, f := range strings.Split(strings.Trim(d.args[2].text, "[]"), ",") {
+			// Flags are read ignoring case; a message quotes them as
+			// written (an E= value keeps its case).
+			up := strings.ToUpper(f)
+			switch {
+			case up == "L" || up == "LAST":
+				r.last = true
+			case up == "END":
+				r.last, r.end = true, true
+			case up == "NC" || up == "NOCASE":
+				nc = true
+			case up == "F" || up == "FORBIDDEN":
+				r.status, r.last = 403, true
+			case up == "G" || up == "GONE":
+				r.status, r.last = 410, true
+			case strings.HasPrefix(up, "R=") || up == "R" || strings.HasPrefix(up, "REDIRECT"):
+				code := 302
+				if i := strings.IndexByte(f, '='); i >= 0 {
+					v, err := strconv.Atoi(f[i+1:])
+					if err != nil {
+						p.err(d.line, d.col, "RewriteRule status "+f[i+1:]+" is not a number")
+						return
+					}
+					code = v
 				}
-				code = v
+				r.status = code
+				if code < 300 || code > 399 {
+					r.last = true // a non-redirect status stops rewriting (mod_rewrite R flag)
+				}
+			case strings.HasPrefix(up, "E=") || strings.HasPrefix(up, "ENV="):
+				// E=VAR:VALUE sets VAR, E=!VAR unsets it (mod_rewrite
+				// flag E), as WordPress's and Laravel's .htaccess pass
+				// Authorization to PHP.
+				v := f[strings.IndexByte(f, '=')+1:]
+				e := envSet{name: v}
+				if i := strings.IndexByte(v, ':'); i >= 0 {
+					e.name, e.value = v[:i], v[i+1:]
+				}
+				if strings.HasPrefix(e.name, "!") {
+					e.name, e.unset = e.name[1:], true
+				}
+				r.envs = append(r.envs, e)
+			case up == "QSA" || up == "QSAPPEND" || up == "QSD" || up == "QSDISCARD" || up == "NE" || up == "NOESCAPE" || up == "DPI" || up == "DISCARDPATH":
+				// The query string and escaping: no header or status.
+			case up == "":
+			default:
+				p.err(d.line, d.col, "RewriteRule flag "+f+" is not modelled")
+				return
 			}
-			r.status = code
-			if code < 300 || code > 399 {
-				r.last = true // a non-redirect status stops rewriting (mod_rewrite R flag)
-			}
-		case f == "":
-		default:
-			p.err(d.line, d.col, "RewriteRule flag "+f+" is not modelled")
-			return
 		}
 	}
 	if nc {
@@ -635,11 +711,78 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 		return
 	}
 	r.re = re
-	if d.args[1].text != "-" && (r.status == 0 || r.status >= 300 && r.status < 400) {
-		p.err(d.args[1].line, d.args[1].col, "a RewriteRule that rewrites or redirects to "+d.args[1].text+" is not modelled (\"-\" with R=2xx, F or G is)")
+	switch redirect := r.status >= 300 && r.status < 400; {
+	case r.sub == "-" && redirect:
+		p.err(d.args[1].line, d.args[1].col, "a RewriteRule redirect needs a target, not -")
+		return
+	case r.sub == "-" || r.status != 0 && !redirect:
+		// No rewrite, or an answer of its own (R=2xx, F, G), which
+		// drops the substitution.
+	case strings.Contains(r.sub, "://") && !redirect:
+		p.err(d.args[1].line, d.args[1].col, "a RewriteRule to the URL "+r.sub+" without R is not modelled")
+		return
+	case !redirect && (!p.perDir || s.kind != "server"):
+		// In the server and a <VirtualHost> a rewrite maps the request
+		// before its sections are chosen, which is not modelled.
+		p.err(d.args[1].line, d.args[1].col, "a RewriteRule that rewrites to "+r.sub+" is modelled in a .htaccess, not in the server or a <VirtualHost> (there \"-\" with R=, F or G is)")
 		return
 	}
 	s.rules = append(s.rules, r)
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// htaccessLike reports whether a text's top level is a .htaccess (a
+// directory's configuration) rather than the server's: it has no
+// <VirtualHost>, <Directory> or <Location>, none of which a .htaccess
+// may hold, and something only a directory's configuration has: a
+// RewriteBase (Apache refuses it in the server), a file test of
+// %{REQUEST_FILENAME} (which names no file there), or a RewriteRule
+// whose substitution is a relative path or whose pattern a path without
+// its leading "/" (WordPress's and Laravel's .htaccess have several).
+func htaccessLike(ds []*dir) bool {
+	marked := false
+	var walk func([]*dir) bool
+	walk = func(ds []*dir) bool {
+		for _, d := range ds {
+			low := strings.ToLower(d.name)
+			if d.section {
+				switch low {
+				case "ifmodule", "ifdefine", "ifversion":
+					if !walk(d.body) {
+						return false
+					}
+				case "virtualhost", "directory", "directorymatch", "location", "locationmatch":
+					return false
+				}
+				continue
+			}
+			switch low {
+			case "rewritebase":
+				marked = true
+			case "rewritecond":
+				if len(d.args) >= 2 && strings.Contains(strings.ToUpper(d.args[0].text), "REQUEST_FILENAME") && strings.HasPrefix(strings.TrimPrefix(d.args[1].text, "!"), "-") {
+					marked = true
+				}
+			case "rewriterule":
+				if len(d.args) >= 2 {
+					sub := d.args[1].text
+					if sub != "-" && !strings.HasPrefix(sub, "/") && !strings.HasPrefix(sub, "$") && !strings.HasPrefix(sub, "%") && !strings.Contains(sub, "://") {
+						marked = true
+					}
+					// "^api/", "^index\.php$": a path without its "/",
+					// which no URL path in the server matches.
+					if pat := strings.TrimPrefix(d.args[0].text, "!"); len(pat) > 1 && pat[0] == '^' && (isAlnum(pat[1]) || pat[1] == '_' || pat[1] == '-') {
+						marked = true
+					}
+				}
+			}
+		}
+		return true
+	}
+	return walk(ds) && marked
 }
 
 // locationMatches is the location walk's prefix test: the path starts

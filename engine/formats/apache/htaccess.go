@@ -1,0 +1,271 @@
+package apache
+
+import (
+	"strconv"
+	"strings"
+)
+
+// mod_rewrite, as the evaluator runs it (httpd.apache.org/docs/2.4:
+// mod_rewrite.html, rewrite/tech.html "Ruleset Processing"):
+//
+//   - In the server and a <VirtualHost> the rules see the URL path; a
+//     rule there may answer (R=2xx, F, G) or redirect (R=3xx with a
+//     target), not rewrite: a rewrite there maps the request before its
+//     sections are chosen, which is not modelled.
+//   - In a .htaccess (Config.perDir) the rules see the path less the
+//     directory's prefix, "/" for DocumentRoot's. A rewrite to another
+//     path (a relative one under RewriteBase) is an internal redirect:
+//     the request runs again with the new path, its variables renamed
+//     REDIRECT_NAME, the .htaccess's SetEnvIf and rules run again
+//     (which is why WordPress's .htaccess starts with
+//     "RewriteRule ^index\.php$ - [L]"), and the headers are those of
+//     that last request alone. END stops the rules of the requests
+//     after; ten redirects end in 500 (LimitInternalRecursion).
+//   - whycors cannot see the disk. -f and -d take a path whose last
+//     segment has an extension as a file and "/" as the only directory,
+//     as the nginx reader takes try_files; a path ending in .php, or
+//     "/" (its DirectoryIndex), is a script, which the application
+//     answers with any status, the onsuccess lines kept, as PHP does
+//     behind Debian's php-fpm configuration (e2e/apache TestHtaccess,
+//     against apache2 with a .php handler).
+
+// rewritten is what a set of RewriteRules did to a request.
+type rewritten struct {
+	status   int    // an answer of a rule: R=, F, G; 0 for none
+	line     int    // the line of the rule that answered or rewrote last
+	location string // a redirect's Location
+	path     string // a .htaccess's new URL path, "" for none
+	end      bool   // END ran
+}
+
+// The steps of a .htaccess's rewriting, in Decision's pairs.
+const (
+	stepRewrite = "rewrite"  // a RewriteRule at the line rewrote the request
+	stepPath    = "path"     // the path the step before it named
+	stepFile    = "file"     // a RewriteCond at the line took the path as a file
+	stepNoFile  = "no-file"  // ... as no file
+	stepDir     = "dir"      // ... as a directory
+	stepNoDir   = "no-dir"   // ... as no directory
+	stepScript  = "script"   // the path the application answered for
+	stepLoop    = "too-many" // LimitInternalRecursion's 500
+	stepLong    = "too-long" // a path past maxPath
+)
+
+// maxRedirects is LimitInternalRecursion's default (core.html).
+const maxRedirects = 10
+
+// maxSteps bounds the trace's file tests: a rule may have thousands of
+// RewriteConds, each run at every redirect.
+const maxSteps = 256
+
+// maxPath bounds a rewritten path (LimitRequestLine's default, 8190):
+// "$1$1" doubles a path at each rule and each redirect, which would
+// grow without end; the evaluator stops there with a 500.
+const maxPath = 8190
+
+// htaccess runs a .htaccess's SetEnvIf and rules for each internal
+// redirect they make, leaving x.req.path the path of the last request,
+// and returns a rule's answer, if one answered.
+func (x *run) htaccess(s *scope) rewritten {
+	rewriting := s.rewrite
+	for redirects := 0; ; redirects++ {
+		// header_parser: the directory's SetEnvIf, before its rules
+		// (fixups), which may read them as %{ENV:NAME}.
+		x.setEnv(s.setenvs)
+		if !rewriting {
+			return rewritten{}
+		}
+		rw := x.rewrite(s.rules, true, s.base)
+		if rw.status != 0 || rw.path == "" || rw.path == x.req.path {
+			// An answer, or no new path: mod_rewrite passes a rewrite to
+			// the same path through.
+			return rw
+		}
+		if redirects == maxRedirects {
+			x.steps = append(x.steps, stepLoop, strconv.Itoa(rw.line))
+			return rewritten{status: 500, line: rw.line}
+		}
+		x.steps = append(x.steps, stepRewrite, strconv.Itoa(rw.line), stepPath, rw.path)
+		env := make(map[string]string, len(x.env))
+		for k, v := range x.env {
+			env["REDIRECT_"+k] = v
+		}
+		x.env, x.req.path = env, rw.path
+		rewriting = !rw.end
+	}
+}
+
+// rewrite runs rules on the request: on its URL path in the server, on
+// the path less "/" in a .htaccess (perDir), whose rewrites it follows
+// to the end of the rules or an L.
+func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
+	var out rewritten
+	subject := x.req.path
+	if perDir {
+		subject = strings.TrimPrefix(subject, "/")
+	}
+	for _, r := range rules {
+		m := r.re.FindStringSubmatch(subject)
+		if (m != nil) == r.neg {
+			continue
+		}
+		if r.neg {
+			m = nil // a negated pattern has no groups
+		}
+		cm, ok := x.condsMatch(r.conds, m)
+		if !ok {
+			continue
+		}
+		for _, e := range r.envs {
+			if e.unset {
+				delete(x.env, e.name)
+				continue
+			}
+			x.env[e.name] = x.expand(e.value, m, cm)
+		}
+		if r.status != 0 && (r.status < 300 || r.status > 399) {
+			return rewritten{status: r.status, line: r.line}
+		}
+		if r.sub != "-" {
+			target := x.expand(r.sub, m, cm)
+			if r.status != 0 {
+				return rewritten{status: r.status, line: r.line, location: x.absolute(target, base)}
+			}
+			p := target
+			if i := strings.IndexByte(p, '?'); i >= 0 {
+				p = p[:i]
+			}
+			if !strings.HasPrefix(p, "/") {
+				p = base + p
+			}
+			if len(p) > maxPath {
+				x.steps = append(x.steps, stepLong, strconv.Itoa(r.line))
+				return rewritten{status: 500, line: r.line}
+			}
+			out.path, out.line = p, r.line
+			subject = strings.TrimPrefix(p, "/")
+		}
+		if r.end {
+			out.end = true
+		}
+		if r.last {
+			break
+		}
+	}
+	return out
+}
+
+// absolute is a redirect's Location: mod_rewrite makes the target a
+// full URL on the request's scheme and host (a relative one under
+// RewriteBase).
+func (x *run) absolute(target, base string) string {
+	if strings.Contains(target, "://") {
+		return target
+	}
+	if !strings.HasPrefix(target, "/") {
+		target = base + target
+	}
+	host := x.req.host
+	if x.req.port != "" && !(x.req.scheme == "http" && x.req.port == "80" || x.req.scheme == "https" && x.req.port == "443") {
+		host += ":" + x.req.port
+	}
+	scheme := x.req.scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	return scheme + "://" + host + target
+}
+
+// condsMatch is conds, with the groups of the last RewriteCond whose
+// expression matched (a substitution's %N); m are the rule's ($N).
+func (x *run) condsMatch(cs []rwCond, m []string) ([]string, bool) {
+	var last []string
+	ok := true
+	pendingOr := false
+	for i, c := range cs {
+		v := x.condValue(c.test)
+		var hit bool
+		if c.file != 0 {
+			hit = x.fileTest(c, v) != c.neg
+		} else {
+			g := c.re.FindStringSubmatch(v)
+			hit = (g != nil) != c.neg
+			if g != nil && !c.neg {
+				last = g
+			}
+		}
+		if i == 0 || !pendingOr {
+			if i > 0 && !ok {
+				return nil, false
+			}
+			ok = hit
+		} else {
+			ok = ok || hit
+		}
+		pendingOr = c.or
+	}
+	return last, ok
+}
+
+// fileTest is -f or -d of the request's file, path p, as whycors takes
+// the disk to be, with the step that says so.
+func (x *run) fileTest(c rwCond, p string) bool {
+	seg := p[strings.LastIndexByte(p, '/')+1:]
+	var yes bool
+	step := stepNoFile
+	if c.file == 'd' {
+		yes, step = p == "/" || p == "", stepNoDir
+		if yes {
+			step = stepDir
+		}
+	} else if i := strings.LastIndexByte(seg, '.'); i > 0 && i < len(seg)-1 {
+		yes, step = true, stepFile
+	}
+	if len(x.steps) < maxSteps {
+		x.steps = append(x.steps, step, strconv.Itoa(c.line), stepPath, p)
+	}
+	return yes
+}
+
+// expand is a substitution or E= value with its $N (the rule's groups),
+// %N (the last matched RewriteCond's) and %{NAME} (condValue's).
+func (x *run) expand(s string, m, cm []string) string {
+	if !strings.ContainsAny(s, "$%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case (c == '$' || c == '%') && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
+			g := m
+			if c == '%' {
+				g = cm
+			}
+			if n := int(s[i+1] - '0'); n < len(g) {
+				b.WriteString(g[n])
+			}
+			i++
+		case c == '%' && i+1 < len(s) && s[i+1] == '{':
+			j := strings.IndexByte(s[i:], '}')
+			if j < 0 {
+				b.WriteString(s[i:])
+				return b.String()
+			}
+			b.WriteString(x.condValue(s[i : i+j+1]))
+			i += j
+		case c == '\\' && i+1 < len(s):
+			b.WriteByte(s[i+1])
+			i++
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// script reports whether the application answers path in a .htaccess:
+// a .php file, or "/", which its DirectoryIndex serves.
+func script(path string) bool {
+	return strings.HasSuffix(path, ".php") || path == "/"
+}
