@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/whycors/whycors/engine/formats/internal/yamlpos"
 	"github.com/whycors/whycors/engine/internal/jsontext"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -144,26 +145,10 @@ func readDoc(text, file string) (*doc, *policy.Error) {
 	return d, nil
 }
 
-// yamlError positions a YAML syntax error: the parser says "yaml: line
-// N: ..." (the line 1-based).
+// yamlError positions a YAML syntax error (yamlpos.Error).
 func yamlError(err error, file string) *policy.Error {
-	msg := err.Error()
-	e := &policy.Error{File: file, Line: 1, Column: 1, Unreadable: true}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	if strings.HasPrefix(msg, "line ") {
-		rest := msg[len("line "):]
-		if i := strings.IndexByte(rest, ':'); i > 0 {
-			if n, err := strconv.Atoi(rest[:i]); err == nil {
-				e.Line = n
-				msg = strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
-	if strings.HasPrefix(msg, "unmarshal errors:") {
-		msg = strings.TrimSpace(strings.TrimPrefix(msg, "unmarshal errors:"))
-	}
-	e.Msg = "invalid YAML: " + msg
-	return e
+	line, msg := yamlpos.Error(err.Error())
+	return &policy.Error{File: file, Line: line, Column: 1, Msg: "invalid YAML: " + msg, Unreadable: true}
 }
 
 // lineStarts are the offsets where YAML's lines start: after "\n",

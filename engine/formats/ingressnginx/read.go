@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/yamlpos"
 	"github.com/whycors/whycors/engine/limits"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
@@ -149,18 +150,9 @@ func read(text string) (*Manifest, policy.Errors) {
 	return m, errs
 }
 
-// syntaxError positions a YAML syntax error ("yaml: line N: ...").
+// syntaxError positions a YAML syntax error (yamlpos.Error).
 func syntaxError(err error) *policy.Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 1
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.IndexByte(rest, ':'); i > 0 {
-			if l, err := strconv.Atoi(rest[:i]); err == nil && l > 0 {
-				line = l
-				msg = strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
+	line, msg := yamlpos.Error(err.Error())
 	return &policy.Error{Line: line, Column: 1, Msg: "invalid YAML: " + msg, Unreadable: true}
 }
 

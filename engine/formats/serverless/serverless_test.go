@@ -108,7 +108,7 @@ func TestParse(t *testing.T) {
 		{desc: "a ${self:} reference to nothing", cites: "Serverless variables: ${self:} names a value of the file",
 			text: "service: s\nfunctions:\n  f:\n    events:\n      - http: {path: a, method: get, cors: {origin: '${self:custom.nope}'}}\n",
 			want: []policy.Error{{Line: 5, Column: 53}}},
-		{desc: "not YAML", text: "service: s\nfunctions: [\n", want: []policy.Error{{Line: 2, Column: 1}}, cites: "unreadable, at the line go.yaml.in/yaml/v3 names"},
+		{desc: "not YAML", text: "service: s\nfunctions: [\n", want: []policy.Error{{Line: 3, Column: 1}}, cites: "unreadable, where go.yaml.in/yaml/v3 wanted a value: the end of the text (yamlpos)"},
 		{desc: "short forms", text: "service: s\nfunctions:\n  f:\n    events:\n      - http: GET users/{id}\n      - httpApi: '*'\n", cites: docREST + "; " + docHTTP},
 	}
 	for _, tc := range tests {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/whycors/whycors/engine/formats/internal/yamlpos"
 	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 	"go.yaml.in/yaml/v3"
@@ -27,25 +28,12 @@ const maxDepth = 32
 func parseYAML(text string) (*doc, *policy.Error) {
 	var n yaml.Node
 	if err := yaml.Unmarshal([]byte(text), &n); err != nil {
-		line := 1
 		msg := err.Error()
 		if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
 			msg = te.Errors[0]
 		}
-		// yaml.v3 says "yaml: line N: ..." for syntax errors.
-		var l int
-		if k := len("yaml: line "); len(msg) > k && msg[:k] == "yaml: line " {
-			for _, c := range msg[k:] {
-				if c < '0' || c > '9' {
-					break
-				}
-				l = l*10 + int(c-'0')
-			}
-		}
-		if l > 0 {
-			line = l
-		}
-		return nil, &policy.Error{Line: line, Column: 1, Msg: "invalid YAML: " + msg, Unreadable: true}
+		line, problem := yamlpos.Error(msg)
+		return nil, &policy.Error{Line: line, Column: 1, Msg: "invalid YAML: " + problem, Unreadable: true}
 	}
 	d := &doc{text: text, lines: []int{0}}
 	for i := 0; i < len(text); i++ {

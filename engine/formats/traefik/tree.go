@@ -8,6 +8,7 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/whycors/whycors/engine/formats/internal/yamlpos"
 	"github.com/whycors/whycors/engine/policy"
 )
 
@@ -233,20 +234,10 @@ func readYAML(text string) ([]*node, policy.Errors) {
 	return docs, nil
 }
 
-// yamlError positions a YAML syntax error ("yaml: line N: ...").
+// yamlError positions a YAML syntax error (yamlpos.Error).
 func yamlError(err error) *policy.Error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	e := &policy.Error{Line: 1, Column: 1, Unreadable: true}
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.IndexByte(rest, ':'); i > 0 {
-			if n, err := strconv.Atoi(rest[:i]); err == nil {
-				e.Line = n
-				msg = strings.TrimSpace(rest[i+1:])
-			}
-		}
-	}
-	e.Msg = "invalid YAML: " + msg
-	return e
+	line, msg := yamlpos.Error(err.Error())
+	return &policy.Error{Line: line, Column: 1, Msg: "invalid YAML: " + msg, Unreadable: true}
 }
 
 // readTOML reads a TOML text into one map, keeping each key's and value's
