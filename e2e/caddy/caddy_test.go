@@ -148,6 +148,19 @@ var corners = []string{
 	"\treverse_proxy {{up}}\n\theader {\n\t\tAccess-Control-Allow-Origin \"^\\*$\" https://r.test\n\t\t-Access-Control-Allow-Cred*\n\t}\n",
 }
 
+// pathCorners are handle_path sites (a handle whose routes see the path
+// without its prefix), asked pathRequests: each shows the path its
+// routes saw in Access-Control-Expose-Headers ({path}), which the
+// comparison reads.
+var pathCorners = []string{
+	"\thandle_path /api/* {\n\t\t@x path /x\n\t\theader @x Access-Control-Allow-Origin https://hp.test\n\t\theader Access-Control-Expose-Headers {path}\n\t\treverse_proxy {{up}}\n\t}\n\thandle {\n\t\theader Access-Control-Allow-Origin https://other.test\n\t\treverse_proxy {{up}}\n\t}\n",
+	// the catch-all handle sorts after handle_path: one group
+	"\thandle {\n\t\trespond 404\n\t}\n\thandle_path /api* {\n\t\theader Access-Control-Expose-Headers {path}\n\t\t@o method OPTIONS\n\t\trespond @o 204\n\t}\n\theader Access-Control-Allow-Origin *\n\treverse_proxy {{up}}\n",
+	"\thandle_path /api/ {\n\t\theader Access-Control-Expose-Headers {path}\n\t}\n\treverse_proxy {{up}}\n",
+}
+
+var pathRequests = []string{"/api/x", "/API/x", "/api", "/api/", "/apix", "/other"}
+
 // corsSnippet is the snippet the corners import.
 const corsSnippet = "(cors) {\n\t@origin header Origin {args.0}\n\theader @origin {\n\t\tAccess-Control-Allow-Origin \"{args.0}\"\n\t\tVary Origin\n\t\tdefer\n\t}\n}\n"
 
@@ -228,6 +241,17 @@ func TestDifferential(t *testing.T) {
 				c.Req.Header = c.Req.Header.Clone()
 			}
 			cases = append(cases, c)
+		}
+	}
+	for i, b := range pathCorners {
+		b = strings.ReplaceAll(b, "{{up}}", "127.0.0.1:"+strconv.Itoa(upstream))
+		host := fmt.Sprintf("p%d.localhost:%d", i, port)
+		fmt.Fprintf(&file, "http://%s {\n%s}\n", host, b)
+		for _, u := range pathRequests {
+			cases = append(cases, proxytest.Case{Host: host, Site: b, Up: "200 none",
+				Req: policy.Request{Method: "OPTIONS", URL: u, Header: headers.List{{Name: "Origin", Value: "https://q.test"}}}})
+			cases = append(cases, proxytest.Case{Host: host, Site: b, Up: "200 star",
+				Req: policy.Request{Method: "GET", URL: u, Header: headers.List{{Name: "Origin", Value: "https://q.test"}}}})
 		}
 	}
 	dir := t.TempDir()

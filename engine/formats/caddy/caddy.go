@@ -25,7 +25,11 @@
 //     single path's length, else those with a matcher first; handle
 //     blocks mutually exclusive, but two adjacent ones with equal
 //     matchers (whatever their names) one route that runs both
-//     (consolidateRoutes); route blocks in written order;
+//     (consolidateRoutes); route blocks in written order; handle_path
+//     /prefix* a handle (sorted and grouped as one, as caddy adapt
+//     writes it) whose routes, and those after it, see the path without
+//     the prefix (strip_path_prefix, ignoring case); a path left without
+//     its leading / is taken to be refused 400 by a proxied upstream;
 //   - respond [matcher] [body] [status]; reverse_proxy, php_fastcgi and
 //     file_server as the application: its header lines are added to
 //     those the header directives already set (an upstream ACAO plus an

@@ -71,6 +71,14 @@ func TestRespond(t *testing.T) {
 			text: "(cors) {\n\t@o header Origin {args.0}\n\theader @o Access-Control-Allow-Origin \"{args.0}\"\n}\n:80 {\n\timport cors https://a.test\n\trespond 200\n}\n",
 			req:  req("GET", "http://x/", "Origin", "https://a.test"), app: policy.Reply{Status: 200},
 			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"https://a.test"}}, source: "caddyconfig/caddyfile (snippets, {args.N}); Debian caddy 2.6.2 (e2e/caddy's corners)"},
+		{desc: "handle_path: its routes see the path without the prefix, stripped ignoring case (found as a new user would: \"not modelled\", exit 2)",
+			text: ":80 {\n\thandle_path /api/* {\n\t\t@x path /items\n\t\theader @x Access-Control-Allow-Origin *\n\t\treverse_proxy app:80\n\t}\n\thandle {\n\t\trespond 404\n\t}\n}",
+			req:  req("GET", "http://x/API/items", "Origin", "https://a.test"), app: policy.Reply{Status: 200},
+			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "caddy adapt (2.6.2): a rewrite with strip_path_prefix heads handle_path's subroute; Debian caddy 2.6.2 (e2e/caddy's handle_path corners)"},
+		{desc: "handle_path /api*: /apix is proxied as \"x\", which the upstream refuses with 400",
+			text: ":80 {\n\thandle_path /api* {\n\t\theader Access-Control-Allow-Origin *\n\t}\n\treverse_proxy app:80\n}",
+			req:  req("GET", "http://x/apix", "Origin", "https://a.test"), app: policy.Reply{Status: 200},
+			status: 400, want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "RFC 9112 §3.2.1; Debian caddy 2.6.2 with a Go upstream (e2e/caddy)"},
 		{desc: "path_regexp is case-sensitive, unlike path", text: ":80 {\n\t@o path_regexp ^/api(/.*)?$\n\theader @o Access-Control-Allow-Origin *\n}",
 			req: req("GET", "http://x/API/v", "Origin", "https://b.a.test"), app: policy.Reply{Status: 200},
 			status: 200, want: map[string][]string{"Access-Control-Allow-Origin": nil}, source: "Go regexp; e2e/caddy written sites (/API/items)"},
@@ -142,6 +150,9 @@ func TestParseErrors(t *testing.T) {
 		// caddyhttp MatchHeaderRE / MatchPathRE: Go's regexp syntax
 		{desc: "header_regexp: a regexp Go does not compile, at its token", text: ":80 {\n\t@m header_regexp Origin ^(a$\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 26}}},
 		{desc: "path_regexp without a regexp", text: ":80 {\n\t@m path_regexp\n\theader @m X 1\n}", want: []policy.Error{{Line: 2, Column: 5}}},
+		// caddy adapt: "path matcher must begin with '/', got *"
+		{desc: "handle_path without a path", text: ":80 {\n\t@m method GET\n\thandle_path @m {\n\t\trespond 204\n\t}\n}", want: []policy.Error{{Line: 3, Column: 2}}},
+		{desc: "handle_path *", text: ":80 {\n\thandle_path * {\n\t\trespond 204\n\t}\n}", want: []policy.Error{{Line: 2, Column: 2}}},
 		// An adversarial review: 2,000 lines imported 100 times took 1.4 GB.
 		{desc: "snippet imports past 20,000 directives in all, at the import that passes it", text: "(a) {\n" + strings.Repeat("\theader X-A b\n", 2000) + "}\n:80 {\n" + strings.Repeat("\timport a\n", 11) + "}",
 			want: []policy.Error{{Line: 2014, Column: 2}}},

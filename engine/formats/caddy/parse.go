@@ -98,7 +98,6 @@ var unsupported = map[string]string{
 	"uri":            "changes the path the matchers see (not modelled)",
 	"try_files":      "changes the path the matchers see (not modelled)",
 	"method":         "changes the request's method (not modelled)",
-	"handle_path":    "strips a path prefix before its routes (not modelled)",
 	"basicauth":      "answers 401 before the headers' handlers reply (not modelled)",
 	"basic_auth":     "answers 401 before the headers' handlers reply (not modelled)",
 	"forward_auth":   "answers from an authentication service (not modelled)",
@@ -287,6 +286,28 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 					}
 				}
 			}
+			out = append(out, r)
+		case name == "handle_path":
+			// handle with its path prefix stripped first: caddy adapt
+			// (2.6.2) writes a rewrite with strip_path_prefix at the head
+			// of the subroute, and sorts and groups the route as a
+			// handle's (e2e/caddy's handle_path corners).
+			r := &route{dir: "handle", line: n.args[0].line, col: n.args[0].col}
+			rest := p.matcherArg(n, r)
+			if r.m == nil || len(n.args) < 2 || !strings.HasPrefix(n.args[1].text, "/") {
+				p.err(n.args[0], "handle_path takes a path matcher, starting with /")
+				continue
+			}
+			if len(rest) > 0 {
+				p.err(rest[0], "handle_path takes a path and a block only")
+			}
+			// "/api/*" strips "/api"; "/api/" and "/api" strip themselves.
+			prefix := n.args[1].text
+			if strings.HasSuffix(prefix, "*") {
+				prefix = strings.TrimSuffix(strings.TrimSuffix(prefix, "*"), "/")
+			}
+			strip := &route{dir: "strip", body: prefix, line: r.line, col: r.col}
+			r.sub = append([]*route{strip}, p.site(n.block)...)
 			out = append(out, r)
 		case upstreams[name]:
 			r := &route{dir: name, line: n.args[0].line, col: n.args[0].col}
