@@ -319,6 +319,7 @@ func FuzzParse(f *testing.F) {
 	f.Add("{\n\tadmin off\n}\nhttp://a {\n\thandle {\n\t\theader {\n\t\t\t-Server\n\t\t\t+Vary Origin\n\t\t}\n\t\treverse_proxy a {\n\t\t\theader_down X a b\n\t\t}\n\t}\n}")
 	f.Add("header \"a\\\"b\" `c`\n# c\nroute /x* {\n respond \"\" 204\n}")
 	f.Add(caddy.Write(portable.Policy{Rules: []portable.Rule{{Origins: []string{"https://*.a.test"}, Paths: []string{"/x"}}, {Origins: []string{"*"}}}}))
+	f.Add(":80 {\n\thandle_path /api* {\n\t\theader X {path}\n\t\thandle_path /v1/* {\n\t\t\treverse_proxy a\n\t\t}\n\t}\n\thandle {\n\t\trespond 404\n\t}\n}")
 	f.Fuzz(func(t *testing.T, s string) {
 		(&caddy.Format{}).CheckText(s)
 		(&caddy.Format{}).Detect(s)
