@@ -56,6 +56,10 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var hdrs listFlag
 	fs.Var(&hdrs, "H", "a request header the page sets, 'Name: value' (repeatable; replaces the scenario's headers)")
 	creds := fs.String("credentials", "", "the fetch() credentials mode: omit, same-origin or include (replaces the scenario's)")
+	// Tried as a new user would: the verdict said the application is
+	// taken to answer OPTIONS 404 and to give its real reply as the
+	// scenario's preflight, which the flags alone could not.
+	optionsStatus := fs.Int("options-status", 0, "with a policy: the status the application behind it answers OPTIONS with, when the configuration passes the preflight on to it (default: taken as 404, an application that does not handle OPTIONS; the scenario's preflight)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: whycors explain [--json] [--browser B] [--no-fixes] [--policy FILE]... [--param N=V]... [--resource R] [--preset NAME] [--patch N] FILE|LINK|-")
 		fmt.Fprintln(stderr, "       whycors explain --policy FILE... --origin ORIGIN --url URL [--method M] [-H 'Name: value']... [--credentials C] [--json]")
@@ -146,6 +150,10 @@ Flags:
 		return c.usageError("--pick chooses among the candidates of --console")
 	}
 	req, msg := requestFlags(*method, hdrs, *creds)
+	if set["options-status"] && (*optionsStatus < 100 || *optionsStatus > 599) && msg == "" {
+		msg = "--options-status " + strconv.Itoa(*optionsStatus) + ": want an HTTP status, 100 to 599"
+	}
+	req.optionsStatus = *optionsStatus
 	if msg != "" {
 		return c.usageError(msg)
 	}
@@ -225,6 +233,9 @@ Flags:
 	}
 	if err == nil && (len(files) > 0 || len(params) > 0 || *resource != "") {
 		err = policyFromFlags(&s, files, params, *policyFormat, *resource)
+	}
+	if err == nil && req.optionsStatus != 0 && s.Policy == nil {
+		return c.usageError("--options-status is the application's answer behind a policy, and " + name + " has raw replies: its preflight is the server's whole reply")
 	}
 	if err == nil && p != nil {
 		applyPreset(&s, *p)
@@ -354,6 +365,9 @@ type reqFlags struct {
 	method, creds string
 	headers       headers.List
 	hasHeaders    bool
+	// optionsStatus is --options-status: the application's status for
+	// OPTIONS behind the policy (the scenario's preflight), 0 for none.
+	optionsStatus int
 }
 
 // requestFlags reads the request flags; a message for a usage error.
@@ -395,6 +409,15 @@ func (r reqFlags) apply(s *explain.Scenario) {
 	}
 	if r.creds != "" {
 		s.Request.Credentials = r.creds
+	}
+	if r.optionsStatus != 0 {
+		// The status alone: the headers the scenario's reply states stay.
+		p := explain.Reply{}
+		if s.Preflight != nil {
+			p = *s.Preflight
+		}
+		p.Status = r.optionsStatus
+		s.Preflight = &p
 	}
 }
 

@@ -130,6 +130,8 @@ func TestExplainRequestFlags(t *testing.T) {
 	// Origins computed by !Split and !Join: no edit of the template
 	// passes, and S3 answers its replies itself.
 	split := writeTemp(t, dir, "split.yaml", "Parameters:\n  Extra:\n    Type: CommaDelimitedList\n    Default: \"https://app.example.com, https://admin.example.com\"\nResources:\n  Assets:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: !Split [\",\", !Join [\",\", [\"https://www.example.com\", !Join [\",\", !Ref Extra]]]]\n            AllowedMethods: [GET, HEAD]\n")
+	nginx := writeTemp(t, dir, "site.conf", "server {\n  server_name api.example.com;\n  location / {\n    add_header Access-Control-Allow-Origin https://app.example.com;\n    add_header Access-Control-Allow-Methods \"GET, PUT\";\n    proxy_pass http://app:8080;\n  }\n}\n")
+	nginxScenario := writeTemp(t, dir, "n.json", `{"request": {"origin": "https://app.example.com", "url": "https://api.example.com/x", "method": "PUT"}, "preflight": {"status": 404, "headers": [["X-App", "1"]]}, "policy": {"format": "nginx", "text": "server {\n  server_name api.example.com;\n  location / {\n    add_header Access-Control-Allow-Origin https://app.example.com;\n    add_header Access-Control-Allow-Methods \"GET, PUT\";\n    proxy_pass http://app:8080;\n  }\n}\n"}}`)
 	sc := writeTemp(t, dir, "s.json", `{"request": {"origin": "https://app.example.com", "url": "`+url+`", "method": "PUT"}, "policy": {"format": "s3-json", "text": "[{\"AllowedOrigins\": [\"https://app.example.com\"], \"AllowedMethods\": [\"PUT\"]}]"}}`)
 	for _, tc := range []struct {
 		desc   string
@@ -158,6 +160,24 @@ func TestExplainRequestFlags(t *testing.T) {
 		{desc: "a header flag that is not Name: value", code: 2,
 			args:   []string{"--policy", pol, "--origin", "https://app.example.com", "--url", url, "-H", "Authorization"},
 			output: []string{`-H #1 "Authorization": want 'Name: value'`}},
+		// The application's answer to OPTIONS behind nginx lines that pass
+		// it on (add_header without always reaches a 2xx only): taken as
+		// 404 without the flag, given with it.
+		{desc: "without --options-status the application is taken to answer OPTIONS 404", code: 1,
+			args:   []string{"--policy", nginx, "--origin", "https://app.example.com", "--url", "https://api.example.com/x", "--method", "PUT"},
+			output: []string{"BLOCKED (PreflightMissingAllowOriginHeader)", "taken to answer 404"}},
+		{desc: "--options-status 200 is the application's answer", code: 0,
+			args:   []string{"--policy", nginx, "--origin", "https://app.example.com", "--url", "https://api.example.com/x", "--method", "PUT", "--options-status", "200"},
+			output: []string{"ALLOWED"}},
+		{desc: "--options-status replaces a scenario file's preflight status", code: 0,
+			args:   []string{nginxScenario, "--options-status", "204"},
+			output: []string{"ALLOWED"}},
+		{desc: "--options-status needs a status", code: 2,
+			args:   []string{"--policy", nginx, "--origin", "https://app.example.com", "--url", url, "--options-status", "2000"},
+			output: []string{"--options-status 2000: want an HTTP status"}},
+		{desc: "--options-status with raw replies is refused", code: 2,
+			args:   []string{"../../examples/upload-preflight-cache.json", "--options-status", "200"},
+			output: []string{"--options-status is the application's answer behind a policy"}},
 		{desc: "--preset sets the method and headers itself", code: 2,
 			args:   []string{"--preset", "s3-uploadpart", "--policy", pol, "--origin", "https://app.example.com", "--url", url, "--method", "PUT"},
 			output: []string{"--preset sets the method and headers"}},

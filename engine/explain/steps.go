@@ -157,7 +157,7 @@ func serverSteps(out []Step, id string, x *fetch.Exchange, srv *server, w *words
 			// which the step says as an assumption, not a fact (found as
 			// a new user would: "the application answered 404" of an
 			// application that answers OPTIONS 200).
-			d = w.Cat(d, " No reply of the application to OPTIONS was given: it is taken to answer 404, as one that does not handle OPTIONS does; if yours answers it, give its reply as the scenario's preflight.")
+			d = w.Cat(d, " No reply of the application to OPTIONS was given: it is taken to answer 404, as one that does not handle OPTIONS does; if yours answers it, give its reply as the scenario's preflight (on the command line, --options-status).")
 		}
 	}
 	spec := formatSource(srv.f, rules)
