@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/whycors/whycors/e2e/internal/proxytest"
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/explain"
+	"github.com/whycors/whycors/engine/explain/advise"
 	"github.com/whycors/whycors/engine/formats/apache"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -28,18 +31,7 @@ var htaccessSites = map[string]string{
     Header always add Access-Control-Allow-Methods "GET, POST, OPTIONS"
     Header always set Access-Control-Allow-Headers "Content-Type, Authorization"
 </IfModule>
-# BEGIN WordPress
-<IfModule mod_rewrite.c>
-RewriteEngine On
-RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]
-RewriteBase /
-RewriteRule ^index\.php$ - [L]
-RewriteCond %{REQUEST_FILENAME} !-f
-RewriteCond %{REQUEST_FILENAME} !-d
-RewriteRule . /index.php [L]
-</IfModule>
-# END WordPress
-`,
+` + bareWordPress,
 	// Laravel's public/.htaccess, with the answer to OPTIONS that Q&A
 	// threads put first, and a trailing slash's 301.
 	"lv.test": `Header always set Access-Control-Allow-Origin "https://app.test"
@@ -81,12 +73,91 @@ RewriteRule ^d\.php$ - [F]
 RewriteRule ^a$ b [L]
 RewriteRule ^b$ a [L]
 `,
+	// CodeIgniter's: the rest of the path is index.php's PATH_INFO; the
+	// lines for a server without mod_rewrite are not read.
+	"ci.test": `Header always set Access-Control-Allow-Origin "https://app.test"
+<IfModule mod_rewrite.c>
+    RewriteEngine On
+    RewriteCond %{REQUEST_FILENAME} !-f
+    RewriteCond %{REQUEST_FILENAME} !-d
+    RewriteRule ^(.*)$ index.php/$1 [L]
+</IfModule>
+<IfModule !mod_rewrite.c>
+    ErrorDocument 404 /index.php
+</IfModule>
+`,
+	// A single-page application's fallback (Vue's and React's guides):
+	// its files are Apache's to serve, index.html too.
+	"spa.test": `Header always set Access-Control-Allow-Origin "*"
+Header always set Access-Control-Allow-Headers "X-Token"
+<IfModule mod_rewrite.c>
+  RewriteEngine On
+  RewriteBase /
+  RewriteRule ^index\.html$ - [L]
+  RewriteCond %{REQUEST_FILENAME} !-f
+  RewriteCond %{REQUEST_FILENAME} !-d
+  RewriteRule . /index.html [L]
+</IfModule>
+`,
+	// Symfony's test of a rewritten request, mod_rewrite's own header
+	// names (HTTP_ORIGIN is none of them: empty), and %{HTTP:Origin}.
+	"sy.test": `RewriteEngine On
+RewriteBase /
+RewriteCond %{HTTP_ORIGIN} ^(https://app\.test)$
+RewriteRule .* - [E=CO:%1]
+Header always set Access-Control-Allow-Origin %{CO}e env=CO
+RewriteCond %{HTTP:Origin} ^(https://app\.test)$
+RewriteRule .* - [E=CO2:%1]
+Header always set Access-Control-Expose-Headers %{CO2}e env=CO2
+RewriteCond %{ENV:REDIRECT_STATUS} ^$
+RewriteRule ^index\.php(?:/(.*)|$) /$1 [R=301,L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteRule ^ index.php [L]
+`,
+}
+
+// bareWordPress is WordPress's .htaccess before any CORS line: the site
+// "fix.test" runs the fix whycors gives it for a preflighted PUT,
+// applied as given (tried as a new user would: the fix was replies to
+// write, which Apache cannot be given).
+const bareWordPress = `# BEGIN WordPress
+<IfModule mod_rewrite.c>
+RewriteEngine On
+RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]
+RewriteBase /
+RewriteRule ^index\.php$ - [L]
+RewriteCond %{REQUEST_FILENAME} !-f
+RewriteCond %{REQUEST_FILENAME} !-d
+RewriteRule . /index.php [L]
+</IfModule>
+# END WordPress
+`
+
+// fixed is the text of the fix whycors gives bareWordPress for a PUT of
+// JSON from https://app.test.
+func fixed(t *testing.T) string {
+	t.Helper()
+	s, err := explain.Decode([]byte(`{"request": {"origin": "https://app.test", "url": "https://fix.test/wp-json/wp/v2/posts/1", "method": "PUT", "headers": [["Content-Type", "application/json"]]}, "policy": {"format": "apache", "text": ` + strconv.Quote(bareWordPress) + `}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := explain.Explain(s, advise.Options(all.Registry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range v.Fixes {
+		if f.Format == "apache" {
+			return f.Text
+		}
+	}
+	t.Fatalf("no fix of the .htaccess for a blocked PUT: %+v", v.Fixes)
+	return ""
 }
 
 // htaccessFiles are the files each site's DocumentRoot holds: those the
 // model takes to exist (a last segment with an extension) among the
 // paths asked.
-var htaccessFiles = []string{"index.php", "d.php", "style.css", "app.css", "wp-content/uploads/a.jpg"}
+var htaccessFiles = []string{"index.php", "d.php", "style.css", "app.css", "wp-content/uploads/a.jpg", "index.html", "config.json"}
 
 type htReq struct {
 	host, method, path, up string
@@ -116,25 +187,59 @@ var htaccessRequests = []htReq{
 	{"ev.test", "GET", "/end", "200 none", nil},
 	{"ev.test", "GET", "/d.php", "200 none", nil},
 	{"ev.test", "GET", "/a", "200 none", nil},
+	{"lv.test", "GET", "/api/items/?page=2", "200 none", nil},
+	{"lv.test", "GET", "/api/private", "401 star", []string{"Authorization", "Bearer t"}},
+	{"ci.test", "GET", "/api/items", "200 none", nil},
+	{"ci.test", "OPTIONS", "/api/items", "404 none", []string{"Access-Control-Request-Method", "PUT"}},
+	{"ci.test", "GET", "/app.css", "200 none", nil},
+	{"spa.test", "OPTIONS", "/config.json", "404 none", []string{"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-token"}},
+	{"spa.test", "GET", "/config.json", "404 none", nil},
+	{"spa.test", "PUT", "/config.json", "200 none", nil},
+	{"spa.test", "GET", "/route/x", "404 none", nil},
+	{"spa.test", "OPTIONS", "/route/x", "404 none", []string{"Access-Control-Request-Method", "GET"}},
+	{"spa.test", "DELETE", "/route/x", "200 none", nil},
+	{"sy.test", "GET", "/api/items", "200 none", nil},
+	{"sy.test", "GET", "/index.php/x", "200 none", nil},
+	{"sy.test", "GET", "/style.css", "200 none", nil},
+	// The fix, applied: the preflight and the PUT pass in apache2.
+	{"fix.test", "OPTIONS", "/wp-json/wp/v2/posts/1", "404 none", []string{"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"}},
+	{"fix.test", "PUT", "/wp-json/wp/v2/posts/1", "200 star", []string{"Content-Type", "application/json"}},
 }
 
 // TestHtaccess: .htaccess files in DocumentRoot (AllowOverride All),
-// .php handed to the test's upstream as Debian's php-fpm configuration
-// hands it to PHP (SetHandler "proxy:..."), each reply compared with the
-// model's of the .htaccess's text alone, as a user pastes it.
+// .php run by Debian's PHP through mod_php (libapache2-mod-php, which
+// Debian installs for "apt install php" beside apache2; testdata/app.php
+// answers as X-Up says), each reply compared with the model's of the
+// .htaccess's text alone, as a user pastes it.
 func TestHtaccess(t *testing.T) {
 	bin := httpd(t)
-	upstream := proxytest.Upstream(t)
+	php, _ := filepath.Glob(mods + "/libphp*.so")
+	if len(php) == 0 {
+		proxytest.Missing(t, "no mod_php found; apt-get install libapache2-mod-php")
+	}
+	if out, err := exec.Command("php", "-v").Output(); err == nil {
+		t.Logf("%s", strings.SplitN(string(out), "\n", 2)[0])
+	}
+	app, err := os.ReadFile(filepath.Join("testdata", "app.php"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	port := proxytest.FreePort(t)
 	dir := t.TempDir()
 	os.Chmod(filepath.Dir(dir), 0o755)
 	os.Chmod(dir, 0o755)
 	var conf strings.Builder
-	conf.WriteString(strings.NewReplacer("{{dir}}", dir, "{{port}}", strconv.Itoa(port), "{{mods}}", mods).Replace(head))
-	fmt.Fprintf(&conf, "LoadModule dir_module %s/mod_dir.so\nDirectoryIndex index.php index.html\n", mods)
-	fmt.Fprintf(&conf, "<FilesMatch \"\\.php$\">\n  SetHandler \"proxy:http://127.0.0.1:%d\"\n</FilesMatch>\n", upstream)
+	// mod_php runs under the prefork MPM only.
+	conf.WriteString(strings.Replace(strings.NewReplacer("{{dir}}", dir, "{{port}}", strconv.Itoa(port), "{{mods}}", mods).Replace(head),
+		"mpm_event_module "+mods+"/mod_mpm_event.so", "mpm_prefork_module "+mods+"/mod_mpm_prefork.so", 1))
+	fmt.Fprintf(&conf, "LoadModule dir_module %s/mod_dir.so\nDirectoryIndex index.php index.html\nLoadModule php_module %s\n", mods, php[0])
+	conf.WriteString("<FilesMatch \"\\.php$\">\n  SetHandler application/x-httpd-php\n</FilesMatch>\n")
 	models := map[string]*apache.Config{}
+	sites := map[string]string{"fix.test": fixed(t)}
 	for host, text := range htaccessSites {
+		sites[host] = text
+	}
+	for host, text := range sites {
 		root := filepath.Join(dir, host)
 		for _, f := range append(htaccessFiles, ".htaccess") {
 			p := filepath.Join(root, f)
@@ -142,8 +247,11 @@ func TestHtaccess(t *testing.T) {
 				t.Fatal(err)
 			}
 			body := "file\n"
-			if f == ".htaccess" {
+			switch {
+			case f == ".htaccess":
 				body = text
+			case strings.HasSuffix(f, ".php"):
+				body = string(app)
 			}
 			if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 				t.Fatal(err)
@@ -160,13 +268,20 @@ func TestHtaccess(t *testing.T) {
 	if err := os.WriteFile(path, []byte(conf.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	proxytest.Serve(t, exec.Command(bin, "-f", path, "-DFOREGROUND"), port, syscall.SIGTERM)
+	cmd := exec.Command(bin, "-f", path, "-DFOREGROUND")
+	// The prefork MPM's parent signals its whole process group as it
+	// stops (unixd_killpg): a group of its own, or it stops the test.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	proxytest.Serve(t, cmd, port, syscall.SIGTERM)
 	for _, c := range htaccessRequests {
 		req := policy.Request{Method: c.method, URL: c.path, Header: headers.List{{Name: "Origin", Value: "https://app.test"}}}
 		for i := 0; i+1 < len(c.hdr); i += 2 {
 			req.Header.Add(c.hdr[i], c.hdr[i+1])
 		}
 		status, h := proxytest.Send(t, port, c.host, req, c.up)
+		if acao := h.Values("Access-Control-Allow-Origin"); c.host == "fix.test" && (status >= 300 || len(acao) != 1 || acao[0] != "https://app.test") {
+			t.Errorf("%s %s with the fix applied: apache2 answered %d with Access-Control-Allow-Origin %q, which the browser blocks\n%s", c.method, c.path, status, acao, sites["fix.test"])
+		}
 		full := req
 		full.URL = "http://" + c.host + c.path
 		got := models[c.host].Respond(full, proxytest.Reply(c.up, "https://app.test"))

@@ -85,13 +85,20 @@ func (*Format) NoRulesWhy() string {
 
 // Detect claims text with a mod_headers line of an Access-Control- or
 // Vary header: "Header [always|onsuccess] <action> Access-Control-...",
-// a verb no Caddyfile or nginx directive has.
+// a verb no Caddyfile or nginx directive has; else a RewriteEngine
+// line (a .htaccess before its CORS lines).
 func (*Format) Detect(text string) (bool, string) {
 	if len(text) > 256<<10 {
 		text = text[:256<<10]
 	}
+	rewrite := false
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Fields(line)
+		if len(f) >= 2 && strings.EqualFold(f[0], "RewriteEngine") {
+			// mod_rewrite's verb, which no other server's file has: a
+			// .htaccess without CORS lines yet (WordPress's) is Apache's.
+			rewrite = true
+		}
 		if len(f) < 3 || !strings.EqualFold(f[0], "Header") {
 			continue
 		}
@@ -106,6 +113,9 @@ func (*Format) Detect(text string) (bool, string) {
 		if strings.HasPrefix(n, "access-control-") || n == "vary" {
 			return true, "an Apache Header " + strings.ToLower(rest[0]) + " line of " + strings.Trim(rest[1], "\"'")
 		}
+	}
+	if rewrite {
+		return true, "an Apache RewriteEngine line"
 	}
 	return false, ""
 }
@@ -192,6 +202,12 @@ func (words) Decision(n policy.Note) string {
 		steps = append(steps, "whycors cannot see the disk: it takes a path whose last segment has an extension as a file, and / as the only directory")
 	}
 	switch {
+	case n.Args[1] == "file" && n.N == 404:
+		steps = append(steps, "Apache answered 404 itself: nothing rewrote "+n.Args[2]+" to a script, and it is taken to be no file")
+	case n.Args[1] == "file" && n.N == 405:
+		steps = append(steps, "Apache answered 405 itself: its file handler serves "+n.Args[2]+" to GET, HEAD, POST and OPTIONS only")
+	case n.Args[1] == "file":
+		steps = append(steps, "Apache served "+n.Args[2]+" itself as a file ("+strconv.Itoa(n.N)+"), no application behind it")
 	case n.Args[0] == "generated" && n.M > 0:
 		steps = append(steps, "RewriteRule at line "+strconv.Itoa(n.M)+" answered "+strconv.Itoa(n.N))
 	case n.Args[0] == "generated":

@@ -155,6 +155,8 @@ func TestDetect(t *testing.T) {
 		{desc: "one lower-case line", text: "header always set access-control-allow-origin *\n", want: "apache"},
 		{desc: "Caddyfile", text: ":80 {\n\theader Access-Control-Allow-Origin *\n}\n", want: "caddy"},
 		{desc: "nginx", text: "location / { add_header Access-Control-Allow-Origin *; }\n", want: "nginx"},
+		// Tried as a new user would: "cannot tell the format".
+		{desc: "WordPress's .htaccess before its CORS lines", text: wordpress[strings.Index(wordpress, "<IfModule"):], want: "apache"},
 	}
 	for _, tc := range tests {
 		got := reg.Detect(tc.text)
@@ -260,8 +262,14 @@ func TestEditText(t *testing.T) {
 	if got := c.Respond(req("GET", "http://shop.example/"), backend).Reply.Header.Values("Access-Control-Allow-Origin"); len(got) != 1 || got[0] != "https://www.shop.example" {
 		t.Errorf("always with a backend's ACAO: %q, want the configured one alone\n%s", got, fixed)
 	}
-	if _, err := fix.Apply(f, "Header set X 1\n", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); !errors.Is(err, fix.ErrNotFound) {
-		t.Errorf("no ACAO: err = %v, want ErrNotFound", err)
+	// No Access-Control-Allow-Origin line: a text whose top level
+	// answers gets the first (tried as a new user would, WordPress's
+	// .htaccess got replies to write); one of virtual hosts does not.
+	if got, err := fix.Apply(f, "Header set X 1\n", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); err != nil || !strings.HasPrefix(got, "Header always set Access-Control-Allow-Origin \"https://x.test\"\nHeader unset Access-Control-Allow-Origin\nHeader always merge Vary Origin\n") {
+		t.Errorf("no ACAO: %q, %v; want the first lines", got, err)
+	}
+	if _, err := fix.Apply(f, "<VirtualHost *:80>\n  Header set X 1\n</VirtualHost>\n", fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://x.test"}}); !errors.Is(err, fix.ErrNotFound) {
+		t.Errorf("no ACAO in a virtual host: err = %v, want ErrNotFound", err)
 	}
 }
 
@@ -311,9 +319,34 @@ func TestHtaccess(t *testing.T) {
 		{desc: "a REST route is rewritten to index.php, whose 401 keeps the onsuccess line", text: wordpress,
 			req: req("GET", "https://blog.example/wp-json/wp/v2/private", "Origin", "https://app.example"), app: app401, status: 401,
 			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}}, source: "rw, e2e"},
-		{desc: "a file (an extension) is served as it is: Apache's own 404 has only the always lines", text: wordpress,
-			req: req("GET", "https://blog.example/wp-content/a.jpg", "Origin", "https://app.example"), app: policy.Reply{Status: 404}, status: 404,
-			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Access-Control-Allow-Methods": {"GET, POST, OPTIONS"}}, source: "hdr always, e2e"},
+		{desc: "a file (an extension) is served by Apache itself, whatever the application would answer", text: wordpress,
+			req: req("GET", "https://blog.example/wp-content/a.jpg", "Origin", "https://app.example"), app: policy.Reply{Status: 404}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}}, source: "core.c default_handler, e2e"},
+		{desc: "a PUT of a file: Apache's own 405 has only the always lines", text: wordpress,
+			req: req("PUT", "https://blog.example/wp-content/a.jpg", "Origin", "https://app.example"), app: policy.Reply{Status: 200}, status: 405,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Access-Control-Allow-Methods": {"GET, POST, OPTIONS"}}, source: "core.c default_handler, hdr always, e2e"},
+		{desc: "a preflight of an SPA's file: Apache's own OPTIONS 200 (a reviewer's Vue fallback)",
+			text: "Header always set Access-Control-Allow-Origin *\nHeader always set Access-Control-Allow-Headers X-Token\nRewriteEngine On\nRewriteBase /\nRewriteRule ^index\\.html$ - [L]\nRewriteCond %{REQUEST_FILENAME} !-f\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteRule . /index.html [L]\n",
+			req:  req("OPTIONS", "https://app.example/config.json", "Origin", "https://x.example", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-token"), app: policy.Reply{Status: 404}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "core.c default_handler (ap_send_http_options), e2e"},
+		{desc: "CodeIgniter's index.php/$1: the file is index.php, the rest PATH_INFO, answered by the application",
+			text: "RewriteEngine On\nRewriteCond %{REQUEST_FILENAME} !-f\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteRule ^(.*)$ index.php/$1 [L]\nHeader set Access-Control-Allow-Origin *\n",
+			req:  req("GET", "https://api.example/api/items", "Origin", "https://x.example"), app: policy.Reply{Status: 201}, status: 201,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "core (AcceptPathInfo), e2e"},
+		{desc: "Symfony's anti-loop test: REDIRECT_STATUS is set on the rewritten request",
+			text: "RewriteEngine On\nRewriteCond %{ENV:REDIRECT_STATUS} ^$\nRewriteRule ^index\\.php(?:/(.*)|$) /$1 [R=301,L]\nRewriteCond %{REQUEST_FILENAME} !-f\nRewriteRule ^ index.php [L]\n",
+			req:  req("GET", "https://api.example/api/items"), app: policy.Reply{Status: 200}, status: 200, source: "http_request.c rename_original_env, e2e"},
+		{desc: "a variable doubled at each rule stops at 8,190 bytes with 500 (an adversarial review: 40 such lines ran out of memory)",
+			text: "RewriteEngine On\nRewriteBase /\n" + strings.Repeat("RewriteRule ^ - [E=A:%{ENV:A}%{ENV:A}x]\n", 40),
+			req:  req("GET", "https://api.example/x"), app: policy.Reply{Status: 200}, status: 500, source: "maxPath (LimitRequestLine's default)"},
+		{desc: "the rest of an [OR] chain is not tested: %1 is the first condition's",
+			text: "RewriteEngine On\nRewriteBase /\nRewriteCond %{REQUEST_URI} ^/(a)/ [OR]\nRewriteCond %{REQUEST_URI} ^/(a/b)\nRewriteRule ^ /to/%1 [R=302,L]\n",
+			req:  req("GET", "https://api.example/a/b"), app: policy.Reply{Status: 200}, status: 302,
+			want: map[string][]string{"Location": {"https://api.example/to/a"}}, source: "mod_rewrite.c apply_rewrite_rule (an adversarial review)"},
+		{desc: "a trailing slash's redirect keeps the request's query",
+			text: "RewriteEngine On\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteCond %{REQUEST_URI} (.+)/$\nRewriteRule ^ %1 [L,R=301]\nRewriteRule ^ index.php [L]\n",
+			req:  req("GET", "https://api.example/items/?page=2"), app: policy.Reply{Status: 200}, status: 301,
+			want: map[string][]string{"Location": {"https://api.example/items?page=2"}}, source: "rw (QSA, QSD), e2e"},
 		{desc: "a trailing slash redirected, with the always lines and a full Location",
 			text: "Header always set Access-Control-Allow-Origin *\nRewriteEngine On\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteCond %{REQUEST_URI} (.+)/$\nRewriteRule ^ %1 [L,R=301]\nRewriteRule ^ index.php [L]\n",
 			req:  req("GET", "https://api.example:8443/items/", "Origin", "https://app.example"), app: policy.Reply{Status: 200}, status: 301,
@@ -335,6 +368,9 @@ func TestHtaccess(t *testing.T) {
 			text: "Header always set Access-Control-Allow-Origin *\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^api/ - [R=204,L]\n",
 			req:  req("OPTIONS", "http://api.example/api/x"), app: policy.Reply{Status: 404}, status: 204,
 			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "rw (per-directory prefix)"},
+		{desc: "a vhost's lines without <VirtualHost> are the server's (an adversarial review): ^api/ never matches there",
+			text: "ServerName api.example\nProxyPass / http://app:8080/\nHeader always set Access-Control-Allow-Origin *\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^api/ - [R=204,L]\n",
+			req:  req("OPTIONS", "http://api.example/api/x"), app: policy.Reply{Status: 404}, status: 404, source: "core.html (ServerName, ProxyPass: server config, virtual host)"},
 		{desc: "the same pattern in a <VirtualHost> sees /api/x and never matches",
 			text: "<VirtualHost *:80>\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^api/ - [R=204,L]\n</VirtualHost>\n",
 			req:  req("OPTIONS", "http://api.example/api/x"), app: policy.Reply{Status: 404}, status: 404, source: "rw (server context)"},
@@ -371,6 +407,8 @@ func TestHtaccessErrors(t *testing.T) {
 			want: []policy.Error{{Line: 2, Column: 1}}, msg: "flag Frob is"},
 		{desc: "a redirect to -", text: "RewriteRule ^a$ - [R=301]\n", want: []policy.Error{{Line: 1, Column: 17}}, msg: "needs a target"},
 		{desc: "RewriteBase in a <VirtualHost>", text: "<VirtualHost *:80>\n  RewriteBase /\n</VirtualHost>\n", want: []policy.Error{{Line: 2, Column: 3}}, msg: "in a .htaccess"},
+		{desc: "a redirect without L", text: "RewriteBase /\nRewriteRule ^a$ /b [R=301]\n", want: []policy.Error{{Line: 2, Column: 1}}, msg: "without L is not modelled"},
+		{desc: "a variable the evaluator cannot know", text: "RewriteBase /\nRewriteCond %{REMOTE_ADDR} ^10\\.\nRewriteRule ^ - [F]\n", want: []policy.Error{{Line: 2, Column: 13}}, msg: "%{REMOTE_ADDR} is not modelled"},
 	}
 	for _, tc := range tests {
 		_, err := apache.Parse(tc.text)

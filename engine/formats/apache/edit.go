@@ -107,7 +107,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		switch e.Field {
 		case fix.Origins:
 			if !hasACAO {
-				return "", fix.ErrNotFound
+				return firstOrigin(text, ds, e.Values)
 			}
 			return addOrigins(text, ds, acao, e.Values)
 		case fix.Methods:
@@ -347,7 +347,10 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		if strings.EqualFold(r.ID, "Access-Control-Allow-Origin") && line == 0 {
 			line, _ = strconv.Atoi(strings.TrimPrefix(r.Path, "line "))
 		}
-		statusFailed = statusFailed || r.Failed == "status"
+		// A line always would send on a reply Apache generates: not an
+		// unset (firstOrigin's drops the application's own line), nor a
+		// header other than Access-Control-*, which Always leaves.
+		statusFailed = statusFailed || r.Failed == "status" && r.Note.Args[1] != "unset" && strings.HasPrefix(strings.ToLower(r.ID), "access-control-")
 	}
 	switch {
 	case statusFailed:
@@ -360,6 +363,9 @@ func (*Format) ChooseEdit(b fix.Blocked) (fix.Edit, string, bool) {
 		if line != 0 {
 			return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}, Line: line}, "let " + b.Origin + " in through the SetEnvIf Origin expression", true
 		}
+		// No Access-Control-Allow-Origin line yet: the first
+		// (firstOrigin).
+		return fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{b.Origin}}, "send Access-Control-Allow-Origin: " + b.Origin + " with Header always set, and Vary: Origin", true
 	}
 	return lineedit.Need(b, line)
 }
@@ -383,4 +389,22 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// firstOrigin starts the CORS lines of a text that has none, whose top
+// level answers every request (a .htaccess, WordPress's before its CORS
+// lines; tried as a new user would, the fix was replies to write): the
+// origin on the always table, the application's own line unset, and
+// Vary. A text of <VirtualHost> sections gets no such edit: which one
+// answers is not the text's first line.
+func firstOrigin(text string, ds []*dir, origins []string) (string, error) {
+	if len(origins) != 1 || origins[0] == "" || strings.ContainsAny(origins[0], "\"\\ \t\r\n") {
+		return "", fix.ErrUnsupported
+	}
+	for _, d := range ds {
+		if d.section && strings.EqualFold(d.name, "VirtualHost") {
+			return "", fix.ErrNotFound
+		}
+	}
+	return "Header always set Access-Control-Allow-Origin \"" + origins[0] + "\"\nHeader unset Access-Control-Allow-Origin\nHeader always merge Vary Origin\n" + text, nil
 }

@@ -100,13 +100,21 @@ func hasToken(have, v string) bool {
 // request is what the configuration reads of a request.
 type request struct {
 	method, path, host, scheme string
+	query                      string // after "?", without it
 	port                       string // the URL's or Host's, "" when it has none
 	hdr                        map[string][]string
 }
 
 func newRequest(req policy.Request) request {
 	p := requrl.Split(req)
-	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header}
+	q := ""
+	if i := strings.IndexByte(req.URL, '?'); i >= 0 {
+		q = req.URL[i+1:]
+		if j := strings.IndexByte(q, '#'); j >= 0 {
+			q = q[:j]
+		}
+	}
+	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header, query: q}
 }
 
 // header is the first line of a request header, as apr_table_get.
@@ -331,7 +339,12 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// DocumentRoot, and its file is the request's.
 		// The name as the file system has it: %XX decoded (an
 		// adversarial review: /a/b%2Ewoff matched *.woff in apache2).
-		name := percentDecode(x.req.path[strings.LastIndexByte(x.req.path, '/')+1:])
+		file := x.req.path
+		if f := fileOf(file); c.perDir && f != "" {
+			// /index.php/api/items is the file /index.php (PATH_INFO).
+			file = f
+		}
+		name := percentDecode(file[strings.LastIndexByte(file, '/')+1:])
 		var files []*scope
 		for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
 			for _, l := range s.sections {
@@ -345,6 +358,12 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	dirs = append(dirs, locs...)
 	cx := &ctx{get: x.req.header, env: x.env, vars: map[string]string{
 		"REQUEST_METHOD": x.req.method, "REQUEST_URI": x.req.path, "HTTP_HOST": x.req.host, "REQUEST_SCHEME": x.req.scheme}}
+	// The request headers mod_rewrite's conditions read: before those
+	// of <If> in the server (translate_name), after them in a .htaccess
+	// (fixups).
+	if !c.perDir {
+		cx.vary = append(cx.vary, rw.vary...)
+	}
 	for _, s := range append(append([]*scope(nil), scopes...), dirs...) {
 		taken := false
 		for _, i := range s.sections {
@@ -370,6 +389,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 			}
 		}
 	}
+	if c.perDir {
+		cx.vary = append(cx.vary, rw.vary...)
+	}
 	// header_parser: SetEnvIf of the matching sections.
 	for _, s := range append(append([]*scope(nil), dirs...), ifs...) {
 		x.setEnv(s.setenvs)
@@ -383,10 +405,30 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	reply := policy.Reply{}
 	d := policy.Note{Case: caseDecision}
 	generated := status != 0
+	if c.perDir && !generated && !proxied && !isScript {
+		// A .htaccess's file that no rule hands to a script is served
+		// by Apache's own file handler (core.c, default_handler), not
+		// the application: OPTIONS 200 with Allow, GET, HEAD and POST
+		// 200, another method 405; a path that is no file, 404 (a
+		// reviewer ran apache2: a Vue or React fallback's /config.json
+		// was said to be answered 404 by the application).
+		app = policy.Reply{Status: 200}
+		switch {
+		case fileOf(x.req.path) == "":
+			app.Status = 404
+		case x.req.method == "OPTIONS":
+			app.Header = headers.List{{Name: "Allow", Value: "OPTIONS,HEAD,GET,POST"}}
+		case x.req.method != "GET" && x.req.method != "HEAD" && x.req.method != "POST":
+			app.Status = 405
+		}
+		d.Args[1], d.Args[2] = "file", x.req.path
+	}
 	if !generated && !proxied && !isScript && app.Status >= 400 {
 		// Not proxied: an error status comes from Apache's own handlers.
 		generated, status = true, app.Status
-		d.Args[1] = "local"
+		if d.Args[1] == "" {
+			d.Args[1] = "local"
+		}
 	}
 	if generated {
 		// ap_send_error_response: only the always table reaches the reply.
@@ -394,6 +436,12 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		d.Args[0], d.N, d.M = "generated", status, rwLine
 	} else {
 		out = table(app.Header.Clone())
+		if _, ok := app.Header.Get("Vary"); isScript && ok {
+			// PHP's header("Vary: ...") replaces the line mod_rewrite and
+			// <If> wrote before the handler ran (mod_php's
+			// apr_table_set; e2e/apache TestHtaccess).
+			cx.vary = nil
+		}
 		if !proxied && len(cx.vary) > 0 {
 			out = out.merge("Vary", strings.Join(cx.vary, ","))
 		}
@@ -518,35 +566,103 @@ func (x *run) value(ps []part) string {
 }
 
 func (x *run) condValue(t string) string {
+	v, _ := x.rewriteVar(t)
+	return v
+}
+
+// rewriteVar is the value of mod_rewrite's %{NAME} (mod_rewrite.c,
+// lookup_variable), and the request header it read, which a condition
+// that holds adds to Vary: HTTP:Name and the few HTTP_ names mod_rewrite
+// knows. Any other HTTP_ name is empty to mod_rewrite, HTTP_ORIGIN
+// among them (a reviewer ran apache2: RewriteCond %{HTTP_ORIGIN}, which
+// Q&A answers write, never matches); the names rewriteVars does not
+// list are refused when the text is read.
+func (x *run) rewriteVar(t string) (string, string) {
 	v := strings.TrimSuffix(strings.TrimPrefix(t, "%{"), "}")
-	switch strings.ToUpper(v) {
+	up := strings.ToUpper(v)
+	if up == "HTTP_HOST" {
+		if s, ok := x.req.header("Host"); ok {
+			return s, "Host"
+		}
+		if x.req.port != "" {
+			return x.req.host + ":" + x.req.port, "Host"
+		}
+		return x.req.host, "Host"
+	}
+	if h, ok := rewriteHeaders[up]; ok {
+		s, _ := x.req.header(h)
+		return s, h
+	}
+	switch up {
 	case "REQUEST_METHOD":
-		return x.req.method
+		return x.req.method, ""
 	case "REQUEST_URI":
-		return x.req.path
-	case "HTTP_HOST":
-		return x.req.host
+		return x.req.path, ""
 	case "REQUEST_FILENAME", "SCRIPT_FILENAME":
 		// The file in a .htaccess, of which file tests read the path
 		// (htaccess.go); the URL path in the server.
-		return x.req.path
+		return x.req.path, ""
+	case "QUERY_STRING":
+		return x.req.query, ""
 	case "HTTPS":
 		if x.req.scheme == "https" {
-			return "on"
+			return "on", ""
 		}
-		return "off"
-	case "HTTP_ORIGIN":
-		s, _ := x.req.header("Origin")
-		return s
+		return "off", ""
+	case "REQUEST_SCHEME":
+		return x.req.scheme, ""
+	case "SERVER_NAME":
+		return x.req.host, ""
+	case "SERVER_PORT":
+		if x.req.port != "" {
+			return x.req.port, ""
+		}
+		if x.req.scheme == "https" {
+			return "443", ""
+		}
+		return "80", ""
+	case "THE_REQUEST":
+		q := ""
+		if x.req.query != "" {
+			q = "?" + x.req.query
+		}
+		return x.req.method + " " + x.req.path + q + " HTTP/1.1", ""
+	case "IS_SUBREQ":
+		return "false", ""
 	}
-	if strings.HasPrefix(strings.ToUpper(v), "HTTP:") {
+	switch {
+	case strings.HasPrefix(up, "HTTP:"):
 		s, _ := x.req.header(v[5:])
-		return s
+		return s, v[5:]
+	case strings.HasPrefix(up, "ENV:"):
+		return x.env[v[4:]], ""
 	}
-	if strings.HasPrefix(strings.ToUpper(v), "ENV:") {
-		return x.env[v[4:]]
+	return "", ""
+}
+
+// rewriteHeaders are the HTTP_ names mod_rewrite reads from request
+// headers (mod_rewrite.html, RewriteCond).
+var rewriteHeaders = map[string]string{
+	"HTTP_ACCEPT": "Accept", "HTTP_COOKIE": "Cookie", "HTTP_FORWARDED": "Forwarded", "HTTP_HOST": "Host",
+	"HTTP_PROXY_CONNECTION": "Proxy-Connection", "HTTP_REFERER": "Referer", "HTTP_USER_AGENT": "User-Agent",
+}
+
+// rewriteVarRead reports whether the evaluator reads %{NAME} as
+// mod_rewrite does (rewriteVar); other names, the client's address, the
+// time, TLS variables, are refused when read.
+func rewriteVarRead(name string) bool {
+	up := strings.ToUpper(name)
+	if _, ok := rewriteHeaders[up]; ok {
+		return true
 	}
-	return ""
+	switch up {
+	case "REQUEST_METHOD", "REQUEST_URI", "REQUEST_FILENAME", "SCRIPT_FILENAME", "QUERY_STRING", "HTTPS",
+		"REQUEST_SCHEME", "SERVER_NAME", "SERVER_PORT", "THE_REQUEST", "IS_SUBREQ":
+		return true
+	}
+	// An HTTP_ name mod_rewrite does not know is empty to it, as the
+	// evaluator reads it.
+	return strings.HasPrefix(up, "HTTP:") || strings.HasPrefix(up, "ENV:") || strings.HasPrefix(up, "HTTP_")
 }
 
 // docroot is the virtual host's DocumentRoot, else the server's.

@@ -21,13 +21,18 @@ import (
 //     "RewriteRule ^index\.php$ - [L]"), and the headers are those of
 //     that last request alone. END stops the rules of the requests
 //     after; ten redirects end in 500 (LimitInternalRecursion).
-//   - whycors cannot see the disk. -f and -d take a path whose last
-//     segment has an extension as a file and "/" as the only directory,
-//     as the nginx reader takes try_files; a path ending in .php, or
-//     "/" (its DirectoryIndex), is a script, which the application
-//     answers with any status, the onsuccess lines kept, as PHP does
-//     behind Debian's php-fpm configuration (e2e/apache TestHtaccess,
-//     against apache2 with a .php handler).
+//   - whycors cannot see the disk. -f and -d take a path with a segment
+//     that has an extension as a file (the rest its PATH_INFO) and "/"
+//     as the only directory, as the nginx reader takes try_files. A
+//     .php file, or "/" (its DirectoryIndex), is a script, which the
+//     application answers with any status, its header lines on the
+//     onsuccess table, as PHP does through mod_php, Debian's
+//     libapache2-mod-php (e2e/apache TestHtaccess runs it). Behind
+//     php-fpm (FastCGI) Apache files the script's lines on the always
+//     table instead, which is not modelled (a reviewer ran it: a Header
+//     unset without always then leaves PHP's own line). Any other file
+//     is Apache's own to serve: OPTIONS 200, GET, HEAD and POST 200,
+//     another method 405, whatever the application would answer.
 
 // rewritten is what a set of RewriteRules did to a request.
 type rewritten struct {
@@ -36,6 +41,9 @@ type rewritten struct {
 	location string // a redirect's Location
 	path     string // a .htaccess's new URL path, "" for none
 	end      bool   // END ran
+	// vary are the request headers the conditions of the rules that
+	// applied read and held (mod_rewrite adds them to Vary).
+	vary []string
 }
 
 // The steps of a .htaccess's rewriting, in Decision's pairs.
@@ -86,10 +94,15 @@ func (x *run) htaccess(s *scope) rewritten {
 			return rewritten{status: 500, line: rw.line}
 		}
 		x.steps = append(x.steps, stepRewrite, strconv.Itoa(rw.line), stepPath, rw.path)
-		env := make(map[string]string, len(x.env))
+		// The new request's variables are the old one's renamed, and
+		// REDIRECT_STATUS and REDIRECT_URL (http_request.c,
+		// rename_original_env): Symfony's .htaccess tests
+		// %{ENV:REDIRECT_STATUS} to tell a rewritten request.
+		env := make(map[string]string, len(x.env)+2)
 		for k, v := range x.env {
 			env["REDIRECT_"+k] = v
 		}
+		env["REDIRECT_STATUS"], env["REDIRECT_URL"] = "200", x.req.path
 		x.env, x.req.path = env, rw.path
 		rewriting = !rw.end
 	}
@@ -112,24 +125,31 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 		if r.neg {
 			m = nil // a negated pattern has no groups
 		}
-		cm, ok := x.condsMatch(r.conds, m)
+		cm, vary, ok := x.condsMatch(r.conds, m)
 		if !ok {
 			continue
 		}
+		out.vary = append(out.vary, vary...)
 		for _, e := range r.envs {
 			if e.unset {
 				delete(x.env, e.name)
 				continue
 			}
-			x.env[e.name] = x.expand(e.value, m, cm)
+			v := x.expand(e.value, m, cm)
+			if len(v) > maxPath {
+				// "E=A:%{ENV:A}%{ENV:A}" doubles at each rule.
+				x.steps = append(x.steps, stepLong, strconv.Itoa(r.line))
+				return rewritten{status: 500, line: r.line}
+			}
+			x.env[e.name] = v
 		}
 		if r.status != 0 && (r.status < 300 || r.status > 399) {
-			return rewritten{status: r.status, line: r.line}
+			return rewritten{status: r.status, line: r.line, vary: out.vary}
 		}
 		if r.sub != "-" {
 			target := x.expand(r.sub, m, cm)
 			if r.status != 0 {
-				return rewritten{status: r.status, line: r.line, location: x.absolute(target, base)}
+				return rewritten{status: r.status, line: r.line, location: x.absolute(target, base, r), vary: out.vary}
 			}
 			p := target
 			if i := strings.IndexByte(p, '?'); i >= 0 {
@@ -157,8 +177,18 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 
 // absolute is a redirect's Location: mod_rewrite makes the target a
 // full URL on the request's scheme and host (a relative one under
-// RewriteBase).
-func (x *run) absolute(target, base string) string {
+// RewriteBase), with the request's query when the target has none, or
+// after the target's with QSA, and none with QSD (mod_rewrite.html,
+// flags QSA and QSD).
+func (x *run) absolute(target, base string, r rwRule) string {
+	if q := x.req.query; q != "" && !r.qsd {
+		switch i := strings.IndexByte(target, '?'); {
+		case i < 0:
+			target += "?" + q
+		case r.qsa:
+			target += "&" + q
+		}
+	}
 	if strings.Contains(target, "://") {
 		return target
 	}
@@ -176,14 +206,27 @@ func (x *run) absolute(target, base string) string {
 	return scheme + "://" + host + target
 }
 
-// condsMatch is conds, with the groups of the last RewriteCond whose
-// expression matched (a substitution's %N); m are the rule's ($N).
-func (x *run) condsMatch(cs []rwCond, m []string) ([]string, bool) {
+// condsMatch reports whether the RewriteConds cs hold, with the groups
+// of the last one whose expression matched (a substitution's %N; m are
+// the rule's, $N), and the request headers the ones that held read
+// (Vary). As mod_rewrite, a condition after one that held in an [OR]
+// chain is not tested.
+func (x *run) condsMatch(cs []rwCond, m []string) ([]string, []string, bool) {
 	var last []string
+	var vary []string
 	ok := true
 	pendingOr := false
 	for i, c := range cs {
-		v := x.condValue(c.test)
+		if i > 0 && pendingOr && ok {
+			// The chain already holds (mod_rewrite.c, apply_rewrite_rule:
+			// the rest of an [OR] chain is skipped).
+			pendingOr = c.or
+			continue
+		}
+		if i > 0 && !pendingOr && !ok {
+			return nil, nil, false
+		}
+		v, header := x.rewriteVar(c.test)
 		var hit bool
 		if c.file != 0 {
 			hit = x.fileTest(c, v) != c.neg
@@ -194,23 +237,46 @@ func (x *run) condsMatch(cs []rwCond, m []string) ([]string, bool) {
 				last = g
 			}
 		}
+		if hit && header != "" {
+			vary = append(vary, header)
+		}
 		if i == 0 || !pendingOr {
-			if i > 0 && !ok {
-				return nil, false
-			}
 			ok = hit
 		} else {
 			ok = ok || hit
 		}
 		pendingOr = c.or
 	}
-	return last, ok
+	return last, vary, ok
+}
+
+// fileOf is the file a URL path maps to as whycors takes the disk to
+// be: the path up to its first segment with an extension, the rest
+// being PATH_INFO (CodeIgniter's .htaccess rewrites to
+// /index.php/api/items, whose file is /index.php); "" when no segment
+// has one.
+func fileOf(p string) string {
+	for i := 0; i < len(p); {
+		j := strings.IndexByte(p[i+1:], '/')
+		end := len(p)
+		if j >= 0 {
+			end = i + 1 + j
+		}
+		seg := p[i+1 : end]
+		if k := strings.LastIndexByte(seg, '.'); k > 0 && k < len(seg)-1 {
+			return p[:end]
+		}
+		if j < 0 {
+			break
+		}
+		i = end
+	}
+	return ""
 }
 
 // fileTest is -f or -d of the request's file, path p, as whycors takes
 // the disk to be, with the step that says so.
 func (x *run) fileTest(c rwCond, p string) bool {
-	seg := p[strings.LastIndexByte(p, '/')+1:]
 	var yes bool
 	step := stepNoFile
 	if c.file == 'd' {
@@ -218,7 +284,7 @@ func (x *run) fileTest(c rwCond, p string) bool {
 		if yes {
 			step = stepDir
 		}
-	} else if i := strings.LastIndexByte(seg, '.'); i > 0 && i < len(seg)-1 {
+	} else if fileOf(p) != "" {
 		yes, step = true, stepFile
 	}
 	if len(x.steps) < maxSteps {
@@ -265,7 +331,8 @@ func (x *run) expand(s string, m, cm []string) string {
 }
 
 // script reports whether the application answers path in a .htaccess:
-// a .php file, or "/", which its DirectoryIndex serves.
+// a .php file (with any PATH_INFO after it), or "/", which its
+// DirectoryIndex serves.
 func script(path string) bool {
-	return strings.HasSuffix(path, ".php") || path == "/"
+	return strings.HasSuffix(fileOf(path), ".php") || path == "/"
 }

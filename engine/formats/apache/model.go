@@ -62,6 +62,8 @@ type rwRule struct {
 	// (a .htaccess's rewrite, or a redirect's target) with $N and %N.
 	sub  string
 	envs []envSet // E=VAR:VALUE and E=!VAR
+	qsa  bool     // QSA: a redirect's target query is followed by the request's
+	qsd  bool     // QSD: a redirect's target gets no query of the request's
 	line int
 }
 
@@ -388,7 +390,13 @@ func (p *parser) section(s *scope, d *dir, low string, prevIf **scope) {
 			return
 		}
 	case "ifmodule", "ifdefine", "ifversion":
-		// Taken as true: the modules a CORS configuration names are loaded.
+		// Taken as true: the modules a CORS configuration names are
+		// loaded; <IfModule !name> is then false, its lines unread
+		// (CodeIgniter's ErrorDocument for a server without
+		// mod_rewrite).
+		if low == "ifmodule" && len(d.args) == 1 && strings.HasPrefix(d.args[0].text, "!") {
+			return
+		}
 		p.fill(s, d.body)
 		return
 	default:
@@ -599,6 +607,9 @@ func (p *parser) rewriteCond(s *scope, d *dir) {
 	if v := c.test; !(strings.HasPrefix(v, "%{") && strings.HasSuffix(v, "}")) {
 		p.err(d.args[0].line, d.args[0].col, "RewriteCond test string "+v+" is not modelled (one %{VARIABLE} is)")
 		return
+	} else if !rewriteVarRead(v[2 : len(v)-1]) {
+		p.err(d.args[0].line, d.args[0].col, "RewriteCond "+v+" is not modelled (the request's method, URI, file, query, scheme, host, port, headers and variables are)")
+		return
 	}
 	switch pat {
 	case "-f", "-s", "-d":
@@ -693,7 +704,11 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 					e.name, e.unset = e.name[1:], true
 				}
 				r.envs = append(r.envs, e)
-			case up == "QSA" || up == "QSAPPEND" || up == "QSD" || up == "QSDISCARD" || up == "NE" || up == "NOESCAPE" || up == "DPI" || up == "DISCARDPATH":
+			case up == "QSA" || up == "QSAPPEND":
+				r.qsa = true
+			case up == "QSD" || up == "QSDISCARD":
+				r.qsd = true
+			case up == "NE" || up == "NOESCAPE" || up == "DPI" || up == "DISCARDPATH":
 				// The query string and escaping: no header or status.
 			case up == "":
 			default:
@@ -715,6 +730,11 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 	case r.sub == "-" && redirect:
 		p.err(d.args[1].line, d.args[1].col, "a RewriteRule redirect needs a target, not -")
 		return
+	case redirect && !r.last:
+		// Without L the rules after it go on rewriting the target
+		// before the redirect is sent, which is not modelled.
+		p.err(d.line, d.col, "a RewriteRule redirect without L is not modelled: add L, as mod_rewrite's documentation advises")
+		return
 	case r.sub == "-" || r.status != 0 && !redirect:
 		// No rewrite, or an answer of its own (R=2xx, F, G), which
 		// drops the substitution.
@@ -728,6 +748,14 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 		return
 	}
 	s.rules = append(s.rules, r)
+}
+
+// serverOnly are directives of the server and virtual host contexts
+// alone, which a .htaccess cannot hold.
+var serverOnly = map[string]bool{
+	"servername": true, "serveralias": true, "documentroot": true, "listen": true, "loadmodule": true,
+	"serverroot": true, "errorlog": true, "customlog": true, "user": true, "group": true, "pidfile": true,
+	"keepalive": true, "timeout": true, "protocols": true, "usecanonicalname": true,
 }
 
 func isAlnum(c byte) bool {
@@ -758,6 +786,13 @@ func htaccessLike(ds []*dir) bool {
 					return false
 				}
 				continue
+			}
+			// What a .htaccess may not hold (core.html, each directive's
+			// Context): a vhost snippet with them is the server's (a
+			// reviewer's ServerName, ProxyPass and "RewriteRule ^api/"
+			// was read as a .htaccess).
+			if serverOnly[low] || strings.HasPrefix(low, "proxy") || strings.HasPrefix(low, "ssl") {
+				return false
 			}
 			switch low {
 			case "rewritebase":
