@@ -150,8 +150,9 @@ Flags:
 		return c.usageError("--pick chooses among the candidates of --console")
 	}
 	req, msg := requestFlags(*method, hdrs, *creds)
-	if set["options-status"] && (*optionsStatus < 100 || *optionsStatus > 599) && msg == "" {
-		msg = "--options-status " + strconv.Itoa(*optionsStatus) + ": want an HTTP status, 100 to 599"
+	if set["options-status"] && (*optionsStatus < 200 || *optionsStatus > 599) && msg == "" {
+		// A 1xx is never a final reply.
+		msg = "--options-status " + strconv.Itoa(*optionsStatus) + ": want the status of a final reply, 200 to 599"
 	}
 	req.optionsStatus = *optionsStatus
 	if msg != "" {
@@ -206,6 +207,10 @@ Flags:
 	if ok, _ := (&har.Format{}).Detect(string(data)); ok {
 		if *patch > 0 {
 			return c.usageError("--patch is for one scenario, and " + name + " is a HAR file of several fetches")
+		}
+		if req.optionsStatus != 0 {
+			// A last look: it was passed over without a word.
+			return c.usageError("--options-status is the application's answer behind a policy, and " + name + " is a HAR file of the replies captured")
 		}
 		return explainHAR(c, name, data, *asJSON, *browser)
 	}
