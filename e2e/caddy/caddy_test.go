@@ -159,7 +159,7 @@ var pathCorners = []string{
 	"\thandle_path /api/ {\n\t\theader Access-Control-Expose-Headers {path}\n\t}\n\treverse_proxy {{up}}\n",
 }
 
-var pathRequests = []string{"/api/x", "/API/x", "/api", "/api/", "/apix", "/other"}
+var pathRequests = []string{"/api/x", "/API/x", "/api", "/api/", "/apix", "/other", "/api//x", "/api/./x/"}
 
 // corsSnippet is the snippet the corners import.
 const corsSnippet = "(cors) {\n\t@origin header Origin {args.0}\n\theader @origin {\n\t\tAccess-Control-Allow-Origin \"{args.0}\"\n\t\tVary Origin\n\t\tdefer\n\t}\n}\n"

@@ -1,6 +1,7 @@
 package caddy
 
 import (
+	"path"
 	"strconv"
 	"strings"
 
@@ -290,8 +291,17 @@ func (words) Decision(n policy.Note) string {
 }
 
 // stripPrefix is the rewrite handler's strip_path_prefix on a path
-// (Caddy 2.6.2, e2e/caddy's handle_path corners).
+// (Caddy 2.6.2, e2e/caddy's handle_path corners): the path cleaned
+// first, its repeated slashes merged unless the prefix has some, its
+// trailing slash kept (caddyhttp.CleanPath; a last look: /api//x).
 func stripPrefix(p, prefix string) string {
+	if !strings.Contains(prefix, "//") && p != "" {
+		c := path.Clean(p)
+		if strings.HasSuffix(p, "/") && c != "/" {
+			c += "/"
+		}
+		p = c
+	}
 	if len(p) >= len(prefix) && strings.EqualFold(p[:len(prefix)], prefix) {
 		p = p[len(prefix):]
 	}
