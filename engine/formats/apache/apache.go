@@ -83,6 +83,17 @@ func (*Format) NoRulesWhy() string {
 	return "the reader evaluates the Header and SetEnvIf directives but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
 }
 
+// apacheFirst are the words a .htaccess starts with: a RewriteEngine
+// line claims the text only after one of them (a last look: an indented
+// one in a CloudFormation UserData script made the template ambiguous).
+var apacheFirst = map[string]bool{
+	"<ifmodule": true, "<ifdefine": true, "<files": true, "<filesmatch": true, "<if": true, "<limit": true,
+	"rewriteengine": true, "rewritebase": true, "rewritecond": true, "rewriterule": true, "options": true,
+	"header": true, "setenvif": true, "setenvifnocase": true, "directoryindex": true, "errordocument": true,
+	"addtype": true, "addhandler": true, "adddefaultcharset": true, "require": true, "order": true,
+	"redirect": true, "redirectmatch": true, "expiresactive": true, "serversignature": true, "fileetag": true,
+}
+
 // Detect claims text with a mod_headers line of an Access-Control- or
 // Vary header: "Header [always|onsuccess] <action> Access-Control-...",
 // a verb no Caddyfile or nginx directive has; else a RewriteEngine
@@ -92,9 +103,13 @@ func (*Format) Detect(text string) (bool, string) {
 		text = text[:256<<10]
 	}
 	rewrite := false
+	first := ""
 	for _, line := range strings.Split(text, "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 2 && strings.EqualFold(f[0], "RewriteEngine") {
+		if first == "" && len(f) > 0 && !strings.HasPrefix(f[0], "#") {
+			first = strings.ToLower(strings.TrimRight(f[0], ">"))
+		}
+		if len(f) >= 2 && strings.EqualFold(f[0], "RewriteEngine") && apacheFirst[first] {
 			// mod_rewrite's verb, which no other server's file has: a
 			// .htaccess without CORS lines yet (WordPress's) is Apache's.
 			rewrite = true
@@ -192,6 +207,8 @@ func (words) Decision(n policy.Note) string {
 				p = n.List[i+3]
 			}
 			steps = append(steps, rewriteStep(n.List[i], n.List[i+1], p))
+		case stepWork:
+			steps = append(steps, "RewriteRule at line "+n.List[i+1]+": the rules read more than 8 MB for this request, where whycors stops with 500")
 		case stepLong:
 			steps = append(steps, "RewriteRule at line "+n.List[i+1]+" made a path longer than 8,190 bytes, where whycors stops with 500")
 		case stepLoop:
@@ -199,7 +216,7 @@ func (words) Decision(n policy.Note) string {
 		}
 	}
 	if assumedDisk(n.List) {
-		steps = append(steps, "whycors cannot see the disk: it takes a path whose last segment has an extension as a file, and / as the only directory")
+		steps = append(steps, "whycors cannot see the disk: it takes a path whose last segment has an extension as a file (and a .php segment with more path after it), and / as the only directory")
 	}
 	switch {
 	case n.Args[1] == "file" && n.N == 404:

@@ -157,6 +157,8 @@ func TestDetect(t *testing.T) {
 		{desc: "nginx", text: "location / { add_header Access-Control-Allow-Origin *; }\n", want: "nginx"},
 		// Tried as a new user would: "cannot tell the format".
 		{desc: "WordPress's .htaccess before its CORS lines", text: wordpress[strings.Index(wordpress, "<IfModule"):], want: "apache"},
+		// A last look: the template was ambiguous.
+		{desc: "a RewriteEngine line in a CloudFormation UserData script", text: "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ['*']\n            AllowedMethods: [GET]\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      UserData: |\n        cat > /var/www/.htaccess <<EOF\n        RewriteEngine On\n        EOF\n", want: "cloudformation"},
 	}
 	for _, tc := range tests {
 		got := reg.Detect(tc.text)
@@ -343,6 +345,21 @@ func TestHtaccess(t *testing.T) {
 			text: "RewriteEngine On\nRewriteBase /\nRewriteCond %{REQUEST_URI} ^/(a)/ [OR]\nRewriteCond %{REQUEST_URI} ^/(a/b)\nRewriteRule ^ /to/%1 [R=302,L]\n",
 			req:  req("GET", "https://api.example/a/b"), app: policy.Reply{Status: 200}, status: 302,
 			want: map[string][]string{"Location": {"https://api.example/to/a"}}, source: "mod_rewrite.c apply_rewrite_rule (an adversarial review)"},
+		{desc: "THE_REQUEST is the request line as sent, whatever rewrote the path (a last look: the remove-index.php snippet redirected every rewritten request)",
+			text: "RewriteEngine On\nRewriteCond %{THE_REQUEST} ^[A-Z]{3,}\\s/+index\\.php [NC]\nRewriteRule ^index\\.php(.*)$ /$1 [R=301,L]\nRewriteCond %{REQUEST_FILENAME} !-f\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteRule ^(.*)$ index.php/$1 [L]\n",
+			req:  req("OPTIONS", "https://api.example/api/items"), app: policy.Reply{Status: 204}, status: 204, source: "mod_rewrite.html (THE_REQUEST), a last look in apache2"},
+		{desc: "the rewritten request's QUERY_STRING is the substitution's",
+			text: "RewriteEngine On\nRewriteCond %{QUERY_STRING} ^url=api\nRewriteRule ^index\\.php$ - [F]\nRewriteCond %{REQUEST_FILENAME} !-f\nRewriteRule ^(.*)$ index.php?url=$1 [QSA,L]\n",
+			req:  req("GET", "https://api.example/api/items"), app: policy.Reply{Status: 200}, status: 403, source: "mod_rewrite.html (QSA), a last look in apache2"},
+		{desc: "a dot in a segment before the last makes no file: WordPress rewrites /wp-json/my/v1.2/items to index.php", text: wordpress,
+			req: req("PUT", "https://blog.example/wp-json/my/v1.2/items", "Origin", "https://app.example"), app: policy.Reply{Status: 200}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}}, source: "a last look in apache2"},
+		{desc: "OPTIONS of a path that is no file: Apache's own 200, before it looks for the file",
+			text: "RewriteBase /\nHeader always set Access-Control-Allow-Origin *\n",
+			req:  req("OPTIONS", "https://api.example/nothing"), app: policy.Reply{Status: 404}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "core.c default_handler, a last look in apache2"},
+		{desc: "R=permanent is 301", text: "RewriteEngine On\nRewriteBase /\nRewriteRule ^old$ /new [R=permanent,L]\n",
+			req: req("GET", "https://api.example/old"), app: policy.Reply{Status: 200}, status: 301, source: "mod_rewrite.html (R)"},
 		{desc: "a trailing slash's redirect keeps the request's query",
 			text: "RewriteEngine On\nRewriteCond %{REQUEST_FILENAME} !-d\nRewriteCond %{REQUEST_URI} (.+)/$\nRewriteRule ^ %1 [L,R=301]\nRewriteRule ^ index.php [L]\n",
 			req:  req("GET", "https://api.example/items/?page=2"), app: policy.Reply{Status: 200}, status: 301,
@@ -405,7 +422,10 @@ func TestHtaccessErrors(t *testing.T) {
 			want: []policy.Error{{Line: 2, Column: 33}}, msg: "-l is not modelled"},
 		{desc: "a flag quoted as written", text: "RewriteBase /\nRewriteRule ^ - [E=Auth:%{HTTP:Authorization},Frob]\n",
 			want: []policy.Error{{Line: 2, Column: 1}}, msg: "flag Frob is"},
-		{desc: "a redirect to -", text: "RewriteRule ^a$ - [R=301]\n", want: []policy.Error{{Line: 1, Column: 17}}, msg: "needs a target"},
+		{desc: "a redirect to -", text: "RewriteRule ^a$ - [R=301]\n", want: []policy.Error{{Line: 1, Column: 17}}, msg: "give its target"},
+		// A last look: lint called these "rejected: Apache httpd refuses
+		// this", which apache2 loads.
+		{desc: "a lookahead Go's engine lacks is the reader's limit", text: "RewriteBase /\nRewriteRule ^(?!api/).*$ index.html [L]\n", want: []policy.Error{{Line: 2, Column: 13}}, msg: "is not modelled"},
 		{desc: "RewriteBase in a <VirtualHost>", text: "<VirtualHost *:80>\n  RewriteBase /\n</VirtualHost>\n", want: []policy.Error{{Line: 2, Column: 3}}, msg: "in a .htaccess"},
 		{desc: "a redirect without L", text: "RewriteBase /\nRewriteRule ^a$ /b [R=301]\n", want: []policy.Error{{Line: 2, Column: 1}}, msg: "without L is not modelled"},
 		{desc: "a variable the evaluator cannot know", text: "RewriteBase /\nRewriteCond %{REMOTE_ADDR} ^10\\.\nRewriteRule ^ - [F]\n", want: []policy.Error{{Line: 2, Column: 13}}, msg: "%{REMOTE_ADDR} is not modelled"},

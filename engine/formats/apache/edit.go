@@ -99,8 +99,15 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		if !hasACAO {
 			return "", fix.ErrNotFound
 		}
-		ind := indent(text, acao.start)
-		cs := append(alwaysChanges(text, ds), lineedit.Replace(lineedit.LineStart(text, acao.start), lineedit.LineStart(text, acao.start),
+		at := acao.start
+		if r := firstRewrite(ds); r != nil && r.start < at && !hasVirtualHost(ds) {
+			// Before the rules already there: after WordPress's block,
+			// its [L] rules run first and the answer never would (a
+			// last look: the fix was replies).
+			at = r.start
+		}
+		ind := indent(text, at)
+		cs := append(alwaysChanges(text, ds), lineedit.Replace(lineedit.LineStart(text, at), lineedit.LineStart(text, at),
 			ind+"RewriteEngine On\n"+ind+"RewriteCond %{REQUEST_METHOD} OPTIONS\n"+ind+"RewriteRule ^ - [R=204,L]\n"))
 		return lineedit.Apply(text, cs), nil
 	case fix.Add:
@@ -127,7 +134,15 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		if !hasACAO {
 			return "", fix.ErrNotFound
 		}
-		return addLine(text, acao, "Access-Control-Allow-Credentials", "\"true\""), nil
+		var extra []string
+		if always, _, _, _, _ := headerWords(acao); always && !hasUnset(ds, "Access-Control-Allow-Credentials") {
+			// The application's own line (WordPress's REST API sends
+			// one) is on the other table: without the unset, two lines,
+			// "true, true", which the browser refuses (a last look ran
+			// it in apache2).
+			extra = append(extra, "Header unset Access-Control-Allow-Credentials")
+		}
+		return addLine(text, acao, "Access-Control-Allow-Credentials", "\"true\"", extra...), nil
 	}
 	return "", fix.ErrUnsupported
 }
@@ -167,8 +182,8 @@ func alwaysChanges(text string, ds []*dir) []lineedit.Change {
 }
 
 // addLine adds "Header [always] set name value [cond]" after the line of
-// at, with its table and condition.
-func addLine(text string, at *dir, name, value string) string {
+// at, with its table and condition, and the lines extra after it.
+func addLine(text string, at *dir, name, value string, extra ...string) string {
 	always, _, _, v, _ := headerWords(at)
 	line := "Header "
 	if always {
@@ -180,11 +195,15 @@ func addLine(text string, at *dir, name, value string) string {
 			line += " " + last.text
 		}
 	}
+	ind := indent(text, at.start)
+	for _, x := range extra {
+		line += "\n" + ind + x
+	}
 	end := strings.IndexByte(text[at.start:], '\n')
 	if end < 0 {
-		return text + "\n" + indent(text, at.start) + line
+		return text + "\n" + ind + line
 	}
-	return fix.Insert(text, at.start+end+1, indent(text, at.start)+line+"\n")
+	return fix.Insert(text, at.start+end+1, ind+line+"\n")
 }
 
 func addToList(text string, ds []*dir, acao *dir, hasACAO bool, name string, values []string) (string, error) {
@@ -391,6 +410,35 @@ func quote(s string) string {
 	return b.String()
 }
 
+// firstRewrite is the first RewriteCond or RewriteRule of the text.
+func firstRewrite(ds []*dir) *dir {
+	for _, d := range ds {
+		if !d.section && (strings.EqualFold(d.name, "RewriteCond") || strings.EqualFold(d.name, "RewriteRule")) {
+			return d
+		}
+	}
+	return nil
+}
+
+func hasVirtualHost(ds []*dir) bool {
+	for _, d := range ds {
+		if d.section && strings.EqualFold(d.name, "VirtualHost") {
+			return true
+		}
+	}
+	return false
+}
+
+// hasUnset reports whether the text unsets name on the onsuccess table.
+func hasUnset(ds []*dir, name string) bool {
+	for _, d := range ds {
+		if always, act, n, _, ok := headerWords(d); ok && !always && strings.EqualFold(act.text, "unset") && strings.EqualFold(n.text, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // firstOrigin starts the CORS lines of a text that has none, whose top
 // level answers every request (a .htaccess, WordPress's before its CORS
 // lines; tried as a new user would, the fix was replies to write): the
@@ -401,10 +449,8 @@ func firstOrigin(text string, ds []*dir, origins []string) (string, error) {
 	if len(origins) != 1 || origins[0] == "" || strings.ContainsAny(origins[0], "\"\\ \t\r\n") {
 		return "", fix.ErrUnsupported
 	}
-	for _, d := range ds {
-		if d.section && strings.EqualFold(d.name, "VirtualHost") {
-			return "", fix.ErrNotFound
-		}
+	if hasVirtualHost(ds) {
+		return "", fix.ErrNotFound
 	}
 	return "Header always set Access-Control-Allow-Origin \"" + origins[0] + "\"\nHeader unset Access-Control-Allow-Origin\nHeader always merge Vary Origin\n" + text, nil
 }

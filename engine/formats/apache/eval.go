@@ -101,6 +101,7 @@ func hasToken(have, v string) bool {
 type request struct {
 	method, path, host, scheme string
 	query                      string // after "?", without it
+	target                     string // the request line's: path and query as sent
 	port                       string // the URL's or Host's, "" when it has none
 	hdr                        map[string][]string
 }
@@ -114,7 +115,11 @@ func newRequest(req policy.Request) request {
 			q = q[:j]
 		}
 	}
-	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header, query: q}
+	target := p.Path
+	if q != "" {
+		target += "?" + q
+	}
+	return request{method: p.Method, path: p.Path, host: p.Host, port: p.Port, scheme: p.Scheme, hdr: p.Header, query: q, target: target}
 }
 
 // header is the first line of a request header, as apr_table_get.
@@ -193,6 +198,7 @@ type run struct {
 	env   map[string]string
 	rules []policy.Rule
 	steps []string
+	work  int // bytes the rewrite rules read and kept (maxWork)
 }
 
 func (x *run) setEnv(list []setEnv) {
@@ -343,6 +349,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if f := fileOf(file); c.perDir && f != "" {
 			// /index.php/api/items is the file /index.php (PATH_INFO).
 			file = f
+		} else if c.perDir && file == "/" {
+			// The DirectoryIndex script that answers (script).
+			file = "/index.php"
 		}
 		name := percentDecode(file[strings.LastIndexByte(file, '/')+1:])
 		var files []*scope
@@ -412,14 +421,16 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// 200, another method 405; a path that is no file, 404 (a
 		// reviewer ran apache2: a Vue or React fallback's /config.json
 		// was said to be answered 404 by the application).
+		// The method first: OPTIONS and PUT are answered before the
+		// file is looked for (a last look: OPTIONS /nothing is 200).
 		app = policy.Reply{Status: 200}
 		switch {
-		case fileOf(x.req.path) == "":
-			app.Status = 404
 		case x.req.method == "OPTIONS":
 			app.Header = headers.List{{Name: "Allow", Value: "OPTIONS,HEAD,GET,POST"}}
 		case x.req.method != "GET" && x.req.method != "HEAD" && x.req.method != "POST":
 			app.Status = 405
+		case fileOf(x.req.path) == "":
+			app.Status = 404
 		}
 		d.Args[1], d.Args[2] = "file", x.req.path
 	}
@@ -622,11 +633,10 @@ func (x *run) rewriteVar(t string) (string, string) {
 		}
 		return "80", ""
 	case "THE_REQUEST":
-		q := ""
-		if x.req.query != "" {
-			q = "?" + x.req.query
-		}
-		return x.req.method + " " + x.req.path + q + " HTTP/1.1", ""
+		// The request line as the client sent it, whatever rewrote
+		// the path since (a last look: the "remove index.php" snippet's
+		// test redirected every rewritten request).
+		return x.req.method + " " + x.req.target + " HTTP/1.1", ""
 	case "IS_SUBREQ":
 		return "false", ""
 	}

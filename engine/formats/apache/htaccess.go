@@ -21,9 +21,10 @@ import (
 //     "RewriteRule ^index\.php$ - [L]"), and the headers are those of
 //     that last request alone. END stops the rules of the requests
 //     after; ten redirects end in 500 (LimitInternalRecursion).
-//   - whycors cannot see the disk. -f and -d take a path with a segment
-//     that has an extension as a file (the rest its PATH_INFO) and "/"
-//     as the only directory, as the nginx reader takes try_files. A
+//   - whycors cannot see the disk. -f and -d take a path as a file when
+//     its last segment has an extension, as the nginx reader takes
+//     try_files, or when a .php segment has more path after it (its
+//     PATH_INFO), and "/" as the only directory (fileOf). A
 //     .php file, or "/" (its DirectoryIndex), is a script, which the
 //     application answers with any status, its header lines on the
 //     onsuccess table, as PHP does through mod_php, Debian's
@@ -40,6 +41,7 @@ type rewritten struct {
 	line     int    // the line of the rule that answered or rewrote last
 	location string // a redirect's Location
 	path     string // a .htaccess's new URL path, "" for none
+	query    string // and its query
 	end      bool   // END ran
 	// vary are the request headers the conditions of the rules that
 	// applied read and held (mod_rewrite adds them to Vary).
@@ -57,10 +59,15 @@ const (
 	stepScript  = "script"   // the path the application answered for
 	stepLoop    = "too-many" // LimitInternalRecursion's 500
 	stepLong    = "too-long" // a path past maxPath
+	stepWork    = "too-much" // the rules' work past maxWork
 )
 
 // maxRedirects is LimitInternalRecursion's default (core.html).
 const maxRedirects = 10
+
+// maxWork bounds the bytes a request's rules read and keep, across its
+// redirects: past it the evaluator stops with 500.
+const maxWork = 8 << 20
 
 // maxSteps bounds the trace's file tests: a rule may have thousands of
 // RewriteConds, each run at every redirect.
@@ -103,7 +110,7 @@ func (x *run) htaccess(s *scope) rewritten {
 			env["REDIRECT_"+k] = v
 		}
 		env["REDIRECT_STATUS"], env["REDIRECT_URL"] = "200", x.req.path
-		x.env, x.req.path = env, rw.path
+		x.env, x.req.path, x.req.query = env, rw.path, rw.query
 		rewriting = !rw.end
 	}
 }
@@ -118,6 +125,13 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 		subject = strings.TrimPrefix(subject, "/")
 	}
 	for _, r := range rules {
+		// The rules' work in all, across the redirects: each rule reads
+		// the path, a variable may be kept at each (a last look: 64 KB
+		// of rules behind a long path took 240 MB and 6 s).
+		if x.work += len(subject); x.work > maxWork {
+			x.steps = append(x.steps, stepWork, strconv.Itoa(r.line))
+			return rewritten{status: 500, line: r.line}
+		}
 		m := r.re.FindStringSubmatch(subject)
 		if (m != nil) == r.neg {
 			continue
@@ -136,7 +150,7 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 				continue
 			}
 			v := x.expand(e.value, m, cm)
-			if len(v) > maxPath {
+			if x.work += len(v); len(v) > maxPath || x.work > maxWork {
 				// "E=A:%{ENV:A}%{ENV:A}" doubles at each rule.
 				x.steps = append(x.steps, stepLong, strconv.Itoa(r.line))
 				return rewritten{status: 500, line: r.line}
@@ -151,10 +165,19 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 			if r.status != 0 {
 				return rewritten{status: r.status, line: r.line, location: x.absolute(target, base, r), vary: out.vary}
 			}
-			p := target
+			p, q := target, x.req.query
 			if i := strings.IndexByte(p, '?'); i >= 0 {
-				p = p[:i]
+				// The substitution's query replaces the request's, or
+				// comes before it with QSA (mod_rewrite.html, QSA).
+				p, q = p[:i], p[i+1:]
+				if r.qsa && x.req.query != "" {
+					q += "&" + x.req.query
+				}
 			}
+			if r.qsd {
+				q = ""
+			}
+			out.query = q
 			if !strings.HasPrefix(p, "/") {
 				p = base + p
 			}
@@ -251,25 +274,27 @@ func (x *run) condsMatch(cs []rwCond, m []string) ([]string, []string, bool) {
 }
 
 // fileOf is the file a URL path maps to as whycors takes the disk to
-// be: the path up to its first segment with an extension, the rest
-// being PATH_INFO (CodeIgniter's .htaccess rewrites to
-// /index.php/api/items, whose file is /index.php); "" when no segment
-// has one.
+// be: the path up to a segment ending in .php that has more after it,
+// the rest being PATH_INFO (CodeIgniter's .htaccess rewrites to
+// /index.php/api/items, whose file is /index.php); else the path, when
+// its last segment has an extension; else "" (no file). A dot in
+// another segment (/wp-json/my/v1.2/items) makes no file of it: a last
+// look ran it in apache2, which rewrote it to index.php.
 func fileOf(p string) string {
 	for i := 0; i < len(p); {
 		j := strings.IndexByte(p[i+1:], '/')
-		end := len(p)
-		if j >= 0 {
-			end = i + 1 + j
-		}
-		seg := p[i+1 : end]
-		if k := strings.LastIndexByte(seg, '.'); k > 0 && k < len(seg)-1 {
-			return p[:end]
-		}
 		if j < 0 {
 			break
 		}
+		end := i + 1 + j
+		if seg := p[i+1 : end]; len(seg) > len(".php") && strings.HasSuffix(seg, ".php") {
+			return p[:end]
+		}
 		i = end
+	}
+	seg := p[strings.LastIndexByte(p, '/')+1:]
+	if k := strings.LastIndexByte(seg, '.'); k > 0 && k < len(seg)-1 {
+		return p
 	}
 	return ""
 }

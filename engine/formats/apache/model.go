@@ -72,8 +72,8 @@ type rwCond struct {
 	re   *regexp.Regexp
 	// file is a file test in place of re, of %{REQUEST_FILENAME} in a
 	// .htaccess: 'f' (-f, -s), 'd' (-d); whycors cannot see the disk
-	// and takes a path's last segment with an extension as a file,
-	// "/" as the only directory (htaccess.go).
+	// and takes the path a file as fileOf says, "/" as the only
+	// directory (htaccess.go).
 	file byte
 	neg  bool
 	or   bool
@@ -637,7 +637,7 @@ func (p *parser) rewriteCond(s *scope, d *dir) {
 	}
 	re, err := regexp.Compile(pat)
 	if err != nil {
-		p.err(d.args[1].line, d.args[1].col, "RewriteCond regular expression: "+err.Error())
+		p.err(d.args[1].line, d.args[1].col, "RewriteCond regular expression "+pat+" is not modelled (Go's syntax is, not PCRE's lookaround or backreferences): "+err.Error())
 		return
 	}
 	c.re = re
@@ -680,12 +680,18 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 			case strings.HasPrefix(up, "R=") || up == "R" || strings.HasPrefix(up, "REDIRECT"):
 				code := 302
 				if i := strings.IndexByte(f, '='); i >= 0 {
+					// R=permanent, temp and seeother name 301, 302 and
+					// 303 (mod_rewrite.html, flag R).
+					named := map[string]int{"PERMANENT": 301, "TEMP": 302, "SEEOTHER": 303}[up[i+1:]]
 					v, err := strconv.Atoi(f[i+1:])
-					if err != nil {
+					if err != nil && named == 0 {
 						p.err(d.line, d.col, "RewriteRule status "+f[i+1:]+" is not a number")
 						return
 					}
 					code = v
+					if named != 0 {
+						code = named
+					}
 				}
 				r.status = code
 				if code < 300 || code > 399 {
@@ -722,13 +728,13 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 	}
 	re, err := regexp.Compile(pat)
 	if err != nil {
-		p.err(d.args[0].line, d.args[0].col, "RewriteRule regular expression: "+err.Error())
+		p.err(d.args[0].line, d.args[0].col, "RewriteRule regular expression "+pat+" is not modelled (Go's syntax is, not PCRE's lookaround or backreferences): "+err.Error())
 		return
 	}
 	r.re = re
 	switch redirect := r.status >= 300 && r.status < 400; {
 	case r.sub == "-" && redirect:
-		p.err(d.args[1].line, d.args[1].col, "a RewriteRule redirect needs a target, not -")
+		p.err(d.args[1].line, d.args[1].col, "a RewriteRule redirect to - (the same URL) is not modelled: give its target")
 		return
 	case redirect && !r.last:
 		// Without L the rules after it go on rewriting the target
