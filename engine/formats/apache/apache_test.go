@@ -438,3 +438,22 @@ func TestHtaccessErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerOptionsBeforeTheRules: the OPTIONS rule a fix adds goes
+// before the rules already there, which would otherwise rewrite the
+// preflight first ([L]) and never reach it (a last look: CORS lines
+// after WordPress's block got a fix of replies).
+func TestAnswerOptionsBeforeTheRules(t *testing.T) {
+	text := wordpress[strings.Index(wordpress, "<IfModule"):] + "Header always set Access-Control-Allow-Origin \"https://app.example\"\n"
+	got, err := fix.Apply(&apache.Format{}, text, fix.Edit{Op: fix.AnswerOptions, Line: strings.Count(text, "\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, wp := strings.Index(got, "RewriteCond %{REQUEST_METHOD} OPTIONS"), strings.Index(got, "RewriteRule .* - [E="); o < 0 || o > wp {
+		t.Errorf("the OPTIONS rule is not before WordPress's rules:\n%s", got)
+	}
+	c := get(t, got)
+	if o := c.Respond(req("OPTIONS", "https://blog.example/wp-json/wp/v2/posts", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 404}); o.Reply.Status != 204 {
+		t.Errorf("the preflight after the fix: %d, want 204\n%s", o.Reply.Status, got)
+	}
+}
