@@ -398,6 +398,7 @@ func verdictOf(p *fetch.Profile, req *fetch.Request, res *fetch.Result, srv *ser
 		decider = act
 	}
 	v.Rules = rulesOf(decider, !srv.lean)
+	v.RulesOfPreflight = decider == pre && pre != nil && act != nil && res.Failure != nil && !res.Failure.Preflight
 	if decider != nil {
 		v.DecidedBy = decider.DecidedBy
 	}

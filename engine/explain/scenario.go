@@ -256,6 +256,12 @@ type Verdict struct {
 	// the verdict turns on, when its configuration names one (a
 	// template's resource, a gateway response in front of the CORS rule).
 	DecidedBy *wire.Place `json:"decided_by,omitempty"`
+	// RulesOfPreflight is set when Rules are the preflight's though the
+	// fetch failed at its actual request, whose exchange no rule
+	// answered (nginx's enable-cors.org snippet and a PUT: no if block
+	// takes it). A fix search then has no rule of that request to edit,
+	// and edits where the request is answered (advise.blocked).
+	RulesOfPreflight bool `json:"-"`
 	// Detected names the policy format when the scenario said "auto".
 	Detected *policy.Detection `json:"detected,omitempty"`
 	// BrowsersDiffer is set when Chrome, Firefox and Safari do not all

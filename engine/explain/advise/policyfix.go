@@ -697,8 +697,13 @@ func blocked(cur *explain.Verdict, page, method string) fix.Blocked {
 	if cur.Reply != nil {
 		b.Status = cur.Reply.Status
 	}
-	for _, r := range cur.Rules {
-		b.Rules = append(b.Rules, r.Rule)
+	if !cur.RulesOfPreflight {
+		// The preflight's rules say nothing of the actual request that
+		// failed (a last look: nginx's fix edited the OPTIONS block for
+		// a PUT no block answered, and fell back to replies).
+		for _, r := range cur.Rules {
+			b.Rules = append(b.Rules, r.Rule)
+		}
 	}
 	if cur.Failure() != nil && cur.Failure().Preflight && cur.Preflight.Reply != nil {
 		if st := cur.Preflight.Reply.Status; st < 200 || st > 299 {

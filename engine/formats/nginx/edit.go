@@ -348,10 +348,10 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 		}
 		return text[:d.valStart] + q + v + q + text[d.valEnd:], nil
 	case fix.Origins:
-		d, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
-		if !ok && e.Line == 0 && !hasCORSLine(ds) && len(e.Values) == 1 {
+		if e.Line == 0 && len(e.Values) == 1 && (!hasCORSLine(ds) || e.URL != "" && noCORSLineAt(text, e.URL)) {
 			return firstCORSLines(text, e.Values[0], e.URL)
 		}
+		d, ok := named(ds, e.Line, "Access-Control-Allow-Origin")
 		if !ok {
 			return "", fix.ErrNotFound
 		}
@@ -365,6 +365,31 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 		return addMapEntries(text, v[1:], e.Values)
 	}
 	return "", fix.ErrUnsupported
+}
+
+// noCORSLineAt reports whether the block that answers url has no
+// add_header of an Access-Control-* field at its own level or around it:
+// enable-cors.org's location sets them only inside its if blocks, which
+// a PUT does not enter (a last look: its fix was replies to write). The
+// first lines then go at that block's level, which the if blocks, having
+// add_header lines of their own, do not inherit.
+func noCORSLineAt(text, url string) bool {
+	c, err := Parse(text)
+	if err != nil {
+		return false
+	}
+	_, _, conf, _ := c.route(policy.Request{Method: "GET", URL: url})
+	for conf != nil && conf.kind != "location" && conf.kind != "server" {
+		conf = conf.parent
+	}
+	for l := conf; l != nil; l = l.parent {
+		for _, a := range l.adds {
+			if strings.HasPrefix(strings.ToLower(a.name), "access-control-") {
+				return false
+			}
+		}
+	}
+	return conf != nil
 }
 
 // hasCORSLine reports an add_header of an Access-Control-* field.
