@@ -56,7 +56,6 @@ const (
 	stepNoFile  = "no-file"  // ... as no file
 	stepDir     = "dir"      // ... as a directory
 	stepNoDir   = "no-dir"   // ... as no directory
-	stepScript  = "script"   // the path the application answered for
 	stepLoop    = "too-many" // LimitInternalRecursion's 500
 	stepLong    = "too-long" // a path past maxPath
 	stepWork    = "too-much" // the rules' work past maxWork
