@@ -111,6 +111,16 @@ RewriteCond %{REQUEST_FILENAME} !-f
 RewriteCond %{REQUEST_FILENAME} !-d
 RewriteRule ^(.*)$ index.php?url=$1 [QSA,L]
 `,
+	// QSD drops the request's query and keeps the substitution's (a
+	// second look).
+	"qs.test": `RewriteEngine On
+RewriteBase /
+Header always set Access-Control-Allow-Origin "*"
+RewriteCond %{QUERY_STRING} ^p=
+RewriteRule ^index\.php$ - [F]
+RewriteRule ^page/(.*)$ index.php?p=$1 [QSD,L]
+RewriteRule ^all/(.*)$ index.php? [QSA,L]
+`,
 	// Symfony's test of a rewritten request, mod_rewrite's own header
 	// names (HTTP_ORIGIN is none of them: empty), and %{HTTP:Origin}.
 	"sy.test": `RewriteEngine On
@@ -235,6 +245,9 @@ var htaccessRequests = []htReq{
 	{"wp.test", "PUT", "/wp-json/my/v1.2/items", "200 star", nil},
 	{"spa.test", "OPTIONS", "/nothing", "404 none", []string{"Access-Control-Request-Method", "GET"}},
 	{"spa.test", "PATCH", "/nothing", "404 none", nil},
+	{"qs.test", "GET", "/page/x?z=1", "200 none", nil},
+	{"qs.test", "GET", "/all/x?z=1", "200 none", nil},
+	{"spa.test", "PURGE", "/config.json", "200 none", nil},
 	// The fix, applied: the preflight and the PUT pass in apache2.
 	{"fix.test", "OPTIONS", "/wp-json/wp/v2/posts/1", "404 none", []string{"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"}},
 	{"fix.test", "PUT", "/wp-json/wp/v2/posts/1", "200 star", []string{"Content-Type", "application/json"}},

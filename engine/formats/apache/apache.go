@@ -92,6 +92,14 @@ var apacheFirst = map[string]bool{
 	"header": true, "setenvif": true, "setenvifnocase": true, "directoryindex": true, "errordocument": true,
 	"addtype": true, "addhandler": true, "adddefaultcharset": true, "require": true, "order": true,
 	"redirect": true, "redirectmatch": true, "expiresactive": true, "serversignature": true, "fileetag": true,
+	// A server's configuration (a second look: a <VirtualHost> with
+	// RewriteEngine and no CORS line yet), and a .htaccess's PHP and
+	// authentication lines.
+	"<virtualhost": true, "<directory": true, "<directorymatch": true, "<location": true, "<locationmatch": true,
+	"<limitexcept": true, "servername": true, "listen": true, "loadmodule": true, "documentroot": true,
+	"serverroot": true, "servertokens": true, "include": true, "includeoptional": true, "errorlog": true,
+	"customlog": true, "loglevel": true, "alias": true, "scriptalias": true, "proxypass": true,
+	"php_value": true, "php_flag": true, "setenv": true, "authtype": true, "authname": true, "rewriteoptions": true,
 }
 
 // Detect claims text with a mod_headers line of an Access-Control- or

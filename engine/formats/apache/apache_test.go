@@ -158,6 +158,7 @@ func TestDetect(t *testing.T) {
 		// Tried as a new user would: "cannot tell the format".
 		{desc: "WordPress's .htaccess before its CORS lines", text: wordpress[strings.Index(wordpress, "<IfModule"):], want: "apache"},
 		// A last look: the template was ambiguous.
+		{desc: "a virtual host with RewriteEngine and no CORS line yet", text: "<VirtualHost *:443>\n  ServerName api.example.com\n  RewriteEngine On\n  ProxyPass / http://127.0.0.1:8080/\n</VirtualHost>\n", want: "apache"},
 		{desc: "a RewriteEngine line in a CloudFormation UserData script", text: "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: ['*']\n            AllowedMethods: [GET]\n  Web:\n    Type: AWS::EC2::Instance\n    Properties:\n      UserData: |\n        cat > /var/www/.htaccess <<EOF\n        RewriteEngine On\n        EOF\n", want: "cloudformation"},
 	}
 	for _, tc := range tests {
@@ -358,6 +359,15 @@ func TestHtaccess(t *testing.T) {
 			text: "RewriteBase /\nHeader always set Access-Control-Allow-Origin *\n",
 			req:  req("OPTIONS", "https://api.example/nothing"), app: policy.Reply{Status: 404}, status: 200,
 			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}}, source: "core.c default_handler, a last look in apache2"},
+		{desc: "QSD drops the request's query, not the one the substitution sets (a second look, in apache2)",
+			text: "RewriteEngine On\nRewriteBase /\nRewriteCond %{QUERY_STRING} ^p=\nRewriteRule ^index\\.php$ - [F]\nRewriteRule ^page/(.*)$ index.php?p=$1 [QSD,L]\n",
+			req:  req("GET", "https://api.example/page/x?z=1"), app: policy.Reply{Status: 200}, status: 403, source: "mod_rewrite.html (QSD), a second look in apache2"},
+		{desc: "a method Apache does not know is 501 to its file handler",
+			text: "RewriteBase /\nHeader always set Access-Control-Allow-Origin *\n",
+			req:  req("PURGE", "https://api.example/a.css"), app: policy.Reply{Status: 200}, status: 501, source: "http_protocol.c (ap_method_registry_init), a second look in apache2"},
+		{desc: "the conditions' work is bounded too: 500 (a second look: two minutes)",
+			text: "RewriteEngine On\nRewriteBase /\nRewriteRule ^ - [E=A:" + strings.Repeat("b", 8000) + "]\n" + strings.Repeat("RewriteCond %{ENV:A} (b|c)+x [OR]\n", 1500) + "RewriteRule ^ - [F]\n",
+			req:  req("GET", "https://api.example/x"), app: policy.Reply{Status: 200}, status: 500, source: "maxWork"},
 		{desc: "R=permanent is 301", text: "RewriteEngine On\nRewriteBase /\nRewriteRule ^old$ /new [R=permanent,L]\n",
 			req: req("GET", "https://api.example/old"), app: policy.Reply{Status: 200}, status: 301, source: "mod_rewrite.html (R)"},
 		{desc: "a trailing slash's redirect keeps the request's query",
@@ -425,6 +435,7 @@ func TestHtaccessErrors(t *testing.T) {
 		{desc: "a redirect to -", text: "RewriteRule ^a$ - [R=301]\n", want: []policy.Error{{Line: 1, Column: 17}}, msg: "give its target"},
 		// A last look: lint called these "rejected: Apache httpd refuses
 		// this", which apache2 loads.
+		{desc: "a regular expression Apache refuses too is a refusal (a second look)", text: "RewriteBase /\nRewriteRule ^(foo$ index.php [L]\n", want: []policy.Error{{Line: 2, Column: 13}}, msg: "RewriteRule regular expression: "},
 		{desc: "a lookahead Go's engine lacks is the reader's limit", text: "RewriteBase /\nRewriteRule ^(?!api/).*$ index.html [L]\n", want: []policy.Error{{Line: 2, Column: 13}}, msg: "is not modelled"},
 		{desc: "RewriteBase in a <VirtualHost>", text: "<VirtualHost *:80>\n  RewriteBase /\n</VirtualHost>\n", want: []policy.Error{{Line: 2, Column: 3}}, msg: "in a .htaccess"},
 		{desc: "a redirect without L", text: "RewriteBase /\nRewriteRule ^a$ /b [R=301]\n", want: []policy.Error{{Line: 2, Column: 1}}, msg: "without L is not modelled"},
@@ -455,5 +466,25 @@ func TestAnswerOptionsBeforeTheRules(t *testing.T) {
 	c := get(t, got)
 	if o := c.Respond(req("OPTIONS", "https://blog.example/wp-json/wp/v2/posts", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT"), policy.Reply{Status: 404}); o.Reply.Status != 204 {
 		t.Errorf("the preflight after the fix: %d, want 204\n%s", o.Reply.Status, got)
+	}
+}
+
+// TestFixesKeepWhatTheyDoNotOwn: the OPTIONS rule goes before
+// WordPress's "# BEGIN" marker, whose block WordPress writes again, and
+// the credentials fix's unset keeps the origin line's condition (a
+// second look).
+func TestFixesKeepWhatTheyDoNotOwn(t *testing.T) {
+	text := "# BEGIN WordPress\n" + wordpress[strings.Index(wordpress, "<IfModule"):] + "# END WordPress\nHeader always set Access-Control-Allow-Origin \"https://app.example\"\n"
+	got, err := fix.Apply(&apache.Format{}, text, fix.Edit{Op: fix.AnswerOptions, Line: strings.Count(text, "\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, m := strings.Index(got, "RewriteCond %{REQUEST_METHOD} OPTIONS"), strings.Index(got, "# BEGIN WordPress"); o < 0 || o > m {
+		t.Errorf("the OPTIONS rule is not before WordPress's markers:\n%s", got)
+	}
+	env := "SetEnvIf Origin \"^https://app\\.example$\" CORS_ORIGIN=$0\nHeader always set Access-Control-Allow-Origin \"%{CORS_ORIGIN}e\" env=CORS_ORIGIN\n"
+	got, err = fix.Apply(&apache.Format{}, env, fix.Edit{Op: fix.Enable, Field: fix.Credentials})
+	if err != nil || !strings.Contains(got, "Header unset Access-Control-Allow-Credentials env=CORS_ORIGIN\n") {
+		t.Errorf("credentials: %v\n%s\nwant the unset under env=CORS_ORIGIN", err, got)
 	}
 }

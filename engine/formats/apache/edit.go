@@ -105,6 +105,12 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 			// its [L] rules run first and the answer never would (a
 			// last look: the fix was replies).
 			at = r.start
+			if m := markerStart(text, at); m >= 0 {
+				// Not between WordPress's "# BEGIN"/"# END" markers,
+				// whose lines it writes again when its permalinks are
+				// saved (insert_with_markers; a second look).
+				at = m
+			}
 		}
 		ind := indent(text, at)
 		cs := append(alwaysChanges(text, ds), lineedit.Replace(lineedit.LineStart(text, at), lineedit.LineStart(text, at),
@@ -139,8 +145,14 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 			// The application's own line (WordPress's REST API sends
 			// one) is on the other table: without the unset, two lines,
 			// "true, true", which the browser refuses (a last look ran
-			// it in apache2).
-			extra = append(extra, "Header unset Access-Control-Allow-Credentials")
+			// it in apache2). Under the origin line's condition, so that
+			// an origin it does not cover keeps the application's (a
+			// second look).
+			u := "Header unset Access-Control-Allow-Credentials"
+			if c := envCond(acao); c != "" {
+				u += " " + c
+			}
+			extra = append(extra, u)
 		}
 		return addLine(text, acao, "Access-Control-Allow-Credentials", "\"true\"", extra...), nil
 	}
@@ -408,6 +420,35 @@ func quote(s string) string {
 	}
 	b.WriteByte('"')
 	return b.String()
+}
+
+// envCond is a Header line's env= condition, or "".
+func envCond(d *dir) string {
+	if n := len(d.args); n > 0 && strings.HasPrefix(strings.ToLower(d.args[n-1].text), "env=") {
+		return d.args[n-1].text
+	}
+	return ""
+}
+
+// markerStart is the offset of the "# BEGIN name" line whose block holds
+// off (a "# END" line does not come between them), or -1.
+func markerStart(text string, off int) int {
+	best := -1
+	for i := 0; i < off; {
+		end := strings.IndexByte(text[i:], '\n')
+		if end < 0 {
+			end = len(text) - i
+		}
+		line := strings.TrimSpace(text[i : i+end])
+		switch {
+		case strings.HasPrefix(line, "# BEGIN "):
+			best = i
+		case strings.HasPrefix(line, "# END "):
+			best = -1
+		}
+		i += end + 1
+	}
+	return best
 }
 
 // firstRewrite is the first RewriteCond or RewriteRule of the text.

@@ -427,6 +427,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		switch {
 		case x.req.method == "OPTIONS":
 			app.Header = headers.List{{Name: "Allow", Value: "OPTIONS,HEAD,GET,POST"}}
+		case !httpMethods[x.req.method]:
+			// A method Apache does not know (PURGE): 501 (a second look).
+			app.Status = 501
 		case x.req.method != "GET" && x.req.method != "HEAD" && x.req.method != "POST":
 			app.Status = 405
 		case fileOf(x.req.path) == "":
@@ -648,6 +651,17 @@ func (x *run) rewriteVar(t string) (string, string) {
 		return x.env[v[4:]], ""
 	}
 	return "", ""
+}
+
+// httpMethods are the methods Apache registers (http_protocol.c,
+// ap_method_registry_init, and WebDAV's); another is 501 to its file
+// handler.
+var httpMethods = map[string]bool{
+	"GET": true, "HEAD": true, "PUT": true, "POST": true, "DELETE": true, "CONNECT": true, "OPTIONS": true,
+	"TRACE": true, "PATCH": true, "PROPFIND": true, "PROPPATCH": true, "MKCOL": true, "COPY": true, "MOVE": true,
+	"LOCK": true, "UNLOCK": true, "VERSION-CONTROL": true, "CHECKOUT": true, "UNCHECKOUT": true, "CHECKIN": true,
+	"UPDATE": true, "LABEL": true, "REPORT": true, "MKWORKSPACE": true, "MKACTIVITY": true, "BASELINE-CONTROL": true,
+	"MERGE": true,
 }
 
 // rewriteHeaders are the HTTP_ names mod_rewrite reads from request

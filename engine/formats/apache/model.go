@@ -637,7 +637,7 @@ func (p *parser) rewriteCond(s *scope, d *dir) {
 	}
 	re, err := regexp.Compile(pat)
 	if err != nil {
-		p.err(d.args[1].line, d.args[1].col, "RewriteCond regular expression "+pat+" is not modelled (Go's syntax is, not PCRE's lookaround or backreferences): "+err.Error())
+		p.err(d.args[1].line, d.args[1].col, regexFault("RewriteCond", pat, err))
 		return
 	}
 	c.re = re
@@ -728,7 +728,7 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 	}
 	re, err := regexp.Compile(pat)
 	if err != nil {
-		p.err(d.args[0].line, d.args[0].col, "RewriteRule regular expression "+pat+" is not modelled (Go's syntax is, not PCRE's lookaround or backreferences): "+err.Error())
+		p.err(d.args[0].line, d.args[0].col, regexFault("RewriteRule", pat, err))
 		return
 	}
 	r.re = re
@@ -754,6 +754,18 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 		return
 	}
 	s.rules = append(s.rules, r)
+}
+
+// regexFault words a regular expression Go's engine does not compile:
+// the reader's limit when it is PCRE's own syntax (lookaround, a
+// backreference, which Apache takes), else Apache's refusal too (a
+// second look: "^(foo$" was called the reader's limit).
+func regexFault(directive, pat string, err error) string {
+	msg := err.Error()
+	if strings.Contains(msg, "invalid or unsupported Perl syntax") || strings.Contains(msg, "invalid escape sequence") || strings.Contains(msg, "invalid named capture") {
+		return directive + " regular expression " + pat + " is not modelled (Go's syntax is, not PCRE's lookaround or backreferences): " + msg
+	}
+	return directive + " regular expression: " + msg
 }
 
 // serverOnly are directives of the server and virtual host contexts
