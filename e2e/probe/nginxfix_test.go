@@ -58,6 +58,14 @@ func TestNginxFixes(t *testing.T) {
 			conf: head + "    location /api/ {\n        if ($request_method = 'OPTIONS') {\n            add_header 'Access-Control-Allow-Origin' '*';\n            add_header 'Access-Control-Allow-Methods' 'GET, POST, OPTIONS';\n            add_header 'Access-Control-Allow-Headers' 'DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range';\n            add_header 'Access-Control-Max-Age' 1728000;\n            return 204;\n        }\n        if ($request_method = 'POST') {\n            add_header 'Access-Control-Allow-Origin' '*' always;\n        }\n        if ($request_method = 'GET') {\n            add_header 'Access-Control-Allow-Origin' '*' always;\n        }\n        proxy_pass http://127.0.0.1:65002;\n    }\n}\n",
 			req: explain.Request{Origin: "https://app.test", URL: "https://api.test/api/items",
 				Init: fetch.Init{Method: "PUT", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}}},
+		// The same with credentials: the credentials line goes beside
+		// the new origin line, not into the OPTIONS block's (a second
+		// look: the fix was replies to write).
+		{desc: "an OPTIONS if block with credentials and a credentialed PUT it does not take", preflight: true,
+			conf: head + "    location /api/ {\n        if ($request_method = OPTIONS) {\n            add_header Access-Control-Allow-Origin https://app.test;\n            add_header Access-Control-Allow-Methods \"GET, PUT\";\n            add_header Access-Control-Allow-Headers \"Content-Type\";\n            add_header Access-Control-Allow-Credentials true;\n            return 204;\n        }\n        proxy_pass http://127.0.0.1:65002;\n    }\n}\n",
+			req: explain.Request{Origin: "https://app.test", URL: "https://api.test/api/items",
+				Init: fetch.Init{Method: "PUT", Credentials: "include", Headers: headers.List{{Name: "Content-Type", Value: "application/json"}}}},
+			refused: "https://evil.test"},
 	} {
 		t.Run(tc.desc, func(t *testing.T) {
 			v, err := explain.Explain(explain.Scenario{Request: tc.req, Policy: &explain.Policy{Format: "nginx", Text: tc.conf}}, advise.Options(reg))

@@ -162,6 +162,25 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) {
 		if e.Field != fix.Credentials {
 			return "", fix.ErrUnsupported
 		}
+		if e.Line != 0 {
+			// The block of the origin line that answered: its own
+			// credentials line, else a new one beside it. The first
+			// anywhere may be another block's (a second look: the
+			// OPTIONS if block's, for a PUT no if block takes, and the
+			// fix was replies to write).
+			if c, err := Parse(text); err == nil {
+				if lvl := c.levelOf(e.Line); lvl != nil {
+					for _, a := range lvl.adds {
+						if d, ok := directiveAt(ds, a.line); ok && strings.EqualFold(a.name, "Access-Control-Allow-Credentials") && d.line == a.line {
+							return text[:d.valStart] + "\"true\"" + text[d.valEnd:], nil
+						}
+					}
+					if acao, ok := directiveAt(ds, e.Line); ok && strings.EqualFold(acao.name, "Access-Control-Allow-Origin") {
+						return addLine(text, acao, "Access-Control-Allow-Credentials", "\"true\""), nil
+					}
+				}
+			}
+		}
 		for _, d := range ds {
 			if strings.EqualFold(d.name, "Access-Control-Allow-Credentials") {
 				return text[:d.valStart] + "\"true\"" + text[d.valEnd:], nil
