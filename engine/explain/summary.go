@@ -172,6 +172,13 @@ func serverSaid(v *Verdict, srv *server, blocked bool, w *words.Arena) {
 		// One policy, the service's own: no rule of it is the user's.
 		matched, nearest = nil, nil
 	}
+	if v.RulesOfPreflight && which == "request" {
+		// The rules are the preflight's: none answered the request (a
+		// second look: "nginx answered the request 200 with rule 1
+		// (Access-Control-Allow-Origin)", then "the response has no
+		// Access-Control-Allow-Origin header").
+		matched, nearest = nil, nil
+	}
 	if _, pasted := f.(Pasted); pasted {
 		// The replies as pasted: the server's own, with no rule but
 		// themselves; a request whose reply was not pasted is answered
