@@ -31,8 +31,8 @@ func TestSummary(t *testing.T) {
 		// response has no Access-Control-Allow-Origin header".
 		{desc: "an actual request no rule answered names no rule of the preflight's",
 			scenario: `{"request":{"origin":"https://app.test","url":"https://api.test/x","method":"PUT","credentials":"include"},"policy":{"format":"nginx","text":"server {\n  server_name api.test;\n  location / {\n    if ($request_method = OPTIONS) {\n      add_header Access-Control-Allow-Origin https://app.test;\n      add_header Access-Control-Allow-Methods PUT;\n      add_header Access-Control-Allow-Credentials true;\n      return 204;\n    }\n    proxy_pass http://app;\n  }\n}\n"}}`,
-			want: []string{"nginx answered the request 200.", "no Access-Control-Allow-Origin"},
-			not:  []string{"with rule"}},
+			want:     []string{"nginx answered the request 200.", "no Access-Control-Allow-Origin"},
+			not:      []string{"with rule"}},
 		{desc: "raw replies: the server and its status, then the check", scenario: `{"request":{"origin":"http://a.test","url":"http://b.test/x"},"response":{"status":200,"headers":[["Access-Control-Allow-Origin","http://c.test"]]}}`,
 			want: []string{"The server answered the request 200", "Chrome then blocks the fetch", "http://c.test"}},
 		// Found as a new user would: the headline named the 302 and
