@@ -131,14 +131,21 @@ func (x *run) rewrite(rules []rwRule, perDir bool, base string) rewritten {
 			x.steps = append(x.steps, stepWork, strconv.Itoa(r.line))
 			return rewritten{status: 500, line: r.line}
 		}
-		m := r.re.FindStringSubmatch(subject)
-		if (m != nil) == r.neg {
+		// Groups only where the substitution or an E= value reads them:
+		// matching alone allocates nothing, for the many rules that
+		// only answer or pass (the worker runs these per request).
+		var m []string
+		hit := false
+		if r.groups&ruleGroups != 0 && !r.neg {
+			m = r.re.FindStringSubmatch(subject)
+			hit = m != nil
+		} else {
+			hit = r.re.MatchString(subject)
+		}
+		if hit == r.neg {
 			continue
 		}
-		if r.neg {
-			m = nil // a negated pattern has no groups
-		}
-		cm, vary, ok := x.condsMatch(r.conds, m)
+		cm, vary, ok := x.condsMatch(r.conds, r.groups&condGroups != 0)
 		if x.work > maxWork {
 			// The conditions' values count too (a second look: 2,700
 			// conditions on an 8 KB variable took two minutes).
@@ -244,11 +251,11 @@ func (x *run) absolute(target, base string, r rwRule) string {
 }
 
 // condsMatch reports whether the RewriteConds cs hold, with the groups
-// of the last one whose expression matched (a substitution's %N; m are
-// the rule's, $N), and the request headers the ones that held read
+// of the last one whose expression matched when groups is set (a
+// substitution's %N), and the request headers the ones that held read
 // (Vary). As mod_rewrite, a condition after one that held in an [OR]
 // chain is not tested.
-func (x *run) condsMatch(cs []rwCond, m []string) ([]string, []string, bool) {
+func (x *run) condsMatch(cs []rwCond, groups bool) ([]string, []string, bool) {
 	var last []string
 	var vary []string
 	ok := true
@@ -268,12 +275,14 @@ func (x *run) condsMatch(cs []rwCond, m []string) ([]string, []string, bool) {
 		var hit bool
 		if c.file != 0 {
 			hit = x.fileTest(c, v) != c.neg
-		} else {
+		} else if groups && !c.neg {
 			g := c.re.FindStringSubmatch(v)
-			hit = (g != nil) != c.neg
-			if g != nil && !c.neg {
+			hit = g != nil
+			if hit {
 				last = g
 			}
+		} else {
+			hit = c.re.MatchString(v) != c.neg
 		}
 		if hit && header != "" {
 			vary = append(vary, header)
@@ -331,6 +340,28 @@ func (x *run) fileTest(c rwCond, p string) bool {
 		x.steps = append(x.steps, step, strconv.Itoa(c.line), stepPath, p)
 	}
 	return yes
+}
+
+// The groups a rule's substitution and E= values read (rwRule.groups).
+const (
+	ruleGroups = 1 << iota // $N: the pattern's
+	condGroups             // %N: the last matched RewriteCond's
+)
+
+// groupsRead is which groups s reads, as expand reads them.
+func groupsRead(s string) int {
+	g := 0
+	for i := 0; i+1 < len(s); i++ {
+		if s[i+1] >= '0' && s[i+1] <= '9' {
+			switch s[i] {
+			case '$':
+				g |= ruleGroups
+			case '%':
+				g |= condGroups
+			}
+		}
+	}
+	return g
 }
 
 // expand is a substitution or E= value with its $N (the rule's groups),

@@ -64,7 +64,10 @@ type rwRule struct {
 	envs []envSet // E=VAR:VALUE and E=!VAR
 	qsa  bool     // QSA: a redirect's target query is followed by the request's
 	qsd  bool     // QSD: a redirect's target gets no query of the request's
-	line int
+	// groups are the match groups sub and envs read (groupsRead): the
+	// evaluator captures none otherwise.
+	groups int
+	line   int
 }
 
 type rwCond struct {
@@ -732,6 +735,10 @@ func (p *parser) rewriteRule(s *scope, d *dir) {
 		return
 	}
 	r.re = re
+	r.groups = groupsRead(r.sub)
+	for _, e := range r.envs {
+		r.groups |= groupsRead(e.value)
+	}
 	switch redirect := r.status >= 300 && r.status < 400; {
 	case r.sub == "-" && redirect:
 		p.err(d.args[1].line, d.args[1].col, "a RewriteRule redirect to - (the same URL) is not modelled: give its target")
