@@ -579,78 +579,76 @@ func (x *run) value(ps []part) string {
 	return b.String()
 }
 
-func (x *run) condValue(t string) string {
-	v, _ := x.rewriteVar(t)
-	return v
-}
-
 // rewriteVar is the value of mod_rewrite's %{NAME} (mod_rewrite.c,
 // lookup_variable), and the request header it read, which a condition
 // that holds adds to Vary: HTTP:Name and the few HTTP_ names mod_rewrite
 // knows. Any other HTTP_ name is empty to mod_rewrite, HTTP_ORIGIN
 // among them (a reviewer ran apache2: RewriteCond %{HTTP_ORIGIN}, which
-// Q&A answers write, never matches); the names rewriteVars does not
-// list are refused when the text is read.
-func (x *run) rewriteVar(t string) (string, string) {
+// Q&A answers write, never matches); the names it does not read are
+// refused when the text is read: known is false for them
+// (rewriteVarRead).
+func (x *run) rewriteVar(t string) (value, header string, known bool) {
 	v := strings.TrimSuffix(strings.TrimPrefix(t, "%{"), "}")
 	up := strings.ToUpper(v)
 	if up == "HTTP_HOST" {
 		if s, ok := x.req.header("Host"); ok {
-			return s, "Host"
+			return s, "Host", true
 		}
 		if x.req.port != "" {
-			return x.req.host + ":" + x.req.port, "Host"
+			return x.req.host + ":" + x.req.port, "Host", true
 		}
-		return x.req.host, "Host"
+		return x.req.host, "Host", true
 	}
 	if h, ok := rewriteHeaders[up]; ok {
 		s, _ := x.req.header(h)
-		return s, h
+		return s, h, true
 	}
 	switch up {
 	case "REQUEST_METHOD":
-		return x.req.method, ""
+		return x.req.method, "", true
 	case "REQUEST_URI":
-		return x.req.path, ""
+		return x.req.path, "", true
 	case "REQUEST_FILENAME", "SCRIPT_FILENAME":
 		// The file in a .htaccess, of which file tests read the path
 		// (htaccess.go); the URL path in the server.
-		return x.req.path, ""
+		return x.req.path, "", true
 	case "QUERY_STRING":
-		return x.req.query, ""
+		return x.req.query, "", true
 	case "HTTPS":
 		if x.req.scheme == "https" {
-			return "on", ""
+			return "on", "", true
 		}
-		return "off", ""
+		return "off", "", true
 	case "REQUEST_SCHEME":
-		return x.req.scheme, ""
+		return x.req.scheme, "", true
 	case "SERVER_NAME":
-		return x.req.host, ""
+		return x.req.host, "", true
 	case "SERVER_PORT":
 		if x.req.port != "" {
-			return x.req.port, ""
+			return x.req.port, "", true
 		}
 		if x.req.scheme == "https" {
-			return "443", ""
+			return "443", "", true
 		}
-		return "80", ""
+		return "80", "", true
 	case "THE_REQUEST":
 		// The request line as the client sent it, whatever rewrote
 		// the path since (a last look: the "remove index.php" snippet's
 		// test redirected every rewritten request).
-		return x.req.method + " " + x.req.target + " HTTP/1.1", ""
+		return x.req.method + " " + x.req.target + " HTTP/1.1", "", true
 	case "IS_SUBREQ":
-		return "false", ""
+		return "false", "", true
 	}
 	switch {
 	case strings.HasPrefix(up, "HTTP:"):
 		s, _ := x.req.header(v[5:])
-		return s, v[5:]
+		return s, v[5:], true
 	case strings.HasPrefix(up, "ENV:"):
-		return x.env[v[4:]], ""
+		return x.env[v[4:]], "", true
 	}
-	return "", ""
+	// An HTTP_ name mod_rewrite does not know is empty to it, as the
+	// evaluator reads it.
+	return "", "", strings.HasPrefix(up, "HTTP_")
 }
 
 // httpMethods are the methods Apache registers (http_protocol.c,
@@ -675,18 +673,8 @@ var rewriteHeaders = map[string]string{
 // mod_rewrite does (rewriteVar); other names, the client's address, the
 // time, TLS variables, are refused when read.
 func rewriteVarRead(name string) bool {
-	up := strings.ToUpper(name)
-	if _, ok := rewriteHeaders[up]; ok {
-		return true
-	}
-	switch up {
-	case "REQUEST_METHOD", "REQUEST_URI", "REQUEST_FILENAME", "SCRIPT_FILENAME", "QUERY_STRING", "HTTPS",
-		"REQUEST_SCHEME", "SERVER_NAME", "SERVER_PORT", "THE_REQUEST", "IS_SUBREQ":
-		return true
-	}
-	// An HTTP_ name mod_rewrite does not know is empty to it, as the
-	// evaluator reads it.
-	return strings.HasPrefix(up, "HTTP:") || strings.HasPrefix(up, "ENV:") || strings.HasPrefix(up, "HTTP_")
+	_, _, known := (&run{}).rewriteVar("%{" + name + "}")
+	return known
 }
 
 // docroot is the virtual host's DocumentRoot, else the server's.

@@ -270,7 +270,7 @@ func (x *run) condsMatch(cs []rwCond, groups bool) ([]string, []string, bool) {
 		if i > 0 && !pendingOr && !ok {
 			return nil, nil, false
 		}
-		v, header := x.rewriteVar(c.test)
+		v, header, _ := x.rewriteVar(c.test)
 		x.work += len(v)
 		var hit bool
 		if c.file != 0 {
@@ -365,7 +365,7 @@ func groupsRead(s string) int {
 }
 
 // expand is a substitution or E= value with its $N (the rule's groups),
-// %N (the last matched RewriteCond's) and %{NAME} (condValue's).
+// %N (the last matched RewriteCond's) and %{NAME} (rewriteVar's).
 func (x *run) expand(s string, m, cm []string) string {
 	if !strings.ContainsAny(s, "$%") {
 		return s
@@ -389,7 +389,8 @@ func (x *run) expand(s string, m, cm []string) string {
 				b.WriteString(s[i:])
 				return b.String()
 			}
-			b.WriteString(x.condValue(s[i : i+j+1]))
+			v, _, _ := x.rewriteVar(s[i : i+j+1])
+			b.WriteString(v)
 			i += j
 		case c == '\\' && i+1 < len(s):
 			b.WriteByte(s[i+1])
