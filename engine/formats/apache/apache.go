@@ -83,24 +83,33 @@ func (*Format) NoRulesWhy() string {
 	return "the reader evaluates the Header and SetEnvIf directives but exposes no rule model to convert from; convert from the policy you generated it from, or write the rules in the native format"
 }
 
-// apacheFirst are the words a .htaccess starts with: a RewriteEngine
-// line claims the text only after one of them (a last look: an indented
-// one in a CloudFormation UserData script made the template ambiguous).
-var apacheFirst = map[string]bool{
-	"<ifmodule": true, "<ifdefine": true, "<files": true, "<filesmatch": true, "<if": true, "<limit": true,
-	"rewriteengine": true, "rewritebase": true, "rewritecond": true, "rewriterule": true, "options": true,
-	"header": true, "setenvif": true, "setenvifnocase": true, "directoryindex": true, "errordocument": true,
-	"addtype": true, "addhandler": true, "adddefaultcharset": true, "require": true, "order": true,
-	"redirect": true, "redirectmatch": true, "expiresactive": true, "serversignature": true, "fileetag": true,
-	// A server's configuration (a second look: a <VirtualHost> with
-	// RewriteEngine and no CORS line yet), and a .htaccess's PHP and
-	// authentication lines.
-	"<virtualhost": true, "<directory": true, "<directorymatch": true, "<location": true, "<locationmatch": true,
-	"<limitexcept": true, "servername": true, "listen": true, "loadmodule": true, "documentroot": true,
-	"serverroot": true, "servertokens": true, "include": true, "includeoptional": true, "errorlog": true,
-	"customlog": true, "loglevel": true, "alias": true, "scriptalias": true, "proxypass": true,
-	"php_value": true, "php_flag": true, "setenv": true, "authtype": true, "authname": true, "rewriteoptions": true,
+// apacheFirst reports whether a text's first word is Apache's: a
+// RewriteEngine line claims the text only after one (a last look: an
+// indented one in a CloudFormation UserData script made the template
+// ambiguous). The reader's own directives and sections, and the PHP and
+// authentication lines a .htaccess has that it does not read.
+func apacheFirst(w string) bool {
+	if strings.HasPrefix(w, "<") {
+		return sectionNames[w[1:]]
+	}
+	return skipped[w] || unsupported[w] != "" || readDirectives[w] || otherFirst[w]
 }
+
+var (
+	sectionNames = map[string]bool{
+		"ifmodule": true, "ifdefine": true, "ifversion": true, "files": true, "filesmatch": true, "if": true,
+		"limit": true, "limitexcept": true, "virtualhost": true, "directory": true, "directorymatch": true,
+		"location": true, "locationmatch": true,
+	}
+	readDirectives = map[string]bool{
+		"header": true, "setenvif": true, "setenvifnocase": true, "rewriteengine": true, "rewritebase": true,
+		"rewritecond": true, "rewriterule": true, "proxypass": true,
+	}
+	otherFirst = map[string]bool{
+		"order": true, "fileetag": true, "alias": true, "scriptalias": true, "php_value": true, "php_flag": true,
+		"authname": true, "rewriteoptions": true,
+	}
+)
 
 // Detect claims text with a mod_headers line of an Access-Control- or
 // Vary header: "Header [always|onsuccess] <action> Access-Control-...",
@@ -117,7 +126,7 @@ func (*Format) Detect(text string) (bool, string) {
 		if first == "" && len(f) > 0 && !strings.HasPrefix(f[0], "#") {
 			first = strings.ToLower(strings.TrimRight(f[0], ">"))
 		}
-		if len(f) >= 2 && strings.EqualFold(f[0], "RewriteEngine") && apacheFirst[first] {
+		if len(f) >= 2 && strings.EqualFold(f[0], "RewriteEngine") && apacheFirst(first) {
 			// mod_rewrite's verb, which no other server's file has: a
 			// .htaccess without CORS lines yet (WordPress's) is Apache's.
 			rewrite = true
