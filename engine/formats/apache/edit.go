@@ -196,16 +196,14 @@ func alwaysChanges(text string, ds []*dir) []lineedit.Change {
 // addLine adds "Header [always] set name value [cond]" after the line of
 // at, with its table and condition, and the lines extra after it.
 func addLine(text string, at *dir, name, value string, extra ...string) string {
-	always, _, _, v, _ := headerWords(at)
+	always, _, _, _, _ := headerWords(at)
 	line := "Header "
 	if always {
 		line += "always "
 	}
 	line += "set " + name + " " + value
-	if v != nil && len(at.args) > 0 {
-		if last := at.args[len(at.args)-1]; last.start > v.start && strings.HasPrefix(strings.ToLower(last.text), "env=") {
-			line += " " + last.text
-		}
+	if c := envCond(at); c != "" {
+		line += " " + c
 	}
 	ind := indent(text, at.start)
 	for _, x := range extra {
@@ -422,9 +420,10 @@ func quote(s string) string {
 	return b.String()
 }
 
-// envCond is a Header line's env= condition, or "".
+// envCond is a Header line's env= condition, after its value, or "".
 func envCond(d *dir) string {
-	if n := len(d.args); n > 0 && strings.HasPrefix(strings.ToLower(d.args[n-1].text), "env=") {
+	_, _, _, v, _ := headerWords(d)
+	if n := len(d.args); v != nil && n > 0 && d.args[n-1].start > v.start && strings.HasPrefix(strings.ToLower(d.args[n-1].text), "env=") {
 		return d.args[n-1].text
 	}
 	return ""
