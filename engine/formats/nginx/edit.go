@@ -386,6 +386,16 @@ func addToList(text string, ds []headerLine, e fix.Edit) (string, error) {
 	return "", fix.ErrUnsupported
 }
 
+// answering is the location nginx chooses for url, or the server block
+// it picks when no location matches: where first CORS lines go.
+func (c *Config) answering(url string) *level {
+	_, _, conf, _ := c.route(policy.Request{Method: "GET", URL: url})
+	for conf != nil && conf.kind != "location" && conf.kind != "server" {
+		conf = conf.parent
+	}
+	return conf
+}
+
 // noCORSLineAt reports whether the block that answers url has no
 // add_header of an Access-Control-* field at its own level or around it:
 // enable-cors.org's location sets them only inside its if blocks, which
@@ -397,10 +407,7 @@ func noCORSLineAt(text, url string) bool {
 	if err != nil {
 		return false
 	}
-	_, _, conf, _ := c.route(policy.Request{Method: "GET", URL: url})
-	for conf != nil && conf.kind != "location" && conf.kind != "server" {
-		conf = conf.parent
-	}
+	conf := c.answering(url)
 	for l := conf; l != nil; l = l.parent {
 		for _, a := range l.adds {
 			if strings.HasPrefix(strings.ToLower(a.name), "access-control-") {
@@ -438,10 +445,7 @@ func firstCORSLines(text, origin, url string) (string, error) {
 	if err != nil {
 		return "", fix.ErrNotFound
 	}
-	_, _, conf, _ := c.route(policy.Request{Method: "GET", URL: url})
-	for conf != nil && conf.kind != "location" && conf.kind != "server" {
-		conf = conf.parent
-	}
+	conf := c.answering(url)
 	at := 0
 	if conf != nil && conf.line > 0 {
 		open := blockOpen(text, conf.line)
