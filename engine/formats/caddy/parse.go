@@ -64,6 +64,9 @@ type route struct {
 	status int
 	body   string
 
+	// strip, handle_path's first route: the path prefix it strips
+	prefix string
+
 	// handle, route: the routes inside (handle's sorted, route's as written)
 	sub   []*route
 	group int // handle routes of one level share a group: the first matching runs
@@ -306,7 +309,7 @@ func (p *parser) routes(nodes []*node, sorted bool) []*route {
 			if strings.HasSuffix(prefix, "*") {
 				prefix = strings.TrimSuffix(strings.TrimSuffix(prefix, "*"), "/")
 			}
-			strip := &route{dir: "strip", body: prefix, line: r.line, col: r.col}
+			strip := &route{dir: "strip", prefix: prefix, line: r.line, col: r.col}
 			r.sub = append([]*route{strip}, p.site(n.block)...)
 			out = append(out, r)
 		case upstreams[name]:

@@ -60,7 +60,7 @@ func (x *run) routes(rs []*route) bool {
 		case "strip":
 			// handle_path's rewrite: the routes after it, here and
 			// after its handle, see the path without the prefix.
-			x.req.path = stripPrefix(x.req.path, r.body)
+			x.req.path = stripPrefix(x.req.path, r.prefix)
 		default: // reverse_proxy, php_fastcgi, file_server: the application
 			app, from := x.app, "app"
 			if r.dir == "reverse_proxy" && x.req.path != "" && !strings.HasPrefix(x.req.path, "/") {
