@@ -94,3 +94,29 @@ func FuzzUnquote(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendQuote: AppendQuote writes words through addresses it
+// computes (issue 23), so every string, after a buffer with or without
+// room to spare, must come out as encoding/json writes it, the bytes
+// before it untouched.
+func FuzzAppendQuote(f *testing.F) {
+	for _, s := range []string{"", "abc", "abcdefgh", "abcdefghi", "a\"b", "0123456789abcdef<", "é\u2028\xff"} {
+		f.Add(s, 3, false)
+		f.Add(s, 0, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int, room bool) {
+		n &= 31
+		b := []byte(strings.Repeat("#", n))
+		if room {
+			b = append(make([]byte, 0, n+len(s)+64), b...)
+		}
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := jsonstr.AppendQuote(b, s)
+		if string(got[:n]) != strings.Repeat("#", n) || string(got[n:]) != string(want) {
+			t.Fatalf("AppendQuote(%d bytes, %q) = %s, want %s", n, s, got, want)
+		}
+	})
+}
