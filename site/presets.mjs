@@ -100,6 +100,10 @@ export const SRV_PRESETS = {
     format: "auto",
     text: "from flask import Flask\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(app, origins=[\"https://app.example\"])\n",
   },
+  "rails": {
+    format: "auto",
+    text: "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"https://app.example\"\n\n    resource \"*\",\n      headers: :any,\n      methods: [:get, :post, :put, :patch, :delete, :options, :head]\n  end\nend\n",
+  },
   "rs-cors": {
     format: "auto",
     text: "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/rs/cors\"\n)\n\nfunc main() {\n\tc := cors.New(cors.Options{\n\t\tAllowedOrigins: []string{\"https://app.example\"},\n\t\tAllowedMethods: []string{\"GET\", \"POST\"},\n\t})\n\thttp.ListenAndServe(\":8080\", c.Handler(http.DefaultServeMux))\n}\n",

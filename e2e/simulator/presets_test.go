@@ -26,7 +26,7 @@ func TestPresets(t *testing.T) {
 	// proxies and hosting of issue 17): a
 	// template, a proxy or a framework's middleware in its own words,
 	// read by the full engine, with a JSON POST.
-	for _, server := range []string{"A SAM", "A CloudFormation", "serverless", "A Lambda", "A CloudFront", "nginx", "Caddy", "Apache", "Express", "Fastify", "Koa", "Hono", "FastAPI", "Django", "Flask", "Go rs", "Go go-chi", "Go gin", "Go Echo", "Kubernetes", "Traefik", "Netlify", "Vercel", "Firebase"} {
+	for _, server := range []string{"A SAM", "A CloudFormation", "serverless", "A Lambda", "A CloudFront", "nginx", "Caddy", "Apache", "Express", "Fastify", "Koa", "Hono", "FastAPI", "Django", "Flask", "Rails", "Go rs", "Go go-chi", "Go gin", "Go Echo", "Kubernetes", "Traefik", "Netlify", "Vercel", "Firebase"} {
 		cases = append(cases, struct {
 			desc, request, server string
 			source, format        string

@@ -31,6 +31,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/formats/rackcors"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
 	"github.com/whycors/whycors/engine/formats/serverless"
@@ -64,6 +65,8 @@ func Policies() []policy.Format {
 		djangocors.Formats(),
 		flaskcors.Formats(),
 		starlette.Formats(),
+		// Ruby source (Rails initializers, config.ru), read with rblit.
+		rackcors.Formats(),
 		// Templates, read with HCL (hashicorp/hcl/v2) and YAML
 		// (go.yaml.in/yaml/v3).
 		cloudformation.Formats(),

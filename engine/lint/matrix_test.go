@@ -166,6 +166,8 @@ func render(f string, rs []rule) (string, bool) {
 		return renderGo(f, rs[0]), true
 	case "starlette", "django-cors-headers", "flask-cors":
 		return renderPython(f, rs), true
+	case "rack-cors":
+		return renderRuby(rs), true
 	case "terraform", "terraform-plan":
 		return renderTerraform(f, rs), true
 	case "serverless":
@@ -510,6 +512,38 @@ func renderPython(f string, rs []rule) string {
 	return b + "CORS(app, resources={" + strings.Join(res, ", ") + "})\n"
 }
 
+// renderRuby writes rules as a Rails initializer of rack-cors: one allow
+// block a rule, each with a resource "*"; methods as lowercase symbols
+// (rack-cors compares the request's method lowercased), an empty list
+// left out (rack-cors' default, [:get]).
+func renderRuby(rs []rule) string {
+	b := "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n"
+	for _, r := range rs {
+		b += "  allow do\n    origins " + strings.Trim(q(r.origins), "[]") + "\n    resource \"*\""
+		if len(r.methods) > 0 {
+			var ms []string
+			for _, m := range r.methods {
+				ms = append(ms, ":"+strconv.Quote(strings.ToLower(m)))
+			}
+			b += ", methods: [" + strings.Join(ms, ", ") + "]"
+		}
+		if len(r.headers) > 0 {
+			b += ", headers: " + q(r.headers)
+		}
+		if len(r.expose) > 0 {
+			b += ", expose: " + q(r.expose)
+		}
+		if r.creds {
+			b += ", credentials: true"
+		}
+		if r.maxAge != 0 {
+			b += ", max_age: " + strconv.Itoa(r.maxAge)
+		}
+		b += "\n  end\n"
+	}
+	return b + "end\n"
+}
+
 // pyOptions writes r as Python options, name+assign+value joined by sep,
 // under the library's names for origins, methods, request and exposed
 // headers, credentials and max-age; a name "" is left out, and so is
@@ -679,6 +713,7 @@ const (
 	goEchoStar           = "AllowedHeaders \"*\" makes the library echo the requested header names (rs/cors cors.go, go-chi/cors's fork of it), Authorization included, so it covers Authorization and works with credentials"
 	fastifyOnce          = "fastify refuses a second registration of @fastify/cors on one instance (fastify's plugin override check), so the app holds one configuration"
 	flaskEchoHeaders     = "flask-cors sends back the requested headers that match allow_headers, so \"*\" (the regex .*) echoes them, Authorization included, with credentials too (flask_cors/core.py 3.0.10, get_allow_headers)"
+	rackEchoHeaders      = "rack-cors never sends Access-Control-Allow-Headers: *: it answers a preflight with the request's own Access-Control-Request-Headers when each name is allowed (headers: :any allows every one, Authorization included, with credentials too), and a \"*\" in its list is a name no browser asks for (lib/rack/cors.rb 1.1.1, Resource#to_preflight_headers, allow_headers?)"
 	starletteEchoHeaders = "Starlette answers allow_headers [\"*\"] with the request's own Access-Control-Request-Headers (starlette/middleware/cors.py 0.26.1, preflight_response): it covers Authorization and works with credentials"
 	starletteStack       = "the outermost CORSMiddleware answers every preflight itself, 200 or 400, without calling what it wraps (starlette/middleware/cors.py 0.26.1, preflight_response), so an inner one never decides a preflight; lint's rule-order check (shadow.go) runs only for PathSelects or MethodSelects semantics, which the starlette reader does not state"
 	ingressOneLocation   = "the controller keeps the first Ingress's location for a host and path another Ingress already wrote (internal/ingress/controller/controller.go createServers, updateServerLocations at controller-v1.15.1), so the second never answers; lint does not compare Ingresses: the reader states no host and nginx picks the longest path, not the first rule (no PathSelects)"
@@ -763,6 +798,7 @@ var matrix = map[string]row{
 		"lambda-url": {text: `{"Cors": {"AllowOrigins": ["https://app.test"], "MaxAge": -1}}`}, "serverless": {text: "service: s\nprovider:\n  name: aws\n  httpApi:\n    cors:\n      allowedOrigins: [\"https://app.test\"]\n      maxAge: -1\nfunctions:\n  f:\n    handler: h\n    events:\n      - httpApi: '*'\n"},
 		"django-cors-headers": {text: djangoRejected},
 		"flask-cors":          {text: flaskStarCreds},
+		"rack-cors":           {text: rackStarCreds},
 		"starlette":           {text: starletteRejected},
 		"gcs-json":            {text: `[{"origin": ["https://app.test"], "method": ["GET"], "maxAgeSeconds": -1}]`},
 		"gcs-xml":             {text: `<CorsConfig><Cors><Origins><Origin>https://app.test</Origin></Origins><Methods><Method>GET</Method></Methods><MaxAgeSec>-1</MaxAgeSec></Cors></CorsConfig>`},
@@ -790,6 +826,7 @@ var matrix = map[string]row{
 		// flask-cors sends "*" itself only with send_wildcard, which it refuses
 		// with credentials; without it "*" echoes the origin (reflect-any-origin).
 		"flask-cors": {text: flaskStarCreds, refused: true},
+		"rack-cors":  {text: rackStarCreds, refused: true},
 		"gcs-json":   no(noCreds), "gcs-xml": no(noCreds), "ec2": no(ec2Fixed),
 		"native":     refusedAtUpload,
 		"apigw-http": refusedAtUpload,
@@ -819,6 +856,9 @@ var matrix = map[string]row{
 	"null-origin": one(rule{origins: []string{"null"}, methods: put, creds: true}, map[string]entry{
 		"native": refusedAtUpload, "gin-contrib-cors": refusedAtUpload, "apigw-http": refusedAtUpload,
 		"ec2": no(ec2Fixed),
+		// A string "null" is a host to rack-cors, matched under any
+		// scheme (never the Origin null): the regex allows it.
+		"rack-cors": gap("Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins /\\Anull\\z/\n    resource \"*\", methods: [:put], credentials: true\n  end\nend\n", "lint's null-origin check reads an entry \"null\", not a regular expression that matches it"),
 	}),
 	"suffix-trap": one(rule{origins: []string{"https://*example.com"}, methods: get}, map[string]entry{
 		// * is allowed only as a first label "*."; the regex it writes
@@ -906,7 +946,7 @@ var matrix = map[string]row{
 	}),
 	"authorization-wildcard": one(rule{origins: app, methods: put, headers: []string{"*"}}, map[string]entry{
 		"ingress-nginx": ingressValueRefused,
-		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
+		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders), "rack-cors": no(rackEchoHeaders),
 		"terraform": no(echoStar), "terraform-plan": no(echoStar),
 		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
@@ -915,7 +955,7 @@ var matrix = map[string]row{
 	}),
 	"wildcard-headers-credentials": one(rule{origins: app, methods: put, headers: []string{"*"}, creds: true}, map[string]entry{
 		"ingress-nginx": ingressValueRefused,
-		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders),
+		"flask-cors":    no(flaskEchoHeaders), "starlette": no(starletteEchoHeaders), "rack-cors": no(rackEchoHeaders),
 		"terraform": no(echoStar), "terraform-plan": no(echoStar),
 		"rs-cors": no(goEchoStar), "go-chi-cors": no(goEchoStar),
 		"s3-json": no(echoStar), "s3-cli": no(echoStar), "s3-xml": no(echoStar), "s3-cloudformation": no(echoStar),
@@ -973,7 +1013,7 @@ var matrix = map[string]row{
 		"ec2": no(ec2Fixed),
 	}),
 	"s3-vary": one(rule{origins: app, methods: get}, with(cellsFor(no("S3 and R2's own behaviour, Vary only on a match (cloud-policies.md §0 item 5); this format's replies are not S3's (a missing Vary: Origin in replies the user configures is not checked yet)"),
-		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), map[string]entry{
+		[]string{"gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "rack-cors", "lambda-url", "cloudfront-rhp", "serverless", "nginx", "raw", "har", "ec2"}), map[string]entry{
 		"ingress-nginx": no("S3 and R2's own behaviour, Vary only on a match; the controller adds no Vary: Origin at all, which the format's own code no-vary reports (nginx.tmpl, define \"CORS\")"),
 		"traefik":       no("S3 and R2's own behaviour, Vary only on a match; Traefik adds Vary: Origin only with addVaryHeader, whose absence the format's own code vary-missing reports (pkg/middlewares/headers/header.go, Traefik v3.6.12)"),
 	})),
@@ -981,7 +1021,7 @@ var matrix = map[string]row{
 		"native": {text: `{"rules": [{"path": "/api/*", "origins": ["https://app.test"]}, {"path": "/api/admin/*", "origins": ["https://admin.test"]}]}`},
 	})},
 	"missing-always": one(rule{origins: app, methods: get}, with(cellsFor(no("add_header's always is nginx's own parameter (cloud-policies.md §6.1): no other format has it"),
-		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify", "traefik", "vercel", "firebase"}), map[string]entry{
+		[]string{"s3-json", "s3-cli", "s3-xml", "s3-cloudformation", "r2-json", "r2-cli", "r2-xml", "r2-api", "gcs-json", "gcs-xml", "azure-xml", "azure-json", "apigw-http", "apigw-rest", "native", "express", "fastify-cors", "koa-cors", "hono-cors", "rs-cors", "go-chi-cors", "gin-contrib-cors", "echo-cors", "django-cors-headers", "flask-cors", "starlette", "rack-cors", "terraform", "terraform-plan", "lambda-url", "cloudfront-rhp", "serverless", "raw", "har", "ec2", "netlify", "traefik", "vercel", "firebase"}), map[string]entry{
 		"nginx":         {text: "location / {\n    add_header Access-Control-Allow-Origin https://app.test;\n}\n"},
 		"apache":        {text: "<VirtualHost *:80>\n    ServerName api.test\n    Header set Access-Control-Allow-Origin \"https://app.test\"\n    RewriteEngine On\n    RewriteCond %{REQUEST_METHOD} OPTIONS\n    RewriteRule ^ - [R=204,L]\n    ProxyPass / http://app:3000/\n</VirtualHost>\n"},
 		"ingress-nginx": no("the controller's CORS block sets its headers with more_set_headers (headers-more), which sets them on replies of every status: there is no always to forget (rootfs/etc/nginx/template/nginx.tmpl, define \"CORS\", controller-v1.15.1; e2e/ingress)"),
@@ -1142,5 +1182,6 @@ var (
 	starletteRejected = pyStarlette(`allow_origin_regex=r"https://(app\.test"`)
 	// flask_cors/core.py 3.0.10, serialize_options: ValueError for
 	// supports_credentials with send_wildcard and the origin "*".
+	rackStarCreds  = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"*\"\n    resource \"*\", methods: [:put], credentials: true\n  end\nend\n"
 	flaskStarCreds = pyFlask(`CORS(app, origins="*", send_wildcard=True, supports_credentials=True)` + "\n")
 )

@@ -27,6 +27,7 @@ import (
 	"github.com/whycors/whycors/engine/formats/koacors"
 	"github.com/whycors/whycors/engine/formats/netlify"
 	"github.com/whycors/whycors/engine/formats/nginx"
+	"github.com/whycors/whycors/engine/formats/rackcors"
 	"github.com/whycors/whycors/engine/formats/raw"
 	"github.com/whycors/whycors/engine/formats/rscors"
 	"github.com/whycors/whycors/engine/formats/serverless"
@@ -86,7 +87,7 @@ func Formats() []policy.Format {
 		apigw.Formats(), azure.Formats(), cloudfront.Formats(), ec2.Formats(), gcs.Formats(), lambdaurl.Formats(), r2.Formats(), s3.Formats(),
 		native.Formats(), apache.Formats(), caddy.Formats(), express.Formats(), fastifycors.Formats(), honocors.Formats(), koacors.Formats(), nginx.Formats(),
 		chicors.Formats(), echocors.Formats(), gincors.Formats(), rscors.Formats(),
-		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(),
+		djangocors.Formats(), flaskcors.Formats(), starlette.Formats(), rackcors.Formats(),
 		cloudformation.Formats(), serverless.Formats(), netlify.Formats(), ingressnginx.Formats(),
 		traefik.Formats(), vercel.Formats(), firebase.Formats(),
 		har.Formats(), raw.Formats(),

@@ -69,7 +69,7 @@ func TestLeftFor(t *testing.T) {
 		t.Fatal("no examples:", err)
 	}
 	// And the golden inputs of the formats the page reads.
-	for _, f := range []string{"nginx", "caddy", "apache", "express", "cloudformation", "serverless", "starlette", "djangocors", "flaskcors"} {
+	for _, f := range []string{"nginx", "caddy", "apache", "express", "cloudformation", "serverless", "starlette", "djangocors", "flaskcors", "rackcors"} {
 		m, _ := filepath.Glob("../../engine/formats/" + f + "/testdata/*")
 		examples = append(examples, m...)
 	}

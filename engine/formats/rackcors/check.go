@@ -1,0 +1,112 @@
+package rackcors
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/rblit"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// CheckText lists rack-cors' known traps (lint.TextChecker): a method
+// written so that it never matches ("PUT": rack-cors compares the
+// request's method lowercased), a header given as a symbol (never equal
+// to a name), a resource without methods (rack-cors allows GET alone), a
+// host without a scheme (allowed under every scheme, http:// too) and a
+// resource path "/x/*" that covers /xy too.
+func (*Format) CheckText(text string) []portable.Finding {
+	c, err := Parse(text)
+	if err != nil {
+		return nil
+	}
+	var out []portable.Finding
+	for i := range c.Allows {
+		a := &c.Allows[i]
+		for _, o := range a.Origins {
+			if o.Kind == "host" && o.Text == "null" {
+				out = append(out, portable.Finding{Severity: "warning", Code: "null-as-host",
+					Message: "the origin \"null\" is a host name to rack-cors, allowed under any scheme (scheme://null): it never matches the Origin null that sandboxed pages and file: URLs send (which any site can send by sandboxing itself; /\\Anull\\z/ would allow it)",
+					Pos:     posOf(o.V)})
+				continue
+			}
+			if o.Kind == "host" && strings.Contains(o.Text, "://") {
+				out = append(out, portable.Finding{Severity: "warning", Code: "origin-custom-scheme",
+					Message: "rack-cors 1.1.1 (Debian 12's) reads " + strconv.Quote(o.Text) + " as a host name under any scheme, which no Origin matches; from 2.0.0 an origin with any scheme is compared exactly (Resources#origins; CHANGELOG 2.0.0, \"Support declaring custom protocols in origin\"): the verdict is 1.1.1's, so check the version your Gemfile.lock holds",
+					Pos:     posOf(o.V)})
+				continue
+			}
+			if o.Kind == "host" {
+				out = append(out, portable.Finding{Severity: "warning", Code: "origin-any-scheme",
+					Message: "the origin " + strconv.Quote(o.Text) + " has no scheme: rack-cors allows it under every scheme (" + "http://" + o.Text + " too, which anyone on the network can act as); write the page's origin with its scheme, https://" + o.Text + " (http:// only for a development server on this machine) (lib/rack/cors.rb 1.1.1, Resources#origins)",
+					Pos:     posOf(o.V)})
+			}
+		}
+		for j := range a.Resources {
+			r := &a.Resources[j]
+			m, hasMethods := r.call.Opt("methods")
+			if !hasMethods {
+				out = append(out, portable.Finding{Severity: "warning", Code: "default-methods",
+					Message: "the resource " + strconv.Quote(r.Path) + " lists no methods: rack-cors then allows GET alone, so the preflight of a PUT, DELETE or JSON POST gets no CORS header; list them (methods: [:get, :post, :put, :patch, :delete, :options, :head])",
+					Pos:     portable.Pos{Line: r.call.Line, Column: r.call.Col}})
+			} else {
+				for _, it := range m.Val.Flat() {
+					if (it.Kind == rblit.Str || it.Kind == rblit.Sym) && (it.S != strings.ToLower(it.S) || !headers.IsToken(it.S)) {
+						out = append(out, portable.Finding{Severity: "error", Code: "method-never-matches",
+							Message: "the method " + strconv.Quote(it.S) + " never matches: rack-cors compares the request's method lowercased (\"put\") with each entry as written; write :" + strings.ToLower(strings.Trim(it.S, " ")) + " (lib/rack/cors.rb 1.1.1, Resource#process_preflight)",
+							Pos:     posOf(it)})
+					}
+				}
+			}
+			if h, ok := r.call.Opt("headers"); ok && h.Val.Kind == rblit.Array {
+				for _, it := range h.Val.Flat() {
+					if it.Kind == rblit.Sym {
+						out = append(out, portable.Finding{Severity: "error", Code: "header-symbol",
+							Message: "the header :" + it.S + " is a symbol, which rack-cors never finds a requested name equal to (a preflight asking for it gets no CORS header); write it as a string, " + strconv.Quote(it.S) + " (lib/rack/cors.rb 1.1.1, Resource#allow_headers?)",
+							Pos:     posOf(it)})
+					}
+				}
+			}
+			if p := r.Path; !r.PathRegex && strings.HasSuffix(p, "/*") && len(p) > 2 {
+				out = append(out, portable.Finding{Severity: "info", Code: "resource-prefix",
+					Message: "the resource " + strconv.Quote(p) + " covers " + p[:len(p)-2] + " and every path that merely starts with it (" + p[:len(p)-2] + "x as well as " + p[:len(p)-1] + "x): rack-cors makes \"/*\" an optional slash and any text (Resource#compile)",
+					Pos:     posOf(r.call.Args[0])})
+			}
+		}
+	}
+	return out
+}
+
+// Traps implements advise.Trapper: the same traps, for the explainer's
+// warnings.
+func (f *Format) Traps(text string, _ headers.List) []portable.Finding { return f.CheckText(text) }
+
+// LintCodes implements lint.Coder: the codes of rack-cors' known traps
+// (CheckText), so that `whycors lint --codes`, the SARIF report and
+// whycors:ignore know them.
+func (*Format) LintCodes() []portable.Code {
+	const src = "cyu/rack-cors lib/rack/cors.rb (1.1.1)"
+	return []portable.Code{
+		{Code: "origin-any-scheme", Severity: "warning",
+			Summary: "An origin without a scheme (\"app.example\") is allowed under every scheme, http:// too.",
+			Source:  src + ", Resources#origins"},
+		{Code: "null-as-host", Severity: "warning",
+			Summary: "An origin \"null\" is a host name to rack-cors: it never matches the Origin null.",
+			Source:  src + ", Resources#origins"},
+		{Code: "origin-custom-scheme", Severity: "warning",
+			Summary: "An origin with a scheme other than http or https (capacitor://localhost) never matches in rack-cors 1.1.1; from 2.0.0 it is compared exactly.",
+			Source:  src + ", Resources#origins; CHANGELOG 2.0.0"},
+		{Code: "default-methods", Severity: "warning",
+			Summary: "A resource without methods allows GET alone: other methods' preflights get no CORS header.",
+			Source:  src + ", Resource#initialize"},
+		{Code: "method-never-matches", Severity: "error",
+			Summary: "A method with a capital (\"PUT\") never matches: rack-cors compares the request's method lowercased.",
+			Source:  src + ", Resource#process_preflight"},
+		{Code: "header-symbol", Severity: "error",
+			Summary: "A header given as a symbol (:authorization) never matches a requested name.",
+			Source:  src + ", Resource#allow_headers?"},
+		{Code: "resource-prefix", Severity: "info",
+			Summary: "A resource \"/api/*\" covers /apiary as well as /api/x.",
+			Source:  src + ", Resource#compile"},
+	}
+}

@@ -1,0 +1,581 @@
+// Package rackcors reads rack-cors (1.1.1) from the Ruby that configures
+// it, a Rails initializer (config/initializers/cors.rb, as `rails new
+// --api` writes it), config/application.rb or a Rack config.ru, and
+// answers requests the way the middleware does (format name
+// "rack-cors").
+//
+// Accepted text: Ruby with one Rack::Cors middleware,
+// `config.middleware.insert_before 0, Rack::Cors do ... end` (or
+// insert_after, use, and `use Rack::Cors do` in a config.ru), holding
+// allow blocks of `origins ...` and `resource path, options` calls. The
+// values are literals, constants assigned earlier in the file and
+// ENV["NAME"] / ENV.fetch("NAME", default) (engine/formats/internal/rblit).
+//
+// Semantics (lib/rack/cors.rb at 1.1.1, Debian 12's ruby-rack-cors, on
+// Rack 2.2):
+//   - the request's path is PATH_INFO percent-decoded and, when it is
+//     valid UTF-8 without a NUL, cleaned of empty, "." and ".." segments
+//     (Rack::Utils.unescape_path, valid_path?, clean_path_info);
+//   - with an Origin header (or X-Origin), an OPTIONS request with
+//     Access-Control-Request-Method is a preflight, answered by the
+//     middleware alone: 200 with the resource's headers when an allow
+//     block admits the origin, its first resource matching the path
+//     admits the method (rack-cors compares the request's method
+//     lowercased with the methods as written: :put, "put"; "PUT" never
+//     matches) and every requested header (headers: :any, the list
+//     lowercased, or accept, accept-language, content-language and
+//     content-type); else 200 with no CORS header; 400 for a path that
+//     is not valid;
+//   - any other request with an Origin gets the resource's headers under
+//     the application's own (Access-Control-Allow-Origin, -Methods,
+//     -Expose-Headers, empty when expose is not set, -Max-Age, 7200 by
+//     default, and -Allow-Credentials with credentials: true);
+//   - a string origin with http:// or https:// is compared exactly, "*"
+//     allows every origin (and Access-Control-Allow-Origin: *), another
+//     string is a host matched under any scheme; a regex is searched in
+//     the origin (Regexp#===, unanchored unless written with \A and \z);
+//   - a resource path is a pattern: "*" any text, "/*" an optional slash
+//     and any text ("/api/*" covers /api, /api/x and /apiary), ":name" a
+//     segment, the rest as written; a Regexp is searched in the path;
+//   - Vary (the resource's vary:, else Origin) is added to every reply
+//     but a preflight's when a resource of any allow block covers the
+//     path, with or without an Origin.
+package rackcors
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/rblit"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+const source = "lib/rack/cors.rb (rack-cors 1.1.1)"
+
+// Version is the rack-cors version this package models.
+const Version = "1.1.1"
+
+// Formats are this package's formats, for a policy.Registry.
+func Formats() []policy.Format { return []policy.Format{&Format{}} }
+
+// Format is the "rack-cors" policy format.
+type Format struct{}
+
+// Name returns "rack-cors".
+func (*Format) Name() string { return "rack-cors" }
+
+// Title implements policy.Titled.
+func (*Format) Title() string { return "Rails and Rack: rack-cors" }
+
+// Detect claims Ruby that configures Rack::Cors.
+func (*Format) Detect(text string) (bool, string) {
+	if len(text) > 64<<10 {
+		text = text[:64<<10]
+	}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "#") && strings.Contains(line, "Rack::Cors") {
+			return true, "Ruby that configures Rack::Cors (rack-cors)"
+		}
+	}
+	return false, ""
+}
+
+// Parse reads text into a Config.
+func (*Format) Parse(text string) (policy.Evaluator, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParseSource implements policy.SourceParser: the code with the values
+// of the environment variables it reads from src.Params (--param).
+func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
+	if err := src.OneFile(f.Name()); err != nil {
+		return nil, err
+	}
+	c, err := ParseEnviron(src.Main(), src.Params)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Origin is one entry of an origins call.
+type Origin struct {
+	Text string `json:"text"`
+	// Kind: "exact" (a string with http:// or https://, or file://), "host"
+	// (a string without a scheme: any scheme), "regex", "*".
+	Kind string `json:"kind"`
+	re   *regexp.Regexp
+	V    rblit.Value `json:"-"`
+}
+
+// Resource is one resource call.
+type Resource struct {
+	Path string `json:"path"`
+	// PathRegex: the path is a Regexp, searched in the path as written.
+	PathRegex bool `json:"path_regex,omitempty"`
+	re        *regexp.Regexp
+	// Methods are the methods as rack-cors holds them (to_s of each):
+	// compared with the request's method lowercased.
+	Methods []string `json:"methods"`
+	// AnyHeaders: headers: :any. Headers are the names lowercased; a
+	// symbol in the list (never equal to a name) is kept as ":name".
+	AnyHeaders  bool     `json:"any_headers,omitempty"`
+	Headers     []string `json:"headers,omitempty"`
+	Expose      []string `json:"expose,omitempty"`
+	MaxAge      string   `json:"max_age"`
+	Credentials bool     `json:"credentials,omitempty"`
+	// Public: the allow block's origins held "*" when the resource was
+	// declared: Access-Control-Allow-Origin is then "*".
+	Public bool     `json:"public,omitempty"`
+	Vary   []string `json:"vary,omitempty"`
+	Line   int      `json:"line"`
+	call   *rblit.Call
+}
+
+// Allow is one allow block.
+type Allow struct {
+	Origins []Origin `json:"origins"`
+	// Public: origins holds "*": every origin is allowed.
+	Public    bool       `json:"public,omitempty"`
+	Resources []Resource `json:"resources"`
+	Line      int        `json:"line"`
+	origins   *rblit.Call
+	call      *rblit.Call
+}
+
+// Config is one Rack::Cors middleware: its allow blocks in order.
+type Config struct {
+	Allows []Allow `json:"allows"`
+	Line   int     `json:"line"`
+	// Notes are sentences the verdict carries: a value read from the
+	// environment, a condition around the middleware.
+	Notes []string `json:"notes,omitempty"`
+	call  *rblit.Call
+	file  *rblit.File
+}
+
+// Parse reads the Rack::Cors middleware of text.
+func Parse(text string) (*Config, error) { return ParseEnviron(text, nil) }
+
+// middlewareMethods are the Rails and Rack methods that add a middleware
+// with its options and block (ActionDispatch::MiddlewareStack,
+// Rack::Builder#use).
+var middlewareMethods = map[string]bool{"insert_before": true, "insert_after": true, "insert": true, "use": true, "unshift": true, "swap": true}
+
+// ParseEnviron is Parse with the values of the environment variables
+// the code reads (ENV["NAME"], ENV.fetch("NAME", ...): the command
+// line's --param NAME=VALUE).
+func ParseEnviron(text string, environ map[string]string) (*Config, error) {
+	f := rblit.Read(text, environ)
+	var found []rblit.Stmt
+	var walk func(sts []rblit.Stmt)
+	walk = func(sts []rblit.Stmt) {
+		for _, st := range sts {
+			if st.Call == nil {
+				continue
+			}
+			if middlewareMethods[st.Call.Name] && corsArg(st.Call) >= 0 {
+				found = append(found, st)
+				continue
+			}
+			if st.Call.Block != nil {
+				walk(st.Call.Block.Body)
+			}
+		}
+	}
+	walk(f.Body)
+	switch len(found) {
+	case 0:
+		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no Rack::Cors middleware found: paste the Ruby that adds it (config/initializers/cors.rb: Rails.application.config.middleware.insert_before 0, Rack::Cors do ... end)", Unreadable: true}}
+	case 1:
+	default:
+		return nil, policy.Errors{{Line: found[1].Line, Column: found[1].Col, Msg: "a second Rack::Cors middleware: each answers its own preflights, the first in the stack before the other; whycors reads one, so paste one"}}
+	}
+	st := found[0]
+	c := &Config{Line: st.Line, call: st.Call, file: f}
+	if st.Cond != "" {
+		c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+"; read as if it is")
+	}
+	var errs policy.Errors
+	if st.Call.Block == nil {
+		return nil, policy.Errors{{Line: st.Line, Column: st.Col, Msg: "Rack::Cors without a do ... end block: it allows nothing; write its allow blocks in the block"}}
+	}
+	param := ""
+	if ps := st.Call.Block.Params; len(ps) == 1 {
+		param = ps[0]
+	}
+	for _, s := range st.Call.Block.Body {
+		if s.Call == nil || s.Call.Name != "allow" || s.Call.Recv != param || s.Call.Block == nil || len(s.Call.Args)+len(s.Call.Opts) > 0 {
+			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "inside Rack::Cors whycors reads allow do ... end blocks only: " + stmtWords(s)})
+			continue
+		}
+		if s.Cond != "" {
+			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "an allow block under a condition (" + s.Cond + "): whycors cannot know it; write the block for the environment you ask about"})
+			continue
+		}
+		a, es := readAllow(s.Call)
+		errs = append(errs, es...)
+		c.Allows = append(c.Allows, a)
+	}
+	for _, a := range c.Allows {
+		for _, o := range a.Origins {
+			if o.V.Env != "" {
+				c.Notes = append(c.Notes, envNote(o.V))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return c, nil
+}
+
+// corsArg is the index of the Rack::Cors argument of a middleware call,
+// or -1.
+func corsArg(c *rblit.Call) int {
+	for i, a := range c.Args {
+		if (a.Kind == rblit.Code || a.Kind == rblit.Str) && (a.S == "Rack::Cors" || a.S == "::Rack::Cors") {
+			return i
+		}
+	}
+	return -1
+}
+
+func condWords(cond string) string {
+	if strings.HasPrefix(cond, "unless ") {
+		return "unless " + strings.TrimPrefix(cond, "unless ")
+	}
+	return "if " + cond
+}
+
+func stmtWords(s rblit.Stmt) string {
+	switch {
+	case s.Call == nil:
+		return "\"" + s.Skipped + "\" is not one"
+	case s.Call.Name == "allow" && s.Call.Block == nil:
+		return "allow without its block"
+	case s.Cond != "":
+		return s.Call.Name + " under a condition"
+	}
+	return s.Call.Name + " is not one"
+}
+
+// envNote says where a value read from the environment came from.
+func envNote(v rblit.Value) string {
+	at := "line " + strconv.Itoa(v.Line) + ": "
+	if v.EnvDefault {
+		return at + "ENV[" + strconv.Quote(v.Env) + "] is not given (--param " + v.Env + "=VALUE): the code's default is read"
+	}
+	return at + "ENV[" + strconv.Quote(v.Env) + "] is read as --param gave it"
+}
+
+// readAllow reads one allow block: its origins and resources, in order
+// (a resource takes the block's "*" as it stands when it is declared).
+func readAllow(call *rblit.Call) (Allow, policy.Errors) {
+	a := Allow{Line: call.Line, call: call}
+	param := ""
+	if ps := call.Block.Params; len(ps) == 1 {
+		param = ps[0]
+	}
+	var errs policy.Errors
+	for _, s := range call.Block.Body {
+		if s.Call == nil || s.Call.Recv != param || s.Call.Name != "origins" && s.Call.Name != "resource" {
+			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "inside allow whycors reads origins and resource calls only: " + stmtWords(s)})
+			continue
+		}
+		if s.Cond != "" {
+			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: s.Call.Name + " under a condition (" + s.Cond + "): whycors cannot know it; write the values for the environment you ask about"})
+			continue
+		}
+		if s.Call.Name == "origins" {
+			a.origins = s.Call
+			a.Origins, a.Public = nil, false
+			es := a.readOrigins(s.Call)
+			errs = append(errs, es...)
+			continue
+		}
+		r, es := readResource(s.Call, a.Public)
+		errs = append(errs, es...)
+		a.Resources = append(a.Resources, r)
+	}
+	return a, errs
+}
+
+// readOrigins is Resources#origins: each argument, flattened, "" left
+// out.
+func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
+	var errs policy.Errors
+	if call.Block != nil {
+		return policy.Errors{{Line: call.Line, Column: call.Col, Msg: "origins with a block: your code decides each origin at run time, which whycors cannot read; list the origins"}}
+	}
+	var vals []rblit.Value
+	for _, v := range call.Args {
+		vals = append(vals, v.Flat()...)
+	}
+	for _, v := range vals {
+		switch v.Kind {
+		case rblit.Str:
+			switch {
+			case v.S == "":
+			case v.S == "*":
+				a.Public = true
+				a.Origins = append(a.Origins, Origin{Text: "*", Kind: "*", V: v})
+			case strings.HasPrefix(v.S, "http://") || strings.HasPrefix(v.S, "https://") || v.S == "file://":
+				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "exact", V: v})
+			default:
+				re, err := regexp.Compile(`(?m)^[a-z][a-z0-9.+-]*://` + regexp.QuoteMeta(v.S) + `$`)
+				if err != nil {
+					errs = append(errs, v.Error("the origin cannot be read: "+err.Error()))
+					continue
+				}
+				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "host", re: re, V: v})
+			}
+		case rblit.Regex:
+			re, err := goRegex(v.S, v.Flags)
+			if err != nil {
+				errs = append(errs, v.Error(err.Error()))
+				continue
+			}
+			a.Origins = append(a.Origins, Origin{Text: "/" + v.S + "/" + v.Flags, Kind: "regex", re: re, V: v})
+		case rblit.Proc:
+			errs = append(errs, v.Error("an origin that is a proc or lambda: your code decides at run time, which whycors cannot read; list the origins"))
+		case rblit.Nil:
+			msg := "origins nil: rack-cors raises TypeError (Regexp.quote) when the application starts"
+			if v.Env != "" {
+				msg = "ENV[" + strconv.Quote(v.Env) + "] is not set, so origins gets nil and rack-cors raises TypeError when the application starts: give its value with --param " + v.Env + "=VALUE"
+			}
+			errs = append(errs, v.Error(msg))
+		case rblit.Invalid:
+			errs = append(errs, v.Error(v.S))
+		default:
+			errs = append(errs, v.Error("an origin must be a string or a regex; "+strconv.Quote(v.S)+" is "+kindWords(v)+" whycors cannot read as one"))
+		}
+	}
+	return errs
+}
+
+func kindWords(v rblit.Value) string {
+	if v.Kind == rblit.Code {
+		return "code"
+	}
+	return "a " + v.Kind.String()
+}
+
+// anyMethods are methods: :any (Resource#initialize).
+var anyMethods = []string{"get", "head", "post", "put", "patch", "delete", "options"}
+
+// readResource is Resource#initialize.
+func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
+	r := Resource{Line: call.Line, call: call, Public: public, MaxAge: "7200", Methods: []string{"get"}}
+	var errs policy.Errors
+	if len(call.Args) == 0 {
+		return r, policy.Errors{{Line: call.Line, Column: call.Col, Msg: "resource without a path"}}
+	}
+	opts := call.Opts
+	if len(call.Args) == 2 && call.Args[1].Kind == rblit.Hash && len(opts) == 0 {
+		opts = call.Args[1].Pairs
+	} else if len(call.Args) > 1 {
+		errs = append(errs, call.Args[1].Error("resource takes a path and options"))
+	}
+	p := call.Args[0]
+	switch p.Kind {
+	case rblit.Str:
+		r.Path = p.S
+		re, err := goRegex(compilePath(p.S), "")
+		if err != nil {
+			errs = append(errs, p.Error("the path "+strconv.Quote(p.S)+" makes a pattern whycors cannot read: "+err.Error()))
+		}
+		r.re = re
+	case rblit.Regex:
+		r.Path, r.PathRegex = "/"+p.S+"/"+p.Flags, true
+		re, err := goRegex(p.S, p.Flags)
+		if err != nil {
+			errs = append(errs, p.Error(err.Error()))
+		}
+		r.re = re
+	default:
+		errs = append(errs, p.Error("a resource path must be a string or a regex"))
+	}
+	for _, o := range opts {
+		v := o.Val
+		if v.Kind == rblit.Invalid {
+			errs = append(errs, v.Error(v.S))
+			continue
+		}
+		if v.Kind == rblit.Code && o.Key != "if" {
+			errs = append(errs, v.Error(o.Key+": "+strconv.Quote(v.S)+" is code whycors cannot evaluate; write the value"))
+			continue
+		}
+		switch o.Key {
+		case "headers":
+			switch {
+			case v.Kind == rblit.Sym && v.S == "any":
+				r.AnyHeaders = true
+			case v.Kind == rblit.Nil:
+			default:
+				for _, it := range v.Flat() {
+					switch it.Kind {
+					case rblit.Str:
+						r.Headers = append(r.Headers, strings.ToLower(it.S))
+					case rblit.Sym:
+						// [opts[:headers]].flatten.collect{|h| h.downcase}: a
+						// symbol stays one, and include? never finds a name
+						// in it.
+						r.Headers = append(r.Headers, ":"+strings.ToLower(it.S))
+					default:
+						errs = append(errs, it.Error("headers must be :any or names"))
+					}
+				}
+			}
+		case "methods":
+			switch {
+			case v.Kind == rblit.Sym && v.S == "any":
+				r.Methods = anyMethods
+			case v.Kind == rblit.Nil || v.Kind == rblit.False:
+			default:
+				r.Methods = nil
+				for _, it := range v.Flat() {
+					if it.Kind != rblit.Str && it.Kind != rblit.Sym {
+						errs = append(errs, it.Error("methods must be :any, symbols or strings"))
+						continue
+					}
+					r.Methods = append(r.Methods, it.S)
+				}
+			}
+		case "expose":
+			if v.Kind == rblit.Nil || v.Kind == rblit.False {
+				continue
+			}
+			for _, it := range v.Flat() {
+				r.Expose = append(r.Expose, it.S)
+			}
+		case "max_age":
+			switch v.Kind {
+			case rblit.Nil, rblit.False:
+			case rblit.Int, rblit.Str, rblit.Float:
+				r.MaxAge = v.S
+			default:
+				errs = append(errs, v.Error("max_age must be a number"))
+			}
+		case "credentials":
+			r.Credentials = v.Kind == rblit.True
+			if r.Credentials && public {
+				errs = append(errs, &policy.Error{Line: o.Line, Column: o.Col, Msg: "credentials: true in an allow block whose origins are \"*\": rack-cors raises CorsMisconfigurationError when the application starts (allowing credentials for wildcard origins is insecure); list the origins"})
+			}
+		case "vary":
+			if v.Kind == rblit.Nil || v.Kind == rblit.False {
+				continue
+			}
+			for _, it := range v.Flat() {
+				r.Vary = append(r.Vary, it.S)
+			}
+		case "if":
+			errs = append(errs, &policy.Error{Line: o.Line, Column: o.Col, Msg: "if: is your code, run for each request, which whycors cannot read; check the resource without it"})
+		}
+	}
+	if public {
+		r.Credentials = false
+	}
+	return r, errs
+}
+
+// compilePath is Resource#compile of a string path: "/*" is an optional
+// slash and any text, "*" any text, ":name" one segment, ". + ( )"
+// escaped, the rest as written (a regex's own syntax), anchored at a
+// line's start and end.
+func compilePath(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		if path[i] == ':' {
+			j := i + 1
+			for j < len(path) && isWord(path[j]) {
+				j++
+			}
+			if j > i+1 {
+				b.WriteString(`([^/?&#]+)`)
+				i = j
+				continue
+			}
+		}
+		if strings.HasPrefix(path[i:], "/*") {
+			b.WriteString(`\/?(.*?)`)
+			i += 2
+			continue
+		}
+		switch c := path[i]; c {
+		case '*':
+			b.WriteString(`(.*?)`)
+		case '.', '+', '(', ')':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+		i++
+	}
+	return "^" + b.String() + "$"
+}
+
+func isWord(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// goRegex compiles a Ruby regex for Go: ^ and $ are a line's in Ruby,
+// the options i and m are Go's (?i) and (?s), \h is a hex digit and \Z
+// the end or a final line break; what RE2 lacks (look-around, back
+// references, atomic groups, the x option) is refused.
+func goRegex(src, flags string) (*regexp.Regexp, error) {
+	var b strings.Builder
+	b.WriteString("(?m")
+	for _, f := range flags {
+		switch f {
+		case 'i':
+			b.WriteByte('i')
+		case 'm':
+			b.WriteByte('s')
+		case 'x':
+			return nil, &regexError{"the regex has the x option (free spacing), which whycors does not read: write it without"}
+		}
+	}
+	b.WriteByte(')')
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		if c == '(' && i+2 < len(src) && src[i+1] == '?' && strings.IndexByte("=!>", src[i+2]) >= 0 ||
+			c == '(' && i+3 < len(src) && src[i+1] == '?' && src[i+2] == '<' && (src[i+3] == '=' || src[i+3] == '!') {
+			return nil, &regexError{"the regex uses a look-around or an atomic group, which Go's regular expressions (RE2) lack: whycors cannot model it"}
+		}
+		if c != '\\' || i+1 >= len(src) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := src[i]; {
+		case e == 'h':
+			b.WriteString(`[0-9a-fA-F]`)
+		case e == 'H':
+			b.WriteString(`[^0-9a-fA-F]`)
+		case e == 'Z':
+			b.WriteString(`(?:\n?\z)`)
+		case e >= '1' && e <= '9' || e == 'k' || e == 'G' || e == 'R' || e == 'X' || e == 'K':
+			return nil, &regexError{"the regex uses \\" + string(e) + ", which Go's regular expressions (RE2) lack: whycors cannot model it"}
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(e)
+		}
+	}
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil, &regexError{"the regex cannot be read: " + err.Error()}
+	}
+	return re, nil
+}
+
+type regexError struct{ msg string }
+
+func (e *regexError) Error() string { return e.msg }

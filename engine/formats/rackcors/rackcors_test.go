@@ -1,0 +1,223 @@
+package rackcors_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/whycors/whycors/engine/all"
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/pylit/pylittest"
+	"github.com/whycors/whycors/engine/formats/internal/servertest"
+	"github.com/whycors/whycors/engine/formats/rackcors"
+	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/internal/postest"
+	"github.com/whycors/whycors/engine/lint"
+	"github.com/whycors/whycors/engine/policy"
+)
+
+func golden(t testing.TB) string { return postest.Golden(t, "cors.rb") }
+
+// TestRespond: each row's expected reply is what lib/rack/cors.rb at
+// 1.1.1 (Debian 12's ruby-rack-cors, on Rack 2.2.22) answers; e2e/ruby
+// holds the model to the real middleware behind Puma.
+func TestRespond(t *testing.T) {
+	c, err := rackcors.Parse(golden(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := policy.Reply{Status: 200}
+	const creds = "Access-Control-Allow-Credentials"
+	tests := []struct {
+		desc, source string
+		req          policy.Request
+		app          policy.Reply
+		status       int
+		want         map[string][]string
+	}{
+		{desc: "an allowed preflight is answered by the middleware, the requested headers echoed, no Vary", source: "Rack::Cors#call, Resource#to_preflight_headers",
+			req: servertest.Req("OPTIONS", "/api/items/1", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "authorization,content-type"), status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}, "Access-Control-Allow-Methods": {"GET, POST, PUT, PATCH, DELETE, OPTIONS, HEAD"},
+				"Access-Control-Allow-Headers": {"authorization,content-type"}, "Access-Control-Max-Age": {"600"}, creds: {"true"}, "Access-Control-Expose-Headers": {"X-Total-Count"}, "Vary": nil}},
+		{desc: "a header the resource does not list: 200 and no CORS header", source: "Resource#process_preflight (MISS_DENY_HEADER)",
+			req: servertest.Req("OPTIONS", "/api/items/1", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-api-key"), status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, creds: nil}},
+		{desc: "a refused origin's preflight: 200 and no CORS header", source: "Rack::Cors#process_preflight (no resource)",
+			req: servertest.Req("OPTIONS", "/api/items/1", "Origin", "https://evil.example", "Access-Control-Request-Method", "PUT"), status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil}},
+		{desc: "a regex origin, searched", source: "Resources#allow_origin? (Regexp#===)",
+			req: servertest.Req("GET", "/api/items", "Origin", "https://pr-12.preview.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://pr-12.preview.example"}, "Vary": {"Origin"}}},
+		{desc: "\"/api/*\" covers /apiary", source: "Resource#compile (\"/*\" is \\/?(.*?))",
+			req: servertest.Req("GET", "/apiary", "Origin", "https://app.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}}},
+		{desc: "the path is decoded and cleaned before it is matched", source: "Rack::Cors#evaluate_path (unescape_path, clean_path_info)",
+			req: servertest.Req("GET", "/public/..%2Fapi/x", "Origin", "https://app.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}, creds: {"true"}}},
+		{desc: "origins \"*\": Access-Control-Allow-Origin: *, methods: :get alone, and an empty expose line", source: "Resources#origins, Resource#to_headers",
+			req: servertest.Req("GET", "/public/a.css", "Origin", "https://any.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET"}, "Access-Control-Expose-Headers": {""}, "Access-Control-Max-Age": {"7200"}, creds: nil}},
+		{desc: "no Origin: no CORS header, but Vary where a resource covers the path, after the application's own", source: "Rack::Cors#call (vary_resource)",
+			req: servertest.Req("GET", "/api/items"), app: policy.Reply{Status: 200, Header: headers.List{{Name: "Vary", Value: "Accept-Encoding"}}}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Vary": {"Accept-Encoding, Origin"}}},
+		{desc: "X-Origin stands for a missing Origin", source: "Rack::Cors#call (HTTP_X_ORIGIN)",
+			req: servertest.Req("GET", "/api/items", "X-Origin", "https://admin.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://admin.example"}}},
+		{desc: "a path that is not valid UTF-8: the preflight is 400", source: "Rack::Cors#call (Rack::Utils.valid_path?)",
+			req: servertest.Req("OPTIONS", "/api/%ff", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT"), status: 400,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil}},
+		{desc: "the application's own header stays: rack-cors' is merged under it", source: "Rack::Cors#call (add_headers.merge(headers))",
+			req: servertest.Req("GET", "/api/items", "Origin", "https://app.example"), app: policy.Reply{Status: 500, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://other.example"}}}, status: 500,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://other.example"}}},
+	}
+	for _, tt := range tests {
+		servertest.Reply(t, tt.desc, tt.source, c.Respond(tt.req, tt.app), tt.status, tt.want)
+	}
+}
+
+// TestParseErrors: what rack-cors refuses when the application starts,
+// and what whycors cannot read, each at its line and column.
+func TestParseErrors(t *testing.T) {
+	const head = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n"
+	tests := []struct {
+		desc, source, text string
+		line, col          int
+		msg                string
+	}{
+		{desc: "credentials with origins \"*\"", source: "Resource#initialize (CorsMisconfigurationError)",
+			text: head + "    origins \"*\"\n    resource \"*\", credentials: true\n  end\nend\n", line: 4, col: 19, msg: "CorsMisconfigurationError"},
+		{desc: "ENV.fetch without a default or --param", source: "Ruby's ENV.fetch raises KeyError",
+			text: head + "    origins ENV.fetch(\"CORS_ORIGINS\").split(\",\")\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "--param CORS_ORIGINS"},
+		{desc: "ENV[] not set: origins nil", source: "Resources#origins (Regexp.quote(nil) raises TypeError)",
+			text: head + "    origins ENV[\"FRONT\"]\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "TypeError"},
+		{desc: "an origins block is code", source: "Resources#origins (blk)",
+			text: head + "    origins { |source, env| true }\n    resource \"*\"\n  end\nend\n", line: 3, col: 5, msg: "block"},
+		{desc: "a condition on the value", source: "whycors reads literals",
+			text: head + "    origins Rails.env.production? ? \"https://a.example\" : \"http://localhost:3000\"\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "code"},
+		{desc: "a look-ahead RE2 lacks", source: "Go's regexp/syntax",
+			text: head + "    origins /\\Ahttps:\\/\\/(?!evil).*\\z/\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "look-around"},
+		{desc: "an if: condition", source: "Resource#match? (if_proc)",
+			text: head + "    origins \"https://a.example\"\n    resource \"*\", if: proc { |env| env[\"HTTP_HOST\"] == \"api.example\" }\n  end\nend\n", line: 4, col: 19, msg: "if:"},
+		{desc: "something else in allow", source: "Rack::Cors::Resources (origins, resource)",
+			text: head + "    origins \"https://a.example\"\n    puts \"hi\"\n  end\nend\n", line: 4, col: 5, msg: "origins and resource"},
+		{desc: "no middleware", source: "the reader's input",
+			text: "# Rails.application.config.middleware.insert_before 0, Rack::Cors do\n", line: 1, col: 1, msg: "no Rack::Cors"},
+		{desc: "a string with interpolation", source: "Ruby's double-quoted strings",
+			text: head + "    origins \"https://#{ENV['HOST']}\"\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "#{"},
+	}
+	for _, tt := range tests {
+		_, err := rackcors.Parse(tt.text)
+		postest.Positions(t, tt.desc+" ("+tt.source+")", err, []policy.Error{{Line: tt.line, Column: tt.col}})
+		if err == nil || !strings.Contains(err.Error(), tt.msg) {
+			t.Errorf("%s: %v, want it to say %q", tt.desc, err, tt.msg)
+		}
+	}
+}
+
+func TestDetect(t *testing.T) {
+	reg := all.Registry()
+	if d := reg.Detect(golden(t)); len(d) != 1 || d[0].Format != "rack-cors" {
+		t.Errorf("Detect = %v, want rack-cors alone", d)
+	}
+}
+
+func TestCapabilities(t *testing.T) {
+	pylittest.Capabilities(t, postest.Lookup(t, rackcors.Formats(), "rack-cors"), "rack-cors", "cors.rb", rackcors.Version)
+}
+
+// TestEditText: each fix, made in the initializer and read back, lets
+// the request that failed pass (the model's answer; e2e/ruby runs the
+// middleware the model is held to).
+func TestEditText(t *testing.T) {
+	f := postest.Lookup(t, rackcors.Formats(), "rack-cors")
+	const gen = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"https://app.example\"\n\n    resource \"*\",\n      headers: :any,\n      methods: [:get, :post]\n  end\nend\n"
+	pre := func(origin, method, acrh string) policy.Request {
+		return servertest.Req("OPTIONS", "/api/x", "Origin", origin, "Access-Control-Request-Method", method, "Access-Control-Request-Headers", acrh)
+	}
+	ok := policy.Reply{Status: 200}
+	tests := []struct {
+		desc, text string
+		e          fix.Edit
+		req        policy.Request
+		want       map[string]string
+	}{
+		{desc: "a method into the list", text: gen, e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}},
+			req: pre("https://app.example", "PUT", "x-a"), want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+		{desc: "an origin after the others", text: gen, e: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			req: pre("https://b.example", "POST", "x-a"), want: map[string]string{"Access-Control-Allow-Origin": "https://b.example"}},
+		{desc: "methods left out are [:get]: kept, with the new one", text: strings.Replace(gen, ",\n      methods: [:get, :post]", "", 1), e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"DELETE"}},
+			req: pre("https://app.example", "DELETE", ""), want: map[string]string{"Access-Control-Allow-Methods": "GET, DELETE"}},
+		{desc: "headers left out: the one name", text: strings.Replace(gen, "      headers: :any,\n", "", 1), e: fix.Edit{Op: fix.Add, Field: fix.AllowHeaders, Values: []string{"X-Api-Key"}},
+			req: pre("https://app.example", "POST", "x-api-key"), want: map[string]string{"Access-Control-Allow-Headers": "x-api-key"}},
+		{desc: "a symbol method becomes a list", text: strings.Replace(gen, "[:get, :post]", ":get", 1), e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PATCH"}},
+			req: pre("https://app.example", "PATCH", ""), want: map[string]string{"Access-Control-Allow-Methods": "GET, PATCH"}},
+		{desc: "credentials", text: gen, e: fix.Edit{Op: fix.Enable, Field: fix.Credentials},
+			req: servertest.Req("GET", "/api/x", "Origin", "https://app.example"), want: map[string]string{"Access-Control-Allow-Credentials": "true"}},
+		{desc: "a %i list", text: strings.Replace(gen, "[:get, :post]", "%i[get post]", 1), e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}},
+			req: pre("https://app.example", "PUT", ""), want: map[string]string{"Access-Control-Allow-Methods": "GET, POST, PUT"}},
+	}
+	for _, tt := range tests {
+		servertest.Edited(t, tt.desc, f, tt.text, tt.e, tt.req, ok, tt.want)
+	}
+	// A value from the environment is the variable's to change.
+	env := strings.Replace(gen, `origins "https://app.example"`, `origins ENV.fetch("CORS_ORIGINS", "https://app.example").split(",")`, 1)
+	if _, err := fix.Apply(f, env, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}}); err == nil {
+		t.Errorf("an origin added to ENV.fetch's default: want no edit")
+	}
+}
+
+// TestCheckText: rack-cors' traps, each at its place (lib/rack/cors.rb
+// 1.1.1).
+func TestCheckText(t *testing.T) {
+	f := postest.Lookup(t, rackcors.Formats(), "rack-cors").(lint.TextChecker)
+	const head = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n"
+	tests := []struct {
+		desc, source, text string
+		want               []string // code@line:column
+	}{
+		{desc: "a method with capitals, a header as a symbol", source: "Resource#process_preflight, Resource#allow_headers?",
+			text: head + "    origins \"https://a.example\"\n    resource \"/*\", methods: [\"GET\", :put], headers: [:authorization]\n  end\nend\n",
+			want: []string{"method-never-matches@4:30", "header-symbol@4:54"}},
+		{desc: "no methods; a host without a scheme; a prefix resource", source: "Resource#initialize, Resources#origins, Resource#compile",
+			text: head + "    origins \"app.example\"\n    resource \"/api/*\"\n  end\nend\n",
+			want: []string{"origin-any-scheme@3:13", "default-methods@4:5", "resource-prefix@4:14"}},
+		{desc: "a custom scheme is a host to 1.1.1", source: "Resources#origins; 2.0.0's CHANGELOG",
+			text: head + "    origins \"capacitor://localhost\"\n    resource \"*\", methods: :any\n  end\nend\n",
+			want: []string{"origin-custom-scheme@3:13"}},
+		{desc: "\"null\" is a host", source: "Resources#origins",
+			text: head + "    origins \"null\"\n    resource \"*\", methods: :any\n  end\nend\n",
+			want: []string{"null-as-host@3:13"}},
+		{desc: "the generated initializer with its origin written out", source: "rails new --api's config/initializers/cors.rb",
+			text: head + "    origins \"https://example.com\"\n\n    resource \"*\",\n      headers: :any,\n      methods: [:get, :post, :put, :patch, :delete, :options, :head]\n  end\nend\n"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, fd := range f.CheckText(tt.text) {
+			got = append(got, fd.Code+"@"+strconv.Itoa(fd.Pos.Line)+":"+strconv.Itoa(fd.Pos.Column))
+		}
+		if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+			t.Errorf("%s (%s): %v, want %v", tt.desc, tt.source, got, tt.want)
+		}
+	}
+}
+
+// FuzzParse: no input panics, every refusal has a position, and an
+// accepted configuration answers a preflight and a request.
+func FuzzParse(f *testing.F) {
+	f.Add(postest.Golden(f, "cors.rb"))
+	f.Add("use Rack::Cors do\n  allow do\n    origins '*'\n    resource '/public/*', headers: :any, methods: :get\n  end\nend\n")
+	f.Add("Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins /a(?=b)/, ENV['X']\n    resource %r{\\A/x}, credentials: true, if: proc { true }\n  end\nend\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := rackcors.Parse(text)
+		postest.Rejected(t, err)
+		if err != nil {
+			return
+		}
+		for _, req := range []policy.Request{
+			servertest.Req("OPTIONS", "/api/x", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-a"),
+			servertest.Req("GET", "/%2e%2e/x", "Origin", "https://app.example"),
+		} {
+			c.Respond(req, policy.Reply{Status: 200})
+		}
+	})
+}

@@ -1,0 +1,317 @@
+package rackcors
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/whycors/whycors/engine/fix"
+	"github.com/whycors/whycors/engine/formats/internal/rblit"
+	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
+)
+
+// Platform names the library in lint's sentences.
+func (*Format) Platform() string { return "rack-cors" }
+
+// Doc is the reference the evaluation rests on (explain.Documented).
+func (*Format) Doc() string { return source }
+
+// ReadRules reads text into the neutral model: one rule per resource, in
+// the order rack-cors tries them (allow blocks in order, each block's
+// resources in order).
+func (f *Format) ReadRules(text string) (*portable.Config, error) {
+	c, err := Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := f.StateRules(c, text)
+	return cfg, nil
+}
+
+// StateRules implements convert.Stater.
+//
+// Semantics: a string origin with a scheme is exact; one without is a
+// host under any scheme, stated as the regex rack-cors builds for it; a
+// Ruby regex is stated in Go's syntax (searched, as Regexp#=== does);
+// "*" is sent as "*". Methods are upper-cased from the symbols and
+// lowercase strings rack-cors can match; a string with a capital never
+// matches (CheckText says so) and is left out. headers: :any echoes the
+// requested names.
+func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
+	c, ok := ev.(*Config)
+	if !ok {
+		return nil, false
+	}
+	src := &portable.Config{Format: "rack-cors", Semantics: portable.Semantics{Origins: portable.OriginsProgram, OriginSelects: true, EchoHeaders: true}}
+	n := 0
+	for i := range c.Allows {
+		a := &c.Allows[i]
+		for j := range a.Resources {
+			res := &a.Resources[j]
+			src.Rules = append(src.Rules, configRule(n, a, res))
+			if !hasOpt(res.call, "methods") {
+				src.Semantics.MethodsAsDefaults = true
+			}
+			n++
+		}
+	}
+	return src, true
+}
+
+func hasOpt(c *rblit.Call, key string) bool {
+	_, ok := c.Opt(key)
+	return ok
+}
+
+func posOf(v rblit.Value) portable.Pos { return portable.Pos{Line: v.Line, Column: v.Col} }
+
+func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
+	at := portable.Pos{Line: res.call.Line, Column: res.call.Col}
+	pos := func(key string) portable.Pos {
+		if p, ok := res.call.Opt(key); ok {
+			return posOf(p.Val)
+		}
+		return at
+	}
+	r := portable.ConfigRule{Index: i, Pos: at, Credentials: res.Credentials, CredentialsPos: pos("credentials"), MaxAgePos: pos("max_age")}
+	for _, o := range a.Origins {
+		switch o.Kind {
+		case "*":
+			if !res.Public {
+				// Declared before origins "*": the block admits every
+				// origin, and the resource echoes it (Resource's
+				// public_resource is what it was at its declaration).
+				r.ReflectAny = true
+				continue
+			}
+			r.Origins = append(r.Origins, portable.Value{Text: "*", Pos: posOf(o.V)})
+		case "exact":
+			r.Origins = append(r.Origins, portable.Value{Text: o.Text, Pos: posOf(o.V)})
+		default:
+			if r.Regex == nil {
+				r.Regex = map[int]bool{}
+			}
+			r.Regex[len(r.Origins)] = true
+			r.Origins = append(r.Origins, portable.Value{Text: portableRegex(o), Pos: posOf(o.V)})
+		}
+	}
+	if p, ok := res.call.Opt("methods"); !ok || p.Val.Kind == rblit.Nil {
+		r.Methods = []portable.Value{{Text: "GET", Pos: at, Default: true}}
+	} else {
+		for _, m := range res.Methods {
+			if m == strings.ToLower(m) {
+				r.Methods = append(r.Methods, portable.Value{Text: strings.ToUpper(m), Pos: pos("methods")})
+			}
+		}
+	}
+	if res.AnyHeaders {
+		r.EchoAllHeaders = true
+	} else {
+		for _, h := range res.Headers {
+			if !strings.HasPrefix(h, ":") {
+				r.AllowHeaders = append(r.AllowHeaders, portable.Value{Text: h, Pos: pos("headers")})
+			}
+		}
+	}
+	for _, h := range res.Expose {
+		r.ExposeHeaders = append(r.ExposeHeaders, portable.Value{Text: h, Pos: pos("expose")})
+	}
+	if n, err := strconv.Atoi(res.MaxAge); err == nil {
+		r.MaxAge = &n
+		r.MaxAgeDefault = !hasOpt(res.call, "max_age")
+	}
+	switch {
+	case res.PathRegex:
+		r.PathNote = "the resource " + res.Path + " is a regex searched in the path, which the portable form cannot hold: the converted rule would answer every path"
+	case res.Path == "*" || res.Path == "/*":
+	case strings.HasSuffix(res.Path, "/*") && !strings.ContainsAny(res.Path[:len(res.Path)-2], "*:?[({|^$\\+"):
+		r.Paths = []string{res.Path[:len(res.Path)-2]}
+		r.PathNote = "the resource " + strconv.Quote(res.Path) + " covers " + res.Path[:len(res.Path)-2] + " and every path that starts with it (" + res.Path[:len(res.Path)-2] + "x too); the portable form covers it and the paths below it"
+	case !strings.ContainsAny(res.Path, "*:?[({|^$\\+"):
+		r.Paths = []string{res.Path}
+		r.PathNote = "the resource covers exactly " + strconv.Quote(res.Path) + "; the portable form covers it and every path below it"
+	default:
+		r.PathNote = "the resource " + strconv.Quote(res.Path) + " is a pattern the portable form cannot hold: the converted rule would answer every path"
+	}
+	return r
+}
+
+// portableRegex states an origin entry that rack-cors matches as a
+// regex in Go's syntax, searched in the Origin.
+func portableRegex(o Origin) string {
+	// goRegex writes Ruby's line anchors as (?m) before the options; an
+	// Origin has no line break, so without it the regex is the same.
+	s := o.re.String()
+	end := strings.IndexByte(s, ')')
+	if flags := strings.TrimPrefix(s[len("(?"):end], "m"); flags != "" {
+		return "(?" + flags + ")" + s[end+1:]
+	}
+	return s[end+1:]
+}
+
+// FileName is "cors.rb", the name a fix's diff gives the text.
+func (*Format) FileName() string { return "cors.rb" }
+
+// EditText makes e in resource e.Rule (ReadRules' order): an origin
+// appended to its allow block's origins, a method or a header to the
+// resource's list (a list written as one value becomes a list holding
+// it; left out, methods are rack-cors' [:get] plus the method, headers
+// the one name), credentials: true. "*" origins and headers: :any
+// already allow every value, and the text is left as it is.
+func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, e) }
+
+// EditSource implements fix.SourceEditor: EditText with the values of
+// the environment variables the code reads from src.Params (--param).
+func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
+	return editIn(src.Main(), src.Params, e)
+}
+
+func editIn(text string, environ map[string]string, e fix.Edit) (string, error) {
+	c, err := ParseEnviron(text, environ)
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	a, res := c.resource(e.Rule)
+	if res == nil {
+		return "", fix.ErrNotFound
+	}
+	q := quote(text, res.call)
+	switch {
+	case e.Op == fix.Add && e.Field == fix.Origins:
+		if a.Public || a.origins == nil {
+			if a.Public {
+				return text, nil
+			}
+			return "", fix.ErrUnsupported
+		}
+		for _, v := range a.origins.Args {
+			if v.Env != "" || v.Off < a.origins.Off {
+				// A value from the environment or a constant written
+				// elsewhere: the fix is the value's, not this call's.
+				return "", fix.ErrUnsupported
+			}
+		}
+		var add []string
+		for _, v := range e.Values {
+			add = append(add, q+v+q)
+		}
+		return text[:a.origins.ArgsEnd] + ", " + strings.Join(add, ", ") + text[a.origins.ArgsEnd:], nil
+	case e.Op == fix.Add && e.Field == fix.Methods:
+		if hasOpt(res.call, "methods") && res.call.Opts[optIndex(res.call, "methods")].Val.Kind == rblit.Sym && res.call.Opts[optIndex(res.call, "methods")].Val.S == "any" {
+			return text, nil
+		}
+		var add []string
+		for _, m := range e.Values {
+			add = append(add, ":"+strings.ToLower(m))
+		}
+		return addToOpt(text, res.call, "methods", add, []string{":get"})
+	case e.Op == fix.Add && e.Field == fix.AllowHeaders:
+		if res.AnyHeaders {
+			return text, nil
+		}
+		var add []string
+		for _, h := range e.Values {
+			add = append(add, q+strings.ToLower(h)+q)
+		}
+		return addToOpt(text, res.call, "headers", add, nil)
+	case e.Op == fix.Add && e.Field == fix.ExposeHeaders:
+		var add []string
+		for _, h := range e.Values {
+			add = append(add, q+h+q)
+		}
+		return addToOpt(text, res.call, "expose", add, nil)
+	case e.Op == fix.Enable && e.Field == fix.Credentials:
+		if res.Public {
+			return "", fix.ErrUnsupported
+		}
+		if p, ok := res.call.Opt("credentials"); ok {
+			return text[:p.Val.Off] + "true" + text[p.Val.End:], nil
+		}
+		return text[:res.call.ArgsEnd] + ", credentials: true" + text[res.call.ArgsEnd:], nil
+	}
+	return "", fix.ErrUnsupported
+}
+
+// resource returns the k-th resource in ReadRules' order and its block.
+func (c *Config) resource(k int) (*Allow, *Resource) {
+	for i := range c.Allows {
+		a := &c.Allows[i]
+		if k < len(a.Resources) {
+			if k < 0 {
+				return nil, nil
+			}
+			return a, &a.Resources[k]
+		}
+		k -= len(a.Resources)
+	}
+	return nil, nil
+}
+
+func optIndex(c *rblit.Call, key string) int {
+	for i, p := range c.Opts {
+		if p.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// addToOpt appends items to the list of option key: inside its [...] or
+// %i[...] literal, around a single value ([value, items]), or as a new
+// option key: [defaults..., items] after the call's last argument.
+func addToOpt(text string, call *rblit.Call, key string, items, defaults []string) (string, error) {
+	i := optIndex(call, key)
+	if i < 0 {
+		return text[:call.ArgsEnd] + ", " + key + ": [" + strings.Join(append(append([]string{}, defaults...), items...), ", ") + "]" + text[call.ArgsEnd:], nil
+	}
+	v := call.Opts[i].Val
+	if v.Env != "" || v.Off < call.Off {
+		return "", fix.ErrUnsupported
+	}
+	lit := v.Text(text)
+	switch {
+	case v.Kind == rblit.Array && strings.HasPrefix(lit, "["):
+		// After the last item, before any line break and the "]".
+		end := v.End - 1
+		for end > v.Off+1 && strings.IndexByte(" \t\r\n", text[end-1]) >= 0 {
+			end--
+		}
+		sep := ", "
+		switch {
+		case end == v.Off+1:
+			sep = ""
+		case text[end-1] == ',':
+			sep = " "
+		}
+		return text[:end] + sep + strings.Join(items, ", ") + text[end:], nil
+	case v.Kind == rblit.Array && (strings.HasPrefix(lit, "%i") || strings.HasPrefix(lit, "%w") || strings.HasPrefix(lit, "%I") || strings.HasPrefix(lit, "%W")):
+		var words []string
+		for _, it := range items {
+			w := strings.Trim(it, `:"'`)
+			if strings.ContainsAny(w, " \t") {
+				return "", fix.ErrUnsupported
+			}
+			words = append(words, w)
+		}
+		end := v.End - 1
+		sep := " "
+		if strings.TrimSpace(text[v.Off+3:end]) == "" {
+			sep = ""
+		}
+		return text[:end] + sep + strings.Join(words, " ") + text[end:], nil
+	case v.Kind == rblit.Str || v.Kind == rblit.Sym:
+		return text[:v.Off] + "[" + lit + ", " + strings.Join(items, ", ") + "]" + text[v.End:], nil
+	case v.Kind == rblit.Nil:
+		return text[:v.Off] + "[" + strings.Join(append(append([]string{}, defaults...), items...), ", ") + "]" + text[v.End:], nil
+	}
+	return "", fix.ErrUnsupported
+}
+
+// quote is the quote the call's strings are written with: double unless
+// the resource's path is single-quoted.
+func quote(text string, call *rblit.Call) string {
+	if len(call.Args) > 0 && call.Args[0].Off < len(text) && text[call.Args[0].Off] == '\'' {
+		return "'"
+	}
+	return `"`
+}
