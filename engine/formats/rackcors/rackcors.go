@@ -13,9 +13,10 @@
 //
 // Semantics (lib/rack/cors.rb at 1.1.1, Debian 12's ruby-rack-cors, on
 // Rack 2.2):
-//   - the request's path is PATH_INFO percent-decoded and, when it is
-//     valid UTF-8 without a NUL, cleaned of empty, "." and ".." segments
-//     (Rack::Utils.unescape_path, valid_path?, clean_path_info);
+//   - the request's path is PATH_INFO percent-decoded and, without a NUL,
+//     cleaned of empty, "." and ".." segments (Rack::Utils.unescape_path,
+//     valid_path?, clean_path_info: Puma's PATH_INFO is binary, so any
+//     other byte is valid);
 //   - with an Origin header (or X-Origin), an OPTIONS request with
 //     Access-Control-Request-Method is a preflight, answered by the
 //     middleware alone: 200 with the resource's headers when an allow
@@ -24,8 +25,8 @@
 //     lowercased with the methods as written: :put, "put"; "PUT" never
 //     matches) and every requested header (headers: :any, the list
 //     lowercased, or accept, accept-language, content-language and
-//     content-type); else 200 with no CORS header; 400 for a path that
-//     is not valid;
+//     content-type); else 200 with no CORS header; 400 for a path with
+//     a NUL;
 //   - any other request with an Origin gets the resource's headers under
 //     the application's own (Access-Control-Allow-Origin, -Methods,
 //     -Expose-Headers, empty when expose is not set, -Max-Age, 7200 by
@@ -544,8 +545,15 @@ func goRegex(src, flags string) (*regexp.Regexp, error) {
 		}
 	}
 	b.WriteByte(')')
+	class := false // inside [...]
 	for i := 0; i < len(src); i++ {
 		c := src[i]
+		switch {
+		case c == '[' && !class:
+			class = true
+		case c == ']' && class:
+			class = false
+		}
 		if c == '(' && i+2 < len(src) && src[i+1] == '?' && strings.IndexByte("=!>", src[i+2]) >= 0 ||
 			c == '(' && i+3 < len(src) && src[i+1] == '?' && src[i+2] == '<' && (src[i+3] == '=' || src[i+3] == '!') {
 			return nil, &regexError{"the regex uses a look-around or an atomic group, which Go's regular expressions (RE2) lack: whycors cannot model it"}
@@ -556,8 +564,12 @@ func goRegex(src, flags string) (*regexp.Regexp, error) {
 		}
 		i++
 		switch e := src[i]; {
+		case e == 'h' && class:
+			b.WriteString(`0-9a-fA-F`)
 		case e == 'h':
 			b.WriteString(`[0-9a-fA-F]`)
+		case e == 'H' && class:
+			return nil, &regexError{"the regex has \\H inside a character class, which whycors does not read: write the class out"}
 		case e == 'H':
 			b.WriteString(`[^0-9a-fA-F]`)
 		case e == 'Z':

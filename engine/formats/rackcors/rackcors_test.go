@@ -60,11 +60,14 @@ func TestRespond(t *testing.T) {
 		{desc: "no Origin: no CORS header, but Vary where a resource covers the path, after the application's own", source: "Rack::Cors#call (vary_resource)",
 			req: servertest.Req("GET", "/api/items"), app: policy.Reply{Status: 200, Header: headers.List{{Name: "Vary", Value: "Accept-Encoding"}}}, status: 200,
 			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Vary": {"Accept-Encoding, Origin"}}},
+		{desc: "a path that holds \"://\" is still a path", source: "Rack::Cors#evaluate_path (PATH_INFO; e2e/ruby sent /api/https://x.example/1)",
+			req: servertest.Req("GET", "/api/https://x.example/1", "Origin", "https://app.example"), app: ok, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": {"https://app.example"}, "Vary": {"Origin"}}},
 		{desc: "X-Origin stands for a missing Origin", source: "Rack::Cors#call (HTTP_X_ORIGIN)",
 			req: servertest.Req("GET", "/api/items", "X-Origin", "https://admin.example"), app: ok, status: 200,
 			want: map[string][]string{"Access-Control-Allow-Origin": {"https://admin.example"}}},
-		{desc: "a path that is not valid UTF-8: the preflight is 400", source: "Rack::Cors#call (Rack::Utils.valid_path?)",
-			req: servertest.Req("OPTIONS", "/api/%ff", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT"), status: 400,
+		{desc: "a path with a NUL: the preflight is 400", source: "Rack::Cors#call (Rack::Utils.valid_path?)",
+			req: servertest.Req("OPTIONS", "/api/%00", "Origin", "https://app.example", "Access-Control-Request-Method", "PUT"), status: 400,
 			want: map[string][]string{"Access-Control-Allow-Origin": nil}},
 		{desc: "the application's own header stays: rack-cors' is merged under it", source: "Rack::Cors#call (add_headers.merge(headers))",
 			req: servertest.Req("GET", "/api/items", "Origin", "https://app.example"), app: policy.Reply{Status: 500, Header: headers.List{{Name: "Access-Control-Allow-Origin", Value: "https://other.example"}}}, status: 500,
@@ -220,4 +223,30 @@ func FuzzParse(f *testing.F) {
 			c.Respond(req, policy.Reply{Status: 200})
 		}
 	})
+}
+
+// TestRegexes: Ruby's regex syntax as rack-cors' Regexp#=== reads it,
+// against the Go syntax whycors compiles it to (e2e/ruby ran each).
+func TestRegexes(t *testing.T) {
+	tests := []struct {
+		desc, regex, origin string
+		allowed             bool
+	}{
+		{"\\h in a class is a hex digit", `%r{\Ahttps://[\h]+\.hex\.example\z}`, "https://0af.hex.example", true},
+		{"\\h alone", `/\Ahttps:\/\/\h+\.hex\.example\z/`, "https://0ag.hex.example", false},
+		{"unanchored: searched anywhere", `/good\.example/`, "https://good.example.evil.test", true},
+		{"^ and $ are a line's, the same for an Origin", `/^https:\/\/a\.example$/`, "https://a.example", true},
+		{"the i option", `/\Ahttps:\/\/A\.EXAMPLE\z/i`, "https://a.example", true},
+	}
+	for _, tt := range tests {
+		c, err := rackcors.Parse("Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins " + tt.regex + "\n    resource \"*\"\n  end\nend\n")
+		if err != nil {
+			t.Errorf("%s: %v", tt.desc, err)
+			continue
+		}
+		out := c.Respond(servertest.Req("GET", "/x", "Origin", tt.origin), policy.Reply{Status: 200})
+		if _, got := out.Reply.Header.Get("Access-Control-Allow-Origin"); got != tt.allowed {
+			t.Errorf("%s: %s allows %s: %v, want %v", tt.desc, tt.regex, tt.origin, got, tt.allowed)
+		}
+	}
 }
