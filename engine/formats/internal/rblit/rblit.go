@@ -205,9 +205,15 @@ func posIn(ls []int, off int) (int, int) {
 	return lo + 1, off - ls[lo] + 1
 }
 
+// maxNesting bounds how deep lists, hashes, parentheses and blocks nest:
+// a configuration nests a few levels, and a text of a million "[" would
+// otherwise take as many frames of the reader's stack.
+const maxNesting = 64
+
 type parser struct {
 	toks    []token
 	i       int
+	nesting int
 	src     string
 	lines   []int
 	environ map[string]string
@@ -548,6 +554,11 @@ func (p *parser) key() (string, bool) {
 
 // block reads do |params| ... end or { |params| ... }.
 func (p *parser) block() *Block {
+	if p.nesting++; p.nesting > maxNesting {
+		p.nesting--
+		return nil
+	}
+	defer func() { p.nesting-- }()
 	t := p.next()
 	b := &Block{Off: t.off}
 	b.Line, b.Col = p.pos(t.off)
@@ -805,6 +816,15 @@ func (p *parser) split(v Value, args []Value, out Value) Value {
 
 // primary reads a literal, a list, a hash, a constant or ENV.
 func (p *parser) primary() Value {
+	if p.nesting++; p.nesting > maxNesting {
+		p.nesting--
+		t := p.peek()
+		p.skipExpr()
+		v := Value{Kind: Invalid, S: "nested more than " + strconv.Itoa(maxNesting) + " levels deep", Off: t.off, End: p.endFrom(t.off)}
+		v.Line, v.Col = p.pos(t.off)
+		return v
+	}
+	defer func() { p.nesting-- }()
 	t := p.next()
 	v := Value{Off: t.off, End: t.end}
 	v.Line, v.Col = p.pos(t.off)

@@ -51,6 +51,7 @@ func TestValues(t *testing.T) {
 		{"ENV.fetch's default", `ENV.fetch("WHYCORS_UNSET", "d")`, rblit.Str, "d"},
 		{"ENV.fetch's block default", `ENV.fetch("WHYCORS_UNSET") { "d" }`, rblit.Str, "d"},
 		{"ENV given", `ENV["WHYCORS_SET"].split(",")`, rblit.Array, "p|q"},
+		{"nesting is bounded", strings.Repeat("[", 100) + strings.Repeat("]", 100), rblit.Array, ""},
 	}
 	env := map[string]string{"WHYCORS_SET": "p,q"}
 	for _, tt := range tests {
@@ -108,6 +109,18 @@ end
 	want := ".require_relative@ config.load_defaults@ config.middleware.insert_before@Rails.env.development? .allow@ .origins@"
 	if got := strings.Join(calls, " "); got != want {
 		t.Errorf("calls %s\nwant  %s", got, want)
+	}
+}
+
+// TestDeepNesting: 16,384 brackets are read in bounded depth, the
+// fault where the nesting passes the bound.
+func TestDeepNesting(t *testing.T) {
+	v := arg(t, strings.Repeat("[", 1<<14)+strings.Repeat("]", 1<<14), nil)
+	for v.Kind == rblit.Array && len(v.Items) > 0 {
+		v = v.Items[0]
+	}
+	if v.Kind != rblit.Invalid || !strings.Contains(v.S, "nested") {
+		t.Errorf("innermost value %v %q, want the nesting refused", v.Kind, v.S)
 	}
 }
 
