@@ -982,6 +982,7 @@ var matrix = map[string]row{
 		"go-chi-cors": no("go-chi/cors checks an actual request's method against AllowedMethods too (cors.go, handleActualRequest, as rs/cors): a GET left out gets no CORS headers, so listing it is needed"),
 		"echo-cors":   no("the reader states Echo's AllowMethods as its default list's kind (MethodsAsDefaults: Echo's default is GET,HEAD,PUT,PATCH,POST,DELETE), so a safelisted method in it is not taken for the user's redundancy"),
 		"express":     no("Express's methods are its default list (GET,HEAD,PUT,PATCH,POST,DELETE): a safelisted method in it is the library's, not the user's redundancy (MethodsAsDefaults)"),
+		"rack-cors":   no("rack-cors checks a preflight's Access-Control-Request-Method against its methods, a safelisted one too (a GET with Authorization is preflighted): get must be listed for it (lib/rack/cors.rb 1.1.1, Resource#process_preflight; PreflightMethods)"),
 		"ec2":         no(ec2Fixed),
 	})),
 	"forbidden-method": one(rule{origins: app, methods: []string{"TRACE"}}, map[string]entry{

@@ -104,7 +104,7 @@ func (l *linter) rule(src *convert.Source, r *convert.Rule, fromReplies bool) {
 				l.add(Warning, "invalid-name", strconv.Quote(m.Text)+" is not an HTTP method (a method is a token: letters, digits and !#$%&'*+-.^_`|~), so no request ever has it ("+refJub0bs+")", m.Pos)
 			case m.Text == "CONNECT" || m.Text == "TRACE" || m.Text == "TRACK":
 				l.add(Warning, "forbidden-method", m.Text+" is a forbidden method: fetch() never sends it (Fetch §2.2.1 forbidden method; "+refJub0bs+")", m.Pos)
-			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !sem.MethodSelects && !sem.MethodsAsDefaults:
+			case (m.Text == "GET" || m.Text == "HEAD" || m.Text == "POST") && !sem.MethodSelects && !sem.MethodsAsDefaults && !sem.PreflightMethods:
 				l.add(Info, "safelisted-method", m.Text+" never needs listing: it is a CORS-safelisted method, allowed without a preflight ("+refSafelist+")", m.Pos)
 			case m.Text == "*" && creds && !sem.EchoMethods:
 				l.add(Error, "wildcard-headers-credentials", plat+" sends Access-Control-Allow-Methods: * as written, and with credentials browsers read it as a method named \"*\": list the methods", m.Pos)

@@ -101,6 +101,11 @@ type Semantics struct {
 	// (Express's "GET,HEAD,PUT,PATCH,POST,DELETE"), so listing a
 	// safelisted method is not the user's redundancy.
 	MethodsAsDefaults bool `json:"methods_as_defaults,omitempty"`
+	// PreflightMethods: the server refuses a preflight whose
+	// Access-Control-Request-Method its list does not hold, a safelisted
+	// one too (rack-cors: a GET with Authorization is preflighted, and
+	// its preflight needs get listed), so listing GET is not redundancy.
+	PreflightMethods bool `json:"preflight_methods,omitempty"`
 	// OriginURLs: an exact origin entry is read as a URL whose scheme
 	// and host are compared, so a path in it is ignored at run time
 	// (django-cors-headers' urlsplit; its own check E014 says the

@@ -1,6 +1,7 @@
 package rackcors
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,18 @@ func (*Format) CheckText(text string) []portable.Finding {
 	for i := range c.Allows {
 		a := &c.Allows[i]
 		for _, o := range a.Origins {
+			if o.Kind == "exact" && strings.Contains(o.Text, "*") {
+				out = append(out, portable.Finding{Severity: "error", Code: "origin-pattern-literal",
+					Message: "the origin " + strconv.Quote(o.Text) + " is compared as it is written, \"*\" and all: rack-cors 1.1.1 has no wildcard inside a string, so it never matches; write a regex, such as " + wildcardRegex(o.Text) + " (Resources#origins, allow_origin?)",
+					Pos:     posOf(o.V)})
+				continue
+			}
+			if o.Kind == "host" && strings.Contains(o.Text, "*") {
+				out = append(out, portable.Finding{Severity: "error", Code: "origin-pattern-literal",
+					Message: "the origin " + strconv.Quote(o.Text) + " is a host name to rack-cors, \"*\" and all (under any scheme): it never matches; write a regex (Resources#origins)",
+					Pos:     posOf(o.V)})
+				continue
+			}
 			if o.Kind == "host" && o.Text == "null" {
 				out = append(out, portable.Finding{Severity: "warning", Code: "null-as-host",
 					Message: "the origin \"null\" is a host name to rack-cors, allowed under any scheme (scheme://null): it never matches the Origin null that sandboxed pages and file: URLs send (which any site can send by sandboxing itself; /\\Anull\\z/ would allow it)",
@@ -44,28 +57,39 @@ func (*Format) CheckText(text string) []portable.Finding {
 		}
 		for j := range a.Resources {
 			r := &a.Resources[j]
-			m, hasMethods := r.call.Opt("methods")
+			m, hasMethods := r.opt("methods")
 			if !hasMethods {
 				out = append(out, portable.Finding{Severity: "warning", Code: "default-methods",
 					Message: "the resource " + strconv.Quote(r.Path) + " lists no methods: rack-cors then allows GET alone, so the preflight of a PUT, DELETE or JSON POST gets no CORS header; list them (methods: [:get, :post, :put, :patch, :delete, :options, :head])",
 					Pos:     portable.Pos{Line: r.call.Line, Column: r.call.Col}})
 			} else {
 				for _, it := range m.Val.Flat() {
-					if (it.Kind == rblit.Str || it.Kind == rblit.Sym) && (it.S != strings.ToLower(it.S) || !headers.IsToken(it.S)) {
+					if (it.Kind == rblit.Str || it.Kind == rblit.Sym) && (it.S != strings.ToLower(it.S) || !headers.IsToken(it.S) || it.S == "*") {
 						out = append(out, portable.Finding{Severity: "error", Code: "method-never-matches",
 							Message: "the method " + strconv.Quote(it.S) + " never matches: rack-cors compares the request's method lowercased (\"put\") with each entry as written; write :" + strings.ToLower(strings.Trim(it.S, " ")) + " (lib/rack/cors.rb 1.1.1, Resource#process_preflight)",
 							Pos:     posOf(it)})
 					}
 				}
 			}
-			if h, ok := r.call.Opt("headers"); ok && h.Val.Kind == rblit.Array {
+			if h, ok := r.opt("headers"); ok && h.Val.Kind != rblit.Sym {
 				for _, it := range h.Val.Flat() {
+					if it.Kind == rblit.Str && it.S == "*" {
+						out = append(out, portable.Finding{Severity: "error", Code: "header-star",
+							Message: "headers \"*\" is a name to rack-cors, which no browser asks for: a preflight with any header of its own gets no CORS header; write headers: :any (rack-cors then answers with the requested names) or list them (Resource#allow_headers?)",
+							Pos:     posOf(it)})
+						continue
+					}
 					if it.Kind == rblit.Sym {
 						out = append(out, portable.Finding{Severity: "error", Code: "header-symbol",
 							Message: "the header :" + it.S + " is a symbol, which rack-cors never finds a requested name equal to (a preflight asking for it gets no CORS header); write it as a string, " + strconv.Quote(it.S) + " (lib/rack/cors.rb 1.1.1, Resource#allow_headers?)",
 							Pos:     posOf(it)})
 					}
 				}
+			}
+			if p := r.Path; !r.PathRegex && len(p) > 1 && strings.HasSuffix(p, "/") {
+				out = append(out, portable.Finding{Severity: "warning", Code: "resource-trailing-slash",
+					Message: "the resource " + strconv.Quote(p) + " never matches: rack-cors matches the path after Rack's clean_path_info, which drops a trailing slash (" + strings.TrimSuffix(p, "/") + "/ is matched as " + strings.TrimSuffix(p, "/") + "); write " + strconv.Quote(strings.TrimSuffix(p, "/")) + " or " + strconv.Quote(p+"*") + " (Rack::Cors#evaluate_path)",
+					Pos:     posOf(r.call.Args[0])})
 			}
 			if p := r.Path; !r.PathRegex && strings.HasSuffix(p, "/*") && len(p) > 2 {
 				out = append(out, portable.Finding{Severity: "info", Code: "resource-prefix",
@@ -80,6 +104,20 @@ func (*Format) CheckText(text string) []portable.Finding {
 // Traps implements advise.Trapper: the same traps, for the explainer's
 // warnings.
 func (f *Format) Traps(text string, _ headers.List) []portable.Finding { return f.CheckText(text) }
+
+// wildcardRegex is a regex for an origin written with a "*" for one
+// label: https://*.example.com as /\Ahttps:\/\/[a-z0-9-]+\.example\.com\z/.
+func wildcardRegex(o string) string {
+	var b strings.Builder
+	for _, part := range strings.SplitAfter(o, "*") {
+		lit, star := strings.CutSuffix(part, "*")
+		b.WriteString(strings.ReplaceAll(regexp.QuoteMeta(lit), "/", `\/`))
+		if star {
+			b.WriteString("[a-z0-9-]+")
+		}
+	}
+	return "/\\A" + b.String() + "\\z/"
+}
 
 // LintCodes implements lint.Coder: the codes of rack-cors' known traps
 // (CheckText), so that `whycors lint --codes`, the SARIF report and
@@ -96,6 +134,15 @@ func (*Format) LintCodes() []portable.Code {
 		{Code: "origin-custom-scheme", Severity: "warning",
 			Summary: "An origin with a scheme other than http or https (capacitor://localhost) never matches in rack-cors 1.1.1; from 2.0.0 it is compared exactly.",
 			Source:  src + ", Resources#origins; CHANGELOG 2.0.0"},
+		{Code: "origin-pattern-literal", Severity: "error",
+			Summary: "An origin string with \"*\" (https://*.example.com) never matches: rack-cors has no wildcard in a string.",
+			Source:  src + ", Resources#origins"},
+		{Code: "header-star", Severity: "error",
+			Summary: "headers \"*\" is a name no browser asks for: write headers: :any.",
+			Source:  src + ", Resource#allow_headers?"},
+		{Code: "resource-trailing-slash", Severity: "warning",
+			Summary: "A resource path ending in \"/\" never matches: Rack drops a trailing slash before rack-cors matches.",
+			Source:  src + ", Rack::Cors#evaluate_path; rack/utils.rb clean_path_info"},
 		{Code: "default-methods", Severity: "warning",
 			Summary: "A resource without methods allows GET alone: other methods' preflights get no CORS header.",
 			Source:  src + ", Resource#initialize"},

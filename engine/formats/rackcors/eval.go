@@ -77,8 +77,11 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	// The application, then the CORS headers under its own.
 	out.Reply = policy.Reply{Status: app.Status, Header: app.Header.Clone(), Body: app.Body}
 	out.Decision = policy.Note{Case: caseApplication, N: app.Status, List: c.Notes}
-	if !hasOrigin {
+	switch {
+	case !hasOrigin:
 		out.Decision.Case = caseNoOrigin
+	case len(add) == 0:
+		out.Decision.Case = caseNoHeaders
 	}
 	for _, f := range add {
 		if _, has := out.Reply.Header.Get(f.Name); !has {
@@ -318,6 +321,7 @@ const (
 	casePreflight   = "preflight"
 	caseApplication = "application"
 	caseNoOrigin    = "no-origin"
+	caseNoHeaders   = "no-headers"
 	caseBadPath     = "bad-path"
 	caseOrigin      = "origin"
 	casePath        = "path"
@@ -354,6 +358,8 @@ func (words) Decision(n policy.Note) string {
 		s = "rack-cors answered the preflight 400: its path " + strconv.Quote(n.Args[0]) + " holds a NUL (%00)"
 	case caseApplication:
 		s = "the application answered " + strconv.Itoa(n.N) + "; rack-cors added its headers under the application's own"
+	case caseNoHeaders:
+		s = "the application answered " + strconv.Itoa(n.N) + "; rack-cors added no CORS header (only Vary, where a resource covers the path)"
 	case caseNoOrigin:
 		s = "no Origin header: rack-cors adds no CORS header (only Vary, where a resource covers the path)"
 	}

@@ -137,6 +137,21 @@ type Resource struct {
 	Vary   []string `json:"vary,omitempty"`
 	Line   int      `json:"line"`
 	call   *rblit.Call
+	// opts are the options as written: the call's keywords, or the
+	// pairs of a braced hash (resource "*", {headers: :any}).
+	opts []rblit.Pair
+	// braced: opts are a braced hash's.
+	braced bool
+}
+
+// opt returns the option key as written.
+func (r *Resource) opt(key string) (rblit.Pair, bool) {
+	for _, p := range r.opts {
+		if p.Key == key {
+			return p, true
+		}
+	}
+	return rblit.Pair{}, false
 }
 
 // Allow is one allow block.
@@ -176,6 +191,8 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 	f := rblit.Read(text, environ)
 	var found []rblit.Stmt
 	var walk func(sts []rblit.Stmt)
+	var mapped *rblit.Call // the config.ru map block the middleware is in
+	var under *rblit.Call
 	walk = func(sts []rblit.Stmt) {
 		for _, st := range sts {
 			if st.Call == nil {
@@ -183,16 +200,33 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 			}
 			if middlewareMethods[st.Call.Name] && corsArg(st.Call) >= 0 {
 				found = append(found, st)
+				if under != nil && mapped == nil {
+					mapped = under
+				}
 				continue
 			}
 			if st.Call.Block != nil {
+				outer := under
+				if st.Call.Name == "map" && st.Call.Recv == "" {
+					under = st.Call
+				}
 				walk(st.Call.Block.Body)
+				under = outer
 			}
 		}
 	}
 	walk(f.Body)
+	if mapped != nil {
+		// Rack::Builder#map hands the app below it a PATH_INFO without
+		// the mount point, which the resources' paths are matched
+		// against.
+		return nil, policy.Errors{unreadableAt(mapped.Line, mapped.Col, "Rack::Cors inside a map block: rack-cors matches its resources against the path without the map's prefix, which whycors does not model; check it with the prefix left out of the URL")}
+	}
 	switch len(found) {
 	case 0:
+		if line, col, ok := corsMention(text); ok {
+			return nil, policy.Errors{unreadableAt(line, col, "Rack::Cors is here, but its statement cannot be read: an unclosed block (a missing end), string or bracket, or a form of Ruby whycors does not read before it")}
+		}
 		return nil, policy.Errors{{Line: 1, Column: 1, Msg: "no Rack::Cors middleware found: paste the Ruby that adds it (config/initializers/cors.rb: Rails.application.config.middleware.insert_before 0, Rack::Cors do ... end)", Unreadable: true}}
 	case 1:
 	default:
@@ -213,11 +247,11 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 	}
 	for _, s := range st.Call.Block.Body {
 		if s.Call == nil || s.Call.Name != "allow" || s.Call.Recv != param || s.Call.Block == nil || len(s.Call.Args)+len(s.Call.Opts) > 0 {
-			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "inside Rack::Cors whycors reads allow do ... end blocks only: " + stmtWords(s)})
+			errs = append(errs, unreadableAt(s.Line, s.Col, "inside Rack::Cors whycors reads allow do ... end blocks only: "+stmtWords(s)))
 			continue
 		}
 		if s.Cond != "" {
-			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "an allow block under a condition (" + s.Cond + "): whycors cannot know it; write the block for the environment you ask about"})
+			errs = append(errs, unreadableAt(s.Line, s.Col, "an allow block under a condition ("+s.Cond+"): whycors cannot know it; write the block for the environment you ask about"))
 			continue
 		}
 		a, es := readAllow(s.Call)
@@ -235,6 +269,17 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		return nil, errs
 	}
 	return c, nil
+}
+
+// corsMention finds the first line that names Rack::Cors outside a
+// comment.
+func corsMention(text string) (int, int, bool) {
+	for i, line := range strings.Split(text, "\n") {
+		if k := strings.Index(line, "Rack::Cors"); k >= 0 && !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			return i + 1, k + 1, true
+		}
+	}
+	return 0, 0, false
 }
 
 // corsArg is the index of the Rack::Cors argument of a middleware call,
@@ -287,16 +332,18 @@ func readAllow(call *rblit.Call) (Allow, policy.Errors) {
 	var errs policy.Errors
 	for _, s := range call.Block.Body {
 		if s.Call == nil || s.Call.Recv != param || s.Call.Name != "origins" && s.Call.Name != "resource" {
-			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: "inside allow whycors reads origins and resource calls only: " + stmtWords(s)})
+			errs = append(errs, unreadableAt(s.Line, s.Col, "inside allow whycors reads origins and resource calls only: "+stmtWords(s)))
 			continue
 		}
 		if s.Cond != "" {
-			errs = append(errs, &policy.Error{Line: s.Line, Column: s.Col, Msg: s.Call.Name + " under a condition (" + s.Cond + "): whycors cannot know it; write the values for the environment you ask about"})
+			errs = append(errs, unreadableAt(s.Line, s.Col, s.Call.Name+" under a condition ("+s.Cond+"): whycors cannot know it; write the values for the environment you ask about"))
 			continue
 		}
 		if s.Call.Name == "origins" {
+			// A later origins call replaces the list, but not "*":
+			// @public_resources, once set, stays (Resources#origins).
 			a.origins = s.Call
-			a.Origins, a.Public = nil, false
+			a.Origins = nil
 			es := a.readOrigins(s.Call)
 			errs = append(errs, es...)
 			continue
@@ -313,7 +360,7 @@ func readAllow(call *rblit.Call) (Allow, policy.Errors) {
 func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 	var errs policy.Errors
 	if call.Block != nil {
-		return policy.Errors{{Line: call.Line, Column: call.Col, Msg: "origins with a block: your code decides each origin at run time, which whycors cannot read; list the origins"}}
+		return policy.Errors{unreadableAt(call.Line, call.Col, "origins with a block: your code decides each origin at run time, which whycors cannot read; list the origins")}
 	}
 	var vals []rblit.Value
 	for _, v := range call.Args {
@@ -340,12 +387,12 @@ func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 		case rblit.Regex:
 			re, err := goRegex(v.S, v.Flags)
 			if err != nil {
-				errs = append(errs, v.Error(err.Error()))
+				errs = append(errs, unreadable(v, err.Error()))
 				continue
 			}
 			a.Origins = append(a.Origins, Origin{Text: "/" + v.S + "/" + v.Flags, Kind: "regex", re: re, V: v})
 		case rblit.Proc:
-			errs = append(errs, v.Error("an origin that is a proc or lambda: your code decides at run time, which whycors cannot read; list the origins"))
+			errs = append(errs, unreadable(v, "an origin that is a proc or lambda: your code decides at run time, which whycors cannot read; list the origins"))
 		case rblit.Nil:
 			msg := "origins nil: rack-cors raises TypeError (Regexp.quote) when the application starts"
 			if v.Env != "" {
@@ -355,10 +402,18 @@ func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 		case rblit.Invalid:
 			errs = append(errs, v.Error(v.S))
 		default:
-			errs = append(errs, v.Error("an origin must be a string or a regex; "+strconv.Quote(v.S)+" is "+kindWords(v)+" whycors cannot read as one"))
+			errs = append(errs, unreadable(v, "an origin must be a string or a regex; "+strconv.Quote(v.S)+" is "+kindWords(v)+" whycors cannot read as one"+envHint(v)))
 		}
 	}
 	return errs
+}
+
+// envHint points at --param for code that reads ENV without a default.
+func envHint(v rblit.Value) string {
+	if v.Kind == rblit.Code && strings.Contains(v.S, "ENV[") {
+		return " (an ENV[\"NAME\"] the code reads: give its value with --param NAME=VALUE, or write ENV.fetch(\"NAME\", default))"
+	}
+	return ""
 }
 
 func kindWords(v rblit.Value) string {
@@ -380,24 +435,25 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 	}
 	opts := call.Opts
 	if len(call.Args) == 2 && call.Args[1].Kind == rblit.Hash && len(opts) == 0 {
-		opts = call.Args[1].Pairs
+		opts, r.braced = call.Args[1].Pairs, true
 	} else if len(call.Args) > 1 {
 		errs = append(errs, call.Args[1].Error("resource takes a path and options"))
 	}
+	r.opts = opts
 	p := call.Args[0]
 	switch p.Kind {
 	case rblit.Str:
 		r.Path = p.S
 		re, err := goRegex(compilePath(p.S), "")
 		if err != nil {
-			errs = append(errs, p.Error("the path "+strconv.Quote(p.S)+" makes a pattern whycors cannot read: "+err.Error()))
+			errs = append(errs, unreadable(p, "the path "+strconv.Quote(p.S)+" makes a pattern whycors cannot read: "+err.Error()))
 		}
 		r.re = re
 	case rblit.Regex:
 		r.Path, r.PathRegex = "/"+p.S+"/"+p.Flags, true
 		re, err := goRegex(p.S, p.Flags)
 		if err != nil {
-			errs = append(errs, p.Error(err.Error()))
+			errs = append(errs, unreadable(p, err.Error()))
 		}
 		r.re = re
 	default:
@@ -410,7 +466,7 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 			continue
 		}
 		if v.Kind == rblit.Code && o.Key != "if" {
-			errs = append(errs, v.Error(o.Key+": "+strconv.Quote(v.S)+" is code whycors cannot evaluate; write the value"))
+			errs = append(errs, unreadable(v, o.Key+": "+strconv.Quote(v.S)+" is code whycors cannot evaluate; write the value"+envHint(v)))
 			continue
 		}
 		switch o.Key {
@@ -477,7 +533,7 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 				r.Vary = append(r.Vary, it.S)
 			}
 		case "if":
-			errs = append(errs, &policy.Error{Line: o.Line, Column: o.Col, Msg: "if: is your code, run for each request, which whycors cannot read; check the resource without it"})
+			errs = append(errs, unreadableAt(o.Line, o.Col, "if: is your code, run for each request, which whycors cannot read; check the resource without it"))
 		}
 	}
 	if public {
@@ -589,5 +645,19 @@ func goRegex(src, flags string) (*regexp.Regexp, error) {
 }
 
 type regexError struct{ msg string }
+
+// unreadable is a fault of whycors' reading, not rack-cors' refusal: code
+// it does not run, syntax Go's regexp lacks (lint then does not say
+// "rack-cors refuses this").
+func unreadable(v rblit.Value, msg string) *policy.Error {
+	e := v.Error(msg)
+	e.Unreadable = true
+	return e
+}
+
+// unreadableAt is unreadable at a line and column.
+func unreadableAt(line, col int, msg string) *policy.Error {
+	return &policy.Error{Line: line, Column: col, Msg: msg, Unreadable: true}
+}
 
 func (e *regexError) Error() string { return e.msg }

@@ -14,6 +14,7 @@ import (
 	"github.com/whycors/whycors/engine/internal/postest"
 	"github.com/whycors/whycors/engine/lint"
 	"github.com/whycors/whycors/engine/policy"
+	"github.com/whycors/whycors/engine/portable"
 )
 
 func golden(t testing.TB) string { return postest.Golden(t, "cors.rb") }
@@ -76,6 +77,14 @@ func TestRespond(t *testing.T) {
 	for _, tt := range tests {
 		servertest.Reply(t, tt.desc, tt.source, c.Respond(tt.req, tt.app), tt.status, tt.want)
 	}
+	// "*" stays once written: a later origins call replaces the list,
+	// not @public_resources (an adversarial review ran it in rack-cors).
+	sticky, err := rackcors.Parse("use Rack::Cors do\n  allow do\n    origins '*'\n    origins 'https://app.example'\n    resource '*'\n  end\nend\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	servertest.Reply(t, "origins \"*\" then another origins", "Resources#origins (@public_resources is never reset)",
+		sticky.Respond(servertest.Req("GET", "/x", "Origin", "https://evil.example"), ok), 200, map[string][]string{"Access-Control-Allow-Origin": {"*"}})
 }
 
 // TestParseErrors: what rack-cors refuses when the application starts,
@@ -105,6 +114,12 @@ func TestParseErrors(t *testing.T) {
 			text: head + "    origins \"https://a.example\"\n    puts \"hi\"\n  end\nend\n", line: 4, col: 5, msg: "origins and resource"},
 		{desc: "no middleware", source: "the reader's input",
 			text: "# Rails.application.config.middleware.insert_before 0, Rack::Cors do\n", line: 1, col: 1, msg: "no Rack::Cors"},
+		{desc: "credentials after origins \"*\" and another origins call", source: "Resources#origins (@public_resources stays), Resource#initialize",
+			text: head + "    origins \"*\"\n    origins \"https://a.example\"\n    resource \"*\", credentials: true\n  end\nend\n", line: 5, col: 19, msg: "CorsMisconfigurationError"},
+		{desc: "a missing end", source: "the reader's input",
+			text: head + "    origins \"https://a.example\"\n    resource \"*\"\nend\n", line: 1, col: 54, msg: "cannot be read"},
+		{desc: "inside config.ru's map", source: "Rack::Builder#map (PATH_INFO without the mount point)",
+			text: "map \"/api\" do\n  use Rack::Cors do\n    allow do\n      origins \"*\"\n      resource \"/v1/*\"\n    end\n  end\n  run App\nend\n", line: 1, col: 1, msg: "map"},
 		{desc: "a string with interpolation", source: "Ruby's double-quoted strings",
 			text: head + "    origins \"https://#{ENV['HOST']}\"\n    resource \"*\"\n  end\nend\n", line: 3, col: 13, msg: "#{"},
 	}
@@ -159,6 +174,22 @@ func TestEditText(t *testing.T) {
 		{desc: "a %i list", text: strings.Replace(gen, "[:get, :post]", "%i[get post]", 1), e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}},
 			req: pre("https://app.example", "PUT", ""), want: map[string]string{"Access-Control-Allow-Methods": "GET, POST, PUT"}},
 	}
+	braced := "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"https://app.example\"\n    resource \"*\", { headers: :any, credentials: true }\n  end\nend\n"
+	trailing := "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins(\n      \"https://app.example\",\n    )\n    resource \"*\", headers: :any, methods: %i[get post]\n  end\nend\n"
+	star := "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"*\"\n    resource \"*\", headers: :any, methods: %i[get post]\n  end\nend\n"
+	tests = append(tests, []struct {
+		desc, text string
+		e          fix.Edit
+		req        policy.Request
+		want       map[string]string
+	}{
+		{desc: "methods into a braced options hash", text: braced, e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"PUT"}},
+			req: pre("https://app.example", "PUT", "x-a"), want: map[string]string{"Access-Control-Allow-Methods": "GET, PUT"}},
+		{desc: "an origin after a trailing comma", text: trailing, e: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			req: pre("https://b.example", "POST", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://b.example"}},
+		{desc: "\"*\" by the page's origin, so credentials can be allowed", text: star, e: fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{"https://app.example"}},
+			req: pre("https://app.example", "POST", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+	}...)
 	for _, tt := range tests {
 		servertest.Edited(t, tt.desc, f, tt.text, tt.e, tt.req, ok, tt.want)
 	}
@@ -187,6 +218,9 @@ func TestCheckText(t *testing.T) {
 		{desc: "a custom scheme is a host to 1.1.1", source: "Resources#origins; 2.0.0's CHANGELOG",
 			text: head + "    origins \"capacitor://localhost\"\n    resource \"*\", methods: :any\n  end\nend\n",
 			want: []string{"origin-custom-scheme@3:13"}},
+		{desc: "a wildcard in a string, \"*\" as a header, a trailing slash", source: "Resources#allow_origin?, Resource#allow_headers?, Rack::Utils.clean_path_info",
+			text: head + "    origins \"https://*.example.com\"\n    resource \"/file/list_all/\", headers: \"*\", methods: :any\n  end\nend\n",
+			want: []string{"origin-pattern-literal@3:13", "header-star@4:42", "resource-trailing-slash@4:14"}},
 		{desc: "\"null\" is a host", source: "Resources#origins",
 			text: head + "    origins \"null\"\n    resource \"*\", methods: :any\n  end\nend\n",
 			want: []string{"null-as-host@3:13"}},
@@ -248,5 +282,27 @@ func TestRegexes(t *testing.T) {
 		if _, got := out.Reply.Header.Get("Access-Control-Allow-Origin"); got != tt.allowed {
 			t.Errorf("%s: %s allows %s: %v, want %v", tt.desc, tt.regex, tt.origin, got, tt.allowed)
 		}
+	}
+}
+
+// TestReadRules: a Ruby regex anchored with \A and \z is stated with ^
+// and $, the anchors lint reads (an adversarial review: lint called the
+// rack-cors README's own regex a suffix trap), and a heredoc elsewhere in
+// the file is passed over.
+func TestReadRules(t *testing.T) {
+	text := "ALLOWED = <<~TXT\n  https://a.example\nTXT\n\nRails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins /\\Ahttps:\\/\\/(www|app)\\.example\\.com\\z/, /\\Ahttp:\\/\\/localhost:\\d+\\z/i\n    resource \"*\", methods: :any\n  end\nend\n"
+	cfg, err := postest.Lookup(t, rackcors.Formats(), "rack-cors").(interface {
+		ReadRules(string) (*portable.Config, error)
+	}).ReadRules(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range cfg.Rules[0].Origins {
+		got = append(got, o.Text)
+	}
+	want := []string{`^https:\/\/(www|app)\.example\.com$`, `^(?i)http:\/\/localhost:\d+$`}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("origins %q, want %q", got, want)
 	}
 }

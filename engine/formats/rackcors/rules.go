@@ -42,25 +42,17 @@ func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool
 	if !ok {
 		return nil, false
 	}
-	src := &portable.Config{Format: "rack-cors", Semantics: portable.Semantics{Origins: portable.OriginsProgram, OriginSelects: true, EchoHeaders: true}}
+	src := &portable.Config{Format: "rack-cors", Semantics: portable.Semantics{Origins: portable.OriginsProgram, OriginSelects: true, EchoHeaders: true, PreflightMethods: true}}
 	n := 0
 	for i := range c.Allows {
 		a := &c.Allows[i]
 		for j := range a.Resources {
 			res := &a.Resources[j]
 			src.Rules = append(src.Rules, configRule(n, a, res))
-			if !hasOpt(res.call, "methods") {
-				src.Semantics.MethodsAsDefaults = true
-			}
 			n++
 		}
 	}
 	return src, true
-}
-
-func hasOpt(c *rblit.Call, key string) bool {
-	_, ok := c.Opt(key)
-	return ok
 }
 
 func posOf(v rblit.Value) portable.Pos { return portable.Pos{Line: v.Line, Column: v.Col} }
@@ -68,7 +60,7 @@ func posOf(v rblit.Value) portable.Pos { return portable.Pos{Line: v.Line, Colum
 func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 	at := portable.Pos{Line: res.call.Line, Column: res.call.Col}
 	pos := func(key string) portable.Pos {
-		if p, ok := res.call.Opt(key); ok {
+		if p, ok := res.opt(key); ok {
 			return posOf(p.Val)
 		}
 		return at
@@ -95,7 +87,7 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 			r.Origins = append(r.Origins, portable.Value{Text: portableRegex(o), Pos: posOf(o.V)})
 		}
 	}
-	if p, ok := res.call.Opt("methods"); !ok || p.Val.Kind == rblit.Nil {
+	if p, ok := res.opt("methods"); !ok || p.Val.Kind == rblit.Nil {
 		r.Methods = []portable.Value{{Text: "GET", Pos: at, Default: true}}
 	} else {
 		for _, m := range res.Methods {
@@ -118,15 +110,19 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 	}
 	if n, err := strconv.Atoi(res.MaxAge); err == nil {
 		r.MaxAge = &n
-		r.MaxAgeDefault = !hasOpt(res.call, "max_age")
+		_, written := res.opt("max_age")
+		r.MaxAgeDefault = !written
 	}
 	switch {
 	case res.PathRegex:
 		r.PathNote = "the resource " + res.Path + " is a regex searched in the path, which the portable form cannot hold: the converted rule would answer every path"
 	case res.Path == "*" || res.Path == "/*":
 	case strings.HasSuffix(res.Path, "/*") && !strings.ContainsAny(res.Path[:len(res.Path)-2], "*:?[({|^$\\+"):
+		// The converted rule covers less (not /apix): narrower, which
+		// --allow-narrower accepts, where a PathNote is wider.
 		r.Paths = []string{res.Path[:len(res.Path)-2]}
-		r.PathNote = "the resource " + strconv.Quote(res.Path) + " covers " + res.Path[:len(res.Path)-2] + " and every path that starts with it (" + res.Path[:len(res.Path)-2] + "x too); the portable form covers it and the paths below it"
+		r.Notes = append(r.Notes, portable.Note{Rule: i, Field: "paths", Effect: portable.Narrower, Pos: at,
+			Message: "the resource " + strconv.Quote(res.Path) + " covers " + res.Path[:len(res.Path)-2] + " and every path that starts with it (" + res.Path[:len(res.Path)-2] + "x too); the converted rule covers " + res.Path[:len(res.Path)-2] + " and the paths below it alone"})
 	case !strings.ContainsAny(res.Path, "*:?[({|^$\\+"):
 		r.Paths = []string{res.Path}
 		r.PathNote = "the resource covers exactly " + strconv.Quote(res.Path) + "; the portable form covers it and every path below it"
@@ -140,13 +136,28 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 // regex in Go's syntax, searched in the Origin.
 func portableRegex(o Origin) string {
 	// goRegex writes Ruby's line anchors as (?m) before the options; an
-	// Origin has no line break, so without it the regex is the same.
+	// Origin has no line break, so without it the regex is the same, and
+	// \A and \z are ^ and $ (the anchors lint reads).
 	s := o.re.String()
 	end := strings.IndexByte(s, ')')
-	if flags := strings.TrimPrefix(s[len("(?"):end], "m"); flags != "" {
-		return "(?" + flags + ")" + s[end+1:]
+	flags := strings.TrimPrefix(s[len("(?"):end], "m")
+	body := s[end+1:]
+	head := ""
+	if b, ok := strings.CutPrefix(body, `\A`); ok {
+		body, head = b, "^"
+	} else if b, ok := strings.CutPrefix(body, "^"); ok {
+		body, head = b, "^"
 	}
-	return s[end+1:]
+	for _, z := range []string{`(?:\n?\z)`, `\z`} {
+		if b, ok := strings.CutSuffix(body, z); ok && !strings.HasSuffix(b, `\`) {
+			body = b + "$"
+			break
+		}
+	}
+	if flags != "" {
+		head += "(?" + flags + ")"
+	}
+	return head + body
 }
 
 // FileName is "cors.rb", the name a fix's diff gives the text.
@@ -195,16 +206,40 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 		for _, v := range e.Values {
 			add = append(add, q+v+q)
 		}
-		return text[:a.origins.ArgsEnd] + ", " + strings.Join(add, ", ") + text[a.origins.ArgsEnd:], nil
+		// After the last origin, so a trailing comma and the line break
+		// before ")" stay where they are.
+		at := a.origins.ArgsEnd
+		if n := len(a.origins.Args); n > 0 {
+			at = a.origins.Args[n-1].End
+		}
+		return text[:at] + ", " + strings.Join(add, ", ") + text[at:], nil
+	case e.Op == fix.Replace && e.Field == fix.Origins && len(e.Values) == 1 && a.origins != nil:
+		// "*" by the page's origin (with credentials, which "*" refuses:
+		// rack-cors raises at start, the browser refuses the answer).
+		// Every "*" of the block goes: one left keeps every origin.
+		out, n := text, 0
+		args := a.origins.Args
+		for i := len(args) - 1; i >= 0; i-- {
+			v := args[i]
+			if v.Kind != rblit.Str || v.S != e.Old || v.Env != "" || v.Off < a.origins.Off {
+				continue
+			}
+			out = out[:v.Off] + q + e.Values[0] + q + out[v.End:]
+			n++
+		}
+		if n == 0 {
+			return "", fix.ErrUnsupported
+		}
+		return out, nil
 	case e.Op == fix.Add && e.Field == fix.Methods:
-		if hasOpt(res.call, "methods") && res.call.Opts[optIndex(res.call, "methods")].Val.Kind == rblit.Sym && res.call.Opts[optIndex(res.call, "methods")].Val.S == "any" {
+		if p, ok := res.opt("methods"); ok && p.Val.Kind == rblit.Sym && p.Val.S == "any" {
 			return text, nil
 		}
 		var add []string
 		for _, m := range e.Values {
 			add = append(add, ":"+strings.ToLower(m))
 		}
-		return addToOpt(text, res.call, "methods", add, []string{":get"})
+		return addToOpt(text, res, "methods", add, []string{":get"})
 	case e.Op == fix.Add && e.Field == fix.AllowHeaders:
 		if res.AnyHeaders {
 			return text, nil
@@ -213,21 +248,22 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 		for _, h := range e.Values {
 			add = append(add, q+strings.ToLower(h)+q)
 		}
-		return addToOpt(text, res.call, "headers", add, nil)
+		return addToOpt(text, res, "headers", add, nil)
 	case e.Op == fix.Add && e.Field == fix.ExposeHeaders:
 		var add []string
 		for _, h := range e.Values {
 			add = append(add, q+h+q)
 		}
-		return addToOpt(text, res.call, "expose", add, nil)
+		return addToOpt(text, res, "expose", add, nil)
 	case e.Op == fix.Enable && e.Field == fix.Credentials:
 		if res.Public {
 			return "", fix.ErrUnsupported
 		}
-		if p, ok := res.call.Opt("credentials"); ok {
+		if p, ok := res.opt("credentials"); ok {
 			return text[:p.Val.Off] + "true" + text[p.Val.End:], nil
 		}
-		return text[:res.call.ArgsEnd] + ", credentials: true" + text[res.call.ArgsEnd:], nil
+		at := res.optsEnd()
+		return text[:at] + ", credentials: true" + text[at:], nil
 	}
 	return "", fix.ErrUnsupported
 }
@@ -247,25 +283,26 @@ func (c *Config) resource(k int) (*Allow, *Resource) {
 	return nil, nil
 }
 
-func optIndex(c *rblit.Call, key string) int {
-	for i, p := range c.Opts {
-		if p.Key == key {
-			return i
-		}
+// optsEnd is where a new option goes: after the last one (inside a
+// braced hash's "}"), or after the path.
+func (r *Resource) optsEnd() int {
+	if n := len(r.opts); n > 0 {
+		return r.opts[n-1].Val.End
 	}
-	return -1
+	return r.call.ArgsEnd
 }
 
 // addToOpt appends items to the list of option key: inside its [...] or
 // %i[...] literal, around a single value ([value, items]), or as a new
 // option key: [defaults..., items] after the call's last argument.
-func addToOpt(text string, call *rblit.Call, key string, items, defaults []string) (string, error) {
-	i := optIndex(call, key)
-	if i < 0 {
-		return text[:call.ArgsEnd] + ", " + key + ": [" + strings.Join(append(append([]string{}, defaults...), items...), ", ") + "]" + text[call.ArgsEnd:], nil
+func addToOpt(text string, res *Resource, key string, items, defaults []string) (string, error) {
+	p, ok := res.opt(key)
+	if !ok {
+		at := res.optsEnd()
+		return text[:at] + ", " + key + ": [" + strings.Join(append(append([]string{}, defaults...), items...), ", ") + "]" + text[at:], nil
 	}
-	v := call.Opts[i].Val
-	if v.Env != "" || v.Off < call.Off {
+	v := p.Val
+	if v.Env != "" || v.Off < res.call.Off {
 		return "", fix.ErrUnsupported
 	}
 	lit := v.Text(text)

@@ -48,6 +48,32 @@ type lexer struct {
 	src  string
 	i    int
 	toks []token
+	// heredocs are the terminators of the heredocs opened on this line,
+	// whose bodies start after it.
+	heredocs []string
+}
+
+// skipHeredocs passes over the bodies of the heredocs opened on the line
+// just ended, each to the line that holds its terminator alone.
+func (l *lexer) skipHeredocs() {
+	for _, id := range l.heredocs {
+		for l.i < len(l.src) {
+			end := strings.IndexByte(l.src[l.i:], '\n')
+			line := l.src[l.i:]
+			if end >= 0 {
+				line = l.src[l.i : l.i+end]
+			}
+			if end < 0 {
+				l.i = len(l.src)
+			} else {
+				l.i += end + 1
+			}
+			if strings.TrimSpace(line) == id {
+				break
+			}
+		}
+	}
+	l.heredocs = l.heredocs[:0]
 }
 
 // lex returns the tokens of src, ending with tEOF.
@@ -66,6 +92,9 @@ func lex(src string) []token {
 		case c == '\n' || c == ';':
 			l.i++
 			l.emit(tNewline, "", start, true)
+			if c == '\n' {
+				l.skipHeredocs()
+			}
 			continue
 		case c == '#':
 			for l.i < len(l.src) && l.src[l.i] != '\n' {
@@ -105,9 +134,27 @@ func lex(src string) []token {
 			l.i++
 			l.regex(start, '/', '/', space)
 			continue
-		case c == '<' && strings.HasPrefix(l.src[l.i:], "<<~") || strings.HasPrefix(l.src[l.i:], "<<-"):
-			l.i = len(l.src)
-			l.emit(tInvalid, "a heredoc (<<~, <<-) is not read: write the value as a string", start, space)
+		case strings.HasPrefix(l.src[l.i:], "<<~") || strings.HasPrefix(l.src[l.i:], "<<-"):
+			// A heredoc: its body is the lines after this one, to its
+			// terminator; the value is not read, the rest of the file is.
+			j := l.i + 3
+			q := byte(0)
+			if j < len(l.src) && (l.src[j] == '\'' || l.src[j] == '"') {
+				q, j = l.src[j], j+1
+			}
+			k := j
+			for k < len(l.src) && isIdent(l.src[k]) {
+				k++
+			}
+			if k == j {
+				break // an operator: <<- as a shift of a negative
+			}
+			l.heredocs = append(l.heredocs, l.src[j:k])
+			if q != 0 && k < len(l.src) && l.src[k] == q {
+				k++
+			}
+			l.i = k
+			l.emit(tInvalid, "a heredoc ("+l.src[start:k]+") is not read: write the value as a string", start, space)
 			continue
 		}
 		// Punctuation: the two- and three-byte ones first.
