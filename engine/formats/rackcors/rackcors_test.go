@@ -306,3 +306,26 @@ func TestReadRules(t *testing.T) {
 		t.Errorf("origins %q, want %q", got, want)
 	}
 }
+
+// TestReadSourceRules: lint and convert read ENV as --param gives it
+// (an adversarial review: lint --param was refused), and methods: :any
+// is the library's list, OPTIONS not one the user wrote.
+func TestReadSourceRules(t *testing.T) {
+	text := "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins ENV[\"CORS_ORIGINS\"].split(\",\")\n    resource \"*\", headers: :any, methods: :any\n  end\nend\n"
+	f := postest.Lookup(t, rackcors.Formats(), "rack-cors").(interface {
+		ReadSourceRules(policy.Source) (*portable.Config, error)
+	})
+	cfg, err := f.ReadSourceRules(policy.Source{Text: text, Params: map[string]string{"CORS_ORIGINS": "https://a.example,https://b.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := cfg.Rules[0]
+	if len(r.Origins) != 2 || r.Origins[1].Text != "https://b.example" {
+		t.Errorf("origins %+v, want the two of CORS_ORIGINS", r.Origins)
+	}
+	for _, m := range r.Methods {
+		if !m.Default {
+			t.Errorf("method %s of methods: :any is not the library's", m.Text)
+		}
+	}
+}

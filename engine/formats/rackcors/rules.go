@@ -28,6 +28,18 @@ func (f *Format) ReadRules(text string) (*portable.Config, error) {
 	return cfg, nil
 }
 
+// ReadSourceRules implements convert.SourceReader: ReadRules with the
+// values --param gives the environment variables the code reads, so
+// that lint and convert read what explain does.
+func (f *Format) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	ev, err := f.ParseSource(src)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := f.StateRules(ev, src.Main())
+	return cfg, nil
+}
+
 // StateRules implements convert.Stater.
 //
 // Semantics: a string origin with a scheme is exact; one without is a
@@ -90,9 +102,12 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 	if p, ok := res.opt("methods"); !ok || p.Val.Kind == rblit.Nil {
 		r.Methods = []portable.Value{{Text: "GET", Pos: at, Default: true}}
 	} else {
+		// methods: :any is rack-cors' seven, OPTIONS among them: the
+		// library's list, not one the user wrote (Value.Default).
+		any := p.Val.Kind == rblit.Sym && p.Val.S == "any"
 		for _, m := range res.Methods {
 			if m == strings.ToLower(m) {
-				r.Methods = append(r.Methods, portable.Value{Text: strings.ToUpper(m), Pos: pos("methods")})
+				r.Methods = append(r.Methods, portable.Value{Text: strings.ToUpper(m), Pos: pos("methods"), Default: any})
 			}
 		}
 	}
