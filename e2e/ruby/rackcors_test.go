@@ -155,6 +155,18 @@ func genRackCors(r *rand.Rand) (src string, h hints) {
 // handWritten are configurations written to hold what the generator
 // reaches seldom.
 var handWritten = []string{
+	// methods: false is [false] to rack-cors, not its default (a last
+	// look found the model taking [:get]); an origins "*" followed by
+	// another origins call, whose "*" stays.
+	`Rails.application.config.middleware.insert_before 0, Rack::Cors do
+  allow do
+    origins "*"
+    origins "https://app.example"
+    resource "/public/*", methods: false
+    resource "*", { headers: :any, methods: [:get, :post, :put] }
+  end
+end
+`,
 	// The brief's example.
 	`Rails.application.config.middleware.insert_before 0, Rack::Cors do
   allow do

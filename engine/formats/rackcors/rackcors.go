@@ -162,7 +162,6 @@ type Allow struct {
 	Resources []Resource `json:"resources"`
 	Line      int        `json:"line"`
 	origins   *rblit.Call
-	call      *rblit.Call
 }
 
 // Config is one Rack::Cors middleware: its allow blocks in order.
@@ -172,8 +171,6 @@ type Config struct {
 	// Notes are sentences the verdict carries: a value read from the
 	// environment, a condition around the middleware.
 	Notes []string `json:"notes,omitempty"`
-	call  *rblit.Call
-	file  *rblit.File
 }
 
 // Parse reads the Rack::Cors middleware of text.
@@ -233,7 +230,7 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		return nil, policy.Errors{{Line: found[1].Line, Column: found[1].Col, Msg: "a second Rack::Cors middleware: each answers its own preflights, the first in the stack before the other; whycors reads one, so paste one"}}
 	}
 	st := found[0]
-	c := &Config{Line: st.Line, call: st.Call, file: f}
+	c := &Config{Line: st.Line}
 	if st.Cond != "" {
 		c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+"; read as if it is")
 	}
@@ -293,9 +290,11 @@ func corsArg(c *rblit.Call) int {
 	return -1
 }
 
+// condWords says a statement's condition: "unless x" as it is, x as
+// "if x".
 func condWords(cond string) string {
 	if strings.HasPrefix(cond, "unless ") {
-		return "unless " + strings.TrimPrefix(cond, "unless ")
+		return cond
 	}
 	return "if " + cond
 }
@@ -324,7 +323,7 @@ func envNote(v rblit.Value) string {
 // readAllow reads one allow block: its origins and resources, in order
 // (a resource takes the block's "*" as it stands when it is declared).
 func readAllow(call *rblit.Call) (Allow, policy.Errors) {
-	a := Allow{Line: call.Line, call: call}
+	a := Allow{Line: call.Line}
 	param := ""
 	if ps := call.Block.Params; len(ps) == 1 {
 		param = ps[0]
@@ -494,7 +493,13 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 			switch {
 			case v.Kind == rblit.Sym && v.S == "any":
 				r.Methods = anyMethods
-			case v.Kind == rblit.Nil || v.Kind == rblit.False:
+			case v.Kind == rblit.Nil:
+			case v.Kind == rblit.False:
+				// ensure_enum(false) is [false], not nil: the default
+				// [:get] does not apply, and "false" matches no method
+				// (ruby -e 'p Rack::Cors::Resource.new(false, "/x",
+				// {methods: false}).methods' prints ["false"]).
+				r.Methods = []string{"false"}
 			default:
 				r.Methods = nil
 				for _, it := range v.Flat() {

@@ -77,6 +77,14 @@ func TestRespond(t *testing.T) {
 	for _, tt := range tests {
 		servertest.Reply(t, tt.desc, tt.source, c.Respond(tt.req, tt.app), tt.status, tt.want)
 	}
+	// methods: false is [false] to rack-cors, not its default [:get]
+	// (ensure_enum): a GET preflight gets no CORS header.
+	never, err := rackcors.Parse("use Rack::Cors do\n  allow do\n    origins '*'\n    resource '*', methods: false\n  end\nend\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	servertest.Reply(t, "methods: false", "Resource#initialize (ensure_enum(false) is [false])",
+		never.Respond(servertest.Req("OPTIONS", "/x", "Origin", "https://a.example", "Access-Control-Request-Method", "GET"), ok), 200, map[string][]string{"Access-Control-Allow-Origin": nil})
 	// "*" stays once written: a later origins call replaces the list,
 	// not @public_resources (an adversarial review ran it in rack-cors).
 	sticky, err := rackcors.Parse("use Rack::Cors do\n  allow do\n    origins '*'\n    origins 'https://app.example'\n    resource '*'\n  end\nend\n")
@@ -187,11 +195,25 @@ func TestEditText(t *testing.T) {
 			req: pre("https://app.example", "PUT", "x-a"), want: map[string]string{"Access-Control-Allow-Methods": "GET, PUT"}},
 		{desc: "an origin after a trailing comma", text: trailing, e: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
 			req: pre("https://b.example", "POST", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://b.example"}},
+		{desc: "a method that is no identifier, as a quoted symbol", text: gen, e: fix.Edit{Op: fix.Add, Field: fix.Methods, Values: []string{"M-SEARCH"}},
+			req: pre("https://app.example", "M-SEARCH", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
+		{desc: "the first origin of an empty origins()", text: strings.Replace(gen, `origins "https://app.example"`, `origins()`, 1), e: fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			req: pre("https://b.example", "POST", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://b.example"}},
 		{desc: "\"*\" by the page's origin, so credentials can be allowed", text: star, e: fix.Edit{Op: fix.Replace, Field: fix.Origins, Old: "*", Values: []string{"https://app.example"}},
 			req: pre("https://app.example", "POST", ""), want: map[string]string{"Access-Control-Allow-Origin": "https://app.example"}},
 	}...)
 	for _, tt := range tests {
 		servertest.Edited(t, tt.desc, f, tt.text, tt.e, tt.req, ok, tt.want)
+	}
+	// credentials read from ENV or a constant: the variable's or the
+	// constant's to change (a last look: both were rewritten).
+	for _, text := range []string{
+		strings.Replace(gen, "headers: :any,", "headers: :any, credentials: ENV[\"C\"],", 1),
+		"CREDS = false\n" + strings.Replace(gen, "headers: :any,", "headers: :any, credentials: CREDS,", 1),
+	} {
+		if _, err := fix.Apply(f, text, fix.Edit{Op: fix.Enable, Field: fix.Credentials}); err == nil {
+			t.Errorf("credentials from ENV or a constant edited:\n%s", text)
+		}
 	}
 	// A value from the environment is the variable's to change.
 	env := strings.Replace(gen, `origins "https://app.example"`, `origins ENV.fetch("CORS_ORIGINS", "https://app.example").split(",")`, 1)

@@ -223,11 +223,15 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 		}
 		// After the last origin, so a trailing comma and the line break
 		// before ")" stay where they are.
-		at := a.origins.ArgsEnd
+		at, sep := a.origins.ArgsEnd, ", "
 		if n := len(a.origins.Args); n > 0 {
 			at = a.origins.Args[n-1].End
+		} else if a.origins.Paren {
+			sep = "" // origins() gains its first
+		} else {
+			sep = " " // origins gains its first
 		}
-		return text[:at] + ", " + strings.Join(add, ", ") + text[at:], nil
+		return text[:at] + sep + strings.Join(add, ", ") + text[at:], nil
 	case e.Op == fix.Replace && e.Field == fix.Origins && len(e.Values) == 1 && a.origins != nil:
 		// "*" by the page's origin (with credentials, which "*" refuses:
 		// rack-cors raises at start, the browser refuses the answer).
@@ -252,7 +256,7 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 		}
 		var add []string
 		for _, m := range e.Values {
-			add = append(add, ":"+strings.ToLower(m))
+			add = append(add, symbol(strings.ToLower(m)))
 		}
 		return addToOpt(text, res, "methods", add, []string{":get"})
 	case e.Op == fix.Add && e.Field == fix.AllowHeaders:
@@ -275,6 +279,10 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 			return "", fix.ErrUnsupported
 		}
 		if p, ok := res.opt("credentials"); ok {
+			if p.Val.Env != "" || p.Val.Off < res.call.Off {
+				// ENV's value, or a constant other code reads too.
+				return "", fix.ErrUnsupported
+			}
 			return text[:p.Val.Off] + "true" + text[p.Val.End:], nil
 		}
 		at := res.optsEnd()
@@ -296,6 +304,20 @@ func (c *Config) resource(k int) (*Allow, *Resource) {
 		k -= len(a.Resources)
 	}
 	return nil, nil
+}
+
+// symbol writes a method as a Ruby symbol: :put, or :"m-search" for a
+// name that is no identifier (a bare :m-search is :m minus search).
+func symbol(m string) string {
+	for i := 0; i < len(m); i++ {
+		if c := m[i]; !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return ":" + strconv.Quote(m)
+		}
+	}
+	if m == "" {
+		return `:""`
+	}
+	return ":" + m
 }
 
 // optsEnd is where a new option goes: after the last one (inside a

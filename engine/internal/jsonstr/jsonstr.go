@@ -36,7 +36,7 @@ const hex = "0123456789abcdef"
 // of them from the stack every word. Each address is inside b[n+1:] and
 // s, whose lengths are checked once (b was made len(s)+2 longer above),
 // and each word is a [8]byte the compiler reads and writes with one move
-// where the processor allows unaligned ones (issue 23: 45,347 to 40,770
+// where the processor allows unaligned ones (issue 23: 45,347 to 40,321
 // instructions for the verdict's encoding, scripts/bench/instr.sh
 // engine/explain 'Speed/part=encode$' 2000).
 func AppendQuote(b []byte, s string) []byte {
@@ -246,13 +246,8 @@ func putLE64(d *[8]byte, x uint64) {
 	d[4], d[5], d[6], d[7] = byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56)
 }
 
-// load8 reads the first eight bytes of s as a little-endian word; the
-// compiler makes it one load.
-func load8(s string) uint64 {
-	w := s[:8]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-}
+// load8 reads the first eight bytes of s as le64 does.
+func load8(s string) uint64 { return le64((*[8]byte)(unsafe.Pointer(unsafe.StringData(s[:8])))) }
 
 // textMask sets the top bit of the first byte of x that StringRun stops
 // at, and clears those of the bytes before it (the bytes after it may be

@@ -8,8 +8,8 @@ import (
 	"github.com/whycors/whycors/engine/internal/jsonstr"
 )
 
-// TestEveryByteAtEveryOffset: AppendQuote copies runs of plain ASCII by
-// a table (issue 23); each byte value, and each rune it escapes, at each
+// TestEveryByteAtEveryOffset: AppendQuote tests and copies plain ASCII
+// eight bytes a word (issue 23); each byte value, and each rune it escapes, at each
 // offset of a longer plain string still comes out as encoding/json
 // writes it, so no escape is skipped inside a run.
 func TestEveryByteAtEveryOffset(t *testing.T) {

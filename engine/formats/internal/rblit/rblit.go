@@ -67,9 +67,8 @@ type Value struct {
 type Pair struct {
 	Key  string
 	Val  Value
-	Line int
+	Line int // where the key starts
 	Col  int
-	Off  int // where the key starts
 }
 
 // Error is a policy.Error at v.
@@ -507,7 +506,7 @@ func (p *parser) args(c *Call, close string) {
 		if k, ok := p.key(); ok {
 			line, col := p.pos(t.off)
 			p.skipNewlines()
-			c.Opts = append(c.Opts, Pair{Key: k, Val: p.expr(), Line: line, Col: col, Off: t.off})
+			c.Opts = append(c.Opts, Pair{Key: k, Val: p.expr(), Line: line, Col: col})
 		} else if p.isOp("*") {
 			// A splat: the array's items are the arguments.
 			p.next()
@@ -887,7 +886,7 @@ func (p *parser) primary() Value {
 				}
 				line, col := p.pos(kt.off)
 				p.skipNewlines()
-				v.Pairs = append(v.Pairs, Pair{Key: k, Val: p.expr(), Line: line, Col: col, Off: kt.off})
+				v.Pairs = append(v.Pairs, Pair{Key: k, Val: p.expr(), Line: line, Col: col})
 				p.skipNewlines()
 				if !p.isOp(",") {
 					break

@@ -16,8 +16,8 @@ const (
 // it: a plan as `terraform show -json` writes it (format_version with
 // planned_values or terraform_version), or a module whose lines start a
 // top-level block (developer.hashicorp.com/terraform/language/syntax/configuration:
-// resource, data, provider, ... followed by a quoted label or a brace,
-// the line ending with the block's opening brace).
+// resource, data, provider, ... followed by quoted labels and the
+// block's brace).
 // "" when neither. It is for a program that does not link the readers
 // and so cannot parse them (the simulator page).
 func Glance(text string) string {
@@ -35,16 +35,28 @@ func Glance(text string) string {
 		line = strings.TrimSpace(line)
 		for _, kw := range blocks {
 			if rest, ok := strings.CutPrefix(line, kw); ok && rest != "" && (rest[0] == ' ' || rest[0] == '{' || rest[0] == '"') {
-				// The block's brace ends the line that names it (HCL's
-				// syntax): Ruby's `resource "/api/*",` (rack-cors) is no
-				// block.
-				if r := strings.TrimSpace(rest); (strings.HasPrefix(r, "\"") || strings.HasPrefix(r, "{")) && strings.HasSuffix(r, "{") {
+				// Labels and then the block's brace (HCL's syntax):
+				// Ruby's `resource "/api/*",` (rack-cors) is no block.
+				if bracesAfterLabels(strings.TrimSpace(rest)) {
 					return HCL
 				}
 			}
 		}
 	}
 	return ""
+}
+
+// bracesAfterLabels reports whether r is quoted labels (none or more)
+// and then "{".
+func bracesAfterLabels(r string) bool {
+	for strings.HasPrefix(r, "\"") {
+		end := strings.IndexByte(r[1:], '"')
+		if end < 0 {
+			return false
+		}
+		r = strings.TrimSpace(r[end+2:])
+	}
+	return strings.HasPrefix(r, "{")
 }
 
 // blocks are a module's top-level block types.
