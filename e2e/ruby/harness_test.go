@@ -37,7 +37,7 @@ const debianPackages = "ruby ruby-rack ruby-rack-cors puma"
 // environ is the environment of the server, which configurations read
 // with ENV.fetch, and of the model (rackcors.ParseEnviron);
 // WHYCORS_UNSET is never set, so the code's default applies.
-var environ = map[string]string{"WHYCORS_ORIGINS": "https://b.example,localhost:3000"}
+var environ = map[string]string{"WHYCORS_ORIGINS": "https://b.example,localhost:3000", "RAILS_ENV": "production"}
 
 // config is one configuration: its id (the X-Case header that routes to
 // it) and the user's Ruby, which server.rb evaluates and the model reads.

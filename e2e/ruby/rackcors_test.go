@@ -155,6 +155,15 @@ func genRackCors(r *rand.Rand) (src string, h hints) {
 // handWritten are configurations written to hold what the generator
 // reaches seldom.
 var handWritten = []string{
+	// A choice on Rails.env, which RAILS_ENV (production, the server's
+	// and the model's environ) decides.
+	`Rails.application.config.middleware.insert_before 0, Rack::Cors do
+  allow do
+    origins Rails.env.production? ? "https://app.example" : "http://localhost:3000"
+    resource "*", headers: :any, methods: Rails.env.development? ? :any : %i[get post]
+  end
+end
+`,
 	// methods: false is [false] to rack-cors, not its default (a last
 	// look found the model taking [:get]); an origins "*" followed by
 	// another origins call, whose "*" stays.

@@ -117,8 +117,11 @@ module Rails
   class << self
     attr_accessor :application
 
+    # ActiveSupport::EnvironmentInquirer: Rails.env.production? asks
+    # the name, which RAILS_ENV gives ("development" when unset, as
+    # Rails has it).
     def env
-      'production'
+      EnvName.new(ENV.fetch('RAILS_ENV', 'development'))
     end
 
     # A Rails app always has a logger (rack-cors' debug: true logs to
@@ -126,6 +129,17 @@ module Rails
     def logger
       @logger ||= Logger.new(IO::NULL)
     end
+  end
+end
+
+# Rails.env's value: a string whose NAME? methods compare it with NAME.
+class EnvName < String
+  def method_missing(name, *args)
+    name.end_with?('?') ? self == name.to_s.chomp('?') : super
+  end
+
+  def respond_to_missing?(name, include_private = false)
+    name.end_with?('?') || super
   end
 end
 

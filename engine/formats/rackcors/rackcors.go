@@ -314,6 +314,9 @@ func stmtWords(s rblit.Stmt) string {
 // envNote says where a value read from the environment came from.
 func envNote(v rblit.Value) string {
 	at := "line " + strconv.Itoa(v.Line) + ": "
+	if v.Env == "RAILS_ENV" {
+		return at + "the branch of Rails.env that --param RAILS_ENV gives is read"
+	}
 	if v.EnvDefault {
 		return at + "ENV[" + strconv.Quote(v.Env) + "] is not given (--param " + v.Env + "=VALUE): the code's default is read"
 	}
@@ -409,6 +412,9 @@ func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 
 // envHint points at --param for code that reads ENV without a default.
 func envHint(v rblit.Value) string {
+	if v.Kind == rblit.Code && strings.HasPrefix(v.S, "Rails.env.") {
+		return " (a choice on Rails.env: give the environment you ask about with --param RAILS_ENV=production)"
+	}
 	if v.Kind == rblit.Code && strings.Contains(v.S, "ENV[") {
 		return " (an ENV[\"NAME\"] the code reads: give its value with --param NAME=VALUE, or write ENV.fetch(\"NAME\", default))"
 	}

@@ -590,6 +590,11 @@ func (p *parser) block() *Block {
 // it, or a ternary, which is code.
 func (p *parser) expr() Value {
 	v := p.postfix()
+	if p.isOp("?") && v.Kind == Code {
+		if t, ok := p.ternary(v); ok {
+			return t
+		}
+	}
 	for {
 		t := p.peek()
 		if t.kind != tOp {
@@ -605,6 +610,48 @@ func (p *parser) expr() Value {
 		break
 	}
 	return v
+}
+
+// ternary reads cond ? a : b when cond is Rails.env.NAME? (Rails'
+// ActiveSupport::EnvironmentInquirer): with the environment given
+// (--param RAILS_ENV=production) the branch that environment takes,
+// marked as read from it; without it, code.
+func (p *parser) ternary(cond Value) (Value, bool) {
+	name, ok := strings.CutPrefix(cond.S, "Rails.env.")
+	if !ok || !strings.HasSuffix(name, "?") || !isName(name[:len(name)-1]) {
+		return Value{}, false
+	}
+	save := p.i
+	p.next()
+	p.skipNewlines()
+	a := p.expr()
+	p.skipNewlines()
+	if !p.isOp(":") {
+		p.i = save
+		return Value{}, false
+	}
+	p.next()
+	p.skipNewlines()
+	b := p.expr()
+	env, given := p.environ["RAILS_ENV"]
+	if !given {
+		return Value{Kind: Code, S: p.since(cond.Off), Line: cond.Line, Col: cond.Col, Off: cond.Off, End: p.endFrom(cond.Off)}, true
+	}
+	pick := b
+	if env == name[:len(name)-1] {
+		pick = a
+	}
+	pick.Env = "RAILS_ENV"
+	return pick, true
+}
+
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdent(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // skipExpr passes to the end of an argument: a comma, closing bracket

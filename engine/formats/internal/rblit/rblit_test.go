@@ -51,9 +51,11 @@ func TestValues(t *testing.T) {
 		{"ENV.fetch's default", `ENV.fetch("WHYCORS_UNSET", "d")`, rblit.Str, "d"},
 		{"ENV.fetch's block default", `ENV.fetch("WHYCORS_UNSET") { "d" }`, rblit.Str, "d"},
 		{"ENV given", `ENV["WHYCORS_SET"].split(",")`, rblit.Array, "p|q"},
+		{"a Rails.env ternary, RAILS_ENV given", `Rails.env.production? ? "https://a.example" : "http://localhost:3000"`, rblit.Str, "https://a.example"},
+		{"a Rails.env ternary's other branch", `Rails.env.staging? ? %w[a] : %w[b c]`, rblit.Array, "b|c"},
 		{"nesting is bounded", strings.Repeat("[", 100) + strings.Repeat("]", 100), rblit.Array, ""},
 	}
-	env := map[string]string{"WHYCORS_SET": "p,q"}
+	env := map[string]string{"WHYCORS_SET": "p,q", "RAILS_ENV": "production"}
 	for _, tt := range tests {
 		v := arg(t, tt.expr, env)
 		got := v.S
