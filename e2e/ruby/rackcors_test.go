@@ -155,6 +155,29 @@ func genRackCors(r *rand.Rand) (src string, h hints) {
 // handWritten are configurations written to hold what the generator
 // reaches seldom.
 var handWritten = []string{
+	// Conditions on Rails.env around allow blocks and calls, with else.
+	`Rails.application.config.middleware.insert_before 0, Rack::Cors do
+  if Rails.env.production?
+    allow do
+      origins "https://app.example"
+      resource "/api/*", headers: :any, methods: %i[get post put delete]
+    end
+  else
+    allow do
+      origins "*"
+      resource "*", headers: :any, methods: :any
+    end
+  end
+  allow do
+    if Rails.env.development?
+      origins "localhost:3000"
+    else
+      origins "https://admin.example"
+    end
+    resource "*", methods: [:get]
+  end
+end
+`,
 	// A choice on Rails.env, which RAILS_ENV (production, the server's
 	// and the model's environ) decides.
 	`Rails.application.config.middleware.insert_before 0, Rack::Cors do

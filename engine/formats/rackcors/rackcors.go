@@ -231,8 +231,20 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 	}
 	st := found[0]
 	c := &Config{Line: st.Line}
+	env, envGiven := environ["RAILS_ENV"]
 	if st.Cond != "" {
-		c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+"; read as if it is")
+		holds, known := railsEnv(st.Cond, env)
+		switch {
+		case envGiven && known && !holds:
+			// Not added in this environment: nothing sends a CORS
+			// header (a Config with no allow block answers so).
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+", which RAILS_ENV="+env+" is not: no CORS header is sent")
+			return c, nil
+		case envGiven && known:
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+", which RAILS_ENV="+env+" is")
+		default:
+			c.Notes = append(c.Notes, "line "+strconv.Itoa(st.Line)+": the middleware is added only "+condWords(st.Cond)+"; read as if it is (--param RAILS_ENV=production decides a condition on Rails.env)")
+		}
 	}
 	var errs policy.Errors
 	if st.Call.Block == nil {
@@ -243,15 +255,20 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		param = ps[0]
 	}
 	for _, s := range st.Call.Block.Body {
+		if condMarker(s) {
+			continue
+		}
 		if s.Call == nil || s.Call.Name != "allow" || s.Call.Recv != param || s.Call.Block == nil || len(s.Call.Args)+len(s.Call.Opts) > 0 {
 			errs = append(errs, unreadableAt(s.Line, s.Col, "inside Rack::Cors whycors reads allow do ... end blocks only: "+stmtWords(s)))
 			continue
 		}
-		if s.Cond != "" {
-			errs = append(errs, unreadableAt(s.Line, s.Col, "an allow block under a condition ("+s.Cond+"): whycors cannot know it; write the block for the environment you ask about"))
+		if run, err := runs(s, "an allow block", env, envGiven); err != nil {
+			errs = append(errs, err)
+			continue
+		} else if !run {
 			continue
 		}
-		a, es := readAllow(s.Call)
+		a, es := readAllow(s.Call, env, envGiven)
 		errs = append(errs, es...)
 		c.Allows = append(c.Allows, a)
 	}
@@ -290,6 +307,70 @@ func corsArg(c *rblit.Call) int {
 	return -1
 }
 
+// condMarker reports the statement that opens an if or unless body: its
+// statements follow, each with the condition (rblit.Stmt.Cond).
+func condMarker(s rblit.Stmt) bool {
+	return s.Call == nil && (s.Skipped == "if" || s.Skipped == "unless")
+}
+
+// runs says whether statement s (what names it) runs: yes without a
+// condition, else as RAILS_ENV decides a condition on Rails.env; a
+// condition whycors cannot decide is a fault at its place.
+func runs(s rblit.Stmt, what, env string, envGiven bool) (bool, *policy.Error) {
+	if s.Cond == "" {
+		return true, nil
+	}
+	holds, known := railsEnv(s.Cond, env)
+	if known && envGiven {
+		return holds, nil
+	}
+	msg := what + " under a condition (" + s.Cond + "): whycors cannot know it; write it for the environment you ask about"
+	if known {
+		msg = what + " under a condition on Rails.env (" + s.Cond + "): give the environment you ask about with --param RAILS_ENV=production"
+	}
+	return false, unreadableAt(s.Line, s.Col, msg)
+}
+
+// railsEnv decides a condition rblit wrote ("Rails.env.production?",
+// "unless ...", "a and b", "not (...)" for an else) for the environment
+// env: holds, and known when every part tests Rails.env.NAME?.
+func railsEnv(cond, env string) (holds, known bool) {
+	parts, depth, start := []string{}, 0, 0
+	for i := 0; i < len(cond); i++ {
+		switch {
+		case cond[i] == '(':
+			depth++
+		case cond[i] == ')':
+			depth--
+		case depth == 0 && strings.HasPrefix(cond[i:], " and "):
+			parts = append(parts, cond[start:i])
+			start = i + len(" and ")
+		}
+	}
+	parts = append(parts, cond[start:])
+	holds = true
+	for _, p := range parts {
+		neg := false
+		if inner, ok := strings.CutPrefix(p, "not ("); ok && strings.HasSuffix(inner, ")") {
+			h, k := railsEnv(inner[:len(inner)-1], env)
+			if !k {
+				return false, false
+			}
+			holds = holds && !h
+			continue
+		}
+		if rest, ok := strings.CutPrefix(p, "unless "); ok {
+			p, neg = rest, true
+		}
+		name, ok := strings.CutPrefix(strings.TrimSpace(p), "Rails.env.")
+		if !ok || !strings.HasSuffix(name, "?") || strings.ContainsAny(name[:len(name)-1], " .()|&!") || len(name) < 2 {
+			return false, false
+		}
+		holds = holds && (env == name[:len(name)-1]) != neg
+	}
+	return holds, true
+}
+
 // condWords says a statement's condition: "unless x" as it is, x as
 // "if x".
 func condWords(cond string) string {
@@ -325,7 +406,7 @@ func envNote(v rblit.Value) string {
 
 // readAllow reads one allow block: its origins and resources, in order
 // (a resource takes the block's "*" as it stands when it is declared).
-func readAllow(call *rblit.Call) (Allow, policy.Errors) {
+func readAllow(call *rblit.Call, env string, envGiven bool) (Allow, policy.Errors) {
 	a := Allow{Line: call.Line}
 	param := ""
 	if ps := call.Block.Params; len(ps) == 1 {
@@ -333,12 +414,17 @@ func readAllow(call *rblit.Call) (Allow, policy.Errors) {
 	}
 	var errs policy.Errors
 	for _, s := range call.Block.Body {
+		if condMarker(s) {
+			continue
+		}
 		if s.Call == nil || s.Call.Recv != param || s.Call.Name != "origins" && s.Call.Name != "resource" {
 			errs = append(errs, unreadableAt(s.Line, s.Col, "inside allow whycors reads origins and resource calls only: "+stmtWords(s)))
 			continue
 		}
-		if s.Cond != "" {
-			errs = append(errs, unreadableAt(s.Line, s.Col, s.Call.Name+" under a condition ("+s.Cond+"): whycors cannot know it; write the values for the environment you ask about"))
+		if run, err := runs(s, s.Call.Name, env, envGiven); err != nil {
+			errs = append(errs, err)
+			continue
+		} else if !run {
 			continue
 		}
 		if s.Call.Name == "origins" {

@@ -351,3 +351,33 @@ func TestReadSourceRules(t *testing.T) {
 		}
 	}
 }
+
+// TestRailsEnv: an if, unless or else on Rails.env, around the
+// middleware, an allow block or a call, runs as --param RAILS_ENV says
+// (Rails' ActiveSupport::EnvironmentInquirer); without it the reader asks
+// for it at the condition's place. e2e/ruby runs one such initializer.
+func TestRailsEnv(t *testing.T) {
+	text := "if Rails.env.production?\n  Rails.application.config.middleware.insert_before 0, Rack::Cors do\n    allow do\n      if Rails.env.production?\n        origins \"https://app.example\"\n      else\n        origins \"*\"\n      end\n      resource \"*\"\n    end\n  end\nend\n"
+	tests := []struct {
+		desc, env, origin, want string
+	}{
+		{"production: the if's origin", "production", "https://app.example", "https://app.example"},
+		{"production: not the else's", "production", "https://other.example", ""},
+		{"staging: the middleware is not added", "staging", "https://app.example", ""},
+	}
+	for _, tt := range tests {
+		c, err := rackcors.ParseEnviron(text, map[string]string{"RAILS_ENV": tt.env})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.desc, err)
+		}
+		got, _ := c.Respond(servertest.Req("GET", "/x", "Origin", tt.origin), policy.Reply{Status: 200}).Reply.Header.Get("Access-Control-Allow-Origin")
+		if got != tt.want {
+			t.Errorf("%s: Access-Control-Allow-Origin %q, want %q", tt.desc, got, tt.want)
+		}
+	}
+	_, err := rackcors.Parse(text)
+	postest.Positions(t, "no RAILS_ENV", err, []policy.Error{{Line: 5, Column: 9}, {Line: 7, Column: 9}})
+	if err == nil || !strings.Contains(err.Error(), "--param RAILS_ENV") {
+		t.Errorf("no RAILS_ENV: %v, want it to ask for it", err)
+	}
+}
