@@ -171,6 +171,8 @@ type Config struct {
 	// Notes are sentences the verdict carries: a value read from the
 	// environment, a condition around the middleware.
 	Notes []string `json:"notes,omitempty"`
+	// consts are the file's constants, for an edit of the list one holds.
+	consts map[string]rblit.Value
 }
 
 // Parse reads the Rack::Cors middleware of text.
@@ -230,7 +232,7 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		return nil, policy.Errors{{Line: found[1].Line, Column: found[1].Col, Msg: "a second Rack::Cors middleware: each answers its own preflights, the first in the stack before the other; whycors reads one, so paste one"}}
 	}
 	st := found[0]
-	c := &Config{Line: st.Line}
+	c := &Config{Line: st.Line, consts: f.Consts}
 	env, envGiven := environ["RAILS_ENV"]
 	if st.Cond != "" {
 		holds, known := railsEnv(st.Cond, env)

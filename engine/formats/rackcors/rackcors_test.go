@@ -205,6 +205,17 @@ func TestEditText(t *testing.T) {
 	for _, tt := range tests {
 		servertest.Edited(t, tt.desc, f, tt.text, tt.e, tt.req, ok, tt.want)
 	}
+	// An origin added to the constant the origins read, the one place
+	// that names it (an adversarial review: the fix was reply lines).
+	for _, form := range []string{"origins *FRONTENDS", "origins FRONTENDS", "origins(*FRONTENDS)"} {
+		text := "FRONTENDS = %w[https://app.example].freeze\n" + strings.Replace(gen, `origins "https://app.example"`, form, 1)
+		servertest.Edited(t, "an origin into a constant ("+form+")", f, text, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}},
+			pre("https://b.example", "POST", ""), ok, map[string]string{"Access-Control-Allow-Origin": "https://b.example"})
+	}
+	shared := "FRONTENDS = [\"https://app.example\"]\nOTHER = FRONTENDS\n" + strings.Replace(gen, `origins "https://app.example"`, "origins *FRONTENDS", 1)
+	if _, err := fix.Apply(f, shared, fix.Edit{Op: fix.Add, Field: fix.Origins, Values: []string{"https://b.example"}}); err == nil {
+		t.Errorf("an origin added to a constant other code reads too: want no edit")
+	}
 	// credentials read from ENV or a constant: the variable's or the
 	// constant's to change (a last look: both were rewritten).
 	for _, text := range []string{

@@ -210,16 +210,20 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 			}
 			return "", fix.ErrUnsupported
 		}
-		for _, v := range a.origins.Args {
-			if v.Env != "" || v.Off < a.origins.Off {
-				// A value from the environment or a constant written
-				// elsewhere: the fix is the value's, not this call's.
-				return "", fix.ErrUnsupported
-			}
-		}
 		var add []string
 		for _, v := range e.Values {
 			add = append(add, q+v+q)
+		}
+		if out, ok := c.editConstant(text, a.origins, add); ok {
+			return out, nil
+		}
+		for _, v := range a.origins.Args {
+			if v.Env != "" || v.Off < a.origins.Off {
+				// A value from the environment, or a constant this
+				// edit cannot take (used twice, built by code): the fix
+				// is the value's, not this call's.
+				return "", fix.ErrUnsupported
+			}
 		}
 		// After the last origin, so a trailing comma and the line break
 		// before ")" stay where they are.
@@ -291,6 +295,48 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 	return "", fix.ErrUnsupported
 }
 
+// editConstant appends items to the list constant origins reads (origins
+// ALLOWED, or *ALLOWED), when every origin comes from that one list
+// literal and the file names the constant nowhere else: a constant read
+// by other code too would widen it as well.
+func (c *Config) editConstant(text string, origins *rblit.Call, items []string) (string, bool) {
+	if len(origins.Args) == 0 {
+		return "", false
+	}
+	for name, v := range c.consts {
+		if v.Kind != rblit.Array || v.Env != "" || v.Off >= origins.Off {
+			continue
+		}
+		inside := true
+		for _, a := range origins.Args {
+			inside = inside && a.Env == "" && a.Off >= v.Off && a.End <= v.End
+		}
+		if !inside || uses(text, name) != 2 {
+			continue
+		}
+		out, err := appendToList(text, v, items)
+		return out, err == nil
+	}
+	return "", false
+}
+
+// uses counts the places text names the constant name as a whole word.
+func uses(text, name string) int {
+	n := 0
+	for i := 0; ; {
+		k := strings.Index(text[i:], name)
+		if k < 0 {
+			return n
+		}
+		at := i + k
+		end := at + len(name)
+		if (at == 0 || !isWord(text[at-1])) && (end == len(text) || !isWord(text[end])) {
+			n++
+		}
+		i = end
+	}
+}
+
 // resource returns the k-th resource in ReadRules' order and its block.
 func (c *Config) resource(k int) (*Allow, *Resource) {
 	for i := range c.Allows {
@@ -344,41 +390,105 @@ func addToOpt(text string, res *Resource, key string, items, defaults []string) 
 	}
 	lit := v.Text(text)
 	switch {
-	case v.Kind == rblit.Array && strings.HasPrefix(lit, "["):
-		// After the last item, before any line break and the "]".
-		end := v.End - 1
-		for end > v.Off+1 && strings.IndexByte(" \t\r\n", text[end-1]) >= 0 {
-			end--
-		}
-		sep := ", "
-		switch {
-		case end == v.Off+1:
-			sep = ""
-		case text[end-1] == ',':
-			sep = " "
-		}
-		return text[:end] + sep + strings.Join(items, ", ") + text[end:], nil
-	case v.Kind == rblit.Array && (strings.HasPrefix(lit, "%i") || strings.HasPrefix(lit, "%w") || strings.HasPrefix(lit, "%I") || strings.HasPrefix(lit, "%W")):
-		var words []string
-		for _, it := range items {
-			w := strings.Trim(it, `:"'`)
-			if strings.ContainsAny(w, " \t") {
-				return "", fix.ErrUnsupported
-			}
-			words = append(words, w)
-		}
-		end := v.End - 1
-		sep := " "
-		if strings.TrimSpace(text[v.Off+3:end]) == "" {
-			sep = ""
-		}
-		return text[:end] + sep + strings.Join(words, " ") + text[end:], nil
+	case v.Kind == rblit.Array:
+		return appendToList(text, v, items)
 	case v.Kind == rblit.Str || v.Kind == rblit.Sym:
 		return text[:v.Off] + "[" + lit + ", " + strings.Join(items, ", ") + "]" + text[v.End:], nil
 	case v.Kind == rblit.Nil:
 		return text[:v.Off] + "[" + strings.Join(append(append([]string{}, defaults...), items...), ", ") + "]" + text[v.End:], nil
 	}
 	return "", fix.ErrUnsupported
+}
+
+// appendToList appends items to the list literal v: inside its [...]
+// (Ruby literals, after the last item and any trailing comma) or its
+// %w[...] or %i[...] (words, their quotes and colons dropped). A
+// .freeze after it stays; any other call after it is refused.
+func appendToList(text string, v rblit.Value, items []string) (string, error) {
+	lit := v.Text(text)
+	closeAt, words := listClose(lit)
+	if closeAt < 0 || (lit[closeAt+1:] != "" && lit[closeAt+1:] != ".freeze") {
+		return "", fix.ErrUnsupported
+	}
+	end := v.Off + closeAt // the closing bracket
+	if words {
+		var ws []string
+		for _, it := range items {
+			w := strings.Trim(it, `:"'`)
+			if strings.ContainsAny(w, " \t") {
+				return "", fix.ErrUnsupported
+			}
+			ws = append(ws, w)
+		}
+		sep := " "
+		if strings.TrimSpace(text[v.Off+3:end]) == "" {
+			sep = ""
+		}
+		return text[:end] + sep + strings.Join(ws, " ") + text[end:], nil
+	}
+	// After the last item, before any line break and the "]".
+	for end > v.Off+1 && strings.IndexByte(" \t\r\n", text[end-1]) >= 0 {
+		end--
+	}
+	sep := ", "
+	switch {
+	case end == v.Off+1:
+		sep = ""
+	case text[end-1] == ',':
+		sep = " "
+	}
+	return text[:end] + sep + strings.Join(items, ", ") + text[end:], nil
+}
+
+// listClose is the index in lit of the bracket that closes the list it
+// starts with ("[...]" or "%w[...]"), and whether it is a words list; -1
+// when lit starts with neither or does not close.
+func listClose(lit string) (int, bool) {
+	if len(lit) > 3 && lit[0] == '%' && strings.IndexByte("wWiI", lit[1]) >= 0 {
+		open := lit[2]
+		close := map[byte]byte{'(': ')', '[': ']', '{': '}', '<': '>'}[open]
+		if close == 0 {
+			close = open
+		}
+		depth := 1
+		for i := 3; i < len(lit); i++ {
+			switch lit[i] {
+			case '\\':
+				i++
+			case close:
+				if depth--; depth == 0 {
+					return i, true
+				}
+			case open:
+				depth++
+			}
+		}
+		return -1, true
+	}
+	if lit == "" || lit[0] != '[' {
+		return -1, false
+	}
+	depth, quote := 0, byte(0)
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		switch {
+		case quote != 0 && c == '\\':
+			i++
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']':
+			if depth--; depth == 0 {
+				return i, false
+			}
+		}
+	}
+	return -1, false
 }
 
 // quote is the quote the call's strings are written with: double unless
