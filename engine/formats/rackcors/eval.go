@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -255,19 +256,7 @@ func uniq(l []string) []string {
 // (Rack::Utils.unescape_path) and, when valid (without a NUL,
 // Rack::Utils.valid_path?), cleaned (clean_path_info).
 func evaluatePath(u string) (string, bool) {
-	if i := strings.Index(u, "://"); i >= 0 && !strings.HasPrefix(u, "/") {
-		// An absolute URL: its path. (A path may hold "://" itself:
-		// /api/https://x.example/1, which the e2e run sent.)
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
+	u = requrl.Path(u)
 	var b strings.Builder
 	for i := 0; i < len(u); i++ {
 		if u[i] == '%' && i+2 < len(u) && isHex(u[i+1]) && isHex(u[i+2]) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/whycors/whycors/engine/formats/internal/jslit"
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
 	"github.com/whycors/whycors/engine/formats/internal/rx"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -508,21 +509,5 @@ func (s *Source) Middlewares(names []string) ([]Call, policy.Errors) {
 }
 
 // PathOf returns the path of an absolute or path-only URL, without query
-// or fragment.
-func PathOf(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
-	return u
-}
+// or fragment (requrl.Path).
+func PathOf(u string) string { return requrl.Path(u) }

@@ -2,7 +2,8 @@ package pylit
 
 import (
 	"net/url"
-	"strings"
+
+	"github.com/whycors/whycors/engine/formats/internal/requrl"
 )
 
 // PathInfo is the path a Python web application sees for a request URL
@@ -10,20 +11,7 @@ import (
 // WSGI's PATH_INFO and ASGI's scope["path"] are (PEP 3333; Django's
 // request.path_info, Flask's request.path).
 func PathInfo(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
-	}
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	if u == "" {
-		u = "/"
-	}
+	u = requrl.Path(u)
 	if d, err := url.PathUnescape(u); err == nil {
 		u = d
 	}

@@ -16,6 +16,28 @@ type Parts struct {
 	Header                           map[string][]string
 }
 
+// Path returns the path of an absolute or path-only URL as sent,
+// without query or fragment ("/" when none). A path-only URL may hold
+// "://" itself (/api/https://x.example/1, which e2e/ruby sent): it is a
+// path, not a scheme's.
+func Path(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 && !strings.HasPrefix(u, "/") {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" {
+		u = "/"
+	}
+	return u
+}
+
 // Split reads req: the URL's scheme, host and path ("/" when none, the
 // query and fragment dropped), the Host header over the URL's host.
 func Split(req policy.Request) Parts {
