@@ -112,7 +112,10 @@ type Origin struct {
 	// (a string without a scheme: any scheme), "regex", "*".
 	Kind string `json:"kind"`
 	re   *regexp.Regexp
-	V    rblit.Value `json:"-"`
+	// stated is re as an Origin is matched by it, in the portable form's
+	// syntax (a "host" or "regex" entry).
+	stated string
+	V      rblit.Value `json:"-"`
 }
 
 // Resource is one resource call.
@@ -145,14 +148,7 @@ type Resource struct {
 }
 
 // opt returns the option key as written.
-func (r *Resource) opt(key string) (rblit.Pair, bool) {
-	for _, p := range r.opts {
-		if p.Key == key {
-			return p, true
-		}
-	}
-	return rblit.Pair{}, false
-}
+func (r *Resource) opt(key string) (rblit.Pair, bool) { return rblit.Lookup(r.opts, key) }
 
 // Allow is one allow block.
 type Allow struct {
@@ -252,10 +248,7 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 	if st.Call.Block == nil {
 		return nil, policy.Errors{{Line: st.Line, Column: st.Col, Msg: "Rack::Cors without a do ... end block: it allows nothing; write its allow blocks in the block"}}
 	}
-	param := ""
-	if ps := st.Call.Block.Params; len(ps) == 1 {
-		param = ps[0]
-	}
+	param := blockParam(st.Call.Block)
 	for _, s := range st.Call.Block.Body {
 		if condMarker(s) {
 			continue
@@ -307,6 +300,15 @@ func corsArg(c *rblit.Call) int {
 		}
 	}
 	return -1
+}
+
+// blockParam is the name a block's one parameter gives the object its
+// calls go to (do |config| ... config.allow), "" when it has none.
+func blockParam(b *rblit.Block) string {
+	if len(b.Params) == 1 {
+		return b.Params[0]
+	}
+	return ""
 }
 
 // condMarker reports the statement that opens an if or unless body: its
@@ -410,10 +412,7 @@ func envNote(v rblit.Value) string {
 // (a resource takes the block's "*" as it stands when it is declared).
 func readAllow(call *rblit.Call, env string, envGiven bool) (Allow, policy.Errors) {
 	a := Allow{Line: call.Line}
-	param := ""
-	if ps := call.Block.Params; len(ps) == 1 {
-		param = ps[0]
-	}
+	param := blockParam(call.Block)
 	var errs policy.Errors
 	for _, s := range call.Block.Body {
 		if condMarker(s) {
@@ -467,20 +466,21 @@ func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 			case strings.HasPrefix(v.S, "http://") || strings.HasPrefix(v.S, "https://") || v.S == "file://":
 				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "exact", V: v})
 			default:
-				re, err := regexp.Compile(`(?m)^[a-z][a-z0-9.+-]*://` + regexp.QuoteMeta(v.S) + `$`)
+				host := `^[a-z][a-z0-9.+-]*://` + regexp.QuoteMeta(v.S) + `$`
+				re, err := regexp.Compile(`(?m)` + host)
 				if err != nil {
 					errs = append(errs, v.Error("the origin cannot be read: "+err.Error()))
 					continue
 				}
-				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "host", re: re, V: v})
+				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "host", re: re, stated: host, V: v})
 			}
 		case rblit.Regex:
-			re, err := goRegex(v.S, v.Flags)
+			re, st, err := goRegex(v.S, v.Flags)
 			if err != nil {
 				errs = append(errs, unreadable(v, err.Error()))
 				continue
 			}
-			a.Origins = append(a.Origins, Origin{Text: "/" + v.S + "/" + v.Flags, Kind: "regex", re: re, V: v})
+			a.Origins = append(a.Origins, Origin{Text: "/" + v.S + "/" + v.Flags, Kind: "regex", re: re, stated: st, V: v})
 		case rblit.Proc:
 			errs = append(errs, unreadable(v, "an origin that is a proc or lambda: your code decides at run time, which whycors cannot read; list the origins"))
 		case rblit.Nil:
@@ -537,14 +537,14 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 	switch p.Kind {
 	case rblit.Str:
 		r.Path = p.S
-		re, err := goRegex(compilePath(p.S), "")
+		re, _, err := goRegex(compilePath(p.S), "")
 		if err != nil {
 			errs = append(errs, unreadable(p, "the path "+strconv.Quote(p.S)+" makes a pattern whycors cannot read: "+err.Error()))
 		}
 		r.re = re
 	case rblit.Regex:
 		r.Path, r.PathRegex = "/"+p.S+"/"+p.Flags, true
-		re, err := goRegex(p.S, p.Flags)
+		re, _, err := goRegex(p.S, p.Flags)
 		if err != nil {
 			errs = append(errs, unreadable(p, err.Error()))
 		}
@@ -605,12 +605,7 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 				}
 			}
 		case "expose":
-			if v.Kind == rblit.Nil || v.Kind == rblit.False {
-				continue
-			}
-			for _, it := range v.Flat() {
-				r.Expose = append(r.Expose, it.S)
-			}
+			r.Expose = names(v)
 		case "max_age":
 			switch v.Kind {
 			case rblit.Nil, rblit.False:
@@ -625,12 +620,7 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 				errs = append(errs, &policy.Error{Line: o.Line, Column: o.Col, Msg: "credentials: true in an allow block whose origins are \"*\": rack-cors raises CorsMisconfigurationError when the application starts (allowing credentials for wildcard origins is insecure); list the origins"})
 			}
 		case "vary":
-			if v.Kind == rblit.Nil || v.Kind == rblit.False {
-				continue
-			}
-			for _, it := range v.Flat() {
-				r.Vary = append(r.Vary, it.S)
-			}
+			r.Vary = names(v)
 		case "if":
 			errs = append(errs, unreadableAt(o.Line, o.Col, "if: is your code, run for each request, which whycors cannot read; check the resource without it"))
 		}
@@ -639,6 +629,19 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 		r.Credentials = false
 	}
 	return r, errs
+}
+
+// names is expose's or vary's list: [opts[:x]].flatten, each to_s; nil
+// for nil or false (no list).
+func names(v rblit.Value) []string {
+	if v.Kind == rblit.Nil || v.Kind == rblit.False {
+		return nil
+	}
+	var out []string
+	for _, it := range v.Flat() {
+		out = append(out, it.S)
+	}
+	return out
 }
 
 // compilePath is Resource#compile of a string path: "/*" is an optional
@@ -686,20 +689,21 @@ func isWord(c byte) bool {
 // the options i and m are Go's (?i) and (?s), \h is a hex digit and \Z
 // the end or a final line break; what RE2 lacks (look-around, back
 // references, atomic groups, the x option) is refused.
-func goRegex(src, flags string) (*regexp.Regexp, error) {
-	var b strings.Builder
-	b.WriteString("(?m")
+// It also returns the regex as an Origin header is matched by it
+// (stated, for the portable form: an Origin has no line break).
+func goRegex(src, flags string) (*regexp.Regexp, string, error) {
+	goFlags := ""
 	for _, f := range flags {
 		switch f {
 		case 'i':
-			b.WriteByte('i')
+			goFlags += "i"
 		case 'm':
-			b.WriteByte('s')
+			goFlags += "s"
 		case 'x':
-			return nil, &regexError{"the regex has the x option (free spacing), which whycors does not read: write it without"}
+			return nil, "", &regexError{"the regex has the x option (free spacing), which whycors does not read: write it without"}
 		}
 	}
-	b.WriteByte(')')
+	var b strings.Builder
 	class := false // inside [...]
 	for i := 0; i < len(src); i++ {
 		c := src[i]
@@ -711,7 +715,7 @@ func goRegex(src, flags string) (*regexp.Regexp, error) {
 		}
 		if c == '(' && i+2 < len(src) && src[i+1] == '?' && strings.IndexByte("=!>", src[i+2]) >= 0 ||
 			c == '(' && i+3 < len(src) && src[i+1] == '?' && src[i+2] == '<' && (src[i+3] == '=' || src[i+3] == '!') {
-			return nil, &regexError{"the regex uses a look-around or an atomic group, which Go's regular expressions (RE2) lack: whycors cannot model it"}
+			return nil, "", &regexError{"the regex uses a look-around or an atomic group, which Go's regular expressions (RE2) lack: whycors cannot model it"}
 		}
 		if c != '\\' || i+1 >= len(src) {
 			b.WriteByte(c)
@@ -724,23 +728,45 @@ func goRegex(src, flags string) (*regexp.Regexp, error) {
 		case e == 'h':
 			b.WriteString(`[0-9a-fA-F]`)
 		case e == 'H' && class:
-			return nil, &regexError{"the regex has \\H inside a character class, which whycors does not read: write the class out"}
+			return nil, "", &regexError{"the regex has \\H inside a character class, which whycors does not read: write the class out"}
 		case e == 'H':
 			b.WriteString(`[^0-9a-fA-F]`)
 		case e == 'Z':
 			b.WriteString(`(?:\n?\z)`)
 		case e >= '1' && e <= '9' || e == 'k' || e == 'G' || e == 'R' || e == 'X' || e == 'K':
-			return nil, &regexError{"the regex uses \\" + string(e) + ", which Go's regular expressions (RE2) lack: whycors cannot model it"}
+			return nil, "", &regexError{"the regex uses \\" + string(e) + ", which Go's regular expressions (RE2) lack: whycors cannot model it"}
 		default:
 			b.WriteByte('\\')
 			b.WriteByte(e)
 		}
 	}
-	re, err := regexp.Compile(b.String())
+	re, err := regexp.Compile("(?m" + goFlags + ")" + b.String())
 	if err != nil {
-		return nil, &regexError{"the regex cannot be read: " + err.Error()}
+		return nil, "", &regexError{"the regex cannot be read: " + err.Error()}
 	}
-	return re, nil
+	return re, stated(goFlags, b.String()), nil
+}
+
+// stated is a Go regex (its options and body) as it matches an Origin,
+// which has no line break: Ruby's line anchors and \A and \z are ^ and $
+// (the anchors lint reads), the options after the ^.
+func stated(goFlags, body string) string {
+	head := ""
+	if b, ok := strings.CutPrefix(body, `\A`); ok {
+		body, head = b, "^"
+	} else if b, ok := strings.CutPrefix(body, "^"); ok {
+		body, head = b, "^"
+	}
+	for _, z := range []string{`(?:\n?\z)`, `\z`} {
+		if b, ok := strings.CutSuffix(body, z); ok && !strings.HasSuffix(b, `\`) {
+			body = b + "$"
+			break
+		}
+	}
+	if goFlags != "" {
+		head += "(?" + goFlags + ")"
+	}
+	return head + body
 }
 
 type regexError struct{ msg string }

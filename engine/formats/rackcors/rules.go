@@ -96,7 +96,7 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 				r.Regex = map[int]bool{}
 			}
 			r.Regex[len(r.Origins)] = true
-			r.Origins = append(r.Origins, portable.Value{Text: portableRegex(o), Pos: posOf(o.V)})
+			r.Origins = append(r.Origins, portable.Value{Text: o.stated, Pos: posOf(o.V)})
 		}
 	}
 	if p, ok := res.opt("methods"); !ok || p.Val.Kind == rblit.Nil {
@@ -145,34 +145,6 @@ func configRule(i int, a *Allow, res *Resource) portable.ConfigRule {
 		r.PathNote = "the resource " + strconv.Quote(res.Path) + " is a pattern the portable form cannot hold: the converted rule would answer every path"
 	}
 	return r
-}
-
-// portableRegex states an origin entry that rack-cors matches as a
-// regex in Go's syntax, searched in the Origin.
-func portableRegex(o Origin) string {
-	// goRegex writes Ruby's line anchors as (?m) before the options; an
-	// Origin has no line break, so without it the regex is the same, and
-	// \A and \z are ^ and $ (the anchors lint reads).
-	s := o.re.String()
-	end := strings.IndexByte(s, ')')
-	flags := strings.TrimPrefix(s[len("(?"):end], "m")
-	body := s[end+1:]
-	head := ""
-	if b, ok := strings.CutPrefix(body, `\A`); ok {
-		body, head = b, "^"
-	} else if b, ok := strings.CutPrefix(body, "^"); ok {
-		body, head = b, "^"
-	}
-	for _, z := range []string{`(?:\n?\z)`, `\z`} {
-		if b, ok := strings.CutSuffix(body, z); ok && !strings.HasSuffix(b, `\`) {
-			body = b + "$"
-			break
-		}
-	}
-	if flags != "" {
-		head += "(?" + flags + ")"
-	}
-	return head + body
 }
 
 // FileName is "cors.rb", the name a fix's diff gives the text.

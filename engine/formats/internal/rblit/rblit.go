@@ -97,9 +97,10 @@ func (v Value) Flat() []Value {
 	return out
 }
 
-// Get returns the hash entry key.
-func (v Value) Get(key string) (Pair, bool) {
-	for _, p := range v.Pairs {
+// Lookup returns the entry key of pairs: a hash's, or a call's keyword
+// arguments.
+func Lookup(pairs []Pair, key string) (Pair, bool) {
+	for _, p := range pairs {
 		if p.Key == key {
 			return p, true
 		}
@@ -124,16 +125,6 @@ type Call struct {
 	Line, Col, Off, ArgsEnd int
 	// Paren: the arguments are in parentheses.
 	Paren bool
-}
-
-// Opt returns the keyword argument key.
-func (c *Call) Opt(key string) (Pair, bool) {
-	for _, p := range c.Opts {
-		if p.Key == key {
-			return p, true
-		}
-	}
-	return Pair{}, false
 }
 
 // Block is a do ... end or { } block.
@@ -765,12 +756,8 @@ func (p *parser) method(v Value, name string, args []Value, blockSym string) Val
 				return p.codeAt(out, "map over a value that is not a string")
 			}
 			switch blockSym {
-			case "strip":
-				it.S = strings.Trim(it.S, " \t\n\v\f\r\x00")
-			case "downcase":
-				it.S = strings.ToLower(it.S)
-			case "upcase":
-				it.S = strings.ToUpper(it.S)
+			case "strip", "downcase", "upcase":
+				it.S = strMethod(blockSym, it.S)
 			case "to_s":
 			case "to_sym":
 				it.Kind = Sym
@@ -807,10 +794,21 @@ func (p *parser) method(v Value, name string, args []Value, blockSym string) Val
 		out.Items = items
 		return out
 	case v.Kind == Str && (name == "strip" || name == "downcase" || name == "upcase"):
-		out.S = map[string]func(string) string{"strip": func(s string) string { return strings.Trim(s, " \t\n\v\f\r\x00") }, "downcase": strings.ToLower, "upcase": strings.ToUpper}[name](v.S)
+		out.S = strMethod(name, v.S)
 		return out
 	}
 	return p.codeAt(out, name)
+}
+
+// strMethod is String#strip, #downcase or #upcase (name) of s.
+func strMethod(name, s string) string {
+	switch name {
+	case "strip":
+		return strings.Trim(s, " \t\n\v\f\r\x00")
+	case "downcase":
+		return strings.ToLower(s)
+	}
+	return strings.ToUpper(s)
 }
 
 func (p *parser) codeAt(v Value, _ string) Value {
@@ -910,37 +908,29 @@ func (p *parser) primary() Value {
 		switch t.text {
 		case "[":
 			v.Kind = Array
-			for p.skipNewlines(); !p.isOp("]") && p.peek().kind != tEOF; p.skipNewlines() {
-				v.Items = append(v.Items, p.expr())
-				p.skipNewlines()
-				if !p.isOp(",") {
-					break
-				}
-				p.next()
-			}
-			if !p.isOp("]") {
+			if !p.items("]", func() bool { v.Items = append(v.Items, p.expr()); return true }) {
 				return Value{Kind: Invalid, S: "the list is not closed", Line: v.Line, Col: v.Col, Off: v.Off, End: p.endFrom(v.Off)}
 			}
 			v.End = p.next().end
 		case "{":
 			v.Kind = Hash
-			for p.skipNewlines(); !p.isOp("}") && p.peek().kind != tEOF; p.skipNewlines() {
+			keys := true
+			closed := p.items("}", func() bool {
 				kt := p.peek()
 				k, ok := p.key()
-				if !ok {
-					p.skipExpr()
-					return Value{Kind: Code, S: "a hash whose keys are not names", Line: v.Line, Col: v.Col, Off: v.Off, End: p.endFrom(v.Off)}
+				if keys = ok; !ok {
+					return false
 				}
 				line, col := p.pos(kt.off)
 				p.skipNewlines()
 				v.Pairs = append(v.Pairs, Pair{Key: k, Val: p.expr(), Line: line, Col: col})
-				p.skipNewlines()
-				if !p.isOp(",") {
-					break
-				}
-				p.next()
-			}
-			if !p.isOp("}") {
+				return true
+			})
+			switch {
+			case !keys:
+				p.skipExpr()
+				return Value{Kind: Code, S: "a hash whose keys are not names", Line: v.Line, Col: v.Col, Off: v.Off, End: p.endFrom(v.Off)}
+			case !closed:
 				return Value{Kind: Invalid, S: "the hash is not closed", Line: v.Line, Col: v.Col, Off: v.Off, End: p.endFrom(v.Off)}
 			}
 			v.End = p.next().end
@@ -1032,6 +1022,23 @@ func (p *parser) primary() Value {
 		}
 	}
 	return v
+}
+
+// items reads a list's or a hash's entries up to close, each with item
+// (which reports false to stop at a fault), separated by commas, line
+// breaks anywhere between them; it reports whether close came next.
+func (p *parser) items(close string, item func() bool) bool {
+	for p.skipNewlines(); !p.isOp(close) && p.peek().kind != tEOF; p.skipNewlines() {
+		if !item() {
+			return false
+		}
+		p.skipNewlines()
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	return p.isOp(close)
 }
 
 // named is a constant's value, used at ref: its value's own place is
