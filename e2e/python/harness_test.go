@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -156,17 +157,7 @@ func (s *server) send(t *testing.T, id string, req policy.Request) policy.Reply 
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	out := policy.Reply{Status: resp.StatusCode, Body: string(body)}
-	names := make([]string, 0, len(resp.Header))
-	for k := range resp.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range resp.Header[k] {
-			out.Header.Add(k, v)
-		}
-	}
+	out := policy.Reply{Status: resp.StatusCode, Body: string(body), Header: proxytest.List(resp.Header)}
 	return out
 }
 

@@ -25,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -262,17 +263,7 @@ func (s *server) send(id string, p probe) (policy.Reply, error) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	out := policy.Reply{Status: resp.StatusCode, Body: string(body)}
-	names := make([]string, 0, len(resp.Header))
-	for k := range resp.Header {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		for _, v := range resp.Header[k] {
-			out.Header.Add(k, v)
-		}
-	}
+	out := policy.Reply{Status: resp.StatusCode, Body: string(body), Header: proxytest.List(resp.Header)}
 	return out, nil
 }
 
