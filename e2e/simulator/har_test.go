@@ -85,10 +85,10 @@ func TestHARImport(t *testing.T) {
 	p.do(chromedp.EmulateViewport(390, 844))
 	checkAxe(t, p, "the HAR listing")
 	p.do(chromedp.EmulateViewport(1366, 900))
-	p.do(chromedp.SendKeys(chromedp.CSS("#browser"), "Firefox"))
+	p.do(selectOption("browser", "Firefox"))
 	settled(p)
 	listed("firefox")
-	p.do(chromedp.SendKeys(chromedp.CSS("#browser"), "Chrome"))
+	p.do(selectOption("browser", "Chrome"))
 	settled(p)
 
 	// Pick the blocked POST: the verdict on the page is explainhar's.

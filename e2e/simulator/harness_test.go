@@ -223,3 +223,32 @@ func (p *page) screenshot(name string) {
 		p.t.Fatal(err)
 	}
 }
+
+// selectOption types option's text into the select whose id is id, as a person
+// picks with the keyboard. A select's type-ahead forgets the keys typed
+// after a pause (Chromium's is one second; HTML leaves it to the
+// browser): on a busy machine the keys of "Detect automatically" came
+// farther apart, and "e" alone picked "Express" (CI at stop 47). And it
+// adds keys typed within that second to the ones before: "Chrome" typed
+// just after "Firefox" reads as "FirefoxChrome" and picks nothing. So
+// selectOption types again, after the type-ahead's pause, until the
+// select shows an option starting with the text, three times at most; a
+// test's own check then reports what it holds.
+func selectOption(id, option string) chromedp.Action[chromedp.Void] {
+	shown := `(s => s.options[s.selectedIndex].text)(document.getElementById(` + strconv.Quote(id) + `))`
+	keys := chromedp.Steps(chromedp.SendKeys(chromedp.CSS("#"+id), option), chromedp.Sleep(20*time.Millisecond))
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for try := 1; ; try++ {
+			if _, err := keys(ctx, tg); err != nil {
+				return chromedp.Void{}, err
+			}
+			got, err := chromedp.Evaluate[string](shown)(ctx, tg)
+			if err != nil || strings.HasPrefix(strings.ToLower(got), strings.ToLower(option)) || try == 3 {
+				return chromedp.Void{}, err
+			}
+			// Keys typed within the second add to the ones before, so
+			// wait the type-ahead out before typing again.
+			time.Sleep(1100 * time.Millisecond)
+		}
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 
 	"github.com/whycors/whycors/engine/explain"
 )
@@ -65,7 +64,7 @@ func TestShareLinkIsScenario(t *testing.T) {
 			p.open("")
 			fill(p, c.in)
 			if c.browser != "" {
-				p.do(chromedp.SendKeys(chromedp.CSS("#browser"), c.browser))
+				p.do(selectOption("browser", c.browser))
 			}
 			settled(p)
 			got := linkScenario(t, eval[string](p, `document.getElementById("share").value`), p.base)

@@ -118,14 +118,14 @@ func TestConvert(t *testing.T) {
 	p := startPage(t)
 	p.open("")
 	p.do(
-		chromedp.SendKeys(chromedp.CSS("#srv-preset"), "An S3"),
+		selectOption("srv-preset", "An S3"),
 		chromedp.Click(chromedp.CSS("#convert-box summary")),
 	)
 	// Opening the panel loads the full engine, which lists the targets.
 	settled(p)
 	p.do(
 		// The target as the page lists it: its title.
-		chromedp.SendKeys(chromedp.CSS("#convert-to"), formatOption("native")),
+		selectOption("convert-to", formatOption("native")),
 		chromedp.Click(chromedp.CSS("#convert")),
 	)
 	settled(p)

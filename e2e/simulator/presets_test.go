@@ -43,8 +43,8 @@ func TestPresets(t *testing.T) {
 		t.Run(c.desc, func(t *testing.T) {
 			p.t = t
 			p.do(
-				chromedp.SendKeys(chromedp.CSS("#req-preset"), c.request),
-				chromedp.SendKeys(chromedp.CSS("#srv-preset"), c.server),
+				selectOption("req-preset", c.request),
+				selectOption("srv-preset", c.server),
 			)
 			settled(p)
 			in := input{source: c.source, format: c.format}

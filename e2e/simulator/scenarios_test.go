@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	cdpinput "github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
@@ -580,29 +579,10 @@ func enter(p *page, in input, typed bool) {
 		)
 		write(sel, v, typed)
 	}
-	// choose types option's text into a select, as a person picks with the
-	// keyboard. A select's type-ahead forgets the keys typed after a pause
-	// (Chromium's is one second, HTML leaves it to the browser): on a busy
-	// machine the keys of "Detect automatically" came farther apart, and
-	// "e" alone picked "Express" (a CI run of stop 47). So choose types
-	// again until the select shows the option, three times at most, and
-	// the form's check after entering reports what it holds.
 	choose := func(id, option string) {
-		if option == "" {
-			return
+		if option != "" {
+			steps = append(steps, selectOption(id, option))
 		}
-		shown := `(s => s.options[s.selectedIndex].text)(document.getElementById(` + strconv.Quote(id) + `))`
-		steps = append(steps, func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			for try := 1; ; try++ {
-				if _, err := chromedp.Steps(chromedp.SendKeys(chromedp.CSS("#"+id), option), chromedp.Sleep(20*time.Millisecond))(ctx, tg); err != nil {
-					return chromedp.Void{}, err
-				}
-				got, err := chromedp.Evaluate[string](shown)(ctx, tg)
-				if err != nil || strings.HasPrefix(got, option) || try == 3 {
-					return chromedp.Void{}, err
-				}
-			}
-		})
 	}
 	if in.origin != "" {
 		retype("origin", in.origin, typed)

@@ -47,7 +47,7 @@ func TestSDKPreset(t *testing.T) {
 			in := input{url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/big.bin", credentials: "same-origin", body: "a string",
 				source: "policy", format: "s3-json", text: c.policy}
 			fill(p, in)
-			p.do(chromedp.SendKeys(chromedp.CSS("#sdk-preset"), "@aws-sdk/client-s3 UploadPart"))
+			p.do(selectOption("sdk-preset", "@aws-sdk/client-s3 UploadPart"))
 			settled(p)
 			if got := eval[string](p, `document.getElementById("sdk-preset").value`); got != preset.Name {
 				t.Fatalf("Request made by = %q, want %q", got, preset.Name)
@@ -158,7 +158,7 @@ func TestSDKOperation(t *testing.T) {
 	in := input{url: "https://my-bucket.s3.us-east-1.amazonaws.com/uploads/big.bin", credentials: "same-origin", body: "a string",
 		source: "policy", format: "s3-json", text: `[{"AllowedOrigins": ["https://app.example"], "AllowedMethods": ["PUT"], "AllowedHeaders": ["*"], "ExposeHeaders": ["ETag"]}]`}
 	fill(p, in)
-	p.do(chromedp.SendKeys(chromedp.CSS("#sdk-preset"), "@aws-sdk/lib-storage Upload"))
+	p.do(selectOption("sdk-preset", "@aws-sdk/lib-storage Upload"))
 	settled(p)
 	if got := eval[string](p, `document.getElementById("sdk-preset").value`); got != preset.Name {
 		t.Fatalf("Request made by = %q, want %q", got, preset.Name)
