@@ -3,6 +3,7 @@ package ruby_test
 import (
 	"fmt"
 	"math/rand"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -399,6 +400,19 @@ end
 `,
 }
 
+// versionsApart is a configuration rack-cors 1.1.1 and 2.0.2 answer
+// apart: origins with custom schemes (hosts to 1.1.1, exact from 2.0.0)
+// and resource paths with "$" (an anchor to 1.1.1, a "$" from 2.0.0).
+const versionsApart = `Rails.application.config.middleware.insert_before 0, Rack::Cors do
+  allow do
+    origins "capacitor://localhost", "ionic://localhost", "Capacitor://app", "app+x.y-z://host", "https://app.example"
+    resource "/price$/*", headers: :any, methods: [:get, :put]
+    resource "/cost$", methods: :any
+    resource "/api/*", methods: [:get]
+  end
+end
+`
+
 // handOrigins are origins the hand-written configurations admit, which
 // their requests use often.
 var handOrigins = []string{"https://app.example", "http://localhost:3000", "http://192.168.0.7:3000", "https://0af.hex.example", "https://x.good.example", "https://b.example"}
@@ -520,6 +534,14 @@ func TestRackCors(t *testing.T) {
 		src, h := genRackCors(r)
 		add(fmt.Sprintf("g%d", i), src, h)
 	}
+	// Where the versions answer apart (Resources#origins' scheme test,
+	// Resource#compile's "$"), twice, after the generated ones so that
+	// they keep their draws.
+	for i := 0; i < 2; i++ {
+		add(fmt.Sprintf("v%d", i), versionsApart, hints{
+			origins: []string{"capacitor://localhost", "ionic://localhost", "capacitor://app", "Capacitor://app", "app+x.y-z://host", "https://app.example", "http://capacitor://localhost"},
+			paths:   []string{"/price$/x", "/price", "/price$", "/cost$", "/cost", "/price%24/x", "/pricex/y"}})
+	}
 	reads := map[string]bool{}
 	rackup := false
 	for _, c := range cases {
@@ -535,14 +557,28 @@ func TestRackCors(t *testing.T) {
 	for i, c := range cases {
 		configs[i] = config{ID: c.id, Source: c.source}
 	}
-	srv := start(t, configs)
-	run(t, srv, cases, func(src string) (model, error) {
-		c, err := rackcors.ParseEnviron(src, environ)
-		if err != nil {
-			return nil, err
+	// Debian 12's rack-cors, then each unpacked from a later release; the
+	// model answers as the version each server reports.
+	ran := map[string]bool{}
+	for _, lib := range append([]string{""}, unpacked(t)...) {
+		srv := start(t, configs, lib)
+		version := rackCorsVersion(srv.versions)
+		ran[srv.versions] = true
+		t.Run("rack-cors "+version, func(t *testing.T) {
+			run(t, srv, cases, func(src string) (model, error) {
+				c, err := rackcors.ParseVersion(src, environ, version)
+				if err != nil {
+					return nil, err
+				}
+				return c, nil
+			})
+		})
+	}
+	for _, v := range recorded(t) {
+		if !ran[v] && os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
+			t.Errorf("testdata/versions.txt records %s, which no server ran: scripts/test's setup unpacks Debian trixie's and sid's ruby-rack-cors into ~/.cache/whycors/deb (deb_unpack)", v)
 		}
-		return c, nil
-	})
+	}
 }
 
 var _ policy.Evaluator = (*rackcors.Config)(nil)

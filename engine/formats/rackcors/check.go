@@ -7,6 +7,7 @@ import (
 
 	"github.com/whycors/whycors/engine/formats/internal/rblit"
 	"github.com/whycors/whycors/engine/headers"
+	"github.com/whycors/whycors/engine/policy"
 	"github.com/whycors/whycors/engine/portable"
 )
 
@@ -21,13 +22,29 @@ func (*Format) CheckText(text string) []portable.Finding {
 	if err != nil {
 		return nil
 	}
+	return c.check()
+}
+
+// CheckSource implements lint.SourceChecker: CheckText of the Ruby with
+// the values --param gives, as the version of the Gemfile.lock after it
+// reads.
+func (f *Format) CheckSource(src policy.Source) []portable.Finding {
+	ev, err := f.ParseSource(src)
+	if err != nil {
+		return nil
+	}
+	return ev.(*Config).check()
+}
+
+// check lists c's traps.
+func (c *Config) check() []portable.Finding {
 	var out []portable.Finding
 	for i := range c.Allows {
 		a := &c.Allows[i]
 		for _, o := range a.Origins {
 			if o.Kind == "exact" && strings.Contains(o.Text, "*") {
 				out = append(out, portable.Finding{Severity: "error", Code: "origin-pattern-literal",
-					Message: "the origin " + strconv.Quote(o.Text) + " is compared as it is written, \"*\" and all: rack-cors 1.1.1 has no wildcard inside a string, so it never matches; write a regex, such as " + wildcardRegex(o.Text) + " (Resources#origins, allow_origin?)",
+					Message: "the origin " + strconv.Quote(o.Text) + " is compared as it is written, \"*\" and all: rack-cors has no wildcard inside a string, so it never matches; write a regex, such as " + wildcardRegex(o.Text) + " (Resources#origins, allow_origin?)",
 					Pos:     posOf(o.V)})
 				continue
 			}
@@ -44,14 +61,16 @@ func (*Format) CheckText(text string) []portable.Finding {
 				continue
 			}
 			if o.Kind == "host" && strings.Contains(o.Text, "://") {
-				out = append(out, portable.Finding{Severity: "warning", Code: "origin-custom-scheme",
-					Message: "rack-cors 1.1.1 (Debian 12's) reads " + strconv.Quote(o.Text) + " as a host name under any scheme, which no Origin matches; from 2.0.0 an origin with any scheme is compared exactly (Resources#origins; CHANGELOG 2.0.0, \"Support declaring custom protocols in origin\"): the verdict is 1.1.1's, so check the version your Gemfile.lock holds",
-					Pos:     posOf(o.V)})
+				msg := "rack-cors reads " + strconv.Quote(o.Text) + " as a host name under any scheme, which no Origin matches: it takes a scheme of lower-case letters, digits, \"+\", \"-\" and \".\" after a letter (Resources#origins); write " + strconv.Quote(strings.ToLower(o.Text))
+				if c.v1() {
+					msg = "rack-cors " + c.Version + " (your Gemfile.lock's) reads " + strconv.Quote(o.Text) + " as a host name under any scheme, which no Origin matches: 1.x compares only http:// and https:// origins exactly; 2.0.0 on compares any scheme's (CHANGELOG 2.0.0, \"Support declaring custom protocols in origin\"): update rack-cors, or write the origin as a regex, " + wildcardRegex(o.Text)
+				}
+				out = append(out, portable.Finding{Severity: "warning", Code: "origin-custom-scheme", Message: msg, Pos: posOf(o.V)})
 				continue
 			}
 			if o.Kind == "host" {
 				out = append(out, portable.Finding{Severity: "warning", Code: "origin-any-scheme",
-					Message: "the origin " + strconv.Quote(o.Text) + " has no scheme: rack-cors allows it under every scheme (" + "http://" + o.Text + " too, which anyone on the network can act as); write the page's origin with its scheme, https://" + o.Text + " (http:// only for a development server on this machine) (lib/rack/cors.rb 1.1.1, Resources#origins)",
+					Message: "the origin " + strconv.Quote(o.Text) + " has no scheme: rack-cors allows it under every scheme (" + "http://" + o.Text + " too, which anyone on the network can act as); write the page's origin with its scheme, https://" + o.Text + " (http:// only for a development server on this machine) (Resources#origins)",
 					Pos:     posOf(o.V)})
 			}
 		}
@@ -66,7 +85,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 				for _, it := range m.Val.Flat() {
 					if (it.Kind == rblit.Str || it.Kind == rblit.Sym) && (it.S != strings.ToLower(it.S) || !headers.IsToken(it.S) || it.S == "*") {
 						out = append(out, portable.Finding{Severity: "error", Code: "method-never-matches",
-							Message: "the method " + strconv.Quote(it.S) + " never matches: rack-cors compares the request's method lowercased (\"put\") with each entry as written; write :" + strings.ToLower(strings.Trim(it.S, " ")) + " (lib/rack/cors.rb 1.1.1, Resource#process_preflight)",
+							Message: "the method " + strconv.Quote(it.S) + " never matches: rack-cors compares the request's method lowercased (\"put\") with each entry as written; write :" + strings.ToLower(strings.Trim(it.S, " ")) + " (Resource#process_preflight)",
 							Pos:     posOf(it)})
 					}
 				}
@@ -81,7 +100,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 					}
 					if it.Kind == rblit.Sym {
 						out = append(out, portable.Finding{Severity: "error", Code: "header-symbol",
-							Message: "the header :" + it.S + " is a symbol, which rack-cors never finds a requested name equal to (a preflight asking for it gets no CORS header); write it as a string, " + strconv.Quote(it.S) + " (lib/rack/cors.rb 1.1.1, Resource#allow_headers?)",
+							Message: "the header :" + it.S + " is a symbol, which rack-cors never finds a requested name equal to (a preflight asking for it gets no CORS header); write it as a string, " + strconv.Quote(it.S) + " (Resource#allow_headers?)",
 							Pos:     posOf(it)})
 					}
 				}
@@ -123,7 +142,7 @@ func wildcardRegex(o string) string {
 // (CheckText), so that `whycors lint --codes`, the SARIF report and
 // whycors:ignore know them.
 func (*Format) LintCodes() []portable.Code {
-	const src = "cyu/rack-cors lib/rack/cors.rb (1.1.1)"
+	const src = "cyu/rack-cors lib/rack/cors.rb and lib/rack/cors/ (2.0.2, 3.0.0; 1.1.1)"
 	return []portable.Code{
 		{Code: "origin-any-scheme", Severity: "warning",
 			Summary: "An origin without a scheme (\"app.example\") is allowed under every scheme, http:// too.",
@@ -132,7 +151,7 @@ func (*Format) LintCodes() []portable.Code {
 			Summary: "An origin \"null\" is a host name to rack-cors: it never matches the Origin null.",
 			Source:  src + ", Resources#origins"},
 		{Code: "origin-custom-scheme", Severity: "warning",
-			Summary: "An origin with a scheme other than http or https (capacitor://localhost) never matches in rack-cors 1.1.1; from 2.0.0 it is compared exactly.",
+			Summary: "An origin whose scheme rack-cors does not take as one is a host name that never matches: capacitor://localhost in 1.x (2.0.0 on compares it exactly), an upper-case scheme in any version.",
 			Source:  src + ", Resources#origins; CHANGELOG 2.0.0"},
 		{Code: "origin-pattern-literal", Severity: "error",
 			Summary: "An origin string with \"*\" (https://*.example.com) never matches: rack-cors has no wildcard in a string.",

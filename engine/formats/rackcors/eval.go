@@ -94,15 +94,27 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if len(vary) == 0 {
 			vary = []string{"Origin"}
 		}
+		// Rack::Cors#call reads the application's Vary under one name as
+		// written: "Vary" in 1.1.1 (its VARY), "vary" from 2.0.0. On Rack
+		// 2, 2.0.0 on makes a reply that got CORS headers a
+		// Rack::Utils::HeaderHash (Resource#header_proc), whose lookups
+		// ignore case. A Vary under another spelling stays a line of its
+		// own beside the one rack-cors writes.
+		name, fold := "Vary", false
+		if !c.v1() {
+			name, fold = "vary", len(add) > 0
+		}
 		var all []string
+		kept := out.Reply.Header[:0]
 		for _, f := range out.Reply.Header {
-			if strings.EqualFold(f.Name, "Vary") {
+			if f.Name == name || fold && strings.EqualFold(f.Name, name) {
 				all = append(all, splitComma(f.Value)...)
+				continue
 			}
+			kept = append(kept, f)
 		}
 		all = append(all, vary...)
-		out.Reply.Header.Del("Vary")
-		out.Reply.Header.Add("Vary", strings.Join(uniq(all), ", "))
+		out.Reply.Header = append(kept, headers.Field{Name: name, Value: strings.Join(uniq(all), ", ")})
 	}
 	return out
 }

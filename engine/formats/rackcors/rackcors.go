@@ -1,4 +1,4 @@
-// Package rackcors reads rack-cors (1.1.1) from the Ruby that configures
+// Package rackcors reads rack-cors (2.0.2 and 3.0.0, or 1.1.1) from the Ruby that configures
 // it, a Rails initializer (config/initializers/cors.rb, as `rails new
 // --api` writes it), config/application.rb or a Rack config.ru, and
 // answers requests the way the middleware does (format name
@@ -11,8 +11,9 @@
 // values are literals, constants assigned earlier in the file and
 // ENV["NAME"] / ENV.fetch("NAME", default) (engine/formats/internal/rblit).
 //
-// Semantics (lib/rack/cors.rb at 1.1.1, Debian 12's ruby-rack-cors, on
-// Rack 2.2):
+// Semantics (lib/rack/cors.rb and lib/rack/cors/ at 2.0.2 and 3.0.0, one
+// code but for VERSION, Debian 13's and sid's ruby-rack-cors; at 1.1.1,
+// Debian 12's, where it says so; on Rack 2.2):
 //   - the request's path is PATH_INFO percent-decoded and, without a NUL,
 //     cleaned of empty, "." and ".." segments (Rack::Utils.unescape_path,
 //     valid_path?, clean_path_info: Puma's PATH_INFO is binary, so any
@@ -31,13 +32,16 @@
 //     the application's own (Access-Control-Allow-Origin, -Methods,
 //     -Expose-Headers, empty when expose is not set, -Max-Age, 7200 by
 //     default, and -Allow-Credentials with credentials: true);
-//   - a string origin with http:// or https:// is compared exactly, "*"
-//     allows every origin (and Access-Control-Allow-Origin: *), another
-//     string is a host matched under any scheme; a regex is searched in
-//     the origin (Regexp#===, unanchored unless written with \A and \z);
+//   - a string origin with a scheme (lower-case letters, digits, "+",
+//     "-" and "." after a letter, then "://"; 1.1.1: http:// or https://
+//     only, or file://) is compared exactly, "*" allows every origin
+//     (and Access-Control-Allow-Origin: *), another string is a host
+//     matched under any scheme; a regex is searched in the origin
+//     (Regexp#===, unanchored unless written with \A and \z);
 //   - a resource path is a pattern: "*" any text, "/*" an optional slash
 //     and any text ("/api/*" covers /api, /api/x and /apiary), ":name" a
-//     segment, the rest as written; a Regexp is searched in the path;
+//     segment, ". + ( )" and "$" (1.1.1: an anchor) as written, the rest
+//     a regex's own syntax; a Regexp is searched in the path;
 //   - Vary (the resource's vary:, else Origin) is added to every reply
 //     but a preflight's when a resource of any allow block covers the
 //     path, with or without an Origin.
@@ -52,10 +56,19 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-const source = "lib/rack/cors.rb (rack-cors 1.1.1)"
+const source = "lib/rack/cors.rb and lib/rack/cors/ (rack-cors 3.0.0 and 2.0.2, or 1.1.1 for a Gemfile.lock's 1.x)"
 
-// Version is the rack-cors version this package models.
-const Version = "1.1.1"
+// The rack-cors versions this package answers as. 2.0.2 and 3.0.0 are
+// one code: Debian's packages of them (trixie's ruby-rack-cors 2.0.2-1,
+// sid's 3.0.0-1) differ in lib/rack/cors/version.rb alone, 3.0.0 having
+// raised the Rack it asks for in its gemspec. 1.1.1 is Debian 12's.
+const (
+	// Latest is the version a configuration is read as unless a
+	// Gemfile.lock names another.
+	Latest = "3.0.0"
+	// V1 is what a Gemfile.lock's rack-cors 1.x (or older) is read as.
+	V1 = "1.1.1"
+)
 
 // Formats are this package's formats, for a policy.Registry.
 func Formats() []policy.Format { return []policy.Format{&Format{}} }
@@ -93,12 +106,14 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 }
 
 // ParseSource implements policy.SourceParser: the code with the values
-// of the environment variables it reads from src.Params (--param).
+// of the environment variables it reads from src.Params (--param), as
+// the rack-cors of the Gemfile.lock that may follow it answers.
 func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	if err := src.OneFile(f.Name()); err != nil {
+	version, err := lockedVersion(src)
+	if err != nil {
 		return nil, err
 	}
-	c, err := ParseEnviron(src.Main(), src.Params)
+	c, err := ParseVersion(src.Main(), src.Params, version)
 	if err != nil {
 		return nil, err
 	}
@@ -164,6 +179,9 @@ type Allow struct {
 type Config struct {
 	Allows []Allow `json:"allows"`
 	Line   int     `json:"line"`
+	// Version is the rack-cors it answers as: Latest, or the version a
+	// Gemfile.lock named (1.x answers as V1).
+	Version string `json:"version"`
 	// Notes are sentences the verdict carries: a value read from the
 	// environment, a condition around the middleware.
 	Notes []string `json:"notes,omitempty"`
@@ -183,6 +201,12 @@ var middlewareMethods = map[string]bool{"insert_before": true, "insert_after": t
 // the code reads (ENV["NAME"], ENV.fetch("NAME", ...): the command
 // line's --param NAME=VALUE).
 func ParseEnviron(text string, environ map[string]string) (*Config, error) {
+	return ParseVersion(text, environ, "")
+}
+
+// ParseVersion is ParseEnviron as rack-cors version answers ("2.0.2",
+// "1.1.1"; "" for Latest, with a note where the versions differ).
+func ParseVersion(text string, environ map[string]string, version string) (*Config, error) {
 	f := rblit.Read(text, environ)
 	var found []rblit.Stmt
 	var walk func(sts []rblit.Stmt)
@@ -228,7 +252,12 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		return nil, policy.Errors{{Line: found[1].Line, Column: found[1].Col, Msg: "a second Rack::Cors middleware: each answers its own preflights, the first in the stack before the other; whycors reads one, so paste one"}}
 	}
 	st := found[0]
-	c := &Config{Line: st.Line, consts: f.Consts}
+	c := &Config{Line: st.Line, Version: version, consts: f.Consts}
+	if version == "" {
+		c.Version = Latest
+	} else if n := versionNote(version); n != "" {
+		c.Notes = append(c.Notes, n)
+	}
 	env, envGiven := environ["RAILS_ENV"]
 	if st.Cond != "" {
 		holds, known := railsEnv(st.Cond, env)
@@ -263,7 +292,7 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 		} else if !run {
 			continue
 		}
-		a, es := readAllow(s.Call, env, envGiven)
+		a, es := readAllow(s.Call, env, envGiven, c.v1())
 		errs = append(errs, es...)
 		c.Allows = append(c.Allows, a)
 	}
@@ -273,6 +302,9 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 				c.Notes = append(c.Notes, envNote(o.V))
 			}
 		}
+	}
+	if version == "" {
+		c.Notes = append(c.Notes, c.versionNotes()...)
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -410,7 +442,7 @@ func envNote(v rblit.Value) string {
 
 // readAllow reads one allow block: its origins and resources, in order
 // (a resource takes the block's "*" as it stands when it is declared).
-func readAllow(call *rblit.Call, env string, envGiven bool) (Allow, policy.Errors) {
+func readAllow(call *rblit.Call, env string, envGiven, v1 bool) (Allow, policy.Errors) {
 	a := Allow{Line: call.Line}
 	param := blockParam(call.Block)
 	var errs policy.Errors
@@ -433,11 +465,11 @@ func readAllow(call *rblit.Call, env string, envGiven bool) (Allow, policy.Error
 			// @public_resources, once set, stays (Resources#origins).
 			a.origins = s.Call
 			a.Origins = nil
-			es := a.readOrigins(s.Call)
+			es := a.readOrigins(s.Call, v1)
 			errs = append(errs, es...)
 			continue
 		}
-		r, es := readResource(s.Call, a.Public)
+		r, es := readResource(s.Call, a.Public, v1)
 		errs = append(errs, es...)
 		a.Resources = append(a.Resources, r)
 	}
@@ -446,7 +478,7 @@ func readAllow(call *rblit.Call, env string, envGiven bool) (Allow, policy.Error
 
 // readOrigins is Resources#origins: each argument, flattened, "" left
 // out.
-func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
+func (a *Allow) readOrigins(call *rblit.Call, v1 bool) policy.Errors {
 	var errs policy.Errors
 	if call.Block != nil {
 		return policy.Errors{unreadableAt(call.Line, call.Col, "origins with a block: your code decides each origin at run time, which whycors cannot read; list the origins")}
@@ -463,7 +495,7 @@ func (a *Allow) readOrigins(call *rblit.Call) policy.Errors {
 			case v.S == "*":
 				a.Public = true
 				a.Origins = append(a.Origins, Origin{Text: "*", Kind: "*", V: v})
-			case strings.HasPrefix(v.S, "http://") || strings.HasPrefix(v.S, "https://") || v.S == "file://":
+			case hasScheme(v.S, v1):
 				a.Origins = append(a.Origins, Origin{Text: v.S, Kind: "exact", V: v})
 			default:
 				host := `^[a-z][a-z0-9.+-]*://` + regexp.QuoteMeta(v.S) + `$`
@@ -520,7 +552,7 @@ func kindWords(v rblit.Value) string {
 var anyMethods = []string{"get", "head", "post", "put", "patch", "delete", "options"}
 
 // readResource is Resource#initialize.
-func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
+func readResource(call *rblit.Call, public, v1 bool) (Resource, policy.Errors) {
 	r := Resource{Line: call.Line, call: call, Public: public, MaxAge: "7200", Methods: []string{"get"}}
 	var errs policy.Errors
 	if len(call.Args) == 0 {
@@ -537,7 +569,7 @@ func readResource(call *rblit.Call, public bool) (Resource, policy.Errors) {
 	switch p.Kind {
 	case rblit.Str:
 		r.Path = p.S
-		re, _, err := goRegex(compilePath(p.S), "")
+		re, _, err := goRegex(compilePath(p.S, v1), "")
 		if err != nil {
 			errs = append(errs, unreadable(p, "the path "+strconv.Quote(p.S)+" makes a pattern whycors cannot read: "+err.Error()))
 		}
@@ -645,10 +677,11 @@ func names(v rblit.Value) []string {
 }
 
 // compilePath is Resource#compile of a string path: "/*" is an optional
-// slash and any text, "*" any text, ":name" one segment, ". + ( )"
-// escaped, the rest as written (a regex's own syntax), anchored at a
-// line's start and end.
-func compilePath(path string) string {
+// slash and any text, "*" any text, ":name" one segment, ". + ( )" and
+// "$" escaped (1.1.1 left "$" an anchor: its special_chars were
+// %w{. + ( )}), the rest as written (a regex's own syntax), anchored at
+// a line's start and end.
+func compilePath(path string, v1 bool) string {
 	var b strings.Builder
 	for i := 0; i < len(path); {
 		if path[i] == ':' {
@@ -672,6 +705,11 @@ func compilePath(path string) string {
 			b.WriteString(`(.*?)`)
 		case '.', '+', '(', ')':
 			b.WriteByte('\\')
+			b.WriteByte(c)
+		case '$':
+			if !v1 {
+				b.WriteByte('\\')
+			}
 			b.WriteByte(c)
 		default:
 			b.WriteByte(c)

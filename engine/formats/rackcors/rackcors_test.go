@@ -19,9 +19,10 @@ import (
 
 func golden(t testing.TB) string { return postest.Golden(t, "cors.rb") }
 
-// TestRespond: each row's expected reply is what lib/rack/cors.rb at
-// 1.1.1 (Debian 12's ruby-rack-cors, on Rack 2.2.22) answers; e2e/ruby
-// holds the model to the real middleware behind Puma.
+// TestRespond: each row's expected reply is what rack-cors 2.0.2 and
+// 3.0.0 (Debian 13's and sid's ruby-rack-cors, on Rack 2.2.22) answer;
+// e2e/ruby holds the model to the real middleware behind Puma, and to
+// 1.1.1's.
 func TestRespond(t *testing.T) {
 	c, err := rackcors.Parse(golden(t))
 	if err != nil {
@@ -58,8 +59,11 @@ func TestRespond(t *testing.T) {
 		{desc: "origins \"*\": Access-Control-Allow-Origin: *, methods: :get alone, and an empty expose line", source: "Resources#origins, Resource#to_headers",
 			req: servertest.Req("GET", "/public/a.css", "Origin", "https://any.example"), app: ok, status: 200,
 			want: map[string][]string{"Access-Control-Allow-Origin": {"*"}, "Access-Control-Allow-Methods": {"GET"}, "Access-Control-Expose-Headers": {""}, "Access-Control-Max-Age": {"7200"}, creds: nil}},
-		{desc: "no Origin: no CORS header, but Vary where a resource covers the path, after the application's own", source: "Rack::Cors#call (vary_resource)",
+		{desc: "no Origin: no CORS header, but Vary where a resource covers the path, a line after the application's Vary (read as \"vary\")", source: "Rack::Cors#call (vary_resource, headers['vary'])",
 			req: servertest.Req("GET", "/api/items"), app: policy.Reply{Status: 200, Header: headers.List{{Name: "Vary", Value: "Accept-Encoding"}}}, status: 200,
+			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Vary": {"Accept-Encoding", "Origin"}}},
+		{desc: "no Origin, the application's vary in lower case: one line", source: "Rack::Cors#call (headers['vary'])",
+			req: servertest.Req("GET", "/api/items"), app: policy.Reply{Status: 200, Header: headers.List{{Name: "vary", Value: "Accept-Encoding"}}}, status: 200,
 			want: map[string][]string{"Access-Control-Allow-Origin": nil, "Vary": {"Accept-Encoding, Origin"}}},
 		{desc: "a path that holds \"://\" is still a path", source: "Rack::Cors#evaluate_path (PATH_INFO; e2e/ruby sent /api/https://x.example/1)",
 			req: servertest.Req("GET", "/api/https://x.example/1", "Origin", "https://app.example"), app: ok, status: 200,
@@ -148,7 +152,7 @@ func TestDetect(t *testing.T) {
 }
 
 func TestCapabilities(t *testing.T) {
-	pylittest.Capabilities(t, postest.Lookup(t, rackcors.Formats(), "rack-cors"), "rack-cors", "cors.rb", rackcors.Version)
+	pylittest.Capabilities(t, postest.Lookup(t, rackcors.Formats(), "rack-cors"), "rack-cors", "cors.rb", rackcors.Latest)
 }
 
 // TestEditText: each fix, made in the initializer and read back, lets
@@ -248,9 +252,11 @@ func TestCheckText(t *testing.T) {
 		{desc: "no methods; a host without a scheme; a prefix resource", source: "Resource#initialize, Resources#origins, Resource#compile",
 			text: head + "    origins \"app.example\"\n    resource \"/api/*\"\n  end\nend\n",
 			want: []string{"origin-any-scheme@3:13", "default-methods@4:5", "resource-prefix@4:14"}},
-		{desc: "a custom scheme is a host to 1.1.1", source: "Resources#origins; 2.0.0's CHANGELOG",
-			text: head + "    origins \"capacitor://localhost\"\n    resource \"*\", methods: :any\n  end\nend\n",
+		{desc: "a scheme with a capital is no scheme to rack-cors: a host", source: "Resources#origins (%r{^[a-z][a-z0-9.+-]*://})",
+			text: head + "    origins \"Capacitor://localhost\"\n    resource \"*\", methods: :any\n  end\nend\n",
 			want: []string{"origin-custom-scheme@3:13"}},
+		{desc: "a custom scheme is compared exactly from 2.0.0 (read unless a Gemfile.lock says 1.x)", source: "Resources#origins; 2.0.0's CHANGELOG",
+			text: head + "    origins \"capacitor://localhost\"\n    resource \"*\", methods: :any\n  end\nend\n"},
 		{desc: "a wildcard in a string, \"*\" as a header, a trailing slash", source: "Resources#allow_origin?, Resource#allow_headers?, Rack::Utils.clean_path_info",
 			text: head + "    origins \"https://*.example.com\"\n    resource \"/file/list_all/\", headers: \"*\", methods: :any\n  end\nend\n",
 			want: []string{"origin-pattern-literal@3:13", "header-star@4:42", "resource-trailing-slash@4:14"}},
@@ -390,5 +396,123 @@ func TestRailsEnv(t *testing.T) {
 	postest.Positions(t, "no RAILS_ENV", err, []policy.Error{{Line: 5, Column: 9}, {Line: 7, Column: 9}})
 	if err == nil || !strings.Contains(err.Error(), "--param RAILS_ENV") {
 		t.Errorf("no RAILS_ENV: %v, want it to ask for it", err)
+	}
+}
+
+// lockOf is a Gemfile.lock as Bundler writes it, naming rack-cors
+// version.
+func lockOf(version string) string {
+	return "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack (2.2.22)\n    rack-cors (" + version + ")\n      rack (>= 2.0.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  rack-cors\n"
+}
+
+// TestVersions: where rack-cors 1.1.1 and 2.0.2/3.0.0 answer apart, the
+// model answers as the Gemfile.lock after the Ruby says, and as 2.0.2
+// and 3.0.0 without one, with a note (Debian's ruby-rack-cors 1.1.1-1,
+// 2.0.2-1 and 3.0.0-1, lib/rack/cors.rb and lib/rack/cors/; e2e/ruby
+// runs each).
+func TestVersions(t *testing.T) {
+	const ruby = "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"capacitor://localhost\", \"https://app.example\"\n    resource \"/price$/*\", methods: [:get, :put]\n  end\nend\n"
+	f := postest.Lookup(t, rackcors.Formats(), "rack-cors").(*rackcors.Format)
+	tests := []struct {
+		desc, source, lock string
+		allowApp           bool // capacitor://localhost's GET of /price$/x gets its CORS headers
+		anchor             bool // "$" is the path's end: /price$/x is not covered, /price is
+		notes              []string
+		codes              []string // lint's findings of the source
+	}{
+		{desc: "no Gemfile.lock: 2.0.2 and 3.0.0's code, with a note at each place 1.x differs", source: "Resources#origins (%r{^[a-z][a-z0-9.+-]*://}), Resource#compile (special_chars %w[. + ( ) $])",
+			allowApp: true, notes: []string{"line 3: rack-cors 2.0 and 3.0", "line 4: rack-cors 2.0 and 3.0"}},
+		{desc: "Gemfile.lock's 2.0.2", source: "as above", lock: lockOf("2.0.2"), allowApp: true},
+		{desc: "Gemfile.lock's 3.0.0", source: "as above", lock: lockOf("3.0.0"), allowApp: true},
+		{desc: "Gemfile.lock's 1.1.1: the custom scheme is a host name, \"$\" an anchor", source: "1.1.1's Resources#origins (/^https?:\\/\\//), Resource#compile (special_chars %w{. + ( )})",
+			lock: lockOf("1.1.1"), anchor: true, codes: []string{"origin-custom-scheme"}},
+		{desc: "Gemfile.lock's 1.0.3: answered as 1.1.1's code, said so", source: "as above", lock: lockOf("1.0.3"), anchor: true,
+			notes: []string{"rack-cors 1.0.3 (Gemfile.lock) is answered as 1.1.1's code"}, codes: []string{"origin-custom-scheme"}},
+		{desc: "Gemfile.lock's 2.0.1: 2.0.2's code, said so", source: "2.0.0's CHANGELOG", lock: lockOf("2.0.1"), allowApp: true,
+			notes: []string{"rack-cors 2.0.1 (Gemfile.lock) is answered as 2.0.2's and 3.0.0's code"}},
+		{desc: "Gemfile.lock's 4.1.0: newer than the model, said so", source: "as above", lock: lockOf("4.1.0"), allowApp: true,
+			notes: []string{"rack-cors 4.1.0 (Gemfile.lock) is newer than whycors knows: answered as 3.0.0's code"}},
+	}
+	get := func(c *rackcors.Config, path string) bool {
+		out := c.Respond(servertest.Req("GET", path, "Origin", "capacitor://localhost"), policy.Reply{Status: 200})
+		v, _ := out.Reply.Header.Get("Access-Control-Allow-Origin")
+		return v == "capacitor://localhost"
+	}
+	for _, tt := range tests {
+		src := policy.Source{Files: []policy.File{{Name: "config/initializers/cors.rb", Text: ruby}}}
+		if tt.lock != "" {
+			src.Files = append(src.Files, policy.File{Name: "Gemfile.lock", Text: tt.lock})
+		}
+		ev, err := f.ParseSource(src)
+		if err != nil {
+			t.Errorf("%s: %v", tt.desc, err)
+			continue
+		}
+		c := ev.(*rackcors.Config)
+		if got := get(c, "/price$/x"); got != tt.allowApp {
+			t.Errorf("%s (%s): capacitor://localhost's GET of /price$/x allowed = %v, want %v", tt.desc, tt.source, got, tt.allowApp)
+		}
+		// https://app.example is exact in every version: "$" alone decides.
+		app := func(path string) bool {
+			out := c.Respond(servertest.Req("GET", path, "Origin", "https://app.example"), policy.Reply{Status: 200})
+			_, ok := out.Reply.Header.Get("Access-Control-Allow-Origin")
+			return ok
+		}
+		if app("/price$/x") == tt.anchor || app("/price") != tt.anchor {
+			t.Errorf("%s (%s): /price$/x covered %v, /price %v; want \"$\" read as an anchor: %v", tt.desc, tt.source, app("/price$/x"), app("/price"), tt.anchor)
+		}
+		if len(c.Notes) != len(tt.notes) {
+			t.Errorf("%s: notes %q, want %d", tt.desc, c.Notes, len(tt.notes))
+		} else {
+			for i, n := range tt.notes {
+				if !strings.HasPrefix(c.Notes[i], n) {
+					t.Errorf("%s: note %q, want it to start %q", tt.desc, c.Notes[i], n)
+				}
+			}
+		}
+		var codes []string
+		for _, x := range f.CheckSource(src) {
+			if x.Code != "resource-prefix" { // "/*", in every version
+				codes = append(codes, x.Code)
+			}
+		}
+		if strings.Join(codes, " ") != strings.Join(tt.codes, " ") {
+			t.Errorf("%s: lint %q, want %q", tt.desc, codes, tt.codes)
+		}
+	}
+}
+
+// TestLockErrors: a Gemfile.lock out of place, or without rack-cors, is
+// refused at its file and line.
+func TestLockErrors(t *testing.T) {
+	const ruby = "use Rack::Cors do\n  allow do\n    origins \"https://app.example\"\n    resource \"*\"\n  end\nend\n"
+	f := postest.Lookup(t, rackcors.Formats(), "rack-cors").(*rackcors.Format)
+	rb := policy.File{Name: "config.ru", Text: ruby}
+	lock := policy.File{Name: "Gemfile.lock", Text: lockOf("2.0.2")}
+	tests := []struct {
+		desc  string
+		files []policy.File
+		want  string // file:line:column and the message's start
+	}{
+		{desc: "the lock before the Ruby", files: []policy.File{lock, rb}, want: "Gemfile.lock:1:1 rack-cors reads the Ruby that adds the middleware first"},
+		{desc: "two Ruby files", files: []policy.File{rb, {Name: "other.rb", Text: ruby}}, want: "other.rb:1:1 rack-cors reads one Ruby file"},
+		{desc: "a third file after the lock", files: []policy.File{rb, lock, {Name: "x.rb", Text: ruby}}, want: "x.rb:1:1 rack-cors reads one Ruby file"},
+		{desc: "a lock without rack-cors", files: []policy.File{rb, {Name: "Gemfile.lock", Text: "GEM\n  specs:\n    rack (2.2.22)\n"}}, want: "Gemfile.lock:1:1 this Gemfile.lock names no rack-cors gem"},
+		{desc: "a version that is no version", files: []policy.File{rb, {Name: "Gemfile.lock", Text: "GEM\n  specs:\n    rack-cors (x)\n"}}, want: "Gemfile.lock:3:16 rack-cors (x): not a version"},
+	}
+	for _, tt := range tests {
+		_, err := f.ParseSource(policy.Source{Files: tt.files})
+		var errs policy.Errors
+		if e, ok := err.(policy.Errors); ok {
+			errs = e
+		}
+		if len(errs) != 1 {
+			t.Errorf("%s: %v, want one fault", tt.desc, err)
+			continue
+		}
+		e := errs[0]
+		if got := e.File + ":" + strconv.Itoa(e.Line) + ":" + strconv.Itoa(e.Column) + " " + e.Msg; !strings.HasPrefix(got, tt.want) {
+			t.Errorf("%s: %q, want it to start %q", tt.desc, got, tt.want)
+		}
 	}
 }

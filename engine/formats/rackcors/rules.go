@@ -156,16 +156,21 @@ func (*Format) FileName() string { return "cors.rb" }
 // it; left out, methods are rack-cors' [:get] plus the method, headers
 // the one name), credentials: true. "*" origins and headers: :any
 // already allow every value, and the text is left as it is.
-func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, e) }
+func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, "", e) }
 
 // EditSource implements fix.SourceEditor: EditText with the values of
-// the environment variables the code reads from src.Params (--param).
+// the environment variables the code reads from src.Params (--param),
+// as the version of the Gemfile.lock after it reads.
 func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
-	return editIn(src.Main(), src.Params, e)
+	version, err := lockedVersion(src)
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	return editIn(src.Main(), src.Params, version, e)
 }
 
-func editIn(text string, environ map[string]string, e fix.Edit) (string, error) {
-	c, err := ParseEnviron(text, environ)
+func editIn(text string, environ map[string]string, version string, e fix.Edit) (string, error) {
+	c, err := ParseVersion(text, environ, version)
 	if err != nil {
 		return "", fix.ErrNotFound
 	}
