@@ -163,7 +163,8 @@ func configInputs(args []string) []configInput {
 
 // withCompanions joins each file that a format reads only beside its
 // main file (a CloudFormation parameter file: policy.Companion) to the
-// file of that format in the same folder, before or after it, as explain
+// file of that format in the same folder (or below it, for a
+// policy.RootCompanion), before or after it, as explain
 // --policy T --policy P reads them (pre-commit and the Action pass files
 // in path order: params.json before template.yaml). One with no such
 // file, or several, is skipped with a note (skip): a hook given only a
@@ -194,10 +195,16 @@ func withCompanions(ins []configInput) []configInput {
 		if f == nil {
 			continue
 		}
+		// A main file in the companion's folder, or for a companion of
+		// the folders below its own (policy.RootCompanion: a Gemfile.lock
+		// at the application's root, config/initializers/cors.rb below
+		// it) there or below.
 		dir := filepath.Dir(ins[i].files[0])
+		rc, below := f.(policy.RootCompanion)
+		below = below && rc.CompanionAtRoot()
 		var mains []int
 		for j, m := range ins {
-			if comp[j] == nil && len(m.files) > 0 && filepath.Dir(m.files[0]) == dir && formatAt(j) == f.Name() {
+			if comp[j] == nil && len(m.files) > 0 && formatAt(j) == f.Name() && (filepath.Dir(m.files[0]) == dir || below && within(dir, m.files[0])) {
 				mains = append(mains, j)
 			}
 		}
@@ -206,9 +213,9 @@ func withCompanions(ins []configInput) []configInput {
 			joinTo[mains[0]] = append(joinTo[mains[0]], ins[i].files[0])
 			joined[i] = true
 		case len(mains) > 1:
-			ins[i].skip = "a parameter file of the " + f.Name() + " format, and several files of that format in its folder were given with it: not linted (lint it with one: explain --policy takes both)"
+			ins[i].skip = "a file the " + f.Name() + " format reads beside its main one, and several files of that format in its folder were given with it: not linted (lint it with one: explain --policy takes both)"
 		default:
-			ins[i].skip = "a parameter file of the " + f.Name() + " format, read with its main file, and no file of that format in its folder was given with it: not linted"
+			ins[i].skip = "a file the " + f.Name() + " format reads beside its main one, and no file of that format in its folder was given with it: not linted"
 		}
 	}
 	var out []configInput
@@ -478,4 +485,15 @@ func withBOMLines(diff string, bom func(name string) bool) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// within reports whether file is in folder dir or a folder below it.
+func within(dir, file string) bool {
+	d, err1 := filepath.Abs(dir)
+	f, err2 := filepath.Abs(filepath.Dir(file))
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, f)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

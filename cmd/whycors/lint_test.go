@@ -289,12 +289,42 @@ Resources:
 		{desc: "in path order, as pre-commit passes them: the parameter file first", args: []string{params, tpl}, code: 0,
 			stdout: []string{"origin-never-matches"}, not: []string{"cfn-unresolved"}},
 		{desc: "the parameter file alone is not linted, and says why (a hook given only it still passes)", args: []string{params}, code: 0,
-			stderr: "a parameter file of the cloudformation format, read with its main file, and no file of that format in its folder was given with it: not linted"},
+			stderr: "a file the cloudformation format reads beside its main one, and no file of that format in its folder was given with it: not linted"},
 		{desc: "a template of another folder does not take it", args: []string{other, params}, code: 0,
 			stdout: []string{"cfn-unresolved"}, stderr: "no file of that format in its folder"},
 		{desc: "convert reads them together too (a template configuration file)", command: "convert", args: []string{"--to", "native", tpl, good}, code: 0,
 			stdout: []string{`"origins": ["https://shop.example.com"]`}},
 	} {
+		t.Run(tc.desc, tc.check)
+	}
+}
+
+// TestLintRailsWithGemfileLock: a Gemfile.lock at the application's root
+// is read with the initializer two folders below it (policy.RootCompanion),
+// in either order, for the rack-cors version it names: 1.x reads an origin
+// with a custom scheme as a host name that never matches, which lint says;
+// 2.0 and 3.0 compare it exactly.
+func TestLintRailsWithGemfileLock(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
+	rb := write(filepath.Join("config", "initializers", "cors.rb"), "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"capacitor://localhost\"\n    resource \"*\", headers: :any, methods: [:get, :post]\n  end\nend\n")
+	lock := func(v string) string {
+		return write("Gemfile.lock", "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack-cors ("+v+")\n      rack (>= 2.0.0)\n\nPLATFORMS\n  ruby\n")
+	}
+	for _, tc := range []struct {
+		version string
+		lintCase
+	}{
+		{"1.1.1", lintCase{desc: "the lock's 1.1.1: the custom scheme never matches", args: []string{rb, filepath.Join(dir, "Gemfile.lock")}, code: 0,
+			stdout: []string{"cors.rb:3:13: warning origin-custom-scheme: rack-cors 1.1.1 (your Gemfile.lock's)"}}},
+		{"1.1.1", lintCase{desc: "the lock first, as pre-commit passes paths", args: []string{filepath.Join(dir, "Gemfile.lock"), rb}, code: 0,
+			stdout: []string{"origin-custom-scheme"}}},
+		{"3.0.0", lintCase{desc: "the lock's 3.0.0: compared exactly, nothing to say", args: []string{rb, filepath.Join(dir, "Gemfile.lock")}, code: 0,
+			not: []string{"origin-custom-scheme", "rejected"}}},
+		{"3.0.0", lintCase{desc: "the lock alone is not linted, and says why", args: []string{filepath.Join(dir, "Gemfile.lock")}, code: 0,
+			stderr: "a file the rack-cors format reads beside its main one, and no file of that format in its folder was given with it: not linted"}},
+	} {
+		lock(tc.version)
 		t.Run(tc.desc, tc.check)
 	}
 }

@@ -281,6 +281,15 @@ type Companion interface {
 	Companion(text string) bool
 }
 
+// RootCompanion is a Companion of the folders below its own too (a
+// Gemfile.lock at an application's root, read beside the
+// config/initializers/cors.rb two folders down) when CompanionAtRoot
+// says so; a Companion is else its own folder's.
+type RootCompanion interface {
+	Companion
+	CompanionAtRoot() bool
+}
+
 // Parse reads src with f: ParseSource when f is a SourceParser, else
 // f.Parse of src's main text, which must then be its only one.
 func Parse(f Format, src Source) (Evaluator, error) {

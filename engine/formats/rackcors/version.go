@@ -105,11 +105,32 @@ func lockedVersion(src policy.Source) (string, error) {
 }
 
 // isLock reports a Gemfile.lock (or gems.locked), by its name or by
-// Bundler's first section.
+// its text.
 func isLock(f policy.File) bool {
 	base := path.Base(strings.ReplaceAll(f.Name, "\\", "/"))
-	return base == "Gemfile.lock" || base == "gems.locked" || strings.HasPrefix(f.Text, "GEM\n") || strings.HasPrefix(f.Text, "GEM\r\n")
+	return base == "Gemfile.lock" || base == "gems.locked" || lockText(f.Text)
 }
+
+// lockText reports a text Bundler wrote as a lock file: its first
+// section is a source (GIT, PATH or GEM; PLUGIN SOURCE before them), and
+// a source lists its gems under "  specs:".
+func lockText(text string) bool {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	first, _, _ := strings.Cut(text, "\n")
+	switch first {
+	case "GEM", "GIT", "PATH", "PLUGIN SOURCE":
+		return strings.Contains(text, "\n  specs:\n")
+	}
+	return false
+}
+
+// Companion implements policy.Companion: a Gemfile.lock is read beside
+// the Ruby that adds the middleware, for the version it names.
+func (*Format) Companion(text string) bool { return lockText(text) }
+
+// CompanionAtRoot implements policy.RootCompanion: the lock is at the
+// application's root, the initializer in config/initializers below it.
+func (*Format) CompanionAtRoot() bool { return true }
 
 // versionNote says which code a configuration answers as when its
 // Gemfile.lock names a version this package does not run as such.
