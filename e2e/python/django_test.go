@@ -69,6 +69,6 @@ func TestDjangoCorsHeaders(t *testing.T) {
 	if !s.reads("WHYCORS_ORIGINS", "WHYCORS_UNSET") {
 		t.Fatal("no generated configuration reads the environment, with a value given and without")
 	}
-	srv := start(t, "django", "corsheaders", s.configs)
+	srv := start(t, "django", "corsheaders", s.configs, "")
 	run(t, srv, s.cases)
 }

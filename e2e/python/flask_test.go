@@ -84,6 +84,5 @@ func TestFlaskCors(t *testing.T) {
 	var s suite
 	s.generated(t, r, "f", 30, genFlask, func(src string) (policy.Evaluator, error) { return flaskcors.Parse(src) }, []string{"/items", "/api/x", "/apiary", "/boom", "/dec", "/api/vary"})
 	s.golden(t, r, "flaskcors", []string{"app.py", "app_full.py"}, func(src string) (policy.Evaluator, error) { return flaskcors.Parse(src) })
-	srv := start(t, "flask", "flask_cors", s.configs)
-	run(t, srv, s.cases)
+	eachLibrary(t, "flask", "flask_cors", &s, "python3-flask-cors")
 }
