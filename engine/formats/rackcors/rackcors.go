@@ -1,8 +1,8 @@
-// Package rackcors reads rack-cors (2.0.2 and 3.0.0, or 1.1.1) from the Ruby that configures
-// it, a Rails initializer (config/initializers/cors.rb, as `rails new
-// --api` writes it), config/application.rb or a Rack config.ru, and
-// answers requests the way the middleware does (format name
-// "rack-cors").
+// Package rackcors reads rack-cors (2.0.2 and 3.0.0, or 1.1.1) from the
+// Ruby that configures it, a Rails initializer
+// (config/initializers/cors.rb, as `rails new --api` writes it),
+// config/application.rb or a Rack config.ru, and answers requests the
+// way the middleware does (format name "rack-cors").
 //
 // Accepted text: Ruby with one Rack::Cors middleware,
 // `config.middleware.insert_before 0, Rack::Cors do ... end` (or
