@@ -69,6 +69,27 @@ func TestDjangoCorsHeaders(t *testing.T) {
 	if !s.reads("WHYCORS_ORIGINS", "WHYCORS_UNSET") {
 		t.Fatal("no generated configuration reads the environment, with a value given and without")
 	}
-	srv := start(t, "django", "corsheaders", s.configs, "")
-	run(t, srv, s.cases)
+	// CORS_ALLOW_PRIVATE_NETWORK (4.x), on preflights that ask for private
+	// network access and ones that do not, from allowed and refused
+	// origins: added after the generated ones, so their draws are kept.
+	const pna = "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\nCORS_ALLOW_CREDENTIALS = True\nCORS_ALLOW_PRIVATE_NETWORK = True\n"
+	s.configs = append(s.configs, config{ID: "p0", Source: pna})
+	for _, o := range []string{"https://app.example", "https://evil.example"} {
+		for _, v := range []string{"true", "false", "TRUE", ""} {
+			req := policy.Request{Method: "OPTIONS", URL: "/api/x"}
+			req.Header.Add("Origin", o)
+			req.Header.Add("Access-Control-Request-Method", "PUT")
+			if v != "" {
+				req.Header.Add("Access-Control-Request-Private-Network", v)
+			}
+			s.cases = append(s.cases, testCase{id: "p0", source: pna, req: req})
+		}
+	}
+	// Each server's replies against the model of its version: Debian 12's
+	// 3.14.0 and Debian 13's 4.7.0 (with its Django 4.2) answer apart.
+	s.dist = "django-cors-headers"
+	s.versioned = func(src, version string) (policy.Evaluator, error) {
+		return djangocors.ParseVersion(src, environ, version)
+	}
+	eachLibrary(t, "django", "corsheaders", &s, "python3-django-cors-headers", "python3-django")
 }

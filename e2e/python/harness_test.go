@@ -177,7 +177,17 @@ func eachLibrary(t *testing.T, library, module string, s *suite, pkgs ...string)
 	for _, path := range append([]string{""}, unpacked(t, pkgs...)...) {
 		srv := start(t, library, module, s.configs, path)
 		ran[srv.versions] = true
-		t.Run(srv.versions, func(t *testing.T) { run(t, srv, s.cases) })
+		cases := s.cases
+		if s.versioned != nil {
+			version := ""
+			for _, w := range strings.Fields(srv.versions) {
+				if v, ok := strings.CutPrefix(w, s.dist+"="); ok {
+					version = v
+				}
+			}
+			cases = s.as(t, version)
+		}
+		t.Run(srv.versions, func(t *testing.T) { run(t, srv, cases) })
 	}
 	for _, v := range recorded(t, library) {
 		if !ran[v] && os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
@@ -385,6 +395,29 @@ type testCase struct {
 type suite struct {
 	configs []config
 	cases   []testCase
+	// versioned, when set, reads a configuration as version of the
+	// library answers (its dist=VERSION in a server's versions line): each
+	// server's cases are read anew as the version it runs.
+	versioned func(src, version string) (policy.Evaluator, error)
+	dist      string
+}
+
+// as are s's cases with each configuration read as version.
+func (s *suite) as(t *testing.T, version string) []testCase {
+	t.Helper()
+	evs := map[string]policy.Evaluator{}
+	for _, c := range s.configs {
+		ev, err := s.versioned(c.Source, version)
+		if err != nil {
+			t.Fatalf("%s as %s %s: %v", c.ID, s.dist, version, err)
+		}
+		evs[c.ID] = ev
+	}
+	out := slices.Clone(s.cases)
+	for i := range out {
+		out[i].ev = evs[out[i].id]
+	}
+	return out
 }
 
 // reads reports whether some configuration reads each environment

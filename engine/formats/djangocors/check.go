@@ -29,7 +29,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 	}
 	if c.AllowAll && c.Credentials {
 		out = append(out, portable.Finding{Severity: "error", Code: "reflect-any-origin",
-			Message: "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS echoes every Origin with Access-Control-Allow-Credentials: true: any site can read your users' credentialed replies; list the origins in CORS_ALLOWED_ORIGINS (corsheaders/middleware.py 3.14.0, process_response)",
+			Message: "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS echoes every Origin with Access-Control-Allow-Credentials: true: any site can read your users' credentialed replies; list the origins in CORS_ALLOWED_ORIGINS (corsheaders/middleware.py, add_response_headers)",
 			Pos:     at("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")})
 	}
 	if v, ok := c.At["CORS_ALLOWED_ORIGIN_REGEXES"]; ok || c.At["CORS_ORIGIN_REGEX_WHITELIST"].Line > 0 {

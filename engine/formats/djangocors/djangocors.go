@@ -1,6 +1,6 @@
-// Package djangocors reads django-cors-headers' settings (3.14.0) from a
-// Django settings.py and answers requests the way its CorsMiddleware
-// does (format name "django-cors-headers").
+// Package djangocors reads django-cors-headers' settings (4.7.0, or
+// 3.14.0) from a Django settings.py and answers requests the way its
+// CorsMiddleware does (format name "django-cors-headers").
 //
 // Accepted text: a settings module. The settings read are
 // CORS_ALLOWED_ORIGINS (or the older CORS_ORIGIN_WHITELIST),
@@ -11,10 +11,11 @@
 // Python literals, names bound earlier, and corsheaders.defaults'
 // default_headers and default_methods (`(*default_headers, "x-custom")`).
 //
-// Semantics (corsheaders/middleware.py and conf.py at 3.14.0):
+// Semantics (corsheaders/middleware.py, conf.py and defaults.py at 4.7.0,
+// Debian 13's; at 3.14.0, Debian 12's, where it says so):
 //   - the middleware acts on paths CORS_URLS_REGEX matches from their
-//     start (re.match; default r"^.*$"), and adds Vary: Origin to every
-//     reply there, Origin or not;
+//     start (re.match; default r"^.*$"), and adds Vary: origin (3.14.0:
+//     Origin) to every reply there, Origin or not;
 //   - OPTIONS with Access-Control-Request-Method is answered by the
 //     middleware: 200, empty, whatever the method and headers asked;
 //   - an origin is allowed when its scheme and host[:port] equal those of
@@ -23,7 +24,14 @@
 //     always with CORS_ALLOW_ALL_ORIGINS ("*", or the origin echoed when
 //     credentials are on);
 //   - Access-Control-Allow-Credentials: true is sent with
-//     CORS_ALLOW_CREDENTIALS to any Origin, allowed or not;
+//     CORS_ALLOW_CREDENTIALS to an allowed origin (3.14.0: to any
+//     Origin, allowed or not);
+//   - Access-Control-Allow-Private-Network: true is sent to an allowed
+//     origin whose request says Access-Control-Request-Private-Network:
+//     true, with CORS_ALLOW_PRIVATE_NETWORK (not in 3.14.0);
+//   - default_headers are accept, authorization, content-type,
+//     user-agent, x-csrftoken, x-requested-with (3.14.0: and
+//     accept-encoding, dnt, origin);
 //   - on an allowed OPTIONS the full CORS_ALLOW_HEADERS and
 //     CORS_ALLOW_METHODS lists and Max-Age (default 86400) are sent;
 //   - a 500 from an exception in a view is a response by the time the
@@ -38,17 +46,29 @@ import (
 	"github.com/whycors/whycors/engine/policy"
 )
 
-const source = "corsheaders/middleware.py, conf.py (django-cors-headers 3.14.0)"
+const source = "corsheaders/middleware.py, conf.py, defaults.py (django-cors-headers 4.7.0, or 3.14.0 for a requirements.txt's 3.x)"
 
-// Version is the django-cors-headers version this package models.
-const Version = "3.14.0"
-
-// DefaultHeaders and DefaultMethods are corsheaders.defaults'
-// default_headers and default_methods.
-var (
-	DefaultHeaders = []string{"accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent", "x-csrftoken", "x-requested-with"}
-	DefaultMethods = []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}
+// The django-cors-headers versions this package answers as.
+const (
+	// Latest is what a configuration is read as unless a
+	// requirements.txt pins another (Debian 13's, which e2e/python runs).
+	Latest = "4.7.0"
+	// V3 is what a pinned 3.x (or older) is read as: Debian 12's.
+	V3 = "3.14.0"
 )
+
+// DefaultMethods are corsheaders.defaults' default_methods (the same in
+// both versions).
+var DefaultMethods = []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}
+
+// DefaultHeaders are corsheaders.defaults' default_headers as version
+// has them: 4.0.0 dropped accept-encoding, dnt and origin.
+func DefaultHeaders(version string) []string {
+	if pylit.Major(version) < 4 {
+		return []string{"accept", "accept-encoding", "authorization", "content-type", "dnt", "origin", "user-agent", "x-csrftoken", "x-requested-with"}
+	}
+	return []string{"accept", "authorization", "content-type", "user-agent", "x-csrftoken", "x-requested-with"}
+}
 
 // Middleware is the name MIDDLEWARE lists.
 const Middleware = "corsheaders.middleware.CorsMiddleware"
@@ -96,8 +116,30 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 // values of the environment variables they read from src.Params
 // (--param).
 func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	return pylit.ParseSource(f.Name(), src, ParseEnviron)
+	version, err := pylit.PinnedVersion(src, "django-cors-headers")
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseVersion(src.Main(), src.Params, version)
+	if err != nil {
+		return nil, err
+	}
+	if n := pylit.VersionNote("django-cors-headers", version, V3, Latest); n != "" {
+		c.Notes = append(c.Notes, n)
+	}
+	return c, nil
 }
+
+// Companion implements policy.RootCompanion: a requirements.txt that
+// pins django-cors-headers is read beside the settings, for its version.
+func (*Format) Companion(text string) bool { return pylit.Pins(text, "django-cors-headers") }
+
+// CompanionAtRoot implements policy.RootCompanion: requirements.txt is
+// at the project's root, settings.py in the project's package below it.
+func (*Format) CompanionAtRoot() bool { return true }
+
+// v3 reports whether c answers as django-cors-headers 3.x (V3).
+func (c *Config) v3() bool { return pylit.Major(c.Version) < 4 }
 
 // Config is the settings django-cors-headers reads, with its defaults.
 type Config struct {
@@ -108,6 +150,11 @@ type Config struct {
 	AllowHeaders   pylit.Strs `json:"allow_headers"`
 	ExposeHeaders  pylit.Strs `json:"expose_headers"`
 	Credentials    bool       `json:"allow_credentials,omitempty"`
+	// PrivateNetwork is CORS_ALLOW_PRIVATE_NETWORK (4.x).
+	PrivateNetwork bool `json:"allow_private_network,omitempty"`
+	// Version is the django-cors-headers it answers as: Latest, or a
+	// requirements.txt's pin (3.x answers as V3).
+	Version string `json:"version"`
 	// MaxAge is str(CORS_PREFLIGHT_MAX_AGE), "" when it is falsy.
 	MaxAge    string `json:"preflight_max_age,omitempty"`
 	URLsRegex string `json:"urls_regex"`
@@ -124,7 +171,7 @@ type Config struct {
 }
 
 // env binds what `from corsheaders.defaults import ...` imports.
-func env() map[string]pylit.Value {
+func env(version string) map[string]pylit.Value {
 	tuple := func(items []string) pylit.Value {
 		v := pylit.Value{Kind: pylit.Tuple, Off: -1, End: -1}
 		for _, s := range items {
@@ -132,7 +179,7 @@ func env() map[string]pylit.Value {
 		}
 		return v
 	}
-	h, m := tuple(DefaultHeaders), tuple(DefaultMethods)
+	h, m := tuple(DefaultHeaders(version)), tuple(DefaultMethods)
 	return map[string]pylit.Value{"default_headers": h, "default_methods": m, "corsheaders.defaults.default_headers": h, "corsheaders.defaults.default_methods": m, "defaults.default_headers": h, "defaults.default_methods": m}
 }
 
@@ -143,13 +190,23 @@ func Parse(text string) (*Config, error) { return ParseEnviron(text, nil) }
 // settings read (the command line's --param NAME=VALUE;
 // pylit.ReadEnviron).
 func ParseEnviron(text string, environ map[string]string) (*Config, error) {
-	m, err := pylit.ReadEnviron(text, env(), environ)
+	return ParseVersion(text, environ, "")
+}
+
+// ParseVersion is ParseEnviron as django-cors-headers version answers
+// ("4.7.0", "3.14.0"; "" for Latest).
+func ParseVersion(text string, environ map[string]string, version string) (*Config, error) {
+	if version == "" {
+		version = Latest
+	}
+	m, err := pylit.ReadEnviron(text, env(version), environ)
 	if err != nil {
 		return nil, err
 	}
 	c := &Config{
+		Version:      version,
 		AllowMethods: pylit.Strs{Items: DefaultMethods},
-		AllowHeaders: pylit.Strs{Items: DefaultHeaders},
+		AllowHeaders: pylit.Strs{Items: DefaultHeaders(version)},
 		MaxAge:       "86400",
 		URLsRegex:    `^.*$`,
 		Installed:    true,
@@ -205,6 +262,9 @@ func ParseEnviron(text string, environ map[string]string) (*Config, error) {
 	strs(&c.ExposeHeaders, "CORS_EXPOSE_HEADERS")
 	truth(&c.AllowAll, "CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
 	truth(&c.Credentials, "CORS_ALLOW_CREDENTIALS")
+	if !c.v3() {
+		truth(&c.PrivateNetwork, "CORS_ALLOW_PRIVATE_NETWORK")
+	}
 	if v, n, ok := get("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"); ok {
 		found = true
 		c.At[n] = v

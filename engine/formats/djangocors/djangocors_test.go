@@ -15,14 +15,14 @@ import (
 
 // Expected values are from corsheaders/middleware.py and conf.py at
 // 3.14.0 (Debian 12 python3-django-cors-headers), and agree with the
-// real middleware in e2e/python.
+// real middleware in e2e/python; TestVersions has 4.7.0's differences.
 func TestRespond(t *testing.T) {
-	c, err := djangocors.Parse(pylittest.Golden(t, "settings.py"))
+	c, err := djangocors.ParseVersion(pylittest.Golden(t, "settings.py"), nil, djangocors.V3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ok := policy.Reply{Status: 200}
-	acah := strings.Join(append(append([]string(nil), djangocors.DefaultHeaders...), "x-request-id"), ", ")
+	acah := strings.Join(append(append([]string(nil), djangocors.DefaultHeaders(djangocors.V3)...), "x-request-id"), ", ")
 	tests := []struct {
 		desc, source string
 		req          policy.Request
@@ -226,4 +226,63 @@ func TestFullSettings(t *testing.T) {
 // offers the capabilities the engine looks for.
 func TestCapabilities(t *testing.T) {
 	pylittest.Capabilities(t, postest.Lookup(t, djangocors.Formats(), "django-cors-headers"), "django-cors-headers", "settings.py", "3.14.0")
+}
+
+// TestVersions: where django-cors-headers 4.7.0 (Debian 13's, read
+// unless a requirements.txt pins 3.x) answers otherwise than 3.14.0
+// (Debian 12's): corsheaders/defaults.py's default_headers, middleware.py's
+// add_response_headers (Vary "origin", credentials only to an allowed
+// origin, CORS_ALLOW_PRIVATE_NETWORK). e2e/python runs both.
+func TestVersions(t *testing.T) {
+	const settings = "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\nCORS_ALLOW_CREDENTIALS = True\nCORS_ALLOW_PRIVATE_NETWORK = True\n"
+	f := postest.Lookup(t, djangocors.Formats(), "django-cors-headers").(*djangocors.Format)
+	tests := []struct {
+		desc, source, requirements string
+		want                       map[string]string // a preflight from https://app.example asking for private network access
+		refused                    map[string]string // a GET from https://evil.example
+	}{
+		{desc: "no requirements file: 4.7.0", source: "4.7.0 middleware.py add_response_headers, defaults.py",
+			want:    map[string]string{"Vary": "origin", "Access-Control-Allow-Headers": "accept, authorization, content-type, user-agent, x-csrftoken, x-requested-with", "Access-Control-Allow-Private-Network": "true", "Access-Control-Allow-Credentials": "true"},
+			refused: map[string]string{"Vary": "origin", "Access-Control-Allow-Credentials": ""}},
+		{desc: "a pin of 4.7.0", source: "as above", requirements: "Django==4.2.28\ndjango-cors-headers==4.7.0  # CORS\n",
+			want:    map[string]string{"Vary": "origin", "Access-Control-Allow-Private-Network": "true"},
+			refused: map[string]string{"Access-Control-Allow-Credentials": ""}},
+		{desc: "a pin of 3.14.0, the name written otherwise", source: "3.14.0 middleware.py process_response, defaults.py; PEP 503 names",
+			requirements: "Django_Cors.Headers == 3.14.0 ; python_version >= \"3.8\"\n",
+			want:         map[string]string{"Vary": "Origin", "Access-Control-Allow-Headers": "accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with", "Access-Control-Allow-Private-Network": ""},
+			refused:      map[string]string{"Vary": "Origin", "Access-Control-Allow-Credentials": "true"}},
+		{desc: "not pinned: 4.7.0", source: "as above", requirements: "django-cors-headers>=3.13\n",
+			want: map[string]string{"Vary": "origin"}, refused: map[string]string{"Access-Control-Allow-Credentials": ""}},
+	}
+	for _, tt := range tests {
+		src := policy.Source{Files: []policy.File{{Name: "proj/settings.py", Text: settings}}}
+		if tt.requirements != "" {
+			src.Files = append(src.Files, policy.File{Name: "requirements.txt", Text: tt.requirements})
+		}
+		ev, err := f.ParseSource(src)
+		if err != nil {
+			t.Errorf("%s: %v", tt.desc, err)
+			continue
+		}
+		check := func(what string, req policy.Request, want map[string]string) {
+			out := ev.Respond(req, policy.Reply{Status: 200})
+			for name, w := range want {
+				if got, _ := out.Reply.Header.Get(name); got != w {
+					t.Errorf("%s (%s): %s: %s = %q, want %q", tt.desc, tt.source, what, name, got, w)
+				}
+			}
+		}
+		check("the preflight", pylittest.Req("OPTIONS", "/x", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Private-Network", "true"), tt.want)
+		check("the refused GET", pylittest.Req("GET", "/x", "https://evil.example"), tt.refused)
+	}
+	// A requirements file that does not name the library, or comes first.
+	for _, files := range [][]policy.File{
+		{{Name: "settings.py", Text: settings}, {Name: "requirements.txt", Text: "Django==4.2\n"}},
+		{{Name: "requirements.txt", Text: "django-cors-headers==4.7.0\n"}, {Name: "settings.py", Text: settings}},
+	} {
+		_, err := f.ParseSource(policy.Source{Files: files})
+		if errs, ok := err.(policy.Errors); !ok || len(errs) != 1 || errs[0].File != "requirements.txt" || errs[0].Line != 1 {
+			t.Errorf("%s then %s: %v, want one fault at requirements.txt:1", files[0].Name, files[1].Name, err)
+		}
+	}
 }

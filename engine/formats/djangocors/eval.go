@@ -34,14 +34,19 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		decision = policy.Note{Case: casePreflight}
 	}
 	h := reply.Header
-	patchVary(&h)
+	vary := "origin" // 4.x: patch_vary_headers(response, ("origin",))
+	if c.v3() {
+		vary = "Origin"
+	}
+	patchVary(&h, vary)
 	reply.Header = h
 	origin, _ := req.Header.Get("Origin")
 	if origin == "" {
 		r.Failed, r.Note = "origin", policy.Note{Case: caseNoOrigin}
 		return out(reply, decision)
 	}
-	if c.Credentials {
+	if c.Credentials && c.v3() {
+		// 3.14.0 sends it before it checks the origin.
 		h.Set("Access-Control-Allow-Credentials", "true")
 	}
 	ok, why := c.allowed(origin)
@@ -60,6 +65,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 	} else {
 		h.Set("Access-Control-Allow-Origin", origin)
 	}
+	if c.Credentials && !c.v3() {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
 	if c.ExposeHeaders.Len() > 0 {
 		h.Set("Access-Control-Expose-Headers", c.ExposeHeaders.Join(", "))
 	}
@@ -69,6 +77,9 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		if c.MaxAge != "" {
 			h.Set("Access-Control-Max-Age", c.MaxAge)
 		}
+	}
+	if pna, _ := req.Header.Get("Access-Control-Request-Private-Network"); c.PrivateNetwork && pna == "true" {
+		h.Set("Access-Control-Allow-Private-Network", "true")
 	}
 	reply.Header = h
 	return out(reply, decision)
@@ -81,8 +92,8 @@ func (c *Config) Throw(req policy.Request) policy.Outcome {
 	return c.Respond(req, policy.Reply{Status: 500, Header: headers.List{{Name: "Content-Type", Value: "text/html"}}, Body: "<h1>Server Error (500)</h1>"})
 }
 
-// patchVary is django.utils.cache.patch_vary_headers(response, ("Origin",)).
-func patchVary(h *headers.List) {
+// patchVary is django.utils.cache.patch_vary_headers(response, (name,)).
+func patchVary(h *headers.List, name string) {
 	cur, ok := h.Get("Vary")
 	var fields []string
 	if ok {
@@ -99,7 +110,7 @@ func patchVary(h *headers.List) {
 		}
 	}
 	if !has {
-		fields = append(fields, "Origin")
+		fields = append(fields, name)
 	}
 	for _, f := range fields {
 		if f == "*" {

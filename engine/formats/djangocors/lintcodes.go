@@ -14,7 +14,7 @@ func lintCodes() []portable.Code {
 	return []portable.Code{
 		{Code: "reflect-any-origin", Severity: "error",
 			Summary: "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS echoes every Origin with credentials: any site reads your users' data.",
-			Source:  "portswigger.net/web-security/cors; adamchainz/django-cors-headers corsheaders/middleware.py (3.14.0, process_response)"},
+			Source:  "portswigger.net/web-security/cors; adamchainz/django-cors-headers corsheaders/middleware.py (add_response_headers; process_response in 3.14.0)"},
 		{Code: "regex-without-end-anchor", Severity: "error",
 			Summary: "An origin regex without $: Python's re.match anchors only the start, so origins that merely start like it (an attacker's domain) are allowed too.",
 			Source:  readme + " (CORS_ALLOWED_ORIGIN_REGEXES); docs.python.org/3/library/re.html#re.match"},

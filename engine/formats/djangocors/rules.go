@@ -32,6 +32,19 @@ func (f *Format) ReadRules(text string) (*portable.Config, error) {
 	return cfg, nil
 }
 
+// ReadSourceRules implements convert.SourceReader: ReadRules of the
+// settings with the values --param gives, as the version the
+// requirements file after them pins, so that lint and convert read what
+// explain does.
+func (f *Format) ReadSourceRules(src policy.Source) (*portable.Config, error) {
+	ev, err := f.ParseSource(src)
+	if err != nil {
+		return nil, err
+	}
+	cfg, _ := f.StateRules(ev, src.Main())
+	return cfg, nil
+}
+
 // StateRules implements convert.Stater.
 func (*Format) StateRules(ev policy.Evaluator, _ string) (*portable.Config, bool) {
 	c, ok := ev.(*Config)
@@ -139,19 +152,23 @@ func (*Format) FileName() string { return "settings.py" }
 // list or tuple the setting is written as (CORS_ALLOWED_ORIGINS or the
 // older name the text uses), or the setting added at the end of the
 // module, with the library's defaults kept for methods and headers.
-func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, e) }
+func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn(text, nil, "", e) }
 
 // EditSource implements fix.SourceEditor: EditText with the values of the
 // environment variables the code reads from src.Params (--param), so
 // that an option read from one is edited as the verdict read it: its
 // value is the fix (fix.ParamChange).
 func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
-	return editIn(src.Main(), src.Params, e)
+	version, err := pylit.PinnedVersion(src, "django-cors-headers")
+	if err != nil {
+		return "", fix.ErrNotFound
+	}
+	return editIn(src.Main(), src.Params, version, e)
 }
 
-// editIn is EditText of text with environ's values.
-func editIn(text string, environ map[string]string, e fix.Edit) (string, error) {
-	c, err := ParseEnviron(text, environ)
+// editIn is EditText of text with environ's values, as version reads it.
+func editIn(text string, environ map[string]string, version string, e fix.Edit) (string, error) {
+	c, err := ParseVersion(text, environ, version)
 	if err != nil || e.Rule != 0 {
 		return "", fix.ErrNotFound
 	}
@@ -187,5 +204,5 @@ func editIn(text string, environ map[string]string, e fix.Edit) (string, error) 
 			return text + key + " = (" + strings.Join(items, ", ") + ")\n", nil
 		}
 	}
-	return pylit.EditOptions(text, e, kw, vals, nil, map[string][]string{fix.Methods: DefaultMethods, fix.AllowHeaders: DefaultHeaders})
+	return pylit.EditOptions(text, e, kw, vals, nil, map[string][]string{fix.Methods: DefaultMethods, fix.AllowHeaders: DefaultHeaders(c.Version)})
 }
