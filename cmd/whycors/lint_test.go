@@ -328,3 +328,28 @@ func TestLintRailsWithGemfileLock(t *testing.T) {
 		t.Run(tc.desc, tc.check)
 	}
 }
+
+// TestLintDjangoWithRequirements: a requirements.txt at the project's
+// root that names django-cors-headers is read with the settings below
+// it, in either order; one that does not name it is not claimed.
+func TestLintDjangoWithRequirements(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
+	settings := write(filepath.Join("proj", "settings.py"), "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\nCORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n")
+	req := write("requirements.txt", "Django==4.2.28\ndjango-cors-headers==3.14.0\n")
+	other := write(filepath.Join("other", "requirements.txt"), "Django==4.2.28\n")
+	badSettings := write(filepath.Join("bad", "proj", "settings.py"), "CORS_ALLOWED_ORIGINS = [\"https://app.example\"]\n")
+	bad := write(filepath.Join("bad", "requirements.txt"), "django-cors-headers==x\n")
+	for _, tc := range []lintCase{
+		{desc: "settings, then the requirements file: read together", args: []string{settings, req}, code: 1,
+			stdout: []string{"settings.py:2:"}, not: []string{"requirements.txt:"}},
+		{desc: "the requirements file first, as pre-commit passes paths", args: []string{req, settings}, code: 1,
+			stdout: []string{"settings.py:2:"}, not: []string{"requirements.txt:"}},
+		{desc: "a requirements file without the library is no companion", args: []string{other}, code: 2,
+			stderr: "cannot tell the format"},
+		{desc: "read, not only named: a pin whycors cannot read is a fault at its line", args: []string{badSettings, bad}, code: 1,
+			stdout: []string{"requirements.txt:1:1: error rejected:", "django-cors-headers==x: not a version whycors can read"}},
+	} {
+		t.Run(tc.desc, tc.check)
+	}
+}
