@@ -190,6 +190,7 @@ func withCompanions(ins []configInput) []configInput {
 		return formats[j]
 	}
 	joinTo := map[int][]string{} // input index -> companions to add
+	rootOf := map[int]int{}      // main's index -> its policy.RootCompanion's
 	joined := make([]bool, len(ins))
 	for i, f := range comp {
 		if f == nil {
@@ -209,6 +210,18 @@ func withCompanions(ins []configInput) []configInput {
 			}
 		}
 		switch {
+		case len(mains) == 1 && below:
+			// One lock file a main file: the nearest (an application's
+			// own Gemfile.lock under a monorepo's root one), the first
+			// given of those as near.
+			if k, ok := rootOf[mains[0]]; ok {
+				if depth(ins[i].files[0]) <= depth(ins[k].files[0]) {
+					ins[i].skip = "a file the " + f.Name() + " format reads beside its main one; " + ins[k].files[0] + " is nearer to " + ins[mains[0]].files[0] + " and is read with it: not linted"
+					continue
+				}
+				ins[k].skip = "a file the " + f.Name() + " format reads beside its main one; " + ins[i].files[0] + " is nearer to " + ins[mains[0]].files[0] + " and is read with it: not linted"
+			}
+			rootOf[mains[0]] = i
 		case len(mains) == 1:
 			joinTo[mains[0]] = append(joinTo[mains[0]], ins[i].files[0])
 			joined[i] = true
@@ -217,6 +230,10 @@ func withCompanions(ins []configInput) []configInput {
 		default:
 			ins[i].skip = "a file the " + f.Name() + " format reads beside its main one, and no file of that format in its folder was given with it: not linted"
 		}
+	}
+	for m, i := range rootOf {
+		joinTo[m] = append(joinTo[m], ins[i].files[0])
+		joined[i] = true
 	}
 	var out []configInput
 	for i, in := range ins {
@@ -485,6 +502,15 @@ func withBOMLines(diff string, bom func(name string) bool) string {
 		b.WriteString(l)
 	}
 	return b.String()
+}
+
+// depth is the number of folders above file, from the root.
+func depth(file string) int {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return 0
+	}
+	return strings.Count(filepath.ToSlash(abs), "/")
 }
 
 // within reports whether file is in folder dir or a folder below it.

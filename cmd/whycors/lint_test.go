@@ -353,3 +353,25 @@ func TestLintDjangoWithRequirements(t *testing.T) {
 		t.Run(tc.desc, tc.check)
 	}
 }
+
+// TestLintNearestLock: of two Gemfile.lock files above one initializer
+// (a monorepo's root and the application's own), the nearer is read
+// with it and the other is not linted, saying why, in any order given
+// (found by a review: both were joined and the initializer refused).
+func TestLintNearestLock(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string { return writeTemp(t, dir, name, text) }
+	lock := func(v string) string {
+		return "GEM\n  remote: https://rubygems.org/\n  specs:\n    rack-cors (" + v + ")\n      rack (>= 2.0.0)\n"
+	}
+	root := write("Gemfile.lock", lock("1.1.1"))
+	own := write(filepath.Join("apps", "a", "Gemfile.lock"), lock("3.0.0"))
+	rb := write(filepath.Join("apps", "a", "config", "initializers", "cors.rb"), "Rails.application.config.middleware.insert_before 0, Rack::Cors do\n  allow do\n    origins \"capacitor://localhost\"\n    resource \"*\", headers: :any, methods: [:get, :post]\n  end\nend\n")
+	for _, tc := range []lintCase{
+		{desc: "root lock first", args: []string{root, own, rb}, code: 0, not: []string{"origin-custom-scheme", "rejected"}, stderr: "Gemfile.lock is nearer to"},
+		{desc: "the application's lock first", args: []string{own, root, rb}, code: 0, not: []string{"origin-custom-scheme", "rejected"}, stderr: "Gemfile.lock is nearer to"},
+		{desc: "the root lock alone is read with it", args: []string{root, rb}, code: 0, stdout: []string{"origin-custom-scheme"}},
+	} {
+		t.Run(tc.desc, tc.check)
+	}
+}

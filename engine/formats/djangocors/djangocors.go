@@ -116,7 +116,7 @@ func (*Format) Parse(text string) (policy.Evaluator, error) {
 // values of the environment variables they read from src.Params
 // (--param).
 func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
-	version, err := pylit.PinnedVersion(src, "django-cors-headers")
+	version, note, err := pylit.PinnedVersion(src, "django-cors-headers", Latest, V3)
 	if err != nil {
 		return nil, err
 	}
@@ -124,8 +124,8 @@ func (f *Format) ParseSource(src policy.Source) (policy.Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n := pylit.VersionNote("django-cors-headers", version, V3, Latest); n != "" {
-		c.Notes = append(c.Notes, n)
+	if note != "" {
+		c.Notes = append(c.Notes, note)
 	}
 	return c, nil
 }
@@ -365,6 +365,16 @@ func urlsplit(s string) (scheme, netloc string) {
 		netloc = s
 	}
 	return scheme, netloc
+}
+
+// splittable reports whether Python's urlsplit reads s without the
+// ValueError it raises for a netloc with one square bracket but not the
+// other ("Invalid IPv6 URL"), on which CorsMiddleware sends no CORS
+// header (add_response_headers, process_response in 3.14.0: except
+// ValueError: return response).
+func splittable(s string) bool {
+	_, n := urlsplit(s)
+	return strings.Contains(n, "[") == strings.Contains(n, "]")
 }
 
 func isScheme(s string) bool {

@@ -275,6 +275,20 @@ func TestVersions(t *testing.T) {
 		check("the preflight", pylittest.Req("OPTIONS", "/x", "https://app.example", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Private-Network", "true"), tt.want)
 		check("the refused GET", pylittest.Req("GET", "/x", "https://evil.example"), tt.refused)
 	}
+	// An Origin urlsplit refuses ("Invalid IPv6 URL"): the middleware
+	// returns before any CORS header, under CORS_ALLOW_ALL_ORIGINS too (a
+	// HAR or a probe can hold one; found by a review against the real
+	// 4.7.0 and 3.14.0).
+	for _, v := range []string{djangocors.V3, djangocors.Latest} {
+		c, err := djangocors.ParseVersion("CORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n", nil, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := c.Respond(pylittest.Req("GET", "/x", "https://[::1"), policy.Reply{Status: 200})
+		if h := out.Reply.Header; h.Has("Access-Control-Allow-Origin") || h.Has("Access-Control-Allow-Credentials") || !h.Has("Vary") {
+			t.Errorf("%s, Origin https://[::1: %v, want Vary alone", v, h)
+		}
+	}
 	// A requirements file that does not name the library, or comes first.
 	for _, files := range [][]policy.File{
 		{{Name: "settings.py", Text: settings}, {Name: "requirements.txt", Text: "Django==4.2\n"}},

@@ -45,6 +45,10 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		r.Failed, r.Note = "origin", policy.Note{Case: caseNoOrigin}
 		return out(reply, decision)
 	}
+	if !splittable(origin) {
+		r.Failed, r.Note = "origin", policy.Note{Case: caseNotAllowed, Args: [4]string{origin}}
+		return out(reply, decision)
+	}
 	if c.Credentials && c.v3() {
 		// 3.14.0 sends it before it checks the origin.
 		h.Set("Access-Control-Allow-Credentials", "true")

@@ -159,7 +159,7 @@ func (*Format) EditText(text string, e fix.Edit) (string, error) { return editIn
 // that an option read from one is edited as the verdict read it: its
 // value is the fix (fix.ParamChange).
 func (*Format) EditSource(src policy.Source, e fix.Edit) (string, error) {
-	version, err := pylit.PinnedVersion(src, "django-cors-headers")
+	version, _, err := pylit.PinnedVersion(src, "django-cors-headers", Latest, V3)
 	if err != nil {
 		return "", fix.ErrNotFound
 	}
