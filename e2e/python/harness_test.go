@@ -18,11 +18,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/mwtest"
 	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -103,7 +103,7 @@ func start(t *testing.T, library, module string, configs []config, path string) 
 		// The Debian package it came from: trixie's python3-flask-cors
 		// 6.0.1-1 says 5.0.0 in flask_cors/version.py (and 0.0.1 in its
 		// dist-info), so the module's own word is not enough.
-		s.versions += " from " + debOf(path)
+		s.versions += " from " + mwtest.DebOf(path, pythonLib)
 	}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		c, err := net.Dial("tcp", "127.0.0.1:"+f[1])
@@ -116,56 +116,14 @@ func start(t *testing.T, library, module string, configs []config, path string) 
 		}
 	}
 	t.Logf("%s: ran against %s (%d configurations)", library, s.versions, len(configs))
-	if want := recorded(t, library); !slices.Contains(want, s.versions) {
+	if want := mwtest.Recorded(t, library); !slices.Contains(want, s.versions) {
 		t.Fatalf("%s: the server runs %s but testdata/versions.txt records %s: the model is of the recorded versions; check the changes, then re-record by making a line of e2e/python/testdata/versions.txt read\n%s: %s", library, s.versions, strings.Join(want, "; "), library, s.versions)
 	}
 	return s
 }
 
-// unpacked are PYTHONPATH values, one for each later Debian release
-// scripts/test unpacked pkgs from (deb_unpack): each release's
-// dist-packages folder of every package, pkgs[0] (the library) first.
-func unpacked(t *testing.T, pkgs ...string) []string {
-	t.Helper()
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return nil
-	}
-	dist := func(suite, pkg string) string {
-		return filepath.Join(cache, "whycors", "deb", suite, pkg, "usr", "lib", "python3", "dist-packages")
-	}
-	dirs, err := filepath.Glob(dist("*", pkgs[0]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, d := range dirs {
-		rel, _ := filepath.Rel(filepath.Join(cache, "whycors", "deb"), d)
-		suite, _, _ := strings.Cut(rel, string(filepath.Separator))
-		path := []string{d}
-		for _, p := range pkgs[1:] {
-			path = append(path, dist(suite, p))
-		}
-		out = append(out, strings.Join(path, string(filepath.ListSeparator)))
-	}
-	return out
-}
-
-// debOf is the package file deb_unpack unpacked into the folder that
-// holds path's first entry (its .whycors-deb: "pool/.../NAME.deb
-// SHA256").
-func debOf(path string) string {
-	root, _, _ := strings.Cut(path, string(filepath.ListSeparator))
-	for range 4 { // usr/lib/python3/dist-packages
-		root = filepath.Dir(root)
-	}
-	b, err := os.ReadFile(filepath.Join(root, ".whycors-deb"))
-	if err != nil {
-		return "an unrecorded package"
-	}
-	name, _, _ := strings.Cut(strings.TrimSpace(string(b)), " ")
-	return filepath.Base(name)
-}
+// pythonLib is where a python3- package holds its modules.
+const pythonLib = "usr/lib/python3/dist-packages"
 
 // eachLibrary starts library's server from Debian 12's packages and
 // from each later release's pkgs as unpacked (the library's package
@@ -174,7 +132,7 @@ func debOf(path string) string {
 // WHYCORS_REQUIRE_BROWSER a recorded line no server ran fails.
 func eachLibrary(t *testing.T, library, module string, s *suite, pkgs ...string) {
 	ran := map[string]bool{}
-	for _, path := range append([]string{""}, unpacked(t, pkgs...)...) {
+	for _, path := range append([]string{""}, mwtest.Unpacked(t, pythonLib, pkgs...)...) {
 		srv := start(t, library, module, s.configs, path)
 		ran[srv.versions] = true
 		cases := s.cases
@@ -189,7 +147,7 @@ func eachLibrary(t *testing.T, library, module string, s *suite, pkgs ...string)
 		}
 		t.Run(srv.versions, func(t *testing.T) { run(t, srv, cases) })
 	}
-	for _, v := range recorded(t, library) {
+	for _, v := range mwtest.Recorded(t, library) {
 		if !ran[v] && os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
 			t.Errorf("testdata/versions.txt records %s: %s, which no server ran: scripts/test's setup unpacks later Debian releases' %s into ~/.cache/whycors/deb (deb_unpack)", library, v, strings.Join(pkgs, " "))
 		}
@@ -206,25 +164,6 @@ var debianPackages = map[string]string{
 	"starlette": "python3-starlette python3-fastapi python3-uvicorn",
 	"django":    "python3-django python3-django-cors-headers",
 	"flask":     "python3-flask python3-flask-cors",
-}
-
-// recorded are the lines of testdata/versions.txt for library, one per
-// server it runs.
-func recorded(t *testing.T, library string) []string {
-	data, err := os.ReadFile(filepath.Join("testdata", "versions.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(l, ": "); ok && k == library {
-			out = append(out, strings.TrimSpace(v))
-		}
-	}
-	if len(out) == 0 {
-		t.Fatalf("testdata/versions.txt has no line for %s", library)
-	}
-	return out
 }
 
 var client = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -249,54 +188,6 @@ func (s *server) send(t *testing.T, id string, req policy.Request) policy.Reply 
 	out := policy.Reply{Status: resp.StatusCode, Body: string(body), Header: proxytest.List(resp.Header)}
 	return out
 }
-
-// compared are the fields compared: status, every Access-Control-*
-// header and Vary, each as its lines joined.
-func compared(r policy.Reply) map[string]string {
-	m := map[string]string{"status": itoa(r.Status)}
-	for _, f := range r.Header {
-		n := strings.ToLower(f.Name)
-		if strings.HasPrefix(n, "access-control-") || n == "vary" {
-			if old, ok := m[n]; ok {
-				m[n] = old + " | " + f.Value
-			} else {
-				m[n] = f.Value
-			}
-		}
-	}
-	return m
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
-// diff lists the fields where got and want differ.
-func diff(got, want policy.Reply) []string {
-	g, w := compared(got), compared(want)
-	var out []string
-	for k := range union(g, w) {
-		if g[k] != w[k] {
-			out = append(out, k+": real "+quote(g[k])+", model "+quote(w[k]))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func union(a, b map[string]string) map[string]bool {
-	u := map[string]bool{}
-	for k := range a {
-		u[k] = true
-	}
-	for k := range b {
-		u[k] = true
-	}
-	return u
-}
-
-func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // app is the application behind the CORS layer in server.py: 200 "app"
 // to everything (with Vary: Accept-Encoding under /vary), an exception
@@ -368,7 +259,7 @@ func run(t *testing.T, s *server, cases []testCase) {
 		} else {
 			model = c.ev.Respond(c.req, app(c.req))
 		}
-		if d := diff(real, model.Reply); len(d) > 0 {
+		if d := mwtest.Diff(real, model.Reply); len(d) > 0 {
 			bad++
 			if bad <= 15 {
 				t.Errorf("%s %s %s %v\nconfig:\n%s\n%s", c.id, c.req.Method, c.req.URL, c.req.Header, c.source, strings.Join(d, "\n"))

@@ -28,6 +28,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/whycors/whycors/e2e/internal/mwtest"
 	"github.com/whycors/whycors/e2e/internal/proxytest"
 	"github.com/whycors/whycors/engine/headers"
 	"github.com/whycors/whycors/engine/policy"
@@ -138,7 +139,7 @@ func start(t *testing.T, configs []config, lib string) *server {
 		}
 	}
 	t.Logf("ran against %s (%d configurations)", s.versions, len(configs))
-	if want := recorded(t); !slices.Contains(want, s.versions) {
+	if want := mwtest.Recorded(t, "rack-cors"); !slices.Contains(want, s.versions) {
 		t.Fatalf("the server runs %s but testdata/versions.txt records %s: the model is of the recorded versions; check the changes of the new ones against engine/formats/rackcors, then re-record by making a line of e2e/ruby/testdata/versions.txt read\nrack-cors: %s", s.versions, strings.Join(want, "; "), s.versions)
 	}
 	b, err := os.ReadFile(path + ".errors.json")
@@ -170,40 +171,8 @@ func (l *lockedBuilder) String() string {
 	return l.b.String()
 }
 
-// recorded are the versions lines of testdata/versions.txt, one per
-// rack-cors run.
-func recorded(t *testing.T) []string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "versions.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if k, v, ok := strings.Cut(l, ": "); ok && k == "rack-cors" {
-			out = append(out, strings.TrimSpace(v))
-		}
-	}
-	if len(out) == 0 {
-		t.Fatal("testdata/versions.txt has no line for rack-cors")
-	}
-	return out
-}
-
-// unpacked are the rack-cors libraries scripts/test unpacked from other
-// Debian releases (deb_unpack), each a directory for ruby -I.
-func unpacked(t *testing.T) []string {
-	t.Helper()
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return nil
-	}
-	dirs, err := filepath.Glob(filepath.Join(cache, "whycors", "deb", "*", "ruby-rack-cors", "usr", "lib", "ruby", "vendor_ruby"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dirs
-}
+// rubyLib is where a ruby- package holds its libraries.
+const rubyLib = "usr/lib/ruby/vendor_ruby"
 
 // rackCorsVersion is the rack-cors version in a server's versions line.
 func rackCorsVersion(versions string) string {
@@ -304,47 +273,9 @@ func (s *server) send(id string, p probe) (policy.Reply, error) {
 	return out, nil
 }
 
-// compared are the fields compared: the status, every Access-Control-*
-// header and Vary, each as its lines joined with " | " (an absent header
-// is "").
-func compared(r policy.Reply) map[string]string {
-	m := map[string]string{"status": strconv.Itoa(r.Status)}
-	for _, f := range r.Header {
-		n := strings.ToLower(f.Name)
-		if strings.HasPrefix(n, "access-control-") || n == "vary" {
-			if old, ok := m[n]; ok {
-				m[n] = old + " | " + f.Value
-			} else {
-				m[n] = f.Value
-			}
-		}
-	}
-	return m
-}
-
-// diff lists the fields where real and model differ.
-func diff(real, model policy.Reply) []string {
-	g, w := compared(real), compared(model)
-	keys := map[string]bool{}
-	for k := range g {
-		keys[k] = true
-	}
-	for k := range w {
-		keys[k] = true
-	}
-	var out []string
-	for k := range keys {
-		if g[k] != w[k] {
-			out = append(out, k+": real "+strconv.Quote(g[k])+", model "+strconv.Quote(w[k]))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // show is a reply's compared fields, one a line, status first.
 func show(r policy.Reply) string {
-	m := compared(r)
+	m := mwtest.Compared(r)
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		if k != "status" {
@@ -473,7 +404,7 @@ func run(t *testing.T, s *server, cases []testCase, parse func(string) (model, e
 			if panicked != "" {
 				d = []string{"the model panicked: " + panicked}
 			} else {
-				d = diff(real, got)
+				d = mwtest.Diff(real, got)
 			}
 			if len(d) > 0 {
 				bad++

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/whycors/whycors/e2e/internal/mwtest"
 	"github.com/whycors/whycors/engine/formats/rackcors"
 	"github.com/whycors/whycors/engine/policy"
 )
@@ -560,7 +561,7 @@ func TestRackCors(t *testing.T) {
 	// Debian 12's rack-cors, then each unpacked from a later release; the
 	// model answers as the version each server reports.
 	ran := map[string]bool{}
-	for _, lib := range append([]string{""}, unpacked(t)...) {
+	for _, lib := range append([]string{""}, mwtest.Unpacked(t, rubyLib, "ruby-rack-cors")...) {
 		srv := start(t, configs, lib)
 		version := rackCorsVersion(srv.versions)
 		ran[srv.versions] = true
@@ -574,7 +575,7 @@ func TestRackCors(t *testing.T) {
 			})
 		})
 	}
-	for _, v := range recorded(t) {
+	for _, v := range mwtest.Recorded(t, "rack-cors") {
 		if !ran[v] && os.Getenv("WHYCORS_REQUIRE_BROWSER") != "" {
 			t.Errorf("testdata/versions.txt records %s, which no server ran: scripts/test's setup unpacks Debian trixie's and sid's ruby-rack-cors into ~/.cache/whycors/deb (deb_unpack)", v)
 		}
