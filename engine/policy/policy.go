@@ -314,6 +314,32 @@ func (s Source) OneFile(format string) error {
 		Msg: format + " reads one file, " + s.Files[0].Name + ": " + s.Files[1].Name + " would be left unread; give each to its own explain"}}
 }
 
+// Beside is the file a format reads after its main one for what the
+// main one does not say (a Gemfile.lock, a requirements file, for the
+// middleware's version): nil when s is one text or file. is tells such a
+// file. first and one are the format's words for a fault, each at the
+// file it names: that file given first ("rack-cors reads the Ruby that
+// adds the middleware first, then its Gemfile.lock"), and a file it
+// would leave unread, a third or a second that is no such file
+// ("rack-cors reads one Ruby file and the Gemfile.lock that names its
+// version").
+func (s Source) Beside(is func(File) bool, first, one string) (*File, error) {
+	if s.Text != "" || len(s.Files) < 2 {
+		return nil, nil
+	}
+	if is(s.Files[0]) {
+		return nil, Errors{{File: s.Files[0].Name, Line: 1, Column: 1, Msg: first + ": give " + s.Files[1].Name + " before " + s.Files[0].Name}}
+	}
+	if len(s.Files) > 2 || !is(s.Files[1]) {
+		f := s.Files[len(s.Files)-1]
+		if !is(s.Files[1]) {
+			f = s.Files[1]
+		}
+		return nil, Errors{{File: f.Name, Line: 1, Column: 1, Msg: one + ": " + f.Name + " would be left unread; give each configuration to its own explain"}}
+	}
+	return &s.Files[1], nil
+}
+
 // NameFile sets the file of err's faults that name none to src's one
 // file, when src is a single named file (the command line's --policy
 // FILE): the reader numbered that file's lines, and a fault without its

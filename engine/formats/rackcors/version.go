@@ -76,19 +76,9 @@ func (c *Config) versionNotes() []string {
 // lockedVersion is the rack-cors version the Gemfile.lock after src's
 // Ruby names (its specs' "    rack-cors (2.0.2)"), "" without one.
 func lockedVersion(src policy.Source) (string, error) {
-	if src.Text != "" || len(src.Files) < 2 {
-		return "", nil
-	}
-	if isLock(src.Files[0]) {
-		return "", policy.Errors{{File: src.Files[0].Name, Line: 1, Column: 1, Msg: "rack-cors reads the Ruby that adds the middleware first, then its Gemfile.lock: give " + src.Files[1].Name + " before " + src.Files[0].Name}}
-	}
-	lock := src.Files[1]
-	if len(src.Files) > 2 || !isLock(lock) {
-		f := src.Files[len(src.Files)-1]
-		if !isLock(lock) {
-			f = lock
-		}
-		return "", policy.Errors{{File: f.Name, Line: 1, Column: 1, Msg: "rack-cors reads one Ruby file and the Gemfile.lock that names its version: " + f.Name + " would be left unread; give each configuration to its own explain"}}
+	lock, err := src.Beside(isLock, "rack-cors reads the Ruby that adds the middleware first, then its Gemfile.lock", "rack-cors reads one Ruby file and the Gemfile.lock that names its version")
+	if lock == nil || err != nil {
+		return "", err
 	}
 	for i, line := range strings.Split(lock.Text, "\n") {
 		v, ok := strings.CutPrefix(strings.TrimRight(line, "\r"), "    rack-cors (")

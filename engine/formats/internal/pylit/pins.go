@@ -201,19 +201,10 @@ func satisfies(version, spec string) bool {
 // file, one that does not name dist, or a pin that is no version is a
 // fault at its file.
 func PinnedVersion(src policy.Source, dist, latest, old string) (version, note string, err error) {
-	if src.Text != "" || len(src.Files) < 2 {
-		return "", "", nil
-	}
-	if isRequirements(src.Files[0].Name) || Pins(src.Files[0].Text, dist) {
-		return "", "", policy.Errors{{File: src.Files[0].Name, Line: 1, Column: 1, Msg: "the Python that configures " + dist + " comes first, then the requirements file that pins its version: give " + src.Files[1].Name + " before " + src.Files[0].Name}}
-	}
-	req := src.Files[1]
-	if len(src.Files) > 2 || !isRequirements(req.Name) && !Pins(req.Text, dist) {
-		f := src.Files[len(src.Files)-1]
-		if !isRequirements(req.Name) && !Pins(req.Text, dist) {
-			f = req
-		}
-		return "", "", policy.Errors{{File: f.Name, Line: 1, Column: 1, Msg: dist + " is read from one Python file and the requirements file that pins its version: " + f.Name + " would be left unread; give each configuration to its own explain"}}
+	is := func(f policy.File) bool { return isRequirements(f.Name) || Pins(f.Text, dist) }
+	req, err := src.Beside(is, "the Python that configures "+dist+" comes first, then the requirements file that pins its version", dist+" is read from one Python file and the requirements file that pins its version")
+	if req == nil || err != nil {
+		return "", "", err
 	}
 	r, ok := find(req.Text, dist)
 	if !ok {
