@@ -52,7 +52,7 @@ func (*Format) CheckText(text string) []portable.Finding {
 			if it.Kind != pylit.Str || it.S == "null" || it.S == "file://" {
 				continue
 			}
-			s, n := urlsplit(it.S)
+			s, n, _ := urlsplit(it.S)
 			switch {
 			case s == "" || n == "":
 				out = append(out, portable.Finding{Severity: "warning", Code: "origin-never-matches",

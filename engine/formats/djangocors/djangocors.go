@@ -350,8 +350,12 @@ func why(v pylit.Value) string {
 	return "a " + v.Kind.String()
 }
 
-// urlsplit is the scheme and netloc of Python's urllib.parse.urlsplit.
-func urlsplit(s string) (scheme, netloc string) {
+// urlsplit is the scheme and netloc of Python's urllib.parse.urlsplit;
+// ok is false where it raises ValueError, for a netloc with one square
+// bracket but not the other ("Invalid IPv6 URL"), on which CorsMiddleware
+// sends no CORS header (add_response_headers, process_response in
+// 3.14.0: except ValueError: return response).
+func urlsplit(s string) (scheme, netloc string, ok bool) {
 	s = strings.TrimLeft(s, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
 	s = strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(s)
 	if i := strings.IndexByte(s, ':'); i > 0 && isScheme(s[:i]) {
@@ -364,17 +368,7 @@ func urlsplit(s string) (scheme, netloc string) {
 		}
 		netloc = s
 	}
-	return scheme, netloc
-}
-
-// splittable reports whether Python's urlsplit reads s without the
-// ValueError it raises for a netloc with one square bracket but not the
-// other ("Invalid IPv6 URL"), on which CorsMiddleware sends no CORS
-// header (add_response_headers, process_response in 3.14.0: except
-// ValueError: return response).
-func splittable(s string) bool {
-	_, n := urlsplit(s)
-	return strings.Contains(n, "[") == strings.Contains(n, "]")
+	return scheme, netloc, strings.Contains(netloc, "[") == strings.Contains(netloc, "]")
 }
 
 func isScheme(s string) bool {
@@ -390,14 +384,14 @@ func isScheme(s string) bool {
 	return true
 }
 
-// allowed is origin_found_in_white_lists; which says why.
-func (c *Config) allowed(origin string) (bool, policy.Note) {
+// allowed is origin_found_in_white_lists of origin, whose urlsplit is
+// scheme and netloc; which says why.
+func (c *Config) allowed(origin, scheme, netloc string) (bool, policy.Note) {
 	if origin == "null" && c.AllowedOrigins.Contains(origin) {
 		return true, policy.Note{Case: caseListed, Args: [4]string{origin, "null"}}
 	}
-	s, n := urlsplit(origin)
 	for _, o := range c.AllowedOrigins.Elems() {
-		if os, on := urlsplit(o); os == s && on == n {
+		if os, on, _ := urlsplit(o); os == scheme && on == netloc {
 			return true, policy.Note{Case: caseListed, Args: [4]string{origin, o}}
 		}
 	}

@@ -45,7 +45,8 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		r.Failed, r.Note = "origin", policy.Note{Case: caseNoOrigin}
 		return out(reply, decision)
 	}
-	if !splittable(origin) {
+	scheme, netloc, ok := urlsplit(origin)
+	if !ok {
 		r.Failed, r.Note = "origin", policy.Note{Case: caseNotAllowed, Args: [4]string{origin}}
 		return out(reply, decision)
 	}
@@ -53,7 +54,7 @@ func (c *Config) Respond(req policy.Request, app policy.Reply) policy.Outcome {
 		// 3.14.0 sends it before it checks the origin.
 		h.Set("Access-Control-Allow-Credentials", "true")
 	}
-	ok, why := c.allowed(origin)
+	ok, why := c.allowed(origin, scheme, netloc)
 	switch {
 	case c.AllowAll:
 		r.Matched, r.Note = true, policy.Note{Case: caseAll}

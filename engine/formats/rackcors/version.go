@@ -44,12 +44,6 @@ func hasScheme(s string, v1 bool) bool {
 	return false
 }
 
-// webScheme reports an origin written with http:// or https://, which
-// every version compares exactly.
-func webScheme(s string) bool {
-	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || s == "file://"
-}
-
 // versionNotes are the sentences a configuration read as Latest, with no
 // Gemfile.lock to say its version, carries where rack-cors 1.x would
 // answer otherwise: an origin with a custom scheme, a "$" in a resource
@@ -60,7 +54,7 @@ func (c *Config) versionNotes() []string {
 	var out []string
 	for _, a := range c.Allows {
 		for _, o := range a.Origins {
-			if o.Kind == "exact" && !webScheme(o.Text) {
+			if o.Kind == "exact" && !hasScheme(o.Text, true) { // a host to 1.x
 				out = append(out, "line "+strconv.Itoa(o.V.Line)+": rack-cors 2.0 and 3.0 (read here) compare the origin "+strconv.Quote(o.Text)+" exactly; 1.x reads it as a host name under any scheme, which no Origin matches"+give)
 			}
 		}
