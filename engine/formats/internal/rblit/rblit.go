@@ -379,6 +379,21 @@ func (p *parser) skipToEnd() {
 	}
 }
 
+// proc passes over the block that follows (a { ... } or do ... end
+// body) and makes v, where a proc or lambda starts, the Proc it writes:
+// the application's code, kept as written.
+func (p *parser) proc(v Value) Value {
+	if p.isOp("{") {
+		p.skipBalanced("{", "}")
+	} else if p.isWord("do") {
+		p.next()
+		p.skipBody()
+	}
+	v.Kind, v.End = Proc, p.endFrom(v.Off)
+	v.S = p.src[v.Off:v.End]
+	return v
+}
+
 // skipBody passes over a def, while or case to its "end".
 func (p *parser) skipBody() {
 	depth := 1
@@ -939,14 +954,7 @@ func (p *parser) primary() Value {
 			if p.isOp("(") {
 				p.skipBalanced("(", ")")
 			}
-			if p.isOp("{") {
-				p.skipBalanced("{", "}")
-			} else if p.isWord("do") {
-				p.next()
-				p.skipBody()
-			}
-			v.Kind, v.End = Proc, p.endFrom(v.Off)
-			v.S = p.src[v.Off:v.End]
+			v = p.proc(v)
 		case "(":
 			p.skipNewlines()
 			inner := p.expr()
@@ -979,14 +987,7 @@ func (p *parser) primary() Value {
 		case "nil":
 			v.Kind = Nil
 		case "proc", "lambda":
-			if p.isOp("{") {
-				p.skipBalanced("{", "}")
-			} else if p.isWord("do") {
-				p.next()
-				p.skipBody()
-			}
-			v.Kind, v.End = Proc, p.endFrom(v.Off)
-			v.S = p.src[v.Off:v.End]
+			v = p.proc(v)
 		default:
 			if c, ok := p.consts[t.text]; ok && !p.isOp("(") {
 				return p.named(c, v)
